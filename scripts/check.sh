@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# check.sh: runs every test suite against an existing build and ends with one total line,
+#   N passed, N failed
+# Suites: ctest (unit tests + build checks), lit filetests, the spec testsuite.
+# Usage: scripts/check.sh [BUILD_DIR]   (default: build; also honours $EGRET_BUILD_DIR)
+# Exits non-zero if any suite fails.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="${1:-${EGRET_BUILD_DIR:-$root/build}}"
+build="$(cd "$build" && pwd)"
+export EGRET_BUILD_DIR="$build"
+lit=(python3 /usr/lib/llvm-14/build/utils/lit/lit.py)
+logs="$build/check-logs"
+mkdir -p "$logs"
+passed=0; failed=0; status=0
+
+echo "== unit tests (ctest) =="
+(cd "$build" && ctest --output-on-failure -j "$(nproc)" >"$logs/ctest.log" 2>&1)
+rc=$?
+tail -n 3 "$logs/ctest.log"
+summary="$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$logs/ctest.log" | tail -1)"
+if [ -n "$summary" ]; then
+  f=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$summary")
+  t=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$summary")
+  passed=$((passed + t - f)); failed=$((failed + f))
+  [ "$f" -gt 0 ] && grep -E '^\s+[0-9]+ - ' "$logs/ctest.log" | head -20
+else
+  failed=$((failed + 1))
+fi
+[ $rc -ne 0 ] && status=1
+
+echo "== filetests (lit) =="
+(cd "$root" && "${lit[@]}" --no-progress-bar -j "$(nproc)" tests/filetests >"$logs/lit.log" 2>&1)
+rc=$?
+grep -E '^(FAIL|XPASS|UNRESOLVED|TIMEOUT):' "$logs/lit.log" | head -20
+grep -E '^\s*(Passed|Failed|Unsupported|Expectedly Failed|Unexpectedly Passed|Unresolved|Timed Out)\s*:' "$logs/lit.log"
+lp=$(grep -E '^\s*(Passed|Expectedly Failed)\s*:' "$logs/lit.log" | awk -F: '{s+=$2} END {print s+0}')
+lf=$(grep -E '^\s*(Failed|Unexpectedly Passed|Unresolved|Timed Out)\s*:' "$logs/lit.log" | awk -F: '{s+=$2} END {print s+0}')
+passed=$((passed + lp)); failed=$((failed + lf))
+if [ $rc -ne 0 ]; then status=1; [ "$lf" -eq 0 ] && failed=$((failed + 1)); fi
+
+echo "== spec testsuite =="
+"$root/tests/spec/run.sh" >"$logs/spec.log" 2>&1
+rc=$?
+grep -E '^FAIL' "$logs/spec.log" | head -20
+spec="$(grep -E '^spec: [0-9]+ passed' "$logs/spec.log" | tail -1)"
+echo "$spec"
+if [ -n "$spec" ]; then
+  read -r _ sp _ sf _ _ _ <<<"${spec//,/}"
+  passed=$((passed + sp)); failed=$((failed + sf))
+else
+  tail -5 "$logs/spec.log"; failed=$((failed + 1))
+fi
+[ $rc -ne 0 ] && status=1
+
+echo "logs: $logs"
+echo "$passed passed, $failed failed"
+exit $status
