@@ -1,0 +1,530 @@
+// builder.cc: instruction construction and on-the-fly SSA construction (see builder.h).
+#include "ir/builder.h"
+
+namespace egret::ir {
+
+namespace {
+constexpr uint32_t kNone = UINT32_MAX;
+}  // namespace
+
+// --- DefMap.
+
+size_t FunctionBuilder::DefMap::Probe(uint64_t key) const {
+  const size_t mask = slots_.size() - 1;
+  uint64_t h = key * 0x9E3779B97F4A7C15ull;
+  h ^= h >> 29;  // fold the high bits down: keys differ mostly in their upper half (block)
+  size_t i = static_cast<size_t>(h) & mask;
+  while (slots_[i].key != key && slots_[i].key != UINT64_MAX) i = (i + 1) & mask;
+  return i;
+}
+
+Value FunctionBuilder::DefMap::Find(Block b, Variable v) const {
+  if (slots_.empty()) return Value();
+  const Slot& s = slots_[Probe(Key(b, v))];
+  return s.key == UINT64_MAX ? Value() : s.value;
+}
+
+void FunctionBuilder::DefMap::Set(Block b, Variable v, Value val) {
+  if ((count_ + 1) * 4 > slots_.size() * 3) {  // keep the load factor under 3/4
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot());
+    for (const Slot& s : old)
+      if (s.key != UINT64_MAX) slots_[Probe(s.key)] = s;
+  }
+  Slot& s = slots_[Probe(Key(b, v))];
+  if (s.key == UINT64_MAX) {
+    s.key = Key(b, v);
+    ++count_;
+  }
+  s.value = val;
+}
+
+// --- Blocks.
+
+FunctionBuilder::FunctionBuilder(Function& func) : f_(func) {}
+
+Block FunctionBuilder::CreateBlock() {
+  Block b = f_.dfg.MakeBlock();
+  ssa_[b] = BlockSsa();
+  return b;
+}
+
+void FunctionBuilder::SwitchToBlock(Block b) {
+  if (!f_.layout.IsBlockInserted(b)) f_.layout.AppendBlock(b);
+  cur_ = b;
+}
+
+bool FunctionBuilder::IsFilled() const {
+  if (!cur_.valid()) return false;
+  Inst last = f_.layout.LastInst(cur_);
+  return last.valid() && IsTerminator(f_.dfg[last].opcode);
+}
+
+Value FunctionBuilder::AppendBlockParam(Block b, Type t) { return f_.dfg.AppendBlockParam(b, t); }
+
+void FunctionBuilder::SealBlock(Block b) {
+  if (ssa_[b].sealed) return;
+  std::vector<IncompleteNode> incomplete;
+  for (uint32_t n = ssa_[b].incomplete_head; n != kNone; n = incomplete_nodes_[n].next)
+    incomplete.push_back(incomplete_nodes_[n]);
+  ssa_[b].sealed = true;
+  ssa_[b].incomplete_head = kNone;
+  // Parameters were appended in creation order; give them their arguments in the same order so
+  // each insertion lands at the end of every branch's argument list.
+  for (auto it = incomplete.rbegin(); it != incomplete.rend(); ++it) {
+    for (uint32_t p = ssa_[b].pred_head; p != kNone; p = pred_nodes_[p].next) {
+      Value v = ReadVariable(it->var, pred_nodes_[p].from);
+      AddParamArg(b, it->param, p, v);
+    }
+    TryRemoveTrivialParam(b, it->param);
+  }
+}
+
+void FunctionBuilder::SealAllBlocks() {
+  for (uint32_t i = 0; i < f_.dfg.NumBlocks(); ++i) SealBlock(Block(i));
+}
+
+// --- Variables.
+
+Variable FunctionBuilder::DeclareVar(Type t) {
+  var_types_.push_back(t);
+  return Variable(static_cast<uint32_t>(var_types_.size() - 1));
+}
+
+void FunctionBuilder::DefVar(Variable var, Value val) {
+  EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
+  EGRET_CHECK(f_.dfg.ValueType(val) == var_types_[var.index]);
+  defs_.Set(cur_, var, val);
+}
+
+Value FunctionBuilder::UseVar(Variable var) {
+  EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
+  return ReadVariable(var, cur_);
+}
+
+void FunctionBuilder::SetChainDefs(Variable var, Block start, Block end, Value v) {
+  for (Block b = start; b != end; b = pred_nodes_[ssa_[b].pred_head].from) defs_.Set(b, var, v);
+}
+
+Value FunctionBuilder::ReadVariable(Variable var, Block block) {
+  const Type type = var_types_[var.index];
+  const size_t work_base = work_.size();
+  work_.push_back({Work::kUse, block, Block(), Value(), 0});
+  while (work_.size() > work_base) {
+    const Work w = work_.back();
+    work_.pop_back();
+    switch (w.kind) {
+      case Work::kUse: {
+        Block cur = w.block;
+        Value result;
+        bool pending = false;
+        for (;;) {
+          Value d = defs_.Find(cur, var);
+          if (d.valid()) {
+            result = f_.dfg.ResolveAliases(d);
+            break;
+          }
+          const BlockSsa s = ssa_[cur];
+          if (!s.sealed) {
+            result = f_.dfg.AppendBlockParam(cur, type);
+            var_params_.Insert(result);
+            incomplete_nodes_.push_back({var, result, s.incomplete_head});
+            ssa_[cur].incomplete_head = static_cast<uint32_t>(incomplete_nodes_.size() - 1);
+            defs_.Set(cur, var, result);
+            break;
+          }
+          if (s.num_preds == 0) {
+            result = ZeroAtBlockStart(cur, type);
+            defs_.Set(cur, var, result);
+            break;
+          }
+          if (s.num_preds == 1) {
+            cur = pred_nodes_[s.pred_head].from;
+            continue;
+          }
+          // A join: the parameter is defined before its operands are read, which ends cycles.
+          Value param = f_.dfg.AppendBlockParam(cur, type);
+          var_params_.Insert(param);
+          defs_.Set(cur, var, param);
+          work_.push_back({Work::kFinishChain, w.block, cur, Value(), 0});
+          work_.push_back({Work::kFinishParam, cur, Block(), param, 0});
+          for (uint32_t p = s.pred_head; p != kNone; p = pred_nodes_[p].next) {
+            work_.push_back({Work::kAddArg, cur, Block(), param, p});
+            work_.push_back({Work::kUse, pred_nodes_[p].from, Block(), Value(), 0});
+          }
+          pending = true;
+          break;
+        }
+        if (!pending) {
+          SetChainDefs(var, w.block, cur, result);
+          results_.push_back(result);
+        }
+        break;
+      }
+      case Work::kAddArg: {
+        Value v = results_.back();
+        results_.pop_back();
+        AddParamArg(w.block, w.param, w.pred, v);
+        break;
+      }
+      case Work::kFinishParam:
+        results_.push_back(TryRemoveTrivialParam(w.block, w.param));
+        break;
+      case Work::kFinishChain:
+        SetChainDefs(var, w.block, w.other, results_.back());
+        break;
+    }
+  }
+  Value r = results_.back();
+  results_.pop_back();
+  return r;
+}
+
+void FunctionBuilder::AddParamArg(Block target, Value param, uint32_t pred, Value value) {
+  const ValueData& pd = f_.dfg.ValueInfo(param);
+  EGRET_CHECK(pd.kind == ValueKind::kParam && pd.def == target.index);
+  const uint32_t index = pd.num;
+  ValueListPool& pool = f_.dfg.pool();
+  f_.dfg.ForEachDestMut(pred_nodes_[pred].branch, [&](BlockCall& bc) {
+    if (bc.block == target) pool.Insert(bc.args, index, value);
+  });
+}
+
+Value FunctionBuilder::TryRemoveTrivialParam(Block block, Value param) {
+  const ValueData pd = f_.dfg.ValueInfo(param);
+  if (pd.kind != ValueKind::kParam) return f_.dfg.ResolveAliases(param);
+  const uint32_t index = pd.num;
+  Value same;
+  bool trivial = true;
+  const ValueListPool& pool = f_.dfg.pool();
+  for (uint32_t p = ssa_[block].pred_head; p != kNone && trivial; p = pred_nodes_[p].next) {
+    f_.dfg.ForEachDest(pred_nodes_[p].branch, [&](const BlockCall& bc) {
+      if (bc.block != block || !trivial) return;
+      Value a = f_.dfg.ResolveAliases(pool.Get(bc.args)[index]);
+      if (a == same || a == param) return;
+      if (same.valid()) {
+        trivial = false;
+      } else {
+        same = a;
+      }
+    });
+  }
+  if (!trivial || !same.valid()) return param;
+  f_.dfg.RemoveBlockParam(block, index);
+  ValueListPool& mpool = f_.dfg.pool();
+  for (uint32_t p = ssa_[block].pred_head; p != kNone; p = pred_nodes_[p].next) {
+    f_.dfg.ForEachDestMut(pred_nodes_[p].branch, [&](BlockCall& bc) {
+      if (bc.block == block) mpool.Remove(bc.args, index);
+    });
+  }
+  f_.dfg.MakeAlias(param, same);
+  var_params_.Erase(param);
+  return same;
+}
+
+Value FunctionBuilder::ZeroAtBlockStart(Block b, Type t) {
+  InstData d;
+  if (t == Type::kF32) {
+    d.opcode = Opcode::kF32const;
+  } else if (t == Type::kF64) {
+    d.opcode = Opcode::kF64const;
+  } else {
+    d.opcode = Opcode::kIconst;
+    d.type = t;
+  }
+  Inst i = f_.dfg.MakeInst(d);
+  f_.dfg.MakeInstResults(i);
+  f_.layout.PrependInst(i, b);
+  return f_.dfg.FirstResult(i);
+}
+
+void FunctionBuilder::Finalize() {
+  for (Block b : f_.layout.Blocks()) EGRET_CHECK(ssa_[b].sealed);
+  // Parameters can become trivial after their creation (a parameter whose only other incoming
+  // value was a parameter removed later); iterate to a fixpoint.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (Block b : f_.layout.Blocks()) {
+      for (uint32_t k = static_cast<uint32_t>(f_.dfg.BlockParams(b).size()); k-- > 0;) {
+        Value p = f_.dfg.BlockParams(b)[k];
+        if (!var_params_.Contains(p)) continue;
+        if (TryRemoveTrivialParam(b, p) != p) changed = true;
+      }
+    }
+  }
+  for (Block b : f_.layout.Blocks())
+    for (Inst i : f_.layout.Insts(b))
+      f_.dfg.MapOperands(i, [&](Value& v) { v = f_.dfg.ResolveAliases(v); });
+}
+
+// --- Declarations.
+
+StackSlot FunctionBuilder::CreateStackSlot(uint32_t size, uint32_t align) {
+  return f_.MakeStackSlot(size, align);
+}
+
+SigRef FunctionBuilder::ImportSignature(Signature sig) {
+  return f_.dfg.ImportSignature(std::move(sig));
+}
+
+FuncRef FunctionBuilder::ImportFunction(std::string name, SigRef sig) {
+  return f_.dfg.ImportFunction({std::move(name), sig});
+}
+
+// --- Instructions.
+
+Inst FunctionBuilder::Append(const InstData& data) {
+  EGRET_CHECK(cur_.valid() && !IsFilled());
+  Inst i = f_.dfg.MakeInst(data);
+  f_.dfg.MakeInstResults(i);
+  f_.layout.AppendInst(i, cur_);
+  if (srcloc_ != kNoSrcLoc) f_.SetSrcLoc(i, srcloc_);
+  if (IsBranch(data.opcode)) {
+    // Collect targets first: AddPred only reads the DFG, but keep the walk side-effect free.
+    f_.dfg.ForEachDest(i, [&](const BlockCall& bc) { AddPred(bc.block, i); });
+  }
+  return i;
+}
+
+Inst FunctionBuilder::Build(const InstData& data) { return Append(data); }
+
+void FunctionBuilder::AddPred(Block target, Inst branch) {
+  BlockSsa& s = ssa_[target];
+  EGRET_CHECK(!s.sealed);  // a sealed block's predecessors are final
+  if (s.pred_head != kNone && pred_nodes_[s.pred_head].branch == branch) return;
+  pred_nodes_.push_back({branch, cur_, s.pred_head});
+  s.pred_head = static_cast<uint32_t>(pred_nodes_.size() - 1);
+  ++s.num_preds;
+}
+
+Value FunctionBuilder::Iconst(Type t, int64_t value) {
+  InstData d;
+  d.opcode = Opcode::kIconst;
+  d.type = t;
+  d.imm = value;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::F32const(uint32_t bits) {
+  InstData d;
+  d.opcode = Opcode::kF32const;
+  d.imm = bits;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::F64const(uint64_t bits) {
+  InstData d;
+  d.opcode = Opcode::kF64const;
+  d.imm = static_cast<int64_t>(bits);
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Unary(Opcode op, Value x) {
+  EGRET_CHECK(Info(op).format == InstFormat::kUnary);
+  InstData d;
+  d.opcode = op;
+  d.args[0] = x;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Binary(Opcode op, Value x, Value y) {
+  EGRET_CHECK(Info(op).format == InstFormat::kBinary);
+  InstData d;
+  d.opcode = op;
+  d.args[0] = x;
+  d.args[1] = y;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::BinaryImm(Opcode op, Value x, int64_t imm) {
+  EGRET_CHECK(Info(op).format == InstFormat::kBinaryImm);
+  InstData d;
+  d.opcode = op;
+  d.args[0] = x;
+  d.imm = imm;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Convert(Opcode op, Type to, Value x) {
+  EGRET_CHECK(Info(op).format == InstFormat::kUnary && HasCtrlTypeSuffix(op));
+  InstData d;
+  d.opcode = op;
+  d.type = to;
+  d.args[0] = x;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Icmp(IntCC cc, Value x, Value y) {
+  InstData d;
+  d.opcode = Opcode::kIcmp;
+  d.cond = static_cast<uint8_t>(cc);
+  d.args[0] = x;
+  d.args[1] = y;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::IcmpImm(IntCC cc, Value x, int64_t imm) {
+  InstData d;
+  d.opcode = Opcode::kIcmpImm;
+  d.cond = static_cast<uint8_t>(cc);
+  d.args[0] = x;
+  d.imm = imm;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Fcmp(FloatCC cc, Value x, Value y) {
+  InstData d;
+  d.opcode = Opcode::kFcmp;
+  d.cond = static_cast<uint8_t>(cc);
+  d.args[0] = x;
+  d.args[1] = y;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Select(Value cond, Value if_true, Value if_false) {
+  InstData d;
+  d.opcode = Opcode::kSelect;
+  d.args[0] = cond;
+  d.args[1] = if_true;
+  d.args[2] = if_false;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Load(Opcode op, Type t, MemFlags flags, Value addr, int32_t offset,
+                            TrapCode trap) {
+  EGRET_CHECK(Info(op).format == InstFormat::kLoad);
+  InstData d;
+  d.opcode = op;
+  d.type = t;
+  d.flags = flags;
+  d.trap = trap;
+  d.args[0] = addr;
+  d.imm = offset;
+  return AppendOne(d);
+}
+
+void FunctionBuilder::Store(Opcode op, MemFlags flags, Value value, Value addr, int32_t offset,
+                            TrapCode trap) {
+  EGRET_CHECK(Info(op).format == InstFormat::kStore);
+  InstData d;
+  d.opcode = op;
+  d.flags = flags;
+  d.trap = trap;
+  d.args[0] = value;
+  d.args[1] = addr;
+  d.imm = offset;
+  Append(d);
+}
+
+Value FunctionBuilder::StackLoad(Type t, StackSlot slot, int32_t offset) {
+  InstData d;
+  d.opcode = Opcode::kStackLoad;
+  d.type = t;
+  d.ref = slot.index;
+  d.imm = offset;
+  return AppendOne(d);
+}
+
+void FunctionBuilder::StackStore(Value value, StackSlot slot, int32_t offset) {
+  InstData d;
+  d.opcode = Opcode::kStackStore;
+  d.args[0] = value;
+  d.ref = slot.index;
+  d.imm = offset;
+  Append(d);
+}
+
+Value FunctionBuilder::StackAddr(StackSlot slot, int32_t offset) {
+  InstData d;
+  d.opcode = Opcode::kStackAddr;
+  d.type = Type::kI64;
+  d.ref = slot.index;
+  d.imm = offset;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::FuncAddr(FuncRef f) {
+  InstData d;
+  d.opcode = Opcode::kFuncAddr;
+  d.type = Type::kI64;
+  d.ref = f.index;
+  return AppendOne(d);
+}
+
+Inst FunctionBuilder::Call(FuncRef f, std::span<const Value> args) {
+  InstData d;
+  d.opcode = Opcode::kCall;
+  d.ref = f.index;
+  d.vargs = f_.dfg.MakeList(args);
+  return Append(d);
+}
+
+Inst FunctionBuilder::CallIndirect(SigRef sig, Value callee, std::span<const Value> args) {
+  InstData d;
+  d.opcode = Opcode::kCallIndirect;
+  d.ref = sig.index;
+  d.args[0] = callee;
+  d.vargs = f_.dfg.MakeList(args);
+  return Append(d);
+}
+
+void FunctionBuilder::Jump(Block dest, std::span<const Value> args) {
+  InstData d;
+  d.opcode = Opcode::kJump;
+  d.dest[0] = {dest, f_.dfg.MakeList(args)};
+  Append(d);
+}
+
+void FunctionBuilder::Brif(Value cond, Block then_block, std::span<const Value> then_args,
+                           Block else_block, std::span<const Value> else_args) {
+  InstData d;
+  d.opcode = Opcode::kBrif;
+  d.args[0] = cond;
+  d.dest[0] = {then_block, f_.dfg.MakeList(then_args)};
+  d.dest[1] = {else_block, f_.dfg.MakeList(else_args)};
+  Append(d);
+}
+
+void FunctionBuilder::BrTable(Value index, Dest default_dest, std::span<const Dest> entries) {
+  JumpTableData jt;
+  jt.default_dest = {default_dest.block, f_.dfg.MakeList(default_dest.args)};
+  jt.entries.reserve(entries.size());
+  for (const Dest& e : entries) jt.entries.push_back({e.block, f_.dfg.MakeList(e.args)});
+  InstData d;
+  d.opcode = Opcode::kBrTable;
+  d.args[0] = index;
+  d.ref = f_.dfg.MakeJumpTable(std::move(jt)).index;
+  Append(d);
+}
+
+void FunctionBuilder::Return(std::span<const Value> values) {
+  InstData d;
+  d.opcode = Opcode::kReturn;
+  d.vargs = f_.dfg.MakeList(values);
+  Append(d);
+}
+
+void FunctionBuilder::Trap(TrapCode code) {
+  InstData d;
+  d.opcode = Opcode::kTrap;
+  d.trap = code;
+  Append(d);
+}
+
+void FunctionBuilder::Trapz(Value cond, TrapCode code) {
+  InstData d;
+  d.opcode = Opcode::kTrapz;
+  d.args[0] = cond;
+  d.trap = code;
+  Append(d);
+}
+
+void FunctionBuilder::Trapnz(Value cond, TrapCode code) {
+  InstData d;
+  d.opcode = Opcode::kTrapnz;
+  d.args[0] = cond;
+  d.trap = code;
+  Append(d);
+}
+
+}  // namespace egret::ir

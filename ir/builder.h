@@ -1,0 +1,218 @@
+// builder.h: FunctionBuilder, which appends instructions to a Function and constructs SSA form
+// for mutable variables on the fly.
+//
+// SSA construction follows Braun et al., "Simple and Efficient Construction of Static Single
+// Assignment Form" (CC 2013). The client (the Wasm frontend: locals are variables) calls
+// DefVar/UseVar as it goes; a block whose predecessors are all known is *sealed*. Reading a
+// variable in a block that does not define it:
+//   - unsealed block: add a block parameter now, fill in the predecessors' arguments on SealBlock;
+//   - sealed, one predecessor: read it there (walked iteratively, no recursion on long chains);
+//   - sealed, several predecessors: add a block parameter, read the variable in every
+//     predecessor, append the values to their branches, and remove the parameter again if it is
+//     trivial (all incoming values are the same value or the parameter itself): the parameter
+//     then becomes an alias of that value;
+//   - sealed, no predecessor (entry, unreachable code): the type's zero, as Wasm locals start.
+// Finalize() removes trivial parameters that became trivial later (a fixpoint over the
+// parameters the construction added) and rewrites every use of an alias to its target.
+//
+// The walk uses an explicit work stack, so deep nests of joins cannot overflow the C++ stack.
+// Per-variable definitions live in one flat hash table keyed by (block, variable), so neither
+// definitions nor instructions allocate on their own.
+//
+// Rules for clients: add a block's own parameters before branching to it; branch to a block
+// only before sealing it; seal every block before Finalize().
+//
+// Example (a counted loop, sum = 0; for (i = n; i != 0; --i) sum += i):
+//
+//   Function f("sum", {{Type::kI32}, {Type::kI32}});
+//   FunctionBuilder b(f);
+//   Variable i = b.DeclareVar(Type::kI32), sum = b.DeclareVar(Type::kI32);
+//   Block entry = b.CreateBlock(), loop = b.CreateBlock(), exit = b.CreateBlock();
+//   b.SwitchToBlock(entry);
+//   Value n = b.AppendBlockParam(entry, Type::kI32);
+//   b.SealBlock(entry);
+//   b.DefVar(i, n);
+//   b.DefVar(sum, b.Iconst(Type::kI32, 0));
+//   b.Jump(loop);
+//   b.SwitchToBlock(loop);                       // loop is not sealed: the back edge is unknown
+//   b.DefVar(sum, b.Binary(Opcode::kIadd, b.UseVar(sum), b.UseVar(i)));
+//   Value next = b.BinaryImm(Opcode::kIaddImm, b.UseVar(i), -1);
+//   b.DefVar(i, next);
+//   b.Brif(next, loop, {}, exit, {});
+//   b.SealBlock(loop);
+//   b.SwitchToBlock(exit);
+//   b.SealBlock(exit);
+//   b.Return({b.UseVar(sum)});
+//   b.Finalize();
+#ifndef EGRET_IR_BUILDER_H_
+#define EGRET_IR_BUILDER_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <span>
+#include <vector>
+
+#include "ir/function.h"
+
+namespace egret::ir {
+
+using Variable = Id<struct VariableTag>;
+
+class FunctionBuilder {
+ public:
+  // A branch destination for BrTable.
+  struct Dest {
+    Block block;
+    std::span<const Value> args;
+  };
+
+  explicit FunctionBuilder(Function& func);
+  FunctionBuilder(const FunctionBuilder&) = delete;
+  FunctionBuilder& operator=(const FunctionBuilder&) = delete;
+
+  Function& func() { return f_; }
+
+  // --- Blocks.
+  Block CreateBlock();
+  // Makes b the current block, appending it to the layout if it is not placed yet.
+  void SwitchToBlock(Block b);
+  Block CurrentBlock() const { return cur_; }
+  // Whether the current block already ends in a terminator.
+  bool IsFilled() const;
+  Value AppendBlockParam(Block b, Type t);
+  // Declares that all predecessors of b are known (no branch to b may be added afterwards).
+  void SealBlock(Block b);
+  void SealAllBlocks();
+  bool IsSealed(Block b) const { return ssa_[b].sealed; }
+  // Number of distinct branch instructions that target b so far.
+  uint32_t NumPreds(Block b) const { return ssa_[b].num_preds; }
+
+  // --- Variables.
+  Variable DeclareVar(Type t);
+  Type VarType(Variable v) const { return var_types_[v.index]; }
+  void DefVar(Variable var, Value val);
+  Value UseVar(Variable var);
+
+  // --- Attributes of the instructions that follow.
+  void SetSrcLoc(uint32_t wasm_offset) { srcloc_ = wasm_offset; }
+
+  // --- Declarations.
+  StackSlot CreateStackSlot(uint32_t size, uint32_t align);
+  SigRef ImportSignature(Signature sig);
+  FuncRef ImportFunction(std::string name, SigRef sig);
+
+  // --- Instructions, appended to the current block.
+  Value Iconst(Type t, int64_t value);
+  Value F32const(uint32_t bits);
+  Value F64const(uint64_t bits);
+  Value Unary(Opcode op, Value x);                      // InstFormat::kUnary, same type
+  Value Binary(Opcode op, Value x, Value y);            // InstFormat::kBinary
+  Value BinaryImm(Opcode op, Value x, int64_t imm);     // InstFormat::kBinaryImm
+  Value Convert(Opcode op, Type to, Value x);           // uextend, fcvt_*, bitcast, ...
+  Value Icmp(IntCC cc, Value x, Value y);
+  Value IcmpImm(IntCC cc, Value x, int64_t imm);
+  Value Fcmp(FloatCC cc, Value x, Value y);
+  Value Select(Value cond, Value if_true, Value if_false);
+  Value Load(Opcode op, Type t, MemFlags flags, Value addr, int32_t offset,
+             TrapCode trap = TrapCode::kHeapOutOfBounds);
+  void Store(Opcode op, MemFlags flags, Value value, Value addr, int32_t offset,
+             TrapCode trap = TrapCode::kHeapOutOfBounds);
+  Value StackLoad(Type t, StackSlot slot, int32_t offset);
+  void StackStore(Value value, StackSlot slot, int32_t offset);
+  Value StackAddr(StackSlot slot, int32_t offset);
+  Value FuncAddr(FuncRef f);
+  Inst Call(FuncRef f, std::span<const Value> args);
+  Inst CallIndirect(SigRef sig, Value callee, std::span<const Value> args);
+  std::span<const Value> Results(Inst i) const { return f_.dfg.InstResults(i); }
+
+  void Jump(Block dest, std::span<const Value> args);
+  void Jump(Block dest, std::initializer_list<Value> args = {}) {
+    Jump(dest, std::span<const Value>(args.begin(), args.size()));
+  }
+  void Brif(Value cond, Block then_block, std::span<const Value> then_args, Block else_block,
+            std::span<const Value> else_args);
+  void BrTable(Value index, Dest default_dest, std::span<const Dest> entries);
+  void Return(std::span<const Value> values);
+  void Return(std::initializer_list<Value> values) {
+    Return(std::span<const Value>(values.begin(), values.size()));
+  }
+  void Trap(TrapCode code);
+  void Trapz(Value cond, TrapCode code);
+  void Trapnz(Value cond, TrapCode code);
+
+  // Appends a fully formed instruction (operands set, no results yet) and creates its results.
+  Inst Build(const InstData& data);
+
+  // Removes construction leftovers (see the file comment). Every block must be sealed.
+  void Finalize();
+
+ private:
+  struct BlockSsa {
+    bool sealed = false;
+    uint32_t num_preds = 0;
+    uint32_t pred_head = UINT32_MAX;        // into pred_nodes_
+    uint32_t incomplete_head = UINT32_MAX;  // into incomplete_nodes_
+  };
+  struct PredNode {
+    Inst branch;
+    Block from;
+    uint32_t next;
+  };
+  struct IncompleteNode {
+    Variable var;
+    Value param;
+    uint32_t next;
+  };
+  // (block, variable) -> Value, open addressing with linear probing.
+  class DefMap {
+   public:
+    Value Find(Block b, Variable v) const;
+    void Set(Block b, Variable v, Value val);
+
+   private:
+    struct Slot {
+      uint64_t key = UINT64_MAX;
+      Value value;
+    };
+    static uint64_t Key(Block b, Variable v) { return (uint64_t{b.index} << 32) | v.index; }
+    size_t Probe(uint64_t key) const;
+    std::vector<Slot> slots_;
+    size_t count_ = 0;
+  };
+  // One step of UseVar's explicit work stack.
+  struct Work {
+    enum Kind : uint8_t { kUse, kAddArg, kFinishParam, kFinishChain } kind;
+    Block block;     // kUse: where to read; kAddArg: the target; others: the param's block
+    Block other;     // kAddArg: unused; kFinishChain: the block the chain ends at
+    Value param;     // kAddArg, kFinishParam
+    uint32_t pred;   // kAddArg: the PredNode index
+  };
+
+  Inst Append(const InstData& data);
+  Value AppendOne(const InstData& data) { return f_.dfg.FirstResult(Append(data)); }
+  void AddPred(Block target, Inst branch);
+  Value ZeroAtBlockStart(Block b, Type t);
+  Value ReadVariable(Variable var, Block block);
+  // Appends `value` as the argument for parameter `param` to every BlockCall of the branch
+  // of pred node `pred` that targets `target`.
+  void AddParamArg(Block target, Value param, uint32_t pred, Value value);
+  // Removes `param` of `block` if it is trivial; returns the value that replaces it (or param).
+  Value TryRemoveTrivialParam(Block block, Value param);
+  void SetChainDefs(Variable var, Block start, Block end, Value v);
+
+  Function& f_;
+  Block cur_;
+  uint32_t srcloc_ = kNoSrcLoc;
+  SecondaryMap<Block, BlockSsa> ssa_;
+  std::vector<PredNode> pred_nodes_;
+  std::vector<IncompleteNode> incomplete_nodes_;
+  std::vector<Type> var_types_;
+  DefMap defs_;
+  EntitySet<Value> var_params_;  // block parameters created by SSA construction
+  std::vector<Work> work_;       // reused across UseVar calls
+  std::vector<Value> results_;
+};
+
+}  // namespace egret::ir
+
+#endif  // EGRET_IR_BUILDER_H_

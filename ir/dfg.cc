@@ -1,0 +1,110 @@
+// dfg.cc: block parameters, instruction results and operand access for the data-flow graph.
+#include "ir/dfg.h"
+
+namespace egret::ir {
+
+Value DataFlowGraph::AppendBlockParam(Block b, Type t) {
+  BlockData& bd = blocks_[b];
+  Value v = values_.Push({t, ValueKind::kParam, bd.params.size, b.index});
+  pool_.Push(bd.params, v);
+  return v;
+}
+
+void DataFlowGraph::RemoveBlockParam(Block b, uint32_t index) {
+  ValueList& params = blocks_[b].params;
+  EGRET_CHECK(index < params.size);
+  Value removed = pool_.Get(params)[index];
+  pool_.Remove(params, index);
+  auto rest = pool_.Get(params);
+  for (uint32_t k = index; k < rest.size(); ++k) values_[rest[k]].num = k;
+  values_[removed].kind = ValueKind::kNone;
+  values_[removed].def = UINT32_MAX;
+}
+
+Value DataFlowGraph::AppendInstResult(Inst i, Type t) {
+  InstData& d = insts_[i];
+  Value v = values_.Push({t, ValueKind::kResult, d.results.size, i.index});
+  pool_.Push(d.results, v);
+  return v;
+}
+
+void DataFlowGraph::AttachInstResult(Inst i, Value v, Type t) {
+  EGRET_CHECK(values_[v].kind == ValueKind::kNone);
+  InstData& d = insts_[i];
+  values_[v] = {t, ValueKind::kResult, d.results.size, i.index};
+  pool_.Push(d.results, v);
+}
+
+void DataFlowGraph::MakeInstResults(Inst i) {
+  std::vector<Type> types;
+  EGRET_CHECK(ExpectedResultTypes(i, types));
+  for (Type t : types) AppendInstResult(i, t);
+}
+
+void DataFlowGraph::MakeAlias(Value v, Value target) {
+  EGRET_CHECK(ResolveAliases(target) != v);
+  ValueData& vd = values_[v];
+  vd.kind = ValueKind::kAlias;
+  vd.def = target.index;
+  vd.num = 0;
+}
+
+std::span<const Value> DataFlowGraph::FixedArgs(Inst i) const {
+  const InstData& d = insts_[i];
+  size_t n = 0;
+  switch (Info(d.opcode).format) {
+    case InstFormat::kUnary:
+    case InstFormat::kBinaryImm:
+    case InstFormat::kIntCompareImm:
+    case InstFormat::kLoad:
+    case InstFormat::kStackStore:
+    case InstFormat::kCallIndirect:
+    case InstFormat::kBrif:
+    case InstFormat::kBrTable:
+    case InstFormat::kCondTrap: n = 1; break;
+    case InstFormat::kBinary:
+    case InstFormat::kIntCompare:
+    case InstFormat::kFloatCompare:
+    case InstFormat::kStore: n = 2; break;
+    case InstFormat::kTernary: n = 3; break;
+    default: n = 0; break;
+  }
+  return {d.args, n};
+}
+
+SigRef DataFlowGraph::CallSignature(Inst i) const {
+  const InstData& d = insts_[i];
+  if (d.opcode == Opcode::kCall) {
+    FuncRef f(d.ref);
+    return ext_funcs_.IsValid(f) ? ext_funcs_[f].sig : SigRef();
+  }
+  if (d.opcode == Opcode::kCallIndirect) return SigRef(d.ref);
+  return SigRef();
+}
+
+bool DataFlowGraph::ExpectedResultTypes(Inst i, std::vector<Type>& out) const {
+  out.clear();
+  const InstData& d = insts_[i];
+  auto arg_type = [&](int k) -> Type {
+    Value v = d.args[k];
+    return values_.IsValid(v) ? values_[v].type : Type::kInvalid;
+  };
+  switch (Info(d.opcode).typing) {
+    case ResultTyping::kNoResult: return true;
+    case ResultTyping::kSameAsArg: out.push_back(arg_type(0)); break;
+    case ResultTyping::kCtrl: out.push_back(d.type); break;
+    case ResultTyping::kFixedF32: out.push_back(Type::kF32); break;
+    case ResultTyping::kFixedF64: out.push_back(Type::kF64); break;
+    case ResultTyping::kBool: out.push_back(Type::kI32); break;
+    case ResultTyping::kSelectTyping: out.push_back(arg_type(1)); break;
+    case ResultTyping::kCallResults: {
+      SigRef s = CallSignature(i);
+      if (!signatures_.IsValid(s)) return false;
+      out = signatures_[s].results;
+      return true;
+    }
+  }
+  return out.back() != Type::kInvalid;
+}
+
+}  // namespace egret::ir

@@ -1,0 +1,250 @@
+// dfg.h: the data-flow graph: instructions, values, blocks with parameters, jump tables,
+// signatures and external functions.
+//
+// The DFG says what each instruction computes and from which values; the Layout (layout.h) says
+// in which order blocks and instructions run. An instruction exists in the DFG from the moment
+// it is made, whether or not it is placed in the layout.
+//
+// Invariants:
+//  - Every Value is exactly one of: the result number `num` of instruction `def`, parameter
+//    number `num` of block `def`, an alias of another value (left behind when SSA construction
+//    removes a trivial block parameter; FunctionBuilder::Finalize rewrites every use away), or
+//    kNone (a number the text parser skipped).
+//  - InstData's fields are meaningful as its opcode's InstFormat says (opcode.h); the rest stay
+//    at their defaults, so two equal instructions compare equal field by field.
+//  - A branch's BlockCall args correspond one-to-one with the target block's parameters (the
+//    verifier checks this; SSA construction maintains it while adding and removing parameters).
+#ifndef EGRET_IR_DFG_H_
+#define EGRET_IR_DFG_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "ir/entities.h"
+#include "ir/opcode.h"
+#include "ir/types.h"
+#include "support/entity.h"
+#include "support/trap_code.h"
+
+namespace egret::ir {
+
+// A branch target with the arguments passed to its parameters.
+struct BlockCall {
+  Block block;
+  ValueList args;
+};
+
+struct InstData {
+  Opcode opcode = Opcode::kTrap;
+  Type type = Type::kInvalid;  // the `.type` suffix for ResultTyping::kCtrl, else kInvalid
+  uint8_t cond = 0;            // IntCC or FloatCC for compares
+  MemFlags flags;              // loads and stores
+  TrapCode trap = TrapCode::kUnreachable;  // trap, trapz, trapnz, and loads/stores that can trap
+  Value args[3];                           // fixed value operands
+  uint32_t ref = UINT32_MAX;  // StackSlot, FuncRef, SigRef or JumpTable index, per format
+  int64_t imm = 0;            // immediate, float bits, or memory/stack offset
+  ValueList vargs;            // call arguments, return values
+  ValueList results;
+  BlockCall dest[2];  // jump: dest[0]; brif: dest[0] when non-zero, dest[1] when zero
+};
+
+enum class ValueKind : uint8_t { kNone, kResult, kParam, kAlias };
+
+struct ValueData {
+  Type type = Type::kInvalid;
+  ValueKind kind = ValueKind::kNone;
+  uint32_t num = 0;         // result or parameter position
+  uint32_t def = UINT32_MAX;  // Inst, Block or aliased Value index
+};
+
+struct BlockData {
+  ValueList params;
+};
+
+struct JumpTableData {
+  BlockCall default_dest;
+  std::vector<BlockCall> entries;  // br_table v, ...: entries[v] if v < size, else default
+};
+
+struct Signature {
+  std::vector<Type> params;
+  std::vector<Type> results;
+  friend bool operator==(const Signature&, const Signature&) = default;
+};
+
+struct ExtFuncData {
+  std::string name;  // without the leading '%'
+  SigRef sig;
+};
+
+class DataFlowGraph {
+ public:
+  // --- Blocks and their parameters.
+  Block MakeBlock() { return blocks_.Push({}); }
+  size_t NumBlocks() const { return blocks_.size(); }
+  bool IsValidBlock(Block b) const { return blocks_.IsValid(b); }
+  Value AppendBlockParam(Block b, Type t);
+  // Removes parameter `index`; later parameters move down one position. The value is left as
+  // kNone (or whatever the caller turns it into, e.g. an alias).
+  void RemoveBlockParam(Block b, uint32_t index);
+  std::span<const Value> BlockParams(Block b) const { return pool_.Get(blocks_[b].params); }
+
+  // --- Instructions.
+  Inst MakeInst(const InstData& data) { return insts_.Push(data); }
+  size_t NumInsts() const { return insts_.size(); }
+  bool IsValidInst(Inst i) const { return insts_.IsValid(i); }
+  InstData& operator[](Inst i) { return insts_[i]; }
+  const InstData& operator[](Inst i) const { return insts_[i]; }
+  // Creates the results an instruction's ResultTyping calls for (calls: from the signature).
+  // Operands must already be set and valid.
+  void MakeInstResults(Inst i);
+  // Appends one result of type t (used by the parser, which numbers values itself).
+  Value AppendInstResult(Inst i, Type t);
+  void AttachInstResult(Inst i, Value v, Type t);  // v must be kNone
+  std::span<const Value> InstResults(Inst i) const { return pool_.Get(insts_[i].results); }
+  Value FirstResult(Inst i) const {
+    EGRET_CHECK(insts_[i].results.size > 0);
+    return pool_.Get(insts_[i].results)[0];
+  }
+  // The result types an instruction should have according to its typing rule; false if they
+  // cannot be determined (bad operands), in which case `out` is unspecified.
+  bool ExpectedResultTypes(Inst i, std::vector<Type>& out) const;
+
+  // The fixed value operands used by the instruction's format (not vargs or branch args).
+  std::span<const Value> FixedArgs(Inst i) const;
+  std::span<const Value> VarArgs(Inst i) const { return pool_.Get(insts_[i].vargs); }
+  // Calls f(Value) for every value operand: fixed, variable, and branch arguments.
+  template <class F>
+  void ForEachOperand(Inst i, F&& f) const;
+  // Calls f(Value&) for every value operand slot, so the operand can be rewritten.
+  template <class F>
+  void MapOperands(Inst i, F&& f);
+  // Calls f(const BlockCall&) for every branch destination (jump tables included, default
+  // first). For br_table this is all entries, which may name the same block several times.
+  template <class F>
+  void ForEachDest(Inst i, F&& f) const;
+  template <class F>
+  void ForEachDestMut(Inst i, F&& f);
+
+  // --- Values.
+  Value MakeValue(Type t) { return values_.Push({t, ValueKind::kNone, 0, UINT32_MAX}); }
+  size_t NumValues() const { return values_.size(); }
+  bool IsValidValue(Value v) const { return values_.IsValid(v); }
+  const ValueData& ValueInfo(Value v) const { return values_[v]; }
+  ValueData& MutableValueInfo(Value v) { return values_[v]; }
+  Type ValueType(Value v) const { return values_[v].type; }
+  // Makes `v` an alias of `target` (v must not be used any more once aliases are resolved).
+  void MakeAlias(Value v, Value target);
+  Value ResolveAliases(Value v) const {
+    while (values_[v].kind == ValueKind::kAlias) v = Value(values_[v].def);
+    return v;
+  }
+
+  // --- Value lists.
+  ValueListPool& pool() { return pool_; }
+  const ValueListPool& pool() const { return pool_; }
+  ValueList MakeList(std::span<const Value> values) { return pool_.Make(values); }
+
+  // --- Jump tables, signatures and external functions.
+  JumpTable MakeJumpTable(JumpTableData data) { return jump_tables_.Push(std::move(data)); }
+  JumpTableData& jump_table(JumpTable jt) { return jump_tables_[jt]; }
+  const JumpTableData& jump_table(JumpTable jt) const { return jump_tables_[jt]; }
+  size_t NumJumpTables() const { return jump_tables_.size(); }
+  bool IsValidJumpTable(JumpTable jt) const { return jump_tables_.IsValid(jt); }
+
+  SigRef ImportSignature(Signature sig) { return signatures_.Push(std::move(sig)); }
+  const Signature& signature(SigRef s) const { return signatures_[s]; }
+  size_t NumSignatures() const { return signatures_.size(); }
+  bool IsValidSigRef(SigRef s) const { return signatures_.IsValid(s); }
+
+  FuncRef ImportFunction(ExtFuncData f) { return ext_funcs_.Push(std::move(f)); }
+  const ExtFuncData& ext_func(FuncRef f) const { return ext_funcs_[f]; }
+  size_t NumExtFuncs() const { return ext_funcs_.size(); }
+  bool IsValidFuncRef(FuncRef f) const { return ext_funcs_.IsValid(f); }
+
+  // The signature an instruction's call follows (call: its FuncRef's; call_indirect: its
+  // SigRef); invalid SigRef if the reference is out of range.
+  SigRef CallSignature(Inst i) const;
+
+  void ReserveInsts(size_t n) {
+    insts_.Reserve(n);
+    values_.Reserve(n);
+  }
+
+ private:
+  PrimaryMap<Inst, InstData> insts_;
+  PrimaryMap<Value, ValueData> values_;
+  PrimaryMap<Block, BlockData> blocks_;
+  PrimaryMap<JumpTable, JumpTableData> jump_tables_;
+  PrimaryMap<SigRef, Signature> signatures_;
+  PrimaryMap<FuncRef, ExtFuncData> ext_funcs_;
+  ValueListPool pool_;
+};
+
+// --- Template definitions.
+
+template <class F>
+void DataFlowGraph::ForEachOperand(Inst i, F&& f) const {
+  for (Value v : FixedArgs(i)) f(v);
+  for (Value v : pool_.Get(insts_[i].vargs)) f(v);
+  ForEachDest(i, [&](const BlockCall& bc) {
+    for (Value v : pool_.Get(bc.args)) f(v);
+  });
+}
+
+template <class F>
+void DataFlowGraph::MapOperands(Inst i, F&& f) {
+  InstData& d = insts_[i];
+  const size_t nfixed = FixedArgs(i).size();
+  for (size_t k = 0; k < nfixed; ++k) f(d.args[k]);
+  for (Value& v : pool_.GetMut(d.vargs)) f(v);
+  ForEachDestMut(i, [&](BlockCall& bc) {
+    for (Value& v : pool_.GetMut(bc.args)) f(v);
+  });
+}
+
+template <class F>
+void DataFlowGraph::ForEachDest(Inst i, F&& f) const {
+  const InstData& d = insts_[i];
+  switch (Info(d.opcode).format) {
+    case InstFormat::kJump: f(d.dest[0]); break;
+    case InstFormat::kBrif:
+      f(d.dest[0]);
+      f(d.dest[1]);
+      break;
+    case InstFormat::kBrTable:
+      if (jump_tables_.IsValid(JumpTable(d.ref))) {
+        const JumpTableData& jt = jump_tables_[JumpTable(d.ref)];
+        f(jt.default_dest);
+        for (const BlockCall& bc : jt.entries) f(bc);
+      }
+      break;
+    default: break;
+  }
+}
+
+template <class F>
+void DataFlowGraph::ForEachDestMut(Inst i, F&& f) {
+  InstData& d = insts_[i];
+  switch (Info(d.opcode).format) {
+    case InstFormat::kJump: f(d.dest[0]); break;
+    case InstFormat::kBrif:
+      f(d.dest[0]);
+      f(d.dest[1]);
+      break;
+    case InstFormat::kBrTable:
+      if (jump_tables_.IsValid(JumpTable(d.ref))) {
+        JumpTableData& jt = jump_tables_[JumpTable(d.ref)];
+        f(jt.default_dest);
+        for (BlockCall& bc : jt.entries) f(bc);
+      }
+      break;
+    default: break;
+  }
+}
+
+}  // namespace egret::ir
+
+#endif  // EGRET_IR_DFG_H_

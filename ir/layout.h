@@ -1,0 +1,85 @@
+// layout.h: the order of blocks in a function and of instructions in each block.
+//
+// Doubly linked lists threaded through dense side tables (no nodes on the heap): blocks in
+// function order, and per block its instructions in execution order. The first block is the
+// entry block. Insertion and removal are O(1); positions for "does a come before b" queries are
+// computed by the passes that need them (the verifier numbers instructions once).
+//
+// Invariants: a block is in the layout at most once; an instruction is in at most one block;
+// only blocks in the layout hold instructions.
+#ifndef EGRET_IR_LAYOUT_H_
+#define EGRET_IR_LAYOUT_H_
+
+#include "ir/entities.h"
+#include "support/entity.h"
+
+namespace egret::ir {
+
+class Layout {
+ public:
+  // --- Blocks.
+  void AppendBlock(Block b);
+  void InsertBlockAfter(Block b, Block after);
+  void RemoveBlock(Block b);  // the block must be empty
+  bool IsBlockInserted(Block b) const { return blocks_[b].inserted; }
+  Block FirstBlock() const { return first_block_; }
+  Block LastBlock() const { return last_block_; }
+  Block NextBlock(Block b) const { return blocks_[b].next; }
+  Block PrevBlock(Block b) const { return blocks_[b].prev; }
+  size_t NumBlocks() const { return num_blocks_; }
+
+  // --- Instructions.
+  void AppendInst(Inst i, Block b);
+  void InsertInstBefore(Inst i, Inst before);
+  void PrependInst(Inst i, Block b);  // at the start of b
+  void RemoveInst(Inst i);
+  bool IsInstInserted(Inst i) const { return insts_[i].block.valid(); }
+  Block InstBlock(Inst i) const { return insts_[i].block; }
+  Inst FirstInst(Block b) const { return blocks_[b].first; }
+  Inst LastInst(Block b) const { return blocks_[b].last; }
+  Inst NextInst(Inst i) const { return insts_[i].next; }
+  Inst PrevInst(Inst i) const { return insts_[i].prev; }
+
+  // Range-for helpers: `for (Block b : layout.Blocks())`, `for (Inst i : layout.Insts(b))`.
+  template <class K, class Owner, K (Owner::*Next)(K) const>
+  struct Range {
+    const Owner* owner;
+    K first;
+    struct It {
+      const Owner* owner;
+      K cur;
+      K operator*() const { return cur; }
+      It& operator++() {
+        cur = (owner->*Next)(cur);
+        return *this;
+      }
+      bool operator!=(const It& o) const { return cur != o.cur; }
+    };
+    It begin() const { return {owner, first}; }
+    It end() const { return {owner, K()}; }
+  };
+  Range<Block, Layout, &Layout::NextBlock> Blocks() const { return {this, first_block_}; }
+  Range<Inst, Layout, &Layout::NextInst> Insts(Block b) const { return {this, FirstInst(b)}; }
+
+ private:
+  struct BlockNode {
+    Block prev, next;
+    Inst first, last;
+    bool inserted = false;
+    friend bool operator==(const BlockNode&, const BlockNode&) = default;
+  };
+  struct InstNode {
+    Block block;
+    Inst prev, next;
+    friend bool operator==(const InstNode&, const InstNode&) = default;
+  };
+
+  SecondaryMap<Block, BlockNode> blocks_;
+  SecondaryMap<Inst, InstNode> insts_;
+  Block first_block_, last_block_;
+  size_t num_blocks_ = 0;
+};
+
+}  // namespace egret::ir
+
+#endif  // EGRET_IR_LAYOUT_H_

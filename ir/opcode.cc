@@ -1,0 +1,30 @@
+// opcode.cc: opcode lookup by name.
+#include "ir/opcode.h"
+
+#include <string>
+#include <unordered_map>
+
+namespace egret::ir {
+
+std::optional<Opcode> ParseOpcode(std::string_view name) {
+  // Built on first use; opcode names are static strings, so views into them stay valid.
+  static const auto* const kByName = [] {
+    auto* m = new std::unordered_map<std::string_view, Opcode>();
+    for (int i = 0; i < kNumOpcodes; ++i) m->emplace(kOpcodeInfos[i].name, static_cast<Opcode>(i));
+    return m;
+  }();
+  auto it = kByName->find(name);
+  if (it == kByName->end()) return std::nullopt;
+  return it->second;
+}
+
+uint32_t MemAccessBytes(Opcode op) {
+  switch (op) {
+    case Opcode::kUload8: case Opcode::kSload8: case Opcode::kIstore8: return 1;
+    case Opcode::kUload16: case Opcode::kSload16: case Opcode::kIstore16: return 2;
+    case Opcode::kUload32: case Opcode::kSload32: case Opcode::kIstore32: return 4;
+    default: return 0;
+  }
+}
+
+}  // namespace egret::ir

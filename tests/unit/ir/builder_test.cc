@@ -1,0 +1,295 @@
+// builder_test.cc: FunctionBuilder and on-the-fly SSA construction on straight-line code,
+// diamonds, loops, nested loops and irreducible control flow.
+#include "ir/builder.h"
+
+#include <gtest/gtest.h>
+
+namespace egret::ir {
+namespace {
+
+// The values a branch passes to `target`.
+std::vector<Value> ArgsTo(const Function& f, Block from, Block target) {
+  std::vector<Value> out;
+  Inst term = f.layout.LastInst(from);
+  f.dfg.ForEachDest(term, [&](const BlockCall& bc) {
+    if (bc.block == target) {
+      auto a = f.dfg.pool().Get(bc.args);
+      out.assign(a.begin(), a.end());
+    }
+  });
+  return out;
+}
+
+TEST(Builder, StraightLineUsesLatestDefinition) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Block entry = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value p = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  Variable x = b.DeclareVar(Type::kI32);
+  b.DefVar(x, p);
+  EXPECT_EQ(b.UseVar(x), p);
+  Value c = b.Iconst(Type::kI32, 7);
+  b.DefVar(x, c);
+  EXPECT_EQ(b.UseVar(x), c);
+  b.Return({b.UseVar(x)});
+  b.Finalize();
+  EXPECT_EQ(f.dfg.BlockParams(entry).size(), 1u);
+}
+
+TEST(Builder, UndefinedVariableReadsZero) {
+  Function f("f", {{}, {Type::kF64}});
+  FunctionBuilder b(f);
+  Block entry = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  b.SealBlock(entry);
+  Variable x = b.DeclareVar(Type::kF64);
+  Value v = b.UseVar(x);
+  Inst def = Inst(f.dfg.ValueInfo(v).def);
+  EXPECT_EQ(f.dfg[def].opcode, Opcode::kF64const);
+  EXPECT_EQ(f.dfg[def].imm, 0);
+}
+
+TEST(Builder, DiamondGetsOneParameter) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable x = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock(), left = b.CreateBlock(), right = b.CreateBlock(),
+        join = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value p = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  b.DefVar(x, p);
+  b.Brif(p, left, {}, right, {});
+  b.SealBlock(left);
+  b.SealBlock(right);
+  b.SwitchToBlock(left);
+  Value one = b.Iconst(Type::kI32, 1);
+  b.DefVar(x, one);
+  b.Jump(join);
+  b.SwitchToBlock(right);
+  b.Jump(join);  // x unchanged: p
+  b.SealBlock(join);
+  b.SwitchToBlock(join);
+  Value r = b.UseVar(x);
+  b.Return({r});
+  b.Finalize();
+  ASSERT_EQ(f.dfg.BlockParams(join).size(), 1u);
+  EXPECT_EQ(r, f.dfg.BlockParams(join)[0]);
+  EXPECT_EQ(ArgsTo(f, left, join), std::vector<Value>{one});
+  EXPECT_EQ(ArgsTo(f, right, join), std::vector<Value>{p});
+}
+
+TEST(Builder, DiamondWithSameValueNeedsNoParameter) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable x = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock(), left = b.CreateBlock(), right = b.CreateBlock(),
+        join = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value p = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  b.DefVar(x, p);
+  b.Brif(p, left, {}, right, {});
+  b.SealBlock(left);
+  b.SealBlock(right);
+  b.SwitchToBlock(left);
+  b.Jump(join);
+  b.SwitchToBlock(right);
+  b.Jump(join);
+  b.SealBlock(join);
+  b.SwitchToBlock(join);
+  EXPECT_EQ(b.UseVar(x), p);
+  b.Return({p});
+  b.Finalize();
+  EXPECT_TRUE(f.dfg.BlockParams(join).empty());
+}
+
+// i = n; loop { i = i - 1; if i != 0 continue } ; return i
+TEST(Builder, LoopCarriedVariableBecomesHeaderParameter) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable i = b.DeclareVar(Type::kI32);
+  Variable unchanged = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock(), loop = b.CreateBlock(), exit = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value n = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  b.DefVar(i, n);
+  Value k = b.Iconst(Type::kI32, 3);
+  b.DefVar(unchanged, k);
+  b.Jump(loop);
+  b.SwitchToBlock(loop);
+  Value cur = b.UseVar(i);
+  Value u = b.UseVar(unchanged);  // read inside the unsealed loop: becomes a parameter for now
+  Value next = b.Binary(Opcode::kIsub, cur, u);
+  b.DefVar(i, next);
+  b.Brif(next, loop, {}, exit, {});
+  b.SealBlock(loop);
+  b.SealBlock(exit);
+  b.SwitchToBlock(exit);
+  b.Return({b.UseVar(i)});
+  b.Finalize();
+  // `unchanged` was trivial (k from entry, itself on the back edge) and is gone.
+  ASSERT_EQ(f.dfg.BlockParams(loop).size(), 1u);
+  EXPECT_EQ(f.dfg.BlockParams(loop)[0], cur);
+  EXPECT_EQ(f.dfg[Inst(f.dfg.ValueInfo(next).def)].args[1], k);
+  EXPECT_EQ(ArgsTo(f, entry, loop), std::vector<Value>{n});
+  EXPECT_EQ(ArgsTo(f, loop, loop), std::vector<Value>{next});
+}
+
+TEST(Builder, NestedLoopsThreadVariableThroughBothHeaders) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable x = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock(), outer = b.CreateBlock(), inner = b.CreateBlock(),
+        latch = b.CreateBlock(), exit = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value n = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  b.DefVar(x, n);
+  b.Jump(outer);
+  b.SwitchToBlock(outer);
+  b.Jump(inner);
+  b.SealBlock(inner);  // its only predecessor is `outer`
+  b.SwitchToBlock(inner);
+  Value in_inner = b.UseVar(x);
+  (void)in_inner;
+  Value dec = b.BinaryImm(Opcode::kIaddImm, b.UseVar(x), -1);
+  b.DefVar(x, dec);
+  b.Brif(dec, latch, {}, exit, {});
+  b.SealBlock(latch);
+  b.SwitchToBlock(latch);
+  b.Jump(outer);
+  b.SealBlock(outer);
+  b.SealBlock(exit);
+  b.SwitchToBlock(exit);
+  b.Return({b.UseVar(x)});
+  b.Finalize();
+  // x is loop-carried through `outer` (from entry: n, from latch: dec); inner has one pred.
+  ASSERT_EQ(f.dfg.BlockParams(outer).size(), 1u);
+  EXPECT_TRUE(f.dfg.BlockParams(inner).empty());
+  EXPECT_EQ(ArgsTo(f, entry, outer), std::vector<Value>{n});
+  EXPECT_EQ(ArgsTo(f, latch, outer), std::vector<Value>{dec});
+  EXPECT_EQ(f.dfg[Inst(f.dfg.ValueInfo(dec).def)].args[0], f.dfg.BlockParams(outer)[0]);
+}
+
+// entry branches into the middle of a two-block cycle (a <-> b): irreducible.
+TEST(Builder, IrreducibleCycleGetsParametersAtBothEntries) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable x = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock(), ba = b.CreateBlock(), bb = b.CreateBlock(),
+        exit = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value n = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  b.DefVar(x, n);
+  b.Brif(n, ba, {}, bb, {});
+  b.SwitchToBlock(ba);
+  Value a1 = b.BinaryImm(Opcode::kIaddImm, b.UseVar(x), 1);
+  b.DefVar(x, a1);
+  b.Brif(a1, bb, {}, exit, {});
+  b.SwitchToBlock(bb);
+  Value b1 = b.BinaryImm(Opcode::kIaddImm, b.UseVar(x), 2);
+  b.DefVar(x, b1);
+  b.Jump(ba);
+  b.SealAllBlocks();
+  b.SwitchToBlock(exit);
+  b.Return({b.UseVar(x)});
+  b.Finalize();
+  ASSERT_EQ(f.dfg.BlockParams(ba).size(), 1u);
+  ASSERT_EQ(f.dfg.BlockParams(bb).size(), 1u);
+  EXPECT_EQ(ArgsTo(f, entry, ba), std::vector<Value>{n});
+  EXPECT_EQ(ArgsTo(f, entry, bb), std::vector<Value>{n});
+  EXPECT_EQ(ArgsTo(f, bb, ba), std::vector<Value>{b1});
+  EXPECT_EQ(ArgsTo(f, ba, bb), std::vector<Value>{a1});
+  EXPECT_TRUE(f.dfg.BlockParams(exit).empty());
+}
+
+// A long chain of diamonds reading a variable defined only at the top: the walk must not
+// recurse once per diamond (it would overflow the stack under ASan), and no parameter is left.
+TEST(Builder, DeepJoinChainIsIterativeAndTrivial) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable x = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value n = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  b.DefVar(x, n);
+  constexpr int kDiamonds = 10000;
+  for (int d = 0; d < kDiamonds; ++d) {
+    Block l = b.CreateBlock(), r = b.CreateBlock(), j = b.CreateBlock();
+    b.Brif(n, l, {}, r, {});
+    b.SealBlock(l);
+    b.SealBlock(r);
+    b.SwitchToBlock(l);
+    b.Jump(j);
+    b.SwitchToBlock(r);
+    b.Jump(j);
+    b.SealBlock(j);
+    b.SwitchToBlock(j);
+  }
+  EXPECT_EQ(b.UseVar(x), n);
+  b.Return({n});
+  b.Finalize();
+  for (Block blk : f.layout.Blocks()) {
+    if (blk != entry) {
+      EXPECT_TRUE(f.dfg.BlockParams(blk).empty());
+    }
+  }
+}
+
+TEST(Builder, BrTableEdgesGetArgumentsForEveryEntry) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable x = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock(), t1 = b.CreateBlock(), t2 = b.CreateBlock(),
+        join = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value n = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  b.DefVar(x, n);
+  FunctionBuilder::Dest entries[] = {{t1, {}}, {t2, {}}, {t1, {}}};
+  b.BrTable(n, {join, {}}, entries);
+  b.SealBlock(t1);
+  b.SealBlock(t2);
+  EXPECT_EQ(b.NumPreds(t1), 1u);
+  b.SwitchToBlock(t1);
+  b.DefVar(x, b.Iconst(Type::kI32, 1));
+  b.Jump(join);
+  b.SwitchToBlock(t2);
+  b.Jump(join);
+  b.SealBlock(join);
+  b.SwitchToBlock(join);
+  Value r = b.UseVar(x);
+  b.Return({r});
+  b.Finalize();
+  ASSERT_EQ(f.dfg.BlockParams(join).size(), 1u);
+  // The default edge from the br_table passes n.
+  const JumpTableData& jt = f.dfg.jump_table(JumpTable(f.dfg[f.layout.LastInst(entry)].ref));
+  ASSERT_EQ(jt.default_dest.args.size, 1u);
+  EXPECT_EQ(f.dfg.pool().Get(jt.default_dest.args)[0], n);
+  EXPECT_EQ(jt.entries[0].args.size, 0u);
+}
+
+TEST(Builder, ValueListPoolSurvivesCopiesFromItself) {
+  Function f("f", {{Type::kI32, Type::kI32}, {Type::kI32, Type::kI32}});
+  FunctionBuilder b(f);
+  Block entry = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  b.AppendBlockParam(entry, Type::kI32);
+  b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  std::vector<Value> params(f.dfg.BlockParams(entry).begin(), f.dfg.BlockParams(entry).end());
+  for (int k = 0; k < 100; ++k) b.Iconst(Type::kI32, k);
+  b.Return(f.dfg.BlockParams(entry));  // a span into the pool itself
+  b.Finalize();
+  auto ret = f.dfg.VarArgs(f.layout.LastInst(entry));
+  EXPECT_EQ(std::vector<Value>(ret.begin(), ret.end()), params);
+}
+
+}  // namespace
+}  // namespace egret::ir
