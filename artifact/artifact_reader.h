@@ -1,0 +1,29 @@
+// artifact_reader.h: parses and validates a serialized artifact.
+//
+// ReadArtifact checks the header (magic, version, target, size, checksum) and then every field:
+// lengths against the remaining bytes, code ranges against the text section, sort orders, index
+// ranges and constant-expression types (artifact.h lists the invariants a returned Artifact
+// satisfies). Any violation returns an Error whose offset is the absolute byte offset of the
+// offending field; nothing in a malformed input can make it crash, allocate unboundedly (every
+// count is bounded by the bytes that remain) or overflow.
+#ifndef EGRET_ARTIFACT_ARTIFACT_READER_H_
+#define EGRET_ARTIFACT_ARTIFACT_READER_H_
+
+#include <cstdint>
+#include <span>
+
+#include "artifact/artifact.h"
+#include "support/error.h"
+
+namespace egret::artifact {
+
+struct ReadOptions {
+  // Fuzzers turn this off to reach the structural checks behind it.
+  bool verify_checksum = true;
+};
+
+Expected<Artifact> ReadArtifact(std::span<const uint8_t> bytes, const ReadOptions& options = {});
+
+}  // namespace egret::artifact
+
+#endif  // EGRET_ARTIFACT_ARTIFACT_READER_H_

@@ -1,0 +1,258 @@
+// artifact_writer.cc: see artifact_writer.h. Sections are built in a scratch buffer so their
+// size prefix can be written first; empty sections are omitted (the reader treats a missing
+// section as empty).
+#include "artifact/artifact_writer.h"
+
+#include <cstring>
+
+#include "artifact/checksum.h"
+#include "artifact/format.h"
+#include "support/leb128.h"
+
+namespace egret::artifact {
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+void PutU8(Bytes& out, uint8_t v) { out.push_back(v); }
+void PutFixed32(Bytes& out, uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(uint8_t(v >> (8 * i)));
+}
+void PutFixed64(Bytes& out, uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(uint8_t(v >> (8 * i)));
+}
+void PutCount(Bytes& out, size_t n) { WriteU32(out, uint32_t(n)); }
+void PutString(Bytes& out, const std::string& s) {
+  PutCount(out, s.size());
+  out.insert(out.end(), s.begin(), s.end());
+}
+
+void PutLimits(Bytes& out, const Limits& l, uint8_t extra_flags) {
+  PutU8(out, uint8_t((l.max ? kLimitsHasMax : 0) | extra_flags));
+  WriteU64(out, l.min);
+  if (l.max) WriteU64(out, *l.max);
+}
+void PutTableType(Bytes& out, const TableType& t) {
+  PutU8(out, uint8_t(t.elem));
+  PutLimits(out, t.limits, 0);
+}
+void PutMemoryType(Bytes& out, const MemoryType& m) {
+  PutLimits(out, m.limits, uint8_t((m.is64 ? kMemoryIs64 : 0) | (m.shared ? kMemoryShared : 0)));
+}
+void PutGlobalType(Bytes& out, const GlobalType& g) {
+  PutU8(out, uint8_t(g.type));
+  PutU8(out, g.is_mutable ? 1 : 0);
+}
+
+void PutConstExpr(Bytes& out, const ConstExpr& e) {
+  PutCount(out, e.ops.size());
+  for (const ConstOp& op : e.ops) {
+    PutU8(out, uint8_t(op.kind));
+    switch (op.kind) {
+      case ConstOp::Kind::kI32Const:
+        WriteS32(out, int32_t(uint32_t(op.lo)));
+        break;
+      case ConstOp::Kind::kI64Const:
+        WriteS64(out, int64_t(op.lo));
+        break;
+      case ConstOp::Kind::kF32Const:
+        PutFixed32(out, uint32_t(op.lo));
+        break;
+      case ConstOp::Kind::kF64Const:
+        PutFixed64(out, op.lo);
+        break;
+      case ConstOp::Kind::kV128Const:
+        PutFixed64(out, op.lo);
+        PutFixed64(out, op.hi);
+        break;
+      case ConstOp::Kind::kRefNull:
+        PutU8(out, uint8_t(op.index));
+        break;
+      case ConstOp::Kind::kRefFunc:
+      case ConstOp::Kind::kGlobalGet:
+        WriteU32(out, op.index);
+        break;
+      default:  // arithmetic: no immediate
+        break;
+    }
+  }
+}
+
+void PutRange(Bytes& out, const CodeRange& r) {
+  WriteU32(out, r.offset);
+  WriteU32(out, r.size);
+}
+
+void PutSection(Bytes& out, SectionId id, const Bytes& contents) {
+  if (contents.empty()) return;
+  PutU8(out, uint8_t(id));
+  PutCount(out, contents.size());
+  out.insert(out.end(), contents.begin(), contents.end());
+}
+
+}  // namespace
+
+std::vector<uint8_t> WriteArtifact(const Artifact& a) {
+  Bytes payload;
+  Bytes s;
+  auto flush = [&](SectionId id) {
+    PutSection(payload, id, s);
+    s.clear();
+  };
+  auto counted = [&](size_t n) { return n != 0 ? (PutCount(s, n), true) : false; };
+
+  if (counted(a.types.size())) {
+    for (const FuncType& t : a.types) {
+      PutCount(s, t.params.size());
+      for (ValType v : t.params) PutU8(s, uint8_t(v));
+      PutCount(s, t.results.size());
+      for (ValType v : t.results) PutU8(s, uint8_t(v));
+    }
+  }
+  flush(SectionId::kTypes);
+
+  if (counted(a.imports.size())) {
+    for (const Import& im : a.imports) {
+      PutString(s, im.module);
+      PutString(s, im.name);
+      PutU8(s, uint8_t(im.kind));
+      switch (im.kind) {
+        case ExternKind::kFunc:
+          WriteU32(s, im.type_index);
+          break;
+        case ExternKind::kTable:
+          PutTableType(s, im.table);
+          break;
+        case ExternKind::kMemory:
+          PutMemoryType(s, im.memory);
+          break;
+        case ExternKind::kGlobal:
+          PutGlobalType(s, im.global);
+          break;
+      }
+    }
+  }
+  flush(SectionId::kImports);
+
+  s = a.text;
+  flush(SectionId::kText);
+
+  if (counted(a.functions.size())) {
+    for (const Function& f : a.functions) {
+      WriteU32(s, f.type_index);
+      PutRange(s, f.body);
+      PutRange(s, f.array_call);
+    }
+  }
+  flush(SectionId::kFunctions);
+
+  if (counted(a.wasm_to_array.size())) {
+    for (const WasmToArrayTrampoline& t : a.wasm_to_array) {
+      WriteU32(s, t.type_index);
+      PutRange(s, t.code);
+    }
+  }
+  flush(SectionId::kWasmToArray);
+
+  if (counted(a.tables.size()))
+    for (const TableType& t : a.tables) PutTableType(s, t);
+  flush(SectionId::kTables);
+
+  if (counted(a.memories.size()))
+    for (const MemoryType& m : a.memories) PutMemoryType(s, m);
+  flush(SectionId::kMemories);
+
+  if (counted(a.globals.size())) {
+    for (const Global& g : a.globals) {
+      PutGlobalType(s, g.type);
+      PutConstExpr(s, g.init);
+    }
+  }
+  flush(SectionId::kGlobals);
+
+  if (counted(a.exports.size())) {
+    for (const Export& e : a.exports) {
+      PutString(s, e.name);
+      PutU8(s, uint8_t(e.kind));
+      WriteU32(s, e.index);
+    }
+  }
+  flush(SectionId::kExports);
+
+  if (a.start) WriteU32(s, *a.start);
+  flush(SectionId::kStart);
+
+  if (counted(a.elements.size())) {
+    for (const ElementSegment& e : a.elements) {
+      PutU8(s, uint8_t(e.mode));
+      if (e.mode == SegmentMode::kActive) {
+        WriteU32(s, e.table_index);
+        PutConstExpr(s, e.offset);
+      }
+      PutU8(s, uint8_t(e.elem_type));
+      PutCount(s, e.items.size());
+      for (const ConstExpr& item : e.items) PutConstExpr(s, item);
+    }
+  }
+  flush(SectionId::kElements);
+
+  if (counted(a.data.size())) {
+    for (const DataSegment& d : a.data) {
+      PutU8(s, uint8_t(d.mode));
+      if (d.mode == SegmentMode::kActive) {
+        WriteU32(s, d.memory_index);
+        PutConstExpr(s, d.offset);
+      }
+      PutCount(s, d.bytes.size());
+      s.insert(s.end(), d.bytes.begin(), d.bytes.end());
+    }
+  }
+  flush(SectionId::kData);
+
+  if (counted(a.traps.size())) {
+    for (const TrapEntry& t : a.traps) {
+      WriteU32(s, t.offset);
+      PutU8(s, uint8_t(t.code));
+    }
+  }
+  flush(SectionId::kTraps);
+
+  if (counted(a.relocations.size())) {
+    for (const Relocation& r : a.relocations) {
+      WriteU32(s, r.offset);
+      PutU8(s, uint8_t(r.kind));
+      WriteU32(s, r.target);
+    }
+  }
+  flush(SectionId::kRelocations);
+
+  if (counted(a.source_locs.size())) {
+    for (const SourceLoc& l : a.source_locs) {
+      WriteU32(s, l.text_offset);
+      WriteU32(s, l.wasm_offset);
+    }
+  }
+  flush(SectionId::kSourceLocs);
+
+  if (!a.module_name.empty() || !a.function_names.empty()) {
+    PutString(s, a.module_name);
+    PutCount(s, a.function_names.size());
+    for (const FunctionName& n : a.function_names) {
+      WriteU32(s, n.func_index);
+      PutString(s, n.name);
+    }
+  }
+  flush(SectionId::kNames);
+
+  Bytes out;
+  out.reserve(kHeaderSize + payload.size());
+  out.insert(out.end(), std::begin(kMagic), std::end(kMagic));
+  PutFixed32(out, kFormatVersion);
+  PutFixed32(out, uint32_t(a.target));
+  PutFixed64(out, payload.size());
+  PutFixed64(out, Checksum64(payload, kFormatVersion));
+  out.insert(out.end(), payload.begin(), payload.end());
+  return out;
+}
+
+}  // namespace egret::artifact

@@ -1,0 +1,20 @@
+// checksum.h: the 64-bit checksum that guards an artifact's payload.
+//
+// Not cryptographic: it catches truncation, bit rot and accidental edits, not tampering. The
+// function mixes 8-byte little-endian words with multiply-rotate steps and ends with a full
+// avalanche, so every input bit affects every output bit; it runs at several GB/s, which matters
+// because the runtime checks it on every load. The value for a given input is part of the
+// artifact format and must never change (tests pin known values).
+#ifndef EGRET_ARTIFACT_CHECKSUM_H_
+#define EGRET_ARTIFACT_CHECKSUM_H_
+
+#include <cstdint>
+#include <span>
+
+namespace egret::artifact {
+
+uint64_t Checksum64(std::span<const uint8_t> bytes, uint64_t seed = 0);
+
+}  // namespace egret::artifact
+
+#endif  // EGRET_ARTIFACT_CHECKSUM_H_

@@ -1,0 +1,61 @@
+// format.h: the byte layout of a serialized artifact (the constants reader and writer share).
+//
+//   offset  size  field
+//   0       8     magic "\0egretaf"
+//   8       4     format version (u32 LE), kFormatVersion
+//   12      4     flags (u32 LE): bits 0-7 Target, all other bits zero
+//   16      8     payload size in bytes (u64 LE); must equal file size - 32
+//   24      8     Checksum64(payload, seed = version) (u64 LE)
+//   32      ...   payload: sections
+//
+// A section is `id:u8 size:uleb32 contents[size]`. Ids appear at most once, in increasing order;
+// a missing section means "empty". Inside sections, counts and indices are unsigned LEB128 (the
+// strict WebAssembly encoding), strings are `len:uleb32 bytes`. docs/runtime.md has the
+// per-section table. Any change to the layout bumps kFormatVersion; readers reject other versions.
+#ifndef EGRET_ARTIFACT_FORMAT_H_
+#define EGRET_ARTIFACT_FORMAT_H_
+
+#include <bit>
+#include <cstdint>
+
+namespace egret::artifact {
+
+static_assert(std::endian::native == std::endian::little, "artifacts assume a little-endian host");
+
+inline constexpr uint8_t kMagic[8] = {0x00, 'e', 'g', 'r', 'e', 't', 'a', 'f'};
+inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kHeaderSize = 32;
+
+enum class SectionId : uint8_t {
+  kTypes = 1,
+  kImports = 2,
+  kText = 3,
+  kFunctions = 4,
+  kWasmToArray = 5,
+  kTables = 6,
+  kMemories = 7,
+  kGlobals = 8,
+  kExports = 9,
+  kStart = 10,
+  kElements = 11,
+  kData = 12,
+  kTraps = 13,
+  kRelocations = 14,
+  kSourceLocs = 15,
+  kNames = 16,
+};
+inline constexpr uint8_t kMaxSectionId = 16;
+
+// Limits/memory flag bits.
+inline constexpr uint8_t kLimitsHasMax = 1;
+inline constexpr uint8_t kMemoryIs64 = 2;
+inline constexpr uint8_t kMemoryShared = 4;
+
+// WebAssembly's bounds, enforced by the reader.
+inline constexpr uint64_t kMaxMemory32Pages = 65536;
+inline constexpr uint64_t kMaxMemory64Pages = uint64_t{1} << 48;
+inline constexpr uint64_t kMaxTableElements = UINT32_MAX;
+
+}  // namespace egret::artifact
+
+#endif  // EGRET_ARTIFACT_FORMAT_H_

@@ -1,0 +1,63 @@
+// Checksum64 is part of the format: its values are pinned, and it must notice small changes.
+#include "artifact/checksum.h"
+
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+#include <vector>
+
+namespace egret::artifact {
+namespace {
+
+TEST(Checksum64, Deterministic) {
+  std::vector<uint8_t> data(1000);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = uint8_t(i * 7);
+  EXPECT_EQ(Checksum64(data), Checksum64(data));
+  EXPECT_NE(Checksum64(data, 1), Checksum64(data, 2));
+}
+
+TEST(Checksum64, PinnedValues) {
+  // If these change, every artifact ever written becomes unreadable: bump kFormatVersion.
+  std::vector<uint8_t> empty;
+  std::vector<uint8_t> abc = {'a', 'b', 'c'};
+  std::vector<uint8_t> long_input(100);
+  for (size_t i = 0; i < long_input.size(); ++i) long_input[i] = uint8_t(i);
+  EXPECT_EQ(Checksum64(empty), Checksum64(empty));
+  const uint64_t v_empty = Checksum64(empty), v_abc = Checksum64(abc),
+                 v_long = Checksum64(long_input);
+  EXPECT_NE(v_empty, v_abc);
+  EXPECT_NE(v_abc, v_long);
+  EXPECT_EQ(v_empty, 0xd8a310150df90781ull);
+  EXPECT_EQ(v_abc, 0x682357356540e819ull);
+  EXPECT_EQ(v_long, 0xd2d52c10ef27f95ull);
+}
+
+TEST(Checksum64, EverySingleBitFlipChangesTheValue) {
+  std::mt19937 rng(7);
+  for (size_t len : {1u, 7u, 8u, 9u, 31u, 32u, 33u, 63u, 64u, 65u, 200u}) {
+    std::vector<uint8_t> data(len);
+    for (auto& b : data) b = uint8_t(rng());
+    const uint64_t base = Checksum64(data);
+    for (size_t i = 0; i < len; ++i) {
+      for (int bit = 0; bit < 8; ++bit) {
+        data[i] ^= uint8_t(1 << bit);
+        EXPECT_NE(Checksum64(data), base) << "len " << len << " byte " << i << " bit " << bit;
+        data[i] ^= uint8_t(1 << bit);
+      }
+    }
+  }
+}
+
+TEST(Checksum64, LengthMatters) {
+  // Trailing zeros must not collide with the shorter input.
+  std::set<uint64_t> seen;
+  std::vector<uint8_t> data;
+  for (int i = 0; i < 100; ++i) {
+    EXPECT_TRUE(seen.insert(Checksum64(data)).second) << "length " << i;
+    data.push_back(0);
+  }
+}
+
+}  // namespace
+}  // namespace egret::artifact
