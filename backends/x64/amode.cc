@@ -1,0 +1,50 @@
+// amode.cc: Amode constructors; they enforce the invariants the encoder relies on.
+#include "backends/x64/amode.h"
+
+#include "support/error.h"
+
+namespace egret::x64 {
+
+Amode Amode::Base(Gpr base, int32_t disp) {
+  Amode a;
+  a.kind = Kind::kBase;
+  a.base = base;
+  a.disp = disp;
+  return a;
+}
+
+Amode Amode::BaseIndex(Gpr base, Gpr index, int scale, int32_t disp) {
+  // SIB.index = 100 without REX.X means "no index", so %rsp can never be an index.
+  EGRET_CHECK(index != Gpr::kRsp);
+  EGRET_CHECK(scale == 1 || scale == 2 || scale == 4 || scale == 8);
+  Amode a;
+  a.kind = Kind::kBaseIndex;
+  a.base = base;
+  a.index = index;
+  a.scale_log2 = static_cast<uint8_t>(scale == 1 ? 0 : scale == 2 ? 1 : scale == 4 ? 2 : 3);
+  a.disp = disp;
+  return a;
+}
+
+Amode Amode::RipLabel(Label label) {
+  EGRET_CHECK(label.valid());
+  Amode a;
+  a.kind = Kind::kRipLabel;
+  a.label = label;
+  return a;
+}
+
+bool Amode::operator==(const Amode& o) const {
+  if (kind != o.kind) return false;
+  switch (kind) {
+    case Kind::kBase:
+      return base == o.base && disp == o.disp;
+    case Kind::kBaseIndex:
+      return base == o.base && index == o.index && scale_log2 == o.scale_log2 && disp == o.disp;
+    case Kind::kRipLabel:
+      return label == o.label;
+  }
+  return false;
+}
+
+}  // namespace egret::x64

@@ -1,0 +1,266 @@
+// inst.h: one x86-64 machine instruction with physical operands, as the encoder and the printer
+// see it.
+//
+// An Inst is a form (the operand shape: reg-reg, reg-imm, reg-mem, ...) plus the operands. The
+// same value is encoded (encoder.h) and printed (printer.h), so what the printer shows is what
+// the bytes mean; the differential test checks that against capstone for every form in
+// EGRET_X64_FORMS. Build instructions with the static factories, which check operand
+// invariants (sizes a form supports, immediate ranges); the encoder then only asserts.
+//
+// Two-address forms (AluRR, ShiftRI, SseRR, ...) read and write their first operand: the
+// lowering maps that onto the allocator's reuse-input constraint. Operand order in the
+// factories is Intel order (destination first); the printer prints AT&T order (source first).
+#ifndef EGRET_BACKENDS_X64_INST_H_
+#define EGRET_BACKENDS_X64_INST_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "backends/x64/amode.h"
+#include "backends/x64/registers.h"
+
+namespace egret::x64 {
+
+// Every instruction form. R = GPR or XMM register, I = immediate, M = memory (Amode),
+// Cl = the count in %cl. Adding a form here without teaching the encoder, the printer and the
+// differential test about it is a compile error (-Wswitch) or a test failure (FormCoverage).
+#define EGRET_X64_FORMS(X)                                                                        \
+  X(AluRR)                                                                                        \
+  X(AluRI)                                                                                        \
+  X(AluRM) X(AluMR) X(AluMI) X(TestRR) X(TestRI) X(TestMR) X(TestMI) X(ImulRR) X(ImulRM)          \
+      X(ImulRRI) X(ImulRMI) X(UnaryR) X(UnaryM) X(ShiftRI) X(ShiftRCl) X(BitRR) X(BitRM) X(Bswap) \
+          X(SignExtendAx) X(MovRR) X(MovRI) X(MovRM) X(MovMR) X(MovMI) X(MovzxRR) X(MovzxRM)      \
+              X(MovsxRR) X(MovsxRM) X(Lea) X(Setcc) X(CmovRR) X(CmovRM) X(PushR) X(PushI) X(PopR) \
+                  X(Ret) X(CallRel32) X(CallR) X(CallM) X(JmpRel32) X(JmpRel8) X(JmpR) X(JmpM)    \
+                      X(JccRel32) X(JccRel8) X(Ud2) X(Int3) X(Nop) X(SseRR) X(SseRM) X(SseMR)     \
+                          X(GprToXmm) X(XmmToGpr) X(CvtSi2FpR) X(CvtSi2FpM) X(CvttFp2SiR)         \
+                              X(CvttFp2SiM)
+
+enum class Form : uint8_t {
+#define EGRET_X64_FORM_ENUM(name) k##name,
+  EGRET_X64_FORMS(EGRET_X64_FORM_ENUM)
+#undef EGRET_X64_FORM_ENUM
+};
+#define EGRET_X64_FORM_COUNT(name) +1
+inline constexpr int kNumForms = 0 EGRET_X64_FORMS(EGRET_X64_FORM_COUNT);
+#undef EGRET_X64_FORM_COUNT
+std::string_view FormName(Form form);
+
+// The two-operand integer ALU group; the value is the ModRM /digit and opcode row (op*8).
+enum class AluOp : uint8_t { kAdd = 0, kOr, kAdc, kSbb, kAnd, kSub, kXor, kCmp };
+inline constexpr AluOp kAllAluOps[] = {AluOp::kAdd, AluOp::kOr,  AluOp::kAdc, AluOp::kSbb,
+                                       AluOp::kAnd, AluOp::kSub, AluOp::kXor, AluOp::kCmp};
+// Shifts and rotates; the value is the ModRM /digit of the C1/D3 group.
+enum class ShiftOp : uint8_t { kRol = 0, kRor = 1, kShl = 4, kShr = 5, kSar = 7 };
+inline constexpr ShiftOp kAllShiftOps[] = {ShiftOp::kRol, ShiftOp::kRor, ShiftOp::kShl,
+                                           ShiftOp::kShr, ShiftOp::kSar};
+// The F7 group: one explicit operand; mul/imul/div/idiv also use %rdx:%rax implicitly.
+enum class UnaryOp : uint8_t { kNot = 2, kNeg, kMul, kImul, kDiv, kIdiv };
+inline constexpr UnaryOp kAllUnaryOps[] = {UnaryOp::kNot,  UnaryOp::kNeg, UnaryOp::kMul,
+                                           UnaryOp::kImul, UnaryOp::kDiv, UnaryOp::kIdiv};
+// Bit counting; lzcnt/tzcnt/popcnt need CPU features (cpu_features.h), bsr/bsf are the
+// baseline fallbacks (undefined destination for a zero source, ZF set).
+enum class BitOp : uint8_t { kLzcnt, kTzcnt, kPopcnt, kBsr, kBsf };
+inline constexpr BitOp kAllBitOps[] = {BitOp::kLzcnt, BitOp::kTzcnt, BitOp::kPopcnt, BitOp::kBsr,
+                                       BitOp::kBsf};
+
+// SSE operations with an xmm destination: X(name, mnemonic, prefix, map, opcode, store_opcode,
+// has_imm8). prefix: 0, 0x66, 0xF2 or 0xF3; map: 1 = 0F, 2 = 0F 38, 3 = 0F 3A; store_opcode is
+// the opcode of the `op xmm, mem` store form, or 0 when the op has no store form.
+#define EGRET_X64_SSE_OPS(X)                       \
+  X(Movss, "movss", 0xF3, 1, 0x10, 0x11, false)    \
+  X(Movsd, "movsd", 0xF2, 1, 0x10, 0x11, false)    \
+  X(Movaps, "movaps", 0x00, 1, 0x28, 0x29, false)  \
+  X(Movapd, "movapd", 0x66, 1, 0x28, 0x29, false)  \
+  X(Movups, "movups", 0x00, 1, 0x10, 0x11, false)  \
+  X(Movdqu, "movdqu", 0xF3, 1, 0x6F, 0x7F, false)  \
+  X(Addss, "addss", 0xF3, 1, 0x58, 0, false)       \
+  X(Addsd, "addsd", 0xF2, 1, 0x58, 0, false)       \
+  X(Subss, "subss", 0xF3, 1, 0x5C, 0, false)       \
+  X(Subsd, "subsd", 0xF2, 1, 0x5C, 0, false)       \
+  X(Mulss, "mulss", 0xF3, 1, 0x59, 0, false)       \
+  X(Mulsd, "mulsd", 0xF2, 1, 0x59, 0, false)       \
+  X(Divss, "divss", 0xF3, 1, 0x5E, 0, false)       \
+  X(Divsd, "divsd", 0xF2, 1, 0x5E, 0, false)       \
+  X(Sqrtss, "sqrtss", 0xF3, 1, 0x51, 0, false)     \
+  X(Sqrtsd, "sqrtsd", 0xF2, 1, 0x51, 0, false)     \
+  X(Minss, "minss", 0xF3, 1, 0x5D, 0, false)       \
+  X(Minsd, "minsd", 0xF2, 1, 0x5D, 0, false)       \
+  X(Maxss, "maxss", 0xF3, 1, 0x5F, 0, false)       \
+  X(Maxsd, "maxsd", 0xF2, 1, 0x5F, 0, false)       \
+  X(Andps, "andps", 0x00, 1, 0x54, 0, false)       \
+  X(Andpd, "andpd", 0x66, 1, 0x54, 0, false)       \
+  X(Andnps, "andnps", 0x00, 1, 0x55, 0, false)     \
+  X(Andnpd, "andnpd", 0x66, 1, 0x55, 0, false)     \
+  X(Orps, "orps", 0x00, 1, 0x56, 0, false)         \
+  X(Orpd, "orpd", 0x66, 1, 0x56, 0, false)         \
+  X(Xorps, "xorps", 0x00, 1, 0x57, 0, false)       \
+  X(Xorpd, "xorpd", 0x66, 1, 0x57, 0, false)       \
+  X(Pxor, "pxor", 0x66, 1, 0xEF, 0, false)         \
+  X(Pand, "pand", 0x66, 1, 0xDB, 0, false)         \
+  X(Por, "por", 0x66, 1, 0xEB, 0, false)           \
+  X(Ucomiss, "ucomiss", 0x00, 1, 0x2E, 0, false)   \
+  X(Ucomisd, "ucomisd", 0x66, 1, 0x2E, 0, false)   \
+  X(Comiss, "comiss", 0x00, 1, 0x2F, 0, false)     \
+  X(Comisd, "comisd", 0x66, 1, 0x2F, 0, false)     \
+  X(Cvtss2sd, "cvtss2sd", 0xF3, 1, 0x5A, 0, false) \
+  X(Cvtsd2ss, "cvtsd2ss", 0xF2, 1, 0x5A, 0, false) \
+  X(Roundss, "roundss", 0x66, 3, 0x0A, 0, true)    \
+  X(Roundsd, "roundsd", 0x66, 3, 0x0B, 0, true)
+
+enum class SseOp : uint8_t {
+#define EGRET_X64_SSE_ENUM(name, ...) k##name,
+  EGRET_X64_SSE_OPS(EGRET_X64_SSE_ENUM)
+#undef EGRET_X64_SSE_ENUM
+};
+#define EGRET_X64_SSE_COUNT(...) +1
+inline constexpr int kNumSseOps = 0 EGRET_X64_SSE_OPS(EGRET_X64_SSE_COUNT);
+#undef EGRET_X64_SSE_COUNT
+
+struct SseOpInfo {
+  std::string_view mnemonic;
+  uint8_t prefix;        // 0, 0x66, 0xF2, 0xF3
+  uint8_t map;           // 1: 0F, 2: 0F 38, 3: 0F 3A
+  uint8_t opcode;        // load / reg-reg form: xmm <- xmm/mem
+  uint8_t store_opcode;  // mem <- xmm, or 0
+  bool has_imm8;         // roundss/roundsd: the rounding-mode immediate
+};
+const SseOpInfo& GetSseOpInfo(SseOp op);
+
+// Rounding-mode immediates for roundss/roundsd (bit 3 suppresses the precision exception).
+inline constexpr uint8_t kRoundNearest = 0x8, kRoundDown = 0x9, kRoundUp = 0xA,
+                         kRoundTowardZero = 0xB;
+
+// How MovRI is encoded; shared by the encoder and the printer so they always agree.
+enum class MovImmKind : uint8_t {
+  kMovImm,     // B8+r: mov $imm, r8/r16/r32 (the 32-bit form zero-extends into 64 bits)
+  kMovSext32,  // REX.W C7 /0 id: mov $simm32, r64 (sign-extended)
+  kMovAbs,     // REX.W B8+r io: movabs $imm64, r64
+};
+
+struct Inst {
+  Form form = Form::kNop;
+  OpSize size = OpSize::k64;       // integer operand size (for Cvt*: the GPR's size)
+  OpSize src_size = OpSize::k64;   // movzx/movsx: the source's size
+  FpSize fp = FpSize::kF64;        // Cvt*: the float type
+  uint8_t op = 0;                  // AluOp/ShiftOp/UnaryOp/BitOp/SseOp, per form
+  CondCode cc = CondCode::kE;      // Setcc/Cmov*/Jcc*
+  uint8_t r0 = 0, r1 = 0, r2 = 0;  // register encodings; meaning per form (see factories)
+  Amode mem;                       // *M* forms, Lea, CallM, JmpM
+  int64_t imm = 0;                 // *I* forms, Nop (its length)
+  Label label;                     // CallRel32/JmpRel*/JccRel*
+
+  Gpr gpr0() const { return GprFromEnc(r0); }
+  Gpr gpr1() const { return GprFromEnc(r1); }
+  Xmm xmm0() const { return XmmFromEnc(r0); }
+  Xmm xmm1() const { return XmmFromEnc(r1); }
+  AluOp alu_op() const { return static_cast<AluOp>(op); }
+  ShiftOp shift_op() const { return static_cast<ShiftOp>(op); }
+  UnaryOp unary_op() const { return static_cast<UnaryOp>(op); }
+  BitOp bit_op() const { return static_cast<BitOp>(op); }
+  SseOp sse_op() const { return static_cast<SseOp>(op); }
+  // The label an instruction refers to (a branch target or a RIP-relative operand), if any.
+  bool HasLabel() const;
+  // The form takes a memory operand (`mem` is meaningful).
+  bool HasMem() const;
+  // MovRI only.
+  MovImmKind mov_imm_kind() const;
+
+  // ---- integer ALU (dst = dst op src; cmp only sets flags) ----
+  static Inst AluRR(AluOp op, OpSize size, Gpr dst, Gpr src);
+  // imm must fit the size (signed or unsigned); for k64 it must fit a simm32. The encoder picks
+  // the imm8 form when the sign-extended value fits, and the short %al/%eax/%rax form.
+  static Inst AluRI(AluOp op, OpSize size, Gpr dst, int64_t imm);
+  static Inst AluRM(AluOp op, OpSize size, Gpr dst, const Amode& src);
+  static Inst AluMR(AluOp op, OpSize size, const Amode& dst, Gpr src);
+  static Inst AluMI(AluOp op, OpSize size, const Amode& dst, int64_t imm);
+  static Inst TestRR(OpSize size, Gpr a, Gpr b);
+  static Inst TestRI(OpSize size, Gpr a, int64_t imm);
+  static Inst TestMR(OpSize size, const Amode& a, Gpr b);
+  static Inst TestMI(OpSize size, const Amode& a, int64_t imm);
+  // imul: sizes 16/32/64 only.
+  static Inst ImulRR(OpSize size, Gpr dst, Gpr src);
+  static Inst ImulRM(OpSize size, Gpr dst, const Amode& src);
+  static Inst ImulRRI(OpSize size, Gpr dst, Gpr src, int64_t imm);
+  static Inst ImulRMI(OpSize size, Gpr dst, const Amode& src, int64_t imm);
+  static Inst UnaryR(UnaryOp op, OpSize size, Gpr reg);
+  static Inst UnaryM(UnaryOp op, OpSize size, const Amode& mem);
+  // Count 0..255 (the CPU masks it to 5 or 6 bits); a count of 1 uses the short D1 form.
+  static Inst ShiftRI(ShiftOp op, OpSize size, Gpr dst, uint8_t count);
+  static Inst ShiftRCl(ShiftOp op, OpSize size, Gpr dst);
+  // Sizes 16/32/64.
+  static Inst BitRR(BitOp op, OpSize size, Gpr dst, Gpr src);
+  static Inst BitRM(BitOp op, OpSize size, Gpr dst, const Amode& src);
+  // Sizes 32/64.
+  static Inst Bswap(OpSize size, Gpr reg);
+  // cwd/cdq/cqo: sign-extend %ax/%eax/%rax into %dx/%edx/%rdx before idiv. Sizes 16/32/64.
+  static Inst SignExtendAx(OpSize size);
+
+  // ---- moves ----
+  static Inst MovRR(OpSize size, Gpr dst, Gpr src);
+  // The shortest encoding: 32-bit mov for values that fit u32 (zero-extension), sign-extended
+  // simm32, else movabs. imm must fit the size (signed or unsigned).
+  static Inst MovRI(OpSize size, Gpr dst, int64_t imm);
+  static Inst MovRM(OpSize size, Gpr dst, const Amode& src);  // load
+  static Inst MovMR(OpSize size, const Amode& dst, Gpr src);  // store
+  static Inst MovMI(OpSize size, const Amode& dst, int64_t imm);
+  // Zero/sign extension from src_size to size (> src_size). movzx from 32 to 64 is a 32-bit mov
+  // (which zero-extends) and prints as one; movsx from 32 to 64 is movslq.
+  static Inst MovzxRR(OpSize src_size, OpSize size, Gpr dst, Gpr src);
+  static Inst MovzxRM(OpSize src_size, OpSize size, Gpr dst, const Amode& src);
+  static Inst MovsxRR(OpSize src_size, OpSize size, Gpr dst, Gpr src);
+  static Inst MovsxRM(OpSize src_size, OpSize size, Gpr dst, const Amode& src);
+  // Sizes 32/64.
+  static Inst Lea(OpSize size, Gpr dst, const Amode& addr);
+  static Inst Setcc(CondCode cc, Gpr dst);                         // writes the low byte only
+  static Inst CmovRR(CondCode cc, OpSize size, Gpr dst, Gpr src);  // sizes 16/32/64
+  static Inst CmovRM(CondCode cc, OpSize size, Gpr dst, const Amode& src);
+
+  // ---- stack and control flow ----
+  static Inst PushR(Gpr reg);
+  static Inst PushI(int32_t imm);  // pushes the sign-extended 64-bit value
+  static Inst PopR(Gpr reg);
+  static Inst Ret();
+  static Inst CallRel32(Label target);
+  static Inst CallR(Gpr target);
+  static Inst CallM(const Amode& target);
+  static Inst JmpRel32(Label target);
+  static Inst JmpRel8(Label target);
+  static Inst JmpR(Gpr target);
+  static Inst JmpM(const Amode& target);  // jump tables: jmpq *(%base,%index,8)
+  static Inst JccRel32(CondCode cc, Label target);
+  static Inst JccRel8(CondCode cc, Label target);
+  static Inst Ud2();
+  static Inst Int3();
+  // One recommended multi-byte nop of exactly `length` bytes, 1..9 (see AppendNops for more).
+  static Inst Nop(int length);
+
+  // ---- SSE ----
+  // dst = dst op src (movss/movsd reg-reg merge the low lane; copy full registers with movaps).
+  // roundss/roundsd take the rounding mode in `imm` (kRoundNearest, ...): use the *Imm variants.
+  static Inst SseRR(SseOp op, Xmm dst, Xmm src);
+  static Inst SseRM(SseOp op, Xmm dst, const Amode& src);
+  static Inst SseRRImm(SseOp op, Xmm dst, Xmm src, uint8_t imm);
+  static Inst SseRMImm(SseOp op, Xmm dst, const Amode& src, uint8_t imm);
+  // Store: op must have a store form (movss, movsd, movaps, movapd, movups, movdqu).
+  static Inst SseMR(SseOp op, const Amode& dst, Xmm src);
+  // movd (size 32) / movq (size 64) between a GPR and the low lane of an xmm register.
+  static Inst GprToXmm(OpSize size, Xmm dst, Gpr src);
+  static Inst XmmToGpr(OpSize size, Gpr dst, Xmm src);
+  // cvtsi2ss/cvtsi2sd from a signed 32- or 64-bit integer (merges into dst's upper lanes).
+  static Inst CvtSi2FpR(FpSize fp, OpSize src_size, Xmm dst, Gpr src);
+  static Inst CvtSi2FpM(FpSize fp, OpSize src_size, Xmm dst, const Amode& src);
+  // cvttss2si/cvttsd2si to a signed 32- or 64-bit integer (0x80..0 for NaN and overflow).
+  static Inst CvttFp2SiR(FpSize fp, OpSize dst_size, Gpr dst, Xmm src);
+  static Inst CvttFp2SiM(FpSize fp, OpSize dst_size, Gpr dst, const Amode& src);
+};
+
+// The value of `imm` as the CPU sees it at `size`: the low Bits(size) bits, sign-extended.
+int64_t ImmAtSize(int64_t imm, OpSize size);
+// Whether `imm` is a valid immediate for an operation of `size`: it fits the size as a signed or
+// an unsigned number; 64-bit operations take sign-extended 32-bit immediates only.
+bool ImmFitsSize(int64_t imm, OpSize size);
+
+}  // namespace egret::x64
+
+#endif  // EGRET_BACKENDS_X64_INST_H_
