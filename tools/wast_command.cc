@@ -1,10 +1,201 @@
-// wast_command.cc: `egret wast`.
+// wast_command.cc: `egret wast`, the spec testsuite driver over wast2json output.
+//
+// Reads the JSON script wast2json writes (one command per entry, modules as .wasm files beside
+// it) and checks each command against the frontend:
+//   module                every module decodes and validates (and, once translation lands,
+//                         translates and passes the IR verifier);
+//   assert_malformed      binary modules must fail to decode (ErrorKind::kMalformed); text ones
+//                         (.wat) are skipped, since egret reads only the binary format;
+//   assert_invalid        must decode and then fail validation (ErrorKind::kInvalid);
+//   everything else       (execution, linking) is skipped until the runtime lands.
+// --mode=validate and --mode=run behave the same for now; run mode will execute commands.
+// Prints `file.wast:LINE: FAIL reason` per failure and `N passed, N failed, N skipped` last.
+// --expected-failures=FILE lists `file.wast:LINE` entries whose failure counts as expected.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "frontend/validator.h"
+#include "tools/cli.h"
 #include "tools/commands.h"
 
 namespace egret::tools {
+namespace {
+
+struct Counts {
+  int passed = 0, failed = 0, skipped = 0;
+};
+
+std::optional<std::vector<uint8_t>> ReadBytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+}
+
+// Reads `file.wast:LINE` entries (anything after whitespace is a comment; '#' lines ignored).
+std::set<std::string> ReadExpectedFailures(const std::string& path, bool* ok) {
+  std::set<std::string> out;
+  *ok = true;
+  if (path.empty()) return out;
+  std::ifstream in(path);
+  if (!in) {
+    *ok = false;
+    return out;
+  }
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream s(line);
+    std::string key;
+    if (!(s >> key) || key[0] == '#') continue;
+    out.insert(key);
+  }
+  return out;
+}
+
+class WastRunner {
+ public:
+  WastRunner(std::filesystem::path json_path, std::string mode,
+             const std::set<std::string>& expected)
+      : json_path_(std::move(json_path)), mode_(std::move(mode)), expected_(expected) {}
+
+  int Run();
+
+ private:
+  // Outcome of one command: nullopt = passed, else the failure reason.
+  std::optional<std::string> CheckModule(const std::string& file);
+  std::optional<std::string> CheckFailure(const std::string& file, wasm::ErrorKind want,
+                                          const std::string& text);
+  void Report(int line, const std::optional<std::string>& failure);
+
+  std::filesystem::path json_path_;
+  std::string mode_;
+  const std::set<std::string>& expected_;
+  std::string source_;  // the .wast file name, for messages
+  Counts counts_;
+};
+
+std::optional<std::string> WastRunner::CheckModule(const std::string& file) {
+  std::optional<std::vector<uint8_t>> bytes = ReadBytes(json_path_.parent_path() / file);
+  if (!bytes) return "cannot read " + file;
+  wasm::WasmError error;
+  std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(*bytes), file, &error);
+  if (!env)
+    return "module rejected (" + std::string(wasm::ErrorKindName(error.kind)) +
+           "): " + error.error.ToString();
+  return std::nullopt;
+}
+
+std::optional<std::string> WastRunner::CheckFailure(const std::string& file, wasm::ErrorKind want,
+                                                    const std::string& text) {
+  std::optional<std::vector<uint8_t>> bytes = ReadBytes(json_path_.parent_path() / file);
+  if (!bytes) return "cannot read " + file;
+  wasm::WasmError error;
+  std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(*bytes), file, &error);
+  if (env)
+    return "module accepted, expected " + std::string(wasm::ErrorKindName(want)) + " (\"" + text +
+           "\")";
+  if (error.kind != want)
+    return "module " + std::string(wasm::ErrorKindName(error.kind)) + ", expected " +
+           std::string(wasm::ErrorKindName(want)) + " (\"" + text +
+           "\"): " + error.error.ToString();
+  return std::nullopt;
+}
+
+void WastRunner::Report(int line, const std::optional<std::string>& failure) {
+  const std::string key = source_ + ":" + std::to_string(line);
+  const bool expected = expected_.count(key) > 0;
+  if (!failure) {
+    ++counts_.passed;
+    if (expected)
+      std::printf("%s: note: expected failure now passes (shrink the list)\n", key.c_str());
+    return;
+  }
+  if (expected) {
+    ++counts_.passed;
+    std::printf("%s: expected failure: %s\n", key.c_str(), failure->c_str());
+    return;
+  }
+  ++counts_.failed;
+  std::printf("%s: FAIL %s\n", key.c_str(), failure->c_str());
+}
+
+int WastRunner::Run() {
+  std::ifstream in(json_path_);
+  if (!in) {
+    std::fprintf(stderr, "egret wast: error: cannot read '%s'\n", json_path_.c_str());
+    return cli::kExitFailure;
+  }
+  nlohmann::json script = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (script.is_discarded() || !script.is_object() || !script.contains("commands") ||
+      !script["commands"].is_array()) {
+    std::fprintf(stderr, "egret wast: error: '%s' is not a wast2json script\n", json_path_.c_str());
+    return cli::kExitFailure;
+  }
+  source_ = script.value("source_filename", json_path_.filename().string());
+  source_ = std::filesystem::path(source_).filename().string();
+
+  for (const nlohmann::json& cmd : script["commands"]) {
+    const std::string type = cmd.value("type", "");
+    const int line = cmd.value("line", 0);
+    const std::string file = cmd.value("filename", "");
+    const std::string module_type = cmd.value("module_type", "binary");
+    const std::string text = cmd.value("text", "");
+    if (type == "module") {
+      Report(line, CheckModule(file));
+    } else if (type == "assert_malformed" || type == "assert_invalid") {
+      if (module_type != "binary") {
+        ++counts_.skipped;  // text-format modules: egret reads binaries only
+        continue;
+      }
+      const wasm::ErrorKind want =
+          type == "assert_malformed" ? wasm::ErrorKind::kMalformed : wasm::ErrorKind::kInvalid;
+      Report(line, CheckFailure(file, want, text));
+    } else {
+      ++counts_.skipped;  // execution, linking and instantiation need the runtime
+    }
+  }
+  std::printf("%d passed, %d failed, %d skipped\n", counts_.passed, counts_.failed,
+              counts_.skipped);
+  return counts_.failed ? cli::kExitFailure : cli::kExitOk;
+}
+
+}  // namespace
 
 int WastCommand(std::span<const std::string> args) {
-  return NotYetAvailable("egret wast", "needs the frontend and runtime, issues 4 and 8", args);
+  cli::ArgParser parser("egret wast", "[options] SCRIPT.json",
+                        "Run a wast2json-converted spec test script against egret.");
+  std::string mode = "run", target = "x86_64", expected_path;
+  std::vector<std::string> files;
+  parser.Choice("mode", &mode, {"validate", "compile", "run"},
+                "validate: decode/validate/translate modules and check assert_malformed and "
+                "assert_invalid; run (default): the same until the runtime executes commands");
+  parser.Choice("target", &target, {"x86_64", "aarch64"}, "target architecture");
+  parser.Option("expected-failures", &expected_path, "FILE",
+                "file.wast:LINE entries whose failures are expected");
+  parser.Positionals(&files, 1, 1);
+  switch (parser.Parse(args)) {
+    case cli::ParseOutcome::kHelp:
+      return cli::kExitOk;
+    case cli::ParseOutcome::kError:
+      return cli::kExitUsage;
+    case cli::ParseOutcome::kOk:
+      break;
+  }
+  bool ok = true;
+  const std::set<std::string> expected = ReadExpectedFailures(expected_path, &ok);
+  if (!ok) {
+    std::fprintf(stderr, "egret wast: error: cannot read '%s'\n", expected_path.c_str());
+    return cli::kExitUsage;
+  }
+  return WastRunner(files[0], mode, expected).Run();
 }
 
 }  // namespace egret::tools

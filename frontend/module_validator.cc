@@ -1,0 +1,296 @@
+// module_validator.cc: module-level validation (spec section 3.4) and the entry points that
+// combine decoding and validation.
+//
+// Constant expressions follow Wasm 2.0: one constant instruction, and `global.get` may name
+// only an immutable imported global (the testsuite checks "unknown global" for defined ones).
+#include <string>
+#include <unordered_set>
+#include <utility>
+
+#include "frontend/decoder.h"
+#include "frontend/validator.h"
+
+namespace egret::wasm {
+namespace {
+
+class ModuleValidator {
+ public:
+  explicit ModuleValidator(const ModuleEnv& env) : env_(env) {}
+  Status Validate();
+
+ private:
+  Error Invalid(uint64_t offset, std::string message) {
+    Error e(offset, std::move(message));
+    e.InFile(env_.file);
+    return e;
+  }
+  Status CheckLimits(const Limits& l, uint64_t bound, const char* what, uint64_t at);
+  Status CheckConstExpr(const ConstExpr& e, ValType expected, const char* what);
+  Status CheckFuncIndex(uint32_t index, uint64_t at);
+
+  const ModuleEnv& env_;
+};
+
+Status ModuleValidator::CheckLimits(const Limits& l, uint64_t bound, const char* what,
+                                    uint64_t at) {
+  if (l.min > bound || (l.max && *l.max > bound)) {
+    if (bound == kMaxPages) return Invalid(at, "memory size must be at most 65536 pages (4GiB)");
+    return Invalid(at, std::string(what) + " size out of range");
+  }
+  if (l.max && l.min > *l.max)
+    return Invalid(at, "size minimum must not be greater than maximum (" + std::string(what) + ")");
+  return Status::Ok();
+}
+
+Status ModuleValidator::CheckFuncIndex(uint32_t index, uint64_t at) {
+  if (index >= env_.functions.size())
+    return Invalid(at, "unknown function " + std::to_string(index));
+  return Status::Ok();
+}
+
+Status ModuleValidator::CheckConstExpr(const ConstExpr& e, ValType expected, const char* what) {
+  ValType actual = ValType::kBottom;
+  switch (e.kind) {
+    case ConstExpr::Kind::kI32:
+      actual = ValType::kI32;
+      break;
+    case ConstExpr::Kind::kI64:
+      actual = ValType::kI64;
+      break;
+    case ConstExpr::Kind::kF32:
+      actual = ValType::kF32;
+      break;
+    case ConstExpr::Kind::kF64:
+      actual = ValType::kF64;
+      break;
+    case ConstExpr::Kind::kV128:
+      actual = ValType::kV128;
+      break;
+    case ConstExpr::Kind::kRefNull:
+      actual = e.ref_type;
+      break;
+    case ConstExpr::Kind::kRefFunc:
+      EGRET_TRY(CheckFuncIndex(static_cast<uint32_t>(e.bits), e.offset));
+      actual = ValType::kFuncRef;
+      break;
+    case ConstExpr::Kind::kGlobalGet: {
+      if (e.bits >= env_.num_imported_globals)
+        return Invalid(e.offset, "unknown global " + std::to_string(e.bits) + " in " + what +
+                                     " (constant expressions may only read imported globals)");
+      const Global& g = env_.globals[e.bits];
+      if (g.type.mut)
+        return Invalid(e.offset, std::string("constant expression required in ") + what +
+                                     ": global " + std::to_string(e.bits) + " is mutable");
+      actual = g.type.type;
+      break;
+    }
+    case ConstExpr::Kind::kOther: {
+      // Distinguish the spec's two messages: a sequence of constants is a type mismatch
+      // (wrong number of values); anything else is not constant.
+      OperatorReader r(std::span<const uint8_t>(env_.bytes).subspan(e.offset, e.size), e.offset);
+      Operator op;
+      bool all_constant = true;
+      while (!r.at_end()) {
+        if (!r.Read(&op).ok()) break;
+        switch (op.op) {
+          case Op::kI32Const:
+          case Op::kI64Const:
+          case Op::kF32Const:
+          case Op::kF64Const:
+          case Op::kV128Const:
+          case Op::kRefNull:
+          case Op::kRefFunc:
+          case Op::kGlobalGet:
+          case Op::kEnd:
+            break;
+          default:
+            all_constant = false;
+        }
+      }
+      if (all_constant)
+        return Invalid(e.offset, std::string("type mismatch in ") + what +
+                                     ": a constant expression must produce exactly one " +
+                                     std::string(ValTypeName(expected)));
+      return Invalid(e.offset, std::string("constant expression required in ") + what);
+    }
+  }
+  if (actual != expected)
+    return Invalid(e.offset, std::string("type mismatch in ") + what + ": expected " +
+                                 std::string(ValTypeName(expected)) + ", got " +
+                                 std::string(ValTypeName(actual)));
+  return Status::Ok();
+}
+
+Status ModuleValidator::Validate() {
+  const uint32_t num_types = static_cast<uint32_t>(env_.types.size());
+  for (const Import& imp : env_.imports) {
+    switch (imp.kind) {
+      case ExternKind::kFunc:
+        if (env_.functions[imp.index].type_index >= num_types)
+          return Invalid(imp.offset,
+                         "unknown type " + std::to_string(env_.functions[imp.index].type_index));
+        break;
+      case ExternKind::kTable:
+        EGRET_TRY(CheckLimits(env_.tables[imp.index].type.limits, UINT32_MAX, "table", imp.offset));
+        break;
+      case ExternKind::kMemory:
+        EGRET_TRY(
+            CheckLimits(env_.memories[imp.index].type.limits, kMaxPages, "memory", imp.offset));
+        break;
+      case ExternKind::kGlobal:
+        break;
+    }
+  }
+  for (uint32_t i = env_.num_imported_functions; i < env_.functions.size(); ++i) {
+    if (env_.functions[i].type_index >= num_types)
+      return Invalid(env_.function_section_offset,
+                     "unknown type " + std::to_string(env_.functions[i].type_index) + " (func " +
+                         std::to_string(i) + ")");
+  }
+  for (uint32_t i = env_.num_imported_tables; i < env_.tables.size(); ++i)
+    EGRET_TRY(CheckLimits(env_.tables[i].type.limits, UINT32_MAX, "table", 0));
+  if (env_.memories.size() > 1) return Invalid(0, "multiple memories");
+  for (uint32_t i = env_.num_imported_memories; i < env_.memories.size(); ++i)
+    EGRET_TRY(CheckLimits(env_.memories[i].type.limits, kMaxPages, "memory", 0));
+  for (uint32_t i = env_.num_imported_globals; i < env_.globals.size(); ++i)
+    EGRET_TRY(CheckConstExpr(env_.globals[i].init, env_.globals[i].type.type, "global"));
+
+  std::unordered_set<std::string_view> names;
+  for (const Export& e : env_.exports) {
+    if (!names.insert(e.name).second) return Invalid(e.offset, "duplicate export name " + e.name);
+    size_t limit = 0;
+    switch (e.kind) {
+      case ExternKind::kFunc:
+        limit = env_.functions.size();
+        break;
+      case ExternKind::kTable:
+        limit = env_.tables.size();
+        break;
+      case ExternKind::kMemory:
+        limit = env_.memories.size();
+        break;
+      case ExternKind::kGlobal:
+        limit = env_.globals.size();
+        break;
+    }
+    if (e.index >= limit)
+      return Invalid(e.offset, "unknown " + std::string(ExternKindName(e.kind)) + " " +
+                                   std::to_string(e.index) + " in export " + e.name);
+  }
+  if (env_.start) {
+    EGRET_TRY(CheckFuncIndex(*env_.start, env_.start_offset));
+    const FuncType& t = env_.function_type(*env_.start);
+    if (!t.types.empty())
+      return Invalid(env_.start_offset,
+                     "start function must have type [] -> [], not " + FuncTypeString(t));
+  }
+  for (const ElemSegment& seg : env_.elems) {
+    if (seg.mode == SegmentMode::kActive) {
+      if (seg.table >= env_.tables.size())
+        return Invalid(seg.offset, "unknown table " + std::to_string(seg.table));
+      if (env_.tables[seg.table].type.elem != seg.type)
+        return Invalid(seg.offset, "type mismatch: element segment of " +
+                                       std::string(ValTypeName(seg.type)) + " for a table of " +
+                                       std::string(ValTypeName(env_.tables[seg.table].type.elem)));
+      EGRET_TRY(CheckConstExpr(seg.offset_expr, ValType::kI32, "element segment offset"));
+    }
+    for (const ConstExpr& item : seg.items)
+      EGRET_TRY(CheckConstExpr(item, seg.type, "element segment item"));
+  }
+  for (const DataSegment& seg : env_.datas) {
+    if (seg.mode != SegmentMode::kActive) continue;
+    if (seg.memory >= env_.memories.size())
+      return Invalid(seg.offset, "unknown memory " + std::to_string(seg.memory));
+    EGRET_TRY(CheckConstExpr(seg.offset_expr, ValType::kI32, "data segment offset"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ValidateModuleLevel(const ModuleEnv& env) { return ModuleValidator(env).Validate(); }
+
+std::optional<Error> FindMalformedBody(const ModuleEnv& env) {
+  std::vector<LocalGroup> groups;
+  std::vector<Op> open;  // enclosing block/loop/if/else
+  Operator op;
+  for (uint32_t f = env.num_imported_functions; f < env.functions.size(); ++f) {
+    const Function& fn = env.functions[f];
+    OperatorReader r(env.body(f), fn.body_offset);
+    uint64_t total = 0;
+    auto fail = [&](Error e) -> std::optional<Error> {
+      e.message += " (func " + std::to_string(f) + ")";
+      e.InFile(env.file);
+      return e;
+    };
+    if (Status st = r.ReadLocals(&groups, &total); !st.ok()) return fail(std::move(st).error());
+    const uint64_t params =
+        fn.type_index < env.types.size() ? env.types[fn.type_index].num_params : 0;
+    if (total + params > UINT32_MAX) return fail(Error(fn.body_offset, "too many locals"));
+    open.assign(1, Op::kBlock);
+    while (!open.empty()) {
+      if (r.at_end()) return fail(Error(r.offset(), "unexpected end (END opcode expected)"));
+      if (Status st = r.Read(&op); !st.ok()) return fail(std::move(st).error());
+      switch (op.op) {
+        case Op::kBlock:
+        case Op::kLoop:
+        case Op::kIf:
+          open.push_back(op.op);
+          break;
+        case Op::kElse:
+          if (open.back() != Op::kIf) return fail(Error(op.offset, "else without a matching if"));
+          open.back() = Op::kElse;
+          break;
+        case Op::kEnd:
+          open.pop_back();
+          break;
+        case Op::kMemoryInit:
+        case Op::kDataDrop:
+          if (!env.data_count && !env.datas.empty())
+            return fail(Error(op.offset, "data count section required"));
+          break;
+        default:
+          break;
+      }
+    }
+    if (!r.at_end()) return fail(Error(r.offset(), "section size mismatch"));
+  }
+  return std::nullopt;
+}
+
+std::optional<WasmError> ValidateModule(const ModuleEnv& env) {
+  std::optional<WasmError> result;
+  if (Status st = ValidateModuleLevel(env); !st.ok()) {
+    result = WasmError{ErrorKind::kInvalid, std::move(st).error()};
+  } else {
+    FunctionValidator v(env);
+    for (uint32_t f = env.num_imported_functions; f < env.functions.size(); ++f) {
+      if (Status st = v.Validate(f); !st.ok()) {
+        result = WasmError{v.error_kind(), std::move(st).error()};
+        break;
+      }
+    }
+  }
+  // The spec decodes everything before validating anything: prefer a malformed body.
+  if (result && result->kind == ErrorKind::kInvalid) {
+    if (std::optional<Error> m = FindMalformedBody(env))
+      result = WasmError{ErrorKind::kMalformed, std::move(*m)};
+  }
+  return result;
+}
+
+std::optional<ModuleEnv> LoadModule(std::vector<uint8_t> bytes, std::string file,
+                                    WasmError* error) {
+  Expected<ModuleEnv> env = DecodeModule(std::move(bytes), std::move(file));
+  if (!env.ok()) {
+    *error = WasmError{ErrorKind::kMalformed, std::move(env).error()};
+    return std::nullopt;
+  }
+  if (std::optional<WasmError> e = ValidateModule(*env)) {
+    *error = std::move(*e);
+    return std::nullopt;
+  }
+  return std::move(env).value();
+}
+
+}  // namespace egret::wasm

@@ -1,0 +1,87 @@
+// opcodes.cc: the instruction table and the encoding -> Op lookup.
+//
+// The signature strings of opcodes.h are parsed at compile time, so the table is a constant
+// array and lookup is a load from one of three dense arrays (single byte, 0xfc, 0xfd).
+#include "frontend/opcodes.h"
+
+namespace egret::wasm {
+namespace {
+
+constexpr ValType LetterType(char c) {
+  switch (c) {
+    case 'i':
+      return ValType::kI32;
+    case 'l':
+      return ValType::kI64;
+    case 'f':
+      return ValType::kF32;
+    case 'd':
+      return ValType::kF64;
+    case 'v':
+      return ValType::kV128;
+    default:
+      return ValType::kBottom;
+  }
+}
+
+constexpr OpSig ParseSig(std::string_view s) {
+  OpSig sig;
+  if (s == "*") return sig;
+  sig.fixed = true;
+  size_t i = 0;
+  for (; i < s.size() && s[i] != ':'; ++i) sig.params[sig.num_params++] = LetterType(s[i]);
+  for (++i; i < s.size(); ++i) {
+    sig.result = LetterType(s[i]);
+    ++sig.num_results;
+  }
+  return sig;
+}
+
+constexpr OpInfo kOpTable[] = {
+#define EGRET_OP_INFO(name, prefix, code, text, imm, sig, extra) \
+  {text, prefix, code, ImmKind::imm, ParseSig(sig), extra},
+    EGRET_WASM_OPCODES(EGRET_OP_INFO)
+#undef EGRET_OP_INFO
+};
+static_assert(sizeof(kOpTable) / sizeof(kOpTable[0]) == kNumOps);
+
+constexpr uint16_t kNoOp = 0xffff;
+
+struct LookupTables {
+  std::array<uint16_t, 256> single{};
+  std::array<uint16_t, 32> fc{};
+  std::array<uint16_t, 256> fd{};
+
+  constexpr LookupTables() {
+    single.fill(kNoOp);
+    fc.fill(kNoOp);
+    fd.fill(kNoOp);
+    for (int i = 0; i < kNumOps; ++i) {
+      const OpInfo& info = kOpTable[i];
+      if (info.prefix == 0x00) single[info.code] = static_cast<uint16_t>(i);
+      if (info.prefix == 0xfc) fc[info.code] = static_cast<uint16_t>(i);
+      if (info.prefix == 0xfd) fd[info.code] = static_cast<uint16_t>(i);
+    }
+  }
+};
+constexpr LookupTables kLookup;
+
+}  // namespace
+
+const OpInfo& GetOpInfo(Op op) { return kOpTable[static_cast<int>(op)]; }
+
+bool LookupOp(uint8_t prefix, uint32_t code, Op* op) {
+  uint16_t index = kNoOp;
+  if (prefix == 0x00) {
+    if (code < kLookup.single.size()) index = kLookup.single[code];
+  } else if (prefix == 0xfc) {
+    if (code < kLookup.fc.size()) index = kLookup.fc[code];
+  } else if (prefix == 0xfd) {
+    if (code < kLookup.fd.size()) index = kLookup.fd[code];
+  }
+  if (index == kNoOp) return false;
+  *op = static_cast<Op>(index);
+  return true;
+}
+
+}  // namespace egret::wasm

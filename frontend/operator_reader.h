@@ -1,0 +1,79 @@
+// operator_reader.h: decodes a function body (or constant expression) one operator at a time.
+//
+// Bodies are never turned into a tree: the validator and the translator each walk the bytes with
+// an OperatorReader, which fills one flat Operator struct per call and allocates nothing per
+// operator (br_table targets go into a vector the reader reuses). Everything the binary format
+// itself requires is checked here and reported as malformed (unknown opcodes, LEB128 limits,
+// reserved zero bytes, bad type bytes); typing rules are the validator's job.
+#ifndef EGRET_FRONTEND_OPERATOR_READER_H_
+#define EGRET_FRONTEND_OPERATOR_READER_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "frontend/opcodes.h"
+#include "frontend/wasm_types.h"
+#include "support/error.h"
+#include "support/leb128.h"
+
+namespace egret::wasm {
+
+struct BlockType {
+  enum class Kind : uint8_t { kEmpty, kValue, kFuncType };
+  Kind kind = Kind::kEmpty;
+  ValType value = ValType::kBottom;  // kValue
+  uint32_t type_index = 0;           // kFuncType
+};
+
+// One decoded operator. Only the fields its ImmKind names are meaningful.
+struct Operator {
+  Op op = Op::kNop;
+  uint64_t offset = 0;  // absolute byte offset of the opcode in the module
+  BlockType block;      // kBlockType
+  uint32_t index = 0;   // kIndex, first of kTwoIndices, kMemoryInit's data index, kSelectT count
+  uint32_t index2 = 0;  // second of kTwoIndices
+  uint32_t align = 0;   // kMemArg/kMemArgLane: log2 alignment as encoded
+  uint32_t mem_offset = 0;
+  uint8_t lane = 0;                 // kLane, kMemArgLane
+  ValType type = ValType::kBottom;  // kRefType; kSelectT's first type
+  uint64_t bits = 0;     // kI32 (sign-extended), kI64, kF32, kF64, low half of kV128/kShuffle
+  uint64_t bits_hi = 0;  // high half of kV128/kShuffle
+};
+
+// A run of locals of one type, as declared.
+struct LocalGroup {
+  uint32_t count;
+  ValType type;
+};
+
+class OperatorReader {
+ public:
+  // `bytes` is the code to read; `base_offset` the absolute offset of bytes[0] in the module.
+  OperatorReader(std::span<const uint8_t> bytes, uint64_t base_offset)
+      : reader_(bytes, base_offset) {}
+
+  bool at_end() const { return reader_.at_end(); }
+  uint64_t offset() const { return reader_.offset(); }
+
+  // Reads the local declarations at the start of a function body. Fails (malformed) with "too
+  // many locals" when the declared total exceeds 2^32 - 1.
+  Status ReadLocals(std::vector<LocalGroup>* groups, uint64_t* total);
+
+  // Reads the next operator. Errors are always malformed.
+  Status Read(Operator* op);
+
+  // The label depths of the last br_table, default last.
+  std::span<const uint32_t> br_targets() const { return br_targets_; }
+
+ private:
+  Status ReadBlockType(BlockType* bt);
+  Status ReadMemArg(Operator* op);
+
+  ByteReader reader_;
+  std::vector<uint32_t> br_targets_;
+};
+
+}  // namespace egret::wasm
+
+#endif  // EGRET_FRONTEND_OPERATOR_READER_H_

@@ -1,0 +1,107 @@
+// validator.h: the validation rules of Wasm 2.0 (spec chapter 3 and its appendix algorithm).
+//
+// Function bodies are checked with the spec's algorithm: an operand stack of value types (with
+// an "unknown" type for values popped in unreachable code) and a control stack of frames that
+// remember their block type, the operand-stack height at entry, and whether the rest of the
+// frame is unreachable. Module-level rules (limits, constant expressions, exports, start,
+// segments) are checked separately and first.
+//
+// Errors carry the byte offset, the function index and the rule, e.g.
+//   prog.wasm:0x2f: error: type mismatch in i32.add (func 3): expected [i32 i32], got [i32 f64]
+// and a kind: decoding problems found while walking a body (unknown opcode, bad LEB128, missing
+// data count section) are kMalformed, everything else kInvalid. Because the spec decodes the
+// whole module before validating anything, a module that is both is reported as malformed.
+#ifndef EGRET_FRONTEND_VALIDATOR_H_
+#define EGRET_FRONTEND_VALIDATOR_H_
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "frontend/module_env.h"
+#include "frontend/operator_reader.h"
+#include "frontend/wasm_types.h"
+#include "support/error.h"
+
+namespace egret::wasm {
+
+// Checks everything outside function bodies. Errors are invalid.
+Status ValidateModuleLevel(const ModuleEnv& env);
+
+// Checks one function body at a time; reusable across functions (it keeps its stacks' storage).
+// Functions are independent, so several validators may run in parallel over one ModuleEnv.
+class FunctionValidator {
+ public:
+  explicit FunctionValidator(const ModuleEnv& env) : env_(env) {}
+
+  // `func_index` is in the module's function index space and must name a defined function.
+  Status Validate(uint32_t func_index);
+  // The category of the last failure of Validate().
+  ErrorKind error_kind() const { return error_kind_; }
+
+ private:
+  struct Frame {
+    Op op;
+    std::span<const ValType> params, results;
+    uint32_t height;
+    bool unreachable;
+  };
+
+  Status Run(OperatorReader& reader);
+  Status Step(const Operator& op, OperatorReader& reader);
+  Status CheckOp(const Operator& op);
+
+  Error Invalid(const Operator& op, std::string message);
+  Error Malformed(uint64_t offset, std::string message);
+  Error Mismatch(const Operator& op, std::span<const ValType> expected, size_t available);
+
+  void Push(ValType t) { stack_.push_back(t); }
+  void PushValues(std::span<const ValType> types) {
+    stack_.insert(stack_.end(), types.begin(), types.end());
+  }
+  // Pops values of `expected` types (last on top); the error names the operator.
+  Status PopValues(const Operator& op, std::span<const ValType> expected);
+  // The same check without popping (br_table's non-default targets).
+  Status CheckValues(const Operator& op, std::span<const ValType> expected);
+  Status PopValue(const Operator& op, ValType expected) {
+    return PopValues(op, SingleType(expected));
+  }
+  // Pops any one value (kBottom in unreachable code).
+  Expected<ValType> PopAny(const Operator& op);
+  void SetUnreachable();
+  Status PushFrame(const Operator& op);
+  Expected<ValType> LocalType(const Operator& op);
+  Status CheckMemory(const Operator& op);
+  Status CheckTable(const Operator& op, uint32_t index);
+  std::span<const ValType> LabelTypes(const Frame& f) const {
+    return f.op == Op::kLoop ? f.params : f.results;
+  }
+  Expected<const Frame*> Label(const Operator& op, uint32_t depth);
+
+  const ModuleEnv& env_;
+  uint32_t func_index_ = 0;
+  ErrorKind error_kind_ = ErrorKind::kInvalid;
+  std::vector<ValType> stack_;
+  std::vector<Frame> frames_;
+  std::vector<LocalGroup> local_groups_;
+  std::vector<ValType> local_types_;       // dense when the count is small
+  std::vector<uint64_t> local_group_end_;  // otherwise: prefix sums over local_groups_
+  uint64_t num_locals_ = 0;
+  std::vector<uint32_t> br_targets_;
+};
+
+// Module-level rules, then every function body. On failure returns the error with its kind.
+std::optional<WasmError> ValidateModule(const ModuleEnv& env);
+
+// Decodes and validates; the convenience entry point for tools. On failure `*error` is set.
+std::optional<ModuleEnv> LoadModule(std::vector<uint8_t> bytes, std::string file, WasmError* error);
+
+// Walks every body with the decoder alone, for the first malformed one (used to prefer
+// malformed over invalid, as the spec does). Returns the error or nullopt.
+std::optional<Error> FindMalformedBody(const ModuleEnv& env);
+
+}  // namespace egret::wasm
+
+#endif  // EGRET_FRONTEND_VALIDATOR_H_
