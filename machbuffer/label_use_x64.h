@@ -1,0 +1,52 @@
+// label_use_x64.h: x64 label-use kinds, their exact ranges and patching.
+//
+// These live in machbuffer/ rather than backends/x64/ so that MachBuffer and its property tests
+// are complete without a backend (backends include machbuffer, never the reverse).
+//
+// The use offset is the address of the displacement field itself (not of the instruction), and
+// x64 displacements count from the end of the instruction, which for these kinds is the end of
+// the field: an instruction with an immediate after a rip-relative displacement needs its own
+// kind (none exists yet; such instructions are emitted as lea + op).
+//
+//   kind       where                              value written        range of label - use
+//   JmpRel32   jmp/jcc/call rel32                 label - (use + 4)    [-2 GiB + 4, 2 GiB + 3]
+//   RipRel32   [rip + disp32] operands            label - (use + 4)    same
+//   JmpRel8    jmp/jcc rel8 (known short targets) label - (use + 1)    [-127, +128]
+//   PcRel32    32-bit data word (jump tables)     label - use          [-2 GiB, 2 GiB - 1]
+//
+// None has a veneer: 2 GiB covers any function and any text section egret emits, so x64 never
+// needs an island except for its constant pool, which goes at the end of the function. JmpRel8
+// is only for targets the emitter knows are near (backward branches); a forward JmpRel8 that
+// ends up out of range is an emitter bug and aborts.
+#ifndef EGRET_MACHBUFFER_LABEL_USE_X64_H_
+#define EGRET_MACHBUFFER_LABEL_USE_X64_H_
+
+#include <cstddef>
+#include <cstdint>
+
+#include "machbuffer/label_use.h"
+
+namespace egret {
+
+enum class X64LabelUse : uint8_t { kJmpRel32, kRipRel32, kJmpRel8, kPcRel32 };
+
+struct X64LabelUses {
+  using Kind = X64LabelUse;
+  static constexpr int kNumKinds = 4;
+  static constexpr uint32_t kCodeAlign = 1;
+  static constexpr Kind kJumpKind = X64LabelUse::kJmpRel32;
+  static constexpr uint32_t kJumpSize = 5;
+  static constexpr uint32_t kJumpFixupOffset = 1;  // e9 <rel32>
+
+  static const LabelUseInfo& Info(Kind kind);
+  static void Patch(Kind kind, uint8_t* at, uint32_t use_offset, uint32_t label_offset);
+  // jmp rel32 with its displacement at +1.
+  static void EncodeJump(uint8_t* at);
+  static uint32_t EmitVeneer(Kind kind, uint8_t* at);  // aborts: x64 kinds have no veneer
+  // int3: padding traps when executed.
+  static void FillPadding(uint8_t* at, size_t n);
+};
+
+}  // namespace egret
+
+#endif  // EGRET_MACHBUFFER_LABEL_USE_X64_H_

@@ -1,0 +1,87 @@
+// mach_code.h: a function's finished machine code and its side tables.
+//
+// MachBuffer<Traits>::Finish() produces a MachCode; TextSectionBuilder lays MachCodes out into one
+// text section. The type is target-independent (label-use kinds are stored as their uint8_t
+// value) so that the artifact writer and tools can take it without knowing the target.
+//
+// Invariants: every table is sorted by offset; every offset is inside `bytes`; no label use is
+// left unresolved (the only unresolved references are call sites, which name a callee function
+// and are resolved by TextSectionBuilder).
+#ifndef EGRET_MACHBUFFER_MACH_CODE_H_
+#define EGRET_MACHBUFFER_MACH_CODE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "support/entity.h"
+#include "support/trap_code.h"
+
+namespace egret {
+
+// A position in the code, handed out by MachBuffer::NewLabel().
+using MachLabel = Id<struct MachLabelTag>;
+
+// The instruction at `offset` may fault with `code` (the runtime maps a faulting PC to it).
+struct MachTrap {
+  uint32_t offset;
+  TrapCode code;
+  friend bool operator==(const MachTrap&, const MachTrap&) = default;
+};
+
+// A direct call to function `callee` of the same module. The call's displacement field is at
+// `fixup_offset` and is patched with label-use kind `kind`; `return_offset` is the offset of the
+// instruction after the call (what a backtrace or a stack map sees).
+struct MachCallSite {
+  uint32_t fixup_offset;
+  uint32_t return_offset;
+  uint32_t callee;
+  uint8_t kind;
+  friend bool operator==(const MachCallSite&, const MachCallSite&) = default;
+};
+
+// Bytes [start, end) come from source location `loc` (a Wasm byte offset).
+struct MachSrcLoc {
+  uint32_t start;
+  uint32_t end;
+  uint32_t loc;
+  friend bool operator==(const MachSrcLoc&, const MachSrcLoc&) = default;
+};
+
+// At `offset` (a call's return address) the stack slots stack_map_slots[first_slot, first_slot +
+// num_slots) hold GC references; slot offsets count from the stack pointer, the frame being
+// `frame_size` bytes.
+struct MachStackMap {
+  uint32_t offset;
+  uint32_t frame_size;
+  uint32_t first_slot;
+  uint32_t num_slots;
+  friend bool operator==(const MachStackMap&, const MachStackMap&) = default;
+};
+
+// What the buffer did, for --stats and for tests that a rule fired.
+struct MachBufferStats {
+  uint32_t islands = 0;
+  uint32_t veneers = 0;
+  uint32_t branches_removed = 0;   // jumps to the next instruction
+  uint32_t branches_inverted = 0;  // conditional branch over an unconditional one
+  uint32_t labels_threaded = 0;    // labels redirected to the target of the jump they sat on
+  uint32_t dead_branches = 0;      // unconditional branches after an unconditional branch
+  uint32_t constants = 0;          // distinct constants placed (copies included)
+  uint32_t constant_copies = 0;    // constants placed again because an old copy was out of range
+  friend bool operator==(const MachBufferStats&, const MachBufferStats&) = default;
+};
+
+struct MachCode {
+  std::vector<uint8_t> bytes;
+  uint32_t alignment = 1;  // bytes[0] must be placed at a multiple of this
+  std::vector<MachTrap> traps;
+  std::vector<MachCallSite> call_sites;
+  std::vector<MachSrcLoc> srclocs;
+  std::vector<MachStackMap> stack_maps;
+  std::vector<uint32_t> stack_map_slots;
+  MachBufferStats stats;
+};
+
+}  // namespace egret
+
+#endif  // EGRET_MACHBUFFER_MACH_CODE_H_

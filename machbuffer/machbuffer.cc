@@ -1,0 +1,721 @@
+// machbuffer.cc: MachBuffer's algorithms, instantiated for aarch64 and x64.
+//
+// Bookkeeping that keeps everything linear:
+//   - a fixup is queued once in its kind's FIFO and popped once (dead entries are skipped);
+//   - a fixup waits in at most one label list at a time; lists are spliced, never copied;
+//   - branch simplification only looks at the branches that end at the current offset, and each
+//     removal or inversion deletes bytes, so its total work is bounded by the branches emitted.
+// See machbuffer.h for the invariants and docs/machbuffer.md for the design.
+#include "machbuffer/machbuffer.h"
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "support/error.h"
+
+namespace egret {
+
+template <class Traits>
+MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
+  for (int k = 0; k < kNumKinds; ++k) {
+    const LabelUseInfo& info = Traits::Info(static_cast<Kind>(k));
+    max_forward_[k] =
+        ShrunkRange(info.max_forward, info.shrinkable, options_.debug_branch_range_shrink);
+    max_backward_[k] =
+        ShrunkRange(info.max_backward, info.shrinkable, options_.debug_branch_range_shrink);
+  }
+  // Veneer kinds have larger values, but compute chains without assuming an order.
+  for (int k = 0; k < kNumKinds; ++k) {
+    uint32_t bytes = 0;
+    int kind = k;
+    for (int depth = 0; depth < kNumKinds; ++depth) {
+      const LabelUseInfo& info = Traits::Info(static_cast<Kind>(kind));
+      if (info.veneer_kind == LabelUseInfo::kNoVeneer) break;
+      bytes += info.veneer_size;
+      kind = info.veneer_kind;
+    }
+    chain_bytes_[k] = bytes;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes.
+
+template <class Traits>
+void MachBuffer<Traits>::PutRaw(const uint8_t* p, size_t n) {
+  EGRET_CHECK(data_.size() + n <= UINT32_MAX - 1);
+  data_.insert(data_.end(), p, p + n);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::Put1(uint8_t v) {
+  SettleIfNeeded();
+  data_.push_back(v);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::Put2(uint16_t v) {
+  const uint8_t b[2] = {static_cast<uint8_t>(v), static_cast<uint8_t>(v >> 8)};
+  SettleIfNeeded();
+  PutRaw(b, 2);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::Put4(uint32_t v) {
+  uint8_t b[4];
+  Write32(b, v);
+  SettleIfNeeded();
+  PutRaw(b, 4);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::Put8(uint64_t v) {
+  uint8_t b[8];
+  Write32(b, static_cast<uint32_t>(v));
+  Write32(b + 4, static_cast<uint32_t>(v >> 32));
+  SettleIfNeeded();
+  PutRaw(b, 8);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::PutBytes(std::span<const uint8_t> bytes) {
+  SettleIfNeeded();
+  PutRaw(bytes.data(), bytes.size());
+}
+
+template <class Traits>
+void MachBuffer<Traits>::PutPadding(size_t n) {
+  SettleIfNeeded();
+  EGRET_CHECK(data_.size() + n <= UINT32_MAX - 1);
+  const size_t at = data_.size();
+  data_.resize(at + n);
+  Traits::FillPadding(data_.data() + at, n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Labels and fixups.
+
+template <class Traits>
+MachLabel MachBuffer<Traits>::NewLabel() {
+  labels_.emplace_back();
+  return MachLabel(static_cast<uint32_t>(labels_.size() - 1));
+}
+
+template <class Traits>
+uint32_t MachBuffer<Traits>::Resolve(uint32_t label) {
+  uint32_t l = label;
+  while (labels_[l].alias != kNone) l = labels_[l].alias;
+  // Path compression: aliases are final once set, so pointing straight at the end is safe.
+  uint32_t m = label;
+  while (labels_[m].alias != kNone) {
+    const uint32_t next = labels_[m].alias;
+    if (next != l) labels_[m].alias = l;
+    m = next;
+  }
+  return l;
+}
+
+template <class Traits>
+bool MachBuffer<Traits>::InRange(Kind kind, uint32_t use, uint32_t target) const {
+  const int64_t delta = int64_t{target} - int64_t{use};
+  return delta <= max_forward_[Index(kind)] && -delta <= max_backward_[Index(kind)];
+}
+
+template <class Traits>
+void MachBuffer<Traits>::PatchNow(uint32_t fixup, uint32_t label_offset) {
+  Fixup& f = fixups_[fixup];
+  Traits::Patch(f.kind, data_.data() + f.offset, f.offset, label_offset);
+  if (f.state == FixupState::kQueued) pending_chain_bytes_ -= chain_bytes_[Index(f.kind)];
+  f.state = FixupState::kDone;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::Enqueue(uint32_t fixup) {
+  Fixup& f = fixups_[fixup];
+  std::vector<uint32_t>& q = queue_[Index(f.kind)];
+  // Deadlines within a kind must not decrease (the FIFO is the priority queue).
+  EGRET_DCHECK(q.size() == queue_head_[Index(f.kind)] || fixups_[q.back()].offset <= f.offset);
+  q.push_back(fixup);
+  pending_chain_bytes_ += chain_bytes_[Index(f.kind)];
+  f.state = FixupState::kQueued;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::AppendToList(uint32_t label, uint32_t fixup) {
+  LabelState& l = labels_[label];
+  fixups_[fixup].next = kNone;
+  if (l.tail == kNone) {
+    l.head = l.tail = fixup;
+  } else {
+    fixups_[l.tail].next = fixup;
+    l.tail = fixup;
+  }
+}
+
+template <class Traits>
+void MachBuffer<Traits>::Observe(uint32_t label) {
+  LabelState& l = labels_[label];
+  if (l.observed) return;
+  l.observed = true;
+  if (l.offset == CurOffset() &&
+      std::find(labels_at_tail_.begin(), labels_at_tail_.end(), label) != labels_at_tail_.end()) {
+    ++tail_observed_;
+  }
+}
+
+template <class Traits>
+uint32_t MachBuffer<Traits>::AddFixup(uint32_t offset, uint32_t label, Kind kind) {
+  const uint32_t index = static_cast<uint32_t>(fixups_.size());
+  fixups_.push_back(Fixup{offset, label, kNone, kind, FixupState::kDone});
+  const uint32_t target = Resolve(label);
+  const uint32_t target_offset = labels_[target].offset;
+  // A label bound before the current offset will not move: resolve now if in range. A label at
+  // the tail may still move (branch removal), so its uses wait in its list until it settles.
+  if (target_offset != kNone && target_offset < CurOffset()) {
+    if (InRange(kind, offset, target_offset)) {
+      Traits::Patch(kind, data_.data() + offset, offset, target_offset);
+      Observe(target);
+      return index;
+    }
+    Enqueue(index);  // known but out of range: the next island gives it a veneer
+    return index;
+  }
+  Enqueue(index);
+  AppendToList(target, index);
+  return index;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::KillFixup(uint32_t fixup) {
+  Fixup& f = fixups_[fixup];
+  if (f.state == FixupState::kQueued) pending_chain_bytes_ -= chain_bytes_[Index(f.kind)];
+  f.state = FixupState::kDead;
+  // Keep the queue short when the dead fixup is the newest of its kind (the usual case: a
+  // branch removed right after it was emitted).
+  std::vector<uint32_t>& q = queue_[Index(f.kind)];
+  if (q.size() > queue_head_[Index(f.kind)] && q.back() == fixup) q.pop_back();
+}
+
+template <class Traits>
+void MachBuffer<Traits>::ResolveList(uint32_t label) {
+  LabelState& l = labels_[label];
+  EGRET_DCHECK(l.offset != kNone && l.alias == kNone);
+  const uint32_t target_offset = l.offset;
+  bool patched = false;
+  for (uint32_t f = l.head; f != kNone;) {
+    const uint32_t next = fixups_[f].next;
+    if (fixups_[f].state == FixupState::kQueued) {
+      if (InRange(fixups_[f].kind, fixups_[f].offset, target_offset)) {
+        PatchNow(f, target_offset);
+        patched = true;
+      }
+      // Otherwise the fixup stays queued and the next island gives it a veneer.
+    }
+    f = next;
+  }
+  labels_[label].head = labels_[label].tail = kNone;
+  if (patched) Observe(label);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::BindLabel(MachLabel label) {
+  EGRET_CHECK(label.index < labels_.size());
+  EGRET_CHECK(!finished_);
+  LabelState& l = labels_[label.index];
+  EGRET_CHECK(l.offset == kNone && l.constant == kNone);
+  l.offset = CurOffset();
+  labels_at_tail_.push_back(label.index);
+  if (l.observed) ++tail_observed_;
+  OptimizeBranches();
+}
+
+template <class Traits>
+void MachBuffer<Traits>::UseLabelAtOffset(uint32_t offset, MachLabel label, Kind kind) {
+  EGRET_CHECK(label.index < labels_.size());
+  EGRET_CHECK(uint64_t{offset} + Traits::Info(kind).patch_size <= CurOffset());
+  uint32_t l = label.index;
+  const uint32_t c = labels_[l].constant;
+  if (c != kNone && !constants_[c].pending &&
+      !InRange(kind, offset, labels_[constants_[c].label].offset)) {
+    // The placed copy is behind this use's reach: place the constant again in the next island.
+    Constant& k = constants_[c];
+    const uint32_t copy = NewLabel().index;
+    labels_[copy].constant = c;
+    k.label = copy;
+    k.pending = true;
+    pending_constants_.push_back(c);
+    pending_constant_bytes_ += k.size + k.align - 1;
+    ++stats_.constant_copies;
+    l = copy;
+  } else if (c != kNone) {
+    l = constants_[c].label;
+  }
+  AddFixup(offset, l, kind);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::PinLabel(MachLabel label) {
+  EGRET_CHECK(label.index < labels_.size());
+  Observe(Resolve(label.index));
+}
+
+template <class Traits>
+uint32_t MachBuffer<Traits>::LabelOffset(MachLabel label) {
+  EGRET_CHECK(label.index < labels_.size());
+  const uint32_t target = Resolve(label.index);
+  if (labels_[target].offset == kNone) return kNone;
+  if (!finished_) Observe(target);
+  return labels_[target].offset;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Branch simplification.
+
+template <class Traits>
+void MachBuffer<Traits>::SettleTail() {
+  for (uint32_t l : labels_at_tail_) {
+    if (labels_[l].alias == kNone) ResolveList(l);
+  }
+  labels_at_tail_.clear();
+  tail_observed_ = 0;
+  latest_branches_.clear();
+  branch_labels_.clear();
+}
+
+template <class Traits>
+void MachBuffer<Traits>::Alias(uint32_t label, uint32_t target) {
+  LabelState& l = labels_[label];
+  EGRET_DCHECK(!l.observed && l.alias == kNone);
+  const uint32_t final_target = Resolve(target);
+  l.alias = final_target;
+  ++stats_.labels_threaded;
+  if (l.head == kNone) return;
+  // Splice the waiting uses onto the final target's list.
+  LabelState& t = labels_[final_target];
+  if (t.tail == kNone) {
+    t.head = l.head;
+  } else {
+    fixups_[t.tail].next = l.head;
+  }
+  t.tail = l.tail;
+  l.head = l.tail = kNone;
+  // A target bound before the tail will not move: resolve the spliced uses now.
+  if (t.offset != kNone && t.offset < CurOffset()) ResolveList(final_target);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::Truncate(uint32_t offset) {
+  EGRET_DCHECK(offset <= CurOffset());
+  data_.resize(offset);
+  while (!traps_.empty() && traps_.back().offset >= offset) traps_.pop_back();
+  while (!call_sites_.empty() && call_sites_.back().fixup_offset >= offset) call_sites_.pop_back();
+  while (!stack_maps_.empty() && stack_maps_.back().offset > offset) {
+    stack_map_slots_.resize(stack_maps_.back().first_slot);
+    stack_maps_.pop_back();
+  }
+  while (!srclocs_.empty() && srclocs_.back().start >= offset) srclocs_.pop_back();
+  if (!srclocs_.empty() && srclocs_.back().end > offset) srclocs_.back().end = offset;
+  if (open_srcloc_start_ != kNone && open_srcloc_start_ > offset) open_srcloc_start_ = offset;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::RemoveLastBranch() {
+  const Branch b = latest_branches_.back();
+  latest_branches_.pop_back();
+  KillFixup(b.fixup);
+  Truncate(b.start);
+  // Labels at the old tail move down with it; the branch's own labels were already at start.
+  for (uint32_t l : labels_at_tail_) labels_[l].offset = b.start;
+  for (size_t i = b.labels_begin; i < branch_labels_.size(); ++i) {
+    labels_at_tail_.push_back(branch_labels_[i]);
+    if (labels_[branch_labels_[i]].observed) ++tail_observed_;
+  }
+  branch_labels_.resize(b.labels_begin);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::InvertLastCondBranch() {
+  const Branch u = latest_branches_.back();
+  latest_branches_.pop_back();
+  branch_labels_.resize(u.labels_begin);  // empty: the caller checked
+  Branch& c = latest_branches_.back();
+  KillFixup(u.fixup);
+  KillFixup(c.fixup);
+  Truncate(u.start);
+  for (uint32_t l : labels_at_tail_) labels_[l].offset = u.start;
+  // Swap in the inverted encoding, keeping the original in case it is ever needed again.
+  std::array<uint8_t, 15> original{};
+  std::memcpy(original.data(), data_.data() + c.start, c.inverted_len);
+  std::memcpy(data_.data() + c.start, c.inverted.data(), c.inverted_len);
+  c.inverted = original;
+  c.target = u.target;
+  c.fixup = AddFixup(c.start + c.fixup_at, u.target, c.kind);
+  ++stats_.branches_inverted;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::OptimizeBranches() {
+  while (!latest_branches_.empty()) {
+    const Branch& b = latest_branches_.back();
+    if (b.end != CurOffset()) break;
+    // Removing bytes moves the tail labels down; a label whose offset is committed cannot move.
+    if (tail_observed_ != 0) break;
+    if (ResolvedOffset(b.target) == CurOffset()) {
+      RemoveLastBranch();
+      ++stats_.branches_removed;
+      continue;
+    }
+    if (!b.cond && latest_branches_.size() >= 2) {
+      const Branch& c = latest_branches_[latest_branches_.size() - 2];
+      // No label at the unconditional branch: nothing else jumps to it, so it may go.
+      if (c.cond && c.end == b.start && b.labels_begin == branch_labels_.size() &&
+          ResolvedOffset(c.target) == CurOffset()) {
+        InvertLastCondBranch();
+        continue;
+      }
+    }
+    break;
+  }
+}
+
+template <class Traits>
+void MachBuffer<Traits>::EmitUncondBranch(std::span<const uint8_t> insn, uint32_t fixup_at,
+                                          MachLabel target, Kind kind) {
+  EGRET_CHECK(target.index < labels_.size() && !finished_);
+  EGRET_CHECK(fixup_at + Traits::Info(kind).patch_size <= insn.size());
+  // Jump threading: a label bound right here only names this jump, so it can name the jump's
+  // target instead. Not for observed labels, nor when the jump targets the label itself.
+  if (!labels_at_tail_.empty()) {
+    const uint32_t final_target = Resolve(target.index);
+    size_t kept = 0;
+    for (uint32_t l : labels_at_tail_) {
+      if (!labels_[l].observed && l != final_target && labels_[l].alias == kNone) {
+        Alias(l, target.index);
+      } else {
+        labels_at_tail_[kept++] = l;
+      }
+    }
+    labels_at_tail_.resize(kept);
+  }
+  // Unreachable: no label here and the previous instruction was an unconditional branch.
+  if (labels_at_tail_.empty() && !latest_branches_.empty() && !latest_branches_.back().cond &&
+      latest_branches_.back().end == CurOffset()) {
+    ++stats_.dead_branches;
+    return;
+  }
+  if (latest_branches_.empty()) branch_labels_.clear();
+  Branch b{};
+  b.start = CurOffset();
+  b.labels_begin = static_cast<uint32_t>(branch_labels_.size());
+  for (uint32_t l : labels_at_tail_) {
+    if (labels_[l].alias == kNone) ResolveList(l);
+    branch_labels_.push_back(l);
+  }
+  labels_at_tail_.clear();
+  tail_observed_ = 0;
+  PutRaw(insn.data(), insn.size());
+  b.end = CurOffset();
+  b.target = target.index;
+  b.fixup_at = fixup_at;
+  b.kind = kind;
+  b.cond = false;
+  b.inverted_len = 0;
+  b.fixup = AddFixup(b.start + fixup_at, target.index, kind);
+  latest_branches_.push_back(b);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::EmitCondBranch(std::span<const uint8_t> insn,
+                                        std::span<const uint8_t> inverted, uint32_t fixup_at,
+                                        MachLabel target, Kind kind) {
+  EGRET_CHECK(target.index < labels_.size() && !finished_);
+  EGRET_CHECK(insn.size() == inverted.size() && insn.size() <= 15);
+  EGRET_CHECK(fixup_at + Traits::Info(kind).patch_size <= insn.size());
+  if (latest_branches_.empty()) branch_labels_.clear();
+  Branch b{};
+  b.start = CurOffset();
+  b.labels_begin = static_cast<uint32_t>(branch_labels_.size());
+  for (uint32_t l : labels_at_tail_) {
+    if (labels_[l].alias == kNone) ResolveList(l);
+    branch_labels_.push_back(l);
+  }
+  labels_at_tail_.clear();
+  tail_observed_ = 0;
+  PutRaw(insn.data(), insn.size());
+  b.end = CurOffset();
+  b.target = target.index;
+  b.fixup_at = fixup_at;
+  b.kind = kind;
+  b.cond = true;
+  b.inverted_len = static_cast<uint8_t>(inverted.size());
+  std::memcpy(b.inverted.data(), inverted.data(), inverted.size());
+  b.fixup = AddFixup(b.start + fixup_at, target.index, kind);
+  latest_branches_.push_back(b);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constants and side tables.
+
+template <class Traits>
+MachLabel MachBuffer<Traits>::ConstantLabel(std::span<const uint8_t> data, uint32_t align) {
+  EGRET_CHECK(!data.empty() && align != 0 && (align & (align - 1)) == 0 && align <= 4096);
+  uint64_t h = 1469598103934665603ull ^ align;  // FNV-1a over the bytes, seeded by align
+  for (uint8_t b : data) h = (h ^ b) * 1099511628211ull;
+  auto it = constant_by_hash_.find(h);
+  uint32_t chain = it == constant_by_hash_.end() ? kNone : it->second;
+  for (uint32_t c = chain; c != kNone; c = constants_[c].next_same_hash) {
+    const Constant& k = constants_[c];
+    if (k.align == align && k.size == data.size() &&
+        std::memcmp(constant_bytes_.data() + k.bytes_begin, data.data(), data.size()) == 0) {
+      return MachLabel(k.label);
+    }
+  }
+  const uint32_t id = static_cast<uint32_t>(constants_.size());
+  const uint32_t label = NewLabel().index;
+  labels_[label].constant = id;
+  constants_.push_back(Constant{static_cast<uint32_t>(constant_bytes_.size()),
+                                static_cast<uint32_t>(data.size()), align, label, chain, true});
+  constant_bytes_.insert(constant_bytes_.end(), data.begin(), data.end());
+  constant_by_hash_[h] = id;
+  pending_constants_.push_back(id);
+  pending_constant_bytes_ += data.size() + align - 1;
+  max_align_ = std::max(max_align_, align);
+  return MachLabel(label);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::AddTrapAt(uint32_t offset, TrapCode code) {
+  EGRET_CHECK(traps_.empty() || traps_.back().offset <= offset);
+  traps_.push_back(MachTrap{offset, code});
+}
+
+template <class Traits>
+void MachBuffer<Traits>::AddCall(uint32_t fixup_offset, uint32_t callee, Kind kind) {
+  EGRET_CHECK(uint64_t{fixup_offset} + Traits::Info(kind).patch_size <= CurOffset());
+  call_sites_.push_back(
+      MachCallSite{fixup_offset, CurOffset(), callee, static_cast<uint8_t>(Index(kind))});
+}
+
+template <class Traits>
+void MachBuffer<Traits>::AddStackMap(std::span<const uint32_t> slots, uint32_t frame_size) {
+  stack_maps_.push_back(MachStackMap{CurOffset(), frame_size,
+                                     static_cast<uint32_t>(stack_map_slots_.size()),
+                                     static_cast<uint32_t>(slots.size())});
+  stack_map_slots_.insert(stack_map_slots_.end(), slots.begin(), slots.end());
+}
+
+template <class Traits>
+void MachBuffer<Traits>::StartSrcLoc(uint32_t loc) {
+  EGRET_CHECK(open_srcloc_start_ == kNone);
+  open_srcloc_start_ = CurOffset();
+  open_srcloc_ = loc;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::EndSrcLoc() {
+  EGRET_CHECK(open_srcloc_start_ != kNone);
+  if (CurOffset() > open_srcloc_start_) {
+    srclocs_.push_back(MachSrcLoc{open_srcloc_start_, CurOffset(), open_srcloc_});
+  }
+  open_srcloc_start_ = kNone;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deadlines and islands.
+
+template <class Traits>
+uint64_t MachBuffer<Traits>::WorstCaseIslandSize() const {
+  return uint64_t{Traits::kJumpSize} + (Traits::kCodeAlign - 1) + pending_constant_bytes_ +
+         pending_chain_bytes_;
+}
+
+template <class Traits>
+int MachBuffer<Traits>::FrontKind() {
+  int best = -1;
+  uint64_t best_deadline = UINT64_MAX;
+  for (int k = 0; k < kNumKinds; ++k) {
+    std::vector<uint32_t>& q = queue_[k];
+    size_t& head = queue_head_[k];
+    while (head < q.size() && fixups_[q[head]].state != FixupState::kQueued) ++head;
+    if (head == q.size()) {
+      if (!in_island_) {
+        q.clear();
+        head = 0;
+      }
+      continue;
+    }
+    // Compact (amortized O(1) per entry), but not while an island may put entries back.
+    if (!in_island_ && head > 4096 && head * 2 > q.size()) {
+      q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(head));
+      head = 0;
+    }
+    const uint64_t deadline = uint64_t{fixups_[q[head]].offset} + uint64_t(max_forward_[k]);
+    if (deadline < best_deadline) {
+      best_deadline = deadline;
+      best = k;
+    }
+  }
+  return best;
+}
+
+template <class Traits>
+uint64_t MachBuffer<Traits>::EarliestDeadline() {
+  const int k = FrontKind();
+  if (k < 0) return UINT64_MAX;
+  return uint64_t{fixups_[queue_[k][queue_head_[k]]].offset} + uint64_t(max_forward_[k]);
+}
+
+template <class Traits>
+bool MachBuffer<Traits>::IslandNeeded(uint32_t distance) {
+  const uint64_t deadline = EarliestDeadline();
+  if (deadline == UINT64_MAX) return false;
+  return uint64_t{CurOffset()} + distance + WorstCaseIslandSize() > deadline;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::EmitIsland(uint32_t distance, bool reachable) {
+  EGRET_CHECK(!finished_);
+  EmitIslandImpl(distance, reachable, /*final_island=*/false);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::DeadlineMissed(uint32_t fixup, const char* why) {
+  const Fixup& f = fixups_[fixup];
+  Fatal(__FILE__, __LINE__,
+        std::string("machbuffer: ") + Traits::Info(f.kind).name + " use at offset " +
+            std::to_string(f.offset) + " of label " + std::to_string(f.label) + ": " + why +
+            " (current offset " + std::to_string(CurOffset()) +
+            "; the emitter must call IslandNeeded before every instruction)");
+}
+
+template <class Traits>
+void MachBuffer<Traits>::EmitPendingConstants() {
+  for (uint32_t c : pending_constants_) {
+    Constant& k = constants_[c];
+    const uint32_t pad = (k.align - CurOffset() % k.align) % k.align;
+    if (pad != 0) {
+      const size_t at = data_.size();
+      data_.resize(at + pad);
+      Traits::FillPadding(data_.data() + at, pad);
+    }
+    labels_[k.label].offset = CurOffset();
+    const size_t begin = k.bytes_begin;
+    data_.insert(data_.end(), constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin),
+                 constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin + k.size));
+    k.pending = false;
+    ResolveList(k.label);
+    ++stats_.constants;
+  }
+  pending_constants_.clear();
+  pending_constant_bytes_ = 0;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool final_island) {
+  SettleTail();
+  const uint32_t jump_at = CurOffset();
+  if (reachable) {
+    uint8_t jump[16];
+    Traits::EncodeJump(jump);
+    PutRaw(jump, Traits::kJumpSize);
+  }
+  const uint32_t island_start = CurOffset();
+  in_island_ = true;
+  // Veneers, earliest deadline first, until the rest can wait for a later island.
+  std::vector<uint32_t>& set_aside = island_scratch_;  // constant uses and unreachable ones
+  set_aside.clear();
+  for (;;) {
+    const int k = FrontKind();
+    if (k < 0) break;
+    const uint32_t fi = queue_[k][queue_head_[k]];
+    const uint64_t deadline = uint64_t{fixups_[fi].offset} + uint64_t(max_forward_[k]);
+    if (!final_island && deadline >= uint64_t{CurOffset()} + distance + WorstCaseIslandSize()) {
+      break;
+    }
+    ++queue_head_[k];
+    Fixup f = fixups_[fi];
+    const uint32_t target = Resolve(f.label);
+    const uint32_t target_offset = labels_[target].offset;
+    if (target_offset != kNone && InRange(f.kind, f.offset, target_offset)) {
+      PatchNow(fi, target_offset);
+      Observe(target);
+      continue;
+    }
+    const LabelUseInfo& info = Traits::Info(f.kind);
+    if (info.veneer_kind == LabelUseInfo::kNoVeneer) {
+      set_aside.push_back(fi);  // a constant placed below, or an emitter bug reported below
+      continue;
+    }
+    if (CurOffset() > deadline) DeadlineMissed(fi, "deadline passed before the island");
+    const uint32_t veneer = CurOffset();
+    data_.resize(veneer + info.veneer_size);
+    const uint32_t inner = Traits::EmitVeneer(f.kind, data_.data() + veneer);
+    PatchNow(fi, veneer);
+    AddFixup(veneer + inner, f.label, static_cast<Kind>(info.veneer_kind));
+    ++stats_.veneers;
+  }
+  EmitPendingConstants();
+  // Uses that have no veneer: now resolved if they named a constant; otherwise they wait (with a
+  // deadline that the next island or the final check enforces).
+  for (size_t i = set_aside.size(); i-- > 0;) {
+    const uint32_t fi = set_aside[i];
+    Fixup& f = fixups_[fi];
+    if (f.state != FixupState::kQueued) continue;
+    const uint32_t target_offset = ResolvedOffset(f.label);
+    if (target_offset != kNone && InRange(f.kind, f.offset, target_offset)) {
+      PatchNow(fi, target_offset);
+      continue;
+    }
+    if (final_island) {
+      DeadlineMissed(fi, target_offset == kNone ? "label never bound" : "target out of range");
+    }
+    if (uint64_t{f.offset} + uint64_t(max_forward_[Index(f.kind)]) < CurOffset()) {
+      DeadlineMissed(fi, "no veneer exists for this kind and its deadline passed");
+    }
+    // Put it back at the front of its queue, where it came from.
+    EGRET_CHECK(queue_head_[Index(f.kind)] > 0);
+    queue_[Index(f.kind)][--queue_head_[Index(f.kind)]] = fi;
+  }
+  in_island_ = false;
+  const uint32_t pad = (Traits::kCodeAlign - CurOffset() % Traits::kCodeAlign) % Traits::kCodeAlign;
+  if (pad != 0) {
+    const size_t at = data_.size();
+    data_.resize(at + pad);
+    Traits::FillPadding(data_.data() + at, pad);
+  }
+  if (reachable) {
+    if (CurOffset() == island_start) {
+      data_.resize(jump_at);  // nothing was needed after all
+      return;
+    }
+    Traits::Patch(Traits::kJumpKind, data_.data() + jump_at + Traits::kJumpFixupOffset,
+                  jump_at + Traits::kJumpFixupOffset, CurOffset());
+  }
+  if (CurOffset() != island_start) ++stats_.islands;
+}
+
+template <class Traits>
+MachCode MachBuffer<Traits>::Finish() {
+  EGRET_CHECK(!finished_);
+  EGRET_CHECK(open_srcloc_start_ == kNone);
+  EmitIslandImpl(0, /*reachable=*/false, /*final_island=*/true);
+  finished_ = true;
+  for (const Fixup& f : fixups_) EGRET_CHECK(f.state != FixupState::kQueued);
+  MachCode code;
+  code.bytes = std::move(data_);
+  code.alignment = max_align_;
+  code.traps = std::move(traps_);
+  code.call_sites = std::move(call_sites_);
+  code.srclocs = std::move(srclocs_);
+  code.stack_maps = std::move(stack_maps_);
+  code.stack_map_slots = std::move(stack_map_slots_);
+  code.stats = stats_;
+  data_.clear();
+  return code;
+}
+
+template class MachBuffer<A64LabelUses>;
+template class MachBuffer<X64LabelUses>;
+
+}  // namespace egret

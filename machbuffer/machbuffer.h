@@ -1,0 +1,238 @@
+// machbuffer.h: machine code with labels, fixups, branch simplification, a constant pool,
+// islands and veneers. One MachBuffer per function; docs/machbuffer.md has the full design.
+//
+// A backend emits instructions in final block order. Targets not yet known are labels; a use of
+// a label ("fixup") is patched once the label is bound. Three things happen on the fly:
+//
+// Branch simplification. Branches registered with EmitUncondBranch/EmitCondBranch that end at
+// the current offset (the "tail") may still change:
+//   - a branch to the next instruction is removed (the labels bound at it move down);
+//   - `b.cond L1; b L2; L1:` becomes `b.!cond L2; L1:` (the inverted bytes come from the backend);
+//   - labels bound exactly at an unconditional branch are aliased to its target (jump threading),
+//     and an unconditional branch reachable by no label after another one is dropped.
+//   A label whose offset was already observed (patched into code, pinned by PinLabel, read by
+//   LabelOffset) is never aliased and never moved, so simplification only touches code that
+//   nothing has committed to yet.
+//
+// Deadlines. Every unresolved fixup has a deadline: the last offset its label could be bound at
+// and still be in range. Invariant: if the emitter calls IslandNeeded(d) before emitting each
+// d-byte stretch and EmitIsland(d) when it answers true, every fixup is resolved, or given a
+// veneer, before its deadline. Fixups wait in one FIFO per kind; within a kind deadlines grow
+// with the use offset, so the earliest deadline is the minimum of kNumKinds queue fronts and all
+// work is linear in the number of fixups.
+//
+// Islands. EmitIsland emits (behind a jump unless told the spot is unreachable) a veneer for
+// every fixup whose deadline would come before the next island could, in deadline order, then
+// every pending constant. A veneer is itself a fixup of a longer-range kind (aarch64 b.cond ->
+// b -> 32-bit PC-relative word), queued like any other, so deadlines are recomputed naturally.
+#ifndef EGRET_MACHBUFFER_MACHBUFFER_H_
+#define EGRET_MACHBUFFER_MACHBUFFER_H_
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include "machbuffer/label_use.h"
+#include "machbuffer/label_use_aarch64.h"
+#include "machbuffer/label_use_x64.h"
+#include "machbuffer/mach_code.h"
+#include "support/trap_code.h"
+
+namespace egret {
+
+struct MachBufferOptions {
+  // Test mode (`--debug-branch-range-shrink=N`): divides the range of every shrinkable kind by N
+  // (see ShrunkRange), so that small functions exercise islands and veneers. 1 = real ranges.
+  uint32_t debug_branch_range_shrink = 1;
+};
+
+template <class Traits>
+class MachBuffer {
+ public:
+  using Kind = typename Traits::Kind;
+
+  explicit MachBuffer(MachBufferOptions options = {});
+
+  // --- Bytes. Emitting bytes ends any pending branch simplification at the tail.
+  uint32_t CurOffset() const { return static_cast<uint32_t>(data_.size()); }
+  void Put1(uint8_t v);
+  void Put2(uint16_t v);
+  void Put4(uint32_t v);
+  void Put8(uint64_t v);
+  void PutBytes(std::span<const uint8_t> bytes);
+  // `n` bytes of the target's trapping filler (tests use it to put distance between code).
+  void PutPadding(size_t n);
+  std::span<const uint8_t> Bytes() const { return data_; }
+
+  // --- Labels.
+  MachLabel NewLabel();
+  // Binds `label` to the current offset. Each label is bound at most once.
+  void BindLabel(MachLabel label);
+  // Records that the `Info(kind).patch_size` bytes at `offset` (already emitted) refer to `label`.
+  // Constants' labels may be re-placed transparently when an old copy is out of range.
+  void UseLabelAtOffset(uint32_t offset, MachLabel label, Kind kind);
+  // Commits to the label's position: it is never aliased or moved by branch simplification.
+  // For labels whose address is computed other than through a fixup (e.g. jump-table bases).
+  void PinLabel(MachLabel label);
+  // The offset `label` resolves to (following aliases); pins it. UINT32_MAX if not bound yet.
+  uint32_t LabelOffset(MachLabel label);
+
+  // --- Branches. The instruction bytes are emitted here, with the displacement at
+  // `fixup_at` bytes into the instruction; `inverted` is the same instruction with the opposite
+  // condition (same length). Branches emitted as plain bytes + UseLabelAtOffset (e.g. the
+  // entries of a branch table) are never simplified.
+  void EmitUncondBranch(std::span<const uint8_t> insn, uint32_t fixup_at, MachLabel target,
+                        Kind kind);
+  void EmitCondBranch(std::span<const uint8_t> insn, std::span<const uint8_t> inverted,
+                      uint32_t fixup_at, MachLabel target, Kind kind);
+
+  // --- Constant pool. Identical (bytes, align) pairs share one label.
+  MachLabel ConstantLabel(std::span<const uint8_t> data, uint32_t align);
+
+  // --- Side tables (offsets default to the current offset).
+  void AddTrap(TrapCode code) { AddTrapAt(CurOffset(), code); }
+  void AddTrapAt(uint32_t offset, TrapCode code);
+  // Call the right after emitting the call instruction: the return offset is the current offset.
+  void AddCall(uint32_t fixup_offset, uint32_t callee, Kind kind);
+  // A stack map at the current offset (call right after the call instruction).
+  void AddStackMap(std::span<const uint32_t> slots, uint32_t frame_size);
+  void StartSrcLoc(uint32_t loc);
+  void EndSrcLoc();
+
+  // --- Islands.
+  // Whether an island must be emitted before the next `distance` bytes of code.
+  bool IslandNeeded(uint32_t distance);
+  // Emits an island. With `reachable` (the default) a jump around it is emitted first; pass
+  // false right after an unconditional branch or return to save the jump.
+  void EmitIsland(uint32_t distance, bool reachable = true);
+
+  // Resolves everything (veneers and constants go at the end) and returns the code.
+  // The buffer must not be used afterwards except for LabelOffset.
+  MachCode Finish();
+
+  const MachBufferStats& stats() const { return stats_; }
+  // The effective range of `kind` under range shrinking.
+  int64_t MaxForward(Kind kind) const { return max_forward_[Index(kind)]; }
+  int64_t MaxBackward(Kind kind) const { return max_backward_[Index(kind)]; }
+  // The earliest deadline of any pending fixup, or UINT64_MAX.
+  uint64_t EarliestDeadline();
+
+ private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr int kNumKinds = Traits::kNumKinds;
+
+  struct LabelState {
+    uint32_t offset = kNone;  // kNone until bound
+    uint32_t alias = kNone;   // set by jump threading; the label then means its alias
+    uint32_t head = kNone;    // unresolved fixups waiting for this label (singly linked)
+    uint32_t tail = kNone;
+    uint32_t constant = kNone;  // index into constants_ if this labels a constant
+    bool observed = false;      // the offset was committed to; never alias or move
+  };
+  enum class FixupState : uint8_t { kQueued, kDone, kDead };
+  struct Fixup {
+    uint32_t offset;
+    uint32_t label;
+    uint32_t next;  // next fixup in the label's waiting list
+    Kind kind;
+    FixupState state;
+  };
+  struct Branch {
+    uint32_t start;
+    uint32_t end;
+    uint32_t fixup;
+    uint32_t target;
+    uint32_t labels_begin;  // labels bound at `start`: branch_labels_[labels_begin, next begin)
+    uint32_t fixup_at;
+    Kind kind;
+    bool cond;
+    uint8_t inverted_len;
+    std::array<uint8_t, 15> inverted;
+  };
+  struct Constant {
+    uint32_t bytes_begin;
+    uint32_t size;
+    uint32_t align;
+    uint32_t label;  // the current copy
+    uint32_t next_same_hash;
+    bool pending;  // the current copy is not placed yet
+  };
+
+  static int Index(Kind k) { return static_cast<int>(k); }
+  void PutRaw(const uint8_t* p, size_t n);
+  void SettleIfNeeded() {
+    if (!labels_at_tail_.empty() || !latest_branches_.empty()) SettleTail();
+  }
+  void SettleTail();
+  uint32_t Resolve(uint32_t label);
+  uint32_t ResolvedOffset(uint32_t label) { return labels_[Resolve(label)].offset; }
+  bool InRange(Kind kind, uint32_t use, uint32_t target) const;
+  void PatchNow(uint32_t fixup, uint32_t label_offset);
+  uint32_t AddFixup(uint32_t offset, uint32_t label, Kind kind);
+  void KillFixup(uint32_t fixup);
+  void Enqueue(uint32_t fixup);
+  void AppendToList(uint32_t label, uint32_t fixup);
+  void ResolveList(uint32_t label);
+  void Observe(uint32_t label);
+  void Alias(uint32_t label, uint32_t target);
+  void OptimizeBranches();
+  void RemoveLastBranch();
+  void InvertLastCondBranch();
+  void Truncate(uint32_t offset);
+  uint64_t WorstCaseIslandSize() const;
+  int FrontKind();  // the kind whose queue front has the earliest deadline, or -1
+  void EmitIslandImpl(uint32_t distance, bool reachable, bool final_island);
+  void EmitPendingConstants();
+  [[noreturn]] void DeadlineMissed(uint32_t fixup, const char* why);
+
+  MachBufferOptions options_;
+  std::array<int64_t, kNumKinds> max_forward_{};
+  std::array<int64_t, kNumKinds> max_backward_{};
+  std::array<uint32_t, kNumKinds> chain_bytes_{};  // worst-case veneer bytes, whole chain
+
+  std::vector<uint8_t> data_;
+  std::vector<LabelState> labels_;
+  std::vector<Fixup> fixups_;
+  std::array<std::vector<uint32_t>, kNumKinds> queue_;
+  std::array<size_t, kNumKinds> queue_head_{};
+  uint64_t pending_chain_bytes_ = 0;
+
+  // Branch simplification state: labels bound at the current offset whose uses are not resolved
+  // yet, and the run of registered branches that ends at the current offset.
+  std::vector<uint32_t> labels_at_tail_;
+  uint32_t tail_observed_ = 0;  // how many labels at the tail are observed
+  std::vector<Branch> latest_branches_;
+  std::vector<uint32_t> branch_labels_;
+
+  std::vector<Constant> constants_;
+  std::vector<uint8_t> constant_bytes_;
+  std::unordered_map<uint64_t, uint32_t> constant_by_hash_;
+  std::vector<uint32_t> pending_constants_;
+  uint64_t pending_constant_bytes_ = 0;  // sizes plus alignment slack
+  uint32_t max_align_ = Traits::kCodeAlign;
+
+  std::vector<MachTrap> traps_;
+  std::vector<MachCallSite> call_sites_;
+  std::vector<MachSrcLoc> srclocs_;
+  std::vector<MachStackMap> stack_maps_;
+  std::vector<uint32_t> stack_map_slots_;
+  uint32_t open_srcloc_start_ = kNone;
+  uint32_t open_srcloc_ = 0;
+
+  std::vector<uint32_t> island_scratch_;
+  MachBufferStats stats_;
+  bool in_island_ = false;
+  bool finished_ = false;
+};
+
+extern template class MachBuffer<A64LabelUses>;
+extern template class MachBuffer<X64LabelUses>;
+
+using A64MachBuffer = MachBuffer<A64LabelUses>;
+using X64MachBuffer = MachBuffer<X64LabelUses>;
+
+}  // namespace egret
+
+#endif  // EGRET_MACHBUFFER_MACHBUFFER_H_

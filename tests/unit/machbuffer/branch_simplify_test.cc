@@ -1,0 +1,308 @@
+// branch_simplify_test.cc: each branch-simplification rule fires where it may, and leaves the
+// code alone where it may not. Every test also runs the result in the simulator, so a rule that
+// fires wrongly shows up as a wrong trace, not just as a different byte count.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "machbuffer/machbuffer.h"
+#include "tests/unit/machbuffer/code_sim.h"
+#include "tests/unit/machbuffer/emitters.h"
+
+namespace egret {
+namespace {
+
+using testing::A64B;
+using testing::A64BCond;
+using testing::A64Cbz;
+using testing::A64DirectTarget;
+using testing::A64Emitter;
+using testing::A64Tbz;
+using testing::SimulateA64;
+using testing::X64Emitter;
+
+std::vector<uint64_t> RunA64(const MachCode& code, uint64_t input) {
+  testing::SimResult r = SimulateA64(code.bytes, 0, input, 64, 10000);
+  EXPECT_EQ(r.error, "");
+  EXPECT_TRUE(r.returned);
+  return r.trace;
+}
+
+using Trace = std::vector<uint64_t>;
+
+TEST(BranchSimplify, JumpToNextInstructionIsRemoved) {
+  A64Emitter e;
+  MachLabel next = e.buf.NewLabel();
+  e.Marker(1);
+  e.B(next);
+  e.buf.BindLabel(next);
+  e.Marker(2);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.bytes.size(), 12u);
+  EXPECT_EQ(code.stats.branches_removed, 1u);
+  EXPECT_EQ(RunA64(code, 0), (Trace{1, 2}));
+}
+
+TEST(BranchSimplify, ChainOfJumpsToNextAllGo) {
+  A64Emitter e;
+  MachLabel a = e.buf.NewLabel(), b = e.buf.NewLabel();
+  e.Cond(A64Cbz(5, false), b);  // cond to the end
+  e.B(a);
+  e.buf.BindLabel(a);  // removes b a, then the cbz (its target is bound below, not yet)
+  e.buf.BindLabel(b);  // now the cbz jumps to the next instruction too
+  e.Marker(3);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.bytes.size(), 8u);
+  EXPECT_EQ(code.stats.branches_removed, 2u);
+  EXPECT_EQ(RunA64(code, 0), (Trace{3}));
+}
+
+TEST(BranchSimplify, CondBranchOverJumpIsInverted) {
+  A64Emitter e;
+  MachLabel taken = e.buf.NewLabel(), other = e.buf.NewLabel();
+  e.Cond(A64BCond(0), taken);  // b.eq taken; b other; taken:
+  e.B(other);
+  e.buf.BindLabel(taken);
+  e.Marker(1);
+  e.Ret();
+  e.buf.BindLabel(other);
+  e.Marker(2);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.branches_inverted, 1u);
+  EXPECT_EQ(code.bytes.size(), 20u);
+  EXPECT_EQ(testing::Load32(code.bytes, 0) & 0xff00001fu, A64BCond(1));  // b.ne
+  EXPECT_EQ(A64DirectTarget(code.bytes, 0), 12u);
+  EXPECT_EQ(RunA64(code, 1), (Trace{1}));  // b.eq taken when bit 0 is set
+  EXPECT_EQ(RunA64(code, 0), (Trace{2}));
+}
+
+TEST(BranchSimplify, InversionOfTestBitBranch) {
+  A64Emitter e;
+  MachLabel taken = e.buf.NewLabel(), other = e.buf.NewLabel();
+  e.Cond(A64Tbz(1, 37, false), taken);
+  e.B(other);
+  e.buf.BindLabel(taken);
+  e.Marker(1);
+  e.Ret();
+  e.buf.BindLabel(other);
+  e.Marker(2);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.branches_inverted, 1u);
+  EXPECT_EQ(RunA64(code, 0), (Trace{1}));  // tbz taken when bit 37 is clear
+  EXPECT_EQ(RunA64(code, uint64_t{1} << 37), (Trace{2}));
+}
+
+TEST(BranchSimplify, LabelOnJumpIsThreadedToItsTarget) {
+  A64Emitter e;
+  MachLabel hop = e.buf.NewLabel(), dest = e.buf.NewLabel();
+  e.Cond(A64Cbz(6, false), hop);  // forward use of hop before hop is bound
+  e.Marker(1);
+  e.Ret();
+  e.buf.BindLabel(hop);
+  e.B(dest);    // hop now means dest
+  e.Marker(9);  // unreachable
+  e.Ret();
+  e.buf.BindLabel(dest);
+  e.Marker(2);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.labels_threaded, 1u);
+  const uint32_t dest_offset = static_cast<uint32_t>(code.bytes.size()) - 8;
+  EXPECT_EQ(A64DirectTarget(code.bytes, 0), dest_offset);  // the cbz skips the hop
+  EXPECT_EQ(RunA64(code, 0), (Trace{2}));
+  EXPECT_EQ(RunA64(code, 1 << 6), (Trace{1}));
+}
+
+TEST(BranchSimplify, UnreachableJumpAfterJumpIsDropped) {
+  A64Emitter e;
+  MachLabel hop = e.buf.NewLabel(), dest = e.buf.NewLabel(), end = e.buf.NewLabel();
+  e.Cond(A64Cbz(6, false), hop);
+  e.Marker(0);
+  e.B(end);
+  e.buf.BindLabel(hop);  // at a jump right after a jump: threaded, then the jump is dead
+  e.B(dest);
+  e.buf.BindLabel(dest);
+  e.Marker(2);
+  e.Ret();
+  e.buf.BindLabel(end);
+  e.Marker(1);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.labels_threaded, 1u);
+  EXPECT_EQ(code.stats.dead_branches, 1u);
+  EXPECT_EQ(code.bytes.size(), 28u);
+  EXPECT_EQ(RunA64(code, 0), (Trace{2}));
+  EXPECT_EQ(RunA64(code, 1 << 6), (Trace{0, 1}));
+}
+
+TEST(BranchSimplify, SeveralLabelsAtOneOffset) {
+  A64Emitter e;
+  MachLabel a = e.buf.NewLabel(), b = e.buf.NewLabel(), c = e.buf.NewLabel();
+  e.Cond(A64BCond(2), a);
+  e.B(b);
+  e.buf.BindLabel(a);  // inverts: b.cs b
+  e.buf.BindLabel(b);  // removes the inverted branch: it now jumps to the next instruction
+  e.buf.BindLabel(c);
+  e.Marker(7);
+  e.Cond(A64Cbz(3, true), c);  // backward to the shared offset
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.bytes.size(), 12u);
+  EXPECT_EQ(e.buf.LabelOffset(a), 0u);
+  EXPECT_EQ(e.buf.LabelOffset(b), 0u);
+  EXPECT_EQ(e.buf.LabelOffset(c), 0u);
+  EXPECT_EQ(RunA64(code, 0), (Trace{7}));
+}
+
+TEST(BranchSimplify, SelfLoopIsKept) {
+  A64Emitter e;
+  MachLabel entry = e.buf.NewLabel(), loop = e.buf.NewLabel();
+  e.Cond(A64Cbz(0, false), loop);
+  e.Ret();
+  e.buf.BindLabel(entry);
+  e.buf.BindLabel(loop);
+  e.B(loop);  // `loop: b loop` must not thread loop to itself; entry threads to loop
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.bytes.size(), 12u);
+  EXPECT_EQ(A64DirectTarget(code.bytes, 8), 8u);
+  EXPECT_EQ(RunA64(code, 1), (Trace{}));
+  testing::SimResult r = SimulateA64(code.bytes, 0, 0, 4, 100);
+  EXPECT_FALSE(r.returned);
+  EXPECT_EQ(r.error, "");
+}
+
+// Nothing may change: a pinned label (e.g. a jump-table target) sits on the jump.
+TEST(BranchSimplify, PinnedLabelOnJumpBlocksInversionAndThreading) {
+  A64Emitter e;
+  MachLabel taken = e.buf.NewLabel(), pinned = e.buf.NewLabel(), other = e.buf.NewLabel();
+  e.Cond(A64BCond(0), taken);
+  e.buf.BindLabel(pinned);
+  e.buf.PinLabel(pinned);
+  e.B(other);
+  e.buf.BindLabel(taken);
+  e.Marker(1);
+  e.Ret();
+  e.buf.BindLabel(other);
+  e.Marker(2);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.branches_inverted, 0u);
+  EXPECT_EQ(code.stats.labels_threaded, 0u);
+  EXPECT_EQ(code.bytes.size(), 24u);
+  EXPECT_EQ(e.buf.LabelOffset(pinned), 4u);
+  EXPECT_EQ(RunA64(code, 1), (Trace{1}));
+  EXPECT_EQ(RunA64(code, 0), (Trace{2}));
+}
+
+// Nothing may change: a label bound after the jump that earlier code jumps to backward-patched.
+TEST(BranchSimplify, ObservedLabelAtTailBlocksRemoval) {
+  A64Emitter e;
+  MachLabel next = e.buf.NewLabel();
+  e.B(next);
+  e.buf.BindLabel(next);  // removed: next moves to 0
+  e.Marker(5);
+  e.Ret();
+  EXPECT_EQ(e.buf.CurOffset(), 8u);
+  // A second function shape: the label after the jump is pinned, so the jump stays.
+  A64Emitter f;
+  MachLabel mid = f.buf.NewLabel(), target = f.buf.NewLabel();
+  f.B(target);
+  f.buf.BindLabel(mid);
+  f.buf.PinLabel(mid);
+  f.buf.BindLabel(target);  // target == mid's offset, but mid cannot move with the tail
+  f.Marker(5);
+  f.Ret();
+  MachCode code = f.buf.Finish();
+  EXPECT_EQ(code.stats.branches_removed, 0u);
+  EXPECT_EQ(code.bytes.size(), 12u);
+  EXPECT_EQ(RunA64(code, 0), (Trace{5}));
+}
+
+// Nothing may change: branch-table entries are plain words with label uses, not registered
+// branches, so an entry that jumps to the next entry stays (the table's stride is fixed).
+TEST(BranchSimplify, BranchTableEntriesAreNotSimplified) {
+  A64Emitter e;
+  MachLabel entries[3] = {e.buf.NewLabel(), e.buf.NewLabel(), e.buf.NewLabel()};
+  for (int i = 0; i < 3; ++i) {
+    e.buf.Put4(A64B());
+    e.buf.UseLabelAtOffset(e.buf.CurOffset() - 4, entries[i], A64LabelUse::kBranch26);
+    if (i == 0) e.buf.BindLabel(entries[0]);  // entry 0 jumps to entry 1's slot
+  }
+  e.buf.BindLabel(entries[1]);
+  e.buf.BindLabel(entries[2]);
+  e.Marker(1);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.bytes.size(), 20u);
+  EXPECT_EQ(A64DirectTarget(code.bytes, 0), 4u);
+  EXPECT_EQ(A64DirectTarget(code.bytes, 4), 12u);
+  EXPECT_EQ(A64DirectTarget(code.bytes, 8), 12u);
+}
+
+// Nothing may change: a jump followed by an island no longer jumps to the next instruction.
+TEST(BranchSimplify, JumpBeforeIslandStays) {
+  A64Emitter e;
+  MachLabel after = e.buf.NewLabel();
+  e.LoadConst(0x1122334455667788ull);
+  e.B(after);
+  e.buf.EmitIsland(4, /*reachable=*/false);  // the constant goes here
+  e.buf.BindLabel(after);
+  e.Marker(1);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.branches_removed, 0u);
+  EXPECT_EQ(code.stats.islands, 1u);
+  EXPECT_EQ(A64DirectTarget(code.bytes, 4), 16u);
+  EXPECT_EQ(RunA64(code, 0), (Trace{0x1122334455667788ull, 1}));
+}
+
+TEST(BranchSimplify, X64JumpRemovalAndInversion) {
+  X64Emitter e;
+  MachLabel taken = e.buf.NewLabel(), other = e.buf.NewLabel(), next = e.buf.NewLabel();
+  e.Jcc(4, taken);  // je taken; jmp other; taken:
+  e.Jmp(other);
+  e.buf.BindLabel(taken);
+  e.Marker(1);
+  e.Jmp(next);
+  e.buf.BindLabel(next);
+  e.Ret();
+  e.buf.BindLabel(other);
+  e.Marker(2);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.branches_inverted, 1u);
+  EXPECT_EQ(code.stats.branches_removed, 1u);
+  EXPECT_EQ(code.bytes[1], 0x85);  // jne
+  EXPECT_EQ(code.bytes.size(), 6u + 5 + 1 + 5 + 1);
+  auto run = [&](uint64_t input) {
+    testing::SimResult r = testing::SimulateX64(code.bytes, 0, input, 8, 1000);
+    EXPECT_EQ(r.error, "");
+    return r.trace;
+  };
+  EXPECT_EQ(run(1 << 2), (Trace{1}));  // cc 4: taken when bit 2 is set
+  EXPECT_EQ(run(0), (Trace{2}));
+}
+
+TEST(BranchSimplify, RemovedBranchDropsItsSideTableEntries) {
+  A64Emitter e;
+  MachLabel next = e.buf.NewLabel();
+  e.Marker(1);
+  e.buf.StartSrcLoc(42);
+  e.buf.AddTrap(TrapCode::kUnreachable);
+  e.B(next);
+  e.buf.EndSrcLoc();
+  e.buf.BindLabel(next);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.bytes.size(), 8u);
+  EXPECT_TRUE(code.traps.empty());
+  EXPECT_TRUE(code.srclocs.empty());
+}
+
+}  // namespace
+}  // namespace egret
