@@ -1,0 +1,231 @@
+// island_test.cc: islands and veneers for every aarch64 kind, at the real ranges (with large
+// unreachable padding between the use and its target) and under range shrinking.
+//
+// The padding is never executed, so each test checks the final bytes directly: the direct target
+// of the use is a veneer (or a constant in an island) and following the veneers ends at the
+// label. The property test covers the same under random programs.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "machbuffer/machbuffer.h"
+#include "tests/unit/machbuffer/code_sim.h"
+#include "tests/unit/machbuffer/emitters.h"
+
+namespace egret {
+namespace {
+
+using testing::A64B;
+using testing::A64BCond;
+using testing::A64Cbz;
+using testing::A64DirectTarget;
+using testing::A64Emitter;
+using testing::A64Tbz;
+using testing::FollowA64Jumps;
+using testing::Load64;
+
+constexpr uint64_t kKiB = 1024, kMiB = 1024 * 1024;
+
+struct FarCase {
+  const char* name;
+  uint32_t insn;  // 0: an unconditional b
+  uint64_t distance;
+};
+
+// Emits `use -> label` with `distance` bytes of padding in between, then checks the path.
+void CheckForwardFar(const FarCase& c, uint32_t shrink) {
+  SCOPED_TRACE(c.name);
+  A64Emitter e(shrink);
+  MachLabel target = e.buf.NewLabel();
+  e.Marker(1);
+  if (c.insn == 0) {
+    e.B(target);
+  } else {
+    e.Cond(c.insn, target);
+  }
+  e.Pad(c.distance);
+  e.buf.BindLabel(target);
+  e.Marker(2);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_GE(code.stats.veneers, 1u);
+  EXPECT_GE(code.stats.islands, 1u);
+  const uint64_t label = e.buf.LabelOffset(target);
+  const uint64_t direct = A64DirectTarget(code.bytes, 4);
+  EXPECT_NE(direct, label);
+  EXPECT_LT(direct, 4 + code.bytes.size());
+  EXPECT_EQ(FollowA64Jumps(code.bytes, direct), label);
+}
+
+TEST(IslandRealRange, Branch14VeneerForTbz) {
+  CheckForwardFar({"tbz", A64Tbz(3, 9, false), 40 * kKiB}, 1);
+}
+
+TEST(IslandRealRange, Branch19VeneerForBCondAndCbz) {
+  CheckForwardFar({"b.cond", A64BCond(3), 3 * kMiB / 2}, 1);
+  CheckForwardFar({"cbnz", A64Cbz(3, true), 3 * kMiB / 2}, 1);
+}
+
+TEST(IslandRealRange, Branch26FarVeneer) { CheckForwardFar({"b", 0, 130 * kMiB}, 1); }
+
+TEST(IslandShrunk, VeneersForEveryBranchKind) {
+  CheckForwardFar({"tbz", A64Tbz(3, 9, true), 4 * kKiB}, 16);
+  CheckForwardFar({"b.cond", A64BCond(3), 80 * kKiB}, 16);
+  // 128 MiB / 65536 = 2 KiB: b needs the far veneer after 4 KiB.
+  CheckForwardFar({"b", 0, 4 * kKiB}, 65536);
+}
+
+TEST(IslandShrunk, Branch14ChainsThroughBranch26) {
+  // tbz (512 B after clamping) -> b (2 KiB) -> far veneer: 8 KiB of padding needs the whole chain.
+  A64Emitter e(65536);
+  MachLabel target = e.buf.NewLabel();
+  e.Cond(A64Tbz(1, 2, false), target);
+  e.Pad(8 * kKiB, 256);
+  e.buf.BindLabel(target);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_GE(code.stats.veneers, 2u);
+  const uint64_t direct = A64DirectTarget(code.bytes, 0);
+  EXPECT_EQ(FollowA64Jumps(code.bytes, direct), e.buf.LabelOffset(target));
+}
+
+void CheckBackwardFar(uint32_t insn, uint64_t distance, uint32_t shrink) {
+  A64Emitter e(shrink);
+  MachLabel target = e.buf.NewLabel();
+  e.buf.BindLabel(target);
+  e.Marker(2);
+  e.Pad(distance);
+  const uint32_t use = e.buf.CurOffset();
+  if (insn == 0) {
+    e.B(target);
+  } else {
+    e.Cond(insn, target);
+  }
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_GE(code.stats.veneers, 1u);
+  const uint64_t direct = A64DirectTarget(code.bytes, use);
+  EXPECT_GT(direct, use);  // the veneer is ahead
+  EXPECT_EQ(FollowA64Jumps(code.bytes, direct), 0u);
+}
+
+TEST(IslandRealRange, BackwardOutOfRangeGetsVeneerAhead) {
+  CheckBackwardFar(A64Tbz(0, 0, false), 40 * kKiB, 1);
+  CheckBackwardFar(A64BCond(0), 3 * kMiB / 2, 1);
+}
+
+TEST(IslandShrunk, BackwardOutOfRangeGetsVeneerAhead) {
+  CheckBackwardFar(A64BCond(0), 80 * kKiB, 16);
+  CheckBackwardFar(0, 4 * kKiB, 65536);
+}
+
+// ldr/adr of a constant: the constant goes into an island within range.
+void CheckConstantFar(bool adr, uint64_t distance, uint32_t shrink) {
+  A64Emitter e(shrink);
+  const uint64_t value = adr ? 0xabcdef0123456789ull : 0x0123456789abcdefull;
+  if (adr) {
+    e.AdrConst(value);
+  } else {
+    e.LoadConst(value);
+  }
+  e.Pad(distance);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_GE(code.stats.islands, 1u);
+  const uint64_t at = A64DirectTarget(code.bytes, 0);
+  EXPECT_LT(at, distance);  // in an island, not in the final pool
+  EXPECT_EQ(Load64(code.bytes, at), value);
+}
+
+TEST(IslandRealRange, Ldr19AndAdr21ConstantsInIslands) {
+  CheckConstantFar(false, 3 * kMiB / 2, 1);
+  CheckConstantFar(true, 3 * kMiB / 2, 1);
+}
+
+TEST(IslandShrunk, Ldr19AndAdr21ConstantsInIslands) {
+  CheckConstantFar(false, 80 * kKiB, 16);
+  CheckConstantFar(true, 80 * kKiB, 16);
+  CheckConstantFar(false, 4 * kKiB, 65536);
+}
+
+TEST(IslandRealRange, FarConstantIsPlacedAgain) {
+  A64Emitter e;
+  const uint64_t value = 0x5555aaaa5555aaaaull;
+  e.LoadConst(value);  // placed in an island within 1 MiB
+  e.Pad(3 * kMiB / 2);
+  const uint32_t near_use = e.buf.CurOffset();
+  e.LoadConst(value);  // the island copy is still within reach: reused
+  e.Pad(3 * kMiB);
+  const uint32_t far_use = e.buf.CurOffset();
+  e.LoadConst(value);  // out of reach: placed again
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.constant_copies, 1u);
+  EXPECT_EQ(code.stats.constants, 2u);
+  EXPECT_EQ(A64DirectTarget(code.bytes, near_use), A64DirectTarget(code.bytes, 0));
+  EXPECT_NE(A64DirectTarget(code.bytes, far_use), A64DirectTarget(code.bytes, 0));
+  EXPECT_EQ(Load64(code.bytes, A64DirectTarget(code.bytes, far_use)), value);
+}
+
+TEST(IslandRealRange, ConstantsAreDeduplicated) {
+  A64Emitter e;
+  e.LoadConst(7);
+  e.LoadConst(8);
+  e.LoadConst(7);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.constants, 2u);
+  EXPECT_EQ(code.bytes.size(), 16u + 16u);  // 4 instructions, then two 8-byte constants
+  EXPECT_EQ(A64DirectTarget(code.bytes, 0), A64DirectTarget(code.bytes, 8));
+  EXPECT_EQ(Load64(code.bytes, A64DirectTarget(code.bytes, 4)), 8u);
+}
+
+TEST(IslandRealRange, InRangeBranchesNeedNoIsland) {
+  A64Emitter e;
+  MachLabel target = e.buf.NewLabel();
+  e.Cond(A64Tbz(3, 9, false), target);
+  e.Pad(30 * kKiB);
+  e.buf.BindLabel(target);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.islands, 0u);
+  EXPECT_EQ(code.stats.veneers, 0u);
+  EXPECT_EQ(A64DirectTarget(code.bytes, 0), e.buf.LabelOffset(target));
+}
+
+// The deadline follows the earliest pending use; after an island it moves on to the next.
+TEST(IslandRealRange, DeadlineIsRecomputedAfterIsland) {
+  A64Emitter e;
+  MachLabel a = e.buf.NewLabel(), b = e.buf.NewLabel();
+  e.Cond(A64Tbz(0, 0, false), a);  // deadline ~32 KiB
+  e.Cond(A64BCond(0), b);          // deadline ~1 MiB
+  EXPECT_EQ(e.buf.EarliestDeadline(), 32 * kKiB - 4);
+  e.Pad(40 * kKiB, 1024);
+  EXPECT_EQ(e.buf.stats().islands, 1u);
+  // Now the b.cond's deadline comes first.
+  EXPECT_EQ(e.buf.EarliestDeadline(), 4 + kMiB - 4);
+  e.buf.BindLabel(a);
+  e.buf.BindLabel(b);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.veneers, 1u);
+}
+
+TEST(IslandRealRange, X64ConstantPoolAtTheEnd) {
+  testing::X64Emitter e;
+  e.LoadConst(0x1111);
+  e.LoadConst(0x2222);
+  e.LoadConst(0x1111);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.islands, 1u);  // the final pool
+  EXPECT_EQ(code.stats.constants, 2u);
+  testing::SimResult r = testing::SimulateX64(code.bytes, 0, 0, 8, 100);
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.trace, (std::vector<uint64_t>{0x1111, 0x2222, 0x1111}));
+  EXPECT_EQ(code.alignment, 8u);
+}
+
+}  // namespace
+}  // namespace egret
