@@ -1,0 +1,257 @@
+// validator_test.cc: typing rules, error locations and the malformed/invalid split.
+#include "frontend/validator.h"
+
+#include <gtest/gtest.h>
+
+#include "frontend/decoder.h"
+#include "frontend/opcodes.h"
+#include "frontend/operator_reader.h"
+#include "tests/unit/frontend/wasm_builder.h"
+
+namespace egret::wasm {
+namespace {
+
+using namespace testing;
+
+// "ok", or "<kind>: <error>".
+std::string Check(const Bytes& bytes) {
+  WasmError error;
+  if (LoadModule(bytes, "m.wasm", &error)) return "ok";
+  return std::string(ErrorKindName(error.kind)) + ": " + error.error.ToString();
+}
+
+Bytes Memory() { return Section(5, Bytes{0x01, 0x00, 0x01}); }
+
+TEST(Validator, AcceptsSimpleFunction) {
+  // (func (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  EXPECT_EQ(Check(OneFunction({kI32, kI32}, {kI32}, {0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b})), "ok");
+}
+
+TEST(Validator, TypeMismatchNamesOperatorFunctionAndOffset) {
+  // (func (param i32 f64) (result i32) local.get 0 local.get 1 i32.add)
+  const Bytes m = OneFunction({kI32, kF64}, {kI32}, {0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b});
+  // The i32.add opcode sits 4 bytes into the code, after the 1-byte locals vector.
+  const size_t add_at = m.size() - 2;
+  char expected[160];
+  std::snprintf(expected, sizeof expected,
+                "invalid: m.wasm:0x%zx: error: type mismatch in i32.add (func 0): expected "
+                "[i32 i32], got [i32 f64]",
+                add_at);
+  EXPECT_EQ(Check(m), expected);
+}
+
+TEST(Validator, ResultCountAtEnd) {
+  EXPECT_NE(Check(OneFunction({}, {kI32}, {0x0b})).find("invalid: "), std::string::npos);
+  EXPECT_NE(Check(OneFunction({}, {}, {0x41, 0x01, 0x0b})).find("type mismatch in end"),
+            std::string::npos);
+}
+
+TEST(Validator, UnreachableCodeIsPolymorphic) {
+  // unreachable; i32.add; drop  -- operands come from the polymorphic stack
+  EXPECT_EQ(Check(OneFunction({}, {}, {0x00, 0x6a, 0x1a, 0x0b})), "ok");
+  // unreachable; f32.const; i32.add -- a known f32 still mismatches
+  EXPECT_NE(Check(OneFunction({}, {}, {0x00, 0x43, 0, 0, 0, 0, 0x6a, 0x1a, 0x0b}))
+                .find("type mismatch in i32.add"),
+            std::string::npos);
+  // unreachable then a result-typed end: fine; br 0 without the result value: not
+  EXPECT_EQ(Check(OneFunction({}, {kI32}, {0x00, 0x0b})), "ok");
+  EXPECT_NE(Check(OneFunction({}, {kI32}, {0x0c, 0x00, 0x0b})).find("type mismatch in br"),
+            std::string::npos);
+}
+
+TEST(Validator, BlocksLabelsAndBrTable) {
+  // block (result i32) i32.const 1 br 0 end
+  EXPECT_EQ(Check(OneFunction({}, {kI32}, {0x02, kI32, 0x41, 0x01, 0x0c, 0x00, 0x0b, 0x0b})), "ok");
+  // br 2 with only one enclosing label
+  EXPECT_NE(Check(OneFunction({}, {}, {0x0c, 0x02, 0x0b})).find("unknown label 2"),
+            std::string::npos);
+  // block (result i32) block  i32.const 0 br_table 0 1  -- arities 0 and 1 differ
+  EXPECT_NE(Check(OneFunction({}, {kI32},
+                              {0x02, kI32, 0x02, 0x40, 0x41, 0x00, 0x0e, 0x01, 0x00, 0x01, 0x0b,
+                               0x41, 0x00, 0x0b, 0x0b}))
+                .find("different arities"),
+            std::string::npos);
+}
+
+TEST(Validator, MultiValueBlockType) {
+  // type 0: [] -> [i32 i32]; the function uses it as its own type and as a block type.
+  const Bytes m = OneFunction({}, {kI32, kI32}, {0x02, 0x00, 0x41, 0x01, 0x41, 0x02, 0x0b, 0x0b});
+  EXPECT_EQ(Check(m), "ok");
+  // Unknown type index in a block type.
+  EXPECT_NE(Check(OneFunction({}, {}, {0x02, 0x05, 0x0b, 0x0b})).find("unknown type 5"),
+            std::string::npos);
+}
+
+TEST(Validator, IfWithoutElseNeedsMatchingTypes) {
+  // i32.const 1 if (result i32) i32.const 2 end  -- no else to produce the i32
+  EXPECT_NE(Check(OneFunction({}, {kI32}, {0x41, 0x01, 0x04, kI32, 0x41, 0x02, 0x0b, 0x0b}))
+                .find("invalid"),
+            std::string::npos);
+}
+
+TEST(Validator, LocalsAndGlobals) {
+  EXPECT_NE(Check(OneFunction({}, {}, {0x20, 0x00, 0x1a, 0x0b})).find("unknown local 0"),
+            std::string::npos);
+  // Declared locals: 2 x i64; local.get 1 is an i64.
+  Bytes m = ModuleOf({TypeSection({}, {kI64}), FunctionSection(1),
+                      CodeSection({{0x01, 0x02, kI64, 0x20, 0x01, 0x0b}})});
+  EXPECT_EQ(Check(m), "ok");
+  // global.set of an immutable global.
+  Bytes global = Section(6, Bytes{0x01, kI32, 0x00, 0x41, 0x00, 0x0b});
+  EXPECT_NE(Check(OneFunction({}, {}, {0x41, 0x00, 0x24, 0x00, 0x0b}, {global}))
+                .find("global is immutable"),
+            std::string::npos);
+}
+
+TEST(Validator, TooManyLocalsIsMalformed) {
+  Bytes m = ModuleOf(
+      {TypeSection({}, {}), FunctionSection(1),
+       CodeSection({Cat({U32(2), U32(0xffffffff), Bytes{kI32}, U32(2), Bytes{kI32, 0x0b}})})});
+  EXPECT_NE(Check(m).find("malformed: "), std::string::npos);
+  EXPECT_NE(Check(m).find("too many locals"), std::string::npos);
+}
+
+TEST(Validator, ManyLocalsUseGroupedLookup) {
+  // 100000 i32 locals then 1 f64 local: above the dense limit, still typed correctly.
+  Bytes m = ModuleOf({TypeSection({}, {kF64}), FunctionSection(1),
+                      CodeSection({Cat({U32(2), U32(100000), Bytes{kI32}, U32(1), Bytes{kF64},
+                                        Bytes{0x20}, U32(100000), Bytes{0x0b}})})});
+  EXPECT_EQ(Check(m), "ok");
+}
+
+TEST(Validator, MemoryRules) {
+  // i32.load with no memory.
+  EXPECT_NE(
+      Check(OneFunction({}, {kI32}, {0x41, 0x00, 0x28, 0x02, 0x00, 0x0b})).find("unknown memory 0"),
+      std::string::npos);
+  // i32.load align=8 (2^3 > 4).
+  EXPECT_NE(Check(OneFunction({}, {kI32}, {0x41, 0x00, 0x28, 0x03, 0x00, 0x0b}, {Memory()}))
+                .find("alignment must not be larger than natural"),
+            std::string::npos);
+  EXPECT_EQ(Check(OneFunction({}, {kI32}, {0x41, 0x00, 0x28, 0x02, 0x00, 0x0b}, {Memory()})), "ok");
+  // memory.size with a non-zero memory byte is malformed.
+  EXPECT_NE(Check(OneFunction({}, {kI32}, {0x3f, 0x01, 0x0b}, {Memory()})).find("malformed"),
+            std::string::npos);
+  // Two memories.
+  EXPECT_NE(
+      Check(ModuleOf({Section(5, Bytes{0x02, 0x00, 0x01, 0x00, 0x01})})).find("multiple memories"),
+      std::string::npos);
+  EXPECT_NE(Check(ModuleOf({Section(5, Bytes{0x01, 0x00, 0x81, 0x80, 0x04})})).find("65536"),
+            std::string::npos);
+}
+
+TEST(Validator, MalformedWinsOverInvalid) {
+  // Function 0 is invalid (i32.add on nothing); function 1 has an unknown opcode. The spec
+  // decodes the whole module first, so the module is malformed.
+  Bytes m = ModuleOf({TypeSection({}, {}), FunctionSection(2),
+                      CodeSection({{0x00, 0x6a, 0x0b}, {0x00, 0xff, 0x0b}})});
+  EXPECT_NE(Check(m).find("malformed: "), std::string::npos);
+  EXPECT_NE(Check(m).find("illegal opcode"), std::string::npos);
+}
+
+TEST(Validator, BytesAfterFunctionEndAreMalformed) {
+  EXPECT_NE(Check(OneFunction({}, {}, {0x0b, 0x01})).find("malformed"), std::string::npos);
+  EXPECT_NE(Check(OneFunction({}, {}, {0x01})).find("END opcode expected"), std::string::npos);
+}
+
+TEST(Validator, DataCountRequiredWhenDataExists) {
+  // memory.init 0 with a data section but no data count section.
+  Bytes m = ModuleOf(
+      {TypeSection({}, {}), FunctionSection(1), Memory(),
+       CodeSection({{0x00, 0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0xfc, 0x08, 0x00, 0x00, 0x0b}}),
+       Section(11, Bytes{0x01, 0x01, 0x00})});
+  EXPECT_NE(Check(m).find("malformed: "), std::string::npos);
+  EXPECT_NE(Check(m).find("data count section required"), std::string::npos);
+}
+
+TEST(Validator, RefFuncMustBeDeclared) {
+  Bytes code = {0xd2, 0x00, 0x1a, 0x0b};  // ref.func 0; drop
+  EXPECT_NE(Check(OneFunction({}, {}, code)).find("undeclared function reference"),
+            std::string::npos);
+  Bytes exports = Section(7, Cat({U32(1), Name("f"), Bytes{0x00, 0x00}}));
+  EXPECT_EQ(Check(OneFunction({}, {}, code, {exports})), "ok");
+}
+
+TEST(Validator, SelectRules) {
+  // select on two funcref values needs the typed form.
+  Bytes refs = {0xd0, 0x70, 0xd0, 0x70, 0x41, 0x01, 0x1b, 0x1a, 0x0b};
+  EXPECT_NE(Check(OneFunction({}, {}, refs)).find("invalid"), std::string::npos);
+  Bytes typed = {0xd0, 0x70, 0xd0, 0x70, 0x41, 0x01, 0x1c, 0x01, 0x70, 0x1a, 0x0b};
+  EXPECT_EQ(Check(OneFunction({}, {}, typed)), "ok");
+}
+
+TEST(Validator, SimdLanesAndShuffle) {
+  Bytes v128_zero = {0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  Bytes ok = Cat({v128_zero, Bytes{0xfd, 0x15, 15, 0x0b}});  // i8x16.extract_lane_s 15
+  EXPECT_EQ(Check(OneFunction({}, {kI32}, ok)), "ok");
+  Bytes bad = Cat({v128_zero, Bytes{0xfd, 0x15, 16, 0x0b}});
+  EXPECT_NE(Check(OneFunction({}, {kI32}, bad)).find("invalid lane index"), std::string::npos);
+  Bytes shuffle =
+      Cat({v128_zero, v128_zero, Bytes{0xfd, 0x0d}, Bytes(15, 0), Bytes{32}, Bytes{0x0b}});
+  EXPECT_NE(Check(OneFunction({}, {kV128}, shuffle)).find("invalid lane index"), std::string::npos);
+}
+
+TEST(Validator, ConstantExpressions) {
+  // A global initialised from a non-constant instruction.
+  Bytes g = Section(6, Bytes{0x01, kI32, 0x00, 0x41, 0x01, 0x41, 0x01, 0x6a, 0x0b});
+  EXPECT_NE(Check(ModuleOf({g})).find("constant expression required"), std::string::npos);
+  // global.get of a defined global is not allowed in Wasm 2.0.
+  Bytes g2 = Section(6, Bytes{0x02, kI32, 0x00, 0x41, 0x01, 0x0b, kI32, 0x00, 0x23, 0x00, 0x0b});
+  EXPECT_NE(Check(ModuleOf({g2})).find("unknown global 0"), std::string::npos);
+  // Wrong type.
+  Bytes g3 = Section(6, Bytes{0x01, kI64, 0x00, 0x41, 0x01, 0x0b});
+  EXPECT_NE(Check(ModuleOf({g3})).find("type mismatch"), std::string::npos);
+}
+
+TEST(Validator, StartAndExports) {
+  Bytes start = Section(8, Bytes{0x00});
+  EXPECT_NE(Check(OneFunction({kI32}, {}, {0x0b}, {start})).find("start function"),
+            std::string::npos);
+  EXPECT_EQ(Check(OneFunction({}, {}, {0x0b}, {start})), "ok");
+  Bytes dup = Section(7, Cat({U32(2), Name("a"), Bytes{0x00, 0x00}, Name("a"), Bytes{0x00, 0x00}}));
+  EXPECT_NE(Check(OneFunction({}, {}, {0x0b}, {dup})).find("duplicate export name"),
+            std::string::npos);
+}
+
+TEST(Opcodes, TableRoundTripsEveryEncoding) {
+  int simd = 0;
+  for (int i = 0; i < kNumOps; ++i) {
+    const OpInfo& info = GetOpInfo(static_cast<Op>(i));
+    Op found;
+    ASSERT_TRUE(LookupOp(info.prefix, info.code, &found)) << info.name;
+    EXPECT_EQ(static_cast<int>(found), i) << info.name;
+    if (info.prefix == 0xfd) ++simd;
+  }
+  EXPECT_EQ(simd, 236);  // every Wasm 2.0 SIMD instruction
+  Op op;
+  EXPECT_FALSE(LookupOp(0x00, 0x06, &op));
+  EXPECT_FALSE(LookupOp(0xfd, 0x9a, &op));
+  EXPECT_EQ(OpName(Op::kI32Add), "i32.add");
+  EXPECT_EQ(NaturalAlignLog2(Op::kI64Load), 3u);
+  EXPECT_EQ(LaneCount(Op::kV128Load16Lane), 8u);
+}
+
+TEST(OperatorReader, ReadsImmediates) {
+  const Bytes code = {0x0e, 0x02, 0x00, 0x01, 0x02,  // br_table 0 1 default 2
+                      0x41, 0x7f,                    // i32.const -1
+                      0x28, 0x02, 0x10,              // i32.load align=4 offset=16
+                      0xfc, 0x0a, 0x00, 0x00};       // memory.copy
+  OperatorReader r(code, 100);
+  Operator op;
+  ASSERT_TRUE(r.Read(&op).ok());
+  EXPECT_EQ(op.op, Op::kBrTable);
+  EXPECT_EQ(op.offset, 100u);
+  EXPECT_EQ(std::vector<uint32_t>(r.br_targets().begin(), r.br_targets().end()),
+            (std::vector<uint32_t>{0, 1, 2}));
+  ASSERT_TRUE(r.Read(&op).ok());
+  EXPECT_EQ(static_cast<int64_t>(op.bits), -1);
+  ASSERT_TRUE(r.Read(&op).ok());
+  EXPECT_EQ(op.align, 2u);
+  EXPECT_EQ(op.mem_offset, 16u);
+  ASSERT_TRUE(r.Read(&op).ok());
+  EXPECT_EQ(op.op, Op::kMemoryCopy);
+  EXPECT_TRUE(r.at_end());
+}
+
+}  // namespace
+}  // namespace egret::wasm
