@@ -40,8 +40,11 @@ inline constexpr size_t kMemorySize = 65536;
 class WasiFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/egret-wasi-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
+    // Bazel gives each test its own TEST_TMPDIR; elsewhere /tmp.
+    const char* tmp = ::getenv("TEST_TMPDIR");
+    std::string tmpl =
+        std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/egret-wasi-XXXXXX";
+    ASSERT_NE(::mkdtemp(tmpl.data()), nullptr);
     root_ = tmpl;
     sandbox_ = root_ + "/sandbox";
     ASSERT_EQ(::mkdir(sandbox_.c_str(), 0755), 0);
