@@ -1,0 +1,112 @@
+// text_section.cc: TextSectionBuilder, instantiated for aarch64 and x64.
+//
+// Work is linear in code size plus call sites: each call is one MachBuffer fixup, and the
+// buffer's per-kind deadline queues decide where call veneers go.
+#include "machbuffer/text_section.h"
+
+#include <algorithm>
+#include <string>
+
+namespace egret {
+
+template <class Traits>
+TextSectionBuilder<Traits>::TextSectionBuilder(uint32_t num_functions, TextSectionOptions options)
+    : options_(options),
+      buf_(MachBufferOptions{options.debug_branch_range_shrink}),
+      placed_(num_functions, 0),
+      called_(num_functions, 0) {
+  EGRET_CHECK(options_.function_alignment != 0 &&
+              (options_.function_alignment & (options_.function_alignment - 1)) == 0);
+  labels_.reserve(num_functions);
+  for (uint32_t i = 0; i < num_functions; ++i) labels_.push_back(buf_.NewLabel());
+  out_.functions.resize(num_functions);
+  out_.alignment = options_.function_alignment;
+}
+
+template <class Traits>
+void TextSectionBuilder<Traits>::Pad(uint64_t bytes) {
+  // In chunks, so that pending calls get veneers before the padding carries them out of reach.
+  constexpr uint64_t kChunk = 1 << 20;
+  while (bytes > 0) {
+    const uint32_t n = static_cast<uint32_t>(std::min(bytes, kChunk));
+    if (buf_.IslandNeeded(n)) buf_.EmitIsland(n, /*reachable=*/false);
+    buf_.PutPadding(n);
+    bytes -= n;
+  }
+}
+
+template <class Traits>
+Status TextSectionBuilder<Traits>::Append(uint32_t index, const MachCode& code) {
+  const std::string where = "function " + std::to_string(index);
+  if (index >= placed_.size()) return Error(where + ": index out of range");
+  if (placed_[index]) return Error(where + ": appended twice");
+  for (const MachCallSite& cs : code.call_sites) {
+    if (cs.callee >= placed_.size()) {
+      return Error(where + ": call to unknown function " + std::to_string(cs.callee));
+    }
+    if (cs.kind >= Traits::kNumKinds) return Error(where + ": call with an unknown label use");
+    const Kind kind = static_cast<Kind>(cs.kind);
+    if (cs.fixup_offset + uint64_t{Traits::Info(kind).patch_size} > code.bytes.size()) {
+      return Error(where + ": call site outside the function");
+    }
+    // A call must be able to reach past the end of its own function to a veneer.
+    if (code.bytes.size() + uint64_t{Traits::kJumpSize} >= uint64_t(buf_.MaxForward(kind))) {
+      return Error(where + " is " + std::to_string(code.bytes.size()) +
+                   " bytes, beyond the reach of its " + Traits::Info(kind).name + " calls");
+    }
+  }
+  if (uint64_t{buf_.CurOffset()} + options_.debug_padding + code.bytes.size() + 4096 >=
+      UINT32_MAX / 2) {
+    return Error(where + ": text section too large");
+  }
+  if (appended_ != 0 && options_.debug_padding != 0) Pad(options_.debug_padding);
+  const uint32_t align = std::max(options_.function_alignment, code.alignment);
+  out_.alignment = std::max(out_.alignment, align);
+  const uint32_t size = static_cast<uint32_t>(code.bytes.size());
+  if (buf_.IslandNeeded(size + align)) buf_.EmitIsland(size + align, /*reachable=*/false);
+  const uint32_t pad = (align - buf_.CurOffset() % align) % align;
+  if (pad != 0) buf_.PutPadding(pad);
+  const uint32_t start = buf_.CurOffset();
+  buf_.BindLabel(labels_[index]);
+  buf_.PutBytes(code.bytes);
+  placed_[index] = 1;
+  ++appended_;
+  out_.functions[index] = TextFunctionRange{start, size};
+  for (const MachCallSite& cs : code.call_sites) {
+    buf_.UseLabelAtOffset(start + cs.fixup_offset, labels_[cs.callee], static_cast<Kind>(cs.kind));
+    called_[cs.callee] = 1;
+    out_.call_sites.push_back(
+        MachCallSite{start + cs.fixup_offset, start + cs.return_offset, cs.callee, cs.kind});
+  }
+  for (const MachTrap& t : code.traps) out_.traps.push_back(MachTrap{start + t.offset, t.code});
+  for (const MachSrcLoc& s : code.srclocs) {
+    out_.srclocs.push_back(MachSrcLoc{start + s.start, start + s.end, s.loc});
+  }
+  const uint32_t slot_base = static_cast<uint32_t>(out_.stack_map_slots.size());
+  for (const MachStackMap& m : code.stack_maps) {
+    out_.stack_maps.push_back(
+        MachStackMap{start + m.offset, m.frame_size, slot_base + m.first_slot, m.num_slots});
+  }
+  out_.stack_map_slots.insert(out_.stack_map_slots.end(), code.stack_map_slots.begin(),
+                              code.stack_map_slots.end());
+  return Status::Ok();
+}
+
+template <class Traits>
+Expected<TextSection> TextSectionBuilder<Traits>::Finish() {
+  for (size_t i = 0; i < placed_.size(); ++i) {
+    if (called_[i] && !placed_[i]) {
+      return Error("function " + std::to_string(i) + " is called but was never appended");
+    }
+  }
+  MachCode code = buf_.Finish();
+  out_.bytes = std::move(code.bytes);
+  out_.veneers = code.stats.veneers;
+  out_.islands = code.stats.islands;
+  return std::move(out_);
+}
+
+template class TextSectionBuilder<A64LabelUses>;
+template class TextSectionBuilder<X64LabelUses>;
+
+}  // namespace egret

@@ -1,0 +1,87 @@
+// text_section.h: lays out every function of a module in one text section and resolves the
+// direct calls between them.
+//
+// Calls inside a module are PC-relative and resolved here, when the text is built, so loading
+// needs no relocations for them. A call whose callee is out of its kind's reach (aarch64 bl
+// beyond +-128 MiB) goes through a veneer placed between functions. The builder reuses
+// MachBuffer: each function is a label, each call site a label use, and the veneer islands are
+// MachBuffer islands at function boundaries (unreachable, so without a jump around them).
+//
+// Invariants: functions are placed in the order they are appended, each at a multiple of
+// max(options.function_alignment, its own alignment); every call site is patched to its callee
+// or to a veneer that reaches it; every side table is rebased to text offsets and sorted.
+#ifndef EGRET_MACHBUFFER_TEXT_SECTION_H_
+#define EGRET_MACHBUFFER_TEXT_SECTION_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "machbuffer/mach_code.h"
+#include "machbuffer/machbuffer.h"
+#include "support/error.h"
+
+namespace egret {
+
+struct TextSectionOptions {
+  uint32_t function_alignment = 16;
+  // Test mode: this many bytes of trapping padding between consecutive functions, so that tests
+  // can force call veneers without megabytes of real code.
+  uint64_t debug_padding = 0;
+  // As MachBufferOptions::debug_branch_range_shrink, applied to call reach.
+  uint32_t debug_branch_range_shrink = 1;
+};
+
+struct TextFunctionRange {
+  uint32_t start = 0;
+  uint32_t size = 0;
+  friend bool operator==(const TextFunctionRange&, const TextFunctionRange&) = default;
+};
+
+struct TextSection {
+  std::vector<uint8_t> bytes;
+  uint32_t alignment = 1;
+  std::vector<TextFunctionRange> functions;  // indexed by function index
+  // The functions' side tables, rebased to text offsets (call sites are already resolved; they
+  // remain for return-address lookups).
+  std::vector<MachTrap> traps;
+  std::vector<MachCallSite> call_sites;
+  std::vector<MachSrcLoc> srclocs;
+  std::vector<MachStackMap> stack_maps;
+  std::vector<uint32_t> stack_map_slots;
+  uint32_t veneers = 0;
+  uint32_t islands = 0;
+};
+
+template <class Traits>
+class TextSectionBuilder {
+ public:
+  using Kind = typename Traits::Kind;
+
+  explicit TextSectionBuilder(uint32_t num_functions, TextSectionOptions options = {});
+
+  // Places function `index` next. Errors: index out of range or appended twice, a call to an
+  // unknown function or with an unknown kind, a function too large for its own calls' reach.
+  Status Append(uint32_t index, const MachCode& code);
+
+  // Resolves the remaining calls (veneers go at the end). Error if a called function was never
+  // appended.
+  Expected<TextSection> Finish();
+
+ private:
+  void Pad(uint64_t bytes);
+
+  TextSectionOptions options_;
+  MachBuffer<Traits> buf_;
+  std::vector<MachLabel> labels_;
+  std::vector<uint8_t> placed_;
+  std::vector<uint8_t> called_;
+  TextSection out_;
+  uint32_t appended_ = 0;
+};
+
+extern template class TextSectionBuilder<A64LabelUses>;
+extern template class TextSectionBuilder<X64LabelUses>;
+
+}  // namespace egret
+
+#endif  // EGRET_MACHBUFFER_TEXT_SECTION_H_

@@ -1,0 +1,154 @@
+// text_section_test.cc: module layout, intra-module calls resolved without relocations, call
+// veneers when a callee is out of reach (forced by padding or range shrinking), rebased tables.
+#include "machbuffer/text_section.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "machbuffer/machbuffer.h"
+#include "tests/unit/machbuffer/code_sim.h"
+
+namespace egret {
+namespace {
+
+using testing::A64DirectTarget;
+using testing::FollowA64Jumps;
+
+// marker; bl callee (for each callee); ret — with a trap record on the first instruction.
+MachCode A64Function(uint32_t id, std::vector<uint32_t> callees) {
+  A64MachBuffer buf;
+  buf.AddTrap(TrapCode::kUnreachable);
+  buf.StartSrcLoc(100 + id);
+  buf.Put4(testing::A64Marker(id));
+  buf.EndSrcLoc();
+  for (uint32_t callee : callees) {
+    buf.Put4(0x94000000u);  // bl
+    buf.AddCall(buf.CurOffset() - 4, callee, A64LabelUse::kBranch26);
+    const uint32_t slots[] = {8, 16};
+    buf.AddStackMap(slots, 32);
+  }
+  buf.Put4(testing::A64Ret());
+  return buf.Finish();
+}
+
+// Where the call at text offset `site` ends up, following veneers.
+uint64_t CallTarget(const TextSection& text, uint32_t site) {
+  return FollowA64Jumps(text.bytes, A64DirectTarget(text.bytes, site));
+}
+
+TEST(TextSection, A64CallsResolvedInPlace) {
+  TextSectionBuilder<A64LabelUses> builder(3);
+  ASSERT_TRUE(builder.Append(0, A64Function(0, {1, 2, 0})).ok());
+  ASSERT_TRUE(builder.Append(1, A64Function(1, {0})).ok());
+  ASSERT_TRUE(builder.Append(2, A64Function(2, {})).ok());
+  Expected<TextSection> text = builder.Finish();
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->veneers, 0u);
+  EXPECT_EQ(text->functions[0], (TextFunctionRange{0, 20}));
+  EXPECT_EQ(text->functions[1], (TextFunctionRange{32, 12}));
+  EXPECT_EQ(text->functions[2], (TextFunctionRange{48, 8}));
+  ASSERT_EQ(text->call_sites.size(), 4u);
+  for (const MachCallSite& cs : text->call_sites) {
+    EXPECT_EQ(A64DirectTarget(text->bytes, cs.fixup_offset), text->functions[cs.callee].start);
+    EXPECT_EQ(cs.return_offset, cs.fixup_offset + 4);
+  }
+  // Side tables rebased to text offsets.
+  ASSERT_EQ(text->traps.size(), 3u);
+  EXPECT_EQ(text->traps[1].offset, 32u);
+  EXPECT_EQ(text->srclocs[2], (MachSrcLoc{48, 52, 102}));
+  ASSERT_EQ(text->stack_maps.size(), 4u);
+  EXPECT_EQ(text->stack_maps[3].offset, 40u);
+  EXPECT_EQ(text->stack_maps[3].first_slot, 6u);
+  EXPECT_EQ(text->stack_map_slots.size(), 8u);
+}
+
+TEST(TextSection, A64CallVeneersAtRealRangeWithPadding) {
+  TextSectionOptions options;
+  options.debug_padding = 130u << 20;  // beyond bl's +-128 MiB
+  TextSectionBuilder<A64LabelUses> builder(2, options);
+  ASSERT_TRUE(builder.Append(0, A64Function(0, {1})).ok());
+  ASSERT_TRUE(builder.Append(1, A64Function(1, {0})).ok());
+  Expected<TextSection> text = builder.Finish();
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->veneers, 2u);  // one forward, one backward
+  EXPECT_GT(text->functions[1].start, 130u << 20);
+  for (const MachCallSite& cs : text->call_sites) {
+    EXPECT_NE(A64DirectTarget(text->bytes, cs.fixup_offset), text->functions[cs.callee].start);
+    EXPECT_EQ(CallTarget(*text, cs.fixup_offset), text->functions[cs.callee].start);
+  }
+}
+
+TEST(TextSection, A64CallVeneersUnderRangeShrinking) {
+  TextSectionOptions options;
+  options.debug_padding = 3000;
+  options.debug_branch_range_shrink = 65536;  // bl reaches 2 KiB
+  TextSectionBuilder<A64LabelUses> builder(4, options);
+  ASSERT_TRUE(builder.Append(2, A64Function(2, {0, 3})).ok());  // out of index order
+  ASSERT_TRUE(builder.Append(0, A64Function(0, {1, 2})).ok());
+  ASSERT_TRUE(builder.Append(1, A64Function(1, {1})).ok());
+  ASSERT_TRUE(builder.Append(3, A64Function(3, {2, 0})).ok());
+  Expected<TextSection> text = builder.Finish();
+  ASSERT_TRUE(text.ok());
+  EXPECT_GE(text->veneers, 4u);
+  EXPECT_EQ(text->functions[2].start, 0u);
+  for (const MachCallSite& cs : text->call_sites) {
+    EXPECT_EQ(CallTarget(*text, cs.fixup_offset), text->functions[cs.callee].start);
+  }
+}
+
+TEST(TextSection, X64CallsResolvedWithoutRelocations) {
+  auto function = [](uint32_t id, uint32_t callee) {
+    X64MachBuffer buf;
+    buf.PutBytes(testing::X64Marker(id));
+    const uint8_t call[5] = {0xe8, 0, 0, 0, 0};
+    buf.PutBytes(call);
+    buf.AddCall(buf.CurOffset() - 4, callee, X64LabelUse::kJmpRel32);
+    buf.Put1(testing::X64Ret());
+    return buf.Finish();
+  };
+  TextSectionOptions options;
+  options.debug_padding = 1000;
+  TextSectionBuilder<X64LabelUses> builder(2, options);
+  ASSERT_TRUE(builder.Append(0, function(0, 1)).ok());
+  ASSERT_TRUE(builder.Append(1, function(1, 0)).ok());
+  Expected<TextSection> text = builder.Finish();
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->veneers, 0u);
+  for (const MachCallSite& cs : text->call_sites) {
+    const int64_t rel = testing::Sext(testing::Load32(text->bytes, cs.fixup_offset), 32);
+    EXPECT_EQ(cs.fixup_offset + 4 + rel, text->functions[cs.callee].start);
+  }
+  EXPECT_EQ(text->bytes[text->functions[0].start + 11], 0xcc);  // padding traps
+}
+
+TEST(TextSection, ErrorsAreReported) {
+  TextSectionBuilder<A64LabelUses> builder(2);
+  ASSERT_TRUE(builder.Append(0, A64Function(0, {1})).ok());
+  Status twice = builder.Append(0, A64Function(0, {}));
+  EXPECT_FALSE(twice.ok());
+  EXPECT_EQ(twice.error().message, "function 0: appended twice");
+  Status unknown = builder.Append(1, A64Function(1, {7}));
+  EXPECT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message, "function 1: call to unknown function 7");
+  Expected<TextSection> text = builder.Finish();
+  ASSERT_FALSE(text.ok());
+  EXPECT_EQ(text.error().message, "function 1 is called but was never appended");
+}
+
+TEST(TextSection, FunctionLargerThanCallReachIsAnError) {
+  TextSectionOptions options;
+  options.debug_branch_range_shrink = 65536;  // bl reaches 2 KiB
+  TextSectionBuilder<A64LabelUses> builder(1, options);
+  A64MachBuffer buf;
+  buf.Put4(0x94000000u);
+  buf.AddCall(0, 0, A64LabelUse::kBranch26);
+  buf.PutPadding(4096);
+  Status s = builder.Append(0, buf.Finish());
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().message, "function 0 is 4100 bytes, beyond the reach of its branch26 calls");
+}
+
+}  // namespace
+}  // namespace egret
