@@ -64,6 +64,8 @@ Errno ReadLink(int dir, const std::string& name, std::string* target) {
 
 Errno ResolvePath(int start_fd, std::string_view path, bool follow_final, ResolvedPath* out) {
   if (path.empty()) return Errno::kNoEnt;
+  // The host's own limit, and a bound on the work and open directories one call can cost.
+  if (path.size() >= PATH_MAX) return Errno::kNameTooLong;
   if (path.find('\0') != std::string_view::npos) return Errno::kInval;
   if (path.front() == '/') return Errno::kNotCapable;
 

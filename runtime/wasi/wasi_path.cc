@@ -185,6 +185,7 @@ uint32_t PathSymlink(WasiCtx& ctx, GuestMemory mem, const uint64_t* args) {
   std::string_view contents;
   if (!mem.String(Arg32(args, 0), Arg32(args, 1), &contents)) return Ret(Errno::kFault);
   if (contents.empty()) return Ret(Errno::kNoEnt);
+  if (contents.size() >= PATH_MAX) return Ret(Errno::kNameTooLong);
   if (contents.find('\0') != std::string_view::npos) return Ret(Errno::kInval);
   // An absolute target could never be followed inside the sandbox; refuse to create one so the
   // guest cannot plant links for host programs to follow.

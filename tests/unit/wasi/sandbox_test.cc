@@ -66,6 +66,15 @@ TEST_F(SandboxTest, EmptyPathAndEmbeddedNul) {
   EXPECT_EQ(TryOpen(std::string_view("top.txt\0/../x", 13)), E(Errno::kInval));
 }
 
+TEST_F(SandboxTest, OverlongPathsAreRefusedBeforeAnyWork) {
+  std::string deep;
+  for (int i = 0; i < 3000; ++i) deep += "a/";
+  EXPECT_EQ(TryOpen(deep + "x"), E(Errno::kNameTooLong));
+  std::string dots;
+  for (int i = 0; i < 1000; ++i) dots += "./";
+  EXPECT_EQ(Cat(dots + "top.txt"), "top");  // long but under PATH_MAX
+}
+
 TEST_F(SandboxTest, RelativeSymlinkPointingOutsideIsRefused) {
   Symlink("../outside/secret.txt", "leak");
   EXPECT_EQ(TryOpen("leak"), E(Errno::kNotCapable));
