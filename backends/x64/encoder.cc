@@ -257,7 +257,8 @@ Opcode ExtendOpcode(const Inst& inst, bool sign) {
     case OpSize::k16:
       return Int(inst.size, sign ? 0xBF : 0xB7, 1);
     case OpSize::k32:
-      // movslq is REX.W 63 /r; a zero extension is a plain 32-bit mov.
+      // movslq is REX.W 63 /r; a zero extension is a plain 32-bit mov (the load form 8B /r;
+      // the register form is handled by the caller).
       return sign ? Int(OpSize::k64, 0x63) : Int(OpSize::k32, 0x8B);
     case OpSize::k64:
       break;
@@ -451,6 +452,12 @@ void Encode(const Inst& inst, EncodedInst* out) {
       w.Le(static_cast<uint64_t>(inst.imm), ImmBytes(size));
       return;
     case Form::kMovzxRR:
+      if (inst.src_size == OpSize::k32) {
+        // A 32-bit mov zero-extends: the same bytes as MovRR at 32 bits (89 /r, as LLVM emits).
+        EmitRegReg(w, Int(OpSize::k32, 0x89), inst.r1, inst.r0);
+        return;
+      }
+      [[fallthrough]];
     case Form::kMovsxRR:
       EmitRegReg(w, ExtendOpcode(inst, inst.form == Form::kMovsxRR), inst.r0, inst.r1,
                  NeedsRexForByte(inst.src_size, inst.r1));

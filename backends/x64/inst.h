@@ -147,15 +147,15 @@ enum class MovImmKind : uint8_t {
 
 struct Inst {
   Form form = Form::kNop;
-  OpSize size = OpSize::k64;       // integer operand size (for Cvt*: the GPR's size)
-  OpSize src_size = OpSize::k64;   // movzx/movsx: the source's size
-  FpSize fp = FpSize::kF64;        // Cvt*: the float type
-  uint8_t op = 0;                  // AluOp/ShiftOp/UnaryOp/BitOp/SseOp, per form
-  CondCode cc = CondCode::kE;      // Setcc/Cmov*/Jcc*
-  uint8_t r0 = 0, r1 = 0, r2 = 0;  // register encodings; meaning per form (see factories)
-  Amode mem;                       // *M* forms, Lea, CallM, JmpM
-  int64_t imm = 0;                 // *I* forms, Nop (its length)
-  Label label;                     // CallRel32/JmpRel*/JccRel*
+  OpSize size = OpSize::k64;      // integer operand size (for Cvt*: the GPR's size)
+  OpSize src_size = OpSize::k64;  // movzx/movsx: the source's size
+  FpSize fp = FpSize::kF64;       // Cvt*: the float type
+  uint8_t op = 0;                 // AluOp/ShiftOp/UnaryOp/BitOp/SseOp, per form
+  CondCode cc = CondCode::kE;     // Setcc/Cmov*/Jcc*
+  uint8_t r0 = 0, r1 = 0;         // register encodings; meaning per form (see factories)
+  Amode mem;                      // *M* forms, Lea, CallM, JmpM
+  int64_t imm = 0;                // *I* forms, Nop (its length)
+  Label label;                    // CallRel32/JmpRel*/JccRel*
 
   Gpr gpr0() const { return GprFromEnc(r0); }
   Gpr gpr1() const { return GprFromEnc(r1); }

@@ -94,7 +94,7 @@ TEST(X64Golden, Encodings) {
       {"movslq", Inst::MovsxRR(OpSize::k32, OpSize::k64, G::kRax, G::kRcx), {0x48, 0x63, 0xc1}},
       {"movzx 32->64 is movl",
        Inst::MovzxRR(OpSize::k32, OpSize::k64, G::kRax, G::kR9),
-       {0x41, 0x8b, 0xc1}},
+       {0x44, 0x89, 0xc8}},
       {"sete %dil", Inst::Setcc(CondCode::kE, G::kRdi), {0x40, 0x0f, 0x94, 0xc7}},
       {"cmovl",
        Inst::CmovRR(CondCode::kL, OpSize::k64, G::kRax, G::kR11),
