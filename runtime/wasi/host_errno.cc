@@ -7,159 +7,159 @@
 namespace egret::wasi {
 
 Errno ErrnoFromHost(int host_errno) {
-  // The numbering is the position in the witx list, which the table below follows; a host errno
-  // with no WASI counterpart (and ENOTCAPABLE, which has no host one) falls through to EIO.
+  // Every POSIX errno preview1 lists, by name; a host errno with no WASI counterpart falls
+  // through to EIO (ENOTCAPABLE has no host counterpart at all).
   switch (host_errno) {
     case E2BIG:
-      return static_cast<Errno>(1);
+      return Errno::k2Big;
     case EACCES:
-      return static_cast<Errno>(2);
+      return Errno::kAcces;
     case EADDRINUSE:
-      return static_cast<Errno>(3);
+      return Errno::kAddrInUse;
     case EADDRNOTAVAIL:
-      return static_cast<Errno>(4);
+      return Errno::kAddrNotAvail;
     case EAFNOSUPPORT:
-      return static_cast<Errno>(5);
+      return Errno::kAfNoSupport;
     case EAGAIN:
-      return static_cast<Errno>(6);
+      return Errno::kAgain;
     case EALREADY:
-      return static_cast<Errno>(7);
+      return Errno::kAlready;
     case EBADF:
-      return static_cast<Errno>(8);
+      return Errno::kBadf;
     case EBADMSG:
-      return static_cast<Errno>(9);
+      return Errno::kBadMsg;
     case EBUSY:
-      return static_cast<Errno>(10);
+      return Errno::kBusy;
     case ECANCELED:
-      return static_cast<Errno>(11);
+      return Errno::kCanceled;
     case ECHILD:
-      return static_cast<Errno>(12);
+      return Errno::kChild;
     case ECONNABORTED:
-      return static_cast<Errno>(13);
+      return Errno::kConnAborted;
     case ECONNREFUSED:
-      return static_cast<Errno>(14);
+      return Errno::kConnRefused;
     case ECONNRESET:
-      return static_cast<Errno>(15);
+      return Errno::kConnReset;
     case EDEADLK:
-      return static_cast<Errno>(16);
+      return Errno::kDeadlk;
     case EDESTADDRREQ:
-      return static_cast<Errno>(17);
+      return Errno::kDestAddrReq;
     case EDOM:
-      return static_cast<Errno>(18);
+      return Errno::kDom;
     case EDQUOT:
-      return static_cast<Errno>(19);
+      return Errno::kDquot;
     case EEXIST:
-      return static_cast<Errno>(20);
+      return Errno::kExist;
     case EFAULT:
-      return static_cast<Errno>(21);
+      return Errno::kFault;
     case EFBIG:
-      return static_cast<Errno>(22);
+      return Errno::kFbig;
     case EHOSTUNREACH:
-      return static_cast<Errno>(23);
+      return Errno::kHostUnreach;
     case EIDRM:
-      return static_cast<Errno>(24);
+      return Errno::kIdrm;
     case EILSEQ:
-      return static_cast<Errno>(25);
+      return Errno::kIlseq;
     case EINPROGRESS:
-      return static_cast<Errno>(26);
+      return Errno::kInProgress;
     case EINTR:
-      return static_cast<Errno>(27);
+      return Errno::kIntr;
     case EINVAL:
-      return static_cast<Errno>(28);
+      return Errno::kInval;
     case EIO:
-      return static_cast<Errno>(29);
+      return Errno::kIo;
     case EISCONN:
-      return static_cast<Errno>(30);
+      return Errno::kIsConn;
     case EISDIR:
-      return static_cast<Errno>(31);
+      return Errno::kIsDir;
     case ELOOP:
-      return static_cast<Errno>(32);
+      return Errno::kLoop;
     case EMFILE:
-      return static_cast<Errno>(33);
+      return Errno::kMfile;
     case EMLINK:
-      return static_cast<Errno>(34);
+      return Errno::kMlink;
     case EMSGSIZE:
-      return static_cast<Errno>(35);
+      return Errno::kMsgSize;
     case EMULTIHOP:
-      return static_cast<Errno>(36);
+      return Errno::kMultihop;
     case ENAMETOOLONG:
-      return static_cast<Errno>(37);
+      return Errno::kNameTooLong;
     case ENETDOWN:
-      return static_cast<Errno>(38);
+      return Errno::kNetDown;
     case ENETRESET:
-      return static_cast<Errno>(39);
+      return Errno::kNetReset;
     case ENETUNREACH:
-      return static_cast<Errno>(40);
+      return Errno::kNetUnreach;
     case ENFILE:
-      return static_cast<Errno>(41);
+      return Errno::kNfile;
     case ENOBUFS:
-      return static_cast<Errno>(42);
+      return Errno::kNoBufs;
     case ENODEV:
-      return static_cast<Errno>(43);
+      return Errno::kNoDev;
     case ENOENT:
-      return static_cast<Errno>(44);
+      return Errno::kNoEnt;
     case ENOEXEC:
-      return static_cast<Errno>(45);
+      return Errno::kNoExec;
     case ENOLCK:
-      return static_cast<Errno>(46);
+      return Errno::kNoLck;
     case ENOLINK:
-      return static_cast<Errno>(47);
+      return Errno::kNoLink;
     case ENOMEM:
-      return static_cast<Errno>(48);
+      return Errno::kNoMem;
     case ENOMSG:
-      return static_cast<Errno>(49);
+      return Errno::kNoMsg;
     case ENOPROTOOPT:
-      return static_cast<Errno>(50);
+      return Errno::kNoProtoOpt;
     case ENOSPC:
-      return static_cast<Errno>(51);
+      return Errno::kNoSpc;
     case ENOSYS:
-      return static_cast<Errno>(52);
+      return Errno::kNoSys;
     case ENOTCONN:
-      return static_cast<Errno>(53);
+      return Errno::kNotConn;
     case ENOTDIR:
-      return static_cast<Errno>(54);
+      return Errno::kNotDir;
     case ENOTEMPTY:
-      return static_cast<Errno>(55);
+      return Errno::kNotEmpty;
     case ENOTRECOVERABLE:
-      return static_cast<Errno>(56);
+      return Errno::kNotRecoverable;
     case ENOTSOCK:
-      return static_cast<Errno>(57);
+      return Errno::kNotSock;
     case ENOTSUP:
-      return static_cast<Errno>(58);
+      return Errno::kNotSup;
     case ENOTTY:
-      return static_cast<Errno>(59);
+      return Errno::kNoTty;
     case ENXIO:
-      return static_cast<Errno>(60);
+      return Errno::kNxio;
     case EOVERFLOW:
-      return static_cast<Errno>(61);
+      return Errno::kOverflow;
     case EOWNERDEAD:
-      return static_cast<Errno>(62);
+      return Errno::kOwnerDead;
     case EPERM:
-      return static_cast<Errno>(63);
+      return Errno::kPerm;
     case EPIPE:
-      return static_cast<Errno>(64);
+      return Errno::kPipe;
     case EPROTO:
-      return static_cast<Errno>(65);
+      return Errno::kProto;
     case EPROTONOSUPPORT:
-      return static_cast<Errno>(66);
+      return Errno::kProtoNoSupport;
     case EPROTOTYPE:
-      return static_cast<Errno>(67);
+      return Errno::kProtoType;
     case ERANGE:
-      return static_cast<Errno>(68);
+      return Errno::kRange;
     case EROFS:
-      return static_cast<Errno>(69);
+      return Errno::kRofs;
     case ESPIPE:
-      return static_cast<Errno>(70);
+      return Errno::kSpipe;
     case ESRCH:
-      return static_cast<Errno>(71);
+      return Errno::kSrch;
     case ESTALE:
-      return static_cast<Errno>(72);
+      return Errno::kStale;
     case ETIMEDOUT:
-      return static_cast<Errno>(73);
+      return Errno::kTimedOut;
     case ETXTBSY:
-      return static_cast<Errno>(74);
+      return Errno::kTxtBsy;
     case EXDEV:
-      return static_cast<Errno>(75);
+      return Errno::kXdev;
 #if EOPNOTSUPP != ENOTSUP
     case EOPNOTSUPP:
       return Errno::kNotSup;

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <gtest/gtest.h>
+#include <string.h>
 
 #include <set>
 #include <string>
@@ -146,6 +147,23 @@ TEST(HostErrno, MapsByName) {
   EXPECT_EQ(ErrnoFromHost(EWOULDBLOCK), Errno::kAgain);
   EXPECT_EQ(ErrnoFromHost(EOPNOTSUPP), Errno::kNotSup);
   EXPECT_EQ(ErrnoFromHost(123456), Errno::kIo);  // unknown: never leak a host number
+}
+
+TEST(HostErrno, EveryPreview1ErrnoIsReachableAndMatchesTheHostName) {
+  // Walk every host errno glibc names: a mapped one must carry the same name; all 75 WASI errnos
+  // with a POSIX counterpart (all but ESUCCESS and ENOTCAPABLE) must be reachable.
+  std::set<uint16_t> reached;
+  for (int e = 1; e < 256; ++e) {
+    const char* host_name = ::strerrorname_np(e);
+    if (host_name == nullptr) continue;
+    Errno w = ErrnoFromHost(e);
+    reached.insert(static_cast<uint16_t>(w));
+    if (w == Errno::kIo && e != EIO) continue;  // no preview1 counterpart
+    std::string expected = host_name;
+    if (expected == "EOPNOTSUPP") expected = "ENOTSUP";  // the same number on Linux
+    EXPECT_EQ(ErrnoName(w), expected) << e;
+  }
+  EXPECT_EQ(reached.size(), 75u);
 }
 
 TEST(HostErrno, Names) {
