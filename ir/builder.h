@@ -105,10 +105,10 @@ class FunctionBuilder {
   Value Iconst(Type t, int64_t value);
   Value F32const(uint32_t bits);
   Value F64const(uint64_t bits);
-  Value Unary(Opcode op, Value x);                      // InstFormat::kUnary, same type
-  Value Binary(Opcode op, Value x, Value y);            // InstFormat::kBinary
-  Value BinaryImm(Opcode op, Value x, int64_t imm);     // InstFormat::kBinaryImm
-  Value Convert(Opcode op, Type to, Value x);           // uextend, fcvt_*, bitcast, ...
+  Value Unary(Opcode op, Value x);                   // InstFormat::kUnary, same type
+  Value Binary(Opcode op, Value x, Value y);         // InstFormat::kBinary
+  Value BinaryImm(Opcode op, Value x, int64_t imm);  // InstFormat::kBinaryImm
+  Value Convert(Opcode op, Type to, Value x);        // uextend, fcvt_*, bitcast, ...
   Value Icmp(IntCC cc, Value x, Value y);
   Value IcmpImm(IntCC cc, Value x, int64_t imm);
   Value Fcmp(FloatCC cc, Value x, Value y);
@@ -182,10 +182,10 @@ class FunctionBuilder {
   // One step of UseVar's explicit work stack.
   struct Work {
     enum Kind : uint8_t { kUse, kAddArg, kFinishParam, kFinishChain } kind;
-    Block block;     // kUse: where to read; kAddArg: the target; others: the param's block
-    Block other;     // kAddArg: unused; kFinishChain: the block the chain ends at
-    Value param;     // kAddArg, kFinishParam
-    uint32_t pred;   // kAddArg: the PredNode index
+    Block block;    // kUse: where to read; kAddArg: the target; others: the param's block
+    Block other;    // kAddArg: unused; kFinishChain: the block the chain ends at
+    Value param;    // kAddArg, kFinishParam
+    uint32_t pred;  // kAddArg: the PredNode index
   };
 
   Inst Append(const InstData& data);

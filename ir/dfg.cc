@@ -10,6 +10,13 @@ Value DataFlowGraph::AppendBlockParam(Block b, Type t) {
   return v;
 }
 
+void DataFlowGraph::AttachBlockParam(Block b, Value v, Type t) {
+  EGRET_CHECK(values_[v].kind == ValueKind::kNone);
+  BlockData& bd = blocks_[b];
+  values_[v] = {t, ValueKind::kParam, bd.params.size, b.index};
+  pool_.Push(bd.params, v);
+}
+
 void DataFlowGraph::RemoveBlockParam(Block b, uint32_t index) {
   ValueList& params = blocks_[b].params;
   EGRET_CHECK(index < params.size);
@@ -61,13 +68,21 @@ std::span<const Value> DataFlowGraph::FixedArgs(Inst i) const {
     case InstFormat::kCallIndirect:
     case InstFormat::kBrif:
     case InstFormat::kBrTable:
-    case InstFormat::kCondTrap: n = 1; break;
+    case InstFormat::kCondTrap:
+      n = 1;
+      break;
     case InstFormat::kBinary:
     case InstFormat::kIntCompare:
     case InstFormat::kFloatCompare:
-    case InstFormat::kStore: n = 2; break;
-    case InstFormat::kTernary: n = 3; break;
-    default: n = 0; break;
+    case InstFormat::kStore:
+      n = 2;
+      break;
+    case InstFormat::kTernary:
+      n = 3;
+      break;
+    default:
+      n = 0;
+      break;
   }
   return {d.args, n};
 }
@@ -90,13 +105,26 @@ bool DataFlowGraph::ExpectedResultTypes(Inst i, std::vector<Type>& out) const {
     return values_.IsValid(v) ? values_[v].type : Type::kInvalid;
   };
   switch (Info(d.opcode).typing) {
-    case ResultTyping::kNoResult: return true;
-    case ResultTyping::kSameAsArg: out.push_back(arg_type(0)); break;
-    case ResultTyping::kCtrl: out.push_back(d.type); break;
-    case ResultTyping::kFixedF32: out.push_back(Type::kF32); break;
-    case ResultTyping::kFixedF64: out.push_back(Type::kF64); break;
-    case ResultTyping::kBool: out.push_back(Type::kI32); break;
-    case ResultTyping::kSelectTyping: out.push_back(arg_type(1)); break;
+    case ResultTyping::kNoResult:
+      return true;
+    case ResultTyping::kSameAsArg:
+      out.push_back(arg_type(0));
+      break;
+    case ResultTyping::kCtrl:
+      out.push_back(d.type);
+      break;
+    case ResultTyping::kFixedF32:
+      out.push_back(Type::kF32);
+      break;
+    case ResultTyping::kFixedF64:
+      out.push_back(Type::kF64);
+      break;
+    case ResultTyping::kBool:
+      out.push_back(Type::kI32);
+      break;
+    case ResultTyping::kSelectTyping:
+      out.push_back(arg_type(1));
+      break;
     case ResultTyping::kCallResults: {
       SigRef s = CallSignature(i);
       if (!signatures_.IsValid(s)) return false;

@@ -55,7 +55,7 @@ enum class ValueKind : uint8_t { kNone, kResult, kParam, kAlias };
 struct ValueData {
   Type type = Type::kInvalid;
   ValueKind kind = ValueKind::kNone;
-  uint32_t num = 0;         // result or parameter position
+  uint32_t num = 0;           // result or parameter position
   uint32_t def = UINT32_MAX;  // Inst, Block or aliased Value index
 };
 
@@ -86,6 +86,7 @@ class DataFlowGraph {
   size_t NumBlocks() const { return blocks_.size(); }
   bool IsValidBlock(Block b) const { return blocks_.IsValid(b); }
   Value AppendBlockParam(Block b, Type t);
+  void AttachBlockParam(Block b, Value v, Type t);  // v must be kNone (used by the parser)
   // Removes parameter `index`; later parameters move down one position. The value is left as
   // kNone (or whatever the caller turns it into, e.g. an alias).
   void RemoveBlockParam(Block b, uint32_t index);
@@ -209,7 +210,9 @@ template <class F>
 void DataFlowGraph::ForEachDest(Inst i, F&& f) const {
   const InstData& d = insts_[i];
   switch (Info(d.opcode).format) {
-    case InstFormat::kJump: f(d.dest[0]); break;
+    case InstFormat::kJump:
+      f(d.dest[0]);
+      break;
     case InstFormat::kBrif:
       f(d.dest[0]);
       f(d.dest[1]);
@@ -221,7 +224,8 @@ void DataFlowGraph::ForEachDest(Inst i, F&& f) const {
         for (const BlockCall& bc : jt.entries) f(bc);
       }
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -229,7 +233,9 @@ template <class F>
 void DataFlowGraph::ForEachDestMut(Inst i, F&& f) {
   InstData& d = insts_[i];
   switch (Info(d.opcode).format) {
-    case InstFormat::kJump: f(d.dest[0]); break;
+    case InstFormat::kJump:
+      f(d.dest[0]);
+      break;
     case InstFormat::kBrif:
       f(d.dest[0]);
       f(d.dest[1]);
@@ -241,7 +247,8 @@ void DataFlowGraph::ForEachDestMut(Inst i, F&& f) {
         for (BlockCall& bc : jt.entries) f(bc);
       }
       break;
-    default: break;
+    default:
+      break;
   }
 }
 

@@ -46,9 +46,7 @@ class Function {
     if (loc != kNoSrcLoc || srclocs_.size() > i.index) srclocs_[i] = loc;
   }
 
-  StackSlot MakeStackSlot(uint32_t size, uint32_t align) {
-    return stack_slots.Push({size, align});
-  }
+  StackSlot MakeStackSlot(uint32_t size, uint32_t align) { return stack_slots.Push({size, align}); }
 
   // Number of instructions placed in the layout (not counting ones only in the DFG).
   size_t NumLayoutInsts() const;

@@ -20,10 +20,20 @@ std::optional<Opcode> ParseOpcode(std::string_view name) {
 
 uint32_t MemAccessBytes(Opcode op) {
   switch (op) {
-    case Opcode::kUload8: case Opcode::kSload8: case Opcode::kIstore8: return 1;
-    case Opcode::kUload16: case Opcode::kSload16: case Opcode::kIstore16: return 2;
-    case Opcode::kUload32: case Opcode::kSload32: case Opcode::kIstore32: return 4;
-    default: return 0;
+    case Opcode::kUload8:
+    case Opcode::kSload8:
+    case Opcode::kIstore8:
+      return 1;
+    case Opcode::kUload16:
+    case Opcode::kSload16:
+    case Opcode::kIstore16:
+      return 2;
+    case Opcode::kUload32:
+    case Opcode::kSload32:
+    case Opcode::kIstore32:
+      return 4;
+    default:
+      return 0;
   }
 }
 

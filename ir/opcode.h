@@ -59,8 +59,8 @@ enum class TypeClass : uint8_t { kAny, kInt, kFloat };
 
 // Opcode properties.
 enum OpFlags : uint16_t {
-  kPure = 1 << 0,        // no side effect, cannot trap: may be removed or moved freely
-  kCanTrap = 1 << 1,     // may end the function with a trap
+  kPure = 1 << 0,     // no side effect, cannot trap: may be removed or moved freely
+  kCanTrap = 1 << 1,  // may end the function with a trap
   kReadsMem = 1 << 2,
   kWritesMem = 1 << 3,
   kTerminator = 1 << 4,  // must be the last instruction of a block, and only there
@@ -87,8 +87,12 @@ struct OpcodeInfo {
 };
 
 inline constexpr OpcodeInfo kOpcodeInfos[] = {
-#define EGRET_IR_OPCODE(e, text, format, typing, arg_class, ctrl_class, flags)               \
-  {text, InstFormat::format, ResultTyping::typing, TypeClass::arg_class, TypeClass::ctrl_class, \
+#define EGRET_IR_OPCODE(e, text, format, typing, arg_class, ctrl_class, flags) \
+  {text,                                                                       \
+   InstFormat::format,                                                         \
+   ResultTyping::typing,                                                       \
+   TypeClass::arg_class,                                                       \
+   TypeClass::ctrl_class,                                                      \
    static_cast<uint16_t>(flags)},
 #include "ir/opcodes.def"
 #undef EGRET_IR_OPCODE

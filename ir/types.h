@@ -35,20 +35,31 @@ constexpr bool IsFloat(Type t) { return t == Type::kF32 || t == Type::kF64; }
 // Width in bits (0 for kInvalid).
 constexpr uint32_t TypeBits(Type t) {
   switch (t) {
-    case Type::kI8: return 8;
-    case Type::kI16: return 16;
-    case Type::kI32: case Type::kF32: return 32;
-    case Type::kI64: case Type::kF64: return 64;
-    case Type::kV128: return 128;
-    case Type::kInvalid: return 0;
+    case Type::kI8:
+      return 8;
+    case Type::kI16:
+      return 16;
+    case Type::kI32:
+    case Type::kF32:
+      return 32;
+    case Type::kI64:
+    case Type::kF64:
+      return 64;
+    case Type::kV128:
+      return 128;
+    case Type::kInvalid:
+      return 0;
   }
   return 0;
 }
 constexpr uint32_t TypeBytes(Type t) { return TypeBits(t) / 8; }
 // The integer type of the same width as a float type (and vice versa); kInvalid otherwise.
 constexpr Type IntTypeOfWidth(uint32_t bits) {
-  return bits == 8 ? Type::kI8 : bits == 16 ? Type::kI16 : bits == 32 ? Type::kI32
-       : bits == 64 ? Type::kI64 : Type::kInvalid;
+  return bits == 8    ? Type::kI8
+         : bits == 16 ? Type::kI16
+         : bits == 32 ? Type::kI32
+         : bits == 64 ? Type::kI64
+                      : Type::kInvalid;
 }
 
 std::string_view TypeName(Type t);  // "i32"; "invalid" for kInvalid

@@ -180,8 +180,7 @@ TEST(Builder, IrreducibleCycleGetsParametersAtBothEntries) {
   Function f("f", {{Type::kI32}, {Type::kI32}});
   FunctionBuilder b(f);
   Variable x = b.DeclareVar(Type::kI32);
-  Block entry = b.CreateBlock(), ba = b.CreateBlock(), bb = b.CreateBlock(),
-        exit = b.CreateBlock();
+  Block entry = b.CreateBlock(), ba = b.CreateBlock(), bb = b.CreateBlock(), exit = b.CreateBlock();
   b.SwitchToBlock(entry);
   Value n = b.AppendBlockParam(entry, Type::kI32);
   b.SealBlock(entry);
@@ -246,8 +245,7 @@ TEST(Builder, BrTableEdgesGetArgumentsForEveryEntry) {
   Function f("f", {{Type::kI32}, {Type::kI32}});
   FunctionBuilder b(f);
   Variable x = b.DeclareVar(Type::kI32);
-  Block entry = b.CreateBlock(), t1 = b.CreateBlock(), t2 = b.CreateBlock(),
-        join = b.CreateBlock();
+  Block entry = b.CreateBlock(), t1 = b.CreateBlock(), t2 = b.CreateBlock(), join = b.CreateBlock();
   b.SwitchToBlock(entry);
   Value n = b.AppendBlockParam(entry, Type::kI32);
   b.SealBlock(entry);

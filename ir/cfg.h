@@ -1,0 +1,41 @@
+// cfg.h: the control-flow graph of a function: successors and predecessors of every block.
+//
+// Computed from the terminators in the layout, stored in compressed form (one array of edges,
+// one offset per block), so a query is two loads and the whole graph is three vectors. Each
+// neighbour appears once per block even when several branch edges connect the pair (brif to the
+// same block twice, a br_table naming a block in several entries). Blocks not in the layout have
+// no edges. Recompute after changing terminators.
+#ifndef EGRET_IR_CFG_H_
+#define EGRET_IR_CFG_H_
+
+#include <span>
+#include <vector>
+
+#include "ir/function.h"
+
+namespace egret::ir {
+
+class ControlFlowGraph {
+ public:
+  ControlFlowGraph() = default;
+  explicit ControlFlowGraph(const Function& f) { Compute(f); }
+  void Compute(const Function& f);
+
+  std::span<const Block> Succs(Block b) const { return Span(succ_start_, succs_, b); }
+  std::span<const Block> Preds(Block b) const { return Span(pred_start_, preds_, b); }
+  size_t NumBlocks() const { return succ_start_.empty() ? 0 : succ_start_.size() - 1; }
+
+ private:
+  static std::span<const Block> Span(const std::vector<uint32_t>& start,
+                                     const std::vector<Block>& edges, Block b) {
+    if (b.index + 1 >= start.size()) return {};
+    return {edges.data() + start[b.index], start[b.index + 1] - start[b.index]};
+  }
+
+  std::vector<uint32_t> succ_start_, pred_start_;  // NumBlocks()+1 offsets
+  std::vector<Block> succs_, preds_;
+};
+
+}  // namespace egret::ir
+
+#endif  // EGRET_IR_CFG_H_

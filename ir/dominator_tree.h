@@ -1,0 +1,50 @@
+// dominator_tree.h: dominators of the reachable blocks, with O(1) dominance queries.
+//
+// Computed with the iterative algorithm of Cooper, Harvey and Kennedy ("A Simple, Fast
+// Dominance Algorithm", 2001) over a reverse post-order from the entry block; the walk is
+// iterative, so deep CFGs do not overflow the stack. Dominates(a, b) compares DFS entry/exit
+// numbers of the tree. Unreachable blocks have no immediate dominator, are dominated by
+// nothing, and dominate nothing.
+#ifndef EGRET_IR_DOMINATOR_TREE_H_
+#define EGRET_IR_DOMINATOR_TREE_H_
+
+#include <span>
+#include <vector>
+
+#include "ir/cfg.h"
+#include "ir/function.h"
+
+namespace egret::ir {
+
+class DominatorTree {
+ public:
+  DominatorTree() = default;
+  DominatorTree(const Function& f, const ControlFlowGraph& cfg) { Compute(f, cfg); }
+  void Compute(const Function& f, const ControlFlowGraph& cfg);
+
+  bool IsReachable(Block b) const { return b.index < rpo_number_.size() && rpo_number_[b.index]; }
+  // The immediate dominator; invalid for the entry block and unreachable blocks.
+  Block Idom(Block b) const { return b.index < idom_.size() ? idom_[b.index] : Block(); }
+  // Whether every path from the entry to b passes through a (a block dominates itself).
+  bool Dominates(Block a, Block b) const;
+  bool StrictlyDominates(Block a, Block b) const { return a != b && Dominates(a, b); }
+  // Reachable blocks in reverse post-order (the entry first).
+  std::span<const Block> Rpo() const { return rpo_; }
+  // 1-based position in Rpo(); 0 for unreachable blocks.
+  uint32_t RpoNumber(Block b) const {
+    return b.index < rpo_number_.size() ? rpo_number_[b.index] : 0;
+  }
+  std::span<const Block> Children(Block b) const;
+
+ private:
+  std::vector<Block> rpo_;
+  std::vector<uint32_t> rpo_number_;
+  std::vector<Block> idom_;
+  std::vector<uint32_t> child_start_;
+  std::vector<Block> children_;
+  std::vector<uint32_t> pre_, post_;  // DFS numbers in the dominator tree
+};
+
+}  // namespace egret::ir
+
+#endif  // EGRET_IR_DOMINATOR_TREE_H_

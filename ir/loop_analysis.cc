@@ -1,0 +1,62 @@
+// loop_analysis.cc: natural loop discovery and nesting (see loop_analysis.h).
+#include "ir/loop_analysis.h"
+
+namespace egret::ir {
+
+void LoopAnalysis::Compute(const Function& f, const ControlFlowGraph& cfg,
+                           const DominatorTree& domtree) {
+  (void)f;
+  loops_.Clear();
+  block_loop_.Clear();
+  auto rpo = domtree.Rpo();
+  // Headers, innermost first.
+  for (size_t k = rpo.size(); k-- > 0;) {
+    Block h = rpo[k];
+    for (Block p : cfg.Preds(h)) {
+      if (domtree.IsReachable(p) && domtree.Dominates(h, p)) {
+        loops_.Push({h, Loop(), 1});
+        break;
+      }
+    }
+  }
+  std::vector<Block> work;
+  for (Loop l : loops_.Keys()) {
+    const Block h = loops_[l].header;
+    if (!block_loop_[h].valid()) block_loop_[h] = l;
+    work.clear();
+    for (Block p : cfg.Preds(h))
+      if (domtree.IsReachable(p) && domtree.Dominates(h, p)) work.push_back(p);
+    while (!work.empty()) {
+      Block b = work.back();
+      work.pop_back();
+      if (b == h) continue;
+      Loop cur = block_loop_[b];
+      if (!cur.valid()) {
+        block_loop_[b] = l;
+        for (Block p : cfg.Preds(b))
+          if (domtree.IsReachable(p)) work.push_back(p);
+        continue;
+      }
+      while (loops_[cur].parent.valid()) cur = loops_[cur].parent;
+      if (cur == l) continue;
+      loops_[cur].parent = l;
+      for (Block p : cfg.Preds(loops_[cur].header))
+        if (domtree.IsReachable(p)) work.push_back(p);
+    }
+  }
+  // A parent's header comes earlier in RPO than its children's, so the parent was created later
+  // and has the larger index: walking from the last loop down sees parents first.
+  for (uint32_t k = static_cast<uint32_t>(loops_.size()); k-- > 0;) {
+    Loop l(k);
+    Loop p = loops_[l].parent;
+    loops_[l].depth = p.valid() ? loops_[p].depth + 1 : 1;
+  }
+}
+
+bool LoopAnalysis::IsChildOf(Loop inner, Loop outer) const {
+  for (Loop l = inner; l.valid(); l = loops_[l].parent)
+    if (l == outer) return true;
+  return false;
+}
+
+}  // namespace egret::ir

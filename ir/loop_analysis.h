@@ -1,0 +1,60 @@
+// loop_analysis.h: the natural loops of a function and how they nest.
+//
+// A loop is identified by its header h: the target of a back edge b -> h where h dominates b.
+// Its body is every block that reaches a back edge's source without passing through h.
+// Headers are processed innermost first (decreasing RPO number), so when the backward walk from
+// an outer loop's latches meets a block already claimed by an inner loop, it makes that inner
+// loop's outermost ancestor a child of the current loop and continues from its header. Each
+// block belongs to its innermost loop. Retreating edges into a block that does not dominate
+// their source (irreducible control flow) form no loop.
+#ifndef EGRET_IR_LOOP_ANALYSIS_H_
+#define EGRET_IR_LOOP_ANALYSIS_H_
+
+#include <vector>
+
+#include "ir/cfg.h"
+#include "ir/dominator_tree.h"
+
+namespace egret::ir {
+
+using Loop = Id<struct LoopTag>;
+
+class LoopAnalysis {
+ public:
+  void Compute(const Function& f, const ControlFlowGraph& cfg, const DominatorTree& domtree);
+
+  size_t NumLoops() const { return loops_.size(); }
+  Block Header(Loop l) const { return loops_[l].header; }
+  Loop Parent(Loop l) const { return loops_[l].parent; }
+  uint32_t Depth(Loop l) const { return loops_[l].depth; }  // outermost loops: 1
+  // The innermost loop containing b (invalid if none).
+  Loop InnermostLoop(Block b) const { return block_loop_[b]; }
+  uint32_t LoopDepth(Block b) const {
+    Loop l = block_loop_[b];
+    return l.valid() ? loops_[l].depth : 0;
+  }
+  bool IsLoopHeader(Block b) const {
+    Loop l = block_loop_[b];
+    return l.valid() && loops_[l].header == b;
+  }
+  // Whether loop `inner` is `outer` or nested in it.
+  bool IsChildOf(Loop inner, Loop outer) const;
+  // Whether b is in loop l (directly or in a nested loop).
+  bool Contains(Loop l, Block b) const {
+    Loop m = block_loop_[b];
+    return m.valid() && IsChildOf(m, l);
+  }
+
+ private:
+  struct LoopData {
+    Block header;
+    Loop parent;
+    uint32_t depth = 1;
+  };
+  PrimaryMap<Loop, LoopData> loops_;
+  SecondaryMap<Block, Loop> block_loop_;
+};
+
+}  // namespace egret::ir
+
+#endif  // EGRET_IR_LOOP_ANALYSIS_H_

@@ -1,0 +1,474 @@
+// verifier.cc: the IR well-formedness checks listed in verifier.h.
+#include "ir/verifier.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "ir/cfg.h"
+#include "ir/dominator_tree.h"
+#include "ir/printer.h"
+
+namespace egret::ir {
+namespace {
+
+std::string TypeStr(Type t) { return std::string(TypeName(t)); }
+
+class Verifier {
+ public:
+  explicit Verifier(const Function& f) : f_(f), dfg_(f.dfg) {}
+
+  std::vector<VerifierError> Run() {
+    if (!f_.EntryBlock().valid()) {
+      Fail(Inst(), Block(), "function has no blocks");
+      return std::move(errors_);
+    }
+    CheckEntry();
+    if (!CheckDeclarations()) return std::move(errors_);
+    if (!CheckStructure()) return std::move(errors_);
+    for (Block b : f_.layout.Blocks())
+      for (Inst i : f_.layout.Insts(b)) CheckInst(b, i);
+    if (!errors_.empty()) return std::move(errors_);
+    CheckDominance();
+    return std::move(errors_);
+  }
+
+ private:
+  void Fail(Inst i, Block b, std::string msg) {
+    if (i.valid()) {
+      msg = "inst" + std::to_string(i.index) + " (" + PrintInst(f_, i) + "): " + msg;
+    }
+    errors_.push_back({i, b, std::move(msg)});
+  }
+
+  void CheckEntry() {
+    Block entry = f_.EntryBlock();
+    auto params = dfg_.BlockParams(entry);
+    const auto& want = f_.signature.params;
+    bool ok = params.size() == want.size();
+    for (size_t k = 0; ok && k < params.size(); ++k) ok = dfg_.ValueType(params[k]) == want[k];
+    if (!ok) {
+      Fail(Inst(), entry,
+           "entry block " + BlockName(entry) + " parameters must match the signature " +
+               PrintSignature(f_.signature));
+    }
+  }
+
+  bool CheckDeclarations() {
+    bool ok = true;
+    for (uint32_t k = 0; k < dfg_.NumExtFuncs(); ++k) {
+      const ExtFuncData& e = dfg_.ext_func(FuncRef(k));
+      if (!dfg_.IsValidSigRef(e.sig)) {
+        Fail(Inst(), Block(),
+             "fn" + std::to_string(k) + " names undeclared sig" + std::to_string(e.sig.index));
+        ok = false;
+      }
+    }
+    for (StackSlot ss : f_.stack_slots.Keys()) {
+      const uint32_t a = f_.stack_slots[ss].align;
+      if (a == 0 || (a & (a - 1)) || a > 4096) {
+        Fail(Inst(), Block(),
+             "ss" + std::to_string(ss.index) + " alignment must be a power of two up to 4096");
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  // Entity ranges, definitions, and terminators. Later checks rely on these.
+  bool CheckStructure() {
+    const size_t before = errors_.size();
+    inst_pos_.Resize(dfg_.NumInsts());
+    uint32_t pos = 0;
+    for (Block b : f_.layout.Blocks()) {
+      if (!dfg_.IsValidBlock(b)) {
+        Fail(Inst(), b, BlockName(b) + " is out of range");
+        return false;
+      }
+      for (Value p : dfg_.BlockParams(b)) {
+        const ValueData& vd = dfg_.ValueInfo(p);
+        if (vd.kind != ValueKind::kParam || vd.def != b.index)
+          Fail(Inst(), b,
+               ValueName(p) + " is listed as a parameter of " + BlockName(b) +
+                   " but is not defined there");
+      }
+      Inst last = f_.layout.LastInst(b);
+      if (!last.valid()) {
+        Fail(Inst(), b, BlockName(b) + " is empty (it needs a terminator)");
+        continue;
+      }
+      for (Inst i : f_.layout.Insts(b)) {
+        inst_pos_[i] = ++pos;
+        if (!dfg_.IsValidInst(i)) {
+          Fail(Inst(), b, "inst" + std::to_string(i.index) + " is out of range");
+          return false;
+        }
+        const bool term = IsTerminator(dfg_[i].opcode);
+        if (i == last && !term) {
+          Fail(i, b, BlockName(b) + " does not end with a terminator");
+        } else if (i != last && term) {
+          Fail(i, b, "terminator in the middle of " + BlockName(b));
+        }
+        CheckRefs(b, i);
+      }
+    }
+    return errors_.size() == before;
+  }
+
+  void CheckRefs(Block b, Inst i) {
+    const InstData& d = dfg_[i];
+    dfg_.ForEachOperand(i, [&](Value v) {
+      if (!dfg_.IsValidValue(v)) {
+        Fail(i, b, ValueName(v) + " is out of range");
+        return;
+      }
+      const ValueData& vd = dfg_.ValueInfo(v);
+      if (vd.kind == ValueKind::kAlias) {
+        Fail(i, b, ValueName(v) + " is an unresolved alias (FunctionBuilder::Finalize not run?)");
+      } else if (vd.kind == ValueKind::kNone) {
+        Fail(i, b, ValueName(v) + " is used but never defined");
+      } else if (vd.kind == ValueKind::kResult && !f_.layout.IsInstInserted(Inst(vd.def))) {
+        Fail(i, b,
+             ValueName(v) + " is defined by inst" + std::to_string(vd.def) +
+                 ", which is not in the layout");
+      } else if (vd.kind == ValueKind::kParam && !f_.layout.IsBlockInserted(Block(vd.def))) {
+        Fail(i, b,
+             ValueName(v) + " is a parameter of block" + std::to_string(vd.def) +
+                 ", which is not in the layout");
+      }
+    });
+    dfg_.ForEachDest(i, [&](const BlockCall& bc) {
+      if (!dfg_.IsValidBlock(bc.block) || !f_.layout.IsBlockInserted(bc.block))
+        Fail(i, b, "branch target " + BlockName(bc.block) + " is not in the function");
+    });
+    for (Value r : dfg_.InstResults(i)) {
+      const ValueData& vd = dfg_.ValueInfo(r);
+      if (vd.kind != ValueKind::kResult || vd.def != i.index)
+        Fail(i, b, ValueName(r) + " is listed as a result but not defined here");
+    }
+    switch (Info(d.opcode).format) {
+      case InstFormat::kStackLoad:
+      case InstFormat::kStackStore:
+      case InstFormat::kStackAddr:
+        if (!f_.stack_slots.IsValid(StackSlot(d.ref)))
+          Fail(i, b, "ss" + std::to_string(d.ref) + " is not declared");
+        break;
+      case InstFormat::kFuncAddr:
+      case InstFormat::kCall:
+        if (!dfg_.IsValidFuncRef(FuncRef(d.ref)))
+          Fail(i, b, "fn" + std::to_string(d.ref) + " is not declared");
+        break;
+      case InstFormat::kCallIndirect:
+        if (!dfg_.IsValidSigRef(SigRef(d.ref)))
+          Fail(i, b, "sig" + std::to_string(d.ref) + " is not declared");
+        break;
+      case InstFormat::kBrTable:
+        if (!dfg_.IsValidJumpTable(JumpTable(d.ref)))
+          Fail(i, b, "jt" + std::to_string(d.ref) + " is not declared");
+        break;
+      default:
+        break;
+    }
+  }
+
+  Type T(Value v) const { return dfg_.ValueType(v); }
+
+  bool ClassOk(TypeClass c, Type t) const {
+    switch (c) {
+      case TypeClass::kAny:
+        return t != Type::kInvalid && t != Type::kV128;
+      case TypeClass::kInt:
+        return IsInt(t);
+      case TypeClass::kFloat:
+        return IsFloat(t);
+    }
+    return false;
+  }
+  static const char* ClassName(TypeClass c) {
+    return c == TypeClass::kInt ? "an integer" : c == TypeClass::kFloat ? "a float" : "a value";
+  }
+
+  void CheckInst(Block b, Inst i) {
+    const InstData& d = dfg_[i];
+    const OpcodeInfo& info = Info(d.opcode);
+    auto fixed = dfg_.FixedArgs(i);
+    // Operand classes and same-type rules.
+    auto require_class = [&](Value v, TypeClass c, const char* what) {
+      if (!ClassOk(c, T(v)))
+        Fail(i, b,
+             std::string(what) + " " + ValueName(v) + " must be " + ClassName(c) + ", got " +
+                 TypeStr(T(v)));
+    };
+    switch (info.format) {
+      case InstFormat::kUnary:
+      case InstFormat::kBinaryImm:
+      case InstFormat::kIntCompareImm:
+        require_class(fixed[0], info.arg_class, "operand");
+        break;
+      case InstFormat::kBinary:
+      case InstFormat::kIntCompare:
+      case InstFormat::kFloatCompare:
+        require_class(fixed[0], info.arg_class, "operand");
+        if (T(fixed[0]) != T(fixed[1]))
+          Fail(i, b,
+               "operands must have the same type, got " + TypeStr(T(fixed[0])) + " and " +
+                   TypeStr(T(fixed[1])));
+        break;
+      case InstFormat::kTernary:
+        require_class(fixed[0], TypeClass::kInt, "condition");
+        require_class(fixed[1], TypeClass::kAny, "operand");
+        if (T(fixed[1]) != T(fixed[2]))
+          Fail(i, b,
+               "select operands must have the same type, got " + TypeStr(T(fixed[1])) + " and " +
+                   TypeStr(T(fixed[2])));
+        break;
+      case InstFormat::kLoad:
+      case InstFormat::kStore:
+        CheckMemory(b, i);
+        break;
+      case InstFormat::kStackLoad:
+      case InstFormat::kStackStore:
+      case InstFormat::kStackAddr:
+        CheckStack(b, i);
+        break;
+      case InstFormat::kCall:
+      case InstFormat::kCallIndirect:
+        CheckCall(b, i);
+        break;
+      case InstFormat::kBrif:
+      case InstFormat::kBrTable:
+      case InstFormat::kCondTrap:
+        require_class(fixed[0], TypeClass::kInt, "condition");
+        break;
+      case InstFormat::kMultiAry:
+        CheckReturn(b, i);
+        break;
+      default:
+        break;
+    }
+    if (info.typing == ResultTyping::kCtrl) CheckCtrl(b, i);
+    dfg_.ForEachDest(i, [&](const BlockCall& bc) { CheckEdge(b, i, bc); });
+    // Results against the typing rule.
+    std::vector<Type> want;
+    if (!dfg_.ExpectedResultTypes(i, want)) return;
+    auto results = dfg_.InstResults(i);
+    if (results.size() != want.size()) {
+      Fail(i, b,
+           "has " + std::to_string(results.size()) + " result(s), expected " +
+               std::to_string(want.size()));
+      return;
+    }
+    for (size_t k = 0; k < want.size(); ++k)
+      if (T(results[k]) != want[k])
+        Fail(i, b,
+             "result " + ValueName(results[k]) + " has type " + TypeStr(T(results[k])) +
+                 ", expected " + TypeStr(want[k]));
+  }
+
+  // Rules for the `.type` suffix of each kCtrl opcode.
+  void CheckCtrl(Block b, Inst i) {
+    const InstData& d = dfg_[i];
+    const Type to = d.type;
+    const CtrlCheck ok = CtrlOk(i);
+    if (!ok.ok) Fail(i, b, ok.why.empty() ? "invalid type ." + TypeStr(to) : ok.why);
+  }
+  struct CtrlCheck {
+    bool ok;
+    std::string why;
+  };
+  CtrlCheck CtrlOk(Inst i) const {
+    const InstData& d = dfg_[i];
+    const Type to = d.type;
+    const OpcodeInfo& info = Info(d.opcode);
+    if (!ClassOk(info.ctrl_class, to))
+      return {false, "type suffix ." + TypeStr(to) + " must be " + ClassName(info.ctrl_class)};
+    const Type from = info.format == InstFormat::kUnary ? T(d.args[0]) : Type::kInvalid;
+    const uint32_t fb = TypeBits(from), tb = TypeBits(to);
+    switch (d.opcode) {
+      case Opcode::kUextend:
+      case Opcode::kSextend:
+        if (tb <= fb)
+          return {false, "extension must widen, " + TypeStr(from) + " to " + TypeStr(to)};
+        break;
+      case Opcode::kIreduce:
+        if (tb >= fb)
+          return {false, "reduction must narrow, " + TypeStr(from) + " to " + TypeStr(to)};
+        break;
+      case Opcode::kFpromote:
+        if (from != Type::kF32 || to != Type::kF64) return {false, "fpromote converts f32 to f64"};
+        break;
+      case Opcode::kFdemote:
+        if (from != Type::kF64 || to != Type::kF32) return {false, "fdemote converts f64 to f32"};
+        break;
+      case Opcode::kFcvtToSint:
+      case Opcode::kFcvtToUint:
+      case Opcode::kFcvtToSintSat:
+      case Opcode::kFcvtToUintSat:
+        if (tb < 32) return {false, "float-to-int conversions produce i32 or i64"};
+        break;
+      case Opcode::kFcvtFromSint:
+      case Opcode::kFcvtFromUint:
+        if (fb < 32) return {false, "int-to-float conversions take i32 or i64"};
+        break;
+      case Opcode::kBitcast:
+        if (fb != tb || from == to || IsInt(from) == IsInt(to) || fb < 32)
+          return {false,
+                  "bitcast converts between an integer and a float of the same width, "
+                  "not " +
+                      TypeStr(from) + " to " + TypeStr(to)};
+        break;
+      case Opcode::kUload8:
+      case Opcode::kSload8:
+      case Opcode::kUload16:
+      case Opcode::kSload16:
+      case Opcode::kUload32:
+      case Opcode::kSload32:
+        if (tb <= MemAccessBytes(d.opcode) * 8)
+          return {false, "." + TypeStr(to) + " is not wider than the " +
+                             std::to_string(MemAccessBytes(d.opcode) * 8) + "-bit access"};
+        break;
+      case Opcode::kStackAddr:
+      case Opcode::kFuncAddr:
+        if (to != Type::kI64) return {false, "addresses are i64"};
+        break;
+      default:
+        break;
+    }
+    return {true, ""};
+  }
+
+  void CheckMemory(Block b, Inst i) {
+    const InstData& d = dfg_[i];
+    const bool is_store = Info(d.opcode).format == InstFormat::kStore;
+    Value addr = is_store ? d.args[1] : d.args[0];
+    if (T(addr) != Type::kI64)
+      Fail(i, b, "address " + ValueName(addr) + " must be i64, got " + TypeStr(T(addr)));
+    const int regions = d.flags.Has(MemFlags::kHeap) + d.flags.Has(MemFlags::kVmctx) +
+                        d.flags.Has(MemFlags::kTable);
+    if (regions > 1) Fail(i, b, "memory flags name more than one region (heap, vmctx, table)");
+    if (d.imm < INT32_MIN || d.imm > INT32_MAX) Fail(i, b, "offset does not fit in 32 bits");
+    if (is_store) {
+      Type vt = T(d.args[0]);
+      const uint32_t bytes = MemAccessBytes(d.opcode);
+      if (bytes == 0 && !ClassOk(TypeClass::kAny, vt))
+        Fail(i, b, "stored value has invalid type " + TypeStr(vt));
+      if (bytes != 0 && (!IsInt(vt) || TypeBits(vt) <= bytes * 8))
+        Fail(i, b,
+             "stored value " + ValueName(d.args[0]) + " must be an integer wider than " +
+                 std::to_string(bytes * 8) + " bits, got " + TypeStr(vt));
+    }
+  }
+
+  void CheckStack(Block b, Inst i) {
+    const InstData& d = dfg_[i];
+    StackSlot ss(d.ref);
+    const uint32_t size = f_.stack_slots[ss].size;
+    uint32_t bytes = 0;
+    if (d.opcode == Opcode::kStackLoad) bytes = TypeBytes(d.type);
+    if (d.opcode == Opcode::kStackStore) bytes = TypeBytes(T(d.args[0]));
+    if (d.imm < 0 || static_cast<uint64_t>(d.imm) + bytes > size)
+      Fail(i, b,
+           "access at offset " + std::to_string(d.imm) + " of " + std::to_string(bytes) +
+               " byte(s) is outside ss" + std::to_string(d.ref) + " (" + std::to_string(size) +
+               " bytes)");
+  }
+
+  void CheckCall(Block b, Inst i) {
+    const InstData& d = dfg_[i];
+    SigRef s = dfg_.CallSignature(i);
+    if (!dfg_.IsValidSigRef(s)) return;
+    const Signature& sig = dfg_.signature(s);
+    if (d.opcode == Opcode::kCallIndirect && T(d.args[0]) != Type::kI64)
+      Fail(i, b, "callee " + ValueName(d.args[0]) + " must be i64, got " + TypeStr(T(d.args[0])));
+    CheckValuesAgainst(b, i, dfg_.VarArgs(i), sig.params, "call argument");
+  }
+
+  void CheckReturn(Block b, Inst i) {
+    CheckValuesAgainst(b, i, dfg_.VarArgs(i), f_.signature.results, "return value");
+  }
+
+  void CheckValuesAgainst(Block b, Inst i, std::span<const Value> vs, const std::vector<Type>& ts,
+                          const std::string& what) {
+    if (vs.size() != ts.size()) {
+      Fail(i, b,
+           "has " + std::to_string(vs.size()) + " " + what + "(s), expected " +
+               std::to_string(ts.size()));
+      return;
+    }
+    for (size_t k = 0; k < vs.size(); ++k)
+      if (T(vs[k]) != ts[k])
+        Fail(i, b,
+             what + " " + std::to_string(k) + " (" + ValueName(vs[k]) + ") has type " +
+                 TypeStr(T(vs[k])) + ", expected " + TypeStr(ts[k]));
+  }
+
+  void CheckEdge(Block b, Inst i, const BlockCall& bc) {
+    auto args = dfg_.pool().Get(bc.args);
+    auto params = dfg_.BlockParams(bc.block);
+    if (args.size() != params.size()) {
+      Fail(i, b,
+           "branch to " + BlockName(bc.block) + " passes " + std::to_string(args.size()) +
+               " argument(s), but it has " + std::to_string(params.size()) + " parameter(s)");
+      return;
+    }
+    for (size_t k = 0; k < args.size(); ++k)
+      if (T(args[k]) != T(params[k]))
+        Fail(i, b,
+             "branch to " + BlockName(bc.block) + " passes " + ValueName(args[k]) + ": " +
+                 TypeStr(T(args[k])) + " to parameter " + ValueName(params[k]) + ": " +
+                 TypeStr(T(params[k])));
+  }
+
+  void CheckDominance() {
+    ControlFlowGraph cfg(f_);
+    DominatorTree dt(f_, cfg);
+    for (Block b : f_.layout.Blocks()) {
+      if (!dt.IsReachable(b)) continue;
+      for (Inst i : f_.layout.Insts(b)) {
+        dfg_.ForEachOperand(i, [&](Value v) {
+          const ValueData& vd = dfg_.ValueInfo(v);
+          Block def_block;
+          bool ok;
+          if (vd.kind == ValueKind::kParam) {
+            def_block = Block(vd.def);
+            ok = dt.Dominates(def_block, b);
+          } else {
+            Inst def(vd.def);
+            def_block = f_.layout.InstBlock(def);
+            ok = def_block == b ? inst_pos_[def] < inst_pos_[i] : dt.Dominates(def_block, b);
+          }
+          if (!ok) {
+            errors_.push_back({i, b,
+                               ValueName(v) + " used in " + BlockName(b) +
+                                   " is not dominated by its definition in " +
+                                   BlockName(def_block)});
+          }
+        });
+      }
+    }
+  }
+
+  const Function& f_;
+  const DataFlowGraph& dfg_;
+  SecondaryMap<Inst, uint32_t> inst_pos_;
+  std::vector<VerifierError> errors_;
+};
+
+}  // namespace
+
+std::vector<VerifierError> VerifyFunction(const Function& f) { return Verifier(f).Run(); }
+
+Status Verify(const Function& f) {
+  auto errors = VerifyFunction(f);
+  if (errors.empty()) return Status::Ok();
+  return Error("function %" + f.name + ": " + errors[0].message);
+}
+
+void VerifyOrDie(const Function& f, const char* context) {
+  auto errors = VerifyFunction(f);
+  if (errors.empty()) return;
+  std::fprintf(stderr, "IR verification failed (%s):\n%s", context, PrintFunction(f).c_str());
+  for (const auto& e : errors) std::fprintf(stderr, "error: %s\n", e.message.c_str());
+  std::abort();
+}
+
+}  // namespace egret::ir

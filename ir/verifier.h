@@ -1,0 +1,45 @@
+// verifier.h: checks that a function is well-formed IR.
+//
+// Checked: entity ranges (every referenced value, block, slot, function, signature and jump
+// table exists; values are defined by an instruction in the layout or a block parameter); block
+// structure (every block ends in exactly one terminator and has none before); the entry block's
+// parameters match the signature; operand and result types per the opcode table and the
+// per-opcode rules in docs/ir.md; block-argument arity and types on every edge (jump tables
+// included); return values against the signature; call arguments against the callee's
+// signature; stack-slot accesses inside their slot; memory flags naming at most one region;
+// and SSA dominance: every use is dominated by its definition (uses in unreachable blocks are
+// only checked for existence).
+//
+// Each error names what is wrong, e.g.
+//   `v7 used in block3 is not dominated by its definition in block5`
+//   `inst4 (v4 = iadd v1, v2): operands must have the same type, got i32 and i64`
+#ifndef EGRET_IR_VERIFIER_H_
+#define EGRET_IR_VERIFIER_H_
+
+#include <string>
+#include <vector>
+
+#include "ir/function.h"
+#include "support/error.h"
+
+namespace egret::ir {
+
+struct VerifierError {
+  Inst inst;    // the offending instruction, if any
+  Block block;  // the offending block, if any
+  std::string message;
+};
+
+// All problems found (empty: the function is valid). Structural problems may hide later ones.
+std::vector<VerifierError> VerifyFunction(const Function& f);
+
+// The first problem as an Error (`function %f: message`), or Ok.
+Status Verify(const Function& f);
+
+// For internal consistency checks after a transformation: aborts with the function's text and
+// every error if the function is invalid.
+void VerifyOrDie(const Function& f, const char* context);
+
+}  // namespace egret::ir
+
+#endif  // EGRET_IR_VERIFIER_H_
