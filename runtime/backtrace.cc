@@ -1,0 +1,102 @@
+// backtrace.cc: see backtrace.h.
+#include "runtime/backtrace.h"
+
+#include <pthread.h>
+
+#include <cstdio>
+
+namespace egret::runtime {
+
+const StackBounds& CurrentThreadStack() {
+  thread_local StackBounds bounds;
+  if (bounds.hi == 0) {
+    pthread_attr_t attr;
+    void* addr = nullptr;
+    size_t size = 0;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &addr, &size);
+      pthread_attr_destroy(&attr);
+    }
+    bounds.lo = reinterpret_cast<uintptr_t>(addr);
+    bounds.hi = bounds.lo + size;
+  }
+  return bounds;
+}
+
+// Reads frame records of host frames too; they are never poisoned, but ASan need not know.
+__attribute__((no_sanitize_address)) size_t CollectWasmFrames(uintptr_t pc, uintptr_t fp,
+                                                              const StackBounds& stack,
+                                                              const CodeRegistry& registry,
+                                                              bool skip_host_frames,
+                                                              std::span<uintptr_t> out) {
+  if (out.empty()) return 0;
+  size_t n = 0;
+  if (!skip_host_frames) out[n++] = pc;
+  if constexpr (!kBacktracesEnabled) return n;
+  int host_frames_left = skip_host_frames ? 8 : 0;
+  while (n < out.size()) {
+    // A frame record is two words at fp: it must lie on this thread's stack, aligned.
+    if (stack.hi < 16 || fp % 8 != 0 || fp < stack.lo || fp >= stack.hi - 16) break;
+    const uintptr_t next_fp = reinterpret_cast<const uintptr_t*>(fp)[0];
+    const uintptr_t ret = reinterpret_cast<const uintptr_t*>(fp)[1];
+    if (registry.Lookup(ret - 1).has_value()) {
+      out[n++] = ret;
+      host_frames_left = 0;  // once in Wasm, the first host frame ends the walk
+    } else if (host_frames_left-- <= 0) {
+      break;
+    }
+    if (next_fp <= fp) break;  // the stack grows down: callers' frames are strictly higher
+    fp = next_fp;
+  }
+  return n;
+}
+
+std::vector<BacktraceFrame> Symbolize(std::span<const uintptr_t> pcs, const CodeRegistry& registry,
+                                      bool first_is_return_address) {
+  std::vector<BacktraceFrame> frames;
+  frames.reserve(pcs.size());
+  for (size_t i = 0; i < pcs.size(); ++i) {
+    BacktraceFrame f;
+    f.pc = pcs[i];
+    const uintptr_t lookup_pc = i == 0 && !first_is_return_address ? pcs[i] : pcs[i] - 1;
+    if (auto entry = registry.Lookup(lookup_pc)) {
+      const artifact::Artifact& a = *entry->artifact;
+      const uint32_t text_offset = uint32_t(lookup_pc - entry->start);
+      if (auto defined = a.FunctionAt(text_offset)) {
+        f.func_index = a.NumImported(artifact::ExternKind::kFunc) + *defined;
+        f.offset = text_offset - a.functions[*defined].body.offset;
+        f.name = std::string(a.FunctionNameOf(f.func_index));
+      }
+      f.module_name = a.module_name;
+    }
+    frames.push_back(std::move(f));
+  }
+  return frames;
+}
+
+std::string FormatBacktrace(std::span<const BacktraceFrame> frames) {
+  std::string out;
+  char buf[64];
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const BacktraceFrame& f = frames[i];
+    std::snprintf(buf, sizeof buf, "  %zu: ", i);
+    out += buf;
+    if (!f.module_name.empty()) out += f.module_name + "!";
+    if (f.func_index == UINT32_MAX) {
+      std::snprintf(buf, sizeof buf, "<trampoline> pc=0x%zx\n", size_t(f.pc));
+      out += buf;
+      continue;
+    }
+    if (f.name.empty()) {
+      std::snprintf(buf, sizeof buf, "<wasm function %u>", f.func_index);
+      out += buf;
+    } else {
+      out += f.name;
+    }
+    std::snprintf(buf, sizeof buf, " (func %u) +0x%x\n", f.func_index, f.offset);
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace egret::runtime

@@ -1,0 +1,96 @@
+// linear_memory.h: a WebAssembly linear memory backed by a guard-page reservation.
+//
+// With guard pages (the default for 32-bit memories), the memory reserves 4 GiB of address
+// space plus a guard region, all PROT_NONE, and makes the first `pages * 64 KiB` read+write.
+// Compiled code then adds a 32-bit index and a 32-bit static offset to the base without any
+// bounds check: the sum is below base + 8 GiB, inside the reservation, so an access past the
+// current size faults in PROT_NONE memory and the trap handler reports heap_oob. Growing is an
+// mprotect of more pages; the base never moves, so compiled code may keep it in a register.
+//
+// Without guard pages (memory64, or when configured off), the reservation is just the maximum
+// size and compiled code must check bounds against VMMemoryDefinition::current_length.
+//
+// Invariant: definition()->base == base() and definition()->current_length == pages() * 64 KiB
+// at all times; the VMContext reads the definition, wherever RelocateDefinition() put it.
+#ifndef EGRET_RUNTIME_LINEAR_MEMORY_H_
+#define EGRET_RUNTIME_LINEAR_MEMORY_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+
+#include "artifact/artifact.h"
+#include "runtime/vmfuncref.h"
+#include "support/error.h"
+#include "support/trap_code.h"
+
+namespace egret::runtime {
+
+struct LinearMemoryConfig {
+  bool guard_pages = true;
+  uint64_t guard_bytes = uint64_t{4} << 30;  // beyond the 4 GiB of addressable memory
+  uint64_t max_pages_cap = 65536;            // the embedder's limit, below the type's maximum
+};
+
+class LinearMemory {
+ public:
+  static constexpr uint64_t kPageSize = 65536;
+  static constexpr uint64_t k4GiB = uint64_t{1} << 32;
+
+  static Expected<std::unique_ptr<LinearMemory>> Create(const artifact::MemoryType& type,
+                                                        const LinearMemoryConfig& config = {});
+  ~LinearMemory();
+  LinearMemory(const LinearMemory&) = delete;
+  LinearMemory& operator=(const LinearMemory&) = delete;
+
+  uint8_t* base() const { return base_; }
+  uint64_t pages() const { return pages_; }
+  uint64_t size_bytes() const { return pages_ * kPageSize; }
+  uint64_t max_pages() const { return max_pages_; }  // effective: type max, capped by config
+  uint64_t reserved_bytes() const { return reserved_; }
+  bool has_guard_pages() const { return guard_; }
+  const artifact::MemoryType& type() const { return type_; }
+
+  // memory.grow: returns the old page count, or -1 (and changes nothing) if the result would
+  // exceed max_pages() or the pages cannot be committed.
+  int64_t Grow(uint64_t delta_pages);
+
+  VMMemoryDefinition* definition() { return def_; }
+  // Moves the definition into a VMContext's inline slot (copying the current values).
+  void RelocateDefinition(VMMemoryDefinition* where);
+
+  // Host access: a pointer to [offset, offset + len), or nullptr if out of bounds.
+  uint8_t* Checked(uint64_t offset, uint64_t len) const;
+
+  // Bulk-memory operations with the spec's bounds checks (checked before any byte is written).
+  // They return nullopt on success or TrapCode::kHeapOutOfBounds.
+  std::optional<TrapCode> Fill(uint64_t dst, uint8_t value, uint64_t len);
+  std::optional<TrapCode> Copy(uint64_t dst, uint64_t src, uint64_t len);  // may overlap
+  static std::optional<TrapCode> CopyBetween(LinearMemory& dst_memory, uint64_t dst,
+                                             const LinearMemory& src_memory, uint64_t src,
+                                             uint64_t len);
+  // memory.init: copies segment[src, src + len) to [dst, dst + len). A dropped segment is an
+  // empty span.
+  std::optional<TrapCode> Init(uint64_t dst, std::span<const uint8_t> segment, uint64_t src,
+                               uint64_t len);
+
+ private:
+  LinearMemory() = default;
+  bool InBounds(uint64_t offset, uint64_t len) const {
+    return len <= size_bytes() && offset <= size_bytes() - len;
+  }
+
+  artifact::MemoryType type_;
+  uint8_t* base_ = nullptr;
+  uint64_t reserved_ = 0;
+  uint64_t pages_ = 0;
+  uint64_t max_pages_ = 0;
+  bool guard_ = false;
+  VMMemoryDefinition own_def_;
+  VMMemoryDefinition* def_ = &own_def_;
+};
+
+}  // namespace egret::runtime
+
+#endif  // EGRET_RUNTIME_LINEAR_MEMORY_H_

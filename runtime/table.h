@@ -1,0 +1,76 @@
+// table.h: WebAssembly tables of funcref (VMFuncRef*) or externref (opaque pointers).
+//
+// Elements are pointer-sized; nullptr is the null reference. Compiled code reads a table through
+// its VMTableDefinition {base, current_elements} (inline in the owning VMContext after
+// RelocateDefinition, or through a pointer for imported tables) and checks the index against
+// current_elements itself, trapping with kTableOutOfBounds / kIndirectCallOutOfBounds.
+//
+// Invariant: definition()->base == elements_.data() and definition()->current_elements == size().
+// Growing may move the elements (the definition is updated), so compiled code reloads the base
+// after any call.
+#ifndef EGRET_RUNTIME_TABLE_H_
+#define EGRET_RUNTIME_TABLE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "artifact/artifact.h"
+#include "runtime/vmfuncref.h"
+#include "support/error.h"
+#include "support/trap_code.h"
+
+namespace egret::runtime {
+
+class Table {
+ public:
+  // The embedder's cap on any table's size, below the type's maximum.
+  static constexpr uint64_t kDefaultMaxElements = 10'000'000;
+
+  static Expected<std::unique_ptr<Table>> Create(const artifact::TableType& type,
+                                                 void* init = nullptr,
+                                                 uint64_t max_elements_cap = kDefaultMaxElements);
+
+  artifact::ValType elem_type() const { return type_.elem; }
+  const artifact::TableType& type() const { return type_; }
+  uint64_t size() const { return elements_.size(); }
+  uint64_t max_elements() const { return max_; }
+
+  // table.get / table.set. Return nullopt on success or kTableOutOfBounds.
+  std::optional<TrapCode> Get(uint64_t index, void** out) const;
+  std::optional<TrapCode> Set(uint64_t index, void* value);
+  // table.grow: the old size, or -1 if the new size would exceed max_elements().
+  int64_t Grow(uint64_t delta, void* init);
+  // table.fill, table.copy (may overlap, may be the same table), table.init (a dropped segment
+  // is an empty span). Bounds are checked before any element changes.
+  std::optional<TrapCode> Fill(uint64_t dst, void* value, uint64_t len);
+  static std::optional<TrapCode> Copy(Table& dst_table, uint64_t dst, const Table& src_table,
+                                      uint64_t src, uint64_t len);
+  std::optional<TrapCode> Init(uint64_t dst, std::span<void* const> segment, uint64_t src,
+                               uint64_t len);
+
+  VMTableDefinition* definition() { return def_; }
+  void RelocateDefinition(VMTableDefinition* where);
+
+ private:
+  Table() = default;
+  bool InBounds(uint64_t offset, uint64_t len) const {
+    return len <= size() && offset <= size() - len;
+  }
+  void SyncDefinition() {
+    def_->base = elements_.data();
+    def_->current_elements = elements_.size();
+  }
+
+  artifact::TableType type_;
+  uint64_t max_ = 0;
+  std::vector<void*> elements_;
+  VMTableDefinition own_def_;
+  VMTableDefinition* def_ = &own_def_;
+};
+
+}  // namespace egret::runtime
+
+#endif  // EGRET_RUNTIME_TABLE_H_

@@ -1,0 +1,230 @@
+// trap_handler.cc: see trap_handler.h for the protocol and its signal-safety argument.
+#include "runtime/trap_handler.h"
+
+#include <setjmp.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+
+#include "runtime/code_registry.h"
+
+namespace egret::runtime {
+namespace {
+
+constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE};
+constexpr size_t kAltStackSize = 256 * 1024;  // room for a chained sanitizer handler too
+
+// What the handler writes before jumping back; read after sigsetjmp returns 1.
+struct TrapRecord {
+  TrapCode code;
+  uintptr_t pc;
+  uintptr_t fault_address;
+  int signal;
+  size_t num_frames;
+  uintptr_t frames[kMaxBacktraceFrames];
+};
+
+struct Activation {
+  sigjmp_buf jmp;
+  Activation* prev;
+  StackBounds stack;
+  TrapRecord record;
+  bool handling;  // set while the handler works on this activation: a second fault chains
+};
+
+thread_local Activation* tls_activation = nullptr;
+
+struct sigaction g_previous[NSIG];
+std::atomic<size_t> g_chained{0};
+
+// Per-thread alternate signal stack, created on the thread's first entry into Wasm unless the
+// thread already has one that is large enough (a sanitizer's, or the embedder's).
+class AltStack {
+ public:
+  void Ensure() {
+    if (checked_) return;
+    checked_ = true;
+    stack_t current;
+    if (sigaltstack(nullptr, &current) == 0 && !(current.ss_flags & SS_DISABLE) &&
+        current.ss_size >= kAltStackSize)
+      return;
+    const size_t page = size_t(sysconf(_SC_PAGESIZE));
+    void* mem = mmap(nullptr, kAltStackSize + page, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    EGRET_CHECK(mem != MAP_FAILED);
+    mprotect(mem, page, PROT_NONE);  // guard page below the alternate stack
+    stack_t ss{};
+    ss.ss_sp = static_cast<uint8_t*>(mem) + page;
+    ss.ss_size = kAltStackSize;
+    EGRET_CHECK(sigaltstack(&ss, nullptr) == 0);
+    mem_ = mem;
+    mapped_ = kAltStackSize + page;
+  }
+  ~AltStack() {
+    if (mem_ == nullptr) return;
+    stack_t current;
+    // Only tear down what is still ours (and not in use: the thread is exiting normally).
+    if (sigaltstack(nullptr, &current) == 0 &&
+        current.ss_sp == static_cast<uint8_t*>(mem_) + (mapped_ - kAltStackSize)) {
+      stack_t disable{};
+      disable.ss_flags = SS_DISABLE;
+      sigaltstack(&disable, nullptr);
+    }
+    munmap(mem_, mapped_);
+  }
+
+ private:
+  bool checked_ = false;
+  void* mem_ = nullptr;
+  size_t mapped_ = 0;
+};
+
+thread_local AltStack tls_alt_stack;
+
+void GetPcFp(void* context, uintptr_t* pc, uintptr_t* fp) {
+  auto* uc = static_cast<ucontext_t*>(context);
+#if defined(__x86_64__)
+  *pc = uintptr_t(uc->uc_mcontext.gregs[REG_RIP]);
+  *fp = uintptr_t(uc->uc_mcontext.gregs[REG_RBP]);
+#elif defined(__aarch64__)
+  *pc = uintptr_t(uc->uc_mcontext.pc);
+  *fp = uintptr_t(uc->uc_mcontext.regs[29]);
+#else
+#error "trap handling: unsupported architecture"
+#endif
+}
+
+// Hands the signal to whoever had it before us. Async-signal-safe.
+void Chain(int sig, siginfo_t* info, void* context) {
+  g_chained.fetch_add(1, std::memory_order_relaxed);
+  const struct sigaction& prev = g_previous[sig];
+  if (prev.sa_flags & SA_SIGINFO) {
+    prev.sa_sigaction(sig, info, context);
+    return;
+  }
+  if (prev.sa_handler == SIG_DFL || prev.sa_handler == SIG_IGN) {
+    // Restore the default action. A hardware fault re-executes the instruction on return and
+    // dies with the right signal; a signal sent with kill() is re-raised explicitly.
+    struct sigaction dfl {};
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    sigaction(sig, &dfl, nullptr);
+    if (info->si_code <= 0) raise(sig);
+    return;
+  }
+  prev.sa_handler(sig);
+}
+
+void Handler(int sig, siginfo_t* info, void* context) {
+  Activation* act = tls_activation;
+  uintptr_t pc = 0, fp = 0;
+  GetPcFp(context, &pc, &fp);
+  if (act != nullptr && !act->handling) {
+    const CodeRegistry& registry = CodeRegistry::Global();
+    if (auto entry = registry.Lookup(pc)) {
+      if (auto code = entry->artifact->LookupTrap(uint32_t(pc - entry->start))) {
+        act->handling = true;
+        TrapRecord& r = act->record;
+        r.code = *code;
+        r.pc = pc;
+        r.signal = sig;
+        r.fault_address =
+            (sig == SIGSEGV || sig == SIGBUS) ? reinterpret_cast<uintptr_t>(info->si_addr) : 0;
+        r.num_frames = CollectWasmFrames(pc, fp, act->stack, registry, false, r.frames);
+        siglongjmp(act->jmp, 1);
+      }
+    }
+  }
+  Chain(sig, info, context);
+}
+
+std::once_flag g_install_once;
+
+void InstallOnce() {
+  for (int sig : kSignals) {
+    struct sigaction sa {};
+    sa.sa_sigaction = Handler;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    EGRET_CHECK(sigaction(sig, &sa, &g_previous[sig]) == 0);
+  }
+}
+
+// Runs on a trap: converts the raw record into a Trap (outside the signal handler).
+Trap MakeTrap(const TrapRecord& r) {
+  Trap t;
+  t.code = r.code;
+  t.pc = r.pc;
+  t.fault_address = r.fault_address;
+  t.signal = r.signal;
+  t.backtrace = Symbolize(std::span<const uintptr_t>(r.frames, r.num_frames),
+                          CodeRegistry::Global(), /*first_is_return_address=*/r.signal == 0);
+  return t;
+}
+
+}  // namespace
+
+void InstallTrapHandlers() { std::call_once(g_install_once, InstallOnce); }
+
+std::optional<Trap> CallWithTrapHandling(void (*fn)(void*), void* arg) {
+  InstallTrapHandlers();
+  tls_alt_stack.Ensure();
+  Activation act;
+  act.prev = tls_activation;
+  act.stack = CurrentThreadStack();
+  act.handling = false;
+  act.record.num_frames = 0;
+  tls_activation = &act;
+  if (sigsetjmp(act.jmp, 0) == 0) {
+    fn(arg);
+    tls_activation = act.prev;
+    return std::nullopt;
+  }
+  // Arrived by siglongjmp from the handler or RaiseTrap.
+  tls_activation = act.prev;
+  return MakeTrap(act.record);
+}
+
+bool InWasmActivation() { return tls_activation != nullptr; }
+
+void RaiseTrap(TrapCode code) {
+  Activation* act = tls_activation;
+  if (act == nullptr) Fatal(__FILE__, __LINE__, "RaiseTrap outside of a Wasm activation");
+  TrapRecord& r = act->record;
+  r.code = code;
+  r.pc = 0;
+  r.signal = 0;
+  r.fault_address = 0;
+  r.num_frames = CollectWasmFrames(0, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)),
+                                   act->stack, CodeRegistry::Global(), true, r.frames);
+  siglongjmp(act->jmp, 1);
+}
+
+uintptr_t StackLimitForEntry(size_t max_wasm_stack) {
+  const StackBounds& stack = CurrentThreadStack();
+  const uintptr_t sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  const uintptr_t floor = stack.lo + kStackRedZone;
+  if (sp <= floor) return sp;  // no room at all: every Wasm prologue will trap
+  return sp - floor > max_wasm_stack ? sp - max_wasm_stack : floor;
+}
+
+size_t ChainedFaultCount() { return g_chained.load(std::memory_order_relaxed); }
+
+std::string Trap::ToString() const {
+  std::string out = "wasm trap: ";
+  out += TrapCodeMessage(code);
+  if (!backtrace.empty()) {
+    out += "\nwasm backtrace:\n";
+    out += FormatBacktrace(backtrace);
+  }
+  return out;
+}
+
+}  // namespace egret::runtime

@@ -1,0 +1,297 @@
+// Traps from hand-assembled x86-64 code: each fault kind maps through the trap table to its
+// TrapCode, unwinds to the right activation, and carries a backtrace; faults the runtime does
+// not own are passed on, never swallowed.
+#include "runtime/trap_handler.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <climits>
+#include <thread>
+
+#include "runtime/linear_memory.h"
+#include "tests/unit/runtime/test_module.h"
+
+namespace egret::runtime {
+namespace {
+
+using testing::PutLE32;
+using testing::TestModule;
+using testing::TestModuleBuilder;
+
+// push rbp; mov rbp, rsp
+#define PROLOGUE 0x55, 0x48, 0x89, 0xE5
+// pop rbp; ret
+#define EPILOGUE 0x5D, 0xC3
+
+struct Fixture {
+  std::unique_ptr<TestModule> m;
+  uint32_t ud2, load32, load_unlisted, div, outer, stack_check, recurse, calls_host;
+};
+
+Fixture Build() {
+  Fixture f;
+  TestModuleBuilder b;
+  f.ud2 = b.Add("ud2_fn", {PROLOGUE, 0x0F, 0x0B, EPILOGUE}, {{4, TrapCode::kUnreachable}});
+  // mov eax, [rdi + rsi]
+  f.load32 =
+      b.Add("load32", {PROLOGUE, 0x8B, 0x04, 0x37, EPILOGUE}, {{4, TrapCode::kHeapOutOfBounds}});
+  f.load_unlisted = b.Add("load_unlisted", {PROLOGUE, 0x8B, 0x04, 0x37, EPILOGUE});
+  // mov eax, edi; cdq; idiv esi
+  f.div = b.Add("div", {PROLOGUE, 0x89, 0xF8, 0x99, 0xF7, 0xFE, EPILOGUE},
+                {{7, TrapCode::kIntegerDivisionByZero}});
+  // call ud2_fn
+  std::vector<uint8_t> outer = {PROLOGUE, 0xE8, 0, 0, 0, 0, EPILOGUE};
+  PutLE32(outer, 5, b.Rel32(b.NextOffset() + 9, f.ud2));
+  f.outer = b.Add("outer", outer);
+  // cmp rsp, [rdi + 8]; jb trap; mov eax, 1; ret; trap: ud2
+  f.stack_check = b.Add("stack_check",
+                        {0x48, 0x3B, 0x67, 0x08, 0x72, 0x06, 0xB8, 0x01, 0, 0, 0, 0xC3, 0x0F, 0x0B},
+                        {{12, TrapCode::kStackOverflow}});
+  // recurse: cmp rsp, [rdi + 8]; jb trap; push rbp; mov rbp, rsp; call recurse; pop rbp; ret;
+  // trap: ud2
+  f.recurse = b.Add("recurse",
+                    {0x48, 0x3B, 0x67, 0x08, 0x72, 0x0B, PROLOGUE, 0xE8, 0xF1, 0xFF, 0xFF, 0xFF,
+                     EPILOGUE, 0x0F, 0x0B},
+                    {{17, TrapCode::kStackOverflow}});
+  // call rdi (a host function)
+  f.calls_host = b.Add("calls_host", {PROLOGUE, 0xFF, 0xD7, EPILOGUE});
+  f.m = b.Load();
+  return f;
+}
+
+const Fixture& F() {
+  static Fixture* f = new Fixture(Build());
+  return *f;
+}
+
+TEST(TrapHandler, NormalReturn) {
+  auto fn = F().m->Entry<int (*)(int, int)>(F().div);
+  int result = 0;
+  auto trap = CallWithTrapHandling([&] { result = fn(42, 5); });
+  EXPECT_FALSE(trap.has_value());
+  EXPECT_EQ(result, 8);
+  EXPECT_FALSE(InWasmActivation());
+}
+
+TEST(TrapHandler, Ud2IsUnreachable) {
+  auto fn = F().m->Entry<void (*)()>(F().ud2);
+  auto trap = CallWithTrapHandling([&] { fn(); });
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kUnreachable);
+  EXPECT_EQ(trap->signal, SIGILL);
+  EXPECT_EQ(trap->pc, F().m->Address(F().ud2, 4));
+  EXPECT_EQ(trap->ToString().substr(0, 23), "wasm trap: unreachable\n");
+  ASSERT_GE(trap->backtrace.size(), 1u);
+  EXPECT_EQ(trap->backtrace[0].name, "ud2_fn");
+  EXPECT_EQ(trap->backtrace[0].offset, 4u);
+}
+
+TEST(TrapHandler, IdivByZeroIsIntDivz) {
+  auto fn = F().m->Entry<int (*)(int, int)>(F().div);
+  volatile int zero = 0;
+  auto trap = CallWithTrapHandling([&] { fn(7, zero); });
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kIntegerDivisionByZero);
+  EXPECT_EQ(trap->signal, SIGFPE);
+  EXPECT_EQ(trap->ToString().substr(0, 33), "wasm trap: integer divide by zero");
+}
+
+TEST(TrapHandler, LoadPastMemoryIsHeapOutOfBounds) {
+  auto mem = LinearMemory::Create({{1, 2}, false, false});
+  ASSERT_TRUE(mem.ok()) << mem.error().ToString();
+  LinearMemory& m = **mem;
+  auto load = F().m->Entry<uint32_t (*)(uint8_t*, uint64_t)>(F().load32);
+  m.base()[65532] = 0x2A;
+  uint32_t v = 0;
+  EXPECT_FALSE(CallWithTrapHandling([&] { v = load(m.base(), 65532); }).has_value());
+  EXPECT_EQ(v, 0x2Au);
+  for (uint64_t offset : {uint64_t{65533}, uint64_t{65536}, uint64_t{1} << 31, uint64_t{UINT32_MAX},
+                          uint64_t{UINT32_MAX} * 2}) {
+    auto trap = CallWithTrapHandling([&] { v = load(m.base(), offset); });
+    ASSERT_TRUE(trap.has_value()) << offset;
+    EXPECT_EQ(trap->code, TrapCode::kHeapOutOfBounds);
+    // A load straddling the end faults at the first inaccessible byte.
+    const uintptr_t addr = reinterpret_cast<uintptr_t>(m.base()) + offset;
+    EXPECT_GE(trap->fault_address, addr) << "offset " << offset;
+    EXPECT_LT(trap->fault_address, addr + 4) << "offset " << offset;
+  }
+  // After growing, the same access succeeds.
+  EXPECT_EQ(m.Grow(1), 1);
+  EXPECT_FALSE(CallWithTrapHandling([&] { v = load(m.base(), 65536); }).has_value());
+  EXPECT_EQ(v, 0u);
+}
+
+TEST(TrapHandler, BacktraceThroughCalls) {
+  auto fn = F().m->Entry<void (*)()>(F().outer);
+  auto trap = CallWithTrapHandling([&] { fn(); });
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kUnreachable);
+  if (!kBacktracesEnabled) GTEST_SKIP() << "built with EGRET_BACKTRACES=OFF";
+  ASSERT_EQ(trap->backtrace.size(), 2u) << trap->ToString();
+  EXPECT_EQ(trap->backtrace[0].name, "ud2_fn");
+  EXPECT_EQ(trap->backtrace[1].name, "outer");
+  EXPECT_EQ(trap->backtrace[1].offset, 8u);  // the call instruction's last byte
+  EXPECT_EQ(trap->backtrace[1].func_index, F().outer);
+  EXPECT_NE(trap->ToString().find("1: test!outer (func 4) +0x8"), std::string::npos)
+      << trap->ToString();
+}
+
+TEST(TrapHandler, NestedActivations) {
+  // An inner trap unwinds only to the inner activation; the outer one keeps running and can
+  // trap in turn.
+  auto ud2 = F().m->Entry<void (*)()>(F().ud2);
+  auto div = F().m->Entry<int (*)(int, int)>(F().div);
+  std::optional<Trap> inner;
+  int after = 0;
+  auto outer = CallWithTrapHandling([&] {
+    inner = CallWithTrapHandling([&] { ud2(); });
+    EXPECT_TRUE(InWasmActivation());
+    after = div(9, 3);
+    div(1, 0);
+    after = -1;  // not reached
+  });
+  ASSERT_TRUE(inner.has_value());
+  EXPECT_EQ(inner->code, TrapCode::kUnreachable);
+  EXPECT_EQ(after, 3);
+  ASSERT_TRUE(outer.has_value());
+  EXPECT_EQ(outer->code, TrapCode::kIntegerDivisionByZero);
+  EXPECT_FALSE(InWasmActivation());
+}
+
+struct FakeVMContext {
+  uint32_t magic;
+  uint32_t reserved;
+  uintptr_t stack_limit;
+};
+static_assert(offsetof(FakeVMContext, stack_limit) == artifact::VMOffsets::stack_limit());
+
+TEST(TrapHandler, PrologueStackCheck) {
+  auto fn = F().m->Entry<int (*)(FakeVMContext*)>(F().stack_check);
+  FakeVMContext vmctx{artifact::kVMContextMagic, 0, StackLimitForEntry(1 << 20)};
+  int r = 0;
+  EXPECT_FALSE(CallWithTrapHandling([&] { r = fn(&vmctx); }).has_value());
+  EXPECT_EQ(r, 1);
+  vmctx.stack_limit = UINTPTR_MAX;  // any SP is below the limit
+  auto trap = CallWithTrapHandling([&] { r = fn(&vmctx); });
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kStackOverflow);
+  EXPECT_EQ(trap->ToString().substr(0, 31), "wasm trap: call stack exhausted");
+}
+
+TEST(TrapHandler, InfiniteRecursionHitsTheStackLimit) {
+  auto fn = F().m->Entry<void (*)(FakeVMContext*)>(F().recurse);
+  FakeVMContext vmctx{artifact::kVMContextMagic, 0, 0};
+  const uintptr_t sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
+  vmctx.stack_limit = StackLimitForEntry(256 * 1024);
+  EXPECT_LT(vmctx.stack_limit, sp);
+  EXPECT_GE(vmctx.stack_limit, sp - 256 * 1024 - 4096);
+  auto trap = CallWithTrapHandling([&] { fn(&vmctx); });
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kStackOverflow);
+  if (kBacktracesEnabled) {
+    // 16 bytes per frame over 256 KiB: far more frames than the backtrace keeps.
+    EXPECT_EQ(trap->backtrace.size(), kMaxBacktraceFrames);
+    for (const BacktraceFrame& f : trap->backtrace) EXPECT_EQ(f.name, "recurse");
+  }
+}
+
+void HostRaisesOutOfFuel() { RaiseTrap(TrapCode::kOutOfFuel); }
+
+TEST(TrapHandler, HostCodeRaisesATrap) {
+  auto fn = F().m->Entry<void (*)(void (*)())>(F().calls_host);
+  auto trap = CallWithTrapHandling([&] { fn(&HostRaisesOutOfFuel); });
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kOutOfFuel);
+  EXPECT_EQ(trap->signal, 0);
+  EXPECT_EQ(trap->pc, 0u);
+  // With frame pointers in host code (Debug builds), the walk finds the Wasm caller.
+  for (const BacktraceFrame& f : trap->backtrace) EXPECT_EQ(f.name, "calls_host");
+}
+
+TEST(TrapHandler, EveryTrapCodeHasAMessage) {
+  for (int c = 0; c < kNumTrapCodes; ++c) {
+    Trap t;
+    t.code = TrapCode(c);
+    EXPECT_GT(t.ToString().size(), std::string("wasm trap: ").size()) << c;
+  }
+}
+
+TEST(TrapHandler, ThreadsTrapIndependently) {
+  auto ud2 = F().m->Entry<void (*)()>(F().ud2);
+  auto div = F().m->Entry<int (*)(int, int)>(F().div);
+  std::atomic<int> traps{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        auto trap = CallWithTrapHandling([&] {
+          if ((t + i) % 2)
+            ud2();
+          else
+            div(1, 0);
+        });
+        if (trap &&
+            trap->code == ((t + i) % 2 ? TrapCode::kUnreachable : TrapCode::kIntegerDivisionByZero))
+          ++traps;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(traps.load(), 200);
+}
+
+// --- Faults the runtime does not own are passed on. These run in a fresh child process
+// ("threadsafe" death tests re-execute the binary), so the handler chain is set up from scratch.
+
+void ChainedSegvHandler(int, siginfo_t*, void*) {
+  const char msg[] = "chained SIGSEGV\n";
+  (void)!write(2, msg, sizeof msg - 1);
+  _exit(42);
+}
+
+TEST(TrapHandlerDeathTest, WasmFaultWithoutTrapEntryGoesToThePreviousHandler) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        struct sigaction sa {};
+        sa.sa_sigaction = ChainedSegvHandler;
+        sa.sa_flags = SA_SIGINFO;
+        sigaction(SIGSEGV, &sa, nullptr);
+        InstallTrapHandlers();  // remembers ChainedSegvHandler as the previous handler
+        auto load = F().m->Entry<uint32_t (*)(uint8_t*, uint64_t)>(F().load_unlisted);
+        CallWithTrapHandling([&] { load(nullptr, 16); });
+      },
+      ::testing::ExitedWithCode(42), "chained SIGSEGV");
+}
+
+TEST(TrapHandlerDeathTest, HostFaultInsideAnActivationGoesToThePreviousHandler) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        struct sigaction sa {};
+        sa.sa_sigaction = ChainedSegvHandler;
+        sa.sa_flags = SA_SIGINFO;
+        sigaction(SIGSEGV, &sa, nullptr);
+        InstallTrapHandlers();
+        auto mem = LinearMemory::Create({{0, 0}, false, false});
+        uint8_t* guard = (*mem)->base();  // PROT_NONE, but not Wasm code: a host bug
+        CallWithTrapHandling([&] { *reinterpret_cast<volatile uint8_t*>(guard) = 1; });
+      },
+      ::testing::ExitedWithCode(42), "chained SIGSEGV");
+}
+
+TEST(TrapHandlerDeathTest, TrapOutsideAnyActivationKillsTheProcess) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        InstallTrapHandlers();
+        F().m->Entry<void (*)()>(F().ud2)();  // no CallWithTrapHandling: default action
+      },
+      ::testing::KilledBySignal(SIGILL), "");
+}
+
+}  // namespace
+}  // namespace egret::runtime
