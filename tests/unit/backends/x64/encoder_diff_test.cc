@@ -122,6 +122,42 @@ TEST(X64Differential, Misc) { CheckFamily("Misc"); }
 TEST(X64Differential, Sse) { CheckFamily("Sse"); }
 TEST(X64Differential, SseConvert) { CheckFamily("SseConvert"); }
 
+// The ModRM/SIB logic over the full cross product: every base, every index (and none), every
+// scale and every displacement class, as a load, a store, an lea and an SSE load.
+TEST(X64Differential, EveryAddressingModeExhaustively) {
+  constexpr int32_t kDisps[] = {0, 1, -1, 127, 128, -128, -129, 0x12345678, INT32_MIN};
+  std::vector<Amode> amodes;
+  for (int b = 0; b < 16; ++b) {
+    for (int32_t d : kDisps) {
+      amodes.push_back(Amode::Base(GprFromEnc(b), d));
+      for (int i = 0; i < 16; ++i) {
+        if (i == Enc(Gpr::kRsp)) continue;
+        for (int scale : {1, 2, 4, 8}) {
+          amodes.push_back(Amode::BaseIndex(GprFromEnc(b), GprFromEnc(i), scale, d));
+        }
+      }
+    }
+  }
+  size_t checked = 0;
+  std::vector<std::string> failures;
+  int k = 0;
+  for (const Amode& m : amodes) {
+    ++k;
+    for (const Inst& inst :
+         {Inst::MovRM(OpSize::k64, GprFromEnc(k), m), Inst::MovMR(OpSize::k8, m, GprFromEnc(k + 1)),
+          Inst::Lea(OpSize::k32, GprFromEnc(k + 2), m),
+          Inst::SseRM(SseOp::kMovss, XmmFromEnc(k + 3), m)}) {
+      ++checked;
+      std::string msg = Check(inst);
+      if (!msg.empty() && failures.size() < 25) failures.push_back(msg);
+    }
+  }
+  EXPECT_EQ(amodes.size(), 16u * 9u * (1 + 15 * 4));
+  std::string first;
+  for (const std::string& f : failures) first += f + "\n";
+  EXPECT_TRUE(failures.empty()) << "of " << checked << ":\n" << first;
+}
+
 // The families above must cover every form exactly once, or a form could go untested.
 TEST(X64Differential, FamiliesPartitionAllForms) {
   std::multiset<Form> seen;
