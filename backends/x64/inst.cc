@@ -302,16 +302,16 @@ Inst Inst::MovMI(OpSize size, const Amode& dst, int64_t imm) {
 }
 
 namespace {
-void CheckExtend(OpSize src_size, OpSize size, bool is_zero) {
+// An extension widens (so a 16-bit destination only comes from 8 bits), and a 32-bit source
+// only extends to 64 bits.
+void CheckExtend(OpSize src_size, OpSize size) {
   EGRET_CHECK(static_cast<int>(src_size) < static_cast<int>(size));
-  // movzx/movsx with a 16-bit destination only exist from 8 bits; from 32 only to 64.
   if (src_size == OpSize::k32) EGRET_CHECK(size == OpSize::k64);
-  (void)is_zero;
 }
 }  // namespace
 
 Inst Inst::MovzxRR(OpSize src_size, OpSize size, Gpr dst, Gpr src) {
-  CheckExtend(src_size, size, true);
+  CheckExtend(src_size, size);
   Inst i = Make(Form::kMovzxRR, size);
   i.src_size = src_size;
   i.r0 = Enc(dst);
@@ -319,7 +319,7 @@ Inst Inst::MovzxRR(OpSize src_size, OpSize size, Gpr dst, Gpr src) {
   return i;
 }
 Inst Inst::MovzxRM(OpSize src_size, OpSize size, Gpr dst, const Amode& src) {
-  CheckExtend(src_size, size, true);
+  CheckExtend(src_size, size);
   Inst i = Make(Form::kMovzxRM, size);
   i.src_size = src_size;
   i.r0 = Enc(dst);
@@ -327,7 +327,7 @@ Inst Inst::MovzxRM(OpSize src_size, OpSize size, Gpr dst, const Amode& src) {
   return i;
 }
 Inst Inst::MovsxRR(OpSize src_size, OpSize size, Gpr dst, Gpr src) {
-  CheckExtend(src_size, size, false);
+  CheckExtend(src_size, size);
   Inst i = Make(Form::kMovsxRR, size);
   i.src_size = src_size;
   i.r0 = Enc(dst);
@@ -335,7 +335,7 @@ Inst Inst::MovsxRR(OpSize src_size, OpSize size, Gpr dst, Gpr src) {
   return i;
 }
 Inst Inst::MovsxRM(OpSize src_size, OpSize size, Gpr dst, const Amode& src) {
-  CheckExtend(src_size, size, false);
+  CheckExtend(src_size, size);
   Inst i = Make(Form::kMovsxRM, size);
   i.src_size = src_size;
   i.r0 = Enc(dst);
