@@ -60,6 +60,14 @@ Errno ReadLink(int dir, const std::string& name, std::string* target) {
   return Errno::kSuccess;
 }
 
+// "." or "./": the directory reached is the object itself. (Built char by char: assigning a
+// literal here trips a GCC 12 -O3 -Wrestrict false positive.)
+void SetDot(std::string* name, bool trailing_slash) {
+  name->clear();
+  name->push_back('.');
+  if (trailing_slash) name->push_back('/');
+}
+
 }  // namespace
 
 Errno ResolvePath(int start_fd, std::string_view path, bool follow_final, ResolvedPath* out) {
@@ -90,7 +98,7 @@ Errno ResolvePath(int start_fd, std::string_view path, bool follow_final, Resolv
     // A symlink whose target is "." or "a/.." can leave nothing pending: then the last directory
     // reached is the object itself.
     if (pending.empty()) {
-      out->name = ".";
+      SetDot(&out->name, false);
       break;
     }
     Component comp = std::move(pending.back());
@@ -99,7 +107,7 @@ Errno ResolvePath(int start_fd, std::string_view path, bool follow_final, Resolv
 
     if (comp.name == ".") {
       if (is_last) {
-        out->name = comp.trailing_slash ? "./" : ".";
+        SetDot(&out->name, comp.trailing_slash);
         break;
       }
       continue;
@@ -108,7 +116,7 @@ Errno ResolvePath(int start_fd, std::string_view path, bool follow_final, Resolv
       if (dirs.empty()) return Errno::kNotCapable;
       dirs.pop_back();
       if (is_last) {
-        out->name = comp.trailing_slash ? "./" : ".";
+        SetDot(&out->name, comp.trailing_slash);
         break;
       }
       continue;
