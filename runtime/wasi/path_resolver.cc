@@ -95,8 +95,8 @@ Errno ResolvePath(int start_fd, std::string_view path, bool follow_final, Resolv
   };
 
   while (true) {
-    // A symlink whose target is "." or "a/.." can leave nothing pending: then the last directory
-    // reached is the object itself.
+    // Not reached today (every expansion pushes at least one component, and the final one
+    // breaks out below), but if nothing is left the last directory reached is the object.
     if (pending.empty()) {
       SetDot(&out->name, false);
       break;

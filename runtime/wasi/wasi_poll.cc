@@ -124,41 +124,45 @@ uint32_t PollOneoff(WasiCtx& ctx, GuestMemory mem, const uint64_t* args) {
   }
 
   // Wait. An immediate error event means "return now"; otherwise block until an fd is ready or
-  // the earliest clock expires.
+  // the earliest clock expires. `timed_out` records that the earliest clock's full delay was
+  // waited, which fires it even if the monotonic reading below comes out a hair short.
+  bool timed_out = false;
+  const bool block = !any_immediate;
   if (!pollfds.empty()) {
-    timespec zero{0, 0};
-    timespec wait = ToTimespec(any_clock ? min_delay : 0);
-    const timespec* timeout = any_immediate ? &zero : (any_clock ? &wait : nullptr);
     int r;
-    do {
-      r = ::ppoll(pollfds.data(), pollfds.size(), timeout, nullptr);
-    } while (r < 0 && errno == EINTR);
-    if (r < 0) return Ret(ErrnoFromHost(errno));
-  } else if (any_clock && !any_immediate) {
-    // Sleep on the monotonic clock until the earliest deadline; EINTR resumes with what is left.
-    timespec deadline = ToTimespec(start + min_delay);
-    while (::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, nullptr) == EINTR) {
+    while (true) {
+      timespec wait{0, 0};
+      if (block && any_clock) {
+        uint64_t spent = Now(CLOCK_MONOTONIC) - start;
+        wait = ToTimespec(min_delay > spent ? min_delay - spent : 0);
+      }
+      r = ::ppoll(pollfds.data(), pollfds.size(), block && !any_clock ? nullptr : &wait, nullptr);
+      if (r >= 0 || errno != EINTR) break;  // EINTR: retry with what is left of the delay
     }
+    if (r < 0) return Ret(ErrnoFromHost(errno));
+    timed_out = r == 0 && block && any_clock;
+  } else if (any_clock && block) {
+    // An absolute deadline on the monotonic clock, so EINTR resumes with what is left. A delay
+    // beyond the clock's range saturates (it would never expire anyway).
+    uint64_t deadline_ns = min_delay > UINT64_MAX - start ? UINT64_MAX : start + min_delay;
+    timespec deadline = ToTimespec(deadline_ns);
+    int rc;
+    while ((rc = ::clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, nullptr)) == EINTR) {
+    }
+    if (rc != 0) return Ret(ErrnoFromHost(rc));
+    timed_out = true;
   }
   const uint64_t elapsed = Now(CLOCK_MONOTONIC) - start;
 
   // Collect events in subscription order.
   uint32_t n = 0;
-  bool any_fd_ready = false;
-  for (const Subscription& s : subs) {
-    if (s.pollfd_index >= 0 && pollfds[s.pollfd_index].revents != 0) any_fd_ready = true;
-  }
   for (const Subscription& s : subs) {
     uint64_t at = out + static_cast<uint64_t>(n) * layout::kEventSize;
     if (s.error != Errno::kSuccess) {
       StoreEvent(mem, at, s, s.error, 0, 0);
       ++n;
     } else if (s.type == kEventClock) {
-      // After a timed wait with nothing else ready, the earliest clock has fired even if the host
-      // woke a hair early by the monotonic clock's reading.
-      bool fired =
-          s.delay_ns <= elapsed || (!any_immediate && !any_fd_ready && s.delay_ns == min_delay);
-      if (fired) {
+      if (s.delay_ns <= elapsed || (timed_out && s.delay_ns == min_delay)) {
         StoreEvent(mem, at, s, Errno::kSuccess, 0, 0);
         ++n;
       }
@@ -170,8 +174,9 @@ uint32_t PollOneoff(WasiCtx& ctx, GuestMemory mem, const uint64_t* args) {
       uint64_t nbytes = 0;
       if (s.type == kEventFdRead) {
         int avail = 0;
-        if (::ioctl(p.fd, FIONREAD, &avail) == 0 && avail > 0)
+        if (::ioctl(p.fd, FIONREAD, &avail) == 0 && avail > 0) {
           nbytes = static_cast<uint64_t>(avail);
+        }
       }
       uint16_t flags = (p.revents & POLLHUP) ? kEventRwHangup : 0;
       StoreEvent(mem, at, s, error, nbytes, flags);

@@ -129,6 +129,21 @@ TEST_F(PollTest, BadFdAndBadClockBecomeErrorEventsWithoutBlocking) {
   EXPECT_EQ(EventAt(1).error, E(Errno::kInval));
 }
 
+TEST_F(PollTest, HugeTimeoutsNeverFireEarly) {
+  // A relative timeout near 2^64 ns must not wrap into "already expired".
+  ClockSub(0, 1, kClockMonotonic, UINT64_MAX);
+  FdSub(1, 2, kEventFdWrite, 1);
+  ASSERT_EQ(Call("poll_oneoff", {kIn, kOut, 2, 0x100}), kOk);
+  ASSERT_EQ(Load<uint32_t>(0x100), 1u);
+  EXPECT_EQ(EventAt(0).userdata, 2u);
+  ClockSub(0, 1, kClockMonotonic, UINT64_MAX - 5);
+  FdSub(1, 3, kEventFdRead, 1234);  // bad fd: an error event, so the call must not block
+  ASSERT_EQ(Call("poll_oneoff", {kIn, kOut, 2, 0x100}), kOk);
+  ASSERT_EQ(Load<uint32_t>(0x100), 1u);
+  EXPECT_EQ(EventAt(0).userdata, 3u);
+  EXPECT_EQ(EventAt(0).error, E(Errno::kBadf));
+}
+
 TEST_F(PollTest, InvalidCallsAreRejected) {
   EXPECT_EQ(Call("poll_oneoff", {kIn, kOut, 0, 0x100}), E(Errno::kInval));
   ClockSub(0, 1, kClockMonotonic, 0);
