@@ -1,0 +1,75 @@
+// allocator.cc: the factory and Allocate() (see allocator.h).
+#include "regalloc/allocator.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "regalloc/checker.h"
+#include "regalloc/walker.h"
+
+namespace egret::regalloc {
+namespace {
+
+// fast: block-local. Every value that crosses a block boundary lives in its spill slot there;
+// registers are assigned within each block only. One pass, no global decisions.
+class FastAllocator final : public Allocator {
+ public:
+  std::string_view name() const override { return "fast"; }
+  Status Run(const Function& f, const MachineEnv& env, const Liveness& live, Output* out) override {
+    return ForwardWalker(f, env, live, ForwardWalker::Mode::kBlockLocal, out).Run();
+  }
+};
+
+// linear: second-chance binpacking linear scan. Register assignments flow across block
+// boundaries in layout order; live ranges are split at evictions and reloaded on demand; block
+// parameters are coalesced with their arguments; edges are resolved afterwards.
+class LinearAllocator final : public Allocator {
+ public:
+  std::string_view name() const override { return "linear"; }
+  Status Run(const Function& f, const MachineEnv& env, const Liveness& live, Output* out) override {
+    return ForwardWalker(f, env, live, ForwardWalker::Mode::kGlobal, out).Run();
+  }
+};
+
+constexpr std::string_view kNames[] = {"fast", "linear"};
+
+}  // namespace
+
+std::span<const std::string_view> AllocatorNames() { return kNames; }
+
+Expected<std::unique_ptr<Allocator>> CreateAllocator(std::string_view name) {
+  if (name == "fast") return std::unique_ptr<Allocator>(new FastAllocator());
+  if (name == "linear") return std::unique_ptr<Allocator>(new LinearAllocator());
+  return Error(
+      absl::StrCat("unknown register allocator '", std::string(name), "' (choose fast or linear)"));
+}
+
+Expected<Output> Allocate(const Function& f, const MachineEnv& env, const Options& options) {
+  using Clock = std::chrono::steady_clock;
+  EGRET_ASSIGN_OR_RETURN(std::unique_ptr<Allocator> allocator, CreateAllocator(options.algorithm));
+  EGRET_TRY(f.Validate(env));
+  const auto start = Clock::now();
+  Liveness live;
+  EGRET_TRY(live.Compute(f));
+  Output out;
+  EGRET_TRY(allocator->Run(f, env, live, &out));
+  const auto end = Clock::now();
+  out.CountEdits();
+  out.stats.insts = f.num_insts();
+  out.stats.blocks = f.num_blocks();
+  out.stats.vregs = f.num_vregs();
+  out.stats.alloc_ns = static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(end - start).count());
+  if (options.run_checker) {
+    const Status s = CheckAllocation(f, env, out);
+    out.stats.check_ns = static_cast<uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - end).count());
+    if (!s.ok())
+      Fatal(__FILE__, __LINE__,
+            absl::StrCat(s.error().message, " (allocator ", std::string(allocator->name()), ")\n",
+                         f.ToString(), out.ToString()));
+  }
+  return out;
+}
+
+}  // namespace egret::regalloc

@@ -1,0 +1,57 @@
+// allocator.h: the one entry point backends call, and the factory of allocators by name.
+//
+//   regalloc::Options options;              // algorithm "linear" or "fast"; checker on in Debug
+//   EGRET_ASSIGN_OR_RETURN(regalloc::Output out, regalloc::Allocate(func, env, options));
+//   // out.allocs[k] locates func.operands[k]; insert out.edits; frame gets out.num_spill_slots.
+//
+// Allocate() validates the input (bad input is an Error naming the block/instruction/operand),
+// computes liveness, runs the named allocator, fills statistics and, when options.run_checker
+// is set, proves the result with the checker. A checker failure is an allocator bug: Allocate()
+// aborts with the error and a dump of the function, never returning a wrong allocation.
+//
+// Adding an allocator: implement Allocator in a new file, add it to the table in allocator.cc.
+#ifndef EGRET_REGALLOC_ALLOCATOR_H_
+#define EGRET_REGALLOC_ALLOCATOR_H_
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "regalloc/function.h"
+#include "regalloc/liveness.h"
+#include "regalloc/output.h"
+#include "support/error.h"
+
+namespace egret::regalloc {
+
+#ifdef EGRET_DEBUG
+inline constexpr bool kCheckerByDefault = true;
+#else
+inline constexpr bool kCheckerByDefault = false;
+#endif
+
+struct Options {
+  std::string algorithm = "linear";  // see AllocatorNames()
+  bool run_checker = kCheckerByDefault;
+};
+
+class Allocator {
+ public:
+  virtual ~Allocator() = default;
+  virtual std::string_view name() const = 0;
+  // `f` has passed Validate(); `live` is its liveness. Fills everything in `out` but stats
+  // timing and counts (Allocate() does those).
+  virtual Status Run(const Function& f, const MachineEnv& env, const Liveness& live,
+                     Output* out) = 0;
+};
+
+// "fast" and "linear", in that order.
+std::span<const std::string_view> AllocatorNames();
+Expected<std::unique_ptr<Allocator>> CreateAllocator(std::string_view name);
+
+Expected<Output> Allocate(const Function& f, const MachineEnv& env, const Options& options = {});
+
+}  // namespace egret::regalloc
+
+#endif  // EGRET_REGALLOC_ALLOCATOR_H_

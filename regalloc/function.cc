@@ -1,0 +1,357 @@
+// function.cc: building, validating and printing the allocator's input.
+//
+// Validate() is linear in the size of the function: one pass over operands with per-vreg and
+// per-register stamps, one pass over edges, one depth-first search for reachability. Dominance
+// of uses by definitions across blocks is checked by liveness (a vreg live into the entry block
+// is used on a path without its definition).
+#include "regalloc/function.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace egret::regalloc {
+
+const char* RegClassName(RegClass c) { return c == RegClass::kInt ? "int" : "float"; }
+
+std::string PReg::ToString() const {
+  if (!valid()) return "invalid";
+  return absl::StrCat(cls() == RegClass::kInt ? "r" : "f", hw());
+}
+
+std::string Allocation::ToString() const {
+  if (is_reg()) return reg().ToString();
+  if (is_stack()) return absl::StrCat("stack", slot());
+  return "none";
+}
+
+std::string ProgPoint::ToString() const {
+  return absl::StrCat(is_after() ? "after" : "before", " i", inst());
+}
+
+std::string Operand::ToString() const {
+  std::string s = absl::StrCat("v", vreg.index, ":", is_early() && is_def() ? "early-" : "",
+                               !is_early() && is_use() ? "late-" : "", is_use() ? "use" : "def");
+  switch (constraint) {
+    case Constraint::kAny:
+      return s + ":any";
+    case Constraint::kReg:
+      return s + ":reg";
+    case Constraint::kFixedReg:
+      return absl::StrCat(s, ":fixed(", fixed.ToString(), ")");
+    case Constraint::kReuse:
+      return absl::StrCat(s, ":reuse(", reuse_index, ")");
+    case Constraint::kStack:
+      return s + ":stack";
+  }
+  return s;
+}
+
+MachineEnv MachineEnv::ForTesting(int int_regs, int float_regs, int callee_saved) {
+  MachineEnv env;
+  const int counts[kNumRegClasses] = {int_regs, float_regs};
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    const RegClass cls = static_cast<RegClass>(c);
+    for (int i = 0; i < counts[c]; ++i) {
+      const PReg r(cls, static_cast<uint8_t>(i));
+      (i >= counts[c] - callee_saved ? env.non_preferred[c] : env.preferred[c]).push_back(r);
+    }
+    env.scratch[c] = PReg(cls, PReg::kMaxPerClass - 1);
+  }
+  return env;
+}
+
+Status MachineEnv::Validate() const {
+  PRegSet seen;
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    for (const auto* list : {&preferred[c], &non_preferred[c]}) {
+      for (PReg r : *list) {
+        if (!r.valid() || static_cast<int>(r.cls()) != c)
+          return Error(absl::StrCat("machine env: register ", r.ToString(), " listed under class ",
+                                    RegClassName(static_cast<RegClass>(c))));
+        if (seen.Contains(r))
+          return Error(absl::StrCat("machine env: register ", r.ToString(), " listed twice"));
+        seen.Add(r);
+      }
+    }
+  }
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    if (scratch[c].valid() && seen.Contains(scratch[c]))
+      return Error(absl::StrCat("machine env: scratch register ", scratch[c].ToString(),
+                                " is also allocatable"));
+  }
+  return Status::Ok();
+}
+
+VReg Function::AddVReg(RegClass cls, bool is_ref) {
+  vregs.push_back(VRegData{cls, is_ref});
+  return VReg(static_cast<uint32_t>(vregs.size() - 1));
+}
+
+Block Function::StartBlock() {
+  BlockData b;
+  b.inst_begin = b.inst_end = static_cast<uint32_t>(insts.size());
+  b.succ_begin = b.succ_end = static_cast<uint32_t>(succs.size());
+  b.param_begin = b.param_end = static_cast<uint32_t>(block_params.size());
+  blocks.push_back(b);
+  return Block(static_cast<uint32_t>(blocks.size() - 1));
+}
+
+void Function::AddBlockParam(VReg v) {
+  EGRET_CHECK(!blocks.empty());
+  block_params.push_back(v);
+  blocks.back().param_end = static_cast<uint32_t>(block_params.size());
+}
+
+uint32_t Function::AddInst(std::span<const Operand> ops, PRegSet clobbers, bool safepoint) {
+  EGRET_CHECK(!blocks.empty());
+  InstData d;
+  d.operand_begin = static_cast<uint32_t>(operands.size());
+  operands.insert(operands.end(), ops.begin(), ops.end());
+  d.operand_end = static_cast<uint32_t>(operands.size());
+  if (!clobbers.Empty()) {
+    d.clobbers = static_cast<uint32_t>(clobber_sets.size());
+    clobber_sets.push_back(clobbers);
+  }
+  d.safepoint = safepoint;
+  insts.push_back(d);
+  blocks.back().inst_end = static_cast<uint32_t>(insts.size());
+  return static_cast<uint32_t>(insts.size() - 1);
+}
+
+void Function::AddSucc(Block to, std::span<const VReg> args) {
+  EGRET_CHECK(!blocks.empty());
+  SuccEdge e;
+  e.block = to;
+  e.arg_begin = static_cast<uint32_t>(branch_args.size());
+  branch_args.insert(branch_args.end(), args.begin(), args.end());
+  e.arg_end = static_cast<uint32_t>(branch_args.size());
+  succs.push_back(e);
+  blocks.back().succ_end = static_cast<uint32_t>(succs.size());
+}
+
+void Function::Finish() {
+  // Counting sort of edges by target: preds of a block come out in source layout order.
+  std::vector<uint32_t> count(blocks.size() + 1, 0);
+  for (const SuccEdge& e : succs)
+    if (e.block.index < blocks.size()) ++count[e.block.index + 1];
+  for (size_t b = 0; b < blocks.size(); ++b) count[b + 1] += count[b];
+  preds.assign(count.back(), Block());
+  std::vector<uint32_t> fill(count.begin(), count.end() - 1);
+  for (uint32_t b = 0; b < blocks.size(); ++b) {
+    for (uint32_t s = blocks[b].succ_begin; s < blocks[b].succ_end; ++s) {
+      const uint32_t t = succs[s].block.index;
+      if (t < blocks.size()) preds[fill[t]++] = Block(b);
+    }
+  }
+  for (size_t b = 0; b < blocks.size(); ++b) {
+    blocks[b].pred_begin = count[b];
+    blocks[b].pred_end = count[b + 1];
+  }
+}
+
+Status Function::Validate(const MachineEnv& env) const {
+  EGRET_TRY(env.Validate());
+  auto err = [](std::string msg) { return Error("regalloc input: " + std::move(msg)); };
+  if (blocks.empty()) return err("function has no blocks");
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    if (!env.scratch[c].valid()) {
+      for (const VRegData& v : vregs)
+        if (static_cast<int>(v.cls) == c)
+          return err(absl::StrCat("class ", RegClassName(v.cls), " has vregs but no scratch"));
+    }
+  }
+  PRegSet allocatable;
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    for (PReg r : env.preferred[c]) allocatable.Add(r);
+    for (PReg r : env.non_preferred[c]) allocatable.Add(r);
+  }
+  // Definitions: exactly one per vreg. def_inst is UINT32_MAX for block parameters.
+  constexpr uint32_t kUndefined = UINT32_MAX - 1;
+  std::vector<uint32_t> def_block(vregs.size(), kUndefined), def_inst(vregs.size(), kUndefined);
+  auto define = [&](VReg v, uint32_t b, uint32_t inst) -> Status {
+    auto where = [&] {
+      return inst == UINT32_MAX ? absl::StrCat("block", b) : absl::StrCat("i", inst);
+    };
+    if (v.index >= vregs.size()) return err(absl::StrCat(where(), ": v", v.index, " out of range"));
+    if (def_block[v.index] != kUndefined)
+      return err(absl::StrCat(where(), ": v", v.index, " defined twice (SSA)"));
+    def_block[v.index] = b;
+    def_inst[v.index] = inst;
+    return Status::Ok();
+  };
+  for (uint32_t b = 0; b < blocks.size(); ++b) {
+    const BlockData& bd = blocks[b];
+    if (bd.inst_begin >= bd.inst_end) return err(absl::StrCat("block", b, " has no instructions"));
+    if (b == 0 && bd.param_end != bd.param_begin) return err("entry block0 has parameters");
+    if (b == 0 && bd.pred_end != bd.pred_begin) return err("entry block0 has predecessors");
+    for (VReg p : Params(Block(b))) EGRET_TRY(define(p, b, UINT32_MAX));
+    for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
+      for (const Operand& op : InstOperands(i))
+        if (op.is_def()) EGRET_TRY(define(op.vreg, b, i));
+    }
+  }
+  for (uint32_t v = 0; v < vregs.size(); ++v)
+    if (def_block[v] == kUndefined) return err(absl::StrCat("v", v, " is never defined"));
+
+  for (uint32_t b = 0; b < blocks.size(); ++b) {
+    const BlockData& bd = blocks[b];
+    const uint32_t term = bd.inst_end - 1;
+    const uint32_t nsucc = bd.succ_end - bd.succ_begin;
+    for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
+      const auto ops = InstOperands(i);
+      auto where = [&] { return absl::StrCat("i", i, " (block", b, ")"); };
+      PRegSet fixed_uses, fixed_early_defs, fixed_late_defs, fixed_late_uses;
+      for (size_t k = 0; k < ops.size(); ++k) {
+        const Operand& op = ops[k];
+        auto at = [&] { return absl::StrCat(where(), " operand ", k, " ", op.ToString()); };
+        if (op.vreg.index >= vregs.size()) return err(at() + ": vreg out of range");
+        const RegClass cls = vregs[op.vreg.index].cls;
+        if (op.is_use() && def_block[op.vreg.index] == b &&
+            (def_inst[op.vreg.index] != UINT32_MAX && def_inst[op.vreg.index] >= i))
+          return err(at() + ": use before definition");
+        switch (op.constraint) {
+          case Constraint::kFixedReg: {
+            if (!op.fixed.valid() || op.fixed.cls() != cls)
+              return err(at() + ": fixed register of the wrong class");
+            if (op.fixed == env.scratch[static_cast<int>(cls)])
+              return err(at() + ": fixed to the scratch register");
+            PRegSet& set = op.is_use()     ? fixed_uses
+                           : op.is_early() ? fixed_early_defs
+                                           : fixed_late_defs;
+            if (op.is_def() && set.Contains(op.fixed))
+              return err(at() + ": two defs fixed to one register");
+            if (op.is_use()) {
+              for (size_t j = 0; j < k; ++j) {
+                if (ops[j].is_use() && ops[j].constraint == Constraint::kFixedReg &&
+                    ops[j].fixed == op.fixed && ops[j].vreg != op.vreg)
+                  return err(at() + ": two vregs fixed to one register");
+              }
+              if (!op.is_early()) fixed_late_uses.Add(op.fixed);
+            }
+            set.Add(op.fixed);
+            break;
+          }
+          case Constraint::kReuse: {
+            if (op.is_use() || op.is_early()) return err(at() + ": reuse must be a late def");
+            if (op.reuse_index >= ops.size()) return err(at() + ": reuse index out of range");
+            const Operand& src = ops[op.reuse_index];
+            if (!src.is_use() || !src.is_early() || src.constraint != Constraint::kReg ||
+                vregs[src.vreg.index].cls != cls)
+              return err(at() + ": reuse source must be an early reg use of the same class");
+            break;
+          }
+          default:
+            break;
+        }
+      }
+      PRegSet both = fixed_early_defs;
+      fixed_uses.ForEach([&](PReg r) {
+        if (both.Contains(r)) both.Remove(r);
+      });
+      if (!(both == fixed_early_defs))
+        return err(where() + ": an early def and a use are fixed to one register");
+      bool late_conflict = false;
+      fixed_late_uses.ForEach([&](PReg r) { late_conflict |= fixed_late_defs.Contains(r); });
+      fixed_early_defs.ForEach([&](PReg r) { late_conflict |= fixed_late_uses.Contains(r); });
+      if (late_conflict) return err(where() + ": a late use and a def are fixed to one register");
+      const PRegSet clobbers = Clobbers(i);
+      bool early_clobbered = false;
+      fixed_early_defs.ForEach([&](PReg r) { early_clobbered |= clobbers.Contains(r); });
+      if (early_clobbered) return err(where() + ": an early def is fixed to a clobbered register");
+      if (i != term) continue;
+      if (nsucc == 1 && (!ops.empty() || !clobbers.Empty() || insts[i].safepoint))
+        return err(where() + ": a jump to one successor must have no operands or clobbers");
+      if (nsucc > 1) {
+        for (const Operand& op : ops)
+          if (op.is_def())
+            return err(where() + ": a branch to several successors defines v" +
+                       std::to_string(op.vreg.index));
+      }
+    }
+    for (const SuccEdge& e : Succs(Block(b))) {
+      if (e.block.index >= blocks.size())
+        return err(absl::StrCat("block", b, " branches to missing block", e.block.index));
+      if (e.block.index == 0) return err(absl::StrCat("block", b, " branches to the entry"));
+      const auto params = Params(e.block);
+      const auto args = Args(e);
+      if (params.size() != args.size())
+        return err(absl::StrCat("block", b, " passes ", args.size(), " args to block",
+                                e.block.index, " which has ", params.size(), " params"));
+      for (size_t k = 0; k < args.size(); ++k) {
+        if (args[k].index >= vregs.size()) return err(absl::StrCat("block", b, ": bad arg"));
+        if (vregs[args[k].index].cls != vregs[params[k].index].cls)
+          return err(absl::StrCat("block", b, " arg ", k, " to block", e.block.index,
+                                  " has the wrong class"));
+      }
+      const BlockData& sd = blocks[e.block.index];
+      if (nsucc > 1 && sd.pred_end - sd.pred_begin > 1)
+        return err(absl::StrCat("critical edge block", b, " -> block", e.block.index,
+                                " (split it first)"));
+    }
+  }
+  // Reachability.
+  std::vector<uint8_t> seen(blocks.size(), 0);
+  std::vector<uint32_t> stack = {0};
+  seen[0] = 1;
+  while (!stack.empty()) {
+    const uint32_t b = stack.back();
+    stack.pop_back();
+    for (const SuccEdge& e : Succs(Block(b))) {
+      if (!seen[e.block.index]) {
+        seen[e.block.index] = 1;
+        stack.push_back(e.block.index);
+      }
+    }
+  }
+  for (uint32_t b = 0; b < blocks.size(); ++b)
+    if (!seen[b]) return err(absl::StrCat("block", b, " is unreachable"));
+  return Status::Ok();
+}
+
+std::string Function::ToString() const {
+  std::string out;
+  for (uint32_t b = 0; b < blocks.size(); ++b) {
+    absl::StrAppend(&out, "block", b, "(");
+    const auto params = Params(Block(b));
+    for (size_t k = 0; k < params.size(); ++k)
+      absl::StrAppend(&out, k ? ", " : "", "v", params[k].index);
+    absl::StrAppend(&out, "):  ; preds");
+    for (Block p : Preds(Block(b))) absl::StrAppend(&out, " block", p.index);
+    out += "\n";
+    for (uint32_t i = blocks[b].inst_begin; i < blocks[b].inst_end; ++i) {
+      absl::StrAppend(&out, "  i", i, ":");
+      for (const Operand& op : InstOperands(i)) absl::StrAppend(&out, " ", op.ToString());
+      const PRegSet cl = Clobbers(i);
+      if (!cl.Empty()) {
+        out += " clobbers{";
+        bool first = true;
+        cl.ForEach([&](PReg r) {
+          absl::StrAppend(&out, first ? "" : ",", r.ToString());
+          first = false;
+        });
+        out += "}";
+      }
+      if (insts[i].safepoint) out += " safepoint";
+      if (i + 1 == blocks[b].inst_end) {
+        for (const SuccEdge& e : Succs(Block(b))) {
+          absl::StrAppend(&out, " -> block", e.block.index, "(");
+          const auto args = Args(e);
+          for (size_t k = 0; k < args.size(); ++k)
+            absl::StrAppend(&out, k ? ", " : "", "v", args[k].index);
+          out += ")";
+        }
+      }
+      out += "\n";
+    }
+  }
+  for (uint32_t v = 0; v < vregs.size(); ++v) {
+    if (vregs[v].cls == RegClass::kFloat || vregs[v].is_ref)
+      absl::StrAppend(&out, "; v", v, ":", RegClassName(vregs[v].cls),
+                      vregs[v].is_ref ? " ref" : "", "\n");
+  }
+  return out;
+}
+
+}  // namespace egret::regalloc

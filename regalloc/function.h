@@ -1,0 +1,149 @@
+// function.h: the allocator's input, a flat SSA description of one machine function.
+//
+// The backend fills a Function with a few push_backs per instruction (no virtual calls, no
+// per-query callbacks): blocks in layout order, each a contiguous range of instructions, each
+// instruction a contiguous range of Operands; successors with the branch arguments that feed the
+// successor's block parameters; clobber sets; safepoint flags; vreg classes and reference flags.
+//
+// Invariants (checked by Validate(), which every allocation runs first):
+//   - SSA: every vreg has exactly one definition (a def operand or a block parameter), and that
+//     definition reaches every use on every path.
+//   - Block 0 is the entry; it has no predecessors and no parameters. Every block is reachable.
+//   - The last instruction of a block is its terminator. Branch arguments are not operands: the
+//     allocator moves them into the successor's parameters itself.
+//   - No critical edges: an edge from a block with several successors must lead to a block with
+//     one predecessor. The backend splits critical edges (an empty block with a jump) first,
+//     so that edge moves always have a place: at the end of a sole-successor predecessor, or at
+//     the start of a sole-predecessor successor.
+//   - A terminator with exactly one successor has no operands, clobbers or safepoint (the edge
+//     moves go right before it); a terminator with several successors has no defs.
+#ifndef EGRET_REGALLOC_FUNCTION_H_
+#define EGRET_REGALLOC_FUNCTION_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "regalloc/operand.h"
+#include "support/error.h"
+
+namespace egret::regalloc {
+
+// Registers the allocator may use, per class, and the scratch register move resolution needs.
+struct MachineEnv {
+  // Allocation order: `preferred` (caller-saved, free to use) before `non_preferred`
+  // (callee-saved, costs a save in the prologue). Neither may contain a scratch register.
+  std::vector<PReg> preferred[kNumRegClasses];
+  std::vector<PReg> non_preferred[kNumRegClasses];
+  // Never allocated; used to break move cycles and to copy stack to stack. Required for every
+  // class that has vregs.
+  PReg scratch[kNumRegClasses];
+
+  // A small environment for tests: `int_regs` and `float_regs` allocatable registers per class
+  // (r0.., f0..; the last `callee_saved` of each are non-preferred), scratch r63 and f63.
+  static MachineEnv ForTesting(int int_regs, int float_regs, int callee_saved = 1);
+  // Sanity of the environment itself (no duplicates, no scratch in the allocatable lists).
+  Status Validate() const;
+};
+
+struct BlockData {
+  uint32_t inst_begin = 0, inst_end = 0;    // instructions; inst_end - 1 is the terminator
+  uint32_t succ_begin = 0, succ_end = 0;    // into Function::succs
+  uint32_t pred_begin = 0, pred_end = 0;    // into Function::preds (filled by Finish())
+  uint32_t param_begin = 0, param_end = 0;  // into Function::block_params
+};
+
+struct InstData {
+  static constexpr uint32_t kNoClobbers = UINT32_MAX;
+  uint32_t operand_begin = 0, operand_end = 0;  // into Function::operands
+  uint32_t clobbers = kNoClobbers;              // into Function::clobber_sets
+  bool safepoint = false;  // reference-typed vregs live across it must be in spill slots
+};
+
+struct SuccEdge {
+  Block block;
+  uint32_t arg_begin = 0, arg_end = 0;  // into Function::branch_args
+};
+
+struct VRegData {
+  RegClass cls = RegClass::kInt;
+  bool is_ref = false;  // a reference the GC must see in stack maps
+};
+
+class Function {
+ public:
+  // ---- Building, in layout order. ----
+  VReg AddVReg(RegClass cls, bool is_ref = false);
+  // Starts the next block (ids are handed out 0, 1, 2, ... in layout order). Successors may name
+  // blocks not started yet.
+  Block StartBlock();
+  void AddBlockParam(VReg v);
+  // Appends an instruction to the current block; returns its index.
+  uint32_t AddInst(std::span<const Operand> operands, PRegSet clobbers = PRegSet(),
+                   bool safepoint = false);
+  uint32_t AddInst(std::initializer_list<Operand> operands, PRegSet clobbers = PRegSet(),
+                   bool safepoint = false) {
+    return AddInst(std::span<const Operand>(operands.begin(), operands.size()), clobbers,
+                   safepoint);
+  }
+  // Adds a successor of the current block's terminator, with the arguments for its parameters.
+  void AddSucc(Block to, std::span<const VReg> args = {});
+  void AddSucc(Block to, std::initializer_list<VReg> args) {
+    AddSucc(to, std::span<const VReg>(args.begin(), args.size()));
+  }
+  // Computes predecessors. Call once after the last block; then Validate().
+  void Finish();
+
+  // ---- Queries. ----
+  uint32_t num_blocks() const { return static_cast<uint32_t>(blocks.size()); }
+  uint32_t num_insts() const { return static_cast<uint32_t>(insts.size()); }
+  uint32_t num_vregs() const { return static_cast<uint32_t>(vregs.size()); }
+  const BlockData& block(Block b) const { return blocks[b.index]; }
+  std::span<const Operand> InstOperands(uint32_t inst) const {
+    return {operands.data() + insts[inst].operand_begin,
+            insts[inst].operand_end - insts[inst].operand_begin};
+  }
+  std::span<const SuccEdge> Succs(Block b) const {
+    return {succs.data() + blocks[b.index].succ_begin,
+            blocks[b.index].succ_end - blocks[b.index].succ_begin};
+  }
+  std::span<const Block> Preds(Block b) const {
+    return {preds.data() + blocks[b.index].pred_begin,
+            blocks[b.index].pred_end - blocks[b.index].pred_begin};
+  }
+  std::span<const VReg> Params(Block b) const {
+    return {block_params.data() + blocks[b.index].param_begin,
+            blocks[b.index].param_end - blocks[b.index].param_begin};
+  }
+  std::span<const VReg> Args(const SuccEdge& e) const {
+    return {branch_args.data() + e.arg_begin, e.arg_end - e.arg_begin};
+  }
+  PRegSet Clobbers(uint32_t inst) const {
+    return insts[inst].clobbers == InstData::kNoClobbers ? PRegSet()
+                                                         : clobber_sets[insts[inst].clobbers];
+  }
+  RegClass ClassOf(VReg v) const { return vregs[v.index].cls; }
+
+  // Checks every invariant listed at the top of this file; errors name the block, instruction
+  // and operand.
+  Status Validate(const MachineEnv& env) const;
+
+  // A readable dump (for checker failures and reproducers).
+  std::string ToString() const;
+
+  // The flat tables. Public so a backend can also fill them directly.
+  std::vector<BlockData> blocks;
+  std::vector<InstData> insts;
+  std::vector<Operand> operands;
+  std::vector<PRegSet> clobber_sets;
+  std::vector<SuccEdge> succs;
+  std::vector<Block> preds;
+  std::vector<VReg> block_params;
+  std::vector<VReg> branch_args;
+  std::vector<VRegData> vregs;
+};
+
+}  // namespace egret::regalloc
+
+#endif  // EGRET_REGALLOC_FUNCTION_H_

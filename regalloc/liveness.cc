@@ -1,0 +1,94 @@
+// liveness.cc: SSA path-exploration liveness (see liveness.h).
+//
+// Uses are grouped by vreg with a counting sort, so one stamp array (block -> last vreg that
+// marked it) serves every vreg's walk without clearing.
+#include "regalloc/liveness.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace egret::regalloc {
+
+Status Liveness::Compute(const Function& f) {
+  const uint32_t nb = f.num_blocks(), nv = f.num_vregs();
+  def_block_.assign(nv, 0);
+  for (uint32_t b = 0; b < nb; ++b) {
+    for (VReg p : f.Params(Block(b))) def_block_[p.index] = b;
+    for (uint32_t i = f.blocks[b].inst_begin; i < f.blocks[b].inst_end; ++i)
+      for (const Operand& op : f.InstOperands(i))
+        if (op.is_def()) def_block_[op.vreg.index] = b;
+  }
+  // Use sites outside the defining block, grouped by vreg.
+  std::vector<uint32_t> begin(nv + 1, 0);
+  auto for_each_outside_use = [&](auto&& fn) {
+    for (uint32_t b = 0; b < nb; ++b) {
+      for (uint32_t i = f.blocks[b].inst_begin; i < f.blocks[b].inst_end; ++i)
+        for (const Operand& op : f.InstOperands(i))
+          if (op.is_use() && def_block_[op.vreg.index] != b) fn(op.vreg.index, b);
+      for (const SuccEdge& e : f.Succs(Block(b)))
+        for (VReg a : f.Args(e))
+          if (def_block_[a.index] != b) fn(a.index, b);
+    }
+  };
+  for_each_outside_use([&](uint32_t v, uint32_t) { ++begin[v + 1]; });
+  for (uint32_t v = 0; v < nv; ++v) begin[v + 1] += begin[v];
+  std::vector<uint32_t> use_blocks(begin[nv]);
+  {
+    std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
+    for_each_outside_use([&](uint32_t v, uint32_t b) { use_blocks[fill[v]++] = b; });
+  }
+
+  // Walk up from each use block; collect (block, vreg) live-in pairs.
+  std::vector<uint32_t> stamp(nb, UINT32_MAX), work;
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (block, vreg)
+  for (uint32_t v = 0; v < nv; ++v) {
+    for (uint32_t k = begin[v]; k < begin[v + 1]; ++k) {
+      const uint32_t ub = use_blocks[k];
+      if (stamp[ub] == v) continue;
+      stamp[ub] = v;
+      pairs.emplace_back(ub, v);
+      work.push_back(ub);
+      while (!work.empty()) {
+        const uint32_t x = work.back();
+        work.pop_back();
+        if (x == 0)
+          return Error(absl::StrCat("regalloc input: v", v, " (defined in block", def_block_[v],
+                                    ") is used on a path that skips its definition"));
+        for (Block p : f.Preds(Block(x))) {
+          if (p.index == def_block_[v] || stamp[p.index] == v) continue;
+          stamp[p.index] = v;
+          pairs.emplace_back(p.index, v);
+          work.push_back(p.index);
+        }
+      }
+    }
+  }
+  livein_begin_.assign(nb + 1, 0);
+  for (const auto& [b, v] : pairs) ++livein_begin_[b + 1];
+  for (uint32_t b = 0; b < nb; ++b) livein_begin_[b + 1] += livein_begin_[b];
+  livein_.assign(pairs.size(), VReg());
+  {
+    std::vector<uint32_t> fill(livein_begin_.begin(), livein_begin_.end() - 1);
+    for (const auto& [b, v] : pairs) livein_[fill[b]++] = VReg(v);
+  }
+
+  // Live-out: union of the successors' live-ins and the branch arguments.
+  std::vector<uint32_t> vstamp(nv, UINT32_MAX);
+  liveout_begin_.assign(nb + 1, 0);
+  liveout_.clear();
+  for (uint32_t b = 0; b < nb; ++b) {
+    liveout_begin_[b] = static_cast<uint32_t>(liveout_.size());
+    auto add = [&](VReg v) {
+      if (vstamp[v.index] == b) return;
+      vstamp[v.index] = b;
+      liveout_.push_back(v);
+    };
+    for (const SuccEdge& e : f.Succs(Block(b))) {
+      for (VReg v : LiveIn(e.block)) add(v);
+      for (VReg a : f.Args(e)) add(a);
+    }
+  }
+  liveout_begin_[nb] = static_cast<uint32_t>(liveout_.size());
+  return Status::Ok();
+}
+
+}  // namespace egret::regalloc

@@ -1,0 +1,44 @@
+// liveness.h: which vregs are live into and out of each block.
+//
+// SSA lets us skip the usual iterative data-flow: for each vreg, walk backwards from every block
+// that uses it, through predecessors, until reaching the defining block ("path exploration",
+// Brandner et al. 2011). The cost is proportional to the total size of the live-in sets, so it
+// stays near-linear on large functions, unlike dense per-block bit vectors (blocks x vregs).
+//
+// A block parameter is defined at its block's entry, so it is never live into its own block.
+// A branch argument is a use at the end of its block, so it is live out of that block.
+#ifndef EGRET_REGALLOC_LIVENESS_H_
+#define EGRET_REGALLOC_LIVENESS_H_
+
+#include <span>
+#include <vector>
+
+#include "regalloc/function.h"
+
+namespace egret::regalloc {
+
+class Liveness {
+ public:
+  // Errors when a use is reachable from the entry without passing its definition.
+  Status Compute(const Function& f);
+
+  std::span<const VReg> LiveIn(Block b) const {
+    return {livein_.data() + livein_begin_[b.index],
+            livein_begin_[b.index + 1] - livein_begin_[b.index]};
+  }
+  std::span<const VReg> LiveOut(Block b) const {
+    return {liveout_.data() + liveout_begin_[b.index],
+            liveout_begin_[b.index + 1] - liveout_begin_[b.index]};
+  }
+  // The block that defines v (for a block parameter, its block).
+  Block DefBlock(VReg v) const { return Block(def_block_[v.index]); }
+
+ private:
+  std::vector<uint32_t> def_block_;
+  std::vector<uint32_t> livein_begin_, liveout_begin_;
+  std::vector<VReg> livein_, liveout_;
+};
+
+}  // namespace egret::regalloc
+
+#endif  // EGRET_REGALLOC_LIVENESS_H_
