@@ -126,7 +126,8 @@ template <class Traits>
 void MachBuffer<Traits>::PatchNow(uint32_t fixup, uint32_t label_offset) {
   Fixup& f = fixups_[fixup];
   Traits::Patch(f.kind, data_.data() + f.offset, f.offset, label_offset);
-  if (f.state == FixupState::kQueued) pending_chain_bytes_ -= chain_bytes_[Index(f.kind)];
+  if (f.state == FixupState::kQueued)
+    pending_chain_bytes_[Index(f.kind)] -= chain_bytes_[Index(f.kind)];
   f.state = FixupState::kDone;
 }
 
@@ -137,7 +138,7 @@ void MachBuffer<Traits>::Enqueue(uint32_t fixup) {
   // Deadlines within a kind must not decrease (the FIFO is the priority queue).
   EGRET_DCHECK(q.size() == queue_head_[Index(f.kind)] || fixups_[q.back()].offset <= f.offset);
   q.push_back(fixup);
-  pending_chain_bytes_ += chain_bytes_[Index(f.kind)];
+  pending_chain_bytes_[Index(f.kind)] += chain_bytes_[Index(f.kind)];
   f.state = FixupState::kQueued;
 }
 
@@ -189,7 +190,8 @@ uint32_t MachBuffer<Traits>::AddFixup(uint32_t offset, uint32_t label, Kind kind
 template <class Traits>
 void MachBuffer<Traits>::KillFixup(uint32_t fixup) {
   Fixup& f = fixups_[fixup];
-  if (f.state == FixupState::kQueued) pending_chain_bytes_ -= chain_bytes_[Index(f.kind)];
+  if (f.state == FixupState::kQueued)
+    pending_chain_bytes_[Index(f.kind)] -= chain_bytes_[Index(f.kind)];
   f.state = FixupState::kDead;
   // Keep the queue short when the dead fixup is the newest of its kind (the usual case: a
   // branch removed right after it was emitted).
@@ -525,9 +527,44 @@ void MachBuffer<Traits>::EndSrcLoc() {
 // Deadlines and islands.
 
 template <class Traits>
-uint64_t MachBuffer<Traits>::WorstCaseIslandSize() const {
-  return uint64_t{Traits::kJumpSize} + (Traits::kCodeAlign - 1) + pending_constant_bytes_ +
-         pending_chain_bytes_;
+uint64_t MachBuffer<Traits>::FrontDeadline(int k) {
+  std::vector<uint32_t>& q = queue_[k];
+  size_t& head = queue_head_[k];
+  while (head < q.size() && fixups_[q[head]].state != FixupState::kQueued) ++head;
+  if (head == q.size()) {
+    if (!in_island_) {
+      q.clear();
+      head = 0;
+    }
+    return UINT64_MAX;
+  }
+  // Compact (amortized O(1) per entry), but not while an island may put entries back.
+  if (!in_island_ && head > 4096 && head * 2 > q.size()) {
+    q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(head));
+    head = 0;
+  }
+  return uint64_t{fixups_[q[head]].offset} + uint64_t(max_forward_[k]);
+}
+
+template <class Traits>
+bool MachBuffer<Traits>::NeededAt(uint64_t base) {
+  // An island started at `base` that must serve the earliest fixup of kind k (deadline d_k)
+  // holds, before that fixup's veneer, at most: its jump, the constants, and the veneers of every
+  // kind whose earliest deadline is not later than d_k (whole chains, all of that kind: an upper
+  // bound). Kinds whose deadlines are far away (b: 128 MiB) thus do not make islands come early.
+  std::array<uint64_t, kNumKinds> front;
+  for (int k = 0; k < kNumKinds; ++k) front[k] = FrontDeadline(k);
+  const uint64_t fixed =
+      uint64_t{Traits::kJumpSize} + (Traits::kCodeAlign - 1) + pending_constant_bytes_;
+  for (int k = 0; k < kNumKinds; ++k) {
+    if (front[k] == UINT64_MAX) continue;
+    uint64_t size = fixed;
+    for (int j = 0; j < kNumKinds; ++j) {
+      if (front[j] <= front[k]) size += pending_chain_bytes_[j];
+    }
+    if (base + size > front[k]) return true;
+  }
+  return false;
 }
 
 template <class Traits>
@@ -535,22 +572,7 @@ int MachBuffer<Traits>::FrontKind() {
   int best = -1;
   uint64_t best_deadline = UINT64_MAX;
   for (int k = 0; k < kNumKinds; ++k) {
-    std::vector<uint32_t>& q = queue_[k];
-    size_t& head = queue_head_[k];
-    while (head < q.size() && fixups_[q[head]].state != FixupState::kQueued) ++head;
-    if (head == q.size()) {
-      if (!in_island_) {
-        q.clear();
-        head = 0;
-      }
-      continue;
-    }
-    // Compact (amortized O(1) per entry), but not while an island may put entries back.
-    if (!in_island_ && head > 4096 && head * 2 > q.size()) {
-      q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(head));
-      head = 0;
-    }
-    const uint64_t deadline = uint64_t{fixups_[q[head]].offset} + uint64_t(max_forward_[k]);
+    const uint64_t deadline = FrontDeadline(k);
     if (deadline < best_deadline) {
       best_deadline = deadline;
       best = k;
@@ -570,7 +592,12 @@ template <class Traits>
 bool MachBuffer<Traits>::IslandNeeded(uint32_t distance) {
   const uint64_t deadline = EarliestDeadline();
   if (deadline == UINT64_MAX) return false;
-  return uint64_t{CurOffset()} + distance + WorstCaseIslandSize() > deadline;
+  const uint64_t base = uint64_t{CurOffset()} + distance;
+  // Fast path: not even the largest possible island would reach the earliest deadline.
+  uint64_t all = uint64_t{Traits::kJumpSize} + (Traits::kCodeAlign - 1) + pending_constant_bytes_;
+  for (uint64_t b : pending_chain_bytes_) all += b;
+  if (base + all <= deadline) return false;
+  return NeededAt(base);
 }
 
 template <class Traits>
@@ -590,7 +617,17 @@ void MachBuffer<Traits>::DeadlineMissed(uint32_t fixup, const char* why) {
 }
 
 template <class Traits>
-void MachBuffer<Traits>::EmitPendingConstants() {
+void MachBuffer<Traits>::PadToCodeAlign() {
+  const uint32_t pad = (Traits::kCodeAlign - CurOffset() % Traits::kCodeAlign) % Traits::kCodeAlign;
+  if (pad != 0) {
+    const size_t at = data_.size();
+    data_.resize(at + pad);
+    Traits::FillPadding(data_.data() + at, pad);
+  }
+}
+
+template <class Traits>
+void MachBuffer<Traits>::EmitPendingConstants(bool resolve_uses) {
   for (uint32_t c : pending_constants_) {
     Constant& k = constants_[c];
     const uint32_t pad = (k.align - CurOffset() % k.align) % k.align;
@@ -604,7 +641,7 @@ void MachBuffer<Traits>::EmitPendingConstants() {
     data_.insert(data_.end(), constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin),
                  constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin + k.size));
     k.pending = false;
-    ResolveList(k.label);
+    if (resolve_uses) ResolveList(k.label);
     ++stats_.constants;
   }
   pending_constants_.clear();
@@ -622,6 +659,12 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
   }
   const uint32_t island_start = CurOffset();
   in_island_ = true;
+  // Constants first: the island-size bound that IslandNeeded used counts every pending constant
+  // before any veneer, so each veneer still lands before its deadline, and each constant before
+  // the deadline of its earliest use. The final pool skips walking each constant's use list: the
+  // loop below patches the remaining uses in queue order (sequential memory access).
+  EmitPendingConstants(/*resolve_uses=*/!final_island);
+  PadToCodeAlign();
   // Veneers, earliest deadline first, until the rest can wait for a later island.
   std::vector<uint32_t>& set_aside = island_scratch_;  // constant uses and unreachable ones
   set_aside.clear();
@@ -630,7 +673,7 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
     if (k < 0) break;
     const uint32_t fi = queue_[k][queue_head_[k]];
     const uint64_t deadline = uint64_t{fixups_[fi].offset} + uint64_t(max_forward_[k]);
-    if (!final_island && deadline >= uint64_t{CurOffset()} + distance + WorstCaseIslandSize()) {
+    if (!final_island && !NeededAt(uint64_t{CurOffset()} + distance)) {
       break;
     }
     ++queue_head_[k];
@@ -644,7 +687,7 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
     }
     const LabelUseInfo& info = Traits::Info(f.kind);
     if (info.veneer_kind == LabelUseInfo::kNoVeneer) {
-      set_aside.push_back(fi);  // a constant placed below, or an emitter bug reported below
+      set_aside.push_back(fi);  // reported or re-queued below
       continue;
     }
     if (CurOffset() > deadline) DeadlineMissed(fi, "deadline passed before the island");
@@ -655,9 +698,8 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
     AddFixup(veneer + inner, f.label, static_cast<Kind>(info.veneer_kind));
     ++stats_.veneers;
   }
-  EmitPendingConstants();
-  // Uses that have no veneer: now resolved if they named a constant; otherwise they wait (with a
-  // deadline that the next island or the final check enforces).
+  // Uses that have no veneer and no target in reach: they wait (with a deadline that the next
+  // island or the final check enforces); only an emitter bug gets here.
   for (size_t i = set_aside.size(); i-- > 0;) {
     const uint32_t fi = set_aside[i];
     Fixup& f = fixups_[fi];
@@ -678,12 +720,6 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
     queue_[Index(f.kind)][--queue_head_[Index(f.kind)]] = fi;
   }
   in_island_ = false;
-  const uint32_t pad = (Traits::kCodeAlign - CurOffset() % Traits::kCodeAlign) % Traits::kCodeAlign;
-  if (pad != 0) {
-    const size_t at = data_.size();
-    data_.resize(at + pad);
-    Traits::FillPadding(data_.data() + at, pad);
-  }
   if (reachable) {
     if (CurOffset() == island_start) {
       data_.resize(jump_at);  // nothing was needed after all

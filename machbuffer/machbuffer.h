@@ -21,10 +21,13 @@
 // with the use offset, so the earliest deadline is the minimum of kNumKinds queue fronts and all
 // work is linear in the number of fixups.
 //
-// Islands. EmitIsland emits (behind a jump unless told the spot is unreachable) a veneer for
-// every fixup whose deadline would come before the next island could, in deadline order, then
-// every pending constant. A veneer is itself a fixup of a longer-range kind (aarch64 b.cond ->
-// b -> 32-bit PC-relative word), queued like any other, so deadlines are recomputed naturally.
+// Islands. EmitIsland emits (behind a jump unless told the spot is unreachable) every pending
+// constant, then, in deadline order, a veneer for every fixup that could not wait for a later
+// island. A veneer is itself a fixup of a longer-range kind (aarch64 b.cond -> b -> 32-bit
+// PC-relative word), queued like any other, so deadlines are recomputed naturally. The island
+// size bound behind IslandNeeded counts, for the earliest fixup of each kind, the constants and
+// the whole veneer chains of every kind whose earliest deadline is not later; kinds with far
+// deadlines (b: 128 MiB) therefore do not make islands come early.
 #ifndef EGRET_MACHBUFFER_MACHBUFFER_H_
 #define EGRET_MACHBUFFER_MACHBUFFER_H_
 
@@ -181,10 +184,12 @@ class MachBuffer {
   void RemoveLastBranch();
   void InvertLastCondBranch();
   void Truncate(uint32_t offset);
-  uint64_t WorstCaseIslandSize() const;
-  int FrontKind();  // the kind whose queue front has the earliest deadline, or -1
+  uint64_t FrontDeadline(int kind);  // skips dead entries; UINT64_MAX when empty
+  bool NeededAt(uint64_t base);      // whether an island must start before `base`
+  int FrontKind();                   // the kind whose queue front has the earliest deadline, or -1
   void EmitIslandImpl(uint32_t distance, bool reachable, bool final_island);
-  void EmitPendingConstants();
+  void EmitPendingConstants(bool resolve_uses);
+  void PadToCodeAlign();
   [[noreturn]] void DeadlineMissed(uint32_t fixup, const char* why);
 
   MachBufferOptions options_;
@@ -197,7 +202,7 @@ class MachBuffer {
   std::vector<Fixup> fixups_;
   std::array<std::vector<uint32_t>, kNumKinds> queue_;
   std::array<size_t, kNumKinds> queue_head_{};
-  uint64_t pending_chain_bytes_ = 0;
+  std::array<uint64_t, kNumKinds> pending_chain_bytes_{};  // veneer bytes if all need veneers
 
   // Branch simplification state: labels bound at the current offset whose uses are not resolved
   // yet, and the run of registered branches that ends at the current offset.

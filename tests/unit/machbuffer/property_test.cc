@@ -10,10 +10,12 @@
 // produce the same trace (markers and loaded constants) and end the same way, for several
 // inputs, with and without range shrinking, on aarch64 and x64.
 //
-// Reproduce a failure with the seed it prints: EGRET_MACHBUFFER_SEED=<seed>.
+// Reproduce a failure with the seed it prints: EGRET_MACHBUFFER_SEED=<seed>. An internal error
+// aborts before gtest prints the seed; EGRET_MACHBUFFER_VERBOSE=1 prints every seed first.
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -269,6 +271,9 @@ void RunMode(const Mode& mode, int programs) {
     const uint64_t seed = base + static_cast<uint64_t>(i) * 0x9e3779b97f4a7c15ull;
     SCOPED_TRACE(std::string(mode.name) + ": EGRET_MACHBUFFER_SEED=" + std::to_string(seed) +
                  " (program 0 of that seed)");
+    // An internal error aborts the process before gtest can print the trace above.
+    if (std::getenv("EGRET_MACHBUFFER_VERBOSE"))
+      fprintf(stderr, "%s seed %llu\n", mode.name, static_cast<unsigned long long>(seed));
     std::mt19937_64 rng(seed);
     const Program p = Generate(rng, mode);
     MachCode code;
