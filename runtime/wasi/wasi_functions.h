@@ -12,11 +12,9 @@
 // reporting a trap) and report exit_code() as the program's exit status. No other function
 // returns kProcExit.
 //
-// Registration (see docs/wasi.md):
-//   for (const WasiFunction& f : WasiFunctions())
-//     linker.DefineHost("wasi_snapshot_preview1", f.name, f.params, f.results,
-//                       [&](GuestMemory mem, const uint64_t* args) { return f.fn(ctx, mem, args);
-//                       });
+// Registration: for each entry, define a host function `wasi_snapshot_preview1`.`name` of type
+// params -> results that copies its argument slots into a u64 array, builds a GuestMemory from
+// the instance's exported memory, calls `fn`, and stores the result (docs/wasi.md has a sketch).
 //
 // Functions the table lists but egret does not implement (sockets, proc_raise) return ENOSYS
 // and never abort.
