@@ -236,6 +236,8 @@ class Parser {
     return "'" + std::string(1, text_[pos_]) + "'";
   }
 
+  // `'word'` for a non-empty word, else a description of what is at the cursor.
+  std::string Quote(std::string_view w) { return w.empty() ? Found() : "'" + std::string(w) + "'"; }
   Error ErrAt(size_t pos, std::string msg) {
     auto [line, col] = SourceMap::LineColumn(text_, pos);
     Error e = Error::AtLine(line, col, std::move(msg));
@@ -306,7 +308,7 @@ class Parser {
     const size_t at = pos_;
     std::string_view w = NumberWord();
     auto v = ParseInt(w);
-    if (!v) return ErrAt(at, "expected " + what + ", found '" + std::string(w) + "'");
+    if (!v) return ErrAt(at, "expected " + what + ", found " + Quote(w));
     return *v;
   }
   // `+16`, `-8` or nothing, directly after an address or slot.
@@ -318,7 +320,7 @@ class Parser {
       std::string_view w = PeekWord();
       auto v = ParseInt(w);
       if (!v || *v < INT32_MIN || *v > INT32_MAX)
-        return ErrAt(at, "expected a 32-bit offset, found '" + std::string(w) + "'");
+        return ErrAt(at, "expected a 32-bit offset, found " + Quote(w));
       pos_ += w.size();
       return neg ? -*v : *v;
     }
@@ -330,8 +332,8 @@ class Parser {
     std::string_view w = Word();
     auto t = ParseType(w);
     if (!t)
-      return ErrAt(at, "expected a type (i8 i16 i32 i64 f32 f64) " + context + ", found '" +
-                           std::string(w) + "'");
+      return ErrAt(at,
+                   "expected a type (i8 i16 i32 i64 f32 f64) " + context + ", found " + Quote(w));
     return *t;
   }
   Expected<Signature> ParseSig() {
@@ -554,11 +556,11 @@ class Parser {
         std::string_view w = NumberWord();
         if (Info(d.opcode).format == InstFormat::kUnaryF32) {
           auto bits = ParseF32(w);
-          if (!bits) return ErrAt(at, "expected an f32 literal, found '" + std::string(w) + "'");
+          if (!bits) return ErrAt(at, "expected an f32 literal, found " + Quote(w));
           d.imm = *bits;
         } else {
           auto bits = ParseF64(w);
-          if (!bits) return ErrAt(at, "expected an f64 literal, found '" + std::string(w) + "'");
+          if (!bits) return ErrAt(at, "expected an f64 literal, found " + Quote(w));
           d.imm = static_cast<int64_t>(*bits);
         }
         break;
@@ -576,16 +578,16 @@ class Parser {
         if (Info(d.opcode).format == InstFormat::kFloatCompare) {
           auto cc = ParseFloatCC(w);
           if (!cc)
-            return ErrAt(at, "expected a float condition (eq ne lt le gt ge ord uno), found '" +
-                                 std::string(w) + "'");
+            return ErrAt(
+                at, "expected a float condition (eq ne lt le gt ge ord uno), found " + Quote(w));
           d.cond = static_cast<uint8_t>(*cc);
         } else {
           auto cc = ParseIntCC(w);
           if (!cc)
             return ErrAt(at,
                          "expected an integer condition (eq ne slt sle sgt sge ult ule ugt "
-                         "uge), found '" +
-                             std::string(w) + "'");
+                         "uge), found " +
+                             Quote(w));
           d.cond = static_cast<uint8_t>(*cc);
         }
         EGRET_ASSIGN_OR_RETURN(d.args[0], UseValue(ctx));
@@ -719,8 +721,7 @@ class Parser {
         const size_t at = pos_;
         std::string_view w = Word();
         auto code = ParseTrapCode(w);
-        if (!code)
-          return ErrAt(at, "expected a trap code (like int_divz), found '" + std::string(w) + "'");
+        if (!code) return ErrAt(at, "expected a trap code (like int_divz), found " + Quote(w));
         d.trap = *code;
         break;
       }

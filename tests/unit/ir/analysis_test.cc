@@ -1,0 +1,257 @@
+// analysis_test.cc: CFG, dominator tree, loops and liveness, on hand-built functions and on
+// random CFGs checked against naive references.
+#include <gtest/gtest.h>
+
+#include <random>
+#include <set>
+
+#include "ir/cfg.h"
+#include "ir/dominator_tree.h"
+#include "ir/liveness.h"
+#include "ir/loop_analysis.h"
+#include "ir/parser.h"
+#include "ir/verifier.h"
+#include "tests/unit/ir/random_function.h"
+
+namespace egret::ir {
+namespace {
+
+Function Parse(std::string_view text) {
+  auto m = ParseModule(text, "test");
+  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().ToString());
+  return std::move(m->functions[0]);
+}
+
+constexpr std::string_view kNested = R"(
+function %nest(i32) -> i32 {
+block0(v0: i32):
+    jump block1(v0)
+block1(v1: i32):
+    jump block2(v1)
+block2(v2: i32):
+    v3 = iadd_imm v2, -1
+    brif v3, block2(v3), block3
+block3:
+    brif v3, block1(v3), block4
+block4:
+    return v1
+}
+)";
+
+TEST(Cfg, SuccessorsAndPredecessorsAreDeduplicated) {
+  Function f = Parse(R"(
+function %f(i32) {
+block0(v0: i32):
+    br_table v0, block1, [block1, block2, block1]
+block1:
+    brif v0, block2, block2
+block2:
+    return
+}
+)");
+  ControlFlowGraph cfg(f);
+  EXPECT_EQ(std::vector<Block>(cfg.Succs(Block(0)).begin(), cfg.Succs(Block(0)).end()),
+            (std::vector<Block>{Block(1), Block(2)}));
+  EXPECT_EQ(cfg.Succs(Block(1)).size(), 1u);
+  EXPECT_EQ(std::vector<Block>(cfg.Preds(Block(2)).begin(), cfg.Preds(Block(2)).end()),
+            (std::vector<Block>{Block(0), Block(1)}));
+  EXPECT_TRUE(cfg.Preds(Block(0)).empty());
+}
+
+TEST(DominatorTree, NestedLoops) {
+  Function f = Parse(kNested);
+  ControlFlowGraph cfg(f);
+  DominatorTree dt(f, cfg);
+  EXPECT_EQ(dt.Idom(Block(1)), Block(0));
+  EXPECT_EQ(dt.Idom(Block(2)), Block(1));
+  EXPECT_EQ(dt.Idom(Block(3)), Block(2));
+  EXPECT_EQ(dt.Idom(Block(4)), Block(3));
+  EXPECT_FALSE(dt.Idom(Block(0)).valid());
+  EXPECT_TRUE(dt.Dominates(Block(1), Block(4)));
+  EXPECT_FALSE(dt.Dominates(Block(4), Block(1)));
+  EXPECT_TRUE(dt.Dominates(Block(2), Block(2)));
+  EXPECT_FALSE(dt.StrictlyDominates(Block(2), Block(2)));
+  EXPECT_EQ(dt.Rpo()[0], Block(0));
+}
+
+TEST(DominatorTree, UnreachableBlocksDominateNothing) {
+  Function f = Parse(R"(
+function %f() {
+block0:
+    return
+block1:
+    jump block0
+}
+)");
+  ControlFlowGraph cfg(f);
+  DominatorTree dt(f, cfg);
+  EXPECT_FALSE(dt.IsReachable(Block(1)));
+  EXPECT_FALSE(dt.Dominates(Block(1), Block(0)));
+  EXPECT_FALSE(dt.Dominates(Block(1), Block(1)));
+  EXPECT_EQ(dt.Rpo().size(), 1u);
+}
+
+TEST(DominatorTree, MatchesNaiveReferenceOnRandomCfgs) {
+  std::mt19937 rng(1234);
+  for (int iter = 0; iter < 300; ++iter) {
+    auto cfg_desc = testing::MakeRandomCfg(rng, 25);
+    Function f = testing::BuildRandomFunction(rng, cfg_desc);
+    ASSERT_TRUE(Verify(f).ok()) << Verify(f).error().message;
+    std::vector<bool> reachable;
+    auto dom = testing::NaiveDominators(cfg_desc, reachable);
+    ControlFlowGraph cfg(f);
+    DominatorTree dt(f, cfg);
+    const size_t n = cfg_desc.succs.size();
+    for (uint32_t a = 0; a < n; ++a) {
+      ASSERT_EQ(dt.IsReachable(Block(a)), reachable[a]) << "iter " << iter << " block" << a;
+      for (uint32_t b = 0; b < n; ++b)
+        ASSERT_EQ(dt.Dominates(Block(a), Block(b)), static_cast<bool>(dom[a][b]))
+            << "iter " << iter << ": block" << a << " dom block" << b;
+      // The immediate dominator is the strict dominator dominated by all others.
+      if (reachable[a] && a != 0) {
+        Block idom = dt.Idom(Block(a));
+        ASSERT_TRUE(idom.valid());
+        for (uint32_t c = 0; c < n; ++c) {
+          if (c != a && dom[c][a]) {
+            ASSERT_TRUE(dom[c][idom.index]);
+          }
+        }
+      }
+    }
+  }
+}
+
+TEST(LoopAnalysis, NestedLoopsHaveDepths) {
+  Function f = Parse(kNested);
+  ControlFlowGraph cfg(f);
+  DominatorTree dt(f, cfg);
+  LoopAnalysis loops;
+  loops.Compute(f, cfg, dt);
+  ASSERT_EQ(loops.NumLoops(), 2u);
+  EXPECT_TRUE(loops.IsLoopHeader(Block(1)));
+  EXPECT_TRUE(loops.IsLoopHeader(Block(2)));
+  EXPECT_EQ(loops.LoopDepth(Block(0)), 0u);
+  EXPECT_EQ(loops.LoopDepth(Block(1)), 1u);
+  EXPECT_EQ(loops.LoopDepth(Block(2)), 2u);
+  EXPECT_EQ(loops.LoopDepth(Block(3)), 1u);
+  EXPECT_EQ(loops.LoopDepth(Block(4)), 0u);
+  Loop inner = loops.InnermostLoop(Block(2)), outer = loops.InnermostLoop(Block(1));
+  EXPECT_EQ(loops.Parent(inner), outer);
+  EXPECT_TRUE(loops.Contains(outer, Block(2)));
+  EXPECT_FALSE(loops.Contains(inner, Block(3)));
+}
+
+TEST(LoopAnalysis, IrreducibleCycleIsNotANaturalLoop) {
+  Function f = Parse(R"(
+function %f(i32) {
+block0(v0: i32):
+    brif v0, block1, block2
+block1:
+    jump block2
+block2:
+    brif v0, block1, block3
+block3:
+    return
+}
+)");
+  ControlFlowGraph cfg(f);
+  DominatorTree dt(f, cfg);
+  LoopAnalysis loops;
+  loops.Compute(f, cfg, dt);
+  EXPECT_EQ(loops.NumLoops(), 0u);
+}
+
+TEST(LoopAnalysis, RandomLoopsContainTheirLatches) {
+  std::mt19937 rng(99);
+  for (int iter = 0; iter < 200; ++iter) {
+    auto desc = testing::MakeRandomCfg(rng, 20);
+    Function f = testing::BuildRandomFunction(rng, desc);
+    ControlFlowGraph cfg(f);
+    DominatorTree dt(f, cfg);
+    LoopAnalysis loops;
+    loops.Compute(f, cfg, dt);
+    for (Block b : dt.Rpo()) {
+      for (Block s : cfg.Succs(b)) {
+        if (!dt.Dominates(s, b)) continue;  // not a back edge
+        ASSERT_TRUE(loops.IsLoopHeader(s));
+        ASSERT_TRUE(loops.Contains(loops.InnermostLoop(s), b));
+      }
+      // Every block in a loop is dominated by the loop's header.
+      for (Loop l = loops.InnermostLoop(b); l.valid(); l = loops.Parent(l))
+        ASSERT_TRUE(dt.Dominates(loops.Header(l), b));
+    }
+  }
+}
+
+// Iterative data-flow liveness, the textbook way, as a reference.
+std::vector<std::set<uint32_t>> NaiveLiveIn(const Function& f, const ControlFlowGraph& cfg,
+                                            const DominatorTree& dt,
+                                            std::vector<std::set<uint32_t>>& live_out) {
+  const size_t n = f.dfg.NumBlocks();
+  std::vector<std::set<uint32_t>> in(n), uses(n), defs(n);
+  live_out.assign(n, {});
+  for (Block b : dt.Rpo()) {
+    for (Value p : f.dfg.BlockParams(b)) defs[b.index].insert(p.index);
+    for (Inst i : f.layout.Insts(b)) {
+      f.dfg.ForEachOperand(i, [&](Value v) {
+        if (!defs[b.index].count(v.index)) uses[b.index].insert(v.index);
+      });
+      for (Value r : f.dfg.InstResults(i)) defs[b.index].insert(r.index);
+    }
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (Block b : dt.Rpo()) {
+      std::set<uint32_t> out;
+      for (Block s : cfg.Succs(b)) out.insert(in[s.index].begin(), in[s.index].end());
+      std::set<uint32_t> new_in = uses[b.index];
+      for (uint32_t v : out)
+        if (!defs[b.index].count(v)) new_in.insert(v);
+      if (new_in != in[b.index] || out != live_out[b.index]) {
+        in[b.index] = new_in;
+        live_out[b.index] = out;
+        changed = true;
+      }
+    }
+  }
+  return in;
+}
+
+TEST(Liveness, LoopCarriedValueIsLiveAroundTheLoop) {
+  Function f = Parse(kNested);
+  ControlFlowGraph cfg(f);
+  DominatorTree dt(f, cfg);
+  Liveness lv;
+  lv.Compute(f, cfg, dt);
+  // v1 (param of block1) is returned in block4, so it is live through the inner loop.
+  EXPECT_TRUE(lv.IsLiveIn(Block(2), Value(1)));
+  EXPECT_TRUE(lv.IsLiveOut(Block(2), Value(1)));
+  EXPECT_TRUE(lv.IsLiveIn(Block(4), Value(1)));
+  EXPECT_FALSE(lv.IsLiveIn(Block(1), Value(1)));  // defined there as a parameter
+  EXPECT_TRUE(lv.IsLiveIn(Block(3), Value(3)));
+  EXPECT_FALSE(lv.IsLiveIn(Block(1), Value(0)));
+}
+
+TEST(Liveness, MatchesNaiveDataflowOnRandomFunctions) {
+  std::mt19937 rng(7);
+  for (int iter = 0; iter < 300; ++iter) {
+    auto desc = testing::MakeRandomCfg(rng, 20);
+    Function f = testing::BuildRandomFunction(rng, desc);
+    ControlFlowGraph cfg(f);
+    DominatorTree dt(f, cfg);
+    Liveness lv;
+    lv.Compute(f, cfg, dt);
+    std::vector<std::set<uint32_t>> naive_out;
+    auto naive_in = NaiveLiveIn(f, cfg, dt, naive_out);
+    for (Block b : dt.Rpo()) {
+      std::set<uint32_t> in, out;
+      for (Value v : lv.LiveIn(b)) in.insert(v.index);
+      for (Value v : lv.LiveOut(b)) out.insert(v.index);
+      ASSERT_EQ(in, naive_in[b.index]) << "iter " << iter << " block" << b.index;
+      ASSERT_EQ(out, naive_out[b.index]) << "iter " << iter << " block" << b.index;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace egret::ir
