@@ -42,6 +42,17 @@ Error FunctionValidator::Mismatch(const Operator& op, std::span<const ValType> e
                               TypeListString(expected) + ", got " + TypeListString(got));
 }
 
+// After popping a frame's results, values are left over: show them after the expected ones.
+Error FunctionValidator::ExtraValues(const Operator& op, std::span<const ValType> expected,
+                                     size_t extra) {
+  std::vector<ValType> got(stack_.end() - extra, stack_.end());
+  got.insert(got.end(), expected.begin(), expected.end());
+  error_kind_ = ErrorKind::kInvalid;
+  return Error(op.offset, "type mismatch in " + std::string(OpName(op.op)) + " (func " +
+                              std::to_string(func_index_) + "): expected " +
+                              TypeListString(expected) + ", got " + TypeListString(got));
+}
+
 Status FunctionValidator::PopValues(const Operator& op, std::span<const ValType> expected) {
   EGRET_TRY(CheckValues(op, expected));
   const size_t available = stack_.size() - frames_.back().height;
@@ -200,7 +211,7 @@ Status FunctionValidator::Step(const Operator& op, OperatorReader& reader) {
       if (frames_.back().op != Op::kIf) return Malformed(op.offset, "else without a matching if");
       Frame f = frames_.back();
       EGRET_TRY(PopValues(op, f.results));
-      if (stack_.size() != f.height) return Mismatch(op, f.results, stack_.size() - f.height);
+      if (stack_.size() != f.height) return ExtraValues(op, f.results, stack_.size() - f.height);
       frames_.back() = Frame{Op::kElse, f.params, f.results, f.height, false};
       PushValues(f.params);
       return Status::Ok();
@@ -208,7 +219,7 @@ Status FunctionValidator::Step(const Operator& op, OperatorReader& reader) {
     case Op::kEnd: {
       Frame f = frames_.back();
       EGRET_TRY(PopValues(op, f.results));
-      if (stack_.size() != f.height) return Mismatch(op, f.results, stack_.size() - f.height);
+      if (stack_.size() != f.height) return ExtraValues(op, f.results, stack_.size() - f.height);
       // An `if` without `else` behaves as if the else passed its params through.
       if (f.op == Op::kIf &&
           !std::equal(f.params.begin(), f.params.end(), f.results.begin(), f.results.end()))

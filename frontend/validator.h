@@ -56,6 +56,7 @@ class FunctionValidator {
   Error Invalid(const Operator& op, std::string message);
   Error Malformed(uint64_t offset, std::string message);
   Error Mismatch(const Operator& op, std::span<const ValType> expected, size_t available);
+  Error ExtraValues(const Operator& op, std::span<const ValType> expected, size_t extra);
 
   void Push(ValType t) { stack_.push_back(t); }
   void PushValues(std::span<const ValType> types) {

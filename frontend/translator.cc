@@ -1,0 +1,802 @@
+// translator.cc: control flow, variables, memory, globals, tables and calls. Numeric operators
+// are in translate_numeric.cc.
+//
+// Invariants while translating reachable code:
+//   - values_ holds the IR values of the Wasm operand stack; frames_[i].height is its size at
+//     the frame's entry, below the frame's parameters;
+//   - a frame's `next` block has one parameter per result and is sealed at the frame's `end`;
+//     a loop's header has one parameter per loop parameter and is sealed at its `end` (all back
+//     edges are known then);
+//   - when the current position is unreachable (after br, return, unreachable, ...) nothing is
+//     emitted until the enclosing frame's else/end; frames opened meanwhile are "dead" and only
+//     count nesting.
+#include "frontend/translator.h"
+
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "frontend/operator_reader.h"
+#include "frontend/translator_internal.h"
+#include "ir/builder.h"
+
+namespace egret::wasm {
+
+using ir::Opcode;
+using ir::Type;
+
+namespace {
+
+// Locals beyond this many are refused (each becomes an SSA variable).
+constexpr uint64_t kMaxTranslatedLocals = 1u << 20;
+
+bool IsIdentChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '.' || c == '$';
+}
+
+}  // namespace
+
+std::vector<std::string> FunctionSymbols(const ModuleEnv& env) {
+  std::vector<std::string> names(env.functions.size());
+  std::unordered_set<std::string> used;
+  // Default names first, so a name-section name can never take another function's default.
+  for (uint32_t i = 0; i < names.size(); ++i) used.insert("func" + std::to_string(i));
+  for (uint32_t i = 0; i < names.size(); ++i) {
+    std::string name(env.FunctionName(i));
+    for (char& c : name)
+      if (!IsIdentChar(c)) c = '_';
+    if (name.empty() || !used.insert(name).second) name = "func" + std::to_string(i);
+    names[i] = std::move(name);
+  }
+  return names;
+}
+
+Expected<Type> IrType(ValType t) {
+  switch (t) {
+    case ValType::kI32:
+      return Type::kI32;
+    case ValType::kI64:
+      return Type::kI64;
+    case ValType::kF32:
+      return Type::kF32;
+    case ValType::kF64:
+      return Type::kF64;
+    case ValType::kFuncRef:
+    case ValType::kExternRef:
+      return Type::kI64;
+    case ValType::kV128:
+    case ValType::kBottom:
+      break;
+  }
+  return Error("not yet supported: SIMD");
+}
+
+Expected<ir::Signature> WasmSignature(const FuncType& type) {
+  ir::Signature sig;
+  sig.params.push_back(Type::kI64);
+  for (ValType t : type.params()) {
+    EGRET_ASSIGN_OR_RETURN(Type it, IrType(t));
+    sig.params.push_back(it);
+  }
+  for (ValType t : type.results()) {
+    EGRET_ASSIGN_OR_RETURN(Type it, IrType(t));
+    sig.results.push_back(it);
+  }
+  return sig;
+}
+
+Status Translation::Unsupported(uint64_t offset, const std::string& what) {
+  Error e(offset, "not yet supported: " + what + " (func " + std::to_string(func_index_) + ")");
+  e.InFile(env_.file);
+  return e;
+}
+
+ir::MemFlags Translation::VmctxFlags(bool readonly) const {
+  ir::MemFlags f = ir::MemFlags{}
+                       .With(ir::MemFlags::kVmctx)
+                       .With(ir::MemFlags::kNotrap)
+                       .With(ir::MemFlags::kAligned);
+  return readonly ? f.With(ir::MemFlags::kReadonly) : f;
+}
+
+ir::Value Translation::LoadVmctx(Type t, uint32_t offset, bool readonly) {
+  return b_.Load(Opcode::kLoad, t, VmctxFlags(readonly), vmctx_, static_cast<int32_t>(offset));
+}
+
+ir::Value Translation::LoadPtr(Type t, ir::Value base, uint32_t offset, bool readonly) {
+  ir::MemFlags f = ir::MemFlags{}.With(ir::MemFlags::kNotrap).With(ir::MemFlags::kAligned);
+  if (readonly) f = f.With(ir::MemFlags::kReadonly);
+  return b_.Load(Opcode::kLoad, t, f, base, static_cast<int32_t>(offset));
+}
+
+Expected<ir::SigRef> Translation::SigFor(uint32_t type_index) {
+  auto it = sigs_.find(type_index);
+  if (it != sigs_.end()) return it->second;
+  EGRET_ASSIGN_OR_RETURN(ir::Signature sig, WasmSignature(env_.types[type_index]));
+  ir::SigRef ref = b_.ImportSignature(std::move(sig));
+  sigs_.emplace(type_index, ref);
+  return ref;
+}
+
+ir::FuncRef Translation::Builtin(const char* name, std::initializer_list<Type> params,
+                                 std::initializer_list<Type> results) {
+  auto it = builtins_.find(name);
+  if (it != builtins_.end()) return it->second;
+  ir::Signature sig;
+  sig.params.push_back(Type::kI64);  // vmctx
+  sig.params.insert(sig.params.end(), params.begin(), params.end());
+  sig.results.assign(results.begin(), results.end());
+  ir::FuncRef ref =
+      b_.ImportFunction(std::string("egret_builtin_") + name, b_.ImportSignature(std::move(sig)));
+  builtins_.emplace(name, ref);
+  return ref;
+}
+
+ir::Value Translation::CallBuiltin(const char* name, std::initializer_list<Type> params,
+                                   std::initializer_list<Type> results,
+                                   std::initializer_list<ir::Value> args) {
+  ir::FuncRef f = Builtin(name, params, results);
+  call_args_.clear();
+  call_args_.push_back(vmctx_);
+  call_args_.insert(call_args_.end(), args.begin(), args.end());
+  ir::Inst call = b_.Call(f, call_args_);
+  std::span<const ir::Value> r = b_.Results(call);
+  return r.empty() ? ir::Value() : r[0];
+}
+
+std::span<const ir::Value> Translation::Top(size_t n) const {
+  EGRET_CHECK(values_.size() >= n);
+  return {values_.data() + values_.size() - n, n};
+}
+
+ir::Value Translation::Pop() {
+  EGRET_CHECK(!values_.empty());
+  ir::Value v = values_.back();
+  values_.pop_back();
+  return v;
+}
+
+void Translation::SetUnreachable() {
+  Frame& f = frames_.back();
+  values_.resize(f.height);
+  f.unreachable = true;
+}
+
+Status Translation::BlockSpans(const BlockType& bt, std::span<const ValType>* params,
+                               std::span<const ValType>* results) {
+  *params = {};
+  *results = {};
+  if (bt.kind == BlockType::Kind::kValue) {
+    *results = SingleType(bt.value);
+  } else if (bt.kind == BlockType::Kind::kFuncType) {
+    *params = env_.types[bt.type_index].params();
+    *results = env_.types[bt.type_index].results();
+  }
+  return Status::Ok();
+}
+
+Expected<ir::Block> Translation::BlockWithParams(std::span<const ValType> types) {
+  ir::Block b = b_.CreateBlock();
+  for (ValType t : types) {
+    EGRET_ASSIGN_OR_RETURN(Type it, IrType(t));
+    b_.AppendBlockParam(b, it);
+  }
+  return b;
+}
+
+void Translation::PushBlockParams(ir::Block b) {
+  for (ir::Value v : b_.func().dfg.BlockParams(b)) values_.push_back(v);
+}
+
+Status Translation::OpenFrame(const Operator& op) {
+  Frame f;
+  f.op = op.op;
+  if (frames_.back().unreachable) {
+    f.dead = true;
+    f.unreachable = true;
+    f.height = static_cast<uint32_t>(values_.size());
+    frames_.push_back(f);
+    return Status::Ok();
+  }
+  EGRET_TRY(BlockSpans(op.block, &f.params, &f.results));
+  EGRET_ASSIGN_OR_RETURN(f.next, BlockWithParams(f.results));
+  switch (op.op) {
+    case Op::kBlock:
+      f.height = static_cast<uint32_t>(values_.size() - f.params.size());
+      break;
+    case Op::kLoop: {
+      EGRET_ASSIGN_OR_RETURN(f.header, BlockWithParams(f.params));
+      b_.Jump(f.header, Top(f.params.size()));
+      values_.resize(values_.size() - f.params.size());
+      f.height = static_cast<uint32_t>(values_.size());
+      b_.SwitchToBlock(f.header);
+      PushBlockParams(f.header);
+      break;
+    }
+    case Op::kIf: {
+      ir::Value cond = Pop();
+      f.height = static_cast<uint32_t>(values_.size() - f.params.size());
+      f.saved_params = static_cast<uint32_t>(saved_.size());
+      for (ir::Value v : Top(f.params.size())) saved_.push_back(v);
+      ir::Block then_block = b_.CreateBlock();
+      f.else_block = b_.CreateBlock();
+      b_.Brif(cond, then_block, {}, f.else_block, {});
+      b_.SealBlock(then_block);
+      b_.SealBlock(f.else_block);
+      b_.SwitchToBlock(then_block);
+      break;
+    }
+    default:
+      EGRET_CHECK(false);
+  }
+  frames_.push_back(f);
+  return Status::Ok();
+}
+
+void Translation::Else() {
+  Frame& f = frames_.back();
+  if (f.dead) return;
+  if (!f.unreachable) {
+    b_.Jump(f.next, Top(f.results.size()));
+  }
+  values_.resize(f.height);
+  b_.SwitchToBlock(f.else_block);
+  f.else_block = ir::Block();
+  for (uint32_t i = 0; i < f.params.size(); ++i) values_.push_back(saved_[f.saved_params + i]);
+  saved_.resize(f.saved_params);
+  f.op = Op::kElse;
+  f.unreachable = false;
+}
+
+void Translation::End() {
+  Frame f = frames_.back();
+  frames_.pop_back();
+  if (f.dead) return;
+  if (!f.unreachable) b_.Jump(f.next, Top(f.results.size()));
+  values_.resize(f.height);
+  if (f.op == Op::kIf) {  // no else: the params flow to the results
+    b_.SwitchToBlock(f.else_block);
+    std::span<const ir::Value> params(saved_.data() + f.saved_params, f.params.size());
+    b_.Jump(f.next, params);
+    saved_.resize(f.saved_params);
+  }
+  if (f.op == Op::kLoop) b_.SealBlock(f.header);
+  b_.SealBlock(f.next);
+  if (b_.NumPreds(f.next) == 0) {
+    // Nothing reaches the code after this construct.
+    if (frames_.empty()) return;
+    frames_.back().unreachable = true;
+    values_.resize(frames_.back().height);
+    return;
+  }
+  b_.SwitchToBlock(f.next);
+  PushBlockParams(f.next);
+}
+
+Translation::Target Translation::LabelTarget(uint32_t depth) {
+  Frame& f = frames_[frames_.size() - 1 - depth];
+  if (f.op == Op::kLoop) return {f.header, f.params.size()};
+  return {f.next, f.results.size()};
+}
+
+Status Translation::Control(const Operator& op, OperatorReader& reader) {
+  switch (op.op) {
+    case Op::kUnreachable:
+      b_.Trap(TrapCode::kUnreachable);
+      SetUnreachable();
+      return Status::Ok();
+    case Op::kBr: {
+      Target t = LabelTarget(op.index);
+      b_.Jump(t.block, Top(t.arity));
+      SetUnreachable();
+      return Status::Ok();
+    }
+    case Op::kBrIf: {
+      ir::Value cond = Pop();
+      Target t = LabelTarget(op.index);
+      ir::Block cont = b_.CreateBlock();
+      b_.Brif(cond, t.block, Top(t.arity), cont, {});
+      b_.SealBlock(cont);
+      b_.SwitchToBlock(cont);
+      return Status::Ok();
+    }
+    case Op::kBrTable: {
+      ir::Value index = Pop();
+      std::span<const uint32_t> targets = reader.br_targets();
+      Target def = LabelTarget(targets.back());
+      std::span<const ir::Value> args = Top(def.arity);
+      dests_.clear();
+      for (size_t i = 0; i + 1 < targets.size(); ++i)
+        dests_.push_back({LabelTarget(targets[i]).block, args});
+      b_.BrTable(index, {def.block, args}, dests_);
+      SetUnreachable();
+      return Status::Ok();
+    }
+    case Op::kReturn:
+      b_.Return(Top(env_.function_type(func_index_).results().size()));
+      SetUnreachable();
+      return Status::Ok();
+    default:
+      EGRET_CHECK(false);
+  }
+  return Status::Ok();
+}
+
+ir::Value Translation::HeapAddress(const Operator& op, ir::Value index, uint32_t access_bytes,
+                                   int32_t* offset_out, bool* checked) {
+  ir::Value idx = b_.Convert(Opcode::kUextend, Type::kI64, index);
+  const uint64_t offset = op.mem_offset;
+  // The guard region covers offsets below 2 GiB; beyond that, and under kBoundsCheck, compare
+  // the end of the access against the current length.
+  *checked = options_.heap == HeapStrategy::kBoundsCheck || offset > INT32_MAX;
+  if (*checked) {
+    ir::Value bound = LoadVmctx(Type::kI64, VMContextLayout::kHeapBound, false);
+    ir::Value end =
+        b_.BinaryImm(Opcode::kIaddImm, idx, static_cast<int64_t>(offset + access_bytes));
+    b_.Trapnz(b_.Icmp(ir::IntCC::kUgt, end, bound), TrapCode::kHeapOutOfBounds);
+  }
+  const bool base_fixed = options_.heap == HeapStrategy::kGuardPages;
+  ir::Value base = LoadVmctx(Type::kI64, VMContextLayout::kHeapBase, base_fixed);
+  ir::Value addr = b_.Binary(Opcode::kIadd, base, idx);
+  if (offset > INT32_MAX) {
+    addr = b_.BinaryImm(Opcode::kIaddImm, addr, static_cast<int64_t>(offset));
+    *offset_out = 0;
+  } else {
+    *offset_out = static_cast<int32_t>(offset);
+  }
+  return addr;
+}
+
+Status Translation::Memory(const Operator& op) {
+  struct Access {
+    Opcode opcode;
+    Type type;
+    uint32_t bytes;
+    bool store;
+  };
+  Access a{};
+  switch (op.op) {
+    case Op::kI32Load:
+      a = {Opcode::kLoad, Type::kI32, 4, false};
+      break;
+    case Op::kI64Load:
+      a = {Opcode::kLoad, Type::kI64, 8, false};
+      break;
+    case Op::kF32Load:
+      a = {Opcode::kLoad, Type::kF32, 4, false};
+      break;
+    case Op::kF64Load:
+      a = {Opcode::kLoad, Type::kF64, 8, false};
+      break;
+    case Op::kI32Load8S:
+      a = {Opcode::kSload8, Type::kI32, 1, false};
+      break;
+    case Op::kI32Load8U:
+      a = {Opcode::kUload8, Type::kI32, 1, false};
+      break;
+    case Op::kI32Load16S:
+      a = {Opcode::kSload16, Type::kI32, 2, false};
+      break;
+    case Op::kI32Load16U:
+      a = {Opcode::kUload16, Type::kI32, 2, false};
+      break;
+    case Op::kI64Load8S:
+      a = {Opcode::kSload8, Type::kI64, 1, false};
+      break;
+    case Op::kI64Load8U:
+      a = {Opcode::kUload8, Type::kI64, 1, false};
+      break;
+    case Op::kI64Load16S:
+      a = {Opcode::kSload16, Type::kI64, 2, false};
+      break;
+    case Op::kI64Load16U:
+      a = {Opcode::kUload16, Type::kI64, 2, false};
+      break;
+    case Op::kI64Load32S:
+      a = {Opcode::kSload32, Type::kI64, 4, false};
+      break;
+    case Op::kI64Load32U:
+      a = {Opcode::kUload32, Type::kI64, 4, false};
+      break;
+    case Op::kI32Store:
+      a = {Opcode::kStore, Type::kI32, 4, true};
+      break;
+    case Op::kI64Store:
+      a = {Opcode::kStore, Type::kI64, 8, true};
+      break;
+    case Op::kF32Store:
+      a = {Opcode::kStore, Type::kF32, 4, true};
+      break;
+    case Op::kF64Store:
+      a = {Opcode::kStore, Type::kF64, 8, true};
+      break;
+    case Op::kI32Store8:
+      a = {Opcode::kIstore8, Type::kI32, 1, true};
+      break;
+    case Op::kI32Store16:
+      a = {Opcode::kIstore16, Type::kI32, 2, true};
+      break;
+    case Op::kI64Store8:
+      a = {Opcode::kIstore8, Type::kI64, 1, true};
+      break;
+    case Op::kI64Store16:
+      a = {Opcode::kIstore16, Type::kI64, 2, true};
+      break;
+    case Op::kI64Store32:
+      a = {Opcode::kIstore32, Type::kI64, 4, true};
+      break;
+    default:
+      EGRET_CHECK(false);
+  }
+  ir::Value value;
+  if (a.store) value = Pop();
+  ir::Value index = Pop();
+  int32_t offset = 0;
+  bool checked = false;
+  ir::Value addr = HeapAddress(op, index, a.bytes, &offset, &checked);
+  ir::MemFlags flags = ir::MemFlags{}.With(ir::MemFlags::kHeap);
+  if (checked) flags = flags.With(ir::MemFlags::kNotrap);
+  if (a.store) {
+    b_.Store(a.opcode, flags, value, addr, offset, TrapCode::kHeapOutOfBounds);
+  } else {
+    values_.push_back(b_.Load(a.opcode, a.type, flags, addr, offset, TrapCode::kHeapOutOfBounds));
+  }
+  return Status::Ok();
+}
+
+Status Translation::Variable(const Operator& op) {
+  switch (op.op) {
+    case Op::kLocalGet:
+      values_.push_back(b_.UseVar(locals_[op.index]));
+      return Status::Ok();
+    case Op::kLocalSet:
+      b_.DefVar(locals_[op.index], Pop());
+      return Status::Ok();
+    case Op::kLocalTee:
+      b_.DefVar(locals_[op.index], values_.back());
+      return Status::Ok();
+    case Op::kGlobalGet:
+    case Op::kGlobalSet: {
+      const Global& g = env_.globals[op.index];
+      Expected<Type> t = IrType(g.type.type);
+      if (!t.ok()) return Unsupported(op.offset, "SIMD");
+      const uint32_t slot = layout_.Global(op.index);
+      ir::MemFlags flags = ir::MemFlags{}.With(ir::MemFlags::kNotrap).With(ir::MemFlags::kAligned);
+      if (!g.type.mut) flags = flags.With(ir::MemFlags::kReadonly);
+      ir::Value base = vmctx_;
+      int32_t offset = static_cast<int32_t>(slot);
+      if (layout_.GlobalIsIndirect(op.index)) {
+        base = LoadVmctx(Type::kI64, slot, true);
+        offset = 0;
+      } else {
+        flags = flags.With(ir::MemFlags::kVmctx);
+      }
+      if (op.op == Op::kGlobalGet) {
+        values_.push_back(b_.Load(Opcode::kLoad, *t, flags, base, offset));
+      } else {
+        b_.Store(Opcode::kStore, flags, Pop(), base, offset);
+      }
+      return Status::Ok();
+    }
+    default:
+      EGRET_CHECK(false);
+  }
+  return Status::Ok();
+}
+
+Status Translation::Call(const Operator& op) {
+  const bool indirect = op.op == Op::kCallIndirect;
+  const uint32_t type_index = indirect ? op.index : env_.functions[op.index].type_index;
+  const FuncType& type = env_.types[type_index];
+  Expected<ir::SigRef> sig = SigFor(type_index);
+  if (!sig.ok()) return Unsupported(op.offset, "SIMD");
+  ir::Value callee_index;
+  if (indirect) callee_index = Pop();
+  const size_t n = type.params().size();
+  call_args_.clear();
+  call_args_.push_back(vmctx_);
+  // Reserve the vmctx slot; the callee's vmctx replaces it for indirect and imported calls.
+  for (ir::Value v : Top(n)) call_args_.push_back(v);
+  values_.resize(values_.size() - n);
+
+  ir::Inst call;
+  if (indirect) {
+    const uint32_t table = op.index2;
+    ir::Value idx = b_.Convert(Opcode::kUextend, Type::kI64, callee_index);
+    ir::Value length = LoadVmctx(Type::kI64, layout_.TableLength(table), false);
+    b_.Trapnz(b_.Icmp(ir::IntCC::kUge, idx, length), TrapCode::kIndirectCallOutOfBounds);
+    ir::Value base = LoadVmctx(Type::kI64, layout_.TableBase(table), false);
+    ir::Value slot = b_.Binary(Opcode::kIadd, base, b_.BinaryImm(Opcode::kIshlImm, idx, 3));
+    ir::MemFlags table_flags = ir::MemFlags{}
+                                   .With(ir::MemFlags::kTable)
+                                   .With(ir::MemFlags::kNotrap)
+                                   .With(ir::MemFlags::kAligned);
+    ir::Value funcref = b_.Load(Opcode::kLoad, Type::kI64, table_flags, slot, 0);
+    b_.Trapz(funcref, TrapCode::kIndirectCallToNull);
+    ir::Value actual = LoadPtr(Type::kI32, funcref, VMFuncRefLayout::kTypeId, true);
+    ir::Value ids = LoadVmctx(Type::kI64, VMContextLayout::kTypeIds, true);
+    ir::Value expected = LoadPtr(Type::kI32, ids, 4 * type_index, true);
+    b_.Trapnz(b_.Icmp(ir::IntCC::kNe, actual, expected), TrapCode::kBadSignature);
+    ir::Value code = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kWasmCall, true);
+    call_args_[0] = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kVmctx, true);
+    call = b_.CallIndirect(*sig, code, call_args_);
+  } else if (env_.functions[op.index].imported) {
+    const uint32_t slot = layout_.ImportedFunction(op.index);
+    ir::Value code = LoadVmctx(Type::kI64, slot, true);
+    call_args_[0] = LoadVmctx(Type::kI64, slot + 8, true);
+    call = b_.CallIndirect(*sig, code, call_args_);
+  } else {
+    ir::FuncRef f;
+    auto it = callees_.find(op.index);
+    if (it != callees_.end()) {
+      f = it->second;
+    } else {
+      f = b_.ImportFunction(symbols_[op.index], *sig);
+      callees_.emplace(op.index, f);
+    }
+    call = b_.Call(f, call_args_);
+  }
+  for (ir::Value r : b_.Results(call)) values_.push_back(r);
+  return Status::Ok();
+}
+
+Status Translation::Bulk(const Operator& op) {
+  const Type i32 = Type::kI32, i64 = Type::kI64;
+  auto idx = [&](uint32_t v) { return b_.Iconst(i32, static_cast<int32_t>(v)); };
+  switch (op.op) {
+    case Op::kMemorySize: {
+      ir::Value bound = LoadVmctx(i64, VMContextLayout::kHeapBound, false);
+      ir::Value pages = b_.BinaryImm(Opcode::kUshrImm, bound, 16);
+      values_.push_back(b_.Convert(Opcode::kIreduce, i32, pages));
+      return Status::Ok();
+    }
+    case Op::kMemoryGrow: {
+      ir::Value delta = Pop();
+      values_.push_back(CallBuiltin("memory_grow", {i32}, {i32}, {delta}));
+      return Status::Ok();
+    }
+    case Op::kMemoryFill: {
+      ir::Value n = Pop(), v = Pop(), d = Pop();
+      CallBuiltin("memory_fill", {i32, i32, i32}, {}, {d, v, n});
+      return Status::Ok();
+    }
+    case Op::kMemoryCopy: {
+      ir::Value n = Pop(), s = Pop(), d = Pop();
+      CallBuiltin("memory_copy", {i32, i32, i32}, {}, {d, s, n});
+      return Status::Ok();
+    }
+    case Op::kMemoryInit: {
+      ir::Value n = Pop(), s = Pop(), d = Pop();
+      CallBuiltin("memory_init", {i32, i32, i32, i32}, {}, {idx(op.index), d, s, n});
+      return Status::Ok();
+    }
+    case Op::kDataDrop:
+      CallBuiltin("data_drop", {i32}, {}, {idx(op.index)});
+      return Status::Ok();
+    case Op::kTableGet: {
+      ir::Value i = Pop();
+      values_.push_back(CallBuiltin("table_get", {i32, i32}, {i64}, {idx(op.index), i}));
+      return Status::Ok();
+    }
+    case Op::kTableSet: {
+      ir::Value v = Pop(), i = Pop();
+      CallBuiltin("table_set", {i32, i32, i64}, {}, {idx(op.index), i, v});
+      return Status::Ok();
+    }
+    case Op::kTableSize: {
+      ir::Value length = LoadVmctx(i64, layout_.TableLength(op.index), false);
+      values_.push_back(b_.Convert(Opcode::kIreduce, i32, length));
+      return Status::Ok();
+    }
+    case Op::kTableGrow: {
+      ir::Value n = Pop(), init = Pop();
+      values_.push_back(
+          CallBuiltin("table_grow", {i32, i64, i32}, {i32}, {idx(op.index), init, n}));
+      return Status::Ok();
+    }
+    case Op::kTableFill: {
+      ir::Value n = Pop(), v = Pop(), i = Pop();
+      CallBuiltin("table_fill", {i32, i32, i64, i32}, {}, {idx(op.index), i, v, n});
+      return Status::Ok();
+    }
+    case Op::kTableCopy: {
+      ir::Value n = Pop(), s = Pop(), d = Pop();
+      CallBuiltin("table_copy", {i32, i32, i32, i32, i32}, {},
+                  {idx(op.index), idx(op.index2), d, s, n});
+      return Status::Ok();
+    }
+    case Op::kTableInit: {
+      ir::Value n = Pop(), s = Pop(), d = Pop();
+      CallBuiltin("table_init", {i32, i32, i32, i32, i32}, {},
+                  {idx(op.index), idx(op.index2), d, s, n});
+      return Status::Ok();
+    }
+    case Op::kElemDrop:
+      CallBuiltin("elem_drop", {i32}, {}, {idx(op.index)});
+      return Status::Ok();
+    default:
+      EGRET_CHECK(false);
+  }
+  return Status::Ok();
+}
+
+Status Translation::Step(const Operator& op, OperatorReader& reader) {
+  switch (op.op) {
+    case Op::kBlock:
+    case Op::kLoop:
+    case Op::kIf: {
+      if (!frames_.back().unreachable && op.block.kind != BlockType::Kind::kEmpty) {
+        std::span<const ValType> p, r;
+        EGRET_TRY(BlockSpans(op.block, &p, &r));
+        for (ValType t : p)
+          if (t == ValType::kV128) return Unsupported(op.offset, "SIMD");
+        for (ValType t : r)
+          if (t == ValType::kV128) return Unsupported(op.offset, "SIMD");
+      }
+      return OpenFrame(op);
+    }
+    case Op::kElse:
+      Else();
+      return Status::Ok();
+    case Op::kEnd:
+      End();
+      return Status::Ok();
+    default:
+      break;
+  }
+  if (IsSimdOp(op.op)) return Unsupported(op.offset, "SIMD");
+  if (frames_.back().unreachable) return Status::Ok();
+  switch (op.op) {
+    case Op::kNop:
+      return Status::Ok();
+    case Op::kUnreachable:
+    case Op::kBr:
+    case Op::kBrIf:
+    case Op::kBrTable:
+    case Op::kReturn:
+      return Control(op, reader);
+    case Op::kCall:
+    case Op::kCallIndirect:
+      return Call(op);
+    case Op::kDrop:
+      Pop();
+      return Status::Ok();
+    case Op::kSelect:
+    case Op::kSelectT: {
+      if (op.op == Op::kSelectT && op.type == ValType::kV128) return Unsupported(op.offset, "SIMD");
+      ir::Value c = Pop(), y = Pop(), x = Pop();
+      values_.push_back(b_.Select(c, x, y));
+      return Status::Ok();
+    }
+    case Op::kLocalGet:
+    case Op::kLocalSet:
+    case Op::kLocalTee:
+    case Op::kGlobalGet:
+    case Op::kGlobalSet:
+      return Variable(op);
+    case Op::kRefNull:
+      values_.push_back(b_.Iconst(Type::kI64, 0));
+      return Status::Ok();
+    case Op::kRefIsNull:
+      values_.push_back(b_.IcmpImm(ir::IntCC::kEq, Pop(), 0));
+      return Status::Ok();
+    case Op::kRefFunc:
+      values_.push_back(b_.BinaryImm(Opcode::kIaddImm, vmctx_, layout_.FuncRef(op.index)));
+      return Status::Ok();
+    default:
+      break;
+  }
+  const OpInfo& info = GetOpInfo(op.op);
+  if (info.imm == ImmKind::kMemArg) return Memory(op);
+  if (info.prefix == 0xfc && op.op >= Op::kMemoryInit) return Bulk(op);
+  switch (op.op) {
+    case Op::kMemorySize:
+    case Op::kMemoryGrow:
+    case Op::kTableGet:
+    case Op::kTableSet:
+      return Bulk(op);
+    default:
+      break;
+  }
+  return Numeric(op);
+}
+
+Status Translation::Run() {
+  const Function& fn = env_.functions[func_index_];
+  const FuncType& type = env_.types[fn.type_index];
+  OperatorReader reader(env_.body(func_index_), fn.body_offset);
+  uint64_t declared = 0;
+  EGRET_TRY(reader.ReadLocals(&groups_, &declared));
+  if (declared + type.num_params > kMaxTranslatedLocals)
+    return Unsupported(fn.body_offset,
+                       "more than " + std::to_string(kMaxTranslatedLocals) + " locals");
+  for (ValType t : type.types)
+    if (t == ValType::kV128) return Unsupported(fn.body_offset, "SIMD");
+  for (const LocalGroup& g : groups_)
+    if (g.type == ValType::kV128) return Unsupported(fn.body_offset, "SIMD");
+
+  ir::Block entry = b_.CreateBlock();
+  b_.SwitchToBlock(entry);
+  b_.SetSrcLoc(fn.body_offset);
+  vmctx_ = b_.AppendBlockParam(entry, Type::kI64);
+  for (ValType t : type.params()) {
+    Type it = *IrType(t);
+    ir::Variable var = b_.DeclareVar(it);
+    b_.DefVar(var, b_.AppendBlockParam(entry, it));
+    locals_.push_back(var);
+  }
+  b_.SealBlock(entry);
+  for (const LocalGroup& g : groups_) {
+    Type it = *IrType(g.type);
+    for (uint32_t i = 0; i < g.count; ++i) locals_.push_back(b_.DeclareVar(it));
+  }
+
+  Frame body;
+  body.op = Op::kBlock;
+  body.results = type.results();
+  EGRET_ASSIGN_OR_RETURN(body.next, BlockWithParams(body.results));
+  frames_.push_back(body);
+
+  Operator op;
+  while (!frames_.empty()) {
+    EGRET_TRY(reader.Read(&op));
+    b_.SetSrcLoc(static_cast<uint32_t>(op.offset));
+    if (op.op == Op::kEnd && frames_.size() == 1) {
+      // The function's end: return directly unless some branch targets the return block.
+      Frame f = frames_.back();
+      frames_.pop_back();
+      if (!f.unreachable) {
+        if (b_.NumPreds(f.next) == 0) {
+          b_.Return(Top(f.results.size()));
+          b_.SealBlock(f.next);
+          break;
+        }
+        b_.Jump(f.next, Top(f.results.size()));
+      }
+      b_.SealBlock(f.next);
+      if (b_.NumPreds(f.next) != 0) {
+        b_.SwitchToBlock(f.next);
+        b_.Return(b_.func().dfg.BlockParams(f.next));
+      }
+      break;
+    }
+    EGRET_TRY(Step(op, reader));
+  }
+  b_.SealAllBlocks();
+  b_.Finalize();
+  return Status::Ok();
+}
+
+Expected<ir::Function> FunctionTranslator::Translate(uint32_t func_index) const {
+  EGRET_CHECK(func_index < env_.functions.size() && !env_.functions[func_index].imported);
+  const FuncType& type = env_.function_type(func_index);
+  Expected<ir::Signature> sig = WasmSignature(type);
+  if (!sig.ok()) {
+    Error e(env_.functions[func_index].body_offset,
+            "not yet supported: SIMD (func " + std::to_string(func_index) + ")");
+    e.InFile(env_.file);
+    return e;
+  }
+  ir::Function f(symbols_[func_index], std::move(*sig));
+  Translation t(env_, layout_, symbols_, options_, func_index, f);
+  EGRET_TRY(t.Run());
+  return f;
+}
+
+Expected<std::vector<ir::Function>> TranslateModule(const ModuleEnv& env,
+                                                    TranslateOptions options) {
+  EGRET_ASSIGN_OR_RETURN(VMContextLayout layout, VMContextLayout::Compute(env));
+  std::vector<std::string> symbols = FunctionSymbols(env);
+  FunctionTranslator translator(env, layout, symbols, options);
+  std::vector<ir::Function> out;
+  out.reserve(env.num_defined_functions());
+  for (uint32_t i = env.num_imported_functions; i < env.functions.size(); ++i) {
+    EGRET_ASSIGN_OR_RETURN(ir::Function f, translator.Translate(i));
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace egret::wasm

@@ -1,0 +1,114 @@
+// translator_internal.h: the per-function translation state shared by translator.cc (control,
+// memory, calls) and translate_numeric.cc (numeric operators). Not part of the public API.
+//
+// One Translation object translates one function and is then discarded; it owns every piece of
+// mutable state, which is what lets functions translate in parallel.
+#ifndef EGRET_FRONTEND_TRANSLATOR_INTERNAL_H_
+#define EGRET_FRONTEND_TRANSLATOR_INTERNAL_H_
+
+#include <initializer_list>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "frontend/module_env.h"
+#include "frontend/operator_reader.h"
+#include "frontend/translator.h"
+#include "frontend/vmctx_layout.h"
+#include "ir/builder.h"
+
+namespace egret::wasm {
+
+// The IR type of a Wasm value type; fails for v128 (SIMD is not translated yet).
+Expected<ir::Type> IrType(ValType t);
+
+class Translation {
+ public:
+  Translation(const ModuleEnv& env, const VMContextLayout& layout,
+              std::span<const std::string> symbols, TranslateOptions options, uint32_t func_index,
+              ir::Function& f)
+      : env_(env),
+        layout_(layout),
+        symbols_(symbols),
+        options_(options),
+        func_index_(func_index),
+        b_(f) {}
+
+  Status Run();
+
+ private:
+  struct Frame {
+    Op op = Op::kBlock;  // kBlock, kLoop, kIf, kElse (an if after its else)
+    std::span<const ValType> params, results;
+    ir::Block next;             // the block after the construct; one parameter per result
+    ir::Block header;           // loops: the loop header; one parameter per loop parameter
+    ir::Block else_block;       // ifs before their else
+    uint32_t height = 0;        // values_ size at entry, below the parameters
+    uint32_t saved_params = 0;  // ifs: where the parameters are kept in saved_
+    bool dead = false;          // opened in unreachable code: nesting only
+    bool unreachable = false;   // the current position in this frame is unreachable
+  };
+  struct Target {
+    ir::Block block;
+    size_t arity;
+  };
+
+  Status Step(const Operator& op, OperatorReader& reader);
+  Status OpenFrame(const Operator& op);
+  void Else();
+  void End();
+  Status Control(const Operator& op, OperatorReader& reader);
+  Status Variable(const Operator& op);
+  Status Memory(const Operator& op);
+  Status Call(const Operator& op);
+  Status Bulk(const Operator& op);
+  Status Numeric(const Operator& op);  // translate_numeric.cc
+
+  Status Unsupported(uint64_t offset, const std::string& what);
+  Status BlockSpans(const BlockType& bt, std::span<const ValType>* params,
+                    std::span<const ValType>* results);
+  Expected<ir::Block> BlockWithParams(std::span<const ValType> types);
+  void PushBlockParams(ir::Block b);
+  Target LabelTarget(uint32_t depth);
+  void SetUnreachable();
+  std::span<const ir::Value> Top(size_t n) const;
+  ir::Value Pop();
+  void Push(ir::Value v) { values_.push_back(v); }
+
+  ir::MemFlags VmctxFlags(bool readonly) const;
+  ir::Value LoadVmctx(ir::Type t, uint32_t offset, bool readonly);
+  ir::Value LoadPtr(ir::Type t, ir::Value base, uint32_t offset, bool readonly);
+  ir::Value HeapAddress(const Operator& op, ir::Value index, uint32_t access_bytes, int32_t* offset,
+                        bool* checked);
+  Expected<ir::SigRef> SigFor(uint32_t type_index);
+  ir::FuncRef Builtin(const char* name, std::initializer_list<ir::Type> params,
+                      std::initializer_list<ir::Type> results);
+  ir::Value CallBuiltin(const char* name, std::initializer_list<ir::Type> params,
+                        std::initializer_list<ir::Type> results,
+                        std::initializer_list<ir::Value> args);
+
+  const ModuleEnv& env_;
+  const VMContextLayout& layout_;
+  std::span<const std::string> symbols_;
+  TranslateOptions options_;
+  uint32_t func_index_;
+  ir::FunctionBuilder b_;
+  ir::Value vmctx_;
+
+  std::vector<ir::Value> values_;
+  std::vector<Frame> frames_;
+  std::vector<ir::Value> saved_;  // parameters of open ifs, for their else branches
+  std::vector<ir::Variable> locals_;
+  std::vector<LocalGroup> groups_;
+  std::unordered_map<uint32_t, ir::SigRef> sigs_;      // by type index
+  std::unordered_map<uint32_t, ir::FuncRef> callees_;  // by function index
+  std::unordered_map<std::string_view, ir::FuncRef> builtins_;
+  std::vector<ir::Value> call_args_;
+  std::vector<ir::FunctionBuilder::Dest> dests_;
+};
+
+}  // namespace egret::wasm
+
+#endif  // EGRET_FRONTEND_TRANSLATOR_INTERNAL_H_
