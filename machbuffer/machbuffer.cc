@@ -650,6 +650,22 @@ void MachBuffer<Traits>::EmitPendingConstants(bool resolve_uses) {
 
 template <class Traits>
 void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool final_island) {
+  // Labels bound right here that nothing has committed to yet move past the island, so that
+  // branches to them skip it; they are unbound while the island is built (a use that cannot wait
+  // gets a veneer) and bound again at its end.
+  std::vector<uint32_t>& moved = moved_scratch_;
+  moved.clear();
+  if (!final_island) {
+    if (tail_observed_ == 0 && !labels_at_tail_.empty()) {
+      moved.swap(labels_at_tail_);
+      for (uint32_t l : moved) labels_[l].offset = kNone;
+    }
+    // Nothing falls into the island after an unconditional branch if no label stays here.
+    if (labels_at_tail_.empty() && !latest_branches_.empty() && !latest_branches_.back().cond &&
+        latest_branches_.back().end == CurOffset()) {
+      reachable = false;
+    }
+  }
   SettleTail();
   const uint32_t jump_at = CurOffset();
   if (reachable) {
@@ -723,12 +739,16 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
   if (reachable) {
     if (CurOffset() == island_start) {
       data_.resize(jump_at);  // nothing was needed after all
-      return;
+    } else {
+      Traits::Patch(Traits::kJumpKind, data_.data() + jump_at + Traits::kJumpFixupOffset,
+                    jump_at + Traits::kJumpFixupOffset, CurOffset());
     }
-    Traits::Patch(Traits::kJumpKind, data_.data() + jump_at + Traits::kJumpFixupOffset,
-                  jump_at + Traits::kJumpFixupOffset, CurOffset());
   }
   if (CurOffset() != island_start) ++stats_.islands;
+  for (uint32_t l : moved) {
+    labels_[l].offset = CurOffset();
+    labels_at_tail_.push_back(l);
+  }
 }
 
 template <class Traits>

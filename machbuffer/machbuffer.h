@@ -227,6 +227,7 @@ class MachBuffer {
   uint32_t open_srcloc_ = 0;
 
   std::vector<uint32_t> island_scratch_;
+  std::vector<uint32_t> moved_scratch_;
   MachBufferStats stats_;
   bool in_island_ = false;
   bool finished_ = false;

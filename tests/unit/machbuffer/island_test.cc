@@ -229,3 +229,56 @@ TEST(IslandRealRange, X64ConstantPoolAtTheEnd) {
 
 }  // namespace
 }  // namespace egret
+
+namespace egret {
+namespace {
+
+// An island requested right after a label is bound goes before the label, so branches to the
+// label skip it; after an unconditional branch it needs no jump around it.
+TEST(IslandPlacement, LabelsAtTheTailMovePastTheIsland) {
+  A64Emitter e;
+  MachLabel l = e.buf.NewLabel(), end = e.buf.NewLabel();
+  e.Cond(A64Cbz(1, false), l);  // 0
+  e.LoadConst(0x77);            // 4
+  e.B(end);                     // 8
+  e.buf.BindLabel(l);           // 12
+  e.buf.EmitIsland(4);          // the constant at 16, no jump (nothing falls in)
+  e.Marker(1);                  // 24
+  e.Ret();
+  e.buf.BindLabel(end);
+  e.Marker(2);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.islands, 1u);
+  EXPECT_EQ(e.buf.LabelOffset(l), 24u);
+  EXPECT_EQ(A64DirectTarget(code.bytes, 0), 24u);
+  EXPECT_EQ(A64DirectTarget(code.bytes, 4), 16u);
+  EXPECT_EQ(testing::Load32(code.bytes, 12), 0u);  // alignment padding, not a jump
+  auto run = [&](uint64_t input) {
+    testing::SimResult r = testing::SimulateA64(code.bytes, 0, input, 8, 100);
+    EXPECT_EQ(r.error, "");
+    return r.trace;
+  };
+  EXPECT_EQ(run(0), (std::vector<uint64_t>{1}));
+  EXPECT_EQ(run(2), (std::vector<uint64_t>{0x77, 2}));
+}
+
+TEST(IslandPlacement, FallthroughIntoMovedLabelKeepsTheJump) {
+  A64Emitter e;
+  MachLabel l = e.buf.NewLabel();
+  e.LoadConst(0x99);    // 0
+  e.buf.BindLabel(l);   // 4
+  e.buf.EmitIsland(4);  // jump at 4, constant at 8, l at 16
+  e.Marker(1);
+  e.Cond(A64Cbz(1, true), l);  // backward to l: loops while bit 1 is set
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(e.buf.LabelOffset(l), 16u);
+  EXPECT_EQ(A64DirectTarget(code.bytes, 4), 16u);
+  testing::SimResult r = testing::SimulateA64(code.bytes, 0, 0, 8, 100);
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.trace, (std::vector<uint64_t>{0x99, 1}));
+}
+
+}  // namespace
+}  // namespace egret
