@@ -155,6 +155,7 @@ Status Function::Validate(const MachineEnv& env) const {
   EGRET_TRY(env.Validate());
   auto err = [](std::string msg) { return Error("regalloc input: " + std::move(msg)); };
   if (blocks.empty()) return err("function has no blocks");
+  if (preds.size() != succs.size()) return err("predecessors not computed (call Finish())");
   for (int c = 0; c < kNumRegClasses; ++c) {
     if (!env.scratch[c].valid()) {
       for (const VRegData& v : vregs)

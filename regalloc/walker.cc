@@ -36,6 +36,8 @@ ForwardWalker::ForwardWalker(const Function& f, const MachineEnv& env, const Liv
   rec_epoch_.assign(nv, UINT32_MAX);
   rec_.assign(nv, LocRecord{});
   op_next_use_.assign(f.operands.size(), kDead);
+  op_crosses_call_.assign(f.operands.size(), 0);
+  for (const PRegSet& c : f.clobber_sets) clobbered_anywhere_ |= c;
   entry_span_.assign(nb, Span{});
   exit_span_.assign(nb, Span{});
   walked_.assign(nb, 0);
@@ -90,11 +92,22 @@ void ForwardWalker::ScanBlock(uint32_t b) {
   }
   safepoint_refs_.assign(bd.inst_end - bd.inst_begin, Span{});
   safepoint_ref_list_.clear();
+  // The nearest later instruction with clobbers: a value whose next use lies beyond it should
+  // sit in a register no call clobbers.
+  // Values live out are assumed to meet a call later if the function has any.
+  uint32_t next_clobber = clobbered_anywhere_.Empty() ? kDead : kLiveOut - 1;
+  auto crosses = [&](uint32_t next_use) {
+    return next_clobber != kDead && next_use != kDead && next_use > next_clobber;
+  };
   for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
     const auto ops = f_.InstOperands(i);
     const uint32_t base = f_.insts[i].operand_begin;
-    for (size_t k = 0; k < ops.size(); ++k)
-      if (ops[k].is_def()) op_next_use_[base + k] = get(ops[k].vreg);
+    if (!f_.Clobbers(i).Empty()) next_clobber = i;
+    for (size_t k = 0; k < ops.size(); ++k) {
+      if (!ops[k].is_def()) continue;
+      op_next_use_[base + k] = get(ops[k].vreg);
+      op_crosses_call_[base + k] = crosses(op_next_use_[base + k]);
+    }
     for (const Operand& op : ops) {
       if (!op.is_def()) continue;
       set(op.vreg, kDead);
@@ -106,8 +119,11 @@ void ForwardWalker::ScanBlock(uint32_t b) {
       safepoint_ref_list_.insert(safepoint_ref_list_.end(), live_refs_.begin(), live_refs_.end());
       s.end = static_cast<uint32_t>(safepoint_ref_list_.size());
     }
-    for (size_t k = 0; k < ops.size(); ++k)
-      if (ops[k].is_use()) op_next_use_[base + k] = get(ops[k].vreg);
+    for (size_t k = 0; k < ops.size(); ++k) {
+      if (!ops[k].is_use()) continue;
+      op_next_use_[base + k] = get(ops[k].vreg);
+      op_crosses_call_[base + k] = crosses(op_next_use_[base + k]);
+    }
     for (const Operand& op : ops) {
       if (!op.is_use()) continue;
       set(op.vreg, i);
@@ -259,11 +275,13 @@ void ForwardWalker::Vacate(PReg r, uint32_t i, PRegSet keep_out, bool relocate) 
   Release(w);
 }
 
-PReg ForwardWalker::AllocReg(RegClass cls, PRegSet avoid, PRegSet no_evict, PReg hint, uint32_t i) {
+PReg ForwardWalker::AllocReg(RegClass cls, PRegSet avoid, PRegSet no_evict, PReg hint, uint32_t i,
+                             PRegSet rather_not) {
   if (hint.valid() && hint.cls() == cls && !avoid.Contains(hint) &&
       !occupant_[hint.index()].valid())
     return hint;
-  const PReg free = FreeReg(cls, avoid);
+  PReg free = FreeReg(cls, avoid | rather_not);
+  if (!free.valid()) free = FreeReg(cls, avoid);
   if (free.valid()) return free;
   // Evict the value used farthest in the future; among equals, one whose slot is up to date.
   PReg best;
@@ -314,8 +332,8 @@ Status ForwardWalker::ProcessInst(uint32_t b, uint32_t i) {
       const PReg h = home_[v.index];
       EGRET_CHECK(h.valid() || slot_valid_[v.index]);
       EmitBefore(i, h.valid() ? Allocation::Reg(h) : Slot(v), Allocation::Reg(r));
-      if (h.valid()) {
-        make_temp(r, v);
+      if (h.valid() || !allocatable_.Contains(r)) {
+        make_temp(r, v);  // a non-allocatable register is never anyone's home
       } else {
         Assign(r, v);
       }
@@ -354,7 +372,7 @@ Status ForwardWalker::ProcessInst(uint32_t b, uint32_t i) {
       continue;
     }
     const RegClass cls = f_.ClassOf(v);
-    PReg r = FreeReg(cls, avoid | pinned | clobbers | fixed_any);
+    PReg r = FreeReg(cls, avoid | pinned | clobbers | fixed_any | CallAvoid(base + k));
     if (!r.valid()) r = AllocReg(cls, avoid | pinned, pinned, hint_[v.index], i);
     if (!r.valid()) return out_of_regs(v);
     EGRET_CHECK(h.valid() || slot_valid_[v.index]);
@@ -370,7 +388,7 @@ Status ForwardWalker::ProcessInst(uint32_t b, uint32_t i) {
   }
   // 3. Reused inputs: the def overwrites the input's register, so copy the input first if its
   // value is still needed afterwards (or the register is taken by a fixed def).
-  PReg reuse_reg[256];
+  reuse_reg_.assign(ops.size(), PReg());
   PRegSet reuse_regs;
   for (size_t k = 0; k < ops.size(); ++k) {
     const Operand& op = ops[k];
@@ -391,7 +409,7 @@ Status ForwardWalker::ProcessInst(uint32_t b, uint32_t i) {
       alloc[u] = Allocation::Reg(r2);
       r = r2;
     }
-    reuse_reg[k] = r;
+    reuse_reg_[k] = r;
     reuse_regs.Add(r);
   }
   for (size_t k = 0; k < ops.size(); ++k)
@@ -408,7 +426,7 @@ Status ForwardWalker::ProcessInst(uint32_t b, uint32_t i) {
       Vacate(r, i, fixed_any | pinned | clobbers | reuse_regs, /*relocate=*/true);
     } else {
       const PRegSet avoid = pinned | clobbers | fixed_any | early_def_regs | reuse_regs;
-      r = AllocReg(f_.ClassOf(op.vreg), avoid, avoid, hint_[op.vreg.index], i);
+      r = AllocReg(f_.ClassOf(op.vreg), avoid, avoid, hint_[op.vreg.index], i, CallAvoid(base + k));
       if (!r.valid()) return out_of_regs(op.vreg);
     }
     alloc[k] = Allocation::Reg(r);
@@ -477,10 +495,10 @@ Status ForwardWalker::ProcessInst(uint32_t b, uint32_t i) {
     if (op.constraint == Constraint::kFixedReg) {
       r = op.fixed;
     } else if (op.constraint == Constraint::kReuse) {
-      r = reuse_reg[k];
+      r = reuse_reg_[k];
     } else {
       const PRegSet avoid = late_use_regs | early_def_regs | fixed_any | late_def_regs | reuse_regs;
-      r = AllocReg(f_.ClassOf(op.vreg), avoid, avoid, hint_[op.vreg.index], i);
+      r = AllocReg(f_.ClassOf(op.vreg), avoid, avoid, hint_[op.vreg.index], i, CallAvoid(base + k));
       if (!r.valid()) return out_of_regs(op.vreg);
     }
     const VReg w = occupant_[r.index()];
@@ -505,8 +523,20 @@ Status ForwardWalker::ProcessInst(uint32_t b, uint32_t i) {
       slot_valid_[d.index] = 1;
     }
     next_use_[d.index] = op_next_use_[base + k];
+    const PReg h = home_[d.index];
     if (next_use_[d.index] == kDead) {
       Release(d);
+    } else if (h.valid() && !allocatable_.Contains(h)) {
+      // Defined in a register the allocator may not keep values in: move it out at once.
+      const PReg r = FreeReg(f_.ClassOf(d), late_def_regs | early_def_regs);
+      Emit(ProgPoint::After(i).bits(), 1, Allocation::Reg(h),
+           r.valid() ? Allocation::Reg(r) : Slot(d));
+      Release(d);
+      if (r.valid()) {
+        Assign(r, d);
+      } else {
+        slot_valid_[d.index] = 1;
+      }
     } else if (mode_ == Mode::kBlockLocal && liveout_epoch_[d.index] == epoch_ &&
                home_[d.index].valid() && !slot_valid_[d.index]) {
       Emit(ProgPoint::After(i).bits(), 1, Allocation::Reg(home_[d.index]), Slot(d));

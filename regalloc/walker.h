@@ -98,9 +98,10 @@ class ForwardWalker {
   // Frees r before instruction i: its occupant moves to a free register outside `keep_out`
   // (relocate) or to its slot, unless it is dead.
   void Vacate(PReg r, uint32_t i, PRegSet keep_out, bool relocate);
-  // A register of `cls` outside `avoid`: the hint if free, a free one, or an evicted one
-  // (never from `no_evict`). Invalid when none is left.
-  PReg AllocReg(RegClass cls, PRegSet avoid, PRegSet no_evict, PReg hint, uint32_t i);
+  // A register of `cls` outside `avoid`: the hint if free, a free one (outside `rather_not` if
+  // possible), or an evicted one (never from `no_evict`). Invalid when none is left.
+  PReg AllocReg(RegClass cls, PRegSet avoid, PRegSet no_evict, PReg hint, uint32_t i,
+                PRegSet rather_not = PRegSet());
   PReg FreeReg(RegClass cls, PRegSet avoid) const;
 
   const Function& f_;
@@ -128,6 +129,12 @@ class ForwardWalker {
 
   // Per operand: the next use of its vreg after its instruction (kDead, kLiveOut or an index).
   std::vector<uint32_t> op_next_use_;
+  // Per operand: its vreg's value lives across a clobbering instruction before its next use.
+  std::vector<uint8_t> op_crosses_call_;
+  PRegSet clobbered_anywhere_;  // union of all clobber sets
+  PRegSet CallAvoid(uint32_t operand) const {
+    return op_crosses_call_[operand] ? clobbered_anywhere_ : PRegSet();
+  }
   // Per instruction of the current block: reference vregs live across it (safepoints only).
   std::vector<Span> safepoint_refs_;
   std::vector<uint32_t> safepoint_ref_list_;
@@ -139,6 +146,7 @@ class ForwardWalker {
   uint32_t rec_stamp_ = 0;
   std::vector<LocRecord> rec_;
 
+  std::vector<PReg> reuse_reg_;  // per operand of the current instruction
   std::vector<PendingEdit> edits_;
   ParallelMoveResolver resolver_;
 };

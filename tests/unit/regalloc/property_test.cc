@@ -97,5 +97,70 @@ TEST(RegallocProperty, LargeFunctions) {
   }
 }
 
+// Bad input is an error, never a crash: random single mutations of valid functions either fail
+// validation/allocation with an Error or allocate correctly (the checker is on and would abort).
+TEST(RegallocProperty, MutatedInputsNeverCrash) {
+  const MachineEnv env = RandomTestEnv();
+  int rejected = 0;
+  for (uint64_t seed = 0; seed < 3000; ++seed) {
+    Function f = RandomFunction(seed, env);
+    Rng rng(seed ^ 0x5eed);
+    const uint32_t nv = f.num_vregs(), nb = f.num_blocks();
+    switch (rng.Below(7)) {
+      case 0:
+        if (!f.operands.empty())
+          f.operands[rng.Below(static_cast<uint32_t>(f.operands.size()))].vreg =
+              VReg(rng.Below(nv + 2));
+        break;
+      case 1:
+        if (!f.operands.empty()) {
+          Operand& op = f.operands[rng.Below(static_cast<uint32_t>(f.operands.size()))];
+          op.constraint = static_cast<Constraint>(rng.Below(5));
+          op.fixed = PReg::FromIndex(rng.Below(PReg::kNumIndices));
+          op.reuse_index = static_cast<uint8_t>(rng.Below(4));
+        }
+        break;
+      case 2:
+        if (!f.operands.empty()) {
+          Operand& op = f.operands[rng.Below(static_cast<uint32_t>(f.operands.size()))];
+          op.kind = op.is_use() ? OperandKind::kDef : OperandKind::kUse;
+        }
+        break;
+      case 3:
+        if (!f.operands.empty()) {
+          Operand& op = f.operands[rng.Below(static_cast<uint32_t>(f.operands.size()))];
+          op.pos = op.is_early() ? OperandPos::kLate : OperandPos::kEarly;
+        }
+        break;
+      case 4:
+        if (!f.succs.empty())
+          f.succs[rng.Below(static_cast<uint32_t>(f.succs.size()))].block =
+              Block(rng.Below(nb + 1));
+        break;
+      case 5:
+        for (SuccEdge& e : f.succs)
+          if (e.arg_end > e.arg_begin && rng.Chance(50)) --e.arg_end;
+        break;
+      default: {
+        PRegSet all;
+        for (uint32_t r = 0; r < 8; ++r) all.Add(PReg(RegClass::kInt, static_cast<uint8_t>(r)));
+        f.clobber_sets.push_back(all);
+        f.insts[rng.Below(f.num_insts())].clobbers =
+            static_cast<uint32_t>(f.clobber_sets.size() - 1);
+        break;
+      }
+    }
+    f.Finish();
+    Options options;
+    options.run_checker = true;
+    for (std::string_view a : AllocatorNames()) {
+      options.algorithm = std::string(a);
+      Expected<Output> out = Allocate(f, env, options);
+      if (!out.ok()) ++rejected;
+    }
+  }
+  EXPECT_GT(rejected, 0);  // the mutations do produce invalid inputs
+}
+
 }  // namespace
 }  // namespace egret::regalloc
