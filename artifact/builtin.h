@@ -5,8 +5,9 @@
 // RelocKind::kAbs64Builtin relocation the loader patches. The numeric values are part of the
 // artifact format and of the VMContext layout: append, never renumber.
 //
-// Every builtin takes the caller's VMContext first. Builtins that can trap return a status the
-// compiled code tests; the signatures live with their implementations in runtime/.
+// Every builtin takes the caller's VMContext first. A builtin that traps unwinds directly to the
+// host entry point (it never returns an error code for compiled code to test); the C signatures
+// live with their implementations in runtime/builtins.h.
 #ifndef EGRET_ARTIFACT_BUILTIN_H_
 #define EGRET_ARTIFACT_BUILTIN_H_
 

@@ -57,6 +57,11 @@ inline constexpr uint32_t kVMFuncRefWasmCall = 0;
 inline constexpr uint32_t kVMFuncRefArrayCall = 8;
 inline constexpr uint32_t kVMFuncRefTypeId = 16;
 inline constexpr uint32_t kVMFuncRefVMContext = 24;
+// A host function's "vmctx" (VMFuncRef::vmctx of a host function) starts with this magic and
+// holds its array_call entry at kVMHostContextArrayCall, which is where a module's
+// wasm-to-array trampoline loads it from.
+inline constexpr uint32_t kVMHostContextMagic = 0x74736f68;  // "host" in memory order
+inline constexpr uint32_t kVMHostContextArrayCall = 8;
 // Table elements are pointers: VMFuncRef* for funcref tables, an opaque pointer for externref.
 inline constexpr uint32_t kTableElementSize = 8;
 

@@ -1,0 +1,47 @@
+// engine.h: process-level configuration and state shared by every store and module.
+//
+// An Engine owns the SignatureRegistry (so type ids agree across modules), the table of builtin
+// function pointers that every VMContext points to, and the limits new memories, tables and
+// stacks get. It is immutable after construction apart from the (internally locked) registry, so
+// it may be shared between threads.
+#ifndef EGRET_RUNTIME_ENGINE_H_
+#define EGRET_RUNTIME_ENGINE_H_
+
+#include <array>
+#include <cstddef>
+#include <span>
+
+#include "artifact/builtin.h"
+#include "runtime/linear_memory.h"
+#include "runtime/signature_registry.h"
+#include "runtime/table.h"
+
+namespace egret::runtime {
+
+struct EngineConfig {
+  LinearMemoryConfig memory;
+  uint64_t max_table_elements = Table::kDefaultMaxElements;
+  size_t max_wasm_stack = 512 * 1024;  // bytes of native stack Wasm may use per host entry
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineConfig config = {});
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const EngineConfig& config() const { return config_; }
+  SignatureRegistry& signatures() { return signatures_; }
+  const SignatureRegistry& signatures() const { return signatures_; }
+  // kNumBuiltins entries, indexed by artifact::Builtin; VMContext::builtins points here.
+  std::span<const void* const> builtins() const { return builtins_; }
+
+ private:
+  EngineConfig config_;
+  SignatureRegistry signatures_;
+  std::array<const void*, artifact::kNumBuiltins> builtins_;
+};
+
+}  // namespace egret::runtime
+
+#endif  // EGRET_RUNTIME_ENGINE_H_

@@ -1,0 +1,83 @@
+// module.cc: see module.h.
+#include "runtime/module.h"
+
+#include <algorithm>
+
+#include "artifact/artifact_reader.h"
+
+namespace egret::runtime {
+namespace {
+
+constexpr artifact::Target HostTarget() {
+#if defined(__x86_64__)
+  return artifact::Target::kX86_64;
+#elif defined(__aarch64__)
+  return artifact::Target::kAarch64;
+#else
+#error "runtime: unsupported host architecture"
+#endif
+}
+
+}  // namespace
+
+Expected<std::shared_ptr<const Module>> Module::FromBytes(Engine& engine,
+                                                          std::span<const uint8_t> bytes) {
+  EGRET_ASSIGN_OR_RETURN(artifact::Artifact a, artifact::ReadArtifact(bytes));
+  return FromArtifact(engine, std::move(a));
+}
+
+Expected<std::shared_ptr<const Module>> Module::FromArtifact(Engine& engine,
+                                                             artifact::Artifact artifact) {
+  if (artifact.target != HostTarget())
+    return Error("module: compiled for " + std::string(artifact::TargetName(artifact.target)) +
+                 ", but this host is " + std::string(artifact::TargetName(HostTarget())));
+  std::shared_ptr<Module> m(new Module());
+  m->engine_ = &engine;
+  m->artifact_ = std::move(artifact);
+  const artifact::Artifact& a = m->artifact_;
+  EGRET_ASSIGN_OR_RETURN(m->offsets_, artifact::VMOffsets::Compute(a));
+  m->signature_ids_ = engine.signatures().InternAll(a.types);
+  for (const artifact::Import& im : a.imports)
+    if (im.kind == artifact::ExternKind::kFunc) m->func_type_index_.push_back(im.type_index);
+  for (const artifact::Function& f : a.functions) m->func_type_index_.push_back(f.type_index);
+  EGRET_ASSIGN_OR_RETURN(m->code_, LoadCode(a, engine.builtins()));
+  if (m->code_->size() > 0) {
+    EGRET_ASSIGN_OR_RETURN(m->registration_,
+                           CodeRegistration::Create({m->code_->start(), m->code_->end(), &a}));
+  }
+  return std::shared_ptr<const Module>(std::move(m));
+}
+
+const artifact::FuncType& Module::FunctionType(uint32_t func_index) const {
+  EGRET_CHECK(func_index < func_type_index_.size());
+  return artifact_.types[func_type_index_[func_index]];
+}
+
+const void* Module::WasmCall(uint32_t defined_index) const {
+  EGRET_CHECK(defined_index < artifact_.functions.size());
+  return code_->data() + artifact_.functions[defined_index].body.offset;
+}
+
+ArrayCallFn Module::ArrayCall(uint32_t defined_index) const {
+  EGRET_CHECK(defined_index < artifact_.functions.size());
+  const artifact::CodeRange& r = artifact_.functions[defined_index].array_call;
+  if (r.empty()) return nullptr;
+  return reinterpret_cast<ArrayCallFn>(const_cast<uint8_t*>(code_->data() + r.offset));
+}
+
+const void* Module::WasmToArrayTrampoline(uint32_t type_index) const {
+  const auto& t = artifact_.wasm_to_array;
+  auto it = std::lower_bound(
+      t.begin(), t.end(), type_index,
+      [](const artifact::WasmToArrayTrampoline& w, uint32_t i) { return w.type_index < i; });
+  if (it == t.end() || it->type_index != type_index) return nullptr;
+  return code_->data() + it->code.offset;
+}
+
+std::optional<artifact::Export> Module::FindExport(std::string_view name) const {
+  for (const artifact::Export& e : artifact_.exports)
+    if (e.name == name) return e;
+  return std::nullopt;
+}
+
+}  // namespace egret::runtime

@@ -1,0 +1,66 @@
+// module.h: a compiled module ready to instantiate: a validated artifact, its code mapped
+// read+execute and registered for trap handling, its VMContext layout, and its signature ids.
+//
+// A Module is immutable and shared (std::shared_ptr) by all its instances; its code stays mapped
+// and registered until the last owner releases it. The Engine must outlive it.
+#ifndef EGRET_RUNTIME_MODULE_H_
+#define EGRET_RUNTIME_MODULE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "artifact/artifact.h"
+#include "artifact/vmoffsets.h"
+#include "runtime/code_memory.h"
+#include "runtime/code_registry.h"
+#include "runtime/engine.h"
+#include "runtime/vmfuncref.h"
+#include "support/error.h"
+
+namespace egret::runtime {
+
+class Module {
+ public:
+  // Reads and validates a serialized artifact, then loads it.
+  static Expected<std::shared_ptr<const Module>> FromBytes(Engine& engine,
+                                                           std::span<const uint8_t> bytes);
+  // Loads an artifact (e.g. one the compiler just produced in memory: the JIT path). The
+  // artifact must satisfy ReadArtifact's invariants; the compiler round-trips in debug builds.
+  static Expected<std::shared_ptr<const Module>> FromArtifact(Engine& engine,
+                                                              artifact::Artifact artifact);
+
+  Engine& engine() const { return *engine_; }
+  const artifact::Artifact& artifact() const { return artifact_; }
+  const artifact::VMOffsets& offsets() const { return offsets_; }
+  // Engine-wide signature id per module type index (VMContext::signature_ids points here).
+  const std::vector<uint32_t>& signature_ids() const { return signature_ids_; }
+  // The type of function `func_index` in the whole index space.
+  const artifact::FuncType& FunctionType(uint32_t func_index) const;
+  uint32_t num_imported_functions() const { return offsets_.counts().imported_functions; }
+
+  // Entry points of defined function `defined_index` (index into artifact().functions).
+  const void* WasmCall(uint32_t defined_index) const;
+  ArrayCallFn ArrayCall(uint32_t defined_index) const;  // nullptr if it has none
+  // The module's wasm-to-array trampoline for `type_index`, or nullptr.
+  const void* WasmToArrayTrampoline(uint32_t type_index) const;
+
+  std::optional<artifact::Export> FindExport(std::string_view name) const;
+
+ private:
+  Module() = default;
+  Engine* engine_ = nullptr;
+  artifact::Artifact artifact_;
+  artifact::VMOffsets offsets_;
+  std::vector<uint32_t> signature_ids_;
+  std::vector<uint32_t> func_type_index_;  // whole function index space → type index
+  std::unique_ptr<CodeMemory> code_;
+  CodeRegistration registration_;
+};
+
+}  // namespace egret::runtime
+
+#endif  // EGRET_RUNTIME_MODULE_H_

@@ -1,0 +1,400 @@
+// Engine/Module/Store/Linker/Instance with a hand-built artifact whose code is hand-assembled
+// x86-64 array_call entries (rdi = callee vmctx, rsi = caller vmctx, rdx = ValRaw*, rcx = n).
+// Instantiation must wire imports, globals, memories, tables, segments and the start function
+// into the VMContext exactly where VMOffsets says compiled code will look.
+#include "runtime/instance.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "artifact/artifact_writer.h"
+#include "artifact/vmoffsets.h"
+#include "runtime/builtins.h"
+#include "runtime/engine.h"
+#include "runtime/linker.h"
+#include "runtime/module.h"
+#include "runtime/store.h"
+
+namespace egret::runtime {
+namespace {
+
+using artifact::Artifact;
+using artifact::ConstExpr;
+using artifact::ConstOp;
+using artifact::ExternKind;
+using artifact::FuncType;
+using artifact::ValType;
+
+void Le32(std::vector<uint8_t>& v, uint32_t x) {
+  for (int i = 0; i < 4; ++i) v.push_back(uint8_t(x >> (8 * i)));
+}
+
+enum TestFunc : uint32_t {  // defined function indices
+  kAdd,
+  kGetGlobal,
+  kStart,
+  kTrap,
+  kIndirect0,
+  kIndirect1,
+  kCallHost,
+  kNumFuncs
+};
+constexpr uint32_t kImportedFuncs = 1;
+
+// Builds the test module. Function index space: 0 = env.host, 1 + Func for defined ones.
+Artifact TestArtifact() {
+  Artifact a;
+  a.types = {FuncType{{ValType::kI32, ValType::kI32}, {ValType::kI32}},  // 0
+             FuncType{{}, {ValType::kI32}},                              // 1
+             FuncType{}};                                                // 2
+  a.imports = {
+      artifact::Import{"env", "host", ExternKind::kFunc, 0, {}, {}, {}},
+      artifact::Import{"env", "g", ExternKind::kGlobal, 0, {}, {}, {ValType::kI32, false}}};
+  a.tables = {artifact::TableType{ValType::kFuncRef, {2, 10}}};
+  a.memories = {artifact::MemoryType{{1, 4}, false, false}};
+  // g1 = g0 + 5 (extended const)
+  a.globals = {artifact::Global{{ValType::kI32, false},
+                                ConstExpr{{ConstOp::GlobalGet(0), ConstOp::I32(5),
+                                           ConstOp{ConstOp::Kind::kI32Add, 0, 0, 0}}}}};
+  auto o = artifact::VMOffsets::Compute(a);
+  EGRET_CHECK(o.ok());
+
+  std::vector<std::vector<uint8_t>> code(kNumFuncs);
+  std::vector<std::pair<uint32_t, TrapCode>> traps[kNumFuncs];
+  // add: mov eax, [rdx]; add eax, [rdx + 16]; mov [rdx], eax; ret
+  code[kAdd] = {0x8B, 0x02, 0x03, 0x42, 0x10, 0x89, 0x02, 0xC3};
+  // get_global: mov eax, [rdi + global1]; mov [rdx], eax; ret
+  code[kGetGlobal] = {0x8B, 0x87};
+  Le32(code[kGetGlobal], o->defined_global(0));
+  code[kGetGlobal].insert(code[kGetGlobal].end(), {0x89, 0x02, 0xC3});
+  // start: mov rax, [rdi + memory0.base]; mov dword [rax + 8], 0x1234; ret
+  code[kStart] = {0x48, 0x8B, 0x87};
+  Le32(code[kStart], o->defined_memory_base(0));
+  code[kStart].insert(code[kStart].end(), {0xC7, 0x40, 0x08, 0x34, 0x12, 0, 0, 0xC3});
+  // trap: ud2
+  code[kTrap] = {0x0F, 0x0B};
+  traps[kTrap] = {{0, TrapCode::kUnreachable}};
+  // indirectN: mov rax, [rdi + table0.base]; mov rax, [rax + 8N]; mov rdi, [rax + 24];
+  //            jmp [rax + 8]   (a tail call through the funcref's array_call)
+  for (uint32_t n : {0u, 1u}) {
+    auto& c = code[kIndirect0 + n];
+    c = {0x48, 0x8B, 0x87};
+    Le32(c, o->defined_table_base(0));
+    c.insert(c.end(), {0x48, 0x8B, 0x40, uint8_t(8 * n), 0x48, 0x8B, 0x78, 0x18, 0xFF, 0x60, 0x08});
+    traps[kIndirect0 + n] = {{11, TrapCode::kIndirectCallToNull}};  // the load from a null ref
+  }
+  // call_host: lea rax, [rdi + funcref(0)]; mov rdi, [rax + 24]; jmp [rax + 8]
+  code[kCallHost] = {0x48, 0x8D, 0x87};
+  Le32(code[kCallHost], o->funcref(0));
+  code[kCallHost].insert(code[kCallHost].end(), {0x48, 0x8B, 0x78, 0x18, 0xFF, 0x60, 0x08});
+
+  const uint32_t func_types[kNumFuncs] = {0, 1, 2, 2, 1, 1, 0};
+  const char* names[kNumFuncs] = {"add",       "get_global", "start",    "trap",
+                                  "indirect0", "indirect1",  "call_host"};
+  for (uint32_t f = 0; f < kNumFuncs; ++f) {
+    while (a.text.size() % 16) a.text.push_back(0xCC);
+    const uint32_t off = uint32_t(a.text.size());
+    a.text.insert(a.text.end(), code[f].begin(), code[f].end());
+    const artifact::CodeRange r{off, uint32_t(code[f].size())};
+    a.functions.push_back({func_types[f], r, r});  // body and array_call entry coincide here
+    for (auto [at, tc] : traps[f]) a.traps.push_back({off + at, tc});
+    a.function_names.push_back({kImportedFuncs + f, names[f]});
+  }
+  // A wasm-to-array trampoline for the host import's type (never run by these tests).
+  a.wasm_to_array = {{0, {uint32_t(a.text.size()), 1}}};
+  a.text.push_back(0xC3);
+
+  for (uint32_t f = 0; f < kNumFuncs; ++f)
+    if (f != kStart) a.exports.push_back({names[f], ExternKind::kFunc, kImportedFuncs + f});
+  a.exports.push_back({"host", ExternKind::kFunc, 0});
+  a.exports.push_back({"mem", ExternKind::kMemory, 0});
+  a.exports.push_back({"tbl", ExternKind::kTable, 0});
+  a.exports.push_back({"g1", ExternKind::kGlobal, 1});
+  a.start = kImportedFuncs + kStart;
+  a.elements = {
+      artifact::ElementSegment{artifact::SegmentMode::kActive,
+                               0,
+                               ConstExpr{{ConstOp::I32(0)}},
+                               ValType::kFuncRef,
+                               {ConstExpr{{ConstOp::RefFunc(kImportedFuncs + kGetGlobal)}}}},
+      artifact::ElementSegment{artifact::SegmentMode::kPassive,
+                               0,
+                               {},
+                               ValType::kFuncRef,
+                               {ConstExpr{{ConstOp::RefFunc(kImportedFuncs + kAdd)}},
+                                ConstExpr{{ConstOp::RefNull(ValType::kFuncRef)}}}}};
+  a.data = {artifact::DataSegment{
+                artifact::SegmentMode::kActive, 0, ConstExpr{{ConstOp::I32(16)}}, {'h', 'i'}},
+            artifact::DataSegment{artifact::SegmentMode::kPassive, 0, {}, {1, 2, 3, 4}}};
+  a.module_name = "inst";
+  return a;
+}
+
+struct World {
+  Engine engine;
+  Store store{engine};
+  Linker linker;
+  int host_calls = 0;
+  Instance* instance = nullptr;
+
+  World() {
+    auto host = store.NewHostFunc(FuncType{{ValType::kI32, ValType::kI32}, {ValType::kI32}},
+                                  [this](std::span<ValRaw> args) -> std::optional<TrapCode> {
+                                    ++host_calls;
+                                    if (args[1].i32 == 0) return TrapCode::kIntegerDivisionByZero;
+                                    args[0].i32 = args[0].i32 / args[1].i32;
+                                    return std::nullopt;
+                                  });
+    EGRET_CHECK(linker.Define("env", "host", Extern::Of(host)).ok());
+    EGRET_CHECK(
+        linker.Define("env", "g", Extern::Of(store.NewGlobal({ValType::kI32, false}, Val::I32(37))))
+            .ok());
+  }
+
+  Expected<Instance*> Instantiate(const Artifact& a) {
+    // Through bytes: the same path `egret run prog.egret` takes.
+    EGRET_ASSIGN_OR_RETURN(auto module, Module::FromBytes(engine, artifact::WriteArtifact(a)));
+    return linker.Instantiate(store, module);
+  }
+
+  Val Call(const char* name, std::vector<Val> args, std::optional<Trap>* trap = nullptr) {
+    auto r = store.Call(instance->GetFunc(name), args);
+    EGRET_CHECK(r.ok());
+    if (trap) *trap = r->trap;
+    return r->results.empty() ? Val::Default(ValType::kI32) : r->results[0];
+  }
+};
+
+TEST(Instance, InstantiateAndCall) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+  w.instance = *inst;
+  EXPECT_EQ(w.Call("add", {Val::I32(2), Val::I32(40)}).i32(), 42);
+  EXPECT_EQ(w.Call("add", {Val::I32(-1), Val::I32(1)}).i32(), 0);
+  // The global initializer read the imported global: 37 + 5.
+  EXPECT_EQ(w.Call("get_global", {}).i32(), 42);
+  EXPECT_EQ(w.instance->GetExport("g1")->global.Get().i32(), 42);
+}
+
+TEST(Instance, StartFunctionAndDataSegments) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+  LinearMemory* mem = (*inst)->GetExport("mem")->memory;
+  ASSERT_NE(mem, nullptr);
+  uint32_t v;
+  std::memcpy(&v, mem->base() + 8, 4);
+  EXPECT_EQ(v, 0x1234u);  // written by the start function through the VMContext
+  EXPECT_EQ(mem->base()[16], 'h');
+  EXPECT_EQ(mem->base()[17], 'i');
+  // The definition compiled code reads lives in the VMContext.
+  const auto& o = (*inst)->module().offsets();
+  auto* def = reinterpret_cast<VMMemoryDefinition*>(reinterpret_cast<uint8_t*>((*inst)->vmctx()) +
+                                                    o.defined_memory(0));
+  EXPECT_EQ(def->base, mem->base());
+  EXPECT_EQ(def->current_length, LinearMemory::kPageSize);
+  EXPECT_EQ((*inst)->data_segment(0).size(), 0u);  // active segments are dropped
+  EXPECT_EQ((*inst)->data_segment(1).size(), 4u);
+}
+
+TEST(Instance, TablesAndIndirectCalls) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+  w.instance = *inst;
+  // table[0] = ref.func get_global (active element segment): the call goes through it.
+  EXPECT_EQ(w.Call("indirect0", {}).i32(), 42);
+  // table[1] is null: the load from the null funcref faults -> icall_null.
+  std::optional<Trap> trap;
+  w.Call("indirect1", {}, &trap);
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kIndirectCallToNull);
+  // funcrefs carry the engine-wide signature id.
+  Table* tbl = (*inst)->GetExport("tbl")->table;
+  void* elem = nullptr;
+  ASSERT_EQ(tbl->Get(0, &elem), std::nullopt);
+  EXPECT_EQ(static_cast<VMFuncRef*>(elem)->type_id,
+            w.engine.signatures().Intern(FuncType{{}, {ValType::kI32}}));
+  EXPECT_EQ(static_cast<VMFuncRef*>(elem)->vmctx, (*inst)->vmctx());
+  EXPECT_EQ((*inst)->element_segment(0).size(), 0u);  // dropped after use
+  EXPECT_EQ((*inst)->element_segment(1).size(), 2u);  // passive
+}
+
+TEST(Instance, TrapsCarryBacktraces) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+  w.instance = *inst;
+  std::optional<Trap> trap;
+  w.Call("trap", {}, &trap);
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kUnreachable);
+  ASSERT_FALSE(trap->backtrace.empty());
+  EXPECT_EQ(trap->backtrace[0].name, "trap");
+  EXPECT_EQ(trap->backtrace[0].module_name, "inst");
+  // The store still works after a trap.
+  EXPECT_EQ(w.Call("add", {Val::I32(1), Val::I32(2)}).i32(), 3);
+}
+
+TEST(Instance, HostFunctions) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+  w.instance = *inst;
+  // Host → host through the re-exported import, and Wasm → host through the funcref.
+  EXPECT_EQ(w.Call("host", {Val::I32(84), Val::I32(2)}).i32(), 42);
+  EXPECT_EQ(w.Call("call_host", {Val::I32(90), Val::I32(3)}).i32(), 30);
+  EXPECT_EQ(w.host_calls, 2);
+  // A host function's trap unwinds through the Wasm caller.
+  std::optional<Trap> trap;
+  w.Call("call_host", {Val::I32(1), Val::I32(0)}, &trap);
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kIntegerDivisionByZero);
+}
+
+TEST(Instance, CallChecksArguments) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok());
+  Func add = (*inst)->GetFunc("add");
+  EXPECT_FALSE(w.store.Call(add, std::vector<Val>{Val::I32(1)}).ok());
+  auto bad = w.store.Call(add, std::vector<Val>{Val::I32(1), Val::I64(2)});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().message.find("argument 1 is i64, expected i32"), std::string::npos);
+  EXPECT_FALSE((*inst)->GetFunc("mem").valid());
+  EXPECT_FALSE((*inst)->GetFunc("nope").valid());
+}
+
+TEST(Instance, Builtins) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok());
+  VMContext* vmctx = (*inst)->vmctx();
+  LinearMemory* mem = (*inst)->memory(0);
+  EXPECT_EQ(builtins::MemoryGrow(vmctx, 0, 2), 1);
+  EXPECT_EQ(builtins::MemoryGrow(vmctx, 0, 2), -1);  // max is 4 pages
+  EXPECT_EQ(mem->pages(), 3u);
+  auto trap = CallWithTrapHandling([&] { builtins::MemoryInit(vmctx, 0, 1, 100, 1, 3); });
+  EXPECT_FALSE(trap.has_value());
+  EXPECT_EQ(mem->base()[100], 2);
+  EXPECT_EQ(mem->base()[102], 4);
+  builtins::DataDrop(vmctx, 1);
+  trap = CallWithTrapHandling([&] { builtins::MemoryInit(vmctx, 0, 1, 100, 0, 1); });
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kHeapOutOfBounds);
+  trap = CallWithTrapHandling([&] { builtins::TableInit(vmctx, 0, 1, 0, 0, 2); });
+  EXPECT_FALSE(trap.has_value());
+  EXPECT_EQ(builtins::TableGet(vmctx, 0, 0), (*inst)->funcref(kImportedFuncs + kAdd));
+  EXPECT_EQ(builtins::TableGet(vmctx, 0, 1), nullptr);
+  trap = CallWithTrapHandling([&] { builtins::TableGet(vmctx, 0, 2); });
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kTableOutOfBounds);
+  EXPECT_EQ(builtins::TableGrow(vmctx, 0, 3, nullptr), 2);
+  // ref.func of the imported host function: its funcref copy in this VMContext.
+  VMFuncRef* host = builtins::RefFunc(vmctx, 0);
+  EXPECT_EQ(host, (*inst)->funcref(0));
+  EXPECT_EQ(w.store.TypeOf(Func{host}),
+            (FuncType{{ValType::kI32, ValType::kI32}, {ValType::kI32}}));
+  EXPECT_EQ(host->wasm_call, (*inst)->module().WasmToArrayTrampoline(0));
+  EXPECT_EQ(builtins::NearestF64(2.5), 2.0);
+  EXPECT_EQ(builtins::NearestF32(-3.5f), -4.0f);
+  // The engine's table and the VMContext's pointer agree.
+  const void* const* table = *reinterpret_cast<const void* const**>(
+      reinterpret_cast<uint8_t*>(vmctx) + artifact::VMOffsets::builtins());
+  EXPECT_EQ(table[uint32_t(artifact::Builtin::kMemoryGrow)],
+            reinterpret_cast<const void*>(&builtins::MemoryGrow));
+}
+
+TEST(Instance, LinkErrors) {
+  {
+    World w;
+    Linker empty;
+    auto m = Module::FromArtifact(w.engine, TestArtifact());
+    ASSERT_TRUE(m.ok());
+    auto r = empty.Instantiate(w.store, *m);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().message, "unknown import: \"env\" \"host\" (func)");
+  }
+  {
+    World w;
+    Linker l;
+    auto wrong = w.store.NewHostFunc(FuncType{{ValType::kI64}, {}},
+                                     [](std::span<ValRaw>) { return std::nullopt; });
+    ASSERT_TRUE(l.Define("env", "host", Extern::Of(wrong)).ok());
+    ASSERT_TRUE(l.Define("env", "g", *w.linker.Find("env", "g")).ok());
+    EXPECT_FALSE(l.Define("env", "g", *w.linker.Find("env", "g")).ok());  // no redefinition
+    auto m = Module::FromArtifact(w.engine, TestArtifact());
+    auto r = l.Instantiate(w.store, *m);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("incompatible import type: expected (i32 i32) -> (i32), "
+                                     "got (i64) -> ()"),
+              std::string::npos)
+        << r.error().message;
+  }
+  {
+    World w;
+    Linker l;
+    ASSERT_TRUE(l.Define("env", "host", *w.linker.Find("env", "host")).ok());
+    ASSERT_TRUE(
+        l.Define("env", "g", Extern::Of(w.store.NewGlobal({ValType::kI32, true}, Val::I32(1))))
+            .ok());
+    auto m = Module::FromArtifact(w.engine, TestArtifact());
+    auto r = l.Instantiate(w.store, *m);
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.error().message.find("\"env\" \"g\": incompatible import type (global)"),
+              std::string::npos);
+  }
+}
+
+TEST(Instance, InstantiationTraps) {
+  World w;
+  Artifact a = TestArtifact();
+  a.elements[0].offset = ConstExpr{{ConstOp::I32(2)}};  // one element past a 2-element table
+  auto r = w.Instantiate(a);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "instantiate: wasm trap: out of bounds table access");
+
+  a = TestArtifact();
+  a.data[0].offset = ConstExpr{{ConstOp::I32(65535)}};
+  r = w.Instantiate(a);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().message, "instantiate: wasm trap: out of bounds memory access");
+
+  a = TestArtifact();
+  a.start = kImportedFuncs + kTrap;
+  a.types[2] = FuncType{};
+  r = w.Instantiate(a);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("start function: wasm trap: unreachable"), std::string::npos)
+      << r.error().message;
+}
+
+TEST(Instance, ForeignTargetIsRejected) {
+  Engine engine;
+  Artifact a = TestArtifact();
+  a.target = artifact::Target::kAarch64;
+  auto m = Module::FromArtifact(engine, a);
+  ASSERT_FALSE(m.ok());
+  EXPECT_EQ(m.error().message, "module: compiled for aarch64, but this host is x86_64");
+}
+
+TEST(Instance, TwoInstancesShareOneModule) {
+  World w;
+  auto module = Module::FromArtifact(w.engine, TestArtifact());
+  ASSERT_TRUE(module.ok());
+  auto i1 = w.linker.Instantiate(w.store, *module);
+  auto i2 = w.linker.Instantiate(w.store, *module);
+  ASSERT_TRUE(i1.ok() && i2.ok());
+  EXPECT_NE((*i1)->vmctx(), (*i2)->vmctx());
+  EXPECT_NE((*i1)->memory(0)->base(), (*i2)->memory(0)->base());
+  // Same code, different VMContexts.
+  EXPECT_EQ((*i1)->funcref(1)->wasm_call, (*i2)->funcref(1)->wasm_call);
+  EXPECT_EQ((*i1)->funcref(1)->type_id, (*i2)->funcref(1)->type_id);
+  (*i1)->memory(0)->base()[0] = 1;
+  EXPECT_EQ((*i2)->memory(0)->base()[0], 0);
+}
+
+}  // namespace
+}  // namespace egret::runtime
