@@ -649,6 +649,31 @@ void MachBuffer<Traits>::EmitPendingConstants(bool resolve_uses) {
 }
 
 template <class Traits>
+void MachBuffer<Traits>::HandleIslandFixup(uint32_t fi, std::vector<uint32_t>& set_aside) {
+  const Fixup f = fixups_[fi];  // a copy: AddFixup below may grow fixups_
+  const uint64_t deadline = uint64_t{f.offset} + uint64_t(max_forward_[Index(f.kind)]);
+  const uint32_t target = Resolve(f.label);
+  const uint32_t target_offset = labels_[target].offset;
+  if (target_offset != kNone && InRange(f.kind, f.offset, target_offset)) {
+    PatchNow(fi, target_offset);
+    Observe(target);
+    return;
+  }
+  const LabelUseInfo& info = Traits::Info(f.kind);
+  if (info.veneer_kind == LabelUseInfo::kNoVeneer) {
+    set_aside.push_back(fi);  // reported or re-queued by the caller
+    return;
+  }
+  if (CurOffset() > deadline) DeadlineMissed(fi, "deadline passed before the island");
+  const uint32_t veneer = CurOffset();
+  data_.resize(veneer + info.veneer_size);
+  const uint32_t inner = Traits::EmitVeneer(f.kind, data_.data() + veneer);
+  PatchNow(fi, veneer);
+  AddFixup(veneer + inner, f.label, static_cast<Kind>(info.veneer_kind));
+  ++stats_.veneers;
+}
+
+template <class Traits>
 void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool final_island) {
   // Labels bound right here that nothing has committed to yet move past the island, so that
   // branches to them skip it; they are unbound while the island is built (a use that cannot wait
@@ -682,37 +707,34 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
   EmitPendingConstants(/*resolve_uses=*/!final_island);
   PadToCodeAlign();
   // Veneers, earliest deadline first, until the rest can wait for a later island.
-  std::vector<uint32_t>& set_aside = island_scratch_;  // constant uses and unreachable ones
+  std::vector<uint32_t>& set_aside = island_scratch_;  // uses with no veneer and no target
   set_aside.clear();
-  for (;;) {
-    const int k = FrontKind();
-    if (k < 0) break;
-    const uint32_t fi = queue_[k][queue_head_[k]];
-    const uint64_t deadline = uint64_t{fixups_[fi].offset} + uint64_t(max_forward_[k]);
-    if (!final_island && !NeededAt(uint64_t{CurOffset()} + distance)) {
-      break;
+  auto urgent = [&] {
+    for (;;) {
+      const int k = FrontKind();
+      if (k < 0) return;
+      if (!final_island && !NeededAt(uint64_t{CurOffset()} + distance)) return;
+      const uint32_t fi = queue_[k][queue_head_[k]++];
+      HandleIslandFixup(fi, set_aside);
     }
-    ++queue_head_[k];
-    Fixup f = fixups_[fi];
-    const uint32_t target = Resolve(f.label);
-    const uint32_t target_offset = labels_[target].offset;
-    if (target_offset != kNone && InRange(f.kind, f.offset, target_offset)) {
-      PatchNow(fi, target_offset);
-      Observe(target);
-      continue;
+  };
+  urgent();
+  if (!final_island) {
+    // Batching: a use that has waited through 7/8 of its reach almost always targets something
+    // far away; giving it its veneer now saves an island of its own later. Only while that keeps
+    // every other deadline safe.
+    for (int k = 0; k < kNumKinds; ++k) {
+      if (Traits::Info(static_cast<Kind>(k)).veneer_kind == LabelUseInfo::kNoVeneer) continue;
+      const uint64_t window = uint64_t(max_forward_[k]) / 8;
+      for (;;) {
+        const uint64_t deadline = FrontDeadline(k);
+        if (deadline == UINT64_MAX || deadline >= uint64_t{CurOffset()} + window) break;
+        if (NeededAt(uint64_t{CurOffset()} + distance + chain_bytes_[k])) break;
+        const uint32_t fi = queue_[k][queue_head_[k]++];
+        HandleIslandFixup(fi, set_aside);
+      }
     }
-    const LabelUseInfo& info = Traits::Info(f.kind);
-    if (info.veneer_kind == LabelUseInfo::kNoVeneer) {
-      set_aside.push_back(fi);  // reported or re-queued below
-      continue;
-    }
-    if (CurOffset() > deadline) DeadlineMissed(fi, "deadline passed before the island");
-    const uint32_t veneer = CurOffset();
-    data_.resize(veneer + info.veneer_size);
-    const uint32_t inner = Traits::EmitVeneer(f.kind, data_.data() + veneer);
-    PatchNow(fi, veneer);
-    AddFixup(veneer + inner, f.label, static_cast<Kind>(info.veneer_kind));
-    ++stats_.veneers;
+    urgent();
   }
   // Uses that have no veneer and no target in reach: they wait (with a deadline that the next
   // island or the final check enforces); only an emitter bug gets here.

@@ -188,6 +188,7 @@ class MachBuffer {
   bool NeededAt(uint64_t base);      // whether an island must start before `base`
   int FrontKind();                   // the kind whose queue front has the earliest deadline, or -1
   void EmitIslandImpl(uint32_t distance, bool reachable, bool final_island);
+  void HandleIslandFixup(uint32_t fixup, std::vector<uint32_t>& set_aside);
   void EmitPendingConstants(bool resolve_uses);
   void PadToCodeAlign();
   [[noreturn]] void DeadlineMissed(uint32_t fixup, const char* why);
