@@ -282,3 +282,33 @@ TEST(IslandPlacement, FallthroughIntoMovedLabelKeepsTheJump) {
 
 }  // namespace
 }  // namespace egret
+
+namespace egret {
+namespace {
+
+// One island serves both far tbz branches: the second has waited through 7/8 of its reach when
+// the first one's deadline forces the island, so it gets its veneer in the same island.
+TEST(IslandPlacement, FarUsesAreBatchedIntoOneIsland) {
+  A64Emitter e;
+  MachLabel a = e.buf.NewLabel(), b = e.buf.NewLabel(), near = e.buf.NewLabel();
+  e.Cond(A64Tbz(0, 1, false), a);
+  e.Pad(2048, 256);
+  e.Cond(A64Tbz(0, 2, false), b);
+  e.Cond(A64Tbz(0, 3, false), near);  // bound soon: needs no veneer
+  e.Pad(1024, 256);
+  e.buf.BindLabel(near);
+  e.Ret();
+  e.Pad(40 * kKiB, 256);
+  e.buf.BindLabel(a);
+  e.buf.BindLabel(b);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.islands, 1u);
+  EXPECT_EQ(code.stats.veneers, 2u);
+  EXPECT_EQ(FollowA64Jumps(code.bytes, A64DirectTarget(code.bytes, 0)), e.buf.LabelOffset(a));
+  EXPECT_EQ(FollowA64Jumps(code.bytes, A64DirectTarget(code.bytes, 2052)), e.buf.LabelOffset(b));
+  EXPECT_EQ(A64DirectTarget(code.bytes, 2056), e.buf.LabelOffset(near));
+}
+
+}  // namespace
+}  // namespace egret
