@@ -94,7 +94,8 @@ TEST(CodeRegistry, ReadersNeverSeeTornState) {
       }
     });
   }
-  for (int i = 0; i < 3000; ++i) {
+  // Churn until the readers have overlapped with plenty of writes (they may start late).
+  for (int i = 0; i < 3000 || lookups.load() < 2000; ++i) {
     ASSERT_TRUE(r.Register({0x3000, 0x4000, &churning}).ok());
     ASSERT_TRUE(r.Unregister(0x3000));
   }
