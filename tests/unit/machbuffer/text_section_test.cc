@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "machbuffer/machbuffer.h"
@@ -148,6 +151,46 @@ TEST(TextSection, FunctionLargerThanCallReachIsAnError) {
   Status s = builder.Append(0, buf.Finish());
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().message, "function 0 is 4100 bytes, beyond the reach of its branch26 calls");
+}
+
+}  // namespace
+}  // namespace egret
+
+namespace egret {
+namespace {
+
+// Random modules: every call site, followed through any veneers, lands on its callee's entry.
+TEST(TextSection, RandomModulesUnderShrinkingReachEveryCallee) {
+  uint32_t veneers = 0;
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    std::mt19937_64 rng(seed);
+    const uint32_t n = 1 + static_cast<uint32_t>(rng() % 8);
+    TextSectionOptions options;
+    options.debug_branch_range_shrink = 65536;  // bl reaches 2 KiB
+    options.debug_padding = rng() % 3000;
+    options.function_alignment = 1u << (2 + rng() % 4);
+    TextSectionBuilder<A64LabelUses> builder(n, options);
+    std::vector<uint32_t> order(n);
+    for (uint32_t i = 0; i < n; ++i) order[i] = i;
+    std::shuffle(order.begin(), order.end(), rng);
+    for (uint32_t f : order) {
+      std::vector<uint32_t> callees(rng() % 6);
+      for (uint32_t& c : callees) c = static_cast<uint32_t>(rng() % n);
+      ASSERT_TRUE(builder.Append(f, A64Function(f, callees)).ok());
+    }
+    Expected<TextSection> text = builder.Finish();
+    ASSERT_TRUE(text.ok());
+    veneers += text->veneers;
+    for (const MachCallSite& cs : text->call_sites) {
+      EXPECT_EQ(CallTarget(*text, cs.fixup_offset), text->functions[cs.callee].start);
+    }
+    for (uint32_t f = 0; f < n; ++f) {
+      EXPECT_EQ(text->functions[f].start % options.function_alignment, 0u);
+      EXPECT_EQ(testing::Load32(text->bytes, text->functions[f].start), testing::A64Marker(f));
+    }
+  }
+  EXPECT_GT(veneers, 20u);
 }
 
 }  // namespace
