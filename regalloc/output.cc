@@ -11,8 +11,8 @@ std::string Stats::ToString(std::string_view allocator) const {
   const double rate = alloc_ns ? static_cast<double>(insts) * 1e3 / static_cast<double>(alloc_ns)
                                : 0.0;  // millions of instructions per second
   std::string s = absl::StrFormat(
-      "regalloc %s: %d insts, %d blocks, %d vregs, %d spills, %d reloads, %d moves "
-      "(%d on edges), %d spill slots, %.3f ms (%.1f M insts/s)",
+      "regalloc %s: %d insts, %d blocks, %d vregs, %d spills, %d reloads, %d moves, "
+      "%d edits on edges, %d spill slots, %.3f ms (%.1f M insts/s)",
       allocator, insts, blocks, vregs, spills, reloads, moves, edge_moves, spill_slots, ms, rate);
   if (check_ns) absl::StrAppendFormat(&s, ", checker %.3f ms", static_cast<double>(check_ns) / 1e6);
   return s;

@@ -38,12 +38,12 @@ struct Stats {
   uint64_t reloads = 0;  // stack -> reg edits
   uint64_t moves = 0;    // reg -> reg edits
   uint64_t spill_slots = 0;
-  uint64_t edge_moves = 0;  // edits inserted on CFG edges (a subset of the three above)
+  uint64_t edge_moves = 0;  // edits inserted on CFG edges (counted in the three above too)
   uint64_t alloc_ns = 0, check_ns = 0;
 
   uint64_t Cost() const { return spills + reloads + moves; }
-  // One line: `regalloc linear: 120 insts, 3 blocks, 4 spills, 6 reloads, 9 moves, 2 slots,
-  // 0.041 ms (2.9 M insts/s)`.
+  // One line: `regalloc linear: 1120 insts, 118 blocks, 1035 vregs, 380 spills, 466 reloads,
+  // 473 moves, 269 edits on edges, 40 spill slots, 0.547 ms (2.0 M insts/s)`.
   std::string ToString(std::string_view allocator) const;
 };
 
