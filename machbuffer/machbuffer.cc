@@ -173,16 +173,24 @@ uint32_t MachBuffer<Traits>::AddFixup(uint32_t offset, uint32_t label, Kind kind
   const uint32_t target_offset = labels_[target].offset;
   // A label bound before the current offset will not move: resolve now if in range. A label at
   // the tail may still move (branch removal), so its uses wait in its list until it settles.
+  const bool has_veneer = Traits::Info(kind).veneer_kind != LabelUseInfo::kNoVeneer;
   if (target_offset != kNone && target_offset < CurOffset()) {
     if (InRange(kind, offset, target_offset)) {
       Traits::Patch(kind, data_.data() + offset, offset, target_offset);
       Observe(target);
       return index;
     }
+    if (!has_veneer) DeadlineMissed(index, "target out of range and this kind has no veneer");
     Enqueue(index);  // known but out of range: the next island gives it a veneer
     return index;
   }
-  Enqueue(index);
+  if (has_veneer || labels_[target].constant != kNone) {
+    Enqueue(index);
+  } else {
+    // No island can help (e.g. a forward x64 rel8 jump): only binding the label in range can.
+    // It waits in the label's list only, so its deadline never asks for islands.
+    fixups_[index].state = FixupState::kQueued;
+  }
   AppendToList(target, index);
   return index;
 }
@@ -211,6 +219,8 @@ void MachBuffer<Traits>::ResolveList(uint32_t label) {
       if (InRange(fixups_[f].kind, fixups_[f].offset, target_offset)) {
         PatchNow(f, target_offset);
         patched = true;
+      } else if (Traits::Info(fixups_[f].kind).veneer_kind == LabelUseInfo::kNoVeneer) {
+        DeadlineMissed(f, "label bound out of range and this kind has no veneer");
       }
       // Otherwise the fixup stays queued and the next island gives it a veneer.
     }

@@ -312,3 +312,46 @@ TEST(IslandPlacement, FarUsesAreBatchedIntoOneIsland) {
 
 }  // namespace
 }  // namespace egret
+
+namespace egret {
+namespace {
+
+// A forward rel8 jump cannot be helped by an island, so it never asks for one (an island between
+// it and its target would only push the target away); its target must be bound in reach.
+TEST(IslandPlacement, X64Rel8NeverAsksForIslands) {
+  testing::X64Emitter e;
+  MachLabel skip = e.buf.NewLabel(), top = e.buf.NewLabel();
+  e.LoadConst(5);  // a pending constant: any island would place it
+  e.buf.BindLabel(top);
+  e.Marker(1);
+  const uint8_t jmp8[2] = {0xeb, 0};
+  e.buf.PutBytes(jmp8);
+  e.buf.UseLabelAtOffset(e.buf.CurOffset() - 1, skip, X64LabelUse::kJmpRel8);
+  EXPECT_FALSE(e.buf.IslandNeeded(100));
+  e.Marker(2);  // skipped
+  e.buf.BindLabel(skip);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.bytes[13], 5);  // rel8 over the 5-byte marker
+  testing::SimResult r = testing::SimulateX64(code.bytes, 0, 0, 8, 100);
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.trace, (std::vector<uint64_t>{5, 1}));
+}
+
+void ForwardRel8TooFar() {
+  X64MachBuffer buf;
+  MachLabel far = buf.NewLabel();
+  const uint8_t jmp8[2] = {0xeb, 0};
+  buf.PutBytes(jmp8);
+  buf.UseLabelAtOffset(1, far, X64LabelUse::kJmpRel8);
+  buf.PutPadding(200);
+  buf.BindLabel(far);
+  buf.Put1(0xc3);
+}
+
+TEST(IslandPlacementDeathTest, OutOfRangeUseWithoutVeneerAborts) {
+  EXPECT_DEATH(ForwardRel8TooFar(), "jmp_rel8 use at offset 1 .*no veneer");
+}
+
+}  // namespace
+}  // namespace egret
