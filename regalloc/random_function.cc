@@ -338,6 +338,22 @@ Function RandomFunction(uint64_t seed, const MachineEnv& env,
     }
     avail_end[b] = std::move(avail);
   }
+  // Sometimes lay the blocks out in a random order (the entry stays first), so allocators meet
+  // blocks before their predecessors.
+  if (blocks.size() > 2 && rng.Chance(25)) {
+    std::vector<uint32_t> order(blocks.size());
+    for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
+    for (uint32_t k = static_cast<uint32_t>(order.size()) - 1; k > 1; --k)
+      std::swap(order[k], order[1 + rng.Below(k)]);
+    std::vector<uint32_t> new_id(blocks.size());
+    for (uint32_t k = 0; k < order.size(); ++k) new_id[order[k]] = k;
+    std::vector<ProtoBlock> laid_out(blocks.size());
+    for (uint32_t b = 0; b < blocks.size(); ++b) {
+      for (uint32_t& t : blocks[b].succs) t = new_id[t];
+      laid_out[new_id[b]] = std::move(blocks[b]);
+    }
+    blocks = std::move(laid_out);
+  }
   Emit(blocks, &f);
   return f;
 }

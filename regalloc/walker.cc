@@ -171,6 +171,17 @@ Status ForwardWalker::SetupEntry(uint32_t b) {
       if (r.reg.valid()) Assign(r.reg, v);
       slot_valid_[v.index] = r.slot_valid;
     }
+    // Other predecessors already allocated (the far side of a diamond): a value they only have
+    // in its slot enters in its slot, if that is valid here too, instead of costing a reload on
+    // their edge now and maybe for nothing.
+    for (Block q : f_.Preds(block)) {
+      if (q.index == from || !walked_[q.index]) continue;
+      for (uint32_t k = exit_span_[q.index].begin; k < exit_span_[q.index].end; ++k) {
+        const LocRecord& r = exit_recs_[k];
+        if (!r.reg.valid() && r.slot_valid && home_[r.v.index].valid() && slot_valid_[r.v.index])
+          Release(r.v);
+      }
+    }
     std::span<const VReg> args;
     for (const SuccEdge& e : f_.Succs(Block(from)))
       if (e.block == block) args = f_.Args(e);
