@@ -11,8 +11,10 @@ constexpr uint32_t kNone = UINT32_MAX;
 
 size_t FunctionBuilder::DefMap::Probe(uint64_t key) const {
   const size_t mask = slots_.size() - 1;
-  uint64_t h = key * 0x9E3779B97F4A7C15ull;
-  h ^= h >> 29;  // fold the high bits down: keys differ mostly in their upper half (block)
+  uint64_t h = key;  // murmur3's finalizer: every key bit affects the low bits
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33;
   size_t i = static_cast<size_t>(h) & mask;
   while (slots_[i].key != key && slots_[i].key != UINT64_MAX) i = (i + 1) & mask;
   return i;

@@ -43,9 +43,18 @@ void DataFlowGraph::AttachInstResult(Inst i, Value v, Type t) {
 }
 
 void DataFlowGraph::MakeInstResults(Inst i) {
-  std::vector<Type> types;
-  EGRET_CHECK(ExpectedResultTypes(i, types));
-  for (Type t : types) AppendInstResult(i, t);
+  // No temporary vector: this runs once per instruction the frontend builds.
+  if (Info(insts_[i].opcode).typing == ResultTyping::kCallResults) {
+    SigRef s = CallSignature(i);
+    EGRET_CHECK(signatures_.IsValid(s));
+    const size_t n = signatures_[s].results.size();
+    for (size_t k = 0; k < n; ++k) AppendInstResult(i, signatures_[s].results[k]);
+    return;
+  }
+  const Type t = SingleResultType(i);
+  if (Info(insts_[i].opcode).typing == ResultTyping::kNoResult) return;
+  EGRET_CHECK(t != Type::kInvalid);
+  AppendInstResult(i, t);
 }
 
 void DataFlowGraph::MakeAlias(Value v, Value target) {
@@ -97,42 +106,45 @@ SigRef DataFlowGraph::CallSignature(Inst i) const {
   return SigRef();
 }
 
-bool DataFlowGraph::ExpectedResultTypes(Inst i, std::vector<Type>& out) const {
-  out.clear();
+Type DataFlowGraph::SingleResultType(Inst i) const {
   const InstData& d = insts_[i];
   auto arg_type = [&](int k) -> Type {
     Value v = d.args[k];
     return values_.IsValid(v) ? values_[v].type : Type::kInvalid;
   };
   switch (Info(d.opcode).typing) {
-    case ResultTyping::kNoResult:
-      return true;
     case ResultTyping::kSameAsArg:
-      out.push_back(arg_type(0));
-      break;
+      return arg_type(0);
     case ResultTyping::kCtrl:
-      out.push_back(d.type);
-      break;
+      return d.type;
     case ResultTyping::kFixedF32:
-      out.push_back(Type::kF32);
-      break;
+      return Type::kF32;
     case ResultTyping::kFixedF64:
-      out.push_back(Type::kF64);
-      break;
+      return Type::kF64;
     case ResultTyping::kBool:
-      out.push_back(Type::kI32);
-      break;
+      return Type::kI32;
     case ResultTyping::kSelectTyping:
-      out.push_back(arg_type(1));
+      return arg_type(1);
+    case ResultTyping::kNoResult:
+    case ResultTyping::kCallResults:
       break;
-    case ResultTyping::kCallResults: {
-      SigRef s = CallSignature(i);
-      if (!signatures_.IsValid(s)) return false;
-      out = signatures_[s].results;
-      return true;
-    }
   }
-  return out.back() != Type::kInvalid;
+  return Type::kInvalid;
+}
+
+bool DataFlowGraph::ExpectedResultTypes(Inst i, std::vector<Type>& out) const {
+  out.clear();
+  const ResultTyping typing = Info(insts_[i].opcode).typing;
+  if (typing == ResultTyping::kNoResult) return true;
+  if (typing == ResultTyping::kCallResults) {
+    SigRef s = CallSignature(i);
+    if (!signatures_.IsValid(s)) return false;
+    out = signatures_[s].results;
+    return true;
+  }
+  const Type t = SingleResultType(i);
+  out.push_back(t);
+  return t != Type::kInvalid;
 }
 
 }  // namespace egret::ir

@@ -112,6 +112,8 @@ class DataFlowGraph {
   // The result types an instruction should have according to its typing rule; false if they
   // cannot be determined (bad operands), in which case `out` is unspecified.
   bool ExpectedResultTypes(Inst i, std::vector<Type>& out) const;
+  // The one result type of a non-call instruction (kInvalid for no result or unknown operands).
+  Type SingleResultType(Inst i) const;
 
   // The fixed value operands used by the instruction's format (not vargs or branch args).
   std::span<const Value> FixedArgs(Inst i) const;

@@ -46,8 +46,16 @@ std::string PrintSignature(const Signature& sig);
 std::string FormatF32(uint32_t bits);
 std::string FormatF64(uint64_t bits);
 
-inline std::string ValueName(Value v) { return "v" + std::to_string(v.index); }
-inline std::string BlockName(Block b) { return "block" + std::to_string(b.index); }
+inline std::string ValueName(Value v) {
+  std::string s = "v";  // not "v" + to_string(): GCC 12 -O3 warns falsely (-Wrestrict)
+  s += std::to_string(v.index);
+  return s;
+}
+inline std::string BlockName(Block b) {
+  std::string s = "block";
+  s += std::to_string(b.index);
+  return s;
+}
 
 }  // namespace egret::ir
 
