@@ -183,9 +183,15 @@ class InstGen {
   std::vector<VReg> Args(const std::vector<VReg>& params, std::vector<VReg>* avail,
                          std::vector<ProtoInst>* insts) {
     std::vector<VReg> args;
+    // On a back edge the target's own parameters are available: passing them permuted makes
+    // the edge a parallel move with cycles.
+    std::vector<VReg> own;
+    for (VReg p : params)
+      if (std::find(avail->begin(), avail->end(), p) != avail->end()) own.push_back(p);
     for (VReg p : params) {
       const int cls = static_cast<int>(f_->ClassOf(p));
-      VReg a = Pick(*avail, cls);
+      VReg a = own.empty() || !rng_.Chance(60) ? Pick(*avail, cls) : Pick(own, cls);
+      if (!a.valid()) a = Pick(*avail, cls);
       if (!a.valid()) {
         a = NewVReg(f_->ClassOf(p));
         ProtoInst def;
