@@ -35,6 +35,8 @@ ForwardWalker::ForwardWalker(const Function& f, const MachineEnv& env, const Liv
   live_ref_pos_.assign(nv, UINT32_MAX);
   rec_epoch_.assign(nv, UINT32_MAX);
   rec_.assign(nv, LocRecord{});
+  first_pos_.assign(nv, UINT32_MAX);
+  last_pos_.assign(nv, 0);
   op_next_use_.assign(f.operands.size(), kDead);
   op_crosses_call_.assign(f.operands.size(), 0);
   for (const PRegSet& c : f.clobber_sets) clobbered_anywhere_ |= c;
@@ -54,6 +56,7 @@ Status ForwardWalker::Run() {
     EGRET_TRY(RecordExit(b));
     walked_[b] = 1;
   }
+  walk_edits_ = edits_.size();
   EGRET_TRY(ResolveEdges());
   AssignSlots();
   return Status::Ok();
@@ -86,6 +89,7 @@ void ForwardWalker::ScanBlock(uint32_t b) {
   };
   live_refs_.clear();
   for (VReg v : live_.LiveOut(Block(b))) {
+    Touch(v, bd.inst_end - 1);
     set(v, kLiveOut);
     liveout_epoch_[v.index] = epoch_;
     add_ref(v);
@@ -103,6 +107,7 @@ void ForwardWalker::ScanBlock(uint32_t b) {
     const auto ops = f_.InstOperands(i);
     const uint32_t base = f_.insts[i].operand_begin;
     if (!f_.Clobbers(i).Empty()) next_clobber = i;
+    for (const Operand& op : ops) Touch(op.vreg, i);
     for (size_t k = 0; k < ops.size(); ++k) {
       if (!ops[k].is_def()) continue;
       op_next_use_[base + k] = get(ops[k].vreg);
@@ -132,8 +137,14 @@ void ForwardWalker::ScanBlock(uint32_t b) {
         hint_[op.vreg.index] = op.fixed;
     }
   }
-  for (VReg v : live_.LiveIn(Block(b))) next_use_[v.index] = get(v);
-  for (VReg p : f_.Params(Block(b))) next_use_[p.index] = get(p);
+  for (VReg v : live_.LiveIn(Block(b))) {
+    next_use_[v.index] = get(v);
+    Touch(v, bd.inst_begin);
+  }
+  for (VReg p : f_.Params(Block(b))) {
+    next_use_[p.index] = get(p);
+    Touch(p, bd.inst_begin);
+  }
   for (uint32_t v : live_refs_) live_ref_pos_[v] = UINT32_MAX;
   live_refs_.clear();
 }
@@ -577,6 +588,7 @@ Status ForwardWalker::ResolveEdges() {
       const auto args = f_.Args(e);
       ++param_stamp;
       for (size_t k = 0; k < params.size(); ++k) {
+        Touch(params[k], f_.blocks[p].inst_end - 1);  // written by this edge's moves
         param_epoch[params[k].index] = param_stamp;
         param_arg[params[k].index] = args[k].index;
       }
@@ -613,22 +625,8 @@ Status ForwardWalker::ResolveEdges() {
 // overlap share a slot (interval colouring, per class, with a min-heap of slot end positions).
 void ForwardWalker::AssignSlots() {
   const uint32_t nv = f_.num_vregs();
-  std::vector<uint32_t> first(nv, UINT32_MAX), last(nv, 0);
-  auto touch = [&](VReg v, uint32_t pos) {
-    if (!has_slot_[v.index]) return;
-    first[v.index] = std::min(first[v.index], pos);
-    last[v.index] = std::max(last[v.index], pos);
-  };
-  for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
-    const BlockData& bd = f_.blocks[b];
-    for (VReg v : f_.Params(Block(b))) touch(v, bd.inst_begin);
-    for (VReg v : live_.LiveIn(Block(b))) touch(v, bd.inst_begin);
-    for (VReg v : live_.LiveOut(Block(b))) touch(v, bd.inst_end - 1);
-    for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i)
-      for (const Operand& op : f_.InstOperands(i)) touch(op.vreg, i);
-    for (const SuccEdge& e : f_.Succs(Block(b)))
-      for (VReg p : f_.Params(e.block)) touch(p, bd.inst_end - 1);
-  }
+  const std::vector<uint32_t>& first = first_pos_;
+  const std::vector<uint32_t>& last = last_pos_;
   struct Item {
     uint32_t first, last, vreg;
   };
@@ -662,9 +660,13 @@ void ForwardWalker::AssignSlots() {
   auto map = [&](Allocation a) { return a.is_stack() ? Allocation::Stack(phys[a.slot()]) : a; };
   for (Allocation& a : out_->allocs) a = map(a);
   for (uint32_t& s : out_->stack_map_slots) s = phys[s];
-  std::stable_sort(edits_.begin(), edits_.end(), [](const PendingEdit& a, const PendingEdit& b) {
+  // The walker emits its edits in program order; only the edge moves need sorting.
+  auto before = [](const PendingEdit& a, const PendingEdit& b) {
     return a.point != b.point ? a.point < b.point : a.phase < b.phase;
-  });
+  };
+  EGRET_DCHECK(std::is_sorted(edits_.begin(), edits_.begin() + walk_edits_, before));
+  std::stable_sort(edits_.begin() + walk_edits_, edits_.end(), before);
+  std::inplace_merge(edits_.begin(), edits_.begin() + walk_edits_, edits_.end(), before);
   out_->edits.clear();
   out_->edits.reserve(edits_.size());
   for (const PendingEdit& e : edits_) {

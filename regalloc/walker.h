@@ -29,6 +29,7 @@
 #ifndef EGRET_REGALLOC_WALKER_H_
 #define EGRET_REGALLOC_WALKER_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -148,6 +149,15 @@ class ForwardWalker {
 
   std::vector<PReg> reuse_reg_;  // per operand of the current instruction
   std::vector<PendingEdit> edits_;
+  size_t walk_edits_ = 0;  // edits_[0, walk_edits_) come from the walk, in program order
+
+  // Per vreg: its extent in layout order (first and last instruction where it is live), for
+  // sharing spill slots.
+  std::vector<uint32_t> first_pos_, last_pos_;
+  void Touch(VReg v, uint32_t pos) {
+    first_pos_[v.index] = std::min(first_pos_[v.index], pos);
+    last_pos_[v.index] = std::max(last_pos_[v.index], pos);
+  }
   ParallelMoveResolver resolver_;
 };
 
