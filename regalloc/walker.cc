@@ -35,6 +35,8 @@ ForwardWalker::ForwardWalker(const Function& f, const MachineEnv& env, const Liv
   live_ref_pos_.assign(nv, UINT32_MAX);
   rec_epoch_.assign(nv, UINT32_MAX);
   rec_.assign(nv, LocRecord{});
+  pref_epoch_.assign(nv, 0);
+  pref_reg_.assign(nv, PReg());
   first_pos_.assign(nv, UINT32_MAX);
   last_pos_.assign(nv, 0);
   op_next_use_.assign(f.operands.size(), kDead);
@@ -48,18 +50,100 @@ ForwardWalker::ForwardWalker(const Function& f, const MachineEnv& env, const Liv
 }
 
 Status ForwardWalker::Run() {
-  for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
+  const uint32_t nb = f_.num_blocks();
+  // linear: a loop laid out as [header .. latch] is walked a second time with the header's
+  // entry state taken from the latch's exit, when the back edge would otherwise need moves (they
+  // run on every iteration; the preheader edge runs once). Each header is walked again at most
+  // once and the extra work is capped at the function's size, so the walk stays linear.
+  struct Mark {
+    size_t edits, maps, map_slots, entry_recs, exit_recs;
+  };
+  std::vector<Mark> marks(mode_ == Mode::kGlobal ? nb : 0);
+  std::vector<uint8_t> rewalked(mode_ == Mode::kGlobal ? nb : 0, 0);
+  uint64_t budget = f_.num_insts();
+  for (uint32_t b = 0; b < nb; ++b) {
+    if (mode_ == Mode::kGlobal)
+      marks[b] = {edits_.size(), out_->stack_maps.size(), out_->stack_map_slots.size(),
+                  entry_recs_.size(), exit_recs_.size()};
     ScanBlock(b);
     EGRET_TRY(SetupEntry(b));
     for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i)
       EGRET_TRY(ProcessInst(b, i));
     EGRET_TRY(RecordExit(b));
     walked_[b] = 1;
+    if (mode_ != Mode::kGlobal) continue;
+    for (const SuccEdge& e : f_.Succs(Block(b))) {
+      const uint32_t h = e.block.index;
+      const uint64_t size = f_.blocks[b].inst_end - f_.blocks[h].inst_begin;
+      if (h > b || rewalked[h] || size > budget || EdgeCost(b, e) == 0) continue;
+      rewalked[h] = 1;
+      budget -= size;
+      PreferExitOf(b, e);
+      const Mark& m = marks[h];
+      edits_.resize(m.edits);
+      out_->stack_maps.resize(m.maps);
+      out_->stack_map_slots.resize(m.map_slots);
+      entry_recs_.resize(m.entry_recs);
+      exit_recs_.resize(m.exit_recs);
+      for (uint32_t x = h; x <= b; ++x) walked_[x] = 0;
+      prefer_block_ = h;
+      b = h - 1;  // the loop's ++b resumes at h
+      break;
+    }
   }
   walk_edits_ = edits_.size();
   EGRET_TRY(ResolveEdges());
   AssignSlots();
   return Status::Ok();
+}
+
+// The number of moves the edge p -> e.block would need with the current entry and exit states.
+uint32_t ForwardWalker::EdgeCost(uint32_t p, const SuccEdge& e) {
+  ++rec_stamp_;
+  for (uint32_t k = exit_span_[p].begin; k < exit_span_[p].end; ++k) {
+    rec_epoch_[exit_recs_[k].v.index] = rec_stamp_;
+    rec_[exit_recs_[k].v.index] = exit_recs_[k];
+  }
+  const auto params = f_.Params(e.block);
+  const auto args = f_.Args(e);
+  uint32_t cost = 0;
+  const Span entry = entry_span_[e.block.index];
+  for (uint32_t k = entry.begin; k < entry.end; ++k) {
+    const LocRecord& want = entry_recs_[k];
+    VReg src = want.v;
+    bool is_param = false;
+    for (size_t j = 0; j < params.size() && !is_param; ++j) {
+      if (params[j] == want.v) {
+        src = args[j];
+        is_param = true;
+      }
+    }
+    if (rec_epoch_[src.index] != rec_stamp_) return 1;  // resolution will report it
+    const LocRecord& have = rec_[src.index];
+    if (want.reg.valid() && want.reg != have.reg) ++cost;
+    if (want.slot_valid && (is_param || !have.slot_valid)) ++cost;
+  }
+  return cost;
+}
+
+// Remembers where the latch `p` leaves the values the header e.block expects, so the header's
+// next walk can expect them there.
+void ForwardWalker::PreferExitOf(uint32_t p, const SuccEdge& e) {
+  ++pref_stamp_;
+  ++rec_stamp_;
+  for (uint32_t k = exit_span_[p].begin; k < exit_span_[p].end; ++k) {
+    rec_epoch_[exit_recs_[k].v.index] = rec_stamp_;
+    rec_[exit_recs_[k].v.index] = exit_recs_[k];
+  }
+  auto prefer = [&](VReg v, VReg src) {
+    if (rec_epoch_[src.index] != rec_stamp_) return;
+    pref_epoch_[v.index] = pref_stamp_;
+    pref_reg_[v.index] = rec_[src.index].reg;
+  };
+  for (VReg v : live_.LiveIn(e.block)) prefer(v, v);
+  const auto params = f_.Params(e.block);
+  const auto args = f_.Args(e);
+  for (size_t k = 0; k < params.size(); ++k) prefer(params[k], args[k]);
 }
 
 // Backward over the block: each operand's next use after its instruction, the entry next use
@@ -193,6 +277,22 @@ Status ForwardWalker::SetupEntry(uint32_t b) {
           Release(r.v);
       }
     }
+    const bool prefer = b == prefer_block_;
+    if (prefer) {
+      // Second walk of a loop header: expect live-ins where the latch left them.
+      for (VReg v : live_.LiveIn(block))
+        if (pref_epoch_[v.index] == pref_stamp_ && home_[v.index] != pref_reg_[v.index]) Release(v);
+      for (VReg v : live_.LiveIn(block)) {
+        if (pref_epoch_[v.index] != pref_stamp_ || home_[v.index].valid()) continue;
+        const PReg want = pref_reg_[v.index];
+        if (want.valid() && !occupant_[want.index()].valid()) {
+          Assign(want, v);
+        } else {
+          slot_valid_[v.index] = 1;  // the preheader edge stores it if needed
+          Slot(v);
+        }
+      }
+    }
     std::span<const VReg> args;
     for (const SuccEdge& e : f_.Succs(Block(from)))
       if (e.block == block) args = f_.Args(e);
@@ -200,6 +300,18 @@ Status ForwardWalker::SetupEntry(uint32_t b) {
       const VReg p = params[k];
       if (next_use_[p.index] == kDead) continue;
       slot_valid_[p.index] = 0;
+      if (prefer && pref_epoch_[p.index] == pref_stamp_) {
+        const PReg want = pref_reg_[p.index];
+        if (want.valid() && !occupant_[want.index()].valid()) {
+          Assign(want, p);
+          continue;
+        }
+        if (!want.valid()) {
+          slot_valid_[p.index] = 1;
+          Slot(p);
+          continue;
+        }
+      }
       const PReg ar = rec_epoch_[args[k].index] == rec_stamp_ ? rec_[args[k].index].reg : PReg();
       if (ar.valid() && !occupant_[ar.index()].valid()) {
         Assign(ar, p);  // coalesced with its argument: no move on this edge

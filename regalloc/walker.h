@@ -71,6 +71,8 @@ class ForwardWalker {
   Status ProcessInst(uint32_t b, uint32_t i);
   Status RecordExit(uint32_t b);
   Status ResolveEdges();
+  uint32_t EdgeCost(uint32_t p, const SuccEdge& e);
+  void PreferExitOf(uint32_t p, const SuccEdge& e);
   void AssignSlots();
 
   // Register-file helpers; all edits go "before i" unless named otherwise.
@@ -148,6 +150,12 @@ class ForwardWalker {
   std::vector<LocRecord> rec_;
 
   std::vector<PReg> reuse_reg_;  // per operand of the current instruction
+  // Preferred entry registers for the loop header walked again (invalid: its slot).
+  uint32_t prefer_block_ = UINT32_MAX;
+  uint32_t pref_stamp_ = 0;
+  std::vector<uint32_t> pref_epoch_;
+  std::vector<PReg> pref_reg_;
+
   std::vector<PendingEdit> edits_;
   size_t walk_edits_ = 0;  // edits_[0, walk_edits_) come from the walk, in program order
 
