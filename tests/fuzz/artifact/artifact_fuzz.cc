@@ -5,7 +5,9 @@
 // checked beyond "no crash, no sanitizer report":
 //   - whatever is accepted re-encodes to an artifact that reads back equal (the writer and the
 //     reader agree on every field);
-//   - the runtime's queries (trap lookup, PC → function, names, VMOffsets) are safe on it.
+//   - the runtime's queries (trap lookup, PC → function, names, VMOffsets) are safe on it;
+//   - it loads and instantiates (imports satisfied by host objects of the right type, the start
+//     function dropped since its code is arbitrary bytes), or fails with an Error.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -15,6 +17,10 @@
 #include "artifact/artifact_reader.h"
 #include "artifact/artifact_writer.h"
 #include "artifact/vmoffsets.h"
+#include "runtime/engine.h"
+#include "runtime/instance.h"
+#include "runtime/module.h"
+#include "runtime/store.h"
 
 namespace {
 
@@ -40,6 +46,49 @@ void Exercise(const egret::artifact::Artifact& a) {
   if (offsets.ok()) Check(offsets->size() >= 64);
 }
 
+void Instantiate(egret::artifact::Artifact a) {
+  using namespace egret::runtime;
+  using egret::artifact::ExternKind;
+  if (a.target != egret::artifact::Target::kX86_64) return;
+  a.start.reset();
+  // Small caps keep each run cheap: a fuzzed minimum of 2^32-1 elements must fail, not allocate.
+  EngineConfig config;
+  config.max_table_elements = 1024;
+  config.memory.max_pages_cap = 16;
+  static Engine* engine = new Engine(config);
+  Store store(*engine);
+  std::vector<Extern> imports;
+  for (const egret::artifact::Import& im : a.imports) {
+    switch (im.kind) {
+      case ExternKind::kFunc:
+        imports.push_back(Extern::Of(store.NewHostFunc(
+            a.types[im.type_index], [](std::span<ValRaw>) { return std::nullopt; })));
+        break;
+      case ExternKind::kTable: {
+        auto t = store.NewTable(im.table);
+        if (!t.ok()) return;
+        imports.push_back(Extern::Of(*t));
+        break;
+      }
+      case ExternKind::kMemory: {
+        auto m = store.NewMemory(im.memory);
+        if (!m.ok()) return;
+        imports.push_back(Extern::Of(*m));
+        break;
+      }
+      case ExternKind::kGlobal:
+        imports.push_back(Extern::Of(store.NewGlobal(im.global, Val::Default(im.global.type))));
+        break;
+    }
+  }
+  auto module = Module::FromArtifact(*engine, std::move(a));
+  if (!module.ok()) return;
+  auto instance = Instance::Instantiate(store, *module, imports);
+  if (!instance.ok()) return;
+  for (const egret::artifact::Export& e : (*module)->artifact().exports)
+    Check((*instance)->GetExport(e.name).has_value());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -49,7 +98,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   egret::artifact::ReadOptions options;
   options.verify_checksum = false;
   auto unchecked = egret::artifact::ReadArtifact(bytes, options);
-  if (unchecked.ok()) Exercise(*unchecked);
   if (checked.ok()) Check(unchecked.ok());
+  if (unchecked.ok()) {
+    Exercise(*unchecked);
+    Instantiate(std::move(*unchecked));
+  }
   return 0;
 }
