@@ -126,19 +126,36 @@ template <class Traits>
 void MachBuffer<Traits>::PatchNow(uint32_t fixup, uint32_t label_offset) {
   Fixup& f = fixups_[fixup];
   Traits::Patch(f.kind, data_.data() + f.offset, f.offset, label_offset);
-  if (f.state == FixupState::kQueued)
+  if (f.state == FixupState::kQueued) {
     pending_chain_bytes_[Index(f.kind)] -= chain_bytes_[Index(f.kind)];
+    total_chain_bytes_ -= chain_bytes_[Index(f.kind)];
+  }
   f.state = FixupState::kDone;
 }
 
 template <class Traits>
 void MachBuffer<Traits>::Enqueue(uint32_t fixup) {
   Fixup& f = fixups_[fixup];
-  std::vector<uint32_t>& q = queue_[Index(f.kind)];
+  const int k = Index(f.kind);
+  std::vector<uint32_t>& q = queue_[k];
   // Deadlines within a kind must not decrease (the FIFO is the priority queue).
-  EGRET_DCHECK(q.size() == queue_head_[Index(f.kind)] || fixups_[q.back()].offset <= f.offset);
+  EGRET_DCHECK(q.size() == queue_head_[k] || fixups_[q.back()].offset <= f.offset);
+  if (safe_valid_) {
+    // Keep safe_limit_ a lower bound of the exact limit (see SafeLimit) without recomputing:
+    // every island-size term that counts this kind grows by its chain, and a kind that had no
+    // live fixup gains a term of its own, bounded using every kind's chains.
+    const bool first_of_kind = FrontDeadline(k) == UINT64_MAX;
+    safe_limit_ -= chain_bytes_[k];
+    if (first_of_kind) {
+      const int64_t own =
+          static_cast<int64_t>(f.offset) + max_forward_[k] -
+          static_cast<int64_t>(FixedIslandBytes() + total_chain_bytes_ + chain_bytes_[k]);
+      safe_limit_ = std::min(safe_limit_, own);
+    }
+  }
   q.push_back(fixup);
-  pending_chain_bytes_[Index(f.kind)] += chain_bytes_[Index(f.kind)];
+  pending_chain_bytes_[k] += chain_bytes_[k];
+  total_chain_bytes_ += chain_bytes_[k];
   f.state = FixupState::kQueued;
 }
 
@@ -198,8 +215,10 @@ uint32_t MachBuffer<Traits>::AddFixup(uint32_t offset, uint32_t label, Kind kind
 template <class Traits>
 void MachBuffer<Traits>::KillFixup(uint32_t fixup) {
   Fixup& f = fixups_[fixup];
-  if (f.state == FixupState::kQueued)
+  if (f.state == FixupState::kQueued) {
     pending_chain_bytes_[Index(f.kind)] -= chain_bytes_[Index(f.kind)];
+    total_chain_bytes_ -= chain_bytes_[Index(f.kind)];
+  }
   f.state = FixupState::kDead;
   // Keep the queue short when the dead fixup is the newest of its kind (the usual case: a
   // branch removed right after it was emitted).
@@ -258,6 +277,7 @@ void MachBuffer<Traits>::UseLabelAtOffset(uint32_t offset, MachLabel label, Kind
     k.pending = true;
     pending_constants_.push_back(c);
     pending_constant_bytes_ += k.size + k.align - 1;
+    safe_limit_ -= static_cast<int64_t>(k.size + k.align - 1);
     ++stats_.constant_copies;
     l = copy;
   } else if (c != kNone) {
@@ -492,6 +512,7 @@ MachLabel MachBuffer<Traits>::ConstantLabel(std::span<const uint8_t> data, uint3
   constant_by_hash_[h] = id;
   pending_constants_.push_back(id);
   pending_constant_bytes_ += data.size() + align - 1;
+  safe_limit_ -= static_cast<int64_t>(data.size() + align - 1);
   max_align_ = std::max(max_align_, align);
   return MachLabel(label);
 }
@@ -557,24 +578,35 @@ uint64_t MachBuffer<Traits>::FrontDeadline(int k) {
 }
 
 template <class Traits>
-bool MachBuffer<Traits>::NeededAt(uint64_t base) {
+uint64_t MachBuffer<Traits>::FixedIslandBytes() const {
+  return uint64_t{Traits::kJumpSize} + (Traits::kCodeAlign - 1) + pending_constant_bytes_;
+}
+
+template <class Traits>
+int64_t MachBuffer<Traits>::SafeLimit() {
   // An island started at `base` that must serve the earliest fixup of kind k (deadline d_k)
   // holds, before that fixup's veneer, at most: its jump, the constants, and the veneers of every
   // kind whose earliest deadline is not later than d_k (whole chains, all of that kind: an upper
   // bound). Kinds whose deadlines are far away (b: 128 MiB) thus do not make islands come early.
+  // An island must start at or before min_k(d_k - size_k): that is the limit.
   std::array<uint64_t, kNumKinds> front;
   for (int k = 0; k < kNumKinds; ++k) front[k] = FrontDeadline(k);
-  const uint64_t fixed =
-      uint64_t{Traits::kJumpSize} + (Traits::kCodeAlign - 1) + pending_constant_bytes_;
+  const uint64_t fixed = FixedIslandBytes();
+  int64_t limit = INT64_MAX;
   for (int k = 0; k < kNumKinds; ++k) {
     if (front[k] == UINT64_MAX) continue;
     uint64_t size = fixed;
     for (int j = 0; j < kNumKinds; ++j) {
       if (front[j] <= front[k]) size += pending_chain_bytes_[j];
     }
-    if (base + size > front[k]) return true;
+    limit = std::min(limit, static_cast<int64_t>(front[k]) - static_cast<int64_t>(size));
   }
-  return false;
+  return limit;
+}
+
+template <class Traits>
+bool MachBuffer<Traits>::NeededAt(uint64_t base) {
+  return static_cast<int64_t>(base) > SafeLimit();
 }
 
 template <class Traits>
@@ -600,14 +632,12 @@ uint64_t MachBuffer<Traits>::EarliestDeadline() {
 
 template <class Traits>
 bool MachBuffer<Traits>::IslandNeeded(uint32_t distance) {
-  const uint64_t deadline = EarliestDeadline();
-  if (deadline == UINT64_MAX) return false;
-  const uint64_t base = uint64_t{CurOffset()} + distance;
-  // Fast path: not even the largest possible island would reach the earliest deadline.
-  uint64_t all = uint64_t{Traits::kJumpSize} + (Traits::kCodeAlign - 1) + pending_constant_bytes_;
-  for (uint64_t b : pending_chain_bytes_) all += b;
-  if (base + all <= deadline) return false;
-  return NeededAt(base);
+  const int64_t base = static_cast<int64_t>(CurOffset()) + distance;
+  // Fast path (every instruction): the cached limit is a lower bound of the exact one.
+  if (safe_valid_ && base <= safe_limit_) return false;
+  safe_limit_ = SafeLimit();
+  safe_valid_ = true;
+  return base > safe_limit_;
 }
 
 template <class Traits>
@@ -766,8 +796,10 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
     // Put it back at the front of its queue, where it came from.
     EGRET_CHECK(queue_head_[Index(f.kind)] > 0);
     queue_[Index(f.kind)][--queue_head_[Index(f.kind)]] = fi;
+    safe_valid_ = false;
   }
   in_island_ = false;
+  safe_valid_ = false;
   if (reachable) {
     if (CurOffset() == island_start) {
       data_.resize(jump_at);  // nothing was needed after all

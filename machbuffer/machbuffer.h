@@ -184,9 +184,11 @@ class MachBuffer {
   void RemoveLastBranch();
   void InvertLastCondBranch();
   void Truncate(uint32_t offset);
-  uint64_t FrontDeadline(int kind);  // skips dead entries; UINT64_MAX when empty
-  bool NeededAt(uint64_t base);      // whether an island must start before `base`
-  int FrontKind();                   // the kind whose queue front has the earliest deadline, or -1
+  uint64_t FrontDeadline(int kind);   // skips dead entries; UINT64_MAX when empty
+  uint64_t FixedIslandBytes() const;  // jump, alignment, pending constants
+  int64_t SafeLimit();
+  bool NeededAt(uint64_t base);  // whether an island must start before `base`
+  int FrontKind();               // the kind whose queue front has the earliest deadline, or -1
   void EmitIslandImpl(uint32_t distance, bool reachable, bool final_island);
   void HandleIslandFixup(uint32_t fixup, std::vector<uint32_t>& set_aside);
   void EmitPendingConstants(bool resolve_uses);
@@ -204,6 +206,10 @@ class MachBuffer {
   std::array<std::vector<uint32_t>, kNumKinds> queue_;
   std::array<size_t, kNumKinds> queue_head_{};
   std::array<uint64_t, kNumKinds> pending_chain_bytes_{};  // veneer bytes if all need veneers
+  uint64_t total_chain_bytes_ = 0;                         // their sum
+  // The latest offset at which an island can still start (SafeLimit), or a lower bound of it.
+  int64_t safe_limit_ = 0;
+  bool safe_valid_ = false;
 
   // Branch simplification state: labels bound at the current offset whose uses are not resolved
   // yet, and the run of registered branches that ends at the current offset.
