@@ -14,7 +14,8 @@
 //     its spill slot; defs of values live out are stored right after the def.
 //   kGlobal (linear): a block starts from the exit state of an already-visited predecessor,
 //     with block parameters coalesced into their argument's register; hints steer back-edge
-//     arguments and values used in fixed registers.
+//     arguments and values used in fixed registers. A loop whose back edge needs moves is
+//     walked once more with the header expecting what the latch leaves (see Run()).
 // Then, for every CFG edge, a parallel move takes each value from where the predecessor left it
 // to where the successor expects it (parallel_move.h); it goes before the predecessor's
 // terminator if that block has one successor, else at the top of the (sole-predecessor)
