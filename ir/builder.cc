@@ -53,7 +53,29 @@ Block FunctionBuilder::CreateBlock() {
 
 void FunctionBuilder::SwitchToBlock(Block b) {
   if (!f_.layout.IsBlockInserted(b)) f_.layout.AppendBlock(b);
+  if (b == cur_) return;
+  // The current block's definitions move from the dense cache to the hash table.
+  for (uint32_t v : cur_touched_) defs_.Set(cur_, Variable(v), cur_vals_[v]);
+  cur_touched_.clear();
+  ++cur_epoch_;
   cur_ = b;
+}
+
+Value FunctionBuilder::FindDef(Block b, Variable var) const {
+  if (b == cur_) return cur_stamp_[var.index] == cur_epoch_ ? cur_vals_[var.index] : Value();
+  return defs_.Find(b, var);
+}
+
+void FunctionBuilder::SetDef(Block b, Variable var, Value val) {
+  if (b != cur_) {
+    defs_.Set(b, var, val);
+    return;
+  }
+  if (cur_stamp_[var.index] != cur_epoch_) {
+    cur_stamp_[var.index] = cur_epoch_;
+    cur_touched_.push_back(var.index);
+  }
+  cur_vals_[var.index] = val;
 }
 
 bool FunctionBuilder::IsFilled() const {
@@ -90,13 +112,15 @@ void FunctionBuilder::SealAllBlocks() {
 
 Variable FunctionBuilder::DeclareVar(Type t) {
   var_types_.push_back(t);
+  cur_vals_.push_back(Value());
+  cur_stamp_.push_back(0);
   return Variable(static_cast<uint32_t>(var_types_.size() - 1));
 }
 
 void FunctionBuilder::DefVar(Variable var, Value val) {
   EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
   EGRET_CHECK(f_.dfg.ValueType(val) == var_types_[var.index]);
-  defs_.Set(cur_, var, val);
+  SetDef(cur_, var, val);
 }
 
 Value FunctionBuilder::UseVar(Variable var) {
@@ -105,7 +129,7 @@ Value FunctionBuilder::UseVar(Variable var) {
 }
 
 void FunctionBuilder::SetChainDefs(Variable var, Block start, Block end, Value v) {
-  for (Block b = start; b != end; b = pred_nodes_[ssa_[b].pred_head].from) defs_.Set(b, var, v);
+  for (Block b = start; b != end; b = pred_nodes_[ssa_[b].pred_head].from) SetDef(b, var, v);
 }
 
 Value FunctionBuilder::ReadVariable(Variable var, Block block) {
@@ -121,7 +145,7 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
         Value result;
         bool pending = false;
         for (;;) {
-          Value d = defs_.Find(cur, var);
+          Value d = FindDef(cur, var);
           if (d.valid()) {
             result = f_.dfg.ResolveAliases(d);
             break;
@@ -132,12 +156,12 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
             var_params_.Insert(result);
             incomplete_nodes_.push_back({var, result, s.incomplete_head});
             ssa_[cur].incomplete_head = static_cast<uint32_t>(incomplete_nodes_.size() - 1);
-            defs_.Set(cur, var, result);
+            SetDef(cur, var, result);
             break;
           }
           if (s.num_preds == 0) {
             result = ZeroAtBlockStart(cur, type);
-            defs_.Set(cur, var, result);
+            SetDef(cur, var, result);
             break;
           }
           if (s.num_preds == 1) {
@@ -147,7 +171,7 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
           // A join: the parameter is defined before its operands are read, which ends cycles.
           Value param = f_.dfg.AppendBlockParam(cur, type);
           var_params_.Insert(param);
-          defs_.Set(cur, var, param);
+          SetDef(cur, var, param);
           work_.push_back({Work::kFinishChain, w.block, cur, Value(), 0});
           work_.push_back({Work::kFinishParam, cur, Block(), param, 0});
           for (uint32_t p = s.pred_head; p != kNone; p = pred_nodes_[p].next) {

@@ -16,8 +16,9 @@
 // parameters the construction added) and rewrites every use of an alias to its target.
 //
 // The walk uses an explicit work stack, so deep nests of joins cannot overflow the C++ stack.
-// Per-variable definitions live in one flat hash table keyed by (block, variable), so neither
-// definitions nor instructions allocate on their own.
+// Per-variable definitions live in one flat hash table keyed by (block, variable), fronted by a
+// dense cache for the current block, so neither definitions nor instructions allocate on their
+// own and most variable accesses touch no hash table.
 //
 // Rules for clients: add a block's own parameters before branching to it; branch to a block
 // only before sealing it; seal every block before Finalize().
@@ -188,6 +189,10 @@ class FunctionBuilder {
     uint32_t pred;  // kAddArg: the PredNode index
   };
 
+  // Definitions of the current block live in a dense per-variable cache (most reads and writes
+  // hit it); other blocks' are in defs_. SwitchToBlock moves the cache into defs_.
+  Value FindDef(Block b, Variable var) const;
+  void SetDef(Block b, Variable var, Value val);
   Inst Append(const InstData& data);
   Value AppendOne(const InstData& data) { return f_.dfg.FirstResult(Append(data)); }
   void AddPred(Block target, Inst branch);
@@ -208,6 +213,10 @@ class FunctionBuilder {
   std::vector<IncompleteNode> incomplete_nodes_;
   std::vector<Type> var_types_;
   DefMap defs_;
+  std::vector<Value> cur_vals_;  // per variable, valid where cur_stamp_ == cur_epoch_
+  std::vector<uint32_t> cur_stamp_;
+  std::vector<uint32_t> cur_touched_;  // variables with a cached definition in cur_
+  uint32_t cur_epoch_ = 1;
   EntitySet<Value> var_params_;  // block parameters created by SSA construction
   std::vector<Work> work_;       // reused across UseVar calls
   std::vector<Value> results_;
