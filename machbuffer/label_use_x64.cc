@@ -17,6 +17,12 @@ constexpr LabelUseInfo kInfos[X64LabelUses::kNumKinds] = {
      false},
     {"jmp_rel8", 128, 127, 1, 0, LabelUseInfo::kNoVeneer, false},
     {"pcrel32", INT32_MAX, int64_t{1} << 31, 4, 0, LabelUseInfo::kNoVeneer, false},
+    {"rip_rel32_imm1", int64_t{INT32_MAX} + 5, (int64_t{1} << 31) - 5, 4, 0,
+     LabelUseInfo::kNoVeneer, false},
+    {"rip_rel32_imm2", int64_t{INT32_MAX} + 6, (int64_t{1} << 31) - 6, 4, 0,
+     LabelUseInfo::kNoVeneer, false},
+    {"rip_rel32_imm4", int64_t{INT32_MAX} + 8, (int64_t{1} << 31) - 8, 4, 0,
+     LabelUseInfo::kNoVeneer, false},
 };
 
 }  // namespace
@@ -41,6 +47,15 @@ void X64LabelUses::Patch(Kind kind, uint8_t* at, uint32_t use_offset, uint32_t l
       return;
     case X64LabelUse::kPcRel32:
       Write32(at, static_cast<uint32_t>(delta));
+      return;
+    case X64LabelUse::kRipRel32Imm1:
+      Write32(at, static_cast<uint32_t>(delta - 5));
+      return;
+    case X64LabelUse::kRipRel32Imm2:
+      Write32(at, static_cast<uint32_t>(delta - 6));
+      return;
+    case X64LabelUse::kRipRel32Imm4:
+      Write32(at, static_cast<uint32_t>(delta - 8));
       return;
   }
   EGRET_CHECK(false && "unknown x64 label use");

@@ -4,15 +4,17 @@
 // are complete without a backend (backends include machbuffer, never the reverse).
 //
 // The use offset is the address of the displacement field itself (not of the instruction), and
-// x64 displacements count from the end of the instruction, which for these kinds is the end of
-// the field: an instruction with an immediate after a rip-relative displacement needs its own
-// kind (none exists yet; such instructions are emitted as lea + op).
+// x64 displacements count from the end of the instruction: the end of the field, or, for a
+// rip-relative operand followed by an immediate (`cmpl $5, L(%rip)`), the end of the immediate.
 //
-//   kind       where                              value written        range of label - use
-//   JmpRel32   jmp/jcc/call rel32                 label - (use + 4)    [-2 GiB + 4, 2 GiB + 3]
-//   RipRel32   [rip + disp32] operands            label - (use + 4)    same
-//   JmpRel8    jmp/jcc rel8 (known short targets) label - (use + 1)    [-127, +128]
-//   PcRel32    32-bit data word (jump tables)     label - use          [-2 GiB, 2 GiB - 1]
+//   kind          where                              value written          range of label - use
+//   JmpRel32      jmp/jcc/call rel32                 label - (use + 4)      [-2 GiB + 4, 2 GiB + 3]
+//   RipRel32      [rip + disp32] operands            label - (use + 4)      same
+//   JmpRel8       jmp/jcc rel8 (known short targets) label - (use + 1)      [-127, +128]
+//   PcRel32       32-bit data word (jump tables)     label - use            [-2 GiB, 2 GiB - 1]
+//   RipRel32Imm1  [rip + disp32] then an imm8        label - (use + 4 + 1)  shifted by the imm
+//   RipRel32Imm2  [rip + disp32] then an imm16       label - (use + 4 + 2)
+//   RipRel32Imm4  [rip + disp32] then an imm32       label - (use + 4 + 4)
 //
 // None has a veneer: 2 GiB covers any function and any text section egret emits, so x64 never
 // needs an island except for its constant pool, which goes at the end of the function. JmpRel8
@@ -28,11 +30,20 @@
 
 namespace egret {
 
-enum class X64LabelUse : uint8_t { kJmpRel32, kRipRel32, kJmpRel8, kPcRel32 };
+// Values are stored in MachCallSite::kind: append, never renumber.
+enum class X64LabelUse : uint8_t {
+  kJmpRel32,
+  kRipRel32,
+  kJmpRel8,
+  kPcRel32,
+  kRipRel32Imm1,
+  kRipRel32Imm2,
+  kRipRel32Imm4,
+};
 
 struct X64LabelUses {
   using Kind = X64LabelUse;
-  static constexpr int kNumKinds = 4;
+  static constexpr int kNumKinds = 7;
   static constexpr uint32_t kCodeAlign = 1;
   static constexpr Kind kJumpKind = X64LabelUse::kJmpRel32;
   static constexpr uint32_t kJumpSize = 5;

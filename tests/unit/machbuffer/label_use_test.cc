@@ -146,6 +146,20 @@ TEST(LabelUseX64, Rel32AndRel8PatchLikeTheHardware) {
               "mov rax, qword ptr [rip + 0x40]");
   }
   {
+    // cmp dword ptr [rip + disp32], 5: the displacement counts from after the imm8.
+    uint8_t cmp[7] = {0x83, 0x3d, 0, 0, 0, 0, 5};
+    X64LabelUses::Patch(X64LabelUse::kRipRel32Imm1, cmp + 2, 2, 7 + 0x100);
+    EXPECT_EQ(Disasm(CS_ARCH_X86, CS_MODE_64, cmp, 7, base), "cmp dword ptr [rip + 0x100], 5");
+    // mov dword ptr [rip + disp32], imm32
+    uint8_t mov[10] = {0xc7, 0x05, 0, 0, 0, 0, 1, 0, 0, 0};
+    X64LabelUses::Patch(X64LabelUse::kRipRel32Imm4, mov + 2, 2, 10 + 0x20);
+    EXPECT_EQ(Disasm(CS_ARCH_X86, CS_MODE_64, mov, 10, base), "mov dword ptr [rip + 0x20], 1");
+    // mov word ptr [rip + disp32], imm16
+    uint8_t mov16[9] = {0x66, 0xc7, 0x05, 0, 0, 0, 0, 2, 0};
+    X64LabelUses::Patch(X64LabelUse::kRipRel32Imm2, mov16 + 3, 3, 9);
+    EXPECT_EQ(Disasm(CS_ARCH_X86, CS_MODE_64, mov16, 9, base), "mov word ptr [rip], 2");
+  }
+  {
     uint8_t jmp8[2] = {0xeb, 0};
     X64LabelUses::Patch(X64LabelUse::kJmpRel8, jmp8 + 1, 1 + 0x100, 0x100 + 2 - 128);
     EXPECT_EQ(Disasm(CS_ARCH_X86, CS_MODE_64, jmp8, 2, base + 0x100),
