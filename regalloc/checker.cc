@@ -40,18 +40,20 @@ class Checker {
     std::deque<uint32_t> work = {0};
     std::vector<uint8_t> queued(nb, 0);
     queued[0] = 1;
+    // `s` and `in` are reused so that copying a state reuses the sets' storage.
+    State s, in;
     while (!work.empty()) {
       const uint32_t b = work.front();
       work.pop_front();
       queued[b] = 0;
-      State s = *entry[b];
+      s = *entry[b];
       (void)Transfer(b, &s, /*report=*/false);
       for (const SuccEdge& e : f_.Succs(Block(b))) {
-        State in = Rename(s, e);
+        Rename(s, e, &in);
         const uint32_t t = e.block.index;
         bool changed = false;
         if (!entry[t]) {
-          entry[t] = std::move(in);
+          entry[t] = in;
           changed = true;
         } else {
           changed = Meet(&*entry[t], in);
@@ -64,7 +66,7 @@ class Checker {
     }
     for (uint32_t b = 0; b < nb; ++b) {
       EGRET_CHECK(entry[b].has_value());  // Validate() guarantees reachability
-      State s = *entry[b];
+      s = *entry[b];
       EGRET_TRY(Transfer(b, &s, /*report=*/true));
     }
     return Status::Ok();
@@ -317,9 +319,12 @@ class Checker {
 
   // The edge's effect: every location holding argument a_i now also holds parameter p_i; stale
   // copies of the successor's parameters (from an earlier loop iteration) are dropped.
-  State Rename(const State& s, const SuccEdge& e) {
+  void Rename(const State& s, const SuccEdge& e, State* out) {
     const auto params = f_.Params(e.block);
-    if (params.empty()) return s;
+    if (params.empty()) {
+      *out = s;
+      return;
+    }
     const auto args = f_.Args(e);
     pairs_.clear();
     for (size_t k = 0; k < args.size(); ++k) pairs_.emplace_back(args[k].index, params[k].index);
@@ -327,10 +332,11 @@ class Checker {
     param_stamp_.resize(f_.num_vregs(), 0);
     ++stamp_;
     for (VReg p : params) param_stamp_[p.index] = stamp_;
-    State out(s.size());
+    out->resize(s.size());
     for (size_t l = 0; l < s.size(); ++l) {
+      LocSet& o = (*out)[l];
+      o.clear();
       if (s[l].empty()) continue;
-      LocSet& o = out[l];
       for (uint32_t v : s[l]) {
         if (param_stamp_[v] != stamp_) o.push_back(v);
         auto it = std::lower_bound(pairs_.begin(), pairs_.end(), std::make_pair(v, 0u));
@@ -339,7 +345,6 @@ class Checker {
       std::sort(o.begin(), o.end());
       o.erase(std::unique(o.begin(), o.end()), o.end());
     }
-    return out;
   }
 
   static bool Meet(State* into, const State& other) {
