@@ -1,0 +1,320 @@
+// machbuffer_island.cc: MachBuffer's deadlines, islands, veneers and Finish.
+//
+// The deadline queues are one FIFO per label-use kind (deadlines grow with the use offset within a
+// kind), so the earliest deadline is the minimum of the queue fronts. SafeLimit turns them into
+// the latest offset at which an island can still start; IslandNeeded caches it as a lower bound so
+// the check before every instruction is O(1). An island places every pending constant, then
+// veneers in deadline order until the rest can wait, then batches veneers for uses that waited
+// through 7/8 of their reach. See machbuffer.h and docs/machbuffer.md.
+//
+// The rest of MachBuffer is in machbuffer.cc, which instantiates the class; this file
+// instantiates the members it defines.
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include "machbuffer/machbuffer.h"
+#include "support/error.h"
+
+namespace egret {
+
+template <class Traits>
+uint64_t MachBuffer<Traits>::FrontDeadline(int k) {
+  std::vector<uint32_t>& q = queue_[k];
+  size_t& head = queue_head_[k];
+  while (head < q.size() && fixups_[q[head]].state != FixupState::kQueued) ++head;
+  if (head == q.size()) {
+    if (!in_island_) {
+      q.clear();
+      head = 0;
+    }
+    return UINT64_MAX;
+  }
+  // Compact (amortized O(1) per entry), but not while an island may put entries back.
+  if (!in_island_ && head > 4096 && head * 2 > q.size()) {
+    q.erase(q.begin(), q.begin() + static_cast<std::ptrdiff_t>(head));
+    head = 0;
+  }
+  return uint64_t{fixups_[q[head]].offset} + uint64_t(max_forward_[k]);
+}
+
+template <class Traits>
+uint64_t MachBuffer<Traits>::FixedIslandBytes() const {
+  return uint64_t{Traits::kJumpSize} + (Traits::kCodeAlign - 1) + pending_constant_bytes_;
+}
+
+template <class Traits>
+int64_t MachBuffer<Traits>::SafeLimit() {
+  // An island started at `base` that must serve the earliest fixup of kind k (deadline d_k)
+  // holds, before that fixup's veneer, at most: its jump, the constants, and the veneers of every
+  // kind whose earliest deadline is not later than d_k (whole chains, all of that kind: an upper
+  // bound). Kinds whose deadlines are far away (b: 128 MiB) thus do not make islands come early.
+  // An island must start at or before min_k(d_k - size_k): that is the limit.
+  std::array<uint64_t, kNumKinds> front;
+  for (int k = 0; k < kNumKinds; ++k) front[k] = FrontDeadline(k);
+  const uint64_t fixed = FixedIslandBytes();
+  int64_t limit = INT64_MAX;
+  for (int k = 0; k < kNumKinds; ++k) {
+    if (front[k] == UINT64_MAX) continue;
+    uint64_t size = fixed;
+    for (int j = 0; j < kNumKinds; ++j) {
+      if (front[j] <= front[k]) size += pending_chain_bytes_[j];
+    }
+    limit = std::min(limit, static_cast<int64_t>(front[k]) - static_cast<int64_t>(size));
+  }
+  return limit;
+}
+
+template <class Traits>
+bool MachBuffer<Traits>::NeededAt(uint64_t base) {
+  return static_cast<int64_t>(base) > SafeLimit();
+}
+
+template <class Traits>
+int MachBuffer<Traits>::FrontKind() {
+  int best = -1;
+  uint64_t best_deadline = UINT64_MAX;
+  for (int k = 0; k < kNumKinds; ++k) {
+    const uint64_t deadline = FrontDeadline(k);
+    if (deadline < best_deadline) {
+      best_deadline = deadline;
+      best = k;
+    }
+  }
+  return best;
+}
+
+template <class Traits>
+uint64_t MachBuffer<Traits>::EarliestDeadline() {
+  const int k = FrontKind();
+  if (k < 0) return UINT64_MAX;
+  return uint64_t{fixups_[queue_[k][queue_head_[k]]].offset} + uint64_t(max_forward_[k]);
+}
+
+template <class Traits>
+bool MachBuffer<Traits>::IslandNeeded(uint32_t distance) {
+  const int64_t base = static_cast<int64_t>(CurOffset()) + distance;
+  // Fast path (every instruction): the cached limit is a lower bound of the exact one.
+  if (safe_valid_ && base <= safe_limit_) return false;
+  safe_limit_ = SafeLimit();
+  safe_valid_ = true;
+  return base > safe_limit_;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::EmitIsland(uint32_t distance, bool reachable) {
+  EGRET_CHECK(!finished_);
+  EmitIslandImpl(distance, reachable, /*final_island=*/false);
+}
+
+template <class Traits>
+void MachBuffer<Traits>::DeadlineMissed(uint32_t fixup, const char* why) {
+  const Fixup& f = fixups_[fixup];
+  Fatal(__FILE__, __LINE__,
+        std::string("machbuffer: ") + Traits::Info(f.kind).name + " use at offset " +
+            std::to_string(f.offset) + " of label " + std::to_string(f.label) + ": " + why +
+            " (current offset " + std::to_string(CurOffset()) +
+            "; the emitter must call IslandNeeded before every instruction)");
+}
+
+template <class Traits>
+void MachBuffer<Traits>::PadToCodeAlign() {
+  const uint32_t pad = (Traits::kCodeAlign - CurOffset() % Traits::kCodeAlign) % Traits::kCodeAlign;
+  if (pad != 0) {
+    const size_t at = data_.size();
+    data_.resize(at + pad);
+    Traits::FillPadding(data_.data() + at, pad);
+  }
+}
+
+template <class Traits>
+void MachBuffer<Traits>::EmitPendingConstants(bool resolve_uses) {
+  for (uint32_t c : pending_constants_) {
+    Constant& k = constants_[c];
+    const uint32_t pad = (k.align - CurOffset() % k.align) % k.align;
+    if (pad != 0) {
+      const size_t at = data_.size();
+      data_.resize(at + pad);
+      Traits::FillPadding(data_.data() + at, pad);
+    }
+    labels_[k.label].offset = CurOffset();
+    const size_t begin = k.bytes_begin;
+    data_.insert(data_.end(), constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin),
+                 constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin + k.size));
+    k.pending = false;
+    if (resolve_uses) ResolveList(k.label);
+    ++stats_.constants;
+  }
+  pending_constants_.clear();
+  pending_constant_bytes_ = 0;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::HandleIslandFixup(uint32_t fi, std::vector<uint32_t>& set_aside) {
+  const Fixup f = fixups_[fi];  // a copy: AddFixup below may grow fixups_
+  const uint64_t deadline = uint64_t{f.offset} + uint64_t(max_forward_[Index(f.kind)]);
+  const uint32_t target = Resolve(f.label);
+  const uint32_t target_offset = labels_[target].offset;
+  if (target_offset != kNone && InRange(f.kind, f.offset, target_offset)) {
+    PatchNow(fi, target_offset);
+    Observe(target);
+    return;
+  }
+  const LabelUseInfo& info = Traits::Info(f.kind);
+  if (info.veneer_kind == LabelUseInfo::kNoVeneer) {
+    set_aside.push_back(fi);  // reported or re-queued by the caller
+    return;
+  }
+  if (CurOffset() > deadline) DeadlineMissed(fi, "deadline passed before the island");
+  const uint32_t veneer = CurOffset();
+  data_.resize(veneer + info.veneer_size);
+  const uint32_t inner = Traits::EmitVeneer(f.kind, data_.data() + veneer);
+  PatchNow(fi, veneer);
+  AddFixup(veneer + inner, f.label, static_cast<Kind>(info.veneer_kind));
+  ++stats_.veneers;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool final_island) {
+  // Labels bound right here that nothing has committed to yet move past the island, so that
+  // branches to them skip it; they are unbound while the island is built (a use that cannot wait
+  // gets a veneer) and bound again at its end.
+  std::vector<uint32_t>& moved = moved_scratch_;
+  moved.clear();
+  if (!final_island) {
+    if (tail_observed_ == 0 && !labels_at_tail_.empty()) {
+      moved.swap(labels_at_tail_);
+      for (uint32_t l : moved) labels_[l].offset = kNone;
+    }
+    // Nothing falls into the island after an unconditional branch if no label stays here.
+    if (labels_at_tail_.empty() && !latest_branches_.empty() && !latest_branches_.back().cond &&
+        latest_branches_.back().end == CurOffset()) {
+      reachable = false;
+    }
+  }
+  SettleTail();
+  const uint32_t jump_at = CurOffset();
+  if (reachable) {
+    uint8_t jump[16];
+    Traits::EncodeJump(jump);
+    PutRaw(jump, Traits::kJumpSize);
+  }
+  const uint32_t island_start = CurOffset();
+  in_island_ = true;
+  // Constants first: the island-size bound that IslandNeeded used counts every pending constant
+  // before any veneer, so each veneer still lands before its deadline, and each constant before
+  // the deadline of its earliest use. The final pool skips walking each constant's use list: the
+  // loop below patches the remaining uses in queue order (sequential memory access).
+  EmitPendingConstants(/*resolve_uses=*/!final_island);
+  PadToCodeAlign();
+  // Veneers, earliest deadline first, until the rest can wait for a later island.
+  std::vector<uint32_t>& set_aside = island_scratch_;  // uses with no veneer and no target
+  set_aside.clear();
+  auto urgent = [&] {
+    for (;;) {
+      const int k = FrontKind();
+      if (k < 0) return;
+      if (!final_island && !NeededAt(uint64_t{CurOffset()} + distance)) return;
+      const uint32_t fi = queue_[k][queue_head_[k]++];
+      HandleIslandFixup(fi, set_aside);
+    }
+  };
+  urgent();
+  if (!final_island) {
+    // Batching: a use that has waited through 7/8 of its reach almost always targets something
+    // far away; giving it its veneer now saves an island of its own later. Only while that keeps
+    // every other deadline safe.
+    for (int k = 0; k < kNumKinds; ++k) {
+      if (Traits::Info(static_cast<Kind>(k)).veneer_kind == LabelUseInfo::kNoVeneer) continue;
+      const uint64_t window = uint64_t(max_forward_[k]) / 8;
+      for (;;) {
+        const uint64_t deadline = FrontDeadline(k);
+        if (deadline == UINT64_MAX || deadline >= uint64_t{CurOffset()} + window) break;
+        if (NeededAt(uint64_t{CurOffset()} + distance + chain_bytes_[k])) break;
+        const uint32_t fi = queue_[k][queue_head_[k]++];
+        HandleIslandFixup(fi, set_aside);
+      }
+    }
+    urgent();
+  }
+  // Uses that have no veneer and no target in reach: they wait (with a deadline that the next
+  // island or the final check enforces); only an emitter bug gets here.
+  for (size_t i = set_aside.size(); i-- > 0;) {
+    const uint32_t fi = set_aside[i];
+    Fixup& f = fixups_[fi];
+    if (f.state != FixupState::kQueued) continue;
+    const uint32_t target_offset = ResolvedOffset(f.label);
+    if (target_offset != kNone && InRange(f.kind, f.offset, target_offset)) {
+      PatchNow(fi, target_offset);
+      continue;
+    }
+    if (final_island) {
+      DeadlineMissed(fi, target_offset == kNone ? "label never bound" : "target out of range");
+    }
+    if (uint64_t{f.offset} + uint64_t(max_forward_[Index(f.kind)]) < CurOffset()) {
+      DeadlineMissed(fi, "no veneer exists for this kind and its deadline passed");
+    }
+    // Put it back at the front of its queue, where it came from.
+    EGRET_CHECK(queue_head_[Index(f.kind)] > 0);
+    queue_[Index(f.kind)][--queue_head_[Index(f.kind)]] = fi;
+    safe_valid_ = false;
+  }
+  in_island_ = false;
+  safe_valid_ = false;
+  if (reachable) {
+    if (CurOffset() == island_start) {
+      data_.resize(jump_at);  // nothing was needed after all
+    } else {
+      Traits::Patch(Traits::kJumpKind, data_.data() + jump_at + Traits::kJumpFixupOffset,
+                    jump_at + Traits::kJumpFixupOffset, CurOffset());
+    }
+  }
+  if (CurOffset() != island_start) ++stats_.islands;
+  for (uint32_t l : moved) {
+    labels_[l].offset = CurOffset();
+    labels_at_tail_.push_back(l);
+  }
+}
+
+template <class Traits>
+MachCode MachBuffer<Traits>::Finish() {
+  EGRET_CHECK(!finished_);
+  EGRET_CHECK(open_srcloc_start_ == kNone);
+  EmitIslandImpl(0, /*reachable=*/false, /*final_island=*/true);
+  finished_ = true;
+  for (const Fixup& f : fixups_) EGRET_CHECK(f.state != FixupState::kQueued);
+  MachCode code;
+  code.bytes = std::move(data_);
+  code.alignment = max_align_;
+  code.traps = std::move(traps_);
+  code.call_sites = std::move(call_sites_);
+  code.srclocs = std::move(srclocs_);
+  code.stack_maps = std::move(stack_maps_);
+  code.stack_map_slots = std::move(stack_map_slots_);
+  code.stats = stats_;
+  data_.clear();
+  return code;
+}
+
+#define EGRET_MACHBUFFER_ISLAND_MEMBERS(T)                                          \
+  template uint64_t MachBuffer<T>::FrontDeadline(int);                              \
+  template uint64_t MachBuffer<T>::FixedIslandBytes() const;                        \
+  template int64_t MachBuffer<T>::SafeLimit();                                      \
+  template bool MachBuffer<T>::NeededAt(uint64_t);                                  \
+  template int MachBuffer<T>::FrontKind();                                          \
+  template uint64_t MachBuffer<T>::EarliestDeadline();                              \
+  template bool MachBuffer<T>::IslandNeeded(uint32_t);                              \
+  template void MachBuffer<T>::EmitIsland(uint32_t, bool);                          \
+  template void MachBuffer<T>::DeadlineMissed(uint32_t, const char*);               \
+  template void MachBuffer<T>::PadToCodeAlign();                                    \
+  template void MachBuffer<T>::EmitPendingConstants(bool);                          \
+  template void MachBuffer<T>::HandleIslandFixup(uint32_t, std::vector<uint32_t>&); \
+  template void MachBuffer<T>::EmitIslandImpl(uint32_t, bool, bool);                \
+  template MachCode MachBuffer<T>::Finish();
+
+EGRET_MACHBUFFER_ISLAND_MEMBERS(A64LabelUses)
+EGRET_MACHBUFFER_ISLAND_MEMBERS(X64LabelUses)
+
+#undef EGRET_MACHBUFFER_ISLAND_MEMBERS
+
+}  // namespace egret
