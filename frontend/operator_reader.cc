@@ -1,19 +1,63 @@
 // operator_reader.cc: the binary encoding of instructions (spec section 5.4).
+//
+// The common case (opcodes and one-byte LEB128 immediates) is read inline from the byte array;
+// anything longer goes through ByteReader, which implements the spec's strict LEB128 rules, so
+// both paths accept exactly the same encodings.
 #include "frontend/operator_reader.h"
 
 namespace egret::wasm {
 
+Status OperatorReader::SlowU32(uint32_t* v) {
+  ByteReader r = Rest();
+  EGRET_ASSIGN_OR_RETURN(*v, r.ReadU32());
+  pos_ += r.pos();
+  return Status::Ok();
+}
+
+Status OperatorReader::SlowS32(int32_t* v) {
+  ByteReader r = Rest();
+  EGRET_ASSIGN_OR_RETURN(*v, r.ReadS32());
+  pos_ += r.pos();
+  return Status::Ok();
+}
+
+Status OperatorReader::SlowS64(int64_t* v) {
+  ByteReader r = Rest();
+  EGRET_ASSIGN_OR_RETURN(*v, r.ReadS64());
+  pos_ += r.pos();
+  return Status::Ok();
+}
+
+Status OperatorReader::SlowS33(int64_t* v) {
+  ByteReader r = Rest();
+  EGRET_ASSIGN_OR_RETURN(*v, r.ReadS33());
+  pos_ += r.pos();
+  return Status::Ok();
+}
+
+Status OperatorReader::Fixed(uint64_t* v, int bytes) {
+  if (size_ - pos_ < static_cast<size_t>(bytes)) return Error(offset(), "unexpected end");
+  uint64_t x = 0;
+  for (int i = 0; i < bytes; ++i) x |= uint64_t{data_[pos_ + i]} << (8 * i);
+  pos_ += bytes;
+  *v = x;
+  return Status::Ok();
+}
+
 Status OperatorReader::ReadLocals(std::vector<LocalGroup>* groups, uint64_t* total) {
   groups->clear();
   *total = 0;
-  EGRET_ASSIGN_OR_RETURN(uint32_t n, reader_.ReadU32());
+  uint32_t n = 0;
+  EGRET_TRY(ReadU32(&n));
   for (uint32_t i = 0; i < n; ++i) {
-    const uint64_t at = reader_.offset();
-    EGRET_ASSIGN_OR_RETURN(uint32_t count, reader_.ReadU32());
+    const uint64_t at = offset();
+    uint32_t count = 0;
+    EGRET_TRY(ReadU32(&count));
     *total += count;
     if (*total > UINT32_MAX) return Error(at, "too many locals");
-    const uint64_t type_at = reader_.offset();
-    EGRET_ASSIGN_OR_RETURN(uint8_t b, reader_.ReadU8());
+    const uint64_t type_at = offset();
+    uint8_t b = 0;
+    EGRET_TRY(ReadU8(&b));
     std::optional<ValType> t = ValTypeFromByte(b);
     if (!t) return Error(type_at, "malformed value type");
     if (count) groups->push_back({count, *t});
@@ -22,21 +66,22 @@ Status OperatorReader::ReadLocals(std::vector<LocalGroup>* groups, uint64_t* tot
 }
 
 Status OperatorReader::ReadBlockType(BlockType* bt) {
-  const uint64_t at = reader_.offset();
-  if (reader_.at_end()) return Error(at, "unexpected end");
-  const uint8_t b = reader_.bytes()[reader_.pos()];
+  const uint64_t at = offset();
+  if (at_end()) return Error(at, "unexpected end");
+  const uint8_t b = data_[pos_];
   if (b == 0x40) {
-    (void)reader_.ReadU8();
+    ++pos_;
     bt->kind = BlockType::Kind::kEmpty;
     return Status::Ok();
   }
   if (std::optional<ValType> t = ValTypeFromByte(b)) {
-    (void)reader_.ReadU8();
+    ++pos_;
     bt->kind = BlockType::Kind::kValue;
     bt->value = *t;
     return Status::Ok();
   }
-  EGRET_ASSIGN_OR_RETURN(int64_t index, reader_.ReadS33());
+  int64_t index = 0;
+  EGRET_TRY(SlowS33(&index));
   if (index < 0) return Error(at, "malformed block type");
   bt->kind = BlockType::Kind::kFuncType;
   bt->type_index = static_cast<uint32_t>(index);
@@ -44,54 +89,48 @@ Status OperatorReader::ReadBlockType(BlockType* bt) {
 }
 
 Status OperatorReader::ReadMemArg(Operator* op) {
-  EGRET_ASSIGN_OR_RETURN(op->align, reader_.ReadU32());
-  EGRET_ASSIGN_OR_RETURN(op->mem_offset, reader_.ReadU32());
-  return Status::Ok();
+  EGRET_TRY(ReadU32(&op->align));
+  return ReadU32(&op->mem_offset);
 }
 
 Status OperatorReader::Read(Operator* op) {
-  op->offset = reader_.offset();
-  EGRET_ASSIGN_OR_RETURN(uint8_t first, reader_.ReadU8());
+  op->offset = offset();
+  if (pos_ == size_) return Error(op->offset, "unexpected end");
+  const uint8_t first = data_[pos_++];
   uint8_t prefix = 0;
   uint32_t code = first;
   if (first == 0xfc || first == 0xfd) {
     prefix = first;
-    EGRET_ASSIGN_OR_RETURN(code, reader_.ReadU32());
+    EGRET_TRY(ReadU32(&code));
   }
   if (!LookupOp(prefix, code, &op->op)) return Error(op->offset, "illegal opcode");
   switch (GetOpInfo(op->op).imm) {
     case ImmKind::kNone:
       break;
     case ImmKind::kBlockType:
-      EGRET_TRY(ReadBlockType(&op->block));
-      break;
-    case ImmKind::kIndex: {
-      EGRET_ASSIGN_OR_RETURN(op->index, reader_.ReadU32());
-      break;
-    }
+      return ReadBlockType(&op->block);
+    case ImmKind::kIndex:
+      return ReadU32(&op->index);
     case ImmKind::kBrTable: {
-      EGRET_ASSIGN_OR_RETURN(uint32_t n, reader_.ReadU32());
+      uint32_t n = 0;
+      EGRET_TRY(ReadU32(&n));
       // Each target takes at least one byte: reject absurd counts before reserving.
-      if (n > reader_.remaining()) return Error(reader_.offset(), "unexpected end");
-      br_targets_.clear();
-      for (uint32_t i = 0; i <= n; ++i) {
-        EGRET_ASSIGN_OR_RETURN(uint32_t depth, reader_.ReadU32());
-        br_targets_.push_back(depth);
-      }
+      if (n > size_ - pos_) return Error(offset(), "unexpected end");
+      br_targets_.resize(size_t{n} + 1);
+      for (uint32_t i = 0; i <= n; ++i) EGRET_TRY(ReadU32(&br_targets_[i]));
       op->index = n;
       break;
     }
-    case ImmKind::kTwoIndices: {
-      EGRET_ASSIGN_OR_RETURN(op->index, reader_.ReadU32());
-      EGRET_ASSIGN_OR_RETURN(op->index2, reader_.ReadU32());
-      break;
-    }
+    case ImmKind::kTwoIndices:
+      EGRET_TRY(ReadU32(&op->index));
+      return ReadU32(&op->index2);
     case ImmKind::kSelectT: {
-      EGRET_ASSIGN_OR_RETURN(op->index, reader_.ReadU32());
-      if (op->index > reader_.remaining()) return Error(reader_.offset(), "unexpected end");
+      EGRET_TRY(ReadU32(&op->index));
+      if (op->index > size_ - pos_) return Error(offset(), "unexpected end");
       for (uint32_t i = 0; i < op->index; ++i) {
-        const uint64_t at = reader_.offset();
-        EGRET_ASSIGN_OR_RETURN(uint8_t b, reader_.ReadU8());
+        const uint64_t at = offset();
+        uint8_t b = 0;
+        EGRET_TRY(ReadU8(&b));
         std::optional<ValType> t = ValTypeFromByte(b);
         if (!t) return Error(at, "malformed value type");
         if (i == 0) op->type = *t;
@@ -99,70 +138,69 @@ Status OperatorReader::Read(Operator* op) {
       break;
     }
     case ImmKind::kMemArg:
-      EGRET_TRY(ReadMemArg(op));
-      break;
+      return ReadMemArg(op);
     case ImmKind::kMemIdx: {
-      const uint64_t at = reader_.offset();
-      EGRET_ASSIGN_OR_RETURN(uint8_t b, reader_.ReadU8());
+      const uint64_t at = offset();
+      uint8_t b = 0;
+      EGRET_TRY(ReadU8(&b));
       if (b != 0) return Error(at, "zero byte expected");
       break;
     }
     case ImmKind::kMemoryInit: {
-      EGRET_ASSIGN_OR_RETURN(op->index, reader_.ReadU32());
-      const uint64_t at = reader_.offset();
-      EGRET_ASSIGN_OR_RETURN(uint8_t b, reader_.ReadU8());
+      EGRET_TRY(ReadU32(&op->index));
+      const uint64_t at = offset();
+      uint8_t b = 0;
+      EGRET_TRY(ReadU8(&b));
       if (b != 0) return Error(at, "zero byte expected");
       break;
     }
     case ImmKind::kMemoryCopy:
       for (int i = 0; i < 2; ++i) {
-        const uint64_t at = reader_.offset();
-        EGRET_ASSIGN_OR_RETURN(uint8_t b, reader_.ReadU8());
+        const uint64_t at = offset();
+        uint8_t b = 0;
+        EGRET_TRY(ReadU8(&b));
         if (b != 0) return Error(at, "zero byte expected");
       }
       break;
     case ImmKind::kI32: {
-      EGRET_ASSIGN_OR_RETURN(int32_t v, reader_.ReadS32());
+      int32_t v = 0;
+      EGRET_TRY(ReadS32(&v));
       op->bits = static_cast<uint64_t>(static_cast<int64_t>(v));
       break;
     }
     case ImmKind::kI64: {
-      EGRET_ASSIGN_OR_RETURN(int64_t v, reader_.ReadS64());
+      int64_t v = 0;
+      if (pos_ < size_ && data_[pos_] < 0x80) {
+        const uint8_t b = data_[pos_++];
+        v = (b & 0x40) ? static_cast<int64_t>(b) - 0x80 : b;
+      } else {
+        EGRET_TRY(SlowS64(&v));
+      }
       op->bits = static_cast<uint64_t>(v);
       break;
     }
-    case ImmKind::kF32: {
-      EGRET_ASSIGN_OR_RETURN(uint32_t v, reader_.ReadFixedU32());
-      op->bits = v;
-      break;
-    }
-    case ImmKind::kF64: {
-      EGRET_ASSIGN_OR_RETURN(op->bits, reader_.ReadFixedU64());
-      break;
-    }
+    case ImmKind::kF32:
+      return Fixed(&op->bits, 4);
+    case ImmKind::kF64:
+      return Fixed(&op->bits, 8);
     case ImmKind::kRefType: {
-      const uint64_t at = reader_.offset();
-      EGRET_ASSIGN_OR_RETURN(uint8_t b, reader_.ReadU8());
+      const uint64_t at = offset();
+      uint8_t b = 0;
+      EGRET_TRY(ReadU8(&b));
       std::optional<ValType> t = ValTypeFromByte(b);
       if (!t || !IsRefType(*t)) return Error(at, "malformed reference type");
       op->type = *t;
       break;
     }
     case ImmKind::kV128:
-    case ImmKind::kShuffle: {
-      EGRET_ASSIGN_OR_RETURN(op->bits, reader_.ReadFixedU64());
-      EGRET_ASSIGN_OR_RETURN(op->bits_hi, reader_.ReadFixedU64());
-      break;
-    }
-    case ImmKind::kLane: {
-      EGRET_ASSIGN_OR_RETURN(op->lane, reader_.ReadU8());
-      break;
-    }
-    case ImmKind::kMemArgLane: {
+    case ImmKind::kShuffle:
+      EGRET_TRY(Fixed(&op->bits, 8));
+      return Fixed(&op->bits_hi, 8);
+    case ImmKind::kLane:
+      return ReadU8(&op->lane);
+    case ImmKind::kMemArgLane:
       EGRET_TRY(ReadMemArg(op));
-      EGRET_ASSIGN_OR_RETURN(op->lane, reader_.ReadU8());
-      break;
-    }
+      return ReadU8(&op->lane);
   }
   return Status::Ok();
 }

@@ -51,10 +51,10 @@ class OperatorReader {
  public:
   // `bytes` is the code to read; `base_offset` the absolute offset of bytes[0] in the module.
   OperatorReader(std::span<const uint8_t> bytes, uint64_t base_offset)
-      : reader_(bytes, base_offset) {}
+      : data_(bytes.data()), size_(bytes.size()), base_(base_offset) {}
 
-  bool at_end() const { return reader_.at_end(); }
-  uint64_t offset() const { return reader_.offset(); }
+  bool at_end() const { return pos_ == size_; }
+  uint64_t offset() const { return base_ + pos_; }
 
   // Reads the local declarations at the start of a function body. Fails (malformed) with "too
   // many locals" when the declared total exceeds 2^32 - 1.
@@ -70,7 +70,44 @@ class OperatorReader {
   Status ReadBlockType(BlockType* bt);
   Status ReadMemArg(Operator* op);
 
-  ByteReader reader_;
+  // Most immediates are one byte; these read it inline and fall back to ByteReader's strict
+  // LEB128 decoding (through a reader positioned at pos_) for everything else.
+  Status ReadU32(uint32_t* v) {
+    if (pos_ < size_ && data_[pos_] < 0x80) {
+      *v = data_[pos_++];
+      return Status::Ok();
+    }
+    return SlowU32(v);
+  }
+  Status ReadS32(int32_t* v) {
+    if (pos_ < size_ && data_[pos_] < 0x80) {
+      const uint8_t b = data_[pos_++];
+      *v = (b & 0x40) ? static_cast<int32_t>(b) - 0x80 : b;
+      return Status::Ok();
+    }
+    return SlowS32(v);
+  }
+  Status ReadU8(uint8_t* v) {
+    if (pos_ < size_) {
+      *v = data_[pos_++];
+      return Status::Ok();
+    }
+    return Error(offset(), "unexpected end");
+  }
+  Status SlowU32(uint32_t* v);
+  Status SlowS32(int32_t* v);
+  Status SlowS64(int64_t* v);
+  Status SlowS33(int64_t* v);
+  Status Fixed(uint64_t* v, int bytes);
+  // A ByteReader over the unread bytes, for the slow paths; Advance() commits what it read.
+  ByteReader Rest() const {
+    return ByteReader(std::span<const uint8_t>(data_ + pos_, size_ - pos_), offset());
+  }
+
+  const uint8_t* data_;
+  size_t size_;
+  uint64_t base_;
+  size_t pos_ = 0;
   std::vector<uint32_t> br_targets_;
 };
 
