@@ -204,6 +204,7 @@ Status Function::Validate(const MachineEnv& env) const {
       const auto ops = InstOperands(i);
       auto where = [&] { return absl::StrCat("i", i, " (block", b, ")"); };
       PRegSet fixed_uses, fixed_early_defs, fixed_late_defs, fixed_late_uses;
+      VReg fixed_use_vreg[PReg::kNumIndices];  // valid where fixed_uses has the register
       for (size_t k = 0; k < ops.size(); ++k) {
         const Operand& op = ops[k];
         auto at = [&] { return absl::StrCat(where(), " operand ", k, " ", op.ToString()); };
@@ -224,11 +225,10 @@ Status Function::Validate(const MachineEnv& env) const {
             if (op.is_def() && set.Contains(op.fixed))
               return err(at() + ": two defs fixed to one register");
             if (op.is_use()) {
-              for (size_t j = 0; j < k; ++j) {
-                if (ops[j].is_use() && ops[j].constraint == Constraint::kFixedReg &&
-                    ops[j].fixed == op.fixed && ops[j].vreg != op.vreg)
-                  return err(at() + ": two vregs fixed to one register");
-              }
+              VReg& holder = fixed_use_vreg[op.fixed.index()];
+              if (set.Contains(op.fixed) && holder != op.vreg)
+                return err(at() + ": two vregs fixed to one register");
+              holder = op.vreg;
               if (!op.is_early()) fixed_late_uses.Add(op.fixed);
             }
             set.Add(op.fixed);

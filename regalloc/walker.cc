@@ -36,6 +36,7 @@ ForwardWalker::ForwardWalker(const Function& f, const MachineEnv& env, const Liv
   rec_.assign(nv, LocRecord{});
   pref_epoch_.assign(nv, 0);
   pref_reg_.assign(nv, PReg());
+  param_arg_.assign(nv, VReg());
   first_pos_.assign(nv, UINT32_MAX);
   last_pos_.assign(nv, 0);
   op_next_use_.assign(f.operands.size(), kDead);
@@ -228,6 +229,7 @@ Status ForwardWalker::SetupEntry(uint32_t b) {
       }
     }
     const bool prefer = b == prefer_block_;
+    if (prefer) prefer_block_ = UINT32_MAX;  // used once
     if (prefer) {
       // Second walk of a loop header: expect live-ins where the latch left them.
       for (VReg v : live_.LiveIn(block))

@@ -156,6 +156,7 @@ class ForwardWalker {
   uint32_t pref_stamp_ = 0;
   std::vector<uint32_t> pref_epoch_;
   std::vector<PReg> pref_reg_;
+  std::vector<VReg> param_arg_;  // EdgeCost(): the argument feeding each parameter
 
   std::vector<PendingEdit> edits_;
   size_t walk_edits_ = 0;  // edits_[0, walk_edits_) come from the walk, in program order

@@ -22,18 +22,17 @@ uint32_t ForwardWalker::EdgeCost(uint32_t p, const SuccEdge& e) {
   }
   const auto params = f_.Params(e.block);
   const auto args = f_.Args(e);
+  ++pref_stamp_;  // marks the parameters (PreferExitOf() takes a fresh stamp when it runs)
+  for (size_t j = 0; j < params.size(); ++j) {
+    pref_epoch_[params[j].index] = pref_stamp_;
+    param_arg_[params[j].index] = args[j];
+  }
   uint32_t cost = 0;
   const Span entry = entry_span_[e.block.index];
   for (uint32_t k = entry.begin; k < entry.end; ++k) {
     const LocRecord& want = entry_recs_[k];
-    VReg src = want.v;
-    bool is_param = false;
-    for (size_t j = 0; j < params.size() && !is_param; ++j) {
-      if (params[j] == want.v) {
-        src = args[j];
-        is_param = true;
-      }
-    }
+    const bool is_param = pref_epoch_[want.v.index] == pref_stamp_;
+    const VReg src = is_param ? param_arg_[want.v.index] : want.v;
     if (rec_epoch_[src.index] != rec_stamp_) return 1;  // resolution will report it
     const LocRecord& have = rec_[src.index];
     if (want.reg.valid() && want.reg != have.reg) ++cost;
