@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ir/literal.h"
 #include "support/trap_code.h"
 
 namespace egret::ir {
@@ -37,106 +38,6 @@ std::optional<uint32_t> EntityNumber(std::string_view word, std::string_view pre
   }
   return static_cast<uint32_t>(n);
 }
-
-std::optional<uint64_t> ParseUnsigned(std::string_view s) {
-  if (s.empty()) return std::nullopt;
-  uint64_t v = 0;
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-    s.remove_prefix(2);
-    for (char c : s) {
-      int d;
-      if (c >= '0' && c <= '9') {
-        d = c - '0';
-      } else if (c >= 'a' && c <= 'f') {
-        d = c - 'a' + 10;
-      } else if (c >= 'A' && c <= 'F') {
-        d = c - 'A' + 10;
-      } else if (c == '_') {
-        continue;
-      } else {
-        return std::nullopt;
-      }
-      if (v >> 60) return std::nullopt;
-      v = v * 16 + static_cast<uint64_t>(d);
-    }
-    return v;
-  }
-  for (char c : s) {
-    if (c == '_') continue;
-    if (c < '0' || c > '9') return std::nullopt;
-    const uint64_t d = static_cast<uint64_t>(c - '0');
-    if (v > (UINT64_MAX - d) / 10) return std::nullopt;
-    v = v * 10 + d;
-  }
-  return v;
-}
-
-template <class Bits>
-std::optional<Bits> ParseNanOrInf(std::string_view s, int mantissa_bits, Bits canonical) {
-  bool neg = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    neg = s[0] == '-';
-    s.remove_prefix(1);
-  }
-  const int width = static_cast<int>(sizeof(Bits) * 8);
-  const Bits exp_all = ((Bits{1} << (width - 1 - mantissa_bits)) - 1) << mantissa_bits;
-  const Bits sign = neg ? Bits{1} << (width - 1) : Bits{0};
-  if (s == "inf") return sign | exp_all;
-  if (s == "nan") return sign | exp_all | canonical;
-  if (s.substr(0, 4) == "nan:") {
-    auto payload = ParseUnsigned(s.substr(4));
-    const Bits mask = (Bits{1} << mantissa_bits) - 1;
-    if (!payload || *payload == 0 || *payload > mask) return std::nullopt;
-    return sign | exp_all | static_cast<Bits>(*payload);
-  }
-  return std::nullopt;
-}
-
-}  // namespace
-
-std::optional<int64_t> ParseInt(std::string_view text) {
-  bool neg = false;
-  if (!text.empty() && (text[0] == '-' || text[0] == '+')) {
-    neg = text[0] == '-';
-    text.remove_prefix(1);
-  }
-  auto u = ParseUnsigned(text);
-  if (!u) return std::nullopt;
-  if (neg) {
-    if (*u > uint64_t{1} << 63) return std::nullopt;
-    return static_cast<int64_t>(0 - *u);
-  }
-  return static_cast<int64_t>(*u);
-}
-
-std::optional<uint32_t> ParseF32(std::string_view text) {
-  if (auto special = ParseNanOrInf<uint32_t>(text, 23, 0x400000)) return special;
-  std::string s(text);
-  if (s.empty() || s.find_first_of("nN") != std::string::npos) return std::nullopt;
-  char* end = nullptr;
-  errno = 0;
-  const float f = std::strtof(s.c_str(), &end);
-  if (end != s.c_str() + s.size()) return std::nullopt;
-  if (std::isinf(f)) return std::nullopt;  // overflow; write `inf` explicitly
-  uint32_t bits;
-  std::memcpy(&bits, &f, sizeof bits);
-  return bits;
-}
-
-std::optional<uint64_t> ParseF64(std::string_view text) {
-  if (auto special = ParseNanOrInf<uint64_t>(text, 52, uint64_t{1} << 51)) return special;
-  std::string s(text);
-  if (s.empty() || s.find_first_of("nN") != std::string::npos) return std::nullopt;
-  char* end = nullptr;
-  const double d = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size()) return std::nullopt;
-  if (std::isinf(d)) return std::nullopt;
-  uint64_t bits;
-  std::memcpy(&bits, &d, sizeof bits);
-  return bits;
-}
-
-namespace {
 
 class Parser {
  public:
@@ -472,7 +373,7 @@ class Parser {
     uint32_t srcloc = kNoSrcLoc;
     if (Eat('@')) {
       std::string_view w = Word();
-      auto v = ParseUnsigned("0x" + std::string(w));
+      auto v = ParseUnsignedInt("0x" + std::string(w));
       if (w.empty() || !v || *v >= kNoSrcLoc)
         return ErrAt(at, "expected a hex source location after '@'");
       srcloc = static_cast<uint32_t>(*v);

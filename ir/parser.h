@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "ir/function.h"
+#include "ir/literal.h"  // ParseInt, ParseF32, ParseF64
 #include "support/error.h"
 
 namespace egret::ir {
@@ -33,12 +34,6 @@ struct SourceMap {
 // Parses every function in `text`. `file` names the input in errors.
 Expected<Module> ParseModule(std::string_view text, std::string_view file = "",
                              SourceMap* source_map = nullptr);
-
-// Float literals as the printer writes them, plus decimal forms (`1.5`, `-0.0`, `3`).
-std::optional<uint32_t> ParseF32(std::string_view text);
-std::optional<uint64_t> ParseF64(std::string_view text);
-// Integers: decimal or 0x-hex, optionally negative; hex may give any 64-bit pattern.
-std::optional<int64_t> ParseInt(std::string_view text);
 
 }  // namespace egret::ir
 

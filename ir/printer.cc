@@ -5,30 +5,10 @@
 #include <cstdio>
 #include <cstring>
 
+#include "ir/literal.h"
+
 namespace egret::ir {
 namespace {
-
-template <class Float, class Bits>
-std::string FormatFloat(Bits bits, int mantissa_bits, Bits canonical_payload) {
-  const Bits mantissa_mask = (Bits{1} << mantissa_bits) - 1;
-  const int exp_bits = static_cast<int>(sizeof(Bits) * 8) - 1 - mantissa_bits;
-  const Bits exp_mask = ((Bits{1} << exp_bits) - 1) << mantissa_bits;
-  const bool negative = (bits >> (sizeof(Bits) * 8 - 1)) != 0;
-  const std::string sign = negative ? "-" : "";
-  if ((bits & exp_mask) == exp_mask) {
-    const Bits payload = bits & mantissa_mask;
-    if (payload == 0) return sign + "inf";
-    if (payload == canonical_payload) return sign + "nan";
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "nan:0x%" PRIx64, static_cast<uint64_t>(payload));
-    return sign + buf;
-  }
-  Float f;
-  std::memcpy(&f, &bits, sizeof f);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%a", static_cast<double>(f));
-  return buf;
-}
 
 void AppendValueList(std::string& out, std::span<const Value> vs) {
   for (size_t k = 0; k < vs.size(); ++k) {
@@ -63,11 +43,6 @@ std::string FuncName(const Function& f, uint32_t ref) {
 }
 
 }  // namespace
-
-std::string FormatF32(uint32_t bits) { return FormatFloat<float, uint32_t>(bits, 23, 0x400000); }
-std::string FormatF64(uint64_t bits) {
-  return FormatFloat<double, uint64_t>(bits, 52, uint64_t{1} << 51);
-}
 
 std::string PrintSignature(const Signature& sig) {
   std::string out = "(";

@@ -23,6 +23,7 @@
 #include <string>
 
 #include "ir/function.h"
+#include "ir/literal.h"  // FormatF32, FormatF64
 
 namespace egret::ir {
 
@@ -39,12 +40,6 @@ std::string PrintInst(const Function& f, Inst i);
 std::string PrintBlockHeader(const Function& f, Block b);
 // A signature: `(i32, i64) -> i32`.
 std::string PrintSignature(const Signature& sig);
-
-// Float constants: finite values in C99 hex-float form (`0x1.8p+1`, `-0x0p+0`), `inf`, `-inf`,
-// `nan` (the canonical quiet NaN), `-nan`, and `nan:0x1` / `-nan:0x1` for other payloads (the
-// mantissa bits, as in the Wasm text format).
-std::string FormatF32(uint32_t bits);
-std::string FormatF64(uint64_t bits);
 
 inline std::string ValueName(Value v) {
   std::string s = "v";  // not "v" + to_string(): GCC 12 -O3 warns falsely (-Wrestrict)
