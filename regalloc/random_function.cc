@@ -30,6 +30,10 @@ class InstGen {
     for (int c = 0; c < kNumRegClasses; ++c) {
       all_[c] = env.preferred[c];
       all_[c].insert(all_[c].end(), env.non_preferred[c].begin(), env.non_preferred[c].end());
+      // Fixed operands may also name a register the allocator never hands out (like a frame
+      // or stack pointer).
+      fixed_[c] = all_[c];
+      fixed_[c].push_back(PReg(static_cast<RegClass>(c), 40));
     }
   }
 
@@ -109,7 +113,7 @@ class InstGen {
           continue;
         }
         if (roll >= 60 && roll < 72) {
-          fixed_use(v, all_[static_cast<int>(cls)]);
+          fixed_use(v, fixed_[static_cast<int>(cls)]);
           continue;
         }
         if (!take(cls, 1)) continue;
@@ -143,14 +147,14 @@ class InstGen {
         } else if (roll < 62) {
           op = Operand::Def(NewVReg(cls), Constraint::kAny);
         } else if (roll < 76) {
-          const PReg r = PickReg(all_[static_cast<int>(cls)], fixed_defs);
+          const PReg r = PickReg(fixed_[static_cast<int>(cls)], fixed_defs);
           if (!r.valid()) continue;
           fixed_defs.Add(r);
           op = Operand::FixedDef(NewVReg(cls), r);
         } else if (roll < 84) {
           op = Operand::EarlyDef(NewVReg(cls));
         } else {
-          const PReg r = PickReg(all_[static_cast<int>(cls)], fixed_defs | fixed_uses);
+          const PReg r = PickReg(fixed_[static_cast<int>(cls)], fixed_defs | fixed_uses);
           if (!r.valid()) continue;
           fixed_defs.Add(r);
           op = Operand::FixedDef(NewVReg(cls), r);
@@ -211,6 +215,7 @@ class InstGen {
   const MachineEnv& env_;
   Rng& rng_;
   std::vector<PReg> all_[kNumRegClasses];
+  std::vector<PReg> fixed_[kNumRegClasses];
 };
 
 void Emit(const std::vector<ProtoBlock>& blocks, Function* f) {
