@@ -37,6 +37,7 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
       kind = info.veneer_kind;
     }
     chain_bytes_[k] = bytes;
+    island_slack_ = std::max<uint64_t>(island_slack_, kConstantSlack + bytes);
   }
 }
 

@@ -105,7 +105,10 @@ class MachBuffer {
   void EndSrcLoc();
 
   // --- Islands.
-  // Whether an island must be emitted before the next `distance` bytes of code.
+  // Whether an island must be emitted before the next `distance` bytes of code. Call it before
+  // each instruction. The answer leaves room for what that instruction may add besides its
+  // bytes: one fixup and one constant of up to kConstantSlack bytes with its alignment; request
+  // a larger constant (ConstantLabel) before asking.
   bool IslandNeeded(uint32_t distance);
   // Emits an island. With `reachable` (the default) a jump around it is emitted first; pass
   // false right after an unconditional branch or return to save the jump.
@@ -124,6 +127,8 @@ class MachBuffer {
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
+  // Bytes of constant (plus alignment) an instruction may add after IslandNeeded said no.
+  static constexpr uint64_t kConstantSlack = 64;
   static constexpr int kNumKinds = Traits::kNumKinds;
 
   struct LabelState {
@@ -199,6 +204,7 @@ class MachBuffer {
   std::array<int64_t, kNumKinds> max_forward_{};
   std::array<int64_t, kNumKinds> max_backward_{};
   std::array<uint32_t, kNumKinds> chain_bytes_{};  // worst-case veneer bytes, whole chain
+  uint64_t island_slack_ = 0;  // kConstantSlack + the longest chain: see IslandNeeded
 
   std::vector<uint8_t> data_;
   std::vector<LabelState> labels_;
@@ -235,6 +241,7 @@ class MachBuffer {
 
   std::vector<uint32_t> island_scratch_;
   std::vector<uint32_t> moved_scratch_;
+  std::vector<uint32_t> stayed_scratch_;
   MachBufferStats stats_;
   bool in_island_ = false;
   bool finished_ = false;

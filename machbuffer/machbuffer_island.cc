@@ -93,7 +93,7 @@ uint64_t MachBuffer<Traits>::EarliestDeadline() {
 
 template <class Traits>
 bool MachBuffer<Traits>::IslandNeeded(uint32_t distance) {
-  const int64_t base = static_cast<int64_t>(CurOffset()) + distance;
+  const int64_t base = static_cast<int64_t>(CurOffset()) + distance + island_slack_;
   // Fast path (every instruction): the cached limit is a lower bound of the exact one.
   if (safe_valid_ && base <= safe_limit_) return false;
   safe_limit_ = SafeLimit();
@@ -192,6 +192,9 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
       reachable = false;
     }
   }
+  // Labels that stay here are settled; if the island turns out empty they are at the tail again.
+  std::vector<uint32_t>& stayed = stayed_scratch_;
+  stayed.assign(labels_at_tail_.begin(), labels_at_tail_.end());
   SettleTail();
   const uint32_t jump_at = CurOffset();
   if (reachable) {
@@ -214,7 +217,7 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
     for (;;) {
       const int k = FrontKind();
       if (k < 0) return;
-      if (!final_island && !NeededAt(uint64_t{CurOffset()} + distance)) return;
+      if (!final_island && !NeededAt(uint64_t{CurOffset()} + distance + island_slack_)) return;
       const uint32_t fi = queue_[k][queue_head_[k]++];
       HandleIslandFixup(fi, set_aside);
     }
@@ -230,7 +233,7 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
       for (;;) {
         const uint64_t deadline = FrontDeadline(k);
         if (deadline == UINT64_MAX || deadline >= uint64_t{CurOffset()} + window) break;
-        if (NeededAt(uint64_t{CurOffset()} + distance + chain_bytes_[k])) break;
+        if (NeededAt(uint64_t{CurOffset()} + distance + island_slack_ + chain_bytes_[k])) break;
         const uint32_t fi = queue_[k][queue_head_[k]++];
         HandleIslandFixup(fi, set_aside);
       }
@@ -269,7 +272,15 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
                     jump_at + Traits::kJumpFixupOffset, CurOffset());
     }
   }
-  if (CurOffset() != island_start) ++stats_.islands;
+  if (CurOffset() > island_start) ++stats_.islands;
+  if (CurOffset() == jump_at) {
+    // Nothing was emitted: the labels bound here are still at the current offset, and every label
+    // there must be at the tail (uses of it wait for it to settle).
+    for (uint32_t l : stayed) {
+      labels_at_tail_.push_back(l);
+      if (labels_[l].observed) ++tail_observed_;
+    }
+  }
   for (uint32_t l : moved) {
     labels_[l].offset = CurOffset();
     labels_at_tail_.push_back(l);

@@ -9,7 +9,8 @@
 //   aarch64 tbz/tbnz #b    taken iff bit b of the input is 0 / 1
 //   x64 jcc cc             taken iff bit (cc >> 1) of the input, xor (cc & 1)
 // The simulator records a trace: marker immediates (aarch64 movz x2 / x64 mov eax) and the
-// 64-bit values read by literal loads (aarch64 ldr x3 / adr x4 then a load; x64 mov rax, [rip]).
+// values read by literal loads (aarch64 ldr x3 / ldr w3 / adr x4 then an 8-byte load; x64
+// mov rax, [rip] / mov eax, [rip]).
 #ifndef EGRET_TESTS_UNIT_MACHBUFFER_CODE_SIM_H_
 #define EGRET_TESTS_UNIT_MACHBUFFER_CODE_SIM_H_
 
@@ -29,6 +30,7 @@ inline uint32_t A64Tbz(uint32_t rt, uint32_t bit, bool nz) {
   return 0x36000000u | ((bit >> 5) << 31) | (nz ? 1u << 24 : 0) | ((bit & 31) << 19) | rt;
 }
 inline uint32_t A64LdrLit(uint32_t rt) { return 0x58000000u | rt; }
+inline uint32_t A64LdrLit32(uint32_t rt) { return 0x18000000u | rt; }
 inline uint32_t A64Adr(uint32_t rd) { return 0x10000000u | rd; }
 inline uint32_t A64Marker(uint32_t imm16) { return 0xd2800000u | (imm16 << 5) | 2; }
 inline uint32_t A64Ret() { return 0xd65f03c0u; }
@@ -113,6 +115,15 @@ inline SimResult SimulateA64(std::span<const uint8_t> code, uint64_t pc, uint64_
         idle = 0;
       }
       pc += 4;
+    } else if ((w & 0xff000000u) == 0x18000000u) {  // ldr wN, literal
+      const uint64_t addr = pc + Sext(w >> 5, 19) * 4;
+      if (addr + 4 > code.size()) return fail("ldr w target out of code");
+      x[w & 31] = Load32(code, addr);
+      if ((w & 31) == 3) {
+        r.trace.push_back(x[3]);
+        idle = 0;
+      }
+      pc += 4;
     } else if ((w & 0xff000000u) == 0x98000000u) {  // ldrsw xN, literal
       const uint64_t addr = pc + Sext(w >> 5, 19) * 4;
       if (addr + 4 > code.size()) return fail("ldrsw target out of code");
@@ -149,6 +160,7 @@ inline std::vector<uint8_t> X64Marker(uint32_t imm) {
           static_cast<uint8_t>(imm >> 16), static_cast<uint8_t>(imm >> 24)};
 }
 inline std::vector<uint8_t> X64LoadRip() { return {0x48, 0x8b, 0x05, 0, 0, 0, 0}; }
+inline std::vector<uint8_t> X64LoadRip32() { return {0x8b, 0x05, 0, 0, 0, 0}; }
 inline uint8_t X64Ret() { return 0xc3; }
 
 inline SimResult SimulateX64(std::span<const uint8_t> code, uint64_t pc, uint64_t input,
@@ -186,6 +198,12 @@ inline SimResult SimulateX64(std::span<const uint8_t> code, uint64_t pc, uint64_
       r.trace.push_back(Load64(code, addr));
       idle = 0;
       pc += 7;
+    } else if (op == 0x8b && pc + 6 <= code.size() && code[pc + 1] == 0x05) {
+      const uint64_t addr = pc + 6 + Sext(Load32(code, pc + 2), 32);
+      if (addr + 4 > code.size()) return fail("rip load32 out of code");
+      r.trace.push_back(Load32(code, addr));
+      idle = 0;
+      pc += 6;
     } else if (op == 0xc3) {
       r.returned = true;
       return r;

@@ -50,6 +50,19 @@ class A64Emitter {
     buf.Put4(A64LdrLit(3));
     buf.UseLabelAtOffset(buf.CurOffset() - 4, l, A64LabelUse::kLdr19);
   }
+  // ldr w3, =value (a 4-byte constant) or ldr x3 of the low half of a 16-byte constant
+  // {value, ~value}: mixed sizes and alignments in the pool.
+  void LoadConstSized(uint64_t value, uint32_t size) {
+    uint8_t bytes[16];
+    Write32(bytes, static_cast<uint32_t>(value));
+    Write32(bytes + 4, static_cast<uint32_t>(value >> 32));
+    Write32(bytes + 8, ~static_cast<uint32_t>(value));
+    Write32(bytes + 12, ~static_cast<uint32_t>(value >> 32));
+    Check();
+    const MachLabel l = buf.ConstantLabel(std::span<const uint8_t>(bytes, size), size);
+    buf.Put4(size == 4 ? A64LdrLit32(3) : A64LdrLit(3));
+    buf.UseLabelAtOffset(buf.CurOffset() - 4, l, A64LabelUse::kLdr19);
+  }
   // adr x4, =value (the simulator then reads the 8 bytes there)
   void AdrConst(uint64_t value) {
     uint8_t bytes[8];
@@ -102,6 +115,23 @@ class X64Emitter {
     Check();
     const MachLabel l = buf.ConstantLabel(bytes, 8);
     buf.PutBytes(X64LoadRip());
+    buf.UseLabelAtOffset(buf.CurOffset() - 4, l, X64LabelUse::kRipRel32);
+  }
+
+  // mov eax, [rip + =value] for a 4-byte constant; mov rax of the low half of a 16-byte one.
+  void LoadConstSized(uint64_t value, uint32_t size) {
+    uint8_t bytes[16];
+    Write32(bytes, static_cast<uint32_t>(value));
+    Write32(bytes + 4, static_cast<uint32_t>(value >> 32));
+    Write32(bytes + 8, ~static_cast<uint32_t>(value));
+    Write32(bytes + 12, ~static_cast<uint32_t>(value >> 32));
+    Check();
+    const MachLabel l = buf.ConstantLabel(std::span<const uint8_t>(bytes, size), size);
+    if (size == 4) {
+      buf.PutBytes(X64LoadRip32());
+    } else {
+      buf.PutBytes(X64LoadRip());
+    }
     buf.UseLabelAtOffset(buf.CurOffset() - 4, l, X64LabelUse::kRipRel32);
   }
 

@@ -355,3 +355,30 @@ TEST(IslandPlacementDeathTest, OutOfRangeUseWithoutVeneerAborts) {
 
 }  // namespace
 }  // namespace egret
+
+namespace egret {
+namespace {
+
+// An island with nothing to place leaves no bytes; the labels bound at its position are still at
+// the tail, so a later jump threaded onto them resolves their waiting uses.
+TEST(IslandPlacement, EmptyIslandKeepsTailLabels) {
+  A64Emitter e;
+  MachLabel l = e.buf.NewLabel(), m = e.buf.NewLabel();
+  e.buf.Put4(0);  // 0: a jump-table word for m: no island can help it, it waits in m's list
+  e.buf.UseLabelAtOffset(0, m, A64LabelUse::kPcRel32);
+  e.Marker(0);          // 4
+  e.buf.BindLabel(l);   // 8
+  e.buf.PinLabel(l);    // observed: stays at the island position
+  e.buf.EmitIsland(4);  // nothing is due: no bytes
+  EXPECT_EQ(e.buf.CurOffset(), 8u);
+  e.buf.BindLabel(m);  // 8
+  e.B(l);              // m threads to l; l: b l
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.islands, 0u);
+  EXPECT_EQ(code.bytes.size(), 12u);
+  EXPECT_EQ(testing::Load32(code.bytes, 0), 8u);  // m - (word address) = 8 - 0
+  EXPECT_EQ(A64DirectTarget(code.bytes, 8), 8u);
+}
+
+}  // namespace
+}  // namespace egret

@@ -33,7 +33,7 @@ using namespace egret::testing;  // NOLINT: the test vocabulary
 
 enum class Term { kFall, kJump, kCond, kCondJump, kRet };
 enum class CondForm { kBCond, kCbz, kTbz };
-enum class ItemKind { kMarker, kLoad, kAdr };
+enum class ItemKind { kMarker, kLoad, kAdr, kLoad4, kLoad16 };
 
 struct Cond {
   CondForm form;
@@ -94,8 +94,11 @@ Program Generate(std::mt19937_64& rng, const Mode& mode) {
       if (k < 12) {
         blk.body.push_back({ItemKind::kMarker, next_marker++});
       } else {
-        const bool adr = k >= 17 && !mode.x64;
-        blk.body.push_back({adr ? ItemKind::kAdr : ItemKind::kLoad, kPool[pick(6)]});
+        const ItemKind kind = k == 12                ? ItemKind::kLoad4
+                              : k == 13              ? ItemKind::kLoad16
+                              : k >= 17 && !mode.x64 ? ItemKind::kAdr
+                                                     : ItemKind::kLoad;
+        blk.body.push_back({kind, kPool[pick(6)]});
       }
     }
     const uint32_t t = pick(20);
@@ -157,7 +160,7 @@ SimResult Interpret(const Program& p, bool x64, uint64_t input, size_t max_trace
     if (++idle > max_idle) return r;
     const Block& blk = p.blocks[b];
     for (const Item& item : blk.body) {
-      r.trace.push_back(item.value);
+      r.trace.push_back(item.kind == ItemKind::kLoad4 ? item.value & 0xffffffffu : item.value);
       idle = 0;
       if (r.trace.size() == max_trace) return r;
     }
@@ -205,6 +208,8 @@ MachCode Emit(const Program& p, Emitter& e, bool x64) {
     for (const Item& item : blk.body) {
       if (item.kind == ItemKind::kMarker) {
         e.Marker(static_cast<uint32_t>(item.value));
+      } else if (item.kind == ItemKind::kLoad4 || item.kind == ItemKind::kLoad16) {
+        e.LoadConstSized(item.value, item.kind == ItemKind::kLoad4 ? 4 : 16);
       } else if constexpr (std::is_same_v<Emitter, A64Emitter>) {
         if (item.kind == ItemKind::kAdr) {
           e.AdrConst(item.value);
