@@ -142,29 +142,42 @@ class Checker {
     }
     // Reference vregs live across each safepoint: a backward scan of blocks with safepoints.
     live_refs_.assign(f_.num_insts(), {});
-    for (uint32_t v = 0; v < f_.num_vregs(); ++v)
-      if (f_.vregs[v].is_ref) refs_.push_back(v);
-    bool any_safepoint = false;
+    bool any_ref = false, any_safepoint = false;
+    for (const VRegData& v : f_.vregs) any_ref |= v.is_ref;
     for (const InstData& d : f_.insts) any_safepoint |= d.safepoint;
-    if (any_safepoint && !refs_.empty()) {
+    if (any_safepoint && any_ref) {
       EGRET_TRY(liveness_.Compute(f_));
-      std::vector<uint8_t> live(f_.num_vregs(), 0);
+      // The live references, as a list with O(1) insert and erase (pos[v] is v's index in it),
+      // so each block costs its own size, never the number of vregs.
+      std::vector<uint32_t> live, pos(f_.num_vregs(), UINT32_MAX);
+      auto add = [&](VReg v) {
+        if (!f_.vregs[v.index].is_ref || pos[v.index] != UINT32_MAX) return;
+        pos[v.index] = static_cast<uint32_t>(live.size());
+        live.push_back(v.index);
+      };
+      auto remove = [&](VReg v) {
+        const uint32_t at = pos[v.index];
+        if (at == UINT32_MAX) return;
+        pos[live.back()] = at;
+        live[at] = live.back();
+        live.pop_back();
+        pos[v.index] = UINT32_MAX;
+      };
       for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
         const BlockData& bd = f_.blocks[b];
         bool has = false;
         for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) has |= f_.insts[i].safepoint;
         if (!has) continue;
-        std::fill(live.begin(), live.end(), 0);
-        for (VReg v : liveness_.LiveOut(Block(b))) live[v.index] = 1;
+        for (VReg v : liveness_.LiveOut(Block(b))) add(v);
         for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
           for (const Operand& op : f_.InstOperands(i))
-            if (op.is_def()) live[op.vreg.index] = 0;
-          if (f_.insts[i].safepoint)
-            for (uint32_t v : refs_)
-              if (live[v]) live_refs_[i].push_back(v);
+            if (op.is_def()) remove(op.vreg);
+          if (f_.insts[i].safepoint) live_refs_[i] = live;
           for (const Operand& op : f_.InstOperands(i))
-            if (op.is_use()) live[op.vreg.index] = 1;
+            if (op.is_use()) add(op.vreg);
         }
+        for (uint32_t v : live) pos[v] = UINT32_MAX;
+        live.clear();
       }
     }
     for (uint32_t i = 0; i < f_.num_insts(); ++i) {
@@ -241,24 +254,28 @@ class Checker {
     const StackMap& m = out_.stack_maps[stack_map_of_[inst]];
     const auto listed = out_.StackMapSlots(m);
     const auto& live = live_refs_[inst];
-    auto holds_live = [&](uint32_t slot) {
-      const LocSet& l = s[SlotKey(slot)];
-      for (uint32_t v : live)
-        if (Has(l, v)) return true;
-      return false;
-    };
+    // Linear in the live references plus the listed slots' contents: stamps mark the live
+    // references (live_mark_) and those found in a listed slot (found_mark_).
+    live_mark_.resize(f_.num_vregs(), 0);
+    found_mark_.resize(f_.num_vregs(), 0);
+    ++mark_;
+    for (uint32_t v : live) live_mark_[v] = mark_;
     for (uint32_t slot : listed) {
       if (slot >= out_.num_spill_slots) return Err(inst, "stack map slot out of range");
-      if (!holds_live(slot))
+      bool holds_live = false;
+      for (uint32_t v : s[SlotKey(slot)]) {
+        if (live_mark_[v] != mark_) continue;
+        holds_live = true;
+        found_mark_[v] = mark_;
+      }
+      if (!holds_live)
         return Err(inst, absl::StrCat("stack map lists stack", slot,
                                       " which holds no live reference (holds ",
                                       SetToString(s[SlotKey(slot)]), ")"));
     }
-    for (uint32_t v : live) {
-      bool found = false;
-      for (uint32_t slot : listed) found |= Has(s[SlotKey(slot)], v);
-      if (!found) return Err(inst, absl::StrCat("live reference v", v, " is in no stack map slot"));
-    }
+    for (uint32_t v : live)
+      if (found_mark_[v] != mark_)
+        return Err(inst, absl::StrCat("live reference v", v, " is in no stack map slot"));
     return Status::Ok();
   }
 
@@ -369,12 +386,13 @@ class Checker {
   uint32_t num_reg_locs_ = 0;
   uint32_t num_locs_ = 0;
   std::vector<uint32_t> edit_begin_, stack_map_of_;
-  std::vector<uint32_t> refs_;
   std::vector<std::vector<uint32_t>> live_refs_;
   Liveness liveness_;
   std::vector<std::pair<uint32_t, uint32_t>> pairs_;
   std::vector<uint32_t> param_stamp_;
   std::vector<uint8_t> listed_;
+  std::vector<uint32_t> live_mark_, found_mark_;
+  uint32_t mark_ = 0;
   uint32_t stamp_ = 0;
 };
 
