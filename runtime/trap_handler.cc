@@ -105,21 +105,22 @@ void GetPcFp(void* context, uintptr_t* pc, uintptr_t* fp) {
 void Chain(int sig, siginfo_t* info, void* context) {
   g_chained.fetch_add(1, std::memory_order_relaxed);
   const struct sigaction& prev = g_previous[sig];
-  if (prev.sa_flags & SA_SIGINFO) {
-    prev.sa_sigaction(sig, info, context);
+  // SIG_DFL/SIG_IGN first: sa_handler and sa_sigaction share storage, and a previous action can
+  // carry SA_SIGINFO with a null function (sanitizer runtimes report their own that way).
+  if (prev.sa_handler != SIG_DFL && prev.sa_handler != SIG_IGN) {
+    if (prev.sa_flags & SA_SIGINFO)
+      prev.sa_sigaction(sig, info, context);
+    else
+      prev.sa_handler(sig);
     return;
   }
-  if (prev.sa_handler == SIG_DFL || prev.sa_handler == SIG_IGN) {
-    // Restore the default action. A hardware fault re-executes the instruction on return and
-    // dies with the right signal; a signal sent with kill() is re-raised explicitly.
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    sigaction(sig, &dfl, nullptr);
-    if (info->si_code <= 0) raise(sig);
-    return;
-  }
-  prev.sa_handler(sig);
+  // Restore the default action. A hardware fault re-executes the instruction on return and dies
+  // with the right signal; a signal sent with kill() is re-raised explicitly.
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  sigaction(sig, &dfl, nullptr);
+  if (info->si_code <= 0) raise(sig);
 }
 
 void Handler(int sig, siginfo_t* info, void* context) {

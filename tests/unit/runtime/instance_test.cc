@@ -470,3 +470,88 @@ TEST(Instance, RandomArtifactsInstantiateOrFailCleanly) {
 
 }  // namespace
 }  // namespace egret::runtime
+
+namespace egret::runtime {
+namespace {
+
+// A second module imports the first one's memory, table, global and a function. State must be
+// shared, not copied: growth through the exporter is visible to the importer through the
+// VMMemoryDefinition pointer in its VMContext, and calls reach the exporter's VMContext.
+Artifact ImporterArtifact() {
+  Artifact a;
+  a.types = {FuncType{{ValType::kI32, ValType::kI32}, {ValType::kI32}},  // 0
+             FuncType{{}, {ValType::kI64}}};                             // 1
+  a.imports = {
+      artifact::Import{"a", "add", ExternKind::kFunc, 0, {}, {}, {}},
+      artifact::Import{"a", "mem", ExternKind::kMemory, 0, {}, {{1, {}}, false, false}, {}},
+      artifact::Import{"a", "tbl", ExternKind::kTable, 0, {ValType::kFuncRef, {2, {}}}, {}, {}},
+      artifact::Import{"a", "g1", ExternKind::kGlobal, 0, {}, {}, {ValType::kI32, false}}};
+  // A global initialized from the imported one. (Set before computing offsets: the layout
+  // depends on every count.)
+  a.globals = {artifact::Global{{ValType::kI32, false}, ConstExpr{{ConstOp::GlobalGet(0)}}}};
+  auto o = artifact::VMOffsets::Compute(a);
+  EGRET_CHECK(o.ok());
+  // mem_length: mov rax, [rdi + imported_memory(0)]; mov rax, [rax + 8]; mov [rdx], rax; ret
+  std::vector<uint8_t> mem_length = {0x48, 0x8B, 0x87};
+  Le32(mem_length, o->imported_memory(0));
+  mem_length.insert(mem_length.end(), {0x48, 0x8B, 0x40, 0x08, 0x48, 0x89, 0x02, 0xC3});
+  // call_add: lea rax, [rdi + funcref(0)]; mov rdi, [rax + 24]; jmp [rax + 8]
+  std::vector<uint8_t> call_add = {0x48, 0x8D, 0x87};
+  Le32(call_add, o->funcref(0));
+  call_add.insert(call_add.end(), {0x48, 0x8B, 0x78, 0x18, 0xFF, 0x60, 0x08});
+  a.text = mem_length;
+  a.functions.push_back({1, {0, uint32_t(mem_length.size())}, {0, uint32_t(mem_length.size())}});
+  while (a.text.size() % 16) a.text.push_back(0xCC);
+  const uint32_t off = uint32_t(a.text.size());
+  a.text.insert(a.text.end(), call_add.begin(), call_add.end());
+  a.functions.push_back({0, {off, uint32_t(call_add.size())}, {off, uint32_t(call_add.size())}});
+  a.exports = {{"mem_length", ExternKind::kFunc, 1}, {"call_add", ExternKind::kFunc, 2}};
+  // Writes the exporter's table through the import: tbl[1] = ref.func call_add.
+  a.elements = {artifact::ElementSegment{artifact::SegmentMode::kActive,
+                                         0,
+                                         ConstExpr{{ConstOp::I32(1)}},
+                                         ValType::kFuncRef,
+                                         {ConstExpr{{ConstOp::RefFunc(2)}}}}};
+  return a;
+}
+
+TEST(Instance, ImportsShareStateWithTheExporter) {
+  World w;
+  auto exporter = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(exporter.ok()) << exporter.error().ToString();
+  ASSERT_TRUE(w.linker.DefineInstance("a", **exporter).ok());
+  auto importer = w.Instantiate(ImporterArtifact());
+  ASSERT_TRUE(importer.ok()) << importer.error().ToString();
+  Instance& b = **importer;
+
+  Func mem_length = b.GetFunc("mem_length");
+  auto r = w.store.Call(mem_length, {});
+  ASSERT_TRUE(r.ok() && !r->trap);
+  EXPECT_EQ(r->results[0].i64(), int64_t(LinearMemory::kPageSize));
+  EXPECT_EQ(builtins::MemoryGrow((*exporter)->vmctx(), 0, 2), 1);
+  r = w.store.Call(mem_length, {});
+  EXPECT_EQ(r->results[0].i64(), int64_t(3 * LinearMemory::kPageSize));
+  // The importer sees the very same memory object.
+  EXPECT_EQ(b.memory(0), (*exporter)->memory(0));
+
+  // A call through the imported function runs in the exporter's VMContext.
+  r = w.store.Call(b.GetFunc("call_add"), std::vector<Val>{Val::I32(20), Val::I32(22)});
+  ASSERT_TRUE(r.ok() && !r->trap);
+  EXPECT_EQ(r->results[0].i32(), 42);
+  EXPECT_EQ(b.funcref(0)->vmctx, (*exporter)->vmctx());
+
+  // The importer's element segment wrote the exporter's table.
+  void* elem = nullptr;
+  ASSERT_EQ((*exporter)->table(0)->Get(1, &elem), std::nullopt);
+  EXPECT_EQ(elem, b.funcref(2));
+  // And its global was initialized from the exporter's.
+  EXPECT_EQ(b.global(1).Get().i32(), 42);
+  // The element is a complete funcref: calling it runs the importer's code, which calls back
+  // into the exporter.
+  r = w.store.Call(Func{static_cast<VMFuncRef*>(elem)}, std::vector<Val>{Val::I32(1), Val::I32(2)});
+  ASSERT_TRUE(r.ok() && !r->trap);
+  EXPECT_EQ(r->results[0].i32(), 3);
+}
+
+}  // namespace
+}  // namespace egret::runtime
