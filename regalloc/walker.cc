@@ -526,7 +526,22 @@ Status ForwardWalker::ProcessInst(uint32_t b, uint32_t i) {
     const VReg w = occupant_[r.index()];
     if (!w.valid() || temp_[r.index()] || early_def_regs.Contains(r)) return;
     if (next_use_[w.index] == kDead) return;  // an input dying here; freed below
-    const PReg r2 = FreeReg(r.cls(), pinned | destroyed | fixed_any | early_def_regs | reuse_regs);
+    const PRegSet keep_out = pinned | destroyed | fixed_any | early_def_regs | reuse_regs;
+    PReg r2 = FreeReg(r.cls(), keep_out);
+    if (!r2.valid() && !(f_.insts[i].safepoint && f_.vregs[w.index].is_ref)) {
+      // No free safe register: take one whose value is needed later than w's (Belady); that
+      // value goes to its slot instead.
+      uint32_t farthest = next_use_[w.index];
+      for (PReg c : order_[static_cast<int>(r.cls())]) {
+        const VReg u = occupant_[c.index()];
+        if (keep_out.Contains(c) || !u.valid() || temp_[c.index()]) continue;
+        if (next_use_[u.index] > farthest) {
+          farthest = next_use_[u.index];
+          r2 = c;
+        }
+      }
+      if (r2.valid()) Vacate(r2, i, PRegSet(), /*relocate=*/false);
+    }
     if (r2.valid()) {
       EmitBefore(i, Allocation::Reg(r), Allocation::Reg(r2));
       occupant_[r.index()] = VReg();
