@@ -186,6 +186,30 @@ class DataFlowGraph {
   ValueListPool pool_;
 };
 
+// --- Predicates for passes, refining the opcode flags with per-instruction facts.
+
+// Whether executing the instruction may trap. Loads and stores marked `notrap` cannot.
+inline bool InstCanTrap(const InstData& d) {
+  const InstFormat fmt = Info(d.opcode).format;
+  if (fmt == InstFormat::kLoad || fmt == InstFormat::kStore) return !d.flags.Has(MemFlags::kNotrap);
+  return Info(d.opcode).Has(kCanTrap);
+}
+// Whether removing the instruction (when its results are unused) could change behaviour:
+// it writes memory, calls, traps, or transfers control.
+inline bool InstHasSideEffects(const InstData& d) {
+  const OpcodeInfo& info = Info(d.opcode);
+  return InstCanTrap(d) || info.Has(kWritesMem) || info.Has(kIsCall) || info.Has(kTerminator);
+}
+// Whether the instruction may be moved or merged with an identical one: no side effects, and
+// any memory it reads is `readonly` (so no store in between can change it).
+inline bool InstIsMovable(const InstData& d) {
+  if (InstHasSideEffects(d)) return false;
+  if (Info(d.opcode).Has(kReadsMem)) {
+    return Info(d.opcode).format == InstFormat::kLoad && d.flags.Has(MemFlags::kReadonly);
+  }
+  return true;
+}
+
 // --- Template definitions.
 
 template <class F>

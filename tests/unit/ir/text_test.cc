@@ -184,6 +184,35 @@ TEST(Verifier, UnresolvedAliasIsReported) {
   EXPECT_TRUE(found);
 }
 
+TEST(Predicates, RefineOpcodeFlagsPerInstruction) {
+  auto m = ParseModule(R"(
+function %f(i64, i32) -> i32 {
+block0(v0: i64, v1: i32):
+    v2 = load.i32 heap v0
+    v3 = load.i32 heap notrap readonly v0
+    v4 = load.i32 heap notrap v0
+    v5 = iadd v2, v3
+    v6 = sdiv v5, v1
+    store heap notrap v6, v0
+    return v4
+}
+)");
+  ASSERT_TRUE(m.ok());
+  const Function& f = m->functions[0];
+  std::vector<Inst> insts;
+  for (Inst i : f.layout.Insts(f.EntryBlock())) insts.push_back(i);
+  auto d = [&](int k) -> const InstData& { return f.dfg[insts[k]]; };
+  EXPECT_TRUE(InstCanTrap(d(0)));          // load without notrap
+  EXPECT_FALSE(InstCanTrap(d(1)));         // notrap
+  EXPECT_TRUE(InstIsMovable(d(1)));        // notrap readonly load
+  EXPECT_FALSE(InstIsMovable(d(2)));       // a store could change what it reads
+  EXPECT_FALSE(InstHasSideEffects(d(2)));  // but it can be deleted if unused
+  EXPECT_TRUE(InstIsMovable(d(3)));        // iadd
+  EXPECT_TRUE(InstHasSideEffects(d(4)));   // sdiv may trap
+  EXPECT_TRUE(InstHasSideEffects(d(5)));   // store
+  EXPECT_TRUE(InstHasSideEffects(d(6)));   // return
+}
+
 TEST(Graphviz, EscapesRecordMetacharacters) {
   EXPECT_EQ(EscapeRecordLabel("a{b}|<c>\"d\\"), "a\\{b\\}\\|\\<c\\>\\\"d\\\\");
   Function f("f\"q", {{}, {}});
