@@ -9,12 +9,15 @@
 //   assert_invalid        must decode and then fail validation (ErrorKind::kInvalid);
 //   everything else       (execution, linking) is skipped until the runtime lands.
 // --mode=validate and --mode=run behave the same for now; run mode will execute commands.
+// --engine=interp additionally executes invoke commands on the translated IR with the IR
+// interpreter (wast_interp.h), as an oracle for the translation.
 // Prints `file.wast:LINE: FAIL reason` per failure and `N passed, N failed, N skipped` last.
 // --expected-failures=FILE lists `file.wast:LINE` entries whose failure counts as expected.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -27,6 +30,7 @@
 #include "ir/verifier.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/wast_interp.h"
 
 namespace egret::tools {
 namespace {
@@ -64,21 +68,28 @@ std::set<std::string> ReadExpectedFailures(const std::string& path, bool* ok) {
 
 class WastRunner {
  public:
-  WastRunner(std::filesystem::path json_path, std::string mode,
+  WastRunner(std::filesystem::path json_path, std::string mode, bool interp,
              const std::set<std::string>& expected)
-      : json_path_(std::move(json_path)), mode_(std::move(mode)), expected_(expected) {}
+      : json_path_(std::move(json_path)),
+        mode_(std::move(mode)),
+        interp_(interp),
+        expected_(expected) {}
 
   int Run();
 
  private:
   // Outcome of one command: nullopt = passed, else the failure reason.
   std::optional<std::string> CheckModule(const std::string& file);
+  // --engine=interp: runs an invoke command; returns false when it is skipped.
+  bool RunAction(const nlohmann::json& cmd, int line);
   std::optional<std::string> CheckFailure(const std::string& file, wasm::ErrorKind want,
                                           const std::string& text);
   void Report(int line, const std::optional<std::string>& failure);
 
   std::filesystem::path json_path_;
   std::string mode_;
+  bool interp_ = false;
+  std::unique_ptr<InterpInstance> instance_;  // the current module, under --engine=interp
   const std::set<std::string>& expected_;
   std::string source_;  // the .wast file name, for messages
   Counts counts_;
@@ -107,7 +118,132 @@ std::optional<std::string> WastRunner::CheckModule(const std::string& file) {
     if (Status st = ir::Verify(*f); !st.ok())
       return "IR verifier failed on func " + std::to_string(i) + ": " + st.error().ToString();
   }
+  if (interp_) {
+    std::string why;
+    instance_ = InterpInstance::Create(std::move(*env), &why);
+  }
   return std::nullopt;
+}
+
+namespace {
+
+// A wast2json value as interpreter input; false for types the interpreter run does not handle.
+bool ParseValue(const nlohmann::json& v, ir::DataValue* out) {
+  const std::string type = v.value("type", "");
+  const std::string text = v.value("value", "");
+  if (text.rfind("nan:", 0) == 0) return false;
+  if (type == "i32")
+    *out = {ir::Type::kI32, std::stoull(text) & 0xffffffffu};
+  else if (type == "i64")
+    *out = {ir::Type::kI64, std::stoull(text)};
+  else if (type == "f32")
+    *out = {ir::Type::kF32, std::stoull(text) & 0xffffffffu};
+  else if (type == "f64")
+    *out = {ir::Type::kF64, std::stoull(text)};
+  else
+    return false;
+  return true;
+}
+
+// Whether `got` is what `want` (a wast2json expected value) allows, including NaN classes.
+bool Matches(const nlohmann::json& want, const ir::DataValue& got) {
+  const std::string type = want.value("type", "");
+  const std::string text = want.value("value", "");
+  if (text == "nan:canonical" || text == "nan:arithmetic") {
+    if (type == "f32") {
+      const uint32_t b = static_cast<uint32_t>(got.bits);
+      const bool nan = (b & 0x7f800000u) == 0x7f800000u && (b & 0x7fffffu);
+      return text == "nan:canonical" ? (b & 0x7fffffffu) == 0x7fc00000u : nan && (b & 0x400000u);
+    }
+    const uint64_t b = got.bits;
+    const bool nan =
+        (b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (b & 0xfffffffffffffull);
+    return text == "nan:canonical" ? (b & 0x7fffffffffffffffull) == 0x7ff8000000000000ull
+                                   : nan && (b & 0x8000000000000ull);
+  }
+  ir::DataValue w;
+  if (!ParseValue(want, &w)) return false;
+  return w.bits == got.bits;
+}
+
+}  // namespace
+
+bool WastRunner::RunAction(const nlohmann::json& cmd, int line) {
+  const std::string type = cmd.value("type", "");
+  if (!instance_ || !cmd.contains("action")) return false;
+  const nlohmann::json& action = cmd["action"];
+  if (action.value("type", "") != "invoke" || action.contains("module")) return false;
+  std::vector<ir::DataValue> args;
+  for (const nlohmann::json& a : action.value("args", nlohmann::json::array())) {
+    ir::DataValue v;
+    if (!ParseValue(a, &v)) return false;
+    args.push_back(v);
+  }
+  const nlohmann::json expected = cmd.value("expected", nlohmann::json::array());
+  for (const nlohmann::json& e : expected) {
+    const std::string t = e.value("type", "");
+    if (t != "i32" && t != "i64" && t != "f32" && t != "f64") return false;
+  }
+  const std::string field = action.value("field", "");
+  ir::InterpResult r = instance_->Invoke(field, args);
+  if (r.kind == ir::InterpResult::Kind::kError &&
+      r.error.find("egret_builtin_") != std::string::npos) {
+    // Builtins other than memory.grow are not available to the interpreter; later commands
+    // would see the wrong state, so the rest of this module is skipped.
+    instance_.reset();
+    return false;
+  }
+  if (r.kind == ir::InterpResult::Kind::kTrapped && r.trap == TrapCode::kOutOfFuel) {
+    instance_.reset();  // memory.grow past the sandbox's capacity (see wast_interp.cc)
+    return false;
+  }
+  if (r.kind == ir::InterpResult::Kind::kError) {
+    Report(line, "interpreter error in " + field + ": " + r.error);
+    return true;
+  }
+  if (type == "assert_trap" || type == "assert_exhaustion") {
+    const std::string want = cmd.value("text", "");
+    if (r.kind != ir::InterpResult::Kind::kTrapped) {
+      Report(line, field + " returned, expected trap \"" + want + "\"");
+      return true;
+    }
+    const std::string got(TrapCodeMessage(r.trap));
+    if (want.rfind(got, 0) != 0 && got.rfind(want, 0) != 0) {
+      Report(line, field + " trapped \"" + got + "\", expected \"" + want + "\"");
+      return true;
+    }
+    Report(line, std::nullopt);
+    return true;
+  }
+  if (r.kind == ir::InterpResult::Kind::kTrapped) {
+    Report(line, field + " trapped: " + std::string(TrapCodeMessage(r.trap)));
+    return true;
+  }
+  if (type == "action") {
+    Report(line, std::nullopt);
+    return true;
+  }
+  if (r.values.size() != expected.size()) {
+    Report(line, field + ": wrong number of results");
+    return true;
+  }
+  for (size_t i = 0; i < expected.size(); ++i) {
+    if (!Matches(expected[i], r.values[i])) {
+      Report(
+          line, field + ": result " + std::to_string(i) + " is " +
+                    ir::FormatDataValue(r.values[i]) + " (bits 0x" +
+                    [&] {
+                      char buf[32];
+                      std::snprintf(buf, sizeof buf, "%llx",
+                                    static_cast<unsigned long long>(r.values[i].bits));
+                      return std::string(buf);
+                    }() +
+                    "), expected " + expected[i].value("value", ""));
+      return true;
+    }
+  }
+  Report(line, std::nullopt);
+  return true;
 }
 
 std::optional<std::string> WastRunner::CheckFailure(const std::string& file, wasm::ErrorKind want,
@@ -166,6 +302,7 @@ int WastRunner::Run() {
     const std::string module_type = cmd.value("module_type", "binary");
     const std::string text = cmd.value("text", "");
     if (type == "module") {
+      instance_.reset();
       Report(line, CheckModule(file));
     } else if (type == "assert_malformed" || type == "assert_invalid") {
       if (module_type != "binary") {
@@ -175,6 +312,12 @@ int WastRunner::Run() {
       const wasm::ErrorKind want =
           type == "assert_malformed" ? wasm::ErrorKind::kMalformed : wasm::ErrorKind::kInvalid;
       Report(line, CheckFailure(file, want, text));
+    } else if (interp_ && (type == "assert_return" || type == "assert_trap" ||
+                           type == "assert_exhaustion" || type == "action")) {
+      if (!RunAction(cmd, line)) {
+        ++counts_.skipped;
+        instance_.reset();  // a skipped invoke may have changed state: stop trusting it
+      }
     } else {
       ++counts_.skipped;  // execution, linking and instantiation need the runtime
     }
@@ -195,6 +338,10 @@ int WastCommand(std::span<const std::string> args) {
                 "validate: decode/validate/translate modules and check assert_malformed and "
                 "assert_invalid; run (default): the same until the runtime executes commands");
   parser.Choice("target", &target, {"x86_64", "aarch64"}, "target architecture");
+  std::string engine = "none";
+  parser.Choice("engine", &engine, {"none", "interp"},
+                "interp: also execute assert_return/assert_trap on the translated IR with the IR "
+                "interpreter (a translation oracle; modules with imports are skipped)");
   parser.Option("expected-failures", &expected_path, "FILE",
                 "file.wast:LINE entries whose failures are expected");
   parser.Positionals(&files, 1, 1);
@@ -212,7 +359,7 @@ int WastCommand(std::span<const std::string> args) {
     std::fprintf(stderr, "egret wast: error: cannot read '%s'\n", expected_path.c_str());
     return cli::kExitUsage;
   }
-  return WastRunner(files[0], mode, expected).Run();
+  return WastRunner(files[0], mode, engine == "interp", expected).Run();
 }
 
 }  // namespace egret::tools

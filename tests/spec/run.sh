@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # run.sh: the spec testsuite runner.
 #
-#   tests/spec/run.sh [--mode=validate|compile|run] [--target=x86_64] [--exclude=GLOB]... [FILES...]
+#   tests/spec/run.sh [--mode=validate|compile|run] [--target=x86_64] [--engine=none|interp]
+#                     [--exclude=GLOB]... [FILES...]
 #
 # Reads the pinned testsuite from ../shared/wasm-testsuite (or $EGRET_SPEC_DIR), converts each
 # core .wast with wast2json into $EGRET_BUILD_DIR/spec/json/<name>/ (once; cached by content),
 # then runs `egret wast --mode=MODE` on each script and prints one line per file and a total:
 #   spec: N passed, N failed, N skipped
-# FILES are names like `i32` or `i32.wast`; the default is every core file. Expected failures
+# FILES are names like `i32` or `i32.wast`; the default is every core file. --engine=interp also
+# executes assert_return/assert_trap on the translated IR with the IR interpreter (an oracle for
+# the frontend's translation; see tools/wast_interp.h). Expected failures
 # (tests/spec/expected-failures.txt, "file:line" per line) count as passed-with-note, and an
 # expected failure that passes is reported so the list can shrink.
 set -euo pipefail
@@ -18,15 +21,17 @@ build_dir="${EGRET_BUILD_DIR:-$root/build}"
 egret="$build_dir/bin/egret"
 mode=validate  # until the runtime executes commands (issue 8)
 target=x86_64
+engine=none
 excludes=()
 files=()
 jobs="${EGRET_SPEC_JOBS:-$(nproc)}"
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 for arg in "$@"; do
   case "$arg" in
     --mode=*) mode="${arg#--mode=}" ;;
     --target=*) target="${arg#--target=}" ;;
+    --engine=*) engine="${arg#--engine=}" ;;
     --exclude=*) excludes+=("${arg#--exclude=}") ;;
     --help|-h) usage; exit 0 ;;
     -*) echo "run.sh: error: unknown flag '$arg'" >&2; exit 2 ;;
@@ -86,13 +91,13 @@ results="$build_dir/spec/results-$mode-$target"
 rm -rf "$results"; mkdir -p "$results"
 run_one() {
   local name="$1"
-  "$egret" wast --mode="$mode" --target="$target" \
+  "$egret" wast --mode="$mode" --target="$target" --engine="$engine" \
     --expected-failures="$here/expected-failures.txt" \
     "$json_root/$name/$name.json" >"$results/$name.log" 2>&1
   echo $? > "$results/$name.rc"
 }
 export -f run_one
-export egret mode target here results
+export egret mode target engine here results
 printf '%s\n' "${selected[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {}
 
 tp=0; tf=0; ts=0; bad=0
