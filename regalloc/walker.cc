@@ -526,9 +526,14 @@ Status ForwardWalker::ProcessInst(uint32_t b, uint32_t i) {
     const VReg w = occupant_[r.index()];
     if (!w.valid() || temp_[r.index()] || early_def_regs.Contains(r)) return;
     if (next_use_[w.index] == kDead) return;  // an input dying here; freed below
+    if (f_.insts[i].safepoint && f_.vregs[w.index].is_ref) {
+      EnsureSlot(w, i);  // it leaves the registers at the safepoint anyway
+      Release(w);
+      return;
+    }
     const PRegSet keep_out = pinned | destroyed | fixed_any | early_def_regs | reuse_regs;
     PReg r2 = FreeReg(r.cls(), keep_out);
-    if (!r2.valid() && !(f_.insts[i].safepoint && f_.vregs[w.index].is_ref)) {
+    if (!r2.valid()) {
       // No free safe register: take one whose value is needed later than w's (Belady); that
       // value goes to its slot instead.
       uint32_t farthest = next_use_[w.index];
