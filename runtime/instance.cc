@@ -340,6 +340,14 @@ void Instance::DropElement(uint32_t index) {
   elements_[index].shrink_to_fit();
 }
 
+void Instance::SetFuelConsumed(int64_t value) {
+  if (vmctx_ != nullptr) *At<int64_t>(VMOffsets::fuel_consumed()) = value;
+}
+
+int64_t Instance::FuelConsumed() const {
+  return vmctx_ != nullptr ? *At<int64_t>(VMOffsets::fuel_consumed()) : 0;
+}
+
 void Instance::SetStackLimit(uintptr_t limit) {
   if (vmctx_ != nullptr) *At<uintptr_t>(VMOffsets::stack_limit()) = limit;
 }

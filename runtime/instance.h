@@ -56,6 +56,10 @@ class Instance {
   void DropElement(uint32_t index);
 
   void SetStackLimit(uintptr_t limit);
+  // VMContext::fuel_consumed: compiled code adds each block's cost and calls the out-of-fuel
+  // builtin once the value becomes positive. The store sets it to -remaining on entry.
+  void SetFuelConsumed(int64_t value);
+  int64_t FuelConsumed() const;
 
  private:
   Instance() = default;

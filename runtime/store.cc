@@ -1,6 +1,7 @@
 // store.cc: see store.h.
 #include "runtime/store.h"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
@@ -196,9 +197,15 @@ Expected<CallResult> Store::Call(Func f, std::span<const Val> args) {
   if (f.ref->array_call == nullptr) return Error("call: the function has no array_call entry");
   std::vector<ValRaw> slots(std::max<size_t>(std::max(type.params.size(), type.results.size()), 1));
   for (size_t i = 0; i < args.size(); ++i) slots[i] = args[i].raw;
-  if (!InWasmActivation()) {
+  const bool outermost = !InWasmActivation();
+  // Fuel handed to each instance: -remaining, so it runs out when the counter passes 0.
+  const int64_t fuel_start = fuel_ ? -int64_t(std::min<uint64_t>(*fuel_, INT64_MAX)) : INT64_MIN;
+  if (outermost) {
     const uintptr_t limit = StackLimitForEntry(engine_.config().max_wasm_stack);
-    for (auto& instance : instances_) instance->SetStackLimit(limit);
+    for (auto& instance : instances_) {
+      instance->SetStackLimit(limit);
+      instance->SetFuelConsumed(fuel_start);
+    }
   }
   VMFuncRef* ref = f.ref;
   ValRaw* data = slots.data();
@@ -206,6 +213,15 @@ Expected<CallResult> Store::Call(Func f, std::span<const Val> args) {
   CallResult result;
   result.trap =
       CallWithTrapHandling([ref, data, n] { ref->array_call(ref->vmctx, ref->vmctx, data, n); });
+  if (outermost && fuel_) {
+    uint64_t consumed = 0;
+    for (auto& instance : instances_) {
+      const int64_t now = instance->FuelConsumed();
+      if (now > fuel_start)  // the difference in unsigned arithmetic cannot overflow
+        consumed = std::min(consumed + (uint64_t(now) - uint64_t(fuel_start)), uint64_t{INT64_MAX});
+    }
+    *fuel_ -= std::min(consumed, *fuel_);
+  }
   if (!result.trap) {
     for (size_t i = 0; i < type.results.size(); ++i) {
       Val v;

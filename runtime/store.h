@@ -109,6 +109,13 @@ class Store {
   // The function's type, from the engine's signature registry.
   const artifact::FuncType& TypeOf(Func f) const;
 
+  // Fuel: nullopt (the default) means unlimited. With a budget, the outermost call hands each
+  // instance the remaining fuel and charges what they consumed afterwards; running out is an
+  // out-of-fuel trap. Instances are charged separately during one call, so a call that crosses
+  // instances may overrun the budget by what the others consumed (exact for one instance).
+  void SetFuel(std::optional<uint64_t> fuel) { fuel_ = fuel; }
+  std::optional<uint64_t> fuel() const { return fuel_; }
+
   // Calls `f`. Errors: argument count or types do not match, or no array_call entry. A trap is
   // a successful call with CallResult::trap set.
   Expected<CallResult> Call(Func f, std::span<const Val> args);
@@ -131,6 +138,7 @@ class Store {
   std::vector<std::unique_ptr<Table>> tables_;
   std::deque<GlobalSlot> globals_;
   std::vector<std::unique_ptr<Instance>> instances_;
+  std::optional<uint64_t> fuel_;
 };
 
 }  // namespace egret::runtime

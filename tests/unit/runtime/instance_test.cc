@@ -555,3 +555,58 @@ TEST(Instance, ImportsShareStateWithTheExporter) {
 
 }  // namespace
 }  // namespace egret::runtime
+
+namespace egret::runtime {
+namespace {
+
+// Fuel, with hand-assembled code charging the VMContext counter the way compiled code will:
+// `add qword [vmctx + fuel_consumed], cost`, and trap once it turns positive.
+TEST(Instance, Fuel) {
+  Artifact a;
+  a.types = {FuncType{{}, {}}};
+  // spin:  add qword [rdi + 16], 1; jle spin; ud2 (out_of_fuel)
+  a.text = {0x48, 0x83, 0x47, 0x10, 0x01, 0x7E, 0xF9, 0x0F, 0x0B};
+  a.traps = {{7, TrapCode::kOutOfFuel}};
+  a.functions.push_back({0, {0, 9}, {0, 9}});
+  // cost5: add qword [rdi + 16], 5; jg out; ret; out: ud2 (out_of_fuel)
+  const uint32_t off = 16;
+  a.text.resize(off, 0xCC);
+  a.text.insert(a.text.end(), {0x48, 0x83, 0x47, 0x10, 0x05, 0x7F, 0x01, 0xC3, 0x0F, 0x0B});
+  a.traps.push_back({off + 8, TrapCode::kOutOfFuel});
+  a.functions.push_back({0, {off, 10}, {off, 10}});
+  a.exports = {{"spin", ExternKind::kFunc, 0}, {"cost5", ExternKind::kFunc, 1}};
+  static_assert(artifact::VMOffsets::fuel_consumed() == 16);
+
+  Engine engine;
+  Store store(engine);
+  auto module = Module::FromArtifact(engine, a);
+  ASSERT_TRUE(module.ok()) << module.error().ToString();
+  auto inst = Instance::Instantiate(store, *module, {});
+  ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+
+  // Unlimited by default: cost5 never runs out.
+  for (int i = 0; i < 3; ++i) EXPECT_FALSE(store.Call((*inst)->GetFunc("cost5"), {})->trap);
+  EXPECT_EQ(store.fuel(), std::nullopt);
+
+  store.SetFuel(12);
+  EXPECT_FALSE(store.Call((*inst)->GetFunc("cost5"), {})->trap);
+  EXPECT_EQ(store.fuel(), 7u);
+  EXPECT_FALSE(store.Call((*inst)->GetFunc("cost5"), {})->trap);
+  EXPECT_EQ(store.fuel(), 2u);
+  auto r = store.Call((*inst)->GetFunc("cost5"), {});
+  ASSERT_TRUE(r.ok() && r->trap.has_value());
+  EXPECT_EQ(r->trap->code, TrapCode::kOutOfFuel);
+  EXPECT_EQ(r->trap->ToString().substr(0, 28), "wasm trap: all fuel consumed");
+  EXPECT_EQ(store.fuel(), 0u);
+
+  // An infinite loop ends with out-of-fuel after exactly its budget.
+  store.SetFuel(100000);
+  r = store.Call((*inst)->GetFunc("spin"), {});
+  ASSERT_TRUE(r.ok() && r->trap.has_value());
+  EXPECT_EQ(r->trap->code, TrapCode::kOutOfFuel);
+  EXPECT_EQ(store.fuel(), 0u);
+  EXPECT_EQ((*inst)->FuelConsumed(), 1);  // one unit past the budget
+}
+
+}  // namespace
+}  // namespace egret::runtime
