@@ -178,10 +178,21 @@ void MachBuffer<Traits>::Observe(uint32_t label) {
   LabelState& l = labels_[label];
   if (l.observed) return;
   l.observed = true;
-  if (l.offset == CurOffset() &&
-      std::find(labels_at_tail_.begin(), labels_at_tail_.end(), label) != labels_at_tail_.end()) {
-    ++tail_observed_;
-  }
+  if (l.at_tail) ++tail_observed_;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::AddToTail(uint32_t label) {
+  labels_at_tail_.push_back(label);
+  labels_[label].at_tail = true;
+  if (labels_[label].observed) ++tail_observed_;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::ClearTail() {
+  for (uint32_t l : labels_at_tail_) labels_[l].at_tail = false;
+  labels_at_tail_.clear();
+  tail_observed_ = 0;
 }
 
 template <class Traits>
@@ -258,8 +269,7 @@ void MachBuffer<Traits>::BindLabel(MachLabel label) {
   LabelState& l = labels_[label.index];
   EGRET_CHECK(l.offset == kNone && l.constant == kNone);
   l.offset = CurOffset();
-  labels_at_tail_.push_back(label.index);
-  if (l.observed) ++tail_observed_;
+  AddToTail(label.index);
   OptimizeBranches();
 }
 
@@ -308,11 +318,14 @@ uint32_t MachBuffer<Traits>::LabelOffset(MachLabel label) {
 
 template <class Traits>
 void MachBuffer<Traits>::SettleTail() {
-  for (uint32_t l : labels_at_tail_) {
+  // Leave the tail first, so that Observe (called by ResolveList) has no tail to search.
+  std::vector<uint32_t>& settling = settle_scratch_;
+  settling.assign(labels_at_tail_.begin(), labels_at_tail_.end());
+  ClearTail();
+  for (uint32_t l : settling) {
     if (labels_[l].alias == kNone) ResolveList(l);
   }
-  labels_at_tail_.clear();
-  tail_observed_ = 0;
+  settling.clear();
   latest_branches_.clear();
   branch_labels_.clear();
 }
@@ -361,10 +374,7 @@ void MachBuffer<Traits>::RemoveLastBranch() {
   Truncate(b.start);
   // Labels at the old tail move down with it; the branch's own labels were already at start.
   for (uint32_t l : labels_at_tail_) labels_[l].offset = b.start;
-  for (size_t i = b.labels_begin; i < branch_labels_.size(); ++i) {
-    labels_at_tail_.push_back(branch_labels_[i]);
-    if (labels_[branch_labels_[i]].observed) ++tail_observed_;
-  }
+  for (size_t i = b.labels_begin; i < branch_labels_.size(); ++i) AddToTail(branch_labels_[i]);
   branch_labels_.resize(b.labels_begin);
 }
 
@@ -425,6 +435,7 @@ void MachBuffer<Traits>::EmitUncondBranch(std::span<const uint8_t> insn, uint32_
     size_t kept = 0;
     for (uint32_t l : labels_at_tail_) {
       if (!labels_[l].observed && l != final_target && labels_[l].alias == kNone) {
+        labels_[l].at_tail = false;
         Alias(l, target.index);
       } else {
         labels_at_tail_[kept++] = l;
@@ -442,11 +453,11 @@ void MachBuffer<Traits>::EmitUncondBranch(std::span<const uint8_t> insn, uint32_
   Branch b{};
   b.start = CurOffset();
   b.labels_begin = static_cast<uint32_t>(branch_labels_.size());
-  for (uint32_t l : labels_at_tail_) {
-    if (labels_[l].alias == kNone) ResolveList(l);
-    branch_labels_.push_back(l);
+  branch_labels_.insert(branch_labels_.end(), labels_at_tail_.begin(), labels_at_tail_.end());
+  ClearTail();
+  for (size_t i = b.labels_begin; i < branch_labels_.size(); ++i) {
+    if (labels_[branch_labels_[i]].alias == kNone) ResolveList(branch_labels_[i]);
   }
-  labels_at_tail_.clear();
   tail_observed_ = 0;
   PutRaw(insn.data(), insn.size());
   b.end = CurOffset();
@@ -470,11 +481,11 @@ void MachBuffer<Traits>::EmitCondBranch(std::span<const uint8_t> insn,
   Branch b{};
   b.start = CurOffset();
   b.labels_begin = static_cast<uint32_t>(branch_labels_.size());
-  for (uint32_t l : labels_at_tail_) {
-    if (labels_[l].alias == kNone) ResolveList(l);
-    branch_labels_.push_back(l);
+  branch_labels_.insert(branch_labels_.end(), labels_at_tail_.begin(), labels_at_tail_.end());
+  ClearTail();
+  for (size_t i = b.labels_begin; i < branch_labels_.size(); ++i) {
+    if (labels_[branch_labels_[i]].alias == kNone) ResolveList(branch_labels_[i]);
   }
-  labels_at_tail_.clear();
   tail_observed_ = 0;
   PutRaw(insn.data(), insn.size());
   b.end = CurOffset();

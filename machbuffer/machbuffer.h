@@ -138,6 +138,7 @@ class MachBuffer {
     uint32_t tail = kNone;
     uint32_t constant = kNone;  // index into constants_ if this labels a constant
     bool observed = false;      // the offset was committed to; never alias or move
+    bool at_tail = false;       // in labels_at_tail_
   };
   enum class FixupState : uint8_t { kQueued, kDone, kDead };
   struct Fixup {
@@ -184,6 +185,8 @@ class MachBuffer {
   void AppendToList(uint32_t label, uint32_t fixup);
   void ResolveList(uint32_t label);
   void Observe(uint32_t label);
+  void AddToTail(uint32_t label);
+  void ClearTail();
   void Alias(uint32_t label, uint32_t target);
   void OptimizeBranches();
   void RemoveLastBranch();
@@ -242,6 +245,7 @@ class MachBuffer {
   std::vector<uint32_t> island_scratch_;
   std::vector<uint32_t> moved_scratch_;
   std::vector<uint32_t> stayed_scratch_;
+  std::vector<uint32_t> settle_scratch_;
   MachBufferStats stats_;
   bool in_island_ = false;
   bool finished_ = false;

@@ -183,7 +183,8 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
   moved.clear();
   if (!final_island) {
     if (tail_observed_ == 0 && !labels_at_tail_.empty()) {
-      moved.swap(labels_at_tail_);
+      moved.assign(labels_at_tail_.begin(), labels_at_tail_.end());
+      ClearTail();
       for (uint32_t l : moved) labels_[l].offset = kNone;
     }
     // Nothing falls into the island after an unconditional branch if no label stays here.
@@ -276,14 +277,11 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
   if (CurOffset() == jump_at) {
     // Nothing was emitted: the labels bound here are still at the current offset, and every label
     // there must be at the tail (uses of it wait for it to settle).
-    for (uint32_t l : stayed) {
-      labels_at_tail_.push_back(l);
-      if (labels_[l].observed) ++tail_observed_;
-    }
+    for (uint32_t l : stayed) AddToTail(l);
   }
   for (uint32_t l : moved) {
     labels_[l].offset = CurOffset();
-    labels_at_tail_.push_back(l);
+    AddToTail(l);
   }
 }
 

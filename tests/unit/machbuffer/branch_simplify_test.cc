@@ -306,3 +306,33 @@ TEST(BranchSimplify, RemovedBranchDropsItsSideTableEntries) {
 
 }  // namespace
 }  // namespace egret
+
+namespace egret {
+namespace {
+
+// Many labels at one offset, each with waiting uses, settle in linear time (a quadratic scan
+// would take seconds here under the sanitizers).
+TEST(BranchSimplify, ManyLabelsAtOneOffsetSettleLinearly) {
+  A64Emitter e;
+  constexpr int kLabels = 20000;
+  std::vector<MachLabel> labels;
+  for (int i = 0; i < kLabels; ++i) labels.push_back(e.buf.NewLabel());
+  for (int i = 0; i < kLabels; ++i) {
+    e.buf.Put4(testing::A64LdrLit(3) & 0xff00001fu);  // a word with a Branch26 use
+    e.buf.Put4(A64B());
+    e.buf.UseLabelAtOffset(e.buf.CurOffset() - 4, labels[i], A64LabelUse::kBranch26);
+  }
+  for (int i = 0; i < kLabels; ++i) {
+    e.buf.BindLabel(labels[i]);
+    e.buf.PinLabel(labels[i]);
+  }
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  const uint32_t end = static_cast<uint32_t>(code.bytes.size()) - 4;
+  for (int i = 0; i < kLabels; i += 997) {
+    EXPECT_EQ(A64DirectTarget(code.bytes, 8 * i + 4), end);
+  }
+}
+
+}  // namespace
+}  // namespace egret
