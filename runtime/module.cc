@@ -40,6 +40,8 @@ Expected<std::shared_ptr<const Module>> Module::FromArtifact(Engine& engine,
   for (const artifact::Import& im : a.imports)
     if (im.kind == artifact::ExternKind::kFunc) m->func_type_index_.push_back(im.type_index);
   for (const artifact::Function& f : a.functions) m->func_type_index_.push_back(f.type_index);
+  m->export_index_.reserve(a.exports.size());
+  for (uint32_t i = 0; i < a.exports.size(); ++i) m->export_index_.emplace(a.exports[i].name, i);
   EGRET_ASSIGN_OR_RETURN(m->code_, LoadCode(a, engine.builtins()));
   if (m->code_->size() > 0) {
     EGRET_ASSIGN_OR_RETURN(m->registration_,
@@ -75,9 +77,9 @@ const void* Module::WasmToArrayTrampoline(uint32_t type_index) const {
 }
 
 std::optional<artifact::Export> Module::FindExport(std::string_view name) const {
-  for (const artifact::Export& e : artifact_.exports)
-    if (e.name == name) return e;
-  return std::nullopt;
+  auto it = export_index_.find(name);
+  if (it == export_index_.end()) return std::nullopt;
+  return artifact_.exports[it->second];
 }
 
 }  // namespace egret::runtime

@@ -11,6 +11,7 @@
 #include <optional>
 #include <span>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "artifact/artifact.h"
@@ -48,6 +49,7 @@ class Module {
   // The module's wasm-to-array trampoline for `type_index`, or nullptr.
   const void* WasmToArrayTrampoline(uint32_t type_index) const;
 
+  // O(1): exports are indexed by name at load.
   std::optional<artifact::Export> FindExport(std::string_view name) const;
 
  private:
@@ -57,6 +59,7 @@ class Module {
   artifact::VMOffsets offsets_;
   std::vector<uint32_t> signature_ids_;
   std::vector<uint32_t> func_type_index_;  // whole function index space → type index
+  std::unordered_map<std::string_view, uint32_t> export_index_;  // views into artifact_
   std::unique_ptr<CodeMemory> code_;
   CodeRegistration registration_;
 };
