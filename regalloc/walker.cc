@@ -219,13 +219,19 @@ Status ForwardWalker::SetupEntry(uint32_t b) {
     }
     // Other predecessors already allocated (the far side of a diamond): a value they only have
     // in its slot enters in its slot, if that is valid here too, instead of costing a reload on
-    // their edge now and maybe for nothing.
+    // their edge now and maybe for nothing; a value entering in a register does not demand a
+    // valid slot they lack.
     for (Block q : f_.Preds(block)) {
       if (q.index == from || !walked_[q.index]) continue;
       for (uint32_t k = exit_span_[q.index].begin; k < exit_span_[q.index].end; ++k) {
         const LocRecord& r = exit_recs_[k];
-        if (!r.reg.valid() && r.slot_valid && home_[r.v.index].valid() && slot_valid_[r.v.index])
+        if (!home_[r.v.index].valid()) continue;  // not live in, or entering in its slot
+        if (!r.reg.valid() && r.slot_valid && slot_valid_[r.v.index]) {
           Release(r.v);
+        } else if (!r.slot_valid) {
+          // Entering in a register: a valid slot is only a bonus, not worth a store on q's edge.
+          slot_valid_[r.v.index] = 0;
+        }
       }
     }
     const bool prefer = b == prefer_block_;
