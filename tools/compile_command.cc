@@ -1,15 +1,17 @@
 // compile_command.cc: `egret compile`.
 //
-// Today: `egret compile --emit=ir FILE.wasm` decodes, validates and translates every defined
-// function and prints its IR (names from the name section). The flags of the whole pipeline are
-// parsed here already (CompileOptions) so that later stages add their emit kinds and options by
-// extending EmitStage below; kinds whose stage has not landed give a clear error.
+// `egret compile FILE.wasm -o FILE.egret` runs the pipeline in compiler/ and writes the artifact;
+// `--emit=ir` prints the frontend's IR, `--emit=vcode` the VCode before and after register
+// allocation, `--emit=asm` the final machine code per function (capstone, AT&T syntax).
+// `--stats` prints time per stage, instruction counts and register-allocation statistics.
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
 
+#include "artifact/artifact_writer.h"
+#include "compiler/compiler.h"
 #include "frontend/translator.h"
 #include "frontend/validator.h"
 #include "ir/printer.h"
@@ -30,7 +32,64 @@ struct CompileOptions {
   std::string heap = "guard";
   bool no_srclocs = false;
   bool verify = true;
+  bool stats = false;
+  bool regalloc_checker = compiler::CompileOptions().regalloc_checker;
+  bool no_regalloc_checker = false;
+  int64_t jobs = 1;
 };
+
+int WriteOutput(const std::string& path, const void* data, size_t size) {
+  if (path.empty() || path == "-") {
+    std::fwrite(data, 1, size, stdout);
+    return cli::kExitOk;
+  }
+  std::ofstream file(path, std::ios::binary);
+  file.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+  if (!file) {
+    std::fprintf(stderr, "egret compile: error: cannot write '%s'\n", path.c_str());
+    return cli::kExitFailure;
+  }
+  return cli::kExitOk;
+}
+
+int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
+  compiler::CompileOptions copts;
+  copts.target = o.target;
+  copts.regalloc = o.regalloc;
+  copts.regalloc_checker = o.regalloc_checker && !o.no_regalloc_checker;
+  copts.heap =
+      o.heap == "bounds-check" ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
+  copts.jobs = static_cast<uint32_t>(o.jobs < 0 ? 0 : o.jobs);
+  copts.keep_text = o.emit == "vcode";
+  Expected<compiler::CompileResult> r = compiler::CompileModule(env, copts);
+  if (!r.ok()) {
+    std::fprintf(stderr, "%s\n", r.error().ToString().c_str());
+    return cli::kExitFailure;
+  }
+  if (o.stats) std::fprintf(stderr, "%s", r->stats.ToString().c_str());
+  if (o.emit.empty()) {
+    if (o.output.empty()) {
+      std::fprintf(stderr, "egret compile: error: -o FILE is required to write an artifact\n");
+      return cli::kExitUsage;
+    }
+    std::vector<uint8_t> bytes = artifact::WriteArtifact(r->artifact);
+    return WriteOutput(o.output, bytes.data(), bytes.size());
+  }
+  std::string out;
+  auto isa = compiler::LookupIsa(o.target);
+  for (const compiler::FunctionReport& f : r->functions) {
+    out += "function %" + f.name + ":\n";
+    if (o.emit == "vcode") {
+      out += ";; before register allocation\n" + f.vcode_before;
+      out += ";; after register allocation\n" + f.vcode_after;
+    } else {
+      out += (*isa)->Disassemble(
+          std::span<const uint8_t>(r->artifact.text.data() + f.text_offset, f.size), 0);
+    }
+    out += "\n";
+  }
+  return WriteOutput(o.output, out.data(), out.size());
+}
 
 int EmitIr(const CompileOptions& o, const wasm::ModuleEnv& env) {
   wasm::TranslateOptions topts;
@@ -84,8 +143,17 @@ int CompileCommand(std::span<const std::string> args) {
   parser.Choice("heap", &o.heap, {"guard", "bounds-check"},
                 "linear-memory strategy: guard pages (default) or explicit bounds checks");
   parser.Flag("no-srclocs", &o.no_srclocs, "omit the @offset source locations in IR output");
+  parser.Flag("stats", &o.stats, "print time per stage, instruction and regalloc counts");
+  parser.Flag("regalloc-checker", &o.regalloc_checker,
+              "prove every register allocation with the checker (default in Debug builds)");
+  parser.Flag("no-regalloc-checker", &o.no_regalloc_checker, "skip the allocation checker");
+  parser.Option("jobs", &o.jobs, "N", "compile functions on N threads (0: all cores)");
   parser.Positionals(&files, 1, 1);
-  switch (parser.Parse(args)) {
+  // `-o FILE` is the conventional spelling; the parser knows long flags only.
+  std::vector<std::string> argv(args.begin(), args.end());
+  for (std::string& a : argv)
+    if (a == "-o") a = "--o";
+  switch (parser.Parse(argv)) {
     case cli::ParseOutcome::kHelp:
       return cli::kExitOk;
     case cli::ParseOutcome::kError:
@@ -94,12 +162,14 @@ int CompileCommand(std::span<const std::string> args) {
       break;
   }
   o.input = files[0];
-  if (o.emit != "ir") {
-    const std::string what = o.emit.empty() ? "compiling to an artifact" : "--emit=" + o.emit;
-    std::fprintf(stderr,
-                 "egret compile: error: %s is not available in this build yet (needs the "
-                 "optimizer and backend stages); --emit=ir works\n",
-                 what.c_str());
+  if (o.target != "x86_64" && o.emit != "ir") {
+    std::fprintf(stderr, "egret compile: error: target %s is not supported yet (only x86_64)\n",
+                 o.target.c_str());
+    return cli::kExitUsage;
+  }
+  if (o.emit == "opt-ir" || o.emit == "dot") {
+    std::fprintf(stderr, "egret compile: error: --emit=%s is not available in this build yet\n",
+                 o.emit.c_str());
     return cli::kExitUsage;
   }
   std::ifstream in(o.input, std::ios::binary);
@@ -115,7 +185,8 @@ int CompileCommand(std::span<const std::string> args) {
     std::fprintf(stderr, "%s\n", error.error.ToString().c_str());
     return cli::kExitFailure;
   }
-  return EmitIr(o, *env);
+  if (o.emit == "ir") return EmitIr(o, *env);
+  return Compile(o, *env);
 }
 
 }  // namespace egret::tools

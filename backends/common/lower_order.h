@@ -1,0 +1,50 @@
+// lower_order.h: the target-independent facts lowering needs before it emits anything.
+//
+// Lowering walks the IR in reverse post-order of the reachable blocks (so every value's
+// definition is lowered before its uses, except across back edges where block parameters carry
+// values), and lays out VCode blocks in that order. The register allocator needs a CFG without
+// critical edges; this plan says, for every branch of a block with several successors, whether
+// the edge gets its own empty VCode block (when the target has several predecessors), and gives
+// every VCode block its final index up front so that forward branches can name their targets.
+//
+// Use counts tell lowering when a value has a single use and may be sunk into it (a compare into
+// a branch, an address computation into an addressing mode). Counts include branch arguments.
+//
+// Invariants: `order` holds each reachable IR block once, the entry first; `vblock_of[b]` is the
+// VCode index of IR block b (kNoBlock if unreachable); edge blocks of block b follow b directly.
+#ifndef EGRET_BACKENDS_COMMON_LOWER_ORDER_H_
+#define EGRET_BACKENDS_COMMON_LOWER_ORDER_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "ir/function.h"
+
+namespace egret::backend {
+
+inline constexpr uint32_t kNoBlock = UINT32_MAX;
+
+struct LowerOrder {
+  std::vector<ir::Block> order;     // reachable blocks in reverse post-order
+  std::vector<uint32_t> vblock_of;  // by IR block index
+  std::vector<uint32_t> num_preds;  // by IR block index, counting duplicate edges
+  std::vector<uint32_t> use_count;  // by IR value index
+  uint32_t num_vblocks = 0;
+
+  // Whether an edge into `target` from a multi-successor terminator needs its own block.
+  bool NeedsEdgeBlock(ir::Block target) const { return num_preds[target.index] > 1; }
+
+  static LowerOrder Compute(const ir::Function& f);
+};
+
+// Number of distinct edge blocks a multi-successor terminator needs (one per destination whose
+// target has several predecessors; br_table destinations with equal block and arguments share).
+// `dests` are the terminator's destinations in order; `slot[k]` receives the edge-block ordinal
+// (0-based, in first-appearance order) of dests[k], or UINT32_MAX if it needs none.
+uint32_t PlanEdgeBlocks(const ir::Function& f, const LowerOrder& lo,
+                        const std::vector<const ir::BlockCall*>& dests,
+                        std::vector<uint32_t>* slot);
+
+}  // namespace egret::backend
+
+#endif  // EGRET_BACKENDS_COMMON_LOWER_ORDER_H_

@@ -1,0 +1,76 @@
+// target_isa.h: what the compile pipeline needs from a target, on one screen.
+//
+// The pipeline (compiler/) translates each Wasm function to IR, then hands it to a TargetIsa,
+// which lowers it to VCode, allocates registers and emits machine code into a MachCode (bytes,
+// trap records, call sites). The ISA also emits the trampolines between the host's array calling
+// convention and its own Wasm convention. Everything a function needs to know about the rest of
+// the module comes in a ModuleContext, which is read-only and shared by all worker threads: a
+// TargetIsa must keep no mutable state between calls, so functions compile in parallel and the
+// output does not depend on which thread compiled what.
+#ifndef EGRET_BACKENDS_COMMON_TARGET_ISA_H_
+#define EGRET_BACKENDS_COMMON_TARGET_ISA_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "ir/function.h"
+#include "machbuffer/mach_code.h"
+#include "regalloc/output.h"
+#include "support/error.h"
+
+namespace egret::backend {
+
+// How a call to an IR external function is resolved.
+struct CallTarget {
+  enum class Kind : uint8_t { kFunction, kBuiltin };
+  Kind kind = Kind::kFunction;
+  uint32_t index = 0;  // kFunction: defined-function index (text entry); kBuiltin: builtin id
+};
+
+// Read-only facts about the module, shared by every function compiled from it.
+struct ModuleContext {
+  // IR external function name -> what a `call` of it means.
+  std::unordered_map<std::string, CallTarget> callees;
+  uint32_t builtins_offset = 32;  // VMContext offset of the builtin table pointer
+  uint32_t stack_limit_offset = 8;
+};
+
+struct CompileOptions {
+  std::string regalloc = "fast";  // "fast" or "linear"
+  bool regalloc_checker = false;
+  bool keep_text = false;  // fill CompiledFunction::vcode_* and asm for --emit
+};
+
+struct CompiledFunction {
+  MachCode code;
+  regalloc::Stats regalloc_stats;
+  uint32_t num_vcode_insts = 0;
+  std::string vcode_before;  // VCode over vregs (only with CompileOptions::keep_text)
+  std::string vcode_after;   // with the allocation applied
+};
+
+class TargetIsa {
+ public:
+  virtual ~TargetIsa() = default;
+  virtual std::string_view name() const = 0;
+  // Compiles one function (a verified IR function in the Wasm calling convention).
+  virtual Expected<CompiledFunction> CompileFunction(const ir::Function& f,
+                                                     const ModuleContext& module,
+                                                     const CompileOptions& options) const = 0;
+  // Host -> Wasm: (callee_vmctx, caller_vmctx, ValRaw* args_results, size_t n), calling the
+  // defined function `callee` (a text index resolved by the text-section builder).
+  virtual MachCode ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const = 0;
+  // Wasm -> host: a Wasm-convention entry that calls the array_call of the host context in the
+  // vmctx argument.
+  virtual MachCode WasmToArrayTrampoline(const ir::Signature& sig) const = 0;
+  // Disassembles text for --emit=asm.
+  virtual std::string Disassemble(std::span<const uint8_t> code, uint64_t address) const = 0;
+};
+
+}  // namespace egret::backend
+
+#endif  // EGRET_BACKENDS_COMMON_TARGET_ISA_H_

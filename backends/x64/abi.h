@@ -1,0 +1,78 @@
+// abi.h: egret's x64 calling conventions and frame layout.
+//
+// One convention serves Wasm-to-Wasm calls, builtin calls and the trampolines' inner calls, and
+// it is System V's for everything the host can see: integer arguments in rdi rsi rdx rcx r8 r9,
+// float arguments in xmm0-7, the rest on the stack in 8-byte slots (in argument order), 16-byte
+// stack alignment at the call. The VMContext is the first IR parameter, so it always arrives in
+// rdi (the "fixed register" of the design). Results: integers in rax then rdx, floats in xmm0
+// then xmm1; further results go to 8-byte slots in the caller's outgoing area right after the
+// stack arguments (the caller reserves them; the callee writes them through its frame pointer),
+// which gives multi-value returns without a hidden pointer.
+//
+// Callee-saved: rbx rbp r12-r15 (System V). r10 is never allocated (emission's temporary) and
+// r11 / xmm15 are the allocator's scratch registers, so any expansion may use them between
+// operands' reads and its defs' writes.
+//
+// Frame (rbp-based, so backtraces walk frame pointers):
+//   [rbp + 16 + 8k]     incoming stack argument k, then stack results
+//   [rbp + 8]           return address
+//   [rbp]               caller's rbp
+//   [rbp - 8 ...]       saved callee-saved registers
+//   [rsp + outgoing + 8s]  spill slot s
+//   [rsp + 0 ...]       outgoing stack arguments and stack results of calls
+#ifndef EGRET_BACKENDS_X64_ABI_H_
+#define EGRET_BACKENDS_X64_ABI_H_
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "backends/x64/registers.h"
+#include "ir/types.h"
+#include "regalloc/function.h"
+
+namespace egret::x64 {
+
+inline constexpr Gpr kIntArgRegs[] = {Gpr::kRdi, Gpr::kRsi, Gpr::kRdx,
+                                      Gpr::kRcx, Gpr::kR8,  Gpr::kR9};
+inline constexpr int kNumFloatArgRegs = 8;
+inline constexpr Gpr kIntRetRegs[] = {Gpr::kRax, Gpr::kRdx};
+inline constexpr Xmm kFloatRetRegs[] = {Xmm::kXmm0, Xmm::kXmm1};
+inline constexpr Gpr kCalleeSaved[] = {Gpr::kRbx, Gpr::kR12, Gpr::kR13, Gpr::kR14, Gpr::kR15};
+inline constexpr Gpr kTmp = Gpr::kR10;      // emission temporary, never allocated
+inline constexpr Gpr kScratch = Gpr::kR11;  // allocator scratch; free inside an expansion
+inline constexpr Xmm kXmmScratch = Xmm::kXmm15;
+
+// Where one argument or result lives.
+struct AbiLoc {
+  bool on_stack = false;
+  bool fp = false;
+  uint8_t reg = 0;    // Gpr or Xmm encoding
+  uint32_t slot = 0;  // stack: 8-byte slot index (arguments first, then results)
+};
+
+struct CallLayout {
+  std::vector<AbiLoc> params, results;
+  uint32_t stack_args = 0;     // slots
+  uint32_t stack_results = 0;  // slots, after the arguments
+  uint32_t AreaBytes() const { return ((stack_args + stack_results) * 8 + 15) & ~15u; }
+};
+
+CallLayout ComputeCallLayout(std::span<const ir::Type> params, std::span<const ir::Type> results);
+
+inline regalloc::PReg IntPReg(Gpr r) { return regalloc::PReg(regalloc::RegClass::kInt, Enc(r)); }
+inline regalloc::PReg FloatPReg(Xmm r) {
+  return regalloc::PReg(regalloc::RegClass::kFloat, Enc(r));
+}
+inline regalloc::PReg LocPReg(const AbiLoc& l) {
+  return l.fp ? FloatPReg(XmmFromEnc(l.reg)) : IntPReg(GprFromEnc(l.reg));
+}
+
+// The allocator's view of the x64 register file.
+const regalloc::MachineEnv& X64MachineEnv();
+// Every register a call may destroy (caller-saved, allocatable ones).
+regalloc::PRegSet CallClobbers();
+
+}  // namespace egret::x64
+
+#endif  // EGRET_BACKENDS_X64_ABI_H_

@@ -1,0 +1,862 @@
+// emit.cc: expansion of allocated MInsts into x64 machine code (see emit.h).
+#include "backends/x64/emit.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "backends/x64/abi.h"
+#include "backends/x64/encoder.h"
+#include "ir/types.h"
+
+namespace egret::x64 {
+namespace {
+
+using regalloc::Allocation;
+
+class Emitter {
+ public:
+  Emitter(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
+          X64MachBuffer* buf)
+      : v_(v), ra_(ra), module_(module), buf_(*buf) {}
+
+  void Run();
+
+ private:
+  // ---- Encoding helpers.
+  void Put(const Inst& inst) {
+    EncodedInst e;
+    Encode(inst, &e);
+    const uint32_t start = buf_.CurOffset();
+    buf_.PutBytes(e.view());
+    if (e.label.label.valid()) {
+      EGRET_CHECK(e.label.use == LabelUse::kRipRel32 && e.label.pc_base_delta == 4);
+      buf_.UseLabelAtOffset(start + e.label.offset, MachLabel(e.label.label.index),
+                            X64LabelUse::kRipRel32);
+    }
+  }
+  void PutTrapping(const Inst& inst, TrapCode code) {
+    buf_.AddTrap(code);
+    Put(inst);
+  }
+  // A conditional jump inside an expansion, to a label bound later in the same expansion.
+  void JccLocal(CondCode cc, MachLabel l) {
+    const uint8_t bytes[6] = {0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)), 0, 0, 0,
+                              0};
+    buf_.PutBytes(bytes);
+    buf_.UseLabelAtOffset(buf_.CurOffset() - 4, l, X64LabelUse::kJmpRel32);
+  }
+  void JmpLocal(MachLabel l) {
+    const uint8_t bytes[5] = {0xe9, 0, 0, 0, 0};
+    buf_.PutBytes(bytes);
+    buf_.UseLabelAtOffset(buf_.CurOffset() - 4, l, X64LabelUse::kJmpRel32);
+  }
+  void Ud2(TrapCode code) { PutTrapping(Inst::Ud2(), code); }
+  // Traps with `code` unless `cc` holds: `j<cc> skip; ud2; skip:`.
+  void TrapUnless(CondCode cc, TrapCode code) {
+    const uint8_t j[2] = {static_cast<uint8_t>(0x70 | static_cast<uint8_t>(cc)), 2};
+    buf_.PutBytes(j);
+    Ud2(code);
+  }
+  MachLabel Const(uint64_t bits, bool f64) {
+    uint8_t bytes[8];
+    std::memcpy(bytes, &bits, 8);
+    return buf_.ConstantLabel(std::span<const uint8_t>(bytes, f64 ? 8 : 4), f64 ? 8 : 4);
+  }
+  MachLabel Const128(uint64_t lo, uint64_t hi) {
+    uint8_t bytes[16];
+    std::memcpy(bytes, &lo, 8);
+    std::memcpy(bytes + 8, &hi, 8);
+    return buf_.ConstantLabel(bytes, 16);
+  }
+  static Amode Rip(MachLabel l) { return Amode::RipLabel(Label(l.index)); }
+  // A float constant as a RIP-relative operand.
+  Amode FConst(double value, bool f64) {
+    uint64_t bits;
+    if (f64) {
+      std::memcpy(&bits, &value, 8);
+    } else {
+      float f = static_cast<float>(value);
+      uint32_t b;
+      std::memcpy(&b, &f, 4);
+      bits = b;
+    }
+    return Rip(Const(bits, f64));
+  }
+
+  // ---- Operands.
+  Allocation AllocOf(uint32_t inst, uint32_t k) const {
+    return ra_.allocs[v_.ra.insts[inst].operand_begin + k];
+  }
+  Gpr G(uint32_t inst, uint32_t k) const {
+    Allocation a = AllocOf(inst, k);
+    EGRET_CHECK(a.is_reg() && a.reg().cls() == regalloc::RegClass::kInt);
+    return GprFromEnc(a.reg().hw());
+  }
+  Xmm X(uint32_t inst, uint32_t k) const {
+    Allocation a = AllocOf(inst, k);
+    EGRET_CHECK(a.is_reg() && a.reg().cls() == regalloc::RegClass::kFloat);
+    return XmmFromEnc(a.reg().hw());
+  }
+  uint32_t NumOps(uint32_t inst) const {
+    return v_.ra.insts[inst].operand_end - v_.ra.insts[inst].operand_begin;
+  }
+  Amode SpillSlot(uint32_t slot) const {
+    return Amode::Base(Gpr::kRsp, static_cast<int32_t>(frame_.spill_base + 8 * slot));
+  }
+  Amode MemOperand(uint32_t i, const MInst& m) const {
+    if (m.index_op >= 0)
+      return Amode::BaseIndex(G(i, m.base_op), G(i, m.index_op), 1 << m.scale_log2, m.disp);
+    return Amode::Base(G(i, m.base_op), m.disp);
+  }
+
+  void EmitEdit(const regalloc::Edit& e);
+  void Prologue();
+  void Epilogue();
+  // Sets the flags for a condition; returns the condition code that holds when it is true.
+  CondCode Compare(uint32_t i, const MInst& m);
+  void EmitInst(uint32_t i);
+  void EmitDiv(uint32_t i, const MInst& m);
+  void EmitBitCount(uint32_t i, const MInst& m);
+  void EmitFpToInt(uint32_t i, const MInst& m);
+  void EmitIntToFp(uint32_t i, const MInst& m);
+  void EmitBrTable(uint32_t i, const MInst& m);
+  void EmitFloatBranch(uint32_t i, const MInst& m);
+
+  const VCode& v_;
+  const regalloc::Output& ra_;
+  const backend::ModuleContext& module_;
+  X64MachBuffer& buf_;
+  FrameInfo frame_;
+  std::vector<MachLabel> block_label_;
+};
+
+void Emitter::EmitEdit(const regalloc::Edit& e) {
+  if (e.from.is_reg() && e.to.is_reg()) {
+    if (e.from.reg().cls() == regalloc::RegClass::kInt) {
+      Put(Inst::MovRR(OpSize::k64, GprFromEnc(e.to.reg().hw()), GprFromEnc(e.from.reg().hw())));
+    } else {
+      Put(Inst::SseRR(SseOp::kMovaps, XmmFromEnc(e.to.reg().hw()), XmmFromEnc(e.from.reg().hw())));
+    }
+  } else if (e.from.is_reg()) {
+    if (e.from.reg().cls() == regalloc::RegClass::kInt) {
+      Put(Inst::MovMR(OpSize::k64, SpillSlot(e.to.slot()), GprFromEnc(e.from.reg().hw())));
+    } else {
+      Put(Inst::SseMR(SseOp::kMovsd, SpillSlot(e.to.slot()), XmmFromEnc(e.from.reg().hw())));
+    }
+  } else {
+    EGRET_CHECK(e.from.is_stack() && e.to.is_reg());
+    if (e.to.reg().cls() == regalloc::RegClass::kInt) {
+      Put(Inst::MovRM(OpSize::k64, GprFromEnc(e.to.reg().hw()), SpillSlot(e.from.slot())));
+    } else {
+      Put(Inst::SseRM(SseOp::kMovsd, XmmFromEnc(e.to.reg().hw()), SpillSlot(e.from.slot())));
+    }
+  }
+}
+
+void Emitter::Prologue() {
+  Put(Inst::PushR(Gpr::kRbp));
+  Put(Inst::MovRR(OpSize::k64, Gpr::kRbp, Gpr::kRsp));
+  for (uint32_t k = 0; k < frame_.num_callee_saved; ++k) Put(Inst::PushR(frame_.callee_saved[k]));
+  if (frame_.frame_bytes != 0)
+    Put(Inst::AluRI(AluOp::kSub, OpSize::k64, Gpr::kRsp, frame_.frame_bytes));
+  // Stack limit: the VMContext is still in rdi (the first argument).
+  Put(Inst::AluRM(AluOp::kCmp, OpSize::k64, Gpr::kRsp,
+                  Amode::Base(Gpr::kRdi, static_cast<int32_t>(module_.stack_limit_offset))));
+  TrapUnless(CondCode::kAe, TrapCode::kStackOverflow);
+}
+
+void Emitter::Epilogue() {
+  if (frame_.frame_bytes != 0)
+    Put(Inst::AluRI(AluOp::kAdd, OpSize::k64, Gpr::kRsp, frame_.frame_bytes));
+  for (uint32_t k = frame_.num_callee_saved; k-- > 0;) Put(Inst::PopR(frame_.callee_saved[k]));
+  Put(Inst::PopR(Gpr::kRbp));
+  Put(Inst::Ret());
+}
+
+CondCode Emitter::Compare(uint32_t i, const MInst& m) {
+  switch (m.cond) {
+    case CondKind::kNonZero:
+      Put(Inst::TestRR(m.size, G(i, 0), G(i, 0)));
+      return m.cc;
+    case CondKind::kIntRR:
+      Put(Inst::AluRR(AluOp::kCmp, m.size, G(i, 0), G(i, 1)));
+      return m.cc;
+    case CondKind::kIntRI:
+      if (m.imm == 0 && (m.cc == CondCode::kE || m.cc == CondCode::kNe)) {
+        Put(Inst::TestRR(m.size, G(i, 0), G(i, 0)));
+      } else {
+        Put(Inst::AluRI(AluOp::kCmp, m.size, G(i, 0), m.imm));
+      }
+      return m.cc;
+    case CondKind::kFloat:
+      break;
+  }
+  EGRET_CHECK(false);
+  return CondCode::kE;
+}
+
+FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
+  FrameInfo fi;
+  regalloc::PRegSet used;
+  for (const Allocation& a : ra.allocs)
+    if (a.is_reg()) used.Add(a.reg());
+  for (const regalloc::Edit& e : ra.edits) {
+    if (e.from.is_reg()) used.Add(e.from.reg());
+    if (e.to.is_reg()) used.Add(e.to.reg());
+  }
+  for (Gpr r : kCalleeSaved)
+    if (used.Contains(IntPReg(r))) fi.callee_saved[fi.num_callee_saved++] = r;
+  fi.spill_base = v.outgoing_bytes;
+  uint32_t bytes = v.outgoing_bytes + 8 * ra.num_spill_slots;
+  // After `push rbp` the stack is 16-aligned; the callee-saved pushes and the frame together
+  // must keep it so at calls.
+  if ((bytes + 8 * fi.num_callee_saved) % 16 != 0) bytes += 8;
+  fi.frame_bytes = bytes;
+  return fi;
+}
+
+void Emitter::Run() {
+  frame_ = ComputeFrameImpl(v_, ra_);
+  block_label_.resize(v_.ra.num_blocks());
+  for (auto& l : block_label_) l = buf_.NewLabel();
+  size_t next_edit = 0;
+  for (uint32_t b = 0; b < v_.ra.num_blocks(); ++b) {
+    buf_.BindLabel(block_label_[b]);
+    const regalloc::BlockData& bd = v_.ra.blocks[b];
+    if (b == 0) Prologue();
+    for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
+      if (buf_.IslandNeeded(1024)) buf_.EmitIsland(1024);
+      const MInst& m = v_.insts[i];
+      if (m.srcloc != UINT32_MAX) buf_.StartSrcLoc(m.srcloc);
+      while (next_edit < ra_.edits.size() &&
+             ra_.edits[next_edit].point == regalloc::ProgPoint::Before(i))
+        EmitEdit(ra_.edits[next_edit++]);
+      EmitInst(i);
+      while (next_edit < ra_.edits.size() &&
+             ra_.edits[next_edit].point == regalloc::ProgPoint::After(i))
+        EmitEdit(ra_.edits[next_edit++]);
+      if (m.srcloc != UINT32_MAX) buf_.EndSrcLoc();
+    }
+  }
+  EGRET_CHECK(next_edit == ra_.edits.size());
+}
+
+void Emitter::EmitDiv(uint32_t i, const MInst& m) {
+  // Operands: 0 dividend (rax), 1 divisor, 2 early def (rdx), [3 quotient (rax)].
+  const Gpr b = G(i, 1);
+  const OpSize s = m.size;
+  const bool is_signed = m.sub == 0 || m.sub == 2;
+  const bool rem = m.sub >= 2;
+  Put(Inst::TestRR(s, b, b));
+  TrapUnless(CondCode::kNe, TrapCode::kIntegerDivisionByZero);
+  if (!is_signed) {
+    Put(Inst::AluRR(AluOp::kXor, OpSize::k32, Gpr::kRdx, Gpr::kRdx));
+    Put(Inst::UnaryR(UnaryOp::kDiv, s, b));
+    return;
+  }
+  MachLabel normal = buf_.NewLabel(), done = buf_.NewLabel();
+  Put(Inst::AluRI(AluOp::kCmp, s, b, -1));
+  JccLocal(CondCode::kNe, normal);
+  if (rem) {
+    // x % -1 == 0 for every x, including INT_MIN (where idiv would fault).
+    Put(Inst::AluRR(AluOp::kXor, OpSize::k32, Gpr::kRdx, Gpr::kRdx));
+    JmpLocal(done);
+  } else {
+    if (s == OpSize::k64) {
+      Put(Inst::MovRI(OpSize::k64, kTmp, INT64_MIN));
+      Put(Inst::AluRR(AluOp::kCmp, s, Gpr::kRax, kTmp));
+    } else {
+      Put(Inst::AluRI(AluOp::kCmp, s, Gpr::kRax, INT32_MIN));
+    }
+    TrapUnless(CondCode::kNe, TrapCode::kIntegerOverflow);
+  }
+  buf_.BindLabel(normal);
+  Put(Inst::SignExtendAx(s));
+  Put(Inst::UnaryR(UnaryOp::kIdiv, s, b));
+  buf_.BindLabel(done);
+}
+
+void Emitter::EmitBitCount(uint32_t i, const MInst& m) {
+  const Gpr a = G(i, 0), d = G(i, 1);
+  const OpSize s = m.size;
+  const int bits = Bits(s);
+  if (m.has_imm) {  // the CPU has the instruction
+    Put(Inst::BitRR(m.sub == 0   ? BitOp::kLzcnt
+                    : m.sub == 1 ? BitOp::kTzcnt
+                                 : BitOp::kPopcnt,
+                    s, d, a));
+    return;
+  }
+  if (m.sub == 0) {
+    // bsr gives the index of the highest set bit (undefined for 0): clz = index ^ (bits-1);
+    // for 0 pick 2*bits-1, which the xor turns into `bits`.
+    Put(Inst::MovRI(OpSize::k32, kTmp, 2 * bits - 1));
+    Put(Inst::BitRR(BitOp::kBsr, s, d, a));
+    Put(Inst::CmovRR(CondCode::kE, s, d, kTmp));
+    Put(Inst::AluRI(AluOp::kXor, s, d, bits - 1));
+  } else if (m.sub == 1) {
+    Put(Inst::MovRI(OpSize::k32, kTmp, bits));
+    Put(Inst::BitRR(BitOp::kBsf, s, d, a));
+    Put(Inst::CmovRR(CondCode::kE, s, d, kTmp));
+  } else {
+    // SWAR popcount with r10 (masks) and r11 (partial sums), both free inside an expansion.
+    auto mask = [&](uint64_t m32) {
+      const uint64_t v = s == OpSize::k64 ? (m32 | (m32 << 32)) : m32;
+      Put(Inst::MovRI(s, kTmp, static_cast<int64_t>(v)));
+    };
+    Put(Inst::MovRR(s, kScratch, a));
+    Put(Inst::MovRR(s, d, a));
+    Put(Inst::ShiftRI(ShiftOp::kShr, s, d, 1));
+    mask(0x55555555u);
+    Put(Inst::AluRR(AluOp::kAnd, s, d, kTmp));
+    Put(Inst::AluRR(AluOp::kSub, s, kScratch, d));  // r11 = pairs
+    mask(0x33333333u);
+    Put(Inst::MovRR(s, d, kScratch));
+    Put(Inst::ShiftRI(ShiftOp::kShr, s, d, 2));
+    Put(Inst::AluRR(AluOp::kAnd, s, d, kTmp));
+    Put(Inst::AluRR(AluOp::kAnd, s, kScratch, kTmp));
+    Put(Inst::AluRR(AluOp::kAdd, s, d, kScratch));  // nibbles
+    Put(Inst::MovRR(s, kScratch, d));
+    Put(Inst::ShiftRI(ShiftOp::kShr, s, kScratch, 4));
+    Put(Inst::AluRR(AluOp::kAdd, s, d, kScratch));
+    mask(0x0f0f0f0fu);
+    Put(Inst::AluRR(AluOp::kAnd, s, d, kTmp));
+    mask(0x01010101u);
+    Put(Inst::ImulRR(s, d, kTmp));
+    Put(Inst::ShiftRI(ShiftOp::kShr, s, d, static_cast<uint8_t>(bits - 8)));
+  }
+}
+
+void Emitter::EmitFpToInt(uint32_t i, const MInst& m) {
+  const Xmm a = X(i, 0);
+  const Gpr d = G(i, 1);
+  const bool f64 = m.fp64;
+  const FpSize fs = f64 ? FpSize::kF64 : FpSize::kF32;
+  const SseOp ucomis = f64 ? SseOp::kUcomisd : SseOp::kUcomiss;
+  const OpSize s = m.size;
+  const int bits = Bits(s);
+  MachLabel done = buf_.NewLabel();
+  if (!m.is_unsigned) {
+    Put(Inst::CvttFp2SiR(fs, s, d, a));
+    Put(Inst::AluRI(AluOp::kCmp, s, d, 1));  // overflows only for INT_MIN, the failure value
+    JccLocal(CondCode::kNo, done);
+    if (!m.saturating) {
+      Put(Inst::SseRR(ucomis, a, a));
+      TrapUnless(CondCode::kNp, TrapCode::kBadConversionToInteger);
+      // INT_MIN is the right answer only for inputs in (lo, 0) with lo = -2^(bits-1) - 1,
+      // i.e. x >= -2^(bits-1) when that is the first representable value above lo.
+      MachLabel ovf = buf_.NewLabel();
+      if (f64 && bits == 32) {
+        Put(Inst::SseRM(ucomis, a, FConst(-2147483649.0, true)));
+        JccLocal(CondCode::kBe, ovf);
+      } else {
+        Put(Inst::SseRM(ucomis, a, FConst(-std::ldexp(1.0, bits - 1), f64)));
+        JccLocal(CondCode::kB, ovf);
+      }
+      Put(Inst::SseRM(ucomis, a, FConst(0.0, f64)));
+      JccLocal(CondCode::kB, done);
+      buf_.BindLabel(ovf);
+      Ud2(TrapCode::kIntegerOverflow);
+    } else {
+      MachLabel not_nan = buf_.NewLabel();
+      Put(Inst::SseRR(ucomis, a, a));
+      JccLocal(CondCode::kNp, not_nan);
+      Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
+      JmpLocal(done);
+      buf_.BindLabel(not_nan);
+      Put(Inst::SseRM(ucomis, a, FConst(0.0, f64)));
+      JccLocal(CondCode::kB, done);  // negative: INT_MIN is the saturated value
+      Put(Inst::MovRI(s, d, s == OpSize::k64 ? INT64_MAX : INT32_MAX));
+    }
+    buf_.BindLabel(done);
+    return;
+  }
+  // Unsigned: range-check first, then convert through 64 bits.
+  MachLabel ovf = buf_.NewLabel(), zero = buf_.NewLabel(), max = buf_.NewLabel();
+  MachLabel not_nan = buf_.NewLabel();
+  Put(Inst::SseRR(ucomis, a, a));
+  if (m.saturating) {
+    JccLocal(CondCode::kP, zero);
+    Put(Inst::SseRM(ucomis, a, FConst(0.0, f64)));
+    JccLocal(CondCode::kBe, zero);
+    Put(Inst::SseRM(ucomis, a, FConst(std::ldexp(1.0, bits), f64)));
+    JccLocal(CondCode::kAe, max);
+  } else {
+    JccLocal(CondCode::kNp, not_nan);
+    Ud2(TrapCode::kBadConversionToInteger);
+    buf_.BindLabel(not_nan);
+    Put(Inst::SseRM(ucomis, a, FConst(-1.0, f64)));
+    JccLocal(CondCode::kBe, ovf);
+    Put(Inst::SseRM(ucomis, a, FConst(std::ldexp(1.0, bits), f64)));
+    JccLocal(CondCode::kAe, ovf);
+  }
+  if (bits == 32) {
+    Put(Inst::CvttFp2SiR(fs, OpSize::k64, d, a));
+    Put(Inst::MovRR(OpSize::k32, d, d));
+  } else {
+    MachLabel big = buf_.NewLabel();
+    Put(Inst::SseRM(ucomis, a, FConst(std::ldexp(1.0, 63), f64)));
+    JccLocal(CondCode::kAe, big);
+    Put(Inst::CvttFp2SiR(fs, OpSize::k64, d, a));
+    JmpLocal(done);
+    buf_.BindLabel(big);
+    Put(Inst::SseRR(f64 ? SseOp::kMovapd : SseOp::kMovaps, kXmmScratch, a));
+    Put(Inst::SseRM(f64 ? SseOp::kSubsd : SseOp::kSubss, kXmmScratch,
+                    FConst(std::ldexp(1.0, 63), f64)));
+    Put(Inst::CvttFp2SiR(fs, OpSize::k64, d, kXmmScratch));
+    Put(Inst::MovRI(OpSize::k64, kTmp, INT64_MIN));
+    Put(Inst::AluRR(AluOp::kXor, OpSize::k64, d, kTmp));
+  }
+  JmpLocal(done);
+  if (m.saturating) {
+    buf_.BindLabel(max);
+    Put(Inst::MovRI(s, d, -1));
+    JmpLocal(done);
+    buf_.BindLabel(zero);
+    Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
+  } else {
+    buf_.BindLabel(ovf);
+    Ud2(TrapCode::kIntegerOverflow);
+  }
+  // Labels never used still need binding so the buffer can finish.
+  if (!m.saturating) {
+    buf_.BindLabel(zero);
+    buf_.BindLabel(max);
+  } else {
+    buf_.BindLabel(ovf);
+    buf_.BindLabel(not_nan);
+  }
+  buf_.BindLabel(done);
+}
+
+void Emitter::EmitIntToFp(uint32_t i, const MInst& m) {
+  const Gpr a = G(i, 0);
+  const Xmm d = X(i, 1);
+  const FpSize fs = m.fp64 ? FpSize::kF64 : FpSize::kF32;
+  Put(Inst::SseRR(SseOp::kXorps, d, d));  // breaks the dependency on d's old contents
+  if (!m.is_unsigned) {
+    Put(Inst::CvtSi2FpR(fs, m.size, d, a));
+    return;
+  }
+  if (m.size == OpSize::k32) {
+    Put(Inst::MovRR(OpSize::k32, kTmp, a));  // zero-extends
+    Put(Inst::CvtSi2FpR(fs, OpSize::k64, d, kTmp));
+    return;
+  }
+  MachLabel big = buf_.NewLabel(), done = buf_.NewLabel();
+  Put(Inst::TestRR(OpSize::k64, a, a));
+  JccLocal(CondCode::kS, big);
+  Put(Inst::CvtSi2FpR(fs, OpSize::k64, d, a));
+  JmpLocal(done);
+  buf_.BindLabel(big);
+  // Halve (keeping the low bit for correct rounding), convert, double.
+  Put(Inst::MovRR(OpSize::k64, kTmp, a));
+  Put(Inst::ShiftRI(ShiftOp::kShr, OpSize::k64, kTmp, 1));
+  Put(Inst::MovRR(OpSize::k64, kScratch, a));
+  Put(Inst::AluRI(AluOp::kAnd, OpSize::k64, kScratch, 1));
+  Put(Inst::AluRR(AluOp::kOr, OpSize::k64, kTmp, kScratch));
+  Put(Inst::CvtSi2FpR(fs, OpSize::k64, d, kTmp));
+  Put(Inst::SseRR(m.fp64 ? SseOp::kAddsd : SseOp::kAddss, d, d));
+  buf_.BindLabel(done);
+}
+
+void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
+  const std::vector<uint32_t>& table = v_.jump_tables[m.aux];
+  const uint32_t n = static_cast<uint32_t>(table.size() - 1);
+  Put(Inst::MovRR(OpSize::k32, kTmp, G(i, 0)));  // zero-extended index
+  Put(Inst::AluRI(AluOp::kCmp, OpSize::k32, kTmp, static_cast<int32_t>(n)));
+  JccLocal(CondCode::kAe, block_label_[table[n]]);
+  MachLabel base = buf_.NewLabel();
+  Put(Inst::Lea(OpSize::k64, kScratch, Rip(base)));
+  Put(Inst::Lea(OpSize::k64, kScratch, Amode::BaseIndex(kScratch, kTmp, 4, 0)));
+  Put(Inst::MovsxRM(OpSize::k32, OpSize::k64, kTmp, Amode::Base(kScratch, 0)));
+  Put(Inst::AluRR(AluOp::kAdd, OpSize::k64, kScratch, kTmp));
+  Put(Inst::JmpR(kScratch));
+  // Each entry holds target - (its own address): the PcRel32 kind.
+  buf_.BindLabel(base);
+  for (uint32_t k = 0; k < n; ++k) {
+    const uint32_t at = buf_.CurOffset();
+    buf_.Put4(0);
+    buf_.UseLabelAtOffset(at, block_label_[table[k]], X64LabelUse::kPcRel32);
+  }
+}
+
+void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {
+  const Xmm a = X(i, 0), b = X(i, 1);
+  const SseOp ucomis = m.fp64 ? SseOp::kUcomisd : SseOp::kUcomiss;
+  const MachLabel t = block_label_[m.target[0]], f = block_label_[m.target[1]];
+  auto cond_branch = [&](CondCode cc, MachLabel l) {
+    const uint8_t bytes[6] = {0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)), 0, 0, 0,
+                              0};
+    const uint8_t inv[6] = {
+        0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(Invert(cc))), 0, 0, 0, 0};
+    buf_.EmitCondBranch(bytes, inv, 2, l, X64LabelUse::kJmpRel32);
+  };
+  const auto fcc = static_cast<ir::FloatCC>(m.fcc);
+  switch (fcc) {
+    case ir::FloatCC::kEq:
+      Put(Inst::SseRR(ucomis, a, b));
+      JccLocal(CondCode::kP, f);
+      cond_branch(CondCode::kE, t);
+      break;
+    case ir::FloatCC::kNe:
+      Put(Inst::SseRR(ucomis, a, b));
+      JccLocal(CondCode::kP, t);
+      cond_branch(CondCode::kNe, t);
+      break;
+    case ir::FloatCC::kGt:
+    case ir::FloatCC::kGe:
+      Put(Inst::SseRR(ucomis, a, b));
+      cond_branch(fcc == ir::FloatCC::kGt ? CondCode::kA : CondCode::kAe, t);
+      break;
+    case ir::FloatCC::kLt:
+    case ir::FloatCC::kLe:
+      Put(Inst::SseRR(ucomis, b, a));
+      cond_branch(fcc == ir::FloatCC::kLt ? CondCode::kA : CondCode::kAe, t);
+      break;
+    case ir::FloatCC::kOrd:
+    case ir::FloatCC::kUno:
+      Put(Inst::SseRR(ucomis, a, b));
+      cond_branch(fcc == ir::FloatCC::kOrd ? CondCode::kNp : CondCode::kP, t);
+      break;
+  }
+  const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
+  buf_.EmitUncondBranch(jmp, 1, f, X64LabelUse::kJmpRel32);
+}
+
+void Emitter::EmitInst(uint32_t i) {
+  const MInst& m = v_.insts[i];
+  switch (m.op) {
+    case MOp::kArgs:
+      return;
+    case MOp::kLoadArg:
+    case MOp::kLoadOutRet: {
+      const Amode src = Amode::Base(m.op == MOp::kLoadArg ? Gpr::kRbp : Gpr::kRsp, m.disp);
+      if (m.fp) {
+        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, X(i, 0), src));
+      } else {
+        Put(Inst::MovRM(OpSize::k64, G(i, 0), src));
+      }
+      return;
+    }
+    case MOp::kStoreOutArg:
+    case MOp::kStoreRet: {
+      const Amode dst = Amode::Base(m.op == MOp::kStoreRet ? Gpr::kRbp : Gpr::kRsp, m.disp);
+      if (m.fp) {
+        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, 0)));
+      } else {
+        Put(Inst::MovMR(OpSize::k64, dst, G(i, 0)));
+      }
+      return;
+    }
+    case MOp::kCopy:
+      if (m.fp) {
+        if (X(i, 0) != X(i, 1)) Put(Inst::SseRR(SseOp::kMovaps, X(i, 1), X(i, 0)));
+      } else if (G(i, 0) != G(i, 1)) {
+        Put(Inst::MovRR(OpSize::k64, G(i, 1), G(i, 0)));
+      }
+      return;
+    case MOp::kIconst:
+      if (m.imm == 0) {
+        Put(Inst::AluRR(AluOp::kXor, OpSize::k32, G(i, 0), G(i, 0)));
+      } else {
+        Put(Inst::MovRI(m.size, G(i, 0), m.imm));
+      }
+      return;
+    case MOp::kFconst:
+      if (m.imm == 0) {
+        Put(Inst::SseRR(SseOp::kXorps, X(i, 0), X(i, 0)));
+      } else {
+        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, X(i, 0),
+                        Rip(Const(static_cast<uint64_t>(m.imm), m.fp64))));
+      }
+      return;
+    case MOp::kAlu:
+      if (m.has_imm) {
+        Put(Inst::AluRI(static_cast<AluOp>(m.sub), m.size, G(i, 1), m.imm));
+      } else {
+        Put(Inst::AluRR(static_cast<AluOp>(m.sub), m.size, G(i, 2), G(i, 1)));
+      }
+      return;
+    case MOp::kImul:
+      if (m.has_imm) {
+        Put(Inst::ImulRRI(m.size, G(i, 1), G(i, 0), m.imm));
+      } else {
+        Put(Inst::ImulRR(m.size, G(i, 2), G(i, 1)));
+      }
+      return;
+    case MOp::kUnary:
+      Put(Inst::UnaryR(static_cast<UnaryOp>(m.sub), m.size, G(i, 1)));
+      return;
+    case MOp::kShift:
+      if (m.has_imm) {
+        if (m.imm != 0)
+          Put(Inst::ShiftRI(static_cast<ShiftOp>(m.sub), m.size, G(i, 1),
+                            static_cast<uint8_t>(m.imm)));
+      } else {
+        Put(Inst::ShiftRCl(static_cast<ShiftOp>(m.sub), m.size, G(i, 2)));
+      }
+      return;
+    case MOp::kBitCount:
+      EmitBitCount(i, m);
+      return;
+    case MOp::kDiv:
+      EmitDiv(i, m);
+      return;
+    case MOp::kCmpSet: {
+      const uint32_t d = NumOps(i) - 1;
+      Put(Inst::AluRR(AluOp::kXor, OpSize::k32, G(i, d), G(i, d)));
+      const CondCode cc = Compare(i, m);
+      Put(Inst::Setcc(cc, G(i, d)));
+      return;
+    }
+    case MOp::kFcmpSet: {
+      const Gpr d = G(i, 2), tmp = G(i, 3);
+      Xmm a = X(i, 0), b = X(i, 1);
+      const SseOp ucomis = m.fp64 ? SseOp::kUcomisd : SseOp::kUcomiss;
+      Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
+      Put(Inst::AluRR(AluOp::kXor, OpSize::k32, tmp, tmp));
+      const auto fcc = static_cast<ir::FloatCC>(m.fcc);
+      if (fcc == ir::FloatCC::kLt || fcc == ir::FloatCC::kLe) std::swap(a, b);
+      Put(Inst::SseRR(ucomis, a, b));
+      switch (fcc) {
+        case ir::FloatCC::kEq:
+          Put(Inst::Setcc(CondCode::kE, d));
+          Put(Inst::Setcc(CondCode::kNp, tmp));
+          Put(Inst::AluRR(AluOp::kAnd, OpSize::k32, d, tmp));
+          break;
+        case ir::FloatCC::kNe:
+          Put(Inst::Setcc(CondCode::kNe, d));
+          Put(Inst::Setcc(CondCode::kP, tmp));
+          Put(Inst::AluRR(AluOp::kOr, OpSize::k32, d, tmp));
+          break;
+        case ir::FloatCC::kGt:
+        case ir::FloatCC::kLt:
+          Put(Inst::Setcc(CondCode::kA, d));
+          break;
+        case ir::FloatCC::kGe:
+        case ir::FloatCC::kLe:
+          Put(Inst::Setcc(CondCode::kAe, d));
+          break;
+        case ir::FloatCC::kOrd:
+          Put(Inst::Setcc(CondCode::kNp, d));
+          break;
+        case ir::FloatCC::kUno:
+          Put(Inst::Setcc(CondCode::kP, d));
+          break;
+      }
+      return;
+    }
+    case MOp::kSelect: {
+      const uint32_t n = NumOps(i);  // ..., x, y, d
+      const CondCode cc = Compare(i, m);
+      if (m.fp) {
+        // d already holds x; replace it with y when the condition is false.
+        const Xmm y = X(i, n - 2), d = X(i, n - 1);
+        if (d == y) return;  // y is x itself
+        EncodedInst e;
+        Encode(Inst::SseRR(SseOp::kMovaps, d, y), &e);
+        const uint8_t j[2] = {static_cast<uint8_t>(0x70 | static_cast<uint8_t>(cc)), e.len};
+        buf_.PutBytes(j);
+        buf_.PutBytes(e.view());
+        return;
+      }
+      const OpSize vs = m.aux ? OpSize::k64 : OpSize::k32;
+      Put(Inst::CmovRR(Invert(cc), vs, G(i, n - 1), G(i, n - 2)));
+      return;
+    }
+    case MOp::kLoad: {
+      const Amode src = MemOperand(i, m);
+      const uint32_t d = NumOps(i) - 1;
+      if (m.can_trap) buf_.AddTrap(m.trap);
+      switch (static_cast<LoadKind>(m.sub)) {
+        case LoadKind::kInt:
+          Put(Inst::MovRM(m.size, G(i, d), src));
+          break;
+        case LoadKind::kZext8:
+          Put(Inst::MovzxRM(OpSize::k8, OpSize::k32, G(i, d), src));
+          break;
+        case LoadKind::kZext16:
+          Put(Inst::MovzxRM(OpSize::k16, OpSize::k32, G(i, d), src));
+          break;
+        case LoadKind::kZext32:
+          Put(Inst::MovRM(OpSize::k32, G(i, d), src));
+          break;
+        case LoadKind::kSext8:
+          Put(Inst::MovsxRM(OpSize::k8, m.size, G(i, d), src));
+          break;
+        case LoadKind::kSext16:
+          Put(Inst::MovsxRM(OpSize::k16, m.size, G(i, d), src));
+          break;
+        case LoadKind::kSext32:
+          Put(Inst::MovsxRM(OpSize::k32, OpSize::k64, G(i, d), src));
+          break;
+        case LoadKind::kFloat32:
+          Put(Inst::SseRM(SseOp::kMovss, X(i, d), src));
+          break;
+        case LoadKind::kFloat64:
+          Put(Inst::SseRM(SseOp::kMovsd, X(i, d), src));
+          break;
+      }
+      return;
+    }
+    case MOp::kStore: {
+      const Amode dst = MemOperand(i, m);
+      if (m.can_trap) buf_.AddTrap(m.trap);
+      if (m.fp) {
+        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, 0)));
+      } else {
+        Put(Inst::MovMR(m.size, dst, G(i, 0)));
+      }
+      return;
+    }
+    case MOp::kLea:
+      Put(Inst::Lea(OpSize::k64, G(i, NumOps(i) - 1), MemOperand(i, m)));
+      return;
+    case MOp::kExtend: {
+      const Gpr a = G(i, 0), d = G(i, 1);
+      if (m.is_unsigned) {
+        if (m.sub == 8 || m.sub == 16) {
+          Put(Inst::MovzxRR(m.sub == 8 ? OpSize::k8 : OpSize::k16, OpSize::k32, d, a));
+        } else if (m.sub == 32 || m.size == OpSize::k32) {
+          Put(Inst::MovRR(OpSize::k32, d, a));
+        } else if (a != d) {
+          Put(Inst::MovRR(OpSize::k64, d, a));
+        }
+      } else {
+        const OpSize from = m.sub == 8 ? OpSize::k8 : m.sub == 16 ? OpSize::k16 : OpSize::k32;
+        if (from == OpSize::k32 && m.size == OpSize::k32) {
+          Put(Inst::MovRR(OpSize::k32, d, a));
+        } else {
+          Put(Inst::MovsxRR(from, m.size, d, a));
+        }
+      }
+      return;
+    }
+    case MOp::kSseBin:
+      Put(Inst::SseRR(static_cast<SseOp>(m.sub), X(i, 2), X(i, 1)));
+      return;
+    case MOp::kSseUnary: {
+      const auto op = static_cast<SseOp>(m.sub);
+      if (op == SseOp::kRoundss || op == SseOp::kRoundsd) {
+        Put(Inst::SseRRImm(op, X(i, 1), X(i, 0), static_cast<uint8_t>(m.imm)));
+      } else {
+        Put(Inst::SseRR(op, X(i, 1), X(i, 0)));
+      }
+      return;
+    }
+    case MOp::kFsign: {
+      const bool f64 = m.fp64;
+      const uint64_t sign = f64 ? 0x8000000000000000ull : 0x80000000ull;
+      const uint64_t sign2 = f64 ? sign : (sign | (sign << 32));
+      const Xmm d = X(i, NumOps(i) - 1);
+      if (m.sub == 0) {
+        Put(Inst::SseRM(SseOp::kXorps, d, Rip(Const128(sign2, sign2))));
+      } else if (m.sub == 1) {
+        Put(Inst::SseRM(SseOp::kAndps, d, Rip(Const128(~sign2, ~sign2))));
+      } else {
+        Put(Inst::SseRM(SseOp::kAndps, d, Rip(Const128(~sign2, ~sign2))));
+        Put(Inst::SseRR(SseOp::kMovaps, kXmmScratch, X(i, 1)));
+        Put(Inst::SseRM(SseOp::kAndps, kXmmScratch, Rip(Const128(sign2, sign2))));
+        Put(Inst::SseRR(SseOp::kOrps, d, kXmmScratch));
+      }
+      return;
+    }
+    case MOp::kFminmax: {
+      const bool f64 = m.fp64;
+      const Xmm d = X(i, 2), b = X(i, 1);
+      const SseOp ucomis = f64 ? SseOp::kUcomisd : SseOp::kUcomiss;
+      MachLabel nan = buf_.NewLabel(), normal = buf_.NewLabel(), done = buf_.NewLabel();
+      Put(Inst::SseRR(ucomis, d, b));
+      JccLocal(CondCode::kP, nan);
+      JccLocal(CondCode::kNe, normal);
+      // Equal: only the sign of zero can differ; or/and the bits picks -0 for min, +0 for max.
+      Put(Inst::SseRR(m.sub == 0 ? SseOp::kOrps : SseOp::kAndps, d, b));
+      JmpLocal(done);
+      buf_.BindLabel(normal);
+      Put(Inst::SseRR(m.sub == 0 ? (f64 ? SseOp::kMinsd : SseOp::kMinss)
+                                 : (f64 ? SseOp::kMaxsd : SseOp::kMaxss),
+                      d, b));
+      JmpLocal(done);
+      buf_.BindLabel(nan);
+      Put(Inst::SseRR(f64 ? SseOp::kAddsd : SseOp::kAddss, d, b));  // a quiet NaN
+      buf_.BindLabel(done);
+      return;
+    }
+    case MOp::kIntToFp:
+      EmitIntToFp(i, m);
+      return;
+    case MOp::kFpToInt:
+      EmitFpToInt(i, m);
+      return;
+    case MOp::kBitcast:
+      if (m.fp) {
+        Put(Inst::GprToXmm(m.size, X(i, 1), G(i, 0)));
+      } else {
+        Put(Inst::XmmToGpr(m.size, G(i, 1), X(i, 0)));
+      }
+      return;
+    case MOp::kCall: {
+      const uint8_t call[5] = {0xe8, 0, 0, 0, 0};
+      buf_.PutBytes(call);
+      buf_.AddCall(buf_.CurOffset() - 4, m.aux, static_cast<X64LabelUse>(X64LabelUse::kJmpRel32));
+      return;
+    }
+    case MOp::kCallBuiltin:
+      Put(Inst::MovRM(OpSize::k64, kScratch,
+                      Amode::Base(Gpr::kRdi, static_cast<int32_t>(module_.builtins_offset))));
+      Put(Inst::CallM(Amode::Base(kScratch, static_cast<int32_t>(8 * m.aux))));
+      return;
+    case MOp::kCallInd:
+      Put(Inst::CallR(G(i, 0)));
+      return;
+    case MOp::kRet:
+      Epilogue();
+      return;
+    case MOp::kJmp: {
+      const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
+      buf_.EmitUncondBranch(jmp, 1, block_label_[m.target[0]], X64LabelUse::kJmpRel32);
+      return;
+    }
+    case MOp::kBrif: {
+      if (m.cond == CondKind::kFloat) {
+        EmitFloatBranch(i, m);
+        return;
+      }
+      const CondCode cc = Compare(i, m);
+      const uint8_t bytes[6] = {
+          0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)), 0, 0, 0, 0};
+      const uint8_t inv[6] = {
+          0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(Invert(cc))), 0, 0, 0, 0};
+      buf_.EmitCondBranch(bytes, inv, 2, block_label_[m.target[0]], X64LabelUse::kJmpRel32);
+      const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
+      buf_.EmitUncondBranch(jmp, 1, block_label_[m.target[1]], X64LabelUse::kJmpRel32);
+      return;
+    }
+    case MOp::kBrTable:
+      EmitBrTable(i, m);
+      return;
+    case MOp::kTrap:
+      Ud2(m.trap);
+      return;
+    case MOp::kTrapIf: {
+      const CondCode cc = Compare(i, m);
+      TrapUnless(Invert(cc), m.trap);
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+FrameInfo ComputeFrame(const VCode& v, const regalloc::Output& ra) {
+  return ComputeFrameImpl(v, ra);
+}
+
+void EmitFunction(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
+                  X64MachBuffer* buf) {
+  Emitter e(v, ra, module, buf);
+  e.Run();
+}
+
+}  // namespace egret::x64

@@ -1,0 +1,189 @@
+// x64_isa.cc: the x64 pipeline for one function, the trampolines, and disassembly.
+//
+// Trampolines (docs/backend.md):
+//   array -> Wasm: System V entry (callee_vmctx rdi, caller_vmctx rsi, ValRaw* rdx, n rcx).
+//     Keeps the ValRaw pointer in rbx (callee-saved), loads each argument from its 16-byte slot
+//     into its Wasm-convention register or outgoing stack slot, calls the function (a direct
+//     call resolved by the text-section builder), and stores the results back into the slots.
+//   Wasm -> array: Wasm-convention entry whose vmctx argument is a host context; spills the
+//     arguments into 16-byte slots on its own stack, calls the host context's array_call
+//     ([rdi + kVMHostContextArrayCall]) and loads the results back into the Wasm return
+//     locations.
+#include "backends/x64/x64_isa.h"
+
+#include <capstone/capstone.h>
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+
+#include "artifact/vmoffsets.h"
+#include "backends/x64/abi.h"
+#include "backends/x64/emit.h"
+#include "backends/x64/encoder.h"
+#include "backends/x64/lower.h"
+#include "regalloc/allocator.h"
+
+namespace egret::x64 {
+namespace {
+
+void Put(X64MachBuffer& buf, const Inst& inst) {
+  EncodedInst e;
+  Encode(inst, &e);
+  EGRET_CHECK(!e.label.label.valid());
+  buf.PutBytes(e.view());
+}
+
+uint32_t Align16(uint32_t v) { return (v + 15) & ~15u; }
+
+}  // namespace
+
+Expected<backend::CompiledFunction> X64Isa::CompileFunction(
+    const ir::Function& f, const backend::ModuleContext& module,
+    const backend::CompileOptions& options) const {
+  EGRET_ASSIGN_OR_RETURN(VCode v, Lower(f, module, features_));
+  regalloc::Options ra_options;
+  ra_options.algorithm = options.regalloc;
+  ra_options.run_checker = options.regalloc_checker;
+  Expected<regalloc::Output> ra = regalloc::Allocate(v.ra, X64MachineEnv(), ra_options);
+  if (!ra.ok()) {
+    return Error("x64: register allocation failed for function " + f.name + ": " +
+                 ra.error().message);
+  }
+  backend::CompiledFunction out;
+  out.num_vcode_insts = static_cast<uint32_t>(v.insts.size());
+  out.regalloc_stats = ra->stats;
+  if (options.keep_text) {
+    out.vcode_before = PrintVCode(v, nullptr);
+    out.vcode_after = PrintVCode(v, &ra->allocs);
+  }
+  X64MachBuffer buf;
+  EmitFunction(v, *ra, module, &buf);
+  out.code = buf.Finish();
+  return out;
+}
+
+MachCode X64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const {
+  X64MachBuffer buf;
+  CallLayout l = ComputeCallLayout(sig.params, sig.results);
+  Put(buf, Inst::PushR(Gpr::kRbp));
+  Put(buf, Inst::MovRR(OpSize::k64, Gpr::kRbp, Gpr::kRsp));
+  Put(buf, Inst::PushR(Gpr::kRbx));
+  Put(buf, Inst::PushR(Gpr::kR12));  // keeps 16-byte alignment with rbx
+  const uint32_t area = l.AreaBytes();
+  if (area != 0) Put(buf, Inst::AluRI(AluOp::kSub, OpSize::k64, Gpr::kRsp, area));
+  Put(buf, Inst::MovRR(OpSize::k64, Gpr::kRbx, Gpr::kRdx));
+  // Parameter 0 is the vmctx, already in rdi; the rest come from slots 0.. of the array.
+  for (size_t k = 1; k < sig.params.size(); ++k) {
+    const Amode src = Amode::Base(Gpr::kRbx, static_cast<int32_t>(16 * (k - 1)));
+    const AbiLoc& loc = l.params[k];
+    const bool f64 = sig.params[k] == ir::Type::kF64;
+    if (loc.on_stack) {
+      Put(buf, Inst::MovRM(OpSize::k64, kTmp, src));
+      Put(buf, Inst::MovMR(OpSize::k64, Amode::Base(Gpr::kRsp, 8 * loc.slot), kTmp));
+    } else if (loc.fp) {
+      Put(buf, Inst::SseRM(f64 ? SseOp::kMovsd : SseOp::kMovss, XmmFromEnc(loc.reg), src));
+    } else {
+      Put(buf, Inst::MovRM(OpSize::k64, GprFromEnc(loc.reg), src));
+    }
+  }
+  const uint8_t call[5] = {0xe8, 0, 0, 0, 0};
+  buf.PutBytes(call);
+  buf.AddCall(buf.CurOffset() - 4, callee, X64LabelUse::kJmpRel32);
+  for (size_t k = 0; k < sig.results.size(); ++k) {
+    const Amode dst = Amode::Base(Gpr::kRbx, static_cast<int32_t>(16 * k));
+    const AbiLoc& loc = l.results[k];
+    const bool f64 = sig.results[k] == ir::Type::kF64;
+    if (loc.on_stack) {
+      Put(buf, Inst::MovRM(OpSize::k64, kTmp, Amode::Base(Gpr::kRsp, 8 * loc.slot)));
+      Put(buf, Inst::MovMR(OpSize::k64, dst, kTmp));
+    } else if (loc.fp) {
+      Put(buf, Inst::SseMR(f64 ? SseOp::kMovsd : SseOp::kMovss, dst, XmmFromEnc(loc.reg)));
+    } else {
+      Put(buf, Inst::MovMR(OpSize::k64, dst, GprFromEnc(loc.reg)));
+    }
+  }
+  Put(buf, Inst::Lea(OpSize::k64, Gpr::kRsp, Amode::Base(Gpr::kRbp, -16)));
+  Put(buf, Inst::PopR(Gpr::kR12));
+  Put(buf, Inst::PopR(Gpr::kRbx));
+  Put(buf, Inst::PopR(Gpr::kRbp));
+  Put(buf, Inst::Ret());
+  return buf.Finish();
+}
+
+MachCode X64Isa::WasmToArrayTrampoline(const ir::Signature& sig) const {
+  X64MachBuffer buf;
+  CallLayout l = ComputeCallLayout(sig.params, sig.results);
+  const size_t nparams = sig.params.size() - 1;  // without the vmctx
+  const size_t slots = std::max(nparams, sig.results.size());
+  const uint32_t area = Align16(static_cast<uint32_t>(16 * std::max<size_t>(slots, 1)));
+  Put(buf, Inst::PushR(Gpr::kRbp));
+  Put(buf, Inst::MovRR(OpSize::k64, Gpr::kRbp, Gpr::kRsp));
+  Put(buf, Inst::AluRI(AluOp::kSub, OpSize::k64, Gpr::kRsp, area));
+  for (size_t k = 1; k < sig.params.size(); ++k) {
+    const Amode dst = Amode::Base(Gpr::kRsp, static_cast<int32_t>(16 * (k - 1)));
+    const AbiLoc& loc = l.params[k];
+    const bool f64 = sig.params[k] == ir::Type::kF64;
+    if (loc.on_stack) {
+      Put(buf, Inst::MovRM(OpSize::k64, kTmp, Amode::Base(Gpr::kRbp, 16 + 8 * loc.slot)));
+      Put(buf, Inst::MovMR(OpSize::k64, dst, kTmp));
+    } else if (loc.fp) {
+      Put(buf, Inst::SseMR(f64 ? SseOp::kMovsd : SseOp::kMovss, dst, XmmFromEnc(loc.reg)));
+    } else {
+      Put(buf, Inst::MovMR(OpSize::k64, dst, GprFromEnc(loc.reg)));
+    }
+  }
+  // array_call(callee_vmctx = host context, caller_vmctx (unknown here: the host context
+  // again), args_results, n).
+  Put(buf, Inst::MovRR(OpSize::k64, Gpr::kRsi, Gpr::kRdi));
+  Put(buf, Inst::MovRR(OpSize::k64, Gpr::kRdx, Gpr::kRsp));
+  Put(buf, Inst::MovRI(OpSize::k32, Gpr::kRcx, static_cast<int64_t>(slots)));
+  Put(buf, Inst::CallM(Amode::Base(Gpr::kRdi, artifact::kVMHostContextArrayCall)));
+  for (size_t k = 0; k < sig.results.size(); ++k) {
+    const Amode src = Amode::Base(Gpr::kRsp, static_cast<int32_t>(16 * k));
+    const AbiLoc& loc = l.results[k];
+    const bool f64 = sig.results[k] == ir::Type::kF64;
+    if (loc.on_stack) {
+      Put(buf, Inst::MovRM(OpSize::k64, kTmp, src));
+      Put(buf, Inst::MovMR(OpSize::k64, Amode::Base(Gpr::kRbp, 16 + 8 * loc.slot), kTmp));
+    } else if (loc.fp) {
+      Put(buf, Inst::SseRM(f64 ? SseOp::kMovsd : SseOp::kMovss, XmmFromEnc(loc.reg), src));
+    } else {
+      Put(buf, Inst::MovRM(OpSize::k64, GprFromEnc(loc.reg), src));
+    }
+  }
+  Put(buf, Inst::MovRR(OpSize::k64, Gpr::kRsp, Gpr::kRbp));
+  Put(buf, Inst::PopR(Gpr::kRbp));
+  Put(buf, Inst::Ret());
+  return buf.Finish();
+}
+
+std::string X64Isa::Disassemble(std::span<const uint8_t> code, uint64_t address) const {
+  csh handle;
+  if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) return "(capstone unavailable)\n";
+  cs_option(handle, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
+  std::string out;
+  const uint8_t* p = code.data();
+  size_t size = code.size();
+  uint64_t addr = address;
+  cs_insn* insn = cs_malloc(handle);
+  char line[256];
+  while (size > 0) {
+    if (!cs_disasm_iter(handle, &p, &size, &addr, insn)) {
+      std::snprintf(line, sizeof line, "  %4" PRIx64 ":  .byte 0x%02x\n", addr, *p);
+      out += line;
+      ++p;
+      --size;
+      ++addr;
+      continue;
+    }
+    std::snprintf(line, sizeof line, "  %4" PRIx64 ":  %s %s\n", insn->address, insn->mnemonic,
+                  insn->op_str);
+    out += line;
+  }
+  cs_free(insn, 1);
+  cs_close(&handle);
+  return out;
+}
+
+}  // namespace egret::x64

@@ -1,0 +1,33 @@
+// x64_isa.h: the x64 TargetIsa: lowering, register allocation, emission and trampolines.
+//
+// CompileFunction is a pure function of its inputs (no state kept between calls), so the
+// pipeline may call it from several threads at once.
+#ifndef EGRET_BACKENDS_X64_X64_ISA_H_
+#define EGRET_BACKENDS_X64_X64_ISA_H_
+
+#include <memory>
+
+#include "backends/common/target_isa.h"
+#include "backends/x64/cpu_features.h"
+
+namespace egret::x64 {
+
+class X64Isa final : public backend::TargetIsa {
+ public:
+  explicit X64Isa(CpuFeatures features) : features_(features) {}
+
+  std::string_view name() const override { return "x86_64"; }
+  Expected<backend::CompiledFunction> CompileFunction(
+      const ir::Function& f, const backend::ModuleContext& module,
+      const backend::CompileOptions& options) const override;
+  MachCode ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const override;
+  MachCode WasmToArrayTrampoline(const ir::Signature& sig) const override;
+  std::string Disassemble(std::span<const uint8_t> code, uint64_t address) const override;
+
+ private:
+  CpuFeatures features_;
+};
+
+}  // namespace egret::x64
+
+#endif  // EGRET_BACKENDS_X64_X64_ISA_H_

@@ -1,0 +1,216 @@
+// compiler.cc: the pipeline (see compiler.h).
+#include "compiler/compiler.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <thread>
+
+#include "artifact/builtin.h"
+#include "artifact/vmoffsets.h"
+#include "backends/x64/cpu_features.h"
+#include "backends/x64/x64_isa.h"
+#include "compiler/module_metadata.h"
+#include "frontend/validator.h"
+#include "ir/verifier.h"
+#include "machbuffer/text_section.h"
+
+namespace egret::compiler {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double Ms(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// The frontend's builtin function names (frontend/translator.cc) and their artifact ids.
+struct BuiltinName {
+  const char* name;
+  artifact::Builtin id;
+};
+constexpr BuiltinName kBuiltinNames[] = {
+    {"memory_grow", artifact::Builtin::kMemoryGrow},
+    {"memory_fill", artifact::Builtin::kMemoryFill},
+    {"memory_copy", artifact::Builtin::kMemoryCopy},
+    {"memory_init", artifact::Builtin::kMemoryInit},
+    {"data_drop", artifact::Builtin::kDataDrop},
+    {"table_grow", artifact::Builtin::kTableGrow},
+    {"table_fill", artifact::Builtin::kTableFill},
+    {"table_copy", artifact::Builtin::kTableCopy},
+    {"table_init", artifact::Builtin::kTableInit},
+    {"elem_drop", artifact::Builtin::kElemDrop},
+    {"table_get", artifact::Builtin::kTableGet},
+    {"table_set", artifact::Builtin::kTableSet},
+    {"ref_func", artifact::Builtin::kRefFunc},
+};
+
+struct FunctionResult {
+  Expected<backend::CompiledFunction> compiled = Error("not compiled");
+  double translate_ms = 0, compile_ms = 0;
+};
+
+}  // namespace
+
+std::string CompileStats::ToString() const {
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "functions: %llu, vcode insts: %llu, code bytes: %llu\n"
+                "time: translate %.3f ms, compile (lower+regalloc+emit) %.3f ms, link %.3f ms "
+                "(summed over workers for the first two)\n"
+                "regalloc: %llu spills, %llu reloads, %llu moves\n",
+                static_cast<unsigned long long>(functions),
+                static_cast<unsigned long long>(vcode_insts),
+                static_cast<unsigned long long>(code_bytes), translate_ms, compile_ms, link_ms,
+                static_cast<unsigned long long>(spills), static_cast<unsigned long long>(reloads),
+                static_cast<unsigned long long>(moves));
+  return buf;
+}
+
+Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(std::string_view target) {
+  if (target == "x86_64")
+    return std::unique_ptr<backend::TargetIsa>(new x64::X64Isa(x64::CpuFeatures::Detect()));
+  return Error("target " + std::string(target) + " is not supported yet (only x86_64)");
+}
+
+Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileOptions& options) {
+  EGRET_ASSIGN_OR_RETURN(std::unique_ptr<backend::TargetIsa> isa, LookupIsa(options.target));
+  CompileResult result;
+  artifact::Artifact& art = result.artifact;
+  EGRET_TRY(FillModuleMetadata(env, &art));
+
+  EGRET_ASSIGN_OR_RETURN(wasm::VMContextLayout layout, wasm::VMContextLayout::Compute(env));
+  const std::vector<std::string> symbols = wasm::FunctionSymbols(env);
+  wasm::TranslateOptions topts;
+  topts.heap = options.heap;
+  const wasm::FunctionTranslator translator(env, layout, symbols, topts);
+
+  backend::ModuleContext module;
+  const uint32_t nimp = env.num_imported_functions;
+  const uint32_t ndef = env.num_defined_functions();
+  for (uint32_t i = nimp; i < env.functions.size(); ++i)
+    module.callees[symbols[i]] = {backend::CallTarget::Kind::kFunction, i - nimp};
+  for (const BuiltinName& b : kBuiltinNames)
+    module.callees[std::string("egret_builtin_") + b.name] = {backend::CallTarget::Kind::kBuiltin,
+                                                              static_cast<uint32_t>(b.id)};
+  module.builtins_offset = artifact::VMOffsets::builtins();
+  module.stack_limit_offset = artifact::VMOffsets::stack_limit();
+
+  backend::CompileOptions bopts;
+  bopts.regalloc = options.regalloc;
+  bopts.regalloc_checker = options.regalloc_checker;
+  bopts.keep_text = options.keep_text;
+
+  // Parallel part: each worker takes the next function index; results go to their own slot.
+  std::vector<FunctionResult> results(ndef);
+  std::atomic<uint32_t> next{0};
+  auto worker = [&] {
+    for (;;) {
+      const uint32_t k = next.fetch_add(1, std::memory_order_relaxed);
+      if (k >= ndef) return;
+      FunctionResult& r = results[k];
+      const auto t0 = Clock::now();
+      Expected<ir::Function> f = translator.Translate(nimp + k);
+      const auto t1 = Clock::now();
+      r.translate_ms = Ms(t0, t1);
+      if (!f.ok()) {
+        r.compiled = std::move(f).error();
+        continue;
+      }
+      if (options.verify_ir) {
+        if (Status st = ir::Verify(*f); !st.ok()) {
+          r.compiled = Error("internal error: the IR of function " + f->name +
+                             " does not verify: " + st.error().message);
+          continue;
+        }
+      }
+      r.compiled = isa->CompileFunction(*f, module, bopts);
+      r.compile_ms = Ms(t1, Clock::now());
+    }
+  };
+  uint32_t jobs =
+      options.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : options.jobs;
+  jobs = std::min<uint32_t>(jobs, std::max<uint32_t>(ndef, 1));
+  if (jobs <= 1) {
+    worker();
+  } else {
+    std::vector<std::thread> threads;
+    for (uint32_t t = 0; t < jobs; ++t) threads.emplace_back(worker);
+    for (std::thread& t : threads) t.join();
+  }
+
+  // Sequential part: link in index order.
+  const auto link_start = Clock::now();
+  CompileStats& st = result.stats;
+  st.functions = ndef;
+  for (FunctionResult& r : results) {
+    if (!r.compiled.ok()) return std::move(r.compiled).error();
+    st.translate_ms += r.translate_ms;
+    st.compile_ms += r.compile_ms;
+    st.vcode_insts += r.compiled->num_vcode_insts;
+    st.spills += r.compiled->regalloc_stats.spills;
+    st.reloads += r.compiled->regalloc_stats.reloads;
+    st.moves += r.compiled->regalloc_stats.moves;
+  }
+  // Text entries: defined functions [0, ndef), their array trampolines [ndef, 2 ndef), then one
+  // wasm-to-array trampoline per function type an import uses.
+  std::vector<uint32_t> import_types;
+  for (uint32_t i = 0; i < nimp; ++i) import_types.push_back(env.functions[i].type_index);
+  std::sort(import_types.begin(), import_types.end());
+  import_types.erase(std::unique(import_types.begin(), import_types.end()), import_types.end());
+  std::vector<uint32_t> supported_import_types;
+  for (uint32_t t : import_types)
+    if (wasm::WasmSignature(env.types[t]).ok()) supported_import_types.push_back(t);
+
+  TextSectionBuilder<X64LabelUses> text(2 * ndef +
+                                        static_cast<uint32_t>(supported_import_types.size()));
+  for (uint32_t k = 0; k < ndef; ++k) EGRET_TRY(text.Append(k, results[k].compiled->code));
+  for (uint32_t k = 0; k < ndef; ++k) {
+    EGRET_ASSIGN_OR_RETURN(ir::Signature sig, wasm::WasmSignature(env.function_type(nimp + k)));
+    EGRET_TRY(text.Append(ndef + k, isa->ArrayToWasmTrampoline(sig, k)));
+  }
+  for (size_t j = 0; j < supported_import_types.size(); ++j) {
+    EGRET_ASSIGN_OR_RETURN(ir::Signature sig,
+                           wasm::WasmSignature(env.types[supported_import_types[j]]));
+    EGRET_TRY(text.Append(2 * ndef + static_cast<uint32_t>(j), isa->WasmToArrayTrampoline(sig)));
+  }
+  EGRET_ASSIGN_OR_RETURN(TextSection section, text.Finish());
+  art.target = artifact::Target::kX86_64;
+  art.text = std::move(section.bytes);
+  for (uint32_t k = 0; k < ndef; ++k) {
+    art.functions[k].body = {section.functions[k].start, section.functions[k].size};
+    art.functions[k].array_call = {section.functions[ndef + k].start,
+                                   section.functions[ndef + k].size};
+  }
+  for (size_t j = 0; j < supported_import_types.size(); ++j) {
+    const TextFunctionRange& r = section.functions[2 * ndef + j];
+    art.wasm_to_array.push_back({supported_import_types[j], {r.start, r.size}});
+  }
+  for (const MachTrap& t : section.traps) art.traps.push_back({t.offset, t.code});
+  for (const MachSrcLoc& s : section.srclocs)
+    if (art.source_locs.empty() || art.source_locs.back().text_offset < s.start)
+      art.source_locs.push_back({s.start, s.loc});
+  st.code_bytes = art.text.size();
+  st.link_ms = Ms(link_start, Clock::now());
+
+  result.functions.resize(ndef);
+  for (uint32_t k = 0; k < ndef; ++k) {
+    FunctionReport& fr = result.functions[k];
+    fr.name = symbols[nimp + k];
+    fr.vcode_before = std::move(results[k].compiled->vcode_before);
+    fr.vcode_after = std::move(results[k].compiled->vcode_after);
+    fr.text_offset = section.functions[k].start;
+    fr.size = section.functions[k].size;
+  }
+  return result;
+}
+
+Expected<CompileResult> CompileBytes(std::vector<uint8_t> bytes, const std::string& file,
+                                     const CompileOptions& options) {
+  wasm::WasmError error;
+  std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(bytes), file, &error);
+  if (!env) return error.error;
+  return CompileModule(*env, options);
+}
+
+}  // namespace egret::compiler

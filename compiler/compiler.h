@@ -1,0 +1,72 @@
+// compiler.h: the module -> artifact pipeline, shared by `egret compile`, `egret wast
+// --mode=compile`, JIT-style embedding and the benchmarks (hence its own folder, not tools/).
+//
+//   wasm::ModuleEnv (validated) --translate--> IR per function --TargetIsa--> MachCode per
+//   function --TextSectionBuilder--> one text section --> artifact::Artifact
+//
+// Functions are compiled independently by `jobs` worker threads that take function indices from
+// one atomic counter; results land in a vector indexed by function, and everything after that
+// is sequential, so the artifact is byte-identical whatever `jobs` is.
+#ifndef EGRET_COMPILER_COMPILER_H_
+#define EGRET_COMPILER_COMPILER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "artifact/artifact.h"
+#include "backends/common/target_isa.h"
+#include "frontend/module_env.h"
+#include "frontend/translator.h"
+#include "support/error.h"
+
+namespace egret::compiler {
+
+struct CompileOptions {
+  std::string target = "x86_64";
+  std::string regalloc = "fast";
+#ifdef EGRET_DEBUG
+  bool regalloc_checker = true;
+#else
+  bool regalloc_checker = false;
+#endif
+  wasm::HeapStrategy heap = wasm::HeapStrategy::kGuardPages;
+  uint32_t jobs = 1;       // 0: all cores
+  bool keep_text = false;  // fill per-function VCode text for --emit=vcode
+  bool verify_ir = true;
+};
+
+struct FunctionReport {
+  std::string name;
+  std::string vcode_before, vcode_after;
+  uint32_t text_offset = 0, size = 0;
+};
+
+struct CompileStats {
+  double translate_ms = 0, compile_ms = 0, link_ms = 0;  // wall time per stage
+  uint64_t functions = 0, vcode_insts = 0, code_bytes = 0;
+  uint64_t spills = 0, reloads = 0, moves = 0;
+  std::string ToString() const;
+};
+
+struct CompileResult {
+  artifact::Artifact artifact;
+  std::vector<FunctionReport> functions;  // defined functions, in index order
+  CompileStats stats;
+};
+
+// "x86_64" -> the x64 ISA (host CPU features); "aarch64" -> "not supported yet".
+Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(std::string_view target);
+
+// Compiles a validated module.
+Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileOptions& options);
+
+// Decodes, validates and compiles; the error names the file and offset.
+Expected<CompileResult> CompileBytes(std::vector<uint8_t> bytes, const std::string& file,
+                                     const CompileOptions& options);
+
+}  // namespace egret::compiler
+
+#endif  // EGRET_COMPILER_COMPILER_H_

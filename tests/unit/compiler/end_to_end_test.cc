@@ -1,0 +1,413 @@
+// end_to_end_test.cc: .wat -> wat2wasm -> egret compiler -> artifact bytes -> runtime -> call.
+//
+// Each test compiles a small module, loads the artifact through the runtime's embedding API
+// (Module::FromBytes, Linker, Store::Call through the array_call trampolines) and checks results
+// and trap codes against Wasm semantics. The compiler runs with the register-allocation checker
+// on. Tests are skipped when wat2wasm is not installed.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "artifact/artifact_reader.h"
+#include "artifact/artifact_writer.h"
+#include "compiler/compiler.h"
+#include "runtime/engine.h"
+#include "runtime/linker.h"
+#include "runtime/module.h"
+#include "runtime/store.h"
+
+namespace egret {
+namespace {
+
+using runtime::Val;
+
+// Runs wat2wasm on `wat`; empty on failure.
+std::vector<uint8_t> Wat2Wasm(const std::string& wat) {
+  char dir[] = "/tmp/egret_e2e_XXXXXX";
+  if (mkdtemp(dir) == nullptr) return {};
+  const std::string in = std::string(dir) + "/m.wat", out = std::string(dir) + "/m.wasm";
+  {
+    std::ofstream f(in);
+    f << wat;
+  }
+  const std::string cmd = "wat2wasm --enable-all " + in + " -o " + out + " 2>&1";
+  const int rc = std::system(cmd.c_str());
+  std::vector<uint8_t> bytes;
+  if (rc == 0) {
+    std::ifstream f(out, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+  }
+  std::remove(in.c_str());
+  std::remove(out.c_str());
+  rmdir(dir);
+  return bytes;
+}
+
+bool HaveWat2Wasm() { return std::system("wat2wasm --version > /dev/null 2>&1") == 0; }
+
+class E2E : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!HaveWat2Wasm()) GTEST_SKIP() << "wat2wasm not installed";
+  }
+
+  // Compiles and instantiates `wat` with `jobs` threads and the given allocator.
+  void Load(const std::string& wat, const std::string& regalloc = "linear", uint32_t jobs = 1) {
+    std::vector<uint8_t> wasm = Wat2Wasm(wat);
+    ASSERT_FALSE(wasm.empty()) << "wat2wasm failed";
+    compiler::CompileOptions o;
+    o.regalloc = regalloc;
+    o.regalloc_checker = true;
+    o.jobs = jobs;
+    Expected<compiler::CompileResult> r = compiler::CompileBytes(wasm, "test.wasm", o);
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    artifact_bytes_ = artifact::WriteArtifact(r->artifact);
+    auto m = runtime::Module::FromBytes(engine_, artifact_bytes_);
+    ASSERT_TRUE(m.ok()) << m.error().ToString();
+    module_ = *m;
+    store_ = std::make_unique<runtime::Store>(engine_);
+    auto inst = linker_.Instantiate(*store_, module_);
+    ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+    instance_ = *inst;
+  }
+
+  runtime::CallResult Call(const std::string& name, std::vector<Val> args) {
+    runtime::Func f = instance_->GetFunc(name);
+    EXPECT_TRUE(f.valid()) << name;
+    if (!f.valid()) return {};
+    Expected<runtime::CallResult> r = store_->Call(f, args);
+    EXPECT_TRUE(r.ok()) << r.error().ToString();
+    if (!r.ok()) return {};
+    return *r;
+  }
+  int32_t I32(const std::string& name, std::vector<Val> args) {
+    runtime::CallResult r = Call(name, std::move(args));
+    EXPECT_FALSE(r.trap) << r.trap->ToString();
+    EXPECT_EQ(r.results.size(), 1u);
+    return r.results.empty() ? 0 : r.results[0].i32();
+  }
+  int64_t I64(const std::string& name, std::vector<Val> args) {
+    runtime::CallResult r = Call(name, std::move(args));
+    EXPECT_FALSE(r.trap) << r.trap->ToString();
+    EXPECT_EQ(r.results.size(), 1u);
+    return r.results.empty() ? 0 : r.results[0].i64();
+  }
+  std::optional<TrapCode> TrapOf(const std::string& name, std::vector<Val> args) {
+    runtime::CallResult r = Call(name, std::move(args));
+    if (!r.trap) return std::nullopt;
+    return r.trap->code;
+  }
+
+  runtime::Engine engine_;
+  runtime::Linker linker_;
+  std::shared_ptr<const runtime::Module> module_;
+  std::unique_ptr<runtime::Store> store_;
+  runtime::Instance* instance_ = nullptr;
+  std::vector<uint8_t> artifact_bytes_;
+};
+
+Val F32(float f) {
+  uint32_t b;
+  std::memcpy(&b, &f, 4);
+  return Val::F32Bits(b);
+}
+Val F64(double d) {
+  uint64_t b;
+  std::memcpy(&b, &d, 8);
+  return Val::F64Bits(b);
+}
+float AsF32(const Val& v) {
+  float f;
+  uint32_t b = v.f32_bits();
+  std::memcpy(&f, &b, 4);
+  return f;
+}
+double AsF64(const Val& v) {
+  double d;
+  uint64_t b = v.f64_bits();
+  std::memcpy(&d, &b, 8);
+  return d;
+}
+
+const char kArith[] = R"((module
+  (func $add (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  (func $fac (export "fac") (param i32) (result i32)
+    (local i32)
+    i32.const 1 local.set 1
+    block loop
+      local.get 0 i32.eqz br_if 1
+      local.get 1 local.get 0 i32.mul local.set 1
+      local.get 0 i32.const 1 i32.sub local.set 0
+      br 0
+    end end
+    local.get 1)
+  (func (export "callfac") (param i32) (result i32) local.get 0 call $fac i32.const 1 call $add)
+  (func (export "fib") (param i64) (result i64)
+    local.get 0 i64.const 2 i64.lt_u
+    if (result i64) local.get 0
+    else local.get 0 i64.const 1 i64.sub call 4 local.get 0 i64.const 2 i64.sub call 4 i64.add
+    end)
+  (func $fibr (param i64) (result i64)
+    local.get 0 i64.const 2 i64.lt_u
+    if (result i64) local.get 0
+    else local.get 0 i64.const 1 i64.sub call $fibr local.get 0 i64.const 2 i64.sub call $fibr
+         i64.add
+    end)
+  (func (export "shifts") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.shl local.get 0 local.get 1 i32.rotr i32.xor
+    local.get 0 i32.const 3 i32.shr_s i32.add)
+  (func (export "bits") (param i64) (result i64)
+    local.get 0 i64.clz local.get 0 i64.ctz i64.const 8 i64.shl i64.or
+    local.get 0 i64.popcnt i64.const 16 i64.shl i64.or)
+  (func (export "bits32") (param i32) (result i32)
+    local.get 0 i32.clz local.get 0 i32.ctz i32.const 8 i32.shl i32.or
+    local.get 0 i32.popcnt i32.const 16 i32.shl i32.or)
+  (func (export "select") (param i32 i32 i32) (result i32)
+    local.get 1 local.get 2 local.get 0 select)
+  (func (export "select_lt") (param i64 i64) (result i64)
+    local.get 0 local.get 1 local.get 0 local.get 1 i64.lt_s select)
+  (func (export "cmp") (param i32 i32) (result i32)
+    local.get 0 local.get 1 i32.lt_u local.get 0 local.get 1 i32.ge_s i32.const 1 i32.shl i32.or)
+  (func (export "ext") (param i32) (result i64)
+    local.get 0 i32.extend8_s i64.extend_i32_s local.get 0 i64.extend_i32_u i64.add)
+))";
+
+TEST_F(E2E, IntegerArithmeticLocalsLoopsAndCalls) {
+  Load(kArith);
+  EXPECT_EQ(I32("add", {Val::I32(2), Val::I32(40)}), 42);
+  EXPECT_EQ(I32("add", {Val::I32(-1), Val::I32(1)}), 0);
+  EXPECT_EQ(I32("fac", {Val::I32(5)}), 120);
+  EXPECT_EQ(I32("fac", {Val::I32(0)}), 1);
+  EXPECT_EQ(I32("callfac", {Val::I32(6)}), 721);
+  EXPECT_EQ(I64("fib", {Val::I64(20)}), 6765);
+  const uint32_t x = 0x81234567u;
+  for (uint32_t s : {0u, 1u, 5u, 31u, 32u, 33u}) {
+    const uint32_t shl = x << (s & 31), rotr = (x >> (s & 31)) | (x << ((32 - (s & 31)) & 31));
+    const uint32_t want = (shl ^ rotr) + static_cast<uint32_t>(static_cast<int32_t>(x) >> 3);
+    EXPECT_EQ(static_cast<uint32_t>(I32("shifts", {Val::I32(static_cast<int32_t>(x)),
+                                                   Val::I32(static_cast<int32_t>(s))})),
+              want)
+        << s;
+  }
+  for (uint64_t v : {0ull, 1ull, 0x8000000000000000ull, 0x00f0000000000100ull, ~0ull}) {
+    const uint64_t clz = v == 0 ? 64 : __builtin_clzll(v), ctz = v == 0 ? 64 : __builtin_ctzll(v);
+    const uint64_t pop = __builtin_popcountll(v);
+    EXPECT_EQ(static_cast<uint64_t>(I64("bits", {Val::I64(static_cast<int64_t>(v))})),
+              clz | (ctz << 8) | (pop << 16))
+        << v;
+  }
+  for (uint32_t v : {0u, 1u, 0x80000000u, 0x00f00100u, ~0u}) {
+    const uint32_t clz = v == 0 ? 32 : __builtin_clz(v), ctz = v == 0 ? 32 : __builtin_ctz(v);
+    const uint32_t pop = __builtin_popcount(v);
+    EXPECT_EQ(static_cast<uint32_t>(I32("bits32", {Val::I32(static_cast<int32_t>(v))})),
+              clz | (ctz << 8) | (pop << 16))
+        << v;
+  }
+  EXPECT_EQ(I32("select", {Val::I32(1), Val::I32(10), Val::I32(20)}), 10);
+  EXPECT_EQ(I32("select", {Val::I32(0), Val::I32(10), Val::I32(20)}), 20);
+  EXPECT_EQ(I64("select_lt", {Val::I64(-5), Val::I64(3)}), -5);
+  EXPECT_EQ(I64("select_lt", {Val::I64(7), Val::I64(3)}), 3);
+  EXPECT_EQ(I32("cmp", {Val::I32(-1), Val::I32(1)}), 0);  // not <u, not >=s
+  EXPECT_EQ(I32("cmp", {Val::I32(1), Val::I32(-1)}), 3);
+  EXPECT_EQ(I64("ext", {Val::I32(0x180)}), static_cast<int64_t>(-128) + 0x180);
+}
+
+TEST_F(E2E, FastAllocatorGivesTheSameResults) {
+  Load(kArith, "fast");
+  EXPECT_EQ(I32("fac", {Val::I32(10)}), 3628800);
+  EXPECT_EQ(I64("fib", {Val::I64(15)}), 610);
+}
+
+const char kDiv[] = R"((module
+  (func (export "div_s") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+  (func (export "div_u") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_u)
+  (func (export "rem_s") (param i32 i32) (result i32) local.get 0 local.get 1 i32.rem_s)
+  (func (export "rem_u") (param i32 i32) (result i32) local.get 0 local.get 1 i32.rem_u)
+  (func (export "div_s64") (param i64 i64) (result i64) local.get 0 local.get 1 i64.div_s)
+  (func (export "rem_s64") (param i64 i64) (result i64) local.get 0 local.get 1 i64.rem_s)
+  (func (export "unreachable") unreachable)
+))";
+
+TEST_F(E2E, DivisionTrapsAndIntMinRemainder) {
+  Load(kDiv);
+  EXPECT_EQ(I32("div_s", {Val::I32(-7), Val::I32(2)}), -3);
+  EXPECT_EQ(I32("div_u", {Val::I32(-7), Val::I32(2)}), 0x7ffffffc);
+  EXPECT_EQ(I32("rem_s", {Val::I32(-7), Val::I32(2)}), -1);
+  EXPECT_EQ(I32("rem_u", {Val::I32(-7), Val::I32(2)}), 1);
+  EXPECT_EQ(TrapOf("div_s", {Val::I32(1), Val::I32(0)}), TrapCode::kIntegerDivisionByZero);
+  EXPECT_EQ(TrapOf("rem_u", {Val::I32(1), Val::I32(0)}), TrapCode::kIntegerDivisionByZero);
+  EXPECT_EQ(TrapOf("div_s", {Val::I32(INT32_MIN), Val::I32(-1)}), TrapCode::kIntegerOverflow);
+  EXPECT_EQ(I32("rem_s", {Val::I32(INT32_MIN), Val::I32(-1)}), 0);
+  EXPECT_EQ(TrapOf("div_s64", {Val::I64(INT64_MIN), Val::I64(-1)}), TrapCode::kIntegerOverflow);
+  EXPECT_EQ(I64("rem_s64", {Val::I64(INT64_MIN), Val::I64(-1)}), 0);
+  EXPECT_EQ(I64("div_s64", {Val::I64(INT64_MIN), Val::I64(2)}), INT64_MIN / 2);
+  EXPECT_EQ(TrapOf("unreachable", {}), TrapCode::kUnreachable);
+}
+
+const char kAbi[] = R"((module
+  (func $many (param i32 i64 f32 f64 i32 i64 f32 f64 i32 i64 f32 f64 i32 i64 f32 f64 i32 i32)
+               (result i64)
+    local.get 0 i64.extend_i32_s local.get 1 i64.add local.get 2 i64.trunc_f32_s i64.add
+    local.get 3 i64.trunc_f64_s i64.add local.get 4 i64.extend_i32_s i64.add local.get 5 i64.add
+    local.get 6 i64.trunc_f32_s i64.add local.get 7 i64.trunc_f64_s i64.add
+    local.get 8 i64.extend_i32_s i64.add local.get 9 i64.add local.get 10 i64.trunc_f32_s i64.add
+    local.get 11 i64.trunc_f64_s i64.add local.get 12 i64.extend_i32_s i64.add
+    local.get 13 i64.add local.get 14 i64.trunc_f32_s i64.add local.get 15 i64.trunc_f64_s i64.add
+    local.get 16 i64.extend_i32_s i64.add local.get 17 i64.extend_i32_s i64.const 1000 i64.mul
+    i64.add)
+  (func (export "many") (param i32) (result i64)
+    local.get 0 i64.const 2 f32.const 3 f64.const 4 i32.const 5 i64.const 6 f32.const 7
+    f64.const 8 i32.const 9 i64.const 10 f32.const 11 f64.const 12 i32.const 13 i64.const 14
+    f32.const 15 f64.const 16 i32.const 17 i32.const 18 call $many)
+  (func $multi (param i32) (result i32 i64 f32 f64 i32 i64 f64 f32)
+    local.get 0 local.get 0 i64.extend_i32_s i64.const 1 i64.add
+    local.get 0 f32.convert_i32_s f32.const 0.5 f32.add
+    local.get 0 f64.convert_i32_s f64.const 0.25 f64.add
+    local.get 0 i32.const 4 i32.add local.get 0 i64.extend_i32_s i64.const 5 i64.add
+    local.get 0 f64.convert_i32_s f64.const 6 f64.add
+    local.get 0 f32.convert_i32_s f32.const 7 f32.add)
+  (func (export "multi") (param i32) (result i32 i64 f32 f64 i32 i64 f64 f32)
+    local.get 0 call $multi)
+  (func (export "multi_sum") (param i32) (result f64)
+    (local i32 i64 f32 f64 i32 i64 f64 f32)
+    local.get 0 call $multi
+    local.set 8 local.set 7 local.set 6 local.set 5 local.set 4 local.set 3 local.set 2 local.set 1
+    local.get 1 f64.convert_i32_s local.get 2 f64.convert_i64_s f64.add local.get 3 f64.promote_f32
+    f64.add local.get 4 f64.add local.get 5 f64.convert_i32_s f64.add local.get 6 f64.convert_i64_s
+    f64.add local.get 7 f64.add local.get 8 f64.promote_f32 f64.add)
+))";
+
+TEST_F(E2E, ManyArgumentsAndMultiValueReturns) {
+  Load(kAbi);
+  EXPECT_EQ(I64("many", {Val::I32(1)}), 18000 + (17 * 18) / 2);  // 1 + ... + 17 + 18 * 1000
+  runtime::CallResult r = Call("multi", {Val::I32(10)});
+  ASSERT_FALSE(r.trap);
+  ASSERT_EQ(r.results.size(), 8u);
+  EXPECT_EQ(r.results[0].i32(), 10);
+  EXPECT_EQ(r.results[1].i64(), 11);
+  EXPECT_EQ(AsF32(r.results[2]), 10.5f);
+  EXPECT_EQ(AsF64(r.results[3]), 10.25);
+  EXPECT_EQ(r.results[4].i32(), 14);
+  EXPECT_EQ(r.results[5].i64(), 15);
+  EXPECT_EQ(AsF64(r.results[6]), 16.0);
+  EXPECT_EQ(AsF32(r.results[7]), 17.0f);
+  r = Call("multi_sum", {Val::I32(10)});
+  ASSERT_EQ(r.results.size(), 1u);
+  EXPECT_EQ(AsF64(r.results[0]), 10 + 11 + 10.5 + 10.25 + 14 + 15 + 16 + 17);
+}
+
+const char kFloat[] = R"((module
+  (func (export "fmin") (param f64 f64) (result f64) local.get 0 local.get 1 f64.min)
+  (func (export "fmax") (param f32 f32) (result f32) local.get 0 local.get 1 f32.max)
+  (func (export "nearest") (param f64) (result f64) local.get 0 f64.nearest)
+  (func (export "floor") (param f32) (result f32) local.get 0 f32.floor)
+  (func (export "copysign") (param f64 f64) (result f64) local.get 0 local.get 1 f64.copysign)
+  (func (export "neg_abs") (param f32) (result f32) local.get 0 f32.neg f32.abs f32.neg)
+  (func (export "trunc_s") (param f64) (result i32) local.get 0 i32.trunc_f64_s)
+  (func (export "trunc_u") (param f32) (result i32) local.get 0 i32.trunc_f32_u)
+  (func (export "trunc_u64") (param f64) (result i64) local.get 0 i64.trunc_f64_u)
+  (func (export "sat_s") (param f64) (result i32) local.get 0 i32.trunc_sat_f64_s)
+  (func (export "sat_u64") (param f32) (result i64) local.get 0 i64.trunc_sat_f32_u)
+  (func (export "from_u64") (param i64) (result f64) local.get 0 f64.convert_i64_u)
+  (func (export "feq") (param f64 f64) (result i32) local.get 0 local.get 1 f64.eq)
+  (func (export "flt_br") (param f32 f32) (result i32)
+    local.get 0 local.get 1 f32.lt if (result i32) i32.const 1 else i32.const 2 end)
+  (func (export "fne_br") (param f64 f64) (result i32)
+    local.get 0 local.get 1 f64.ne if (result i32) i32.const 1 else i32.const 2 end)
+))";
+
+TEST_F(E2E, FloatSemantics) {
+  Load(kFloat);
+  auto f64 = [&](const char* n, std::vector<Val> a) {
+    runtime::CallResult r = Call(n, std::move(a));
+    EXPECT_FALSE(r.trap);
+    return r.results.empty() ? 0.0 : AsF64(r.results[0]);
+  };
+  auto f32 = [&](const char* n, std::vector<Val> a) {
+    runtime::CallResult r = Call(n, std::move(a));
+    EXPECT_FALSE(r.trap);
+    return r.results.empty() ? 0.0f : AsF32(r.results[0]);
+  };
+  EXPECT_EQ(f64("fmin", {F64(1), F64(2)}), 1);
+  EXPECT_TRUE(std::signbit(f64("fmin", {F64(0.0), F64(-0.0)})));
+  EXPECT_TRUE(std::signbit(f64("fmin", {F64(-0.0), F64(0.0)})));
+  EXPECT_TRUE(std::isnan(f64("fmin", {F64(NAN), F64(1)})));
+  EXPECT_TRUE(std::isnan(f64("fmin", {F64(1), F64(NAN)})));
+  EXPECT_FALSE(std::signbit(f32("fmax", {F32(-0.0f), F32(0.0f)})));
+  EXPECT_TRUE(std::isnan(f32("fmax", {F32(NAN), F32(1)})));
+  EXPECT_EQ(f32("fmax", {F32(-3), F32(2)}), 2.0f);
+  EXPECT_EQ(f64("nearest", {F64(2.5)}), 2.0);
+  EXPECT_EQ(f64("nearest", {F64(-3.5)}), -4.0);
+  EXPECT_EQ(f32("floor", {F32(-1.5f)}), -2.0f);
+  EXPECT_EQ(f64("copysign", {F64(3), F64(-0.0)}), -3.0);
+  EXPECT_EQ(f32("neg_abs", {F32(5)}), -5.0f);
+  EXPECT_EQ(I32("trunc_s", {F64(-2147483648.9)}), INT32_MIN);
+  EXPECT_EQ(I32("trunc_s", {F64(2147483647.9)}), INT32_MAX);
+  EXPECT_EQ(TrapOf("trunc_s", {F64(2147483648.0)}), TrapCode::kIntegerOverflow);
+  EXPECT_EQ(TrapOf("trunc_s", {F64(-2147483649.0)}), TrapCode::kIntegerOverflow);
+  EXPECT_EQ(TrapOf("trunc_s", {F64(NAN)}), TrapCode::kBadConversionToInteger);
+  EXPECT_EQ(static_cast<uint32_t>(I32("trunc_u", {F32(4294967040.0f)})), 4294967040u);
+  EXPECT_EQ(I32("trunc_u", {F32(-0.9f)}), 0);
+  EXPECT_EQ(TrapOf("trunc_u", {F32(-1.0f)}), TrapCode::kIntegerOverflow);
+  EXPECT_EQ(static_cast<uint64_t>(I64("trunc_u64", {F64(18446744073709549568.0)})),
+            18446744073709549568ull);
+  EXPECT_EQ(TrapOf("trunc_u64", {F64(18446744073709551616.0)}), TrapCode::kIntegerOverflow);
+  EXPECT_EQ(I32("sat_s", {F64(1e10)}), INT32_MAX);
+  EXPECT_EQ(I32("sat_s", {F64(-1e10)}), INT32_MIN);
+  EXPECT_EQ(I32("sat_s", {F64(NAN)}), 0);
+  EXPECT_EQ(static_cast<uint64_t>(I64("sat_u64", {F32(1e30f)})), ~0ull);
+  EXPECT_EQ(I64("sat_u64", {F32(-5.0f)}), 0);
+  EXPECT_EQ(f64("from_u64", {Val::I64(-1)}), 18446744073709551616.0);
+  EXPECT_EQ(f64("from_u64", {Val::I64(12345)}), 12345.0);
+  EXPECT_EQ(I32("feq", {F64(NAN), F64(NAN)}), 0);
+  EXPECT_EQ(I32("feq", {F64(1), F64(1)}), 1);
+  EXPECT_EQ(I32("flt_br", {F32(1), F32(2)}), 1);
+  EXPECT_EQ(I32("flt_br", {F32(NAN), F32(2)}), 2);
+  EXPECT_EQ(I32("fne_br", {F64(NAN), F64(NAN)}), 1);
+  EXPECT_EQ(I32("fne_br", {F64(3), F64(3)}), 2);
+}
+
+const char kBrTable[] = R"((module
+  (func (export "classify") (param i32) (result i32)
+    block block block block
+      local.get 0 br_table 0 1 2 1 3
+    end i32.const 100 return
+    end i32.const 200 return
+    end i32.const 300 return
+    end i32.const 400)
+))";
+
+TEST_F(E2E, BrTable) {
+  Load(kBrTable);
+  EXPECT_EQ(I32("classify", {Val::I32(0)}), 100);
+  EXPECT_EQ(I32("classify", {Val::I32(1)}), 200);
+  EXPECT_EQ(I32("classify", {Val::I32(2)}), 300);
+  EXPECT_EQ(I32("classify", {Val::I32(3)}), 200);
+  EXPECT_EQ(I32("classify", {Val::I32(4)}), 400);
+  EXPECT_EQ(I32("classify", {Val::I32(-1)}), 400);
+}
+
+TEST_F(E2E, DeepRecursionTrapsWithStackOverflow) {
+  Load(R"((module (func $f (export "f") (param i32) (result i32)
+             local.get 0 i32.const 1 i32.add call $f)))");
+  EXPECT_EQ(TrapOf("f", {Val::I32(0)}), TrapCode::kStackOverflow);
+}
+
+TEST_F(E2E, JobsDoNotChangeTheArtifact) {
+  Load(kArith, "linear", 1);
+  std::vector<uint8_t> one = artifact_bytes_;
+  Load(kArith, "linear", 2);
+  EXPECT_EQ(one, artifact_bytes_);
+  Load(kArith, "linear", 4);
+  EXPECT_EQ(one, artifact_bytes_);
+}
+
+}  // namespace
+}  // namespace egret
