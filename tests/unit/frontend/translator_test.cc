@@ -1,0 +1,192 @@
+// translator_test.cc: translation to IR, checked with the IR verifier and by running the result
+// in the IR interpreter (values and trap codes), plus symbols and the VMContext layout.
+#include "frontend/translator.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "frontend/validator.h"
+#include "frontend/vmctx_layout.h"
+#include "ir/interpreter.h"
+#include "ir/verifier.h"
+#include "tests/unit/frontend/wasm_builder.h"
+
+namespace egret::wasm {
+namespace {
+
+using namespace testing;
+using ir::DataValue;
+using ir::InterpResult;
+using ir::Type;
+
+struct Translated {
+  ModuleEnv env;
+  ir::Module module;
+};
+
+Translated TranslateOk(const Bytes& bytes, TranslateOptions options = {}) {
+  WasmError error;
+  std::optional<ModuleEnv> env = LoadModule(bytes, "t.wasm", &error);
+  EXPECT_TRUE(env.has_value()) << error.error.ToString();
+  Translated t{std::move(*env), {}};
+  Expected<std::vector<ir::Function>> funcs = TranslateModule(t.env, options);
+  EXPECT_TRUE(funcs.ok()) << funcs.error().ToString();
+  t.module.functions = std::move(*funcs);
+  for (const ir::Function& f : t.module.functions) {
+    Status st = ir::Verify(f);
+    EXPECT_TRUE(st.ok()) << st.error().ToString();
+  }
+  return t;
+}
+
+DataValue I32(int32_t v) { return {Type::kI32, static_cast<uint32_t>(v)}; }
+DataValue I64(uint64_t v) { return {Type::kI64, v}; }
+
+TEST(Translator, ArithmeticRunsInTheInterpreter) {
+  // (func (param i32 i32) (result i32) local.get 0 local.get 1 i32.sub)
+  Translated t =
+      TranslateOk(OneFunction({kI32, kI32}, {kI32}, {0x20, 0x00, 0x20, 0x01, 0x6b, 0x0b}));
+  ASSERT_EQ(t.module.functions.size(), 1u);
+  EXPECT_EQ(t.module.functions[0].signature.params,
+            (std::vector<Type>{Type::kI64, Type::kI32, Type::kI32}));
+  ir::Interpreter interp(t.module);
+  const DataValue args[] = {I64(0), I32(7), I32(10)};
+  InterpResult r = interp.Call("func0", args);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+  EXPECT_EQ(r.values[0], I32(-3));
+}
+
+TEST(Translator, LoopWithLocalsComputesSum) {
+  // (func (param $n i32) (result i32) (local $s i32)
+  //   block loop  local.get 0 i32.eqz br_if 1
+  //     local.get 1 local.get 0 i32.add local.set 1
+  //     local.get 0 i32.const 1 i32.sub local.set 0  br 0 end end  local.get 1)
+  Bytes body = {0x01, 0x01, kI32,                          // one i32 local
+                0x02, 0x40, 0x03, 0x40,                    // block loop
+                0x20, 0x00, 0x45, 0x0d, 0x01,              // n == 0 -> exit
+                0x20, 0x01, 0x20, 0x00, 0x6a, 0x21, 0x01,  // s += n
+                0x20, 0x00, 0x41, 0x01, 0x6b, 0x21, 0x00,  // n -= 1
+                0x0c, 0x00, 0x0b, 0x0b, 0x20, 0x01, 0x0b};
+  Translated t =
+      TranslateOk(ModuleOf({TypeSection({kI32}, {kI32}), FunctionSection(1), CodeSection({body})}));
+  ir::Interpreter interp(t.module);
+  const DataValue args[] = {I64(0), I32(100)};
+  InterpResult r = interp.Call("func0", args);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+  EXPECT_EQ(r.values[0], I32(5050));
+}
+
+TEST(Translator, MultiValueIfElse) {
+  // type [i32] -> [i32 i32]; if (type 0) with param: swap-ish arms.
+  // local.get 0 local.get 0 if (type 0) i32.const 1 else i32.const 2 end
+  Bytes code = {0x20, 0x00, 0x20, 0x00, 0x04, 0x00, 0x41, 0x01, 0x05, 0x41, 0x02, 0x0b, 0x0b};
+  Translated t = TranslateOk(OneFunction({kI32}, {kI32, kI32}, code));
+  ir::Interpreter interp(t.module);
+  for (int32_t c : {0, 5}) {
+    const DataValue args[] = {I64(0), I32(c)};
+    InterpResult r = interp.Call("func0", args);
+    ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+    ASSERT_EQ(r.values.size(), 2u);
+    EXPECT_EQ(r.values[0], I32(c)) << "the if's parameter flows through";
+    EXPECT_EQ(r.values[1], I32(c ? 1 : 2));
+  }
+}
+
+TEST(Translator, DivisionTrapsWithWasmCodes) {
+  Translated t =
+      TranslateOk(OneFunction({kI32, kI32}, {kI32}, {0x20, 0x00, 0x20, 0x01, 0x6d, 0x0b}));
+  ir::Interpreter interp(t.module);
+  const DataValue by_zero[] = {I64(0), I32(1), I32(0)};
+  InterpResult r = interp.Call("func0", by_zero);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kTrapped);
+  EXPECT_EQ(r.trap, TrapCode::kIntegerDivisionByZero);
+  const DataValue overflow[] = {I64(0), I32(INT32_MIN), I32(-1)};
+  r = interp.Call("func0", overflow);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kTrapped);
+  EXPECT_EQ(r.trap, TrapCode::kIntegerOverflow);
+}
+
+TEST(Translator, BoundsCheckedMemoryThroughTheVmctx) {
+  // (memory 1) (func (param i32) (result i32) local.get 0 i32.load offset=4)
+  Bytes m = OneFunction({kI32}, {kI32}, {0x20, 0x00, 0x28, 0x02, 0x04, 0x0b},
+                        {Section(5, Bytes{0x01, 0x00, 0x01})});
+  Translated t = TranslateOk(m, {.heap = HeapStrategy::kBoundsCheck});
+  constexpr uint64_t kVmctx = 16, kBase = 4096;
+  ir::InterpOptions options;
+  options.heap_size = kBase + 65536;
+  ir::Interpreter interp(t.module, options);
+  std::vector<uint8_t>& heap = interp.heap();
+  const uint64_t base = kBase, bound = 65536;
+  std::memcpy(&heap[kVmctx + VMContextLayout::kHeapBase], &base, 8);
+  std::memcpy(&heap[kVmctx + VMContextLayout::kHeapBound], &bound, 8);
+  const uint32_t value = 0xdeadbeef;
+  std::memcpy(&heap[kBase + 100 + 4], &value, 4);
+  const DataValue ok[] = {I64(kVmctx), I32(100)};
+  InterpResult r = interp.Call("func0", ok);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+  EXPECT_EQ(r.values[0].bits, value);
+  const DataValue oob[] = {I64(kVmctx), I32(65532)};  // 65532 + 4 + 4 > 65536
+  r = interp.Call("func0", oob);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kTrapped);
+  EXPECT_EQ(r.trap, TrapCode::kHeapOutOfBounds);
+}
+
+TEST(Translator, SimdIsRefusedWithTheFunctionIndex) {
+  Bytes v128_zero = {0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+  Bytes m = OneFunction({}, {kI32}, Cat({v128_zero, Bytes{0xfd, 0x1b, 0x00, 0x0b}}));
+  WasmError error;
+  std::optional<ModuleEnv> env = LoadModule(m, "s.wasm", &error);
+  ASSERT_TRUE(env.has_value());
+  Expected<std::vector<ir::Function>> funcs = TranslateModule(*env);
+  ASSERT_FALSE(funcs.ok());
+  EXPECT_NE(funcs.error().ToString().find("error: not yet supported: SIMD (func 0)"),
+            std::string::npos)
+      << funcs.error().ToString();
+}
+
+TEST(Translator, UnreachableCodeIsSkippedAndVerifies) {
+  // block (result i32) i32.const 1 br 0 i32.const 2 i32.add end
+  Translated t = TranslateOk(
+      OneFunction({}, {kI32}, {0x02, kI32, 0x41, 0x01, 0x0c, 0x00, 0x41, 0x02, 0x6a, 0x0b, 0x0b}));
+  ir::Interpreter interp(t.module);
+  const DataValue args[] = {I64(0)};
+  InterpResult r = interp.Call("func0", args);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+  EXPECT_EQ(r.values[0], I32(1));
+}
+
+TEST(Translator, SymbolsAreUniqueIdentifiers) {
+  ModuleEnv env;
+  env.functions.resize(4);
+  env.function_names[0] = "main";
+  env.function_names[1] = "main";    // duplicate: falls back to func1
+  env.function_names[2] = "a b(c)";  // sanitised
+  env.function_names[3] = "func0";   // would collide with a default name
+  std::vector<std::string> s = FunctionSymbols(env);
+  EXPECT_EQ(s, (std::vector<std::string>{"main", "func1", "a_b_c_", "func3"}));
+}
+
+TEST(Translator, VmctxLayoutRegionsAreDisjointAndAligned) {
+  ModuleEnv env;
+  env.functions.resize(3);
+  env.num_imported_functions = 1;
+  env.tables.resize(2);
+  env.globals.resize(3);
+  env.num_imported_globals = 1;
+  Expected<VMContextLayout> l = VMContextLayout::Compute(env);
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(l->imported_functions, VMContextLayout::kHeaderSize);
+  EXPECT_EQ(l->tables, l->imported_functions + 16);
+  EXPECT_EQ(l->imported_globals, l->tables + 32);
+  EXPECT_EQ(l->defined_globals, l->imported_globals + 16);  // 8 bytes, rounded up to 16
+  EXPECT_EQ(l->funcrefs, l->defined_globals + 32);
+  EXPECT_EQ(l->size, l->funcrefs + 3 * VMFuncRefLayout::kSize);
+  EXPECT_TRUE(l->GlobalIsIndirect(0));
+  EXPECT_EQ(l->Global(2), l->defined_globals + 16);
+  EXPECT_EQ(l->FuncRef(2), l->funcrefs + 64);
+  EXPECT_EQ(l->TableLength(1), l->tables + 24);
+}
+
+}  // namespace
+}  // namespace egret::wasm
