@@ -153,6 +153,16 @@ uint8_t* Interpreter::Resolve(uint64_t addr, uint64_t n) {
   return nullptr;
 }
 
+void Interpreter::DefineHostFunction(std::string name, Signature sig, HostFunction fn) {
+  hosts_.push_back({std::move(name), std::move(sig), std::move(fn)});
+}
+
+const Interpreter::Host* Interpreter::FindHost(std::string_view name) const {
+  for (const Host& h : hosts_)
+    if (h.name == name) return &h;
+  return nullptr;
+}
+
 InterpResult Interpreter::Call(std::string_view name, std::span<const DataValue> args) {
   const Function* f = module_.Find(name);
   if (!f) {
@@ -208,7 +218,6 @@ InterpResult Interpreter::Run(const Function& f, std::span<const DataValue> args
   auto val = [&](Value v) { return regs[v.index]; };
   auto type_of = [&](Value v) { return dfg.ValueType(v); };
   std::vector<uint64_t> scratch;
-  std::vector<DataValue> call_args;
 
   Block block = entry;
   Inst inst = f.layout.FirstInst(block);
@@ -519,35 +528,49 @@ InterpResult Interpreter::Run(const Function& f, std::span<const DataValue> args
         break;
       }
       case Opcode::kFuncAddr: {
-        const Function* callee = module_.Find(dfg.ext_func(FuncRef(d.ref)).name);
-        if (!callee)
-          return error("func_addr of %" + dfg.ext_func(FuncRef(d.ref)).name +
-                       ", which is not in this module");
-        set(kFuncBase + static_cast<uint64_t>(callee - module_.functions.data()));
+        const std::string& name = dfg.ext_func(FuncRef(d.ref)).name;
+        if (const Function* callee = module_.Find(name)) {
+          set(kFuncBase + static_cast<uint64_t>(callee - module_.functions.data()));
+        } else if (const Host* h = FindHost(name)) {
+          set(kFuncBase + module_.functions.size() + static_cast<uint64_t>(h - hosts_.data()));
+        } else {
+          return error("func_addr of %" + name + ", which is not in this module");
+        }
         break;
       }
       case Opcode::kCall:
       case Opcode::kCallIndirect: {
         const Function* callee = nullptr;
+        const Host* host = nullptr;
         const Signature& sig = dfg.signature(dfg.CallSignature(inst));
         if (d.opcode == Opcode::kCall) {
           const std::string& name = dfg.ext_func(FuncRef(d.ref)).name;
           callee = module_.Find(name);
-          if (!callee) return error("call to %" + name + ", which is not in this module");
+          if (!callee) host = FindHost(name);
+          if (!callee && !host) return error("call to %" + name + ", which is not in this module");
         } else {
           if (a == 0) return trap(TrapCode::kIndirectCallToNull);
-          if (a < kFuncBase || a - kFuncBase >= module_.functions.size())
+          const uint64_t index = a - kFuncBase;
+          if (a < kFuncBase || index >= module_.functions.size() + hosts_.size())
             return error("call_indirect to a non-function address " + std::to_string(a));
-          callee = &module_.functions[a - kFuncBase];
+          if (index < module_.functions.size()) {
+            callee = &module_.functions[index];
+          } else {
+            host = &hosts_[index - module_.functions.size()];
+          }
         }
-        if (callee->signature != sig) return trap(TrapCode::kBadSignature);
-        call_args.clear();
+        if ((callee ? callee->signature : host->sig) != sig) return trap(TrapCode::kBadSignature);
+        std::vector<DataValue> call_args;  // per call: the callee may recurse
         for (Value v : dfg.VarArgs(inst)) call_args.push_back({type_of(v), val(v)});
-        std::vector<DataValue> args_copy = call_args;  // call_args is reused by the callee
-        InterpResult r = Run(*callee, args_copy, depth + 1);
+        InterpResult r = callee ? Run(*callee, call_args, depth + 1) : host->fn(call_args, *this);
         if (r.kind != InterpResult::Kind::kReturned) return r;
-        for (size_t k = 0; k < results.size() && k < r.values.size(); ++k)
+        if (r.values.size() != results.size())
+          return error("host function returned the wrong number of values");
+        for (size_t k = 0; k < results.size(); ++k) {
+          if (r.values[k].type != type_of(results[k]))
+            return error("host function returned a value of the wrong type");
           regs[results[k].index] = r.values[k].bits;
+        }
         break;
       }
       case Opcode::kJump:

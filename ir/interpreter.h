@@ -10,10 +10,11 @@
 //
 // Memory is a sandbox: the heap occupies addresses [0, heap_size); stack slots of the active
 // frames live at kStackBase and above; func_addr yields kFuncBase + the callee's index in the
-// module. An access outside these regions traps with the instruction's trap code (heap_oob by
-// default), or is an interpreter error if the instruction promised `notrap`. Calls resolve by
-// name in the module; recursion deeper than max_call_depth traps stk_ovf; running more than
-// max_steps instructions is an error (so a test with an infinite loop ends).
+// module (host functions follow the module's). An access outside these regions traps with the
+// instruction's trap code (heap_oob by default), or is an interpreter error if the instruction
+// promised `notrap`. Calls resolve by name in the module; recursion deeper than max_call_depth
+// traps stk_ovf; running more than max_steps instructions is an error (so a test with an infinite
+// loop ends).
 //
 // The function must pass the verifier; the interpreter checks only what it needs for memory
 // safety of the host.
@@ -21,6 +22,7 @@
 #define EGRET_IR_INTERPRETER_H_
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -62,6 +64,13 @@ class Interpreter {
 
   // Calls the function named `name` with `args` (types must match its signature).
   InterpResult Call(std::string_view name, std::span<const DataValue> args);
+
+  // A function the module calls but does not define (a runtime builtin, an import). It gets the
+  // arguments and the interpreter (for its heap) and returns values, a trap, or an error.
+  using HostFunction = std::function<InterpResult(std::span<const DataValue>, Interpreter&)>;
+  // `call %name` and func_addr/call_indirect of `%name` reach `fn` when the module has no
+  // function of that name. `sig` is checked at each call like a module function's.
+  void DefineHostFunction(std::string name, Signature sig, HostFunction fn);
   // The sandbox heap, for tests to set up or inspect memory.
   std::vector<uint8_t>& heap() { return heap_; }
   uint64_t steps() const { return steps_; }
@@ -72,8 +81,16 @@ class Interpreter {
   // Resolves [addr, addr+n) to host memory, or nullptr if outside the sandbox.
   uint8_t* Resolve(uint64_t addr, uint64_t n);
 
+  struct Host {
+    std::string name;
+    Signature sig;
+    HostFunction fn;
+  };
+  const Host* FindHost(std::string_view name) const;
+
   const Module& module_;
   InterpOptions options_;
+  std::vector<Host> hosts_;  // func_addr of host k is kFuncBase + module size + k
   std::vector<uint8_t> heap_;
   std::vector<uint8_t> stack_;  // stack slots of active frames, allocated LIFO
   uint64_t steps_ = 0;

@@ -110,6 +110,42 @@ block0(v0: i64):
   EXPECT_EQ(r.kind, InterpResult::Kind::kError);
 }
 
+TEST(Interpreter, HostFunctionsServeUndefinedCallees) {
+  Module m = ParseOrDie(R"(
+function %f(i32) -> i32 {
+    sig0 = (i32) -> i32
+    fn0 = %host_double sig0
+block0(v0: i32):
+    v1 = call %host_double(v0)
+    v2 = func_addr.i64 %host_double
+    v3 = call_indirect sig0, v2(v1)
+    return v3
+}
+)");
+  Interpreter interp(m);
+  int calls = 0;
+  interp.DefineHostFunction("host_double", {{Type::kI32}, {Type::kI32}},
+                            [&](std::span<const DataValue> args, Interpreter&) {
+                              ++calls;
+                              InterpResult r;
+                              r.values.push_back({Type::kI32, (args[0].bits * 2) & 0xffffffff});
+                              return r;
+                            });
+  DataValue arg = I32(5);
+  InterpResult r = interp.Call("f", std::span<const DataValue>(&arg, 1));
+  ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+  EXPECT_EQ(r.values[0], I32(20));
+  EXPECT_EQ(calls, 2);
+  // A host function with another signature is a bad_sig trap, like a module function.
+  Interpreter strict(m);
+  strict.DefineHostFunction(
+      "host_double", {{Type::kI64}, {Type::kI32}},
+      [](std::span<const DataValue>, Interpreter&) { return InterpResult(); });
+  r = strict.Call("f", std::span<const DataValue>(&arg, 1));
+  EXPECT_EQ(r.kind, InterpResult::Kind::kTrapped);
+  EXPECT_EQ(r.trap, TrapCode::kBadSignature);
+}
+
 TEST(RunTest, ReportsPassFailAndMalformedLines) {
   const std::string text = R"(
 ; run: %f(2) == 3
