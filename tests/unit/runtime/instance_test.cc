@@ -15,6 +15,7 @@
 #include "runtime/engine.h"
 #include "runtime/linker.h"
 #include "runtime/module.h"
+#include "runtime/spectest.h"
 #include "runtime/store.h"
 #include "tests/unit/artifact/random_artifact.h"
 
@@ -606,6 +607,49 @@ TEST(Instance, Fuel) {
   EXPECT_EQ(r->trap->code, TrapCode::kOutOfFuel);
   EXPECT_EQ(store.fuel(), 0u);
   EXPECT_EQ((*inst)->FuelConsumed(), 1);  // one unit past the budget
+}
+
+}  // namespace
+}  // namespace egret::runtime
+
+namespace egret::runtime {
+namespace {
+
+TEST(Spectest, DefinesTheTestsuiteHostModule) {
+  Engine engine;
+  Store store(engine);
+  Linker linker;
+  std::FILE* out = std::tmpfile();
+  ASSERT_NE(out, nullptr);
+  ASSERT_TRUE(DefineSpectest(linker, store, out).ok());
+  const Extern* g = linker.Find("spectest", "global_i32");
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(g->global.Get().i32(), 666);
+  EXPECT_FALSE(g->global.type.is_mutable);
+  const Extern* f64 = linker.Find("spectest", "global_f64");
+  ASSERT_NE(f64, nullptr);
+  EXPECT_EQ(f64->global.Get().f64_bits(), 0x4084D4CCCCCCCCCDull);  // 666.6
+  const Extern* table = linker.Find("spectest", "table");
+  ASSERT_NE(table, nullptr);
+  EXPECT_EQ(table->table->size(), 10u);
+  EXPECT_EQ(table->table->max_elements(), 20u);
+  const Extern* mem = linker.Find("spectest", "memory");
+  ASSERT_NE(mem, nullptr);
+  EXPECT_EQ(mem->memory->pages(), 1u);
+  EXPECT_EQ(mem->memory->max_pages(), 2u);
+  const Extern* print = linker.Find("spectest", "print_i32_f32");
+  ASSERT_NE(print, nullptr);
+  EXPECT_EQ(store.TypeOf(print->func), (FuncType{{ValType::kI32, ValType::kF32}, {}}));
+  auto r = store.Call(print->func, std::vector<Val>{Val::I32(42), Val::F32Bits(0x3FC00000)});
+  ASSERT_TRUE(r.ok() && !r->trap);
+  std::rewind(out);
+  char buf[64] = {};
+  ASSERT_NE(std::fgets(buf, sizeof buf, out), nullptr);
+  EXPECT_STREQ(buf, "42 : i32\n");
+  ASSERT_NE(std::fgets(buf, sizeof buf, out), nullptr);
+  EXPECT_STREQ(buf, "1.5 : f32\n");
+  std::fclose(out);
+  EXPECT_FALSE(DefineSpectest(linker, store, nullptr).ok());  // already defined
 }
 
 }  // namespace
