@@ -190,7 +190,10 @@ void MachBuffer<Traits>::AddToTail(uint32_t label) {
 
 template <class Traits>
 void MachBuffer<Traits>::ClearTail() {
-  for (uint32_t l : labels_at_tail_) labels_[l].at_tail = false;
+  for (uint32_t l : labels_at_tail_) {
+    labels_[l].offset = CurOffset();  // from now on the stored offset is the real one
+    labels_[l].at_tail = false;
+  }
   labels_at_tail_.clear();
   tail_observed_ = 0;
 }
@@ -200,7 +203,7 @@ uint32_t MachBuffer<Traits>::AddFixup(uint32_t offset, uint32_t label, Kind kind
   const uint32_t index = static_cast<uint32_t>(fixups_.size());
   fixups_.push_back(Fixup{offset, label, kNone, kind, FixupState::kDone});
   const uint32_t target = Resolve(label);
-  const uint32_t target_offset = labels_[target].offset;
+  const uint32_t target_offset = OffsetOf(target);
   // A label bound before the current offset will not move: resolve now if in range. A label at
   // the tail may still move (branch removal), so its uses wait in its list until it settles.
   const bool has_veneer = Traits::Info(kind).veneer_kind != LabelUseInfo::kNoVeneer;
@@ -242,8 +245,9 @@ void MachBuffer<Traits>::KillFixup(uint32_t fixup) {
 template <class Traits>
 void MachBuffer<Traits>::ResolveList(uint32_t label) {
   LabelState& l = labels_[label];
-  EGRET_DCHECK(l.offset != kNone && l.alias == kNone);
-  const uint32_t target_offset = l.offset;
+  EGRET_DCHECK(l.alias == kNone);
+  const uint32_t target_offset = OffsetOf(label);
+  EGRET_DCHECK(target_offset != kNone);
   bool patched = false;
   for (uint32_t f = l.head; f != kNone;) {
     const uint32_t next = fixups_[f].next;
@@ -280,7 +284,7 @@ void MachBuffer<Traits>::UseLabelAtOffset(uint32_t offset, MachLabel label, Kind
   uint32_t l = label.index;
   const uint32_t c = labels_[l].constant;
   if (c != kNone && !constants_[c].pending &&
-      !InRange(kind, offset, labels_[constants_[c].label].offset)) {
+      !InRange(kind, offset, OffsetOf(constants_[c].label))) {
     // The placed copy is behind this use's reach: place the constant again in the next island.
     Constant& k = constants_[c];
     const uint32_t copy = NewLabel().index;
@@ -308,9 +312,10 @@ template <class Traits>
 uint32_t MachBuffer<Traits>::LabelOffset(MachLabel label) {
   EGRET_CHECK(label.index < labels_.size());
   const uint32_t target = Resolve(label.index);
-  if (labels_[target].offset == kNone) return kNone;
+  const uint32_t offset = OffsetOf(target);
+  if (offset == kNone) return kNone;
   if (!finished_) Observe(target);
-  return labels_[target].offset;
+  return offset;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -348,7 +353,8 @@ void MachBuffer<Traits>::Alias(uint32_t label, uint32_t target) {
   t.tail = l.tail;
   l.head = l.tail = kNone;
   // A target bound before the tail will not move: resolve the spliced uses now.
-  if (t.offset != kNone && t.offset < CurOffset()) ResolveList(final_target);
+  const uint32_t t_offset = OffsetOf(final_target);
+  if (t_offset != kNone && t_offset < CurOffset()) ResolveList(final_target);
 }
 
 template <class Traits>
@@ -372,8 +378,8 @@ void MachBuffer<Traits>::RemoveLastBranch() {
   latest_branches_.pop_back();
   KillFixup(b.fixup);
   Truncate(b.start);
-  // Labels at the old tail move down with it; the branch's own labels were already at start.
-  for (uint32_t l : labels_at_tail_) labels_[l].offset = b.start;
+  // Labels at the old tail move down with it (their offset is the tail's, see OffsetOf); the
+  // branch's own labels were already at its start, the new tail.
   for (size_t i = b.labels_begin; i < branch_labels_.size(); ++i) AddToTail(branch_labels_[i]);
   branch_labels_.resize(b.labels_begin);
 }
@@ -387,7 +393,6 @@ void MachBuffer<Traits>::InvertLastCondBranch() {
   KillFixup(u.fixup);
   KillFixup(c.fixup);
   Truncate(u.start);
-  for (uint32_t l : labels_at_tail_) labels_[l].offset = u.start;
   // Swap in the inverted encoding, keeping the original in case it is ever needed again.
   std::array<uint8_t, 15> original{};
   std::memcpy(original.data(), data_.data() + c.start, c.inverted_len);

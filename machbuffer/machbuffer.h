@@ -176,7 +176,12 @@ class MachBuffer {
   }
   void SettleTail();
   uint32_t Resolve(uint32_t label);
-  uint32_t ResolvedOffset(uint32_t label) { return labels_[Resolve(label)].offset; }
+  // Labels at the tail are at the current offset, whatever their stored offset says: removing a
+  // branch moves them all down without touching each (ClearTail stores the real offset).
+  uint32_t OffsetOf(uint32_t label) const {
+    return labels_[label].at_tail ? CurOffset() : labels_[label].offset;
+  }
+  uint32_t ResolvedOffset(uint32_t label) { return OffsetOf(Resolve(label)); }
   bool InRange(Kind kind, uint32_t use, uint32_t target) const;
   void PatchNow(uint32_t fixup, uint32_t label_offset);
   uint32_t AddFixup(uint32_t offset, uint32_t label, Kind kind);

@@ -154,7 +154,7 @@ void MachBuffer<Traits>::HandleIslandFixup(uint32_t fi, std::vector<uint32_t>& s
   const Fixup f = fixups_[fi];  // a copy: AddFixup below may grow fixups_
   const uint64_t deadline = uint64_t{f.offset} + uint64_t(max_forward_[Index(f.kind)]);
   const uint32_t target = Resolve(f.label);
-  const uint32_t target_offset = labels_[target].offset;
+  const uint32_t target_offset = OffsetOf(target);
   if (target_offset != kNone && InRange(f.kind, f.offset, target_offset)) {
     PatchNow(fi, target_offset);
     Observe(target);

@@ -336,3 +336,31 @@ TEST(BranchSimplify, ManyLabelsAtOneOffsetSettleLinearly) {
 
 }  // namespace
 }  // namespace egret
+
+namespace egret {
+namespace {
+
+// A long run of labelled branches to the next instruction collapses in linear time: removing a
+// branch moves every label at the tail without visiting each one.
+TEST(BranchSimplify, LongRunOfRemovableBranchesIsLinear) {
+  A64Emitter e;
+  constexpr int kBranches = 20000;
+  MachLabel end = e.buf.NewLabel();
+  std::vector<MachLabel> labels;
+  for (int i = 0; i < kBranches; ++i) {
+    labels.push_back(e.buf.NewLabel());
+    e.buf.BindLabel(labels.back());
+    e.Cond(A64Cbz(1, false), end);
+  }
+  e.buf.BindLabel(end);  // every branch now jumps to the next instruction
+  e.Marker(1);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.branches_removed, static_cast<uint32_t>(kBranches));
+  EXPECT_EQ(code.bytes.size(), 8u);
+  EXPECT_EQ(e.buf.LabelOffset(labels[kBranches / 2]), 0u);
+  EXPECT_EQ(e.buf.LabelOffset(end), 0u);
+}
+
+}  // namespace
+}  // namespace egret
