@@ -27,7 +27,8 @@
 // PC-relative word), queued like any other, so deadlines are recomputed naturally. The island
 // size bound behind IslandNeeded counts, for the earliest fixup of each kind, the constants and
 // the whole veneer chains of every kind whose earliest deadline is not later; kinds with far
-// deadlines (b: 128 MiB) therefore do not make islands come early.
+// deadlines (b: 128 MiB) therefore do not make islands come early. An island also gives veneers
+// to uses that waited through 7/8 of their reach (batching far branches into fewer islands).
 #ifndef EGRET_MACHBUFFER_MACHBUFFER_H_
 #define EGRET_MACHBUFFER_MACHBUFFER_H_
 
@@ -55,6 +56,8 @@ template <class Traits>
 class MachBuffer {
  public:
   using Kind = typename Traits::Kind;
+  // Bytes of constant (plus alignment) an instruction may add after IslandNeeded said no.
+  static constexpr uint64_t kConstantSlack = 64;
 
   explicit MachBuffer(MachBufferOptions options = {});
 
@@ -97,7 +100,7 @@ class MachBuffer {
   // --- Side tables (offsets default to the current offset).
   void AddTrap(TrapCode code) { AddTrapAt(CurOffset(), code); }
   void AddTrapAt(uint32_t offset, TrapCode code);
-  // Call the right after emitting the call instruction: the return offset is the current offset.
+  // Call right after emitting the call instruction: the return offset is the current offset.
   void AddCall(uint32_t fixup_offset, uint32_t callee, Kind kind);
   // A stack map at the current offset (call right after the call instruction).
   void AddStackMap(std::span<const uint32_t> slots, uint32_t frame_size);
@@ -127,8 +130,6 @@ class MachBuffer {
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
-  // Bytes of constant (plus alignment) an instruction may add after IslandNeeded said no.
-  static constexpr uint64_t kConstantSlack = 64;
   static constexpr int kNumKinds = Traits::kNumKinds;
 
   struct LabelState {
