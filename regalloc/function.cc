@@ -140,7 +140,10 @@ void Function::Finish() {
   preds.assign(count.back(), Block());
   std::vector<uint32_t> fill(count.begin(), count.end() - 1);
   for (uint32_t b = 0; b < blocks.size(); ++b) {
-    for (uint32_t s = blocks[b].succ_begin; s < blocks[b].succ_end; ++s) {
+    // Clamped: a malformed table is reported by Validate(), not read out of bounds here.
+    const uint32_t end =
+        std::min<uint32_t>(blocks[b].succ_end, static_cast<uint32_t>(succs.size()));
+    for (uint32_t s = blocks[b].succ_begin; s < end; ++s) {
       const uint32_t t = succs[s].block.index;
       if (t < blocks.size()) preds[fill[t]++] = Block(b);
     }
@@ -156,6 +159,7 @@ Status Function::Validate(const MachineEnv& env) const {
   auto err = [](std::string msg) { return Error("regalloc input: " + std::move(msg)); };
   if (blocks.empty()) return err("function has no blocks");
   if (preds.size() != succs.size()) return err("predecessors not computed (call Finish())");
+  EGRET_TRY(ValidateTables());
   for (int c = 0; c < kNumRegClasses; ++c) {
     if (!env.scratch[c].valid()) {
       for (const VRegData& v : vregs)
@@ -308,6 +312,48 @@ Status Function::Validate(const MachineEnv& env) const {
   }
   for (uint32_t b = 0; b < blocks.size(); ++b)
     if (!seen[b]) return err(absl::StrCat("block", b, " is unreachable"));
+  return Status::Ok();
+}
+
+// The tables' ranges must tile their arrays in order (a backend may fill them directly), so
+// that nothing below reads out of bounds.
+Status Function::ValidateTables() const {
+  auto err = [](std::string msg) { return Error("regalloc input: " + std::move(msg)); };
+  uint32_t inst = 0, succ = 0, param = 0;
+  for (uint32_t b = 0; b < blocks.size(); ++b) {
+    const BlockData& bd = blocks[b];
+    if (bd.inst_begin != inst || bd.inst_end < bd.inst_begin || bd.succ_begin != succ ||
+        bd.succ_end < bd.succ_begin || bd.param_begin != param || bd.param_end < bd.param_begin ||
+        bd.pred_end < bd.pred_begin || bd.pred_end > preds.size())
+      return err(absl::StrCat("block", b, ": ranges do not follow the previous block's"));
+    inst = bd.inst_end;
+    succ = bd.succ_end;
+    param = bd.param_end;
+  }
+  if (inst != insts.size() || succ != succs.size() || param != block_params.size())
+    return err("blocks do not cover all instructions, successors and parameters");
+  uint32_t op = 0;
+  for (uint32_t i = 0; i < insts.size(); ++i) {
+    const InstData& d = insts[i];
+    if (d.operand_begin != op || d.operand_end < d.operand_begin)
+      return err(absl::StrCat("i", i, ": operand range does not follow the previous one"));
+    if (d.clobbers != InstData::kNoClobbers && d.clobbers >= clobber_sets.size())
+      return err(absl::StrCat("i", i, ": clobber set index out of range"));
+    op = d.operand_end;
+  }
+  if (op != operands.size()) return err("instructions do not cover all operands");
+  for (size_t k = 0; k < succs.size(); ++k) {
+    if (succs[k].arg_end < succs[k].arg_begin || succs[k].arg_end > branch_args.size())
+      return err(absl::StrCat("successor edge ", k, ": argument range out of bounds"));
+  }
+  for (Block p : preds)
+    if (p.index >= blocks.size()) return err("predecessor out of range");
+  for (VReg v : block_params)
+    if (v.index >= vregs.size())
+      return err(absl::StrCat("block parameter v", v.index, " out of range"));
+  for (VReg v : branch_args)
+    if (v.index >= vregs.size())
+      return err(absl::StrCat("branch argument v", v.index, " out of range"));
   return Status::Ok();
 }
 

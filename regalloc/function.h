@@ -129,6 +129,9 @@ class Function {
   // and operand.
   Status Validate(const MachineEnv& env) const;
 
+  // The structural part of Validate(): every range within its array, ranges in order.
+  Status ValidateTables() const;
+
   // A readable dump (for checker failures and reproducers).
   std::string ToString() const;
 

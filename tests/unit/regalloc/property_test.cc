@@ -113,7 +113,17 @@ TEST(RegallocProperty, MutatedInputsNeverCrash) {
     Function f = RandomFunction(seed, env);
     Rng rng(seed ^ 0x5eed);
     const uint32_t nv = f.num_vregs(), nb = f.num_blocks();
-    switch (rng.Below(7)) {
+    switch (rng.Below(9)) {
+      case 7:  // a corrupted table range, as a backend filling the arrays directly might produce
+        if (!f.insts.empty()) {
+          InstData& d = f.insts[rng.Below(f.num_insts())];
+          (rng.Chance(50) ? d.operand_begin : d.operand_end) += rng.Below(5);
+        }
+        break;
+      case 8:
+        if (!f.succs.empty())
+          f.succs[rng.Below(static_cast<uint32_t>(f.succs.size()))].arg_end += 1 + rng.Below(3);
+        break;
       case 0:
         if (!f.operands.empty())
           f.operands[rng.Below(static_cast<uint32_t>(f.operands.size()))].vreg =
