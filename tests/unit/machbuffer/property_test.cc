@@ -5,10 +5,11 @@
 // jump, return) and sometimes unreachable padding after it. The generator favours the shapes
 // branch simplification rewrites: empty blocks that only jump (threading), jumps to the next
 // block (removal), a conditional branch to the next block followed by a jump (inversion), and
-// several labels on one block. A reference interpreter runs the abstract program; the simulator
-// in code_sim.h runs the emitted bytes, following every branch through veneers; both must
-// produce the same trace (markers and loaded constants) and end the same way, for several
-// inputs, with and without range shrinking, on aarch64 and x64.
+// several labels on one block; some labels are pinned (as jump-table targets are). A reference
+// interpreter runs the abstract program; the simulator in code_sim.h runs the emitted bytes,
+// following every branch through veneers; both must produce the same trace (markers and loaded
+// constants) and end the same way, for several inputs, with and without range shrinking, on
+// aarch64 and x64.
 //
 // Reproduce a failure with the seed it prints: EGRET_MACHBUFFER_SEED=<seed>. An internal error
 // aborts before gtest prints the seed; EGRET_MACHBUFFER_VERBOSE=1 prints every seed first.
@@ -59,6 +60,7 @@ struct Block {
 struct Program {
   std::vector<Block> blocks;
   std::vector<uint32_t> block_of_label;
+  std::vector<uint8_t> pinned;  // by label: PinLabel right after binding (a jump-table target)
 };
 
 struct Mode {
@@ -128,6 +130,9 @@ Program Generate(std::mt19937_64& rng, const Mode& mode) {
     p.blocks[0].labels.push_back(next_label++);
     p.block_of_label.push_back(0);
   }
+  // Some labels are pinned: their offsets are committed, so simplification must leave them be.
+  p.pinned.resize(next_label);
+  for (uint8_t& pin : p.pinned) pin = pick(10) == 0;
   // Targets: often the next block (removal, inversion), otherwise anywhere.
   for (uint32_t b = 0; b < num_blocks; ++b) {
     Block& blk = p.blocks[b];
@@ -204,7 +209,10 @@ MachCode Emit(const Program& p, Emitter& e, bool x64) {
   for (size_t i = 0; i < p.block_of_label.size(); ++i) labels.push_back(e.buf.NewLabel());
   for (const Block& blk : p.blocks) {
     if (blk.island_before) e.buf.EmitIsland(16);
-    for (uint32_t l : blk.labels) e.buf.BindLabel(labels[l]);
+    for (uint32_t l : blk.labels) {
+      e.buf.BindLabel(labels[l]);
+      if (p.pinned[l]) e.buf.PinLabel(labels[l]);
+    }
     for (const Item& item : blk.body) {
       if (item.kind == ItemKind::kMarker) {
         e.Marker(static_cast<uint32_t>(item.value));
