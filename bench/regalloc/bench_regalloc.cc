@@ -4,9 +4,13 @@
 // clobbers and safepoints; x64-like registers) of 1k, 10k or 100k instructions. Throughput is
 // `insts_per_s`; near-linear scaling means it stays flat as the size grows. Quality counters
 // (spills, reloads, moves and their sum `cost`, spill slots) are per allocation of the same input,
-// so the two allocators can be compared line by line. BM_Check measures the checker.
+// so the two allocators can be compared line by line; `loop_cost` weighs each edit by 10 per
+// enclosing loop, an estimate of how often it runs. BM_Check measures the checker.
 //
 //   build/bin/bench_regalloc --benchmark_counters_tabular=true
+#include <cmath>
+#include <vector>
+
 #include "benchmark/benchmark.h"
 #include "regalloc/allocator.h"
 #include "regalloc/checker.h"
@@ -15,6 +19,31 @@
 namespace egret::regalloc {
 namespace {
 
+// An estimate of executed edits: each edit weighs 10^d where d is the number of loops around its
+// block. Loops are found from the layout: a back edge from block l to block h <= l encloses
+// blocks h..l (exact for LargeFunction, whose loops are laid out contiguously).
+double WeightedCost(const Function& f, const Output& out) {
+  std::vector<int> depth(f.num_blocks() + 1, 0);  // difference array over block indices
+  for (uint32_t l = 0; l < f.num_blocks(); ++l) {
+    for (const SuccEdge& e : f.Succs(Block(l))) {
+      if (e.block.index > l) continue;
+      ++depth[e.block.index];
+      --depth[l + 1];
+    }
+  }
+  std::vector<uint32_t> block_of(f.num_insts());
+  int d = 0;
+  std::vector<double> weight(f.num_blocks());
+  for (uint32_t b = 0; b < f.num_blocks(); ++b) {
+    d += depth[b];
+    weight[b] = std::pow(10.0, d);
+    for (uint32_t i = f.blocks[b].inst_begin; i < f.blocks[b].inst_end; ++i) block_of[i] = b;
+  }
+  double cost = 0;
+  for (const Edit& e : out.edits) cost += weight[block_of[e.point.inst()]];
+  return cost;
+}
+
 void BM_Allocate(benchmark::State& state, const char* algorithm) {
   const MachineEnv env = X64LikeEnv();
   const Function f = LargeFunction(1, static_cast<uint32_t>(state.range(0)), env);
@@ -22,6 +51,7 @@ void BM_Allocate(benchmark::State& state, const char* algorithm) {
   options.algorithm = algorithm;
   options.run_checker = false;
   Stats stats;
+  double weighted = 0;
   for (auto _ : state) {
     Expected<Output> out = Allocate(f, env, options);
     if (!out.ok()) {
@@ -30,7 +60,11 @@ void BM_Allocate(benchmark::State& state, const char* algorithm) {
     }
     stats = out->stats;
     benchmark::DoNotOptimize(out);
+    state.PauseTiming();
+    weighted = WeightedCost(f, *out);
+    state.ResumeTiming();
   }
+  state.counters["loop_cost"] = weighted;
   state.counters["insts"] = static_cast<double>(f.num_insts());
   state.counters["insts_per_s"] =
       benchmark::Counter(static_cast<double>(f.num_insts()),
