@@ -265,6 +265,7 @@ class Parser {
     uses_.clear();
     block_uses_.clear();
     pending_.clear();
+    result_values_.clear();
     defined_ = EntitySet<Value>();
     ext_by_name_.clear();
     SkipSpace();
@@ -378,7 +379,7 @@ class Parser {
         return ErrAt(at, "expected a hex source location after '@'");
       srcloc = static_cast<uint32_t>(*v);
     }
-    std::vector<std::pair<Value, size_t>> results;
+    const uint32_t results_start = static_cast<uint32_t>(result_values_.size());
     if (EntityNumber(PeekWord(), "v")) {
       for (;;) {
         SkipSpace();
@@ -388,7 +389,7 @@ class Parser {
         if (*n >= kMaxEntityNumber) return ErrAt(vat, "value number too large");
         Value v = ValueNumbered(*n);
         if (!defined_.Insert(v)) return ErrAt(vat, "v" + std::to_string(*n) + " is defined twice");
-        results.push_back({v, vat});
+        result_values_.push_back(v);
         if (Eat('=')) break;
         if (!Eat(',')) return Expected_("',' or '=' after the result names");
       }
@@ -419,7 +420,8 @@ class Parser {
     Inst i = f_->dfg.MakeInst(d);
     f_->layout.AppendInst(i, b);
     if (srcloc != kNoSrcLoc) f_->SetSrcLoc(i, srcloc);
-    pending_.push_back({i, std::move(results), at});
+    pending_.push_back(
+        {i, results_start, static_cast<uint32_t>(result_values_.size()) - results_start, at});
     if (map_) {
       auto& offsets = map_->inst_offsets.back();
       if (offsets.size() <= i.index) offsets.resize(i.index + 1, 0);
@@ -665,13 +667,13 @@ class Parser {
           }
           continue;
         }
-        if (types.size() != p.results.size()) {
+        if (types.size() != p.num_results) {
           return ErrAt(p.at, std::string(OpcodeName(f_->dfg[p.inst].opcode)) + " produces " +
                                  std::to_string(types.size()) + " result(s) but " +
-                                 std::to_string(p.results.size()) + " are named");
+                                 std::to_string(p.num_results) + " are named");
         }
         for (size_t r = 0; r < types.size(); ++r)
-          f_->dfg.AttachInstResult(p.inst, p.results[r].first, types[r]);
+          f_->dfg.AttachInstResult(p.inst, result_values_[p.results_start + r], types[r]);
         done[k] = true;
         --remaining;
         progress = true;
@@ -687,7 +689,8 @@ class Parser {
 
   struct Pending {
     Inst inst;
-    std::vector<std::pair<Value, size_t>> results;
+    uint32_t results_start;  // into result_values_
+    uint32_t num_results;
     size_t at;
   };
 
@@ -700,6 +703,7 @@ class Parser {
   std::vector<std::pair<Value, size_t>> uses_;
   std::vector<std::pair<Block, size_t>> block_uses_;
   std::vector<Pending> pending_;
+  std::vector<Value> result_values_;  // the named results of all pending instructions
   EntitySet<Value> defined_;
   std::unordered_map<std::string, FuncRef> ext_by_name_;
 };
