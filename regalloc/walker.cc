@@ -37,6 +37,8 @@ ForwardWalker::ForwardWalker(const Function& f, const MachineEnv& env, const Liv
   pref_epoch_.assign(nv, 0);
   pref_reg_.assign(nv, PReg());
   param_arg_.assign(nv, VReg());
+  edge_epoch_.assign(nv, 0);
+  edge_arg_.assign(nv, VReg());
   first_pos_.assign(nv, UINT32_MAX);
   last_pos_.assign(nv, 0);
   op_next_use_.assign(f.operands.size(), kDead);
@@ -129,6 +131,28 @@ void ForwardWalker::ScanBlock(uint32_t b) {
     liveout_epoch_[v.index] = epoch_;
     add_ref(v);
   }
+  // A successor already allocated (a loop header, seen from the latch) tells how soon it uses
+  // each value: a position past this block, so eviction keeps loop-carried values longer.
+  for (const SuccEdge& e : f_.Succs(Block(b))) {
+    const uint32_t s = e.block.index;
+    if (!walked_[s]) continue;
+    const auto params = f_.Params(e.block);
+    const auto args = f_.Args(e);
+    ++edge_stamp_;
+    for (size_t k = 0; k < params.size(); ++k) {
+      edge_epoch_[params[k].index] = edge_stamp_;
+      edge_arg_[params[k].index] = args[k];
+    }
+    for (uint32_t k = entry_span_[s].begin; k < entry_span_[s].end; ++k) {
+      const LocRecord& r = entry_recs_[k];
+      if (r.next >= kLiveOut - bd.inst_end) continue;
+      const VReg u = edge_epoch_[r.v.index] == edge_stamp_ ? edge_arg_[r.v.index] : r.v;
+      const uint32_t pos = bd.inst_end + r.next;
+      if (scan_epoch_[u.index] == epoch_ && scan_next_[u.index] >= bd.inst_end &&
+          pos < scan_next_[u.index])
+        set(u, pos);
+    }
+  }
   safepoint_refs_.assign(bd.inst_end - bd.inst_begin, Span{});
   safepoint_ref_list_.clear();
   // The nearest later instruction with clobbers: a value whose next use lies beyond it should
@@ -136,7 +160,9 @@ void ForwardWalker::ScanBlock(uint32_t b) {
   // Values live out are assumed to meet a call later if the function has any.
   uint32_t next_clobber = clobbered_anywhere_.Empty() ? kDead : kLiveOut - 1;
   auto crosses = [&](uint32_t next_use) {
-    return next_clobber != kDead && next_use != kDead && next_use > next_clobber;
+    if (next_use == kDead) return false;
+    if (next_use >= bd.inst_end) return !clobbered_anywhere_.Empty();  // beyond this block
+    return next_clobber != kDead && next_use > next_clobber;
   };
   for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
     const auto ops = f_.InstOperands(i);
@@ -307,11 +333,15 @@ Status ForwardWalker::SetupEntry(uint32_t b) {
     }
   }
   entry_span_[b].begin = static_cast<uint32_t>(entry_recs_.size());
+  auto rel = [&](VReg v) {
+    const uint32_t n = next_use_[v.index];
+    return n >= kLiveOut ? n : n - f_.blocks[b].inst_begin;
+  };
   for (VReg v : live_.LiveIn(block))
-    entry_recs_.push_back({v, home_[v.index], slot_valid_[v.index] != 0});
+    entry_recs_.push_back({v, home_[v.index], slot_valid_[v.index] != 0, rel(v)});
   for (VReg p : params)
     if (next_use_[p.index] != kDead)
-      entry_recs_.push_back({p, home_[p.index], slot_valid_[p.index] != 0});
+      entry_recs_.push_back({p, home_[p.index], slot_valid_[p.index] != 0, rel(p)});
   entry_span_[b].end = static_cast<uint32_t>(entry_recs_.size());
   return Status::Ok();
 }

@@ -61,6 +61,7 @@ class ForwardWalker {
     VReg v;
     PReg reg;
     bool slot_valid;
+    uint32_t next = kLiveOut;  // entry records: its next use, relative to the block's start
   };
   struct Span {
     uint32_t begin = 0, end = 0;
@@ -157,6 +158,10 @@ class ForwardWalker {
   std::vector<uint32_t> pref_epoch_;
   std::vector<PReg> pref_reg_;
   std::vector<VReg> param_arg_;  // EdgeCost(): the argument feeding each parameter
+  // ScanBlock(): the argument feeding each parameter of one successor, where edge_epoch_ matches.
+  std::vector<uint32_t> edge_epoch_;
+  std::vector<VReg> edge_arg_;
+  uint32_t edge_stamp_ = 0;
 
   std::vector<PendingEdit> edits_;
   size_t walk_edits_ = 0;  // edits_[0, walk_edits_) come from the walk, in program order
