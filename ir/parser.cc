@@ -656,9 +656,12 @@ class Parser {
     std::vector<Type> types;
     std::vector<bool> done(pending_.size(), false);
     size_t remaining = pending_.size();
-    for (bool progress = true; progress && remaining > 0;) {
+    // Passes alternate direction, so a chain of forward references resolves in one or two passes
+    // whichever way it runs through the text.
+    for (bool progress = true, backward = false; progress && remaining > 0; backward = !backward) {
       progress = false;
-      for (size_t k = 0; k < pending_.size(); ++k) {
+      for (size_t n = 0; n < pending_.size(); ++n) {
+        const size_t k = backward ? pending_.size() - 1 - n : n;
         if (done[k]) continue;
         const Pending& p = pending_[k];
         if (!f_->dfg.ExpectedResultTypes(p.inst, types)) {

@@ -129,6 +129,19 @@ TEST(Parser, HugeEntityNumbersAreRejectedNotAllocated) {
   EXPECT_NE(m2.error().message.find("too large"), std::string::npos);
 }
 
+// Each result's type depends on a value defined further down: the type inference must not need
+// one pass per instruction (20,000 passes would take minutes under ASan).
+TEST(Parser, LongChainOfForwardReferencesIsInferredQuickly) {
+  constexpr int kChain = 20000;
+  std::string text = "function %f(i32) {\nblock0(v0: i32):\n";
+  for (int k = 1; k < kChain; ++k)
+    text += "    v" + std::to_string(k) + " = iadd v" + std::to_string(k + 1) + ", v0\n";
+  text += "    v" + std::to_string(kChain) + " = iadd v0, v0\n    return\n}\n";
+  auto m = ParseModule(text);
+  ASSERT_TRUE(m.ok()) << m.error().ToString();
+  EXPECT_EQ(m->functions[0].dfg.ValueType(Value(1)), Type::kI32);
+}
+
 TEST(Parser, SourceMapRecordsInstructionOffsets) {
   const std::string text = "function %f() {\nblock0:\n    return\n}\n";
   SourceMap map;
