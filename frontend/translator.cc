@@ -111,6 +111,13 @@ ir::Value Translation::LoadPtr(Type t, ir::Value base, uint32_t offset, bool rea
   return b_.Load(Opcode::kLoad, t, f, base, static_cast<int32_t>(offset));
 }
 
+ir::Value Translation::LoadRecord(Type t, VMContextLayout::RecordRef r, uint32_t field,
+                                  bool readonly) {
+  if (!r.indirect) return LoadVmctx(t, r.offset + field, readonly);
+  ir::Value record = LoadVmctx(Type::kI64, r.offset, true);
+  return LoadPtr(t, record, field, readonly);
+}
+
 Expected<ir::SigRef> Translation::SigFor(uint32_t type_index) {
   auto it = sigs_.find(type_index);
   if (it != sigs_.end()) return it->second;
@@ -332,13 +339,15 @@ ir::Value Translation::HeapAddress(const Operator& op, ir::Value index, uint32_t
   // the end of the access against the current length.
   *checked = options_.heap == HeapStrategy::kBoundsCheck || offset > INT32_MAX;
   if (*checked) {
-    ir::Value bound = LoadVmctx(Type::kI64, VMContextLayout::kHeapBound, false);
+    ir::Value bound =
+        LoadRecord(Type::kI64, layout_.Memory(0), VMContextLayout::kRecordLength, false);
     ir::Value end =
         b_.BinaryImm(Opcode::kIaddImm, idx, static_cast<int64_t>(offset + access_bytes));
     b_.Trapnz(b_.Icmp(ir::IntCC::kUgt, end, bound), TrapCode::kHeapOutOfBounds);
   }
   const bool base_fixed = options_.heap == HeapStrategy::kGuardPages;
-  ir::Value base = LoadVmctx(Type::kI64, VMContextLayout::kHeapBase, base_fixed);
+  ir::Value base =
+      LoadRecord(Type::kI64, layout_.Memory(0), VMContextLayout::kRecordBase, base_fixed);
   ir::Value addr = b_.Binary(Opcode::kIadd, base, idx);
   if (offset > INT32_MAX) {
     addr = b_.BinaryImm(Opcode::kIaddImm, addr, static_cast<int64_t>(offset));
@@ -505,9 +514,11 @@ Status Translation::Call(const Operator& op) {
   if (indirect) {
     const uint32_t table = op.index2;
     ir::Value idx = b_.Convert(Opcode::kUextend, Type::kI64, callee_index);
-    ir::Value length = LoadVmctx(Type::kI64, layout_.TableLength(table), false);
+    ir::Value length =
+        LoadRecord(Type::kI64, layout_.Table(table), VMContextLayout::kRecordLength, false);
     b_.Trapnz(b_.Icmp(ir::IntCC::kUge, idx, length), TrapCode::kIndirectCallOutOfBounds);
-    ir::Value base = LoadVmctx(Type::kI64, layout_.TableBase(table), false);
+    ir::Value base =
+        LoadRecord(Type::kI64, layout_.Table(table), VMContextLayout::kRecordBase, false);
     ir::Value slot = b_.Binary(Opcode::kIadd, base, b_.BinaryImm(Opcode::kIshlImm, idx, 3));
     ir::MemFlags table_flags = ir::MemFlags{}
                                    .With(ir::MemFlags::kTable)
@@ -545,72 +556,77 @@ Status Translation::Call(const Operator& op) {
 Status Translation::Bulk(const Operator& op) {
   const Type i32 = Type::kI32, i64 = Type::kI64;
   auto idx = [&](uint32_t v) { return b_.Iconst(i32, static_cast<int32_t>(v)); };
+  auto u64 = [&](ir::Value v) { return b_.Convert(Opcode::kUextend, i64, v); };
   switch (op.op) {
     case Op::kMemorySize: {
-      ir::Value bound = LoadVmctx(i64, VMContextLayout::kHeapBound, false);
+      ir::Value bound = LoadRecord(i64, layout_.Memory(0), VMContextLayout::kRecordLength, false);
       ir::Value pages = b_.BinaryImm(Opcode::kUshrImm, bound, 16);
       values_.push_back(b_.Convert(Opcode::kIreduce, i32, pages));
       return Status::Ok();
     }
+    // Builtins take the runtime's C signatures (runtime/builtins.h): indices as i32, sizes,
+    // addresses and element counts as i64, references as i64 pointers.
     case Op::kMemoryGrow: {
-      ir::Value delta = Pop();
-      values_.push_back(CallBuiltin("memory_grow", {i32}, {i32}, {delta}));
+      ir::Value delta = u64(Pop());
+      ir::Value old = CallBuiltin("memory_grow", {i32, i64}, {i64}, {idx(0), delta});
+      values_.push_back(b_.Convert(Opcode::kIreduce, i32, old));
       return Status::Ok();
     }
     case Op::kMemoryFill: {
-      ir::Value n = Pop(), v = Pop(), d = Pop();
-      CallBuiltin("memory_fill", {i32, i32, i32}, {}, {d, v, n});
+      ir::Value n = u64(Pop()), v = Pop(), d = u64(Pop());
+      CallBuiltin("memory_fill", {i32, i64, i32, i64}, {}, {idx(0), d, v, n});
       return Status::Ok();
     }
     case Op::kMemoryCopy: {
-      ir::Value n = Pop(), s = Pop(), d = Pop();
-      CallBuiltin("memory_copy", {i32, i32, i32}, {}, {d, s, n});
+      ir::Value n = u64(Pop()), s = u64(Pop()), d = u64(Pop());
+      CallBuiltin("memory_copy", {i32, i64, i32, i64, i64}, {}, {idx(0), d, idx(0), s, n});
       return Status::Ok();
     }
     case Op::kMemoryInit: {
-      ir::Value n = Pop(), s = Pop(), d = Pop();
-      CallBuiltin("memory_init", {i32, i32, i32, i32}, {}, {idx(op.index), d, s, n});
+      ir::Value n = u64(Pop()), s = u64(Pop()), d = u64(Pop());
+      CallBuiltin("memory_init", {i32, i32, i64, i64, i64}, {}, {idx(0), idx(op.index), d, s, n});
       return Status::Ok();
     }
     case Op::kDataDrop:
       CallBuiltin("data_drop", {i32}, {}, {idx(op.index)});
       return Status::Ok();
     case Op::kTableGet: {
-      ir::Value i = Pop();
-      values_.push_back(CallBuiltin("table_get", {i32, i32}, {i64}, {idx(op.index), i}));
+      ir::Value i = u64(Pop());
+      values_.push_back(CallBuiltin("table_get", {i32, i64}, {i64}, {idx(op.index), i}));
       return Status::Ok();
     }
     case Op::kTableSet: {
-      ir::Value v = Pop(), i = Pop();
-      CallBuiltin("table_set", {i32, i32, i64}, {}, {idx(op.index), i, v});
+      ir::Value v = Pop(), i = u64(Pop());
+      CallBuiltin("table_set", {i32, i64, i64}, {}, {idx(op.index), i, v});
       return Status::Ok();
     }
     case Op::kTableSize: {
-      ir::Value length = LoadVmctx(i64, layout_.TableLength(op.index), false);
+      ir::Value length =
+          LoadRecord(i64, layout_.Table(op.index), VMContextLayout::kRecordLength, false);
       values_.push_back(b_.Convert(Opcode::kIreduce, i32, length));
       return Status::Ok();
     }
     case Op::kTableGrow: {
-      ir::Value n = Pop(), init = Pop();
-      values_.push_back(
-          CallBuiltin("table_grow", {i32, i64, i32}, {i32}, {idx(op.index), init, n}));
+      ir::Value n = u64(Pop()), init = Pop();
+      ir::Value old = CallBuiltin("table_grow", {i32, i64, i64}, {i64}, {idx(op.index), n, init});
+      values_.push_back(b_.Convert(Opcode::kIreduce, i32, old));
       return Status::Ok();
     }
     case Op::kTableFill: {
-      ir::Value n = Pop(), v = Pop(), i = Pop();
-      CallBuiltin("table_fill", {i32, i32, i64, i32}, {}, {idx(op.index), i, v, n});
+      ir::Value n = u64(Pop()), v = Pop(), i = u64(Pop());
+      CallBuiltin("table_fill", {i32, i64, i64, i64}, {}, {idx(op.index), i, v, n});
       return Status::Ok();
     }
-    case Op::kTableCopy: {
-      ir::Value n = Pop(), s = Pop(), d = Pop();
-      CallBuiltin("table_copy", {i32, i32, i32, i32, i32}, {},
+    case Op::kTableCopy: {  // table.copy dst src
+      ir::Value n = u64(Pop()), s = u64(Pop()), d = u64(Pop());
+      CallBuiltin("table_copy", {i32, i32, i64, i64, i64}, {},
                   {idx(op.index), idx(op.index2), d, s, n});
       return Status::Ok();
     }
-    case Op::kTableInit: {
-      ir::Value n = Pop(), s = Pop(), d = Pop();
-      CallBuiltin("table_init", {i32, i32, i32, i32, i32}, {},
-                  {idx(op.index), idx(op.index2), d, s, n});
+    case Op::kTableInit: {  // table.init elem table
+      ir::Value n = u64(Pop()), s = u64(Pop()), d = u64(Pop());
+      CallBuiltin("table_init", {i32, i32, i64, i64, i64}, {},
+                  {idx(op.index2), idx(op.index), d, s, n});
       return Status::Ok();
     }
     case Op::kElemDrop:

@@ -80,6 +80,8 @@ class Translation {
   ir::MemFlags VmctxFlags(bool readonly) const;
   ir::Value LoadVmctx(ir::Type t, uint32_t offset, bool readonly);
   ir::Value LoadPtr(ir::Type t, ir::Value base, uint32_t offset, bool readonly);
+  // A field of a memory or table record (inline in the VMContext, or behind a pointer).
+  ir::Value LoadRecord(ir::Type t, VMContextLayout::RecordRef r, uint32_t field, bool readonly);
   ir::Value HeapAddress(const Operator& op, ir::Value index, uint32_t access_bytes, int32_t* offset,
                         bool* checked);
   Expected<ir::SigRef> SigFor(uint32_t type_index);

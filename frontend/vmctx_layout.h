@@ -1,23 +1,23 @@
 // vmctx_layout.h: where compiled code finds things in an instance's VMContext.
 //
 // Compiled Wasm code receives a pointer to its instance's VMContext as its first argument and
-// reaches everything instance-specific through fixed offsets from it: the linear memory's base
-// and current length, the fuel counter, the stack limit, the engine's signature ids, imported
-// functions, tables, globals and the funcref (VMFuncRef) of every function. This struct is the
-// one place those offsets are computed (from a ModuleEnv, with checked arithmetic); the runtime
-// adopts or mirrors it. docs/frontend.md draws the layout.
+// reaches everything instance-specific through fixed offsets from it. This struct computes those
+// offsets from a ModuleEnv (64-bit arithmetic, failing above 2 GiB). It mirrors
+// artifact/vmoffsets.h (artifact::VMOffsets), which the runtime uses, region for region; the
+// frontend cannot include artifact/ (it sits to its right), so a unit test
+// (tests/unit/frontend/translator_test.cc) checks that the two agree.
 //
-//   offset 0   u64  heap_base       memory 0's base address (0 when there is no memory)
-//   offset 8   u64  heap_bound      memory 0's current length in bytes
-//   offset 16  i64  fuel            remaining fuel (when fuel is enabled)
-//   offset 24  u64  stack_limit     lowest allowed stack pointer
-//   offset 32  u64  type_ids        pointer to u32[num types]: engine-wide signature ids
-//   then, each region 16-byte aligned:
-//   imported functions  16 bytes each: {u64 code (wasm_call), u64 callee vmctx}
-//   tables              16 bytes each: {u64 base (VMFuncRef*[] / externref[]), u64 length}
-//   imported globals     8 bytes each: pointer to the global's 16-byte storage
-//   defined globals     16 bytes each: the value, little-endian, zero-extended
-//   funcrefs            32 bytes each (one per function, imported ones too): a VMFuncRef
+//   0    u32 magic, u32 reserved      8    stack limit        16   fuel consumed (i64)
+//   24   signature ids (u32* by module type index)            32   builtins (void* const*)
+//   40   store                        48   instance           56   reserved
+//   64   imported functions   {u64 wasm_call, u64 vmctx}       16 each (8-aligned)
+//        imported tables      VMTableDefinition*              8 each
+//        imported memories    VMMemoryDefinition*             8 each
+//        imported globals     pointer to the 16-byte value    8 each
+//        defined tables       {u64 base, u64 length}          16 each (16-aligned)
+//        defined memories     {u64 base, u64 length in bytes} 16 each (16-aligned)
+//        defined globals      the value, inline               16 each (16-aligned)
+//        funcrefs             VMFuncRef, whole index space    32 each (16-aligned)
 //
 // A VMFuncRef is {u64 wasm_call, u64 array_call, u32 type_id, u32 pad, u64 vmctx}; funcref values
 // are pointers to one (0 is null); table elements are such pointers.
@@ -40,19 +40,33 @@ struct VMFuncRefLayout {
 };
 
 struct VMContextLayout {
-  static constexpr uint32_t kHeapBase = 0;
-  static constexpr uint32_t kHeapBound = 8;
+  // Where a table's or memory's {u64 base, u64 length} record is: inline in the VMContext at
+  // `offset` (defined), or behind a pointer stored at `offset` (imported). Table lengths count
+  // elements, memory lengths bytes.
+  struct RecordRef {
+    uint32_t offset;
+    bool indirect;
+  };
+  static constexpr uint32_t kRecordBase = 0;
+  static constexpr uint32_t kRecordLength = 8;
+
+  static constexpr uint32_t kStackLimit = 8;
   static constexpr uint32_t kFuel = 16;
-  static constexpr uint32_t kStackLimit = 24;
-  static constexpr uint32_t kTypeIds = 32;
-  static constexpr uint32_t kHeaderSize = 48;  // rounded up to 16
+  static constexpr uint32_t kTypeIds = 24;
+  static constexpr uint32_t kBuiltins = 32;
+  static constexpr uint32_t kHeaderSize = 64;
 
   uint32_t imported_functions = 0;
-  uint32_t tables = 0;
+  uint32_t imported_tables = 0;
+  uint32_t imported_memories = 0;
   uint32_t imported_globals = 0;
+  uint32_t defined_tables = 0;
+  uint32_t defined_memories = 0;
   uint32_t defined_globals = 0;
   uint32_t funcrefs = 0;
   uint32_t size = 0;
+  uint32_t num_imported_tables = 0;
+  uint32_t num_imported_memories = 0;
   uint32_t num_imported_globals = 0;
 
   // Fails (unsupported) if the module's VMContext would not fit in 2 GiB.
@@ -61,8 +75,14 @@ struct VMContextLayout {
   uint32_t ImportedFunction(uint32_t func_index) const {
     return imported_functions + 16 * func_index;
   }
-  uint32_t TableBase(uint32_t table) const { return tables + 16 * table; }
-  uint32_t TableLength(uint32_t table) const { return tables + 16 * table + 8; }
+  RecordRef Table(uint32_t table) const {
+    if (table < num_imported_tables) return {imported_tables + 8 * table, true};
+    return {defined_tables + 16 * (table - num_imported_tables), false};
+  }
+  RecordRef Memory(uint32_t memory) const {
+    if (memory < num_imported_memories) return {imported_memories + 8 * memory, true};
+    return {defined_memories + 16 * (memory - num_imported_memories), false};
+  }
   // Imported globals: the slot holds a pointer to the value; defined: the slot is the value.
   bool GlobalIsIndirect(uint32_t global) const { return global < num_imported_globals; }
   uint32_t Global(uint32_t global) const {

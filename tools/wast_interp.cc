@@ -1,7 +1,7 @@
 // wast_interp.cc: a module instance inside the IR interpreter's sandbox (see wast_interp.h).
 //
 // Sandbox layout (addresses are offsets into the interpreter heap):
-//   [16, 16 + layout.size)   the VMContext
+//   [16, 16 + layout.size)   the VMContext (memory 0 and tables are defined: records inline)
 //   then                     type_ids (u32 per type), each table's elements (u64 each)
 //   then, 64 KiB aligned     linear memory, sized for its maximum (capped at kMaxPages)
 #include "tools/wast_interp.h"
@@ -25,35 +25,38 @@ uint64_t Align(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
 // memory.grow as IR: bound' = bound + delta pages unless that passes the declared maximum
 // (then -1). Growing past the sandbox's capacity but within the declared maximum cannot be
 // emulated: it traps out_of_fuel, which the harness reads as "skip the rest of this module".
-ir::Function MemoryGrowBuiltin(uint64_t max_pages, uint64_t sandbox_pages) {
+ir::Function MemoryGrowBuiltin(uint64_t max_pages, uint64_t sandbox_pages, uint32_t memory_record) {
   using ir::Opcode;
   using ir::Type;
-  ir::Function f("egret_builtin_memory_grow", {{Type::kI64, Type::kI32}, {Type::kI32}});
+  ir::Function f("egret_builtin_memory_grow", {{Type::kI64, Type::kI32, Type::kI64}, {Type::kI64}});
   ir::FunctionBuilder b(f);
   ir::Block entry = b.CreateBlock(), ok = b.CreateBlock(), fail = b.CreateBlock();
   b.SwitchToBlock(entry);
   ir::Value vmctx = b.AppendBlockParam(entry, Type::kI64);
-  ir::Value delta = b.AppendBlockParam(entry, Type::kI32);
+  b.AppendBlockParam(entry, Type::kI32);  // memory index: always 0 in Wasm 2.0
+  ir::Value delta = b.AppendBlockParam(entry, Type::kI64);
   b.SealBlock(entry);
   ir::MemFlags flags = ir::MemFlags{}.With(ir::MemFlags::kVmctx);
-  ir::Value bound = b.Load(Opcode::kLoad, Type::kI64, flags, vmctx, 8);
+  const int32_t length_at =
+      static_cast<int32_t>(memory_record + wasm::VMContextLayout::kRecordLength);
+  ir::Value bound = b.Load(Opcode::kLoad, Type::kI64, flags, vmctx, length_at);
   ir::Value pages = b.BinaryImm(Opcode::kUshrImm, bound, 16);
-  ir::Value grown = b.Binary(Opcode::kIadd, pages, b.Convert(Opcode::kUextend, Type::kI64, delta));
+  ir::Value grown = b.Binary(Opcode::kIadd, pages, delta);
   ir::Value too_big = b.IcmpImm(ir::IntCC::kUgt, grown, static_cast<int64_t>(max_pages));
   ir::Block fits = b.CreateBlock();
   b.Brif(too_big, fail, {}, fits, {});
   b.SealBlock(fits);
   b.SealBlock(fail);
   b.SwitchToBlock(fail);
-  b.Return({b.Iconst(Type::kI32, -1)});
+  b.Return({b.Iconst(Type::kI64, -1)});
   b.SwitchToBlock(fits);
   b.Trapnz(b.IcmpImm(ir::IntCC::kUgt, grown, static_cast<int64_t>(sandbox_pages)),
            TrapCode::kOutOfFuel);
   b.Jump(ok);
   b.SealBlock(ok);
   b.SwitchToBlock(ok);
-  b.Store(Opcode::kStore, flags, b.BinaryImm(Opcode::kIshlImm, grown, 16), vmctx, 8);
-  b.Return({b.Convert(Opcode::kIreduce, Type::kI32, pages)});
+  b.Store(Opcode::kStore, flags, b.BinaryImm(Opcode::kIshlImm, grown, 16), vmctx, length_at);
+  b.Return({pages});
   b.Finalize();
   return f;
 }
@@ -108,7 +111,9 @@ std::unique_ptr<InterpInstance> InterpInstance::Create(wasm::ModuleEnv env, std:
       return nullptr;
     }
   }
-  inst->module_->functions.push_back(MemoryGrowBuiltin(max_pages, sandbox_pages));
+  // Imports are refused above, so memory 0 and every table are defined (records inline).
+  const uint32_t memory_record = m.memories.empty() ? 0 : layout->Memory(0).offset;
+  inst->module_->functions.push_back(MemoryGrowBuiltin(max_pages, sandbox_pages, memory_record));
   ir::InterpOptions options;
   options.heap_size = mem_base + sandbox_pages * 65536 + 16;
   options.max_steps = 20'000'000;
@@ -119,8 +124,10 @@ std::unique_ptr<InterpInstance> InterpInstance::Create(wasm::ModuleEnv env, std:
   const uint64_t vm = kVmctxAddr;
   inst->vmctx_ = vm;
 
-  put64(vm + wasm::VMContextLayout::kHeapBase, mem_base);
-  put64(vm + wasm::VMContextLayout::kHeapBound, pages * 65536);
+  if (!m.memories.empty()) {
+    put64(vm + memory_record + wasm::VMContextLayout::kRecordBase, mem_base);
+    put64(vm + memory_record + wasm::VMContextLayout::kRecordLength, pages * 65536);
+  }
   put64(vm + wasm::VMContextLayout::kTypeIds, type_ids);
   // Signature ids: structurally equal types share the id of the first of them.
   std::vector<uint32_t> canon(m.types.size());
@@ -134,8 +141,9 @@ std::unique_ptr<InterpInstance> InterpInstance::Create(wasm::ModuleEnv env, std:
     put32(type_ids + 4 * i, canon[i]);
   }
   for (uint32_t t = 0; t < m.tables.size(); ++t) {
-    put64(vm + layout->TableBase(t), table_base[t]);
-    put64(vm + layout->TableLength(t), m.tables[t].type.limits.min);
+    const uint32_t record = layout->Table(t).offset;
+    put64(vm + record + wasm::VMContextLayout::kRecordBase, table_base[t]);
+    put64(vm + record + wasm::VMContextLayout::kRecordLength, m.tables[t].type.limits.min);
   }
   for (uint32_t f = 0; f < m.functions.size(); ++f) {
     const uint64_t ref = vm + layout->FuncRef(f);

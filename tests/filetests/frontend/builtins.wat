@@ -7,8 +7,9 @@
   (func $fill (param i32 i32 i32) local.get 0 local.get 1 local.get 2 memory.fill))
 ;; CHECK-LABEL: function %grow(i64, i32) -> i32 {
 ;; CHECK:       fn0 = %egret_builtin_memory_grow sig0
-;; CHECK:       call %egret_builtin_memory_grow({{v[0-9]+}}, {{v[0-9]+}})
-;; CHECK:       [[B:v[0-9]+]] = load.i64 vmctx notrap aligned {{v[0-9]+}}+8
+;; CHECK:       [[OLD:v[0-9]+]] = call %egret_builtin_memory_grow({{v[0-9]+}}, {{v[0-9]+}}, {{v[0-9]+}})
+;; CHECK-NEXT:  ireduce.i32 [[OLD]]
+;; CHECK:       [[B:v[0-9]+]] = load.i64 vmctx notrap aligned {{v[0-9]+}}+{{[0-9]+}}
 ;; CHECK-NEXT:  [[P:v[0-9]+]] = ushr_imm [[B]], 16
 ;; CHECK-NEXT:  ireduce.i32 [[P]]
 ;; CHECK-LABEL: function %fill(i64, i32, i32, i32) {

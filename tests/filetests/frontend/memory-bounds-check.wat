@@ -7,7 +7,7 @@
     local.get 0 local.get 1 i32.store16 offset=4))
 ;; CHECK-LABEL: function %st(i64, i32, i32) {
 ;; CHECK:       [[I:v[0-9]+]] = uextend.i64
-;; CHECK-NEXT:  [[BOUND:v[0-9]+]] = load.i64 vmctx notrap aligned {{v[0-9]+}}+8
+;; CHECK-NEXT:  [[BOUND:v[0-9]+]] = load.i64 vmctx notrap aligned {{v[0-9]+}}+{{[0-9]+}}
 ;; CHECK-NEXT:  [[END:v[0-9]+]] = iadd_imm [[I]], 6
 ;; CHECK-NEXT:  [[OOB:v[0-9]+]] = icmp ugt [[END]], [[BOUND]]
 ;; CHECK-NEXT:  trapnz [[OOB]], heap_oob

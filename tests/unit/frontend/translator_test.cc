@@ -6,6 +6,7 @@
 
 #include <cstring>
 
+#include "artifact/vmoffsets.h"
 #include "frontend/validator.h"
 #include "frontend/vmctx_layout.h"
 #include "ir/interpreter.h"
@@ -118,8 +119,12 @@ TEST(Translator, BoundsCheckedMemoryThroughTheVmctx) {
   ir::Interpreter interp(t.module, options);
   std::vector<uint8_t>& heap = interp.heap();
   const uint64_t base = kBase, bound = 65536;
-  std::memcpy(&heap[kVmctx + VMContextLayout::kHeapBase], &base, 8);
-  std::memcpy(&heap[kVmctx + VMContextLayout::kHeapBound], &bound, 8);
+  Expected<VMContextLayout> layout = VMContextLayout::Compute(t.env);
+  ASSERT_TRUE(layout.ok());
+  const VMContextLayout::RecordRef memory = layout->Memory(0);
+  ASSERT_FALSE(memory.indirect);
+  std::memcpy(&heap[kVmctx + memory.offset + VMContextLayout::kRecordBase], &base, 8);
+  std::memcpy(&heap[kVmctx + memory.offset + VMContextLayout::kRecordLength], &bound, 8);
   const uint32_t value = 0xdeadbeef;
   std::memcpy(&heap[kBase + 100 + 4], &value, 4);
   const DataValue ok[] = {I64(kVmctx), I32(100)};
@@ -167,25 +172,44 @@ TEST(Translator, SymbolsAreUniqueIdentifiers) {
   EXPECT_EQ(s, (std::vector<std::string>{"main", "func1", "a_b_c_", "func3"}));
 }
 
-TEST(Translator, VmctxLayoutRegionsAreDisjointAndAligned) {
+TEST(Translator, VmctxLayoutMirrorsArtifactVMOffsets) {
   ModuleEnv env;
   env.functions.resize(3);
   env.num_imported_functions = 1;
-  env.tables.resize(2);
+  env.tables.resize(3);
+  env.num_imported_tables = 1;
+  env.memories.resize(1);
   env.globals.resize(3);
   env.num_imported_globals = 1;
   Expected<VMContextLayout> l = VMContextLayout::Compute(env);
   ASSERT_TRUE(l.ok());
-  EXPECT_EQ(l->imported_functions, VMContextLayout::kHeaderSize);
-  EXPECT_EQ(l->tables, l->imported_functions + 16);
-  EXPECT_EQ(l->imported_globals, l->tables + 32);
-  EXPECT_EQ(l->defined_globals, l->imported_globals + 16);  // 8 bytes, rounded up to 16
-  EXPECT_EQ(l->funcrefs, l->defined_globals + 32);
-  EXPECT_EQ(l->size, l->funcrefs + 3 * VMFuncRefLayout::kSize);
-  EXPECT_TRUE(l->GlobalIsIndirect(0));
-  EXPECT_EQ(l->Global(2), l->defined_globals + 16);
-  EXPECT_EQ(l->FuncRef(2), l->funcrefs + 64);
-  EXPECT_EQ(l->TableLength(1), l->tables + 24);
+  artifact::VMOffsetsCounts c;
+  c.imported_functions = 1;
+  c.defined_functions = 2;
+  c.imported_tables = 1;
+  c.defined_tables = 2;
+  c.defined_memories = 1;
+  c.imported_globals = 1;
+  c.defined_globals = 2;
+  Expected<artifact::VMOffsets> o = artifact::VMOffsets::Compute(c);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(VMContextLayout::kStackLimit, artifact::VMOffsets::stack_limit());
+  EXPECT_EQ(VMContextLayout::kFuel, artifact::VMOffsets::fuel_consumed());
+  EXPECT_EQ(VMContextLayout::kTypeIds, artifact::VMOffsets::signature_ids());
+  EXPECT_EQ(VMContextLayout::kBuiltins, artifact::VMOffsets::builtins());
+  EXPECT_EQ(l->ImportedFunction(0), o->imported_function(0));
+  EXPECT_EQ(l->Table(0).offset, o->imported_table(0));
+  EXPECT_TRUE(l->Table(0).indirect);
+  EXPECT_EQ(l->Table(2).offset, o->defined_table(1));
+  EXPECT_FALSE(l->Table(2).indirect);
+  EXPECT_EQ(l->Memory(0).offset, o->defined_memory(0));
+  EXPECT_EQ(l->Global(0), o->imported_global(0));
+  EXPECT_EQ(l->Global(2), o->defined_global(1));
+  EXPECT_EQ(l->FuncRef(2), o->funcref(2));
+  EXPECT_EQ(l->size, o->size());
+  EXPECT_EQ(VMFuncRefLayout::kTypeId, artifact::kVMFuncRefTypeId);
+  EXPECT_EQ(VMFuncRefLayout::kVmctx, artifact::kVMFuncRefVMContext);
+  EXPECT_EQ(VMContextLayout::kRecordLength, artifact::kVMMemoryDefinitionLength);
 }
 
 }  // namespace
