@@ -1,6 +1,8 @@
 // output.cc: statistics and printing for allocation results.
 #include "regalloc/output.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 
@@ -16,6 +18,20 @@ std::string Stats::ToString(std::string_view allocator) const {
       allocator, insts, blocks, vregs, spills, reloads, moves, edge_moves, spill_slots, ms, rate);
   if (check_ns) absl::StrAppendFormat(&s, ", checker %.3f ms", static_cast<double>(check_ns) / 1e6);
   return s;
+}
+
+Stats& Stats::operator+=(const Stats& o) {
+  insts += o.insts;
+  blocks += o.blocks;
+  vregs += o.vregs;
+  spills += o.spills;
+  reloads += o.reloads;
+  moves += o.moves;
+  spill_slots = std::max(spill_slots, o.spill_slots);
+  edge_moves += o.edge_moves;
+  alloc_ns += o.alloc_ns;
+  check_ns += o.check_ns;
+  return *this;
 }
 
 void Output::CountEdits() {

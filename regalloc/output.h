@@ -42,6 +42,9 @@ struct Stats {
   uint64_t alloc_ns = 0, check_ns = 0;
 
   uint64_t Cost() const { return spills + reloads + moves; }
+  // Accumulates another function's statistics (a module's total for `--stats`); spill_slots
+  // becomes the largest frame seen.
+  Stats& operator+=(const Stats& o);
   // One line: `regalloc linear: 1164 insts, 151 blocks, 1023 vregs, 350 spills, 410 reloads,
   // 423 moves, 375 edits on edges, 35 spill slots, 0.664 ms (1.8 M insts/s)`.
   std::string ToString(std::string_view allocator) const;

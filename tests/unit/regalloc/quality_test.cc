@@ -117,5 +117,34 @@ TEST(RegallocQuality, CallCrossingValuePrefersCalleeSaved) {
   }
 }
 
+TEST(RegallocStats, SummaryAndModuleTotals) {
+  const MachineEnv env = MachineEnv::ForTesting(2, 1, 0);
+  PRegSet clobbers;
+  clobbers.Add(r0);
+  clobbers.Add(r1);
+  Function f;
+  const VReg v = f.AddVReg(RegClass::kInt);
+  f.StartBlock();
+  f.AddInst({Operand::Def(v)});
+  f.AddInst({}, clobbers);
+  f.AddInst({Operand::Use(v)});
+  f.Finish();
+  const Output out = AllocateChecked(f, env, "linear");
+  EXPECT_EQ(out.stats.insts, 3u);
+  EXPECT_EQ(out.stats.spills, 1u);
+  EXPECT_EQ(out.stats.reloads, 1u);
+  EXPECT_EQ(out.stats.Cost(), 2u);
+  const std::string line = out.stats.ToString("linear");
+  EXPECT_NE(line.find("regalloc linear: 3 insts, 1 blocks, 1 vregs, 1 spills, 1 reloads, 0 moves"),
+            std::string::npos)
+      << line;
+  Stats total;
+  total += out.stats;
+  total += out.stats;
+  EXPECT_EQ(total.insts, 6u);
+  EXPECT_EQ(total.spills, 2u);
+  EXPECT_EQ(total.spill_slots, 1u);
+}
+
 }  // namespace
 }  // namespace egret::regalloc
