@@ -26,7 +26,8 @@
 // by interval colouring per class.
 //
 // Complexity: linear in instructions + operands + live-in/out set sizes, times the number of
-// registers of a class for each allocation decision (a constant), plus sorting the edits.
+// registers of a class for each allocation decision (a constant), plus sorting the edge edits.
+// Walking loops again adds at most the function's size once more.
 #ifndef EGRET_REGALLOC_WALKER_H_
 #define EGRET_REGALLOC_WALKER_H_
 
@@ -49,8 +50,10 @@ class ForwardWalker {
   Status Run();
 
  private:
-  static constexpr uint32_t kDead = UINT32_MAX;         // no further use
-  static constexpr uint32_t kLiveOut = UINT32_MAX - 1;  // no further use in this block, live out
+  static constexpr uint32_t kDead = UINT32_MAX;  // no further use
+  // Next-use positions are instruction indices; a position at or past the block's end means "in
+  // an allocated successor, that far"; kLiveOut means live out with no known next use.
+  static constexpr uint32_t kLiveOut = UINT32_MAX - 1;
 
   struct PendingEdit {
     uint32_t point;
