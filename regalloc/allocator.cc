@@ -44,15 +44,31 @@ Expected<std::unique_ptr<Allocator>> CreateAllocator(std::string_view name) {
       absl::StrCat("unknown register allocator '", std::string(name), "' (choose fast or linear)"));
 }
 
+namespace {
+
+// Adds the function's name, if it has one, to an error about it.
+Error Named(const Function& f, Error e) {
+  if (!f.name.empty()) {
+    const std::string prefix = "regalloc input: ";
+    if (e.message.compare(0, prefix.size(), prefix) == 0)
+      e.message = absl::StrCat(prefix, "function ", f.name, ": ", e.message.substr(prefix.size()));
+    else
+      e.message = absl::StrCat("function ", f.name, ": ", e.message);
+  }
+  return e;
+}
+
+}  // namespace
+
 Expected<Output> Allocate(const Function& f, const MachineEnv& env, const Options& options) {
   using Clock = std::chrono::steady_clock;
   EGRET_ASSIGN_OR_RETURN(std::unique_ptr<Allocator> allocator, CreateAllocator(options.algorithm));
-  EGRET_TRY(f.Validate(env));
+  if (Status s = f.Validate(env); !s.ok()) return Named(f, std::move(s).error());
   const auto start = Clock::now();
   Liveness live;
-  EGRET_TRY(live.Compute(f));
+  if (Status s = live.Compute(f); !s.ok()) return Named(f, std::move(s).error());
   Output out;
-  EGRET_TRY(allocator->Run(f, env, live, &out));
+  if (Status s = allocator->Run(f, env, live, &out); !s.ok()) return Named(f, std::move(s).error());
   const auto end = Clock::now();
   out.CountEdits();
   out.stats.insts = f.num_insts();
@@ -66,8 +82,8 @@ Expected<Output> Allocate(const Function& f, const MachineEnv& env, const Option
         std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - end).count());
     if (!s.ok())
       Fatal(__FILE__, __LINE__,
-            absl::StrCat(s.error().message, " (allocator ", std::string(allocator->name()), ")\n",
-                         f.ToString(), out.ToString()));
+            absl::StrCat(Named(f, s.error()).message, " (allocator ",
+                         std::string(allocator->name()), ")\n", f.ToString(), out.ToString()));
   }
   return out;
 }

@@ -358,7 +358,7 @@ Status Function::ValidateTables() const {
 }
 
 std::string Function::ToString() const {
-  std::string out;
+  std::string out = name.empty() ? "" : absl::StrCat("function ", name, ":\n");
   for (uint32_t b = 0; b < blocks.size(); ++b) {
     absl::StrAppend(&out, "block", b, "(");
     const auto params = Params(Block(b));

@@ -135,6 +135,9 @@ class Function {
   // A readable dump (for checker failures and reproducers).
   std::string ToString() const;
 
+  // Names the function in error messages (`regalloc input: function f3: i12 ...`); optional.
+  std::string name;
+
   // The flat tables. Public so a backend can also fill them directly.
   std::vector<BlockData> blocks;
   std::vector<InstData> insts;

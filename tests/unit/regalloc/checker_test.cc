@@ -290,9 +290,11 @@ TEST(Validate, RejectsUseNotDominatedByDef) {
   f.AddInst({Operand::Use(v)});
   f.Finish();
   ASSERT_TRUE(f.Validate(env).ok());
+  f.name = "f7";
   Expected<Output> out = Allocate(f, env);
   ASSERT_FALSE(out.ok());
-  EXPECT_NE(out.error().message.find("v1"), std::string::npos) << out.error().message;
+  EXPECT_NE(out.error().message.find("regalloc input: function f7: v1"), std::string::npos)
+      << out.error().message;
 }
 
 TEST(Allocate, UnknownAllocatorIsAnError) {
