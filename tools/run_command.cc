@@ -1,10 +1,232 @@
-// run_command.cc: `egret run`.
+// run_command.cc: `egret run`: load a module (compiling a .wasm in memory, or reading an .egret
+// artifact) and either call one export (`--invoke NAME ARGS...`) or run it as a WASI command
+// (`_start`, with the remaining arguments as the program's argv).
+//
+// Command line: egret's own options may come before FILE and, for convenience, right after it;
+// the first argument after FILE that is not one of egret's options (or everything after `--`)
+// starts the program's arguments, so `egret run prog.wasm --invoke f 1 2` and
+// `egret run prog.wasm -- --help` both do what they say.
+//
+// Exit status: the guest's proc_exit code (0 when _start returns) for commands; 0 after a
+// successful --invoke; kExitTrap (134, like an abort) when the guest traps, after printing
+// `egret run: error: wasm trap: ...` and the backtrace to stderr; 1 for errors (unreadable or
+// invalid module, link errors, bad arguments); 2 for usage errors.
+#include <signal.h>
+
+#include <chrono>
+#include <cinttypes>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/compiler.h"
+#include "runtime/engine.h"
+#include "runtime/instance.h"
+#include "runtime/linker.h"
+#include "runtime/store.h"
+#include "runtime/wasi/wasi_host.h"
+#include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/module_loader.h"
+#include "tools/value_text.h"
 
 namespace egret::tools {
+namespace {
+
+constexpr int kExitTrap = 134;
+
+// egret's own options that may follow FILE, and whether each takes a value.
+struct KnownOption {
+  const char* name;
+  bool takes_value;
+};
+constexpr KnownOption kOptions[] = {
+    {"--invoke", true}, {"--dir", true},      {"--env", true},  {"--fuel", true},
+    {"--stats", false}, {"--regalloc", true}, {"--jobs", true},
+};
+
+const KnownOption* FindOption(const std::string& arg) {
+  const std::string name = arg.substr(0, arg.find('='));
+  for (const KnownOption& o : kOptions)
+    if (name == o.name) return &o;
+  return nullptr;
+}
+
+// Splits the command line into egret's part (options and FILE) and the program's arguments.
+void SplitArgs(std::span<const std::string> args, std::vector<std::string>* own,
+               std::vector<std::string>* program) {
+  size_t i = 0;
+  bool have_file = false;
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (!have_file) {
+      if (a == "--") {  // `egret run [options] -- FILE args...`
+        if (i + 1 < args.size()) own->push_back(args[++i]);
+        have_file = true;
+        continue;
+      }
+      own->push_back(a);
+      if (a.size() > 1 && a[0] == '-') {
+        const KnownOption* o = FindOption(a);
+        if (o && o->takes_value && a.find('=') == std::string::npos && i + 1 < args.size())
+          own->push_back(args[++i]);
+        continue;
+      }
+      have_file = true;
+      continue;
+    }
+    if (a == "--") {
+      ++i;
+      break;
+    }
+    const KnownOption* o = FindOption(a);
+    if (o == nullptr) break;
+    own->push_back(a);
+    if (o->takes_value && a.find('=') == std::string::npos && i + 1 < args.size())
+      own->push_back(args[++i]);
+  }
+  program->assign(args.begin() + i, args.end());
+}
+
+double MsSince(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t).count();
+}
+
+int ReportError(Error e, const std::string& file = "") {
+  if (!file.empty()) e.InFile(file);
+  std::fprintf(stderr, "egret run: %s\n", e.ToString().c_str());
+  return cli::kExitFailure;
+}
+
+int ReportTrap(const runtime::Trap& trap) {
+  std::fflush(stdout);
+  std::fprintf(stderr, "egret run: error: %s\n", trap.ToString().c_str());
+  return kExitTrap;
+}
+
+}  // namespace
 
 int RunCommand(std::span<const std::string> args) {
-  return NotYetAvailable("egret run", "needs the runtime, issue 8", args);
+  cli::ArgParser parser(
+      "egret run", "[options] FILE.wasm|FILE.egret [ARGS...]",
+      "Run a WebAssembly module (compiled in memory) or a compiled .egret artifact: call one "
+      "export with --invoke, or run the module's _start as a WASI command.");
+  std::string invoke, regalloc = "fast";
+  std::vector<std::string> dirs, envs, positionals;
+  int64_t fuel = -1, jobs = 1;
+  bool stats = false;
+  parser.Option("invoke", &invoke, "NAME",
+                "call export NAME with ARGS (parsed by its parameter types) and print its results, "
+                "one per line as TYPE:VALUE");
+  parser.Option("dir", &dirs, "HOST[::GUEST]",
+                "WASI: preopen host directory HOST, visible to the guest as GUEST (repeatable)");
+  parser.Option("env", &envs, "KEY=VALUE", "WASI: an environment variable (repeatable)");
+  parser.Option("fuel", &fuel, "N",
+                "trap with 'all fuel consumed' after N units of fuel (needs fuel-instrumented "
+                "code; see docs/cli.md)");
+  parser.Flag("stats", &stats, "print compile statistics and timings to stderr");
+  parser.Choice("regalloc", &regalloc, {"fast", "linear"}, "register allocator for .wasm input");
+  parser.Option("jobs", &jobs, "N", "compile with N threads (0: all cores)");
+  parser.Positionals(&positionals, 1, 1);
+  parser.Epilog(
+      "Options may also follow FILE; the first other argument (or everything after '--') is\n"
+      "passed to the program. Exit status: the program's proc_exit code (0 when _start\n"
+      "returns), 134 on a trap, 1 on errors, 2 on usage errors.\n\n"
+      "examples:\n"
+      "  egret run fac.wasm --invoke fac 10\n"
+      "  egret run --dir data::/data --env LANG=C prog.wasm input.txt\n");
+  std::vector<std::string> own, program_args;
+  SplitArgs(args, &own, &program_args);
+  switch (parser.Parse(own)) {
+    case cli::ParseOutcome::kHelp:
+      return cli::kExitOk;
+    case cli::ParseOutcome::kError:
+      return cli::kExitUsage;
+    case cli::ParseOutcome::kOk:
+      break;
+  }
+  if (jobs < 0 || jobs > 1024) {
+    std::fprintf(stderr, "egret run: error: --jobs must be between 0 and 1024\n");
+    return cli::kExitUsage;
+  }
+  const std::string& path = positionals[0];
+  // A guest writing to a closed pipe should see EPIPE from fd_write, not kill the host.
+  signal(SIGPIPE, SIG_IGN);
+
+  runtime::Engine engine;
+  compiler::CompileOptions options;
+  options.regalloc = regalloc;
+  options.jobs = static_cast<uint32_t>(jobs);
+  Expected<LoadedModule> loaded = LoadModuleFile(engine, path, options);
+  if (!loaded.ok()) return ReportError(loaded.error());
+
+  wasi::WasiConfig config;
+  config.args.push_back(path);
+  config.args.insert(config.args.end(), program_args.begin(), program_args.end());
+  config.env = envs;
+  for (const std::string& spec : dirs) {
+    Expected<wasi::Preopen> p = wasi::ParsePreopen(spec);
+    if (!p.ok()) return ReportError(p.error());
+    config.preopens.push_back(*p);
+  }
+  Expected<std::unique_ptr<wasi::WasiHost>> host = wasi::WasiHost::Create(std::move(config));
+  if (!host.ok()) return ReportError(host.error());
+
+  runtime::Store store(engine);
+  if (fuel >= 0) store.SetFuel(static_cast<uint64_t>(fuel));
+  runtime::Linker linker;
+  if (Status st = (*host)->Define(linker, store); !st.ok()) return ReportError(st.error());
+  const auto inst_start = std::chrono::steady_clock::now();
+  Expected<runtime::Instance*> instance = linker.Instantiate(store, loaded->module);
+  if (!instance.ok()) return ReportError(instance.error(), path);
+  (*host)->Bind(**instance);
+  const double inst_ms = MsSince(inst_start);
+
+  const auto run_start = std::chrono::steady_clock::now();
+  int exit_code = cli::kExitOk;
+  if (!invoke.empty()) {
+    runtime::Func f = (*instance)->GetFunc(invoke);
+    if (!f.valid()) {
+      std::fprintf(stderr, "egret run: error: %s exports no function named '%s'\n", path.c_str(),
+                   invoke.c_str());
+      return cli::kExitFailure;
+    }
+    const artifact::FuncType type = store.TypeOf(f);
+    if (program_args.size() != type.params.size()) {
+      std::fprintf(stderr, "egret run: error: '%s' takes %zu arguments %s, got %zu\n",
+                   invoke.c_str(), type.params.size(), artifact::FuncTypeToString(type).c_str(),
+                   program_args.size());
+      return cli::kExitFailure;
+    }
+    std::vector<runtime::Val> vals;
+    for (size_t i = 0; i < type.params.size(); ++i) {
+      Expected<runtime::Val> v = ParseVal(type.params[i], program_args[i]);
+      if (!v.ok()) return ReportError(v.error());
+      vals.push_back(*v);
+    }
+    Expected<runtime::CallResult> r = store.Call(f, vals);
+    if (!r.ok()) return ReportError(r.error());
+    if (r->trap) {
+      exit_code = ReportTrap(*r->trap);
+    } else {
+      for (const runtime::Val& v : r->results) std::printf("%s\n", FormatVal(v).c_str());
+      std::fflush(stdout);
+    }
+  } else {
+    Expected<wasi::CommandOutcome> outcome = (*host)->RunStart(store, **instance);
+    if (!outcome.ok()) return ReportError(outcome.error(), path);
+    exit_code = outcome->trap ? ReportTrap(*outcome->trap) : static_cast<int>(outcome->exit_code);
+  }
+  if (stats) {
+    const double run_ms = MsSince(run_start);
+    if (loaded->stats) std::fprintf(stderr, "%s", loaded->stats->ToString().c_str());
+    std::fprintf(stderr, "load %.3f ms (compile + map), instantiate %.3f ms, run %.3f ms\n",
+                 loaded->load_ms, inst_ms, run_ms);
+    if (store.fuel())
+      std::fprintf(stderr, "fuel: %" PRId64 " of %" PRId64 " left\n", int64_t(*store.fuel()), fuel);
+  }
+  return exit_code;
 }
 
 }  // namespace egret::tools

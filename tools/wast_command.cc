@@ -8,7 +8,8 @@
 //                         (.wat) are skipped, since egret reads only the binary format;
 //   assert_invalid        must decode and then fail validation (ErrorKind::kInvalid);
 //   everything else       (execution, linking) is skipped until the runtime lands.
-// --mode=validate and --mode=run behave the same for now; run mode will execute commands.
+// --mode=run (the default) hands the whole script to tools/wast_exec.h, which also compiles,
+// instantiates and executes every command.
 // --engine=interp additionally executes invoke commands on the translated IR with the IR
 // interpreter (wast_interp.h), as an oracle for the translation.
 // Prints `file.wast:LINE: FAIL reason` per failure and `N passed, N failed, N skipped` last.
@@ -30,6 +31,7 @@
 #include "ir/verifier.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/wast_exec.h"
 #include "tools/wast_interp.h"
 
 namespace egret::tools {
@@ -334,9 +336,11 @@ int WastCommand(std::span<const std::string> args) {
                         "Run a wast2json-converted spec test script against egret.");
   std::string mode = "run", target = "x86_64", expected_path;
   std::vector<std::string> files;
-  parser.Choice("mode", &mode, {"validate", "compile", "run"},
-                "validate: decode/validate/translate modules and check assert_malformed and "
-                "assert_invalid; run (default): the same until the runtime executes commands");
+  parser.Choice(
+      "mode", &mode, {"validate", "compile", "run"},
+      "validate: decode/validate/translate modules and check assert_malformed and "
+      "assert_invalid; run (default): also compile, instantiate and execute every command "
+      "(tools/wast_exec.h)");
   parser.Choice("target", &target, {"x86_64", "aarch64"}, "target architecture");
   std::string engine = "none";
   parser.Choice("engine", &engine, {"none", "interp"},
@@ -359,6 +363,8 @@ int WastCommand(std::span<const std::string> args) {
     std::fprintf(stderr, "egret wast: error: cannot read '%s'\n", expected_path.c_str());
     return cli::kExitUsage;
   }
+  // Run mode executes every command on compiled code (tools/wast_exec.h).
+  if (mode == "run" && engine == "none") return RunWastScript(files[0], {target, "fast"}, expected);
   return WastRunner(files[0], mode, engine == "interp", expected).Run();
 }
 

@@ -434,6 +434,9 @@ Status Lowerer::LowerBranch(ir::Inst i, ir::Block b) {
       dfg_.ForEachDest(i, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
       std::vector<uint32_t> slots;
       backend::PlanEdgeBlocks(f_, lo_, dests, &slots);
+      // A br_table with no targets has one destination: LowerOrder plans (and Lower emits) edge
+      // blocks only for terminators with several, so it jumps straight to its target.
+      if (dests.size() == 1) slots.assign(1, UINT32_MAX);
       std::vector<uint32_t> target(dests.size());
       for (size_t k = 0; k < dests.size(); ++k)
         target[k] =

@@ -1,0 +1,31 @@
+;; Concept: the arguments after the module (and after --) are the guest's argv, with the module path as argv[0]; egret's own flags may follow the module.
+;; RUN: %wat2wasm %s -o %t.wasm
+;; RUN: %egret run %t.wasm first --second -- 3 | FileCheck %s
+;; RUN: %egret run %t.wasm --env A=1 -- --env | FileCheck %s --check-prefix=DASHDASH
+(module
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_get" (func $get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  ;; argv pointers at 64, strings at 1024; NULs become newlines, then one fd_write.
+  (func (export "_start") (local $n i32) (local $i i32)
+    (drop (call $sizes (i32.const 0) (i32.const 4)))
+    (drop (call $get (i32.const 64) (i32.const 1024)))
+    (local.set $n (i32.load (i32.const 4)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (if (i32.eqz (i32.load8_u offset=1024 (local.get $i)))
+        (then (i32.store8 offset=1024 (local.get $i) (i32.const 10))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (i32.store (i32.const 8) (i32.const 1024))
+    (i32.store (i32.const 12) (local.get $n))
+    (drop (call $fd_write (i32.const 1) (i32.const 8) (i32.const 1) (i32.const 16)))))
+;; CHECK:      args.wat.tmp.wasm
+;; CHECK-NEXT: first
+;; CHECK-NEXT: --second
+;; CHECK-NEXT: --
+;; CHECK-NEXT: 3
+;; DASHDASH:      args.wat.tmp.wasm
+;; DASHDASH-NEXT: --env
+;; DASHDASH-NOT: A=1

@@ -1,0 +1,171 @@
+// value_text.cc: see value_text.h. Floats are formatted with std::to_chars (shortest round-trip
+// representation), so printing and re-reading a value never changes its bits.
+#include "tools/value_text.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace egret::tools {
+namespace {
+
+using artifact::ValType;
+
+template <class Bits, class Float>
+std::string FormatFloat(Bits bits, int mantissa_bits) {
+  const Bits sign = Bits(1) << (sizeof(Bits) * 8 - 1);
+  const Bits mantissa_mask = (Bits(1) << mantissa_bits) - 1;
+  const Bits exponent_mask = ~sign & ~mantissa_mask;
+  const bool negative = (bits & sign) != 0;
+  std::string out = negative ? "-" : "";
+  if ((bits & exponent_mask) == exponent_mask) {
+    const Bits mantissa = bits & mantissa_mask;
+    if (mantissa == 0) return out + "inf";
+    if (mantissa == Bits(1) << (mantissa_bits - 1)) return out + "nan";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "nan:0x%" PRIx64, uint64_t(mantissa));
+    return out + buf;
+  }
+  Float f;
+  std::memcpy(&f, &bits, sizeof f);
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, f);
+  EGRET_CHECK(ec == std::errc());
+  return std::string(buf, end);
+}
+
+// Parses a signed or unsigned integer (decimal or 0x hex) that fits in `bits` bits either way.
+std::optional<uint64_t> ParseInt(std::string_view s, int bits) {
+  bool negative = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  int base = 10;
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    base = 16;
+    s.remove_prefix(2);
+  }
+  if (s.empty()) return std::nullopt;
+  uint64_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (ec != std::errc() || ptr != s.data() + s.size()) return std::nullopt;
+  const uint64_t umax = bits == 64 ? UINT64_MAX : (uint64_t{1} << bits) - 1;
+  if (negative) {
+    const uint64_t limit = uint64_t{1} << (bits - 1);  // |INT_MIN|
+    if (v > limit) return std::nullopt;
+    return (0 - v) & umax;
+  }
+  if (v > umax) return std::nullopt;
+  return v;
+}
+
+// Parses a float spelled as FormatFloat writes it, or anything strtod accepts in full.
+template <class Bits>
+std::optional<Bits> ParseFloat(std::string_view s, int mantissa_bits) {
+  const Bits sign = Bits(1) << (sizeof(Bits) * 8 - 1);
+  const Bits mantissa_mask = (Bits(1) << mantissa_bits) - 1;
+  const Bits exponent_mask = ~sign & ~mantissa_mask;
+  bool negative = false;
+  std::string_view rest = s;
+  if (!rest.empty() && (rest[0] == '-' || rest[0] == '+')) {
+    negative = rest[0] == '-';
+    rest.remove_prefix(1);
+  }
+  const Bits sign_bit = negative ? sign : 0;
+  if (rest == "inf" || rest == "infinity") return sign_bit | exponent_mask;
+  if (rest == "nan") return sign_bit | exponent_mask | (Bits(1) << (mantissa_bits - 1));
+  if (rest.rfind("nan:", 0) == 0) {
+    std::optional<uint64_t> payload = ParseInt(rest.substr(4), 64);
+    if (!payload || *payload == 0 || *payload > mantissa_mask) return std::nullopt;
+    return sign_bit | exponent_mask | Bits(*payload);
+  }
+  const std::string text(s);
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  Bits bits;
+  if constexpr (sizeof(Bits) == 4) {
+    const float f = std::strtof(text.c_str(), &end);
+    std::memcpy(&bits, &f, 4);
+  } else {
+    const double d = std::strtod(text.c_str(), &end);
+    std::memcpy(&bits, &d, 8);
+  }
+  if (end != text.c_str() + text.size()) return std::nullopt;
+  return bits;  // overflow rounds to infinity, as the text format does
+}
+
+}  // namespace
+
+std::string FormatF32Bits(uint32_t bits) { return FormatFloat<uint32_t, float>(bits, 23); }
+std::string FormatF64Bits(uint64_t bits) { return FormatFloat<uint64_t, double>(bits, 52); }
+
+std::string FormatVal(const runtime::Val& v) {
+  switch (v.type) {
+    case ValType::kI32:
+      return "i32:" + std::to_string(v.i32());
+    case ValType::kI64:
+      return "i64:" + std::to_string(v.i64());
+    case ValType::kF32:
+      return "f32:" + FormatF32Bits(v.f32_bits());
+    case ValType::kF64:
+      return "f64:" + FormatF64Bits(v.f64_bits());
+    case ValType::kFuncRef:
+    case ValType::kExternRef: {
+      const std::string name(artifact::ValTypeName(v.type));
+      if (v.ref() == nullptr) return name + ":null";
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%p", v.ref());
+      return name + ":" + buf;
+    }
+    default:
+      return v.ToString();
+  }
+}
+
+Expected<runtime::Val> ParseVal(ValType type, std::string_view text) {
+  const std::string type_name(artifact::ValTypeName(type));
+  std::string_view s = text;
+  if (s.size() > type_name.size() && s.substr(0, type_name.size()) == type_name &&
+      s[type_name.size()] == ':')
+    s.remove_prefix(type_name.size() + 1);  // accept our own output format back
+  auto bad = [&] {
+    return Error("argument '" + std::string(text) + "' is not a valid " + type_name);
+  };
+  switch (type) {
+    case ValType::kI32: {
+      std::optional<uint64_t> v = ParseInt(s, 32);
+      if (!v) return bad();
+      return runtime::Val::I32(static_cast<int32_t>(static_cast<uint32_t>(*v)));
+    }
+    case ValType::kI64: {
+      std::optional<uint64_t> v = ParseInt(s, 64);
+      if (!v) return bad();
+      return runtime::Val::I64(static_cast<int64_t>(*v));
+    }
+    case ValType::kF32: {
+      std::optional<uint32_t> v = ParseFloat<uint32_t>(s, 23);
+      if (!v) return bad();
+      return runtime::Val::F32Bits(*v);
+    }
+    case ValType::kF64: {
+      std::optional<uint64_t> v = ParseFloat<uint64_t>(s, 52);
+      if (!v) return bad();
+      return runtime::Val::F64Bits(*v);
+    }
+    case ValType::kFuncRef:
+    case ValType::kExternRef:
+      if (s == "null") return runtime::Val::Default(type);
+      return Error("argument '" + std::string(text) + "': only null can be passed as a " +
+                   type_name);
+    default:
+      return Error("arguments of type " + type_name + " are not supported");
+  }
+}
+
+}  // namespace egret::tools
