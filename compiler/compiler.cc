@@ -67,14 +67,21 @@ std::string CompileStats::ToString() const {
   return buf;
 }
 
-Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(std::string_view target) {
-  if (target == "x86_64")
-    return std::unique_ptr<backend::TargetIsa>(new x64::X64Isa(x64::CpuFeatures::Detect()));
+Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(std::string_view target,
+                                                        std::string_view features) {
+  if (target == "x86_64") {
+    x64::CpuFeatures f = x64::CpuFeatures::Detect();
+    if (!features.empty()) {
+      EGRET_ASSIGN_OR_RETURN(f, x64::CpuFeatures::Parse(features));
+    }
+    return std::unique_ptr<backend::TargetIsa>(new x64::X64Isa(f));
+  }
   return Error("target " + std::string(target) + " is not supported yet (only x86_64)");
 }
 
 Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileOptions& options) {
-  EGRET_ASSIGN_OR_RETURN(std::unique_ptr<backend::TargetIsa> isa, LookupIsa(options.target));
+  EGRET_ASSIGN_OR_RETURN(std::unique_ptr<backend::TargetIsa> isa,
+                         LookupIsa(options.target, options.features));
   CompileResult result;
   artifact::Artifact& art = result.artifact;
   EGRET_TRY(FillModuleMetadata(env, &art));

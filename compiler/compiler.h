@@ -27,6 +27,9 @@ namespace egret::compiler {
 struct CompileOptions {
   std::string target = "x86_64";
   std::string regalloc = "fast";
+  // CPU features to compile for: "" detects the host's; otherwise CpuFeatures::Parse syntax
+  // applied to the baseline, e.g. "+all,-lzcnt" (filetests pin this so output is host-independent).
+  std::string features;
 #ifdef EGRET_DEBUG
   bool regalloc_checker = true;
 #else
@@ -57,8 +60,9 @@ struct CompileResult {
   CompileStats stats;
 };
 
-// "x86_64" -> the x64 ISA (host CPU features); "aarch64" -> "not supported yet".
-Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(std::string_view target);
+// "x86_64" -> the x64 ISA (host CPU features, or `features`); "aarch64" -> "not supported yet".
+Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(std::string_view target,
+                                                        std::string_view features = "");
 
 // Compiles a validated module.
 Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileOptions& options);

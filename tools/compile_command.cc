@@ -36,6 +36,7 @@ struct CompileOptions {
   bool regalloc_checker = compiler::CompileOptions().regalloc_checker;
   bool no_regalloc_checker = false;
   int64_t jobs = 1;
+  std::string features;
 };
 
 int WriteOutput(const std::string& path, const void* data, size_t size) {
@@ -61,6 +62,7 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
       o.heap == "bounds-check" ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
   copts.jobs = static_cast<uint32_t>(o.jobs < 0 ? 0 : o.jobs);
   copts.keep_text = o.emit == "vcode";
+  copts.features = o.features;
   Expected<compiler::CompileResult> r = compiler::CompileModule(env, copts);
   if (!r.ok()) {
     std::fprintf(stderr, "%s\n", r.error().ToString().c_str());
@@ -147,6 +149,8 @@ int CompileCommand(std::span<const std::string> args) {
   parser.Flag("regalloc-checker", &o.regalloc_checker,
               "prove every register allocation with the checker (default in Debug builds)");
   parser.Flag("no-regalloc-checker", &o.no_regalloc_checker, "skip the allocation checker");
+  parser.Option("target-features", &o.features, "SPEC",
+                "CPU features, e.g. +all,-lzcnt (default: the host's)");
   parser.Option("jobs", &o.jobs, "N", "compile functions on N threads (0: all cores)");
   parser.Positionals(&files, 1, 1);
   // `-o FILE` is the conventional spelling; the parser knows long flags only.

@@ -432,8 +432,10 @@ Status Lowerer::LowerBranch(ir::Inst i, ir::Block b) {
     case Opcode::kBrTable: {
       std::vector<const ir::BlockCall*> dests;
       dfg_.ForEachDest(i, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
-      std::vector<uint32_t> slots;
-      backend::PlanEdgeBlocks(f_, lo_, dests, &slots);
+      // Edge blocks exist only for terminators with several destinations (Run() emits them
+      // under the same condition); a br_table with only a default is a plain jump.
+      std::vector<uint32_t> slots(dests.size(), UINT32_MAX);
+      if (dests.size() > 1) backend::PlanEdgeBlocks(f_, lo_, dests, &slots);
       // A br_table with no targets has one destination: LowerOrder plans (and Lower emits) edge
       // blocks only for terminators with several, so it jumps straight to its target.
       if (dests.size() == 1) slots.assign(1, UINT32_MAX);

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <string>
 
@@ -59,7 +60,8 @@ class E2E : public ::testing::Test {
   }
 
   // Compiles and instantiates `wat` with `jobs` threads and the given allocator.
-  void Load(const std::string& wat, const std::string& regalloc = "linear", uint32_t jobs = 1) {
+  void Load(const std::string& wat, const std::string& regalloc = "linear", uint32_t jobs = 1,
+            const std::function<void(runtime::Store&, runtime::Linker&)>& define = nullptr) {
     std::vector<uint8_t> wasm = Wat2Wasm(wat);
     ASSERT_FALSE(wasm.empty()) << "wat2wasm failed";
     compiler::CompileOptions o;
@@ -73,6 +75,7 @@ class E2E : public ::testing::Test {
     ASSERT_TRUE(m.ok()) << m.error().ToString();
     module_ = *m;
     store_ = std::make_unique<runtime::Store>(engine_);
+    if (define) define(*store_, linker_);
     auto inst = linker_.Instantiate(*store_, module_);
     ASSERT_TRUE(inst.ok()) << inst.error().ToString();
     instance_ = *inst;
@@ -407,6 +410,87 @@ TEST_F(E2E, JobsDoNotChangeTheArtifact) {
   EXPECT_EQ(one, artifact_bytes_);
   Load(kArith, "linear", 4);
   EXPECT_EQ(one, artifact_bytes_);
+}
+
+const char kMemory[] = R"((module
+  (memory 1 3)
+  (data (i32.const 16) "\01\02\03\04\05\06\07\08")
+  (func (export "load8s") (param i32) (result i32) local.get 0 i32.load8_s offset=16)
+  (func (export "load16u") (param i32) (result i32) local.get 0 i32.load16_u offset=16)
+  (func (export "load64") (param i32) (result i64) local.get 0 i64.load offset=16)
+  (func (export "store_load") (param i32 i64) (result i64)
+    local.get 0 local.get 1 i64.store offset=8
+    local.get 0 local.get 1 i64.const 1 i64.add i64.store32 offset=100
+    local.get 0 i64.load offset=8 local.get 0 i64.load32_u offset=100 i64.add)
+  (func (export "f32rt") (param i32 f32) (result f32)
+    local.get 0 local.get 1 f32.store local.get 0 f32.load)
+  (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
+  (func (export "size") (result i32) memory.size)
+  (func (export "fill") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 memory.fill)
+))";
+
+TEST_F(E2E, LinearMemoryLoadsStoresGrowAndTraps) {
+  Load(kMemory);
+  EXPECT_EQ(I32("load8s", {Val::I32(0)}), 1);
+  EXPECT_EQ(I32("load16u", {Val::I32(1)}), 0x0302);
+  EXPECT_EQ(I64("load64", {Val::I32(0)}), 0x0807060504030201);
+  EXPECT_EQ(I64("store_load", {Val::I32(1000), Val::I64(0x100000000ll)}), 0x100000000ll + 1);
+  runtime::CallResult r = Call("f32rt", {Val::I32(40), F32(1.5f)});
+  ASSERT_EQ(r.results.size(), 1u);
+  EXPECT_EQ(AsF32(r.results[0]), 1.5f);
+  EXPECT_EQ(TrapOf("load64", {Val::I32(65536 - 16 - 7)}), TrapCode::kHeapOutOfBounds);
+  EXPECT_EQ(TrapOf("load8s", {Val::I32(-1)}), TrapCode::kHeapOutOfBounds);
+  EXPECT_EQ(I32("size", {}), 1);
+  EXPECT_EQ(I32("grow", {Val::I32(1)}), 1);
+  EXPECT_EQ(I32("size", {}), 2);
+  EXPECT_EQ(I64("load64", {Val::I32(65536 - 16 - 7)}), 0);  // now in bounds
+  EXPECT_EQ(I32("grow", {Val::I32(5)}), -1);
+  Call("fill", {Val::I32(16), Val::I32(0xab), Val::I32(4)});
+  EXPECT_EQ(I32("load8s", {Val::I32(0)}), static_cast<int8_t>(0xab));
+  // index + offset is computed without wrapping: 0xfffffff0 + 16 is past 4 GiB.
+  EXPECT_EQ(TrapOf("load8s", {Val::I32(-16)}), TrapCode::kHeapOutOfBounds);
+  EXPECT_EQ(TrapOf("fill", {Val::I32(131000), Val::I32(0), Val::I32(1000)}),
+            TrapCode::kHeapOutOfBounds);
+}
+
+const char kGlobalsTables[] = R"((module
+  (import "env" "twice" (func $twice (param i32) (result i32)))
+  (global $g (mut i64) (i64.const 5))
+  (global $k f64 (f64.const 2.5))
+  (type $i2i (func (param i32) (result i32)))
+  (table 4 funcref)
+  (elem (i32.const 0) $inc $dbl $twice)
+  (func $inc (type $i2i) local.get 0 i32.const 1 i32.add)
+  (func $dbl (type $i2i) local.get 0 i32.const 2 i32.mul)
+  (func $other (param i64) (result i64) local.get 0)
+  (func (export "bump") (param i64) (result i64)
+    global.get $g local.get 0 i64.add global.set $g global.get $g)
+  (func (export "k") (result f64) global.get $k)
+  (func (export "icall") (param i32 i32) (result i32)
+    local.get 1 local.get 0 call_indirect (type $i2i))
+  (func (export "host") (param i32) (result i32) local.get 0 call $twice i32.const 1 i32.add)
+))";
+
+TEST_F(E2E, GlobalsIndirectCallsAndHostImports) {
+  Load(kGlobalsTables, "linear", 1, [](runtime::Store& store, runtime::Linker& linker) {
+    artifact::FuncType t{{artifact::ValType::kI32}, {artifact::ValType::kI32}};
+    runtime::Func f = store.NewHostFunc(t, [](std::span<runtime::ValRaw> a) {
+      a[0].i32 = a[0].i32 * 2;
+      return std::optional<TrapCode>();
+    });
+    ASSERT_TRUE(linker.Define("env", "twice", runtime::Extern::Of(f)).ok());
+  });
+  EXPECT_EQ(I64("bump", {Val::I64(10)}), 15);
+  EXPECT_EQ(I64("bump", {Val::I64(1)}), 16);
+  runtime::CallResult r = Call("k", {});
+  ASSERT_EQ(r.results.size(), 1u);
+  EXPECT_EQ(AsF64(r.results[0]), 2.5);
+  EXPECT_EQ(I32("icall", {Val::I32(0), Val::I32(41)}), 42);
+  EXPECT_EQ(I32("icall", {Val::I32(1), Val::I32(21)}), 42);
+  EXPECT_EQ(I32("icall", {Val::I32(2), Val::I32(21)}), 42);  // a host function via the table
+  EXPECT_EQ(TrapOf("icall", {Val::I32(3), Val::I32(0)}), TrapCode::kIndirectCallToNull);
+  EXPECT_EQ(TrapOf("icall", {Val::I32(4), Val::I32(0)}), TrapCode::kIndirectCallOutOfBounds);
+  EXPECT_EQ(I32("host", {Val::I32(20)}), 41);
 }
 
 }  // namespace
