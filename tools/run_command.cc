@@ -109,7 +109,7 @@ int ReportTrap(const runtime::Trap& trap) {
 
 int RunCommand(std::span<const std::string> args) {
   cli::ArgParser parser(
-      "egret run", "[options] FILE.wasm|FILE.egret [ARGS...]",
+      "egret run", "FILE.wasm|FILE.egret [ARGS...]",
       "Run a WebAssembly module (compiled in memory) or a compiled .egret artifact: call one "
       "export with --invoke, or run the module's _start as a WASI command.");
   std::string invoke, regalloc = "fast";
