@@ -161,6 +161,24 @@ TEST(Translator, UnreachableCodeIsSkippedAndVerifies) {
   EXPECT_EQ(r.values[0], I32(1));
 }
 
+TEST(Translator, DeepNestingNeedsNoRecursion) {
+  // 10,000 nested loops, each incrementing a local: validation, translation (SSA construction
+  // across every header) and verification must neither recurse per level nor go quadratic.
+  constexpr int kDepth = 10000;
+  Bytes body = {0x01, 0x01, kI32};
+  for (int i = 0; i < kDepth; ++i)
+    body.insert(body.end(), {0x03, 0x40, 0x20, 0x00, 0x41, 0x01, 0x6a, 0x21, 0x00});
+  body.insert(body.end(), kDepth, 0x0b);
+  body.insert(body.end(), {0x20, 0x00, 0x0b});
+  Translated t =
+      TranslateOk(ModuleOf({TypeSection({}, {kI32}), FunctionSection(1), CodeSection({body})}));
+  ir::Interpreter interp(t.module);
+  const DataValue args[] = {I64(0)};
+  InterpResult r = interp.Call("func0", args);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+  EXPECT_EQ(r.values[0], I32(kDepth));
+}
+
 TEST(Translator, SymbolsAreUniqueIdentifiers) {
   ModuleEnv env;
   env.functions.resize(4);
