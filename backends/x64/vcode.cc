@@ -120,7 +120,10 @@ std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* 
       const MInst& m = v.insts[i];
       out += "  ";
       out += MOpName(m.op);
-      if (m.op == MOp::kAlu) out += "." + std::to_string(m.sub);
+      if (m.op == MOp::kAlu) {
+        out += '.';  // appended piecewise: g++-12 -O3 misreports "lit" + string (-Wrestrict)
+        out += std::to_string(m.sub);
+      }
       if (!m.fp && m.op != MOp::kArgs && m.op != MOp::kRet && m.op != MOp::kJmp)
         out += std::to_string(8 << static_cast<int>(m.size));
       if (m.has_imm || m.op == MOp::kIconst) out += " $" + std::to_string(m.imm);
@@ -129,7 +132,10 @@ std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* 
         out += k ? ", " : " ";
         if (ops[k].is_def()) out += "def ";
         out += 'v' + std::to_string(ops[k].vreg.index);
-        if (allocs != nullptr) out += "=" + AllocText((*allocs)[f.insts[i].operand_begin + k]);
+        if (allocs != nullptr) {
+          out += '=';
+          out += AllocText((*allocs)[f.insts[i].operand_begin + k]);
+        }
       }
       if (m.op == MOp::kJmp || m.op == MOp::kBrif || m.op == MOp::kBrTable) {
         out += " ->";
