@@ -1,0 +1,304 @@
+// runtime_bench.cc: the cost of crossing the host/Wasm boundary and of instantiation.
+//
+// Modules are small hand-assembled Wasm binaries compiled in-process with compiler::CompileBytes
+// and loaded with runtime::Module::FromArtifact (the JIT path), so the benchmark measures the
+// runtime, not file I/O.
+//
+// Calls (host -> Wasm), each through two paths:
+//   typed    Store::Call(Func, span<const Val>): type-checks the arguments, allocates the ValRaw
+//            slot vector, sets stack limit and fuel on every instance, packs the results into
+//            a CallResult (what embedders and `egret run --invoke` use);
+//   raw      the ValRaw array_call entry itself under CallWithTrapHandling, with the stack limit
+//            set once: what Store::Call does minus its checks and allocations. The runtime has
+//            no public "call with ValRaw slots" entry point yet, so this path is spelled out here
+//            (runtime/store.cc would be its home) and shows what such an API would cost.
+//   nop   () -> ()                       an empty function
+//   i64   () -> i64                      Wasm calls a host function returning an i64, returns it
+//   many  (i32 x5) -> i32                sums its five parameters
+//   host_loop (i32 n) -> ()              calls a host `nop` n times: Wasm -> host, per call
+// Host functions only exist as HostCallback over span<ValRaw> (the untyped form).
+//
+// Instantiation: a module with one empty function, and one importing 100 host functions
+// (Linker lookups, VMFunctionImport filling, funcrefs). Instances accumulate in a Store; every
+// kInstancesPerStore the store is replaced with the clock paused.
+//
+// Run: <build>/bin/bench_runtime   (figures: docs/performance.md)
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/compiler.h"
+#include "runtime/engine.h"
+#include "runtime/instance.h"
+#include "runtime/linker.h"
+#include "runtime/module.h"
+#include "runtime/store.h"
+#include "runtime/trap_handler.h"
+#include "support/leb128.h"
+
+namespace egret::bench {
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+using runtime::ValRaw;
+
+void AppendSection(Bytes& out, uint8_t id, const Bytes& payload) {
+  out.push_back(id);
+  WriteU32(out, static_cast<uint32_t>(payload.size()));
+  out.insert(out.end(), payload.begin(), payload.end());
+}
+
+void AppendName(Bytes& out, const std::string& s) {
+  WriteU32(out, static_cast<uint32_t>(s.size()));
+  out.insert(out.end(), s.begin(), s.end());
+}
+
+Bytes Header() { return {0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00}; }
+
+// types: 0 () -> (), 1 () -> i64, 2 (i32 x5) -> i32, 3 (i32) -> ()
+// imports: func 0 host.nop (type 0), func 1 host.i64 (type 1)
+// exports: nop (2), i64 (3), many (4), host_loop (5)
+Bytes CallsModule() {
+  Bytes types = {0x04, 0x60, 0x00, 0x00, 0x60, 0x00, 0x01, 0x7e, 0x60, 0x05, 0x7f,
+                 0x7f, 0x7f, 0x7f, 0x7f, 0x01, 0x7f, 0x60, 0x01, 0x7f, 0x00};
+  Bytes imports;
+  WriteU32(imports, 2);
+  AppendName(imports, "host");
+  AppendName(imports, "nop");
+  imports.insert(imports.end(), {0x00, 0x00});
+  AppendName(imports, "host");
+  AppendName(imports, "i64");
+  imports.insert(imports.end(), {0x00, 0x01});
+  Bytes funcs = {0x04, 0x00, 0x01, 0x02, 0x03};
+  Bytes exports;
+  WriteU32(exports, 4);
+  const char* names[] = {"nop", "i64", "many", "host_loop"};
+  for (uint8_t i = 0; i < 4; ++i) {
+    AppendName(exports, names[i]);
+    exports.insert(exports.end(), {0x00, static_cast<uint8_t>(2 + i)});
+  }
+  const std::vector<Bytes> bodies = {
+      {0x00, 0x0b},
+      {0x00, 0x10, 0x01, 0x0b},
+      {0x00, 0x20, 0x00, 0x20, 0x01, 0x6a, 0x20, 0x02, 0x6a, 0x20, 0x03, 0x6a, 0x20, 0x04, 0x6a,
+       0x0b},
+      // block loop (br_if 1 (i32.eqz n)) call 0; n = n - 1; br 0 end end
+      {0x00, 0x02, 0x40, 0x03, 0x40, 0x20, 0x00, 0x45, 0x0d, 0x01, 0x10, 0x00,
+       0x20, 0x00, 0x41, 0x01, 0x6b, 0x21, 0x00, 0x0c, 0x00, 0x0b, 0x0b, 0x0b},
+  };
+  Bytes code;
+  WriteU32(code, static_cast<uint32_t>(bodies.size()));
+  for (const Bytes& b : bodies) {
+    WriteU32(code, static_cast<uint32_t>(b.size()));
+    code.insert(code.end(), b.begin(), b.end());
+  }
+  Bytes m = Header();
+  AppendSection(m, 1, types);
+  AppendSection(m, 2, imports);
+  AppendSection(m, 3, funcs);
+  AppendSection(m, 7, exports);
+  AppendSection(m, 10, code);
+  return m;
+}
+
+// `imports` functions env.f<k> of type () -> (), and one exported empty function "f".
+Bytes InstantiateModule(uint32_t imports) {
+  Bytes types = {0x01, 0x60, 0x00, 0x00};
+  Bytes imp;
+  WriteU32(imp, imports);
+  for (uint32_t k = 0; k < imports; ++k) {
+    AppendName(imp, "env");
+    AppendName(imp, "f" + std::to_string(k));
+    imp.insert(imp.end(), {0x00, 0x00});
+  }
+  Bytes funcs = {0x01, 0x00};
+  Bytes exports;
+  WriteU32(exports, 1);
+  AppendName(exports, "f");
+  exports.push_back(0x00);
+  WriteU32(exports, imports);
+  Bytes code = {0x01, 0x02, 0x00, 0x0b};
+  Bytes m = Header();
+  AppendSection(m, 1, types);
+  if (imports > 0) AppendSection(m, 2, imp);
+  AppendSection(m, 3, funcs);
+  AppendSection(m, 7, exports);
+  AppendSection(m, 10, code);
+  return m;
+}
+
+// Setup failures are bugs in this file or in the pipeline: print the error and stop.
+template <class T>
+T Must(Expected<T> e) {
+  if (!e.ok()) {
+    std::fprintf(stderr, "bench_runtime: %s\n", e.error().ToString().c_str());
+    std::abort();
+  }
+  return std::move(*e);
+}
+void Must(const Status& s) {
+  if (!s.ok()) {
+    std::fprintf(stderr, "bench_runtime: %s\n", s.error().ToString().c_str());
+    std::abort();
+  }
+}
+
+runtime::Engine& TheEngine() {
+  static runtime::Engine* engine = new runtime::Engine();
+  return *engine;
+}
+
+std::shared_ptr<const runtime::Module> Compile(const Bytes& bytes, const char* name) {
+  compiler::CompileOptions options;
+  options.regalloc_checker = false;
+  compiler::CompileResult r = Must(compiler::CompileBytes(bytes, name, options));
+  return Must(runtime::Module::FromArtifact(TheEngine(), std::move(r.artifact)));
+}
+
+// One store with the calls module instantiated against two host functions.
+struct CallsFixture {
+  runtime::Store store{TheEngine()};
+  runtime::Instance* instance = nullptr;
+  uint64_t host_nop_calls = 0;  // counted, so a loop that does not loop is caught
+
+  CallsFixture() {
+    static const std::shared_ptr<const runtime::Module> module = Compile(CallsModule(), "calls");
+    runtime::Linker linker;
+    const artifact::FuncType nop_type{{}, {}};
+    const artifact::FuncType i64_type{{}, {artifact::ValType::kI64}};
+    Must(linker.Define("host", "nop",
+                       runtime::Extern::Of(store.NewHostFunc(
+                           nop_type, [this](std::span<ValRaw>) -> std::optional<TrapCode> {
+                             ++host_nop_calls;
+                             return std::nullopt;
+                           }))));
+    Must(linker.Define("host", "i64",
+                       runtime::Extern::Of(store.NewHostFunc(
+                           i64_type, [](std::span<ValRaw> io) -> std::optional<TrapCode> {
+                             io[0].i64 = 0x123456789;
+                             return std::nullopt;
+                           }))));
+    instance = Must(linker.Instantiate(store, module));
+    // One typed call sets the stack limit and fuel counter the raw path then relies on.
+    Must(store.Call(instance->GetFunc("nop"), {}));
+  }
+};
+
+// The raw path: array_call on ValRaw slots, trap handling included.
+inline bool CallRaw(runtime::Func f, ValRaw* slots, size_t n) {
+  runtime::VMFuncRef* ref = f.ref;
+  return !runtime::CallWithTrapHandling([ref, slots, n] {
+            ref->array_call(ref->vmctx, ref->vmctx, slots, n);
+          }).has_value();
+}
+
+void BM_Call_Typed(benchmark::State& state, const char* name, std::vector<runtime::Val> args) {
+  CallsFixture fx;
+  const runtime::Func f = fx.instance->GetFunc(name);
+  for (auto _ : state) {
+    Expected<runtime::CallResult> r = fx.store.Call(f, args);
+    benchmark::DoNotOptimize(r->results.data());
+  }
+}
+
+void BM_Call_Raw(benchmark::State& state, const char* name, std::vector<ValRaw> slots) {
+  CallsFixture fx;
+  const runtime::Func f = fx.instance->GetFunc(name);
+  std::vector<ValRaw> io = slots;
+  if (io.empty()) io.resize(1);
+  for (auto _ : state) {
+    std::copy(slots.begin(), slots.end(), io.begin());
+    if (!CallRaw(f, io.data(), io.size())) state.SkipWithError("trap");
+    benchmark::DoNotOptimize(io[0].i64);
+  }
+}
+
+ValRaw I32(int32_t v) {
+  ValRaw r{};
+  r.i32 = v;
+  return r;
+}
+
+constexpr int32_t kLoopCalls = 1000;
+
+void BM_HostLoop(benchmark::State& state, bool typed) {
+  CallsFixture fx;
+  const runtime::Func f = fx.instance->GetFunc("host_loop");
+  const runtime::Val arg = runtime::Val::I32(kLoopCalls);
+  for (auto _ : state) {
+    if (typed) {
+      benchmark::DoNotOptimize(fx.store.Call(f, {&arg, 1}).ok());
+    } else {
+      ValRaw slot = I32(kLoopCalls);
+      CallRaw(f, &slot, 1);
+    }
+  }
+  if (fx.host_nop_calls != static_cast<uint64_t>(state.iterations()) * kLoopCalls)
+    state.SkipWithError("the host function was not called kLoopCalls times per iteration");
+  // Seconds per Wasm -> host call (the one host -> Wasm entry is amortized over kLoopCalls).
+  state.counters["per_host_call"] = benchmark::Counter(
+      kLoopCalls, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+}
+
+BENCHMARK_CAPTURE(BM_Call_Typed, nop, "nop", {})->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_Raw, nop, "nop", {})->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_Typed, i64, "i64", {})->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_Raw, i64, "i64", {})->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_Typed, many, "many",
+                  {runtime::Val::I32(1), runtime::Val::I32(2), runtime::Val::I32(3),
+                   runtime::Val::I32(4), runtime::Val::I32(5)})
+    ->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_Raw, many, "many", {I32(1), I32(2), I32(3), I32(4), I32(5)})
+    ->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_HostLoop, typed, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_HostLoop, raw, false)->Unit(benchmark::kMicrosecond);
+
+constexpr int kInstancesPerStore = 2048;
+
+void BM_Instantiate(benchmark::State& state) {
+  const uint32_t imports = static_cast<uint32_t>(state.range(0));
+  const std::shared_ptr<const runtime::Module> module =
+      Compile(InstantiateModule(imports), "instantiate");
+  std::unique_ptr<runtime::Store> store;
+  std::unique_ptr<runtime::Linker> linker;
+  auto fresh_store = [&] {
+    linker.reset();
+    store.reset();
+    store = std::make_unique<runtime::Store>(TheEngine());
+    linker = std::make_unique<runtime::Linker>();
+    for (uint32_t k = 0; k < imports; ++k) {
+      runtime::Func f = store->NewHostFunc(
+          {{}, {}}, [](std::span<ValRaw>) -> std::optional<TrapCode> { return std::nullopt; });
+      Must(linker->Define("env", "f" + std::to_string(k), runtime::Extern::Of(f)));
+    }
+  };
+  fresh_store();
+  int in_store = 0;
+  for (auto _ : state) {
+    if (in_store == kInstancesPerStore) {
+      state.PauseTiming();
+      fresh_store();
+      in_store = 0;
+      state.ResumeTiming();
+    }
+    Expected<runtime::Instance*> inst = linker->Instantiate(*store, module);
+    if (!inst.ok()) {
+      state.SkipWithError(inst.error().ToString().c_str());
+      return;
+    }
+    ++in_store;
+    benchmark::DoNotOptimize(*inst);
+  }
+}
+
+BENCHMARK(BM_Instantiate)->Arg(0)->Arg(100)->Unit(benchmark::kMicrosecond);
+
+}  // namespace
+}  // namespace egret::bench
