@@ -572,14 +572,20 @@ void Emitter::EmitInst(uint32_t i) {
       }
       return;
     case MOp::kAlu:
-      if (m.has_imm) {
+      if (m.base_op >= 0) {  // a folded load
+        if (m.can_trap) buf_.AddTrap(m.trap);
+        Put(Inst::AluRM(static_cast<AluOp>(m.sub), m.size, G(i, NumOps(i) - 1), MemOperand(i, m)));
+      } else if (m.has_imm) {
         Put(Inst::AluRI(static_cast<AluOp>(m.sub), m.size, G(i, 1), m.imm));
       } else {
         Put(Inst::AluRR(static_cast<AluOp>(m.sub), m.size, G(i, 2), G(i, 1)));
       }
       return;
     case MOp::kImul:
-      if (m.has_imm) {
+      if (m.base_op >= 0) {
+        if (m.can_trap) buf_.AddTrap(m.trap);
+        Put(Inst::ImulRM(m.size, G(i, NumOps(i) - 1), MemOperand(i, m)));
+      } else if (m.has_imm) {
         Put(Inst::ImulRRI(m.size, G(i, 1), G(i, 0), m.imm));
       } else {
         Put(Inst::ImulRR(m.size, G(i, 2), G(i, 1)));

@@ -159,6 +159,10 @@ class Lowerer {
     if (a.opcode != Opcode::kIadd || f_.layout.InstBlock(ai) != b) return;
     if (IsConst(a.args[0]) || IsConst(a.args[1])) return;
     sunk_[ai.index] = 1;
+    // The iadd disappears into the addressing mode, so a load folded into it needs a register.
+    for (ir::Value arg : {a.args[0], a.args[1]}) {
+      if (IsFoldedLoad(arg)) sunk_[DefInstId(arg).index] = 0;
+    }
     ir::Inst si = DefInstId(a.args[1]);
     if (si.valid() && dfg_[si].opcode == Opcode::kIshlImm && dfg_[si].imm >= 0 &&
         dfg_[si].imm <= 3 && f_.layout.InstBlock(si) == b && !IsConst(dfg_[si].args[0]) &&
@@ -170,6 +174,27 @@ class Lowerer {
   Status LowerBranch(ir::Inst i, ir::Block b);
   Status LowerCall(ir::Inst i);
   void LowerMemory(ir::Inst i);
+  // Pushes the operands of the addressing mode for `addr` and records them in `m`.
+  void AddressOperands(ir::Value addr, MInst* m);
+  // Whether `v` is an integer load that was folded into its single user (see Run()).
+  bool IsFoldedLoad(ir::Value v) const {
+    ir::Inst li = DefInstId(v);
+    return li.valid() && sunk_[li.index] == kFoldedLoad;
+  }
+  static constexpr uint8_t kFoldedLoad = 2;
+  // Marks the load defining args[k] of ALU instruction `user` foldable when nothing between
+  // them can observe or change memory or trap.
+  void MarkFoldableLoad(ir::Inst user, ir::Value v) {
+    ir::Inst li = DefInstId(v);
+    if (!li.valid() || sunk_[li.index] || lo_.use_count[Resolve(v).index] != 1) return;
+    const ir::InstData& l = dfg_[li];
+    if (l.opcode != Opcode::kLoad || !ir::IsInt(dfg_.ValueType(Resolve(v)))) return;
+    if (f_.layout.InstBlock(li) != f_.layout.InstBlock(user)) return;
+    for (ir::Inst k = f_.layout.NextInst(li); k != user; k = f_.layout.NextInst(k)) {
+      if (!k.valid() || !ir::Info(dfg_[k].opcode).Has(ir::kPure)) return;
+    }
+    sunk_[li.index] = kFoldedLoad;
+  }
 
   const ir::Function& f_;
   const ir::DataFlowGraph& dfg_;
@@ -298,6 +323,19 @@ Expected<VCode> Lowerer::Run() {
         continue;
       }
       switch (d.opcode) {
+        case Opcode::kIadd:
+        case Opcode::kBand:
+        case Opcode::kBor:
+        case Opcode::kBxor:
+        case Opcode::kImul:
+          // Only register-register forms fold (a constant operand takes the immediate form).
+          if (IsConst(d.args[0]) || IsConst(d.args[1])) continue;
+          MarkFoldableLoad(i, d.args[1]);
+          if (!IsFoldedLoad(d.args[1])) MarkFoldableLoad(i, d.args[0]);
+          continue;
+        case Opcode::kIsub:
+          if (!IsConst(d.args[0]) && !IsConst(d.args[1])) MarkFoldableLoad(i, d.args[1]);
+          continue;
         case Opcode::kBrif:
           c = d.args[0];
           allow_float = true;
@@ -548,6 +586,29 @@ Status Lowerer::LowerCall(ir::Inst i) {
   return Status::Ok();
 }
 
+void Lowerer::AddressOperands(ir::Value addr, MInst* m) {
+  // Address folding (decided by MarkFoldableAddress): iadd(base, index) or
+  // iadd(base, ishl_imm(index, s)) used only here.
+  ir::Inst ai = DefInstId(addr);
+  if (ai.valid() && sunk_[ai.index]) {
+    ir::Value base = dfg_[ai].args[0], index = dfg_[ai].args[1];
+    uint8_t scale = 0;
+    ir::Inst si = DefInstId(index);
+    if (si.valid() && sunk_[si.index]) {
+      scale = static_cast<uint8_t>(dfg_[si].imm);
+      index = dfg_[si].args[0];
+    }
+    m->base_op = static_cast<int8_t>(ops_.size());
+    ops_.push_back(Operand::Use(Use(base)));
+    m->index_op = static_cast<int8_t>(ops_.size());
+    ops_.push_back(Operand::Use(Use(index)));
+    m->scale_log2 = scale;
+    return;
+  }
+  m->base_op = static_cast<int8_t>(ops_.size());
+  ops_.push_back(Operand::Use(Use(addr)));
+}
+
 void Lowerer::LowerMemory(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
@@ -568,29 +629,7 @@ void Lowerer::LowerMemory(ir::Inst i) {
                                              : SizeOf(vt);
     ops_.push_back(Operand::Use(Use(d.args[0])));
   }
-  // Address folding (decided by MarkFoldableAddress): iadd(base, index) or
-  // iadd(base, ishl_imm(index, s)) used only here.
-  ir::Inst ai = DefInstId(addr);
-  bool folded = false;
-  if (ai.valid() && sunk_[ai.index]) {
-    ir::Value base = dfg_[ai].args[0], index = dfg_[ai].args[1];
-    uint8_t scale = 0;
-    ir::Inst si = DefInstId(index);
-    if (si.valid() && sunk_[si.index]) {
-      scale = static_cast<uint8_t>(dfg_[si].imm);
-      index = dfg_[si].args[0];
-    }
-    m.base_op = static_cast<int8_t>(ops_.size());
-    ops_.push_back(Operand::Use(Use(base)));
-    m.index_op = static_cast<int8_t>(ops_.size());
-    ops_.push_back(Operand::Use(Use(index)));
-    m.scale_log2 = scale;
-    folded = true;
-  }
-  if (!folded) {
-    m.base_op = static_cast<int8_t>(ops_.size());
-    ops_.push_back(Operand::Use(Use(addr)));
-  }
+  AddressOperands(addr, &m);
   if (!store) {
     const Type rt = dfg_.ValueType(dfg_.FirstResult(i));
     m.fp = ir::IsFloat(rt);
@@ -689,6 +728,22 @@ Status Lowerer::LowerInst(ir::Inst i) {
         m.imm = imm32;
         VReg a = Use(d.args[0]);
         Emit(m, {Operand::Use(a), Operand::ReuseDef(result(), 0)});
+        return Status::Ok();
+      }
+      if (!imm_form && (IsFoldedLoad(d.args[1]) || IsFoldedLoad(d.args[0]))) {
+        // The load becomes the instruction's memory operand (commutative ops may swap).
+        const bool rhs = IsFoldedLoad(d.args[1]);
+        const ir::Value mem = rhs ? d.args[1] : d.args[0];
+        const ir::InstData& l = dfg_[DefInstId(mem)];
+        VReg a = Use(rhs ? d.args[0] : d.args[1]);
+        ops_.clear();
+        ops_.push_back(Operand::Use(a));
+        AddressOperands(l.args[0], &m);
+        m.disp = static_cast<int32_t>(l.imm);
+        m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap);
+        m.trap = l.trap;
+        ops_.push_back(Operand::ReuseDef(result(), 0));
+        EmitSpan(m, ops_);
         return Status::Ok();
       }
       VReg a = Use(d.args[0]);

@@ -10,9 +10,8 @@
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
 ;; CHECK-NEXT: 8: jae 0xc
 ;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl 0x40(%rdi), %eax
-;; CHECK-NEXT: f: addl %esi, %eax
-;; CHECK-NEXT: 11: movl %eax, 0x40(%rdi)
-;; CHECK-NEXT: 14: movl 0x40(%rdi), %eax
-;; CHECK-NEXT: 17: popq %rbp
-;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: c: addl 0x40(%rdi), %esi
+;; CHECK-NEXT: f: movl %esi, 0x40(%rdi)
+;; CHECK-NEXT: 12: movl 0x40(%rdi), %eax
+;; CHECK-NEXT: 15: popq %rbp
+;; CHECK-NEXT: 16: retq

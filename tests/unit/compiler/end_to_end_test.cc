@@ -427,6 +427,8 @@ const char kMemory[] = R"((module
   (func (export "grow") (param i32) (result i32) local.get 0 memory.grow)
   (func (export "size") (result i32) memory.size)
   (func (export "fill") (param i32 i32 i32) local.get 0 local.get 1 local.get 2 memory.fill)
+  (func (export "add_load") (param i32 i32) (result i32)
+    local.get 1 local.get 0 i32.load offset=16 i32.add)
 ))";
 
 TEST_F(E2E, LinearMemoryLoadsStoresGrowAndTraps) {
@@ -440,6 +442,10 @@ TEST_F(E2E, LinearMemoryLoadsStoresGrowAndTraps) {
   EXPECT_EQ(AsF32(r.results[0]), 1.5f);
   EXPECT_EQ(TrapOf("load64", {Val::I32(65536 - 16 - 7)}), TrapCode::kHeapOutOfBounds);
   EXPECT_EQ(TrapOf("load8s", {Val::I32(-1)}), TrapCode::kHeapOutOfBounds);
+  // The load folded into the add keeps its trap record.
+  EXPECT_EQ(I32("add_load", {Val::I32(0), Val::I32(1)}), 0x04030201 + 1);
+  EXPECT_EQ(TrapOf("add_load", {Val::I32(65536 - 16 - 3), Val::I32(1)}),
+            TrapCode::kHeapOutOfBounds);
   EXPECT_EQ(I32("size", {}), 1);
   EXPECT_EQ(I32("grow", {Val::I32(1)}), 1);
   EXPECT_EQ(I32("size", {}), 2);
