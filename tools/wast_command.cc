@@ -365,6 +365,9 @@ int WastCommand(std::span<const std::string> args) {
   }
   // Run mode executes every command on compiled code (tools/wast_exec.h).
   if (mode == "run" && engine == "none") return RunWastScript(files[0], {target, "fast"}, expected);
+  // Compile mode: the same runner, compiling every module without instantiating it.
+  if (mode == "compile" && engine == "none")
+    return RunWastScript(files[0], {target, "fast", /*execute=*/false}, expected);
   return WastRunner(files[0], mode, engine == "interp", expected).Run();
 }
 

@@ -34,6 +34,10 @@ namespace egret::tools {
 struct WastExecOptions {
   std::string target = "x86_64";
   std::string regalloc = "fast";
+  // false (`egret wast --mode=compile`): modules are compiled but not instantiated, and every
+  // command that needs an instance (register, actions, assertions on results, traps, linking)
+  // is counted as skipped; assert_invalid/assert_malformed are still checked.
+  bool execute = true;
 };
 
 // Runs the script; returns the process exit code (0 iff nothing failed unexpectedly).
