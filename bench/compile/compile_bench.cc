@@ -214,9 +214,11 @@ backend::ModuleContext MakeModuleContext(const wasm::ModuleEnv& env,
   const uint32_t nimp = env.num_imported_functions;
   for (uint32_t i = nimp; i < env.functions.size(); ++i)
     module.callees[symbols[i]] = {backend::CallTarget::Kind::kFunction, i - nimp};
-  for (uint32_t b = 0; b < artifact::kNumBuiltins; ++b)
-    module.callees["egret_builtin_" + std::string(artifact::BuiltinName(artifact::Builtin(b)))] = {
-        backend::CallTarget::Kind::kBuiltin, b};
+  for (uint32_t b = 0; b < artifact::kNumBuiltins; ++b) {
+    std::string name = "egret_builtin_";
+    name += artifact::BuiltinName(artifact::Builtin(b));
+    module.callees[name] = {backend::CallTarget::Kind::kBuiltin, b};
+  }
   module.builtins_offset = artifact::VMOffsets::builtins();
   module.stack_limit_offset = artifact::VMOffsets::stack_limit();
   return module;
