@@ -206,6 +206,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     fr.name = symbols[nimp + k];
     fr.vcode_before = std::move(results[k].compiled->vcode_before);
     fr.vcode_after = std::move(results[k].compiled->vcode_after);
+    fr.dot = std::move(results[k].compiled->dot);
     fr.text_offset = section.functions[k].start;
     fr.size = section.functions[k].size;
   }

@@ -43,7 +43,7 @@ struct CompileOptions {
 
 struct FunctionReport {
   std::string name;
-  std::string vcode_before, vcode_after;
+  std::string vcode_before, vcode_after, dot;
   uint32_t text_offset = 0, size = 0;
 };
 

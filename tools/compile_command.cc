@@ -61,7 +61,7 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
   copts.heap =
       o.heap == "bounds-check" ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
   copts.jobs = static_cast<uint32_t>(o.jobs < 0 ? 0 : o.jobs);
-  copts.keep_text = o.emit == "vcode";
+  copts.keep_text = o.emit == "vcode" || o.emit == "dot";
   copts.features = o.features;
   Expected<compiler::CompileResult> r = compiler::CompileModule(env, copts);
   if (!r.ok()) {
@@ -80,6 +80,10 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
   std::string out;
   auto isa = compiler::LookupIsa(o.target);
   for (const compiler::FunctionReport& f : r->functions) {
+    if (o.emit == "dot") {
+      out += f.dot;
+      continue;
+    }
     out += "function %" + f.name + ":\n";
     if (o.emit == "vcode") {
       out += ";; before register allocation\n" + f.vcode_before;
@@ -171,7 +175,7 @@ int CompileCommand(std::span<const std::string> args) {
                  o.target.c_str());
     return cli::kExitUsage;
   }
-  if (o.emit == "opt-ir" || o.emit == "dot") {
+  if (o.emit == "opt-ir") {
     std::fprintf(stderr, "egret compile: error: --emit=%s is not available in this build yet\n",
                  o.emit.c_str());
     return cli::kExitUsage;

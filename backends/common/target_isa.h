@@ -51,6 +51,7 @@ struct CompiledFunction {
   uint32_t num_vcode_insts = 0;
   std::string vcode_before;  // VCode over vregs (only with CompileOptions::keep_text)
   std::string vcode_after;   // with the allocation applied
+  std::string dot;           // Graphviz CFG with allocations (only with keep_text)
 };
 
 class TargetIsa {

@@ -156,4 +156,42 @@ std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* 
   return out;
 }
 
+std::string PrintVCodeDot(const VCode& v, const std::vector<regalloc::Allocation>* allocs,
+                          const std::string& name) {
+  // Reuse the text printer and split it into per-block record labels.
+  const std::string text = PrintVCode(v, allocs);
+  std::string out = "digraph \"" + name + "\" {\n  node [shape=record, fontname=monospace];\n";
+  auto escape = [](const std::string& line) {
+    std::string e;
+    for (char c : line) {
+      if (c == '{' || c == '}' || c == '<' || c == '>' || c == '|' || c == '"' || c == '\\')
+        e += '\\';
+      e += c;
+    }
+    return e;
+  };
+  uint32_t block = 0;
+  bool open = false;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(pos, end - pos);
+    pos = end + 1;
+    if (line.rfind("block", 0) == 0) {
+      if (open) out += "}\"];\n";
+      out += "  b" + std::to_string(block++) + " [label=\"{" + escape(line);
+      open = true;
+    } else {
+      out += "|" + escape(line) + "\\l";
+    }
+  }
+  if (open) out += "}\"];\n";
+  for (uint32_t b = 0; b < v.ra.num_blocks(); ++b)
+    for (const regalloc::SuccEdge& e : v.ra.Succs(regalloc::Block(b)))
+      out += "  b" + std::to_string(b) + " -> b" + std::to_string(e.block.index) + ";\n";
+  out += "}\n";
+  return out;
+}
+
 }  // namespace egret::x64

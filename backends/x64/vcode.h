@@ -126,6 +126,11 @@ struct VCode {
 // `allocs` is non-null).
 std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* allocs);
 
+// Graphviz text for --emit=dot: one record node per block listing its MInsts (with the
+// allocated registers when `allocs` is non-null), one edge per successor.
+std::string PrintVCodeDot(const VCode& v, const std::vector<regalloc::Allocation>* allocs,
+                          const std::string& name);
+
 }  // namespace egret::x64
 
 #endif  // EGRET_BACKENDS_X64_VCODE_H_

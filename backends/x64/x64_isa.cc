@@ -56,6 +56,7 @@ Expected<backend::CompiledFunction> X64Isa::CompileFunction(
   if (options.keep_text) {
     out.vcode_before = PrintVCode(v, nullptr);
     out.vcode_after = PrintVCode(v, &ra->allocs);
+    out.dot = PrintVCodeDot(v, &ra->allocs, f.name);
   }
   X64MachBuffer buf;
   EmitFunction(v, *ra, module, &buf);
