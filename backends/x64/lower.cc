@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "artifact/builtin.h"
 #include "backends/common/lower_order.h"
 #include "backends/x64/abi.h"
 #include "backends/x64/amode.h"
@@ -956,7 +957,29 @@ Status Lowerer::LowerInst(ir::Inst i) {
       SseOp s = f64 ? SseOp::kSqrtsd : SseOp::kSqrtss;
       if (op == Opcode::kCeil || op == Opcode::kFloor || op == Opcode::kTrunc ||
           op == Opcode::kNearest) {
-        if (!features_.sse41) return Unsupported("float rounding without SSE4.1");
+        if (!features_.sse41) {
+          // No roundss/roundsd: call the runtime's libm-style builtin (System V: the value in
+          // xmm0, the result in xmm0). The call site loads the builtin table through the
+          // VMContext, so the vmctx goes to %rdi as for any builtin.
+          using artifact::Builtin;
+          const Builtin id = op == Opcode::kFloor  ? (f64 ? Builtin::kFloorF64 : Builtin::kFloorF32)
+                             : op == Opcode::kCeil ? (f64 ? Builtin::kCeilF64 : Builtin::kCeilF32)
+                             : op == Opcode::kTrunc
+                                 ? (f64 ? Builtin::kTruncF64 : Builtin::kTruncF32)
+                                 : (f64 ? Builtin::kNearestF64 : Builtin::kNearestF32);
+          MInst c;
+          c.op = MOp::kCallBuiltin;
+          c.aux = static_cast<uint32_t>(id);
+          v_.has_calls = true;
+          VReg vmctx = Use(dfg_.BlockParams(f_.EntryBlock())[0]);
+          VReg a = Use(d.args[0]);
+          Emit(c,
+               {Operand::FixedUse(vmctx, IntPReg(Gpr::kRdi)),
+                Operand::FixedUse(a, FloatPReg(Xmm::kXmm0)),
+                Operand::FixedDef(result(), FloatPReg(Xmm::kXmm0))},
+               CallClobbers());
+          return Status::Ok();
+        }
         s = f64 ? SseOp::kRoundsd : SseOp::kRoundss;
         m.imm = (op == Opcode::kNearest ? 0
                  : op == Opcode::kFloor ? 1

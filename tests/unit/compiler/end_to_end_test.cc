@@ -68,6 +68,7 @@ class E2E : public ::testing::Test {
     o.regalloc = regalloc;
     o.regalloc_checker = true;
     o.jobs = jobs;
+    o.features = features_;
     Expected<compiler::CompileResult> r = compiler::CompileBytes(wasm, "test.wasm", o);
     ASSERT_TRUE(r.ok()) << r.error().ToString();
     artifact_bytes_ = artifact::WriteArtifact(r->artifact);
@@ -114,6 +115,7 @@ class E2E : public ::testing::Test {
   std::unique_ptr<runtime::Store> store_;
   runtime::Instance* instance_ = nullptr;
   std::vector<uint8_t> artifact_bytes_;
+  std::string features_;  // "" = the host's
 };
 
 Val F32(float f) {
@@ -375,6 +377,28 @@ TEST_F(E2E, FloatSemantics) {
   EXPECT_EQ(I32("flt_br", {F32(NAN), F32(2)}), 2);
   EXPECT_EQ(I32("fne_br", {F64(NAN), F64(NAN)}), 1);
   EXPECT_EQ(I32("fne_br", {F64(3), F64(3)}), 2);
+}
+
+TEST_F(E2E, RoundingWithoutSse41CallsBuiltins) {
+  features_ = "+all,-sse4.1";
+  Load(R"((module
+    (func (export "floor") (param f32) (result f32) local.get 0 f32.floor)
+    (func (export "nearest") (param f64 f64) (result f64)
+      local.get 0 f64.nearest local.get 1 f64.add)
+    (func (export "trunc") (param f64) (result f64) local.get 0 f64.trunc)
+    (func (export "ceil") (param f32) (result f32) local.get 0 f32.ceil)))");
+  runtime::CallResult r = Call("floor", {F32(-1.5f)});
+  ASSERT_EQ(r.results.size(), 1u);
+  EXPECT_EQ(AsF32(r.results[0]), -2.0f);
+  r = Call("nearest", {F64(2.5), F64(0.25)});  // the second argument lives across the call
+  ASSERT_EQ(r.results.size(), 1u);
+  EXPECT_EQ(AsF64(r.results[0]), 2.25);
+  r = Call("trunc", {F64(-3.7)});
+  ASSERT_EQ(r.results.size(), 1u);
+  EXPECT_EQ(AsF64(r.results[0]), -3.0);
+  r = Call("ceil", {F32(0.2f)});
+  ASSERT_EQ(r.results.size(), 1u);
+  EXPECT_EQ(AsF32(r.results[0]), 1.0f);
 }
 
 const char kBrTable[] = R"((module
