@@ -224,6 +224,26 @@ TEST_F(E2E, IntegerArithmeticLocalsLoopsAndCalls) {
   EXPECT_EQ(I64("ext", {Val::I32(0x180)}), static_cast<int64_t>(-128) + 0x180);
 }
 
+TEST_F(E2E, BitCountFallbacksWithoutLzcntTzcntPopcnt) {
+  features_ = "+sse4.1";  // no lzcnt, no bmi1 (tzcnt), no popcnt
+  Load(kArith);
+  for (uint64_t v :
+       {0ull, 1ull, 0x8000000000000000ull, 0x00f0000000000100ull, ~0ull, 0x123456789abcdef0ull}) {
+    const uint64_t clz = v == 0 ? 64 : __builtin_clzll(v), ctz = v == 0 ? 64 : __builtin_ctzll(v);
+    const uint64_t pop = __builtin_popcountll(v);
+    EXPECT_EQ(static_cast<uint64_t>(I64("bits", {Val::I64(static_cast<int64_t>(v))})),
+              clz | (ctz << 8) | (pop << 16))
+        << v;
+  }
+  for (uint32_t v : {0u, 1u, 0x80000000u, 0x00f00100u, ~0u, 0x9abcdef0u}) {
+    const uint32_t clz = v == 0 ? 32 : __builtin_clz(v), ctz = v == 0 ? 32 : __builtin_ctz(v);
+    const uint32_t pop = __builtin_popcount(v);
+    EXPECT_EQ(static_cast<uint32_t>(I32("bits32", {Val::I32(static_cast<int32_t>(v))})),
+              clz | (ctz << 8) | (pop << 16))
+        << v;
+  }
+}
+
 TEST_F(E2E, FastAllocatorGivesTheSameResults) {
   Load(kArith, "fast");
   EXPECT_EQ(I32("fac", {Val::I32(10)}), 3628800);
