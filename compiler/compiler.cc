@@ -90,6 +90,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   const std::vector<std::string> symbols = wasm::FunctionSymbols(env);
   wasm::TranslateOptions topts;
   topts.heap = options.heap;
+  topts.fuel = options.fuel;
   const wasm::FunctionTranslator translator(env, layout, symbols, topts);
 
   backend::ModuleContext module;

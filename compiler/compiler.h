@@ -36,6 +36,7 @@ struct CompileOptions {
   bool regalloc_checker = false;
 #endif
   wasm::HeapStrategy heap = wasm::HeapStrategy::kGuardPages;
+  bool fuel = false;       // emit fuel accounting (wasm::TranslateOptions::fuel)
   uint32_t jobs = 1;       // 0: all cores
   bool keep_text = false;  // fill per-function VCode text for --emit=vcode
   bool verify_ir = true;

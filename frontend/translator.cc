@@ -10,6 +10,13 @@
 //   - when the current position is unreachable (after br, return, unreachable, ...) nothing is
 //     emitted until the enclosing frame's else/end; frames opened meanwhile are "dead" and only
 //     count nesting.
+//
+// Fuel (TranslateOptions::fuel): every reachable Wasm operator costs one unit. The cost of a
+// straight-line run is counted at translation time (fuel_pending_) and charged by ChargeFuel
+// right before the operator that ends the run: loop, if, else, end, br, br_if, br_table,
+// return, unreachable and calls (calls so that the callee starts from an up-to-date counter).
+// Every IR block ends at one of these, so each path is charged exactly what it executes, and
+// every loop iteration and every call passes a check: code can't run unboundedly on no fuel.
 #include "frontend/translator.h"
 
 #include <string>
@@ -116,6 +123,16 @@ ir::Value Translation::LoadRecord(Type t, VMContextLayout::RecordRef r, uint32_t
   if (!r.indirect) return LoadVmctx(t, r.offset + field, readonly);
   ir::Value record = LoadVmctx(Type::kI64, r.offset, true);
   return LoadPtr(t, record, field, readonly);
+}
+
+void Translation::ChargeFuel() {
+  if (fuel_pending_ == 0) return;
+  const int32_t offset = static_cast<int32_t>(VMContextLayout::kFuel);
+  ir::Value used = b_.Load(Opcode::kLoad, Type::kI64, VmctxFlags(false), vmctx_, offset);
+  used = b_.BinaryImm(Opcode::kIaddImm, used, fuel_pending_);
+  b_.Store(Opcode::kStore, VmctxFlags(false), used, vmctx_, offset);
+  b_.Trapnz(b_.IcmpImm(ir::IntCC::kSgt, used, 0), TrapCode::kOutOfFuel);
+  fuel_pending_ = 0;
 }
 
 Expected<ir::SigRef> Translation::SigFor(uint32_t type_index) {
@@ -639,6 +656,26 @@ Status Translation::Bulk(const Operator& op) {
 }
 
 Status Translation::Step(const Operator& op, OperatorReader& reader) {
+  if (options_.fuel && !frames_.back().unreachable) {
+    ++fuel_pending_;
+    switch (op.op) {
+      case Op::kLoop:
+      case Op::kIf:
+      case Op::kElse:
+      case Op::kEnd:
+      case Op::kBr:
+      case Op::kBrIf:
+      case Op::kBrTable:
+      case Op::kReturn:
+      case Op::kUnreachable:
+      case Op::kCall:
+      case Op::kCallIndirect:
+        ChargeFuel();
+        break;
+      default:
+        break;
+    }
+  }
   switch (op.op) {
     case Op::kBlock:
     case Op::kLoop:
@@ -764,6 +801,10 @@ Status Translation::Run() {
       Frame f = frames_.back();
       frames_.pop_back();
       if (!f.unreachable) {
+        if (options_.fuel) {
+          ++fuel_pending_;
+          ChargeFuel();
+        }
         if (b_.NumPreds(f.next) == 0) {
           b_.Return(Top(f.results.size()));
           b_.SealBlock(f.next);

@@ -77,6 +77,10 @@ class Translation {
   ir::Value Pop();
   void Push(ir::Value v) { values_.push_back(v); }
 
+  // Fuel: adds fuel_pending_ to the VMContext's fuel counter and traps out_of_fuel when the sum
+  // is positive; a no-op when fuel is off or nothing is pending.
+  void ChargeFuel();
+
   ir::MemFlags VmctxFlags(bool readonly) const;
   ir::Value LoadVmctx(ir::Type t, uint32_t offset, bool readonly);
   ir::Value LoadPtr(ir::Type t, ir::Value base, uint32_t offset, bool readonly);
@@ -98,6 +102,8 @@ class Translation {
   uint32_t func_index_;
   ir::FunctionBuilder b_;
   ir::Value vmctx_;
+  // Reachable operators translated since the last ChargeFuel; always 0 when fuel is off.
+  uint32_t fuel_pending_ = 0;
 
   std::vector<ir::Value> values_;
   std::vector<Frame> frames_;

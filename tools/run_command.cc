@@ -158,6 +158,7 @@ int RunCommand(std::span<const std::string> args) {
   compiler::CompileOptions options;
   options.regalloc = regalloc;
   options.jobs = static_cast<uint32_t>(jobs);
+  options.fuel = fuel >= 0;  // only instrumented code ever runs out of fuel
   Expected<LoadedModule> loaded = LoadModuleFile(engine, path, options);
   if (!loaded.ok()) return ReportError(loaded.error());
 
