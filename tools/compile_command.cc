@@ -33,6 +33,7 @@ struct CompileOptions {
   bool no_srclocs = false;
   bool verify = true;
   bool stats = false;
+  bool fuel = false;
   bool regalloc_checker = compiler::CompileOptions().regalloc_checker;
   bool no_regalloc_checker = false;
   int64_t jobs = 1;
@@ -61,6 +62,7 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
   copts.heap =
       o.heap == "bounds-check" ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
   copts.jobs = static_cast<uint32_t>(o.jobs < 0 ? 0 : o.jobs);
+  copts.fuel = o.fuel;
   copts.keep_text = o.emit == "vcode" || o.emit == "dot";
   copts.features = o.features;
   Expected<compiler::CompileResult> r = compiler::CompileModule(env, copts);
@@ -101,6 +103,7 @@ int EmitIr(const CompileOptions& o, const wasm::ModuleEnv& env) {
   wasm::TranslateOptions topts;
   topts.heap =
       o.heap == "bounds-check" ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
+  topts.fuel = o.fuel;
   Expected<std::vector<ir::Function>> funcs = wasm::TranslateModule(env, topts);
   if (!funcs.ok()) {
     std::fprintf(stderr, "%s\n", funcs.error().ToString().c_str());
@@ -150,6 +153,7 @@ int CompileCommand(std::span<const std::string> args) {
                 "linear-memory strategy: guard pages (default) or explicit bounds checks");
   parser.Flag("no-srclocs", &o.no_srclocs, "omit the @offset source locations in IR output");
   parser.Flag("stats", &o.stats, "print time per stage, instruction and regalloc counts");
+  parser.Flag("fuel", &o.fuel, "emit fuel accounting (for egret run --fuel; docs/frontend.md)");
   parser.Flag("regalloc-checker", &o.regalloc_checker,
               "prove every register allocation with the checker (default in Debug builds)");
   parser.Flag("no-regalloc-checker", &o.no_regalloc_checker, "skip the allocation checker");
