@@ -19,6 +19,7 @@
 # OUT (native builds; default build-bench/peers), PEERS (comma list to restrict engines).
 # Engines: clang gcc egret egret-linear v8 v8-turbofan v8-liftoff cranelift
 set -euo pipefail
+case "${1:-}" in -h|--help) sed -n '2,22p' "$0"; exit 0 ;; esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export ROOT
 export EGRET=${EGRET:-$ROOT/build/bin/egret}
@@ -36,8 +37,6 @@ while args:
     if a == "-r": rounds = int(args.pop(0))
     elif a == "--small": small = True
     elif a == "--tsv": tsv = args.pop(0)
-    elif a in ("-h", "--help"):
-        print(open(sys.argv[0]).read() if os.path.exists(sys.argv[0]) else "see bench/compare.sh"); sys.exit(0)
     else: names.append(a)
 if not os.path.isdir(progs_dir):
     sys.exit(f"compare.sh: no programs at {progs_dir} (set EGRET_BENCH_DIR)")
