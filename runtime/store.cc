@@ -197,6 +197,21 @@ Expected<CallResult> Store::Call(Func f, std::span<const Val> args) {
   if (f.ref->array_call == nullptr) return Error("call: the function has no array_call entry");
   std::vector<ValRaw> slots(std::max<size_t>(std::max(type.params.size(), type.results.size()), 1));
   for (size_t i = 0; i < args.size(); ++i) slots[i] = args[i].raw;
+  CallResult result;
+  result.trap = CallUnchecked(f, slots);
+  if (!result.trap) {
+    for (size_t i = 0; i < type.results.size(); ++i) {
+      Val v;
+      v.type = type.results[i];
+      v.raw = slots[i];
+      result.results.push_back(v);
+    }
+  }
+  return result;
+}
+
+std::optional<Trap> Store::CallUnchecked(Func f, std::span<ValRaw> args_results) {
+  EGRET_DCHECK(f.valid() && f.ref->array_call != nullptr);
   const bool outermost = !InWasmActivation();
   // Fuel handed to each instance: -remaining, so it runs out when the counter passes 0.
   const int64_t fuel_start = fuel_ ? -int64_t(std::min<uint64_t>(*fuel_, INT64_MAX)) : INT64_MIN;
@@ -208,10 +223,9 @@ Expected<CallResult> Store::Call(Func f, std::span<const Val> args) {
     }
   }
   VMFuncRef* ref = f.ref;
-  ValRaw* data = slots.data();
-  const size_t n = slots.size();
-  CallResult result;
-  result.trap =
+  ValRaw* data = args_results.data();
+  const size_t n = args_results.size();
+  std::optional<Trap> trap =
       CallWithTrapHandling([ref, data, n] { ref->array_call(ref->vmctx, ref->vmctx, data, n); });
   if (outermost && fuel_) {
     uint64_t consumed = 0;
@@ -222,15 +236,7 @@ Expected<CallResult> Store::Call(Func f, std::span<const Val> args) {
     }
     *fuel_ -= std::min(consumed, *fuel_);
   }
-  if (!result.trap) {
-    for (size_t i = 0; i < type.results.size(); ++i) {
-      Val v;
-      v.type = type.results[i];
-      v.raw = slots[i];
-      result.results.push_back(v);
-    }
-  }
-  return result;
+  return trap;
 }
 
 Instance* Store::Adopt(std::unique_ptr<Instance> instance) {

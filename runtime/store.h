@@ -120,6 +120,13 @@ class Store {
   // a successful call with CallResult::trap set.
   Expected<CallResult> Call(Func f, std::span<const Val> args);
 
+  // The untyped path: calls `f`'s array_call entry on caller-provided ValRaw slots. Arguments
+  // are read from args_results[0..params) and results written to args_results[0..results);
+  // nothing is type-checked or allocated. The caller guarantees `f` is valid, has an array_call
+  // entry, and that args_results holds max(params, results, 1) slots of the right types (as
+  // `TypeOf(f)` says). Returns the trap, if any. Fuel and the stack limit are handled as in Call.
+  std::optional<Trap> CallUnchecked(Func f, std::span<ValRaw> args_results);
+
   // Internal: instances register themselves here; the store owns them.
   Instance* Adopt(std::unique_ptr<Instance> instance);
   // Internal: keeps memories and tables that instances define alive with the store.

@@ -8,10 +8,9 @@
 //   typed    Store::Call(Func, span<const Val>): type-checks the arguments, allocates the ValRaw
 //            slot vector, sets stack limit and fuel on every instance, packs the results into
 //            a CallResult (what embedders and `egret run --invoke` use);
-//   raw      the ValRaw array_call entry itself under CallWithTrapHandling, with the stack limit
-//            set once: what Store::Call does minus its checks and allocations. The runtime has
-//            no public "call with ValRaw slots" entry point yet, so this path is spelled out here
-//            (runtime/store.cc would be its home) and shows what such an API would cost.
+//   raw      Store::CallUnchecked(Func, span<ValRaw>): the array_call entry on the caller's
+//            ValRaw slots under trap handling, with stack limit and fuel set as in Call, but no
+//            type checks and no allocation.
 //   nop   () -> ()                       an empty function
 //   i64   () -> i64                      Wasm calls a host function returning an i64, returns it
 //   many  (i32 x5) -> i32                sums its five parameters
@@ -198,14 +197,6 @@ struct CallsFixture {
   }
 };
 
-// The raw path: array_call on ValRaw slots, trap handling included.
-inline bool CallRaw(runtime::Func f, ValRaw* slots, size_t n) {
-  runtime::VMFuncRef* ref = f.ref;
-  return !runtime::CallWithTrapHandling([ref, slots, n] {
-            ref->array_call(ref->vmctx, ref->vmctx, slots, n);
-          }).has_value();
-}
-
 void BM_Call_Typed(benchmark::State& state, const char* name, std::vector<runtime::Val> args) {
   CallsFixture fx;
   const runtime::Func f = fx.instance->GetFunc(name);
@@ -222,7 +213,7 @@ void BM_Call_Raw(benchmark::State& state, const char* name, std::vector<ValRaw> 
   if (io.empty()) io.resize(1);
   for (auto _ : state) {
     std::copy(slots.begin(), slots.end(), io.begin());
-    if (!CallRaw(f, io.data(), io.size())) state.SkipWithError("trap");
+    if (fx.store.CallUnchecked(f, io)) state.SkipWithError("trap");
     benchmark::DoNotOptimize(io[0].i64);
   }
 }
@@ -244,7 +235,7 @@ void BM_HostLoop(benchmark::State& state, bool typed) {
       benchmark::DoNotOptimize(fx.store.Call(f, {&arg, 1}).ok());
     } else {
       ValRaw slot = I32(kLoopCalls);
-      CallRaw(f, &slot, 1);
+      fx.store.CallUnchecked(f, std::span<ValRaw>(&slot, 1));
     }
   }
   if (fx.host_nop_calls != static_cast<uint64_t>(state.iterations()) * kLoopCalls)

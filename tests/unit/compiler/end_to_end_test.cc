@@ -276,6 +276,25 @@ TEST_F(E2E, DivisionTrapsAndIntMinRemainder) {
   EXPECT_EQ(TrapOf("unreachable", {}), TrapCode::kUnreachable);
 }
 
+TEST_F(E2E, UntypedCallPathUsesValRawSlots) {
+  // Store::CallUnchecked: the caller's slots carry the arguments in and the results out.
+  Load(kDiv);
+  runtime::Func div = instance_->GetFunc("div_s");
+  ASSERT_TRUE(div.valid());
+  runtime::ValRaw slots[2] = {};
+  slots[0].i32 = -7;
+  slots[1].i32 = 2;
+  EXPECT_FALSE(store_->CallUnchecked(div, slots).has_value());
+  EXPECT_EQ(slots[0].i32, -3);
+  slots[0].i32 = 1;
+  slots[1].i32 = 0;
+  std::optional<runtime::Trap> trap = store_->CallUnchecked(div, slots);
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kIntegerDivisionByZero);
+  // The same store keeps working after a trap on the untyped path.
+  EXPECT_EQ(I32("rem_s", {Val::I32(INT32_MIN), Val::I32(-1)}), 0);
+}
+
 const char kAbi[] = R"((module
   (func $many (param i32 i64 f32 f64 i32 i64 f32 f64 i32 i64 f32 f64 i32 i64 f32 f64 i32 i32)
                (result i64)
