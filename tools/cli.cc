@@ -96,15 +96,33 @@ ParseOutcome ArgParser::Parse(std::span<const std::string> args) {
       std::fputs(Help().c_str(), stdout);
       return ParseOutcome::kHelp;
     }
-    if (a.size() < 3 || a[1] != '-') return fail("unknown flag '" + a + "'");
-    std::string name = a.substr(2), value;
+    // A one-letter option is spelled `-o FILE` (or `-oFILE`); everything else `--name`.
+    const bool short_form = a[1] != '-';
+    if (short_form && a.size() < 2) return fail("unknown flag '" + a + "'");
+    if (!short_form && a.size() < 3) return fail("unknown flag '" + a + "'");
+    std::string name = short_form ? a.substr(1, 1) : a.substr(2), value;
+    if (short_form) {
+      const Opt* o = Find(name);
+      if (!o) return fail("unknown flag '" + a + "'");
+      if (o->metavar.empty()) {
+        if (a.size() > 2) return fail("unknown flag '" + a + "'");
+      } else if (a.size() > 2) {
+        value = a.substr(2);
+      } else if (i + 1 >= args.size()) {
+        return fail("flag '-" + name + "' needs a value (" + o->metavar + ")");
+      } else {
+        value = args[++i];
+      }
+      if (auto err = o->set(value)) return fail(*err);
+      continue;
+    }
     bool has_value = false;
     if (auto eq = name.find('='); eq != std::string::npos) {
       value = name.substr(eq + 1);
       name = name.substr(0, eq);
       has_value = true;
     }
-    const Opt* o = Find(name);
+    const Opt* o = name.size() == 1 ? nullptr : Find(name);  // one-letter names take one dash
     if (!o) return fail("unknown flag '--" + name + "'");
     if (o->metavar.empty()) {
       if (has_value) return fail("flag '--" + name + "' takes no value");
@@ -133,7 +151,9 @@ std::string ArgParser::Help() const {
   if (!opts_.empty()) {
     out += "\noptions:\n";
     for (const auto& o : opts_) {
-      std::string left = "  --" + o.name + (o.metavar.empty() ? "" : "=" + o.metavar);
+      std::string left = o.name.size() == 1
+                             ? "  -" + o.name + (o.metavar.empty() ? "" : " " + o.metavar)
+                             : "  --" + o.name + (o.metavar.empty() ? "" : "=" + o.metavar);
       if (left.size() < 30) {
         left.resize(30, ' ');
       } else {

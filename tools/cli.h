@@ -1,7 +1,8 @@
 // cli.h: a small command-line parser for egret's subcommands.
 //
 // Each subcommand declares its flags, options and positional arguments with help text, then
-// calls Parse(). Accepted spellings: `--name`, `--name=value`, `--name value`; `--` ends the
+// calls Parse(). Accepted spellings: `--name`, `--name=value`, `--name value`, and for a
+// one-letter name `-o value` or `-ovalue` (never `--o`); `--` ends the
 // options; `-` alone is a positional (stdin). Unknown flags, missing values, bad numbers and
 // values outside a fixed choice list are errors that name the flag. `--help`/`-h` print the
 // generated help. Nothing here is global state, so commands stay independent and testable.

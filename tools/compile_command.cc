@@ -27,8 +27,8 @@ struct CompileOptions {
   std::string output;
   std::string target = "x86_64";
   std::string opt_level = "none";
-  std::string regalloc = "fast";
-  std::string emit;  // empty: produce an artifact
+  std::string regalloc;  // empty: chosen by --opt-level (none: fast, speed: linear)
+  std::string emit;      // empty: produce an artifact
   std::string heap = "guard";
   bool no_srclocs = false;
   bool verify = true;
@@ -57,7 +57,7 @@ int WriteOutput(const std::string& path, const void* data, size_t size) {
 int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
   compiler::CompileOptions copts;
   copts.target = o.target;
-  copts.regalloc = o.regalloc;
+  copts.regalloc = !o.regalloc.empty() ? o.regalloc : o.opt_level == "speed" ? "linear" : "fast";
   copts.regalloc_checker = o.regalloc_checker && !o.no_regalloc_checker;
   copts.heap =
       o.heap == "bounds-check" ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
@@ -139,14 +139,17 @@ int EmitIr(const CompileOptions& o, const wasm::ModuleEnv& env) {
 }  // namespace
 
 int CompileCommand(std::span<const std::string> args) {
-  cli::ArgParser parser("egret compile", "[options] FILE.wasm",
+  cli::ArgParser parser("egret compile", "FILE.wasm",
                         "Compile a WebAssembly module, or print one of its intermediate forms.");
   CompileOptions o;
   std::vector<std::string> files;
   parser.Option("o", &o.output, "FILE", "output file (default: stdout for --emit)");
   parser.Choice("target", &o.target, {"x86_64", "aarch64"}, "target architecture");
-  parser.Choice("opt-level", &o.opt_level, {"none", "speed"}, "optimisation level");
-  parser.Choice("regalloc", &o.regalloc, {"fast", "linear"}, "register allocator");
+  parser.Choice("opt-level", &o.opt_level, {"none", "speed"},
+                "none (default): quick compile; speed: the linear register allocator (no IR "
+                "passes exist yet)");
+  parser.Choice("regalloc", &o.regalloc, {"fast", "linear"},
+                "register allocator (default: fast at --opt-level=none, linear at speed)");
   parser.Choice("emit", &o.emit, {"ir", "opt-ir", "vcode", "asm", "dot"},
                 "print an intermediate form instead of writing an artifact");
   parser.Choice("heap", &o.heap, {"guard", "bounds-check"},
@@ -161,11 +164,7 @@ int CompileCommand(std::span<const std::string> args) {
                 "CPU features, e.g. +all,-lzcnt (default: the host's)");
   parser.Option("jobs", &o.jobs, "N", "compile functions on N threads (0: all cores)");
   parser.Positionals(&files, 1, 1);
-  // `-o FILE` is the conventional spelling; the parser knows long flags only.
-  std::vector<std::string> argv(args.begin(), args.end());
-  for (std::string& a : argv)
-    if (a == "-o") a = "--o";
-  switch (parser.Parse(argv)) {
+  switch (parser.Parse(args)) {
     case cli::ParseOutcome::kHelp:
       return cli::kExitOk;
     case cli::ParseOutcome::kError:

@@ -25,7 +25,7 @@ struct Fixture {
 
 TEST(ArgParser, AcceptsAllSpellings) {
   Fixture f;
-  EXPECT_EQ(f.Parse({"--verbose", "--target=aarch64", "--o", "x.egret", "--jobs=4", "--dir", "a",
+  EXPECT_EQ(f.Parse({"--verbose", "--target=aarch64", "-o", "x.egret", "--jobs=4", "--dir", "a",
                      "--dir=b", "in.wasm"}),
             ParseOutcome::kOk);
   EXPECT_TRUE(f.verbose);
@@ -34,6 +34,20 @@ TEST(ArgParser, AcceptsAllSpellings) {
   EXPECT_EQ(f.jobs, 4);
   EXPECT_EQ(f.dirs, (std::vector<std::string>{"a", "b"}));
   EXPECT_EQ(f.pos, (std::vector<std::string>{"in.wasm"}));
+}
+
+TEST(ArgParser, OneLetterOptionsUseOneDash) {
+  Fixture a;
+  EXPECT_EQ(a.Parse({"-o", "x.egret", "in.wasm"}), ParseOutcome::kOk);
+  EXPECT_EQ(a.out, "x.egret");
+  Fixture b;
+  EXPECT_EQ(b.Parse({"in.wasm", "-oy.egret"}), ParseOutcome::kOk);
+  EXPECT_EQ(b.out, "y.egret");
+  EXPECT_EQ(Fixture().Parse({"in.wasm", "-o"}), ParseOutcome::kError);
+  EXPECT_EQ(Fixture().Parse({"in.wasm", "-x"}), ParseOutcome::kError);
+  EXPECT_EQ(Fixture().Parse({"in.wasm", "-verbose"}), ParseOutcome::kError);
+  EXPECT_EQ(Fixture().Parse({"in.wasm", "--o", "z"}), ParseOutcome::kError);
+  EXPECT_NE(Fixture().p.Help().find("  -o FILE"), std::string::npos);
 }
 
 TEST(ArgParser, RejectsUnknownFlagBadChoiceAndBadNumber) {
