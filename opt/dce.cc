@@ -1,0 +1,74 @@
+// dce.cc: dead code elimination.
+//
+// Removes every instruction whose results are all unused and whose removal cannot change
+// behaviour (ir::InstHasSideEffects is false: no trap, no memory write, no call, not a
+// terminator). A load therefore goes only when it is `notrap`; nothing that can trap is ever
+// removed. Removing one instruction may make its operands' definitions dead in turn, so this is
+// a worklist over use counts: O(instructions + operands), one pass, no iteration to a fixpoint.
+//
+// Block parameters are left alone (removing them means editing every branch to the block);
+// uses in branch arguments count as uses.
+#include <vector>
+
+#include "opt/pass_manager.h"
+#include "support/entity.h"
+
+namespace egret::opt {
+
+namespace {
+
+// The instruction defining v, or an invalid Inst for block parameters.
+ir::Inst DefiningInst(const ir::Function& f, ir::Value v) {
+  const ir::ValueData& vd = f.dfg.ValueInfo(f.dfg.ResolveAliases(v));
+  if (vd.kind != ir::ValueKind::kResult) return ir::Inst();
+  return ir::Inst(vd.def);
+}
+
+bool Removable(const ir::Function& f, ir::Inst i) {
+  const ir::InstData& d = f.dfg[i];
+  if (ir::InstHasSideEffects(d)) return false;
+  return !f.dfg.InstResults(i).empty();
+}
+
+}  // namespace
+
+Status RunDce(ir::Function& f) {
+  ir::DataFlowGraph& dfg = f.dfg;
+  // Use counts of every value, over instructions placed in the layout.
+  std::vector<uint32_t> uses(dfg.NumValues(), 0);
+  for (ir::Block b : f.layout.Blocks()) {
+    for (ir::Inst i : f.layout.Insts(b)) {
+      dfg.ForEachOperand(i, [&](ir::Value v) { ++uses[dfg.ResolveAliases(v).index]; });
+    }
+  }
+  auto all_dead = [&](ir::Inst i) {
+    for (ir::Value r : dfg.InstResults(i)) {
+      if (uses[r.index] != 0) return false;
+    }
+    return true;
+  };
+  std::vector<ir::Inst> worklist;
+  for (ir::Block b : f.layout.Blocks()) {
+    for (ir::Inst i : f.layout.Insts(b)) {
+      if (Removable(f, i) && all_dead(i)) worklist.push_back(i);
+    }
+  }
+  while (!worklist.empty()) {
+    const ir::Inst i = worklist.back();
+    worklist.pop_back();
+    if (!f.layout.IsInstInserted(i)) continue;  // already removed
+    dfg.ForEachOperand(i, [&](ir::Value v) {
+      const ir::Value r = dfg.ResolveAliases(v);
+      EGRET_CHECK(uses[r.index] > 0);
+      if (--uses[r.index] != 0) return;
+      const ir::Inst def = DefiningInst(f, r);
+      if (def.valid() && f.layout.IsInstInserted(def) && Removable(f, def) && all_dead(def)) {
+        worklist.push_back(def);
+      }
+    });
+    f.layout.RemoveInst(i);
+  }
+  return Status::Ok();
+}
+
+}  // namespace egret::opt

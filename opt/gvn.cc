@@ -1,0 +1,153 @@
+// gvn.cc: dominator-scoped global value numbering.
+//
+// Two instructions compute the same value when they have the same opcode, `.type`, condition
+// code, memory flags, trap code, immediate, entity reference and (after numbering) the same
+// operands, and they are movable (ir::InstIsMovable: no side effects, and any memory read is a
+// `readonly` load, which no store can change). Walking the dominator tree in pre-order with a
+// scoped table, an instruction whose key is already in the table is dominated by the earlier
+// one, so its result can be replaced by the earlier result and the instruction removed; the
+// dominance check is structural, never a guess.
+//
+// Invariants: only instructions with exactly one result take part (calls, which have varargs
+// and several results, are never movable anyway); the table is undone when the walk leaves a
+// subtree, so a value is never reused in a block its definition does not dominate. Cost:
+// O(instructions) expected, one hash lookup each.
+#include <cstdint>
+#include <cstring>
+#include <unordered_map>
+#include <vector>
+
+#include "ir/cfg.h"
+#include "ir/dominator_tree.h"
+#include "opt/pass_manager.h"
+
+namespace egret::opt {
+
+namespace {
+
+struct Key {
+  ir::Opcode opcode;
+  ir::Type type;
+  uint8_t cond;
+  uint8_t flags;
+  TrapCode trap;
+  uint32_t args[3];
+  uint32_t ref;
+  int64_t imm;
+  friend bool operator==(const Key&, const Key&) = default;
+};
+
+struct KeyHash {
+  size_t operator()(const Key& k) const {
+    uint64_t h = static_cast<uint64_t>(k.opcode) * 0x9E3779B97F4A7C15ull;
+    auto mix = [&h](uint64_t v) { h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2); };
+    mix(static_cast<uint64_t>(k.type) | (uint64_t{k.cond} << 8) | (uint64_t{k.flags} << 16) |
+        (static_cast<uint64_t>(k.trap) << 24));
+    mix(k.args[0]);
+    mix(k.args[1]);
+    mix(k.args[2]);
+    mix(k.ref);
+    mix(static_cast<uint64_t>(k.imm));
+    return static_cast<size_t>(h);
+  }
+};
+
+Key MakeKey(const ir::Function& f, ir::Inst i) {
+  const ir::InstData& d = f.dfg[i];
+  Key k{};
+  k.opcode = d.opcode;
+  k.type = d.type;
+  k.cond = d.cond;
+  k.flags = d.flags.bits;
+  k.trap = d.trap;
+  const auto fixed = f.dfg.FixedArgs(i);
+  for (size_t n = 0; n < 3; ++n) {
+    k.args[n] = n < fixed.size() ? f.dfg.ResolveAliases(fixed[n]).index : UINT32_MAX;
+  }
+  k.ref = d.ref;
+  k.imm = d.imm;
+  return k;
+}
+
+bool Candidate(const ir::Function& f, ir::Inst i) {
+  const ir::InstData& d = f.dfg[i];
+  if (!ir::InstIsMovable(d) || ir::IsTerminator(d.opcode)) return false;
+  if (f.dfg.InstResults(i).size() != 1) return false;
+  return f.dfg.VarArgs(i).empty();
+}
+
+}  // namespace
+
+Status RunGvn(ir::Function& f) {
+  ir::DataFlowGraph& dfg = f.dfg;
+  const ir::ControlFlowGraph cfg(f);
+  const ir::DominatorTree domtree(f, cfg);
+
+  // replacement[v]: the value v's uses are rewritten to (v itself when unchanged).
+  std::vector<ir::Value> replacement(dfg.NumValues());
+  for (uint32_t n = 0; n < replacement.size(); ++n) replacement[n] = ir::Value(n);
+  auto map_value = [&](ir::Value v) {
+    const ir::Value r = dfg.ResolveAliases(v);
+    return replacement[r.index];
+  };
+
+  std::unordered_map<Key, ir::Value, KeyHash> table;
+  // Undo log: keys added per dominator-tree node, popped when the walk leaves the subtree.
+  std::vector<Key> added;
+  struct Frame {
+    ir::Block block;
+    size_t child = 0;
+    size_t undo_mark = 0;
+  };
+  std::vector<Frame> stack;
+  const ir::Block entry = f.EntryBlock();
+  if (!entry.valid()) return Status::Ok();
+
+  auto enter = [&](ir::Block b) {
+    Frame fr{b, 0, added.size()};
+    ir::Inst i = f.layout.FirstInst(b);
+    while (i.valid()) {
+      const ir::Inst next = f.layout.NextInst(i);
+      dfg.MapOperands(i, [&](ir::Value& v) { v = map_value(v); });
+      if (Candidate(f, i)) {
+        const Key k = MakeKey(f, i);
+        auto [it, inserted] = table.try_emplace(k, dfg.FirstResult(i));
+        if (inserted) {
+          added.push_back(k);
+        } else {
+          replacement[dfg.FirstResult(i).index] = it->second;
+          f.layout.RemoveInst(i);
+        }
+      }
+      i = next;
+    }
+    stack.push_back(fr);
+  };
+
+  enter(entry);
+  while (!stack.empty()) {
+    Frame& top = stack.back();
+    const auto children = domtree.Children(top.block);
+    if (top.child < children.size()) {
+      const ir::Block c = children[top.child++];
+      enter(c);  // may reallocate `stack`; `top` is not used after this
+      continue;
+    }
+    while (added.size() > top.undo_mark) {
+      table.erase(added.back());
+      added.pop_back();
+    }
+    stack.pop_back();
+  }
+
+  // Blocks the walk did not reach (unreachable code) may still name replaced values.
+  for (ir::Block b : f.layout.Blocks()) {
+    if (domtree.IsReachable(b)) continue;
+    for (ir::Inst i : f.layout.Insts(b)) {
+      dfg.MapOperands(i, [&](ir::Value& v) { v = map_value(v); });
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace egret::opt
