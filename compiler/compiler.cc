@@ -13,8 +13,10 @@
 #include "backends/x64/x64_isa.h"
 #include "compiler/module_metadata.h"
 #include "frontend/validator.h"
+#include "ir/printer.h"
 #include "ir/verifier.h"
 #include "machbuffer/text_section.h"
+#include "opt/pass_manager.h"
 
 namespace egret::compiler {
 namespace {
@@ -48,6 +50,7 @@ constexpr BuiltinName kBuiltinNames[] = {
 struct FunctionResult {
   Expected<backend::CompiledFunction> compiled = Error("not compiled");
   double translate_ms = 0, compile_ms = 0;
+  std::string opt_ir, pass_log;
 };
 
 }  // namespace
@@ -132,6 +135,27 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
           continue;
         }
       }
+      ir::PrintOptions print_options;
+      print_options.srclocs = options.ir_srclocs;
+      if (options.opt_level != "none" || !options.print_after.empty()) {
+        opt::PassManagerOptions popts;
+        popts.verify = options.verify_ir;
+        popts.print_after = options.print_after;
+        popts.on_print = [&r, &print_options](std::string_view pass, const ir::Function& fn) {
+          r.pass_log +=
+              "; after " + std::string(pass) + "\n" + ir::PrintFunction(fn, print_options);
+        };
+        Expected<opt::PassManager> pm = opt::PassManager::ForOptLevel(options.opt_level, popts);
+        if (!pm.ok()) {
+          r.compiled = std::move(pm).error();
+          continue;
+        }
+        if (Status st = pm->Run(*f); !st.ok()) {
+          r.compiled = Error("internal error in function " + f->name + ": " + st.error().message);
+          continue;
+        }
+      }
+      if (options.keep_opt_ir) r.opt_ir = ir::PrintFunction(*f, print_options);
       r.compiled = isa->CompileFunction(*f, module, bopts);
       r.compile_ms = Ms(t1, Clock::now());
     }
@@ -208,6 +232,8 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     fr.vcode_before = std::move(results[k].compiled->vcode_before);
     fr.vcode_after = std::move(results[k].compiled->vcode_after);
     fr.dot = std::move(results[k].compiled->dot);
+    fr.opt_ir = std::move(results[k].opt_ir);
+    fr.pass_log = std::move(results[k].pass_log);
     fr.text_offset = section.functions[k].start;
     fr.size = section.functions[k].size;
   }

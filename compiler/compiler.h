@@ -40,11 +40,19 @@ struct CompileOptions {
   uint32_t jobs = 1;       // 0: all cores
   bool keep_text = false;  // fill per-function VCode text for --emit=vcode
   bool verify_ir = true;
+  // IR passes (opt/pass_manager.h): "none" runs none, "speed" the speed pipeline.
+  std::string opt_level = "none";
+  // A pass name or "all": FunctionReport::pass_log gets the IR after that pass (or each pass).
+  std::string print_after;
+  bool keep_opt_ir = false;  // fill FunctionReport::opt_ir (--emit=opt-ir)
+  bool ir_srclocs = true;    // print `@offset` source locations in opt_ir and pass_log
 };
 
 struct FunctionReport {
   std::string name;
   std::string vcode_before, vcode_after, dot;
+  std::string opt_ir;    // the IR after the passes, when keep_opt_ir
+  std::string pass_log;  // "; after PASS\n" + IR, per pass selected by print_after
   uint32_t text_offset = 0, size = 0;
 };
 

@@ -3,6 +3,9 @@
 // `egret compile FILE.wasm -o FILE.egret` runs the pipeline in compiler/ and writes the artifact;
 // `--emit=ir` prints the frontend's IR, `--emit=vcode` the VCode before and after register
 // allocation, `--emit=asm` the final machine code per function (capstone, AT&T syntax).
+// `--opt-level=speed` runs the IR passes (opt/pass_manager.h) before the backend;
+// `--emit=opt-ir` prints the IR after them, and `--print-after=PASS|all` writes the IR after the
+// named pass (or every pass) to stderr, each function's output headed by `; after PASS`.
 // `--stats` prints time per stage, instruction counts and register-allocation statistics.
 #include <cstdio>
 #include <fstream>
@@ -16,6 +19,7 @@
 #include "frontend/validator.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
+#include "opt/pass_manager.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 
@@ -30,6 +34,7 @@ struct CompileOptions {
   std::string regalloc;  // empty: chosen by --opt-level (none: fast, speed: linear)
   std::string emit;      // empty: produce an artifact
   std::string heap = "guard";
+  std::string print_after;  // pass name or "all"
   bool no_srclocs = false;
   bool verify = true;
   bool stats = false;
@@ -65,12 +70,19 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
   copts.fuel = o.fuel;
   copts.keep_text = o.emit == "vcode" || o.emit == "dot";
   copts.features = o.features;
+  copts.opt_level = o.opt_level;
+  copts.print_after = o.print_after;
+  copts.keep_opt_ir = o.emit == "opt-ir";
+  copts.ir_srclocs = !o.no_srclocs;
   Expected<compiler::CompileResult> r = compiler::CompileModule(env, copts);
   if (!r.ok()) {
     std::fprintf(stderr, "%s\n", r.error().ToString().c_str());
     return cli::kExitFailure;
   }
   if (o.stats) std::fprintf(stderr, "%s", r->stats.ToString().c_str());
+  for (const compiler::FunctionReport& f : r->functions) {
+    std::fwrite(f.pass_log.data(), 1, f.pass_log.size(), stderr);
+  }
   if (o.emit.empty()) {
     if (o.output.empty()) {
       std::fprintf(stderr, "egret compile: error: -o FILE is required to write an artifact\n");
@@ -84,6 +96,10 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
   for (const compiler::FunctionReport& f : r->functions) {
     if (o.emit == "dot") {
       out += f.dot;
+      continue;
+    }
+    if (o.emit == "opt-ir") {
+      out += f.opt_ir;
       continue;
     }
     out += "function %" + f.name + ":\n";
@@ -146,12 +162,15 @@ int CompileCommand(std::span<const std::string> args) {
   parser.Option("o", &o.output, "FILE", "output file (default: stdout for --emit)");
   parser.Choice("target", &o.target, {"x86_64", "aarch64"}, "target architecture");
   parser.Choice("opt-level", &o.opt_level, {"none", "speed"},
-                "none (default): quick compile; speed: the linear register allocator (no IR "
-                "passes exist yet)");
+                "none (default): quick compile; speed: IR passes (gvn, dce) and the linear "
+                "register allocator");
   parser.Choice("regalloc", &o.regalloc, {"fast", "linear"},
                 "register allocator (default: fast at --opt-level=none, linear at speed)");
   parser.Choice("emit", &o.emit, {"ir", "opt-ir", "vcode", "asm", "dot"},
                 "print an intermediate form instead of writing an artifact");
+  parser.Option("print-after", &o.print_after, "PASS",
+                "print the IR after pass PASS (or `all` passes) to stderr; needs "
+                "--opt-level=speed");
   parser.Choice("heap", &o.heap, {"guard", "bounds-check"},
                 "linear-memory strategy: guard pages (default) or explicit bounds checks");
   parser.Flag("no-srclocs", &o.no_srclocs, "omit the @offset source locations in IR output");
@@ -178,10 +197,17 @@ int CompileCommand(std::span<const std::string> args) {
                  o.target.c_str());
     return cli::kExitUsage;
   }
-  if (o.emit == "opt-ir") {
-    std::fprintf(stderr, "egret compile: error: --emit=%s is not available in this build yet\n",
-                 o.emit.c_str());
-    return cli::kExitUsage;
+  if (!o.print_after.empty()) {
+    if (Status st = opt::CheckPrintAfter(o.print_after); !st.ok()) {
+      std::fprintf(stderr, "egret compile: error: --print-after: %s\n", st.error().message.c_str());
+      return cli::kExitUsage;
+    }
+    if (o.opt_level == "none") {
+      std::fprintf(stderr,
+                   "egret compile: error: --print-after needs --opt-level=speed (no passes "
+                   "run at none)\n");
+      return cli::kExitUsage;
+    }
   }
   std::ifstream in(o.input, std::ios::binary);
   if (!in) {
