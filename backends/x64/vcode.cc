@@ -157,7 +157,7 @@ std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* 
 }
 
 std::string PrintVCodeDot(const VCode& v, const std::vector<regalloc::Allocation>* allocs,
-                          const std::string& name) {
+                          const std::string& name, const regalloc::Liveness* live) {
   // Reuse the text printer and split it into per-block record labels.
   const std::string text = PrintVCode(v, allocs);
   std::string out = "digraph \"" + name + "\" {\n  node [shape=record, fontname=monospace];\n";
@@ -170,6 +170,19 @@ std::string PrintVCodeDot(const VCode& v, const std::vector<regalloc::Allocation
     }
     return e;
   };
+  // The live-in/live-out fields closing block b's record (empty without `live`).
+  auto live_fields = [&](uint32_t b) {
+    std::string f;
+    if (live == nullptr || b >= v.ra.num_blocks()) return f;
+    auto list = [&](const char* what, std::span<const regalloc::VReg> vregs) {
+      f += std::string("|") + what + ":";
+      for (regalloc::VReg r : vregs) f += " v" + std::to_string(r.index);
+      f += "\\l";
+    };
+    list("live-in", live->LiveIn(regalloc::Block(b)));
+    list("live-out", live->LiveOut(regalloc::Block(b)));
+    return f;
+  };
   uint32_t block = 0;
   bool open = false;
   size_t pos = 0;
@@ -179,14 +192,14 @@ std::string PrintVCodeDot(const VCode& v, const std::vector<regalloc::Allocation
     const std::string line = text.substr(pos, end - pos);
     pos = end + 1;
     if (line.rfind("block", 0) == 0) {
-      if (open) out += "}\"];\n";
+      if (open) out += live_fields(block - 1) + "}\"];\n";
       out += "  b" + std::to_string(block++) + " [label=\"{" + escape(line);
       open = true;
     } else {
       out += "|" + escape(line) + "\\l";
     }
   }
-  if (open) out += "}\"];\n";
+  if (open) out += live_fields(block - 1) + "}\"];\n";
   for (uint32_t b = 0; b < v.ra.num_blocks(); ++b)
     for (const regalloc::SuccEdge& e : v.ra.Succs(regalloc::Block(b)))
       out += "  b" + std::to_string(b) + " -> b" + std::to_string(e.block.index) + ";\n";

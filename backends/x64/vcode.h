@@ -23,6 +23,7 @@
 
 #include "backends/x64/registers.h"
 #include "regalloc/function.h"
+#include "regalloc/liveness.h"
 #include "support/trap_code.h"
 
 namespace egret::x64 {
@@ -127,9 +128,11 @@ struct VCode {
 std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* allocs);
 
 // Graphviz text for --emit=dot: one record node per block listing its MInsts (with the
-// allocated registers when `allocs` is non-null), one edge per successor.
+// allocated registers when `allocs` is non-null), one edge per successor. With `live`, each
+// record ends with the block's live-in and live-out vregs (`live-in: v3 v7`), so the allocation
+// can be read against the live ranges it had to respect.
 std::string PrintVCodeDot(const VCode& v, const std::vector<regalloc::Allocation>* allocs,
-                          const std::string& name);
+                          const std::string& name, const regalloc::Liveness* live = nullptr);
 
 }  // namespace egret::x64
 

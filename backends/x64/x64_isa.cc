@@ -56,7 +56,10 @@ Expected<backend::CompiledFunction> X64Isa::CompileFunction(
   if (options.keep_text) {
     out.vcode_before = PrintVCode(v, nullptr);
     out.vcode_after = PrintVCode(v, &ra->allocs);
-    out.dot = PrintVCodeDot(v, &ra->allocs, f.name);
+    // Live-in/live-out sets for the dot view; the allocator already proved them computable.
+    regalloc::Liveness live;
+    const bool have_live = live.Compute(v.ra).ok();
+    out.dot = PrintVCodeDot(v, &ra->allocs, f.name, have_live ? &live : nullptr);
   }
   X64MachBuffer buf;
   EmitFunction(v, *ra, module, &buf);
