@@ -346,6 +346,9 @@ int WastCommand(std::span<const std::string> args) {
   parser.Choice("engine", &engine, {"none", "interp"},
                 "interp: also execute assert_return/assert_trap on the translated IR with the IR "
                 "interpreter (a translation oracle; modules with imports are skipped)");
+  std::string opt_level = "none";
+  parser.Choice("opt-level", &opt_level, {"none", "speed"},
+                "speed: run the IR passes and the linear register allocator (run/compile modes)");
   parser.Option("expected-failures", &expected_path, "FILE",
                 "file.wast:LINE entries whose failures are expected");
   parser.Positionals(&files, 1, 1);
@@ -364,10 +367,12 @@ int WastCommand(std::span<const std::string> args) {
     return cli::kExitUsage;
   }
   // Run mode executes every command on compiled code (tools/wast_exec.h).
-  if (mode == "run" && engine == "none") return RunWastScript(files[0], {target, "fast"}, expected);
+  const std::string regalloc = opt_level == "speed" ? "linear" : "fast";
+  if (mode == "run" && engine == "none")
+    return RunWastScript(files[0], {target, regalloc, /*execute=*/true, opt_level}, expected);
   // Compile mode: the same runner, compiling every module without instantiating it.
   if (mode == "compile" && engine == "none")
-    return RunWastScript(files[0], {target, "fast", /*execute=*/false}, expected);
+    return RunWastScript(files[0], {target, regalloc, /*execute=*/false, opt_level}, expected);
   return WastRunner(files[0], mode, engine == "interp", expected).Run();
 }
 

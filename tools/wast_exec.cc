@@ -159,6 +159,7 @@ class WastExecutor {
       : json_path_(std::move(json_path)), expected_(expected), store_(engine_) {
     compile_.target = options.target;
     compile_.regalloc = options.regalloc;
+    compile_.opt_level = options.opt_level;
     compile_.regalloc_checker = false;  // the spec suite tests results, not the allocator
     execute_ = options.execute;
     linker_.set_allow_shadowing(true);  // `register` may rebind a name, as in the reference

@@ -38,6 +38,7 @@ struct WastExecOptions {
   // command that needs an instance (register, actions, assertions on results, traps, linking)
   // is counted as skipped; assert_invalid/assert_malformed are still checked.
   bool execute = true;
+  std::string opt_level = "none";  // compiler::CompileOptions::opt_level (IR passes)
 };
 
 // Runs the script; returns the process exit code (0 iff nothing failed unexpectedly).

@@ -2,7 +2,7 @@
 # run.sh: the spec testsuite runner.
 #
 #   tests/spec/run.sh [--mode=validate|compile|run] [--target=x86_64] [--engine=none|interp]
-#                     [--exclude=GLOB]... [FILES...]
+#                     [--opt-level=none|speed] [--exclude=GLOB]... [FILES...]
 #
 # Reads the pinned testsuite from ../shared/wasm-testsuite (or $EGRET_SPEC_DIR), converts each
 # core .wast with wast2json into $EGRET_BUILD_DIR/spec/json/<name>/ (once; cached by content),
@@ -25,6 +25,7 @@ egret="$build_dir/bin/egret"
 mode=run
 target=x86_64
 engine=none
+opt_level=none
 excludes=()
 excludes_given=0
 # Not supported yet: SIMD (v128) is neither translated nor compiled.
@@ -38,6 +39,7 @@ for arg in "$@"; do
     --mode=*) mode="${arg#--mode=}" ;;
     --target=*) target="${arg#--target=}" ;;
     --engine=*) engine="${arg#--engine=}" ;;
+    --opt-level=*) opt_level="${arg#--opt-level=}" ;;
     --exclude=*) excludes+=("${arg#--exclude=}"); excludes_given=1 ;;
     --help|-h) usage; exit 0 ;;
     -*) echo "run.sh: error: unknown flag '$arg'" >&2; exit 2 ;;
@@ -103,12 +105,12 @@ rm -rf "$results"; mkdir -p "$results"
 run_one() {
   local name="$1"
   timeout "${EGRET_SPEC_TIMEOUT:-300}" "$egret" wast --mode="$mode" --target="$target" --engine="$engine" \
-    --expected-failures="$here/expected-failures.txt" \
+    --opt-level="$opt_level" --expected-failures="$here/expected-failures.txt" \
     "$json_root/$name/$name.json" >"$results/$name.log" 2>&1
   echo $? > "$results/$name.rc"
 }
 export -f run_one
-export egret mode target engine here results
+export egret mode target engine opt_level here results
 printf '%s\n' "${selected[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {}
 
 tp=0; tf=0; ts=0; bad=0
