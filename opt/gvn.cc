@@ -2,11 +2,11 @@
 //
 // Two instructions compute the same value when they have the same opcode, `.type`, condition
 // code, memory flags, trap code, immediate, entity reference and (after numbering) the same
-// operands, and they are movable (ir::InstIsMovable: no side effects, and any memory read is a
-// `readonly` load, which no store can change). Walking the dominator tree in pre-order with a
-// scoped table, an instruction whose key is already in the table is dominated by the earlier
-// one, so its result can be replaced by the earlier result and the instruction removed; the
-// dominance check is structural, never a guess.
+// operands (in sorted order for commutative integer operations), and they are movable
+// (ir::InstIsMovable: no side effects, and any memory read is a `readonly` load, which no store can
+// change). Walking the dominator tree in pre-order with a scoped table, an instruction whose key is
+// already in the table is dominated by the earlier one, so its result can be replaced by the
+// earlier result and the instruction removed; the dominance check is structural, never a guess.
 //
 // Invariants: only instructions with exactly one result take part (calls, which have varargs
 // and several results, are never movable anyway); the table is undone when the walk leaves a
@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstring>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "ir/cfg.h"
@@ -63,6 +64,19 @@ Key MakeKey(const ir::Function& f, ir::Inst i) {
   const auto fixed = f.dfg.FixedArgs(i);
   for (size_t n = 0; n < 3; ++n) {
     k.args[n] = n < fixed.size() ? f.dfg.ResolveAliases(fixed[n]).index : UINT32_MAX;
+  }
+  // Integer iadd/imul/band/bor/bxor are commutative: order their operands so `iadd v2, v1`
+  // meets `iadd v1, v2`. (Not floats: which NaN payload propagates may depend on the order.)
+  switch (d.opcode) {
+    case ir::Opcode::kIadd:
+    case ir::Opcode::kImul:
+    case ir::Opcode::kBand:
+    case ir::Opcode::kBor:
+    case ir::Opcode::kBxor:
+      if (k.args[0] > k.args[1]) std::swap(k.args[0], k.args[1]);
+      break;
+    default:
+      break;
   }
   k.ref = d.ref;
   k.imm = d.imm;

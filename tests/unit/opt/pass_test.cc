@@ -100,6 +100,26 @@ block0(v0: i32, v1: i32):
   EXPECT_NE(out.find("imul v2, v2"), std::string::npos) << out;
 }
 
+TEST(Gvn, CommutativeIntegerOperandsMatchInEitherOrder) {
+  const std::string out = RunPasses(R"(
+function %f(i32, i32) -> i32 {
+block0(v0: i32, v1: i32):
+    v2 = imul v0, v1
+    v3 = imul v1, v0
+    v4 = isub v0, v1
+    v5 = isub v1, v0
+    v6 = iadd v2, v3
+    v7 = iadd v4, v5
+    v8 = iadd v6, v7
+    return v8
+}
+)",
+                                    kGvn);
+  EXPECT_EQ(out.find("v3 = imul"), std::string::npos) << out;
+  EXPECT_NE(out.find("iadd v2, v2"), std::string::npos) << out;
+  EXPECT_NE(out.find("v5 = isub v1, v0"), std::string::npos) << out;  // not commutative
+}
+
 TEST(Gvn, RespectsDominance) {
   // v3 (block1) and v4 (block2) are siblings: neither dominates the other. v5 in block3 is
   // dominated by v2 in block0 and merges with it.
