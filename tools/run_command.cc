@@ -43,7 +43,7 @@ struct KnownOption {
 };
 constexpr KnownOption kOptions[] = {
     {"--invoke", true}, {"--dir", true},      {"--env", true},  {"--fuel", true},
-    {"--stats", false}, {"--regalloc", true}, {"--jobs", true},
+    {"--stats", false}, {"--regalloc", true}, {"--jobs", true}, {"--opt-level", true},
 };
 
 const KnownOption* FindOption(const std::string& arg) {
@@ -112,7 +112,7 @@ int RunCommand(std::span<const std::string> args) {
       "egret run", "FILE.wasm|FILE.egret [ARGS...]",
       "Run a WebAssembly module (compiled in memory) or a compiled .egret artifact: call one "
       "export with --invoke, or run the module's _start as a WASI command.");
-  std::string invoke, regalloc = "fast";
+  std::string invoke, regalloc, opt_level = "none";
   std::vector<std::string> dirs, envs, positionals;
   int64_t fuel = -1, jobs = 1;
   bool stats = false;
@@ -126,7 +126,11 @@ int RunCommand(std::span<const std::string> args) {
                 "trap with 'all fuel consumed' after N units of fuel (needs fuel-instrumented "
                 "code; see docs/cli.md)");
   parser.Flag("stats", &stats, "print compile statistics and timings to stderr");
-  parser.Choice("regalloc", &regalloc, {"fast", "linear"}, "register allocator for .wasm input");
+  parser.Choice("opt-level", &opt_level, {"none", "speed"},
+                "for .wasm input: none (default, quick compile) or speed (IR passes and the linear "
+                "allocator); see docs/opt.md");
+  parser.Choice("regalloc", &regalloc, {"fast", "linear"},
+                "register allocator for .wasm input (default: chosen by --opt-level)");
   parser.Option("jobs", &jobs, "N", "compile with N threads (0: all cores)");
   parser.Positionals(&positionals, 1, 1);
   parser.Epilog(
@@ -156,7 +160,8 @@ int RunCommand(std::span<const std::string> args) {
 
   runtime::Engine engine;
   compiler::CompileOptions options;
-  options.regalloc = regalloc;
+  options.opt_level = opt_level;
+  options.regalloc = !regalloc.empty() ? regalloc : opt_level == "speed" ? "linear" : "fast";
   options.jobs = static_cast<uint32_t>(jobs);
   options.fuel = fuel >= 0;  // only instrumented code ever runs out of fuel
   Expected<LoadedModule> loaded = LoadModuleFile(engine, path, options);
