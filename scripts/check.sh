@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # check.sh: runs every test suite against an existing build and ends with one total line,
 #   N passed, N failed
-# Suites: ctest (unit tests + build checks), lit filetests, the spec testsuite.
+# Suites: ctest (unit tests + build checks), lit filetests, the spec testsuite (at the default
+# opt level and at --opt-level=speed).
 # Usage: scripts/check.sh [BUILD_DIR]   (default: build; also honours $EGRET_BUILD_DIR)
 # Exits non-zero if any suite fails.
 set -uo pipefail
@@ -39,19 +40,24 @@ lf=$(grep -E '^\s*(Failed|Unexpectedly Passed|Unresolved|Timed Out)\s*:' "$logs/
 passed=$((passed + lp)); failed=$((failed + lf))
 if [ $rc -ne 0 ]; then status=1; [ "$lf" -eq 0 ] && failed=$((failed + 1)); fi
 
-echo "== spec testsuite =="
-"$root/tests/spec/run.sh" >"$logs/spec.log" 2>&1
-rc=$?
-grep -E '^FAIL' "$logs/spec.log" | head -20
-spec="$(grep -E '^spec: [0-9]+ passed' "$logs/spec.log" | tail -1)"
-echo "$spec"
-if [ -n "$spec" ]; then
-  read -r _ sp _ sf _ _ _ <<<"${spec//,/}"
-  passed=$((passed + sp)); failed=$((failed + sf))
-else
-  tail -5 "$logs/spec.log"; failed=$((failed + 1))
-fi
-[ $rc -ne 0 ] && status=1
+run_spec() {  # run_spec TITLE LOG [run.sh flags...]
+  local title="$1" log="$2"; shift 2
+  echo "== $title =="
+  "$root/tests/spec/run.sh" "$@" >"$logs/$log" 2>&1
+  local rc=$?
+  grep -E '^FAIL' "$logs/$log" | head -20
+  local spec; spec="$(grep -E '^spec: [0-9]+ passed' "$logs/$log" | tail -1)"
+  echo "$spec"
+  if [ -n "$spec" ]; then
+    read -r _ sp _ sf _ _ _ <<<"${spec//,/}"
+    passed=$((passed + sp)); failed=$((failed + sf))
+  else
+    tail -5 "$logs/$log"; failed=$((failed + 1))
+  fi
+  [ $rc -ne 0 ] && status=1
+}
+run_spec "spec testsuite" spec.log
+run_spec "spec testsuite at --opt-level=speed" spec-speed.log --opt-level=speed
 
 echo "logs: $logs"
 echo "$passed passed, $failed failed"
