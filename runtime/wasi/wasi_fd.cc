@@ -167,6 +167,36 @@ Errno BuildListing(int dir_fd, DirListing* listing) {
   return Errno::kSuccess;
 }
 
+// fd_read, fd_write, fd_pread and fd_pwrite share one shape: (fd, iovs, iovs_len, [offset,]
+// result_ptr). Checks, in the order the tests pin: the descriptor (EBADF), then `arg_error` (the
+// caller's own argument check, e.g. EINVAL for an offset past INT64_MAX), then the result
+// pointer (EFAULT), then the iovecs; runs `io(host_fd, iov)` until it is not interrupted and
+// stores the byte count it returns.
+template <class Io>
+uint32_t VectoredIo(WasiCtx& ctx, GuestMemory mem, const uint64_t* args, int result_arg,
+                    Errno arg_error, Io io) {
+  FdEntry* e = ctx.Get(Arg32(args, 0));
+  if (e == nullptr) return Ret(Errno::kBadf);
+  if (arg_error != Errno::kSuccess) return Ret(arg_error);
+  const uint32_t result_ptr = Arg32(args, result_arg);
+  if (!mem.InBounds(result_ptr, 4)) return Ret(Errno::kFault);
+  IovecList iov;
+  if (Errno err = iov.Gather(mem, Arg32(args, 1), Arg32(args, 2)); err != Errno::kSuccess) {
+    return Ret(err);
+  }
+  ssize_t n;
+  do {
+    n = io(e->host_fd, iov);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return Ret(ErrnoFromHost(errno));
+  mem.StoreUnchecked<uint32_t>(result_ptr, static_cast<uint32_t>(n));
+  return Ret(Errno::kSuccess);
+}
+
+Errno OffsetError(uint64_t offset) {
+  return offset > static_cast<uint64_t>(INT64_MAX) ? Errno::kInval : Errno::kSuccess;
+}
+
 }  // namespace
 
 Filetype FiletypeOfMode(mode_t mode) {
@@ -202,79 +232,27 @@ void StoreFilestat(GuestMemory mem, uint32_t ptr, const struct stat& st) {
 }
 
 uint32_t FdRead(WasiCtx& ctx, GuestMemory mem, const uint64_t* args) {
-  FdEntry* e = ctx.Get(Arg32(args, 0));
-  if (e == nullptr) return Ret(Errno::kBadf);
-  uint32_t nread_ptr = Arg32(args, 3);
-  if (!mem.InBounds(nread_ptr, 4)) return Ret(Errno::kFault);
-  IovecList iov;
-  if (Errno err = iov.Gather(mem, Arg32(args, 1), Arg32(args, 2)); err != Errno::kSuccess) {
-    return Ret(err);
-  }
-  ssize_t n;
-  do {
-    n = ::readv(e->host_fd, iov.data(), iov.count());
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return Ret(ErrnoFromHost(errno));
-  mem.StoreUnchecked<uint32_t>(nread_ptr, static_cast<uint32_t>(n));
-  return Ret(Errno::kSuccess);
+  return VectoredIo(ctx, mem, args, 3, Errno::kSuccess,
+                    [](int fd, IovecList& iov) { return ::readv(fd, iov.data(), iov.count()); });
 }
 
 uint32_t FdWrite(WasiCtx& ctx, GuestMemory mem, const uint64_t* args) {
-  FdEntry* e = ctx.Get(Arg32(args, 0));
-  if (e == nullptr) return Ret(Errno::kBadf);
-  uint32_t nwritten_ptr = Arg32(args, 3);
-  if (!mem.InBounds(nwritten_ptr, 4)) return Ret(Errno::kFault);
-  IovecList iov;
-  if (Errno err = iov.Gather(mem, Arg32(args, 1), Arg32(args, 2)); err != Errno::kSuccess) {
-    return Ret(err);
-  }
-  ssize_t n;
-  do {
-    n = ::writev(e->host_fd, iov.data(), iov.count());
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return Ret(ErrnoFromHost(errno));
-  mem.StoreUnchecked<uint32_t>(nwritten_ptr, static_cast<uint32_t>(n));
-  return Ret(Errno::kSuccess);
+  return VectoredIo(ctx, mem, args, 3, Errno::kSuccess,
+                    [](int fd, IovecList& iov) { return ::writev(fd, iov.data(), iov.count()); });
 }
 
 uint32_t FdPread(WasiCtx& ctx, GuestMemory mem, const uint64_t* args) {
-  FdEntry* e = ctx.Get(Arg32(args, 0));
-  if (e == nullptr) return Ret(Errno::kBadf);
-  uint64_t offset = args[3];
-  uint32_t nread_ptr = Arg32(args, 4);
-  if (offset > static_cast<uint64_t>(INT64_MAX)) return Ret(Errno::kInval);
-  if (!mem.InBounds(nread_ptr, 4)) return Ret(Errno::kFault);
-  IovecList iov;
-  if (Errno err = iov.Gather(mem, Arg32(args, 1), Arg32(args, 2)); err != Errno::kSuccess) {
-    return Ret(err);
-  }
-  ssize_t n;
-  do {
-    n = ::preadv(e->host_fd, iov.data(), iov.count(), static_cast<off_t>(offset));
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return Ret(ErrnoFromHost(errno));
-  mem.StoreUnchecked<uint32_t>(nread_ptr, static_cast<uint32_t>(n));
-  return Ret(Errno::kSuccess);
+  const uint64_t offset = args[3];
+  return VectoredIo(ctx, mem, args, 4, OffsetError(offset), [offset](int fd, IovecList& iov) {
+    return ::preadv(fd, iov.data(), iov.count(), static_cast<off_t>(offset));
+  });
 }
 
 uint32_t FdPwrite(WasiCtx& ctx, GuestMemory mem, const uint64_t* args) {
-  FdEntry* e = ctx.Get(Arg32(args, 0));
-  if (e == nullptr) return Ret(Errno::kBadf);
-  uint64_t offset = args[3];
-  uint32_t nwritten_ptr = Arg32(args, 4);
-  if (offset > static_cast<uint64_t>(INT64_MAX)) return Ret(Errno::kInval);
-  if (!mem.InBounds(nwritten_ptr, 4)) return Ret(Errno::kFault);
-  IovecList iov;
-  if (Errno err = iov.Gather(mem, Arg32(args, 1), Arg32(args, 2)); err != Errno::kSuccess) {
-    return Ret(err);
-  }
-  ssize_t n;
-  do {
-    n = ::pwritev(e->host_fd, iov.data(), iov.count(), static_cast<off_t>(offset));
-  } while (n < 0 && errno == EINTR);
-  if (n < 0) return Ret(ErrnoFromHost(errno));
-  mem.StoreUnchecked<uint32_t>(nwritten_ptr, static_cast<uint32_t>(n));
-  return Ret(Errno::kSuccess);
+  const uint64_t offset = args[3];
+  return VectoredIo(ctx, mem, args, 4, OffsetError(offset), [offset](int fd, IovecList& iov) {
+    return ::pwritev(fd, iov.data(), iov.count(), static_cast<off_t>(offset));
+  });
 }
 
 uint32_t FdSeek(WasiCtx& ctx, GuestMemory mem, const uint64_t* args) {
