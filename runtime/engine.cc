@@ -2,10 +2,17 @@
 #include "runtime/engine.h"
 
 #include "runtime/builtins.h"
+#include "runtime/profiling/profiler.h"
 
 namespace egret::runtime {
 
 Engine::Engine(EngineConfig config)
-    : config_(std::move(config)), builtins_(builtins::BuiltinTable()) {}
+    : config_(std::move(config)), builtins_(builtins::BuiltinTable()) {
+  if (config_.profiling != profiling::ProfilingMode::kNone)
+    profiler_ = std::make_unique<profiling::Profiler>(
+        profiling::ProfilerOptions{config_.profiling, config_.jitdump_dir, ""});
+}
+
+Engine::~Engine() = default;
 
 }  // namespace egret::runtime

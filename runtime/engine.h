@@ -9,24 +9,35 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <span>
+#include <string>
 
 #include "artifact/builtin.h"
 #include "runtime/linear_memory.h"
+#include "runtime/profiling/profiling_mode.h"
 #include "runtime/signature_registry.h"
 #include "runtime/table.h"
 
 namespace egret::runtime {
 
+namespace profiling {
+class Profiler;
+}
+
 struct EngineConfig {
   LinearMemoryConfig memory;
   uint64_t max_table_elements = Table::kDefaultMaxElements;
   size_t max_wasm_stack = 512 * 1024;  // bytes of native stack Wasm may use per host entry
+  // Announce every loaded module's code to perf and/or gdb (runtime/profiling/, docs/profiling.md).
+  profiling::ProfilingMode profiling = profiling::ProfilingMode::kNone;
+  std::string jitdump_dir;  // where kJitDump writes jit-PID.dump; empty: the current directory
 };
 
 class Engine {
  public:
   explicit Engine(EngineConfig config = {});
+  ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
@@ -35,11 +46,14 @@ class Engine {
   const SignatureRegistry& signatures() const { return signatures_; }
   // kNumBuiltins entries, indexed by artifact::Builtin; VMContext::builtins points here.
   std::span<const void* const> builtins() const { return builtins_; }
+  // nullptr when config().profiling is kNone.
+  profiling::Profiler* profiler() const { return profiler_.get(); }
 
  private:
   EngineConfig config_;
   SignatureRegistry signatures_;
   std::array<const void*, artifact::kNumBuiltins> builtins_;
+  std::unique_ptr<profiling::Profiler> profiler_;
 };
 
 }  // namespace egret::runtime

@@ -47,6 +47,9 @@ Expected<std::shared_ptr<const Module>> Module::FromArtifact(Engine& engine,
     EGRET_ASSIGN_OR_RETURN(m->registration_,
                            CodeRegistration::Create({m->code_->start(), m->code_->end(), &a}));
   }
+  if (profiling::Profiler* profiler = engine.profiler()) {
+    EGRET_ASSIGN_OR_RETURN(m->profile_, profiler->AddModule(a, m->code_->data()));
+  }
   return std::shared_ptr<const Module>(std::move(m));
 }
 

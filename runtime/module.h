@@ -19,6 +19,7 @@
 #include "runtime/code_memory.h"
 #include "runtime/code_registry.h"
 #include "runtime/engine.h"
+#include "runtime/profiling/profiler.h"
 #include "runtime/vmfuncref.h"
 #include "support/error.h"
 
@@ -62,6 +63,8 @@ class Module {
   std::unordered_map<std::string_view, uint32_t> export_index_;  // views into artifact_
   std::unique_ptr<CodeMemory> code_;
   CodeRegistration registration_;
+  // Declared after code_: destroyed (unregistered from gdb) before the code is unmapped.
+  std::unique_ptr<profiling::ModuleProfile> profile_;
 };
 
 }  // namespace egret::runtime

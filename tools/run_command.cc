@@ -24,6 +24,7 @@
 #include "runtime/engine.h"
 #include "runtime/instance.h"
 #include "runtime/linker.h"
+#include "runtime/profiling/profiling_mode.h"
 #include "runtime/store.h"
 #include "runtime/wasi/wasi_host.h"
 #include "tools/cli.h"
@@ -42,8 +43,9 @@ struct KnownOption {
   bool takes_value;
 };
 constexpr KnownOption kOptions[] = {
-    {"--invoke", true}, {"--dir", true},      {"--env", true},  {"--fuel", true},
-    {"--stats", false}, {"--regalloc", true}, {"--jobs", true}, {"--opt-level", true},
+    {"--invoke", true}, {"--dir", true},       {"--env", true},
+    {"--fuel", true},   {"--stats", false},    {"--regalloc", true},
+    {"--jobs", true},   {"--opt-level", true}, {"--profile", true},
 };
 
 const KnownOption* FindOption(const std::string& arg) {
@@ -112,7 +114,7 @@ int RunCommand(std::span<const std::string> args) {
       "egret run", "FILE.wasm|FILE.egret [ARGS...]",
       "Run a WebAssembly module (compiled in memory) or a compiled .egret artifact: call one "
       "export with --invoke, or run the module's _start as a WASI command.");
-  std::string invoke, regalloc, opt_level = "none";
+  std::string invoke, regalloc, opt_level = "none", profile = "none";
   std::vector<std::string> dirs, envs, positionals;
   int64_t fuel = -1, jobs = 1;
   bool stats = false;
@@ -132,6 +134,7 @@ int RunCommand(std::span<const std::string> args) {
   parser.Choice("regalloc", &regalloc, {"fast", "linear"},
                 "register allocator for .wasm input (default: chosen by --opt-level)");
   parser.Option("jobs", &jobs, "N", "compile with N threads (0: all cores)");
+  parser.Option("profile", &profile, "MODE", runtime::profiling::kProfilingModeHelp);
   parser.Positionals(&positionals, 1, 1);
   parser.Epilog(
       "Options may also follow FILE; the first other argument (or everything after '--') is\n"
@@ -139,7 +142,8 @@ int RunCommand(std::span<const std::string> args) {
       "returns), 134 on a trap, 1 on errors, 2 on usage errors.\n\n"
       "examples:\n"
       "  egret run fac.wasm --invoke fac 10\n"
-      "  egret run --dir data::/data --env LANG=C prog.wasm input.txt\n");
+      "  egret run --dir data::/data --env LANG=C prog.wasm input.txt\n"
+      "  perf record -k mono egret run --profile=jitdump prog.wasm   # then perf inject --jit\n");
   std::vector<std::string> own, program_args;
   SplitArgs(args, &own, &program_args);
   switch (parser.Parse(own)) {
@@ -154,11 +158,19 @@ int RunCommand(std::span<const std::string> args) {
     std::fprintf(stderr, "egret run: error: --jobs must be between 0 and 1024\n");
     return cli::kExitUsage;
   }
+  Expected<runtime::profiling::ProfilingMode> profiling =
+      runtime::profiling::ParseProfilingMode(profile);
+  if (!profiling.ok()) {
+    std::fprintf(stderr, "egret run: error: --profile: %s\n", profiling.error().message.c_str());
+    return cli::kExitUsage;
+  }
   const std::string& path = positionals[0];
   // A guest writing to a closed pipe should see EPIPE from fd_write, not kill the host.
   signal(SIGPIPE, SIG_IGN);
 
-  runtime::Engine engine;
+  runtime::EngineConfig engine_config;
+  engine_config.profiling = *profiling;
+  runtime::Engine engine(engine_config);
   compiler::CompileOptions options;
   options.opt_level = opt_level;
   options.regalloc = !regalloc.empty() ? regalloc : opt_level == "speed" ? "linear" : "fast";

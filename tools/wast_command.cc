@@ -29,6 +29,7 @@
 #include "frontend/translator.h"
 #include "frontend/validator.h"
 #include "ir/verifier.h"
+#include "runtime/profiling/profiling_mode.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/wast_exec.h"
@@ -351,6 +352,9 @@ int WastCommand(std::span<const std::string> args) {
                 "speed: run the IR passes and the linear register allocator (run/compile modes)");
   parser.Option("expected-failures", &expected_path, "FILE",
                 "file.wast:LINE entries whose failures are expected");
+  std::string profile = "none";
+  parser.Option("profile", &profile, "MODE",
+                std::string("run/compile modes: ") + runtime::profiling::kProfilingModeHelp);
   parser.Positionals(&files, 1, 1);
   switch (parser.Parse(args)) {
     case cli::ParseOutcome::kHelp:
@@ -359,6 +363,20 @@ int WastCommand(std::span<const std::string> args) {
       return cli::kExitUsage;
     case cli::ParseOutcome::kOk:
       break;
+  }
+  Expected<runtime::profiling::ProfilingMode> profiling =
+      runtime::profiling::ParseProfilingMode(profile);
+  if (!profiling.ok()) {
+    std::fprintf(stderr, "egret wast: error: --profile: %s\n", profiling.error().message.c_str());
+    return cli::kExitUsage;
+  }
+  if (*profiling != runtime::profiling::ProfilingMode::kNone && engine != "none") {
+    std::fprintf(stderr, "egret wast: error: --profile needs compiled code (--engine=none)\n");
+    return cli::kExitUsage;
+  }
+  if (*profiling != runtime::profiling::ProfilingMode::kNone && mode == "validate") {
+    std::fprintf(stderr, "egret wast: error: --profile needs --mode=run or --mode=compile\n");
+    return cli::kExitUsage;
   }
   bool ok = true;
   const std::set<std::string> expected = ReadExpectedFailures(expected_path, &ok);
@@ -369,10 +387,12 @@ int WastCommand(std::span<const std::string> args) {
   // Run mode executes every command on compiled code (tools/wast_exec.h).
   const std::string regalloc = opt_level == "speed" ? "linear" : "fast";
   if (mode == "run" && engine == "none")
-    return RunWastScript(files[0], {target, regalloc, /*execute=*/true, opt_level}, expected);
+    return RunWastScript(files[0], {target, regalloc, /*execute=*/true, opt_level, *profiling},
+                         expected);
   // Compile mode: the same runner, compiling every module without instantiating it.
   if (mode == "compile" && engine == "none")
-    return RunWastScript(files[0], {target, regalloc, /*execute=*/false, opt_level}, expected);
+    return RunWastScript(files[0], {target, regalloc, /*execute=*/false, opt_level, *profiling},
+                         expected);
   return WastRunner(files[0], mode, engine == "interp", expected).Run();
 }
 

@@ -152,11 +152,20 @@ bool TrapMessageMatches(const std::string& want, TrapCode got) {
   return want.rfind(g, 0) == 0 || g.rfind(want, 0) == 0;
 }
 
+runtime::EngineConfig EngineConfigFor(const WastExecOptions& options) {
+  runtime::EngineConfig config;
+  config.profiling = options.profiling;
+  return config;
+}
+
 class WastExecutor {
  public:
   WastExecutor(std::filesystem::path json_path, const WastExecOptions& options,
                const std::set<std::string>& expected)
-      : json_path_(std::move(json_path)), expected_(expected), store_(engine_) {
+      : json_path_(std::move(json_path)),
+        expected_(expected),
+        engine_(EngineConfigFor(options)),
+        store_(engine_) {
     compile_.target = options.target;
     compile_.regalloc = options.regalloc;
     compile_.opt_level = options.opt_level;

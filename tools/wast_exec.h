@@ -29,6 +29,8 @@
 #include <set>
 #include <string>
 
+#include "runtime/profiling/profiling_mode.h"
+
 namespace egret::tools {
 
 struct WastExecOptions {
@@ -39,6 +41,8 @@ struct WastExecOptions {
   // is counted as skipped; assert_invalid/assert_malformed are still checked.
   bool execute = true;
   std::string opt_level = "none";  // compiler::CompileOptions::opt_level (IR passes)
+  // EngineConfig::profiling for the script's engine (`egret wast --profile`).
+  runtime::profiling::ProfilingMode profiling = runtime::profiling::ProfilingMode::kNone;
 };
 
 // Runs the script; returns the process exit code (0 iff nothing failed unexpectedly).
