@@ -1,0 +1,81 @@
+// module_generator.h: arbitrary fuzzer bytes -> a valid Wasm 2.0 module binary.
+//
+// WasmGen reads its decisions from a ByteSource (the fuzzer's input) and writes a module that
+// validates by construction: every function body is generated with the validator's own model, an
+// operand stack of value types and a control stack of frames {kind, params, results, height},
+// and an instruction is emitted only once its operands are on the stack with the right types
+// (missing operands are produced first, from constants, locals, globals or references). When the
+// bytes run out every decision reads 0, so generation always ends and the module stays valid.
+//
+// What a module may contain (all non-SIMD Wasm 2.0): several types (multi-value results, block
+// types with parameters), up to `max_functions` functions calling each other (call,
+// call_indirect through funcref tables with signature mismatches and null entries), i32/i64/
+// f32/f64 globals (mutable or not, some exported), one memory with a small declared maximum
+// (loads and stores of every width and sign with random alignments and offsets, memory.size/
+// grow/fill/copy/init, data.drop, active and passive data), up to two tables of funcref or
+// externref with a declared maximum (every table instruction, active/passive/declarative
+// element segments in both encodings), every numeric instruction, blocks, loops (some counted,
+// others bounded only by the caller's fuel), if/else, br/br_if/br_table, return, unreachable,
+// select and typed select, and optionally a start function. Traps are all reachable: operands
+// come from "interesting" constants (0, -1, INT_MIN, NaN, 2^63, ...), addresses from near the
+// memory's end and offsets up to 2^32 - 1.
+//
+// NaN canonicalisation (GenOptions::canonicalize_nans): Wasm lets engines choose NaN bits, so a
+// differential harness turns every float result that may be an arithmetic NaN into the canonical
+// positive NaN with a select, like wasm-smith's canonicalize_nans; results, memory and globals
+// can then be compared bit for bit. Bit-moving operations (abs, neg, copysign, reinterpret,
+// loads, constants) need no such guard.
+//
+// Determinism: the same bytes and options always give the same module.
+#ifndef EGRET_TESTS_FUZZ_WASMGEN_MODULE_GENERATOR_H_
+#define EGRET_TESTS_FUZZ_WASMGEN_MODULE_GENERATOR_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace egret::fuzz {
+
+// Decisions from fuzzer bytes, consumed front to back; 0 once exhausted.
+class ByteSource {
+ public:
+  explicit ByteSource(std::span<const uint8_t> data) : data_(data) {}
+
+  uint8_t U8() { return pos_ < data_.size() ? data_[pos_++] : 0; }
+  uint32_t U32();
+  uint64_t U64();
+  // Uniform-ish in [0, n); n must be positive.
+  uint32_t Below(uint32_t n);
+  // In [lo, hi].
+  uint32_t Range(uint32_t lo, uint32_t hi) { return lo + Below(hi - lo + 1); }
+  // True with probability about percent/100.
+  bool Chance(uint32_t percent) { return Below(100) < percent; }
+  bool exhausted() const { return pos_ >= data_.size(); }
+  size_t remaining() const { return exhausted() ? 0 : data_.size() - pos_; }
+
+ private:
+  std::span<const uint8_t> data_;
+  size_t pos_ = 0;
+};
+
+struct GenOptions {
+  // Replace every possibly-NaN float result of arithmetic by the canonical NaN (see above).
+  bool canonicalize_nans = false;
+  uint32_t max_types = 6;
+  uint32_t max_functions = 5;
+  // Instructions generated per function body (operand set-up and closing code come on top).
+  uint32_t max_ops_per_function = 40;
+  uint32_t max_nesting = 4;       // open blocks/loops/ifs inside a body
+  uint32_t max_memory_pages = 3;  // the memory's declared maximum is at most this
+  uint32_t max_table_size = 12;   // every table's declared maximum is at most this
+  uint32_t max_stack = 10;        // operands above the frame before the generator drops some
+  bool allow_start = true;
+};
+
+// Generates one module; never fails.
+std::vector<uint8_t> GenerateModule(ByteSource& source, const GenOptions& options);
+
+}  // namespace egret::fuzz
+
+#endif  // EGRET_TESTS_FUZZ_WASMGEN_MODULE_GENERATOR_H_
