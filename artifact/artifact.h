@@ -6,12 +6,19 @@
 // invariants without re-checking them:
 //
 //   - every type index, function index, table/memory/global index is in range;
-//   - function bodies and array_call trampolines lie inside `text`; bodies are sorted by offset
-//     and do not overlap (so a PC maps to at most one function by binary search);
-//   - `traps` is sorted by strictly increasing text offset, every offset is inside `text`;
-//   - relocations are sorted, inside `text`, and name known builtins;
+//   - code ranges (function bodies, array_call and wasm-to-array trampolines) are non-empty
+//     (array_call may be empty: none), lie inside `text`, and are pairwise disjoint, except that
+//     an array_call range may be exactly its own function's body. So every entry point the
+//     runtime computes is the first byte of a range of its kind that nothing else claims.
+//     Bodies are sorted by offset (a PC maps to at most one function by binary search);
+//   - `traps` and `source_locs` are sorted by strictly increasing text offset, each inside a code
+//     range; relocations are sorted, each 8-byte patch inside one code range and clear of every
+//     trap entry, and name known builtins;
+//   - on aarch64, every range, trap, source location and relocation is 4-byte aligned;
 //   - constant expressions are well typed (one value of the expected type);
 //   - `function_names` is sorted by strictly increasing function index.
+//
+// What the reader cannot check is the machine code itself: docs/runtime.md ("Threat model").
 //
 // Function index space, as in WebAssembly: imported functions first (in import order), then
 // `functions`. The same holds for tables, memories and globals.

@@ -3,6 +3,13 @@
 // Sections come in increasing id order, and every section only refers to sections before it
 // (text precedes the function table; types precede imports and functions; ...), so each item is
 // validated completely when it is parsed, with the reader's offset at hand for the error.
+//
+// Code ranges are the exception: the functions and wasm_to_array sections both declare them, so
+// they are collected with the file offset of their field and checked together (CheckCodeLayout)
+// as soon as the reader moves past section 5. From then on `code_` is the sorted, disjoint list
+// of every range the compiler declared, and the trap, relocation and source-location sections
+// look their offsets up in it: nothing the runtime turns into a pointer may fall into padding,
+// a veneer island, or the middle of another range.
 #include "artifact/artifact_reader.h"
 
 #include <algorithm>
@@ -25,7 +32,8 @@ std::string Hex(uint64_t v) {
 
 class Parser {
  public:
-  explicit Parser(Artifact& a) : a_(a) {}
+  explicit Parser(Artifact& a)
+      : a_(a), insn_align_(a.target == Target::kAarch64 ? uint32_t{4} : uint32_t{1}) {}
 
   Status ParsePayload(std::span<const uint8_t> payload) {
     ByteReader r(payload, kHeaderSize);
@@ -39,6 +47,7 @@ class Parser {
         return Error(id_offset,
                      "artifact: section " + std::to_string(id) + " is out of order or repeated");
       last_id = id;
+      if (id > uint8_t(SectionId::kWasmToArray)) EGRET_TRY(CheckCodeLayout());
       EGRET_ASSIGN_OR_RETURN(uint32_t size, r.ReadU32());
       if (size > r.remaining())
         return Error(id_offset, "artifact: section " + std::to_string(id) + " size " +
@@ -50,7 +59,7 @@ class Parser {
       if (!s.at_end())
         return Error(s.offset(), "artifact: section " + std::to_string(id) + " has trailing bytes");
     }
-    return Status::Ok();
+    return CheckCodeLayout();
   }
 
  private:
@@ -227,7 +236,101 @@ class Parser {
       return Error(at, std::string("artifact: ") + what + " [" + Hex(c.offset) + ", +" +
                            Hex(c.size) + ") lies outside the text section (size " +
                            Hex(a_.text.size()) + ")");
+    if (c.offset % insn_align_ != 0 || c.size % insn_align_ != 0)
+      return Error(at, std::string("artifact: ") + what + " [" + Hex(c.offset) + ", +" +
+                           Hex(c.size) + ") is not aligned to " + std::to_string(insn_align_) +
+                           " bytes (the " + std::string(TargetName(a_.target)) +
+                           " instruction size)");
     return c;
+  }
+
+  // --- Code layout ---------------------------------------------------------------------------
+
+  enum class RangeKind : uint8_t { kBody, kArrayCall, kWasmToArray };
+
+  // A non-empty code range declared by the functions or wasm_to_array section. `index` is the
+  // defined-function index (bodies, array_call trampolines) or the type index (wasm-to-array
+  // trampolines); `at` is the file offset of its field, for errors.
+  struct DeclaredRange {
+    CodeRange range;
+    RangeKind kind = RangeKind::kBody;
+    uint32_t index = 0;
+    uint64_t at = 0;
+  };
+
+  static std::string Describe(const DeclaredRange& d) {
+    std::string out;
+    switch (d.kind) {
+      case RangeKind::kBody:
+        out = "body of defined function " + std::to_string(d.index);
+        break;
+      case RangeKind::kArrayCall:
+        out = "array_call trampoline of defined function " + std::to_string(d.index);
+        break;
+      case RangeKind::kWasmToArray:
+        out = "wasm-to-array trampoline for type " + std::to_string(d.index);
+        break;
+    }
+    return out + " [" + Hex(d.range.offset) + ", +" + Hex(d.range.size) + ")";
+  }
+
+  void Declare(const CodeRange& range, RangeKind kind, uint32_t index, uint64_t at) {
+    if (!range.empty()) code_.push_back({range, kind, index, at});
+  }
+
+  // Sorts the declared ranges and rejects any overlap, so that every entry point the runtime
+  // computes (a body's wasm_call entry, an array_call or wasm-to-array trampoline) is the first
+  // byte of a range of its own kind that no other range shares. One exception: an array_call
+  // range may be exactly its own function's body (a body written directly in the array calling
+  // convention, as hand-assembled runtime tests do); it still starts a range and cannot point
+  // into the middle of one. Runs once, when the reader passes section 5 or reaches the end.
+  Status CheckCodeLayout() {
+    if (code_checked_) return Status::Ok();
+    code_checked_ = true;
+    std::stable_sort(code_.begin(), code_.end(),
+                     [](const DeclaredRange& x, const DeclaredRange& y) {
+                       return x.range.offset < y.range.offset;
+                     });
+    std::vector<DeclaredRange> disjoint;
+    disjoint.reserve(code_.size());
+    for (const DeclaredRange& cur : code_) {
+      if (!disjoint.empty()) {
+        // The last accepted range ends furthest: the accepted ones are sorted and disjoint.
+        const DeclaredRange& prev = disjoint.back();
+        if (cur.range.offset < prev.range.end()) {
+          const bool own_body =
+              cur.range == prev.range && cur.index == prev.index &&
+              ((cur.kind == RangeKind::kArrayCall && prev.kind == RangeKind::kBody) ||
+               (cur.kind == RangeKind::kBody && prev.kind == RangeKind::kArrayCall));
+          if (own_body) {
+            if (cur.kind == RangeKind::kBody) disjoint.back() = cur;  // keep the body for lookups
+            continue;
+          }
+          // Bodies are sorted and disjoint among themselves (ParseFunctions), so at most one of
+          // the two is a body: blame the trampoline, else the field that comes later.
+          const bool blame_cur =
+              prev.kind == RangeKind::kBody || (cur.kind != RangeKind::kBody && cur.at > prev.at);
+          const DeclaredRange& culprit = blame_cur ? cur : prev;
+          const DeclaredRange& other = blame_cur ? prev : cur;
+          return Error(culprit.at, "artifact: " + Describe(culprit) + " overlaps the " +
+                                       Describe(other) +
+                                       ": every entry point must start a range of its own");
+        }
+      }
+      disjoint.push_back(cur);
+    }
+    code_ = std::move(disjoint);
+    return Status::Ok();
+  }
+
+  // The declared range containing text offset `offset`, or nullptr (padding, veneer islands).
+  // Callers walk sorted tables (traps, relocations, source locations), so `*cursor` (an index
+  // into `code_`, 0 at the start of a table) only moves forward: a table costs O(its size +
+  // ranges), not a binary search per entry. `offset` must not decrease between calls.
+  const DeclaredRange* CodeContaining(uint32_t offset, size_t* cursor) const {
+    size_t& i = *cursor;
+    while (i < code_.size() && code_[i].range.end() <= offset) ++i;
+    return i < code_.size() && code_[i].range.offset <= offset ? &code_[i] : nullptr;
   }
 
   // Parses a constant expression and checks that it yields exactly one `expected` value.
@@ -394,7 +497,10 @@ class Parser {
         return Error(body_at, "artifact: function " + std::to_string(i) +
                                   " body overlaps or precedes the previous one");
       prev_end = f.body.end();
+      const uint64_t array_at = s.offset();
       EGRET_ASSIGN_OR_RETURN(f.array_call, ReadRange(s, true, "array_call trampoline"));
+      Declare(f.body, RangeKind::kBody, i, body_at);
+      Declare(f.array_call, RangeKind::kArrayCall, i, array_at);
       a_.functions.push_back(f);
     }
     return Status::Ok();
@@ -409,7 +515,9 @@ class Parser {
       EGRET_ASSIGN_OR_RETURN(t.type_index, ReadIndex(s, a_.types.size(), "type"));
       if (i > 0 && t.type_index <= a_.wasm_to_array.back().type_index)
         return Error(at, "artifact: wasm-to-array trampolines are not sorted by type");
+      const uint64_t code_at = s.offset();
       EGRET_ASSIGN_OR_RETURN(t.code, ReadRange(s, false, "wasm-to-array trampoline"));
+      Declare(t.code, RangeKind::kWasmToArray, t.type_index, code_at);
       a_.wasm_to_array.push_back(t);
     }
     return Status::Ok();
@@ -542,6 +650,7 @@ class Parser {
   Status ParseTraps(ByteReader& s) {
     EGRET_ASSIGN_OR_RETURN(uint32_t n, ReadCount(s, 2));
     a_.traps.reserve(n);
+    size_t cursor = 0;
     for (uint32_t i = 0; i < n; ++i) {
       TrapEntry t;
       const uint64_t at = s.offset();
@@ -550,6 +659,7 @@ class Parser {
         return Error(at, "artifact: trap at " + Hex(t.offset) + " lies outside the text section");
       if (i > 0 && t.offset <= a_.traps.back().offset)
         return Error(at, "artifact: trap table is not sorted by offset");
+      EGRET_TRY(CheckInstructionOffset(t.offset, at, "trap", &cursor));
       const uint64_t code_at = s.offset();
       EGRET_ASSIGN_OR_RETURN(uint8_t code, s.ReadU8());
       if (code >= kNumTrapCodes) return Error(code_at, "artifact: invalid trap code " + Hex(code));
@@ -563,6 +673,8 @@ class Parser {
     EGRET_ASSIGN_OR_RETURN(uint32_t n, ReadCount(s, 3));
     a_.relocations.reserve(n);
     uint64_t prev_end = 0;
+    size_t cursor = 0;
+    auto trap = a_.traps.begin();  // the first trap entry at or after the current relocation
     for (uint32_t i = 0; i < n; ++i) {
       Relocation rel;
       const uint64_t at = s.offset();
@@ -578,6 +690,21 @@ class Parser {
       if (i > 0 && rel.offset < prev_end)
         return Error(at, "artifact: relocations overlap or are not sorted");
       prev_end = uint64_t(rel.offset) + 8;
+      // The loader writes 8 bytes here: they must belong to one range, and not to an
+      // instruction the trap table says may fault.
+      const DeclaredRange* in = CodeContaining(rel.offset, &cursor);
+      if (in == nullptr || uint64_t(rel.offset) + 8 > in->range.end())
+        return Error(at, "artifact: relocation [" + Hex(rel.offset) + ", +0x8) is not inside one " +
+                             "function body or trampoline" +
+                             (in ? " (it crosses the end of the " + Describe(*in) + ")" : ""));
+      if (rel.offset % insn_align_ != 0)
+        return Error(at, "artifact: relocation at " + Hex(rel.offset) + " is not aligned to " +
+                             std::to_string(insn_align_) + " bytes");
+      while (trap != a_.traps.end() && trap->offset < rel.offset) ++trap;
+      if (trap != a_.traps.end() && trap->offset < uint64_t(rel.offset) + 8)
+        return Error(at, "artifact: relocation [" + Hex(rel.offset) +
+                             ", +0x8) overwrites the instruction of the trap entry at " +
+                             Hex(trap->offset));
       EGRET_ASSIGN_OR_RETURN(rel.target, ReadIndex(s, kNumBuiltins, "builtin"));
       a_.relocations.push_back(rel);
     }
@@ -587,6 +714,7 @@ class Parser {
   Status ParseSourceLocs(ByteReader& s) {
     EGRET_ASSIGN_OR_RETURN(uint32_t n, ReadCount(s, 2));
     a_.source_locs.reserve(n);
+    size_t cursor = 0;
     for (uint32_t i = 0; i < n; ++i) {
       SourceLoc l;
       const uint64_t at = s.offset();
@@ -595,6 +723,7 @@ class Parser {
         return Error(at, "artifact: source location lies outside the text section");
       if (i > 0 && l.text_offset <= a_.source_locs.back().text_offset)
         return Error(at, "artifact: source locations are not sorted");
+      EGRET_TRY(CheckInstructionOffset(l.text_offset, at, "source location", &cursor));
       EGRET_ASSIGN_OR_RETURN(l.wasm_offset, s.ReadU32());
       a_.source_locs.push_back(l);
     }
@@ -617,7 +746,23 @@ class Parser {
     return Status::Ok();
   }
 
+  // An offset that names an instruction (a trap entry, a source location): inside a declared
+  // range, and on the target's instruction alignment.
+  Status CheckInstructionOffset(uint32_t offset, uint64_t at, const char* what,
+                                size_t* cursor) const {
+    if (CodeContaining(offset, cursor) == nullptr)
+      return Error(at, std::string("artifact: ") + what + " at " + Hex(offset) +
+                           " is not inside a function body or trampoline");
+    if (offset % insn_align_ != 0)
+      return Error(at, std::string("artifact: ") + what + " at " + Hex(offset) +
+                           " is not aligned to " + std::to_string(insn_align_) + " bytes");
+    return Status::Ok();
+  }
+
   Artifact& a_;
+  const uint32_t insn_align_;  // every instruction starts at a multiple of this (target's)
+  std::vector<DeclaredRange> code_;
+  bool code_checked_ = false;
   // The index spaces seen so far (imports first), so lookups are O(1).
   uint32_t imported_funcs_ = 0;
   std::vector<TableType> table_types_;

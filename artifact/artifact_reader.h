@@ -1,11 +1,13 @@
 // artifact_reader.h: parses and validates a serialized artifact.
 //
 // ReadArtifact checks the header (magic, version, target, size, checksum) and then every field:
-// lengths against the remaining bytes, code ranges against the text section, sort orders, index
+// lengths against the remaining bytes, code ranges against the text section and against each
+// other, trap/relocation/source-location offsets against the code ranges, sort orders, index
 // ranges and constant-expression types (artifact.h lists the invariants a returned Artifact
 // satisfies). Any violation returns an Error whose offset is the absolute byte offset of the
 // offending field; nothing in a malformed input can make it crash, allocate unboundedly (every
-// count is bounded by the bytes that remain) or overflow.
+// count is bounded by the bytes that remain) or overflow. The checksum detects accidents, not
+// attackers: a file's author can recompute it (docs/runtime.md, "Threat model").
 #ifndef EGRET_ARTIFACT_ARTIFACT_READER_H_
 #define EGRET_ARTIFACT_ARTIFACT_READER_H_
 

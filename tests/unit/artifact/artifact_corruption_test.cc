@@ -1,5 +1,9 @@
 // Corruption: a damaged, truncated or foreign file must produce an Error with a byte offset,
 // never a crash (these tests run under ASan+UBSan), and never a silently different artifact.
+// Hostile layouts: an artifact whose checksum was recomputed after its code ranges or side
+// tables were moved (a trampoline into a function body, a trap entry into padding) must be
+// rejected by the reader, before the runtime maps or calls anything (docs/runtime.md, "Threat
+// model"). The last tests do this to a module the real compiler produced.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -11,6 +15,11 @@
 #include "artifact/artifact_writer.h"
 #include "artifact/checksum.h"
 #include "artifact/format.h"
+#include "compiler/compiler.h"
+#include "runtime/engine.h"
+#include "runtime/linker.h"
+#include "runtime/module.h"
+#include "runtime/store.h"
 #include "tests/unit/artifact/random_artifact.h"
 
 namespace egret::artifact {
@@ -245,6 +254,7 @@ TEST(ArtifactValidation, IndicesAndRanges) {
        }},
       {"builtin index 999 out of range",
        [](Artifact& a) {
+         a.traps.clear();  // the relocation would overwrite the trapping instruction at 4
          a.relocations.push_back({0, RelocKind::kAbs64Builtin, 999});
        }},
       {"invalid relocation kind",
@@ -272,6 +282,345 @@ TEST(ArtifactValidation, IndicesAndRanges) {
     EXPECT_NE(err.find(c.expect), std::string::npos)
         << "expected \"" << c.expect << "\", got \"" << err << "\"";
   }
+}
+
+// Layout checks: the code ranges the functions and wasm_to_array sections declare are disjoint,
+// and every trap entry, source location and relocation lies inside one of them. SmallArtifact's
+// text: body 0 [0, 8) with a trap at 4, body 1 [8, 10), function 0's array_call [10, 11), and
+// one byte of padding at 11.
+TEST(ArtifactValidation, CodeLayout) {
+  struct Case {
+    const char* expect;
+    void (*mutate)(Artifact&);
+  };
+  const Case rejected[] = {
+      {"array_call trampoline of defined function 0 [0x2, +0x3) overlaps the body of defined "
+       "function 0 [0x0, +0x8)",
+       [](Artifact& a) {
+         a.functions[0].array_call = {2, 3};
+       }},
+      {"array_call trampoline of defined function 1 [0x8, +0x2) overlaps the body of defined "
+       "function 1",
+       [](Artifact& a) {
+         a.functions[1].array_call = {8, 2};  // its own body, but not exactly: see below
+         a.functions[1].body = {8, 3};
+         a.functions[0].array_call = {};
+       }},
+      {"array_call trampoline of defined function 0 [0x8, +0x2) overlaps the body of defined "
+       "function 1",
+       [](Artifact& a) {
+         a.functions[0].array_call = {8, 2};  // another function's body, exactly
+       }},
+      {"array_call trampoline of defined function 1 [0xa, +0x1) overlaps the array_call "
+       "trampoline of defined function 0 [0xa, +0x1)",
+       [](Artifact& a) {
+         a.functions[1].array_call = {10, 1};
+       }},
+      {"wasm-to-array trampoline for type 0 [0x6, +0x2) overlaps the body of defined function 0",
+       [](Artifact& a) {
+         a.wasm_to_array = {{0, {6, 2}}};
+       }},
+      {"wasm-to-array trampoline for type 0 [0xa, +0x2) overlaps the array_call trampoline of "
+       "defined function 0",
+       [](Artifact& a) {
+         a.wasm_to_array = {{0, {10, 2}}};
+       }},
+      {"wasm-to-array trampoline for type 1 [0xb, +0x1) overlaps the wasm-to-array trampoline "
+       "for type 0 [0xb, +0x1)",
+       [](Artifact& a) {
+         a.wasm_to_array = {{0, {11, 1}}, {1, {11, 1}}};
+       }},
+      {"trap at 0xb is not inside a function body or trampoline",
+       [](Artifact& a) {
+         a.traps.push_back({11, TrapCode::kUnreachable});
+       }},
+      {"source location at 0xb is not inside a function body or trampoline",
+       [](Artifact& a) {
+         a.source_locs.push_back({11, 7});
+       }},
+      {"relocation [0x0, +0x8) overwrites the instruction of the trap entry at 0x4",
+       [](Artifact& a) {
+         a.relocations.push_back({0, RelocKind::kAbs64Builtin, 0});
+       }},
+      {"relocation [0x2, +0x8) is not inside one function body or trampoline (it crosses the end "
+       "of the body of defined function 0 [0x0, +0x8))",
+       [](Artifact& a) {
+         a.traps.clear();
+         a.relocations.push_back({2, RelocKind::kAbs64Builtin, 0});
+       }},
+      // aarch64: every range, trap and source location on a 4-byte instruction boundary.
+      {"function body [0x8, +0x2) is not aligned to 4 bytes (the aarch64 instruction size)",
+       [](Artifact& a) {
+         a.target = Target::kAarch64;
+         a.functions[0].array_call = {};
+       }},
+      {"trap at 0x6 is not aligned to 4 bytes",
+       [](Artifact& a) {
+         a.target = Target::kAarch64;
+         a.functions[1].body = {8, 4};
+         a.functions[0].array_call = {};
+         a.traps = {{6, TrapCode::kUnreachable}};
+       }},
+      {"source location at 0x2 is not aligned to 4 bytes",
+       [](Artifact& a) {
+         a.target = Target::kAarch64;
+         a.functions[1].body = {8, 4};
+         a.functions[0].array_call = {};
+         a.source_locs = {{2, 1}};
+       }},
+      {"array_call trampoline [0x9, +0x3) is not aligned to 4 bytes",
+       [](Artifact& a) {
+         a.target = Target::kAarch64;
+         a.functions[1].body = {4, 4};
+         a.functions[0].body = {0, 4};
+         a.functions[0].array_call = {9, 3};
+       }},
+  };
+  const Artifact good = testing::SmallArtifact();
+  for (const Case& c : rejected) {
+    Artifact a = good;
+    c.mutate(a);
+    const std::string err = ErrorFor(a);
+    EXPECT_NE(err.find(c.expect), std::string::npos)
+        << "expected \"" << c.expect << "\", got \"" << err << "\"";
+  }
+  const Case accepted[] = {
+      // A body that is its own array_call entry (hand-assembled code in the array convention).
+      {"", [](Artifact& a) { a.functions[1].array_call = a.functions[1].body; }},
+      // Ranges touching end to start, and a trampoline in what was padding.
+      {"",
+       [](Artifact& a) {
+         a.wasm_to_array = {{0, {11, 1}}};
+       }},
+      // Traps and source locations in a trampoline are inside emitted code.
+      {"",
+       [](Artifact& a) {
+         a.traps.push_back({10, TrapCode::kStackOverflow});
+         a.source_locs.push_back({10, 3});
+       }},
+      {"",
+       [](Artifact& a) {
+         a.target = Target::kAarch64;
+         a.functions[1].body = {8, 4};
+         a.functions[0].array_call = {};
+       }},
+  };
+  for (const Case& c : accepted) {
+    Artifact a = good;
+    c.mutate(a);
+    EXPECT_EQ(ErrorFor(a), "");
+  }
+}
+
+TEST(ArtifactValidation, LayoutErrorsPointAtTheField) {
+  // An overlap is reported at the trampoline's field: here the array_call range of function 0,
+  // encoded as the LEB128 bytes 02 03 (offset 2, size 3).
+  Artifact a = testing::SmallArtifact();
+  a.functions[0].array_call = {2, 3};
+  const Bytes b = WriteArtifact(a);
+  auto r = ReadArtifact(b);
+  ASSERT_FALSE(r.ok());
+  ASSERT_LT(r.error().offset + 1, b.size());
+  EXPECT_EQ(b[r.error().offset], 2);
+  EXPECT_EQ(b[r.error().offset + 1], 3);
+  // A wasm-to-array trampoline over a body.
+  a = testing::SmallArtifact();
+  a.wasm_to_array = {{1, {5, 1}}};
+  const Bytes b2 = WriteArtifact(a);
+  r = ReadArtifact(b2);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(b2[r.error().offset], 5);
+  EXPECT_EQ(b2[r.error().offset + 1], 1);
+}
+
+// Every random valid artifact survives the layout checks, and moving any one of its trampolines
+// or trap entries anywhere in the text is accepted exactly when the moved item still respects
+// the layout (checked here by brute force, independently of the reader's sorted walk).
+TEST(ArtifactValidation, MovedTrampolinesAndTrapsAgainstABruteForceOracle) {
+  std::mt19937 rng(7);
+  int rejected = 0, accepted = 0;
+  for (int round = 0; round < 60; ++round) {
+    const Artifact good = testing::RandomArtifact(rng, 4);
+    ASSERT_EQ(ErrorFor(good), "") << "round " << round;
+    const uint32_t unit = good.target == Target::kAarch64 ? 4 : 1;
+    // Every declared range but the one being moved.
+    auto others = [&](const Artifact& a, int skip_func, int skip_w2a) {
+      std::vector<CodeRange> r;
+      for (size_t i = 0; i < a.functions.size(); ++i) {
+        r.push_back(a.functions[i].body);
+        if (int(i) != skip_func && !a.functions[i].array_call.empty() &&
+            !(a.functions[i].array_call == a.functions[i].body))
+          r.push_back(a.functions[i].array_call);
+      }
+      for (size_t i = 0; i < a.wasm_to_array.size(); ++i)
+        if (int(i) != skip_w2a) r.push_back(a.wasm_to_array[i].code);
+      return r;
+    };
+    auto overlaps = [](const CodeRange& x, const CodeRange& y) {
+      return x.offset < y.end() && y.offset < x.end();
+    };
+    auto inside_some = [](const std::vector<CodeRange>& ranges, uint32_t off) {
+      for (const CodeRange& r : ranges)
+        if (off >= r.offset && off < r.end()) return true;
+      return false;
+    };
+    auto covered = [&](const Artifact& a, const std::vector<CodeRange>& ranges, CodeRange moved) {
+      // The side tables of `a` stay valid only if what they point at is still declared code.
+      std::vector<CodeRange> all = ranges;
+      all.push_back(moved);
+      for (const TrapEntry& t : a.traps)
+        if (!inside_some(all, t.offset)) return false;
+      for (const SourceLoc& l : a.source_locs)
+        if (!inside_some(all, l.text_offset)) return false;
+      for (const Relocation& rel : a.relocations) {
+        bool in_one = false;
+        for (const CodeRange& r : all)
+          in_one |= rel.offset >= r.offset && rel.offset + 8 <= r.end();
+        if (!in_one) return false;
+      }
+      return true;
+    };
+    for (size_t f = 0; f < good.functions.size(); ++f) {
+      if (good.functions[f].array_call.empty() ||
+          good.functions[f].array_call == good.functions[f].body)
+        continue;
+      const std::vector<CodeRange> rest = others(good, int(f), -1);
+      for (uint32_t off = 0; off + good.functions[f].array_call.size <= good.text.size();
+           off += unit) {
+        Artifact a = good;
+        a.functions[f].array_call.offset = off;
+        bool ok = covered(a, rest, a.functions[f].array_call);
+        for (const CodeRange& r : rest)
+          if (overlaps(r, a.functions[f].array_call) &&
+              !(r == a.functions[f].body && r == a.functions[f].array_call))
+            ok = false;
+        const std::string err = ErrorFor(a);
+        EXPECT_EQ(err.empty(), ok)
+            << "round " << round << ", array_call of " << f << " at " << off << ": " << err;
+        (err.empty() ? accepted : rejected)++;
+      }
+    }
+    for (size_t w = 0; w < good.wasm_to_array.size(); ++w) {
+      const std::vector<CodeRange> rest = others(good, -1, int(w));
+      for (uint32_t off = 0; off + good.wasm_to_array[w].code.size <= good.text.size();
+           off += unit) {
+        Artifact a = good;
+        a.wasm_to_array[w].code.offset = off;
+        bool ok = covered(a, rest, a.wasm_to_array[w].code);
+        for (const CodeRange& r : rest) ok &= !overlaps(r, a.wasm_to_array[w].code);
+        const std::string err = ErrorFor(a);
+        EXPECT_EQ(err.empty(), ok)
+            << "round " << round << ", wasm-to-array " << w << " at " << off << ": " << err;
+        (err.empty() ? accepted : rejected)++;
+      }
+    }
+  }
+  EXPECT_GT(rejected, 1000);
+  EXPECT_GT(accepted, 50);
+}
+
+// End to end, on a module the real compiler produced: the pristine artifact runs, and every
+// placement of an array_call trampoline that overlaps a function body (the SIGSEGV of issue 14:
+// checksum recomputed, trampoline offset moved into a body) is refused by ReadArtifact and
+// therefore by Module::FromBytes, before any code is mapped.
+//
+//   (memory 1)
+//   (func $inc (param i32) (result i32) local.get 0 i32.const 1 i32.add)
+//   (func (export "inc2") (param i32) (result i32) local.get 0 call $inc call $inc)
+//   (func (export "load") (param i32) (result i32) local.get 0 i32.load)
+const std::vector<uint8_t> kWasm = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01,
+    0x7f, 0x03, 0x04, 0x03, 0x00, 0x00, 0x00, 0x05, 0x03, 0x01, 0x00, 0x01, 0x07, 0x0f, 0x02,
+    0x04, 0x69, 0x6e, 0x63, 0x32, 0x00, 0x01, 0x04, 0x6c, 0x6f, 0x61, 0x64, 0x00, 0x02, 0x0a,
+    0x1a, 0x03, 0x07, 0x00, 0x20, 0x00, 0x41, 0x01, 0x6a, 0x0b, 0x08, 0x00, 0x20, 0x00, 0x10,
+    0x00, 0x10, 0x00, 0x0b, 0x07, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x0b};
+
+Artifact CompiledArtifact() {
+  compiler::CompileOptions o;
+  o.regalloc_checker = true;
+  Expected<compiler::CompileResult> r = compiler::CompileBytes(kWasm, "hardening.wasm", o);
+  EXPECT_TRUE(r.ok()) << r.error().ToString();
+  return r.ok() ? std::move(r->artifact) : Artifact{};
+}
+
+TEST(ArtifactHardening, CompiledModuleRunsAndPassesTheReader) {
+  const Artifact a = CompiledArtifact();
+  ASSERT_EQ(a.functions.size(), 3u);
+  ASSERT_FALSE(a.traps.empty());  // the i32.load's guard-page fault
+  const Bytes bytes = WriteArtifact(a);
+  auto back = ReadArtifact(bytes);
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_EQ(*back, a);
+  runtime::Engine engine;
+  auto module = runtime::Module::FromBytes(engine, bytes);
+  ASSERT_TRUE(module.ok()) << module.error().ToString();
+  runtime::Store store(engine);
+  runtime::Linker linker;
+  auto inst = linker.Instantiate(store, *module);
+  ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+  const std::vector<runtime::Val> five = {runtime::Val::I32(5)};
+  auto r = store.Call((*inst)->GetFunc("inc2"), five);
+  ASSERT_TRUE(r.ok() && !r->trap && r->results.size() == 1);
+  EXPECT_EQ(r->results[0].i32(), 7);
+  const std::vector<runtime::Val> past_the_end = {runtime::Val::I32(70000)};
+  r = store.Call((*inst)->GetFunc("load"), past_the_end);
+  ASSERT_TRUE(r.ok() && r->trap);
+  EXPECT_EQ(r->trap->code, TrapCode::kHeapOutOfBounds);
+}
+
+TEST(ArtifactHardening, TrampolineMovedIntoAFunctionBodyIsRejected) {
+  const Artifact good = CompiledArtifact();
+  ASSERT_EQ(good.functions.size(), 3u);
+  runtime::Engine engine;
+  int cases = 0;
+  for (size_t f = 0; f < good.functions.size(); ++f) {
+    ASSERT_FALSE(good.functions[f].array_call.empty());
+    for (size_t g = 0; g < good.functions.size(); ++g) {
+      const CodeRange body = good.functions[g].body;
+      for (uint32_t d = 0; d < body.size; ++d) {
+        if (f == g && d == 0) continue;  // exactly its own body: a start, tested elsewhere
+        Artifact a = good;
+        a.functions[f].array_call.offset = body.offset + d;
+        if (a.functions[f].array_call.end() > a.text.size()) continue;
+        const Bytes bytes = WriteArtifact(a);  // recomputes the checksum
+        const std::string err = ReadError(bytes);
+        EXPECT_NE(err.find("array_call trampoline of defined function " + std::to_string(f)),
+                  std::string::npos)
+            << err;
+        EXPECT_NE(err.find("overlaps the body of defined function " + std::to_string(g)),
+                  std::string::npos)
+            << err;
+        auto module = runtime::Module::FromBytes(engine, bytes);
+        ASSERT_FALSE(module.ok()) << "function " << f << " into body " << g << " +" << d;
+        EXPECT_EQ(module.error().message, err);
+        ++cases;
+      }
+    }
+  }
+  EXPECT_GT(cases, 100);
+}
+
+TEST(ArtifactHardening, CompiledSideTablesMovedOutOfTheirFunctionAreRejected) {
+  const Artifact good = CompiledArtifact();
+  ASSERT_FALSE(good.traps.empty());
+  // Function bodies are 16-byte aligned: the padding after the last byte of body 0 (if any) and
+  // the bytes just past the end of the text's last range are not code.
+  std::vector<CodeRange> ranges;
+  for (const Function& f : good.functions) ranges.push_back(f.body), ranges.push_back(f.array_call);
+  int cases = 0;
+  for (uint32_t off = 0; off < good.text.size(); ++off) {
+    bool in_code = false;
+    for (const CodeRange& r : ranges) in_code |= off >= r.offset && off < r.end();
+    if (in_code) continue;
+    Artifact a = good;
+    a.traps = {{off, TrapCode::kHeapOutOfBounds}};
+    EXPECT_NE(ErrorFor(a).find("is not inside a function body or trampoline"), std::string::npos);
+    a = good;
+    a.source_locs = {{off, 1}};
+    EXPECT_NE(ErrorFor(a).find("is not inside a function body or trampoline"), std::string::npos);
+    ++cases;
+  }
+  EXPECT_GT(cases, 0) << "the compiled text has no padding to test with";
 }
 
 }  // namespace

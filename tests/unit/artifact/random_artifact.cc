@@ -135,33 +135,37 @@ Artifact RandomArtifact(std::mt19937& rng, int scale) {
     }
     a.imports.push_back(std::move(im));
   }
-  // Text: functions laid out in order with random gaps (islands, trampolines).
+  // Text: bodies laid out in order with random gaps (padding, veneer islands), then array_call
+  // trampolines, then wasm-to-array trampolines; every range and gap is a whole number of the
+  // target's instructions, as the reader requires.
+  const uint32_t unit = a.target == Target::kAarch64 ? 4 : 1;
   const uint32_t n_funcs = g.Below(scale + 1);
   std::vector<uint8_t> text;
+  std::vector<CodeRange> ranges;  // every declared range, in text order
+  auto place = [&](uint32_t max_units, uint32_t max_gap_units, bool random_bytes) {
+    for (uint32_t k = g.Below(max_gap_units) * unit; k > 0; --k) text.push_back(0xCC);
+    CodeRange r{uint32_t(text.size()), (1 + g.Below(max_units)) * unit};
+    for (uint32_t k = 0; k < r.size; ++k)
+      text.push_back(random_bytes ? uint8_t(g.Below(256)) : uint8_t(0xC3));
+    ranges.push_back(r);
+    return r;
+  };
   for (uint32_t i = 0; i < n_funcs; ++i) {
-    for (uint32_t k = g.Below(8); k > 0; --k) text.push_back(0xCC);
     Function f;
     f.type_index = g.Below(a.types.size());
-    f.body.offset = uint32_t(text.size());
-    f.body.size = 1 + g.Below(24);
-    for (uint32_t k = 0; k < f.body.size; ++k) text.push_back(uint8_t(g.Below(256)));
+    f.body = place(24, 8, true);
     a.functions.push_back(f);
   }
-  for (uint32_t k = g.Below(16); k > 0; --k) text.push_back(0x90);
+  for (uint32_t k = g.Below(16) * unit; k > 0; --k) text.push_back(0x90);
   for (Function& f : a.functions) {
-    if (!g.Coin()) continue;
-    f.array_call.offset = uint32_t(text.size());
-    f.array_call.size = 1 + g.Below(8);
-    for (uint32_t k = 0; k < f.array_call.size; ++k) text.push_back(0xC3);
+    const uint32_t choice = g.Below(8);
+    if (choice < 4) continue;
+    // Rarely, the body is its own array_call entry (hand-assembled artifacts do this).
+    f.array_call = choice == 4 ? f.body : place(8, 2, false);
   }
   for (uint32_t t = 0; t < a.types.size(); ++t) {
     if (g.Below(3) != 0) continue;
-    WasmToArrayTrampoline w;
-    w.type_index = t;
-    w.code.offset = uint32_t(text.size());
-    w.code.size = 1 + g.Below(8);
-    for (uint32_t k = 0; k < w.code.size; ++k) text.push_back(0x90);
-    a.wasm_to_array.push_back(w);
+    a.wasm_to_array.push_back({t, place(8, 2, false)});
   }
   if (text.empty()) text.push_back(0xC3);
   a.text = std::move(text);
@@ -232,12 +236,23 @@ Artifact RandomArtifact(std::mt19937& rng, int scale) {
     for (uint32_t k = g.Below(12); k > 0; --k) d.bytes.push_back(uint8_t(g.Below(256)));
     a.data.push_back(std::move(d));
   }
-  for (uint32_t off = 0; off < a.text.size(); ++off)
-    if (g.Below(5) == 0) a.traps.push_back({off, TrapCode(g.Below(kNumTrapCodes))});
-  for (uint32_t off = 0; off + 8 <= a.text.size(); off += 8 + g.Below(16))
-    if (g.Coin()) a.relocations.push_back({off, RelocKind::kAbs64Builtin, g.Below(kNumBuiltins)});
-  for (uint32_t off = 0; off < a.text.size(); off += 1 + g.Below(6))
-    a.source_locs.push_back({off, g.Below(100000)});
+  // Side tables point into the declared ranges only: relocations (8 bytes, inside one range)
+  // first, then traps and source locations on instruction boundaries outside the relocations.
+  std::sort(ranges.begin(), ranges.end(),
+            [](const CodeRange& x, const CodeRange& y) { return x.offset < y.offset; });
+  ranges.erase(std::unique(ranges.begin(), ranges.end()), ranges.end());
+  for (const CodeRange& r : ranges) {
+    uint32_t reloc_end = r.offset;  // end of the last relocation placed in this range
+    for (uint32_t off = r.offset; off < r.end(); off += unit) {
+      if (off >= reloc_end && off + 8 <= r.end() && g.Below(6) == 0) {
+        a.relocations.push_back({off, RelocKind::kAbs64Builtin, g.Below(kNumBuiltins)});
+        reloc_end = off + 8;
+      }
+      if (off < reloc_end) continue;
+      if (g.Below(5) == 0) a.traps.push_back({off, TrapCode(g.Below(kNumTrapCodes))});
+      if (g.Below(3) == 0) a.source_locs.push_back({off, g.Below(100000)});
+    }
+  }
   if (g.Coin()) a.module_name = g.Name();
   for (uint32_t f = 0; f < num_funcs; ++f)
     if (g.Coin()) a.function_names.push_back({f, "f" + g.Name()});
