@@ -4,7 +4,8 @@
 #   python3 /usr/lib/llvm-14/build/utils/lit/lit.py tests/filetests
 # The egret binary is taken from $EGRET_BUILD_DIR/bin (default: build/bin); FileCheck from
 # LLVM 14; wat2wasm from wabt. Substitutions: %egret, %wat2wasm, %FileCheck (plain FileCheck also
-# works), %dot.
+# works), %dot, %bench_programs (the benchmark programs, $EGRET_BENCH_PROGRAMS). Features: `perf`
+# (perf can sample cpu-clock here), `gdb` (gdb can run a program), `bench-programs`.
 import os
 import shutil
 
@@ -43,3 +44,49 @@ config.substitutions.append(("%dot", dot))
 # Make plain `FileCheck` and `not` in RUN lines resolve to LLVM 14's.
 config.environment["PATH"] = os.pathsep.join(
     [os.path.dirname(filecheck), os.path.dirname(egret), config.environment.get("PATH", os.environ["PATH"])])
+
+
+# Features for tests that drive external tools (tests/filetests/profiling/). A missing feature
+# makes those tests UNSUPPORTED; the note printed here says why.
+import subprocess
+
+
+def tool_works(argv):
+    try:
+        r = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=60)
+        return r.returncode == 0, r.stderr.decode(errors="replace").strip().splitlines()[-1:]
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return False, [str(e)]
+
+
+perf_tool = shutil.which("perf")
+if not perf_tool:
+    lit_config.note("perf tests UNSUPPORTED: no perf on PATH (scripts/setup.sh installs linux-perf)")
+else:
+    ok, why = tool_works([perf_tool, "stat", "-e", "cpu-clock", "true"])
+    if ok:
+        config.available_features.add("perf")
+    else:
+        try:
+            paranoid = open("/proc/sys/kernel/perf_event_paranoid").read().strip()
+        except OSError:
+            paranoid = "unreadable"
+        lit_config.note("perf tests UNSUPPORTED: `perf stat -e cpu-clock true` fails here "
+                        f"(kernel.perf_event_paranoid={paranoid}): {' '.join(why)}")
+gdb_tool = shutil.which("gdb")
+if not gdb_tool:
+    lit_config.note("gdb tests UNSUPPORTED: no gdb on PATH (scripts/setup.sh installs it)")
+else:
+    ok, why = tool_works([gdb_tool, "-batch", "-nx", "-ex", "run", "--args", "/bin/true"])
+    if ok:
+        config.available_features.add("gdb")
+    else:
+        lit_config.note(f"gdb tests UNSUPPORTED: gdb cannot run a program here: {' '.join(why)}")
+# The benchmark programs (C compiled to wasm32-wasi) the perf tests profile.
+bench_programs = os.environ.get("EGRET_BENCH_PROGRAMS", "/work/shared/bench/programs")
+if os.path.isfile(os.path.join(bench_programs, "fib.wasm")):
+    config.available_features.add("bench-programs")
+else:
+    lit_config.note(f"tests needing the benchmark programs UNSUPPORTED: no {bench_programs}/fib.wasm "
+                    "(set EGRET_BENCH_PROGRAMS)")
+config.substitutions.append(("%bench_programs", bench_programs))

@@ -1,0 +1,20 @@
+;; Concept: --profile=gdb registers each module with gdb's JIT interface, so gdb breaks on a Wasm
+;; function by name and the backtrace names the Wasm frames, down to the array_call trampoline.
+;; REQUIRES: gdb
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm
+;; RUN: gdb -batch -nx -ex 'set breakpoint pending on' -ex 'break inner' -ex run -ex bt \
+;; RUN:   -ex 'info symbol $pc' -ex continue \
+;; RUN:   --args %egret run --profile=gdb %t.wasm --invoke outer 41 2>&1 | FileCheck %s
+(module
+  (func $inner (param i32) (result i32) local.get 0 i32.const 1 i32.add)
+  (func $middle (param i32) (result i32) local.get 0 call $inner)
+  (func $outer (export "outer") (param i32) (result i32) local.get 0 call $middle))
+;; CHECK: Breakpoint 1, {{.*}} in inner ()
+;; CHECK-NEXT: #0 {{.*}} in inner ()
+;; CHECK-NEXT: #1 {{.*}} in middle ()
+;; CHECK-NEXT: #2 {{.*}} in outer ()
+;; CHECK-NEXT: #3 {{.*}} in array_call[outer] ()
+;; CHECK-NEXT: #4 {{.*}} in egret::runtime::CallWithTrapHandling
+;; CHECK: inner + {{[0-9]+}} in section .text of <in-memory@0x{{[0-9a-f]+}}>
+;; CHECK: i32:42
+;; CHECK: exited normally
