@@ -5,6 +5,9 @@
 // checked beyond "no crash, no sanitizer report":
 //   - whatever is accepted re-encodes to an artifact that reads back equal (the writer and the
 //     reader agree on every field);
+//   - its layout holds, checked here by brute force independently of the reader's sorted walk:
+//     code ranges pairwise disjoint (an array_call may only coincide with its own body), every
+//     trap entry and source location inside a range, every relocation inside one range;
 //   - the runtime's queries (trap lookup, PC → function, names, VMOffsets) are safe on it;
 //   - it loads and instantiates (imports satisfied by host objects of the right type, the start
 //     function dropped since its code is arbitrary bytes), or fails with an Error.
@@ -12,6 +15,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <span>
+#include <vector>
 
 #include "artifact/artifact.h"
 #include "artifact/artifact_reader.h"
@@ -28,8 +32,38 @@ void Check(bool cond) {
   if (!cond) std::abort();
 }
 
+// The reader's layout invariants (artifact.h), restated pairwise. Quadratic, so only on the
+// small artifacts a fuzzer produces.
+void CheckLayout(const egret::artifact::Artifact& a) {
+  using egret::artifact::CodeRange;
+  std::vector<CodeRange> ranges;
+  for (const egret::artifact::Function& f : a.functions) {
+    ranges.push_back(f.body);
+    if (!f.array_call.empty() && !(f.array_call == f.body)) ranges.push_back(f.array_call);
+  }
+  for (const egret::artifact::WasmToArrayTrampoline& t : a.wasm_to_array) ranges.push_back(t.code);
+  if (ranges.size() > 256) return;
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    Check(!ranges[i].empty() && ranges[i].end() <= a.text.size());
+    for (size_t j = i + 1; j < ranges.size(); ++j)
+      Check(ranges[i].end() <= ranges[j].offset || ranges[j].end() <= ranges[i].offset);
+  }
+  auto inside = [&](uint64_t begin, uint64_t end) {
+    for (const CodeRange& r : ranges)
+      if (begin >= r.offset && end <= r.end()) return true;
+    return false;
+  };
+  for (size_t i = 0; i < a.traps.size() && i < 256; ++i)
+    Check(inside(a.traps[i].offset, a.traps[i].offset + uint64_t{1}));
+  for (size_t i = 0; i < a.source_locs.size() && i < 256; ++i)
+    Check(inside(a.source_locs[i].text_offset, a.source_locs[i].text_offset + uint64_t{1}));
+  for (size_t i = 0; i < a.relocations.size() && i < 256; ++i)
+    Check(inside(a.relocations[i].offset, a.relocations[i].offset + uint64_t{8}));
+}
+
 void Exercise(const egret::artifact::Artifact& a) {
   using egret::artifact::Artifact;
+  CheckLayout(a);
   auto again = egret::artifact::ReadArtifact(egret::artifact::WriteArtifact(a));
   Check(again.ok());
   Check(*again == a);
