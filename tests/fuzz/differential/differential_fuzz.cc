@@ -1,0 +1,295 @@
+// differential_fuzz.cc: libFuzzer target comparing compiled code against the IR interpreter.
+//
+// One input = one configuration + one module + the arguments of its calls:
+//   byte 0      opt level (bit 0: speed), allocator (bit 1: linear), heap strategy (bit 2:
+//               bounds checks), fuel budget (bits 3-4: 40, 400, 4000 or 20000 units)
+//   byte 1      x64 features to turn off (bit k: sse4.1, lzcnt, bmi1, popcnt); features the host
+//               lacks are always off, so the code can run here
+//   the rest    the module (tests/fuzz/wasmgen, NaNs canonicalised), then the arguments
+//
+// Three executions of the same module:
+//   oracle    the frontend's IR in the IR interpreter (oracle_instance.h)
+//   native    compiled with the drawn configuration, run by the runtime (native_instance.h)
+//   baseline  compiled with opt=none regalloc=fast heap=guard and the host's features, when that
+//             differs from the drawn configuration: the second oracle (compiled vs compiled)
+// After instantiation and after each exported function, called in export order with fuel,
+// they must agree on the outcome (results bit for bit, or the trap kind), on the whole linear
+// memory, on every global and on every table element. A stack overflow on a compiled side makes
+// the rest of the module inconclusive (the engines' depths differ); an oracle limit (its call
+// depth, its sandbox size) ends only the oracle's part. On a disagreement the harness prints the
+// configuration, the module (as WAT when wasm2wat is on PATH, else hex), the call and every
+// outcome, then aborts, so libFuzzer keeps the input.
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "backends/x64/cpu_features.h"
+#include "frontend/validator.h"
+#include "tests/fuzz/differential/native_instance.h"
+#include "tests/fuzz/differential/oracle_instance.h"
+#include "tests/fuzz/differential/outcome.h"
+#include "tests/fuzz/wasmgen/module_generator.h"
+
+namespace egret::fuzz {
+namespace {
+
+constexpr uint64_t kFuelBudgets[] = {40, 400, 4000, 20000};
+
+// Campaign figures, printed at exit when EGRET_DIFF_STATS is set (README.md quotes them).
+struct Stats {
+  uint64_t modules = 0, instantiated = 0, calls = 0, returned = 0, trapped = 0, out_of_fuel = 0;
+  uint64_t inconclusive = 0, oracle_dropped = 0, with_baseline = 0;
+  uint64_t traps[kNumTrapCodes] = {};
+  ~Stats() {
+    if (std::getenv("EGRET_DIFF_STATS") == nullptr || modules == 0) return;
+    std::fprintf(stderr,
+                 "differential: %llu modules (%llu instantiated, %llu also against the baseline), "
+                 "%llu calls compared: %llu returned, %llu trapped (%llu out of fuel); "
+                 "%llu modules cut short as inconclusive, oracle dropped in %llu\n",
+                 (unsigned long long)modules, (unsigned long long)instantiated,
+                 (unsigned long long)with_baseline, (unsigned long long)calls,
+                 (unsigned long long)returned, (unsigned long long)trapped,
+                 (unsigned long long)out_of_fuel, (unsigned long long)inconclusive,
+                 (unsigned long long)oracle_dropped);
+    std::fprintf(stderr, "traps:");
+    for (int c = 0; c < kNumTrapCodes; ++c)
+      if (traps[c])
+        std::fprintf(stderr, " %s=%llu", std::string(TrapCodeName(TrapCode(c))).c_str(),
+                     (unsigned long long)traps[c]);
+    std::fprintf(stderr, "\n");
+  }
+};
+Stats stats;
+
+std::string HostFeatures(uint8_t off_mask) {
+  static const x64::CpuFeatures host = x64::CpuFeatures::Detect();
+  const struct {
+    const char* name;
+    bool on;
+  } features[] = {{"sse4.1", host.sse41 && !(off_mask & 1)},
+                  {"lzcnt", host.lzcnt && !(off_mask & 2)},
+                  {"bmi1", host.bmi1 && !(off_mask & 4)},
+                  {"popcnt", host.popcnt && !(off_mask & 8)}};
+  std::string s = "-all";
+  for (const auto& f : features)
+    if (f.on) s += std::string(",+") + f.name;
+  return s;
+}
+
+NativeConfig DrawConfig(ByteSource& src, uint64_t* fuel) {
+  const uint8_t c0 = src.U8(), c1 = src.U8();
+  NativeConfig c;
+  c.opt_level = c0 & 1 ? "speed" : "none";
+  c.regalloc = c0 & 2 ? "linear" : "fast";
+  c.heap = c0 & 4 ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
+  *fuel = kFuelBudgets[(c0 >> 3) & 3];
+  c.features = HostFeatures(c1);
+  return c;
+}
+
+NativeConfig BaselineConfig() {
+  NativeConfig c;
+  c.features = HostFeatures(0);
+  return c;
+}
+
+std::vector<uint64_t> DrawArgs(ByteSource& src, const wasm::FuncType& type, uint32_t num_funcs) {
+  std::vector<uint64_t> args;
+  for (wasm::ValType t : type.params()) {
+    const uint32_t pick = src.Below(8);
+    uint64_t v = 0;
+    switch (t) {
+      case wasm::ValType::kI32:
+      case wasm::ValType::kF32:
+        v = pick < 3 ? src.Below(17) : pick < 4 ? 0xffffffffu : pick < 5 ? 0x80000000u : src.U32();
+        break;
+      case wasm::ValType::kI64:
+      case wasm::ValType::kF64:
+        v = pick < 3   ? src.Below(17)
+            : pick < 4 ? ~uint64_t{0}
+            : pick < 5 ? uint64_t{1} << 63
+                       : src.U64();
+        break;
+      case wasm::ValType::kFuncRef:
+        v = src.Below(num_funcs + 1);  // 0 is null, else function v - 1
+        break;
+      default:
+        v = src.Below(4);  // externref: null or a small host value
+        break;
+    }
+    args.push_back(v);
+  }
+  return args;
+}
+
+std::string ModuleText(const std::vector<uint8_t>& bytes) {
+  char path[] = "/tmp/egret_differential_XXXXXX";
+  const int fd = mkstemp(path);
+  std::string text;
+  if (fd >= 0) {
+    if (write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size())) {
+      const std::string cmd = std::string("wasm2wat ") + path + " 2>/dev/null";
+      if (FILE* p = popen(cmd.c_str(), "r")) {
+        char buf[4096];
+        size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
+        if (pclose(p) != 0) text.clear();
+      }
+    }
+    close(fd);
+    unlink(path);
+  }
+  if (!text.empty()) return text;
+  text = "(wasm2wat unavailable; module bytes in hex)\n";
+  char b[4];
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::snprintf(b, sizeof b, "%02x", bytes[i]);
+    text += b;
+    if (i % 32 == 31) text += "\n";
+  }
+  return text + "\n";
+}
+
+struct Side {
+  const char* name;
+  CallOutcome outcome;
+  InstanceState state;
+  bool live = true;
+};
+
+[[noreturn]] void ReportMismatch(const std::string& what, const NativeConfig& config, uint64_t fuel,
+                                 const std::vector<uint8_t>& module, const std::string& call,
+                                 const wasm::FuncType* type, const std::vector<Side*>& sides) {
+  std::fprintf(stderr, "\n=== differential mismatch: %s\n", what.c_str());
+  std::fprintf(stderr, "configuration: %s fuel=%llu\n", config.ToString().c_str(),
+               static_cast<unsigned long long>(fuel));
+  std::fprintf(stderr, "baseline:      %s\n", BaselineConfig().ToString().c_str());
+  std::fprintf(stderr, "module:\n%s", ModuleText(module).c_str());
+  std::fprintf(stderr, "call: %s\n", call.c_str());
+  std::vector<wasm::ValType> results;
+  if (type) results.assign(type->results().begin(), type->results().end());
+  for (const Side* s : sides) {
+    if (!s->live) continue;
+    std::fprintf(stderr, "  %-8s %s\n", s->name, s->outcome.ToString(results).c_str());
+  }
+  std::fflush(stderr);
+  std::abort();
+}
+
+// Compares every live side with the native one; returns false if any side is inconclusive.
+bool Agree(Side& oracle, Side& native, Side& baseline, bool compare_state,
+           const NativeConfig& config, uint64_t fuel, const std::vector<uint8_t>& module,
+           const std::string& call, const wasm::FuncType* type) {
+  const std::vector<Side*> sides = {&oracle, &native, &baseline};
+  if (native.outcome.kind == CallOutcome::Kind::kInconclusive) return false;
+  if (baseline.live && baseline.outcome.kind == CallOutcome::Kind::kInconclusive) return false;
+  if (oracle.outcome.kind == CallOutcome::Kind::kInconclusive) {
+    if (oracle.outcome.note.rfind("interpreter error", 0) == 0)
+      ReportMismatch("the oracle failed: " + oracle.outcome.note, config, fuel, module, call, type,
+                     sides);
+    oracle.live = false;  // a documented limit: keep comparing the compiled sides
+  }
+  for (Side* s : {&oracle, &baseline}) {
+    if (!s->live) continue;
+    if (!(s->outcome == native.outcome))
+      ReportMismatch(std::string("outcome: ") + s->name + " vs native", config, fuel, module, call,
+                     type, sides);
+    if (!compare_state) continue;
+    const std::string diff = DescribeStateDifference(s->state, native.state);
+    if (!diff.empty())
+      ReportMismatch(std::string("state after the call: ") + s->name + " vs native: " + diff,
+                     config, fuel, module, call, type, sides);
+  }
+  return true;
+}
+
+void RunOne(const uint8_t* data, size_t size) {
+  ByteSource src({data, size});
+  uint64_t fuel = 0;
+  const NativeConfig config = DrawConfig(src, &fuel);
+  GenOptions gen;
+  gen.canonicalize_nans = true;
+  const std::vector<uint8_t> bytes = GenerateModule(src, gen);
+  wasm::WasmError err;
+  std::optional<wasm::ModuleEnv> env = wasm::LoadModule(bytes, "generated.wasm", &err);
+  if (!env) {
+    std::fprintf(stderr, "wasmgen produced an invalid module: %s\n%s", err.error.ToString().c_str(),
+                 ModuleText(bytes).c_str());
+    std::abort();
+  }
+  const NativeConfig base_config = BaselineConfig();
+  Side oracle{"oracle", {}, {}}, native{"native", {}, {}}, baseline{"baseline", {}, {}};
+  baseline.live = !(config == base_config);
+  const std::vector<Side*> sides = {&oracle, &native, &baseline};
+  std::string why;
+  std::unique_ptr<OracleInstance> oi = OracleInstance::Create(*env, fuel, &oracle.outcome, &why);
+  if (!oi)
+    ReportMismatch("the oracle cannot host the module: " + why, config, fuel, bytes, "instantiate",
+                   nullptr, sides);
+  std::unique_ptr<NativeInstance> ni =
+      NativeInstance::Create(*env, config, fuel, &native.outcome, &why);
+  if (!ni) ReportMismatch("native: " + why, config, fuel, bytes, "instantiate", nullptr, sides);
+  std::unique_ptr<NativeInstance> bi;
+  if (baseline.live) {
+    bi = NativeInstance::Create(*env, base_config, fuel, &baseline.outcome, &why);
+    if (!bi) ReportMismatch("baseline: " + why, config, fuel, bytes, "instantiate", nullptr, sides);
+  }
+  auto snapshot = [&] {
+    if (oracle.live && oracle.outcome.kind != CallOutcome::Kind::kInconclusive)
+      oracle.state = oi->State();
+    native.state = ni->State();
+    if (baseline.live) baseline.state = bi->State();
+  };
+  const bool instantiated = native.outcome.kind == CallOutcome::Kind::kReturned;
+  ++stats.modules;
+  stats.with_baseline += baseline.live;
+  if (instantiated) snapshot();
+  if (!Agree(oracle, native, baseline, instantiated, config, fuel, bytes, "instantiate", nullptr)) {
+    ++stats.inconclusive;
+    return;
+  }
+  if (!instantiated) return;
+  ++stats.instantiated;
+
+  const uint32_t num_funcs = static_cast<uint32_t>(env->functions.size());
+  for (const wasm::Export& e : env->exports) {
+    if (e.kind != wasm::ExternKind::kFunc) continue;
+    const wasm::FuncType& type = env->function_type(e.index);
+    const std::vector<uint64_t> args = DrawArgs(src, type, num_funcs);
+    std::string call = e.name + "(";
+    for (size_t i = 0; i < args.size(); ++i)
+      call += (i ? " " : "") + FormatValue(type.params()[i], args[i]);
+    call += ")";
+    if (oracle.live) oracle.outcome = oi->Call(e.index, args, fuel);
+    native.outcome = ni->Call(e.index, args, fuel);
+    if (baseline.live) baseline.outcome = bi->Call(e.index, args, fuel);
+    snapshot();
+    const bool oracle_was_live = oracle.live;
+    if (!Agree(oracle, native, baseline, true, config, fuel, bytes, call, &type)) {
+      ++stats.inconclusive;
+      return;
+    }
+    stats.oracle_dropped += oracle_was_live && !oracle.live;
+    ++stats.calls;
+    if (native.outcome.kind == CallOutcome::Kind::kReturned) {
+      ++stats.returned;
+    } else {
+      ++stats.trapped;
+      ++stats.traps[static_cast<int>(native.outcome.trap)];
+      stats.out_of_fuel += native.outcome.trap == TrapCode::kOutOfFuel;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace egret::fuzz
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  egret::fuzz::RunOne(data, size);
+  return 0;
+}

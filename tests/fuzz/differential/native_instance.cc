@@ -1,0 +1,180 @@
+// native_instance.cc: see native_instance.h.
+#include "tests/fuzz/differential/native_instance.h"
+
+#include <cstring>
+
+#include "artifact/artifact_writer.h"
+#include "compiler/compiler.h"
+#include "runtime/linker.h"
+#include "runtime/module.h"
+
+namespace egret::fuzz {
+
+std::string NativeConfig::ToString() const {
+  return "opt=" + opt_level + " regalloc=" + regalloc +
+         " heap=" + (heap == wasm::HeapStrategy::kGuardPages ? "guard" : "bounds-check") +
+         " features=" + features;
+}
+
+std::optional<TrapCode> TrapInMessage(const std::string& message) {
+  const size_t at = message.find("wasm trap: ");
+  if (at == std::string::npos) return std::nullopt;
+  const std::string rest = message.substr(at + 11);
+  std::optional<TrapCode> best;
+  size_t best_len = 0;
+  for (int c = 0; c < kNumTrapCodes; ++c) {
+    const std::string_view m = TrapCodeMessage(TrapCode(c));
+    if (rest.compare(0, m.size(), m) == 0 && m.size() > best_len) {
+      best = TrapCode(c);
+      best_len = m.size();
+    }
+  }
+  return best;
+}
+
+namespace {
+
+CallOutcome FromTrap(TrapCode code) {
+  CallOutcome out;
+  out.kind = CallOutcome::Kind::kTrapped;
+  out.trap = code;
+  if (code == TrapCode::kStackOverflow) {
+    out.kind = CallOutcome::Kind::kInconclusive;
+    out.note = "native stack exhausted";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::unique_ptr<NativeInstance> NativeInstance::Create(const wasm::ModuleEnv& env,
+                                                       const NativeConfig& config, uint64_t fuel,
+                                                       CallOutcome* init, std::string* why) {
+  compiler::CompileOptions options;
+  options.opt_level = config.opt_level;
+  options.regalloc = config.regalloc;
+  options.heap = config.heap;
+  options.features = config.features;
+  options.fuel = true;
+  options.regalloc_checker = true;  // an allocation the checker rejects aborts: a finding too
+  Expected<compiler::CompileResult> compiled = compiler::CompileModule(env, options);
+  if (!compiled.ok()) {
+    *why = "compile: " + compiled.error().ToString();
+    return nullptr;
+  }
+  std::unique_ptr<NativeInstance> inst(new NativeInstance());
+  inst->env_ = &env;
+  inst->engine_ = std::make_unique<runtime::Engine>();
+  // Through the serialised artifact, as `egret compile` + `egret run` would: the writer and the
+  // reader's checks are part of what is tested.
+  const std::vector<uint8_t> bytes = artifact::WriteArtifact(compiled->artifact);
+  auto module = runtime::Module::FromBytes(*inst->engine_, bytes);
+  if (!module.ok()) {
+    *why = "load: " + module.error().ToString();
+    return nullptr;
+  }
+  inst->store_ = std::make_unique<runtime::Store>(*inst->engine_);
+  inst->store_->SetFuel(fuel);
+  runtime::Linker linker;
+  Expected<runtime::Instance*> instance = linker.Instantiate(*inst->store_, *module);
+  *init = CallOutcome{};
+  if (!instance.ok()) {
+    const std::string& msg = instance.error().message;
+    std::optional<TrapCode> trap = TrapInMessage(msg);
+    if (!trap) {
+      *why = "instantiate: " + instance.error().ToString();
+      return nullptr;
+    }
+    *init = FromTrap(*trap);
+    return inst;
+  }
+  inst->instance_ = *instance;
+  return inst;
+}
+
+uint64_t NativeInstance::Normalise(wasm::ValType t, runtime::ValRaw raw) const {
+  switch (t) {
+    case wasm::ValType::kI32:
+    case wasm::ValType::kF32:
+      return raw.f32;
+    case wasm::ValType::kI64:
+    case wasm::ValType::kF64:
+      return raw.f64;
+    case wasm::ValType::kFuncRef: {
+      if (raw.ref == nullptr) return 0;
+      for (uint32_t f = 0; f < env_->functions.size(); ++f)
+        if (instance_->funcref(f) == raw.ref) return f + 1;
+      return ~uint64_t{0};  // not one of this instance's functions: shows up as a difference
+    }
+    default:
+      return reinterpret_cast<uintptr_t>(raw.ref);
+  }
+}
+
+CallOutcome NativeInstance::Call(uint32_t func_index, std::span<const uint64_t> args,
+                                 uint64_t fuel) {
+  const wasm::FuncType& type = env_->function_type(func_index);
+  std::vector<runtime::Val> vals;
+  for (size_t i = 0; i < type.params().size(); ++i) {
+    const uint64_t a = args[i];
+    switch (type.params()[i]) {
+      case wasm::ValType::kI32:
+        vals.push_back(runtime::Val::I32(static_cast<int32_t>(a)));
+        break;
+      case wasm::ValType::kI64:
+        vals.push_back(runtime::Val::I64(static_cast<int64_t>(a)));
+        break;
+      case wasm::ValType::kF32:
+        vals.push_back(runtime::Val::F32Bits(static_cast<uint32_t>(a)));
+        break;
+      case wasm::ValType::kF64:
+        vals.push_back(runtime::Val::F64Bits(a));
+        break;
+      case wasm::ValType::kFuncRef:
+        vals.push_back(runtime::Val::FuncRef(
+            a == 0 ? nullptr : instance_->funcref(static_cast<uint32_t>(a - 1))));
+        break;
+      default:
+        vals.push_back(runtime::Val::ExternRef(reinterpret_cast<void*>(static_cast<uintptr_t>(a))));
+        break;
+    }
+  }
+  store_->SetFuel(fuel);
+  Expected<runtime::CallResult> r =
+      store_->Call(runtime::Func{instance_->funcref(func_index)}, vals);
+  CallOutcome out;
+  if (!r.ok()) {
+    out.kind = CallOutcome::Kind::kInconclusive;
+    out.note = "runtime call error: " + r.error().ToString();
+    return out;
+  }
+  if (r->trap) return FromTrap(r->trap->code);
+  for (size_t i = 0; i < r->results.size(); ++i)
+    out.values.push_back(Normalise(type.results()[i], r->results[i].raw));
+  return out;
+}
+
+InstanceState NativeInstance::State() const {
+  InstanceState s;
+  if (!env_->memories.empty()) {
+    const runtime::LinearMemory* m = instance_->memory(0);
+    s.memory.assign(m->base(), m->base() + m->size_bytes());
+  }
+  for (uint32_t g = 0; g < env_->globals.size(); ++g)
+    s.globals.push_back(Normalise(env_->globals[g].type.type, *instance_->global(g).slot));
+  for (uint32_t t = 0; t < env_->tables.size(); ++t) {
+    const runtime::Table* table = instance_->table(t);
+    std::vector<uint64_t> elems;
+    for (uint64_t i = 0; i < table->size(); ++i) {
+      runtime::ValRaw raw{};
+      void* p = nullptr;
+      (void)table->Get(i, &p);
+      raw.ref = p;
+      elems.push_back(Normalise(env_->tables[t].type.elem, raw));
+    }
+    s.tables.push_back(std::move(elems));
+  }
+  return s;
+}
+
+}  // namespace egret::fuzz

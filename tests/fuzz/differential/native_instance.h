@@ -1,0 +1,67 @@
+// native_instance.h: the differential target's execution under test: the module compiled by
+// egret's compiler (compiler/compiler.h) with one configuration, written as an artifact, loaded
+// and instantiated by the runtime, and called through the embedding API (runtime/store.h), as
+// `egret run` does.
+//
+// Everything is built per instance (engine, store), so one module's run cannot leak into the
+// next. Fuel: the code is compiled with fuel accounting and Store::SetFuel gives each call (and
+// the start function) the same budget the oracle gets.
+#ifndef EGRET_TESTS_FUZZ_DIFFERENTIAL_NATIVE_INSTANCE_H_
+#define EGRET_TESTS_FUZZ_DIFFERENTIAL_NATIVE_INSTANCE_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+
+#include "frontend/module_env.h"
+#include "frontend/translator.h"
+#include "runtime/engine.h"
+#include "runtime/instance.h"
+#include "runtime/store.h"
+#include "tests/fuzz/differential/outcome.h"
+
+namespace egret::fuzz {
+
+// One compiler configuration; the differential target draws it from the input.
+struct NativeConfig {
+  std::string opt_level = "none";  // none | speed
+  std::string regalloc = "fast";   // fast | linear
+  wasm::HeapStrategy heap = wasm::HeapStrategy::kGuardPages;
+  // CpuFeatures::Parse syntax over the baseline ("+sse4.1,+popcnt"); only features the host has.
+  std::string features = "+all";
+
+  // "opt=speed regalloc=linear heap=bounds-check features=+sse4.1,+lzcnt"
+  std::string ToString() const;
+  bool operator==(const NativeConfig&) const = default;
+};
+
+class NativeInstance {
+ public:
+  // Compiles and instantiates `env` (which must outlive the instance). `*init` tells how
+  // instantiation went, as for OracleInstance::Create. nullptr with `*why` if compilation or
+  // loading fails (a bug for a valid module: the harness reports it).
+  static std::unique_ptr<NativeInstance> Create(const wasm::ModuleEnv& env,
+                                                const NativeConfig& config, uint64_t fuel,
+                                                CallOutcome* init, std::string* why);
+
+  CallOutcome Call(uint32_t func_index, std::span<const uint64_t> args, uint64_t fuel);
+  InstanceState State() const;
+
+ private:
+  NativeInstance() = default;
+  uint64_t Normalise(wasm::ValType t, runtime::ValRaw raw) const;
+
+  const wasm::ModuleEnv* env_ = nullptr;
+  std::unique_ptr<runtime::Engine> engine_;
+  std::unique_ptr<runtime::Store> store_;
+  runtime::Instance* instance_ = nullptr;
+};
+
+// The trap named in a runtime error message ("... wasm trap: integer divide by zero ..."), or
+// nullopt. Used for traps during instantiation, which the runtime reports as errors.
+std::optional<TrapCode> TrapInMessage(const std::string& message);
+
+}  // namespace egret::fuzz
+
+#endif  // EGRET_TESTS_FUZZ_DIFFERENTIAL_NATIVE_INSTANCE_H_

@@ -1,0 +1,415 @@
+// oracle_instance.cc: see oracle_instance.h.
+#include "tests/fuzz/differential/oracle_instance.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "frontend/translator.h"
+
+namespace egret::fuzz {
+namespace {
+
+constexpr uint64_t kVmctxAddr = 16;
+constexpr uint64_t kMaxSandboxPages = 64;          // 4 MiB of linear memory at most
+constexpr uint64_t kMaxTableCapacity = 4096;       // elements reserved per table at most
+constexpr uint64_t kRuntimeTableCap = 10'000'000;  // runtime::Table::kDefaultMaxElements
+constexpr const char* kInconclusive = "inconclusive: ";
+
+uint64_t Align(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
+
+ir::InterpResult Returned(std::initializer_list<uint64_t> values) {
+  ir::InterpResult r;
+  r.kind = ir::InterpResult::Kind::kReturned;
+  for (uint64_t v : values) r.values.push_back({ir::Type::kI64, v});
+  return r;
+}
+
+ir::InterpResult Trapped(TrapCode code) {
+  ir::InterpResult r;
+  r.kind = ir::InterpResult::Kind::kTrapped;
+  r.trap = code;
+  return r;
+}
+
+ir::InterpResult Unmodelled(std::string why) {
+  ir::InterpResult r;
+  r.kind = ir::InterpResult::Kind::kError;
+  r.error = kInconclusive + std::move(why);
+  return r;
+}
+
+// [dst, dst + len) inside [0, size) without overflow.
+bool InBounds(uint64_t dst, uint64_t len, uint64_t size) {
+  return len <= size && dst <= size - len;
+}
+
+}  // namespace
+
+uint64_t OracleInstance::Get64(uint64_t addr) const {
+  uint64_t v;
+  std::memcpy(&v, interp_->heap().data() + addr, 8);
+  return v;
+}
+
+void OracleInstance::Put64(uint64_t addr, uint64_t v) {
+  std::memcpy(interp_->heap().data() + addr, &v, 8);
+}
+
+uint64_t OracleInstance::NormaliseFuncRef(uint64_t addr) const {
+  if (addr == 0) return 0;
+  const uint64_t first = vm_ + layout_.FuncRef(0);
+  const uint64_t n = env_->functions.size();
+  if (addr < first || (addr - first) % wasm::VMFuncRefLayout::kSize != 0 ||
+      (addr - first) / wasm::VMFuncRefLayout::kSize >= n)
+    return ~uint64_t{0};  // not a VMFuncRef of this instance: shows up as a difference
+  return (addr - first) / wasm::VMFuncRefLayout::kSize + 1;
+}
+
+uint64_t OracleInstance::Normalise(wasm::ValType t, uint64_t bits) const {
+  switch (t) {
+    case wasm::ValType::kI32:
+    case wasm::ValType::kF32:
+      return bits & 0xffffffffu;
+    case wasm::ValType::kFuncRef:
+      return NormaliseFuncRef(bits);
+    default:
+      return bits;
+  }
+}
+
+uint64_t OracleInstance::Denormalise(wasm::ValType t, uint64_t value) const {
+  if (t == wasm::ValType::kFuncRef)
+    return value == 0 ? 0 : vm_ + layout_.FuncRef(static_cast<uint32_t>(value - 1));
+  return Normalise(t, value);
+}
+
+std::unique_ptr<OracleInstance> OracleInstance::Create(const wasm::ModuleEnv& env, uint64_t fuel,
+                                                       CallOutcome* init, std::string* why) {
+  if (!env.imports.empty()) {
+    *why = "imports";
+    return nullptr;
+  }
+  std::unique_ptr<OracleInstance> inst(new OracleInstance());
+  inst->env_ = &env;
+  Expected<wasm::VMContextLayout> layout = wasm::VMContextLayout::Compute(env);
+  if (!layout.ok()) {
+    *why = layout.error().message;
+    return nullptr;
+  }
+  inst->layout_ = *layout;
+  Expected<std::vector<ir::Function>> funcs =
+      wasm::TranslateModule(env, {.heap = wasm::HeapStrategy::kBoundsCheck, .fuel = true});
+  if (!funcs.ok()) {
+    *why = funcs.error().ToString();
+    return nullptr;
+  }
+  inst->symbols_ = wasm::FunctionSymbols(env);
+  inst->module_ = std::make_unique<ir::Module>();
+  inst->module_->functions = std::move(*funcs);
+  if (Status st = inst->Instantiate(fuel, init); !st.ok()) {
+    *why = st.error().message;
+    return nullptr;
+  }
+  return inst;
+}
+
+Status OracleInstance::Instantiate(uint64_t fuel, CallOutcome* init) {
+  const wasm::ModuleEnv& m = *env_;
+  vm_ = kVmctxAddr;
+  uint64_t at = Align(vm_ + layout_.size, 16);
+  const uint64_t type_ids = at;
+  at = Align(at + 4 * m.types.size(), 16);
+  for (uint32_t t = 0; t < m.tables.size(); ++t) {
+    const wasm::Limits& l = m.tables[t].type.limits;
+    TableInfo info;
+    info.max = std::min<uint64_t>(l.max.value_or(kRuntimeTableCap), kRuntimeTableCap);
+    info.capacity = std::min<uint64_t>(info.max, kMaxTableCapacity);
+    if (l.min > info.capacity) return Error("table too large for the sandbox");
+    info.base = at;
+    info.record = layout_.Table(t).offset;
+    at = Align(at + 8 * info.capacity, 16);
+    tables_.push_back(info);
+  }
+  has_memory_ = !m.memories.empty();
+  mem_base_ = Align(at, 65536);
+  uint64_t pages = 0;
+  if (has_memory_) {
+    const wasm::Limits& l = m.memories[0].type.limits;
+    pages = l.min;
+    mem_max_pages_ = l.max.value_or(wasm::kMaxPages);
+    mem_capacity_pages_ = std::min<uint64_t>(mem_max_pages_, kMaxSandboxPages);
+    if (pages > mem_capacity_pages_) return Error("memory too large for the sandbox");
+    memory_record_ = layout_.Memory(0).offset;
+  }
+  ir::InterpOptions options;
+  options.heap_size = mem_base_ + mem_capacity_pages_ * 65536 + 16;
+  options.max_steps = 40'000'000;
+  interp_ = std::make_unique<ir::Interpreter>(*module_, options);
+  DefineBuiltins();
+
+  auto put32 = [&](uint64_t addr, uint32_t v) {
+    std::memcpy(interp_->heap().data() + addr, &v, 4);
+  };
+  if (has_memory_) {
+    Put64(vm_ + memory_record_, mem_base_);
+    Put64(vm_ + memory_record_ + 8, pages * 65536);
+  }
+  Put64(vm_ + wasm::VMContextLayout::kTypeIds, type_ids);
+  std::vector<uint32_t> canon(m.types.size());
+  for (uint32_t i = 0; i < m.types.size(); ++i) {
+    canon[i] = i;
+    for (uint32_t j = 0; j < i; ++j) {
+      if (m.types[j] == m.types[i]) {
+        canon[i] = canon[j];
+        break;
+      }
+    }
+    put32(type_ids + 4 * i, canon[i]);
+  }
+  for (uint32_t t = 0; t < tables_.size(); ++t) {
+    Put64(vm_ + tables_[t].record, tables_[t].base);
+    Put64(vm_ + tables_[t].record + 8, m.tables[t].type.limits.min);
+  }
+  for (uint32_t f = 0; f < m.functions.size(); ++f) {
+    const uint64_t ref = vm_ + layout_.FuncRef(f);
+    Put64(ref + wasm::VMFuncRefLayout::kWasmCall, ir::Interpreter::kFuncBase + f);
+    put32(ref + wasm::VMFuncRefLayout::kTypeId, canon[m.functions[f].type_index]);
+    Put64(ref + wasm::VMFuncRefLayout::kVmctx, vm_);
+  }
+  auto eval = [&](const wasm::ConstExpr& e, uint64_t* out) -> bool {
+    switch (e.kind) {
+      case wasm::ConstExpr::Kind::kI32:
+      case wasm::ConstExpr::Kind::kI64:
+      case wasm::ConstExpr::Kind::kF32:
+      case wasm::ConstExpr::Kind::kF64:
+        *out = e.bits;
+        return true;
+      case wasm::ConstExpr::Kind::kRefNull:
+        *out = 0;
+        return true;
+      case wasm::ConstExpr::Kind::kRefFunc:
+        *out = vm_ + layout_.FuncRef(static_cast<uint32_t>(e.bits));
+        return true;
+      default:
+        return false;  // global.get needs an imported global, and imports are refused
+    }
+  };
+  for (uint32_t g = 0; g < m.globals.size(); ++g) {
+    uint64_t v = 0;
+    if (!eval(m.globals[g].init, &v)) return Error("global initialiser");
+    Put64(vm_ + layout_.Global(g), v);
+  }
+  // Segments, in the runtime's (and the spec's) order: every element segment, then data.
+  *init = CallOutcome{};
+  for (const wasm::ElemSegment& seg : m.elems) {
+    ElemState state;
+    for (const wasm::ConstExpr& item : seg.items) {
+      uint64_t v = 0;
+      if (!eval(item, &v)) return Error("element item");
+      state.values.push_back(v);
+    }
+    if (seg.mode == wasm::SegmentMode::kActive) {
+      uint64_t offset = 0;
+      if (!eval(seg.offset_expr, &offset)) return Error("element offset");
+      offset &= 0xffffffffu;
+      if (!InBounds(offset, state.values.size(), TableLength(seg.table))) {
+        init->kind = CallOutcome::Kind::kTrapped;
+        init->trap = TrapCode::kTableOutOfBounds;
+        return Status::Ok();
+      }
+      for (size_t k = 0; k < state.values.size(); ++k)
+        Put64(tables_[seg.table].base + 8 * (offset + k), state.values[k]);
+    }
+    state.dropped = seg.mode != wasm::SegmentMode::kPassive;
+    if (state.dropped) state.values.clear();
+    elems_.push_back(std::move(state));
+  }
+  data_dropped_.assign(m.datas.size(), false);
+  for (uint32_t d = 0; d < m.datas.size(); ++d) {
+    const wasm::DataSegment& seg = m.datas[d];
+    if (seg.mode != wasm::SegmentMode::kActive) continue;
+    uint64_t offset = 0;
+    if (!eval(seg.offset_expr, &offset)) return Error("data offset");
+    offset &= 0xffffffffu;
+    if (!InBounds(offset, seg.data_size, MemoryLength())) {
+      init->kind = CallOutcome::Kind::kTrapped;
+      init->trap = TrapCode::kHeapOutOfBounds;
+      return Status::Ok();
+    }
+    std::memcpy(interp_->heap().data() + mem_base_ + offset, m.bytes.data() + seg.data_offset,
+                seg.data_size);
+    data_dropped_[d] = true;
+  }
+  if (m.start) *init = Call(*m.start, {}, fuel);
+  return Status::Ok();
+}
+
+void OracleInstance::DefineBuiltins() {
+  using ir::Type;
+  const Type i32 = Type::kI32, i64 = Type::kI64;
+  using Args = std::span<const ir::DataValue>;
+  auto def = [&](const char* name, std::vector<Type> params, std::vector<Type> results,
+                 std::function<ir::InterpResult(Args)> fn) {
+    params.insert(params.begin(), i64);  // vmctx
+    interp_->DefineHostFunction(
+        std::string("egret_builtin_") + name, ir::Signature{std::move(params), std::move(results)},
+        [fn = std::move(fn)](Args args, ir::Interpreter&) { return fn(args); });
+  };
+
+  def("memory_grow", {i32, i64}, {i64}, [this](Args a) {
+    const uint64_t pages = MemoryLength() / 65536, delta = a[2].bits;
+    if (delta > mem_max_pages_ || pages + delta > mem_max_pages_) return Returned({~uint64_t{0}});
+    if (pages + delta > mem_capacity_pages_) return Unmodelled("memory.grow past the sandbox");
+    // Pages beyond the current length were never written (memory never shrinks): still zero.
+    Put64(vm_ + memory_record_ + 8, (pages + delta) * 65536);
+    return Returned({pages});
+  });
+  def("memory_fill", {i32, i64, i32, i64}, {}, [this](Args a) {
+    const uint64_t dst = a[2].bits, len = a[4].bits;
+    if (!InBounds(dst, len, MemoryLength())) return Trapped(TrapCode::kHeapOutOfBounds);
+    std::memset(interp_->heap().data() + mem_base_ + dst, static_cast<uint8_t>(a[3].bits), len);
+    return Returned({});
+  });
+  def("memory_copy", {i32, i64, i32, i64, i64}, {}, [this](Args a) {
+    const uint64_t dst = a[2].bits, src = a[4].bits, len = a[5].bits, size = MemoryLength();
+    if (!InBounds(dst, len, size) || !InBounds(src, len, size))
+      return Trapped(TrapCode::kHeapOutOfBounds);
+    std::memmove(interp_->heap().data() + mem_base_ + dst, interp_->heap().data() + mem_base_ + src,
+                 len);
+    return Returned({});
+  });
+  def("memory_init", {i32, i32, i64, i64, i64}, {}, [this](Args a) {
+    const uint32_t d = static_cast<uint32_t>(a[2].bits);
+    const uint64_t dst = a[3].bits, src = a[4].bits, len = a[5].bits;
+    const wasm::DataSegment& seg = env_->datas[d];
+    const uint64_t seg_size = data_dropped_[d] ? 0 : seg.data_size;
+    if (!InBounds(src, len, seg_size) || !InBounds(dst, len, MemoryLength()))
+      return Trapped(TrapCode::kHeapOutOfBounds);
+    std::memcpy(interp_->heap().data() + mem_base_ + dst,
+                env_->bytes.data() + seg.data_offset + src, len);
+    return Returned({});
+  });
+  def("data_drop", {i32}, {}, [this](Args a) {
+    data_dropped_[a[1].bits] = true;
+    return Returned({});
+  });
+  def("elem_drop", {i32}, {}, [this](Args a) {
+    elems_[a[1].bits].dropped = true;
+    elems_[a[1].bits].values.clear();
+    return Returned({});
+  });
+  def("table_get", {i32, i64}, {i64}, [this](Args a) {
+    const uint32_t t = static_cast<uint32_t>(a[1].bits);
+    if (a[2].bits >= TableLength(t)) return Trapped(TrapCode::kTableOutOfBounds);
+    return Returned({Get64(tables_[t].base + 8 * a[2].bits)});
+  });
+  def("table_set", {i32, i64, i64}, {}, [this](Args a) {
+    const uint32_t t = static_cast<uint32_t>(a[1].bits);
+    if (a[2].bits >= TableLength(t)) return Trapped(TrapCode::kTableOutOfBounds);
+    Put64(tables_[t].base + 8 * a[2].bits, a[3].bits);
+    return Returned({});
+  });
+  def("table_grow", {i32, i64, i64}, {i64}, [this](Args a) {
+    const uint32_t t = static_cast<uint32_t>(a[1].bits);
+    const TableInfo& info = tables_[t];
+    const uint64_t size = TableLength(t), delta = a[2].bits;
+    if (delta > info.max || size + delta > info.max) return Returned({~uint64_t{0}});
+    if (size + delta > info.capacity) return Unmodelled("table.grow past the sandbox");
+    for (uint64_t i = size; i < size + delta; ++i) Put64(info.base + 8 * i, a[3].bits);
+    Put64(vm_ + info.record + 8, size + delta);
+    return Returned({size});
+  });
+  def("table_fill", {i32, i64, i64, i64}, {}, [this](Args a) {
+    const uint32_t t = static_cast<uint32_t>(a[1].bits);
+    const uint64_t dst = a[2].bits, len = a[4].bits;
+    if (!InBounds(dst, len, TableLength(t))) return Trapped(TrapCode::kTableOutOfBounds);
+    for (uint64_t i = 0; i < len; ++i) Put64(tables_[t].base + 8 * (dst + i), a[3].bits);
+    return Returned({});
+  });
+  def("table_copy", {i32, i32, i64, i64, i64}, {}, [this](Args a) {
+    const uint32_t dt = static_cast<uint32_t>(a[1].bits), st = static_cast<uint32_t>(a[2].bits);
+    const uint64_t dst = a[3].bits, src = a[4].bits, len = a[5].bits;
+    if (!InBounds(dst, len, TableLength(dt)) || !InBounds(src, len, TableLength(st)))
+      return Trapped(TrapCode::kTableOutOfBounds);
+    std::memmove(interp_->heap().data() + tables_[dt].base + 8 * dst,
+                 interp_->heap().data() + tables_[st].base + 8 * src, 8 * len);
+    return Returned({});
+  });
+  def("table_init", {i32, i32, i64, i64, i64}, {}, [this](Args a) {
+    const uint32_t t = static_cast<uint32_t>(a[1].bits), e = static_cast<uint32_t>(a[2].bits);
+    const uint64_t dst = a[3].bits, src = a[4].bits, len = a[5].bits;
+    const std::vector<uint64_t>& items = elems_[e].values;
+    if (!InBounds(src, len, items.size()) || !InBounds(dst, len, TableLength(t)))
+      return Trapped(TrapCode::kTableOutOfBounds);
+    for (uint64_t i = 0; i < len; ++i) Put64(tables_[t].base + 8 * (dst + i), items[src + i]);
+    return Returned({});
+  });
+}
+
+CallOutcome OracleInstance::Call(uint32_t func_index, std::span<const uint64_t> args,
+                                 uint64_t fuel) {
+  const wasm::FuncType& type = env_->function_type(func_index);
+  std::vector<ir::DataValue> values;
+  values.push_back({ir::Type::kI64, vm_});
+  for (size_t i = 0; i < type.params().size(); ++i) {
+    const wasm::ValType t = type.params()[i];
+    const ir::Type irt = t == wasm::ValType::kI32   ? ir::Type::kI32
+                         : t == wasm::ValType::kF32 ? ir::Type::kF32
+                         : t == wasm::ValType::kF64 ? ir::Type::kF64
+                                                    : ir::Type::kI64;
+    values.push_back({irt, Denormalise(t, args[i])});
+  }
+  return Run(func_index, values, fuel);
+}
+
+CallOutcome OracleInstance::Run(uint32_t func_index, std::span<const ir::DataValue> args,
+                                uint64_t fuel) {
+  Put64(vm_ + wasm::VMContextLayout::kFuel, static_cast<uint64_t>(-static_cast<int64_t>(fuel)));
+  ir::InterpResult r = interp_->Call(symbols_[func_index], args);
+  CallOutcome out;
+  switch (r.kind) {
+    case ir::InterpResult::Kind::kReturned: {
+      const wasm::FuncType& type = env_->function_type(func_index);
+      for (size_t i = 0; i < r.values.size(); ++i)
+        out.values.push_back(Normalise(type.results()[i], r.values[i].bits));
+      break;
+    }
+    case ir::InterpResult::Kind::kTrapped:
+      out.kind = CallOutcome::Kind::kTrapped;
+      out.trap = r.trap;
+      if (r.trap == TrapCode::kStackOverflow) {
+        out.kind = CallOutcome::Kind::kInconclusive;
+        out.note = "interpreter call depth exhausted";
+      }
+      break;
+    case ir::InterpResult::Kind::kError:
+      out.kind = CallOutcome::Kind::kInconclusive;
+      out.note = r.error;
+      if (r.error.rfind(kInconclusive, 0) != 0) {
+        // Anything but a documented limit is a harness or interpreter bug: say so loudly.
+        out.note = "interpreter error: " + r.error;
+      }
+      break;
+  }
+  return out;
+}
+
+InstanceState OracleInstance::State() const {
+  InstanceState s;
+  if (has_memory_) {
+    const uint8_t* base = interp_->heap().data() + mem_base_;
+    s.memory.assign(base, base + MemoryLength());
+  }
+  for (uint32_t g = 0; g < env_->globals.size(); ++g)
+    s.globals.push_back(Normalise(env_->globals[g].type.type, Get64(vm_ + layout_.Global(g))));
+  for (uint32_t t = 0; t < tables_.size(); ++t) {
+    std::vector<uint64_t> elems;
+    for (uint64_t i = 0; i < TableLength(t); ++i)
+      elems.push_back(Normalise(env_->tables[t].type.elem, Get64(tables_[t].base + 8 * i)));
+    s.tables.push_back(std::move(elems));
+  }
+  return s;
+}
+
+}  // namespace egret::fuzz
