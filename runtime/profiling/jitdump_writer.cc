@@ -16,6 +16,9 @@
 namespace egret::runtime::profiling {
 namespace {
 
+// WriteModule hands records to the kernel whenever this much is buffered.
+constexpr size_t kFlushBytes = 256 * 1024;
+
 uint64_t MonotonicNanos() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -39,6 +42,7 @@ class RecordBuffer {
   // Overwrites the u32 at `at` (a record's total size, known only at its end).
   void PatchU32(size_t at, uint32_t v) { std::memcpy(bytes_.data() + at, &v, sizeof v); }
   std::span<const uint8_t> bytes() const { return bytes_; }
+  void Clear() { bytes_.clear(); }
 
  private:
   std::vector<uint8_t> bytes_;
@@ -152,6 +156,10 @@ Status JitDumpWriter::WriteModule(const uint8_t* code_base, std::span<const Code
     b.CString(s.name);
     b.Raw(code_base + s.offset, s.size);
     EndRecord(b, at);
+    if (b.size() >= kFlushBytes) {  // bounded memory for large modules; still whole records
+      EGRET_TRY(WriteAll(fd_, b.bytes(), path_));
+      b.Clear();
+    }
   }
   return WriteAll(fd_, b.bytes(), path_);
 }

@@ -20,7 +20,8 @@
 // Open() maps the first page of the file PROT_READ|PROT_EXEC and keeps it mapped: perf record
 // sees that mmap event, and perf inject finds the dump file through it (the "marker").
 //
-// Invariant: WriteModule() appends whole records in one write(2) under the writer's mutex, and
+// Invariant: WriteModule() appends whole records (in writes of about 256 KiB) while holding the
+// writer's mutex, so records of modules loaded on different threads never interleave, and
 // code_index counts load records from 0 in file order.
 #ifndef EGRET_RUNTIME_PROFILING_JITDUMP_WRITER_H_
 #define EGRET_RUNTIME_PROFILING_JITDUMP_WRITER_H_

@@ -6,8 +6,8 @@
 // line for the same addresses wins in newer perf versions, so code that is unloaded needs no
 // record and reused addresses are simply written again.
 //
-// Invariant: each WriteSymbols() call appends whole lines with one write(2) under the writer's
-// mutex, so lines from modules loaded on different threads never interleave.
+// Invariant: each WriteSymbols() call appends its whole lines while holding the writer's mutex,
+// so lines from modules loaded on different threads never interleave.
 #ifndef EGRET_RUNTIME_PROFILING_PERF_MAP_WRITER_H_
 #define EGRET_RUNTIME_PROFILING_PERF_MAP_WRITER_H_
 

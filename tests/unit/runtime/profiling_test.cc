@@ -3,17 +3,21 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "runtime/engine.h"
 #include "runtime/module.h"
 #include "runtime/profiling/code_symbol.h"
 #include "runtime/profiling/gdb_jit_registration.h"
+#include "runtime/profiling/jitdump_writer.h"
 #include "runtime/profiling/perf_map_writer.h"
 #include "runtime/profiling/profiler.h"
 #include "runtime/profiling/profiling_mode.h"
@@ -238,6 +242,78 @@ TEST(Profiler, UnwritableJitDumpDirectoryFailsTheLoadWithItsName) {
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error().message.find("/nonexistent-egret-dir/jit-"), std::string::npos)
       << m.error().message;
+}
+
+// Modules loaded and unloaded on several threads at once: every perf map line arrives whole, and
+// gdb's list is intact (doubly linked, every live entry reachable) and empty again at the end.
+TEST(Profiler, ConcurrentLoadsKeepTheMapAndTheGdbListConsistent) {
+  const std::string path = TempPath("threads.map");
+  Profiler profiler({ProfilingMode::kPerfMap | ProfilingMode::kGdb, "", path});
+  const JitCodeEntry* before = GdbJitRegistration::Descriptor().first_entry;
+  constexpr int kThreads = 4, kModulesPerThread = 50;
+  std::vector<artifact::Artifact> artifacts(kThreads, SampleArtifact());
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      std::vector<std::unique_ptr<ModuleProfile>> live;
+      for (int i = 0; i < kModulesPerThread; ++i) {
+        auto p = profiler.AddModule(artifacts[t], artifacts[t].text.data());
+        ASSERT_TRUE(p.ok());
+        live.push_back(std::move(*p));
+        if (i % 3 == 2) live.erase(live.begin());  // unload some while others load
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(GdbJitRegistration::Descriptor().first_entry, before);
+  const std::vector<MapLine> lines = ParsePerfMap(ReadText(path));
+  ASSERT_EQ(lines.size(), size_t(kThreads * kModulesPerThread * 6));
+  std::set<uint64_t> starts;
+  for (const artifact::Artifact& a : artifacts)
+    starts.insert(reinterpret_cast<uintptr_t>(a.text.data()));
+  for (const MapLine& l : lines) {
+    EXPECT_TRUE(l.name.find("fib") != std::string::npos ||
+                l.name.find("func[2]") != std::string::npos ||
+                l.name.find("line?break") != std::string::npos ||
+                l.name.find("wasm_to_array[type 0]") != std::string::npos)
+        << l.name;
+    EXPECT_LE(l.size, 0x30u);
+  }
+  std::filesystem::remove(path);
+}
+
+// Load-time cost of each switch, for the figures in docs/profiling.md; not a correctness test.
+//   build/tests/runtime_test --gtest_also_run_disabled_tests --gtest_filter='*LoadCost'
+TEST(Profiler, DISABLED_LoadCost) {
+  // A large module: 20k functions in 4 MiB of text, a source location every 8 bytes.
+  artifact::Artifact a;
+  a.types = {artifact::FuncType{}};
+  a.text.assign(4 << 20, 0x90);
+  for (uint32_t f = 0; f < 20000; ++f) {
+    a.functions.push_back({0, {f * 200, 180}, {f * 200 + 180, 20}});
+    a.function_names.push_back({f, "function_number_" + std::to_string(f)});
+  }
+  for (uint32_t off = 0; off < 20000 * 200; off += 8) a.source_locs.push_back({off, off / 2 + 1});
+  const std::string dir = std::filesystem::temp_directory_path().string();
+  const ProfilingMode modes[] = {ProfilingMode::kPerfMap, ProfilingMode::kJitDump,
+                                 ProfilingMode::kGdb};
+  for (ProfilingMode mode : modes) {
+    Profiler profiler({mode, dir, TempPath("cost.map")});
+    const int kRounds = 5;
+    double best = 1e9;
+    for (int i = 0; i < kRounds; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      auto p = profiler.AddModule(a, a.text.data());
+      const double ms =
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      ASSERT_TRUE(p.ok());
+      best = std::min(best, ms);
+    }
+    std::printf("%-8s 20k functions, 4 MiB text: %.2f ms per module (best of %d)\n",
+                ProfilingModeName(mode).c_str(), best, kRounds);
+  }
+  std::filesystem::remove(TempPath("cost.map"));
+  std::filesystem::remove(JitDumpWriter::DefaultPath(dir, ::getpid()));
 }
 
 }  // namespace
