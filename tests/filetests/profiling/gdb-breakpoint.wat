@@ -1,9 +1,11 @@
 ;; Concept: --profile=gdb registers each module with gdb's JIT interface, so gdb breaks on a Wasm
-;; function by name and the backtrace names the Wasm frames, down to the array_call trampoline.
+;; function by name and the backtrace names the Wasm frames, down to the array_call trampoline;
+;; when the module is unloaded (before exit) gdb no longer knows the address.
 ;; REQUIRES: gdb
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm
 ;; RUN: gdb -batch -nx -ex 'set breakpoint pending on' -ex 'break inner' -ex run -ex bt \
-;; RUN:   -ex 'info symbol $pc' -ex continue \
+;; RUN:   -ex 'set $wasm_pc = $pc' -ex 'info symbol $wasm_pc' -ex delete -ex 'break exit' \
+;; RUN:   -ex continue -ex 'info symbol $wasm_pc' -ex continue \
 ;; RUN:   --args %egret run --profile=gdb %t.wasm --invoke outer 41 2>&1 | FileCheck %s
 (module
   (func $inner (param i32) (result i32) local.get 0 i32.const 1 i32.add)
@@ -17,4 +19,6 @@
 ;; CHECK-NEXT: #4 {{.*}} in egret::runtime::CallWithTrapHandling
 ;; CHECK: inner + {{[0-9]+}} in section .text of <in-memory@0x{{[0-9a-f]+}}>
 ;; CHECK: i32:42
+;; CHECK: Breakpoint 2, {{.*}}exit
+;; CHECK: No symbol matches $wasm_pc.
 ;; CHECK: exited normally

@@ -1,0 +1,20 @@
+;; Concept: under gdb, the fault behind a Wasm trap stops in the faulting Wasm function, named,
+;; with its Wasm callers in bt; continuing hands the signal to egret's trap handler as usual.
+;; REQUIRES: gdb
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm
+;; RUN: gdb -batch -nx -ex run -ex bt -ex 'x/i $pc' -ex continue \
+;; RUN:   --args %egret run --profile=gdb %t.wasm --invoke checksum 2 2>&1 | FileCheck %s
+(module
+  (memory 1)
+  (func $load_past_end (param i32) (result i32)
+    local.get 0 i32.load)
+  (func $checksum (export "checksum") (param i32) (result i32)
+    local.get 0 i32.const 65536 i32.mul call $load_past_end))
+;; CHECK: Program received signal SIGSEGV
+;; CHECK-NEXT: in load_past_end ()
+;; CHECK-NEXT: #0 {{.*}} in load_past_end ()
+;; CHECK-NEXT: #1 {{.*}} in checksum ()
+;; CHECK-NEXT: #2 {{.*}} in array_call[checksum] ()
+;; CHECK: <load_past_end+{{[0-9]+}}>: mov
+;; CHECK: egret run: error: wasm trap: out of bounds memory access
+;; CHECK: exited with code 0206
