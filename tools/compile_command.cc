@@ -22,6 +22,7 @@
 #include "opt/pass_manager.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/text_input.h"
 
 namespace egret::tools {
 namespace {
@@ -152,10 +153,25 @@ int EmitIr(const CompileOptions& o, const wasm::ModuleEnv& env) {
   return cli::kExitOk;
 }
 
+// --emit=wasm: the input's binary encoding (a .wat converted, a .wasm copied), unvalidated.
+int WriteWasm(const CompileOptions& o, const std::vector<uint8_t>& bytes) {
+  if (o.output.empty() || o.output == "-") {
+    std::fwrite(bytes.data(), 1, bytes.size(), stdout);
+    return cli::kExitOk;
+  }
+  std::ofstream out(o.output, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!out) {
+    std::fprintf(stderr, "egret compile: error: cannot write '%s'\n", o.output.c_str());
+    return cli::kExitFailure;
+  }
+  return cli::kExitOk;
+}
+
 }  // namespace
 
 int CompileCommand(std::span<const std::string> args) {
-  cli::ArgParser parser("egret compile", "FILE.wasm",
+  cli::ArgParser parser("egret compile", "FILE.wasm|FILE.wat",
                         "Compile a WebAssembly module, or print one of its intermediate forms.");
   CompileOptions o;
   std::vector<std::string> files;
@@ -166,7 +182,7 @@ int CompileCommand(std::span<const std::string> args) {
                 "register allocator");
   parser.Choice("regalloc", &o.regalloc, {"fast", "linear"},
                 "register allocator (default: fast at --opt-level=none, linear at speed)");
-  parser.Choice("emit", &o.emit, {"ir", "opt-ir", "vcode", "asm", "dot"},
+  parser.Choice("emit", &o.emit, {"ir", "opt-ir", "vcode", "asm", "dot", "wasm"},
                 "print an intermediate form instead of writing an artifact");
   parser.Option("print-after", &o.print_after, "PASS",
                 "print the IR after pass PASS (or `all` passes) to stderr; needs "
@@ -192,7 +208,7 @@ int CompileCommand(std::span<const std::string> args) {
       break;
   }
   o.input = files[0];
-  if (o.target != "x86_64" && o.emit != "ir") {
+  if (o.target != "x86_64" && o.emit != "ir" && o.emit != "wasm") {
     std::fprintf(stderr, "egret compile: error: target %s is not supported yet (only x86_64)\n",
                  o.target.c_str());
     return cli::kExitUsage;
@@ -209,13 +225,14 @@ int CompileCommand(std::span<const std::string> args) {
       return cli::kExitUsage;
     }
   }
-  std::ifstream in(o.input, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "egret compile: error: cannot read '%s'\n", o.input.c_str());
+  // A .wat input is converted first (tools/text_input.h); --emit=wasm writes that binary.
+  Expected<std::vector<uint8_t>> input = ReadModuleInput(o.input);
+  if (!input.ok()) {
+    std::fprintf(stderr, "%s\n", input.error().ToString().c_str());
     return cli::kExitFailure;
   }
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes = std::move(*input);
+  if (o.emit == "wasm") return WriteWasm(o, bytes);
   wasm::WasmError error;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(bytes), o.input, &error);
   if (!env) {

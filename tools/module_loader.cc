@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "tools/text_input.h"
+
 namespace egret::tools {
 namespace {
 
@@ -68,7 +70,7 @@ Expected<LoadedModule> LoadModuleBytes(runtime::Engine& engine, std::vector<uint
 
 Expected<LoadedModule> LoadModuleFile(runtime::Engine& engine, const std::string& path,
                                       const compiler::CompileOptions& options) {
-  EGRET_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, ReadFileBytes(path));
+  EGRET_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, ReadModuleInput(path));  // .wat too
   return LoadModuleBytes(engine, std::move(bytes), path, options);
 }
 

@@ -12,11 +12,12 @@
 #include "frontend/validator.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/text_input.h"
 
 namespace egret::tools {
 
 int ValidateCommand(std::span<const std::string> args) {
-  cli::ArgParser parser("egret validate", "FILE.wasm",
+  cli::ArgParser parser("egret validate", "FILE.wasm|FILE.wat",
                         "Decode and validate a WebAssembly module; print nothing if it is valid.");
   std::vector<std::string> files;
   bool show_kind = false;
@@ -31,13 +32,19 @@ int ValidateCommand(std::span<const std::string> args) {
       break;
   }
   const std::string& path = files[0];
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::fprintf(stderr, "egret validate: error: cannot read '%s'\n", path.c_str());
+  bool text_error = false;  // a .wat that does not parse is malformed
+  Expected<std::vector<uint8_t>> input = ReadModuleInput(path, &text_error);
+  if (!input.ok()) {
+    if (!text_error) {
+      std::fprintf(stderr, "egret validate: error: cannot read '%s'\n", path.c_str());
+      return cli::kExitFailure;
+    }
+    std::string text = input.error().ToString();
+    if (show_kind) text = "malformed: " + text;
+    std::fprintf(stderr, "%s\n", text.c_str());
     return cli::kExitFailure;
   }
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes = std::move(*input);
   wasm::WasmError error;
   if (!wasm::LoadModule(std::move(bytes), path, &error)) {
     std::string text = error.error.ToString();

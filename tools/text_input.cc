@@ -1,0 +1,52 @@
+// text_input.cc: see text_input.h.
+#include "tools/text_input.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <string_view>
+
+#include "frontend/text/module_parser.h"
+
+namespace egret::tools {
+
+bool IsBinaryInput(const std::vector<uint8_t>& bytes) {
+  static constexpr uint8_t kWasm[4] = {0x00, 0x61, 0x73, 0x6d};
+  static constexpr uint8_t kArtifact[8] = {0x00, 0x65, 0x67, 0x72, 0x65, 0x74, 0x61, 0x66};
+  auto starts = [&](const uint8_t* m, size_t n) {
+    return bytes.size() >= n && std::memcmp(bytes.data(), m, n) == 0;
+  };
+  // Any leading NUL byte means a binary (a text module never contains one).
+  return starts(kWasm, 4) || starts(kArtifact, 8) || (!bytes.empty() && bytes[0] == 0);
+}
+
+Expected<std::vector<uint8_t>> TextToBinaryIfNeeded(std::vector<uint8_t> bytes,
+                                                    const std::string& name, bool* text_error) {
+  if (text_error) *text_error = false;
+  if (IsBinaryInput(bytes)) return bytes;
+  const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  Expected<std::vector<uint8_t>> wasm = text::WatToWasm(text);
+  if (!wasm.ok()) {
+    if (text_error) *text_error = true;
+    Error e = std::move(wasm).error();
+    e.InFile(name);
+    return e;
+  }
+  return wasm;
+}
+
+Expected<std::vector<uint8_t>> ReadModuleInput(const std::string& path, bool* text_error) {
+  if (text_error) *text_error = false;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    Error e("cannot read file: " + std::string(std::strerror(errno)));
+    e.file = path;
+    return e;
+  }
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  return TextToBinaryIfNeeded(std::move(bytes), path, text_error);
+}
+
+}  // namespace egret::tools
