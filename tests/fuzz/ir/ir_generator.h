@@ -1,0 +1,68 @@
+// ir_generator.h: random verified IR modules read from fuzzer bytes, for differential testing of
+// the optimizer and the x64 backend against the interpreter.
+//
+// A module has two functions in the Wasm calling convention (first parameter: the vmctx, i64):
+// %callee, without calls, and %main, which may call it. Each function is a CFG of up to eight
+// blocks whose terminators are return, jump, brif, br_table, trap, and a bounded back edge
+// (below). Instructions cover i32/i64 integer arithmetic including the trapping divisions,
+// immediate forms, compares, select, f32/f64 arithmetic, rounding, min/max, every conversion
+// (trapping and saturating float->int, bitcasts), conditional traps, stack-slot loads and stores
+// (stack_load/stack_store, and load/store through stack_addr, with narrow widths), and calls.
+//
+// Invariants, which make every generated module valid and its result deterministic:
+//  - It verifies: values are used only where they dominate (dominators are computed naively on
+//    the planned CFG before any instruction is placed, and blocks are filled dominators first);
+//    types match by construction.
+//  - It terminates: every block but the entry takes a `fuel` i32 as its first parameter; the
+//    entry sets it to a small constant; forward edges pass it on, and the only back edges are
+//    `brif cond, back(fuel - 1, ..), forward(fuel, ..)` with cond false whenever fuel is 0, so
+//    at most fuel + 1 passes over the forward DAG happen.
+//  - Its results do not depend on things Wasm leaves open. x64 and the interpreter may produce
+//    different NaN bit patterns from arithmetic, so a float value is "clean" (its bits are the
+//    same everywhere: parameters, constants, loads, bit-moving ops of clean values) or not, and
+//    bit-observing uses (bitcast to int, fcopysign's sign, float stores, arguments of calls and
+//    clean block parameters) take clean values only. Results may still be NaN: the comparator
+//    treats any NaN as equal to any NaN of the same type. The stack slot is zeroed at entry, and
+//    stack addresses never become ordinary values (they differ between engines).
+//  - The vmctx parameter is only ever passed on to calls.
+#ifndef EGRET_TESTS_FUZZ_IR_IR_GENERATOR_H_
+#define EGRET_TESTS_FUZZ_IR_IR_GENERATOR_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "ir/function.h"
+#include "ir/interpreter.h"
+#include "tests/fuzz/ir/byte_source.h"
+
+namespace egret::fuzz {
+
+struct GeneratorOptions {
+  // Stack-slot loads and stores. The x64 backend does not lower stack slots yet (the frontend
+  // never emits them), so modules for native runs are generated without.
+  bool stack_slots = true;
+};
+
+class IrGenerator {
+ public:
+  explicit IrGenerator(ByteSource& in, GeneratorOptions options = {})
+      : in_(in), options_(options) {}
+
+  // %callee then %main (see the file comment); both verify.
+  ir::Module GenerateModule();
+  // Arguments for `sig` after the vmctx: edge values (0, -1, INT_MIN, NaN, -0, 2^63, ...) or
+  // raw bits.
+  std::vector<ir::DataValue> GenerateArgs(const ir::Signature& sig);
+
+ private:
+  ir::Function GenerateFunction(const char* name, const ir::Function* callee);
+  ir::Signature GenerateSignature();
+  ir::Type ValueType();
+
+  ByteSource& in_;
+  GeneratorOptions options_;
+};
+
+}  // namespace egret::fuzz
+
+#endif  // EGRET_TESTS_FUZZ_IR_IR_GENERATOR_H_
