@@ -1,11 +1,12 @@
-// wast_command.cc: `egret wast`, the spec testsuite driver over wast2json output.
+// wast_command.cc: `egret wast`, the spec testsuite driver.
 //
-// Reads the JSON script wast2json writes (one command per entry, modules as .wasm files beside
-// it) and checks each command against the frontend:
+// Reads a .wast script directly, or the JSON script wast2json writes (one command per entry,
+// modules as .wasm files beside it); tools/wast_script.h gives both one form. Checks each
+// command against the frontend:
 //   module                every module decodes, validates, translates to IR (SIMD functions
 //                         excepted, until SIMD translation lands) and passes the IR verifier;
-//   assert_malformed      binary modules must fail to decode (ErrorKind::kMalformed); text ones
-//                         (.wat) are skipped, since egret reads only the binary format;
+//   assert_malformed      binary modules must fail to decode (ErrorKind::kMalformed), text
+//                         modules of a .wast script to parse; wast2json's .wat ones are skipped;
 //   assert_invalid        must decode and then fail validation (ErrorKind::kInvalid);
 //   everything else       (execution, linking) is skipped until the runtime lands.
 // --mode=run (the default) hands the whole script to tools/wast_exec.h, which also compiles,
@@ -34,6 +35,7 @@
 #include "tools/commands.h"
 #include "tools/wast_exec.h"
 #include "tools/wast_interp.h"
+#include "tools/wast_script.h"
 
 namespace egret::tools {
 namespace {
@@ -41,13 +43,6 @@ namespace {
 struct Counts {
   int passed = 0, failed = 0, skipped = 0;
 };
-
-std::optional<std::vector<uint8_t>> ReadBytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
-                              std::istreambuf_iterator<char>());
-}
 
 // Reads `file.wast:LINE` entries (anything after whitespace is a comment; '#' lines ignored).
 std::set<std::string> ReadExpectedFailures(const std::string& path, bool* ok) {
@@ -94,13 +89,15 @@ class WastRunner {
   bool interp_ = false;
   std::unique_ptr<InterpInstance> instance_;  // the current module, under --engine=interp
   const std::set<std::string>& expected_;
+  WastScript script_;
   std::string source_;  // the .wast file name, for messages
   Counts counts_;
 };
 
 std::optional<std::string> WastRunner::CheckModule(const std::string& file) {
-  std::optional<std::vector<uint8_t>> bytes = ReadBytes(json_path_.parent_path() / file);
-  if (!bytes) return "cannot read " + file;
+  bool text_error = false;
+  Expected<std::vector<uint8_t>> bytes = ReadScriptModule(script_, file, &text_error);
+  if (!bytes.ok()) return "module rejected: " + bytes.error().ToString();
   wasm::WasmError error;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(*bytes), file, &error);
   if (!env)
@@ -251,8 +248,10 @@ bool WastRunner::RunAction(const nlohmann::json& cmd, int line) {
 
 std::optional<std::string> WastRunner::CheckFailure(const std::string& file, wasm::ErrorKind want,
                                                     const std::string& text) {
-  std::optional<std::vector<uint8_t>> bytes = ReadBytes(json_path_.parent_path() / file);
-  if (!bytes) return "cannot read " + file;
+  bool text_error = false;  // a text module that does not parse is malformed
+  Expected<std::vector<uint8_t>> bytes = ReadScriptModule(script_, file, &text_error);
+  if (!bytes.ok() && text_error && want == wasm::ErrorKind::kMalformed) return std::nullopt;
+  if (!bytes.ok()) return "module rejected: " + bytes.error().ToString();
   wasm::WasmError error;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(*bytes), file, &error);
   if (env)
@@ -284,21 +283,15 @@ void WastRunner::Report(int line, const std::optional<std::string>& failure) {
 }
 
 int WastRunner::Run() {
-  std::ifstream in(json_path_);
-  if (!in) {
-    std::fprintf(stderr, "egret wast: error: cannot read '%s'\n", json_path_.c_str());
+  Expected<WastScript> loaded = LoadWastScript(json_path_);  // .json or .wast
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "egret wast: %s\n", loaded.error().ToString().c_str());
     return cli::kExitFailure;
   }
-  nlohmann::json script = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (script.is_discarded() || !script.is_object() || !script.contains("commands") ||
-      !script["commands"].is_array()) {
-    std::fprintf(stderr, "egret wast: error: '%s' is not a wast2json script\n", json_path_.c_str());
-    return cli::kExitFailure;
-  }
-  source_ = script.value("source_filename", json_path_.filename().string());
-  source_ = std::filesystem::path(source_).filename().string();
+  script_ = std::move(*loaded);
+  source_ = script_.source;
 
-  for (const nlohmann::json& cmd : script["commands"]) {
+  for (const nlohmann::json& cmd : script_.commands) {
     const std::string type = cmd.value("type", "");
     const int line = cmd.value("line", 0);
     const std::string file = cmd.value("filename", "");
@@ -333,8 +326,8 @@ int WastRunner::Run() {
 }  // namespace
 
 int WastCommand(std::span<const std::string> args) {
-  cli::ArgParser parser("egret wast", "[options] SCRIPT.json",
-                        "Run a wast2json-converted spec test script against egret.");
+  cli::ArgParser parser("egret wast", "[options] SCRIPT.wast|SCRIPT.json",
+                        "Run a spec test script (.wast, or wast2json's .json) against egret.");
   std::string mode = "run", target = "x86_64", expected_path;
   std::vector<std::string> files;
   parser.Choice(

@@ -20,6 +20,7 @@
 #include "tools/cli.h"
 #include "tools/module_loader.h"
 #include "tools/value_text.h"
+#include "tools/wast_script.h"
 
 namespace egret::tools {
 namespace {
@@ -202,14 +203,15 @@ class WastExecutor {
   runtime::Instance* current_ = nullptr;
   std::string current_error_ = "no module";  // why current_ is null
   std::map<std::string, runtime::Instance*> named_;
+  WastScript script_;
   std::string source_;
   bool execute_ = true;
   int passed_ = 0, failed_ = 0, skipped_ = 0;
 };
 
 Expected<std::shared_ptr<const runtime::Module>> WastExecutor::Compile(const std::string& file) {
-  const std::filesystem::path path = json_path_.parent_path() / file;
-  EGRET_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, ReadFileBytes(path.string()));
+  bool text_error = false;
+  EGRET_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, ReadScriptModule(script_, file, &text_error));
   EGRET_ASSIGN_OR_RETURN(LoadedModule m,
                          LoadModuleBytes(engine_, std::move(bytes), file, compile_));
   return m.module;
@@ -321,7 +323,12 @@ Outcome WastExecutor::DoAssertTrap(const json& cmd, bool exhaustion) {
 Outcome WastExecutor::DoRejected(const json& cmd, wasm::ErrorKind want) {
   const std::string file = cmd.value("filename", "");
   const std::string text = cmd.value("text", "");
-  Expected<std::vector<uint8_t>> bytes = ReadFileBytes((json_path_.parent_path() / file).string());
+  bool text_error = false;
+  Expected<std::vector<uint8_t>> bytes = ReadScriptModule(script_, file, &text_error);
+  if (!bytes.ok() && text_error && want == wasm::ErrorKind::kMalformed) return std::nullopt;
+  if (!bytes.ok() && text_error)
+    return "module malformed (text), expected " + std::string(wasm::ErrorKindName(want)) +
+           " (\"" + text + "\"): " + bytes.error().ToString();
   if (!bytes.ok()) return bytes.error().ToString();
   wasm::WasmError error;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(*bytes), file, &error);
@@ -370,25 +377,19 @@ void WastExecutor::Report(int line, const Outcome& failure) {
 }
 
 int WastExecutor::Run() {
-  std::ifstream in(json_path_);
-  if (!in) {
-    std::fprintf(stderr, "egret wast: error: cannot read '%s'\n", json_path_.c_str());
+  // A wast2json .json script or a .wast script, in one form (tools/wast_script.h).
+  Expected<WastScript> loaded = LoadWastScript(json_path_);
+  if (!loaded.ok()) {
+    std::fprintf(stderr, "egret wast: %s\n", loaded.error().ToString().c_str());
     return cli::kExitFailure;
   }
-  json script = json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (script.is_discarded() || !script.is_object() || !script.contains("commands") ||
-      !script["commands"].is_array()) {
-    std::fprintf(stderr, "egret wast: error: '%s' is not a wast2json script\n", json_path_.c_str());
-    return cli::kExitFailure;
-  }
-  source_ = std::filesystem::path(script.value("source_filename", json_path_.filename().string()))
-                .filename()
-                .string();
+  script_ = std::move(*loaded);
+  source_ = script_.source;
   if (Status st = runtime::DefineSpectest(linker_, store_, stdout); !st.ok()) {
     std::fprintf(stderr, "egret wast: error: %s\n", st.error().ToString().c_str());
     return cli::kExitFailure;
   }
-  for (const json& cmd : script["commands"]) {
+  for (const json& cmd : script_.commands) {
     const std::string type = cmd.value("type", "");
     const int line = cmd.value("line", 0);
     const bool binary = cmd.value("module_type", "binary") == "binary";

@@ -245,6 +245,10 @@ bool Parser::ParseTypeUseParts(TypeUseMode mode, TypeUse* use) {
     }
     if (!ExpectRParen()) return false;
   }
+  // `(type x)` with an inline signature must name an existing type to compare with; without
+  // one, an unknown x is left to the validator ("unknown type" is then invalid, not malformed).
+  if (use->has_type && use->inline_given && use->index >= types_.size())
+    return Fail(tokens_[use->at], "unknown type");
   if (use->has_type && use->index < types_.size()) {
     if (use->inline_given && !(types_[use->index] == use->sig))
       return Fail(tokens_[use->at], "inline function type");

@@ -2,7 +2,7 @@
 # run.sh: the spec testsuite runner.
 #
 #   tests/spec/run.sh [--mode=validate|compile|run] [--target=x86_64] [--engine=none|interp]
-#                     [--opt-level=none|speed] [--exclude=GLOB]... [FILES...]
+#                     [--opt-level=none|speed] [--text] [--exclude=GLOB]... [FILES...]
 #
 # Reads the pinned testsuite from ../shared/wasm-testsuite (or $EGRET_SPEC_DIR), converts each
 # core .wast with wast2json into $EGRET_BUILD_DIR/spec/json/<name>/ (once; cached by content),
@@ -16,6 +16,8 @@
 # (tests/spec/expected-failures.txt, "file:line" per line) count as passed-with-note, and an
 # expected failure that passes is reported so the list can shrink. Each file gets
 # $EGRET_SPEC_TIMEOUT seconds (default 300); a crash or timeout counts as one failure.
+# --text: egret reads the .wast files itself (frontend/text), no wast2json; text-format
+# assert_malformed/assert_invalid commands are then judged instead of skipped.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -33,13 +35,15 @@ kDefaultExcludes=("simd_*")
 files=()
 jobs="${EGRET_SPEC_JOBS:-$(nproc)}"
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+text=0
 for arg in "$@"; do
   case "$arg" in
     --mode=*) mode="${arg#--mode=}" ;;
     --target=*) target="${arg#--target=}" ;;
     --engine=*) engine="${arg#--engine=}" ;;
     --opt-level=*) opt_level="${arg#--opt-level=}" ;;
+    --text) text=1 ;;
     --exclude=*) excludes+=("${arg#--exclude=}"); excludes_given=1 ;;
     --help|-h) usage; exit 0 ;;
     -*) echo "run.sh: error: unknown flag '$arg'" >&2; exit 2 ;;
@@ -49,7 +53,7 @@ done
 case "$mode" in validate|compile|run) ;; *) echo "run.sh: error: --mode must be validate|compile|run" >&2; exit 2 ;; esac
 [ -d "$spec_dir" ] || { echo "run.sh: error: no testsuite at $spec_dir (set EGRET_SPEC_DIR)" >&2; exit 2; }
 [ -x "$egret" ] || { echo "run.sh: error: $egret not built (run 'make build')" >&2; exit 2; }
-command -v wast2json >/dev/null || { echo "run.sh: error: wast2json missing (run scripts/setup.sh)" >&2; exit 2; }
+[ $text -eq 1 ] || command -v wast2json >/dev/null || { echo "run.sh: error: wast2json missing (run scripts/setup.sh)" >&2; exit 2; }
 
 if [ ${#files[@]} -eq 0 ]; then
   for f in "$spec_dir"/*.wast; do files+=("$(basename "$f" .wast)"); done
@@ -87,9 +91,11 @@ convert() {
 }
 export -f convert
 export spec_dir json_root
-printf '%s\n' "${selected[@]}" | xargs -P "$jobs" -I{} bash -c 'convert "$@"' _ {} || exit 2
+if [ $text -eq 0 ]; then
+  printf '%s\n' "${selected[@]}" | xargs -P "$jobs" -I{} bash -c 'convert "$@"' _ {} || exit 2
+fi
 
-if "$egret" wast --help 2>&1 | grep -q "not available in this build yet"; then
+if [ $text -eq 0 ] && "$egret" wast --help 2>&1 | grep -q "not available in this build yet"; then
   echo "spec: 'egret wast' is not available in this build yet; every file is skipped"
   total_skipped=0
   for name in "${selected[@]}"; do
@@ -100,17 +106,19 @@ if "$egret" wast --help 2>&1 | grep -q "not available in this build yet"; then
   exit 0
 fi
 
-results="$build_dir/spec/results-$mode-$target"
+suffix=""; [ $text -eq 0 ] || suffix="-text"
+results="$build_dir/spec/results-$mode-$target$suffix"
 rm -rf "$results"; mkdir -p "$results"
 run_one() {
   local name="$1"
   timeout "${EGRET_SPEC_TIMEOUT:-300}" "$egret" wast --mode="$mode" --target="$target" --engine="$engine" \
     --opt-level="$opt_level" --expected-failures="$here/expected-failures.txt" \
-    "$json_root/$name/$name.json" >"$results/$name.log" 2>&1
+    "$(if [ "$text" -eq 1 ]; then echo "$spec_dir/$name.wast"; else echo "$json_root/$name/$name.json"; fi)" \
+    >"$results/$name.log" 2>&1
   echo $? > "$results/$name.rc"
 }
 export -f run_one
-export egret mode target engine opt_level here results
+export egret mode target engine opt_level here results text
 printf '%s\n' "${selected[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {}
 
 tp=0; tf=0; ts=0; bad=0
