@@ -135,15 +135,22 @@ Status JitDumpWriter::WriteModule(const uint8_t* code_base, std::span<const Code
         first, source_locs.end(), s.end(),
         [](const artifact::SourceLoc& l, uint32_t off) { return l.text_offset < off; });
     if (first != last) {
-      const size_t at = BeginRecord(b, jitdump::kCodeDebugInfo, now);
-      b.U64(addr);
-      b.U64(uint64_t(last - first));
-      for (auto it = first; it != last; ++it) {
-        b.U64(base + it->text_offset);
-        b.U32(it->wasm_offset);
+      // perf inject turns the entries into a DWARF line table whose sequence starts at the first
+      // entry and ends at the last, so bracket the function: its start maps to the first
+      // located instruction (the prologue belongs to it) and its end closes the last one's range.
+      const bool lead = first->text_offset > s.offset;
+      const auto entry = [&](uint64_t at_addr, uint32_t line) {
+        b.U64(at_addr);
+        b.U32(line);
         b.U32(0);  // discriminator
         b.CString(source_name);
-      }
+      };
+      const size_t at = BeginRecord(b, jitdump::kCodeDebugInfo, now);
+      b.U64(addr);
+      b.U64(uint64_t(last - first) + (lead ? 1 : 0) + 1);
+      if (lead) entry(addr, first->wasm_offset);
+      for (auto it = first; it != last; ++it) entry(base + it->text_offset, it->wasm_offset);
+      entry(addr + s.size, (last - 1)->wasm_offset);
       EndRecord(b, at);
     }
     const size_t at = BeginRecord(b, jitdump::kCodeLoad, now);

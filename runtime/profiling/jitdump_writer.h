@@ -15,7 +15,10 @@
 // Timestamps are CLOCK_MONOTONIC nanoseconds (flags bit 0, "arch timestamp", is clear), so the
 // perf.data must be recorded with `perf record -k mono`. A function's debug record precedes its
 // load record, as perf requires. egret's "line" is the byte offset of the Wasm instruction in
-// the original module (the artifact's source locations), the file name the module's name.
+// the original module (the artifact's source locations), the file name the module's name. The
+// entries of a function are its source locations, preceded by one at the function's start (if
+// its first location is later) and followed by one at its end, both repeating the nearest line:
+// perf's line table covers exactly the span from the first entry to the last.
 //
 // Open() maps the first page of the file PROT_READ|PROT_EXEC and keeps it mapped: perf record
 // sees that mmap event, and perf inject finds the dump file through it (the "marker").

@@ -2,9 +2,9 @@
 //
 // `perf report` symbolizes samples in anonymous executable memory by reading /tmp/perf-PID.map
 // after the run: one line per symbol, `START SIZE name`, START and SIZE in hexadecimal without a
-// prefix, name up to the end of the line (spaces allowed). The file is append-only; a later
-// line for the same addresses wins in newer perf versions, so code that is unloaded needs no
-// record and reused addresses are simply written again.
+// prefix, name up to the end of the line (spaces allowed). The file is append-only and has no
+// way to say "unloaded": if a later module reuses an unloaded one's addresses, both lines stay
+// and perf may name either (jitdump, whose records are timestamped, has no such ambiguity).
 //
 // Invariant: each WriteSymbols() call appends its whole lines while holding the writer's mutex,
 // so lines from modules loaded on different threads never interleave.

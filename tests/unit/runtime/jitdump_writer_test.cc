@@ -168,13 +168,18 @@ TEST(JitDumpWriter, CodeLoadAndDebugRecords) {
     }
   }
   EXPECT_EQ(r[0].code_addr, base);
-  ASSERT_EQ(r[0].entries.size(), 3u);
+  // The three locations of fib, then one at its end repeating the last line.
+  ASSERT_EQ(r[0].entries.size(), 4u);
   EXPECT_EQ(r[0].entries[0].addr, base + 0x00);
   EXPECT_EQ(r[0].entries[0].line, 30u);
+  EXPECT_EQ(r[0].entries[1].addr, base + 0x08);
+  EXPECT_EQ(r[0].entries[1].line, 33u);
   EXPECT_EQ(r[0].entries[2].addr, base + 0x1f);
   EXPECT_EQ(r[0].entries[2].line, 40u);
   EXPECT_EQ(r[0].entries[2].discrim, 0u);
   EXPECT_EQ(r[0].entries[2].file, "mod");
+  EXPECT_EQ(r[0].entries[3].addr, base + 0x20);
+  EXPECT_EQ(r[0].entries[3].line, 40u);
   const uint64_t tid = ::syscall(SYS_gettid);
   for (size_t i : {1, 2, 4, 5}) {
     EXPECT_EQ(r[i].pid, uint32_t(::getpid()));
@@ -190,8 +195,14 @@ TEST(JitDumpWriter, CodeLoadAndDebugRecords) {
   EXPECT_EQ(r[2].code_size, 0x10u);
   EXPECT_EQ(r[2].code_index, 1u);
   EXPECT_EQ(r[3].code_addr, base + 0x40);
-  ASSERT_EQ(r[3].entries.size(), 1u);
+  // The trampoline's only location is at +4: an entry at its start comes first, with that line.
+  ASSERT_EQ(r[3].entries.size(), 3u);
+  EXPECT_EQ(r[3].entries[0].addr, base + 0x40);
   EXPECT_EQ(r[3].entries[0].line, 50u);
+  EXPECT_EQ(r[3].entries[1].addr, base + 0x44);
+  EXPECT_EQ(r[3].entries[1].line, 50u);
+  EXPECT_EQ(r[3].entries[2].addr, base + 0x60);
+  EXPECT_EQ(r[3].entries[2].line, 50u);
   EXPECT_EQ(r[4].name, "array_call[fib]");
   EXPECT_EQ(r[4].code, std::vector<uint8_t>(text.begin() + 0x40, text.end()));
   EXPECT_EQ(r[5].code_index, 3u);
