@@ -178,6 +178,12 @@ int RunCommand(std::span<const std::string> args) {
   options.fuel = fuel >= 0;  // only instrumented code ever runs out of fuel
   Expected<LoadedModule> loaded = LoadModuleFile(engine, path, options);
   if (!loaded.ok()) return ReportError(loaded.error());
+  if (runtime::profiling::HasMode(*profiling, runtime::profiling::ProfilingMode::kJitDump) &&
+      loaded->module->artifact().source_locs.empty() && !loaded->module->artifact().text.empty())
+    std::fprintf(stderr,
+                 "egret run: note: %s has no source locations; the jitdump file names the "
+                 "functions and holds their code, but maps no code to Wasm byte offsets\n",
+                 path.c_str());
 
   wasi::WasiConfig config;
   config.args.push_back(path);

@@ -134,7 +134,10 @@ Status JitDumpWriter::WriteModule(const uint8_t* code_base, std::span<const Code
     auto last = std::lower_bound(
         first, source_locs.end(), s.end(),
         [](const artifact::SourceLoc& l, uint32_t off) { return l.text_offset < off; });
-    if (first != last) {
+    // A record's size is a u32; a function whose entries would not fit gets no debug record.
+    const uint64_t debug_size = jitdump::kCodeDebugInfoFixedSize +
+                                (uint64_t(last - first) + 2) * (16 + source_name.size() + 1);
+    if (first != last && debug_size <= UINT32_MAX) {
       // perf inject turns the entries into a DWARF line table whose sequence starts at the first
       // entry and ends at the last, so bracket the function: its start maps to the first
       // located instruction (the prologue belongs to it) and its end closes the last one's range.
