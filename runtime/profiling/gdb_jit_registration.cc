@@ -6,12 +6,15 @@
 using egret::runtime::profiling::JitDescriptor;
 
 // The ABI symbols, with C linkage and default visibility so a debugger finds them by name. The
-// function must not be inlined or removed: the debugger's breakpoint is the whole protocol.
+// function must not be inlined or removed: the debugger's breakpoint is the whole protocol. They
+// are weak so that a process which also embeds another JIT defining them (LLVM's ORC, say) links,
+// and both JITs then share that one descriptor, as debuggers expect: there is only one per
+// process.
 extern "C" {
-__attribute__((noinline, used, visibility("default"))) void __jit_debug_register_code() {
+__attribute__((weak, noinline, used, visibility("default"))) void __jit_debug_register_code() {
   asm volatile("" ::: "memory");
 }
-__attribute__((used, visibility("default"))) JitDescriptor __jit_debug_descriptor = {
+__attribute__((weak, used, visibility("default"))) JitDescriptor __jit_debug_descriptor = {
     1, egret::runtime::profiling::kJitNoAction, nullptr, nullptr};
 }
 
