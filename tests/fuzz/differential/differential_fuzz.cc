@@ -24,6 +24,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,7 @@ struct Stats {
   uint64_t modules = 0, instantiated = 0, calls = 0, returned = 0, trapped = 0, out_of_fuel = 0;
   uint64_t inconclusive = 0, oracle_dropped = 0, with_baseline = 0;
   uint64_t traps[kNumTrapCodes] = {};
+  std::map<std::string, uint64_t> notes;  // why sides were inconclusive
   ~Stats() {
     if (std::getenv("EGRET_DIFF_STATS") == nullptr || modules == 0) return;
     std::fprintf(stderr,
@@ -62,6 +64,8 @@ struct Stats {
         std::fprintf(stderr, " %s=%llu", std::string(TrapCodeName(TrapCode(c))).c_str(),
                      (unsigned long long)traps[c]);
     std::fprintf(stderr, "\n");
+    for (const auto& [note, n] : notes)
+      std::fprintf(stderr, "inconclusive: %s: %llu\n", note.c_str(), (unsigned long long)n);
   }
 };
 Stats stats;
@@ -186,6 +190,9 @@ bool Agree(Side& oracle, Side& native, Side& baseline, bool compare_state,
            const NativeConfig& config, uint64_t fuel, const std::vector<uint8_t>& module,
            const std::string& call, const wasm::FuncType* type) {
   const std::vector<Side*> sides = {&oracle, &native, &baseline};
+  for (const Side* s : sides)
+    if (s->live && s->outcome.kind == CallOutcome::Kind::kInconclusive)
+      ++stats.notes[s->name + (": " + s->outcome.note)];
   if (native.outcome.kind == CallOutcome::Kind::kInconclusive) return false;
   if (baseline.live && baseline.outcome.kind == CallOutcome::Kind::kInconclusive) return false;
   if (oracle.outcome.kind == CallOutcome::Kind::kInconclusive) {

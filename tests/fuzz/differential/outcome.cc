@@ -43,13 +43,14 @@ std::string CallOutcome::ToString(const std::vector<wasm::ValType>& types) const
 }
 
 std::string DescribeStateDifference(const InstanceState& a, const InstanceState& b) {
+  if (a == b) return "";  // the common case: one memcmp per memory
   char buf[160];
   if (a.memory.size() != b.memory.size()) {
     std::snprintf(buf, sizeof buf, "memory size: %zu vs %zu bytes", a.memory.size(),
                   b.memory.size());
     return buf;
   }
-  for (size_t i = 0; i < a.memory.size(); ++i) {
+  for (size_t i = 0; a.memory != b.memory && i < a.memory.size(); ++i) {
     if (a.memory[i] == b.memory[i]) continue;
     std::snprintf(buf, sizeof buf, "memory[0x%zx]: 0x%02x vs 0x%02x (first difference)", i,
                   a.memory[i], b.memory[i]);

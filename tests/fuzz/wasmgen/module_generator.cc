@@ -393,13 +393,15 @@ void BodyGenerator::SmallI32(uint32_t limit) {
 }
 
 void BodyGenerator::Address(bool may_use_top) {
+  // Mostly in bounds, so that functions run on past their memory accesses; out of bounds often
+  // enough (the end straddled, arbitrary values) that every trap path is exercised.
   const uint64_t live = uint64_t(plan_.mem_min) * wasm::kPageSize;
-  const uint32_t pick = src_.Below(10);
-  if (pick < 5) {
-    Const(ValType::kI32, src_.Below(static_cast<uint32_t>(std::min<uint64_t>(live, 256) + 16)));
-  } else if (pick < 7 && live >= 16) {
+  const uint32_t pick = src_.Below(100);
+  if (pick < 62) {
+    Const(ValType::kI32, src_.Below(static_cast<uint32_t>(std::min<uint64_t>(live, 256) + 8)));
+  } else if (pick < 72 && live >= 16) {
     Const(ValType::kI32, live - src_.Below(24));  // straddles the end
-  } else if (pick < 9 && may_use_top && TopIs(ValType::kI32)) {
+  } else if (pick < 92 && may_use_top && TopIs(ValType::kI32)) {
     Const(ValType::kI32, 0x3ff);  // mask a computed value into a small range
     Op0(Op::kI32And);
     Pop(1);
@@ -504,15 +506,13 @@ void BodyGenerator::MemoryOp() {
   const uint32_t natural = wasm::NaturalAlignLog2(op);
   const uint32_t align = src_.Chance(70) ? natural : src_.Below(natural + 1);
   uint32_t offset;
-  switch (src_.Below(10)) {
-    case 0:
-      offset = src_.U32();  // usually far out of bounds, may need an explicit check (>= 2 GiB)
-      break;
-    case 1:
-      offset = static_cast<uint32_t>(uint64_t(plan_.mem_min) * wasm::kPageSize) - src_.Below(16);
-      break;
-    default:
-      offset = src_.Below(40);
+  const uint32_t pick = src_.Below(100);
+  if (pick < 4) {
+    offset = src_.U32();  // usually far out of bounds, may need an explicit check (>= 2 GiB)
+  } else if (pick < 8) {
+    offset = static_cast<uint32_t>(uint64_t(plan_.mem_min) * wasm::kPageSize) - src_.Below(16);
+  } else {
+    offset = src_.Below(40);
   }
   if (store) {
     const ValType vt = sig.params[1];
@@ -1091,8 +1091,9 @@ void ModuleGenerator::Plan() {
   }
   p_.has_memory = src_.Chance(85);
   if (p_.has_memory) {
-    p_.mem_max = src_.Below(o_.max_memory_pages + 1);
-    p_.mem_min = src_.Below(std::min(p_.mem_max, 2u) + 1);
+    // Usually at least one page, so that accesses can succeed.
+    p_.mem_max = src_.Chance(90) ? src_.Range(1, std::max(1u, o_.max_memory_pages)) : 0;
+    p_.mem_min = src_.Range(p_.mem_max > 0 && src_.Chance(90) ? 1 : 0, std::min(p_.mem_max, 2u));
   }
   const uint32_t nglobals = src_.Below(6);
   for (uint32_t g = 0; g < nglobals; ++g) {

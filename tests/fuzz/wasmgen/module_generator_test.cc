@@ -103,7 +103,9 @@ TEST(ModuleGenerator, ThousandsOfModulesValidateTranslateAndCoverEveryInstructio
   }
   std::remove(path.c_str());
   rmdir(dir);
-  if (wabt) EXPECT_GE(wabt_checked, kModules / kWabtEvery);
+  if (wabt) {
+    EXPECT_GE(wabt_checked, kModules / kWabtEvery);
+  }
   std::string missing;
   for (int i = 0; i < wasm::kNumOps; ++i) {
     const wasm::Op op = static_cast<wasm::Op>(i);
