@@ -12,24 +12,58 @@
 #include "frontend/text/module_parser_internal.h"
 
 namespace egret::text::internal {
-namespace {
-
-bool IsKeyword(const TokenList& l, const Token& t, std::string_view kw) {
-  return t.kind == TokenKind::kKeyword && l.Text(t) == kw;
-}
-
-}  // namespace
 
 bool Parser::ParseInstrList(FuncContext& ctx, std::vector<uint8_t>& out) {
+  // Flat blocks (`block ... end`) are kept on an explicit stack rather than recursed into, so
+  // their nesting is bounded by memory only; `else`/`end` with no flat block of this list open
+  // end the list for the caller.
+  struct FlatBlock {
+    bool is_if;
+    std::string_view label;
+    size_t else_start;  // output size after an `else` opcode; 0: no else yet
+  };
+  std::vector<FlatBlock> open;
   while (true) {
     const Token& t = Peek();
     if (t.kind == TokenKind::kLParen) {
       if (!ParseFoldedInstr(ctx, out)) return false;
       continue;
     }
-    if (t.kind != TokenKind::kKeyword) return true;
-    const std::string_view k = Text(t);
-    if (k == "end" || k == "else") return true;
+    const std::string_view k = t.kind == TokenKind::kKeyword ? Text(t) : std::string_view();
+    if (k == "block" || k == "loop" || k == "if") {
+      ++pos_;
+      FlatBlock b{k == "if", {}, 0};
+      if (Peek().kind == TokenKind::kId) b.label = Text(Next());
+      out.push_back(k == "block" ? 0x02 : k == "loop" ? 0x03 : 0x04);
+      if (!ParseBlockType(out)) return false;
+      ctx.labels.push_back(b.label);
+      open.push_back(b);
+      continue;
+    }
+    if (k == "else" && !open.empty()) {
+      FlatBlock& b = open.back();
+      if (!b.is_if || b.else_start != 0) return FailUnexpected();
+      ++pos_;
+      if (!ParseEndLabel(b.label)) return false;
+      out.push_back(0x05);
+      b.else_start = out.size();
+      continue;
+    }
+    if (k == "end" && !open.empty()) {
+      ++pos_;
+      const FlatBlock b = open.back();
+      open.pop_back();
+      if (!ParseEndLabel(b.label)) return false;
+      if (b.else_start != 0 && out.size() == b.else_start)
+        out.pop_back();  // an empty else is omitted, as wat2wasm does
+      ctx.labels.pop_back();
+      out.push_back(0x0b);
+      continue;
+    }
+    if (t.kind != TokenKind::kKeyword || k == "end" || k == "else") {
+      if (!open.empty()) return FailUnexpected();  // a flat block without its `end`
+      return true;
+    }
     if (!ParsePlainInstr(ctx, out)) return false;
   }
 }
@@ -75,28 +109,9 @@ bool Parser::ParseOptionalIndex(Space space, uint32_t* out) {
 }
 
 bool Parser::ParsePlainInstr(FuncContext& ctx, std::vector<uint8_t>& out) {
+  // Everything but the block instructions, which ParseInstrList handles.
   const Token& kw = Next();
   const std::string_view k = Text(kw);
-  if (k == "block" || k == "loop" || k == "if") {
-    std::string_view label;
-    if (Peek().kind == TokenKind::kId) label = Text(Next());
-    out.push_back(k == "block" ? 0x02 : k == "loop" ? 0x03 : 0x04);
-    if (!ParseBlockType(out)) return false;
-    ctx.labels.push_back(label);
-    if (!ParseInstrList(ctx, out)) return false;
-    if (k == "if" && IsKeyword(list_, Peek(), "else")) {
-      ++pos_;
-      if (!ParseEndLabel(label)) return false;
-      out.push_back(0x05);
-      const size_t else_start = out.size();
-      if (!ParseInstrList(ctx, out)) return false;
-      if (out.size() == else_start) out.pop_back();  // an empty else is omitted, as wat2wasm does
-    }
-    if (!ExpectKeyword("end") || !ParseEndLabel(label)) return false;
-    ctx.labels.pop_back();
-    out.push_back(0x0b);
-    return true;
-  }
   const TextOpcode* op = FindTextOpcode(k);
   if (op == nullptr || op->imm == TextImm::kBlockType || k == "else" || k == "end")
     return Fail(kw, "unknown operator " + std::string(k));
@@ -104,6 +119,11 @@ bool Parser::ParsePlainInstr(FuncContext& ctx, std::vector<uint8_t>& out) {
 }
 
 bool Parser::ParseFoldedInstr(FuncContext& ctx, std::vector<uint8_t>& out) {
+  if (++depth_ > kMaxNesting) return Fail(Peek(), "nesting too deep");
+  struct Leave {
+    int& d;
+    ~Leave() { --d; }
+  } leave{depth_};
   if (!ExpectLParen()) return false;
   const Token& kw = Peek();
   if (kw.kind != TokenKind::kKeyword) return FailUnexpected();

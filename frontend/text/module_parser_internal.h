@@ -184,9 +184,15 @@ class Parser {
   bool ParseLaneIndex(std::vector<uint8_t>& out);
   bool ParseEndLabel(std::string_view label);
 
+  // Bound on folded-instruction nesting, the parser's only recursion (flat blocks use an
+  // explicit stack): deeper than people write or tools print, shallow enough that no input
+  // exhausts an 8 MiB stack even in sanitizer builds.
+  static constexpr int kMaxNesting = 1000;
+
   const TokenList& list_;
   const std::vector<Token>& tokens_;
   size_t pos_;
+  int depth_ = 0;
   std::optional<Error> error_;
 
   std::unordered_map<std::string_view, uint32_t> names_[kNumModuleSpaces];

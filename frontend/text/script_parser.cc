@@ -185,6 +185,8 @@ Expected<ScriptValue> ScriptParser::Value(bool expected) {
     }
   } else if (k == "either" && expected) {
     v.type = T::kEither;
+    if (Peek().kind == TokenKind::kLParen && Text(Peek(1)) == "either")
+      return At(Peek(), "nested either");  // also bounds the recursion
     while (Peek().kind == TokenKind::kLParen) {
       EGRET_ASSIGN_OR_RETURN(ScriptValue alt, Value(true));
       v.alternatives.push_back(std::move(alt));

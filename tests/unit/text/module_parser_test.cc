@@ -40,12 +40,12 @@ TEST(ModuleParser, EmptyModuleAndBareFields) {
 
 TEST(ModuleParser, FunctionBytes) {
   const std::vector<uint8_t> want = {
-      0,  'a',  's',  'm', 1,    0,    0,   0,    1, 7,    1,   0x60,
-      2,  0x7f, 0x7f, 1,   0x7f,                                   // type (i32 i32) -> i32
-      3,  2,    1,    0,                                           // func 0: type 0
-      7,  7,    1,    3,   'a',  'd',  'd', 0,    0,               // export "add" func 0
-      10, 9,    1,    7,   0,    0x20, 0,   0x20, 1, 0x6a, 0x0b};  // local.get 0 local.get 1
-                                                                   // i32.add end
+      0,    'a', 's',  'm',  1,   0,    0,   0,    1, 7,    1,
+      0x60, 2,   0x7f, 0x7f, 1,   0x7f,                             // type (i32 i32) -> i32
+      3,    2,   1,    0,                                           // func 0: type 0
+      7,    7,   1,    3,    'a', 'd',  'd', 0,    0,               // export "add" func 0
+      10,   9,   1,    7,    0,   0x20, 0,   0x20, 1, 0x6a, 0x0b};  // local.get 0 local.get 1
+                                                                    // i32.add end
   EXPECT_EQ(Wasm("(module (func (export \"add\") (param $a i32) (param $b i32) (result i32)"
                  "  local.get $a local.get $b i32.add))"),
             want);
@@ -207,6 +207,19 @@ TEST(ModuleParser, ErrorsWithPositions) {
   EXPECT_EQ(Err("(export \"\\ff\" (func 0))"), "1:9 malformed UTF-8 encoding");   // escape
   EXPECT_EQ(Err("(start 0) (start 0)"), "1:11 multiple start sections");
   EXPECT_EQ(Err("(func (param i33))"), "1:14 unexpected token 'i33'");
+}
+
+TEST(ModuleParser, NestingIsBoundedWithoutRecursionForFlatBlocks) {
+  std::string flat = "(func";
+  for (int i = 0; i < 50000; ++i) flat += " block";
+  for (int i = 0; i < 50000; ++i) flat += " end";
+  ExpectValid(Wasm(flat + ")"));
+  std::string folded = "(func";
+  for (int i = 0; i < 1001; ++i) folded += " (block";
+  folded += std::string(1001, ')') + ")";
+  EXPECT_EQ(Err(folded), "1:7007 nesting too deep");
+  EXPECT_EQ(Err("(func block (then))"), "1:14 unknown operator then");
+  EXPECT_EQ(Err("(func i32.const 0 if else else end)"), "1:27 unexpected token 'else'");
 }
 
 TEST(ModuleParser, InvalidButWellFormedIsLeftToTheValidator) {
