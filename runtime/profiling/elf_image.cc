@@ -55,10 +55,12 @@ struct SectionHeader {
 }  // namespace
 
 ElfImage ElfImage::Build(uint16_t machine, uint64_t text_address, uint64_t text_size,
-                         std::span<const CodeSymbol> symbols) {
+                         std::span<const CodeSymbol> symbols, const DwarfSections* dwarf) {
   static_assert(std::endian::native == std::endian::little, "ELF images are built little-endian");
   StringTable strtab, shstrtab;
-  SectionHeader sh[elf::kNumSections];
+  const bool with_dwarf = dwarf != nullptr && !dwarf->empty();
+  const uint16_t num_sections = with_dwarf ? elf::kNumSectionsWithDwarf : elf::kNumSections;
+  SectionHeader sh[elf::kNumSectionsWithDwarf];
   sh[elf::kTextIndex] = {shstrtab.Add(".text"),
                          elf::kShtNobits,
                          elf::kShfAlloc | elf::kShfExecinstr,
@@ -72,6 +74,11 @@ ElfImage ElfImage::Build(uint16_t machine, uint64_t text_address, uint64_t text_
   sh[elf::kSymtabIndex].name = shstrtab.Add(".symtab");
   sh[elf::kStrtabIndex].name = shstrtab.Add(".strtab");
   sh[elf::kShstrtabIndex].name = shstrtab.Add(".shstrtab");
+  if (with_dwarf) {
+    sh[elf::kDebugAbbrevIndex].name = shstrtab.Add(".debug_abbrev");
+    sh[elf::kDebugInfoIndex].name = shstrtab.Add(".debug_info");
+    sh[elf::kDebugLineIndex].name = shstrtab.Add(".debug_line");
+  }
 
   ElfImage image;
   Bytes b(image.bytes_);
@@ -98,7 +105,7 @@ ElfImage ElfImage::Build(uint16_t machine, uint64_t text_address, uint64_t text_
   b.U16(0);  // e_phentsize
   b.U16(0);  // e_phnum
   b.U16(elf::kShdrSize);
-  b.U16(elf::kNumSections);
+  b.U16(num_sections);
   b.U16(elf::kShstrtabIndex);
 
   // .symtab: the null symbol, then the functions and trampolines.
@@ -127,10 +134,24 @@ ElfImage ElfImage::Build(uint16_t machine, uint64_t text_address, uint64_t text_
     sh[i].addralign = 1;
     b.Raw(text.data(), text.size());
   }
+  if (with_dwarf) {
+    const std::pair<uint16_t, const std::vector<uint8_t>*> debug[] = {
+        {elf::kDebugAbbrevIndex, &dwarf->abbrev},
+        {elf::kDebugInfoIndex, &dwarf->info},
+        {elf::kDebugLineIndex, &dwarf->line}};
+    for (auto [i, bytes] : debug) {
+      sh[i].type = elf::kShtProgbits;
+      sh[i].offset = b.size();
+      sh[i].size = bytes->size();
+      sh[i].addralign = 1;
+      b.Raw(bytes->data(), bytes->size());
+    }
+  }
   b.AlignTo(8);
   const uint64_t shoff = b.size();
   std::memcpy(image.bytes_.data() + shoff_at, &shoff, 8);
-  for (const SectionHeader& h : sh) {
+  for (uint16_t i = 0; i < num_sections; ++i) {
+    const SectionHeader& h = sh[i];
     b.U32(h.name);
     b.U32(h.type);
     b.U64(h.flags);

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "runtime/profiling/code_symbol.h"
+#include "runtime/profiling/dwarf_sections.h"
 #include "runtime/profiling/elf_image.h"
 #include "runtime/profiling/gdb_jit_registration.h"
 #include "runtime/profiling/jitdump_writer.h"
@@ -46,6 +47,11 @@ Expected<JitDumpWriter*> SharedJitDump(const std::string& path, uint32_t machine
   return s.jitdumps.emplace(path, std::move(w)).first->second.get();
 }
 
+// The "file" of jitdump and DWARF line entries: the module's name, "wasm" without one.
+std::string SourceName(const artifact::Artifact& a) {
+  return a.module_name.empty() ? std::string("wasm") : a.module_name;
+}
+
 std::atomic<uint32_t> live_modules{0};    // profiled modules currently loaded, all engines
 std::atomic<uint32_t> loaded_modules{0};  // profiled modules ever loaded
 
@@ -78,13 +84,13 @@ Expected<std::unique_ptr<ModuleProfile>> Profiler::AddModule(const artifact::Art
     EGRET_ASSIGN_OR_RETURN(
         JitDumpWriter * w,
         SharedJitDump(JitDumpWriter::DefaultPath(options_.jitdump_dir, pid), machine));
-    const std::string source =
-        (artifact.module_name.empty() ? std::string("wasm") : artifact.module_name);
-    EGRET_TRY(w->WriteModule(code, symbols, artifact.source_locs, source));
+    EGRET_TRY(w->WriteModule(code, symbols, artifact.source_locs, SourceName(artifact)));
   }
   if (HasMode(options_.mode, ProfilingMode::kGdb)) {
-    ElfImage image =
-        ElfImage::Build(static_cast<uint16_t>(machine), base, artifact.text.size(), symbols);
+    const DwarfSections dwarf = DwarfSections::Build(base, artifact.text.size(), symbols,
+                                                     artifact.source_locs, SourceName(artifact));
+    ElfImage image = ElfImage::Build(static_cast<uint16_t>(machine), base, artifact.text.size(),
+                                     symbols, &dwarf);
     profile->gdb_ = GdbJitRegistration::Register(image.Release());
   }
   return profile;

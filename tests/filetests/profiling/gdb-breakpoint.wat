@@ -1,5 +1,6 @@
 ;; Concept: --profile=gdb registers each module with gdb's JIT interface, so gdb breaks on a Wasm
-;; function by name and the backtrace names the Wasm frames, down to the array_call trampoline;
+;; function by name and the backtrace names the Wasm frames, down to the array_call trampoline,
+;; with the Wasm byte offsets of the calls (0x30 = 48 `call $inner`, 0x37 = 55 `call $middle`);
 ;; when the module is unloaded (before exit) gdb no longer knows the address.
 ;; REQUIRES: gdb
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm
@@ -13,8 +14,8 @@
   (func $outer (export "outer") (param i32) (result i32) local.get 0 call $middle))
 ;; CHECK: Breakpoint 1, {{.*}} in inner ()
 ;; CHECK-NEXT: #0 {{.*}} in inner ()
-;; CHECK-NEXT: #1 {{.*}} in middle ()
-;; CHECK-NEXT: #2 {{.*}} in outer ()
+;; CHECK-NEXT: #1 {{.*}} in middle () at wasm:48
+;; CHECK-NEXT: #2 {{.*}} in outer () at wasm:55
 ;; CHECK-NEXT: #3 {{.*}} in array_call[outer] ()
 ;; CHECK-NEXT: #4 {{.*}} in egret::runtime::CallWithTrapHandling
 ;; CHECK: inner + {{[0-9]+}} in section .text of <in-memory@0x{{[0-9a-f]+}}>
