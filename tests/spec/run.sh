@@ -2,12 +2,12 @@
 # run.sh: the spec testsuite runner.
 #
 #   tests/spec/run.sh [--mode=validate|compile|run] [--target=x86_64] [--engine=none|interp]
-#                     [--opt-level=none|speed] [--text] [--exclude=GLOB]... [FILES...]
+#                     [--opt-level=none|speed] [--json] [--exclude=GLOB]... [FILES...]
 #
-# Reads the pinned testsuite from ../shared/wasm-testsuite (or $EGRET_SPEC_DIR), converts each
-# core .wast with wast2json into $EGRET_BUILD_DIR/spec/json/<name>/ (once; cached by content),
-# then runs `egret wast --mode=MODE` (default: run, i.e. compile, instantiate and execute every
-# command) on each script and prints one line per file and a total:
+# Reads the pinned testsuite from ../shared/wasm-testsuite (or $EGRET_SPEC_DIR) and runs
+# `egret wast --mode=MODE` (default: run, i.e. compile, instantiate and execute every command)
+# on each .wast file, which egret parses itself (frontend/text), and prints one line per file
+# and a total:
 #   spec: N passed, N failed, N skipped
 # FILES are names like `i32` or `i32.wast`; the default is every core file except the ones in
 # kDefaultExcludes below (SIMD: egret does not compile v128 yet), which are listed as excluded.
@@ -16,8 +16,10 @@
 # (tests/spec/expected-failures.txt, "file:line" per line) count as passed-with-note, and an
 # expected failure that passes is reported so the list can shrink. Each file gets
 # $EGRET_SPEC_TIMEOUT seconds (default 300); a crash or timeout counts as one failure.
-# --text: egret reads the .wast files itself (frontend/text), no wast2json; text-format
-# assert_malformed/assert_invalid commands are then judged instead of skipped.
+# --json: the former path: convert each .wast with wast2json into
+# $EGRET_BUILD_DIR/spec/json/<name>/ (once; cached by content) and run egret on the JSON;
+# text-format assert_malformed/assert_invalid commands are then skipped. (--text, the default,
+# is accepted too.)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -35,8 +37,8 @@ kDefaultExcludes=("simd_*")
 files=()
 jobs="${EGRET_SPEC_JOBS:-$(nproc)}"
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
-text=0
+usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+text=1
 for arg in "$@"; do
   case "$arg" in
     --mode=*) mode="${arg#--mode=}" ;;
@@ -44,6 +46,7 @@ for arg in "$@"; do
     --engine=*) engine="${arg#--engine=}" ;;
     --opt-level=*) opt_level="${arg#--opt-level=}" ;;
     --text) text=1 ;;
+    --json) text=0 ;;
     --exclude=*) excludes+=("${arg#--exclude=}"); excludes_given=1 ;;
     --help|-h) usage; exit 0 ;;
     -*) echo "run.sh: error: unknown flag '$arg'" >&2; exit 2 ;;
@@ -106,7 +109,7 @@ if [ $text -eq 0 ] && "$egret" wast --help 2>&1 | grep -q "not available in this
   exit 0
 fi
 
-suffix=""; [ $text -eq 0 ] || suffix="-text"
+suffix=""; [ $text -eq 1 ] || suffix="-json"
 results="$build_dir/spec/results-$mode-$target$suffix"
 rm -rf "$results"; mkdir -p "$results"
 run_one() {
