@@ -188,6 +188,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const char* features = kFeatureSets[head & 3];
   GeneratorOptions gopts;
   gopts.stack_slots = ((head >> 2) & 3) == 0;
+  static const bool avoid_known_bugs = std::getenv("EGRET_IR_FUZZ_AVOID_KNOWN_BUGS") != nullptr;
+  gopts.avoid_known_bugs = avoid_known_bugs;
   IrGenerator gen(in, gopts);
   const ir::Module module = gen.GenerateModule();
   std::vector<std::vector<ir::DataValue>> arg_sets;

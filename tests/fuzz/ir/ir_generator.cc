@@ -74,8 +74,14 @@ uint64_t ValueBits(ByteSource& in, Type t) {
 // One function under construction: the planned CFG, then values per block.
 class FunctionGen {
  public:
-  FunctionGen(ByteSource& in, ir::Function& f, const ir::Function* callee, bool stack_slots)
-      : in_(in), f_(f), b_(f), callee_(callee), stack_slots_(stack_slots) {}
+  FunctionGen(ByteSource& in, ir::Function& f, const ir::Function* callee,
+              const GeneratorOptions& options)
+      : in_(in),
+        f_(f),
+        b_(f),
+        callee_(callee),
+        stack_slots_(options.stack_slots),
+        avoid_known_bugs_(options.avoid_known_bugs) {}
 
   void Generate();
 
@@ -116,6 +122,7 @@ class FunctionGen {
   ir::FunctionBuilder b_;
   const ir::Function* callee_;
   const bool stack_slots_;
+  const bool avoid_known_bugs_;
   ir::FuncRef callee_ref_;
   ir::StackSlot slot_;
   ir::Value vmctx_;
@@ -294,7 +301,9 @@ void FunctionGen::EmitInst(std::vector<Val>& avail, std::vector<Val>& defs) {
       const Val x = PickVal(avail, t);
       if (op == Opcode::kFcopysign) {
         // The sign comes from y's bits: y must be clean; the result is as clean as x.
-        def(b_.Binary(op, x.v, PickVal(avail, t, /*need_clean=*/true).v), t, x.clean);
+        Val y = PickVal(avail, t, /*need_clean=*/true);
+        if (avoid_known_bugs_ && y.v == x.v) y = Const(t);
+        def(b_.Binary(op, x.v, y.v), t, x.clean);
       } else {
         def(b_.Binary(op, x.v, PickVal(avail, t).v), t, false);
       }
@@ -411,8 +420,8 @@ void FunctionGen::EmitInst(std::vector<Val>& avail, std::vector<Val>& defs) {
       }
       break;
     }
-    default: {  // conditional trap, or a call
-      if (callee_ != nullptr && in_.Bool()) {
+    default: {  // a call, or (one in four) a conditional trap: most would end the run early
+      if (callee_ != nullptr && !in_.OneIn(4)) {
         std::vector<ir::Value> args = {vmctx_};
         const ir::Signature& sig = callee_->signature;
         for (size_t p = 1; p < sig.params.size(); ++p)
@@ -582,7 +591,7 @@ ir::Signature IrGenerator::GenerateSignature() {
 
 ir::Function IrGenerator::GenerateFunction(const char* name, const ir::Function* callee) {
   ir::Function f(name, GenerateSignature());
-  FunctionGen(in_, f, callee, options_.stack_slots).Generate();
+  FunctionGen(in_, f, callee, options_).Generate();
   return f;
 }
 

@@ -41,6 +41,10 @@ struct GeneratorOptions {
   // Stack-slot loads and stores. The x64 backend does not lower stack slots yet (the frontend
   // never emits them), so modules for native runs are generated without.
   bool stack_slots = true;
+  // Steer around the patterns of open bugs (tests/fuzz/README.md lists them), so a campaign can
+  // look for new ones; off by default and in the corpus replay. Currently: fcopysign whose two
+  // operands are the same value.
+  bool avoid_known_bugs = false;
 };
 
 class IrGenerator {
