@@ -79,6 +79,9 @@ void BuildAbbrev(std::vector<uint8_t>& bytes) {
 
 void BuildInfo(std::vector<uint8_t>& bytes, uint64_t text_address, uint64_t text_size,
                std::span<const CodeSymbol> symbols, std::string_view source_name) {
+  size_t names = 0;
+  for (const CodeSymbol& s : symbols) names += s.name.size() + 1;
+  bytes.reserve(32 + source_name.size() + names + 18 * symbols.size());
   Out o(bytes);
   const size_t length_at = o.size();
   o.U32(0);  // unit_length, patched
@@ -104,6 +107,7 @@ void BuildInfo(std::vector<uint8_t>& bytes, uint64_t text_address, uint64_t text
 void BuildLine(std::vector<uint8_t>& bytes, uint64_t text_address,
                std::span<const CodeSymbol> symbols,
                std::span<const artifact::SourceLoc> source_locs, std::string_view source_name) {
+  bytes.reserve(64 + source_name.size() + 16 * symbols.size() + 6 * source_locs.size());
   Out o(bytes);
   const size_t length_at = o.size();
   o.U32(0);  // unit_length, patched

@@ -82,8 +82,12 @@ ElfImage ElfImage::Build(uint16_t machine, uint64_t text_address, uint64_t text_
 
   ElfImage image;
   Bytes b(image.bytes_);
-  image.bytes_.reserve(elf::kEhdrSize + (symbols.size() + 1) * elf::kSymSize + symbols.size() * 24 +
-                       512);
+  size_t names = 0;
+  for (const CodeSymbol& s : symbols) names += s.name.size() + 1;
+  const size_t debug_bytes =
+      with_dwarf ? dwarf->abbrev.size() + dwarf->info.size() + dwarf->line.size() : 0;
+  image.bytes_.reserve(elf::kEhdrSize + (symbols.size() + 1) * elf::kSymSize + names + debug_bytes +
+                       elf::kNumSectionsWithDwarf * elf::kShdrSize + 256);
   b.Raw(
       "\x7f"
       "ELF",
