@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <string>
 #include <vector>
 
 #include "tests/fuzz/ir/ir_fuzz_stats.h"
@@ -35,5 +36,12 @@ int main(int argc, char** argv) {
               " trapped in the interpreter; %" PRIu64 " outcomes compared, %" PRIu64
               " of them native\n",
               count, s.returns, s.traps, s.comparisons, s.native_calls);
+  std::printf("traps:");
+  for (int c = 0; c < egret::kNumTrapCodes; ++c)
+    if (s.traps_by_code[c] != 0)
+      std::printf(" %s %" PRIu64,
+                  std::string(egret::TrapCodeName(static_cast<egret::TrapCode>(c))).c_str(),
+                  s.traps_by_code[c]);
+  std::printf("\n");
   return count > 0 && s.native_calls > 0 ? 0 : 1;
 }

@@ -210,7 +210,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     c.oracle.push_back(oracle.Call("main", full));
     if (c.oracle.back().kind == ir::InterpResult::Kind::kError)
       Fail(c, "interpreter", "interpreter error: " + c.oracle.back().error);
-    ++(c.oracle.back().kind == ir::InterpResult::Kind::kTrapped ? stats.traps : stats.returns);
+    if (c.oracle.back().kind == ir::InterpResult::Kind::kTrapped) {
+      ++stats.traps;
+      ++stats.traps_by_code[static_cast<int>(c.oracle.back().trap)];
+    } else {
+      ++stats.returns;
+    }
   }
   RunInterpreterConfigs(c, iopts);
   if (!gopts.stack_slots) RunNativeConfigs(c);

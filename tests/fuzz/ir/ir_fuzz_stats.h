@@ -4,11 +4,14 @@
 
 #include <cstdint>
 
+#include "support/trap_code.h"
+
 namespace egret::fuzz {
 
 struct IrFuzzStats {
-  uint64_t returns = 0;       // oracle calls that returned
-  uint64_t traps = 0;         // oracle calls that trapped
+  uint64_t returns = 0;  // oracle calls that returned
+  uint64_t traps = 0;    // oracle calls that trapped
+  uint64_t traps_by_code[kNumTrapCodes] = {};
   uint64_t comparisons = 0;   // configuration outcomes compared with the oracle
   uint64_t native_calls = 0;  // of which natively compiled calls
 };

@@ -138,7 +138,9 @@ void FunctionGen::PlanCfg() {
     BlockPlan& p = plan_[k];
     const uint32_t left = n - 1 - k;
     auto fwd = [&] { return k + 1 + in_.Below(left); };
-    const uint32_t choice = in_.Below(16);
+    // Choices 0-14 as below; 15 is a trap one time in four, else the default of the position.
+    uint32_t choice = in_.Below(16);
+    if (choice == 15 && !in_.OneIn(4)) choice = 14;
     if (left == 0) {
       p.term = choice == 15 ? Term::kTrap : Term::kReturn;
     } else if (choice < 2) {
@@ -245,8 +247,11 @@ void FunctionGen::EmitInst(std::vector<Val>& avail, std::vector<Val>& defs) {
       constexpr Opcode kOps[] = {Opcode::kSdiv, Opcode::kUdiv, Opcode::kSrem, Opcode::kUrem};
       const Type t = IntType();
       const Opcode op = Pick(in_, kOps);
-      const Val x = PickVal(avail, t), y = PickVal(avail, t);
-      def(b_.Binary(op, x.v, y.v), t, true);
+      const Val x = PickVal(avail, t);
+      ir::Value y = PickVal(avail, t).v;
+      // Half the divisors are made odd (never zero), or most runs would end in int_divz.
+      if (in_.Bool()) y = b_.BinaryImm(Opcode::kBorImm, y, 1);
+      def(b_.Binary(op, x.v, y), t, true);
       break;
     }
     case 2: {  // integer unary
