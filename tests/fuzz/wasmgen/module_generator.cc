@@ -1064,7 +1064,12 @@ void ModuleGenerator::Plan() {
   const uint32_t ntypes = src_.Range(1, std::max(1u, o_.max_types));
   for (uint32_t i = 0; i < ntypes; ++i) {
     FuncType t;
-    const uint32_t np = i == 0 ? 0 : src_.Below(4), nr = i == 0 ? 0 : src_.Below(3);
+    // Mostly short signatures; sometimes long ones, whose arguments and results the ABI passes
+    // on the stack.
+    uint32_t np = src_.Below(4), nr = src_.Below(3);
+    if (src_.Chance(10)) np = src_.Below(13);
+    if (src_.Chance(10)) nr = src_.Below(6);
+    if (i == 0) np = nr = 0;  // [] -> []: start functions and empty block types
     for (uint32_t k = 0; k < np; ++k) t.types.push_back(AnyType(true));
     t.num_params = np;
     for (uint32_t k = 0; k < nr; ++k) t.types.push_back(AnyType(true));
