@@ -26,7 +26,8 @@ Expected<std::vector<uint8_t>> TextToBinaryIfNeeded(std::vector<uint8_t> bytes,
   if (text_error) *text_error = false;
   if (IsBinaryInput(bytes)) return bytes;
   const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-  Expected<std::vector<uint8_t>> wasm = text::WatToWasm(text);
+  Expected<std::vector<uint8_t>> wasm =
+      text::WatToWasm(text, {.debug_names = true});  // names for IR and backtraces
   if (!wasm.ok()) {
     if (text_error) *text_error = true;
     Error e = std::move(wasm).error();

@@ -181,6 +181,7 @@ bool Parser::BindId(Space space, uint32_t index) {
   auto [it, inserted] = names_[static_cast<int>(space)].emplace(Text(t), index);
   if (!inserted)
     return Fail(t, std::string("duplicate ") + SpaceName(space) + " " + std::string(Text(t)));
+  space_names_[static_cast<int>(space)].emplace_back(index, Text(t).substr(1));
   return true;
 }
 
@@ -536,9 +537,13 @@ bool Parser::EncodeImport(const Import& imp) {
     case Space::kFunc: {
       // `(func $id? (export ..)* typeuse)` or, from an inline import, the rest of the func.
       uint32_t type;
-      if (!ParseTypeUse(TypeUseMode::kNamedParams, &type, nullptr)) return false;
+      std::vector<std::string_view> param_ids;
+      if (!ParseTypeUse(TypeUseMode::kNamedParams, &type, &param_ids)) return false;
       w.U8(0x00);
       w.U32(type);
+      std::vector<std::pair<uint32_t, std::string_view>>& names = local_names_[next_func_++];
+      for (uint32_t i = 0; i < param_ids.size(); ++i)
+        if (!param_ids[i].empty()) names.emplace_back(i, param_ids[i].substr(1));
       break;
     }
     case Space::kTable: {
@@ -580,11 +585,13 @@ bool Parser::EncodeFunc(const Func& f) {
   BinaryWriter(&function_section_).U32(type);
   ++num_funcs_;
   uint32_t next_local = 0;
+  std::vector<std::pair<uint32_t, std::string_view>>& names = local_names_[next_func_++];
   auto bind_local = [&](std::string_view id, const Token& at) {
     const uint32_t index = next_local++;
     if (id.empty()) return true;
     if (!ctx.locals.emplace(id, index).second)
       return Fail(at, "duplicate local " + std::string(id));
+    names.emplace_back(index, id.substr(1));
     return true;
   };
   for (std::string_view id : param_ids)
@@ -887,6 +894,7 @@ bool Parser::ParseModuleBody(std::vector<uint8_t>* out) {
     if (!ScanField()) return false;
   const size_t end = pos_;
   // Pass 2, in textual order.
+  local_names_.resize(count_[static_cast<int>(Space::kFunc)]);
   for (const FieldRef& f : fields_) {
     bool ok = true;
     switch (f.kind) {
@@ -962,13 +970,66 @@ bool Parser::ParseModuleBody(std::vector<uint8_t>* out) {
   }
   section(10, num_funcs_, code_section_);
   section(11, num_datas_, data_section_);
+  if (options_.debug_names) WriteNameSection(w);
   return true;
+}
+
+void Parser::WriteNameSection(BinaryWriter& w) {
+  // Subsections in id order: 0 module, 1 functions, 2 locals (always, one entry per function),
+  // then 4 types, 5 tables, 6 memories, 7 globals, 8 elem segments, 9 data segments (each only
+  // when something is named), as wat2wasm --debug-names writes them.
+  std::vector<uint8_t> body;
+  BinaryWriter b(&body);
+  b.Name("name");
+  auto subsection = [&](uint8_t id, const std::vector<uint8_t>& contents) {
+    b.U8(id);
+    b.U32(static_cast<uint32_t>(contents.size()));
+    b.Bytes(contents);
+  };
+  auto name_map = [&](uint8_t id, Space space) {
+    const auto& names = space_names_[static_cast<int>(space)];
+    if (names.empty()) return;
+    std::vector<uint8_t> s;
+    BinaryWriter sw(&s);
+    sw.U32(static_cast<uint32_t>(names.size()));
+    for (const auto& [index, name] : names) {
+      sw.U32(index);
+      sw.Name(name);
+    }
+    subsection(id, s);
+  };
+  if (!module_id_.empty()) {
+    std::vector<uint8_t> s;
+    BinaryWriter(&s).Name(module_id_.substr(1));
+    subsection(0, s);
+  }
+  name_map(1, Space::kFunc);
+  std::vector<uint8_t> locals;
+  BinaryWriter lw(&locals);
+  lw.U32(static_cast<uint32_t>(local_names_.size()));
+  for (uint32_t f = 0; f < local_names_.size(); ++f) {
+    lw.U32(f);
+    lw.U32(static_cast<uint32_t>(local_names_[f].size()));
+    for (const auto& [index, name] : local_names_[f]) {
+      lw.U32(index);
+      lw.Name(name);
+    }
+  }
+  subsection(2, locals);
+  name_map(4, Space::kType);
+  name_map(5, Space::kTable);
+  name_map(6, Space::kMemory);
+  name_map(7, Space::kGlobal);
+  name_map(8, Space::kElem);
+  name_map(9, Space::kData);
+  w.Section(0, body);
 }
 
 }  // namespace internal
 
-Expected<std::vector<uint8_t>> ParseModuleFields(const TokenList& tokens, size_t* pos) {
-  internal::Parser p(tokens, *pos);
+Expected<std::vector<uint8_t>> ParseModuleFields(const TokenList& tokens, size_t* pos,
+                                                 const TextOptions& options) {
+  internal::Parser p(tokens, *pos, options);
   std::vector<uint8_t> out;
   const bool ok = p.ParseModuleBody(&out);
   *pos = p.pos();
@@ -976,27 +1037,31 @@ Expected<std::vector<uint8_t>> ParseModuleFields(const TokenList& tokens, size_t
   return out;
 }
 
-Expected<ParsedModule> ParseModuleAt(const TokenList& tokens, size_t* pos) {
-  internal::Parser p(tokens, *pos);
+Expected<ParsedModule> ParseModuleAt(const TokenList& tokens, size_t* pos,
+                                     const TextOptions& options) {
+  internal::Parser p(tokens, *pos, options);
   ParsedModule m;
   if (!p.ExpectLParen() || !p.ExpectKeyword("module")) return p.TakeError();
-  if (p.Peek().kind == TokenKind::kId) m.id = std::string(tokens.Text(p.Next()));
+  if (p.Peek().kind == TokenKind::kId) {
+    m.id = std::string(tokens.Text(p.Peek()));
+    p.set_module_id(tokens.Text(p.Next()));
+  }
   if (!p.ParseModuleBody(&m.wasm) || !p.ExpectRParen()) return p.TakeError();
   *pos = p.pos();
   return m;
 }
 
-Expected<std::vector<uint8_t>> WatToWasm(std::string_view source) {
+Expected<std::vector<uint8_t>> WatToWasm(std::string_view source, const TextOptions& options) {
   EGRET_ASSIGN_OR_RETURN(TokenList tokens, Lex(source));
   size_t pos = 0;
   const std::vector<Token>& t = tokens.tokens;
   std::vector<uint8_t> wasm;
   if (t.size() > 2 && t[0].kind == TokenKind::kLParen && t[1].kind == TokenKind::kKeyword &&
       tokens.Text(t[1]) == "module") {
-    EGRET_ASSIGN_OR_RETURN(ParsedModule m, ParseModuleAt(tokens, &pos));
+    EGRET_ASSIGN_OR_RETURN(ParsedModule m, ParseModuleAt(tokens, &pos, options));
     wasm = std::move(m.wasm);
   } else {
-    EGRET_ASSIGN_OR_RETURN(wasm, ParseModuleFields(tokens, &pos));
+    EGRET_ASSIGN_OR_RETURN(wasm, ParseModuleFields(tokens, &pos, options));
   }
   if (t[pos].kind != TokenKind::kEof) {
     const Token& x = t[pos];

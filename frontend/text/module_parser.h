@@ -32,22 +32,31 @@
 
 namespace egret::text {
 
+struct TextOptions {
+  // Write a "name" custom section with the $ids (module, functions, locals, types, tables,
+  // memories, globals, elem and data segments), laid out as `wat2wasm --debug-names` does. The
+  // tools turn it on so that IR, backtraces and profiles show the text's names.
+  bool debug_names = false;
+};
+
 struct ParsedModule {
   std::string id;             // `$name` of `(module $name ...)`, or empty
-  std::vector<uint8_t> wasm;  // the binary module (no custom sections)
+  std::vector<uint8_t> wasm;  // the binary module (a name section only under debug_names)
 };
 
 // Parses `(module $id? field*)` starting at tokens.tokens[*pos] (the '('). On success *pos is
 // one past the closing ')'.
-Expected<ParsedModule> ParseModuleAt(const TokenList& tokens, size_t* pos);
+Expected<ParsedModule> ParseModuleAt(const TokenList& tokens, size_t* pos,
+                                     const TextOptions& options = {});
 
 // Parses the fields of a module up to a ')' or the end of input, starting at *pos (the
 // `(module $id?` prefix already consumed by the caller); *pos ends at that ')' or end.
-Expected<std::vector<uint8_t>> ParseModuleFields(const TokenList& tokens, size_t* pos);
+Expected<std::vector<uint8_t>> ParseModuleFields(const TokenList& tokens, size_t* pos,
+                                                 const TextOptions& options = {});
 
 // A whole .wat text: one `(module ...)`, or a bare list of module fields. The error's file is
 // left empty for the caller to fill in.
-Expected<std::vector<uint8_t>> WatToWasm(std::string_view source);
+Expected<std::vector<uint8_t>> WatToWasm(std::string_view source, const TextOptions& options = {});
 
 }  // namespace egret::text
 

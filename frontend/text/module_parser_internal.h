@@ -16,6 +16,7 @@
 
 #include "frontend/text/binary_writer.h"
 #include "frontend/text/lexer.h"
+#include "frontend/text/module_parser.h"
 #include "frontend/text/text_opcodes.h"
 #include "support/error.h"
 
@@ -107,7 +108,9 @@ struct TypeUse {
 
 class Parser {
  public:
-  Parser(const TokenList& tokens, size_t pos) : list_(tokens), tokens_(tokens.tokens), pos_(pos) {}
+  Parser(const TokenList& tokens, size_t pos, const TextOptions& options)
+      : list_(tokens), tokens_(tokens.tokens), pos_(pos), options_(options) {}
+  void set_module_id(std::string_view id) { module_id_ = id; }
 
   bool ParseModuleBody(std::vector<uint8_t>* out);
   Error TakeError() { return error_ ? std::move(*error_) : Error("parse error"); }
@@ -169,6 +172,7 @@ class Parser {
   bool EncodeData(const Data& d);
   bool ParseOffset(std::vector<uint8_t>& out);
   bool ParseConstExpr(std::vector<uint8_t>& out);
+  void WriteNameSection(BinaryWriter& w);
 
   // Instructions (instruction_parser.cc).
   bool ParseInstrList(FuncContext& ctx, std::vector<uint8_t>& out);
@@ -193,6 +197,14 @@ class Parser {
   const std::vector<Token>& tokens_;
   size_t pos_;
   int depth_ = 0;
+  TextOptions options_;
+  std::string_view module_id_;
+
+  // $ids for the name section, by index space, in index order (pass 1), and the named
+  // parameters and locals of every function, imported ones included (pass 2).
+  std::vector<std::pair<uint32_t, std::string_view>> space_names_[kNumModuleSpaces];
+  std::vector<std::vector<std::pair<uint32_t, std::string_view>>> local_names_;
+  uint32_t next_func_ = 0;  // pass 2: index of the next imported or defined function
   std::optional<Error> error_;
 
   std::unordered_map<std::string_view, uint32_t> names_[kNumModuleSpaces];

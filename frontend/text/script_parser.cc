@@ -10,7 +10,8 @@ namespace {
 
 class ScriptParser {
  public:
-  explicit ScriptParser(const TokenList& tokens) : l_(tokens), t_(tokens.tokens) {}
+  ScriptParser(const TokenList& tokens, const TextOptions& options)
+      : l_(tokens), t_(tokens.tokens), options_(options) {}
 
   Expected<Script> Run();
 
@@ -48,6 +49,7 @@ class ScriptParser {
 
   const TokenList& l_;
   const std::vector<Token>& t_;
+  TextOptions options_;
   size_t pos_ = 0;
 };
 
@@ -80,7 +82,7 @@ Expected<ScriptModule> ScriptParser::Module() {
     if (binary) {
       m.wasm.assign(bytes.begin(), bytes.end());
     } else {
-      Expected<std::vector<uint8_t>> wasm = WatToWasm(bytes);
+      Expected<std::vector<uint8_t>> wasm = WatToWasm(bytes, options_);
       if (wasm.ok())
         m.wasm = std::move(*wasm);
       else
@@ -89,7 +91,7 @@ Expected<ScriptModule> ScriptParser::Module() {
     return m;
   }
   size_t q = start;
-  Expected<ParsedModule> parsed = ParseModuleAt(l_, &q);
+  Expected<ParsedModule> parsed = ParseModuleAt(l_, &q, options_);
   if (parsed.ok()) {
     m.wasm = std::move(parsed->wasm);
     pos_ = q;
@@ -285,7 +287,7 @@ Expected<Script> ScriptParser::Run() {
       ScriptCommand c;
       c.line = Peek().line;
       c.module.line = c.line;
-      Expected<std::vector<uint8_t>> wasm = ParseModuleFields(l_, &pos_);
+      Expected<std::vector<uint8_t>> wasm = ParseModuleFields(l_, &pos_, options_);
       if (!wasm.ok()) return std::move(wasm).error();
       c.module.wasm = std::move(*wasm);
       s.commands.push_back(std::move(c));
@@ -302,9 +304,11 @@ Expected<Script> ScriptParser::Run() {
 
 }  // namespace
 
-Expected<Script> ParseScript(std::string_view source) {
+Expected<Script> ParseScript(std::string_view source) { return ParseScript(source, {}); }
+
+Expected<Script> ParseScript(std::string_view source, const TextOptions& options) {
   EGRET_ASSIGN_OR_RETURN(TokenList tokens, Lex(source));
-  return ScriptParser(tokens).Run();
+  return ScriptParser(tokens, options).Run();
 }
 
 const char* ScriptCommandName(ScriptCommand::Kind kind) {

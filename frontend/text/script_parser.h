@@ -83,7 +83,10 @@ struct Script {
   std::vector<ScriptCommand> commands;
 };
 
+// `options` apply to every module of the script (TextOptions, module_parser.h).
+struct TextOptions;
 Expected<Script> ParseScript(std::string_view source);
+Expected<Script> ParseScript(std::string_view source, const TextOptions& options);
 
 const char* ScriptCommandName(ScriptCommand::Kind kind);  // "assert_return", ...
 

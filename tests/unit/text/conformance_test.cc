@@ -2,9 +2,10 @@
 //
 // For every .wast file of the suite (../shared/wasm-testsuite, or $EGRET_SPEC_DIR), wast2json
 // (wabt) writes each text module it accepts as a .wasm file and names its source line. egret's
-// script parser encodes the same modules; the two binaries, minus custom sections (wabt writes
-// none for these, egret never does), must be byte-identical. Both writers use minimal LEB128s,
-// so no legal encoding difference is expected; any difference is printed with its location.
+// script parser encodes the same modules; with --debug-names on both sides, the two binaries,
+// name section included, must be byte-identical (a difference only in custom sections is
+// reported separately). Both writers use minimal LEB128s, so no legal encoding difference is
+// expected; any difference is printed with its location.
 // Skipped when the suite or wast2json is missing.
 #include <gtest/gtest.h>
 
@@ -19,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "frontend/text/module_parser.h"
 #include "frontend/text/script_parser.h"
 
 namespace egret::text {
@@ -82,7 +84,7 @@ TEST(TextConformance, SpecModulesMatchWat2Wasm) {
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".wast") files.push_back(e.path());
   std::sort(files.begin(), files.end());
-  int compared = 0, identical = 0, files_done = 0;
+  int compared = 0, identical = 0, identical_with_names = 0, files_done = 0;
   std::vector<std::string> problems;
   for (const fs::path& wast : files) {
     const std::string name = wast.stem().string();
@@ -90,9 +92,9 @@ TEST(TextConformance, SpecModulesMatchWat2Wasm) {
     fs::remove_all(out);
     fs::create_directories(out);
     auto it = flags.find(wast.filename().string());
-    const std::string cmd = "wast2json " + (it == flags.end() ? std::string() : it->second) + " '" +
-                            wast.string() + "' -o '" + (out / (name + ".json")).string() +
-                            "' >/dev/null 2>&1";
+    const std::string cmd =
+        "wast2json --debug-names " + (it == flags.end() ? std::string() : it->second) + " '" +
+        wast.string() + "' -o '" + (out / (name + ".json")).string() + "' >/dev/null 2>&1";
     if (std::system(cmd.c_str()) != 0) {
       problems.push_back(name + ": wast2json failed");
       continue;
@@ -104,7 +106,7 @@ TEST(TextConformance, SpecModulesMatchWat2Wasm) {
       if (!c.contains("filename") || c.value("module_type", "binary") != "binary") continue;
       wasm_by_line[c.value("line", 0)] = c.value("filename", "");
     }
-    Expected<Script> script = ParseScript(ReadText(wast));
+    Expected<Script> script = ParseScript(ReadText(wast), TextOptions{.debug_names = true});
     if (!script.ok()) {
       problems.push_back(name + ": " + script.error().ToString());
       continue;
@@ -125,11 +127,16 @@ TEST(TextConformance, SpecModulesMatchWat2Wasm) {
         continue;
       }
       const std::string theirs_text = ReadText(out / w->second);
-      const std::vector<uint8_t> theirs =
-          StripCustomSections(std::vector<uint8_t>(theirs_text.begin(), theirs_text.end()));
-      const std::vector<uint8_t> ours = StripCustomSections(c.module.wasm);
+      const std::vector<uint8_t> theirs(theirs_text.begin(), theirs_text.end());
+      const std::vector<uint8_t>& ours = c.module.wasm;
       if (ours == theirs) {
         ++identical;
+        ++identical_with_names;
+        continue;
+      }
+      if (StripCustomSections(ours) == StripCustomSections(theirs)) {
+        ++identical;
+        problems.push_back(where + ": name sections differ");
         continue;
       }
       size_t d = 0;
@@ -141,8 +148,10 @@ TEST(TextConformance, SpecModulesMatchWat2Wasm) {
     }
   }
   fs::remove_all(tmp);
-  std::printf("text conformance: %d files, %d modules compared, %d identical, %zu problems\n",
-              files_done, compared, identical, problems.size());
+  std::printf(
+      "text conformance: %d files, %d modules compared, %d identical without custom sections, "
+      "%d identical with the name section, %zu problems\n",
+      files_done, compared, identical, identical_with_names, problems.size());
   for (size_t i = 0; i < problems.size() && i < 40; ++i) std::printf("  %s\n", problems[i].c_str());
   EXPECT_TRUE(problems.empty());
   EXPECT_GT(compared, 0);
