@@ -28,16 +28,18 @@ void CheckLocated(const egret::Error& e, const char* what) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace egret;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  Expected<std::vector<uint8_t>> wasm = text::WatToWasm(text);
+  // Odd-sized inputs also write the name section.
+  const text::TextOptions options{.debug_names = (size & 1) != 0};
+  Expected<std::vector<uint8_t>> wasm = text::WatToWasm(text, options);
   if (!wasm.ok()) {
     CheckLocated(wasm.error(), "module");
   } else {
     static const uint8_t kHeader[8] = {0, 'a', 's', 'm', 1, 0, 0, 0};
     if (wasm->size() < 8 || !std::equal(kHeader, kHeader + 8, wasm->begin())) std::abort();
-    Expected<std::vector<uint8_t>> again = text::WatToWasm(text);
+    Expected<std::vector<uint8_t>> again = text::WatToWasm(text, options);
     if (!again.ok() || *again != *wasm) std::abort();
   }
-  Expected<text::Script> script = text::ParseScript(text);
+  Expected<text::Script> script = text::ParseScript(text, options);
   if (!script.ok()) {
     CheckLocated(script.error(), "script");
     return 0;
