@@ -222,6 +222,33 @@ TEST(ModuleParser, NestingIsBoundedWithoutRecursionForFlatBlocks) {
   EXPECT_EQ(Err("(func i32.const 0 if else else end)"), "1:27 unexpected token 'else'");
 }
 
+TEST(ModuleParser, NameSection) {
+  const std::string src =
+      "(module $mod (import \"m\" \"f\" (func $imp (param $p i32)))"
+      "  (func $a (param $x i32) (param i32) (local $y i64) (local f32))"
+      "  (func (param $z i32)) (func $c))";
+  Expected<std::vector<uint8_t>> w = WatToWasm(src, TextOptions{.debug_names = true});
+  ASSERT_TRUE(w.ok());
+  // The same module with one custom section appended: id 0, then the name "name".
+  const std::vector<uint8_t> plain = Wasm(src);
+  ASSERT_GT(w->size(), plain.size() + 6);
+  EXPECT_TRUE(std::equal(plain.begin(), plain.end(), w->begin()));
+  EXPECT_EQ((*w)[plain.size()], 0);
+  wasm::WasmError e;
+  std::optional<wasm::ModuleEnv> env = wasm::LoadModule(*w, "names.wasm", &e);
+  ASSERT_TRUE(env.has_value()) << e.error.ToString();
+  EXPECT_EQ(env->module_name, "mod");
+  EXPECT_EQ(env->function_names.at(0), "imp");
+  EXPECT_EQ(env->function_names.at(1), "a");
+  EXPECT_EQ(env->function_names.count(2), 0u);
+  EXPECT_EQ(env->function_names.at(3), "c");
+  EXPECT_EQ(env->local_names.at(0).at(0), "p");
+  EXPECT_EQ(env->local_names.at(1).at(0), "x");
+  EXPECT_EQ(env->local_names.at(1).count(1), 0u);
+  EXPECT_EQ(env->local_names.at(1).at(2), "y");
+  EXPECT_EQ(env->local_names.at(2).at(0), "z");
+}
+
 TEST(ModuleParser, InvalidButWellFormedIsLeftToTheValidator) {
   // Text-level fine, binary-level invalid: the parser writes it; the validator rejects it.
   const std::vector<uint8_t> w = Wasm("(func (result i32) (i64.const 0))");
