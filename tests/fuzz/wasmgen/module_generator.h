@@ -8,7 +8,7 @@
 // bytes run out every decision reads 0, so generation always ends and the module stays valid.
 //
 // What a module may contain (all non-SIMD Wasm 2.0): several types (multi-value results, block
-// types with parameters), up to `max_functions` functions calling each other (call,
+// types with parameters, sometimes long signatures that the ABI passes on the stack), up to `max_functions` functions calling each other (call,
 // call_indirect through funcref tables with signature mismatches and null entries), i32/i64/
 // f32/f64 globals (mutable or not, some exported), one memory with a small declared maximum
 // (loads and stores of every width and sign with random alignments and offsets, memory.size/
