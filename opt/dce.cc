@@ -32,7 +32,7 @@ bool Removable(const ir::Function& f, ir::Inst i) {
 
 }  // namespace
 
-Status RunDce(ir::Function& f) {
+Status RunDce(ir::Function& f, AnalysisCache&) {
   ir::DataFlowGraph& dfg = f.dfg;
   // Use counts of every value, over instructions placed in the layout.
   std::vector<uint32_t> uses(dfg.NumValues(), 0);

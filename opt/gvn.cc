@@ -92,10 +92,9 @@ bool Candidate(const ir::Function& f, ir::Inst i) {
 
 }  // namespace
 
-Status RunGvn(ir::Function& f) {
+Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
   ir::DataFlowGraph& dfg = f.dfg;
-  const ir::ControlFlowGraph cfg(f);
-  const ir::DominatorTree domtree(f, cfg);
+  const ir::DominatorTree& domtree = analyses.DomTree();
 
   // replacement[v]: the value v's uses are rewritten to (v itself when unchanged).
   std::vector<ir::Value> replacement(dfg.NumValues());

@@ -1,7 +1,9 @@
-// pass_manager.cc: the pass registry, the opt-level pipelines, and running them with
-// verification and --print-after hooks. See pass_manager.h.
+// pass_manager.cc: the pass registry, the opt-level pipelines, and running them with the
+// analysis cache, verification, statistics and --print-after hooks. See pass_manager.h.
 #include "opt/pass_manager.h"
 
+#include <chrono>
+#include <cstdio>
 #include <string>
 
 #include "ir/verifier.h"
@@ -10,15 +12,19 @@ namespace egret::opt {
 namespace {
 
 constexpr Pass kPasses[] = {
-    {"gvn", "global value numbering of pure instructions and readonly notrap loads", &RunGvn},
-    {"dce", "remove instructions without side effects whose results are unused", &RunDce},
+    {"gvn", "global value numbering of pure instructions and readonly notrap loads", &RunGvn,
+     kCfgShapeAnalyses},
+    {"dce", "remove instructions without side effects whose results are unused", &RunDce,
+     kCfgShapeAnalyses},
 };
 
 // What `--opt-level=speed` runs, in order. GVN first so that the duplicates it makes dead are
 // then swept by DCE.
 constexpr std::string_view kSpeedPipeline[] = {"gvn", "dce"};
 
-std::string KnownNames() {
+}  // namespace
+
+std::string KnownPassNames() {
   std::string s;
   for (const Pass& p : kPasses) {
     if (!s.empty()) s += ", ";
@@ -26,8 +32,6 @@ std::string KnownNames() {
   }
   return s;
 }
-
-}  // namespace
 
 std::span<const Pass> AllPasses() { return kPasses; }
 
@@ -40,7 +44,16 @@ const Pass* FindPass(std::string_view name) {
 
 Status CheckPrintAfter(std::string_view name) {
   if (name == "all" || FindPass(name) != nullptr) return Status::Ok();
-  return Error("unknown pass '" + std::string(name) + "' (known: " + KnownNames() + ", or all)");
+  return Error("unknown pass '" + std::string(name) + "' (known: " + KnownPassNames() +
+               ", or all)");
+}
+
+Expected<std::vector<std::string_view>> PipelineFor(std::string_view level) {
+  if (level == "none") return std::vector<std::string_view>{};
+  if (level == "speed") {
+    return std::vector<std::string_view>(std::begin(kSpeedPipeline), std::end(kSpeedPipeline));
+  }
+  return Error("unknown opt level '" + std::string(level) + "' (known: none, speed)");
 }
 
 Expected<PassManager> PassManager::FromNames(std::span<const std::string_view> names,
@@ -50,7 +63,7 @@ Expected<PassManager> PassManager::FromNames(std::span<const std::string_view> n
   for (std::string_view n : names) {
     const Pass* p = FindPass(n);
     if (p == nullptr) {
-      return Error("unknown pass '" + std::string(n) + "' (known: " + KnownNames() + ")");
+      return Error("unknown pass '" + std::string(n) + "' (known: " + KnownPassNames() + ")");
     }
     pm.passes_.push_back(p);
   }
@@ -59,14 +72,29 @@ Expected<PassManager> PassManager::FromNames(std::span<const std::string_view> n
 }
 
 Expected<PassManager> PassManager::ForOptLevel(std::string_view level, PassManagerOptions options) {
-  if (level == "none") return FromNames({}, std::move(options));
-  if (level == "speed") return FromNames(kSpeedPipeline, std::move(options));
-  return Error("unknown opt level '" + std::string(level) + "' (known: none, speed)");
+  Expected<std::vector<std::string_view>> names = PipelineFor(level);
+  if (!names.ok()) return std::move(names).error();
+  return FromNames(*names, std::move(options));
 }
 
-Status PassManager::Run(ir::Function& f) const {
+Status PassManager::Run(ir::Function& f, PipelineStats* stats) const {
+  using Clock = std::chrono::steady_clock;
+  AnalysisCache analyses(f);
+  if (stats) stats->insts_in += f.NumLayoutInsts();
   for (const Pass* p : passes_) {
-    EGRET_TRY(p->run(f));
+    const size_t before = stats ? f.NumLayoutInsts() : 0;
+    const auto t0 = stats ? Clock::now() : Clock::time_point();
+    EGRET_TRY(p->run(f, analyses));
+    analyses.Invalidate(p->preserves);
+    if (stats) {
+      const auto t1 = Clock::now();
+      PassStats& s = stats->For(p->name);
+      ++s.runs;
+      s.nanoseconds += static_cast<uint64_t>(
+          std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+      s.insts_before += before;
+      s.insts_removed += static_cast<int64_t>(before) - static_cast<int64_t>(f.NumLayoutInsts());
+    }
     if (options_.verify) {
       Status s = ir::Verify(f);
       if (!s.ok()) {
@@ -78,7 +106,54 @@ Status PassManager::Run(ir::Function& f) const {
       options_.on_print(p->name, f);
     }
   }
+  if (stats) stats->analysis_computations += analyses.computations();
   return Status::Ok();
+}
+
+PassStats& PipelineStats::For(std::string_view name) {
+  for (PassStats& s : passes) {
+    if (s.name == name) return s;
+  }
+  passes.push_back(PassStats{name});
+  return passes.back();
+}
+
+void PipelineStats::Merge(const PipelineStats& other) {
+  for (const PassStats& o : other.passes) {
+    PassStats& s = For(o.name);
+    s.runs += o.runs;
+    s.nanoseconds += o.nanoseconds;
+    s.insts_removed += o.insts_removed;
+    s.insts_before += o.insts_before;
+  }
+  analysis_computations += other.analysis_computations;
+  insts_in += other.insts_in;
+}
+
+std::string PipelineStats::ToString() const {
+  uint64_t total_ns = 0;
+  int64_t total_removed = 0;
+  for (const PassStats& s : passes) {
+    total_ns += s.nanoseconds;
+    total_removed += s.insts_removed;
+  }
+  std::string out = "pass            runs    time ms   share   insts removed\n";
+  char line[160];
+  // Instructions removed are shown as a share of the instructions entering the pipeline.
+  auto row = [&](std::string_view name, uint64_t runs, uint64_t ns, int64_t removed) {
+    const double share = total_ns ? 100.0 * static_cast<double>(ns) / total_ns : 0.0;
+    const double pct = insts_in ? 100.0 * static_cast<double>(removed) / insts_in : 0.0;
+    std::snprintf(line, sizeof line, "%-14s %5llu %10.3f %6.1f%% %10lld (%5.1f%%)\n",
+                  std::string(name).c_str(), static_cast<unsigned long long>(runs), ns / 1e6, share,
+                  static_cast<long long>(removed), pct);
+    out += line;
+  };
+  for (const PassStats& s : passes) row(s.name, s.runs, s.nanoseconds, s.insts_removed);
+  row("total", 0, total_ns, total_removed);
+  std::snprintf(line, sizeof line, "analyses computed: %llu\n",
+                static_cast<unsigned long long>(analysis_computations));
+  out += line;
+  return out;
 }
 
 }  // namespace egret::opt

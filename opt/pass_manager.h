@@ -1,15 +1,20 @@
-// pass_manager.h: named IR passes and the pipelines that run them.
+// pass_manager.h: named IR passes, the analyses they share, and the pipelines that run them.
 //
-// A pass is a plain function `Status Run(ir::Function&)` with a name; the registry below lists
-// every pass once, and the pipeline each opt level runs is a readable list of names in
-// pass_manager.cc (`kSpeedPipeline`). Invariants the manager keeps:
+// A pass is a plain function `Status Run(ir::Function&, AnalysisCache&)` with a name and the set
+// of analyses it preserves; the registry below lists every pass once, and the pipeline each opt
+// level runs is a readable list of names in pass_manager.cc (`kSpeedPipeline`). Invariants the
+// manager keeps:
 //  - after every pass the function still verifies: when `verify` is set (the default in debug
 //    and test builds) the IR verifier runs after each pass and a failure names the pass;
+//  - analyses handed to a pass are current: after each pass the cache drops what the pass does
+//    not declare it preserves (analysis_cache.h);
 //  - passes run in list order on one function at a time, so the manager is reentrant and the
-//    compiler may run it from several worker threads on different functions.
+//    compiler may run it from several worker threads on different functions (statistics go to
+//    a caller-owned PipelineStats, one per thread, merged afterwards).
 #ifndef EGRET_OPT_PASS_MANAGER_H_
 #define EGRET_OPT_PASS_MANAGER_H_
 
+#include <cstdint>
 #include <functional>
 #include <span>
 #include <string>
@@ -17,21 +22,23 @@
 #include <vector>
 
 #include "ir/function.h"
+#include "opt/analysis_cache.h"
 #include "support/error.h"
 
 namespace egret::opt {
 
-using PassFn = Status (*)(ir::Function&);
+using PassFn = Status (*)(ir::Function&, AnalysisCache&);
 
 struct Pass {
   std::string_view name;
   std::string_view description;
   PassFn run;
+  uint8_t preserves;  // AnalysisBits still valid after the pass
 };
 
 // The passes (one file each).
-Status RunDce(ir::Function& f);  // dce.cc
-Status RunGvn(ir::Function& f);  // gvn.cc
+Status RunDce(ir::Function& f, AnalysisCache& analyses);  // dce.cc
+Status RunGvn(ir::Function& f, AnalysisCache& analyses);  // gvn.cc
 
 // Every known pass, in a stable order.
 std::span<const Pass> AllPasses();
@@ -39,6 +46,29 @@ std::span<const Pass> AllPasses();
 const Pass* FindPass(std::string_view name);
 // Checks a `--print-after` argument: a pass name or "all". The error lists the known names.
 Status CheckPrintAfter(std::string_view name);
+// "gvn, dce, ..." for messages.
+std::string KnownPassNames();
+// The pass names of an opt level's pipeline ("none": empty); an error for unknown levels.
+Expected<std::vector<std::string_view>> PipelineFor(std::string_view level);
+
+// What each pass did, summed over the functions it ran on.
+struct PassStats {
+  std::string_view name;
+  uint64_t runs = 0;
+  uint64_t nanoseconds = 0;
+  int64_t insts_removed = 0;  // layout instructions before minus after (negative: added)
+  uint64_t insts_before = 0;  // layout instructions when the pass started, summed over runs
+};
+struct PipelineStats {
+  std::vector<PassStats> passes;  // in first-run order, one entry per pass name
+  uint64_t analysis_computations = 0;
+  uint64_t insts_in = 0;  // layout instructions entering the pipeline, summed over functions
+
+  PassStats& For(std::string_view name);
+  void Merge(const PipelineStats& other);
+  // A table: pass, runs, time (ms and share of the total), instructions removed.
+  std::string ToString() const;
+};
 
 struct PassManagerOptions {
 #ifdef EGRET_DEBUG
@@ -60,7 +90,9 @@ class PassManager {
   static Expected<PassManager> FromNames(std::span<const std::string_view> names,
                                          PassManagerOptions options = {});
 
-  Status Run(ir::Function& f) const;
+  // Runs the passes in order. When `stats` is given, adds each pass's time and instruction
+  // count change to it.
+  Status Run(ir::Function& f, PipelineStats* stats = nullptr) const;
 
   std::span<const Pass* const> passes() const { return passes_; }
   bool empty() const { return passes_.empty(); }

@@ -1,4 +1,4 @@
-// ir_command.cc: `egret ir print|verify|interp|dot FILE.eir`.
+// ir_command.cc: `egret ir print|verify|interp|dot|opt FILE.eir`.
 //
 // Every subcommand reads one .eir file (`-` for stdin) that may hold several functions. Parse
 // and verifier errors print as `file:line:col: error: ...` and exit 1; bad command lines exit 2.
@@ -15,6 +15,7 @@
 #include "ir/printer.h"
 #include "ir/run_test.h"
 #include "ir/verifier.h"
+#include "opt/pass_manager.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 
@@ -193,14 +194,86 @@ int Dot(std::span<const std::string> args) {
   return cli::kExitOk;
 }
 
+// Splits "a,b,c" into names; empty items are kept so that "a,,b" is reported as an error.
+std::vector<std::string> SplitCommas(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t comma = s.find(',', start);
+    out.push_back(s.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (comma == std::string::npos) return out;
+    start = comma + 1;
+  }
+}
+
+int Opt(std::span<const std::string> args) {
+  std::vector<std::string> files;
+  std::string passes, print_after;
+  bool no_srclocs = false, stats = false;
+  cli::ArgParser p("egret ir opt", "FILE.eir",
+                   "Verify an IR file, run optimisation passes over each function, verify "
+                   "after every pass, and print the result.");
+  p.Option(
+      "passes", &passes, "A,B,...",
+      "the passes to run, in order (default: the speed pipeline); known: " + opt::KnownPassNames());
+  p.Option("print-after", &print_after, "PASS|all",
+           "also write the IR after PASS (or every pass) to stderr");
+  p.Flag("stats", &stats, "write per-pass time and instructions removed to stderr");
+  p.Flag("no-srclocs", &no_srclocs, "omit @offset source locations");
+  p.Positionals(&files, 1, 1);
+  p.Epilog(
+      "FILE may be '-' for stdin. Pass filetests use it:\n"
+      "  egret ir opt --passes=simplify,dce f.eir | FileCheck f.eir\n"
+      "Exits 1 on parse or verifier errors (input or after a pass), 2 on a bad command line.");
+  if (auto r = p.Parse(args); r != cli::ParseOutcome::kOk)
+    return r == cli::ParseOutcome::kHelp ? cli::kExitOk : cli::kExitUsage;
+  std::vector<std::string> names;
+  if (passes.empty()) {
+    Expected<std::vector<std::string_view>> speed = opt::PipelineFor("speed");
+    for (std::string_view n : *speed) names.emplace_back(n);
+  } else {
+    names = SplitCommas(passes);
+  }
+  std::vector<std::string_view> views(names.begin(), names.end());
+  ir::PrintOptions print_options;
+  print_options.srclocs = !no_srclocs;
+  opt::PassManagerOptions options;
+  options.verify = true;
+  options.print_after = print_after;
+  options.on_print = [&print_options](std::string_view pass, const ir::Function& fn) {
+    std::fprintf(stderr, "; after %.*s\n%s", static_cast<int>(pass.size()), pass.data(),
+                 ir::PrintFunction(fn, print_options).c_str());
+  };
+  Expected<opt::PassManager> pm = opt::PassManager::FromNames(views, std::move(options));
+  if (!pm.ok()) {
+    std::fprintf(stderr, "egret ir opt: error: %s\n", pm.error().message.c_str());
+    return cli::kExitUsage;
+  }
+  Input in;
+  if (!Load(files[0], in)) return cli::kExitFailure;
+  if (!VerifyAll(in)) return cli::kExitFailure;
+  opt::PipelineStats pipeline_stats;
+  for (ir::Function& f : in.module.functions) {
+    if (Status st = pm->Run(f, stats ? &pipeline_stats : nullptr); !st.ok()) {
+      std::fprintf(stderr, "%s: error: function %%%s: %s\n", in.name.c_str(), f.name.c_str(),
+                   st.error().message.c_str());
+      return cli::kExitFailure;
+    }
+  }
+  std::fputs(ir::PrintModule(in.module, print_options).c_str(), stdout);
+  if (stats) std::fputs(pipeline_stats.ToString().c_str(), stderr);
+  return cli::kExitOk;
+}
+
 constexpr const char* kUsage =
-    "usage: egret ir <print|verify|interp|dot> [options] FILE.eir\n\n"
+    "usage: egret ir <print|verify|interp|dot|opt> [options] FILE.eir\n\n"
     "Work with egret IR text (.eir).\n\n"
     "commands:\n"
     "  print    parse and print back in canonical form\n"
     "  verify   check SSA dominance, types, block arguments and terminators\n"
     "  interp   run the file's '; run:' lines with the interpreter\n"
     "  dot      write the CFG as Graphviz dot\n"
+    "  opt      run optimisation passes and print the result\n"
     "\n'egret ir <command> --help' describes a command.\n";
 
 }  // namespace
@@ -216,6 +289,7 @@ int IrCommand(std::span<const std::string> args) {
   if (sub == "verify") return Verify(rest);
   if (sub == "interp") return Interp(rest);
   if (sub == "dot") return Dot(rest);
+  if (sub == "opt") return Opt(rest);
   if (sub == "--help" || sub == "-h" || sub == "help") {
     std::fputs(kUsage, stdout);
     return cli::kExitOk;

@@ -1,0 +1,65 @@
+// analysis_cache.h: the analyses a pass may ask for, computed on first use and kept until a
+// pass that does not preserve them runs.
+//
+// Invariant: an analysis handed out by the cache describes the function as it is now. The pass
+// manager keeps this by calling Invalidate(preserved) after every pass with the set that pass
+// declares it preserves (Pass::preserves); a pass that edits the CFG in the middle of its own
+// run and needs fresh analyses afterwards calls Invalidate itself. Dependencies are kept
+// consistent: dropping the CFG drops everything, dropping the dominator tree drops loops and
+// liveness.
+#ifndef EGRET_OPT_ANALYSIS_CACHE_H_
+#define EGRET_OPT_ANALYSIS_CACHE_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "ir/cfg.h"
+#include "ir/dominator_tree.h"
+#include "ir/function.h"
+#include "ir/liveness.h"
+#include "ir/loop_analysis.h"
+
+namespace egret::opt {
+
+// Bit set of analyses, for Pass::preserves and AnalysisCache::Invalidate.
+enum AnalysisBits : uint8_t {
+  kNoAnalyses = 0,
+  kCfgAnalysis = 1 << 0,       // ir::ControlFlowGraph
+  kDomTreeAnalysis = 1 << 1,   // ir::DominatorTree
+  kLoopAnalysis = 1 << 2,      // ir::LoopAnalysis
+  kLivenessAnalysis = 1 << 3,  // ir::Liveness
+  // What a pass that removes or rewrites instructions but never touches terminators, blocks or
+  // block parameters preserves: the block graph and everything derived from it, not liveness.
+  kCfgShapeAnalyses = kCfgAnalysis | kDomTreeAnalysis | kLoopAnalysis,
+  kAllAnalyses = 0xf,
+};
+
+class AnalysisCache {
+ public:
+  explicit AnalysisCache(const ir::Function& f) : f_(&f) {}
+
+  const ir::ControlFlowGraph& Cfg();
+  const ir::DominatorTree& DomTree();
+  const ir::LoopAnalysis& Loops();
+  const ir::Liveness& Liveness();
+
+  // Drops every analysis not in `preserved` (and whatever depends on a dropped one).
+  void Invalidate(uint8_t preserved);
+  // Which analyses are currently held (for tests and statistics).
+  uint8_t Valid() const { return valid_; }
+  // How many analyses were computed since construction (each compute counts once).
+  uint32_t computations() const { return computations_; }
+
+ private:
+  const ir::Function* f_;
+  uint8_t valid_ = 0;
+  uint32_t computations_ = 0;
+  ir::ControlFlowGraph cfg_;
+  ir::DominatorTree domtree_;
+  ir::LoopAnalysis loops_;
+  ir::Liveness liveness_;
+};
+
+}  // namespace egret::opt
+
+#endif  // EGRET_OPT_ANALYSIS_CACHE_H_

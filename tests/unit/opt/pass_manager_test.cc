@@ -1,0 +1,95 @@
+// pass_manager_test.cc: the analysis cache (lazy, invalidated by what a pass preserves) and
+// per-pass statistics.
+#include "opt/pass_manager.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <string_view>
+
+#include "ir/parser.h"
+#include "opt/analysis_cache.h"
+
+namespace egret::opt {
+namespace {
+
+constexpr std::string_view kLoop = R"(
+function %f(i32) -> i32 {
+block0(v0: i32):
+    v1 = iadd v0, v0
+    v2 = iadd v0, v0
+    jump block1(v0)
+block1(v3: i32):
+    v4 = iadd_imm v3, -1
+    brif v4, block1(v4), block2
+block2:
+    return v1
+}
+)";
+
+ir::Function ParseOne(std::string_view text) {
+  Expected<ir::Module> m = ir::ParseModule(text);
+  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().ToString());
+  return std::move(m->functions[0]);
+}
+
+TEST(AnalysisCache, ComputesOnceUntilInvalidated) {
+  ir::Function f = ParseOne(kLoop);
+  AnalysisCache cache(f);
+  EXPECT_EQ(cache.Valid(), kNoAnalyses);
+  const ir::LoopAnalysis& loops = cache.Loops();  // needs the CFG and dominators first
+  EXPECT_EQ(loops.NumLoops(), 1u);
+  EXPECT_EQ(cache.computations(), 3u);
+  cache.Loops();
+  cache.DomTree();
+  EXPECT_EQ(cache.computations(), 3u);
+  cache.Invalidate(kCfgShapeAnalyses);
+  cache.Loops();
+  EXPECT_EQ(cache.computations(), 3u);
+  cache.Liveness();
+  EXPECT_EQ(cache.computations(), 4u);
+  // Dropping the dominator tree drops what is derived from it, but keeps the CFG.
+  cache.Invalidate(kCfgAnalysis | kLoopAnalysis | kLivenessAnalysis);
+  EXPECT_EQ(cache.Valid(), kCfgAnalysis);
+  // Dropping the CFG drops everything.
+  cache.Loops();
+  cache.Invalidate(kDomTreeAnalysis | kLoopAnalysis);
+  EXPECT_EQ(cache.Valid(), kNoAnalyses);
+}
+
+TEST(PassManager, SharesAnalysesBetweenPreservingPasses) {
+  ir::Function f = ParseOne(kLoop);
+  PassManagerOptions o;
+  o.verify = true;
+  const std::string_view names[] = {"gvn", "dce", "gvn"};
+  Expected<PassManager> pm = PassManager::FromNames(names, o);
+  ASSERT_TRUE(pm.ok());
+  PipelineStats stats;
+  ASSERT_TRUE(pm->Run(f, &stats).ok());
+  // gvn needs the CFG and dominators; dce and the second gvn preserve and reuse them.
+  EXPECT_EQ(stats.analysis_computations, 2u);
+  ASSERT_EQ(stats.passes.size(), 2u);
+  EXPECT_EQ(stats.passes[0].name, "gvn");
+  EXPECT_EQ(stats.passes[0].runs, 2u);
+  EXPECT_EQ(stats.passes[0].insts_removed, 1);  // v2 merged into v1
+  EXPECT_EQ(stats.passes[1].name, "dce");
+  EXPECT_EQ(stats.passes[1].insts_removed, 0);
+  EXPECT_EQ(stats.insts_in, 6u);
+  const std::string table = stats.ToString();
+  EXPECT_NE(table.find("gvn"), std::string::npos) << table;
+  EXPECT_NE(table.find("total"), std::string::npos) << table;
+}
+
+TEST(PassManager, PipelineForKnowsTheLevels) {
+  EXPECT_TRUE(PipelineFor("none").ok());
+  EXPECT_TRUE(PipelineFor("none")->empty());
+  Expected<std::vector<std::string_view>> speed = PipelineFor("speed");
+  ASSERT_TRUE(speed.ok());
+  const std::vector<std::string_view> names = *speed;
+  EXPECT_FALSE(names.empty());
+  for (std::string_view n : names) EXPECT_NE(FindPass(n), nullptr) << n;
+  EXPECT_FALSE(PipelineFor("size").ok());
+}
+
+}  // namespace
+}  // namespace egret::opt
