@@ -17,6 +17,7 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "artifact/artifact.h"
 #include "artifact/vmoffsets.h"
 #include "backends/x64/abi.h"
 #include "backends/x64/emit.h"
@@ -37,6 +38,20 @@ void Put(X64MachBuffer& buf, const Inst& inst) {
 uint32_t Align16(uint32_t v) { return (v + 15) & ~15u; }
 
 }  // namespace
+
+Expected<std::unique_ptr<backend::TargetIsa>> X64Isa::Create(std::string_view features) {
+  CpuFeatures f = CpuFeatures::Detect();
+  if (!features.empty()) {
+    EGRET_ASSIGN_OR_RETURN(f, CpuFeatures::Parse(features));
+  }
+  return std::unique_ptr<backend::TargetIsa>(new X64Isa(f));
+}
+
+artifact::Target X64Isa::artifact_target() const { return artifact::Target::kX86_64; }
+
+std::unique_ptr<backend::TextBuilder> X64Isa::NewTextBuilder(uint32_t num_functions) const {
+  return std::make_unique<backend::TextBuilderFor<X64LabelUses>>(num_functions);
+}
 
 Expected<backend::CompiledFunction> X64Isa::CompileFunction(
     const ir::Function& f, const backend::ModuleContext& module,
