@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "backends/common/emit_loop.h"
 #include "backends/x64/abi.h"
 #include "backends/x64/encoder.h"
 #include "ir/types.h"
@@ -13,7 +14,8 @@ namespace {
 
 using regalloc::Allocation;
 
-class Emitter {
+// The x64 side of the shared emission loop (backends/common/emit_loop.h).
+class Emitter final : public backend::InstEmitter {
  public:
   Emitter(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
           X64MachBuffer* buf)
@@ -109,12 +111,12 @@ class Emitter {
     return Amode::Base(G(i, m.base_op), m.disp);
   }
 
-  void EmitEdit(const regalloc::Edit& e);
-  void Prologue();
+  void EmitEdit(const regalloc::Edit& e) override;
+  void Prologue() override;
   void Epilogue();
   // Sets the flags for a condition; returns the condition code that holds when it is true.
   CondCode Compare(uint32_t i, const MInst& m);
-  void EmitInst(uint32_t i);
+  void EmitInst(uint32_t i) override;
   void EmitDiv(uint32_t i, const MInst& m);
   void EmitBitCount(uint32_t i, const MInst& m);
   void EmitFpToInt(uint32_t i, const MInst& m);
@@ -206,8 +208,8 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   }
   for (Gpr r : kCalleeSaved)
     if (used.Contains(IntPReg(r))) fi.callee_saved[fi.num_callee_saved++] = r;
-  fi.spill_base = v.outgoing_bytes;
-  uint32_t bytes = v.outgoing_bytes + 8 * ra.num_spill_slots;
+  fi.spill_base = v.frame.outgoing_bytes;
+  uint32_t bytes = v.frame.outgoing_bytes + 8 * ra.num_spill_slots;
   // After `push rbp` the stack is 16-aligned; the callee-saved pushes and the frame together
   // must keep it so at calls.
   if ((bytes + 8 * fi.num_callee_saved) % 16 != 0) bytes += 8;
@@ -215,30 +217,13 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   return fi;
 }
 
+// The longest expansion of one MInst (with its edits) is far below this; islands are considered
+// between MInsts only.
+constexpr uint32_t kMaxInstBytes = 1024;
+
 void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
-  block_label_.resize(v_.ra.num_blocks());
-  for (auto& l : block_label_) l = buf_.NewLabel();
-  size_t next_edit = 0;
-  for (uint32_t b = 0; b < v_.ra.num_blocks(); ++b) {
-    buf_.BindLabel(block_label_[b]);
-    const regalloc::BlockData& bd = v_.ra.blocks[b];
-    if (b == 0) Prologue();
-    for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
-      if (buf_.IslandNeeded(1024)) buf_.EmitIsland(1024);
-      const MInst& m = v_.insts[i];
-      if (m.srcloc != UINT32_MAX) buf_.StartSrcLoc(m.srcloc);
-      while (next_edit < ra_.edits.size() &&
-             ra_.edits[next_edit].point == regalloc::ProgPoint::Before(i))
-        EmitEdit(ra_.edits[next_edit++]);
-      EmitInst(i);
-      while (next_edit < ra_.edits.size() &&
-             ra_.edits[next_edit].point == regalloc::ProgPoint::After(i))
-        EmitEdit(ra_.edits[next_edit++]);
-      if (m.srcloc != UINT32_MAX) buf_.EndSrcLoc();
-    }
-  }
-  EGRET_CHECK(next_edit == ra_.edits.size());
+  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this);
 }
 
 void Emitter::EmitDiv(uint32_t i, const MInst& m) {

@@ -141,9 +141,8 @@ class Lowerer {
   }
   void EmitSpan(const MInst& mi, std::span<const Operand> ops,
                 regalloc::PRegSet clobbers = regalloc::PRegSet()) {
-    MInst m = mi;
-    m.srcloc = srcloc_;
-    v_.insts.push_back(m);
+    v_.insts.push_back(mi);
+    v_.srclocs.push_back(srcloc_);
     v_.ra.AddInst(ops, clobbers);
   }
 
@@ -360,7 +359,7 @@ Expected<VCode> Lowerer::Run() {
 
   // Frame facts for this function's own signature.
   CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
-  v_.stack_args = self.stack_args;
+  v_.frame.stack_args = self.stack_args;
 
   std::vector<const ir::BlockCall*> dests;
   std::vector<uint32_t> slots;
@@ -539,8 +538,8 @@ Status Lowerer::LowerCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
   CallLayout l = ComputeCallLayout(sig.params, sig.results);
-  v_.has_calls = true;
-  v_.outgoing_bytes = std::max(v_.outgoing_bytes, l.AreaBytes());
+  v_.frame.has_calls = true;
+  v_.frame.outgoing_bytes = std::max(v_.frame.outgoing_bytes, l.AreaBytes());
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
   MInst m;
   ops_.clear();
@@ -970,7 +969,7 @@ Status Lowerer::LowerInst(ir::Inst i) {
           MInst c;
           c.op = MOp::kCallBuiltin;
           c.aux = static_cast<uint32_t>(id);
-          v_.has_calls = true;
+          v_.frame.has_calls = true;
           VReg vmctx = Use(dfg_.BlockParams(f_.EntryBlock())[0]);
           VReg a = Use(d.args[0]);
           Emit(c,

@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/common/vcode.h"
 #include "backends/x64/registers.h"
 #include "regalloc/function.h"
 #include "regalloc/liveness.h"
@@ -109,19 +110,10 @@ struct MInst {
   int64_t imm = 0;
   uint32_t aux = 0;
   uint32_t target[2] = {0, 0};
-  uint32_t srcloc = UINT32_MAX;
 };
 
-struct VCode {
-  std::vector<MInst> insts;  // parallel to ra.insts
-  regalloc::Function ra;
-  std::vector<std::vector<uint32_t>> jump_tables;  // br_table targets (VCode blocks), default last
-  // Frame facts lowering found.
-  uint32_t outgoing_bytes = 0;    // largest outgoing argument + stack result area of any call
-  uint32_t stack_args = 0;        // this function's incoming stack arguments (8 bytes each)
-  uint32_t stack_ret_offset = 0;  // [rbp + this] is the first stack result slot
-  bool has_calls = false;
-};
+// The shared VCode container (backends/common/vcode.h) over x64's MInst.
+using VCode = backend::VCode<MInst>;
 
 // Text for --emit=vcode: one MInst per line with its operands (vregs, or allocations when
 // `allocs` is non-null).

@@ -20,11 +20,11 @@
 #include "artifact/artifact.h"
 #include "artifact/vmoffsets.h"
 #include "backends/common/array_marshaller.h"
+#include "backends/common/function_pipeline.h"
 #include "backends/x64/abi.h"
 #include "backends/x64/emit.h"
 #include "backends/x64/encoder.h"
 #include "backends/x64/lower.h"
-#include "regalloc/allocator.h"
 
 namespace egret::x64 {
 namespace {
@@ -97,33 +97,34 @@ std::unique_ptr<backend::TextBuilder> X64Isa::NewTextBuilder(uint32_t num_functi
   return std::make_unique<backend::TextBuilderFor<X64LabelUses>>(num_functions);
 }
 
+namespace {
+
+// x64's stages of the shared per-function pipeline (backends/common/function_pipeline.h).
+struct X64Stages {
+  CpuFeatures features;
+
+  Expected<VCode> Lower(const ir::Function& f, const backend::ModuleContext& module) const {
+    return x64::Lower(f, module, features);
+  }
+  const regalloc::MachineEnv& MachineEnv() const { return X64MachineEnv(); }
+  std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* allocs) const {
+    return x64::PrintVCode(v, allocs);
+  }
+  MachCode Emit(const VCode& v, const regalloc::Output& ra,
+                const backend::ModuleContext& module) const {
+    X64MachBuffer buf;
+    EmitFunction(v, ra, module, &buf);
+    return buf.Finish();
+  }
+  std::string_view ErrorPrefix() const { return "x64"; }
+};
+
+}  // namespace
+
 Expected<backend::CompiledFunction> X64Isa::CompileFunction(
     const ir::Function& f, const backend::ModuleContext& module,
     const backend::CompileOptions& options) const {
-  EGRET_ASSIGN_OR_RETURN(VCode v, Lower(f, module, features_));
-  regalloc::Options ra_options;
-  ra_options.algorithm = options.regalloc;
-  ra_options.run_checker = options.regalloc_checker;
-  Expected<regalloc::Output> ra = regalloc::Allocate(v.ra, X64MachineEnv(), ra_options);
-  if (!ra.ok()) {
-    return Error("x64: register allocation failed for function " + f.name + ": " +
-                 ra.error().message);
-  }
-  backend::CompiledFunction out;
-  out.num_vcode_insts = static_cast<uint32_t>(v.insts.size());
-  out.regalloc_stats = ra->stats;
-  if (options.keep_text) {
-    out.vcode_before = PrintVCode(v, nullptr);
-    out.vcode_after = PrintVCode(v, &ra->allocs);
-    // Live-in/live-out sets for the dot view; the allocator already proved them computable.
-    regalloc::Liveness live;
-    const bool have_live = live.Compute(v.ra).ok();
-    out.dot = PrintVCodeDot(v, &ra->allocs, f.name, have_live ? &live : nullptr);
-  }
-  X64MachBuffer buf;
-  EmitFunction(v, *ra, module, &buf);
-  out.code = buf.Finish();
-  return out;
+  return backend::CompileFunctionPipeline(X64Stages{features_}, f, module, options);
 }
 
 MachCode X64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const {
