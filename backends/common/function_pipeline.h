@@ -31,11 +31,16 @@ template <class Target>
 Expected<CompiledFunction> CompileFunctionPipeline(const Target& target, const ir::Function& f,
                                                    const ModuleContext& module,
                                                    const CompileOptions& options) {
+  auto done = [&](PipelineStage stage) {
+    if (options.observer != nullptr) options.observer->StageDone(stage);
+  };
   EGRET_ASSIGN_OR_RETURN(auto v, target.Lower(f, module));
+  done(PipelineStage::kLower);
   regalloc::Options ra_options;
   ra_options.algorithm = options.regalloc;
   ra_options.run_checker = options.regalloc_checker;
   Expected<regalloc::Output> ra = regalloc::Allocate(v.ra, target.MachineEnv(), ra_options);
+  done(PipelineStage::kRegalloc);
   if (!ra.ok()) {
     return Error(std::string(target.ErrorPrefix()) + ": register allocation failed for function " +
                  f.name + ": " + ra.error().message);
@@ -52,6 +57,7 @@ Expected<CompiledFunction> CompileFunctionPipeline(const Target& target, const i
     out.dot = PrintVCodeDot(out.vcode_after, v.ra, f.name, have_live ? &live : nullptr);
   }
   out.code = target.Emit(v, *ra, module);
+  done(PipelineStage::kEmit);
   return out;
 }
 
