@@ -230,8 +230,8 @@ void Emitter::EmitDiv(uint32_t i, const MInst& m) {
   // Operands: 0 dividend (rax), 1 divisor, 2 early def (rdx), [3 quotient (rax)].
   const Gpr b = G(i, 1);
   const OpSize s = m.size;
-  const bool is_signed = m.sub == 0 || m.sub == 2;
-  const bool rem = m.sub >= 2;
+  const bool is_signed = m.div == DivKind::kSdiv || m.div == DivKind::kSrem;
+  const bool rem = m.div == DivKind::kSrem || m.div == DivKind::kUrem;
   Put(Inst::TestRR(s, b, b));
   TrapUnless(CondCode::kNe, TrapCode::kIntegerDivisionByZero);
   if (!is_signed) {
@@ -265,21 +265,21 @@ void Emitter::EmitBitCount(uint32_t i, const MInst& m) {
   const Gpr a = G(i, 0), d = G(i, 1);
   const OpSize s = m.size;
   const int bits = Bits(s);
-  if (m.has_imm) {  // the CPU has the instruction
-    Put(Inst::BitRR(m.sub == 0   ? BitOp::kLzcnt
-                    : m.sub == 1 ? BitOp::kTzcnt
-                                 : BitOp::kPopcnt,
+  if (m.native) {  // the CPU has the instruction
+    Put(Inst::BitRR(m.bitcount == BitCountKind::kClz   ? BitOp::kLzcnt
+                    : m.bitcount == BitCountKind::kCtz ? BitOp::kTzcnt
+                                                       : BitOp::kPopcnt,
                     s, d, a));
     return;
   }
-  if (m.sub == 0) {
+  if (m.bitcount == BitCountKind::kClz) {
     // bsr gives the index of the highest set bit (undefined for 0): clz = index ^ (bits-1);
     // for 0 pick 2*bits-1, which the xor turns into `bits`.
     Put(Inst::MovRI(OpSize::k32, kTmp, 2 * bits - 1));
     Put(Inst::BitRR(BitOp::kBsr, s, d, a));
     Put(Inst::CmovRR(CondCode::kE, s, d, kTmp));
     Put(Inst::AluRI(AluOp::kXor, s, d, bits - 1));
-  } else if (m.sub == 1) {
+  } else if (m.bitcount == BitCountKind::kCtz) {
     Put(Inst::MovRI(OpSize::k32, kTmp, bits));
     Put(Inst::BitRR(BitOp::kBsf, s, d, a));
     Put(Inst::CmovRR(CondCode::kE, s, d, kTmp));
@@ -446,7 +446,7 @@ void Emitter::EmitIntToFp(uint32_t i, const MInst& m) {
 }
 
 void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
-  const std::vector<uint32_t>& table = v_.jump_tables[m.aux];
+  const std::vector<uint32_t>& table = v_.jump_tables[m.jump_table];
   const uint32_t n = static_cast<uint32_t>(table.size() - 1);
   Put(Inst::MovRR(OpSize::k32, kTmp, G(i, 0)));  // zero-extended index
   Put(Inst::AluRI(AluOp::kCmp, OpSize::k32, kTmp, static_cast<int32_t>(n)));
@@ -559,33 +559,31 @@ void Emitter::EmitInst(uint32_t i) {
     case MOp::kAlu:
       if (m.base_op >= 0) {  // a folded load
         if (m.can_trap) buf_.AddTrap(m.trap);
-        Put(Inst::AluRM(static_cast<AluOp>(m.sub), m.size, G(i, NumOps(i) - 1), MemOperand(i, m)));
-      } else if (m.has_imm) {
-        Put(Inst::AluRI(static_cast<AluOp>(m.sub), m.size, G(i, 1), m.imm));
+        Put(Inst::AluRM(m.alu, m.size, G(i, NumOps(i) - 1), MemOperand(i, m)));
+      } else if (m.imm_operand) {
+        Put(Inst::AluRI(m.alu, m.size, G(i, 1), m.imm));
       } else {
-        Put(Inst::AluRR(static_cast<AluOp>(m.sub), m.size, G(i, 2), G(i, 1)));
+        Put(Inst::AluRR(m.alu, m.size, G(i, 2), G(i, 1)));
       }
       return;
     case MOp::kImul:
       if (m.base_op >= 0) {
         if (m.can_trap) buf_.AddTrap(m.trap);
         Put(Inst::ImulRM(m.size, G(i, NumOps(i) - 1), MemOperand(i, m)));
-      } else if (m.has_imm) {
+      } else if (m.imm_operand) {
         Put(Inst::ImulRRI(m.size, G(i, 1), G(i, 0), m.imm));
       } else {
         Put(Inst::ImulRR(m.size, G(i, 2), G(i, 1)));
       }
       return;
     case MOp::kUnary:
-      Put(Inst::UnaryR(static_cast<UnaryOp>(m.sub), m.size, G(i, 1)));
+      Put(Inst::UnaryR(m.unary, m.size, G(i, 1)));
       return;
     case MOp::kShift:
-      if (m.has_imm) {
-        if (m.imm != 0)
-          Put(Inst::ShiftRI(static_cast<ShiftOp>(m.sub), m.size, G(i, 1),
-                            static_cast<uint8_t>(m.imm)));
+      if (m.imm_operand) {
+        if (m.imm != 0) Put(Inst::ShiftRI(m.shift, m.size, G(i, 1), static_cast<uint8_t>(m.imm)));
       } else {
-        Put(Inst::ShiftRCl(static_cast<ShiftOp>(m.sub), m.size, G(i, 2)));
+        Put(Inst::ShiftRCl(m.shift, m.size, G(i, 2)));
       }
       return;
     case MOp::kBitCount:
@@ -652,7 +650,7 @@ void Emitter::EmitInst(uint32_t i) {
         buf_.PutBytes(e.view());
         return;
       }
-      const OpSize vs = m.aux ? OpSize::k64 : OpSize::k32;
+      const OpSize vs = m.wide_value ? OpSize::k64 : OpSize::k32;
       Put(Inst::CmovRR(Invert(cc), vs, G(i, n - 1), G(i, n - 2)));
       return;
     }
@@ -660,7 +658,7 @@ void Emitter::EmitInst(uint32_t i) {
       const Amode src = MemOperand(i, m);
       const uint32_t d = NumOps(i) - 1;
       if (m.can_trap) buf_.AddTrap(m.trap);
-      switch (static_cast<LoadKind>(m.sub)) {
+      switch (m.load) {
         case LoadKind::kInt:
           Put(Inst::MovRM(m.size, G(i, d), src));
           break;
@@ -707,15 +705,17 @@ void Emitter::EmitInst(uint32_t i) {
     case MOp::kExtend: {
       const Gpr a = G(i, 0), d = G(i, 1);
       if (m.is_unsigned) {
-        if (m.sub == 8 || m.sub == 16) {
-          Put(Inst::MovzxRR(m.sub == 8 ? OpSize::k8 : OpSize::k16, OpSize::k32, d, a));
-        } else if (m.sub == 32 || m.size == OpSize::k32) {
+        if (m.extend_from == 8 || m.extend_from == 16) {
+          Put(Inst::MovzxRR(m.extend_from == 8 ? OpSize::k8 : OpSize::k16, OpSize::k32, d, a));
+        } else if (m.extend_from == 32 || m.size == OpSize::k32) {
           Put(Inst::MovRR(OpSize::k32, d, a));
         } else if (a != d) {
           Put(Inst::MovRR(OpSize::k64, d, a));
         }
       } else {
-        const OpSize from = m.sub == 8 ? OpSize::k8 : m.sub == 16 ? OpSize::k16 : OpSize::k32;
+        const OpSize from = m.extend_from == 8    ? OpSize::k8
+                            : m.extend_from == 16 ? OpSize::k16
+                                                  : OpSize::k32;
         if (from == OpSize::k32 && m.size == OpSize::k32) {
           Put(Inst::MovRR(OpSize::k32, d, a));
         } else {
@@ -725,10 +725,10 @@ void Emitter::EmitInst(uint32_t i) {
       return;
     }
     case MOp::kSseBin:
-      Put(Inst::SseRR(static_cast<SseOp>(m.sub), X(i, 2), X(i, 1)));
+      Put(Inst::SseRR(m.sse, X(i, 2), X(i, 1)));
       return;
     case MOp::kSseUnary: {
-      const auto op = static_cast<SseOp>(m.sub);
+      const auto op = m.sse;
       if (op == SseOp::kRoundss || op == SseOp::kRoundsd) {
         Put(Inst::SseRRImm(op, X(i, 1), X(i, 0), static_cast<uint8_t>(m.imm)));
       } else {
@@ -741,9 +741,9 @@ void Emitter::EmitInst(uint32_t i) {
       const uint64_t sign = f64 ? 0x8000000000000000ull : 0x80000000ull;
       const uint64_t sign2 = f64 ? sign : (sign | (sign << 32));
       const Xmm d = X(i, NumOps(i) - 1);
-      if (m.sub == 0) {
+      if (m.fsign == FsignKind::kNeg) {
         Put(Inst::SseRM(SseOp::kXorps, d, Rip(Const128(sign2, sign2))));
-      } else if (m.sub == 1) {
+      } else if (m.fsign == FsignKind::kAbs) {
         Put(Inst::SseRM(SseOp::kAndps, d, Rip(Const128(~sign2, ~sign2))));
       } else {
         Put(Inst::SseRM(SseOp::kAndps, d, Rip(Const128(~sign2, ~sign2))));
@@ -762,11 +762,11 @@ void Emitter::EmitInst(uint32_t i) {
       JccLocal(CondCode::kP, nan);
       JccLocal(CondCode::kNe, normal);
       // Equal: only the sign of zero can differ; or/and the bits picks -0 for min, +0 for max.
-      Put(Inst::SseRR(m.sub == 0 ? SseOp::kOrps : SseOp::kAndps, d, b));
+      Put(Inst::SseRR(m.minmax == MinMax::kMin ? SseOp::kOrps : SseOp::kAndps, d, b));
       JmpLocal(done);
       buf_.BindLabel(normal);
-      Put(Inst::SseRR(m.sub == 0 ? (f64 ? SseOp::kMinsd : SseOp::kMinss)
-                                 : (f64 ? SseOp::kMaxsd : SseOp::kMaxss),
+      Put(Inst::SseRR(m.minmax == MinMax::kMin ? (f64 ? SseOp::kMinsd : SseOp::kMinss)
+                                               : (f64 ? SseOp::kMaxsd : SseOp::kMaxss),
                       d, b));
       JmpLocal(done);
       buf_.BindLabel(nan);
@@ -790,13 +790,14 @@ void Emitter::EmitInst(uint32_t i) {
     case MOp::kCall: {
       const uint8_t call[5] = {0xe8, 0, 0, 0, 0};
       buf_.PutBytes(call);
-      buf_.AddCall(buf_.CurOffset() - 4, m.aux, static_cast<X64LabelUse>(X64LabelUse::kJmpRel32));
+      buf_.AddCall(buf_.CurOffset() - 4, m.callee,
+                   static_cast<X64LabelUse>(X64LabelUse::kJmpRel32));
       return;
     }
     case MOp::kCallBuiltin:
       Put(Inst::MovRM(OpSize::k64, kScratch,
                       Amode::Base(Gpr::kRdi, static_cast<int32_t>(module_.builtins_offset))));
-      Put(Inst::CallM(Amode::Base(kScratch, static_cast<int32_t>(8 * m.aux))));
+      Put(Inst::CallM(Amode::Base(kScratch, static_cast<int32_t>(8 * m.builtin))));
       return;
     case MOp::kCallInd:
       Put(Inst::CallR(G(i, 0)));

@@ -486,7 +486,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
         std::vector<uint32_t> table;
         for (size_t k = 1; k < t.target.size(); ++k) table.push_back(t.target[k]);
         table.push_back(t.target[0]);
-        m.aux = static_cast<uint32_t>(v_.jump_tables.size());
+        m.jump_table = static_cast<uint32_t>(v_.jump_tables.size());
         v_.jump_tables.push_back(std::move(table));
       }
       EmitSpan(m, ops_);
@@ -513,7 +513,11 @@ Status Lowerer::LowerCall(ir::Inst i) {
     auto it = module_.callees.find(ext.name);
     if (it == module_.callees.end()) return Unsupported("call to unknown function %" + ext.name);
     m.op = it->second.kind == backend::CallTarget::Kind::kBuiltin ? MOp::kCallBuiltin : MOp::kCall;
-    m.aux = it->second.index;
+    if (m.op == MOp::kCall) {
+      m.callee = it->second.index;
+    } else {
+      m.builtin = it->second.index;
+    }
   } else {
     m.op = MOp::kCallInd;
     ops_.push_back(Operand::Use(Use(d.args[0])));
@@ -629,7 +633,7 @@ void Lowerer::LowerMemory(ir::Inst i) {
       default:
         break;
     }
-    m.sub = static_cast<uint8_t>(k);
+    m.load = k;
     ops_.push_back(Operand::Def(DefVReg(dfg_.FirstResult(i))));
   }
   EmitSpan(m, ops_);
@@ -752,22 +756,22 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   switch (op) {
     case Opcode::kIadd:
     case Opcode::kIaddImm:
-      m.sub = static_cast<uint8_t>(AluOp::kAdd);
+      m.alu = AluOp::kAdd;
       break;
     case Opcode::kIsub:
-      m.sub = static_cast<uint8_t>(AluOp::kSub);
+      m.alu = AluOp::kSub;
       break;
     case Opcode::kBand:
     case Opcode::kBandImm:
-      m.sub = static_cast<uint8_t>(AluOp::kAnd);
+      m.alu = AluOp::kAnd;
       break;
     case Opcode::kBor:
     case Opcode::kBorImm:
-      m.sub = static_cast<uint8_t>(AluOp::kOr);
+      m.alu = AluOp::kOr;
       break;
     case Opcode::kBxor:
     case Opcode::kBxorImm:
-      m.sub = static_cast<uint8_t>(AluOp::kXor);
+      m.alu = AluOp::kXor;
       break;
     default:
       break;
@@ -777,7 +781,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   int32_t imm32;
   bool have_imm = imm_form || IsIconst(d.args[1], &imm);
   if (have_imm && ImmOperand(imm, m.size, &imm32)) {
-    m.has_imm = true;
+    m.imm_operand = true;
     m.imm = imm32;
     VReg a = Use(d.args[0]);
     Emit(m, {Operand::Use(a), Operand::ReuseDef(Result(i), 0)});
@@ -821,11 +825,14 @@ Status Lowerer::LowerDivRem(ir::Inst i) {
   MInst m;
   m.op = MOp::kDiv;
   m.size = AluSize(ResultType(i));
-  m.sub = op == Opcode::kSdiv ? 0 : op == Opcode::kUdiv ? 1 : op == Opcode::kSrem ? 2 : 3;
+  m.div = op == Opcode::kSdiv   ? DivKind::kSdiv
+          : op == Opcode::kUdiv ? DivKind::kUdiv
+          : op == Opcode::kSrem ? DivKind::kSrem
+                                : DivKind::kUrem;
   VReg a = Use(d.args[0]);
   VReg b = Use(d.args[1]);
   const regalloc::PReg rax = IntPReg(Gpr::kRax), rdx = IntPReg(Gpr::kRdx);
-  if (m.sub < 2) {
+  if (m.div == DivKind::kSdiv || m.div == DivKind::kUdiv) {
     VReg tmp = NewVReg(Type::kI64);
     Emit(m, {Operand::FixedUse(a, rax), Operand::Use(b),
              [&] {
@@ -855,11 +862,11 @@ Status Lowerer::LowerShift(ir::Inst i) {
   if (op == Opcode::kSshr || op == Opcode::kSshrImm) s = ShiftOp::kSar;
   if (op == Opcode::kRotl || op == Opcode::kRotlImm) s = ShiftOp::kRol;
   if (op == Opcode::kRotr || op == Opcode::kRotrImm) s = ShiftOp::kRor;
-  m.sub = static_cast<uint8_t>(s);
+  m.shift = s;
   int64_t imm = d.imm;
   const bool imm_form = ir::Info(op).format == ir::InstFormat::kBinaryImm;
   if (imm_form || IsIconst(d.args[1], &imm)) {
-    m.has_imm = true;
+    m.imm_operand = true;
     m.imm = imm & (m.size == OpSize::k64 ? 63 : 31);
     VReg a = Use(d.args[0]);
     Emit(m, {Operand::Use(a), Operand::ReuseDef(Result(i), 0)});
@@ -878,10 +885,12 @@ Status Lowerer::LowerBitCount(ir::Inst i) {
   MInst m;
   m.op = MOp::kBitCount;
   m.size = AluSize(ResultType(i));
-  m.sub = op == Opcode::kClz ? 0 : op == Opcode::kCtz ? 1 : 2;
-  m.has_imm = op == Opcode::kClz   ? features_.lzcnt
-              : op == Opcode::kCtz ? features_.bmi1
-                                   : features_.popcnt;
+  m.bitcount = op == Opcode::kClz   ? BitCountKind::kClz
+               : op == Opcode::kCtz ? BitCountKind::kCtz
+                                    : BitCountKind::kPopcnt;
+  m.native = op == Opcode::kClz   ? features_.lzcnt
+             : op == Opcode::kCtz ? features_.bmi1
+                                  : features_.popcnt;
   VReg a = Use(d.args[0]);
   Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
   return Status::Ok();
@@ -893,7 +902,7 @@ Status Lowerer::LowerUnary(ir::Inst i) {
   MInst m;
   m.op = MOp::kUnary;
   m.size = AluSize(ResultType(i));
-  m.sub = static_cast<uint8_t>(op == Opcode::kIneg ? UnaryOp::kNeg : UnaryOp::kNot);
+  m.unary = op == Opcode::kIneg ? UnaryOp::kNeg : UnaryOp::kNot;
   VReg a = Use(d.args[0]);
   Emit(m, {Operand::Use(a), Operand::ReuseDef(Result(i), 0)});
   return Status::Ok();
@@ -932,7 +941,7 @@ Status Lowerer::LowerSelect(ir::Inst i) {
   const Type t = ResultType(i);
   m.fp = ir::IsFloat(t);
   m.fp64 = t == Type::kF64;
-  m.aux = AluSize(t) == OpSize::k64 ? 1 : 0;  // value width (the cond's size is in `size`)
+  m.wide_value = AluSize(t) == OpSize::k64;  // (the condition's width is in `size`)
   const uint8_t x_index = static_cast<uint8_t>(ops_.size());
   ops_.push_back(Operand::Use(Use(d.args[1])));
   ops_.push_back(Operand::Use(Use(d.args[2])));
@@ -951,10 +960,10 @@ Status Lowerer::LowerExtend(ir::Inst i) {
   m.op = MOp::kExtend;
   m.size = AluSize(to);
   m.is_unsigned = op != Opcode::kSextend;
-  m.sub = static_cast<uint8_t>(op == Opcode::kIreduce ? 64 : ir::TypeBits(from));
+  m.extend_from = static_cast<uint8_t>(op == Opcode::kIreduce ? 64 : ir::TypeBits(from));
   if (op == Opcode::kIreduce) {
     // Narrowing keeps the low bits: a 32-bit move (i8/i16 results are don't-care above).
-    m.sub = 32;
+    m.extend_from = 32;
     m.is_unsigned = true;
   }
   Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
@@ -971,7 +980,7 @@ Status Lowerer::LowerFloatArith(ir::Inst i) {
             : op == Opcode::kFmul ? (f64 ? SseOp::kMulsd : SseOp::kMulss)
                                   : (f64 ? SseOp::kDivsd : SseOp::kDivss);
   m.op = MOp::kSseBin;
-  m.sub = static_cast<uint8_t>(s);
+  m.sse = s;
   m.fp = true;
   m.fp64 = f64;
   VReg a = Use(d.args[0]), b = Use(d.args[1]);
@@ -984,7 +993,7 @@ Status Lowerer::LowerFminmax(ir::Inst i) {
   const Opcode op = d.opcode;
   MInst m;
   m.op = MOp::kFminmax;
-  m.sub = op == Opcode::kFmin ? 0 : 1;
+  m.minmax = op == Opcode::kFmin ? MinMax::kMin : MinMax::kMax;
   m.fp = true;
   m.fp64 = ResultType(i) == Type::kF64;
   VReg a = Use(d.args[0]), b = Use(d.args[1]);
@@ -997,7 +1006,9 @@ Status Lowerer::LowerFsign(ir::Inst i) {
   const Opcode op = d.opcode;
   MInst m;
   m.op = MOp::kFsign;
-  m.sub = op == Opcode::kFneg ? 0 : op == Opcode::kFabs ? 1 : 2;
+  m.fsign = op == Opcode::kFneg   ? FsignKind::kNeg
+            : op == Opcode::kFabs ? FsignKind::kAbs
+                                  : FsignKind::kCopysign;
   m.fp = true;
   m.fp64 = ResultType(i) == Type::kF64;
   VReg a = Use(d.args[0]);
@@ -1033,7 +1044,7 @@ Status Lowerer::LowerFloatUnary(ir::Inst i) {
                              : (f64 ? Builtin::kNearestF64 : Builtin::kNearestF32);
       MInst c;
       c.op = MOp::kCallBuiltin;
-      c.aux = static_cast<uint32_t>(id);
+      c.builtin = static_cast<uint32_t>(id);
       v_.frame.has_calls = true;
       VReg vmctx = Use(dfg_.BlockParams(f_.EntryBlock())[0]);
       VReg a = Use(d.args[0]);
@@ -1053,7 +1064,7 @@ Status Lowerer::LowerFloatUnary(ir::Inst i) {
   }
   if (op == Opcode::kFpromote) s = SseOp::kCvtss2sd;
   if (op == Opcode::kFdemote) s = SseOp::kCvtsd2ss;
-  m.sub = static_cast<uint8_t>(s);
+  m.sse = s;
   VReg a = Use(d.args[0]);
   Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
   return Status::Ok();

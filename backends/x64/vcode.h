@@ -19,9 +19,11 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "backends/common/vcode.h"
+#include "backends/x64/inst.h"
 #include "backends/x64/registers.h"
 #include "regalloc/function.h"
 #include "regalloc/liveness.h"
@@ -29,45 +31,62 @@
 
 namespace egret::x64 {
 
+// Every VCode instruction kind: X(name, text, operands). The printer's names, the MOp enum and
+// the emitter's switch (no default: -Wswitch) all come from this one table; what a kind's
+// payload fields mean is stated once, on the payload (MInst below).
+// clang-format off
+#define EGRET_X64_MOPS(X)                                                                        \
+  X(Args,        "args",          "defs: the register parameters (fixed registers), entry only") \
+  X(LoadArg,     "load_arg",      "def: incoming stack argument at [rbp + disp]")               \
+  X(Copy,        "copy",          "use a, def d: register move (int or float by fp)")            \
+  X(Iconst,      "iconst",        "def d: mov $imm")                                             \
+  X(Fconst,      "fconst",        "def d (xmm): bits imm (fp64) from the constant pool")         \
+  X(Alu,         "alu",           "use a [, use b | memory], def d=reuse(a): `alu`")             \
+  X(Imul,        "imul",          "use a [, use b | memory], def d=reuse(a) (or d = a * imm)")   \
+  X(Unary,       "unary",         "use a, def d=reuse(a): `unary` (neg, not)")                   \
+  X(Shift,       "shift",         "use a [, use count(rcx)], def d=reuse(a): `shift`")           \
+  X(BitCount,    "bitcount",      "use a, def d: `bitcount`, `native` or a fallback sequence")   \
+  X(Div,         "div",           "use a(rax), use b, early def rdx [, def rax]: `div`")         \
+  X(CmpSet,      "cmpset",        "cond operands, early def d: d = cond as 0/1")                 \
+  X(FcmpSet,     "fcmpset",       "use a, b, early def d, early def tmp: d = (a fcc b) as 0/1")  \
+  X(Select,      "select",        "cond operands, use x, use y, def d=reuse(x)")                 \
+  X(Load,        "load",          "use base [, index], def d: `load` extension")                 \
+  X(Store,       "store",         "use value, use base [, index]: store `size` bytes")           \
+  X(Lea,         "lea",           "use base [, index], def d")                                   \
+  X(Extend,      "extend",        "use a, def d: movzx/movsx from `extend_from` bits to size")   \
+  X(SseBin,      "sse",           "use a, use b, def d=reuse(a): `sse`")                         \
+  X(SseUnary,    "sse_unary",     "use a, def d: `sse` (sqrt, round with mode imm, cvt)")        \
+  X(Fsign,       "fsign",         "use a [, use b], def d=reuse(a): `fsign`")                    \
+  X(Fminmax,     "fminmax",       "use a, use b, def d=reuse(a): `minmax`")                      \
+  X(IntToFp,     "int_to_fp",     "use a, def d (xmm): cvtsi2s*, is_unsigned")                   \
+  X(FpToInt,     "fp_to_int",     "use a (xmm), def d: cvtts*2si with Wasm traps / saturation")  \
+  X(Bitcast,     "bitcast",       "use a, def d: movd/movq between gpr and xmm")                 \
+  X(Call,        "call",          "direct call to defined function `callee`; fixed operands")    \
+  X(CallBuiltin, "call_builtin",  "call through the VMContext's builtin table: `builtin`")       \
+  X(CallInd,     "call_indirect", "use target, fixed uses/defs; clobbers")                       \
+  X(StoreOutArg, "store_out_arg", "use v: store to the outgoing area at [rsp + disp]")           \
+  X(LoadOutRet,  "load_out_ret",  "def d: load a stack result from [rsp + disp] after a call")   \
+  X(StoreRet,    "store_ret",     "use v: store a stack result into [rbp + disp]")               \
+  X(Ret,         "ret",           "fixed uses: return registers")                                \
+  X(Jmp,         "jmp",           "successor target[0]")                                         \
+  X(Brif,        "brif",          "cond operands; successors target[0] (true), target[1]")       \
+  X(BrTable,     "br_table",      "use index; successors: `jump_table` (entries then default)")  \
+  X(Trap,        "trap",          "ud2 with trap `trap`")                                        \
+  X(TrapIf,      "trap_if",       "cond operands: trap `trap` when the condition holds")
+// clang-format on
+
 enum class MOp : uint8_t {
-  kArgs,      // defs: the register parameters (fixed registers), entry block only
-  kLoadArg,   // def: incoming stack argument `imm` (from the caller's frame)
-  kCopy,      // use a, def d: register move (int or float by `fp`)
-  kIconst,    // def d: mov $imm
-  kFconst,    // def d (xmm): load bits `imm` (fp64 by `fp64`) from the constant pool
-  kAlu,       // use a [, use b], def d=reuse(a): add/sub/and/or/xor; `has_imm`: b is imm
-  kImul,      // use a [, use b], def d=reuse(a) (or d = a * imm)
-  kUnary,     // use a, def d=reuse(a): neg / not (`sub` = UnaryOp)
-  kShift,     // use a [, use count(rcx)], def d=reuse(a); `has_imm`: count is imm
-  kBitCount,  // use a, def d (early), [early def tmp]: clz / ctz / popcnt (sub 0/1/2)
-  kDiv,  // use a(rax), use b, early def rdx-ish: see lowering; `sub`: 0 sdiv 1 udiv 2 srem 3 urem
-  kCmpSet,    // use a [, b], early def d: d = (a cc b) as 0/1 (int compare)
-  kFcmpSet,   // use a, b, early def d, early def tmp: d = (a fcc b) as 0/1
-  kSelect,    // cond operands, use x, use y, def d=reuse(x): d = cond ? x : y
-  kLoad,      // use base [, index], def d: load with extension (`sub` = LoadKind)
-  kStore,     // use value, use base [, index]: store `size` bytes (`fp`: from xmm)
-  kLea,       // use base [, index], def d: lea
-  kExtend,    // use a, def d: movzx/movsx from `sub` bits to `size`
-  kSseBin,    // use a, use b, def d=reuse(a): SseOp `sub`
-  kSseUnary,  // use a, def d: sqrt/round/cvtss2sd/cvtsd2ss (`sub` = SseOp, imm = round mode)
-  kFsign,     // use a [, use b], def d=reuse(a), early def tmp: fneg / fabs / copysign (sub 0/1/2)
-  kFminmax,   // use a, use b, def d=reuse(a): sub 0 min, 1 max
-  kIntToFp,   // use a, def d (xmm), early defs tmps: cvtsi2s*, `is_unsigned`
-  kFpToInt,   // use a (xmm), def d, early def tmps: cvtts*2si with Wasm traps / saturation
-  kBitcast,   // use a, def d: movd/movq between gpr and xmm
-  kCall,      // direct call to defined function `aux`; fixed uses/defs; clobbers
-  kCallBuiltin,  // call through the VMContext's builtin table, builtin `aux`
-  kCallInd,      // use target, fixed uses/defs; clobbers
-  kStoreOutArg,  // use v: store to the outgoing area at [rsp + imm]
-  kLoadOutRet,   // def d: load a stack result from [rsp + imm] after a call
-  kStoreRet,     // use v: store a stack result into the caller's area at [rbp + imm]
-  kRet,          // fixed uses: return registers
-  kJmp,          // successor target[0]
-  kBrif,         // cond operands; successors target[0] (true), target[1] (false)
-  kBrTable,      // use index; successors: table `aux` (entries then default)
-  kTrap,         // ud2 with trap `trap`
-  kTrapIf,       // cond operands: trap `trap` when the condition holds
+#define EGRET_X64_MOP_ENUM(name, text, operands) k##name,
+  EGRET_X64_MOPS(EGRET_X64_MOP_ENUM)
+#undef EGRET_X64_MOP_ENUM
 };
+// The kind's name in VCode text ("alu").
+std::string_view MOpName(MOp op);
+
+enum class DivKind : uint8_t { kSdiv, kUdiv, kSrem, kUrem };
+enum class BitCountKind : uint8_t { kClz, kCtz, kPopcnt };
+enum class FsignKind : uint8_t { kNeg, kAbs, kCopysign };
+enum class MinMax : uint8_t { kMin, kMax };
 
 // How a condition is computed (kSelect, kBrif, kTrapIf, kCmpSet): from which operands.
 enum class CondKind : uint8_t {
@@ -89,14 +108,15 @@ enum class LoadKind : uint8_t {
   kFloat64,
 };
 
+// One VCode instruction. The fields above `imm` are shared by every kind that has the concept
+// (width, condition, memory operand); the kind-specific operation is one named payload field,
+// valid only for the kinds listed beside it, so no field changes meaning with `op`.
 struct MInst {
   MOp op = MOp::kTrap;
-  uint8_t sub = 0;
-  OpSize size = OpSize::k64;
+  OpSize size = OpSize::k64;  // integer operation width (kSelect: the condition's)
   CondKind cond = CondKind::kNonZero;
   CondCode cc = CondCode::kNe;
-  uint8_t fcc = 0;  // ir::FloatCC for CondKind::kFloat / kFcmpSet
-  bool has_imm = false;
+  uint8_t fcc = 0;    // ir::FloatCC for CondKind::kFloat / kFcmpSet
   bool fp = false;    // operates on xmm registers
   bool fp64 = false;  // float width of the operation (source width for conversions)
   bool is_unsigned = false;
@@ -108,8 +128,31 @@ struct MInst {
   bool can_trap = false;  // memory access records `trap`
   int32_t disp = 0;
   int64_t imm = 0;
-  uint32_t aux = 0;
   uint32_t target[2] = {0, 0};
+
+  // ---- The kind's payload.
+  bool imm_operand = false;  // kAlu, kImul, kShift: the right operand is `imm`, not a register
+  bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt
+  bool wide_value = false;   // kSelect: the selected values are 64-bit
+  union {
+    uint8_t no_payload = 0;
+    AluOp alu;              // kAlu
+    UnaryOp unary;          // kUnary
+    ShiftOp shift;          // kShift
+    BitCountKind bitcount;  // kBitCount
+    DivKind div;            // kDiv
+    LoadKind load;          // kLoad
+    uint8_t extend_from;    // kExtend: source width in bits (32 for ireduce)
+    SseOp sse;              // kSseBin, kSseUnary
+    FsignKind fsign;        // kFsign
+    MinMax minmax;          // kFminmax
+  };
+  union {
+    uint32_t no_index = 0;
+    uint32_t callee;      // kCall: defined-function index (a text entry)
+    uint32_t builtin;     // kCallBuiltin: artifact::Builtin id
+    uint32_t jump_table;  // kBrTable: index into VCode::jump_tables
+  };
 };
 
 // The shared VCode container (backends/common/vcode.h) over x64's MInst.
