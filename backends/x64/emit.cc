@@ -86,15 +86,17 @@ class Emitter final : public backend::InstEmitter {
   }
 
   // ---- Operands.
-  Allocation AllocOf(uint32_t inst, uint32_t k) const {
-    return ra_.allocs[v_.ra.insts[inst].operand_begin + k];
+  Allocation AllocOf(uint32_t inst, int k) const {
+    return ra_.allocs[v_.ra.insts[inst].operand_begin + static_cast<uint32_t>(k)];
   }
-  Gpr G(uint32_t inst, uint32_t k) const {
+  Gpr G(uint32_t inst, int k) const {
+    EGRET_CHECK(k >= 0);
     Allocation a = AllocOf(inst, k);
     EGRET_CHECK(a.is_reg() && a.reg().cls() == regalloc::RegClass::kInt);
     return GprFromEnc(a.reg().hw());
   }
-  Xmm X(uint32_t inst, uint32_t k) const {
+  Xmm X(uint32_t inst, int k) const {
+    EGRET_CHECK(k >= 0);
     Allocation a = AllocOf(inst, k);
     EGRET_CHECK(a.is_reg() && a.reg().cls() == regalloc::RegClass::kFloat);
     return XmmFromEnc(a.reg().hw());
@@ -102,6 +104,8 @@ class Emitter final : public backend::InstEmitter {
   uint32_t NumOps(uint32_t inst) const {
     return v_.ra.insts[inst].operand_end - v_.ra.insts[inst].operand_begin;
   }
+  // Instruction `inst`'s named operands (vcode.h).
+  OperandSlots Slots(uint32_t inst) const { return SlotsOf(v_.insts[inst], NumOps(inst)); }
   Amode SpillSlot(uint32_t slot) const {
     return Amode::Base(Gpr::kRsp, static_cast<int32_t>(frame_.spill_base + 8 * slot));
   }
@@ -176,18 +180,19 @@ void Emitter::Epilogue() {
 }
 
 CondCode Emitter::Compare(uint32_t i, const MInst& m) {
+  const OperandSlots o = Slots(i);
   switch (m.cond) {
     case CondKind::kNonZero:
-      Put(Inst::TestRR(m.size, G(i, 0), G(i, 0)));
+      Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.a)));
       return m.cc;
     case CondKind::kIntRR:
-      Put(Inst::AluRR(AluOp::kCmp, m.size, G(i, 0), G(i, 1)));
+      Put(Inst::AluRR(AluOp::kCmp, m.size, G(i, o.a), G(i, o.b)));
       return m.cc;
     case CondKind::kIntRI:
       if (m.imm == 0 && (m.cc == CondCode::kE || m.cc == CondCode::kNe)) {
-        Put(Inst::TestRR(m.size, G(i, 0), G(i, 0)));
+        Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.a)));
       } else {
-        Put(Inst::AluRI(AluOp::kCmp, m.size, G(i, 0), m.imm));
+        Put(Inst::AluRI(AluOp::kCmp, m.size, G(i, o.a), m.imm));
       }
       return m.cc;
     case CondKind::kFloat:
@@ -227,8 +232,8 @@ void Emitter::Run() {
 }
 
 void Emitter::EmitDiv(uint32_t i, const MInst& m) {
-  // Operands: 0 dividend (rax), 1 divisor, 2 early def (rdx), [3 quotient (rax)].
-  const Gpr b = G(i, 1);
+  // The dividend is fixed in rax and the remainder lands in rdx; only the divisor is free.
+  const Gpr b = G(i, Slots(i).b);
   const OpSize s = m.size;
   const bool is_signed = m.div == DivKind::kSdiv || m.div == DivKind::kSrem;
   const bool rem = m.div == DivKind::kSrem || m.div == DivKind::kUrem;
@@ -262,7 +267,8 @@ void Emitter::EmitDiv(uint32_t i, const MInst& m) {
 }
 
 void Emitter::EmitBitCount(uint32_t i, const MInst& m) {
-  const Gpr a = G(i, 0), d = G(i, 1);
+  const OperandSlots o = Slots(i);
+  const Gpr a = G(i, o.a), d = G(i, o.dst);
   const OpSize s = m.size;
   const int bits = Bits(s);
   if (m.native) {  // the CPU has the instruction
@@ -313,8 +319,9 @@ void Emitter::EmitBitCount(uint32_t i, const MInst& m) {
 }
 
 void Emitter::EmitFpToInt(uint32_t i, const MInst& m) {
-  const Xmm a = X(i, 0);
-  const Gpr d = G(i, 1);
+  const OperandSlots o = Slots(i);
+  const Xmm a = X(i, o.a);
+  const Gpr d = G(i, o.dst);
   const bool f64 = m.fp64;
   const FpSize fs = f64 ? FpSize::kF64 : FpSize::kF32;
   const SseOp ucomis = f64 ? SseOp::kUcomisd : SseOp::kUcomiss;
@@ -415,8 +422,9 @@ void Emitter::EmitFpToInt(uint32_t i, const MInst& m) {
 }
 
 void Emitter::EmitIntToFp(uint32_t i, const MInst& m) {
-  const Gpr a = G(i, 0);
-  const Xmm d = X(i, 1);
+  const OperandSlots o = Slots(i);
+  const Gpr a = G(i, o.a);
+  const Xmm d = X(i, o.dst);
   const FpSize fs = m.fp64 ? FpSize::kF64 : FpSize::kF32;
   Put(Inst::SseRR(SseOp::kXorps, d, d));  // breaks the dependency on d's old contents
   if (!m.is_unsigned) {
@@ -448,7 +456,7 @@ void Emitter::EmitIntToFp(uint32_t i, const MInst& m) {
 void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
   const std::vector<uint32_t>& table = v_.jump_tables[m.jump_table];
   const uint32_t n = static_cast<uint32_t>(table.size() - 1);
-  Put(Inst::MovRR(OpSize::k32, kTmp, G(i, 0)));  // zero-extended index
+  Put(Inst::MovRR(OpSize::k32, kTmp, G(i, Slots(i).value)));  // zero-extended index
   Put(Inst::AluRI(AluOp::kCmp, OpSize::k32, kTmp, static_cast<int32_t>(n)));
   JccLocal(CondCode::kAe, block_label_[table[n]]);
   MachLabel base = buf_.NewLabel();
@@ -467,7 +475,8 @@ void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
 }
 
 void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {
-  const Xmm a = X(i, 0), b = X(i, 1);
+  const OperandSlots o = Slots(i);
+  const Xmm a = X(i, o.a), b = X(i, o.b);
   const SseOp ucomis = m.fp64 ? SseOp::kUcomisd : SseOp::kUcomiss;
   const MachLabel t = block_label_[m.target[0]], f = block_label_[m.target[1]];
   auto cond_branch = [&](CondCode cc, MachLabel l) {
@@ -511,6 +520,7 @@ void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {
 
 void Emitter::EmitInst(uint32_t i) {
   const MInst& m = v_.insts[i];
+  const OperandSlots o = Slots(i);
   switch (m.op) {
     case MOp::kArgs:
       return;
@@ -518,9 +528,9 @@ void Emitter::EmitInst(uint32_t i) {
     case MOp::kLoadOutRet: {
       const Amode src = Amode::Base(m.op == MOp::kLoadArg ? Gpr::kRbp : Gpr::kRsp, m.disp);
       if (m.fp) {
-        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, X(i, 0), src));
+        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, X(i, o.dst), src));
       } else {
-        Put(Inst::MovRM(OpSize::k64, G(i, 0), src));
+        Put(Inst::MovRM(OpSize::k64, G(i, o.dst), src));
       }
       return;
     }
@@ -528,62 +538,63 @@ void Emitter::EmitInst(uint32_t i) {
     case MOp::kStoreRet: {
       const Amode dst = Amode::Base(m.op == MOp::kStoreRet ? Gpr::kRbp : Gpr::kRsp, m.disp);
       if (m.fp) {
-        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, 0)));
+        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, o.value)));
       } else {
-        Put(Inst::MovMR(OpSize::k64, dst, G(i, 0)));
+        Put(Inst::MovMR(OpSize::k64, dst, G(i, o.value)));
       }
       return;
     }
     case MOp::kCopy:
       if (m.fp) {
-        if (X(i, 0) != X(i, 1)) Put(Inst::SseRR(SseOp::kMovaps, X(i, 1), X(i, 0)));
-      } else if (G(i, 0) != G(i, 1)) {
-        Put(Inst::MovRR(OpSize::k64, G(i, 1), G(i, 0)));
+        if (X(i, o.a) != X(i, o.dst)) Put(Inst::SseRR(SseOp::kMovaps, X(i, o.dst), X(i, o.a)));
+      } else if (G(i, o.a) != G(i, o.dst)) {
+        Put(Inst::MovRR(OpSize::k64, G(i, o.dst), G(i, o.a)));
       }
       return;
     case MOp::kIconst:
       if (m.imm == 0) {
-        Put(Inst::AluRR(AluOp::kXor, OpSize::k32, G(i, 0), G(i, 0)));
+        Put(Inst::AluRR(AluOp::kXor, OpSize::k32, G(i, o.dst), G(i, o.dst)));
       } else {
-        Put(Inst::MovRI(m.size, G(i, 0), m.imm));
+        Put(Inst::MovRI(m.size, G(i, o.dst), m.imm));
       }
       return;
     case MOp::kFconst:
       if (m.imm == 0) {
-        Put(Inst::SseRR(SseOp::kXorps, X(i, 0), X(i, 0)));
+        Put(Inst::SseRR(SseOp::kXorps, X(i, o.dst), X(i, o.dst)));
       } else {
-        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, X(i, 0),
+        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, X(i, o.dst),
                         Rip(Const(static_cast<uint64_t>(m.imm), m.fp64))));
       }
       return;
     case MOp::kAlu:
       if (m.base_op >= 0) {  // a folded load
         if (m.can_trap) buf_.AddTrap(m.trap);
-        Put(Inst::AluRM(m.alu, m.size, G(i, NumOps(i) - 1), MemOperand(i, m)));
+        Put(Inst::AluRM(m.alu, m.size, G(i, o.dst), MemOperand(i, m)));
       } else if (m.imm_operand) {
-        Put(Inst::AluRI(m.alu, m.size, G(i, 1), m.imm));
+        Put(Inst::AluRI(m.alu, m.size, G(i, o.dst), m.imm));
       } else {
-        Put(Inst::AluRR(m.alu, m.size, G(i, 2), G(i, 1)));
+        Put(Inst::AluRR(m.alu, m.size, G(i, o.dst), G(i, o.b)));
       }
       return;
     case MOp::kImul:
       if (m.base_op >= 0) {
         if (m.can_trap) buf_.AddTrap(m.trap);
-        Put(Inst::ImulRM(m.size, G(i, NumOps(i) - 1), MemOperand(i, m)));
+        Put(Inst::ImulRM(m.size, G(i, o.dst), MemOperand(i, m)));
       } else if (m.imm_operand) {
-        Put(Inst::ImulRRI(m.size, G(i, 1), G(i, 0), m.imm));
+        Put(Inst::ImulRRI(m.size, G(i, o.dst), G(i, o.a), m.imm));
       } else {
-        Put(Inst::ImulRR(m.size, G(i, 2), G(i, 1)));
+        Put(Inst::ImulRR(m.size, G(i, o.dst), G(i, o.b)));
       }
       return;
     case MOp::kUnary:
-      Put(Inst::UnaryR(m.unary, m.size, G(i, 1)));
+      Put(Inst::UnaryR(m.unary, m.size, G(i, o.dst)));
       return;
     case MOp::kShift:
       if (m.imm_operand) {
-        if (m.imm != 0) Put(Inst::ShiftRI(m.shift, m.size, G(i, 1), static_cast<uint8_t>(m.imm)));
+        if (m.imm != 0)
+          Put(Inst::ShiftRI(m.shift, m.size, G(i, o.dst), static_cast<uint8_t>(m.imm)));
       } else {
-        Put(Inst::ShiftRCl(m.shift, m.size, G(i, 2)));
+        Put(Inst::ShiftRCl(m.shift, m.size, G(i, o.dst)));
       }
       return;
     case MOp::kBitCount:
@@ -593,15 +604,15 @@ void Emitter::EmitInst(uint32_t i) {
       EmitDiv(i, m);
       return;
     case MOp::kCmpSet: {
-      const uint32_t d = NumOps(i) - 1;
-      Put(Inst::AluRR(AluOp::kXor, OpSize::k32, G(i, d), G(i, d)));
+      const Gpr d = G(i, o.dst);
+      Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
       const CondCode cc = Compare(i, m);
-      Put(Inst::Setcc(cc, G(i, d)));
+      Put(Inst::Setcc(cc, d));
       return;
     }
     case MOp::kFcmpSet: {
-      const Gpr d = G(i, 2), tmp = G(i, 3);
-      Xmm a = X(i, 0), b = X(i, 1);
+      const Gpr d = G(i, o.dst), tmp = G(i, o.tmp);
+      Xmm a = X(i, o.a), b = X(i, o.b);
       const SseOp ucomis = m.fp64 ? SseOp::kUcomisd : SseOp::kUcomiss;
       Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
       Put(Inst::AluRR(AluOp::kXor, OpSize::k32, tmp, tmp));
@@ -637,11 +648,10 @@ void Emitter::EmitInst(uint32_t i) {
       return;
     }
     case MOp::kSelect: {
-      const uint32_t n = NumOps(i);  // ..., x, y, d
       const CondCode cc = Compare(i, m);
       if (m.fp) {
         // d already holds x; replace it with y when the condition is false.
-        const Xmm y = X(i, n - 2), d = X(i, n - 1);
+        const Xmm y = X(i, o.y), d = X(i, o.dst);
         if (d == y) return;  // y is x itself
         EncodedInst e;
         Encode(Inst::SseRR(SseOp::kMovaps, d, y), &e);
@@ -651,12 +661,12 @@ void Emitter::EmitInst(uint32_t i) {
         return;
       }
       const OpSize vs = m.wide_value ? OpSize::k64 : OpSize::k32;
-      Put(Inst::CmovRR(Invert(cc), vs, G(i, n - 1), G(i, n - 2)));
+      Put(Inst::CmovRR(Invert(cc), vs, G(i, o.dst), G(i, o.y)));
       return;
     }
     case MOp::kLoad: {
       const Amode src = MemOperand(i, m);
-      const uint32_t d = NumOps(i) - 1;
+      const int8_t d = o.dst;
       if (m.can_trap) buf_.AddTrap(m.trap);
       switch (m.load) {
         case LoadKind::kInt:
@@ -693,17 +703,17 @@ void Emitter::EmitInst(uint32_t i) {
       const Amode dst = MemOperand(i, m);
       if (m.can_trap) buf_.AddTrap(m.trap);
       if (m.fp) {
-        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, 0)));
+        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, o.value)));
       } else {
-        Put(Inst::MovMR(m.size, dst, G(i, 0)));
+        Put(Inst::MovMR(m.size, dst, G(i, o.value)));
       }
       return;
     }
     case MOp::kLea:
-      Put(Inst::Lea(OpSize::k64, G(i, NumOps(i) - 1), MemOperand(i, m)));
+      Put(Inst::Lea(OpSize::k64, G(i, o.dst), MemOperand(i, m)));
       return;
     case MOp::kExtend: {
-      const Gpr a = G(i, 0), d = G(i, 1);
+      const Gpr a = G(i, o.a), d = G(i, o.dst);
       if (m.is_unsigned) {
         if (m.extend_from == 8 || m.extend_from == 16) {
           Put(Inst::MovzxRR(m.extend_from == 8 ? OpSize::k8 : OpSize::k16, OpSize::k32, d, a));
@@ -725,14 +735,14 @@ void Emitter::EmitInst(uint32_t i) {
       return;
     }
     case MOp::kSseBin:
-      Put(Inst::SseRR(m.sse, X(i, 2), X(i, 1)));
+      Put(Inst::SseRR(m.sse, X(i, o.dst), X(i, o.b)));
       return;
     case MOp::kSseUnary: {
       const auto op = m.sse;
       if (op == SseOp::kRoundss || op == SseOp::kRoundsd) {
-        Put(Inst::SseRRImm(op, X(i, 1), X(i, 0), static_cast<uint8_t>(m.imm)));
+        Put(Inst::SseRRImm(op, X(i, o.dst), X(i, o.a), static_cast<uint8_t>(m.imm)));
       } else {
-        Put(Inst::SseRR(op, X(i, 1), X(i, 0)));
+        Put(Inst::SseRR(op, X(i, o.dst), X(i, o.a)));
       }
       return;
     }
@@ -740,14 +750,14 @@ void Emitter::EmitInst(uint32_t i) {
       const bool f64 = m.fp64;
       const uint64_t sign = f64 ? 0x8000000000000000ull : 0x80000000ull;
       const uint64_t sign2 = f64 ? sign : (sign | (sign << 32));
-      const Xmm d = X(i, NumOps(i) - 1);
+      const Xmm d = X(i, o.dst);
       if (m.fsign == FsignKind::kNeg) {
         Put(Inst::SseRM(SseOp::kXorps, d, Rip(Const128(sign2, sign2))));
       } else if (m.fsign == FsignKind::kAbs) {
         Put(Inst::SseRM(SseOp::kAndps, d, Rip(Const128(~sign2, ~sign2))));
       } else {
         Put(Inst::SseRM(SseOp::kAndps, d, Rip(Const128(~sign2, ~sign2))));
-        Put(Inst::SseRR(SseOp::kMovaps, kXmmScratch, X(i, 1)));
+        Put(Inst::SseRR(SseOp::kMovaps, kXmmScratch, X(i, o.b)));
         Put(Inst::SseRM(SseOp::kAndps, kXmmScratch, Rip(Const128(sign2, sign2))));
         Put(Inst::SseRR(SseOp::kOrps, d, kXmmScratch));
       }
@@ -755,7 +765,7 @@ void Emitter::EmitInst(uint32_t i) {
     }
     case MOp::kFminmax: {
       const bool f64 = m.fp64;
-      const Xmm d = X(i, 2), b = X(i, 1);
+      const Xmm d = X(i, o.dst), b = X(i, o.b);
       const SseOp ucomis = f64 ? SseOp::kUcomisd : SseOp::kUcomiss;
       MachLabel nan = buf_.NewLabel(), normal = buf_.NewLabel(), done = buf_.NewLabel();
       Put(Inst::SseRR(ucomis, d, b));
@@ -782,9 +792,9 @@ void Emitter::EmitInst(uint32_t i) {
       return;
     case MOp::kBitcast:
       if (m.fp) {
-        Put(Inst::GprToXmm(m.size, X(i, 1), G(i, 0)));
+        Put(Inst::GprToXmm(m.size, X(i, o.dst), G(i, o.a)));
       } else {
-        Put(Inst::XmmToGpr(m.size, G(i, 1), X(i, 0)));
+        Put(Inst::XmmToGpr(m.size, G(i, o.dst), X(i, o.a)));
       }
       return;
     case MOp::kCall: {
@@ -800,7 +810,7 @@ void Emitter::EmitInst(uint32_t i) {
       Put(Inst::CallM(Amode::Base(kScratch, static_cast<int32_t>(8 * m.builtin))));
       return;
     case MOp::kCallInd:
-      Put(Inst::CallR(G(i, 0)));
+      Put(Inst::CallR(G(i, o.value)));
       return;
     case MOp::kRet:
       Epilogue();

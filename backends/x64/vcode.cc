@@ -57,6 +57,100 @@ class X64Syntax final : public backend::VCodeSyntax {
 
 std::string_view MOpName(MOp op) { return kMOpNames[static_cast<int>(op)]; }
 
+OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
+  OperandSlots s;
+  const auto last = static_cast<int8_t>(num_ops - 1);
+  // Condition operands come first: the tested value, or the two compared ones.
+  const int8_t cond_ops = m.cond == CondKind::kIntRR || m.cond == CondKind::kFloat ? 2 : 1;
+  switch (m.op) {
+    case MOp::kArgs:
+    case MOp::kRet:
+    case MOp::kCall:
+    case MOp::kCallBuiltin:
+    case MOp::kJmp:
+    case MOp::kTrap:
+      return s;
+    case MOp::kLoadArg:
+    case MOp::kLoadOutRet:
+    case MOp::kIconst:
+    case MOp::kFconst:
+      s.dst = 0;
+      return s;
+    case MOp::kStoreOutArg:
+    case MOp::kStoreRet:
+    case MOp::kStore:
+    case MOp::kBrTable:
+    case MOp::kCallInd:
+      s.value = 0;
+      return s;
+    case MOp::kCopy:
+    case MOp::kUnary:
+    case MOp::kBitCount:
+    case MOp::kExtend:
+    case MOp::kSseUnary:
+    case MOp::kIntToFp:
+    case MOp::kFpToInt:
+    case MOp::kBitcast:
+      s.a = 0;
+      s.dst = 1;
+      return s;
+    case MOp::kAlu:
+    case MOp::kImul:
+    case MOp::kShift:
+      // a [, b | memory], dst; an immediate right operand takes no slot.
+      s.a = 0;
+      if (!m.imm_operand && m.base_op < 0) s.b = 1;
+      s.dst = last;
+      return s;
+    case MOp::kSseBin:
+    case MOp::kFminmax:
+      s.a = 0;
+      s.b = 1;
+      s.dst = 2;
+      return s;
+    case MOp::kFsign:
+      s.a = 0;
+      if (num_ops == 3) s.b = 1;  // copysign's sign source
+      s.dst = last;
+      return s;
+    case MOp::kDiv:
+      s.a = 0;
+      s.b = 1;
+      if (num_ops == 4) {  // sdiv/udiv: rdx is clobbered, the quotient is in rax
+        s.tmp = 2;
+        s.dst = 3;
+      } else {  // srem/urem: the remainder is in rdx
+        s.dst = 2;
+      }
+      return s;
+    case MOp::kFcmpSet:
+      s.a = 0;
+      s.b = 1;
+      s.dst = 2;
+      s.tmp = 3;
+      return s;
+    case MOp::kCmpSet:
+    case MOp::kBrif:
+    case MOp::kTrapIf:
+      s.a = 0;
+      if (cond_ops == 2) s.b = 1;
+      if (m.op == MOp::kCmpSet) s.dst = last;
+      return s;
+    case MOp::kSelect:
+      s.a = 0;
+      if (cond_ops == 2) s.b = 1;
+      s.x = cond_ops;
+      s.y = static_cast<int8_t>(cond_ops + 1);
+      s.dst = static_cast<int8_t>(cond_ops + 2);
+      return s;
+    case MOp::kLoad:
+    case MOp::kLea:
+      s.dst = last;
+      return s;
+  }
+  return s;
+}
+
 std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* allocs) {
   return backend::PrintVCodeText(v.ra, X64Syntax(v), allocs);
 }

@@ -155,6 +155,24 @@ struct MInst {
   };
 };
 
+// Named operand slots: where each operand of an MInst sits in its regalloc operand list (the
+// order lowering pushes them in), so that the emitter names operands instead of counting them.
+// -1: the kind has no such operand. Fixed-register lists (kArgs, kRet, the argument and result
+// registers of calls) have no names: nothing reads them but the allocator.
+struct OperandSlots {
+  int8_t a = -1;      // first source; for conditions the left compare operand (or the tested value)
+  int8_t b = -1;      // second source register; conditions: the right compare operand; kShift: the
+                      // count (in rcx); kDiv: the divisor
+  int8_t x = -1;      // kSelect: the value when the condition holds
+  int8_t y = -1;      // kSelect: the value otherwise
+  int8_t dst = -1;    // the result
+  int8_t tmp = -1;    // an early-def temporary (kFcmpSet), or kDiv's %rdx def
+  int8_t value = -1;  // stores: the stored value; kBrTable: the index; kCallInd: the target
+};
+
+// The slots of `m`, whose operand list has `num_ops` entries (memory operands: base_op, index_op).
+OperandSlots SlotsOf(const MInst& m, uint32_t num_ops);
+
 // The shared VCode container (backends/common/vcode.h) over x64's MInst.
 using VCode = backend::VCode<MInst>;
 
