@@ -6,7 +6,7 @@
 // A target supplies the three target-specific stages as a `Target` with
 //   Expected<VCode<I>> Lower(const ir::Function&, const ModuleContext&) const;
 //   const regalloc::MachineEnv& MachineEnv() const;
-//   std::string PrintVCode(const VCode<I>&, const std::vector<regalloc::Allocation>*) const;
+//   std::string VCodeText(const VCode<I>&, const std::vector<regalloc::Allocation>*) const;
 //   MachCode Emit(const VCode<I>&, const regalloc::Output&, const ModuleContext&) const;
 //   std::string_view ErrorPrefix() const;   // "x64"
 // and calls CompileFunctionPipeline from its TargetIsa::CompileFunction, so the template is
@@ -49,8 +49,8 @@ Expected<CompiledFunction> CompileFunctionPipeline(const Target& target, const i
   out.num_vcode_insts = v.size();
   out.regalloc_stats = ra->stats;
   if (options.keep_text) {
-    out.vcode_before = target.PrintVCode(v, nullptr);
-    out.vcode_after = target.PrintVCode(v, &ra->allocs);
+    out.vcode_before = target.VCodeText(v, nullptr);
+    out.vcode_after = target.VCodeText(v, &ra->allocs);
     // Live-in/live-out sets for the dot view; the allocator already proved them computable.
     regalloc::Liveness live;
     const bool have_live = live.Compute(v.ra).ok();

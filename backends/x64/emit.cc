@@ -104,7 +104,7 @@ class Emitter final : public backend::InstEmitter {
   uint32_t NumOps(uint32_t inst) const {
     return v_.ra.insts[inst].operand_end - v_.ra.insts[inst].operand_begin;
   }
-  // Instruction `inst`'s named operands (vcode.h).
+  // Instruction `inst`'s named operands (minst.h).
   OperandSlots Slots(uint32_t inst) const { return SlotsOf(v_.insts[inst], NumOps(inst)); }
   Amode SpillSlot(uint32_t slot) const {
     return Amode::Base(Gpr::kRsp, static_cast<int32_t>(frame_.spill_base + 8 * slot));

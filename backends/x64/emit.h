@@ -13,7 +13,7 @@
 #define EGRET_BACKENDS_X64_EMIT_H_
 
 #include "backends/common/target_isa.h"
-#include "backends/x64/vcode.h"
+#include "backends/x64/minst.h"
 #include "machbuffer/machbuffer.h"
 #include "regalloc/output.h"
 

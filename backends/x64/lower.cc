@@ -133,7 +133,7 @@ class Lowerer final : public backend::LowerRules {
   }
   void EmitSpan(const MInst& mi, std::span<const Operand> ops,
                 regalloc::PRegSet clobbers = regalloc::PRegSet()) {
-    // The operands must be where the kind's named slots say (vcode.h, SlotsOf).
+    // The operands must be where the kind's named slots say (minst.h, SlotsOf).
     EGRET_DCHECK([&] {
       const OperandSlots o = SlotsOf(mi, static_cast<uint32_t>(ops.size()));
       for (int8_t k : {o.a, o.b, o.x, o.y, o.dst, o.tmp, o.value, mi.base_op, mi.index_op})

@@ -15,7 +15,7 @@
 
 #include "backends/common/target_isa.h"
 #include "backends/x64/cpu_features.h"
-#include "backends/x64/vcode.h"
+#include "backends/x64/minst.h"
 #include "ir/function.h"
 #include "support/error.h"
 

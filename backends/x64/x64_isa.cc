@@ -107,7 +107,7 @@ struct X64Stages {
     return x64::Lower(f, module, features);
   }
   const regalloc::MachineEnv& MachineEnv() const { return X64MachineEnv(); }
-  std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* allocs) const {
+  std::string VCodeText(const VCode& v, const std::vector<regalloc::Allocation>* allocs) const {
     return x64::PrintVCode(v, allocs);
   }
   MachCode Emit(const VCode& v, const regalloc::Output& ra,

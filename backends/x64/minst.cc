@@ -1,9 +1,9 @@
-// vcode.cc: x64's text for the shared VCode printer behind --emit=vcode and --emit=dot.
+// minst.cc: x64's text for the shared VCode printer behind --emit=vcode and --emit=dot.
 //
 // One line per MInst (backends/common/vcode_printer.h): the MOp's name (EGRET_X64_MOPS), `.<AluOp>`
 // for ALU ops, the operation width in bits for integer ops, `$imm`, then the operands (`%rax`,
 // `%xmm1`, `stack2` after allocation).
-#include "backends/x64/vcode.h"
+#include "backends/x64/minst.h"
 
 #include <string>
 
@@ -153,11 +153,6 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
 
 std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* allocs) {
   return backend::PrintVCodeText(v.ra, X64Syntax(v), allocs);
-}
-
-std::string PrintVCodeDot(const VCode& v, const std::vector<regalloc::Allocation>* allocs,
-                          const std::string& name, const regalloc::Liveness* live) {
-  return backend::PrintVCodeDot(PrintVCode(v, allocs), v.ra, name, live);
 }
 
 }  // namespace egret::x64

@@ -1,4 +1,4 @@
-// vcode.h: x64 machine code over virtual registers (VCode), between lowering and emission.
+// minst.h: x64 machine code over virtual registers (VCode), between lowering and emission.
 //
 // Lowering turns each IR instruction into one or a few MInsts. An MInst is a small value
 // (no heap memory) naming an x64 operation and where its operands are: its register operands
@@ -14,8 +14,8 @@
 //   - every operand is kReg, kFixedReg or kReuse (never kAny: emission needs registers), except
 //     none at all for spill slots (the allocator's edits handle those);
 //   - a multi-successor terminator has no defs and its successors have one predecessor.
-#ifndef EGRET_BACKENDS_X64_VCODE_H_
-#define EGRET_BACKENDS_X64_VCODE_H_
+#ifndef EGRET_BACKENDS_X64_MINST_H_
+#define EGRET_BACKENDS_X64_MINST_H_
 
 #include <cstdint>
 #include <string>
@@ -180,13 +180,6 @@ using VCode = backend::VCode<MInst>;
 // `allocs` is non-null).
 std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* allocs);
 
-// Graphviz text for --emit=dot: one record node per block listing its MInsts (with the
-// allocated registers when `allocs` is non-null), one edge per successor. With `live`, each
-// record ends with the block's live-in and live-out vregs (`live-in: v3 v7`), so the allocation
-// can be read against the live ranges it had to respect.
-std::string PrintVCodeDot(const VCode& v, const std::vector<regalloc::Allocation>* allocs,
-                          const std::string& name, const regalloc::Liveness* live = nullptr);
-
 }  // namespace egret::x64
 
-#endif  // EGRET_BACKENDS_X64_VCODE_H_
+#endif  // EGRET_BACKENDS_X64_MINST_H_
