@@ -1,4 +1,6 @@
-// x64_isa.h: the x64 TargetIsa: lowering, register allocation, emission and trampolines.
+// x64_isa.h: the x64 TargetIsa: its stages of the shared per-function pipeline
+// (backends/common/function_pipeline.h), the trampolines, disassembly, its text-section builder
+// and artifact tag. Found by name through backends/target_registry.h.
 //
 // CompileFunction is a pure function of its inputs (no state kept between calls), so the
 // pipeline may call it from several threads at once.
