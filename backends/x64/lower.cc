@@ -145,6 +145,12 @@ class Lowerer final : public backend::LowerRules {
     v_.ra.AddInst(ops, clobbers);
   }
 
+  // The two-address shape `d = reuse(a) op b` over the IR instruction's two arguments.
+  void EmitReuseBinary(ir::Inst i, const MInst& m) {
+    const VReg a = Use(dfg_[i].args[0]), b = Use(dfg_[i].args[1]);
+    Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0)});
+  }
+
   // ---- Matchers, asked at the use.
   // The compare that `user` (brif, select, trapz, trapnz) tests on the flags instead of a
   // materialized boolean: an icmp/icmp_imm (or, for brif, an fcmp) in the same block whose only
@@ -990,8 +996,7 @@ Status Lowerer::LowerFloatArith(ir::Inst i) {
   m.sse = s;
   m.fp = true;
   m.fp64 = f64;
-  VReg a = Use(d.args[0]), b = Use(d.args[1]);
-  Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0)});
+  EmitReuseBinary(i, m);
   return Status::Ok();
 }
 
@@ -1003,8 +1008,7 @@ Status Lowerer::LowerFminmax(ir::Inst i) {
   m.minmax = op == Opcode::kFmin ? MinMax::kMin : MinMax::kMax;
   m.fp = true;
   m.fp64 = ResultType(i) == Type::kF64;
-  VReg a = Use(d.args[0]), b = Use(d.args[1]);
-  Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0)});
+  EmitReuseBinary(i, m);
   return Status::Ok();
 }
 
@@ -1018,11 +1022,10 @@ Status Lowerer::LowerFsign(ir::Inst i) {
                                   : FsignKind::kCopysign;
   m.fp = true;
   m.fp64 = ResultType(i) == Type::kF64;
-  VReg a = Use(d.args[0]);
   if (op == Opcode::kFcopysign) {
-    VReg b = Use(d.args[1]);
-    Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0)});
+    EmitReuseBinary(i, m);
   } else {
+    VReg a = Use(d.args[0]);
     Emit(m, {Operand::Use(a), Operand::ReuseDef(Result(i), 0)});
   }
   return Status::Ok();
