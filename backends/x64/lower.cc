@@ -145,6 +145,11 @@ class Lowerer final : public backend::LowerRules {
     v_.ra.AddInst(ops, clobbers);
   }
 
+  // The shape `d = op a` over the IR instruction's first argument.
+  void EmitUnary(ir::Inst i, const MInst& m) {
+    const VReg a = Use(dfg_[i].args[0]);
+    Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
+  }
   // The two-address shape `d = reuse(a) op b` over the IR instruction's two arguments.
   void EmitReuseBinary(ir::Inst i, const MInst& m) {
     const VReg a = Use(dfg_[i].args[0]), b = Use(dfg_[i].args[1]);
@@ -904,8 +909,7 @@ Status Lowerer::LowerBitCount(ir::Inst i) {
   m.native = op == Opcode::kClz   ? features_.lzcnt
              : op == Opcode::kCtz ? features_.bmi1
                                   : features_.popcnt;
-  VReg a = Use(d.args[0]);
-  Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
+  EmitUnary(i, m);
   return Status::Ok();
 }
 
@@ -1075,8 +1079,7 @@ Status Lowerer::LowerFloatUnary(ir::Inst i) {
   if (op == Opcode::kFpromote) s = SseOp::kCvtss2sd;
   if (op == Opcode::kFdemote) s = SseOp::kCvtsd2ss;
   m.sse = s;
-  VReg a = Use(d.args[0]);
-  Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
+  EmitUnary(i, m);
   return Status::Ok();
 }
 
@@ -1089,8 +1092,7 @@ Status Lowerer::LowerFpToInt(ir::Inst i) {
   m.size = AluSize(ResultType(i));
   m.is_unsigned = op == Opcode::kFcvtToUint || op == Opcode::kFcvtToUintSat;
   m.saturating = op == Opcode::kFcvtToSintSat || op == Opcode::kFcvtToUintSat;
-  VReg a = Use(d.args[0]);
-  Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
+  EmitUnary(i, m);
   return Status::Ok();
 }
 
@@ -1103,8 +1105,7 @@ Status Lowerer::LowerIntToFp(ir::Inst i) {
   m.fp64 = ResultType(i) == Type::kF64;
   m.size = AluSize(dfg_.ValueType(d.args[0]));
   m.is_unsigned = op == Opcode::kFcvtFromUint;
-  VReg a = Use(d.args[0]);
-  Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
+  EmitUnary(i, m);
   return Status::Ok();
 }
 
