@@ -9,13 +9,11 @@
 
 #include "artifact/builtin.h"
 #include "artifact/vmoffsets.h"
-#include "backends/x64/cpu_features.h"
-#include "backends/x64/x64_isa.h"
+#include "backends/target_registry.h"
 #include "compiler/module_metadata.h"
 #include "frontend/validator.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
-#include "machbuffer/text_section.h"
 #include "opt/pass_manager.h"
 
 namespace egret::compiler {
@@ -72,14 +70,7 @@ std::string CompileStats::ToString() const {
 
 Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(std::string_view target,
                                                         std::string_view features) {
-  if (target == "x86_64") {
-    x64::CpuFeatures f = x64::CpuFeatures::Detect();
-    if (!features.empty()) {
-      EGRET_ASSIGN_OR_RETURN(f, x64::CpuFeatures::Parse(features));
-    }
-    return std::unique_ptr<backend::TargetIsa>(new x64::X64Isa(f));
-  }
-  return Error("target " + std::string(target) + " is not supported yet (only x86_64)");
+  return backend::LookupTargetIsa(target, features);
 }
 
 Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileOptions& options) {
@@ -194,20 +185,20 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   for (uint32_t t : import_types)
     if (wasm::WasmSignature(env.types[t]).ok()) supported_import_types.push_back(t);
 
-  TextSectionBuilder<X64LabelUses> text(2 * ndef +
-                                        static_cast<uint32_t>(supported_import_types.size()));
-  for (uint32_t k = 0; k < ndef; ++k) EGRET_TRY(text.Append(k, results[k].compiled->code));
+  std::unique_ptr<backend::TextBuilder> text =
+      isa->NewTextBuilder(2 * ndef + static_cast<uint32_t>(supported_import_types.size()));
+  for (uint32_t k = 0; k < ndef; ++k) EGRET_TRY(text->Append(k, results[k].compiled->code));
   for (uint32_t k = 0; k < ndef; ++k) {
     EGRET_ASSIGN_OR_RETURN(ir::Signature sig, wasm::WasmSignature(env.function_type(nimp + k)));
-    EGRET_TRY(text.Append(ndef + k, isa->ArrayToWasmTrampoline(sig, k)));
+    EGRET_TRY(text->Append(ndef + k, isa->ArrayToWasmTrampoline(sig, k)));
   }
   for (size_t j = 0; j < supported_import_types.size(); ++j) {
     EGRET_ASSIGN_OR_RETURN(ir::Signature sig,
                            wasm::WasmSignature(env.types[supported_import_types[j]]));
-    EGRET_TRY(text.Append(2 * ndef + static_cast<uint32_t>(j), isa->WasmToArrayTrampoline(sig)));
+    EGRET_TRY(text->Append(2 * ndef + static_cast<uint32_t>(j), isa->WasmToArrayTrampoline(sig)));
   }
-  EGRET_ASSIGN_OR_RETURN(TextSection section, text.Finish());
-  art.target = artifact::Target::kX86_64;
+  EGRET_ASSIGN_OR_RETURN(TextSection section, text->Finish());
+  art.target = isa->artifact_target();
   art.text = std::move(section.bytes);
   for (uint32_t k = 0; k < ndef; ++k) {
     art.functions[k].body = {section.functions[k].start, section.functions[k].size};

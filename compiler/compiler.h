@@ -69,7 +69,8 @@ struct CompileResult {
   CompileStats stats;
 };
 
-// "x86_64" -> the x64 ISA (host CPU features, or `features`); "aarch64" -> "not supported yet".
+// backend::LookupTargetIsa (backends/target_registry.h): "x86_64" -> the x64 ISA (host CPU
+// features, or `features`); "aarch64" -> "not supported yet".
 Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(std::string_view target,
                                                         std::string_view features = "");
 

@@ -27,6 +27,7 @@ LowerOrder LowerOrder::Compute(const ir::Function& f) {
   lo.vblock_of.assign(nblocks, kNoBlock);
   lo.num_preds.assign(nblocks, 0);
   lo.use_count.assign(f.dfg.NumValues(), 0);
+  lo.last_user.assign(f.dfg.NumValues(), ir::Inst());
 
   // Iterative DFS for post-order; successors visited in reverse so that the fall-through
   // successor (the first destination) tends to come right after its block.
@@ -63,7 +64,11 @@ LowerOrder LowerOrder::Compute(const ir::Function& f) {
   for (ir::Block b : lo.order) {
     for (ir::Block s : succs[b.index]) ++lo.num_preds[s.index];
     for (ir::Inst i : f.layout.Insts(b))
-      f.dfg.ForEachOperand(i, [&](ir::Value v) { ++lo.use_count[f.dfg.ResolveAliases(v).index]; });
+      f.dfg.ForEachOperand(i, [&](ir::Value v) {
+        const uint32_t r = f.dfg.ResolveAliases(v).index;
+        ++lo.use_count[r];
+        lo.last_user[r] = i;
+      });
   }
   uint32_t next = 0;
   std::vector<uint32_t> slot;

@@ -8,7 +8,9 @@
 // every VCode block its final index up front so that forward branches can name their targets.
 //
 // Use counts tell lowering when a value has a single use and may be sunk into it (a compare into
-// a branch, an address computation into an addressing mode). Counts include branch arguments.
+// a branch, an address computation into an addressing mode); with a single use, `last_user` names
+// the instruction that holds it, so a definition can ask its user's matcher whether it is sunk.
+// Counts include branch arguments and count only uses in reachable blocks.
 //
 // Invariants: `order` holds each reachable IR block once, the entry first; `vblock_of[b]` is the
 // VCode index of IR block b (kNoBlock if unreachable); edge blocks of block b follow b directly.
@@ -29,6 +31,8 @@ struct LowerOrder {
   std::vector<uint32_t> vblock_of;  // by IR block index
   std::vector<uint32_t> num_preds;  // by IR block index, counting duplicate edges
   std::vector<uint32_t> use_count;  // by IR value index
+  std::vector<ir::Inst> last_user;  // by IR value index: the last instruction using it (the only
+                                    // one when use_count is 1)
   uint32_t num_vblocks = 0;
 
   // Whether an edge into `target` from a multi-successor terminator needs its own block.

@@ -7,20 +7,31 @@
 // the module comes in a ModuleContext, which is read-only and shared by all worker threads: a
 // TargetIsa must keep no mutable state between calls, so functions compile in parallel and the
 // output does not depend on which thread compiled what.
+//
+// A target also owns what the module-level pipeline must not hard-code: the text-section builder
+// over its label-use kinds and the artifact's architecture tag. Targets are found by name through
+// backend::LookupTargetIsa (backends/target_registry.h), so the pipeline includes no target
+// header.
 #ifndef EGRET_BACKENDS_COMMON_TARGET_ISA_H_
 #define EGRET_BACKENDS_COMMON_TARGET_ISA_H_
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "backends/common/text_builder.h"
 #include "ir/function.h"
 #include "machbuffer/mach_code.h"
 #include "regalloc/output.h"
 #include "support/error.h"
+
+namespace egret::artifact {
+enum class Target : uint8_t;  // artifact/artifact.h; declared here so targets name their tag
+}  // namespace egret::artifact
 
 namespace egret::backend {
 
@@ -39,10 +50,22 @@ struct ModuleContext {
   uint32_t stack_limit_offset = 8;
 };
 
+// The stages of CompileFunction, in order.
+enum class PipelineStage : uint8_t { kLower, kRegalloc, kEmit };
+
+// Told when each stage of CompileFunction ends, on the compiling thread (the benchmarks' per-stage
+// clocks read the thread's CPU time here, without naming a target).
+class StageObserver {
+ public:
+  virtual ~StageObserver() = default;
+  virtual void StageDone(PipelineStage stage) = 0;
+};
+
 struct CompileOptions {
   std::string regalloc = "fast";  // "fast" or "linear"
   bool regalloc_checker = false;
-  bool keep_text = false;  // fill CompiledFunction::vcode_* and asm for --emit
+  bool keep_text = false;             // fill CompiledFunction::vcode_* and asm for --emit
+  StageObserver* observer = nullptr;  // optional; must outlive the call
 };
 
 struct CompiledFunction {
@@ -58,6 +81,11 @@ class TargetIsa {
  public:
   virtual ~TargetIsa() = default;
   virtual std::string_view name() const = 0;
+  // The architecture tag written into artifacts compiled for this target.
+  virtual artifact::Target artifact_target() const = 0;
+  // A builder that lays out `num_functions` MachCodes of this target in one text section and
+  // resolves the calls between them with this target's label-use kinds.
+  virtual std::unique_ptr<TextBuilder> NewTextBuilder(uint32_t num_functions) const = 0;
   // Compiles one function (a verified IR function in the Wasm calling convention).
   virtual Expected<CompiledFunction> CompileFunction(const ir::Function& f,
                                                      const ModuleContext& module,

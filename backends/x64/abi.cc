@@ -1,39 +1,33 @@
 // abi.cc: argument/result locations and the allocator's register environment.
 #include "backends/x64/abi.h"
 
+#include <array>
+
 namespace egret::x64 {
 
+namespace {
+
+template <class R, size_t N>
+constexpr std::array<uint8_t, N> Encodings(const R (&regs)[N]) {
+  std::array<uint8_t, N> out{};
+  for (size_t k = 0; k < N; ++k) out[k] = Enc(regs[k]);
+  return out;
+}
+
+constexpr auto kIntArgEncs = Encodings(kIntArgRegs);
+constexpr auto kFloatArgEncs = Encodings(kFloatArgRegs);
+constexpr auto kIntRetEncs = Encodings(kIntRetRegs);
+constexpr auto kFloatRetEncs = Encodings(kFloatRetRegs);
+
+}  // namespace
+
+const backend::CallConv& WasmCallConv() {
+  static const backend::CallConv conv{kIntArgEncs, kFloatArgEncs, kIntRetEncs, kFloatRetEncs};
+  return conv;
+}
+
 CallLayout ComputeCallLayout(std::span<const ir::Type> params, std::span<const ir::Type> results) {
-  CallLayout l;
-  int ni = 0, nf = 0;
-  for (ir::Type t : params) {
-    AbiLoc loc;
-    loc.fp = ir::IsFloat(t);
-    if (loc.fp && nf < kNumFloatArgRegs) {
-      loc.reg = static_cast<uint8_t>(nf++);
-    } else if (!loc.fp && ni < 6) {
-      loc.reg = Enc(kIntArgRegs[ni++]);
-    } else {
-      loc.on_stack = true;
-      loc.slot = l.stack_args++;
-    }
-    l.params.push_back(loc);
-  }
-  int ri = 0, rf = 0;
-  for (ir::Type t : results) {
-    AbiLoc loc;
-    loc.fp = ir::IsFloat(t);
-    if (loc.fp && rf < 2) {
-      loc.reg = Enc(kFloatRetRegs[rf++]);
-    } else if (!loc.fp && ri < 2) {
-      loc.reg = Enc(kIntRetRegs[ri++]);
-    } else {
-      loc.on_stack = true;
-      loc.slot = l.stack_args + l.stack_results++;
-    }
-    l.results.push_back(loc);
-  }
-  return l;
+  return backend::ComputeCallLayout(WasmCallConv(), params, results);
 }
 
 const regalloc::MachineEnv& X64MachineEnv() {

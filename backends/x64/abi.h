@@ -27,6 +27,7 @@
 #include <span>
 #include <vector>
 
+#include "backends/common/call_conv.h"
 #include "backends/x64/registers.h"
 #include "ir/types.h"
 #include "regalloc/function.h"
@@ -35,7 +36,8 @@ namespace egret::x64 {
 
 inline constexpr Gpr kIntArgRegs[] = {Gpr::kRdi, Gpr::kRsi, Gpr::kRdx,
                                       Gpr::kRcx, Gpr::kR8,  Gpr::kR9};
-inline constexpr int kNumFloatArgRegs = 8;
+inline constexpr Xmm kFloatArgRegs[] = {Xmm::kXmm0, Xmm::kXmm1, Xmm::kXmm2, Xmm::kXmm3,
+                                        Xmm::kXmm4, Xmm::kXmm5, Xmm::kXmm6, Xmm::kXmm7};
 inline constexpr Gpr kIntRetRegs[] = {Gpr::kRax, Gpr::kRdx};
 inline constexpr Xmm kFloatRetRegs[] = {Xmm::kXmm0, Xmm::kXmm1};
 inline constexpr Gpr kCalleeSaved[] = {Gpr::kRbx, Gpr::kR12, Gpr::kR13, Gpr::kR14, Gpr::kR15};
@@ -43,29 +45,18 @@ inline constexpr Gpr kTmp = Gpr::kR10;      // emission temporary, never allocat
 inline constexpr Gpr kScratch = Gpr::kR11;  // allocator scratch; free inside an expansion
 inline constexpr Xmm kXmmScratch = Xmm::kXmm15;
 
-// Where one argument or result lives.
-struct AbiLoc {
-  bool on_stack = false;
-  bool fp = false;
-  uint8_t reg = 0;    // Gpr or Xmm encoding
-  uint32_t slot = 0;  // stack: 8-byte slot index (arguments first, then results)
-};
+using backend::AbiLoc;
+using backend::CallLayout;
+using backend::LocPReg;
 
-struct CallLayout {
-  std::vector<AbiLoc> params, results;
-  uint32_t stack_args = 0;     // slots
-  uint32_t stack_results = 0;  // slots, after the arguments
-  uint32_t AreaBytes() const { return ((stack_args + stack_results) * 8 + 15) & ~15u; }
-};
-
+// The Wasm convention's register lists (the layout rule is backend::ComputeCallLayout's).
+const backend::CallConv& WasmCallConv();
+// ComputeCallLayout(WasmCallConv(), params, results).
 CallLayout ComputeCallLayout(std::span<const ir::Type> params, std::span<const ir::Type> results);
 
 inline regalloc::PReg IntPReg(Gpr r) { return regalloc::PReg(regalloc::RegClass::kInt, Enc(r)); }
 inline regalloc::PReg FloatPReg(Xmm r) {
   return regalloc::PReg(regalloc::RegClass::kFloat, Enc(r));
-}
-inline regalloc::PReg LocPReg(const AbiLoc& l) {
-  return l.fp ? FloatPReg(XmmFromEnc(l.reg)) : IntPReg(GprFromEnc(l.reg));
 }
 
 // The allocator's view of the x64 register file.

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "backends/common/emit_loop.h"
 #include "backends/x64/abi.h"
 #include "backends/x64/encoder.h"
 #include "ir/types.h"
@@ -13,7 +14,8 @@ namespace {
 
 using regalloc::Allocation;
 
-class Emitter {
+// The x64 side of the shared emission loop (backends/common/emit_loop.h).
+class Emitter final : public backend::InstEmitter {
  public:
   Emitter(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
           X64MachBuffer* buf)
@@ -84,15 +86,17 @@ class Emitter {
   }
 
   // ---- Operands.
-  Allocation AllocOf(uint32_t inst, uint32_t k) const {
-    return ra_.allocs[v_.ra.insts[inst].operand_begin + k];
+  Allocation AllocOf(uint32_t inst, int k) const {
+    return ra_.allocs[v_.ra.insts[inst].operand_begin + static_cast<uint32_t>(k)];
   }
-  Gpr G(uint32_t inst, uint32_t k) const {
+  Gpr G(uint32_t inst, int k) const {
+    EGRET_CHECK(k >= 0);
     Allocation a = AllocOf(inst, k);
     EGRET_CHECK(a.is_reg() && a.reg().cls() == regalloc::RegClass::kInt);
     return GprFromEnc(a.reg().hw());
   }
-  Xmm X(uint32_t inst, uint32_t k) const {
+  Xmm X(uint32_t inst, int k) const {
+    EGRET_CHECK(k >= 0);
     Allocation a = AllocOf(inst, k);
     EGRET_CHECK(a.is_reg() && a.reg().cls() == regalloc::RegClass::kFloat);
     return XmmFromEnc(a.reg().hw());
@@ -100,6 +104,8 @@ class Emitter {
   uint32_t NumOps(uint32_t inst) const {
     return v_.ra.insts[inst].operand_end - v_.ra.insts[inst].operand_begin;
   }
+  // Instruction `inst`'s named operands (minst.h).
+  OperandSlots Slots(uint32_t inst) const { return SlotsOf(v_.insts[inst], NumOps(inst)); }
   Amode SpillSlot(uint32_t slot) const {
     return Amode::Base(Gpr::kRsp, static_cast<int32_t>(frame_.spill_base + 8 * slot));
   }
@@ -109,12 +115,12 @@ class Emitter {
     return Amode::Base(G(i, m.base_op), m.disp);
   }
 
-  void EmitEdit(const regalloc::Edit& e);
-  void Prologue();
+  void EmitEdit(const regalloc::Edit& e) override;
+  void Prologue() override;
   void Epilogue();
   // Sets the flags for a condition; returns the condition code that holds when it is true.
   CondCode Compare(uint32_t i, const MInst& m);
-  void EmitInst(uint32_t i);
+  void EmitInst(uint32_t i) override;
   void EmitDiv(uint32_t i, const MInst& m);
   void EmitBitCount(uint32_t i, const MInst& m);
   void EmitFpToInt(uint32_t i, const MInst& m);
@@ -174,18 +180,19 @@ void Emitter::Epilogue() {
 }
 
 CondCode Emitter::Compare(uint32_t i, const MInst& m) {
+  const OperandSlots o = Slots(i);
   switch (m.cond) {
     case CondKind::kNonZero:
-      Put(Inst::TestRR(m.size, G(i, 0), G(i, 0)));
+      Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.a)));
       return m.cc;
     case CondKind::kIntRR:
-      Put(Inst::AluRR(AluOp::kCmp, m.size, G(i, 0), G(i, 1)));
+      Put(Inst::AluRR(AluOp::kCmp, m.size, G(i, o.a), G(i, o.b)));
       return m.cc;
     case CondKind::kIntRI:
       if (m.imm == 0 && (m.cc == CondCode::kE || m.cc == CondCode::kNe)) {
-        Put(Inst::TestRR(m.size, G(i, 0), G(i, 0)));
+        Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.a)));
       } else {
-        Put(Inst::AluRI(AluOp::kCmp, m.size, G(i, 0), m.imm));
+        Put(Inst::AluRI(AluOp::kCmp, m.size, G(i, o.a), m.imm));
       }
       return m.cc;
     case CondKind::kFloat:
@@ -206,8 +213,8 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   }
   for (Gpr r : kCalleeSaved)
     if (used.Contains(IntPReg(r))) fi.callee_saved[fi.num_callee_saved++] = r;
-  fi.spill_base = v.outgoing_bytes;
-  uint32_t bytes = v.outgoing_bytes + 8 * ra.num_spill_slots;
+  fi.spill_base = v.frame.outgoing_bytes;
+  uint32_t bytes = v.frame.outgoing_bytes + 8 * ra.num_spill_slots;
   // After `push rbp` the stack is 16-aligned; the callee-saved pushes and the frame together
   // must keep it so at calls.
   if ((bytes + 8 * fi.num_callee_saved) % 16 != 0) bytes += 8;
@@ -215,38 +222,21 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   return fi;
 }
 
+// The longest expansion of one MInst (with its edits) is far below this; islands are considered
+// between MInsts only.
+constexpr uint32_t kMaxInstBytes = 1024;
+
 void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
-  block_label_.resize(v_.ra.num_blocks());
-  for (auto& l : block_label_) l = buf_.NewLabel();
-  size_t next_edit = 0;
-  for (uint32_t b = 0; b < v_.ra.num_blocks(); ++b) {
-    buf_.BindLabel(block_label_[b]);
-    const regalloc::BlockData& bd = v_.ra.blocks[b];
-    if (b == 0) Prologue();
-    for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
-      if (buf_.IslandNeeded(1024)) buf_.EmitIsland(1024);
-      const MInst& m = v_.insts[i];
-      if (m.srcloc != UINT32_MAX) buf_.StartSrcLoc(m.srcloc);
-      while (next_edit < ra_.edits.size() &&
-             ra_.edits[next_edit].point == regalloc::ProgPoint::Before(i))
-        EmitEdit(ra_.edits[next_edit++]);
-      EmitInst(i);
-      while (next_edit < ra_.edits.size() &&
-             ra_.edits[next_edit].point == regalloc::ProgPoint::After(i))
-        EmitEdit(ra_.edits[next_edit++]);
-      if (m.srcloc != UINT32_MAX) buf_.EndSrcLoc();
-    }
-  }
-  EGRET_CHECK(next_edit == ra_.edits.size());
+  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this);
 }
 
 void Emitter::EmitDiv(uint32_t i, const MInst& m) {
-  // Operands: 0 dividend (rax), 1 divisor, 2 early def (rdx), [3 quotient (rax)].
-  const Gpr b = G(i, 1);
+  // The dividend is fixed in rax and the remainder lands in rdx; only the divisor is free.
+  const Gpr b = G(i, Slots(i).b);
   const OpSize s = m.size;
-  const bool is_signed = m.sub == 0 || m.sub == 2;
-  const bool rem = m.sub >= 2;
+  const bool is_signed = m.div == DivKind::kSdiv || m.div == DivKind::kSrem;
+  const bool rem = m.div == DivKind::kSrem || m.div == DivKind::kUrem;
   Put(Inst::TestRR(s, b, b));
   TrapUnless(CondCode::kNe, TrapCode::kIntegerDivisionByZero);
   if (!is_signed) {
@@ -277,24 +267,25 @@ void Emitter::EmitDiv(uint32_t i, const MInst& m) {
 }
 
 void Emitter::EmitBitCount(uint32_t i, const MInst& m) {
-  const Gpr a = G(i, 0), d = G(i, 1);
+  const OperandSlots o = Slots(i);
+  const Gpr a = G(i, o.a), d = G(i, o.dst);
   const OpSize s = m.size;
   const int bits = Bits(s);
-  if (m.has_imm) {  // the CPU has the instruction
-    Put(Inst::BitRR(m.sub == 0   ? BitOp::kLzcnt
-                    : m.sub == 1 ? BitOp::kTzcnt
-                                 : BitOp::kPopcnt,
+  if (m.native) {  // the CPU has the instruction
+    Put(Inst::BitRR(m.bitcount == BitCountKind::kClz   ? BitOp::kLzcnt
+                    : m.bitcount == BitCountKind::kCtz ? BitOp::kTzcnt
+                                                       : BitOp::kPopcnt,
                     s, d, a));
     return;
   }
-  if (m.sub == 0) {
+  if (m.bitcount == BitCountKind::kClz) {
     // bsr gives the index of the highest set bit (undefined for 0): clz = index ^ (bits-1);
     // for 0 pick 2*bits-1, which the xor turns into `bits`.
     Put(Inst::MovRI(OpSize::k32, kTmp, 2 * bits - 1));
     Put(Inst::BitRR(BitOp::kBsr, s, d, a));
     Put(Inst::CmovRR(CondCode::kE, s, d, kTmp));
     Put(Inst::AluRI(AluOp::kXor, s, d, bits - 1));
-  } else if (m.sub == 1) {
+  } else if (m.bitcount == BitCountKind::kCtz) {
     Put(Inst::MovRI(OpSize::k32, kTmp, bits));
     Put(Inst::BitRR(BitOp::kBsf, s, d, a));
     Put(Inst::CmovRR(CondCode::kE, s, d, kTmp));
@@ -328,8 +319,9 @@ void Emitter::EmitBitCount(uint32_t i, const MInst& m) {
 }
 
 void Emitter::EmitFpToInt(uint32_t i, const MInst& m) {
-  const Xmm a = X(i, 0);
-  const Gpr d = G(i, 1);
+  const OperandSlots o = Slots(i);
+  const Xmm a = X(i, o.a);
+  const Gpr d = G(i, o.dst);
   const bool f64 = m.fp64;
   const FpSize fs = f64 ? FpSize::kF64 : FpSize::kF32;
   const SseOp ucomis = f64 ? SseOp::kUcomisd : SseOp::kUcomiss;
@@ -430,8 +422,9 @@ void Emitter::EmitFpToInt(uint32_t i, const MInst& m) {
 }
 
 void Emitter::EmitIntToFp(uint32_t i, const MInst& m) {
-  const Gpr a = G(i, 0);
-  const Xmm d = X(i, 1);
+  const OperandSlots o = Slots(i);
+  const Gpr a = G(i, o.a);
+  const Xmm d = X(i, o.dst);
   const FpSize fs = m.fp64 ? FpSize::kF64 : FpSize::kF32;
   Put(Inst::SseRR(SseOp::kXorps, d, d));  // breaks the dependency on d's old contents
   if (!m.is_unsigned) {
@@ -461,9 +454,9 @@ void Emitter::EmitIntToFp(uint32_t i, const MInst& m) {
 }
 
 void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
-  const std::vector<uint32_t>& table = v_.jump_tables[m.aux];
+  const std::vector<uint32_t>& table = v_.jump_tables[m.jump_table];
   const uint32_t n = static_cast<uint32_t>(table.size() - 1);
-  Put(Inst::MovRR(OpSize::k32, kTmp, G(i, 0)));  // zero-extended index
+  Put(Inst::MovRR(OpSize::k32, kTmp, G(i, Slots(i).value)));  // zero-extended index
   Put(Inst::AluRI(AluOp::kCmp, OpSize::k32, kTmp, static_cast<int32_t>(n)));
   JccLocal(CondCode::kAe, block_label_[table[n]]);
   MachLabel base = buf_.NewLabel();
@@ -482,7 +475,8 @@ void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
 }
 
 void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {
-  const Xmm a = X(i, 0), b = X(i, 1);
+  const OperandSlots o = Slots(i);
+  const Xmm a = X(i, o.a), b = X(i, o.b);
   const SseOp ucomis = m.fp64 ? SseOp::kUcomisd : SseOp::kUcomiss;
   const MachLabel t = block_label_[m.target[0]], f = block_label_[m.target[1]];
   auto cond_branch = [&](CondCode cc, MachLabel l) {
@@ -526,6 +520,7 @@ void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {
 
 void Emitter::EmitInst(uint32_t i) {
   const MInst& m = v_.insts[i];
+  const OperandSlots o = Slots(i);
   switch (m.op) {
     case MOp::kArgs:
       return;
@@ -533,9 +528,9 @@ void Emitter::EmitInst(uint32_t i) {
     case MOp::kLoadOutRet: {
       const Amode src = Amode::Base(m.op == MOp::kLoadArg ? Gpr::kRbp : Gpr::kRsp, m.disp);
       if (m.fp) {
-        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, X(i, 0), src));
+        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, X(i, o.dst), src));
       } else {
-        Put(Inst::MovRM(OpSize::k64, G(i, 0), src));
+        Put(Inst::MovRM(OpSize::k64, G(i, o.dst), src));
       }
       return;
     }
@@ -543,64 +538,63 @@ void Emitter::EmitInst(uint32_t i) {
     case MOp::kStoreRet: {
       const Amode dst = Amode::Base(m.op == MOp::kStoreRet ? Gpr::kRbp : Gpr::kRsp, m.disp);
       if (m.fp) {
-        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, 0)));
+        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, o.value)));
       } else {
-        Put(Inst::MovMR(OpSize::k64, dst, G(i, 0)));
+        Put(Inst::MovMR(OpSize::k64, dst, G(i, o.value)));
       }
       return;
     }
     case MOp::kCopy:
       if (m.fp) {
-        if (X(i, 0) != X(i, 1)) Put(Inst::SseRR(SseOp::kMovaps, X(i, 1), X(i, 0)));
-      } else if (G(i, 0) != G(i, 1)) {
-        Put(Inst::MovRR(OpSize::k64, G(i, 1), G(i, 0)));
+        if (X(i, o.a) != X(i, o.dst)) Put(Inst::SseRR(SseOp::kMovaps, X(i, o.dst), X(i, o.a)));
+      } else if (G(i, o.a) != G(i, o.dst)) {
+        Put(Inst::MovRR(OpSize::k64, G(i, o.dst), G(i, o.a)));
       }
       return;
     case MOp::kIconst:
       if (m.imm == 0) {
-        Put(Inst::AluRR(AluOp::kXor, OpSize::k32, G(i, 0), G(i, 0)));
+        Put(Inst::AluRR(AluOp::kXor, OpSize::k32, G(i, o.dst), G(i, o.dst)));
       } else {
-        Put(Inst::MovRI(m.size, G(i, 0), m.imm));
+        Put(Inst::MovRI(m.size, G(i, o.dst), m.imm));
       }
       return;
     case MOp::kFconst:
       if (m.imm == 0) {
-        Put(Inst::SseRR(SseOp::kXorps, X(i, 0), X(i, 0)));
+        Put(Inst::SseRR(SseOp::kXorps, X(i, o.dst), X(i, o.dst)));
       } else {
-        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, X(i, 0),
+        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, X(i, o.dst),
                         Rip(Const(static_cast<uint64_t>(m.imm), m.fp64))));
       }
       return;
     case MOp::kAlu:
       if (m.base_op >= 0) {  // a folded load
         if (m.can_trap) buf_.AddTrap(m.trap);
-        Put(Inst::AluRM(static_cast<AluOp>(m.sub), m.size, G(i, NumOps(i) - 1), MemOperand(i, m)));
-      } else if (m.has_imm) {
-        Put(Inst::AluRI(static_cast<AluOp>(m.sub), m.size, G(i, 1), m.imm));
+        Put(Inst::AluRM(m.alu, m.size, G(i, o.dst), MemOperand(i, m)));
+      } else if (m.imm_operand) {
+        Put(Inst::AluRI(m.alu, m.size, G(i, o.dst), m.imm));
       } else {
-        Put(Inst::AluRR(static_cast<AluOp>(m.sub), m.size, G(i, 2), G(i, 1)));
+        Put(Inst::AluRR(m.alu, m.size, G(i, o.dst), G(i, o.b)));
       }
       return;
     case MOp::kImul:
       if (m.base_op >= 0) {
         if (m.can_trap) buf_.AddTrap(m.trap);
-        Put(Inst::ImulRM(m.size, G(i, NumOps(i) - 1), MemOperand(i, m)));
-      } else if (m.has_imm) {
-        Put(Inst::ImulRRI(m.size, G(i, 1), G(i, 0), m.imm));
+        Put(Inst::ImulRM(m.size, G(i, o.dst), MemOperand(i, m)));
+      } else if (m.imm_operand) {
+        Put(Inst::ImulRRI(m.size, G(i, o.dst), G(i, o.a), m.imm));
       } else {
-        Put(Inst::ImulRR(m.size, G(i, 2), G(i, 1)));
+        Put(Inst::ImulRR(m.size, G(i, o.dst), G(i, o.b)));
       }
       return;
     case MOp::kUnary:
-      Put(Inst::UnaryR(static_cast<UnaryOp>(m.sub), m.size, G(i, 1)));
+      Put(Inst::UnaryR(m.unary, m.size, G(i, o.dst)));
       return;
     case MOp::kShift:
-      if (m.has_imm) {
+      if (m.imm_operand) {
         if (m.imm != 0)
-          Put(Inst::ShiftRI(static_cast<ShiftOp>(m.sub), m.size, G(i, 1),
-                            static_cast<uint8_t>(m.imm)));
+          Put(Inst::ShiftRI(m.shift, m.size, G(i, o.dst), static_cast<uint8_t>(m.imm)));
       } else {
-        Put(Inst::ShiftRCl(static_cast<ShiftOp>(m.sub), m.size, G(i, 2)));
+        Put(Inst::ShiftRCl(m.shift, m.size, G(i, o.dst)));
       }
       return;
     case MOp::kBitCount:
@@ -610,15 +604,15 @@ void Emitter::EmitInst(uint32_t i) {
       EmitDiv(i, m);
       return;
     case MOp::kCmpSet: {
-      const uint32_t d = NumOps(i) - 1;
-      Put(Inst::AluRR(AluOp::kXor, OpSize::k32, G(i, d), G(i, d)));
+      const Gpr d = G(i, o.dst);
+      Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
       const CondCode cc = Compare(i, m);
-      Put(Inst::Setcc(cc, G(i, d)));
+      Put(Inst::Setcc(cc, d));
       return;
     }
     case MOp::kFcmpSet: {
-      const Gpr d = G(i, 2), tmp = G(i, 3);
-      Xmm a = X(i, 0), b = X(i, 1);
+      const Gpr d = G(i, o.dst), tmp = G(i, o.tmp);
+      Xmm a = X(i, o.a), b = X(i, o.b);
       const SseOp ucomis = m.fp64 ? SseOp::kUcomisd : SseOp::kUcomiss;
       Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
       Put(Inst::AluRR(AluOp::kXor, OpSize::k32, tmp, tmp));
@@ -654,11 +648,10 @@ void Emitter::EmitInst(uint32_t i) {
       return;
     }
     case MOp::kSelect: {
-      const uint32_t n = NumOps(i);  // ..., x, y, d
       const CondCode cc = Compare(i, m);
       if (m.fp) {
         // d already holds x; replace it with y when the condition is false.
-        const Xmm y = X(i, n - 2), d = X(i, n - 1);
+        const Xmm y = X(i, o.y), d = X(i, o.dst);
         if (d == y) return;  // y is x itself
         EncodedInst e;
         Encode(Inst::SseRR(SseOp::kMovaps, d, y), &e);
@@ -667,15 +660,15 @@ void Emitter::EmitInst(uint32_t i) {
         buf_.PutBytes(e.view());
         return;
       }
-      const OpSize vs = m.aux ? OpSize::k64 : OpSize::k32;
-      Put(Inst::CmovRR(Invert(cc), vs, G(i, n - 1), G(i, n - 2)));
+      const OpSize vs = m.wide_value ? OpSize::k64 : OpSize::k32;
+      Put(Inst::CmovRR(Invert(cc), vs, G(i, o.dst), G(i, o.y)));
       return;
     }
     case MOp::kLoad: {
       const Amode src = MemOperand(i, m);
-      const uint32_t d = NumOps(i) - 1;
+      const int8_t d = o.dst;
       if (m.can_trap) buf_.AddTrap(m.trap);
-      switch (static_cast<LoadKind>(m.sub)) {
+      switch (m.load) {
         case LoadKind::kInt:
           Put(Inst::MovRM(m.size, G(i, d), src));
           break;
@@ -710,27 +703,29 @@ void Emitter::EmitInst(uint32_t i) {
       const Amode dst = MemOperand(i, m);
       if (m.can_trap) buf_.AddTrap(m.trap);
       if (m.fp) {
-        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, 0)));
+        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, o.value)));
       } else {
-        Put(Inst::MovMR(m.size, dst, G(i, 0)));
+        Put(Inst::MovMR(m.size, dst, G(i, o.value)));
       }
       return;
     }
     case MOp::kLea:
-      Put(Inst::Lea(OpSize::k64, G(i, NumOps(i) - 1), MemOperand(i, m)));
+      Put(Inst::Lea(OpSize::k64, G(i, o.dst), MemOperand(i, m)));
       return;
     case MOp::kExtend: {
-      const Gpr a = G(i, 0), d = G(i, 1);
+      const Gpr a = G(i, o.a), d = G(i, o.dst);
       if (m.is_unsigned) {
-        if (m.sub == 8 || m.sub == 16) {
-          Put(Inst::MovzxRR(m.sub == 8 ? OpSize::k8 : OpSize::k16, OpSize::k32, d, a));
-        } else if (m.sub == 32 || m.size == OpSize::k32) {
+        if (m.extend_from == 8 || m.extend_from == 16) {
+          Put(Inst::MovzxRR(m.extend_from == 8 ? OpSize::k8 : OpSize::k16, OpSize::k32, d, a));
+        } else if (m.extend_from == 32 || m.size == OpSize::k32) {
           Put(Inst::MovRR(OpSize::k32, d, a));
         } else if (a != d) {
           Put(Inst::MovRR(OpSize::k64, d, a));
         }
       } else {
-        const OpSize from = m.sub == 8 ? OpSize::k8 : m.sub == 16 ? OpSize::k16 : OpSize::k32;
+        const OpSize from = m.extend_from == 8    ? OpSize::k8
+                            : m.extend_from == 16 ? OpSize::k16
+                                                  : OpSize::k32;
         if (from == OpSize::k32 && m.size == OpSize::k32) {
           Put(Inst::MovRR(OpSize::k32, d, a));
         } else {
@@ -740,14 +735,14 @@ void Emitter::EmitInst(uint32_t i) {
       return;
     }
     case MOp::kSseBin:
-      Put(Inst::SseRR(static_cast<SseOp>(m.sub), X(i, 2), X(i, 1)));
+      Put(Inst::SseRR(m.sse, X(i, o.dst), X(i, o.b)));
       return;
     case MOp::kSseUnary: {
-      const auto op = static_cast<SseOp>(m.sub);
+      const auto op = m.sse;
       if (op == SseOp::kRoundss || op == SseOp::kRoundsd) {
-        Put(Inst::SseRRImm(op, X(i, 1), X(i, 0), static_cast<uint8_t>(m.imm)));
+        Put(Inst::SseRRImm(op, X(i, o.dst), X(i, o.a), static_cast<uint8_t>(m.imm)));
       } else {
-        Put(Inst::SseRR(op, X(i, 1), X(i, 0)));
+        Put(Inst::SseRR(op, X(i, o.dst), X(i, o.a)));
       }
       return;
     }
@@ -755,14 +750,14 @@ void Emitter::EmitInst(uint32_t i) {
       const bool f64 = m.fp64;
       const uint64_t sign = f64 ? 0x8000000000000000ull : 0x80000000ull;
       const uint64_t sign2 = f64 ? sign : (sign | (sign << 32));
-      const Xmm d = X(i, NumOps(i) - 1);
-      if (m.sub == 0) {
+      const Xmm d = X(i, o.dst);
+      if (m.fsign == FsignKind::kNeg) {
         Put(Inst::SseRM(SseOp::kXorps, d, Rip(Const128(sign2, sign2))));
-      } else if (m.sub == 1) {
+      } else if (m.fsign == FsignKind::kAbs) {
         Put(Inst::SseRM(SseOp::kAndps, d, Rip(Const128(~sign2, ~sign2))));
       } else {
         Put(Inst::SseRM(SseOp::kAndps, d, Rip(Const128(~sign2, ~sign2))));
-        Put(Inst::SseRR(SseOp::kMovaps, kXmmScratch, X(i, 1)));
+        Put(Inst::SseRR(SseOp::kMovaps, kXmmScratch, X(i, o.b)));
         Put(Inst::SseRM(SseOp::kAndps, kXmmScratch, Rip(Const128(sign2, sign2))));
         Put(Inst::SseRR(SseOp::kOrps, d, kXmmScratch));
       }
@@ -770,18 +765,18 @@ void Emitter::EmitInst(uint32_t i) {
     }
     case MOp::kFminmax: {
       const bool f64 = m.fp64;
-      const Xmm d = X(i, 2), b = X(i, 1);
+      const Xmm d = X(i, o.dst), b = X(i, o.b);
       const SseOp ucomis = f64 ? SseOp::kUcomisd : SseOp::kUcomiss;
       MachLabel nan = buf_.NewLabel(), normal = buf_.NewLabel(), done = buf_.NewLabel();
       Put(Inst::SseRR(ucomis, d, b));
       JccLocal(CondCode::kP, nan);
       JccLocal(CondCode::kNe, normal);
       // Equal: only the sign of zero can differ; or/and the bits picks -0 for min, +0 for max.
-      Put(Inst::SseRR(m.sub == 0 ? SseOp::kOrps : SseOp::kAndps, d, b));
+      Put(Inst::SseRR(m.minmax == MinMax::kMin ? SseOp::kOrps : SseOp::kAndps, d, b));
       JmpLocal(done);
       buf_.BindLabel(normal);
-      Put(Inst::SseRR(m.sub == 0 ? (f64 ? SseOp::kMinsd : SseOp::kMinss)
-                                 : (f64 ? SseOp::kMaxsd : SseOp::kMaxss),
+      Put(Inst::SseRR(m.minmax == MinMax::kMin ? (f64 ? SseOp::kMinsd : SseOp::kMinss)
+                                               : (f64 ? SseOp::kMaxsd : SseOp::kMaxss),
                       d, b));
       JmpLocal(done);
       buf_.BindLabel(nan);
@@ -797,24 +792,25 @@ void Emitter::EmitInst(uint32_t i) {
       return;
     case MOp::kBitcast:
       if (m.fp) {
-        Put(Inst::GprToXmm(m.size, X(i, 1), G(i, 0)));
+        Put(Inst::GprToXmm(m.size, X(i, o.dst), G(i, o.a)));
       } else {
-        Put(Inst::XmmToGpr(m.size, G(i, 1), X(i, 0)));
+        Put(Inst::XmmToGpr(m.size, G(i, o.dst), X(i, o.a)));
       }
       return;
     case MOp::kCall: {
       const uint8_t call[5] = {0xe8, 0, 0, 0, 0};
       buf_.PutBytes(call);
-      buf_.AddCall(buf_.CurOffset() - 4, m.aux, static_cast<X64LabelUse>(X64LabelUse::kJmpRel32));
+      buf_.AddCall(buf_.CurOffset() - 4, m.callee,
+                   static_cast<X64LabelUse>(X64LabelUse::kJmpRel32));
       return;
     }
     case MOp::kCallBuiltin:
       Put(Inst::MovRM(OpSize::k64, kScratch,
                       Amode::Base(Gpr::kRdi, static_cast<int32_t>(module_.builtins_offset))));
-      Put(Inst::CallM(Amode::Base(kScratch, static_cast<int32_t>(8 * m.aux))));
+      Put(Inst::CallM(Amode::Base(kScratch, static_cast<int32_t>(8 * m.builtin))));
       return;
     case MOp::kCallInd:
-      Put(Inst::CallR(G(i, 0)));
+      Put(Inst::CallR(G(i, o.value)));
       return;
     case MOp::kRet:
       Epilogue();

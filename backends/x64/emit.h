@@ -1,10 +1,11 @@
 // emit.h: allocated x64 VCode -> bytes in a MachBuffer.
 //
-// Emission walks the VCode in layout order, binds a MachBuffer label at each block, inserts the
-// allocator's edits (moves, spills, reloads) at their program points, and expands each MInst into
-// encoded x64 instructions with the allocated physical registers. It also emits the prologue
-// (frame pointer, callee-saved registers, frame allocation, stack-limit check) and, at each
-// return, the epilogue.
+// The walk is the shared emission loop (backends/common/emit_loop.h: block labels, islands,
+// source locations, the allocator's edits at their program points); this is x64's InstEmitter:
+// it expands each MInst into encoded x64 instructions with the allocated physical registers
+// (reading operands through their named slots, minst.h), turns each edit into a move, spill or
+// reload, and emits the prologue (frame pointer, callee-saved registers, frame allocation,
+// stack-limit check) and, at each return, the epilogue.
 //
 // Invariants: every trapping instruction gets a trap record at its own offset; branches between
 // blocks go through EmitCondBranch/EmitUncondBranch so the MachBuffer can simplify them; internal
@@ -13,7 +14,7 @@
 #define EGRET_BACKENDS_X64_EMIT_H_
 
 #include "backends/common/target_isa.h"
-#include "backends/x64/vcode.h"
+#include "backends/x64/minst.h"
 #include "machbuffer/machbuffer.h"
 #include "regalloc/output.h"
 

@@ -17,12 +17,14 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "artifact/artifact.h"
 #include "artifact/vmoffsets.h"
+#include "backends/common/array_marshaller.h"
+#include "backends/common/function_pipeline.h"
 #include "backends/x64/abi.h"
 #include "backends/x64/emit.h"
 #include "backends/x64/encoder.h"
 #include "backends/x64/lower.h"
-#include "regalloc/allocator.h"
 
 namespace egret::x64 {
 namespace {
@@ -36,35 +38,93 @@ void Put(X64MachBuffer& buf, const Inst& inst) {
 
 uint32_t Align16(uint32_t v) { return (v + 15) & ~15u; }
 
+// The x64 moves of a trampoline: the array is addressed from `array_base`, stack slot s of the
+// argument/result area is [stack_base + stack_disp + 8*s]; stack-to-stack copies go through kTmp.
+class X64ArrayMarshaller final : public backend::ArrayMarshaller {
+ public:
+  X64ArrayMarshaller(X64MachBuffer& buf, Gpr array_base, Gpr stack_base, int32_t stack_disp)
+      : buf_(buf), array_base_(array_base), stack_base_(stack_base), stack_disp_(stack_disp) {}
+
+  void RegFromArray(const AbiLoc& loc, bool f64, int32_t offset) override {
+    if (loc.fp) {
+      Put(buf_,
+          Inst::SseRM(f64 ? SseOp::kMovsd : SseOp::kMovss, XmmFromEnc(loc.reg), Array(offset)));
+    } else {
+      Put(buf_, Inst::MovRM(OpSize::k64, GprFromEnc(loc.reg), Array(offset)));
+    }
+  }
+  void ArrayFromReg(int32_t offset, const AbiLoc& loc, bool f64) override {
+    if (loc.fp) {
+      Put(buf_,
+          Inst::SseMR(f64 ? SseOp::kMovsd : SseOp::kMovss, Array(offset), XmmFromEnc(loc.reg)));
+    } else {
+      Put(buf_, Inst::MovMR(OpSize::k64, Array(offset), GprFromEnc(loc.reg)));
+    }
+  }
+  void StackFromArray(uint32_t slot, int32_t offset) override {
+    Put(buf_, Inst::MovRM(OpSize::k64, kTmp, Array(offset)));
+    Put(buf_, Inst::MovMR(OpSize::k64, Stack(slot), kTmp));
+  }
+  void ArrayFromStack(int32_t offset, uint32_t slot) override {
+    Put(buf_, Inst::MovRM(OpSize::k64, kTmp, Stack(slot)));
+    Put(buf_, Inst::MovMR(OpSize::k64, Array(offset), kTmp));
+  }
+
+ private:
+  Amode Array(int32_t offset) const { return Amode::Base(array_base_, offset); }
+  Amode Stack(uint32_t slot) const {
+    return Amode::Base(stack_base_, stack_disp_ + 8 * static_cast<int32_t>(slot));
+  }
+
+  X64MachBuffer& buf_;
+  Gpr array_base_, stack_base_;
+  int32_t stack_disp_;
+};
+
+}  // namespace
+
+Expected<std::unique_ptr<backend::TargetIsa>> X64Isa::Create(std::string_view features) {
+  CpuFeatures f = CpuFeatures::Detect();
+  if (!features.empty()) {
+    EGRET_ASSIGN_OR_RETURN(f, CpuFeatures::Parse(features));
+  }
+  return std::unique_ptr<backend::TargetIsa>(new X64Isa(f));
+}
+
+artifact::Target X64Isa::artifact_target() const { return artifact::Target::kX86_64; }
+
+std::unique_ptr<backend::TextBuilder> X64Isa::NewTextBuilder(uint32_t num_functions) const {
+  return std::make_unique<backend::TextBuilderFor<X64LabelUses>>(num_functions);
+}
+
+namespace {
+
+// x64's stages of the shared per-function pipeline (backends/common/function_pipeline.h).
+struct X64Stages {
+  CpuFeatures features;
+
+  Expected<VCode> Lower(const ir::Function& f, const backend::ModuleContext& module) const {
+    return x64::Lower(f, module, features);
+  }
+  const regalloc::MachineEnv& MachineEnv() const { return X64MachineEnv(); }
+  std::string VCodeText(const VCode& v, const std::vector<regalloc::Allocation>* allocs) const {
+    return x64::PrintVCode(v, allocs);
+  }
+  MachCode Emit(const VCode& v, const regalloc::Output& ra,
+                const backend::ModuleContext& module) const {
+    X64MachBuffer buf;
+    EmitFunction(v, ra, module, &buf);
+    return buf.Finish();
+  }
+  std::string_view ErrorPrefix() const { return "x64"; }
+};
+
 }  // namespace
 
 Expected<backend::CompiledFunction> X64Isa::CompileFunction(
     const ir::Function& f, const backend::ModuleContext& module,
     const backend::CompileOptions& options) const {
-  EGRET_ASSIGN_OR_RETURN(VCode v, Lower(f, module, features_));
-  regalloc::Options ra_options;
-  ra_options.algorithm = options.regalloc;
-  ra_options.run_checker = options.regalloc_checker;
-  Expected<regalloc::Output> ra = regalloc::Allocate(v.ra, X64MachineEnv(), ra_options);
-  if (!ra.ok()) {
-    return Error("x64: register allocation failed for function " + f.name + ": " +
-                 ra.error().message);
-  }
-  backend::CompiledFunction out;
-  out.num_vcode_insts = static_cast<uint32_t>(v.insts.size());
-  out.regalloc_stats = ra->stats;
-  if (options.keep_text) {
-    out.vcode_before = PrintVCode(v, nullptr);
-    out.vcode_after = PrintVCode(v, &ra->allocs);
-    // Live-in/live-out sets for the dot view; the allocator already proved them computable.
-    regalloc::Liveness live;
-    const bool have_live = live.Compute(v.ra).ok();
-    out.dot = PrintVCodeDot(v, &ra->allocs, f.name, have_live ? &live : nullptr);
-  }
-  X64MachBuffer buf;
-  EmitFunction(v, *ra, module, &buf);
-  out.code = buf.Finish();
-  return out;
+  return backend::CompileFunctionPipeline(X64Stages{features_}, f, module, options);
 }
 
 MachCode X64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const {
@@ -77,36 +137,14 @@ MachCode X64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee
   const uint32_t area = l.AreaBytes();
   if (area != 0) Put(buf, Inst::AluRI(AluOp::kSub, OpSize::k64, Gpr::kRsp, area));
   Put(buf, Inst::MovRR(OpSize::k64, Gpr::kRbx, Gpr::kRdx));
-  // Parameter 0 is the vmctx, already in rdi; the rest come from slots 0.. of the array.
-  for (size_t k = 1; k < sig.params.size(); ++k) {
-    const Amode src = Amode::Base(Gpr::kRbx, static_cast<int32_t>(16 * (k - 1)));
-    const AbiLoc& loc = l.params[k];
-    const bool f64 = sig.params[k] == ir::Type::kF64;
-    if (loc.on_stack) {
-      Put(buf, Inst::MovRM(OpSize::k64, kTmp, src));
-      Put(buf, Inst::MovMR(OpSize::k64, Amode::Base(Gpr::kRsp, 8 * loc.slot), kTmp));
-    } else if (loc.fp) {
-      Put(buf, Inst::SseRM(f64 ? SseOp::kMovsd : SseOp::kMovss, XmmFromEnc(loc.reg), src));
-    } else {
-      Put(buf, Inst::MovRM(OpSize::k64, GprFromEnc(loc.reg), src));
-    }
-  }
+  // Parameter 0 is the vmctx, already in rdi; the rest come from slots 0.. of the array (in
+  // rbx); stack arguments go to the outgoing area at [rsp].
+  X64ArrayMarshaller m(buf, Gpr::kRbx, Gpr::kRsp, 0);
+  backend::ParamsFromArray(sig, l, m);
   const uint8_t call[5] = {0xe8, 0, 0, 0, 0};
   buf.PutBytes(call);
   buf.AddCall(buf.CurOffset() - 4, callee, X64LabelUse::kJmpRel32);
-  for (size_t k = 0; k < sig.results.size(); ++k) {
-    const Amode dst = Amode::Base(Gpr::kRbx, static_cast<int32_t>(16 * k));
-    const AbiLoc& loc = l.results[k];
-    const bool f64 = sig.results[k] == ir::Type::kF64;
-    if (loc.on_stack) {
-      Put(buf, Inst::MovRM(OpSize::k64, kTmp, Amode::Base(Gpr::kRsp, 8 * loc.slot)));
-      Put(buf, Inst::MovMR(OpSize::k64, dst, kTmp));
-    } else if (loc.fp) {
-      Put(buf, Inst::SseMR(f64 ? SseOp::kMovsd : SseOp::kMovss, dst, XmmFromEnc(loc.reg)));
-    } else {
-      Put(buf, Inst::MovMR(OpSize::k64, dst, GprFromEnc(loc.reg)));
-    }
-  }
+  backend::ResultsToArray(sig, l, m);
   Put(buf, Inst::Lea(OpSize::k64, Gpr::kRsp, Amode::Base(Gpr::kRbp, -16)));
   Put(buf, Inst::PopR(Gpr::kR12));
   Put(buf, Inst::PopR(Gpr::kRbx));
@@ -118,44 +156,21 @@ MachCode X64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee
 MachCode X64Isa::WasmToArrayTrampoline(const ir::Signature& sig) const {
   X64MachBuffer buf;
   CallLayout l = ComputeCallLayout(sig.params, sig.results);
-  const size_t nparams = sig.params.size() - 1;  // without the vmctx
-  const size_t slots = std::max(nparams, sig.results.size());
-  const uint32_t area = Align16(static_cast<uint32_t>(16 * std::max<size_t>(slots, 1)));
+  const uint32_t slots = backend::ArraySlots(sig);
+  const uint32_t area = Align16(backend::kValRawBytes * std::max<uint32_t>(slots, 1));
   Put(buf, Inst::PushR(Gpr::kRbp));
   Put(buf, Inst::MovRR(OpSize::k64, Gpr::kRbp, Gpr::kRsp));
   Put(buf, Inst::AluRI(AluOp::kSub, OpSize::k64, Gpr::kRsp, area));
-  for (size_t k = 1; k < sig.params.size(); ++k) {
-    const Amode dst = Amode::Base(Gpr::kRsp, static_cast<int32_t>(16 * (k - 1)));
-    const AbiLoc& loc = l.params[k];
-    const bool f64 = sig.params[k] == ir::Type::kF64;
-    if (loc.on_stack) {
-      Put(buf, Inst::MovRM(OpSize::k64, kTmp, Amode::Base(Gpr::kRbp, 16 + 8 * loc.slot)));
-      Put(buf, Inst::MovMR(OpSize::k64, dst, kTmp));
-    } else if (loc.fp) {
-      Put(buf, Inst::SseMR(f64 ? SseOp::kMovsd : SseOp::kMovss, dst, XmmFromEnc(loc.reg)));
-    } else {
-      Put(buf, Inst::MovMR(OpSize::k64, dst, GprFromEnc(loc.reg)));
-    }
-  }
+  // The array is this frame's [rsp]; stack arguments and results are the caller's, above rbp.
+  X64ArrayMarshaller m(buf, Gpr::kRsp, Gpr::kRbp, 16);
+  backend::ParamsToArray(sig, l, m);
   // array_call(callee_vmctx = host context, caller_vmctx (unknown here: the host context
   // again), args_results, n).
   Put(buf, Inst::MovRR(OpSize::k64, Gpr::kRsi, Gpr::kRdi));
   Put(buf, Inst::MovRR(OpSize::k64, Gpr::kRdx, Gpr::kRsp));
   Put(buf, Inst::MovRI(OpSize::k32, Gpr::kRcx, static_cast<int64_t>(slots)));
   Put(buf, Inst::CallM(Amode::Base(Gpr::kRdi, artifact::kVMHostContextArrayCall)));
-  for (size_t k = 0; k < sig.results.size(); ++k) {
-    const Amode src = Amode::Base(Gpr::kRsp, static_cast<int32_t>(16 * k));
-    const AbiLoc& loc = l.results[k];
-    const bool f64 = sig.results[k] == ir::Type::kF64;
-    if (loc.on_stack) {
-      Put(buf, Inst::MovRM(OpSize::k64, kTmp, src));
-      Put(buf, Inst::MovMR(OpSize::k64, Amode::Base(Gpr::kRbp, 16 + 8 * loc.slot), kTmp));
-    } else if (loc.fp) {
-      Put(buf, Inst::SseRM(f64 ? SseOp::kMovsd : SseOp::kMovss, XmmFromEnc(loc.reg), src));
-    } else {
-      Put(buf, Inst::MovRM(OpSize::k64, GprFromEnc(loc.reg), src));
-    }
-  }
+  backend::ResultsFromArray(sig, l, m);
   Put(buf, Inst::MovRR(OpSize::k64, Gpr::kRsp, Gpr::kRbp));
   Put(buf, Inst::PopR(Gpr::kRbp));
   Put(buf, Inst::Ret());

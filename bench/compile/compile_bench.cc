@@ -2,8 +2,9 @@
 // (../shared/bench/programs, or $EGRET_BENCH_PROGRAMS) and for a large generated module.
 //
 // The pipeline is driven here stage by stage, with the same calls compiler::CompileModule makes
-// (frontend LoadModule, FunctionTranslator, ir::Verify, x64::Lower, regalloc::Allocate,
-// x64::EmitFunction), so each stage gets its own clock; the per-stage figures are counters
+// (frontend LoadModule, FunctionTranslator, ir::Verify, then the target's CompileFunction, whose
+// lower/regalloc/emit stages report to a backend::StageObserver), so each stage gets its own clock;
+// the per-stage figures are counters
 // `<stage>_MBps` = module bytes / CPU time spent in that stage. "optimize" has no column: opt/ has
 // no passes yet (the pipeline goes from translation straight to lowering). A second family,
 // BM_CompileModule, times compiler::CompileModule end to end on one thread (text-section layout
@@ -32,10 +33,7 @@
 
 #include "artifact/builtin.h"
 #include "artifact/vmoffsets.h"
-#include "backends/x64/abi.h"
-#include "backends/x64/cpu_features.h"
-#include "backends/x64/emit.h"
-#include "backends/x64/lower.h"
+#include "backends/target_registry.h"
 #include "compiler/compiler.h"
 #include "frontend/translator.h"
 #include "frontend/validator.h"
@@ -243,10 +241,11 @@ constexpr const char* kStageNames[kNumStages] = {"decode_validate", "translate",
 void BM_Stages(benchmark::State& state) {
   const NamedModule& m = Modules()[state.range(0)];
   const std::string algorithm(regalloc::AllocatorNames()[state.range(1)]);
-  const x64::CpuFeatures features = x64::CpuFeatures::Detect();
-  regalloc::Options ra_options;
-  ra_options.algorithm = algorithm;
-  ra_options.run_checker = false;
+  Expected<std::unique_ptr<backend::TargetIsa>> isa = backend::LookupTargetIsa("x86_64");
+  if (!isa.ok()) {
+    state.SkipWithError(isa.error().ToString().c_str());
+    return;
+  }
   double seconds[kNumStages] = {};
   uint64_t code_bytes = 0;
   auto lap = [](Clock::time_point& t, double& acc) {
@@ -271,6 +270,29 @@ void BM_Stages(benchmark::State& state) {
     const std::vector<std::string> symbols = wasm::FunctionSymbols(*env);
     const backend::ModuleContext module = MakeModuleContext(*env, symbols);
     const wasm::FunctionTranslator translator(*env, *layout, symbols);
+    // The backend's stages end inside CompileFunction; each lap closes the stage that ended.
+    struct Laps final : backend::StageObserver {
+      Clock::time_point* t;
+      double* seconds;
+      void (*lap)(Clock::time_point&, double&);
+      void StageDone(backend::PipelineStage stage) override {
+        switch (stage) {
+          case backend::PipelineStage::kLower:
+            return lap(*t, seconds[kLower]);
+          case backend::PipelineStage::kRegalloc:
+            return lap(*t, seconds[kRegalloc]);
+          case backend::PipelineStage::kEmit:
+            return lap(*t, seconds[kEmit]);
+        }
+      }
+    } laps;
+    laps.t = &t;
+    laps.seconds = seconds;
+    laps.lap = lap;
+    backend::CompileOptions bopts;
+    bopts.regalloc = algorithm;
+    bopts.regalloc_checker = false;
+    bopts.observer = &laps;
     t = Clock::now();
     for (uint32_t k = 0; k < env->num_defined_functions(); ++k) {
       Expected<ir::Function> f = translator.Translate(env->num_imported_functions + k);
@@ -281,24 +303,13 @@ void BM_Stages(benchmark::State& state) {
         state.SkipWithError(verified.error().ToString().c_str());
         return;
       }
-      Expected<x64::VCode> v = x64::Lower(*f, module, features);
-      lap(t, seconds[kLower]);
-      if (!v.ok()) {
-        state.SkipWithError(v.error().ToString().c_str());
+      Expected<backend::CompiledFunction> compiled = (*isa)->CompileFunction(*f, module, bopts);
+      if (!compiled.ok()) {
+        state.SkipWithError(compiled.error().ToString().c_str());
         return;
       }
-      Expected<regalloc::Output> ra = regalloc::Allocate(v->ra, x64::X64MachineEnv(), ra_options);
-      lap(t, seconds[kRegalloc]);
-      if (!ra.ok()) {
-        state.SkipWithError(ra.error().ToString().c_str());
-        return;
-      }
-      X64MachBuffer buf;
-      x64::EmitFunction(*v, *ra, module, &buf);
-      MachCode code = buf.Finish();
-      code_bytes += code.bytes.size();
-      benchmark::DoNotOptimize(code.bytes.data());
-      lap(t, seconds[kEmit]);
+      code_bytes += compiled->code.bytes.size();
+      benchmark::DoNotOptimize(compiled->code.bytes.data());
     }
   }
   const double mb = static_cast<double>(m.bytes.size()) * state.iterations() / 1e6;

@@ -1,0 +1,66 @@
+// function_pipeline.h: the per-function pipeline every target runs, in one place:
+//
+//   ir::Function --Lower--> VCode<I> --regalloc::Allocate (+ checker)--> Output
+//                --(keep_text: --emit=vcode/dot text)--> Emit --> MachCode
+//
+// A target supplies the three target-specific stages as a `Target` with
+//   Expected<VCode<I>> Lower(const ir::Function&, const ModuleContext&) const;
+//   const regalloc::MachineEnv& MachineEnv() const;
+//   std::string VCodeText(const VCode<I>&, const std::vector<regalloc::Allocation>*) const;
+//   MachCode Emit(const VCode<I>&, const regalloc::Output&, const ModuleContext&) const;
+//   std::string_view ErrorPrefix() const;   // "x64"
+// and calls CompileFunctionPipeline from its TargetIsa::CompileFunction, so the template is
+// instantiated once, in that target's .cc.
+//
+// Invariant: the pipeline is a pure function of its inputs (TargetIsa's thread-safety contract);
+// the allocator's checker, when on, proves every allocation before any byte is emitted.
+#ifndef EGRET_BACKENDS_COMMON_FUNCTION_PIPELINE_H_
+#define EGRET_BACKENDS_COMMON_FUNCTION_PIPELINE_H_
+
+#include <string>
+
+#include "backends/common/target_isa.h"
+#include "backends/common/vcode.h"
+#include "backends/common/vcode_printer.h"
+#include "regalloc/allocator.h"
+#include "regalloc/liveness.h"
+
+namespace egret::backend {
+
+template <class Target>
+Expected<CompiledFunction> CompileFunctionPipeline(const Target& target, const ir::Function& f,
+                                                   const ModuleContext& module,
+                                                   const CompileOptions& options) {
+  auto done = [&](PipelineStage stage) {
+    if (options.observer != nullptr) options.observer->StageDone(stage);
+  };
+  EGRET_ASSIGN_OR_RETURN(auto v, target.Lower(f, module));
+  done(PipelineStage::kLower);
+  regalloc::Options ra_options;
+  ra_options.algorithm = options.regalloc;
+  ra_options.run_checker = options.regalloc_checker;
+  Expected<regalloc::Output> ra = regalloc::Allocate(v.ra, target.MachineEnv(), ra_options);
+  done(PipelineStage::kRegalloc);
+  if (!ra.ok()) {
+    return Error(std::string(target.ErrorPrefix()) + ": register allocation failed for function " +
+                 f.name + ": " + ra.error().message);
+  }
+  CompiledFunction out;
+  out.num_vcode_insts = v.size();
+  out.regalloc_stats = ra->stats;
+  if (options.keep_text) {
+    out.vcode_before = target.VCodeText(v, nullptr);
+    out.vcode_after = target.VCodeText(v, &ra->allocs);
+    // Live-in/live-out sets for the dot view; the allocator already proved them computable.
+    regalloc::Liveness live;
+    const bool have_live = live.Compute(v.ra).ok();
+    out.dot = PrintVCodeDot(out.vcode_after, v.ra, f.name, have_live ? &live : nullptr);
+  }
+  out.code = target.Emit(v, *ra, module);
+  done(PipelineStage::kEmit);
+  return out;
+}
+
+}  // namespace egret::backend
+
+#endif  // EGRET_BACKENDS_COMMON_FUNCTION_PIPELINE_H_

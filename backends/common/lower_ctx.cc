@@ -1,0 +1,153 @@
+// lower_ctx.cc: the shared lowering walk and queries (see lower_ctx.h).
+#include "backends/common/lower_ctx.h"
+
+#include <utility>
+
+namespace egret::backend {
+
+LowerCtx::LowerCtx(const ir::Function& f, regalloc::Function& ra, std::string error_prefix)
+    : f_(f), dfg_(f.dfg), ra_(ra), error_prefix_(std::move(error_prefix)) {}
+
+const ir::InstData* LowerCtx::DefInst(ir::Value v) const {
+  const ir::ValueData& vd = dfg_.ValueInfo(Resolve(v));
+  if (vd.kind != ir::ValueKind::kResult) return nullptr;
+  return &dfg_[ir::Inst(vd.def)];
+}
+
+ir::Inst LowerCtx::DefInstId(ir::Value v) const {
+  const ir::ValueData& vd = dfg_.ValueInfo(Resolve(v));
+  return vd.kind == ir::ValueKind::kResult ? ir::Inst(vd.def) : ir::Inst();
+}
+
+bool LowerCtx::IsIconst(ir::Value v, int64_t* imm) const {
+  const ir::InstData* d = DefInst(v);
+  if (d == nullptr || d->opcode != ir::Opcode::kIconst) return false;
+  *imm = d->imm;
+  return true;
+}
+
+bool LowerCtx::IsConst(ir::Value v) const {
+  const ir::InstData* d = DefInst(v);
+  return d != nullptr && (d->opcode == ir::Opcode::kIconst || d->opcode == ir::Opcode::kF32const ||
+                          d->opcode == ir::Opcode::kF64const);
+}
+
+ir::Inst LowerCtx::SoleUser(ir::Value v) const {
+  const uint32_t r = Resolve(v).index;
+  return lo_.use_count[r] == 1 ? lo_.last_user[r] : ir::Inst();
+}
+
+bool LowerCtx::CanSinkInto(ir::Value v, ir::Inst user) const {
+  const ir::Inst def = DefInstId(v);
+  if (!def.valid() || UseCount(v) != 1) return false;
+  return BlockOf(def) == BlockOf(user);
+}
+
+bool LowerCtx::OnlyPureBetween(ir::Inst def, ir::Inst user) const {
+  for (ir::Inst k = f_.layout.NextInst(def); k != user; k = f_.layout.NextInst(k)) {
+    if (!k.valid() || !ir::Info(dfg_[k].opcode).Has(ir::kPure)) return false;
+  }
+  return true;
+}
+
+regalloc::VReg LowerCtx::NewVReg(ir::Type t) {
+  return ra_.AddVReg(ir::IsFloat(t) ? regalloc::RegClass::kFloat : regalloc::RegClass::kInt);
+}
+
+regalloc::VReg LowerCtx::DefVReg(ir::Value v) {
+  v = Resolve(v);
+  regalloc::VReg& r = vreg_of_[v.index];
+  if (!r.valid()) r = NewVReg(dfg_.ValueType(v));
+  return r;
+}
+
+regalloc::VReg LowerCtx::Use(ir::Value v) {
+  v = Resolve(v);
+  if (IsConst(v)) return rules_->Rematerialize(v, *DefInst(v));
+  regalloc::VReg r = vreg_of_[v.index];
+  EGRET_CHECK(r.valid());
+  return r;
+}
+
+BranchTargets LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
+  std::vector<const ir::BlockCall*> dests;
+  dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
+  // Edge blocks exist only for terminators with several destinations (LowerFunction emits them
+  // under the same condition); a br_table with only a default is a plain jump.
+  std::vector<uint32_t> slots(dests.size(), UINT32_MAX);
+  if (dests.size() > 1) PlanEdgeBlocks(f_, lo_, dests, &slots);
+  const uint32_t self = lo_.vblock_of[b.index];
+  BranchTargets out;
+  out.target.resize(dests.size());
+  for (size_t k = 0; k < dests.size(); ++k)
+    out.target[k] =
+        slots[k] != UINT32_MAX ? self + 1 + slots[k] : lo_.vblock_of[dests[k]->block.index];
+  for (size_t k = 0; k < dests.size(); ++k) {
+    bool seen = false;
+    for (uint32_t t : out.distinct) seen |= t == out.target[k];
+    if (seen) continue;
+    out.distinct.push_back(out.target[k]);
+    std::vector<regalloc::VReg> args;
+    if (slots[k] == UINT32_MAX)
+      for (ir::Value a : dfg_.pool().Get(dests[k]->args)) args.push_back(Use(a));
+    out.distinct_args.push_back(std::move(args));
+  }
+  return out;
+}
+
+Status LowerCtx::Unsupported(const std::string& what) const {
+  return Error(error_prefix_ + ": not supported: " + what + " (function " + f_.name + ")");
+}
+
+Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
+  const ir::Function& f = ctx.f_;
+  const ir::DataFlowGraph& dfg = ctx.dfg_;
+  ctx.lo_ = LowerOrder::Compute(f);
+  ctx.vreg_of_.assign(dfg.NumValues(), regalloc::VReg());
+  ctx.rules_ = &rules;
+  const LowerOrder& lo = ctx.lo_;
+  if (lo.order.empty()) return ctx.Unsupported("empty function");
+  if (lo.num_preds[f.EntryBlock().index] != 0) return ctx.Unsupported("branch to the entry block");
+
+  std::vector<const ir::BlockCall*> dests;
+  std::vector<uint32_t> slots;
+  std::vector<regalloc::VReg> args;
+  for (ir::Block b : lo.order) {
+    ctx.ra_.StartBlock();
+    if (b == f.EntryBlock()) {
+      EGRET_TRY(rules.LowerEntry(b));
+    } else {
+      for (ir::Value p : dfg.BlockParams(b)) ctx.ra_.AddBlockParam(ctx.DefVReg(p));
+    }
+    for (ir::Inst i : f.layout.Insts(b)) {
+      ctx.srcloc_ = f.SrcLoc(i);
+      if (rules.IsSunk(i)) continue;
+      if (ir::IsTerminator(dfg[i].opcode)) {
+        EGRET_TRY(rules.LowerTerminator(i, b));
+      } else {
+        EGRET_TRY(rules.LowerInst(i));
+      }
+    }
+    // Edge blocks for this block's multi-successor terminator, in the order PlanEdgeBlocks
+    // numbered them (the first destination naming each one supplies its arguments).
+    const ir::Inst term = f.layout.LastInst(b);
+    dests.clear();
+    dfg.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
+    if (dests.size() > 1) {
+      const uint32_t n = PlanEdgeBlocks(f, lo, dests, &slots);
+      std::vector<const ir::BlockCall*> first(n, nullptr);
+      for (size_t k = 0; k < dests.size(); ++k)
+        if (slots[k] != UINT32_MAX && first[slots[k]] == nullptr) first[slots[k]] = dests[k];
+      for (uint32_t e = 0; e < n; ++e) {
+        ctx.ra_.StartBlock();
+        args.clear();
+        for (ir::Value a : dfg.pool().Get(first[e]->args)) args.push_back(ctx.Use(a));
+        rules.EmitJump(lo.vblock_of[first[e]->block.index], args);
+      }
+    }
+  }
+  ctx.ra_.Finish();
+  return Status::Ok();
+}
+
+}  // namespace egret::backend

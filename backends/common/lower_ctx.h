@@ -1,0 +1,135 @@
+// lower_ctx.h: the target-independent half of lowering IR to VCode.
+//
+// A target's lowering is a set of rules, one function per opcode family, over the facts this
+// context keeps (Cranelift's machinst/lower.rs plays the same role):
+//   - the walk: reachable blocks in reverse post-order (lower_order.h), block parameters, the
+//     source location of the instruction being lowered, and the edge blocks that split critical
+//     edges (LowerFunction below);
+//   - the value -> vreg map: a value defined in an already lowered instruction has a vreg;
+//     constants have none and are rematerialized by the target at each use (LowerRules);
+//   - use counts and the only user of a single-use value, so that a rule can be asked at the use
+//     whether it folds an operand's definition (a compare into a branch, an address computation
+//     into an addressing mode, a load into a memory operand), and the definition can ask the same
+//     matcher of its user (LowerRules::IsSunk) instead of a global pre-pass recording decisions;
+//   - the sinking preconditions shared by every target: single use, same block, and for memory
+//     reads nothing impure in between (CanSinkInto, OnlyPureBetween).
+//
+// Invariants while lowering block b: every non-constant value defined in an already lowered
+// block (or earlier in b) has a vreg; a sunk instruction emits nothing at its own position, and
+// its operands stay live until its user, which names them.
+#ifndef EGRET_BACKENDS_COMMON_LOWER_CTX_H_
+#define EGRET_BACKENDS_COMMON_LOWER_CTX_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "backends/common/lower_order.h"
+#include "ir/function.h"
+#include "regalloc/function.h"
+#include "support/error.h"
+
+namespace egret::backend {
+
+class LowerCtx;
+
+// What a target's lowering supplies to the shared walk.
+class LowerRules {
+ public:
+  virtual ~LowerRules() = default;
+  // A fresh vreg holding the constant `v` (defined by `def`), materialized right here.
+  virtual regalloc::VReg Rematerialize(ir::Value v, const ir::InstData& def) = 0;
+  // Whether instruction i is folded into its user (asked of the user's matchers).
+  virtual bool IsSunk(ir::Inst i) const = 0;
+  // The entry block's parameters (the calling convention's argument locations).
+  virtual Status LowerEntry(ir::Block entry) = 0;
+  virtual Status LowerInst(ir::Inst i) = 0;
+  virtual Status LowerTerminator(ir::Inst term, ir::Block b) = 0;
+  // An unconditional jump to VCode block `target` passing `args` (closes an edge block).
+  virtual void EmitJump(uint32_t target, std::span<const regalloc::VReg> args) = 0;
+};
+
+// The successors of a terminator, after edge blocks: per destination its VCode target, and each
+// distinct target once (first-appearance order) with the arguments it receives.
+struct BranchTargets {
+  std::vector<uint32_t> target;  // per destination, in ForEachDest order
+  std::vector<uint32_t> distinct;
+  std::vector<std::vector<regalloc::VReg>> distinct_args;
+};
+
+class LowerCtx {
+ public:
+  // `error_prefix` heads every "not supported" message ("x64").
+  LowerCtx(const ir::Function& f, regalloc::Function& ra, std::string error_prefix);
+
+  const ir::Function& func() const { return f_; }
+  const ir::DataFlowGraph& dfg() const { return dfg_; }
+  const LowerOrder& order() const { return lo_; }
+  regalloc::Function& ra() { return ra_; }
+
+  // ---- IR queries.
+  ir::Value Resolve(ir::Value v) const { return dfg_.ResolveAliases(v); }
+  // The instruction defining `v` (null / invalid for block parameters).
+  const ir::InstData* DefInst(ir::Value v) const;
+  ir::Inst DefInstId(ir::Value v) const;
+  // The constant an iconst defines (false if `v` is not one).
+  bool IsIconst(ir::Value v, int64_t* imm) const;
+  // Defined by iconst, f32const or f64const.
+  bool IsConst(ir::Value v) const;
+  uint32_t UseCount(ir::Value v) const { return lo_.use_count[Resolve(v).index]; }
+  ir::Block BlockOf(ir::Inst i) const { return f_.layout.InstBlock(i); }
+
+  // ---- Sinking preconditions (targets add their own pattern conditions).
+  // Whether `v`'s definition may be folded into `user`: `v` is the result of an instruction in
+  // the same block as `user`, and `user` holds its only use.
+  bool CanSinkInto(ir::Value v, ir::Inst user) const;
+  // The instruction holding the only use of `v` (invalid unless UseCount(v) == 1).
+  ir::Inst SoleUser(ir::Value v) const;
+  // Whether every instruction strictly between `def` and `user` (same block, def first) is pure:
+  // moving a memory read from `def` to `user` then cannot change what it reads or whether it
+  // traps first.
+  bool OnlyPureBetween(ir::Inst def, ir::Inst user) const;
+
+  // ---- Values and vregs.
+  regalloc::VReg NewVReg(ir::Type t);
+  // The vreg `v` is defined into (created on first request).
+  regalloc::VReg DefVReg(ir::Value v);
+  // A register holding `v` at this point: constants are rematerialized right before the user.
+  regalloc::VReg Use(ir::Value v);
+
+  // ---- Position.
+  // The source location of the IR instruction being lowered (kNoSrcLoc outside one).
+  uint32_t srcloc() const { return srcloc_; }
+  void set_srcloc(uint32_t loc) { srcloc_ = loc; }
+
+  // ---- Branches.
+  // The VCode targets of terminator `term` of block `b` (edge blocks included), with the
+  // arguments of each distinct target used (in destination order) unless it is an edge block,
+  // which passes its own.
+  BranchTargets PlanBranch(ir::Inst term, ir::Block b);
+
+  // "<prefix>: not supported: <what> (function <name>)".
+  Status Unsupported(const std::string& what) const;
+
+ private:
+  friend Status LowerFunction(LowerCtx& ctx, LowerRules& rules);
+
+  const ir::Function& f_;
+  const ir::DataFlowGraph& dfg_;
+  regalloc::Function& ra_;
+  std::string error_prefix_;
+  LowerOrder lo_;
+  LowerRules* rules_ = nullptr;
+  std::vector<regalloc::VReg> vreg_of_;
+  uint32_t srcloc_ = UINT32_MAX;
+};
+
+// The walk: computes the order, then lowers every reachable block through `rules` (entry
+// parameters, instructions not sunk, the terminator, then the block's edge blocks) and finishes
+// ctx.ra(). Errors: an empty function, a branch to the entry block, and whatever a rule reports.
+Status LowerFunction(LowerCtx& ctx, LowerRules& rules);
+
+}  // namespace egret::backend
+
+#endif  // EGRET_BACKENDS_COMMON_LOWER_CTX_H_

@@ -1,0 +1,53 @@
+// vcode.h: a function's machine code over virtual registers, generic over a target's machine
+// instruction type `I`, between lowering and emission.
+//
+// Lowering appends one `I` per machine instruction (or per "macro" instruction whose emission is
+// several machine instructions, such as a division with its trap checks) together with its
+// register operands, which live in the register allocator's input: `ra` has one regalloc
+// instruction per `I`, same index, so after allocation operand k of instruction i sits in
+// output.allocs[ra.insts[i].operand_begin + k]. The instruction itself holds only what the
+// allocator does not: its kind, immediates, condition codes, which operand is which.
+//
+// Invariants:
+//   - insts, srclocs and ra.insts are parallel;
+//   - blocks are in final layout order; the last instruction of each block is its terminator;
+//   - a multi-successor terminator has no defs and its successors have one predecessor (the
+//     lowering context inserts edge blocks);
+//   - srclocs[i] is the Wasm byte offset of the IR instruction that produced instruction i, or
+//     kNoSrcLoc.
+//
+// The template holds data only; its printers are non-template (vcode_printer.h) so that a target
+// instantiates nothing but the vectors.
+#ifndef EGRET_BACKENDS_COMMON_VCODE_H_
+#define EGRET_BACKENDS_COMMON_VCODE_H_
+
+#include <cstdint>
+#include <vector>
+
+#include "regalloc/function.h"
+
+namespace egret::backend {
+
+inline constexpr uint32_t kNoSrcLoc = UINT32_MAX;
+
+// Frame facts lowering finds; the target's frame layout reads them after allocation.
+struct FrameFacts {
+  uint32_t outgoing_bytes = 0;  // largest outgoing argument + stack result area of any call
+  uint32_t stack_args = 0;      // this function's incoming stack arguments (8 bytes each)
+  bool has_calls = false;
+};
+
+template <class I>
+struct VCode {
+  std::vector<I> insts;                            // parallel to ra.insts
+  std::vector<uint32_t> srclocs;                   // parallel to insts
+  regalloc::Function ra;                           // operands, blocks, successors, block parameters
+  std::vector<std::vector<uint32_t>> jump_tables;  // br_table targets (VCode blocks), default last
+  FrameFacts frame;
+
+  uint32_t size() const { return static_cast<uint32_t>(insts.size()); }
+};
+
+}  // namespace egret::backend
+
+#endif  // EGRET_BACKENDS_COMMON_VCODE_H_

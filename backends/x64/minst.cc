@@ -1,0 +1,158 @@
+// minst.cc: x64's text for the shared VCode printer behind --emit=vcode and --emit=dot.
+//
+// One line per MInst (backends/common/vcode_printer.h): the MOp's name (EGRET_X64_MOPS), `.<AluOp>`
+// for ALU ops, the operation width in bits for integer ops, `$imm`, then the operands (`%rax`,
+// `%xmm1`, `stack2` after allocation).
+#include "backends/x64/minst.h"
+
+#include <string>
+
+#include "backends/common/vcode_printer.h"
+#include "backends/x64/inst.h"
+
+namespace egret::x64 {
+namespace {
+
+constexpr std::string_view kMOpNames[] = {
+#define EGRET_X64_MOP_NAME(name, text, operands) text,
+    EGRET_X64_MOPS(EGRET_X64_MOP_NAME)
+#undef EGRET_X64_MOP_NAME
+};
+
+// The x64 text of an MInst for the shared printer.
+class X64Syntax final : public backend::VCodeSyntax {
+ public:
+  explicit X64Syntax(const VCode& v) : v_(v) {}
+
+  std::string InstHead(uint32_t i) const override {
+    const MInst& m = v_.insts[i];
+    std::string out(MOpName(m.op));
+    if (m.op == MOp::kAlu) {
+      out += '.';  // appended piecewise: g++-12 -O3 misreports "lit" + string (-Wrestrict)
+      out += std::to_string(static_cast<int>(m.alu));
+    }
+    if (!m.fp && m.op != MOp::kArgs && m.op != MOp::kRet && m.op != MOp::kJmp)
+      out += std::to_string(8 << static_cast<int>(m.size));
+    // `native` bit counts print as `$0`, as the immediate forms do (the VCode text predates the
+    // payload fields; filetests pin it).
+    if (m.imm_operand || (m.op == MOp::kBitCount && m.native) || m.op == MOp::kIconst)
+      out += " $" + std::to_string(m.imm);
+    return out;
+  }
+  bool IsBranch(uint32_t i) const override {
+    const MOp op = v_.insts[i].op;
+    return op == MOp::kJmp || op == MOp::kBrif || op == MOp::kBrTable;
+  }
+  std::string RegName(regalloc::PReg reg) const override {
+    if (reg.cls() == regalloc::RegClass::kInt)
+      return std::string(GprName(GprFromEnc(reg.hw()), OpSize::k64));
+    return std::string(XmmName(XmmFromEnc(reg.hw())));
+  }
+
+ private:
+  const VCode& v_;
+};
+
+}  // namespace
+
+std::string_view MOpName(MOp op) { return kMOpNames[static_cast<int>(op)]; }
+
+OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
+  OperandSlots s;
+  const auto last = static_cast<int8_t>(num_ops - 1);
+  // Condition operands come first: the tested value, or the two compared ones.
+  const int8_t cond_ops = m.cond == CondKind::kIntRR || m.cond == CondKind::kFloat ? 2 : 1;
+  switch (m.op) {
+    case MOp::kArgs:
+    case MOp::kRet:
+    case MOp::kCall:
+    case MOp::kCallBuiltin:
+    case MOp::kJmp:
+    case MOp::kTrap:
+      return s;
+    case MOp::kLoadArg:
+    case MOp::kLoadOutRet:
+    case MOp::kIconst:
+    case MOp::kFconst:
+      s.dst = 0;
+      return s;
+    case MOp::kStoreOutArg:
+    case MOp::kStoreRet:
+    case MOp::kStore:
+    case MOp::kBrTable:
+    case MOp::kCallInd:
+      s.value = 0;
+      return s;
+    case MOp::kCopy:
+    case MOp::kUnary:
+    case MOp::kBitCount:
+    case MOp::kExtend:
+    case MOp::kSseUnary:
+    case MOp::kIntToFp:
+    case MOp::kFpToInt:
+    case MOp::kBitcast:
+      s.a = 0;
+      s.dst = 1;
+      return s;
+    case MOp::kAlu:
+    case MOp::kImul:
+    case MOp::kShift:
+      // a [, b | memory], dst; an immediate right operand takes no slot.
+      s.a = 0;
+      if (!m.imm_operand && m.base_op < 0) s.b = 1;
+      s.dst = last;
+      return s;
+    case MOp::kSseBin:
+    case MOp::kFminmax:
+      s.a = 0;
+      s.b = 1;
+      s.dst = 2;
+      return s;
+    case MOp::kFsign:
+      s.a = 0;
+      if (num_ops == 3) s.b = 1;  // copysign's sign source
+      s.dst = last;
+      return s;
+    case MOp::kDiv:
+      s.a = 0;
+      s.b = 1;
+      if (num_ops == 4) {  // sdiv/udiv: rdx is clobbered, the quotient is in rax
+        s.tmp = 2;
+        s.dst = 3;
+      } else {  // srem/urem: the remainder is in rdx
+        s.dst = 2;
+      }
+      return s;
+    case MOp::kFcmpSet:
+      s.a = 0;
+      s.b = 1;
+      s.dst = 2;
+      s.tmp = 3;
+      return s;
+    case MOp::kCmpSet:
+    case MOp::kBrif:
+    case MOp::kTrapIf:
+      s.a = 0;
+      if (cond_ops == 2) s.b = 1;
+      if (m.op == MOp::kCmpSet) s.dst = last;
+      return s;
+    case MOp::kSelect:
+      s.a = 0;
+      if (cond_ops == 2) s.b = 1;
+      s.x = cond_ops;
+      s.y = static_cast<int8_t>(cond_ops + 1);
+      s.dst = static_cast<int8_t>(cond_ops + 2);
+      return s;
+    case MOp::kLoad:
+    case MOp::kLea:
+      s.dst = last;
+      return s;
+  }
+  return s;
+}
+
+std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* allocs) {
+  return backend::PrintVCodeText(v.ra, X64Syntax(v), allocs);
+}
+
+}  // namespace egret::x64

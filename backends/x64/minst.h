@@ -1,0 +1,185 @@
+// minst.h: x64 machine code over virtual registers (VCode), between lowering and emission.
+//
+// Lowering turns each IR instruction into one or a few MInsts. An MInst is a small value
+// (no heap memory) naming an x64 operation and where its operands are: its register operands
+// live in the register allocator's input (regalloc::Function, one regalloc instruction per
+// MInst, same index), so after allocation operand k of MInst i sits in
+// output.allocs[f.insts[i].operand_begin + k]. Some MInsts are "macro" instructions whose
+// emission is several machine instructions with internal labels (division with its trap checks,
+// float min/max, conversions, br_table): the allocator sees them as one instruction whose
+// constraints (fixed registers, early defs for temporaries) make the expansion correct.
+//
+// Invariants:
+//   - blocks are in final layout order; the last MInst of each block is its terminator;
+//   - every operand is kReg, kFixedReg or kReuse (never kAny: emission needs registers), except
+//     none at all for spill slots (the allocator's edits handle those);
+//   - a multi-successor terminator has no defs and its successors have one predecessor.
+#ifndef EGRET_BACKENDS_X64_MINST_H_
+#define EGRET_BACKENDS_X64_MINST_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "backends/common/vcode.h"
+#include "backends/x64/inst.h"
+#include "backends/x64/registers.h"
+#include "regalloc/function.h"
+#include "regalloc/liveness.h"
+#include "support/trap_code.h"
+
+namespace egret::x64 {
+
+// Every VCode instruction kind: X(name, text, operands). The printer's names, the MOp enum and
+// the emitter's switch (no default: -Wswitch) all come from this one table; what a kind's
+// payload fields mean is stated once, on the payload (MInst below).
+// clang-format off
+#define EGRET_X64_MOPS(X)                                                                        \
+  X(Args,        "args",          "defs: the register parameters (fixed registers), entry only") \
+  X(LoadArg,     "load_arg",      "def: incoming stack argument at [rbp + disp]")               \
+  X(Copy,        "copy",          "use a, def d: register move (int or float by fp)")            \
+  X(Iconst,      "iconst",        "def d: mov $imm")                                             \
+  X(Fconst,      "fconst",        "def d (xmm): bits imm (fp64) from the constant pool")         \
+  X(Alu,         "alu",           "use a [, use b | memory], def d=reuse(a): `alu`")             \
+  X(Imul,        "imul",          "use a [, use b | memory], def d=reuse(a) (or d = a * imm)")   \
+  X(Unary,       "unary",         "use a, def d=reuse(a): `unary` (neg, not)")                   \
+  X(Shift,       "shift",         "use a [, use count(rcx)], def d=reuse(a): `shift`")           \
+  X(BitCount,    "bitcount",      "use a, def d: `bitcount`, `native` or a fallback sequence")   \
+  X(Div,         "div",           "use a(rax), use b, early def rdx [, def rax]: `div`")         \
+  X(CmpSet,      "cmpset",        "cond operands, early def d: d = cond as 0/1")                 \
+  X(FcmpSet,     "fcmpset",       "use a, b, early def d, early def tmp: d = (a fcc b) as 0/1")  \
+  X(Select,      "select",        "cond operands, use x, use y, def d=reuse(x)")                 \
+  X(Load,        "load",          "use base [, index], def d: `load` extension")                 \
+  X(Store,       "store",         "use value, use base [, index]: store `size` bytes")           \
+  X(Lea,         "lea",           "use base [, index], def d")                                   \
+  X(Extend,      "extend",        "use a, def d: movzx/movsx from `extend_from` bits to size")   \
+  X(SseBin,      "sse",           "use a, use b, def d=reuse(a): `sse`")                         \
+  X(SseUnary,    "sse_unary",     "use a, def d: `sse` (sqrt, round with mode imm, cvt)")        \
+  X(Fsign,       "fsign",         "use a [, use b], def d=reuse(a): `fsign`")                    \
+  X(Fminmax,     "fminmax",       "use a, use b, def d=reuse(a): `minmax`")                      \
+  X(IntToFp,     "int_to_fp",     "use a, def d (xmm): cvtsi2s*, is_unsigned")                   \
+  X(FpToInt,     "fp_to_int",     "use a (xmm), def d: cvtts*2si with Wasm traps / saturation")  \
+  X(Bitcast,     "bitcast",       "use a, def d: movd/movq between gpr and xmm")                 \
+  X(Call,        "call",          "direct call to defined function `callee`; fixed operands")    \
+  X(CallBuiltin, "call_builtin",  "call through the VMContext's builtin table: `builtin`")       \
+  X(CallInd,     "call_indirect", "use target, fixed uses/defs; clobbers")                       \
+  X(StoreOutArg, "store_out_arg", "use v: store to the outgoing area at [rsp + disp]")           \
+  X(LoadOutRet,  "load_out_ret",  "def d: load a stack result from [rsp + disp] after a call")   \
+  X(StoreRet,    "store_ret",     "use v: store a stack result into [rbp + disp]")               \
+  X(Ret,         "ret",           "fixed uses: return registers")                                \
+  X(Jmp,         "jmp",           "successor target[0]")                                         \
+  X(Brif,        "brif",          "cond operands; successors target[0] (true), target[1]")       \
+  X(BrTable,     "br_table",      "use index; successors: `jump_table` (entries then default)")  \
+  X(Trap,        "trap",          "ud2 with trap `trap`")                                        \
+  X(TrapIf,      "trap_if",       "cond operands: trap `trap` when the condition holds")
+// clang-format on
+
+enum class MOp : uint8_t {
+#define EGRET_X64_MOP_ENUM(name, text, operands) k##name,
+  EGRET_X64_MOPS(EGRET_X64_MOP_ENUM)
+#undef EGRET_X64_MOP_ENUM
+};
+// The kind's name in VCode text ("alu").
+std::string_view MOpName(MOp op);
+
+enum class DivKind : uint8_t { kSdiv, kUdiv, kSrem, kUrem };
+enum class BitCountKind : uint8_t { kClz, kCtz, kPopcnt };
+enum class FsignKind : uint8_t { kNeg, kAbs, kCopysign };
+enum class MinMax : uint8_t { kMin, kMax };
+
+// How a condition is computed (kSelect, kBrif, kTrapIf, kCmpSet): from which operands.
+enum class CondKind : uint8_t {
+  kNonZero,  // test a, a; holds when a != 0 (operand 0; `size`)
+  kIntRR,    // cmp a, b; condition `cc` (operands 0, 1)
+  kIntRI,    // cmp a, $imm; condition `cc` (operand 0)
+  kFloat,    // ucomis a, b; float condition `fcc` (operands 0, 1)
+};
+
+enum class LoadKind : uint8_t {
+  kInt,  // mov of `size`
+  kZext8,
+  kZext16,
+  kZext32,
+  kSext8,
+  kSext16,
+  kSext32,
+  kFloat32,
+  kFloat64,
+};
+
+// One VCode instruction. The fields above `imm` are shared by every kind that has the concept
+// (width, condition, memory operand); the kind-specific operation is one named payload field,
+// valid only for the kinds listed beside it, so no field changes meaning with `op`.
+struct MInst {
+  MOp op = MOp::kTrap;
+  OpSize size = OpSize::k64;  // integer operation width (kSelect: the condition's)
+  CondKind cond = CondKind::kNonZero;
+  CondCode cc = CondCode::kNe;
+  uint8_t fcc = 0;    // ir::FloatCC for CondKind::kFloat / kFcmpSet
+  bool fp = false;    // operates on xmm registers
+  bool fp64 = false;  // float width of the operation (source width for conversions)
+  bool is_unsigned = false;
+  bool saturating = false;
+  uint8_t scale_log2 = 0;  // memory operand: index scale
+  int8_t base_op = -1;     // memory operand: operand index of base, -1 none
+  int8_t index_op = -1;    // memory operand: operand index of index, -1 none
+  TrapCode trap = TrapCode::kUnreachable;
+  bool can_trap = false;  // memory access records `trap`
+  int32_t disp = 0;
+  int64_t imm = 0;
+  uint32_t target[2] = {0, 0};
+
+  // ---- The kind's payload.
+  bool imm_operand = false;  // kAlu, kImul, kShift: the right operand is `imm`, not a register
+  bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt
+  bool wide_value = false;   // kSelect: the selected values are 64-bit
+  union {
+    uint8_t no_payload = 0;
+    AluOp alu;              // kAlu
+    UnaryOp unary;          // kUnary
+    ShiftOp shift;          // kShift
+    BitCountKind bitcount;  // kBitCount
+    DivKind div;            // kDiv
+    LoadKind load;          // kLoad
+    uint8_t extend_from;    // kExtend: source width in bits (32 for ireduce)
+    SseOp sse;              // kSseBin, kSseUnary
+    FsignKind fsign;        // kFsign
+    MinMax minmax;          // kFminmax
+  };
+  union {
+    uint32_t no_index = 0;
+    uint32_t callee;      // kCall: defined-function index (a text entry)
+    uint32_t builtin;     // kCallBuiltin: artifact::Builtin id
+    uint32_t jump_table;  // kBrTable: index into VCode::jump_tables
+  };
+};
+
+// Named operand slots: where each operand of an MInst sits in its regalloc operand list (the
+// order lowering pushes them in), so that the emitter names operands instead of counting them.
+// -1: the kind has no such operand. Fixed-register lists (kArgs, kRet, the argument and result
+// registers of calls) have no names: nothing reads them but the allocator.
+struct OperandSlots {
+  int8_t a = -1;      // first source; for conditions the left compare operand (or the tested value)
+  int8_t b = -1;      // second source register; conditions: the right compare operand; kShift: the
+                      // count (in rcx); kDiv: the divisor
+  int8_t x = -1;      // kSelect: the value when the condition holds
+  int8_t y = -1;      // kSelect: the value otherwise
+  int8_t dst = -1;    // the result
+  int8_t tmp = -1;    // an early-def temporary (kFcmpSet), or kDiv's %rdx def
+  int8_t value = -1;  // stores: the stored value; kBrTable: the index; kCallInd: the target
+};
+
+// The slots of `m`, whose operand list has `num_ops` entries (memory operands: base_op, index_op).
+OperandSlots SlotsOf(const MInst& m, uint32_t num_ops);
+
+// The shared VCode container (backends/common/vcode.h) over x64's MInst.
+using VCode = backend::VCode<MInst>;
+
+// Text for --emit=vcode: one MInst per line with its operands (vregs, or allocations when
+// `allocs` is non-null).
+std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* allocs);
+
+}  // namespace egret::x64
+
+#endif  // EGRET_BACKENDS_X64_MINST_H_

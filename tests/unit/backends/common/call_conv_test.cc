@@ -1,0 +1,97 @@
+// call_conv_test.cc: the shared layout rule and the array marshalling order, on a made-up
+// target with two integer and one float argument register, so that stack slots appear early.
+#include "backends/common/call_conv.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "backends/common/array_marshaller.h"
+
+namespace egret::backend {
+namespace {
+
+using ir::Type;
+
+constexpr uint8_t kInt[] = {7, 6};
+constexpr uint8_t kFloat[] = {0};
+constexpr uint8_t kIntRet[] = {0};
+constexpr uint8_t kFloatRet[] = {0};
+const CallConv kConv{kInt, kFloat, kIntRet, kFloatRet};
+
+TEST(CallConv, RegistersInOrderThenStackSlots) {
+  const std::vector<Type> params = {Type::kI64, Type::kF64, Type::kI32, Type::kF32, Type::kI64};
+  const std::vector<Type> results = {Type::kI32, Type::kF64, Type::kI64, Type::kF32};
+  CallLayout l = ComputeCallLayout(kConv, params, results);
+  ASSERT_EQ(l.params.size(), 5u);
+  EXPECT_FALSE(l.params[0].on_stack);
+  EXPECT_EQ(l.params[0].reg, 7);
+  EXPECT_TRUE(l.params[1].fp);
+  EXPECT_EQ(l.params[1].reg, 0);
+  EXPECT_EQ(l.params[2].reg, 6);
+  EXPECT_TRUE(l.params[3].on_stack);  // the only float register is taken
+  EXPECT_EQ(l.params[3].slot, 0u);
+  EXPECT_TRUE(l.params[4].on_stack);
+  EXPECT_EQ(l.params[4].slot, 1u);
+  EXPECT_EQ(l.stack_args, 2u);
+  // Results: one register per class, the rest in slots after the arguments.
+  EXPECT_FALSE(l.results[0].on_stack);
+  EXPECT_FALSE(l.results[1].on_stack);
+  EXPECT_TRUE(l.results[2].on_stack);
+  EXPECT_EQ(l.results[2].slot, 2u);
+  EXPECT_EQ(l.results[3].slot, 3u);
+  EXPECT_EQ(l.stack_results, 2u);
+  EXPECT_EQ(l.AreaBytes(), 32u);
+  EXPECT_EQ(LocPReg(l.params[1]), regalloc::PReg(regalloc::RegClass::kFloat, 0));
+}
+
+TEST(CallConv, AreaKeeps16ByteAlignment) {
+  const std::vector<Type> params = {Type::kI64, Type::kI64, Type::kI64};
+  CallLayout l = ComputeCallLayout(kConv, params, {});
+  EXPECT_EQ(l.stack_args, 1u);
+  EXPECT_EQ(l.AreaBytes(), 16u);
+}
+
+// Records each move as text.
+class Recorder final : public ArrayMarshaller {
+ public:
+  void RegFromArray(const AbiLoc& loc, bool f64, int32_t offset) override {
+    log += Reg(loc, f64) + "<-[" + std::to_string(offset) + "] ";
+  }
+  void ArrayFromReg(int32_t offset, const AbiLoc& loc, bool f64) override {
+    log += "[" + std::to_string(offset) + "]<-" + Reg(loc, f64) + " ";
+  }
+  void StackFromArray(uint32_t slot, int32_t offset) override {
+    log += "s" + std::to_string(slot) + "<-[" + std::to_string(offset) + "] ";
+  }
+  void ArrayFromStack(int32_t offset, uint32_t slot) override {
+    log += "[" + std::to_string(offset) + "]<-s" + std::to_string(slot) + " ";
+  }
+  std::string log;
+
+ private:
+  static std::string Reg(const AbiLoc& l, bool f64) {
+    return (l.fp ? (f64 ? "d" : "f") : "r") + std::to_string(l.reg);
+  }
+};
+
+TEST(ArrayMarshaller, SkipsTheVmctxAndKeepsValueOrder) {
+  ir::Signature sig;
+  sig.params = {Type::kI64, Type::kF64, Type::kI32, Type::kF32};
+  sig.results = {Type::kI32, Type::kF32, Type::kI64};
+  CallLayout l = ComputeCallLayout(kConv, sig.params, sig.results);
+  Recorder in, out, back, res;
+  ParamsFromArray(sig, l, in);
+  EXPECT_EQ(in.log, "d0<-[0] r6<-[16] s0<-[32] ");
+  ParamsToArray(sig, l, out);
+  EXPECT_EQ(out.log, "[0]<-d0 [16]<-r6 [32]<-s0 ");
+  ResultsFromArray(sig, l, back);
+  EXPECT_EQ(back.log, "r0<-[0] f0<-[16] s1<-[32] ");
+  ResultsToArray(sig, l, res);
+  EXPECT_EQ(res.log, "[0]<-r0 [16]<-f0 [32]<-s1 ");
+  EXPECT_EQ(ArraySlots(sig), 3u);
+}
+
+}  // namespace
+}  // namespace egret::backend

@@ -1,0 +1,173 @@
+// lower_ctx_test.cc: the shared lowering context's facts and sinking preconditions, and the walk
+// (block order, edge blocks, constant rematerialization at each use), on parsed IR with a
+// recording LowerRules that stands for a target.
+#include "backends/common/lower_ctx.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "ir/parser.h"
+
+namespace egret::backend {
+namespace {
+
+constexpr const char* kText = R"(
+function %f(i64, i32) -> i32 {
+block0(v0: i64, v1: i32):
+    v2 = load.i32 heap v0
+    v3 = iconst.i32 5
+    v4 = iadd v1, v2
+    v5 = icmp slt v4, v3
+    brif v5, block1, block2(v4)
+block1:
+    v6 = load.i32 heap v0
+    store heap v1, v0
+    v7 = iadd v6, v1
+    jump block2(v7)
+block2(v8: i32):
+    v9 = iadd v8, v3
+    return v9
+}
+)";
+
+ir::Function Parse() {
+  Expected<ir::Module> m = ir::ParseModule(kText);
+  EGRET_CHECK(m.ok());
+  return std::move(m->functions[0]);
+}
+
+// Finds the instruction defining value `vN` (by its number in the text).
+ir::Inst Def(const LowerCtx& ctx, uint32_t n) { return ctx.DefInstId(ir::Value(n)); }
+
+// Records what the walk asks of a target: each lowered instruction, each block start, each jump.
+class Recorder final : public LowerRules {
+ public:
+  explicit Recorder(LowerCtx& ctx) : ctx_(ctx) {}
+
+  regalloc::VReg Rematerialize(ir::Value v, const ir::InstData& def) override {
+    log += "remat(v" + std::to_string(v.index) + "=" + std::to_string(def.imm) + ") ";
+    regalloc::VReg r = ctx_.NewVReg(ir::Type::kI32);
+    ctx_.ra().AddInst({regalloc::Operand::Def(r)});
+    return r;
+  }
+  bool IsSunk(ir::Inst i) const override {
+    // The compare folds into its brif, as a target's matcher would decide.
+    if (ctx_.dfg()[i].opcode != ir::Opcode::kIcmp) return false;
+    const ir::Value v = ctx_.dfg().FirstResult(i);
+    const ir::Inst u = ctx_.SoleUser(v);
+    return u.valid() && ctx_.dfg()[u].opcode == ir::Opcode::kBrif && ctx_.CanSinkInto(v, u);
+  }
+  Status LowerEntry(ir::Block entry) override {
+    log += "entry ";
+    std::vector<regalloc::Operand> ops;
+    for (ir::Value p : ctx_.dfg().BlockParams(entry))
+      ops.push_back(regalloc::Operand::Def(ctx_.DefVReg(p)));
+    ctx_.ra().AddInst(ops);
+    return Status::Ok();
+  }
+  Status LowerInst(ir::Inst i) override {
+    const ir::InstData& d = ctx_.dfg()[i];
+    log += std::string(ir::OpcodeName(d.opcode)) + " ";
+    if (d.opcode == ir::Opcode::kIconst) return Status::Ok();
+    std::vector<regalloc::Operand> ops;
+    ctx_.dfg().ForEachOperand(
+        i, [&](ir::Value v) { ops.push_back(regalloc::Operand::Use(ctx_.Use(v))); });
+    for (ir::Value r : ctx_.dfg().InstResults(i))
+      ops.push_back(regalloc::Operand::Def(ctx_.DefVReg(r)));
+    ctx_.ra().AddInst(ops);
+    return Status::Ok();
+  }
+  Status LowerTerminator(ir::Inst i, ir::Block b) override {
+    log += std::string(ir::OpcodeName(ctx_.dfg()[i].opcode)) + " ";
+    if (ctx_.dfg()[i].opcode == ir::Opcode::kReturn) {
+      ctx_.ra().AddInst({});
+      return Status::Ok();
+    }
+    BranchTargets t = ctx_.PlanBranch(i, b);
+    ctx_.ra().AddInst({});
+    for (size_t k = 0; k < t.distinct.size(); ++k) {
+      log += "->" + std::to_string(t.distinct[k]) + " ";
+      ctx_.ra().AddSucc(regalloc::Block(t.distinct[k]), t.distinct_args[k]);
+    }
+    return Status::Ok();
+  }
+  void EmitJump(uint32_t target, std::span<const regalloc::VReg> args) override {
+    log += "edge->" + std::to_string(target) + " ";
+    ctx_.ra().AddInst({});
+    ctx_.ra().AddSucc(regalloc::Block(target), args);
+  }
+
+  std::string log;
+
+ private:
+  LowerCtx& ctx_;
+};
+
+TEST(LowerCtx, SinkingPreconditions) {
+  const ir::Function f = Parse();
+  regalloc::Function ra;
+  LowerCtx ctx(f, ra, "test");
+  Recorder rules(ctx);
+  ASSERT_TRUE(LowerFunction(ctx, rules).ok());
+
+  const ir::Inst load0 = Def(ctx, 2), add4 = Def(ctx, 4), cmp5 = Def(ctx, 5);
+  const ir::Inst load6 = Def(ctx, 6), add7 = Def(ctx, 7);
+  EXPECT_EQ(ctx.UseCount(ir::Value(3)), 2u);  // the constant, in two blocks
+  EXPECT_TRUE(ctx.IsConst(ir::Value(3)));
+  int64_t imm = 0;
+  EXPECT_TRUE(ctx.IsIconst(ir::Value(3), &imm));
+  EXPECT_EQ(imm, 5);
+  // v2 (a load) is used once, by the iadd in its block, with nothing in between.
+  EXPECT_EQ(ctx.SoleUser(ir::Value(2)), add4);
+  EXPECT_TRUE(ctx.CanSinkInto(ir::Value(2), add4));
+  EXPECT_TRUE(ctx.OnlyPureBetween(load0, add4));  // the iconst between them is pure
+  // v4 has two uses (the compare and the branch argument): no sole user.
+  EXPECT_FALSE(ctx.SoleUser(ir::Value(4)).valid());
+  EXPECT_FALSE(ctx.CanSinkInto(ir::Value(4), cmp5));
+  // v6's load cannot move past the store to its user.
+  EXPECT_TRUE(ctx.CanSinkInto(ir::Value(6), add7));
+  EXPECT_FALSE(ctx.OnlyPureBetween(load6, add7));
+  // Block parameters and values of other blocks never sink.
+  EXPECT_FALSE(ctx.CanSinkInto(ir::Value(1), add4));
+  EXPECT_FALSE(ctx.CanSinkInto(ir::Value(3), Def(ctx, 9)));
+  EXPECT_NE(ctx.Unsupported("x").error().message.find("test: not supported: x (function f)"),
+            std::string::npos);
+}
+
+TEST(LowerCtx, WalkOrderEdgeBlocksAndRematerialization) {
+  const ir::Function f = Parse();
+  regalloc::Function ra;
+  LowerCtx ctx(f, ra, "test");
+  Recorder rules(ctx);
+  ASSERT_TRUE(LowerFunction(ctx, rules).ok());
+  // block0 = vblock 0; its brif goes to block1 directly and to block2 (two predecessors) through
+  // an edge block right after it (vblock 1, carrying v4); block1 = 2, block2 = 3. The compare is
+  // sunk (so its use of the constant never happens); the constant is rematerialized at its
+  // remaining use, in block2, when the rule asks for it.
+  EXPECT_EQ(rules.log,
+            "entry load iconst iadd brif ->2 ->1 edge->3 load store iadd jump ->3 iadd remat(v3=5) "
+            "return ");
+  EXPECT_EQ(ctx.order().num_vblocks, 4u);
+  EXPECT_EQ(ra.num_blocks(), 4u);
+}
+
+TEST(LowerCtx, RejectsABranchToTheEntry) {
+  Expected<ir::Module> m = ir::ParseModule(R"(
+function %loop(i32) -> i32 {
+block0(v0: i32):
+    jump block0(v0)
+}
+)");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  regalloc::Function ra;
+  LowerCtx ctx(m->functions[0], ra, "test");
+  Recorder rules(ctx);
+  Status st = LowerFunction(ctx, rules);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.error().message.find("branch to the entry block"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace egret::backend

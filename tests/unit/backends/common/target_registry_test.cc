@@ -1,0 +1,36 @@
+// target_registry_test.cc: targets are found by name; unknown targets and bad feature strings
+// are errors that name them, never a crash.
+#include "backends/target_registry.h"
+
+#include <gtest/gtest.h>
+
+#include "artifact/artifact.h"
+
+namespace egret::backend {
+namespace {
+
+TEST(TargetRegistry, FindsX64WithPinnedFeatures) {
+  Expected<std::unique_ptr<TargetIsa>> isa = LookupTargetIsa("x86_64", "+all,-lzcnt");
+  ASSERT_TRUE(isa.ok()) << isa.error().message;
+  EXPECT_EQ((*isa)->name(), "x86_64");
+  EXPECT_EQ((*isa)->artifact_target(), artifact::Target::kX86_64);
+  std::unique_ptr<TextBuilder> text = (*isa)->NewTextBuilder(1);
+  ASSERT_NE(text, nullptr);
+  ir::Signature sig;
+  sig.params = {ir::Type::kI64};
+  ASSERT_TRUE(text->Append(0, (*isa)->WasmToArrayTrampoline(sig)).ok());
+  Expected<TextSection> section = text->Finish();
+  ASSERT_TRUE(section.ok());
+  EXPECT_GT(section->bytes.size(), 0u);
+}
+
+TEST(TargetRegistry, UnknownTargetsAndFeaturesAreErrors) {
+  Expected<std::unique_ptr<TargetIsa>> a = LookupTargetIsa("aarch64");
+  ASSERT_FALSE(a.ok());
+  EXPECT_NE(a.error().message.find("aarch64"), std::string::npos);
+  EXPECT_FALSE(LookupTargetIsa("riscv64").ok());
+  EXPECT_FALSE(LookupTargetIsa("x86_64", "+nonsense").ok());
+}
+
+}  // namespace
+}  // namespace egret::backend
