@@ -555,7 +555,7 @@ void FunctionGen::Generate() {
     plan_[0].params.push_back({b_.AppendBlockParam(blocks_[0], params[i]), params[i], true});
   for (uint32_t k = 1; k < n; ++k) {
     plan_[k].params.push_back({b_.AppendBlockParam(blocks_[k], Type::kI32), Type::kI32, true});
-    const uint32_t np = in_.Below(4);
+    const uint32_t np = in_.Below(7);  // many: parallel copies on the edges, with cycles
     for (uint32_t i = 0; i < np; ++i) {
       const Type t = AnyType();
       const bool clean = !ir::IsFloat(t) || in_.Bool();
@@ -587,9 +587,11 @@ ir::Type IrGenerator::ValueType() {
 ir::Signature IrGenerator::GenerateSignature() {
   ir::Signature sig;
   sig.params.push_back(Type::kI64);  // vmctx
-  const uint32_t np = in_.Below(5);
+  // Up to 12 parameters and 4 results: past 5 integer or 8 float arguments (and 2 results of a
+  // class) the ABI passes them on the stack.
+  const uint32_t np = in_.OneIn(4) ? in_.Below(13) : in_.Below(5);
   for (uint32_t i = 0; i < np; ++i) sig.params.push_back(ValueType());
-  const uint32_t nr = 1 + in_.Below(2);
+  const uint32_t nr = 1 + (in_.OneIn(4) ? in_.Below(4) : in_.Below(2));
   for (uint32_t i = 0; i < nr; ++i) sig.results.push_back(ValueType());
   return sig;
 }
