@@ -45,6 +45,7 @@ constexpr uint64_t kFuelBudgets[] = {40, 400, 4000, 20000};
 struct Stats {
   uint64_t modules = 0, instantiated = 0, calls = 0, returned = 0, trapped = 0, out_of_fuel = 0;
   uint64_t inconclusive = 0, oracle_dropped = 0, with_baseline = 0;
+  uint64_t float_results = 0, nan_results = 0;
   uint64_t traps[kNumTrapCodes] = {};
   std::map<std::string, uint64_t> notes;  // why sides were inconclusive
   ~Stats() {
@@ -58,6 +59,8 @@ struct Stats {
                  (unsigned long long)returned, (unsigned long long)trapped,
                  (unsigned long long)out_of_fuel, (unsigned long long)inconclusive,
                  (unsigned long long)oracle_dropped);
+    std::fprintf(stderr, "float results: %llu, of which NaN: %llu\n",
+                 (unsigned long long)float_results, (unsigned long long)nan_results);
     std::fprintf(stderr, "traps:");
     for (int c = 0; c < kNumTrapCodes; ++c)
       if (traps[c])
@@ -108,12 +111,28 @@ std::vector<uint64_t> DrawArgs(ByteSource& src, const wasm::FuncType& type, uint
     const uint32_t pick = src.Below(8);
     uint64_t v = 0;
     switch (t) {
+      case wasm::ValType::kF32: {
+        static constexpr uint32_t kSpecial[] = {0,          0x80000000, 0x3f800000, 0x7f800000,
+                                                0xff800000, 0x7fc00000, 0x4f000000, 0x3fc00000};
+        v = pick < 5 ? kSpecial[src.Below(8)] : src.U32();
+        break;
+      }
+      case wasm::ValType::kF64: {
+        static constexpr uint64_t kSpecial[] = {0,
+                                                uint64_t{1} << 63,
+                                                0x3ff0000000000000,
+                                                0x7ff0000000000000,
+                                                0xfff0000000000000,
+                                                0x7ff8000000000000,
+                                                0x43e0000000000000,
+                                                0x3ff8000000000000};
+        v = pick < 5 ? kSpecial[src.Below(8)] : src.U64();
+        break;
+      }
       case wasm::ValType::kI32:
-      case wasm::ValType::kF32:
         v = pick < 3 ? src.Below(17) : pick < 4 ? 0xffffffffu : pick < 5 ? 0x80000000u : src.U32();
         break;
       case wasm::ValType::kI64:
-      case wasm::ValType::kF64:
         v = pick < 3   ? src.Below(17)
             : pick < 4 ? ~uint64_t{0}
             : pick < 5 ? uint64_t{1} << 63
@@ -220,7 +239,7 @@ void RunOne(const uint8_t* data, size_t size) {
   uint64_t fuel = 0;
   const NativeConfig config = DrawConfig(src, &fuel);
   GenOptions gen;
-  gen.canonicalize_nans = true;
+  gen.canonicalize_nans = std::getenv("EGRET_DIFF_NO_CANON") == nullptr;  // see README
   const std::vector<uint8_t> bytes = GenerateModule(src, gen);
   wasm::WasmError err;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(bytes, "generated.wasm", &err);
@@ -229,6 +248,11 @@ void RunOne(const uint8_t* data, size_t size) {
                  ModuleText(bytes).c_str());
     std::abort();
   }
+  // EGRET_DIFF_PRINT: show each module and every call's outcome (to look at what is generated).
+  static const bool print = std::getenv("EGRET_DIFF_PRINT") != nullptr;
+  if (print)
+    std::fprintf(stderr, "--- %s fuel=%llu\n%s", config.ToString().c_str(),
+                 static_cast<unsigned long long>(fuel), ModuleText(bytes).c_str());
   const NativeConfig base_config = BaselineConfig();
   Side oracle{"oracle", {}, {}}, native{"native", {}, {}}, baseline{"baseline", {}, {}};
   baseline.live = !(config == base_config);
@@ -276,6 +300,10 @@ void RunOne(const uint8_t* data, size_t size) {
     native.outcome = ni->Call(e.index, args, fuel);
     if (baseline.live) baseline.outcome = bi->Call(e.index, args, fuel);
     snapshot();
+    if (print) {
+      const std::vector<wasm::ValType> results(type.results().begin(), type.results().end());
+      std::fprintf(stderr, "%s -> %s\n", call.c_str(), native.outcome.ToString(results).c_str());
+    }
     const bool oracle_was_live = oracle.live;
     if (!Agree(oracle, native, baseline, true, config, fuel, bytes, call, &type)) {
       ++stats.inconclusive;
@@ -285,6 +313,16 @@ void RunOne(const uint8_t* data, size_t size) {
     ++stats.calls;
     if (native.outcome.kind == CallOutcome::Kind::kReturned) {
       ++stats.returned;
+      for (size_t i = 0; i < native.outcome.values.size(); ++i) {
+        const uint64_t v = native.outcome.values[i];
+        if (type.results()[i] == wasm::ValType::kF32) {
+          ++stats.float_results;
+          stats.nan_results += (v & 0x7fffffff) > 0x7f800000;
+        } else if (type.results()[i] == wasm::ValType::kF64) {
+          ++stats.float_results;
+          stats.nan_results += (v & ~(uint64_t{1} << 63)) > 0x7ff0000000000000;
+        }
+      }
     } else {
       ++stats.trapped;
       ++stats.traps[static_cast<int>(native.outcome.trap)];

@@ -176,7 +176,7 @@ uint64_t InterestingBits(ByteSource& src, ValType t) {
                                       0x4004000000000000,
                                       0x0000000000000001,
                                       0x7fefffffffffffff};
-  const bool random = src.Chance(30);
+  const bool random = src.Chance(IsFloat(t) ? 15 : 30);  // floats: mostly the special values
   switch (t) {
     case ValType::kI32:
       if (random) return src.U32();
@@ -263,6 +263,7 @@ class BodyGenerator {
     return f.kind == Kind::kLoop ? f.params : f.results;
   }
   void MatchResults(const Frame& f);
+  void Convert(ValType from, ValType to);
   void Close();             // else/end of the innermost frame (when reachable)
   void CloseUnreachable();  // after an unconditional branch
   void EndFrame();          // emits `end`, pushes results onto the parent
@@ -428,7 +429,7 @@ void BodyGenerator::Canonicalize(ValType t) {
 void BodyGenerator::Numeric() {
   const std::vector<Op>& ops = Lists().numeric;
   Op op = ops[src_.Below(static_cast<uint32_t>(ops.size()))];
-  if (Avail() > 0 && src_.Chance(60)) {
+  if (Avail() > 0 && src_.Chance(75)) {
     // Prefer an operation that consumes the top of the stack, so values flow into each other.
     const ValType top = stack_.back();
     for (int tries = 0; tries < 24; ++tries) {
@@ -501,7 +502,17 @@ void BodyGenerator::MemoryOp() {
   if (!plan_.has_memory) return;
   const bool store = src_.Chance(45);
   const std::vector<Op>& ops = store ? Lists().stores : Lists().loads;
-  const Op op = ops[src_.Below(static_cast<uint32_t>(ops.size()))];
+  Op op = ops[src_.Below(static_cast<uint32_t>(ops.size()))];
+  if (store && Avail() > 0 && src_.Chance(75)) {
+    // Prefer storing the value just computed: memory is where the harness sees it.
+    for (int tries = 0; tries < 12; ++tries) {
+      const Op cand = ops[src_.Below(static_cast<uint32_t>(ops.size()))];
+      if (GetOpInfo(cand).sig.params[1] == stack_.back()) {
+        op = cand;
+        break;
+      }
+    }
+  }
   const wasm::OpSig& sig = GetOpInfo(op).sig;
   const uint32_t natural = wasm::NaturalAlignLog2(op);
   const uint32_t align = src_.Chance(70) ? natural : src_.Below(natural + 1);
@@ -518,7 +529,7 @@ void BodyGenerator::MemoryOp() {
     const ValType vt = sig.params[1];
     // Keep a computed value: park it in a scratch local while the address is pushed.
     std::optional<uint32_t> parked;
-    if (TopIs(vt) && src_.Chance(60)) {
+    if (TopIs(vt) && src_.Chance(85)) {
       parked = Scratch(vt);
       Op0(Op::kLocalSet);
       U32(*parked);
@@ -733,7 +744,7 @@ void BodyGenerator::CallOp() {
 }
 
 void BodyGenerator::SelectOp() {
-  if (Avail() > 0 && src_.Chance(60)) {
+  if (Avail() > 0 && src_.Chance(30)) {
     Op0(Op::kDrop);
     Pop(1);
     return;
@@ -853,7 +864,10 @@ void BodyGenerator::BranchOp() {
   const uint32_t depth_count = static_cast<uint32_t>(frames_.size());
   const uint32_t depth = src_.Below(depth_count);
   const std::vector<ValType> label = LabelTypes(depth);
-  switch (src_.Below(7)) {
+  uint32_t kind = src_.Below(7);
+  // An unconditional branch in the function's own frame ends the body: rarely, until the end.
+  if (frames_.size() == 1 && ops_left_ > 2 && kind >= 3 && src_.Chance(80)) kind = 0;
+  switch (kind) {
     case 0:
     case 1:
     case 2: {  // br_if
@@ -907,15 +921,74 @@ void BodyGenerator::BranchOp() {
 
 void BodyGenerator::MatchResults(const Frame& f) {
   // Keep the longest prefix of the frame's operands that matches its results, drop the rest.
+  // The last computed value (the top) is not wasted when it would be dropped: it is parked in a
+  // scratch local and becomes, converted, the last numeric result still missing, so computed
+  // values (NaNs included) reach results, memory and globals instead of constants.
   const size_t avail = stack_.size() - f.height;
   size_t keep = 0;
   while (keep < avail && keep < f.results.size() && stack_[f.height + keep] == f.results[keep])
     ++keep;
-  for (size_t i = avail; i > keep; --i) {
+  std::optional<ValType> parked;
+  size_t parked_slot = 0;
+  if (keep < avail && wasm::IsNumType(stack_.back())) {
+    for (size_t j = f.results.size(); j > keep; --j) {
+      if (!wasm::IsNumType(f.results[j - 1])) continue;
+      parked = stack_.back();
+      parked_slot = j - 1;
+      Op0(Op::kLocalSet);
+      U32(Scratch(*parked));
+      Pop(1);
+      break;
+    }
+  }
+  for (size_t i = stack_.size() - f.height; i > keep; --i) {
     Op0(Op::kDrop);
     Pop(1);
   }
-  for (size_t i = keep; i < f.results.size(); ++i) Leaf(f.results[i]);
+  for (size_t i = keep; i < f.results.size(); ++i) {
+    if (parked && i == parked_slot) {
+      Op0(Op::kLocalGet);
+      U32(Scratch(*parked));
+      Push(*parked);
+      Convert(*parked, f.results[i]);
+    } else {
+      Leaf(f.results[i]);
+    }
+  }
+}
+
+// [from] -> [to] for numeric types, by a conversion, a reinterpretation or a saturating
+// truncation (never a trap, so the value always arrives).
+void BodyGenerator::Convert(ValType from, ValType to) {
+  if (from == to) return;
+  const bool alt = src_.Chance(50);
+  Op op = Op::kNop;
+  switch (to) {
+    case ValType::kI32:
+      op = from == ValType::kI64   ? Op::kI32WrapI64
+           : from == ValType::kF32 ? (alt ? Op::kI32ReinterpretF32 : Op::kI32TruncSatF32S)
+                                   : (alt ? Op::kI32TruncSatF64U : Op::kI32TruncSatF64S);
+      break;
+    case ValType::kI64:
+      op = from == ValType::kI32   ? (alt ? Op::kI64ExtendI32S : Op::kI64ExtendI32U)
+           : from == ValType::kF64 ? (alt ? Op::kI64ReinterpretF64 : Op::kI64TruncSatF64S)
+                                   : (alt ? Op::kI64TruncSatF32U : Op::kI64TruncSatF32S);
+      break;
+    case ValType::kF32:
+      op = from == ValType::kI32   ? (alt ? Op::kF32ReinterpretI32 : Op::kF32ConvertI32S)
+           : from == ValType::kI64 ? (alt ? Op::kF32ConvertI64U : Op::kF32ConvertI64S)
+                                   : Op::kF32DemoteF64;
+      break;
+    default:
+      op = from == ValType::kI64   ? (alt ? Op::kF64ReinterpretI64 : Op::kF64ConvertI64S)
+           : from == ValType::kI32 ? (alt ? Op::kF64ConvertI32U : Op::kF64ConvertI32S)
+                                   : Op::kF64PromoteF32;
+      break;
+  }
+  Op0(op);
+  Pop(1);
+  Push(to);
+  if (o_.canonicalize_nans && MayMakeArithmeticNaN(op)) Canonicalize(to);
 }
 
 void BodyGenerator::EndFrame() {
@@ -1003,7 +1076,7 @@ std::vector<uint8_t> BodyGenerator::Generate() {
   }
   counter_.assign(locals_.size(), false);
   frames_.push_back({Kind::kFunc, {}, {type_.results().begin(), type_.results().end()}, 0});
-  ops_left_ = src_.Range(1, o_.max_ops_per_function);
+  ops_left_ = src_.Range(std::max(1u, o_.max_ops_per_function / 4), o_.max_ops_per_function);
   while (!frames_.empty()) {
     if (ops_left_ == 0 || src_.exhausted()) {
       Close();
