@@ -1,0 +1,254 @@
+// inst.h: one AArch64 machine instruction, typed by form.
+//
+// Every instruction form the backend emits is one row of EGRET_A64_FORMS. A row names the form,
+// its mnemonic (the printer may print LLVM's preferred alias instead, e.g. `cmp` for subs to
+// xzr), and the kind of each of the four register slots d, n, m, a:
+//   R    a general register; encoding 31 is the zero register (Gpr::kZr)
+//   Rsp  a general register; encoding 31 is the stack pointer (Gpr::kSp)
+//   V    a float/SIMD register (scalar s/d view, or the vector named by the form)
+//   No   the form has no such slot
+// and whether slot d is written (loads, ALU) or read (stores, cmp-to-zero forms keep d = zr).
+// The encoder, the printer and the register-use collector (ForEachReg) all switch over Form with
+// no default, so -Wswitch names every place a new row must be handled.
+//
+// Invariants: a register in a slot has that slot's kind (the encoder checks it); `imm` holds the
+// value as the assembler writes it (byte offsets, not scaled fields; the logical-immediate value,
+// not its N:immr:imms encoding); label forms hold their displacement from the instruction in
+// `imm` (0 while a MachBuffer label use is pending).
+#ifndef EGRET_BACKENDS_AARCH64_INST_H_
+#define EGRET_BACKENDS_AARCH64_INST_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "backends/aarch64/registers.h"
+
+namespace egret::aarch64 {
+
+enum class SlotKind : uint8_t { kNo, kR, kRsp, kV };
+
+// X(Form, mnemonic, d, n, m, a, d_is_def)
+// clang-format off
+#define EGRET_A64_FORMS(X)                                                    \
+  /* add/sub, immediate: imm 0..4095, or a multiple of 4096 below 2^24 */    \
+  X(AddImm,   "add",   Rsp, Rsp, No, No, true)                               \
+  X(SubImm,   "sub",   Rsp, Rsp, No, No, true)                               \
+  X(AddsImm,  "adds",  R,   Rsp, No, No, true)                               \
+  X(SubsImm,  "subs",  R,   Rsp, No, No, true)                               \
+  /* add/sub, shifted register: m shifted by `shift` #`amount` */            \
+  X(AddReg,   "add",   R,   R,   R,  No, true)                               \
+  X(SubReg,   "sub",   R,   R,   R,  No, true)                               \
+  X(AddsReg,  "adds",  R,   R,   R,  No, true)                               \
+  X(SubsReg,  "subs",  R,   R,   R,  No, true)                               \
+  /* add/sub, extended register: m extended by `extend`, then << amount */   \
+  X(AddExt,   "add",   Rsp, Rsp, R,  No, true)                               \
+  X(SubExt,   "sub",   Rsp, Rsp, R,  No, true)                               \
+  X(AddsExt,  "adds",  R,   Rsp, R,  No, true)                               \
+  X(SubsExt,  "subs",  R,   Rsp, R,  No, true)                               \
+  /* logical, shifted register */                                            \
+  X(AndReg,   "and",   R,   R,   R,  No, true)                               \
+  X(OrrReg,   "orr",   R,   R,   R,  No, true)                               \
+  X(EorReg,   "eor",   R,   R,   R,  No, true)                               \
+  X(AndsReg,  "ands",  R,   R,   R,  No, true)                               \
+  X(BicReg,   "bic",   R,   R,   R,  No, true)                               \
+  X(OrnReg,   "orn",   R,   R,   R,  No, true)                               \
+  /* logical, bitmask immediate (imm: the value) */                          \
+  X(AndImm,   "and",   Rsp, R,   No, No, true)                               \
+  X(OrrImm,   "orr",   Rsp, R,   No, No, true)                               \
+  X(EorImm,   "eor",   Rsp, R,   No, No, true)                               \
+  X(AndsImm,  "ands",  R,   R,   No, No, true)                               \
+  /* wide moves: imm 0..65535 at bit `amount` (0, 16, 32, 48) */             \
+  X(Movz,     "movz",  R,   No,  No, No, true)                               \
+  X(Movn,     "movn",  R,   No,  No, No, true)                               \
+  X(Movk,     "movk",  R,   No,  No, No, true)                               \
+  X(MovSp,    "mov",   Rsp, Rsp, No, No, true)  /* add d, n, #0 */           \
+  /* multiply, divide, variable shifts */                                    \
+  X(Madd,     "madd",  R,   R,   R,  R,  true)                               \
+  X(Msub,     "msub",  R,   R,   R,  R,  true)                               \
+  X(Sdiv,     "sdiv",  R,   R,   R,  No, true)                               \
+  X(Udiv,     "udiv",  R,   R,   R,  No, true)                               \
+  X(Lslv,     "lslv",  R,   R,   R,  No, true)                               \
+  X(Lsrv,     "lsrv",  R,   R,   R,  No, true)                               \
+  X(Asrv,     "asrv",  R,   R,   R,  No, true)                               \
+  X(Rorv,     "rorv",  R,   R,   R,  No, true)                               \
+  /* shifts by a constant (ubfm/sbfm/extr aliases): imm = amount */          \
+  X(LslImm,   "lsl",   R,   R,   No, No, true)                               \
+  X(LsrImm,   "lsr",   R,   R,   No, No, true)                               \
+  X(AsrImm,   "asr",   R,   R,   No, No, true)                               \
+  X(RorImm,   "ror",   R,   R,   No, No, true)                               \
+  /* extensions (sbfm/ubfm aliases); is64 is the destination width */       \
+  X(Sxtb,     "sxtb",  R,   R,   No, No, true)                               \
+  X(Sxth,     "sxth",  R,   R,   No, No, true)                               \
+  X(Sxtw,     "sxtw",  R,   R,   No, No, true)                               \
+  X(Uxtb,     "uxtb",  R,   R,   No, No, true)                               \
+  X(Uxth,     "uxth",  R,   R,   No, No, true)                               \
+  X(Clz,      "clz",   R,   R,   No, No, true)                               \
+  X(Rbit,     "rbit",  R,   R,   No, No, true)                               \
+  /* conditional select; Cset is csinc d, zr, zr, invert(cond) */            \
+  X(Csel,     "csel",  R,   R,   R,  No, true)                               \
+  X(Csinc,    "csinc", R,   R,   R,  No, true)                               \
+  X(Csinv,    "csinv", R,   R,   R,  No, true)                               \
+  X(Csneg,    "csneg", R,   R,   R,  No, true)                               \
+  X(Cset,     "cset",  R,   No,  No, No, true)                               \
+  /* integer loads and stores (mem: width/signedness); d is the data reg */  \
+  X(Ldr,      "ldr",   R,   Rsp, No, No, true)   /* [n, #imm] scaled */     \
+  X(Ldur,     "ldur",  R,   Rsp, No, No, true)   /* [n, #imm] -256..255 */  \
+  X(LdrReg,   "ldr",   R,   Rsp, R,  No, true)   /* [n, m, extend #s] */    \
+  X(Str,      "str",   R,   Rsp, No, No, false)                              \
+  X(Stur,     "stur",  R,   Rsp, No, No, false)                              \
+  X(StrReg,   "str",   R,   Rsp, R,  No, false)                              \
+  X(LdrLit,   "ldr",   R,   No,  No, No, true)   /* pc + imm (Ldr19) */     \
+  /* float loads and stores (f64: d, else s) */                              \
+  X(LdrF,     "ldr",   V,   Rsp, No, No, true)                               \
+  X(LdurF,    "ldur",  V,   Rsp, No, No, true)                               \
+  X(LdrFReg,  "ldr",   V,   Rsp, R,  No, true)                               \
+  X(StrF,     "str",   V,   Rsp, No, No, false)                              \
+  X(SturF,    "stur",  V,   Rsp, No, No, false)                              \
+  X(StrFReg,  "str",   V,   Rsp, R,  No, false)                              \
+  /* pairs: d, m at [n, #imm]! (pre-index) or [n], #imm (post-index) */     \
+  X(StpPre,   "stp",   R,   Rsp, R,  No, false)                              \
+  X(LdpPost,  "ldp",   R,   Rsp, R,  No, true)   /* m is written too */     \
+  X(StpFPre,  "stp",   V,   Rsp, V,  No, false)                              \
+  X(LdpFPost, "ldp",   V,   Rsp, V,  No, true)                               \
+  /* scalar floating point (f64 picks d or s) */                            \
+  X(Fadd,     "fadd",  V,   V,   V,  No, true)                               \
+  X(Fsub,     "fsub",  V,   V,   V,  No, true)                               \
+  X(Fmul,     "fmul",  V,   V,   V,  No, true)                               \
+  X(Fdiv,     "fdiv",  V,   V,   V,  No, true)                               \
+  X(Fmin,     "fmin",  V,   V,   V,  No, true)                               \
+  X(Fmax,     "fmax",  V,   V,   V,  No, true)                               \
+  X(Fsqrt,    "fsqrt", V,   V,   No, No, true)                               \
+  X(Fneg,     "fneg",  V,   V,   No, No, true)                               \
+  X(Fabs,     "fabs",  V,   V,   No, No, true)                               \
+  X(Frintm,   "frintm", V,  V,   No, No, true)                               \
+  X(Frintp,   "frintp", V,  V,   No, No, true)                               \
+  X(Frintz,   "frintz", V,  V,   No, No, true)                               \
+  X(Frintn,   "frintn", V,  V,   No, No, true)                               \
+  X(FmovReg,  "fmov",  V,   V,   No, No, true)                               \
+  X(Fcvt,     "fcvt",  V,   V,   No, No, true)   /* d: f64 width, n: other */ \
+  X(Fcmp,     "fcmp",  No,  V,   V,  No, false)                              \
+  X(Fcsel,    "fcsel", V,   V,   V,  No, true)                               \
+  /* between the register files; is64 is the general register's width */   \
+  X(FmovToGpr,   "fmov",   R, V, No, No, true)                               \
+  X(FmovFromGpr, "fmov",   V, R, No, No, true)                               \
+  X(Scvtf,       "scvtf",  V, R, No, No, true)                               \
+  X(Ucvtf,       "ucvtf",  V, R, No, No, true)                               \
+  X(Fcvtzs,      "fcvtzs", R, V, No, No, true)                               \
+  X(Fcvtzu,      "fcvtzu", R, V, No, No, true)                               \
+  /* NEON for popcnt: cnt v.8b, v.8b; addv b, v.8b */                       \
+  X(Cnt8b,    "cnt",   V,   V,   No, No, true)                               \
+  X(Addv8b,   "addv",  V,   V,   No, No, true)                               \
+  /* control flow: label forms hold their displacement in imm */            \
+  X(B,        "b",     No,  No,  No, No, false)                              \
+  X(Bl,       "bl",    No,  No,  No, No, false)                              \
+  X(BCond,    "b",     No,  No,  No, No, false)                              \
+  X(Cbz,      "cbz",   R,   No,  No, No, false)                              \
+  X(Cbnz,     "cbnz",  R,   No,  No, No, false)                              \
+  X(Tbz,      "tbz",   R,   No,  No, No, false)  /* bit in `amount` */      \
+  X(Tbnz,     "tbnz",  R,   No,  No, No, false)                              \
+  X(Adr,      "adr",   R,   No,  No, No, true)                               \
+  X(Br,       "br",    No,  R,   No, No, false)                              \
+  X(Blr,      "blr",   No,  R,   No, No, false)                              \
+  X(Ret,      "ret",   No,  R,   No, No, false)                              \
+  X(Udf,      "udf",   No,  No,  No, No, false)                              \
+  X(Brk,      "brk",   No,  No,  No, No, false)
+// clang-format on
+
+enum class Form : uint8_t {
+#define EGRET_A64_FORM_ENUM(name, mn, d, n, m, a, def) k##name,
+  EGRET_A64_FORMS(EGRET_A64_FORM_ENUM)
+#undef EGRET_A64_FORM_ENUM
+};
+inline constexpr int kNumForms = 0
+#define EGRET_A64_FORM_COUNT(name, mn, d, n, m, a, def) +1
+    EGRET_A64_FORMS(EGRET_A64_FORM_COUNT)
+#undef EGRET_A64_FORM_COUNT
+    ;
+
+struct FormInfo {
+  std::string_view name;      // "AddImm"
+  std::string_view mnemonic;  // "add"
+  SlotKind d, n, m, a;
+  bool d_is_def;
+};
+const FormInfo& Info(Form f);
+
+// Condition codes in their encoding order.
+enum class Cond : uint8_t {
+  kEq,
+  kNe,
+  kHs,
+  kLo,
+  kMi,
+  kPl,
+  kVs,
+  kVc,
+  kHi,
+  kLs,
+  kGe,
+  kLt,
+  kGt,
+  kLe,
+  kAl,
+  kNv
+};
+inline constexpr Cond Invert(Cond c) { return static_cast<Cond>(static_cast<uint8_t>(c) ^ 1); }
+std::string_view CondName(Cond c);
+
+enum class Shift : uint8_t { kLsl, kLsr, kAsr, kRor };  // ror: logical forms only
+enum class Extend : uint8_t { kUxtb, kUxth, kUxtw, kUxtx, kSxtb, kSxth, kSxtw, kSxtx };
+
+// What an integer memory form moves: width and, for loads, sign extension (to is64's width).
+enum class MemKind : uint8_t { kB, kH, kW, kX, kSB, kSH, kSW };
+// log2 of the access size in bytes.
+int MemSizeLog2(MemKind k);
+
+// One instruction. Register slots hold Gpr or Fpr values by the form's slot kinds.
+struct Inst {
+  Form form = Form::kUdf;
+  bool is64 = true;  // integer operation width (w or x registers)
+  bool f64 = true;   // float width (d or s registers)
+  uint8_t d = 0, n = 0, m = 0, a = 0;
+  Cond cond = Cond::kEq;
+  Shift shift = Shift::kLsl;
+  Extend extend = Extend::kUxtx;
+  MemKind mem = MemKind::kX;
+  uint8_t amount = 0;  // shift amount / movz-movk bit position / tbz bit / lsl-12 flag (12)
+  int64_t imm = 0;
+
+  Gpr rd() const { return static_cast<Gpr>(d); }
+  Gpr rn() const { return static_cast<Gpr>(n); }
+  Gpr rm() const { return static_cast<Gpr>(m); }
+  Gpr ra() const { return static_cast<Gpr>(a); }
+  Fpr vd() const { return static_cast<Fpr>(d); }
+  Fpr vn() const { return static_cast<Fpr>(n); }
+  Fpr vm() const { return static_cast<Fpr>(m); }
+};
+
+// Whether `value` is a valid logical immediate of the given width (and its N:immr:imms field).
+bool EncodeLogicalImm(uint64_t value, bool is64, uint32_t* n_immr_imms);
+
+// Calls f(slot_kind, register, is_def) for each register slot the form has, in order d, n, m, a.
+// (LdpPost also writes m.)
+template <class F>
+void ForEachReg(const Inst& i, F&& f) {
+  const FormInfo& info = Info(i.form);
+  if (info.d != SlotKind::kNo) f(info.d, i.d, info.d_is_def);
+  if (info.n != SlotKind::kNo) f(info.n, i.n, false);
+  if (info.m != SlotKind::kNo)
+    f(info.m, i.m, i.form == Form::kLdpPost || i.form == Form::kLdpFPost);
+  if (info.a != SlotKind::kNo) f(info.a, i.a, false);
+}
+
+// Small constructors for the shapes the emitter uses most.
+Inst RRR(Form f, bool is64, Gpr d, Gpr n, Gpr m);
+Inst RRI(Form f, bool is64, Gpr d, Gpr n, int64_t imm);
+Inst VVV(Form f, bool f64, Fpr d, Fpr n, Fpr m);
+Inst VV(Form f, bool f64, Fpr d, Fpr n);
+Inst MovReg(bool is64, Gpr d, Gpr m);  // orr d, zr, m
+Inst Mem(Form f, MemKind k, bool is64, Gpr t, Gpr base, int64_t offset);
+Inst MemF(Form f, bool f64, Fpr t, Gpr base, int64_t offset);
+
+}  // namespace egret::aarch64
+
+#endif  // EGRET_BACKENDS_AARCH64_INST_H_
