@@ -12,15 +12,21 @@ namespace egret::opt {
 namespace {
 
 constexpr Pass kPasses[] = {
+    {"simplify",
+     "constant folding and algebraic simplification (identities, reassociation, strength "
+     "reduction, compares, selects, extensions) with exact Wasm semantics",
+     &RunSimplify, kCfgShapeAnalyses},
     {"gvn", "global value numbering of pure instructions and readonly notrap loads", &RunGvn,
      kCfgShapeAnalyses},
     {"dce", "remove instructions without side effects whose results are unused", &RunDce,
      kCfgShapeAnalyses},
 };
 
-// What `--opt-level=speed` runs, in order. GVN first so that the duplicates it makes dead are
-// then swept by DCE.
-constexpr std::string_view kSpeedPipeline[] = {"gvn", "dce"};
+// What `--opt-level=speed` runs, in order:
+//  - simplify first, so that GVN sees canonical forms (x + 1 and 1 + x are both iadd_imm);
+//  - gvn, whose merged duplicates leave dead code;
+//  - dce last, sweeping what simplify and gvn left unused.
+constexpr std::string_view kSpeedPipeline[] = {"simplify", "gvn", "dce"};
 
 }  // namespace
 

@@ -1,0 +1,70 @@
+// const_fold.h: compile-time evaluation of IR operations with the exact semantics of docs/ir.md
+// (the interpreter's), and the magic numbers that turn 32-bit division by a constant into a
+// multiplication.
+//
+// Invariant: an Eval* function returns a value only when executing the operation on those
+// operands would produce exactly that value. It returns nullopt when the operation would trap
+// (division by zero, INT_MIN / -1, out-of-range float-to-int) so that the trap stays in the
+// program, and for float results that are NaN, whose bits the passes do not promise to
+// reproduce. Integer values are bit patterns in the low TypeBits(t) bits of a uint64_t.
+#ifndef EGRET_OPT_CONST_FOLD_H_
+#define EGRET_OPT_CONST_FOLD_H_
+
+#include <cstdint>
+#include <optional>
+
+#include "ir/opcode.h"
+#include "ir/types.h"
+
+namespace egret::opt {
+
+// Integer binary operations (iadd..rotr, sdiv..urem, and the *_imm forms with the immediate as
+// b) on type t.
+std::optional<uint64_t> EvalIntBinary(ir::Opcode op, ir::Type t, uint64_t a, uint64_t b);
+// clz, ctz, popcnt, ineg, bnot.
+std::optional<uint64_t> EvalIntUnary(ir::Opcode op, ir::Type t, uint64_t a);
+bool EvalIntCompare(ir::IntCC cc, ir::Type t, uint64_t a, uint64_t b);
+// uextend/sextend/ireduce from type `from` to `to`.
+uint64_t EvalWidthChange(ir::Opcode op, ir::Type from, ir::Type to, uint64_t a);
+
+// The condition that holds exactly when `cc` does not.
+ir::IntCC InvertIntCC(ir::IntCC cc);
+// The condition c' with (b c' a) == (a c b), for swapping operands.
+ir::IntCC SwapIntCC(ir::IntCC cc);
+// fcmp conditions that have an exact inverse (eq/ne, ord/uno); nullopt for the others, whose
+// negation would have to be true on NaN.
+std::optional<ir::FloatCC> InvertFloatCC(ir::FloatCC cc);
+
+// Float operations on bit patterns (f32 in the low 32 bits). nullopt when the result is a NaN
+// (except the sign-bit operations fneg, fabs, fcopysign, which are exact on NaNs too) or when
+// the operation would trap.
+std::optional<uint64_t> EvalFloatBinary(ir::Opcode op, ir::Type t, uint64_t a, uint64_t b);
+std::optional<uint64_t> EvalFloatUnary(ir::Opcode op, ir::Type t, uint64_t a);
+bool EvalFloatCompare(ir::FloatCC cc, ir::Type t, uint64_t a, uint64_t b);
+// Conversions (fpromote, fdemote, fcvt_*, bitcast) from `from` to `to`.
+std::optional<uint64_t> EvalConversion(ir::Opcode op, ir::Type from, ir::Type to, uint64_t a);
+
+// Unsigned 32-bit division by d (d >= 2, not a power of two) as
+//   q = (x * multiplier) >> shift                           (add_variant false, multiplier < 2^32)
+//   q = (x + ((x * multiplier) >> 32)) >> (shift - 32)      (add_variant true: the true
+//                                                            multiplier is 2^32 + multiplier)
+// computed in 64-bit arithmetic on the zero-extended x; exact for every 32-bit x.
+struct UnsignedMagic {
+  uint64_t multiplier;
+  uint32_t shift;
+  bool add_variant;
+};
+UnsignedMagic UnsignedDivMagic32(uint32_t d);
+// Signed 32-bit division by d (d >= 3, not a power of two) as
+//   q = ((sext(x) * multiplier) >>s shift) + (x < 0 ? 1 : 0)
+// computed in 64-bit arithmetic (multiplier < 2^32, so |x| * multiplier < 2^63); exact for
+// every 32-bit x. nullopt if no such multiplier exists (then the division stays).
+struct SignedMagic {
+  uint64_t multiplier;
+  uint32_t shift;
+};
+std::optional<SignedMagic> SignedDivMagic32(uint32_t d);
+
+}  // namespace egret::opt
+
+#endif  // EGRET_OPT_CONST_FOLD_H_

@@ -1,0 +1,60 @@
+// ir_edit.cc: see ir_edit.h.
+#include "opt/ir_edit.h"
+
+namespace egret::opt {
+
+ir::Inst DefiningInst(const ir::Function& f, ir::Value v) {
+  const ir::ValueData& vd = f.dfg.ValueInfo(f.dfg.ResolveAliases(v));
+  if (vd.kind != ir::ValueKind::kResult) return ir::Inst();
+  return ir::Inst(vd.def);
+}
+
+std::optional<uint64_t> IntConstant(const ir::Function& f, ir::Value v) {
+  const ir::Inst def = DefiningInst(f, v);
+  if (!def.valid()) return std::nullopt;
+  const ir::InstData& d = f.dfg[def];
+  if (d.opcode != ir::Opcode::kIconst) return std::nullopt;
+  return static_cast<uint64_t>(d.imm) & LowMask(ir::TypeBits(d.type));
+}
+
+void ReplaceValue(ir::Function& f, ir::Value from, ir::Value to) {
+  from = f.dfg.ResolveAliases(from);
+  to = f.dfg.ResolveAliases(to);
+  if (from == to) return;
+  f.dfg.MakeAlias(from, to);
+}
+
+void ResolveOperandAliases(ir::Function& f) {
+  for (ir::Block b : f.layout.Blocks()) {
+    for (ir::Inst i : f.layout.Insts(b)) {
+      f.dfg.MapOperands(i, [&](ir::Value& v) { v = f.dfg.ResolveAliases(v); });
+    }
+  }
+}
+
+ir::Inst InsertInstBefore(ir::Function& f, const ir::InstData& data, ir::Inst before) {
+  const ir::Inst i = f.dfg.MakeInst(data);
+  f.dfg[i].results = {};
+  f.dfg.MakeInstResults(i);
+  f.layout.InsertInstBefore(i, before);
+  f.SetSrcLoc(i, f.SrcLoc(before));
+  return i;
+}
+
+ir::Value InsertValueBefore(ir::Function& f, const ir::InstData& data, ir::Inst before) {
+  return f.dfg.FirstResult(InsertInstBefore(f, data, before));
+}
+
+void RemoveBlockParamAndArgs(ir::Function& f, ir::Block b, uint32_t index,
+                             std::span<const ir::Block> preds) {
+  for (ir::Block p : preds) {
+    const ir::Inst term = f.layout.LastInst(p);
+    if (!term.valid() || !ir::IsBranch(f.dfg[term].opcode)) continue;
+    f.dfg.ForEachDestMut(term, [&](ir::BlockCall& bc) {
+      if (bc.block == b) f.dfg.pool().Remove(bc.args, index);
+    });
+  }
+  f.dfg.RemoveBlockParam(b, index);
+}
+
+}  // namespace egret::opt

@@ -1,0 +1,56 @@
+// ir_edit.h: small editing helpers the passes share: finding a value's definition, known
+// integer constants, replacing a value everywhere, inserting instructions, and removing block
+// parameters together with the arguments every branch passes to them.
+//
+// Replacing a value makes it an alias of its replacement (DataFlowGraph::MakeAlias); operands
+// keep naming the alias until ResolveOperandAliases rewrites them. A pass that replaces values
+// calls ResolveOperandAliases once before it returns, so no alias survives a pass (the verifier
+// and the backends never see one).
+#ifndef EGRET_OPT_IR_EDIT_H_
+#define EGRET_OPT_IR_EDIT_H_
+
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include "ir/function.h"
+
+namespace egret::opt {
+
+// The low `bits` bits set (bits in 1..64).
+constexpr uint64_t LowMask(uint32_t bits) {
+  return bits >= 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+}
+// The low `bits` bits of v, sign-extended to 64 bits.
+constexpr int64_t SignExtend(uint64_t v, uint32_t bits) {
+  if (bits >= 64) return static_cast<int64_t>(v);
+  const uint64_t sign = uint64_t{1} << (bits - 1);
+  v &= LowMask(bits);
+  return static_cast<int64_t>((v ^ sign) - sign);
+}
+
+// The instruction defining v (aliases resolved), or an invalid Inst for block parameters.
+ir::Inst DefiningInst(const ir::Function& f, ir::Value v);
+// The bits of v (masked to its width) when it is defined by an `iconst`.
+std::optional<uint64_t> IntConstant(const ir::Function& f, ir::Value v);
+
+// Makes every use of `from` a use of `to` (through an alias; see the file comment).
+void ReplaceValue(ir::Function& f, ir::Value from, ir::Value to);
+// Rewrites every operand of every placed instruction to its alias-free value.
+void ResolveOperandAliases(ir::Function& f);
+
+// Builds `data` (results made from its typing rule) and places it before `before`, with
+// before's source location. Returns the new instruction.
+ir::Inst InsertInstBefore(ir::Function& f, const ir::InstData& data, ir::Inst before);
+// The same, returning the instruction's single result.
+ir::Value InsertValueBefore(ir::Function& f, const ir::InstData& data, ir::Inst before);
+
+// Removes parameter `index` of block b and the argument at that position from every branch to
+// b (jump tables included). `preds` are b's predecessors (ControlFlowGraph::Preds). The
+// parameter value is left as kNone unless the caller aliases it.
+void RemoveBlockParamAndArgs(ir::Function& f, ir::Block b, uint32_t index,
+                             std::span<const ir::Block> preds);
+
+}  // namespace egret::opt
+
+#endif  // EGRET_OPT_IR_EDIT_H_

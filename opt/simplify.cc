@@ -1,0 +1,608 @@
+// simplify.cc: constant folding and algebraic simplification, one instruction at a time.
+//
+// Walks the reachable blocks in reverse post-order, so an instruction's operands (other than
+// block parameters fed by back edges) have been simplified before it, and rewrites each
+// instruction to a simpler equivalent until no rule applies (at most kMaxRounds rules per
+// instruction). A rewrite is one of: the result is replaced by an existing value (the
+// instruction is removed), the instruction is changed in place (same result value), or new
+// instructions are inserted before it and it becomes the last of them.
+//
+// Invariants:
+//  - Exact Wasm semantics (docs/ir.md): integer results are bit-exact; floats are folded only
+//    when the result is not a NaN (or the operation only moves the sign bit), so NaN payloads
+//    are never invented; no float identity that differs on -0 or NaN (x + 0, x * 1) is used.
+//  - Traps are preserved: a division whose constant divisor is 0, or -1 with a possibly
+//    INT_MIN dividend, stays a division; trapz/trapnz are removed only when their condition is
+//    a constant that cannot trap. No instruction is moved across another.
+//  - The CFG is not changed (branch conditions may be simplified and brif arms swapped, but
+//    every block keeps its successors): the pass preserves the CFG-shaped analyses.
+// Cost: O(instructions); a 32-bit division by a constant becomes at most 7 instructions.
+#include <bit>
+#include <cstdint>
+#include <optional>
+
+#include "opt/const_fold.h"
+#include "opt/ir_edit.h"
+#include "opt/pass_manager.h"
+
+namespace egret::opt {
+namespace {
+
+using ir::Inst;
+using ir::InstData;
+using ir::IntCC;
+using ir::Opcode;
+using ir::Type;
+using ir::Value;
+
+constexpr int kMaxRounds = 8;
+
+bool IsCommutative(Opcode op) {
+  return op == Opcode::kIadd || op == Opcode::kImul || op == Opcode::kBand || op == Opcode::kBor ||
+         op == Opcode::kBxor;
+}
+
+// The *_imm form of a binary integer opcode with a constant second operand.
+std::optional<Opcode> ImmForm(Opcode op) {
+  switch (op) {
+    case Opcode::kIadd:
+      return Opcode::kIaddImm;
+    case Opcode::kImul:
+      return Opcode::kImulImm;
+    case Opcode::kBand:
+      return Opcode::kBandImm;
+    case Opcode::kBor:
+      return Opcode::kBorImm;
+    case Opcode::kBxor:
+      return Opcode::kBxorImm;
+    case Opcode::kIshl:
+      return Opcode::kIshlImm;
+    case Opcode::kUshr:
+      return Opcode::kUshrImm;
+    case Opcode::kSshr:
+      return Opcode::kSshrImm;
+    case Opcode::kRotl:
+      return Opcode::kRotlImm;
+    case Opcode::kRotr:
+      return Opcode::kRotrImm;
+    default:
+      return std::nullopt;
+  }
+}
+
+bool IsShift(Opcode op) {
+  return op == Opcode::kIshl || op == Opcode::kUshr || op == Opcode::kSshr || op == Opcode::kRotl ||
+         op == Opcode::kRotr;
+}
+
+bool ProducesBool(Opcode op) {
+  return op == Opcode::kIcmp || op == Opcode::kIcmpImm || op == Opcode::kFcmp;
+}
+
+class Simplifier {
+ public:
+  explicit Simplifier(ir::Function& f) : f_(f), dfg_(f.dfg) {}
+
+  void Run(std::span<const ir::Block> rpo) {
+    for (ir::Block b : rpo) {
+      Inst i = f_.layout.FirstInst(b);
+      while (i.valid()) {
+        const Inst next = f_.layout.NextInst(i);
+        dfg_.MapOperands(i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
+        for (int round = 0; round < kMaxRounds && f_.layout.IsInstInserted(i); ++round) {
+          if (!Step(i)) break;
+        }
+        i = next;
+      }
+    }
+    ResolveOperandAliases(f_);
+  }
+
+ private:
+  // --- Facts about values.
+  std::optional<uint64_t> Const(Value v) const { return IntConstant(f_, v); }
+  const InstData* Def(Value v) const {
+    const Inst d = DefiningInst(f_, v);
+    return d.valid() ? &dfg_[d] : nullptr;
+  }
+  std::optional<uint64_t> FloatConst(Value v) const {
+    const InstData* d = Def(v);
+    if (d == nullptr) return std::nullopt;
+    if (d->opcode == Opcode::kF32const) return static_cast<uint64_t>(d->imm) & 0xffffffff;
+    if (d->opcode == Opcode::kF64const) return static_cast<uint64_t>(d->imm);
+    return std::nullopt;
+  }
+  Type TypeOf(Value v) const { return dfg_.ValueType(v); }
+
+  // --- Rewrites of instruction i. Each returns true (a change was made).
+  bool ReplaceWith(Inst i, Value v) {
+    ReplaceValue(f_, dfg_.FirstResult(i), v);
+    f_.layout.RemoveInst(i);
+    return true;
+  }
+  bool Rewrite(Inst i, InstData nd) {
+    nd.results = dfg_[i].results;
+    dfg_[i] = nd;
+    return true;
+  }
+  bool SetIconst(Inst i, Type t, uint64_t bits) {
+    InstData nd;
+    nd.opcode = Opcode::kIconst;
+    nd.type = t;
+    nd.imm = SignExtend(bits, ir::TypeBits(t));
+    return Rewrite(i, nd);
+  }
+  bool SetFloatConst(Inst i, Type t, uint64_t bits) {
+    InstData nd;
+    nd.opcode = t == Type::kF32 ? Opcode::kF32const : Opcode::kF64const;
+    nd.imm = static_cast<int64_t>(t == Type::kF32 ? bits & 0xffffffff : bits);
+    return Rewrite(i, nd);
+  }
+  static InstData Unary(Opcode op, Value x, Type ctrl = Type::kInvalid) {
+    InstData d;
+    d.opcode = op;
+    d.args[0] = x;
+    if (ir::HasCtrlTypeSuffix(op)) d.type = ctrl;
+    return d;
+  }
+  static InstData Binary(Opcode op, Value x, Value y) {
+    InstData d;
+    d.opcode = op;
+    d.args[0] = x;
+    d.args[1] = y;
+    return d;
+  }
+  static InstData BinaryImm(Opcode op, Value x, int64_t imm, Type t) {
+    InstData d;
+    d.opcode = op;
+    d.args[0] = x;
+    d.imm = SignExtend(static_cast<uint64_t>(imm), ir::TypeBits(t));
+    return d;
+  }
+  static InstData IcmpImm(IntCC cc, Value x, uint64_t imm, Type t) {
+    InstData d;
+    d.opcode = Opcode::kIcmpImm;
+    d.cond = static_cast<uint8_t>(cc);
+    d.args[0] = x;
+    d.imm = SignExtend(imm, ir::TypeBits(t));
+    return d;
+  }
+  Value Insert(Inst before, const InstData& d) { return InsertValueBefore(f_, d, before); }
+
+  // One rule application; false when no rule applies.
+  bool Step(Inst i) {
+    const InstData d = dfg_[i];
+    switch (ir::Info(d.opcode).format) {
+      case ir::InstFormat::kBinary:
+        return ir::IsFloat(TypeOf(d.args[0])) ? FloatBinary(i, d) : IntBinary(i, d);
+      case ir::InstFormat::kBinaryImm:
+        return IntBinaryImm(i, d);
+      case ir::InstFormat::kUnary:
+        return UnaryOp(i, d);
+      case ir::InstFormat::kIntCompare:
+        return IntCompare(i, d);
+      case ir::InstFormat::kIntCompareImm:
+        return IntCompareImm(i, d);
+      case ir::InstFormat::kFloatCompare:
+        return FloatCompare(i, d);
+      case ir::InstFormat::kTernary:
+        return Select(i, d);
+      case ir::InstFormat::kCondTrap:
+        return CondTrap(i, d);
+      case ir::InstFormat::kBrif:
+        return Brif(i, d);
+      default:
+        return false;
+    }
+  }
+
+  bool IntBinary(Inst i, const InstData& d) {
+    const Type t = TypeOf(d.args[0]);
+    const uint32_t n = ir::TypeBits(t);
+    Value x = d.args[0], y = d.args[1];
+    std::optional<uint64_t> cx = Const(x), cy = Const(y);
+    if (cx && cy) {
+      if (auto r = EvalIntBinary(d.opcode, t, *cx, *cy)) return SetIconst(i, t, *r);
+      return false;  // a division that traps: keep it
+    }
+    if (IsCommutative(d.opcode) && cx) {
+      std::swap(x, y);
+      std::swap(cx, cy);
+    }
+    if (cy) {
+      if (auto imm = ImmForm(d.opcode)) {
+        const uint64_t c = IsShift(d.opcode) ? (*cy & (n - 1)) : *cy;
+        return Rewrite(i, BinaryImm(*imm, x, static_cast<int64_t>(c), t));
+      }
+      if (d.opcode == Opcode::kIsub) {
+        return Rewrite(i, BinaryImm(Opcode::kIaddImm, x, static_cast<int64_t>(0 - *cy), t));
+      }
+      return DivByConstant(i, d.opcode, t, x, *cy);
+    }
+    if (d.opcode == Opcode::kIsub && cx && *cx == 0) return Rewrite(i, Unary(Opcode::kIneg, y));
+    if (x == y) {
+      switch (d.opcode) {
+        case Opcode::kIsub:
+        case Opcode::kBxor:
+          return SetIconst(i, t, 0);
+        case Opcode::kBand:
+        case Opcode::kBor:
+          return ReplaceWith(i, x);
+        default:
+          break;
+      }
+    }
+    // Shift amounts are taken modulo the width: a mask that keeps those bits is redundant.
+    if (IsShift(d.opcode)) {
+      const InstData* dy = Def(y);
+      if (dy && dy->opcode == Opcode::kBandImm &&
+          (static_cast<uint64_t>(dy->imm) & (n - 1)) == n - 1) {
+        return Rewrite(i, Binary(d.opcode, x, dy->args[0]));
+      }
+    }
+    return false;
+  }
+
+  bool IntBinaryImm(Inst i, const InstData& d) {
+    const Type t = TypeOf(d.args[0]);
+    const uint32_t n = ir::TypeBits(t);
+    const uint64_t m = LowMask(n);
+    const uint64_t c = static_cast<uint64_t>(d.imm) & m;
+    const Value x = d.args[0];
+    if (auto cx = Const(x)) {
+      if (auto r = EvalIntBinary(d.opcode, t, *cx, c)) return SetIconst(i, t, *r);
+    }
+    // Canonical immediate: sign-extended from the width (the printer then shows -1, not 2^32-1).
+    if (d.imm != SignExtend(c, n)) {
+      InstData nd = d;
+      nd.imm = SignExtend(c, n);
+      return Rewrite(i, nd);
+    }
+    const InstData* dx = Def(x);
+    const bool same_op_below = dx && dx->opcode == d.opcode;
+    const uint64_t c2 = same_op_below ? static_cast<uint64_t>(dx->imm) & m : 0;
+    switch (d.opcode) {
+      case Opcode::kIaddImm:
+        if (c == 0) return ReplaceWith(i, x);
+        if (same_op_below) return Rewrite(i, BinaryImm(d.opcode, dx->args[0], (c + c2) & m, t));
+        return false;
+      case Opcode::kImulImm:
+        if (c == 0) return SetIconst(i, t, 0);
+        if (c == 1) return ReplaceWith(i, x);
+        if (c == m) return Rewrite(i, Unary(Opcode::kIneg, x));
+        if (std::has_single_bit(c)) {
+          return Rewrite(i, BinaryImm(Opcode::kIshlImm, x, std::countr_zero(c), t));
+        }
+        if (same_op_below) return Rewrite(i, BinaryImm(d.opcode, dx->args[0], (c * c2) & m, t));
+        return false;
+      case Opcode::kBandImm:
+        if (c == 0) return SetIconst(i, t, 0);
+        if (c == m) return ReplaceWith(i, x);
+        if (same_op_below) return Rewrite(i, BinaryImm(d.opcode, dx->args[0], c & c2, t));
+        if (dx && dx->opcode == Opcode::kUextend) {
+          // The bits above the narrow value are zero: a mask keeping all of its bits is a no-op.
+          const uint64_t narrow = LowMask(ir::TypeBits(TypeOf(dx->args[0])));
+          if ((c & narrow) == narrow) return ReplaceWith(i, x);
+          if (c & ~narrow)
+            return Rewrite(i, BinaryImm(d.opcode, x, static_cast<int64_t>(c & narrow), t));
+        }
+        if (dx && ProducesBool(dx->opcode) && (c & 1)) return ReplaceWith(i, x);
+        return false;
+      case Opcode::kBorImm:
+        if (c == 0) return ReplaceWith(i, x);
+        if (c == m) return SetIconst(i, t, m);
+        if (same_op_below) return Rewrite(i, BinaryImm(d.opcode, dx->args[0], c | c2, t));
+        return false;
+      case Opcode::kBxorImm:
+        if (c == 0) return ReplaceWith(i, x);
+        if (c == m) return Rewrite(i, Unary(Opcode::kBnot, x));
+        if (same_op_below) return Rewrite(i, BinaryImm(d.opcode, dx->args[0], c ^ c2, t));
+        return false;
+      default:
+        return ShiftImm(i, d, t, c & (n - 1), dx);
+    }
+  }
+
+  bool ShiftImm(Inst i, const InstData& d, Type t, uint64_t s, const InstData* dx) {
+    const uint32_t n = ir::TypeBits(t);
+    const Value x = d.args[0];
+    if (s == 0) return ReplaceWith(i, x);
+    if (static_cast<uint64_t>(d.imm) != s) {
+      InstData nd = d;
+      nd.imm = static_cast<int64_t>(s);
+      return Rewrite(i, nd);
+    }
+    if (dx == nullptr || dx->opcode != d.opcode) return false;
+    const uint64_t s2 = static_cast<uint64_t>(dx->imm) & (n - 1);
+    const uint64_t total = s + s2;
+    switch (d.opcode) {
+      case Opcode::kIshlImm:
+      case Opcode::kUshrImm:
+        if (total >= n) return SetIconst(i, t, 0);
+        return Rewrite(i, BinaryImm(d.opcode, dx->args[0], static_cast<int64_t>(total), t));
+      case Opcode::kSshrImm:
+        return Rewrite(i, BinaryImm(d.opcode, dx->args[0],
+                                    static_cast<int64_t>(std::min<uint64_t>(total, n - 1)), t));
+      case Opcode::kRotlImm:
+      case Opcode::kRotrImm:
+        return Rewrite(i, BinaryImm(d.opcode, dx->args[0], static_cast<int64_t>(total % n), t));
+      default:
+        return false;
+    }
+  }
+
+  // x / c and x % c for a constant c. Division by 0 and signed division by -1 keep their
+  // instruction (and so their trap).
+  bool DivByConstant(Inst i, Opcode op, Type t, Value x, uint64_t c) {
+    const uint32_t n = ir::TypeBits(t);
+    const uint64_t m = LowMask(n);
+    if (c == 0) return false;
+    const bool is_signed = op == Opcode::kSdiv || op == Opcode::kSrem;
+    const bool is_rem = op == Opcode::kSrem || op == Opcode::kUrem;
+    if (!is_signed) {
+      if (c == 1) return is_rem ? SetIconst(i, t, 0) : ReplaceWith(i, x);
+      if (std::has_single_bit(c)) {
+        if (is_rem)
+          return Rewrite(i, BinaryImm(Opcode::kBandImm, x, static_cast<int64_t>(c - 1), t));
+        return Rewrite(i, BinaryImm(Opcode::kUshrImm, x, std::countr_zero(c), t));
+      }
+      if (n != 32) return false;  // no multiply-high in the IR for 64-bit magic numbers
+      const Value q = UnsignedMagicQuotient(i, x, static_cast<uint32_t>(c), !is_rem);
+      if (!is_rem) return true;  // i became the quotient's last instruction
+      const Value qc = Insert(i, BinaryImm(Opcode::kImulImm, q, static_cast<int64_t>(c), t));
+      return Rewrite(i, Binary(Opcode::kIsub, x, qc));
+    }
+    const int64_t sc = SignExtend(c, n);
+    if (sc == 1) return is_rem ? SetIconst(i, t, 0) : ReplaceWith(i, x);
+    if (sc == -1) return is_rem ? SetIconst(i, t, 0) : false;  // x / -1 traps on INT_MIN
+    const uint64_t abs = sc < 0 ? (0 - c) & m : c;
+    if (abs == (uint64_t{1} << (n - 1))) return false;  // INT_MIN divisor: leave it
+    if (std::has_single_bit(abs)) {
+      // Round toward zero: add 2^k - 1 to negative dividends before the arithmetic shift.
+      const int k = std::countr_zero(abs);
+      const Value sign = Insert(i, BinaryImm(Opcode::kSshrImm, x, n - 1, t));
+      const Value bias = Insert(i, BinaryImm(Opcode::kUshrImm, sign, n - k, t));
+      const Value biased = Insert(i, Binary(Opcode::kIadd, x, bias));
+      if (is_rem) {
+        const Value down =
+            Insert(i, BinaryImm(Opcode::kBandImm, biased, SignExtend((0 - abs) & m, n), t));
+        return Rewrite(i, Binary(Opcode::kIsub, x, down));
+      }
+      if (sc > 0) return Rewrite(i, BinaryImm(Opcode::kSshrImm, biased, k, t));
+      const Value q = Insert(i, BinaryImm(Opcode::kSshrImm, biased, k, t));
+      return Rewrite(i, Unary(Opcode::kIneg, q));
+    }
+    if (n != 32) return false;
+    const std::optional<SignedMagic> magic = SignedDivMagic32(static_cast<uint32_t>(abs));
+    if (!magic) return false;
+    const Value x64 = Insert(i, Unary(Opcode::kSextend, x, Type::kI64));
+    const Value prod = Insert(
+        i, BinaryImm(Opcode::kImulImm, x64, static_cast<int64_t>(magic->multiplier), Type::kI64));
+    const Value q0 = Insert(i, BinaryImm(Opcode::kSshrImm, prod, magic->shift, Type::kI64));
+    const Value neg = Insert(i, BinaryImm(Opcode::kUshrImm, x64, 63, Type::kI64));
+    const Value q64 = Insert(i, Binary(Opcode::kIadd, q0, neg));
+    const InstData reduce = Unary(Opcode::kIreduce, q64, Type::kI32);
+    if (!is_rem && sc > 0) return Rewrite(i, reduce);
+    const Value q = Insert(i, reduce);
+    if (!is_rem) return Rewrite(i, Unary(Opcode::kIneg, q));
+    const Value qc = Insert(i, BinaryImm(Opcode::kImulImm, q, static_cast<int64_t>(abs), t));
+    return Rewrite(i, Binary(Opcode::kIsub, x, qc));
+  }
+
+  // Emits floor(x / c) for 32-bit x; when `in_place`, i itself becomes the final ireduce (and
+  // its result is returned), otherwise the quotient is a new value inserted before i.
+  Value UnsignedMagicQuotient(Inst i, Value x, uint32_t c, bool in_place) {
+    const UnsignedMagic magic = UnsignedDivMagic32(c);
+    const Value x64 = Insert(i, Unary(Opcode::kUextend, x, Type::kI64));
+    const Value prod = Insert(
+        i, BinaryImm(Opcode::kImulImm, x64, static_cast<int64_t>(magic.multiplier), Type::kI64));
+    Value q64;
+    if (!magic.add_variant) {
+      q64 = Insert(i, BinaryImm(Opcode::kUshrImm, prod, magic.shift, Type::kI64));
+    } else {
+      const Value hi = Insert(i, BinaryImm(Opcode::kUshrImm, prod, 32, Type::kI64));
+      const Value sum = Insert(i, Binary(Opcode::kIadd, x64, hi));
+      q64 = Insert(i, BinaryImm(Opcode::kUshrImm, sum, magic.shift - 32, Type::kI64));
+    }
+    const InstData reduce = Unary(Opcode::kIreduce, q64, Type::kI32);
+    if (in_place) {
+      Rewrite(i, reduce);
+      return dfg_.FirstResult(i);
+    }
+    return Insert(i, reduce);
+  }
+
+  bool UnaryOp(Inst i, const InstData& d) {
+    const Value x = d.args[0];
+    const Type from = TypeOf(x);
+    const Type to = dfg_.ValueType(dfg_.FirstResult(i));
+    const InstData* dx = Def(x);
+    switch (d.opcode) {
+      case Opcode::kClz:
+      case Opcode::kCtz:
+      case Opcode::kPopcnt:
+      case Opcode::kIneg:
+      case Opcode::kBnot:
+        if (auto c = Const(x)) {
+          if (auto r = EvalIntUnary(d.opcode, from, *c)) return SetIconst(i, to, *r);
+        }
+        if ((d.opcode == Opcode::kIneg || d.opcode == Opcode::kBnot) && dx &&
+            dx->opcode == d.opcode) {
+          return ReplaceWith(i, dx->args[0]);
+        }
+        return false;
+      case Opcode::kUextend:
+      case Opcode::kSextend:
+      case Opcode::kIreduce:
+        return WidthChange(i, d, from, to, dx);
+      case Opcode::kFneg:
+      case Opcode::kFabs:
+      case Opcode::kSqrt:
+      case Opcode::kCeil:
+      case Opcode::kFloor:
+      case Opcode::kTrunc:
+      case Opcode::kNearest:
+        if (auto c = FloatConst(x)) {
+          if (auto r = EvalFloatUnary(d.opcode, from, *c)) return SetFloatConst(i, to, *r);
+        }
+        if (d.opcode == Opcode::kFneg && dx && dx->opcode == Opcode::kFneg) {
+          return ReplaceWith(i, dx->args[0]);  // a pure sign-bit flip, exact on NaNs
+        }
+        return false;
+      default: {  // conversions
+        std::optional<uint64_t> c = ir::IsFloat(from) ? FloatConst(x) : Const(x);
+        if (!c) return false;
+        std::optional<uint64_t> r = EvalConversion(d.opcode, from, to, *c);
+        if (!r) return false;
+        return ir::IsFloat(to) ? SetFloatConst(i, to, *r) : SetIconst(i, to, *r);
+      }
+    }
+  }
+
+  bool WidthChange(Inst i, const InstData& d, Type from, Type to, const InstData* dx) {
+    if (auto c = Const(d.args[0])) return SetIconst(i, to, EvalWidthChange(d.opcode, from, to, *c));
+    if (dx == nullptr) return false;
+    const bool inner_extend = dx->opcode == Opcode::kUextend || dx->opcode == Opcode::kSextend;
+    if (d.opcode != Opcode::kIreduce) {
+      // uextend(uextend y) = uextend y; sextend(sextend y) = sextend y; sextend of a
+      // zero-extended value is a zero extension.
+      if (inner_extend && (dx->opcode == d.opcode || dx->opcode == Opcode::kUextend)) {
+        return Rewrite(i, Unary(dx->opcode, dx->args[0], to));
+      }
+      return false;
+    }
+    if (dx->opcode == Opcode::kIreduce) return Rewrite(i, Unary(Opcode::kIreduce, dx->args[0], to));
+    if (!inner_extend) return false;
+    const Value y = dx->args[0];
+    const uint32_t ny = ir::TypeBits(TypeOf(y)), nt = ir::TypeBits(to);
+    if (ny == nt) return ReplaceWith(i, y);
+    if (ny < nt) return Rewrite(i, Unary(dx->opcode, y, to));
+    return Rewrite(i, Unary(Opcode::kIreduce, y, to));
+  }
+
+  bool IntCompare(Inst i, const InstData& d) {
+    const Type t = TypeOf(d.args[0]);
+    const IntCC cc = static_cast<IntCC>(d.cond);
+    const std::optional<uint64_t> cx = Const(d.args[0]), cy = Const(d.args[1]);
+    if (cx && cy) return SetIconst(i, Type::kI32, EvalIntCompare(cc, t, *cx, *cy));
+    if (d.args[0] == d.args[1]) {
+      const bool holds = cc == IntCC::kEq || cc == IntCC::kSle || cc == IntCC::kSge ||
+                         cc == IntCC::kUle || cc == IntCC::kUge;
+      return SetIconst(i, Type::kI32, holds);
+    }
+    if (cy) return Rewrite(i, IcmpImm(cc, d.args[0], *cy, t));
+    if (cx) return Rewrite(i, IcmpImm(SwapIntCC(cc), d.args[1], *cx, t));
+    return false;
+  }
+
+  bool IntCompareImm(Inst i, const InstData& d) {
+    const Value x = d.args[0];
+    const Type t = TypeOf(x);
+    const uint32_t n = ir::TypeBits(t);
+    const uint64_t m = LowMask(n);
+    const uint64_t c = static_cast<uint64_t>(d.imm) & m;
+    const IntCC cc = static_cast<IntCC>(d.cond);
+    if (auto cx = Const(x)) return SetIconst(i, Type::kI32, EvalIntCompare(cc, t, *cx, c));
+    if (d.imm != SignExtend(c, n)) return Rewrite(i, IcmpImm(cc, x, c, t));
+    const uint64_t smin = uint64_t{1} << (n - 1), smax = smin - 1;
+    // Comparisons against the ends of the range that always or never hold.
+    if ((cc == IntCC::kUlt && c == 0) || (cc == IntCC::kUgt && c == m) ||
+        (cc == IntCC::kSlt && c == smin) || (cc == IntCC::kSgt && c == smax)) {
+      return SetIconst(i, Type::kI32, 0);
+    }
+    if ((cc == IntCC::kUge && c == 0) || (cc == IntCC::kUle && c == m) ||
+        (cc == IntCC::kSge && c == smin) || (cc == IntCC::kSle && c == smax)) {
+      return SetIconst(i, Type::kI32, 1);
+    }
+    // A boolean compared with 0 or 1 is the boolean or its inverse.
+    const InstData* dx = Def(x);
+    if (dx && ProducesBool(dx->opcode) && (cc == IntCC::kEq || cc == IntCC::kNe) && c <= 1) {
+      const bool same = (cc == IntCC::kNe) == (c == 0);
+      if (same) return ReplaceWith(i, x);
+      InstData inv = *dx;
+      inv.results = {};
+      if (dx->opcode == Opcode::kFcmp) {
+        const std::optional<ir::FloatCC> fcc = InvertFloatCC(static_cast<ir::FloatCC>(dx->cond));
+        if (!fcc) return false;
+        inv.cond = static_cast<uint8_t>(*fcc);
+      } else {
+        inv.cond = static_cast<uint8_t>(InvertIntCC(static_cast<IntCC>(dx->cond)));
+      }
+      return Rewrite(i, inv);
+    }
+    return false;
+  }
+
+  bool FloatCompare(Inst i, const InstData& d) {
+    const std::optional<uint64_t> cx = FloatConst(d.args[0]), cy = FloatConst(d.args[1]);
+    if (!cx || !cy) return false;
+    return SetIconst(
+        i, Type::kI32,
+        EvalFloatCompare(static_cast<ir::FloatCC>(d.cond), TypeOf(d.args[0]), *cx, *cy));
+  }
+
+  bool FloatBinary(Inst i, const InstData& d) {
+    const std::optional<uint64_t> cx = FloatConst(d.args[0]), cy = FloatConst(d.args[1]);
+    if (!cx || !cy) return false;
+    const Type t = TypeOf(d.args[0]);
+    if (auto r = EvalFloatBinary(d.opcode, t, *cx, *cy)) return SetFloatConst(i, t, *r);
+    return false;
+  }
+
+  bool Select(Inst i, const InstData& d) {
+    const Value c = d.args[0], a = d.args[1], b = d.args[2];
+    if (auto cc = Const(c)) return ReplaceWith(i, *cc != 0 ? a : b);
+    if (a == b) return ReplaceWith(i, a);
+    const InstData* dc = Def(c);
+    if (dc && dc->opcode == Opcode::kIcmpImm && dc->imm == 0) {
+      // select (x == 0), a, b = select x, b, a; select (x != 0), a, b = select x, a, b.
+      const IntCC ccc = static_cast<IntCC>(dc->cond);
+      if (ccc == IntCC::kEq || ccc == IntCC::kNe) {
+        InstData nd = d;
+        nd.args[0] = dc->args[0];
+        if (ccc == IntCC::kEq) std::swap(nd.args[1], nd.args[2]);
+        return Rewrite(i, nd);
+      }
+    }
+    // select b, 1, 0 on a boolean b is b itself.
+    if (dc && ProducesBool(dc->opcode) && TypeOf(a) == Type::kI32 && Const(a) == 1 &&
+        Const(b) == 0) {
+      return ReplaceWith(i, c);
+    }
+    return false;
+  }
+
+  bool CondTrap(Inst i, const InstData& d) {
+    const std::optional<uint64_t> c = Const(d.args[0]);
+    if (!c) return false;
+    const bool traps = d.opcode == Opcode::kTrapz ? *c == 0 : *c != 0;
+    if (traps) return false;  // an unconditional trap: cfg_simplify turns it into `trap`
+    f_.layout.RemoveInst(i);
+    return true;
+  }
+
+  // brif (x != 0) -> brif x; brif (x == 0), A, B -> brif x, B, A. The successors stay.
+  bool Brif(Inst i, const InstData& d) {
+    const InstData* dc = Def(d.args[0]);
+    if (!dc || dc->opcode != Opcode::kIcmpImm || dc->imm != 0) return false;
+    const IntCC cc = static_cast<IntCC>(dc->cond);
+    if (cc != IntCC::kEq && cc != IntCC::kNe) return false;
+    InstData& nd = dfg_[i];
+    nd.args[0] = dc->args[0];
+    if (cc == IntCC::kEq) std::swap(nd.dest[0], nd.dest[1]);
+    return true;
+  }
+
+  ir::Function& f_;
+  ir::DataFlowGraph& dfg_;
+};
+
+}  // namespace
+
+Status RunSimplify(ir::Function& f, AnalysisCache& analyses) {
+  Simplifier s(f);
+  s.Run(analyses.DomTree().Rpo());
+  return Status::Ok();
+}
+
+}  // namespace egret::opt
