@@ -113,8 +113,10 @@ bool Parser::ParsePlainInstr(FuncContext& ctx, std::vector<uint8_t>& out) {
   const Token& kw = Next();
   const std::string_view k = Text(kw);
   const TextOpcode* op = FindTextOpcode(k);
-  if (op == nullptr || op->imm == TextImm::kBlockType || k == "else" || k == "end")
-    return Fail(kw, "unknown operator " + std::string(k));
+  if (op == nullptr || op->imm == TextImm::kBlockType || k == "else" || k == "end") {
+    --pos_;
+    return FailUnexpected();
+  }
   return ParseImmediates(*op, kw, ctx, out);
 }
 
@@ -166,8 +168,10 @@ bool Parser::ParseFoldedInstr(FuncContext& ctx, std::vector<uint8_t>& out) {
     return true;
   }
   const TextOpcode* op = FindTextOpcode(k);
-  if (op == nullptr || op->imm == TextImm::kBlockType || k == "else" || k == "end")
-    return Fail(kw, "unknown operator " + std::string(k));
+  if (op == nullptr || op->imm == TextImm::kBlockType || k == "else" || k == "end") {
+    --pos_;
+    return FailUnexpected();  // `(param ..)` out of place is unexpected, `(i32.ad)` unknown
+  }
   std::vector<uint8_t> self;
   if (!ParseImmediates(*op, kw, ctx, self)) return false;
   while (Peek().kind == TokenKind::kLParen)
@@ -206,15 +210,29 @@ bool Parser::ParseMemArg(const TextOpcode& op, std::vector<uint8_t>& out) {
   return true;
 }
 
-bool Parser::ParseLaneIndex(std::vector<uint8_t>& out) {
+bool Parser::ParseLaneIndex(std::vector<uint8_t>& out, bool in_shuffle) {
+  // As the reference: a shuffle's 16 literals are all lane indices ("malformed lane index"
+  // for any that is not a u8); elsewhere only a too-large natural number is.
   const Token& t = Peek();
-  if (t.kind != TokenKind::kNumber) return FailUnexpected();
+  if (t.kind != TokenKind::kNumber && t.kind != TokenKind::kKeyword) return FailUnexpected();
   std::optional<uint64_t> v = ParseNat(Text(t));
-  if (!v) return Fail(t, "unexpected token '" + std::string(Text(t)) + "'");
-  if (*v > 255) return Fail(t, "malformed lane index");
+  if (!v && !in_shuffle) return FailUnexpected();
+  if (!v || *v > 255) return Fail(t, "malformed lane index");
   ++pos_;
   out.push_back(static_cast<uint8_t>(*v));
   return true;
+}
+
+bool Parser::IsNotAToken(const Token& t) const {
+  return t.kind == TokenKind::kReserved ||
+         (t.kind == TokenKind::kKeyword && !IsKnownKeyword(Text(t)));
+}
+
+bool Parser::IsLaneLiteral(const Token& t) const {
+  if (t.kind == TokenKind::kNumber) return true;
+  if (t.kind != TokenKind::kKeyword) return false;
+  const std::string_view k = Text(t);
+  return k == "inf" || k == "nan" || k.substr(0, 4) == "nan:";
 }
 
 bool Parser::ParseV128Const(std::vector<uint8_t>& out) {
@@ -236,9 +254,18 @@ bool Parser::ParseV128Const(std::vector<uint8_t>& out) {
   } else if (s == "f64x2") {
     lanes = 2, bits = 64, is_float = true;
   } else {
-    return Fail(shape, "unexpected token '" + std::string(s) + "'");
+    return FailUnexpected();
   }
   ++pos_;
+  // The literals are counted before any is converted, as in the reference parser.
+  int given = 0;
+  while (IsLaneLiteral(Peek(given))) ++given;
+  if (IsNotAToken(Peek(given))) {  // `.0`: the reference lexer fails before any counting
+    pos_ += given;
+    return FailUnexpected();
+  }
+  if (given != lanes)
+    return Fail(Peek(given < lanes ? given : lanes), "wrong number of lane literals");
   BinaryWriter w(&out);
   for (int i = 0; i < lanes; ++i) {
     const Token& t = Peek();
@@ -247,21 +274,21 @@ bool Parser::ParseV128Const(std::vector<uint8_t>& out) {
     bool range = false;
     if (is_float && bits == 32) {
       std::optional<uint32_t> v = ParseFloat32(x, &range);
-      if (!v) return Fail(t, range ? "constant out of range" : "unknown operator");
+      if (!v) return range ? Fail(t, "constant out of range") : FailUnexpected();
       w.Fixed32(*v);
     } else if (is_float) {
       std::optional<uint64_t> v = ParseFloat64(x, &range);
-      if (!v) return Fail(t, range ? "constant out of range" : "unknown operator");
+      if (!v) return range ? Fail(t, "constant out of range") : FailUnexpected();
       w.Fixed64(*v);
     } else if (bits == 64) {
       std::optional<uint64_t> v = ParseInt64(x, &range);
       if (!v || t.kind != TokenKind::kNumber)
-        return Fail(t, range ? "constant out of range" : "unknown operator");
+        return range ? Fail(t, "constant out of range") : FailUnexpected();
       w.Fixed64(*v);
     } else {
       std::optional<uint32_t> v = ParseIntN(x, bits, &range);
       if (!v || t.kind != TokenKind::kNumber)
-        return Fail(t, range ? "constant out of range" : "unknown operator");
+        return range ? Fail(t, "constant out of range") : FailUnexpected();
       for (int b = 0; b < bits / 8; ++b) out.push_back(static_cast<uint8_t>(*v >> (8 * b)));
     }
     ++pos_;
@@ -403,15 +430,11 @@ bool Parser::ParseImmediates(const TextOpcode& op, const Token& at, FuncContext&
       w.Opcode(op.prefix, op.code);
       if (op.imm == TextImm::kI32) {
         std::optional<uint32_t> v = ParseInt32(Text(t), &range);
-        if (!v)
-          return Fail(
-              t, range ? "i32 constant out of range" : "unknown operator " + std::string(Text(t)));
+        if (!v) return range ? Fail(t, "constant out of range") : FailUnexpected();
         w.S32(static_cast<int32_t>(*v));
       } else {
         std::optional<uint64_t> v = ParseInt64(Text(t), &range);
-        if (!v)
-          return Fail(
-              t, range ? "i64 constant out of range" : "unknown operator " + std::string(Text(t)));
+        if (!v) return range ? Fail(t, "constant out of range") : FailUnexpected();
         w.S64(static_cast<int64_t>(*v));
       }
       ++pos_;
@@ -425,15 +448,11 @@ bool Parser::ParseImmediates(const TextOpcode& op, const Token& at, FuncContext&
       w.Opcode(op.prefix, op.code);
       if (op.imm == TextImm::kF32) {
         std::optional<uint32_t> v = ParseFloat32(Text(t), &range);
-        if (!v)
-          return Fail(
-              t, range ? "f32 constant out of range" : "unknown operator " + std::string(Text(t)));
+        if (!v) return range ? Fail(t, "constant out of range") : FailUnexpected();
         w.Fixed32(*v);
       } else {
         std::optional<uint64_t> v = ParseFloat64(Text(t), &range);
-        if (!v)
-          return Fail(
-              t, range ? "f64 constant out of range" : "unknown operator " + std::string(Text(t)));
+        if (!v) return range ? Fail(t, "constant out of range") : FailUnexpected();
         w.Fixed64(*v);
       }
       ++pos_;
@@ -449,11 +468,19 @@ bool Parser::ParseImmediates(const TextOpcode& op, const Token& at, FuncContext&
     case TextImm::kV128:
       w.Opcode(op.prefix, op.code);
       return ParseV128Const(out);
-    case TextImm::kShuffle:
+    case TextImm::kShuffle: {
+      int given = 0;
+      while (IsLaneLiteral(Peek(given))) ++given;
+      if (IsNotAToken(Peek(given))) {
+        pos_ += given;
+        return FailUnexpected();
+      }
+      if (given != 16) return Fail(Peek(given < 16 ? given : 16), "invalid lane length");
       w.Opcode(op.prefix, op.code);
       for (int i = 0; i < 16; ++i)
-        if (!ParseLaneIndex(out)) return false;
+        if (!ParseLaneIndex(out, /*in_shuffle=*/true)) return false;
       return true;
+    }
     case TextImm::kLane:
       w.Opcode(op.prefix, op.code);
       return ParseLaneIndex(out);

@@ -3,6 +3,7 @@
 #include "frontend/text/module_parser.h"
 
 #include <algorithm>
+#include <unordered_set>
 
 #include "frontend/text/binary_writer.h"
 #include "frontend/text/literals.h"
@@ -40,11 +41,87 @@ bool Parser::Fail(const Token& t, std::string msg) {
   return false;
 }
 
+bool IsKnownKeyword(std::string_view k) {
+  // The words the reference interpreter's lexer knows besides instruction names; any other
+  // keyword, like any reserved token or malformed number, is an "unknown operator" there.
+  static const std::unordered_set<std::string_view> kWords = {"module",
+                                                              "type",
+                                                              "func",
+                                                              "param",
+                                                              "result",
+                                                              "local",
+                                                              "import",
+                                                              "export",
+                                                              "table",
+                                                              "memory",
+                                                              "global",
+                                                              "mut",
+                                                              "elem",
+                                                              "data",
+                                                              "start",
+                                                              "offset",
+                                                              "item",
+                                                              "declare",
+                                                              "then",
+                                                              "else",
+                                                              "end",
+                                                              "block",
+                                                              "loop",
+                                                              "if",
+                                                              "funcref",
+                                                              "externref",
+                                                              "extern",
+                                                              "ref",
+                                                              "null",
+                                                              "i32",
+                                                              "i64",
+                                                              "f32",
+                                                              "f64",
+                                                              "v128",
+                                                              "i8x16",
+                                                              "i16x8",
+                                                              "i32x4",
+                                                              "i64x2",
+                                                              "f32x4",
+                                                              "f64x2",
+                                                              "binary",
+                                                              "quote",
+                                                              "register",
+                                                              "invoke",
+                                                              "get",
+                                                              "assert_return",
+                                                              "assert_trap",
+                                                              "assert_exhaustion",
+                                                              "assert_malformed",
+                                                              "assert_invalid",
+                                                              "assert_unlinkable",
+                                                              "assert_uninstantiable",
+                                                              "script",
+                                                              "input",
+                                                              "output",
+                                                              "nan:canonical",
+                                                              "nan:arithmetic",
+                                                              "inf",
+                                                              "nan",
+                                                              "ref.extern",
+                                                              "either",
+                                                              "definition",
+                                                              "instance"};
+  return kWords.count(k) > 0 || FindTextOpcode(k) != nullptr || k.substr(0, 7) == "offset=" ||
+         k.substr(0, 6) == "align=";
+}
+
 bool Parser::FailUnexpected() {
   const Token& t = Peek();
   if (t.kind == TokenKind::kEof) return Fail(t, "unexpected end of input");
-  if (t.kind == TokenKind::kKeyword || t.kind == TokenKind::kReserved)
-    return Fail(t, "unexpected token '" + std::string(Text(t)) + "'");
+  const std::string text(Text(t));
+  // As the reference lexer: what is not a token at all is an unknown operator.
+  if (t.kind == TokenKind::kReserved || (t.kind == TokenKind::kKeyword && !IsKnownKeyword(text)))
+    return Fail(t, "unknown operator " + text);
+  if (t.kind == TokenKind::kNumber && !ParseFloat64(text) && !ParseInt64(text))
+    return Fail(t, "unknown operator " + text);
+  if (t.kind == TokenKind::kKeyword || t.kind == TokenKind::kNumber)
+    return Fail(t, "unexpected token '" + text + "'");
   return Fail(t, std::string("unexpected token ") + TokenKindName(t.kind));
 }
 
@@ -105,7 +182,7 @@ bool Parser::ParseU32(uint32_t* out) {
   std::optional<uint64_t> v = ParseNat(Text(t), &range);
   if (!v) {
     if (range) return Fail(t, "i32 constant out of range");
-    return Fail(t, "unexpected token '" + std::string(Text(t)) + "'");
+    return FailUnexpected();
   }
   if (*v > UINT32_MAX) return Fail(t, "i32 constant out of range");
   ++pos_;
@@ -245,6 +322,12 @@ bool Parser::ParseTypeUseParts(TypeUseMode mode, TypeUse* use) {
       use->sig.results.push_back(t);
     }
     if (!ExpectRParen()) return false;
+  }
+  // Out of order (`(result ..) (param ..)`, `(param ..) (type ..)`): the reference parser
+  // stops at the misplaced clause.
+  if (IsLParenKeyword("param") || IsLParenKeyword("type")) {
+    ++pos_;
+    return FailUnexpected();
   }
   // `(type x)` with an inline signature must name an existing type to compare with; without
   // one, an unknown x is left to the validator ("unknown type" is then invalid, not malformed).
@@ -522,7 +605,8 @@ bool Parser::ScanField() {
     fields_.push_back({FieldKind::kData, static_cast<uint32_t>(datas_.size() - 1), pos_});
     return SkipToMatchingParen();
   }
-  return Fail(kw, "unknown operator '" + std::string(k) + "'");
+  --pos_;  // at the unknown field keyword
+  return FailUnexpected();
 }
 
 // ---------------------------------------------------------------------------------------------

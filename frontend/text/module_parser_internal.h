@@ -27,6 +27,10 @@ enum class Space : uint8_t { kType, kFunc, kTable, kMemory, kGlobal, kElem, kDat
 inline constexpr int kNumModuleSpaces = 7;
 const char* SpaceName(Space s);
 
+// Whether the reference lexer knows `k` as a token (an instruction name, a structural or script
+// keyword, a value type or shape): misplaced, it is an "unexpected token", else "unknown operator".
+bool IsKnownKeyword(std::string_view k);
+
 struct FuncSig {
   std::vector<uint8_t> params, results;  // value types as binary bytes
   bool operator==(const FuncSig&) const = default;
@@ -185,7 +189,9 @@ class Parser {
   bool ParseOptionalIndex(Space space, uint32_t* out);  // default 0 when absent
   bool ParseMemArg(const TextOpcode& op, std::vector<uint8_t>& out);
   bool ParseV128Const(std::vector<uint8_t>& out);
-  bool ParseLaneIndex(std::vector<uint8_t>& out);
+  bool ParseLaneIndex(std::vector<uint8_t>& out, bool in_shuffle = false);
+  bool IsNotAToken(const Token& t) const;    // reserved, or a keyword the reference lexer lacks
+  bool IsLaneLiteral(const Token& t) const;  // a number, `inf` or `nan...`
   bool ParseEndLabel(std::string_view label);
 
   // Bound on folded-instruction nesting, the parser's only recursion (flat blocks use an

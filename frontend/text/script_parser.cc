@@ -116,8 +116,7 @@ Expected<ScriptValue> ScriptParser::Value(bool expected) {
     if (s == "nan:arithmetic") return ScriptValue::Nan::kArithmetic;
     return ScriptValue::Nan::kNone;
   };
-  auto number = [&](std::string_view type, int bits, bool is_float, uint64_t* out,
-                    ScriptValue::Nan* nan) -> Status {
+  auto number = [&](int bits, bool is_float, uint64_t* out, ScriptValue::Nan* nan) -> Status {
     const Token& t = Peek();
     if (t.kind != TokenKind::kNumber && t.kind != TokenKind::kKeyword) return Unexpected();
     const std::string_view s = Text(t);
@@ -135,8 +134,8 @@ Expected<ScriptValue> ScriptParser::Value(bool expected) {
     else
       r = ParseIntN(s, bits, &range);
     if (!r || (!is_float && t.kind != TokenKind::kNumber))
-      return At(t, range ? std::string(type) + " constant out of range"
-                         : "unknown operator " + std::string(s));
+      return At(
+          t, range ? std::string("constant out of range") : "unknown operator " + std::string(s));
     *out = *r;
     return Status::Ok();
   };
@@ -145,7 +144,7 @@ Expected<ScriptValue> ScriptParser::Value(bool expected) {
     const bool is_float = k[0] == 'f';
     const int bits = k[1] == '3' ? 32 : 64;
     v.type = is_float ? (bits == 32 ? T::kF32 : T::kF64) : (bits == 32 ? T::kI32 : T::kI64);
-    EGRET_TRY(number(k.substr(0, 3), bits, is_float, &v.bits, &v.nan));
+    EGRET_TRY(number(bits, is_float, &v.bits, &v.nan));
   } else if (k == "v128.const") {
     v.type = T::kV128;
     const Token& shape = Peek();
@@ -162,7 +161,7 @@ Expected<ScriptValue> ScriptParser::Value(bool expected) {
     for (int i = 0; i < lanes; ++i) {
       uint64_t lane = 0;
       ScriptValue::Nan nan;
-      EGRET_TRY(number(v.lane_type, bits, is_float, &lane, &nan));
+      EGRET_TRY(number(bits, is_float, &lane, &nan));
       v.lanes.push_back(lane);
       v.lane_nan.push_back(nan);
     }
