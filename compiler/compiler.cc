@@ -53,6 +53,14 @@ struct FunctionResult {
 
 }  // namespace
 
+Expected<uint32_t> ParseBranchRangeShrink(int64_t n) {
+  if (n < 1 || n > int64_t{UINT32_MAX}) {
+    return Error("--debug-branch-range-shrink must be between 1 (real ranges) and " +
+                 std::to_string(UINT32_MAX) + ", got " + std::to_string(n));
+  }
+  return static_cast<uint32_t>(n);
+}
+
 std::string CompileStats::ToString() const {
   char buf[512];
   std::snprintf(buf, sizeof buf,
@@ -65,7 +73,28 @@ std::string CompileStats::ToString() const {
                 static_cast<unsigned long long>(code_bytes), translate_ms, compile_ms, link_ms,
                 static_cast<unsigned long long>(spills), static_cast<unsigned long long>(reloads),
                 static_cast<unsigned long long>(moves));
-  return buf;
+  std::string out = buf;
+  auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
+  std::snprintf(
+      buf, sizeof buf,
+      "islands%s: %llu in %llu functions (%llu bytes: %llu veneers of %llu bytes, "
+      "%llu constants); calls: %llu veneers of %llu bytes in %llu islands between "
+      "functions\n",
+      debug_branch_range_shrink == 1
+          ? ""
+          : (" (ranges shrunk by " + std::to_string(debug_branch_range_shrink) + ")").c_str(),
+      u(islands), u(island_functions.size()), u(island_bytes), u(veneers), u(veneer_bytes),
+      u(island_constants), u(call_veneers), u(call_veneer_bytes), u(call_islands));
+  out += buf;
+  for (const FunctionIslands& f : island_functions) {
+    std::snprintf(buf, sizeof buf,
+                  "  function %%%s: %u islands (%u bytes), %u veneers (%u bytes), %u constants "
+                  "in islands\n",
+                  f.name.c_str(), f.buffer.code_islands, f.buffer.island_bytes, f.buffer.veneers,
+                  f.buffer.veneer_bytes, f.buffer.island_constants);
+    out += buf;
+  }
+  return out;
 }
 
 Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(std::string_view target,
@@ -102,6 +131,8 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   bopts.regalloc = options.regalloc;
   bopts.regalloc_checker = options.regalloc_checker;
   bopts.keep_text = options.keep_text;
+  EGRET_ASSIGN_OR_RETURN(bopts.debug_branch_range_shrink,
+                         ParseBranchRangeShrink(options.debug_branch_range_shrink));
 
   // Parallel part: each worker takes the next function index; results go to their own slot.
   std::vector<FunctionResult> results(ndef);
@@ -175,6 +206,17 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     st.reloads += r.compiled->regalloc_stats.reloads;
     st.moves += r.compiled->regalloc_stats.moves;
   }
+  st.debug_branch_range_shrink = bopts.debug_branch_range_shrink;
+  for (uint32_t k = 0; k < ndef; ++k) {
+    const MachBufferStats& b = results[k].compiled->code.stats;
+    st.islands += b.code_islands;
+    st.island_bytes += b.island_bytes;
+    st.island_constants += b.island_constants;
+    st.veneers += b.veneers;
+    st.veneer_bytes += b.veneer_bytes;
+    if (b.code_islands != 0 || b.veneers != 0)
+      st.island_functions.push_back({symbols[nimp + k], b});
+  }
   // Text entries: defined functions [0, ndef), their array trampolines [ndef, 2 ndef), then one
   // wasm-to-array trampoline per function type an import uses.
   std::vector<uint32_t> import_types;
@@ -185,19 +227,37 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   for (uint32_t t : import_types)
     if (wasm::WasmSignature(env.types[t]).ok()) supported_import_types.push_back(t);
 
-  std::unique_ptr<backend::TextBuilder> text =
-      isa->NewTextBuilder(2 * ndef + static_cast<uint32_t>(supported_import_types.size()));
-  for (uint32_t k = 0; k < ndef; ++k) EGRET_TRY(text->Append(k, results[k].compiled->code));
+  std::vector<MachCode> trampolines;
   for (uint32_t k = 0; k < ndef; ++k) {
     EGRET_ASSIGN_OR_RETURN(ir::Signature sig, wasm::WasmSignature(env.function_type(nimp + k)));
-    EGRET_TRY(text->Append(ndef + k, isa->ArrayToWasmTrampoline(sig, k)));
+    trampolines.push_back(isa->ArrayToWasmTrampoline(sig, k));
   }
   for (size_t j = 0; j < supported_import_types.size(); ++j) {
     EGRET_ASSIGN_OR_RETURN(ir::Signature sig,
                            wasm::WasmSignature(env.types[supported_import_types[j]]));
-    EGRET_TRY(text->Append(2 * ndef + static_cast<uint32_t>(j), isa->WasmToArrayTrampoline(sig)));
+    trampolines.push_back(isa->WasmToArrayTrampoline(sig));
   }
+  // Under range shrinking the text builder keeps call reach above what the largest function
+  // needs (TextSectionOptions).
+  TextSectionOptions text_options;
+  text_options.debug_branch_range_shrink = bopts.debug_branch_range_shrink;
+  auto measure = [&](const MachCode& code) {
+    text_options.largest_function =
+        std::max(text_options.largest_function, static_cast<uint32_t>(code.bytes.size()));
+    text_options.most_calls =
+        std::max(text_options.most_calls, static_cast<uint32_t>(code.call_sites.size()));
+  };
+  for (uint32_t k = 0; k < ndef; ++k) measure(results[k].compiled->code);
+  for (const MachCode& code : trampolines) measure(code);
+  std::unique_ptr<backend::TextBuilder> text = isa->NewTextBuilder(
+      2 * ndef + static_cast<uint32_t>(supported_import_types.size()), text_options);
+  for (uint32_t k = 0; k < ndef; ++k) EGRET_TRY(text->Append(k, results[k].compiled->code));
+  for (size_t j = 0; j < trampolines.size(); ++j)
+    EGRET_TRY(text->Append(ndef + static_cast<uint32_t>(j), trampolines[j]));
   EGRET_ASSIGN_OR_RETURN(TextSection section, text->Finish());
+  st.call_islands = section.islands;
+  st.call_veneers = section.veneers;
+  st.call_veneer_bytes = section.veneer_bytes;
   art.target = isa->artifact_target();
   art.text = std::move(section.bytes);
   for (uint32_t k = 0; k < ndef; ++k) {
@@ -227,6 +287,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     fr.pass_log = std::move(results[k].pass_log);
     fr.text_offset = section.functions[k].start;
     fr.size = section.functions[k].size;
+    fr.buffer = results[k].compiled->code.stats;
   }
   return result;
 }

@@ -46,7 +46,14 @@ struct CompileOptions {
   std::string print_after;
   bool keep_opt_ir = false;  // fill FunctionReport::opt_ir (--emit=opt-ir)
   bool ir_srclocs = true;    // print `@offset` source locations in opt_ir and pass_log
+  // Test mode (`--debug-branch-range-shrink=N`, docs/machbuffer.md): every shrinkable
+  // label-use range is divided by N in the functions' MachBuffers and in the text section, so
+  // small modules get islands and veneers. 1: real ranges; 0 is an error.
+  uint32_t debug_branch_range_shrink = 1;
 };
+
+// Checks a --debug-branch-range-shrink value given on a command line: 1 <= n <= UINT32_MAX.
+Expected<uint32_t> ParseBranchRangeShrink(int64_t n);
 
 struct FunctionReport {
   std::string name;
@@ -54,12 +61,27 @@ struct FunctionReport {
   std::string opt_ir;    // the IR after the passes, when keep_opt_ir
   std::string pass_log;  // "; after PASS\n" + IR, per pass selected by print_after
   uint32_t text_offset = 0, size = 0;
+  MachBufferStats buffer;  // the function's MachBuffer: islands, veneers, branch simplification
 };
 
 struct CompileStats {
   double translate_ms = 0, compile_ms = 0, link_ms = 0;  // wall time per stage
   uint64_t functions = 0, vcode_insts = 0, code_bytes = 0;
   uint64_t spills = 0, reloads = 0, moves = 0;
+  // Islands and veneers (docs/machbuffer.md). Inside functions, summed over their MachBuffers:
+  // islands in the middle of the code, the bytes they took (jump, alignment, constants,
+  // veneers), the constants they held, and the veneers. In the text section: call veneers and
+  // the islands between functions that hold them.
+  uint32_t debug_branch_range_shrink = 1;
+  uint64_t islands = 0, island_bytes = 0, island_constants = 0;
+  uint64_t veneers = 0, veneer_bytes = 0;
+  uint64_t call_islands = 0, call_veneers = 0, call_veneer_bytes = 0;
+  // Per function, those with an island or a veneer, in index order.
+  struct FunctionIslands {
+    std::string name;
+    MachBufferStats buffer;
+  };
+  std::vector<FunctionIslands> island_functions;
   std::string ToString() const;
 };
 

@@ -43,8 +43,8 @@ struct LabelUseInfo {
   uint32_t veneer_size;  // bytes EmitVeneer writes; 0 when the kind has no veneer
   int veneer_kind;       // the kind of the veneer's own fixup, or kNoVeneer
   // Whether debug range shrinking applies. Kinds that can neither be extended by a veneer nor
-  // target a constant placed in an island (x64 rel32 jumps, the veneer's own 32-bit word) keep
-  // their real range, or small test functions could not be emitted at all.
+  // target a constant placed in an island (jump-table words, x64 rel8 jumps, the uses inside
+  // veneers) keep their real range, or small test functions could not be emitted at all.
   bool shrinkable;
 };
 
@@ -52,10 +52,14 @@ struct LabelUseInfo {
 // and constants could not fit before the deadline that asked for the island.
 inline constexpr int64_t kMinShrunkRange = 512;
 
-// The range a kind has under `--debug-branch-range-shrink=shrink` (1 = real ranges).
-inline int64_t ShrunkRange(int64_t range, bool shrinkable, uint32_t shrink) {
+// The range a kind has under `--debug-branch-range-shrink=shrink` (1 = real ranges), never
+// below `floor` (at least kMinShrunkRange; the text-section builder raises it, see
+// TextSectionOptions).
+inline int64_t ShrunkRange(int64_t range, bool shrinkable, uint32_t shrink,
+                           int64_t floor = kMinShrunkRange) {
   if (!shrinkable || shrink <= 1) return range;
   int64_t r = range / shrink;
+  if (r < floor) r = floor;
   if (r < kMinShrunkRange) r = kMinShrunkRange;
   if (r > range) r = range;
   return r & ~int64_t{3};  // keep 4-byte alignment of aarch64 displacements

@@ -10,9 +10,10 @@ namespace egret {
 namespace {
 
 // Indexed by X64LabelUse.
+// Only JmpRel32 is shrinkable (it has a veneer); see the header for why the others are not.
 constexpr LabelUseInfo kInfos[X64LabelUses::kNumKinds] = {
-    {"jmp_rel32", int64_t{INT32_MAX} + 4, (int64_t{1} << 31) - 4, 4, 0, LabelUseInfo::kNoVeneer,
-     false},
+    {"jmp_rel32", int64_t{INT32_MAX} + 4, (int64_t{1} << 31) - 4, 4, 5,
+     static_cast<int>(X64LabelUse::kJmpRel32Veneer), true},
     {"rip_rel32", int64_t{INT32_MAX} + 4, (int64_t{1} << 31) - 4, 4, 0, LabelUseInfo::kNoVeneer,
      false},
     {"jmp_rel8", 128, 127, 1, 0, LabelUseInfo::kNoVeneer, false},
@@ -22,6 +23,8 @@ constexpr LabelUseInfo kInfos[X64LabelUses::kNumKinds] = {
     {"rip_rel32_imm2", int64_t{INT32_MAX} + 6, (int64_t{1} << 31) - 6, 4, 0,
      LabelUseInfo::kNoVeneer, false},
     {"rip_rel32_imm4", int64_t{INT32_MAX} + 8, (int64_t{1} << 31) - 8, 4, 0,
+     LabelUseInfo::kNoVeneer, false},
+    {"jmp_rel32_veneer", int64_t{INT32_MAX} + 4, (int64_t{1} << 31) - 4, 4, 0,
      LabelUseInfo::kNoVeneer, false},
 };
 
@@ -40,6 +43,7 @@ void X64LabelUses::Patch(Kind kind, uint8_t* at, uint32_t use_offset, uint32_t l
   switch (kind) {
     case X64LabelUse::kJmpRel32:
     case X64LabelUse::kRipRel32:
+    case X64LabelUse::kJmpRel32Veneer:
       Write32(at, static_cast<uint32_t>(delta - 4));
       return;
     case X64LabelUse::kJmpRel8:
@@ -66,7 +70,11 @@ void X64LabelUses::EncodeJump(uint8_t* at) {
   Write32(at + 1, 0);
 }
 
-uint32_t X64LabelUses::EmitVeneer(Kind kind, uint8_t*) {
+uint32_t X64LabelUses::EmitVeneer(Kind kind, uint8_t* at) {
+  if (kind == X64LabelUse::kJmpRel32) {
+    EncodeJump(at);
+    return 1;
+  }
   Fatal(__FILE__, __LINE__, std::string("x64 ") + Info(kind).name + " has no veneer");
 }
 

@@ -15,11 +15,20 @@
 //   RipRel32Imm1  [rip + disp32] then an imm8        label - (use + 4 + 1)  shifted by the imm
 //   RipRel32Imm2  [rip + disp32] then an imm16       label - (use + 4 + 2)
 //   RipRel32Imm4  [rip + disp32] then an imm32       label - (use + 4 + 4)
+//   JmpRel32Veneer the jmp rel32 of a veneer         label - (use + 4)      as JmpRel32
 //
-// None has a veneer: 2 GiB covers any function and any text section egret emits, so x64 never
-// needs an island except for its constant pool, which goes at the end of the function. JmpRel8
-// is only for targets the emitter knows are near (backward branches); a forward JmpRel8 that
-// ends up out of range is an emitter bug and aborts.
+// At real ranges nothing needs a veneer: 2 GiB covers any function and any text section egret
+// emits, so x64 has no island except its constant pool, which goes at the end of the function.
+// Under `--debug-branch-range-shrink=N` (test mode) only JmpRel32 is shrunk: a jmp, jcc or call
+// whose target is out of the shrunk reach is redirected through a veneer, `jmp rel32` (5 bytes)
+// in an island, whose own use is the never-shrunk JmpRel32Veneer (so a chain is one link).
+// JmpRel32's "veneer has a strictly larger range" invariant thus holds only under shrinking, the
+// only time a veneer is asked for. The other kinds keep their real ranges: JmpRel8 is for known
+// near targets (a forward JmpRel8 that ends up out of range is an emitter bug and aborts),
+// PcRel32 words of a jump table may target any block, and the RIP-relative kinds serve both
+// constants and code labels (the `lea` of a jump-table base, which an island may separate from
+// its table), so x64 constants never ask for an island: they go into the first island that comes
+// anyway (one emitted for veneers), or else the pool at the end of the function.
 #ifndef EGRET_MACHBUFFER_LABEL_USE_X64_H_
 #define EGRET_MACHBUFFER_LABEL_USE_X64_H_
 
@@ -39,11 +48,12 @@ enum class X64LabelUse : uint8_t {
   kRipRel32Imm1,
   kRipRel32Imm2,
   kRipRel32Imm4,
+  kJmpRel32Veneer,
 };
 
 struct X64LabelUses {
   using Kind = X64LabelUse;
-  static constexpr int kNumKinds = 7;
+  static constexpr int kNumKinds = 8;
   static constexpr uint32_t kCodeAlign = 1;
   static constexpr Kind kJumpKind = X64LabelUse::kJmpRel32;
   static constexpr uint32_t kJumpSize = 5;
@@ -53,7 +63,8 @@ struct X64LabelUses {
   static void Patch(Kind kind, uint8_t* at, uint32_t use_offset, uint32_t label_offset);
   // jmp rel32 with its displacement at +1.
   static void EncodeJump(uint8_t* at);
-  static uint32_t EmitVeneer(Kind kind, uint8_t* at);  // aborts: x64 kinds have no veneer
+  // JmpRel32's veneer: `jmp rel32` (e9), its own use at +1; aborts for kinds without one.
+  static uint32_t EmitVeneer(Kind kind, uint8_t* at);
   // int3: padding traps when executed.
   static void FillPadding(uint8_t* at, size_t n);
 };

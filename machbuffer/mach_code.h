@@ -59,9 +59,17 @@ struct MachStackMap {
 };
 
 // What the buffer did, for --stats and for tests that a rule fired.
+// Islands: `islands` counts every island that placed bytes, the one Finish places after the
+// code (the end-of-code constant pool and last veneers) included; `code_islands` only those
+// placed before Finish, in the middle of the code (glossary: island), and `island_bytes` and
+// `island_constants` describe those. Veneers are counted wherever they went.
 struct MachBufferStats {
   uint32_t islands = 0;
+  uint32_t code_islands = 0;      // islands in the middle of the code (before Finish)
+  uint32_t island_bytes = 0;      // their bytes: jump, alignment, constants, veneers
+  uint32_t island_constants = 0;  // constants (copies included) placed in them
   uint32_t veneers = 0;
+  uint32_t veneer_bytes = 0;
   uint32_t branches_removed = 0;   // jumps to the next instruction
   uint32_t branches_inverted = 0;  // conditional branch over an unconditional one
   uint32_t labels_threaded = 0;    // labels redirected to the target of the jump they sat on

@@ -21,10 +21,10 @@ template <class Traits>
 MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
   for (int k = 0; k < kNumKinds; ++k) {
     const LabelUseInfo& info = Traits::Info(static_cast<Kind>(k));
-    max_forward_[k] =
-        ShrunkRange(info.max_forward, info.shrinkable, options_.debug_branch_range_shrink);
-    max_backward_[k] =
-        ShrunkRange(info.max_backward, info.shrinkable, options_.debug_branch_range_shrink);
+    max_forward_[k] = ShrunkRange(info.max_forward, info.shrinkable,
+                                  options_.debug_branch_range_shrink, options_.min_shrunk_range);
+    max_backward_[k] = ShrunkRange(info.max_backward, info.shrinkable,
+                                   options_.debug_branch_range_shrink, options_.min_shrunk_range);
   }
   // Veneer kinds have larger values, but compute chains without assuming an order.
   for (int k = 0; k < kNumKinds; ++k) {

@@ -50,6 +50,8 @@ struct MachBufferOptions {
   // Test mode (`--debug-branch-range-shrink=N`): divides the range of every shrinkable kind by N
   // (see ShrunkRange), so that small functions exercise islands and veneers. 1 = real ranges.
   uint32_t debug_branch_range_shrink = 1;
+  // The shrunk range never goes below this (nor below kMinShrunkRange).
+  int64_t min_shrunk_range = kMinShrunkRange;
 };
 
 template <class Traits>

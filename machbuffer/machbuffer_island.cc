@@ -172,6 +172,7 @@ void MachBuffer<Traits>::HandleIslandFixup(uint32_t fi, std::vector<uint32_t>& s
   PatchNow(fi, veneer);
   AddFixup(veneer + inner, f.label, static_cast<Kind>(info.veneer_kind));
   ++stats_.veneers;
+  stats_.veneer_bytes += info.veneer_size;
 }
 
 template <class Traits>
@@ -205,6 +206,7 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
   }
   const uint32_t island_start = CurOffset();
   in_island_ = true;
+  const uint32_t constants_before = stats_.constants;
   // Constants first: the island-size bound that IslandNeeded used counts every pending constant
   // before any veneer, so each veneer still lands before its deadline, and each constant before
   // the deadline of its earliest use. The final pool skips walking each constant's use list: the
@@ -273,7 +275,14 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
                     jump_at + Traits::kJumpFixupOffset, CurOffset());
     }
   }
-  if (CurOffset() > island_start) ++stats_.islands;
+  if (CurOffset() > island_start) {
+    ++stats_.islands;
+    if (!final_island) {
+      ++stats_.code_islands;
+      stats_.island_bytes += CurOffset() - jump_at;
+      stats_.island_constants += stats_.constants - constants_before;
+    }
+  }
   if (CurOffset() == jump_at) {
     // Nothing was emitted: the labels bound here are still at the current offset, and every label
     // there must be at the tail (uses of it wait for it to settle).

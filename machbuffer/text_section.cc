@@ -10,9 +10,35 @@
 namespace egret {
 
 template <class Traits>
+uint32_t TextSectionBuilder<Traits>::LongestChain() {
+  uint32_t longest = 0;
+  for (int k = 0; k < Traits::kNumKinds; ++k) {
+    uint32_t bytes = 0;
+    int kind = k;
+    for (int depth = 0; depth < Traits::kNumKinds; ++depth) {
+      const LabelUseInfo& info = Traits::Info(static_cast<Kind>(kind));
+      if (info.veneer_kind == LabelUseInfo::kNoVeneer) break;
+      bytes += info.veneer_size;
+      kind = info.veneer_kind;
+    }
+    longest = std::max(longest, bytes);
+  }
+  return longest;
+}
+
+template <class Traits>
+int64_t TextSectionBuilder<Traits>::CallReachFloor(uint32_t largest, uint32_t calls) {
+  // The island after the function holds the veneers of all its calls (and of older calls that
+  // could not wait, which the check before Append accounts for), behind its alignment; the
+  // MachBuffer's own slack and kMinShrunkRange cover the rest.
+  return int64_t{largest} + int64_t{calls} * LongestChain() + kMinShrunkRange;
+}
+
+template <class Traits>
 TextSectionBuilder<Traits>::TextSectionBuilder(uint32_t num_functions, TextSectionOptions options)
     : options_(options),
-      buf_(MachBufferOptions{options.debug_branch_range_shrink}),
+      buf_(MachBufferOptions{options.debug_branch_range_shrink,
+                             CallReachFloor(options.largest_function, options.most_calls)}),
       placed_(num_functions, 0),
       called_(num_functions, 0) {
   EGRET_CHECK(options_.function_alignment != 0 &&
@@ -40,6 +66,12 @@ Status TextSectionBuilder<Traits>::Append(uint32_t index, const MachCode& code) 
   const std::string where = "function " + std::to_string(index);
   if (index >= placed_.size()) return Error(where + ": index out of range");
   if (placed_[index]) return Error(where + ": appended twice");
+  // The function's calls join the pending fixups at once: count their veneers in the distance
+  // of the island check, so that the island after the function (if the next Append needs one)
+  // still serves every older call in time.
+  const uint32_t align = std::max(options_.function_alignment, code.alignment);
+  const uint64_t distance =
+      code.bytes.size() + align + uint64_t{code.call_sites.size()} * LongestChain();
   for (const MachCallSite& cs : code.call_sites) {
     if (cs.callee >= placed_.size()) {
       return Error(where + ": call to unknown function " + std::to_string(cs.callee));
@@ -49,21 +81,24 @@ Status TextSectionBuilder<Traits>::Append(uint32_t index, const MachCode& code) 
     if (cs.fixup_offset + uint64_t{Traits::Info(kind).patch_size} > code.bytes.size()) {
       return Error(where + ": call site outside the function");
     }
-    // A call must be able to reach past the end of its own function to a veneer.
-    if (code.bytes.size() + uint64_t{Traits::kJumpSize} >= uint64_t(buf_.MaxForward(kind))) {
-      return Error(where + " is " + std::to_string(code.bytes.size()) +
-                   " bytes, beyond the reach of its " + Traits::Info(kind).name + " calls");
+    // A call must be able to reach past the end of its own function, and past the veneers of
+    // all its calls, to its own veneer.
+    if (distance + Traits::kJumpSize >= uint64_t(buf_.MaxForward(kind))) {
+      return Error(where + " is " + std::to_string(code.bytes.size()) + " bytes and " +
+                   std::to_string(code.call_sites.size()) +
+                   " call sites, beyond the reach of its " + Traits::Info(kind).name + " calls (" +
+                   std::to_string(buf_.MaxForward(kind)) + " bytes)");
     }
   }
-  if (uint64_t{buf_.CurOffset()} + options_.debug_padding + code.bytes.size() + 4096 >=
-      UINT32_MAX / 2) {
+  if (uint64_t{buf_.CurOffset()} + options_.debug_padding + distance + 4096 >= UINT32_MAX / 2) {
     return Error(where + ": text section too large");
   }
   if (appended_ != 0 && options_.debug_padding != 0) Pad(options_.debug_padding);
-  const uint32_t align = std::max(options_.function_alignment, code.alignment);
   out_.alignment = std::max(out_.alignment, align);
   const uint32_t size = static_cast<uint32_t>(code.bytes.size());
-  if (buf_.IslandNeeded(size + align)) buf_.EmitIsland(size + align, /*reachable=*/false);
+  if (buf_.IslandNeeded(static_cast<uint32_t>(distance))) {
+    buf_.EmitIsland(static_cast<uint32_t>(distance), /*reachable=*/false);
+  }
   const uint32_t pad = (align - buf_.CurOffset() % align) % align;
   if (pad != 0) buf_.PutPadding(pad);
   const uint32_t start = buf_.CurOffset();
@@ -102,6 +137,7 @@ Expected<TextSection> TextSectionBuilder<Traits>::Finish() {
   MachCode code = buf_.Finish();
   out_.bytes = std::move(code.bytes);
   out_.veneers = code.stats.veneers;
+  out_.veneer_bytes = code.stats.veneer_bytes;
   out_.islands = code.stats.islands;
   return std::move(out_);
 }

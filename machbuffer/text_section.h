@@ -27,8 +27,14 @@ struct TextSectionOptions {
   // Test mode: this many bytes of trapping padding between consecutive functions, so that tests
   // can force call veneers without megabytes of real code.
   uint64_t debug_padding = 0;
-  // As MachBufferOptions::debug_branch_range_shrink, applied to call reach.
+  // As MachBufferOptions::debug_branch_range_shrink, applied to call reach. A call can get a
+  // veneer only after the end of its own function, so under shrinking the reach never goes
+  // below what the largest function needs: its bytes, one veneer chain per call, and an island's
+  // overhead (CallReachFloor). Give the largest size and call count among the MachCodes to be
+  // appended; a function beyond them whose calls cannot reach past it is an Append error.
   uint32_t debug_branch_range_shrink = 1;
+  uint32_t largest_function = 0;
+  uint32_t most_calls = 0;
 };
 
 struct TextFunctionRange {
@@ -48,8 +54,9 @@ struct TextSection {
   std::vector<MachSrcLoc> srclocs;
   std::vector<MachStackMap> stack_maps;
   std::vector<uint32_t> stack_map_slots;
-  uint32_t veneers = 0;
-  uint32_t islands = 0;
+  uint32_t veneers = 0;       // call veneers
+  uint32_t veneer_bytes = 0;  // their bytes
+  uint32_t islands = 0;       // veneer islands between functions or after the last one
 };
 
 template <class Traits>
@@ -58,6 +65,12 @@ class TextSectionBuilder {
   using Kind = typename Traits::Kind;
 
   explicit TextSectionBuilder(uint32_t num_functions, TextSectionOptions options = {});
+
+  // The least call reach under shrinking for functions of up to `largest` bytes with up to
+  // `calls` call sites (see TextSectionOptions).
+  static int64_t CallReachFloor(uint32_t largest, uint32_t calls);
+  // The effective reach of calls of `kind` (shrunk, with the floor).
+  int64_t CallReach(Kind kind) const { return buf_.MaxForward(kind); }
 
   // Places function `index` next. Errors: index out of range or appended twice, a call to an
   // unknown function or with an unknown kind, a function too large for its own calls' reach.
@@ -69,6 +82,7 @@ class TextSectionBuilder {
 
  private:
   void Pad(uint64_t bytes);
+  static uint32_t LongestChain();  // bytes of the longest veneer chain of any kind
 
   TextSectionOptions options_;
   MachBuffer<Traits> buf_;

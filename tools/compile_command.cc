@@ -43,6 +43,7 @@ struct CompileOptions {
   bool regalloc_checker = compiler::CompileOptions().regalloc_checker;
   bool no_regalloc_checker = false;
   int64_t jobs = 1;
+  int64_t branch_range_shrink = 1;  // --debug-branch-range-shrink
   std::string features;
 };
 
@@ -75,6 +76,7 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
   copts.print_after = o.print_after;
   copts.keep_opt_ir = o.emit == "opt-ir";
   copts.ir_srclocs = !o.no_srclocs;
+  copts.debug_branch_range_shrink = static_cast<uint32_t>(o.branch_range_shrink);
   Expected<compiler::CompileResult> r = compiler::CompileModule(env, copts);
   if (!r.ok()) {
     std::fprintf(stderr, "%s\n", r.error().ToString().c_str());
@@ -198,6 +200,9 @@ int CompileCommand(std::span<const std::string> args) {
   parser.Option("target-features", &o.features, "SPEC",
                 "CPU features, e.g. +all,-lzcnt (default: the host's)");
   parser.Option("jobs", &o.jobs, "N", "compile functions on N threads (0: all cores)");
+  parser.Option("debug-branch-range-shrink", &o.branch_range_shrink, "N",
+                "test mode: divide every shrinkable branch range by N so that small code gets "
+                "islands and veneers (docs/machbuffer.md); 1 (default): real ranges");
   parser.Positionals(&files, 1, 1);
   switch (parser.Parse(args)) {
     case cli::ParseOutcome::kHelp:
@@ -208,6 +213,10 @@ int CompileCommand(std::span<const std::string> args) {
       break;
   }
   o.input = files[0];
+  if (Expected<uint32_t> n = compiler::ParseBranchRangeShrink(o.branch_range_shrink); !n.ok()) {
+    std::fprintf(stderr, "egret compile: error: %s\n", n.error().message.c_str());
+    return cli::kExitUsage;
+  }
   if (o.target != "x86_64" && o.emit != "ir" && o.emit != "wasm") {
     std::fprintf(stderr, "egret compile: error: target %s is not supported yet (only x86_64)\n",
                  o.target.c_str());

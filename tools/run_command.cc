@@ -43,9 +43,11 @@ struct KnownOption {
   bool takes_value;
 };
 constexpr KnownOption kOptions[] = {
-    {"--invoke", true}, {"--dir", true},       {"--env", true},
-    {"--fuel", true},   {"--stats", false},    {"--regalloc", true},
-    {"--jobs", true},   {"--opt-level", true}, {"--profile", true},
+    {"--invoke", true},  {"--dir", true},
+    {"--env", true},     {"--fuel", true},
+    {"--stats", false},  {"--regalloc", true},
+    {"--jobs", true},    {"--opt-level", true},
+    {"--profile", true}, {"--debug-branch-range-shrink", true},
 };
 
 const KnownOption* FindOption(const std::string& arg) {
@@ -116,7 +118,7 @@ int RunCommand(std::span<const std::string> args) {
       "export with --invoke, or run the module's _start as a WASI command.");
   std::string invoke, regalloc, opt_level = "none", profile = "none";
   std::vector<std::string> dirs, envs, positionals;
-  int64_t fuel = -1, jobs = 1;
+  int64_t fuel = -1, jobs = 1, branch_range_shrink = 1;
   bool stats = false;
   parser.Option("invoke", &invoke, "NAME",
                 "call export NAME with ARGS (parsed by its parameter types) and print its results, "
@@ -135,6 +137,11 @@ int RunCommand(std::span<const std::string> args) {
                 "register allocator for .wasm input (default: chosen by --opt-level)");
   parser.Option("jobs", &jobs, "N", "compile with N threads (0: all cores)");
   parser.Option("profile", &profile, "MODE", runtime::profiling::kProfilingModeHelp);
+  parser.Option(
+      "debug-branch-range-shrink", &branch_range_shrink, "N",
+      "for .wasm input, test mode: divide every shrinkable branch range by N so that small "
+      "code gets islands and veneers (docs/machbuffer.md); 1 (default): real "
+      "ranges");
   parser.Positionals(&positionals, 1, 1);
   parser.Epilog(
       "Options may also follow FILE; the first other argument (or everything after '--') is\n"
@@ -164,6 +171,11 @@ int RunCommand(std::span<const std::string> args) {
     std::fprintf(stderr, "egret run: error: --profile: %s\n", profiling.error().message.c_str());
     return cli::kExitUsage;
   }
+  Expected<uint32_t> shrink = compiler::ParseBranchRangeShrink(branch_range_shrink);
+  if (!shrink.ok()) {
+    std::fprintf(stderr, "egret run: error: %s\n", shrink.error().message.c_str());
+    return cli::kExitUsage;
+  }
   const std::string& path = positionals[0];
   // A guest writing to a closed pipe should see EPIPE from fd_write, not kill the host.
   signal(SIGPIPE, SIG_IGN);
@@ -176,6 +188,7 @@ int RunCommand(std::span<const std::string> args) {
   options.regalloc = !regalloc.empty() ? regalloc : opt_level == "speed" ? "linear" : "fast";
   options.jobs = static_cast<uint32_t>(jobs);
   options.fuel = fuel >= 0;  // only instrumented code ever runs out of fuel
+  options.debug_branch_range_shrink = *shrink;
   Expected<LoadedModule> loaded = LoadModuleFile(engine, path, options);
   if (!loaded.ok()) return ReportError(loaded.error());
   if (runtime::profiling::HasMode(*profiling, runtime::profiling::ProfilingMode::kJitDump) &&

@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "compiler/compiler.h"
 #include "frontend/translator.h"
 #include "frontend/validator.h"
 #include "ir/verifier.h"
@@ -348,6 +349,12 @@ int WastCommand(std::span<const std::string> args) {
   std::string profile = "none";
   parser.Option("profile", &profile, "MODE",
                 std::string("run/compile modes: ") + runtime::profiling::kProfilingModeHelp);
+  int64_t branch_range_shrink = 1;
+  parser.Option(
+      "debug-branch-range-shrink", &branch_range_shrink, "N",
+      "run/compile modes, test mode: divide every shrinkable branch range by N so that small "
+      "code gets islands and veneers (docs/machbuffer.md); 1 (default): real "
+      "ranges");
   parser.Positionals(&files, 1, 1);
   switch (parser.Parse(args)) {
     case cli::ParseOutcome::kHelp:
@@ -371,6 +378,11 @@ int WastCommand(std::span<const std::string> args) {
     std::fprintf(stderr, "egret wast: error: --profile needs --mode=run or --mode=compile\n");
     return cli::kExitUsage;
   }
+  Expected<uint32_t> shrink = compiler::ParseBranchRangeShrink(branch_range_shrink);
+  if (!shrink.ok()) {
+    std::fprintf(stderr, "egret wast: error: %s\n", shrink.error().message.c_str());
+    return cli::kExitUsage;
+  }
   bool ok = true;
   const std::set<std::string> expected = ReadExpectedFailures(expected_path, &ok);
   if (!ok) {
@@ -379,13 +391,12 @@ int WastCommand(std::span<const std::string> args) {
   }
   // Run mode executes every command on compiled code (tools/wast_exec.h).
   const std::string regalloc = opt_level == "speed" ? "linear" : "fast";
-  if (mode == "run" && engine == "none")
-    return RunWastScript(files[0], {target, regalloc, /*execute=*/true, opt_level, *profiling},
-                         expected);
+  WastExecOptions exec{target, regalloc, /*execute=*/true, opt_level, *profiling};
+  exec.debug_branch_range_shrink = *shrink;
+  if (mode == "run" && engine == "none") return RunWastScript(files[0], exec, expected);
   // Compile mode: the same runner, compiling every module without instantiating it.
-  if (mode == "compile" && engine == "none")
-    return RunWastScript(files[0], {target, regalloc, /*execute=*/false, opt_level, *profiling},
-                         expected);
+  exec.execute = false;
+  if (mode == "compile" && engine == "none") return RunWastScript(files[0], exec, expected);
   return WastRunner(files[0], mode, engine == "interp", expected).Run();
 }
 

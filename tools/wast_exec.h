@@ -43,6 +43,8 @@ struct WastExecOptions {
   std::string opt_level = "none";  // compiler::CompileOptions::opt_level (IR passes)
   // EngineConfig::profiling for the script's engine (`egret wast --profile`).
   runtime::profiling::ProfilingMode profiling = runtime::profiling::ProfilingMode::kNone;
+  // compiler::CompileOptions::debug_branch_range_shrink (`egret wast --debug-branch-range-shrink`).
+  uint32_t debug_branch_range_shrink = 1;
 };
 
 // Runs the script; returns the process exit code (0 iff nothing failed unexpectedly).

@@ -7,7 +7,8 @@
 //   Expected<VCode<I>> Lower(const ir::Function&, const ModuleContext&) const;
 //   const regalloc::MachineEnv& MachineEnv() const;
 //   std::string VCodeText(const VCode<I>&, const std::vector<regalloc::Allocation>*) const;
-//   MachCode Emit(const VCode<I>&, const regalloc::Output&, const ModuleContext&) const;
+//   MachCode Emit(const VCode<I>&, const regalloc::Output&, const ModuleContext&,
+//                 const MachBufferOptions&) const;   // the options of the function's MachBuffer
 //   std::string_view ErrorPrefix() const;   // "x64"
 // and calls CompileFunctionPipeline from its TargetIsa::CompileFunction, so the template is
 // instantiated once, in that target's .cc.
@@ -22,6 +23,7 @@
 #include "backends/common/target_isa.h"
 #include "backends/common/vcode.h"
 #include "backends/common/vcode_printer.h"
+#include "machbuffer/machbuffer.h"
 #include "regalloc/allocator.h"
 #include "regalloc/liveness.h"
 
@@ -56,7 +58,9 @@ Expected<CompiledFunction> CompileFunctionPipeline(const Target& target, const i
     const bool have_live = live.Compute(v.ra).ok();
     out.dot = PrintVCodeDot(out.vcode_after, v.ra, f.name, have_live ? &live : nullptr);
   }
-  out.code = target.Emit(v, *ra, module);
+  MachBufferOptions buffer_options;
+  buffer_options.debug_branch_range_shrink = options.debug_branch_range_shrink;
+  out.code = target.Emit(v, *ra, module, buffer_options);
   done(PipelineStage::kEmit);
   return out;
 }

@@ -66,6 +66,10 @@ struct CompileOptions {
   bool regalloc_checker = false;
   bool keep_text = false;             // fill CompiledFunction::vcode_* and asm for --emit
   StageObserver* observer = nullptr;  // optional; must outlive the call
+  // Test mode (`--debug-branch-range-shrink=N`): the function's MachBuffer shrinks every
+  // shrinkable label-use range by N (MachBufferOptions), so small functions get islands and
+  // veneers. 1: real ranges.
+  uint32_t debug_branch_range_shrink = 1;
 };
 
 struct CompiledFunction {
@@ -84,8 +88,13 @@ class TargetIsa {
   // The architecture tag written into artifacts compiled for this target.
   virtual artifact::Target artifact_target() const = 0;
   // A builder that lays out `num_functions` MachCodes of this target in one text section and
-  // resolves the calls between them with this target's label-use kinds.
-  virtual std::unique_ptr<TextBuilder> NewTextBuilder(uint32_t num_functions) const = 0;
+  // resolves the calls between them with this target's label-use kinds (`options` as given:
+  // alignment, and under range shrinking the largest function and call count).
+  virtual std::unique_ptr<TextBuilder> NewTextBuilder(uint32_t num_functions,
+                                                      const TextSectionOptions& options) const = 0;
+  std::unique_ptr<TextBuilder> NewTextBuilder(uint32_t num_functions) const {
+    return NewTextBuilder(num_functions, TextSectionOptions{});
+  }
   // Compiles one function (a verified IR function in the Wasm calling convention).
   virtual Expected<CompiledFunction> CompileFunction(const ir::Function& f,
                                                      const ModuleContext& module,

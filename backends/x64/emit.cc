@@ -465,6 +465,10 @@ void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
   Put(Inst::MovsxRM(OpSize::k32, OpSize::k64, kTmp, Amode::Base(kScratch, 0)));
   Put(Inst::AluRR(AluOp::kAdd, OpSize::k64, kScratch, kTmp));
   Put(Inst::JmpR(kScratch));
+  // The table may be longer than kMaxInstBytes: under --debug-branch-range-shrink the jae above
+  // (and older branches) could not wait until the island after it, so one goes here, where
+  // nothing falls into it. At real ranges it is never needed.
+  if (buf_.IslandNeeded(4 * n)) buf_.EmitIsland(4 * n, /*reachable=*/false);
   // Each entry holds target - (its own address): the PcRel32 kind.
   buf_.BindLabel(base);
   for (uint32_t k = 0; k < n; ++k) {

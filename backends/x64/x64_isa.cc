@@ -93,8 +93,9 @@ Expected<std::unique_ptr<backend::TargetIsa>> X64Isa::Create(std::string_view fe
 
 artifact::Target X64Isa::artifact_target() const { return artifact::Target::kX86_64; }
 
-std::unique_ptr<backend::TextBuilder> X64Isa::NewTextBuilder(uint32_t num_functions) const {
-  return std::make_unique<backend::TextBuilderFor<X64LabelUses>>(num_functions);
+std::unique_ptr<backend::TextBuilder> X64Isa::NewTextBuilder(
+    uint32_t num_functions, const TextSectionOptions& options) const {
+  return std::make_unique<backend::TextBuilderFor<X64LabelUses>>(num_functions, options);
 }
 
 namespace {
@@ -110,9 +111,9 @@ struct X64Stages {
   std::string VCodeText(const VCode& v, const std::vector<regalloc::Allocation>* allocs) const {
     return x64::PrintVCode(v, allocs);
   }
-  MachCode Emit(const VCode& v, const regalloc::Output& ra,
-                const backend::ModuleContext& module) const {
-    X64MachBuffer buf;
+  MachCode Emit(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
+                const MachBufferOptions& buffer_options) const {
+    X64MachBuffer buf(buffer_options);
     EmitFunction(v, ra, module, &buf);
     return buf.Finish();
   }

@@ -22,7 +22,8 @@ class X64Isa final : public backend::TargetIsa {
 
   std::string_view name() const override { return "x86_64"; }
   artifact::Target artifact_target() const override;
-  std::unique_ptr<backend::TextBuilder> NewTextBuilder(uint32_t num_functions) const override;
+  std::unique_ptr<backend::TextBuilder> NewTextBuilder(
+      uint32_t num_functions, const TextSectionOptions& options) const override;
   Expected<backend::CompiledFunction> CompileFunction(
       const ir::Function& f, const backend::ModuleContext& module,
       const backend::CompileOptions& options) const override;

@@ -2,7 +2,8 @@
 # run.sh: the spec testsuite runner.
 #
 #   tests/spec/run.sh [--mode=validate|compile|run] [--target=x86_64] [--engine=none|interp]
-#                     [--opt-level=none|speed] [--json] [--exclude=GLOB]... [FILES...]
+#                     [--opt-level=none|speed] [--debug-branch-range-shrink=N] [--json]
+#                     [--exclude=GLOB]... [FILES...]
 #
 # Reads the pinned testsuite from ../shared/wasm-testsuite (or $EGRET_SPEC_DIR) and runs
 # `egret wast --mode=MODE` (default: run, i.e. compile, instantiate and execute every command)
@@ -12,7 +13,9 @@
 # FILES are names like `i32` or `i32.wast`; the default is every core file except the ones in
 # kDefaultExcludes below (SIMD: egret does not compile v128 yet), which are listed as excluded.
 # --exclude replaces that default. --engine=interp also executes assert_return/assert_trap on
-# the translated IR with the IR interpreter (validate mode only). Expected failures
+# the translated IR with the IR interpreter (validate mode only). --debug-branch-range-shrink=N
+# is passed to egret wast (test mode: islands and veneers in small code, docs/machbuffer.md);
+# its results go to a folder of their own, so runs with different N may overlap. Expected failures
 # (tests/spec/expected-failures.txt, "file:line" per line) count as passed-with-note, and an
 # expected failure that passes is reported so the list can shrink. Each file gets
 # $EGRET_SPEC_TIMEOUT seconds (default 300); a crash or timeout counts as one failure.
@@ -30,6 +33,7 @@ mode=run
 target=x86_64
 engine=none
 opt_level=none
+shrink=1
 excludes=()
 excludes_given=0
 # Not supported yet: SIMD (v128) is neither translated nor compiled.
@@ -37,7 +41,7 @@ kDefaultExcludes=("simd_*")
 files=()
 jobs="${EGRET_SPEC_JOBS:-$(nproc)}"
 
-usage() { sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
 text=1
 for arg in "$@"; do
   case "$arg" in
@@ -45,6 +49,7 @@ for arg in "$@"; do
     --target=*) target="${arg#--target=}" ;;
     --engine=*) engine="${arg#--engine=}" ;;
     --opt-level=*) opt_level="${arg#--opt-level=}" ;;
+    --debug-branch-range-shrink=*) shrink="${arg#--debug-branch-range-shrink=}" ;;
     --text) text=1 ;;
     --json) text=0 ;;
     --exclude=*) excludes+=("${arg#--exclude=}"); excludes_given=1 ;;
@@ -110,18 +115,19 @@ if [ $text -eq 0 ] && "$egret" wast --help 2>&1 | grep -q "not available in this
 fi
 
 suffix=""; [ $text -eq 1 ] || suffix="-json"
+[ "$shrink" = 1 ] || suffix="$suffix-shrink$shrink"
 results="$build_dir/spec/results-$mode-$target$suffix"
 rm -rf "$results"; mkdir -p "$results"
 run_one() {
   local name="$1"
   timeout "${EGRET_SPEC_TIMEOUT:-300}" "$egret" wast --mode="$mode" --target="$target" --engine="$engine" \
-    --opt-level="$opt_level" --expected-failures="$here/expected-failures.txt" \
+    --opt-level="$opt_level" --debug-branch-range-shrink="$shrink" --expected-failures="$here/expected-failures.txt" \
     "$(if [ "$text" -eq 1 ]; then echo "$spec_dir/$name.wast"; else echo "$json_root/$name/$name.json"; fi)" \
     >"$results/$name.log" 2>&1
   echo $? > "$results/$name.rc"
 }
 export -f run_one
-export egret mode target engine opt_level here results text
+export egret mode target engine opt_level shrink here results text
 printf '%s\n' "${selected[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {}
 
 tp=0; tf=0; ts=0; bad=0

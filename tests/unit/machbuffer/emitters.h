@@ -89,6 +89,7 @@ class A64Emitter {
 
 class X64Emitter {
  public:
+  explicit X64Emitter(uint32_t shrink = 1) : buf({shrink}) {}
   void Check(uint32_t distance = 16) {
     if (buf.IslandNeeded(distance)) buf.EmitIsland(distance);
   }

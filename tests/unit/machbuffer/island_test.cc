@@ -382,3 +382,88 @@ TEST(IslandPlacement, EmptyIslandKeepsTailLabels) {
 
 }  // namespace
 }  // namespace egret
+
+namespace egret {
+namespace {
+
+// x64 under range shrinking (`--debug-branch-range-shrink`): jmp/jcc rel32 reach 512 bytes, and a
+// use out of reach is redirected through a `jmp rel32` veneer in an island, both directions. The
+// simulator follows the code: the trace is what the emitted program means.
+TEST(IslandShrunk, X64JccAndJmpGetJmpVeneers) {
+  testing::X64Emitter e(1u << 22);
+  EXPECT_EQ(e.buf.MaxForward(X64LabelUse::kJmpRel32), 512);
+  EXPECT_EQ(e.buf.MaxForward(X64LabelUse::kJmpRel32Veneer), int64_t{INT32_MAX} + 4);
+  EXPECT_EQ(e.buf.MaxForward(X64LabelUse::kRipRel32), int64_t{INT32_MAX} + 4);  // not shrunk
+  MachLabel top = e.buf.NewLabel(), far = e.buf.NewLabel();
+  e.buf.BindLabel(top);
+  e.Marker(1);
+  e.Jcc(4, far);  // taken when bit 2 of the input is set
+  e.Marker(2);
+  e.Ret();
+  for (int i = 0; i < 8; ++i) {  // 2 KiB of unreachable code, checked in 256-byte steps
+    e.Check(256);
+    e.buf.PutPadding(256);
+  }
+  e.buf.BindLabel(far);
+  e.Marker(3);
+  e.Jcc(6, top);  // backward, 2 KiB: a veneer in the next island (taken when bit 3 is set)
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_GE(code.stats.veneers, 2u);
+  EXPECT_EQ(code.stats.veneer_bytes, 5 * code.stats.veneers);
+  EXPECT_GE(code.stats.code_islands, 1u);
+  EXPECT_EQ(code.stats.island_constants, 0u);
+  // The jcc at the start does not reach `far` directly: it lands on a jmp.
+  const uint32_t jcc = 5;  // after the marker (mov eax, imm32)
+  ASSERT_EQ(code.bytes[jcc], 0x0f);
+  const uint64_t direct = jcc + 6 + testing::Sext(testing::Load32(code.bytes, jcc + 2), 32);
+  EXPECT_EQ(code.bytes[direct], 0xe9);
+  auto run = [&](uint64_t input) {
+    testing::SimResult r = testing::SimulateX64(code.bytes, 0, input, 8, 10000);
+    EXPECT_EQ(r.error, "");
+    return r.trace;
+  };
+  EXPECT_EQ(run(0b0100), (std::vector<uint64_t>{1, 3}));
+  EXPECT_EQ(run(0b1000), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(run(0b1100), (std::vector<uint64_t>{1, 3, 1, 3, 1, 3, 1, 3}));
+  EXPECT_EQ(run(0b0000), (std::vector<uint64_t>{1, 2}));
+}
+
+// At real ranges the same program has no island in the code and no veneer; the shrink option
+// changes nothing for kinds that are not shrinkable.
+TEST(IslandRealRange, X64NeedsNoIslandOrVeneer) {
+  testing::X64Emitter e;
+  MachLabel far = e.buf.NewLabel();
+  e.Marker(1);
+  e.Jcc(4, far);
+  e.Ret();
+  e.Check(4096);
+  e.buf.PutPadding(4096);
+  e.buf.BindLabel(far);
+  e.Marker(3);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.veneers, 0u);
+  EXPECT_EQ(code.stats.code_islands, 0u);
+  EXPECT_EQ(code.stats.island_bytes, 0u);
+}
+
+// The island counters: constants placed in an island in the middle of the code count as
+// island_constants, the pool that Finish places after the code does not.
+TEST(IslandShrunk, StatsSeparateCodeIslandsFromTheFinalPool) {
+  A64Emitter e(65536);  // ldr literal reaches 512 bytes
+  e.LoadConst(0x1111);
+  e.Pad(2048, 256);  // the constant goes to an island before its deadline
+  e.LoadConst(0x2222);
+  e.Ret();  // this one goes to the final pool
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.code_islands, 1u);
+  EXPECT_EQ(code.stats.islands, 2u);
+  EXPECT_EQ(code.stats.island_constants, 1u);
+  EXPECT_EQ(code.stats.constants, 2u);
+  EXPECT_GE(code.stats.island_bytes, 4u + 8u);  // the jump and the constant
+  EXPECT_LT(code.stats.island_bytes, 4u + 8u + 8u);
+}
+
+}  // namespace
+}  // namespace egret

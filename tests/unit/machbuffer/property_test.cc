@@ -291,14 +291,25 @@ void RunMode(const Mode& mode, int programs) {
     const Program p = Generate(rng, mode);
     MachCode code;
     if (mode.x64) {
-      X64Emitter e;
+      X64Emitter e(mode.shrink);
       code = Emit(p, e, true);
     } else {
       A64Emitter e(mode.shrink);
       code = Emit(p, e, false);
     }
     total.islands += code.stats.islands;
+    total.code_islands += code.stats.code_islands;
     total.veneers += code.stats.veneers;
+    // Veneers are 5 bytes on x64 (jmp rel32), 4 (b) or 20 (far) on aarch64; code islands hold
+    // at least their jump or a veneer.
+    if (mode.x64) {
+      EXPECT_EQ(code.stats.veneer_bytes, 5 * code.stats.veneers);
+    } else {
+      EXPECT_GE(code.stats.veneer_bytes, 4 * code.stats.veneers);
+      EXPECT_LE(code.stats.veneer_bytes, 20 * code.stats.veneers);
+    }
+    EXPECT_GE(code.stats.island_bytes, 4 * code.stats.code_islands);
+    EXPECT_LE(code.stats.code_islands, code.stats.islands);
     total.branches_removed += code.stats.branches_removed;
     total.branches_inverted += code.stats.branches_inverted;
     total.labels_threaded += code.stats.labels_threaded;
@@ -320,9 +331,14 @@ void RunMode(const Mode& mode, int programs) {
   EXPECT_GT(total.branches_inverted, 0u) << mode.name;
   EXPECT_GT(total.labels_threaded, 0u) << mode.name;
   EXPECT_GT(total.dead_branches, 0u) << mode.name;
-  if (!mode.x64 && mode.max_pad != 0) {
+  if ((!mode.x64 || mode.shrink > 1) && mode.max_pad != 0) {
     EXPECT_GT(total.veneers, 0u) << mode.name;
     EXPECT_GT(total.islands, 0u) << mode.name;
+    EXPECT_GT(total.code_islands, 0u) << mode.name;
+  }
+  // At real ranges x64 never needs a veneer (its islands here are the forced ones).
+  if (mode.x64 && mode.shrink == 1) {
+    EXPECT_EQ(total.veneers, 0u) << mode.name;
   }
 }
 
@@ -332,6 +348,9 @@ TEST(MachBufferProperty, A64Shrink16) { RunMode({"a64-shrink16", false, 16, 6 * 
 TEST(MachBufferProperty, A64Shrink65536) { RunMode({"a64-shrink65536", false, 65536, 2048}, 300); }
 TEST(MachBufferProperty, X64) { RunMode({"x64", true, 1, 0}, 400); }
 TEST(MachBufferProperty, X64Padding) { RunMode({"x64-pad", true, 1, 4096}, 150); }
+// jmp/jcc reach 512 bytes: far branches go through `jmp rel32` veneers (the driver's
+// --debug-branch-range-shrink on x64).
+TEST(MachBufferProperty, X64Shrink) { RunMode({"x64-shrink", true, 1u << 22, 1536}, 300); }
 
 }  // namespace
 }  // namespace egret

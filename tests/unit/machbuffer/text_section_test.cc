@@ -150,7 +150,9 @@ TEST(TextSection, FunctionLargerThanCallReachIsAnError) {
   buf.PutPadding(4096);
   Status s = builder.Append(0, buf.Finish());
   ASSERT_FALSE(s.ok());
-  EXPECT_EQ(s.error().message, "function 0 is 4100 bytes, beyond the reach of its branch26 calls");
+  EXPECT_EQ(s.error().message,
+            "function 0 is 4100 bytes and 1 call sites, beyond the reach of its branch26 calls "
+            "(2044 bytes)");
 }
 
 }  // namespace
@@ -191,6 +193,89 @@ TEST(TextSection, RandomModulesUnderShrinkingReachEveryCallee) {
     }
   }
   EXPECT_GT(veneers, 20u);
+}
+
+}  // namespace
+}  // namespace egret
+
+namespace egret {
+namespace {
+
+// marker; call callee (for each callee); ret, for x64.
+MachCode X64Function(uint32_t id, const std::vector<uint32_t>& callees, uint32_t pad = 0) {
+  X64MachBuffer buf;
+  buf.PutBytes(testing::X64Marker(id));
+  for (uint32_t callee : callees) {
+    const uint8_t call[5] = {0xe8, 0, 0, 0, 0};
+    buf.PutBytes(call);
+    buf.AddCall(buf.CurOffset() - 4, callee, X64LabelUse::kJmpRel32);
+  }
+  buf.Put1(testing::X64Ret());
+  buf.PutPadding(pad);
+  return buf.Finish();
+}
+
+// Where the x64 call at text offset `site` ends up, following `jmp rel32` veneers.
+uint64_t X64CallTarget(const TextSection& text, uint32_t site) {
+  uint64_t pc = site + 4 + testing::Sext(testing::Load32(text.bytes, site), 32);
+  for (int i = 0; i < 4 && text.bytes[pc] == 0xe9; ++i)
+    pc = pc + 5 + testing::Sext(testing::Load32(text.bytes, pc + 1), 32);
+  return pc;
+}
+
+// Under shrinking, x64 calls past the shrunk reach (kept above the largest function's need)
+// go through `jmp rel32` veneers between functions, forward and backward.
+TEST(TextSection, X64CallVeneersUnderShrinking) {
+  std::vector<MachCode> codes;
+  codes.push_back(X64Function(0, {3, 0}));
+  codes.push_back(X64Function(1, {}, 600));
+  codes.push_back(X64Function(2, {}, 600));
+  codes.push_back(X64Function(3, {0, 3}));
+  TextSectionOptions options;
+  options.debug_branch_range_shrink = 1u << 22;
+  for (const MachCode& c : codes) {
+    options.largest_function =
+        std::max(options.largest_function, static_cast<uint32_t>(c.bytes.size()));
+    options.most_calls = std::max(options.most_calls, static_cast<uint32_t>(c.call_sites.size()));
+  }
+  TextSectionBuilder<X64LabelUses> builder(4, options);
+  // 606 bytes + 2 calls of 5-byte veneers + kMinShrunkRange; 0 and 3 are 1.8 KiB apart.
+  EXPECT_EQ(builder.CallReach(X64LabelUse::kJmpRel32), 606 + 10 + 512);
+  for (uint32_t f = 0; f < 4; ++f) ASSERT_TRUE(builder.Append(f, codes[f]).ok());
+  Expected<TextSection> text = builder.Finish();
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(text->veneers, 2u);  // 0 -> 3 and 3 -> 0; the calls to themselves reach
+  EXPECT_EQ(text->veneer_bytes, 10u);
+  EXPECT_GE(text->islands, 1u);
+  for (const MachCallSite& cs : text->call_sites) {
+    EXPECT_EQ(X64CallTarget(*text, cs.fixup_offset), text->functions[cs.callee].start);
+  }
+  // Without shrinking the same module needs none.
+  TextSectionBuilder<X64LabelUses> real(4);
+  for (uint32_t f = 0; f < 4; ++f) ASSERT_TRUE(real.Append(f, codes[f]).ok());
+  Expected<TextSection> plain = real.Finish();
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->veneers, 0u);
+  EXPECT_EQ(plain->islands, 0u);
+}
+
+// The floor lets a function larger than the shrunk reach be appended: its calls reach past it.
+TEST(TextSection, ShrunkCallReachKeepsAboveTheLargestFunction) {
+  TextSectionOptions options;
+  options.debug_branch_range_shrink = 65536;  // bl would reach 2 KiB
+  options.largest_function = 4100;
+  options.most_calls = 1;
+  TextSectionBuilder<A64LabelUses> builder(2, options);
+  EXPECT_EQ(builder.CallReach(A64LabelUse::kBranch26), 4100 + 24 + 512);
+  A64MachBuffer buf;
+  buf.Put4(0x94000000u);
+  buf.AddCall(0, 1, A64LabelUse::kBranch26);
+  buf.PutPadding(4096);
+  ASSERT_TRUE(builder.Append(0, buf.Finish()).ok());
+  ASSERT_TRUE(builder.Append(1, A64Function(1, {})).ok());
+  Expected<TextSection> text = builder.Finish();
+  ASSERT_TRUE(text.ok());
+  EXPECT_EQ(CallTarget(*text, text->call_sites[0].fixup_offset), text->functions[1].start);
 }
 
 }  // namespace
