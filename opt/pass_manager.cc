@@ -16,6 +16,10 @@ constexpr Pass kPasses[] = {
      "constant folding and algebraic simplification (identities, reassociation, strength "
      "reduction, compares, selects, extensions) with exact Wasm semantics",
      &RunSimplify, kCfgShapeAnalyses},
+    {"cfg_simplify",
+     "fold constant branches, drop unreachable blocks, remove redundant block parameters, "
+     "forward empty blocks and merge straight-line blocks",
+     &RunCfgSimplify, kNoAnalyses},
     {"gvn", "global value numbering of pure instructions and readonly notrap loads", &RunGvn,
      kCfgShapeAnalyses},
     {"dce", "remove instructions without side effects whose results are unused", &RunDce,
@@ -23,10 +27,14 @@ constexpr Pass kPasses[] = {
 };
 
 // What `--opt-level=speed` runs, in order:
-//  - simplify first, so that GVN sees canonical forms (x + 1 and 1 + x are both iadd_imm);
+//  - simplify first, so that later passes see canonical forms (x + 1 and 1 + x are both
+//    iadd_imm) and branch conditions that became constants;
+//  - cfg_simplify folds those branches, drops what they made unreachable, merges the
+//    frontend's straight-line and forwarding blocks and removes redundant block parameters;
 //  - gvn, whose merged duplicates leave dead code;
-//  - dce last, sweeping what simplify and gvn left unused.
-constexpr std::string_view kSpeedPipeline[] = {"simplify", "gvn", "dce"};
+//  - dce last, sweeping what the passes before left unused (including the arguments of
+//    removed block parameters).
+constexpr std::string_view kSpeedPipeline[] = {"simplify", "cfg_simplify", "gvn", "dce"};
 
 }  // namespace
 

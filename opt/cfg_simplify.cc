@@ -1,0 +1,317 @@
+// cfg_simplify.cc: control-flow cleanup.
+//
+// Rounds of five linear phases, repeated while any of them changes something (at most
+// kMaxRounds):
+//  1. fold terminators: brif on a constant, or to one block with the same arguments on both
+//     arms, and br_table on a constant or with every entry equal, become jumps; a trapz/trapnz
+//     whose condition is a constant that traps becomes `trap` and ends its block;
+//  2. drop blocks the entry cannot reach;
+//  3. remove block parameters that are unused (or only passed back to themselves), or that
+//     receive the same value on every edge (that value then replaces the parameter; it
+//     dominates the block because it is available at the end of every predecessor);
+//  4. forward empty blocks: a block whose only instruction is `jump T(args)` is bypassed by
+//     each predecessor, which jumps to T directly with the arguments substituted;
+//  5. merge straight-line blocks: B ending in `jump C` where C has no other incoming edge
+//     becomes one block.
+// Invariants: the entry block and its parameters are never touched; no instruction other than
+// the terminators and the removed blocks' contents changes; a predecessor is never left with
+// two edges to one block carrying different arguments (forwarding skips such predecessors).
+// The CFG changes, so no analysis is preserved.
+#include <vector>
+
+#include "ir/cfg.h"
+#include "opt/ir_edit.h"
+#include "opt/pass_manager.h"
+
+namespace egret::opt {
+namespace {
+
+using ir::Block;
+using ir::BlockCall;
+using ir::Inst;
+using ir::InstData;
+using ir::Opcode;
+using ir::Value;
+
+constexpr int kMaxRounds = 16;
+
+class CfgSimplifier {
+ public:
+  explicit CfgSimplifier(ir::Function& f) : f_(f), dfg_(f.dfg) {}
+
+  void Run() {
+    for (int round = 0; round < kMaxRounds; ++round) {
+      bool changed = FoldTerminators();
+      changed |= RemoveUnreachable();
+      changed |= SimplifyParams();
+      changed |= ForwardEmptyBlocks();
+      changed |= MergeBlocks();
+      if (!changed) break;
+    }
+    ResolveOperandAliases(f_);
+  }
+
+ private:
+  Inst Terminator(Block b) const { return f_.layout.LastInst(b); }
+
+  bool SameArgs(const BlockCall& a, const BlockCall& b) const {
+    if (a.block != b.block || a.args.size != b.args.size) return false;
+    const auto x = dfg_.pool().Get(a.args), y = dfg_.pool().Get(b.args);
+    for (size_t k = 0; k < x.size(); ++k) {
+      if (dfg_.ResolveAliases(x[k]) != dfg_.ResolveAliases(y[k])) return false;
+    }
+    return true;
+  }
+
+  void MakeJump(Inst i, BlockCall dest) {
+    InstData nd;
+    nd.opcode = Opcode::kJump;
+    nd.dest[0] = dest;
+    dfg_[i] = nd;
+  }
+
+  // --- 1.
+  bool FoldTerminators() {
+    bool changed = false;
+    for (Block b : f_.layout.Blocks()) {
+      for (Inst i = f_.layout.FirstInst(b); i.valid(); i = f_.layout.NextInst(i)) {
+        const InstData& d = dfg_[i];
+        if (d.opcode != Opcode::kTrapz && d.opcode != Opcode::kTrapnz) continue;
+        const std::optional<uint64_t> c = IntConstant(f_, d.args[0]);
+        if (!c || (d.opcode == Opcode::kTrapz) != (*c == 0)) continue;
+        // An unconditional trap: it ends the block.
+        while (f_.layout.NextInst(i).valid()) f_.layout.RemoveInst(f_.layout.NextInst(i));
+        InstData nd;
+        nd.opcode = Opcode::kTrap;
+        nd.trap = d.trap;
+        dfg_[i] = nd;
+        changed = true;
+        break;
+      }
+      const Inst t = Terminator(b);
+      if (!t.valid()) continue;
+      const InstData d = dfg_[t];
+      if (d.opcode == Opcode::kBrif) {
+        if (const std::optional<uint64_t> c = IntConstant(f_, d.args[0])) {
+          MakeJump(t, d.dest[*c != 0 ? 0 : 1]);
+          changed = true;
+        } else if (SameArgs(d.dest[0], d.dest[1])) {
+          MakeJump(t, d.dest[0]);
+          changed = true;
+        }
+      } else if (d.opcode == Opcode::kBrTable) {
+        const ir::JumpTableData& jt = dfg_.jump_table(ir::JumpTable(d.ref));
+        if (const std::optional<uint64_t> c = IntConstant(f_, d.args[0])) {
+          MakeJump(t, *c < jt.entries.size() ? jt.entries[*c] : jt.default_dest);
+          changed = true;
+        } else {
+          bool all_same = true;
+          for (const BlockCall& bc : jt.entries) all_same &= SameArgs(bc, jt.default_dest);
+          if (all_same) {
+            MakeJump(t, jt.default_dest);
+            changed = true;
+          }
+        }
+      }
+    }
+    return changed;
+  }
+
+  // --- 2.
+  bool RemoveUnreachable() {
+    std::vector<bool> reached(dfg_.NumBlocks(), false);
+    std::vector<Block> stack = {f_.EntryBlock()};
+    reached[f_.EntryBlock().index] = true;
+    while (!stack.empty()) {
+      const Block b = stack.back();
+      stack.pop_back();
+      const Inst t = Terminator(b);
+      if (!t.valid()) continue;
+      dfg_.ForEachDest(t, [&](const BlockCall& bc) {
+        if (!reached[bc.block.index]) {
+          reached[bc.block.index] = true;
+          stack.push_back(bc.block);
+        }
+      });
+    }
+    bool changed = false;
+    for (Block b = f_.layout.FirstBlock(); b.valid();) {
+      const Block next = f_.layout.NextBlock(b);
+      if (!reached[b.index]) {
+        while (f_.layout.FirstInst(b).valid()) f_.layout.RemoveInst(f_.layout.FirstInst(b));
+        f_.layout.RemoveBlock(b);
+        changed = true;
+      }
+      b = next;
+    }
+    return changed;
+  }
+
+  // Use counts of every value over the placed instructions.
+  std::vector<uint32_t> CountUses() const {
+    std::vector<uint32_t> uses(dfg_.NumValues(), 0);
+    for (Block b : f_.layout.Blocks()) {
+      for (Inst i : f_.layout.Insts(b)) {
+        dfg_.ForEachOperand(i, [&](Value v) { ++uses[dfg_.ResolveAliases(v).index]; });
+      }
+    }
+    return uses;
+  }
+
+  // --- 3.
+  bool SimplifyParams() {
+    const ir::ControlFlowGraph cfg(f_);
+    std::vector<uint32_t> uses = CountUses();
+    bool changed = false;
+    for (Block b : f_.layout.Blocks()) {
+      if (b == f_.EntryBlock()) continue;
+      for (uint32_t p = static_cast<uint32_t>(dfg_.BlockParams(b).size()); p-- > 0;) {
+        const Value param = dfg_.BlockParams(b)[p];
+        // The value every edge passes (other than the parameter itself), and how many edges
+        // pass the parameter back to itself.
+        Value same;
+        bool unique = true;
+        uint32_t self_uses = 0;
+        for (Block pred : cfg.Preds(b)) {
+          dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
+            if (bc.block != b) return;
+            const Value a = dfg_.ResolveAliases(dfg_.pool().Get(bc.args)[p]);
+            if (a == param) {
+              ++self_uses;
+            } else if (!same.valid()) {
+              same = a;
+            } else if (same != a) {
+              unique = false;
+            }
+          });
+        }
+        const bool unused = uses[param.index] == self_uses;
+        if (!unused && !(unique && same.valid())) continue;
+        for (Block pred : cfg.Preds(b)) {
+          dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
+            if (bc.block == b) --uses[dfg_.ResolveAliases(dfg_.pool().Get(bc.args)[p]).index];
+          });
+        }
+        RemoveBlockParamAndArgs(f_, b, p, cfg.Preds(b));
+        if (!unused) {
+          ReplaceValue(f_, param, same);
+          uses[same.index] += uses[param.index] - self_uses;
+        }
+        changed = true;
+      }
+    }
+    if (changed) ResolveOperandAliases(f_);
+    return changed;
+  }
+
+  // --- 4.
+  bool ForwardEmptyBlocks() {
+    const ir::ControlFlowGraph cfg(f_);
+    const std::vector<uint32_t> uses = CountUses();
+    bool changed = false;
+    for (Block e : f_.layout.Blocks()) {
+      const Inst j = f_.layout.FirstInst(e);
+      if (e == f_.EntryBlock() || !j.valid() || j != Terminator(e)) continue;
+      if (dfg_[j].opcode != Opcode::kJump) continue;
+      const BlockCall out = dfg_[j].dest[0];
+      const Block target = out.block;
+      if (target == e) continue;
+      // E's parameters may be used only by its own jump (nothing else can see them once the
+      // predecessors bypass E).
+      const auto params = dfg_.BlockParams(e);
+      const auto out_args = dfg_.pool().Get(out.args);
+      bool local = true;
+      for (Value p : params) {
+        uint32_t in_jump = 0;
+        for (Value a : out_args) in_jump += dfg_.ResolveAliases(a) == p;
+        local &= uses[p.index] == in_jump;
+      }
+      if (!local) continue;
+      for (Block pred : cfg.Preds(e)) {
+        const Inst t = Terminator(pred);
+        // Skip predecessors that already reach the target, or reach E with different
+        // arguments on different edges: forwarding would give them two edges to one block.
+        bool reaches_target = false, consistent = true;
+        const BlockCall* first = nullptr;
+        dfg_.ForEachDest(t, [&](const BlockCall& bc) {
+          if (bc.block == target) reaches_target = true;
+          if (bc.block != e) return;
+          if (first == nullptr) {
+            first = &bc;
+          } else if (!SameArgs(*first, bc)) {
+            consistent = false;
+          }
+        });
+        if (reaches_target || !consistent || first == nullptr) continue;
+        std::vector<Value> new_args;
+        {
+          const auto in_args = dfg_.pool().Get(first->args);
+          for (Value a : dfg_.pool().Get(out.args)) {
+            a = dfg_.ResolveAliases(a);
+            Value mapped = a;
+            for (size_t k = 0; k < params.size(); ++k) {
+              if (params[k] == a) mapped = in_args[k];
+            }
+            new_args.push_back(mapped);
+          }
+        }
+        const ir::ValueList list = dfg_.MakeList(new_args);
+        dfg_.ForEachDestMut(t, [&](BlockCall& bc) {
+          if (bc.block != e) return;
+          bc.block = target;
+          bc.args = list;
+        });
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  // --- 5.
+  bool MergeBlocks() {
+    // Incoming edges per block (every branch destination counts, duplicates too).
+    std::vector<uint32_t> edges(dfg_.NumBlocks(), 0);
+    for (Block b : f_.layout.Blocks()) {
+      const Inst t = Terminator(b);
+      if (t.valid()) dfg_.ForEachDest(t, [&](const BlockCall& bc) { ++edges[bc.block.index]; });
+    }
+    bool changed = false;
+    for (Block b : f_.layout.Blocks()) {
+      for (;;) {
+        const Inst t = Terminator(b);
+        if (!t.valid() || dfg_[t].opcode != Opcode::kJump) break;
+        const BlockCall dest = dfg_[t].dest[0];
+        const Block c = dest.block;
+        if (c == b || c == f_.EntryBlock() || edges[c.index] != 1) break;
+        const std::vector<Value> params(dfg_.BlockParams(c).begin(), dfg_.BlockParams(c).end());
+        const std::vector<Value> args(dfg_.pool().Get(dest.args).begin(),
+                                      dfg_.pool().Get(dest.args).end());
+        f_.layout.RemoveInst(t);
+        for (size_t k = params.size(); k-- > 0;) dfg_.RemoveBlockParam(c, static_cast<uint32_t>(k));
+        for (size_t k = 0; k < params.size(); ++k) ReplaceValue(f_, params[k], args[k]);
+        while (f_.layout.FirstInst(c).valid()) {
+          const Inst i = f_.layout.FirstInst(c);
+          f_.layout.RemoveInst(i);
+          f_.layout.AppendInst(i, b);
+        }
+        f_.layout.RemoveBlock(c);
+        changed = true;
+      }
+    }
+    if (changed) ResolveOperandAliases(f_);
+    return changed;
+  }
+
+  ir::Function& f_;
+  ir::DataFlowGraph& dfg_;
+};
+
+}  // namespace
+
+Status RunCfgSimplify(ir::Function& f, AnalysisCache&) {
+  if (!f.EntryBlock().valid()) return Status::Ok();
+  CfgSimplifier(f).Run();
+  return Status::Ok();
+}
+
+}  // namespace egret::opt
