@@ -791,6 +791,12 @@ Expected<Artifact> ReadArtifact(std::span<const uint8_t> bytes, const ReadOption
                         " (this build reads version " + std::to_string(kFormatVersion) + ")");
   if (flags != uint32_t(Target::kX86_64) && flags != uint32_t(Target::kAarch64))
     return Error(12, "artifact: unknown target or flags " + Hex(flags));
+  if (options.host_target && flags != uint32_t(*options.host_target)) {
+    const std::string host(TargetName(*options.host_target));
+    return Error(12, "artifact: compiled for " + std::string(TargetName(Target(flags))) +
+                         ", but this host is " + host +
+                         " (compile the .wasm with --target=" + host + ")");
+  }
   if (payload_size != bytes.size() - kHeaderSize)
     return Error(16, "artifact: payload size " + std::to_string(payload_size) +
                          " does not match the file (" + std::to_string(bytes.size() - kHeaderSize) +

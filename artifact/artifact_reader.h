@@ -12,6 +12,7 @@
 #define EGRET_ARTIFACT_ARTIFACT_READER_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "artifact/artifact.h"
@@ -22,6 +23,11 @@ namespace egret::artifact {
 struct ReadOptions {
   // Fuzzers turn this off to reach the structural checks behind it.
   bool verify_checksum = true;
+  // The runtime sets the target it executes: an artifact for another one is refused right after
+  // the header, with an error naming both, before any target-specific check (aarch64's
+  // instruction alignment) could report something less helpful. Tools that only inspect leave
+  // it unset and read either target.
+  std::optional<Target> host_target;
 };
 
 Expected<Artifact> ReadArtifact(std::span<const uint8_t> bytes, const ReadOptions& options = {});

@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include <cstdio>
+#include <utility>
 
 namespace egret::runtime {
 
@@ -23,20 +24,48 @@ const StackBounds& CurrentThreadStack() {
   return bounds;
 }
 
+namespace {
+
+// The defined function whose body contains `pc`, as (artifact, index); {nullptr, 0} if `pc` is
+// not inside a function body (a trampoline, or not Wasm code at all).
+std::pair<const artifact::Artifact*, uint32_t> BodyAt(const CodeRegistry& registry, uintptr_t pc) {
+  if (auto entry = registry.Lookup(pc))
+    if (auto defined = entry->artifact->FunctionAt(uint32_t(pc - entry->start)))
+      return {entry->artifact, *defined};
+  return {nullptr, 0};
+}
+
+}  // namespace
+
 // Reads frame records of host frames too; they are never poisoned, but ASan need not know.
-__attribute__((no_sanitize_address)) size_t CollectWasmFrames(uintptr_t pc, uintptr_t fp,
-                                                              const StackBounds& stack,
-                                                              const CodeRegistry& registry,
-                                                              bool skip_host_frames,
-                                                              std::span<uintptr_t> out) {
+__attribute__((no_sanitize_address)) size_t CollectWasmFrames(
+    uintptr_t pc, uintptr_t fp, const StackBounds& stack, const CodeRegistry& registry,
+    bool skip_host_frames, std::span<uintptr_t> out, uintptr_t lr) {
   if (out.empty()) return 0;
   size_t n = 0;
   if (!skip_host_frames) out[n++] = pc;
   if constexpr (!kBacktracesEnabled) return n;
+  // A frame record is two words at fp: it must lie on this thread's stack, aligned.
+  auto record_ok = [&](uintptr_t at) {
+    return stack.hi >= 16 && at % 8 == 0 && at >= stack.lo && at < stack.hi - 16;
+  };
+  // The link register names the immediate caller when the faulting function has no record of
+  // its own on the chain (a trap in its prologue before the record is stored, or after its
+  // epilogue reloaded fp and lr): then lr is a return address into another Wasm function, and it
+  // differs from the return address in the record at fp (which is the caller's own). After the
+  // function stored its record, lr is either that same return address (no call yet) or points
+  // into the function itself (after a call), and nothing is added.
+  if (lr != 0 && !skip_host_frames && n < out.size()) {
+    const auto here = BodyAt(registry, pc);
+    const auto caller = BodyAt(registry, lr - 1);
+    const bool differs_from_record =
+        !record_ok(fp) || reinterpret_cast<const uintptr_t*>(fp)[1] != lr;
+    if (here.first != nullptr && caller.first != nullptr && here != caller && differs_from_record)
+      out[n++] = lr;
+  }
   int host_frames_left = skip_host_frames ? 8 : 0;
   while (n < out.size()) {
-    // A frame record is two words at fp: it must lie on this thread's stack, aligned.
-    if (stack.hi < 16 || fp % 8 != 0 || fp < stack.lo || fp >= stack.hi - 16) break;
+    if (!record_ok(fp)) break;
     const uintptr_t next_fp = reinterpret_cast<const uintptr_t*>(fp)[0];
     const uintptr_t ret = reinterpret_cast<const uintptr_t*>(fp)[1];
     if (registry.Lookup(ret - 1).has_value()) {

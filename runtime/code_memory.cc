@@ -9,6 +9,7 @@
 #include <string>
 
 #include "artifact/builtin.h"
+#include "runtime/instruction_cache.h"
 
 namespace egret::runtime {
 
@@ -32,12 +33,13 @@ std::span<uint8_t> CodeMemory::writable() {
 
 Status CodeMemory::Publish() {
   EGRET_CHECK(!published_);
-  // Drop write before adding execute: there is no moment with both.
+  // Make the written bytes visible to instruction fetch (aarch64 needs cache maintenance) while
+  // the pages are still the loader's, then drop write before adding execute: there is no moment
+  // with both.
+  FlushInstructionCache(base_, size_);
   if (mprotect(base_, mapped_, PROT_READ | PROT_EXEC) != 0)
     return Error(std::string("code memory: mprotect(PROT_READ|PROT_EXEC) failed: ") +
                  std::strerror(errno));
-  // x86-64 keeps instruction fetch coherent with stores; aarch64 needs an explicit flush.
-  __builtin___clear_cache(reinterpret_cast<char*>(base_), reinterpret_cast<char*>(base_ + size_));
   published_ = true;
   return Status::Ok();
 }

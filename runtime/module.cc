@@ -4,25 +4,15 @@
 #include <algorithm>
 
 #include "artifact/artifact_reader.h"
+#include "runtime/host_target.h"
 
 namespace egret::runtime {
-namespace {
-
-constexpr artifact::Target HostTarget() {
-#if defined(__x86_64__)
-  return artifact::Target::kX86_64;
-#elif defined(__aarch64__)
-  return artifact::Target::kAarch64;
-#else
-#error "runtime: unsupported host architecture"
-#endif
-}
-
-}  // namespace
 
 Expected<std::shared_ptr<const Module>> Module::FromBytes(Engine& engine,
                                                           std::span<const uint8_t> bytes) {
-  EGRET_ASSIGN_OR_RETURN(artifact::Artifact a, artifact::ReadArtifact(bytes));
+  artifact::ReadOptions options;
+  options.host_target = HostTarget();  // the wrong target is refused before anything else
+  EGRET_ASSIGN_OR_RETURN(artifact::Artifact a, artifact::ReadArtifact(bytes, options));
   return FromArtifact(engine, std::move(a));
 }
 
@@ -30,7 +20,9 @@ Expected<std::shared_ptr<const Module>> Module::FromArtifact(Engine& engine,
                                                              artifact::Artifact artifact) {
   if (artifact.target != HostTarget())
     return Error("module: compiled for " + std::string(artifact::TargetName(artifact.target)) +
-                 ", but this host is " + std::string(artifact::TargetName(HostTarget())));
+                 ", but this host is " + std::string(artifact::TargetName(HostTarget())) +
+                 " (compile the .wasm with --target=" +
+                 std::string(artifact::TargetName(HostTarget())) + ")");
   std::shared_ptr<Module> m(new Module());
   m->engine_ = &engine;
   m->artifact_ = std::move(artifact);

@@ -4,7 +4,6 @@
 #include <setjmp.h>
 #include <signal.h>
 #include <sys/mman.h>
-#include <ucontext.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,11 +13,11 @@
 #include <mutex>
 
 #include "runtime/code_registry.h"
+#include "runtime/signal_context.h"
 
 namespace egret::runtime {
 namespace {
 
-constexpr int kSignals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE};
 constexpr size_t kAltStackSize = 256 * 1024;  // room for a chained sanitizer handler too
 
 // What the handler writes before jumping back; read after sigsetjmp returns 1.
@@ -88,19 +87,6 @@ class AltStack {
 
 thread_local AltStack tls_alt_stack;
 
-void GetPcFp(void* context, uintptr_t* pc, uintptr_t* fp) {
-  auto* uc = static_cast<ucontext_t*>(context);
-#if defined(__x86_64__)
-  *pc = uintptr_t(uc->uc_mcontext.gregs[REG_RIP]);
-  *fp = uintptr_t(uc->uc_mcontext.gregs[REG_RBP]);
-#elif defined(__aarch64__)
-  *pc = uintptr_t(uc->uc_mcontext.pc);
-  *fp = uintptr_t(uc->uc_mcontext.regs[29]);
-#else
-#error "trap handling: unsupported architecture"
-#endif
-}
-
 // Hands the signal to whoever had it before us. Async-signal-safe.
 void Chain(int sig, siginfo_t* info, void* context) {
   g_chained.fetch_add(1, std::memory_order_relaxed);
@@ -125,20 +111,18 @@ void Chain(int sig, siginfo_t* info, void* context) {
 
 void Handler(int sig, siginfo_t* info, void* context) {
   Activation* act = tls_activation;
-  uintptr_t pc = 0, fp = 0;
-  GetPcFp(context, &pc, &fp);
   if (act != nullptr && !act->handling) {
+    const SignalContext c = ReadSignalContext(sig, info, context);
     const CodeRegistry& registry = CodeRegistry::Global();
-    if (auto entry = registry.Lookup(pc)) {
-      if (auto code = entry->artifact->LookupTrap(uint32_t(pc - entry->start))) {
+    if (auto entry = registry.Lookup(c.pc)) {
+      if (auto code = entry->artifact->LookupTrap(uint32_t(c.pc - entry->start))) {
         act->handling = true;
         TrapRecord& r = act->record;
         r.code = *code;
-        r.pc = pc;
+        r.pc = c.pc;
         r.signal = sig;
-        r.fault_address =
-            (sig == SIGSEGV || sig == SIGBUS) ? reinterpret_cast<uintptr_t>(info->si_addr) : 0;
-        r.num_frames = CollectWasmFrames(pc, fp, act->stack, registry, false, r.frames);
+        r.fault_address = c.fault_address;
+        r.num_frames = CollectWasmFrames(c.pc, c.fp, act->stack, registry, false, r.frames, c.lr);
         siglongjmp(act->jmp, 1);
       }
     }
@@ -147,15 +131,17 @@ void Handler(int sig, siginfo_t* info, void* context) {
 }
 
 std::once_flag g_install_once;
+std::atomic<bool> g_installed{false};
 
 void InstallOnce() {
-  for (int sig : kSignals) {
+  for (int sig : TrapSignals()) {
     struct sigaction sa {};
     sa.sa_sigaction = Handler;
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     EGRET_CHECK(sigaction(sig, &sa, &g_previous[sig]) == 0);
   }
+  g_installed.store(true);
 }
 
 // Runs on a trap: converts the raw record into a Trap (outside the signal handler).
@@ -217,6 +203,8 @@ uintptr_t StackLimitForEntry(size_t max_wasm_stack) {
 }
 
 size_t ChainedFaultCount() { return g_chained.load(std::memory_order_relaxed); }
+
+bool TrapHandlersInstalled() { return g_installed.load(); }
 
 std::string Trap::ToString() const {
   std::string out = "wasm trap: ";

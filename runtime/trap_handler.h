@@ -1,12 +1,13 @@
 // trap_handler.h: turning hardware faults in compiled Wasm code into Wasm traps.
 //
 // Compiled code does not test for most traps; it lets the hardware fault (a load in the guard
-// region, ud2, idiv by zero) and records in the artifact's trap table which TrapCode each
-// faulting instruction stands for. The runtime:
+// region, x86-64 ud2 or idiv by zero, aarch64 udf or brk) and records in the artifact's trap
+// table which TrapCode each faulting instruction stands for. The runtime:
 //
-//   1. installs handlers for SIGSEGV, SIGBUS, SIGILL and SIGFPE once per process
-//      (InstallTrapHandlers), with SA_ONSTACK on a per-thread alternate stack so that a fault
-//      on an exhausted stack can still be handled;
+//   1. installs handlers for the architecture's trap signals once per process (SIGSEGV, SIGBUS,
+//      SIGILL, and SIGFPE on x86-64 or SIGTRAP on aarch64: signal_context.h holds all that is
+//      per-architecture) (InstallTrapHandlers), with SA_ONSTACK on a per-thread alternate
+//      stack so that a fault on an exhausted stack can still be handled;
 //   2. enters Wasm only through CallWithTrapHandling, which pushes an Activation (a sigjmp_buf
 //      and a trap record) on a thread-local list;
 //   3. in the handler, looks the faulting PC up in CodeRegistry (lock-free), then in the
@@ -87,6 +88,10 @@ uintptr_t StackLimitForEntry(size_t max_wasm_stack);
 
 // For tests: the number of faults handed to previous handlers so far.
 size_t ChainedFaultCount();
+
+// For tests: whether InstallTrapHandlers has run in this process (a forked death-test child
+// inherits the answer, and the handlers).
+bool TrapHandlersInstalled();
 
 }  // namespace egret::runtime
 

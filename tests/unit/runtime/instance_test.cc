@@ -1,7 +1,8 @@
 // Engine/Module/Store/Linker/Instance with a hand-built artifact whose code is hand-assembled
-// x86-64 array_call entries (rdi = callee vmctx, rsi = caller vmctx, rdx = ValRaw*, rcx = n).
-// Instantiation must wire imports, globals, memories, tables, segments and the start function
-// into the VMContext exactly where VMOffsets says compiled code will look.
+// array_call entries for the host: x86-64 (rdi = callee vmctx, rsi = caller vmctx, rdx =
+// ValRaw*, rcx = n) or aarch64 (x0, x1, x2, x3 in the same roles). Instantiation must wire
+// imports, globals, memories, tables, segments and the start function into the VMContext exactly
+// where VMOffsets says compiled code will look.
 #include "runtime/instance.h"
 
 #include <gtest/gtest.h>
@@ -13,11 +14,13 @@
 #include "artifact/vmoffsets.h"
 #include "runtime/builtins.h"
 #include "runtime/engine.h"
+#include "runtime/host_target.h"
 #include "runtime/linker.h"
 #include "runtime/module.h"
 #include "runtime/spectest.h"
 #include "runtime/store.h"
 #include "tests/unit/artifact/random_artifact.h"
+#include "tests/unit/runtime/a64_encoding.h"
 
 namespace egret::runtime {
 namespace {
@@ -29,7 +32,7 @@ using artifact::ExternKind;
 using artifact::FuncType;
 using artifact::ValType;
 
-void Le32(std::vector<uint8_t>& v, uint32_t x) {
+[[maybe_unused]] void Le32(std::vector<uint8_t>& v, uint32_t x) {  // x86-64 displacements
   for (int i = 0; i < 4; ++i) v.push_back(uint8_t(x >> (8 * i)));
 }
 
@@ -65,6 +68,9 @@ Artifact TestArtifact() {
 
   std::vector<std::vector<uint8_t>> code(kNumFuncs);
   std::vector<std::pair<uint32_t, TrapCode>> traps[kNumFuncs];
+#if defined(__x86_64__)
+  const uint8_t pad = 0xCC;  // int3
+  const std::vector<uint8_t> ret = {0xC3};
   // add: mov eax, [rdx]; add eax, [rdx + 16]; mov [rdx], eax; ret
   code[kAdd] = {0x8B, 0x02, 0x03, 0x42, 0x10, 0x89, 0x02, 0xC3};
   // get_global: mov eax, [rdi + global1]; mov [rdx], eax; ret
@@ -91,12 +97,38 @@ Artifact TestArtifact() {
   code[kCallHost] = {0x48, 0x8D, 0x87};
   Le32(code[kCallHost], o->funcref(0));
   code[kCallHost].insert(code[kCallHost].end(), {0x48, 0x8B, 0x78, 0x18, 0xFF, 0x60, 0x08});
+#elif defined(__aarch64__)
+  using namespace testing::a64;  // NOLINT(build/namespaces): a page of hand assembly
+  const uint8_t pad = 0x00;      // udf #0 words
+  const std::vector<uint8_t> ret = Bytes({Ret()});
+  // add: ldr w8, [x2]; ldr w9, [x2, #16]; add w8, w8, w9; str w8, [x2]; ret
+  code[kAdd] = Bytes({LdrW(8, 2, 0), LdrW(9, 2, 16), AddReg32(8, 8, 9), StrW(8, 2, 0), Ret()});
+  // get_global: ldr w8, [x0, #global1]; str w8, [x2]; ret
+  code[kGetGlobal] = Bytes({LdrW(8, 0, o->defined_global(0)), StrW(8, 2, 0), Ret()});
+  // start: ldr x8, [x0, #memory0.base]; mov w9, #0x1234; str w9, [x8, #8]; ret
+  code[kStart] =
+      Bytes({LdrX(8, 0, o->defined_memory_base(0)), MovzW(9, 0x1234), StrW(9, 8, 8), Ret()});
+  // trap: udf #0
+  code[kTrap] = Bytes({Udf(0)});
+  traps[kTrap] = {{0, TrapCode::kUnreachable}};
+  // indirectN: ldr x8, [x0, #table0.base]; ldr x8, [x8, #8N]; ldr x0, [x8, #24];
+  //            ldr x9, [x8, #8]; br x9   (a tail call through the funcref's array_call)
+  for (uint32_t n : {0u, 1u}) {
+    code[kIndirect0 + n] = Bytes({LdrX(8, 0, o->defined_table_base(0)), LdrX(8, 8, 8 * n),
+                                  LdrX(0, 8, 24), LdrX(9, 8, 8), Br(9)});
+    traps[kIndirect0 + n] = {{8, TrapCode::kIndirectCallToNull}};  // the load from a null ref
+  }
+  // call_host: add x8, x0, #funcref(0); ldr x0, [x8, #24]; ldr x9, [x8, #8]; br x9
+  code[kCallHost] = Bytes({AddImm64(8, 0, o->funcref(0)), LdrX(0, 8, 24), LdrX(9, 8, 8), Br(9)});
+#else
+#error "instance tests: hand-assembled code exists for x86-64 and aarch64 only"
+#endif
 
   const uint32_t func_types[kNumFuncs] = {0, 1, 2, 2, 1, 1, 0};
   const char* names[kNumFuncs] = {"add",       "get_global", "start",    "trap",
                                   "indirect0", "indirect1",  "call_host"};
   for (uint32_t f = 0; f < kNumFuncs; ++f) {
-    while (a.text.size() % 16) a.text.push_back(0xCC);
+    while (a.text.size() % 16) a.text.push_back(pad);
     const uint32_t off = uint32_t(a.text.size());
     a.text.insert(a.text.end(), code[f].begin(), code[f].end());
     const artifact::CodeRange r{off, uint32_t(code[f].size())};
@@ -105,8 +137,8 @@ Artifact TestArtifact() {
     a.function_names.push_back({kImportedFuncs + f, names[f]});
   }
   // A wasm-to-array trampoline for the host import's type (never run by these tests).
-  a.wasm_to_array = {{0, {uint32_t(a.text.size()), 1}}};
-  a.text.push_back(0xC3);
+  a.wasm_to_array = {{0, {uint32_t(a.text.size()), uint32_t(ret.size())}}};
+  a.text.insert(a.text.end(), ret.begin(), ret.end());
 
   for (uint32_t f = 0; f < kNumFuncs; ++f)
     if (f != kStart) a.exports.push_back({names[f], ExternKind::kFunc, kImportedFuncs + f});
@@ -131,6 +163,7 @@ Artifact TestArtifact() {
                 artifact::SegmentMode::kActive, 0, ConstExpr{{ConstOp::I32(16)}}, {'h', 'i'}},
             artifact::DataSegment{artifact::SegmentMode::kPassive, 0, {}, {1, 2, 3, 4}}};
   a.module_name = "inst";
+  a.target = HostTarget();
   return a;
 }
 
@@ -377,10 +410,21 @@ TEST(Instance, InstantiationTraps) {
 TEST(Instance, ForeignTargetIsRejected) {
   Engine engine;
   Artifact a = TestArtifact();
-  a.target = artifact::Target::kAarch64;
+  const bool x64 = HostTarget() == artifact::Target::kX86_64;
+  a.target = x64 ? artifact::Target::kAarch64 : artifact::Target::kX86_64;
   auto m = Module::FromArtifact(engine, a);
   ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.error().message, "module: compiled for aarch64, but this host is x86_64");
+  EXPECT_EQ(m.error().message, x64 ? "module: compiled for aarch64, but this host is x86_64 "
+                                     "(compile the .wasm with --target=x86_64)"
+                                   : "module: compiled for x86_64, but this host is aarch64 "
+                                     "(compile the .wasm with --target=aarch64)");
+  // Through the file format, the header's target is checked before the rest of the file (this
+  // code, of the other architecture, would fail aarch64's 4-byte alignment checks first).
+  auto from_bytes = Module::FromBytes(engine, artifact::WriteArtifact(a));
+  ASSERT_FALSE(from_bytes.ok());
+  EXPECT_EQ(from_bytes.error().offset, 12u);
+  EXPECT_EQ("module" + from_bytes.error().message.substr(std::string("artifact").size()),
+            m.error().message);
 }
 
 TEST(Instance, TwoInstancesShareOneModule) {
@@ -414,7 +458,7 @@ TEST(Instance, RandomArtifactsInstantiateOrFailCleanly) {
   int ok = 0, failed = 0;
   for (int i = 0; i < 300; ++i) {
     Artifact a = artifact::testing::RandomArtifact(rng, 4);
-    a.target = artifact::Target::kX86_64;
+    a.target = HostTarget();
     a.start.reset();
     Engine engine;
     Store store(engine);
@@ -492,6 +536,8 @@ Artifact ImporterArtifact() {
   a.globals = {artifact::Global{{ValType::kI32, false}, ConstExpr{{ConstOp::GlobalGet(0)}}}};
   auto o = artifact::VMOffsets::Compute(a);
   EGRET_CHECK(o.ok());
+#if defined(__x86_64__)
+  const uint8_t pad = 0xCC;
   // mem_length: mov rax, [rdi + imported_memory(0)]; mov rax, [rax + 8]; mov [rdx], rax; ret
   std::vector<uint8_t> mem_length = {0x48, 0x8B, 0x87};
   Le32(mem_length, o->imported_memory(0));
@@ -500,12 +546,23 @@ Artifact ImporterArtifact() {
   std::vector<uint8_t> call_add = {0x48, 0x8D, 0x87};
   Le32(call_add, o->funcref(0));
   call_add.insert(call_add.end(), {0x48, 0x8B, 0x78, 0x18, 0xFF, 0x60, 0x08});
+#elif defined(__aarch64__)
+  using namespace testing::a64;  // NOLINT(build/namespaces): hand assembly
+  const uint8_t pad = 0x00;
+  // mem_length: ldr x8, [x0, #imported_memory(0)]; ldr x8, [x8, #8]; str x8, [x2]; ret
+  const std::vector<uint8_t> mem_length =
+      Bytes({LdrX(8, 0, o->imported_memory(0)), LdrX(8, 8, 8), StrX(8, 2, 0), Ret()});
+  // call_add: add x8, x0, #funcref(0); ldr x0, [x8, #24]; ldr x9, [x8, #8]; br x9
+  const std::vector<uint8_t> call_add =
+      Bytes({AddImm64(8, 0, o->funcref(0)), LdrX(0, 8, 24), LdrX(9, 8, 8), Br(9)});
+#endif
   a.text = mem_length;
   a.functions.push_back({1, {0, uint32_t(mem_length.size())}, {0, uint32_t(mem_length.size())}});
-  while (a.text.size() % 16) a.text.push_back(0xCC);
+  while (a.text.size() % 16) a.text.push_back(pad);
   const uint32_t off = uint32_t(a.text.size());
   a.text.insert(a.text.end(), call_add.begin(), call_add.end());
   a.functions.push_back({0, {off, uint32_t(call_add.size())}, {off, uint32_t(call_add.size())}});
+  a.target = HostTarget();
   a.exports = {{"mem_length", ExternKind::kFunc, 1}, {"call_add", ExternKind::kFunc, 2}};
   // Writes the exporter's table through the import: tbl[1] = ref.func call_add.
   a.elements = {artifact::ElementSegment{artifact::SegmentMode::kActive,
@@ -565,16 +622,35 @@ namespace {
 TEST(Instance, Fuel) {
   Artifact a;
   a.types = {FuncType{{}, {}}};
+  const uint32_t off = 32;  // cost5's offset
+#if defined(__x86_64__)
   // spin:  add qword [rdi + 16], 1; jle spin; ud2 (out_of_fuel)
   a.text = {0x48, 0x83, 0x47, 0x10, 0x01, 0x7E, 0xF9, 0x0F, 0x0B};
   a.traps = {{7, TrapCode::kOutOfFuel}};
   a.functions.push_back({0, {0, 9}, {0, 9}});
   // cost5: add qword [rdi + 16], 5; jg out; ret; out: ud2 (out_of_fuel)
-  const uint32_t off = 16;
   a.text.resize(off, 0xCC);
   a.text.insert(a.text.end(), {0x48, 0x83, 0x47, 0x10, 0x05, 0x7F, 0x01, 0xC3, 0x0F, 0x0B});
   a.traps.push_back({off + 8, TrapCode::kOutOfFuel});
   a.functions.push_back({0, {off, 10}, {off, 10}});
+#elif defined(__aarch64__)
+  // The counter is in memory on aarch64 too: load, add and set the flags, store, branch.
+  using namespace testing::a64;  // NOLINT(build/namespaces): hand assembly
+  // spin:  ldr x8, [x0, #16]; adds x8, x8, #1; str x8, [x0, #16]; b.le spin; udf (out_of_fuel)
+  a.text =
+      Bytes({LdrX(8, 0, 16), AddsImm64(8, 8, 1), StrX(8, 0, 16), BCond(Cond::kLe, -12), Udf(0)});
+  a.traps = {{16, TrapCode::kOutOfFuel}};
+  a.functions.push_back({0, {0, 20}, {0, 20}});
+  // cost5: ldr x8, [x0, #16]; adds x8, x8, #5; str x8, [x0, #16]; b.gt out; ret;
+  //        out: udf (out_of_fuel)
+  a.text.resize(off, 0x00);
+  const std::vector<uint8_t> cost5 = Bytes(
+      {LdrX(8, 0, 16), AddsImm64(8, 8, 5), StrX(8, 0, 16), BCond(Cond::kGt, 8), Ret(), Udf(0)});
+  a.text.insert(a.text.end(), cost5.begin(), cost5.end());
+  a.traps.push_back({off + 20, TrapCode::kOutOfFuel});
+  a.functions.push_back({0, {off, 24}, {off, 24}});
+#endif
+  a.target = HostTarget();
   a.exports = {{"spin", ExternKind::kFunc, 0}, {"cost5", ExternKind::kFunc, 1}};
   static_assert(artifact::VMOffsets::fuel_consumed() == 16);
 

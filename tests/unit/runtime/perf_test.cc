@@ -11,6 +11,7 @@
 #include "artifact/artifact_writer.h"
 #include "runtime/linear_memory.h"
 #include "runtime/trap_handler.h"
+#include "tests/unit/runtime/a64_encoding.h"
 #include "tests/unit/runtime/test_module.h"
 
 namespace egret::runtime {
@@ -44,8 +45,14 @@ TEST(RuntimePerf, DISABLED_ReadArtifact) {
 
 TEST(RuntimePerf, DISABLED_CallAndTrap) {
   testing::TestModuleBuilder b;
+#if defined(__x86_64__)
   const uint32_t ret = b.Add("ret", {0xC3});
   const uint32_t ud2 = b.Add("ud2", {0x0F, 0x0B}, {{0, TrapCode::kUnreachable}});
+#else
+  const uint32_t ret = b.Add("ret", testing::a64::Bytes({testing::a64::Ret()}));
+  const uint32_t ud2 =
+      b.Add("ud2", testing::a64::Bytes({testing::a64::Udf(0)}), {{0, TrapCode::kUnreachable}});
+#endif
   auto m = b.Load();
   auto ret_fn = m->Entry<void (*)()>(ret);
   auto ud2_fn = m->Entry<void (*)()>(ud2);

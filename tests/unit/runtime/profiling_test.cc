@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "runtime/engine.h"
+#include "runtime/host_target.h"
 #include "runtime/module.h"
 #include "runtime/profiling/code_symbol.h"
 #include "runtime/profiling/gdb_jit_registration.h"
@@ -194,6 +195,7 @@ TEST(Profiler, EngineModuleRegistersWithGdbUntilUnloaded) {
   artifact::Artifact a;
   a.types = {artifact::FuncType{}};
   a.text = {0x55, 0x48, 0x89, 0xE5, 0x5D, 0xC3};  // push rbp; mov rbp, rsp; pop rbp; ret
+  a.target = HostTarget();                        // loaded, never run: the bytes only need a size
   a.functions.push_back({0, {0, 6}, {}});
   a.function_names = {{0, "engine_test_fn"}};
   const JitCodeEntry* before = GdbJitRegistration::Descriptor().first_entry;
@@ -238,6 +240,7 @@ TEST(Profiler, UnwritableJitDumpDirectoryFailsTheLoadWithItsName) {
   a.types = {artifact::FuncType{}};
   a.text = {0xC3};
   a.functions.push_back({0, {0, 1}, {}});
+  a.target = HostTarget();  // the load must get as far as the profiler
   auto m = Module::FromArtifact(engine, a);
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error().message.find("/nonexistent-egret-dir/jit-"), std::string::npos)

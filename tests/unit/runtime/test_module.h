@@ -1,9 +1,12 @@
-// test_module.h: hand-assembled x86-64 functions loaded as a registered "module", for testing
-// the runtime's machine-level behaviour before the compiler exists.
+// test_module.h: hand-assembled functions for the host architecture (x86-64 bytes, or aarch64
+// words from a64_encoding.h) loaded as a registered "module", for testing the runtime's
+// machine-level behaviour without a code generator.
 //
 //   TestModuleBuilder b;
-//   uint32_t f = b.Add("ud2_fn", {0x55, 0x48, 0x89, 0xE5, 0x0F, 0x0B}, {{4,
-//   TrapCode::kUnreachable}}); auto m = b.Load(); auto fn = m->Entry<void (*)()>(f);
+//   uint32_t f = b.Add("ud2_fn", {0x55, 0x48, 0x89, 0xE5, 0x0F, 0x0B},
+//                      {{4, TrapCode::kUnreachable}});
+//   auto m = b.Load();  // the artifact's target is the host's
+//   auto fn = m->Entry<void (*)()>(f);
 #ifndef EGRET_TESTS_UNIT_RUNTIME_TEST_MODULE_H_
 #define EGRET_TESTS_UNIT_RUNTIME_TEST_MODULE_H_
 
@@ -17,6 +20,7 @@
 #include "artifact/artifact.h"
 #include "runtime/code_memory.h"
 #include "runtime/code_registry.h"
+#include "runtime/host_target.h"
 
 namespace egret::runtime::testing {
 
@@ -38,11 +42,13 @@ struct TestModule {
 class TestModuleBuilder {
  public:
   // Appends a function; `traps` are offsets within `bytes`. Returns its function index. Bodies
-  // are 16-byte aligned, separated by int3 padding.
+  // are 16-byte aligned, separated by padding that traps if executed (x86-64 int3, aarch64
+  // udf #0 words).
   uint32_t Add(std::string name, std::vector<uint8_t> bytes,
                std::initializer_list<std::pair<uint32_t, TrapCode>> traps = {}) {
     auto& a = artifact_;
-    while (a.text.size() % 16 != 0) a.text.push_back(0xCC);
+    const uint8_t pad = HostTarget() == artifact::Target::kX86_64 ? 0xCC : 0x00;
+    while (a.text.size() % 16 != 0) a.text.push_back(pad);
     const uint32_t offset = uint32_t(a.text.size());
     const uint32_t index = uint32_t(a.functions.size());
     a.text.insert(a.text.end(), bytes.begin(), bytes.end());
@@ -61,6 +67,7 @@ class TestModuleBuilder {
   std::unique_ptr<TestModule> Load() {
     auto m = std::make_unique<TestModule>();
     m->artifact = std::move(artifact_);
+    m->artifact.target = HostTarget();
     m->artifact.types = {artifact::FuncType{}};
     m->artifact.module_name = "test";
     auto code = LoadCode(m->artifact, {});

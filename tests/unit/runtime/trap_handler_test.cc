@@ -1,6 +1,9 @@
-// Traps from hand-assembled x86-64 code: each fault kind maps through the trap table to its
-// TrapCode, unwinds to the right activation, and carries a backtrace; faults the runtime does
-// not own are passed on, never swallowed.
+// Traps from hand-assembled code for the host (x86-64 bytes or A64 words): each fault kind maps
+// through the trap table to its TrapCode, unwinds to the right activation, and carries a
+// backtrace; faults the runtime does not own are passed on, never swallowed. The two
+// architectures run the same tests on the same functions; only the encodings, the trap
+// instruction offsets and the signals differ (aarch64 raises SIGTRAP for brk where x86-64 raises
+// SIGFPE for idiv).
 #include "runtime/trap_handler.h"
 
 #include <gtest/gtest.h>
@@ -9,9 +12,12 @@
 
 #include <atomic>
 #include <climits>
+#include <cstdio>
 #include <thread>
 
+#include "runtime/host_target.h"
 #include "runtime/linear_memory.h"
+#include "tests/unit/runtime/a64_encoding.h"
 #include "tests/unit/runtime/test_module.h"
 
 namespace egret::runtime {
@@ -21,15 +27,23 @@ using testing::PutLE32;
 using testing::TestModule;
 using testing::TestModuleBuilder;
 
+struct Fixture {
+  std::unique_ptr<TestModule> m;
+  uint32_t ud2, load32, load_unlisted, div, outer, stack_check, recurse, calls_host,
+      calls_stack_check;
+};
+
+#if defined(__x86_64__)
+
 // push rbp; mov rbp, rsp
 #define PROLOGUE 0x55, 0x48, 0x89, 0xE5
 // pop rbp; ret
 #define EPILOGUE 0x5D, 0xC3
 
-struct Fixture {
-  std::unique_ptr<TestModule> m;
-  uint32_t ud2, load32, load_unlisted, div, outer, stack_check, recurse, calls_host;
-};
+constexpr uint32_t kUd2Offset = 4;          // the ud2 in ud2_fn
+constexpr uint32_t kOuterCallLastByte = 8;  // the call in outer, as Symbolize attributes it
+constexpr int kUnreachableSignal = SIGILL;  // ud2
+constexpr int kDivisionSignal = SIGFPE;     // idiv by zero faults
 
 Fixture Build() {
   Fixture f;
@@ -58,9 +72,70 @@ Fixture Build() {
                     {{17, TrapCode::kStackOverflow}});
   // call rdi (a host function)
   f.calls_host = b.Add("calls_host", {PROLOGUE, 0xFF, 0xD7, EPILOGUE});
+  // call stack_check
+  std::vector<uint8_t> calls_stack_check = {PROLOGUE, 0xE8, 0, 0, 0, 0, EPILOGUE};
+  PutLE32(calls_stack_check, 5, b.Rel32(b.NextOffset() + 9, f.stack_check));
+  f.calls_stack_check = b.Add("calls_stack_check", calls_stack_check);
   f.m = b.Load();
   return f;
 }
+
+#elif defined(__aarch64__)
+
+// The same functions in A64. x0 and x1 are the first two arguments, w0/x0 the result.
+constexpr uint32_t kUd2Offset = 8;           // the udf in ud2_fn, after the frame record
+constexpr uint32_t kOuterCallLastByte = 11;  // the bl at 8..11 in outer
+constexpr int kUnreachableSignal = SIGILL;   // udf
+constexpr int kDivisionSignal = SIGTRAP;     // sdiv never faults: div tests w1 and executes brk
+
+Fixture Build() {
+  using namespace testing::a64;  // NOLINT(build/namespaces): a page of hand assembly
+  Fixture f;
+  TestModuleBuilder b;
+  f.ud2 = b.Add("ud2_fn", Bytes({PushFrameRecord(), MovFpSp(), Udf(0), PopFrameRecord(), Ret()}),
+                {{8, TrapCode::kUnreachable}});
+  f.load32 = b.Add("load32",
+                   Bytes({PushFrameRecord(), MovFpSp(), LdrWReg(0, 0, 1), PopFrameRecord(), Ret()}),
+                   {{8, TrapCode::kHeapOutOfBounds}});
+  f.load_unlisted =
+      b.Add("load_unlisted",
+            Bytes({PushFrameRecord(), MovFpSp(), LdrWReg(0, 0, 1), PopFrameRecord(), Ret()}));
+  // cbz w1, trap; sdiv w0, w0, w1; ...; trap: brk #0
+  f.div = b.Add("div",
+                Bytes({PushFrameRecord(), MovFpSp(), CbzW(1, 16), SdivW(0, 0, 1), PopFrameRecord(),
+                       Ret(), Brk(0)}),
+                {{24, TrapCode::kIntegerDivisionByZero}});
+  // bl ud2_fn
+  f.outer =
+      b.Add("outer", Bytes({PushFrameRecord(), MovFpSp(), Bl(b.Rel32(b.NextOffset() + 8, f.ud2)),
+                            PopFrameRecord(), Ret()}));
+  // ldr x16, [x0, #8]; mov x17, sp; cmp x17, x16; b.lo trap; mov w0, #1; ret; trap: udf #0
+  const std::vector<uint8_t> stack_check =
+      Bytes({LdrX(16, 0, 8), AddImm64(17, kSp, 0), CmpReg64(17, 16), BCond(Cond::kLo, 12),
+             MovzW(0, 1), Ret(), Udf(0)});
+  f.stack_check = b.Add("stack_check", stack_check, {{24, TrapCode::kStackOverflow}});
+  // recurse: the same check; stp x29, x30, [sp, #-16]!; mov x29, sp; bl recurse; ldp; ret;
+  // trap: udf #0
+  f.recurse =
+      b.Add("recurse",
+            Bytes({LdrX(16, 0, 8), AddImm64(17, kSp, 0), CmpReg64(17, 16), BCond(Cond::kLo, 24),
+                   PushFrameRecord(), MovFpSp(), Bl(-24), PopFrameRecord(), Ret(), Udf(0)}),
+            {{36, TrapCode::kStackOverflow}});
+  // blr x0 (a host function)
+  f.calls_host =
+      b.Add("calls_host", Bytes({PushFrameRecord(), MovFpSp(), Blr(0), PopFrameRecord(), Ret()}));
+  // bl stack_check
+  f.calls_stack_check =
+      b.Add("calls_stack_check",
+            Bytes({PushFrameRecord(), MovFpSp(), Bl(b.Rel32(b.NextOffset() + 8, f.stack_check)),
+                   PopFrameRecord(), Ret()}));
+  f.m = b.Load();
+  return f;
+}
+
+#else
+#error "trap handler tests: hand-assembled code exists for x86-64 and aarch64 only"
+#endif
 
 const Fixture& F() {
   static Fixture* f = new Fixture(Build());
@@ -81,12 +156,12 @@ TEST(TrapHandler, Ud2IsUnreachable) {
   auto trap = CallWithTrapHandling([&] { fn(); });
   ASSERT_TRUE(trap.has_value());
   EXPECT_EQ(trap->code, TrapCode::kUnreachable);
-  EXPECT_EQ(trap->signal, SIGILL);
-  EXPECT_EQ(trap->pc, F().m->Address(F().ud2, 4));
+  EXPECT_EQ(trap->signal, kUnreachableSignal);
+  EXPECT_EQ(trap->pc, F().m->Address(F().ud2, kUd2Offset));
   EXPECT_EQ(trap->ToString().substr(0, 23), "wasm trap: unreachable\n");
   ASSERT_GE(trap->backtrace.size(), 1u);
   EXPECT_EQ(trap->backtrace[0].name, "ud2_fn");
-  EXPECT_EQ(trap->backtrace[0].offset, 4u);
+  EXPECT_EQ(trap->backtrace[0].offset, kUd2Offset);
 }
 
 TEST(TrapHandler, IdivByZeroIsIntDivz) {
@@ -95,7 +170,7 @@ TEST(TrapHandler, IdivByZeroIsIntDivz) {
   auto trap = CallWithTrapHandling([&] { fn(7, zero); });
   ASSERT_TRUE(trap.has_value());
   EXPECT_EQ(trap->code, TrapCode::kIntegerDivisionByZero);
-  EXPECT_EQ(trap->signal, SIGFPE);
+  EXPECT_EQ(trap->signal, kDivisionSignal);
   EXPECT_EQ(trap->ToString().substr(0, 33), "wasm trap: integer divide by zero");
 }
 
@@ -133,10 +208,11 @@ TEST(TrapHandler, BacktraceThroughCalls) {
   ASSERT_EQ(trap->backtrace.size(), 2u) << trap->ToString();
   EXPECT_EQ(trap->backtrace[0].name, "ud2_fn");
   EXPECT_EQ(trap->backtrace[1].name, "outer");
-  EXPECT_EQ(trap->backtrace[1].offset, 8u);  // the call instruction's last byte
+  EXPECT_EQ(trap->backtrace[1].offset, kOuterCallLastByte);  // the call instruction's last byte
   EXPECT_EQ(trap->backtrace[1].func_index, F().outer);
-  EXPECT_NE(trap->ToString().find("1: test!outer (func 4) +0x8"), std::string::npos)
-      << trap->ToString();
+  char line[64];
+  std::snprintf(line, sizeof line, "1: test!outer (func 4) +0x%x\n", kOuterCallLastByte);
+  EXPECT_NE(trap->ToString().find(line), std::string::npos) << trap->ToString();
 }
 
 TEST(TrapHandler, NestedActivations) {
@@ -179,6 +255,29 @@ TEST(TrapHandler, PrologueStackCheck) {
   ASSERT_TRUE(trap.has_value());
   EXPECT_EQ(trap->code, TrapCode::kStackOverflow);
   EXPECT_EQ(trap->ToString().substr(0, 31), "wasm trap: call stack exhausted");
+}
+
+// A trap in a prologue, before the callee stores its frame record: fp is still the caller's.
+// On aarch64 the return address is still in the link register, so the caller is found; on
+// x86-64 it is on the stack at an offset only the compiler knows, and the walk, starting from
+// the caller's record, skips the caller (docs/runtime.md: compiled prologues check the stack
+// after pushing the record).
+TEST(TrapHandler, TrapBeforeTheFrameRecordIsStored) {
+  auto fn = F().m->Entry<int (*)(FakeVMContext*)>(F().calls_stack_check);
+  FakeVMContext vmctx{artifact::kVMContextMagic, 0, UINTPTR_MAX};
+  auto trap = CallWithTrapHandling([&] { fn(&vmctx); });
+  ASSERT_TRUE(trap.has_value());
+  EXPECT_EQ(trap->code, TrapCode::kStackOverflow);
+  if (!kBacktracesEnabled) GTEST_SKIP() << "built with EGRET_BACKTRACES=OFF";
+  ASSERT_GE(trap->backtrace.size(), 1u);
+  EXPECT_EQ(trap->backtrace[0].name, "stack_check");
+  if (HostTarget() == artifact::Target::kAarch64) {
+    ASSERT_EQ(trap->backtrace.size(), 2u) << trap->ToString();
+    EXPECT_EQ(trap->backtrace[1].name, "calls_stack_check");
+    EXPECT_EQ(trap->backtrace[1].offset, 11u);  // the bl at 8..11
+  } else {
+    EXPECT_EQ(trap->backtrace.size(), 1u) << trap->ToString();
+  }
 }
 
 TEST(TrapHandler, InfiniteRecursionHitsTheStackLimit) {
@@ -243,8 +342,27 @@ TEST(TrapHandler, ThreadsTrapIndependently) {
   EXPECT_EQ(traps.load(), 200);
 }
 
-// --- Faults the runtime does not own are passed on. These run in a fresh child process
-// ("threadsafe" death tests re-execute the binary), so the handler chain is set up from scratch.
+// --- Faults the runtime does not own are passed on. These run in a child process in which the
+// trap handlers were never installed, so the handler chain is set up from scratch.
+//
+// "threadsafe" death tests re-execute the test binary. Under qemu-user (how aarch64 tests run on
+// an x86-64 machine, docs/testing.md) a guest cannot execute an aarch64 binary without a
+// binfmt_misc registration, so on aarch64 the child is forked instead ("fast"): a fresh process
+// as far as the handlers go only if this one never installed them. ctest runs each test in a
+// process of its own, where that holds; a run of the whole binary skips these three.
+bool UseProcessWithoutTrapHandlers() {
+#if defined(__aarch64__)
+  if (TrapHandlersInstalled()) return false;
+  GTEST_FLAG_SET(death_test_style, "fast");
+#else
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+#endif
+  return true;
+}
+#define REQUIRE_PROCESS_WITHOUT_TRAP_HANDLERS()                                  \
+  if (!UseProcessWithoutTrapHandlers())                                          \
+  GTEST_SKIP() << "this process already installed the trap handlers and cannot " \
+                  "re-execute itself under an emulator: run the test alone (ctest does)"
 
 void ChainedSegvHandler(int, siginfo_t*, void*) {
   const char msg[] = "chained SIGSEGV\n";
@@ -253,7 +371,7 @@ void ChainedSegvHandler(int, siginfo_t*, void*) {
 }
 
 TEST(TrapHandlerDeathTest, WasmFaultWithoutTrapEntryGoesToThePreviousHandler) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  REQUIRE_PROCESS_WITHOUT_TRAP_HANDLERS();
   EXPECT_EXIT(
       {
         struct sigaction sa {};
@@ -268,7 +386,7 @@ TEST(TrapHandlerDeathTest, WasmFaultWithoutTrapEntryGoesToThePreviousHandler) {
 }
 
 TEST(TrapHandlerDeathTest, HostFaultInsideAnActivationGoesToThePreviousHandler) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  REQUIRE_PROCESS_WITHOUT_TRAP_HANDLERS();
   EXPECT_EXIT(
       {
         struct sigaction sa {};
@@ -284,13 +402,13 @@ TEST(TrapHandlerDeathTest, HostFaultInsideAnActivationGoesToThePreviousHandler) 
 }
 
 TEST(TrapHandlerDeathTest, TrapOutsideAnyActivationKillsTheProcess) {
-  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  REQUIRE_PROCESS_WITHOUT_TRAP_HANDLERS();
   EXPECT_EXIT(
       {
         InstallTrapHandlers();
         F().m->Entry<void (*)()>(F().ud2)();  // no CallWithTrapHandling: default action
       },
-      ::testing::KilledBySignal(SIGILL), "");
+      ::testing::KilledBySignal(kUnreachableSignal), "");
 }
 
 }  // namespace
