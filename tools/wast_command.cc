@@ -251,7 +251,12 @@ std::optional<std::string> WastRunner::CheckFailure(const std::string& file, was
                                                     const std::string& text) {
   bool text_error = false;  // a text module that does not parse is malformed
   Expected<std::vector<uint8_t>> bytes = ReadScriptModule(script_, file, &text_error);
-  if (!bytes.ok() && text_error && want == wasm::ErrorKind::kMalformed) return std::nullopt;
+  if (!bytes.ok() && text_error && want == wasm::ErrorKind::kMalformed) {
+    // As the reference interpreter: the parse error must start with the expected text.
+    if (bytes.error().message.rfind(text, 0) == 0) return std::nullopt;
+    return "wrong parse error (\"" + bytes.error().message + "\", expected \"" + text +
+           "\"): " + bytes.error().ToString();
+  }
   if (!bytes.ok()) return "module rejected: " + bytes.error().ToString();
   wasm::WasmError error;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(*bytes), file, &error);

@@ -326,10 +326,16 @@ Outcome WastExecutor::DoRejected(const json& cmd, wasm::ErrorKind want) {
   const std::string text = cmd.value("text", "");
   bool text_error = false;
   Expected<std::vector<uint8_t>> bytes = ReadScriptModule(script_, file, &text_error);
-  if (!bytes.ok() && text_error && want == wasm::ErrorKind::kMalformed) return std::nullopt;
+  // A text module that does not parse is malformed; as the reference interpreter, the message
+  // must start with the expected text.
+  if (!bytes.ok() && text_error && want == wasm::ErrorKind::kMalformed) {
+    if (bytes.error().message.rfind(text, 0) == 0) return std::nullopt;
+    return "wrong parse error (\"" + bytes.error().message + "\", expected \"" + text +
+           "\"): " + bytes.error().ToString();
+  }
   if (!bytes.ok() && text_error)
-    return "module malformed (text), expected " + std::string(wasm::ErrorKindName(want)) +
-           " (\"" + text + "\"): " + bytes.error().ToString();
+    return "module malformed (text), expected " + std::string(wasm::ErrorKindName(want)) + " (\"" +
+           text + "\"): " + bytes.error().ToString();
   if (!bytes.ok()) return bytes.error().ToString();
   wasm::WasmError error;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(*bytes), file, &error);
