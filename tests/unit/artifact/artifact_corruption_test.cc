@@ -17,6 +17,7 @@
 #include "artifact/format.h"
 #include "compiler/compiler.h"
 #include "runtime/engine.h"
+#include "runtime/host_target.h"
 #include "runtime/linker.h"
 #include "runtime/module.h"
 #include "runtime/store.h"
@@ -551,6 +552,10 @@ TEST(ArtifactHardening, CompiledModuleRunsAndPassesTheReader) {
   auto back = ReadArtifact(bytes);
   ASSERT_TRUE(back.ok()) << back.error().ToString();
   EXPECT_EQ(*back, a);
+  if (a.target != runtime::HostTarget())
+    GTEST_SKIP() << "running it needs a code generator for this host ("
+                 << TargetName(runtime::HostTarget()) << "); the compiler wrote "
+                 << TargetName(a.target) << " code";
   runtime::Engine engine;
   auto module = runtime::Module::FromBytes(engine, bytes);
   ASSERT_TRUE(module.ok()) << module.error().ToString();
@@ -592,7 +597,10 @@ TEST(ArtifactHardening, TrampolineMovedIntoAFunctionBodyIsRejected) {
             << err;
         auto module = runtime::Module::FromBytes(engine, bytes);
         ASSERT_FALSE(module.ok()) << "function " << f << " into body " << g << " +" << d;
-        EXPECT_EQ(module.error().message, err);
+        // On a host of another architecture the runtime refuses the target first (at the header).
+        if (good.target == runtime::HostTarget()) {
+          EXPECT_EQ(module.error().message, err);
+        }
         ++cases;
       }
     }

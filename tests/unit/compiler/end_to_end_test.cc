@@ -20,6 +20,7 @@
 #include "artifact/artifact_writer.h"
 #include "compiler/compiler.h"
 #include "runtime/engine.h"
+#include "runtime/host_target.h"
 #include "runtime/linker.h"
 #include "runtime/module.h"
 #include "runtime/store.h"
@@ -57,6 +58,12 @@ class E2E : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!HaveWat2Wasm()) GTEST_SKIP() << "wat2wasm not installed";
+    // These tests run what the compiler produced, so they need a code generator for the host.
+    const std::string_view host = artifact::TargetName(runtime::HostTarget());
+    if (auto isa = compiler::LookupIsa(host);
+        !isa.ok() || host != compiler::CompileOptions{}.target)
+      GTEST_SKIP() << "needs the " << host << " code generator: "
+                   << (isa.ok() ? "the compiler's default target is another" : isa.error().message);
   }
 
   // Compiles and instantiates `wat` with `jobs` threads and the given allocator.

@@ -19,6 +19,7 @@
 
 #include "compiler/compiler.h"
 #include "runtime/engine.h"
+#include "runtime/host_target.h"
 #include "runtime/linker.h"
 #include "runtime/module.h"
 #include "runtime/store.h"
@@ -56,6 +57,12 @@ class WasiHostTest : public ::testing::Test {
   void SetUp() override {
     if (std::system("wat2wasm --version > /dev/null 2>&1") != 0)
       GTEST_SKIP() << "wat2wasm not installed";
+    // These tests run what the compiler produced, so they need a code generator for the host.
+    const std::string_view host = artifact::TargetName(runtime::HostTarget());
+    if (auto isa = compiler::LookupIsa(host);
+        !isa.ok() || host != compiler::CompileOptions{}.target)
+      GTEST_SKIP() << "needs the " << host << " code generator: "
+                   << (isa.ok() ? "the compiler's default target is another" : isa.error().message);
     ASSERT_EQ(pipe(pipe_), 0);
     // Non-blocking read end: ReadStdout drains what is there without waiting.
     ASSERT_EQ(fcntl(pipe_[0], F_SETFL, O_NONBLOCK), 0);
