@@ -35,6 +35,17 @@ if [ -z "$targets" ]; then
     grep -q "add_executable(${name}_fuzz " "$dir/CMakeLists.txt" 2>/dev/null && targets="$targets,$name"
   done
 fi
+# Configure and build up front, so a build failure shows its errors (run.sh hides ninja's output).
+if [ ! -f "$build/build.ninja" ]; then
+  CC=clang-14 CXX=clang++-14 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug \
+    -DEGRET_SANITIZE=ON -DEGRET_FUZZ=ON -DEGRET_BENCH=OFF >/dev/null || exit 1
+fi
+build_targets=""
+for t in ${targets//,/ }; do build_targets="$build_targets ${t}_fuzz"; done
+[ "$count" != 0 ] && build_targets="$build_targets egret_fuzz_exec"
+# shellcheck disable=SC2086
+ninja -C "$build" -j"${EGRET_JOBS:-2}" $build_targets >/tmp/egret-fuzz-ci-build.log 2>&1 || {
+  echo "ci.sh: build failed:"; grep -m20 -E 'error|FAILED' /tmp/egret-fuzz-ci-build.log; exit 1; }
 status=0
 for t in ${targets//,/ }; do
   log="$(mktemp /tmp/egret-fuzz-ci.XXXXXX)"
@@ -50,7 +61,6 @@ for t in ${targets//,/ }; do
   fi
 done
 if [ "$count" != 0 ]; then
-  ninja -C "$build" -j"${EGRET_JOBS:-2}" egret_fuzz_exec >/dev/null || { echo "ci.sh: cannot build egret_fuzz_exec"; exit 1; }
   "$here/differential.sh" --seed="$seed" --count="$count" --jobs="$jobs" \
     --exec="$build/bin/egret_fuzz_exec" || status=1
 fi
