@@ -217,10 +217,12 @@ int CompileCommand(std::span<const std::string> args) {
     std::fprintf(stderr, "egret compile: error: %s\n", n.error().message.c_str());
     return cli::kExitUsage;
   }
-  if (o.target != "x86_64" && o.emit != "ir" && o.emit != "wasm") {
-    std::fprintf(stderr, "egret compile: error: target %s is not supported yet (only x86_64)\n",
-                 o.target.c_str());
-    return cli::kExitUsage;
+  // An unknown target or feature string is a usage error (backend::LookupTargetIsa).
+  if (o.emit != "ir" && o.emit != "wasm") {
+    if (auto isa = compiler::LookupIsa(o.target, o.features); !isa.ok()) {
+      std::fprintf(stderr, "egret compile: error: %s\n", isa.error().message.c_str());
+      return cli::kExitUsage;
+    }
   }
   if (!o.print_after.empty()) {
     if (Status st = opt::CheckPrintAfter(o.print_after); !st.ok()) {

@@ -24,11 +24,26 @@ TEST(TargetRegistry, FindsX64WithPinnedFeatures) {
   EXPECT_GT(section->bytes.size(), 0u);
 }
 
+TEST(TargetRegistry, FindsAarch64) {
+  Expected<std::unique_ptr<TargetIsa>> isa = LookupTargetIsa("aarch64", "");
+  ASSERT_TRUE(isa.ok()) << isa.error().message;
+  EXPECT_EQ((*isa)->name(), "aarch64");
+  EXPECT_EQ((*isa)->artifact_target(), artifact::Target::kAarch64);
+  std::unique_ptr<TextBuilder> text = (*isa)->NewTextBuilder(1);
+  ir::Signature sig;
+  sig.params = {ir::Type::kI64, ir::Type::kI32, ir::Type::kF64};
+  sig.results = {ir::Type::kF32};
+  ASSERT_TRUE(text->Append(0, (*isa)->WasmToArrayTrampoline(sig)).ok());
+  Expected<TextSection> section = text->Finish();
+  ASSERT_TRUE(section.ok());
+  EXPECT_EQ(section->bytes.size() % 4, 0u);
+}
+
 TEST(TargetRegistry, UnknownTargetsAndFeaturesAreErrors) {
-  Expected<std::unique_ptr<TargetIsa>> a = LookupTargetIsa("aarch64");
+  Expected<std::unique_ptr<TargetIsa>> a = LookupTargetIsa("riscv64");
   ASSERT_FALSE(a.ok());
-  EXPECT_NE(a.error().message.find("aarch64"), std::string::npos);
-  EXPECT_FALSE(LookupTargetIsa("riscv64").ok());
+  EXPECT_NE(a.error().message.find("riscv64"), std::string::npos);
+  EXPECT_FALSE(LookupTargetIsa("aarch64", "+nonsense").ok());
   EXPECT_FALSE(LookupTargetIsa("x86_64", "+nonsense").ok());
 }
 

@@ -1,0 +1,906 @@
+// emit.cc: expansion of allocated MInsts into AArch64 code (see emit.h).
+#include "backends/aarch64/emit.h"
+
+#include <cstring>
+
+#include "backends/aarch64/abi.h"
+#include "backends/aarch64/encoder.h"
+#include "backends/common/emit_loop.h"
+
+namespace egret::aarch64 {
+namespace {
+
+using regalloc::Allocation;
+
+void Put(A64MachBuffer& buf, const Inst& i) { buf.Put4(Encode(i)); }
+
+uint8_t R(Gpr g) { return static_cast<uint8_t>(g); }
+uint8_t R(Fpr v) { return static_cast<uint8_t>(v); }
+
+}  // namespace
+
+void EmitSlotAccess(A64MachBuffer& buf, bool load, bool fp, bool f64, uint8_t reg, Gpr base,
+                    int64_t off) {
+  const int size = fp && !f64 ? 2 : 3;
+  Inst i;
+  i.f64 = f64;
+  i.is64 = true;
+  i.mem = MemKind::kX;
+  i.d = reg;
+  i.n = R(base);
+  i.imm = off;
+  if (IsScaledOffset(off, size)) {
+    i.form = fp ? (load ? Form::kLdrF : Form::kStrF) : (load ? Form::kLdr : Form::kStr);
+  } else if (IsUnscaledOffset(off)) {
+    i.form = fp ? (load ? Form::kLdurF : Form::kSturF) : (load ? Form::kLdur : Form::kStur);
+  } else {
+    EmitMovImm(buf, kTmp0, static_cast<uint64_t>(off), true);
+    i.form = fp ? (load ? Form::kLdrFReg : Form::kStrFReg) : (load ? Form::kLdrReg : Form::kStrReg);
+    i.m = R(kTmp0);
+    i.imm = 0;
+    i.extend = Extend::kUxtx;
+  }
+  Put(buf, i);
+}
+
+void EmitMovImm(A64MachBuffer& buf, Gpr d, uint64_t value, bool is64) {
+  if (!is64) value &= 0xffffffffu;
+  const int halves = is64 ? 4 : 2;
+  const uint64_t ones = 0xffff;
+  if (value == 0 || value == (is64 ? ~uint64_t{0} : 0xffffffffu)) {
+    Inst i;
+    i.form = value == 0 ? Form::kMovz : Form::kMovn;
+    i.is64 = is64;
+    i.d = R(d);
+    Put(buf, i);
+    return;
+  }
+  int zero = 0, full = 0;
+  for (int h = 0; h < halves; ++h) {
+    const uint64_t part = (value >> (16 * h)) & 0xffff;
+    zero += part == 0;
+    full += part == ones;
+  }
+  // One orr from the zero register when a bitmask encodes it and movz/movn would take more.
+  uint32_t bits;
+  if (zero < halves - 1 && full < halves - 1 && EncodeLogicalImm(value, is64, &bits)) {
+    Inst i = RRI(Form::kOrrImm, is64, d, Gpr::kZr, static_cast<int64_t>(value));
+    Put(buf, i);
+    return;
+  }
+  const bool inverted = full > zero;  // start from movn when more halves are all-ones
+  bool first = true;
+  for (int h = 0; h < halves; ++h) {
+    const uint64_t part = (value >> (16 * h)) & 0xffff;
+    const uint64_t skip = inverted ? 0xffff : 0;
+    if (part == skip) continue;
+    Inst i;
+    i.is64 = is64;
+    i.d = R(d);
+    i.amount = static_cast<uint8_t>(16 * h);
+    if (first) {
+      i.form = inverted ? Form::kMovn : Form::kMovz;
+      i.imm = static_cast<int64_t>(inverted ? (~part & 0xffff) : part);
+      first = false;
+    } else {
+      i.form = Form::kMovk;
+      i.imm = static_cast<int64_t>(part);
+    }
+    Put(buf, i);
+  }
+}
+
+namespace {
+
+class Emitter final : public backend::InstEmitter {
+ public:
+  Emitter(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
+          A64MachBuffer* buf)
+      : v_(v), ra_(ra), module_(module), buf_(*buf) {}
+
+  void Run();
+
+ private:
+  void Put(const Inst& i) { aarch64::Put(buf_, i); }
+  void Trap(TrapCode code) {
+    buf_.AddTrap(code);
+    Inst u;
+    u.form = Form::kUdf;
+    Put(u);
+  }
+  // `b.<cc> +8; udf`: traps with `code` unless `cc` holds.
+  void TrapUnless(Cond cc, TrapCode code) {
+    Inst b;
+    b.form = Form::kBCond;
+    b.cond = cc;
+    b.imm = 8;
+    Put(b);
+    Trap(code);
+  }
+  void MovImm(Gpr d, uint64_t v, bool is64) { EmitMovImm(buf_, d, v, is64); }
+  // sp += n (add) or sp -= n.
+  void SpAdjust(bool add, uint32_t n) {
+    if (n == 0) return;
+    const Form f = add ? Form::kAddImm : Form::kSubImm;
+    if (n < (1u << 24)) {
+      if (n & ~0xfffu) Put(RRI(f, true, Gpr::kSp, Gpr::kSp, n & ~0xfffu));
+      if (n & 0xfffu) Put(RRI(f, true, Gpr::kSp, Gpr::kSp, n & 0xfffu));
+      return;
+    }
+    MovImm(kTmp0, n, true);
+    Inst i = RRR(add ? Form::kAddExt : Form::kSubExt, true, Gpr::kSp, Gpr::kSp, kTmp0);
+    i.extend = Extend::kUxtx;
+    Put(i);
+  }
+  void SlotAccess(bool load, bool fp, bool f64, uint8_t reg, Gpr base, int64_t off) {
+    EmitSlotAccess(buf_, load, fp, f64, reg, base, off);
+  }
+
+  Allocation AllocOf(uint32_t inst, int k) const {
+    return ra_.allocs[v_.ra.insts[inst].operand_begin + static_cast<uint32_t>(k)];
+  }
+  Gpr G(uint32_t inst, int k) const {
+    EGRET_CHECK(k >= 0);
+    Allocation a = AllocOf(inst, k);
+    EGRET_CHECK(a.is_reg() && a.reg().cls() == regalloc::RegClass::kInt);
+    return GprFromEnc(a.reg().hw());
+  }
+  Fpr V(uint32_t inst, int k) const {
+    EGRET_CHECK(k >= 0);
+    Allocation a = AllocOf(inst, k);
+    EGRET_CHECK(a.is_reg() && a.reg().cls() == regalloc::RegClass::kFloat);
+    return FprFromEnc(a.reg().hw());
+  }
+  uint32_t NumOps(uint32_t inst) const {
+    return v_.ra.insts[inst].operand_end - v_.ra.insts[inst].operand_begin;
+  }
+  OperandSlots Slots(uint32_t inst) const { return SlotsOf(v_.insts[inst], NumOps(inst)); }
+  int64_t SpillOffset(uint32_t slot) const { return frame_.spill_base + 8 * int64_t{slot}; }
+
+  void EmitEdit(const regalloc::Edit& e) override;
+  void Prologue() override;
+  void Epilogue();
+  Cond Compare(uint32_t i, const MInst& m);
+  void EmitInst(uint32_t i) override;
+  void EmitAlu(uint32_t i, const MInst& m);
+  void EmitAluImm(uint32_t i, const MInst& m);
+  void EmitUnary(uint32_t i, const MInst& m);
+  void EmitDivRem(uint32_t i, const MInst& m);
+  void EmitMemory(uint32_t i, const MInst& m);
+  void EmitFpu(uint32_t i, const MInst& m);
+  void EmitFpToInt(uint32_t i, const MInst& m);
+  void EmitBrif(uint32_t i, const MInst& m);
+  void EmitBrTable(uint32_t i, const MInst& m);
+  void EmitTrapIf(uint32_t i, const MInst& m);
+
+  const VCode& v_;
+  const regalloc::Output& ra_;
+  const backend::ModuleContext& module_;
+  A64MachBuffer& buf_;
+  FrameInfo frame_;
+  std::vector<MachLabel> block_label_;
+};
+
+void Emitter::EmitEdit(const regalloc::Edit& e) {
+  if (e.from.is_reg() && e.to.is_reg()) {
+    if (e.from.reg().cls() == regalloc::RegClass::kInt) {
+      Put(MovReg(true, GprFromEnc(e.to.reg().hw()), GprFromEnc(e.from.reg().hw())));
+    } else {
+      Put(VV(Form::kFmovReg, true, FprFromEnc(e.to.reg().hw()), FprFromEnc(e.from.reg().hw())));
+    }
+  } else if (e.from.is_reg()) {
+    const bool fp = e.from.reg().cls() == regalloc::RegClass::kFloat;
+    SlotAccess(false, fp, true, static_cast<uint8_t>(e.from.reg().hw()), Gpr::kSp,
+               SpillOffset(e.to.slot()));
+  } else {
+    EGRET_CHECK(e.from.is_stack() && e.to.is_reg());
+    const bool fp = e.to.reg().cls() == regalloc::RegClass::kFloat;
+    SlotAccess(true, fp, true, static_cast<uint8_t>(e.to.reg().hw()), Gpr::kSp,
+               SpillOffset(e.from.slot()));
+  }
+}
+
+void Emitter::Prologue() {
+  Inst fr;
+  fr.form = Form::kStpPre;
+  fr.d = R(kFp);
+  fr.m = R(kLr);
+  fr.n = R(Gpr::kSp);
+  fr.imm = -16;
+  Put(fr);
+  Inst mov;
+  mov.form = Form::kMovSp;
+  mov.d = R(kFp);
+  mov.n = R(Gpr::kSp);
+  Put(mov);
+  for (size_t k = 0; k < frame_.gpr_pairs.size(); k += 2) {
+    Inst p = fr;
+    p.d = R(frame_.gpr_pairs[k]);
+    p.m = R(frame_.gpr_pairs[k + 1]);
+    Put(p);
+  }
+  for (size_t k = 0; k < frame_.fpr_pairs.size(); k += 2) {
+    Inst p = fr;
+    p.form = Form::kStpFPre;
+    p.d = R(frame_.fpr_pairs[k]);
+    p.m = R(frame_.fpr_pairs[k + 1]);
+    Put(p);
+  }
+  SpAdjust(false, frame_.frame_bytes);
+  // Stack limit: the VMContext is still in x0 (the first argument).
+  Put(Mem(Form::kLdr, MemKind::kX, true, kTmp0, kVmctxReg, module_.stack_limit_offset));
+  Inst cmp = RRR(Form::kSubsExt, true, Gpr::kZr, Gpr::kSp, kTmp0);
+  cmp.extend = Extend::kUxtx;
+  Put(cmp);
+  TrapUnless(Cond::kHs, TrapCode::kStackOverflow);
+}
+
+void Emitter::Epilogue() {
+  SpAdjust(true, frame_.frame_bytes);
+  Inst p;
+  p.n = R(Gpr::kSp);
+  p.imm = 16;
+  for (size_t k = frame_.fpr_pairs.size(); k > 0; k -= 2) {
+    p.form = Form::kLdpFPost;
+    p.d = R(frame_.fpr_pairs[k - 2]);
+    p.m = R(frame_.fpr_pairs[k - 1]);
+    Put(p);
+  }
+  for (size_t k = frame_.gpr_pairs.size(); k > 0; k -= 2) {
+    p.form = Form::kLdpPost;
+    p.d = R(frame_.gpr_pairs[k - 2]);
+    p.m = R(frame_.gpr_pairs[k - 1]);
+    Put(p);
+  }
+  p.form = Form::kLdpPost;
+  p.d = R(kFp);
+  p.m = R(kLr);
+  Put(p);
+  Inst ret;
+  ret.form = Form::kRet;
+  ret.n = R(kLr);
+  Put(ret);
+}
+
+Cond Emitter::Compare(uint32_t i, const MInst& m) {
+  const OperandSlots o = Slots(i);
+  switch (m.cond) {
+    case CondKind::kNonZero:
+      Put(RRI(Form::kSubsImm, m.is64, Gpr::kZr, G(i, o.a), 0));
+      return m.cc;
+    case CondKind::kIntRR:
+      Put(RRR(Form::kSubsReg, m.is64, Gpr::kZr, G(i, o.a), G(i, o.b)));
+      return m.cc;
+    case CondKind::kIntRI:
+      if (m.imm >= 0) {
+        Put(RRI(Form::kSubsImm, m.is64, Gpr::kZr, G(i, o.a), m.imm));
+      } else {
+        Put(RRI(Form::kAddsImm, m.is64, Gpr::kZr, G(i, o.a), -m.imm));
+      }
+      return m.cc;
+    case CondKind::kFloat: {
+      Inst c = VVV(Form::kFcmp, m.f64, Fpr::kV0, V(i, o.a), V(i, o.b));
+      c.d = 0;
+      Put(c);
+      return m.cc;
+    }
+    case CondKind::kBitSet:
+      Put(RRI(Form::kAndsImm, m.is64, Gpr::kZr, G(i, o.a), int64_t{1} << m.imm));
+      return Cond::kNe;
+  }
+  EGRET_CHECK(false);
+  return Cond::kEq;
+}
+
+FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
+  FrameInfo fi;
+  regalloc::PRegSet used;
+  for (const Allocation& a : ra.allocs)
+    if (a.is_reg()) used.Add(a.reg());
+  for (const regalloc::Edit& e : ra.edits) {
+    if (e.from.is_reg()) used.Add(e.from.reg());
+    if (e.to.is_reg()) used.Add(e.to.reg());
+  }
+  for (Gpr r : kCalleeSavedGprs)
+    if (used.Contains(IntPReg(r))) fi.gpr_pairs.push_back(r);
+  if (fi.gpr_pairs.size() % 2 != 0) fi.gpr_pairs.push_back(Gpr::kZr);  // stp/ldp xzr pads
+  for (Fpr r : kCalleeSavedFprs)
+    if (used.Contains(FloatPReg(r))) fi.fpr_pairs.push_back(r);
+  if (fi.fpr_pairs.size() % 2 != 0) {
+    // No zero register among the floats: save one more callee-saved register.
+    for (Fpr r : kCalleeSavedFprs) {
+      if (!used.Contains(FloatPReg(r))) {
+        fi.fpr_pairs.push_back(r);
+        break;
+      }
+    }
+  }
+  fi.spill_base = v.frame.outgoing_bytes;
+  fi.frame_bytes = (v.frame.outgoing_bytes + 8 * ra.num_spill_slots + 15) & ~15u;
+  return fi;
+}
+
+// The longest expansion of one MInst with its edits is far below this (jump tables ask for
+// their own size).
+constexpr uint32_t kMaxInstBytes = 1024;
+
+void Emitter::Run() {
+  frame_ = ComputeFrameImpl(v_, ra_);
+  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this);
+}
+
+void Emitter::EmitAlu(uint32_t i, const MInst& m) {
+  const OperandSlots o = Slots(i);
+  const Gpr a = G(i, o.a), b = G(i, o.b), d = G(i, o.dst);
+  auto shifted = [&](Form f) {
+    Inst x = RRR(f, m.is64, d, a, b);
+    x.shift = m.opnd_shift;
+    x.amount = m.opnd_amount;
+    Put(x);
+  };
+  auto extended = [&](Form f) {
+    Inst x = RRR(f, m.is64, d, a, b);
+    x.extend = m.opnd_ext;
+    x.amount = m.opnd_amount;
+    Put(x);
+  };
+  switch (m.alu) {
+    case AluOp::kAdd:
+      return m.opnd_extend ? extended(Form::kAddExt) : shifted(Form::kAddReg);
+    case AluOp::kSub:
+      return m.opnd_extend ? extended(Form::kSubExt) : shifted(Form::kSubReg);
+    case AluOp::kAnd:
+      return shifted(Form::kAndReg);
+    case AluOp::kOrr:
+      return shifted(Form::kOrrReg);
+    case AluOp::kEor:
+      return shifted(Form::kEorReg);
+    case AluOp::kMul: {
+      Inst x = RRR(Form::kMadd, m.is64, d, a, b);
+      x.a = R(Gpr::kZr);
+      return Put(x);
+    }
+    case AluOp::kLsl:
+      return Put(RRR(Form::kLslv, m.is64, d, a, b));
+    case AluOp::kLsr:
+      return Put(RRR(Form::kLsrv, m.is64, d, a, b));
+    case AluOp::kAsr:
+      return Put(RRR(Form::kAsrv, m.is64, d, a, b));
+    case AluOp::kRor:
+      return Put(RRR(Form::kRorv, m.is64, d, a, b));
+    case AluOp::kRotl:
+      // rotl by b = ror by -b (rorv uses the count modulo the width).
+      Put(RRR(Form::kSubReg, m.is64, kTmp0, Gpr::kZr, b));
+      return Put(RRR(Form::kRorv, m.is64, d, a, kTmp0));
+  }
+}
+
+void Emitter::EmitAluImm(uint32_t i, const MInst& m) {
+  const OperandSlots o = Slots(i);
+  const Gpr a = G(i, o.a), d = G(i, o.dst);
+  Form f = Form::kAddImm;
+  switch (m.alu) {
+    case AluOp::kAdd:
+      f = Form::kAddImm;
+      break;
+    case AluOp::kSub:
+      f = Form::kSubImm;
+      break;
+    case AluOp::kAnd:
+      f = Form::kAndImm;
+      break;
+    case AluOp::kOrr:
+      f = Form::kOrrImm;
+      break;
+    case AluOp::kEor:
+      f = Form::kEorImm;
+      break;
+    case AluOp::kLsl:
+      f = Form::kLslImm;
+      break;
+    case AluOp::kLsr:
+      f = Form::kLsrImm;
+      break;
+    case AluOp::kAsr:
+      f = Form::kAsrImm;
+      break;
+    case AluOp::kRor:
+      f = Form::kRorImm;
+      break;
+    case AluOp::kMul:
+    case AluOp::kRotl:
+      EGRET_CHECK(false);  // lowering materializes these operands
+      break;
+  }
+  Put(RRI(f, m.is64, d, a, m.imm));
+}
+
+void Emitter::EmitUnary(uint32_t i, const MInst& m) {
+  const OperandSlots o = Slots(i);
+  const Gpr a = G(i, o.a), d = G(i, o.dst);
+  switch (m.unary) {
+    case UnaryOp::kNeg:
+      return Put(RRR(Form::kSubReg, m.is64, d, Gpr::kZr, a));
+    case UnaryOp::kMvn:
+      return Put(RRR(Form::kOrnReg, m.is64, d, Gpr::kZr, a));
+    case UnaryOp::kClz:
+      return Put(RRR(Form::kClz, m.is64, d, a, Gpr::kX0));
+    case UnaryOp::kCtz:
+      Put(RRR(Form::kRbit, m.is64, kTmp0, a, Gpr::kX0));
+      return Put(RRR(Form::kClz, m.is64, d, kTmp0, Gpr::kX0));
+    case UnaryOp::kPopcnt: {
+      // Through NEON: count bits per byte, add the bytes.
+      Inst to;
+      to.form = Form::kFmovFromGpr;
+      to.is64 = to.f64 = m.is64;
+      to.d = R(kFpTmp);
+      to.n = R(a);
+      Put(to);
+      Put(VV(Form::kCnt8b, true, kFpTmp, kFpTmp));
+      Put(VV(Form::kAddv8b, true, kFpTmp, kFpTmp));
+      Inst back;
+      back.form = Form::kFmovToGpr;
+      back.is64 = back.f64 = false;
+      back.d = R(d);
+      back.n = R(kFpTmp);
+      return Put(back);
+    }
+  }
+}
+
+void Emitter::EmitDivRem(uint32_t i, const MInst& m) {
+  const OperandSlots o = Slots(i);
+  const Gpr a = G(i, o.a), b = G(i, o.b), d = G(i, o.dst);
+  Inst cbnz;
+  cbnz.form = Form::kCbnz;
+  cbnz.is64 = m.is64;
+  cbnz.d = R(b);
+  cbnz.imm = 8;
+  Put(cbnz);
+  Trap(TrapCode::kIntegerDivisionByZero);
+  switch (m.div) {
+    case DivKind::kSdiv: {
+      // INT_MIN / -1 overflows: b == -1 (cmn b, #1) and a == INT_MIN (a - 1 overflows).
+      Put(RRI(Form::kAddsImm, m.is64, Gpr::kZr, b, 1));
+      Inst bne;
+      bne.form = Form::kBCond;
+      bne.cond = Cond::kNe;
+      bne.imm = 16;
+      Put(bne);
+      Put(RRI(Form::kSubsImm, m.is64, Gpr::kZr, a, 1));
+      TrapUnless(Cond::kVc, TrapCode::kIntegerOverflow);
+      return Put(RRR(Form::kSdiv, m.is64, d, a, b));
+    }
+    case DivKind::kUdiv:
+      return Put(RRR(Form::kUdiv, m.is64, d, a, b));
+    case DivKind::kSrem:
+    case DivKind::kUrem: {
+      // a - (a / b) * b; sdiv gives INT_MIN for INT_MIN / -1 without trapping, so the
+      // remainder is INT_MIN - INT_MIN = 0, as Wasm requires.
+      Put(RRR(m.div == DivKind::kSrem ? Form::kSdiv : Form::kUdiv, m.is64, kTmp0, a, b));
+      Inst ms = RRR(Form::kMsub, m.is64, d, kTmp0, b);
+      ms.a = R(a);
+      return Put(ms);
+    }
+  }
+}
+
+void Emitter::EmitMemory(uint32_t i, const MInst& m) {
+  const OperandSlots o = Slots(i);
+  const bool load = m.op == MOp::kLoad;
+  const uint8_t reg = load ? (m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)))
+                           : (m.fp ? R(V(i, o.value)) : R(G(i, o.value)));
+  const Gpr base = G(i, m.base_op);
+  const int size = m.fp ? (m.f64 ? 3 : 2) : MemSizeLog2(m.mem);
+  Inst x;
+  x.is64 = load ? m.is64 : m.mem == MemKind::kX;
+  x.f64 = m.f64;
+  x.mem = m.mem;
+  x.d = reg;
+  x.n = R(base);
+  auto pick = [&](Form ld, Form st, Form ldf, Form stf) {
+    return m.fp ? (load ? ldf : stf) : (load ? ld : st);
+  };
+  if (m.index_op >= 0) {
+    x.form = pick(Form::kLdrReg, Form::kStrReg, Form::kLdrFReg, Form::kStrFReg);
+    x.m = R(G(i, m.index_op));
+    x.extend = Extend::kUxtx;
+    x.amount = m.index_shift;
+    EGRET_CHECK(m.index_shift == 0 || m.index_shift == size);
+  } else if (IsScaledOffset(m.disp, size)) {
+    x.form = pick(Form::kLdr, Form::kStr, Form::kLdrF, Form::kStrF);
+    x.imm = m.disp;
+  } else if (IsUnscaledOffset(m.disp)) {
+    x.form = pick(Form::kLdur, Form::kStur, Form::kLdurF, Form::kSturF);
+    x.imm = m.disp;
+  } else {
+    MovImm(kTmp0, static_cast<uint64_t>(int64_t{m.disp}), true);
+    x.form = pick(Form::kLdrReg, Form::kStrReg, Form::kLdrFReg, Form::kStrFReg);
+    x.m = R(kTmp0);
+    x.extend = Extend::kUxtx;
+  }
+  if (m.can_trap) buf_.AddTrap(m.trap);
+  Put(x);
+}
+
+void Emitter::EmitFpu(uint32_t i, const MInst& m) {
+  const OperandSlots o = Slots(i);
+  const Fpr a = V(i, o.a), d = V(i, o.dst);
+  auto bin = [&](Form f) { Put(VVV(f, m.f64, d, a, V(i, o.b))); };
+  auto un = [&](Form f) { Put(VV(f, m.f64, d, a)); };
+  switch (m.fpu) {
+    case FpuOp::kAdd:
+      return bin(Form::kFadd);
+    case FpuOp::kSub:
+      return bin(Form::kFsub);
+    case FpuOp::kMul:
+      return bin(Form::kFmul);
+    case FpuOp::kDiv:
+      return bin(Form::kFdiv);
+    // fmin/fmax already have Wasm's semantics: a NaN operand gives a NaN, and -0 < +0.
+    case FpuOp::kMin:
+      return bin(Form::kFmin);
+    case FpuOp::kMax:
+      return bin(Form::kFmax);
+    case FpuOp::kCopysign: {
+      // (bits(a) & ~sign) | (bits(b) & sign), in x16/x17.
+      const Fpr b = V(i, o.b);
+      const uint64_t sign = m.f64 ? uint64_t{1} << 63 : uint64_t{1} << 31;
+      auto fmov_to = [&](Gpr g, Fpr v) {
+        Inst t;
+        t.form = Form::kFmovToGpr;
+        t.is64 = t.f64 = m.f64;
+        t.d = R(g);
+        t.n = R(v);
+        Put(t);
+      };
+      fmov_to(kTmp0, a);
+      fmov_to(kTmp1, b);
+      Put(RRI(Form::kAndImm, m.f64, kTmp0, kTmp0, static_cast<int64_t>(sign - 1)));
+      Put(RRI(Form::kAndImm, m.f64, kTmp1, kTmp1, static_cast<int64_t>(sign)));
+      Put(RRR(Form::kOrrReg, m.f64, kTmp0, kTmp0, kTmp1));
+      Inst back;
+      back.form = Form::kFmovFromGpr;
+      back.is64 = back.f64 = m.f64;
+      back.d = R(d);
+      back.n = R(kTmp0);
+      return Put(back);
+    }
+    case FpuOp::kSqrt:
+      return un(Form::kFsqrt);
+    case FpuOp::kNeg:
+      return un(Form::kFneg);
+    case FpuOp::kAbs:
+      return un(Form::kFabs);
+    case FpuOp::kFloor:
+      return un(Form::kFrintm);
+    case FpuOp::kCeil:
+      return un(Form::kFrintp);
+    case FpuOp::kTrunc:
+      return un(Form::kFrintz);
+    case FpuOp::kNearest:
+      return un(Form::kFrintn);
+    case FpuOp::kPromote:
+      return Put(VV(Form::kFcvt, true, d, a));
+    case FpuOp::kDemote:
+      return Put(VV(Form::kFcvt, false, d, a));
+  }
+}
+
+void Emitter::EmitFpToInt(uint32_t i, const MInst& m) {
+  const OperandSlots o = Slots(i);
+  const Fpr a = V(i, o.a);
+  const Gpr d = G(i, o.dst);
+  Inst cvt;
+  cvt.form = m.is_unsigned ? Form::kFcvtzu : Form::kFcvtzs;
+  cvt.is64 = m.is64;
+  cvt.f64 = m.f64;
+  cvt.d = R(d);
+  cvt.n = R(a);
+  if (m.saturating) {
+    // fcvtz* already saturate and map NaN to 0, as the _sat conversions require.
+    Put(cvt);
+    return;
+  }
+  Inst self = VVV(Form::kFcmp, m.f64, Fpr::kV0, a, a);
+  self.d = 0;
+  Put(self);
+  TrapUnless(Cond::kVc, TrapCode::kBadConversionToInteger);
+  // The range check: lo < a (or lo <= a when lo itself converts) and a < hi.
+  const int bits = m.is64 ? 64 : 32;
+  double lo, hi;
+  bool lo_inclusive;
+  if (m.is_unsigned) {
+    lo = -1.0;
+    lo_inclusive = false;
+    hi = bits == 64 ? 18446744073709551616.0 : 4294967296.0;
+  } else {
+    hi = bits == 64 ? 9223372036854775808.0 : 2147483648.0;
+    // -2^(n-1) - 1 is exact only in f64 for n = 32.
+    lo_inclusive = !(m.f64 && bits == 32);
+    lo = lo_inclusive ? -hi : -hi - 1.0;
+  }
+  auto load_bound = [&](double v) {
+    uint64_t b;
+    if (m.f64) {
+      std::memcpy(&b, &v, 8);
+    } else {
+      const float f = static_cast<float>(v);
+      uint32_t w;
+      std::memcpy(&w, &f, 4);
+      b = w;
+    }
+    MovImm(kTmp0, b, m.f64);
+    Inst t;
+    t.form = Form::kFmovFromGpr;
+    t.is64 = t.f64 = m.f64;
+    t.d = R(kFpTmp);
+    t.n = R(kTmp0);
+    Put(t);
+    Inst c = VVV(Form::kFcmp, m.f64, Fpr::kV0, a, kFpTmp);
+    c.d = 0;
+    Put(c);
+  };
+  load_bound(lo);
+  TrapUnless(lo_inclusive ? Cond::kGe : Cond::kGt, TrapCode::kIntegerOverflow);
+  load_bound(hi);
+  TrapUnless(Cond::kMi, TrapCode::kIntegerOverflow);
+  Put(cvt);
+}
+
+void Emitter::EmitBrif(uint32_t i, const MInst& m) {
+  const OperandSlots o = Slots(i);
+  const MachLabel t = block_label_[m.target[0]];
+  if (m.cond == CondKind::kNonZero || m.cond == CondKind::kBitSet) {
+    const bool bit = m.cond == CondKind::kBitSet;
+    Inst br;
+    br.form = bit ? Form::kTbnz : Form::kCbnz;
+    br.is64 = m.is64;
+    br.d = R(G(i, o.a));
+    br.amount = static_cast<uint8_t>(bit ? m.imm : 0);
+    Inst inv = br;
+    inv.form = bit ? Form::kTbz : Form::kCbz;
+    const uint32_t w = Encode(br), iw = Encode(inv);
+    uint8_t bytes[4], inverted[4];
+    std::memcpy(bytes, &w, 4);
+    std::memcpy(inverted, &iw, 4);
+    buf_.EmitCondBranch(bytes, inverted, 0, t,
+                        bit ? A64LabelUse::kBranch14 : A64LabelUse::kBranch19);
+  } else {
+    const Cond cc = Compare(i, m);
+    const uint32_t w = 0x54000000u | static_cast<uint32_t>(cc);
+    const uint32_t iw = 0x54000000u | static_cast<uint32_t>(Invert(cc));
+    uint8_t bytes[4], inverted[4];
+    std::memcpy(bytes, &w, 4);
+    std::memcpy(inverted, &iw, 4);
+    buf_.EmitCondBranch(bytes, inverted, 0, t, A64LabelUse::kBranch19);
+  }
+  const uint8_t b[4] = {0, 0, 0, 0x14};
+  buf_.EmitUncondBranch(b, 0, block_label_[m.target[1]], A64LabelUse::kBranch26);
+}
+
+void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
+  const std::vector<uint32_t>& table = v_.jump_tables[m.jump_table];
+  const uint32_t n = static_cast<uint32_t>(table.size() - 1);
+  // The bounds check and the dispatch (at most 9 words) are not split by an island.
+  if (buf_.IslandNeeded(9 * 4)) buf_.EmitIsland(9 * 4);
+  const Gpr idx = G(i, Slots(i).value);
+  if (n <= 4095) {
+    Put(RRI(Form::kSubsImm, false, Gpr::kZr, idx, n));
+  } else {
+    MovImm(kTmp0, n, false);
+    Put(RRR(Form::kSubsReg, false, Gpr::kZr, idx, kTmp0));
+  }
+  buf_.Put4(0x54000000u | static_cast<uint32_t>(Cond::kHs));  // b.hs default
+  buf_.UseLabelAtOffset(buf_.CurOffset() - 4, block_label_[table[n]], A64LabelUse::kBranch19);
+  MachLabel base = buf_.NewLabel();
+  Inst adr;
+  adr.form = Form::kAdr;
+  adr.d = R(kTmp1);
+  Put(adr);
+  buf_.UseLabelAtOffset(buf_.CurOffset() - 4, base, A64LabelUse::kAdr21);
+  Inst add = RRR(Form::kAddExt, true, kTmp1, kTmp1, idx);
+  add.extend = Extend::kUxtw;
+  add.amount = 2;
+  Put(add);
+  Put(Mem(Form::kLdr, MemKind::kSW, true, kTmp0, kTmp1, 0));
+  Put(RRR(Form::kAddReg, true, kTmp1, kTmp1, kTmp0));
+  Inst br;
+  br.form = Form::kBr;
+  br.n = R(kTmp1);
+  Put(br);
+  // A table longer than kMaxInstBytes: the b.hs above (and older branches) may not wait for the
+  // island after it, so one goes here, where nothing falls into it (only under
+  // --debug-branch-range-shrink or for tables of more than 256 entries).
+  if (buf_.IslandNeeded(4 * n)) buf_.EmitIsland(4 * n, /*reachable=*/false);
+  // Each entry holds target - (its own address): x17 points at the entry when it is added.
+  buf_.BindLabel(base);
+  for (uint32_t k = 0; k < n; ++k) {
+    const uint32_t at = buf_.CurOffset();
+    buf_.Put4(0);
+    buf_.UseLabelAtOffset(at, block_label_[table[k]], A64LabelUse::kPcRel32);
+  }
+}
+
+void Emitter::EmitTrapIf(uint32_t i, const MInst& m) {
+  if (m.cond == CondKind::kNonZero) {
+    // Trap when a != 0 (ne) or a == 0 (eq): skip the udf with cbz / cbnz.
+    Inst skip;
+    skip.form = m.cc == Cond::kNe ? Form::kCbz : Form::kCbnz;
+    skip.is64 = m.is64;
+    skip.d = R(G(i, Slots(i).a));
+    skip.imm = 8;
+    Put(skip);
+    Trap(m.trap);
+    return;
+  }
+  const Cond cc = Compare(i, m);
+  TrapUnless(Invert(cc), m.trap);
+}
+
+void Emitter::EmitInst(uint32_t i) {
+  const MInst& m = v_.insts[i];
+  const OperandSlots o = Slots(i);
+  switch (m.op) {
+    case MOp::kArgs:
+      return;
+    case MOp::kLoadArg:
+      return SlotAccess(true, m.fp, m.f64, m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)), kFp, m.disp);
+    case MOp::kStoreRet:
+      return SlotAccess(false, m.fp, m.f64, m.fp ? R(V(i, o.value)) : R(G(i, o.value)), kFp,
+                        m.disp);
+    case MOp::kStoreOutArg:
+      return SlotAccess(false, m.fp, m.f64, m.fp ? R(V(i, o.value)) : R(G(i, o.value)), Gpr::kSp,
+                        m.disp);
+    case MOp::kLoadOutRet:
+      return SlotAccess(true, m.fp, m.f64, m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)), Gpr::kSp,
+                        m.disp);
+    case MOp::kCopy:
+      if (m.fp) return Put(VV(Form::kFmovReg, true, V(i, o.dst), V(i, o.a)));
+      return Put(MovReg(true, G(i, o.dst), G(i, o.a)));
+    case MOp::kIconst:
+      return MovImm(G(i, o.dst), static_cast<uint64_t>(m.imm), m.is64);
+    case MOp::kFconst: {
+      const uint64_t bits = static_cast<uint64_t>(m.imm);
+      Inst t;
+      t.form = Form::kFmovFromGpr;
+      t.is64 = t.f64 = m.f64;
+      t.d = R(V(i, o.dst));
+      t.n = R(Gpr::kZr);
+      if (bits != 0) {
+        MovImm(kTmp0, bits, m.f64);
+        t.n = R(kTmp0);
+      }
+      return Put(t);
+    }
+    case MOp::kAlu:
+      return EmitAlu(i, m);
+    case MOp::kAluImm:
+      return EmitAluImm(i, m);
+    case MOp::kMadd: {
+      Inst x = RRR(m.is_sub ? Form::kMsub : Form::kMadd, m.is64, G(i, o.dst), G(i, o.a), G(i, o.b));
+      x.a = R(G(i, o.c));
+      return Put(x);
+    }
+    case MOp::kUnary:
+      return EmitUnary(i, m);
+    case MOp::kDivRem:
+      return EmitDivRem(i, m);
+    case MOp::kCmpSet: {
+      const Cond cc = Compare(i, m);
+      Inst s;
+      s.form = Form::kCset;
+      s.is64 = false;
+      s.d = R(G(i, o.dst));
+      s.cond = cc;
+      return Put(s);
+    }
+    case MOp::kSelect: {
+      const Cond cc = Compare(i, m);
+      Inst s;
+      if (m.fp) {
+        s = VVV(Form::kFcsel, m.f64, V(i, o.dst), V(i, o.x), V(i, o.y));
+      } else {
+        s = RRR(Form::kCsel, m.wide_value, G(i, o.dst), G(i, o.x), G(i, o.y));
+      }
+      s.cond = cc;
+      return Put(s);
+    }
+    case MOp::kLoad:
+    case MOp::kStore:
+      return EmitMemory(i, m);
+    case MOp::kExtend: {
+      const Gpr a = G(i, o.a), d = G(i, o.dst);
+      switch (m.extend) {
+        case ExtendKind::kSxtb:
+          return Put(RRR(Form::kSxtb, m.is64, d, a, Gpr::kX0));
+        case ExtendKind::kSxth:
+          return Put(RRR(Form::kSxth, m.is64, d, a, Gpr::kX0));
+        case ExtendKind::kSxtw:
+          return Put(RRR(Form::kSxtw, true, d, a, Gpr::kX0));
+        case ExtendKind::kUxtb:
+          return Put(RRR(Form::kUxtb, false, d, a, Gpr::kX0));
+        case ExtendKind::kUxth:
+          return Put(RRR(Form::kUxth, false, d, a, Gpr::kX0));
+        case ExtendKind::kUxtw:
+          return Put(MovReg(false, d, a));
+      }
+      return;
+    }
+    case MOp::kFpuBin:
+    case MOp::kFpuUnary:
+      return EmitFpu(i, m);
+    case MOp::kIntToFp: {
+      Inst c;
+      c.form = m.is_unsigned ? Form::kUcvtf : Form::kScvtf;
+      c.is64 = m.is64;
+      c.f64 = m.f64;
+      c.d = R(V(i, o.dst));
+      c.n = R(G(i, o.a));
+      return Put(c);
+    }
+    case MOp::kFpToInt:
+      return EmitFpToInt(i, m);
+    case MOp::kBitcast: {
+      Inst c;
+      c.is64 = c.f64 = m.is64;
+      if (m.fp) {
+        c.form = Form::kFmovFromGpr;
+        c.d = R(V(i, o.dst));
+        c.n = R(G(i, o.a));
+      } else {
+        c.form = Form::kFmovToGpr;
+        c.d = R(G(i, o.dst));
+        c.n = R(V(i, o.a));
+      }
+      return Put(c);
+    }
+    case MOp::kCall:
+      buf_.Put4(0x94000000u);
+      buf_.AddCall(buf_.CurOffset() - 4, m.callee, A64LabelUse::kBranch26);
+      return;
+    case MOp::kCallBuiltin: {
+      Put(Mem(Form::kLdr, MemKind::kX, true, kTmp0, kVmctxReg, module_.builtins_offset));
+      Put(Mem(Form::kLdr, MemKind::kX, true, kTmp0, kTmp0, 8 * int64_t{m.builtin}));
+      Inst c;
+      c.form = Form::kBlr;
+      c.n = R(kTmp0);
+      return Put(c);
+    }
+    case MOp::kCallInd: {
+      Inst c;
+      c.form = Form::kBlr;
+      c.n = R(G(i, o.value));
+      return Put(c);
+    }
+    case MOp::kRet:
+      return Epilogue();
+    case MOp::kJmp: {
+      const uint8_t b[4] = {0, 0, 0, 0x14};
+      buf_.EmitUncondBranch(b, 0, block_label_[m.target[0]], A64LabelUse::kBranch26);
+      return;
+    }
+    case MOp::kBrif:
+      return EmitBrif(i, m);
+    case MOp::kBrTable:
+      return EmitBrTable(i, m);
+    case MOp::kTrap:
+      return Trap(m.trap);
+    case MOp::kTrapIf:
+      return EmitTrapIf(i, m);
+  }
+}
+
+}  // namespace
+
+FrameInfo ComputeFrame(const VCode& v, const regalloc::Output& ra) {
+  return ComputeFrameImpl(v, ra);
+}
+
+void EmitFunction(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
+                  A64MachBuffer* buf) {
+  Emitter e(v, ra, module, buf);
+  e.Run();
+}
+
+}  // namespace egret::aarch64

@@ -1,0 +1,1113 @@
+// lower.cc: the AArch64 lowering rules (see lower.h for the patterns).
+//
+// The walk, the value -> vreg map, use counts and the sinking preconditions are the shared
+// lowering context's (backends/common/lower_ctx.h). Here: one rule per opcode family and the
+// matchers that decide folding at the use; IsSunk asks a definition's only user's matcher.
+#include "backends/aarch64/lower.h"
+
+#include <string>
+
+#include "backends/aarch64/abi.h"
+#include "backends/aarch64/encoder.h"
+#include "backends/common/lower_ctx.h"
+
+namespace egret::aarch64 {
+namespace {
+
+using ir::Opcode;
+using ir::Type;
+using regalloc::Operand;
+using regalloc::VReg;
+
+bool Is64(Type t) { return t == Type::kI64 || t == Type::kF64; }
+
+Cond IntCond(ir::IntCC cc) {
+  switch (cc) {
+    case ir::IntCC::kEq:
+      return Cond::kEq;
+    case ir::IntCC::kNe:
+      return Cond::kNe;
+    case ir::IntCC::kSlt:
+      return Cond::kLt;
+    case ir::IntCC::kSle:
+      return Cond::kLe;
+    case ir::IntCC::kSgt:
+      return Cond::kGt;
+    case ir::IntCC::kSge:
+      return Cond::kGe;
+    case ir::IntCC::kUlt:
+      return Cond::kLo;
+    case ir::IntCC::kUle:
+      return Cond::kLs;
+    case ir::IntCC::kUgt:
+      return Cond::kHi;
+    case ir::IntCC::kUge:
+      return Cond::kHs;
+  }
+  return Cond::kEq;
+}
+
+// After `fcmp a, b` every IR float condition is one condition code: unordered sets NZCV = 0011,
+// which fails eq, mi (lt), ls (le), gt, ge and vc (ord) and passes ne and vs (uno).
+Cond FloatCond(ir::FloatCC cc) {
+  switch (cc) {
+    case ir::FloatCC::kEq:
+      return Cond::kEq;
+    case ir::FloatCC::kNe:
+      return Cond::kNe;
+    case ir::FloatCC::kLt:
+      return Cond::kMi;
+    case ir::FloatCC::kLe:
+      return Cond::kLs;
+    case ir::FloatCC::kGt:
+      return Cond::kGt;
+    case ir::FloatCC::kGe:
+      return Cond::kGe;
+    case ir::FloatCC::kOrd:
+      return Cond::kVc;
+    case ir::FloatCC::kUno:
+      return Cond::kVs;
+  }
+  return Cond::kEq;
+}
+
+// The constant as the operation of width is64 sees it (32-bit: sign-extended low half).
+int64_t AtWidth(int64_t v, bool is64) {
+  return is64 ? v : static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(v)));
+}
+
+class Lowerer final : public backend::LowerRules {
+ public:
+  Lowerer(const ir::Function& f, const backend::ModuleContext& module)
+      : f_(f), dfg_(f.dfg), module_(module), ctx_(f, v_.ra, "aarch64") {}
+
+  Expected<VCode> Run() {
+    EGRET_TRY(backend::LowerFunction(ctx_, *this));
+    return std::move(v_);
+  }
+
+  VReg Rematerialize(ir::Value v, const ir::InstData& d) override;
+  bool IsSunk(ir::Inst i) const override;
+  Status LowerEntry(ir::Block entry) override;
+  Status LowerInst(ir::Inst i) override;
+  Status LowerTerminator(ir::Inst i, ir::Block b) override;
+  void EmitJump(uint32_t target, std::span<const VReg> args) override;
+
+ private:
+  struct Cond2 {
+    CondKind kind = CondKind::kNonZero;
+    Cond cc = Cond::kNe;
+    bool is64 = false;
+    bool f64 = false;
+    VReg a, b;
+    int64_t imm = 0;
+  };
+  struct AddressMatch {
+    ir::Inst add, shift;
+  };
+
+  Status Unsupported(const std::string& what) const { return ctx_.Unsupported(what); }
+  const ir::InstData* DefInst(ir::Value v) const { return ctx_.DefInst(v); }
+  ir::Inst DefInstId(ir::Value v) const { return ctx_.DefInstId(v); }
+  bool IsIconst(ir::Value v, int64_t* imm) const { return ctx_.IsIconst(v, imm); }
+  bool IsConst(ir::Value v) const { return ctx_.IsConst(v); }
+  VReg NewVReg(Type t) { return ctx_.NewVReg(t); }
+  VReg DefVReg(ir::Value v) { return ctx_.DefVReg(v); }
+  VReg Use(ir::Value v) { return ctx_.Use(v); }
+  VReg Result(ir::Inst i) { return DefVReg(dfg_.FirstResult(i)); }
+  Type ResultType(ir::Inst i) const { return dfg_.ValueType(dfg_.FirstResult(i)); }
+  Type ValueType(ir::Value v) const { return dfg_.ValueType(ctx_.Resolve(v)); }
+  Opcode OpcodeOf(ir::Value v) const {
+    const ir::Inst d = DefInstId(v);
+    return d.valid() ? dfg_[d].opcode : Opcode::kJump;  // kJump: "no defining instruction"
+  }
+
+  void Emit(const MInst& mi, std::initializer_list<Operand> ops,
+            regalloc::PRegSet clobbers = regalloc::PRegSet()) {
+    EmitSpan(mi, std::span<const Operand>(ops.begin(), ops.size()), clobbers);
+  }
+  void EmitSpan(const MInst& mi, std::span<const Operand> ops,
+                regalloc::PRegSet clobbers = regalloc::PRegSet()) {
+    EGRET_DCHECK([&] {
+      const OperandSlots o = SlotsOf(mi, static_cast<uint32_t>(ops.size()));
+      for (int8_t k : {o.a, o.b, o.c, o.x, o.y, o.dst, o.value, mi.base_op, mi.index_op})
+        if (k >= static_cast<int>(ops.size())) return false;
+      return o.dst < 0 || ops[o.dst].is_def();
+    }());
+    v_.insts.push_back(mi);
+    v_.srclocs.push_back(ctx_.srcloc());
+    v_.ra.AddInst(ops, clobbers);
+  }
+  void EmitUnary(ir::Inst i, const MInst& m) {
+    const VReg a = Use(dfg_[i].args[0]);
+    Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
+  }
+  void EmitBinary(ir::Inst i, const MInst& m) {
+    const VReg a = Use(dfg_[i].args[0]), b = Use(dfg_[i].args[1]);
+    Emit(m, {Operand::Use(a), Operand::Use(b), Operand::Def(Result(i))});
+  }
+  VReg Const(int64_t imm, bool is64) {
+    const VReg r = NewVReg(is64 ? Type::kI64 : Type::kI32);
+    MInst k;
+    k.op = MOp::kIconst;
+    k.is64 = is64;
+    k.imm = is64 ? imm : static_cast<int64_t>(static_cast<uint32_t>(imm));
+    Emit(k, {Operand::Def(r)});
+    return r;
+  }
+
+  // ---- Matchers, asked at the use.
+  ir::Inst SinkableCompare(ir::Inst user) const;
+  // brif on `band_imm x, 2^k` (single use, same block): the band_imm.
+  ir::Inst MatchBitTest(ir::Inst user) const;
+  // Operand index (0/1) of an add/sub/and/orr/eor whose `ishl_imm` folds as a shifted register.
+  int MatchShiftedOperand(ir::Inst user) const;
+  // Operand index of an i64 add/sub whose uextend/sextend from i32 folds as uxtw/sxtw.
+  int MatchExtendedOperand(ir::Inst user) const;
+  // Operand index of an add (or sub's right operand) that is an imul folding into madd/msub.
+  int MatchMulAdd(ir::Inst user) const;
+  AddressMatch MatchAddress(ir::Inst mem) const;
+  bool Foldable(ir::Value v, ir::Inst user, Opcode op) const {
+    return !IsConst(v) && ctx_.CanSinkInto(v, user) && OpcodeOf(v) == op;
+  }
+  static bool IsMemory(const ir::InstData& d) {
+    const ir::InstFormat fmt = ir::Info(d.opcode).format;
+    return fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore;
+  }
+
+  Cond2 CondOf(ir::Value c, bool fold, ir::Inst bit_test = ir::Inst());
+  void PushCond(const Cond2& c, MInst* m, std::vector<Operand>* ops);
+
+  Status LowerAlu(ir::Inst i);
+  Status LowerDivRem(ir::Inst i);
+  Status LowerShift(ir::Inst i);
+  Status LowerUnary(ir::Inst i, UnaryOp op);
+  Status LowerCmp(ir::Inst i);
+  Status LowerSelect(ir::Inst i);
+  Status LowerExtend(ir::Inst i);
+  Status LowerFloat(ir::Inst i);
+  Status LowerConvert(ir::Inst i);
+  Status LowerBitcast(ir::Inst i);
+  void LowerMemory(ir::Inst i);
+  Status LowerCall(ir::Inst i);
+  Status LowerTrapIf(ir::Inst i);
+
+  const ir::Function& f_;
+  const ir::DataFlowGraph& dfg_;
+  const backend::ModuleContext& module_;
+  VCode v_;  // before ctx_, which refers to v_.ra
+  backend::LowerCtx ctx_;
+  std::vector<Operand> ops_;
+};
+
+VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
+  const Type t = dfg_.ValueType(v);
+  if (d.opcode == Opcode::kIconst) return Const(d.imm, t == Type::kI64);
+  VReg r = NewVReg(t);
+  MInst m;
+  m.op = MOp::kFconst;
+  m.fp = true;
+  m.f64 = d.opcode == Opcode::kF64const;
+  m.imm = d.imm;
+  Emit(m, {Operand::Def(r)});
+  return r;
+}
+
+ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  switch (d.opcode) {
+    case Opcode::kBrif:
+    case Opcode::kSelect:
+    case Opcode::kTrapz:
+    case Opcode::kTrapnz:
+      break;
+    default:
+      return ir::Inst();
+  }
+  const ir::Value c = d.args[0];
+  if (!ctx_.CanSinkInto(c, user)) return ir::Inst();
+  const Opcode op = OpcodeOf(c);
+  if (op == Opcode::kIcmp || op == Opcode::kIcmpImm || op == Opcode::kFcmp) return DefInstId(c);
+  return ir::Inst();
+}
+
+ir::Inst Lowerer::MatchBitTest(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  if (d.opcode != Opcode::kBrif || !Foldable(d.args[0], user, Opcode::kBandImm)) return ir::Inst();
+  const ir::Inst bi = DefInstId(d.args[0]);
+  const bool is64 = ValueType(d.args[0]) == Type::kI64;
+  const uint64_t mask =
+      is64 ? static_cast<uint64_t>(dfg_[bi].imm) : static_cast<uint32_t>(dfg_[bi].imm);
+  if (mask == 0 || (mask & (mask - 1)) != 0 || IsConst(dfg_[bi].args[0])) return ir::Inst();
+  return bi;
+}
+
+int Lowerer::MatchShiftedOperand(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  bool commutative = true;
+  switch (d.opcode) {
+    case Opcode::kIadd:
+    case Opcode::kBand:
+    case Opcode::kBor:
+    case Opcode::kBxor:
+      break;
+    case Opcode::kIsub:
+      commutative = false;
+      break;
+    default:
+      return -1;
+  }
+  if (IsConst(d.args[0]) || IsConst(d.args[1])) return -1;  // the immediate forms win
+  const uint32_t bits = ir::TypeBits(ResultType(user)) == 64 ? 64 : 32;
+  for (int k : {1, 0}) {
+    if (k == 0 && !commutative) break;
+    if (!Foldable(d.args[k], user, Opcode::kIshlImm)) continue;
+    const ir::InstData& s = dfg_[DefInstId(d.args[k])];
+    const int64_t amount = s.imm & (bits - 1);
+    if (amount == 0 || IsConst(s.args[0])) continue;
+    return k;
+  }
+  return -1;
+}
+
+int Lowerer::MatchExtendedOperand(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  if (d.opcode != Opcode::kIadd && d.opcode != Opcode::kIsub) return -1;
+  if (ResultType(user) != Type::kI64 || IsConst(d.args[0]) || IsConst(d.args[1])) return -1;
+  for (int k : {1, 0}) {
+    if (k == 0 && d.opcode == Opcode::kIsub) break;
+    const ir::Value v = d.args[k];
+    if (!Foldable(v, user, Opcode::kUextend) && !Foldable(v, user, Opcode::kSextend)) continue;
+    const ir::InstData& e = dfg_[DefInstId(v)];
+    if (ValueType(e.args[0]) != Type::kI32 || IsConst(e.args[0])) continue;
+    // A sub of the extended value is only foldable on the right; an add either way (swapped).
+    if (MatchShiftedOperand(user) >= 0) return -1;
+    return k;
+  }
+  return -1;
+}
+
+int Lowerer::MatchMulAdd(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  if (d.opcode != Opcode::kIadd && d.opcode != Opcode::kIsub) return -1;
+  if (MatchShiftedOperand(user) >= 0 || MatchExtendedOperand(user) >= 0) return -1;
+  for (int k : {1, 0}) {
+    if (k == 0 && d.opcode == Opcode::kIsub) break;
+    if (!Foldable(d.args[k], user, Opcode::kImul)) continue;
+    const ir::InstData& m = dfg_[DefInstId(d.args[k])];
+    if (IsConst(m.args[0]) || IsConst(m.args[1])) continue;
+    return k;
+  }
+  return -1;
+}
+
+Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
+  const ir::InstData& d = dfg_[mem];
+  AddressMatch m;
+  if (d.imm != 0) return m;  // the register-offset form has no displacement
+  const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
+  const ir::Value addr = store ? d.args[1] : d.args[0];
+  if (!Foldable(addr, mem, Opcode::kIadd)) return m;
+  const ir::Inst ai = DefInstId(addr);
+  const ir::InstData& a = dfg_[ai];
+  if (IsConst(a.args[0]) || IsConst(a.args[1]) || ValueType(addr) != Type::kI64) return m;
+  m.add = ai;
+  // index = ishl_imm i, log2(access size): the scaled register offset.
+  const Type vt = store ? ValueType(d.args[0]) : ResultType(mem);
+  uint32_t bytes = ir::TypeBytes(vt);
+  if (d.opcode == Opcode::kIstore8 || d.opcode == Opcode::kUload8 || d.opcode == Opcode::kSload8)
+    bytes = 1;
+  if (d.opcode == Opcode::kIstore16 || d.opcode == Opcode::kUload16 || d.opcode == Opcode::kSload16)
+    bytes = 2;
+  if (d.opcode == Opcode::kIstore32 || d.opcode == Opcode::kUload32 || d.opcode == Opcode::kSload32)
+    bytes = 4;
+  if (bytes > 1 && ctx_.CanSinkInto(a.args[1], ai) && OpcodeOf(a.args[1]) == Opcode::kIshlImm) {
+    const ir::Inst si = DefInstId(a.args[1]);
+    if ((int64_t{1} << (dfg_[si].imm & 63)) == bytes && !IsConst(dfg_[si].args[0])) m.shift = si;
+  }
+  return m;
+}
+
+bool Lowerer::IsSunk(ir::Inst i) const {
+  const ir::InstData& d = dfg_[i];
+  switch (d.opcode) {
+    case Opcode::kIcmp:
+    case Opcode::kIcmpImm:
+    case Opcode::kFcmp:
+    case Opcode::kBandImm:
+    case Opcode::kIadd:
+    case Opcode::kIshlImm:
+    case Opcode::kUextend:
+    case Opcode::kSextend:
+    case Opcode::kImul:
+      break;
+    default:
+      return false;  // only these fold into a user (and only these are sure to have a result)
+  }
+  const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+  if (!u.valid()) return false;
+  auto arg_is = [&](int k) { return k >= 0 && DefInstId(dfg_[u].args[k]) == i; };
+  switch (d.opcode) {
+    case Opcode::kIcmp:
+    case Opcode::kIcmpImm:
+    case Opcode::kFcmp:
+      return SinkableCompare(u) == i;
+    case Opcode::kBandImm:
+      return MatchBitTest(u) == i;
+    case Opcode::kIadd:
+      return IsMemory(dfg_[u]) && MatchAddress(u).add == i;
+    case Opcode::kIshlImm: {
+      if (dfg_[u].opcode == Opcode::kIadd && IsSunk(u)) {
+        const ir::Inst mem = ctx_.SoleUser(dfg_.FirstResult(u));
+        return MatchAddress(mem).shift == i;
+      }
+      return arg_is(MatchShiftedOperand(u));
+    }
+    case Opcode::kUextend:
+    case Opcode::kSextend:
+      return !IsSunk(u) && arg_is(MatchExtendedOperand(u));
+    case Opcode::kImul:
+      return !IsSunk(u) && arg_is(MatchMulAdd(u));
+    default:
+      return false;
+  }
+}
+
+Lowerer::Cond2 Lowerer::CondOf(ir::Value c, bool fold, ir::Inst bit_test) {
+  Cond2 out;
+  if (bit_test.valid()) {
+    const ir::InstData& d = dfg_[bit_test];
+    out.kind = CondKind::kBitSet;
+    out.is64 = ValueType(d.args[0]) == Type::kI64;
+    const uint64_t mask = static_cast<uint64_t>(d.imm) & (out.is64 ? ~uint64_t{0} : 0xffffffffu);
+    out.imm = std::countr_zero(mask);
+    out.a = Use(d.args[0]);
+    return out;
+  }
+  if (fold) {
+    const ir::InstData& d = dfg_[DefInstId(c)];
+    if (d.opcode == Opcode::kFcmp) {
+      out.kind = CondKind::kFloat;
+      out.cc = FloatCond(static_cast<ir::FloatCC>(d.cond));
+      out.f64 = ValueType(d.args[0]) == Type::kF64;
+      out.a = Use(d.args[0]);
+      out.b = Use(d.args[1]);
+      return out;
+    }
+    out.cc = IntCond(static_cast<ir::IntCC>(d.cond));
+    out.is64 = ValueType(d.args[0]) == Type::kI64;
+    int64_t imm = d.imm;
+    const bool have_imm = d.opcode == Opcode::kIcmpImm || IsIconst(d.args[1], &imm);
+    imm = AtWidth(imm, out.is64);
+    out.a = Use(d.args[0]);
+    if (have_imm && (IsAddSubImm(imm) || imm == 0 || (imm != INT64_MIN && IsAddSubImm(-imm)))) {
+      out.kind = CondKind::kIntRI;
+      out.imm = imm;
+    } else {
+      out.kind = CondKind::kIntRR;
+      out.b = have_imm ? Const(imm, out.is64) : Use(d.args[1]);
+    }
+    return out;
+  }
+  out.kind = CondKind::kNonZero;
+  out.cc = Cond::kNe;
+  out.is64 = ValueType(c) == Type::kI64;
+  out.a = Use(c);
+  return out;
+}
+
+void Lowerer::PushCond(const Cond2& c, MInst* m, std::vector<Operand>* ops) {
+  m->cond = c.kind;
+  m->cc = c.cc;
+  m->is64 = c.is64;
+  m->f64 = c.f64;
+  m->imm = c.imm;
+  ops->push_back(Operand::Use(c.a));
+  if (c.kind == CondKind::kIntRR || c.kind == CondKind::kFloat) ops->push_back(Operand::Use(c.b));
+}
+
+Status Lowerer::LowerEntry(ir::Block b) {
+  CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
+  v_.frame.stack_args = self.stack_args;
+  std::span<const ir::Value> params = dfg_.BlockParams(b);
+  ops_.clear();
+  for (size_t k = 0; k < params.size(); ++k) {
+    if (self.params[k].on_stack) continue;
+    ops_.push_back(Operand::FixedDef(DefVReg(params[k]), LocPReg(self.params[k])));
+  }
+  MInst m;
+  m.op = MOp::kArgs;
+  EmitSpan(m, ops_);
+  for (size_t k = 0; k < params.size(); ++k) {
+    if (!self.params[k].on_stack) continue;
+    MInst l;
+    l.op = MOp::kLoadArg;
+    l.fp = self.params[k].fp;
+    l.f64 = dfg_.ValueType(params[k]) == Type::kF64;
+    l.disp = 16 + 8 * static_cast<int32_t>(self.params[k].slot);
+    Emit(l, {Operand::Def(DefVReg(params[k]))});
+  }
+  return Status::Ok();
+}
+
+void Lowerer::EmitJump(uint32_t target, std::span<const VReg> args) {
+  MInst j;
+  j.op = MOp::kJmp;
+  j.target[0] = target;
+  Emit(j, {});
+  v_.ra.AddSucc(regalloc::Block(target), args);
+}
+
+Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
+  const ir::InstData& d = dfg_[i];
+  switch (d.opcode) {
+    case Opcode::kReturn: {
+      std::span<const ir::Value> vals = dfg_.pool().Get(d.vargs);
+      CallLayout l = ComputeCallLayout(f_.signature.params, f_.signature.results);
+      std::vector<Operand> ret_ops;
+      for (size_t k = 0; k < vals.size(); ++k) {
+        VReg r = Use(vals[k]);
+        if (l.results[k].on_stack) {
+          MInst s;
+          s.op = MOp::kStoreRet;
+          s.fp = l.results[k].fp;
+          s.f64 = ValueType(vals[k]) == Type::kF64;
+          s.disp = 16 + 8 * static_cast<int32_t>(l.results[k].slot);
+          Emit(s, {Operand::Use(r)});
+        } else {
+          ret_ops.push_back(Operand::FixedUse(r, LocPReg(l.results[k])));
+        }
+      }
+      MInst m;
+      m.op = MOp::kRet;
+      EmitSpan(m, ret_ops);
+      return Status::Ok();
+    }
+    case Opcode::kTrap: {
+      MInst m;
+      m.op = MOp::kTrap;
+      m.trap = d.trap;
+      Emit(m, {});
+      return Status::Ok();
+    }
+    case Opcode::kJump: {
+      std::vector<VReg> args;
+      for (ir::Value a : dfg_.pool().Get(d.dest[0].args)) args.push_back(Use(a));
+      EmitJump(ctx_.order().vblock_of[d.dest[0].block.index], args);
+      return Status::Ok();
+    }
+    case Opcode::kBrif:
+    case Opcode::kBrTable: {
+      const backend::BranchTargets t = ctx_.PlanBranch(i, b);
+      if (t.distinct.size() == 1) {
+        EmitJump(t.distinct[0], t.distinct_args[0]);
+        return Status::Ok();
+      }
+      MInst m;
+      ops_.clear();
+      if (d.opcode == Opcode::kBrif) {
+        Cond2 c = CondOf(d.args[0], SinkableCompare(i).valid(), MatchBitTest(i));
+        m.op = MOp::kBrif;
+        PushCond(c, &m, &ops_);
+        m.target[0] = t.target[0];
+        m.target[1] = t.target[1];
+      } else {
+        m.op = MOp::kBrTable;
+        ops_.push_back(Operand::Use(Use(d.args[0])));
+        std::vector<uint32_t> table;
+        for (size_t k = 1; k < t.target.size(); ++k) table.push_back(t.target[k]);
+        table.push_back(t.target[0]);
+        m.jump_table = static_cast<uint32_t>(v_.jump_tables.size());
+        v_.jump_tables.push_back(std::move(table));
+      }
+      EmitSpan(m, ops_);
+      for (size_t k = 0; k < t.distinct.size(); ++k)
+        v_.ra.AddSucc(regalloc::Block(t.distinct[k]), t.distinct_args[k]);
+      return Status::Ok();
+    }
+    default:
+      return Unsupported(std::string("terminator ") + std::string(ir::OpcodeName(d.opcode)));
+  }
+}
+
+Status Lowerer::LowerInst(ir::Inst i) {
+  const Opcode op = dfg_[i].opcode;
+  switch (op) {
+    case Opcode::kIconst:
+    case Opcode::kF32const:
+    case Opcode::kF64const:
+      return Status::Ok();  // rematerialized at each use
+    case Opcode::kIadd:
+    case Opcode::kIsub:
+    case Opcode::kImul:
+    case Opcode::kBand:
+    case Opcode::kBor:
+    case Opcode::kBxor:
+    case Opcode::kIaddImm:
+    case Opcode::kImulImm:
+    case Opcode::kBandImm:
+    case Opcode::kBorImm:
+    case Opcode::kBxorImm:
+      return LowerAlu(i);
+    case Opcode::kSdiv:
+    case Opcode::kUdiv:
+    case Opcode::kSrem:
+    case Opcode::kUrem:
+      return LowerDivRem(i);
+    case Opcode::kIshl:
+    case Opcode::kUshr:
+    case Opcode::kSshr:
+    case Opcode::kRotl:
+    case Opcode::kRotr:
+    case Opcode::kIshlImm:
+    case Opcode::kUshrImm:
+    case Opcode::kSshrImm:
+    case Opcode::kRotlImm:
+    case Opcode::kRotrImm:
+      return LowerShift(i);
+    case Opcode::kClz:
+      return LowerUnary(i, UnaryOp::kClz);
+    case Opcode::kCtz:
+      return LowerUnary(i, UnaryOp::kCtz);
+    case Opcode::kPopcnt:
+      return LowerUnary(i, UnaryOp::kPopcnt);
+    case Opcode::kIneg:
+      return LowerUnary(i, UnaryOp::kNeg);
+    case Opcode::kBnot:
+      return LowerUnary(i, UnaryOp::kMvn);
+    case Opcode::kIcmp:
+    case Opcode::kIcmpImm:
+    case Opcode::kFcmp:
+      return LowerCmp(i);
+    case Opcode::kSelect:
+      return LowerSelect(i);
+    case Opcode::kUextend:
+    case Opcode::kSextend:
+    case Opcode::kIreduce:
+      return LowerExtend(i);
+    case Opcode::kFadd:
+    case Opcode::kFsub:
+    case Opcode::kFmul:
+    case Opcode::kFdiv:
+    case Opcode::kFmin:
+    case Opcode::kFmax:
+    case Opcode::kFcopysign:
+    case Opcode::kFneg:
+    case Opcode::kFabs:
+    case Opcode::kSqrt:
+    case Opcode::kCeil:
+    case Opcode::kFloor:
+    case Opcode::kTrunc:
+    case Opcode::kNearest:
+    case Opcode::kFpromote:
+    case Opcode::kFdemote:
+      return LowerFloat(i);
+    case Opcode::kFcvtToSint:
+    case Opcode::kFcvtToUint:
+    case Opcode::kFcvtToSintSat:
+    case Opcode::kFcvtToUintSat:
+    case Opcode::kFcvtFromSint:
+    case Opcode::kFcvtFromUint:
+      return LowerConvert(i);
+    case Opcode::kBitcast:
+      return LowerBitcast(i);
+    case Opcode::kLoad:
+    case Opcode::kUload8:
+    case Opcode::kSload8:
+    case Opcode::kUload16:
+    case Opcode::kSload16:
+    case Opcode::kUload32:
+    case Opcode::kSload32:
+    case Opcode::kStore:
+    case Opcode::kIstore8:
+    case Opcode::kIstore16:
+    case Opcode::kIstore32:
+      LowerMemory(i);
+      return Status::Ok();
+    case Opcode::kCall:
+    case Opcode::kCallIndirect:
+      return LowerCall(i);
+    case Opcode::kTrapz:
+    case Opcode::kTrapnz:
+      return LowerTrapIf(i);
+    default:
+      return Unsupported(std::string("opcode ") + std::string(ir::OpcodeName(op)));
+  }
+}
+
+Status Lowerer::LowerAlu(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  const Opcode op = d.opcode;
+  MInst m;
+  m.is64 = ResultType(i) == Type::kI64;
+  switch (op) {
+    case Opcode::kIadd:
+    case Opcode::kIaddImm:
+      m.alu = AluOp::kAdd;
+      break;
+    case Opcode::kIsub:
+      m.alu = AluOp::kSub;
+      break;
+    case Opcode::kBand:
+    case Opcode::kBandImm:
+      m.alu = AluOp::kAnd;
+      break;
+    case Opcode::kBor:
+    case Opcode::kBorImm:
+      m.alu = AluOp::kOrr;
+      break;
+    case Opcode::kBxor:
+    case Opcode::kBxorImm:
+      m.alu = AluOp::kEor;
+      break;
+    default:
+      m.alu = AluOp::kMul;
+      break;
+  }
+  // madd/msub: c +/- a * b.
+  if (const int k = MatchMulAdd(i); k >= 0) {
+    const ir::InstData& mul = dfg_[DefInstId(d.args[k])];
+    const VReg a = Use(mul.args[0]), b = Use(mul.args[1]), c = Use(d.args[1 - k]);
+    MInst ma;
+    ma.op = MOp::kMadd;
+    ma.is64 = m.is64;
+    ma.is_sub = op == Opcode::kIsub;
+    Emit(ma, {Operand::Use(a), Operand::Use(b), Operand::Use(c), Operand::Def(Result(i))});
+    return Status::Ok();
+  }
+  const bool imm_form = ir::Info(op).format == ir::InstFormat::kBinaryImm;
+  int64_t imm = d.imm;
+  const bool have_imm = imm_form || IsIconst(d.args[1], &imm);
+  if (have_imm && m.alu != AluOp::kMul) {
+    imm = AtWidth(imm, m.is64);
+    bool fits = false;
+    if (m.alu == AluOp::kAdd || m.alu == AluOp::kSub) {
+      if (IsAddSubImm(imm)) {
+        fits = true;
+      } else if (imm != INT64_MIN && IsAddSubImm(-imm)) {
+        fits = true;
+        imm = -imm;
+        m.alu = m.alu == AluOp::kAdd ? AluOp::kSub : AluOp::kAdd;
+      }
+    } else {
+      uint32_t bits;
+      const uint64_t u = m.is64 ? static_cast<uint64_t>(imm) : static_cast<uint32_t>(imm);
+      fits = EncodeLogicalImm(u, m.is64, &bits);
+      imm = static_cast<int64_t>(u);
+    }
+    if (fits || imm == 0) {
+      if (imm == 0 && !fits) {
+        // x + 0, x | 0, x ^ 0 = x; x & 0 = 0 (no bitmask encodes 0).
+        if (m.alu == AluOp::kAnd) {
+          MInst c;
+          c.op = MOp::kCopy;
+          Emit(c, {Operand::Use(Const(0, m.is64)), Operand::Def(Result(i))});
+        } else {
+          MInst c;
+          c.op = MOp::kCopy;
+          Emit(c, {Operand::Use(Use(d.args[0])), Operand::Def(Result(i))});
+        }
+        return Status::Ok();
+      }
+      m.op = MOp::kAluImm;
+      m.imm = imm;
+      VReg a = Use(d.args[0]);
+      Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
+      return Status::Ok();
+    }
+  }
+  m.op = MOp::kAlu;
+  ir::Value lhs = d.args[0], rhs = d.args[1];
+  VReg a, b;
+  if (imm_form) {
+    a = Use(lhs);
+    b = Const(imm, m.is64);
+  } else if (const int k = MatchShiftedOperand(i); k >= 0) {
+    const ir::InstData& s = dfg_[DefInstId(d.args[k])];
+    m.opnd_shift = Shift::kLsl;
+    m.opnd_amount = static_cast<uint8_t>(s.imm & (m.is64 ? 63 : 31));
+    a = Use(d.args[1 - k]);
+    b = Use(s.args[0]);
+  } else if (const int e = MatchExtendedOperand(i); e >= 0) {
+    const ir::InstData& x = dfg_[DefInstId(d.args[e])];
+    m.opnd_extend = true;
+    m.opnd_ext = x.opcode == Opcode::kUextend ? Extend::kUxtw : Extend::kSxtw;
+    a = Use(d.args[1 - e]);
+    b = Use(x.args[0]);
+  } else {
+    a = Use(lhs);
+    b = Use(rhs);
+  }
+  Emit(m, {Operand::Use(a), Operand::Use(b), Operand::Def(Result(i))});
+  return Status::Ok();
+}
+
+Status Lowerer::LowerDivRem(ir::Inst i) {
+  const Opcode op = dfg_[i].opcode;
+  MInst m;
+  m.op = MOp::kDivRem;
+  m.is64 = ResultType(i) == Type::kI64;
+  m.div = op == Opcode::kSdiv   ? DivKind::kSdiv
+          : op == Opcode::kUdiv ? DivKind::kUdiv
+          : op == Opcode::kSrem ? DivKind::kSrem
+                                : DivKind::kUrem;
+  EmitBinary(i, m);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerShift(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  const Opcode op = d.opcode;
+  MInst m;
+  m.is64 = ResultType(i) == Type::kI64;
+  const int64_t bits = m.is64 ? 64 : 32;
+  AluOp a = AluOp::kLsl;
+  if (op == Opcode::kUshr || op == Opcode::kUshrImm) a = AluOp::kLsr;
+  if (op == Opcode::kSshr || op == Opcode::kSshrImm) a = AluOp::kAsr;
+  if (op == Opcode::kRotr || op == Opcode::kRotrImm) a = AluOp::kRor;
+  if (op == Opcode::kRotl || op == Opcode::kRotlImm) a = AluOp::kRotl;
+  m.alu = a;
+  int64_t imm = d.imm;
+  if (ir::Info(op).format == ir::InstFormat::kBinaryImm || IsIconst(d.args[1], &imm)) {
+    imm &= bits - 1;
+    if (a == AluOp::kRotl) {
+      m.alu = AluOp::kRor;
+      imm = (bits - imm) & (bits - 1);
+    }
+    const VReg x = Use(d.args[0]);
+    if (imm == 0) {
+      MInst c;
+      c.op = MOp::kCopy;
+      Emit(c, {Operand::Use(x), Operand::Def(Result(i))});
+      return Status::Ok();
+    }
+    m.op = MOp::kAluImm;
+    m.imm = imm;
+    Emit(m, {Operand::Use(x), Operand::Def(Result(i))});
+    return Status::Ok();
+  }
+  m.op = MOp::kAlu;
+  EmitBinary(i, m);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerUnary(ir::Inst i, UnaryOp op) {
+  MInst m;
+  m.op = MOp::kUnary;
+  m.unary = op;
+  m.is64 = ResultType(i) == Type::kI64;
+  EmitUnary(i, m);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerCmp(ir::Inst i) {
+  MInst m;
+  m.op = MOp::kCmpSet;
+  Cond2 c = CondOf(dfg_.FirstResult(i), /*fold=*/true);
+  ops_.clear();
+  PushCond(c, &m, &ops_);
+  ops_.push_back(Operand::Def(Result(i)));
+  EmitSpan(m, ops_);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerSelect(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  MInst m;
+  m.op = MOp::kSelect;
+  Cond2 c = CondOf(d.args[0], SinkableCompare(i).valid());
+  ops_.clear();
+  PushCond(c, &m, &ops_);
+  const Type t = ResultType(i);
+  m.fp = ir::IsFloat(t);
+  m.f64 = m.fp ? t == Type::kF64 : m.f64;
+  m.wide_value = t == Type::kI64;
+  ops_.push_back(Operand::Use(Use(d.args[1])));
+  ops_.push_back(Operand::Use(Use(d.args[2])));
+  ops_.push_back(Operand::Def(Result(i)));
+  EmitSpan(m, ops_);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerExtend(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  const Type from = ValueType(d.args[0]);
+  const Type to = ResultType(i);
+  MInst m;
+  m.op = MOp::kExtend;
+  m.is64 = to == Type::kI64;
+  const uint32_t bits = ir::TypeBits(from);
+  if (d.opcode == Opcode::kSextend) {
+    m.extend = bits == 8 ? ExtendKind::kSxtb : bits == 16 ? ExtendKind::kSxth : ExtendKind::kSxtw;
+    if (bits == 32 && !m.is64) m.extend = ExtendKind::kUxtw;  // i32 -> i32: a move
+  } else if (d.opcode == Opcode::kUextend) {
+    m.extend = bits == 8 ? ExtendKind::kUxtb : bits == 16 ? ExtendKind::kUxth : ExtendKind::kUxtw;
+  } else {
+    // ireduce keeps the low bits; a 32-bit move also clears the upper half, which every i32
+    // value in a register has clear.
+    m.extend = ExtendKind::kUxtw;
+  }
+  EmitUnary(i, m);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerFloat(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  MInst m;
+  m.fp = true;
+  m.f64 = ResultType(i) == Type::kF64;
+  bool binary = true;
+  switch (d.opcode) {
+    case Opcode::kFadd:
+      m.fpu = FpuOp::kAdd;
+      break;
+    case Opcode::kFsub:
+      m.fpu = FpuOp::kSub;
+      break;
+    case Opcode::kFmul:
+      m.fpu = FpuOp::kMul;
+      break;
+    case Opcode::kFdiv:
+      m.fpu = FpuOp::kDiv;
+      break;
+    case Opcode::kFmin:
+      m.fpu = FpuOp::kMin;
+      break;
+    case Opcode::kFmax:
+      m.fpu = FpuOp::kMax;
+      break;
+    case Opcode::kFcopysign:
+      m.fpu = FpuOp::kCopysign;
+      break;
+    default:
+      binary = false;
+      break;
+  }
+  if (binary) {
+    m.op = MOp::kFpuBin;
+    EmitBinary(i, m);
+    return Status::Ok();
+  }
+  m.op = MOp::kFpuUnary;
+  switch (d.opcode) {
+    case Opcode::kFneg:
+      m.fpu = FpuOp::kNeg;
+      break;
+    case Opcode::kFabs:
+      m.fpu = FpuOp::kAbs;
+      break;
+    case Opcode::kSqrt:
+      m.fpu = FpuOp::kSqrt;
+      break;
+    case Opcode::kCeil:
+      m.fpu = FpuOp::kCeil;
+      break;
+    case Opcode::kFloor:
+      m.fpu = FpuOp::kFloor;
+      break;
+    case Opcode::kTrunc:
+      m.fpu = FpuOp::kTrunc;
+      break;
+    case Opcode::kNearest:
+      m.fpu = FpuOp::kNearest;
+      break;
+    case Opcode::kFpromote:
+      m.fpu = FpuOp::kPromote;
+      break;
+    default:
+      m.fpu = FpuOp::kDemote;
+      break;
+  }
+  EmitUnary(i, m);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerConvert(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  const Opcode op = d.opcode;
+  MInst m;
+  if (op == Opcode::kFcvtFromSint || op == Opcode::kFcvtFromUint) {
+    m.op = MOp::kIntToFp;
+    m.fp = true;
+    m.f64 = ResultType(i) == Type::kF64;
+    m.is64 = ValueType(d.args[0]) == Type::kI64;
+    m.is_unsigned = op == Opcode::kFcvtFromUint;
+  } else {
+    m.op = MOp::kFpToInt;
+    m.f64 = ValueType(d.args[0]) == Type::kF64;
+    m.is64 = ResultType(i) == Type::kI64;
+    m.is_unsigned = op == Opcode::kFcvtToUint || op == Opcode::kFcvtToUintSat;
+    m.saturating = op == Opcode::kFcvtToSintSat || op == Opcode::kFcvtToUintSat;
+  }
+  EmitUnary(i, m);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerBitcast(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  const Type from = ValueType(d.args[0]);
+  const Type to = ResultType(i);
+  MInst m;
+  if (ir::IsFloat(from) == ir::IsFloat(to)) {
+    m.op = MOp::kCopy;
+    m.fp = ir::IsFloat(to);
+  } else {
+    m.op = MOp::kBitcast;
+    m.fp = ir::IsFloat(to);  // direction: into the float register file
+    m.is64 = Is64(to);
+    m.f64 = Is64(to);
+  }
+  EmitUnary(i, m);
+  return Status::Ok();
+}
+
+void Lowerer::LowerMemory(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
+  MInst m;
+  m.op = store ? MOp::kStore : MOp::kLoad;
+  m.disp = static_cast<int32_t>(d.imm);
+  EGRET_CHECK(m.disp == d.imm);
+  m.can_trap = !d.flags.Has(ir::MemFlags::kNotrap);
+  m.trap = d.trap;
+  ops_.clear();
+  if (store) {
+    const Type vt = ValueType(d.args[0]);
+    m.fp = ir::IsFloat(vt);
+    m.f64 = vt == Type::kF64;
+    m.mem = d.opcode == Opcode::kIstore8    ? MemKind::kB
+            : d.opcode == Opcode::kIstore16 ? MemKind::kH
+            : d.opcode == Opcode::kIstore32 ? MemKind::kW
+            : vt == Type::kI8               ? MemKind::kB
+            : vt == Type::kI16              ? MemKind::kH
+            : vt == Type::kI64              ? MemKind::kX
+                                            : MemKind::kW;
+    ops_.push_back(Operand::Use(Use(d.args[0])));
+  } else {
+    const Type rt = ResultType(i);
+    m.fp = ir::IsFloat(rt);
+    m.f64 = rt == Type::kF64;
+    m.is64 = rt == Type::kI64;
+    switch (d.opcode) {
+      case Opcode::kUload8:
+        m.mem = MemKind::kB;
+        break;
+      case Opcode::kSload8:
+        m.mem = MemKind::kSB;
+        break;
+      case Opcode::kUload16:
+        m.mem = MemKind::kH;
+        break;
+      case Opcode::kSload16:
+        m.mem = MemKind::kSH;
+        break;
+      case Opcode::kUload32:
+        m.mem = MemKind::kW;
+        break;
+      case Opcode::kSload32:
+        m.mem = MemKind::kSW;
+        break;
+      default:
+        m.mem = rt == Type::kI8    ? MemKind::kB
+                : rt == Type::kI16 ? MemKind::kH
+                : rt == Type::kI64 ? MemKind::kX
+                                   : MemKind::kW;
+        break;
+    }
+    if (m.mem == MemKind::kW || m.mem == MemKind::kB || m.mem == MemKind::kH) m.is64 = false;
+  }
+  const AddressMatch match = MatchAddress(i);
+  if (match.add.valid()) {
+    ir::Value base = dfg_[match.add].args[0], index = dfg_[match.add].args[1];
+    if (match.shift.valid()) {
+      m.index_shift = static_cast<uint8_t>(dfg_[match.shift].imm);
+      index = dfg_[match.shift].args[0];
+    }
+    m.base_op = static_cast<int8_t>(ops_.size());
+    ops_.push_back(Operand::Use(Use(base)));
+    m.index_op = static_cast<int8_t>(ops_.size());
+    ops_.push_back(Operand::Use(Use(index)));
+  } else {
+    m.base_op = static_cast<int8_t>(ops_.size());
+    ops_.push_back(Operand::Use(Use(store ? d.args[1] : d.args[0])));
+  }
+  if (!store) ops_.push_back(Operand::Def(Result(i)));
+  EmitSpan(m, ops_);
+}
+
+Status Lowerer::LowerCall(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
+  CallLayout l = ComputeCallLayout(sig.params, sig.results);
+  v_.frame.has_calls = true;
+  v_.frame.outgoing_bytes = std::max(v_.frame.outgoing_bytes, l.AreaBytes());
+  std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
+  MInst m;
+  std::vector<Operand> call_ops;
+  if (d.opcode == Opcode::kCall) {
+    const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
+    auto it = module_.callees.find(ext.name);
+    if (it == module_.callees.end()) return Unsupported("call to unknown function %" + ext.name);
+    m.op = it->second.kind == backend::CallTarget::Kind::kBuiltin ? MOp::kCallBuiltin : MOp::kCall;
+    if (m.op == MOp::kCall) {
+      m.callee = it->second.index;
+    } else {
+      m.builtin = it->second.index;
+    }
+  } else {
+    m.op = MOp::kCallInd;
+    call_ops.push_back(Operand::Use(Use(d.args[0])));
+  }
+  for (size_t k = 0; k < args.size(); ++k) {
+    if (!l.params[k].on_stack) continue;
+    MInst s;
+    s.op = MOp::kStoreOutArg;
+    s.fp = l.params[k].fp;
+    s.f64 = ValueType(args[k]) == Type::kF64;
+    s.disp = 8 * static_cast<int32_t>(l.params[k].slot);
+    VReg r = Use(args[k]);
+    Emit(s, {Operand::Use(r)});
+  }
+  for (size_t k = 0; k < args.size(); ++k)
+    if (!l.params[k].on_stack)
+      call_ops.push_back(Operand::FixedUse(Use(args[k]), LocPReg(l.params[k])));
+  std::span<const ir::Value> results = dfg_.InstResults(i);
+  for (size_t k = 0; k < results.size(); ++k)
+    if (!l.results[k].on_stack)
+      call_ops.push_back(Operand::FixedDef(DefVReg(results[k]), LocPReg(l.results[k])));
+  EmitSpan(m, call_ops, CallClobbers());
+  for (size_t k = 0; k < results.size(); ++k) {
+    if (!l.results[k].on_stack) continue;
+    MInst r;
+    r.op = MOp::kLoadOutRet;
+    r.fp = l.results[k].fp;
+    r.f64 = ValueType(results[k]) == Type::kF64;
+    r.disp = 8 * static_cast<int32_t>(l.results[k].slot);
+    Emit(r, {Operand::Def(DefVReg(results[k]))});
+  }
+  return Status::Ok();
+}
+
+Status Lowerer::LowerTrapIf(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  MInst m;
+  m.op = MOp::kTrapIf;
+  m.trap = d.trap;
+  Cond2 c = CondOf(d.args[0], SinkableCompare(i).valid());
+  ops_.clear();
+  PushCond(c, &m, &ops_);
+  // trapz traps when the condition is false. Inverting the code is exact at the flag level,
+  // float conditions included (the inverse of mi after fcmp is "not less than", unordered too).
+  if (d.opcode == Opcode::kTrapz) m.cc = Invert(m.cc);
+  EmitSpan(m, ops_);
+  return Status::Ok();
+}
+
+}  // namespace
+
+Expected<VCode> Lower(const ir::Function& f, const backend::ModuleContext& module) {
+  Lowerer l(f, module);
+  return l.Run();
+}
+
+}  // namespace egret::aarch64
