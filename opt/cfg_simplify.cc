@@ -218,8 +218,10 @@ class CfgSimplifier {
       if (target == e) continue;
       // E's parameters may be used only by its own jump (nothing else can see them once the
       // predecessors bypass E).
-      const auto params = dfg_.BlockParams(e);
-      const auto out_args = dfg_.pool().Get(out.args);
+      // Copies: MakeList below may move the pool that spans point into.
+      const std::vector<Value> params(dfg_.BlockParams(e).begin(), dfg_.BlockParams(e).end());
+      std::vector<Value> out_args;
+      for (Value a : dfg_.pool().Get(out.args)) out_args.push_back(dfg_.ResolveAliases(a));
       bool local = true;
       for (Value p : params) {
         uint32_t in_jump = 0;
@@ -246,8 +248,7 @@ class CfgSimplifier {
         std::vector<Value> new_args;
         {
           const auto in_args = dfg_.pool().Get(first->args);
-          for (Value a : dfg_.pool().Get(out.args)) {
-            a = dfg_.ResolveAliases(a);
+          for (Value a : out_args) {
             Value mapped = a;
             for (size_t k = 0; k < params.size(); ++k) {
               if (params[k] == a) mapped = in_args[k];

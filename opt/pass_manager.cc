@@ -22,6 +22,10 @@ constexpr Pass kPasses[] = {
      &RunCfgSimplify, kNoAnalyses},
     {"gvn", "global value numbering of pure instructions and readonly notrap loads", &RunGvn,
      kCfgShapeAnalyses},
+    {"licm",
+     "hoist loop-invariant pure values, readonly loads and loads of memory the loop does not "
+     "write into preheaders; trapping ones only from the header's side-effect-free prefix",
+     &RunLicm, kCfgShapeAnalyses},
     {"dce", "remove instructions without side effects whose results are unused", &RunDce,
      kCfgShapeAnalyses},
 };
@@ -31,10 +35,16 @@ constexpr Pass kPasses[] = {
 //    iadd_imm) and branch conditions that became constants;
 //  - cfg_simplify folds those branches, drops what they made unreachable, merges the
 //    frontend's straight-line and forwarding blocks and removes redundant block parameters;
-//  - gvn, whose merged duplicates leave dead code;
+//  - gvn merges duplicates (readonly loads included) along dominance;
+//  - licm then hoists what is left invariant in loops into preheaders (after gvn, so one copy
+//    of each value moves);
+//  - load_elim removes loads whose value is available, now also from the preheaders;
+//  - cfg_simplify again removes the preheaders licm made that stayed empty and the block
+//    parameters that only forward values;
 //  - dce last, sweeping what the passes before left unused (including the arguments of
 //    removed block parameters).
-constexpr std::string_view kSpeedPipeline[] = {"simplify", "cfg_simplify", "gvn", "dce"};
+constexpr std::string_view kSpeedPipeline[] = {"simplify", "cfg_simplify", "gvn",
+                                               "licm",     "cfg_simplify", "dce"};
 
 }  // namespace
 

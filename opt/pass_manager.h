@@ -39,8 +39,9 @@ struct Pass {
 // The passes (one file each).
 Status RunCfgSimplify(ir::Function& f, AnalysisCache& analyses);  // cfg_simplify.cc
 Status RunDce(ir::Function& f, AnalysisCache& analyses);          // dce.cc
-Status RunGvn(ir::Function& f, AnalysisCache& analyses);          // gvn.cc
-Status RunSimplify(ir::Function& f, AnalysisCache& analyses);     // simplify.cc
+Status RunGvn(ir::Function& f, AnalysisCache& analyses);
+Status RunLicm(ir::Function& f, AnalysisCache& analyses);      // licm.cc
+Status RunSimplify(ir::Function& f, AnalysisCache& analyses);  // simplify.cc
 
 // Every known pass, in a stable order.
 std::span<const Pass> AllPasses();

@@ -179,7 +179,7 @@ class Generator {
     const Type t = wide ? Type::kI64 : Type::kI32;
     MemFlags flags;
     Value addr;
-    int32_t offset = static_cast<int32_t>(R(5) * 4);
+    int32_t offset = static_cast<int32_t>(R(3) * 4);
     switch (R(7)) {
       case 0:
       case 1: {  // heap, in bounds
@@ -301,7 +301,7 @@ class Generator {
         avail64_.insert(avail64_.end(), entry64.begin(), entry64.end());
       }
       for (uint32_t i = R(12); i > 0; --i) {
-        if (memory_ && R(3) == 0) {
+        if (memory_ && R(2) == 0) {
           Memory();
         } else if (memory_ && R(25) == 0) {
           const Value arg = Pick(Type::kI32);

@@ -1,0 +1,71 @@
+// alias_analysis.h: which memory accesses may touch the same bytes, from the facts the IR
+// states (MemFlags and stack slots), never from guesses about address arithmetic.
+//
+// Every load and store has a MemLocation: its class, base value, constant offset and size.
+// Classes are disjoint by construction of the IR (docs/ir.md, MemFlags):
+//   heap   linear memory                 vmctx  fields of the VMContext (globals, bounds, ...)
+//   table  table elements                stack  one stack slot (by slot number)
+//   other  an access with no region flag: it may alias anything, including stack slots whose
+//          address was taken
+// Two accesses of one class alias unless they use the same base value with byte ranges that
+// do not overlap, or (stack) different slots. A `readonly` location is never written while the
+// function runs, so no store or call clobbers it. Calls may write every location that is not
+// readonly.
+#ifndef EGRET_OPT_ALIAS_ANALYSIS_H_
+#define EGRET_OPT_ALIAS_ANALYSIS_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "ir/function.h"
+
+namespace egret::opt {
+
+enum class MemClass : uint8_t { kHeap, kVmctx, kTable, kStack, kOther };
+
+struct MemLocation {
+  MemClass cls = MemClass::kOther;
+  ir::Value base;     // the address operand, aliases resolved (invalid for stack slots)
+  uint32_t slot = 0;  // stack slot number (kStack)
+  int64_t offset = 0;
+  uint32_t size = 0;      // bytes accessed
+  bool readonly = false;  // `readonly` flag: never written during the function
+
+  // Same bytes, same class: a later access here reads what an earlier one wrote or read.
+  bool SameAs(const MemLocation& o) const {
+    return cls == o.cls && base == o.base && slot == o.slot && offset == o.offset && size == o.size;
+  }
+};
+
+// The location a load, store, stack_load or stack_store accesses; nullopt for other
+// instructions.
+std::optional<MemLocation> LocationOf(const ir::Function& f, ir::Inst i);
+// Whether a write to `a` may change bytes of `b` (or the reverse).
+bool MayAlias(const MemLocation& a, const MemLocation& b);
+
+// A summary of the memory some instructions may write: the precise store locations while they
+// are few, whole classes after that, everything after a call.
+class ClobberSet {
+ public:
+  // Adds the writes of instruction i (stores and calls; nothing for other instructions).
+  void AddEffectsOf(const ir::Function& f, ir::Inst i);
+  void AddStore(const MemLocation& loc);
+  void AddEverything() { everything_ = true; }
+  void Merge(const ClobberSet& other);
+  // Whether any of the writes may change what `loc` holds.
+  bool MayClobber(const MemLocation& loc) const;
+  // The same for the location a load reads (false for a non-memory instruction).
+  bool MayClobber(const ir::Function& f, ir::Inst load) const;
+  bool empty() const { return !everything_ && whole_classes_ == 0 && stores_.empty(); }
+
+ private:
+  static constexpr size_t kMaxPrecise = 32;
+  bool everything_ = false;
+  uint8_t whole_classes_ = 0;  // bit per MemClass
+  std::vector<MemLocation> stores_;
+};
+
+}  // namespace egret::opt
+
+#endif  // EGRET_OPT_ALIAS_ANALYSIS_H_

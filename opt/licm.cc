@@ -1,0 +1,220 @@
+// licm.cc: loop-invariant code motion with preheaders.
+//
+// Every natural loop (ir/loop_analysis.h) whose header is not the entry block gets a preheader:
+// the single block outside the loop that jumps to the header. An existing predecessor serves
+// when it is the header's only outside predecessor and ends in `jump header`; otherwise a new
+// block with the header's parameter types is inserted and every outside edge is redirected to
+// it (it forwards its parameters to the header). Loops are then processed innermost first, and
+// in each loop the blocks whose innermost loop it is are walked in reverse post-order; an
+// instruction is hoisted to the end of the preheader (before its jump) when every operand is
+// defined outside the loop (constants defined inside are copied to the preheader) and:
+//  - it is movable (ir::InstIsMovable: pure, or a `readonly` load that cannot trap), or
+//  - it reads memory that no instruction of the loop may write (alias_analysis.h: a notrap
+//    load whose class and location no store or call in the loop touches), or
+//  - it may trap but writes nothing (a division, a trapping conversion, trapz/trapnz, or a
+//    load as above that may trap), lies in the header, and only instructions without side
+//    effects precede it there. The header runs whenever the preheader does, and with the same
+//    operands on every iteration, so the trap would have fired in the first iteration before
+//    any side effect: hoisting it never moves a trap past a side effect or out of a
+//    conditional path.
+// Constants themselves are not hoisted (the backend rematerializes them at each use).
+// Invariants: hoisting keeps the relative order of hoisted instructions (so traps keep their
+// order); an inner loop's preheader belongs to the enclosing loop, so invariants move out one
+// level per loop, innermost first, and can leave a whole nest.
+// Analyses: after creating preheaders the pass invalidates and recomputes the CFG, dominator
+// tree and loops; hoisting moves instructions only, so those stay valid (kCfgShapeAnalyses).
+#include <algorithm>
+#include <unordered_map>
+#include <vector>
+
+#include "opt/alias_analysis.h"
+#include "opt/ir_edit.h"
+#include "opt/pass_manager.h"
+
+namespace egret::opt {
+namespace {
+
+using ir::Block;
+using ir::BlockCall;
+using ir::Inst;
+using ir::InstData;
+using ir::Loop;
+using ir::Opcode;
+using ir::Value;
+
+bool IsConst(Opcode op) {
+  return op == Opcode::kIconst || op == Opcode::kF32const || op == Opcode::kF64const;
+}
+
+// Creates preheaders where missing; returns whether the CFG changed.
+bool MakePreheaders(ir::Function& f, AnalysisCache& analyses) {
+  const ir::ControlFlowGraph& cfg = analyses.Cfg();
+  const ir::LoopAnalysis& loops = analyses.Loops();
+  ir::DataFlowGraph& dfg = f.dfg;
+  std::vector<std::pair<Block, Loop>> headers;
+  for (uint32_t k = 0; k < loops.NumLoops(); ++k)
+    headers.push_back({loops.Header(Loop(k)), Loop(k)});
+  bool changed = false;
+  for (auto [h, l] : headers) {
+    if (h == f.EntryBlock()) continue;
+    std::vector<Block> outside;
+    for (Block p : cfg.Preds(h)) {
+      if (!loops.Contains(l, p)) outside.push_back(p);
+    }
+    if (outside.empty()) continue;
+    if (outside.size() == 1) {
+      const Inst t = f.layout.LastInst(outside[0]);
+      if (dfg[t].opcode == Opcode::kJump) continue;  // already a preheader
+    }
+    const Block ph = dfg.MakeBlock();
+    std::vector<Value> params;
+    const std::vector<Value> header_params(dfg.BlockParams(h).begin(), dfg.BlockParams(h).end());
+    for (Value v : header_params) params.push_back(dfg.AppendBlockParam(ph, dfg.ValueType(v)));
+    f.layout.InsertBlockAfter(ph, f.layout.PrevBlock(h).valid() ? f.layout.PrevBlock(h) : h);
+    InstData j;
+    j.opcode = Opcode::kJump;
+    j.dest[0] = BlockCall{h, dfg.MakeList(params)};
+    const Inst ji = dfg.MakeInst(j);
+    f.layout.AppendInst(ji, ph);
+    for (Block p : outside) {
+      dfg.ForEachDestMut(f.layout.LastInst(p), [&](BlockCall& bc) {
+        if (bc.block == h) bc.block = ph;
+      });
+    }
+    changed = true;
+  }
+  return changed;
+}
+
+class Hoister {
+ public:
+  Hoister(ir::Function& f, AnalysisCache& analyses)
+      : f_(f),
+        dfg_(f.dfg),
+        loops_(analyses.Loops()),
+        domtree_(analyses.DomTree()),
+        cfg_(analyses.Cfg()) {}
+
+  void Run() {
+    // Blocks per innermost loop, in reverse post-order.
+    std::vector<std::vector<Block>> blocks(loops_.NumLoops());
+    for (Block b : domtree_.Rpo()) {
+      const Loop l = loops_.InnermostLoop(b);
+      if (l.valid()) blocks[l.index].push_back(b);
+    }
+    std::vector<Loop> order;
+    for (uint32_t k = 0; k < loops_.NumLoops(); ++k) order.push_back(Loop(k));
+    std::stable_sort(order.begin(), order.end(),
+                     [&](Loop a, Loop b) { return loops_.Depth(a) > loops_.Depth(b); });
+    for (Loop l : order) HoistFrom(l, blocks[l.index]);
+  }
+
+ private:
+  Block DefBlock(Value v) const {
+    v = dfg_.ResolveAliases(v);
+    const ir::ValueData& vd = dfg_.ValueInfo(v);
+    if (vd.kind == ir::ValueKind::kParam) return Block(vd.def);
+    return f_.layout.InstBlock(Inst(vd.def));
+  }
+
+  Block Preheader(Loop l) const {
+    const Block h = loops_.Header(l);
+    Block ph;
+    for (Block p : cfg_.Preds(h)) {
+      if (loops_.Contains(l, p)) continue;
+      if (ph.valid()) return Block();  // several outside predecessors: none
+      ph = p;
+    }
+    if (!ph.valid() || dfg_[f_.layout.LastInst(ph)].opcode != Opcode::kJump) return Block();
+    return ph;
+  }
+
+  void HoistFrom(Loop l, const std::vector<Block>& blocks) {
+    const Block ph = Preheader(l);
+    if (!ph.valid()) return;
+    const Block header = loops_.Header(l);
+    // Memory written anywhere in the loop (nested loops included), for loads.
+    ClobberSet written;
+    for (Block b : domtree_.Rpo()) {
+      if (!loops_.Contains(l, b)) continue;
+      for (Inst i : f_.layout.Insts(b)) written.AddEffectsOf(f_, i);
+    }
+    std::unordered_map<uint32_t, Value> const_copies;  // constant in the loop -> copy in ph
+    for (Block b : blocks) {
+      bool prefix_pure = b == header;  // only side-effect-free instructions so far (header)
+      for (Inst i = f_.layout.FirstInst(b); i.valid();) {
+        const Inst next = f_.layout.NextInst(i);
+        if (CanHoist(l, i, prefix_pure, written)) {
+          Hoist(l, i, ph, const_copies);
+        } else if (ir::InstHasSideEffects(dfg_[i])) {
+          prefix_pure = false;
+        }
+        i = next;
+      }
+    }
+  }
+
+  bool CanHoist(Loop l, Inst i, bool prefix_pure, const ClobberSet& written) const {
+    const InstData& d = dfg_[i];
+    const ir::OpcodeInfo& info = ir::Info(d.opcode);
+    if (IsConst(d.opcode) || info.Has(ir::kTerminator) || info.Has(ir::kIsCall) ||
+        info.Has(ir::kWritesMem) || !dfg_.VarArgs(i).empty()) {
+      return false;
+    }
+    if (dfg_.InstResults(i).size() > 1) return false;
+    bool invariant = true;
+    dfg_.ForEachOperand(i, [&](Value v) {
+      const Inst def = DefiningInst(f_, v);
+      if (def.valid() && IsConst(dfg_[def].opcode)) return;
+      if (loops_.Contains(l, DefBlock(v))) invariant = false;
+    });
+    if (!invariant) return false;
+    if (info.Has(ir::kReadsMem)) {
+      if (info.format != ir::InstFormat::kLoad) return false;
+      if (!d.flags.Has(ir::MemFlags::kReadonly) && written.MayClobber(f_, i)) return false;
+    }
+    if (ir::InstCanTrap(d)) return prefix_pure;
+    return true;
+  }
+
+  void Hoist(Loop l, Inst i, Block ph, std::unordered_map<uint32_t, Value>& const_copies) {
+    const Inst before = f_.layout.LastInst(ph);
+    // Copy the loop's constants first: making instructions may move the instruction table, so
+    // no reference into it may be held while they are made (MapOperands holds one).
+    std::vector<Value> operands;
+    dfg_.ForEachOperand(i, [&](Value v) { operands.push_back(dfg_.ResolveAliases(v)); });
+    for (Value v : operands) {
+      const Inst def = DefiningInst(f_, v);
+      if (!def.valid() || !IsConst(dfg_[def].opcode) || !loops_.Contains(l, DefBlock(v))) continue;
+      if (const_copies.count(v.index)) continue;
+      InstData c = dfg_[def];
+      c.results = {};
+      const_copies[v.index] = InsertValueBefore(f_, c, before);
+    }
+    dfg_.MapOperands(i, [&](Value& v) {
+      v = dfg_.ResolveAliases(v);
+      auto it = const_copies.find(v.index);
+      if (it != const_copies.end()) v = it->second;
+    });
+    f_.layout.RemoveInst(i);
+    f_.layout.InsertInstBefore(i, before);
+  }
+
+  ir::Function& f_;
+  ir::DataFlowGraph& dfg_;
+  const ir::LoopAnalysis& loops_;
+  const ir::DominatorTree& domtree_;
+  const ir::ControlFlowGraph& cfg_;
+};
+
+}  // namespace
+
+Status RunLicm(ir::Function& f, AnalysisCache& analyses) {
+  if (!f.EntryBlock().valid()) return Status::Ok();
+  if (analyses.Loops().NumLoops() == 0) return Status::Ok();
+  if (MakePreheaders(f, analyses)) analyses.Invalidate(kNoAnalyses);
+  Hoister(f, analyses).Run();
+  return Status::Ok();
+}
+
+}  // namespace egret::opt
