@@ -26,6 +26,10 @@ constexpr Pass kPasses[] = {
      "hoist loop-invariant pure values, readonly loads and loads of memory the loop does not "
      "write into preheaders; trapping ones only from the header's side-effect-free prefix",
      &RunLicm, kCfgShapeAnalyses},
+    {"load_elim",
+     "remove loads whose value is available along dominance (earlier load or store of the same "
+     "bytes, alias classes from the memory flags) and non-heap stores overwritten in their block",
+     &RunLoadElim, kCfgShapeAnalyses},
     {"dce", "remove instructions without side effects whose results are unused", &RunDce,
      kCfgShapeAnalyses},
 };
@@ -43,8 +47,8 @@ constexpr Pass kPasses[] = {
 //    parameters that only forward values;
 //  - dce last, sweeping what the passes before left unused (including the arguments of
 //    removed block parameters).
-constexpr std::string_view kSpeedPipeline[] = {"simplify", "cfg_simplify", "gvn",
-                                               "licm",     "cfg_simplify", "dce"};
+constexpr std::string_view kSpeedPipeline[] = {"simplify",  "cfg_simplify", "gvn", "licm",
+                                               "load_elim", "cfg_simplify", "dce"};
 
 }  // namespace
 

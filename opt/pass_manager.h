@@ -41,6 +41,7 @@ Status RunCfgSimplify(ir::Function& f, AnalysisCache& analyses);  // cfg_simplif
 Status RunDce(ir::Function& f, AnalysisCache& analyses);          // dce.cc
 Status RunGvn(ir::Function& f, AnalysisCache& analyses);
 Status RunLicm(ir::Function& f, AnalysisCache& analyses);      // licm.cc
+Status RunLoadElim(ir::Function& f, AnalysisCache& analyses);  // load_elim.cc          // gvn.cc
 Status RunSimplify(ir::Function& f, AnalysisCache& analyses);  // simplify.cc
 
 // Every known pass, in a stable order.
