@@ -156,14 +156,19 @@ if [ "$reduce" = 1 ] && [ "$failed" != 0 ]; then
   for name in $(grep '^fail ' "$results" | sed 's/^fail \([^:]*\):.*/\1/' | sort -V); do
     [ -f "$work/$name.wasm" ] || continue
     echo "reducing $name into tests/fuzz/binaryen/corpus/$name.wasm"
-    cat >"$work/$name.reduce.sh" <<EOF
-#!/usr/bin/env bash
-# Exit 1 (printing "mismatch") while V8 and egret still disagree on the test module.
-out=\$(bash -c 'check_module reduce "$work/$name.test.wasm"' 2>/dev/null)
-case "\$out" in fail*) echo mismatch; exit 1 ;; *) echo same; exit 0 ;; esac
-EOF
+    # Self-contained: wasm-reduce runs it through /bin/sh, which drops exported bash functions.
+    {
+      echo '#!/usr/bin/env bash'
+      echo '# Exit 1 (printing "mismatch") while V8 and egret still disagree on the test module.'
+      echo "export EGRET_DIFF_EXEC='$exec' EGRET_DIFF_CONFIGS='$configs' EGRET_DIFF_WORK='$work'"
+      echo "export EGRET_DIFF_RUNNER='$EGRET_DIFF_RUNNER'"
+      declare -f check_module
+      echo "out=\$(check_module reduce '$work/$name.test.wasm' 2>/dev/null)"
+      echo 'case "$out" in fail*) echo mismatch; exit 1 ;; *) echo same; exit 0 ;; esac'
+    } >"$work/$name.reduce.sh"
     chmod +x "$work/$name.reduce.sh"
     (cd "$work" && wasm-reduce "$work/$name.wasm" --command="$work/$name.reduce.sh" \
+      --binaries="$(dirname "$(command -v wasm-opt)")" --timeout=60 \
       -t "$work/$name.test.wasm" -w "$work/$name.reduced.wasm" >"$work/$name.reduce.log" 2>&1) ||
       echo "wasm-reduce failed, see $work/$name.reduce.log"
     [ -f "$work/$name.reduced.wasm" ] && cp "$work/$name.reduced.wasm" "$here/binaryen/corpus/$name.wasm"
@@ -171,7 +176,8 @@ EOF
 fi
 total=$((passed + failed + skipped))
 rate=$(echo "scale=1; $total / $elapsed" | bc)
-echo "differential: $skipped skipped (binaryen or V8 refused the module), $total modules in ${elapsed%.*} s ($rate modules/s)"
+printf 'differential: %d modules in %.1f s (%s modules/s), %d skipped (binaryen or V8 refused them)\n' \
+  "$total" "$elapsed" "$rate" "$skipped"
 echo "differential: $passed passed, $failed failed"
 if [ "$failed" = 0 ] && [ "$cleanup_work" = 1 ]; then rm -rf "$work"; fi
 if [ "$failed" != 0 ]; then echo "differential: outputs kept in $work"; exit 1; fi

@@ -97,7 +97,7 @@ try {
   instance = new WebAssembly.Instance(module, imports);
 } catch (e) {
   out('trap ' + trapKind(e));
-  console.log(lines.join('\n'));
+  process.stdout.write(lines.map((l) => l + '\n').join(''));
   process.exit(0);
 }
 const exports = WebAssembly.Module.exports(module);
@@ -116,4 +116,4 @@ for (const e of exports) {
     out('trap ' + trapKind(err));
   }
 }
-console.log(lines.join('\n'));
+process.stdout.write(lines.map((l) => l + '\n').join(''));
