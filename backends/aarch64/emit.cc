@@ -118,6 +118,20 @@ class Emitter final : public backend::InstEmitter {
     Trap(code);
   }
   void MovImm(Gpr d, uint64_t v, bool is64) { EmitMovImm(buf_, d, v, is64); }
+  // ldr (literal) of a constant-pool entry: the MachBuffer places the constant in an island
+  // within the load's 1 MiB reach (Ldr19).
+  void LoadFpConst(Fpr d, uint64_t bits, bool f64) {
+    uint8_t bytes[8];
+    std::memcpy(bytes, &bits, 8);
+    const MachLabel l =
+        buf_.ConstantLabel(std::span<const uint8_t>(bytes, f64 ? 8 : 4), f64 ? 8 : 4);
+    Inst ld;
+    ld.form = Form::kLdrFLit;
+    ld.f64 = f64;
+    ld.d = R(d);
+    Put(ld);
+    buf_.UseLabelAtOffset(buf_.CurOffset() - 4, l, A64LabelUse::kLdr19);
+  }
   // sp += n (add) or sp -= n.
   void SpAdjust(bool add, uint32_t n) {
     if (n == 0) return;
@@ -630,13 +644,7 @@ void Emitter::EmitFpToInt(uint32_t i, const MInst& m) {
       std::memcpy(&w, &f, 4);
       b = w;
     }
-    MovImm(kTmp0, b, m.f64);
-    Inst t;
-    t.form = Form::kFmovFromGpr;
-    t.is64 = t.f64 = m.f64;
-    t.d = R(kFpTmp);
-    t.n = R(kTmp0);
-    Put(t);
+    LoadFpConst(kFpTmp, b, m.f64);
     Inst c = VVV(Form::kFcmp, m.f64, Fpr::kV0, a, kFpTmp);
     c.d = 0;
     Put(c);
@@ -762,16 +770,15 @@ void Emitter::EmitInst(uint32_t i) {
       return MovImm(G(i, o.dst), static_cast<uint64_t>(m.imm), m.is64);
     case MOp::kFconst: {
       const uint64_t bits = static_cast<uint64_t>(m.imm);
-      Inst t;
-      t.form = Form::kFmovFromGpr;
-      t.is64 = t.f64 = m.f64;
-      t.d = R(V(i, o.dst));
-      t.n = R(Gpr::kZr);
-      if (bits != 0) {
-        MovImm(kTmp0, bits, m.f64);
-        t.n = R(kTmp0);
+      if (bits == 0) {
+        Inst t;
+        t.form = Form::kFmovFromGpr;
+        t.is64 = t.f64 = m.f64;
+        t.d = R(V(i, o.dst));
+        t.n = R(Gpr::kZr);
+        return Put(t);
       }
-      return Put(t);
+      return LoadFpConst(V(i, o.dst), bits, m.f64);
     }
     case MOp::kAlu:
       return EmitAlu(i, m);

@@ -265,6 +265,9 @@ uint32_t Encode(const Inst& i) {
       EGRET_CHECK(op != 0);
       return op | static_cast<uint32_t>(Disp(i.imm, 19, 2)) << 5 | rd;
     }
+    case Form::kLdrFLit:
+      return (i.f64 ? 0x5C000000u : 0x1C000000u) | static_cast<uint32_t>(Disp(i.imm, 19, 2)) << 5 |
+             rd;
     case Form::kLdrF:
       return Scaled(FloatMemBase(true, i.f64), i, i.f64 ? 3 : 2) | rn | rd;
     case Form::kLdurF:

@@ -105,6 +105,7 @@ enum class SlotKind : uint8_t { kNo, kR, kRsp, kV };
   X(StrF,     "str",   V,   Rsp, No, No, false)                              \
   X(SturF,    "stur",  V,   Rsp, No, No, false)                              \
   X(StrFReg,  "str",   V,   Rsp, R,  No, false)                              \
+  X(LdrFLit,  "ldr",   V,   No,  No, No, true)   /* pc + imm (Ldr19) */     \
   /* pairs: d, m at [n, #imm]! (pre-index) or [n], #imm (post-index) */     \
   X(StpPre,   "stp",   R,   Rsp, R,  No, false)                              \
   X(LdpPost,  "ldp",   R,   Rsp, R,  No, true)   /* m is written too */     \

@@ -158,8 +158,10 @@ class Lowerer final : public backend::LowerRules {
 
   // ---- Matchers, asked at the use.
   ir::Inst SinkableCompare(ir::Inst user) const;
-  // brif on `band_imm x, 2^k` (single use, same block): the band_imm.
+  // brif on `band_imm x, 2^k` or `band x, iconst 2^k` (single use, same block): the band.
   ir::Inst MatchBitTest(ir::Inst user) const;
+  // The tested value and the one-bit mask of a band matched by MatchBitTest.
+  bool BitTestOperands(ir::Inst band, ir::Value* x, uint64_t* mask) const;
   // Operand index (0/1) of an add/sub/and/orr/eor whose `ishl_imm` folds as a shifted register.
   int MatchShiftedOperand(ir::Inst user) const;
   // Operand index of an i64 add/sub whose uextend/sextend from i32 folds as uxtw/sxtw.
@@ -233,13 +235,32 @@ ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
 
 ir::Inst Lowerer::MatchBitTest(ir::Inst user) const {
   const ir::InstData& d = dfg_[user];
-  if (d.opcode != Opcode::kBrif || !Foldable(d.args[0], user, Opcode::kBandImm)) return ir::Inst();
-  const ir::Inst bi = DefInstId(d.args[0]);
-  const bool is64 = ValueType(d.args[0]) == Type::kI64;
-  const uint64_t mask =
-      is64 ? static_cast<uint64_t>(dfg_[bi].imm) : static_cast<uint32_t>(dfg_[bi].imm);
-  if (mask == 0 || (mask & (mask - 1)) != 0 || IsConst(dfg_[bi].args[0])) return ir::Inst();
+  if (d.opcode != Opcode::kBrif) return ir::Inst();
+  const ir::Value c = d.args[0];
+  if (!Foldable(c, user, Opcode::kBandImm) && !Foldable(c, user, Opcode::kBand)) return ir::Inst();
+  const ir::Inst bi = DefInstId(c);
+  uint64_t mask;
+  ir::Value x;
+  if (!BitTestOperands(bi, &x, &mask)) return ir::Inst();
   return bi;
+}
+
+bool Lowerer::BitTestOperands(ir::Inst band, ir::Value* x, uint64_t* mask) const {
+  const ir::InstData& b = dfg_[band];
+  int64_t imm = b.imm;
+  *x = b.args[0];
+  if (b.opcode == Opcode::kBand) {
+    if (IsIconst(b.args[1], &imm)) {
+      *x = b.args[0];
+    } else if (IsIconst(b.args[0], &imm)) {
+      *x = b.args[1];
+    } else {
+      return false;
+    }
+  }
+  const bool is64 = ValueType(*x) == Type::kI64;
+  *mask = is64 ? static_cast<uint64_t>(imm) : static_cast<uint32_t>(imm);
+  return *mask != 0 && (*mask & (*mask - 1)) == 0 && !IsConst(*x);
 }
 
 int Lowerer::MatchShiftedOperand(ir::Inst user) const {
@@ -335,6 +356,7 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     case Opcode::kIcmpImm:
     case Opcode::kFcmp:
     case Opcode::kBandImm:
+    case Opcode::kBand:
     case Opcode::kIadd:
     case Opcode::kIshlImm:
     case Opcode::kUextend:
@@ -353,6 +375,7 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     case Opcode::kFcmp:
       return SinkableCompare(u) == i;
     case Opcode::kBandImm:
+    case Opcode::kBand:
       return MatchBitTest(u) == i;
     case Opcode::kIadd:
       return IsMemory(dfg_[u]) && MatchAddress(u).add == i;
@@ -363,11 +386,13 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       }
       return arg_is(MatchShiftedOperand(u));
     }
+    // Their users are adds/subs, which are only sunk into an address (and then lower nothing).
+    // Asking IsSunk of other users would recurse down chains such as x * c * c * ...
     case Opcode::kUextend:
     case Opcode::kSextend:
-      return !IsSunk(u) && arg_is(MatchExtendedOperand(u));
+      return arg_is(MatchExtendedOperand(u)) && !IsSunk(u);
     case Opcode::kImul:
-      return !IsSunk(u) && arg_is(MatchMulAdd(u));
+      return arg_is(MatchMulAdd(u)) && !IsSunk(u);
     default:
       return false;
   }
@@ -376,12 +401,13 @@ bool Lowerer::IsSunk(ir::Inst i) const {
 Lowerer::Cond2 Lowerer::CondOf(ir::Value c, bool fold, ir::Inst bit_test) {
   Cond2 out;
   if (bit_test.valid()) {
-    const ir::InstData& d = dfg_[bit_test];
+    ir::Value x;
+    uint64_t mask = 0;
+    EGRET_CHECK(BitTestOperands(bit_test, &x, &mask));
     out.kind = CondKind::kBitSet;
-    out.is64 = ValueType(d.args[0]) == Type::kI64;
-    const uint64_t mask = static_cast<uint64_t>(d.imm) & (out.is64 ? ~uint64_t{0} : 0xffffffffu);
+    out.is64 = ValueType(x) == Type::kI64;
     out.imm = std::countr_zero(mask);
-    out.a = Use(d.args[0]);
+    out.a = Use(x);
     return out;
   }
   if (fold) {

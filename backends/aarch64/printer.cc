@@ -254,6 +254,8 @@ std::string Print(const Inst& i, uint64_t address) {
       return mem_name(false) + " " + mem_reg() + ", " + addr_reg(MemSizeLog2(i.mem));
     case Form::kLdrLit:
       return mem_name(true) + " " + mem_reg() + ", " + target();
+    case Form::kLdrFLit:
+      return mn + " " + V(i.d) + ", " + target();
     case Form::kLdrF:
     case Form::kLdurF:
     case Form::kStrF:

@@ -34,6 +34,7 @@ bool IsLabelForm(Form f) {
     case Form::kTbnz:
     case Form::kAdr:
     case Form::kLdrLit:
+    case Form::kLdrFLit:
       return true;
     default:
       return false;
@@ -293,6 +294,15 @@ std::vector<Inst> FormCases(Form f) {
           out.push_back(i);
         }
       }
+      break;
+    case Form::kLdrFLit:
+      for (bool d64 : {true, false})
+        for (int64_t disp : {0, 8, -4, (1 << 20) - 4, -(1 << 20)}) {
+          Inst i = Make(f, true, d64 ? 31 : 2, 0, 0);
+          i.f64 = d64;
+          i.imm = disp;
+          out.push_back(i);
+        }
       break;
     case Form::kLdrF:
     case Form::kStrF:
