@@ -43,8 +43,11 @@ class CfgSimplifier {
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators();
       changed |= RemoveUnreachable();
-      changed |= SimplifyParams();
-      changed |= ForwardEmptyBlocks();
+      // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
+      const ir::ControlFlowGraph cfg(f_);
+      std::vector<uint32_t> uses = CountUses();
+      changed |= SimplifyParams(cfg, uses);
+      changed |= ForwardEmptyBlocks(cfg, uses);
       changed |= MergeBlocks();
       if (!changed) break;
     }
@@ -159,9 +162,7 @@ class CfgSimplifier {
   }
 
   // --- 3.
-  bool SimplifyParams() {
-    const ir::ControlFlowGraph cfg(f_);
-    std::vector<uint32_t> uses = CountUses();
+  bool SimplifyParams(const ir::ControlFlowGraph& cfg, std::vector<uint32_t>& uses) {
     bool changed = false;
     for (Block b : f_.layout.Blocks()) {
       if (b == f_.EntryBlock()) continue;
@@ -205,9 +206,7 @@ class CfgSimplifier {
   }
 
   // --- 4.
-  bool ForwardEmptyBlocks() {
-    const ir::ControlFlowGraph cfg(f_);
-    const std::vector<uint32_t> uses = CountUses();
+  bool ForwardEmptyBlocks(const ir::ControlFlowGraph& cfg, const std::vector<uint32_t>& uses) {
     bool changed = false;
     for (Block e : f_.layout.Blocks()) {
       const Inst j = f_.layout.FirstInst(e);

@@ -10,7 +10,7 @@
 // between them may write: for a block with one predecessor that is nothing; for a join (a loop
 // header included) it is the union of the writes of every block on a path from the dominator
 // to it, found by walking predecessors backwards until the dominator (more than kMaxRegion
-// blocks: everything is dropped).
+// blocks: everything but readonly entries is dropped).
 // Traps: an available value comes from an access that executed and did not trap, to the same
 // bytes; a later access to them would not trap either (Wasm memory never shrinks), so removing
 // it keeps every trap. No store is moved or added.
@@ -36,7 +36,7 @@ using ir::Type;
 using ir::Value;
 
 constexpr size_t kMaxEntries = 64;
-constexpr size_t kMaxRegion = 256;
+constexpr size_t kMaxRegion = 64;
 
 struct Entry {
   MemLocation loc;
@@ -88,7 +88,12 @@ class LoadEliminator {
   // The available set at the start of c, given its immediate dominator's final set.
   std::vector<Entry> EntryState(Block c, const std::vector<Entry>& idom_state) {
     const auto preds = cfg_.Preds(c);
-    if (preds.size() == 1) return idom_state;
+    if (preds.size() == 1 || idom_state.empty()) return idom_state;
+    // Only the classes the available entries belong to need the region walk's attention;
+    // when every entry is readonly nothing can clobber them.
+    bool all_readonly = true;
+    for (const Entry& e : idom_state) all_readonly &= e.loc.readonly;
+    if (all_readonly) return idom_state;
     const Block idom = domtree_.Idom(c);
     ClobberSet region;
     ++stamp_;
@@ -100,7 +105,10 @@ class LoadEliminator {
       work.pop_back();
       if (b == idom || seen_[b.index] == stamp_ || !domtree_.IsReachable(b)) continue;
       seen_[b.index] = stamp_;
-      if (++visited > kMaxRegion) return {};
+      if (++visited > kMaxRegion) {
+        region.AddEverything();
+        break;
+      }
       region.Merge(effects_[b.index]);
       for (Block p : cfg_.Preds(b)) work.push_back(p);
     }
