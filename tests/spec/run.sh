@@ -19,6 +19,8 @@
 # (tests/spec/expected-failures.txt, "file:line" per line) count as passed-with-note, and an
 # expected failure that passes is reported so the list can shrink. Each file gets
 # $EGRET_SPEC_TIMEOUT seconds (default 300); a crash or timeout counts as one failure.
+# --target=aarch64 on a non-aarch64 host runs $EGRET_BUILD_DIR/bin/egret (a cross-built aarch64
+# egret, `make aarch64`) under qemu-aarch64 (or $EGRET_EMULATOR).
 # --json: the former path: convert each .wast with wast2json into
 # $EGRET_BUILD_DIR/spec/json/<name>/ (once; cached by content) and run egret on the JSON;
 # text-format assert_malformed/assert_invalid commands are then skipped. (--text, the default,
@@ -61,6 +63,11 @@ done
 case "$mode" in validate|compile|run) ;; *) echo "run.sh: error: --mode must be validate|compile|run" >&2; exit 2 ;; esac
 [ -d "$spec_dir" ] || { echo "run.sh: error: no testsuite at $spec_dir (set EGRET_SPEC_DIR)" >&2; exit 2; }
 [ -x "$egret" ] || { echo "run.sh: error: $egret not built (run 'make build')" >&2; exit 2; }
+emulator="${EGRET_EMULATOR:-}"
+if [ -z "$emulator" ] && [ "$target" = aarch64 ] && [ "$(uname -m)" != aarch64 ]; then
+  emulator=qemu-aarch64
+  command -v "$emulator" >/dev/null || { echo "run.sh: error: qemu-aarch64 missing (scripts/setup.sh)" >&2; exit 2; }
+fi
 [ $text -eq 1 ] || command -v wast2json >/dev/null || { echo "run.sh: error: wast2json missing (run scripts/setup.sh)" >&2; exit 2; }
 
 if [ ${#files[@]} -eq 0 ]; then
@@ -103,7 +110,7 @@ if [ $text -eq 0 ]; then
   printf '%s\n' "${selected[@]}" | xargs -P "$jobs" -I{} bash -c 'convert "$@"' _ {} || exit 2
 fi
 
-if [ $text -eq 0 ] && "$egret" wast --help 2>&1 | grep -q "not available in this build yet"; then
+if [ $text -eq 0 ] && $emulator "$egret" wast --help 2>&1 | grep -q "not available in this build yet"; then
   echo "spec: 'egret wast' is not available in this build yet; every file is skipped"
   total_skipped=0
   for name in "${selected[@]}"; do
@@ -120,14 +127,14 @@ results="$build_dir/spec/results-$mode-$target$suffix"
 rm -rf "$results"; mkdir -p "$results"
 run_one() {
   local name="$1"
-  timeout "${EGRET_SPEC_TIMEOUT:-300}" "$egret" wast --mode="$mode" --target="$target" --engine="$engine" \
+  timeout "${EGRET_SPEC_TIMEOUT:-300}" $emulator "$egret" wast --mode="$mode" --target="$target" --engine="$engine" \
     --opt-level="$opt_level" --debug-branch-range-shrink="$shrink" --expected-failures="$here/expected-failures.txt" \
     "$(if [ "$text" -eq 1 ]; then echo "$spec_dir/$name.wast"; else echo "$json_root/$name/$name.json"; fi)" \
     >"$results/$name.log" 2>&1
   echo $? > "$results/$name.rc"
 }
 export -f run_one
-export egret mode target engine opt_level shrink here results text
+export egret emulator mode target engine opt_level shrink here results text
 printf '%s\n' "${selected[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$@"' _ {}
 
 tp=0; tf=0; ts=0; bad=0
