@@ -1,24 +1,27 @@
 // module_generator.h: arbitrary fuzzer bytes -> a valid Wasm 2.0 module binary.
 //
-// WasmGen reads its decisions from a ByteSource (the fuzzer's input) and writes a module that
-// validates by construction: every function body is generated with the validator's own model, an
-// operand stack of value types and a control stack of frames {kind, params, results, height},
-// and an instruction is emitted only once its operands are on the stack with the right types
-// (missing operands are produced first, from constants, locals, globals or references). When the
-// bytes run out every decision reads 0, so generation always ends and the module stays valid.
+// GenerateModule (module_generator.cc: a ModuleGenerator plans the module, a BodyGenerator per
+// function writes its code) reads its decisions from a ByteSource (the fuzzer's input) and
+// writes a module that validates by construction: every function body is generated with the
+// validator's own model, an operand stack of value types and a control stack of frames {kind,
+// params, results, height}, and an instruction is emitted only once its operands are on the
+// stack with the right types (missing operands are produced first, from constants, locals,
+// globals or references). When the bytes run out every decision reads 0, so generation always
+// ends and the module stays valid.
 //
 // What a module may contain (all non-SIMD Wasm 2.0): several types (multi-value results, block
-// types with parameters, sometimes long signatures that the ABI passes on the stack), up to `max_functions` functions calling each other (call,
-// call_indirect through funcref tables with signature mismatches and null entries), i32/i64/
-// f32/f64 globals (mutable or not, some exported), one memory with a small declared maximum
-// (loads and stores of every width and sign with random alignments and offsets, memory.size/
-// grow/fill/copy/init, data.drop, active and passive data), up to two tables of funcref or
-// externref with a declared maximum (every table instruction, active/passive/declarative
-// element segments in both encodings), every numeric instruction, blocks, loops (some counted,
-// others bounded only by the caller's fuel), if/else, br/br_if/br_table, return, unreachable,
-// select and typed select, and optionally a start function. Traps are all reachable: operands
-// come from "interesting" constants (0, -1, INT_MIN, NaN, 2^63, ...), addresses from near the
-// memory's end and offsets up to 2^32 - 1.
+// types with parameters, sometimes long signatures that the ABI passes on the stack), up to
+// `max_functions` functions calling each other (call, call_indirect through funcref tables with
+// signature mismatches and null entries), i32/i64/f32/f64 globals (mutable or not, some
+// exported), one memory with a small declared maximum (loads and stores of every width and
+// sign with random alignments and offsets, memory.size/grow/fill/copy/init, data.drop, active
+// and passive data), up to two tables of funcref or externref with a declared maximum (every
+// table instruction, active/passive/declarative element segments in both encodings), every
+// numeric instruction, blocks, loops (some counted, others bounded only by the caller's fuel),
+// if/else, br/br_if/br_table, return, unreachable, select and typed select, and optionally a
+// start function. Traps are all reachable: operands come from "interesting" constants (0, -1,
+// INT_MIN, NaN, 2^63, ...), addresses from near the memory's end and offsets up to 2^32 - 1.
+// Values computed last are steered into results and stores, where a harness observes them.
 //
 // NaN canonicalisation (GenOptions::canonicalize_nans): Wasm lets engines choose NaN bits, so a
 // differential harness turns every float result that may be an arithmetic NaN into the canonical
