@@ -77,8 +77,8 @@ bool MakePreheaders(ir::Function& f, AnalysisCache& analyses) {
     const Inst ji = dfg.MakeInst(j);
     f.layout.AppendInst(ji, ph);
     for (Block p : outside) {
-      dfg.ForEachDestMut(f.layout.LastInst(p), [&](BlockCall& bc) {
-        if (bc.block == h) bc.block = ph;
+      dfg.ForEachDestMut(f.layout.LastInst(p), [&, header = h](BlockCall& bc) {
+        if (bc.block == header) bc.block = ph;
       });
     }
     changed = true;
