@@ -40,14 +40,17 @@ class CfgSimplifier {
   explicit CfgSimplifier(ir::Function& f) : f_(f), dfg_(f.dfg) {}
 
   void Run() {
+    // A single block has no branches to fold, parameters to remove or blocks to merge.
+    if (!f_.layout.NextBlock(f_.EntryBlock()).valid()) return;
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators();
       changed |= RemoveUnreachable();
       // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
-      const ir::ControlFlowGraph cfg(f_);
-      std::vector<uint32_t> uses = CountUses();
-      changed |= SimplifyParams(cfg, uses);
-      changed |= ForwardEmptyBlocks(cfg, uses);
+      // (Both live in members so that rounds reuse their storage.)
+      cfg_.Compute(f_);
+      CountUses(uses_);
+      changed |= SimplifyParams(cfg_, uses_);
+      changed |= ForwardEmptyBlocks(cfg_, uses_);
       changed |= MergeBlocks();
       if (!changed) break;
     }
@@ -122,9 +125,11 @@ class CfgSimplifier {
 
   // --- 2.
   bool RemoveUnreachable() {
-    std::vector<bool> reached(dfg_.NumBlocks(), false);
-    std::vector<Block> stack = {f_.EntryBlock()};
-    reached[f_.EntryBlock().index] = true;
+    std::vector<uint8_t>& reached = reached_;
+    reached.assign(dfg_.NumBlocks(), 0);
+    std::vector<Block>& stack = stack_;
+    stack.assign(1, f_.EntryBlock());
+    reached[f_.EntryBlock().index] = 1;
     while (!stack.empty()) {
       const Block b = stack.back();
       stack.pop_back();
@@ -132,7 +137,7 @@ class CfgSimplifier {
       if (!t.valid()) continue;
       dfg_.ForEachDest(t, [&](const BlockCall& bc) {
         if (!reached[bc.block.index]) {
-          reached[bc.block.index] = true;
+          reached[bc.block.index] = 1;
           stack.push_back(bc.block);
         }
       });
@@ -151,14 +156,13 @@ class CfgSimplifier {
   }
 
   // Use counts of every value over the placed instructions.
-  std::vector<uint32_t> CountUses() const {
-    std::vector<uint32_t> uses(dfg_.NumValues(), 0);
+  void CountUses(std::vector<uint32_t>& uses) const {
+    uses.assign(dfg_.NumValues(), 0);
     for (Block b : f_.layout.Blocks()) {
       for (Inst i : f_.layout.Insts(b)) {
         dfg_.ForEachOperand(i, [&](Value v) { ++uses[dfg_.ResolveAliases(v).index]; });
       }
     }
-    return uses;
   }
 
   // --- 3.
@@ -270,7 +274,8 @@ class CfgSimplifier {
   // --- 5.
   bool MergeBlocks() {
     // Incoming edges per block (every branch destination counts, duplicates too).
-    std::vector<uint32_t> edges(dfg_.NumBlocks(), 0);
+    std::vector<uint32_t>& edges = edges_;
+    edges.assign(dfg_.NumBlocks(), 0);
     for (Block b : f_.layout.Blocks()) {
       const Inst t = Terminator(b);
       if (t.valid()) dfg_.ForEachDest(t, [&](const BlockCall& bc) { ++edges[bc.block.index]; });
@@ -304,6 +309,10 @@ class CfgSimplifier {
 
   ir::Function& f_;
   ir::DataFlowGraph& dfg_;
+  ir::ControlFlowGraph cfg_;
+  std::vector<uint32_t> uses_, edges_;
+  std::vector<uint8_t> reached_;
+  std::vector<Block> stack_;
 };
 
 }  // namespace
