@@ -101,7 +101,22 @@ class Emitter final : public backend::InstEmitter {
   void Run();
 
  private:
-  void Put(const Inst& i) { aarch64::Put(buf_, i); }
+  void Put(const Inst& i) {
+    EGRET_DCHECK(!checking_ || WritesOnlyAllowed(i));
+    aarch64::Put(buf_, i);
+  }
+  // The expansion invariant (register-use collector ForEachReg over the form table): inside an
+  // MInst's expansion, an instruction writes only that MInst's allocated defs, x16/x17, v30, or
+  // the zero register; never a register the allocator believes preserved.
+  bool WritesOnlyAllowed(const Inst& i) const {
+    bool ok = true;
+    ForEachReg(i, [&](SlotKind kind, uint8_t r, bool is_def) {
+      if (!is_def || (kind != SlotKind::kV && r == static_cast<uint8_t>(Gpr::kZr))) return;
+      const uint64_t allowed = kind == SlotKind::kV ? allowed_fp_ : allowed_int_;
+      if (r > 31 || ((allowed >> r) & 1) == 0) ok = false;
+    });
+    return ok;
+  }
   void Trap(TrapCode code) {
     buf_.AddTrap(code);
     Inst u;
@@ -176,6 +191,7 @@ class Emitter final : public backend::InstEmitter {
   void Epilogue();
   Cond Compare(uint32_t i, const MInst& m);
   void EmitInst(uint32_t i) override;
+  void EmitInstBody(uint32_t i);
   void EmitAlu(uint32_t i, const MInst& m);
   void EmitAluImm(uint32_t i, const MInst& m);
   void EmitUnary(uint32_t i, const MInst& m);
@@ -193,6 +209,9 @@ class Emitter final : public backend::InstEmitter {
   A64MachBuffer& buf_;
   FrameInfo frame_;
   std::vector<MachLabel> block_label_;
+  // WritesOnlyAllowed's state: on inside an expansion (not in edits, prologue or epilogue).
+  bool checking_ = false;
+  uint64_t allowed_int_ = 0, allowed_fp_ = 0;
 };
 
 void Emitter::EmitEdit(const regalloc::Edit& e) {
@@ -747,6 +766,21 @@ void Emitter::EmitTrapIf(uint32_t i, const MInst& m) {
 }
 
 void Emitter::EmitInst(uint32_t i) {
+  const regalloc::InstData& ri = v_.ra.insts[i];
+  allowed_int_ = (uint64_t{1} << Enc(kTmp0)) | (uint64_t{1} << Enc(kTmp1));
+  allowed_fp_ = uint64_t{1} << Enc(kFpTmp);
+  for (uint32_t k = ri.operand_begin; k < ri.operand_end; ++k) {
+    const Allocation a = ra_.allocs[k];
+    if (!v_.ra.operands[k].is_def() || !a.is_reg()) continue;
+    (a.reg().cls() == regalloc::RegClass::kInt ? allowed_int_ : allowed_fp_) |= uint64_t{1}
+                                                                                << a.reg().hw();
+  }
+  checking_ = v_.insts[i].op != MOp::kRet;  // the epilogue restores the frame
+  EmitInstBody(i);
+  checking_ = false;
+}
+
+void Emitter::EmitInstBody(uint32_t i) {
   const MInst& m = v_.insts[i];
   const OperandSlots o = Slots(i);
   switch (m.op) {
