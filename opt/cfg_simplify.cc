@@ -200,7 +200,9 @@ class CfgSimplifier {
         RemoveBlockParamAndArgs(f_, b, p, cfg.Preds(b));
         if (!unused) {
           ReplaceValue(f_, param, same);
-          uses[same.index] += uses[param.index] - self_uses;
+          // The edges' arguments (self-passes included) were subtracted above: what is left
+          // are the parameter's other uses, which now use `same`.
+          uses[same.index] += uses[param.index];
         }
         changed = true;
       }
