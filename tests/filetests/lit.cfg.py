@@ -90,3 +90,7 @@ else:
     lit_config.note(f"tests needing the benchmark programs UNSUPPORTED: no {bench_programs}/fib.wasm "
                     "(set EGRET_BENCH_PROGRAMS)")
 config.substitutions.append(("%bench_programs", bench_programs))
+# The host architecture as a feature (`host-x86_64`, `host-aarch64`): tests that run an artifact
+# of the other target expect the runtime's refusal only there.
+import platform
+config.available_features.add("host-" + platform.machine())
