@@ -17,7 +17,8 @@ PKGS=(
   bazel-bootstrap bazel-rules-java
 )
 # arm64 multiarch -dev packages for the cross-built runtime under qemu-aarch64.
-ARM64_PKGS=(libc6-dev:arm64 libstdc++-12-dev:arm64)
+ARM64_PKGS=(libc6-dev:arm64 libstdc++-12-dev:arm64 libabsl-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
+            libcapstone-dev:arm64)
 
 missing=()
 for p in "${PKGS[@]}" "${ARM64_PKGS[@]}"; do
