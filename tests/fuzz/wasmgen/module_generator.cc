@@ -123,8 +123,8 @@ struct ElemDef {
 };
 
 struct DataDef {
-  bool active;
-  uint32_t offset;
+  bool active = false;
+  uint32_t offset = 0;
   std::vector<uint8_t> bytes;
 };
 
