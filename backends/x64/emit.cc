@@ -760,9 +760,11 @@ void Emitter::EmitInst(uint32_t i) {
       } else if (m.fsign == FsignKind::kAbs) {
         Put(Inst::SseRM(SseOp::kAndps, d, Rip(Const128(~sign2, ~sign2))));
       } else {
-        Put(Inst::SseRM(SseOp::kAndps, d, Rip(Const128(~sign2, ~sign2))));
+        // The sign source is read before the destination is masked: the allocator may give
+        // both operands one register (`fcopysign x, x`).
         Put(Inst::SseRR(SseOp::kMovaps, kXmmScratch, X(i, o.b)));
         Put(Inst::SseRM(SseOp::kAndps, kXmmScratch, Rip(Const128(sign2, sign2))));
+        Put(Inst::SseRM(SseOp::kAndps, d, Rip(Const128(~sign2, ~sign2))));
         Put(Inst::SseRR(SseOp::kOrps, d, kXmmScratch));
       }
       return;

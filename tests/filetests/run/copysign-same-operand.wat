@@ -1,9 +1,8 @@
 ;; Concept: copysign(x, x) is x: the sign operand being the magnitude itself must not lose its sign.
-;; Known bug, found by ir_fuzz (tests/fuzz/ir) and confirmed against V8: x64 emission of
-;; fcopysign (backends/x64/emit.cc, MOp::kFsign) clears the destination's sign bit before it
-;; reads the sign operand; with both operands one value they share a register, so every
-;; allocator and opt level returns |x|. Remove the XFAIL line when it is fixed.
-;; XFAIL: *
+;; Regression: found by ir_fuzz (tests/fuzz/ir) and confirmed against V8. x64 emission of
+;; fcopysign (backends/x64/emit.cc, MOp::kFsign) cleared the destination's sign bit before it
+;; read the sign operand; with both operands one value they share a register, so every
+;; allocator and opt level returned |x|.
 ;; RUN: %wat2wasm %s -o %t.wasm
 ;; RUN: %egret run %t.wasm --invoke same64 -1.5 | FileCheck %s --check-prefix=F64
 ;; RUN: %egret run %t.wasm --invoke same32 -2.5 | FileCheck %s --check-prefix=F32

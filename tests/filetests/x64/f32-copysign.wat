@@ -10,9 +10,9 @@
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
 ;; CHECK-NEXT: 8: jae 0xc
 ;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: andps 0x1d(%rip), %xmm0
-;; CHECK-NEXT: 13: movaps %xmm1, %xmm15
-;; CHECK-NEXT: 17: andps 0x21(%rip), %xmm15
+;; CHECK-NEXT: c: movaps %xmm1, %xmm15
+;; CHECK-NEXT: 10: andps 0x18(%rip), %xmm15
+;; CHECK-NEXT: 18: andps 0x21(%rip), %xmm0
 ;; CHECK-NEXT: 1f: orps %xmm15, %xmm0
 ;; CHECK-NEXT: 23: popq %rbp
 ;; CHECK-NEXT: 24: retq
@@ -27,22 +27,20 @@
 ;; CHECK-NEXT: 2d: int3
 ;; CHECK-NEXT: 2e: int3
 ;; CHECK-NEXT: 2f: int3
-;; CHECK-NEXT: 30: .byte 0xff
-;; CHECK-NEXT: 31: .byte 0xff
-;; CHECK-NEXT: 32: .byte 0xff
-;; CHECK-NEXT: 33: jg 0x34
-;; CHECK-NEXT: 35: .byte 0xff
-;; CHECK-NEXT: 36: .byte 0xff
-;; CHECK-NEXT: 37: jg 0x38
-;; CHECK-NEXT: 39: .byte 0xff
-;; CHECK-NEXT: 3a: .byte 0xff
-;; CHECK-NEXT: 3b: jg 0x3c
-;; CHECK-NEXT: 3d: .byte 0xff
-;; CHECK-NEXT: 3e: .byte 0xff
-;; CHECK-NEXT: 3f: jg 0x41
-;; CHECK-NEXT: 41: addb %al, (%rax)
-;; CHECK-NEXT: 43: addb $0, (%rax)
-;; CHECK-NEXT: 46: addb %al, -0x80000000(%rax)
-;; CHECK-NEXT: 4c: addb %al, (%rax)
-;; CHECK-NEXT: 4e: .byte 0x00
-;; CHECK-NEXT: 4f: .byte 0x80
+;; CHECK-NEXT: 30: addb %al, (%rax)
+;; CHECK-NEXT: 32: addb %al, -0x80000000(%rax)
+;; CHECK-NEXT: 38: addb %al, (%rax)
+;; CHECK-NEXT: 3a: addb %al, -0x80000000(%rax)
+;; CHECK-NEXT: 40: .byte 0xff
+;; CHECK-NEXT: 41: .byte 0xff
+;; CHECK-NEXT: 42: .byte 0xff
+;; CHECK-NEXT: 43: jg 0x44
+;; CHECK-NEXT: 45: .byte 0xff
+;; CHECK-NEXT: 46: .byte 0xff
+;; CHECK-NEXT: 47: jg 0x48
+;; CHECK-NEXT: 49: .byte 0xff
+;; CHECK-NEXT: 4a: .byte 0xff
+;; CHECK-NEXT: 4b: jg 0x4c
+;; CHECK-NEXT: 4d: .byte 0xff
+;; CHECK-NEXT: 4e: .byte 0xff
+;; CHECK-NEXT: 4f: .byte 0x7f
