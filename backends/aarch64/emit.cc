@@ -537,7 +537,7 @@ void Emitter::EmitMemory(uint32_t i, const MInst& m) {
   if (m.index_op >= 0) {
     x.form = pick(Form::kLdrReg, Form::kStrReg, Form::kLdrFReg, Form::kStrFReg);
     x.m = R(G(i, m.index_op));
-    x.extend = Extend::kUxtx;
+    x.extend = m.index_uxtw ? Extend::kUxtw : Extend::kUxtx;
     x.amount = m.index_shift;
     EGRET_CHECK(m.index_shift == 0 || m.index_shift == size);
   } else if (IsScaledOffset(m.disp, size)) {

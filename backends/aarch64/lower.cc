@@ -102,8 +102,11 @@ class Lowerer final : public backend::LowerRules {
     VReg a, b;
     int64_t imm = 0;
   };
+  // An address folded into a register-offset access: `add` = iadd(base, index); the index is
+  // `shift` = ishl_imm(i, log2 size) (scaled) or `extend` = uextend(i32) (uxtw), or neither.
   struct AddressMatch {
-    ir::Inst add, shift;
+    ir::Inst add, shift, extend;
+    bool swapped = false;  // the index is the iadd's first operand
   };
 
   Status Unsupported(const std::string& what) const { return ctx_.Unsupported(what); }
@@ -346,6 +349,18 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
     const ir::Inst si = DefInstId(a.args[1]);
     if ((int64_t{1} << (dfg_[si].imm & 63)) == bytes && !IsConst(dfg_[si].args[0])) m.shift = si;
   }
+  // A zero-extended i32 index (Wasm's heap addresses): [base, w_index, uxtw].
+  if (!m.shift.valid()) {
+    for (int k : {1, 0}) {
+      const ir::Value idx = a.args[k];
+      if (!ctx_.CanSinkInto(idx, ai) || OpcodeOf(idx) != Opcode::kUextend) continue;
+      const ir::Inst ei = DefInstId(idx);
+      if (ValueType(dfg_[ei].args[0]) != Type::kI32 || IsConst(dfg_[ei].args[0])) continue;
+      m.extend = ei;
+      m.swapped = k == 0;
+      break;
+    }
+  }
   return m;
 }
 
@@ -390,7 +405,11 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     // Asking IsSunk of other users would recurse down chains such as x * c * c * ...
     case Opcode::kUextend:
     case Opcode::kSextend:
-      return arg_is(MatchExtendedOperand(u)) && !IsSunk(u);
+      if (dfg_[u].opcode == Opcode::kIadd && IsSunk(u)) {
+        const ir::Inst mem = ctx_.SoleUser(dfg_.FirstResult(u));
+        return MatchAddress(mem).extend == i;
+      }
+      return arg_is(MatchExtendedOperand(u));
     case Opcode::kImul:
       return arg_is(MatchMulAdd(u)) && !IsSunk(u);
     default:
@@ -1044,10 +1063,14 @@ void Lowerer::LowerMemory(ir::Inst i) {
   }
   const AddressMatch match = MatchAddress(i);
   if (match.add.valid()) {
-    ir::Value base = dfg_[match.add].args[0], index = dfg_[match.add].args[1];
+    ir::Value base = dfg_[match.add].args[match.swapped ? 1 : 0],
+              index = dfg_[match.add].args[match.swapped ? 0 : 1];
     if (match.shift.valid()) {
       m.index_shift = static_cast<uint8_t>(dfg_[match.shift].imm);
       index = dfg_[match.shift].args[0];
+    } else if (match.extend.valid()) {
+      m.index_uxtw = true;
+      index = dfg_[match.extend].args[0];
     }
     m.base_op = static_cast<int8_t>(ops_.size());
     ops_.push_back(Operand::Use(Use(base)));

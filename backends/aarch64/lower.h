@@ -13,8 +13,9 @@
 //   - an icmp/icmp_imm/fcmp used once in its block by brif, select, trapz or trapnz sets the
 //     flags for its user (b.cond, csel/fcsel, a conditional trap); brif on a non-compare is
 //     cbnz, and brif on `band_imm x, 2^k` is tbnz;
-//   - an i64 `iadd base, index` (index optionally `ishl_imm i, log2(access size)`) used once as a
-//     load/store address with offset 0 becomes the register-offset addressing mode.
+//   - an i64 `iadd base, index` (index optionally `ishl_imm i, log2(access size)`, or
+//     `uextend` of an i32: Wasm's heap address) used once as a load/store address with offset 0
+//     becomes the register-offset addressing mode ([base, index, lsl #s] / [base, w, uxtw]).
 // Errors: IR the Wasm frontend never produces (stack slots, func_addr), calls to unknown
 // external functions: "aarch64: not supported: ... (function NAME)".
 #ifndef EGRET_BACKENDS_AARCH64_LOWER_H_

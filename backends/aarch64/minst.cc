@@ -119,6 +119,7 @@ class A64Syntax final : public backend::VCodeSyntax {
           add(MemName(m.mem));
         }
         out += " #" + std::to_string(m.disp);
+        if (m.index_uxtw) out += " uxtw";
         if (m.index_shift != 0) out += " lsl #" + std::to_string(m.index_shift);
         break;
       case MOp::kIntToFp:

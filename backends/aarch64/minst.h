@@ -119,6 +119,7 @@ struct MInst {
   int8_t base_op = -1;             // memory: operand index of the base
   int8_t index_op = -1;            // memory: operand index of the index, -1 none
   uint8_t index_shift = 0;         // memory: index << shift (0 or the access size)
+  bool index_uxtw = false;         // memory: the index is an i32, zero-extended (uxtw)
   Shift opnd_shift = Shift::kLsl;  // kAlu: b shifted by opnd_amount
   uint8_t opnd_amount = 0;
   bool opnd_extend = false;  // kAlu: b is a 32-bit value extended by opnd_ext

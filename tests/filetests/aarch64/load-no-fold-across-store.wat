@@ -11,12 +11,10 @@
 ;; CHECK-NEXT: c: cmp sp, x16
 ;; CHECK-NEXT: 10: b.hs #0x18
 ;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov w3, w1
-;; CHECK-NEXT: 1c: ldr x4, [x0, #0x40]
-;; CHECK-NEXT: 20: ldr w3, [x4, x3]
-;; CHECK-NEXT: 24: mov w1, w1
-;; CHECK-NEXT: 28: ldr x0, [x0, #0x40]
-;; CHECK-NEXT: 2c: str w2, [x0, x1]
-;; CHECK-NEXT: 30: add w0, w2, w3
-;; CHECK-NEXT: 34: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 38: ret
+;; CHECK-NEXT: 18: ldr x3, [x0, #0x40]
+;; CHECK-NEXT: 1c: ldr w3, [x3, w1, uxtw]
+;; CHECK-NEXT: 20: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 24: str w2, [x0, w1, uxtw]
+;; CHECK-NEXT: 28: add w0, w2, w3
+;; CHECK-NEXT: 2c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 30: ret

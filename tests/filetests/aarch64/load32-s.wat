@@ -11,8 +11,7 @@
 ;; CHECK-NEXT: c: cmp sp, x16
 ;; CHECK-NEXT: 10: b.hs #0x18
 ;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov w1, w1
-;; CHECK-NEXT: 1c: ldr x0, [x0, #0x40]
-;; CHECK-NEXT: 20: ldrsw x0, [x0, x1]
-;; CHECK-NEXT: 24: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 28: ret
+;; CHECK-NEXT: 18: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 1c: ldrsw x0, [x0, w1, uxtw]
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: ret

@@ -89,6 +89,20 @@ block2:
   EXPECT_NE(s.find(", lsl #3]"), std::string::npos) << s;
 }
 
+TEST(A64Lower, ZeroExtendedIndexAddress) {
+  const std::string s = Compile(R"(
+function %f(i64, i64, i32) -> i32 {
+block0(v0: i64, v1: i64, v2: i32):
+    v3 = uextend.i64 v2
+    v4 = iadd v1, v3
+    v5 = uload16.i32 v4
+    return v5
+}
+)");
+  EXPECT_NE(s.find("ldrh w0, [x1, w2, uxtw]"), std::string::npos) << s;
+  EXPECT_EQ(s.find("mov w"), std::string::npos) << s;
+}
+
 TEST(A64Lower, ImmediatesAtTheirEdges) {
   const std::string s = Compile(R"(
 function %f(i64, i64) -> i64, i64, i64, i64 {
