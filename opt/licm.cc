@@ -10,7 +10,9 @@
 // defined outside the loop (constants defined inside are copied to the preheader) and:
 //  - it is movable (ir::InstIsMovable: pure, or a `readonly` load that cannot trap), or
 //  - it reads memory that no instruction of the loop may write (alias_analysis.h: a notrap
-//    load whose class and location no store or call in the loop touches), or
+//    load whose class and location no store or call in the loop touches) and either reads the
+//    vmctx (valid on every path) or lies in the header's side-effect-free prefix (a heap or
+//    table load marked notrap relies on the bounds check that dominates it), or
 //  - it may trap but writes nothing (a division, a trapping conversion, trapz/trapnz, or a
 //    load as above that may trap), lies in the header, and only instructions without side
 //    effects precede it there. The header runs whenever the preheader does, and with the same
@@ -172,6 +174,12 @@ class Hoister {
     if (info.Has(ir::kReadsMem)) {
       if (info.format != ir::InstFormat::kLoad) return false;
       if (!d.flags.Has(ir::MemFlags::kReadonly) && written.MayClobber(f_, i)) return false;
+    }
+    // A heap or table load marked `notrap` is safe only where the explicit bounds check that
+    // dominates it has run (--heap=bounds-check): outside the vmctx its address is not valid on
+    // every path, so it moves only under the same rule as a trapping instruction.
+    if (info.format == ir::InstFormat::kLoad && !d.flags.Has(ir::MemFlags::kVmctx)) {
+      return prefix_pure;
     }
     if (ir::InstCanTrap(d)) return prefix_pure;
     return true;
