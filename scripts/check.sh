@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # check.sh: runs every test suite against an existing build and ends with one total line,
 #   N passed, N failed
-# Suites: ctest (unit tests + build checks), lit filetests, the spec testsuite (at the default
-# opt level and at --opt-level=speed).
+# Suites: ctest (unit tests, fuzz corpus replays, build checks), lit filetests, the spec
+# testsuite (at the default opt level and at --opt-level=speed), and a fixed-seed slice of the
+# binaryen differential campaign (egret against V8; tests/fuzz/differential.sh).
 # Usage: scripts/check.sh [BUILD_DIR]   (default: build; also honours $EGRET_BUILD_DIR)
 # Exits non-zero if any suite fails.
 set -uo pipefail
@@ -58,6 +59,21 @@ run_spec() {  # run_spec TITLE LOG [run.sh flags...]
 }
 run_spec "spec testsuite" spec.log
 run_spec "spec testsuite at --opt-level=speed" spec-speed.log --opt-level=speed
+
+echo "== differential campaign (binaryen -ttf modules, egret vs V8; seed 1) =="
+"$root/tests/fuzz/differential.sh" --seed=1 --count="${EGRET_DIFF_COUNT:-200}" --jobs="$(nproc)" \
+  --exec="$build/bin/egret_fuzz_exec" >"$logs/differential.log" 2>&1
+rc=$?
+diff_line="$(grep -E '^differential: [0-9]+ passed, [0-9]+ failed' "$logs/differential.log" | tail -1)"
+grep -v -E '^differential: [0-9]+ passed' "$logs/differential.log" | tail -5
+echo "$diff_line"
+if [ -n "$diff_line" ]; then
+  read -r _ dp _ df _ <<<"${diff_line//,/}"
+  passed=$((passed + dp)); failed=$((failed + df))
+else
+  failed=$((failed + 1))
+fi
+[ $rc -ne 0 ] && status=1
 
 echo "logs: $logs"
 echo "$passed passed, $failed failed"

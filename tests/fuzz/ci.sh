@@ -2,10 +2,13 @@
 # ci.sh: the fuzzing stop of CI. Every libFuzzer target runs from its checked-in corpus for a
 # fixed time, then a fixed-seed slice of the binaryen campaign runs.
 #
-#   tests/fuzz/ci.sh [--seconds=N] [--seed=N] [--count=N] [--jobs=N] [--targets=a,b]
+#   tests/fuzz/ci.sh [--seconds=N] [--fuzz-seed=N] [--seed=N] [--count=N] [--jobs=N]
+#                    [--targets=a,b]
 #
 # --seconds   per libFuzzer target (default 60), through tests/fuzz/run.sh, in
 #             $EGRET_FUZZ_BUILD_DIR (default build-fuzz: clang-14, ASan+UBSan)
+# --fuzz-seed libFuzzer's -seed for every target (default 0: libFuzzer picks one). A fixed seed
+#             makes a CI run replayable: the same inputs in the same order, cut by the time.
 # --seed, --count, --jobs   the differential.sh slice (default seed 1, 50 modules, 2 jobs),
 #             with egret_fuzz_exec from the same sanitizer build; --count=0 skips it
 # --targets   only these targets (default: every tests/fuzz folder that builds a <name>_fuzz)
@@ -15,15 +18,16 @@
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-seconds=60 seed=1 count=50 jobs=2 targets=""
+seconds=60 fuzz_seed=0 seed=1 count=50 jobs=2 targets=""
 for arg in "$@"; do
   case "$arg" in
     --seconds=*) seconds="${arg#*=}" ;;
+    --fuzz-seed=*) fuzz_seed="${arg#*=}" ;;
     --seed=*) seed="${arg#*=}" ;;
     --count=*) count="${arg#*=}" ;;
     --jobs=*) jobs="${arg#*=}" ;;
     --targets=*) targets="${arg#*=}" ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "ci.sh: error: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -49,7 +53,7 @@ ninja -C "$build" -j"${EGRET_JOBS:-2}" $build_targets >/tmp/egret-fuzz-ci-build.
 status=0
 for t in ${targets//,/ }; do
   log="$(mktemp /tmp/egret-fuzz-ci.XXXXXX)"
-  if "$here/run.sh" "$t" "$seconds" >"$log" 2>&1; then
+  if "$here/run.sh" "$t" "$seconds" -seed="$fuzz_seed" >"$log" 2>&1; then
     runs=$(grep -a 'stat::number_of_executed_units' "$log" | awk '{print $2}')
     rate=$(grep -a 'stat::average_exec_per_sec' "$log" | awk '{print $2}')
     echo "fuzz $t: ok, ${runs:-?} runs, ${rate:-?} exec/s"
