@@ -24,8 +24,16 @@
 
 namespace egret::compiler {
 
+// The architecture egret itself runs on: the default target, so `egret run x.wasm` compiles code
+// this host can execute (hosts other than the two targets default to x86_64, as a cross compiler).
+#if defined(__aarch64__)
+inline constexpr const char* kHostTarget = "aarch64";
+#else
+inline constexpr const char* kHostTarget = "x86_64";
+#endif
+
 struct CompileOptions {
-  std::string target = "x86_64";
+  std::string target = kHostTarget;
   std::string regalloc = "fast";
   // CPU features to compile for: "" detects the host's; otherwise CpuFeatures::Parse syntax
   // applied to the baseline, e.g. "+all,-lzcnt" (filetests pin this so output is host-independent).

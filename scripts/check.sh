@@ -2,7 +2,8 @@
 # check.sh: runs every test suite against an existing build and ends with one total line,
 #   N passed, N failed
 # Suites: ctest (unit tests, fuzz corpus replays, build checks), lit filetests, the spec
-# testsuite (at the default opt level and at --opt-level=speed), and a fixed-seed slice of the
+# testsuite (at the default opt level and at --opt-level=speed; and on aarch64 under qemu when
+# $EGRET_AARCH64_BUILD_DIR names a cross build, as `make check` does), and a fixed-seed slice of the
 # binaryen differential campaign (egret against V8; tests/fuzz/differential.sh).
 # Usage: scripts/check.sh [BUILD_DIR]   (default: build; also honours $EGRET_BUILD_DIR)
 # Exits non-zero if any suite fails.
@@ -59,6 +60,16 @@ run_spec() {  # run_spec TITLE LOG [run.sh flags...]
 }
 run_spec "spec testsuite" spec.log
 run_spec "spec testsuite at --opt-level=speed" spec-speed.log --opt-level=speed
+# aarch64: the cross-built egret (make aarch64-egret) under qemu-aarch64, when given.
+if [ -n "${EGRET_AARCH64_BUILD_DIR:-}" ]; then
+  if [ -x "$EGRET_AARCH64_BUILD_DIR/bin/egret" ]; then
+    EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
+      run_spec "spec testsuite on aarch64 (qemu-aarch64)" spec-aarch64.log --target=aarch64
+  else
+    echo "== spec testsuite on aarch64: $EGRET_AARCH64_BUILD_DIR/bin/egret missing =="
+    failed=$((failed + 1)); status=1
+  fi
+fi
 
 echo "== differential campaign (binaryen -ttf modules, egret vs V8; seed 1) =="
 "$root/tests/fuzz/differential.sh" --seed=1 --count="${EGRET_DIFF_COUNT:-200}" --jobs="$(nproc)" \

@@ -30,7 +30,7 @@ namespace {
 struct CompileOptions {
   std::string input;
   std::string output;
-  std::string target = "x86_64";
+  std::string target = compiler::kHostTarget;
   std::string opt_level = "none";
   std::string regalloc;  // empty: chosen by --opt-level (none: fast, speed: linear)
   std::string emit;      // empty: produce an artifact
@@ -162,7 +162,8 @@ int WriteWasm(const CompileOptions& o, const std::vector<uint8_t>& bytes) {
     return cli::kExitOk;
   }
   std::ofstream out(o.output, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!out) {
     std::fprintf(stderr, "egret compile: error: cannot write '%s'\n", o.output.c_str());
     return cli::kExitFailure;
@@ -178,7 +179,8 @@ int CompileCommand(std::span<const std::string> args) {
   CompileOptions o;
   std::vector<std::string> files;
   parser.Option("o", &o.output, "FILE", "output file (default: stdout for --emit)");
-  parser.Choice("target", &o.target, {"x86_64", "aarch64"}, "target architecture");
+  parser.Choice("target", &o.target, {"x86_64", "aarch64"},
+                "target architecture (default: the host's)");
   parser.Choice("opt-level", &o.opt_level, {"none", "speed"},
                 "none (default): quick compile; speed: IR passes (gvn, dce) and the linear "
                 "register allocator");

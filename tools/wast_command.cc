@@ -334,14 +334,15 @@ int WastRunner::Run() {
 int WastCommand(std::span<const std::string> args) {
   cli::ArgParser parser("egret wast", "[options] SCRIPT.wast|SCRIPT.json",
                         "Run a spec test script (.wast, or wast2json's .json) against egret.");
-  std::string mode = "run", target = "x86_64", expected_path;
+  std::string mode = "run", target = compiler::kHostTarget, expected_path;
   std::vector<std::string> files;
   parser.Choice(
       "mode", &mode, {"validate", "compile", "run"},
       "validate: decode/validate/translate modules and check assert_malformed and "
       "assert_invalid; run (default): also compile, instantiate and execute every command "
       "(tools/wast_exec.h)");
-  parser.Choice("target", &target, {"x86_64", "aarch64"}, "target architecture");
+  parser.Choice("target", &target, {"x86_64", "aarch64"},
+                "target architecture (default: the host's)");
   std::string engine = "none";
   parser.Choice("engine", &engine, {"none", "interp"},
                 "interp: also execute assert_return/assert_trap on the translated IR with the IR "
