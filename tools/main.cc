@@ -17,11 +17,11 @@ struct Subcommand {
 };
 
 constexpr Subcommand kSubcommands[] = {
-    {"compile", "compile a .wasm module to machine code or print an intermediate form",
+    {"compile", "compile a .wasm or .wat module to machine code or print an intermediate form",
      CompileCommand},
-    {"run", "run a .wasm module or a compiled .egret artifact", RunCommand},
-    {"wast", "run a wast2json-converted spec test script", WastCommand},
-    {"validate", "decode and validate a .wasm module", ValidateCommand},
+    {"run", "run a .wasm or .wat module or a compiled .egret artifact", RunCommand},
+    {"wast", "run a spec test script (.wast, or wast2json's .json)", WastCommand},
+    {"validate", "decode and validate a .wasm or .wat module", ValidateCommand},
     {"ir", "work with egret IR text (.eir): print, verify, interp, dot, opt", IrCommand},
 };
 
