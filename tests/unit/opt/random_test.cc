@@ -79,7 +79,9 @@ class Generator {
                                     -7,
                                     -8,
                                     641};
-    if (R(6) == 0) return static_cast<int64_t>(rng_()) * (t == Type::kI64 ? 0x100000001LL : 1);
+    if (R(6) == 0) {  // wraps like the IR's i64 multiply: computed unsigned, no signed overflow
+      return static_cast<int64_t>(uint64_t{rng_()} * (t == Type::kI64 ? 0x100000001ULL : 1));
+    }
     if (t == Type::kI64 && R(5) == 0) return R(2) ? INT64_MIN : INT64_MAX;
     return k[R(sizeof(k) / sizeof(k[0]))];
   }
