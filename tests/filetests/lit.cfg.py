@@ -82,6 +82,9 @@ else:
         config.available_features.add("gdb")
     else:
         lit_config.note(f"gdb tests UNSUPPORTED: gdb cannot run a program here: {' '.join(why)}")
+# %gdb: LeakSanitizer cannot run under ptrace, so a sanitizer build's egret (EGRET_BUILD_DIR=
+# build-asan) would end with a fatal LSan error under gdb; leak checking is off for the inferior.
+config.substitutions.append(("%gdb", "env ASAN_OPTIONS=detect_leaks=0 gdb"))
 # The benchmark programs (C compiled to wasm32-wasi) the perf tests profile.
 bench_programs = os.environ.get("EGRET_BENCH_PROGRAMS", "/work/shared/bench/programs")
 if os.path.isfile(os.path.join(bench_programs, "fib.wasm")):

@@ -4,7 +4,7 @@
 ;; when the module is unloaded (before exit) gdb no longer knows the address.
 ;; REQUIRES: gdb
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm
-;; RUN: gdb -batch -nx -ex 'set breakpoint pending on' -ex 'break inner' -ex run -ex bt \
+;; RUN: %gdb -batch -nx -ex 'set breakpoint pending on' -ex 'break inner' -ex run -ex bt \
 ;; RUN:   -ex 'set $wasm_pc = $pc' -ex 'info symbol $wasm_pc' -ex delete -ex 'break exit' \
 ;; RUN:   -ex continue -ex 'info symbol $wasm_pc' -ex continue \
 ;; RUN:   --args %egret run --profile=gdb %t.wasm --invoke outer 41 2>&1 | FileCheck %s
@@ -17,7 +17,9 @@
 ;; CHECK-NEXT: #1 {{.*}} in middle () at wasm:48
 ;; CHECK-NEXT: #2 {{.*}} in outer () at wasm:55
 ;; CHECK-NEXT: #3 {{.*}} in array_call[outer] ()
-;; CHECK-NEXT: #4 {{.*}} in egret::runtime::CallWithTrapHandling
+;; The host frames follow (how many before the trap-handling entry depends on inlining: Release
+;; vs the sanitizer build).
+;; CHECK: in egret::runtime::CallWithTrapHandling
 ;; CHECK: inner + {{[0-9]+}} in section .text of <in-memory@0x{{[0-9a-f]+}}>
 ;; CHECK: i32:42
 ;; CHECK: Breakpoint 2, {{.*}}exit

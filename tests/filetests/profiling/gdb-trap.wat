@@ -3,7 +3,7 @@
 ;; Wasm callers in bt; continuing hands the signal to egret's trap handler as usual.
 ;; REQUIRES: gdb
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm
-;; RUN: gdb -batch -nx -ex run -ex bt -ex 'x/i $pc' -ex continue \
+;; RUN: %gdb -batch -nx -ex run -ex bt -ex 'x/i $pc' -ex continue \
 ;; RUN:   --args %egret run --profile=gdb %t.wasm --invoke checksum 2 2>&1 | FileCheck %s
 (module
   (memory 1)
