@@ -97,9 +97,8 @@ std::string CompileStats::ToString() const {
   return out;
 }
 
-Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(std::string_view target,
-                                                        std::string_view features) {
-  return backend::LookupTargetIsa(target, features);
+Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(Target target, std::string_view features) {
+  return backend::LookupTargetIsa(Name(target), features);
 }
 
 Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileOptions& options) {
@@ -128,7 +127,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   module.stack_limit_offset = artifact::VMOffsets::stack_limit();
 
   backend::CompileOptions bopts;
-  bopts.regalloc = options.regalloc;
+  bopts.regalloc = std::string(Name(options.allocator()));
   bopts.regalloc_checker = options.regalloc_checker;
   bopts.keep_text = options.keep_text;
   EGRET_ASSIGN_OR_RETURN(bopts.debug_branch_range_shrink,
@@ -159,7 +158,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
       }
       ir::PrintOptions print_options;
       print_options.srclocs = options.ir_srclocs;
-      if (options.opt_level != "none" || !options.print_after.empty()) {
+      if (options.opt_level != OptLevel::kNone || !options.print_after.empty()) {
         opt::PassManagerOptions popts;
         popts.verify = options.verify_ir;
         popts.print_after = options.print_after;
@@ -182,8 +181,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
       r.compile_ms = Ms(t1, Clock::now());
     }
   };
-  uint32_t jobs =
-      options.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : options.jobs;
+  uint32_t jobs = options.worker_threads();
   jobs = std::min<uint32_t>(jobs, std::max<uint32_t>(ndef, 1));
   if (jobs <= 1) {
     worker();

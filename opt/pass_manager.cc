@@ -76,12 +76,34 @@ Status CheckPrintAfter(std::string_view name) {
                ", or all)");
 }
 
-Expected<std::vector<std::string_view>> PipelineFor(std::string_view level) {
-  if (level == "none") return std::vector<std::string_view>{};
-  if (level == "speed") {
-    return std::vector<std::string_view>(std::begin(kSpeedPipeline), std::end(kSpeedPipeline));
+std::string_view Name(OptLevel level) {
+  for (const OptLevelName& l : kOptLevels)
+    if (l.value == level) return l.name;
+  return "?";
+}
+
+Expected<OptLevel> ParseOptLevel(std::string_view name) {
+  std::string known;
+  for (const OptLevelName& l : kOptLevels) {
+    if (l.name == name) return l.value;
+    known += (known.empty() ? "" : ", ") + std::string(l.name);
   }
-  return Error("unknown opt level '" + std::string(level) + "' (known: none, speed)");
+  return Error("unknown opt level '" + std::string(name) + "' (known: " + known + ")");
+}
+
+std::vector<std::string_view> PipelineFor(OptLevel level) {
+  switch (level) {
+    case OptLevel::kNone:
+      return {};
+    case OptLevel::kSpeed:
+      return std::vector<std::string_view>(std::begin(kSpeedPipeline), std::end(kSpeedPipeline));
+  }
+  return {};
+}
+
+Expected<std::vector<std::string_view>> PipelineFor(std::string_view level) {
+  EGRET_ASSIGN_OR_RETURN(OptLevel l, ParseOptLevel(level));
+  return PipelineFor(l);
 }
 
 Expected<PassManager> PassManager::FromNames(std::span<const std::string_view> names,
@@ -99,10 +121,14 @@ Expected<PassManager> PassManager::FromNames(std::span<const std::string_view> n
   return pm;
 }
 
+Expected<PassManager> PassManager::ForOptLevel(OptLevel level, PassManagerOptions options) {
+  const std::vector<std::string_view> names = PipelineFor(level);
+  return FromNames(names, std::move(options));
+}
+
 Expected<PassManager> PassManager::ForOptLevel(std::string_view level, PassManagerOptions options) {
-  Expected<std::vector<std::string_view>> names = PipelineFor(level);
-  if (!names.ok()) return std::move(names).error();
-  return FromNames(*names, std::move(options));
+  EGRET_ASSIGN_OR_RETURN(OptLevel l, ParseOptLevel(level));
+  return ForOptLevel(l, std::move(options));
 }
 
 Status PassManager::Run(ir::Function& f, PipelineStats* stats) const {

@@ -52,7 +52,26 @@ const Pass* FindPass(std::string_view name);
 Status CheckPrintAfter(std::string_view name);
 // "gvn, dce, ..." for messages.
 std::string KnownPassNames();
-// The pass names of an opt level's pipeline ("none": empty); an error for unknown levels.
+
+// The optimisation levels. `kOptLevels` is the one table of their names; each level's pipeline
+// is a list in pass_manager.cc.
+enum class OptLevel : uint8_t { kNone, kSpeed };
+struct OptLevelName {
+  OptLevel value;
+  std::string_view name;
+  std::string_view help;
+};
+inline constexpr OptLevelName kOptLevels[] = {
+    {OptLevel::kNone, "none", "no IR passes (quickest compile)"},
+    {OptLevel::kSpeed, "speed", "the IR pass pipeline (docs/opt.md)"},
+};
+std::string_view Name(OptLevel level);
+// "none" -> kNone; an unknown name is an error that lists the known ones.
+Expected<OptLevel> ParseOptLevel(std::string_view name);
+
+// The pass names of an opt level's pipeline (kNone: empty).
+std::vector<std::string_view> PipelineFor(OptLevel level);
+// The same by name; an error for unknown levels.
 Expected<std::vector<std::string_view>> PipelineFor(std::string_view level);
 
 // What each pass did, summed over the functions it ran on.
@@ -88,8 +107,13 @@ struct PassManagerOptions {
 
 class PassManager {
  public:
-  // The pipeline of an opt level: "none" (empty) or "speed"; other names are an error.
+  // The pipeline of an opt level (kNone: empty).
+  static Expected<PassManager> ForOptLevel(OptLevel level, PassManagerOptions options = {});
+  // The same by name ("none", "speed"); other names are an error.
   static Expected<PassManager> ForOptLevel(std::string_view level, PassManagerOptions options = {});
+  static Expected<PassManager> ForOptLevel(const char* level, PassManagerOptions options = {}) {
+    return ForOptLevel(std::string_view(level), std::move(options));
+  }
   // An explicit list of pass names (tests); unknown names are an error.
   static Expected<PassManager> FromNames(std::span<const std::string_view> names,
                                          PassManagerOptions options = {});

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "opt/pass_manager.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/compile_flags.h"
 #include "tools/text_input.h"
 
 namespace egret::tools {
@@ -30,10 +32,10 @@ namespace {
 struct CompileOptions {
   std::string input;
   std::string output;
-  std::string target = compiler::kHostTarget;
-  std::string opt_level = "none";
-  std::string regalloc;  // empty: chosen by --opt-level (none: fast, speed: linear)
-  std::string emit;      // empty: produce an artifact
+  compiler::Target target = compiler::HostTarget();
+  compiler::OptLevel opt_level = compiler::DefaultOptLevel();
+  std::optional<compiler::Allocator> regalloc;  // nullopt: the one --opt-level picks
+  std::string emit;                             // empty: produce an artifact
   std::string heap = "guard";
   std::string print_after;  // pass name or "all"
   bool no_srclocs = false;
@@ -42,7 +44,7 @@ struct CompileOptions {
   bool fuel = false;
   bool regalloc_checker = compiler::CompileOptions().regalloc_checker;
   bool no_regalloc_checker = false;
-  int64_t jobs = 1;
+  int64_t jobs = 0;                 // 0: compiler::DefaultJobs()
   int64_t branch_range_shrink = 1;  // --debug-branch-range-shrink
   std::string features;
 };
@@ -64,11 +66,11 @@ int WriteOutput(const std::string& path, const void* data, size_t size) {
 int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
   compiler::CompileOptions copts;
   copts.target = o.target;
-  copts.regalloc = !o.regalloc.empty() ? o.regalloc : o.opt_level == "speed" ? "linear" : "fast";
+  copts.regalloc = o.regalloc;
   copts.regalloc_checker = o.regalloc_checker && !o.no_regalloc_checker;
   copts.heap =
       o.heap == "bounds-check" ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
-  copts.jobs = static_cast<uint32_t>(o.jobs < 0 ? 0 : o.jobs);
+  copts.jobs = static_cast<uint32_t>(o.jobs);
   copts.fuel = o.fuel;
   copts.keep_text = o.emit == "vcode" || o.emit == "dot";
   copts.features = o.features;
@@ -179,13 +181,7 @@ int CompileCommand(std::span<const std::string> args) {
   CompileOptions o;
   std::vector<std::string> files;
   parser.Option("o", &o.output, "FILE", "output file (default: stdout for --emit)");
-  parser.Choice("target", &o.target, {"x86_64", "aarch64"},
-                "target architecture (default: the host's)");
-  parser.Choice("opt-level", &o.opt_level, {"none", "speed"},
-                "none (default): quick compile; speed: IR passes (gvn, dce) and the linear "
-                "register allocator");
-  parser.Choice("regalloc", &o.regalloc, {"fast", "linear"},
-                "register allocator (default: fast at --opt-level=none, linear at speed)");
+  AddCompileChoices(parser, &o.target, &o.opt_level, &o.regalloc, &o.jobs);
   parser.Choice("emit", &o.emit, {"ir", "opt-ir", "vcode", "asm", "dot", "wasm"},
                 "print an intermediate form instead of writing an artifact");
   parser.Option("print-after", &o.print_after, "PASS",
@@ -201,7 +197,6 @@ int CompileCommand(std::span<const std::string> args) {
   parser.Flag("no-regalloc-checker", &o.no_regalloc_checker, "skip the allocation checker");
   parser.Option("target-features", &o.features, "SPEC",
                 "CPU features, e.g. +all,-lzcnt (default: the host's)");
-  parser.Option("jobs", &o.jobs, "N", "compile functions on N threads (0: all cores)");
   parser.Option("debug-branch-range-shrink", &o.branch_range_shrink, "N",
                 "test mode: divide every shrinkable branch range by N so that small code gets "
                 "islands and veneers (docs/machbuffer.md); 1 (default): real ranges");
@@ -215,6 +210,7 @@ int CompileCommand(std::span<const std::string> args) {
       break;
   }
   o.input = files[0];
+  if (!CheckJobs("egret compile", o.jobs)) return cli::kExitUsage;
   if (Expected<uint32_t> n = compiler::ParseBranchRangeShrink(o.branch_range_shrink); !n.ok()) {
     std::fprintf(stderr, "egret compile: error: %s\n", n.error().message.c_str());
     return cli::kExitUsage;
@@ -231,7 +227,7 @@ int CompileCommand(std::span<const std::string> args) {
       std::fprintf(stderr, "egret compile: error: --print-after: %s\n", st.error().message.c_str());
       return cli::kExitUsage;
     }
-    if (o.opt_level == "none") {
+    if (o.opt_level == compiler::OptLevel::kNone) {
       std::fprintf(stderr,
                    "egret compile: error: --print-after needs --opt-level=speed (no passes "
                    "run at none)\n");

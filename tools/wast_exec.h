@@ -26,21 +26,24 @@
 #define EGRET_TOOLS_WAST_EXEC_H_
 
 #include <filesystem>
+#include <optional>
 #include <set>
 #include <string>
 
+#include "compiler/options.h"
 #include "runtime/profiling/profiling_mode.h"
 
 namespace egret::tools {
 
 struct WastExecOptions {
-  std::string target = "x86_64";
-  std::string regalloc = "fast";
+  compiler::Target target = compiler::HostTarget();
+  compiler::OptLevel opt_level = compiler::DefaultOptLevel();  // the IR passes
+  std::optional<compiler::Allocator> regalloc;                 // nullopt: the opt level's
+  uint32_t jobs = 0;                                           // 0: every online CPU
   // false (`egret wast --mode=compile`): modules are compiled but not instantiated, and every
   // command that needs an instance (register, actions, assertions on results, traps, linking)
   // is counted as skipped; assert_invalid/assert_malformed are still checked.
   bool execute = true;
-  std::string opt_level = "none";  // compiler::CompileOptions::opt_level (IR passes)
   // EngineConfig::profiling for the script's engine (`egret wast --profile`).
   runtime::profiling::ProfilingMode profiling = runtime::profiling::ProfilingMode::kNone;
   // compiler::CompileOptions::debug_branch_range_shrink (`egret wast --debug-branch-range-shrink`).
