@@ -76,6 +76,20 @@ constexpr OptLevel DefaultOptLevel() { return OptLevel::kSpeed; }
 constexpr Allocator DefaultAllocator(OptLevel level) {
   return level == OptLevel::kNone ? Allocator::kFast : Allocator::kLinear;
 }
+// When the compiler runs the IR verifier (ir/verifier.h) on each function.
+enum class IrVerification : uint8_t {
+  kOnce,      // once, after the last pass (at none: after translation)
+  kEachPass,  // after translation and after every pass, naming the pass that broke the IR
+};
+// Release builds verify once (the verifier after each of the 7 passes cost about half of
+// speed's compile-time overhead); Debug builds, and `--verify-each`, after every pass.
+constexpr IrVerification DefaultIrVerification() {
+#ifdef EGRET_DEBUG
+  return IrVerification::kEachPass;
+#else
+  return IrVerification::kOnce;
+#endif
+}
 // Worker threads when --jobs is not given: every online CPU (at least 1). The artifact does not
 // depend on it (compiler.h).
 uint32_t DefaultJobs();

@@ -74,7 +74,12 @@ std::vector<std::string_view> PipelineFor(OptLevel level);
 // The same by name; an error for unknown levels.
 Expected<std::vector<std::string_view>> PipelineFor(std::string_view level);
 
-// What each pass did, summed over the functions it ran on.
+// The calling thread's CPU time in nanoseconds (CLOCK_THREAD_CPUTIME_ID): what statistics
+// measure, so that time spent descheduled on a loaded machine is not charged to a pass. About
+// a system call per reading, so it is read only when statistics are requested.
+uint64_t ThreadCpuNanoseconds();
+
+// What each pass did, summed over the functions it ran on (`nanoseconds`: thread CPU time).
 struct PassStats {
   std::string_view name;
   uint64_t runs = 0;
@@ -86,6 +91,7 @@ struct PipelineStats {
   std::vector<PassStats> passes;  // in first-run order, one entry per pass name
   uint64_t analysis_computations = 0;
   uint64_t insts_in = 0;  // layout instructions entering the pipeline, summed over functions
+  uint64_t verify_nanoseconds = 0;  // the verifier after each pass (PassManagerOptions::verify)
 
   PassStats& For(std::string_view name);
   void Merge(const PipelineStats& other);
@@ -118,8 +124,8 @@ class PassManager {
   static Expected<PassManager> FromNames(std::span<const std::string_view> names,
                                          PassManagerOptions options = {});
 
-  // Runs the passes in order. When `stats` is given, adds each pass's time and instruction
-  // count change to it.
+  // Runs the passes in order. When `stats` is given, adds each pass's CPU time, the verifier's,
+  // and each pass's instruction count change to it.
   Status Run(ir::Function& f, PipelineStats* stats = nullptr) const;
 
   std::span<const Pass* const> passes() const { return passes_; }

@@ -10,16 +10,25 @@
 #include <cstdint>
 #include <optional>
 
+#include "compiler/compiler.h"
 #include "compiler/options.h"
 #include "tools/cli.h"
 
 namespace egret::tools {
 
-// --target (unless `target` is null), --opt-level, --regalloc and --jobs. `regalloc` stays nullopt
-// unless given (then the opt level picks); `jobs` stays 0 unless given (then every online CPU).
-void AddCompileChoices(cli::ArgParser& parser, compiler::Target* target,
-                       compiler::OptLevel* opt_level, std::optional<compiler::Allocator>* regalloc,
-                       int64_t* jobs);
+struct CompileFlags {
+  compiler::Target target = compiler::HostTarget();
+  compiler::OptLevel opt_level = compiler::DefaultOptLevel();
+  std::optional<compiler::Allocator> regalloc;  // nullopt: the one the opt level picks
+  int64_t jobs = 0;                             // 0: every online CPU
+  bool verify_each = false;                     // --verify-each
+
+  // Copies the flags into `options` (jobs must have passed CheckJobs).
+  void ApplyTo(compiler::CompileOptions* options) const;
+};
+
+// Declares --opt-level, --regalloc, --jobs, --verify-each, and --target when `with_target`.
+void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_target);
 
 // --jobs must be in [0, 1024]; otherwise prints `command: error: ...` and returns false.
 bool CheckJobs(const char* command, int64_t jobs);

@@ -45,11 +45,12 @@ struct KnownOption {
   bool takes_value;
 };
 constexpr KnownOption kOptions[] = {
-    {"--invoke", true},  {"--dir", true},
-    {"--env", true},     {"--fuel", true},
-    {"--stats", false},  {"--regalloc", true},
-    {"--jobs", true},    {"--opt-level", true},
-    {"--profile", true}, {"--debug-branch-range-shrink", true},
+    {"--invoke", true},       {"--dir", true},
+    {"--env", true},          {"--fuel", true},
+    {"--stats", false},       {"--regalloc", true},
+    {"--jobs", true},         {"--opt-level", true},
+    {"--profile", true},      {"--debug-branch-range-shrink", true},
+    {"--verify-each", false},
 };
 
 const KnownOption* FindOption(const std::string& arg) {
@@ -120,9 +121,8 @@ int RunCommand(std::span<const std::string> args) {
       "export with --invoke, or run the module's _start as a WASI command.");
   std::string invoke, profile = "none";
   std::vector<std::string> dirs, envs, positionals;
-  int64_t fuel = -1, jobs = 0, branch_range_shrink = 1;
-  compiler::OptLevel opt_level = compiler::DefaultOptLevel();
-  std::optional<compiler::Allocator> regalloc;
+  int64_t fuel = -1, branch_range_shrink = 1;
+  CompileFlags compile_flags;
   bool stats = false;
   parser.Option("invoke", &invoke, "NAME",
                 "call export NAME with ARGS (parsed by its parameter types) and print its results, "
@@ -135,7 +135,7 @@ int RunCommand(std::span<const std::string> args) {
                 "code; see docs/cli.md)");
   parser.Flag("stats", &stats, "print compile statistics and timings to stderr");
   // For .wasm/.wat input (an artifact is already compiled); the target is the host's.
-  AddCompileChoices(parser, nullptr, &opt_level, &regalloc, &jobs);
+  AddCompileFlags(parser, &compile_flags, /*with_target=*/false);
   parser.Option("profile", &profile, "MODE", runtime::profiling::kProfilingModeHelp);
   parser.Option(
       "debug-branch-range-shrink", &branch_range_shrink, "N",
@@ -161,7 +161,7 @@ int RunCommand(std::span<const std::string> args) {
     case cli::ParseOutcome::kOk:
       break;
   }
-  if (!CheckJobs("egret run", jobs)) return cli::kExitUsage;
+  if (!CheckJobs("egret run", compile_flags.jobs)) return cli::kExitUsage;
   Expected<runtime::profiling::ProfilingMode> profiling =
       runtime::profiling::ParseProfilingMode(profile);
   if (!profiling.ok()) {
@@ -181,9 +181,8 @@ int RunCommand(std::span<const std::string> args) {
   engine_config.profiling = *profiling;
   runtime::Engine engine(engine_config);
   compiler::CompileOptions options;
-  options.opt_level = opt_level;
-  options.regalloc = regalloc;
-  options.jobs = static_cast<uint32_t>(jobs);
+  compile_flags.ApplyTo(&options);
+  options.time_stages = stats;
   options.fuel = fuel >= 0;  // only instrumented code ever runs out of fuel
   options.debug_branch_range_shrink = *shrink;
   Expected<LoadedModule> loaded = LoadModuleFile(engine, path, options);

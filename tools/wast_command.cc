@@ -337,7 +337,7 @@ int WastCommand(std::span<const std::string> args) {
                         "Run a spec test script (.wast, or wast2json's .json) against egret.");
   std::string mode = "run", expected_path;
   WastExecOptions exec;
-  int64_t jobs = 0;
+  CompileFlags compile_flags;
   std::vector<std::string> files;
   parser.Choice(
       "mode", &mode, {"validate", "compile", "run"},
@@ -349,7 +349,7 @@ int WastCommand(std::span<const std::string> args) {
                 "interp: also execute assert_return/assert_trap on the translated IR with the IR "
                 "interpreter (a translation oracle; modules with imports are skipped)");
   // Run and compile modes.
-  AddCompileChoices(parser, &exec.target, &exec.opt_level, &exec.regalloc, &jobs);
+  AddCompileFlags(parser, &compile_flags, /*with_target=*/true);
   parser.Option("expected-failures", &expected_path, "FILE",
                 "file.wast:LINE entries whose failures are expected");
   std::string profile = "none";
@@ -384,7 +384,7 @@ int WastCommand(std::span<const std::string> args) {
     std::fprintf(stderr, "egret wast: error: --profile needs --mode=run or --mode=compile\n");
     return cli::kExitUsage;
   }
-  if (!CheckJobs("egret wast", jobs)) return cli::kExitUsage;
+  if (!CheckJobs("egret wast", compile_flags.jobs)) return cli::kExitUsage;
   Expected<uint32_t> shrink = compiler::ParseBranchRangeShrink(branch_range_shrink);
   if (!shrink.ok()) {
     std::fprintf(stderr, "egret wast: error: %s\n", shrink.error().message.c_str());
@@ -397,7 +397,7 @@ int WastCommand(std::span<const std::string> args) {
     return cli::kExitUsage;
   }
   // Run mode executes every command on compiled code (tools/wast_exec.h).
-  exec.jobs = static_cast<uint32_t>(jobs);
+  compile_flags.ApplyTo(&exec.compile);
   exec.profiling = *profiling;
   exec.debug_branch_range_shrink = *shrink;
   if (mode == "run" && engine == "none") return RunWastScript(files[0], exec, expected);

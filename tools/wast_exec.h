@@ -26,20 +26,18 @@
 #define EGRET_TOOLS_WAST_EXEC_H_
 
 #include <filesystem>
-#include <optional>
 #include <set>
 #include <string>
 
-#include "compiler/options.h"
+#include "compiler/compiler.h"
 #include "runtime/profiling/profiling_mode.h"
 
 namespace egret::tools {
 
 struct WastExecOptions {
-  compiler::Target target = compiler::HostTarget();
-  compiler::OptLevel opt_level = compiler::DefaultOptLevel();  // the IR passes
-  std::optional<compiler::Allocator> regalloc;                 // nullopt: the opt level's
-  uint32_t jobs = 0;                                           // 0: every online CPU
+  // Target, opt level, allocator, jobs, verification (tools/compile_flags.h); the executor
+  // adds debug_branch_range_shrink below and turns the regalloc checker off.
+  compiler::CompileOptions compile;
   // false (`egret wast --mode=compile`): modules are compiled but not instantiated, and every
   // command that needs an instance (register, actions, assertions on results, traps, linking)
   // is counted as skipped; assert_invalid/assert_malformed are still checked.
