@@ -243,4 +243,40 @@ std::optional<SignedMagic> SignedDivMagic32(uint32_t d) {
   return std::nullopt;
 }
 
+namespace {
+using u128 = unsigned __int128;
+// 2^p - 1 for p in 0..128 (2^128 itself does not fit).
+u128 Pow2Minus1(uint32_t p) { return p >= 128 ? ~u128{0} : (u128{1} << p) - 1; }
+}  // namespace
+
+UnsignedMagic UnsignedDivMagic64(uint64_t d) {
+  const uint32_t l = 64 - static_cast<uint32_t>(std::countl_zero(d));  // ceil(log2 d), d not 2^k
+  for (uint32_t p = 64; p <= 64 + l; ++p) {
+    const u128 m = Pow2Minus1(p) / d + 1;  // ceil(2^p / d)
+    // e = m * d - 2^p, computed modulo 2^128 (the true e is below d).
+    const u128 e = m * d - Pow2Minus1(p) - 1;
+    // As for 32 bits: x * e / 2^p < 1 for every 64-bit x when e <= 2^(p-64).
+    if (e <= (u128{1} << (p - 64)) && (m >> 64) == 0) {
+      return {static_cast<uint64_t>(m), p, false};
+    }
+  }
+  const uint32_t p = 64 + l;
+  const u128 m = Pow2Minus1(p) / d + 1;  // in [2^64, 2^65)
+  return {static_cast<uint64_t>(m - (u128{1} << 64)), p, true};
+}
+
+std::optional<SignedMagic> SignedDivMagic64(uint64_t d) {
+  for (uint32_t p = 64; p <= 126; ++p) {
+    const u128 two_p = u128{1} << p;
+    const u128 m = (two_p - 1) / d + 1;
+    const u128 e = m * d - two_p;
+    // |x| <= 2^63: the error x * e / (d * 2^p) stays inside (-1/d, 1/d) when e * 2^63 < 2^p
+    // (the 32-bit argument with 2^63 for 2^31).
+    if (e > 0 && (e << 63) < two_p && (m >> 64) == 0) {
+      return SignedMagic{static_cast<uint64_t>(m), p};
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace egret::opt
