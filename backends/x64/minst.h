@@ -47,7 +47,7 @@ namespace egret::x64 {
   X(Shift,       "shift",         "use a [, use count(rcx)], def d=reuse(a): `shift`")           \
   X(BitCount,    "bitcount",      "use a, def d: `bitcount`, `native` or a fallback sequence")   \
   X(Div,         "div",           "use a(rax), use b, early def rdx [, def rax]: `div`")         \
-  X(MulHi,       "mulhi",         "use a(rax), use b, early def rdx, clobbers rax: mul/imul b")  \
+  X(MulHi,       "mulhi",         "use a(rax), use b, early def rdx, clobber rax: (i)mul")       \
   X(CmpSet,      "cmpset",        "cond operands, early def d: d = cond as 0/1")                 \
   X(FcmpSet,     "fcmpset",       "use a, b, early def d, early def tmp: d = (a fcc b) as 0/1")  \
   X(Select,      "select",        "cond operands, use x, use y, def d=reuse(x)")                 \
@@ -120,7 +120,7 @@ struct MInst {
   uint8_t fcc = 0;    // ir::FloatCC for CondKind::kFloat / kFcmpSet
   bool fp = false;    // operates on xmm registers
   bool fp64 = false;  // float width of the operation (source width for conversions)
-  bool is_unsigned = false;  // kMulHi: mul (else imul); conversions
+  bool is_unsigned = false;
   bool saturating = false;
   uint8_t scale_log2 = 0;  // memory operand: index scale
   int8_t base_op = -1;     // memory operand: operand index of base, -1 none
