@@ -880,8 +880,11 @@ Status Lowerer::LowerMulHi(ir::Inst i) {
   m.op = MOp::kMulHi;
   m.size = AluSize(ResultType(i));
   m.is_unsigned = d.opcode == Opcode::kUmulhi;
-  VReg a = Use(d.args[0]);
-  VReg b = Use(d.args[1]);
+  // The product commutes: a constant (a division's magic number) goes straight into rax.
+  int64_t imm = 0;
+  const bool swap = IsIconst(d.args[1], &imm) && !IsIconst(d.args[0], &imm);
+  VReg a = Use(d.args[swap ? 1 : 0]);
+  VReg b = Use(d.args[swap ? 0 : 1]);
   const regalloc::PReg rax = IntPReg(Gpr::kRax), rdx = IntPReg(Gpr::kRdx);
   regalloc::PRegSet clob;
   clob.Add(rax);
