@@ -251,9 +251,17 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   for (const MachCode& code : trampolines) measure(code);
   std::unique_ptr<backend::TextBuilder> text = isa->NewTextBuilder(
       2 * ndef + static_cast<uint32_t>(supported_import_types.size()), text_options);
-  for (uint32_t k = 0; k < ndef; ++k) EGRET_TRY(text->Append(k, results[k].compiled->code));
+  for (uint32_t k = 0; k < ndef; ++k) {
+    EGRET_TRY(text->Append(k, results[k].compiled->code));
+    // The text section holds its own copy now: free the function's code, keep its stats.
+    MachCode& code = results[k].compiled->code;
+    const MachBufferStats stats = code.stats;
+    code = MachCode();
+    code.stats = stats;
+  }
   for (size_t j = 0; j < trampolines.size(); ++j)
     EGRET_TRY(text->Append(ndef + static_cast<uint32_t>(j), trampolines[j]));
+  trampolines = {};
   EGRET_ASSIGN_OR_RETURN(TextSection section, text->Finish());
   st.call_islands = section.islands;
   st.call_veneers = section.veneers;
@@ -270,9 +278,11 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     art.wasm_to_array.push_back({supported_import_types[j], {r.start, r.size}});
   }
   for (const MachTrap& t : section.traps) art.traps.push_back({t.offset, t.code});
+  art.source_locs.reserve(section.srclocs.size());
   for (const MachSrcLoc& s : section.srclocs)
     if (art.source_locs.empty() || art.source_locs.back().text_offset < s.start)
       art.source_locs.push_back({s.start, s.loc});
+  section.srclocs = {};  // the largest per-instruction table; the artifact has its own copy
   st.code_bytes = art.text.size();
   st.link_ms = Ms(link_start, Clock::now());
 
