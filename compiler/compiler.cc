@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <thread>
 
 #include "artifact/builtin.h"
@@ -134,9 +135,54 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   EGRET_ASSIGN_OR_RETURN(bopts.debug_branch_range_shrink,
                          ParseBranchRangeShrink(options.debug_branch_range_shrink));
 
+  // Text entries: defined functions [0, ndef), their array trampolines [ndef, 2 ndef), then one
+  // wasm-to-array trampoline per function type an import uses.
+  std::vector<uint32_t> import_types;
+  for (uint32_t i = 0; i < nimp; ++i) import_types.push_back(env.functions[i].type_index);
+  std::sort(import_types.begin(), import_types.end());
+  import_types.erase(std::unique(import_types.begin(), import_types.end()), import_types.end());
+  std::vector<uint32_t> supported_import_types;
+  for (uint32_t t : import_types)
+    if (wasm::WasmSignature(env.types[t]).ok()) supported_import_types.push_back(t);
+
+  // Streaming link (real branch ranges): a function's code goes into the text section as soon
+  // as it and every lower-indexed function are compiled, and its MachCode is freed then, so the
+  // module's machine code never exists twice. Under range shrinking the text builder needs the
+  // largest function and call count first (TextSectionOptions), so linking waits for the end.
+  TextSectionOptions text_options;
+  text_options.debug_branch_range_shrink = bopts.debug_branch_range_shrink;
+  const uint32_t num_text = 2 * ndef + static_cast<uint32_t>(supported_import_types.size());
+  const bool stream = bopts.debug_branch_range_shrink == 1;
+  std::unique_ptr<backend::TextBuilder> text;
+  if (stream) text = isa->NewTextBuilder(num_text, text_options);
+
   // Parallel part: each worker takes the next function index; results go to their own slot.
   std::vector<FunctionResult> results(ndef);
   std::atomic<uint32_t> next{0};
+  std::mutex link_mu;
+  std::vector<uint8_t> done(ndef, 0);  // guarded by link_mu
+  uint32_t linked = 0;  // functions [0, linked) are in `text` and freed; guarded by link_mu
+  Status link_status;   // the first Append failure; guarded by link_mu
+  // Appends function k's code and frees it, keeping its stats.
+  auto link = [&](uint32_t k) -> Status {
+    EGRET_TRY(text->Append(k, results[k].compiled->code));
+    MachCode& code = results[k].compiled->code;
+    const MachBufferStats stats = code.stats;
+    code = MachCode();
+    code.stats = stats;
+    return Status::Ok();
+  };
+  // Called by a worker when function k is compiled (or failed): links the run it completes.
+  // A failed function stops the stream; the sequential part reports its error.
+  auto compiled = [&](uint32_t k) {
+    if (!stream) return;
+    std::lock_guard<std::mutex> lock(link_mu);
+    done[k] = 1;
+    while (linked < ndef && done[linked] && results[linked].compiled.ok() && link_status.ok()) {
+      link_status = link(linked);
+      if (link_status.ok()) ++linked;
+    }
+  };
   auto worker = [&] {
     for (;;) {
       const uint32_t k = next.fetch_add(1, std::memory_order_relaxed);
@@ -180,6 +226,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
       if (options.keep_opt_ir) r.opt_ir = ir::PrintFunction(*f, print_options);
       r.compiled = isa->CompileFunction(*f, module, bopts);
       r.compile_ms = Ms(t1, Clock::now());
+      compiled(k);
     }
   };
   uint32_t jobs =
@@ -217,16 +264,6 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     if (b.code_islands != 0 || b.veneers != 0)
       st.island_functions.push_back({symbols[nimp + k], b});
   }
-  // Text entries: defined functions [0, ndef), their array trampolines [ndef, 2 ndef), then one
-  // wasm-to-array trampoline per function type an import uses.
-  std::vector<uint32_t> import_types;
-  for (uint32_t i = 0; i < nimp; ++i) import_types.push_back(env.functions[i].type_index);
-  std::sort(import_types.begin(), import_types.end());
-  import_types.erase(std::unique(import_types.begin(), import_types.end()), import_types.end());
-  std::vector<uint32_t> supported_import_types;
-  for (uint32_t t : import_types)
-    if (wasm::WasmSignature(env.types[t]).ok()) supported_import_types.push_back(t);
-
   std::vector<MachCode> trampolines;
   for (uint32_t k = 0; k < ndef; ++k) {
     EGRET_ASSIGN_OR_RETURN(ir::Signature sig, wasm::WasmSignature(env.function_type(nimp + k)));
@@ -237,28 +274,21 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
                            wasm::WasmSignature(env.types[supported_import_types[j]]));
     trampolines.push_back(isa->WasmToArrayTrampoline(sig));
   }
-  // Under range shrinking the text builder keeps call reach above what the largest function
-  // needs (TextSectionOptions).
-  TextSectionOptions text_options;
-  text_options.debug_branch_range_shrink = bopts.debug_branch_range_shrink;
-  auto measure = [&](const MachCode& code) {
-    text_options.largest_function =
-        std::max(text_options.largest_function, static_cast<uint32_t>(code.bytes.size()));
-    text_options.most_calls =
-        std::max(text_options.most_calls, static_cast<uint32_t>(code.call_sites.size()));
-  };
-  for (uint32_t k = 0; k < ndef; ++k) measure(results[k].compiled->code);
-  for (const MachCode& code : trampolines) measure(code);
-  std::unique_ptr<backend::TextBuilder> text = isa->NewTextBuilder(
-      2 * ndef + static_cast<uint32_t>(supported_import_types.size()), text_options);
-  for (uint32_t k = 0; k < ndef; ++k) {
-    EGRET_TRY(text->Append(k, results[k].compiled->code));
-    // The text section holds its own copy now: free the function's code, keep its stats.
-    MachCode& code = results[k].compiled->code;
-    const MachBufferStats stats = code.stats;
-    code = MachCode();
-    code.stats = stats;
+  if (!stream) {
+    // Under range shrinking the text builder keeps call reach above what the largest function
+    // needs (TextSectionOptions).
+    auto measure = [&](const MachCode& code) {
+      text_options.largest_function =
+          std::max(text_options.largest_function, static_cast<uint32_t>(code.bytes.size()));
+      text_options.most_calls =
+          std::max(text_options.most_calls, static_cast<uint32_t>(code.call_sites.size()));
+    };
+    for (uint32_t k = 0; k < ndef; ++k) measure(results[k].compiled->code);
+    for (const MachCode& code : trampolines) measure(code);
+    text = isa->NewTextBuilder(num_text, text_options);
   }
+  EGRET_TRY(link_status);
+  for (uint32_t k = linked; k < ndef; ++k) EGRET_TRY(link(k));
   for (size_t j = 0; j < trampolines.size(); ++j)
     EGRET_TRY(text->Append(ndef + static_cast<uint32_t>(j), trampolines[j]));
   trampolines = {};
