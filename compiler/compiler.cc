@@ -335,7 +335,9 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
 Expected<CompileResult> CompileBytes(std::vector<uint8_t> bytes, const std::string& file,
                                      const CompileOptions& options) {
   wasm::WasmError error;
-  std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(bytes), file, &error);
+  // Bodies are validated on as many threads as they will be compiled on.
+  std::optional<wasm::ModuleEnv> env =
+      wasm::LoadModule(std::move(bytes), file, &error, options.jobs);
   if (!env) return error.error;
   return CompileModule(*env, options);
 }

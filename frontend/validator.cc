@@ -1,4 +1,6 @@
-// validator.cc: function-body validation (the spec appendix's algorithm).
+// validator.cc: function-body validation (the spec appendix's algorithm), in one pass that
+// decodes and validates together: RunBody's switch on the opcode byte takes the common operators
+// inline and hands the rest, and anything its checks do not accept, to Step (see validator.h).
 //
 // Invariant: stack_.size() >= frames_.back().height while a frame is open; values below a
 // frame's height belong to enclosing frames and are never popped by it. In an unreachable
