@@ -110,6 +110,10 @@ Status Instance::Initialize(std::span<const Extern> imports) {
   *At<const void* const*>(VMOffsets::builtins()) = engine.builtins().data();
   *At<Store*>(VMOffsets::store()) = store_;
   *At<Instance*>(VMOffsets::instance()) = this;
+  // The store's limits as its other instances hold them (the store rewrites all of them only
+  // when they change).
+  *At<uintptr_t>(VMOffsets::stack_limit()) = store_->installed_stack_limit();
+  *At<int64_t>(VMOffsets::fuel_consumed()) = store_->installed_fuel_counter();
 
   // 3. Imports.
   uint32_t nf = 0, nt = 0, nm = 0, ng = 0;

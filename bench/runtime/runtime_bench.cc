@@ -40,6 +40,7 @@
 #include "runtime/module.h"
 #include "runtime/store.h"
 #include "runtime/trap_handler.h"
+#include "runtime/typed_func.h"
 #include "support/leb128.h"
 
 namespace egret::bench {
@@ -206,6 +207,43 @@ void BM_Call_Typed(benchmark::State& state, const char* name, std::vector<runtim
   }
 }
 
+// The checked path without allocation: Store::Call(Func, args, results).
+void BM_Call_Checked(benchmark::State& state, const char* name, std::vector<runtime::Val> args) {
+  CallsFixture fx;
+  const runtime::Func f = fx.instance->GetFunc(name);
+  runtime::Val results[1];
+  const size_t num_results = fx.store.TypeOf(f).results.size();
+  for (auto _ : state) {
+    Expected<std::optional<runtime::Trap>> r =
+        fx.store.Call(f, args, std::span<runtime::Val>(results, num_results));
+    if (!r.ok() || r->has_value()) state.SkipWithError("call failed");
+    benchmark::DoNotOptimize(results[0].raw.i64);
+  }
+}
+
+// TypedFunc: the signature checked once, C++ arguments packed on the stack.
+template <class Sig, class... Args>
+void BM_Call_TypedFunc(benchmark::State& state, const char* name, Args... args) {
+  CallsFixture fx;
+  auto f = Must(runtime::TypedFunc<Sig>::Create(fx.store, fx.instance->GetFunc(name)));
+  for (auto _ : state) {
+    auto r = f.Call(fx.store, args...);
+    if (r.trap) state.SkipWithError("trap");
+    benchmark::DoNotOptimize(r);
+  }
+}
+
+void BM_Call_TypedFunc_nop(benchmark::State& state, const char* name) {
+  BM_Call_TypedFunc<void()>(state, name);
+}
+void BM_Call_TypedFunc_i64(benchmark::State& state, const char* name) {
+  BM_Call_TypedFunc<int64_t()>(state, name);
+}
+void BM_Call_TypedFunc_many(benchmark::State& state, const char* name) {
+  BM_Call_TypedFunc<int32_t(int32_t, int32_t, int32_t, int32_t, int32_t)>(state, name, 1, 2, 3, 4,
+                                                                          5);
+}
+
 void BM_Call_Raw(benchmark::State& state, const char* name, std::vector<ValRaw> slots) {
   CallsFixture fx;
   const runtime::Func f = fx.instance->GetFunc(name);
@@ -246,13 +284,22 @@ void BM_HostLoop(benchmark::State& state, bool typed) {
 }
 
 BENCHMARK_CAPTURE(BM_Call_Typed, nop, "nop", {})->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_Checked, nop, "nop", {})->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_TypedFunc_nop, nop, "nop")->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_Call_Raw, nop, "nop", {})->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_Call_Typed, i64, "i64", {})->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_Checked, i64, "i64", {})->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_TypedFunc_i64, i64, "i64")->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_Call_Raw, i64, "i64", {})->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_Call_Typed, many, "many",
                   {runtime::Val::I32(1), runtime::Val::I32(2), runtime::Val::I32(3),
                    runtime::Val::I32(4), runtime::Val::I32(5)})
     ->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_Checked, many, "many",
+                  {runtime::Val::I32(1), runtime::Val::I32(2), runtime::Val::I32(3),
+                   runtime::Val::I32(4), runtime::Val::I32(5)})
+    ->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_TypedFunc_many, many, "many")->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_Call_Raw, many, "many", {I32(1), I32(2), I32(3), I32(4), I32(5)})
     ->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_HostLoop, typed, true)->Unit(benchmark::kMicrosecond);

@@ -8,7 +8,9 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <functional>
 #include <random>
+#include <tuple>
 
 #include "artifact/artifact_writer.h"
 #include "artifact/vmoffsets.h"
@@ -19,6 +21,7 @@
 #include "runtime/module.h"
 #include "runtime/spectest.h"
 #include "runtime/store.h"
+#include "runtime/typed_func.h"
 #include "tests/unit/artifact/random_artifact.h"
 #include "tests/unit/runtime/a64_encoding.h"
 
@@ -301,6 +304,152 @@ TEST(Instance, CallChecksArguments) {
   EXPECT_NE(bad.error().message.find("argument 1 is i64, expected i32"), std::string::npos);
   EXPECT_FALSE((*inst)->GetFunc("mem").valid());
   EXPECT_FALSE((*inst)->GetFunc("nope").valid());
+}
+
+TEST(TypedFunc, ChecksTheSignatureOnceAndCalls) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+  auto add = TypedFunc<int32_t(int32_t, int32_t)>::Create(w.store, (*inst)->GetFunc("add"));
+  ASSERT_TRUE(add.ok()) << add.error().ToString();
+  for (int32_t i = -3; i < 3; ++i) {
+    TypedResult<int32_t> r = add->Call(w.store, i, 40);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value, i + 40);
+  }
+  // uint32_t is i32 too, and the bits go through unchanged.
+  auto uadd = TypedFunc<uint32_t(uint32_t, uint32_t)>::Create(w.store, (*inst)->GetFunc("add"));
+  ASSERT_TRUE(uadd.ok());
+  EXPECT_EQ(uadd->Call(w.store, 0xFFFFFFFFu, 2u).value, 1u);
+  EXPECT_EQ(TypedFunc<int32_t(int32_t, int32_t)>::ExpectedType(),
+            (FuncType{{ValType::kI32, ValType::kI32}, {ValType::kI32}}));
+  EXPECT_EQ((TypedFunc<std::tuple<int64_t, double>(float)>::ExpectedType()),
+            (FuncType{{ValType::kF32}, {ValType::kI64, ValType::kF64}}));
+}
+
+TEST(TypedFunc, RefusesAWrongSignature) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok());
+  const Func add = (*inst)->GetFunc("add");
+  auto wrong_param = TypedFunc<int32_t(int32_t, int64_t)>::Create(w.store, add);
+  ASSERT_FALSE(wrong_param.ok());
+  EXPECT_NE(wrong_param.error().message.find("is (i32 i32) -> (i32)"), std::string::npos)
+      << wrong_param.error().message;
+  EXPECT_NE(wrong_param.error().message.find("not (i32 i64) -> (i32)"), std::string::npos)
+      << wrong_param.error().message;
+  EXPECT_FALSE((TypedFunc<int32_t(int32_t)>::Create(w.store, add).ok()));        // arity
+  EXPECT_FALSE((TypedFunc<void(int32_t, int32_t)>::Create(w.store, add).ok()));  // results
+  EXPECT_FALSE((TypedFunc<float(int32_t, int32_t)>::Create(w.store, add).ok()));
+  EXPECT_FALSE(
+      (TypedFunc<std::tuple<int32_t, int32_t>(int32_t, int32_t)>::Create(w.store, add).ok()));
+  auto null = TypedFunc<void()>::Create(w.store, Func{});
+  ASSERT_FALSE(null.ok());
+  EXPECT_NE(null.error().message.find("null function"), std::string::npos);
+  // A VMFuncRef without an array_call entry cannot be called from the host.
+  VMFuncRef no_entry = *add.ref;
+  no_entry.array_call = nullptr;
+  auto no_array_call = TypedFunc<int32_t(int32_t, int32_t)>::Create(w.store, Func{&no_entry});
+  ASSERT_FALSE(no_array_call.ok());
+  EXPECT_NE(no_array_call.error().message.find("no array_call entry"), std::string::npos);
+}
+
+TEST(TypedFunc, TrapsAndHostErrorsCrossTheFastPath) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok());
+  auto trap = TypedFunc<void()>::Create(w.store, (*inst)->GetFunc("trap"));
+  ASSERT_TRUE(trap.ok());
+  TypedResult<void> t = trap->Call(w.store);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.trap->code, TrapCode::kUnreachable);
+  ASSERT_FALSE(t.trap->backtrace.empty());
+  EXPECT_EQ(t.trap->backtrace[0].name, "trap");
+  // Wasm -> host, the host function traps: the trap unwinds through the Wasm frame.
+  auto call_host =
+      TypedFunc<int32_t(int32_t, int32_t)>::Create(w.store, (*inst)->GetFunc("call_host"));
+  ASSERT_TRUE(call_host.ok());
+  TypedResult<int32_t> h = call_host->Call(w.store, 1, 0);
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.trap->code, TrapCode::kIntegerDivisionByZero);
+  EXPECT_EQ(h.value, 0);  // untouched on a trap
+  // And the same wrappers keep working afterwards.
+  h = call_host->Call(w.store, 90, 3);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h.value, 30);
+  EXPECT_EQ(w.host_calls, 2);
+  EXPECT_FALSE(InWasmActivation());
+}
+
+TEST(Store, CheckedCallIntoCallerStorage) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok());
+  const Func add = (*inst)->GetFunc("add");
+  const Val args[] = {Val::I32(2), Val::I32(40)};
+  Val result[1];
+  auto r = w.store.Call(add, args, result);
+  ASSERT_TRUE(r.ok() && !r->has_value());
+  EXPECT_EQ(result[0], Val::I32(42));
+  // Room for the wrong number of results, or wrong arguments: an error, nothing runs.
+  Val two[2];
+  auto wrong_results = w.store.Call(add, args, two);
+  ASSERT_FALSE(wrong_results.ok());
+  EXPECT_NE(wrong_results.error().message.find("room for 2 results"), std::string::npos);
+  const Val bad_args[] = {Val::I32(2), Val::F64Bits(0)};
+  EXPECT_FALSE(w.store.Call(add, bad_args, result).ok());
+  EXPECT_FALSE(w.store.Call(Func{}, args, result).ok());
+  // A trap is a result, not an error.
+  auto t = w.store.Call((*inst)->GetFunc("trap"), {}, {});
+  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(t->has_value());
+  EXPECT_EQ((*t)->code, TrapCode::kUnreachable);
+}
+
+TEST(Store, LimitsAreWrittenOnlyWhenTheyChange) {
+  World w;
+  auto first = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(first.ok());
+  auto stack_limit = [](Instance* i) {
+    uintptr_t v;
+    std::memcpy(&v, reinterpret_cast<uint8_t*>(i->vmctx()) + artifact::VMOffsets::stack_limit(),
+                sizeof v);
+    return v;
+  };
+  auto add = TypedFunc<int32_t(int32_t, int32_t)>::Create(w.store, (*first)->GetFunc("add"));
+  ASSERT_TRUE(add.ok());
+  ASSERT_TRUE(add->Call(w.store, 1, 2).ok());
+  const uintptr_t limit = w.store.installed_stack_limit();
+  EXPECT_NE(limit, 0u);
+  EXPECT_EQ(stack_limit(*first), limit);
+  EXPECT_EQ((*first)->FuelConsumed(), INT64_MIN);  // unlimited
+  // A new instance starts with the installed values, so the next entry from the same frame
+  // need not visit any instance.
+  auto second = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(stack_limit(*second), w.store.installed_stack_limit());
+  EXPECT_EQ((*second)->FuelConsumed(), INT64_MIN);
+  // A deeper host frame moves the limit: every instance gets the new one.
+  std::function<uintptr_t(int)> deeper = [&](int depth) -> uintptr_t {
+    volatile char pad[4096];
+    pad[0] = char(depth);
+    if (depth > 0) return deeper(depth - 1) + pad[0] * 0;
+    EXPECT_TRUE(add->Call(w.store, 1, 2).ok());
+    return w.store.installed_stack_limit();
+  };
+  const uintptr_t deep_limit = deeper(4);
+  EXPECT_LT(deep_limit, limit);
+  EXPECT_EQ(stack_limit(*first), deep_limit);
+  EXPECT_EQ(stack_limit(*second), deep_limit);
+  // A budget is installed on every entry and taken back (here nothing charges fuel).
+  w.store.SetFuel(10);
+  ASSERT_TRUE(add->Call(w.store, 1, 2).ok());
+  EXPECT_EQ((*second)->FuelConsumed(), -10);
+  EXPECT_EQ(w.store.fuel(), 10u);
+  w.store.SetFuel(std::nullopt);
+  ASSERT_TRUE(add->Call(w.store, 1, 2).ok());
+  EXPECT_EQ((*first)->FuelConsumed(), INT64_MIN);
+  EXPECT_EQ((*second)->FuelConsumed(), INT64_MIN);
 }
 
 TEST(Instance, Builtins) {
