@@ -134,6 +134,28 @@ std::vector<uint8_t> WriteArtifact(const Artifact& a) {
   }
   flush(SectionId::kImports);
 
+  // Version 2: a padding section in front puts the text section's contents at an aligned file
+  // offset (header + padding + types + imports + text's id and size prefix).
+  if (!a.text.empty()) {
+    const uint64_t align =
+        a.target == Target::kAarch64 ? kTextAlignmentAarch64 : kTextAlignmentX86_64;
+    Bytes text_prefix;
+    PutCount(text_prefix, a.text.size());
+    const uint64_t before = kHeaderSize + payload.size() + 1 + text_prefix.size();
+    // The padding section is `0 size:uleb32 zeros[size]`; the width of `size` depends on size.
+    for (uint64_t width = 1; width <= 5; ++width) {
+      const uint64_t pad = (align - (before + 1 + width) % align) % align;
+      Bytes size_bytes;
+      PutCount(size_bytes, pad);
+      if (size_bytes.size() != width) continue;
+      Bytes padded;
+      padded.push_back(uint8_t(SectionId::kPadding));
+      padded.insert(padded.end(), size_bytes.begin(), size_bytes.end());
+      padded.resize(padded.size() + pad, 0);
+      payload.insert(payload.begin(), padded.begin(), padded.end());
+      break;
+    }
+  }
   s = a.text;
   flush(SectionId::kText);
 

@@ -345,5 +345,70 @@ void BM_Instantiate(benchmark::State& state) {
 
 BENCHMARK(BM_Instantiate)->Arg(0)->Arg(100)->Unit(benchmark::kMicrosecond);
 
+// Loading an artifact file, old path against new, on files named by EGRET_BENCH_ARTIFACTS
+// (colon-separated; e.g. an `egret compile -o` of Flite and of the bench programs):
+//   read    read the file into a vector, Module::FromBytes (ReadArtifact copies the text out,
+//           LoadCode copies it again into anonymous code memory), checksum verified;
+//   map     Module::DeserializeFile: the file mapped, metadata validated in place, the text
+//           mapped from the file and made executable where it is, checksum verified;
+//   trusted the same without the checksum (DeserializeOptions::verify_checksum = false): no
+//           code byte is read at load.
+// The module is destroyed with the clock paused. The file is in the page cache after the first
+// iteration, so this measures the CPU cost of loading, not the disk.
+enum class LoadPath { kRead, kMap, kTrusted };
+
+std::vector<uint8_t> ReadWholeFile(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return {};
+  std::fseek(f, 0, SEEK_END);
+  std::vector<uint8_t> bytes(size_t(std::ftell(f)));
+  std::fseek(f, 0, SEEK_SET);
+  const size_t got = std::fread(bytes.data(), 1, bytes.size(), f);
+  std::fclose(f);
+  bytes.resize(got);
+  return bytes;
+}
+
+void BM_LoadArtifact(benchmark::State& state, std::string path, LoadPath how) {
+  for (auto _ : state) {
+    Expected<std::shared_ptr<const runtime::Module>> m = Error("unset");
+    if (how == LoadPath::kRead) {
+      m = runtime::Module::FromBytes(TheEngine(), ReadWholeFile(path));
+    } else {
+      runtime::DeserializeOptions options;
+      options.verify_checksum = how == LoadPath::kMap;
+      m = runtime::Module::DeserializeFile(TheEngine(), path, options);
+    }
+    if (!m.ok()) {
+      state.SkipWithError(m.error().ToString().c_str());
+      return;
+    }
+    state.PauseTiming();
+    m = Error("released");
+    state.ResumeTiming();
+  }
+}
+
+[[maybe_unused]] const bool kLoadBenchmarksRegistered = [] {
+  const char* list = std::getenv("EGRET_BENCH_ARTIFACTS");
+  if (list == nullptr) return false;
+  std::string all = list;
+  size_t start = 0;
+  while (start <= all.size()) {
+    const size_t end = std::min(all.find(':', start), all.size());
+    const std::string path = all.substr(start, end - start);
+    start = end + 1;
+    if (path.empty()) continue;
+    const std::string base = path.substr(path.find_last_of('/') + 1);
+    const std::pair<const char*, LoadPath> paths[] = {
+        {"read", LoadPath::kRead}, {"map", LoadPath::kMap}, {"trusted", LoadPath::kTrusted}};
+    for (auto [name, how] : paths)
+      benchmark::RegisterBenchmark(("BM_LoadArtifact/" + base + "/" + name).c_str(),
+                                   BM_LoadArtifact, path, how)
+          ->Unit(benchmark::kMillisecond);
+  }
+  return true;
+}();
+
 }  // namespace
 }  // namespace egret::bench

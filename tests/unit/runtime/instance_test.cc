@@ -6,12 +6,15 @@
 #include "runtime/instance.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <functional>
 #include <random>
 #include <tuple>
 
+#include "artifact/artifact_reader.h"
 #include "artifact/artifact_writer.h"
 #include "artifact/vmoffsets.h"
 #include "runtime/builtins.h"
@@ -450,6 +453,106 @@ TEST(Store, LimitsAreWrittenOnlyWhenTheyChange) {
   ASSERT_TRUE(add->Call(w.store, 1, 2).ok());
   EXPECT_EQ((*first)->FuelConsumed(), INT64_MIN);
   EXPECT_EQ((*second)->FuelConsumed(), INT64_MIN);
+}
+
+// Module::DeserializeFile: the artifact file is mapped, its text executed in place.
+class DeserializeFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char name[] = "/tmp/egret-deserialize-XXXXXX";
+    const int fd = mkstemp(name);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    path_ = name;
+  }
+  void TearDown() override { std::remove(path_.c_str()); }
+  void Write(const std::vector<uint8_t>& bytes) {
+    std::FILE* f = std::fopen(path_.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+    std::fclose(f);
+  }
+  // Whether /proc/self/maps shows `address` inside a mapping of our file.
+  bool MappedFromTheFile(const void* address) const {
+    std::FILE* maps = std::fopen("/proc/self/maps", "r");
+    char line[4096];
+    bool found = false;
+    while (maps != nullptr && std::fgets(line, sizeof line, maps) != nullptr) {
+      uintptr_t lo, hi;
+      if (std::sscanf(line, "%lx-%lx", &lo, &hi) != 2) continue;
+      const auto a = reinterpret_cast<uintptr_t>(address);
+      if (a >= lo && a < hi && std::strstr(line, path_.c_str()) != nullptr) found = true;
+    }
+    if (maps != nullptr) std::fclose(maps);
+    return found;
+  }
+  std::string path_;
+};
+
+TEST_F(DeserializeFileTest, MapsTheCodeAndRuns) {
+  World w;
+  Write(artifact::WriteArtifact(TestArtifact()));
+  for (bool map_code : {true, false}) {
+    DeserializeOptions options;
+    options.map_code = map_code;
+    auto module = Module::DeserializeFile(w.engine, path_, options);
+    ASSERT_TRUE(module.ok()) << module.error().ToString();
+    EXPECT_TRUE((*module)->artifact().text.empty());  // never copied into the artifact
+    EXPECT_EQ(MappedFromTheFile((*module)->WasmCall(0)), map_code);
+    auto inst = w.linker.Instantiate(w.store, *module);
+    ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+    auto add = TypedFunc<int32_t(int32_t, int32_t)>::Create(w.store, (*inst)->GetFunc("add"));
+    ASSERT_TRUE(add.ok());
+    EXPECT_EQ(add->Call(w.store, 40, 2).value, 42);
+    // Traps are found through the mapped code's registration.
+    auto trap = TypedFunc<void()>::Create(w.store, (*inst)->GetFunc("trap"));
+    ASSERT_TRUE(trap.ok());
+    TypedResult<void> t = trap->Call(w.store);
+    ASSERT_TRUE(t.trap.has_value());
+    EXPECT_EQ(t.trap->code, TrapCode::kUnreachable);
+    ASSERT_FALSE(t.trap->backtrace.empty());
+    EXPECT_EQ(t.trap->backtrace[0].name, "trap");
+  }
+}
+
+TEST_F(DeserializeFileTest, CorruptFilesAreRefusedCleanly) {
+  World w;
+  const std::vector<uint8_t> good = artifact::WriteArtifact(TestArtifact());
+  auto error_for = [&](const std::vector<uint8_t>& bytes, const DeserializeOptions& options) {
+    Write(bytes);
+    auto m = Module::DeserializeFile(w.engine, path_, options);
+    if (m.ok()) return std::string();
+    EXPECT_EQ(m.error().file, path_);
+    return m.error().ToString();
+  };
+  const DeserializeOptions checked;
+  DeserializeOptions trusted;
+  trusted.verify_checksum = false;
+  // A damaged code byte: only the checksum can see it.
+  std::vector<uint8_t> code_damage = good;
+  std::span<const uint8_t> text;
+  artifact::ReadOptions borrow;
+  borrow.borrowed_text = &text;
+  ASSERT_TRUE(artifact::ReadArtifact(good, borrow).ok());
+  code_damage[size_t(text.data() - good.data()) + text.size() - 1] ^= 0xFF;
+  EXPECT_NE(error_for(code_damage, checked).find("checksum mismatch"), std::string::npos);
+  EXPECT_EQ(error_for(code_damage, trusted), "");  // a trusted cache skips it, by design
+  // Damaged metadata is refused with or without the checksum.
+  for (const DeserializeOptions& options : {checked, trusted}) {
+    std::vector<uint8_t> truncated(good.begin(), good.end() - 3);
+    EXPECT_NE(error_for(truncated, options).find("payload size"), std::string::npos);
+    std::vector<uint8_t> header_only(good.begin(), good.begin() + 20);
+    EXPECT_NE(error_for(header_only, options).find("truncated header"), std::string::npos);
+    EXPECT_NE(error_for({}, options).find("truncated header"), std::string::npos);
+    std::vector<uint8_t> not_an_artifact = {0x00, 0x61, 0x73, 0x6D, 1, 0, 0, 0};
+    EXPECT_NE(error_for(not_an_artifact, options).find("bad magic"), std::string::npos);
+  }
+  auto missing = Module::DeserializeFile(w.engine, path_ + ".missing");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().ToString().find("cannot read file"), std::string::npos);
+  auto directory = Module::DeserializeFile(w.engine, "/tmp");
+  ASSERT_FALSE(directory.ok());
+  EXPECT_NE(directory.error().ToString().find("not a regular file"), std::string::npos);
 }
 
 TEST(Instance, Builtins) {
