@@ -6,6 +6,7 @@
 #include <string>
 
 #include "artifact/vmoffsets.h"
+#include "runtime/instance_pre.h"
 
 namespace egret::runtime {
 namespace {
@@ -28,6 +29,14 @@ bool LimitsMatch(uint64_t actual_min, std::optional<uint64_t> actual_max,
 
 void Instance::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
 
+VMFuncRef Instance::ResolveImport(const Module& module, const VMFuncRef& ref,
+                                  const artifact::Import& im) {
+  VMFuncRef f = ref;
+  // A host function is called through the module's wasm-to-array trampoline for its type.
+  if (f.wasm_call == nullptr) f.wasm_call = module.WasmToArrayTrampoline(im.type_index);
+  return f;
+}
+
 Instance::~Instance() = default;
 
 Instance* Instance::FromVMContext(VMContext* vmctx) {
@@ -39,6 +48,11 @@ Instance* Instance::FromVMContext(VMContext* vmctx) {
 
 Expected<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Module> module,
                                           std::span<const Extern> imports) {
+  return Create(store, std::move(module), imports, nullptr);
+}
+
+Expected<Instance*> Instance::Create(Store& store, std::shared_ptr<const Module> module,
+                                     std::span<const Extern> imports, const InstancePre* pre) {
   if (&module->engine() != &store.engine())
     return Error("instantiate: the module and the store belong to different engines");
   // The store owns the instance from the start, even if instantiation fails: memories and tables
@@ -48,36 +62,39 @@ Expected<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mo
   owned->store_ = &store;
   owned->module_ = std::move(module);
   Instance* instance = store.Adopt(std::move(owned));
-  EGRET_TRY(instance->Initialize(imports));
+  EGRET_TRY(instance->Initialize(imports, pre));
   EGRET_TRY(instance->ApplySegmentsAndStart());
   return instance;
 }
 
-Status Instance::Initialize(std::span<const Extern> imports) {
-  const artifact::Artifact& a = module_->artifact();
-  const VMOffsets& o = module_->offsets();
-  Engine& engine = store_->engine();
+Status Instance::CheckImports(const Store& store, const Module& module,
+                              std::span<const Extern> imports) {
+  const artifact::Artifact& a = module.artifact();
   if (imports.size() != a.imports.size())
     return Error("instantiate: the module has " + std::to_string(a.imports.size()) + " imports, " +
                  std::to_string(imports.size()) + " were given");
-
-  // 1. Check every import before anything is allocated.
   for (size_t i = 0; i < imports.size(); ++i) {
     const artifact::Import& im = a.imports[i];
     const Extern& ext = imports[i];
-    const std::string where = "instantiate: import " + ImportName(im) + ": ";
+    // Built only for an error message: the check loop allocates nothing when imports match.
+    struct Where {
+      const artifact::Import& im;
+      operator std::string() const { return "instantiate: import " + ImportName(im) + ": "; }
+      std::string operator+(const std::string& rest) const { return std::string(*this) + rest; }
+      std::string operator+(const char* rest) const { return std::string(*this) + rest; }
+    } where{im};
     if (ext.kind != im.kind)
       return Error(where + "expected a " + std::string(ExternKindName(im.kind)) + ", got a " +
                    std::string(ExternKindName(ext.kind)));
     switch (im.kind) {
       case ExternKind::kFunc:
         if (!ext.func.valid()) return Error(where + "null function");
-        if (ext.func.ref->type_id != module_->signature_ids()[im.type_index])
+        if (ext.func.ref->type_id != module.signature_ids()[im.type_index])
           return Error(where + "incompatible import type: expected " +
                        artifact::FuncTypeToString(a.types[im.type_index]) + ", got " +
-                       artifact::FuncTypeToString(store_->TypeOf(ext.func)));
+                       artifact::FuncTypeToString(store.TypeOf(ext.func)));
         if (ext.func.ref->wasm_call == nullptr &&
-            module_->WasmToArrayTrampoline(im.type_index) == nullptr)
+            module.WasmToArrayTrampoline(im.type_index) == nullptr)
           return Error(where +
                        "host function, but the module has no wasm-to-array trampoline "
                        "for its type");
@@ -99,6 +116,16 @@ Status Instance::Initialize(std::span<const Extern> imports) {
         break;
     }
   }
+  return Status::Ok();
+}
+
+Status Instance::Initialize(std::span<const Extern> imports, const InstancePre* pre) {
+  const artifact::Artifact& a = module_->artifact();
+  const VMOffsets& o = module_->offsets();
+  Engine& engine = store_->engine();
+
+  // 1. Check every import before anything is allocated (InstancePre did it once already).
+  if (pre == nullptr) EGRET_TRY(CheckImports(*store_, *module_, imports));
 
   // 2. The VMContext and its header.
   auto* raw = static_cast<uint8_t*>(std::aligned_alloc(16, o.size()));
@@ -122,8 +149,8 @@ Status Instance::Initialize(std::span<const Extern> imports) {
     const Extern& ext = imports[i];
     switch (im.kind) {
       case ExternKind::kFunc: {
-        VMFuncRef f = *ext.func.ref;
-        if (f.wasm_call == nullptr) f.wasm_call = module_->WasmToArrayTrampoline(im.type_index);
+        VMFuncRef f =
+            pre != nullptr ? pre->import_funcrefs_[nf] : ResolveImport(*module_, *ext.func.ref, im);
         *At<VMFunctionImport>(o.imported_function(nf)) = {f.wasm_call, f.vmctx};
         *At<VMFuncRef>(o.funcref(nf)) = f;
         ++nf;

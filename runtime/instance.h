@@ -26,11 +26,17 @@
 
 namespace egret::runtime {
 
+class InstancePre;
+
 class Instance {
  public:
   // `imports` in the module's import order.
   static Expected<Instance*> Instantiate(Store& store, std::shared_ptr<const Module> module,
                                          std::span<const Extern> imports);
+  // Checks `imports` against the module's import types (the first step of Instantiate) and
+  // allocates nothing unless they do not match.
+  static Status CheckImports(const Store& store, const Module& module,
+                             std::span<const Extern> imports);
   ~Instance();
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
@@ -68,7 +74,14 @@ class Instance {
     return reinterpret_cast<T*>(vmctx_.get() + offset);
   }
   Expected<Val> Evaluate(const artifact::ConstExpr& expr) const;
-  Status Initialize(std::span<const Extern> imports);
+  friend class InstancePre;
+  static Expected<Instance*> Create(Store& store, std::shared_ptr<const Module> module,
+                                    std::span<const Extern> imports, const InstancePre* pre);
+  // `pre`: the imports were checked by InstancePre, whose resolved function imports are copied.
+  Status Initialize(std::span<const Extern> imports, const InstancePre* pre);
+  // The funcref an importing instance stores for an imported function.
+  static VMFuncRef ResolveImport(const Module& module, const VMFuncRef& ref,
+                                 const artifact::Import& im);
   Status ApplySegmentsAndStart();
 
   struct FreeDeleter {

@@ -36,6 +36,7 @@
 #include "compiler/compiler.h"
 #include "runtime/engine.h"
 #include "runtime/instance.h"
+#include "runtime/instance_pre.h"
 #include "runtime/linker.h"
 #include "runtime/module.h"
 #include "runtime/store.h"
@@ -307,8 +308,10 @@ BENCHMARK_CAPTURE(BM_HostLoop, raw, false)->Unit(benchmark::kMicrosecond);
 
 constexpr int kInstancesPerStore = 2048;
 
+// range(1): 0 = Linker::Instantiate (lookups and checks per instance), 1 = InstancePre.
 void BM_Instantiate(benchmark::State& state) {
   const uint32_t imports = static_cast<uint32_t>(state.range(0));
+  const bool prelinked = state.range(1) != 0;
   const std::shared_ptr<const runtime::Module> module =
       Compile(InstantiateModule(imports), "instantiate");
   std::unique_ptr<runtime::Store> store;
@@ -324,16 +327,23 @@ void BM_Instantiate(benchmark::State& state) {
       Must(linker->Define("env", ImportName(k), runtime::Extern::Of(f)));
     }
   };
-  fresh_store();
+  std::optional<runtime::InstancePre> pre;
+  auto relink = [&] {
+    fresh_store();
+    if (prelinked) pre = Must(runtime::InstancePre::Create(*linker, *store, module));
+  };
+  relink();
   int in_store = 0;
   for (auto _ : state) {
     if (in_store == kInstancesPerStore) {
       state.PauseTiming();
-      fresh_store();
+      pre.reset();
+      relink();
       in_store = 0;
       state.ResumeTiming();
     }
-    Expected<runtime::Instance*> inst = linker->Instantiate(*store, module);
+    Expected<runtime::Instance*> inst =
+        prelinked ? pre->Instantiate(*store) : linker->Instantiate(*store, module);
     if (!inst.ok()) {
       state.SkipWithError(inst.error().ToString().c_str());
       return;
@@ -343,7 +353,13 @@ void BM_Instantiate(benchmark::State& state) {
   }
 }
 
-BENCHMARK(BM_Instantiate)->Arg(0)->Arg(100)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Instantiate)
+    ->ArgNames({"imports", "prelinked"})
+    ->Args({0, 0})
+    ->Args({0, 1})
+    ->Args({100, 0})
+    ->Args({100, 1})
+    ->Unit(benchmark::kMicrosecond);
 
 // Loading an artifact file, old path against new, on files named by EGRET_BENCH_ARTIFACTS
 // (colon-separated; e.g. an `egret compile -o` of Flite and of the bench programs):

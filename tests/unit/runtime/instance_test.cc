@@ -20,6 +20,7 @@
 #include "runtime/builtins.h"
 #include "runtime/engine.h"
 #include "runtime/host_target.h"
+#include "runtime/instance_pre.h"
 #include "runtime/linker.h"
 #include "runtime/module.h"
 #include "runtime/spectest.h"
@@ -634,6 +635,70 @@ TEST(Instance, LinkErrors) {
     EXPECT_NE(r.error().message.find("\"env\" \"g\": incompatible import type (global)"),
               std::string::npos);
   }
+}
+
+TEST(InstancePre, LinksOnceAndInstantiatesMany) {
+  World w;
+  auto m = Module::FromArtifact(w.engine, TestArtifact());
+  ASSERT_TRUE(m.ok());
+  auto pre = InstancePre::Create(w.linker, w.store, *m);
+  ASSERT_TRUE(pre.ok()) << pre.error().ToString();
+  // Later linker changes do not affect it: it resolved its imports at Create.
+  w.linker.set_allow_shadowing(true);
+  ASSERT_TRUE(w.linker
+                  .Define("env", "host",
+                          Extern::Of(w.store.NewHostFunc(
+                              FuncType{{ValType::kI32, ValType::kI32}, {ValType::kI32}},
+                              [](std::span<ValRaw>) -> std::optional<TrapCode> {
+                                return TrapCode::kUnreachable;
+                              })))
+                  .ok());
+  std::vector<Instance*> instances;
+  for (int i = 0; i < 3; ++i) {
+    auto inst = pre->Instantiate(w.store);
+    ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+    instances.push_back(*inst);
+    // Every step of instantiation ran: start function, data, elements, globals, imports.
+    LinearMemory* mem = (*inst)->GetExport("mem")->memory;
+    uint32_t v;
+    std::memcpy(&v, mem->base() + 8, 4);
+    EXPECT_EQ(v, 0x1234u);
+    w.instance = *inst;
+    EXPECT_EQ(w.Call("get_global", {}).i32(), 42);
+    EXPECT_EQ(w.Call("indirect0", {}).i32(), 42);
+    EXPECT_EQ(w.Call("call_host", {Val::I32(90), Val::I32(3)}).i32(), 30);  // the original host
+  }
+  EXPECT_NE(instances[0]->vmctx(), instances[1]->vmctx());
+  EXPECT_NE(instances[0]->memory(0), instances[1]->memory(0));
+  EXPECT_EQ(w.host_calls, 3);
+  // Another store is refused.
+  Store other(w.engine);
+  auto wrong_store = pre->Instantiate(other);
+  ASSERT_FALSE(wrong_store.ok());
+  EXPECT_NE(wrong_store.error().message.find("only in the store it was linked for"),
+            std::string::npos);
+}
+
+TEST(InstancePre, LinkErrorsAreReportedAtCreate) {
+  World w;
+  auto m = Module::FromArtifact(w.engine, TestArtifact());
+  ASSERT_TRUE(m.ok());
+  auto unknown = InstancePre::Create(Linker(), w.store, *m);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message, "unknown import: \"env\" \"host\" (func)");
+  Linker l;
+  auto wrong = w.store.NewHostFunc(FuncType{{ValType::kI64}, {}},
+                                   [](std::span<ValRaw>) { return std::nullopt; });
+  ASSERT_TRUE(l.Define("env", "host", Extern::Of(wrong)).ok());
+  ASSERT_TRUE(l.Define("env", "g", *w.linker.Find("env", "g")).ok());
+  auto mismatch = InstancePre::Create(l, w.store, *m);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_NE(mismatch.error().message.find("incompatible import type: expected (i32 i32) -> (i32)"),
+            std::string::npos)
+      << mismatch.error().message;
+  Engine other_engine;
+  Store other_store(other_engine);
+  EXPECT_FALSE(InstancePre::Create(w.linker, other_store, *m).ok());
 }
 
 TEST(Instance, InstantiationTraps) {
