@@ -29,6 +29,9 @@ struct EngineConfig {
   LinearMemoryConfig memory;
   uint64_t max_table_elements = Table::kDefaultMaxElements;
   size_t max_wasm_stack = 512 * 1024;  // bytes of native stack Wasm may use per host entry
+  // Initialize linear memories from copy-on-write images of their data segments where possible
+  // (memory_image.h); off: always copy the segments.
+  bool memory_images = true;
   // Announce every loaded module's code to perf and/or gdb (runtime/profiling/, docs/profiling.md).
   profiling::ProfilingMode profiling = profiling::ProfilingMode::kNone;
   std::string jitdump_dir;  // where kJitDump writes jit-PID.dump; empty: the current directory

@@ -230,9 +230,19 @@ Status Instance::ApplySegmentsAndStart() {
     }
     if (seg.mode != artifact::SegmentMode::kPassive) DropElement(i);
   }
+  // Defined memories with a copy-on-write image get it mapped, in place of their segments
+  // (the image holds exactly what copying them in order would write; none of them can trap).
+  const uint32_t imported_memories = a.NumImported(ExternKind::kMemory);
+  for (uint32_t m = imported_memories; m < memories_.size() && !a.data.empty(); ++m)
+    if (const MemoryImage* image = module_->memory_image(m))
+      EGRET_TRY(memories_[m]->MapImage(*image));
   for (uint32_t i = 0; i < a.data.size(); ++i) {
     const artifact::DataSegment& seg = a.data[i];
     if (seg.mode != artifact::SegmentMode::kActive) continue;
+    if (seg.memory_index >= imported_memories && module_->memory_image(seg.memory_index)) {
+      DropData(i);
+      continue;
+    }
     EGRET_ASSIGN_OR_RETURN(Val offset, Evaluate(seg.offset));
     LinearMemory* m = memories_[seg.memory_index];
     const uint64_t dst = m->type().is64 ? uint64_t(offset.i64()) : uint32_t(offset.i32());

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "artifact/format.h"
+#include "runtime/memory_image.h"
 
 namespace egret::runtime {
 
@@ -59,6 +60,16 @@ int64_t LinearMemory::Grow(uint64_t delta_pages) {
   pages_ = new_pages;
   def_->current_length = new_pages * kPageSize;
   return int64_t(old);
+}
+
+Status LinearMemory::MapImage(const MemoryImage& image) {
+  if (image.size() > size_bytes() || image.offset() > size_bytes() - image.size())
+    return Error("memory: the image does not fit the memory's current size");
+  void* p = mmap(base_ + image.offset(), image.size(), PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_FIXED, image.fd(), 0);
+  if (p == MAP_FAILED)
+    return Error(std::string("memory: mapping the data image failed: ") + std::strerror(errno));
+  return Status::Ok();
 }
 
 void LinearMemory::RelocateDefinition(VMMemoryDefinition* where) {

@@ -56,6 +56,11 @@ class LinearMemory {
   // exceed max_pages() or the pages cannot be committed.
   int64_t Grow(uint64_t delta_pages);
 
+  // Maps `image` over its range of this memory, copy-on-write, replacing what was there (the
+  // caller's memory is fresh: instantiation does this instead of copying the data segments).
+  // Errors if the range is not inside the current size or the mapping fails.
+  Status MapImage(const class MemoryImage& image);
+
   VMMemoryDefinition* definition() { return def_; }
   // Moves the definition into a VMContext's inline slot (copying the current values).
   void RelocateDefinition(VMMemoryDefinition* where);

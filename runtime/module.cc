@@ -162,6 +162,16 @@ const void* Module::WasmToArrayTrampoline(uint32_t type_index) const {
   return code_->data() + it->code.offset;
 }
 
+const MemoryImage* Module::memory_image(uint32_t memory_index) const {
+  std::call_once(images_once_, [this] {
+    images_.resize(artifact_.NumMemories());
+    if (!engine_->config().memory_images) return;
+    for (uint32_t i = artifact_.NumImported(artifact::ExternKind::kMemory); i < images_.size(); ++i)
+      images_[i] = MemoryImage::Build(artifact_, i);
+  });
+  return memory_index < images_.size() ? images_[memory_index].get() : nullptr;
+}
+
 std::optional<artifact::Export> Module::FindExport(std::string_view name) const {
   auto it = export_index_.find(name);
   if (it == export_index_.end()) return std::nullopt;

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -20,6 +21,7 @@
 #include "runtime/code_memory.h"
 #include "runtime/code_registry.h"
 #include "runtime/engine.h"
+#include "runtime/memory_image.h"
 #include "runtime/profiling/profiler.h"
 #include "runtime/vmfuncref.h"
 #include "support/error.h"
@@ -74,6 +76,11 @@ class Module {
   // The module's wasm-to-array trampoline for `type_index`, or nullptr.
   const void* WasmToArrayTrampoline(uint32_t type_index) const;
 
+  // The copy-on-write image of defined memory `memory_index`'s data segments (whole index
+  // space), or nullptr if they are copied at instantiation (memory_image.h says when). Built
+  // on first use, for all memories at once; thread-safe.
+  const MemoryImage* memory_image(uint32_t memory_index) const;
+
   // O(1): exports are indexed by name at load.
   std::optional<artifact::Export> FindExport(std::string_view name) const;
 
@@ -92,6 +99,8 @@ class Module {
   std::unordered_map<std::string_view, uint32_t> export_index_;  // views into artifact_
   std::unique_ptr<CodeMemory> code_;
   CodeRegistration registration_;
+  mutable std::once_flag images_once_;
+  mutable std::vector<std::unique_ptr<MemoryImage>> images_;  // by memory index; null: copy
   // Declared after code_: destroyed (unregistered from gdb) before the code is unmapped.
   std::unique_ptr<profiling::ModuleProfile> profile_;
 };

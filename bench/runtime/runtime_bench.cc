@@ -361,6 +361,83 @@ BENCHMARK(BM_Instantiate)
     ->Args({100, 1})
     ->Unit(benchmark::kMicrosecond);
 
+// A module with one memory whose active data segments hold `mib` MiB (four segments, one at a
+// non-page offset), and one exported empty function.
+Bytes DataModule(uint32_t mib) {
+  const uint32_t bytes = mib << 20;
+  const uint32_t pages = (bytes + 65535) / 65536 + 1;
+  Bytes types = {0x01, 0x60, 0x00, 0x00};
+  Bytes funcs = {0x01, 0x00};
+  Bytes memory = {0x01, 0x00};
+  WriteU32(memory, pages);
+  Bytes exports;
+  WriteU32(exports, 1);
+  AppendName(exports, "f");
+  exports.insert(exports.end(), {0x00, 0x00});
+  Bytes code = {0x01, 0x02, 0x00, 0x0b};
+  Bytes data;
+  WriteU32(data, 4);
+  for (uint32_t k = 0; k < 4; ++k) {
+    data.insert(data.end(), {0x00, 0x41});  // active, memory 0, i32.const
+    WriteS32(data, int32_t(k * (bytes / 4) + (k == 2 ? 100 : 0)));
+    data.push_back(0x0b);
+    WriteU32(data, bytes / 4 - 200);
+    for (uint32_t i = 0; i < bytes / 4 - 200; ++i) data.push_back(uint8_t(i * 31 + k));
+  }
+  Bytes m = Header();
+  AppendSection(m, 1, types);
+  AppendSection(m, 3, funcs);
+  AppendSection(m, 5, memory);
+  AppendSection(m, 7, exports);
+  AppendSection(m, 10, code);
+  AppendSection(m, 11, data);
+  return m;
+}
+
+runtime::Engine& CopyingEngine() {
+  static runtime::Engine* engine = [] {
+    runtime::EngineConfig config;
+    config.memory_images = false;
+    return new runtime::Engine(config);
+  }();
+  return *engine;
+}
+
+// range(0): MiB of data; range(1): 1 = copy-on-write image (the default), 0 = copy.
+void BM_InstantiateData(benchmark::State& state) {
+  const uint32_t mib = uint32_t(state.range(0));
+  runtime::Engine& engine = state.range(1) != 0 ? TheEngine() : CopyingEngine();
+  compiler::CompileOptions options;
+  options.regalloc_checker = false;
+  compiler::CompileResult r = Must(compiler::CompileBytes(DataModule(mib), "data", options));
+  const auto module = Must(runtime::Module::FromArtifact(engine, std::move(r.artifact)));
+  auto store = std::make_unique<runtime::Store>(engine);
+  int in_store = 0;
+  for (auto _ : state) {
+    if (in_store == 16) {  // each instance holds `mib` MiB when copied: release them often
+      state.PauseTiming();
+      store = std::make_unique<runtime::Store>(engine);
+      in_store = 0;
+      state.ResumeTiming();
+    }
+    Expected<runtime::Instance*> inst = runtime::Instance::Instantiate(*store, module, {});
+    if (!inst.ok()) {
+      state.SkipWithError(inst.error().ToString().c_str());
+      return;
+    }
+    ++in_store;
+    benchmark::DoNotOptimize(*inst);
+  }
+}
+
+BENCHMARK(BM_InstantiateData)
+    ->ArgNames({"MiB", "cow"})
+    ->Args({4, 0})
+    ->Args({4, 1})
+    ->Args({32, 0})
+    ->Args({32, 1})
+    ->Unit(benchmark::kMicrosecond);
+
 // Loading an artifact file, old path against new, on files named by EGRET_BENCH_ARTIFACTS
 // (colon-separated; e.g. an `egret compile -o` of Flite and of the bench programs):
 //   read    read the file into a vector, Module::FromBytes (ReadArtifact copies the text out,

@@ -556,6 +556,136 @@ TEST_F(DeserializeFileTest, CorruptFilesAreRefusedCleanly) {
   EXPECT_NE(directory.error().ToString().find("not a regular file"), std::string::npos);
 }
 
+// Copy-on-write memory images: data segments at page and non-page offsets, overlapping (the
+// later one wins), instances that do not see each other's writes, growth across the image.
+Artifact DataArtifact(std::vector<artifact::DataSegment> data, uint64_t min_pages = 4) {
+  Artifact a;
+  a.target = HostTarget();
+  a.memories = {artifact::MemoryType{{min_pages, 16}, false, false}};
+  a.exports = {{"mem", ExternKind::kMemory, 0}};
+  a.data = std::move(data);
+  return a;
+}
+
+artifact::DataSegment Segment(uint32_t offset, size_t size, uint8_t seed) {
+  artifact::DataSegment d{artifact::SegmentMode::kActive, 0,
+                          ConstExpr{{ConstOp::I32(int32_t(offset))}}, std::vector<uint8_t>(size)};
+  for (size_t i = 0; i < size; ++i) d.bytes[i] = uint8_t(seed + i * 7 + (i >> 9));
+  return d;
+}
+
+// What copying the active segments in order produces.
+std::vector<uint8_t> CopiedContents(const Artifact& a, size_t bytes) {
+  std::vector<uint8_t> out(bytes, 0);
+  for (const auto& d : a.data)
+    if (d.mode == artifact::SegmentMode::kActive)
+      std::copy(d.bytes.begin(), d.bytes.end(), out.begin() + int64_t(d.offset.ops[0].lo));
+  return out;
+}
+
+bool MappedFromAnImage(const void* address) {
+  std::FILE* maps = std::fopen("/proc/self/maps", "r");
+  char line[4096];
+  bool found = false;
+  while (maps != nullptr && std::fgets(line, sizeof line, maps) != nullptr) {
+    uintptr_t lo, hi;
+    if (std::sscanf(line, "%lx-%lx", &lo, &hi) != 2) continue;
+    const auto at = reinterpret_cast<uintptr_t>(address);
+    if (at >= lo && at < hi && std::strstr(line, "egret-memory-image") != nullptr) found = true;
+  }
+  if (maps != nullptr) std::fclose(maps);
+  return found;
+}
+
+TEST(MemoryImage, SegmentsAtPageAndNonPageOffsetsMapCopyOnWrite) {
+  const Artifact a = DataArtifact({Segment(0, 8192, 1), Segment(70001, 5000, 2),
+                                   Segment(4000, 300, 3),  // overlaps the first: wins
+                                   Segment(3 * 65536 + 65000, 536, 4)});  // ends at min size
+  Engine engine;
+  Store store(engine);
+  auto module = Module::FromArtifact(engine, a);
+  ASSERT_TRUE(module.ok()) << module.error().ToString();
+  const MemoryImage* image = (*module)->memory_image(0);
+  ASSERT_NE(image, nullptr);
+  const uint64_t page = uint64_t(sysconf(_SC_PAGESIZE));
+  EXPECT_EQ(image->offset() % page, 0u);
+  EXPECT_EQ(image->size() % page, 0u);
+  EXPECT_EQ(image->offset(), 0u);
+  EXPECT_EQ(image->offset() + image->size(), 4 * LinearMemory::kPageSize);
+  const std::vector<uint8_t> want = CopiedContents(a, 4 * LinearMemory::kPageSize);
+
+  auto first = Instance::Instantiate(store, *module, {});
+  auto second = Instance::Instantiate(store, *module, {});
+  ASSERT_TRUE(first.ok() && second.ok());
+  LinearMemory* m1 = (*first)->memory(0);
+  LinearMemory* m2 = (*second)->memory(0);
+  EXPECT_TRUE(MappedFromAnImage(m1->base() + 70001));
+  EXPECT_EQ(std::memcmp(m1->base(), want.data(), want.size()), 0);
+  EXPECT_EQ(std::memcmp(m2->base(), want.data(), want.size()), 0);
+  EXPECT_EQ((*first)->data_segment(1).size(), 0u);  // active segments count as dropped
+
+  // Writes stay in their instance.
+  m1->base()[70001] ^= 0xFF;
+  m1->base()[0] = 0x5A;
+  EXPECT_EQ(m2->base()[70001], want[70001]);
+  EXPECT_EQ(m2->base()[0], want[0]);
+  auto third = Instance::Instantiate(store, *module, {});
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(std::memcmp((*third)->memory(0)->base(), want.data(), want.size()), 0);
+
+  // Growing across the image: new pages are zero and writable, the image is intact.
+  EXPECT_EQ(m2->Grow(3), 4);
+  EXPECT_EQ(m2->pages(), 7u);
+  for (uint64_t at = 4 * LinearMemory::kPageSize; at < 7 * LinearMemory::kPageSize; at += 4099)
+    EXPECT_EQ(m2->base()[at], 0) << at;
+  m2->base()[7 * LinearMemory::kPageSize - 1] = 9;
+  EXPECT_EQ(std::memcmp(m2->base(), want.data(), want.size()), 0);
+  EXPECT_FALSE(m2->Checked(7 * LinearMemory::kPageSize, 1));
+}
+
+TEST(MemoryImage, FallsBackToCopyingWhenItMust) {
+  Engine engine;
+  // Too little data to be worth a mapping.
+  auto small = Module::FromArtifact(engine, DataArtifact({Segment(100, 64, 1)}));
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ((*small)->memory_image(0), nullptr);
+  // An offset that is not a constant.
+  Artifact from_global = DataArtifact({Segment(0, 9000, 1)});
+  from_global.imports = {
+      artifact::Import{"env", "g", ExternKind::kGlobal, 0, {}, {}, {ValType::kI32, false}}};
+  from_global.data[0].offset = ConstExpr{{ConstOp::GlobalGet(0)}};
+  auto global = Module::FromArtifact(engine, from_global);
+  ASSERT_TRUE(global.ok());
+  EXPECT_EQ((*global)->memory_image(0), nullptr);
+  // A segment beyond the minimum size: copying traps, in spec order.
+  const Artifact out_of_bounds = DataArtifact({Segment(0, 9000, 1), Segment(65536 - 10, 20, 2)}, 1);
+  auto oob = Module::FromArtifact(engine, out_of_bounds);
+  ASSERT_TRUE(oob.ok());
+  EXPECT_EQ((*oob)->memory_image(0), nullptr);
+  Store store(engine);
+  auto trapped = Instance::Instantiate(store, *oob, {});
+  ASSERT_FALSE(trapped.ok());
+  EXPECT_NE(trapped.error().message.find("out of bounds memory access"), std::string::npos);
+  // Switched off in the engine: always copied.
+  EngineConfig no_images;
+  no_images.memory_images = false;
+  Engine copying(no_images);
+  auto copied = Module::FromArtifact(copying, DataArtifact({Segment(0, 9000, 1)}));
+  ASSERT_TRUE(copied.ok());
+  EXPECT_EQ((*copied)->memory_image(0), nullptr);
+  // The copying path gives what the image path gives.
+  Store s2(engine);
+  Linker linker;
+  ASSERT_TRUE(
+      linker.Define("env", "g", Extern::Of(s2.NewGlobal({ValType::kI32, false}, Val::I32(0))))
+          .ok());
+  auto inst = linker.Instantiate(s2, *global);
+  ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+  const std::vector<uint8_t> want = CopiedContents(DataArtifact({Segment(0, 9000, 1)}), 65536);
+  EXPECT_FALSE(MappedFromAnImage((*inst)->memory(0)->base()));
+  EXPECT_EQ(std::memcmp((*inst)->memory(0)->base(), want.data(), want.size()), 0);
+}
+
 TEST(Instance, Builtins) {
   World w;
   auto inst = w.Instantiate(TestArtifact());
