@@ -31,6 +31,8 @@ struct LinearMemoryConfig {
   bool guard_pages = true;
   uint64_t guard_bytes = uint64_t{4} << 30;  // beyond the 4 GiB of addressable memory
   uint64_t max_pages_cap = 65536;            // the embedder's limit, below the type's maximum
+  // Reuse reservations through this pool (memory_pool.h; the Engine's, when pooling is on).
+  class MemoryPool* pool = nullptr;
 };
 
 class LinearMemory {
@@ -92,6 +94,8 @@ class LinearMemory {
   uint64_t pages_ = 0;
   uint64_t max_pages_ = 0;
   bool guard_ = false;
+  class MemoryPool* pool_ = nullptr;  // where the reservation goes back to, if anywhere
+  bool imaged_ = false;               // a data image was mapped over part of it
   VMMemoryDefinition own_def_;
   VMMemoryDefinition* def_ = &own_def_;
 };

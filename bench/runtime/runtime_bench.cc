@@ -403,10 +403,25 @@ runtime::Engine& CopyingEngine() {
   return *engine;
 }
 
-// range(0): MiB of data; range(1): 1 = copy-on-write image (the default), 0 = copy.
+runtime::Engine& PoolingEngine(bool images) {
+  static runtime::Engine* engines[2] = {};
+  if (engines[images] == nullptr) {
+    runtime::EngineConfig config;
+    config.memory_images = images;
+    config.pooled_memories = 64;
+    engines[images] = new runtime::Engine(config);
+  }
+  return *engines[images];
+}
+
+// range(0): MiB of data; range(1): 1 = copy-on-write image (the default), 0 = copy;
+// range(2): 1 = pooled memory reservations (EngineConfig::pooled_memories).
 void BM_InstantiateData(benchmark::State& state) {
   const uint32_t mib = uint32_t(state.range(0));
-  runtime::Engine& engine = state.range(1) != 0 ? TheEngine() : CopyingEngine();
+  const bool images = state.range(1) != 0;
+  runtime::Engine& engine = state.range(2) != 0 ? PoolingEngine(images)
+                            : images            ? TheEngine()
+                                                : CopyingEngine();
   compiler::CompileOptions options;
   options.regalloc_checker = false;
   compiler::CompileResult r = Must(compiler::CompileBytes(DataModule(mib), "data", options));
@@ -431,12 +446,33 @@ void BM_InstantiateData(benchmark::State& state) {
 }
 
 BENCHMARK(BM_InstantiateData)
-    ->ArgNames({"MiB", "cow"})
-    ->Args({4, 0})
-    ->Args({4, 1})
-    ->Args({32, 0})
-    ->Args({32, 1})
+    ->ArgNames({"MiB", "cow", "pool"})
+    ->Args({4, 0, 0})
+    ->Args({4, 1, 0})
+    ->Args({4, 0, 1})
+    ->Args({4, 1, 1})
+    ->Args({32, 0, 0})
+    ->Args({32, 1, 0})
+    ->Args({32, 1, 1})
     ->Unit(benchmark::kMicrosecond);
+
+// One store per request, the pattern pooling is for: a new Store, instantiate the 4 MiB data
+// module (copy-on-write image), touch one page of its memory, destroy the Store (memory reset
+// and returned to the pool, or unmapped). range(0): 1 = pooled.
+void BM_StorePerRequest(benchmark::State& state) {
+  runtime::Engine& engine = state.range(0) != 0 ? PoolingEngine(true) : TheEngine();
+  compiler::CompileOptions options;
+  options.regalloc_checker = false;
+  compiler::CompileResult r = Must(compiler::CompileBytes(DataModule(4), "data", options));
+  const auto module = Must(runtime::Module::FromArtifact(engine, std::move(r.artifact)));
+  for (auto _ : state) {
+    runtime::Store store(engine);
+    runtime::Instance* inst = Must(runtime::Instance::Instantiate(store, module, {}));
+    inst->memory(0)->base()[12345] = 1;
+    benchmark::DoNotOptimize(inst);
+  }
+}
+BENCHMARK(BM_StorePerRequest)->ArgName("pool")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // Loading an artifact file, old path against new, on files named by EGRET_BENCH_ARTIFACTS
 // (colon-separated; e.g. an `egret compile -o` of Flite and of the bench programs):

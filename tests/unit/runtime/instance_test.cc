@@ -22,6 +22,7 @@
 #include "runtime/host_target.h"
 #include "runtime/instance_pre.h"
 #include "runtime/linker.h"
+#include "runtime/memory_pool.h"
 #include "runtime/module.h"
 #include "runtime/spectest.h"
 #include "runtime/store.h"
@@ -684,6 +685,66 @@ TEST(MemoryImage, FallsBackToCopyingWhenItMust) {
   const std::vector<uint8_t> want = CopiedContents(DataArtifact({Segment(0, 9000, 1)}), 65536);
   EXPECT_FALSE(MappedFromAnImage((*inst)->memory(0)->base()));
   EXPECT_EQ(std::memcmp((*inst)->memory(0)->base(), want.data(), want.size()), 0);
+}
+
+// Pooling: a dead store's memory reservations are reused, and reuse leaves no data behind,
+// neither written bytes nor a copy-on-write data image.
+TEST(MemoryPool, ReuseLeavesNoDataBehind) {
+  EngineConfig config;
+  config.pooled_memories = 2;
+  Engine engine(config);
+  ASSERT_NE(engine.memory_pool(), nullptr);
+  auto with_data =
+      Module::FromArtifact(engine, DataArtifact({Segment(0, 8192, 1), Segment(70001, 5000, 2)}));
+  auto empty = Module::FromArtifact(engine, DataArtifact({}));
+  ASSERT_TRUE(with_data.ok() && empty.ok());
+  ASSERT_NE((*with_data)->memory_image(0), nullptr);
+
+  uint8_t* first_base = nullptr;
+  {
+    Store store(engine);
+    auto inst = Instance::Instantiate(store, *with_data, {});
+    ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+    LinearMemory* m = (*inst)->memory(0);
+    first_base = m->base();
+    ASSERT_EQ(m->Grow(2), 4);  // committed beyond the image too
+    std::memset(m->base() + 5 * LinearMemory::kPageSize, 0xAB, LinearMemory::kPageSize);
+    std::memset(m->base() + 100, 0xCD, 100);  // a private copy of an image page
+  }
+  EXPECT_EQ(engine.memory_pool()->free_count(), 1u);
+  {
+    Store store(engine);
+    auto inst = Instance::Instantiate(store, *empty, {});
+    ASSERT_TRUE(inst.ok());
+    LinearMemory* m = (*inst)->memory(0);
+    EXPECT_EQ(m->base(), first_base);  // the same reservation, reused
+    EXPECT_EQ(engine.memory_pool()->reused(), 1u);
+    EXPECT_EQ(m->pages(), 4u);
+    EXPECT_FALSE(MappedFromAnImage(m->base()));
+    for (uint64_t i = 0; i < m->size_bytes(); ++i)
+      ASSERT_EQ(m->base()[i], 0) << "byte " << i << " survived the reset";
+    // Pages past the new size are PROT_NONE again: growing commits zeros.
+    ASSERT_EQ(m->Grow(2), 4);
+    for (uint64_t i = 4 * LinearMemory::kPageSize; i < m->size_bytes(); i += 512)
+      ASSERT_EQ(m->base()[i], 0) << "byte " << i << " survived the reset";
+    std::memset(m->base(), 0xEE, 4096);  // dirty, without an image this time (madvise reset)
+  }
+  {
+    Store store(engine);
+    auto inst = Instance::Instantiate(store, *with_data, {});
+    ASSERT_TRUE(inst.ok());
+    LinearMemory* m = (*inst)->memory(0);
+    EXPECT_EQ(m->base(), first_base);
+    const Artifact a = DataArtifact({Segment(0, 8192, 1), Segment(70001, 5000, 2)});
+    const std::vector<uint8_t> want = CopiedContents(a, 4 * LinearMemory::kPageSize);
+    EXPECT_EQ(std::memcmp(m->base(), want.data(), want.size()), 0);
+  }
+  // Beyond the pool's capacity reservations are unmapped, not kept.
+  {
+    Store store(engine);
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(Instance::Instantiate(store, *empty, {}).ok());
+  }
+  EXPECT_EQ(engine.memory_pool()->free_count(), 2u);
 }
 
 TEST(Instance, Builtins) {
