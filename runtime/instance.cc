@@ -1,6 +1,8 @@
 // instance.cc: see instance.h for the instantiation order.
 #include "runtime/instance.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -28,6 +30,54 @@ bool LimitsMatch(uint64_t actual_min, std::optional<uint64_t> actual_max,
 }  // namespace
 
 void Instance::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
+
+// Fuel across instances. The fuel counter compiled code charges is inline in each VMContext, so
+// a direct call into another instance would run the callee against its own counter. With a
+// budget set on the store before instantiation, an import of another instance's function is
+// linked through this forwarder instead: the importer's wasm-to-array trampoline (the path of a
+// host import) calls ForwardCall with the forwarder as host context, which copies the caller's
+// counter into the callee before the call and back after it. Every counter thus holds the
+// store-wide consumption as last seen by its instance, so the callee traps out_of_fuel exactly
+// when the store's budget runs out, and the store charges the largest consumption it finds
+// (Store::Leave). A trap in the callee unwinds past the copy back; the callee's counter then
+// holds the latest value, which is the largest.
+struct Instance::FuelForwarder {
+  uint32_t magic = artifact::kVMHostContextMagic;
+  uint32_t reserved = 0;
+  ArrayCallFn array_call = nullptr;  // at kVMHostContextArrayCall: ForwardCall
+  VMContext* caller = nullptr;       // the importing instance
+  VMFuncRef callee;
+
+  static void ForwardCall(VMContext* forwarder, VMContext*, ValRaw* args_results, size_t n) {
+    auto* f = reinterpret_cast<FuelForwarder*>(forwarder);
+    auto* caller_fuel = reinterpret_cast<int64_t*>(reinterpret_cast<uint8_t*>(f->caller) +
+                                                   VMOffsets::fuel_consumed());
+    auto* callee_fuel = reinterpret_cast<int64_t*>(reinterpret_cast<uint8_t*>(f->callee.vmctx) +
+                                                   VMOffsets::fuel_consumed());
+    *callee_fuel = std::max(*callee_fuel, *caller_fuel);
+    f->callee.array_call(f->callee.vmctx, f->caller, args_results, n);
+    *caller_fuel = std::max(*caller_fuel, *callee_fuel);
+  }
+};
+static_assert(offsetof(Instance::FuelForwarder, array_call) == artifact::kVMHostContextArrayCall);
+
+const void* Instance::ForwardFuelIfBudgeted(const VMFuncRef& callee, const artifact::Import& im,
+                                            VMContext** vmctx) {
+  if (!store_->fuel() || callee.array_call == nullptr || callee.wasm_call == nullptr)
+    return nullptr;
+  uint32_t magic;
+  std::memcpy(&magic, callee.vmctx, sizeof magic);
+  if (magic != artifact::kVMContextMagic) return nullptr;  // a host function: nothing to forward
+  const void* trampoline = module_->WasmToArrayTrampoline(im.type_index);
+  if (trampoline == nullptr) return nullptr;
+  auto f = std::make_unique<FuelForwarder>();
+  f->array_call = &FuelForwarder::ForwardCall;
+  f->caller = Instance::vmctx();
+  f->callee = callee;
+  *vmctx = reinterpret_cast<VMContext*>(f.get());
+  fuel_forwarders_.push_back(std::move(f));
+  return trampoline;
+}
 
 VMFuncRef Instance::ResolveImport(const Module& module, const VMFuncRef& ref,
                                   const artifact::Import& im) {
@@ -151,7 +201,9 @@ Status Instance::Initialize(std::span<const Extern> imports, const InstancePre* 
       case ExternKind::kFunc: {
         VMFuncRef f =
             pre != nullptr ? pre->import_funcrefs_[nf] : ResolveImport(*module_, *ext.func.ref, im);
-        *At<VMFunctionImport>(o.imported_function(nf)) = {f.wasm_call, f.vmctx};
+        VMFunctionImport call{f.wasm_call, f.vmctx};
+        if (const void* t = ForwardFuelIfBudgeted(f, im, &call.vmctx)) call.wasm_call = t;
+        *At<VMFunctionImport>(o.imported_function(nf)) = call;
         *At<VMFuncRef>(o.funcref(nf)) = f;
         ++nf;
         break;

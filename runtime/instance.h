@@ -61,6 +61,11 @@ class Instance {
   void DropData(uint32_t index);
   void DropElement(uint32_t index);
 
+  // Internal: a Wasm function imported from another instance while the store has a fuel budget
+  // is called through the importer's wasm-to-array trampoline with one of these as its host
+  // context; it hands the caller's fuel counter to the callee and takes it back (instance.cc).
+  struct FuelForwarder;
+
   void SetStackLimit(uintptr_t limit);
   // VMContext::fuel_consumed: compiled code adds each block's cost and calls the out-of-fuel
   // builtin once the value becomes positive. The store sets it to -remaining on entry.
@@ -88,8 +93,12 @@ class Instance {
     void operator()(uint8_t* p) const;
   };
 
+  const void* ForwardFuelIfBudgeted(const VMFuncRef& callee, const artifact::Import& im,
+                                    VMContext** vmctx);
+
   Store* store_ = nullptr;
   std::shared_ptr<const Module> module_;
+  std::vector<std::unique_ptr<FuelForwarder>> fuel_forwarders_;  // stable addresses
   std::unique_ptr<uint8_t[], FreeDeleter> vmctx_;
   std::vector<LinearMemory*> memories_;
   std::vector<Table*> tables_;

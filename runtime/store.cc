@@ -276,11 +276,15 @@ void Store::EnterWithLimit(uintptr_t limit) {
 }
 
 void Store::Leave() {
+  // Every counter started at fuel_start_ and only grows. Instances linked through fuel
+  // forwarders (instance.cc) carry the store-wide consumption, so the largest counter is what
+  // the call consumed. Instances that called each other some other way (a table, a funcref)
+  // each ran against the whole remaining budget; charging the largest is then a lower bound.
   uint64_t consumed = 0;
   for (auto& instance : instances_) {
     const int64_t now = instance->FuelConsumed();
     if (now > fuel_start_)  // the difference in unsigned arithmetic cannot overflow
-      consumed = std::min(consumed + (uint64_t(now) - uint64_t(fuel_start_)), uint64_t{INT64_MAX});
+      consumed = std::max(consumed, uint64_t(now) - uint64_t(fuel_start_));
   }
   *fuel_ -= std::min(consumed, *fuel_);
 }
