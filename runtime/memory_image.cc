@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <vector>
 
 #include "runtime/linear_memory.h"
 
@@ -43,24 +42,28 @@ std::unique_ptr<MemoryImage> MemoryImage::Build(const artifact::Artifact& a,
   if (LinearMemory::kPageSize % page != 0) return nullptr;
   lo = lo / page * page;
   hi = (hi + page - 1) / page * page;  // still <= min_bytes: min_bytes is a multiple of page
-  std::vector<uint8_t> bytes(hi - lo, 0);
+  // A sparse file of the range's size: pages no segment touches stay holes (zeros) and cost
+  // nothing; each segment is written once at its place, in order (a later one overwrites).
+  const int fd = memfd_create("egret-memory-image", MFD_CLOEXEC);
+  if (fd < 0) return nullptr;
+  bool ok = ftruncate(fd, off_t(hi - lo)) == 0;
   for (const artifact::DataSegment& seg : a.data) {
+    if (!ok) break;
     if (seg.mode != artifact::SegmentMode::kActive || seg.memory_index != memory_index ||
         seg.bytes.empty())
       continue;
-    std::memcpy(bytes.data() + (*ConstantOffset(seg, type.is64) - lo), seg.bytes.data(),
-                seg.bytes.size());
-  }
-  const int fd = memfd_create("egret-memory-image", MFD_CLOEXEC);
-  if (fd < 0) return nullptr;
-  size_t written = 0;
-  while (written < bytes.size()) {
-    const ssize_t n = pwrite(fd, bytes.data() + written, bytes.size() - written, off_t(written));
-    if (n <= 0) {
-      close(fd);
-      return nullptr;
+    const uint64_t at = *ConstantOffset(seg, type.is64) - lo;
+    size_t written = 0;
+    while (ok && written < seg.bytes.size()) {
+      const ssize_t n =
+          pwrite(fd, seg.bytes.data() + written, seg.bytes.size() - written, off_t(at + written));
+      ok = n > 0;
+      if (ok) written += size_t(n);
     }
-    written += size_t(n);
+  }
+  if (!ok) {
+    close(fd);
+    return nullptr;
   }
   return std::unique_ptr<MemoryImage>(new MemoryImage(fd, lo, hi - lo));
 }
