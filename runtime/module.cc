@@ -79,19 +79,21 @@ Expected<std::shared_ptr<const Module>> Module::DeserializeFile(Engine& engine,
     const uint64_t offset = uint64_t(text.data() - file.bytes().data());
     const uint64_t page = uint64_t(sysconf(_SC_PAGESIZE));
     if (options.map_code && offset % page == 0) {
+      // A file on a noexec mount maps, but refuses PROT_EXEC at Publish: copy it then.
       Expected<std::unique_ptr<CodeMemory>> mapped =
           CodeMemory::MapFile(file.fd(), offset, text.size());
-      if (!mapped.ok()) return InFile(std::move(mapped).error(), path);
-      code = std::move(*mapped);
-    } else {
-      // A version-1 file, or a page size the writer did not align for: copy.
+      if (mapped.ok() && PatchAndPublish(**mapped, *a, engine.builtins()).ok())
+        code = std::move(*mapped);
+    }
+    if (code == nullptr) {
+      // A version-1 file, a page size the writer did not align for, or mapping refused: copy.
       Expected<std::unique_ptr<CodeMemory>> copy = CodeMemory::Allocate(text.size());
       if (!copy.ok()) return InFile(std::move(copy).error(), path);
       code = std::move(*copy);
       std::memcpy(code->writable().data(), text.data(), text.size());
+      if (Status s = PatchAndPublish(*code, *a, engine.builtins()); !s.ok())
+        return InFile(std::move(s).error(), path);
     }
-    if (Status s = PatchAndPublish(*code, *a, engine.builtins()); !s.ok())
-      return InFile(std::move(s).error(), path);
   }
   Expected<std::shared_ptr<const Module>> m = Create(engine, std::move(*a), std::move(code));
   if (!m.ok()) return InFile(std::move(m).error(), path);
