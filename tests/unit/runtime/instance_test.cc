@@ -471,7 +471,9 @@ class DeserializeFileTest : public ::testing::Test {
   void Write(const std::vector<uint8_t>& bytes) {
     std::FILE* f = std::fopen(path_.c_str(), "wb");
     ASSERT_NE(f, nullptr);
-    ASSERT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+    if (!bytes.empty()) {  // fwrite's buffer must not be null, even for 0 bytes
+      ASSERT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+    }
     std::fclose(f);
   }
   // Whether /proc/self/maps shows `address` inside a mapping of our file.
