@@ -159,9 +159,31 @@ std::vector<uint8_t> WriteArtifact(const Artifact& a) {
   }
   flush(SectionId::kImports);
 
-  if (!a.text.empty()) {  // PutSection without the scratch copy
+  // Version 2: a padding section in front puts the text section's contents at an aligned file
+  // offset (header + padding + types + imports + text's id and size prefix). `payload` already
+  // holds the header's kHeaderSize placeholder bytes, so its size is the file offset.
+  if (!a.text.empty()) {
+    const uint64_t align =
+        a.target == Target::kAarch64 ? kTextAlignmentAarch64 : kTextAlignmentX86_64;
+    Bytes text_prefix;
+    PutCount(text_prefix, a.text.size());
+    const uint64_t before = payload.size() + 1 + text_prefix.size();
+    // The padding section is `0 size:uleb32 zeros[size]`; the width of `size` depends on size.
+    for (uint64_t width = 1; width <= 5; ++width) {
+      const uint64_t pad = (align - (before + 1 + width) % align) % align;
+      Bytes size_bytes;
+      PutCount(size_bytes, pad);
+      if (size_bytes.size() != width) continue;
+      Bytes padded;
+      padded.push_back(uint8_t(SectionId::kPadding));
+      padded.insert(padded.end(), size_bytes.begin(), size_bytes.end());
+      padded.resize(padded.size() + pad, 0);
+      payload.insert(payload.begin() + kHeaderSize, padded.begin(), padded.end());
+      break;
+    }
+    // The text section without a scratch copy.
     PutU8(payload, uint8_t(SectionId::kText));
-    PutCount(payload, a.text.size());
+    payload.insert(payload.end(), text_prefix.begin(), text_prefix.end());
     payload.insert(payload.end(), a.text.begin(), a.text.end());
   }
 
