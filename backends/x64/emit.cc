@@ -595,8 +595,12 @@ void Emitter::EmitInst(uint32_t i) {
       return;
     case MOp::kShift:
       if (m.imm_operand) {
-        if (m.imm != 0)
+        if (m.imm != 0) {
           Put(Inst::ShiftRI(m.shift, m.size, G(i, o.dst), static_cast<uint8_t>(m.imm)));
+        } else if (m.size == OpSize::k32) {
+          // Still a 32-bit result: the upper half is zeroed (lowering's ZeroExtendedI32).
+          Put(Inst::MovRR(OpSize::k32, G(i, o.dst), G(i, o.dst)));
+        }
       } else {
         Put(Inst::ShiftRCl(m.shift, m.size, G(i, o.dst)));
       }
@@ -714,7 +718,7 @@ void Emitter::EmitInst(uint32_t i) {
       return;
     }
     case MOp::kLea:
-      Put(Inst::Lea(OpSize::k64, G(i, o.dst), MemOperand(i, m)));
+      Put(Inst::Lea(m.size, G(i, o.dst), MemOperand(i, m)));
       return;
     case MOp::kExtend: {
       const Gpr a = G(i, o.a), d = G(i, o.dst);
@@ -739,7 +743,14 @@ void Emitter::EmitInst(uint32_t i) {
       return;
     }
     case MOp::kSseBin:
-      Put(Inst::SseRR(m.sse, X(i, o.dst), X(i, o.b)));
+      if (m.base_op >= 0) {  // a folded load
+        if (m.can_trap) buf_.AddTrap(m.trap);
+        Put(Inst::SseRM(m.sse, X(i, o.dst), MemOperand(i, m)));
+      } else if (m.imm_operand) {  // a constant from the pool
+        Put(Inst::SseRM(m.sse, X(i, o.dst), Rip(Const(static_cast<uint64_t>(m.imm), m.fp64))));
+      } else {
+        Put(Inst::SseRR(m.sse, X(i, o.dst), X(i, o.b)));
+      }
       return;
     case MOp::kSseUnary: {
       const auto op = m.sse;

@@ -156,6 +156,25 @@ class Lowerer final : public backend::LowerRules {
     Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0)});
   }
 
+  // Result of `i` = base + index << scale + disp with one lea at the result's width (32-bit lea
+  // truncates the address to 32 bits and zero-extends, exactly i32 addition).
+  void EmitLea(ir::Inst i, ir::Value base, ir::Value index, uint8_t scale_log2, int32_t disp) {
+    MInst m;
+    m.op = MOp::kLea;
+    m.size = AluSize(ResultType(i));
+    m.disp = disp;
+    m.scale_log2 = scale_log2;
+    ops_.clear();
+    m.base_op = 0;
+    ops_.push_back(Operand::Use(Use(base)));
+    if (index.valid()) {
+      m.index_op = 1;
+      ops_.push_back(Operand::Use(Use(index)));
+    }
+    ops_.push_back(Operand::Def(Result(i)));
+    EmitSpan(m, ops_);
+  }
+
   // ---- Matchers, asked at the use.
   // The compare that `user` (brif, select, trapz, trapnz) tests on the flags instead of a
   // materialized boolean: an icmp/icmp_imm (or, for brif, an fcmp) in the same block whose only
@@ -168,9 +187,20 @@ class Lowerer final : public backend::LowerRules {
   // The operand of ALU instruction `user` whose integer load becomes its memory operand (the
   // right operand first; register-register forms only), or an invalid value.
   ir::Value FoldedLoadOperand(ir::Inst user) const;
-  // Whether load result `v` can move to `user`: a plain integer load, only used there, with only
-  // pure instructions in between.
+  // Whether load result `v` can move to `user`: a plain load of `v`'s type (integer, or float
+  // for the SSE arithmetic users), only used there, with only pure instructions in between.
   bool LoadFoldableInto(ir::Value v, ir::Inst user) const;
+  // The `ishl_imm x, 1..3` operand that iadd `add` folds into a three-address
+  // `lea (other, x, 2^k)` (invalid when none: the shift emits its own instruction).
+  ir::Value LeaShiftOperand(ir::Inst add) const;
+  // Whether `i` is a left shift by a constant (ishl_imm, or ishl of an iconst amount) of the
+  // non-constant `x`; `amount` is taken modulo the width.
+  bool ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const;
+  // Whether i32 value `v` is defined by an instruction whose lowering writes its result with a
+  // 32-bit operation, which zeroes bits 32..63 of the register: then `uextend.i64 v` is `v`'s
+  // register itself. Block parameters and call results give no such guarantee (a caller or the
+  // host may leave garbage above an i32).
+  bool ZeroExtendedI32(ir::Value v) const;
   static bool IsMemory(const ir::InstData& d) {
     const ir::InstFormat fmt = ir::Info(d.opcode).format;
     return fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore;
@@ -257,15 +287,18 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
   const ir::Value addr =
       ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0];
   AddressMatch m;
-  if (!ctx_.CanSinkInto(addr, mem)) return m;
+  // Folded when this access is its only use, or when every use is an address in the same block
+  // (each access then recomputes it in its addressing mode: no instruction, no register).
+  if (!ctx_.CanSinkInto(addr, mem) && !ctx_.OnlyAddressUsesInBlock(addr)) return m;
   const ir::Inst ai = DefInstId(addr);
   const ir::InstData& a = dfg_[ai];
   if (a.opcode != Opcode::kIadd || IsConst(a.args[0]) || IsConst(a.args[1])) return m;
   m.add = ai;
   const ir::Inst si = DefInstId(a.args[1]);
-  if (si.valid() && dfg_[si].opcode == Opcode::kIshlImm && dfg_[si].imm >= 0 && dfg_[si].imm <= 3 &&
-      ctx_.BlockOf(si) == ctx_.BlockOf(mem) && !IsConst(dfg_[si].args[0]) &&
-      ctx_.UseCount(a.args[1]) == 1)
+  ir::Value x;
+  int64_t amount;
+  if (si.valid() && ShlByConst(si, &x, &amount) && amount <= 3 &&
+      ctx_.BlockOf(si) == ctx_.BlockOf(mem) && ctx_.UseCount(a.args[1]) == 1)
     m.shift = si;
   return m;
 }
@@ -273,8 +306,80 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
 bool Lowerer::LoadFoldableInto(ir::Value v, ir::Inst user) const {
   if (!ctx_.CanSinkInto(v, user)) return false;
   const ir::Inst li = DefInstId(v);
-  if (dfg_[li].opcode != Opcode::kLoad || !ir::IsInt(dfg_.ValueType(Resolve(v)))) return false;
+  if (dfg_[li].opcode != Opcode::kLoad) return false;
+  const Type t = dfg_.ValueType(Resolve(v));
+  const bool float_user = ir::Info(dfg_[user].opcode).format != ir::InstFormat::kBinary ||
+                          ir::IsFloat(dfg_.ValueType(dfg_.FirstResult(user)));
+  if (ir::IsFloat(t) != float_user || t == Type::kI8 || t == Type::kI16) return false;
   return ctx_.OnlyPureBetween(li, user);
+}
+
+bool Lowerer::ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const {
+  const ir::InstData& s = dfg_[i];
+  int64_t k = s.imm;
+  if (s.opcode != Opcode::kIshlImm && !(s.opcode == Opcode::kIshl && IsIconst(s.args[1], &k)))
+    return false;
+  if (IsConst(s.args[0])) return false;
+  *x = s.args[0];
+  *amount = k & (AluSize(ResultType(i)) == OpSize::k64 ? 63 : 31);
+  return true;
+}
+
+ir::Value Lowerer::LeaShiftOperand(ir::Inst add) const {
+  const ir::InstData& d = dfg_[add];
+  if (d.opcode != Opcode::kIadd || IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
+  for (int k = 1; k >= 0; --k) {
+    const ir::Value v = d.args[k];
+    if (!ctx_.CanSinkInto(v, add)) continue;
+    ir::Value x;
+    int64_t amount;
+    if (ShlByConst(DefInstId(v), &x, &amount) && amount >= 1 && amount <= 3) return v;
+  }
+  return ir::Value();
+}
+
+bool Lowerer::ZeroExtendedI32(ir::Value v) const {
+  if (dfg_.ValueType(Resolve(v)) != Type::kI32) return false;
+  const ir::InstData* d = DefInst(v);
+  if (d == nullptr) return false;
+  switch (d->opcode) {
+    case Opcode::kIconst:  // movl $imm / xorl
+    case Opcode::kIadd:    // add or lea at 32 bits
+    case Opcode::kIsub:
+    case Opcode::kBand:
+    case Opcode::kBor:
+    case Opcode::kBxor:
+    case Opcode::kImul:
+    case Opcode::kIaddImm:
+    case Opcode::kBandImm:
+    case Opcode::kBorImm:
+    case Opcode::kBxorImm:
+    case Opcode::kImulImm:
+    case Opcode::kIneg:
+    case Opcode::kBnot:
+    case Opcode::kIshl:
+    case Opcode::kUshr:
+    case Opcode::kSshr:
+    case Opcode::kRotl:
+    case Opcode::kRotr:
+    case Opcode::kIshlImm:  // a shift by 0 is a 32-bit mov (the emitter's kShift)
+    case Opcode::kUshrImm:
+    case Opcode::kSshrImm:
+    case Opcode::kRotlImm:
+    case Opcode::kRotrImm:
+    case Opcode::kClz:
+    case Opcode::kCtz:
+    case Opcode::kPopcnt:
+    case Opcode::kIcmp:  // xorl then setcc
+    case Opcode::kIcmpImm:
+    case Opcode::kLoad:  // movl
+    case Opcode::kUload8:
+    case Opcode::kUload16:
+    case Opcode::kIreduce:  // movl
+      return true;
+    default:
+      return false;
+  }
 }
 
 ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
@@ -291,8 +396,16 @@ ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
       if (LoadFoldableInto(d.args[0], user)) return d.args[0];
       return ir::Value();
     case Opcode::kIsub:
+    case Opcode::kFsub:
+    case Opcode::kFdiv:
       if (IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
       if (LoadFoldableInto(d.args[1], user)) return d.args[1];
+      return ir::Value();
+    case Opcode::kFadd:
+    case Opcode::kFmul:
+      if (IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
+      if (LoadFoldableInto(d.args[1], user)) return d.args[1];
+      if (LoadFoldableInto(d.args[0], user)) return d.args[0];
       return ir::Value();
     default:
       return ir::Value();
@@ -309,14 +422,19 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       return u.valid() && SinkableCompare(u) == i;
     }
     case Opcode::kIadd: {
-      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
-      return u.valid() && IsMemory(dfg_[u]) && MatchAddress(u).add == i;
+      // Every user is a memory access folding it (MatchAddress asks the same of each).
+      const ir::Value r = dfg_.FirstResult(i);
+      const ir::Inst u = ctx_.order().last_user[Resolve(r).index];
+      return (ctx_.SoleUser(r).valid() || ctx_.OnlyAddressUsesInBlock(r)) && u.valid() &&
+             IsMemory(dfg_[u]) && MatchAddress(u).add == i;
     }
+    case Opcode::kIshl:
     case Opcode::kIshlImm: {
+      // Folded into its add's lea, or with that add into the addressing modes of its users.
       const ir::Inst add = ctx_.SoleUser(dfg_.FirstResult(i));
       if (!add.valid() || dfg_[add].opcode != Opcode::kIadd) return false;
-      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(add));
-      if (!u.valid() || !IsMemory(dfg_[u])) return false;
+      if (!IsSunk(add)) return LeaShiftOperand(add) == dfg_.FirstResult(i);
+      const ir::Inst u = ctx_.order().last_user[Resolve(dfg_.FirstResult(add)).index];
       const AddressMatch m = MatchAddress(u);
       return m.add == add && m.shift == i;
     }
@@ -579,8 +697,9 @@ void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
     ir::Value base = dfg_[match.add].args[0], index = dfg_[match.add].args[1];
     uint8_t scale = 0;
     if (match.shift.valid()) {
-      scale = static_cast<uint8_t>(dfg_[match.shift].imm);
-      index = dfg_[match.shift].args[0];
+      int64_t amount = 0;
+      ShlByConst(match.shift, &index, &amount);
+      scale = static_cast<uint8_t>(amount);
     }
     m->base_op = static_cast<int8_t>(ops_.size());
     ops_.push_back(Operand::Use(Use(base)));
@@ -798,12 +917,36 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   int64_t imm = d.imm;
   int32_t imm32;
   bool have_imm = imm_form || IsIconst(d.args[1], &imm);
+  const bool is_add = op == Opcode::kIadd || op == Opcode::kIaddImm;
   if (have_imm && ImmOperand(imm, m.size, &imm32)) {
+    if (is_add && ctx_.UseCount(d.args[0]) > 1) {
+      // The operand lives on: `lea imm(a), d` instead of a copy and an add. At 32 bits lea
+      // wraps and zero-extends like addl.
+      EmitLea(i, d.args[0], ir::Value(), 0, imm32);
+      return Status::Ok();
+    }
+    if (is_mul && (imm32 == 3 || imm32 == 5 || imm32 == 9)) {
+      // a * (2^k + 1) = a + a << k.
+      EmitLea(i, d.args[0], d.args[0], imm32 == 3 ? 1 : imm32 == 5 ? 2 : 3, 0);
+      return Status::Ok();
+    }
     m.imm_operand = true;
     m.imm = imm32;
     VReg a = Use(d.args[0]);
-    Emit(m, {Operand::Use(a), Operand::ReuseDef(Result(i), 0)});
+    // imul $imm has a three-address form: no reuse constraint (no copy when `a` lives on).
+    Emit(m, {Operand::Use(a), is_mul ? Operand::Def(Result(i)) : Operand::ReuseDef(Result(i), 0)});
     return Status::Ok();
+  }
+  if (op == Opcode::kIadd) {
+    const ir::Value shifted = LeaShiftOperand(i);
+    if (shifted.valid()) {  // a + x << k: `lea (a, x, 2^k), d`
+      ir::Value x;
+      int64_t amount = 0;
+      ShlByConst(DefInstId(shifted), &x, &amount);
+      const ir::Value other = shifted == d.args[1] ? d.args[0] : d.args[1];
+      EmitLea(i, other, x, static_cast<uint8_t>(amount), 0);
+      return Status::Ok();
+    }
   }
   const ir::Value folded = imm_form ? ir::Value() : FoldedLoadOperand(i);
   if (folded.valid()) {
@@ -820,6 +963,17 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     m.trap = l.trap;
     ops_.push_back(Operand::ReuseDef(Result(i), 0));
     EmitSpan(m, ops_);
+    return Status::Ok();
+  }
+  if (op == Opcode::kIadd && ctx_.UseCount(d.args[0]) > 1) {
+    if (ctx_.UseCount(d.args[1]) > 1) {
+      // Both operands live on: `lea (a, b), d`.
+      EmitLea(i, d.args[0], d.args[1], 0, 0);
+      return Status::Ok();
+    }
+    // Only b dies here: the two-address add reuses b's register.
+    VReg a = Use(d.args[1]), b = Use(d.args[0]);
+    Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0)});
     return Status::Ok();
   }
   VReg a = Use(d.args[0]);
@@ -973,6 +1127,12 @@ Status Lowerer::LowerExtend(ir::Inst i) {
   MInst m;
   const Type from = dfg_.ValueType(d.args[0]);
   const Type to = ResultType(i);
+  if (op == Opcode::kUextend && from == Type::kI32 && to == Type::kI64 &&
+      ZeroExtendedI32(d.args[0])) {
+    // The 32-bit definition already zeroed the upper half: no instruction.
+    ctx_.AliasVReg(dfg_.FirstResult(i), Use(d.args[0]));
+    return Status::Ok();
+  }
   VReg a = Use(d.args[0]);
   m.op = MOp::kExtend;
   m.size = AluSize(to);
@@ -1000,6 +1160,31 @@ Status Lowerer::LowerFloatArith(ir::Inst i) {
   m.sse = s;
   m.fp = true;
   m.fp64 = f64;
+  const bool commutative = op == Opcode::kFadd || op == Opcode::kFmul;
+  ir::Value a = d.args[0], b = d.args[1];
+  if (commutative && IsConst(a) && !IsConst(b)) std::swap(a, b);
+  if (IsConst(b) && !IsConst(a)) {
+    // A constant right operand is read from the constant pool: `mulsd c(%rip), d`.
+    m.imm_operand = true;
+    m.imm = DefInst(b)->imm;
+    Emit(m, {Operand::Use(Use(a)), Operand::ReuseDef(Result(i), 0)});
+    return Status::Ok();
+  }
+  const ir::Value folded = FoldedLoadOperand(i);
+  if (folded.valid()) {
+    // The load becomes the memory operand: `subsd 8(%rcx,%rax), d`.
+    const ir::Inst load = DefInstId(folded);
+    const ir::InstData& l = dfg_[load];
+    ops_.clear();
+    ops_.push_back(Operand::Use(Use(folded == d.args[1] ? d.args[0] : d.args[1])));
+    AddressOperands(load, &m);
+    m.disp = static_cast<int32_t>(l.imm);
+    m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap);
+    m.trap = l.trap;
+    ops_.push_back(Operand::ReuseDef(Result(i), 0));
+    EmitSpan(m, ops_);
+    return Status::Ok();
+  }
   EmitReuseBinary(i, m);
   return Status::Ok();
 }

@@ -103,6 +103,11 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       s.dst = last;
       return s;
     case MOp::kSseBin:
+      // a [, b | memory | constant], dst.
+      s.a = 0;
+      if (!m.imm_operand && m.base_op < 0) s.b = 1;
+      s.dst = last;
+      return s;
     case MOp::kFminmax:
       s.a = 0;
       s.b = 1;

@@ -52,9 +52,9 @@ namespace egret::x64 {
   X(Select,      "select",        "cond operands, use x, use y, def d=reuse(x)")                 \
   X(Load,        "load",          "use base [, index], def d: `load` extension")                 \
   X(Store,       "store",         "use value, use base [, index]: store `size` bytes")           \
-  X(Lea,         "lea",           "use base [, index], def d")                                   \
+  X(Lea,         "lea",           "use base [, index], def d: d = base + index << scale + disp")\
   X(Extend,      "extend",        "use a, def d: movzx/movsx from `extend_from` bits to size")   \
-  X(SseBin,      "sse",           "use a, use b, def d=reuse(a): `sse`")                         \
+  X(SseBin,      "sse",           "use a, use b | memory | constant, def d=reuse(a): `sse`")     \
   X(SseUnary,    "sse_unary",     "use a, def d: `sse` (sqrt, round with mode imm, cvt)")        \
   X(Fsign,       "fsign",         "use a [, use b], def d=reuse(a): `fsign`")                    \
   X(Fminmax,     "fminmax",       "use a, use b, def d=reuse(a): `minmax`")                      \
@@ -131,7 +131,9 @@ struct MInst {
   uint32_t target[2] = {0, 0};
 
   // ---- The kind's payload.
-  bool imm_operand = false;  // kAlu, kImul, kShift: the right operand is `imm`, not a register
+  bool imm_operand = false;  // kAlu, kImul, kShift: the right operand is `imm`, not a register;
+                             // kSseBin: the right operand is the constant with bits `imm` (fp64:
+                             // 8 bytes, else 4), a RIP-relative constant-pool operand
   bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt
   bool wide_value = false;   // kSelect: the selected values are 64-bit
   union {

@@ -25,7 +25,7 @@
     local.get 0 i32.const 6 i32.mul i32.const 3 i32.add i32.const 7 i32.mul i32.const 10 i32.add i32.const 8 i32.mul i32.const 17 i32.add i32.const 9 i32.mul i32.const 24 i32.add i32.const 10 i32.mul i32.const 31 i32.add i32.const 11 i32.mul i32.const 38 i32.add i32.const 12 i32.mul i32.const 45 i32.add i32.const 13 i32.mul i32.const 52 i32.add i32.const 14 i32.mul i32.const 59 i32.add i32.const 15 i32.mul i32.const 66 i32.add i32.const 16 i32.mul i32.const 73 i32.add i32.const 17 i32.mul i32.const 80 i32.add i32.const 18 i32.mul i32.const 87 i32.add i32.const 19 i32.mul i32.const 94 i32.add i32.const 20 i32.mul i32.const 101 i32.add i32.const 21 i32.mul i32.const 108 i32.add i32.const 22 i32.mul i32.const 115 i32.add i32.const 23 i32.mul i32.const 122 i32.add i32.const 24 i32.mul i32.const 129 i32.add i32.const 25 i32.mul i32.const 136 i32.add i32.const 26 i32.mul i32.const 143 i32.add i32.const 27 i32.mul i32.const 150 i32.add i32.const 28 i32.mul i32.const 157 i32.add i32.const 29 i32.mul i32.const 164 i32.add)
   (func $far (export "far") (param i32) (result i32) (i32.mul (call $near (local.get 0)) (i32.const 3))))
 
-;; STATS: islands (ranges shrunk by 4194304): 0 in 0 functions (0 bytes: 0 veneers of 0 bytes, 0 constants); calls: 6 veneers of 30 bytes in 2 islands between functions
+;; STATS: islands (ranges shrunk by 4194304): 0 in 0 functions (0 bytes: 0 veneers of 0 bytes, 0 constants); calls: 5 veneers of 25 bytes in 2 islands between functions
 
 ;; NONE: calls: 0 veneers of 0 bytes in 0 islands between functions
 

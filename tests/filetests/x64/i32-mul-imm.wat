@@ -10,7 +10,6 @@
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
 ;; CHECK-NEXT: 8: jae 0xc
 ;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: imull $0xa, %esi, %esi
-;; CHECK-NEXT: f: movq %rsi, %rax
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: c: imull $0xa, %esi, %eax
+;; CHECK-NEXT: f: popq %rbp
+;; CHECK-NEXT: 10: retq

@@ -16,7 +16,6 @@
 ;; CHECK-NEXT: 15: movl %esi, %ecx
 ;; CHECK-NEXT: 17: movq 0x40(%rdi), %rsi
 ;; CHECK-NEXT: 1b: movl %edx, (%rsi, %rcx)
-;; CHECK-NEXT: 1e: addl %eax, %edx
-;; CHECK-NEXT: 20: movq %rdx, %rax
-;; CHECK-NEXT: 23: popq %rbp
-;; CHECK-NEXT: 24: retq
+;; CHECK-NEXT: 1e: addl %edx, %eax
+;; CHECK-NEXT: 20: popq %rbp
+;; CHECK-NEXT: 21: retq
