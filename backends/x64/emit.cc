@@ -121,6 +121,7 @@ class Emitter final : public backend::InstEmitter {
   // Sets the flags for a condition; returns the condition code that holds when it is true.
   CondCode Compare(uint32_t i, const MInst& m);
   void EmitInst(uint32_t i) override;
+  void EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitDiv(uint32_t i, const MInst& m);
   void EmitBitCount(uint32_t i, const MInst& m);
   void EmitFpToInt(uint32_t i, const MInst& m);
@@ -128,15 +129,36 @@ class Emitter final : public backend::InstEmitter {
   void EmitBrTable(uint32_t i, const MInst& m);
   void EmitFloatBranch(uint32_t i, const MInst& m);
 
+  // The register whose value the flags describe (ZF and SF as a `test` of it at `size` would
+  // set them), left by the ALU instruction of VCode instruction `inst`. Valid for instruction
+  // inst + 1 only, in the same block, and only while no edit writes `reg` in between (moves do
+  // not touch the flags; a block's other predecessors would not have set them).
+  struct FlagsFrom {
+    bool valid = false;
+    Gpr reg = Gpr::kRax;
+    OpSize size = OpSize::k32;
+    uint32_t inst = 0;
+  };
+  // Whether `test reg, reg` at `size` would only repeat the flags instruction i's predecessor set.
+  bool FlagsAlreadySet(uint32_t i, Gpr reg, OpSize size) const {
+    return flags_.valid && flags_.inst + 1 == i && !block_start_[i] && flags_.reg == reg &&
+           flags_.size == size;
+  }
+
   const VCode& v_;
   const regalloc::Output& ra_;
   const backend::ModuleContext& module_;
   X64MachBuffer& buf_;
   FrameInfo frame_;
   std::vector<MachLabel> block_label_;
+  std::vector<uint8_t> block_start_;  // by VCode instruction: the first of its block
+  FlagsFrom flags_;
 };
 
 void Emitter::EmitEdit(const regalloc::Edit& e) {
+  if (e.to.is_reg() && e.to.reg().cls() == regalloc::RegClass::kInt &&
+      GprFromEnc(e.to.reg().hw()) == flags_.reg)
+    flags_.valid = false;
   if (e.from.is_reg() && e.to.is_reg()) {
     if (e.from.reg().cls() == regalloc::RegClass::kInt) {
       Put(Inst::MovRR(OpSize::k64, GprFromEnc(e.to.reg().hw()), GprFromEnc(e.from.reg().hw())));
@@ -183,14 +205,15 @@ CondCode Emitter::Compare(uint32_t i, const MInst& m) {
   const OperandSlots o = Slots(i);
   switch (m.cond) {
     case CondKind::kNonZero:
-      Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.a)));
+      // Holds when a != 0: ZF alone, which the ALU instruction that just computed `a` set too.
+      if (!FlagsAlreadySet(i, G(i, o.a), m.size)) Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.a)));
       return m.cc;
     case CondKind::kIntRR:
       Put(Inst::AluRR(AluOp::kCmp, m.size, G(i, o.a), G(i, o.b)));
       return m.cc;
     case CondKind::kIntRI:
       if (m.imm == 0 && (m.cc == CondCode::kE || m.cc == CondCode::kNe)) {
-        Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.a)));
+        if (!FlagsAlreadySet(i, G(i, o.a), m.size)) Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.a)));
       } else {
         Put(Inst::AluRI(AluOp::kCmp, m.size, G(i, o.a), m.imm));
       }
@@ -228,6 +251,8 @@ constexpr uint32_t kMaxInstBytes = 1024;
 
 void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
+  block_start_.assign(v_.insts.size() + 1, 0);
+  for (const regalloc::BlockData& b : v_.ra.blocks) block_start_[b.inst_begin] = 1;
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this);
 }
 
@@ -525,6 +550,17 @@ void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {
 void Emitter::EmitInst(uint32_t i) {
   const MInst& m = v_.insts[i];
   const OperandSlots o = Slots(i);
+  EmitInstBody(i, m, o);
+  if (m.op == MOp::kAlu) {
+    // add sub and or xor set ZF and SF from the result (of the register form, or of a folded
+    // load's operation: the destination is the result either way).
+    flags_ = {true, G(i, o.dst), m.size, i};
+  } else if (flags_.inst != i) {
+    flags_.valid = false;
+  }
+}
+
+void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
   switch (m.op) {
     case MOp::kArgs:
       return;

@@ -198,9 +198,14 @@ class Lowerer final : public backend::LowerRules {
   bool ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const;
   // Whether i32 value `v` is defined by an instruction whose lowering writes its result with a
   // 32-bit operation, which zeroes bits 32..63 of the register: then `uextend.i64 v` is `v`'s
-  // register itself. Block parameters and call results give no such guarantee (a caller or the
-  // host may leave garbage above an i32).
+  // register itself. Function parameters and call results give no such guarantee (a caller or
+  // the host may leave garbage above an i32); a block parameter does when every argument passed
+  // to it does (ComputeZeroExtendedParams).
   bool ZeroExtendedI32(ir::Value v) const;
+  // Fills zext_param_: the greatest fixpoint of "every incoming argument is zero-extended" over
+  // the block parameters (loop-carried counters and indices are, unless fed by a function
+  // parameter or a call result).
+  void ComputeZeroExtendedParams();
   static bool IsMemory(const ir::InstData& d) {
     const ir::InstFormat fmt = ir::Info(d.opcode).format;
     return fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore;
@@ -240,6 +245,7 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
+  std::vector<uint8_t> zext_param_;  // by IR value index: ZeroExtendedI32 for block parameters
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -339,9 +345,10 @@ ir::Value Lowerer::LeaShiftOperand(ir::Inst add) const {
 }
 
 bool Lowerer::ZeroExtendedI32(ir::Value v) const {
-  if (dfg_.ValueType(Resolve(v)) != Type::kI32) return false;
+  v = Resolve(v);
+  if (dfg_.ValueType(v) != Type::kI32) return false;
   const ir::InstData* d = DefInst(v);
-  if (d == nullptr) return false;
+  if (d == nullptr) return v.index < zext_param_.size() && zext_param_[v.index];
   switch (d->opcode) {
     case Opcode::kIconst:  // movl $imm / xorl
     case Opcode::kIadd:    // add or lea at 32 bits
@@ -518,12 +525,73 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
   if (c.kind == CondKind::kIntRR || c.kind == CondKind::kFloat) ops->push_back(Operand::Use(c.b));
 }
 
+void Lowerer::ComputeZeroExtendedParams() {
+  // Optimistic: every i32 parameter of a non-entry block is zero-extended until an incoming
+  // argument is not; a parameter found not to be makes every parameter it flows into not, through
+  // a worklist over the (param <- param) edges, so the whole fixpoint is linear in the edges.
+  const size_t nvalues = dfg_.NumValues();
+  zext_param_.assign(nvalues, 0);
+  struct Edge {
+    uint32_t from, to;  // value indices: argument -> block parameter
+  };
+  std::vector<Edge> edges;
+  std::vector<uint32_t> worklist;
+  const ir::Block entry = f_.EntryBlock();
+  for (ir::Block b : ctx_.order().order) {
+    if (b == entry) continue;
+    for (ir::Value p : dfg_.BlockParams(b))
+      if (dfg_.ValueType(p) == Type::kI32) zext_param_[p.index] = 1;
+  }
+  for (ir::Block b : ctx_.order().order) {
+    const ir::Inst term = f_.layout.LastInst(b);
+    if (!term.valid()) continue;
+    dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
+      std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
+      std::span<const ir::Value> args = dfg_.pool().Get(bc.args);
+      for (size_t k = 0; k < params.size() && k < args.size(); ++k) {
+        const uint32_t p = params[k].index;
+        if (!zext_param_[p]) continue;
+        const ir::Value a = Resolve(args[k]);
+        if (dfg_.ValueInfo(a).kind == ir::ValueKind::kParam) {
+          edges.push_back({a.index, p});
+        } else if (!ZeroExtendedI32(a)) {
+          zext_param_[p] = 0;
+          worklist.push_back(p);
+        }
+      }
+    });
+  }
+  // CSR of edges by source.
+  std::vector<uint32_t> begin(nvalues + 1, 0), to(edges.size());
+  for (const Edge& e : edges) ++begin[e.from + 1];
+  for (size_t v = 0; v < nvalues; ++v) begin[v + 1] += begin[v];
+  std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
+  for (const Edge& e : edges) to[fill[e.from]++] = e.to;
+  for (ir::Value p : dfg_.BlockParams(entry)) worklist.push_back(p.index);
+  // Also every parameter fed by a non-candidate parameter (entry, or a non-i32 one).
+  for (const Edge& e : edges)
+    if (!zext_param_[e.from] && zext_param_[e.to]) {
+      zext_param_[e.to] = 0;
+      worklist.push_back(e.to);
+    }
+  while (!worklist.empty()) {
+    const uint32_t v = worklist.back();
+    worklist.pop_back();
+    for (uint32_t k = begin[v]; k < begin[v + 1]; ++k)
+      if (zext_param_[to[k]]) {
+        zext_param_[to[k]] = 0;
+        worklist.push_back(to[k]);
+      }
+  }
+}
+
 Expected<VCode> Lowerer::Run() {
   EGRET_TRY(backend::LowerFunction(ctx_, *this));
   return std::move(v_);
 }
 
 Status Lowerer::LowerEntry(ir::Block b) {
+  ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   // Frame facts for this function's own signature.
   CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
   v_.frame.stack_args = self.stack_args;

@@ -22,14 +22,13 @@
 ;; CHECK-NEXT: 31: movq %rax, (%rsp)
 ;; CHECK-NEXT: 35: subl $1, %ecx
 ;; CHECK-NEXT: 38: movq %rcx, 8(%rsp)
-;; CHECK-NEXT: 3d: testl %ecx, %ecx
-;; CHECK-NEXT: 3f: je 0x5d
-;; CHECK-NEXT: 45: movq 8(%rsp), %r11
-;; CHECK-NEXT: 4a: movq %r11, 0x18(%rsp)
-;; CHECK-NEXT: 4f: movq (%rsp), %r11
-;; CHECK-NEXT: 53: movq %r11, 0x10(%rsp)
-;; CHECK-NEXT: 58: jmp 0x25
-;; CHECK-NEXT: 5d: movq (%rsp), %rax
-;; CHECK-NEXT: 61: addq $0x20, %rsp
-;; CHECK-NEXT: 65: popq %rbp
-;; CHECK-NEXT: 66: retq
+;; CHECK-NEXT: 3d: je 0x5b
+;; CHECK-NEXT: 43: movq 8(%rsp), %r11
+;; CHECK-NEXT: 48: movq %r11, 0x18(%rsp)
+;; CHECK-NEXT: 4d: movq (%rsp), %r11
+;; CHECK-NEXT: 51: movq %r11, 0x10(%rsp)
+;; CHECK-NEXT: 56: jmp 0x25
+;; CHECK-NEXT: 5b: movq (%rsp), %rax
+;; CHECK-NEXT: 5f: addq $0x20, %rsp
+;; CHECK-NEXT: 63: popq %rbp
+;; CHECK-NEXT: 64: retq
