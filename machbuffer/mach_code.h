@@ -76,6 +76,7 @@ struct MachBufferStats {
   uint32_t dead_branches = 0;      // unconditional branches after an unconditional branch
   uint32_t constants = 0;          // distinct constants placed (copies included)
   uint32_t constant_copies = 0;    // constants placed again because an old copy was out of range
+  uint32_t branches_relaxed = 0;   // rel32 branches rewritten short at Finish
   friend bool operator==(const MachBufferStats&, const MachBufferStats&) = default;
 };
 

@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
 
 #include "backends/common/emit_loop.h"
 #include "backends/x64/abi.h"
@@ -13,6 +14,9 @@ namespace egret::x64 {
 namespace {
 
 using regalloc::Allocation;
+
+// A trap stub: ud2.
+constexpr uint32_t kStubBytes = 2;
 
 // The x64 side of the shared emission loop (backends/common/emit_loop.h).
 class Emitter final : public backend::InstEmitter {
@@ -47,18 +51,61 @@ class Emitter final : public backend::InstEmitter {
     buf_.PutBytes(bytes);
     buf_.UseLabelAtOffset(buf_.CurOffset() - 4, l, X64LabelUse::kJmpRel32);
   }
+  // Whether a branch of `len` bytes emitted now reaches `l` with a rel8 displacement: only for
+  // labels already bound (backward branches; LabelOffset commits to the label's position, which a
+  // patched branch needs anyway). Forward branches stay rel32: the MachBuffer does not relax.
+  bool ShortReach(MachLabel l, uint32_t len) {
+    const uint32_t off = buf_.LabelOffset(l);
+    return off != UINT32_MAX &&
+           static_cast<int64_t>(off) - static_cast<int64_t>(buf_.CurOffset() + len) >= -128;
+  }
+  // A block-level conditional branch (simplifiable by the MachBuffer): `j<cc> l`, rel8 when
+  // backward and near, else rel32.
+  void Jcc(CondCode cc, MachLabel l) {
+    const auto op = static_cast<uint8_t>(cc), inv = static_cast<uint8_t>(Invert(cc));
+    if (ShortReach(l, 2)) {
+      const uint8_t bytes[2] = {static_cast<uint8_t>(0x70 | op), 0};
+      const uint8_t inverted[2] = {static_cast<uint8_t>(0x70 | inv), 0};
+      buf_.EmitCondBranch(bytes, inverted, 1, l, X64LabelUse::kJmpRel8);
+      return;
+    }
+    const uint8_t bytes[6] = {0x0f, static_cast<uint8_t>(0x80 | op), 0, 0, 0, 0};
+    const uint8_t inverted[6] = {0x0f, static_cast<uint8_t>(0x80 | inv), 0, 0, 0, 0};
+    buf_.EmitCondBranch(bytes, inverted, 2, l, X64LabelUse::kJmpRel32);
+  }
+  // A block-level `jmp l`, rel8 when backward and near.
+  void Jmp(MachLabel l) {
+    if (ShortReach(l, 2)) {
+      const uint8_t bytes[2] = {0xeb, 0};
+      buf_.EmitUncondBranch(bytes, 1, l, X64LabelUse::kJmpRel8);
+      return;
+    }
+    const uint8_t bytes[5] = {0xe9, 0, 0, 0, 0};
+    buf_.EmitUncondBranch(bytes, 1, l, X64LabelUse::kJmpRel32);
+  }
+  // The two-way branch of block-ending instruction i: `j<cc> t; jmp f`, with the jump (or, by
+  // inverting the condition, the conditional branch) left out when its target is the next block.
+  void Branch2(uint32_t i, CondCode cc, uint32_t t, uint32_t f) {
+    const uint32_t next = block_of_[i] + 1;
+    if (t == next) {
+      Jcc(Invert(cc), block_label_[f]);
+      return;
+    }
+    Jcc(cc, block_label_[t]);
+    if (f != next) Jmp(block_label_[f]);
+  }
   void JmpLocal(MachLabel l) {
     const uint8_t bytes[5] = {0xe9, 0, 0, 0, 0};
     buf_.PutBytes(bytes);
     buf_.UseLabelAtOffset(buf_.CurOffset() - 4, l, X64LabelUse::kJmpRel32);
   }
   void Ud2(TrapCode code) { PutTrapping(Inst::Ud2(), code); }
-  // Traps with `code` unless `cc` holds: `j<cc> skip; ud2; skip:`.
-  void TrapUnless(CondCode cc, TrapCode code) {
-    const uint8_t j[2] = {static_cast<uint8_t>(0x70 | static_cast<uint8_t>(cc)), 2};
-    buf_.PutBytes(j);
-    Ud2(code);
-  }
+  // Traps with `code` unless `cc` holds: `j<!cc> stub`, where the stub is a `ud2` placed after
+  // the function's last block (EmitTrapStubs), so the check is a not-taken branch in the code
+  // path and the ud2 stays out of it. One stub per (trap code, source location).
+  void TrapUnless(CondCode cc, TrapCode code) { JccLocal(Invert(cc), TrapStub(code)); }
+  MachLabel TrapStub(TrapCode code);
+  void EmitTrapStubs();
   MachLabel Const(uint64_t bits, bool f64) {
     uint8_t bytes[8];
     std::memcpy(bytes, &bits, 8);
@@ -145,6 +192,12 @@ class Emitter final : public backend::InstEmitter {
            flags_.size == size;
   }
 
+  struct Stub {
+    MachLabel label;
+    TrapCode code;
+    uint32_t srcloc;
+  };
+
   const VCode& v_;
   const regalloc::Output& ra_;
   const backend::ModuleContext& module_;
@@ -152,8 +205,30 @@ class Emitter final : public backend::InstEmitter {
   FrameInfo frame_;
   std::vector<MachLabel> block_label_;
   std::vector<uint8_t> block_start_;  // by VCode instruction: the first of its block
+  std::vector<uint32_t> block_of_;    // by VCode instruction: its block
   FlagsFrom flags_;
+  uint32_t cur_srcloc_ = backend::kNoSrcLoc;  // of the instruction being emitted
+  std::vector<Stub> stubs_;
+  std::unordered_map<uint64_t, uint32_t> stub_of_;  // (code << 32 | srcloc) -> index in stubs_
 };
+
+MachLabel Emitter::TrapStub(TrapCode code) {
+  const uint64_t key = (static_cast<uint64_t>(code) << 32) | cur_srcloc_;
+  auto [it, inserted] = stub_of_.emplace(key, static_cast<uint32_t>(stubs_.size()));
+  if (inserted) stubs_.push_back({buf_.NewLabel(), code, cur_srcloc_});
+  return stubs_[it->second].label;
+}
+
+void Emitter::EmitTrapStubs() {
+  // After the last block's terminator: nothing falls into the stubs.
+  for (const Stub& st : stubs_) {
+    if (buf_.IslandNeeded(kStubBytes)) buf_.EmitIsland(kStubBytes);
+    buf_.BindLabel(st.label);
+    if (st.srcloc != backend::kNoSrcLoc) buf_.StartSrcLoc(st.srcloc);
+    Ud2(st.code);
+    if (st.srcloc != backend::kNoSrcLoc) buf_.EndSrcLoc();
+  }
+}
 
 void Emitter::EmitEdit(const regalloc::Edit& e) {
   if (e.to.is_reg() && e.to.reg().cls() == regalloc::RegClass::kInt &&
@@ -252,8 +327,14 @@ constexpr uint32_t kMaxInstBytes = 1024;
 void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
   block_start_.assign(v_.insts.size() + 1, 0);
-  for (const regalloc::BlockData& b : v_.ra.blocks) block_start_[b.inst_begin] = 1;
+  block_of_.assign(v_.insts.size(), 0);
+  for (uint32_t b = 0; b < v_.ra.num_blocks(); ++b) {
+    const regalloc::BlockData& bd = v_.ra.blocks[b];
+    block_start_[bd.inst_begin] = 1;
+    for (uint32_t k = bd.inst_begin; k < bd.inst_end; ++k) block_of_[k] = b;
+  }
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this);
+  EmitTrapStubs();
 }
 
 void Emitter::EmitDiv(uint32_t i, const MInst& m) {
@@ -508,13 +589,7 @@ void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {
   const Xmm a = X(i, o.a), b = X(i, o.b);
   const SseOp ucomis = m.fp64 ? SseOp::kUcomisd : SseOp::kUcomiss;
   const MachLabel t = block_label_[m.target[0]], f = block_label_[m.target[1]];
-  auto cond_branch = [&](CondCode cc, MachLabel l) {
-    const uint8_t bytes[6] = {0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)), 0, 0, 0,
-                              0};
-    const uint8_t inv[6] = {
-        0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(Invert(cc))), 0, 0, 0, 0};
-    buf_.EmitCondBranch(bytes, inv, 2, l, X64LabelUse::kJmpRel32);
-  };
+  auto cond_branch = [&](CondCode cc, MachLabel l) { Jcc(cc, l); };
   const auto fcc = static_cast<ir::FloatCC>(m.fcc);
   switch (fcc) {
     case ir::FloatCC::kEq:
@@ -543,13 +618,13 @@ void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {
       cond_branch(fcc == ir::FloatCC::kOrd ? CondCode::kNp : CondCode::kP, t);
       break;
   }
-  const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
-  buf_.EmitUncondBranch(jmp, 1, f, X64LabelUse::kJmpRel32);
+  Jmp(f);
 }
 
 void Emitter::EmitInst(uint32_t i) {
   const MInst& m = v_.insts[i];
   const OperandSlots o = Slots(i);
+  cur_srcloc_ = v_.srclocs[i];
   EmitInstBody(i, m, o);
   if (m.op == MOp::kAlu) {
     // add sub and or xor set ZF and SF from the result (of the register form, or of a folded
@@ -650,6 +725,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kCmpSet: {
       const Gpr d = G(i, o.dst);
       Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
+      flags_.valid = false;  // the xor replaced them
       const CondCode cc = Compare(i, m);
       Put(Inst::Setcc(cc, d));
       return;
@@ -868,24 +944,16 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kRet:
       Epilogue();
       return;
-    case MOp::kJmp: {
-      const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
-      buf_.EmitUncondBranch(jmp, 1, block_label_[m.target[0]], X64LabelUse::kJmpRel32);
+    case MOp::kJmp:
+      Jmp(block_label_[m.target[0]]);
       return;
-    }
     case MOp::kBrif: {
       if (m.cond == CondKind::kFloat) {
         EmitFloatBranch(i, m);
         return;
       }
       const CondCode cc = Compare(i, m);
-      const uint8_t bytes[6] = {
-          0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)), 0, 0, 0, 0};
-      const uint8_t inv[6] = {
-          0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(Invert(cc))), 0, 0, 0, 0};
-      buf_.EmitCondBranch(bytes, inv, 2, block_label_[m.target[0]], X64LabelUse::kJmpRel32);
-      const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
-      buf_.EmitUncondBranch(jmp, 1, block_label_[m.target[1]], X64LabelUse::kJmpRel32);
+      Branch2(i, cc, m.target[0], m.target[1]);
       return;
     }
     case MOp::kBrTable:
@@ -896,7 +964,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       return;
     case MOp::kTrapIf: {
       const CondCode cc = Compare(i, m);
-      TrapUnless(Invert(cc), m.trap);
+      JccLocal(cc, TrapStub(m.trap));
       return;
     }
   }

@@ -113,7 +113,9 @@ struct X64Stages {
   }
   MachCode Emit(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
                 const MachBufferOptions& buffer_options) const {
-    X64MachBuffer buf(buffer_options);
+    MachBufferOptions options = buffer_options;
+    options.relax_branches = true;  // jmp/jcc rel8 wherever the target is near
+    X64MachBuffer buf(options);
     EmitFunction(v, ra, module, &buf);
     return buf.Finish();
   }

@@ -8,14 +8,14 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movaps %xmm1, %xmm15
-;; CHECK-NEXT: 10: andps 0x18(%rip), %xmm15
-;; CHECK-NEXT: 18: andps 0x21(%rip), %xmm0
-;; CHECK-NEXT: 1f: orps %xmm15, %xmm0
-;; CHECK-NEXT: 23: popq %rbp
-;; CHECK-NEXT: 24: retq
+;; CHECK-NEXT: 8: jb 0x23
+;; CHECK-NEXT: a: movaps %xmm1, %xmm15
+;; CHECK-NEXT: e: andps 0x1a(%rip), %xmm15
+;; CHECK-NEXT: 16: andps 0x23(%rip), %xmm0
+;; CHECK-NEXT: 1d: orps %xmm15, %xmm0
+;; CHECK-NEXT: 21: popq %rbp
+;; CHECK-NEXT: 22: retq
+;; CHECK-NEXT: 23: ud2
 ;; CHECK-NEXT: 25: int3
 ;; CHECK-NEXT: 26: int3
 ;; CHECK-NEXT: 27: int3

@@ -8,9 +8,9 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: mulss %xmm1, %xmm0
-;; CHECK-NEXT: 10: divss %xmm1, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 8: jb 0x14
+;; CHECK-NEXT: a: mulss %xmm1, %xmm0
+;; CHECK-NEXT: e: divss %xmm1, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2

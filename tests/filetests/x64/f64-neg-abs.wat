@@ -8,12 +8,12 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: xorps 0xd(%rip), %xmm0
-;; CHECK-NEXT: 13: andps 0x16(%rip), %xmm0
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 8: jb 0x1a
+;; CHECK-NEXT: a: xorps 0xf(%rip), %xmm0
+;; CHECK-NEXT: 11: andps 0x18(%rip), %xmm0
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2
 ;; CHECK-NEXT: 1c: int3
 ;; CHECK-NEXT: 1d: int3
 ;; CHECK-NEXT: 1e: int3

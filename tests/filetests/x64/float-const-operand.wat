@@ -10,11 +10,11 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: mulsd 4(%rip), %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 8: jb 0x14
+;; CHECK-NEXT: a: mulsd 6(%rip), %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
 ;; CHECK-NEXT: 16: int3
 ;; CHECK-NEXT: 17: int3
 ;; CHECK-NEXT: 18: addb %al, (%rax)
@@ -25,11 +25,11 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: addss 4(%rip), %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 8: jb 0x14
+;; CHECK-NEXT: a: addss 6(%rip), %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
 ;; CHECK-NEXT: 16: int3
 ;; CHECK-NEXT: 17: int3
 ;; CHECK-NEXT: 18: addb %al, (%rax)
@@ -39,13 +39,13 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movsd 0xc(%rip), %xmm1
-;; CHECK-NEXT: 14: subsd %xmm0, %xmm1
-;; CHECK-NEXT: 18: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 1b: popq %rbp
-;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 8: jb 0x1b
+;; CHECK-NEXT: a: movsd 0xe(%rip), %xmm1
+;; CHECK-NEXT: 12: subsd %xmm0, %xmm1
+;; CHECK-NEXT: 16: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: ud2
 ;; CHECK-NEXT: 1d: int3
 ;; CHECK-NEXT: 1e: int3
 ;; CHECK-NEXT: 1f: int3

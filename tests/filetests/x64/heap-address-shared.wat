@@ -15,23 +15,23 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: shll $2, %esi
-;; CHECK-NEXT: f: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 13: addl (%rax, %rsi), %edx
-;; CHECK-NEXT: 16: movl %edx, (%rax, %rsi)
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 8: jb 0x19
+;; CHECK-NEXT: a: shll $2, %esi
+;; CHECK-NEXT: d: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: 11: addl (%rax, %rsi), %edx
+;; CHECK-NEXT: 14: movl %edx, (%rax, %rsi)
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2
 ;; CHECK-LABEL: function %accum:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: addl $8, %esi
-;; CHECK-NEXT: f: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 13: addsd (%rax, %rsi), %xmm0
-;; CHECK-NEXT: 18: movsd %xmm0, (%rax, %rsi)
-;; CHECK-NEXT: 1d: popq %rbp
-;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 8: jb 0x1d
+;; CHECK-NEXT: a: addl $8, %esi
+;; CHECK-NEXT: d: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: 11: addsd (%rax, %rsi), %xmm0
+;; CHECK-NEXT: 16: movsd %xmm0, (%rax, %rsi)
+;; CHECK-NEXT: 1b: popq %rbp
+;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 1d: ud2

@@ -11,21 +11,21 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: leal (%rsi, %rdx), %eax
-;; CHECK-NEXT: f: imull %esi, %eax
-;; CHECK-NEXT: 12: imull %edx, %eax
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 8: jb 0x15
+;; CHECK-NEXT: a: leal (%rsi, %rdx), %eax
+;; CHECK-NEXT: d: imull %esi, %eax
+;; CHECK-NEXT: 10: imull %edx, %eax
+;; CHECK-NEXT: 13: popq %rbp
+;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 15: ud2
 ;; CHECK-LABEL: function %right_dies:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: addq %rsi, %rdx
-;; CHECK-NEXT: f: imulq %rsi, %rdx
-;; CHECK-NEXT: 13: movq %rdx, %rax
-;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq
+;; CHECK-NEXT: 8: jb 0x16
+;; CHECK-NEXT: a: addq %rsi, %rdx
+;; CHECK-NEXT: d: imulq %rsi, %rdx
+;; CHECK-NEXT: 11: movq %rdx, %rax
+;; CHECK-NEXT: 14: popq %rbp
+;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 16: ud2

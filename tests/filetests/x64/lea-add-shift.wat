@@ -13,28 +13,28 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: leal (%rsi, %rdx, 4), %eax
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 8: jb 0xf
+;; CHECK-NEXT: a: leal (%rsi, %rdx, 4), %eax
+;; CHECK-NEXT: d: popq %rbp
+;; CHECK-NEXT: e: retq
+;; CHECK-NEXT: f: ud2
 ;; CHECK-LABEL: function %scale8_64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: leaq (%rsi, %rdx, 8), %rax
-;; CHECK-NEXT: 10: popq %rbp
-;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 8: jb 0x10
+;; CHECK-NEXT: a: leaq (%rsi, %rdx, 8), %rax
+;; CHECK-NEXT: e: popq %rbp
+;; CHECK-NEXT: f: retq
+;; CHECK-NEXT: 10: ud2
 ;; CHECK-LABEL: function %shift4:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: shll $4, %edx
-;; CHECK-NEXT: f: addl %edx, %esi
-;; CHECK-NEXT: 11: movq %rsi, %rax
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 8: jb 0x14
+;; CHECK-NEXT: a: shll $4, %edx
+;; CHECK-NEXT: d: addl %edx, %esi
+;; CHECK-NEXT: f: movq %rsi, %rax
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2

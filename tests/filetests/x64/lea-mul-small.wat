@@ -11,36 +11,36 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: leal (%rsi, %rsi, 2), %eax
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 8: jb 0xf
+;; CHECK-NEXT: a: leal (%rsi, %rsi, 2), %eax
+;; CHECK-NEXT: d: popq %rbp
+;; CHECK-NEXT: e: retq
+;; CHECK-NEXT: f: ud2
 ;; CHECK-LABEL: function %mul5_64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: leaq (%rsi, %rsi, 4), %rax
-;; CHECK-NEXT: 10: popq %rbp
-;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 8: jb 0x10
+;; CHECK-NEXT: a: leaq (%rsi, %rsi, 4), %rax
+;; CHECK-NEXT: e: popq %rbp
+;; CHECK-NEXT: f: retq
+;; CHECK-NEXT: 10: ud2
 ;; CHECK-LABEL: function %mul9:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: leal (%rsi, %rsi, 8), %eax
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 8: jb 0xf
+;; CHECK-NEXT: a: leal (%rsi, %rsi, 8), %eax
+;; CHECK-NEXT: d: popq %rbp
+;; CHECK-NEXT: e: retq
+;; CHECK-NEXT: f: ud2
 ;; CHECK-LABEL: function %mul7:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: imull $7, %esi, %eax
-;; CHECK-NEXT: f: addl %esi, %eax
-;; CHECK-NEXT: 11: popq %rbp
-;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 8: jb 0x11
+;; CHECK-NEXT: a: imull $7, %esi, %eax
+;; CHECK-NEXT: d: addl %esi, %eax
+;; CHECK-NEXT: f: popq %rbp
+;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 11: ud2

@@ -19,51 +19,51 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %eax
-;; CHECK-NEXT: e: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 12: subsd 8(%rcx, %rax), %xmm0
-;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 8: jb 0x18
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 10: subsd 8(%rcx, %rax), %xmm0
+;; CHECK-NEXT: 16: popq %rbp
+;; CHECK-NEXT: 17: retq
+;; CHECK-NEXT: 18: ud2
 ;; CHECK-LABEL: function %mul_left:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %eax
-;; CHECK-NEXT: e: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 12: mulss (%rcx, %rax), %xmm0
-;; CHECK-NEXT: 17: popq %rbp
-;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 8: jb 0x17
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 10: mulss (%rcx, %rax), %xmm0
+;; CHECK-NEXT: 15: popq %rbp
+;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 17: ud2
 ;; CHECK-LABEL: function %two_users:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %eax
-;; CHECK-NEXT: e: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 12: movsd (%rcx, %rax), %xmm1
-;; CHECK-NEXT: 17: movaps %xmm1, %xmm2
-;; CHECK-NEXT: 1a: addsd %xmm0, %xmm2
-;; CHECK-NEXT: 1e: mulsd %xmm1, %xmm2
-;; CHECK-NEXT: 22: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 25: popq %rbp
-;; CHECK-NEXT: 26: retq
+;; CHECK-NEXT: 8: jb 0x25
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 10: movsd (%rcx, %rax), %xmm1
+;; CHECK-NEXT: 15: movaps %xmm1, %xmm2
+;; CHECK-NEXT: 18: addsd %xmm0, %xmm2
+;; CHECK-NEXT: 1c: mulsd %xmm1, %xmm2
+;; CHECK-NEXT: 20: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 23: popq %rbp
+;; CHECK-NEXT: 24: retq
+;; CHECK-NEXT: 25: ud2
 ;; CHECK-LABEL: function %store_between:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %eax
-;; CHECK-NEXT: e: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 12: movsd (%rcx, %rax), %xmm1
-;; CHECK-NEXT: 17: movl %edx, %eax
-;; CHECK-NEXT: 19: movsd %xmm0, (%rcx, %rax)
-;; CHECK-NEXT: 1e: addsd %xmm0, %xmm1
-;; CHECK-NEXT: 22: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 25: popq %rbp
-;; CHECK-NEXT: 26: retq
+;; CHECK-NEXT: 8: jb 0x25
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 10: movsd (%rcx, %rax), %xmm1
+;; CHECK-NEXT: 15: movl %edx, %eax
+;; CHECK-NEXT: 17: movsd %xmm0, (%rcx, %rax)
+;; CHECK-NEXT: 1c: addsd %xmm0, %xmm1
+;; CHECK-NEXT: 20: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 23: popq %rbp
+;; CHECK-NEXT: 24: retq
+;; CHECK-NEXT: 25: ud2

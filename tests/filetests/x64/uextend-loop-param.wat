@@ -22,31 +22,31 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 10: xorl %ecx, %ecx
-;; CHECK-NEXT: 12: xorl %edx, %edx
-;; CHECK-NEXT: 14: addl (%rax, %rdx), %ecx
-;; CHECK-NEXT: 17: leal 4(%rdx), %edx
-;; CHECK-NEXT: 1a: cmpl %esi, %edx
-;; CHECK-NEXT: 1c: jb 0x14
-;; CHECK-NEXT: 22: movq %rcx, %rax
-;; CHECK-NEXT: 25: popq %rbp
-;; CHECK-NEXT: 26: retq
+;; CHECK-NEXT: 8: jb 0x21
+;; CHECK-NEXT: a: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: e: xorl %ecx, %ecx
+;; CHECK-NEXT: 10: xorl %edx, %edx
+;; CHECK-NEXT: 12: addl (%rax, %rdx), %ecx
+;; CHECK-NEXT: 15: leal 4(%rdx), %edx
+;; CHECK-NEXT: 18: cmpl %esi, %edx
+;; CHECK-NEXT: 1a: jb 0x12
+;; CHECK-NEXT: 1c: movq %rcx, %rax
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: ud2
 ;; CHECK-LABEL: function %from_param:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 10: xorl %ecx, %ecx
-;; CHECK-NEXT: 12: movl %esi, %edi
-;; CHECK-NEXT: 14: addl (%rax, %rdi), %ecx
-;; CHECK-NEXT: 17: leal 4(%rsi), %esi
-;; CHECK-NEXT: 1a: cmpl %edx, %esi
-;; CHECK-NEXT: 1c: jb 0x12
-;; CHECK-NEXT: 22: movq %rcx, %rax
-;; CHECK-NEXT: 25: popq %rbp
-;; CHECK-NEXT: 26: retq
+;; CHECK-NEXT: 8: jb 0x21
+;; CHECK-NEXT: a: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: e: xorl %ecx, %ecx
+;; CHECK-NEXT: 10: movl %esi, %edi
+;; CHECK-NEXT: 12: addl (%rax, %rdi), %ecx
+;; CHECK-NEXT: 15: leal 4(%rsi), %esi
+;; CHECK-NEXT: 18: cmpl %edx, %esi
+;; CHECK-NEXT: 1a: jb 0x10
+;; CHECK-NEXT: 1c: movq %rcx, %rax
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: ud2
