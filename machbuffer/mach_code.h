@@ -80,6 +80,22 @@ struct MachBufferStats {
   friend bool operator==(const MachBufferStats&, const MachBufferStats&) = default;
 };
 
+// A stretch of a function's bytes that is data, not instructions, so that --emit=asm prints it
+// as data. Function-relative, sorted by start, non-overlapping (an island marker is empty and
+// precedes what the island holds).
+enum class MachDataKind : uint8_t {
+  kJumpTable,  // 32-bit entries (x64: target - entry address)
+  kConstant,   // one constant-pool entry (4, 8 or 16 bytes)
+  kPadding,    // alignment filler before a constant
+  kIsland,     // empty marker: an island in the code starts here
+};
+struct MachData {
+  uint32_t start;
+  uint32_t end;
+  MachDataKind kind;
+  friend bool operator==(const MachData&, const MachData&) = default;
+};
+
 struct MachCode {
   std::vector<uint8_t> bytes;
   uint32_t alignment = 1;  // bytes[0] must be placed at a multiple of this
@@ -88,6 +104,7 @@ struct MachCode {
   std::vector<MachSrcLoc> srclocs;
   std::vector<MachStackMap> stack_maps;
   std::vector<uint32_t> stack_map_slots;
+  std::vector<MachData> data;
   MachBufferStats stats;
 };
 

@@ -99,6 +99,12 @@ class MachBuffer {
   void EmitCondBranch(std::span<const uint8_t> insn, std::span<const uint8_t> inverted,
                       uint32_t fixup_at, MachLabel target, Kind kind);
 
+  // Records that bytes [start, end) (already emitted) are data of `kind` (e.g. a jump table), for
+  // the disassembly; constants and islands are recorded by the buffer itself.
+  void MarkData(uint32_t start, uint32_t end, MachDataKind kind) {
+    data_ranges_.push_back(MachData{start, end, kind});
+  }
+
   // --- Constant pool. Identical (bytes, align) pairs share one label.
   MachLabel ConstantLabel(std::span<const uint8_t> data, uint32_t align);
 
@@ -261,6 +267,7 @@ class MachBuffer {
   std::vector<MachSrcLoc> srclocs_;
   std::vector<MachStackMap> stack_maps_;
   std::vector<uint32_t> stack_map_slots_;
+  std::vector<MachData> data_ranges_;
   uint32_t open_srcloc_start_ = kNone;
   uint32_t open_srcloc_ = 0;
 

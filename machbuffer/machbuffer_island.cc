@@ -136,11 +136,14 @@ void MachBuffer<Traits>::EmitPendingConstants(bool resolve_uses) {
       const size_t at = data_.size();
       data_.resize(at + pad);
       Traits::FillPadding(data_.data() + at, pad);
+      data_ranges_.push_back(
+          MachData{static_cast<uint32_t>(at), CurOffset(), MachDataKind::kPadding});
     }
     labels_[k.label].offset = CurOffset();
     const size_t begin = k.bytes_begin;
     data_.insert(data_.end(), constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin),
                  constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin + k.size));
+    data_ranges_.push_back(MachData{CurOffset() - k.size, CurOffset(), MachDataKind::kConstant});
     k.pending = false;
     if (resolve_uses) ResolveList(k.label);
     ++stats_.constants;
@@ -205,6 +208,10 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
     PutRaw(jump, Traits::kJumpSize);
   }
   const uint32_t island_start = CurOffset();
+  const size_t data_ranges_before = data_ranges_.size();
+  // The marker goes before the jump around the island (the island's first byte).
+  if (!final_island)
+    data_ranges_.push_back(MachData{jump_at, jump_at, MachDataKind::kIsland});
   in_island_ = true;
   const uint32_t constants_before = stats_.constants;
   // Constants first: the island-size bound that IslandNeeded used counts every pending constant
@@ -267,6 +274,7 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
   }
   in_island_ = false;
   safe_valid_ = false;
+  if (CurOffset() == island_start) data_ranges_.resize(data_ranges_before);  // no island
   if (reachable) {
     if (CurOffset() == island_start) {
       data_.resize(jump_at);  // nothing was needed after all
@@ -375,6 +383,10 @@ void MachBuffer<Traits>::RelaxBranches() {
       r.end = map(r.end);
     }
     for (MachStackMap& m : stack_maps_) m.offset = map(m.offset);
+    for (MachData& d : data_ranges_) {
+      d.start = map(d.start);
+      d.end = map(d.end);
+    }
     data_ = std::move(out);
     for (uint32_t k = 0; k < fixups_.size(); ++k) {
       const Fixup& f = fixups_[k];
@@ -404,6 +416,7 @@ MachCode MachBuffer<Traits>::Finish() {
   code.srclocs = std::move(srclocs_);
   code.stack_maps = std::move(stack_maps_);
   code.stack_map_slots = std::move(stack_map_slots_);
+  code.data = std::move(data_ranges_);
   code.stats = stats_;
   data_.clear();
   return code;

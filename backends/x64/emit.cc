@@ -577,11 +577,13 @@ void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
   if (buf_.IslandNeeded(4 * n)) buf_.EmitIsland(4 * n, /*reachable=*/false);
   // Each entry holds target - (its own address): the PcRel32 kind.
   buf_.BindLabel(base);
+  const uint32_t table_start = buf_.CurOffset();
   for (uint32_t k = 0; k < n; ++k) {
     const uint32_t at = buf_.CurOffset();
     buf_.Put4(0);
     buf_.UseLabelAtOffset(at, block_label_[table[k]], X64LabelUse::kPcRel32);
   }
+  buf_.MarkData(table_start, buf_.CurOffset(), MachDataKind::kJumpTable);
 }
 
 void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {

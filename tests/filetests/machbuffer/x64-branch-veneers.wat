@@ -4,7 +4,8 @@
 ;; same module has no island and no veneer. The emission loop checks for islands before each
 ;; instruction with x64's 1024-byte bound, so at this N every forward branch pending there gets
 ;; its veneer: below, the prologue's stack check `jb` to the trap stub after the last block lands
-;; on the veneer `jmp` at 0x17 (behind `jmp 0x1c`, the jump around its island), and the loop's
+;; on the veneer `jmp` at 0x17 (behind `jmp 0x1c`, the jump around its island, which --emit=asm
+;; marks with `;; island`), and the loop's
 ;; exit test `jne` on the veneer at 0x43, which goes on to the loop body at 0x53. At real ranges
 ;; the same `jne` is a 2-byte rel8 (branch relaxation at the end of the function).
 ;; RUN: %egret compile --emit=asm --target-features=+all,-lzcnt --debug-branch-range-shrink=4194304 %s | FileCheck %s --check-prefix=SHRUNK
@@ -26,10 +27,12 @@
 
 ;; SHRUNK-LABEL: function %sumsq:
 ;; SHRUNK:      c: jb 0x17
+;; SHRUNK-NEXT: 12: ;; island
 ;; SHRUNK-NEXT: 12: jmp 0x1c
 ;; SHRUNK-NEXT: 17: jmp 0x7d
 ;; SHRUNK:      36: testl %eax, %eax
 ;; SHRUNK-NEXT: 38: jne 0x43
+;; SHRUNK-NEXT: 3e: ;; island
 ;; SHRUNK-NEXT: 3e: jmp 0x48
 ;; SHRUNK-NEXT: 43: jmp 0x53
 ;; SHRUNK-NEXT: 48: movq 0x18(%rsp), %rax

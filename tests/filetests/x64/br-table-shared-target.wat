@@ -17,14 +17,10 @@
 ;; CHECK-NEXT: 1e: movslq (%r11), %r10
 ;; CHECK-NEXT: 21: addq %r10, %r11
 ;; CHECK-NEXT: 24: jmpq *%r11
-;; CHECK-NEXT: 27: adcb %al, (%rax)
-;; CHECK-NEXT: 29: addb %al, (%rax)
-;; CHECK-NEXT: 2b: adcl (%rax), %eax
-;; CHECK-NEXT: 2d: addb %al, (%rax)
-;; CHECK-NEXT: 2f: orb %al, (%rax)
-;; CHECK-NEXT: 31: addb %al, (%rax)
-;; CHECK-NEXT: 33: orl (%rax), %eax
-;; CHECK-NEXT: 35: addb %al, (%rax)
+;; CHECK-NEXT: 27: .long 0x00000010 ;; -> 0x37
+;; CHECK-NEXT: 2b: .long 0x00000013 ;; -> 0x3e
+;; CHECK-NEXT: 2f: .long 0x00000008 ;; -> 0x37
+;; CHECK-NEXT: 33: .long 0x0000000b ;; -> 0x3e
 ;; CHECK-NEXT: 37: movl $1, %eax
 ;; CHECK-NEXT: 3c: popq %rbp
 ;; CHECK-NEXT: 3d: retq

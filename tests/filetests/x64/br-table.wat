@@ -17,10 +17,9 @@
 ;; CHECK-NEXT: 1e: movslq (%r11), %r10
 ;; CHECK-NEXT: 21: addq %r10, %r11
 ;; CHECK-NEXT: 24: jmpq *%r11
-;; CHECK-NEXT: 27: sldtw (%rax)
-;; CHECK-NEXT: 2a: addb %dl, (%rdx)
-;; CHECK-NEXT: 2c: addb %al, (%rax)
-;; CHECK-NEXT: 2e: addb %bh, 0x1e(%rax)
+;; CHECK-NEXT: 27: .long 0x0000000f ;; -> 0x36
+;; CHECK-NEXT: 2b: .long 0x00000012 ;; -> 0x3d
+;; CHECK-NEXT: 2f: movl $0x1e, %eax
 ;; CHECK-NEXT: 34: popq %rbp
 ;; CHECK-NEXT: 35: retq
 ;; CHECK-NEXT: 36: movl $0xa, %eax

@@ -15,11 +15,5 @@
 ;; CHECK-NEXT: 19: popq %rbp
 ;; CHECK-NEXT: 1a: retq
 ;; CHECK-NEXT: 1b: ud2
-;; CHECK-NEXT: 1d: int3
-;; CHECK-NEXT: 1e: int3
-;; CHECK-NEXT: 1f: int3
-;; CHECK-NEXT: 20: addb %al, (%rax)
-;; CHECK-NEXT: 22: addb %al, (%rax)
-;; CHECK-NEXT: 24: addb %al, (%rax)
-;; CHECK-NEXT: 26: clc
-;; CHECK-NEXT: 27: .byte 0x3f
+;; CHECK-NEXT: 1d: .byte 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 20: .quad 0x3ff8000000000000

@@ -15,12 +15,8 @@
 ;; CHECK-NEXT: 12: popq %rbp
 ;; CHECK-NEXT: 13: retq
 ;; CHECK-NEXT: 14: ud2
-;; CHECK-NEXT: 16: int3
-;; CHECK-NEXT: 17: int3
-;; CHECK-NEXT: 18: addb %al, (%rax)
-;; CHECK-NEXT: 1a: addb %al, (%rax)
-;; CHECK-NEXT: 1c: addb %al, (%rax)
-;; CHECK-NEXT: 1e: addb $0x40, %al
+;; CHECK-NEXT: 16: .byte 0xcc, 0xcc
+;; CHECK-NEXT: 18: .quad 0x4004000000000000
 ;; CHECK-LABEL: function %add_left:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
@@ -30,11 +26,8 @@
 ;; CHECK-NEXT: 12: popq %rbp
 ;; CHECK-NEXT: 13: retq
 ;; CHECK-NEXT: 14: ud2
-;; CHECK-NEXT: 16: int3
-;; CHECK-NEXT: 17: int3
-;; CHECK-NEXT: 18: addb %al, (%rax)
-;; CHECK-NEXT: 1a: .byte 0xc0
-;; CHECK-NEXT: 1b: .byte 0x3f
+;; CHECK-NEXT: 16: .byte 0xcc, 0xcc
+;; CHECK-NEXT: 18: .long 0x3fc00000
 ;; CHECK-LABEL: function %sub_left:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
@@ -46,11 +39,5 @@
 ;; CHECK-NEXT: 19: popq %rbp
 ;; CHECK-NEXT: 1a: retq
 ;; CHECK-NEXT: 1b: ud2
-;; CHECK-NEXT: 1d: int3
-;; CHECK-NEXT: 1e: int3
-;; CHECK-NEXT: 1f: int3
-;; CHECK-NEXT: 20: addb %al, (%rax)
-;; CHECK-NEXT: 22: addb %al, (%rax)
-;; CHECK-NEXT: 24: addb %al, (%rax)
-;; CHECK-NEXT: 26: clc
-;; CHECK-NEXT: 27: .byte 0x3f
+;; CHECK-NEXT: 1d: .byte 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 20: .quad 0x3ff8000000000000

@@ -82,75 +82,24 @@
 ;; CHECK-NEXT: 18b: popq %rbp
 ;; CHECK-NEXT: 18c: retq
 ;; CHECK-NEXT: 18d: ud2
-;; CHECK-NEXT: 18f: int3
-;; CHECK-NEXT: 190: addb %al, (%rax)
-;; CHECK-NEXT: 192: addb %al, (%rax)
-;; CHECK-NEXT: 194: addb %al, (%rax)
-;; CHECK-NEXT: 196: orb %al, (%rax)
-;; CHECK-NEXT: 199: addb %al, (%rax)
-;; CHECK-NEXT: 19b: addb %al, (%rax)
-;; CHECK-NEXT: 19d: addb %dl, (%rax)
-;; CHECK-NEXT: 19f: addb %al, (%rax)
-;; CHECK-NEXT: 1a2: addb %al, (%rax)
-;; CHECK-NEXT: 1a4: addb %al, (%rax)
-;; CHECK-NEXT: 1a6: adcb $0x40, %al
-;; CHECK-NEXT: 1a8: addb %al, (%rax)
-;; CHECK-NEXT: 1aa: addb %al, (%rax)
-;; CHECK-NEXT: 1ac: addb %al, (%rax)
-;; CHECK-NEXT: 1ae: sbbb %al, (%rax)
-;; CHECK-NEXT: 1b1: addb %al, (%rax)
-;; CHECK-NEXT: 1b3: addb %al, (%rax)
-;; CHECK-NEXT: 1b5: addb %bl, (%rax, %rax, 2)
-;; CHECK-NEXT: 1b8: addb %al, (%rax)
-;; CHECK-NEXT: 1ba: addb %al, (%rax)
-;; CHECK-NEXT: 1bc: addb %al, (%rax)
-;; CHECK-NEXT: 1be: andb %al, (%rax)
-;; CHECK-NEXT: 1c1: addb %al, (%rax)
-;; CHECK-NEXT: 1c3: addb %al, (%rax)
-;; CHECK-NEXT: 1c5: addb %ah, (%rdx)
-;; CHECK-NEXT: 1c7: addb %al, (%rax)
-;; CHECK-NEXT: 1ca: addb %al, (%rax)
-;; CHECK-NEXT: 1cc: addb %al, (%rax)
-;; CHECK-NEXT: 1ce: andb $0x40, %al
-;; CHECK-NEXT: 1d0: addb %al, (%rax)
-;; CHECK-NEXT: 1d2: addb %al, (%rax)
-;; CHECK-NEXT: 1d4: addb %al, (%rax)
-;; CHECK-NEXT: 1d6: addb %al, %es:(%rax)
-;; CHECK-NEXT: 1da: addb %al, (%rax)
-;; CHECK-NEXT: 1dc: addb %al, (%rax)
-;; CHECK-NEXT: 1de: subb %al, (%rax)
-;; CHECK-NEXT: 1e1: addb %al, (%rax)
-;; CHECK-NEXT: 1e3: addb %al, (%rax)
-;; CHECK-NEXT: 1e5: addb %ch, (%rdx)
-;; CHECK-NEXT: 1e7: addb %al, (%rax)
-;; CHECK-NEXT: 1ea: addb %al, (%rax)
-;; CHECK-NEXT: 1ec: addb %al, (%rax)
-;; CHECK-NEXT: 1ee: subb $0x40, %al
-;; CHECK-NEXT: 1f0: addb %al, (%rax)
-;; CHECK-NEXT: 1f2: addb %al, (%rax)
-;; CHECK-NEXT: 1f4: addb %al, (%rax)
-;; CHECK-NEXT: 1f6: addb %al, %cs:(%rax)
-;; CHECK-NEXT: 1fa: addb %al, (%rax)
-;; CHECK-NEXT: 1fc: addb %al, (%rax)
-;; CHECK-NEXT: 1fe: xorb %al, (%rax)
-;; CHECK-NEXT: 201: addb %al, (%rax)
-;; CHECK-NEXT: 203: addb %al, (%rax)
-;; CHECK-NEXT: 205: addb %dh, (%rcx)
-;; CHECK-NEXT: 207: addb %al, (%rax)
-;; CHECK-NEXT: 20a: addb %al, (%rax)
-;; CHECK-NEXT: 20c: addb %al, (%rax)
-;; CHECK-NEXT: 20e: xorb (%rax), %al
-;; CHECK-NEXT: 211: addb %al, (%rax)
-;; CHECK-NEXT: 213: addb %al, (%rax)
-;; CHECK-NEXT: 215: addb %dh, (%rbx)
-;; CHECK-NEXT: 217: addb %al, (%rax)
-;; CHECK-NEXT: 21a: addb %al, (%rax)
-;; CHECK-NEXT: 21c: addb %al, (%rax)
-;; CHECK-NEXT: 21e: xorb $0x40, %al
-;; CHECK-NEXT: 220: addb %al, (%rax)
-;; CHECK-NEXT: 222: addb %al, (%rax)
-;; CHECK-NEXT: 224: addb %al, (%rax)
-;; CHECK-NEXT: 226: xorl $0x40, %eax
-;; CHECK-NEXT: 22b: addb %al, (%rax)
-;; CHECK-NEXT: 22d: addb %dh, (%rsi)
-;; CHECK-NEXT: 22f: .byte 0x40
+;; CHECK-NEXT: 18f: .byte 0xcc
+;; CHECK-NEXT: 190: .quad 0x4008000000000000
+;; CHECK-NEXT: 198: .quad 0x4010000000000000
+;; CHECK-NEXT: 1a0: .quad 0x4014000000000000
+;; CHECK-NEXT: 1a8: .quad 0x4018000000000000
+;; CHECK-NEXT: 1b0: .quad 0x401c000000000000
+;; CHECK-NEXT: 1b8: .quad 0x4020000000000000
+;; CHECK-NEXT: 1c0: .quad 0x4022000000000000
+;; CHECK-NEXT: 1c8: .quad 0x4024000000000000
+;; CHECK-NEXT: 1d0: .quad 0x4026000000000000
+;; CHECK-NEXT: 1d8: .quad 0x4028000000000000
+;; CHECK-NEXT: 1e0: .quad 0x402a000000000000
+;; CHECK-NEXT: 1e8: .quad 0x402c000000000000
+;; CHECK-NEXT: 1f0: .quad 0x402e000000000000
+;; CHECK-NEXT: 1f8: .quad 0x4030000000000000
+;; CHECK-NEXT: 200: .quad 0x4031000000000000
+;; CHECK-NEXT: 208: .quad 0x4032000000000000
+;; CHECK-NEXT: 210: .quad 0x4033000000000000
+;; CHECK-NEXT: 218: .quad 0x4034000000000000
+;; CHECK-NEXT: 220: .quad 0x4035000000000000
+;; CHECK-NEXT: 228: .quad 0x4036000000000000

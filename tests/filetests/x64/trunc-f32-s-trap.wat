@@ -23,9 +23,6 @@
 ;; CHECK-NEXT: 2d: retq
 ;; CHECK-NEXT: 2e: ud2
 ;; CHECK-NEXT: 30: ud2
-;; CHECK-NEXT: 32: int3
-;; CHECK-NEXT: 33: int3
-;; CHECK-NEXT: 34: addb %al, (%rax)
-;; CHECK-NEXT: 36: addb %cl, %bh
-;; CHECK-NEXT: 38: addb %al, (%rax)
-;; CHECK-NEXT: 3a: addb %al, (%rax)
+;; CHECK-NEXT: 32: .byte 0xcc, 0xcc
+;; CHECK-NEXT: 34: .long 0xcf000000
+;; CHECK-NEXT: 38: .long 0x00000000

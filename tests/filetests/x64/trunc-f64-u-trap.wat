@@ -30,14 +30,7 @@
 ;; CHECK-NEXT: 5b: popq %rbp
 ;; CHECK-NEXT: 5c: retq
 ;; CHECK-NEXT: 5d: ud2
-;; CHECK-NEXT: 5f: int3
-;; CHECK-NEXT: 60: addb %al, (%rax)
-;; CHECK-NEXT: 62: addb %al, (%rax)
-;; CHECK-NEXT: 64: addb %al, (%rax)
-;; CHECK-NEXT: 66: .byte 0xf0
-;; CHECK-NEXT: 67: movl $0, %edi
-;; CHECK-NEXT: 6c: addb %al, (%rax)
-;; CHECK-NEXT: 6e: lock addb %al, (%r8)
-;; CHECK-NEXT: 72: addb %al, (%rax)
-;; CHECK-NEXT: 74: addb %al, (%rax)
-;; CHECK-NEXT: 76: loopne 0xbb
+;; CHECK-NEXT: 5f: .byte 0xcc
+;; CHECK-NEXT: 60: .quad 0xbff0000000000000
+;; CHECK-NEXT: 68: .quad 0x43f0000000000000
+;; CHECK-NEXT: 70: .quad 0x43e0000000000000

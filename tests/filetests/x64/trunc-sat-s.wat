@@ -22,7 +22,4 @@
 ;; CHECK-NEXT: 2c: popq %rbp
 ;; CHECK-NEXT: 2d: retq
 ;; CHECK-NEXT: 2e: ud2
-;; CHECK-NEXT: 30: addb %al, (%rax)
-;; CHECK-NEXT: 32: addb %al, (%rax)
-;; CHECK-NEXT: 34: addb %al, (%rax)
-;; CHECK-NEXT: 36: addb %al, (%rax)
+;; CHECK-NEXT: 30: .quad 0x0000000000000000

@@ -24,9 +24,6 @@
 ;; CHECK-NEXT: 33: popq %rbp
 ;; CHECK-NEXT: 34: retq
 ;; CHECK-NEXT: 35: ud2
-;; CHECK-NEXT: 37: int3
-;; CHECK-NEXT: 38: addb %al, (%rax)
-;; CHECK-NEXT: 3a: addb %al, (%rax)
-;; CHECK-NEXT: 3c: addb %al, (%rax)
-;; CHECK-NEXT: 3e: .byte 0x80
-;; CHECK-NEXT: 3f: .byte 0x4f
+;; CHECK-NEXT: 37: .byte 0xcc
+;; CHECK-NEXT: 38: .long 0x00000000
+;; CHECK-NEXT: 3c: .long 0x4f800000
