@@ -397,8 +397,10 @@ ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
     case Opcode::kBor:
     case Opcode::kBxor:
     case Opcode::kImul:
-      // Only register-register forms fold (a constant operand takes the immediate form).
+      // Only register-register forms fold (a constant operand takes the immediate form), and
+      // not into an add that becomes a lea with a scaled index (LowerAlu prefers that).
       if (IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
+      if (d.opcode == Opcode::kIadd && LeaShiftOperand(user).valid()) return ir::Value();
       if (LoadFoldableInto(d.args[1], user)) return d.args[1];
       if (LoadFoldableInto(d.args[0], user)) return d.args[0];
       return ir::Value();
