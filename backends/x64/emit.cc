@@ -826,6 +826,8 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       if (m.can_trap) buf_.AddTrap(m.trap);
       if (m.fp) {
         Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, o.value)));
+      } else if (m.imm_operand) {
+        Put(Inst::MovMI(m.size, dst, m.imm));
       } else {
         Put(Inst::MovMR(m.size, dst, G(i, o.value)));
       }

@@ -79,6 +79,26 @@ bool ImmOperand(int64_t v, OpSize size, int32_t* out) {
   return true;
 }
 
+// The constant `v` as the immediate of a store of `size` bytes (its low bytes, sign-extended from
+// that width; a 64-bit store takes a sign-extended imm32 only).
+bool StoreImmediate(int64_t v, OpSize size, int64_t* out) {
+  switch (size) {
+    case OpSize::k8:
+      *out = static_cast<int8_t>(v);
+      return true;
+    case OpSize::k16:
+      *out = static_cast<int16_t>(v);
+      return true;
+    case OpSize::k32:
+      *out = static_cast<int32_t>(v);
+      return true;
+    case OpSize::k64:
+      *out = v;
+      return FitsSimm32(v);
+  }
+  return false;
+}
+
 // The x64 rules: one function per opcode family; folding decided by matchers asked at the use
 // (SinkableCompare, MatchAddress, FoldedLoadOperand), which IsSunk asks of a definition's only
 // user so that the definition emits nothing.
@@ -802,7 +822,12 @@ void Lowerer::LowerMemory(ir::Inst i) {
              : d.opcode == Opcode::kIstore16 ? OpSize::k16
              : d.opcode == Opcode::kIstore32 ? OpSize::k32
                                              : SizeOf(vt);
-    ops_.push_back(Operand::Use(Use(d.args[0])));
+    int64_t k;
+    if (!m.fp && IsIconst(d.args[0], &k) && StoreImmediate(k, m.size, &m.imm)) {
+      m.imm_operand = true;  // `movl $k, mem`: no register for the constant
+    } else {
+      ops_.push_back(Operand::Use(Use(d.args[0])));
+    }
   }
   AddressOperands(i, &m);
   if (!store) {

@@ -76,9 +76,11 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kFconst:
       s.dst = 0;
       return s;
+    case MOp::kStore:
+      if (!m.imm_operand) s.value = 0;  // else the stored value is the immediate
+      return s;
     case MOp::kStoreOutArg:
     case MOp::kStoreRet:
-    case MOp::kStore:
     case MOp::kBrTable:
     case MOp::kCallInd:
       s.value = 0;

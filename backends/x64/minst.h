@@ -51,7 +51,7 @@ namespace egret::x64 {
   X(FcmpSet,     "fcmpset",       "use a, b, early def d, early def tmp: d = (a fcc b) as 0/1")  \
   X(Select,      "select",        "cond operands, use x, use y, def d=reuse(x)")                 \
   X(Load,        "load",          "use base [, index], def d: `load` extension")                 \
-  X(Store,       "store",         "use value, use base [, index]: store `size` bytes")           \
+  X(Store,       "store",         "use value | imm, use base [, index]: store `size` bytes")     \
   X(Lea,         "lea",           "use base [, index], def d: d = base + index << scale + disp")\
   X(Extend,      "extend",        "use a, def d: movzx/movsx from `extend_from` bits to size")   \
   X(SseBin,      "sse",           "use a, use b | memory | constant, def d=reuse(a): `sse`")     \
@@ -132,6 +132,7 @@ struct MInst {
 
   // ---- The kind's payload.
   bool imm_operand = false;  // kAlu, kImul, kShift: the right operand is `imm`, not a register;
+                             // kStore: the stored value is `imm` (integer stores);
                              // kSseBin: the right operand is the constant with bits `imm` (fp64:
                              // 8 bytes, else 4), a RIP-relative constant-pool operand
   bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt
