@@ -859,7 +859,17 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       return;
     }
     case MOp::kSseBin:
-      if (m.base_op >= 0) {  // a folded load
+      if (m.vex) {  // d = a op b|mem|constant
+        const Xmm d = X(i, o.dst), a = X(i, o.a);
+        if (m.base_op >= 0) {
+          if (m.can_trap) buf_.AddTrap(m.trap);
+          Put(Inst::VexRRM(m.sse, d, a, MemOperand(i, m)));
+        } else if (m.imm_operand) {
+          Put(Inst::VexRRM(m.sse, d, a, Rip(Const(static_cast<uint64_t>(m.imm), m.fp64))));
+        } else {
+          Put(Inst::VexRRR(m.sse, d, a, X(i, o.b)));
+        }
+      } else if (m.base_op >= 0) {  // a folded load
         if (m.can_trap) buf_.AddTrap(m.trap);
         Put(Inst::SseRM(m.sse, X(i, o.dst), MemOperand(i, m)));
       } else if (m.imm_operand) {  // a constant from the pool

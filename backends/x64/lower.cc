@@ -1255,6 +1255,9 @@ Status Lowerer::LowerFloatArith(ir::Inst i) {
   m.sse = s;
   m.fp = true;
   m.fp64 = f64;
+  // With AVX, `vaddsd b, a, d` writes a third register: a plain def, no copy when `a` lives on.
+  m.vex = features_.avx;
+  auto def = [&] { return m.vex ? Operand::Def(Result(i)) : Operand::ReuseDef(Result(i), 0); };
   const bool commutative = op == Opcode::kFadd || op == Opcode::kFmul;
   ir::Value a = d.args[0], b = d.args[1];
   if (commutative && IsConst(a) && !IsConst(b)) std::swap(a, b);
@@ -1262,7 +1265,7 @@ Status Lowerer::LowerFloatArith(ir::Inst i) {
     // A constant right operand is read from the constant pool: `mulsd c(%rip), d`.
     m.imm_operand = true;
     m.imm = DefInst(b)->imm;
-    Emit(m, {Operand::Use(Use(a)), Operand::ReuseDef(Result(i), 0)});
+    Emit(m, {Operand::Use(Use(a)), def()});
     return Status::Ok();
   }
   const ir::Value folded = FoldedLoadOperand(i);
@@ -1276,8 +1279,13 @@ Status Lowerer::LowerFloatArith(ir::Inst i) {
     m.disp = static_cast<int32_t>(l.imm);
     m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap);
     m.trap = l.trap;
-    ops_.push_back(Operand::ReuseDef(Result(i), 0));
+    ops_.push_back(def());
     EmitSpan(m, ops_);
+    return Status::Ok();
+  }
+  if (m.vex) {
+    const VReg va = Use(d.args[0]), vb = Use(d.args[1]);
+    Emit(m, {Operand::Use(va), Operand::Use(vb), def()});
     return Status::Ok();
   }
   EmitReuseBinary(i, m);

@@ -54,7 +54,7 @@ namespace egret::x64 {
   X(Store,       "store",         "use value | imm, use base [, index]: store `size` bytes")     \
   X(Lea,         "lea",           "use base [, index], def d: d = base + index << scale + disp")\
   X(Extend,      "extend",        "use a, def d: movzx/movsx from `extend_from` bits to size")   \
-  X(SseBin,      "sse",           "use a, use b | memory | constant, def d=reuse(a): `sse`")     \
+  X(SseBin,      "sse",           "use a, use b | memory | constant, def d=reuse(a) | d: `sse`") \
   X(SseUnary,    "sse_unary",     "use a, def d: `sse` (sqrt, round with mode imm, cvt)")        \
   X(Fsign,       "fsign",         "use a [, use b], def d=reuse(a): `fsign`")                    \
   X(Fminmax,     "fminmax",       "use a, use b, def d=reuse(a): `minmax`")                      \
@@ -137,6 +137,7 @@ struct MInst {
                              // 8 bytes, else 4), a RIP-relative constant-pool operand
   bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt
   bool wide_value = false;   // kSelect: the selected values are 64-bit
+  bool vex = false;          // kSseBin: the AVX three-operand form, d = a op b (no reuse of a)
   union {
     uint8_t no_payload = 0;
     AluOp alu;              // kAlu

@@ -296,6 +296,17 @@ std::string PrintAtt(const Inst& inst, const LabelNamer& namer) {
     }
     case Form::kSseMR:
       return Line(GetSseOpInfo(inst.sse_op()).mnemonic).Arg(XmmName(inst.xmm1())).Arg(mem()).Done();
+    case Form::kVexRRR:
+    case Form::kVexRRM: {
+      const std::string mnemonic = "v" + std::string(GetSseOpInfo(inst.sse_op()).mnemonic);
+      Line line(mnemonic);
+      if (inst.form == Form::kVexRRR) {
+        line.Arg(XmmName(XmmFromEnc(inst.r2)));
+      } else {
+        line.Arg(mem());
+      }
+      return line.Arg(XmmName(inst.xmm1())).Arg(XmmName(inst.xmm0())).Done();
+    }
     case Form::kGprToXmm:
       return Line(size == OpSize::k64 ? "movq" : "movd")
           .Arg(g1(size))

@@ -1,5 +1,5 @@
-;; Concept: f32.mul and f32.div are mulss and divss.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; Concept: f32.mul and f32.div are mulss and divss (without AVX: the two-address SSE forms).
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt,-avx %t.wasm | %FileCheck %s
 (module
   (func $f (param f32 f32) (result f32) local.get 0 local.get 1 f32.mul local.get 1 f32.div))
 

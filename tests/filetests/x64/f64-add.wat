@@ -1,5 +1,5 @@
-;; Concept: f64.add is addsd.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; Concept: f64.add is addsd (without AVX: the two-address SSE form).
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt,-avx %t.wasm | %FileCheck %s
 (module
   (func $f (param f64 f64) (result f64) local.get 0 local.get 1 f64.add))
 

@@ -11,7 +11,7 @@
 ;; CHECK-NEXT: 8: jb 0x1b
 ;; CHECK-NEXT: a: movsd 0xe(%rip), %xmm0
 ;; CHECK-NEXT: 12: xorps %xmm1, %xmm1
-;; CHECK-NEXT: 15: addsd %xmm1, %xmm0
+;; CHECK-NEXT: 15: vaddsd %xmm1, %xmm0, %xmm0
 ;; CHECK-NEXT: 19: popq %rbp
 ;; CHECK-NEXT: 1a: retq
 ;; CHECK-NEXT: 1b: ud2

@@ -11,7 +11,7 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
 ;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: mulsd 6(%rip), %xmm0
+;; CHECK-NEXT: a: vmulsd 6(%rip), %xmm0, %xmm0
 ;; CHECK-NEXT: 12: popq %rbp
 ;; CHECK-NEXT: 13: retq
 ;; CHECK-NEXT: 14: ud2
@@ -22,7 +22,7 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
 ;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: addss 6(%rip), %xmm0
+;; CHECK-NEXT: a: vaddss 6(%rip), %xmm0, %xmm0
 ;; CHECK-NEXT: 12: popq %rbp
 ;; CHECK-NEXT: 13: retq
 ;; CHECK-NEXT: 14: ud2
@@ -32,12 +32,11 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
+;; CHECK-NEXT: 8: jb 0x18
 ;; CHECK-NEXT: a: movsd 0xe(%rip), %xmm1
-;; CHECK-NEXT: 12: subsd %xmm0, %xmm1
-;; CHECK-NEXT: 16: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
-;; CHECK-NEXT: 1b: ud2
-;; CHECK-NEXT: 1d: .byte 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 12: vsubsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 16: popq %rbp
+;; CHECK-NEXT: 17: retq
+;; CHECK-NEXT: 18: ud2
+;; CHECK-NEXT: 1a: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
 ;; CHECK-NEXT: 20: .quad 0x3ff8000000000000

@@ -10,7 +10,7 @@
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
 ;; CHECK-NEXT: 8: jb 0x14
 ;; CHECK-NEXT: a: cvtss2sd %xmm1, %xmm1
-;; CHECK-NEXT: e: addsd %xmm1, %xmm0
+;; CHECK-NEXT: e: vaddsd %xmm1, %xmm0, %xmm0
 ;; CHECK-NEXT: 12: popq %rbp
 ;; CHECK-NEXT: 13: retq
 ;; CHECK-NEXT: 14: ud2

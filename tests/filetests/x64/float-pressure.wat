@@ -9,97 +9,77 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x30, %rsp
 ;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x18d
-;; CHECK-NEXT: 12: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 15: mulsd 0x173(%rip), %xmm1
-;; CHECK-NEXT: 1d: movaps %xmm0, %xmm2
-;; CHECK-NEXT: 20: mulsd 0x170(%rip), %xmm2
-;; CHECK-NEXT: 28: movaps %xmm0, %xmm3
-;; CHECK-NEXT: 2b: mulsd 0x16d(%rip), %xmm3
-;; CHECK-NEXT: 33: movaps %xmm0, %xmm4
-;; CHECK-NEXT: 36: mulsd 0x16a(%rip), %xmm4
-;; CHECK-NEXT: 3e: movaps %xmm0, %xmm5
-;; CHECK-NEXT: 41: mulsd 0x167(%rip), %xmm5
-;; CHECK-NEXT: 49: movaps %xmm0, %xmm6
-;; CHECK-NEXT: 4c: mulsd 0x164(%rip), %xmm6
-;; CHECK-NEXT: 54: movaps %xmm0, %xmm7
-;; CHECK-NEXT: 57: mulsd 0x161(%rip), %xmm7
-;; CHECK-NEXT: 5f: movaps %xmm0, %xmm8
-;; CHECK-NEXT: 63: mulsd 0x15c(%rip), %xmm8
-;; CHECK-NEXT: 6c: movaps %xmm0, %xmm9
-;; CHECK-NEXT: 70: mulsd 0x157(%rip), %xmm9
-;; CHECK-NEXT: 79: movaps %xmm0, %xmm10
-;; CHECK-NEXT: 7d: mulsd 0x152(%rip), %xmm10
-;; CHECK-NEXT: 86: movaps %xmm0, %xmm11
-;; CHECK-NEXT: 8a: mulsd 0x14d(%rip), %xmm11
-;; CHECK-NEXT: 93: movaps %xmm0, %xmm12
-;; CHECK-NEXT: 97: mulsd 0x148(%rip), %xmm12
-;; CHECK-NEXT: a0: movaps %xmm0, %xmm13
-;; CHECK-NEXT: a4: mulsd 0x143(%rip), %xmm13
-;; CHECK-NEXT: ad: movaps %xmm0, %xmm14
-;; CHECK-NEXT: b1: mulsd 0x13e(%rip), %xmm14
-;; CHECK-NEXT: ba: movsd %xmm1, (%rsp)
-;; CHECK-NEXT: bf: movaps %xmm0, %xmm1
-;; CHECK-NEXT: c2: mulsd 0x136(%rip), %xmm1
-;; CHECK-NEXT: ca: movsd %xmm2, 8(%rsp)
-;; CHECK-NEXT: d0: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d3: mulsd 0x12d(%rip), %xmm2
-;; CHECK-NEXT: db: movsd %xmm3, 0x10(%rsp)
-;; CHECK-NEXT: e1: movaps %xmm0, %xmm3
-;; CHECK-NEXT: e4: mulsd 0x124(%rip), %xmm3
-;; CHECK-NEXT: ec: movsd %xmm4, 0x18(%rsp)
-;; CHECK-NEXT: f2: movaps %xmm0, %xmm4
-;; CHECK-NEXT: f5: mulsd 0x11b(%rip), %xmm4
-;; CHECK-NEXT: fd: movsd %xmm5, 0x20(%rsp)
-;; CHECK-NEXT: 103: movaps %xmm0, %xmm5
-;; CHECK-NEXT: 106: mulsd 0x112(%rip), %xmm5
-;; CHECK-NEXT: 10e: mulsd 0x112(%rip), %xmm0
-;; CHECK-NEXT: 116: addsd %xmm0, %xmm5
-;; CHECK-NEXT: 11a: addsd %xmm5, %xmm4
-;; CHECK-NEXT: 11e: addsd %xmm4, %xmm3
-;; CHECK-NEXT: 122: addsd %xmm3, %xmm2
-;; CHECK-NEXT: 126: addsd %xmm2, %xmm1
-;; CHECK-NEXT: 12a: addsd %xmm1, %xmm14
-;; CHECK-NEXT: 12f: addsd %xmm14, %xmm13
-;; CHECK-NEXT: 134: addsd %xmm13, %xmm12
-;; CHECK-NEXT: 139: addsd %xmm12, %xmm11
-;; CHECK-NEXT: 13e: addsd %xmm11, %xmm10
-;; CHECK-NEXT: 143: addsd %xmm10, %xmm9
-;; CHECK-NEXT: 148: addsd %xmm9, %xmm8
-;; CHECK-NEXT: 14d: addsd %xmm8, %xmm7
-;; CHECK-NEXT: 152: addsd %xmm7, %xmm6
-;; CHECK-NEXT: 156: movsd 0x20(%rsp), %xmm0
-;; CHECK-NEXT: 15c: addsd %xmm6, %xmm0
-;; CHECK-NEXT: 160: movsd 0x18(%rsp), %xmm1
-;; CHECK-NEXT: 166: addsd %xmm0, %xmm1
-;; CHECK-NEXT: 16a: movsd 0x10(%rsp), %xmm0
-;; CHECK-NEXT: 170: addsd %xmm1, %xmm0
-;; CHECK-NEXT: 174: movsd 8(%rsp), %xmm1
-;; CHECK-NEXT: 17a: addsd %xmm0, %xmm1
-;; CHECK-NEXT: 17e: movsd (%rsp), %xmm0
-;; CHECK-NEXT: 183: addsd %xmm1, %xmm0
-;; CHECK-NEXT: 187: addq $0x30, %rsp
-;; CHECK-NEXT: 18b: popq %rbp
-;; CHECK-NEXT: 18c: retq
-;; CHECK-NEXT: 18d: ud2
-;; CHECK-NEXT: 18f: .byte 0xcc
-;; CHECK-NEXT: 190: .quad 0x4008000000000000
-;; CHECK-NEXT: 198: .quad 0x4010000000000000
-;; CHECK-NEXT: 1a0: .quad 0x4014000000000000
-;; CHECK-NEXT: 1a8: .quad 0x4018000000000000
-;; CHECK-NEXT: 1b0: .quad 0x401c000000000000
-;; CHECK-NEXT: 1b8: .quad 0x4020000000000000
-;; CHECK-NEXT: 1c0: .quad 0x4022000000000000
-;; CHECK-NEXT: 1c8: .quad 0x4024000000000000
-;; CHECK-NEXT: 1d0: .quad 0x4026000000000000
-;; CHECK-NEXT: 1d8: .quad 0x4028000000000000
-;; CHECK-NEXT: 1e0: .quad 0x402a000000000000
-;; CHECK-NEXT: 1e8: .quad 0x402c000000000000
-;; CHECK-NEXT: 1f0: .quad 0x402e000000000000
-;; CHECK-NEXT: 1f8: .quad 0x4030000000000000
-;; CHECK-NEXT: 200: .quad 0x4031000000000000
-;; CHECK-NEXT: 208: .quad 0x4032000000000000
-;; CHECK-NEXT: 210: .quad 0x4033000000000000
-;; CHECK-NEXT: 218: .quad 0x4034000000000000
-;; CHECK-NEXT: 220: .quad 0x4035000000000000
-;; CHECK-NEXT: 228: .quad 0x4036000000000000
+;; CHECK-NEXT: c: jb 0x13e
+;; CHECK-NEXT: 12: vmulsd 0x126(%rip), %xmm0, %xmm1
+;; CHECK-NEXT: 1a: vmulsd 0x126(%rip), %xmm0, %xmm2
+;; CHECK-NEXT: 22: vmulsd 0x126(%rip), %xmm0, %xmm3
+;; CHECK-NEXT: 2a: vmulsd 0x126(%rip), %xmm0, %xmm4
+;; CHECK-NEXT: 32: vmulsd 0x126(%rip), %xmm0, %xmm5
+;; CHECK-NEXT: 3a: vmulsd 0x126(%rip), %xmm0, %xmm6
+;; CHECK-NEXT: 42: vmulsd 0x126(%rip), %xmm0, %xmm7
+;; CHECK-NEXT: 4a: vmulsd 0x126(%rip), %xmm0, %xmm8
+;; CHECK-NEXT: 52: vmulsd 0x126(%rip), %xmm0, %xmm9
+;; CHECK-NEXT: 5a: vmulsd 0x126(%rip), %xmm0, %xmm10
+;; CHECK-NEXT: 62: vmulsd 0x126(%rip), %xmm0, %xmm11
+;; CHECK-NEXT: 6a: vmulsd 0x126(%rip), %xmm0, %xmm12
+;; CHECK-NEXT: 72: vmulsd 0x126(%rip), %xmm0, %xmm13
+;; CHECK-NEXT: 7a: vmulsd 0x126(%rip), %xmm0, %xmm14
+;; CHECK-NEXT: 82: movsd %xmm1, (%rsp)
+;; CHECK-NEXT: 87: vmulsd 0x121(%rip), %xmm0, %xmm1
+;; CHECK-NEXT: 8f: movsd %xmm2, 8(%rsp)
+;; CHECK-NEXT: 95: vmulsd 0x11b(%rip), %xmm0, %xmm2
+;; CHECK-NEXT: 9d: movsd %xmm3, 0x10(%rsp)
+;; CHECK-NEXT: a3: vmulsd 0x115(%rip), %xmm0, %xmm3
+;; CHECK-NEXT: ab: movsd %xmm4, 0x18(%rsp)
+;; CHECK-NEXT: b1: vmulsd 0x10f(%rip), %xmm0, %xmm4
+;; CHECK-NEXT: b9: movsd %xmm5, 0x20(%rsp)
+;; CHECK-NEXT: bf: vmulsd 0x109(%rip), %xmm0, %xmm5
+;; CHECK-NEXT: c7: vmulsd 0x109(%rip), %xmm0, %xmm0
+;; CHECK-NEXT: cf: vaddsd %xmm0, %xmm5, %xmm0
+;; CHECK-NEXT: d3: vaddsd %xmm0, %xmm4, %xmm0
+;; CHECK-NEXT: d7: vaddsd %xmm0, %xmm3, %xmm0
+;; CHECK-NEXT: db: vaddsd %xmm0, %xmm2, %xmm0
+;; CHECK-NEXT: df: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: e3: vaddsd %xmm0, %xmm14, %xmm0
+;; CHECK-NEXT: e7: vaddsd %xmm0, %xmm13, %xmm0
+;; CHECK-NEXT: eb: vaddsd %xmm0, %xmm12, %xmm0
+;; CHECK-NEXT: ef: vaddsd %xmm0, %xmm11, %xmm0
+;; CHECK-NEXT: f3: vaddsd %xmm0, %xmm10, %xmm0
+;; CHECK-NEXT: f7: vaddsd %xmm0, %xmm9, %xmm0
+;; CHECK-NEXT: fb: vaddsd %xmm0, %xmm8, %xmm0
+;; CHECK-NEXT: ff: vaddsd %xmm0, %xmm7, %xmm0
+;; CHECK-NEXT: 103: vaddsd %xmm0, %xmm6, %xmm0
+;; CHECK-NEXT: 107: movsd 0x20(%rsp), %xmm1
+;; CHECK-NEXT: 10d: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 111: movsd 0x18(%rsp), %xmm1
+;; CHECK-NEXT: 117: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 11b: movsd 0x10(%rsp), %xmm1
+;; CHECK-NEXT: 121: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 125: movsd 8(%rsp), %xmm1
+;; CHECK-NEXT: 12b: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 12f: movsd (%rsp), %xmm1
+;; CHECK-NEXT: 134: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 138: addq $0x30, %rsp
+;; CHECK-NEXT: 13c: popq %rbp
+;; CHECK-NEXT: 13d: retq
+;; CHECK-NEXT: 13e: ud2
+;; CHECK-NEXT: 140: .quad 0x4008000000000000
+;; CHECK-NEXT: 148: .quad 0x4010000000000000
+;; CHECK-NEXT: 150: .quad 0x4014000000000000
+;; CHECK-NEXT: 158: .quad 0x4018000000000000
+;; CHECK-NEXT: 160: .quad 0x401c000000000000
+;; CHECK-NEXT: 168: .quad 0x4020000000000000
+;; CHECK-NEXT: 170: .quad 0x4022000000000000
+;; CHECK-NEXT: 178: .quad 0x4024000000000000
+;; CHECK-NEXT: 180: .quad 0x4026000000000000
+;; CHECK-NEXT: 188: .quad 0x4028000000000000
+;; CHECK-NEXT: 190: .quad 0x402a000000000000
+;; CHECK-NEXT: 198: .quad 0x402c000000000000
+;; CHECK-NEXT: 1a0: .quad 0x402e000000000000
+;; CHECK-NEXT: 1a8: .quad 0x4030000000000000
+;; CHECK-NEXT: 1b0: .quad 0x4031000000000000
+;; CHECK-NEXT: 1b8: .quad 0x4032000000000000
+;; CHECK-NEXT: 1c0: .quad 0x4033000000000000
+;; CHECK-NEXT: 1c8: .quad 0x4034000000000000
+;; CHECK-NEXT: 1d0: .quad 0x4035000000000000
+;; CHECK-NEXT: 1d8: .quad 0x4036000000000000

@@ -30,7 +30,7 @@
 ;; CHECK-NEXT: 8: jb 0x1d
 ;; CHECK-NEXT: a: addl $8, %esi
 ;; CHECK-NEXT: d: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 11: addsd (%rax, %rsi), %xmm0
+;; CHECK-NEXT: 11: vaddsd (%rax, %rsi), %xmm0, %xmm0
 ;; CHECK-NEXT: 16: movsd %xmm0, (%rax, %rsi)
 ;; CHECK-NEXT: 1b: popq %rbp
 ;; CHECK-NEXT: 1c: retq

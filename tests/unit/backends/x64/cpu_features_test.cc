@@ -30,7 +30,12 @@ TEST(X64CpuFeatures, ParseForcesFallbacks) {
   EXPECT_TRUE(some->popcnt);
   EXPECT_FALSE(some->lzcnt);
   EXPECT_FALSE(some->bmi1);
-  EXPECT_EQ(some->ToString(), "+sse4.1,-lzcnt,-bmi1,+popcnt");
+  EXPECT_TRUE(some->avx);
+  EXPECT_EQ(some->ToString(), "+sse4.1,-lzcnt,-bmi1,+popcnt,+avx");
+  Expected<CpuFeatures> no_avx = CpuFeatures::Parse("+all,-avx");
+  ASSERT_TRUE(no_avx.ok());
+  EXPECT_FALSE(no_avx->avx);
+  EXPECT_TRUE(no_avx->sse41);
 
   // ToString() parses back to the same set.
   Expected<CpuFeatures> again = CpuFeatures::Parse(some->ToString());
