@@ -12,10 +12,16 @@ struct FeatureName {
   std::string_view name;
   bool CpuFeatures::*field;
 };
+// clang-format off
 constexpr FeatureName kFeatures[] = {
-    {"sse4.1", &CpuFeatures::sse41},  {"lzcnt", &CpuFeatures::lzcnt}, {"bmi1", &CpuFeatures::bmi1},
-    {"popcnt", &CpuFeatures::popcnt}, {"avx", &CpuFeatures::avx},
+    {"sse4.1", &CpuFeatures::sse41},
+    {"lzcnt", &CpuFeatures::lzcnt},
+    {"bmi1", &CpuFeatures::bmi1},
+    {"popcnt", &CpuFeatures::popcnt},
+    {"avx", &CpuFeatures::avx},
+    {"bmi2", &CpuFeatures::bmi2},
 };
+// clang-format on
 
 }  // namespace
 
@@ -33,7 +39,10 @@ CpuFeatures CpuFeatures::Detect() {
       f.avx = (xcr0_lo & 6) == 6;
     }
   }
-  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) f.bmi1 = (ebx >> 3) & 1;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) {
+    f.bmi1 = (ebx >> 3) & 1;
+    f.bmi2 = (ebx >> 8) & 1;
+  }
   if (__get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx)) f.lzcnt = (ecx >> 5) & 1;
 #endif
   return f;

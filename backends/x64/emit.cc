@@ -707,6 +707,14 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       Put(Inst::UnaryR(m.unary, m.size, G(i, o.dst)));
       return;
     case MOp::kShift:
+      if (m.vex) {  // BMI2
+        if (m.imm_operand) {
+          Put(Inst::RorxRRI(m.size, G(i, o.dst), G(i, o.a), static_cast<uint8_t>(m.imm)));
+        } else {
+          Put(Inst::ShiftxRRR(m.shift, m.size, G(i, o.dst), G(i, o.a), G(i, o.b)));
+        }
+        return;
+      }
       if (m.imm_operand) {
         if (m.imm != 0) {
           Put(Inst::ShiftRI(m.shift, m.size, G(i, o.dst), static_cast<uint8_t>(m.imm)));

@@ -583,6 +583,26 @@ void Encode(const Inst& inst, EncodedInst* out) {
       for (int k = 0; k < inst.imm; ++k) w.Byte(kNops[inst.imm - 1][k]);
       return;
     }
+    case Form::kRorxRRI: {
+      // VEX.LZ.F2.0F3A.W F0 /r ib (no vvvv operand).
+      Opcode op = Int(inst.size, 0xF0, 3);
+      op.rep = 0xF2;
+      op.vex = true;
+      EmitRegReg(w, op, inst.r0, inst.r1);
+      w.Byte(static_cast<uint8_t>(inst.imm));
+      return;
+    }
+    case Form::kShiftxRRR: {
+      // VEX.LZ.{66 shlx, F2 shrx, F3 sarx}.0F38.W F7 /r, the count in vvvv.
+      Opcode op = Int(inst.size, 0xF7, 2);
+      const ShiftOp s = inst.shift_op();
+      op.p66 = s == ShiftOp::kShl;
+      op.rep = s == ShiftOp::kShr ? 0xF2 : s == ShiftOp::kSar ? 0xF3 : 0;
+      op.vex = true;
+      op.vvvv = inst.r2;
+      EmitRegReg(w, op, inst.r0, inst.r1);
+      return;
+    }
     case Form::kSseRR:
     case Form::kSseRM:
     case Form::kSseMR:

@@ -583,4 +583,24 @@ Inst Inst::VexRRM(SseOp op, Xmm dst, Xmm src1, const Amode& src2) {
   return i;
 }
 
+Inst Inst::RorxRRI(OpSize size, Gpr dst, Gpr src, uint8_t count) {
+  EGRET_CHECK(Is32Or64(size));
+  Inst i = Make(Form::kRorxRRI, size);
+  i.r0 = Enc(dst);
+  i.r1 = Enc(src);
+  i.imm = count;
+  return i;
+}
+
+Inst Inst::ShiftxRRR(ShiftOp op, OpSize size, Gpr dst, Gpr src, Gpr count) {
+  EGRET_CHECK(Is32Or64(size));
+  EGRET_CHECK(op == ShiftOp::kShl || op == ShiftOp::kShr || op == ShiftOp::kSar);
+  Inst i = Make(Form::kShiftxRRR, size);
+  i.op = static_cast<uint8_t>(op);
+  i.r0 = Enc(dst);
+  i.r1 = Enc(src);
+  i.r2 = Enc(count);
+  return i;
+}
+
 }  // namespace egret::x64

@@ -1132,15 +1132,30 @@ Status Lowerer::LowerShift(ir::Inst i) {
   m.shift = s;
   int64_t imm = d.imm;
   const bool imm_form = ir::Info(op).format == ir::InstFormat::kBinaryImm;
+  const int bits = m.size == OpSize::k64 ? 64 : 32;
   if (imm_form || IsIconst(d.args[1], &imm)) {
     m.imm_operand = true;
-    m.imm = imm & (m.size == OpSize::k64 ? 63 : 31);
+    m.imm = imm & (bits - 1);
     VReg a = Use(d.args[0]);
+    if (features_.bmi2 && (s == ShiftOp::kRol || s == ShiftOp::kRor) && m.imm != 0) {
+      // rorx: three-address (no copy when `a` lives on); a left rotation by k is a right one by
+      // bits - k.
+      m.vex = true;
+      if (s == ShiftOp::kRol) m.imm = bits - m.imm;
+      Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
+      return Status::Ok();
+    }
     Emit(m, {Operand::Use(a), Operand::ReuseDef(Result(i), 0)});
     return Status::Ok();
   }
   VReg a = Use(d.args[0]);
   VReg c = Use(d.args[1]);
+  if (features_.bmi2 && (s == ShiftOp::kShl || s == ShiftOp::kShr || s == ShiftOp::kSar)) {
+    // shlx/shrx/sarx: the count in any register (no %rcx), three-address.
+    m.vex = true;
+    Emit(m, {Operand::Use(a), Operand::Use(c), Operand::Def(Result(i))});
+    return Status::Ok();
+  }
   Emit(m, {Operand::Use(a), Operand::FixedUse(c, IntPReg(Gpr::kRcx)),
            Operand::ReuseDef(Result(i), 0)});
   return Status::Ok();

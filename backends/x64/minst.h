@@ -44,7 +44,7 @@ namespace egret::x64 {
   X(Alu,         "alu",           "use a [, use b | memory], def d=reuse(a): `alu`")             \
   X(Imul,        "imul",          "use a [, use b | memory], def d=reuse(a) (or d = a * imm)")   \
   X(Unary,       "unary",         "use a, def d=reuse(a): `unary` (neg, not)")                   \
-  X(Shift,       "shift",         "use a [, use count(rcx)], def d=reuse(a): `shift`")           \
+  X(Shift,       "shift",         "use a [, use count(rcx)], def d=reuse(a) (BMI2: d): `shift`") \
   X(BitCount,    "bitcount",      "use a, def d: `bitcount`, `native` or a fallback sequence")   \
   X(Div,         "div",           "use a(rax), use b, early def rdx [, def rax]: `div`")         \
   X(CmpSet,      "cmpset",        "cond operands, early def d: d = cond as 0/1")                 \
@@ -137,7 +137,8 @@ struct MInst {
                              // 8 bytes, else 4), a RIP-relative constant-pool operand
   bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt
   bool wide_value = false;   // kSelect: the selected values are 64-bit
-  bool vex = false;          // kSseBin: the AVX three-operand form, d = a op b (no reuse of a)
+  bool vex = false;          // kSseBin: the AVX three-operand form, d = a op b (no reuse of a);
+                             // kShift: BMI2 rorx (imm) / shlx shrx sarx (count in any register)
   union {
     uint8_t no_payload = 0;
     AluOp alu;              // kAlu

@@ -1,5 +1,5 @@
-;; Concept: i32.rotl by a constant becomes one roll with an immediate.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; Concept: without BMI2, i32.rotl by a constant becomes one roll with an immediate.
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt,-bmi2 %t.wasm | %FileCheck %s
 (module
   (func $f (param i32) (result i32) local.get 0 i32.const 7 i32.rotl))
 

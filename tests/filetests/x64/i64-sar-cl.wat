@@ -1,5 +1,5 @@
-;; Concept: i64.shr_s by a variable is sarq %cl.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; Concept: without BMI2, i64.shr_s by a variable is sarq %cl.
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt,-bmi2 %t.wasm | %FileCheck %s
 (module
   (func $f (param i64 i64) (result i64) local.get 0 local.get 1 i64.shr_s))
 

@@ -121,6 +121,7 @@ TEST(X64Differential, Branch) { CheckFamily("Branch"); }
 TEST(X64Differential, Misc) { CheckFamily("Misc"); }
 TEST(X64Differential, Sse) { CheckFamily("Sse"); }
 TEST(X64Differential, Vex) { CheckFamily("Vex"); }
+TEST(X64Differential, Bmi2) { CheckFamily("Bmi2"); }
 TEST(X64Differential, SseConvert) { CheckFamily("SseConvert"); }
 
 // The ModRM/SIB logic over the full cross product: every base, every index (and none), every
@@ -167,7 +168,7 @@ TEST(X64Differential, FamiliesPartitionAllForms) {
     // of TESTs is checked against Families() here by count.
     for (Form form : f.forms) seen.insert(form);
   }
-  EXPECT_EQ(Families().size(), 14u) << "add a TEST(X64Differential, <family>) for a new family";
+  EXPECT_EQ(Families().size(), 15u) << "add a TEST(X64Differential, <family>) for a new family";
   for (int i = 0; i < kNumForms; ++i) {
     const Form form = static_cast<Form>(i);
     EXPECT_EQ(seen.count(form), 1u) << FormName(form);

@@ -363,6 +363,24 @@ std::vector<Inst> Generate(Form form) {
         });
       }
       break;
+    case Form::kRorxRRI:
+      for (OpSize s : {OpSize::k32, OpSize::k64}) {
+        int k = 0;
+        AllPairs([&](int a, int b) {
+          v.push_back(Inst::RorxRRI(s, G(a), G(b), static_cast<uint8_t>(k++ % Bits(s))));
+        });
+      }
+      break;
+    case Form::kShiftxRRR:
+      for (ShiftOp op : {ShiftOp::kShl, ShiftOp::kShr, ShiftOp::kSar}) {
+        for (OpSize s : {OpSize::k32, OpSize::k64}) {
+          int k = 0;
+          AllPairs([&](int a, int b) {
+            v.push_back(Inst::ShiftxRRR(op, s, G(a), G(b), G((a + b + k++) % 16)));
+          });
+        }
+      }
+      break;
     case Form::kVexRRR:
       // Every register in each of the three positions (R, vvvv and B all exercised).
       for (int op = 0; op < kNumSseOps; ++op) {
@@ -474,6 +492,7 @@ const std::vector<Family>& Families() {
       {"Misc", {Form::kUd2, Form::kInt3, Form::kNop}},
       {"Sse", {Form::kSseRR, Form::kSseRM, Form::kSseMR}},
       {"Vex", {Form::kVexRRR, Form::kVexRRM}},
+      {"Bmi2", {Form::kRorxRRI, Form::kShiftxRRR}},
       {"SseConvert",
        {Form::kGprToXmm, Form::kXmmToGpr, Form::kCvtSi2FpR, Form::kCvtSi2FpM, Form::kCvttFp2SiR,
         Form::kCvttFp2SiM}},
@@ -499,6 +518,7 @@ int ImmBits(const Inst& inst) {
     case Form::kPushI:
       return 64;
     case Form::kShiftRI:
+    case Form::kRorxRRI:
     case Form::kSseRR:
     case Form::kSseRM:
       return 8;
