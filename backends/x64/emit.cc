@@ -628,7 +628,7 @@ void Emitter::EmitInst(uint32_t i) {
   const OperandSlots o = Slots(i);
   cur_srcloc_ = v_.srclocs[i];
   EmitInstBody(i, m, o);
-  if (m.op == MOp::kAlu) {
+  if (m.op == MOp::kAlu && !m.vex) {
     // add sub and or xor set ZF and SF from the result (of the register form, or of a folded
     // load's operation: the destination is the result either way).
     flags_ = {true, G(i, o.dst), m.size, i};
@@ -684,6 +684,10 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       }
       return;
     case MOp::kAlu:
+      if (m.vex) {  // BMI1 andn: d = ~b & a
+        Put(Inst::AndnRRR(m.size, G(i, o.dst), G(i, o.b), G(i, o.a)));
+        return;
+      }
       if (m.base_op >= 0) {  // a folded load
         if (m.can_trap) buf_.AddTrap(m.trap);
         Put(Inst::AluRM(m.alu, m.size, G(i, o.dst), MemOperand(i, m)));

@@ -603,6 +603,14 @@ void Encode(const Inst& inst, EncodedInst* out) {
       EmitRegReg(w, op, inst.r0, inst.r1);
       return;
     }
+    case Form::kAndnRRR: {
+      // VEX.LZ.0F38.W F2 /r: reg = dst, vvvv = src1 (inverted), rm = src2.
+      Opcode op = Int(inst.size, 0xF2, 2);
+      op.vex = true;
+      op.vvvv = inst.r1;
+      EmitRegReg(w, op, inst.r0, inst.r2);
+      return;
+    }
     case Form::kSseRR:
     case Form::kSseRM:
     case Form::kSseMR:

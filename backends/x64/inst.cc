@@ -603,4 +603,13 @@ Inst Inst::ShiftxRRR(ShiftOp op, OpSize size, Gpr dst, Gpr src, Gpr count) {
   return i;
 }
 
+Inst Inst::AndnRRR(OpSize size, Gpr dst, Gpr src1, Gpr src2) {
+  EGRET_CHECK(Is32Or64(size));
+  Inst i = Make(Form::kAndnRRR, size);
+  i.r0 = Enc(dst);
+  i.r1 = Enc(src1);
+  i.r2 = Enc(src2);
+  return i;
+}
+
 }  // namespace egret::x64

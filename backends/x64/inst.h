@@ -40,7 +40,7 @@ namespace egret::x64 {
   X(CallRel32) X(CallR) X(CallM) X(JmpRel32) X(JmpRel8) X(JmpR) X(JmpM)             \
   X(JccRel32) X(JccRel8) X(Ud2) X(Int3) X(Nop)                                      \
   X(SseRR) X(SseRM) X(SseMR) X(GprToXmm) X(XmmToGpr)                                \
-  X(VexRRR) X(VexRRM) X(RorxRRI) X(ShiftxRRR)                                      \
+  X(VexRRR) X(VexRRM) X(RorxRRI) X(ShiftxRRR) X(AndnRRR)                           \
   X(CvtSi2FpR) X(CvtSi2FpM) X(CvttFp2SiR) X(CvttFp2SiM)
 // clang-format on
 
@@ -156,10 +156,10 @@ struct Inst {
   uint8_t op = 0;                 // AluOp/ShiftOp/UnaryOp/BitOp/SseOp, per form
   CondCode cc = CondCode::kE;     // Setcc/Cmov*/Jcc*
   uint8_t r0 = 0, r1 = 0;         // register encodings; meaning per form (see factories)
-  uint8_t r2 = 0;                 // VexRRR: the second source (ModRM.rm); ShiftxRRR: the count
-  Amode mem;                      // *M* forms, Lea, CallM, JmpM
-  int64_t imm = 0;                // *I* forms, Nop (its length)
-  Label label;                    // CallRel32/JmpRel*/JccRel*
+  uint8_t r2 = 0;   // VexRRR: the second source (ModRM.rm); ShiftxRRR: the count; AndnRRR: src2
+  Amode mem;        // *M* forms, Lea, CallM, JmpM
+  int64_t imm = 0;  // *I* forms, Nop (its length)
+  Label label;      // CallRel32/JmpRel*/JccRel*
 
   Gpr gpr0() const { return GprFromEnc(r0); }
   Gpr gpr1() const { return GprFromEnc(r1); }
@@ -272,6 +272,8 @@ struct Inst {
   // shlx/shrx/sarx: dst = src shifted by `count` (any register; masked to 5/6 bits). op is
   // kShl, kShr or kSar. Sizes 32/64.
   static Inst ShiftxRRR(ShiftOp op, OpSize size, Gpr dst, Gpr src, Gpr count);
+  // BMI1 andn: dst = ~src1 & src2 (src1 in VEX.vvvv; sets ZF/SF, clears CF/OF). Sizes 32/64.
+  static Inst AndnRRR(OpSize size, Gpr dst, Gpr src1, Gpr src2);
   // cvttss2si/cvttsd2si to a signed 32- or 64-bit integer (0x80..0 for NaN and overflow).
   static Inst CvttFp2SiR(FpSize fp, OpSize dst_size, Gpr dst, Xmm src);
   static Inst CvttFp2SiM(FpSize fp, OpSize dst_size, Gpr dst, const Amode& src);

@@ -213,6 +213,9 @@ class Lowerer final : public backend::LowerRules {
   // The `ishl_imm x, 1..3` operand that iadd `add` folds into a three-address
   // `lea (other, x, 2^k)` (invalid when none: the shift emits its own instruction).
   ir::Value LeaShiftOperand(ir::Inst add) const;
+  // With BMI1, the `bnot y` operand of band `user` that folds into `andn` (d = ~y & other), or
+  // an invalid value.
+  ir::Value AndnOperand(ir::Inst user) const;
   // Whether `i` is a left shift by a constant (ishl_imm, or ishl of an iconst amount) of the
   // non-constant `x`; `amount` is taken modulo the width.
   bool ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const;
@@ -340,6 +343,19 @@ bool Lowerer::LoadFoldableInto(ir::Value v, ir::Inst user) const {
   return ctx_.OnlyPureBetween(li, user);
 }
 
+ir::Value Lowerer::AndnOperand(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  if (!features_.bmi1 || d.opcode != Opcode::kBand) return ir::Value();
+  if (IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
+  for (int k = 1; k >= 0; --k) {
+    const ir::Value v = d.args[k];
+    if (!ctx_.CanSinkInto(v, user)) continue;
+    const ir::InstData& n = dfg_[DefInstId(v)];
+    if (n.opcode == Opcode::kBnot && !IsConst(n.args[0])) return v;
+  }
+  return ir::Value();
+}
+
 bool Lowerer::ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const {
   const ir::InstData& s = dfg_[i];
   int64_t k = s.imm;
@@ -421,6 +437,7 @@ ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
       // not into an add that becomes a lea with a scaled index (LowerAlu prefers that).
       if (IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
       if (d.opcode == Opcode::kIadd && LeaShiftOperand(user).valid()) return ir::Value();
+      if (AndnOperand(user).valid()) return ir::Value();
       if (LoadFoldableInto(d.args[1], user)) return d.args[1];
       if (LoadFoldableInto(d.args[0], user)) return d.args[0];
       return ir::Value();
@@ -466,6 +483,11 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       const ir::Inst u = ctx_.order().last_user[Resolve(dfg_.FirstResult(add)).index];
       const AddressMatch m = MatchAddress(u);
       return m.add == add && m.shift == i;
+    }
+    case Opcode::kBnot: {
+      // Folded into its band user's andn.
+      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+      return u.valid() && AndnOperand(u) == dfg_.FirstResult(i);
     }
     case Opcode::kLoad: {
       // Folded into its ALU user, unless that user is itself an address folded into an
@@ -1040,6 +1062,16 @@ Status Lowerer::LowerAlu(ir::Inst i) {
       ShlByConst(DefInstId(shifted), &x, &amount);
       const ir::Value other = shifted == d.args[1] ? d.args[0] : d.args[1];
       EmitLea(i, other, x, static_cast<uint8_t>(amount), 0);
+      return Status::Ok();
+    }
+  }
+  if (op == Opcode::kBand) {
+    const ir::Value inverted = AndnOperand(i);
+    if (inverted.valid()) {  // x & ~y: `andn x, y, d` (BMI1), three-address
+      const ir::Value other = inverted == d.args[1] ? d.args[0] : d.args[1];
+      m.vex = true;
+      const VReg y = Use(dfg_[DefInstId(inverted)].args[0]), x = Use(other);
+      Emit(m, {Operand::Use(x), Operand::Use(y), Operand::Def(Result(i))});
       return Status::Ok();
     }
   }

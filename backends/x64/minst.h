@@ -138,7 +138,8 @@ struct MInst {
   bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt
   bool wide_value = false;   // kSelect: the selected values are 64-bit
   bool vex = false;          // kSseBin: the AVX three-operand form, d = a op b (no reuse of a);
-                             // kShift: BMI2 rorx (imm) / shlx shrx sarx (count in any register)
+                             // kShift: BMI2 rorx (imm) / shlx shrx sarx (count in any register);
+                             // kAlu (and): BMI1 andn, d = a & ~b
   union {
     uint8_t no_payload = 0;
     AluOp alu;              // kAlu

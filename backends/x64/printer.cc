@@ -182,6 +182,13 @@ std::string PrintAtt(const Inst& inst, const LabelNamer& namer) {
       return Line(ShiftName(inst.shift_op())).Suffix(size).Imm(inst.imm).Arg(g0(size)).Done();
     case Form::kShiftRCl:
       return Line(ShiftName(inst.shift_op())).Suffix(size).Arg("%cl").Arg(g0(size)).Done();
+    case Form::kAndnRRR:
+      return Line("andn")
+          .Suffix(size)
+          .Arg(GprName(GprFromEnc(inst.r2), size))
+          .Arg(g1(size))
+          .Arg(g0(size))
+          .Done();
     case Form::kRorxRRI:
       return Line("rorx").Suffix(size).Imm(inst.imm).Arg(g1(size)).Arg(g0(size)).Done();
     case Form::kShiftxRRR:

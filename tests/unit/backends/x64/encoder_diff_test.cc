@@ -121,7 +121,7 @@ TEST(X64Differential, Branch) { CheckFamily("Branch"); }
 TEST(X64Differential, Misc) { CheckFamily("Misc"); }
 TEST(X64Differential, Sse) { CheckFamily("Sse"); }
 TEST(X64Differential, Vex) { CheckFamily("Vex"); }
-TEST(X64Differential, Bmi2) { CheckFamily("Bmi2"); }
+TEST(X64Differential, Bmi) { CheckFamily("Bmi"); }
 TEST(X64Differential, SseConvert) { CheckFamily("SseConvert"); }
 
 // The ModRM/SIB logic over the full cross product: every base, every index (and none), every

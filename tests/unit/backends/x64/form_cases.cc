@@ -363,6 +363,14 @@ std::vector<Inst> Generate(Form form) {
         });
       }
       break;
+    case Form::kAndnRRR:
+      for (OpSize s : {OpSize::k32, OpSize::k64}) {
+        int k = 0;
+        AllPairs([&](int a, int b) {
+          v.push_back(Inst::AndnRRR(s, G(a), G((a + b + k++) % 16), G(b)));
+        });
+      }
+      break;
     case Form::kRorxRRI:
       for (OpSize s : {OpSize::k32, OpSize::k64}) {
         int k = 0;
@@ -492,7 +500,7 @@ const std::vector<Family>& Families() {
       {"Misc", {Form::kUd2, Form::kInt3, Form::kNop}},
       {"Sse", {Form::kSseRR, Form::kSseRM, Form::kSseMR}},
       {"Vex", {Form::kVexRRR, Form::kVexRRM}},
-      {"Bmi2", {Form::kRorxRRI, Form::kShiftxRRR}},
+      {"Bmi", {Form::kAndnRRR, Form::kRorxRRI, Form::kShiftxRRR}},
       {"SseConvert",
        {Form::kGprToXmm, Form::kXmmToGpr, Form::kCvtSi2FpR, Form::kCvtSi2FpM, Form::kCvttFp2SiR,
         Form::kCvttFp2SiM}},
