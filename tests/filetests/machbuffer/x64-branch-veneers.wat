@@ -8,12 +8,12 @@
 ;; marks with `;; island`), and the loop's
 ;; exit test `jne` on the veneer at 0x43, which goes on to the loop body at 0x53. At real ranges
 ;; the same `jne` is a 2-byte rel8 (branch relaxation at the end of the function).
-;; RUN: %egret compile --emit=asm --target-features=+all,-lzcnt --debug-branch-range-shrink=4194304 %s | FileCheck %s --check-prefix=SHRUNK
-;; RUN: %egret compile --emit=asm --target-features=+all,-lzcnt %s | FileCheck %s --check-prefix=REAL
-;; RUN: %egret compile --stats --debug-branch-range-shrink=4194304 %s -o %t.egret 2>&1 | FileCheck %s --check-prefix=STATS
-;; RUN: %egret compile --stats %s -o %t.egret 2>&1 | FileCheck %s --check-prefix=NONE
-;; RUN: %egret run --debug-branch-range-shrink=4194304 --invoke sumsq %s 10 | FileCheck %s --check-prefix=EXEC
-;; RUN: %egret run --debug-branch-range-shrink=4194304 --invoke sumsq %s 0 | FileCheck %s --check-prefix=EXEC0
+;; RUN: %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt --debug-branch-range-shrink=4194304 %s | FileCheck %s --check-prefix=SHRUNK
+;; RUN: %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt %s | FileCheck %s --check-prefix=REAL
+;; RUN: %egret compile --opt-level=none --stats --debug-branch-range-shrink=4194304 %s -o %t.egret 2>&1 | FileCheck %s --check-prefix=STATS
+;; RUN: %egret compile --opt-level=none --stats %s -o %t.egret 2>&1 | FileCheck %s --check-prefix=NONE
+;; RUN: %egret run --opt-level=none --debug-branch-range-shrink=4194304 --invoke sumsq %s 10 | FileCheck %s --check-prefix=EXEC
+;; RUN: %egret run --opt-level=none --debug-branch-range-shrink=4194304 --invoke sumsq %s 0 | FileCheck %s --check-prefix=EXEC0
 (module
   (func $sumsq (export "sumsq") (param i32) (result i32)
     (local i32)
