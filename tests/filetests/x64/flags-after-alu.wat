@@ -1,5 +1,5 @@
 ;; Concept: a branch on (x != 0) or (x == 0) right after the add/sub/and/or/xor that computed x uses that instruction's flags (no test); after an instruction that does not set them (a shift by cl), or when a materialized compare's xor zeroing replaced them, the test stays.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt,-bmi2 %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=speed --emit=asm --target-features=+all,-lzcnt,-bmi2 %t.wasm | %FileCheck %s
 (module
   (func $countdown (param i32) (result i32)
     (loop $l
@@ -17,65 +17,42 @@
 ;; CHECK-LABEL: function %countdown:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: subq $0x10, %rsp
-;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x3a
-;; CHECK-NEXT: e: movq %rsi, (%rsp)
-;; CHECK-NEXT: 12: movq %rsi, 8(%rsp)
-;; CHECK-NEXT: 17: movq 8(%rsp), %rax
-;; CHECK-NEXT: 1c: subl $1, %eax
-;; CHECK-NEXT: 1f: movq %rax, (%rsp)
-;; CHECK-NEXT: 23: je 0x30
-;; CHECK-NEXT: 25: movq (%rsp), %r11
-;; CHECK-NEXT: 29: movq %r11, 8(%rsp)
-;; CHECK-NEXT: 2e: jmp 0x17
-;; CHECK-NEXT: 30: movq (%rsp), %rax
-;; CHECK-NEXT: 34: addq $0x10, %rsp
-;; CHECK-NEXT: 38: popq %rbp
-;; CHECK-NEXT: 39: retq
-;; CHECK-NEXT: 3a: ud2
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x14
+;; CHECK-NEXT: a: addl $-1, %esi
+;; CHECK-NEXT: d: jne 0xa
+;; CHECK-NEXT: f: movq %rsi, %rax
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
 ;; CHECK-LABEL: function %and_zero:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: subq $0x10, %rsp
-;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x3c
-;; CHECK-NEXT: e: andq %rdx, %rsi
-;; CHECK-NEXT: 11: jne 0x23
-;; CHECK-NEXT: 13: movl $1, %eax
-;; CHECK-NEXT: 18: movq %rax, (%rsp)
-;; CHECK-NEXT: 1c: movq %rax, 8(%rsp)
-;; CHECK-NEXT: 21: jmp 0x31
-;; CHECK-NEXT: 23: movl $2, %eax
-;; CHECK-NEXT: 28: movq %rax, (%rsp)
-;; CHECK-NEXT: 2c: movq %rax, 8(%rsp)
-;; CHECK-NEXT: 31: movq 8(%rsp), %rax
-;; CHECK-NEXT: 36: addq $0x10, %rsp
-;; CHECK-NEXT: 3a: popq %rbp
-;; CHECK-NEXT: 3b: retq
-;; CHECK-NEXT: 3c: ud2
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x1d
+;; CHECK-NEXT: a: andq %rdx, %rsi
+;; CHECK-NEXT: d: je 0x16
+;; CHECK-NEXT: f: movl $2, %eax
+;; CHECK-NEXT: 14: jmp 0x1b
+;; CHECK-NEXT: 16: movl $1, %eax
+;; CHECK-NEXT: 1b: popq %rbp
+;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 1d: ud2
 ;; CHECK-LABEL: function %after_shift:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: subq $0x10, %rsp
-;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x40
-;; CHECK-NEXT: e: movq %rdx, %rcx
-;; CHECK-NEXT: 11: shll %cl, %esi
-;; CHECK-NEXT: 13: testl %esi, %esi
-;; CHECK-NEXT: 15: jne 0x27
-;; CHECK-NEXT: 17: movl $1, %eax
-;; CHECK-NEXT: 1c: movq %rax, (%rsp)
-;; CHECK-NEXT: 20: movq %rax, 8(%rsp)
-;; CHECK-NEXT: 25: jmp 0x35
-;; CHECK-NEXT: 27: movl $2, %eax
-;; CHECK-NEXT: 2c: movq %rax, (%rsp)
-;; CHECK-NEXT: 30: movq %rax, 8(%rsp)
-;; CHECK-NEXT: 35: movq 8(%rsp), %rax
-;; CHECK-NEXT: 3a: addq $0x10, %rsp
-;; CHECK-NEXT: 3e: popq %rbp
-;; CHECK-NEXT: 3f: retq
-;; CHECK-NEXT: 40: ud2
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x21
+;; CHECK-NEXT: a: movq %rdx, %rcx
+;; CHECK-NEXT: d: shll %cl, %esi
+;; CHECK-NEXT: f: testl %esi, %esi
+;; CHECK-NEXT: 11: je 0x1a
+;; CHECK-NEXT: 13: movl $2, %eax
+;; CHECK-NEXT: 18: jmp 0x1f
+;; CHECK-NEXT: 1a: movl $1, %eax
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: ud2
 ;; CHECK-LABEL: function %eqz_value:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
