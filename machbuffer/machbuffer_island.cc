@@ -210,8 +210,7 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
   const uint32_t island_start = CurOffset();
   const size_t data_ranges_before = data_ranges_.size();
   // The marker goes before the jump around the island (the island's first byte).
-  if (!final_island)
-    data_ranges_.push_back(MachData{jump_at, jump_at, MachDataKind::kIsland});
+  if (!final_island) data_ranges_.push_back(MachData{jump_at, jump_at, MachDataKind::kIsland});
   in_island_ = true;
   const uint32_t constants_before = stats_.constants;
   // Constants first: the island-size bound that IslandNeeded used counts every pending constant
