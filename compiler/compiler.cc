@@ -416,6 +416,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     fr.text_offset = section.functions[k].start;
     fr.size = section.functions[k].size;
     fr.buffer = results[k].compiled->code.stats;
+    fr.data = results[k].compiled->code.data;
   }
   return result;
 }

@@ -70,7 +70,8 @@ struct FunctionReport {
   std::string opt_ir;    // the IR after the passes, when keep_opt_ir
   std::string pass_log;  // "; after PASS\n" + IR, per pass selected by print_after
   uint32_t text_offset = 0, size = 0;
-  MachBufferStats buffer;  // the function's MachBuffer: islands, veneers, branch simplification
+  MachBufferStats buffer;      // the function's MachBuffer: islands, veneers, branch simplification
+  std::vector<MachData> data;  // data stretches in its code (jump tables, constants, islands)
 };
 
 // CPU time per stage of the pipeline, in nanoseconds, filled when CompileOptions::time_stages

@@ -109,8 +109,8 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env, uint64_t decode
       out += ";; before register allocation\n" + f.vcode_before;
       out += ";; after register allocation\n" + f.vcode_after;
     } else {
-      out += (*isa)->Disassemble(
-          std::span<const uint8_t>(r->artifact.text.data() + f.text_offset, f.size), 0);
+      out += (*isa)->DisassembleFunction(
+          std::span<const uint8_t>(r->artifact.text.data() + f.text_offset, f.size), 0, f.data);
     }
     out += "\n";
   }
