@@ -7,6 +7,9 @@
 // `--emit=opt-ir` prints the IR after them, and `--print-after=PASS|all` writes the IR after the
 // named pass (or every pass) to stderr, each function's output headed by `; after PASS`.
 // `--stats` prints time per stage, instruction counts and register-allocation statistics.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -46,14 +49,30 @@ struct CompileOptions {
   std::string features;
 };
 
+// Writes the output. A regular file is replaced atomically (written beside it, then renamed over
+// it): a running `egret run` maps artifacts and executes their code in place, so overwriting a
+// mapped file in place would change or truncate code under it. Anything else (a device such as
+// /dev/null, a FIFO) is written directly.
 int WriteOutput(const std::string& path, const void* data, size_t size) {
   if (path.empty() || path == "-") {
     std::fwrite(data, 1, size, stdout);
     return cli::kExitOk;
   }
-  std::ofstream file(path, std::ios::binary);
-  file.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-  if (!file) {
+  struct stat st {};
+  const bool replace = stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode);
+  const std::string target = replace ? path + ".tmp." + std::to_string(getpid()) : path;
+  {
+    std::ofstream file(target, std::ios::binary);
+    file.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
+    file.close();
+    if (!file) {
+      if (replace) std::remove(target.c_str());
+      std::fprintf(stderr, "egret compile: error: cannot write '%s'\n", path.c_str());
+      return cli::kExitFailure;
+    }
+  }
+  if (replace && std::rename(target.c_str(), path.c_str()) != 0) {
+    std::remove(target.c_str());
     std::fprintf(stderr, "egret compile: error: cannot write '%s'\n", path.c_str());
     return cli::kExitFailure;
   }
