@@ -248,9 +248,12 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   auto link = [&](uint32_t k) -> Status {
     EGRET_TRY(text->Append(k, results[k].compiled->code));
     MachCode& code = results[k].compiled->code;
+    // Kept: the stats (for --stats) and the data stretches (small; --emit=asm prints them).
     const MachBufferStats stats = code.stats;
+    std::vector<MachData> data = std::move(code.data);
     code = MachCode();
     code.stats = stats;
+    code.data = std::move(data);
     return Status::Ok();
   };
   // Called by a worker when function k is compiled (or failed): links the run it completes.

@@ -8,6 +8,7 @@
 // expected; any difference is printed with its location.
 // Skipped when the suite or wast2json is missing.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -79,7 +80,9 @@ TEST(TextConformance, SpecModulesMatchWat2Wasm) {
   if (!fs::exists(dir)) GTEST_SKIP() << "no testsuite at " << dir;
   if (std::system("wast2json --version >/dev/null 2>&1") != 0) GTEST_SKIP() << "no wast2json";
   const std::map<std::string, std::string> flags = ManifestFlags(dir);
-  const fs::path tmp = fs::path(testing::TempDir()) / "egret_text_conformance";
+  // A directory of this process's own: several checkouts may run the suite at once.
+  const fs::path tmp =
+      fs::path(testing::TempDir()) / ("egret_text_conformance." + std::to_string(::getpid()));
   std::vector<fs::path> files;
   for (const auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".wast") files.push_back(e.path());
