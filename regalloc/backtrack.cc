@@ -409,6 +409,34 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   }
 }
 
+// The first point where the bundle meets a reservation or another bundle in r (UINT32_MAX if
+// none). Stops at the first range of the bundle that has a conflict.
+uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r) const {
+  const auto& res = res_[r.index()];
+  const auto& occ = occ_[r.index()];
+  for (const Range& x : Ranges(bu)) {
+    uint32_t first = UINT32_MAX;
+    if (!res.empty()) {
+      auto it = std::lower_bound(res.begin(), res.end(), x.from >= 4 ? x.from - 4 : 0,
+                                 [](const Res& a, uint32_t p) { return a.from < p; });
+      for (; it != res.end() && it->from < x.to; ++it)
+        if (it->to > x.from && it->vreg != x.vreg) {
+          first = std::max(x.from, it->from);
+          break;
+        }
+    }
+    if (!occ.empty()) {
+      auto it = occ.upper_bound(x.from);
+      if (it != occ.begin() && std::prev(it)->second.to > x.from)
+        first = x.from;
+      else if (it != occ.end() && it->first < x.to)
+        first = std::min(first, it->first);
+    }
+    if (first != UINT32_MAX) return first;
+  }
+  return UINT32_MAX;
+}
+
 void Backtrack::Assign(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
@@ -553,13 +581,7 @@ Status Backtrack::Split(uint32_t b) {
   uint32_t best_pt = 0;
   Candidates(bundles_[b], &cands_);
   for (PReg r : cands_) {
-    uint32_t first = UINT32_MAX;
-    // Reservations and ranges are reported per bundle range, not merged in point order, so
-    // the minimum needs every report up to the end of the range holding the first conflict.
-    ForEachConflict(bundles_[b], r, [&](uint32_t p, uint32_t) {
-      first = std::min(first, p);
-      return true;
-    });
+    const uint32_t first = FirstConflict(bundles_[b], r);
     if (first > best_pt || !best.valid()) {
       best_pt = first;
       best = r;

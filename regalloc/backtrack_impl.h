@@ -86,6 +86,7 @@ class Backtrack {
   void Candidates(const Bundle& bu, std::vector<PReg>* out) const;
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
+  uint32_t FirstConflict(const Bundle& bu, PReg r) const;
   void Assign(uint32_t b, PReg r);
   void Evict(uint32_t b);
   uint32_t ColdestGap(uint32_t lo, uint32_t hi) const;

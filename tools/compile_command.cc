@@ -184,7 +184,7 @@ int CompileCommand(std::span<const std::string> args) {
   parser.Choice("opt-level", &o.opt_level, {"none", "speed"},
                 "none (default): quick compile; speed: IR passes (gvn, dce) and the linear "
                 "register allocator");
-  parser.Choice("regalloc", &o.regalloc, {"fast", "linear"},
+  parser.Choice("regalloc", &o.regalloc, {"fast", "linear", "backtrack"},
                 "register allocator (default: fast at --opt-level=none, linear at speed)");
   parser.Choice("emit", &o.emit, {"ir", "opt-ir", "vcode", "asm", "dot", "wasm"},
                 "print an intermediate form instead of writing an artifact");

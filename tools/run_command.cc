@@ -133,7 +133,7 @@ int RunCommand(std::span<const std::string> args) {
   parser.Choice("opt-level", &opt_level, {"none", "speed"},
                 "for .wasm input: none (default, quick compile) or speed (IR passes and the linear "
                 "allocator); see docs/opt.md");
-  parser.Choice("regalloc", &regalloc, {"fast", "linear"},
+  parser.Choice("regalloc", &regalloc, {"fast", "linear", "backtrack"},
                 "register allocator for .wasm input (default: chosen by --opt-level)");
   parser.Option("jobs", &jobs, "N", "compile with N threads (0: all cores)");
   parser.Option("profile", &profile, "MODE", runtime::profiling::kProfilingModeHelp);
