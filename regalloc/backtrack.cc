@@ -3,6 +3,8 @@
 // backtrack_resolve.cc.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "regalloc/backtrack_impl.h"
@@ -11,8 +13,6 @@ namespace egret::regalloc {
 
 Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out)
     : f_(f), env_(env), live_(live), out_(out) {
-  occ_.reserve(PReg::kNumIndices);
-  for (int k = 0; k < PReg::kNumIndices; ++k) occ_.emplace_back(&pool_);
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (PReg r : env_.preferred[c]) allocatable_.Add(r);
     for (PReg r : env_.non_preferred[c]) allocatable_.Add(r);
@@ -368,6 +368,11 @@ Status Backtrack::AllocateAll() {
     if (bundles_[b].dead || bundles_[b].reg.valid() || bundles_[b].spilled) continue;
     EGRET_TRY(Place(b));
   }
+  if (std::getenv("EGRET_BT_STATS"))
+    std::fprintf(stderr,
+                 "bt: %u insts, %zu bundles, %lu places, %lu range scans, budget left %lu\n",
+                 f_.num_insts(), bundles_.size(), (unsigned long)dbg_place_,
+                 (unsigned long)dbg_scan_, (unsigned long)budget_);
   return Status::Ok();
 }
 
@@ -390,6 +395,7 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
   for (const Range& x : Ranges(bu)) {
+    ++dbg_scan_;
     if (!res.empty()) {
       auto it = std::lower_bound(res.begin(), res.end(), x.from >= 4 ? x.from - 4 : 0,
                                  [](const Res& a, uint32_t p) { return a.from < p; });
@@ -398,14 +404,10 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
           if (!f(std::max(x.from, it->from), kNone)) return;
     }
     if (occ.empty()) continue;
-    auto it = occ.upper_bound(x.from);
-    if (it != occ.begin()) {
-      auto prev = std::prev(it);
-      if (prev->second.to > x.from)
-        if (!f(x.from, prev->second.bundle)) return;
-    }
-    for (; it != occ.end() && it->first < x.to; ++it)
-      if (!f(it->first, it->second.bundle)) return;
+    if (!occ.ForEachOverlap(x.from, x.to, [&](const IntervalSet::Entry& e) {
+          return f(std::max(x.from, e.from), e.bundle);
+        }))
+      return;
   }
 }
 
@@ -425,13 +427,10 @@ uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r) const {
           break;
         }
     }
-    if (!occ.empty()) {
-      auto it = occ.upper_bound(x.from);
-      if (it != occ.begin() && std::prev(it)->second.to > x.from)
-        first = x.from;
-      else if (it != occ.end() && it->first < x.to)
-        first = std::min(first, it->first);
-    }
+    occ.ForEachOverlap(x.from, x.to, [&](const IntervalSet::Entry& e) {
+      first = std::min(first, std::max(x.from, e.from));
+      return false;
+    });
     if (first != UINT32_MAX) return first;
   }
   return UINT32_MAX;
@@ -441,59 +440,62 @@ void Backtrack::Assign(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
   auto& occ = occ_[r.index()];
-  for (const Range& x : Ranges(bu)) occ.emplace(x.from, Occ{x.to, x.vreg, b});
+  for (const Range& x : Ranges(bu)) occ.Insert({x.from, x.to, x.vreg, b});
 }
 
 void Backtrack::Evict(uint32_t b) {
   Bundle& bu = bundles_[b];
   auto& occ = occ_[bu.reg.index()];
-  for (const Range& x : Ranges(bu)) occ.erase(x.from);
+  for (const Range& x : Ranges(bu)) occ.Erase(x.from);
   bu.reg = PReg();
+  // An eviction counts as a split: a bundle that keeps being evicted ends in minimal bundles
+  // after kMaxSplits rounds instead of being re-placed (and rescanned) without bound.
+  if (bu.gen < kMaxSplits) ++bu.gen;
   Enqueue(b);
 }
 
 Status Backtrack::Place(uint32_t b) {
+  ++dbg_place_;
   Candidates(bundles_[b], &cands_);
+  // One pass over the candidates: a free register is taken at once; otherwise remember the
+  // register whose conflicts are all lighter than this bundle, with the lightest heaviest one.
+  const float w = bundles_[b].weight;
+  const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
+  PReg best;
+  float best_cost = kInfWeight * 2;
   for (PReg r : cands_) {
     bool free = true;
-    ForEachConflict(bundles_[b], r, [&](uint32_t, uint32_t) { return free = false; });
+    float cost = 0;
+    ForEachConflict(bundles_[b], r, [&](uint32_t, uint32_t c) {
+      free = false;
+      if (!may_evict || c == kNone || bundles_[c].weight >= w) {
+        cost = kInfWeight * 4;
+        return false;
+      }
+      cost = std::max(cost, bundles_[c].weight);
+      return true;
+    });
     if (free) {
       Assign(b, r);
       return Status::Ok();
     }
+    if (cost < best_cost) {
+      best_cost = cost;
+      best = r;
+    }
   }
-  const float w = bundles_[b].weight;
-  if (w > 0 && (budget_ > 0 || bundles_[b].minimal)) {
-    PReg best;
-    float best_cost = kInfWeight * 2;
-    for (PReg r : cands_) {
-      float cost = 0;
-      ForEachConflict(bundles_[b], r, [&](uint32_t, uint32_t c) {
-        if (c == kNone || bundles_[c].weight >= w) {
-          cost = kInfWeight * 4;
-          return false;
-        }
-        cost = std::max(cost, bundles_[c].weight);
-        return true;
-      });
-      if (cost < best_cost) {
-        best_cost = cost;
-        best = r;
-      }
-    }
-    if (best.valid()) {
-      if (budget_ > 0) --budget_;
-      evict_list_.clear();
-      ForEachConflict(bundles_[b], best, [&](uint32_t, uint32_t c) {
-        evict_list_.push_back(c);
-        return true;
-      });
-      std::sort(evict_list_.begin(), evict_list_.end());
-      evict_list_.erase(std::unique(evict_list_.begin(), evict_list_.end()), evict_list_.end());
-      for (uint32_t c : evict_list_) Evict(c);
-      Assign(b, best);
-      return Status::Ok();
-    }
+  if (best.valid()) {
+    if (budget_ > 0) --budget_;
+    evict_list_.clear();
+    ForEachConflict(bundles_[b], best, [&](uint32_t, uint32_t c) {
+      evict_list_.push_back(c);
+      return true;
+    });
+    std::sort(evict_list_.begin(), evict_list_.end());
+    evict_list_.erase(std::unique(evict_list_.begin(), evict_list_.end()), evict_list_.end());
+    for (uint32_t c : evict_list_) Evict(c);
+    Assign(b, best);
+    return Status::Ok();
   }
   if (bundles_[b].minimal)
     return Error(absl::StrCat("regalloc: no register for the operands of i",

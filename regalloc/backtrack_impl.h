@@ -3,14 +3,13 @@
 #ifndef EGRET_REGALLOC_BACKTRACK_IMPL_H_
 #define EGRET_REGALLOC_BACKTRACK_IMPL_H_
 
-#include <map>
-#include <memory_resource>
 #include <queue>
 #include <span>
 #include <utility>
 #include <vector>
 
 #include "regalloc/backtrack.h"
+#include "regalloc/interval_set.h"
 #include "regalloc/parallel_move.h"
 
 namespace egret::regalloc {
@@ -45,9 +44,6 @@ class Backtrack {
   };
   struct Res {  // a reservation of a physical register (fixed operand of `vreg`, or clobber)
     uint32_t from, to, vreg;
-  };
-  struct Occ {
-    uint32_t to, vreg, bundle;
   };
   struct Bundle {
     uint32_t begin = 0, end = 0;  // into arena_, sorted by from, disjoint
@@ -124,14 +120,14 @@ class Backtrack {
   std::vector<ReusePair> reuse_pairs_;
   std::vector<Res> res_[PReg::kNumIndices];
 
-  // Bundles and the per-register interval trees (nodes from one pool, reused after erase).
+  // Bundles and the assigned bundles' ranges per register.
   std::vector<Range> arena_;
   std::vector<Bundle> bundles_;
   std::vector<uint32_t> vreg_bundle_;
-  std::pmr::unsynchronized_pool_resource pool_;
-  std::vector<std::pmr::map<uint32_t, Occ>> occ_;
+  IntervalSet occ_[PReg::kNumIndices];
   std::priority_queue<std::pair<uint32_t, uint32_t>> queue_;
-  uint64_t budget_ = 0;  // evictions of non-minimal bundles left
+  uint64_t budget_ = 0;
+  mutable uint64_t dbg_scan_ = 0, dbg_place_ = 0;  // evictions of non-minimal bundles left
   std::vector<PReg> cands_;
   std::vector<uint32_t> evict_list_;
   std::vector<Range> req_;
