@@ -3,8 +3,6 @@
 // backtrack_resolve.cc.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 #include "regalloc/backtrack_impl.h"
@@ -368,11 +366,6 @@ Status Backtrack::AllocateAll() {
     if (bundles_[b].dead || bundles_[b].reg.valid() || bundles_[b].spilled) continue;
     EGRET_TRY(Place(b));
   }
-  if (std::getenv("EGRET_BT_STATS"))
-    std::fprintf(stderr,
-                 "bt: %u insts, %zu bundles, %lu places, %lu range scans, budget left %lu\n",
-                 f_.num_insts(), bundles_.size(), (unsigned long)dbg_place_,
-                 (unsigned long)dbg_scan_, (unsigned long)budget_);
   return Status::Ok();
 }
 
@@ -395,7 +388,6 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
   for (const Range& x : Ranges(bu)) {
-    ++dbg_scan_;
     if (!res.empty()) {
       auto it = std::lower_bound(res.begin(), res.end(), x.from >= 4 ? x.from - 4 : 0,
                                  [](const Res& a, uint32_t p) { return a.from < p; });
@@ -455,7 +447,6 @@ void Backtrack::Evict(uint32_t b) {
 }
 
 Status Backtrack::Place(uint32_t b) {
-  ++dbg_place_;
   Candidates(bundles_[b], &cands_);
   // One pass over the candidates: a free register is taken at once; otherwise remember the
   // register whose conflicts are all lighter than this bundle, with the lightest heaviest one.

@@ -126,8 +126,7 @@ class Backtrack {
   std::vector<uint32_t> vreg_bundle_;
   IntervalSet occ_[PReg::kNumIndices];
   std::priority_queue<std::pair<uint32_t, uint32_t>> queue_;
-  uint64_t budget_ = 0;
-  mutable uint64_t dbg_scan_ = 0, dbg_place_ = 0;  // evictions of non-minimal bundles left
+  uint64_t budget_ = 0;  // evictions of non-minimal bundles left
   std::vector<PReg> cands_;
   std::vector<uint32_t> evict_list_;
   std::vector<Range> req_;

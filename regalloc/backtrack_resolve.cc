@@ -7,8 +7,6 @@
 // where a register piece begins: at a gap inside a block (a move or a reload), at a block's start
 // (on its incoming edges), and after a definition whose location is not where the value lives on.
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <queue>
 
 #include "absl/strings/str_cat.h"
@@ -80,19 +78,6 @@ Status Backtrack::Resolve() {
     if (covered < total) needs_slot_[v] = 1;
   }
   for (const Cross& c : cross_) needs_slot_[c.vreg] = 1;
-  if (std::getenv("EGRET_BT_DEBUG")) {
-    for (uint32_t v = 0; v < nv; ++v) {
-      std::string line = absl::StrCat("v", v, " ranges:");
-      for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k)
-        absl::StrAppend(&line, " [", ranges_[k].from, ",", ranges_[k].to, ")");
-      absl::StrAppend(&line, " pieces:");
-      for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k)
-        absl::StrAppend(&line, " [", pieces_[k].from, ",", pieces_[k].to, ")",
-                        pieces_[k].reg.ToString());
-      std::fprintf(stderr, "%s\n", line.c_str());
-    }
-  }
-
   // Operand allocations and definition locations.
   out_->allocs.assign(f_.operands.size(), Allocation());
   def_loc_.assign(nv, Allocation());
