@@ -64,7 +64,7 @@ int WriteOutput(const std::string& path, const void* data, size_t size) {
 int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
   compiler::CompileOptions copts;
   copts.target = o.target;
-  copts.regalloc = !o.regalloc.empty() ? o.regalloc : o.opt_level == "speed" ? "linear" : "fast";
+  copts.regalloc = !o.regalloc.empty() ? o.regalloc : o.opt_level == "speed" ? "backtrack" : "fast";
   copts.regalloc_checker = o.regalloc_checker && !o.no_regalloc_checker;
   copts.heap =
       o.heap == "bounds-check" ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
@@ -182,10 +182,10 @@ int CompileCommand(std::span<const std::string> args) {
   parser.Choice("target", &o.target, {"x86_64", "aarch64"},
                 "target architecture (default: the host's)");
   parser.Choice("opt-level", &o.opt_level, {"none", "speed"},
-                "none (default): quick compile; speed: IR passes (gvn, dce) and the linear "
+                "none (default): quick compile; speed: IR passes (gvn, dce) and the backtrack "
                 "register allocator");
   parser.Choice("regalloc", &o.regalloc, {"fast", "linear", "backtrack"},
-                "register allocator (default: fast at --opt-level=none, linear at speed)");
+                "register allocator (default: fast at --opt-level=none, backtrack at speed)");
   parser.Choice("emit", &o.emit, {"ir", "opt-ir", "vcode", "asm", "dot", "wasm"},
                 "print an intermediate form instead of writing an artifact");
   parser.Option("print-after", &o.print_after, "PASS",

@@ -130,9 +130,10 @@ int RunCommand(std::span<const std::string> args) {
                 "trap with 'all fuel consumed' after N units of fuel (needs fuel-instrumented "
                 "code; see docs/cli.md)");
   parser.Flag("stats", &stats, "print compile statistics and timings to stderr");
-  parser.Choice("opt-level", &opt_level, {"none", "speed"},
-                "for .wasm input: none (default, quick compile) or speed (IR passes and the linear "
-                "allocator); see docs/opt.md");
+  parser.Choice(
+      "opt-level", &opt_level, {"none", "speed"},
+      "for .wasm input: none (default, quick compile) or speed (IR passes and the backtrack "
+      "allocator); see docs/opt.md");
   parser.Choice("regalloc", &regalloc, {"fast", "linear", "backtrack"},
                 "register allocator for .wasm input (default: chosen by --opt-level)");
   parser.Option("jobs", &jobs, "N", "compile with N threads (0: all cores)");
@@ -185,7 +186,7 @@ int RunCommand(std::span<const std::string> args) {
   runtime::Engine engine(engine_config);
   compiler::CompileOptions options;
   options.opt_level = opt_level;
-  options.regalloc = !regalloc.empty() ? regalloc : opt_level == "speed" ? "linear" : "fast";
+  options.regalloc = !regalloc.empty() ? regalloc : opt_level == "speed" ? "backtrack" : "fast";
   options.jobs = static_cast<uint32_t>(jobs);
   options.fuel = fuel >= 0;  // only instrumented code ever runs out of fuel
   options.debug_branch_range_shrink = *shrink;

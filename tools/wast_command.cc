@@ -396,7 +396,7 @@ int WastCommand(std::span<const std::string> args) {
     return cli::kExitUsage;
   }
   // Run mode executes every command on compiled code (tools/wast_exec.h).
-  const std::string regalloc = opt_level == "speed" ? "linear" : "fast";
+  const std::string regalloc = opt_level == "speed" ? "backtrack" : "fast";
   WastExecOptions exec{target, regalloc, /*execute=*/true, opt_level, *profiling};
   exec.debug_branch_range_shrink = *shrink;
   if (mode == "run" && engine == "none") return RunWastScript(files[0], exec, expected);
