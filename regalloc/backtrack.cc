@@ -227,8 +227,21 @@ void Backtrack::BuildUses() {
       uses_[fill[v]++] = u;
     }
   }
-  for (auto& list : res_)
+  // Sorted by start, with an index of the first reservation of every kResShift-point bucket, so
+  // a lookup costs a short search inside one bucket whatever the function's size.
+  const uint32_t buckets = ((4 * f_.num_insts()) >> kResShift) + 2;
+  for (int r = 0; r < PReg::kNumIndices; ++r) {
+    auto& list = res_[r];
+    if (list.empty()) continue;
     std::sort(list.begin(), list.end(), [](const Res& a, const Res& b) { return a.from < b.from; });
+    auto& index = res_index_[r];
+    index.resize(buckets);
+    uint32_t k = 0;
+    for (uint32_t b = 0; b < buckets; ++b) {
+      while (k < list.size() && list[k].from < (b << kResShift)) ++k;
+      index[b] = k;
+    }
+  }
 }
 
 // A reuse def that cannot share its input's bundle: its range starts at the early point and the
@@ -389,8 +402,7 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   const auto& occ = occ_[r.index()];
   for (const Range& x : Ranges(bu)) {
     if (!res.empty()) {
-      auto it = std::lower_bound(res.begin(), res.end(), x.from >= 4 ? x.from - 4 : 0,
-                                 [](const Res& a, uint32_t p) { return a.from < p; });
+      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
       for (; it != res.end() && it->from < x.to; ++it)
         if (it->to > x.from && it->vreg != x.vreg)
           if (!f(std::max(x.from, it->from), kNone)) return;
@@ -403,6 +415,17 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   }
 }
 
+// Index of the first reservation of r starting at or after point p.
+uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
+  const auto& list = res_[r.index()];
+  const auto& index = res_index_[r.index()];
+  const uint32_t b = p >> kResShift;
+  if (b + 1 >= index.size()) return static_cast<uint32_t>(list.size());
+  const auto it = std::lower_bound(list.begin() + index[b], list.begin() + index[b + 1], p,
+                                   [](const Res& a, uint32_t x) { return a.from < x; });
+  return static_cast<uint32_t>(it - list.begin());
+}
+
 // The first point where the bundle meets a reservation or another bundle in r (UINT32_MAX if
 // none). Stops at the first range of the bundle that has a conflict.
 uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r) const {
@@ -411,8 +434,7 @@ uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r) const {
   for (const Range& x : Ranges(bu)) {
     uint32_t first = UINT32_MAX;
     if (!res.empty()) {
-      auto it = std::lower_bound(res.begin(), res.end(), x.from >= 4 ? x.from - 4 : 0,
-                                 [](const Res& a, uint32_t p) { return a.from < p; });
+      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
       for (; it != res.end() && it->from < x.to; ++it)
         if (it->to > x.from && it->vreg != x.vreg) {
           first = std::max(x.from, it->from);

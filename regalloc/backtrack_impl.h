@@ -83,6 +83,7 @@ class Backtrack {
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r) const;
+  uint32_t ResLowerBound(PReg r, uint32_t p) const;
   void Assign(uint32_t b, PReg r);
   void Evict(uint32_t b);
   uint32_t ColdestGap(uint32_t lo, uint32_t hi) const;
@@ -119,6 +120,8 @@ class Backtrack {
   std::vector<PReg> hint_;
   std::vector<ReusePair> reuse_pairs_;
   std::vector<Res> res_[PReg::kNumIndices];
+  static constexpr uint32_t kResShift = 6;
+  std::vector<uint32_t> res_index_[PReg::kNumIndices];  // per bucket: first reservation in it
 
   // Bundles and the assigned bundles' ranges per register.
   std::vector<Range> arena_;
