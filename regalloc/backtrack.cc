@@ -648,6 +648,45 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
   RequiringUses(bundles_[b], &req_);
   const Bundle old = bundles_[b];
   bundles_[b].spilled = true;
+  if (!old.grouped && !old.minimal) {
+    // First, operands close together in one block share one reload: each run of instructions
+    // with register operands (same block, at most kGroupSpan apart) becomes one bundle, the
+    // bundle's ranges between the run's first and last operand points. A run that finds no
+    // register is spilled again, then into per-instruction minimal bundles.
+    size_t k = 0;
+    while (k < req_.size()) {
+      size_t e = k + 1;
+      uint32_t lo = req_[k].from, hi = req_[k].to;
+      while (e < req_.size() &&
+             block_of_inst_[req_[e].from / 4] == block_of_inst_[req_[k].from / 4] &&
+             req_[e].from / 4 <= req_[e - 1].from / 4 + kGroupSpan) {
+        hi = std::max(hi, req_[e].to);
+        ++e;
+      }
+      for (size_t j = k; j < e; ++j) hi = std::max(hi, req_[j].to);
+      Bundle nb;
+      nb.cls = old.cls;
+      nb.hint = old.hint;
+      nb.grouped = true;
+      nb.gen = kMaxSplits;
+      nb.begin = static_cast<uint32_t>(arena_.size());
+      for (uint32_t q = old.begin; q < old.end; ++q) {
+        Range r = arena_[q];
+        if (r.to <= lo || r.from >= hi) continue;
+        r.from = std::max(r.from, lo);
+        r.to = std::min(r.to, hi);
+        arena_.push_back(r);
+      }
+      nb.end = static_cast<uint32_t>(arena_.size());
+      k = e;
+      if (nb.end == nb.begin) continue;
+      bundles_.push_back(nb);
+      const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
+      Weigh(id);
+      Enqueue(id);
+    }
+    return Status::Ok();
+  }
   size_t k = 0;
   while (k < req_.size()) {
     const uint32_t inst = req_[k].from / 4;

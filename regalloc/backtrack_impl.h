@@ -29,6 +29,7 @@ class Backtrack {
   static constexpr float kInfWeight = 1e30f;
   static constexpr uint8_t kMaxSplits = 8;    // then the bundle's operands get minimal bundles
   static constexpr uint32_t kMergeCap = 512;  // ranges in a bundle merged from copies
+  static constexpr uint32_t kGroupSpan = 8;   // instructions between operands sharing a reload
 
   // Operand flags for reuse defs and their inputs.
   static constexpr uint8_t kReuseShared = 1;    // def: shares the dying input's bundle
@@ -54,6 +55,7 @@ class Backtrack {
     RegClass cls = RegClass::kInt;
     uint8_t gen = 0;  // splits that led to this bundle
     bool minimal = false, spilled = false, dead = false, has_req = false;
+    bool grouped = false;  // made of nearby operands of a spilled bundle (SpillToMinimal)
   };
   struct ReusePair {
     uint32_t input, def, inst, def_operand;
