@@ -17,8 +17,8 @@
 #   bench/compare.sh --tsv out.tsv     also write program/engine/median seconds (for bench/plot)
 # Environment: EGRET (default build/bin/egret), EGRET_BENCH_DIR (default ../shared/bench),
 # OUT (native builds; default build-bench/peers), PEERS (comma list to restrict engines).
-# Engines: clang gcc egret (default: --opt-level=speed) egret-none v8 v8-turbofan v8-liftoff
-# cranelift
+# Engines: clang gcc egret (default: --opt-level=speed) egret-linear (speed, --regalloc=linear)
+# egret-none v8 v8-turbofan v8-liftoff cranelift
 set -euo pipefail
 case "${1:-}" in -h|--help) sed -n '2,22p' "$0"; exit 0 ;; esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -75,6 +75,7 @@ if "gcc" in natives: engines["gcc"] = lambda n, a: [natives["gcc"][n]] + a
 wasm = lambda n: os.path.join(progs_dir, n + ".wasm")
 if os.access(egret, os.X_OK):
     engines["egret"] = lambda n, a: [egret, "run", wasm(n)] + a
+    engines["egret-linear"] = lambda n, a: [egret, "run", "--regalloc=linear", wasm(n)] + a
     engines["egret-none"] = lambda n, a: [egret, "run", "--opt-level=none", wasm(n)] + a
 else:
     missing.append(f"egret: build it (make build, or set EGRET=path/to/egret); looked at {egret}")
@@ -152,7 +153,7 @@ for e in cols:
 print("| **geomean** | " + " | ".join(geo) + " |")
 if "egret" in engines:
     print("\nRatio of egret to each peer (egret / peer; > 1 means egret is slower)\n")
-    peers = [e for e in cols if e not in ("egret", "egret-none")]
+    peers = [e for e in cols if not e.startswith("egret")]
     print("| program | " + " | ".join(peers) + " |")
     print("|---|" + "---:|" * len(peers))
     for n in names:

@@ -25,7 +25,7 @@ namespace egret::compiler {
 using opt::OptLevel;
 
 // The register allocators (regalloc/allocator.h).
-enum class Allocator : uint8_t { kFast, kLinear };
+enum class Allocator : uint8_t { kFast, kLinear, kBacktrack };
 
 // The architectures code can be compiled for.
 enum class Target : uint8_t { kX86_64, kAarch64 };
@@ -41,6 +41,8 @@ struct NamedValue {
 inline constexpr NamedValue<Allocator> kAllocators[] = {
     {Allocator::kFast, "fast", "single pass, quickest to run"},
     {Allocator::kLinear, "linear", "linear scan with live-range splitting, better code"},
+    {Allocator::kBacktrack, "backtrack",
+     "live-range bundles with eviction and loop-aware splitting, best code"},
 };
 inline constexpr NamedValue<Target> kTargets[] = {
     {Target::kX86_64, "x86_64", "x86-64 (System V)"},
@@ -54,7 +56,7 @@ std::string_view Name(Target t);
 using opt::Name;
 
 // Word -> enumerator; an unknown word is an error naming the accepted ones:
-//   unknown register allocator 'greedy' (known: fast, linear)
+//   unknown register allocator 'greedy' (known: fast, linear, backtrack)
 Expected<OptLevel> ParseOptLevel(std::string_view name);
 Expected<Allocator> ParseAllocator(std::string_view name);
 Expected<Target> ParseTarget(std::string_view name);
@@ -72,9 +74,10 @@ std::string Choices(const Row (&table)[N]) {
 // `speed`, as in Wasmtime: what `egret compile`, `run` and `wast` use without --opt-level.
 constexpr OptLevel DefaultOptLevel() { return OptLevel::kSpeed; }
 // The allocator an opt level picks when --regalloc is not given: none wants the quickest
-// compile (fast), speed the better code (linear).
+// compile (fast), speed the better code (backtrack: docs/regalloc.md has the figures against
+// linear).
 constexpr Allocator DefaultAllocator(OptLevel level) {
-  return level == OptLevel::kNone ? Allocator::kFast : Allocator::kLinear;
+  return level == OptLevel::kNone ? Allocator::kFast : Allocator::kBacktrack;
 }
 // When the compiler runs the IR verifier (ir/verifier.h) on each function.
 enum class IrVerification : uint8_t {

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
+#include "regalloc/backtrack.h"
 #include "regalloc/checker.h"
 #include "regalloc/walker.h"
 
@@ -31,7 +32,17 @@ class LinearAllocator final : public Allocator {
   }
 };
 
-constexpr std::string_view kNames[] = {"fast", "linear"};
+// backtrack: bundles of live ranges from a priority queue, with eviction, splitting around
+// conflicts and loops, and spilling down to minimal ranges (backtrack.h).
+class BacktrackAllocator final : public Allocator {
+ public:
+  std::string_view name() const override { return "backtrack"; }
+  Status Run(const Function& f, const MachineEnv& env, const Liveness& live, Output* out) override {
+    return RunBacktrack(f, env, live, out);
+  }
+};
+
+constexpr std::string_view kNames[] = {"fast", "linear", "backtrack"};
 
 }  // namespace
 
@@ -40,8 +51,9 @@ std::span<const std::string_view> AllocatorNames() { return kNames; }
 Expected<std::unique_ptr<Allocator>> CreateAllocator(std::string_view name) {
   if (name == "fast") return std::unique_ptr<Allocator>(new FastAllocator());
   if (name == "linear") return std::unique_ptr<Allocator>(new LinearAllocator());
-  return Error(
-      absl::StrCat("unknown register allocator '", std::string(name), "' (choose fast or linear)"));
+  if (name == "backtrack") return std::unique_ptr<Allocator>(new BacktrackAllocator());
+  return Error(absl::StrCat("unknown register allocator '", std::string(name),
+                            "' (choose fast, linear or backtrack)"));
 }
 
 namespace {

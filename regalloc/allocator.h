@@ -1,6 +1,6 @@
 // allocator.h: the one entry point backends call, and the factory of allocators by name.
 //
-//   regalloc::Options options;              // algorithm "linear" or "fast"; checker on in Debug
+//   regalloc::Options options;              // "linear", "fast" or "backtrack"; checker on in Debug
 //   EGRET_ASSIGN_OR_RETURN(regalloc::Output out, regalloc::Allocate(func, env, options));
 //   // out.allocs[k] locates func.operands[k]; insert out.edits; frame gets out.num_spill_slots.
 //
@@ -46,7 +46,7 @@ class Allocator {
                      Output* out) = 0;
 };
 
-// "fast" and "linear", in that order.
+// "fast", "linear" and "backtrack", in that order.
 std::span<const std::string_view> AllocatorNames();
 Expected<std::unique_ptr<Allocator>> CreateAllocator(std::string_view name);
 

@@ -148,6 +148,9 @@ class Function {
   std::vector<VReg> block_params;
   std::vector<VReg> branch_args;
   std::vector<VRegData> vregs;
+  // Optional, per block: how many loops enclose it (0 outside loops). Allocators that weigh
+  // uses by frequency use it; when it is empty they derive depths from back edges in the layout.
+  std::vector<uint32_t> loop_depth;
 };
 
 }  // namespace egret::regalloc

@@ -1,10 +1,10 @@
 // bench_regalloc.cc: allocation throughput and quality on generated functions.
 //
 // Each benchmark allocates one LargeFunction (straight-line code, diamonds, loops, calls with
-// clobbers and safepoints; x64-like registers) of 1k, 10k or 100k instructions. Throughput is
+// clobbers and safepoints; x64-like registers) of 1k, 10k, 100k or 1M instructions. Throughput is
 // `insts_per_s`; near-linear scaling means it stays flat as the size grows. Quality counters
 // (spills, reloads, moves and their sum `cost`, spill slots) are per allocation of the same input,
-// so the two allocators can be compared line by line; `loop_cost` weighs each edit by 10 per
+// so the allocators can be compared line by line; `loop_cost` weighs each edit by 10 per
 // enclosing loop, an estimate of how often it runs. BM_Check measures the checker.
 //
 //   build/bin/bench_regalloc --benchmark_counters_tabular=true
@@ -76,15 +76,24 @@ void BM_Allocate(benchmark::State& state, const char* algorithm) {
   state.counters["slots"] = static_cast<double>(stats.spill_slots);
   state.counters["edge"] = static_cast<double>(stats.edge_moves);
 }
+// 1k to 1M instructions: throughput must stay flat (near-linear allocation time).
 BENCHMARK_CAPTURE(BM_Allocate, fast, "fast")
     ->Arg(1000)
     ->Arg(10000)
     ->Arg(100000)
+    ->Arg(1000000)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Allocate, linear, "linear")
     ->Arg(1000)
     ->Arg(10000)
     ->Arg(100000)
+    ->Arg(1000000)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Allocate, backtrack, "backtrack")
+    ->Arg(1000)
+    ->Arg(10000)
+    ->Arg(100000)
+    ->Arg(1000000)
     ->Unit(benchmark::kMicrosecond);
 
 void BM_Check(benchmark::State& state) {

@@ -1,5 +1,5 @@
 ;; Concept: call_indirect bounds-checks the index (icall_oob), loads the funcref, checks null (icall_null, cbnz over udf) and the signature (bad_sig), then blr.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --regalloc=linear --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (type $t (func (param i32) (result i32))) (table 2 funcref) (func $f (param i32 i32) (result i32) local.get 1 local.get 0 call_indirect (type $t)))
 

@@ -1,5 +1,5 @@
 ;; Concept: Twenty float values live at once fit the 30 allocatable v registers (callee-saved d8-d15 are saved in pairs when used).
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --regalloc=linear --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (func $f (param f64) (result f64) local.get 0 f64.const 3 f64.mul local.get 0 f64.const 4 f64.mul local.get 0 f64.const 5 f64.mul local.get 0 f64.const 6 f64.mul local.get 0 f64.const 7 f64.mul local.get 0 f64.const 8 f64.mul local.get 0 f64.const 9 f64.mul local.get 0 f64.const 10 f64.mul local.get 0 f64.const 11 f64.mul local.get 0 f64.const 12 f64.mul local.get 0 f64.const 13 f64.mul local.get 0 f64.const 14 f64.mul local.get 0 f64.const 15 f64.mul local.get 0 f64.const 16 f64.mul local.get 0 f64.const 17 f64.mul local.get 0 f64.const 18 f64.mul local.get 0 f64.const 19 f64.mul local.get 0 f64.const 20 f64.mul local.get 0 f64.const 21 f64.mul local.get 0 f64.const 22 f64.mul f64.add f64.add f64.add f64.add f64.add f64.add f64.add f64.add f64.add f64.add f64.add f64.add f64.add f64.add f64.add f64.add f64.add f64.add f64.add))
 

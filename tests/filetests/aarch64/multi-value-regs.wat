@@ -1,5 +1,5 @@
 ;; Concept: Two integer results return in x0 and x1, two floats in v0 and v1.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --regalloc=linear --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (func $f (param i32 i64 f32 f64) (result i32 i64 f32 f64) local.get 0 local.get 1 local.get 2 local.get 3))
 

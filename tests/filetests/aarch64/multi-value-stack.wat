@@ -1,5 +1,5 @@
 ;; Concept: Results fit x0..x7 here (aarch64 returns up to eight of each class in registers).
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --regalloc=linear --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (func $f (param i32) (result i32 i32 i32 i32) local.get 0 local.get 0 local.get 0 local.get 0))
 

@@ -1,5 +1,5 @@
 ;; Concept: i32.div_s checks for zero (int_divz) and INT_MIN / -1 (int_ovf) before cltd; idivl.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --regalloc=linear --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (func $f (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s))
 

@@ -1,5 +1,5 @@
 ;; Concept: i32.rem_s gives 0 for x % -1 without executing idiv (INT_MIN % -1 must not trap).
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --regalloc=linear --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (func $f (param i32 i32) (result i32) local.get 0 local.get 1 i32.rem_s))
 

@@ -1,5 +1,5 @@
 ;; Concept: i64.div_s compares the dividend with INT64_MIN through a movabs'd temporary.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --regalloc=linear --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (func $f (param i64 i64) (result i64) local.get 0 local.get 1 i64.div_s))
 

@@ -38,26 +38,26 @@ TEST(Options, NamesRoundTrip) {
 TEST(Options, UnknownWordsListTheAcceptedOnes) {
   Expected<Allocator> a = ParseAllocator("greedy");
   ASSERT_FALSE(a.ok());
-  EXPECT_EQ(a.error().message, "unknown register allocator 'greedy' (known: fast, linear)");
+  EXPECT_EQ(a.error().message, "unknown register allocator 'greedy' (known: fast, linear, backtrack)");
   Expected<OptLevel> l = ParseOptLevel("size");
   ASSERT_FALSE(l.ok());
   EXPECT_EQ(l.error().message, "unknown opt level 'size' (known: none, speed)");
   Expected<Target> t = ParseTarget("riscv64");
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.error().message, "unknown target 'riscv64' (known: x86_64, aarch64)");
-  EXPECT_EQ(Choices(kAllocators), "fast|linear");
+  EXPECT_EQ(Choices(kAllocators), "fast|linear|backtrack");
 }
 
 TEST(Options, DefaultsPolicy) {
   EXPECT_EQ(DefaultOptLevel(), OptLevel::kSpeed);
   EXPECT_EQ(DefaultAllocator(OptLevel::kNone), Allocator::kFast);
-  EXPECT_EQ(DefaultAllocator(OptLevel::kSpeed), Allocator::kLinear);
+  EXPECT_EQ(DefaultAllocator(OptLevel::kSpeed), Allocator::kBacktrack);
   EXPECT_GE(DefaultJobs(), 1u);
   // CompileOptions starts from the same policy as the command line.
   CompileOptions o;
   EXPECT_EQ(o.opt_level, DefaultOptLevel());
   EXPECT_EQ(o.target, HostTarget());
-  EXPECT_EQ(o.allocator(), Allocator::kLinear);
+  EXPECT_EQ(o.allocator(), Allocator::kBacktrack);
   EXPECT_EQ(o.worker_threads(), DefaultJobs());
   o.opt_level = OptLevel::kNone;
   EXPECT_EQ(o.allocator(), Allocator::kFast);  // the level picks unless one is given

@@ -1,0 +1,731 @@
+// backtrack.cc: building live ranges and bundles, and the allocation loop (see backtrack.h).
+// The resolution of the result into operand allocations, edits, spill slots and stack maps is in
+// backtrack_resolve.cc.
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "regalloc/backtrack_impl.h"
+
+namespace egret::regalloc {
+
+Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out)
+    : f_(f), env_(env), live_(live), out_(out) {
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    for (PReg r : env_.preferred[c]) allocatable_.Add(r);
+    for (PReg r : env_.non_preferred[c]) allocatable_.Add(r);
+  }
+}
+
+Status Backtrack::Run() {
+  ComputeBlockInfo();
+  BuildRanges();
+  BuildUses();
+  EGRET_TRY(MergeBundles());
+  EGRET_TRY(AllocateAll());
+  return Resolve();
+}
+
+// Loop depth per block: from the backend if it filled Function::loop_depth, else from the layout
+// (a back edge p -> s with s <= p encloses the blocks s..p), then for each block the nearest
+// earlier block in layout with a smaller depth (for choosing the coldest split point).
+void Backtrack::ComputeBlockInfo() {
+  const uint32_t nb = f_.num_blocks();
+  depth_.assign(nb, 0);
+  if (f_.loop_depth.size() == nb) {
+    for (uint32_t b = 0; b < nb; ++b) depth_[b] = f_.loop_depth[b];
+  } else {
+    std::vector<int32_t> diff(nb + 1, 0);
+    for (uint32_t p = 0; p < nb; ++p)
+      for (const SuccEdge& e : f_.Succs(Block(p)))
+        if (e.block.index <= p) {
+          ++diff[e.block.index];
+          --diff[p + 1];
+        }
+    int32_t d = 0;
+    for (uint32_t b = 0; b < nb; ++b) {
+      d += diff[b];
+      depth_[b] = static_cast<uint32_t>(std::min(d, 200));
+    }
+  }
+  prev_shallower_.assign(nb, kNone);
+  std::vector<uint32_t> stack;
+  for (uint32_t b = 0; b < nb; ++b) {
+    while (!stack.empty() && depth_[stack.back()] >= depth_[b]) stack.pop_back();
+    prev_shallower_[b] = stack.empty() ? kNone : stack.back();
+    stack.push_back(b);
+  }
+  block_of_inst_.resize(f_.num_insts());
+  for (uint32_t b = 0; b < nb; ++b)
+    for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i)
+      block_of_inst_[i] = b;
+  freq_.resize(nb);
+  for (uint32_t b = 0; b < nb; ++b)
+    freq_[b] = std::pow(8.0f, static_cast<float>(std::min<uint32_t>(depth_[b], 10)));
+}
+
+// Live ranges by one backward pass per block over an explicit live set (insert and erase O(1)).
+// References live across a safepoint get a hole at [4i+2, 4i+4): they are in their slot there,
+// and reloaded after it (the collector may have moved the object).
+void Backtrack::BuildRanges() {
+  const uint32_t nv = f_.num_vregs();
+  std::vector<uint32_t> end(nv, 0), pos(nv, kNone), live;
+  std::vector<Range> raw;
+  raw.reserve(f_.num_insts() * 2);
+  def_inst_.assign(nv, kNone);
+  auto add = [&](uint32_t v, uint32_t to) {
+    pos[v] = static_cast<uint32_t>(live.size());
+    live.push_back(v);
+    end[v] = to;
+  };
+  auto remove = [&](uint32_t v) {
+    const uint32_t at = pos[v];
+    pos[live.back()] = at;
+    live[at] = live.back();
+    live.pop_back();
+    pos[v] = kNone;
+  };
+  for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
+    const BlockData& bd = f_.blocks[b];
+    const uint32_t bs = 4 * bd.inst_begin, be = 4 * bd.inst_end;
+    for (VReg v : live_.LiveOut(Block(b)))
+      if (pos[v.index] == kNone) add(v.index, be);
+    for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
+      const auto ops = f_.InstOperands(i);
+      for (const Operand& op : ops) {
+        if (!op.is_def()) continue;
+        const uint32_t v = op.vreg.index;
+        const uint32_t from = op.is_early() ? 4 * i : 4 * i + 3;
+        uint32_t to = 4 * i + 4;
+        if (pos[v] != kNone) {
+          to = std::max(to, end[v]);
+          remove(v);
+        }
+        raw.push_back({from, to, v});
+        def_inst_[v] = i;
+      }
+      if (f_.insts[i].safepoint) {
+        for (uint32_t v : live) {
+          if (!f_.vregs[v].is_ref) continue;
+          cross_.push_back({i, v});
+          bool late_use = false;
+          for (const Operand& op : ops)
+            late_use |= op.is_use() && !op.is_early() && op.vreg.index == v;
+          if (end[v] > 4 * i + 4) raw.push_back({4 * i + 4, end[v], v});
+          end[v] = late_use ? 4 * i + 4 : 4 * i + 2;
+        }
+      }
+      for (const Operand& op : ops) {
+        if (!op.is_use()) continue;
+        const uint32_t v = op.vreg.index;
+        const uint32_t to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
+        if (pos[v] == kNone)
+          add(v, to);
+        else
+          end[v] = std::max(end[v], to);
+      }
+    }
+    while (!live.empty()) {
+      const uint32_t v = live.back();
+      raw.push_back({bs, end[v], v});
+      remove(v);
+    }
+  }
+  // Per-vreg lists (counting sort by vreg; each list is nearly sorted, so insertion sort).
+  range_begin_.assign(nv + 1, 0);
+  for (const Range& r : raw) ++range_begin_[r.vreg + 1];
+  for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] += range_begin_[v];
+  ranges_.resize(raw.size());
+  {
+    std::vector<uint32_t> fill(range_begin_.begin(), range_begin_.end() - 1);
+    for (const Range& r : raw) ranges_[fill[r.vreg]++] = r;
+  }
+  for (uint32_t v = 0; v < nv; ++v) {
+    Range* a = ranges_.data() + range_begin_[v];
+    Range* e = ranges_.data() + range_begin_[v + 1];
+    for (Range* p = a + 1; p < e; ++p)
+      for (Range* q = p; q > a && q[-1].from > q->from; --q) std::swap(q[-1], q[0]);
+  }
+  std::sort(cross_.begin(), cross_.end(), [](const Cross& a, const Cross& b) {
+    return a.vreg != b.vreg ? a.vreg < b.vreg : a.inst < b.inst;
+  });
+}
+
+// The range of v containing point p, or nullptr.
+const Range* Backtrack::RangeAt(uint32_t v, uint32_t p) const {
+  const Range* a = ranges_.data() + range_begin_[v];
+  const Range* e = ranges_.data() + range_begin_[v + 1];
+  const Range* it =
+      std::upper_bound(a, e, p, [](uint32_t x, const Range& r) { return x < r.from; });
+  if (it == a) return nullptr;
+  --it;
+  return p < it->to ? it : nullptr;
+}
+
+// Use records per vreg (in point order), reservations per register, fixed-register hints, and
+// the reuse decision: a reuse def whose input dies at the instruction may share the input's
+// bundle; otherwise the def's range starts at the early point so its register is free when the
+// input is copied into it before the instruction.
+void Backtrack::BuildUses() {
+  const uint32_t nv = f_.num_vregs();
+  const uint32_t no = static_cast<uint32_t>(f_.operands.size());
+  op_flags_.assign(no, 0);
+  hint_.assign(nv, PReg());
+  for (uint32_t i = 0; i < f_.num_insts(); ++i) {
+    const auto ops = f_.InstOperands(i);
+    const uint32_t base = f_.insts[i].operand_begin;
+    for (uint32_t k = 0; k < ops.size(); ++k) {
+      const Operand& op = ops[k];
+      if (op.constraint != Constraint::kReuse) continue;
+      const uint32_t in = base + op.reuse_index;
+      const Operand& input = f_.operands[in];
+      const Range* r = RangeAt(input.vreg.index, 4 * i);
+      const bool dies = input.is_early() && r != nullptr && r->to == 4 * i + 1;
+      if (dies) {
+        op_flags_[base + k] |= kReuseShared;
+        op_flags_[in] |= kSharedInput;
+        reuse_pairs_.push_back({input.vreg.index, op.vreg.index, i, base + k});
+      } else {
+        Extend(op.vreg.index, i, base + k);
+      }
+    }
+  }
+  use_begin_.assign(nv + 1, 0);
+  for (const Operand& op : f_.operands) ++use_begin_[op.vreg.index + 1];
+  for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
+  uses_.resize(no);
+  std::vector<uint32_t> fill(use_begin_.begin(), use_begin_.end() - 1);
+  for (uint32_t i = 0; i < f_.num_insts(); ++i) {
+    const auto ops = f_.InstOperands(i);
+    const uint32_t base = f_.insts[i].operand_begin;
+    const float fr = freq_[block_of_inst_[i]];
+    f_.Clobbers(i).ForEach([&](PReg r) {
+      res_[r.index()].push_back({4 * i + 2, 4 * i + 3, kNone});
+    });
+    for (uint32_t k = 0; k < ops.size(); ++k) {
+      const Operand& op = ops[k];
+      const uint32_t v = op.vreg.index;
+      UseRec u;
+      u.inst = i;
+      u.operand = base + k;
+      u.freq = fr;
+      if (op.is_use()) {
+        u.from = 4 * i;
+        u.to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
+        u.requiring = op.constraint == Constraint::kReg;
+        if (op_flags_[base + k] & kCopyIntoReuse) u.requiring = false;
+        if (op_flags_[base + k] & kSharedInput) u.requiring = true;
+      } else {
+        u.from = op.is_early() || (op_flags_[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
+        u.to = 4 * i + 4;
+        u.requiring = op.constraint == Constraint::kReg || op.constraint == Constraint::kReuse;
+      }
+      if (op.constraint == Constraint::kFixedReg) {
+        if (!hint_[v].valid()) hint_[v] = op.fixed;
+        res_[op.fixed.index()].push_back({u.from, u.to, v});
+      }
+      uses_[fill[v]++] = u;
+    }
+  }
+  // Sorted by start, with an index of the first reservation of every kResShift-point bucket, so
+  // a lookup costs a short search inside one bucket whatever the function's size.
+  const uint32_t buckets = ((4 * f_.num_insts()) >> kResShift) + 2;
+  for (int r = 0; r < PReg::kNumIndices; ++r) {
+    auto& list = res_[r];
+    if (list.empty()) continue;
+    std::sort(list.begin(), list.end(), [](const Res& a, const Res& b) { return a.from < b.from; });
+    auto& index = res_index_[r];
+    index.resize(buckets);
+    uint32_t k = 0;
+    for (uint32_t b = 0; b < buckets; ++b) {
+      while (k < list.size() && list[k].from < (b << kResShift)) ++k;
+      index[b] = k;
+    }
+  }
+}
+
+// A reuse def that cannot share its input's bundle: its range starts at the early point and the
+// input operand is copied into the def's register before the instruction.
+void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
+  op_flags_[def_operand] |= kReuseExtended;
+  op_flags_[f_.insts[inst].operand_begin + f_.operands[def_operand].reuse_index] |= kCopyIntoReuse;
+  Range* a = ranges_.data() + range_begin_[d];
+  Range* e = ranges_.data() + range_begin_[d + 1];
+  for (Range* r = a; r < e; ++r)
+    if (r->from == 4 * inst + 3) r->from = 4 * inst;
+}
+
+namespace {
+// True if the sorted, internally disjoint range lists overlap.
+bool Overlap(std::span<const Range> a, std::span<const Range> b) {
+  size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i].to <= b[j].from)
+      ++i;
+    else if (b[j].to <= a[i].from)
+      ++j;
+    else
+      return true;
+  }
+  return false;
+}
+}  // namespace
+
+// Initial bundles: one per vreg, merged along reuse pairs (input dying into its def) and block
+// parameters with their branch arguments when they do not interfere.
+Status Backtrack::MergeBundles() {
+  const uint32_t nv = f_.num_vregs();
+  vreg_bundle_.assign(nv, kNone);
+  arena_.reserve(ranges_.size() * 2);
+  for (uint32_t v = 0; v < nv; ++v) {
+    if (range_begin_[v] == range_begin_[v + 1]) continue;
+    Bundle bu;
+    bu.begin = static_cast<uint32_t>(arena_.size());
+    arena_.insert(arena_.end(), ranges_.begin() + range_begin_[v],
+                  ranges_.begin() + range_begin_[v + 1]);
+    bu.end = static_cast<uint32_t>(arena_.size());
+    bu.cls = f_.vregs[v].cls;
+    bu.hint = hint_[v];
+    vreg_bundle_[v] = static_cast<uint32_t>(bundles_.size());
+    bundles_.push_back(bu);
+  }
+  std::vector<Range> merged;
+  auto try_merge = [&](uint32_t a, uint32_t b) {
+    uint32_t x = vreg_bundle_[a], y = vreg_bundle_[b];
+    if (x == kNone || y == kNone || x == y) return x == y && x != kNone;
+    const Bundle &bx = bundles_[x], &by = bundles_[y];
+    if (bx.cls != by.cls) return false;
+    if (bx.end - bx.begin + by.end - by.begin > kMergeCap) return false;
+    if (Overlap(Ranges(bx), Ranges(by))) return false;
+    merged.clear();
+    std::merge(arena_.begin() + bx.begin, arena_.begin() + bx.end, arena_.begin() + by.begin,
+               arena_.begin() + by.end, std::back_inserter(merged),
+               [](const Range& p, const Range& q) { return p.from < q.from; });
+    Bundle& t = bundles_[x];
+    t.begin = static_cast<uint32_t>(arena_.size());
+    arena_.insert(arena_.end(), merged.begin(), merged.end());
+    t.end = static_cast<uint32_t>(arena_.size());
+    if (!t.hint.valid()) t.hint = bundles_[y].hint;
+    bundles_[y].dead = true;
+    for (const Range& r : merged) vreg_bundle_[r.vreg] = x;
+    return true;
+  };
+  for (const ReusePair& p : reuse_pairs_) {
+    if (try_merge(p.input, p.def)) continue;
+    // Not mergeable (the chain overlaps elsewhere): fall back to the copy. The def's bundle
+    // holds only reuse relatives, none live at the instruction (SSA), so extending is safe.
+    op_flags_[p.def_operand] &= static_cast<uint8_t>(~kReuseShared);
+    Extend(p.def, p.inst, p.def_operand);
+    const uint32_t bd = vreg_bundle_[p.def];
+    for (uint32_t k = bundles_[bd].begin; k < bundles_[bd].end; ++k)
+      if (arena_[k].vreg == p.def && arena_[k].from == 4 * p.inst + 3) arena_[k].from = 4 * p.inst;
+    const auto rs = Ranges(bundles_[bd]);
+    for (size_t k = 1; k < rs.size(); ++k)
+      if (rs[k - 1].to > rs[k].from)
+        return Error(absl::StrCat("regalloc internal: reuse fallback overlaps at i", p.inst));
+    const uint32_t in = f_.insts[p.inst].operand_begin + f_.operands[p.def_operand].reuse_index;
+    op_flags_[in] &= static_cast<uint8_t>(~kSharedInput);
+    // The input is copied into the def's register: its use record needs no register; the def's
+    // starts at the early point.
+    for (uint32_t k = use_begin_[p.input]; k < use_begin_[p.input + 1]; ++k)
+      if (uses_[k].operand == in) uses_[k].requiring = false;
+    for (uint32_t k = use_begin_[p.def]; k < use_begin_[p.def + 1]; ++k)
+      if (uses_[k].operand == p.def_operand) uses_[k].from = 4 * p.inst;
+  }
+  for (uint32_t p = 0; p < f_.num_blocks(); ++p)
+    for (const SuccEdge& e : f_.Succs(Block(p))) {
+      const auto params = f_.Params(e.block);
+      const auto args = f_.Args(e);
+      for (size_t k = 0; k < params.size(); ++k) try_merge(args[k].index, params[k].index);
+    }
+  return Status::Ok();
+}
+
+// Spill weight: use frequency per instruction covered (LLVM's normalization, roughly), so short
+// hot ranges outweigh long cold ones. Also the queue priority (points covered).
+void Backtrack::Weigh(uint32_t b) {
+  Bundle& bu = bundles_[b];
+  float w = 0;
+  uint32_t size = 0;
+  bool req = false;
+  for (const Range& r : Ranges(bu)) {
+    size += r.to - r.from;
+    const UseRec* a = uses_.data() + use_begin_[r.vreg];
+    const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+    const UseRec* it =
+        std::lower_bound(a, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
+    for (; it < e && it->from < r.to; ++it) {
+      w += it->requiring ? it->freq : 0.5f * it->freq;
+      req |= it->requiring;
+    }
+  }
+  bu.size = size;
+  bu.has_req = req;
+  bu.weight = bu.minimal ? kInfWeight : w / (static_cast<float>(size) / 4.0f + 2.0f);
+}
+
+void Backtrack::Enqueue(uint32_t b) { queue_.push({bundles_[b].size, b}); }
+
+Status Backtrack::AllocateAll() {
+  for (uint32_t b = 0; b < bundles_.size(); ++b) {
+    if (bundles_[b].dead) continue;
+    Weigh(b);
+    Enqueue(b);
+  }
+  budget_ = 8 * static_cast<uint64_t>(bundles_.size()) + 4 * f_.num_insts() + 64;
+  while (!queue_.empty()) {
+    const uint32_t b = queue_.top().second;
+    queue_.pop();
+    if (bundles_[b].dead || bundles_[b].reg.valid() || bundles_[b].spilled) continue;
+    EGRET_TRY(Place(b));
+  }
+  return Status::Ok();
+}
+
+// Registers to try for a bundle, hint first, then caller-saved, then callee-saved.
+void Backtrack::Candidates(const Bundle& bu, std::vector<PReg>* out) const {
+  out->clear();
+  const int c = static_cast<int>(bu.cls);
+  if (bu.hint.valid() && bu.hint.cls() == bu.cls && allocatable_.Contains(bu.hint))
+    out->push_back(bu.hint);
+  for (PReg r : env_.preferred[c])
+    if (r != bu.hint) out->push_back(r);
+  for (PReg r : env_.non_preferred[c])
+    if (r != bu.hint) out->push_back(r);
+}
+
+// Calls f(point, bundle or kNone for a reservation) for each conflict of the bundle's ranges in
+// register r, in increasing range order; f returns false to stop.
+template <class F>
+void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
+  const auto& res = res_[r.index()];
+  const auto& occ = occ_[r.index()];
+  for (const Range& x : Ranges(bu)) {
+    if (!res.empty()) {
+      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+      for (; it != res.end() && it->from < x.to; ++it)
+        if (it->to > x.from && it->vreg != x.vreg)
+          if (!f(std::max(x.from, it->from), kNone)) return;
+    }
+    if (occ.empty()) continue;
+    if (!occ.ForEachOverlap(x.from, x.to, [&](const IntervalSet::Entry& e) {
+          return f(std::max(x.from, e.from), e.bundle);
+        }))
+      return;
+  }
+}
+
+// Index of the first reservation of r starting at or after point p.
+uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
+  const auto& list = res_[r.index()];
+  const auto& index = res_index_[r.index()];
+  const uint32_t b = p >> kResShift;
+  if (b + 1 >= index.size()) return static_cast<uint32_t>(list.size());
+  const auto it = std::lower_bound(list.begin() + index[b], list.begin() + index[b + 1], p,
+                                   [](const Res& a, uint32_t x) { return a.from < x; });
+  return static_cast<uint32_t>(it - list.begin());
+}
+
+// The first point where the bundle meets a reservation or another bundle in r (UINT32_MAX if
+// none). Stops at the first range of the bundle that has a conflict.
+uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r) const {
+  const auto& res = res_[r.index()];
+  const auto& occ = occ_[r.index()];
+  for (const Range& x : Ranges(bu)) {
+    uint32_t first = UINT32_MAX;
+    if (!res.empty()) {
+      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+      for (; it != res.end() && it->from < x.to; ++it)
+        if (it->to > x.from && it->vreg != x.vreg) {
+          first = std::max(x.from, it->from);
+          break;
+        }
+    }
+    occ.ForEachOverlap(x.from, x.to, [&](const IntervalSet::Entry& e) {
+      first = std::min(first, std::max(x.from, e.from));
+      return false;
+    });
+    if (first != UINT32_MAX) return first;
+  }
+  return UINT32_MAX;
+}
+
+void Backtrack::Assign(uint32_t b, PReg r) {
+  Bundle& bu = bundles_[b];
+  bu.reg = r;
+  auto& occ = occ_[r.index()];
+  for (const Range& x : Ranges(bu)) occ.Insert({x.from, x.to, x.vreg, b});
+}
+
+void Backtrack::Evict(uint32_t b) {
+  Bundle& bu = bundles_[b];
+  auto& occ = occ_[bu.reg.index()];
+  for (const Range& x : Ranges(bu)) occ.Erase(x.from);
+  bu.reg = PReg();
+  // An eviction counts as a split: a bundle that keeps being evicted ends in minimal bundles
+  // after kMaxSplits rounds instead of being re-placed (and rescanned) without bound.
+  if (bu.gen < kMaxSplits) ++bu.gen;
+  Enqueue(b);
+}
+
+Status Backtrack::Place(uint32_t b) {
+  Candidates(bundles_[b], &cands_);
+  // One pass over the candidates: a free register is taken at once; otherwise remember the
+  // register whose conflicts are all lighter than this bundle, with the lightest heaviest one.
+  const float w = bundles_[b].weight;
+  const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
+  PReg best;
+  float best_cost = kInfWeight * 2;
+  for (PReg r : cands_) {
+    bool free = true;
+    float cost = 0;
+    ForEachConflict(bundles_[b], r, [&](uint32_t, uint32_t c) {
+      free = false;
+      if (!may_evict || c == kNone || bundles_[c].weight >= w) {
+        cost = kInfWeight * 4;
+        return false;
+      }
+      cost = std::max(cost, bundles_[c].weight);
+      return true;
+    });
+    if (free) {
+      Assign(b, r);
+      return Status::Ok();
+    }
+    if (cost < best_cost) {
+      best_cost = cost;
+      best = r;
+    }
+  }
+  if (best.valid()) {
+    if (budget_ > 0) --budget_;
+    evict_list_.clear();
+    ForEachConflict(bundles_[b], best, [&](uint32_t, uint32_t c) {
+      evict_list_.push_back(c);
+      return true;
+    });
+    std::sort(evict_list_.begin(), evict_list_.end());
+    evict_list_.erase(std::unique(evict_list_.begin(), evict_list_.end()), evict_list_.end());
+    for (uint32_t c : evict_list_) Evict(c);
+    Assign(b, best);
+    return Status::Ok();
+  }
+  if (bundles_[b].minimal)
+    return Error(absl::StrCat("regalloc: no register for the operands of i",
+                              Ranges(bundles_[b])[0].from / 4,
+                              " (more operands need registers than the class has)"));
+  if (!bundles_[b].has_req) {
+    bundles_[b].spilled = true;
+    return Status::Ok();
+  }
+  return Split(b);
+}
+
+// The coldest gap in [lo, hi] (both multiples of 4), latest among the coldest: a gap before
+// instruction j has the depth of j's block; moving to an earlier, shallower block puts the gap
+// before that block's terminator (so moves leave a loop on its preheader, never its back edge).
+uint32_t Backtrack::ColdestGap(uint32_t lo, uint32_t hi) const {
+  uint32_t g = hi;
+  for (;;) {
+    const uint32_t q = prev_shallower_[block_of_inst_[g / 4]];
+    if (q == kNone) break;
+    const uint32_t cand = 4 * (f_.blocks[q].inst_end - 1);
+    if (cand < lo) break;
+    g = cand;
+  }
+  return g;
+}
+
+// Replaces bundle b by its parts before and after gap g; returns their ids (kNone if empty).
+std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
+  Bundle old = bundles_[b];
+  bundles_[b].dead = true;
+  auto make = [&](bool before) {
+    Bundle nb;
+    nb.cls = old.cls;
+    nb.hint = old.hint;
+    nb.gen = static_cast<uint8_t>(old.gen + 1);
+    nb.begin = static_cast<uint32_t>(arena_.size());
+    for (uint32_t k = old.begin; k < old.end; ++k) {
+      Range r = arena_[k];
+      if (before) {
+        if (r.from >= g) break;
+        r.to = std::min(r.to, g);
+      } else {
+        if (r.to <= g) continue;
+        r.from = std::max(r.from, g);
+      }
+      arena_.push_back(r);
+    }
+    nb.end = static_cast<uint32_t>(arena_.size());
+    if (nb.end == nb.begin) return kNone;
+    bundles_.push_back(nb);
+    const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
+    Weigh(id);
+    return id;
+  };
+  const uint32_t first = make(true);
+  const uint32_t second = make(false);
+  return {first, second};
+}
+
+// Requiring use extents of bundle b, in point order (clipped to the ranges).
+void Backtrack::RequiringUses(const Bundle& bu, std::vector<Range>* out) const {
+  out->clear();
+  for (const Range& r : Ranges(bu)) {
+    const UseRec* a = uses_.data() + use_begin_[r.vreg];
+    const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+    const UseRec* it =
+        std::lower_bound(a, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
+    for (; it < e && it->from < r.to; ++it)
+      if (it->requiring)
+        out->push_back({std::max(it->from, r.from), std::min(it->to, r.to), r.vreg});
+  }
+  std::sort(out->begin(), out->end(),
+            [](const Range& x, const Range& y) { return x.from < y.from; });
+}
+
+// The bundle found no register. Either give it the register that stays free longest up to a
+// split point before the conflict, or leave its use-free head in the slot and requeue the rest,
+// or (at its first use, or after kMaxSplits) spill it with minimal bundles around each operand.
+Status Backtrack::Split(uint32_t b) {
+  RequiringUses(bundles_[b], &req_);
+  if (bundles_[b].gen >= kMaxSplits) return SpillToMinimal(b);
+  const uint32_t start = Ranges(bundles_[b]).front().from;
+  PReg best;
+  uint32_t best_pt = 0;
+  Candidates(bundles_[b], &cands_);
+  for (PReg r : cands_) {
+    const uint32_t first = FirstConflict(bundles_[b], r);
+    if (first > best_pt || !best.valid()) {
+      best_pt = first;
+      best = r;
+    }
+  }
+  const uint32_t first_inst = req_.front().from / 4;
+  // Case A: r holds the bundle through at least its first requiring use.
+  {
+    uint32_t last = kNone;  // instruction of the last requiring use that ends by the gap
+    const uint32_t hi = best_pt / 4 * 4;
+    for (const Range& u : req_) {
+      if (u.from / 4 * 4 + 4 > hi) break;
+      last = u.from / 4;
+    }
+    if (last != kNone) {
+      const uint32_t lo = 4 * (last + 1);
+      if (lo <= hi) {
+        const uint32_t g = ColdestGap(lo, hi);
+        auto [head, tail] = SplitAt(b, g);
+        if (head != kNone) Assign(head, best);
+        if (tail != kNone) Enqueue(tail);
+        return Status::Ok();
+      }
+    }
+  }
+  // Case B: a use-free head stays in the slot; the reload goes at the coldest gap before the use.
+  {
+    const uint32_t lo = start / 4 * 4 + 4, hi = 4 * first_inst;
+    if (lo <= hi) {
+      const uint32_t g = ColdestGap(lo, hi);
+      auto [head, tail] = SplitAt(b, g);
+      if (head != kNone) bundles_[head].spilled = true;
+      if (tail != kNone) Enqueue(tail);
+      return Status::Ok();
+    }
+  }
+  // Case C: the first instruction gets a minimal bundle; the rest after it is requeued.
+  const uint32_t g = 4 * (first_inst + 1);
+  auto [head, tail] = SplitAt(b, g);
+  if (head != kNone) EGRET_TRY(SpillToMinimal(head));
+  if (tail != kNone) Enqueue(tail);
+  return Status::Ok();
+}
+
+// The bundle lives in its slot; each instruction with operands that need a register gets a
+// minimal bundle (just those operands' points), which may evict anything but another minimal
+// bundle or a reservation.
+Status Backtrack::SpillToMinimal(uint32_t b) {
+  RequiringUses(bundles_[b], &req_);
+  const Bundle old = bundles_[b];
+  bundles_[b].spilled = true;
+  if (!old.grouped && !old.minimal) {
+    // First, operands close together in one block share one reload: each run of instructions
+    // with register operands (same block, at most kGroupSpan apart) becomes one bundle, the
+    // bundle's ranges between the run's first and last operand points. A run that finds no
+    // register is spilled again, then into per-instruction minimal bundles.
+    size_t k = 0;
+    while (k < req_.size()) {
+      size_t e = k + 1;
+      uint32_t lo = req_[k].from, hi = req_[k].to;
+      while (e < req_.size() &&
+             block_of_inst_[req_[e].from / 4] == block_of_inst_[req_[k].from / 4] &&
+             req_[e].from / 4 <= req_[e - 1].from / 4 + kGroupSpan) {
+        hi = std::max(hi, req_[e].to);
+        ++e;
+      }
+      for (size_t j = k; j < e; ++j) hi = std::max(hi, req_[j].to);
+      Bundle nb;
+      nb.cls = old.cls;
+      nb.hint = old.hint;
+      nb.grouped = true;
+      nb.gen = kMaxSplits;
+      nb.begin = static_cast<uint32_t>(arena_.size());
+      for (uint32_t q = old.begin; q < old.end; ++q) {
+        Range r = arena_[q];
+        if (r.to <= lo || r.from >= hi) continue;
+        r.from = std::max(r.from, lo);
+        r.to = std::min(r.to, hi);
+        arena_.push_back(r);
+      }
+      nb.end = static_cast<uint32_t>(arena_.size());
+      k = e;
+      if (nb.end == nb.begin) continue;
+      bundles_.push_back(nb);
+      const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
+      Weigh(id);
+      Enqueue(id);
+    }
+    return Status::Ok();
+  }
+  size_t k = 0;
+  while (k < req_.size()) {
+    const uint32_t inst = req_[k].from / 4;
+    Bundle nb;
+    nb.cls = old.cls;
+    nb.hint = old.hint;
+    nb.minimal = true;
+    nb.gen = kMaxSplits;
+    nb.begin = static_cast<uint32_t>(arena_.size());
+    size_t group_end = k;
+    while (group_end < req_.size() && req_[group_end].from / 4 == inst) ++group_end;
+    std::sort(req_.begin() + static_cast<std::ptrdiff_t>(k),
+              req_.begin() + static_cast<std::ptrdiff_t>(group_end),
+              [](const Range& x, const Range& y) {
+                return x.vreg != y.vreg ? x.vreg < y.vreg : x.from < y.from;
+              });
+    for (; k < group_end; ++k) {
+      Range r = req_[k];
+      if (r.from >= r.to) continue;
+      if (arena_.size() > nb.begin && arena_.back().vreg == r.vreg && arena_.back().to >= r.from) {
+        arena_.back().to = std::max(arena_.back().to, r.to);
+        continue;
+      }
+      arena_.push_back(r);
+    }
+    nb.end = static_cast<uint32_t>(arena_.size());
+    if (nb.end == nb.begin) continue;
+    std::sort(arena_.begin() + nb.begin, arena_.end(),
+              [](const Range& x, const Range& y) { return x.from < y.from; });
+    bundles_.push_back(nb);
+    const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
+    Weigh(id);
+    Enqueue(id);
+  }
+  return Status::Ok();
+}
+
+Status RunBacktrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out) {
+  return Backtrack(f, env, live, out).Run();
+}
+
+}  // namespace egret::regalloc

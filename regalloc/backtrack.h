@@ -1,0 +1,38 @@
+// backtrack.h: the backtracking allocator ("backtrack"): live ranges grouped into bundles,
+// allocated from a priority queue with eviction of lighter bundles and splitting.
+//
+// Program points. Instruction i owns four points: 4i (early: early uses read, early defs
+// written), 4i+1 (late uses read), 4i+2 (clobbers and the safepoint), 4i+3 (late defs written).
+// A live range is a half-open interval [from, to) of points of one vreg within one block; a gap
+// (where moves go) is a point 4i, between instruction i-1 and instruction i.
+//
+// Invariants:
+//   - The ranges of one bundle never overlap; a bundle holds ranges of one register class.
+//   - Per physical register, the assigned bundles' ranges never overlap each other, nor a
+//     reservation (fixed operand, clobber) of another vreg (docs/regalloc.md, "backtrack").
+//   - A value has one spill slot, written right after its definition ("spill at def") whenever
+//     any point of its live range is not covered by a register, so the slot is valid wherever
+//     the value is live: leaving a register is free, entering one is a reload.
+//   - Bundles are split only at gaps, so every operand of one instruction that belongs to a
+//     bundle stays in the same piece (a reuse input and its def keep one register).
+//   - Every operand that needs a register lies in a bundle that has one: a bundle that cannot get
+//     a register is split, and in the end spilled with a minimal bundle around each such operand.
+//
+// Complexity: near-linear. Ranges are built by one backward pass per block; each physical
+// register keeps a balanced tree of its ranges keyed by start; a bundle is split at most
+// kMaxSplits times before its operands get minimal bundles; evictions are budgeted.
+#ifndef EGRET_REGALLOC_BACKTRACK_H_
+#define EGRET_REGALLOC_BACKTRACK_H_
+
+#include "regalloc/function.h"
+#include "regalloc/liveness.h"
+#include "regalloc/output.h"
+
+namespace egret::regalloc {
+
+// Fills `out` for validated `f` (see Allocator::Run).
+Status RunBacktrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out);
+
+}  // namespace egret::regalloc
+
+#endif  // EGRET_REGALLOC_BACKTRACK_H_

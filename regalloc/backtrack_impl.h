@@ -1,0 +1,152 @@
+// backtrack_impl.h: the state of one run of the backtracking allocator (see backtrack.h for the
+// program points and invariants, docs/regalloc.md for the design). Private to regalloc/.
+#ifndef EGRET_REGALLOC_BACKTRACK_IMPL_H_
+#define EGRET_REGALLOC_BACKTRACK_IMPL_H_
+
+#include <queue>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "regalloc/backtrack.h"
+#include "regalloc/interval_set.h"
+#include "regalloc/parallel_move.h"
+
+namespace egret::regalloc {
+
+// [from, to) points of one vreg.
+struct Range {
+  uint32_t from, to, vreg;
+};
+
+class Backtrack {
+ public:
+  Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out);
+  Status Run();
+
+ private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr float kInfWeight = 1e30f;
+  static constexpr uint8_t kMaxSplits = 8;    // then the bundle's operands get minimal bundles
+  static constexpr uint32_t kMergeCap = 512;  // ranges in a bundle merged from copies
+  static constexpr uint32_t kGroupSpan = 8;   // instructions between operands sharing a reload
+
+  // Operand flags for reuse defs and their inputs.
+  static constexpr uint8_t kReuseShared = 1;    // def: shares the dying input's bundle
+  static constexpr uint8_t kReuseExtended = 2;  // def: range starts at the early point
+  static constexpr uint8_t kCopyIntoReuse = 4;  // input: copied into the def's register
+  static constexpr uint8_t kSharedInput = 8;    // input: in the def's bundle, needs the register
+
+  struct UseRec {
+    uint32_t from, to;  // the points the operand needs its location for
+    uint32_t inst, operand;
+    float freq;
+    bool requiring;  // needs a register (kReg, kReuse), not a fixed one or the slot
+  };
+  struct Res {  // a reservation of a physical register (fixed operand of `vreg`, or clobber)
+    uint32_t from, to, vreg;
+  };
+  struct Bundle {
+    uint32_t begin = 0, end = 0;  // into arena_, sorted by from, disjoint
+    float weight = 0;
+    uint32_t size = 0;  // points covered: the queue priority
+    PReg reg;
+    PReg hint;
+    RegClass cls = RegClass::kInt;
+    uint8_t gen = 0;  // splits that led to this bundle
+    bool minimal = false, spilled = false, dead = false, has_req = false;
+    bool grouped = false;  // made of nearby operands of a spilled bundle (SpillToMinimal)
+  };
+  struct ReusePair {
+    uint32_t input, def, inst, def_operand;
+  };
+  struct Cross {  // reference `vreg` live across safepoint `inst`
+    uint32_t inst, vreg;
+  };
+
+  std::span<const Range> Ranges(const Bundle& b) const {
+    return {arena_.data() + b.begin, b.end - b.begin};
+  }
+
+  // Building (backtrack.cc).
+  void ComputeBlockInfo();
+  void BuildRanges();
+  void BuildUses();
+  void Extend(uint32_t d, uint32_t inst, uint32_t def_operand);
+  Status MergeBundles();
+  const Range* RangeAt(uint32_t v, uint32_t p) const;
+
+  // Allocation (backtrack.cc).
+  void Weigh(uint32_t b);
+  void Enqueue(uint32_t b);
+  Status AllocateAll();
+  Status Place(uint32_t b);
+  void Candidates(const Bundle& bu, std::vector<PReg>* out) const;
+  template <class F>
+  void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
+  uint32_t FirstConflict(const Bundle& bu, PReg r) const;
+  uint32_t ResLowerBound(PReg r, uint32_t p) const;
+  void Assign(uint32_t b, PReg r);
+  void Evict(uint32_t b);
+  uint32_t ColdestGap(uint32_t lo, uint32_t hi) const;
+  std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g);
+  void RequiringUses(const Bundle& bu, std::vector<Range>* out) const;
+  Status Split(uint32_t b);
+  Status SpillToMinimal(uint32_t b);
+
+  // Resolution (backtrack_resolve.cc).
+  Status Resolve();
+  Allocation Loc(uint32_t v, uint32_t p) const;
+  Allocation EndOf(uint32_t v, uint32_t inst) const;
+  bool Crosses(uint32_t v, uint32_t inst) const;
+  void AssignSlots();
+
+  const Function& f_;
+  const MachineEnv& env_;
+  const Liveness& live_;
+  Output* out_;
+  PRegSet allocatable_;
+
+  // Blocks.
+  std::vector<uint32_t> depth_, prev_shallower_, block_of_inst_;
+  std::vector<float> freq_;
+
+  // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
+  std::vector<uint32_t> range_begin_;
+  std::vector<Range> ranges_;
+  std::vector<uint32_t> use_begin_;
+  std::vector<UseRec> uses_;
+  std::vector<uint32_t> def_inst_;
+  std::vector<Cross> cross_;  // sorted by (vreg, inst)
+  std::vector<uint8_t> op_flags_;
+  std::vector<PReg> hint_;
+  std::vector<ReusePair> reuse_pairs_;
+  std::vector<Res> res_[PReg::kNumIndices];
+  static constexpr uint32_t kResShift = 6;
+  std::vector<uint32_t> res_index_[PReg::kNumIndices];  // per bucket: first reservation in it
+
+  // Bundles and the assigned bundles' ranges per register.
+  std::vector<Range> arena_;
+  std::vector<Bundle> bundles_;
+  std::vector<uint32_t> vreg_bundle_;
+  IntervalSet occ_[PReg::kNumIndices];
+  std::priority_queue<std::pair<uint32_t, uint32_t>> queue_;
+  uint64_t budget_ = 0;  // evictions of non-minimal bundles left
+  std::vector<PReg> cands_;
+  std::vector<uint32_t> evict_list_;
+  std::vector<Range> req_;
+
+  // Resolution: the register pieces of each vreg (CSR, sorted by from), def locations.
+  struct Piece {
+    uint32_t from, to;
+    PReg reg;
+  };
+  std::vector<uint32_t> piece_begin_;
+  std::vector<Piece> pieces_;
+  std::vector<Allocation> def_loc_;
+  std::vector<uint8_t> needs_slot_;
+};
+
+}  // namespace egret::regalloc
+
+#endif  // EGRET_REGALLOC_BACKTRACK_IMPL_H_

@@ -1,0 +1,335 @@
+// backtrack_resolve.cc: from bundles to the Output (see backtrack.h): operand allocations, the
+// moves at gaps inside blocks and on CFG edges (each set sequentialized by the parallel-move
+// resolver), stores after definitions, stack maps and shared spill slots.
+//
+// Where a value is: in the register of the assigned bundle covering the point, else in its slot
+// (valid everywhere the value is live, see "spill at def" in backtrack.h). Moves are needed only
+// where a register piece begins: at a gap inside a block (a move or a reload), at a block's start
+// (on its incoming edges), and after a definition whose location is not where the value lives on.
+#include <algorithm>
+#include <queue>
+
+#include "absl/strings/str_cat.h"
+#include "regalloc/backtrack_impl.h"
+
+namespace egret::regalloc {
+
+Allocation Backtrack::Loc(uint32_t v, uint32_t p) const {
+  const Piece* a = pieces_.data() + piece_begin_[v];
+  const Piece* e = pieces_.data() + piece_begin_[v + 1];
+  const Piece* it =
+      std::upper_bound(a, e, p, [](uint32_t x, const Piece& q) { return x < q.from; });
+  if (it != a && p < it[-1].to) return Allocation::Reg(it[-1].reg);
+  return Allocation::Stack(v);  // virtual slot: the vreg's index
+}
+
+bool Backtrack::Crosses(uint32_t v, uint32_t inst) const {
+  return std::binary_search(cross_.begin(), cross_.end(), Cross{inst, v},
+                            [](const Cross& a, const Cross& b) {
+                              return a.vreg != b.vreg ? a.vreg < b.vreg : a.inst < b.inst;
+                            });
+}
+
+// Where v is right after instruction `inst` (before the next gap's moves).
+Allocation Backtrack::EndOf(uint32_t v, uint32_t inst) const {
+  if (def_inst_[v] == inst) return def_loc_[v];
+  if (f_.vregs[v].is_ref && Crosses(v, inst)) return Allocation::Stack(v);
+  return Loc(v, 4 * inst + 3);
+}
+
+namespace {
+struct PendingEdit {
+  uint32_t point;
+  uint8_t
+      phase;  // 0: edge moves at a block's top, 1: moves inside blocks, 2: edge moves at its end
+  Allocation from, to;
+};
+struct GapMove {
+  uint32_t inst;
+  Allocation from, to;
+  RegClass cls;
+};
+}  // namespace
+
+Status Backtrack::Resolve() {
+  const uint32_t nv = f_.num_vregs();
+  // Register pieces per vreg.
+  piece_begin_.assign(nv + 1, 0);
+  for (const Bundle& b : bundles_)
+    if (!b.dead && b.reg.valid())
+      for (const Range& r : Ranges(b)) ++piece_begin_[r.vreg + 1];
+  for (uint32_t v = 0; v < nv; ++v) piece_begin_[v + 1] += piece_begin_[v];
+  pieces_.resize(piece_begin_[nv]);
+  {
+    std::vector<uint32_t> fill(piece_begin_.begin(), piece_begin_.end() - 1);
+    for (const Bundle& b : bundles_)
+      if (!b.dead && b.reg.valid())
+        for (const Range& r : Ranges(b)) pieces_[fill[r.vreg]++] = {r.from, r.to, b.reg};
+  }
+  needs_slot_.assign(nv + kNumRegClasses, 0);
+  for (uint32_t v = 0; v < nv; ++v) {
+    Piece* a = pieces_.data() + piece_begin_[v];
+    Piece* e = pieces_.data() + piece_begin_[v + 1];
+    std::sort(a, e, [](const Piece& x, const Piece& y) { return x.from < y.from; });
+    uint64_t covered = 0, total = 0;
+    for (Piece* p = a; p < e; ++p) covered += p->to - p->from;
+    for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k)
+      total += ranges_[k].to - ranges_[k].from;
+    if (covered < total) needs_slot_[v] = 1;
+  }
+  for (const Cross& c : cross_) needs_slot_[c.vreg] = 1;
+  // Operand allocations and definition locations.
+  out_->allocs.assign(f_.operands.size(), Allocation());
+  def_loc_.assign(nv, Allocation());
+  for (uint32_t i = 0; i < f_.num_insts(); ++i) {
+    const auto ops = f_.InstOperands(i);
+    const uint32_t base = f_.insts[i].operand_begin;
+    for (uint32_t k = 0; k < ops.size(); ++k) {
+      const Operand& op = ops[k];
+      if (!op.is_use()) continue;
+      const uint32_t v = op.vreg.index;
+      Allocation a;
+      if (op.constraint == Constraint::kFixedReg)
+        a = Allocation::Reg(op.fixed);
+      else if (op.constraint == Constraint::kStack)
+        a = Allocation::Stack(v), needs_slot_[v] = 1;
+      else
+        a = Loc(v, op.is_early() ? 4 * i : 4 * i + 1);
+      out_->allocs[base + k] = a;
+    }
+    for (uint32_t k = 0; k < ops.size(); ++k) {
+      const Operand& op = ops[k];
+      if (!op.is_def()) continue;
+      const uint32_t d = op.vreg.index;
+      Allocation a;
+      switch (op.constraint) {
+        case Constraint::kFixedReg:
+          a = Allocation::Reg(op.fixed);
+          break;
+        case Constraint::kStack:
+          a = Allocation::Stack(d);
+          needs_slot_[d] = 1;
+          break;
+        case Constraint::kReuse:
+          a = Loc(d, 4 * i + 3);
+          if (op_flags_[base + k] & kReuseExtended)
+            out_->allocs[base + op.reuse_index] = a;
+          else if (!(out_->allocs[base + op.reuse_index] == a))
+            return Error(absl::StrCat("regalloc internal: reuse def v", d, " at i", i,
+                                      " is not in its input's register"));
+          break;
+        default:
+          a = Loc(d, op.is_early() ? 4 * i : 4 * i + 3);
+          break;
+      }
+      if (a.is_stack()) needs_slot_[d] = 1;
+      out_->allocs[base + k] = a;
+      def_loc_[d] = a;
+    }
+    for (uint32_t k = 0; k < ops.size(); ++k) {
+      const Constraint c = ops[k].constraint;
+      if ((c == Constraint::kReg || c == Constraint::kReuse) && !out_->allocs[base + k].is_reg())
+        return Error(absl::StrCat("regalloc internal: operand ", k, " of i", i,
+                                  " needs a register and has none"));
+    }
+  }
+
+  // Shared physical slots: vregs whose extents in layout order do not overlap share one
+  // (interval colouring per class with a min-heap of slot ends).
+  std::vector<uint32_t> phys(nv + kNumRegClasses, UINT32_MAX);
+  {
+    struct Item {
+      uint32_t first, last, vreg;
+    };
+    std::vector<Item> items[kNumRegClasses];
+    for (uint32_t v = 0; v < nv; ++v)
+      if (needs_slot_[v] && range_begin_[v] < range_begin_[v + 1]) {
+        uint32_t lo = UINT32_MAX, hi = 0;
+        for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k) {
+          lo = std::min(lo, ranges_[k].from);
+          hi = std::max(hi, ranges_[k].to);
+        }
+        items[static_cast<int>(f_.vregs[v].cls)].push_back({lo, hi, v});
+      }
+    auto new_slot = [&](RegClass cls) {
+      out_->spill_slot_class.push_back(cls);
+      return out_->num_spill_slots++;
+    };
+    for (int c = 0; c < kNumRegClasses; ++c) {
+      auto& list = items[c];
+      std::sort(list.begin(), list.end(),
+                [](const Item& a, const Item& b) { return a.first < b.first; });
+      using End = std::pair<uint32_t, uint32_t>;  // (end point, physical slot)
+      std::priority_queue<End, std::vector<End>, std::greater<End>> busy;
+      for (const Item& it : list) {
+        uint32_t slot;
+        if (!busy.empty() && busy.top().first <= it.first) {
+          slot = busy.top().second;
+          busy.pop();
+        } else {
+          slot = new_slot(static_cast<RegClass>(c));
+        }
+        phys[it.vreg] = slot;
+        busy.push({it.last, slot});
+      }
+    }
+  }
+  // Moves are resolved over physical slots: two values sharing a slot may meet in one parallel
+  // move (an argument dying into the parameter that took over its slot).
+  auto map = [&](Allocation a) { return a.is_stack() ? Allocation::Stack(phys[a.slot()]) : a; };
+  for (Allocation& a : out_->allocs) a = map(a);
+  auto loc = [&](uint32_t v, uint32_t p) { return map(Loc(v, p)); };
+  auto end_of = [&](uint32_t v, uint32_t i) { return map(EndOf(v, i)); };
+  auto slot_of = [&](uint32_t v) { return Allocation::Stack(phys[v]); };
+  std::vector<PendingEdit> edits;
+  std::vector<GapMove> gap;
+  auto first_in_block = [&](uint32_t j) { return f_.blocks[block_of_inst_[j]].inst_begin == j; };
+  // (a) register pieces beginning at a gap inside a block.
+  for (uint32_t v = 0; v < nv; ++v)
+    for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {
+      const Piece& p = pieces_[k];
+      if (p.from % 4 != 0) continue;
+      const uint32_t j = p.from / 4;
+      if (first_in_block(j) || def_inst_[v] == j) continue;
+      const Allocation src = end_of(v, j - 1);
+      if (!(src == Allocation::Reg(p.reg)))
+        gap.push_back({j, src, Allocation::Reg(p.reg), f_.vregs[v].cls});
+    }
+  // (b) after definitions: into the register the value lives on in, and into the slot.
+  // (c) fixed-register uses and reuse inputs copied into place.
+  for (uint32_t i = 0; i < f_.num_insts(); ++i) {
+    const auto ops = f_.InstOperands(i);
+    const uint32_t base = f_.insts[i].operand_begin;
+    for (uint32_t k = 0; k < ops.size(); ++k) {
+      const Operand& op = ops[k];
+      const uint32_t v = op.vreg.index;
+      const RegClass cls = f_.vregs[v].cls;
+      if (op.is_def()) {
+        if (RangeAt(v, 4 * i + 4) == nullptr || f_.blocks[block_of_inst_[i]].inst_end == i + 1)
+          continue;
+        const Allocation dl = map(def_loc_[v]);
+        const Allocation next = loc(v, 4 * i + 4);
+        if (next.is_reg() && !(next == dl)) gap.push_back({i + 1, dl, next, cls});
+        if (needs_slot_[v] && !(dl == slot_of(v))) gap.push_back({i + 1, dl, slot_of(v), cls});
+      } else if (op.constraint == Constraint::kFixedReg || (op_flags_[base + k] & kCopyIntoReuse)) {
+        const Allocation src = first_in_block(i) ? loc(v, 4 * i) : end_of(v, i - 1);
+        const Allocation dst = out_->allocs[base + k];
+        if (!(src == dst)) gap.push_back({i, src, dst, cls});
+      }
+    }
+  }
+  std::stable_sort(gap.begin(), gap.end(),
+                   [](const GapMove& a, const GapMove& b) { return a.inst < b.inst; });
+  ParallelMoveResolver resolver;
+  std::vector<ParallelMoveResolver::Move> moves;
+  std::vector<std::pair<Allocation, Allocation>> seq;
+  // Cycle slots, created after the resolution if it used them.
+  const uint32_t cycle_base = out_->num_spill_slots;
+  const Allocation cycle[kNumRegClasses] = {Allocation::Stack(cycle_base),
+                                            Allocation::Stack(cycle_base + 1)};
+  auto dedupe = [&]() -> Status {
+    std::sort(moves.begin(), moves.end(), [](const auto& a, const auto& b) {
+      return a.to.bits() != b.to.bits() ? a.to.bits() < b.to.bits() : a.from.bits() < b.from.bits();
+    });
+    size_t w = 0;
+    for (size_t r = 0; r < moves.size(); ++r) {
+      if (w > 0 && moves[w - 1].to == moves[r].to) {
+        if (!(moves[w - 1].from == moves[r].from))
+          return Error(
+              absl::StrCat("regalloc internal: two values move into ", moves[r].to.ToString()));
+        continue;
+      }
+      moves[w++] = moves[r];
+    }
+    moves.resize(w);
+    return Status::Ok();
+  };
+  for (size_t k = 0; k < gap.size();) {
+    const uint32_t j = gap[k].inst;
+    moves.clear();
+    for (; k < gap.size() && gap[k].inst == j; ++k)
+      moves.push_back({gap[k].from, gap[k].to, gap[k].cls});
+    EGRET_TRY(dedupe());
+    seq.clear();
+    resolver.Resolve(moves, env_.scratch, cycle, &seq);
+    for (const auto& [from, to] : seq) edits.push_back({ProgPoint::Before(j).bits(), 1, from, to});
+  }
+
+  // Edges.
+  for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
+    const auto succs = f_.Succs(Block(p));
+    const uint32_t last = f_.blocks[p].inst_end - 1;
+    for (const SuccEdge& e : succs) {
+      const uint32_t s = e.block.index;
+      const uint32_t start = 4 * f_.blocks[s].inst_begin;
+      moves.clear();
+      for (VReg v : live_.LiveIn(e.block)) {
+        const Allocation dst = loc(v.index, start);
+        if (dst.is_reg()) moves.push_back({end_of(v.index, last), dst, f_.vregs[v.index].cls});
+      }
+      const auto params = f_.Params(e.block);
+      const auto args = f_.Args(e);
+      for (size_t k = 0; k < params.size(); ++k) {
+        const uint32_t pv = params[k].index;
+        if (range_begin_[pv] == range_begin_[pv + 1]) continue;  // dead parameter
+        const Allocation src = end_of(args[k].index, last);
+        const Allocation dst = loc(pv, start);
+        const RegClass cls = f_.vregs[pv].cls;
+        moves.push_back({src, dst, cls});
+        if (dst.is_reg() && needs_slot_[pv]) moves.push_back({src, slot_of(pv), cls});
+      }
+      EGRET_TRY(dedupe());
+      seq.clear();
+      resolver.Resolve(moves, env_.scratch, cycle, &seq);
+      const bool at_end = succs.size() == 1;
+      const uint32_t point = at_end ? ProgPoint::Before(last).bits()
+                                    : ProgPoint::Before(f_.blocks[s].inst_begin).bits();
+      for (const auto& [from, to] : seq)
+        edits.push_back({point, static_cast<uint8_t>(at_end ? 2 : 0), from, to});
+      out_->stats.edge_moves += seq.size();
+    }
+  }
+  if (resolver.used_cycle_slot(RegClass::kInt) || resolver.used_cycle_slot(RegClass::kFloat)) {
+    for (int c = 0; c < kNumRegClasses; ++c) {
+      out_->spill_slot_class.push_back(static_cast<RegClass>(c));
+      ++out_->num_spill_slots;
+    }
+  }
+
+  // Stack maps, in instruction order.
+  {
+    std::vector<Cross> by_inst = cross_;
+    std::sort(by_inst.begin(), by_inst.end(), [](const Cross& a, const Cross& b) {
+      return a.inst != b.inst ? a.inst < b.inst : a.vreg < b.vreg;
+    });
+    size_t k = 0;
+    for (uint32_t i = 0; i < f_.num_insts(); ++i) {
+      if (!f_.insts[i].safepoint) continue;
+      StackMap m;
+      m.inst = i;
+      m.slot_begin = static_cast<uint32_t>(out_->stack_map_slots.size());
+      while (k < by_inst.size() && by_inst[k].inst < i) ++k;
+      for (; k < by_inst.size() && by_inst[k].inst == i; ++k)
+        out_->stack_map_slots.push_back(by_inst[k].vreg);
+      m.slot_end = static_cast<uint32_t>(out_->stack_map_slots.size());
+      out_->stack_maps.push_back(m);
+    }
+  }
+
+  for (uint32_t& s : out_->stack_map_slots) s = phys[s];
+  std::stable_sort(edits.begin(), edits.end(), [](const PendingEdit& a, const PendingEdit& b) {
+    return a.point != b.point ? a.point < b.point : a.phase < b.phase;
+  });
+  out_->edits.clear();
+  out_->edits.reserve(edits.size());
+  for (const PendingEdit& e : edits) {
+    Edit edit;
+    edit.point = e.point & 1 ? ProgPoint::After(e.point / 2) : ProgPoint::Before(e.point / 2);
+    edit.from = e.from;
+    edit.to = e.to;
+    out_->edits.push_back(edit);
+  }
+  return Status::Ok();
+}
+
+}  // namespace egret::regalloc

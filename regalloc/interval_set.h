@@ -1,0 +1,139 @@
+// interval_set.h: disjoint half-open intervals of one physical register, for the backtracking
+// allocator's conflict queries.
+//
+// A two-level sorted array (a flat B-tree of height 2): chunks of at most kChunk entries sorted by
+// start, and a sorted index of each chunk's first start. Lookups are two binary searches over
+// contiguous memory (no pointer chasing, unlike a red-black tree); an insert or erase moves at
+// most kChunk entries plus, when a chunk splits or empties, one index entry per chunk.
+//
+// Invariant: the intervals are pairwise disjoint, so ordering by start orders them completely;
+// chunks in index order hold increasing starts; no chunk in the index is empty.
+#ifndef EGRET_REGALLOC_INTERVAL_SET_H_
+#define EGRET_REGALLOC_INTERVAL_SET_H_
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace egret::regalloc {
+
+class IntervalSet {
+ public:
+  struct Entry {
+    uint32_t from, to, vreg, bundle;
+  };
+
+  bool empty() const { return order_.empty(); }
+
+  void Insert(const Entry& e) {
+    if (order_.empty()) {
+      order_.push_back(NewChunk());
+      first_.push_back(e.from);
+    }
+    uint32_t c = ChunkFor(e.from);
+    Chunk* ch = &chunks_[order_[c]];
+    if (ch->n == kChunk) {
+      Split(c);
+      if (e.from >= first_[c + 1]) ++c;
+      ch = &chunks_[order_[c]];
+    }
+    const uint32_t pos = static_cast<uint32_t>(
+        std::upper_bound(ch->e, ch->e + ch->n, e.from,
+                         [](uint32_t x, const Entry& y) { return x < y.from; }) -
+        ch->e);
+    std::copy_backward(ch->e + pos, ch->e + ch->n, ch->e + ch->n + 1);
+    ch->e[pos] = e;
+    ++ch->n;
+    first_[c] = ch->e[0].from;
+  }
+
+  // Removes the interval starting at `from` (which must be present).
+  void Erase(uint32_t from) {
+    const uint32_t c = ChunkFor(from);
+    Chunk& ch = chunks_[order_[c]];
+    Entry* it = std::lower_bound(ch.e, ch.e + ch.n, from,
+                                 [](const Entry& y, uint32_t x) { return y.from < x; });
+    std::copy(it + 1, ch.e + ch.n, it);
+    --ch.n;
+    if (ch.n == 0) {
+      free_.push_back(order_[c]);
+      order_.erase(order_.begin() + c);
+      first_.erase(first_.begin() + c);
+    } else {
+      first_[c] = ch.e[0].from;
+    }
+  }
+
+  // Calls f(entry) for each interval overlapping [a, b), in order; f returns false to stop.
+  // Returns false if stopped.
+  template <class F>
+  bool ForEachOverlap(uint32_t a, uint32_t b, F&& f) const {
+    if (order_.empty()) return true;
+    uint32_t c = ChunkFor(a);
+    const Chunk* ch = &chunks_[order_[c]];
+    uint32_t pos = static_cast<uint32_t>(
+        std::upper_bound(ch->e, ch->e + ch->n, a,
+                         [](uint32_t x, const Entry& y) { return x < y.from; }) -
+        ch->e);
+    // The entry before `pos` (in this chunk or the previous one) may reach into [a, b).
+    if (pos > 0) {
+      if (ch->e[pos - 1].to > a && !f(ch->e[pos - 1])) return false;
+    } else if (c > 0) {
+      const Chunk& prev = chunks_[order_[c - 1]];
+      if (prev.e[prev.n - 1].to > a && !f(prev.e[prev.n - 1])) return false;
+    }
+    for (;;) {
+      for (; pos < ch->n; ++pos) {
+        if (ch->e[pos].from >= b) return true;
+        if (!f(ch->e[pos])) return false;
+      }
+      if (++c >= order_.size()) return true;
+      ch = &chunks_[order_[c]];
+      pos = 0;
+    }
+  }
+
+ private:
+  static constexpr uint32_t kChunk = 32;
+  struct Chunk {
+    uint32_t n = 0;
+    Entry e[kChunk];
+  };
+
+  // The chunk whose range holds `from`: the last with first_ <= from, or the first.
+  uint32_t ChunkFor(uint32_t from) const {
+    const auto it = std::upper_bound(first_.begin(), first_.end(), from);
+    return it == first_.begin() ? 0 : static_cast<uint32_t>(it - first_.begin() - 1);
+  }
+  uint32_t NewChunk() {
+    if (!free_.empty()) {
+      const uint32_t id = free_.back();
+      free_.pop_back();
+      chunks_[id].n = 0;
+      return id;
+    }
+    chunks_.emplace_back();
+    return static_cast<uint32_t>(chunks_.size() - 1);
+  }
+  // Moves the upper half of chunk order_[c] into a new chunk right after it.
+  void Split(uint32_t c) {
+    const uint32_t id = NewChunk();  // may reallocate chunks_
+    Chunk& lo = chunks_[order_[c]];
+    Chunk& hi = chunks_[id];
+    const uint32_t half = lo.n / 2;
+    std::copy(lo.e + half, lo.e + lo.n, hi.e);
+    hi.n = lo.n - half;
+    lo.n = half;
+    order_.insert(order_.begin() + c + 1, id);
+    first_.insert(first_.begin() + c + 1, hi.e[0].from);
+  }
+
+  std::vector<Chunk> chunks_;
+  std::vector<uint32_t> order_;  // chunk ids in start order
+  std::vector<uint32_t> first_;  // first start of each chunk in order_
+  std::vector<uint32_t> free_;   // emptied chunks, reused
+};
+
+}  // namespace egret::regalloc
+
+#endif  // EGRET_REGALLOC_INTERVAL_SET_H_
