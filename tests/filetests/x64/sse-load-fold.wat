@@ -1,5 +1,5 @@
 ;; Concept: without AVX, a float load used once by fadd/fsub/fmul/fdiv right after it becomes the two-address SSE instruction's memory operand (keeping its heap_oob trap record); a load with two users and a load with a store between it and its user are not folded.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=speed --emit=asm --target-features=+all,-lzcnt,-avx %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=speed --regalloc=linear --emit=asm --target-features=+all,-lzcnt,-avx %t.wasm | %FileCheck %s
 (module (memory 1)
   (func $sub (param i32 f64) (result f64)
     local.get 1 local.get 0 f64.load offset=8 f64.sub)

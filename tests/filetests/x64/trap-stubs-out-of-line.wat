@@ -1,5 +1,5 @@
 ;; Concept: a trap check is a not-taken jcc to a ud2 stub placed after the function's last block (the code path has no ud2 and no taken branch over one); there is one stub per trap code and source location, so two divisions get two int_divz stubs and two int_ovf stubs, and the stack check its own stk_ovf stub. Near stubs are reached with rel8 jcc (branch relaxation).
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --regalloc=linear --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (func $two_divs (param i32 i32 i32) (result i32)
     local.get 0 local.get 1 i32.div_s local.get 2 i32.div_s))
