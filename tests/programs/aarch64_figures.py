@@ -8,7 +8,10 @@ Compile-only on this host, so cross compilation to aarch64 is measured like x64'
   1. code bytes per Wasm code-section byte (`--stats` "code bytes", functions and trampolines,
      against the bodies in the Wasm code section), per program, at --opt-level=none and speed;
   2. compile throughput: the least over --reps runs of `--stats`' translate + compile + link
-     (--jobs=1), summed over the programs, per target, and their ratio;
+     (--jobs=1), summed over the programs, per target, and their ratio; with --callgrind also the
+     instructions `egret compile --jobs=1` executes (valgrind's callgrind), in total and inside the
+     per-function backend pipeline (CompileFunctionPipeline: lower, regalloc, emit), which do not
+     depend on the machine's load;
   3. islands and veneers from `--stats`, at real ranges and with every range divided by 4096
      (--debug-branch-range-shrink, to show what the same code needs when ranges are short).
 The bench programs are ../shared/bench/programs (or $EGRET_BENCH_PROGRAMS); Flite comes from
@@ -21,6 +24,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 TARGETS = ("x86_64", "aarch64")
 ISLANDS = re.compile(
@@ -70,6 +74,23 @@ def stats(egret, wasm, target, opt_level="none", shrink=1):
     return code, ms, islands
 
 
+def instructions(egret, wasm, target):
+    """(all instructions of `egret compile --jobs=1`, those inside CompileFunctionPipeline)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        profile = os.path.join(tmp, "callgrind.out")
+        subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + profile, egret,
+                        "compile", "--target=" + target, "--jobs=1", wasm, "-o",
+                        os.path.join(tmp, "out.egret")],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        text = subprocess.run(["callgrind_annotate", "--inclusive=yes", profile],
+                              stdout=subprocess.PIPE, text=True, check=True).stdout
+    count = lambda line: int(line.split()[0].replace(",", ""))
+    total = next(count(l) for l in text.splitlines() if "PROGRAM TOTALS" in l)
+    # The pipeline template may appear as a clone too; the outermost has the largest count.
+    backend = max(count(l) for l in text.splitlines() if "CompileFunctionPipeline<" in l)
+    return total, backend
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     root = os.path.dirname(os.path.dirname(here))
@@ -79,6 +100,8 @@ def main():
         "EGRET_BENCH_PROGRAMS", os.path.join(root, "..", "shared", "bench", "programs")))
     ap.add_argument("--flite", default=os.environ.get("EGRET_FLITE_WASM", ""))
     ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--callgrind", action="store_true",
+                    help="also count instructions with valgrind (about 1 min)")
     args = ap.parse_args()
     programs = sorted(glob.glob(os.path.join(args.programs, "*.wasm")))
     if not programs:
@@ -116,6 +139,16 @@ def main():
         x, a = best["x86_64"], best["aarch64"]
         print(f"{label}: x64 {x:.1f} ms ({wasm_total / x / 1e3:.2f} MB/s of Wasm code), aarch64 "
               f"{a:.1f} ms ({wasm_total / a / 1e3:.2f} MB/s); aarch64/x64 time {a / x:.2f}")
+
+    if args.callgrind:
+        print("\n== instructions executed by egret compile --jobs=1 (callgrind)")
+        for label, files in sets:
+            got = {t: [instructions(args.egret, f, t) for f in files] for t in TARGETS}
+            tot = {t: sum(x[0] for x in got[t]) for t in TARGETS}
+            be = {t: sum(x[1] for x in got[t]) for t in TARGETS}
+            print(f"{label}: all x64 {tot['x86_64']:,} aarch64 {tot['aarch64']:,} (aarch64/x64 "
+                  f"{tot['aarch64'] / tot['x86_64']:.3f}); backend pipeline x64 {be['x86_64']:,} "
+                  f"aarch64 {be['aarch64']:,} (aarch64/x64 {be['aarch64'] / be['x86_64']:.3f})")
 
     for shrink in (1, 4096):
         print(f"\n== islands and veneers, --debug-branch-range-shrink={shrink} (--stats)")
