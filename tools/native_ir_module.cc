@@ -31,6 +31,8 @@ using ir::Type;
 constexpr uint64_t kGuardBelow = 64 * 1024;
 constexpr uint64_t kGuardAbove = uint64_t{8} << 30;
 
+bool IsNarrow(Type t) { return t == Type::kI8 || t == Type::kI16; }
+
 bool IsValueType(Type t) {
   return t == Type::kI32 || t == Type::kI64 || t == Type::kF32 || t == Type::kF64;
 }
@@ -97,10 +99,8 @@ Status AdaptForNativeRun(ir::Function& f, uint32_t heap_base_offset) {
   ir::DataFlowGraph& dfg = f.dfg;
   for (const std::vector<Type>* types : {&f.signature.params, &f.signature.results})
     for (Type t : *types)
-      if (!IsValueType(t))
-        return FunctionError(f, std::string(ir::TypeName(t)) +
-                                    " in the signature: the backends compile the Wasm calling "
-                                    "convention (i32, i64, f32, f64)");
+      if (!IsValueType(t) && !IsNarrow(t))
+        return FunctionError(f, std::string(ir::TypeName(t)) + " in the signature");
   for (ir::Block b : f.layout.Blocks()) {
     for (ir::Inst i : f.layout.Insts(b)) {
       const Opcode op = dfg[i].opcode;
@@ -113,6 +113,16 @@ Status AdaptForNativeRun(ir::Function& f, uint32_t heap_base_offset) {
             f, std::string(ir::Info(op).name) +
                    " is not run natively (the interpreter checks call_indirect's signature and "
                    "null callee; compiled code relies on the Wasm frontend's explicit checks)");
+      if (op == Opcode::kCall) {
+        const ir::ExtFuncData& callee = dfg.ext_func(ir::FuncRef{dfg[i].ref});
+        const ir::Signature& sig = dfg.signature(callee.sig);
+        for (const std::vector<Type>* types : {&sig.params, &sig.results})
+          for (Type t : *types)
+            if (IsNarrow(t))
+              return FunctionError(f, "calls %" + callee.name + ", whose signature has " +
+                                          std::string(ir::TypeName(t)) +
+                                          " (widened to i32 only at the run lines' boundary)");
+      }
     }
   }
 
@@ -123,8 +133,47 @@ Status AdaptForNativeRun(ir::Function& f, uint32_t heap_base_offset) {
   for (ir::Value v : params) types.push_back(dfg.ValueType(v));
   for (size_t k = params.size(); k-- > 0;) dfg.RemoveBlockParam(entry, static_cast<uint32_t>(k));
   const ir::Value vmctx = dfg.AppendBlockParam(entry, Type::kI64);
-  for (size_t k = 0; k < params.size(); ++k) dfg.AttachBlockParam(entry, params[k], types[k]);
+  // An i8/i16 parameter arrives as an i32 (the trampolines pass Wasm values) and is reduced first.
+  const ir::Inst first = f.layout.FirstInst(entry);
+  for (size_t k = 0; k < params.size(); ++k) {
+    if (!IsNarrow(types[k])) {
+      dfg.AttachBlockParam(entry, params[k], types[k]);
+      continue;
+    }
+    const ir::Value wide = dfg.AppendBlockParam(entry, Type::kI32);
+    ir::InstData reduce;
+    reduce.opcode = Opcode::kIreduce;
+    reduce.type = types[k];
+    reduce.args[0] = wide;
+    const ir::Inst r = dfg.MakeInst(reduce);
+    dfg.AttachInstResult(r, params[k], types[k]);
+    f.layout.InsertInstBefore(r, first);
+  }
+  for (Type& t : f.signature.params)
+    if (IsNarrow(t)) t = Type::kI32;
   f.signature.params.insert(f.signature.params.begin(), Type::kI64);
+  // An i8/i16 result leaves zero-extended to i32; Call() masks it back to its type.
+  std::vector<ir::Inst> returns;
+  for (ir::Block b : f.layout.Blocks())
+    for (ir::Inst i : f.layout.Insts(b))
+      if (dfg[i].opcode == Opcode::kReturn) returns.push_back(i);
+  for (ir::Inst ret : returns) {
+    std::vector<ir::Value> values(dfg.VarArgs(ret).begin(), dfg.VarArgs(ret).end());
+    for (ir::Value& v : values) {
+      if (!IsNarrow(dfg.ValueType(v))) continue;
+      ir::InstData extend;
+      extend.opcode = Opcode::kUextend;
+      extend.type = Type::kI32;
+      extend.args[0] = v;
+      const ir::Inst e = dfg.MakeInst(extend);
+      dfg.MakeInstResults(e);
+      f.layout.InsertInstBefore(e, ret);
+      v = dfg.FirstResult(e);
+    }
+    dfg[ret].vargs = dfg.MakeList(values);
+  }
+  for (Type& t : f.signature.results)
+    if (IsNarrow(t)) t = Type::kI32;
 
   // Callees get the VMContext too: each FuncRef is re-imported once with the widened signature.
   std::unordered_map<uint32_t, ir::FuncRef> widened;
@@ -159,11 +208,12 @@ Status AdaptForNativeRun(ir::Function& f, uint32_t heap_base_offset) {
 
 struct NativeIrModule::Impl {
   struct Entry {
-    const ir::Signature* sig = nullptr;  // the adapted signature (VMContext first)
+    const ir::Signature* sig = nullptr;  // the original signature (without the VMContext)
     runtime::ArrayCallFn array_call = nullptr;
     std::string error;  // non-empty: not runnable
   };
-  std::vector<ir::Function> functions;  // adapted; signatures outlive the caller's module
+  std::vector<ir::Function> functions;    // adapted (VMContext first, i8/i16 widened)
+  std::vector<ir::Signature> signatures;  // the original ones, which run lines are checked against
   std::unordered_map<std::string, Entry> entries;
   // The artifact the trap handler reads; heap-allocated so its address is stable.
   std::unique_ptr<artifact::Artifact> artifact = std::make_unique<artifact::Artifact>();
@@ -213,6 +263,7 @@ Expected<std::unique_ptr<NativeIrModule>> NativeIrModule::Compile(const ir::Modu
   ctx.stack_limit_offset = artifact::VMOffsets::stack_limit();
   std::vector<std::string> errors(n);
   for (uint32_t i = 0; i < n; ++i) {
+    impl->signatures.push_back(module.functions[i].signature);
     impl->functions.push_back(module.functions[i]);
     ir::Function& f = impl->functions.back();
     if (!ctx.callees.emplace(f.name, backend::CallTarget{backend::CallTarget::Kind::kFunction, i})
@@ -246,6 +297,9 @@ Expected<std::unique_ptr<NativeIrModule>> NativeIrModule::Compile(const ir::Modu
     }
     // The stand-in keeps the original signature widened by the VMContext, so callers link.
     ir::Signature sig = module.functions[i].signature;
+    for (std::vector<Type>* types : {&sig.params, &sig.results})
+      for (Type& t : *types)
+        if (IsNarrow(t)) t = Type::kI32;
     sig.params.insert(sig.params.begin(), Type::kI64);
     bool passable = true;
     for (Type t : sig.params) passable = passable && IsValueType(t);
@@ -324,7 +378,7 @@ Expected<std::unique_ptr<NativeIrModule>> NativeIrModule::Compile(const ir::Modu
 
   for (uint32_t i = 0; i < n; ++i) {
     Impl::Entry e;
-    e.sig = &impl->functions[i].signature;
+    e.sig = &impl->signatures[i];
     e.array_call = reinterpret_cast<runtime::ArrayCallFn>(impl->code->start() +
                                                           art.functions[i].array_call.offset);
     e.error = errors[i];
@@ -346,14 +400,14 @@ ir::InterpResult NativeIrModule::Call(std::string_view name, std::span<const ir:
     return r;
   }
   const ir::Signature& sig = *it->second.sig;
-  if (args.size() + 1 != sig.params.size()) {
-    r.error = "%" + std::string(name) + " takes " + std::to_string(sig.params.size() - 1) +
+  if (args.size() != sig.params.size()) {
+    r.error = "%" + std::string(name) + " takes " + std::to_string(sig.params.size()) +
               " arguments, got " + std::to_string(args.size());
     return r;
   }
   std::vector<runtime::ValRaw> slots(std::max<size_t>({args.size(), sig.results.size(), 1}));
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i].type != sig.params[i + 1]) {
+    if (args[i].type != sig.params[i]) {
       r.error =
           "argument " + std::to_string(i) + " of %" + std::string(name) + " has the wrong type";
       return r;

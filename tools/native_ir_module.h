@@ -9,6 +9,8 @@
 //
 //   - parameter 0 becomes an i64 VMContext (the entry block gets it in front of its parameters)
 //     and every `call` passes it on; run lines still give only the original arguments;
+//   - an i8/i16 parameter is passed as an i32 and reduced on entry, an i8/i16 result is
+//     zero-extended before each return (the array-call trampolines move Wasm values only);
 //   - every load and store adds the heap base, read from the VMContext like a Wasm memory base
 //     (`load.i64 vmctx notrap aligned readonly`), to its address: interpreter address A is host
 //     address base + A.
@@ -25,8 +27,8 @@
 // Not run natively, with an error naming the function: stack slots (`stack_addr` would make an
 // address the rebasing must not touch), `func_addr` and `call_indirect` (the interpreter checks
 // signatures and null callees inside call_indirect; compiled code relies on the checks the Wasm
-// frontend emits in IR), types other than i32/i64/f32/f64 in a signature (the array-call
-// trampolines pass Wasm values), and whatever the target's backend refuses. A run line whose
+// frontend emits in IR), calls whose callee has i8/i16 in its signature (widening happens only at
+// the run line's boundary), and whatever the target's backend refuses. A run line whose
 // function cannot be compiled, or calls (transitively) one that cannot, reports that error
 // instead of executing.
 #ifndef EGRET_TOOLS_NATIVE_IR_MODULE_H_

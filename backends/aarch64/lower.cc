@@ -156,8 +156,8 @@ class Lowerer final : public backend::LowerRules {
         if (narrow)
           return Unsupported(
               std::string(ir::TypeName(*narrow)) + " " + std::string(ir::OpcodeName(op)) +
-              " (Wasm has no i8/i16 values: at those widths only add, sub, mul, "
-              "logic, negation, extends, reduce, loads, stores and moves are lowered)");
+              " (Wasm has no i8/i16 values; at those widths only add, sub, mul, logic, "
+              "extends, loads and stores are lowered)");
       }
     }
     return Status::Ok();

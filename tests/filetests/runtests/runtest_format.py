@@ -13,7 +13,8 @@ INTERP_RUN = re.compile(r"RUN:[ \t]*(?![ \t]|not\b)(.*?)%egret ir interp(?P<opts
 
 
 def read_expectations(path):
-    """{(target, relpath, line)}: '*' as the target applies to every target."""
+    """{(target, relpath, line)}: '*' as the target applies to every target; `TARGET/LEVEL`
+    (x86_64/speed) to one opt level only."""
     expected = set()
     with open(path) as f:
         for n, raw in enumerate(f, 1):
@@ -79,14 +80,15 @@ class RunTestFormat(lit.formats.base.TestFormat):
         not_ok = set()
         for m in re.finditer(r"^.*?:(\d+): (FAIL|not compiled):", out, re.M):
             not_ok.add(int(m.group(1)))
-        want = {line for (t, f, line) in self.expected if f == rel and t in ("*", target)}
+        applies = ("*", target, f"*/{level}", f"{target}/{level}")
+        want = {line for (t, f, line) in self.expected if f == rel and t in applies}
         problems = []
         for line in sorted(not_ok - want):
-            problems.append(f"{rel}:{line} does not pass natively on {target} and is not in "
-                            f"{os.path.basename(self.expectations_path)}")
+            problems.append(f"{rel}:{line} does not pass natively on {target} at {level} and is "
+                            f"not in {os.path.basename(self.expectations_path)}")
         for line in sorted(want - not_ok):
-            problems.append(f"{rel}:{line} now passes natively on {target}: remove it from "
-                            f"{os.path.basename(self.expectations_path)}")
+            problems.append(f"{rel}:{line} now passes natively on {target} at {level}: remove it "
+                            f"from {os.path.basename(self.expectations_path)}")
         if problems:
             return lit.Test.FAIL, report + "\n" + "\n".join(problems)
         return lit.Test.PASS, report
