@@ -18,6 +18,7 @@
 #include "runtime/builtins.h"
 #include "runtime/code_memory.h"
 #include "runtime/code_registry.h"
+#include "runtime/host_target.h"
 #include "runtime/trap_handler.h"
 #include "runtime/vmfuncref.h"
 
@@ -246,6 +247,9 @@ const std::string& NativeIrModule::CompileError(std::string_view name) const {
 Expected<std::unique_ptr<NativeIrModule>> NativeIrModule::Compile(const ir::Module& module,
                                                                   const backend::TargetIsa& isa,
                                                                   const NativeIrOptions& options) {
+  if (isa.artifact_target() != runtime::HostTarget())
+    return Error("this " + std::string(artifact::TargetName(runtime::HostTarget())) +
+                 " host cannot execute " + std::string(isa.name()) + " code");
   auto impl = std::make_unique<Impl>();
   const uint32_t n = static_cast<uint32_t>(module.functions.size());
   if (n == 0) return Error("no functions to compile");
