@@ -8,7 +8,16 @@ import subprocess
 import lit.formats
 import lit.Test
 
+# The configurations each file runs in, per target: both opt levels, and on x86_64 also the
+# baseline CPU (`-all`: no SSE4.1, LZCNT, BMI1, POPCNT), so every x64 fallback sequence runs (clz
+# and ctz through bsr/bsf, popcnt by bit twiddling, rounding through the runtime's builtins).
 OPT_LEVELS = {"none": [], "speed": ["--opt-level=speed"]}
+TARGET_LEVELS = {"x86_64": {"baseline": ["--target-features=-all"]}}
+
+
+def levels(target):
+    return {**OPT_LEVELS, **TARGET_LEVELS.get(target, {})}
+
 INTERP_RUN = re.compile(r"RUN:[ \t]*(?![ \t]|not\b)(.*?)%egret ir interp(?P<opts>[^|&;]*?)\s(%s|%t\.eir)\b")
 
 
@@ -54,7 +63,7 @@ class RunTestFormat(lit.formats.base.TestFormat):
     def getTestsInDirectory(self, testSuite, path_in_suite, litConfig, localConfig):
         for rel, path, opts in self.files():
             for target in self.targets:
-                for level in OPT_LEVELS:
+                for level in levels(target):
                     test = lit.Test.Test(testSuite,
                                          path_in_suite + (target, level) + tuple(rel.split("/")),
                                          localConfig, file_path=path)
@@ -67,7 +76,7 @@ class RunTestFormat(lit.formats.base.TestFormat):
         if unsupported:
             return lit.Test.UNSUPPORTED, unsupported
         heap = [o for o in opts if o.startswith("--heap-size")]
-        cmd = argv + ["ir", "run"] + OPT_LEVELS[level] + heap + [path]
+        cmd = argv + ["ir", "run"] + levels(target)[level] + heap + [path]
         try:
             r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=300)
         except subprocess.TimeoutExpired:
