@@ -73,10 +73,11 @@ int IrRunCommand(std::span<const std::string> args) {
   p.Positionals(&files, 1, 1);
   p.Epilog(
       "The run lines are those of 'egret ir interp' (see its --help). Each function takes the "
-      "VMContext as a new first parameter and every load and store adds the heap's base "
-      "(docs/testing.md, \"IR runtests\"). Functions the backend cannot compile, or that use "
-      "stack_addr, func_addr or call_indirect, or non-Wasm types in their signature, are "
-      "reported as 'not compiled' with the reason, naming the function.\n"
+      "VMContext as a new first parameter, i8/i16 parameters and results travel as i32, and every "
+      "load and store adds the heap's base (docs/testing.md, \"IR runtests\"). Functions the "
+      "backend cannot compile, or that use stack_addr, func_addr or call_indirect, or call a "
+      "function with i8/i16 in its signature, are reported as 'not compiled' with the reason, "
+      "naming the function.\n"
       "Exits 1 if a line fails or does not run, or there are no run lines; 2 on a bad command "
       "line or a target this host cannot execute.");
   if (auto r = p.Parse(args); r != cli::ParseOutcome::kOk)
