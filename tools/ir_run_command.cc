@@ -178,6 +178,12 @@ int IrRunCommand(std::span<const std::string> args) {
                   o.actual.c_str());
     }
   }
+  if (*shrink_n > 1) {
+    const MachBufferStats& b = nm.buffer_stats();
+    std::printf(
+        "islands (ranges shrunk by %u): %u in the code (%u bytes), %u veneers, %u constants\n",
+        *shrink_n, b.code_islands, b.island_bytes, b.veneers, b.island_constants);
+  }
   std::printf("%d passed, %d failed, %d not compiled (%s)\n", passed, failed, not_compiled,
               target.c_str());
   if (passed + failed + not_compiled == 0) {

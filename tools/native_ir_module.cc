@@ -227,6 +227,7 @@ struct NativeIrModule::Impl {
   uint8_t* heap_pages = nullptr;  // the readable and writable pages
   size_t heap_pages_size = 0;
   size_t max_stack = 0;
+  MachBufferStats buffer_stats;  // summed over the compiled functions (not the stand-ins)
 
   ~Impl() {
     if (reservation) munmap(reservation, reservation_size);
@@ -237,6 +238,8 @@ NativeIrModule::NativeIrModule(std::unique_ptr<Impl> impl) : impl_(std::move(imp
 NativeIrModule::~NativeIrModule() = default;
 
 size_t NativeIrModule::code_size() const { return impl_->artifact->text.size(); }
+
+const MachBufferStats& NativeIrModule::buffer_stats() const { return impl_->buffer_stats; }
 
 const std::string& NativeIrModule::CompileError(std::string_view name) const {
   static const std::string kNone;
@@ -294,6 +297,13 @@ Expected<std::unique_ptr<NativeIrModule>> NativeIrModule::Compile(const ir::Modu
     if (errors[i].empty()) {
       Expected<backend::CompiledFunction> c = isa.CompileFunction(f, ctx, bopts);
       if (c.ok()) {
+        MachBufferStats& sum = impl->buffer_stats;
+        const MachBufferStats& one = c->code.stats;
+        sum.code_islands += one.code_islands;
+        sum.island_bytes += one.island_bytes;
+        sum.island_constants += one.island_constants;
+        sum.veneers += one.veneers;
+        sum.veneer_bytes += one.veneer_bytes;
         bodies[i] = std::move(c->code);
         continue;
       }

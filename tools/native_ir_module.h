@@ -44,6 +44,7 @@
 #include "backends/common/target_isa.h"
 #include "ir/function.h"
 #include "ir/interpreter.h"
+#include "machbuffer/mach_code.h"
 #include "support/error.h"
 
 namespace egret::tools {
@@ -83,6 +84,8 @@ class NativeIrModule {
   ir::InterpResult Call(std::string_view name, std::span<const ir::DataValue> args);
 
   size_t code_size() const;  // bytes of the text section (functions and trampolines)
+  // What the functions' MachBuffers did, summed (islands and veneers under range shrinking).
+  const MachBufferStats& buffer_stats() const;
 
  private:
   struct Impl;
