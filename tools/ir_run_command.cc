@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "compiler/compiler.h"
+#include "compiler/options.h"
 #include "ir/parser.h"
 #include "ir/run_test.h"
 #include "ir/verifier.h"
@@ -50,7 +51,8 @@ bool ReadText(const std::string& path, std::string& name, std::string& text) {
 
 int IrRunCommand(std::span<const std::string> args) {
   std::vector<std::string> files;
-  std::string target = compiler::kHostTarget, features, regalloc, opt_level = "none";
+  std::string target(compiler::Name(compiler::HostTarget())), features, regalloc,
+      opt_level = "none";
   int64_t heap = 65536, max_stack = 1024 * 1024, shrink = 1;
   cli::ArgParser p("egret ir run", "FILE.eir",
                    "Compile every function of an IR file for this host's target and execute the "
@@ -93,14 +95,16 @@ int IrRunCommand(std::span<const std::string> args) {
     std::fprintf(stderr, "egret ir run: error: %s\n", shrink_n.error().message.c_str());
     return cli::kExitUsage;
   }
-  if (target != compiler::kHostTarget) {
+  const compiler::Target parsed_target = *compiler::ParseTarget(target);  // a Choice above
+  if (parsed_target != compiler::HostTarget()) {
     std::fprintf(stderr,
                  "egret ir run: error: this %s host cannot execute %s code: run an %s build of "
                  "egret (on another host under qemu, docs/testing.md)\n",
-                 compiler::kHostTarget, target.c_str(), target.c_str());
+                 std::string(compiler::Name(compiler::HostTarget())).c_str(), target.c_str(),
+                 target.c_str());
     return cli::kExitUsage;
   }
-  Expected<std::unique_ptr<backend::TargetIsa>> isa = compiler::LookupIsa(target, features);
+  Expected<std::unique_ptr<backend::TargetIsa>> isa = compiler::LookupIsa(parsed_target, features);
   if (!isa.ok()) {
     std::fprintf(stderr, "egret ir run: error: %s\n", isa.error().message.c_str());
     return cli::kExitUsage;
@@ -128,10 +132,10 @@ int IrRunCommand(std::span<const std::string> args) {
   // The module the run lines are parsed against keeps the original signatures.
   ir::Module compiled = module;
   if (opt_level == "speed") {
-    Expected<std::vector<std::string_view>> names = opt::PipelineFor("speed");
+    const std::vector<std::string_view> names = opt::PipelineFor(opt::OptLevel::kSpeed);
     opt::PassManagerOptions popts;
     popts.verify = true;
-    Expected<opt::PassManager> pm = opt::PassManager::FromNames(*names, std::move(popts));
+    Expected<opt::PassManager> pm = opt::PassManager::FromNames(names, std::move(popts));
     if (!pm.ok()) {
       std::fprintf(stderr, "egret ir run: error: %s\n", pm.error().message.c_str());
       return cli::kExitFailure;

@@ -51,8 +51,8 @@ std::unique_ptr<NativeInstance> NativeInstance::Create(const wasm::ModuleEnv& en
                                                        const NativeConfig& config, uint64_t fuel,
                                                        CallOutcome* init, std::string* why) {
   compiler::CompileOptions options;
-  options.opt_level = config.opt_level;
-  options.regalloc = config.regalloc;
+  options.opt_level = *compiler::ParseOptLevel(config.opt_level);  // NativeConfig's words are
+  options.regalloc = *compiler::ParseAllocator(config.regalloc);   // always known ones
   options.heap = config.heap;
   options.features = config.features;
   options.fuel = true;

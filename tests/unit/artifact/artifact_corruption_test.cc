@@ -538,7 +538,7 @@ const std::vector<uint8_t> kWasm = {
 
 // The module compiled for `target` (default: this host's, so that it can run). The tests below
 // take every offset from the artifact itself, so they hold for either target's code.
-Artifact CompiledArtifact(const std::string& target = compiler::kHostTarget) {
+Artifact CompiledArtifact(compiler::Target target = compiler::HostTarget()) {
   compiler::CompileOptions o;
   o.target = target;
   o.regalloc_checker = true;
@@ -548,7 +548,7 @@ Artifact CompiledArtifact(const std::string& target = compiler::kHostTarget) {
 }
 
 // The targets whose artifacts the reader checks; it needs no code generator for the host.
-const char* const kTargets[] = {"x86_64", "aarch64"};
+const compiler::Target kTargets[] = {compiler::Target::kX86_64, compiler::Target::kAarch64};
 
 // Code offsets the reader accepts as instruction starts: A64 instructions are 4 bytes.
 uint32_t InstructionAlignment(const Artifact& a) { return a.target == Target::kAarch64 ? 4 : 1; }
@@ -583,8 +583,8 @@ TEST(ArtifactHardening, CompiledModuleRunsAndPassesTheReader) {
 }
 
 TEST(ArtifactHardening, TrampolineMovedIntoAFunctionBodyIsRejected) {
-  for (const char* target : kTargets) {
-    SCOPED_TRACE(target);
+  for (compiler::Target target : kTargets) {
+    SCOPED_TRACE(std::string(compiler::Name(target)));
     const Artifact good = CompiledArtifact(target);
     ASSERT_EQ(good.functions.size(), 3u);
     const uint32_t align = InstructionAlignment(good);
@@ -627,8 +627,8 @@ TEST(ArtifactHardening, TrampolineMovedIntoAFunctionBodyIsRejected) {
 }
 
 TEST(ArtifactHardening, CompiledSideTablesMovedOutOfTheirFunctionAreRejected) {
-  for (const char* target : kTargets) {
-    SCOPED_TRACE(target);
+  for (compiler::Target target : kTargets) {
+    SCOPED_TRACE(std::string(compiler::Name(target)));
     const Artifact good = CompiledArtifact(target);
     ASSERT_FALSE(good.traps.empty());
     // Function bodies are 16-byte aligned: the padding after the last byte of body 0 (if any) and

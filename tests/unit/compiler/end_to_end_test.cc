@@ -61,7 +61,7 @@ class E2E : public ::testing::Test {
     const std::string_view host = artifact::TargetName(runtime::HostTarget());
     // They compile for this host's target (CompileOptions' default), so they run on x86_64 and,
     // under qemu, on aarch64; a host of neither architecture cannot execute the code.
-    const std::string target = compiler::CompileOptions{}.target;
+    const std::string_view target = compiler::Name(compiler::CompileOptions{}.target);
     if (host != target)
       GTEST_SKIP() << "runs code compiled for " << target << " (CompileOptions' default target), "
                    << "which this " << host << " host cannot execute";
@@ -73,7 +73,7 @@ class E2E : public ::testing::Test {
     std::vector<uint8_t> wasm = Wat2Wasm(wat);
     ASSERT_FALSE(wasm.empty()) << "wat2wasm failed";
     compiler::CompileOptions o;
-    o.regalloc = regalloc;
+    o.regalloc = *compiler::ParseAllocator(regalloc);
     o.regalloc_checker = true;
     o.jobs = jobs;
     o.features = features_;
@@ -233,7 +233,7 @@ TEST_F(E2E, IntegerArithmeticLocalsLoopsAndCalls) {
 }
 
 // The x64 feature strings below select x64 code paths; other targets have no such fallbacks.
-bool HostIsX64() { return std::string_view(compiler::kHostTarget) == "x86_64"; }
+bool HostIsX64() { return compiler::HostTarget() == compiler::Target::kX86_64; }
 
 TEST_F(E2E, BitCountFallbacksWithoutLzcntTzcntPopcnt) {
   if (!HostIsX64()) GTEST_SKIP() << "tests x64's fallbacks without lzcnt, tzcnt and popcnt";

@@ -60,7 +60,7 @@ class WasiHostTest : public ::testing::Test {
     const std::string_view host = artifact::TargetName(runtime::HostTarget());
     // They compile for this host's target (CompileOptions' default), so they run on x86_64 and,
     // under qemu, on aarch64; a host of neither architecture cannot execute the code.
-    const std::string target = compiler::CompileOptions{}.target;
+    const std::string_view target = compiler::Name(compiler::CompileOptions{}.target);
     if (host != target)
       GTEST_SKIP() << "runs code compiled for " << target << " (CompileOptions' default target), "
                    << "which this " << host << " host cannot execute";
