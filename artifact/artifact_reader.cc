@@ -32,16 +32,19 @@ std::string Hex(uint64_t v) {
 
 class Parser {
  public:
-  explicit Parser(Artifact& a)
-      : a_(a), insn_align_(a.target == Target::kAarch64 ? uint32_t{4} : uint32_t{1}) {}
+  Parser(Artifact& a, uint32_t version, std::span<const uint8_t>* borrowed_text)
+      : a_(a),
+        insn_align_(a.target == Target::kAarch64 ? uint32_t{4} : uint32_t{1}),
+        version_(version),
+        borrowed_text_(borrowed_text) {}
 
   Status ParsePayload(std::span<const uint8_t> payload) {
     ByteReader r(payload, kHeaderSize);
-    int last_id = 0;
+    int last_id = -1;
     while (!r.at_end()) {
       const uint64_t id_offset = r.offset();
       EGRET_ASSIGN_OR_RETURN(uint8_t id, r.ReadU8());
-      if (id == 0 || id > kMaxSectionId)
+      if ((id == 0 && version_ < 2) || id > kMaxSectionId)
         return Error(id_offset, "artifact: unknown section id " + std::to_string(id));
       if (id <= last_id)
         return Error(id_offset,
@@ -69,8 +72,17 @@ class Parser {
         return ParseTypes(s);
       case SectionId::kImports:
         return ParseImports(s);
+      case SectionId::kPadding:
+        for (size_t i = 0; i < s.bytes().size(); ++i)
+          if (s.bytes()[i] != 0)
+            return Error(s.offset() + i, "artifact: padding section holds a non-zero byte");
+        return SkipAll(s);
       case SectionId::kText:
-        a_.text.assign(s.bytes().begin(), s.bytes().end());
+        text_size_ = s.bytes().size();
+        if (borrowed_text_ != nullptr)
+          *borrowed_text_ = s.bytes();
+        else
+          a_.text.assign(s.bytes().begin(), s.bytes().end());
         return SkipAll(s);
       case SectionId::kFunctions:
         return ParseFunctions(s);
@@ -232,10 +244,10 @@ class Parser {
             at, std::string("artifact: empty ") + what + " at " + Hex(c.offset) + " (must be 0)");
       return c;
     }
-    if (uint64_t(c.offset) + c.size > a_.text.size())
+    if (uint64_t(c.offset) + c.size > text_size_)
       return Error(at, std::string("artifact: ") + what + " [" + Hex(c.offset) + ", +" +
                            Hex(c.size) + ") lies outside the text section (size " +
-                           Hex(a_.text.size()) + ")");
+                           Hex(text_size_) + ")");
     if (c.offset % insn_align_ != 0 || c.size % insn_align_ != 0)
       return Error(at, std::string("artifact: ") + what + " [" + Hex(c.offset) + ", +" +
                            Hex(c.size) + ") is not aligned to " + std::to_string(insn_align_) +
@@ -655,7 +667,7 @@ class Parser {
       TrapEntry t;
       const uint64_t at = s.offset();
       EGRET_ASSIGN_OR_RETURN(t.offset, s.ReadU32());
-      if (t.offset >= a_.text.size())
+      if (t.offset >= text_size_)
         return Error(at, "artifact: trap at " + Hex(t.offset) + " lies outside the text section");
       if (i > 0 && t.offset <= a_.traps.back().offset)
         return Error(at, "artifact: trap table is not sorted by offset");
@@ -684,7 +696,7 @@ class Parser {
       if (kind != uint8_t(RelocKind::kAbs64Builtin))
         return Error(kind_at, "artifact: invalid relocation kind " + Hex(kind));
       rel.kind = RelocKind(kind);
-      if (uint64_t(rel.offset) + 8 > a_.text.size())
+      if (uint64_t(rel.offset) + 8 > text_size_)
         return Error(
             at, "artifact: relocation at " + Hex(rel.offset) + " lies outside the text section");
       if (i > 0 && rel.offset < prev_end)
@@ -719,7 +731,7 @@ class Parser {
       SourceLoc l;
       const uint64_t at = s.offset();
       EGRET_ASSIGN_OR_RETURN(l.text_offset, s.ReadU32());
-      if (l.text_offset >= a_.text.size())
+      if (l.text_offset >= text_size_)
         return Error(at, "artifact: source location lies outside the text section");
       if (i > 0 && l.text_offset <= a_.source_locs.back().text_offset)
         return Error(at, "artifact: source locations are not sorted");
@@ -761,6 +773,9 @@ class Parser {
 
   Artifact& a_;
   const uint32_t insn_align_;  // every instruction starts at a multiple of this (target's)
+  const uint32_t version_;
+  std::span<const uint8_t>* borrowed_text_;  // set: the text stays in the input, not copied
+  uint64_t text_size_ = 0;
   std::vector<DeclaredRange> code_;
   bool code_checked_ = false;
   // The index spaces seen so far (imports first), so lookups are O(1).
@@ -786,9 +801,10 @@ Expected<Artifact> ReadArtifact(std::span<const uint8_t> bytes, const ReadOption
   const uint32_t flags = *h.ReadFixedU32();
   const uint64_t payload_size = *h.ReadFixedU64();
   const uint64_t checksum = *h.ReadFixedU64();
-  if (version != kFormatVersion)
+  if (version < kMinReadableFormatVersion || version > kFormatVersion)
     return Error(8, "artifact: unsupported format version " + std::to_string(version) +
-                        " (this build reads version " + std::to_string(kFormatVersion) + ")");
+                        " (this build reads versions " + std::to_string(kMinReadableFormatVersion) +
+                        " to " + std::to_string(kFormatVersion) + ")");
   if (flags != uint32_t(Target::kX86_64) && flags != uint32_t(Target::kAarch64))
     return Error(12, "artifact: unknown target or flags " + Hex(flags));
   if (options.host_target && flags != uint32_t(*options.host_target)) {
@@ -810,7 +826,8 @@ Expected<Artifact> ReadArtifact(std::span<const uint8_t> bytes, const ReadOption
   }
   Artifact a;
   a.target = Target(flags);
-  Parser p(a);
+  if (options.borrowed_text != nullptr) *options.borrowed_text = {};
+  Parser p(a, version, options.borrowed_text);
   EGRET_TRY(p.ParsePayload(payload));
   return a;
 }

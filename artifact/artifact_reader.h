@@ -28,6 +28,10 @@ struct ReadOptions {
   // instruction alignment) could report something less helpful. Tools that only inspect leave
   // it unset and read either target.
   std::optional<Target> host_target;
+  // Set: the text section is not copied into Artifact::text (which stays empty); instead
+  // *borrowed_text is set to the section's contents inside the input bytes (empty if there is
+  // none), which the caller maps or copies. Every check against the text's size still applies.
+  std::span<const uint8_t>* borrowed_text = nullptr;
 };
 
 Expected<Artifact> ReadArtifact(std::span<const uint8_t> bytes, const ReadOptions& options = {});

@@ -9,8 +9,11 @@
 //   32      ...   payload: sections
 //
 // A section is `id:u8 size:uleb32 contents[size]`. Ids appear at most once, in increasing order;
-// a missing section means "empty". Inside sections, counts and indices are unsigned LEB128 (the
-// strict WebAssembly encoding), strings are `len:uleb32 bytes`. docs/runtime.md has the
+// a missing section means "empty". Version 2 added section 0, padding: zero bytes that the writer
+// sizes so that the text section's contents start at a multiple of TextAlignment(target) in the
+// file, so a loader can map the code straight from the file (Module::DeserializeFile). Readers
+// accept versions 1 (no padding section) and 2. Inside sections, counts and indices are unsigned
+// LEB128 (the strict WebAssembly encoding), strings are `len:uleb32 bytes`. docs/runtime.md has the
 // per-section table. Any change to the layout bumps kFormatVersion; readers reject other versions.
 #ifndef EGRET_ARTIFACT_FORMAT_H_
 #define EGRET_ARTIFACT_FORMAT_H_
@@ -23,10 +26,12 @@ namespace egret::artifact {
 static_assert(std::endian::native == std::endian::little, "artifacts assume a little-endian host");
 
 inline constexpr uint8_t kMagic[8] = {0x00, 'e', 'g', 'r', 'e', 't', 'a', 'f'};
-inline constexpr uint32_t kFormatVersion = 1;
+inline constexpr uint32_t kFormatVersion = 2;             // what the writer writes
+inline constexpr uint32_t kMinReadableFormatVersion = 1;  // readers accept [this, kFormatVersion]
 inline constexpr uint32_t kHeaderSize = 32;
 
 enum class SectionId : uint8_t {
+  kPadding = 0,  // version 2: zeros aligning the text section's contents
   kTypes = 1,
   kImports = 2,
   kText = 3,
@@ -45,6 +50,12 @@ enum class SectionId : uint8_t {
   kNames = 16,
 };
 inline constexpr uint8_t kMaxSectionId = 16;
+
+// Where the writer puts the text section's contents (a file offset multiple of this): the page
+// size of every supported host (4 KiB on x86-64; 4 or 16 KiB on aarch64 Linux, whose 64 KiB-page
+// kernels fall back to copying).
+inline constexpr uint32_t kTextAlignmentX86_64 = 4096;
+inline constexpr uint32_t kTextAlignmentAarch64 = 16384;
 
 // Limits/memory flag bits.
 inline constexpr uint8_t kLimitsHasMax = 1;

@@ -70,7 +70,8 @@ struct FunctionReport {
   std::string opt_ir;    // the IR after the passes, when keep_opt_ir
   std::string pass_log;  // "; after PASS\n" + IR, per pass selected by print_after
   uint32_t text_offset = 0, size = 0;
-  MachBufferStats buffer;  // the function's MachBuffer: islands, veneers, branch simplification
+  MachBufferStats buffer;      // the function's MachBuffer: islands, veneers, branch simplification
+  std::vector<MachData> data;  // data stretches in its code (jump tables, constants, islands)
 };
 
 // CPU time per stage of the pipeline, in nanoseconds, filled when CompileOptions::time_stages
@@ -128,6 +129,10 @@ Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(Target target,
 
 // Compiles a validated module.
 Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileOptions& options);
+
+// The CPU time of the whole process (every thread) in nanoseconds: stage timing of work that
+// runs on several threads while nothing else does (parallel validation).
+uint64_t ProcessCpuNanoseconds();
 
 // Decodes, validates and compiles; the error names the file and offset.
 Expected<CompileResult> CompileBytes(std::vector<uint8_t> bytes, const std::string& file,

@@ -36,6 +36,7 @@ struct A64LabelUses {
   using Kind = A64LabelUse;
   static constexpr int kNumKinds = 6;
   static constexpr uint32_t kCodeAlign = 4;
+  static constexpr bool kCanRelax = false;  // fixed-width branches: islands and veneers instead
   static constexpr Kind kJumpKind = A64LabelUse::kBranch26;
   static constexpr uint32_t kJumpSize = 4;
   static constexpr uint32_t kJumpFixupOffset = 0;  // b: the displacement is in the word itself

@@ -80,4 +80,22 @@ uint32_t X64LabelUses::EmitVeneer(Kind kind, uint8_t* at) {
 
 void X64LabelUses::FillPadding(uint8_t* at, size_t n) { std::memset(at, 0xcc, n); }
 
+bool X64LabelUses::ShortForm(Kind kind, const uint8_t* code, uint32_t field, uint32_t* start,
+                             uint32_t* len, uint8_t* short_opcode) {
+  if (kind != X64LabelUse::kJmpRel32 || field < 1) return false;
+  if (code[field - 1] == 0xe9) {
+    *start = field - 1;
+    *len = 5;
+    *short_opcode = 0xeb;
+    return true;
+  }
+  if (field >= 2 && code[field - 2] == 0x0f && (code[field - 1] & 0xf0) == 0x80) {
+    *start = field - 2;
+    *len = 6;
+    *short_opcode = static_cast<uint8_t>(0x70 | (code[field - 1] & 0x0f));
+    return true;
+  }
+  return false;  // a call (e8): resolved by the text builder, never shortened
+}
+
 }  // namespace egret

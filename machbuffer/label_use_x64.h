@@ -58,6 +58,15 @@ struct X64LabelUses {
   static constexpr Kind kJumpKind = X64LabelUse::kJmpRel32;
   static constexpr uint32_t kJumpSize = 5;
   static constexpr uint32_t kJumpFixupOffset = 1;  // e9 <rel32>
+  // Branch relaxation (MachBuffer::Finish): a JmpRel32 use belonging to `jmp rel32` (e9) or
+  // `jcc rel32` (0f 8x) can become `jmp rel8` (eb) / `jcc rel8` (7x), a JmpRel8 use at +1.
+  static constexpr bool kCanRelax = true;
+  static constexpr Kind kShortKind = X64LabelUse::kJmpRel8;
+  static constexpr uint32_t kShortSize = 2;
+  // If the use of `kind` whose field is at `field` in `code` is a shortenable branch: its start,
+  // its length and the short form's opcode byte.
+  static bool ShortForm(Kind kind, const uint8_t* code, uint32_t field, uint32_t* start,
+                        uint32_t* len, uint8_t* short_opcode);
 
   static const LabelUseInfo& Info(Kind kind);
   static void Patch(Kind kind, uint8_t* at, uint32_t use_offset, uint32_t label_offset);

@@ -76,7 +76,24 @@ struct MachBufferStats {
   uint32_t dead_branches = 0;      // unconditional branches after an unconditional branch
   uint32_t constants = 0;          // distinct constants placed (copies included)
   uint32_t constant_copies = 0;    // constants placed again because an old copy was out of range
+  uint32_t branches_relaxed = 0;   // rel32 branches rewritten short at Finish
   friend bool operator==(const MachBufferStats&, const MachBufferStats&) = default;
+};
+
+// A stretch of a function's bytes that is data, not instructions, so that --emit=asm prints it
+// as data. Function-relative, sorted by start, non-overlapping (an island marker is empty and
+// precedes what the island holds).
+enum class MachDataKind : uint8_t {
+  kJumpTable,  // 32-bit entries (x64: target - entry address)
+  kConstant,   // one constant-pool entry (4, 8 or 16 bytes)
+  kPadding,    // alignment filler before a constant
+  kIsland,     // empty marker: an island in the code starts here
+};
+struct MachData {
+  uint32_t start;
+  uint32_t end;
+  MachDataKind kind;
+  friend bool operator==(const MachData&, const MachData&) = default;
 };
 
 struct MachCode {
@@ -87,6 +104,7 @@ struct MachCode {
   std::vector<MachSrcLoc> srclocs;
   std::vector<MachStackMap> stack_maps;
   std::vector<uint32_t> stack_map_slots;
+  std::vector<MachData> data;
   MachBufferStats stats;
 };
 

@@ -52,6 +52,9 @@ struct MachBufferOptions {
   uint32_t debug_branch_range_shrink = 1;
   // The shrunk range never goes below this (nor below kMinShrunkRange).
   int64_t min_shrunk_range = kMinShrunkRange;
+  // Branch relaxation at Finish, for targets whose traits can shorten branches (x64: jmp/jcc
+  // rel32 -> rel8). Off by default so that tests of exact layouts see the code as emitted.
+  bool relax_branches = false;
 };
 
 template <class Traits>
@@ -96,6 +99,12 @@ class MachBuffer {
   void EmitCondBranch(std::span<const uint8_t> insn, std::span<const uint8_t> inverted,
                       uint32_t fixup_at, MachLabel target, Kind kind);
 
+  // Records that bytes [start, end) (already emitted) are data of `kind` (e.g. a jump table), for
+  // the disassembly; constants and islands are recorded by the buffer itself.
+  void MarkData(uint32_t start, uint32_t end, MachDataKind kind) {
+    data_ranges_.push_back(MachData{start, end, kind});
+  }
+
   // --- Constant pool. Identical (bytes, align) pairs share one label.
   MachLabel ConstantLabel(std::span<const uint8_t> data, uint32_t align);
 
@@ -121,6 +130,16 @@ class MachBuffer {
 
   // Resolves everything (veneers and constants go at the end) and returns the code.
   // The buffer must not be used afterwards except for LabelOffset.
+  //
+  // Branch relaxation (options.relax_branches, traits with kCanRelax): before the final island,
+  // every jmp/jcc rel32 whose displacement fits rel8 in the layout as emitted is rewritten short
+  // in one linear pass. Shortening only removes bytes, so a forward distance measured as encoded
+  // and a backward one measured from a 2-byte branch can only shrink: every choice stays valid
+  // without iterating (a second pass could shorten a few more). Every offset (labels, fixups,
+  // traps, call sites, source locations, stack maps) is remapped and every resolved fixup is
+  // patched again. Skipped when an island was emitted in the code (its alignment padding could
+  // grow when code before it shrinks).
+
   MachCode Finish();
 
   const MachBufferStats& stats() const { return stats_; }
@@ -209,6 +228,7 @@ class MachBuffer {
   void HandleIslandFixup(uint32_t fixup, std::vector<uint32_t>& set_aside);
   void EmitPendingConstants(bool resolve_uses);
   void PadToCodeAlign();
+  void RelaxBranches();
   [[noreturn]] void DeadlineMissed(uint32_t fixup, const char* why);
 
   MachBufferOptions options_;
@@ -247,6 +267,7 @@ class MachBuffer {
   std::vector<MachSrcLoc> srclocs_;
   std::vector<MachStackMap> stack_maps_;
   std::vector<uint32_t> stack_map_slots_;
+  std::vector<MachData> data_ranges_;
   uint32_t open_srcloc_start_ = kNone;
   uint32_t open_srcloc_ = 0;
 

@@ -136,11 +136,14 @@ void MachBuffer<Traits>::EmitPendingConstants(bool resolve_uses) {
       const size_t at = data_.size();
       data_.resize(at + pad);
       Traits::FillPadding(data_.data() + at, pad);
+      data_ranges_.push_back(
+          MachData{static_cast<uint32_t>(at), CurOffset(), MachDataKind::kPadding});
     }
     labels_[k.label].offset = CurOffset();
     const size_t begin = k.bytes_begin;
     data_.insert(data_.end(), constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin),
                  constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin + k.size));
+    data_ranges_.push_back(MachData{CurOffset() - k.size, CurOffset(), MachDataKind::kConstant});
     k.pending = false;
     if (resolve_uses) ResolveList(k.label);
     ++stats_.constants;
@@ -205,6 +208,9 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
     PutRaw(jump, Traits::kJumpSize);
   }
   const uint32_t island_start = CurOffset();
+  const size_t data_ranges_before = data_ranges_.size();
+  // The marker goes before the jump around the island (the island's first byte).
+  if (!final_island) data_ranges_.push_back(MachData{jump_at, jump_at, MachDataKind::kIsland});
   in_island_ = true;
   const uint32_t constants_before = stats_.constants;
   // Constants first: the island-size bound that IslandNeeded used counts every pending constant
@@ -267,6 +273,7 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
   }
   in_island_ = false;
   safe_valid_ = false;
+  if (CurOffset() == island_start) data_ranges_.resize(data_ranges_before);  // no island
   if (reachable) {
     if (CurOffset() == island_start) {
       data_.resize(jump_at);  // nothing was needed after all
@@ -295,9 +302,108 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
 }
 
 template <class Traits>
+void MachBuffer<Traits>::RelaxBranches() {
+  if constexpr (Traits::kCanRelax) {
+    if (!options_.relax_branches || stats_.code_islands != 0) return;
+    SettleIfNeeded();  // tail labels take their real offsets; their waiting uses are patched
+    struct Shrink {
+      uint32_t start;
+      uint32_t len;
+      uint32_t fixup;
+      uint8_t opcode;
+    };
+    std::vector<Shrink> shrinks;
+    for (uint32_t k = 0; k < fixups_.size(); ++k) {
+      const Fixup& f = fixups_[k];
+      if (f.state != FixupState::kDone) continue;
+      Shrink s{};
+      s.fixup = k;
+      if (!Traits::ShortForm(f.kind, data_.data(), f.offset, &s.start, &s.len, &s.opcode)) continue;
+      const int64_t target = ResolvedOffset(f.label);
+      // Forward: the displacement as encoded (from the end of the long form); backward: from the
+      // end of a short form at the same start. Shortening in between only reduces either.
+      const int64_t from = target > s.start ? s.start + s.len : s.start + Traits::kShortSize;
+      const int64_t disp = target - from;
+      if (disp < -128 || disp > 127) continue;
+      shrinks.push_back(s);
+    }
+    if (shrinks.empty()) return;
+    auto by_start = [](const Shrink& a, const Shrink& b) { return a.start < b.start; };
+    if (!std::is_sorted(shrinks.begin(), shrinks.end(), by_start))
+      std::sort(shrinks.begin(), shrinks.end(), by_start);
+    // removed[i]: bytes removed by shrinks[0, i); an offset o not inside a shortened branch moves
+    // down by the bytes removed before it.
+    std::vector<uint32_t> removed(shrinks.size() + 1, 0);
+    for (size_t i = 0; i < shrinks.size(); ++i)
+      removed[i + 1] = removed[i] + shrinks[i].len - Traits::kShortSize;
+    auto map = [&](uint32_t o) -> uint32_t {
+      if (o == kNone) return o;
+      size_t lo = 0, hi = shrinks.size();  // number of shrinks starting before o
+      while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        if (shrinks[mid].start < o) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      return o - removed[lo];
+    };
+    std::vector<uint8_t> out;
+    out.reserve(data_.size());
+    uint32_t pos = 0;
+    for (const Shrink& s : shrinks) {
+      out.insert(out.end(), data_.begin() + pos, data_.begin() + s.start);
+      out.push_back(s.opcode);
+      out.push_back(0);
+      pos = s.start + s.len;
+    }
+    out.insert(out.end(), data_.begin() + pos, data_.end());
+    // Remap every offset (the shortened branches' own fields first, then everything else).
+    std::vector<uint8_t> shortened(fixups_.size(), 0);
+    for (const Shrink& s : shrinks) {
+      Fixup& f = fixups_[s.fixup];
+      f.offset = map(s.start) + 1;
+      f.kind = Traits::kShortKind;
+      shortened[s.fixup] = 1;
+    }
+    for (uint32_t k = 0; k < fixups_.size(); ++k)
+      if (!shortened[k] && fixups_[k].state != FixupState::kDead)
+        fixups_[k].offset = map(fixups_[k].offset);
+    for (LabelState& l : labels_)
+      if (l.constant == kNone) l.offset = map(l.offset);
+    for (MachTrap& t : traps_) t.offset = map(t.offset);
+    for (MachCallSite& c : call_sites_) {
+      c.fixup_offset = map(c.fixup_offset);
+      c.return_offset = map(c.return_offset);
+    }
+    for (MachSrcLoc& r : srclocs_) {
+      r.start = map(r.start);
+      r.end = map(r.end);
+    }
+    for (MachStackMap& m : stack_maps_) m.offset = map(m.offset);
+    for (MachData& d : data_ranges_) {
+      d.start = map(d.start);
+      d.end = map(d.end);
+    }
+    data_ = std::move(out);
+    for (uint32_t k = 0; k < fixups_.size(); ++k) {
+      const Fixup& f = fixups_[k];
+      if (f.state != FixupState::kDone) continue;
+      const uint32_t target = ResolvedOffset(f.label);
+      EGRET_CHECK(InRange(f.kind, f.offset, target));
+      Traits::Patch(f.kind, data_.data() + f.offset, f.offset, target);
+    }
+    safe_valid_ = false;  // pending constant uses moved: their deadlines only grew
+    stats_.branches_relaxed += static_cast<uint32_t>(shrinks.size());
+  }
+}
+
+template <class Traits>
 MachCode MachBuffer<Traits>::Finish() {
   EGRET_CHECK(!finished_);
   EGRET_CHECK(open_srcloc_start_ == kNone);
+  RelaxBranches();
   EmitIslandImpl(0, /*reachable=*/false, /*final_island=*/true);
   finished_ = true;
   for (const Fixup& f : fixups_) EGRET_CHECK(f.state != FixupState::kQueued);
@@ -309,6 +415,7 @@ MachCode MachBuffer<Traits>::Finish() {
   code.srclocs = std::move(srclocs_);
   code.stack_maps = std::move(stack_maps_);
   code.stack_map_slots = std::move(stack_map_slots_);
+  code.data = std::move(data_ranges_);
   code.stats = stats_;
   data_.clear();
   return code;
@@ -328,6 +435,7 @@ MachCode MachBuffer<Traits>::Finish() {
   template void MachBuffer<T>::EmitPendingConstants(bool);                          \
   template void MachBuffer<T>::HandleIslandFixup(uint32_t, std::vector<uint32_t>&); \
   template void MachBuffer<T>::EmitIslandImpl(uint32_t, bool, bool);                \
+  template void MachBuffer<T>::RelaxBranches();                                     \
   template MachCode MachBuffer<T>::Finish();
 
 EGRET_MACHBUFFER_ISLAND_MEMBERS(A64LabelUses)

@@ -87,7 +87,8 @@ std::vector<BacktraceFrame> Symbolize(std::span<const uintptr_t> pcs, const Code
   for (size_t i = 0; i < pcs.size(); ++i) {
     BacktraceFrame f;
     f.pc = pcs[i];
-    const uintptr_t lookup_pc = i == 0 && !first_is_return_address ? pcs[i] : pcs[i] - 1;
+    const bool faulting_pc = i == 0 && !first_is_return_address;
+    const uintptr_t lookup_pc = faulting_pc ? pcs[i] : pcs[i] - 1;
     if (auto entry = registry.Lookup(lookup_pc)) {
       const artifact::Artifact& a = *entry->artifact;
       const uint32_t text_offset = uint32_t(lookup_pc - entry->start);
@@ -98,6 +99,11 @@ std::vector<BacktraceFrame> Symbolize(std::span<const uintptr_t> pcs, const Code
       }
       f.module_name = a.module_name;
     }
+    // Return addresses into trampolines (the array_call entry the host called, a wasm-to-array
+    // trampoline a host function was called through) are glue, not Wasm frames: the backtrace
+    // lists Wasm functions only and ends at the last one. A fault inside a trampoline keeps
+    // its frame, so the trap still says where it happened.
+    if (f.func_index == UINT32_MAX && !faulting_pc) continue;
     frames.push_back(std::move(f));
   }
   return frames;

@@ -61,6 +61,8 @@ struct BacktraceFrame {
 
 // `pcs[0]` is a faulting PC unless `first_is_return_address`; the other entries are return
 // addresses, looked up at pc - 1 so that a call at the end of a function is attributed to it.
+// Return addresses outside every function body (into trampolines) are left out, so the result
+// lists Wasm functions only and ends at the outermost Wasm frame; a faulting PC is always kept.
 std::vector<BacktraceFrame> Symbolize(std::span<const uintptr_t> pcs, const CodeRegistry& registry,
                                       bool first_is_return_address = false);
 

@@ -24,6 +24,18 @@ Expected<std::unique_ptr<CodeMemory>> CodeMemory::Allocate(size_t size) {
   return std::unique_ptr<CodeMemory>(new CodeMemory(static_cast<uint8_t*>(p), size, mapped));
 }
 
+Expected<std::unique_ptr<CodeMemory>> CodeMemory::MapFile(int fd, uint64_t offset, size_t size) {
+  const size_t page = size_t(sysconf(_SC_PAGESIZE));
+  if (size == 0 || size > (SIZE_MAX >> 1)) return Error("code memory: bad mapping size");
+  if (offset % page != 0) return Error("code memory: file offset is not page-aligned");
+  const size_t mapped = (size + page - 1) / page * page;
+  void* p = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, off_t(offset));
+  if (p == MAP_FAILED)
+    return Error("code memory: mapping " + std::to_string(size) +
+                 " bytes of the file failed: " + std::strerror(errno));
+  return std::unique_ptr<CodeMemory>(new CodeMemory(static_cast<uint8_t*>(p), size, mapped));
+}
+
 CodeMemory::~CodeMemory() { munmap(base_, mapped_); }
 
 std::span<uint8_t> CodeMemory::writable() {
@@ -51,14 +63,22 @@ Expected<std::unique_ptr<CodeMemory>> LoadCode(const artifact::Artifact& artifac
   EGRET_ASSIGN_OR_RETURN(auto code, CodeMemory::Allocate(artifact.text.size()));
   std::span<uint8_t> w = code->writable();
   if (!artifact.text.empty()) std::memcpy(w.data(), artifact.text.data(), artifact.text.size());
+  EGRET_TRY(PatchAndPublish(*code, artifact, builtins));
+  return code;
+}
+
+Status PatchAndPublish(CodeMemory& code, const artifact::Artifact& artifact,
+                       std::span<const void* const> builtins) {
+  if (!artifact.relocations.empty() && builtins.size() < artifact::kNumBuiltins)
+    return Error("code memory: the artifact has relocations but no builtin table was given");
+  std::span<uint8_t> w = code.writable();
   for (const artifact::Relocation& r : artifact.relocations) {
     // The reader guarantees offset + 8 <= text size and target < kNumBuiltins.
     EGRET_CHECK(uint64_t(r.offset) + 8 <= w.size() && r.target < builtins.size());
     const uint64_t address = reinterpret_cast<uintptr_t>(builtins[r.target]);
     std::memcpy(w.data() + r.offset, &address, 8);
   }
-  EGRET_TRY(code->Publish());
-  return code;
+  return code.Publish();
 }
 
 }  // namespace egret::runtime

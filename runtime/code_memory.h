@@ -23,6 +23,11 @@ class CodeMemory {
  public:
   // Maps at least `size` bytes (rounded up to pages; at least one page) read+write.
   static Expected<std::unique_ptr<CodeMemory>> Allocate(size_t size);
+  // Maps `size` bytes of file `fd` from `offset` (a multiple of the page size) privately: pages
+  // come from the page cache and are shared with every other mapping of the file until written
+  // (copy-on-write, only where relocations are patched). Read+write until Publish(). The bytes
+  // after `size` up to the end of the last page are whatever the file holds there (or zeros).
+  static Expected<std::unique_ptr<CodeMemory>> MapFile(int fd, uint64_t offset, size_t size);
   ~CodeMemory();
   CodeMemory(const CodeMemory&) = delete;
   CodeMemory& operator=(const CodeMemory&) = delete;
@@ -53,6 +58,10 @@ class CodeMemory {
 // entries when the artifact has relocations.
 Expected<std::unique_ptr<CodeMemory>> LoadCode(const artifact::Artifact& artifact,
                                                std::span<const void* const> builtins);
+// The same for code already in place (mapped from a file or copied there by the caller, the
+// artifact's text being empty): patches the relocations and publishes.
+Status PatchAndPublish(CodeMemory& code, const artifact::Artifact& artifact,
+                       std::span<const void* const> builtins);
 
 }  // namespace egret::runtime
 

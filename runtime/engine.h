@@ -15,6 +15,7 @@
 
 #include "artifact/builtin.h"
 #include "runtime/linear_memory.h"
+#include "runtime/memory_pool.h"
 #include "runtime/profiling/profiling_mode.h"
 #include "runtime/signature_registry.h"
 #include "runtime/table.h"
@@ -29,6 +30,12 @@ struct EngineConfig {
   LinearMemoryConfig memory;
   uint64_t max_table_elements = Table::kDefaultMaxElements;
   size_t max_wasm_stack = 512 * 1024;  // bytes of native stack Wasm may use per host entry
+  // Initialize linear memories from copy-on-write images of their data segments where possible
+  // (memory_image.h); off: always copy the segments.
+  bool memory_images = true;
+  // Pooling: up to this many linear-memory reservations are kept when their Store dies and
+  // reused by later instances (memory_pool.h); 0 (the default) maps and unmaps each one.
+  size_t pooled_memories = 0;
   // Announce every loaded module's code to perf and/or gdb (runtime/profiling/, docs/profiling.md).
   profiling::ProfilingMode profiling = profiling::ProfilingMode::kNone;
   std::string jitdump_dir;  // where kJitDump writes jit-PID.dump; empty: the current directory
@@ -48,12 +55,15 @@ class Engine {
   std::span<const void* const> builtins() const { return builtins_; }
   // nullptr when config().profiling is kNone.
   profiling::Profiler* profiler() const { return profiler_.get(); }
+  // nullptr unless config().pooled_memories > 0.
+  MemoryPool* memory_pool() const { return memory_pool_.get(); }
 
  private:
   EngineConfig config_;
   SignatureRegistry signatures_;
   std::array<const void*, artifact::kNumBuiltins> builtins_;
   std::unique_ptr<profiling::Profiler> profiler_;
+  std::unique_ptr<MemoryPool> memory_pool_;
 };
 
 }  // namespace egret::runtime

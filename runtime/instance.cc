@@ -1,11 +1,14 @@
 // instance.cc: see instance.h for the instantiation order.
 #include "runtime/instance.h"
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "artifact/vmoffsets.h"
+#include "runtime/instance_pre.h"
 
 namespace egret::runtime {
 namespace {
@@ -28,6 +31,62 @@ bool LimitsMatch(uint64_t actual_min, std::optional<uint64_t> actual_max,
 
 void Instance::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
 
+// Fuel across instances. The fuel counter compiled code charges is inline in each VMContext, so
+// a direct call into another instance would run the callee against its own counter. With a
+// budget set on the store before instantiation, an import of another instance's function is
+// linked through this forwarder instead: the importer's wasm-to-array trampoline (the path of a
+// host import) calls ForwardCall with the forwarder as host context, which copies the caller's
+// counter into the callee before the call and back after it. Every counter thus holds the
+// store-wide consumption as last seen by its instance, so the callee traps out_of_fuel exactly
+// when the store's budget runs out, and the store charges the largest consumption it finds
+// (Store::Leave). A trap in the callee unwinds past the copy back; the callee's counter then
+// holds the latest value, which is the largest.
+struct Instance::FuelForwarder {
+  uint32_t magic = artifact::kVMHostContextMagic;
+  uint32_t reserved = 0;
+  ArrayCallFn array_call = nullptr;  // at kVMHostContextArrayCall: ForwardCall
+  VMContext* caller = nullptr;       // the importing instance
+  VMFuncRef callee;
+
+  static void ForwardCall(VMContext* forwarder, VMContext*, ValRaw* args_results, size_t n) {
+    auto* f = reinterpret_cast<FuelForwarder*>(forwarder);
+    auto* caller_fuel = reinterpret_cast<int64_t*>(reinterpret_cast<uint8_t*>(f->caller) +
+                                                   VMOffsets::fuel_consumed());
+    auto* callee_fuel = reinterpret_cast<int64_t*>(reinterpret_cast<uint8_t*>(f->callee.vmctx) +
+                                                   VMOffsets::fuel_consumed());
+    *callee_fuel = std::max(*callee_fuel, *caller_fuel);
+    f->callee.array_call(f->callee.vmctx, f->caller, args_results, n);
+    *caller_fuel = std::max(*caller_fuel, *callee_fuel);
+  }
+};
+static_assert(offsetof(Instance::FuelForwarder, array_call) == artifact::kVMHostContextArrayCall);
+
+const void* Instance::ForwardFuelIfBudgeted(const VMFuncRef& callee, const artifact::Import& im,
+                                            VMContext** vmctx) {
+  if (!store_->fuel() || callee.array_call == nullptr || callee.wasm_call == nullptr)
+    return nullptr;
+  uint32_t magic;
+  std::memcpy(&magic, callee.vmctx, sizeof magic);
+  if (magic != artifact::kVMContextMagic) return nullptr;  // a host function: nothing to forward
+  const void* trampoline = module_->WasmToArrayTrampoline(im.type_index);
+  if (trampoline == nullptr) return nullptr;
+  auto f = std::make_unique<FuelForwarder>();
+  f->array_call = &FuelForwarder::ForwardCall;
+  f->caller = Instance::vmctx();
+  f->callee = callee;
+  *vmctx = reinterpret_cast<VMContext*>(f.get());
+  fuel_forwarders_.push_back(std::move(f));
+  return trampoline;
+}
+
+VMFuncRef Instance::ResolveImport(const Module& module, const VMFuncRef& ref,
+                                  const artifact::Import& im) {
+  VMFuncRef f = ref;
+  // A host function is called through the module's wasm-to-array trampoline for its type.
+  if (f.wasm_call == nullptr) f.wasm_call = module.WasmToArrayTrampoline(im.type_index);
+  return f;
+}
+
 Instance::~Instance() = default;
 
 Instance* Instance::FromVMContext(VMContext* vmctx) {
@@ -39,6 +98,11 @@ Instance* Instance::FromVMContext(VMContext* vmctx) {
 
 Expected<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Module> module,
                                           std::span<const Extern> imports) {
+  return Create(store, std::move(module), imports, nullptr);
+}
+
+Expected<Instance*> Instance::Create(Store& store, std::shared_ptr<const Module> module,
+                                     std::span<const Extern> imports, const InstancePre* pre) {
   if (&module->engine() != &store.engine())
     return Error("instantiate: the module and the store belong to different engines");
   // The store owns the instance from the start, even if instantiation fails: memories and tables
@@ -48,36 +112,39 @@ Expected<Instance*> Instance::Instantiate(Store& store, std::shared_ptr<const Mo
   owned->store_ = &store;
   owned->module_ = std::move(module);
   Instance* instance = store.Adopt(std::move(owned));
-  EGRET_TRY(instance->Initialize(imports));
+  EGRET_TRY(instance->Initialize(imports, pre));
   EGRET_TRY(instance->ApplySegmentsAndStart());
   return instance;
 }
 
-Status Instance::Initialize(std::span<const Extern> imports) {
-  const artifact::Artifact& a = module_->artifact();
-  const VMOffsets& o = module_->offsets();
-  Engine& engine = store_->engine();
+Status Instance::CheckImports(const Store& store, const Module& module,
+                              std::span<const Extern> imports) {
+  const artifact::Artifact& a = module.artifact();
   if (imports.size() != a.imports.size())
     return Error("instantiate: the module has " + std::to_string(a.imports.size()) + " imports, " +
                  std::to_string(imports.size()) + " were given");
-
-  // 1. Check every import before anything is allocated.
   for (size_t i = 0; i < imports.size(); ++i) {
     const artifact::Import& im = a.imports[i];
     const Extern& ext = imports[i];
-    const std::string where = "instantiate: import " + ImportName(im) + ": ";
+    // Built only for an error message: the check loop allocates nothing when imports match.
+    struct Where {
+      const artifact::Import& im;
+      operator std::string() const { return "instantiate: import " + ImportName(im) + ": "; }
+      std::string operator+(const std::string& rest) const { return std::string(*this) + rest; }
+      std::string operator+(const char* rest) const { return std::string(*this) + rest; }
+    } where{im};
     if (ext.kind != im.kind)
       return Error(where + "expected a " + std::string(ExternKindName(im.kind)) + ", got a " +
                    std::string(ExternKindName(ext.kind)));
     switch (im.kind) {
       case ExternKind::kFunc:
         if (!ext.func.valid()) return Error(where + "null function");
-        if (ext.func.ref->type_id != module_->signature_ids()[im.type_index])
+        if (ext.func.ref->type_id != module.signature_ids()[im.type_index])
           return Error(where + "incompatible import type: expected " +
                        artifact::FuncTypeToString(a.types[im.type_index]) + ", got " +
-                       artifact::FuncTypeToString(store_->TypeOf(ext.func)));
+                       artifact::FuncTypeToString(store.TypeOf(ext.func)));
         if (ext.func.ref->wasm_call == nullptr &&
-            module_->WasmToArrayTrampoline(im.type_index) == nullptr)
+            module.WasmToArrayTrampoline(im.type_index) == nullptr)
           return Error(where +
                        "host function, but the module has no wasm-to-array trampoline "
                        "for its type");
@@ -99,6 +166,16 @@ Status Instance::Initialize(std::span<const Extern> imports) {
         break;
     }
   }
+  return Status::Ok();
+}
+
+Status Instance::Initialize(std::span<const Extern> imports, const InstancePre* pre) {
+  const artifact::Artifact& a = module_->artifact();
+  const VMOffsets& o = module_->offsets();
+  Engine& engine = store_->engine();
+
+  // 1. Check every import before anything is allocated (InstancePre did it once already).
+  if (pre == nullptr) EGRET_TRY(CheckImports(*store_, *module_, imports));
 
   // 2. The VMContext and its header.
   auto* raw = static_cast<uint8_t*>(std::aligned_alloc(16, o.size()));
@@ -110,6 +187,10 @@ Status Instance::Initialize(std::span<const Extern> imports) {
   *At<const void* const*>(VMOffsets::builtins()) = engine.builtins().data();
   *At<Store*>(VMOffsets::store()) = store_;
   *At<Instance*>(VMOffsets::instance()) = this;
+  // The store's limits as its other instances hold them (the store rewrites all of them only
+  // when they change).
+  *At<uintptr_t>(VMOffsets::stack_limit()) = store_->installed_stack_limit();
+  *At<int64_t>(VMOffsets::fuel_consumed()) = store_->installed_fuel_counter();
 
   // 3. Imports.
   uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
@@ -118,9 +199,11 @@ Status Instance::Initialize(std::span<const Extern> imports) {
     const Extern& ext = imports[i];
     switch (im.kind) {
       case ExternKind::kFunc: {
-        VMFuncRef f = *ext.func.ref;
-        if (f.wasm_call == nullptr) f.wasm_call = module_->WasmToArrayTrampoline(im.type_index);
-        *At<VMFunctionImport>(o.imported_function(nf)) = {f.wasm_call, f.vmctx};
+        VMFuncRef f =
+            pre != nullptr ? pre->import_funcrefs_[nf] : ResolveImport(*module_, *ext.func.ref, im);
+        VMFunctionImport call{f.wasm_call, f.vmctx};
+        if (const void* t = ForwardFuelIfBudgeted(f, im, &call.vmctx)) call.wasm_call = t;
+        *At<VMFunctionImport>(o.imported_function(nf)) = call;
         *At<VMFuncRef>(o.funcref(nf)) = f;
         ++nf;
         break;
@@ -199,9 +282,19 @@ Status Instance::ApplySegmentsAndStart() {
     }
     if (seg.mode != artifact::SegmentMode::kPassive) DropElement(i);
   }
+  // Defined memories with a copy-on-write image get it mapped, in place of their segments
+  // (the image holds exactly what copying them in order would write; none of them can trap).
+  const uint32_t imported_memories = a.NumImported(ExternKind::kMemory);
+  for (uint32_t m = imported_memories; m < memories_.size() && !a.data.empty(); ++m)
+    if (const MemoryImage* image = module_->memory_image(m))
+      EGRET_TRY(memories_[m]->MapImage(*image));
   for (uint32_t i = 0; i < a.data.size(); ++i) {
     const artifact::DataSegment& seg = a.data[i];
     if (seg.mode != artifact::SegmentMode::kActive) continue;
+    if (seg.memory_index >= imported_memories && module_->memory_image(seg.memory_index)) {
+      DropData(i);
+      continue;
+    }
     EGRET_ASSIGN_OR_RETURN(Val offset, Evaluate(seg.offset));
     LinearMemory* m = memories_[seg.memory_index];
     const uint64_t dst = m->type().is64 ? uint64_t(offset.i64()) : uint32_t(offset.i32());

@@ -26,11 +26,17 @@
 
 namespace egret::runtime {
 
+class InstancePre;
+
 class Instance {
  public:
   // `imports` in the module's import order.
   static Expected<Instance*> Instantiate(Store& store, std::shared_ptr<const Module> module,
                                          std::span<const Extern> imports);
+  // Checks `imports` against the module's import types (the first step of Instantiate) and
+  // allocates nothing unless they do not match.
+  static Status CheckImports(const Store& store, const Module& module,
+                             std::span<const Extern> imports);
   ~Instance();
   Instance(const Instance&) = delete;
   Instance& operator=(const Instance&) = delete;
@@ -55,6 +61,11 @@ class Instance {
   void DropData(uint32_t index);
   void DropElement(uint32_t index);
 
+  // Internal: a Wasm function imported from another instance while the store has a fuel budget
+  // is called through the importer's wasm-to-array trampoline with one of these as its host
+  // context; it hands the caller's fuel counter to the callee and takes it back (instance.cc).
+  struct FuelForwarder;
+
   void SetStackLimit(uintptr_t limit);
   // VMContext::fuel_consumed: compiled code adds each block's cost and calls the out-of-fuel
   // builtin once the value becomes positive. The store sets it to -remaining on entry.
@@ -68,15 +79,26 @@ class Instance {
     return reinterpret_cast<T*>(vmctx_.get() + offset);
   }
   Expected<Val> Evaluate(const artifact::ConstExpr& expr) const;
-  Status Initialize(std::span<const Extern> imports);
+  friend class InstancePre;
+  static Expected<Instance*> Create(Store& store, std::shared_ptr<const Module> module,
+                                    std::span<const Extern> imports, const InstancePre* pre);
+  // `pre`: the imports were checked by InstancePre, whose resolved function imports are copied.
+  Status Initialize(std::span<const Extern> imports, const InstancePre* pre);
+  // The funcref an importing instance stores for an imported function.
+  static VMFuncRef ResolveImport(const Module& module, const VMFuncRef& ref,
+                                 const artifact::Import& im);
   Status ApplySegmentsAndStart();
 
   struct FreeDeleter {
     void operator()(uint8_t* p) const;
   };
 
+  const void* ForwardFuelIfBudgeted(const VMFuncRef& callee, const artifact::Import& im,
+                                    VMContext** vmctx);
+
   Store* store_ = nullptr;
   std::shared_ptr<const Module> module_;
+  std::vector<std::unique_ptr<FuelForwarder>> fuel_forwarders_;  // stable addresses
   std::unique_ptr<uint8_t[], FreeDeleter> vmctx_;
   std::vector<LinearMemory*> memories_;
   std::vector<Table*> tables_;

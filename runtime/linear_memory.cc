@@ -9,6 +9,8 @@
 #include <string>
 
 #include "artifact/format.h"
+#include "runtime/memory_image.h"
+#include "runtime/memory_pool.h"
 
 namespace egret::runtime {
 
@@ -32,8 +34,10 @@ Expected<std::unique_ptr<LinearMemory>> LinearMemory::Create(const artifact::Mem
   } else {
     m->reserved_ = std::max<uint64_t>(m->max_pages_ * kPageSize, kPageSize);
   }
-  void* p =
-      mmap(nullptr, m->reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  m->pool_ = config.pool;
+  void* p = m->pool_ != nullptr ? m->pool_->Take(m->reserved_) : nullptr;
+  if (p == nullptr)
+    p = mmap(nullptr, m->reserved_, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (p == MAP_FAILED)
     return Error("memory: reserving " + std::to_string(m->reserved_) +
                  " bytes of address space failed: " + std::strerror(errno));
@@ -46,7 +50,11 @@ Expected<std::unique_ptr<LinearMemory>> LinearMemory::Create(const artifact::Mem
 }
 
 LinearMemory::~LinearMemory() {
-  if (base_ != nullptr) munmap(base_, reserved_);
+  if (base_ == nullptr) return;
+  if (pool_ != nullptr)
+    pool_->Give(base_, reserved_, size_bytes(), imaged_);
+  else
+    munmap(base_, reserved_);
 }
 
 int64_t LinearMemory::Grow(uint64_t delta_pages) {
@@ -59,6 +67,17 @@ int64_t LinearMemory::Grow(uint64_t delta_pages) {
   pages_ = new_pages;
   def_->current_length = new_pages * kPageSize;
   return int64_t(old);
+}
+
+Status LinearMemory::MapImage(const MemoryImage& image) {
+  if (image.size() > size_bytes() || image.offset() > size_bytes() - image.size())
+    return Error("memory: the image does not fit the memory's current size");
+  void* p = mmap(base_ + image.offset(), image.size(), PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_FIXED, image.fd(), 0);
+  if (p == MAP_FAILED)
+    return Error(std::string("memory: mapping the data image failed: ") + std::strerror(errno));
+  imaged_ = true;
+  return Status::Ok();
 }
 
 void LinearMemory::RelocateDefinition(VMMemoryDefinition* where) {

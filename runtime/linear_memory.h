@@ -31,6 +31,8 @@ struct LinearMemoryConfig {
   bool guard_pages = true;
   uint64_t guard_bytes = uint64_t{4} << 30;  // beyond the 4 GiB of addressable memory
   uint64_t max_pages_cap = 65536;            // the embedder's limit, below the type's maximum
+  // Reuse reservations through this pool (memory_pool.h; the Engine's, when pooling is on).
+  class MemoryPool* pool = nullptr;
 };
 
 class LinearMemory {
@@ -55,6 +57,11 @@ class LinearMemory {
   // memory.grow: returns the old page count, or -1 (and changes nothing) if the result would
   // exceed max_pages() or the pages cannot be committed.
   int64_t Grow(uint64_t delta_pages);
+
+  // Maps `image` over its range of this memory, copy-on-write, replacing what was there (the
+  // caller's memory is fresh: instantiation does this instead of copying the data segments).
+  // Errors if the range is not inside the current size or the mapping fails.
+  Status MapImage(const class MemoryImage& image);
 
   VMMemoryDefinition* definition() { return def_; }
   // Moves the definition into a VMContext's inline slot (copying the current values).
@@ -87,6 +94,8 @@ class LinearMemory {
   uint64_t pages_ = 0;
   uint64_t max_pages_ = 0;
   bool guard_ = false;
+  class MemoryPool* pool_ = nullptr;  // where the reservation goes back to, if anywhere
+  bool imaged_ = false;               // a data image was mapped over part of it
   VMMemoryDefinition own_def_;
   VMMemoryDefinition* def_ = &own_def_;
 };

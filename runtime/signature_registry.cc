@@ -2,6 +2,8 @@
 // (value-type codes with the parameter count in front), which is injective and cheap to hash.
 #include "runtime/signature_registry.h"
 
+#include <algorithm>
+
 namespace egret::runtime {
 
 std::string SignatureRegistry::Key(const artifact::FuncType& type) {
@@ -18,7 +20,24 @@ uint32_t SignatureRegistry::Intern(const artifact::FuncType& type) {
   std::string key = Key(type);
   std::lock_guard<std::mutex> lock(mu_);
   auto [it, inserted] = ids_.try_emplace(std::move(key), uint32_t(types_.size()));
-  if (inserted) types_.push_back(type);
+  if (inserted) {
+    types_.push_back(type);
+    const size_t n = types_.size();
+    if (n > index_capacity_) {
+      const size_t capacity = std::max<size_t>(64, index_capacity_ * 2);
+      auto grown = std::make_unique<const artifact::FuncType*[]>(capacity);
+      for (size_t i = 0; i + 1 < n; ++i) grown[i] = &types_[i];
+      grown[n - 1] = &types_.back();
+      index_.store(grown.get(), std::memory_order_release);
+      retired_.push_back(std::move(grown));
+      index_capacity_ = capacity;
+    } else {
+      // Not yet visible to readers: index_size_ still excludes it.
+      const_cast<const artifact::FuncType**>(index_.load(std::memory_order_relaxed))[n - 1] =
+          &types_.back();
+    }
+    index_size_.store(n, std::memory_order_release);
+  }
   return it->second;
 }
 
@@ -30,8 +49,10 @@ std::vector<uint32_t> SignatureRegistry::InternAll(std::span<const artifact::Fun
 }
 
 const artifact::FuncType* SignatureRegistry::Lookup(uint32_t id) const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return id < types_.size() ? &types_[id] : nullptr;
+  // Size first: an index array loaded after it holds at least that many entries.
+  const size_t size = index_size_.load(std::memory_order_acquire);
+  if (id >= size) return nullptr;
+  return index_.load(std::memory_order_acquire)[id];
 }
 
 size_t SignatureRegistry::size() const {

@@ -6,12 +6,14 @@
 // pointer), shared by all its instances rather than copied into each.
 //
 // Interned types live as long as the registry (no per-module release yet); ids are dense from 0.
-// Thread-safe.
+// Thread-safe; Lookup takes no lock.
 #ifndef EGRET_RUNTIME_SIGNATURE_REGISTRY_H_
 #define EGRET_RUNTIME_SIGNATURE_REGISTRY_H_
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <span>
 #include <string>
@@ -38,9 +40,17 @@ class SignatureRegistry {
   };
   static std::string Key(const artifact::FuncType& type);
 
-  mutable std::mutex mu_;
+  // Lookup is lock-free (the typed call path asks it on every call): `index_` points to an
+  // array of `index_size_` type pointers, published with release stores after the entries are
+  // written. Growing copies into a new array twice as large; old arrays stay alive in `retired_`
+  // until the registry dies, so a reader holding one never sees it freed.
+  mutable std::mutex mu_;  // writers
   std::unordered_map<std::string, uint32_t, Hash> ids_;
   std::deque<artifact::FuncType> types_;  // by id; deque keeps element addresses stable
+  std::atomic<const artifact::FuncType* const*> index_{nullptr};
+  std::atomic<size_t> index_size_{0};
+  size_t index_capacity_ = 0;
+  std::vector<std::unique_ptr<const artifact::FuncType*[]>> retired_;  // including the current one
 };
 
 }  // namespace egret::runtime

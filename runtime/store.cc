@@ -183,9 +183,10 @@ const artifact::FuncType& Store::TypeOf(Func f) const {
   return *t;
 }
 
-Expected<CallResult> Store::Call(Func f, std::span<const Val> args) {
-  if (!f.valid()) return Error("call: null function");
-  const artifact::FuncType& type = TypeOf(f);
+namespace {
+
+// Checks `args` against `type`; the message says which argument is wrong.
+Status CheckArguments(const artifact::FuncType& type, std::span<const Val> args) {
   if (args.size() != type.params.size())
     return Error("call: expected " + std::to_string(type.params.size()) + " arguments, got " +
                  std::to_string(args.size()) + " (" + artifact::FuncTypeToString(type) + ")");
@@ -194,48 +195,122 @@ Expected<CallResult> Store::Call(Func f, std::span<const Val> args) {
       return Error("call: argument " + std::to_string(i) + " is " +
                    std::string(ValTypeName(args[i].type)) + ", expected " +
                    std::string(ValTypeName(type.params[i])));
-  if (f.ref->array_call == nullptr) return Error("call: the function has no array_call entry");
-  std::vector<ValRaw> slots(std::max<size_t>(std::max(type.params.size(), type.results.size()), 1));
-  for (size_t i = 0; i < args.size(); ++i) slots[i] = args[i].raw;
-  CallResult result;
-  result.trap = CallUnchecked(f, slots);
-  if (!result.trap) {
-    for (size_t i = 0; i < type.results.size(); ++i) {
-      Val v;
-      v.type = type.results[i];
-      v.raw = slots[i];
-      result.results.push_back(v);
-    }
+  return Status::Ok();
+}
+
+// The slots of one call: on the stack up to kInlineSlots, else on the heap.
+class Slots {
+ public:
+  explicit Slots(size_t n) : n_(std::max<size_t>(n, 1)) {
+    if (n_ > kInlineSlots) heap_.resize(n_);
   }
+  std::span<ValRaw> span() { return {n_ > kInlineSlots ? heap_.data() : inline_, n_}; }
+
+ private:
+  size_t n_;
+  ValRaw inline_[kInlineSlots];
+  std::vector<ValRaw> heap_;
+};
+
+}  // namespace
+
+Expected<std::optional<Trap>> Store::Call(Func f, std::span<const Val> args,
+                                          std::span<Val> results) {
+  if (!f.valid()) return Error("call: null function");
+  const artifact::FuncType& type = TypeOf(f);
+  EGRET_TRY(CheckArguments(type, args));
+  if (results.size() != type.results.size())
+    return Error("call: room for " + std::to_string(results.size()) +
+                 " results, the function has " + std::to_string(type.results.size()) + " (" +
+                 artifact::FuncTypeToString(type) + ")");
+  if (f.ref->array_call == nullptr) return Error("call: the function has no array_call entry");
+  Slots slots(std::max(type.params.size(), type.results.size()));
+  std::span<ValRaw> io = slots.span();
+  for (size_t i = 0; i < args.size(); ++i) io[i] = args[i].raw;
+  std::optional<Trap> trap = CallUnchecked(f, io);
+  if (!trap)
+    for (size_t i = 0; i < results.size(); ++i) {
+      results[i].type = type.results[i];
+      results[i].raw = io[i];
+    }
+  return trap;
+}
+
+Expected<CallResult> Store::Call(Func f, std::span<const Val> args) {
+  if (!f.valid()) return Error("call: null function");
+  const size_t num_results = TypeOf(f).results.size();
+  CallResult result;
+  Val inline_results[kInlineSlots];
+  std::vector<Val> heap_results(num_results > kInlineSlots ? num_results : 0);
+  std::span<Val> out = num_results > kInlineSlots ? std::span<Val>(heap_results)
+                                                  : std::span<Val>(inline_results, num_results);
+  EGRET_ASSIGN_OR_RETURN(result.trap, Call(f, args, out));
+  if (!result.trap) result.results.assign(out.begin(), out.end());
   return result;
 }
 
+void Store::InstallLimits(uintptr_t stack_limit, int64_t fuel_counter) {
+  for (auto& instance : instances_) {
+    instance->SetStackLimit(stack_limit);
+    instance->SetFuelConsumed(fuel_counter);
+  }
+  stack_limit_ = stack_limit;
+  fuel_start_ = fuel_counter;
+}
+
+void Store::Enter(void* store, uintptr_t limit) {
+  static_cast<Store*>(store)->EnterWithLimit(limit);
+}
+
+void Store::EnterWithLimit(uintptr_t limit) {
+  if (fuel_) {
+    // Fuel handed to each instance: -remaining, so it runs out when the counter passes 0.
+    InstallLimits(limit, -int64_t(std::min<uint64_t>(*fuel_, INT64_MAX)));
+    limits_dirty_ = true;  // stays set while a budget exists
+  } else if (limits_dirty_ || limit != stack_limit_) {
+    // Unlimited: counters start at INT64_MIN and are not reset per call (2^63 units away from
+    // running out).
+    InstallLimits(limit, INT64_MIN);
+    limits_dirty_ = false;
+  }
+}
+
+void Store::Leave() {
+  // Every counter started at fuel_start_ and only grows. Instances linked through fuel
+  // forwarders (instance.cc) carry the store-wide consumption, so the largest counter is what
+  // the call consumed. Instances that called each other some other way (a table, a funcref)
+  // each ran against the whole remaining budget; charging the largest is then a lower bound.
+  uint64_t consumed = 0;
+  for (auto& instance : instances_) {
+    const int64_t now = instance->FuelConsumed();
+    if (now > fuel_start_)  // the difference in unsigned arithmetic cannot overflow
+      consumed = std::max(consumed, uint64_t(now) - uint64_t(fuel_start_));
+  }
+  *fuel_ -= std::min(consumed, *fuel_);
+}
+
+namespace {
+
+struct ArrayCallArgs {
+  VMFuncRef* ref;
+  ValRaw* data;
+  size_t n;
+};
+
+void RunArrayCall(void* p) {
+  const auto* c = static_cast<const ArrayCallArgs*>(p);
+  c->ref->array_call(c->ref->vmctx, c->ref->vmctx, c->data, c->n);
+}
+
+}  // namespace
+
 std::optional<Trap> Store::CallUnchecked(Func f, std::span<ValRaw> args_results) {
   EGRET_DCHECK(f.valid() && f.ref->array_call != nullptr);
-  const bool outermost = !InWasmActivation();
-  // Fuel handed to each instance: -remaining, so it runs out when the counter passes 0.
-  const int64_t fuel_start = fuel_ ? -int64_t(std::min<uint64_t>(*fuel_, INT64_MAX)) : INT64_MIN;
-  if (outermost) {
-    const uintptr_t limit = StackLimitForEntry(engine_.config().max_wasm_stack);
-    for (auto& instance : instances_) {
-      instance->SetStackLimit(limit);
-      instance->SetFuelConsumed(fuel_start);
-    }
-  }
-  VMFuncRef* ref = f.ref;
-  ValRaw* data = args_results.data();
-  const size_t n = args_results.size();
-  std::optional<Trap> trap =
-      CallWithTrapHandling([ref, data, n] { ref->array_call(ref->vmctx, ref->vmctx, data, n); });
-  if (outermost && fuel_) {
-    uint64_t consumed = 0;
-    for (auto& instance : instances_) {
-      const int64_t now = instance->FuelConsumed();
-      if (now > fuel_start)  // the difference in unsigned arithmetic cannot overflow
-        consumed = std::min(consumed + (uint64_t(now) - uint64_t(fuel_start)), uint64_t{INT64_MAX});
-    }
-    *fuel_ -= std::min(consumed, *fuel_);
-  }
+  ArrayCallArgs call{f.ref, args_results.data(), args_results.size()};
+  const WasmEntry entry{&Store::Enter, this, engine_.config().max_wasm_stack};
+  bool outermost = false;
+  std::optional<Trap> trap = CallWithTrapHandling(&RunArrayCall, &call, &entry, &outermost);
+  if (outermost && fuel_) Leave();
   return trap;
 }
 

@@ -5,9 +5,23 @@
 // Instance*) are plain pointers that stay valid while their Store lives; nothing is freed
 // before the Store is. A Store is used by one thread at a time.
 //
-// Calling into Wasm: Store::Call type-checks the arguments, packs them into ValRaw slots,
-// sets the stack limit of the store's instances on the outermost entry, and calls the function's
-// array_call entry under CallWithTrapHandling.
+// Calling into Wasm, fastest first:
+//   TypedFunc<R(Args...)> (typed_func.h)  the signature is checked once when the wrapper is made;
+//                                          a call packs C++ values into ValRaw slots on the stack;
+//   Store::CallUnchecked(Func, span<ValRaw>)  no checks at all, caller-provided slots;
+//   Store::Call(Func, args, results)       checks each argument's type per call, no allocation;
+//   Store::Call(Func, args)                as above, results in a CallResult (a std::vector).
+// All of them enter through one path (Enter/Leave below): on the outermost entry the store's
+// limits (the stack limit, the fuel counter) are written into its instances' VMContexts when they
+// changed, and the function's array_call entry runs under CallWithTrapHandling. None of them
+// allocates unless the call traps (the Trap and its backtrace) or has more than kInlineSlots
+// argument/result slots.
+//
+// Store-wide limits: the stack limit and the fuel budget belong to the Store. Compiled code reads
+// them from the VMContext of the instance it runs in, so the store keeps one copy per instance
+// and rewrites them all only when they change: the stack limit when the outermost entry's stack
+// pointer moves, the fuel counter on every outermost entry while a budget is set. Without a
+// budget, repeated calls from the same host frame write nothing.
 #ifndef EGRET_RUNTIME_STORE_H_
 #define EGRET_RUNTIME_STORE_H_
 
@@ -87,6 +101,9 @@ struct Extern {
 // args_results[0..results). Returning a TrapCode traps the calling Wasm code.
 using HostCallback = std::function<std::optional<TrapCode>(std::span<ValRaw> args_results)>;
 
+// Argument/result slots a call keeps on the stack; beyond that the typed paths allocate.
+inline constexpr size_t kInlineSlots = 16;
+
 struct CallResult {
   std::vector<Val> results;  // empty if trapped
   std::optional<Trap> trap;  // set if the call trapped
@@ -113,12 +130,20 @@ class Store {
   // instance the remaining fuel and charges what they consumed afterwards; running out is an
   // out-of-fuel trap. Instances are charged separately during one call, so a call that crosses
   // instances may overrun the budget by what the others consumed (exact for one instance).
-  void SetFuel(std::optional<uint64_t> fuel) { fuel_ = fuel; }
+  void SetFuel(std::optional<uint64_t> fuel) {
+    fuel_ = fuel;
+    limits_dirty_ = true;  // the next entry rewrites every instance's counter
+  }
   std::optional<uint64_t> fuel() const { return fuel_; }
 
   // Calls `f`. Errors: argument count or types do not match, or no array_call entry. A trap is
   // a successful call with CallResult::trap set.
   Expected<CallResult> Call(Func f, std::span<const Val> args);
+
+  // The checked path without allocation: `args` must match f's parameter types and `results`
+  // must have exactly as many elements as f has results (their types are set from f's type).
+  // Returns the trap, or nullopt; an Error for mismatched arguments (nothing runs then).
+  Expected<std::optional<Trap>> Call(Func f, std::span<const Val> args, std::span<Val> results);
 
   // The untyped path: calls `f`'s array_call entry on caller-provided ValRaw slots. Arguments
   // are read from args_results[0..params) and results written to args_results[0..results);
@@ -126,6 +151,11 @@ class Store {
   // entry, and that args_results holds max(params, results, 1) slots of the right types (as
   // `TypeOf(f)` says). Returns the trap, if any. Fuel and the stack limit are handled as in Call.
   std::optional<Trap> CallUnchecked(Func f, std::span<ValRaw> args_results);
+
+  // Internal: the values every instance's VMContext holds between entries. A new instance
+  // starts with them, so the store never needs to visit it before its first call.
+  uintptr_t installed_stack_limit() const { return stack_limit_; }
+  int64_t installed_fuel_counter() const { return fuel_start_; }
 
   // Internal: instances register themselves here; the store owns them.
   Instance* Adopt(std::unique_ptr<Instance> instance);
@@ -146,6 +176,15 @@ class Store {
   std::deque<GlobalSlot> globals_;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::optional<uint64_t> fuel_;
+
+  // The outermost entry: installs the limits (see the file comment). Leave charges fuel.
+  static void Enter(void* store, uintptr_t stack_limit);  // a WasmEntry hook
+  void EnterWithLimit(uintptr_t stack_limit);
+  void Leave();
+  void InstallLimits(uintptr_t stack_limit, int64_t fuel_counter);
+  uintptr_t stack_limit_ = 0;       // in every instance's VMContext::stack_limit
+  int64_t fuel_start_ = INT64_MIN;  // every instance's fuel counter at the last outermost entry
+  bool limits_dirty_ = true;        // a budget is or was set: rewrite the counters on entry
 };
 
 }  // namespace egret::runtime

@@ -20,7 +20,7 @@ namespace {
 
 constexpr size_t kAltStackSize = 256 * 1024;  // room for a chained sanitizer handler too
 
-// What the handler writes before jumping back; read after sigsetjmp returns 1.
+// What the handler writes before jumping back; read after the setjmp returns 1.
 struct TrapRecord {
   TrapCode code;
   uintptr_t pc;
@@ -30,8 +30,28 @@ struct TrapRecord {
   uintptr_t frames[kMaxBacktraceFrames];
 };
 
+// The jump from the handler (or RaiseTrap) back to CallWithTrapHandling. See the header for why
+// __builtin_setjmp is enough outside sanitizer builds.
+#if defined(__SANITIZE_ADDRESS__)
+#define EGRET_SANITIZER_JUMPS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define EGRET_SANITIZER_JUMPS 1
+#endif
+#endif
+
+#ifdef EGRET_SANITIZER_JUMPS
+using JumpBuffer = sigjmp_buf;
+#define EGRET_SETJMP(buf) sigsetjmp(buf, 0)
+#define EGRET_LONGJMP(buf) siglongjmp(buf, 1)
+#else
+using JumpBuffer = void* [5];
+#define EGRET_SETJMP(buf) __builtin_setjmp(buf)
+#define EGRET_LONGJMP(buf) __builtin_longjmp(buf, 1)
+#endif
+
 struct Activation {
-  sigjmp_buf jmp;
+  JumpBuffer jmp;
   Activation* prev;
   StackBounds stack;
   TrapRecord record;
@@ -123,7 +143,7 @@ void Handler(int sig, siginfo_t* info, void* context) {
         r.signal = sig;
         r.fault_address = c.fault_address;
         r.num_frames = CollectWasmFrames(c.pc, c.fp, act->stack, registry, false, r.frames, c.lr);
-        siglongjmp(act->jmp, 1);
+        EGRET_LONGJMP(act->jmp);
       }
     }
   }
@@ -160,21 +180,43 @@ Trap MakeTrap(const TrapRecord& r) {
 
 void InstallTrapHandlers() { std::call_once(g_install_once, InstallOnce); }
 
-std::optional<Trap> CallWithTrapHandling(void (*fn)(void*), void* arg) {
+namespace {
+
+// Per-thread setup done on the first entry (handlers installed, alternate stack, stack bounds
+// cached): later entries test one thread-local flag instead of a call_once and two lazy caches.
+thread_local bool tls_entry_ready = false;
+
+[[gnu::noinline]] void PrepareThreadForEntry() {
   InstallTrapHandlers();
   tls_alt_stack.Ensure();
+  (void)CurrentThreadStack();
+  tls_entry_ready = true;
+}
+
+}  // namespace
+
+std::optional<Trap> CallWithTrapHandling(void (*fn)(void*), void* arg, const WasmEntry* entry,
+                                         bool* outermost) {
+  if (!tls_entry_ready) [[unlikely]]
+    PrepareThreadForEntry();
   Activation act;
   act.prev = tls_activation;
   act.stack = CurrentThreadStack();
+  if (entry != nullptr) {
+    *outermost = act.prev == nullptr;
+    if (*outermost) entry->on_outermost(entry->ctx, StackLimitForEntry(entry->max_wasm_stack));
+  }
   act.handling = false;
   act.record.num_frames = 0;
   tls_activation = &act;
-  if (sigsetjmp(act.jmp, 0) == 0) {
+  // No system call from here to the return: the jump buffer saves no signal mask (see the
+  // header: SA_NODEFER handlers leave the mask unchanged when they jump out).
+  if (EGRET_SETJMP(act.jmp) == 0) {
     fn(arg);
     tls_activation = act.prev;
     return std::nullopt;
   }
-  // Arrived by siglongjmp from the handler or RaiseTrap.
+  // Arrived by a jump from the handler or RaiseTrap.
   tls_activation = act.prev;
   return MakeTrap(act.record);
 }
@@ -191,7 +233,7 @@ void RaiseTrap(TrapCode code) {
   r.fault_address = 0;
   r.num_frames = CollectWasmFrames(0, reinterpret_cast<uintptr_t>(__builtin_frame_address(0)),
                                    act->stack, CodeRegistry::Global(), true, r.frames);
-  siglongjmp(act->jmp, 1);
+  EGRET_LONGJMP(act->jmp);
 }
 
 uintptr_t StackLimitForEntry(size_t max_wasm_stack) {

@@ -22,7 +22,10 @@
 // side, the (immutable, validated) artifact, and stack words within the thread's bounds; it
 // allocates nothing and takes no locks. Handlers use SA_NODEFER and sigsetjmp(env, 0): no
 // signal is blocked while the handler runs, so jumping out leaves the mask as it was at entry
-// and no sigprocmask syscall is needed per call.
+// and no sigprocmask syscall is needed per call. Outside sanitizer builds the jump buffer is
+// GCC's __builtin_setjmp (frame pointer, stack pointer and resume address; the compiler saves
+// the callee-saved registers around it), which is all a mask-less siglongjmp restores too;
+// ASan builds keep sigsetjmp/siglongjmp, which ASan intercepts to unpoison the skipped frames.
 //
 // Unwinding skips C++ frames between CallWithTrapHandling and the fault without running their
 // destructors: only compiled code and the trampolines that call it may live there. Host
@@ -61,9 +64,24 @@ struct Trap {
 // Installs the process-wide handlers; idempotent and thread-safe. CallWithTrapHandling calls it.
 void InstallTrapHandlers();
 
+// What the store's entry (Store::CallUnchecked) adds: on the thread's outermost entry, before
+// fn runs, on_outermost(ctx, limit) with limit = StackLimitForEntry(max_wasm_stack), so that the
+// store can install its limits.
+struct WasmEntry {
+  void (*on_outermost)(void* ctx, uintptr_t stack_limit) = nullptr;
+  void* ctx = nullptr;
+  size_t max_wasm_stack = 0;
+};
+
 // Runs fn(arg), the host → Wasm transition. Returns nullopt if fn returned normally, or the trap
-// that ended it. Nests: a trap unwinds to the innermost activation only.
-std::optional<Trap> CallWithTrapHandling(void (*fn)(void*), void* arg);
+// that ended it. Nests: a trap unwinds to the innermost activation only. With `entry`, also
+// calls its hook on the outermost entry and tells whether this was it (*outermost). One
+// thread-local read decides all of this; no system call is made unless the call traps.
+std::optional<Trap> CallWithTrapHandling(void (*fn)(void*), void* arg, const WasmEntry* entry,
+                                         bool* outermost);
+inline std::optional<Trap> CallWithTrapHandling(void (*fn)(void*), void* arg) {
+  return CallWithTrapHandling(fn, arg, nullptr, nullptr);
+}
 
 template <class F>
 std::optional<Trap> CallWithTrapHandling(F&& f) {

@@ -70,6 +70,18 @@ Expected<LoadedModule> LoadModuleBytes(runtime::Engine& engine, std::vector<uint
 
 Expected<LoadedModule> LoadModuleFile(runtime::Engine& engine, const std::string& path,
                                       const compiler::CompileOptions& options) {
+  // An artifact file is mapped, not read (Module::DeserializeFile); anything else is read.
+  uint8_t magic[sizeof kArtifactMagic] = {};
+  if (std::ifstream probe(path, std::ios::binary);
+      probe && probe.read(reinterpret_cast<char*>(magic), sizeof magic) &&
+      std::memcmp(magic, kArtifactMagic, sizeof magic) == 0) {
+    const auto start = std::chrono::steady_clock::now();
+    LoadedModule out;
+    EGRET_ASSIGN_OR_RETURN(out.module, runtime::Module::DeserializeFile(engine, path));
+    out.load_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return out;
+  }
   EGRET_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, ReadModuleInput(path));  // .wat too
   return LoadModuleBytes(engine, std::move(bytes), path, options);
 }

@@ -4,7 +4,8 @@
 // first bytes decide which (`\0asm` or `\0egretaf`), not the file extension:
 //   .wasm   decode, validate and compile in memory (compiler::CompileBytes), then load the
 //           artifact without serializing it (the JIT path);
-//   .egret  read it with the artifact reader, which validates every field, then load it.
+//   .egret  LoadModuleFile maps it (runtime::Module::DeserializeFile: the artifact reader
+//           validates every field, the code runs in place); LoadModuleBytes reads a copy.
 // Errors name the file and, where the stage knows it, the byte offset.
 #ifndef EGRET_TOOLS_MODULE_LOADER_H_
 #define EGRET_TOOLS_MODULE_LOADER_H_

@@ -188,7 +188,7 @@ int RunCommand(std::span<const std::string> args) {
   Expected<LoadedModule> loaded = LoadModuleFile(engine, path, options);
   if (!loaded.ok()) return ReportError(loaded.error());
   if (runtime::profiling::HasMode(*profiling, runtime::profiling::ProfilingMode::kJitDump) &&
-      loaded->module->artifact().source_locs.empty() && !loaded->module->artifact().text.empty())
+      loaded->module->artifact().source_locs.empty() && loaded->module->code_size() > 0)
     std::fprintf(stderr,
                  "egret run: note: %s has no source locations; the jitdump file names the "
                  "functions and holds their code, but maps no code to Wasm byte offsets\n",

@@ -43,6 +43,11 @@ bool LowerCtx::CanSinkInto(ir::Value v, ir::Inst user) const {
   return BlockOf(def) == BlockOf(user);
 }
 
+bool LowerCtx::OnlyAddressUsesInBlock(ir::Value v) const {
+  const uint32_t r = Resolve(v).index;
+  return DefInstId(v).valid() && lo_.use_count[r] != 0 && lo_.addr_use_count[r] == lo_.use_count[r];
+}
+
 bool LowerCtx::OnlyPureBetween(ir::Inst def, ir::Inst user) const {
   for (ir::Inst k = f_.layout.NextInst(def); k != user; k = f_.layout.NextInst(k)) {
     if (!k.valid() || !ir::Info(dfg_[k].opcode).Has(ir::kPure)) return false;
@@ -67,6 +72,12 @@ regalloc::VReg LowerCtx::Use(ir::Value v) {
   regalloc::VReg r = vreg_of_[v.index];
   EGRET_CHECK(r.valid());
   return r;
+}
+
+void LowerCtx::AliasVReg(ir::Value v, regalloc::VReg r) {
+  v = Resolve(v);
+  EGRET_CHECK(!vreg_of_[v.index].valid() && r.valid());
+  vreg_of_[v.index] = r;
 }
 
 BranchTargets LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {

@@ -86,6 +86,10 @@ class LowerCtx {
   bool CanSinkInto(ir::Value v, ir::Inst user) const;
   // The instruction holding the only use of `v` (invalid unless UseCount(v) == 1).
   ir::Inst SoleUser(ir::Value v) const;
+  // Whether `v` is the result of an instruction whose every use is the address operand of a
+  // load or store in the same block (then each of them may fold its computation into an
+  // addressing mode, and the instruction itself emits nothing).
+  bool OnlyAddressUsesInBlock(ir::Value v) const;
   // Whether every instruction strictly between `def` and `user` (same block, def first) is pure:
   // moving a memory read from `def` to `user` then cannot change what it reads or whether it
   // traps first.
@@ -97,6 +101,10 @@ class LowerCtx {
   regalloc::VReg DefVReg(ir::Value v);
   // A register holding `v` at this point: constants are rematerialized right before the user.
   regalloc::VReg Use(ir::Value v);
+  // Makes `v` (not yet given a vreg) live in `r`, the vreg of another value: for a definition that
+  // needs no instruction (a zero-extension of a value whose definition already zeroed the upper
+  // bits). Both values must be of the same register class.
+  void AliasVReg(ir::Value v, regalloc::VReg r);
 
   // ---- Position.
   // The source location of the IR instruction being lowered (kNoSrcLoc outside one).

@@ -28,6 +28,7 @@ LowerOrder LowerOrder::Compute(const ir::Function& f) {
   lo.num_preds.assign(nblocks, 0);
   lo.use_count.assign(f.dfg.NumValues(), 0);
   lo.last_user.assign(f.dfg.NumValues(), ir::Inst());
+  lo.addr_use_count.assign(f.dfg.NumValues(), 0);
 
   // Iterative DFS for post-order; successors visited in reverse so that the fall-through
   // successor (the first destination) tends to come right after its block.
@@ -69,6 +70,18 @@ LowerOrder LowerOrder::Compute(const ir::Function& f) {
         ++lo.use_count[r];
         lo.last_user[r] = i;
       });
+  }
+  for (ir::Block b : lo.order) {
+    for (ir::Inst i : f.layout.Insts(b)) {
+      const ir::InstData& d = f.dfg[i];
+      const ir::InstFormat fmt = ir::Info(d.opcode).format;
+      if (fmt != ir::InstFormat::kLoad && fmt != ir::InstFormat::kStore) continue;
+      const ir::Value a =
+          f.dfg.ResolveAliases(fmt == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
+      const ir::ValueData& vd = f.dfg.ValueInfo(a);
+      if (vd.kind == ir::ValueKind::kResult && f.layout.InstBlock(ir::Inst(vd.def)) == b)
+        ++lo.addr_use_count[a.index];
+    }
   }
   uint32_t next = 0;
   std::vector<uint32_t> slot;

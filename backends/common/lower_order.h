@@ -33,6 +33,10 @@ struct LowerOrder {
   std::vector<uint32_t> use_count;  // by IR value index
   std::vector<ir::Inst> last_user;  // by IR value index: the last instruction using it (the only
                                     // one when use_count is 1)
+  // By IR value index: how many of its uses are the address operand of a load or store in the
+  // block of its defining instruction (so an address used only that way can be folded into the
+  // addressing mode of every user; always <= use_count).
+  std::vector<uint32_t> addr_use_count;
   uint32_t num_vblocks = 0;
 
   // Whether an edge into `target` from a multi-successor terminator needs its own block.

@@ -107,6 +107,14 @@ class TargetIsa {
   virtual MachCode WasmToArrayTrampoline(const ir::Signature& sig) const = 0;
   // Disassembles text for --emit=asm.
   virtual std::string Disassemble(std::span<const uint8_t> code, uint64_t address) const = 0;
+  // Disassembles one function whose data stretches (MachCode::data, function-relative) are
+  // printed as data (`.long`, `.quad`) and islands marked; a target that does not override this
+  // disassembles everything as instructions.
+  virtual std::string DisassembleFunction(std::span<const uint8_t> code, uint64_t address,
+                                          std::span<const MachData> data) const {
+    (void)data;
+    return Disassemble(code, address);
+  }
 };
 
 }  // namespace egret::backend

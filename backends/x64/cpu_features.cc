@@ -12,12 +12,16 @@ struct FeatureName {
   std::string_view name;
   bool CpuFeatures::*field;
 };
+// clang-format off
 constexpr FeatureName kFeatures[] = {
     {"sse4.1", &CpuFeatures::sse41},
     {"lzcnt", &CpuFeatures::lzcnt},
     {"bmi1", &CpuFeatures::bmi1},
     {"popcnt", &CpuFeatures::popcnt},
+    {"avx", &CpuFeatures::avx},
+    {"bmi2", &CpuFeatures::bmi2},
 };
+// clang-format on
 
 }  // namespace
 
@@ -28,8 +32,17 @@ CpuFeatures CpuFeatures::Detect() {
   if (__get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
     f.sse41 = (ecx >> 19) & 1;
     f.popcnt = (ecx >> 23) & 1;
+    // AVX needs the OS to save the ymm state too: OSXSAVE, then XCR0 bits 1 (SSE) and 2 (AVX).
+    if (((ecx >> 27) & 1) && ((ecx >> 28) & 1)) {
+      unsigned xcr0_lo, xcr0_hi;
+      __asm__("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+      f.avx = (xcr0_lo & 6) == 6;
+    }
   }
-  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) f.bmi1 = (ebx >> 3) & 1;
+  if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) {
+    f.bmi1 = (ebx >> 3) & 1;
+    f.bmi2 = (ebx >> 8) & 1;
+  }
   if (__get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx)) f.lzcnt = (ecx >> 5) & 1;
 #endif
   return f;

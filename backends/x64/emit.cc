@@ -3,6 +3,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <unordered_map>
 
 #include "backends/common/emit_loop.h"
 #include "backends/x64/abi.h"
@@ -13,6 +14,9 @@ namespace egret::x64 {
 namespace {
 
 using regalloc::Allocation;
+
+// A trap stub: ud2.
+constexpr uint32_t kStubBytes = 2;
 
 // The x64 side of the shared emission loop (backends/common/emit_loop.h).
 class Emitter final : public backend::InstEmitter {
@@ -47,18 +51,61 @@ class Emitter final : public backend::InstEmitter {
     buf_.PutBytes(bytes);
     buf_.UseLabelAtOffset(buf_.CurOffset() - 4, l, X64LabelUse::kJmpRel32);
   }
+  // Whether a branch of `len` bytes emitted now reaches `l` with a rel8 displacement: only for
+  // labels already bound (backward branches; LabelOffset commits to the label's position, which a
+  // patched branch needs anyway). Forward branches stay rel32: the MachBuffer does not relax.
+  bool ShortReach(MachLabel l, uint32_t len) {
+    const uint32_t off = buf_.LabelOffset(l);
+    return off != UINT32_MAX &&
+           static_cast<int64_t>(off) - static_cast<int64_t>(buf_.CurOffset() + len) >= -128;
+  }
+  // A block-level conditional branch (simplifiable by the MachBuffer): `j<cc> l`, rel8 when
+  // backward and near, else rel32.
+  void Jcc(CondCode cc, MachLabel l) {
+    const auto op = static_cast<uint8_t>(cc), inv = static_cast<uint8_t>(Invert(cc));
+    if (ShortReach(l, 2)) {
+      const uint8_t bytes[2] = {static_cast<uint8_t>(0x70 | op), 0};
+      const uint8_t inverted[2] = {static_cast<uint8_t>(0x70 | inv), 0};
+      buf_.EmitCondBranch(bytes, inverted, 1, l, X64LabelUse::kJmpRel8);
+      return;
+    }
+    const uint8_t bytes[6] = {0x0f, static_cast<uint8_t>(0x80 | op), 0, 0, 0, 0};
+    const uint8_t inverted[6] = {0x0f, static_cast<uint8_t>(0x80 | inv), 0, 0, 0, 0};
+    buf_.EmitCondBranch(bytes, inverted, 2, l, X64LabelUse::kJmpRel32);
+  }
+  // A block-level `jmp l`, rel8 when backward and near.
+  void Jmp(MachLabel l) {
+    if (ShortReach(l, 2)) {
+      const uint8_t bytes[2] = {0xeb, 0};
+      buf_.EmitUncondBranch(bytes, 1, l, X64LabelUse::kJmpRel8);
+      return;
+    }
+    const uint8_t bytes[5] = {0xe9, 0, 0, 0, 0};
+    buf_.EmitUncondBranch(bytes, 1, l, X64LabelUse::kJmpRel32);
+  }
+  // The two-way branch of block-ending instruction i: `j<cc> t; jmp f`, with the jump (or, by
+  // inverting the condition, the conditional branch) left out when its target is the next block.
+  void Branch2(uint32_t i, CondCode cc, uint32_t t, uint32_t f) {
+    const uint32_t next = block_of_[i] + 1;
+    if (t == next) {
+      Jcc(Invert(cc), block_label_[f]);
+      return;
+    }
+    Jcc(cc, block_label_[t]);
+    if (f != next) Jmp(block_label_[f]);
+  }
   void JmpLocal(MachLabel l) {
     const uint8_t bytes[5] = {0xe9, 0, 0, 0, 0};
     buf_.PutBytes(bytes);
     buf_.UseLabelAtOffset(buf_.CurOffset() - 4, l, X64LabelUse::kJmpRel32);
   }
   void Ud2(TrapCode code) { PutTrapping(Inst::Ud2(), code); }
-  // Traps with `code` unless `cc` holds: `j<cc> skip; ud2; skip:`.
-  void TrapUnless(CondCode cc, TrapCode code) {
-    const uint8_t j[2] = {static_cast<uint8_t>(0x70 | static_cast<uint8_t>(cc)), 2};
-    buf_.PutBytes(j);
-    Ud2(code);
-  }
+  // Traps with `code` unless `cc` holds: `j<!cc> stub`, where the stub is a `ud2` placed after
+  // the function's last block (EmitTrapStubs), so the check is a not-taken branch in the code
+  // path and the ud2 stays out of it. One stub per (trap code, source location).
+  void TrapUnless(CondCode cc, TrapCode code) { JccLocal(Invert(cc), TrapStub(code)); }
+  MachLabel TrapStub(TrapCode code);
+  void EmitTrapStubs();
   MachLabel Const(uint64_t bits, bool f64) {
     uint8_t bytes[8];
     std::memcpy(bytes, &bits, 8);
@@ -121,6 +168,7 @@ class Emitter final : public backend::InstEmitter {
   // Sets the flags for a condition; returns the condition code that holds when it is true.
   CondCode Compare(uint32_t i, const MInst& m);
   void EmitInst(uint32_t i) override;
+  void EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitDiv(uint32_t i, const MInst& m);
   void EmitBitCount(uint32_t i, const MInst& m);
   void EmitFpToInt(uint32_t i, const MInst& m);
@@ -128,15 +176,64 @@ class Emitter final : public backend::InstEmitter {
   void EmitBrTable(uint32_t i, const MInst& m);
   void EmitFloatBranch(uint32_t i, const MInst& m);
 
+  // The register whose value the flags describe (ZF and SF as a `test` of it at `size` would
+  // set them), left by the ALU instruction of VCode instruction `inst`. Valid for instruction
+  // inst + 1 only, in the same block, and only while no edit writes `reg` in between (moves do
+  // not touch the flags; a block's other predecessors would not have set them).
+  struct FlagsFrom {
+    bool valid = false;
+    Gpr reg = Gpr::kRax;
+    OpSize size = OpSize::k32;
+    uint32_t inst = 0;
+  };
+  // Whether `test reg, reg` at `size` would only repeat the flags instruction i's predecessor set.
+  bool FlagsAlreadySet(uint32_t i, Gpr reg, OpSize size) const {
+    return flags_.valid && flags_.inst + 1 == i && !block_start_[i] && flags_.reg == reg &&
+           flags_.size == size;
+  }
+
+  struct Stub {
+    MachLabel label;
+    TrapCode code;
+    uint32_t srcloc;
+  };
+
   const VCode& v_;
   const regalloc::Output& ra_;
   const backend::ModuleContext& module_;
   X64MachBuffer& buf_;
   FrameInfo frame_;
   std::vector<MachLabel> block_label_;
+  std::vector<uint8_t> block_start_;  // by VCode instruction: the first of its block
+  std::vector<uint32_t> block_of_;    // by VCode instruction: its block
+  FlagsFrom flags_;
+  uint32_t cur_srcloc_ = backend::kNoSrcLoc;  // of the instruction being emitted
+  std::vector<Stub> stubs_;
+  std::unordered_map<uint64_t, uint32_t> stub_of_;  // (code << 32 | srcloc) -> index in stubs_
 };
 
+MachLabel Emitter::TrapStub(TrapCode code) {
+  const uint64_t key = (static_cast<uint64_t>(code) << 32) | cur_srcloc_;
+  auto [it, inserted] = stub_of_.emplace(key, static_cast<uint32_t>(stubs_.size()));
+  if (inserted) stubs_.push_back({buf_.NewLabel(), code, cur_srcloc_});
+  return stubs_[it->second].label;
+}
+
+void Emitter::EmitTrapStubs() {
+  // After the last block's terminator: nothing falls into the stubs.
+  for (const Stub& st : stubs_) {
+    if (buf_.IslandNeeded(kStubBytes)) buf_.EmitIsland(kStubBytes);
+    buf_.BindLabel(st.label);
+    if (st.srcloc != backend::kNoSrcLoc) buf_.StartSrcLoc(st.srcloc);
+    Ud2(st.code);
+    if (st.srcloc != backend::kNoSrcLoc) buf_.EndSrcLoc();
+  }
+}
+
 void Emitter::EmitEdit(const regalloc::Edit& e) {
+  if (e.to.is_reg() && e.to.reg().cls() == regalloc::RegClass::kInt &&
+      GprFromEnc(e.to.reg().hw()) == flags_.reg)
+    flags_.valid = false;
   if (e.from.is_reg() && e.to.is_reg()) {
     if (e.from.reg().cls() == regalloc::RegClass::kInt) {
       Put(Inst::MovRR(OpSize::k64, GprFromEnc(e.to.reg().hw()), GprFromEnc(e.from.reg().hw())));
@@ -183,14 +280,15 @@ CondCode Emitter::Compare(uint32_t i, const MInst& m) {
   const OperandSlots o = Slots(i);
   switch (m.cond) {
     case CondKind::kNonZero:
-      Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.a)));
+      // Holds when a != 0: ZF alone, which the ALU instruction that just computed `a` set too.
+      if (!FlagsAlreadySet(i, G(i, o.a), m.size)) Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.a)));
       return m.cc;
     case CondKind::kIntRR:
       Put(Inst::AluRR(AluOp::kCmp, m.size, G(i, o.a), G(i, o.b)));
       return m.cc;
     case CondKind::kIntRI:
       if (m.imm == 0 && (m.cc == CondCode::kE || m.cc == CondCode::kNe)) {
-        Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.a)));
+        if (!FlagsAlreadySet(i, G(i, o.a), m.size)) Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.a)));
       } else {
         Put(Inst::AluRI(AluOp::kCmp, m.size, G(i, o.a), m.imm));
       }
@@ -228,7 +326,15 @@ constexpr uint32_t kMaxInstBytes = 1024;
 
 void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
+  block_start_.assign(v_.insts.size() + 1, 0);
+  block_of_.assign(v_.insts.size(), 0);
+  for (uint32_t b = 0; b < v_.ra.num_blocks(); ++b) {
+    const regalloc::BlockData& bd = v_.ra.blocks[b];
+    block_start_[bd.inst_begin] = 1;
+    for (uint32_t k = bd.inst_begin; k < bd.inst_end; ++k) block_of_[k] = b;
+  }
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this);
+  EmitTrapStubs();
 }
 
 void Emitter::EmitDiv(uint32_t i, const MInst& m) {
@@ -471,11 +577,13 @@ void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
   if (buf_.IslandNeeded(4 * n)) buf_.EmitIsland(4 * n, /*reachable=*/false);
   // Each entry holds target - (its own address): the PcRel32 kind.
   buf_.BindLabel(base);
+  const uint32_t table_start = buf_.CurOffset();
   for (uint32_t k = 0; k < n; ++k) {
     const uint32_t at = buf_.CurOffset();
     buf_.Put4(0);
     buf_.UseLabelAtOffset(at, block_label_[table[k]], X64LabelUse::kPcRel32);
   }
+  buf_.MarkData(table_start, buf_.CurOffset(), MachDataKind::kJumpTable);
 }
 
 void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {
@@ -483,13 +591,7 @@ void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {
   const Xmm a = X(i, o.a), b = X(i, o.b);
   const SseOp ucomis = m.fp64 ? SseOp::kUcomisd : SseOp::kUcomiss;
   const MachLabel t = block_label_[m.target[0]], f = block_label_[m.target[1]];
-  auto cond_branch = [&](CondCode cc, MachLabel l) {
-    const uint8_t bytes[6] = {0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)), 0, 0, 0,
-                              0};
-    const uint8_t inv[6] = {
-        0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(Invert(cc))), 0, 0, 0, 0};
-    buf_.EmitCondBranch(bytes, inv, 2, l, X64LabelUse::kJmpRel32);
-  };
+  auto cond_branch = [&](CondCode cc, MachLabel l) { Jcc(cc, l); };
   const auto fcc = static_cast<ir::FloatCC>(m.fcc);
   switch (fcc) {
     case ir::FloatCC::kEq:
@@ -518,13 +620,24 @@ void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {
       cond_branch(fcc == ir::FloatCC::kOrd ? CondCode::kNp : CondCode::kP, t);
       break;
   }
-  const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
-  buf_.EmitUncondBranch(jmp, 1, f, X64LabelUse::kJmpRel32);
+  Jmp(f);
 }
 
 void Emitter::EmitInst(uint32_t i) {
   const MInst& m = v_.insts[i];
   const OperandSlots o = Slots(i);
+  cur_srcloc_ = v_.srclocs[i];
+  EmitInstBody(i, m, o);
+  if (m.op == MOp::kAlu && !m.vex) {
+    // add sub and or xor set ZF and SF from the result (of the register form, or of a folded
+    // load's operation: the destination is the result either way).
+    flags_ = {true, G(i, o.dst), m.size, i};
+  } else if (flags_.inst != i) {
+    flags_.valid = false;
+  }
+}
+
+void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
   switch (m.op) {
     case MOp::kArgs:
       return;
@@ -571,6 +684,10 @@ void Emitter::EmitInst(uint32_t i) {
       }
       return;
     case MOp::kAlu:
+      if (m.vex) {  // BMI1 andn: d = ~b & a
+        Put(Inst::AndnRRR(m.size, G(i, o.dst), G(i, o.b), G(i, o.a)));
+        return;
+      }
       if (m.base_op >= 0) {  // a folded load
         if (m.can_trap) buf_.AddTrap(m.trap);
         Put(Inst::AluRM(m.alu, m.size, G(i, o.dst), MemOperand(i, m)));
@@ -594,9 +711,21 @@ void Emitter::EmitInst(uint32_t i) {
       Put(Inst::UnaryR(m.unary, m.size, G(i, o.dst)));
       return;
     case MOp::kShift:
+      if (m.vex) {  // BMI2
+        if (m.imm_operand) {
+          Put(Inst::RorxRRI(m.size, G(i, o.dst), G(i, o.a), static_cast<uint8_t>(m.imm)));
+        } else {
+          Put(Inst::ShiftxRRR(m.shift, m.size, G(i, o.dst), G(i, o.a), G(i, o.b)));
+        }
+        return;
+      }
       if (m.imm_operand) {
-        if (m.imm != 0)
+        if (m.imm != 0) {
           Put(Inst::ShiftRI(m.shift, m.size, G(i, o.dst), static_cast<uint8_t>(m.imm)));
+        } else if (m.size == OpSize::k32) {
+          // Still a 32-bit result: the upper half is zeroed (lowering's ZeroExtendedI32).
+          Put(Inst::MovRR(OpSize::k32, G(i, o.dst), G(i, o.dst)));
+        }
       } else {
         Put(Inst::ShiftRCl(m.shift, m.size, G(i, o.dst)));
       }
@@ -613,6 +742,7 @@ void Emitter::EmitInst(uint32_t i) {
     case MOp::kCmpSet: {
       const Gpr d = G(i, o.dst);
       Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
+      flags_.valid = false;  // the xor replaced them
       const CondCode cc = Compare(i, m);
       Put(Inst::Setcc(cc, d));
       return;
@@ -711,13 +841,15 @@ void Emitter::EmitInst(uint32_t i) {
       if (m.can_trap) buf_.AddTrap(m.trap);
       if (m.fp) {
         Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, o.value)));
+      } else if (m.imm_operand) {
+        Put(Inst::MovMI(m.size, dst, m.imm));
       } else {
         Put(Inst::MovMR(m.size, dst, G(i, o.value)));
       }
       return;
     }
     case MOp::kLea:
-      Put(Inst::Lea(OpSize::k64, G(i, o.dst), MemOperand(i, m)));
+      Put(Inst::Lea(m.size, G(i, o.dst), MemOperand(i, m)));
       return;
     case MOp::kExtend: {
       const Gpr a = G(i, o.a), d = G(i, o.dst);
@@ -742,7 +874,24 @@ void Emitter::EmitInst(uint32_t i) {
       return;
     }
     case MOp::kSseBin:
-      Put(Inst::SseRR(m.sse, X(i, o.dst), X(i, o.b)));
+      if (m.vex) {  // d = a op b|mem|constant
+        const Xmm d = X(i, o.dst), a = X(i, o.a);
+        if (m.base_op >= 0) {
+          if (m.can_trap) buf_.AddTrap(m.trap);
+          Put(Inst::VexRRM(m.sse, d, a, MemOperand(i, m)));
+        } else if (m.imm_operand) {
+          Put(Inst::VexRRM(m.sse, d, a, Rip(Const(static_cast<uint64_t>(m.imm), m.fp64))));
+        } else {
+          Put(Inst::VexRRR(m.sse, d, a, X(i, o.b)));
+        }
+      } else if (m.base_op >= 0) {  // a folded load
+        if (m.can_trap) buf_.AddTrap(m.trap);
+        Put(Inst::SseRM(m.sse, X(i, o.dst), MemOperand(i, m)));
+      } else if (m.imm_operand) {  // a constant from the pool
+        Put(Inst::SseRM(m.sse, X(i, o.dst), Rip(Const(static_cast<uint64_t>(m.imm), m.fp64))));
+      } else {
+        Put(Inst::SseRR(m.sse, X(i, o.dst), X(i, o.b)));
+      }
       return;
     case MOp::kSseUnary: {
       const auto op = m.sse;
@@ -824,24 +973,16 @@ void Emitter::EmitInst(uint32_t i) {
     case MOp::kRet:
       Epilogue();
       return;
-    case MOp::kJmp: {
-      const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
-      buf_.EmitUncondBranch(jmp, 1, block_label_[m.target[0]], X64LabelUse::kJmpRel32);
+    case MOp::kJmp:
+      Jmp(block_label_[m.target[0]]);
       return;
-    }
     case MOp::kBrif: {
       if (m.cond == CondKind::kFloat) {
         EmitFloatBranch(i, m);
         return;
       }
       const CondCode cc = Compare(i, m);
-      const uint8_t bytes[6] = {
-          0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc)), 0, 0, 0, 0};
-      const uint8_t inv[6] = {
-          0x0f, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(Invert(cc))), 0, 0, 0, 0};
-      buf_.EmitCondBranch(bytes, inv, 2, block_label_[m.target[0]], X64LabelUse::kJmpRel32);
-      const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
-      buf_.EmitUncondBranch(jmp, 1, block_label_[m.target[1]], X64LabelUse::kJmpRel32);
+      Branch2(i, cc, m.target[0], m.target[1]);
       return;
     }
     case MOp::kBrTable:
@@ -852,7 +993,7 @@ void Emitter::EmitInst(uint32_t i) {
       return;
     case MOp::kTrapIf: {
       const CondCode cc = Compare(i, m);
-      TrapUnless(Invert(cc), m.trap);
+      JccLocal(cc, TrapStub(m.trap));
       return;
     }
   }

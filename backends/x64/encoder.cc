@@ -43,6 +43,10 @@ struct Opcode {
   bool rex_w = false;  // 64-bit operand size
   uint8_t map = 0;     // 0: one-byte opcode, 1: 0F, 2: 0F 38, 3: 0F 3A
   uint8_t opcode = 0;
+  // VEX instead of the legacy prefixes, REX and escape bytes (66/F3/F2 become VEX.pp, the map
+  // VEX.mmmmm, REX.W VEX.W), with `vvvv` the extra source register. VEX.L = 0 (128 bits).
+  bool vex = false;
+  uint8_t vvvv = 0;
 };
 
 // An integer opcode whose operand size is given by 66 / REX.W.
@@ -60,7 +64,28 @@ bool NeedsRexForByte(OpSize size, unsigned enc) {
   return size == OpSize::k8 && enc >= 4 && enc < 8;
 }
 
+// The 2-byte VEX prefix (C5) when neither REX.X nor REX.B nor W is needed and the map is 0F (as
+// assemblers choose), else the 3-byte one (C4). R, X, B and vvvv are stored inverted.
+void EmitVex(Writer& w, const Opcode& op, unsigned rxb) {
+  const unsigned pp = op.p66 ? 1 : op.rep == 0xF3 ? 2 : op.rep == 0xF2 ? 3 : 0;
+  const unsigned vvvv = (~op.vvvv) & 15;
+  const unsigned r = (~rxb >> 2) & 1, x = (~rxb >> 1) & 1, b = ~rxb & 1;
+  if (x == 1 && b == 1 && !op.rex_w && op.map == 1) {
+    w.Byte(0xC5);
+    w.Byte(static_cast<uint8_t>(r << 7 | vvvv << 3 | pp));
+  } else {
+    w.Byte(0xC4);
+    w.Byte(static_cast<uint8_t>(r << 7 | x << 6 | b << 5 | op.map));
+    w.Byte(static_cast<uint8_t>((op.rex_w ? 1 : 0) << 7 | vvvv << 3 | pp));
+  }
+  w.Byte(op.opcode);
+}
+
 void EmitPrefixesAndOpcode(Writer& w, const Opcode& op, unsigned rxb, bool force_rex) {
+  if (op.vex) {
+    EmitVex(w, op, rxb);
+    return;
+  }
   if (op.p66) w.Byte(0x66);
   if (op.rep != 0) w.Byte(op.rep);
   const uint8_t rex = static_cast<uint8_t>(0x40 | (op.rex_w ? 8 : 0) | rxb);
@@ -301,6 +326,19 @@ void EncodeSse(Writer& w, const Inst& inst) {
         EmitRegMem(w, op, inst.r0, inst.mem, imm_bytes);
       }
       if (info.has_imm8) w.Byte(static_cast<uint8_t>(inst.imm));
+      return;
+    }
+    case Form::kVexRRR:
+    case Form::kVexRRM: {
+      const SseOpInfo& info = GetSseOpInfo(inst.sse_op());
+      Opcode op = SseOpcode(info.prefix, info.map, info.opcode);
+      op.vex = true;
+      op.vvvv = inst.r1;
+      if (inst.form == Form::kVexRRR) {
+        EmitRegReg(w, op, inst.r0, inst.r2);
+      } else {
+        EmitRegMem(w, op, inst.r0, inst.mem, 0);
+      }
       return;
     }
     case Form::kSseMR: {
@@ -545,9 +583,39 @@ void Encode(const Inst& inst, EncodedInst* out) {
       for (int k = 0; k < inst.imm; ++k) w.Byte(kNops[inst.imm - 1][k]);
       return;
     }
+    case Form::kRorxRRI: {
+      // VEX.LZ.F2.0F3A.W F0 /r ib (no vvvv operand).
+      Opcode op = Int(inst.size, 0xF0, 3);
+      op.rep = 0xF2;
+      op.vex = true;
+      EmitRegReg(w, op, inst.r0, inst.r1);
+      w.Byte(static_cast<uint8_t>(inst.imm));
+      return;
+    }
+    case Form::kShiftxRRR: {
+      // VEX.LZ.{66 shlx, F2 shrx, F3 sarx}.0F38.W F7 /r, the count in vvvv.
+      Opcode op = Int(inst.size, 0xF7, 2);
+      const ShiftOp s = inst.shift_op();
+      op.p66 = s == ShiftOp::kShl;
+      op.rep = s == ShiftOp::kShr ? 0xF2 : s == ShiftOp::kSar ? 0xF3 : 0;
+      op.vex = true;
+      op.vvvv = inst.r2;
+      EmitRegReg(w, op, inst.r0, inst.r1);
+      return;
+    }
+    case Form::kAndnRRR: {
+      // VEX.LZ.0F38.W F2 /r: reg = dst, vvvv = src1 (inverted), rm = src2.
+      Opcode op = Int(inst.size, 0xF2, 2);
+      op.vex = true;
+      op.vvvv = inst.r1;
+      EmitRegReg(w, op, inst.r0, inst.r2);
+      return;
+    }
     case Form::kSseRR:
     case Form::kSseRM:
     case Form::kSseMR:
+    case Form::kVexRRR:
+    case Form::kVexRRM:
     case Form::kGprToXmm:
     case Form::kXmmToGpr:
     case Form::kCvtSi2FpR:

@@ -90,6 +90,7 @@ bool Inst::HasMem() const {
     case Form::kJmpM:
     case Form::kSseRM:
     case Form::kSseMR:
+    case Form::kVexRRM:
     case Form::kCvtSi2FpM:
     case Form::kCvttFp2SiM:
       return true;
@@ -539,6 +540,75 @@ Inst Inst::CvttFp2SiM(FpSize fp, OpSize dst_size, Gpr dst, const Amode& src) {
   i.fp = fp;
   i.r0 = Enc(dst);
   i.mem = src;
+  return i;
+}
+
+bool HasVexForm(SseOp op) {
+  switch (op) {
+    case SseOp::kAddss:
+    case SseOp::kAddsd:
+    case SseOp::kSubss:
+    case SseOp::kSubsd:
+    case SseOp::kMulss:
+    case SseOp::kMulsd:
+    case SseOp::kDivss:
+    case SseOp::kDivsd:
+    case SseOp::kMinss:
+    case SseOp::kMinsd:
+    case SseOp::kMaxss:
+    case SseOp::kMaxsd:
+      return true;
+    default:
+      return false;
+  }
+}
+
+Inst Inst::VexRRR(SseOp op, Xmm dst, Xmm src1, Xmm src2) {
+  EGRET_CHECK(HasVexForm(op));
+  Inst i = Make(Form::kVexRRR);
+  i.op = static_cast<uint8_t>(op);
+  i.r0 = Enc(dst);
+  i.r1 = Enc(src1);
+  i.r2 = Enc(src2);
+  return i;
+}
+
+Inst Inst::VexRRM(SseOp op, Xmm dst, Xmm src1, const Amode& src2) {
+  EGRET_CHECK(HasVexForm(op));
+  Inst i = Make(Form::kVexRRM);
+  i.op = static_cast<uint8_t>(op);
+  i.r0 = Enc(dst);
+  i.r1 = Enc(src1);
+  i.mem = src2;
+  return i;
+}
+
+Inst Inst::RorxRRI(OpSize size, Gpr dst, Gpr src, uint8_t count) {
+  EGRET_CHECK(Is32Or64(size));
+  Inst i = Make(Form::kRorxRRI, size);
+  i.r0 = Enc(dst);
+  i.r1 = Enc(src);
+  i.imm = count;
+  return i;
+}
+
+Inst Inst::ShiftxRRR(ShiftOp op, OpSize size, Gpr dst, Gpr src, Gpr count) {
+  EGRET_CHECK(Is32Or64(size));
+  EGRET_CHECK(op == ShiftOp::kShl || op == ShiftOp::kShr || op == ShiftOp::kSar);
+  Inst i = Make(Form::kShiftxRRR, size);
+  i.op = static_cast<uint8_t>(op);
+  i.r0 = Enc(dst);
+  i.r1 = Enc(src);
+  i.r2 = Enc(count);
+  return i;
+}
+
+Inst Inst::AndnRRR(OpSize size, Gpr dst, Gpr src1, Gpr src2) {
+  EGRET_CHECK(Is32Or64(size));
+  Inst i = Make(Form::kAndnRRR, size);
+  i.r0 = Enc(dst);
+  i.r1 = Enc(src1);
+  i.r2 = Enc(src2);
   return i;
 }
 

@@ -40,6 +40,7 @@ namespace egret::x64 {
   X(CallRel32) X(CallR) X(CallM) X(JmpRel32) X(JmpRel8) X(JmpR) X(JmpM)             \
   X(JccRel32) X(JccRel8) X(Ud2) X(Int3) X(Nop)                                      \
   X(SseRR) X(SseRM) X(SseMR) X(GprToXmm) X(XmmToGpr)                                \
+  X(VexRRR) X(VexRRM) X(RorxRRI) X(ShiftxRRR) X(AndnRRR)                           \
   X(CvtSi2FpR) X(CvtSi2FpM) X(CvttFp2SiR) X(CvttFp2SiM)
 // clang-format on
 
@@ -133,6 +134,8 @@ struct SseOpInfo {
   bool has_imm8;         // roundss/roundsd: the rounding-mode immediate
 };
 const SseOpInfo& GetSseOpInfo(SseOp op);
+// The scalar arithmetic ops that VexRRR/VexRRM take: add sub mul div min max, ss and sd.
+bool HasVexForm(SseOp op);
 
 // Rounding-mode immediates for roundss/roundsd (bit 3 suppresses the precision exception).
 inline constexpr uint8_t kRoundNearest = 0x8, kRoundDown = 0x9, kRoundUp = 0xA,
@@ -153,9 +156,10 @@ struct Inst {
   uint8_t op = 0;                 // AluOp/ShiftOp/UnaryOp/BitOp/SseOp, per form
   CondCode cc = CondCode::kE;     // Setcc/Cmov*/Jcc*
   uint8_t r0 = 0, r1 = 0;         // register encodings; meaning per form (see factories)
-  Amode mem;                      // *M* forms, Lea, CallM, JmpM
-  int64_t imm = 0;                // *I* forms, Nop (its length)
-  Label label;                    // CallRel32/JmpRel*/JccRel*
+  uint8_t r2 = 0;   // VexRRR: the second source (ModRM.rm); ShiftxRRR: the count; AndnRRR: src2
+  Amode mem;        // *M* forms, Lea, CallM, JmpM
+  int64_t imm = 0;  // *I* forms, Nop (its length)
+  Label label;      // CallRel32/JmpRel*/JccRel*
 
   Gpr gpr0() const { return GprFromEnc(r0); }
   Gpr gpr1() const { return GprFromEnc(r1); }
@@ -257,6 +261,19 @@ struct Inst {
   // cvtsi2ss/cvtsi2sd from a signed 32- or 64-bit integer (merges into dst's upper lanes).
   static Inst CvtSi2FpR(FpSize fp, OpSize src_size, Xmm dst, Gpr src);
   static Inst CvtSi2FpM(FpSize fp, OpSize src_size, Xmm dst, const Amode& src);
+  // AVX three-operand scalar arithmetic, dst = src1 op src2 (VEX.128, VEX.vvvv = src1; the
+  // upper lanes of dst come from src1): op must have a VEX form (HasVexForm). Prints as
+  // `vaddsd src2, src1, dst`.
+  static Inst VexRRR(SseOp op, Xmm dst, Xmm src1, Xmm src2);
+  static Inst VexRRM(SseOp op, Xmm dst, Xmm src1, const Amode& src2);
+  // ---- BMI2 (three-address, flags untouched) ----
+  // rorx: dst = src rotated right by `count` (0..63; the CPU masks it). Sizes 32/64.
+  static Inst RorxRRI(OpSize size, Gpr dst, Gpr src, uint8_t count);
+  // shlx/shrx/sarx: dst = src shifted by `count` (any register; masked to 5/6 bits). op is
+  // kShl, kShr or kSar. Sizes 32/64.
+  static Inst ShiftxRRR(ShiftOp op, OpSize size, Gpr dst, Gpr src, Gpr count);
+  // BMI1 andn: dst = ~src1 & src2 (src1 in VEX.vvvv; sets ZF/SF, clears CF/OF). Sizes 32/64.
+  static Inst AndnRRR(OpSize size, Gpr dst, Gpr src1, Gpr src2);
   // cvttss2si/cvttsd2si to a signed 32- or 64-bit integer (0x80..0 for NaN and overflow).
   static Inst CvttFp2SiR(FpSize fp, OpSize dst_size, Gpr dst, Xmm src);
   static Inst CvttFp2SiM(FpSize fp, OpSize dst_size, Gpr dst, const Amode& src);

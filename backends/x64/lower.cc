@@ -79,6 +79,26 @@ bool ImmOperand(int64_t v, OpSize size, int32_t* out) {
   return true;
 }
 
+// The constant `v` as the immediate of a store of `size` bytes (its low bytes, sign-extended from
+// that width; a 64-bit store takes a sign-extended imm32 only).
+bool StoreImmediate(int64_t v, OpSize size, int64_t* out) {
+  switch (size) {
+    case OpSize::k8:
+      *out = static_cast<int8_t>(v);
+      return true;
+    case OpSize::k16:
+      *out = static_cast<int16_t>(v);
+      return true;
+    case OpSize::k32:
+      *out = static_cast<int32_t>(v);
+      return true;
+    case OpSize::k64:
+      *out = v;
+      return FitsSimm32(v);
+  }
+  return false;
+}
+
 // The x64 rules: one function per opcode family; folding decided by matchers asked at the use
 // (SinkableCompare, MatchAddress, FoldedLoadOperand), which IsSunk asks of a definition's only
 // user so that the definition emits nothing.
@@ -156,6 +176,25 @@ class Lowerer final : public backend::LowerRules {
     Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0)});
   }
 
+  // Result of `i` = base + index << scale + disp with one lea at the result's width (32-bit lea
+  // truncates the address to 32 bits and zero-extends, exactly i32 addition).
+  void EmitLea(ir::Inst i, ir::Value base, ir::Value index, uint8_t scale_log2, int32_t disp) {
+    MInst m;
+    m.op = MOp::kLea;
+    m.size = AluSize(ResultType(i));
+    m.disp = disp;
+    m.scale_log2 = scale_log2;
+    ops_.clear();
+    m.base_op = 0;
+    ops_.push_back(Operand::Use(Use(base)));
+    if (index.valid()) {
+      m.index_op = 1;
+      ops_.push_back(Operand::Use(Use(index)));
+    }
+    ops_.push_back(Operand::Def(Result(i)));
+    EmitSpan(m, ops_);
+  }
+
   // ---- Matchers, asked at the use.
   // The compare that `user` (brif, select, trapz, trapnz) tests on the flags instead of a
   // materialized boolean: an icmp/icmp_imm (or, for brif, an fcmp) in the same block whose only
@@ -168,9 +207,28 @@ class Lowerer final : public backend::LowerRules {
   // The operand of ALU instruction `user` whose integer load becomes its memory operand (the
   // right operand first; register-register forms only), or an invalid value.
   ir::Value FoldedLoadOperand(ir::Inst user) const;
-  // Whether load result `v` can move to `user`: a plain integer load, only used there, with only
-  // pure instructions in between.
+  // Whether load result `v` can move to `user`: a plain load of `v`'s type (integer, or float
+  // for the SSE arithmetic users), only used there, with only pure instructions in between.
   bool LoadFoldableInto(ir::Value v, ir::Inst user) const;
+  // The `ishl_imm x, 1..3` operand that iadd `add` folds into a three-address
+  // `lea (other, x, 2^k)` (invalid when none: the shift emits its own instruction).
+  ir::Value LeaShiftOperand(ir::Inst add) const;
+  // With BMI1, the `bnot y` operand of band `user` that folds into `andn` (d = ~y & other), or
+  // an invalid value.
+  ir::Value AndnOperand(ir::Inst user) const;
+  // Whether `i` is a left shift by a constant (ishl_imm, or ishl of an iconst amount) of the
+  // non-constant `x`; `amount` is taken modulo the width.
+  bool ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const;
+  // Whether i32 value `v` is defined by an instruction whose lowering writes its result with a
+  // 32-bit operation, which zeroes bits 32..63 of the register: then `uextend.i64 v` is `v`'s
+  // register itself. Function parameters and call results give no such guarantee (a caller or
+  // the host may leave garbage above an i32); a block parameter does when every argument passed
+  // to it does (ComputeZeroExtendedParams).
+  bool ZeroExtendedI32(ir::Value v) const;
+  // Fills zext_param_: the greatest fixpoint of "every incoming argument is zero-extended" over
+  // the block parameters (loop-carried counters and indices are, unless fed by a function
+  // parameter or a call result).
+  void ComputeZeroExtendedParams();
   static bool IsMemory(const ir::InstData& d) {
     const ir::InstFormat fmt = ir::Info(d.opcode).format;
     return fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore;
@@ -211,6 +269,7 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
+  std::vector<uint8_t> zext_param_;  // by IR value index: ZeroExtendedI32 for block parameters
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -258,15 +317,18 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
   const ir::Value addr =
       ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0];
   AddressMatch m;
-  if (!ctx_.CanSinkInto(addr, mem)) return m;
+  // Folded when this access is its only use, or when every use is an address in the same block
+  // (each access then recomputes it in its addressing mode: no instruction, no register).
+  if (!ctx_.CanSinkInto(addr, mem) && !ctx_.OnlyAddressUsesInBlock(addr)) return m;
   const ir::Inst ai = DefInstId(addr);
   const ir::InstData& a = dfg_[ai];
   if (a.opcode != Opcode::kIadd || IsConst(a.args[0]) || IsConst(a.args[1])) return m;
   m.add = ai;
   const ir::Inst si = DefInstId(a.args[1]);
-  if (si.valid() && dfg_[si].opcode == Opcode::kIshlImm && dfg_[si].imm >= 0 && dfg_[si].imm <= 3 &&
-      ctx_.BlockOf(si) == ctx_.BlockOf(mem) && !IsConst(dfg_[si].args[0]) &&
-      ctx_.UseCount(a.args[1]) == 1)
+  ir::Value x;
+  int64_t amount;
+  if (si.valid() && ShlByConst(si, &x, &amount) && amount <= 3 &&
+      ctx_.BlockOf(si) == ctx_.BlockOf(mem) && ctx_.UseCount(a.args[1]) == 1)
     m.shift = si;
   return m;
 }
@@ -274,8 +336,94 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
 bool Lowerer::LoadFoldableInto(ir::Value v, ir::Inst user) const {
   if (!ctx_.CanSinkInto(v, user)) return false;
   const ir::Inst li = DefInstId(v);
-  if (dfg_[li].opcode != Opcode::kLoad || !ir::IsInt(dfg_.ValueType(Resolve(v)))) return false;
+  if (dfg_[li].opcode != Opcode::kLoad) return false;
+  const Type t = dfg_.ValueType(Resolve(v));
+  const bool float_user = ir::Info(dfg_[user].opcode).format != ir::InstFormat::kBinary ||
+                          ir::IsFloat(dfg_.ValueType(dfg_.FirstResult(user)));
+  if (ir::IsFloat(t) != float_user || t == Type::kI8 || t == Type::kI16) return false;
   return ctx_.OnlyPureBetween(li, user);
+}
+
+ir::Value Lowerer::AndnOperand(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  if (!features_.bmi1 || d.opcode != Opcode::kBand) return ir::Value();
+  if (IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
+  for (int k = 1; k >= 0; --k) {
+    const ir::Value v = d.args[k];
+    if (!ctx_.CanSinkInto(v, user)) continue;
+    const ir::InstData& n = dfg_[DefInstId(v)];
+    if (n.opcode == Opcode::kBnot && !IsConst(n.args[0])) return v;
+  }
+  return ir::Value();
+}
+
+bool Lowerer::ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const {
+  const ir::InstData& s = dfg_[i];
+  int64_t k = s.imm;
+  if (s.opcode != Opcode::kIshlImm && !(s.opcode == Opcode::kIshl && IsIconst(s.args[1], &k)))
+    return false;
+  if (IsConst(s.args[0])) return false;
+  *x = s.args[0];
+  *amount = k & (AluSize(ResultType(i)) == OpSize::k64 ? 63 : 31);
+  return true;
+}
+
+ir::Value Lowerer::LeaShiftOperand(ir::Inst add) const {
+  const ir::InstData& d = dfg_[add];
+  if (d.opcode != Opcode::kIadd || IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
+  for (int k = 1; k >= 0; --k) {
+    const ir::Value v = d.args[k];
+    if (!ctx_.CanSinkInto(v, add)) continue;
+    ir::Value x;
+    int64_t amount;
+    if (ShlByConst(DefInstId(v), &x, &amount) && amount >= 1 && amount <= 3) return v;
+  }
+  return ir::Value();
+}
+
+bool Lowerer::ZeroExtendedI32(ir::Value v) const {
+  v = Resolve(v);
+  if (dfg_.ValueType(v) != Type::kI32) return false;
+  const ir::InstData* d = DefInst(v);
+  if (d == nullptr) return v.index < zext_param_.size() && zext_param_[v.index];
+  switch (d->opcode) {
+    case Opcode::kIconst:  // movl $imm / xorl
+    case Opcode::kIadd:    // add or lea at 32 bits
+    case Opcode::kIsub:
+    case Opcode::kBand:
+    case Opcode::kBor:
+    case Opcode::kBxor:
+    case Opcode::kImul:
+    case Opcode::kIaddImm:
+    case Opcode::kBandImm:
+    case Opcode::kBorImm:
+    case Opcode::kBxorImm:
+    case Opcode::kImulImm:
+    case Opcode::kIneg:
+    case Opcode::kBnot:
+    case Opcode::kIshl:
+    case Opcode::kUshr:
+    case Opcode::kSshr:
+    case Opcode::kRotl:
+    case Opcode::kRotr:
+    case Opcode::kIshlImm:  // a shift by 0 is a 32-bit mov (the emitter's kShift)
+    case Opcode::kUshrImm:
+    case Opcode::kSshrImm:
+    case Opcode::kRotlImm:
+    case Opcode::kRotrImm:
+    case Opcode::kClz:
+    case Opcode::kCtz:
+    case Opcode::kPopcnt:
+    case Opcode::kIcmp:  // xorl then setcc
+    case Opcode::kIcmpImm:
+    case Opcode::kLoad:  // movl
+    case Opcode::kUload8:
+    case Opcode::kUload16:
+    case Opcode::kIreduce:  // movl
+      return true;
+    default:
+      return false;
+  }
 }
 
 ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
@@ -286,14 +434,25 @@ ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
     case Opcode::kBor:
     case Opcode::kBxor:
     case Opcode::kImul:
-      // Only register-register forms fold (a constant operand takes the immediate form).
+      // Only register-register forms fold (a constant operand takes the immediate form), and
+      // not into an add that becomes a lea with a scaled index (LowerAlu prefers that).
       if (IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
+      if (d.opcode == Opcode::kIadd && LeaShiftOperand(user).valid()) return ir::Value();
+      if (AndnOperand(user).valid()) return ir::Value();
       if (LoadFoldableInto(d.args[1], user)) return d.args[1];
       if (LoadFoldableInto(d.args[0], user)) return d.args[0];
       return ir::Value();
     case Opcode::kIsub:
+    case Opcode::kFsub:
+    case Opcode::kFdiv:
       if (IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
       if (LoadFoldableInto(d.args[1], user)) return d.args[1];
+      return ir::Value();
+    case Opcode::kFadd:
+    case Opcode::kFmul:
+      if (IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
+      if (LoadFoldableInto(d.args[1], user)) return d.args[1];
+      if (LoadFoldableInto(d.args[0], user)) return d.args[0];
       return ir::Value();
     default:
       return ir::Value();
@@ -310,16 +469,26 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       return u.valid() && SinkableCompare(u) == i;
     }
     case Opcode::kIadd: {
-      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
-      return u.valid() && IsMemory(dfg_[u]) && MatchAddress(u).add == i;
+      // Every user is a memory access folding it (MatchAddress asks the same of each).
+      const ir::Value r = dfg_.FirstResult(i);
+      const ir::Inst u = ctx_.order().last_user[Resolve(r).index];
+      return (ctx_.SoleUser(r).valid() || ctx_.OnlyAddressUsesInBlock(r)) && u.valid() &&
+             IsMemory(dfg_[u]) && MatchAddress(u).add == i;
     }
+    case Opcode::kIshl:
     case Opcode::kIshlImm: {
+      // Folded into its add's lea, or with that add into the addressing modes of its users.
       const ir::Inst add = ctx_.SoleUser(dfg_.FirstResult(i));
       if (!add.valid() || dfg_[add].opcode != Opcode::kIadd) return false;
-      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(add));
-      if (!u.valid() || !IsMemory(dfg_[u])) return false;
+      if (!IsSunk(add)) return LeaShiftOperand(add) == dfg_.FirstResult(i);
+      const ir::Inst u = ctx_.order().last_user[Resolve(dfg_.FirstResult(add)).index];
       const AddressMatch m = MatchAddress(u);
       return m.add == add && m.shift == i;
+    }
+    case Opcode::kBnot: {
+      // Folded into its band user's andn.
+      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+      return u.valid() && AndnOperand(u) == dfg_.FirstResult(i);
     }
     case Opcode::kLoad: {
       // Folded into its ALU user, unless that user is itself an address folded into an
@@ -401,12 +570,73 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
   if (c.kind == CondKind::kIntRR || c.kind == CondKind::kFloat) ops->push_back(Operand::Use(c.b));
 }
 
+void Lowerer::ComputeZeroExtendedParams() {
+  // Optimistic: every i32 parameter of a non-entry block is zero-extended until an incoming
+  // argument is not; a parameter found not to be makes every parameter it flows into not, through
+  // a worklist over the (param <- param) edges, so the whole fixpoint is linear in the edges.
+  const size_t nvalues = dfg_.NumValues();
+  zext_param_.assign(nvalues, 0);
+  struct Edge {
+    uint32_t from, to;  // value indices: argument -> block parameter
+  };
+  std::vector<Edge> edges;
+  std::vector<uint32_t> worklist;
+  const ir::Block entry = f_.EntryBlock();
+  for (ir::Block b : ctx_.order().order) {
+    if (b == entry) continue;
+    for (ir::Value p : dfg_.BlockParams(b))
+      if (dfg_.ValueType(p) == Type::kI32) zext_param_[p.index] = 1;
+  }
+  for (ir::Block b : ctx_.order().order) {
+    const ir::Inst term = f_.layout.LastInst(b);
+    if (!term.valid()) continue;
+    dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
+      std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
+      std::span<const ir::Value> args = dfg_.pool().Get(bc.args);
+      for (size_t k = 0; k < params.size() && k < args.size(); ++k) {
+        const uint32_t p = params[k].index;
+        if (!zext_param_[p]) continue;
+        const ir::Value a = Resolve(args[k]);
+        if (dfg_.ValueInfo(a).kind == ir::ValueKind::kParam) {
+          edges.push_back({a.index, p});
+        } else if (!ZeroExtendedI32(a)) {
+          zext_param_[p] = 0;
+          worklist.push_back(p);
+        }
+      }
+    });
+  }
+  // CSR of edges by source.
+  std::vector<uint32_t> begin(nvalues + 1, 0), to(edges.size());
+  for (const Edge& e : edges) ++begin[e.from + 1];
+  for (size_t v = 0; v < nvalues; ++v) begin[v + 1] += begin[v];
+  std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
+  for (const Edge& e : edges) to[fill[e.from]++] = e.to;
+  for (ir::Value p : dfg_.BlockParams(entry)) worklist.push_back(p.index);
+  // Also every parameter fed by a non-candidate parameter (entry, or a non-i32 one).
+  for (const Edge& e : edges)
+    if (!zext_param_[e.from] && zext_param_[e.to]) {
+      zext_param_[e.to] = 0;
+      worklist.push_back(e.to);
+    }
+  while (!worklist.empty()) {
+    const uint32_t v = worklist.back();
+    worklist.pop_back();
+    for (uint32_t k = begin[v]; k < begin[v + 1]; ++k)
+      if (zext_param_[to[k]]) {
+        zext_param_[to[k]] = 0;
+        worklist.push_back(to[k]);
+      }
+  }
+}
+
 Expected<VCode> Lowerer::Run() {
   EGRET_TRY(backend::LowerFunction(ctx_, *this));
   return std::move(v_);
 }
 
 Status Lowerer::LowerEntry(ir::Block b) {
+  ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   // Frame facts for this function's own signature.
   CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
   v_.frame.stack_args = self.stack_args;
@@ -580,8 +810,9 @@ void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
     ir::Value base = dfg_[match.add].args[0], index = dfg_[match.add].args[1];
     uint8_t scale = 0;
     if (match.shift.valid()) {
-      scale = static_cast<uint8_t>(dfg_[match.shift].imm);
-      index = dfg_[match.shift].args[0];
+      int64_t amount = 0;
+      ShlByConst(match.shift, &index, &amount);
+      scale = static_cast<uint8_t>(amount);
     }
     m->base_op = static_cast<int8_t>(ops_.size());
     ops_.push_back(Operand::Use(Use(base)));
@@ -614,7 +845,12 @@ void Lowerer::LowerMemory(ir::Inst i) {
              : d.opcode == Opcode::kIstore16 ? OpSize::k16
              : d.opcode == Opcode::kIstore32 ? OpSize::k32
                                              : SizeOf(vt);
-    ops_.push_back(Operand::Use(Use(d.args[0])));
+    int64_t k;
+    if (!m.fp && IsIconst(d.args[0], &k) && StoreImmediate(k, m.size, &m.imm)) {
+      m.imm_operand = true;  // `movl $k, mem`: no register for the constant
+    } else {
+      ops_.push_back(Operand::Use(Use(d.args[0])));
+    }
   }
   AddressOperands(i, &m);
   if (!store) {
@@ -802,12 +1038,46 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   int64_t imm = d.imm;
   int32_t imm32;
   bool have_imm = imm_form || IsIconst(d.args[1], &imm);
+  const bool is_add = op == Opcode::kIadd || op == Opcode::kIaddImm;
   if (have_imm && ImmOperand(imm, m.size, &imm32)) {
+    if (is_add && ctx_.UseCount(d.args[0]) > 1) {
+      // The operand lives on: `lea imm(a), d` instead of a copy and an add. At 32 bits lea
+      // wraps and zero-extends like addl.
+      EmitLea(i, d.args[0], ir::Value(), 0, imm32);
+      return Status::Ok();
+    }
+    if (is_mul && (imm32 == 3 || imm32 == 5 || imm32 == 9)) {
+      // a * (2^k + 1) = a + a << k.
+      EmitLea(i, d.args[0], d.args[0], imm32 == 3 ? 1 : imm32 == 5 ? 2 : 3, 0);
+      return Status::Ok();
+    }
     m.imm_operand = true;
     m.imm = imm32;
     VReg a = Use(d.args[0]);
-    Emit(m, {Operand::Use(a), Operand::ReuseDef(Result(i), 0)});
+    // imul $imm has a three-address form: no reuse constraint (no copy when `a` lives on).
+    Emit(m, {Operand::Use(a), is_mul ? Operand::Def(Result(i)) : Operand::ReuseDef(Result(i), 0)});
     return Status::Ok();
+  }
+  if (op == Opcode::kIadd) {
+    const ir::Value shifted = LeaShiftOperand(i);
+    if (shifted.valid()) {  // a + x << k: `lea (a, x, 2^k), d`
+      ir::Value x;
+      int64_t amount = 0;
+      ShlByConst(DefInstId(shifted), &x, &amount);
+      const ir::Value other = shifted == d.args[1] ? d.args[0] : d.args[1];
+      EmitLea(i, other, x, static_cast<uint8_t>(amount), 0);
+      return Status::Ok();
+    }
+  }
+  if (op == Opcode::kBand) {
+    const ir::Value inverted = AndnOperand(i);
+    if (inverted.valid()) {  // x & ~y: `andn x, y, d` (BMI1), three-address
+      const ir::Value other = inverted == d.args[1] ? d.args[0] : d.args[1];
+      m.vex = true;
+      const VReg y = Use(dfg_[DefInstId(inverted)].args[0]), x = Use(other);
+      Emit(m, {Operand::Use(x), Operand::Use(y), Operand::Def(Result(i))});
+      return Status::Ok();
+    }
   }
   const ir::Value folded = imm_form ? ir::Value() : FoldedLoadOperand(i);
   if (folded.valid()) {
@@ -824,6 +1094,17 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     m.trap = l.trap;
     ops_.push_back(Operand::ReuseDef(Result(i), 0));
     EmitSpan(m, ops_);
+    return Status::Ok();
+  }
+  if (op == Opcode::kIadd && ctx_.UseCount(d.args[0]) > 1) {
+    if (ctx_.UseCount(d.args[1]) > 1) {
+      // Both operands live on: `lea (a, b), d`.
+      EmitLea(i, d.args[0], d.args[1], 0, 0);
+      return Status::Ok();
+    }
+    // Only b dies here: the two-address add reuses b's register.
+    VReg a = Use(d.args[1]), b = Use(d.args[0]);
+    Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0)});
     return Status::Ok();
   }
   VReg a = Use(d.args[0]);
@@ -908,15 +1189,30 @@ Status Lowerer::LowerShift(ir::Inst i) {
   m.shift = s;
   int64_t imm = d.imm;
   const bool imm_form = ir::Info(op).format == ir::InstFormat::kBinaryImm;
+  const int bits = m.size == OpSize::k64 ? 64 : 32;
   if (imm_form || IsIconst(d.args[1], &imm)) {
     m.imm_operand = true;
-    m.imm = imm & (m.size == OpSize::k64 ? 63 : 31);
+    m.imm = imm & (bits - 1);
     VReg a = Use(d.args[0]);
+    if (features_.bmi2 && (s == ShiftOp::kRol || s == ShiftOp::kRor) && m.imm != 0) {
+      // rorx: three-address (no copy when `a` lives on); a left rotation by k is a right one by
+      // bits - k.
+      m.vex = true;
+      if (s == ShiftOp::kRol) m.imm = bits - m.imm;
+      Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
+      return Status::Ok();
+    }
     Emit(m, {Operand::Use(a), Operand::ReuseDef(Result(i), 0)});
     return Status::Ok();
   }
   VReg a = Use(d.args[0]);
   VReg c = Use(d.args[1]);
+  if (features_.bmi2 && (s == ShiftOp::kShl || s == ShiftOp::kShr || s == ShiftOp::kSar)) {
+    // shlx/shrx/sarx: the count in any register (no %rcx), three-address.
+    m.vex = true;
+    Emit(m, {Operand::Use(a), Operand::Use(c), Operand::Def(Result(i))});
+    return Status::Ok();
+  }
   Emit(m, {Operand::Use(a), Operand::FixedUse(c, IntPReg(Gpr::kRcx)),
            Operand::ReuseDef(Result(i), 0)});
   return Status::Ok();
@@ -998,6 +1294,12 @@ Status Lowerer::LowerExtend(ir::Inst i) {
   MInst m;
   const Type from = dfg_.ValueType(d.args[0]);
   const Type to = ResultType(i);
+  if (op == Opcode::kUextend && from == Type::kI32 && to == Type::kI64 &&
+      ZeroExtendedI32(d.args[0])) {
+    // The 32-bit definition already zeroed the upper half: no instruction.
+    ctx_.AliasVReg(dfg_.FirstResult(i), Use(d.args[0]));
+    return Status::Ok();
+  }
   VReg a = Use(d.args[0]);
   m.op = MOp::kExtend;
   m.size = AluSize(to);
@@ -1025,6 +1327,39 @@ Status Lowerer::LowerFloatArith(ir::Inst i) {
   m.sse = s;
   m.fp = true;
   m.fp64 = f64;
+  // With AVX, `vaddsd b, a, d` writes a third register: a plain def, no copy when `a` lives on.
+  m.vex = features_.avx;
+  auto def = [&] { return m.vex ? Operand::Def(Result(i)) : Operand::ReuseDef(Result(i), 0); };
+  const bool commutative = op == Opcode::kFadd || op == Opcode::kFmul;
+  ir::Value a = d.args[0], b = d.args[1];
+  if (commutative && IsConst(a) && !IsConst(b)) std::swap(a, b);
+  if (IsConst(b) && !IsConst(a)) {
+    // A constant right operand is read from the constant pool: `mulsd c(%rip), d`.
+    m.imm_operand = true;
+    m.imm = DefInst(b)->imm;
+    Emit(m, {Operand::Use(Use(a)), def()});
+    return Status::Ok();
+  }
+  const ir::Value folded = FoldedLoadOperand(i);
+  if (folded.valid()) {
+    // The load becomes the memory operand: `subsd 8(%rcx,%rax), d`.
+    const ir::Inst load = DefInstId(folded);
+    const ir::InstData& l = dfg_[load];
+    ops_.clear();
+    ops_.push_back(Operand::Use(Use(folded == d.args[1] ? d.args[0] : d.args[1])));
+    AddressOperands(load, &m);
+    m.disp = static_cast<int32_t>(l.imm);
+    m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap);
+    m.trap = l.trap;
+    ops_.push_back(def());
+    EmitSpan(m, ops_);
+    return Status::Ok();
+  }
+  if (m.vex) {
+    const VReg va = Use(d.args[0]), vb = Use(d.args[1]);
+    Emit(m, {Operand::Use(va), Operand::Use(vb), def()});
+    return Status::Ok();
+  }
   EmitReuseBinary(i, m);
   return Status::Ok();
 }

@@ -76,9 +76,11 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kFconst:
       s.dst = 0;
       return s;
+    case MOp::kStore:
+      if (!m.imm_operand) s.value = 0;  // else the stored value is the immediate
+      return s;
     case MOp::kStoreOutArg:
     case MOp::kStoreRet:
-    case MOp::kStore:
     case MOp::kBrTable:
     case MOp::kCallInd:
       s.value = 0;
@@ -103,6 +105,11 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       s.dst = last;
       return s;
     case MOp::kSseBin:
+      // a [, b | memory | constant], dst.
+      s.a = 0;
+      if (!m.imm_operand && m.base_op < 0) s.b = 1;
+      s.dst = last;
+      return s;
     case MOp::kFminmax:
       s.a = 0;
       s.b = 1;

@@ -44,7 +44,7 @@ namespace egret::x64 {
   X(Alu,         "alu",           "use a [, use b | memory], def d=reuse(a): `alu`")             \
   X(Imul,        "imul",          "use a [, use b | memory], def d=reuse(a) (or d = a * imm)")   \
   X(Unary,       "unary",         "use a, def d=reuse(a): `unary` (neg, not)")                   \
-  X(Shift,       "shift",         "use a [, use count(rcx)], def d=reuse(a): `shift`")           \
+  X(Shift,       "shift",         "use a [, use count(rcx)], def d=reuse(a) (BMI2: d): `shift`") \
   X(BitCount,    "bitcount",      "use a, def d: `bitcount`, `native` or a fallback sequence")   \
   X(Div,         "div",           "use a(rax), use b, early def rdx [, def rax]: `div`")         \
   X(MulHi,       "mulhi",         "use a(rax), use b, early def rdx, clobber rax: (i)mul")       \
@@ -52,10 +52,10 @@ namespace egret::x64 {
   X(FcmpSet,     "fcmpset",       "use a, b, early def d, early def tmp: d = (a fcc b) as 0/1")  \
   X(Select,      "select",        "cond operands, use x, use y, def d=reuse(x)")                 \
   X(Load,        "load",          "use base [, index], def d: `load` extension")                 \
-  X(Store,       "store",         "use value, use base [, index]: store `size` bytes")           \
-  X(Lea,         "lea",           "use base [, index], def d")                                   \
+  X(Store,       "store",         "use value | imm, use base [, index]: store `size` bytes")     \
+  X(Lea,         "lea",           "use base [, index], def d: d = base + index << scale + disp")\
   X(Extend,      "extend",        "use a, def d: movzx/movsx from `extend_from` bits to size")   \
-  X(SseBin,      "sse",           "use a, use b, def d=reuse(a): `sse`")                         \
+  X(SseBin,      "sse",           "use a, use b | memory | constant, def d=reuse(a) | d: `sse`") \
   X(SseUnary,    "sse_unary",     "use a, def d: `sse` (sqrt, round with mode imm, cvt)")        \
   X(Fsign,       "fsign",         "use a [, use b], def d=reuse(a): `fsign`")                    \
   X(Fminmax,     "fminmax",       "use a, use b, def d=reuse(a): `minmax`")                      \
@@ -132,9 +132,15 @@ struct MInst {
   uint32_t target[2] = {0, 0};
 
   // ---- The kind's payload.
-  bool imm_operand = false;  // kAlu, kImul, kShift: the right operand is `imm`, not a register
+  bool imm_operand = false;  // kAlu, kImul, kShift: the right operand is `imm`, not a register;
+                             // kStore: the stored value is `imm` (integer stores);
+                             // kSseBin: the right operand is the constant with bits `imm` (fp64:
+                             // 8 bytes, else 4), a RIP-relative constant-pool operand
   bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt
   bool wide_value = false;   // kSelect: the selected values are 64-bit
+  bool vex = false;          // kSseBin: the AVX three-operand form, d = a op b (no reuse of a);
+                             // kShift: BMI2 rorx (imm) / shlx shrx sarx (count in any register);
+                             // kAlu (and): BMI1 andn, d = a & ~b
   union {
     uint8_t no_payload = 0;
     AluOp alu;              // kAlu

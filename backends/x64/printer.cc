@@ -182,6 +182,23 @@ std::string PrintAtt(const Inst& inst, const LabelNamer& namer) {
       return Line(ShiftName(inst.shift_op())).Suffix(size).Imm(inst.imm).Arg(g0(size)).Done();
     case Form::kShiftRCl:
       return Line(ShiftName(inst.shift_op())).Suffix(size).Arg("%cl").Arg(g0(size)).Done();
+    case Form::kAndnRRR:
+      return Line("andn")
+          .Suffix(size)
+          .Arg(GprName(GprFromEnc(inst.r2), size))
+          .Arg(g1(size))
+          .Arg(g0(size))
+          .Done();
+    case Form::kRorxRRI:
+      return Line("rorx").Suffix(size).Imm(inst.imm).Arg(g1(size)).Arg(g0(size)).Done();
+    case Form::kShiftxRRR:
+      return Line(ShiftName(inst.shift_op()))
+          .Mn("x")
+          .Suffix(size)
+          .Arg(GprName(GprFromEnc(inst.r2), size))
+          .Arg(g1(size))
+          .Arg(g0(size))
+          .Done();
     case Form::kBitRR:
       return Line(BitName(inst.bit_op())).Suffix(size).Arg(g1(size)).Arg(g0(size)).Done();
     case Form::kBitRM:
@@ -296,6 +313,17 @@ std::string PrintAtt(const Inst& inst, const LabelNamer& namer) {
     }
     case Form::kSseMR:
       return Line(GetSseOpInfo(inst.sse_op()).mnemonic).Arg(XmmName(inst.xmm1())).Arg(mem()).Done();
+    case Form::kVexRRR:
+    case Form::kVexRRM: {
+      const std::string mnemonic = "v" + std::string(GetSseOpInfo(inst.sse_op()).mnemonic);
+      Line line(mnemonic);
+      if (inst.form == Form::kVexRRR) {
+        line.Arg(XmmName(XmmFromEnc(inst.r2)));
+      } else {
+        line.Arg(mem());
+      }
+      return line.Arg(XmmName(inst.xmm1())).Arg(XmmName(inst.xmm0())).Done();
+    }
     case Form::kGprToXmm:
       return Line(size == OpSize::k64 ? "movq" : "movd")
           .Arg(g1(size))

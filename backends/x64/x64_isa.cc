@@ -13,6 +13,7 @@
 
 #include <capstone/capstone.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -113,7 +114,9 @@ struct X64Stages {
   }
   MachCode Emit(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
                 const MachBufferOptions& buffer_options) const {
-    X64MachBuffer buf(buffer_options);
+    MachBufferOptions options = buffer_options;
+    options.relax_branches = true;  // jmp/jcc rel8 wherever the target is near
+    X64MachBuffer buf(options);
     EmitFunction(v, ra, module, &buf);
     return buf.Finish();
   }
@@ -179,6 +182,70 @@ MachCode X64Isa::WasmToArrayTrampoline(const ir::Signature& sig) const {
 }
 
 std::string X64Isa::Disassemble(std::span<const uint8_t> code, uint64_t address) const {
+  return DisassembleFunction(code, address, {});
+}
+
+namespace {
+
+uint32_t Load32At(std::span<const uint8_t> code, size_t at) {
+  return static_cast<uint32_t>(code[at]) | static_cast<uint32_t>(code[at + 1]) << 8 |
+         static_cast<uint32_t>(code[at + 2]) << 16 | static_cast<uint32_t>(code[at + 3]) << 24;
+}
+
+// One data stretch as assembler directives: jump-table entries as `.long` with the target they
+// name, constants as `.quad` (or `.long` for 4-byte ones), padding as `.byte`, an island as a
+// marker line.
+void PrintData(std::span<const uint8_t> code, uint64_t address, const MachData& d,
+               std::string* out) {
+  char line[160];
+  switch (d.kind) {
+    case MachDataKind::kIsland:
+      std::snprintf(line, sizeof line, "  %4" PRIx64 ":  ;; island\n", address + d.start);
+      *out += line;
+      return;
+    case MachDataKind::kJumpTable:
+      for (uint32_t at = d.start; at + 4 <= d.end; at += 4) {
+        const auto rel = static_cast<int32_t>(Load32At(code, at));
+        std::snprintf(line, sizeof line, "  %4" PRIx64 ":  .long 0x%08x  ;; -> 0x%" PRIx64 "\n",
+                      address + at, static_cast<uint32_t>(rel),
+                      static_cast<uint64_t>(static_cast<int64_t>(address + at) + rel));
+        *out += line;
+      }
+      return;
+    case MachDataKind::kConstant:
+      if ((d.end - d.start) % 8 == 0) {
+        for (uint32_t at = d.start; at + 8 <= d.end; at += 8) {
+          const uint64_t v = Load32At(code, at) | static_cast<uint64_t>(Load32At(code, at + 4))
+                                                      << 32;
+          std::snprintf(line, sizeof line, "  %4" PRIx64 ":  .quad 0x%016" PRIx64 "\n",
+                        address + at, v);
+          *out += line;
+        }
+      } else {
+        for (uint32_t at = d.start; at + 4 <= d.end; at += 4) {
+          std::snprintf(line, sizeof line, "  %4" PRIx64 ":  .long 0x%08x\n", address + at,
+                        Load32At(code, at));
+          *out += line;
+        }
+      }
+      return;
+    case MachDataKind::kPadding: {
+      std::snprintf(line, sizeof line, "  %4" PRIx64 ":  .byte", address + d.start);
+      *out += line;
+      for (uint32_t at = d.start; at < d.end; ++at) {
+        std::snprintf(line, sizeof line, "%s0x%02x", at == d.start ? " " : ", ", code[at]);
+        *out += line;
+      }
+      *out += "\n";
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string X64Isa::DisassembleFunction(std::span<const uint8_t> code, uint64_t address,
+                                        std::span<const MachData> data) const {
   csh handle;
   if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) return "(capstone unavailable)\n";
   cs_option(handle, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
@@ -188,8 +255,27 @@ std::string X64Isa::Disassemble(std::span<const uint8_t> code, uint64_t address)
   uint64_t addr = address;
   cs_insn* insn = cs_malloc(handle);
   char line[256];
+  size_t next = 0;  // the next data stretch
   while (size > 0) {
-    if (!cs_disasm_iter(handle, &p, &size, &addr, insn)) {
+    const auto at = static_cast<uint32_t>(p - code.data());
+    if (next < data.size() && data[next].start <= at) {
+      // Data (stretches never overlap; an island marker is empty).
+      PrintData(code, address, data[next], &out);
+      const uint32_t end = std::max(at, data[next].end);
+      p = code.data() + end;
+      size = code.size() - end;
+      addr = address + end;
+      ++next;
+      continue;
+    }
+    // Instructions up to the next data stretch.
+    size_t limit = size;
+    if (next < data.size()) limit = std::min<size_t>(size, data[next].start - at);
+    const size_t rest = size - limit;
+    size = limit;
+    const bool ok = cs_disasm_iter(handle, &p, &size, &addr, insn);
+    size += rest;
+    if (!ok) {
       std::snprintf(line, sizeof line, "  %4" PRIx64 ":  .byte 0x%02x\n", addr, *p);
       out += line;
       ++p;

@@ -30,6 +30,8 @@ class X64Isa final : public backend::TargetIsa {
   MachCode ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const override;
   MachCode WasmToArrayTrampoline(const ir::Signature& sig) const override;
   std::string Disassemble(std::span<const uint8_t> code, uint64_t address) const override;
+  std::string DisassembleFunction(std::span<const uint8_t> code, uint64_t address,
+                                  std::span<const MachData> data) const override;
 
  private:
   CpuFeatures features_;

@@ -36,10 +36,12 @@
 #include "compiler/compiler.h"
 #include "runtime/engine.h"
 #include "runtime/instance.h"
+#include "runtime/instance_pre.h"
 #include "runtime/linker.h"
 #include "runtime/module.h"
 #include "runtime/store.h"
 #include "runtime/trap_handler.h"
+#include "runtime/typed_func.h"
 #include "support/leb128.h"
 
 namespace egret::bench {
@@ -206,6 +208,43 @@ void BM_Call_Typed(benchmark::State& state, const char* name, std::vector<runtim
   }
 }
 
+// The checked path without allocation: Store::Call(Func, args, results).
+void BM_Call_Checked(benchmark::State& state, const char* name, std::vector<runtime::Val> args) {
+  CallsFixture fx;
+  const runtime::Func f = fx.instance->GetFunc(name);
+  runtime::Val results[1];
+  const size_t num_results = fx.store.TypeOf(f).results.size();
+  for (auto _ : state) {
+    Expected<std::optional<runtime::Trap>> r =
+        fx.store.Call(f, args, std::span<runtime::Val>(results, num_results));
+    if (!r.ok() || r->has_value()) state.SkipWithError("call failed");
+    benchmark::DoNotOptimize(results[0].raw.i64);
+  }
+}
+
+// TypedFunc: the signature checked once, C++ arguments packed on the stack.
+template <class Sig, class... Args>
+void BM_Call_TypedFunc(benchmark::State& state, const char* name, Args... args) {
+  CallsFixture fx;
+  auto f = Must(runtime::TypedFunc<Sig>::Create(fx.store, fx.instance->GetFunc(name)));
+  for (auto _ : state) {
+    auto r = f.Call(fx.store, args...);
+    if (r.trap) state.SkipWithError("trap");
+    benchmark::DoNotOptimize(r);
+  }
+}
+
+void BM_Call_TypedFunc_nop(benchmark::State& state, const char* name) {
+  BM_Call_TypedFunc<void()>(state, name);
+}
+void BM_Call_TypedFunc_i64(benchmark::State& state, const char* name) {
+  BM_Call_TypedFunc<int64_t()>(state, name);
+}
+void BM_Call_TypedFunc_many(benchmark::State& state, const char* name) {
+  BM_Call_TypedFunc<int32_t(int32_t, int32_t, int32_t, int32_t, int32_t)>(state, name, 1, 2, 3, 4,
+                                                                          5);
+}
+
 void BM_Call_Raw(benchmark::State& state, const char* name, std::vector<ValRaw> slots) {
   CallsFixture fx;
   const runtime::Func f = fx.instance->GetFunc(name);
@@ -246,13 +285,22 @@ void BM_HostLoop(benchmark::State& state, bool typed) {
 }
 
 BENCHMARK_CAPTURE(BM_Call_Typed, nop, "nop", {})->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_Checked, nop, "nop", {})->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_TypedFunc_nop, nop, "nop")->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_Call_Raw, nop, "nop", {})->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_Call_Typed, i64, "i64", {})->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_Checked, i64, "i64", {})->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_TypedFunc_i64, i64, "i64")->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_Call_Raw, i64, "i64", {})->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_Call_Typed, many, "many",
                   {runtime::Val::I32(1), runtime::Val::I32(2), runtime::Val::I32(3),
                    runtime::Val::I32(4), runtime::Val::I32(5)})
     ->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_Checked, many, "many",
+                  {runtime::Val::I32(1), runtime::Val::I32(2), runtime::Val::I32(3),
+                   runtime::Val::I32(4), runtime::Val::I32(5)})
+    ->Unit(benchmark::kNanosecond);
+BENCHMARK_CAPTURE(BM_Call_TypedFunc_many, many, "many")->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_Call_Raw, many, "many", {I32(1), I32(2), I32(3), I32(4), I32(5)})
     ->Unit(benchmark::kNanosecond);
 BENCHMARK_CAPTURE(BM_HostLoop, typed, true)->Unit(benchmark::kMicrosecond);
@@ -260,8 +308,10 @@ BENCHMARK_CAPTURE(BM_HostLoop, raw, false)->Unit(benchmark::kMicrosecond);
 
 constexpr int kInstancesPerStore = 2048;
 
+// range(1): 0 = Linker::Instantiate (lookups and checks per instance), 1 = InstancePre.
 void BM_Instantiate(benchmark::State& state) {
   const uint32_t imports = static_cast<uint32_t>(state.range(0));
+  const bool prelinked = state.range(1) != 0;
   const std::shared_ptr<const runtime::Module> module =
       Compile(InstantiateModule(imports), "instantiate");
   std::unique_ptr<runtime::Store> store;
@@ -277,16 +327,23 @@ void BM_Instantiate(benchmark::State& state) {
       Must(linker->Define("env", ImportName(k), runtime::Extern::Of(f)));
     }
   };
-  fresh_store();
+  std::optional<runtime::InstancePre> pre;
+  auto relink = [&] {
+    fresh_store();
+    if (prelinked) pre = Must(runtime::InstancePre::Create(*linker, *store, module));
+  };
+  relink();
   int in_store = 0;
   for (auto _ : state) {
     if (in_store == kInstancesPerStore) {
       state.PauseTiming();
-      fresh_store();
+      pre.reset();
+      relink();
       in_store = 0;
       state.ResumeTiming();
     }
-    Expected<runtime::Instance*> inst = linker->Instantiate(*store, module);
+    Expected<runtime::Instance*> inst =
+        prelinked ? pre->Instantiate(*store) : linker->Instantiate(*store, module);
     if (!inst.ok()) {
       state.SkipWithError(inst.error().ToString().c_str());
       return;
@@ -296,7 +353,191 @@ void BM_Instantiate(benchmark::State& state) {
   }
 }
 
-BENCHMARK(BM_Instantiate)->Arg(0)->Arg(100)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Instantiate)
+    ->ArgNames({"imports", "prelinked"})
+    ->Args({0, 0})
+    ->Args({0, 1})
+    ->Args({100, 0})
+    ->Args({100, 1})
+    ->Unit(benchmark::kMicrosecond);
+
+// A module with one memory whose active data segments hold `mib` MiB (four segments, one at a
+// non-page offset), and one exported empty function.
+Bytes DataModule(uint32_t mib) {
+  const uint32_t bytes = mib << 20;
+  const uint32_t pages = (bytes + 65535) / 65536 + 1;
+  Bytes types = {0x01, 0x60, 0x00, 0x00};
+  Bytes funcs = {0x01, 0x00};
+  Bytes memory = {0x01, 0x00};
+  WriteU32(memory, pages);
+  Bytes exports;
+  WriteU32(exports, 1);
+  AppendName(exports, "f");
+  exports.insert(exports.end(), {0x00, 0x00});
+  Bytes code = {0x01, 0x02, 0x00, 0x0b};
+  Bytes data;
+  WriteU32(data, 4);
+  for (uint32_t k = 0; k < 4; ++k) {
+    data.insert(data.end(), {0x00, 0x41});  // active, memory 0, i32.const
+    WriteS32(data, int32_t(k * (bytes / 4) + (k == 2 ? 100 : 0)));
+    data.push_back(0x0b);
+    WriteU32(data, bytes / 4 - 200);
+    for (uint32_t i = 0; i < bytes / 4 - 200; ++i) data.push_back(uint8_t(i * 31 + k));
+  }
+  Bytes m = Header();
+  AppendSection(m, 1, types);
+  AppendSection(m, 3, funcs);
+  AppendSection(m, 5, memory);
+  AppendSection(m, 7, exports);
+  AppendSection(m, 10, code);
+  AppendSection(m, 11, data);
+  return m;
+}
+
+runtime::Engine& CopyingEngine() {
+  static runtime::Engine* engine = [] {
+    runtime::EngineConfig config;
+    config.memory_images = false;
+    return new runtime::Engine(config);
+  }();
+  return *engine;
+}
+
+runtime::Engine& PoolingEngine(bool images) {
+  static runtime::Engine* engines[2] = {};
+  if (engines[images] == nullptr) {
+    runtime::EngineConfig config;
+    config.memory_images = images;
+    config.pooled_memories = 64;
+    engines[images] = new runtime::Engine(config);
+  }
+  return *engines[images];
+}
+
+// range(0): MiB of data; range(1): 1 = copy-on-write image (the default), 0 = copy;
+// range(2): 1 = pooled memory reservations (EngineConfig::pooled_memories).
+void BM_InstantiateData(benchmark::State& state) {
+  const uint32_t mib = uint32_t(state.range(0));
+  const bool images = state.range(1) != 0;
+  runtime::Engine& engine = state.range(2) != 0 ? PoolingEngine(images)
+                            : images            ? TheEngine()
+                                                : CopyingEngine();
+  compiler::CompileOptions options;
+  options.regalloc_checker = false;
+  compiler::CompileResult r = Must(compiler::CompileBytes(DataModule(mib), "data", options));
+  const auto module = Must(runtime::Module::FromArtifact(engine, std::move(r.artifact)));
+  auto store = std::make_unique<runtime::Store>(engine);
+  int in_store = 0;
+  for (auto _ : state) {
+    if (in_store == 16) {  // each instance holds `mib` MiB when copied: release them often
+      state.PauseTiming();
+      store = std::make_unique<runtime::Store>(engine);
+      in_store = 0;
+      state.ResumeTiming();
+    }
+    Expected<runtime::Instance*> inst = runtime::Instance::Instantiate(*store, module, {});
+    if (!inst.ok()) {
+      state.SkipWithError(inst.error().ToString().c_str());
+      return;
+    }
+    ++in_store;
+    benchmark::DoNotOptimize(*inst);
+  }
+}
+
+BENCHMARK(BM_InstantiateData)
+    ->ArgNames({"MiB", "cow", "pool"})
+    ->Args({4, 0, 0})
+    ->Args({4, 1, 0})
+    ->Args({4, 0, 1})
+    ->Args({4, 1, 1})
+    ->Args({32, 0, 0})
+    ->Args({32, 1, 0})
+    ->Args({32, 1, 1})
+    ->Unit(benchmark::kMicrosecond);
+
+// One store per request, the pattern pooling is for: a new Store, instantiate the 4 MiB data
+// module (copy-on-write image), touch one page of its memory, destroy the Store (memory reset
+// and returned to the pool, or unmapped). range(0): 1 = pooled.
+void BM_StorePerRequest(benchmark::State& state) {
+  runtime::Engine& engine = state.range(0) != 0 ? PoolingEngine(true) : TheEngine();
+  compiler::CompileOptions options;
+  options.regalloc_checker = false;
+  compiler::CompileResult r = Must(compiler::CompileBytes(DataModule(4), "data", options));
+  const auto module = Must(runtime::Module::FromArtifact(engine, std::move(r.artifact)));
+  for (auto _ : state) {
+    runtime::Store store(engine);
+    runtime::Instance* inst = Must(runtime::Instance::Instantiate(store, module, {}));
+    inst->memory(0)->base()[12345] = 1;
+    benchmark::DoNotOptimize(inst);
+  }
+}
+BENCHMARK(BM_StorePerRequest)->ArgName("pool")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
+// Loading an artifact file, old path against new, on files named by EGRET_BENCH_ARTIFACTS
+// (colon-separated; e.g. an `egret compile -o` of Flite and of the bench programs):
+//   read    read the file into a vector, Module::FromBytes (ReadArtifact copies the text out,
+//           LoadCode copies it again into anonymous code memory), checksum verified;
+//   map     Module::DeserializeFile: the file mapped, metadata validated in place, the text
+//           mapped from the file and made executable where it is, checksum verified;
+//   trusted the same without the checksum (DeserializeOptions::verify_checksum = false): no
+//           code byte is read at load.
+// The module is destroyed with the clock paused. The file is in the page cache after the first
+// iteration, so this measures the CPU cost of loading, not the disk.
+enum class LoadPath { kRead, kMap, kTrusted };
+
+std::vector<uint8_t> ReadWholeFile(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return {};
+  std::fseek(f, 0, SEEK_END);
+  std::vector<uint8_t> bytes(size_t(std::ftell(f)));
+  std::fseek(f, 0, SEEK_SET);
+  const size_t got = std::fread(bytes.data(), 1, bytes.size(), f);
+  std::fclose(f);
+  bytes.resize(got);
+  return bytes;
+}
+
+void BM_LoadArtifact(benchmark::State& state, std::string path, LoadPath how) {
+  for (auto _ : state) {
+    Expected<std::shared_ptr<const runtime::Module>> m = Error("unset");
+    if (how == LoadPath::kRead) {
+      m = runtime::Module::FromBytes(TheEngine(), ReadWholeFile(path));
+    } else {
+      runtime::DeserializeOptions options;
+      options.verify_checksum = how == LoadPath::kMap;
+      m = runtime::Module::DeserializeFile(TheEngine(), path, options);
+    }
+    if (!m.ok()) {
+      state.SkipWithError(m.error().ToString().c_str());
+      return;
+    }
+    state.PauseTiming();
+    m = Error("released");
+    state.ResumeTiming();
+  }
+}
+
+[[maybe_unused]] const bool kLoadBenchmarksRegistered = [] {
+  const char* list = std::getenv("EGRET_BENCH_ARTIFACTS");
+  if (list == nullptr) return false;
+  std::string all = list;
+  size_t start = 0;
+  while (start <= all.size()) {
+    const size_t end = std::min(all.find(':', start), all.size());
+    const std::string path = all.substr(start, end - start);
+    start = end + 1;
+    if (path.empty()) continue;
+    const std::string base = path.substr(path.find_last_of('/') + 1);
+    const std::pair<const char*, LoadPath> paths[] = {
+        {"read", LoadPath::kRead}, {"map", LoadPath::kMap}, {"trusted", LoadPath::kTrusted}};
+    for (auto [name, how] : paths)
+      benchmark::RegisterBenchmark(("BM_LoadArtifact/" + base + "/" + name).c_str(),
+                                   BM_LoadArtifact, path, how)
+          ->Unit(benchmark::kMillisecond);
+  }
+  return true;
+}();
 
 }  // namespace
 }  // namespace egret::bench

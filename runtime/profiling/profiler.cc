@@ -62,14 +62,15 @@ ModuleProfile::~ModuleProfile() { live_modules.fetch_sub(1); }
 Profiler::Profiler(ProfilerOptions options) : options_(std::move(options)) {}
 
 Expected<std::unique_ptr<ModuleProfile>> Profiler::AddModule(const artifact::Artifact& artifact,
-                                                             const uint8_t* code) {
+                                                             const uint8_t* code,
+                                                             size_t code_size) {
   std::unique_ptr<ModuleProfile> profile(new ModuleProfile());
   const uint32_t sequence = loaded_modules.fetch_add(1);
   if (live_modules.fetch_add(1) > 0)
     profile->prefix_ = (artifact.module_name.empty() ? "module[" + std::to_string(sequence) + "]"
                                                      : artifact.module_name) +
                        "::";
-  if (options_.mode == ProfilingMode::kNone || artifact.text.empty()) return profile;
+  if (options_.mode == ProfilingMode::kNone || code_size == 0) return profile;
   const std::vector<CodeSymbol> symbols = CollectCodeSymbols(artifact, profile->prefix_);
   const uintptr_t base = reinterpret_cast<uintptr_t>(code);
   const uint32_t machine = ElfMachine(artifact.target);
@@ -87,10 +88,10 @@ Expected<std::unique_ptr<ModuleProfile>> Profiler::AddModule(const artifact::Art
     EGRET_TRY(w->WriteModule(code, symbols, artifact.source_locs, SourceName(artifact)));
   }
   if (HasMode(options_.mode, ProfilingMode::kGdb)) {
-    const DwarfSections dwarf = DwarfSections::Build(base, artifact.text.size(), symbols,
-                                                     artifact.source_locs, SourceName(artifact));
-    ElfImage image = ElfImage::Build(static_cast<uint16_t>(machine), base, artifact.text.size(),
-                                     symbols, &dwarf);
+    const DwarfSections dwarf =
+        DwarfSections::Build(base, code_size, symbols, artifact.source_locs, SourceName(artifact));
+    ElfImage image =
+        ElfImage::Build(static_cast<uint16_t>(machine), base, code_size, symbols, &dwarf);
     profile->gdb_ = GdbJitRegistration::Register(image.Release());
   }
   return profile;

@@ -61,7 +61,12 @@ class Profiler {
 
   // Announces `artifact`'s text section, published at `code`, to every sink of mode().
   Expected<std::unique_ptr<ModuleProfile>> AddModule(const artifact::Artifact& artifact,
-                                                     const uint8_t* code);
+                                                     const uint8_t* code) {
+    return AddModule(artifact, code, artifact.text.size());
+  }
+  // For code mapped from a file, whose Artifact::text is empty: `code_size` bytes at `code`.
+  Expected<std::unique_ptr<ModuleProfile>> AddModule(const artifact::Artifact& artifact,
+                                                     const uint8_t* code, size_t code_size);
 
  private:
   ProfilerOptions options_;

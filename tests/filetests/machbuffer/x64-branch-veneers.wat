@@ -3,8 +3,11 @@
 ;; `jmp rel32` veneer in an island, and the code still computes the same. Without the flag the
 ;; same module has no island and no veneer. The emission loop checks for islands before each
 ;; instruction with x64's 1024-byte bound, so at this N every forward branch pending there gets
-;; its veneer: below, the loop's exit test `jne` lands on the veneer `jmp` at 0x37 inside an
-;; island (behind `jmp 0x3c`, the jump around it), which goes on to the loop body at 0x47.
+;; its veneer: below, the prologue's stack check `jb` to the trap stub after the last block lands
+;; on the veneer `jmp` at 0x17 (behind `jmp 0x1c`, the jump around its island, which --emit=asm
+;; marks with `;; island`), and the loop's
+;; exit test `jne` on the veneer at 0x43, which goes on to the loop body at 0x53. At real ranges
+;; the same `jne` is a 2-byte rel8 (branch relaxation at the end of the function).
 ;; RUN: %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt --debug-branch-range-shrink=4194304 %s | FileCheck %s --check-prefix=SHRUNK
 ;; RUN: %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt %s | FileCheck %s --check-prefix=REAL
 ;; RUN: %egret compile --opt-level=none --stats --debug-branch-range-shrink=4194304 %s -o %t.egret 2>&1 | FileCheck %s --check-prefix=STATS
@@ -23,23 +26,30 @@
     (local.get 1)))
 
 ;; SHRUNK-LABEL: function %sumsq:
-;; SHRUNK:      2a: testl %eax, %eax
-;; SHRUNK-NEXT: 2c: jne 0x37
-;; SHRUNK-NEXT: 32: jmp 0x3c
-;; SHRUNK-NEXT: 37: jmp 0x47
-;; SHRUNK-NEXT: 3c: movq 0x18(%rsp), %rax
-;; SHRUNK:      47: movq 0x10(%rsp), %rax
-;; SHRUNK:      6f: jmp 0x25
+;; SHRUNK:      c: jb 0x17
+;; SHRUNK-NEXT: 12: ;; island
+;; SHRUNK-NEXT: 12: jmp 0x1c
+;; SHRUNK-NEXT: 17: jmp 0x7d
+;; SHRUNK:      36: testl %eax, %eax
+;; SHRUNK-NEXT: 38: jne 0x43
+;; SHRUNK-NEXT: 3e: ;; island
+;; SHRUNK-NEXT: 3e: jmp 0x48
+;; SHRUNK-NEXT: 43: jmp 0x53
+;; SHRUNK-NEXT: 48: movq 0x18(%rsp), %rax
+;; SHRUNK:      53: movq 0x10(%rsp), %rax
+;; SHRUNK:      7b: jmp 0x31
+;; SHRUNK-NEXT: 7d: ud2
 
 ;; REAL-LABEL: function %sumsq:
-;; REAL:      2a: testl %eax, %eax
-;; REAL-NEXT: 2c: jne 0x3d
-;; REAL-NEXT: 32: movq 0x18(%rsp), %rax
-;; REAL:      3d: movq 0x10(%rsp), %rax
-;; REAL:      65: jmp 0x25
+;; REAL:      28: testl %eax, %eax
+;; REAL-NEXT: 2a: jne 0x37
+;; REAL-NEXT: 2c: movq 0x18(%rsp), %rax
+;; REAL:      37: movq 0x10(%rsp), %rax
+;; REAL:      5f: jmp 0x23
+;; REAL-NEXT: 61: ud2
 
-;; STATS: islands (ranges shrunk by 4194304): 1 in 1 functions (10 bytes: 1 veneers of 5 bytes, 0 constants); calls: 0 veneers of 0 bytes in 0 islands between functions
-;; STATS-NEXT: function %sumsq: 1 islands (10 bytes), 1 veneers (5 bytes), 0 constants in islands
+;; STATS: islands (ranges shrunk by 4194304): 2 in 1 functions (20 bytes: 2 veneers of 10 bytes, 0 constants); calls: 0 veneers of 0 bytes in 0 islands between functions
+;; STATS-NEXT: function %sumsq: 2 islands (20 bytes), 2 veneers (10 bytes), 0 constants in islands
 
 ;; NONE: islands: 0 in 0 functions (0 bytes: 0 veneers of 0 bytes, 0 constants); calls: 0 veneers of 0 bytes in 0 islands between functions
 ;; NONE-NOT: function %

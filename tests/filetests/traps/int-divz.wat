@@ -8,4 +8,6 @@
 ;; CHECK: egret run: error: wasm trap: integer divide by zero
 ;; CHECK-NEXT: wasm backtrace:
 ;; CHECK-NEXT: 0: {{.*}}f (func 0)
+;; The backtrace ends at the last Wasm frame: no trampoline after it.
+;; CHECK-NOT: {{^ +[0-9]+: }}
 ;; EXIT: exit=134

@@ -8,3 +8,5 @@
 ;; CHECK-NEXT: wasm backtrace:
 ;; CHECK-NEXT: 0: {{.*}}inner (func 0)
 ;; CHECK-NEXT: 1: {{.*}}outer (func 1)
+;; The backtrace ends at the last Wasm frame: no trampoline after it.
+;; CHECK-NOT: {{^ +[0-9]+: }}

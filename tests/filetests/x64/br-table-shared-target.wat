@@ -8,27 +8,23 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %r10d
-;; CHECK-NEXT: f: cmpl $4, %r10d
-;; CHECK-NEXT: 13: jae 0x3d
-;; CHECK-NEXT: 19: leaq 0xd(%rip), %r11
-;; CHECK-NEXT: 20: leaq (%r11, %r10, 4), %r11
-;; CHECK-NEXT: 24: movslq (%r11), %r10
-;; CHECK-NEXT: 27: addq %r10, %r11
-;; CHECK-NEXT: 2a: jmpq *%r11
-;; CHECK-NEXT: 2d: adcb %al, (%rax)
-;; CHECK-NEXT: 2f: addb %al, (%rax)
-;; CHECK-NEXT: 31: adcl (%rax), %eax
-;; CHECK-NEXT: 33: addb %al, (%rax)
-;; CHECK-NEXT: 35: orb %al, (%rax)
-;; CHECK-NEXT: 37: addb %al, (%rax)
-;; CHECK-NEXT: 39: orl (%rax), %eax
-;; CHECK-NEXT: 3b: addb %al, (%rax)
-;; CHECK-NEXT: 3d: movl $1, %eax
-;; CHECK-NEXT: 42: popq %rbp
-;; CHECK-NEXT: 43: retq
-;; CHECK-NEXT: 44: movl $2, %eax
-;; CHECK-NEXT: 49: popq %rbp
-;; CHECK-NEXT: 4a: retq
+;; CHECK-NEXT: 8: jb 0x45
+;; CHECK-NEXT: a: movl %esi, %r10d
+;; CHECK-NEXT: d: cmpl $4, %r10d
+;; CHECK-NEXT: 11: jae 0x37
+;; CHECK-NEXT: 13: leaq 0xd(%rip), %r11
+;; CHECK-NEXT: 1a: leaq (%r11, %r10, 4), %r11
+;; CHECK-NEXT: 1e: movslq (%r11), %r10
+;; CHECK-NEXT: 21: addq %r10, %r11
+;; CHECK-NEXT: 24: jmpq *%r11
+;; CHECK-NEXT: 27: .long 0x00000010 ;; -> 0x37
+;; CHECK-NEXT: 2b: .long 0x00000013 ;; -> 0x3e
+;; CHECK-NEXT: 2f: .long 0x00000008 ;; -> 0x37
+;; CHECK-NEXT: 33: .long 0x0000000b ;; -> 0x3e
+;; CHECK-NEXT: 37: movl $1, %eax
+;; CHECK-NEXT: 3c: popq %rbp
+;; CHECK-NEXT: 3d: retq
+;; CHECK-NEXT: 3e: movl $2, %eax
+;; CHECK-NEXT: 43: popq %rbp
+;; CHECK-NEXT: 44: retq
+;; CHECK-NEXT: 45: ud2

@@ -8,25 +8,24 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %r10d
-;; CHECK-NEXT: f: cmpl $2, %r10d
-;; CHECK-NEXT: 13: jae 0x35
-;; CHECK-NEXT: 19: leaq 0xd(%rip), %r11
-;; CHECK-NEXT: 20: leaq (%r11, %r10, 4), %r11
-;; CHECK-NEXT: 24: movslq (%r11), %r10
-;; CHECK-NEXT: 27: addq %r10, %r11
-;; CHECK-NEXT: 2a: jmpq *%r11
-;; CHECK-NEXT: 2d: sldtw (%rax)
-;; CHECK-NEXT: 30: addb %dl, (%rdx)
-;; CHECK-NEXT: 32: addb %al, (%rax)
-;; CHECK-NEXT: 34: addb %bh, 0x1e(%rax)
-;; CHECK-NEXT: 3a: popq %rbp
-;; CHECK-NEXT: 3b: retq
-;; CHECK-NEXT: 3c: movl $0xa, %eax
-;; CHECK-NEXT: 41: popq %rbp
-;; CHECK-NEXT: 42: retq
-;; CHECK-NEXT: 43: movl $0x14, %eax
-;; CHECK-NEXT: 48: popq %rbp
-;; CHECK-NEXT: 49: retq
+;; CHECK-NEXT: 8: jb 0x44
+;; CHECK-NEXT: a: movl %esi, %r10d
+;; CHECK-NEXT: d: cmpl $2, %r10d
+;; CHECK-NEXT: 11: jae 0x2f
+;; CHECK-NEXT: 13: leaq 0xd(%rip), %r11
+;; CHECK-NEXT: 1a: leaq (%r11, %r10, 4), %r11
+;; CHECK-NEXT: 1e: movslq (%r11), %r10
+;; CHECK-NEXT: 21: addq %r10, %r11
+;; CHECK-NEXT: 24: jmpq *%r11
+;; CHECK-NEXT: 27: .long 0x0000000f ;; -> 0x36
+;; CHECK-NEXT: 2b: .long 0x00000012 ;; -> 0x3d
+;; CHECK-NEXT: 2f: movl $0x1e, %eax
+;; CHECK-NEXT: 34: popq %rbp
+;; CHECK-NEXT: 35: retq
+;; CHECK-NEXT: 36: movl $0xa, %eax
+;; CHECK-NEXT: 3b: popq %rbp
+;; CHECK-NEXT: 3c: retq
+;; CHECK-NEXT: 3d: movl $0x14, %eax
+;; CHECK-NEXT: 42: popq %rbp
+;; CHECK-NEXT: 43: retq
+;; CHECK-NEXT: 44: ud2

@@ -8,13 +8,13 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: testl %esi, %esi
-;; CHECK-NEXT: e: jne 0x1b
-;; CHECK-NEXT: 14: movl $2, %eax
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
-;; CHECK-NEXT: 1b: movl $1, %eax
-;; CHECK-NEXT: 20: popq %rbp
-;; CHECK-NEXT: 21: retq
+;; CHECK-NEXT: 8: jb 0x1c
+;; CHECK-NEXT: a: testl %esi, %esi
+;; CHECK-NEXT: c: jne 0x15
+;; CHECK-NEXT: e: movl $2, %eax
+;; CHECK-NEXT: 13: popq %rbp
+;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 15: movl $1, %eax
+;; CHECK-NEXT: 1a: popq %rbp
+;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 1c: ud2

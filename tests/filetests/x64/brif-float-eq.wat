@@ -8,14 +8,14 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: ucomisd %xmm1, %xmm0
-;; CHECK-NEXT: 10: jp 0x23
-;; CHECK-NEXT: 16: jne 0x23
-;; CHECK-NEXT: 1c: movl $2, %eax
-;; CHECK-NEXT: 21: popq %rbp
-;; CHECK-NEXT: 22: retq
-;; CHECK-NEXT: 23: movl $1, %eax
-;; CHECK-NEXT: 28: popq %rbp
-;; CHECK-NEXT: 29: retq
+;; CHECK-NEXT: 8: jb 0x20
+;; CHECK-NEXT: a: ucomisd %xmm1, %xmm0
+;; CHECK-NEXT: e: jp 0x19
+;; CHECK-NEXT: 10: jne 0x19
+;; CHECK-NEXT: 12: movl $2, %eax
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: movl $1, %eax
+;; CHECK-NEXT: 1e: popq %rbp
+;; CHECK-NEXT: 1f: retq
+;; CHECK-NEXT: 20: ud2

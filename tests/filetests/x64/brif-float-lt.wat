@@ -8,13 +8,13 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: ucomiss %xmm0, %xmm1
-;; CHECK-NEXT: f: jbe 0x1c
-;; CHECK-NEXT: 15: movl $2, %eax
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: movl $1, %eax
-;; CHECK-NEXT: 21: popq %rbp
-;; CHECK-NEXT: 22: retq
+;; CHECK-NEXT: 8: jb 0x1d
+;; CHECK-NEXT: a: ucomiss %xmm0, %xmm1
+;; CHECK-NEXT: d: jbe 0x16
+;; CHECK-NEXT: f: movl $2, %eax
+;; CHECK-NEXT: 14: popq %rbp
+;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 16: movl $1, %eax
+;; CHECK-NEXT: 1b: popq %rbp
+;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 1d: ud2

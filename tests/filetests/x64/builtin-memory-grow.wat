@@ -8,12 +8,12 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %edx
-;; CHECK-NEXT: e: xorl %esi, %esi
-;; CHECK-NEXT: 10: movq 0x20(%rdi), %r11
-;; CHECK-NEXT: 14: callq *(%r11)
-;; CHECK-NEXT: 17: movl %eax, %eax
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 8: jb 0x19
+;; CHECK-NEXT: a: movl %esi, %edx
+;; CHECK-NEXT: c: xorl %esi, %esi
+;; CHECK-NEXT: e: movq 0x20(%rdi), %r11
+;; CHECK-NEXT: 12: callq *(%r11)
+;; CHECK-NEXT: 15: movl %eax, %eax
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2

@@ -8,27 +8,27 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %eax
-;; CHECK-NEXT: e: movq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 12: cmpq %rcx, %rax
-;; CHECK-NEXT: 15: jb 0x19
-;; CHECK-NEXT: 17: ud2
-;; CHECK-NEXT: 19: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 1d: movq (%rcx, %rax, 8), %rax
-;; CHECK-NEXT: 21: testq %rax, %rax
-;; CHECK-NEXT: 24: jne 0x28
-;; CHECK-NEXT: 26: ud2
-;; CHECK-NEXT: 28: movl 0x10(%rax), %ecx
-;; CHECK-NEXT: 2b: movq 0x18(%rdi), %rsi
-;; CHECK-NEXT: 2f: movl (%rsi), %esi
-;; CHECK-NEXT: 31: cmpl %esi, %ecx
-;; CHECK-NEXT: 33: je 0x37
-;; CHECK-NEXT: 35: ud2
-;; CHECK-NEXT: 37: movq (%rax), %rcx
-;; CHECK-NEXT: 3a: movq 0x18(%rax), %rdi
-;; CHECK-NEXT: 3e: movq %rdx, %rsi
-;; CHECK-NEXT: 41: callq *%rcx
-;; CHECK-NEXT: 43: popq %rbp
-;; CHECK-NEXT: 44: retq
+;; CHECK-NEXT: 8: jb 0x3d
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 10: cmpq %rcx, %rax
+;; CHECK-NEXT: 13: jae 0x3f
+;; CHECK-NEXT: 15: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 19: movq (%rcx, %rax, 8), %rax
+;; CHECK-NEXT: 1d: testq %rax, %rax
+;; CHECK-NEXT: 20: je 0x41
+;; CHECK-NEXT: 22: movl 0x10(%rax), %ecx
+;; CHECK-NEXT: 25: movq 0x18(%rdi), %rsi
+;; CHECK-NEXT: 29: movl (%rsi), %esi
+;; CHECK-NEXT: 2b: cmpl %esi, %ecx
+;; CHECK-NEXT: 2d: jne 0x43
+;; CHECK-NEXT: 2f: movq (%rax), %rcx
+;; CHECK-NEXT: 32: movq 0x18(%rax), %rdi
+;; CHECK-NEXT: 36: movq %rdx, %rsi
+;; CHECK-NEXT: 39: callq *%rcx
+;; CHECK-NEXT: 3b: popq %rbp
+;; CHECK-NEXT: 3c: retq
+;; CHECK-NEXT: 3d: ud2
+;; CHECK-NEXT: 3f: ud2
+;; CHECK-NEXT: 41: ud2
+;; CHECK-NEXT: 43: ud2

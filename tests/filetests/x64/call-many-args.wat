@@ -8,32 +8,32 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq 0x10(%rbp), %rax
-;; CHECK-NEXT: 10: movq 0x18(%rbp), %rax
-;; CHECK-NEXT: 14: movq 0x20(%rbp), %rax
-;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 8: jb 0x18
+;; CHECK-NEXT: a: movq 0x10(%rbp), %rax
+;; CHECK-NEXT: e: movq 0x18(%rbp), %rax
+;; CHECK-NEXT: 12: movq 0x20(%rbp), %rax
+;; CHECK-NEXT: 16: popq %rbp
+;; CHECK-NEXT: 17: retq
+;; CHECK-NEXT: 18: ud2
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x20, %rsp
 ;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jae 0x10
-;; CHECK-NEXT: e: ud2
-;; CHECK-NEXT: 10: movl $6, %eax
-;; CHECK-NEXT: 15: movq %rax, (%rsp)
-;; CHECK-NEXT: 19: movl $7, %eax
-;; CHECK-NEXT: 1e: movq %rax, 8(%rsp)
-;; CHECK-NEXT: 23: movl $8, %eax
-;; CHECK-NEXT: 28: movq %rax, 0x10(%rsp)
-;; CHECK-NEXT: 2d: movl $1, %esi
-;; CHECK-NEXT: 32: movl $2, %edx
-;; CHECK-NEXT: 37: movl $3, %ecx
-;; CHECK-NEXT: 3c: movl $4, %r8d
-;; CHECK-NEXT: 42: movl $5, %r9d
-;; CHECK-NEXT: 48: callq 0xffffffffffffffe0
-;; CHECK-NEXT: 4d: addq $0x20, %rsp
-;; CHECK-NEXT: 51: popq %rbp
-;; CHECK-NEXT: 52: retq
+;; CHECK-NEXT: c: jb 0x51
+;; CHECK-NEXT: e: movl $6, %eax
+;; CHECK-NEXT: 13: movq %rax, (%rsp)
+;; CHECK-NEXT: 17: movl $7, %eax
+;; CHECK-NEXT: 1c: movq %rax, 8(%rsp)
+;; CHECK-NEXT: 21: movl $8, %eax
+;; CHECK-NEXT: 26: movq %rax, 0x10(%rsp)
+;; CHECK-NEXT: 2b: movl $1, %esi
+;; CHECK-NEXT: 30: movl $2, %edx
+;; CHECK-NEXT: 35: movl $3, %ecx
+;; CHECK-NEXT: 3a: movl $4, %r8d
+;; CHECK-NEXT: 40: movl $5, %r9d
+;; CHECK-NEXT: 46: callq 0xffffffffffffffe0
+;; CHECK-NEXT: 4b: addq $0x20, %rsp
+;; CHECK-NEXT: 4f: popq %rbp
+;; CHECK-NEXT: 50: retq
+;; CHECK-NEXT: 51: ud2

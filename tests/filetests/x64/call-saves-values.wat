@@ -8,23 +8,23 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq %rsi, %rax
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 8: jb 0xf
+;; CHECK-NEXT: a: movq %rsi, %rax
+;; CHECK-NEXT: d: popq %rbp
+;; CHECK-NEXT: e: retq
+;; CHECK-NEXT: f: ud2
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: pushq %rbx
 ;; CHECK-NEXT: 5: subq $8, %rsp
 ;; CHECK-NEXT: 9: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: d: jae 0x11
-;; CHECK-NEXT: f: ud2
-;; CHECK-NEXT: 11: movq %rsi, %rbx
-;; CHECK-NEXT: 14: callq 0xffffffffffffffe0
-;; CHECK-NEXT: 19: addl %ebx, %eax
-;; CHECK-NEXT: 1b: addq $8, %rsp
-;; CHECK-NEXT: 1f: popq %rbx
-;; CHECK-NEXT: 20: popq %rbp
-;; CHECK-NEXT: 21: retq
+;; CHECK-NEXT: d: jb 0x20
+;; CHECK-NEXT: f: movq %rsi, %rbx
+;; CHECK-NEXT: 12: callq 0xffffffffffffffe0
+;; CHECK-NEXT: 17: addl %ebx, %eax
+;; CHECK-NEXT: 19: addq $8, %rsp
+;; CHECK-NEXT: 1d: popq %rbx
+;; CHECK-NEXT: 1e: popq %rbp
+;; CHECK-NEXT: 1f: retq
+;; CHECK-NEXT: 20: ud2

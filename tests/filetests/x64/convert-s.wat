@@ -8,9 +8,9 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: xorps %xmm0, %xmm0
-;; CHECK-NEXT: f: cvtsi2sdl %esi, %xmm0
-;; CHECK-NEXT: 13: popq %rbp
-;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 8: jb 0x13
+;; CHECK-NEXT: a: xorps %xmm0, %xmm0
+;; CHECK-NEXT: d: cvtsi2sdl %esi, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2

@@ -8,10 +8,10 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: xorps %xmm0, %xmm0
-;; CHECK-NEXT: f: movl %esi, %r10d
-;; CHECK-NEXT: 12: cvtsi2ssq %r10, %xmm0
-;; CHECK-NEXT: 17: popq %rbp
-;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 8: jb 0x17
+;; CHECK-NEXT: a: xorps %xmm0, %xmm0
+;; CHECK-NEXT: d: movl %esi, %r10d
+;; CHECK-NEXT: 10: cvtsi2ssq %r10, %xmm0
+;; CHECK-NEXT: 15: popq %rbp
+;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 17: ud2

@@ -8,19 +8,19 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: xorps %xmm0, %xmm0
-;; CHECK-NEXT: f: testq %rsi, %rsi
-;; CHECK-NEXT: 12: js 0x22
-;; CHECK-NEXT: 18: cvtsi2sdq %rsi, %xmm0
-;; CHECK-NEXT: 1d: jmp 0x3b
-;; CHECK-NEXT: 22: movq %rsi, %r10
-;; CHECK-NEXT: 25: shrq $1, %r10
-;; CHECK-NEXT: 28: movq %rsi, %r11
-;; CHECK-NEXT: 2b: andq $1, %r11
-;; CHECK-NEXT: 2f: orq %r11, %r10
-;; CHECK-NEXT: 32: cvtsi2sdq %r10, %xmm0
-;; CHECK-NEXT: 37: addsd %xmm0, %xmm0
-;; CHECK-NEXT: 3b: popq %rbp
-;; CHECK-NEXT: 3c: retq
+;; CHECK-NEXT: 8: jb 0x34
+;; CHECK-NEXT: a: xorps %xmm0, %xmm0
+;; CHECK-NEXT: d: testq %rsi, %rsi
+;; CHECK-NEXT: 10: js 0x19
+;; CHECK-NEXT: 12: cvtsi2sdq %rsi, %xmm0
+;; CHECK-NEXT: 17: jmp 0x32
+;; CHECK-NEXT: 19: movq %rsi, %r10
+;; CHECK-NEXT: 1c: shrq $1, %r10
+;; CHECK-NEXT: 1f: movq %rsi, %r11
+;; CHECK-NEXT: 22: andq $1, %r11
+;; CHECK-NEXT: 26: orq %r11, %r10
+;; CHECK-NEXT: 29: cvtsi2sdq %r10, %xmm0
+;; CHECK-NEXT: 2e: addsd %xmm0, %xmm0
+;; CHECK-NEXT: 32: popq %rbp
+;; CHECK-NEXT: 33: retq
+;; CHECK-NEXT: 34: ud2

@@ -8,39 +8,16 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movaps %xmm1, %xmm15
-;; CHECK-NEXT: 10: andps 0x18(%rip), %xmm15
-;; CHECK-NEXT: 18: andps 0x21(%rip), %xmm0
-;; CHECK-NEXT: 1f: orps %xmm15, %xmm0
-;; CHECK-NEXT: 23: popq %rbp
-;; CHECK-NEXT: 24: retq
-;; CHECK-NEXT: 25: int3
-;; CHECK-NEXT: 26: int3
-;; CHECK-NEXT: 27: int3
-;; CHECK-NEXT: 28: int3
-;; CHECK-NEXT: 29: int3
-;; CHECK-NEXT: 2a: int3
-;; CHECK-NEXT: 2b: int3
-;; CHECK-NEXT: 2c: int3
-;; CHECK-NEXT: 2d: int3
-;; CHECK-NEXT: 2e: int3
-;; CHECK-NEXT: 2f: int3
-;; CHECK-NEXT: 30: addb %al, (%rax)
-;; CHECK-NEXT: 32: addb %al, -0x80000000(%rax)
-;; CHECK-NEXT: 38: addb %al, (%rax)
-;; CHECK-NEXT: 3a: addb %al, -0x80000000(%rax)
-;; CHECK-NEXT: 40: .byte 0xff
-;; CHECK-NEXT: 41: .byte 0xff
-;; CHECK-NEXT: 42: .byte 0xff
-;; CHECK-NEXT: 43: jg 0x44
-;; CHECK-NEXT: 45: .byte 0xff
-;; CHECK-NEXT: 46: .byte 0xff
-;; CHECK-NEXT: 47: jg 0x48
-;; CHECK-NEXT: 49: .byte 0xff
-;; CHECK-NEXT: 4a: .byte 0xff
-;; CHECK-NEXT: 4b: jg 0x4c
-;; CHECK-NEXT: 4d: .byte 0xff
-;; CHECK-NEXT: 4e: .byte 0xff
-;; CHECK-NEXT: 4f: .byte 0x7f
+;; CHECK-NEXT: 8: jb 0x23
+;; CHECK-NEXT: a: movaps %xmm1, %xmm15
+;; CHECK-NEXT: e: andps 0x1a(%rip), %xmm15
+;; CHECK-NEXT: 16: andps 0x23(%rip), %xmm0
+;; CHECK-NEXT: 1d: orps %xmm15, %xmm0
+;; CHECK-NEXT: 21: popq %rbp
+;; CHECK-NEXT: 22: retq
+;; CHECK-NEXT: 23: ud2
+;; CHECK-NEXT: 25: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 30: .quad 0x8000000080000000
+;; CHECK-NEXT: 38: .quad 0x8000000080000000
+;; CHECK-NEXT: 40: .quad 0x7fffffff7fffffff
+;; CHECK-NEXT: 48: .quad 0x7fffffff7fffffff

@@ -8,15 +8,15 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: ucomiss %xmm1, %xmm0
-;; CHECK-NEXT: f: jp 0x2c
-;; CHECK-NEXT: 15: jne 0x23
-;; CHECK-NEXT: 1b: andps %xmm1, %xmm0
-;; CHECK-NEXT: 1e: jmp 0x30
-;; CHECK-NEXT: 23: maxss %xmm1, %xmm0
-;; CHECK-NEXT: 27: jmp 0x30
-;; CHECK-NEXT: 2c: addss %xmm1, %xmm0
-;; CHECK-NEXT: 30: popq %rbp
-;; CHECK-NEXT: 31: retq
+;; CHECK-NEXT: 8: jb 0x22
+;; CHECK-NEXT: a: ucomiss %xmm1, %xmm0
+;; CHECK-NEXT: d: jp 0x1c
+;; CHECK-NEXT: f: jne 0x16
+;; CHECK-NEXT: 11: andps %xmm1, %xmm0
+;; CHECK-NEXT: 14: jmp 0x20
+;; CHECK-NEXT: 16: maxss %xmm1, %xmm0
+;; CHECK-NEXT: 1a: jmp 0x20
+;; CHECK-NEXT: 1c: addss %xmm1, %xmm0
+;; CHECK-NEXT: 20: popq %rbp
+;; CHECK-NEXT: 21: retq
+;; CHECK-NEXT: 22: ud2

@@ -1,5 +1,5 @@
-;; Concept: f32.mul and f32.div are mulss and divss.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; Concept: f32.mul and f32.div are mulss and divss (without AVX: the two-address SSE forms).
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt,-avx %t.wasm | %FileCheck %s
 (module
   (func $f (param f32 f32) (result f32) local.get 0 local.get 1 f32.mul local.get 1 f32.div))
 
@@ -8,9 +8,9 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: mulss %xmm1, %xmm0
-;; CHECK-NEXT: 10: divss %xmm1, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 8: jb 0x14
+;; CHECK-NEXT: a: mulss %xmm1, %xmm0
+;; CHECK-NEXT: e: divss %xmm1, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2

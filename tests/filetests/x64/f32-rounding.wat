@@ -8,11 +8,11 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: roundss $0xa, %xmm0, %xmm0
-;; CHECK-NEXT: 12: roundss $9, %xmm0, %xmm0
-;; CHECK-NEXT: 18: roundss $0xb, %xmm0, %xmm0
-;; CHECK-NEXT: 1e: roundss $8, %xmm0, %xmm0
-;; CHECK-NEXT: 24: popq %rbp
-;; CHECK-NEXT: 25: retq
+;; CHECK-NEXT: 8: jb 0x24
+;; CHECK-NEXT: a: roundss $0xa, %xmm0, %xmm0
+;; CHECK-NEXT: 10: roundss $9, %xmm0, %xmm0
+;; CHECK-NEXT: 16: roundss $0xb, %xmm0, %xmm0
+;; CHECK-NEXT: 1c: roundss $8, %xmm0, %xmm0
+;; CHECK-NEXT: 22: popq %rbp
+;; CHECK-NEXT: 23: retq
+;; CHECK-NEXT: 24: ud2

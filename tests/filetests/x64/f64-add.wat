@@ -1,5 +1,5 @@
-;; Concept: f64.add is addsd.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; Concept: f64.add is addsd (without AVX: the two-address SSE form).
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt,-avx %t.wasm | %FileCheck %s
 (module
   (func $f (param f64 f64) (result f64) local.get 0 local.get 1 f64.add))
 
@@ -8,8 +8,8 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: addsd %xmm1, %xmm0
-;; CHECK-NEXT: 10: popq %rbp
-;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 8: jb 0x10
+;; CHECK-NEXT: a: addsd %xmm1, %xmm0
+;; CHECK-NEXT: e: popq %rbp
+;; CHECK-NEXT: f: retq
+;; CHECK-NEXT: 10: ud2

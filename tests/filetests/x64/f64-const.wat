@@ -8,18 +8,12 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movsd 0xc(%rip), %xmm0
-;; CHECK-NEXT: 14: xorps %xmm1, %xmm1
-;; CHECK-NEXT: 17: addsd %xmm1, %xmm0
-;; CHECK-NEXT: 1b: popq %rbp
-;; CHECK-NEXT: 1c: retq
-;; CHECK-NEXT: 1d: int3
-;; CHECK-NEXT: 1e: int3
-;; CHECK-NEXT: 1f: int3
-;; CHECK-NEXT: 20: addb %al, (%rax)
-;; CHECK-NEXT: 22: addb %al, (%rax)
-;; CHECK-NEXT: 24: addb %al, (%rax)
-;; CHECK-NEXT: 26: clc
-;; CHECK-NEXT: 27: .byte 0x3f
+;; CHECK-NEXT: 8: jb 0x1b
+;; CHECK-NEXT: a: movsd 0xe(%rip), %xmm0
+;; CHECK-NEXT: 12: xorps %xmm1, %xmm1
+;; CHECK-NEXT: 15: vaddsd %xmm1, %xmm0, %xmm0
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: ud2
+;; CHECK-NEXT: 1d: .byte 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 20: .quad 0x3ff8000000000000

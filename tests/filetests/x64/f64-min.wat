@@ -8,15 +8,15 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: ucomisd %xmm1, %xmm0
-;; CHECK-NEXT: 10: jp 0x2d
-;; CHECK-NEXT: 16: jne 0x24
-;; CHECK-NEXT: 1c: orps %xmm1, %xmm0
-;; CHECK-NEXT: 1f: jmp 0x31
-;; CHECK-NEXT: 24: minsd %xmm1, %xmm0
-;; CHECK-NEXT: 28: jmp 0x31
-;; CHECK-NEXT: 2d: addsd %xmm1, %xmm0
-;; CHECK-NEXT: 31: popq %rbp
-;; CHECK-NEXT: 32: retq
+;; CHECK-NEXT: 8: jb 0x23
+;; CHECK-NEXT: a: ucomisd %xmm1, %xmm0
+;; CHECK-NEXT: e: jp 0x1d
+;; CHECK-NEXT: 10: jne 0x17
+;; CHECK-NEXT: 12: orps %xmm1, %xmm0
+;; CHECK-NEXT: 15: jmp 0x21
+;; CHECK-NEXT: 17: minsd %xmm1, %xmm0
+;; CHECK-NEXT: 1b: jmp 0x21
+;; CHECK-NEXT: 1d: addsd %xmm1, %xmm0
+;; CHECK-NEXT: 21: popq %rbp
+;; CHECK-NEXT: 22: retq
+;; CHECK-NEXT: 23: ud2

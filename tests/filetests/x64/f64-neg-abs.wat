@@ -8,30 +8,14 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: xorps 0xd(%rip), %xmm0
-;; CHECK-NEXT: 13: andps 0x16(%rip), %xmm0
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: int3
-;; CHECK-NEXT: 1d: int3
-;; CHECK-NEXT: 1e: int3
-;; CHECK-NEXT: 1f: int3
-;; CHECK-NEXT: 20: addb %al, (%rax)
-;; CHECK-NEXT: 22: addb %al, (%rax)
-;; CHECK-NEXT: 24: addb %al, (%rax)
-;; CHECK-NEXT: 26: addb %al, (%rax)
-;; CHECK-NEXT: 2c: addb %al, (%rax)
-;; CHECK-NEXT: 2e: addb %al, -1(%rax)
-;; CHECK-NEXT: 34: .byte 0xff
-;; CHECK-NEXT: 35: .byte 0xff
-;; CHECK-NEXT: 36: .byte 0xff
-;; CHECK-NEXT: 37: jg 0x38
-;; CHECK-NEXT: 39: .byte 0xff
-;; CHECK-NEXT: 3a: .byte 0xff
-;; CHECK-NEXT: 3b: .byte 0xff
-;; CHECK-NEXT: 3c: .byte 0xff
-;; CHECK-NEXT: 3d: .byte 0xff
-;; CHECK-NEXT: 3e: .byte 0xff
-;; CHECK-NEXT: 3f: .byte 0x7f
+;; CHECK-NEXT: 8: jb 0x1a
+;; CHECK-NEXT: a: xorps 0xf(%rip), %xmm0
+;; CHECK-NEXT: 11: andps 0x18(%rip), %xmm0
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2
+;; CHECK-NEXT: 1c: .byte 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 20: .quad 0x8000000000000000
+;; CHECK-NEXT: 28: .quad 0x8000000000000000
+;; CHECK-NEXT: 30: .quad 0x7fffffffffffffff
+;; CHECK-NEXT: 38: .quad 0x7fffffffffffffff

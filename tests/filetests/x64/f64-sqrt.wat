@@ -8,8 +8,8 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: sqrtsd %xmm0, %xmm0
-;; CHECK-NEXT: 10: popq %rbp
-;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 8: jb 0x10
+;; CHECK-NEXT: a: sqrtsd %xmm0, %xmm0
+;; CHECK-NEXT: e: popq %rbp
+;; CHECK-NEXT: f: retq
+;; CHECK-NEXT: 10: ud2

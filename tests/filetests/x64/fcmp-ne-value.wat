@@ -8,13 +8,13 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: xorl %eax, %eax
-;; CHECK-NEXT: e: xorl %ecx, %ecx
-;; CHECK-NEXT: 10: ucomiss %xmm1, %xmm0
-;; CHECK-NEXT: 13: setne %al
-;; CHECK-NEXT: 16: setp %cl
-;; CHECK-NEXT: 19: orl %ecx, %eax
-;; CHECK-NEXT: 1b: popq %rbp
-;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 8: jb 0x1b
+;; CHECK-NEXT: a: xorl %eax, %eax
+;; CHECK-NEXT: c: xorl %ecx, %ecx
+;; CHECK-NEXT: e: ucomiss %xmm1, %xmm0
+;; CHECK-NEXT: 11: setne %al
+;; CHECK-NEXT: 14: setp %cl
+;; CHECK-NEXT: 17: orl %ecx, %eax
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: ud2

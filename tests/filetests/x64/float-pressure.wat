@@ -9,176 +9,77 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x30, %rsp
 ;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jae 0x10
-;; CHECK-NEXT: e: ud2
-;; CHECK-NEXT: 10: movsd 0x1d8(%rip), %xmm1
-;; CHECK-NEXT: 18: movaps %xmm0, %xmm2
-;; CHECK-NEXT: 1b: mulsd %xmm1, %xmm2
-;; CHECK-NEXT: 1f: movsd 0x1d1(%rip), %xmm1
-;; CHECK-NEXT: 27: movaps %xmm0, %xmm3
-;; CHECK-NEXT: 2a: mulsd %xmm1, %xmm3
-;; CHECK-NEXT: 2e: movsd 0x1ca(%rip), %xmm1
-;; CHECK-NEXT: 36: movaps %xmm0, %xmm4
-;; CHECK-NEXT: 39: mulsd %xmm1, %xmm4
-;; CHECK-NEXT: 3d: movsd 0x1c3(%rip), %xmm1
-;; CHECK-NEXT: 45: movaps %xmm0, %xmm5
-;; CHECK-NEXT: 48: mulsd %xmm1, %xmm5
-;; CHECK-NEXT: 4c: movsd 0x1bc(%rip), %xmm1
-;; CHECK-NEXT: 54: movaps %xmm0, %xmm6
-;; CHECK-NEXT: 57: mulsd %xmm1, %xmm6
-;; CHECK-NEXT: 5b: movsd 0x1b5(%rip), %xmm1
-;; CHECK-NEXT: 63: movaps %xmm0, %xmm7
-;; CHECK-NEXT: 66: mulsd %xmm1, %xmm7
-;; CHECK-NEXT: 6a: movsd 0x1ae(%rip), %xmm1
-;; CHECK-NEXT: 72: movaps %xmm0, %xmm8
-;; CHECK-NEXT: 76: mulsd %xmm1, %xmm8
-;; CHECK-NEXT: 7b: movsd 0x1a5(%rip), %xmm1
-;; CHECK-NEXT: 83: movaps %xmm0, %xmm9
-;; CHECK-NEXT: 87: mulsd %xmm1, %xmm9
-;; CHECK-NEXT: 8c: movsd 0x19c(%rip), %xmm1
-;; CHECK-NEXT: 94: movaps %xmm0, %xmm10
-;; CHECK-NEXT: 98: mulsd %xmm1, %xmm10
-;; CHECK-NEXT: 9d: movsd 0x193(%rip), %xmm1
-;; CHECK-NEXT: a5: movaps %xmm0, %xmm11
-;; CHECK-NEXT: a9: mulsd %xmm1, %xmm11
-;; CHECK-NEXT: ae: movsd 0x18a(%rip), %xmm1
-;; CHECK-NEXT: b6: movaps %xmm0, %xmm12
-;; CHECK-NEXT: ba: mulsd %xmm1, %xmm12
-;; CHECK-NEXT: bf: movsd 0x181(%rip), %xmm1
-;; CHECK-NEXT: c7: movaps %xmm0, %xmm13
-;; CHECK-NEXT: cb: mulsd %xmm1, %xmm13
-;; CHECK-NEXT: d0: movsd 0x178(%rip), %xmm1
-;; CHECK-NEXT: d8: movaps %xmm0, %xmm14
-;; CHECK-NEXT: dc: mulsd %xmm1, %xmm14
-;; CHECK-NEXT: e1: movsd 0x16f(%rip), %xmm1
-;; CHECK-NEXT: e9: movsd %xmm2, (%rsp)
-;; CHECK-NEXT: ee: movaps %xmm0, %xmm2
-;; CHECK-NEXT: f1: mulsd %xmm1, %xmm2
-;; CHECK-NEXT: f5: movsd 0x163(%rip), %xmm1
-;; CHECK-NEXT: fd: movsd %xmm3, 8(%rsp)
-;; CHECK-NEXT: 103: movaps %xmm0, %xmm3
-;; CHECK-NEXT: 106: mulsd %xmm1, %xmm3
-;; CHECK-NEXT: 10a: movsd 0x156(%rip), %xmm1
-;; CHECK-NEXT: 112: movsd %xmm4, 0x10(%rsp)
-;; CHECK-NEXT: 118: movaps %xmm0, %xmm4
-;; CHECK-NEXT: 11b: mulsd %xmm1, %xmm4
-;; CHECK-NEXT: 11f: movsd 0x149(%rip), %xmm1
-;; CHECK-NEXT: 127: movsd %xmm5, 0x18(%rsp)
-;; CHECK-NEXT: 12d: movaps %xmm0, %xmm5
-;; CHECK-NEXT: 130: mulsd %xmm1, %xmm5
-;; CHECK-NEXT: 134: movsd 0x13c(%rip), %xmm1
-;; CHECK-NEXT: 13c: movsd %xmm6, 0x20(%rsp)
-;; CHECK-NEXT: 142: movaps %xmm0, %xmm6
-;; CHECK-NEXT: 145: mulsd %xmm1, %xmm6
-;; CHECK-NEXT: 149: movsd 0x12f(%rip), %xmm1
-;; CHECK-NEXT: 151: movsd %xmm7, 0x28(%rsp)
-;; CHECK-NEXT: 157: movaps %xmm0, %xmm7
-;; CHECK-NEXT: 15a: mulsd %xmm1, %xmm7
-;; CHECK-NEXT: 15e: movsd 0x122(%rip), %xmm1
-;; CHECK-NEXT: 166: mulsd %xmm1, %xmm0
-;; CHECK-NEXT: 16a: addsd %xmm0, %xmm7
-;; CHECK-NEXT: 16e: addsd %xmm7, %xmm6
-;; CHECK-NEXT: 172: addsd %xmm6, %xmm5
-;; CHECK-NEXT: 176: addsd %xmm5, %xmm4
-;; CHECK-NEXT: 17a: addsd %xmm4, %xmm3
-;; CHECK-NEXT: 17e: addsd %xmm3, %xmm2
-;; CHECK-NEXT: 182: addsd %xmm2, %xmm14
-;; CHECK-NEXT: 187: addsd %xmm14, %xmm13
-;; CHECK-NEXT: 18c: addsd %xmm13, %xmm12
-;; CHECK-NEXT: 191: addsd %xmm12, %xmm11
-;; CHECK-NEXT: 196: addsd %xmm11, %xmm10
-;; CHECK-NEXT: 19b: addsd %xmm10, %xmm9
-;; CHECK-NEXT: 1a0: addsd %xmm9, %xmm8
-;; CHECK-NEXT: 1a5: movsd 0x28(%rsp), %xmm0
-;; CHECK-NEXT: 1ab: addsd %xmm8, %xmm0
-;; CHECK-NEXT: 1b0: movsd 0x20(%rsp), %xmm1
-;; CHECK-NEXT: 1b6: addsd %xmm0, %xmm1
-;; CHECK-NEXT: 1ba: movsd 0x18(%rsp), %xmm0
-;; CHECK-NEXT: 1c0: addsd %xmm1, %xmm0
-;; CHECK-NEXT: 1c4: movsd 0x10(%rsp), %xmm1
-;; CHECK-NEXT: 1ca: addsd %xmm0, %xmm1
-;; CHECK-NEXT: 1ce: movsd 8(%rsp), %xmm0
-;; CHECK-NEXT: 1d4: addsd %xmm1, %xmm0
-;; CHECK-NEXT: 1d8: movsd (%rsp), %xmm1
-;; CHECK-NEXT: 1dd: addsd %xmm0, %xmm1
-;; CHECK-NEXT: 1e1: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 1e4: addq $0x30, %rsp
-;; CHECK-NEXT: 1e8: popq %rbp
-;; CHECK-NEXT: 1e9: retq
-;; CHECK-NEXT: 1ea: int3
-;; CHECK-NEXT: 1eb: int3
-;; CHECK-NEXT: 1ec: int3
-;; CHECK-NEXT: 1ed: int3
-;; CHECK-NEXT: 1ee: int3
-;; CHECK-NEXT: 1ef: int3
-;; CHECK-NEXT: 1f0: addb %al, (%rax)
-;; CHECK-NEXT: 1f2: addb %al, (%rax)
-;; CHECK-NEXT: 1f4: addb %al, (%rax)
-;; CHECK-NEXT: 1f6: orb %al, (%rax)
-;; CHECK-NEXT: 1f9: addb %al, (%rax)
-;; CHECK-NEXT: 1fb: addb %al, (%rax)
-;; CHECK-NEXT: 1fd: addb %dl, (%rax)
-;; CHECK-NEXT: 1ff: addb %al, (%rax)
-;; CHECK-NEXT: 202: addb %al, (%rax)
-;; CHECK-NEXT: 204: addb %al, (%rax)
-;; CHECK-NEXT: 206: adcb $0x40, %al
-;; CHECK-NEXT: 208: addb %al, (%rax)
-;; CHECK-NEXT: 20a: addb %al, (%rax)
-;; CHECK-NEXT: 20c: addb %al, (%rax)
-;; CHECK-NEXT: 20e: sbbb %al, (%rax)
-;; CHECK-NEXT: 211: addb %al, (%rax)
-;; CHECK-NEXT: 213: addb %al, (%rax)
-;; CHECK-NEXT: 215: addb %bl, (%rax, %rax, 2)
-;; CHECK-NEXT: 218: addb %al, (%rax)
-;; CHECK-NEXT: 21a: addb %al, (%rax)
-;; CHECK-NEXT: 21c: addb %al, (%rax)
-;; CHECK-NEXT: 21e: andb %al, (%rax)
-;; CHECK-NEXT: 221: addb %al, (%rax)
-;; CHECK-NEXT: 223: addb %al, (%rax)
-;; CHECK-NEXT: 225: addb %ah, (%rdx)
-;; CHECK-NEXT: 227: addb %al, (%rax)
-;; CHECK-NEXT: 22a: addb %al, (%rax)
-;; CHECK-NEXT: 22c: addb %al, (%rax)
-;; CHECK-NEXT: 22e: andb $0x40, %al
-;; CHECK-NEXT: 230: addb %al, (%rax)
-;; CHECK-NEXT: 232: addb %al, (%rax)
-;; CHECK-NEXT: 234: addb %al, (%rax)
-;; CHECK-NEXT: 236: addb %al, %es:(%rax)
-;; CHECK-NEXT: 23a: addb %al, (%rax)
-;; CHECK-NEXT: 23c: addb %al, (%rax)
-;; CHECK-NEXT: 23e: subb %al, (%rax)
-;; CHECK-NEXT: 241: addb %al, (%rax)
-;; CHECK-NEXT: 243: addb %al, (%rax)
-;; CHECK-NEXT: 245: addb %ch, (%rdx)
-;; CHECK-NEXT: 247: addb %al, (%rax)
-;; CHECK-NEXT: 24a: addb %al, (%rax)
-;; CHECK-NEXT: 24c: addb %al, (%rax)
-;; CHECK-NEXT: 24e: subb $0x40, %al
-;; CHECK-NEXT: 250: addb %al, (%rax)
-;; CHECK-NEXT: 252: addb %al, (%rax)
-;; CHECK-NEXT: 254: addb %al, (%rax)
-;; CHECK-NEXT: 256: addb %al, %cs:(%rax)
-;; CHECK-NEXT: 25a: addb %al, (%rax)
-;; CHECK-NEXT: 25c: addb %al, (%rax)
-;; CHECK-NEXT: 25e: xorb %al, (%rax)
-;; CHECK-NEXT: 261: addb %al, (%rax)
-;; CHECK-NEXT: 263: addb %al, (%rax)
-;; CHECK-NEXT: 265: addb %dh, (%rcx)
-;; CHECK-NEXT: 267: addb %al, (%rax)
-;; CHECK-NEXT: 26a: addb %al, (%rax)
-;; CHECK-NEXT: 26c: addb %al, (%rax)
-;; CHECK-NEXT: 26e: xorb (%rax), %al
-;; CHECK-NEXT: 271: addb %al, (%rax)
-;; CHECK-NEXT: 273: addb %al, (%rax)
-;; CHECK-NEXT: 275: addb %dh, (%rbx)
-;; CHECK-NEXT: 277: addb %al, (%rax)
-;; CHECK-NEXT: 27a: addb %al, (%rax)
-;; CHECK-NEXT: 27c: addb %al, (%rax)
-;; CHECK-NEXT: 27e: xorb $0x40, %al
-;; CHECK-NEXT: 280: addb %al, (%rax)
-;; CHECK-NEXT: 282: addb %al, (%rax)
-;; CHECK-NEXT: 284: addb %al, (%rax)
-;; CHECK-NEXT: 286: xorl $0x40, %eax
-;; CHECK-NEXT: 28b: addb %al, (%rax)
-;; CHECK-NEXT: 28d: addb %dh, (%rsi)
-;; CHECK-NEXT: 28f: .byte 0x40
+;; CHECK-NEXT: c: jb 0x13e
+;; CHECK-NEXT: 12: vmulsd 0x126(%rip), %xmm0, %xmm1
+;; CHECK-NEXT: 1a: vmulsd 0x126(%rip), %xmm0, %xmm2
+;; CHECK-NEXT: 22: vmulsd 0x126(%rip), %xmm0, %xmm3
+;; CHECK-NEXT: 2a: vmulsd 0x126(%rip), %xmm0, %xmm4
+;; CHECK-NEXT: 32: vmulsd 0x126(%rip), %xmm0, %xmm5
+;; CHECK-NEXT: 3a: vmulsd 0x126(%rip), %xmm0, %xmm6
+;; CHECK-NEXT: 42: vmulsd 0x126(%rip), %xmm0, %xmm7
+;; CHECK-NEXT: 4a: vmulsd 0x126(%rip), %xmm0, %xmm8
+;; CHECK-NEXT: 52: vmulsd 0x126(%rip), %xmm0, %xmm9
+;; CHECK-NEXT: 5a: vmulsd 0x126(%rip), %xmm0, %xmm10
+;; CHECK-NEXT: 62: vmulsd 0x126(%rip), %xmm0, %xmm11
+;; CHECK-NEXT: 6a: vmulsd 0x126(%rip), %xmm0, %xmm12
+;; CHECK-NEXT: 72: vmulsd 0x126(%rip), %xmm0, %xmm13
+;; CHECK-NEXT: 7a: vmulsd 0x126(%rip), %xmm0, %xmm14
+;; CHECK-NEXT: 82: movsd %xmm1, (%rsp)
+;; CHECK-NEXT: 87: vmulsd 0x121(%rip), %xmm0, %xmm1
+;; CHECK-NEXT: 8f: movsd %xmm2, 8(%rsp)
+;; CHECK-NEXT: 95: vmulsd 0x11b(%rip), %xmm0, %xmm2
+;; CHECK-NEXT: 9d: movsd %xmm3, 0x10(%rsp)
+;; CHECK-NEXT: a3: vmulsd 0x115(%rip), %xmm0, %xmm3
+;; CHECK-NEXT: ab: movsd %xmm4, 0x18(%rsp)
+;; CHECK-NEXT: b1: vmulsd 0x10f(%rip), %xmm0, %xmm4
+;; CHECK-NEXT: b9: movsd %xmm5, 0x20(%rsp)
+;; CHECK-NEXT: bf: vmulsd 0x109(%rip), %xmm0, %xmm5
+;; CHECK-NEXT: c7: vmulsd 0x109(%rip), %xmm0, %xmm0
+;; CHECK-NEXT: cf: vaddsd %xmm0, %xmm5, %xmm0
+;; CHECK-NEXT: d3: vaddsd %xmm0, %xmm4, %xmm0
+;; CHECK-NEXT: d7: vaddsd %xmm0, %xmm3, %xmm0
+;; CHECK-NEXT: db: vaddsd %xmm0, %xmm2, %xmm0
+;; CHECK-NEXT: df: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: e3: vaddsd %xmm0, %xmm14, %xmm0
+;; CHECK-NEXT: e7: vaddsd %xmm0, %xmm13, %xmm0
+;; CHECK-NEXT: eb: vaddsd %xmm0, %xmm12, %xmm0
+;; CHECK-NEXT: ef: vaddsd %xmm0, %xmm11, %xmm0
+;; CHECK-NEXT: f3: vaddsd %xmm0, %xmm10, %xmm0
+;; CHECK-NEXT: f7: vaddsd %xmm0, %xmm9, %xmm0
+;; CHECK-NEXT: fb: vaddsd %xmm0, %xmm8, %xmm0
+;; CHECK-NEXT: ff: vaddsd %xmm0, %xmm7, %xmm0
+;; CHECK-NEXT: 103: vaddsd %xmm0, %xmm6, %xmm0
+;; CHECK-NEXT: 107: movsd 0x20(%rsp), %xmm1
+;; CHECK-NEXT: 10d: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 111: movsd 0x18(%rsp), %xmm1
+;; CHECK-NEXT: 117: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 11b: movsd 0x10(%rsp), %xmm1
+;; CHECK-NEXT: 121: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 125: movsd 8(%rsp), %xmm1
+;; CHECK-NEXT: 12b: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 12f: movsd (%rsp), %xmm1
+;; CHECK-NEXT: 134: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 138: addq $0x30, %rsp
+;; CHECK-NEXT: 13c: popq %rbp
+;; CHECK-NEXT: 13d: retq
+;; CHECK-NEXT: 13e: ud2
+;; CHECK-NEXT: 140: .quad 0x4008000000000000
+;; CHECK-NEXT: 148: .quad 0x4010000000000000
+;; CHECK-NEXT: 150: .quad 0x4014000000000000
+;; CHECK-NEXT: 158: .quad 0x4018000000000000
+;; CHECK-NEXT: 160: .quad 0x401c000000000000
+;; CHECK-NEXT: 168: .quad 0x4020000000000000
+;; CHECK-NEXT: 170: .quad 0x4022000000000000
+;; CHECK-NEXT: 178: .quad 0x4024000000000000
+;; CHECK-NEXT: 180: .quad 0x4026000000000000
+;; CHECK-NEXT: 188: .quad 0x4028000000000000
+;; CHECK-NEXT: 190: .quad 0x402a000000000000
+;; CHECK-NEXT: 198: .quad 0x402c000000000000
+;; CHECK-NEXT: 1a0: .quad 0x402e000000000000
+;; CHECK-NEXT: 1a8: .quad 0x4030000000000000
+;; CHECK-NEXT: 1b0: .quad 0x4031000000000000
+;; CHECK-NEXT: 1b8: .quad 0x4032000000000000
+;; CHECK-NEXT: 1c0: .quad 0x4033000000000000
+;; CHECK-NEXT: 1c8: .quad 0x4034000000000000
+;; CHECK-NEXT: 1d0: .quad 0x4035000000000000
+;; CHECK-NEXT: 1d8: .quad 0x4036000000000000

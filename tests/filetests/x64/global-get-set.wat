@@ -8,10 +8,10 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: addl 0x40(%rdi), %esi
-;; CHECK-NEXT: f: movl %esi, 0x40(%rdi)
-;; CHECK-NEXT: 12: movl 0x40(%rdi), %eax
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 8: jb 0x15
+;; CHECK-NEXT: a: addl 0x40(%rdi), %esi
+;; CHECK-NEXT: d: movl %esi, 0x40(%rdi)
+;; CHECK-NEXT: 10: movl 0x40(%rdi), %eax
+;; CHECK-NEXT: 13: popq %rbp
+;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 15: ud2

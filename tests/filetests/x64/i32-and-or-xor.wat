@@ -8,11 +8,11 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq %rsi, %rax
-;; CHECK-NEXT: f: andl %edx, %eax
-;; CHECK-NEXT: 11: orl %ecx, %eax
-;; CHECK-NEXT: 13: xorl %esi, %eax
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 8: jb 0x15
+;; CHECK-NEXT: a: movq %rsi, %rax
+;; CHECK-NEXT: d: andl %edx, %eax
+;; CHECK-NEXT: f: orl %ecx, %eax
+;; CHECK-NEXT: 11: xorl %esi, %eax
+;; CHECK-NEXT: 13: popq %rbp
+;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 15: ud2

@@ -8,11 +8,11 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl $0x3f, %r10d
-;; CHECK-NEXT: 12: bsrl %esi, %eax
-;; CHECK-NEXT: 15: cmovel %r10d, %eax
-;; CHECK-NEXT: 19: xorl $0x1f, %eax
-;; CHECK-NEXT: 1c: popq %rbp
-;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 8: jb 0x1c
+;; CHECK-NEXT: a: movl $0x3f, %r10d
+;; CHECK-NEXT: 10: bsrl %esi, %eax
+;; CHECK-NEXT: 13: cmovel %r10d, %eax
+;; CHECK-NEXT: 17: xorl $0x1f, %eax
+;; CHECK-NEXT: 1a: popq %rbp
+;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 1c: ud2

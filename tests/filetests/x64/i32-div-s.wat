@@ -8,19 +8,19 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq %rsi, %rax
-;; CHECK-NEXT: f: movq %rdx, %rcx
-;; CHECK-NEXT: 12: testl %ecx, %ecx
-;; CHECK-NEXT: 14: jne 0x18
-;; CHECK-NEXT: 16: ud2
-;; CHECK-NEXT: 18: cmpl $-1, %ecx
-;; CHECK-NEXT: 1b: jne 0x2a
-;; CHECK-NEXT: 21: cmpl $0x80000000, %eax
-;; CHECK-NEXT: 26: jne 0x2a
-;; CHECK-NEXT: 28: ud2
-;; CHECK-NEXT: 2a: cltd
-;; CHECK-NEXT: 2b: idivl %ecx
-;; CHECK-NEXT: 2d: popq %rbp
-;; CHECK-NEXT: 2e: retq
+;; CHECK-NEXT: 8: jb 0x25
+;; CHECK-NEXT: a: movq %rsi, %rax
+;; CHECK-NEXT: d: movq %rdx, %rcx
+;; CHECK-NEXT: 10: testl %ecx, %ecx
+;; CHECK-NEXT: 12: je 0x27
+;; CHECK-NEXT: 14: cmpl $-1, %ecx
+;; CHECK-NEXT: 17: jne 0x20
+;; CHECK-NEXT: 19: cmpl $0x80000000, %eax
+;; CHECK-NEXT: 1e: je 0x29
+;; CHECK-NEXT: 20: cltd
+;; CHECK-NEXT: 21: idivl %ecx
+;; CHECK-NEXT: 23: popq %rbp
+;; CHECK-NEXT: 24: retq
+;; CHECK-NEXT: 25: ud2
+;; CHECK-NEXT: 27: ud2
+;; CHECK-NEXT: 29: ud2

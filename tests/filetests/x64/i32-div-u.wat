@@ -8,14 +8,14 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq %rsi, %rax
-;; CHECK-NEXT: f: movq %rdx, %rcx
-;; CHECK-NEXT: 12: testl %ecx, %ecx
-;; CHECK-NEXT: 14: jne 0x18
-;; CHECK-NEXT: 16: ud2
-;; CHECK-NEXT: 18: xorl %edx, %edx
-;; CHECK-NEXT: 1a: divl %ecx
-;; CHECK-NEXT: 1c: popq %rbp
-;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 8: jb 0x1a
+;; CHECK-NEXT: a: movq %rsi, %rax
+;; CHECK-NEXT: d: movq %rdx, %rcx
+;; CHECK-NEXT: 10: testl %ecx, %ecx
+;; CHECK-NEXT: 12: je 0x1c
+;; CHECK-NEXT: 14: xorl %edx, %edx
+;; CHECK-NEXT: 16: divl %ecx
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2
+;; CHECK-NEXT: 1c: ud2

@@ -8,9 +8,9 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %eax
-;; CHECK-NEXT: e: movsbl %al, %eax
-;; CHECK-NEXT: 11: popq %rbp
-;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 8: jb 0x11
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movsbl %al, %eax
+;; CHECK-NEXT: f: popq %rbp
+;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 11: ud2

@@ -8,9 +8,8 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: imull $0xa, %esi, %esi
-;; CHECK-NEXT: f: movq %rsi, %rax
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 8: jb 0xf
+;; CHECK-NEXT: a: imull $0xa, %esi, %eax
+;; CHECK-NEXT: d: popq %rbp
+;; CHECK-NEXT: e: retq
+;; CHECK-NEXT: f: ud2

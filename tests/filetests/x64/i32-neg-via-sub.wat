@@ -8,9 +8,9 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: xorl %eax, %eax
-;; CHECK-NEXT: e: subl %esi, %eax
-;; CHECK-NEXT: 10: popq %rbp
-;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 8: jb 0x10
+;; CHECK-NEXT: a: xorl %eax, %eax
+;; CHECK-NEXT: c: subl %esi, %eax
+;; CHECK-NEXT: e: popq %rbp
+;; CHECK-NEXT: f: retq
+;; CHECK-NEXT: 10: ud2

@@ -8,19 +8,19 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq %rsi, %rax
-;; CHECK-NEXT: f: movq %rdx, %rcx
-;; CHECK-NEXT: 12: testl %ecx, %ecx
-;; CHECK-NEXT: 14: jne 0x18
-;; CHECK-NEXT: 16: ud2
-;; CHECK-NEXT: 18: cmpl $-1, %ecx
-;; CHECK-NEXT: 1b: jne 0x28
-;; CHECK-NEXT: 21: xorl %edx, %edx
-;; CHECK-NEXT: 23: jmp 0x2b
-;; CHECK-NEXT: 28: cltd
-;; CHECK-NEXT: 29: idivl %ecx
-;; CHECK-NEXT: 2b: movq %rdx, %rax
-;; CHECK-NEXT: 2e: popq %rbp
-;; CHECK-NEXT: 2f: retq
+;; CHECK-NEXT: 8: jb 0x25
+;; CHECK-NEXT: a: movq %rsi, %rax
+;; CHECK-NEXT: d: movq %rdx, %rcx
+;; CHECK-NEXT: 10: testl %ecx, %ecx
+;; CHECK-NEXT: 12: je 0x27
+;; CHECK-NEXT: 14: cmpl $-1, %ecx
+;; CHECK-NEXT: 17: jne 0x1d
+;; CHECK-NEXT: 19: xorl %edx, %edx
+;; CHECK-NEXT: 1b: jmp 0x20
+;; CHECK-NEXT: 1d: cltd
+;; CHECK-NEXT: 1e: idivl %ecx
+;; CHECK-NEXT: 20: movq %rdx, %rax
+;; CHECK-NEXT: 23: popq %rbp
+;; CHECK-NEXT: 24: retq
+;; CHECK-NEXT: 25: ud2
+;; CHECK-NEXT: 27: ud2

@@ -1,5 +1,5 @@
-;; Concept: i32.rotl by a constant becomes one roll with an immediate.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; Concept: without BMI2, i32.rotl by a constant becomes one roll with an immediate.
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt,-bmi2 %t.wasm | %FileCheck %s
 (module
   (func $f (param i32) (result i32) local.get 0 i32.const 7 i32.rotl))
 
@@ -8,9 +8,9 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: roll $7, %esi
-;; CHECK-NEXT: f: movq %rsi, %rax
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 8: jb 0x12
+;; CHECK-NEXT: a: roll $7, %esi
+;; CHECK-NEXT: d: movq %rsi, %rax
+;; CHECK-NEXT: 10: popq %rbp
+;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 12: ud2

@@ -8,9 +8,9 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: shll $3, %esi
-;; CHECK-NEXT: f: movq %rsi, %rax
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 8: jb 0x12
+;; CHECK-NEXT: a: shll $3, %esi
+;; CHECK-NEXT: d: movq %rsi, %rax
+;; CHECK-NEXT: 10: popq %rbp
+;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 12: ud2

@@ -1,5 +1,5 @@
-;; Concept: A shift by a variable amount puts the count in %cl.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; Concept: without BMI2, a shift by a variable amount puts the count in %cl.
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt,-bmi2 %t.wasm | %FileCheck %s
 (module
   (func $f (param i32 i32) (result i32) local.get 0 local.get 1 i32.shr_u))
 
@@ -8,10 +8,10 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq %rdx, %rcx
-;; CHECK-NEXT: f: shrl %cl, %esi
-;; CHECK-NEXT: 11: movq %rsi, %rax
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 8: jb 0x14
+;; CHECK-NEXT: a: movq %rdx, %rcx
+;; CHECK-NEXT: d: shrl %cl, %esi
+;; CHECK-NEXT: f: movq %rsi, %rax
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2

@@ -8,8 +8,8 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %eax
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
+;; CHECK-NEXT: 8: jb 0xe
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: popq %rbp
+;; CHECK-NEXT: d: retq
+;; CHECK-NEXT: e: ud2

@@ -8,10 +8,10 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movabsq $0x123456789, %rax
-;; CHECK-NEXT: 16: addq %rax, %rsi
-;; CHECK-NEXT: 19: movq %rsi, %rax
-;; CHECK-NEXT: 1c: popq %rbp
-;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 8: jb 0x1c
+;; CHECK-NEXT: a: movabsq $0x123456789, %rax
+;; CHECK-NEXT: 14: addq %rax, %rsi
+;; CHECK-NEXT: 17: movq %rsi, %rax
+;; CHECK-NEXT: 1a: popq %rbp
+;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 1c: ud2

@@ -8,11 +8,11 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: andq $0xff, %rsi
-;; CHECK-NEXT: 13: orq $0xfffffffffffffff0, %rsi
-;; CHECK-NEXT: 17: xorq $1, %rsi
-;; CHECK-NEXT: 1b: movq %rsi, %rax
-;; CHECK-NEXT: 1e: popq %rbp
-;; CHECK-NEXT: 1f: retq
+;; CHECK-NEXT: 8: jb 0x1e
+;; CHECK-NEXT: a: andq $0xff, %rsi
+;; CHECK-NEXT: 11: orq $0xfffffffffffffff0, %rsi
+;; CHECK-NEXT: 15: xorq $1, %rsi
+;; CHECK-NEXT: 19: movq %rsi, %rax
+;; CHECK-NEXT: 1c: popq %rbp
+;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 1e: ud2

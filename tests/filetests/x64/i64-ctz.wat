@@ -8,8 +8,8 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: tzcntq %rsi, %rax
-;; CHECK-NEXT: 11: popq %rbp
-;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 8: jb 0x11
+;; CHECK-NEXT: a: tzcntq %rsi, %rax
+;; CHECK-NEXT: f: popq %rbp
+;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 11: ud2

@@ -8,20 +8,20 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq %rsi, %rax
-;; CHECK-NEXT: f: movq %rdx, %rcx
-;; CHECK-NEXT: 12: testq %rcx, %rcx
-;; CHECK-NEXT: 15: jne 0x19
-;; CHECK-NEXT: 17: ud2
-;; CHECK-NEXT: 19: cmpq $-1, %rcx
-;; CHECK-NEXT: 1d: jne 0x34
-;; CHECK-NEXT: 23: movabsq $0x8000000000000000, %r10
-;; CHECK-NEXT: 2d: cmpq %r10, %rax
-;; CHECK-NEXT: 30: jne 0x34
-;; CHECK-NEXT: 32: ud2
-;; CHECK-NEXT: 34: cqto
-;; CHECK-NEXT: 36: idivq %rcx
-;; CHECK-NEXT: 39: popq %rbp
-;; CHECK-NEXT: 3a: retq
+;; CHECK-NEXT: 8: jb 0x31
+;; CHECK-NEXT: a: movq %rsi, %rax
+;; CHECK-NEXT: d: movq %rdx, %rcx
+;; CHECK-NEXT: 10: testq %rcx, %rcx
+;; CHECK-NEXT: 13: je 0x33
+;; CHECK-NEXT: 15: cmpq $-1, %rcx
+;; CHECK-NEXT: 19: jne 0x2a
+;; CHECK-NEXT: 1b: movabsq $0x8000000000000000, %r10
+;; CHECK-NEXT: 25: cmpq %r10, %rax
+;; CHECK-NEXT: 28: je 0x35
+;; CHECK-NEXT: 2a: cqto
+;; CHECK-NEXT: 2c: idivq %rcx
+;; CHECK-NEXT: 2f: popq %rbp
+;; CHECK-NEXT: 30: retq
+;; CHECK-NEXT: 31: ud2
+;; CHECK-NEXT: 33: ud2
+;; CHECK-NEXT: 35: ud2

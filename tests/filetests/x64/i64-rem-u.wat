@@ -8,15 +8,15 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq %rsi, %rax
-;; CHECK-NEXT: f: movq %rdx, %rcx
-;; CHECK-NEXT: 12: testq %rcx, %rcx
-;; CHECK-NEXT: 15: jne 0x19
-;; CHECK-NEXT: 17: ud2
-;; CHECK-NEXT: 19: xorl %edx, %edx
-;; CHECK-NEXT: 1b: divq %rcx
-;; CHECK-NEXT: 1e: movq %rdx, %rax
-;; CHECK-NEXT: 21: popq %rbp
-;; CHECK-NEXT: 22: retq
+;; CHECK-NEXT: 8: jb 0x1f
+;; CHECK-NEXT: a: movq %rsi, %rax
+;; CHECK-NEXT: d: movq %rdx, %rcx
+;; CHECK-NEXT: 10: testq %rcx, %rcx
+;; CHECK-NEXT: 13: je 0x21
+;; CHECK-NEXT: 15: xorl %edx, %edx
+;; CHECK-NEXT: 17: divq %rcx
+;; CHECK-NEXT: 1a: movq %rdx, %rax
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2
+;; CHECK-NEXT: 21: ud2

@@ -8,10 +8,10 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq %rdx, %rcx
-;; CHECK-NEXT: f: rorq %cl, %rsi
-;; CHECK-NEXT: 12: movq %rsi, %rax
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 8: jb 0x15
+;; CHECK-NEXT: a: movq %rdx, %rcx
+;; CHECK-NEXT: d: rorq %cl, %rsi
+;; CHECK-NEXT: 10: movq %rsi, %rax
+;; CHECK-NEXT: 13: popq %rbp
+;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 15: ud2

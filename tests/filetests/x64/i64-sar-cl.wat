@@ -1,5 +1,5 @@
-;; Concept: i64.shr_s by a variable is sarq %cl.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; Concept: without BMI2, i64.shr_s by a variable is sarq %cl.
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt,-bmi2 %t.wasm | %FileCheck %s
 (module
   (func $f (param i64 i64) (result i64) local.get 0 local.get 1 i64.shr_s))
 
@@ -8,10 +8,10 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq %rdx, %rcx
-;; CHECK-NEXT: f: sarq %cl, %rsi
-;; CHECK-NEXT: 12: movq %rsi, %rax
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 8: jb 0x15
+;; CHECK-NEXT: a: movq %rdx, %rcx
+;; CHECK-NEXT: d: sarq %cl, %rsi
+;; CHECK-NEXT: 10: movq %rsi, %rax
+;; CHECK-NEXT: 13: popq %rbp
+;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 15: ud2

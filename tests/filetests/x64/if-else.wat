@@ -9,18 +9,18 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x20, %rsp
 ;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jae 0x10
-;; CHECK-NEXT: e: ud2
-;; CHECK-NEXT: 10: movq %rdx, (%rsp)
-;; CHECK-NEXT: 14: movq %rcx, 8(%rsp)
-;; CHECK-NEXT: 19: testl %esi, %esi
-;; CHECK-NEXT: 1b: je 0x2f
-;; CHECK-NEXT: 21: movq (%rsp), %r11
-;; CHECK-NEXT: 25: movq %r11, 0x10(%rsp)
-;; CHECK-NEXT: 2a: jmp 0x39
-;; CHECK-NEXT: 2f: movq 8(%rsp), %r11
-;; CHECK-NEXT: 34: movq %r11, 0x10(%rsp)
-;; CHECK-NEXT: 39: movq 0x10(%rsp), %rax
-;; CHECK-NEXT: 3e: addq $0x20, %rsp
-;; CHECK-NEXT: 42: popq %rbp
-;; CHECK-NEXT: 43: retq
+;; CHECK-NEXT: c: jb 0x3b
+;; CHECK-NEXT: e: movq %rdx, (%rsp)
+;; CHECK-NEXT: 12: movq %rcx, 8(%rsp)
+;; CHECK-NEXT: 17: testl %esi, %esi
+;; CHECK-NEXT: 19: je 0x26
+;; CHECK-NEXT: 1b: movq (%rsp), %r11
+;; CHECK-NEXT: 1f: movq %r11, 0x10(%rsp)
+;; CHECK-NEXT: 24: jmp 0x30
+;; CHECK-NEXT: 26: movq 8(%rsp), %r11
+;; CHECK-NEXT: 2b: movq %r11, 0x10(%rsp)
+;; CHECK-NEXT: 30: movq 0x10(%rsp), %rax
+;; CHECK-NEXT: 35: addq $0x20, %rsp
+;; CHECK-NEXT: 39: popq %rbp
+;; CHECK-NEXT: 3a: retq
+;; CHECK-NEXT: 3b: ud2

@@ -8,11 +8,11 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %eax
-;; CHECK-NEXT: e: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 12: addl 8(%rcx, %rax), %edx
-;; CHECK-NEXT: 16: movq %rdx, %rax
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 8: jb 0x19
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 10: addl 8(%rcx, %rax), %edx
+;; CHECK-NEXT: 14: movq %rdx, %rax
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2

@@ -8,15 +8,14 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %eax
-;; CHECK-NEXT: e: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 12: movl (%rcx, %rax), %eax
-;; CHECK-NEXT: 15: movl %esi, %ecx
-;; CHECK-NEXT: 17: movq 0x40(%rdi), %rsi
-;; CHECK-NEXT: 1b: movl %edx, (%rsi, %rcx)
-;; CHECK-NEXT: 1e: addl %eax, %edx
-;; CHECK-NEXT: 20: movq %rdx, %rax
-;; CHECK-NEXT: 23: popq %rbp
-;; CHECK-NEXT: 24: retq
+;; CHECK-NEXT: 8: jb 0x20
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 10: movl (%rcx, %rax), %eax
+;; CHECK-NEXT: 13: movl %esi, %ecx
+;; CHECK-NEXT: 15: movq 0x40(%rdi), %rsi
+;; CHECK-NEXT: 19: movl %edx, (%rsi, %rcx)
+;; CHECK-NEXT: 1c: addl %edx, %eax
+;; CHECK-NEXT: 1e: popq %rbp
+;; CHECK-NEXT: 1f: retq
+;; CHECK-NEXT: 20: ud2

@@ -9,27 +9,26 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x20, %rsp
 ;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jae 0x10
-;; CHECK-NEXT: e: ud2
-;; CHECK-NEXT: 10: movq %rsi, (%rsp)
-;; CHECK-NEXT: 14: xorl %eax, %eax
-;; CHECK-NEXT: 16: movq %rax, 8(%rsp)
-;; CHECK-NEXT: 1b: movq %rsi, 0x18(%rsp)
-;; CHECK-NEXT: 20: movq %rax, 0x10(%rsp)
-;; CHECK-NEXT: 25: movq 0x10(%rsp), %rax
-;; CHECK-NEXT: 2a: movq 0x18(%rsp), %rcx
-;; CHECK-NEXT: 2f: addl %ecx, %eax
-;; CHECK-NEXT: 31: movq %rax, (%rsp)
-;; CHECK-NEXT: 35: subl $1, %ecx
-;; CHECK-NEXT: 38: movq %rcx, 8(%rsp)
-;; CHECK-NEXT: 3d: testl %ecx, %ecx
-;; CHECK-NEXT: 3f: je 0x5d
-;; CHECK-NEXT: 45: movq 8(%rsp), %r11
-;; CHECK-NEXT: 4a: movq %r11, 0x18(%rsp)
-;; CHECK-NEXT: 4f: movq (%rsp), %r11
-;; CHECK-NEXT: 53: movq %r11, 0x10(%rsp)
-;; CHECK-NEXT: 58: jmp 0x25
-;; CHECK-NEXT: 5d: movq (%rsp), %rax
-;; CHECK-NEXT: 61: addq $0x20, %rsp
-;; CHECK-NEXT: 65: popq %rbp
-;; CHECK-NEXT: 66: retq
+;; CHECK-NEXT: c: jb 0x5c
+;; CHECK-NEXT: e: movq %rsi, (%rsp)
+;; CHECK-NEXT: 12: xorl %eax, %eax
+;; CHECK-NEXT: 14: movq %rax, 8(%rsp)
+;; CHECK-NEXT: 19: movq %rsi, 0x18(%rsp)
+;; CHECK-NEXT: 1e: movq %rax, 0x10(%rsp)
+;; CHECK-NEXT: 23: movq 0x10(%rsp), %rax
+;; CHECK-NEXT: 28: movq 0x18(%rsp), %rcx
+;; CHECK-NEXT: 2d: addl %ecx, %eax
+;; CHECK-NEXT: 2f: movq %rax, (%rsp)
+;; CHECK-NEXT: 33: subl $1, %ecx
+;; CHECK-NEXT: 36: movq %rcx, 8(%rsp)
+;; CHECK-NEXT: 3b: je 0x52
+;; CHECK-NEXT: 3d: movq 8(%rsp), %r11
+;; CHECK-NEXT: 42: movq %r11, 0x18(%rsp)
+;; CHECK-NEXT: 47: movq (%rsp), %r11
+;; CHECK-NEXT: 4b: movq %r11, 0x10(%rsp)
+;; CHECK-NEXT: 50: jmp 0x23
+;; CHECK-NEXT: 52: movq (%rsp), %rax
+;; CHECK-NEXT: 56: addq $0x20, %rsp
+;; CHECK-NEXT: 5a: popq %rbp
+;; CHECK-NEXT: 5b: retq
+;; CHECK-NEXT: 5c: ud2

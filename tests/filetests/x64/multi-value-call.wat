@@ -8,25 +8,25 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl $1, %eax
-;; CHECK-NEXT: 11: movl $2, %edx
-;; CHECK-NEXT: 16: movl $3, %ecx
-;; CHECK-NEXT: 1b: movq %rcx, 0x10(%rbp)
-;; CHECK-NEXT: 1f: popq %rbp
-;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 8: jb 0x1f
+;; CHECK-NEXT: a: movl $1, %eax
+;; CHECK-NEXT: f: movl $2, %edx
+;; CHECK-NEXT: 14: movl $3, %ecx
+;; CHECK-NEXT: 19: movq %rcx, 0x10(%rbp)
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x10, %rsp
 ;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jae 0x10
-;; CHECK-NEXT: e: ud2
-;; CHECK-NEXT: 10: callq 0xffffffffffffffd0
-;; CHECK-NEXT: 15: movq (%rsp), %rcx
-;; CHECK-NEXT: 19: addl %ecx, %edx
-;; CHECK-NEXT: 1b: addl %edx, %eax
-;; CHECK-NEXT: 1d: addq $0x10, %rsp
-;; CHECK-NEXT: 21: popq %rbp
-;; CHECK-NEXT: 22: retq
+;; CHECK-NEXT: c: jb 0x21
+;; CHECK-NEXT: e: callq 0xffffffffffffffd0
+;; CHECK-NEXT: 13: movq (%rsp), %rcx
+;; CHECK-NEXT: 17: addl %ecx, %edx
+;; CHECK-NEXT: 19: addl %edx, %eax
+;; CHECK-NEXT: 1b: addq $0x10, %rsp
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: ud2

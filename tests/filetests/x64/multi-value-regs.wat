@@ -8,8 +8,8 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq %rsi, %rax
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 8: jb 0xf
+;; CHECK-NEXT: a: movq %rsi, %rax
+;; CHECK-NEXT: d: popq %rbp
+;; CHECK-NEXT: e: retq
+;; CHECK-NEXT: f: ud2

@@ -8,11 +8,11 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq %rsi, 0x10(%rbp)
-;; CHECK-NEXT: 10: movq %rsi, 0x18(%rbp)
-;; CHECK-NEXT: 14: movq %rsi, %rax
-;; CHECK-NEXT: 17: movq %rsi, %rdx
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 8: jb 0x1a
+;; CHECK-NEXT: a: movq %rsi, 0x10(%rbp)
+;; CHECK-NEXT: e: movq %rsi, 0x18(%rbp)
+;; CHECK-NEXT: 12: movq %rsi, %rax
+;; CHECK-NEXT: 15: movq %rsi, %rdx
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2

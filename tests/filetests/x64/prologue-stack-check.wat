@@ -8,7 +8,7 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: popq %rbp
-;; CHECK-NEXT: d: retq
+;; CHECK-NEXT: 8: jb 0xc
+;; CHECK-NEXT: a: popq %rbp
+;; CHECK-NEXT: b: retq
+;; CHECK-NEXT: c: ud2

@@ -8,10 +8,10 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: testl %esi, %esi
-;; CHECK-NEXT: e: jne 0x13
-;; CHECK-NEXT: 10: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 13: popq %rbp
-;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 8: jb 0x13
+;; CHECK-NEXT: a: testl %esi, %esi
+;; CHECK-NEXT: c: jne 0x11
+;; CHECK-NEXT: e: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2

@@ -8,10 +8,10 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: cmpq %rdx, %rsi
-;; CHECK-NEXT: f: cmovbeq %rdx, %rsi
-;; CHECK-NEXT: 13: movq %rsi, %rax
-;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq
+;; CHECK-NEXT: 8: jb 0x16
+;; CHECK-NEXT: a: cmpq %rdx, %rsi
+;; CHECK-NEXT: d: cmovbeq %rdx, %rsi
+;; CHECK-NEXT: 11: movq %rsi, %rax
+;; CHECK-NEXT: 14: popq %rbp
+;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 16: ud2

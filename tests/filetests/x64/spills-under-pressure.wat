@@ -14,88 +14,69 @@
 ;; CHECK-NEXT: b: pushq %r15
 ;; CHECK-NEXT: d: subq $0x48, %rsp
 ;; CHECK-NEXT: 11: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 15: jae 0x19
-;; CHECK-NEXT: 17: ud2
-;; CHECK-NEXT: 19: movq %rsi, %rax
-;; CHECK-NEXT: 1c: imull $3, %eax, %eax
-;; CHECK-NEXT: 1f: movq %rsi, %rcx
-;; CHECK-NEXT: 22: imull $4, %ecx, %ecx
-;; CHECK-NEXT: 25: movq %rsi, %rdx
-;; CHECK-NEXT: 28: imull $5, %edx, %edx
-;; CHECK-NEXT: 2b: movq %rsi, %rdi
-;; CHECK-NEXT: 2e: imull $6, %edi, %edi
-;; CHECK-NEXT: 31: movq %rsi, %r8
-;; CHECK-NEXT: 34: imull $7, %r8d, %r8d
-;; CHECK-NEXT: 38: movq %rsi, %r9
-;; CHECK-NEXT: 3b: imull $8, %r9d, %r9d
-;; CHECK-NEXT: 3f: movq %rsi, %rbx
-;; CHECK-NEXT: 42: imull $9, %ebx, %ebx
-;; CHECK-NEXT: 45: movq %rsi, %r12
-;; CHECK-NEXT: 48: imull $0xa, %r12d, %r12d
-;; CHECK-NEXT: 4c: movq %rsi, %r13
-;; CHECK-NEXT: 4f: imull $0xb, %r13d, %r13d
-;; CHECK-NEXT: 53: movq %rsi, %r14
-;; CHECK-NEXT: 56: imull $0xc, %r14d, %r14d
-;; CHECK-NEXT: 5a: movq %rsi, %r15
-;; CHECK-NEXT: 5d: imull $0xd, %r15d, %r15d
-;; CHECK-NEXT: 61: movq %rax, (%rsp)
-;; CHECK-NEXT: 65: movq %rsi, %rax
-;; CHECK-NEXT: 68: imull $0xe, %eax, %eax
-;; CHECK-NEXT: 6b: movq %rcx, 8(%rsp)
-;; CHECK-NEXT: 70: movq %rsi, %rcx
-;; CHECK-NEXT: 73: imull $0xf, %ecx, %ecx
-;; CHECK-NEXT: 76: movq %rdx, 0x10(%rsp)
-;; CHECK-NEXT: 7b: movq %rsi, %rdx
-;; CHECK-NEXT: 7e: imull $0x10, %edx, %edx
-;; CHECK-NEXT: 81: movq %rdi, 0x18(%rsp)
-;; CHECK-NEXT: 86: movq %rsi, %rdi
-;; CHECK-NEXT: 89: imull $0x11, %edi, %edi
-;; CHECK-NEXT: 8c: movq %r8, 0x20(%rsp)
-;; CHECK-NEXT: 91: movq %rsi, %r8
-;; CHECK-NEXT: 94: imull $0x12, %r8d, %r8d
-;; CHECK-NEXT: 98: movq %r9, 0x28(%rsp)
-;; CHECK-NEXT: 9d: movq %rsi, %r9
-;; CHECK-NEXT: a0: imull $0x13, %r9d, %r9d
-;; CHECK-NEXT: a4: movq %rbx, 0x30(%rsp)
-;; CHECK-NEXT: a9: movq %rsi, %rbx
-;; CHECK-NEXT: ac: imull $0x14, %ebx, %ebx
-;; CHECK-NEXT: af: movq %r12, 0x38(%rsp)
-;; CHECK-NEXT: b4: movq %rsi, %r12
-;; CHECK-NEXT: b7: imull $0x15, %r12d, %r12d
-;; CHECK-NEXT: bb: imull $0x16, %esi, %esi
-;; CHECK-NEXT: be: addl %esi, %r12d
-;; CHECK-NEXT: c1: addl %r12d, %ebx
-;; CHECK-NEXT: c4: addl %ebx, %r9d
-;; CHECK-NEXT: c7: addl %r9d, %r8d
-;; CHECK-NEXT: ca: addl %r8d, %edi
-;; CHECK-NEXT: cd: addl %edi, %edx
-;; CHECK-NEXT: cf: addl %edx, %ecx
-;; CHECK-NEXT: d1: addl %ecx, %eax
-;; CHECK-NEXT: d3: addl %eax, %r15d
-;; CHECK-NEXT: d6: addl %r15d, %r14d
-;; CHECK-NEXT: d9: addl %r14d, %r13d
-;; CHECK-NEXT: dc: movq 0x38(%rsp), %rax
-;; CHECK-NEXT: e1: addl %r13d, %eax
-;; CHECK-NEXT: e4: movq 0x30(%rsp), %rcx
-;; CHECK-NEXT: e9: addl %eax, %ecx
-;; CHECK-NEXT: eb: movq 0x28(%rsp), %rax
-;; CHECK-NEXT: f0: addl %ecx, %eax
-;; CHECK-NEXT: f2: movq 0x20(%rsp), %rcx
-;; CHECK-NEXT: f7: addl %eax, %ecx
-;; CHECK-NEXT: f9: movq 0x18(%rsp), %rax
-;; CHECK-NEXT: fe: addl %ecx, %eax
-;; CHECK-NEXT: 100: movq 0x10(%rsp), %rcx
-;; CHECK-NEXT: 105: addl %eax, %ecx
-;; CHECK-NEXT: 107: movq 8(%rsp), %rax
-;; CHECK-NEXT: 10c: addl %ecx, %eax
-;; CHECK-NEXT: 10e: movq (%rsp), %rcx
-;; CHECK-NEXT: 112: addl %eax, %ecx
-;; CHECK-NEXT: 114: movq %rcx, %rax
-;; CHECK-NEXT: 117: addq $0x48, %rsp
-;; CHECK-NEXT: 11b: popq %r15
-;; CHECK-NEXT: 11d: popq %r14
-;; CHECK-NEXT: 11f: popq %r13
-;; CHECK-NEXT: 121: popq %r12
-;; CHECK-NEXT: 123: popq %rbx
-;; CHECK-NEXT: 124: popq %rbp
-;; CHECK-NEXT: 125: retq
+;; CHECK-NEXT: 15: jb 0xef
+;; CHECK-NEXT: 1b: leal (%rsi, %rsi, 2), %eax
+;; CHECK-NEXT: 1e: imull $4, %esi, %ecx
+;; CHECK-NEXT: 21: leal (%rsi, %rsi, 4), %edx
+;; CHECK-NEXT: 24: imull $6, %esi, %edi
+;; CHECK-NEXT: 27: imull $7, %esi, %r8d
+;; CHECK-NEXT: 2b: imull $8, %esi, %r9d
+;; CHECK-NEXT: 2f: leal (%rsi, %rsi, 8), %ebx
+;; CHECK-NEXT: 32: imull $0xa, %esi, %r12d
+;; CHECK-NEXT: 36: imull $0xb, %esi, %r13d
+;; CHECK-NEXT: 3a: imull $0xc, %esi, %r14d
+;; CHECK-NEXT: 3e: imull $0xd, %esi, %r15d
+;; CHECK-NEXT: 42: movq %rax, (%rsp)
+;; CHECK-NEXT: 46: imull $0xe, %esi, %eax
+;; CHECK-NEXT: 49: movq %rcx, 8(%rsp)
+;; CHECK-NEXT: 4e: imull $0xf, %esi, %ecx
+;; CHECK-NEXT: 51: movq %rdx, 0x10(%rsp)
+;; CHECK-NEXT: 56: imull $0x10, %esi, %edx
+;; CHECK-NEXT: 59: movq %rdi, 0x18(%rsp)
+;; CHECK-NEXT: 5e: imull $0x11, %esi, %edi
+;; CHECK-NEXT: 61: movq %r8, 0x20(%rsp)
+;; CHECK-NEXT: 66: imull $0x12, %esi, %r8d
+;; CHECK-NEXT: 6a: movq %r9, 0x28(%rsp)
+;; CHECK-NEXT: 6f: imull $0x13, %esi, %r9d
+;; CHECK-NEXT: 73: movq %rbx, 0x30(%rsp)
+;; CHECK-NEXT: 78: imull $0x14, %esi, %ebx
+;; CHECK-NEXT: 7b: movq %r12, 0x38(%rsp)
+;; CHECK-NEXT: 80: imull $0x15, %esi, %r12d
+;; CHECK-NEXT: 84: imull $0x16, %esi, %esi
+;; CHECK-NEXT: 87: addl %esi, %r12d
+;; CHECK-NEXT: 8a: addl %r12d, %ebx
+;; CHECK-NEXT: 8d: addl %ebx, %r9d
+;; CHECK-NEXT: 90: addl %r9d, %r8d
+;; CHECK-NEXT: 93: addl %r8d, %edi
+;; CHECK-NEXT: 96: addl %edi, %edx
+;; CHECK-NEXT: 98: addl %edx, %ecx
+;; CHECK-NEXT: 9a: addl %ecx, %eax
+;; CHECK-NEXT: 9c: addl %eax, %r15d
+;; CHECK-NEXT: 9f: addl %r15d, %r14d
+;; CHECK-NEXT: a2: addl %r14d, %r13d
+;; CHECK-NEXT: a5: movq 0x38(%rsp), %rax
+;; CHECK-NEXT: aa: addl %r13d, %eax
+;; CHECK-NEXT: ad: movq 0x30(%rsp), %rcx
+;; CHECK-NEXT: b2: addl %eax, %ecx
+;; CHECK-NEXT: b4: movq 0x28(%rsp), %rax
+;; CHECK-NEXT: b9: addl %ecx, %eax
+;; CHECK-NEXT: bb: movq 0x20(%rsp), %rcx
+;; CHECK-NEXT: c0: addl %eax, %ecx
+;; CHECK-NEXT: c2: movq 0x18(%rsp), %rax
+;; CHECK-NEXT: c7: addl %ecx, %eax
+;; CHECK-NEXT: c9: movq 0x10(%rsp), %rcx
+;; CHECK-NEXT: ce: addl %eax, %ecx
+;; CHECK-NEXT: d0: movq 8(%rsp), %rax
+;; CHECK-NEXT: d5: addl %ecx, %eax
+;; CHECK-NEXT: d7: movq (%rsp), %rcx
+;; CHECK-NEXT: db: addl %eax, %ecx
+;; CHECK-NEXT: dd: movq %rcx, %rax
+;; CHECK-NEXT: e0: addq $0x48, %rsp
+;; CHECK-NEXT: e4: popq %r15
+;; CHECK-NEXT: e6: popq %r14
+;; CHECK-NEXT: e8: popq %r13
+;; CHECK-NEXT: ea: popq %r12
+;; CHECK-NEXT: ec: popq %rbx
+;; CHECK-NEXT: ed: popq %rbp
+;; CHECK-NEXT: ee: retq
+;; CHECK-NEXT: ef: ud2

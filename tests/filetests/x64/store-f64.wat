@@ -8,10 +8,10 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movl %esi, %eax
-;; CHECK-NEXT: e: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 12: movsd %xmm0, 4(%rcx, %rax)
-;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 8: jb 0x18
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 10: movsd %xmm0, 4(%rcx, %rax)
+;; CHECK-NEXT: 16: popq %rbp
+;; CHECK-NEXT: 17: retq
+;; CHECK-NEXT: 18: ud2

@@ -8,9 +8,9 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: movq 0x48(%rdi), %rax
-;; CHECK-NEXT: 10: movl %eax, %eax
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 8: jb 0x12
+;; CHECK-NEXT: a: movq 0x48(%rdi), %rax
+;; CHECK-NEXT: e: movl %eax, %eax
+;; CHECK-NEXT: 10: popq %rbp
+;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 12: ud2

@@ -8,24 +8,21 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: cvttss2si %xmm0, %eax
-;; CHECK-NEXT: 10: cmpl $1, %eax
-;; CHECK-NEXT: 13: jno 0x3c
-;; CHECK-NEXT: 19: ucomiss %xmm0, %xmm0
-;; CHECK-NEXT: 1c: jnp 0x20
-;; CHECK-NEXT: 1e: ud2
-;; CHECK-NEXT: 20: ucomiss 0x19(%rip), %xmm0
-;; CHECK-NEXT: 27: jb 0x3a
-;; CHECK-NEXT: 2d: ucomiss 0x10(%rip), %xmm0
-;; CHECK-NEXT: 34: jb 0x3c
-;; CHECK-NEXT: 3a: ud2
-;; CHECK-NEXT: 3c: popq %rbp
-;; CHECK-NEXT: 3d: retq
-;; CHECK-NEXT: 3e: int3
-;; CHECK-NEXT: 3f: int3
-;; CHECK-NEXT: 40: addb %al, (%rax)
-;; CHECK-NEXT: 42: addb %cl, %bh
-;; CHECK-NEXT: 44: addb %al, (%rax)
-;; CHECK-NEXT: 46: addb %al, (%rax)
+;; CHECK-NEXT: 8: jb 0x2e
+;; CHECK-NEXT: a: cvttss2si %xmm0, %eax
+;; CHECK-NEXT: e: cmpl $1, %eax
+;; CHECK-NEXT: 11: jno 0x2c
+;; CHECK-NEXT: 13: ucomiss %xmm0, %xmm0
+;; CHECK-NEXT: 16: jp 0x30
+;; CHECK-NEXT: 18: ucomiss 0x15(%rip), %xmm0
+;; CHECK-NEXT: 1f: jb 0x2a
+;; CHECK-NEXT: 21: ucomiss 0x10(%rip), %xmm0
+;; CHECK-NEXT: 28: jb 0x2c
+;; CHECK-NEXT: 2a: ud2
+;; CHECK-NEXT: 2c: popq %rbp
+;; CHECK-NEXT: 2d: retq
+;; CHECK-NEXT: 2e: ud2
+;; CHECK-NEXT: 30: ud2
+;; CHECK-NEXT: 32: .byte 0xcc, 0xcc
+;; CHECK-NEXT: 34: .long 0xcf000000
+;; CHECK-NEXT: 38: .long 0x00000000

@@ -8,38 +8,29 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: ucomisd %xmm0, %xmm0
-;; CHECK-NEXT: 10: jnp 0x18
-;; CHECK-NEXT: 16: ud2
-;; CHECK-NEXT: 18: ucomisd 0x58(%rip), %xmm0
-;; CHECK-NEXT: 20: jbe 0x71
-;; CHECK-NEXT: 26: ucomisd 0x52(%rip), %xmm0
-;; CHECK-NEXT: 2e: jae 0x71
-;; CHECK-NEXT: 34: ucomisd 0x4c(%rip), %xmm0
-;; CHECK-NEXT: 3c: jae 0x4c
-;; CHECK-NEXT: 42: cvttsd2si %xmm0, %rax
-;; CHECK-NEXT: 47: jmp 0x73
-;; CHECK-NEXT: 4c: movapd %xmm0, %xmm15
-;; CHECK-NEXT: 51: subsd 0x2e(%rip), %xmm15
-;; CHECK-NEXT: 5a: cvttsd2si %xmm15, %rax
-;; CHECK-NEXT: 5f: movabsq $0x8000000000000000, %r10
-;; CHECK-NEXT: 69: xorq %r10, %rax
-;; CHECK-NEXT: 6c: jmp 0x73
-;; CHECK-NEXT: 71: ud2
-;; CHECK-NEXT: 73: popq %rbp
-;; CHECK-NEXT: 74: retq
-;; CHECK-NEXT: 75: int3
-;; CHECK-NEXT: 76: int3
-;; CHECK-NEXT: 77: int3
-;; CHECK-NEXT: 78: addb %al, (%rax)
-;; CHECK-NEXT: 7a: addb %al, (%rax)
-;; CHECK-NEXT: 7c: addb %al, (%rax)
-;; CHECK-NEXT: 7e: .byte 0xf0
-;; CHECK-NEXT: 7f: movl $0, %edi
-;; CHECK-NEXT: 84: addb %al, (%rax)
-;; CHECK-NEXT: 86: lock addb %al, (%r8)
-;; CHECK-NEXT: 8a: addb %al, (%rax)
-;; CHECK-NEXT: 8c: addb %al, (%rax)
-;; CHECK-NEXT: 8e: loopne 0xd3
+;; CHECK-NEXT: 8: jb 0x5d
+;; CHECK-NEXT: a: ucomisd %xmm0, %xmm0
+;; CHECK-NEXT: e: jnp 0x12
+;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 12: ucomisd 0x46(%rip), %xmm0
+;; CHECK-NEXT: 1a: jbe 0x59
+;; CHECK-NEXT: 1c: ucomisd 0x44(%rip), %xmm0
+;; CHECK-NEXT: 24: jae 0x59
+;; CHECK-NEXT: 26: ucomisd 0x42(%rip), %xmm0
+;; CHECK-NEXT: 2e: jae 0x37
+;; CHECK-NEXT: 30: cvttsd2si %xmm0, %rax
+;; CHECK-NEXT: 35: jmp 0x5b
+;; CHECK-NEXT: 37: movapd %xmm0, %xmm15
+;; CHECK-NEXT: 3c: subsd 0x2b(%rip), %xmm15
+;; CHECK-NEXT: 45: cvttsd2si %xmm15, %rax
+;; CHECK-NEXT: 4a: movabsq $0x8000000000000000, %r10
+;; CHECK-NEXT: 54: xorq %r10, %rax
+;; CHECK-NEXT: 57: jmp 0x5b
+;; CHECK-NEXT: 59: ud2
+;; CHECK-NEXT: 5b: popq %rbp
+;; CHECK-NEXT: 5c: retq
+;; CHECK-NEXT: 5d: ud2
+;; CHECK-NEXT: 5f: .byte 0xcc
+;; CHECK-NEXT: 60: .quad 0xbff0000000000000
+;; CHECK-NEXT: 68: .quad 0x43f0000000000000
+;; CHECK-NEXT: 70: .quad 0x43e0000000000000

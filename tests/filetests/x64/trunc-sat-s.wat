@@ -8,22 +8,18 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: cvttsd2si %xmm0, %eax
-;; CHECK-NEXT: 10: cmpl $1, %eax
-;; CHECK-NEXT: 13: jno 0x3d
-;; CHECK-NEXT: 19: ucomisd %xmm0, %xmm0
-;; CHECK-NEXT: 1d: jnp 0x2a
-;; CHECK-NEXT: 23: xorl %eax, %eax
-;; CHECK-NEXT: 25: jmp 0x3d
-;; CHECK-NEXT: 2a: ucomisd 0xe(%rip), %xmm0
-;; CHECK-NEXT: 32: jb 0x3d
-;; CHECK-NEXT: 38: movl $0x7fffffff, %eax
-;; CHECK-NEXT: 3d: popq %rbp
-;; CHECK-NEXT: 3e: retq
-;; CHECK-NEXT: 3f: int3
-;; CHECK-NEXT: 40: addb %al, (%rax)
-;; CHECK-NEXT: 42: addb %al, (%rax)
-;; CHECK-NEXT: 44: addb %al, (%rax)
-;; CHECK-NEXT: 46: addb %al, (%rax)
+;; CHECK-NEXT: 8: jb 0x2e
+;; CHECK-NEXT: a: cvttsd2si %xmm0, %eax
+;; CHECK-NEXT: e: cmpl $1, %eax
+;; CHECK-NEXT: 11: jno 0x2c
+;; CHECK-NEXT: 13: ucomisd %xmm0, %xmm0
+;; CHECK-NEXT: 17: jnp 0x1d
+;; CHECK-NEXT: 19: xorl %eax, %eax
+;; CHECK-NEXT: 1b: jmp 0x2c
+;; CHECK-NEXT: 1d: ucomisd 0xb(%rip), %xmm0
+;; CHECK-NEXT: 25: jb 0x2c
+;; CHECK-NEXT: 27: movl $0x7fffffff, %eax
+;; CHECK-NEXT: 2c: popq %rbp
+;; CHECK-NEXT: 2d: retq
+;; CHECK-NEXT: 2e: ud2
+;; CHECK-NEXT: 30: .quad 0x0000000000000000

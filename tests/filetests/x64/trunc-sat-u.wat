@@ -8,27 +8,22 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jae 0xc
-;; CHECK-NEXT: a: ud2
-;; CHECK-NEXT: c: ucomiss %xmm0, %xmm0
-;; CHECK-NEXT: f: jp 0x45
-;; CHECK-NEXT: 15: ucomiss 0x30(%rip), %xmm0
-;; CHECK-NEXT: 1c: jbe 0x45
-;; CHECK-NEXT: 22: ucomiss 0x27(%rip), %xmm0
-;; CHECK-NEXT: 29: jae 0x3b
-;; CHECK-NEXT: 2f: cvttss2si %xmm0, %rax
-;; CHECK-NEXT: 34: movl %eax, %eax
-;; CHECK-NEXT: 36: jmp 0x47
-;; CHECK-NEXT: 3b: movl $0xffffffff, %eax
-;; CHECK-NEXT: 40: jmp 0x47
-;; CHECK-NEXT: 45: xorl %eax, %eax
-;; CHECK-NEXT: 47: popq %rbp
-;; CHECK-NEXT: 48: retq
-;; CHECK-NEXT: 49: int3
-;; CHECK-NEXT: 4a: int3
-;; CHECK-NEXT: 4b: int3
-;; CHECK-NEXT: 4c: addb %al, (%rax)
-;; CHECK-NEXT: 4e: addb %al, (%rax)
-;; CHECK-NEXT: 50: addb %al, (%rax)
-;; CHECK-NEXT: 52: .byte 0x80
-;; CHECK-NEXT: 53: .byte 0x4f
+;; CHECK-NEXT: 8: jb 0x35
+;; CHECK-NEXT: a: ucomiss %xmm0, %xmm0
+;; CHECK-NEXT: d: jp 0x31
+;; CHECK-NEXT: f: ucomiss 0x22(%rip), %xmm0
+;; CHECK-NEXT: 16: jbe 0x31
+;; CHECK-NEXT: 18: ucomiss 0x1d(%rip), %xmm0
+;; CHECK-NEXT: 1f: jae 0x2a
+;; CHECK-NEXT: 21: cvttss2si %xmm0, %rax
+;; CHECK-NEXT: 26: movl %eax, %eax
+;; CHECK-NEXT: 28: jmp 0x33
+;; CHECK-NEXT: 2a: movl $0xffffffff, %eax
+;; CHECK-NEXT: 2f: jmp 0x33
+;; CHECK-NEXT: 31: xorl %eax, %eax
+;; CHECK-NEXT: 33: popq %rbp
+;; CHECK-NEXT: 34: retq
+;; CHECK-NEXT: 35: ud2
+;; CHECK-NEXT: 37: .byte 0xcc
+;; CHECK-NEXT: 38: .long 0x00000000
+;; CHECK-NEXT: 3c: .long 0x4f800000

@@ -6,6 +6,7 @@
 // model"). The last tests do this to a module the real compiler produced.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 #include <string>
@@ -21,6 +22,7 @@
 #include "runtime/linker.h"
 #include "runtime/module.h"
 #include "runtime/store.h"
+#include "support/leb128.h"
 #include "tests/unit/artifact/random_artifact.h"
 
 namespace egret::artifact {
@@ -97,8 +99,67 @@ TEST(ArtifactCorruption, ExtraBytesAreRejected) {
   Bytes b = WriteArtifact(testing::SmallArtifact());
   b.push_back(0);
   EXPECT_NE(ReadError(b).find("payload size"), std::string::npos);
-  Seal(b);  // now the size matches, but a section id 0 follows
-  EXPECT_NE(ReadError(b).find("unknown section id 0"), std::string::npos);
+  Seal(b);  // now the size matches, but a section id 0 (padding) follows the last section
+  EXPECT_NE(ReadError(b).find("out of order or repeated"), std::string::npos);
+}
+
+// Version 2: the writer pads so the text section's contents start page-aligned in the file,
+// and the reader accepts that padding only as zeros, only first, and only in version 2 files.
+TEST(ArtifactCorruption, TextIsPageAlignedAndPaddingIsChecked) {
+  std::mt19937 rng(7);
+  bool seen[3] = {};
+  for (int round = 0; round < 200 && !(seen[1] && seen[2]); ++round) {
+    const Artifact a = testing::RandomArtifact(rng, 3);
+    if (a.text.empty()) continue;
+    const Target target = a.target;
+    seen[uint8_t(target)] = true;
+    const Bytes b = WriteArtifact(a);
+    std::span<const uint8_t> text;
+    ReadOptions borrow;
+    borrow.borrowed_text = &text;
+    auto r = ReadArtifact(b, borrow);
+    ASSERT_TRUE(r.ok()) << r.error().ToString();
+    EXPECT_TRUE(r->text.empty());  // borrowed, not copied
+    ASSERT_EQ(text.size(), a.text.size());
+    EXPECT_TRUE(std::equal(text.begin(), text.end(), a.text.begin()));
+    const uint64_t align =
+        target == Target::kAarch64 ? kTextAlignmentAarch64 : kTextAlignmentX86_64;
+    EXPECT_EQ(uint64_t(text.data() - b.data()) % align, 0u);
+    EXPECT_EQ(b[kHeaderSize], 0);  // the padding section comes first
+    auto copied = ReadArtifact(b);
+    ASSERT_TRUE(copied.ok());
+    EXPECT_EQ(*copied, a);
+  }
+  EXPECT_TRUE(seen[1] && seen[2]);  // both targets
+  // A non-zero padding byte is refused, pointing at it.
+  Bytes b = WriteArtifact(testing::SmallArtifact());
+  ASSERT_EQ(b[kHeaderSize], 0);
+  Bytes bad = b;
+  bad[kHeaderSize + 10] = 7;
+  Seal(bad);
+  auto r = ReadArtifact(bad);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().offset, kHeaderSize + 10);
+  EXPECT_NE(r.error().message.find("padding section holds a non-zero byte"), std::string::npos);
+  // In a version-1 file section 0 does not exist.
+  Bytes v1 = b;
+  v1[8] = 1;
+  const uint64_t sum = Checksum64(std::span<const uint8_t>(v1).subspan(kHeaderSize), 1);
+  std::memcpy(&v1[24], &sum, 8);
+  EXPECT_NE(ReadError(v1).find("unknown section id 0"), std::string::npos);
+  // A version-1 file without padding (what earlier builds wrote) still reads.
+  Bytes old(b.begin(), b.begin() + kHeaderSize);
+  ByteReader pad(std::span<const uint8_t>(b).subspan(kHeaderSize + 1), 0);
+  const uint32_t pad_size = *pad.ReadU32();
+  old.insert(old.end(), b.begin() + kHeaderSize + 1 + pad.offset() + pad_size, b.end());
+  old[8] = 1;
+  const uint64_t old_size = old.size() - kHeaderSize;
+  const uint64_t old_sum = Checksum64(std::span<const uint8_t>(old).subspan(kHeaderSize), 1);
+  std::memcpy(&old[16], &old_size, 8);
+  std::memcpy(&old[24], &old_sum, 8);
+  auto v1_read = ReadArtifact(old);
+  ASSERT_TRUE(v1_read.ok()) << v1_read.error().ToString();
+  EXPECT_EQ(*v1_read, testing::SmallArtifact());
 }
 
 TEST(ArtifactCorruption, ForeignFiles) {
@@ -119,11 +180,15 @@ TEST(ArtifactCorruption, ForeignFiles) {
 TEST(ArtifactCorruption, HeaderFields) {
   const Bytes good = WriteArtifact(testing::SmallArtifact());
   Bytes b = good;
-  b[8] = 2;  // version 2
+  b[8] = kFormatVersion + 1;
   auto r = ReadArtifact(b);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().offset, 8u);
-  EXPECT_NE(r.error().message.find("unsupported format version 2"), std::string::npos);
+  EXPECT_NE(
+      r.error().message.find("unsupported format version " + std::to_string(kFormatVersion + 1)),
+      std::string::npos);
+  b[8] = 0;
+  EXPECT_NE(ReadError(b).find("unsupported format version 0"), std::string::npos);
 
   b = good;
   b[12] = 9;  // unknown target

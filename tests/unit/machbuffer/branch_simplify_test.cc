@@ -362,5 +362,73 @@ TEST(BranchSimplify, LongRunOfRemovableBranchesIsLinear) {
   EXPECT_EQ(e.buf.LabelOffset(end), 0u);
 }
 
+// x64 branch relaxation at Finish: a forward jcc within rel8 reach and a backward jmp become
+// 2-byte forms, a forward jcc beyond reach stays rel32, and every side table moves with the code.
+MachCode RelaxProgram(bool relax) {
+  X64MachBuffer buf(MachBufferOptions{1, kMinShrunkRange, relax});
+  const MachLabel back = buf.NewLabel(), near = buf.NewLabel(), far = buf.NewLabel();
+  buf.BindLabel(back);
+  buf.Put1(0x90);                                                      // 0
+  buf.EmitCondBranch(testing::X64Jcc(4), testing::X64Jcc(5), 2, near,  // 1: je near
+                     X64LabelUse::kJmpRel32);
+  buf.StartSrcLoc(7);
+  buf.AddTrap(TrapCode::kUnreachable);
+  buf.Put2(0x0b0f);  // 7: ud2
+  buf.EndSrcLoc();
+  buf.EmitCondBranch(testing::X64Jcc(2), testing::X64Jcc(3), 2, far,  // 9: jb far
+                     X64LabelUse::kJmpRel32);
+  buf.BindLabel(near);
+  buf.Put1(0x90);                                                            // 15
+  buf.EmitUncondBranch(testing::X64Jmp(), 1, back, X64LabelUse::kJmpRel32);  // 16: jmp back
+  buf.PutPadding(200);                                                       // 21
+  buf.BindLabel(far);
+  buf.Put1(0xc3);  // 221
+  return buf.Finish();
+}
+
+TEST(BranchRelax, X64ShortensNearBranchesAndRemapsSideTables) {
+  const MachCode before = RelaxProgram(false);
+  ASSERT_EQ(before.bytes.size(), 222u);
+  EXPECT_EQ(before.stats.branches_relaxed, 0u);
+  const MachCode c = RelaxProgram(true);
+  EXPECT_EQ(c.stats.branches_relaxed, 2u);
+  ASSERT_EQ(c.bytes.size(), 222u - 4 - 3);
+  EXPECT_EQ(c.bytes[1], 0x74);  // je rel8 to 11 (near), from the end at 3
+  EXPECT_EQ(c.bytes[2], 8);
+  EXPECT_EQ(c.bytes[3], 0x0f);  // ud2 moved from 7 to 3
+  EXPECT_EQ(c.bytes[5], 0x0f);  // jb rel32 stays: 214 - 11 = 203
+  EXPECT_EQ(c.bytes[6], 0x82);
+  EXPECT_EQ(c.bytes[7], 203);
+  EXPECT_EQ(c.bytes[12], 0xeb);  // jmp rel8 back to 0 from the end at 14
+  EXPECT_EQ(c.bytes[13], static_cast<uint8_t>(-14));
+  EXPECT_EQ(c.bytes[214], 0xc3);
+  ASSERT_EQ(c.traps.size(), 1u);
+  EXPECT_EQ(c.traps[0].offset, 3u);
+  ASSERT_EQ(c.srclocs.size(), 1u);
+  EXPECT_EQ(c.srclocs[0].start, 3u);
+  EXPECT_EQ(c.srclocs[0].end, 5u);
+  EXPECT_EQ(c.srclocs[0].loc, 7u);
+}
+
+// An island in the code (its alignment could grow as code before it shrinks) turns relaxation
+// off for the whole function.
+TEST(BranchRelax, X64NoRelaxationWithACodeIsland) {
+  X64MachBuffer buf(MachBufferOptions{1, kMinShrunkRange, true});
+  const MachLabel l = buf.NewLabel();
+  buf.EmitCondBranch(testing::X64Jcc(4), testing::X64Jcc(5), 2, l, X64LabelUse::kJmpRel32);
+  const uint8_t k[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  const MachLabel c8 = buf.ConstantLabel(k, 8);
+  buf.PutBytes(testing::X64LoadRip());
+  buf.UseLabelAtOffset(buf.CurOffset() - 4, c8, X64LabelUse::kRipRel32);
+  buf.EmitIsland(16);  // places the constant: an island in the code
+  buf.Put1(0x90);
+  buf.BindLabel(l);
+  buf.Put1(0xc3);
+  const MachCode c = buf.Finish();
+  ASSERT_EQ(c.stats.code_islands, 1u);
+  EXPECT_EQ(c.stats.branches_relaxed, 0u);
+  EXPECT_EQ(c.bytes[0], 0x0f);
+}
+
 }  // namespace
 }  // namespace egret

@@ -182,6 +182,11 @@ inline SimResult SimulateX64(std::span<const uint8_t> code, uint64_t pc, uint64_
     } else if (op == 0xeb) {
       if (pc + 2 > code.size()) return fail("truncated jmp8");
       pc = pc + 2 + Sext(code[pc + 1], 8);
+    } else if ((op & 0xf0) == 0x70) {  // jcc rel8 (relaxed branches)
+      if (pc + 2 > code.size()) return fail("truncated jcc8");
+      const uint32_t cc = op & 15;
+      const bool taken = (((input >> (cc >> 1)) & 1) ^ (cc & 1)) != 0;
+      pc = taken ? pc + 2 + Sext(code[pc + 1], 8) : pc + 2;
     } else if (op == 0x0f && pc + 6 <= code.size() && (code[pc + 1] & 0xf0) == 0x80) {
       const uint32_t cc = code[pc + 1] & 15;
       const bool taken = (((input >> (cc >> 1)) & 1) ^ (cc & 1)) != 0;

@@ -89,7 +89,8 @@ class A64Emitter {
 
 class X64Emitter {
  public:
-  explicit X64Emitter(uint32_t shrink = 1) : buf({shrink}) {}
+  explicit X64Emitter(uint32_t shrink = 1, bool relax = false)
+      : buf(MachBufferOptions{shrink, kMinShrunkRange, relax}) {}
   void Check(uint32_t distance = 16) {
     if (buf.IslandNeeded(distance)) buf.EmitIsland(distance);
   }

@@ -68,6 +68,7 @@ struct Mode {
   bool x64;
   uint32_t shrink;
   uint32_t max_pad;
+  bool relax = false;  // x64 branch relaxation at Finish
 };
 
 Program Generate(std::mt19937_64& rng, const Mode& mode) {
@@ -291,7 +292,7 @@ void RunMode(const Mode& mode, int programs) {
     const Program p = Generate(rng, mode);
     MachCode code;
     if (mode.x64) {
-      X64Emitter e(mode.shrink);
+      X64Emitter e(mode.shrink, mode.relax);
       code = Emit(p, e, true);
     } else {
       A64Emitter e(mode.shrink);
@@ -314,6 +315,10 @@ void RunMode(const Mode& mode, int programs) {
     total.branches_inverted += code.stats.branches_inverted;
     total.labels_threaded += code.stats.labels_threaded;
     total.dead_branches += code.stats.dead_branches;
+    total.branches_relaxed += code.stats.branches_relaxed;
+    if (code.stats.code_islands != 0) {
+      EXPECT_EQ(code.stats.branches_relaxed, 0u);
+    }
     for (int k = 0; k < 6; ++k) {
       const uint64_t input = rng();
       const size_t max_trace = 64;
@@ -336,6 +341,11 @@ void RunMode(const Mode& mode, int programs) {
     EXPECT_GT(total.islands, 0u) << mode.name;
     EXPECT_GT(total.code_islands, 0u) << mode.name;
   }
+  if (mode.relax) {
+    EXPECT_GT(total.branches_relaxed, 0u) << mode.name;
+  } else {
+    EXPECT_EQ(total.branches_relaxed, 0u) << mode.name;
+  }
   // At real ranges x64 never needs a veneer (its islands here are the forced ones).
   if (mode.x64 && mode.shrink == 1) {
     EXPECT_EQ(total.veneers, 0u) << mode.name;
@@ -347,6 +357,10 @@ TEST(MachBufferProperty, A64RealRangesPadding) { RunMode({"a64-pad", false, 1, 2
 TEST(MachBufferProperty, A64Shrink16) { RunMode({"a64-shrink16", false, 16, 6 * 1024}, 300); }
 TEST(MachBufferProperty, A64Shrink65536) { RunMode({"a64-shrink65536", false, 65536, 2048}, 300); }
 TEST(MachBufferProperty, X64) { RunMode({"x64", true, 1, 0}, 400); }
+// Relaxation: every shortened jmp/jcc must still reach its target (the simulator follows rel8
+// forms); padding puts some targets beyond rel8 reach.
+TEST(MachBufferProperty, X64Relaxed) { RunMode({"x64-relax", true, 1, 0, true}, 400); }
+TEST(MachBufferProperty, X64RelaxedPadding) { RunMode({"x64-relax-pad", true, 1, 300, true}, 300); }
 TEST(MachBufferProperty, X64Padding) { RunMode({"x64-pad", true, 1, 4096}, 150); }
 // jmp/jcc reach 512 bytes: far branches go through `jmp rel32` veneers (the driver's
 // --debug-branch-range-shrink on x64).

@@ -6,19 +6,27 @@
 #include "runtime/instance.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
+#include <functional>
 #include <random>
+#include <tuple>
 
+#include "artifact/artifact_reader.h"
 #include "artifact/artifact_writer.h"
 #include "artifact/vmoffsets.h"
 #include "runtime/builtins.h"
 #include "runtime/engine.h"
 #include "runtime/host_target.h"
+#include "runtime/instance_pre.h"
 #include "runtime/linker.h"
+#include "runtime/memory_pool.h"
 #include "runtime/module.h"
 #include "runtime/spectest.h"
 #include "runtime/store.h"
+#include "runtime/typed_func.h"
 #include "tests/unit/artifact/random_artifact.h"
 #include "tests/unit/runtime/a64_encoding.h"
 
@@ -303,6 +311,444 @@ TEST(Instance, CallChecksArguments) {
   EXPECT_FALSE((*inst)->GetFunc("nope").valid());
 }
 
+TEST(TypedFunc, ChecksTheSignatureOnceAndCalls) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+  auto add = TypedFunc<int32_t(int32_t, int32_t)>::Create(w.store, (*inst)->GetFunc("add"));
+  ASSERT_TRUE(add.ok()) << add.error().ToString();
+  for (int32_t i = -3; i < 3; ++i) {
+    TypedResult<int32_t> r = add->Call(w.store, i, 40);
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(r.value, i + 40);
+  }
+  // uint32_t is i32 too, and the bits go through unchanged.
+  auto uadd = TypedFunc<uint32_t(uint32_t, uint32_t)>::Create(w.store, (*inst)->GetFunc("add"));
+  ASSERT_TRUE(uadd.ok());
+  EXPECT_EQ(uadd->Call(w.store, 0xFFFFFFFFu, 2u).value, 1u);
+  EXPECT_EQ(TypedFunc<int32_t(int32_t, int32_t)>::ExpectedType(),
+            (FuncType{{ValType::kI32, ValType::kI32}, {ValType::kI32}}));
+  EXPECT_EQ((TypedFunc<std::tuple<int64_t, double>(float)>::ExpectedType()),
+            (FuncType{{ValType::kF32}, {ValType::kI64, ValType::kF64}}));
+}
+
+TEST(TypedFunc, RefusesAWrongSignature) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok());
+  const Func add = (*inst)->GetFunc("add");
+  auto wrong_param = TypedFunc<int32_t(int32_t, int64_t)>::Create(w.store, add);
+  ASSERT_FALSE(wrong_param.ok());
+  EXPECT_NE(wrong_param.error().message.find("is (i32 i32) -> (i32)"), std::string::npos)
+      << wrong_param.error().message;
+  EXPECT_NE(wrong_param.error().message.find("not (i32 i64) -> (i32)"), std::string::npos)
+      << wrong_param.error().message;
+  EXPECT_FALSE((TypedFunc<int32_t(int32_t)>::Create(w.store, add).ok()));        // arity
+  EXPECT_FALSE((TypedFunc<void(int32_t, int32_t)>::Create(w.store, add).ok()));  // results
+  EXPECT_FALSE((TypedFunc<float(int32_t, int32_t)>::Create(w.store, add).ok()));
+  EXPECT_FALSE(
+      (TypedFunc<std::tuple<int32_t, int32_t>(int32_t, int32_t)>::Create(w.store, add).ok()));
+  auto null = TypedFunc<void()>::Create(w.store, Func{});
+  ASSERT_FALSE(null.ok());
+  EXPECT_NE(null.error().message.find("null function"), std::string::npos);
+  // A VMFuncRef without an array_call entry cannot be called from the host.
+  VMFuncRef no_entry = *add.ref;
+  no_entry.array_call = nullptr;
+  auto no_array_call = TypedFunc<int32_t(int32_t, int32_t)>::Create(w.store, Func{&no_entry});
+  ASSERT_FALSE(no_array_call.ok());
+  EXPECT_NE(no_array_call.error().message.find("no array_call entry"), std::string::npos);
+}
+
+TEST(TypedFunc, TrapsAndHostErrorsCrossTheFastPath) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok());
+  auto trap = TypedFunc<void()>::Create(w.store, (*inst)->GetFunc("trap"));
+  ASSERT_TRUE(trap.ok());
+  TypedResult<void> t = trap->Call(w.store);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.trap->code, TrapCode::kUnreachable);
+  ASSERT_FALSE(t.trap->backtrace.empty());
+  EXPECT_EQ(t.trap->backtrace[0].name, "trap");
+  // Wasm -> host, the host function traps: the trap unwinds through the Wasm frame.
+  auto call_host =
+      TypedFunc<int32_t(int32_t, int32_t)>::Create(w.store, (*inst)->GetFunc("call_host"));
+  ASSERT_TRUE(call_host.ok());
+  TypedResult<int32_t> h = call_host->Call(w.store, 1, 0);
+  ASSERT_FALSE(h.ok());
+  EXPECT_EQ(h.trap->code, TrapCode::kIntegerDivisionByZero);
+  EXPECT_EQ(h.value, 0);  // untouched on a trap
+  // And the same wrappers keep working afterwards.
+  h = call_host->Call(w.store, 90, 3);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h.value, 30);
+  EXPECT_EQ(w.host_calls, 2);
+  EXPECT_FALSE(InWasmActivation());
+}
+
+TEST(Store, CheckedCallIntoCallerStorage) {
+  World w;
+  auto inst = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(inst.ok());
+  const Func add = (*inst)->GetFunc("add");
+  const Val args[] = {Val::I32(2), Val::I32(40)};
+  Val result[1];
+  auto r = w.store.Call(add, args, result);
+  ASSERT_TRUE(r.ok() && !r->has_value());
+  EXPECT_EQ(result[0], Val::I32(42));
+  // Room for the wrong number of results, or wrong arguments: an error, nothing runs.
+  Val two[2];
+  auto wrong_results = w.store.Call(add, args, two);
+  ASSERT_FALSE(wrong_results.ok());
+  EXPECT_NE(wrong_results.error().message.find("room for 2 results"), std::string::npos);
+  const Val bad_args[] = {Val::I32(2), Val::F64Bits(0)};
+  EXPECT_FALSE(w.store.Call(add, bad_args, result).ok());
+  EXPECT_FALSE(w.store.Call(Func{}, args, result).ok());
+  // A trap is a result, not an error.
+  auto t = w.store.Call((*inst)->GetFunc("trap"), {}, {});
+  ASSERT_TRUE(t.ok());
+  ASSERT_TRUE(t->has_value());
+  EXPECT_EQ((*t)->code, TrapCode::kUnreachable);
+}
+
+TEST(Store, LimitsAreWrittenOnlyWhenTheyChange) {
+  World w;
+  auto first = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(first.ok());
+  auto stack_limit = [](Instance* i) {
+    uintptr_t v;
+    std::memcpy(&v, reinterpret_cast<uint8_t*>(i->vmctx()) + artifact::VMOffsets::stack_limit(),
+                sizeof v);
+    return v;
+  };
+  auto add = TypedFunc<int32_t(int32_t, int32_t)>::Create(w.store, (*first)->GetFunc("add"));
+  ASSERT_TRUE(add.ok());
+  ASSERT_TRUE(add->Call(w.store, 1, 2).ok());
+  const uintptr_t limit = w.store.installed_stack_limit();
+  EXPECT_NE(limit, 0u);
+  EXPECT_EQ(stack_limit(*first), limit);
+  EXPECT_EQ((*first)->FuelConsumed(), INT64_MIN);  // unlimited
+  // A new instance starts with the installed values, so the next entry from the same frame
+  // need not visit any instance.
+  auto second = w.Instantiate(TestArtifact());
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(stack_limit(*second), w.store.installed_stack_limit());
+  EXPECT_EQ((*second)->FuelConsumed(), INT64_MIN);
+  // A deeper host frame moves the limit: every instance gets the new one.
+  std::function<uintptr_t(int)> deeper = [&](int depth) -> uintptr_t {
+    volatile char pad[4096];
+    pad[0] = char(depth);
+    if (depth > 0) return deeper(depth - 1) + pad[0] * 0;
+    EXPECT_TRUE(add->Call(w.store, 1, 2).ok());
+    return w.store.installed_stack_limit();
+  };
+  const uintptr_t deep_limit = deeper(4);
+  EXPECT_LT(deep_limit, limit);
+  EXPECT_EQ(stack_limit(*first), deep_limit);
+  EXPECT_EQ(stack_limit(*second), deep_limit);
+  // A budget is installed on every entry and taken back (here nothing charges fuel).
+  w.store.SetFuel(10);
+  ASSERT_TRUE(add->Call(w.store, 1, 2).ok());
+  EXPECT_EQ((*second)->FuelConsumed(), -10);
+  EXPECT_EQ(w.store.fuel(), 10u);
+  w.store.SetFuel(std::nullopt);
+  ASSERT_TRUE(add->Call(w.store, 1, 2).ok());
+  EXPECT_EQ((*first)->FuelConsumed(), INT64_MIN);
+  EXPECT_EQ((*second)->FuelConsumed(), INT64_MIN);
+}
+
+// Module::DeserializeFile: the artifact file is mapped, its text executed in place.
+class DeserializeFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char name[] = "/tmp/egret-deserialize-XXXXXX";
+    const int fd = mkstemp(name);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    path_ = name;
+  }
+  void TearDown() override { std::remove(path_.c_str()); }
+  void Write(const std::vector<uint8_t>& bytes) {
+    std::FILE* f = std::fopen(path_.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    if (!bytes.empty()) {  // fwrite's buffer must not be null, even for 0 bytes
+      ASSERT_EQ(std::fwrite(bytes.data(), 1, bytes.size(), f), bytes.size());
+    }
+    std::fclose(f);
+  }
+  // Whether /proc/self/maps shows `address` inside a mapping of our file.
+  bool MappedFromTheFile(const void* address) const {
+    std::FILE* maps = std::fopen("/proc/self/maps", "r");
+    char line[4096];
+    bool found = false;
+    while (maps != nullptr && std::fgets(line, sizeof line, maps) != nullptr) {
+      uintptr_t lo, hi;
+      if (std::sscanf(line, "%lx-%lx", &lo, &hi) != 2) continue;
+      const auto a = reinterpret_cast<uintptr_t>(address);
+      if (a >= lo && a < hi && std::strstr(line, path_.c_str()) != nullptr) found = true;
+    }
+    if (maps != nullptr) std::fclose(maps);
+    return found;
+  }
+  std::string path_;
+};
+
+TEST_F(DeserializeFileTest, MapsTheCodeAndRuns) {
+  World w;
+  Write(artifact::WriteArtifact(TestArtifact()));
+  for (bool map_code : {true, false}) {
+    DeserializeOptions options;
+    options.map_code = map_code;
+    auto module = Module::DeserializeFile(w.engine, path_, options);
+    ASSERT_TRUE(module.ok()) << module.error().ToString();
+    EXPECT_TRUE((*module)->artifact().text.empty());  // never copied into the artifact
+    EXPECT_EQ(MappedFromTheFile((*module)->WasmCall(0)), map_code);
+    auto inst = w.linker.Instantiate(w.store, *module);
+    ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+    auto add = TypedFunc<int32_t(int32_t, int32_t)>::Create(w.store, (*inst)->GetFunc("add"));
+    ASSERT_TRUE(add.ok());
+    EXPECT_EQ(add->Call(w.store, 40, 2).value, 42);
+    // Traps are found through the mapped code's registration.
+    auto trap = TypedFunc<void()>::Create(w.store, (*inst)->GetFunc("trap"));
+    ASSERT_TRUE(trap.ok());
+    TypedResult<void> t = trap->Call(w.store);
+    ASSERT_TRUE(t.trap.has_value());
+    EXPECT_EQ(t.trap->code, TrapCode::kUnreachable);
+    ASSERT_FALSE(t.trap->backtrace.empty());
+    EXPECT_EQ(t.trap->backtrace[0].name, "trap");
+  }
+}
+
+TEST_F(DeserializeFileTest, CorruptFilesAreRefusedCleanly) {
+  World w;
+  const std::vector<uint8_t> good = artifact::WriteArtifact(TestArtifact());
+  auto error_for = [&](const std::vector<uint8_t>& bytes, const DeserializeOptions& options) {
+    Write(bytes);
+    auto m = Module::DeserializeFile(w.engine, path_, options);
+    if (m.ok()) return std::string();
+    EXPECT_EQ(m.error().file, path_);
+    return m.error().ToString();
+  };
+  const DeserializeOptions checked;
+  DeserializeOptions trusted;
+  trusted.verify_checksum = false;
+  // A damaged code byte: only the checksum can see it.
+  std::vector<uint8_t> code_damage = good;
+  std::span<const uint8_t> text;
+  artifact::ReadOptions borrow;
+  borrow.borrowed_text = &text;
+  ASSERT_TRUE(artifact::ReadArtifact(good, borrow).ok());
+  code_damage[size_t(text.data() - good.data()) + text.size() - 1] ^= 0xFF;
+  EXPECT_NE(error_for(code_damage, checked).find("checksum mismatch"), std::string::npos);
+  EXPECT_EQ(error_for(code_damage, trusted), "");  // a trusted cache skips it, by design
+  // Damaged metadata is refused with or without the checksum.
+  for (const DeserializeOptions& options : {checked, trusted}) {
+    std::vector<uint8_t> truncated(good.begin(), good.end() - 3);
+    EXPECT_NE(error_for(truncated, options).find("payload size"), std::string::npos);
+    std::vector<uint8_t> header_only(good.begin(), good.begin() + 20);
+    EXPECT_NE(error_for(header_only, options).find("truncated header"), std::string::npos);
+    EXPECT_NE(error_for({}, options).find("truncated header"), std::string::npos);
+    std::vector<uint8_t> not_an_artifact = {0x00, 0x61, 0x73, 0x6D, 1, 0, 0, 0};
+    EXPECT_NE(error_for(not_an_artifact, options).find("bad magic"), std::string::npos);
+  }
+  auto missing = Module::DeserializeFile(w.engine, path_ + ".missing");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().ToString().find("cannot read file"), std::string::npos);
+  auto directory = Module::DeserializeFile(w.engine, "/tmp");
+  ASSERT_FALSE(directory.ok());
+  EXPECT_NE(directory.error().ToString().find("not a regular file"), std::string::npos);
+}
+
+// Copy-on-write memory images: data segments at page and non-page offsets, overlapping (the
+// later one wins), instances that do not see each other's writes, growth across the image.
+Artifact DataArtifact(std::vector<artifact::DataSegment> data, uint64_t min_pages = 4) {
+  Artifact a;
+  a.target = HostTarget();
+  a.memories = {artifact::MemoryType{{min_pages, 16}, false, false}};
+  a.exports = {{"mem", ExternKind::kMemory, 0}};
+  a.data = std::move(data);
+  return a;
+}
+
+artifact::DataSegment Segment(uint32_t offset, size_t size, uint8_t seed) {
+  artifact::DataSegment d{artifact::SegmentMode::kActive, 0,
+                          ConstExpr{{ConstOp::I32(int32_t(offset))}}, std::vector<uint8_t>(size)};
+  for (size_t i = 0; i < size; ++i) d.bytes[i] = uint8_t(seed + i * 7 + (i >> 9));
+  return d;
+}
+
+// What copying the active segments in order produces.
+std::vector<uint8_t> CopiedContents(const Artifact& a, size_t bytes) {
+  std::vector<uint8_t> out(bytes, 0);
+  for (const auto& d : a.data)
+    if (d.mode == artifact::SegmentMode::kActive)
+      std::copy(d.bytes.begin(), d.bytes.end(), out.begin() + int64_t(d.offset.ops[0].lo));
+  return out;
+}
+
+bool MappedFromAnImage(const void* address) {
+  std::FILE* maps = std::fopen("/proc/self/maps", "r");
+  char line[4096];
+  bool found = false;
+  while (maps != nullptr && std::fgets(line, sizeof line, maps) != nullptr) {
+    uintptr_t lo, hi;
+    if (std::sscanf(line, "%lx-%lx", &lo, &hi) != 2) continue;
+    const auto at = reinterpret_cast<uintptr_t>(address);
+    if (at >= lo && at < hi && std::strstr(line, "egret-memory-image") != nullptr) found = true;
+  }
+  if (maps != nullptr) std::fclose(maps);
+  return found;
+}
+
+TEST(MemoryImage, SegmentsAtPageAndNonPageOffsetsMapCopyOnWrite) {
+  const Artifact a = DataArtifact({Segment(0, 8192, 1), Segment(70001, 5000, 2),
+                                   Segment(4000, 300, 3),  // overlaps the first: wins
+                                   Segment(3 * 65536 + 65000, 536, 4)});  // ends at min size
+  Engine engine;
+  Store store(engine);
+  auto module = Module::FromArtifact(engine, a);
+  ASSERT_TRUE(module.ok()) << module.error().ToString();
+  const MemoryImage* image = (*module)->memory_image(0);
+  ASSERT_NE(image, nullptr);
+  const uint64_t page = uint64_t(sysconf(_SC_PAGESIZE));
+  EXPECT_EQ(image->offset() % page, 0u);
+  EXPECT_EQ(image->size() % page, 0u);
+  EXPECT_EQ(image->offset(), 0u);
+  EXPECT_EQ(image->offset() + image->size(), 4 * LinearMemory::kPageSize);
+  const std::vector<uint8_t> want = CopiedContents(a, 4 * LinearMemory::kPageSize);
+
+  auto first = Instance::Instantiate(store, *module, {});
+  auto second = Instance::Instantiate(store, *module, {});
+  ASSERT_TRUE(first.ok() && second.ok());
+  LinearMemory* m1 = (*first)->memory(0);
+  LinearMemory* m2 = (*second)->memory(0);
+  EXPECT_TRUE(MappedFromAnImage(m1->base() + 70001));
+  EXPECT_EQ(std::memcmp(m1->base(), want.data(), want.size()), 0);
+  EXPECT_EQ(std::memcmp(m2->base(), want.data(), want.size()), 0);
+  EXPECT_EQ((*first)->data_segment(1).size(), 0u);  // active segments count as dropped
+
+  // Writes stay in their instance.
+  m1->base()[70001] ^= 0xFF;
+  m1->base()[0] = 0x5A;
+  EXPECT_EQ(m2->base()[70001], want[70001]);
+  EXPECT_EQ(m2->base()[0], want[0]);
+  auto third = Instance::Instantiate(store, *module, {});
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(std::memcmp((*third)->memory(0)->base(), want.data(), want.size()), 0);
+
+  // Growing across the image: new pages are zero and writable, the image is intact.
+  EXPECT_EQ(m2->Grow(3), 4);
+  EXPECT_EQ(m2->pages(), 7u);
+  for (uint64_t at = 4 * LinearMemory::kPageSize; at < 7 * LinearMemory::kPageSize; at += 4099)
+    EXPECT_EQ(m2->base()[at], 0) << at;
+  m2->base()[7 * LinearMemory::kPageSize - 1] = 9;
+  EXPECT_EQ(std::memcmp(m2->base(), want.data(), want.size()), 0);
+  EXPECT_FALSE(m2->Checked(7 * LinearMemory::kPageSize, 1));
+}
+
+TEST(MemoryImage, FallsBackToCopyingWhenItMust) {
+  Engine engine;
+  // Too little data to be worth a mapping.
+  auto small = Module::FromArtifact(engine, DataArtifact({Segment(100, 64, 1)}));
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ((*small)->memory_image(0), nullptr);
+  // An offset that is not a constant.
+  Artifact from_global = DataArtifact({Segment(0, 9000, 1)});
+  from_global.imports = {
+      artifact::Import{"env", "g", ExternKind::kGlobal, 0, {}, {}, {ValType::kI32, false}}};
+  from_global.data[0].offset = ConstExpr{{ConstOp::GlobalGet(0)}};
+  auto global = Module::FromArtifact(engine, from_global);
+  ASSERT_TRUE(global.ok());
+  EXPECT_EQ((*global)->memory_image(0), nullptr);
+  // A segment beyond the minimum size: copying traps, in spec order.
+  const Artifact out_of_bounds = DataArtifact({Segment(0, 9000, 1), Segment(65536 - 10, 20, 2)}, 1);
+  auto oob = Module::FromArtifact(engine, out_of_bounds);
+  ASSERT_TRUE(oob.ok());
+  EXPECT_EQ((*oob)->memory_image(0), nullptr);
+  Store store(engine);
+  auto trapped = Instance::Instantiate(store, *oob, {});
+  ASSERT_FALSE(trapped.ok());
+  EXPECT_NE(trapped.error().message.find("out of bounds memory access"), std::string::npos);
+  // Switched off in the engine: always copied.
+  EngineConfig no_images;
+  no_images.memory_images = false;
+  Engine copying(no_images);
+  auto copied = Module::FromArtifact(copying, DataArtifact({Segment(0, 9000, 1)}));
+  ASSERT_TRUE(copied.ok());
+  EXPECT_EQ((*copied)->memory_image(0), nullptr);
+  // The copying path gives what the image path gives.
+  Store s2(engine);
+  Linker linker;
+  ASSERT_TRUE(
+      linker.Define("env", "g", Extern::Of(s2.NewGlobal({ValType::kI32, false}, Val::I32(0))))
+          .ok());
+  auto inst = linker.Instantiate(s2, *global);
+  ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+  const std::vector<uint8_t> want = CopiedContents(DataArtifact({Segment(0, 9000, 1)}), 65536);
+  EXPECT_FALSE(MappedFromAnImage((*inst)->memory(0)->base()));
+  EXPECT_EQ(std::memcmp((*inst)->memory(0)->base(), want.data(), want.size()), 0);
+}
+
+// Pooling: a dead store's memory reservations are reused, and reuse leaves no data behind,
+// neither written bytes nor a copy-on-write data image.
+TEST(MemoryPool, ReuseLeavesNoDataBehind) {
+  EngineConfig config;
+  config.pooled_memories = 2;
+  Engine engine(config);
+  ASSERT_NE(engine.memory_pool(), nullptr);
+  auto with_data =
+      Module::FromArtifact(engine, DataArtifact({Segment(0, 8192, 1), Segment(70001, 5000, 2)}));
+  auto empty = Module::FromArtifact(engine, DataArtifact({}));
+  ASSERT_TRUE(with_data.ok() && empty.ok());
+  ASSERT_NE((*with_data)->memory_image(0), nullptr);
+
+  uint8_t* first_base = nullptr;
+  {
+    Store store(engine);
+    auto inst = Instance::Instantiate(store, *with_data, {});
+    ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+    LinearMemory* m = (*inst)->memory(0);
+    first_base = m->base();
+    ASSERT_EQ(m->Grow(2), 4);  // committed beyond the image too
+    std::memset(m->base() + 5 * LinearMemory::kPageSize, 0xAB, LinearMemory::kPageSize);
+    std::memset(m->base() + 100, 0xCD, 100);  // a private copy of an image page
+  }
+  EXPECT_EQ(engine.memory_pool()->free_count(), 1u);
+  {
+    Store store(engine);
+    auto inst = Instance::Instantiate(store, *empty, {});
+    ASSERT_TRUE(inst.ok());
+    LinearMemory* m = (*inst)->memory(0);
+    EXPECT_EQ(m->base(), first_base);  // the same reservation, reused
+    EXPECT_EQ(engine.memory_pool()->reused(), 1u);
+    EXPECT_EQ(m->pages(), 4u);
+    EXPECT_FALSE(MappedFromAnImage(m->base()));
+    for (uint64_t i = 0; i < m->size_bytes(); ++i)
+      ASSERT_EQ(m->base()[i], 0) << "byte " << i << " survived the reset";
+    // Pages past the new size are PROT_NONE again: growing commits zeros.
+    ASSERT_EQ(m->Grow(2), 4);
+    for (uint64_t i = 4 * LinearMemory::kPageSize; i < m->size_bytes(); i += 512)
+      ASSERT_EQ(m->base()[i], 0) << "byte " << i << " survived the reset";
+    std::memset(m->base(), 0xEE, 4096);  // dirty, without an image this time (madvise reset)
+  }
+  {
+    Store store(engine);
+    auto inst = Instance::Instantiate(store, *with_data, {});
+    ASSERT_TRUE(inst.ok());
+    LinearMemory* m = (*inst)->memory(0);
+    EXPECT_EQ(m->base(), first_base);
+    const Artifact a = DataArtifact({Segment(0, 8192, 1), Segment(70001, 5000, 2)});
+    const std::vector<uint8_t> want = CopiedContents(a, 4 * LinearMemory::kPageSize);
+    EXPECT_EQ(std::memcmp(m->base(), want.data(), want.size()), 0);
+  }
+  // Beyond the pool's capacity reservations are unmapped, not kept.
+  {
+    Store store(engine);
+    for (int i = 0; i < 4; ++i) ASSERT_TRUE(Instance::Instantiate(store, *empty, {}).ok());
+  }
+  EXPECT_EQ(engine.memory_pool()->free_count(), 2u);
+}
+
 TEST(Instance, Builtins) {
   World w;
   auto inst = w.Instantiate(TestArtifact());
@@ -382,6 +828,70 @@ TEST(Instance, LinkErrors) {
     EXPECT_NE(r.error().message.find("\"env\" \"g\": incompatible import type (global)"),
               std::string::npos);
   }
+}
+
+TEST(InstancePre, LinksOnceAndInstantiatesMany) {
+  World w;
+  auto m = Module::FromArtifact(w.engine, TestArtifact());
+  ASSERT_TRUE(m.ok());
+  auto pre = InstancePre::Create(w.linker, w.store, *m);
+  ASSERT_TRUE(pre.ok()) << pre.error().ToString();
+  // Later linker changes do not affect it: it resolved its imports at Create.
+  w.linker.set_allow_shadowing(true);
+  ASSERT_TRUE(w.linker
+                  .Define("env", "host",
+                          Extern::Of(w.store.NewHostFunc(
+                              FuncType{{ValType::kI32, ValType::kI32}, {ValType::kI32}},
+                              [](std::span<ValRaw>) -> std::optional<TrapCode> {
+                                return TrapCode::kUnreachable;
+                              })))
+                  .ok());
+  std::vector<Instance*> instances;
+  for (int i = 0; i < 3; ++i) {
+    auto inst = pre->Instantiate(w.store);
+    ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+    instances.push_back(*inst);
+    // Every step of instantiation ran: start function, data, elements, globals, imports.
+    LinearMemory* mem = (*inst)->GetExport("mem")->memory;
+    uint32_t v;
+    std::memcpy(&v, mem->base() + 8, 4);
+    EXPECT_EQ(v, 0x1234u);
+    w.instance = *inst;
+    EXPECT_EQ(w.Call("get_global", {}).i32(), 42);
+    EXPECT_EQ(w.Call("indirect0", {}).i32(), 42);
+    EXPECT_EQ(w.Call("call_host", {Val::I32(90), Val::I32(3)}).i32(), 30);  // the original host
+  }
+  EXPECT_NE(instances[0]->vmctx(), instances[1]->vmctx());
+  EXPECT_NE(instances[0]->memory(0), instances[1]->memory(0));
+  EXPECT_EQ(w.host_calls, 3);
+  // Another store is refused.
+  Store other(w.engine);
+  auto wrong_store = pre->Instantiate(other);
+  ASSERT_FALSE(wrong_store.ok());
+  EXPECT_NE(wrong_store.error().message.find("only in the store it was linked for"),
+            std::string::npos);
+}
+
+TEST(InstancePre, LinkErrorsAreReportedAtCreate) {
+  World w;
+  auto m = Module::FromArtifact(w.engine, TestArtifact());
+  ASSERT_TRUE(m.ok());
+  auto unknown = InstancePre::Create(Linker(), w.store, *m);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().message, "unknown import: \"env\" \"host\" (func)");
+  Linker l;
+  auto wrong = w.store.NewHostFunc(FuncType{{ValType::kI64}, {}},
+                                   [](std::span<ValRaw>) { return std::nullopt; });
+  ASSERT_TRUE(l.Define("env", "host", Extern::Of(wrong)).ok());
+  ASSERT_TRUE(l.Define("env", "g", *w.linker.Find("env", "g")).ok());
+  auto mismatch = InstancePre::Create(l, w.store, *m);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_NE(mismatch.error().message.find("incompatible import type: expected (i32 i32) -> (i32)"),
+            std::string::npos)
+      << mismatch.error().message;
+  Engine other_engine;
+  Store other_store(other_engine);
+  EXPECT_FALSE(InstancePre::Create(w.linker, other_store, *m).ok());
 }
 
 TEST(Instance, InstantiationTraps) {

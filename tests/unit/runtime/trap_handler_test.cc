@@ -164,6 +164,34 @@ TEST(TrapHandler, Ud2IsUnreachable) {
   EXPECT_EQ(trap->backtrace[0].offset, kUd2Offset);
 }
 
+// Backtraces list Wasm functions only: a return address into a trampoline (here: the padding
+// after a body, registered code outside every function) is left out, so the trace ends at the
+// last Wasm frame; a faulting PC there is kept.
+TEST(Backtrace, TrampolineFramesAreLeftOut) {
+  const TestModule& m = *F().m;
+  const artifact::CodeRange body = m.artifact.functions[F().ud2].body;
+  ASSERT_NE(body.size % 16, 0u);  // so the byte after the body is padding
+  const uintptr_t outside_bodies = m.Address(F().ud2, body.size);
+  const uintptr_t pcs[] = {m.Address(F().ud2, kUd2Offset),
+                           m.Address(F().outer, kOuterCallLastByte) + 1, outside_bodies + 1};
+  auto frames = Symbolize(pcs, CodeRegistry::Global());
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0].name, "ud2_fn");
+  EXPECT_EQ(frames[1].name, "outer");
+  EXPECT_EQ(FormatBacktrace(frames).find("trampoline"), std::string::npos);
+  // A fault outside every body is still reported where it happened.
+  const uintptr_t fault[] = {outside_bodies, m.Address(F().outer, kOuterCallLastByte) + 1};
+  frames = Symbolize(fault, CodeRegistry::Global());
+  ASSERT_EQ(frames.size(), 2u);
+  EXPECT_EQ(frames[0].func_index, UINT32_MAX);
+  EXPECT_NE(FormatBacktrace(frames).find("<trampoline> pc=0x"), std::string::npos);
+  // A walk that starts with a return address (a host-raised trap) drops it the same way.
+  frames = Symbolize(std::span<const uintptr_t>(pcs + 1, 2), CodeRegistry::Global(),
+                     /*first_is_return_address=*/true);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].name, "outer");
+}
+
 TEST(TrapHandler, IdivByZeroIsIntDivz) {
   auto fn = F().m->Entry<int (*)(int, int)>(F().div);
   volatile int zero = 0;

@@ -14,6 +14,8 @@ TEST(X64CpuFeatures, DetectMatchesCompilerBuiltins) {
   EXPECT_EQ(f.sse41, __builtin_cpu_supports("sse4.1") != 0);
   EXPECT_EQ(f.popcnt, __builtin_cpu_supports("popcnt") != 0);
   EXPECT_EQ(f.bmi1, __builtin_cpu_supports("bmi") != 0);
+  EXPECT_EQ(f.bmi2, __builtin_cpu_supports("bmi2") != 0);
+  EXPECT_EQ(f.avx, __builtin_cpu_supports("avx") != 0);
 #else
   EXPECT_EQ(f, CpuFeatures::Baseline());
 #endif
@@ -30,7 +32,12 @@ TEST(X64CpuFeatures, ParseForcesFallbacks) {
   EXPECT_TRUE(some->popcnt);
   EXPECT_FALSE(some->lzcnt);
   EXPECT_FALSE(some->bmi1);
-  EXPECT_EQ(some->ToString(), "+sse4.1,-lzcnt,-bmi1,+popcnt");
+  EXPECT_TRUE(some->avx);
+  EXPECT_EQ(some->ToString(), "+sse4.1,-lzcnt,-bmi1,+popcnt,+avx,+bmi2");
+  Expected<CpuFeatures> no_avx = CpuFeatures::Parse("+all,-avx");
+  ASSERT_TRUE(no_avx.ok());
+  EXPECT_FALSE(no_avx->avx);
+  EXPECT_TRUE(no_avx->sse41);
 
   // ToString() parses back to the same set.
   Expected<CpuFeatures> again = CpuFeatures::Parse(some->ToString());

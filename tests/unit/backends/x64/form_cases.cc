@@ -363,6 +363,51 @@ std::vector<Inst> Generate(Form form) {
         });
       }
       break;
+    case Form::kAndnRRR:
+      for (OpSize s : {OpSize::k32, OpSize::k64}) {
+        int k = 0;
+        AllPairs([&](int a, int b) {
+          v.push_back(Inst::AndnRRR(s, G(a), G((a + b + k++) % 16), G(b)));
+        });
+      }
+      break;
+    case Form::kRorxRRI:
+      for (OpSize s : {OpSize::k32, OpSize::k64}) {
+        int k = 0;
+        AllPairs([&](int a, int b) {
+          v.push_back(Inst::RorxRRI(s, G(a), G(b), static_cast<uint8_t>(k++ % Bits(s))));
+        });
+      }
+      break;
+    case Form::kShiftxRRR:
+      for (ShiftOp op : {ShiftOp::kShl, ShiftOp::kShr, ShiftOp::kSar}) {
+        for (OpSize s : {OpSize::k32, OpSize::k64}) {
+          int k = 0;
+          AllPairs([&](int a, int b) {
+            v.push_back(Inst::ShiftxRRR(op, s, G(a), G(b), G((a + b + k++) % 16)));
+          });
+        }
+      }
+      break;
+    case Form::kVexRRR:
+      // Every register in each of the three positions (R, vvvv and B all exercised).
+      for (int op = 0; op < kNumSseOps; ++op) {
+        const SseOp o = static_cast<SseOp>(op);
+        if (!HasVexForm(o)) continue;
+        int k = 0;
+        AllPairs(
+            [&](int a, int b) { v.push_back(Inst::VexRRR(o, X(a), X((a + b + k++) % 16), X(b))); });
+      }
+      break;
+    case Form::kVexRRM:
+      for (int op = 0; op < kNumSseOps; ++op) {
+        const SseOp o = static_cast<SseOp>(op);
+        if (!HasVexForm(o)) continue;
+        EachAmode([&](int k, const Amode& m) {
+          v.push_back(Inst::VexRRM(o, X(k), X((k * 7 + 3) % 16), m));
+        });
+      }
+      break;
     case Form::kSseMR:
       for (int op = 0; op < kNumSseOps; ++op) {
         const SseOp o = static_cast<SseOp>(op);
@@ -454,6 +499,8 @@ const std::vector<Family>& Families() {
         Form::kJmpM, Form::kJccRel32, Form::kJccRel8}},
       {"Misc", {Form::kUd2, Form::kInt3, Form::kNop}},
       {"Sse", {Form::kSseRR, Form::kSseRM, Form::kSseMR}},
+      {"Vex", {Form::kVexRRR, Form::kVexRRM}},
+      {"Bmi", {Form::kAndnRRR, Form::kRorxRRI, Form::kShiftxRRR}},
       {"SseConvert",
        {Form::kGprToXmm, Form::kXmmToGpr, Form::kCvtSi2FpR, Form::kCvtSi2FpM, Form::kCvttFp2SiR,
         Form::kCvttFp2SiM}},
@@ -479,6 +526,7 @@ int ImmBits(const Inst& inst) {
     case Form::kPushI:
       return 64;
     case Form::kShiftRI:
+    case Form::kRorxRRI:
     case Form::kSseRR:
     case Form::kSseRM:
       return 8;
