@@ -63,6 +63,16 @@ bool Matches(Type t, std::string_view want, uint64_t actual) {
 
 Expected<std::vector<RunOutcome>> RunTestLines(std::string_view text, std::string_view file,
                                                const Module& module, const InterpOptions& options) {
+  return RunTestLines(text, file, module,
+                      [&module, &options](const Function& f, std::span<const DataValue> args) {
+                        Interpreter interp(module, options);
+                        return interp.Call(f.name, args);
+                      });
+}
+
+Expected<std::vector<RunOutcome>> RunTestLines(std::string_view text, std::string_view file,
+                                               const Module& module,
+                                               const RunLineExecutor& execute) {
   std::vector<RunOutcome> outcomes;
   uint32_t line_no = 0;
   size_t pos = 0;
@@ -129,8 +139,7 @@ Expected<std::vector<RunOutcome>> RunTestLines(std::string_view text, std::strin
       return fail("expected '== results' or 'traps CODE' after the call");
     }
 
-    Interpreter interp(module, options);
-    InterpResult r = interp.Call(name, args);
+    InterpResult r = execute(*f, args);
     RunOutcome o;
     o.line = line_no;
     o.command = std::string(cmd);

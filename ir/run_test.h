@@ -12,6 +12,8 @@
 #ifndef EGRET_IR_RUN_TEST_H_
 #define EGRET_IR_RUN_TEST_H_
 
+#include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,17 @@ struct RunOutcome {
 Expected<std::vector<RunOutcome>> RunTestLines(std::string_view text, std::string_view file,
                                                const Module& module,
                                                const InterpOptions& options = {});
+
+// Executes one parsed run line: calls `f` (a function of the module) with `args`, whose types
+// match its parameters. The interpreter is one executor; `egret ir run` runs compiled code.
+using RunLineExecutor =
+    std::function<InterpResult(const Function& f, std::span<const DataValue> args)>;
+
+// As above, with the calls made by `execute` instead of a fresh interpreter per line. Parsing and
+// checking of the lines, and the comparison of results, are the same for every executor.
+Expected<std::vector<RunOutcome>> RunTestLines(std::string_view text, std::string_view file,
+                                               const Module& module,
+                                               const RunLineExecutor& execute);
 
 }  // namespace egret::ir
 

@@ -16,6 +16,8 @@ int RunCommand(std::span<const std::string> args);
 int WastCommand(std::span<const std::string> args);
 int ValidateCommand(std::span<const std::string> args);
 int IrCommand(std::span<const std::string> args);
+// `egret ir run`, dispatched by IrCommand (tools/ir_run_command.cc).
+int IrRunCommand(std::span<const std::string> args);
 
 // For subcommands whose pipeline stage has not landed yet: prints which stage is missing after
 // handling --help, so `egret X --help` always works. Returns the exit code.

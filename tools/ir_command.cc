@@ -1,4 +1,4 @@
-// ir_command.cc: `egret ir print|verify|interp|dot|opt FILE.eir`.
+// ir_command.cc: `egret ir print|verify|interp|dot|opt FILE.eir` (and `run`, in ir_run_command.cc).
 //
 // Every subcommand reads one .eir file (`-` for stdin) that may hold several functions. Parse
 // and verifier errors print as `file:line:col: error: ...` and exit 1; bad command lines exit 2.
@@ -266,12 +266,13 @@ int Opt(std::span<const std::string> args) {
 }
 
 constexpr const char* kUsage =
-    "usage: egret ir <print|verify|interp|dot|opt> [options] FILE.eir\n\n"
+    "usage: egret ir <print|verify|interp|run|dot|opt> [options] FILE.eir\n\n"
     "Work with egret IR text (.eir).\n\n"
     "commands:\n"
     "  print    parse and print back in canonical form\n"
     "  verify   check SSA dominance, types, block arguments and terminators\n"
     "  interp   run the file's '; run:' lines with the interpreter\n"
+    "  run      run the file's '; run:' lines on code compiled for this host\n"
     "  dot      write the CFG as Graphviz dot\n"
     "  opt      run optimisation passes and print the result\n"
     "\n'egret ir <command> --help' describes a command.\n";
@@ -290,6 +291,7 @@ int IrCommand(std::span<const std::string> args) {
   if (sub == "interp") return Interp(rest);
   if (sub == "dot") return Dot(rest);
   if (sub == "opt") return Opt(rest);
+  if (sub == "run") return IrRunCommand(rest);
   if (sub == "--help" || sub == "-h" || sub == "help") {
     std::fputs(kUsage, stdout);
     return cli::kExitOk;

@@ -22,7 +22,7 @@ constexpr Subcommand kSubcommands[] = {
     {"run", "run a .wasm or .wat module or a compiled .egret artifact", RunCommand},
     {"wast", "run a spec test script (.wast, or wast2json's .json)", WastCommand},
     {"validate", "decode and validate a .wasm or .wat module", ValidateCommand},
-    {"ir", "work with egret IR text (.eir): print, verify, interp, dot, opt", IrCommand},
+    {"ir", "work with egret IR text (.eir): print, verify, interp, run, dot, opt", IrCommand},
 };
 
 void PrintUsage(FILE* out) {

@@ -124,10 +124,11 @@ struct A64Stages {
 }  // namespace
 
 Expected<std::unique_ptr<backend::TargetIsa>> A64Isa::Create(std::string_view features) {
-  if (!features.empty())
-    return Error("aarch64: no target features are supported yet (got \"" + std::string(features) +
-                 "\")");
-  return std::unique_ptr<backend::TargetIsa>(new A64Isa());
+  CpuFeatures f = CpuFeatures::Detect();
+  if (!features.empty()) {
+    EGRET_ASSIGN_OR_RETURN(f, CpuFeatures::Parse(features));
+  }
+  return std::unique_ptr<backend::TargetIsa>(new A64Isa(f));
 }
 
 artifact::Target A64Isa::artifact_target() const { return artifact::Target::kAarch64; }

@@ -7,15 +7,21 @@
 #include <memory>
 #include <string_view>
 
+#include "backends/aarch64/cpu_features.h"
 #include "backends/common/target_isa.h"
 
 namespace egret::aarch64 {
 
 class A64Isa final : public backend::TargetIsa {
  public:
-  // `features`: empty (the ARMv8.0-A base with NEON, which every AArch64 Linux has); anything
-  // else is an error naming it.
+  // `features`: empty for the host's extensions (CpuFeatures::Detect: getauxval on an aarch64
+  // host, the ARMv8.0-A baseline on any other), otherwise a CpuFeatures::Parse string applied to
+  // the baseline ("+lse,+fp16", "+all"); an unknown name is an error naming it.
   static Expected<std::unique_ptr<backend::TargetIsa>> Create(std::string_view features);
+  explicit A64Isa(CpuFeatures features) : features_(features) {}
+
+  // The extensions this ISA may assume. No lowering uses one yet (cpu_features.h).
+  const CpuFeatures& features() const { return features_; }
 
   std::string_view name() const override { return "aarch64"; }
   artifact::Target artifact_target() const override;
@@ -27,6 +33,9 @@ class A64Isa final : public backend::TargetIsa {
   MachCode ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const override;
   MachCode WasmToArrayTrampoline(const ir::Signature& sig) const override;
   std::string Disassemble(std::span<const uint8_t> code, uint64_t address) const override;
+
+ private:
+  CpuFeatures features_;
 };
 
 }  // namespace egret::aarch64

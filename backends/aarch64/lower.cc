@@ -5,6 +5,8 @@
 // matchers that decide folding at the use; IsSunk asks a definition's only user's matcher.
 #include "backends/aarch64/lower.h"
 
+#include <optional>
+#include <span>
 #include <string>
 
 #include "backends/aarch64/abi.h"
@@ -76,14 +78,89 @@ int64_t AtWidth(int64_t v, bool is64) {
   return is64 ? v : static_cast<int64_t>(static_cast<int32_t>(static_cast<uint32_t>(v)));
 }
 
+bool IsNarrow(Type t) { return t == Type::kI8 || t == Type::kI16; }
+
+// Whether `op`'s result keeps the low N bits right when its narrow (i8/i16) operands sit in 32-bit
+// registers with unspecified upper bits: the modular arithmetic, logic, the extends and reduce,
+// and moves of the bits (memory, calls, returns, block arguments, select's values).
+bool NarrowOperandsAreExact(Opcode op) {
+  switch (op) {
+    case Opcode::kIconst:
+    case Opcode::kIadd:
+    case Opcode::kIsub:
+    case Opcode::kImul:
+    case Opcode::kBand:
+    case Opcode::kBor:
+    case Opcode::kBxor:
+    case Opcode::kIaddImm:
+    case Opcode::kImulImm:
+    case Opcode::kBandImm:
+    case Opcode::kBorImm:
+    case Opcode::kBxorImm:
+    case Opcode::kIneg:
+    case Opcode::kBnot:
+    case Opcode::kUextend:
+    case Opcode::kSextend:
+    case Opcode::kIreduce:
+    case Opcode::kLoad:
+    case Opcode::kUload8:
+    case Opcode::kSload8:
+    case Opcode::kUload16:
+    case Opcode::kSload16:
+    case Opcode::kStore:
+    case Opcode::kIstore8:
+    case Opcode::kIstore16:
+    case Opcode::kCall:
+    case Opcode::kCallIndirect:
+    case Opcode::kReturn:
+    case Opcode::kJump:
+    case Opcode::kSelect:
+    case Opcode::kBrif:
+    case Opcode::kBrTable:
+      return true;
+    default:
+      return false;
+  }
+}
+
 class Lowerer final : public backend::LowerRules {
  public:
   Lowerer(const ir::Function& f, const backend::ModuleContext& module)
       : f_(f), dfg_(f.dfg), module_(module), ctx_(f, v_.ra, "aarch64") {}
 
   Expected<VCode> Run() {
+    EGRET_TRY(CheckNarrowIntegers());
     EGRET_TRY(backend::LowerFunction(ctx_, *this));
     return std::move(v_);
+  }
+
+  // Wasm has no i8/i16 values; the frontend makes them only as ireduce results on their way to
+  // an extend or a narrow store. An i8/i16 value lives in a 32-bit register whose upper bits are
+  // unspecified, so an operation whose result depends on them (division, shifts, rotates, bit
+  // counts, compares, conversions, and the condition of select, brif, br_table, trapz, trapnz) is
+  // refused with an error naming it rather than computed at the wrong width.
+  Status CheckNarrowIntegers() const {
+    for (ir::Block b : f_.layout.Blocks()) {
+      for (ir::Inst i : f_.layout.Insts(b)) {
+        const Opcode op = dfg_[i].opcode;
+        const std::span<const ir::Value> args = dfg_.FixedArgs(i);
+        const bool has_condition =
+            op == Opcode::kSelect || op == Opcode::kBrif || op == Opcode::kBrTable;
+        if (NarrowOperandsAreExact(op) && !(has_condition && IsNarrow(dfg_.ValueType(args[0]))))
+          continue;
+        std::optional<Type> narrow;
+        for (ir::Value v : args)
+          if (IsNarrow(dfg_.ValueType(v))) narrow = dfg_.ValueType(v);
+        for (ir::Value v : dfg_.InstResults(i))
+          if (IsNarrow(dfg_.ValueType(v))) narrow = dfg_.ValueType(v);
+        if (narrow)
+          return Unsupported(
+              std::string(ir::TypeName(*narrow)) + " " + std::string(ir::OpcodeName(op)) +
+              " (Wasm has no i8/i16 values; at those widths only add, sub, mul, logic, "
+              "extends, loads and stores are lowered)");
+      }
+    }
+    return Status::Ok();
   }
 
   VReg Rematerialize(ir::Value v, const ir::InstData& d) override;

@@ -49,10 +49,27 @@ def main() -> int:
                 if "/" not in name and "*" not in name and name not in on_disk:
                     problems.append(f"{rel}/{name}: named in BUILD.bazel but missing on disk")
         checked += 1
+    problems += check_top_level_aliases(root)
     for p in problems:
         print(p)
     print(f"source lists: {checked} folders checked, {len(problems)} problems")
     return 1 if problems else 0
+
+
+def check_top_level_aliases(root: pathlib.Path) -> list:
+    """The top-level BUILD.bazel (the design's) exists, and each alias names a target that a
+    folder's BUILD.bazel defines: `//f` is `//f:<last part of f>`."""
+    top = root / "BUILD.bazel"
+    if not top.exists():
+        return ["BUILD.bazel: missing at the top of the repository (aliases such as //:egret)"]
+    problems = []
+    for actual in re.findall(r'actual\s*=\s*"//([^"]*)"', top.read_text()):
+        folder, _, name = actual.partition(":")
+        name = name or folder.rsplit("/", 1)[-1]
+        build = root / folder / "BUILD.bazel"
+        if not build.exists() or not re.search(r'name\s*=\s*"%s"' % re.escape(name), build.read_text()):
+            problems.append(f"BUILD.bazel: alias to //{actual}, which no {folder}/BUILD.bazel defines")
+    return problems
 
 
 if __name__ == "__main__":

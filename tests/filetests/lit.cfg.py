@@ -97,3 +97,5 @@ config.substitutions.append(("%bench_programs", bench_programs))
 # of the other target expect the runtime's refusal only there.
 import platform
 config.available_features.add("host-" + platform.machine())
+# %other_target: a target this host cannot execute (`egret ir run --target=%other_target` fails).
+config.substitutions.append(("%other_target", "x86_64" if platform.machine() == "aarch64" else "aarch64"))

@@ -10,8 +10,14 @@
 # source at the same size (cc -O2, cached in $EGRET_PROGRAMS_WORK or /tmp); every kernel is
 # bit-exact across targets. --full runs the default size and compares with expected/NAME.txt.
 # Exit 77 (ctest: skipped) when the programs or a C compiler are missing.
+#
+# $EGRET_EMULATOR (e.g. qemu-aarch64) runs EGRET under an emulator: the cross build's ctest sets it
+# from CMAKE_CROSSCOMPILING_EMULATOR, so in build-aarch64 every program runs under qemu with the
+# aarch64 egret (compiling for its host target, aarch64) against the same native checksum.
 set -uo pipefail
 egret="$1"
+emulator=()
+[ -n "${EGRET_EMULATOR:-}" ] && read -r -a emulator <<<"$EGRET_EMULATOR"
 name="$2"
 mode="${3:-small}"
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,7 +29,7 @@ actual_err="$(mktemp)"
 trap 'rm -f "$actual_err"' EXIT
 if [ "$mode" = "--full" ]; then
   expected="$(cat "$dir/expected/$name.txt")"
-  actual="$("$egret" run "$dir/$name.wasm" 2>"$actual_err")"
+  actual="$("${emulator[@]}" "$egret" run "$dir/$name.wasm" 2>"$actual_err")"
   rc=$?
 else
   small="$(sed -n 's/^#define BENCH_SMALL_N \([0-9]*\).*/\1/p' "$dir/$name.c")"
@@ -38,7 +44,7 @@ else
     mv "$native.tmp.$$" "$native"
   fi
   expected="$("$native" "$small" 2>/dev/null)"
-  actual="$("$egret" run "$dir/$name.wasm" "$small" 2>"$actual_err")"
+  actual="$("${emulator[@]}" "$egret" run "$dir/$name.wasm" "$small" 2>"$actual_err")"
   rc=$?
 fi
 if [ $rc -ne 0 ] || [ "$actual" != "$expected" ]; then

@@ -601,14 +601,22 @@ const std::vector<uint8_t> kWasm = {
     0x1a, 0x03, 0x07, 0x00, 0x20, 0x00, 0x41, 0x01, 0x6a, 0x0b, 0x08, 0x00, 0x20, 0x00, 0x10,
     0x00, 0x10, 0x00, 0x0b, 0x07, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x0b};
 
-Artifact CompiledArtifact() {
+// The module compiled for `target` (default: this host's, so that it can run). The tests below
+// take every offset from the artifact itself, so they hold for either target's code.
+Artifact CompiledArtifact(compiler::Target target = compiler::HostTarget()) {
   compiler::CompileOptions o;
-  o.target = compiler::Target::kX86_64;  // the offsets below are x64 code's
+  o.target = target;
   o.regalloc_checker = true;
   Expected<compiler::CompileResult> r = compiler::CompileBytes(kWasm, "hardening.wasm", o);
   EXPECT_TRUE(r.ok()) << r.error().ToString();
   return r.ok() ? std::move(r->artifact) : Artifact{};
 }
+
+// The targets whose artifacts the reader checks; it needs no code generator for the host.
+const compiler::Target kTargets[] = {compiler::Target::kX86_64, compiler::Target::kAarch64};
+
+// Code offsets the reader accepts as instruction starts: A64 instructions are 4 bytes.
+uint32_t InstructionAlignment(const Artifact& a) { return a.target == Target::kAarch64 ? 4 : 1; }
 
 TEST(ArtifactHardening, CompiledModuleRunsAndPassesTheReader) {
   const Artifact a = CompiledArtifact();
@@ -640,61 +648,74 @@ TEST(ArtifactHardening, CompiledModuleRunsAndPassesTheReader) {
 }
 
 TEST(ArtifactHardening, TrampolineMovedIntoAFunctionBodyIsRejected) {
-  const Artifact good = CompiledArtifact();
-  ASSERT_EQ(good.functions.size(), 3u);
-  runtime::Engine engine;
-  int cases = 0;
-  for (size_t f = 0; f < good.functions.size(); ++f) {
-    ASSERT_FALSE(good.functions[f].array_call.empty());
-    for (size_t g = 0; g < good.functions.size(); ++g) {
-      const CodeRange body = good.functions[g].body;
-      for (uint32_t d = 0; d < body.size; ++d) {
-        if (f == g && d == 0) continue;  // exactly its own body: a start, tested elsewhere
-        Artifact a = good;
-        a.functions[f].array_call.offset = body.offset + d;
-        if (a.functions[f].array_call.end() > a.text.size()) continue;
-        const Bytes bytes = WriteArtifact(a);  // recomputes the checksum
-        const std::string err = ReadError(bytes);
-        EXPECT_NE(err.find("array_call trampoline of defined function " + std::to_string(f)),
-                  std::string::npos)
-            << err;
-        EXPECT_NE(err.find("overlaps the body of defined function " + std::to_string(g)),
-                  std::string::npos)
-            << err;
-        auto module = runtime::Module::FromBytes(engine, bytes);
-        ASSERT_FALSE(module.ok()) << "function " << f << " into body " << g << " +" << d;
-        // On a host of another architecture the runtime refuses the target first (at the header).
-        if (good.target == runtime::HostTarget()) {
-          EXPECT_EQ(module.error().message, err);
+  for (compiler::Target target : kTargets) {
+    SCOPED_TRACE(std::string(compiler::Name(target)));
+    const Artifact good = CompiledArtifact(target);
+    ASSERT_EQ(good.functions.size(), 3u);
+    const uint32_t align = InstructionAlignment(good);
+    runtime::Engine engine;
+    int cases = 0, instructions = 0;
+    for (size_t f = 0; f < good.functions.size(); ++f) {
+      ASSERT_FALSE(good.functions[f].array_call.empty());
+      for (size_t g = 0; g < good.functions.size(); ++g) {
+        const CodeRange body = good.functions[g].body;
+        if (f == 0) instructions += body.size / align;
+        // Each instruction start of the body (every byte on x64, every 4th on aarch64: other
+        // offsets are refused for their alignment first).
+        for (uint32_t d = 0; d < body.size; d += align) {
+          if (f == g && d == 0) continue;  // exactly its own body: a start, tested elsewhere
+          Artifact a = good;
+          a.functions[f].array_call.offset = body.offset + d;
+          if (a.functions[f].array_call.end() > a.text.size()) continue;
+          const Bytes bytes = WriteArtifact(a);  // recomputes the checksum
+          const std::string err = ReadError(bytes);
+          EXPECT_NE(err.find("array_call trampoline of defined function " + std::to_string(f)),
+                    std::string::npos)
+              << err;
+          EXPECT_NE(err.find("overlaps the body of defined function " + std::to_string(g)),
+                    std::string::npos)
+              << err;
+          auto module = runtime::Module::FromBytes(engine, bytes);
+          ASSERT_FALSE(module.ok()) << "function " << f << " into body " << g << " +" << d;
+          // On a host of another architecture the runtime refuses the target first (at the header).
+          if (good.target == runtime::HostTarget()) {
+            EXPECT_EQ(module.error().message, err);
+          }
+          ++cases;
         }
-        ++cases;
       }
     }
+    // Every function's trampoline into every instruction start of every body, but its own start.
+    EXPECT_GE(cases, 3 * instructions - 3 * 3);
+    EXPECT_GT(cases, 30);
   }
-  EXPECT_GT(cases, 100);
 }
 
 TEST(ArtifactHardening, CompiledSideTablesMovedOutOfTheirFunctionAreRejected) {
-  const Artifact good = CompiledArtifact();
-  ASSERT_FALSE(good.traps.empty());
-  // Function bodies are 16-byte aligned: the padding after the last byte of body 0 (if any) and
-  // the bytes just past the end of the text's last range are not code.
-  std::vector<CodeRange> ranges;
-  for (const Function& f : good.functions) ranges.push_back(f.body), ranges.push_back(f.array_call);
-  int cases = 0;
-  for (uint32_t off = 0; off < good.text.size(); ++off) {
-    bool in_code = false;
-    for (const CodeRange& r : ranges) in_code |= off >= r.offset && off < r.end();
-    if (in_code) continue;
-    Artifact a = good;
-    a.traps = {{off, TrapCode::kHeapOutOfBounds}};
-    EXPECT_NE(ErrorFor(a).find("is not inside a function body or trampoline"), std::string::npos);
-    a = good;
-    a.source_locs = {{off, 1}};
-    EXPECT_NE(ErrorFor(a).find("is not inside a function body or trampoline"), std::string::npos);
-    ++cases;
+  for (compiler::Target target : kTargets) {
+    SCOPED_TRACE(std::string(compiler::Name(target)));
+    const Artifact good = CompiledArtifact(target);
+    ASSERT_FALSE(good.traps.empty());
+    // Function bodies are 16-byte aligned: the padding after the last byte of body 0 (if any) and
+    // the bytes just past the end of the text's last range are not code.
+    std::vector<CodeRange> ranges;
+    for (const Function& f : good.functions)
+      ranges.push_back(f.body), ranges.push_back(f.array_call);
+    int cases = 0;
+    for (uint32_t off = 0; off < good.text.size(); off += InstructionAlignment(good)) {
+      bool in_code = false;
+      for (const CodeRange& r : ranges) in_code |= off >= r.offset && off < r.end();
+      if (in_code) continue;
+      Artifact a = good;
+      a.traps = {{off, TrapCode::kHeapOutOfBounds}};
+      EXPECT_NE(ErrorFor(a).find("is not inside a function body or trampoline"), std::string::npos);
+      a = good;
+      a.source_locs = {{off, 1}};
+      EXPECT_NE(ErrorFor(a).find("is not inside a function body or trampoline"), std::string::npos);
+      ++cases;
+    }
+    EXPECT_GT(cases, 0) << "the compiled text has no padding to test with";
   }
-  EXPECT_GT(cases, 0) << "the compiled text has no padding to test with";
 }
 
 }  // namespace

@@ -47,5 +47,22 @@ TEST(TargetRegistry, UnknownTargetsAndFeaturesAreErrors) {
   EXPECT_FALSE(LookupTargetIsa("x86_64", "+nonsense").ok());
 }
 
+TEST(TargetRegistry, FeaturesOfTheOtherTargetAreErrorsSayingWhose) {
+  Expected<std::unique_ptr<TargetIsa>> a = LookupTargetIsa("aarch64", "+lse,-lzcnt");
+  ASSERT_FALSE(a.ok());
+  EXPECT_EQ(a.error().message,
+            "target feature 'lzcnt' is an x86_64 feature, but the target is aarch64 (its "
+            "features: lse, lse2, rcpc, fp16, dotprod, frintts, all)");
+  Expected<std::unique_ptr<TargetIsa>> x = LookupTargetIsa("x86_64", "+all,+dotprod");
+  ASSERT_FALSE(x.ok());
+  EXPECT_EQ(x.error().message.rfind("target feature 'dotprod' is an aarch64 feature, but the "
+                                    "target is x86_64 (its features: sse4.1, lzcnt, bmi1, popcnt",
+                                    0),
+            0u)
+      << x.error().message;
+  EXPECT_TRUE(LookupTargetIsa("aarch64", "+all,-lse").ok());
+  EXPECT_TRUE(LookupTargetIsa("x86_64", "+all,-popcnt").ok());
+}
+
 }  // namespace
 }  // namespace egret::backend
