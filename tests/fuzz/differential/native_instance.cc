@@ -3,6 +3,7 @@
 
 #include <cstring>
 
+#include "artifact/artifact_reader.h"
 #include "artifact/artifact_writer.h"
 #include "compiler/compiler.h"
 #include "runtime/linker.h"
@@ -11,7 +12,7 @@
 namespace egret::fuzz {
 
 std::string NativeConfig::ToString() const {
-  return "opt=" + opt_level + " regalloc=" + regalloc +
+  return "target=" + target + " opt=" + opt_level + " regalloc=" + regalloc +
          " heap=" + (heap == wasm::HeapStrategy::kGuardPages ? "guard" : "bounds-check") +
          " features=" + features;
 }
@@ -45,19 +46,46 @@ CallOutcome FromTrap(TrapCode code) {
   return out;
 }
 
-}  // namespace
-
-std::unique_ptr<NativeInstance> NativeInstance::Create(const wasm::ModuleEnv& env,
-                                                       const NativeConfig& config, uint64_t fuel,
-                                                       CallOutcome* init, std::string* why) {
+compiler::CompileOptions CompileOptionsFor(const NativeConfig& config) {
   compiler::CompileOptions options;
+  options.target = config.target;
   options.opt_level = config.opt_level;
   options.regalloc = config.regalloc;
   options.heap = config.heap;
   options.features = config.features;
   options.fuel = true;
   options.regalloc_checker = true;  // an allocation the checker rejects aborts: a finding too
-  Expected<compiler::CompileResult> compiled = compiler::CompileModule(env, options);
+  return options;
+}
+
+}  // namespace
+
+std::optional<size_t> CompileForTarget(const wasm::ModuleEnv& env, const NativeConfig& config,
+                                       std::string* why) {
+  Expected<compiler::CompileResult> compiled =
+      compiler::CompileModule(env, CompileOptionsFor(config));
+  if (!compiled.ok()) {
+    *why = "compile: " + compiled.error().ToString();
+    return std::nullopt;
+  }
+  const std::vector<uint8_t> bytes = artifact::WriteArtifact(compiled->artifact);
+  Expected<artifact::Artifact> read = artifact::ReadArtifact(bytes);
+  if (!read.ok()) {
+    *why = "the artifact reader rejects the written artifact: " + read.error().ToString();
+    return std::nullopt;
+  }
+  if (artifact::WriteArtifact(*read) != bytes) {
+    *why = "the artifact read back writes different bytes";
+    return std::nullopt;
+  }
+  return bytes.size();
+}
+
+std::unique_ptr<NativeInstance> NativeInstance::Create(const wasm::ModuleEnv& env,
+                                                       const NativeConfig& config, uint64_t fuel,
+                                                       CallOutcome* init, std::string* why) {
+  Expected<compiler::CompileResult> compiled =
+      compiler::CompileModule(env, CompileOptionsFor(config));
   if (!compiled.ok()) {
     *why = "compile: " + compiled.error().ToString();
     return nullptr;

@@ -11,12 +11,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
+#include "artifact/artifact.h"
 #include "frontend/module_env.h"
 #include "frontend/translator.h"
 #include "runtime/engine.h"
+#include "runtime/host_target.h"
 #include "runtime/instance.h"
 #include "runtime/store.h"
 #include "tests/fuzz/differential/outcome.h"
@@ -25,13 +28,16 @@ namespace egret::fuzz {
 
 // One compiler configuration; the differential target draws it from the input.
 struct NativeConfig {
+  // "x86_64" or "aarch64"; NativeInstance runs only the host's (runtime/host_target.h).
+  std::string target = std::string(artifact::TargetName(runtime::HostTarget()));
   std::string opt_level = "none";  // none | speed
   std::string regalloc = "fast";   // fast | linear
   wasm::HeapStrategy heap = wasm::HeapStrategy::kGuardPages;
-  // CpuFeatures::Parse syntax over the baseline ("+sse4.1,+popcnt"); only features the host has.
-  std::string features = "+all";
+  // The target's feature syntax. x64: CpuFeatures::Parse over the baseline ("-all,+sse4.1");
+  // when executed, only features the host has. aarch64: "" (its only feature set).
+  std::string features;
 
-  // "opt=speed regalloc=linear heap=bounds-check features=+sse4.1,+lzcnt"
+  // "target=x86_64 opt=speed regalloc=linear heap=bounds-check features=-all,+sse4.1,+lzcnt"
   std::string ToString() const;
   bool operator==(const NativeConfig&) const = default;
 };
@@ -57,6 +63,13 @@ class NativeInstance {
   std::unique_ptr<runtime::Store> store_;
   runtime::Instance* instance_ = nullptr;
 };
+
+// The compile-only configuration: compiles `env` for `config.target` (any target, whatever the
+// host), writes the artifact, reads it back with the artifact reader's checks and requires the
+// reader's artifact to write the same bytes. Returns the artifact's size, or nullopt with `*why`
+// (a bug for a valid module: compile errors, regalloc-checker failures, a reader rejection).
+std::optional<size_t> CompileForTarget(const wasm::ModuleEnv& env, const NativeConfig& config,
+                                       std::string* why);
 
 // The trap named in a runtime error message ("... wasm trap: integer divide by zero ..."), or
 // nullopt. Used for traps during instantiation, which the runtime reports as errors.
