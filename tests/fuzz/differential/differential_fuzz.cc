@@ -5,9 +5,12 @@
 //               heap strategy (bit 2: bounds checks), fuel budget (bits 3-4: 40, 400, 4000 or
 //               20000 units); the compile-only configuration for the other target: opt level
 //               (bit 5), allocator (bit 6), heap strategy (bit 7)
-//   byte 1      x64 features to turn off (bit k: sse4.1, lzcnt, bmi1, popcnt), for whichever
+//   byte 1      x64 features to turn off (bits 0-3: sse4.1, lzcnt, bmi1, popcnt), for whichever
 //               configuration targets x64; when it is executed, features the host lacks are
-//               always off, so the code can run here. aarch64 has a single feature set.
+//               always off, so the code can run here (aarch64 has a single feature set); the
+//               branch-range shrink factor of the executed (bits 4-5) and the compile-only (bits
+//               6-7) configuration: 1, 2^12, 2^19 or 2^22 (docs/machbuffer.md: islands and
+//               veneers in small functions)
 //   the rest    the module (tests/fuzz/wasmgen, NaNs canonicalised), then the arguments
 //
 // Three executions of the same module, on the host's target (x86-64, or aarch64 in the cross
@@ -49,6 +52,9 @@ namespace egret::fuzz {
 namespace {
 
 constexpr uint64_t kFuelBudgets[] = {40, 400, 4000, 20000};
+// Real ranges; aarch64's conditional branches and literal loads at the 512-byte floor (x64's
+// small code unchanged); x64 branches at 4 KiB as well; every shrinkable kind at 512 bytes.
+constexpr uint32_t kShrinkFactors[] = {1, 1u << 12, 1u << 19, 1u << 22};
 
 // Campaign figures, printed at exit when EGRET_DIFF_STATS is set (README.md quotes them).
 struct Stats {
@@ -56,6 +62,7 @@ struct Stats {
   uint64_t inconclusive = 0, oracle_dropped = 0, with_baseline = 0;
   uint64_t float_results = 0, nan_results = 0;
   uint64_t cross_compiles = 0, cross_bytes = 0;
+  uint64_t islands = 0, veneers = 0, cross_islands = 0, cross_veneers = 0;
   uint64_t traps[kNumTrapCodes] = {};
   std::map<std::string, uint64_t> notes;  // why sides were inconclusive
   bool printed = false;
@@ -76,8 +83,12 @@ struct Stats {
                  (unsigned long long)oracle_dropped);
     std::fprintf(stderr, "float results: %llu, of which NaN: %llu\n",
                  (unsigned long long)float_results, (unsigned long long)nan_results);
-    std::fprintf(stderr, "compiled for the other target only: %llu modules, %llu artifact bytes\n",
-                 (unsigned long long)cross_compiles, (unsigned long long)cross_bytes);
+    std::fprintf(stderr,
+                 "islands / veneers: executed %llu / %llu; compiled for the other target only: "
+                 "%llu modules, %llu artifact bytes, %llu / %llu\n",
+                 (unsigned long long)islands, (unsigned long long)veneers,
+                 (unsigned long long)cross_compiles, (unsigned long long)cross_bytes,
+                 (unsigned long long)cross_islands, (unsigned long long)cross_veneers);
     std::fprintf(stderr, "traps:");
     for (int c = 0; c < kNumTrapCodes; ++c)
       if (traps[c])
@@ -91,8 +102,7 @@ struct Stats {
 Stats stats;
 
 // x64 features as CpuFeatures::Parse reads them: those of `available` minus `off_mask`'s.
-std::string X64Features(const x64::CpuFeatures& available, uint8_t off_mask) {
-  const x64::CpuFeatures& host = available;
+std::string X64Features(const x64::CpuFeatures& host, uint8_t off_mask) {
   const struct {
     const char* name;
     bool on;
@@ -128,11 +138,13 @@ NativeConfig DrawConfig(ByteSource& src, uint64_t* fuel, NativeConfig* cross) {
   c.heap = c0 & 4 ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
   *fuel = kFuelBudgets[(c0 >> 3) & 3];
   c.features = FeaturesFor(c.target, c1, /*executed=*/true);
+  c.branch_range_shrink = kShrinkFactors[(c1 >> 4) & 3];
   cross->target = OtherTarget(c.target);
   cross->opt_level = c0 & 0x20 ? "speed" : "none";
   cross->regalloc = c0 & 0x40 ? "linear" : "fast";
   cross->heap = c0 & 0x80 ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
   cross->features = FeaturesFor(cross->target, c1, /*executed=*/false);
+  cross->branch_range_shrink = kShrinkFactors[c1 >> 6];
   return c;
 }
 
@@ -294,15 +306,17 @@ void RunOne(const uint8_t* data, size_t size) {
   const NativeConfig base_config = BaselineConfig();
   {
     std::string why;
-    std::optional<size_t> size = CompileForTarget(*env, cross, &why);
-    if (!size) {
+    std::optional<CodeFigures> figures = CompileForTarget(*env, cross, &why);
+    if (!figures) {
       std::fprintf(stderr, "\n=== differential: compile-only %s failed: %s\nmodule:\n%s",
                    cross.ToString().c_str(), why.c_str(), ModuleText(bytes).c_str());
       std::fflush(stderr);
       std::abort();
     }
     ++stats.cross_compiles;
-    stats.cross_bytes += *size;
+    stats.cross_bytes += figures->artifact_bytes;
+    stats.cross_islands += figures->islands;
+    stats.cross_veneers += figures->veneers;
   }
   Side oracle{"oracle", {}, {}}, native{"native", {}, {}}, baseline{"baseline", {}, {}};
   baseline.live = !(config == base_config);
@@ -315,6 +329,8 @@ void RunOne(const uint8_t* data, size_t size) {
   std::unique_ptr<NativeInstance> ni =
       NativeInstance::Create(*env, config, fuel, &native.outcome, &why);
   if (!ni) ReportMismatch("native: " + why, config, fuel, bytes, "instantiate", nullptr, sides);
+  stats.islands += ni->figures().islands;
+  stats.veneers += ni->figures().veneers;
   std::unique_ptr<NativeInstance> bi;
   if (baseline.live) {
     bi = NativeInstance::Create(*env, base_config, fuel, &baseline.outcome, &why);

@@ -14,7 +14,8 @@ namespace egret::fuzz {
 std::string NativeConfig::ToString() const {
   return "target=" + target + " opt=" + opt_level + " regalloc=" + regalloc +
          " heap=" + (heap == wasm::HeapStrategy::kGuardPages ? "guard" : "bounds-check") +
-         " features=" + features;
+         " features=" + features +
+         (branch_range_shrink == 1 ? "" : " shrink=" + std::to_string(branch_range_shrink));
 }
 
 std::optional<TrapCode> TrapInMessage(const std::string& message) {
@@ -53,15 +54,24 @@ compiler::CompileOptions CompileOptionsFor(const NativeConfig& config) {
   options.regalloc = config.regalloc;
   options.heap = config.heap;
   options.features = config.features;
+  options.debug_branch_range_shrink = config.branch_range_shrink;
   options.fuel = true;
   options.regalloc_checker = true;  // an allocation the checker rejects aborts: a finding too
   return options;
 }
 
+CodeFigures FiguresOf(const compiler::CompileResult& compiled, size_t artifact_bytes) {
+  CodeFigures f;
+  f.artifact_bytes = artifact_bytes;
+  f.islands = compiled.stats.islands + compiled.stats.call_islands;
+  f.veneers = compiled.stats.veneers + compiled.stats.call_veneers;
+  return f;
+}
+
 }  // namespace
 
-std::optional<size_t> CompileForTarget(const wasm::ModuleEnv& env, const NativeConfig& config,
-                                       std::string* why) {
+std::optional<CodeFigures> CompileForTarget(const wasm::ModuleEnv& env, const NativeConfig& config,
+                                            std::string* why) {
   Expected<compiler::CompileResult> compiled =
       compiler::CompileModule(env, CompileOptionsFor(config));
   if (!compiled.ok()) {
@@ -78,7 +88,7 @@ std::optional<size_t> CompileForTarget(const wasm::ModuleEnv& env, const NativeC
     *why = "the artifact read back writes different bytes";
     return std::nullopt;
   }
-  return bytes.size();
+  return FiguresOf(*compiled, bytes.size());
 }
 
 std::unique_ptr<NativeInstance> NativeInstance::Create(const wasm::ModuleEnv& env,
@@ -96,6 +106,7 @@ std::unique_ptr<NativeInstance> NativeInstance::Create(const wasm::ModuleEnv& en
   // Through the serialised artifact, as `egret compile` + `egret run` would: the writer and the
   // reader's checks are part of what is tested.
   const std::vector<uint8_t> bytes = artifact::WriteArtifact(compiled->artifact);
+  inst->figures_ = FiguresOf(*compiled, bytes.size());
   auto module = runtime::Module::FromBytes(*inst->engine_, bytes);
   if (!module.ok()) {
     *why = "load: " + module.error().ToString();

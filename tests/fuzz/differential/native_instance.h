@@ -36,10 +36,20 @@ struct NativeConfig {
   // The target's feature syntax. x64: CpuFeatures::Parse over the baseline ("-all,+sse4.1");
   // when executed, only features the host has. aarch64: "" (its only feature set).
   std::string features;
+  // Test mode (docs/machbuffer.md, "Range shrinking"): branch and call ranges divided by this,
+  // so small functions get islands and veneers. 1: real ranges.
+  uint32_t branch_range_shrink = 1;
 
-  // "target=x86_64 opt=speed regalloc=linear heap=bounds-check features=-all,+sse4.1,+lzcnt"
+  // "target=x86_64 opt=speed regalloc=linear heap=bounds-check features=-all,+sse4.1,+lzcnt",
+  // then " shrink=N" when N is not 1
   std::string ToString() const;
   bool operator==(const NativeConfig&) const = default;
+};
+
+// What a compilation produced, for the campaign figures.
+struct CodeFigures {
+  size_t artifact_bytes = 0;
+  uint64_t islands = 0, veneers = 0;  // inside functions and between them (call veneers)
 };
 
 class NativeInstance {
@@ -53,6 +63,7 @@ class NativeInstance {
 
   CallOutcome Call(uint32_t func_index, std::span<const uint64_t> args, uint64_t fuel);
   InstanceState State() const;
+  const CodeFigures& figures() const { return figures_; }
 
  private:
   NativeInstance() = default;
@@ -62,14 +73,15 @@ class NativeInstance {
   std::unique_ptr<runtime::Engine> engine_;
   std::unique_ptr<runtime::Store> store_;
   runtime::Instance* instance_ = nullptr;
+  CodeFigures figures_;
 };
 
 // The compile-only configuration: compiles `env` for `config.target` (any target, whatever the
 // host), writes the artifact, reads it back with the artifact reader's checks and requires the
-// reader's artifact to write the same bytes. Returns the artifact's size, or nullopt with `*why`
-// (a bug for a valid module: compile errors, regalloc-checker failures, a reader rejection).
-std::optional<size_t> CompileForTarget(const wasm::ModuleEnv& env, const NativeConfig& config,
-                                       std::string* why);
+// reader's artifact to write the same bytes. nullopt with `*why` on failure (a bug for a valid
+// module: compile errors, regalloc-checker failures, a reader rejection).
+std::optional<CodeFigures> CompileForTarget(const wasm::ModuleEnv& env, const NativeConfig& config,
+                                            std::string* why);
 
 // The trap named in a runtime error message ("... wasm trap: integer divide by zero ..."), or
 // nullopt. Used for traps during instantiation, which the runtime reports as errors.

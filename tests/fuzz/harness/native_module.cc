@@ -6,6 +6,7 @@
 #include <cstring>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "artifact/artifact.h"
 #include "artifact/builtin.h"
@@ -103,16 +104,28 @@ Expected<CompiledText> CompileText(const ir::Module& module, std::string_view ta
   backend::CompileOptions bopts;
   bopts.regalloc = options.regalloc;
   bopts.regalloc_checker = options.regalloc_checker;
-  std::unique_ptr<backend::TextBuilder> text = isa->NewTextBuilder(2 * n);
+  bopts.debug_branch_range_shrink = options.branch_range_shrink;
+  std::vector<MachCode> codes;  // the functions, then their trampolines
   for (uint32_t i = 0; i < n; ++i) {
     Expected<backend::CompiledFunction> c = isa->CompileFunction(fns[i], ctx, bopts);
     if (!c.ok())
       return Error("native module: " + std::string(target) + ": %" + fns[i].name + ": " +
                    c.error().message);
-    EGRET_TRY(text->Append(i, c->code));
+    codes.push_back(std::move(c->code));
   }
-  for (uint32_t i = 0; i < n; ++i)
-    EGRET_TRY(text->Append(n + i, isa->ArrayToWasmTrampoline(fns[i].signature, i)));
+  for (uint32_t i = 0; i < n; ++i) codes.push_back(isa->ArrayToWasmTrampoline(fns[i].signature, i));
+  // Under range shrinking, call reach stays above what the largest function needs, as in
+  // compiler/compiler.cc.
+  TextSectionOptions text_options;
+  text_options.debug_branch_range_shrink = options.branch_range_shrink;
+  for (const MachCode& code : codes) {
+    text_options.largest_function =
+        std::max(text_options.largest_function, static_cast<uint32_t>(code.bytes.size()));
+    text_options.most_calls =
+        std::max(text_options.most_calls, static_cast<uint32_t>(code.call_sites.size()));
+  }
+  std::unique_ptr<backend::TextBuilder> text = isa->NewTextBuilder(2 * n, text_options);
+  for (uint32_t i = 0; i < 2 * n; ++i) EGRET_TRY(text->Append(i, codes[i]));
   EGRET_ASSIGN_OR_RETURN(TextSection section, text->Finish());
   return CompiledText{std::move(section), isa->artifact_target()};
 }

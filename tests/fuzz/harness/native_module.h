@@ -50,6 +50,9 @@ struct NativeOptions {
   // aarch64: the base, its only set); for x64 CpuFeatures::Parse, e.g. "+all,-lzcnt".
   std::string features;
   size_t max_stack = 512 * 1024;  // bytes of stack the compiled code may use per Call
+  // Test mode (docs/machbuffer.md, "Range shrinking"): branch and call ranges divided by this,
+  // so small functions get islands and veneers. 1: real ranges.
+  uint32_t branch_range_shrink = 1;
 };
 
 // The target this process executes ("x86_64" or "aarch64"), in LookupTargetIsa's spelling.

@@ -2,9 +2,10 @@
 // interpreter on random verified IR modules (ir_generator.h).
 //
 // From the input bytes: an x64 feature set, whether stack slots are used, a cross-target
-// configuration, a module (%callee, %main) and one to three argument lists for %main. The
-// interpreter on the unoptimized module is the oracle. Each configuration must give the same
-// outcome on every argument list:
+// configuration, a branch-range shrink factor for every compiled configuration (1 = real ranges;
+// larger ones put islands and veneers into small functions: docs/machbuffer.md), a module (%callee,
+// %main) and one to three argument lists for %main. The interpreter on the unoptimized module is
+// the oracle. Each configuration must give the same outcome on every argument list:
 //   - interp after <pass>, for every pass of opt::AllPasses() alone, and after the speed pipeline
 //     (the pass manager verifies the IR after each pass);
 //   - native <allocator> at <opt level>: both allocators (fast, linear) with the regalloc checker
@@ -52,6 +53,11 @@ const char* FeaturesFor(std::string_view target, uint32_t pick) {
 }
 
 std::string_view OtherTarget() { return HostTargetName() == "x86_64" ? "aarch64" : "x86_64"; }
+
+// Range shrink factors: real ranges; aarch64's conditional branches and literal loads at the
+// 512-byte floor (x64's small code unchanged); x64 branches at 4 KiB as well; every shrinkable
+// kind of both targets at 512 bytes.
+constexpr uint32_t kShrinkFactors[] = {1, 1u << 12, 1u << 19, 1u << 22};
 
 bool IsNan(ir::DataValue v) {
   if (v.type == ir::Type::kF32) return (v.bits & 0x7f800000) == 0x7f800000 && (v.bits & 0x7fffff);
@@ -115,13 +121,17 @@ IrFuzzStats stats;
 struct Case {
   const ir::Module& module;
   const char* features;
+  uint32_t shrink;  // branch_range_shrink of every compiled configuration
   const std::vector<std::vector<ir::DataValue>>& arg_sets;
   std::vector<ir::InterpResult> oracle;
 };
 
 [[noreturn]] void Fail(const Case& c, const std::string& config, const std::string& what) {
-  std::fprintf(stderr, "ir_fuzz: %s\nconfiguration: %s (target features \"%s\")\n%s\n",
-               what.c_str(), config.c_str(), c.features, ir::PrintModule(c.module).c_str());
+  std::fprintf(stderr,
+               "ir_fuzz: %s\nconfiguration: %s (target features \"%s\", branch range shrink "
+               "%u)\n%s\n",
+               what.c_str(), config.c_str(), c.features, c.shrink,
+               ir::PrintModule(c.module).c_str());
   std::fflush(stderr);
   std::abort();
 }
@@ -184,6 +194,7 @@ void RunCrossConfig(const Case& c, const char* level, const char* regalloc, cons
   o.regalloc = regalloc;
   o.regalloc_checker = true;
   o.features = features;
+  o.branch_range_shrink = c.shrink;
   Expected<size_t> size = CompileForTarget(m, OtherTarget(), o);
   if (!size.ok()) Fail(c, config, "compile error: " + size.error().message);
   ++stats.cross_compiles;
@@ -200,6 +211,7 @@ void RunNativeConfigs(const Case& c) {
       o.regalloc = regalloc;
       o.regalloc_checker = true;
       o.features = c.features;
+      o.branch_range_shrink = c.shrink;
       Expected<std::unique_ptr<NativeModule>> nm = NativeModule::Compile(m, o);
       if (!nm.ok()) Fail(c, config, "compile error: " + nm.error().message);
       for (size_t k = 0; k < c.arg_sets.size(); ++k) {
@@ -238,7 +250,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   ByteSource in({data, size});
   // First byte: bits 0-1 the x64 feature set, bits 2-3 == 0 (one input in four) a module with
   // stack slots, which only the interpreter configurations run (no backend lowers them yet),
-  // bits 4-5 the cross-target configuration (opt level speed, allocator linear).
+  // bits 4-5 the cross-target configuration (opt level speed, allocator linear), bits 6-7 the
+  // branch-range shrink factor.
   const uint8_t head = in.Byte();
   const char* features = FeaturesFor(HostTargetName(), head & 3);
   GeneratorOptions gopts;
@@ -251,7 +264,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint32_t nsets = 1 + in.Below(3);
   for (uint32_t k = 0; k < nsets; ++k)
     arg_sets.push_back(gen.GenerateArgs(module.functions[1].signature));
-  Case c{module, features, arg_sets, {}};
+  Case c{module, features, kShrinkFactors[head >> 6], arg_sets, {}};
   for (const ir::Function& f : module.functions)
     if (Status st = ir::Verify(f); !st.ok())
       Fail(c, "generator", "the generated IR does not verify: " + st.error().message);
