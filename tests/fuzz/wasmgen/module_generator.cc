@@ -1076,7 +1076,9 @@ std::vector<uint8_t> BodyGenerator::Generate() {
   }
   counter_.assign(locals_.size(), false);
   frames_.push_back({Kind::kFunc, {}, {type_.results().begin(), type_.results().end()}, 0});
-  ops_left_ = src_.Range(std::max(1u, o_.max_ops_per_function / 4), o_.max_ops_per_function);
+  const uint32_t max_ops =
+      o_.max_ops_per_function * (src_.Chance(o_.long_body_percent) ? o_.long_body_factor : 1);
+  ops_left_ = src_.Range(std::max(1u, max_ops / 4), max_ops);
   while (!frames_.empty()) {
     if (ops_left_ == 0 || src_.exhausted()) {
       Close();

@@ -69,6 +69,11 @@ struct GenOptions {
   uint32_t max_functions = 5;
   // Instructions generated per function body (operand set-up and closing code come on top).
   uint32_t max_ops_per_function = 40;
+  // One body in this many percent may have up to `long_body_factor` times as many (as long as
+  // the bytes last): register pressure (spills) and, under branch-range shrinking, islands and
+  // veneers inside a function.
+  uint32_t long_body_percent = 8;
+  uint32_t long_body_factor = 8;
   uint32_t max_nesting = 4;       // open blocks/loops/ifs inside a body
   uint32_t max_memory_pages = 3;  // the memory's declared maximum is at most this
   uint32_t max_table_size = 12;   // every table's declared maximum is at most this
