@@ -43,6 +43,7 @@
 
 #include "backends/x64/cpu_features.h"
 #include "frontend/validator.h"
+#include "tests/fuzz/differential/host_import.h"
 #include "tests/fuzz/differential/native_instance.h"
 #include "tests/fuzz/differential/oracle_instance.h"
 #include "tests/fuzz/differential/outcome.h"
@@ -63,6 +64,7 @@ struct Stats {
   uint64_t float_results = 0, nan_results = 0;
   uint64_t cross_compiles = 0, cross_bytes = 0;
   uint64_t islands = 0, veneers = 0, cross_islands = 0, cross_veneers = 0;
+  uint64_t with_imports = 0;
   uint64_t traps[kNumTrapCodes] = {};
   std::map<std::string, uint64_t> notes;  // why sides were inconclusive
   bool printed = false;
@@ -89,6 +91,8 @@ struct Stats {
                  (unsigned long long)islands, (unsigned long long)veneers,
                  (unsigned long long)cross_compiles, (unsigned long long)cross_bytes,
                  (unsigned long long)cross_islands, (unsigned long long)cross_veneers);
+    std::fprintf(stderr, "modules with imported functions: %llu; host calls (all sides): %llu\n",
+                 (unsigned long long)with_imports, (unsigned long long)HostImportCalls());
     std::fprintf(stderr, "traps:");
     for (int c = 0; c < kNumTrapCodes; ++c)
       if (traps[c])
@@ -290,6 +294,7 @@ void RunOne(const uint8_t* data, size_t size) {
   const NativeConfig config = DrawConfig(src, &fuel, &cross);
   GenOptions gen;
   gen.canonicalize_nans = std::getenv("EGRET_DIFF_NO_CANON") == nullptr;  // see README
+  gen.max_imported_functions = 2;  // host_import.h defines them on both sides
   const std::vector<uint8_t> bytes = GenerateModule(src, gen);
   wasm::WasmError err;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(bytes, "generated.wasm", &err);
@@ -344,6 +349,7 @@ void RunOne(const uint8_t* data, size_t size) {
   };
   const bool instantiated = native.outcome.kind == CallOutcome::Kind::kReturned;
   ++stats.modules;
+  stats.with_imports += env->num_imported_functions > 0;
   stats.with_baseline += baseline.live;
   if (instantiated) snapshot();
   if (!Agree(oracle, native, baseline, instantiated, config, fuel, bytes, "instantiate", nullptr)) {

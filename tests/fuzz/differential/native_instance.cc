@@ -8,6 +8,7 @@
 #include "compiler/compiler.h"
 #include "runtime/linker.h"
 #include "runtime/module.h"
+#include "tests/fuzz/differential/host_import.h"
 
 namespace egret::fuzz {
 
@@ -58,6 +59,40 @@ compiler::CompileOptions CompileOptionsFor(const NativeConfig& config) {
   options.fuel = true;
   options.regalloc_checker = true;  // an allocation the checker rejects aborts: a finding too
   return options;
+}
+
+// A numeric argument's normalised bits (outcome.h); references: 0 (host_import.h ignores them).
+uint64_t NumericBits(wasm::ValType t, const runtime::ValRaw& raw) {
+  switch (t) {
+    case wasm::ValType::kI32:
+    case wasm::ValType::kF32:
+      return raw.f32;
+    case wasm::ValType::kI64:
+    case wasm::ValType::kF64:
+      return raw.f64;
+    default:
+      return 0;
+  }
+}
+
+// A host result slot from normalised bits; references come back null (host_import.h).
+runtime::ValRaw FromNumericBits(wasm::ValType t, uint64_t bits) {
+  runtime::ValRaw raw;
+  std::memset(&raw, 0, sizeof raw);
+  switch (t) {
+    case wasm::ValType::kI32:
+    case wasm::ValType::kF32:
+      raw.f32 = static_cast<uint32_t>(bits);
+      break;
+    case wasm::ValType::kI64:
+    case wasm::ValType::kF64:
+      raw.f64 = bits;
+      break;
+    default:
+      raw.ref = nullptr;
+      break;
+  }
+  return raw;
 }
 
 CodeFigures FiguresOf(const compiler::CompileResult& compiled, size_t artifact_bytes) {
@@ -115,6 +150,34 @@ std::unique_ptr<NativeInstance> NativeInstance::Create(const wasm::ModuleEnv& en
   inst->store_ = std::make_unique<runtime::Store>(*inst->engine_);
   inst->store_->SetFuel(fuel);
   runtime::Linker linker;
+  for (const wasm::Import& im : env.imports) {
+    if (im.kind != wasm::ExternKind::kFunc) {
+      *why = "instantiate: the harness defines imported functions only";
+      return nullptr;
+    }
+    const wasm::FuncType& type = env.function_type(im.index);
+    artifact::FuncType atype;
+    for (wasm::ValType t : type.params()) atype.params.push_back(static_cast<artifact::ValType>(t));
+    for (wasm::ValType t : type.results())
+      atype.results.push_back(static_cast<artifact::ValType>(t));
+    NativeInstance* self = inst.get();
+    const uint32_t import = im.index;
+    runtime::Func f = inst->store_->NewHostFunc(
+        atype, [self, import, &type](std::span<runtime::ValRaw> slots) -> std::optional<TrapCode> {
+          std::vector<uint64_t> args;
+          for (size_t i = 0; i < type.params().size(); ++i)
+            args.push_back(NumericBits(type.params()[i], slots[i]));
+          const std::vector<uint64_t> results =
+              HostImportResults(import, type, args, self->host_calls_++);
+          for (size_t j = 0; j < results.size(); ++j)
+            slots[j] = FromNumericBits(type.results()[j], results[j]);
+          return std::nullopt;
+        });
+    if (Status st = linker.Define(im.module, im.name, runtime::Extern::Of(f)); !st.ok()) {
+      *why = "define import: " + st.error().ToString();
+      return nullptr;
+    }
+  }
   Expected<runtime::Instance*> instance = linker.Instantiate(*inst->store_, *module);
   *init = CallOutcome{};
   if (!instance.ok()) {

@@ -4,8 +4,9 @@
 // `egret run` does.
 //
 // Everything is built per instance (engine, store), so one module's run cannot leak into the
-// next. Fuel: the code is compiled with fuel accounting and Store::SetFuel gives each call (and
-// the start function) the same budget the oracle gets.
+// next. Imported functions are runtime host functions computing host_import.h's results. Fuel: the
+// code is compiled with fuel accounting and Store::SetFuel gives each call (and the start function)
+// the same budget the oracle gets.
 #ifndef EGRET_TESTS_FUZZ_DIFFERENTIAL_NATIVE_INSTANCE_H_
 #define EGRET_TESTS_FUZZ_DIFFERENTIAL_NATIVE_INSTANCE_H_
 
@@ -74,6 +75,7 @@ class NativeInstance {
   std::unique_ptr<runtime::Store> store_;
   runtime::Instance* instance_ = nullptr;
   CodeFigures figures_;
+  uint64_t host_calls_ = 0;  // imported-function calls so far (host_import.h)
 };
 
 // The compile-only configuration: compiles `env` for `config.target` (any target, whatever the
