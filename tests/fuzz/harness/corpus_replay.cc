@@ -13,9 +13,9 @@
 //
 // EGRET_FUZZ_REPLAY_BATCH=N replays the inputs in child processes of N inputs each (in order;
 // each child prints its own summary; any failing child fails the replay). The aarch64 cross
-// build's differential replay needs it: qemu-user 7.2 never frees the page descriptors it keeps
-// for a guest mapping, and every guard-page linear memory reserves 8 GiB of address space, so
-// one process grows by ~85 MB per module (22 GB after 300 modules).
+// build's differential replay needs it: under qemu-user 7.2 the process grows by ~85 MB per
+// module and never shrinks (22 GB after 300 modules; natively it stays flat), apparently qemu's
+// bookkeeping of the two 8 GiB guard-page reservations each module maps and unmaps.
 #include <sys/wait.h>
 #include <unistd.h>
 
