@@ -17,7 +17,8 @@
 #   bench/compare.sh --tsv out.tsv     also write program/engine/median seconds (for bench/plot)
 # Environment: EGRET (default build/bin/egret), EGRET_BENCH_DIR (default ../shared/bench),
 # OUT (native builds; default build-bench/peers), PEERS (comma list to restrict engines).
-# Engines: clang gcc egret egret-linear v8 v8-turbofan v8-liftoff cranelift
+# Engines: clang gcc egret (default: --opt-level=speed) egret-none v8 v8-turbofan v8-liftoff
+# cranelift
 set -euo pipefail
 case "${1:-}" in -h|--help) sed -n '2,22p' "$0"; exit 0 ;; esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -74,7 +75,7 @@ if "gcc" in natives: engines["gcc"] = lambda n, a: [natives["gcc"][n]] + a
 wasm = lambda n: os.path.join(progs_dir, n + ".wasm")
 if os.access(egret, os.X_OK):
     engines["egret"] = lambda n, a: [egret, "run", wasm(n)] + a
-    engines["egret-linear"] = lambda n, a: [egret, "run", "--regalloc=linear", wasm(n)] + a
+    engines["egret-none"] = lambda n, a: [egret, "run", "--opt-level=none", wasm(n)] + a
 else:
     missing.append(f"egret: build it (make build, or set EGRET=path/to/egret); looked at {egret}")
 if node:
@@ -151,7 +152,7 @@ for e in cols:
 print("| **geomean** | " + " | ".join(geo) + " |")
 if "egret" in engines:
     print("\nRatio of egret to each peer (egret / peer; > 1 means egret is slower)\n")
-    peers = [e for e in cols if e not in ("egret", "egret-linear")]
+    peers = [e for e in cols if e not in ("egret", "egret-none")]
     print("| program | " + " | ".join(peers) + " |")
     print("|---|" + "---:|" * len(peers))
     for n in names:
@@ -166,7 +167,7 @@ if tsv:
 # --- compile throughput --------------------------------------------------------------------
 print(f"\nCompile throughput, MB/s of Wasm (median of {rounds}; one thread; higher is better)\n")
 ccols = []
-if "egret" in engines: ccols += ["egret (fast)", "egret (linear)"]
+if "egret" in engines: ccols += ["egret (none)", "egret (speed)"]
 if node: ccols += ["V8 Liftoff (eager)", "V8 TurboFan (eager)"]
 if not ccols:
     print("(no compiler available)"); sys.exit(0)
@@ -176,10 +177,10 @@ def wall(cmd):
     t = time.perf_counter()
     subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True)
     return time.perf_counter() - t
-def egret_compile(n, ra):
+def egret_compile(n, level):
     # `egret compile --stats` leaves out decode and validation, so time the whole process and
     # subtract the same command on an empty module (process start, artifact write).
-    cmd = lambda f: [egret, "compile", "--jobs=1", f"--regalloc={ra}", f, "-o", os.path.join(out, "x.egret")]
+    cmd = lambda f: [egret, "compile", "--jobs=1", f"--opt-level={level}", f, "-o", os.path.join(out, "x.egret")]
     t = wall(cmd(wasm(n))) - wall(cmd(empty))
     return t if t > 0 else None
 def v8_compile(n, flags):
@@ -193,7 +194,7 @@ for n in names:
     kb = os.path.getsize(wasm(n)) / 1e3
     row = []
     for c in ccols:
-        f = {"egret (fast)": lambda: egret_compile(n, "fast"), "egret (linear)": lambda: egret_compile(n, "linear"),
+        f = {"egret (none)": lambda: egret_compile(n, "none"), "egret (speed)": lambda: egret_compile(n, "speed"),
              "V8 Liftoff (eager)": lambda: v8_compile(n, ["--liftoff", "--no-wasm-tier-up"]),
              "V8 TurboFan (eager)": lambda: v8_compile(n, ["--no-liftoff"])}[c]
         s = [x for x in (f() for _ in range(rounds)) if x]

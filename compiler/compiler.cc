@@ -1,9 +1,10 @@
 // compiler.cc: the pipeline (see compiler.h).
 #include "compiler/compiler.h"
 
+#include <sys/resource.h>
+
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <thread>
 
@@ -19,9 +20,38 @@
 namespace egret::compiler {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double Ms(Clock::time_point a, Clock::time_point b) {
-  return std::chrono::duration<double, std::milli>(b - a).count();
+// The backend's stage callbacks, timed with the compiling thread's CPU clock: each StageDone
+// closes the lap that started at the previous one (or at Start, just before CompileFunction).
+class StageClock final : public backend::StageObserver {
+ public:
+  explicit StageClock(StageTimes* times) : times_(times) {}
+  void Start() { lap_ = opt::ThreadCpuNanoseconds(); }
+  void StageDone(backend::PipelineStage stage) override {
+    const uint64_t now = opt::ThreadCpuNanoseconds();
+    const uint64_t ns = now - lap_;
+    lap_ = now;
+    switch (stage) {
+      case backend::PipelineStage::kLower:
+        times_->lower += ns;
+        return;
+      case backend::PipelineStage::kRegalloc:
+        times_->regalloc += ns;
+        return;
+      case backend::PipelineStage::kEmit:
+        times_->emit += ns;
+        return;
+    }
+  }
+
+ private:
+  StageTimes* times_;
+  uint64_t lap_ = 0;
+};
+
+uint64_t PeakRssKb() {
+  struct rusage usage {};
+  if (getrusage(RUSAGE_SELF, &usage) != 0) return 0;
+  return static_cast<uint64_t>(usage.ru_maxrss);  // kilobytes on Linux
 }
 
 // The frontend's builtin function names (frontend/translator.cc) and their artifact ids.
@@ -47,7 +77,6 @@ constexpr BuiltinName kBuiltinNames[] = {
 
 struct FunctionResult {
   Expected<backend::CompiledFunction> compiled = Error("not compiled");
-  double translate_ms = 0, compile_ms = 0;
   std::string opt_ir, pass_log;
 };
 
@@ -61,18 +90,57 @@ Expected<uint32_t> ParseBranchRangeShrink(int64_t n) {
   return static_cast<uint32_t>(n);
 }
 
+void StageTimes::Merge(const StageTimes& other) {
+  decode_validate += other.decode_validate;
+  translate += other.translate;
+  verify += other.verify;
+  passes.Merge(other.passes);
+  lower += other.lower;
+  regalloc += other.regalloc;
+  emit += other.emit;
+  link += other.link;
+}
+
+std::string CompileStats::StageTable() const {
+  struct Row {
+    std::string name;
+    uint64_t ns;
+  };
+  std::vector<Row> rows = {{"decode/validate", time.decode_validate},
+                           {"translate", time.translate},
+                           {"verify", time.verify + time.passes.verify_nanoseconds}};
+  for (const opt::PassStats& p : time.passes.passes)
+    rows.push_back({"opt " + std::string(p.name), p.nanoseconds});
+  rows.push_back({"lower", time.lower});
+  rows.push_back({"regalloc", time.regalloc});
+  rows.push_back({"emit", time.emit});
+  rows.push_back({"link", time.link});
+  uint64_t total = 0;
+  for (const Row& r : rows) total += r.ns;
+  rows.push_back({"total", total});
+  std::string out = "stage                  time ms   share\n";
+  char line[128];
+  for (const Row& r : rows) {
+    std::snprintf(line, sizeof line, "%-18s %11.3f %6.1f%%\n", r.name.c_str(),
+                  static_cast<double>(r.ns) / 1e6,
+                  total ? 100.0 * static_cast<double>(r.ns) / static_cast<double>(total) : 0.0);
+    out += line;
+  }
+  std::snprintf(line, sizeof line, "peak memory: %.1f MB (ru_maxrss)\n",
+                static_cast<double>(peak_rss_kb) / 1024.0);
+  out += line;
+  return out;
+}
+
 std::string CompileStats::ToString() const {
   char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "functions: %llu, vcode insts: %llu, code bytes: %llu\n"
-                "time: translate %.3f ms, compile (lower+regalloc+emit) %.3f ms, link %.3f ms "
-                "(summed over workers for the first two)\n"
-                "regalloc: %llu spills, %llu reloads, %llu moves\n",
-                static_cast<unsigned long long>(functions),
-                static_cast<unsigned long long>(vcode_insts),
-                static_cast<unsigned long long>(code_bytes), translate_ms, compile_ms, link_ms,
-                static_cast<unsigned long long>(spills), static_cast<unsigned long long>(reloads),
-                static_cast<unsigned long long>(moves));
+  std::snprintf(
+      buf, sizeof buf,
+      "functions: %llu, vcode insts: %llu, code bytes: %llu\n"
+      "regalloc: %llu spills, %llu reloads, %llu moves\n",
+      static_cast<unsigned long long>(functions), static_cast<unsigned long long>(vcode_insts),
+      static_cast<unsigned long long>(code_bytes), static_cast<unsigned long long>(spills),
+      static_cast<unsigned long long>(reloads), static_cast<unsigned long long>(moves));
   std::string out = buf;
   auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
   std::snprintf(
@@ -94,12 +162,12 @@ std::string CompileStats::ToString() const {
                   f.buffer.veneer_bytes, f.buffer.island_constants);
     out += buf;
   }
+  out += "time per stage (summed over functions and worker threads):\n" + StageTable();
   return out;
 }
 
-Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(std::string_view target,
-                                                        std::string_view features) {
-  return backend::LookupTargetIsa(target, features);
+Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(Target target, std::string_view features) {
+  return backend::LookupTargetIsa(Name(target), features);
 }
 
 Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileOptions& options) {
@@ -128,40 +196,52 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   module.stack_limit_offset = artifact::VMOffsets::stack_limit();
 
   backend::CompileOptions bopts;
-  bopts.regalloc = options.regalloc;
+  bopts.regalloc = std::string(Name(options.allocator()));
   bopts.regalloc_checker = options.regalloc_checker;
   bopts.keep_text = options.keep_text;
   EGRET_ASSIGN_OR_RETURN(bopts.debug_branch_range_shrink,
                          ParseBranchRangeShrink(options.debug_branch_range_shrink));
 
-  // Parallel part: each worker takes the next function index; results go to their own slot.
+  // Parallel part: each worker takes the next function index; results go to their own slot,
+  // stage times to the worker's own StageTimes (merged after the join).
   std::vector<FunctionResult> results(ndef);
   std::atomic<uint32_t> next{0};
-  auto worker = [&] {
+  const bool verify_each = options.verify_ir == IrVerification::kEachPass;
+  const bool run_passes = options.opt_level != OptLevel::kNone || !options.print_after.empty();
+  const bool timing = options.time_stages;
+  // The thread's CPU time when timing, else 0 (no clock is read).
+  auto now = [timing] { return timing ? opt::ThreadCpuNanoseconds() : 0; };
+  auto worker = [&](StageTimes* times) {
+    StageClock clock(times);
+    backend::CompileOptions worker_bopts = bopts;
+    if (timing) worker_bopts.observer = &clock;
     for (;;) {
       const uint32_t k = next.fetch_add(1, std::memory_order_relaxed);
       if (k >= ndef) return;
       FunctionResult& r = results[k];
-      const auto t0 = Clock::now();
+      const uint64_t t0 = now();
       Expected<ir::Function> f = translator.Translate(nimp + k);
-      const auto t1 = Clock::now();
-      r.translate_ms = Ms(t0, t1);
+      times->translate += now() - t0;
       if (!f.ok()) {
         r.compiled = std::move(f).error();
         continue;
       }
-      if (options.verify_ir) {
-        if (Status st = ir::Verify(*f); !st.ok()) {
-          r.compiled = Error("internal error: the IR of function " + f->name +
-                             " does not verify: " + st.error().message);
-          continue;
-        }
-      }
+      // Verifies the function; the error says which stage produced IR that does not verify.
+      auto verify = [&](const char* after) -> bool {
+        const uint64_t v0 = now();
+        Status st = ir::Verify(*f);
+        times->verify += now() - v0;
+        if (st.ok()) return true;
+        r.compiled = Error("internal error: the IR of function " + f->name + " does not verify " +
+                           after + ": " + st.error().message);
+        return false;
+      };
+      if ((verify_each || !run_passes) && !verify("after translation")) continue;
       ir::PrintOptions print_options;
       print_options.srclocs = options.ir_srclocs;
-      if (options.opt_level != "none" || !options.print_after.empty()) {
+      if (run_passes) {
         opt::PassManagerOptions popts;
-        popts.verify = options.verify_ir;
+        popts.verify = verify_each;
         popts.print_after = options.print_after;
         popts.on_print = [&r, &print_options](std::string_view pass, const ir::Function& fn) {
           r.pass_log +=
@@ -172,35 +252,35 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
           r.compiled = std::move(pm).error();
           continue;
         }
-        if (Status st = pm->Run(*f); !st.ok()) {
+        if (Status st = pm->Run(*f, timing ? &times->passes : nullptr); !st.ok()) {
           r.compiled = Error("internal error in function " + f->name + ": " + st.error().message);
           continue;
         }
+        if (!verify_each && !verify("after the IR passes")) continue;
       }
       if (options.keep_opt_ir) r.opt_ir = ir::PrintFunction(*f, print_options);
-      r.compiled = isa->CompileFunction(*f, module, bopts);
-      r.compile_ms = Ms(t1, Clock::now());
+      if (timing) clock.Start();
+      r.compiled = isa->CompileFunction(*f, module, worker_bopts);
     }
   };
-  uint32_t jobs =
-      options.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : options.jobs;
+  uint32_t jobs = options.worker_threads();
   jobs = std::min<uint32_t>(jobs, std::max<uint32_t>(ndef, 1));
+  std::vector<StageTimes> worker_times(jobs);
   if (jobs <= 1) {
-    worker();
+    worker(&worker_times[0]);
   } else {
     std::vector<std::thread> threads;
-    for (uint32_t t = 0; t < jobs; ++t) threads.emplace_back(worker);
+    for (uint32_t t = 0; t < jobs; ++t) threads.emplace_back(worker, &worker_times[t]);
     for (std::thread& t : threads) t.join();
   }
 
   // Sequential part: link in index order.
-  const auto link_start = Clock::now();
+  const uint64_t link_start = now();
   CompileStats& st = result.stats;
   st.functions = ndef;
+  for (const StageTimes& t : worker_times) st.time.Merge(t);
   for (FunctionResult& r : results) {
     if (!r.compiled.ok()) return std::move(r.compiled).error();
-    st.translate_ms += r.translate_ms;
-    st.compile_ms += r.compile_ms;
     st.vcode_insts += r.compiled->num_vcode_insts;
     st.spills += r.compiled->regalloc_stats.spills;
     st.reloads += r.compiled->regalloc_stats.reloads;
@@ -274,7 +354,8 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     if (art.source_locs.empty() || art.source_locs.back().text_offset < s.start)
       art.source_locs.push_back({s.start, s.loc});
   st.code_bytes = art.text.size();
-  st.link_ms = Ms(link_start, Clock::now());
+  st.time.link = now() - link_start;
+  st.peak_rss_kb = PeakRssKb();
 
   result.functions.resize(ndef);
   for (uint32_t k = 0; k < ndef; ++k) {
@@ -295,9 +376,13 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
 Expected<CompileResult> CompileBytes(std::vector<uint8_t> bytes, const std::string& file,
                                      const CompileOptions& options) {
   wasm::WasmError error;
+  const uint64_t t0 = options.time_stages ? opt::ThreadCpuNanoseconds() : 0;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(bytes), file, &error);
+  const uint64_t decode_validate = options.time_stages ? opt::ThreadCpuNanoseconds() - t0 : 0;
   if (!env) return error.error;
-  return CompileModule(*env, options);
+  EGRET_ASSIGN_OR_RETURN(CompileResult result, CompileModule(*env, options));
+  result.stats.time.decode_validate = decode_validate;
+  return result;
 }
 
 }  // namespace egret::compiler

@@ -12,29 +12,27 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "artifact/artifact.h"
 #include "backends/common/target_isa.h"
+#include "compiler/options.h"
 #include "frontend/module_env.h"
 #include "frontend/translator.h"
+#include "opt/pass_manager.h"
 #include "support/error.h"
 
 namespace egret::compiler {
 
-// The architecture egret itself runs on: the default target, so `egret run x.wasm` compiles code
-// this host can execute (hosts other than the two targets default to x86_64, as a cross compiler).
-#if defined(__aarch64__)
-inline constexpr const char* kHostTarget = "aarch64";
-#else
-inline constexpr const char* kHostTarget = "x86_64";
-#endif
-
+// Initial values follow the defaults policy of options.h (the command line's defaults).
 struct CompileOptions {
-  std::string target = kHostTarget;
-  std::string regalloc = "fast";
+  Target target = HostTarget();
+  OptLevel opt_level = DefaultOptLevel();  // the IR passes (opt/pass_manager.h)
+  // nullopt: the one the opt level picks (DefaultAllocator).
+  std::optional<Allocator> regalloc;
   // CPU features to compile for: "" detects the host's; otherwise CpuFeatures::Parse syntax
   // applied to the baseline, e.g. "+all,-lzcnt" (filetests pin this so output is host-independent).
   std::string features;
@@ -45,11 +43,11 @@ struct CompileOptions {
 #endif
   wasm::HeapStrategy heap = wasm::HeapStrategy::kGuardPages;
   bool fuel = false;       // emit fuel accounting (wasm::TranslateOptions::fuel)
-  uint32_t jobs = 1;       // 0: all cores
+  uint32_t jobs = 0;       // worker threads; 0: DefaultJobs() (every online CPU)
   bool keep_text = false;  // fill per-function VCode text for --emit=vcode
-  bool verify_ir = true;
-  // IR passes (opt/pass_manager.h): "none" runs none, "speed" the speed pipeline.
-  std::string opt_level = "none";
+  // Fill CompileStats::time (--stats). Off, the pipeline reads no clock per function.
+  bool time_stages = false;
+  IrVerification verify_ir = DefaultIrVerification();
   // A pass name or "all": FunctionReport::pass_log gets the IR after that pass (or each pass).
   std::string print_after;
   bool keep_opt_ir = false;  // fill FunctionReport::opt_ir (--emit=opt-ir)
@@ -58,6 +56,9 @@ struct CompileOptions {
   // label-use range is divided by N in the functions' MachBuffers and in the text section, so
   // small modules get islands and veneers. 1: real ranges; 0 is an error.
   uint32_t debug_branch_range_shrink = 1;
+
+  Allocator allocator() const { return regalloc ? *regalloc : DefaultAllocator(opt_level); }
+  uint32_t worker_threads() const { return jobs == 0 ? DefaultJobs() : jobs; }
 };
 
 // Checks a --debug-branch-range-shrink value given on a command line: 1 <= n <= UINT32_MAX.
@@ -72,8 +73,24 @@ struct FunctionReport {
   MachBufferStats buffer;  // the function's MachBuffer: islands, veneers, branch simplification
 };
 
+// CPU time per stage of the pipeline, in nanoseconds, filled when CompileOptions::time_stages
+// is set. Each stage of each function is timed on its worker thread with the thread's CPU clock
+// (opt::ThreadCpuNanoseconds) and summed over functions and workers, so time spent descheduled
+// on a loaded machine is not counted; decode/validate and link run on one thread.
+struct StageTimes {
+  uint64_t decode_validate = 0;  // wasm::LoadModule: decoding and validating the whole module
+  uint64_t translate = 0;        // Wasm -> IR
+  uint64_t verify = 0;           // the IR verifier (once or after every pass: IrVerification)
+  opt::PipelineStats passes;     // each IR pass by name (its `nanoseconds`)
+  uint64_t lower = 0, regalloc = 0, emit = 0;  // backend::PipelineStage
+  uint64_t link = 0;  // trampolines, the text section (call veneers), the artifact's tables
+
+  void Merge(const StageTimes& other);
+};
+
 struct CompileStats {
-  double translate_ms = 0, compile_ms = 0, link_ms = 0;  // wall time per stage
+  StageTimes time;
+  uint64_t peak_rss_kb = 0;  // the process's peak resident memory so far (getrusage ru_maxrss)
   uint64_t functions = 0, vcode_insts = 0, code_bytes = 0;
   uint64_t spills = 0, reloads = 0, moves = 0;
   // Islands and veneers (docs/machbuffer.md). Inside functions, summed over their MachBuffers:
@@ -91,6 +108,11 @@ struct CompileStats {
   };
   std::vector<FunctionIslands> island_functions;
   std::string ToString() const;
+  // The aligned table of StageTimes and the peak memory (part of ToString):
+  //   stage                 time ms   share
+  //   decode/validate         0.412    3.1%
+  //   ...
+  std::string StageTable() const;
 };
 
 struct CompileResult {
@@ -99,9 +121,9 @@ struct CompileResult {
   CompileStats stats;
 };
 
-// backend::LookupTargetIsa (backends/target_registry.h): "x86_64" -> the x64 ISA (host CPU
-// features, or `features`); "aarch64" -> "not supported yet".
-Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(std::string_view target,
+// backend::LookupTargetIsa (backends/target_registry.h): the target's ISA with the host's CPU
+// features, or `features` in the target's syntax (an error if it does not parse).
+Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(Target target,
                                                         std::string_view features = "");
 
 // Compiles a validated module.

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <limits>
 
+#include "ir/op_semantics.h"
 #include "ir/printer.h"
 
 namespace egret::ir {
@@ -24,108 +25,6 @@ int64_t Sext(Type t, uint64_t x) {
 uint64_t SextBits(uint32_t bits, uint64_t x) {
   const uint32_t shift = 64 - bits;
   return static_cast<uint64_t>(static_cast<int64_t>(x << shift) >> shift);
-}
-
-float F32(uint64_t bits) { return std::bit_cast<float>(static_cast<uint32_t>(bits)); }
-double F64(uint64_t bits) { return std::bit_cast<double>(bits); }
-uint64_t Bits(float f) { return std::bit_cast<uint32_t>(f); }
-uint64_t Bits(double d) { return std::bit_cast<uint64_t>(d); }
-
-constexpr uint64_t kF32Quiet = 0x00400000, kF32Canonical = 0x7fc00000;
-constexpr uint64_t kF64Quiet = uint64_t{1} << 51, kF64Canonical = 0x7ff8000000000000;
-
-bool IsNaNBits(Type t, uint64_t b) {
-  return t == Type::kF32 ? std::isnan(F32(b)) : std::isnan(F64(b));
-}
-// The NaN a float operation produces: the first NaN operand made quiet, else canonical.
-uint64_t NaNResult(Type t, std::initializer_list<uint64_t> operands) {
-  for (uint64_t b : operands)
-    if (IsNaNBits(t, b)) return b | (t == Type::kF32 ? kF32Quiet : kF64Quiet);
-  return t == Type::kF32 ? kF32Canonical : kF64Canonical;
-}
-
-// Applies a unary or binary float operation, with the NaN rule.
-template <class Op>
-uint64_t FloatBinary(Type t, uint64_t a, uint64_t b, Op op) {
-  uint64_t r = t == Type::kF32 ? Bits(static_cast<float>(op(F32(a), F32(b))))
-                               : Bits(static_cast<double>(op(F64(a), F64(b))));
-  return IsNaNBits(t, r) ? NaNResult(t, {a, b}) : r;
-}
-template <class Op>
-uint64_t FloatUnary(Type t, uint64_t a, Op op) {
-  uint64_t r = t == Type::kF32 ? Bits(static_cast<float>(op(F32(a)))) : Bits(op(F64(a)));
-  return IsNaNBits(t, r) ? NaNResult(t, {a}) : r;
-}
-
-uint64_t SignBit(Type t) { return t == Type::kF32 ? uint64_t{1} << 31 : uint64_t{1} << 63; }
-
-// fmin/fmax with Wasm's rules: NaN wins, and -0 < +0.
-uint64_t FloatMinMax(Type t, uint64_t a, uint64_t b, bool is_max) {
-  if (IsNaNBits(t, a) || IsNaNBits(t, b)) return NaNResult(t, {a, b});
-  const double x = t == Type::kF32 ? F32(a) : F64(a);
-  const double y = t == Type::kF32 ? F32(b) : F64(b);
-  if (x == y) {  // equal, including +0 == -0: pick by sign
-    const bool a_neg = (a & SignBit(t)) != 0;
-    if (is_max) return a_neg ? b : a;
-    return a_neg ? a : b;
-  }
-  return (is_max ? x > y : x < y) ? a : b;
-}
-
-bool FloatCompare(FloatCC cc, double x, double y) {
-  switch (cc) {
-    case FloatCC::kEq:
-      return x == y;
-    case FloatCC::kNe:
-      return !(x == y);
-    case FloatCC::kLt:
-      return x < y;
-    case FloatCC::kLe:
-      return x <= y;
-    case FloatCC::kGt:
-      return x > y;
-    case FloatCC::kGe:
-      return x >= y;
-    case FloatCC::kOrd:
-      return !std::isnan(x) && !std::isnan(y);
-    case FloatCC::kUno:
-      return std::isnan(x) || std::isnan(y);
-  }
-  return false;
-}
-
-bool IntCompare(Type t, IntCC cc, uint64_t a, uint64_t b) {
-  const int64_t sa = Sext(t, a), sb = Sext(t, b);
-  switch (cc) {
-    case IntCC::kEq:
-      return a == b;
-    case IntCC::kNe:
-      return a != b;
-    case IntCC::kSlt:
-      return sa < sb;
-    case IntCC::kSle:
-      return sa <= sb;
-    case IntCC::kSgt:
-      return sa > sb;
-    case IntCC::kSge:
-      return sa >= sb;
-    case IntCC::kUlt:
-      return a < b;
-    case IntCC::kUle:
-      return a <= b;
-    case IntCC::kUgt:
-      return a > b;
-    case IntCC::kUge:
-      return a >= b;
-  }
-  return false;
-}
-
-uint64_t Rotl(Type t, uint64_t x, uint64_t n) {
-  const uint32_t bits = TypeBits(t);
-  n %= bits;
-  if (n == 0) return x;
-  return Mask(t, (x << n) | (x >> (bits - n)));
 }
 
 }  // namespace
@@ -230,7 +129,6 @@ InterpResult Interpreter::Run(const Function& f, std::span<const DataValue> args
     const Type t0 = d.args[0].valid() ? type_of(d.args[0]) : Type::kInvalid;
     const uint64_t a = d.args[0].valid() ? val(d.args[0]) : 0;
     const uint64_t b = d.args[1].valid() ? val(d.args[1]) : 0;
-    const uint64_t bits0 = TypeBits(t0);
     // Branches set `next`; everything else falls through to the next instruction.
     const BlockCall* next = nullptr;
     switch (d.opcode) {
@@ -242,231 +140,95 @@ InterpResult Interpreter::Run(const Function& f, std::span<const DataValue> args
         set(static_cast<uint64_t>(d.imm));
         break;
       case Opcode::kIadd:
-        set(a + b);
-        break;
       case Opcode::kIsub:
-        set(a - b);
-        break;
       case Opcode::kImul:
-        set(a * b);
-        break;
+      case Opcode::kUmulhi:
+      case Opcode::kSmulhi:
       case Opcode::kSdiv:
-      case Opcode::kSrem: {
-        if (b == 0) return trap(TrapCode::kIntegerDivisionByZero);
-        const int64_t x = Sext(t0, a), y = Sext(t0, b);
-        const int64_t min =
-            bits0 == 64 ? std::numeric_limits<int64_t>::min() : -(int64_t{1} << (bits0 - 1));
-        if (d.opcode == Opcode::kSdiv) {
-          if (x == min && y == -1) return trap(TrapCode::kIntegerOverflow);
-          set(static_cast<uint64_t>(x / y));
-        } else {
-          set(y == -1 ? 0 : static_cast<uint64_t>(x % y));
-        }
+      case Opcode::kUdiv:
+      case Opcode::kSrem:
+      case Opcode::kUrem:
+      case Opcode::kBand:
+      case Opcode::kBor:
+      case Opcode::kBxor:
+      case Opcode::kIshl:
+      case Opcode::kUshr:
+      case Opcode::kSshr:
+      case Opcode::kRotl:
+      case Opcode::kRotr:
+      case Opcode::kIaddImm:
+      case Opcode::kImulImm:
+      case Opcode::kBandImm:
+      case Opcode::kBorImm:
+      case Opcode::kBxorImm:
+      case Opcode::kIshlImm:
+      case Opcode::kUshrImm:
+      case Opcode::kSshrImm:
+      case Opcode::kRotlImm:
+      case Opcode::kRotrImm: {
+        const bool imm_form = Info(d.opcode).format == InstFormat::kBinaryImm;
+        const OpResult r =
+            EvalIntBinary(d.opcode, t0, a, imm_form ? static_cast<uint64_t>(d.imm) : b);
+        if (!r.ok()) return trap(*r.trap);
+        set(r.bits);
         break;
       }
-      case Opcode::kUdiv:
-        if (b == 0) return trap(TrapCode::kIntegerDivisionByZero);
-        set(a / b);
-        break;
-      case Opcode::kUrem:
-        if (b == 0) return trap(TrapCode::kIntegerDivisionByZero);
-        set(a % b);
-        break;
-      case Opcode::kBand:
-        set(a & b);
-        break;
-      case Opcode::kBor:
-        set(a | b);
-        break;
-      case Opcode::kBxor:
-        set(a ^ b);
-        break;
-      case Opcode::kIshl:
-        set(a << (b % bits0));
-        break;
-      case Opcode::kUshr:
-        set(a >> (b % bits0));
-        break;
-      case Opcode::kSshr:
-        set(static_cast<uint64_t>(Sext(t0, a) >> (b % bits0)));
-        break;
-      case Opcode::kRotl:
-        set(Rotl(t0, a, b % bits0));
-        break;
-      case Opcode::kRotr:
-        set(Rotl(t0, a, (bits0 - b % bits0) % bits0));
-        break;
       case Opcode::kClz:
-        set(a == 0 ? bits0 : std::countl_zero(a) - (64 - bits0));
-        break;
       case Opcode::kCtz:
-        set(a == 0 ? bits0 : std::countr_zero(a));
-        break;
       case Opcode::kPopcnt:
-        set(std::popcount(a));
-        break;
       case Opcode::kIneg:
-        set(0 - a);
-        break;
       case Opcode::kBnot:
-        set(~a);
-        break;
-      case Opcode::kIaddImm:
-        set(a + static_cast<uint64_t>(d.imm));
-        break;
-      case Opcode::kImulImm:
-        set(a * static_cast<uint64_t>(d.imm));
-        break;
-      case Opcode::kBandImm:
-        set(a & static_cast<uint64_t>(d.imm));
-        break;
-      case Opcode::kBorImm:
-        set(a | static_cast<uint64_t>(d.imm));
-        break;
-      case Opcode::kBxorImm:
-        set(a ^ static_cast<uint64_t>(d.imm));
-        break;
-      case Opcode::kIshlImm:
-        set(a << (static_cast<uint64_t>(d.imm) % bits0));
-        break;
-      case Opcode::kUshrImm:
-        set(a >> (static_cast<uint64_t>(d.imm) % bits0));
-        break;
-      case Opcode::kSshrImm:
-        set(static_cast<uint64_t>(Sext(t0, a) >> (static_cast<uint64_t>(d.imm) % bits0)));
-        break;
-      case Opcode::kRotlImm:
-        set(Rotl(t0, a, static_cast<uint64_t>(d.imm) % bits0));
-        break;
-      case Opcode::kRotrImm:
-        set(Rotl(t0, a, (bits0 - static_cast<uint64_t>(d.imm) % bits0) % bits0));
+        set(EvalIntUnary(d.opcode, t0, a));
         break;
       case Opcode::kIcmp:
-        set(IntCompare(t0, static_cast<IntCC>(d.cond), a, b));
+        set(EvalIntCompare(static_cast<IntCC>(d.cond), t0, a, b));
         break;
       case Opcode::kIcmpImm:
-        set(IntCompare(t0, static_cast<IntCC>(d.cond), a, Mask(t0, static_cast<uint64_t>(d.imm))));
+        set(EvalIntCompare(static_cast<IntCC>(d.cond), t0, a, static_cast<uint64_t>(d.imm)));
         break;
-      case Opcode::kFcmp: {
-        const double x = t0 == Type::kF32 ? F32(a) : F64(a);
-        const double y = t0 == Type::kF32 ? F32(b) : F64(b);
-        set(FloatCompare(static_cast<FloatCC>(d.cond), x, y));
+      case Opcode::kFcmp:
+        set(EvalFloatCompare(static_cast<FloatCC>(d.cond), t0, a, b));
         break;
-      }
       case Opcode::kSelect:
         set(a != 0 ? b : val(d.args[2]));
         break;
       case Opcode::kUextend:
-        set(a);
-        break;
       case Opcode::kSextend:
-        set(SextBits(static_cast<uint32_t>(bits0), a));
-        break;
       case Opcode::kIreduce:
-        set(a);
+        set(EvalWidthChange(d.opcode, t0, type_of(results[0]), a));
         break;
       case Opcode::kFadd:
-        set(FloatBinary(t0, a, b, [](auto x, auto y) { return x + y; }));
-        break;
       case Opcode::kFsub:
-        set(FloatBinary(t0, a, b, [](auto x, auto y) { return x - y; }));
-        break;
       case Opcode::kFmul:
-        set(FloatBinary(t0, a, b, [](auto x, auto y) { return x * y; }));
-        break;
       case Opcode::kFdiv:
-        set(FloatBinary(t0, a, b, [](auto x, auto y) { return x / y; }));
-        break;
       case Opcode::kFmin:
-        set(FloatMinMax(t0, a, b, false));
-        break;
       case Opcode::kFmax:
-        set(FloatMinMax(t0, a, b, true));
-        break;
       case Opcode::kFcopysign:
-        set((a & ~SignBit(t0)) | (b & SignBit(t0)));
+        set(EvalFloatBinary(d.opcode, t0, a, b));
         break;
       case Opcode::kFneg:
-        set(a ^ SignBit(t0));
-        break;
       case Opcode::kFabs:
-        set(a & ~SignBit(t0));
-        break;
       case Opcode::kSqrt:
-        set(FloatUnary(t0, a, [](auto x) { return std::sqrt(x); }));
-        break;
       case Opcode::kCeil:
-        set(FloatUnary(t0, a, [](auto x) { return std::ceil(x); }));
-        break;
       case Opcode::kFloor:
-        set(FloatUnary(t0, a, [](auto x) { return std::floor(x); }));
-        break;
       case Opcode::kTrunc:
-        set(FloatUnary(t0, a, [](auto x) { return std::trunc(x); }));
-        break;
       case Opcode::kNearest:
-        set(FloatUnary(t0, a, [](auto x) { return std::nearbyint(x); }));
+        set(EvalFloatUnary(d.opcode, t0, a));
         break;
       case Opcode::kFpromote:
-        if (IsNaNBits(Type::kF32, a)) {
-          set(((a & 0x80000000) << 32) | 0x7ff0000000000000 | ((a & 0x7fffff) << 29) | kF64Quiet);
-        } else {
-          set(Bits(static_cast<double>(F32(a))));
-        }
-        break;
       case Opcode::kFdemote:
-        if (IsNaNBits(Type::kF64, a)) {
-          set(((a >> 32) & 0x80000000) | 0x7f800000 | ((a >> 29) & 0x7fffff) | kF32Quiet);
-        } else {
-          set(Bits(static_cast<float>(F64(a))));
-        }
-        break;
       case Opcode::kFcvtToSint:
       case Opcode::kFcvtToUint:
       case Opcode::kFcvtToSintSat:
-      case Opcode::kFcvtToUintSat: {
-        const double x = t0 == Type::kF32 ? static_cast<double>(F32(a)) : F64(a);
-        const bool is_signed =
-            d.opcode == Opcode::kFcvtToSint || d.opcode == Opcode::kFcvtToSintSat;
-        const bool sat = d.opcode == Opcode::kFcvtToSintSat || d.opcode == Opcode::kFcvtToUintSat;
-        const uint32_t tb = TypeBits(d.type);
-        // Exclusive upper and inclusive lower bounds as exact doubles.
-        const double hi = is_signed ? std::ldexp(1.0, static_cast<int>(tb) - 1)
-                                    : std::ldexp(1.0, static_cast<int>(tb));
-        const double lo = is_signed ? -hi : 0.0;
-        if (std::isnan(x)) {
-          if (!sat) return trap(TrapCode::kBadConversionToInteger);
-          set(0);
-          break;
-        }
-        const double tr = std::trunc(x);
-        if (tr < lo || tr >= hi) {
-          if (!sat) return trap(TrapCode::kIntegerOverflow);
-          if (tr < lo) {
-            set(is_signed ? (uint64_t{1} << (tb - 1)) : 0);
-          } else {
-            set(is_signed ? (uint64_t{1} << (tb - 1)) - 1 : ~uint64_t{0});
-          }
-          break;
-        }
-        set(is_signed ? static_cast<uint64_t>(static_cast<int64_t>(tr))
-                      : static_cast<uint64_t>(tr));
-        break;
-      }
+      case Opcode::kFcvtToUintSat:
       case Opcode::kFcvtFromSint:
-      case Opcode::kFcvtFromUint: {
-        const bool is_signed = d.opcode == Opcode::kFcvtFromSint;
-        const int64_t s = Sext(t0, a);
-        if (d.type == Type::kF32) {
-          set(Bits(is_signed ? static_cast<float>(s) : static_cast<float>(a)));
-        } else {
-          set(Bits(is_signed ? static_cast<double>(s) : static_cast<double>(a)));
-        }
+      case Opcode::kFcvtFromUint:
+      case Opcode::kBitcast: {
+        const OpResult r = EvalConversion(d.opcode, t0, type_of(results[0]), a);
+        if (!r.ok()) return trap(*r.trap);
+        set(r.bits);
         break;
       }
-      case Opcode::kBitcast:
-        set(a);
-        break;
       case Opcode::kLoad:
       case Opcode::kUload8:
       case Opcode::kSload8:

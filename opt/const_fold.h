@@ -65,6 +65,17 @@ struct SignedMagic {
 };
 std::optional<SignedMagic> SignedDivMagic32(uint32_t d);
 
+// The same for 64-bit division, with the IR's multiply-high (umulhi/smulhi) supplying the upper
+// half of the 128-bit product. `shift` is p in q = floor(x * m / 2^p), p >= 64:
+//   unsigned, add_variant false (multiplier < 2^64):  q = umulhi(x, m) >> (p - 64)
+//   unsigned, add_variant true (true multiplier 2^64 + multiplier, p >= 65):
+//     t = umulhi(x, multiplier);  q = ((((x - t) >> 1) + t) >> (p - 65))
+//   (x + t can carry out of 64 bits; (x - t) / 2 + t is the same floor without the carry)
+UnsignedMagic UnsignedDivMagic64(uint64_t d);  // d >= 3, not a power of two
+//   signed: q = ((hi >>s (p - 64)) + (x < 0 ? 1 : 0)), hi = floor(x * m / 2^64) =
+//     smulhi(x, m) when m < 2^63, else smulhi(x, m - 2^64) + x (multiplier holds m < 2^64)
+std::optional<SignedMagic> SignedDivMagic64(uint64_t d);  // d >= 3, not a power of two
+
 }  // namespace egret::opt
 
 #endif  // EGRET_OPT_CONST_FOLD_H_

@@ -2,7 +2,8 @@
 // analysis cache, verification, statistics and --print-after hooks. See pass_manager.h.
 #include "opt/pass_manager.h"
 
-#include <chrono>
+#include <time.h>
+
 #include <cstdio>
 #include <string>
 
@@ -76,12 +77,34 @@ Status CheckPrintAfter(std::string_view name) {
                ", or all)");
 }
 
-Expected<std::vector<std::string_view>> PipelineFor(std::string_view level) {
-  if (level == "none") return std::vector<std::string_view>{};
-  if (level == "speed") {
-    return std::vector<std::string_view>(std::begin(kSpeedPipeline), std::end(kSpeedPipeline));
+std::string_view Name(OptLevel level) {
+  for (const OptLevelName& l : kOptLevels)
+    if (l.value == level) return l.name;
+  return "?";
+}
+
+Expected<OptLevel> ParseOptLevel(std::string_view name) {
+  std::string known;
+  for (const OptLevelName& l : kOptLevels) {
+    if (l.name == name) return l.value;
+    known += (known.empty() ? "" : ", ") + std::string(l.name);
   }
-  return Error("unknown opt level '" + std::string(level) + "' (known: none, speed)");
+  return Error("unknown opt level '" + std::string(name) + "' (known: " + known + ")");
+}
+
+std::vector<std::string_view> PipelineFor(OptLevel level) {
+  switch (level) {
+    case OptLevel::kNone:
+      return {};
+    case OptLevel::kSpeed:
+      return std::vector<std::string_view>(std::begin(kSpeedPipeline), std::end(kSpeedPipeline));
+  }
+  return {};
+}
+
+Expected<std::vector<std::string_view>> PipelineFor(std::string_view level) {
+  EGRET_ASSIGN_OR_RETURN(OptLevel l, ParseOptLevel(level));
+  return PipelineFor(l);
 }
 
 Expected<PassManager> PassManager::FromNames(std::span<const std::string_view> names,
@@ -99,32 +122,42 @@ Expected<PassManager> PassManager::FromNames(std::span<const std::string_view> n
   return pm;
 }
 
+Expected<PassManager> PassManager::ForOptLevel(OptLevel level, PassManagerOptions options) {
+  const std::vector<std::string_view> names = PipelineFor(level);
+  return FromNames(names, std::move(options));
+}
+
 Expected<PassManager> PassManager::ForOptLevel(std::string_view level, PassManagerOptions options) {
-  Expected<std::vector<std::string_view>> names = PipelineFor(level);
-  if (!names.ok()) return std::move(names).error();
-  return FromNames(*names, std::move(options));
+  EGRET_ASSIGN_OR_RETURN(OptLevel l, ParseOptLevel(level));
+  return ForOptLevel(l, std::move(options));
+}
+
+uint64_t ThreadCpuNanoseconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
 }
 
 Status PassManager::Run(ir::Function& f, PipelineStats* stats) const {
-  using Clock = std::chrono::steady_clock;
   AnalysisCache analyses(f);
   if (stats) stats->insts_in += f.NumLayoutInsts();
   for (const Pass* p : passes_) {
     const size_t before = stats ? f.NumLayoutInsts() : 0;
-    const auto t0 = stats ? Clock::now() : Clock::time_point();
+    const uint64_t t0 = stats ? ThreadCpuNanoseconds() : 0;
     EGRET_TRY(p->run(f, analyses));
     analyses.Invalidate(p->preserves);
     if (stats) {
-      const auto t1 = Clock::now();
+      const uint64_t t1 = ThreadCpuNanoseconds();
       PassStats& s = stats->For(p->name);
       ++s.runs;
-      s.nanoseconds += static_cast<uint64_t>(
-          std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+      s.nanoseconds += t1 - t0;
       s.insts_before += before;
       s.insts_removed += static_cast<int64_t>(before) - static_cast<int64_t>(f.NumLayoutInsts());
     }
     if (options_.verify) {
+      const uint64_t v0 = stats ? ThreadCpuNanoseconds() : 0;
       Status s = ir::Verify(f);
+      if (stats) stats->verify_nanoseconds += ThreadCpuNanoseconds() - v0;
       if (!s.ok()) {
         return Error("IR verifier failed after pass '" + std::string(p->name) +
                      "': " + s.error().message);
@@ -156,6 +189,7 @@ void PipelineStats::Merge(const PipelineStats& other) {
   }
   analysis_computations += other.analysis_computations;
   insts_in += other.insts_in;
+  verify_nanoseconds += other.verify_nanoseconds;
 }
 
 std::string PipelineStats::ToString() const {

@@ -52,10 +52,34 @@ const Pass* FindPass(std::string_view name);
 Status CheckPrintAfter(std::string_view name);
 // "gvn, dce, ..." for messages.
 std::string KnownPassNames();
-// The pass names of an opt level's pipeline ("none": empty); an error for unknown levels.
+
+// The optimisation levels. `kOptLevels` is the one table of their names; each level's pipeline
+// is a list in pass_manager.cc.
+enum class OptLevel : uint8_t { kNone, kSpeed };
+struct OptLevelName {
+  OptLevel value;
+  std::string_view name;
+  std::string_view help;
+};
+inline constexpr OptLevelName kOptLevels[] = {
+    {OptLevel::kNone, "none", "no IR passes (quickest compile)"},
+    {OptLevel::kSpeed, "speed", "the IR pass pipeline (docs/opt.md)"},
+};
+std::string_view Name(OptLevel level);
+// "none" -> kNone; an unknown name is an error that lists the known ones.
+Expected<OptLevel> ParseOptLevel(std::string_view name);
+
+// The pass names of an opt level's pipeline (kNone: empty).
+std::vector<std::string_view> PipelineFor(OptLevel level);
+// The same by name; an error for unknown levels.
 Expected<std::vector<std::string_view>> PipelineFor(std::string_view level);
 
-// What each pass did, summed over the functions it ran on.
+// The calling thread's CPU time in nanoseconds (CLOCK_THREAD_CPUTIME_ID): what statistics
+// measure, so that time spent descheduled on a loaded machine is not charged to a pass. About
+// a system call per reading, so it is read only when statistics are requested.
+uint64_t ThreadCpuNanoseconds();
+
+// What each pass did, summed over the functions it ran on (`nanoseconds`: thread CPU time).
 struct PassStats {
   std::string_view name;
   uint64_t runs = 0;
@@ -67,6 +91,7 @@ struct PipelineStats {
   std::vector<PassStats> passes;  // in first-run order, one entry per pass name
   uint64_t analysis_computations = 0;
   uint64_t insts_in = 0;  // layout instructions entering the pipeline, summed over functions
+  uint64_t verify_nanoseconds = 0;  // the verifier after each pass (PassManagerOptions::verify)
 
   PassStats& For(std::string_view name);
   void Merge(const PipelineStats& other);
@@ -88,14 +113,19 @@ struct PassManagerOptions {
 
 class PassManager {
  public:
-  // The pipeline of an opt level: "none" (empty) or "speed"; other names are an error.
+  // The pipeline of an opt level (kNone: empty).
+  static Expected<PassManager> ForOptLevel(OptLevel level, PassManagerOptions options = {});
+  // The same by name ("none", "speed"); other names are an error.
   static Expected<PassManager> ForOptLevel(std::string_view level, PassManagerOptions options = {});
+  static Expected<PassManager> ForOptLevel(const char* level, PassManagerOptions options = {}) {
+    return ForOptLevel(std::string_view(level), std::move(options));
+  }
   // An explicit list of pass names (tests); unknown names are an error.
   static Expected<PassManager> FromNames(std::span<const std::string_view> names,
                                          PassManagerOptions options = {});
 
-  // Runs the passes in order. When `stats` is given, adds each pass's time and instruction
-  // count change to it.
+  // Runs the passes in order. When `stats` is given, adds each pass's CPU time, the verifier's,
+  // and each pass's instruction count change to it.
   Status Run(ir::Function& f, PipelineStats* stats = nullptr) const;
 
   std::span<const Pass* const> passes() const { return passes_; }

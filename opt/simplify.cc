@@ -346,8 +346,8 @@ class Simplifier {
           return Rewrite(i, BinaryImm(Opcode::kBandImm, x, static_cast<int64_t>(c - 1), t));
         return Rewrite(i, BinaryImm(Opcode::kUshrImm, x, std::countr_zero(c), t));
       }
-      if (n != 32) return false;  // no multiply-high in the IR for 64-bit magic numbers
-      const Value q = UnsignedMagicQuotient(i, x, static_cast<uint32_t>(c), !is_rem);
+      const Value q = n == 32 ? UnsignedMagicQuotient(i, x, static_cast<uint32_t>(c), !is_rem)
+                              : UnsignedMagicQuotient64(i, x, c, !is_rem);
       if (!is_rem) return true;  // i became the quotient's last instruction
       const Value qc = Insert(i, BinaryImm(Opcode::kImulImm, q, static_cast<int64_t>(c), t));
       return Rewrite(i, Binary(Opcode::kIsub, x, qc));
@@ -372,7 +372,7 @@ class Simplifier {
       const Value q = Insert(i, BinaryImm(Opcode::kSshrImm, biased, k, t));
       return Rewrite(i, Unary(Opcode::kIneg, q));
     }
-    if (n != 32) return false;
+    if (n == 64) return SignedMagicDivide64(i, x, sc, abs, is_rem);
     const std::optional<SignedMagic> magic = SignedDivMagic32(static_cast<uint32_t>(abs));
     if (!magic) return false;
     const Value x64 = Insert(i, Unary(Opcode::kSextend, x, Type::kI64));
@@ -384,6 +384,61 @@ class Simplifier {
     const InstData reduce = Unary(Opcode::kIreduce, q64, Type::kI32);
     if (!is_rem && sc > 0) return Rewrite(i, reduce);
     const Value q = Insert(i, reduce);
+    if (!is_rem) return Rewrite(i, Unary(Opcode::kIneg, q));
+    const Value qc = Insert(i, BinaryImm(Opcode::kImulImm, q, static_cast<int64_t>(abs), t));
+    return Rewrite(i, Binary(Opcode::kIsub, x, qc));
+  }
+
+  // The IR constant `bits` of type t, inserted before i.
+  Value InsertIconst(Inst i, Type t, uint64_t bits) {
+    InstData d;
+    d.opcode = Opcode::kIconst;
+    d.type = t;
+    d.imm = SignExtend(bits, ir::TypeBits(t));
+    return Insert(i, d);
+  }
+
+  // floor(x / c) for 64-bit x and c (>= 3, not a power of two) through umulhi
+  // (UnsignedDivMagic64); `in_place` as for UnsignedMagicQuotient.
+  Value UnsignedMagicQuotient64(Inst i, Value x, uint64_t c, bool in_place) {
+    const UnsignedMagic magic = UnsignedDivMagic64(c);
+    const Value m = InsertIconst(i, Type::kI64, magic.multiplier);
+    const Value hi = Insert(i, Binary(Opcode::kUmulhi, x, m));
+    Value sum = hi;
+    uint32_t shift = magic.shift - 64;
+    if (magic.add_variant) {
+      const Value diff = Insert(i, Binary(Opcode::kIsub, x, hi));
+      const Value half = Insert(i, BinaryImm(Opcode::kUshrImm, diff, 1, Type::kI64));
+      sum = Insert(i, Binary(Opcode::kIadd, half, hi));
+      shift -= 1;
+    }
+    if (shift == 0) {
+      if (!in_place) return sum;
+      ReplaceWith(i, sum);
+      return sum;
+    }
+    const InstData q = BinaryImm(Opcode::kUshrImm, sum, shift, Type::kI64);
+    if (!in_place) return Insert(i, q);
+    Rewrite(i, q);
+    return dfg_.FirstResult(i);
+  }
+
+  // sdiv/srem of 64-bit x by sc (|sc| = abs >= 3, not a power of two) through smulhi
+  // (SignedDivMagic64); i becomes the result.
+  bool SignedMagicDivide64(Inst i, Value x, int64_t sc, uint64_t abs, bool is_rem) {
+    const std::optional<SignedMagic> magic = SignedDivMagic64(abs);
+    if (!magic) return false;
+    const Type t = Type::kI64;
+    const Value m = InsertIconst(i, t, magic->multiplier);
+    Value hi = Insert(i, Binary(Opcode::kSmulhi, x, m));
+    // smulhi reads m as signed: a multiplier of 2^63 or more is m - 2^64, so add x back.
+    if (magic->multiplier >> 63) hi = Insert(i, Binary(Opcode::kIadd, hi, x));
+    const Value q0 =
+        magic->shift == 64 ? hi : Insert(i, BinaryImm(Opcode::kSshrImm, hi, magic->shift - 64, t));
+    const Value neg = Insert(i, BinaryImm(Opcode::kUshrImm, x, 63, t));
+    const InstData sum = Binary(Opcode::kIadd, q0, neg);
+    if (!is_rem && sc > 0) return Rewrite(i, sum);
+    const Value q = Insert(i, sum);
     if (!is_rem) return Rewrite(i, Unary(Opcode::kIneg, q));
     const Value qc = Insert(i, BinaryImm(Opcode::kImulImm, q, static_cast<int64_t>(abs), t));
     return Rewrite(i, Binary(Opcode::kIsub, x, qc));

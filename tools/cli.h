@@ -37,6 +37,25 @@ class ArgParser {
   // Value must be one of `choices`.
   void Choice(const std::string& name, std::string* out, std::vector<std::string> choices,
               const std::string& help);
+  // Value must be the `name` of a row of `table` (rows with `value` and `name`, such as
+  // compiler::kAllocators); `*out` gets that row's `value`. The table must outlive the parser.
+  template <class Out, class Row, size_t N>
+  requires requires(const Row& r) { r.name, r.value; }
+  void Choice(const std::string& name, Out* out, const Row (&table)[N], const std::string& help) {
+    std::string metavar;
+    for (const Row& r : table) metavar += (metavar.empty() ? "" : "|") + std::string(r.name);
+    opts_.push_back(
+        {name, metavar, help,
+         [out, name, &table, metavar](const std::string& v) -> std::optional<std::string> {
+           for (const Row& r : table) {
+             if (r.name == v) {
+               *out = r.value;
+               return std::nullopt;
+             }
+           }
+           return "--" + name + " must be one of " + metavar + ", got '" + v + "'";
+         }});
+  }
   // Positional arguments: at least `min`, at most `max` (nullopt: unbounded).
   void Positionals(std::vector<std::string>* out, size_t min, std::optional<size_t> max);
   // After the first positional, everything (including things that look like flags) is

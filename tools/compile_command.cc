@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,7 @@
 #include "opt/pass_manager.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/compile_flags.h"
 #include "tools/text_input.h"
 
 namespace egret::tools {
@@ -30,10 +32,8 @@ namespace {
 struct CompileOptions {
   std::string input;
   std::string output;
-  std::string target = compiler::kHostTarget;
-  std::string opt_level = "none";
-  std::string regalloc;  // empty: chosen by --opt-level (none: fast, speed: linear)
-  std::string emit;      // empty: produce an artifact
+  CompileFlags flags;  // --target, --opt-level, --regalloc, --jobs, --verify-each
+  std::string emit;    // empty: produce an artifact
   std::string heap = "guard";
   std::string print_after;  // pass name or "all"
   bool no_srclocs = false;
@@ -42,7 +42,6 @@ struct CompileOptions {
   bool fuel = false;
   bool regalloc_checker = compiler::CompileOptions().regalloc_checker;
   bool no_regalloc_checker = false;
-  int64_t jobs = 1;
   int64_t branch_range_shrink = 1;  // --debug-branch-range-shrink
   std::string features;
 };
@@ -61,18 +60,17 @@ int WriteOutput(const std::string& path, const void* data, size_t size) {
   return cli::kExitOk;
 }
 
-int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
+// `decode_validate_ns`: the time LoadModule took, for --stats.
+int Compile(const CompileOptions& o, const wasm::ModuleEnv& env, uint64_t decode_validate_ns) {
   compiler::CompileOptions copts;
-  copts.target = o.target;
-  copts.regalloc = !o.regalloc.empty() ? o.regalloc : o.opt_level == "speed" ? "linear" : "fast";
+  o.flags.ApplyTo(&copts);
   copts.regalloc_checker = o.regalloc_checker && !o.no_regalloc_checker;
   copts.heap =
       o.heap == "bounds-check" ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
-  copts.jobs = static_cast<uint32_t>(o.jobs < 0 ? 0 : o.jobs);
   copts.fuel = o.fuel;
+  copts.time_stages = o.stats;
   copts.keep_text = o.emit == "vcode" || o.emit == "dot";
   copts.features = o.features;
-  copts.opt_level = o.opt_level;
   copts.print_after = o.print_after;
   copts.keep_opt_ir = o.emit == "opt-ir";
   copts.ir_srclocs = !o.no_srclocs;
@@ -82,6 +80,7 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
     std::fprintf(stderr, "%s\n", r.error().ToString().c_str());
     return cli::kExitFailure;
   }
+  r->stats.time.decode_validate = decode_validate_ns;
   if (o.stats) std::fprintf(stderr, "%s", r->stats.ToString().c_str());
   for (const compiler::FunctionReport& f : r->functions) {
     std::fwrite(f.pass_log.data(), 1, f.pass_log.size(), stderr);
@@ -95,7 +94,7 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env) {
     return WriteOutput(o.output, bytes.data(), bytes.size());
   }
   std::string out;
-  auto isa = compiler::LookupIsa(o.target);
+  auto isa = compiler::LookupIsa(o.flags.target);
   for (const compiler::FunctionReport& f : r->functions) {
     if (o.emit == "dot") {
       out += f.dot;
@@ -179,13 +178,7 @@ int CompileCommand(std::span<const std::string> args) {
   CompileOptions o;
   std::vector<std::string> files;
   parser.Option("o", &o.output, "FILE", "output file (default: stdout for --emit)");
-  parser.Choice("target", &o.target, {"x86_64", "aarch64"},
-                "target architecture (default: the host's)");
-  parser.Choice("opt-level", &o.opt_level, {"none", "speed"},
-                "none (default): quick compile; speed: IR passes (gvn, dce) and the linear "
-                "register allocator");
-  parser.Choice("regalloc", &o.regalloc, {"fast", "linear"},
-                "register allocator (default: fast at --opt-level=none, linear at speed)");
+  AddCompileFlags(parser, &o.flags, /*with_target=*/true);
   parser.Choice("emit", &o.emit, {"ir", "opt-ir", "vcode", "asm", "dot", "wasm"},
                 "print an intermediate form instead of writing an artifact");
   parser.Option("print-after", &o.print_after, "PASS",
@@ -201,7 +194,6 @@ int CompileCommand(std::span<const std::string> args) {
   parser.Flag("no-regalloc-checker", &o.no_regalloc_checker, "skip the allocation checker");
   parser.Option("target-features", &o.features, "SPEC",
                 "CPU features, e.g. +all,-lzcnt (default: the host's)");
-  parser.Option("jobs", &o.jobs, "N", "compile functions on N threads (0: all cores)");
   parser.Option("debug-branch-range-shrink", &o.branch_range_shrink, "N",
                 "test mode: divide every shrinkable branch range by N so that small code gets "
                 "islands and veneers (docs/machbuffer.md); 1 (default): real ranges");
@@ -215,13 +207,14 @@ int CompileCommand(std::span<const std::string> args) {
       break;
   }
   o.input = files[0];
+  if (!CheckJobs("egret compile", o.flags.jobs)) return cli::kExitUsage;
   if (Expected<uint32_t> n = compiler::ParseBranchRangeShrink(o.branch_range_shrink); !n.ok()) {
     std::fprintf(stderr, "egret compile: error: %s\n", n.error().message.c_str());
     return cli::kExitUsage;
   }
   // An unknown target or feature string is a usage error (backend::LookupTargetIsa).
   if (o.emit != "ir" && o.emit != "wasm") {
-    if (auto isa = compiler::LookupIsa(o.target, o.features); !isa.ok()) {
+    if (auto isa = compiler::LookupIsa(o.flags.target, o.features); !isa.ok()) {
       std::fprintf(stderr, "egret compile: error: %s\n", isa.error().message.c_str());
       return cli::kExitUsage;
     }
@@ -231,7 +224,7 @@ int CompileCommand(std::span<const std::string> args) {
       std::fprintf(stderr, "egret compile: error: --print-after: %s\n", st.error().message.c_str());
       return cli::kExitUsage;
     }
-    if (o.opt_level == "none") {
+    if (o.flags.opt_level == compiler::OptLevel::kNone) {
       std::fprintf(stderr,
                    "egret compile: error: --print-after needs --opt-level=speed (no passes "
                    "run at none)\n");
@@ -247,13 +240,15 @@ int CompileCommand(std::span<const std::string> args) {
   std::vector<uint8_t> bytes = std::move(*input);
   if (o.emit == "wasm") return WriteWasm(o, bytes);
   wasm::WasmError error;
+  const uint64_t load_start = o.stats ? opt::ThreadCpuNanoseconds() : 0;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(bytes), o.input, &error);
+  const uint64_t load_ns = o.stats ? opt::ThreadCpuNanoseconds() - load_start : 0;
   if (!env) {
     std::fprintf(stderr, "%s\n", error.error.ToString().c_str());
     return cli::kExitFailure;
   }
   if (o.emit == "ir") return EmitIr(o, *env);
-  return Compile(o, *env);
+  return Compile(o, *env, load_ns);
 }
 
 }  // namespace egret::tools

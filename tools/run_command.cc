@@ -17,6 +17,7 @@
 #include <cinttypes>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@
 #include "runtime/wasi/wasi_host.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/compile_flags.h"
 #include "tools/module_loader.h"
 #include "tools/value_text.h"
 
@@ -43,11 +45,12 @@ struct KnownOption {
   bool takes_value;
 };
 constexpr KnownOption kOptions[] = {
-    {"--invoke", true},  {"--dir", true},
-    {"--env", true},     {"--fuel", true},
-    {"--stats", false},  {"--regalloc", true},
-    {"--jobs", true},    {"--opt-level", true},
-    {"--profile", true}, {"--debug-branch-range-shrink", true},
+    {"--invoke", true},       {"--dir", true},
+    {"--env", true},          {"--fuel", true},
+    {"--stats", false},       {"--regalloc", true},
+    {"--jobs", true},         {"--opt-level", true},
+    {"--profile", true},      {"--debug-branch-range-shrink", true},
+    {"--verify-each", false},
 };
 
 const KnownOption* FindOption(const std::string& arg) {
@@ -116,9 +119,10 @@ int RunCommand(std::span<const std::string> args) {
       "egret run", "FILE.wasm|FILE.egret [ARGS...]",
       "Run a WebAssembly module (compiled in memory) or a compiled .egret artifact: call one "
       "export with --invoke, or run the module's _start as a WASI command.");
-  std::string invoke, regalloc, opt_level = "none", profile = "none";
+  std::string invoke, profile = "none";
   std::vector<std::string> dirs, envs, positionals;
-  int64_t fuel = -1, jobs = 1, branch_range_shrink = 1;
+  int64_t fuel = -1, branch_range_shrink = 1;
+  CompileFlags compile_flags;
   bool stats = false;
   parser.Option("invoke", &invoke, "NAME",
                 "call export NAME with ARGS (parsed by its parameter types) and print its results, "
@@ -130,12 +134,8 @@ int RunCommand(std::span<const std::string> args) {
                 "trap with 'all fuel consumed' after N units of fuel (needs fuel-instrumented "
                 "code; see docs/cli.md)");
   parser.Flag("stats", &stats, "print compile statistics and timings to stderr");
-  parser.Choice("opt-level", &opt_level, {"none", "speed"},
-                "for .wasm input: none (default, quick compile) or speed (IR passes and the linear "
-                "allocator); see docs/opt.md");
-  parser.Choice("regalloc", &regalloc, {"fast", "linear"},
-                "register allocator for .wasm input (default: chosen by --opt-level)");
-  parser.Option("jobs", &jobs, "N", "compile with N threads (0: all cores)");
+  // For .wasm/.wat input (an artifact is already compiled); the target is the host's.
+  AddCompileFlags(parser, &compile_flags, /*with_target=*/false);
   parser.Option("profile", &profile, "MODE", runtime::profiling::kProfilingModeHelp);
   parser.Option(
       "debug-branch-range-shrink", &branch_range_shrink, "N",
@@ -161,10 +161,7 @@ int RunCommand(std::span<const std::string> args) {
     case cli::ParseOutcome::kOk:
       break;
   }
-  if (jobs < 0 || jobs > 1024) {
-    std::fprintf(stderr, "egret run: error: --jobs must be between 0 and 1024\n");
-    return cli::kExitUsage;
-  }
+  if (!CheckJobs("egret run", compile_flags.jobs)) return cli::kExitUsage;
   Expected<runtime::profiling::ProfilingMode> profiling =
       runtime::profiling::ParseProfilingMode(profile);
   if (!profiling.ok()) {
@@ -184,9 +181,8 @@ int RunCommand(std::span<const std::string> args) {
   engine_config.profiling = *profiling;
   runtime::Engine engine(engine_config);
   compiler::CompileOptions options;
-  options.opt_level = opt_level;
-  options.regalloc = !regalloc.empty() ? regalloc : opt_level == "speed" ? "linear" : "fast";
-  options.jobs = static_cast<uint32_t>(jobs);
+  compile_flags.ApplyTo(&options);
+  options.time_stages = stats;
   options.fuel = fuel >= 0;  // only instrumented code ever runs out of fuel
   options.debug_branch_range_shrink = *shrink;
   Expected<LoadedModule> loaded = LoadModuleFile(engine, path, options);

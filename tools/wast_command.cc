@@ -34,6 +34,7 @@
 #include "runtime/profiling/profiling_mode.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/compile_flags.h"
 #include "tools/wast_exec.h"
 #include "tools/wast_interp.h"
 #include "tools/wast_script.h"
@@ -334,22 +335,21 @@ int WastRunner::Run() {
 int WastCommand(std::span<const std::string> args) {
   cli::ArgParser parser("egret wast", "[options] SCRIPT.wast|SCRIPT.json",
                         "Run a spec test script (.wast, or wast2json's .json) against egret.");
-  std::string mode = "run", target = compiler::kHostTarget, expected_path;
+  std::string mode = "run", expected_path;
+  WastExecOptions exec;
+  CompileFlags compile_flags;
   std::vector<std::string> files;
   parser.Choice(
       "mode", &mode, {"validate", "compile", "run"},
       "validate: decode/validate/translate modules and check assert_malformed and "
       "assert_invalid; run (default): also compile, instantiate and execute every command "
       "(tools/wast_exec.h)");
-  parser.Choice("target", &target, {"x86_64", "aarch64"},
-                "target architecture (default: the host's)");
   std::string engine = "none";
   parser.Choice("engine", &engine, {"none", "interp"},
                 "interp: also execute assert_return/assert_trap on the translated IR with the IR "
                 "interpreter (a translation oracle; modules with imports are skipped)");
-  std::string opt_level = "none";
-  parser.Choice("opt-level", &opt_level, {"none", "speed"},
-                "speed: run the IR passes and the linear register allocator (run/compile modes)");
+  // Run and compile modes.
+  AddCompileFlags(parser, &compile_flags, /*with_target=*/true);
   parser.Option("expected-failures", &expected_path, "FILE",
                 "file.wast:LINE entries whose failures are expected");
   std::string profile = "none";
@@ -384,6 +384,7 @@ int WastCommand(std::span<const std::string> args) {
     std::fprintf(stderr, "egret wast: error: --profile needs --mode=run or --mode=compile\n");
     return cli::kExitUsage;
   }
+  if (!CheckJobs("egret wast", compile_flags.jobs)) return cli::kExitUsage;
   Expected<uint32_t> shrink = compiler::ParseBranchRangeShrink(branch_range_shrink);
   if (!shrink.ok()) {
     std::fprintf(stderr, "egret wast: error: %s\n", shrink.error().message.c_str());
@@ -396,8 +397,8 @@ int WastCommand(std::span<const std::string> args) {
     return cli::kExitUsage;
   }
   // Run mode executes every command on compiled code (tools/wast_exec.h).
-  const std::string regalloc = opt_level == "speed" ? "linear" : "fast";
-  WastExecOptions exec{target, regalloc, /*execute=*/true, opt_level, *profiling};
+  compile_flags.ApplyTo(&exec.compile);
+  exec.profiling = *profiling;
   exec.debug_branch_range_shrink = *shrink;
   if (mode == "run" && engine == "none") return RunWastScript(files[0], exec, expected);
   // Compile mode: the same runner, compiling every module without instantiating it.

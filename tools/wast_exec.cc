@@ -167,9 +167,7 @@ class WastExecutor {
         expected_(expected),
         engine_(EngineConfigFor(options)),
         store_(engine_) {
-    compile_.target = options.target;
-    compile_.regalloc = options.regalloc;
-    compile_.opt_level = options.opt_level;
+    compile_ = options.compile;
     compile_.debug_branch_range_shrink = options.debug_branch_range_shrink;
     compile_.regalloc_checker = false;  // the spec suite tests results, not the allocator
     execute_ = options.execute;

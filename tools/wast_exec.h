@@ -29,18 +29,19 @@
 #include <set>
 #include <string>
 
+#include "compiler/compiler.h"
 #include "runtime/profiling/profiling_mode.h"
 
 namespace egret::tools {
 
 struct WastExecOptions {
-  std::string target = "x86_64";
-  std::string regalloc = "fast";
+  // Target, opt level, allocator, jobs, verification (tools/compile_flags.h); the executor
+  // adds debug_branch_range_shrink below and turns the regalloc checker off.
+  compiler::CompileOptions compile;
   // false (`egret wast --mode=compile`): modules are compiled but not instantiated, and every
   // command that needs an instance (register, actions, assertions on results, traps, linking)
   // is counted as skipped; assert_invalid/assert_malformed are still checked.
   bool execute = true;
-  std::string opt_level = "none";  // compiler::CompileOptions::opt_level (IR passes)
   // EngineConfig::profiling for the script's engine (`egret wast --profile`).
   runtime::profiling::ProfilingMode profiling = runtime::profiling::ProfilingMode::kNone;
   // compiler::CompileOptions::debug_branch_range_shrink (`egret wast --debug-branch-range-shrink`).

@@ -401,6 +401,23 @@ void Emitter::EmitAlu(uint32_t i, const MInst& m) {
       return Put(RRR(Form::kAsrv, m.is64, d, a, b));
     case AluOp::kRor:
       return Put(RRR(Form::kRorv, m.is64, d, a, b));
+    case AluOp::kUmulh:
+    case AluOp::kSmulh: {
+      const bool is_signed = m.alu == AluOp::kSmulh;
+      if (m.is64) return Put(RRR(is_signed ? Form::kSmulh : Form::kUmulh, true, d, a, b));
+      // 32 bits: extend both to 64, multiply, keep bits 63..32 (zero-extended).
+      if (is_signed) {
+        Put(RRR(Form::kSxtw, true, kTmp0, a, Gpr::kX0));
+        Put(RRR(Form::kSxtw, true, kTmp1, b, Gpr::kX0));
+      } else {
+        Put(MovReg(false, kTmp0, a));
+        Put(MovReg(false, kTmp1, b));
+      }
+      Inst x = RRR(Form::kMadd, true, d, kTmp0, kTmp1);
+      x.a = R(Gpr::kZr);
+      Put(x);
+      return Put(RRI(Form::kLsrImm, true, d, d, 32));
+    }
     case AluOp::kRotl:
       // rotl by b = ror by -b (rorv uses the count modulo the width).
       Put(RRR(Form::kSubReg, m.is64, kTmp0, Gpr::kZr, b));
@@ -442,6 +459,8 @@ void Emitter::EmitAluImm(uint32_t i, const MInst& m) {
       break;
     case AluOp::kMul:
     case AluOp::kRotl:
+    case AluOp::kUmulh:
+    case AluOp::kSmulh:
       EGRET_CHECK(false);  // lowering materializes these operands
       break;
   }

@@ -197,6 +197,12 @@ uint32_t Encode(const Inst& i) {
       return 0x1AC00C00 | sf | rm | rn | rd;
     case Form::kUdiv:
       return 0x1AC00800 | sf | rm | rn | rd;
+    case Form::kUmulh:
+      EGRET_CHECK(i.is64);
+      return 0x9BC07C00 | rm | rn | rd;
+    case Form::kSmulh:
+      EGRET_CHECK(i.is64);
+      return 0x9B407C00 | rm | rn | rd;
     case Form::kLslv:
       return 0x1AC02000 | sf | rm | rn | rd;
     case Form::kLsrv:

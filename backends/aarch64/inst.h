@@ -67,6 +67,8 @@ enum class SlotKind : uint8_t { kNo, kR, kRsp, kV };
   X(Msub,     "msub",  R,   R,   R,  R,  true)                               \
   X(Sdiv,     "sdiv",  R,   R,   R,  No, true)                               \
   X(Udiv,     "udiv",  R,   R,   R,  No, true)                               \
+  X(Umulh,    "umulh", R,   R,   R,  No, true)  /* 64-bit only */           \
+  X(Smulh,    "smulh", R,   R,   R,  No, true)  /* 64-bit only */           \
   X(Lslv,     "lslv",  R,   R,   R,  No, true)                               \
   X(Lsrv,     "lsrv",  R,   R,   R,  No, true)                               \
   X(Asrv,     "asrv",  R,   R,   R,  No, true)                               \

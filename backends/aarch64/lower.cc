@@ -184,6 +184,7 @@ class Lowerer final : public backend::LowerRules {
   void PushCond(const Cond2& c, MInst* m, std::vector<Operand>* ops);
 
   Status LowerAlu(ir::Inst i);
+  Status LowerMulHi(ir::Inst i);
   Status LowerDivRem(ir::Inst i);
   Status LowerShift(ir::Inst i);
   Status LowerUnary(ir::Inst i, UnaryOp op);
@@ -599,6 +600,9 @@ Status Lowerer::LowerInst(ir::Inst i) {
     case Opcode::kSrem:
     case Opcode::kUrem:
       return LowerDivRem(i);
+    case Opcode::kUmulhi:
+    case Opcode::kSmulhi:
+      return LowerMulHi(i);
     case Opcode::kIshl:
     case Opcode::kUshr:
     case Opcode::kSshr:
@@ -678,6 +682,18 @@ Status Lowerer::LowerInst(ir::Inst i) {
     default:
       return Unsupported(std::string("opcode ") + std::string(ir::OpcodeName(op)));
   }
+}
+
+// umulhi/smulhi: umulh/smulh (64-bit), or a widening multiply for 32 bits (EmitAlu).
+Status Lowerer::LowerMulHi(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  MInst m;
+  m.op = MOp::kAlu;
+  m.is64 = ResultType(i) == Type::kI64;
+  m.alu = d.opcode == Opcode::kUmulhi ? AluOp::kUmulh : AluOp::kSmulh;
+  const VReg a = Use(d.args[0]), b = Use(d.args[1]);
+  Emit(m, {Operand::Use(a), Operand::Use(b), Operand::Def(Result(i))});
+  return Status::Ok();
 }
 
 Status Lowerer::LowerAlu(ir::Inst i) {

@@ -20,8 +20,8 @@ constexpr std::string_view kMOpNames[] = {
 };
 
 std::string_view AluName(AluOp op) {
-  static constexpr std::string_view k[] = {"add", "sub", "and", "orr", "eor", "mul",
-                                           "lsl", "lsr", "asr", "ror", "rotl"};
+  static constexpr std::string_view k[] = {"add", "sub", "and", "orr",  "eor",   "mul",  "lsl",
+                                           "lsr", "asr", "ror", "rotl", "umulh", "smulh"};
   return k[static_cast<int>(op)];
 }
 std::string_view UnaryName(UnaryOp op) {

@@ -72,7 +72,21 @@ enum class MOp : uint8_t {
 };
 std::string_view MOpName(MOp op);
 
-enum class AluOp : uint8_t { kAdd, kSub, kAnd, kOrr, kEor, kMul, kLsl, kLsr, kAsr, kRor, kRotl };
+enum class AluOp : uint8_t {
+  kAdd,
+  kSub,
+  kAnd,
+  kOrr,
+  kEor,
+  kMul,
+  kLsl,
+  kLsr,
+  kAsr,
+  kRor,
+  kRotl,
+  kUmulh,  // high half of the product (umulhi/smulhi); 32-bit: a 64-bit multiply, then >> 32
+  kSmulh,
+};
 enum class UnaryOp : uint8_t { kNeg, kMvn, kClz, kCtz, kPopcnt };
 enum class DivKind : uint8_t { kSdiv, kUdiv, kSrem, kUrem };
 enum class ExtendKind : uint8_t { kSxtb, kSxth, kSxtw, kUxtb, kUxth, kUxtw };

@@ -209,6 +209,8 @@ std::string Print(const Inst& i, uint64_t address) {
       return mn + " " + R(i.d) + ", " + R(i.n) + ", " + R(i.m) + ", " + R(i.a);
     case Form::kSdiv:
     case Form::kUdiv:
+    case Form::kUmulh:
+    case Form::kSmulh:
       return three(R(i.d), R(i.n), R(i.m));
     case Form::kLslv:
       return "lsl " + R(i.d) + ", " + R(i.n) + ", " + R(i.m);

@@ -607,6 +607,9 @@ void Emitter::EmitInst(uint32_t i) {
     case MOp::kDiv:
       EmitDiv(i, m);
       return;
+    case MOp::kMulHi:
+      Put(Inst::UnaryR(m.is_unsigned ? UnaryOp::kMul : UnaryOp::kImul, m.size, G(i, o.b)));
+      return;
     case MOp::kCmpSet: {
       const Gpr d = G(i, o.dst);
       Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));

@@ -185,6 +185,7 @@ class Lowerer final : public backend::LowerRules {
   // ---- Rules, one per opcode family.
   Status LowerAlu(ir::Inst i);
   Status LowerDivRem(ir::Inst i);
+  Status LowerMulHi(ir::Inst i);
   Status LowerShift(ir::Inst i);
   Status LowerBitCount(ir::Inst i);
   Status LowerUnary(ir::Inst i);
@@ -681,6 +682,9 @@ Status Lowerer::LowerInst(ir::Inst i) {
     case Opcode::kSrem:
     case Opcode::kUrem:
       return LowerDivRem(i);
+    case Opcode::kUmulhi:
+    case Opcode::kSmulhi:
+      return LowerMulHi(i);
     case Opcode::kIshl:
     case Opcode::kUshr:
     case Opcode::kSshr:
@@ -866,6 +870,27 @@ Status Lowerer::LowerDivRem(ir::Inst i) {
     o.fixed = rdx;
     Emit(m, {Operand::FixedUse(a, rax), Operand::Use(b), o}, clob);
   }
+  return Status::Ok();
+}
+
+// umulhi/smulhi: one-operand mul/imul multiplies rax by b into rdx:rax; the result is rdx.
+Status Lowerer::LowerMulHi(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  MInst m;
+  m.op = MOp::kMulHi;
+  m.size = AluSize(ResultType(i));
+  m.is_unsigned = d.opcode == Opcode::kUmulhi;
+  // The product commutes: a constant (a division's magic number) goes straight into rax.
+  int64_t imm = 0;
+  const bool swap = IsIconst(d.args[1], &imm) && !IsIconst(d.args[0], &imm);
+  VReg a = Use(d.args[swap ? 1 : 0]);
+  VReg b = Use(d.args[swap ? 0 : 1]);
+  const regalloc::PReg rax = IntPReg(Gpr::kRax), rdx = IntPReg(Gpr::kRdx);
+  regalloc::PRegSet clob;
+  clob.Add(rax);
+  Operand o = Operand::EarlyDef(Result(i), Constraint::kFixedReg);
+  o.fixed = rdx;
+  Emit(m, {Operand::FixedUse(a, rax), Operand::Use(b), o}, clob);
   return Status::Ok();
 }
 

@@ -113,6 +113,11 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       if (num_ops == 3) s.b = 1;  // copysign's sign source
       s.dst = last;
       return s;
+    case MOp::kMulHi:  // the high half lands in rdx
+      s.a = 0;
+      s.b = 1;
+      s.dst = 2;
+      return s;
     case MOp::kDiv:
       s.a = 0;
       s.b = 1;

@@ -47,6 +47,7 @@ namespace egret::x64 {
   X(Shift,       "shift",         "use a [, use count(rcx)], def d=reuse(a): `shift`")           \
   X(BitCount,    "bitcount",      "use a, def d: `bitcount`, `native` or a fallback sequence")   \
   X(Div,         "div",           "use a(rax), use b, early def rdx [, def rax]: `div`")         \
+  X(MulHi,       "mulhi",         "use a(rax), use b, early def rdx, clobber rax: (i)mul")       \
   X(CmpSet,      "cmpset",        "cond operands, early def d: d = cond as 0/1")                 \
   X(FcmpSet,     "fcmpset",       "use a, b, early def d, early def tmp: d = (a fcc b) as 0/1")  \
   X(Select,      "select",        "cond operands, use x, use y, def d=reuse(x)")                 \

@@ -328,9 +328,12 @@ void BM_Stages(benchmark::State& state) {
 void BM_CompileModule(benchmark::State& state) {
   const NamedModule& m = Modules()[state.range(0)];
   compiler::CompileOptions options;
-  options.regalloc = std::string(regalloc::AllocatorNames()[state.range(1)]);
+  const std::string_view allocator = regalloc::AllocatorNames()[state.range(1)];
+  options.regalloc = *compiler::ParseAllocator(allocator);
   options.regalloc_checker = false;
   options.jobs = 1;
+  options.opt_level =
+      compiler::OptLevel::kNone;  // the allocators alone, as before the default changed
   for (auto _ : state) {
     Expected<compiler::CompileResult> r = compiler::CompileBytes(m.bytes, m.name, options);
     if (!r.ok()) {
@@ -340,7 +343,7 @@ void BM_CompileModule(benchmark::State& state) {
     benchmark::DoNotOptimize(r->artifact.text.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(m.bytes.size() * state.iterations()));
-  state.SetLabel(m.name + "/" + options.regalloc);
+  state.SetLabel(m.name + "/" + std::string(allocator));
 }
 
 void ModuleArgs(benchmark::internal::Benchmark* b) {

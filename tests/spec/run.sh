@@ -13,7 +13,9 @@
 # FILES are names like `i32` or `i32.wast`; the default is every core file except the ones in
 # kDefaultExcludes below (SIMD: egret does not compile v128 yet), which are listed as excluded.
 # --exclude replaces that default. --engine=interp also executes assert_return/assert_trap on
-# the translated IR with the IR interpreter (validate mode only). --debug-branch-range-shrink=N
+# the translated IR with the IR interpreter (validate mode only). --opt-level is passed to egret
+# wast when given (default: egret's own, speed); files run in parallel, each egret on one
+# thread (--jobs=1). --debug-branch-range-shrink=N
 # is passed to egret wast (test mode: islands and veneers in small code, docs/machbuffer.md);
 # its results go to a folder of their own, so runs with different N may overlap. Expected failures
 # (tests/spec/expected-failures.txt, "file:line" per line) count as passed-with-note, and an
@@ -34,7 +36,7 @@ egret="$build_dir/bin/egret"
 mode=run
 target=x86_64
 engine=none
-opt_level=none
+opt_level=""  # empty: egret's default
 shrink=1
 excludes=()
 excludes_given=0
@@ -43,7 +45,7 @@ kDefaultExcludes=("simd_*")
 files=()
 jobs="${EGRET_SPEC_JOBS:-$(nproc)}"
 
-usage() { sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; }
 text=1
 for arg in "$@"; do
   case "$arg" in
@@ -123,12 +125,13 @@ fi
 
 suffix=""; [ $text -eq 1 ] || suffix="-json"
 [ "$shrink" = 1 ] || suffix="$suffix-shrink$shrink"
+[ -z "$opt_level" ] || suffix="$suffix-$opt_level"
 results="$build_dir/spec/results-$mode-$target$suffix"
 rm -rf "$results"; mkdir -p "$results"
 run_one() {
   local name="$1"
   timeout "${EGRET_SPEC_TIMEOUT:-300}" $emulator "$egret" wast --mode="$mode" --target="$target" --engine="$engine" \
-    --opt-level="$opt_level" --debug-branch-range-shrink="$shrink" --expected-failures="$here/expected-failures.txt" \
+    ${opt_level:+--opt-level="$opt_level"} --jobs=1 --debug-branch-range-shrink="$shrink" --expected-failures="$here/expected-failures.txt" \
     "$(if [ "$text" -eq 1 ]; then echo "$spec_dir/$name.wast"; else echo "$json_root/$name/$name.json"; fi)" \
     >"$results/$name.log" 2>&1
   echo $? > "$results/$name.rc"

@@ -1,5 +1,5 @@
 ;; Concept: br_if on i32.eqz branches with cbz/cbnz (no compare, no boolean).
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=none --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (func $f (param i32) (result i32) block local.get 0 i32.eqz br_if 0 i32.const 1 return end i32.const 2))
 

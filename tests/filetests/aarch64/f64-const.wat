@@ -1,5 +1,5 @@
 ;; Concept: A non-zero float constant is an ldr (literal) from the function's constant pool (placed after the code or in an island within 1 MiB); zero is fmov from xzr.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=none --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (func $f (result f64) f64.const 1.5 f64.const 0 f64.add))
 

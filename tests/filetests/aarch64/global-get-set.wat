@@ -1,5 +1,5 @@
 ;; Concept: Defined globals are loaded from and stored to their VMContext slot with scaled unsigned offsets.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=none --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (global $g (mut i32) (i32.const 0)) (func $f (param i32) (result i32) global.get $g local.get 0 i32.add global.set $g global.get $g))
 

@@ -1,5 +1,5 @@
 ;; Concept: 0 - x with a constant zero operand is a sub from the materialized zero (no peephole to neg yet).
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=none --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (func $f (param i32) (result i32) i32.const 0 local.get 0 i32.sub))
 

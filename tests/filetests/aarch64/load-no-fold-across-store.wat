@@ -1,5 +1,5 @@
 ;; Concept: a load followed by a store and an add: each is its own instruction, in program order.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=none --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (memory 1) (func $f (param i32 i32) (result i32) (local i32) local.get 0 i32.load local.set 2 local.get 0 local.get 1 i32.store local.get 1 local.get 2 i32.add))
 

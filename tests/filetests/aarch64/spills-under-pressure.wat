@@ -1,5 +1,5 @@
 ;; Concept: Twenty values live at once fit the 25 allocatable x registers: callee-saved x19.. are used and saved in pairs.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=none --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (func $f (param i32) (result i32) local.get 0 i32.const 3 i32.mul local.get 0 i32.const 4 i32.mul local.get 0 i32.const 5 i32.mul local.get 0 i32.const 6 i32.mul local.get 0 i32.const 7 i32.mul local.get 0 i32.const 8 i32.mul local.get 0 i32.const 9 i32.mul local.get 0 i32.const 10 i32.mul local.get 0 i32.const 11 i32.mul local.get 0 i32.const 12 i32.mul local.get 0 i32.const 13 i32.mul local.get 0 i32.const 14 i32.mul local.get 0 i32.const 15 i32.mul local.get 0 i32.const 16 i32.mul local.get 0 i32.const 17 i32.mul local.get 0 i32.const 18 i32.mul local.get 0 i32.const 19 i32.mul local.get 0 i32.const 20 i32.mul local.get 0 i32.const 21 i32.mul local.get 0 i32.const 22 i32.mul i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add i32.add))
 

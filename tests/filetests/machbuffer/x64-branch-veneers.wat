@@ -5,12 +5,12 @@
 ;; instruction with x64's 1024-byte bound, so at this N every forward branch pending there gets
 ;; its veneer: below, the loop's exit test `jne` lands on the veneer `jmp` at 0x37 inside an
 ;; island (behind `jmp 0x3c`, the jump around it), which goes on to the loop body at 0x47.
-;; RUN: %egret compile --emit=asm --target-features=+all,-lzcnt --debug-branch-range-shrink=4194304 %s | FileCheck %s --check-prefix=SHRUNK
-;; RUN: %egret compile --emit=asm --target-features=+all,-lzcnt %s | FileCheck %s --check-prefix=REAL
-;; RUN: %egret compile --stats --debug-branch-range-shrink=4194304 %s -o %t.egret 2>&1 | FileCheck %s --check-prefix=STATS
-;; RUN: %egret compile --stats %s -o %t.egret 2>&1 | FileCheck %s --check-prefix=NONE
-;; RUN: %egret run --debug-branch-range-shrink=4194304 --invoke sumsq %s 10 | FileCheck %s --check-prefix=EXEC
-;; RUN: %egret run --debug-branch-range-shrink=4194304 --invoke sumsq %s 0 | FileCheck %s --check-prefix=EXEC0
+;; RUN: %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt --debug-branch-range-shrink=4194304 %s | FileCheck %s --check-prefix=SHRUNK
+;; RUN: %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt %s | FileCheck %s --check-prefix=REAL
+;; RUN: %egret compile --opt-level=none --stats --debug-branch-range-shrink=4194304 %s -o %t.egret 2>&1 | FileCheck %s --check-prefix=STATS
+;; RUN: %egret compile --opt-level=none --stats %s -o %t.egret 2>&1 | FileCheck %s --check-prefix=NONE
+;; RUN: %egret run --opt-level=none --debug-branch-range-shrink=4194304 --invoke sumsq %s 10 | FileCheck %s --check-prefix=EXEC
+;; RUN: %egret run --opt-level=none --debug-branch-range-shrink=4194304 --invoke sumsq %s 0 | FileCheck %s --check-prefix=EXEC0
 (module
   (func $sumsq (export "sumsq") (param i32) (result i32)
     (local i32)

@@ -1,5 +1,5 @@
 ;; Concept: A non-zero float constant is loaded RIP-relative from the function's constant pool; zero is xorps.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (func $f (result f64) f64.const 1.5 f64.const 0 f64.add))
 

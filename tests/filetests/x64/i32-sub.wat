@@ -1,5 +1,5 @@
 ;; Concept: i32.sub is subl; the constant form uses the immediate.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (func $f (param i32 i32) (result i32) local.get 0 local.get 1 i32.sub i32.const 7 i32.sub))
 

@@ -1,5 +1,5 @@
 ;; Concept: if/else becomes a conditional branch around the two arms, joined by a block parameter.
-;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
+;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (func $f (param i32 i32 i32) (result i32) local.get 0 if (result i32) local.get 1 else local.get 2 end))
 

@@ -66,8 +66,7 @@ int main(int argc, char** argv) {
                               std::istreambuf_iterator<char>());
     for (const char* opt : {"none", "speed"}) {
       egret::compiler::CompileOptions options;
-      options.opt_level = opt;
-      options.regalloc = std::string(opt) == "speed" ? "linear" : "fast";
+      options.opt_level = *egret::compiler::ParseOptLevel(opt);  // and its allocator
       auto r = egret::compiler::CompileBytes(wasm, argv[i], options);
       if (!r.ok()) {
         std::fprintf(stderr, "%s\n", r.error().ToString().c_str());

@@ -188,11 +188,13 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a.rfind("--opt-level=", 0) == 0) {
-      options.opt_level = a.substr(12);
-      if (options.opt_level != "none" && options.opt_level != "speed") return Usage();
+      Expected<compiler::OptLevel> level = compiler::ParseOptLevel(a.substr(12));
+      if (!level.ok()) return Usage();
+      options.opt_level = *level;
     } else if (a.rfind("--regalloc=", 0) == 0) {
-      options.regalloc = a.substr(11);
-      if (options.regalloc != "fast" && options.regalloc != "linear") return Usage();
+      Expected<compiler::Allocator> allocator = compiler::ParseAllocator(a.substr(11));
+      if (!allocator.ok()) return Usage();
+      options.regalloc = *allocator;
     } else if (a == "--no-checker") {
       options.regalloc_checker = false;
     } else if (a.rfind("-", 0) == 0 || !file.empty()) {

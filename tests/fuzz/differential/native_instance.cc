@@ -50,9 +50,11 @@ CallOutcome FromTrap(TrapCode code) {
 
 compiler::CompileOptions CompileOptionsFor(const NativeConfig& config) {
   compiler::CompileOptions options;
-  options.target = config.target;
-  options.opt_level = config.opt_level;
-  options.regalloc = config.regalloc;
+  // NativeConfig's words are always known ones.
+  options.target = *compiler::ParseTarget(config.target);
+  options.opt_level = *compiler::ParseOptLevel(config.opt_level);
+  options.regalloc = *compiler::ParseAllocator(config.regalloc);
+  options.jobs = 1;  // modules of a few small functions: worker threads would cost more
   options.heap = config.heap;
   options.features = config.features;
   options.debug_branch_range_shrink = config.branch_range_shrink;

@@ -538,7 +538,7 @@ const std::vector<uint8_t> kWasm = {
 
 Artifact CompiledArtifact() {
   compiler::CompileOptions o;
-  o.target = "x86_64";  // the offsets below are x64 code's
+  o.target = compiler::Target::kX86_64;  // the offsets below are x64 code's
   o.regalloc_checker = true;
   Expected<compiler::CompileResult> r = compiler::CompileBytes(kWasm, "hardening.wasm", o);
   EXPECT_TRUE(r.ok()) << r.error().ToString();

@@ -72,8 +72,8 @@ class E2E : public ::testing::Test {
     std::vector<uint8_t> wasm = Wat2Wasm(wat);
     ASSERT_FALSE(wasm.empty()) << "wat2wasm failed";
     compiler::CompileOptions o;
-    o.target = "x86_64";
-    o.regalloc = regalloc;
+    o.target = compiler::Target::kX86_64;
+    o.regalloc = *compiler::ParseAllocator(regalloc);
     o.regalloc_checker = true;
     o.jobs = jobs;
     o.features = features_;

@@ -77,7 +77,7 @@ class WasiHostTest : public ::testing::Test {
     std::vector<uint8_t> wasm = Wat2Wasm("(module " + std::string(kImports) + body + ")");
     ASSERT_FALSE(wasm.empty()) << "wat2wasm failed";
     compiler::CompileOptions o;
-    o.target = "x86_64";
+    o.target = compiler::Target::kX86_64;
     o.regalloc_checker = true;
     Expected<compiler::CompileResult> r = compiler::CompileBytes(wasm, "test.wasm", o);
     ASSERT_TRUE(r.ok()) << r.error().ToString();

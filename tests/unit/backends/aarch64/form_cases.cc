@@ -188,6 +188,12 @@ std::vector<Inst> FormCases(Form f) {
       each_reg(
           [&](bool w, uint8_t d, uint8_t n, uint8_t m) { out.push_back(Make(f, w, d, n, m)); });
       break;
+    case Form::kUmulh:
+    case Form::kSmulh:  // 64-bit only
+      each_reg([&](bool w, uint8_t d, uint8_t n, uint8_t m) {
+        if (w) out.push_back(Make(f, true, d, n, m));
+      });
+      break;
     case Form::kLslImm:
     case Form::kLsrImm:
     case Form::kAsrImm:

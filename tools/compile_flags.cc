@@ -1,0 +1,57 @@
+// compile_flags.cc: see compile_flags.h.
+#include "tools/compile_flags.h"
+
+#include <cstdio>
+#include <string>
+
+namespace egret::tools {
+
+void CompileFlags::ApplyTo(compiler::CompileOptions* options) const {
+  options->target = target;
+  options->opt_level = opt_level;
+  options->regalloc = regalloc;
+  options->jobs = static_cast<uint32_t>(jobs);
+  if (verify_each) options->verify_ir = compiler::IrVerification::kEachPass;
+}
+
+void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_target) {
+  using compiler::Name;
+  const compiler::OptLevel none = compiler::OptLevel::kNone;
+  const compiler::OptLevel speed = compiler::OptLevel::kSpeed;
+  if (with_target) {
+    parser.Choice("target", &flags->target, compiler::kTargets,
+                  "target architecture (default: the host's, " +
+                      std::string(Name(compiler::HostTarget())) + ")");
+  }
+  parser.Choice("opt-level", &flags->opt_level, compiler::kOptLevels,
+                "none: no IR passes, quickest compile; speed: the IR passes (docs/opt.md) "
+                "(default: " +
+                    std::string(Name(compiler::DefaultOptLevel())) + ")");
+  parser.Choice(
+      "regalloc", &flags->regalloc, compiler::kAllocators,
+      "register allocator (default: " + std::string(Name(compiler::DefaultAllocator(none))) +
+          " at --opt-level=" + std::string(Name(none)) + ", " +
+          std::string(Name(compiler::DefaultAllocator(speed))) + " at " + std::string(Name(speed)) +
+          ")");
+  parser.Option("jobs", &flags->jobs, "N",
+                "compile functions on N threads; the output does not depend on N (default: 0, "
+                "every online CPU: " +
+                    std::to_string(compiler::DefaultJobs()) + " here)");
+  const bool each_by_default =
+      compiler::DefaultIrVerification() == compiler::IrVerification::kEachPass;
+  parser.Flag(
+      "verify-each", &flags->verify_each,
+      std::string("run the IR verifier after translation and after every IR pass (default ") +
+          (each_by_default ? "in this Debug build" : "in Debug builds") +
+          "; otherwise once, after the last pass)");
+}
+
+bool CheckJobs(const char* command, int64_t jobs) {
+  if (jobs >= 0 && jobs <= 1024) return true;
+  std::fprintf(stderr,
+               "%s: error: --jobs must be between 0 (every online CPU) and 1024, got %lld\n",
+               command, static_cast<long long>(jobs));
+  return false;
+}
+
+}  // namespace egret::tools
