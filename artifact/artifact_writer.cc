@@ -1,12 +1,17 @@
 // artifact_writer.cc: see artifact_writer.h. Sections are built in a scratch buffer so their
 // size prefix can be written first; empty sections are omitted (the reader treats a missing
-// section as empty).
+// section as empty). The two bulk sections, text and data, are written straight into the
+// output, which is reserved at about its final size up front and starts with room for the
+// header: the artifact is never copied whole (peak memory while writing is the output plus the
+// largest small section, not three copies of the module's code and data).
 #include "artifact/artifact_writer.h"
 
 #include <cstring>
+#include <span>
 
 #include "artifact/checksum.h"
 #include "artifact/format.h"
+#include "support/error.h"
 #include "support/leb128.h"
 
 namespace egret::artifact {
@@ -92,8 +97,28 @@ void PutSection(Bytes& out, SectionId id, const Bytes& contents) {
 
 }  // namespace
 
+// The encoded size of a data segment's fields before its bytes.
+size_t DataSegmentHeaderSize(const DataSegment& d) {
+  Bytes h;
+  PutU8(h, uint8_t(d.mode));
+  if (d.mode == SegmentMode::kActive) {
+    WriteU32(h, d.memory_index);
+    PutConstExpr(h, d.offset);
+  }
+  PutCount(h, d.bytes.size());
+  return h.size();
+}
+
 std::vector<uint8_t> WriteArtifact(const Artifact& a) {
-  Bytes payload;
+  // The output: header (filled in last), then the payload of sections.
+  Bytes payload(kHeaderSize);
+  {
+    // The bulk of any artifact; the small sections fit in the slack or grow the vector once.
+    size_t estimate = kHeaderSize + a.text.size() + 8 * a.source_locs.size() + 6 * a.traps.size() +
+                      10 * a.relocations.size() + 24 * a.functions.size() + (size_t{1} << 16);
+    for (const DataSegment& d : a.data) estimate += d.bytes.size() + 16;
+    payload.reserve(estimate);
+  }
   Bytes s;
   auto flush = [&](SectionId id) {
     PutSection(payload, id, s);
@@ -134,8 +159,11 @@ std::vector<uint8_t> WriteArtifact(const Artifact& a) {
   }
   flush(SectionId::kImports);
 
-  s = a.text;
-  flush(SectionId::kText);
+  if (!a.text.empty()) {  // PutSection without the scratch copy
+    PutU8(payload, uint8_t(SectionId::kText));
+    PutCount(payload, a.text.size());
+    payload.insert(payload.end(), a.text.begin(), a.text.end());
+  }
 
   if (counted(a.functions.size())) {
     for (const Function& f : a.functions) {
@@ -196,18 +224,26 @@ std::vector<uint8_t> WriteArtifact(const Artifact& a) {
   }
   flush(SectionId::kElements);
 
-  if (counted(a.data.size())) {
+  if (!a.data.empty()) {  // straight into the output: the size is known beforehand
+    Bytes count;
+    PutCount(count, a.data.size());
+    size_t size = count.size();
+    for (const DataSegment& d : a.data) size += DataSegmentHeaderSize(d) + d.bytes.size();
+    PutU8(payload, uint8_t(SectionId::kData));
+    PutCount(payload, size);
+    const size_t start = payload.size();
+    payload.insert(payload.end(), count.begin(), count.end());
     for (const DataSegment& d : a.data) {
-      PutU8(s, uint8_t(d.mode));
+      PutU8(payload, uint8_t(d.mode));
       if (d.mode == SegmentMode::kActive) {
-        WriteU32(s, d.memory_index);
-        PutConstExpr(s, d.offset);
+        WriteU32(payload, d.memory_index);
+        PutConstExpr(payload, d.offset);
       }
-      PutCount(s, d.bytes.size());
-      s.insert(s.end(), d.bytes.begin(), d.bytes.end());
+      PutCount(payload, d.bytes.size());
+      payload.insert(payload.end(), d.bytes.begin(), d.bytes.end());
     }
+    EGRET_CHECK(payload.size() - start == size);
   }
-  flush(SectionId::kData);
 
   if (counted(a.traps.size())) {
     for (const TrapEntry& t : a.traps) {
@@ -246,16 +282,15 @@ std::vector<uint8_t> WriteArtifact(const Artifact& a) {
 
   // Header fields are written in place (an insert into a reserved vector trips a false
   // -Wstringop-overflow in g++-12 -O3).
+  const std::span<const uint8_t> body(payload.data() + kHeaderSize, payload.size() - kHeaderSize);
   Bytes header;
   PutFixed32(header, kFormatVersion);
   PutFixed32(header, uint32_t(a.target));
-  PutFixed64(header, payload.size());
-  PutFixed64(header, Checksum64(payload, kFormatVersion));
-  Bytes out(kHeaderSize + payload.size());
-  std::memcpy(out.data(), kMagic, sizeof kMagic);
-  std::memcpy(out.data() + sizeof kMagic, header.data(), header.size());
-  if (!payload.empty()) std::memcpy(out.data() + kHeaderSize, payload.data(), payload.size());
-  return out;
+  PutFixed64(header, body.size());
+  PutFixed64(header, Checksum64(body, kFormatVersion));
+  std::memcpy(payload.data(), kMagic, sizeof kMagic);
+  std::memcpy(payload.data() + sizeof kMagic, header.data(), header.size());
+  return payload;
 }
 
 }  // namespace egret::artifact

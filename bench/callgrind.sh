@@ -13,6 +13,12 @@
 #   bench/callgrind.sh                     every program, compile and run
 #   bench/callgrind.sh --compile-only fib  one program, compile only
 #   bench/callgrind.sh --regalloc=linear   pass an allocator to both commands
+#   bench/callgrind.sh --per-byte [FILE.wasm...]
+#       instructions per Wasm byte (issue 24): for each module (default: every program, plus
+#       $EGRET_BENCH_MODULE if set, e.g. Flite), `egret validate`, `egret compile
+#       --opt-level=none` and `--opt-level=speed` (both --jobs=1), as Ir per byte of module and
+#       per byte of function bodies. Whole processes, so file reading and the artifact write
+#       count too.
 # Environment: EGRET (default build/bin/egret), EGRET_BENCH_DIR (default ../shared/bench).
 # Compare two commits: run it on each build and diff the tables.
 set -euo pipefail
@@ -21,13 +27,15 @@ EGRET=${EGRET:-$ROOT/build/bin/egret}
 BENCH=${EGRET_BENCH_DIR:-$(cd "$ROOT/.." && pwd)/shared/bench}
 PROGS=$BENCH/programs
 compile_only=0
+per_byte=0
 extra=()
 names=()
 for a in "$@"; do
   case "$a" in
     --compile-only) compile_only=1 ;;
+    --per-byte) per_byte=1 ;;
     --regalloc=*) extra+=("$a") ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) names+=("$a") ;;
   esac
 done
@@ -49,6 +57,49 @@ ir() {
   fi
 }
 mil() { [ "$1" = fail ] && echo fail || awk -v v="$1" 'BEGIN {printf "%.1f", v / 1e6}'; }
+
+if [ $per_byte = 1 ]; then
+  files=("${names[@]}")
+  if [ ${#files[@]} -eq 0 ]; then
+    files=("$PROGS"/*.wasm)
+    [ -n "${EGRET_BENCH_MODULE:-}" ] && files+=("$EGRET_BENCH_MODULE")
+  fi
+  # Bytes of the code section's function bodies, from the decoder's view of the module.
+  code_bytes() {
+    python3 - "$1" <<'PY'
+import sys
+d = open(sys.argv[1], "rb").read()
+def leb(p):
+    r = s = 0
+    while True:
+        b = d[p]; p += 1; r |= (b & 0x7f) << s; s += 7
+        if b < 0x80: return r, p
+p, n = 8, 0
+while p < len(d):
+    sid = d[p]; size, q = leb(p + 1)
+    if sid == 10:
+        count, r = leb(q)
+        for _ in range(count):
+            sz, r = leb(r); n += sz; r += sz
+    p = q + size
+print(n)
+PY
+  }
+  per() { [ "$1" = fail ] && echo - || awk -v c="$1" -v b="$2" 'BEGIN {printf "%.0f", c / b}'; }
+  echo "| module | wasm KB | code KB | validate Ir/byte | none Ir/byte | speed Ir/byte | validate Ir/code byte | none Ir/code byte | speed Ir/code byte |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  for wasm in "${files[@]}"; do
+    bytes=$(stat -c %s "$wasm")
+    code=$(code_bytes "$wasm")
+    v=$(ir "$EGRET" validate "$wasm")
+    n=$(ir "$EGRET" compile --jobs=1 --opt-level=none "${extra[@]}" "$wasm" -o /dev/null)
+    s=$(ir "$EGRET" compile --jobs=1 --opt-level=speed "${extra[@]}" "$wasm" -o /dev/null)
+    echo "| $(basename "$wasm" .wasm) | $(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e3}') |" \
+      "$(awk -v b="$code" 'BEGIN {printf "%.1f", b / 1e3}') | $(per "$v" "$bytes") | $(per "$n" "$bytes") |" \
+      "$(per "$s" "$bytes") | $(per "$v" "$code") | $(per "$n" "$code") | $(per "$s" "$code") |"
+  done
+  exit 0
+fi
 
 echo "| program | wasm KB | compile Mi Ir | Ir per wasm byte |$([ $compile_only = 1 ] || echo ' run (small n) Mi Ir |')"
 echo "|---|---:|---:|---:|$([ $compile_only = 1 ] || echo '---:|')"

@@ -2,10 +2,12 @@
 #include "compiler/compiler.h"
 
 #include <sys/resource.h>
+#include <time.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <mutex>
 #include <thread>
 
 #include "artifact/builtin.h"
@@ -81,6 +83,12 @@ struct FunctionResult {
 };
 
 }  // namespace
+
+uint64_t ProcessCpuNanoseconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000u + static_cast<uint64_t>(ts.tv_nsec);
+}
 
 Expected<uint32_t> ParseBranchRangeShrink(int64_t n) {
   if (n < 1 || n > int64_t{UINT32_MAX}) {
@@ -202,6 +210,27 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   EGRET_ASSIGN_OR_RETURN(bopts.debug_branch_range_shrink,
                          ParseBranchRangeShrink(options.debug_branch_range_shrink));
 
+  // Text entries: defined functions [0, ndef), their array trampolines [ndef, 2 ndef), then one
+  // wasm-to-array trampoline per function type an import uses.
+  std::vector<uint32_t> import_types;
+  for (uint32_t i = 0; i < nimp; ++i) import_types.push_back(env.functions[i].type_index);
+  std::sort(import_types.begin(), import_types.end());
+  import_types.erase(std::unique(import_types.begin(), import_types.end()), import_types.end());
+  std::vector<uint32_t> supported_import_types;
+  for (uint32_t t : import_types)
+    if (wasm::WasmSignature(env.types[t]).ok()) supported_import_types.push_back(t);
+
+  // Streaming link (real branch ranges): a function's code goes into the text section as soon
+  // as it and every lower-indexed function are compiled, and its MachCode is freed then, so the
+  // module's machine code never exists twice. Under range shrinking the text builder needs the
+  // largest function and call count first (TextSectionOptions), so linking waits for the end.
+  TextSectionOptions text_options;
+  text_options.debug_branch_range_shrink = bopts.debug_branch_range_shrink;
+  const uint32_t num_text = 2 * ndef + static_cast<uint32_t>(supported_import_types.size());
+  const bool stream = bopts.debug_branch_range_shrink == 1;
+  std::unique_ptr<backend::TextBuilder> text;
+  if (stream) text = isa->NewTextBuilder(num_text, text_options);
+
   // Parallel part: each worker takes the next function index; results go to their own slot,
   // stage times to the worker's own StageTimes (merged after the join).
   std::vector<FunctionResult> results(ndef);
@@ -211,6 +240,30 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   const bool timing = options.time_stages;
   // The thread's CPU time when timing, else 0 (no clock is read).
   auto now = [timing] { return timing ? opt::ThreadCpuNanoseconds() : 0; };
+  std::mutex link_mu;
+  std::vector<uint8_t> done(ndef, 0);  // guarded by link_mu
+  uint32_t linked = 0;  // functions [0, linked) are in `text` and freed; guarded by link_mu
+  Status link_status;   // the first Append failure; guarded by link_mu
+  // Appends function k's code and frees it, keeping its stats.
+  auto link = [&](uint32_t k) -> Status {
+    EGRET_TRY(text->Append(k, results[k].compiled->code));
+    MachCode& code = results[k].compiled->code;
+    const MachBufferStats stats = code.stats;
+    code = MachCode();
+    code.stats = stats;
+    return Status::Ok();
+  };
+  // Called by a worker when function k is compiled (or failed): links the run it completes.
+  // A failed function stops the stream; the sequential part reports its error.
+  auto compiled = [&](uint32_t k) {
+    if (!stream) return;
+    std::lock_guard<std::mutex> lock(link_mu);
+    done[k] = 1;
+    while (linked < ndef && done[linked] && results[linked].compiled.ok() && link_status.ok()) {
+      link_status = link(linked);
+      if (link_status.ok()) ++linked;
+    }
+  };
   auto worker = [&](StageTimes* times) {
     StageClock clock(times);
     backend::CompileOptions worker_bopts = bopts;
@@ -261,6 +314,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
       if (options.keep_opt_ir) r.opt_ir = ir::PrintFunction(*f, print_options);
       if (timing) clock.Start();
       r.compiled = isa->CompileFunction(*f, module, worker_bopts);
+      compiled(k);
     }
   };
   uint32_t jobs = options.worker_threads();
@@ -297,16 +351,6 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     if (b.code_islands != 0 || b.veneers != 0)
       st.island_functions.push_back({symbols[nimp + k], b});
   }
-  // Text entries: defined functions [0, ndef), their array trampolines [ndef, 2 ndef), then one
-  // wasm-to-array trampoline per function type an import uses.
-  std::vector<uint32_t> import_types;
-  for (uint32_t i = 0; i < nimp; ++i) import_types.push_back(env.functions[i].type_index);
-  std::sort(import_types.begin(), import_types.end());
-  import_types.erase(std::unique(import_types.begin(), import_types.end()), import_types.end());
-  std::vector<uint32_t> supported_import_types;
-  for (uint32_t t : import_types)
-    if (wasm::WasmSignature(env.types[t]).ok()) supported_import_types.push_back(t);
-
   std::vector<MachCode> trampolines;
   for (uint32_t k = 0; k < ndef; ++k) {
     EGRET_ASSIGN_OR_RETURN(ir::Signature sig, wasm::WasmSignature(env.function_type(nimp + k)));
@@ -317,23 +361,24 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
                            wasm::WasmSignature(env.types[supported_import_types[j]]));
     trampolines.push_back(isa->WasmToArrayTrampoline(sig));
   }
-  // Under range shrinking the text builder keeps call reach above what the largest function
-  // needs (TextSectionOptions).
-  TextSectionOptions text_options;
-  text_options.debug_branch_range_shrink = bopts.debug_branch_range_shrink;
-  auto measure = [&](const MachCode& code) {
-    text_options.largest_function =
-        std::max(text_options.largest_function, static_cast<uint32_t>(code.bytes.size()));
-    text_options.most_calls =
-        std::max(text_options.most_calls, static_cast<uint32_t>(code.call_sites.size()));
-  };
-  for (uint32_t k = 0; k < ndef; ++k) measure(results[k].compiled->code);
-  for (const MachCode& code : trampolines) measure(code);
-  std::unique_ptr<backend::TextBuilder> text = isa->NewTextBuilder(
-      2 * ndef + static_cast<uint32_t>(supported_import_types.size()), text_options);
-  for (uint32_t k = 0; k < ndef; ++k) EGRET_TRY(text->Append(k, results[k].compiled->code));
+  if (!stream) {
+    // Under range shrinking the text builder keeps call reach above what the largest function
+    // needs (TextSectionOptions).
+    auto measure = [&](const MachCode& code) {
+      text_options.largest_function =
+          std::max(text_options.largest_function, static_cast<uint32_t>(code.bytes.size()));
+      text_options.most_calls =
+          std::max(text_options.most_calls, static_cast<uint32_t>(code.call_sites.size()));
+    };
+    for (uint32_t k = 0; k < ndef; ++k) measure(results[k].compiled->code);
+    for (const MachCode& code : trampolines) measure(code);
+    text = isa->NewTextBuilder(num_text, text_options);
+  }
+  EGRET_TRY(link_status);
+  for (uint32_t k = linked; k < ndef; ++k) EGRET_TRY(link(k));
   for (size_t j = 0; j < trampolines.size(); ++j)
     EGRET_TRY(text->Append(ndef + static_cast<uint32_t>(j), trampolines[j]));
+  trampolines = {};
   EGRET_ASSIGN_OR_RETURN(TextSection section, text->Finish());
   st.call_islands = section.islands;
   st.call_veneers = section.veneers;
@@ -350,9 +395,11 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     art.wasm_to_array.push_back({supported_import_types[j], {r.start, r.size}});
   }
   for (const MachTrap& t : section.traps) art.traps.push_back({t.offset, t.code});
+  art.source_locs.reserve(section.srclocs.size());
   for (const MachSrcLoc& s : section.srclocs)
     if (art.source_locs.empty() || art.source_locs.back().text_offset < s.start)
       art.source_locs.push_back({s.start, s.loc});
+  section.srclocs = {};  // the largest per-instruction table; the artifact has its own copy
   st.code_bytes = art.text.size();
   st.time.link = now() - link_start;
   st.peak_rss_kb = PeakRssKb();
@@ -376,9 +423,12 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
 Expected<CompileResult> CompileBytes(std::vector<uint8_t> bytes, const std::string& file,
                                      const CompileOptions& options) {
   wasm::WasmError error;
-  const uint64_t t0 = options.time_stages ? opt::ThreadCpuNanoseconds() : 0;
-  std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(bytes), file, &error);
-  const uint64_t decode_validate = options.time_stages ? opt::ThreadCpuNanoseconds() - t0 : 0;
+  // Bodies are validated on as many threads as they will be compiled on; the stage time is the
+  // process's CPU time, so it includes the validation threads (nothing else runs meanwhile).
+  const uint64_t t0 = options.time_stages ? ProcessCpuNanoseconds() : 0;
+  std::optional<wasm::ModuleEnv> env =
+      wasm::LoadModule(std::move(bytes), file, &error, options.worker_threads());
+  const uint64_t decode_validate = options.time_stages ? ProcessCpuNanoseconds() - t0 : 0;
   if (!env) return error.error;
   EGRET_ASSIGN_OR_RETURN(CompileResult result, CompileModule(*env, options));
   result.stats.time.decode_validate = decode_validate;

@@ -129,6 +129,10 @@ Expected<std::unique_ptr<backend::TargetIsa>> LookupIsa(Target target,
 // Compiles a validated module.
 Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileOptions& options);
 
+// The CPU time of the whole process (every thread) in nanoseconds: stage timing of work that
+// runs on several threads while nothing else does (parallel validation).
+uint64_t ProcessCpuNanoseconds();
+
 // Decodes, validates and compiles; the error names the file and offset.
 Expected<CompileResult> CompileBytes(std::vector<uint8_t> bytes, const std::string& file,
                                      const CompileOptions& options);

@@ -3,7 +3,11 @@
 //
 // Constant expressions follow Wasm 2.0: one constant instruction, and `global.get` may name
 // only an immutable imported global (the testsuite checks "unknown global" for defined ones).
+#include <algorithm>
+#include <atomic>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_set>
 #include <utility>
 
@@ -258,18 +262,59 @@ std::optional<Error> FindMalformedBody(const ModuleEnv& env) {
   return std::nullopt;
 }
 
-std::optional<WasmError> ValidateModule(const ModuleEnv& env) {
+namespace {
+
+// The bodies of functions [first, end), on `jobs` threads. Workers take indices from one
+// counter in increasing order and stop once they reach the lowest failing index found so far;
+// every index below the final one was therefore validated, so the error kept is that of the
+// lowest-indexed invalid function, exactly what a sequential walk reports.
+std::optional<WasmError> ValidateBodies(const ModuleEnv& env, uint32_t first, uint32_t end,
+                                        uint32_t jobs) {
+  if (jobs <= 1 || end - first <= 1) {
+    FunctionValidator v(env);
+    for (uint32_t f = first; f < end; ++f)
+      if (Status st = v.Validate(f); !st.ok())
+        return WasmError{v.error_kind(), std::move(st).error()};
+    return std::nullopt;
+  }
+  std::atomic<uint32_t> next{first};
+  std::atomic<uint32_t> lowest_bad{UINT32_MAX};
+  std::mutex mu;
+  std::optional<WasmError> result;  // guarded by mu; the error of lowest_bad
+  auto worker = [&] {
+    FunctionValidator v(env);
+    for (;;) {
+      const uint32_t f = next.fetch_add(1, std::memory_order_relaxed);
+      if (f >= end || f >= lowest_bad.load(std::memory_order_relaxed)) return;
+      if (Status st = v.Validate(f); !st.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (f < lowest_bad.load(std::memory_order_relaxed)) {
+          lowest_bad.store(f, std::memory_order_relaxed);
+          result = WasmError{v.error_kind(), std::move(st).error()};
+        }
+        return;
+      }
+    }
+  };
+  std::vector<std::thread> threads;
+  for (uint32_t t = 1; t < jobs; ++t) threads.emplace_back(worker);
+  worker();
+  for (std::thread& t : threads) t.join();
+  return result;
+}
+
+}  // namespace
+
+std::optional<WasmError> ValidateModule(const ModuleEnv& env, uint32_t jobs) {
   std::optional<WasmError> result;
   if (Status st = ValidateModuleLevel(env); !st.ok()) {
     result = WasmError{ErrorKind::kInvalid, std::move(st).error()};
   } else {
-    FunctionValidator v(env);
-    for (uint32_t f = env.num_imported_functions; f < env.functions.size(); ++f) {
-      if (Status st = v.Validate(f); !st.ok()) {
-        result = WasmError{v.error_kind(), std::move(st).error()};
-        break;
-      }
-    }
+    const uint32_t first = env.num_imported_functions;
+    const uint32_t end = static_cast<uint32_t>(env.functions.size());
+    if (jobs == 0) jobs = std::max(1u, std::thread::hardware_concurrency());
+    jobs = std::min(jobs, std::max(end - first, 1u));
+    result = ValidateBodies(env, first, end, jobs);
   }
   // The spec decodes everything before validating anything: prefer a malformed body.
   if (result && result->kind == ErrorKind::kInvalid) {
@@ -279,14 +324,14 @@ std::optional<WasmError> ValidateModule(const ModuleEnv& env) {
   return result;
 }
 
-std::optional<ModuleEnv> LoadModule(std::vector<uint8_t> bytes, std::string file,
-                                    WasmError* error) {
+std::optional<ModuleEnv> LoadModule(std::vector<uint8_t> bytes, std::string file, WasmError* error,
+                                    uint32_t jobs) {
   Expected<ModuleEnv> env = DecodeModule(std::move(bytes), std::move(file));
   if (!env.ok()) {
     *error = WasmError{ErrorKind::kMalformed, std::move(env).error()};
     return std::nullopt;
   }
-  if (std::optional<WasmError> e = ValidateModule(*env)) {
+  if (std::optional<WasmError> e = ValidateModule(*env, jobs)) {
     *error = std::move(*e);
     return std::nullopt;
   }

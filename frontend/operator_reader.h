@@ -55,6 +55,10 @@ class OperatorReader {
 
   bool at_end() const { return pos_ == size_; }
   uint64_t offset() const { return base_ + pos_; }
+  // Position within `bytes`; Seek moves it (to an operator's first byte, for a caller that
+  // decodes the common operators itself and hands the others to Read).
+  size_t pos() const { return pos_; }
+  void Seek(size_t pos) { pos_ = pos; }
 
   // Reads the local declarations at the start of a function body. Fails (malformed) with "too
   // many locals" when the declared total exceeds 2^32 - 1.

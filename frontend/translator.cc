@@ -20,7 +20,6 @@
 #include "frontend/translator.h"
 
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
@@ -136,25 +135,25 @@ void Translation::ChargeFuel() {
 }
 
 Expected<ir::SigRef> Translation::SigFor(uint32_t type_index) {
-  auto it = sigs_.find(type_index);
-  if (it != sigs_.end()) return it->second;
+  uint32_t known;
+  if (sigs_.Find(type_index, &known)) return ir::SigRef(known);
   EGRET_ASSIGN_OR_RETURN(ir::Signature sig, WasmSignature(env_.types[type_index]));
   ir::SigRef ref = b_.ImportSignature(std::move(sig));
-  sigs_.emplace(type_index, ref);
+  sigs_.Set(type_index, ref.index);
   return ref;
 }
 
 ir::FuncRef Translation::Builtin(const char* name, std::initializer_list<Type> params,
                                  std::initializer_list<Type> results) {
-  auto it = builtins_.find(name);
-  if (it != builtins_.end()) return it->second;
+  for (const auto& [known, ref] : builtins_)
+    if (known == name) return ref;
   ir::Signature sig;
   sig.params.push_back(Type::kI64);  // vmctx
   sig.params.insert(sig.params.end(), params.begin(), params.end());
   sig.results.assign(results.begin(), results.end());
   ir::FuncRef ref =
       b_.ImportFunction(std::string("egret_builtin_") + name, b_.ImportSignature(std::move(sig)));
-  builtins_.emplace(name, ref);
+  builtins_.emplace_back(name, ref);
   return ref;
 }
 
@@ -557,12 +556,12 @@ Status Translation::Call(const Operator& op) {
     call = b_.CallIndirect(*sig, code, call_args_);
   } else {
     ir::FuncRef f;
-    auto it = callees_.find(op.index);
-    if (it != callees_.end()) {
-      f = it->second;
+    uint32_t known;
+    if (callees_.Find(op.index, &known)) {
+      f = ir::FuncRef(known);
     } else {
       f = b_.ImportFunction(symbols_[op.index], *sig);
-      callees_.emplace(op.index, f);
+      callees_.Set(op.index, f.index);
     }
     call = b_.Call(f, call_args_);
   }

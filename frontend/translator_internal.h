@@ -6,11 +6,12 @@
 #ifndef EGRET_FRONTEND_TRANSLATOR_INTERNAL_H_
 #define EGRET_FRONTEND_TRANSLATOR_INTERNAL_H_
 
+#include <algorithm>
 #include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "frontend/module_env.h"
@@ -24,6 +25,39 @@ namespace egret::wasm {
 // The IR type of a Wasm value type; fails for v128 (SIMD is not translated yet).
 Expected<ir::Type> IrType(ValType t);
 
+// A dense map from a module index (function or type) to an IR reference index, for the
+// references one function imports. Its storage belongs to the translating thread and is reused
+// by every function that thread translates: an entry is valid only when its stamp is the
+// current translation's epoch, so starting a function clears nothing, and a lookup is two loads
+// (no hashing on the call path).
+class EpochIndexMap {
+ public:
+  // Starts a function's translation over a module with `n` indices.
+  void Begin(size_t n) {
+    if (++epoch_ == 0) {  // wrapped: old stamps could alias the new epochs
+      std::fill(stamp_.begin(), stamp_.end(), 0);
+      epoch_ = 1;
+    }
+    if (stamp_.size() < n) {
+      stamp_.resize(n, 0);
+      value_.resize(n);
+    }
+  }
+  bool Find(uint32_t i, uint32_t* v) const {
+    if (stamp_[i] != epoch_) return false;
+    *v = value_[i];
+    return true;
+  }
+  void Set(uint32_t i, uint32_t v) {
+    stamp_[i] = epoch_;
+    value_[i] = v;
+  }
+
+ private:
+  std::vector<uint32_t> stamp_, value_;
+  uint32_t epoch_ = 0;
+};
+
 class Translation {
  public:
   Translation(const ModuleEnv& env, const VMContextLayout& layout,
@@ -34,11 +68,26 @@ class Translation {
         symbols_(symbols),
         options_(options),
         func_index_(func_index),
-        b_(f) {}
+        b_(f),
+        sigs_(ThreadSigs()),
+        callees_(ThreadCallees()) {
+    sigs_.Begin(env.types.size());
+    callees_.Begin(env.functions.size());
+  }
 
   Status Run();
 
  private:
+  // One of each per thread; a thread translates one function at a time.
+  static EpochIndexMap& ThreadSigs() {
+    thread_local EpochIndexMap map;
+    return map;
+  }
+  static EpochIndexMap& ThreadCallees() {
+    thread_local EpochIndexMap map;
+    return map;
+  }
+
   struct Frame {
     Op op = Op::kBlock;  // kBlock, kLoop, kIf, kElse (an if after its else)
     std::span<const ValType> params, results;
@@ -110,9 +159,11 @@ class Translation {
   std::vector<ir::Value> saved_;  // parameters of open ifs, for their else branches
   std::vector<ir::Variable> locals_;
   std::vector<LocalGroup> groups_;
-  std::unordered_map<uint32_t, ir::SigRef> sigs_;      // by type index
-  std::unordered_map<uint32_t, ir::FuncRef> callees_;  // by function index
-  std::unordered_map<std::string_view, ir::FuncRef> builtins_;
+  // Signatures by type index and callees by function index (per-thread storage, see above).
+  EpochIndexMap& sigs_;
+  EpochIndexMap& callees_;
+  // Builtins imported so far, by name (a dozen exist: a linear search).
+  std::vector<std::pair<std::string_view, ir::FuncRef>> builtins_;
   std::vector<ir::Value> call_args_;
   std::vector<ir::FunctionBuilder::Dest> dests_;
 };

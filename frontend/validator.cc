@@ -1,4 +1,6 @@
-// validator.cc: function-body validation (the spec appendix's algorithm).
+// validator.cc: function-body validation (the spec appendix's algorithm), in one pass that
+// decodes and validates together: RunBody's switch on the opcode byte takes the common operators
+// inline and hands the rest, and anything its checks do not accept, to Step (see validator.h).
 //
 // Invariant: stack_.size() >= frames_.back().height while a frame is open; values below a
 // frame's height belong to enclosing frames and are never popped by it. In an unreachable
@@ -20,6 +22,14 @@ bool Matches(ValType actual, ValType expected) {
 }
 
 }  // namespace
+
+void TypeStack::Grow(size_t min_capacity) {
+  const size_t capacity = std::max<size_t>({min_capacity, 2 * capacity_, 64});
+  std::unique_ptr<ValType[]> data(new ValType[capacity]);
+  std::copy(data_.get(), data_.get() + size_, data.get());
+  data_ = std::move(data);
+  capacity_ = capacity;
+}
 
 Error FunctionValidator::Invalid(const Operator& op, std::string message) {
   error_kind_ = ErrorKind::kInvalid;
@@ -45,7 +55,7 @@ Error FunctionValidator::Mismatch(const Operator& op, std::span<const ValType> e
 // After popping a frame's results, values are left over: show them after the expected ones.
 Error FunctionValidator::ExtraValues(const Operator& op, std::span<const ValType> expected,
                                      size_t extra) {
-  std::vector<ValType> got(stack_.end() - extra, stack_.end());
+  std::vector<ValType> got(stack_.data() + stack_.size() - extra, stack_.data() + stack_.size());
   got.insert(got.end(), expected.begin(), expected.end());
   error_kind_ = ErrorKind::kInvalid;
   return Error(op.offset, "type mismatch in " + std::string(OpName(op.op)) + " (func " +
@@ -184,15 +194,542 @@ Status FunctionValidator::Run(OperatorReader& reader) {
   stack_.clear();
   frames_.clear();
   frames_.push_back(Frame{Op::kBlock, {}, type.results(), 0, false});
+  return generic_only_ ? RunBody<false>(reader) : RunBody<true>(reader);
+}
+
+namespace {
+
+// A u32 LEB128, read inline. Returns false, leaving `p` alone, when the bytes run out or the
+// fifth byte is not a valid last byte (continuation or unused bits set): the generic path then
+// decodes it strictly and reports the error.
+bool FastU32Long(const uint8_t*& p, const uint8_t* end, uint32_t* v) {
+  uint32_t r = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (p + i == end) return false;
+    const uint32_t b = p[i];
+    r |= (b & 0x7f) << (7 * i);
+    if (b < 0x80) {
+      p += i + 1;
+      *v = r;
+      return true;
+    }
+  }
+  if (p + 4 == end || p[4] >= 0x10) return false;
+  *v = r | (uint32_t{p[4]} << 28);
+  p += 5;
+  return true;
+}
+
+// One-byte encodings, the common case, inline; longer ones out of line.
+[[gnu::always_inline]] inline bool FastU32(const uint8_t*& p, const uint8_t* end, uint32_t* v) {
+  if (p != end && *p < 0x80) {
+    *v = *p++;
+    return true;
+  }
+  return FastU32Long(p, end, v);
+}
+
+// Skips a signed LEB128 of a `bits`-bit value (32 or 64). Returns false, leaving `p` alone, when
+// the bytes run out or the last possible byte is not valid (its unused bits must repeat the sign
+// bit), as above.
+inline bool SkipSignedLeb(const uint8_t*& p, const uint8_t* end, int bits) {
+  const int max = (bits + 6) / 7;  // 5 or 10 bytes
+  for (int i = 0; i + 1 < max; ++i) {
+    if (p + i == end) return false;
+    if (p[i] < 0x80) {
+      p += i + 1;
+      return true;
+    }
+  }
+  if (p + max - 1 == end) return false;
+  // The last byte holds bits - 7 * (max - 1) value bits (4 for s32, 1 for s64); the rest of its
+  // seven bits must equal the sign, and it must not continue.
+  const int used = bits - 7 * (max - 1);
+  const uint8_t last = p[max - 1];
+  const uint8_t sign_bits = static_cast<uint8_t>(0x7f & ~((1u << (used - 1)) - 1));
+  if (last >= 0x80 || ((last & sign_bits) != 0 && (last & sign_bits) != sign_bits)) return false;
+  p += max;
+  return true;
+}
+
+// A one-byte block type: empty or a single result. False for type indices (and bad bytes).
+inline bool FastBlockType(uint8_t b, std::span<const ValType>* results) {
+  if (b == 0x40) {
+    *results = {};
+    return true;
+  }
+  if (std::optional<ValType> t = ValTypeFromByte(b)) {
+    *results = SingleType(*t);
+    return true;
+  }
+  return false;
+}
+
+constexpr ValType kI32 = ValType::kI32, kI64 = ValType::kI64, kF32 = ValType::kF32,
+                  kF64 = ValType::kF64;
+
+}  // namespace
+
+// Each case either accepts the operator (advancing `p` and `continue`-ing the loop) or `break`s
+// to the generic path below the switch, having changed nothing.
+template <bool kFast>
+Status FunctionValidator::RunBody(OperatorReader& reader) {
+  const std::span<const uint8_t> body = env_.body(func_index_);
+  const uint8_t* const begin = body.data();
+  const uint8_t* const end = begin + body.size();
+  const uint64_t base = env_.functions[func_index_].body_offset;
+  const bool has_memory = !env_.memories.empty();
+  // local_types_ holds every local's type when dense; otherwise locals go the generic way.
+  const uint32_t dense_locals = static_cast<uint32_t>(local_types_.size());
+  const uint8_t* p = begin + reader.pos();
   Operator op;
-  while (!frames_.empty()) {
-    if (reader.at_end()) return Malformed(reader.offset(), "unexpected end (END opcode expected)");
+
+// Operand checks of the fixed-signature operators. Types must match exactly (kBottom, which
+// only unreachable code produces, takes the generic path).
+#define EGRET_UNARY(pt, rt)                                             \
+  if (stack_.size() > frames_.back().height && stack_.back() == (pt)) { \
+    stack_.back() = (rt);                                               \
+    ++p;                                                                \
+    continue;                                                           \
+  }                                                                     \
+  break
+#define EGRET_BINARY(pt, rt)                                                                \
+  {                                                                                         \
+    const size_t n = stack_.size();                                                         \
+    if (n >= frames_.back().height + 2 && stack_[n - 1] == (pt) && stack_[n - 2] == (pt)) { \
+      stack_.pop_back();                                                                    \
+      stack_.back() = (rt);                                                                 \
+      ++p;                                                                                  \
+      continue;                                                                             \
+    }                                                                                       \
+  }                                                                                         \
+  break
+#define EGRET_LOAD(rt, natural_align)                                        \
+  {                                                                          \
+    const uint8_t* q = p + 1;                                                \
+    uint32_t align, offset;                                                  \
+    if (has_memory && FastU32(q, end, &align) && align <= (natural_align) && \
+        FastU32(q, end, &offset) && stack_.size() > frames_.back().height && \
+        stack_.back() == kI32) {                                             \
+      stack_.back() = (rt);                                                  \
+      p = q;                                                                 \
+      continue;                                                              \
+    }                                                                        \
+  }                                                                          \
+  break
+#define EGRET_STORE(vt, natural_align)                                                         \
+  {                                                                                            \
+    const uint8_t* q = p + 1;                                                                  \
+    uint32_t align, offset;                                                                    \
+    const size_t n = stack_.size();                                                            \
+    if (has_memory && FastU32(q, end, &align) && align <= (natural_align) &&                   \
+        FastU32(q, end, &offset) && n >= frames_.back().height + 2 && stack_[n - 1] == (vt) && \
+        stack_[n - 2] == kI32) {                                                               \
+      stack_.resize(n - 2);                                                                    \
+      p = q;                                                                                   \
+      continue;                                                                                \
+    }                                                                                          \
+  }                                                                                            \
+  break
+
+  for (;;) {
+    if (p == end) return Malformed(base + (p - begin), "unexpected end (END opcode expected)");
+    switch (kFast ? *p : 0xff) {  // 0xff is no opcode: straight to the generic path
+      case 0x00:                  // unreachable
+        SetUnreachable();
+        ++p;
+        continue;
+      case 0x01:  // nop
+        ++p;
+        continue;
+      case 0x02:    // block
+      case 0x03: {  // loop
+        std::span<const ValType> results;
+        if (p + 1 == end || !FastBlockType(p[1], &results)) break;
+        frames_.push_back(Frame{*p == 0x02 ? Op::kBlock : Op::kLoop,
+                                {},
+                                results,
+                                static_cast<uint32_t>(stack_.size()),
+                                false});
+        p += 2;
+        continue;
+      }
+      case 0x04: {  // if
+        std::span<const ValType> results;
+        if (p + 1 == end || !FastBlockType(p[1], &results)) break;
+        if (stack_.size() <= frames_.back().height || stack_.back() != kI32) break;
+        stack_.pop_back();
+        frames_.push_back(Frame{Op::kIf, {}, results, static_cast<uint32_t>(stack_.size()), false});
+        p += 2;
+        continue;
+      }
+      case 0x05: {  // else
+        Frame& f = frames_.back();
+        if (f.op != Op::kIf || stack_.size() != f.height + f.results.size() || !TopIs(f.results))
+          break;
+        f.op = Op::kElse;
+        f.unreachable = false;
+        stack_.resize(f.height);
+        PushValues(f.params);
+        ++p;
+        continue;
+      }
+      case 0x0b: {  // end
+        const Frame& f = frames_.back();
+        if (stack_.size() != f.height + f.results.size() || !TopIs(f.results)) break;
+        if (f.op == Op::kIf &&
+            !std::equal(f.params.begin(), f.params.end(), f.results.begin(), f.results.end()))
+          break;
+        // The results are already in place, right above the frame's height.
+        frames_.pop_back();
+        ++p;
+        if (frames_.empty()) goto done;
+        continue;
+      }
+      case 0x0c: {  // br
+        const uint8_t* q = p + 1;
+        uint32_t depth;
+        if (!FastU32(q, end, &depth) || depth >= frames_.size()) break;
+        if (!TopIs(LabelTypes(frames_[frames_.size() - 1 - depth]))) break;
+        SetUnreachable();
+        p = q;
+        continue;
+      }
+      case 0x0d: {  // br_if
+        const uint8_t* q = p + 1;
+        uint32_t depth;
+        if (!FastU32(q, end, &depth) || depth >= frames_.size()) break;
+        if (stack_.size() <= frames_.back().height || stack_.back() != kI32) break;
+        if (!TopIs(LabelTypes(frames_[frames_.size() - 1 - depth]), 1)) break;
+        stack_.pop_back();
+        p = q;
+        continue;
+      }
+      case 0x0f:  // return
+        if (!TopIs(frames_.front().results)) break;
+        SetUnreachable();
+        ++p;
+        continue;
+      case 0x10: {  // call
+        const uint8_t* q = p + 1;
+        uint32_t callee;
+        if (!FastU32(q, end, &callee) || callee >= env_.functions.size()) break;
+        const FuncType& t = env_.function_type(callee);
+        const std::span<const ValType> params = t.params();
+        if (!TopIs(params)) break;
+        stack_.resize(stack_.size() - params.size());
+        PushValues(t.results());
+        p = q;
+        continue;
+      }
+      case 0x11: {  // call_indirect
+        const uint8_t* q = p + 1;
+        uint32_t type, table;
+        if (!FastU32(q, end, &type) || !FastU32(q, end, &table)) break;
+        if (type >= env_.types.size() || table >= env_.tables.size() ||
+            env_.tables[table].type.elem != ValType::kFuncRef)
+          break;
+        if (stack_.size() <= frames_.back().height || stack_.back() != kI32) break;
+        const FuncType& t = env_.types[type];
+        const std::span<const ValType> params = t.params();
+        if (!TopIs(params, 1)) break;
+        stack_.resize(stack_.size() - 1 - params.size());
+        PushValues(t.results());
+        p = q;
+        continue;
+      }
+      case 0x1a:  // drop
+        if (stack_.size() <= frames_.back().height) break;
+        stack_.pop_back();
+        ++p;
+        continue;
+      case 0x1b: {  // select
+        const size_t n = stack_.size();
+        if (n < frames_.back().height + 3 || stack_[n - 1] != kI32) break;
+        if (stack_[n - 2] != stack_[n - 3] || !IsNumType(stack_[n - 2])) break;
+        stack_.resize(n - 2);
+        ++p;
+        continue;
+      }
+      case 0x20: {  // local.get
+        const uint8_t* q = p + 1;
+        uint32_t local;
+        if (!FastU32(q, end, &local) || local >= dense_locals) break;
+        stack_.push_back(local_types_[local]);
+        p = q;
+        continue;
+      }
+      case 0x21:    // local.set
+      case 0x22: {  // local.tee
+        const uint8_t* q = p + 1;
+        uint32_t local;
+        if (!FastU32(q, end, &local) || local >= dense_locals) break;
+        if (stack_.size() <= frames_.back().height || stack_.back() != local_types_[local]) break;
+        if (*p == 0x21) stack_.pop_back();
+        p = q;
+        continue;
+      }
+      case 0x23: {  // global.get
+        const uint8_t* q = p + 1;
+        uint32_t global;
+        if (!FastU32(q, end, &global) || global >= env_.globals.size()) break;
+        stack_.push_back(env_.globals[global].type.type);
+        p = q;
+        continue;
+      }
+      case 0x24: {  // global.set
+        const uint8_t* q = p + 1;
+        uint32_t global;
+        if (!FastU32(q, end, &global) || global >= env_.globals.size()) break;
+        const GlobalType& g = env_.globals[global].type;
+        if (!g.mut || stack_.size() <= frames_.back().height || stack_.back() != g.type) break;
+        stack_.pop_back();
+        p = q;
+        continue;
+      }
+      case 0x28:
+        EGRET_LOAD(kI32, 2);  // i32.load
+      case 0x29:
+        EGRET_LOAD(kI64, 3);  // i64.load
+      case 0x2a:
+        EGRET_LOAD(kF32, 2);  // f32.load
+      case 0x2b:
+        EGRET_LOAD(kF64, 3);  // f64.load
+      case 0x2c:              // i32.load8_s
+      case 0x2d:
+        EGRET_LOAD(kI32, 0);  // i32.load8_u
+      case 0x2e:              // i32.load16_s
+      case 0x2f:
+        EGRET_LOAD(kI32, 1);  // i32.load16_u
+      case 0x30:              // i64.load8_s
+      case 0x31:
+        EGRET_LOAD(kI64, 0);  // i64.load8_u
+      case 0x32:              // i64.load16_s
+      case 0x33:
+        EGRET_LOAD(kI64, 1);  // i64.load16_u
+      case 0x34:              // i64.load32_s
+      case 0x35:
+        EGRET_LOAD(kI64, 2);  // i64.load32_u
+      case 0x36:
+        EGRET_STORE(kI32, 2);  // i32.store
+      case 0x37:
+        EGRET_STORE(kI64, 3);  // i64.store
+      case 0x38:
+        EGRET_STORE(kF32, 2);  // f32.store
+      case 0x39:
+        EGRET_STORE(kF64, 3);  // f64.store
+      case 0x3a:
+        EGRET_STORE(kI32, 0);  // i32.store8
+      case 0x3b:
+        EGRET_STORE(kI32, 1);  // i32.store16
+      case 0x3c:
+        EGRET_STORE(kI64, 0);  // i64.store8
+      case 0x3d:
+        EGRET_STORE(kI64, 1);  // i64.store16
+      case 0x3e:
+        EGRET_STORE(kI64, 2);  // i64.store32
+      case 0x41: {             // i32.const
+        const uint8_t* q = p + 1;
+        if (!SkipSignedLeb(q, end, 32)) break;
+        stack_.push_back(kI32);
+        p = q;
+        continue;
+      }
+      case 0x42: {  // i64.const
+        const uint8_t* q = p + 1;
+        if (!SkipSignedLeb(q, end, 64)) break;
+        stack_.push_back(kI64);
+        p = q;
+        continue;
+      }
+      case 0x43:  // f32.const
+        if (end - p < 5) break;
+        stack_.push_back(kF32);
+        p += 5;
+        continue;
+      case 0x44:  // f64.const
+        if (end - p < 9) break;
+        stack_.push_back(kF64);
+        p += 9;
+        continue;
+      case 0x45:
+        EGRET_UNARY(kI32, kI32);  // i32.eqz
+      case 0x46:
+      case 0x47:
+      case 0x48:
+      case 0x49:
+      case 0x4a:
+      case 0x4b:
+      case 0x4c:
+      case 0x4d:
+      case 0x4e:
+      case 0x4f:
+        EGRET_BINARY(kI32, kI32);  // i32 comparisons
+      case 0x50:
+        EGRET_UNARY(kI64, kI32);  // i64.eqz
+      case 0x51:
+      case 0x52:
+      case 0x53:
+      case 0x54:
+      case 0x55:
+      case 0x56:
+      case 0x57:
+      case 0x58:
+      case 0x59:
+      case 0x5a:
+        EGRET_BINARY(kI64, kI32);  // i64 comparisons
+      case 0x5b:
+      case 0x5c:
+      case 0x5d:
+      case 0x5e:
+      case 0x5f:
+      case 0x60:
+        EGRET_BINARY(kF32, kI32);  // f32 comparisons
+      case 0x61:
+      case 0x62:
+      case 0x63:
+      case 0x64:
+      case 0x65:
+      case 0x66:
+        EGRET_BINARY(kF64, kI32);  // f64 comparisons
+      case 0x67:
+      case 0x68:
+      case 0x69:
+        EGRET_UNARY(kI32, kI32);  // i32 clz ctz popcnt
+      case 0x6a:
+      case 0x6b:
+      case 0x6c:
+      case 0x6d:
+      case 0x6e:
+      case 0x6f:
+      case 0x70:
+      case 0x71:
+      case 0x72:
+      case 0x73:
+      case 0x74:
+      case 0x75:
+      case 0x76:
+      case 0x77:
+      case 0x78:
+        EGRET_BINARY(kI32, kI32);  // i32 add .. rotr
+      case 0x79:
+      case 0x7a:
+      case 0x7b:
+        EGRET_UNARY(kI64, kI64);  // i64 clz ctz popcnt
+      case 0x7c:
+      case 0x7d:
+      case 0x7e:
+      case 0x7f:
+      case 0x80:
+      case 0x81:
+      case 0x82:
+      case 0x83:
+      case 0x84:
+      case 0x85:
+      case 0x86:
+      case 0x87:
+      case 0x88:
+      case 0x89:
+      case 0x8a:
+        EGRET_BINARY(kI64, kI64);  // i64 add .. rotr
+      case 0x8b:
+      case 0x8c:
+      case 0x8d:
+      case 0x8e:
+      case 0x8f:
+      case 0x90:
+      case 0x91:
+        EGRET_UNARY(kF32, kF32);  // f32 abs .. sqrt
+      case 0x92:
+      case 0x93:
+      case 0x94:
+      case 0x95:
+      case 0x96:
+      case 0x97:
+      case 0x98:
+        EGRET_BINARY(kF32, kF32);  // f32 add .. copysign
+      case 0x99:
+      case 0x9a:
+      case 0x9b:
+      case 0x9c:
+      case 0x9d:
+      case 0x9e:
+      case 0x9f:
+        EGRET_UNARY(kF64, kF64);  // f64 abs .. sqrt
+      case 0xa0:
+      case 0xa1:
+      case 0xa2:
+      case 0xa3:
+      case 0xa4:
+      case 0xa5:
+      case 0xa6:
+        EGRET_BINARY(kF64, kF64);  // f64 add .. copysign
+      case 0xa7:
+        EGRET_UNARY(kI64, kI32);  // i32.wrap_i64
+      case 0xa8:
+      case 0xa9:
+        EGRET_UNARY(kF32, kI32);  // i32.trunc_f32_s/u
+      case 0xaa:
+      case 0xab:
+        EGRET_UNARY(kF64, kI32);  // i32.trunc_f64_s/u
+      case 0xac:
+      case 0xad:
+        EGRET_UNARY(kI32, kI64);  // i64.extend_i32_s/u
+      case 0xae:
+      case 0xaf:
+        EGRET_UNARY(kF32, kI64);  // i64.trunc_f32_s/u
+      case 0xb0:
+      case 0xb1:
+        EGRET_UNARY(kF64, kI64);  // i64.trunc_f64_s/u
+      case 0xb2:
+      case 0xb3:
+        EGRET_UNARY(kI32, kF32);  // f32.convert_i32_s/u
+      case 0xb4:
+      case 0xb5:
+        EGRET_UNARY(kI64, kF32);  // f32.convert_i64_s/u
+      case 0xb6:
+        EGRET_UNARY(kF64, kF32);  // f32.demote_f64
+      case 0xb7:
+      case 0xb8:
+        EGRET_UNARY(kI32, kF64);  // f64.convert_i32_s/u
+      case 0xb9:
+      case 0xba:
+        EGRET_UNARY(kI64, kF64);  // f64.convert_i64_s/u
+      case 0xbb:
+        EGRET_UNARY(kF32, kF64);  // f64.promote_f32
+      case 0xbc:
+        EGRET_UNARY(kF32, kI32);  // i32.reinterpret_f32
+      case 0xbd:
+        EGRET_UNARY(kF64, kI64);  // i64.reinterpret_f64
+      case 0xbe:
+        EGRET_UNARY(kI32, kF32);  // f32.reinterpret_i32
+      case 0xbf:
+        EGRET_UNARY(kI64, kF64);  // f64.reinterpret_i64
+      case 0xc0:
+      case 0xc1:
+        EGRET_UNARY(kI32, kI32);  // i32.extend8_s, extend16_s
+      case 0xc2:
+      case 0xc3:
+      case 0xc4:
+        EGRET_UNARY(kI64, kI64);  // i64.extend8/16/32_s
+      default:
+        break;
+    }
+    // The generic path: decode the operator strictly and apply the reference rules.
+    reader.Seek(static_cast<size_t>(p - begin));
     if (Status st = reader.Read(&op); !st.ok())
       return Malformed(st.error().offset, st.error().message);
     EGRET_TRY(Step(op, reader));
+    p = begin + reader.pos();
+    if (frames_.empty()) break;
   }
-  if (!reader.at_end())
-    return Malformed(reader.offset(), "section size mismatch (bytes after the function's end)");
+#undef EGRET_UNARY
+#undef EGRET_BINARY
+#undef EGRET_LOAD
+#undef EGRET_STORE
+done:
+  if (p != end)
+    return Malformed(base + (p - begin), "section size mismatch (bytes after the function's end)");
   return Status::Ok();
 }
 

@@ -1,45 +1,13 @@
 // builder.cc: instruction construction and on-the-fly SSA construction (see builder.h).
 #include "ir/builder.h"
 
+#include <algorithm>
+
 namespace egret::ir {
 
 namespace {
 constexpr uint32_t kNone = UINT32_MAX;
 }  // namespace
-
-// --- DefMap.
-
-size_t FunctionBuilder::DefMap::Probe(uint64_t key) const {
-  const size_t mask = slots_.size() - 1;
-  uint64_t h = key;  // murmur3's finalizer: every key bit affects the low bits
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  size_t i = static_cast<size_t>(h) & mask;
-  while (slots_[i].key != key && slots_[i].key != UINT64_MAX) i = (i + 1) & mask;
-  return i;
-}
-
-Value FunctionBuilder::DefMap::Find(Block b, Variable v) const {
-  if (slots_.empty()) return Value();
-  const Slot& s = slots_[Probe(Key(b, v))];
-  return s.key == UINT64_MAX ? Value() : s.value;
-}
-
-void FunctionBuilder::DefMap::Set(Block b, Variable v, Value val) {
-  if ((count_ + 1) * 4 > slots_.size() * 3) {  // keep the load factor under 3/4
-    std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot());
-    for (const Slot& s : old)
-      if (s.key != UINT64_MAX) slots_[Probe(s.key)] = s;
-  }
-  Slot& s = slots_[Probe(Key(b, v))];
-  if (s.key == UINT64_MAX) {
-    s.key = Key(b, v);
-    ++count_;
-  }
-  s.value = val;
-}
 
 // --- Blocks.
 
@@ -54,21 +22,73 @@ Block FunctionBuilder::CreateBlock() {
 void FunctionBuilder::SwitchToBlock(Block b) {
   if (!f_.layout.IsBlockInserted(b)) f_.layout.AppendBlock(b);
   if (b == cur_) return;
-  // The current block's definitions move from the dense cache to the hash table.
-  for (uint32_t v : cur_touched_) defs_.Set(cur_, Variable(v), cur_vals_[v]);
+  // The current block's definitions move from the dense cache to its sorted span.
+  if (cur_.valid() && !cur_touched_.empty()) {
+    std::sort(cur_touched_.begin(), cur_touched_.end());
+    BlockSsa& s = ssa_[cur_];
+    if (s.defs_size == 0) {
+      // The common case, a block left for good: its span is exactly its definitions.
+      const size_t n = cur_touched_.size();
+      if (n > s.defs_capacity) {
+        s.defs_begin = static_cast<uint32_t>(def_pool_.size());
+        s.defs_capacity = static_cast<uint32_t>(n);
+        def_pool_.resize(def_pool_.size() + n);
+      }
+      Def* out = def_pool_.data() + s.defs_begin;
+      for (uint32_t v : cur_touched_) *out++ = {v, cur_vals_[v]};
+      s.defs_size = static_cast<uint32_t>(n);
+    } else {
+      for (uint32_t v : cur_touched_) InsertSpanDef(cur_, v, cur_vals_[v]);
+    }
+  }
   cur_touched_.clear();
   ++cur_epoch_;
   cur_ = b;
 }
 
+Value FunctionBuilder::FindSpanDef(Block b, Variable var) const {
+  const BlockSsa& s = ssa_[b];
+  const Def* first = def_pool_.data() + s.defs_begin;
+  const Def* last = first + s.defs_size;
+  const Def* it =
+      std::lower_bound(first, last, var.index, [](const Def& d, uint32_t v) { return d.var < v; });
+  return it != last && it->var == var.index ? it->value : Value();
+}
+
 Value FunctionBuilder::FindDef(Block b, Variable var) const {
-  if (b == cur_) return cur_stamp_[var.index] == cur_epoch_ ? cur_vals_[var.index] : Value();
-  return defs_.Find(b, var);
+  if (b == cur_ && cur_stamp_[var.index] == cur_epoch_) return cur_vals_[var.index];
+  // Not cached: another block, or the current one entered again (its older definitions).
+  return FindSpanDef(b, var);
+}
+
+void FunctionBuilder::InsertSpanDef(Block b, uint32_t var, Value val) {
+  BlockSsa& s = ssa_[b];
+  Def* first = def_pool_.data() + s.defs_begin;
+  Def* it = std::lower_bound(first, first + s.defs_size, var,
+                             [](const Def& d, uint32_t v) { return d.var < v; });
+  if (it != first + s.defs_size && it->var == var) {
+    it->value = val;
+    return;
+  }
+  const size_t pos = static_cast<size_t>(it - first);
+  if (s.defs_size == s.defs_capacity) {
+    // Move the span to the end of the pool with twice the room; the old place is abandoned.
+    const uint32_t capacity = std::max<uint32_t>(4, 2 * s.defs_capacity);
+    const size_t begin = def_pool_.size();
+    def_pool_.resize(begin + capacity);
+    std::copy_n(def_pool_.begin() + s.defs_begin, s.defs_size, def_pool_.begin() + begin);
+    s.defs_begin = static_cast<uint32_t>(begin);
+    s.defs_capacity = capacity;
+  }
+  Def* span = def_pool_.data() + s.defs_begin;
+  std::copy_backward(span + pos, span + s.defs_size, span + s.defs_size + 1);
+  span[pos] = {var, val};
+  ++s.defs_size;
 }
 
 void FunctionBuilder::SetDef(Block b, Variable var, Value val) {
   if (b != cur_) {
-    defs_.Set(b, var, val);
+    InsertSpanDef(b, var.index, val);
     return;
   }
   if (cur_stamp_[var.index] != cur_epoch_) {
@@ -129,7 +149,9 @@ Value FunctionBuilder::UseVar(Variable var) {
 }
 
 void FunctionBuilder::SetChainDefs(Variable var, Block start, Block end, Value v) {
-  for (Block b = start; b != end; b = pred_nodes_[ssa_[b].pred_head].from) SetDef(b, var, v);
+  // Only the block the read started in remembers the value: the blocks between it and `end`
+  // are finished, and inserting into each of their spans costs more than walking them again.
+  if (start != end) SetDef(start, var, v);
 }
 
 Value FunctionBuilder::ReadVariable(Variable var, Block block) {

@@ -16,9 +16,12 @@
 // parameters the construction added) and rewrites every use of an alias to its target.
 //
 // The walk uses an explicit work stack, so deep nests of joins cannot overflow the C++ stack.
-// Per-variable definitions live in one flat hash table keyed by (block, variable), fronted by a
-// dense cache for the current block, so neither definitions nor instructions allocate on their
-// own and most variable accesses touch no hash table.
+// Definitions involve no hashing: the current block's live in a dense per-variable array
+// (stamped with an epoch, so switching blocks clears it in O(1)); when the builder leaves a
+// block, its definitions move to that block's span of (variable, value) pairs sorted by
+// variable, and the walk finds a definition in another block by binary search in its span.
+// All spans share one flat pool (a span that must grow moves to the pool's end with twice the
+// room), so neither definitions nor instructions allocate on their own.
 //
 // Rules for clients: add a block's own parameters before branching to it; branch to a block
 // only before sealing it; seal every block before Finalize().
@@ -153,6 +156,9 @@ class FunctionBuilder {
     uint32_t num_preds = 0;
     uint32_t pred_head = UINT32_MAX;        // into pred_nodes_
     uint32_t incomplete_head = UINT32_MAX;  // into incomplete_nodes_
+    // The block's definitions once the builder has left it: def_pool_[defs_begin, +defs_size),
+    // sorted by variable, with room for defs_capacity.
+    uint32_t defs_begin = 0, defs_size = 0, defs_capacity = 0;
   };
   struct PredNode {
     Inst branch;
@@ -164,21 +170,9 @@ class FunctionBuilder {
     Value param;
     uint32_t next;
   };
-  // (block, variable) -> Value, open addressing with linear probing.
-  class DefMap {
-   public:
-    Value Find(Block b, Variable v) const;
-    void Set(Block b, Variable v, Value val);
-
-   private:
-    struct Slot {
-      uint64_t key = UINT64_MAX;
-      Value value;
-    };
-    static uint64_t Key(Block b, Variable v) { return (uint64_t{b.index} << 32) | v.index; }
-    size_t Probe(uint64_t key) const;
-    std::vector<Slot> slots_;
-    size_t count_ = 0;
+  struct Def {
+    uint32_t var;
+    Value value;
   };
   // One step of UseVar's explicit work stack.
   struct Work {
@@ -190,9 +184,11 @@ class FunctionBuilder {
   };
 
   // Definitions of the current block live in a dense per-variable cache (most reads and writes
-  // hit it); other blocks' are in defs_. SwitchToBlock moves the cache into defs_.
+  // hit it); other blocks' in their sorted spans. SwitchToBlock moves the cache into the span.
   Value FindDef(Block b, Variable var) const;
+  Value FindSpanDef(Block b, Variable var) const;
   void SetDef(Block b, Variable var, Value val);
+  void InsertSpanDef(Block b, uint32_t var, Value val);
   Inst Append(const InstData& data);
   Value AppendOne(const InstData& data) { return f_.dfg.FirstResult(Append(data)); }
   void AddPred(Block target, Inst branch);
@@ -212,7 +208,7 @@ class FunctionBuilder {
   std::vector<PredNode> pred_nodes_;
   std::vector<IncompleteNode> incomplete_nodes_;
   std::vector<Type> var_types_;
-  DefMap defs_;
+  std::vector<Def> def_pool_;
   std::vector<Value> cur_vals_;  // per variable, valid where cur_stamp_ == cur_epoch_
   std::vector<uint32_t> cur_stamp_;
   std::vector<uint32_t> cur_touched_;  // variables with a cached definition in cur_

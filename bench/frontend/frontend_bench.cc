@@ -4,7 +4,15 @@
 // generated module (2,000 functions shaped like compiled C: locals, nested loops and ifs,
 // arithmetic, loads/stores and calls; about 2.6 MB).
 //
-// Run: build/bin/bench_frontend   (figures in docs/frontend.md, "Performance")
+// Validation throughput (issue 24): BM_Module_Validate/<jobs> decodes and validates one large
+// module, $EGRET_BENCH_MODULE (e.g. Flite), or, without it, every benchmark program in turn,
+// on 1 thread (MB/s of CPU time: per core) and 2 threads (MB/s of wall time); the counter
+// `code_MB/s` counts function-body bytes only. BM_Module_ValidateBodies/1 is the body pass
+// alone (decode excluded). bench/frontend/validate_vs_v8.sh sets these side by side with V8's
+// WebAssembly.validate on the same bytes.
+//
+// Run: build/bin/bench_frontend   (figures in docs/frontend.md, "Performance", and
+// docs/performance.md, "Compile speed")
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
@@ -157,6 +165,91 @@ void RunStage(benchmark::State& state, const std::vector<Bytes>& modules, Stage 
   if (functions) state.counters["functions"] = static_cast<double>(functions) / state.iterations();
 }
 
+// $EGRET_BENCH_MODULE, else the benchmark programs.
+const std::vector<Bytes>& ValidationInput() {
+  static const std::vector<Bytes> input = [] {
+    if (const char* path = std::getenv("EGRET_BENCH_MODULE")) {
+      std::ifstream in(path, std::ios::binary);
+      Bytes m((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (!m.empty()) return std::vector<Bytes>{std::move(m)};
+    }
+    return LoadPrograms();
+  }();
+  return input;
+}
+
+size_t CodeBytes(const ModuleEnv& env) {
+  size_t n = 0;
+  for (uint32_t f = env.num_imported_functions; f < env.functions.size(); ++f)
+    n += env.functions[f].body_size;
+  return n;
+}
+
+// Decode + validate on state.range(0) threads (ValidateModule's jobs).
+void BM_Module_Validate(benchmark::State& state) {
+  const std::vector<Bytes>& modules = ValidationInput();
+  if (modules.empty()) {
+    state.SkipWithError("no module: set EGRET_BENCH_MODULE or EGRET_BENCH_PROGRAMS");
+    return;
+  }
+  const uint32_t jobs = static_cast<uint32_t>(state.range(0));
+  size_t bytes = 0, code = 0;
+  for (auto _ : state) {
+    for (const Bytes& m : modules) {
+      // The decoder takes ownership of the bytes (`egret validate` moves the file's buffer in);
+      // copying them is not validation, so it is left out of the timing.
+      state.PauseTiming();
+      Bytes copy = m;
+      state.ResumeTiming();
+      Expected<ModuleEnv> env = DecodeModule(std::move(copy));
+      if (!env.ok()) {
+        state.SkipWithError(env.error().ToString().c_str());
+        return;
+      }
+      if (std::optional<WasmError> e = ValidateModule(*env, jobs)) {
+        state.SkipWithError(e->error.ToString().c_str());
+        return;
+      }
+      bytes += m.size();
+      code += CodeBytes(*env);
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(bytes));
+  state.counters["code_MB/s"] =
+      benchmark::Counter(static_cast<double>(code) / 1e6, benchmark::Counter::kIsRate);
+}
+
+// The body pass alone, one thread: every function of the decoded modules.
+void BM_Module_ValidateBodies(benchmark::State& state) {
+  std::vector<ModuleEnv> envs;
+  for (const Bytes& m : ValidationInput()) {
+    Expected<ModuleEnv> env = DecodeModule(m);
+    if (!env.ok()) {
+      state.SkipWithError(env.error().ToString().c_str());
+      return;
+    }
+    envs.push_back(std::move(*env));
+  }
+  if (envs.empty()) {
+    state.SkipWithError("no module: set EGRET_BENCH_MODULE or EGRET_BENCH_PROGRAMS");
+    return;
+  }
+  size_t code = 0;
+  for (auto _ : state) {
+    for (const ModuleEnv& env : envs) {
+      FunctionValidator v(env);
+      for (uint32_t f = env.num_imported_functions; f < env.functions.size(); ++f) {
+        if (Status st = v.Validate(f); !st.ok()) {
+          state.SkipWithError(st.error().ToString().c_str());
+          return;
+        }
+      }
+      code += CodeBytes(env);
+    }
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(code));
+}
+
 const std::vector<Bytes>& Programs() {
   static const std::vector<Bytes> programs = LoadPrograms();
   return programs;
@@ -186,6 +279,11 @@ void BM_Generated_TranslateVerify(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
 
+// One thread: MB/s per core from CPU time. Two threads: wall time (CPU time would count only
+// the calling thread), which a loaded machine inflates.
+BENCHMARK(BM_Module_Validate)->Arg(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Module_Validate)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Module_ValidateBodies)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Programs_Decode)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Programs_Validate)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Programs_Translate)->Unit(benchmark::kMicrosecond);

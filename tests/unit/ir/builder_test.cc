@@ -289,5 +289,95 @@ TEST(Builder, ValueListPoolSurvivesCopiesFromItself) {
   EXPECT_EQ(std::vector<Value>(ret.begin(), ret.end()), params);
 }
 
+// Many variables: the definitions of blocks left behind live in sorted per-block spans that
+// grow (and move) as reads add parameters and zero definitions to finished blocks, in an order
+// unrelated to the variables' numbers. Every read must still see its own variable's value.
+TEST(Builder, ManyVariablesThroughSpansThatGrow) {
+  constexpr uint32_t kVars = 300;
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  std::vector<Variable> vars;
+  for (uint32_t i = 0; i < kVars; ++i) vars.push_back(b.DeclareVar(Type::kI32));
+  Block entry = b.CreateBlock(), header = b.CreateBlock(), left = b.CreateBlock(),
+        right = b.CreateBlock(), join = b.CreateBlock(), exit = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value n = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  // Odd variables get a constant in the entry block; even ones read as zero there.
+  std::vector<Value> init(kVars);
+  for (uint32_t i = 1; i < kVars; i += 2) b.DefVar(vars[i], init[i] = b.Iconst(Type::kI32, i));
+  b.Jump(header);
+  b.SwitchToBlock(header);  // unsealed until the back edge exists
+  b.Brif(n, left, {}, right, {});
+  b.SealBlock(left);
+  b.SealBlock(right);
+  b.SwitchToBlock(left);
+  // Variables divisible by 3 change on the left only.
+  std::vector<Value> left_val(kVars);
+  for (uint32_t i = 0; i < kVars; i += 3)
+    b.DefVar(vars[i], left_val[i] = b.Iconst(Type::kI32, 1000 + i));
+  b.Jump(join);
+  b.SwitchToBlock(right);
+  b.Jump(join);
+  b.SealBlock(join);
+  b.SwitchToBlock(join);
+  // Read in a scrambled order: 7 is coprime with 300.
+  std::vector<Value> seen(kVars);
+  for (uint32_t k = 0; k < kVars; ++k) {
+    const uint32_t i = (k * 7) % kVars;
+    seen[i] = b.UseVar(vars[i]);
+  }
+  // A second read of each finds the join's own definition.
+  for (uint32_t i = 0; i < kVars; ++i) EXPECT_EQ(b.UseVar(vars[i]), seen[i]) << i;
+  b.Brif(n, header, {}, exit, {});
+  b.SealBlock(header);
+  b.SwitchToBlock(exit);
+  b.SealBlock(exit);
+  b.Return({b.UseVar(vars[kVars - 1])});
+  b.Finalize();
+  // The header's parameters are all trivial except for the variables the left arm changes.
+  uint32_t changed = 0;
+  for (uint32_t i = 0; i < kVars; i += 3) ++changed;
+  EXPECT_EQ(f.dfg.BlockParams(header).size(), changed);
+  EXPECT_EQ(f.dfg.BlockParams(join).size(), changed);
+  for (uint32_t i = 0; i < kVars; ++i) {
+    const Value v = f.dfg.ResolveAliases(seen[i]);
+    if (i % 3 == 0) {
+      EXPECT_EQ(f.dfg.ValueInfo(v).kind, ValueKind::kParam) << i;
+    } else if (i % 2 == 1) {
+      EXPECT_EQ(v, init[i]) << i;  // unchanged everywhere: the entry's constant
+    } else {
+      const Inst def = Inst(f.dfg.ValueInfo(v).def);
+      EXPECT_EQ(f.dfg[def].opcode, Opcode::kIconst) << i;  // the entry's zero
+      EXPECT_EQ(f.dfg[def].imm, 0) << i;
+    }
+  }
+}
+
+// A block entered a second time still sees the definitions it made the first time.
+TEST(Builder, ReenteredBlockKeepsItsDefinitions) {
+  Function f("f", {{}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable x = b.DeclareVar(Type::kI32), y = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock(), other = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  b.SealBlock(entry);
+  Value c = b.Iconst(Type::kI32, 5);
+  b.DefVar(x, c);
+  b.SwitchToBlock(other);  // leaves entry: its definitions move to its span
+  b.SwitchToBlock(entry);  // and back, to append more
+  EXPECT_EQ(b.UseVar(x), c);
+  Value d = b.Iconst(Type::kI32, 6);
+  b.DefVar(y, d);
+  EXPECT_EQ(b.UseVar(y), d);
+  b.Jump(other);
+  b.SwitchToBlock(other);
+  b.SealBlock(other);
+  EXPECT_EQ(b.UseVar(x), c);
+  EXPECT_EQ(b.UseVar(y), d);
+  b.Return({b.UseVar(x)});
+  b.Finalize();
+}
+
 }  // namespace
 }  // namespace egret::ir
