@@ -59,11 +59,11 @@ aarch64: setup $(AARCH64_BUILD)/build.ninja
 aarch64-egret: setup $(AARCH64_BUILD)/build.ninja
 	ninja -C $(AARCH64_BUILD) -j $(NPROC) egret
 
-# The unit tests and the bench programs (programs.*: egret under qemu via $EGRET_EMULATOR)
-# under qemu-aarch64. Not the fuzz/ suite: its replayers execute code compiled for x86_64
-# (docs/testing.md).
+# Every unit test, the fuzz corpus replays (the differential and IR replays execute aarch64 code
+# against the interpreter) and the bench programs (egret under qemu via $EGRET_EMULATOR), all
+# under qemu-aarch64 (docs/testing.md, "Cross build for aarch64").
 aarch64-check: aarch64
-	cd $(AARCH64_BUILD) && ctest -j $(NPROC) --output-on-failure -E '^fuzz[._]'
+	cd $(AARCH64_BUILD) && ctest -j $(NPROC) --output-on-failure
 
 bazel-test: setup
 	bazel test //...

@@ -19,6 +19,7 @@
 #   --jobs=N      modules checked in parallel (default 2)
 #   --exec=PATH   egret_fuzz_exec (default $EGRET_BUILD_DIR/bin/egret_fuzz_exec, else the first
 #                 of build-h2, build found)
+#   --emulator=CMD  run egret_fuzz_exec through CMD (a cross build's: qemu-aarch64)
 #   --work=DIR    scratch folder (default a new temporary one, removed unless something failed)
 #   --corpus=DIR  check every .wasm/.wat of DIR instead of generating modules (the ctest)
 #   --reduce      minimize each failing module into tests/fuzz/binaryen/corpus/
@@ -32,7 +33,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 
-seed=1 count=100 jobs=2 exec="" work="" corpus="" reduce=0
+seed=1 count=100 jobs=2 exec="" emulator="" work="" corpus="" reduce=0
 configs="none:fast,none:linear,speed:fast,speed:linear"
 for arg in "$@"; do
   case "$arg" in
@@ -40,11 +41,12 @@ for arg in "$@"; do
     --count=*) count="${arg#*=}" ;;
     --jobs=*) jobs="${arg#*=}" ;;
     --exec=*) exec="${arg#*=}" ;;
+    --emulator=*) emulator="${arg#*=}" ;;
     --work=*) work="${arg#*=}" ;;
     --corpus=*) corpus="${arg#*=}" ;;
     --configs=*) configs="${arg#*=}" ;;
     --reduce) reduce=1 ;;
-    -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "differential.sh: error: unknown argument '$arg' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -60,6 +62,7 @@ missing=""
 command -v node >/dev/null || missing="node"
 command -v wasm-opt >/dev/null || missing="$missing wasm-opt (binaryen)"
 [ -n "$exec" ] && [ -x "$exec" ] || missing="$missing egret_fuzz_exec (ninja egret_fuzz_exec)"
+[ -z "$emulator" ] || command -v "${emulator%% *}" >/dev/null || missing="$missing $emulator"
 if [ -n "$missing" ]; then
   echo "differential: skipped, not installed:$missing"
   exit 77
@@ -69,6 +72,7 @@ cleanup_work=0
 if [ -z "$work" ]; then work="$(mktemp -d /tmp/egret-differential.XXXXXX)"; cleanup_work=1; fi
 mkdir -p "$work"
 export EGRET_DIFF_EXEC="$exec" EGRET_DIFF_CONFIGS="$configs" EGRET_DIFF_WORK="$work"
+export EGRET_DIFF_EMULATOR="$emulator"
 export EGRET_DIFF_RUNNER="$here/binaryen/run_v8.mjs"
 
 # check_module NAME WASM: prints "pass NAME", "skip NAME: why" or "fail NAME: why" and leaves
@@ -83,7 +87,8 @@ check_module() {
   local cfg opt ra rc
   for cfg in ${EGRET_DIFF_CONFIGS//,/ }; do
     opt="${cfg%%:*}" ra="${cfg##*:}" rc=0
-    timeout 60 "$EGRET_DIFF_EXEC" --opt-level="$opt" --regalloc="$ra" "$wasm" \
+    # shellcheck disable=SC2086
+    timeout 60 $EGRET_DIFF_EMULATOR "$EGRET_DIFF_EXEC" --opt-level="$opt" --regalloc="$ra" "$wasm" \
       >"$out.$opt-$ra" 2>"$out.$opt-$ra.err" || rc=$?
     if [ "$rc" != 0 ]; then
       echo "fail $name: egret $cfg exited with $rc: $(head -c 300 "$out.$opt-$ra" "$out.$opt-$ra.err" | tr '\n' ' ')"
@@ -160,7 +165,7 @@ if [ "$reduce" = 1 ] && [ "$failed" != 0 ]; then
     {
       echo '#!/usr/bin/env bash'
       echo '# Exit 1 (printing "mismatch") while V8 and egret still disagree on the test module.'
-      echo "export EGRET_DIFF_EXEC='$exec' EGRET_DIFF_CONFIGS='$configs' EGRET_DIFF_WORK='$work'"
+      echo "export EGRET_DIFF_EXEC='$exec' EGRET_DIFF_EMULATOR='$emulator' EGRET_DIFF_CONFIGS='$configs' EGRET_DIFF_WORK='$work'"
       echo "export EGRET_DIFF_RUNNER='$EGRET_DIFF_RUNNER'"
       declare -f check_module
       echo "out=\$(check_module reduce '$work/$name.test.wasm' 2>/dev/null)"

@@ -1,13 +1,20 @@
 // differential_fuzz.cc: libFuzzer target comparing compiled code against the IR interpreter.
 //
 // One input = one configuration + one module + the arguments of its calls:
-//   byte 0      opt level (bit 0: speed), allocator (bit 1: linear), heap strategy (bit 2:
-//               bounds checks), fuel budget (bits 3-4: 40, 400, 4000 or 20000 units)
-//   byte 1      x64 features to turn off (bit k: sse4.1, lzcnt, bmi1, popcnt); features the host
-//               lacks are always off, so the code can run here
+//   byte 0      the executed configuration: opt level (bit 0: speed), allocator (bit 1: linear),
+//               heap strategy (bit 2: bounds checks), fuel budget (bits 3-4: 40, 400, 4000 or
+//               20000 units); the compile-only configuration for the other target: opt level
+//               (bit 5), allocator (bit 6), heap strategy (bit 7)
+//   byte 1      x64 features to turn off (bits 0-3: sse4.1, lzcnt, bmi1, popcnt), for whichever
+//               configuration targets x64; when it is executed, features the host lacks are
+//               always off, so the code can run here (aarch64 has a single feature set); the
+//               branch-range shrink factor of the executed (bits 4-5) and the compile-only (bits
+//               6-7) configuration: 1, 2^12, 2^19 or 2^22 (docs/machbuffer.md: islands and
+//               veneers in small functions)
 //   the rest    the module (tests/fuzz/wasmgen, NaNs canonicalised), then the arguments
 //
-// Three executions of the same module:
+// Three executions of the same module, on the host's target (x86-64, or aarch64 in the cross
+// build under qemu):
 //   oracle    the frontend's IR in the IR interpreter (oracle_instance.h)
 //   native    compiled with the drawn configuration, run by the runtime (native_instance.h)
 //   baseline  compiled with opt=none regalloc=fast heap=guard and the host's features, when that
@@ -19,6 +26,11 @@
 // depth, its sandbox size) ends only the oracle's part. On a disagreement the harness prints the
 // configuration, the module (as WAT when wasm2wat is on PATH, else hex), the call and every
 // outcome, then aborts, so libFuzzer keeps the input.
+//
+// And one compilation that is not run: the module for the other target (aarch64 on an x86-64
+// host, x86-64 on an aarch64 one) with the drawn compile-only configuration and the checker on,
+// written as an artifact and read back (CompileForTarget). A compile error, a checker failure or
+// an artifact the reader rejects aborts the same way.
 #include <unistd.h>
 
 #include <cstdint>
@@ -31,6 +43,7 @@
 
 #include "backends/x64/cpu_features.h"
 #include "frontend/validator.h"
+#include "tests/fuzz/differential/host_import.h"
 #include "tests/fuzz/differential/native_instance.h"
 #include "tests/fuzz/differential/oracle_instance.h"
 #include "tests/fuzz/differential/outcome.h"
@@ -40,16 +53,27 @@ namespace egret::fuzz {
 namespace {
 
 constexpr uint64_t kFuelBudgets[] = {40, 400, 4000, 20000};
+// Real ranges; aarch64's conditional branches and literal loads at the 512-byte floor (x64's
+// small code unchanged); x64 branches at 4 KiB as well; every shrinkable kind at 512 bytes.
+constexpr uint32_t kShrinkFactors[] = {1, 1u << 12, 1u << 19, 1u << 22};
 
 // Campaign figures, printed at exit when EGRET_DIFF_STATS is set (README.md quotes them).
 struct Stats {
   uint64_t modules = 0, instantiated = 0, calls = 0, returned = 0, trapped = 0, out_of_fuel = 0;
   uint64_t inconclusive = 0, oracle_dropped = 0, with_baseline = 0;
   uint64_t float_results = 0, nan_results = 0;
+  uint64_t cross_compiles = 0, cross_bytes = 0;
+  uint64_t islands = 0, veneers = 0, cross_islands = 0, cross_veneers = 0;
+  uint64_t with_imports = 0;
   uint64_t traps[kNumTrapCodes] = {};
   std::map<std::string, uint64_t> notes;  // why sides were inconclusive
+  bool printed = false;
   ~Stats() {
-    if (std::getenv("EGRET_DIFF_STATS") == nullptr || modules == 0) return;
+    if (std::getenv("EGRET_DIFF_STATS") == nullptr || modules == 0 || printed) return;
+    Print();
+  }
+  void Print() {
+    printed = true;
     std::fprintf(stderr,
                  "differential: %llu modules (%llu instantiated, %llu also against the baseline), "
                  "%llu calls compared: %llu returned, %llu trapped (%llu out of fuel); "
@@ -61,6 +85,14 @@ struct Stats {
                  (unsigned long long)oracle_dropped);
     std::fprintf(stderr, "float results: %llu, of which NaN: %llu\n",
                  (unsigned long long)float_results, (unsigned long long)nan_results);
+    std::fprintf(stderr,
+                 "islands / veneers: executed %llu / %llu; compiled for the other target only: "
+                 "%llu modules, %llu artifact bytes, %llu / %llu\n",
+                 (unsigned long long)islands, (unsigned long long)veneers,
+                 (unsigned long long)cross_compiles, (unsigned long long)cross_bytes,
+                 (unsigned long long)cross_islands, (unsigned long long)cross_veneers);
+    std::fprintf(stderr, "modules with imported functions: %llu; host calls (all sides): %llu\n",
+                 (unsigned long long)with_imports, (unsigned long long)HostImportCalls());
     std::fprintf(stderr, "traps:");
     for (int c = 0; c < kNumTrapCodes; ++c)
       if (traps[c])
@@ -73,8 +105,8 @@ struct Stats {
 };
 Stats stats;
 
-std::string HostFeatures(uint8_t off_mask) {
-  static const x64::CpuFeatures host = x64::CpuFeatures::Detect();
+// x64 features as CpuFeatures::Parse reads them: those of `available` minus `off_mask`'s.
+std::string X64Features(const x64::CpuFeatures& host, uint8_t off_mask) {
   const struct {
     const char* name;
     bool on;
@@ -88,20 +120,41 @@ std::string HostFeatures(uint8_t off_mask) {
   return s;
 }
 
-NativeConfig DrawConfig(ByteSource& src, uint64_t* fuel) {
+// The feature string of `target` for byte 1 = `x64_off`: an executed x64 configuration may use
+// only what the host has, a compile-only one anything.
+std::string FeaturesFor(const std::string& target, uint8_t x64_off, bool executed) {
+  if (target != "x86_64") return "";
+  static const x64::CpuFeatures host = x64::CpuFeatures::Detect();
+  static const x64::CpuFeatures all = *x64::CpuFeatures::Parse("+all");
+  return X64Features(executed ? host : all, x64_off);
+}
+
+std::string OtherTarget(const std::string& target) {
+  return target == "x86_64" ? "aarch64" : "x86_64";
+}
+
+// The executed configuration and the other target's compile-only one (see the file comment).
+NativeConfig DrawConfig(ByteSource& src, uint64_t* fuel, NativeConfig* cross) {
   const uint8_t c0 = src.U8(), c1 = src.U8();
   NativeConfig c;
   c.opt_level = c0 & 1 ? "speed" : "none";
   c.regalloc = c0 & 2 ? "linear" : "fast";
   c.heap = c0 & 4 ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
   *fuel = kFuelBudgets[(c0 >> 3) & 3];
-  c.features = HostFeatures(c1);
+  c.features = FeaturesFor(c.target, c1, /*executed=*/true);
+  c.branch_range_shrink = kShrinkFactors[(c1 >> 4) & 3];
+  cross->target = OtherTarget(c.target);
+  cross->opt_level = c0 & 0x20 ? "speed" : "none";
+  cross->regalloc = c0 & 0x40 ? "linear" : "fast";
+  cross->heap = c0 & 0x80 ? wasm::HeapStrategy::kBoundsCheck : wasm::HeapStrategy::kGuardPages;
+  cross->features = FeaturesFor(cross->target, c1, /*executed=*/false);
+  cross->branch_range_shrink = kShrinkFactors[c1 >> 6];
   return c;
 }
 
 NativeConfig BaselineConfig() {
   NativeConfig c;
-  c.features = HostFeatures(0);
+  c.features = FeaturesFor(c.target, 0, /*executed=*/true);
   return c;
 }
 
@@ -237,9 +290,11 @@ bool Agree(Side& oracle, Side& native, Side& baseline, bool compare_state,
 void RunOne(const uint8_t* data, size_t size) {
   ByteSource src({data, size});
   uint64_t fuel = 0;
-  const NativeConfig config = DrawConfig(src, &fuel);
+  NativeConfig cross;
+  const NativeConfig config = DrawConfig(src, &fuel, &cross);
   GenOptions gen;
   gen.canonicalize_nans = std::getenv("EGRET_DIFF_NO_CANON") == nullptr;  // see README
+  gen.max_imported_functions = 2;  // host_import.h defines them on both sides
   const std::vector<uint8_t> bytes = GenerateModule(src, gen);
   wasm::WasmError err;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(bytes, "generated.wasm", &err);
@@ -254,6 +309,20 @@ void RunOne(const uint8_t* data, size_t size) {
     std::fprintf(stderr, "--- %s fuel=%llu\n%s", config.ToString().c_str(),
                  static_cast<unsigned long long>(fuel), ModuleText(bytes).c_str());
   const NativeConfig base_config = BaselineConfig();
+  {
+    std::string why;
+    std::optional<CodeFigures> figures = CompileForTarget(*env, cross, &why);
+    if (!figures) {
+      std::fprintf(stderr, "\n=== differential: compile-only %s failed: %s\nmodule:\n%s",
+                   cross.ToString().c_str(), why.c_str(), ModuleText(bytes).c_str());
+      std::fflush(stderr);
+      std::abort();
+    }
+    ++stats.cross_compiles;
+    stats.cross_bytes += figures->artifact_bytes;
+    stats.cross_islands += figures->islands;
+    stats.cross_veneers += figures->veneers;
+  }
   Side oracle{"oracle", {}, {}}, native{"native", {}, {}}, baseline{"baseline", {}, {}};
   baseline.live = !(config == base_config);
   const std::vector<Side*> sides = {&oracle, &native, &baseline};
@@ -265,6 +334,8 @@ void RunOne(const uint8_t* data, size_t size) {
   std::unique_ptr<NativeInstance> ni =
       NativeInstance::Create(*env, config, fuel, &native.outcome, &why);
   if (!ni) ReportMismatch("native: " + why, config, fuel, bytes, "instantiate", nullptr, sides);
+  stats.islands += ni->figures().islands;
+  stats.veneers += ni->figures().veneers;
   std::unique_ptr<NativeInstance> bi;
   if (baseline.live) {
     bi = NativeInstance::Create(*env, base_config, fuel, &baseline.outcome, &why);
@@ -278,6 +349,7 @@ void RunOne(const uint8_t* data, size_t size) {
   };
   const bool instantiated = native.outcome.kind == CallOutcome::Kind::kReturned;
   ++stats.modules;
+  stats.with_imports += env->num_imported_functions > 0;
   stats.with_baseline += baseline.live;
   if (instantiated) snapshot();
   if (!Agree(oracle, native, baseline, instantiated, config, fuel, bytes, "instantiate", nullptr)) {
@@ -337,4 +409,15 @@ void RunOne(const uint8_t* data, size_t size) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   egret::fuzz::RunOne(data, size);
   return 0;
+}
+
+// The corpus replay's summary (tests/fuzz/harness/corpus_replay.cc): the campaign figures, and a
+// failure when nothing was compared, so a replay that silently skips everything cannot pass.
+extern "C" int EgretFuzzReplayFinish(int inputs) {
+  egret::fuzz::Stats& s = egret::fuzz::stats;
+  std::fprintf(stderr, "replayed %d inputs on %s\n", inputs,
+               std::string(egret::artifact::TargetName(egret::runtime::HostTarget())).c_str());
+  if (s.modules == 0) return 1;
+  s.Print();
+  return s.calls > 0 && s.cross_compiles > 0 ? 0 : 1;
 }

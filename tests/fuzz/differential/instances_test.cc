@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "frontend/validator.h"
+#include "tests/fuzz/differential/host_import.h"
 #include "tests/fuzz/differential/native_instance.h"
 #include "tests/fuzz/differential/oracle_instance.h"
 
@@ -207,6 +208,45 @@ TEST_F(Instances, FuelAndNumericTraps) {
             {"spin", {}, kTrap, {}, TrapCode::kOutOfFuel},
         },
         /*fuel=*/1000);
+}
+
+// Imported functions (host_import.h) reached directly, through a table and from the start
+// function: both executions pass the arguments and count the calls the same way.
+TEST_F(Instances, ImportedFunctionsSeeTheSameArgumentsAndCallOrder) {
+  using wasm::ValType;
+  const wasm::FuncType f0{
+      {ValType::kI32, ValType::kI64, ValType::kF32, ValType::kI64, ValType::kF64}, 3};
+  const wasm::FuncType f1{{ValType::kI32}, 0};
+  const uint64_t a = 0x12345678, b = 0xfedcba9876543210, c = 0x3fc00000;
+  // Call 0 is the start function's f1; the calls below are 1, 2, 3 and 4.
+  const std::vector<uint64_t> r1 = HostImportResults(0, f0, std::vector<uint64_t>{a, b, c}, 1);
+  const std::vector<uint64_t> r2 = HostImportResults(1, f1, {}, 2);
+  const std::vector<uint64_t> r3 = HostImportResults(1, f1, {}, 3);
+  const std::vector<uint64_t> r4 = HostImportResults(0, f0, std::vector<uint64_t>{a, b, c}, 4);
+  ASSERT_NE(r2, r3) << "the call number must change the results";
+  ASSERT_NE(r1, r4);
+  const uint64_t start = HostImportResults(1, f1, {}, 0)[0];
+  Check(R"((module
+    (import "host" "f0" (func $f0 (param i32 i64 f32) (result i64 f64)))
+    (import "host" "f1" (func $f1 (result i32)))
+    (type $t0 (func (param i32 i64 f32) (result i64 f64)))
+    (table 1 funcref)
+    (elem (i32.const 0) $f0)
+    (global $g (mut i32) (i32.const 0))
+    (func $init call $f1 global.set $g)
+    (start $init)
+    (func (export "direct") (param i32 i64 f32) (result i64 f64)
+      local.get 0 local.get 1 local.get 2 call $f0)
+    (func (export "twice") (result i32 i32) call $f1 call $f1)
+    (func (export "indirect") (param i32 i64 f32) (result i64 f64)
+      local.get 0 local.get 1 local.get 2 i32.const 0 call_indirect (type $t0))
+    (func (export "g") (result i32) global.get $g)))",
+        {
+            {"g", {}, kRet, {start}},
+            {"direct", {a, b, c}, kRet, r1},
+            {"twice", {}, kRet, {r2[0], r3[0]}},
+            {"indirect", {a, b, c}, kRet, r4},
+        });
 }
 
 }  // namespace

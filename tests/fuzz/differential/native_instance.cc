@@ -3,17 +3,20 @@
 
 #include <cstring>
 
+#include "artifact/artifact_reader.h"
 #include "artifact/artifact_writer.h"
 #include "compiler/compiler.h"
 #include "runtime/linker.h"
 #include "runtime/module.h"
+#include "tests/fuzz/differential/host_import.h"
 
 namespace egret::fuzz {
 
 std::string NativeConfig::ToString() const {
-  return "opt=" + opt_level + " regalloc=" + regalloc +
+  return "target=" + target + " opt=" + opt_level + " regalloc=" + regalloc +
          " heap=" + (heap == wasm::HeapStrategy::kGuardPages ? "guard" : "bounds-check") +
-         " features=" + features;
+         " features=" + features +
+         (branch_range_shrink == 1 ? "" : " shrink=" + std::to_string(branch_range_shrink));
 }
 
 std::optional<TrapCode> TrapInMessage(const std::string& message) {
@@ -45,19 +48,91 @@ CallOutcome FromTrap(TrapCode code) {
   return out;
 }
 
+compiler::CompileOptions CompileOptionsFor(const NativeConfig& config) {
+  compiler::CompileOptions options;
+  // NativeConfig's words are always known ones.
+  options.target = *compiler::ParseTarget(config.target);
+  options.opt_level = *compiler::ParseOptLevel(config.opt_level);
+  options.regalloc = *compiler::ParseAllocator(config.regalloc);
+  options.jobs = 1;  // modules of a few small functions: worker threads would cost more
+  options.heap = config.heap;
+  options.features = config.features;
+  options.debug_branch_range_shrink = config.branch_range_shrink;
+  options.fuel = true;
+  options.regalloc_checker = true;  // an allocation the checker rejects aborts: a finding too
+  return options;
+}
+
+// A numeric argument's normalised bits (outcome.h); references: 0 (host_import.h ignores them).
+uint64_t NumericBits(wasm::ValType t, const runtime::ValRaw& raw) {
+  switch (t) {
+    case wasm::ValType::kI32:
+    case wasm::ValType::kF32:
+      return raw.f32;
+    case wasm::ValType::kI64:
+    case wasm::ValType::kF64:
+      return raw.f64;
+    default:
+      return 0;
+  }
+}
+
+// A host result slot from normalised bits; references come back null (host_import.h).
+runtime::ValRaw FromNumericBits(wasm::ValType t, uint64_t bits) {
+  runtime::ValRaw raw;
+  std::memset(&raw, 0, sizeof raw);
+  switch (t) {
+    case wasm::ValType::kI32:
+    case wasm::ValType::kF32:
+      raw.f32 = static_cast<uint32_t>(bits);
+      break;
+    case wasm::ValType::kI64:
+    case wasm::ValType::kF64:
+      raw.f64 = bits;
+      break;
+    default:
+      raw.ref = nullptr;
+      break;
+  }
+  return raw;
+}
+
+CodeFigures FiguresOf(const compiler::CompileResult& compiled, size_t artifact_bytes) {
+  CodeFigures f;
+  f.artifact_bytes = artifact_bytes;
+  f.islands = compiled.stats.islands + compiled.stats.call_islands;
+  f.veneers = compiled.stats.veneers + compiled.stats.call_veneers;
+  return f;
+}
+
 }  // namespace
+
+std::optional<CodeFigures> CompileForTarget(const wasm::ModuleEnv& env, const NativeConfig& config,
+                                            std::string* why) {
+  Expected<compiler::CompileResult> compiled =
+      compiler::CompileModule(env, CompileOptionsFor(config));
+  if (!compiled.ok()) {
+    *why = "compile: " + compiled.error().ToString();
+    return std::nullopt;
+  }
+  const std::vector<uint8_t> bytes = artifact::WriteArtifact(compiled->artifact);
+  Expected<artifact::Artifact> read = artifact::ReadArtifact(bytes);
+  if (!read.ok()) {
+    *why = "the artifact reader rejects the written artifact: " + read.error().ToString();
+    return std::nullopt;
+  }
+  if (artifact::WriteArtifact(*read) != bytes) {
+    *why = "the artifact read back writes different bytes";
+    return std::nullopt;
+  }
+  return FiguresOf(*compiled, bytes.size());
+}
 
 std::unique_ptr<NativeInstance> NativeInstance::Create(const wasm::ModuleEnv& env,
                                                        const NativeConfig& config, uint64_t fuel,
                                                        CallOutcome* init, std::string* why) {
-  compiler::CompileOptions options;
-  options.opt_level = *compiler::ParseOptLevel(config.opt_level);  // NativeConfig's words are
-  options.regalloc = *compiler::ParseAllocator(config.regalloc);   // always known ones
-  options.heap = config.heap;
-  options.features = config.features;
-  options.fuel = true;
-  options.regalloc_checker = true;  // an allocation the checker rejects aborts: a finding too
-  Expected<compiler::CompileResult> compiled = compiler::CompileModule(env, options);
+  Expected<compiler::CompileResult> compiled =
+      compiler::CompileModule(env, CompileOptionsFor(config));
   if (!compiled.ok()) {
     *why = "compile: " + compiled.error().ToString();
     return nullptr;
@@ -68,6 +143,7 @@ std::unique_ptr<NativeInstance> NativeInstance::Create(const wasm::ModuleEnv& en
   // Through the serialised artifact, as `egret compile` + `egret run` would: the writer and the
   // reader's checks are part of what is tested.
   const std::vector<uint8_t> bytes = artifact::WriteArtifact(compiled->artifact);
+  inst->figures_ = FiguresOf(*compiled, bytes.size());
   auto module = runtime::Module::FromBytes(*inst->engine_, bytes);
   if (!module.ok()) {
     *why = "load: " + module.error().ToString();
@@ -76,6 +152,34 @@ std::unique_ptr<NativeInstance> NativeInstance::Create(const wasm::ModuleEnv& en
   inst->store_ = std::make_unique<runtime::Store>(*inst->engine_);
   inst->store_->SetFuel(fuel);
   runtime::Linker linker;
+  for (const wasm::Import& im : env.imports) {
+    if (im.kind != wasm::ExternKind::kFunc) {
+      *why = "instantiate: the harness defines imported functions only";
+      return nullptr;
+    }
+    const wasm::FuncType& type = env.function_type(im.index);
+    artifact::FuncType atype;
+    for (wasm::ValType t : type.params()) atype.params.push_back(static_cast<artifact::ValType>(t));
+    for (wasm::ValType t : type.results())
+      atype.results.push_back(static_cast<artifact::ValType>(t));
+    NativeInstance* self = inst.get();
+    const uint32_t import = im.index;
+    runtime::Func f = inst->store_->NewHostFunc(
+        atype, [self, import, &type](std::span<runtime::ValRaw> slots) -> std::optional<TrapCode> {
+          std::vector<uint64_t> args;
+          for (size_t i = 0; i < type.params().size(); ++i)
+            args.push_back(NumericBits(type.params()[i], slots[i]));
+          const std::vector<uint64_t> results =
+              HostImportResults(import, type, args, self->host_calls_++);
+          for (size_t j = 0; j < results.size(); ++j)
+            slots[j] = FromNumericBits(type.results()[j], results[j]);
+          return std::nullopt;
+        });
+    if (Status st = linker.Define(im.module, im.name, runtime::Extern::Of(f)); !st.ok()) {
+      *why = "define import: " + st.error().ToString();
+      return nullptr;
+    }
+  }
   Expected<runtime::Instance*> instance = linker.Instantiate(*inst->store_, *module);
   *init = CallOutcome{};
   if (!instance.ok()) {

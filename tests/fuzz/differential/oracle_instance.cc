@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "frontend/translator.h"
+#include "tests/fuzz/differential/host_import.h"
 
 namespace egret::fuzz {
 namespace {
@@ -86,9 +87,11 @@ uint64_t OracleInstance::Denormalise(wasm::ValType t, uint64_t value) const {
 
 std::unique_ptr<OracleInstance> OracleInstance::Create(const wasm::ModuleEnv& env, uint64_t fuel,
                                                        CallOutcome* init, std::string* why) {
-  if (!env.imports.empty()) {
-    *why = "imports";
-    return nullptr;
+  for (const wasm::Import& im : env.imports) {
+    if (im.kind != wasm::ExternKind::kFunc) {
+      *why = "imports other than functions";
+      return nullptr;
+    }
   }
   std::unique_ptr<OracleInstance> inst(new OracleInstance());
   inst->env_ = &env;
@@ -146,6 +149,8 @@ Status OracleInstance::Instantiate(uint64_t fuel, CallOutcome* init) {
   options.heap_size = mem_base_ + mem_capacity_pages_ * 65536 + 16;
   options.max_steps = 40'000'000;
   interp_ = std::make_unique<ir::Interpreter>(*module_, options);
+  // Imports first: host k's function address is kFuncBase + (defined functions) + k.
+  if (Status st = DefineImports(); !st.ok()) return st;
   DefineBuiltins();
 
   auto put32 = [&](uint64_t addr, uint32_t v) {
@@ -171,11 +176,21 @@ Status OracleInstance::Instantiate(uint64_t fuel, CallOutcome* init) {
     Put64(vm_ + tables_[t].record, tables_[t].base);
     Put64(vm_ + tables_[t].record + 8, m.tables[t].type.limits.min);
   }
+  // Function addresses: the IR module holds the defined functions, the imports are host
+  // functions defined after them (DefineImports).
+  const uint32_t num_imported = m.num_imported_functions;
+  const uint64_t num_defined = module_->functions.size();
   for (uint32_t f = 0; f < m.functions.size(); ++f) {
     const uint64_t ref = vm_ + layout_.FuncRef(f);
-    Put64(ref + wasm::VMFuncRefLayout::kWasmCall, ir::Interpreter::kFuncBase + f);
+    const uint64_t addr = f < num_imported ? ir::Interpreter::kFuncBase + num_defined + f
+                                           : ir::Interpreter::kFuncBase + (f - num_imported);
+    Put64(ref + wasm::VMFuncRefLayout::kWasmCall, addr);
     put32(ref + wasm::VMFuncRefLayout::kTypeId, canon[m.functions[f].type_index]);
     Put64(ref + wasm::VMFuncRefLayout::kVmctx, vm_);
+    if (f < num_imported) {
+      Put64(vm_ + layout_.ImportedFunction(f), addr);
+      Put64(vm_ + layout_.ImportedFunction(f) + 8, vm_);
+    }
   }
   auto eval = [&](const wasm::ConstExpr& e, uint64_t* out) -> bool {
     switch (e.kind) {
@@ -242,6 +257,34 @@ Status OracleInstance::Instantiate(uint64_t fuel, CallOutcome* init) {
     data_dropped_[d] = true;
   }
   if (m.start) *init = Call(*m.start, {}, fuel);
+  return Status::Ok();
+}
+
+Status OracleInstance::DefineImports() {
+  for (uint32_t f = 0; f < env_->num_imported_functions; ++f) {
+    const wasm::FuncType& type = env_->function_type(f);
+    EGRET_ASSIGN_OR_RETURN(ir::Signature sig, wasm::WasmSignature(type));
+    interp_->DefineHostFunction(
+        symbols_[f], std::move(sig),
+        [this, f, &type](std::span<const ir::DataValue> args, ir::Interpreter&) {
+          std::vector<uint64_t> normalised;  // args[0] is the callee's vmctx
+          for (size_t i = 0; i < type.params().size(); ++i)
+            normalised.push_back(Normalise(type.params()[i], args[i + 1].bits));
+          const std::vector<uint64_t> values =
+              HostImportResults(f, type, normalised, host_calls_++);
+          ir::InterpResult r;
+          r.kind = ir::InterpResult::Kind::kReturned;
+          for (size_t j = 0; j < values.size(); ++j) {
+            const wasm::ValType t = type.results()[j];
+            const ir::Type irt = t == wasm::ValType::kI32   ? ir::Type::kI32
+                                 : t == wasm::ValType::kF32 ? ir::Type::kF32
+                                 : t == wasm::ValType::kF64 ? ir::Type::kF64
+                                                            : ir::Type::kI64;
+            r.values.push_back({irt, Denormalise(t, values[j])});
+          }
+          return r;
+        });
+  }
   return Status::Ok();
 }
 

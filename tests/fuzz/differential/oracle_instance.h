@@ -23,8 +23,12 @@
 // maximum. The code is translated with explicit bounds checks (the sandbox has no guard pages)
 // and with fuel, and the fuel counter is set to -budget before each call, as the runtime does.
 //
+// Imported functions are interpreter host functions computing host_import.h's results; their
+// VMContext import records and VMFuncRefs point at them.
+//
 // Limits (results are then inconclusive, never wrong): growth past the sandbox's capacity when
-// the declared maximum would allow it, modules with imports, and interpreter errors (step limit).
+// the declared maximum would allow it, and interpreter errors (step limit). Modules importing
+// anything but functions cannot be hosted.
 #ifndef EGRET_TESTS_FUZZ_DIFFERENTIAL_ORACLE_INSTANCE_H_
 #define EGRET_TESTS_FUZZ_DIFFERENTIAL_ORACLE_INSTANCE_H_
 
@@ -68,6 +72,7 @@ class OracleInstance {
 
   OracleInstance() = default;
   Status Instantiate(uint64_t fuel, CallOutcome* init);
+  Status DefineImports();
   void DefineBuiltins();
   CallOutcome Run(uint32_t func_index, std::span<const ir::DataValue> args, uint64_t fuel);
 
@@ -92,6 +97,7 @@ class OracleInstance {
   std::vector<TableInfo> tables_;
   std::vector<ElemState> elems_;
   std::vector<bool> data_dropped_;
+  uint64_t host_calls_ = 0;  // imported-function calls so far (host_import.h)
 };
 
 }  // namespace egret::fuzz

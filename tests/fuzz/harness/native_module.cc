@@ -6,18 +6,18 @@
 #include <cstring>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 #include "artifact/artifact.h"
 #include "artifact/builtin.h"
 #include "artifact/vmoffsets.h"
 #include "backends/common/target_isa.h"
-#include "backends/x64/cpu_features.h"
-#include "backends/x64/x64_isa.h"
-#include "machbuffer/label_use_x64.h"
+#include "backends/target_registry.h"
 #include "machbuffer/text_section.h"
 #include "runtime/builtins.h"
 #include "runtime/code_memory.h"
 #include "runtime/code_registry.h"
+#include "runtime/host_target.h"
 #include "runtime/trap_handler.h"
 #include "runtime/vmfuncref.h"
 
@@ -27,14 +27,6 @@ namespace {
 
 // The VMContext's fixed header (artifact/vmoffsets.h) plus room: no module-specific regions.
 constexpr size_t kVmctxSize = 256;
-
-Expected<std::unique_ptr<backend::TargetIsa>> MakeIsa(const std::string& features) {
-  x64::CpuFeatures f = x64::CpuFeatures::Detect();
-  if (!features.empty()) {
-    EGRET_ASSIGN_OR_RETURN(f, x64::CpuFeatures::Parse(features));
-  }
-  return std::unique_ptr<backend::TargetIsa>(new x64::X64Isa(f));
-}
 
 bool IsValueType(ir::Type t) {
   return t == ir::Type::kI32 || t == ir::Type::kI64 || t == ir::Type::kF32 || t == ir::Type::kF64;
@@ -68,16 +60,22 @@ NativeModule::~NativeModule() = default;
 
 size_t NativeModule::code_size() const { return impl_->artifact->text.size(); }
 
-Expected<std::unique_ptr<NativeModule>> NativeModule::Compile(const ir::Module& module,
-                                                              const NativeOptions& options) {
-  auto impl = std::make_unique<Impl>();
-  impl->module = module;
-  impl->max_stack = options.max_stack;
-  const std::vector<ir::Function>& fns = impl->module.functions;
+namespace {
+
+// A module's text section for one target: functions [0, n), then their array-to-wasm
+// trampolines [n, 2n).
+struct CompiledText {
+  TextSection section;
+  artifact::Target target;
+};
+
+Expected<CompiledText> CompileText(const ir::Module& module, std::string_view target,
+                                   const NativeOptions& options) {
+  const std::vector<ir::Function>& fns = module.functions;
   const uint32_t n = static_cast<uint32_t>(fns.size());
   if (n == 0) return Error("native module: no functions");
-
-  EGRET_ASSIGN_OR_RETURN(std::unique_ptr<backend::TargetIsa> isa, MakeIsa(options.features));
+  EGRET_ASSIGN_OR_RETURN(std::unique_ptr<backend::TargetIsa> isa,
+                         backend::LookupTargetIsa(target, options.features));
   backend::ModuleContext ctx;
   for (uint32_t i = 0; i < n; ++i) {
     const ir::Function& f = fns[i];
@@ -106,19 +104,55 @@ Expected<std::unique_ptr<NativeModule>> NativeModule::Compile(const ir::Module& 
   backend::CompileOptions bopts;
   bopts.regalloc = options.regalloc;
   bopts.regalloc_checker = options.regalloc_checker;
-  // Text entries: functions [0, n), then their array-to-wasm trampolines [n, 2n).
-  TextSectionBuilder<X64LabelUses> text(2 * n);
+  bopts.debug_branch_range_shrink = options.branch_range_shrink;
+  std::vector<MachCode> codes;  // the functions, then their trampolines
   for (uint32_t i = 0; i < n; ++i) {
     Expected<backend::CompiledFunction> c = isa->CompileFunction(fns[i], ctx, bopts);
-    if (!c.ok()) return Error("native module: %" + fns[i].name + ": " + c.error().message);
-    EGRET_TRY(text.Append(i, c->code));
+    if (!c.ok())
+      return Error("native module: " + std::string(target) + ": %" + fns[i].name + ": " +
+                   c.error().message);
+    codes.push_back(std::move(c->code));
   }
-  for (uint32_t i = 0; i < n; ++i)
-    EGRET_TRY(text.Append(n + i, isa->ArrayToWasmTrampoline(fns[i].signature, i)));
-  EGRET_ASSIGN_OR_RETURN(TextSection section, text.Finish());
+  for (uint32_t i = 0; i < n; ++i) codes.push_back(isa->ArrayToWasmTrampoline(fns[i].signature, i));
+  // Under range shrinking, call reach stays above what the largest function needs, as in
+  // compiler/compiler.cc.
+  TextSectionOptions text_options;
+  text_options.debug_branch_range_shrink = options.branch_range_shrink;
+  for (const MachCode& code : codes) {
+    text_options.largest_function =
+        std::max(text_options.largest_function, static_cast<uint32_t>(code.bytes.size()));
+    text_options.most_calls =
+        std::max(text_options.most_calls, static_cast<uint32_t>(code.call_sites.size()));
+  }
+  std::unique_ptr<backend::TextBuilder> text = isa->NewTextBuilder(2 * n, text_options);
+  for (uint32_t i = 0; i < 2 * n; ++i) EGRET_TRY(text->Append(i, codes[i]));
+  EGRET_ASSIGN_OR_RETURN(TextSection section, text->Finish());
+  return CompiledText{std::move(section), isa->artifact_target()};
+}
+
+}  // namespace
+
+std::string_view HostTargetName() { return artifact::TargetName(runtime::HostTarget()); }
+
+Expected<size_t> CompileForTarget(const ir::Module& module, std::string_view target,
+                                  const NativeOptions& options) {
+  EGRET_ASSIGN_OR_RETURN(CompiledText text, CompileText(module, target, options));
+  return text.section.bytes.size();
+}
+
+Expected<std::unique_ptr<NativeModule>> NativeModule::Compile(const ir::Module& module,
+                                                              const NativeOptions& options) {
+  auto impl = std::make_unique<Impl>();
+  impl->module = module;
+  impl->max_stack = options.max_stack;
+  const std::vector<ir::Function>& fns = impl->module.functions;
+  const uint32_t n = static_cast<uint32_t>(fns.size());
+  EGRET_ASSIGN_OR_RETURN(CompiledText compiled,
+                         CompileText(impl->module, HostTargetName(), options));
+  TextSection& section = compiled.section;
 
   artifact::Artifact& art = *impl->artifact;
-  art.target = artifact::Target::kX86_64;
+  art.target = compiled.target;
   art.text = std::move(section.bytes);
   art.module_name = "native";
   for (uint32_t i = 0; i < n; ++i) {

@@ -1,5 +1,7 @@
-// native_module.h: compiles an IR module to x64 code in this process and calls its functions,
-// with the interpreter's value and result types, so tests can compare the two bit for bit.
+// native_module.h: compiles an IR module to machine code for the host (x86-64 or aarch64) in
+// this process and calls its functions, with the interpreter's value and result types, so tests
+// can compare the two bit for bit. CompileForTarget compiles the same way for any target without
+// running anything (the cross-target, compile-only configuration of the fuzz targets).
 //
 //   ir::Module m = ...;                            // functions in the Wasm calling convention
 //   Expected<std::unique_ptr<fuzz::NativeModule>> nm =
@@ -44,9 +46,24 @@ namespace egret::fuzz {
 struct NativeOptions {
   std::string regalloc = "fast";  // "fast" or "linear"
   bool regalloc_checker = true;   // the symbolic checker runs on every function
-  std::string features;           // "" = the host's; otherwise CpuFeatures::Parse syntax
+  // The target's own feature syntax (backend::LookupTargetIsa): "" = the host's (x64: cpuid;
+  // aarch64: the base, its only set); for x64 CpuFeatures::Parse, e.g. "+all,-lzcnt".
+  std::string features;
   size_t max_stack = 512 * 1024;  // bytes of stack the compiled code may use per Call
+  // Test mode (docs/machbuffer.md, "Range shrinking"): branch and call ranges divided by this,
+  // so small functions get islands and veneers. 1: real ranges.
+  uint32_t branch_range_shrink = 1;
 };
+
+// The target this process executes ("x86_64" or "aarch64"), in LookupTargetIsa's spelling.
+std::string_view HostTargetName();
+
+// Compiles every function of `module` and its array-to-wasm trampoline for `target` into one
+// text section, as NativeModule::Compile does for the host, and maps nothing: a compile-only
+// configuration that catches lowering, verifier and regalloc-checker failures of a target this
+// host cannot run. Returns the text size; errors as for NativeModule::Compile.
+Expected<size_t> CompileForTarget(const ir::Module& module, std::string_view target,
+                                  const NativeOptions& options = {});
 
 class NativeModule {
  public:

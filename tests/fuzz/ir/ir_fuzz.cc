@@ -1,19 +1,26 @@
-// ir_fuzz.cc: libFuzzer target comparing the optimizer and the x64 backend against the IR
+// ir_fuzz.cc: libFuzzer target comparing the optimizer and the backends against the IR
 // interpreter on random verified IR modules (ir_generator.h).
 //
-// From the input bytes: a CPU feature set, whether stack slots are used, a module (%callee, %main)
-// and one to three argument lists for %main. The interpreter on the unoptimized module is the
-// oracle. Each configuration must give the same outcome on every argument list:
+// From the input bytes: an x64 feature set, whether stack slots are used, a cross-target
+// configuration, a branch-range shrink factor for every compiled configuration (1 = real ranges;
+// larger ones put islands and veneers into small functions: docs/machbuffer.md), a module (%callee,
+// %main) and one to three argument lists for %main. The interpreter on the unoptimized module is
+// the oracle. Each configuration must give the same outcome on every argument list:
 //   - interp after <pass>, for every pass of opt::AllPasses() alone, and after the speed pipeline
 //     (the pass manager verifies the IR after each pass);
 //   - native <allocator> at <opt level>: both allocators (fast, linear) with the regalloc checker
-//     on, at opt level none and speed, compiled and run by tests/fuzz/harness/native_module.h
-//     (for modules without stack slots: the x64 backend does not lower them yet).
+//     on, at opt level none and speed, compiled for the host (x86-64, or aarch64 in the cross
+//     build under qemu) and run by tests/fuzz/harness/native_module.h (for modules without stack
+//     slots: neither backend lowers them yet).
+// And one compile-only configuration for the other target (aarch64 on an x86-64 host, x86-64 on
+// an aarch64 one), with a drawn opt level and allocator and the checker on: a lowering, verifier
+// or checker failure there aborts like a mismatch.
 // Outcomes match when both return bit-identical values or both trap with the same code. Native
 // runs may return any NaN where the interpreter returns a NaN (x64 picks other NaN payloads and
 // signs than the IR's deterministic rule); interpreter runs after passes must match NaN bits too. A
 // mismatch, a pass or compile error, or an interpreter error prints the module, the arguments
 // (as a `; run:` line for an .eir filetest), the configuration and both outcomes, then aborts.
+#include <cinttypes>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -29,15 +36,28 @@
 #include "opt/pass_manager.h"
 #include "tests/fuzz/harness/native_module.h"
 #include "tests/fuzz/ir/byte_source.h"
-#include "tests/fuzz/ir/ir_fuzz_stats.h"
 #include "tests/fuzz/ir/ir_generator.h"
 
 namespace egret::fuzz {
 namespace {
 
-// Host features, none beyond SSE2 (every fallback, including the rounding builtins), and two
-// partial sets.
-constexpr const char* kFeatureSets[] = {"", "-all", "+all,-sse4.1", "+all,-lzcnt,-bmi1,-popcnt"};
+// x64 feature sets: the host's (all of them when x64 is only cross-compiled), none beyond SSE2
+// (every fallback, including the rounding builtins), and two partial sets. aarch64 has one set.
+constexpr const char* kX64FeatureSets[] = {"", "-all", "+all,-sse4.1", "+all,-lzcnt,-bmi1,-popcnt"};
+
+// The feature string for `target` drawn from `pick` (0-3).
+const char* FeaturesFor(std::string_view target, uint32_t pick) {
+  if (target != "x86_64") return "";
+  if (pick == 0 && HostTargetName() != "x86_64") return "+all";
+  return kX64FeatureSets[pick];
+}
+
+std::string_view OtherTarget() { return HostTargetName() == "x86_64" ? "aarch64" : "x86_64"; }
+
+// Range shrink factors: real ranges; aarch64's conditional branches and literal loads at the
+// 512-byte floor (x64's small code unchanged); x64 branches at 4 KiB as well; every shrinkable
+// kind of both targets at 512 bytes.
+constexpr uint32_t kShrinkFactors[] = {1, 1u << 12, 1u << 19, 1u << 22};
 
 bool IsNan(ir::DataValue v) {
   if (v.type == ir::Type::kF32) return (v.bits & 0x7f800000) == 0x7f800000 && (v.bits & 0x7fffff);
@@ -87,19 +107,31 @@ std::string RunLine(const std::vector<ir::DataValue>& args, const ir::InterpResu
 }
 
 // What the inputs so far exercised (printed by the corpus replay, which fails if no input ran
-// natively: a replay that compared nothing must not pass).
+// natively or was cross-compiled: a replay that compared nothing must not pass).
+struct IrFuzzStats {
+  uint64_t returns = 0;  // oracle calls that returned
+  uint64_t traps = 0;    // oracle calls that trapped
+  uint64_t traps_by_code[kNumTrapCodes] = {};
+  uint64_t comparisons = 0;     // configuration outcomes compared with the oracle
+  uint64_t native_calls = 0;    // of which natively compiled calls
+  uint64_t cross_compiles = 0;  // modules compiled for the other target
+};
 IrFuzzStats stats;
 
 struct Case {
   const ir::Module& module;
   const char* features;
+  uint32_t shrink;  // branch_range_shrink of every compiled configuration
   const std::vector<std::vector<ir::DataValue>>& arg_sets;
   std::vector<ir::InterpResult> oracle;
 };
 
 [[noreturn]] void Fail(const Case& c, const std::string& config, const std::string& what) {
-  std::fprintf(stderr, "ir_fuzz: %s\nconfiguration: %s (target features \"%s\")\n%s\n",
-               what.c_str(), config.c_str(), c.features, ir::PrintModule(c.module).c_str());
+  std::fprintf(stderr,
+               "ir_fuzz: %s\nconfiguration: %s (target features \"%s\", branch range shrink "
+               "%u)\n%s\n",
+               what.c_str(), config.c_str(), c.features, c.shrink,
+               ir::PrintModule(c.module).c_str());
   std::fflush(stderr);
   std::abort();
 }
@@ -151,6 +183,23 @@ void RunInterpreterConfigs(const Case& c, const ir::InterpOptions& iopts) {
   }
 }
 
+// The compile-only configuration for the target this host does not run.
+void RunCrossConfig(const Case& c, const char* level, const char* regalloc, const char* features) {
+  const std::string config = "compile-only " + std::string(OtherTarget()) + " " + regalloc +
+                             " at " + level + " (features \"" + features + "\")";
+  Expected<opt::PassManager> pm = opt::PassManager::ForOptLevel(level, VerifyingOptions());
+  if (!pm.ok()) Fail(c, level, pm.error().message);
+  const ir::Module m = Optimized(c, *pm, std::string("opt ") + level);
+  NativeOptions o;
+  o.regalloc = regalloc;
+  o.regalloc_checker = true;
+  o.features = features;
+  o.branch_range_shrink = c.shrink;
+  Expected<size_t> size = CompileForTarget(m, OtherTarget(), o);
+  if (!size.ok()) Fail(c, config, "compile error: " + size.error().message);
+  ++stats.cross_compiles;
+}
+
 void RunNativeConfigs(const Case& c) {
   for (const char* level : {"none", "speed"}) {
     Expected<opt::PassManager> pm = opt::PassManager::ForOptLevel(level, VerifyingOptions());
@@ -162,6 +211,7 @@ void RunNativeConfigs(const Case& c) {
       o.regalloc = regalloc;
       o.regalloc_checker = true;
       o.features = c.features;
+      o.branch_range_shrink = c.shrink;
       Expected<std::unique_ptr<NativeModule>> nm = NativeModule::Compile(m, o);
       if (!nm.ok()) Fail(c, config, "compile error: " + nm.error().message);
       for (size_t k = 0; k < c.arg_sets.size(); ++k) {
@@ -173,19 +223,37 @@ void RunNativeConfigs(const Case& c) {
 }
 
 }  // namespace
-
-const IrFuzzStats& GetIrFuzzStats() { return stats; }
-
 }  // namespace egret::fuzz
+
+// The corpus replay's summary (tests/fuzz/harness/corpus_replay.cc).
+extern "C" int EgretFuzzReplayFinish(int inputs) {
+  const egret::fuzz::IrFuzzStats& s = egret::fuzz::stats;
+  std::printf("replayed %d inputs: %" PRIu64 " calls returned and %" PRIu64
+              " trapped in the interpreter; %" PRIu64 " outcomes compared, %" PRIu64
+              " of them native (%s); %" PRIu64 " modules compiled for %s only\n",
+              inputs, s.returns, s.traps, s.comparisons, s.native_calls,
+              std::string(egret::fuzz::HostTargetName()).c_str(), s.cross_compiles,
+              std::string(egret::fuzz::OtherTarget()).c_str());
+  std::printf("traps:");
+  for (int c = 0; c < egret::kNumTrapCodes; ++c)
+    if (s.traps_by_code[c] != 0)
+      std::printf(" %s %" PRIu64,
+                  std::string(egret::TrapCodeName(static_cast<egret::TrapCode>(c))).c_str(),
+                  s.traps_by_code[c]);
+  std::printf("\n");
+  return inputs > 0 && s.native_calls > 0 && s.cross_compiles > 0 ? 0 : 1;
+}
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace egret;
   using namespace egret::fuzz;
   ByteSource in({data, size});
-  // First byte: bits 0-1 the feature set, bits 2-3 == 0 (one input in four) a module with
-  // stack slots, which only the interpreter configurations run (no x64 lowering for them yet).
+  // First byte: bits 0-1 the x64 feature set, bits 2-3 == 0 (one input in four) a module with
+  // stack slots, which only the interpreter configurations run (no backend lowers them yet),
+  // bits 4-5 the cross-target configuration (opt level speed, allocator linear), bits 6-7 the
+  // branch-range shrink factor.
   const uint8_t head = in.Byte();
-  const char* features = kFeatureSets[head & 3];
+  const char* features = FeaturesFor(HostTargetName(), head & 3);
   GeneratorOptions gopts;
   gopts.stack_slots = ((head >> 2) & 3) == 0;
   static const bool avoid_known_bugs = std::getenv("EGRET_IR_FUZZ_AVOID_KNOWN_BUGS") != nullptr;
@@ -196,7 +264,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint32_t nsets = 1 + in.Below(3);
   for (uint32_t k = 0; k < nsets; ++k)
     arg_sets.push_back(gen.GenerateArgs(module.functions[1].signature));
-  Case c{module, features, arg_sets, {}};
+  Case c{module, features, kShrinkFactors[head >> 6], arg_sets, {}};
   for (const ir::Function& f : module.functions)
     if (Status st = ir::Verify(f); !st.ok())
       Fail(c, "generator", "the generated IR does not verify: " + st.error().message);
@@ -218,6 +286,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   }
   RunInterpreterConfigs(c, iopts);
-  if (!gopts.stack_slots) RunNativeConfigs(c);
+  if (!gopts.stack_slots) {
+    RunNativeConfigs(c);
+    RunCrossConfig(c, head & 0x10 ? "speed" : "none", head & 0x20 ? "linear" : "fast",
+                   FeaturesFor(OtherTarget(), head & 3));
+  }
   return 0;
 }

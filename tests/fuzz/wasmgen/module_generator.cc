@@ -130,6 +130,7 @@ struct DataDef {
 
 struct ModulePlan {
   std::vector<FuncType> types;
+  uint32_t num_imported = 0;  // func_types[0, num_imported) are imports
   std::vector<uint32_t> func_types;
   std::vector<bool> func_exported;
   std::vector<TableDef> tables;
@@ -411,7 +412,9 @@ void BodyGenerator::Address(bool may_use_top) {
   }
 }
 
-// [v] -> [v == v ? v : canonical NaN]
+// [v] -> [v == v ? v : canonical NaN]. The scratch local ends up holding the canonical value
+// too: any later local.get may read it (LocalOp picks among all locals), so no local may keep a
+// NaN whose bits the engine chose.
 void BodyGenerator::Canonicalize(ValType t) {
   const uint32_t tmp = Scratch(t);
   Op0(Op::kLocalTee);
@@ -423,6 +426,8 @@ void BodyGenerator::Canonicalize(ValType t) {
   U32(tmp);
   Op0(t == ValType::kF32 ? Op::kF32Eq : Op::kF64Eq);
   Op0(Op::kSelect);
+  Op0(Op::kLocalTee);
+  U32(tmp);
   Pop(1);
 }
 
@@ -1076,7 +1081,9 @@ std::vector<uint8_t> BodyGenerator::Generate() {
   }
   counter_.assign(locals_.size(), false);
   frames_.push_back({Kind::kFunc, {}, {type_.results().begin(), type_.results().end()}, 0});
-  ops_left_ = src_.Range(std::max(1u, o_.max_ops_per_function / 4), o_.max_ops_per_function);
+  const uint32_t max_ops =
+      o_.max_ops_per_function * (src_.Chance(o_.long_body_percent) ? o_.long_body_factor : 1);
+  ops_left_ = src_.Range(std::max(1u, max_ops / 4), max_ops);
   while (!frames_.empty()) {
     if (ops_left_ == 0 || src_.exhausted()) {
       Close();
@@ -1148,15 +1155,20 @@ void ModuleGenerator::Plan() {
     for (uint32_t k = 0; k < nr; ++k) t.types.push_back(AnyType(true));
     p_.types.push_back(std::move(t));
   }
-  const uint32_t nfuncs = src_.Range(1, std::max(1u, o_.max_functions));
+  p_.num_imported = o_.max_imported_functions ? src_.Below(o_.max_imported_functions + 1) : 0;
+  for (uint32_t f = 0; f < p_.num_imported; ++f) {
+    p_.func_types.push_back(src_.Below(ntypes));
+    p_.func_exported.push_back(false);
+  }
+  const uint32_t nfuncs = p_.num_imported + src_.Range(1, std::max(1u, o_.max_functions));
   bool any_export = false;
-  for (uint32_t f = 0; f < nfuncs; ++f) {
+  for (uint32_t f = p_.num_imported; f < nfuncs; ++f) {
     p_.func_types.push_back(src_.Below(ntypes));
     const bool exported = src_.Chance(80);
     p_.func_exported.push_back(exported);
     any_export |= exported;
   }
-  if (!any_export) p_.func_exported[0] = true;
+  if (!any_export) p_.func_exported[p_.num_imported] = true;
   // Tables: a funcref table first (call_indirect), maybe a second of either type.
   const uint32_t ntables = src_.Below(3);
   for (uint32_t t = 0; t < ntables; ++t) {
@@ -1230,7 +1242,7 @@ void ModuleGenerator::Plan() {
     }
   }
   if (o_.allow_start && src_.Chance(20)) {
-    for (uint32_t f = 0; f < nfuncs; ++f) {
+    for (uint32_t f = p_.num_imported; f < nfuncs; ++f) {
       const FuncType& t = p_.types[p_.func_types[f]];
       if (t.params().empty() && t.results().empty()) {
         p_.start = f;
@@ -1274,7 +1286,7 @@ std::vector<uint8_t> ModuleGenerator::Generate() {
   Plan();
   // Bodies first (they consume bytes); the sections are then pure encoding.
   std::vector<std::vector<uint8_t>> bodies;
-  for (uint32_t f = 0; f < p_.func_types.size(); ++f)
+  for (uint32_t f = p_.num_imported; f < p_.func_types.size(); ++f)
     bodies.push_back(BodyGenerator(src_, o_, p_, f).Generate());
 
   out_ = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
@@ -1288,9 +1300,20 @@ std::vector<uint8_t> ModuleGenerator::Generate() {
     for (ValType v : t.results()) s.push_back(static_cast<uint8_t>(v));
   }
   Section(1, s);
+  if (p_.num_imported > 0) {
+    s.clear();
+    WriteU32(s, p_.num_imported);
+    for (uint32_t f = 0; f < p_.num_imported; ++f) {
+      PutName(s, "host");
+      PutName(s, "f" + std::to_string(f));
+      s.push_back(0x00);
+      WriteU32(s, p_.func_types[f]);
+    }
+    Section(2, s);
+  }
   s.clear();
-  WriteU32(s, static_cast<uint32_t>(p_.func_types.size()));
-  for (uint32_t t : p_.func_types) WriteU32(s, t);
+  WriteU32(s, static_cast<uint32_t>(p_.func_types.size() - p_.num_imported));
+  for (uint32_t f = p_.num_imported; f < p_.func_types.size(); ++f) WriteU32(s, p_.func_types[f]);
   Section(3, s);
   if (!p_.tables.empty()) {
     s.clear();

@@ -19,9 +19,10 @@
 // table instruction, active/passive/declarative element segments in both encodings), every
 // numeric instruction, blocks, loops (some counted, others bounded only by the caller's fuel),
 // if/else, br/br_if/br_table, return, unreachable, select and typed select, and optionally a
-// start function. Traps are all reachable: operands come from "interesting" constants (0, -1,
-// INT_MIN, NaN, 2^63, ...), addresses from near the memory's end and offsets up to 2^32 - 1.
-// Values computed last are steered into results and stores, where a harness observes them.
+// start function, and when asked for, imported functions. Traps are all reachable: operands come
+// from "interesting" constants (0, -1, INT_MIN, NaN, 2^63, ...), addresses from near the memory's
+// end and offsets up to 2^32 - 1. Values computed last are steered into results and stores, where a
+// harness observes them.
 //
 // NaN canonicalisation (GenOptions::canonicalize_nans): Wasm lets engines choose NaN bits, so a
 // differential harness turns every float result that may be an arithmetic NaN into the canonical
@@ -69,11 +70,21 @@ struct GenOptions {
   uint32_t max_functions = 5;
   // Instructions generated per function body (operand set-up and closing code come on top).
   uint32_t max_ops_per_function = 40;
+  // One body in this many percent may have up to `long_body_factor` times as many (as long as
+  // the bytes last): register pressure (spills) and, under branch-range shrinking, islands and
+  // veneers inside a function.
+  uint32_t long_body_percent = 8;
+  uint32_t long_body_factor = 8;
   uint32_t max_nesting = 4;       // open blocks/loops/ifs inside a body
   uint32_t max_memory_pages = 3;  // the memory's declared maximum is at most this
   uint32_t max_table_size = 12;   // every table's declared maximum is at most this
   uint32_t max_stack = 10;        // operands above the frame before the generator drops some
   bool allow_start = true;
+  // Imported functions ("host" "f0", "host" "f1", ...: the first indices of the function space,
+  // of drawn types, never exported or the start function): calls, ref.func, table entries and
+  // call_indirect reach them like defined ones. 0 (the default) draws none and reads no byte.
+  // The embedder defines them (the differential target: tests/fuzz/differential/host_import.h).
+  uint32_t max_imported_functions = 0;
 };
 
 // Generates one module; never fails.
