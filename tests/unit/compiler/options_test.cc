@@ -38,7 +38,8 @@ TEST(Options, NamesRoundTrip) {
 TEST(Options, UnknownWordsListTheAcceptedOnes) {
   Expected<Allocator> a = ParseAllocator("greedy");
   ASSERT_FALSE(a.ok());
-  EXPECT_EQ(a.error().message, "unknown register allocator 'greedy' (known: fast, linear, backtrack)");
+  EXPECT_EQ(a.error().message,
+            "unknown register allocator 'greedy' (known: fast, linear, backtrack)");
   Expected<OptLevel> l = ParseOptLevel("size");
   ASSERT_FALSE(l.ok());
   EXPECT_EQ(l.error().message, "unknown opt level 'size' (known: none, speed)");
