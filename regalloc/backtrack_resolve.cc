@@ -7,7 +7,6 @@
 // where a register piece begins: at a gap inside a block (a move or a reload), at a block's start
 // (on its incoming edges), and after a definition whose location is not where the value lives on.
 #include <algorithm>
-#include <queue>
 
 #include "absl/strings/str_cat.h"
 #include "regalloc/backtrack_impl.h"
@@ -138,10 +137,7 @@ Status Backtrack::Resolve() {
   // (interval colouring per class with a min-heap of slot ends).
   std::vector<uint32_t> phys(nv + kNumRegClasses, UINT32_MAX);
   {
-    struct Item {
-      uint32_t first, last, vreg;
-    };
-    std::vector<Item> items[kNumRegClasses];
+    std::vector<SlotExtent> items[kNumRegClasses];
     for (uint32_t v = 0; v < nv; ++v)
       if (needs_slot_[v] && range_begin_[v] < range_begin_[v + 1]) {
         uint32_t lo = UINT32_MAX, hi = 0;
@@ -151,28 +147,8 @@ Status Backtrack::Resolve() {
         }
         items[static_cast<int>(f_.vregs[v].cls)].push_back({lo, hi, v});
       }
-    auto new_slot = [&](RegClass cls) {
-      out_->spill_slot_class.push_back(cls);
-      return out_->num_spill_slots++;
-    };
-    for (int c = 0; c < kNumRegClasses; ++c) {
-      auto& list = items[c];
-      std::sort(list.begin(), list.end(),
-                [](const Item& a, const Item& b) { return a.first < b.first; });
-      using End = std::pair<uint32_t, uint32_t>;  // (end point, physical slot)
-      std::priority_queue<End, std::vector<End>, std::greater<End>> busy;
-      for (const Item& it : list) {
-        uint32_t slot;
-        if (!busy.empty() && busy.top().first <= it.first) {
-          slot = busy.top().second;
-          busy.pop();
-        } else {
-          slot = new_slot(static_cast<RegClass>(c));
-        }
-        phys[it.vreg] = slot;
-        busy.push({it.last, slot});
-      }
-    }
+    for (int c = 0; c < kNumRegClasses; ++c)
+      out_->ShareSpillSlots(static_cast<RegClass>(c), items[c], /*touching_share=*/true, phys);
   }
   // Moves are resolved over physical slots: two values sharing a slot may meet in one parallel
   // move (an argument dying into the parameter that took over its slot).

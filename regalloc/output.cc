@@ -2,6 +2,9 @@
 #include "regalloc/output.h"
 
 #include <algorithm>
+#include <functional>
+#include <queue>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -42,6 +45,27 @@ void Output::CountEdits() {
     if (e.from.is_stack() && e.to.is_reg()) ++stats.reloads;
   }
   stats.spill_slots = num_spill_slots;
+}
+
+void Output::ShareSpillSlots(RegClass cls, std::vector<SlotExtent>& extents, bool touching_share,
+                             std::vector<uint32_t>& phys) {
+  std::sort(extents.begin(), extents.end(),
+            [](const SlotExtent& a, const SlotExtent& b) { return a.first < b.first; });
+  using End = std::pair<uint32_t, uint32_t>;  // (end point, physical slot)
+  std::priority_queue<End, std::vector<End>, std::greater<End>> busy;
+  for (const SlotExtent& e : extents) {
+    uint32_t slot;
+    if (!busy.empty() &&
+        (touching_share ? busy.top().first <= e.first : busy.top().first < e.first)) {
+      slot = busy.top().second;
+      busy.pop();
+    } else {
+      spill_slot_class.push_back(cls);
+      slot = num_spill_slots++;
+    }
+    phys[e.vreg] = slot;
+    busy.push({e.last, slot});
+  }
 }
 
 std::string Output::ToString() const {

@@ -50,6 +50,11 @@ struct Stats {
   std::string ToString(std::string_view allocator) const;
 };
 
+// A value's extent in layout order, for sharing spill slots (Output::ShareSpillSlots).
+struct SlotExtent {
+  uint32_t first, last, vreg;
+};
+
 struct Output {
   std::vector<Allocation> allocs;  // parallel to Function::operands
   std::vector<Edit> edits;
@@ -62,6 +67,12 @@ struct Output {
   std::span<const uint32_t> StackMapSlots(const StackMap& m) const {
     return {stack_map_slots.data() + m.slot_begin, m.slot_end - m.slot_begin};
   }
+  // Interval colouring of one class: gives each extent a new or shared spill slot of class `cls`
+  // (phys[vreg] = slot), sharing a slot between extents that do not overlap, through a min-heap
+  // of slot end points. `touching_share`: an extent may start at the point where the slot's last
+  // one ended (half-open extents); otherwise it must start after it. Sorts `extents` by start.
+  void ShareSpillSlots(RegClass cls, std::vector<SlotExtent>& extents, bool touching_share,
+                       std::vector<uint32_t>& phys);
   // Recomputes spills/reloads/moves/spill_slots from the edits.
   void CountEdits();
   // A readable dump of the edits and stack maps.

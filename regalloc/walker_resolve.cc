@@ -6,7 +6,6 @@
 // used parameter is expected, and exit_recs_ where each live-out value is; a value is always in
 // its register, its valid slot, or both.
 #include <algorithm>
-#include <queue>
 
 #include "absl/strings/str_cat.h"
 #include "regalloc/walker.h"
@@ -120,35 +119,17 @@ void ForwardWalker::AssignSlots() {
   const uint32_t nv = f_.num_vregs();
   const std::vector<uint32_t>& first = first_pos_;
   const std::vector<uint32_t>& last = last_pos_;
-  struct Item {
-    uint32_t first, last, vreg;
-  };
-  std::vector<Item> items[kNumRegClasses];
+  std::vector<SlotExtent> items[kNumRegClasses];
   for (uint32_t v = 0; v < nv; ++v)
     if (has_slot_[v]) items[static_cast<int>(f_.vregs[v].cls)].push_back({first[v], last[v], v});
   std::vector<uint32_t> phys(nv + kNumRegClasses, UINT32_MAX);
-  auto new_slot = [&](RegClass cls) {
-    out_->spill_slot_class.push_back(cls);
-    return out_->num_spill_slots++;
-  };
   for (int c = 0; c < kNumRegClasses; ++c) {
-    auto& list = items[c];
-    std::sort(list.begin(), list.end(),
-              [](const Item& a, const Item& b) { return a.first < b.first; });
-    using End = std::pair<uint32_t, uint32_t>;  // (last position, physical slot)
-    std::priority_queue<End, std::vector<End>, std::greater<End>> busy;
-    for (const Item& it : list) {
-      uint32_t slot;
-      if (!busy.empty() && busy.top().first < it.first) {
-        slot = busy.top().second;
-        busy.pop();
-      } else {
-        slot = new_slot(static_cast<RegClass>(c));
-      }
-      phys[it.vreg] = slot;
-      busy.push({it.last, slot});
+    const RegClass cls = static_cast<RegClass>(c);
+    out_->ShareSpillSlots(cls, items[c], /*touching_share=*/false, phys);
+    if (has_slot_[nv + c]) {  // the class's parallel-move cycle slot, never shared
+      out_->spill_slot_class.push_back(cls);
+      phys[nv + c] = out_->num_spill_slots++;
     }
-    if (has_slot_[nv + c]) phys[nv + c] = new_slot(static_cast<RegClass>(c));
   }
   auto map = [&](Allocation a) { return a.is_stack() ? Allocation::Stack(phys[a.slot()]) : a; };
   for (Allocation& a : out_->allocs) a = map(a);
