@@ -234,7 +234,12 @@ std::optional<Error> FindMalformedBody(const ModuleEnv& env) {
     open.assign(1, Op::kBlock);
     while (!open.empty()) {
       if (r.at_end()) return fail(Error(r.offset(), "unexpected end (END opcode expected)"));
-      if (Status st = r.Read(&op); !st.ok()) return fail(std::move(st).error());
+      if (Status st = r.Read(&op); !st.ok()) {
+        // An unsupported proposal's operator is not malformed; the rest of this body cannot be
+        // decoded past it.
+        if (r.last_error_unsupported()) break;
+        return fail(std::move(st).error());
+      }
       switch (op.op) {
         case Op::kBlock:
         case Op::kLoop:
@@ -257,6 +262,7 @@ std::optional<Error> FindMalformedBody(const ModuleEnv& env) {
           break;
       }
     }
+    if (!open.empty()) continue;
     if (!r.at_end()) return fail(Error(r.offset(), "section size mismatch"));
   }
   return std::nullopt;
@@ -325,8 +331,8 @@ std::optional<WasmError> ValidateModule(const ModuleEnv& env, uint32_t jobs) {
 }
 
 std::optional<ModuleEnv> LoadModule(std::vector<uint8_t> bytes, std::string file, WasmError* error,
-                                    uint32_t jobs) {
-  Expected<ModuleEnv> env = DecodeModule(std::move(bytes), std::move(file));
+                                    uint32_t jobs, WasmFeatures features) {
+  Expected<ModuleEnv> env = DecodeModule(std::move(bytes), std::move(file), features);
   if (!env.ok()) {
     *error = WasmError{ErrorKind::kMalformed, std::move(env).error()};
     return std::nullopt;
