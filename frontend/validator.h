@@ -36,8 +36,9 @@
 
 namespace egret::wasm {
 
-// Checks everything outside function bodies. Errors are invalid.
-Status ValidateModuleLevel(const ModuleEnv& env);
+// Checks everything outside function bodies. Errors are invalid, except a disabled proposal's
+// construct (extended-const arithmetic when off), unsupported: `*kind` gets the category.
+Status ValidateModuleLevel(const ModuleEnv& env, ErrorKind* kind = nullptr);
 
 // The validator's operand stack: a vector of types whose growth is out of line, so that a push
 // inlines to a compare and a store. Storage is kept across functions.
