@@ -145,7 +145,10 @@ suffix=""; [ $text -eq 1 ] || suffix="-json"
 [ -z "$opt_level" ] || suffix="$suffix-$opt_level"
 [ -z "$wasm_features" ] || suffix="$suffix-features-$(echo "$wasm_features" | tr -c 'a-z0-9\n' '_')"
 results="$build_dir/spec/results-$mode-$target$suffix"
-rm -rf "$results"; mkdir -p "$results"
+# Only the selected files' logs are replaced: core and proposal runs (proposals/NAME/ below) share
+# the folder without erasing each other's results.
+mkdir -p "$results"
+for name in "${selected[@]}"; do rm -f "$results/$name.log" "$results/$name.rc"; done
 run_one() {
   local name="$1" xfail="$here/expected-failures.txt"
   mkdir -p "$(dirname "$results/$name")"
