@@ -116,6 +116,7 @@ class ModuleEnv {
  public:
   std::string file;  // for diagnostics; may be empty
   std::vector<uint8_t> bytes;
+  WasmFeatures features;  // what the module was decoded (and is validated) with
 
   std::vector<FuncType> types;
   std::vector<Import> imports;

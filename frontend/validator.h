@@ -128,7 +128,9 @@ class FunctionValidator {
   }
   Status PushFrame(const Operator& op);
   Expected<ValType> LocalType(const Operator& op);
-  Status CheckMemory(const Operator& op);
+  // Fails unless memory `index` exists.
+  Status CheckMemory(const Operator& op, uint32_t index);
+  ValType AddressType(uint32_t memory) const { return env_.memories[memory].type.address_type(); }
   Status CheckTable(const Operator& op, uint32_t index);
   std::span<const ValType> LabelTypes(const Frame& f) const {
     return f.op == Op::kLoop ? f.params : f.results;
@@ -154,8 +156,9 @@ class FunctionValidator {
 std::optional<WasmError> ValidateModule(const ModuleEnv& env, uint32_t jobs = 1);
 
 // Decodes and validates; the convenience entry point for tools. On failure `*error` is set.
+// `features`: the proposals accepted beyond Wasm 2.0 (DecodeModule).
 std::optional<ModuleEnv> LoadModule(std::vector<uint8_t> bytes, std::string file, WasmError* error,
-                                    uint32_t jobs = 1);
+                                    uint32_t jobs = 1, WasmFeatures features = {});
 
 // Walks every body with the decoder alone, for the first malformed one (used to prefer
 // malformed over invalid, as the spec does). Returns the error or nullopt.

@@ -12,6 +12,7 @@ void CompileFlags::ApplyTo(compiler::CompileOptions* options) const {
   options->regalloc = regalloc;
   options->jobs = static_cast<uint32_t>(jobs);
   if (verify_each) options->verify_ir = compiler::IrVerification::kEachPass;
+  options->wasm_features = wasm_features;
 }
 
 void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_target) {
@@ -44,6 +45,20 @@ void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_targ
       std::string("run the IR verifier after translation and after every IR pass (default ") +
           (each_by_default ? "in this Debug build" : "in Debug builds") +
           "; otherwise once, after the last pass)");
+  parser.Option("wasm-features", &flags->wasm_features_text, "LIST",
+                "accept these proposals beyond Wasm 2.0, comma-separated: multi-memory, "
+                "memory64, all (default: none)");
+}
+
+bool CheckCompileFlags(const char* command, CompileFlags* flags) {
+  if (!CheckJobs(command, flags->jobs)) return false;
+  Expected<wasm::WasmFeatures> f = wasm::ParseWasmFeatures(flags->wasm_features_text);
+  if (!f.ok()) {
+    std::fprintf(stderr, "%s: error: --wasm-features: %s\n", command, f.error().message.c_str());
+    return false;
+  }
+  flags->wasm_features = *f;
+  return true;
 }
 
 bool CheckJobs(const char* command, int64_t jobs) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "compiler/compiler.h"
 #include "compiler/options.h"
@@ -22,6 +23,8 @@ struct CompileFlags {
   std::optional<compiler::Allocator> regalloc;  // nullopt: the one the opt level picks
   int64_t jobs = 0;                             // 0: every online CPU
   bool verify_each = false;                     // --verify-each
+  std::string wasm_features_text;               // --wasm-features, as typed
+  wasm::WasmFeatures wasm_features;             // parsed by CheckCompileFlags
 
   // Copies the flags into `options` (jobs must have passed CheckJobs).
   void ApplyTo(compiler::CompileOptions* options) const;
@@ -32,6 +35,9 @@ void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_targ
 
 // --jobs must be in [0, 1024]; otherwise prints `command: error: ...` and returns false.
 bool CheckJobs(const char* command, int64_t jobs);
+// CheckJobs, then parses --wasm-features into flags->wasm_features; false (after printing
+// `command: error: ...`) if either is wrong.
+bool CheckCompileFlags(const char* command, CompileFlags* flags);
 
 }  // namespace egret::tools
 

@@ -28,6 +28,10 @@ int ValidateCommand(std::span<const std::string> args) {
   int64_t jobs = 1;
   parser.Flag("kind", &show_kind, "prefix the error with its category (malformed or invalid)");
   parser.Option("jobs", &jobs, "N", "validate function bodies on N threads (0: all cores)");
+  std::string features_text;
+  parser.Option("wasm-features", &features_text, "LIST",
+                "accept these proposals beyond Wasm 2.0, comma-separated: multi-memory, "
+                "memory64, all (default: none)");
   parser.Positionals(&files, 1, 1);
   switch (parser.Parse(args)) {
     case cli::ParseOutcome::kHelp:
@@ -36,6 +40,12 @@ int ValidateCommand(std::span<const std::string> args) {
       return cli::kExitUsage;
     case cli::ParseOutcome::kOk:
       break;
+  }
+  Expected<wasm::WasmFeatures> features = wasm::ParseWasmFeatures(features_text);
+  if (!features.ok()) {
+    std::fprintf(stderr, "egret validate: error: --wasm-features: %s\n",
+                 features.error().message.c_str());
+    return cli::kExitUsage;
   }
   const std::string& path = files[0];
   bool text_error = false;  // a .wat that does not parse is malformed
@@ -53,7 +63,7 @@ int ValidateCommand(std::span<const std::string> args) {
   std::vector<uint8_t> bytes = std::move(*input);
   wasm::WasmError error;
   if (!wasm::LoadModule(std::move(bytes), path, &error,
-                        static_cast<uint32_t>(std::clamp<int64_t>(jobs, 0, 1024)))) {
+                        static_cast<uint32_t>(std::clamp<int64_t>(jobs, 0, 1024)), *features)) {
     std::string text = error.error.ToString();
     if (show_kind) text = std::string(wasm::ErrorKindName(error.kind)) + ": " + text;
     std::fprintf(stderr, "%s\n", text.c_str());
