@@ -124,12 +124,16 @@ Expected<ValType> Decoder::ReadRefType(ByteReader& r) {
 Status Decoder::ReadMemoryType(ByteReader& r, MemoryType* t) {
   const uint64_t at = r.offset();
   EGRET_ASSIGN_OR_RETURN(uint8_t flags, r.ReadU8());
-  const uint8_t known = env_.features.memory64 ? 0x05 : 0x01;
-  if (flags & ~known) return Error(at, "integer too large (malformed limits flags)");
+  const uint8_t known = env_.features.has(WasmFeature::kMemory64) ? 0x05 : 0x01;
+  if (flags & ~known)
+    return Error(at, (flags & ~0x05) == 0
+                         ? "integer too large (malformed limits flags: 0x04, an i64 memory, needs "
+                           "--wasm-features=+memory64)"
+                         : "integer too large (malformed limits flags)");
   t->is64 = (flags & 0x04) != 0;
   Limits& l = t->limits;
   l.max.reset();
-  if (env_.features.memory64) {
+  if (env_.features.has(WasmFeature::kMemory64)) {
     EGRET_ASSIGN_OR_RETURN(l.min, r.ReadU64());
     if (flags & 1) {
       EGRET_ASSIGN_OR_RETURN(uint64_t max, r.ReadU64());

@@ -20,10 +20,10 @@
 
 namespace egret::wasm {
 
-// Decodes `bytes` (which the result takes over). `file` names the input in errors; `features`
-// are the proposals accepted beyond Wasm 2.0 (kept in the ModuleEnv for validation).
+// Decodes `bytes` (which the result takes over). `file` names the input in errors. `features`
+// become the result's ModuleEnv::features.
 Expected<ModuleEnv> DecodeModule(std::vector<uint8_t> bytes, std::string file = "",
-                                 WasmFeatures features = {});
+                                 WasmFeatures features = WasmFeatures::Default());
 
 // True if `s` is well-formed UTF-8 (no overlong forms, surrogates, or code points past U+10FFFF).
 bool IsValidUtf8(std::span<const uint8_t> s);

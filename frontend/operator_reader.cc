@@ -5,6 +5,8 @@
 // both paths accept exactly the same encodings.
 #include "frontend/operator_reader.h"
 
+#include "frontend/wasm_features.h"
+
 namespace egret::wasm {
 
 Status OperatorReader::SlowU32(uint32_t* v) {
@@ -98,11 +100,12 @@ Status OperatorReader::ReadBlockType(BlockType* bt) {
 Status OperatorReader::ReadMemArg(Operator* op) {
   EGRET_TRY(ReadU32(&op->align));
   op->memory = 0;
-  if (features_.multi_memory && (op->align & 0x40) != 0) {  // bit 6: a memory index follows
+  if (features_.has(WasmFeature::kMultiMemory) &&
+      (op->align & 0x40) != 0) {  // bit 6: a memory index follows
     op->align &= ~uint32_t{0x40};
     EGRET_TRY(ReadU32(&op->memory));
   }
-  if (features_.memory64) {
+  if (features_.has(WasmFeature::kMemory64)) {
     if (pos_ < size_ && data_[pos_] < 0x80) {
       op->mem_offset = data_[pos_++];
       return Status::Ok();
@@ -116,7 +119,7 @@ Status OperatorReader::ReadMemArg(Operator* op) {
 }
 
 Status OperatorReader::ReadMemIndex(uint32_t* memory) {
-  if (features_.multi_memory) return ReadU32(memory);
+  if (features_.has(WasmFeature::kMultiMemory)) return ReadU32(memory);
   const uint64_t at = offset();
   uint8_t b = 0;
   EGRET_TRY(ReadU8(&b));
@@ -131,11 +134,19 @@ Status OperatorReader::Read(Operator* op) {
   const uint8_t first = data_[pos_++];
   uint8_t prefix = 0;
   uint32_t code = first;
-  if (first == 0xfc || first == 0xfd) {
+  // 0xfb (GC) and 0xfe (threads) are prefixes too: read their sub-opcode so that an
+  // unsupported proposal's operator is named.
+  if (first == 0xfc || first == 0xfd || first == 0xfb || first == 0xfe) {
     prefix = first;
     EGRET_TRY(ReadU32(&code));
   }
-  if (!LookupOp(prefix, code, &op->op)) return Error(op->offset, "illegal opcode");
+  if (!LookupOp(prefix, code, &op->op)) [[unlikely]] {
+    if (std::optional<std::string> m = UnsupportedOpcode(prefix, code)) {
+      unsupported_ = true;
+      return Error(op->offset, std::move(*m));
+    }
+    return Error(op->offset, "illegal opcode");
+  }
   switch (GetOpInfo(op->op).imm) {
     case ImmKind::kNone:
       break;

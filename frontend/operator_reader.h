@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "frontend/opcodes.h"
+#include "frontend/wasm_features.h"
 #include "frontend/wasm_types.h"
 #include "support/error.h"
 #include "support/leb128.h"
@@ -55,7 +56,8 @@ class OperatorReader {
   // `bytes` is the code to read; `base_offset` the absolute offset of bytes[0] in the module.
   // `features` change immediates: multi-memory makes memory indices LEB128 u32s (and lets bit 6
   // of a memarg's alignment announce one), memory64 makes memarg offsets u64.
-  OperatorReader(std::span<const uint8_t> bytes, uint64_t base_offset, WasmFeatures features = {})
+  OperatorReader(std::span<const uint8_t> bytes, uint64_t base_offset,
+                 WasmFeatures features = WasmFeatures::None())
       : data_(bytes.data()), size_(bytes.size()), base_(base_offset), features_(features) {}
 
   bool at_end() const { return pos_ == size_; }
@@ -69,8 +71,10 @@ class OperatorReader {
   // many locals" when the declared total exceeds 2^32 - 1.
   Status ReadLocals(std::vector<LocalGroup>* groups, uint64_t* total);
 
-  // Reads the next operator. Errors are always malformed.
+  // Reads the next operator. Errors are malformed, except an operator of a proposal egret does
+  // not implement (wasm_features.h: UnsupportedOpcode), after which last_error_unsupported().
   Status Read(Operator* op);
+  bool last_error_unsupported() const { return unsupported_; }
 
   // The label depths of the last br_table, default last.
   std::span<const uint32_t> br_targets() const { return br_targets_; }
@@ -122,6 +126,7 @@ class OperatorReader {
   size_t pos_ = 0;
   WasmFeatures features_;
   std::vector<uint32_t> br_targets_;
+  bool unsupported_ = false;
 };
 
 }  // namespace egret::wasm

@@ -738,6 +738,9 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
     case Op::kCall:
     case Op::kCallIndirect:
       return Call(op);
+    case Op::kReturnCall:
+    case Op::kReturnCallIndirect:
+      return Unsupported(op.offset, "tail calls");
     case Op::kDrop:
       Pop();
       return Status::Ok();

@@ -83,26 +83,6 @@ std::string_view ExternKindName(ExternKind k) {
   return "?";
 }
 
-Expected<WasmFeatures> ParseWasmFeatures(std::string_view list) {
-  WasmFeatures f;
-  while (!list.empty()) {
-    const size_t comma = list.find(',');
-    const std::string_view name = list.substr(0, comma);
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    if (name == "multi-memory") {
-      f.multi_memory = true;
-    } else if (name == "memory64") {
-      f.memory64 = true;
-    } else if (name == "all") {
-      f.multi_memory = f.memory64 = true;
-    } else {
-      return Error("unknown wasm feature '" + std::string(name) +
-                   "' (known: multi-memory, memory64, all)");
-    }
-  }
-  return f;
-}
-
 std::string_view ErrorKindName(ErrorKind k) {
   switch (k) {
     case ErrorKind::kMalformed:

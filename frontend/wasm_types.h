@@ -87,17 +87,6 @@ inline constexpr uint64_t kPageSize = 65536;
 inline constexpr uint64_t kMaxPages = 65536;                // 4 GiB of 32-bit linear memory
 inline constexpr uint64_t kMaxPages64 = uint64_t{1} << 48;  // memory64: 2^64 bytes
 
-// Post-2.0 proposals the frontend accepts only when asked (a module using one is otherwise
-// malformed or invalid as Wasm 2.0 says). Which embedder flag sets them: docs/cli.md.
-struct WasmFeatures {
-  bool multi_memory = false;  // several memories; memory indices in memargs and memory ops
-  bool memory64 = false;      // i64-indexed memories (limits flag 0x04)
-  friend bool operator==(const WasmFeatures&, const WasmFeatures&) = default;
-};
-// "multi-memory,memory64" (comma-separated names; "" is none, "all" every one) -> features; an
-// unknown name is an error naming the known ones.
-Expected<WasmFeatures> ParseWasmFeatures(std::string_view list);
-
 // How a frontend error maps onto the spec testsuite's categories.
 enum class ErrorKind : uint8_t {
   kMalformed,    // the bytes are not a module (assert_malformed)

@@ -226,7 +226,7 @@ int CompileCommand(std::span<const std::string> args) {
       break;
   }
   o.input = files[0];
-  if (!CheckCompileFlags("egret compile", &o.flags)) return cli::kExitUsage;
+  if (!CheckJobs("egret compile", o.flags.jobs)) return cli::kExitUsage;
   if (Expected<uint32_t> n = compiler::ParseBranchRangeShrink(o.branch_range_shrink); !n.ok()) {
     std::fprintf(stderr, "egret compile: error: %s\n", n.error().message.c_str());
     return cli::kExitUsage;

@@ -15,6 +15,23 @@ void CompileFlags::ApplyTo(compiler::CompileOptions* options) const {
   options->wasm_features = wasm_features;
 }
 
+void AddWasmFeaturesFlag(cli::ArgParser& parser, wasm::WasmFeatures* features) {
+  std::string help =
+      "enable (+name or name) or disable (-name) WebAssembly proposals, left to right; 'all', "
+      "'none' and 'default' set the whole list (default: " +
+      wasm::WasmFeatures::Default().ToString() + "). Proposals:";
+  for (int i = 0; i < wasm::kNumWasmFeatures; ++i) {
+    const auto f = static_cast<wasm::WasmFeature>(i);
+    help += " " + std::string(wasm::FeatureName(f)) + " (" + std::string(wasm::FeatureHelp(f)) +
+            ")" + (i + 1 < wasm::kNumWasmFeatures ? ";" : "");
+  }
+  parser.Custom("wasm-features", "LIST", help,
+                [features](const std::string& v) -> std::optional<std::string> {
+                  if (Status st = features->ParseInto(v); !st.ok()) return st.error().message;
+                  return std::nullopt;
+                });
+}
+
 void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_target) {
   using compiler::Name;
   const compiler::OptLevel none = compiler::OptLevel::kNone;
@@ -38,6 +55,7 @@ void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_targ
                 "compile functions on N threads; the output does not depend on N (default: 0, "
                 "every online CPU: " +
                     std::to_string(compiler::DefaultJobs()) + " here)");
+  AddWasmFeaturesFlag(parser, &flags->wasm_features);
   const bool each_by_default =
       compiler::DefaultIrVerification() == compiler::IrVerification::kEachPass;
   parser.Flag(
@@ -45,20 +63,6 @@ void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_targ
       std::string("run the IR verifier after translation and after every IR pass (default ") +
           (each_by_default ? "in this Debug build" : "in Debug builds") +
           "; otherwise once, after the last pass)");
-  parser.Option("wasm-features", &flags->wasm_features_text, "LIST",
-                "accept these proposals beyond Wasm 2.0, comma-separated: multi-memory, "
-                "memory64, all (default: none)");
-}
-
-bool CheckCompileFlags(const char* command, CompileFlags* flags) {
-  if (!CheckJobs(command, flags->jobs)) return false;
-  Expected<wasm::WasmFeatures> f = wasm::ParseWasmFeatures(flags->wasm_features_text);
-  if (!f.ok()) {
-    std::fprintf(stderr, "%s: error: --wasm-features: %s\n", command, f.error().message.c_str());
-    return false;
-  }
-  flags->wasm_features = *f;
-  return true;
 }
 
 bool CheckJobs(const char* command, int64_t jobs) {

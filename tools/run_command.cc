@@ -161,7 +161,7 @@ int RunCommand(std::span<const std::string> args) {
     case cli::ParseOutcome::kOk:
       break;
   }
-  if (!CheckCompileFlags("egret run", &compile_flags)) return cli::kExitUsage;
+  if (!CheckJobs("egret run", compile_flags.jobs)) return cli::kExitUsage;
   Expected<runtime::profiling::ProfilingMode> profiling =
       runtime::profiling::ParseProfilingMode(profile);
   if (!profiling.ok()) {

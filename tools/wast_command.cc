@@ -388,7 +388,7 @@ int WastCommand(std::span<const std::string> args) {
     std::fprintf(stderr, "egret wast: error: --profile needs --mode=run or --mode=compile\n");
     return cli::kExitUsage;
   }
-  if (!CheckCompileFlags("egret wast", &compile_flags)) return cli::kExitUsage;
+  if (!CheckJobs("egret wast", compile_flags.jobs)) return cli::kExitUsage;
   Expected<uint32_t> shrink = compiler::ParseBranchRangeShrink(branch_range_shrink);
   if (!shrink.ok()) {
     std::fprintf(stderr, "egret wast: error: %s\n", shrink.error().message.c_str());

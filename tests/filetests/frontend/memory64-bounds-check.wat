@@ -2,7 +2,7 @@
 ;; cover a 64-bit index): end = index + offset + size must not wrap past 2^64 (end < index) nor
 ;; exceed the current length; the access itself is then notrap. An offset that puts every access
 ;; past 2^64 traps unconditionally.
-;; RUN: %egret compile --wasm-features=memory64 --emit=ir --no-srclocs %s | FileCheck %s
+;; RUN: %egret compile --wasm-features=+memory64 --emit=ir --no-srclocs %s | FileCheck %s
 (module
   (memory i64 1)
   (func $ld (param i64) (result i32)

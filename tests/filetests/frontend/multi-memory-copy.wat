@@ -1,7 +1,7 @@
 ;; Concept: with multi-memory, memory.copy between two memories passes both memory indices to the
 ;; memory_copy builtin (destination first), and a load from memory 1 finds that memory's base in
 ;; its own VMContext record (memory 0's stays first, at 64, with readonly base loads).
-;; RUN: %egret compile --wasm-features=multi-memory --emit=ir --no-srclocs %s | FileCheck %s
+;; RUN: %egret compile --wasm-features=+multi-memory --emit=ir --no-srclocs %s | FileCheck %s
 (module
   (memory $a 1)
   (memory $b 2)

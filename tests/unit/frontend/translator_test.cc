@@ -27,7 +27,7 @@ struct Translated {
 };
 
 Translated TranslateOk(const Bytes& bytes, TranslateOptions options = {},
-                       WasmFeatures features = {}) {
+                       WasmFeatures features = WasmFeatures::Default()) {
   WasmError error;
   std::optional<ModuleEnv> env = LoadModule(bytes, "t.wasm", &error, 1, features);
   EXPECT_TRUE(env.has_value()) << error.error.ToString();
@@ -152,7 +152,9 @@ TEST(Translator, Memory64AccessesCheckTheirEndIncludingTheWrap) {
   // (memory i64 1) (func (param i64) (result i32) local.get 0 i32.load offset=8)
   Bytes m = OneFunction({kI64}, {kI32}, {0x20, 0x00, 0x28, 0x02, 0x08, 0x0b},
                         {Section(5, Bytes{0x01, 0x04, 0x01})});
-  Translated t = TranslateOk(m, {}, {.memory64 = true});  // guard pages: still checked
+  WasmFeatures features = WasmFeatures::Default();
+  features.set(WasmFeature::kMemory64, true);
+  Translated t = TranslateOk(m, {}, features);  // guard pages: still checked
   constexpr uint64_t kVmctx = 16, kBase = 4096, kLength = 65536;
   ir::InterpOptions options;
   options.heap_size = kBase + kLength;
@@ -183,7 +185,9 @@ TEST(Translator, MultiMemoryLoadsReadTheirOwnMemoryRecord) {
       OneFunction({kI32}, {kI32},
                   {0x20, 0x00, 0x28, 0x42, 0x01, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x6b, 0x0b},
                   {Section(5, Bytes{0x02, 0x00, 0x01, 0x00, 0x01})});
-  Translated t = TranslateOk(m, {}, {.multi_memory = true});
+  WasmFeatures features = WasmFeatures::Default();
+  features.set(WasmFeature::kMultiMemory, true);
+  Translated t = TranslateOk(m, {}, features);
   constexpr uint64_t kVmctx = 16, kBase0 = 4096, kBase1 = 8192, kLength = 65536;
   ir::InterpOptions options;
   options.heap_size = kBase1 + kLength;

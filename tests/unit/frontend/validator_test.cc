@@ -29,9 +29,16 @@ std::string CheckWith(const Bytes& bytes, WasmFeatures features) {
 }
 bool StartsWith(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
 
-constexpr WasmFeatures kMulti{.multi_memory = true};
-constexpr WasmFeatures k64{.memory64 = true};
-constexpr WasmFeatures kBoth{.multi_memory = true, .memory64 = true};
+// The default set plus multi-memory and/or memory64 (both off by default).
+WasmFeatures With(bool multi_memory, bool memory64) {
+  WasmFeatures f = WasmFeatures::Default();
+  f.set(WasmFeature::kMultiMemory, multi_memory);
+  f.set(WasmFeature::kMemory64, memory64);
+  return f;
+}
+const WasmFeatures kMulti = With(true, false);
+const WasmFeatures k64 = With(false, true);
+const WasmFeatures kBoth = With(true, true);
 // (memory 1) (memory i64 1): memory 0 is 32-bit, memory 1 is 64-bit.
 Bytes Mixed() { return Section(5, Bytes{0x02, 0x00, 0x01, 0x04, 0x01}); }
 
@@ -268,7 +275,9 @@ TEST(OperatorReader, ReadsImmediates) {
 
 TEST(Validator, SeveralMemoriesNeedMultiMemory) {
   const Bytes two = OneFunction({}, {}, {0x0b}, {Section(5, Bytes{0x02, 0x00, 0x01, 0x00, 0x01})});
-  EXPECT_EQ(Check(two), "invalid: m.wasm:0x0: error: multiple memories");
+  EXPECT_EQ(Check(two),
+            "invalid: m.wasm:0x0: error: multiple memories (they need "
+            "--wasm-features=+multi-memory)");
   EXPECT_EQ(CheckWith(two, kMulti), "ok");
 }
 
@@ -286,7 +295,7 @@ TEST(Validator, MemArgMemoryIndexIsChecked) {
   EXPECT_NE(
       CheckWith(OneFunction({kI32}, {kI32}, {0x20, 0x00, 0x28, 0x42, 0x02, 0x00, 0x0b}, {mems}),
                 kMulti)
-          .find("unknown memory 2 (func 0)"),
+          .find("unknown memory 2 in i32.load (func 0)"),
       std::string::npos);
   // Without multi-memory, bit 6 is just an alignment larger than natural.
   EXPECT_NE(Check(OneFunction({kI32}, {kI32}, {0x20, 0x00, 0x28, 0x42, 0x00, 0x0b}, {Memory()}))

@@ -24,7 +24,8 @@ std::shared_ptr<const Module> CompileWat(Engine& engine, const char* wat) {
   auto wasm = text::WatToWasm(wat);
   EGRET_CHECK(wasm.ok());
   compiler::CompileOptions options;
-  options.wasm_features = {.multi_memory = true, .memory64 = true};
+  options.wasm_features.set(wasm::WasmFeature::kMultiMemory, true);
+  options.wasm_features.set(wasm::WasmFeature::kMemory64, true);
   auto compiled = compiler::CompileBytes(std::move(*wasm), "multi_memory", options);
   EGRET_CHECK(compiled.ok());
   auto module = Module::FromArtifact(engine, std::move(compiled->artifact));
