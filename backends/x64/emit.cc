@@ -1186,19 +1186,74 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
       return;
     }
     case VecOp::kShuffle: {
-      // The general two-source byte shuffle: each source through pshufb with its own mask
-      // (indices of the other source become 0x80, which zeroes the byte), then por.
+      // Byte indices 0-15 select from a, 16-31 from b. Recognized in order: a permutation of one
+      // source's dwords (pshufd), two dwords of a then two of b (or of b then a: shufps), an
+      // interleave of the low or high halves (punpckl/h bw wd dq qdq), a byte rotation of b:a
+      // (palignr); otherwise pshufb with a pool mask per source used, and por.
       const Xmm a = X(i, o.a), b = X(i, o.b), d = X(i, o.dst), t = X(i, o.tmp);
       uint8_t idx[16];
       std::memcpy(idx, &m.imm, 8);
       std::memcpy(idx + 8, &m.imm_hi, 8);
-      uint8_t ma[16], mb[16];
       bool uses_a = false, uses_b = false;
       for (int k = 0; k < 16; ++k) {
-        ma[k] = idx[k] < 16 ? idx[k] : 0x80;
-        mb[k] = idx[k] >= 16 && idx[k] < 32 ? idx[k] - 16 : 0x80;
+        idx[k] &= 31;
         uses_a |= idx[k] < 16;
-        uses_b |= idx[k] >= 16 && idx[k] < 32;
+        uses_b |= idx[k] >= 16;
+      }
+      // Dword lanes: dw[j] = source dword index 0..7 when bytes 4j..4j+3 are one whole dword.
+      int dw[4];
+      bool dwords = true;
+      for (int j = 0; j < 4; ++j) {
+        dw[j] = idx[4 * j] / 4;
+        for (int k = 0; k < 4; ++k)
+          dwords &= idx[4 * j] % 4 == 0 && idx[4 * j + k] == idx[4 * j] + k;
+      }
+      if (dwords && (!uses_a || !uses_b)) {
+        const int imm = (dw[0] & 3) | (dw[1] & 3) << 2 | (dw[2] & 3) << 4 | (dw[3] & 3) << 6;
+        opi(SseOp::kPshufd, d, uses_a ? a : b, imm);
+        return;
+      }
+      if (dwords && (dw[0] < 4) == (dw[1] < 4) && (dw[2] < 4) == (dw[3] < 4) &&
+          (dw[0] < 4) != (dw[2] < 4)) {
+        // shufps: lanes 0-1 from the destination, 2-3 from the source.
+        const bool a_low = dw[0] < 4;
+        const int imm = (dw[0] & 3) | (dw[1] & 3) << 2 | (dw[2] & 3) << 4 | (dw[3] & 3) << 6;
+        mov(d, a_low ? a : b);
+        opi(SseOp::kShufps, d, a_low ? b : a, imm);
+        return;
+      }
+      static constexpr SseOp kUnpackLow[4] = {SseOp::kPunpcklbw, SseOp::kPunpcklwd,
+                                              SseOp::kPunpckldq, SseOp::kPunpcklqdq};
+      static constexpr SseOp kUnpackHigh[4] = {SseOp::kPunpckhbw, SseOp::kPunpckhwd,
+                                               SseOp::kPunpckhdq, SseOp::kPunpckhqdq};
+      for (int w = 0; w < 4; ++w) {  // element size 1 << w bytes
+        const int size = 1 << w;
+        for (int high = 0; high < 2; ++high) {
+          bool match = true;
+          for (int k = 0; k < 16 && match; ++k) {
+            const int elem = k / size, byte = k % size;
+            const int src_elem = elem / 2 + high * (8 / size);
+            const int want = (elem % 2 ? 16 : 0) + src_elem * size + byte;
+            match = idx[k] == want;
+          }
+          if (match) {
+            mov(d, a);
+            op(high ? kUnpackHigh[w] : kUnpackLow[w], d, b);
+            return;
+          }
+        }
+      }
+      bool rotate = idx[0] > 0 && idx[0] < 16;
+      for (int k = 1; k < 16 && rotate; ++k) rotate = idx[k] == idx[0] + k;
+      if (rotate) {
+        mov(d, b);
+        opi(SseOp::kPalignr, d, a, idx[0]);
+        return;
+      }
+      uint8_t ma[16], mb[16];
+      for (int k = 0; k < 16; ++k) {
+        ma[k] = idx[k] < 16 ? idx[k] : 0x80;
+        mb[k] = idx[k] >= 16 ? idx[k] - 16 : 0x80;
       }
       uint64_t lo, hi;
       if (!uses_b) {
@@ -1316,6 +1371,17 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
     case VecOp::kShl:
     case VecOp::kUshr:
     case VecOp::kSshr: {
+      if (m.imm_operand) {  // a constant amount (already modulo the lane width; not i8)
+        static constexpr XmmShiftOp kImm[3][4] = {
+            {XmmShiftOp::kPsllw, XmmShiftOp::kPsllw, XmmShiftOp::kPslld, XmmShiftOp::kPsllq},
+            {XmmShiftOp::kPsrlw, XmmShiftOp::kPsrlw, XmmShiftOp::kPsrld, XmmShiftOp::kPsrlq},
+            {XmmShiftOp::kPsraw, XmmShiftOp::kPsraw, XmmShiftOp::kPsrad, XmmShiftOp::kPsrad}};
+        const int row = m.vop == VecOp::kShl ? 0 : m.vop == VecOp::kUshr ? 1 : 2;
+        const Xmm d = X(i, o.dst);
+        mov(d, X(i, o.a));
+        if (m.imm != 0) shift(kImm[row][static_cast<int>(lane)], d, static_cast<int>(m.imm));
+        return;
+      }
       // The amount (a GPR) modulo the lane width, moved into an xmm register for the
       // shift-by-xmm forms.
       const Xmm d = X(i, o.dst), a = X(i, o.a), t = X(i, o.tmp);
