@@ -1608,11 +1608,10 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
     case VecOp::kFmin:
     case VecOp::kFmax: {
       // min/max in both operand orders (minps returns its second operand for NaN and for equal
-      // zeros); min: or-ing them propagates NaN and -0; max: x = m1 ^ m2, (m1 | x) - x
-      // propagates NaN and makes max(-0, +0) = +0. NaN lanes are then canonicalized: the
-      // unordered mask, shifted right by 10 (f32) / 13 (f64) bits, clears all but the sign,
-      // exponent and quiet bit.
-      const Xmm a = X(i, o.a), b = X(i, o.b), d = X(i, o.dst), t = X(i, o.tmp);
+      // zeros); min: or-ing them gives min(-0, +0) = -0; max: x = m1 ^ m2, (m1 | x) - x gives
+      // max(-0, +0) = +0. Lanes where either input is NaN take a + b instead, which is the
+      // first NaN operand quieted, as the scalar fmin/fmax and the IR interpreter give.
+      const Xmm a = X(i, o.a), b = X(i, o.b), d = X(i, o.dst), t = X(i, o.tmp), t2 = X(i, o.tmp2);
       const bool min = m.vop == VecOp::kFmin;
       const SseOp mm =
           min ? (f64 ? SseOp::kMinpd : SseOp::kMinps) : (f64 ? SseOp::kMaxpd : SseOp::kMaxps);
@@ -1627,10 +1626,13 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
         op(SseOp::kOrps, t, d);
         op(f64 ? SseOp::kSubpd : SseOp::kSubps, t, d);
       }
-      opi(f64 ? SseOp::kCmppd : SseOp::kCmpps, d, t, 3);  // unordered
-      op(SseOp::kOrps, t, d);
-      shift(f64 ? XmmShiftOp::kPsrlq : XmmShiftOp::kPsrld, d, f64 ? 13 : 10);
+      mov(d, a);
+      opi(f64 ? SseOp::kCmppd : SseOp::kCmpps, d, b, 3);  // unordered: either is NaN
+      mov(t2, a);
+      op(f64 ? SseOp::kAddpd : SseOp::kAddps, t2, b);
+      op(SseOp::kAndps, t2, d);
       op(SseOp::kAndnps, d, t);
+      op(SseOp::kOrps, d, t2);
       return;
     }
     case VecOp::kFabs:
