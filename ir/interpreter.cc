@@ -357,6 +357,9 @@ InterpResult Interpreter::Run(const Function& f, std::span<const DataValue> args
       case Opcode::kTrapnz:
         if (a != 0) return trap(d.trap);
         break;
+      default:
+        return error("the interpreter does not run vector op " + std::string(OpcodeName(d.opcode)) +
+                     " yet");
     }
     if (next) {
       // Block arguments are a parallel copy: read them all before writing any parameter.
