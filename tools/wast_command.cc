@@ -3,8 +3,8 @@
 // Reads a .wast script directly, or the JSON script wast2json writes (one command per entry,
 // modules as .wasm files beside it); tools/wast_script.h gives both one form. Checks each
 // command against the frontend:
-//   module                every module decodes, validates, translates to IR (SIMD functions
-//                         excepted, until SIMD translation lands) and passes the IR verifier;
+//   module                every module decodes, validates, translates to IR and passes the IR
+//                         verifier;
 //   assert_malformed      binary modules must fail to decode (ErrorKind::kMalformed), text
 //                         modules of a .wast script to parse; wast2json's .wat ones are skipped;
 //   assert_invalid        must decode and then fail validation (ErrorKind::kInvalid);
@@ -105,18 +105,14 @@ std::optional<std::string> WastRunner::CheckModule(const std::string& file) {
   if (!env)
     return "module rejected (" + std::string(wasm::ErrorKindName(error.kind)) +
            "): " + error.error.ToString();
-  // Translate every function and verify its IR. SIMD functions are validated but not yet
-  // translated; they are the only translation failures accepted.
+  // Translate every function and verify its IR.
   Expected<wasm::VMContextLayout> layout = wasm::VMContextLayout::Compute(*env);
   if (!layout.ok()) return "translation failed: " + layout.error().ToString();
   const std::vector<std::string> symbols = wasm::FunctionSymbols(*env);
   wasm::FunctionTranslator translator(*env, *layout, symbols);
   for (uint32_t i = env->num_imported_functions; i < env->functions.size(); ++i) {
     Expected<ir::Function> f = translator.Translate(i);
-    if (!f.ok()) {
-      if (f.error().message.find("not yet supported: SIMD") == 0) continue;
-      return "translation failed: " + f.error().ToString();
-    }
+    if (!f.ok()) return "translation failed: " + f.error().ToString();
     if (Status st = ir::Verify(*f); !st.ok())
       return "IR verifier failed on func " + std::to_string(i) + ": " + st.error().ToString();
   }
