@@ -1581,7 +1581,15 @@ void Lowerer::EmitVecSeq(ir::Inst i, VecOp op, OpSize lane, std::initializer_lis
   m.vec_gtmp = gtmp;
   ops_.clear();
   for (ir::Value v : uses) ops_.push_back(Operand::Use(Use(v)));
-  ops_.push_back(Operand::EarlyDef(Result(i)));
+  // The result is an early def (never an input's register), since most sequences write it
+  // before their last read of an input. These read every input before writing the result (or the
+  // result is a GPR while the inputs are xmm, or the reverse), so with no temporaries it may take
+  // a dying input's register.
+  const bool late = xtmps == 0 && !gtmp &&
+                    (op == VecOp::kExtractLaneS || op == VecOp::kExtractLaneU ||
+                     op == VecOp::kAnyTrue || op == VecOp::kBitmask || op == VecOp::kSplat ||
+                     (op == VecOp::kScalarToVector && !float_lanes));
+  ops_.push_back(late ? Operand::Def(Result(i)) : Operand::EarlyDef(Result(i)));
   for (int k = 0; k < xtmps; ++k) ops_.push_back(Operand::EarlyDef(NewVReg(Type::kF64)));
   if (gtmp) ops_.push_back(Operand::EarlyDef(NewVReg(Type::kI64)));
   EmitSpan(m, ops_);

@@ -66,22 +66,20 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: pshufd $0, %xmm0, %xmm1
-;; CHECK-NEXT: f: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
-;; CHECK-NEXT: 14: ud2
+;; CHECK-NEXT: 8: jb 0x11
+;; CHECK-NEXT: a: pshufd $0, %xmm0, %xmm0
+;; CHECK-NEXT: f: popq %rbp
+;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 11: ud2
 ;; CHECK-LABEL: function %splat_f64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: pshufd $0x44, %xmm0, %xmm1
-;; CHECK-NEXT: f: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
-;; CHECK-NEXT: 14: ud2
+;; CHECK-NEXT: 8: jb 0x11
+;; CHECK-NEXT: a: pshufd $0x44, %xmm0, %xmm0
+;; CHECK-NEXT: f: popq %rbp
+;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 11: ud2
 ;; CHECK-LABEL: function %extract_i8_s:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
@@ -123,22 +121,20 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: pshufd $2, %xmm0, %xmm1
-;; CHECK-NEXT: f: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
-;; CHECK-NEXT: 14: ud2
+;; CHECK-NEXT: 8: jb 0x11
+;; CHECK-NEXT: a: pshufd $2, %xmm0, %xmm0
+;; CHECK-NEXT: f: popq %rbp
+;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 11: ud2
 ;; CHECK-LABEL: function %extract_f64_1:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: pshufd $0xee, %xmm0, %xmm1
-;; CHECK-NEXT: f: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
-;; CHECK-NEXT: 14: ud2
+;; CHECK-NEXT: 8: jb 0x11
+;; CHECK-NEXT: a: pshufd $0xee, %xmm0, %xmm0
+;; CHECK-NEXT: f: popq %rbp
+;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 11: ud2
 ;; CHECK-LABEL: function %replace_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
