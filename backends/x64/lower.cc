@@ -266,6 +266,11 @@ class Lowerer final : public backend::LowerRules {
   Status LowerTrapIf(ir::Inst i);
   // SIMD: every vector opcode (ir/simd.h), needing SSE4.1.
   Status LowerVector(ir::Inst i);
+  // The 32/64-bit scalar load that vscalar_to_vector or vsplat `user` reads straight into an xmm
+  // register (movss/movsd from memory zero the upper lanes), or an invalid value.
+  ir::Value VectorLoadOperand(ir::Inst user) const;
+  // movss/movsd (by `f64`) of the memory operand of load `load` into `dst`.
+  void EmitXmmLoad(ir::Inst load, bool f64, VReg dst);
   // d = reuse(a) op b (or VEX d = a op b); `swap`: the IR operands in the other order.
   void EmitVecBin(ir::Inst i, SseOp op, bool swap = false);
   // d = op a [, $imm].
@@ -508,6 +513,8 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       // addressing mode (then the load needs a register).
       const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
       if (!u.valid()) return false;
+      const ir::Value vl = VectorLoadOperand(u);
+      if (vl.valid()) return DefInstId(vl) == i;
       const ir::Value v = FoldedLoadOperand(u);
       return v.valid() && DefInstId(v) == i && !IsSunk(u);
     }
@@ -1595,6 +1602,37 @@ void Lowerer::EmitVecSeq(ir::Inst i, VecOp op, OpSize lane, std::initializer_lis
   EmitSpan(m, ops_);
 }
 
+ir::Value Lowerer::VectorLoadOperand(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  if (!features_.sse41) return ir::Value();  // the user is refused anyway
+  if (d.opcode != Opcode::kVscalarToVector && d.opcode != Opcode::kVsplat) return ir::Value();
+  const ir::Value v = d.args[0];
+  if (!ctx_.CanSinkInto(v, user)) return ir::Value();
+  const ir::Inst li = DefInstId(v);
+  if (dfg_[li].opcode != Opcode::kLoad) return ir::Value();
+  const Type t = dfg_.ValueType(Resolve(v));
+  if (ir::TypeBits(t) != 32 && ir::TypeBits(t) != 64) return ir::Value();
+  // A splat's lane type must be the loaded one (i8/i16 splats take an i32 and truncate it).
+  if (d.opcode == Opcode::kVsplat && ir::LaneType(d.type) != t) return ir::Value();
+  return ctx_.OnlyPureBetween(li, user) ? v : ir::Value();
+}
+
+void Lowerer::EmitXmmLoad(ir::Inst load, bool f64, VReg dst) {
+  const ir::InstData& ld = dfg_[load];
+  MInst m;
+  m.op = MOp::kLoad;
+  m.disp = static_cast<int32_t>(ld.imm);
+  m.can_trap = !ld.flags.Has(ir::MemFlags::kNotrap);
+  m.trap = ld.trap;
+  m.fp = true;
+  m.fp64 = f64;
+  m.load = f64 ? LoadKind::kFloat64 : LoadKind::kFloat32;
+  ops_.clear();
+  AddressOperands(load, &m);
+  ops_.push_back(Operand::Def(dst));
+  EmitSpan(m, ops_);
+}
+
 Status Lowerer::LowerVector(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const Opcode op = d.opcode;
@@ -1630,9 +1668,25 @@ Status Lowerer::LowerVector(ir::Inst i) {
       ctx_.AliasVReg(dfg_.FirstResult(i), Use(a));
       return Status::Ok();
     case Opcode::kVsplat:
+      if (VectorLoadOperand(i).valid()) {  // movss/movsd from memory, then pshufd
+        const VReg t = NewVReg(Type::kF64);
+        EmitXmmLoad(DefInstId(a), lane == OpSize::k64, t);
+        m.op = MOp::kVec;
+        m.vop = VecOp::kSplat;
+        m.size = lane;
+        m.fp = true;  // the lane is in an xmm register now: pshufd by its width
+        m.fp64 = lane == OpSize::k64;
+        m.vec_uses = 1;
+        Emit(m, {Operand::Use(t), Operand::Def(Result(i))});
+        return Status::Ok();
+      }
       EmitVecSeq(i, VecOp::kSplat, lane, {a}, lane == OpSize::k8 ? 1 : 0, false, fl, m);
       return Status::Ok();
     case Opcode::kVscalarToVector:
+      if (VectorLoadOperand(i).valid()) {  // movss/movsd from memory zero the upper lanes
+        EmitXmmLoad(DefInstId(a), lane == OpSize::k64, Result(i));
+        return Status::Ok();
+      }
       EmitVecSeq(i, VecOp::kScalarToVector, lane, {a}, 0, false, fl, m);
       return Status::Ok();
     case Opcode::kVextractlane:

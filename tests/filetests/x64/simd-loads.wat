@@ -1,10 +1,12 @@
-;; Concept: v128.load/store are movups with the heap base folded; the composed SIMD memory forms (extend loads, splat loads, zero loads, lane loads and stores) are a scalar load or store plus the lane operation (no fused forms yet).
+;; Concept: v128.load/store are movups with the heap base folded; a 32/64-bit load feeding vscalar_to_vector (load32/64_zero, and the load8x8 forms before pmovsx) or a same-typed vsplat is movss/movsd from memory (which zero the upper lanes); the other composed forms (lane loads and stores) are a scalar load or store plus the lane operation.
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --regalloc=linear --target-features=+all,-lzcnt,-avx %t.wasm | %FileCheck %s
 (module (memory 1)
   (func $load (param i32) (result v128) local.get 0 v128.load offset=16)
   (func $store (param i32 v128) local.get 0 local.get 1 v128.store)
   (func $load8x8_s (param i32) (result v128) local.get 0 v128.load8x8_s)
   (func $load32_splat (param i32) (result v128) local.get 0 v128.load32_splat)
+  (func $load64_splat (param i32) (result v128) local.get 0 v128.load64_splat)
+  (func $load8_splat (param i32) (result v128) local.get 0 v128.load8_splat)
   (func $load64_zero (param i32) (result v128) local.get 0 v128.load64_zero)
   (func $load16_lane (param i32 v128) (result v128) local.get 0 local.get 1 v128.load16_lane 3)
   (func $store8_lane (param i32 v128) local.get 0 local.get 1 v128.store8_lane 9))
@@ -36,40 +38,63 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x20
+;; CHECK-NEXT: 8: jb 0x1c
 ;; CHECK-NEXT: a: movl %esi, %eax
 ;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movq (%rcx, %rax), %rax
-;; CHECK-NEXT: 14: movd %rax, %xmm0
-;; CHECK-NEXT: 19: pmovsxbw %xmm0, %xmm0
-;; CHECK-NEXT: 1e: popq %rbp
-;; CHECK-NEXT: 1f: retq
-;; CHECK-NEXT: 20: ud2
+;; CHECK-NEXT: 10: movsd (%rcx, %rax), %xmm0
+;; CHECK-NEXT: 15: pmovsxbw %xmm0, %xmm0
+;; CHECK-NEXT: 1a: popq %rbp
+;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 1c: ud2
 ;; CHECK-LABEL: function %load32_splat:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1e
+;; CHECK-NEXT: 8: jb 0x1c
 ;; CHECK-NEXT: a: movl %esi, %eax
 ;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movl (%rcx, %rax), %eax
-;; CHECK-NEXT: 13: movd %eax, %xmm0
-;; CHECK-NEXT: 17: pshufd $0, %xmm0, %xmm0
-;; CHECK-NEXT: 1c: popq %rbp
-;; CHECK-NEXT: 1d: retq
-;; CHECK-NEXT: 1e: ud2
+;; CHECK-NEXT: 10: movss (%rcx, %rax), %xmm0
+;; CHECK-NEXT: 15: pshufd $0, %xmm0, %xmm0
+;; CHECK-NEXT: 1a: popq %rbp
+;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 1c: ud2
+;; CHECK-LABEL: function %load64_splat:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x1c
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 10: movsd (%rcx, %rax), %xmm0
+;; CHECK-NEXT: 15: pshufd $0x44, %xmm0, %xmm0
+;; CHECK-NEXT: 1a: popq %rbp
+;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 1c: ud2
+;; CHECK-LABEL: function %load8_splat:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x23
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 10: movzbl (%rcx, %rax), %eax
+;; CHECK-NEXT: 14: movd %eax, %xmm0
+;; CHECK-NEXT: 18: pxor %xmm1, %xmm1
+;; CHECK-NEXT: 1c: pshufb %xmm1, %xmm0
+;; CHECK-NEXT: 21: popq %rbp
+;; CHECK-NEXT: 22: retq
+;; CHECK-NEXT: 23: ud2
 ;; CHECK-LABEL: function %load64_zero:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
+;; CHECK-NEXT: 8: jb 0x17
 ;; CHECK-NEXT: a: movl %esi, %eax
 ;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movq (%rcx, %rax), %rax
-;; CHECK-NEXT: 14: movd %rax, %xmm0
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
-;; CHECK-NEXT: 1b: ud2
+;; CHECK-NEXT: 10: movsd (%rcx, %rax), %xmm0
+;; CHECK-NEXT: 15: popq %rbp
+;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 17: ud2
 ;; CHECK-LABEL: function %load16_lane:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
