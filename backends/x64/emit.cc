@@ -1569,8 +1569,9 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
       return;
     }
     case VecOp::kFcmp: {
-      // cmpps predicates: eq 0, lt 1, le 2, unord 3, neq 4, ord 7; gt/ge swap the operands.
-      Xmm a = X(i, o.a), b = X(i, o.b);
+      // cmpps predicates: eq 0, lt 1, le 2, unord 3, neq 4, ord 7 (gt/ge arrive as lt/le with
+      // the operands swapped). The result reuses a's register.
+      const Xmm a = X(i, o.a), b = X(i, o.b);
       const Xmm d = X(i, o.dst);
       int pred = 0;
       switch (static_cast<ir::FloatCC>(m.fcc)) {
@@ -1586,13 +1587,9 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
         case ir::FloatCC::kLe:
           pred = 2;
           break;
-        case ir::FloatCC::kGt:
-          pred = 1;
-          std::swap(a, b);
-          break;
+        case ir::FloatCC::kGt:  // lowering passes b < a instead (the result reuses a)
         case ir::FloatCC::kGe:
-          pred = 2;
-          std::swap(a, b);
+          EGRET_CHECK(false && "vfcmp gt/ge reach emission swapped");
           break;
         case ir::FloatCC::kOrd:
           pred = 7;

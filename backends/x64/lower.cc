@@ -1595,8 +1595,19 @@ void Lowerer::EmitVecSeq(ir::Inst i, VecOp op, OpSize lane, std::initializer_lis
   const bool late = xtmps == 0 && !gtmp &&
                     (op == VecOp::kExtractLaneS || op == VecOp::kExtractLaneU ||
                      op == VecOp::kAnyTrue || op == VecOp::kBitmask || op == VecOp::kSplat ||
-                     (op == VecOp::kScalarToVector && !float_lanes));
-  ops_.push_back(late ? Operand::Def(Result(i)) : Operand::EarlyDef(Result(i)));
+                     (op == VecOp::kScalarToVector && !float_lanes) || op == VecOp::kAbs ||
+                     op == VecOp::kExtendHighS || op == VecOp::kExtendHighU ||
+                     op == VecOp::kFcvtLowFromUint || op == VecOp::kExtAddPairwiseU);
+  // `mov d, a; op d, b` with nothing else reading an input: the result may reuse a's register
+  // (b is read by the op itself; if b is a's vreg too, it reads the same value).
+  const bool reuse = op == VecOp::kFcmp ||
+                     (op == VecOp::kIcmp &&
+                      (m.cc == CondCode::kE || (m.cc == CondCode::kG && lane != OpSize::k64)));
+  if (reuse) {
+    ops_.push_back(Operand::ReuseDef(Result(i), 0));
+  } else {
+    ops_.push_back(late ? Operand::Def(Result(i)) : Operand::EarlyDef(Result(i)));
+  }
   for (int k = 0; k < xtmps; ++k) ops_.push_back(Operand::EarlyDef(NewVReg(Type::kF64)));
   if (gtmp) ops_.push_back(Operand::EarlyDef(NewVReg(Type::kI64)));
   EmitSpan(m, ops_);
@@ -1816,6 +1827,11 @@ Status Lowerer::LowerVector(ir::Inst i) {
     case Opcode::kVicmp: {
       m.cc = IntCond(static_cast<ir::IntCC>(d.cond));
       const bool eq = m.cc == CondCode::kE || m.cc == CondCode::kNe;
+      if (m.cc == CondCode::kL && lane != OpSize::k64) {  // a < b as b > a: pcmpgt reusing b
+        m.cc = CondCode::kG;
+        EmitVecSeq(i, VecOp::kIcmp, lane, {b, a}, 1, false, false, m);
+        return Status::Ok();
+      }
       EmitVecSeq(i, VecOp::kIcmp, lane, {a, b}, lane == OpSize::k64 && !eq ? 2 : 1, false, false,
                  m);
       return Status::Ok();
@@ -1862,10 +1878,20 @@ Status Lowerer::LowerVector(ir::Inst i) {
       EmitVecUnary(i, f64 ? SseOp::kRoundpd : SseOp::kRoundps, mode);
       return Status::Ok();
     }
-    case Opcode::kVfcmp:
-      m.fcc = d.cond;
-      EmitVecSeq(i, VecOp::kFcmp, lane, {a, b}, 0, false, true, m);
+    case Opcode::kVfcmp: {
+      // gt/ge as lt/le with the operands swapped, so the sequence is `cmpps d=reuse(first)`.
+      const auto cc = static_cast<ir::FloatCC>(d.cond);
+      const bool swap = cc == ir::FloatCC::kGt || cc == ir::FloatCC::kGe;
+      m.fcc = static_cast<uint8_t>(cc == ir::FloatCC::kGt   ? ir::FloatCC::kLt
+                                   : cc == ir::FloatCC::kGe ? ir::FloatCC::kLe
+                                                            : cc);
+      if (swap) {
+        EmitVecSeq(i, VecOp::kFcmp, lane, {b, a}, 0, false, true, m);
+      } else {
+        EmitVecSeq(i, VecOp::kFcmp, lane, {a, b}, 0, false, true, m);
+      }
       return Status::Ok();
+    }
     case Opcode::kVnarrowS:
     case Opcode::kVnarrowU: {
       const bool bytes = lane == OpSize::k8;  // the result's lanes

@@ -19,13 +19,11 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: pcmpeqb %xmm1, %xmm2
-;; CHECK-NEXT: 11: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 8: jb 0x10
+;; CHECK-NEXT: a: pcmpeqb %xmm1, %xmm0
+;; CHECK-NEXT: e: popq %rbp
+;; CHECK-NEXT: f: retq
+;; CHECK-NEXT: 10: ud2
 ;; CHECK-LABEL: function %ne_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
@@ -43,13 +41,12 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movaps %xmm1, %xmm2
-;; CHECK-NEXT: d: pcmpgtd %xmm0, %xmm2
-;; CHECK-NEXT: 11: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 8: jb 0x13
+;; CHECK-NEXT: a: pcmpgtd %xmm0, %xmm1
+;; CHECK-NEXT: e: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %ge_s_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
@@ -92,13 +89,11 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x17
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: pcmpeqq %xmm1, %xmm2
-;; CHECK-NEXT: 12: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
-;; CHECK-NEXT: 17: ud2
+;; CHECK-NEXT: 8: jb 0x11
+;; CHECK-NEXT: a: pcmpeqq %xmm1, %xmm0
+;; CHECK-NEXT: f: popq %rbp
+;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 11: ud2
 ;; CHECK-LABEL: function %gt_s_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
@@ -143,32 +138,27 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: cmpltps %xmm1, %xmm2
-;; CHECK-NEXT: 11: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 8: jb 0x10
+;; CHECK-NEXT: a: cmpltps %xmm1, %xmm0
+;; CHECK-NEXT: e: popq %rbp
+;; CHECK-NEXT: f: retq
+;; CHECK-NEXT: 10: ud2
 ;; CHECK-LABEL: function %ge_f64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x17
-;; CHECK-NEXT: a: movaps %xmm1, %xmm2
-;; CHECK-NEXT: d: cmplepd %xmm0, %xmm2
-;; CHECK-NEXT: 12: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
-;; CHECK-NEXT: 17: ud2
+;; CHECK-NEXT: 8: jb 0x14
+;; CHECK-NEXT: a: cmplepd %xmm0, %xmm1
+;; CHECK-NEXT: f: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
 ;; CHECK-LABEL: function %ne_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: cmpneqps %xmm1, %xmm2
-;; CHECK-NEXT: 11: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 8: jb 0x10
+;; CHECK-NEXT: a: cmpneqps %xmm1, %xmm0
+;; CHECK-NEXT: e: popq %rbp
+;; CHECK-NEXT: f: retq
+;; CHECK-NEXT: 10: ud2

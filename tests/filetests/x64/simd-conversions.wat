@@ -54,19 +54,17 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x21
-;; CHECK-NEXT: a: movaps %xmm0, %xmm1
-;; CHECK-NEXT: d: unpcklps 0x1c(%rip), %xmm1
-;; CHECK-NEXT: 14: subpd 0x24(%rip), %xmm1
-;; CHECK-NEXT: 1c: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 1f: popq %rbp
-;; CHECK-NEXT: 20: retq
-;; CHECK-NEXT: 21: ud2
-;; CHECK-NEXT: 23: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
-;; CHECK-NEXT: 30: .quad 0x4330000043300000
-;; CHECK-NEXT: 38: .quad 0x4330000043300000
-;; CHECK-NEXT: 40: .quad 0x4330000000000000
-;; CHECK-NEXT: 48: .quad 0x4330000000000000
+;; CHECK-NEXT: 8: jb 0x1b
+;; CHECK-NEXT: a: unpcklps 0xf(%rip), %xmm0
+;; CHECK-NEXT: 11: subpd 0x17(%rip), %xmm0
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: ud2
+;; CHECK-NEXT: 1d: .byte 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 20: .quad 0x4330000043300000
+;; CHECK-NEXT: 28: .quad 0x4330000043300000
+;; CHECK-NEXT: 30: .quad 0x4330000000000000
+;; CHECK-NEXT: 38: .quad 0x4330000000000000
 ;; CHECK-LABEL: function %trunc_sat_s_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp

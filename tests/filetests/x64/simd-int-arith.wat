@@ -89,12 +89,11 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: pabsb %xmm0, %xmm1
-;; CHECK-NEXT: f: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
-;; CHECK-NEXT: 14: ud2
+;; CHECK-NEXT: 8: jb 0x11
+;; CHECK-NEXT: a: pabsb %xmm0, %xmm0
+;; CHECK-NEXT: f: popq %rbp
+;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 11: ud2
 ;; CHECK-LABEL: function %abs_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp

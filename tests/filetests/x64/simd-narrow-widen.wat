@@ -44,13 +44,12 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x19
-;; CHECK-NEXT: a: pshufd $0xee, %xmm0, %xmm1
-;; CHECK-NEXT: f: pmovzxdq %xmm1, %xmm1
-;; CHECK-NEXT: 14: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 17: popq %rbp
-;; CHECK-NEXT: 18: retq
-;; CHECK-NEXT: 19: ud2
+;; CHECK-NEXT: 8: jb 0x16
+;; CHECK-NEXT: a: pshufd $0xee, %xmm0, %xmm0
+;; CHECK-NEXT: f: pmovzxdq %xmm0, %xmm0
+;; CHECK-NEXT: 14: popq %rbp
+;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 16: ud2
 ;; CHECK-LABEL: function %extmul_low_s_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
@@ -107,16 +106,14 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x2a
-;; CHECK-NEXT: a: movaps %xmm0, %xmm1
-;; CHECK-NEXT: d: pxor 0x1b(%rip), %xmm1
-;; CHECK-NEXT: 15: pmaddwd 0x23(%rip), %xmm1
-;; CHECK-NEXT: 1d: paddd 0x2b(%rip), %xmm1
-;; CHECK-NEXT: 25: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 28: popq %rbp
-;; CHECK-NEXT: 29: retq
-;; CHECK-NEXT: 2a: ud2
-;; CHECK-NEXT: 2c: .byte 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 8: jb 0x24
+;; CHECK-NEXT: a: pxor 0x1e(%rip), %xmm0
+;; CHECK-NEXT: 12: pmaddwd 0x26(%rip), %xmm0
+;; CHECK-NEXT: 1a: paddd 0x2e(%rip), %xmm0
+;; CHECK-NEXT: 22: popq %rbp
+;; CHECK-NEXT: 23: retq
+;; CHECK-NEXT: 24: ud2
+;; CHECK-NEXT: 26: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
 ;; CHECK-NEXT: 30: .quad 0x8000800080008000
 ;; CHECK-NEXT: 38: .quad 0x8000800080008000
 ;; CHECK-NEXT: 40: .quad 0x0001000100010001
