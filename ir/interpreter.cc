@@ -24,6 +24,17 @@ int64_t Sext(Type t, uint64_t x) {
   const uint32_t shift = 64 - bits;
   return static_cast<int64_t>(x << shift) >> shift;
 }
+// 16 bytes of memory as a vector, and back (little-endian host, like the scalar accesses).
+V128 ReadV128(const uint8_t* p) {
+  V128 v;
+  std::memcpy(&v.lo, p, 8);
+  std::memcpy(&v.hi, p + 8, 8);
+  return v;
+}
+void WriteV128(uint8_t* p, const V128& v) {
+  std::memcpy(p, &v.lo, 8);
+  std::memcpy(p + 8, &v.hi, 8);
+}
 uint64_t SextBits(uint32_t bits, uint64_t x) {
   const uint32_t shift = 64 - bits;
   return static_cast<uint64_t>(static_cast<int64_t>(x << shift) >> shift);
@@ -276,10 +287,7 @@ InterpResult Interpreter::Run(const Function& f, std::span<const DataValue> args
           return trap(d.trap);
         }
         if (IsVector(d.type)) {
-          V128 x;
-          std::memcpy(&x.lo, p, 8);  // little-endian host
-          std::memcpy(&x.hi, p + 8, 8);
-          vregs[results[0].index] = x;
+          vregs[results[0].index] = ReadV128(p);
           break;
         }
         uint64_t x = 0;
@@ -303,8 +311,7 @@ InterpResult Interpreter::Run(const Function& f, std::span<const DataValue> args
           return trap(d.trap);
         }
         if (IsVector(t0)) {
-          std::memcpy(p, &vregs[d.args[0].index].lo, 8);
-          std::memcpy(p + 8, &vregs[d.args[0].index].hi, 8);
+          WriteV128(p, vregs[d.args[0].index]);
           break;
         }
         std::memcpy(p, &a, bytes);
@@ -323,17 +330,13 @@ InterpResult Interpreter::Run(const Function& f, std::span<const DataValue> args
         uint8_t* p = Resolve(kStackBase + off, bytes);
         if (!p) return error("stack slot access out of bounds");
         if (d.opcode == Opcode::kStackLoad && IsVector(d.type)) {
-          V128 x;
-          std::memcpy(&x.lo, p, 8);
-          std::memcpy(&x.hi, p + 8, 8);
-          vregs[results[0].index] = x;
+          vregs[results[0].index] = ReadV128(p);
         } else if (d.opcode == Opcode::kStackLoad) {
           uint64_t x = 0;
           std::memcpy(&x, p, bytes);
           set(x);
         } else if (IsVector(t0)) {
-          std::memcpy(p, &vregs[d.args[0].index].lo, 8);
-          std::memcpy(p + 8, &vregs[d.args[0].index].hi, 8);
+          WriteV128(p, vregs[d.args[0].index]);
         } else {
           std::memcpy(p, &a, bytes);
         }
