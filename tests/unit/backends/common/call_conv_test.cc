@@ -105,9 +105,9 @@ TEST(ArrayMarshaller, SkipsTheVmctxAndKeepsValueOrder) {
 // even index (16-byte aligned); an odd slot skipped for alignment stays unused, and results
 // continue after the arguments under the same rule.
 TEST(CallConv, VectorsUseFloatRegistersAndAligned16ByteSlots) {
-  const std::vector<Type> params = {Type::kV128, Type::kI64,  Type::kI64,
-                                    Type::kI64,  Type::kV128, Type::kF64};
-  const std::vector<Type> results = {Type::kV128, Type::kI64, Type::kV128};
+  const std::vector<Type> params = {Type::kI8x16, Type::kI64,   Type::kI64,
+                                    Type::kI64,   Type::kI8x16, Type::kF64};
+  const std::vector<Type> results = {Type::kI8x16, Type::kI64, Type::kI8x16};
   CallLayout l = ComputeCallLayout(kConv, params, results);
   EXPECT_FALSE(l.params[0].on_stack);
   EXPECT_TRUE(l.params[0].fp);
@@ -131,8 +131,8 @@ TEST(CallConv, VectorsUseFloatRegistersAndAligned16ByteSlots) {
 
 TEST(ArrayMarshaller, VectorsMoveWithTheirKind) {
   ir::Signature sig;
-  sig.params = {Type::kI64, Type::kV128, Type::kI64, Type::kI64, Type::kV128};
-  sig.results = {Type::kV128, Type::kF32, Type::kV128};
+  sig.params = {Type::kI64, Type::kI8x16, Type::kI64, Type::kI64, Type::kI8x16};
+  sig.results = {Type::kI8x16, Type::kF32, Type::kI8x16};
   CallLayout l = ComputeCallLayout(kConv, sig.params, sig.results);
   Recorder in, res;
   ParamsFromArray(sig, l, in);
