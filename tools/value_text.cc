@@ -172,6 +172,28 @@ std::string FormatV128(const uint8_t* bytes, V128Shape s) {
   return out;
 }
 
+std::string FormatV128Pattern(V128Shape s, const std::vector<std::string>& lanes) {
+  std::string out(V128ShapeName(s));
+  out += ':';
+  const int lane_bits = 128 / V128LaneCount(s);
+  for (size_t i = 0; i < lanes.size(); ++i) {
+    if (i) out += ' ';
+    uint64_t bits = 0;
+    const std::string& text = lanes[i];
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), bits);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+        (lane_bits < 64 && bits >> lane_bits != 0)) {
+      out += text;  // a NaN class
+      continue;
+    }
+    uint8_t bytes[16] = {};
+    SetV128Lane(bytes, s, 0, bits);
+    const std::string lane = FormatV128(bytes, s);
+    out += lane.substr(lane.find(':') + 1, lane.find(' ') - lane.find(':') - 1);
+  }
+  return out;
+}
+
 std::string FormatF32Bits(uint32_t bits) { return FormatFloat<uint32_t, float>(bits, 23); }
 std::string FormatF64Bits(uint64_t bits) { return FormatFloat<uint64_t, double>(bits, 52); }
 

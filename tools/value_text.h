@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "artifact/artifact.h"
 #include "runtime/store.h"
@@ -43,6 +44,10 @@ void SetV128Lane(uint8_t* bytes, V128Shape s, int lane, uint64_t bits);
 // `SHAPE:lane lane ...` (no `v128:` prefix): integer lanes signed decimal, float lanes as
 // FormatF32Bits/FormatF64Bits write them.
 std::string FormatV128(const uint8_t* bytes, V128Shape s);
+// An expected v128 as spec scripts write it (wast2json: each lane's bits as unsigned decimal, or
+// a NaN class `nan:canonical`/`nan:arithmetic`) in FormatV128's form: `f32x4:1 nan:canonical 0
+// -1`. A lane that is neither is printed as it is.
+std::string FormatV128Pattern(V128Shape s, const std::vector<std::string>& lanes);
 
 std::string FormatF32Bits(uint32_t bits);
 std::string FormatF64Bits(uint64_t bits);

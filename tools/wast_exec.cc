@@ -220,28 +220,9 @@ std::string DescribeExpected(const json& want) {
   }
   const std::string type = want.value("type", "");
   if (type == "v128") {
-    // Lanes in the format of Describe: signed integers, floats as FormatF32Bits writes them.
     Expected<V128Json> lanes = ParseV128Json(want);
     if (!lanes.ok()) return "v128:?";
-    std::string s = "v128:" + std::string(V128ShapeName(lanes->shape)) + ":";
-    const int lane_bits = 128 / V128LaneCount(lanes->shape);
-    for (size_t i = 0; i < lanes->lanes.size(); ++i) {
-      const std::string& text = lanes->lanes[i];
-      std::optional<uint64_t> bits = ParseU64(text);
-      if (i) s += ' ';
-      if (!bits) {
-        s += text;  // a NaN class
-      } else if (lanes->shape == V128Shape::kF32x4) {
-        s += FormatF32Bits(uint32_t(*bits));
-      } else if (lanes->shape == V128Shape::kF64x2) {
-        s += FormatF64Bits(*bits);
-      } else {
-        const int64_t v = lane_bits == 64 ? int64_t(*bits)
-                                          : int64_t(*bits << (64 - lane_bits)) >> (64 - lane_bits);
-        s += std::to_string(v);
-      }
-    }
-    return s;
+    return "v128:" + FormatV128Pattern(lanes->shape, lanes->lanes);
   }
   const std::string text = want.contains("value") && want["value"].is_string()
                                ? want["value"].get<std::string>()

@@ -129,3 +129,24 @@ TEST(ValueText, ScalarsUnchanged) {
 
 }  // namespace
 }  // namespace egret::tools
+
+namespace egret::tools {
+namespace {
+
+TEST(ValueText, ExpectedV128PatternsPrintLikeResults) {
+  EXPECT_EQ(FormatV128Pattern(V128Shape::kI32x4, {"1", "4294967295", "3", "2147483648"}),
+            "i32x4:1 -1 3 -2147483648");
+  EXPECT_EQ(FormatV128Pattern(V128Shape::kF32x4,
+                              {"nan:canonical", "1065353216", "2143289344", "nan:arithmetic"}),
+            "f32x4:nan:canonical 1 nan nan:arithmetic");
+  EXPECT_EQ(FormatV128Pattern(V128Shape::kI8x16, {"255", "0", "128", "1", "2", "3", "4", "5", "6",
+                                                  "7", "8", "9", "10", "11", "12", "13"}),
+            "i8x16:-1 0 -128 1 2 3 4 5 6 7 8 9 10 11 12 13");
+  EXPECT_EQ(FormatV128Pattern(V128Shape::kF64x2, {"9221120237041090560", "0"}), "f64x2:nan 0");
+  // Out of the lane's range: printed as written rather than truncated.
+  EXPECT_EQ(FormatV128Pattern(V128Shape::kI16x8, {"65536", "1", "2", "3", "4", "5", "6", "7"}),
+            "i16x8:65536 1 2 3 4 5 6 7");
+}
+
+}  // namespace
+}  // namespace egret::tools
