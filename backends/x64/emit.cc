@@ -154,7 +154,14 @@ class Emitter final : public backend::InstEmitter {
   // Instruction `inst`'s named operands (minst.h).
   OperandSlots Slots(uint32_t inst) const { return SlotsOf(v_.insts[inst], NumOps(inst)); }
   Amode SpillSlot(uint32_t slot) const {
-    return Amode::Base(Gpr::kRsp, static_cast<int32_t>(frame_.spill_base + 8 * slot));
+    return Amode::Base(Gpr::kRsp, static_cast<int32_t>(frame_.SlotOffset(slot)));
+  }
+  // The move between an xmm register and a float-class spill slot: 16 bytes when the frame has
+  // wide slots (the function holds vectors), else 8 (movsd; the slot holds an f32 or f64).
+  SseOp SpillMoveOp() const { return frame_.wide_float_slots ? SseOp::kMovups : SseOp::kMovsd; }
+  // The memory move of a float-class MInst value: movss, movsd or (vec) movups.
+  static SseOp FloatMoveOp(const MInst& m) {
+    return m.vec ? SseOp::kMovups : m.fp64 ? SseOp::kMovsd : SseOp::kMovss;
   }
   Amode MemOperand(uint32_t i, const MInst& m) const {
     if (m.index_op >= 0)
@@ -244,14 +251,14 @@ void Emitter::EmitEdit(const regalloc::Edit& e) {
     if (e.from.reg().cls() == regalloc::RegClass::kInt) {
       Put(Inst::MovMR(OpSize::k64, SpillSlot(e.to.slot()), GprFromEnc(e.from.reg().hw())));
     } else {
-      Put(Inst::SseMR(SseOp::kMovsd, SpillSlot(e.to.slot()), XmmFromEnc(e.from.reg().hw())));
+      Put(Inst::SseMR(SpillMoveOp(), SpillSlot(e.to.slot()), XmmFromEnc(e.from.reg().hw())));
     }
   } else {
     EGRET_CHECK(e.from.is_stack() && e.to.is_reg());
     if (e.to.reg().cls() == regalloc::RegClass::kInt) {
       Put(Inst::MovRM(OpSize::k64, GprFromEnc(e.to.reg().hw()), SpillSlot(e.from.slot())));
     } else {
-      Put(Inst::SseRM(SseOp::kMovsd, XmmFromEnc(e.to.reg().hw()), SpillSlot(e.from.slot())));
+      Put(Inst::SseRM(SpillMoveOp(), XmmFromEnc(e.to.reg().hw()), SpillSlot(e.from.slot())));
     }
   }
 }
@@ -312,7 +319,26 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   for (Gpr r : kCalleeSaved)
     if (used.Contains(IntPReg(r))) fi.callee_saved[fi.num_callee_saved++] = r;
   fi.spill_base = v.frame.outgoing_bytes;
-  uint32_t bytes = v.frame.outgoing_bytes + 8 * ra.num_spill_slots;
+  uint32_t spill_bytes = 8 * ra.num_spill_slots;
+  if (v.frame.wide_float_slots) {
+    // 16-byte float-class slots first (the outgoing area is a multiple of 16 and rsp is 16-byte
+    // aligned in the body, so they are aligned), then the 8-byte integer ones.
+    fi.wide_float_slots = true;
+    fi.slot_offset.resize(ra.num_spill_slots);
+    uint32_t at = fi.spill_base;
+    for (uint32_t s = 0; s < ra.num_spill_slots; ++s)
+      if (ra.spill_slot_class[s] == regalloc::RegClass::kFloat) {
+        fi.slot_offset[s] = at;
+        at += 16;
+      }
+    for (uint32_t s = 0; s < ra.num_spill_slots; ++s)
+      if (ra.spill_slot_class[s] != regalloc::RegClass::kFloat) {
+        fi.slot_offset[s] = at;
+        at += 8;
+      }
+    spill_bytes = at - fi.spill_base;
+  }
+  uint32_t bytes = v.frame.outgoing_bytes + spill_bytes;
   // After `push rbp` the stack is 16-aligned; the callee-saved pushes and the frame together
   // must keep it so at calls.
   if ((bytes + 8 * fi.num_callee_saved) % 16 != 0) bytes += 8;
@@ -645,7 +671,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kLoadOutRet: {
       const Amode src = Amode::Base(m.op == MOp::kLoadArg ? Gpr::kRbp : Gpr::kRsp, m.disp);
       if (m.fp) {
-        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, X(i, o.dst), src));
+        Put(Inst::SseRM(FloatMoveOp(m), X(i, o.dst), src));
       } else {
         Put(Inst::MovRM(OpSize::k64, G(i, o.dst), src));
       }
@@ -655,7 +681,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kStoreRet: {
       const Amode dst = Amode::Base(m.op == MOp::kStoreRet ? Gpr::kRbp : Gpr::kRsp, m.disp);
       if (m.fp) {
-        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, o.value)));
+        Put(Inst::SseMR(FloatMoveOp(m), dst, X(i, o.value)));
       } else {
         Put(Inst::MovMR(OpSize::k64, dst, G(i, o.value)));
       }
@@ -833,6 +859,9 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
         case LoadKind::kFloat64:
           Put(Inst::SseRM(SseOp::kMovsd, X(i, d), src));
           break;
+        case LoadKind::kVector:
+          Put(Inst::SseRM(SseOp::kMovups, X(i, d), src));
+          break;
       }
       return;
     }
@@ -840,7 +869,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       const Amode dst = MemOperand(i, m);
       if (m.can_trap) buf_.AddTrap(m.trap);
       if (m.fp) {
-        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, o.value)));
+        Put(Inst::SseMR(FloatMoveOp(m), dst, X(i, o.value)));
       } else if (m.imm_operand) {
         Put(Inst::MovMI(m.size, dst, m.imm));
       } else {

@@ -632,6 +632,7 @@ void Lowerer::ComputeZeroExtendedParams() {
 
 Expected<VCode> Lowerer::Run() {
   EGRET_TRY(backend::LowerFunction(ctx_, *this));
+  v_.frame.wide_float_slots = ctx_.has_vector_vregs();
   return std::move(v_);
 }
 
@@ -655,6 +656,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
     l.op = MOp::kLoadArg;
     l.fp = self.params[k].fp;
     l.fp64 = dfg_.ValueType(params[k]) == Type::kF64;
+    l.vec = self.params[k].kind == backend::ValueKind::kV128;
     l.disp = 16 + 8 * static_cast<int32_t>(self.params[k].slot);
     Emit(l, {Operand::Def(DefVReg(params[k]))});
   }
@@ -684,6 +686,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
           s.op = MOp::kStoreRet;
           s.fp = l.results[k].fp;
           s.fp64 = dfg_.ValueType(vals[k]) == Type::kF64;
+          s.vec = l.results[k].kind == backend::ValueKind::kV128;
           s.disp = 16 + 8 * static_cast<int32_t>(l.results[k].slot);
           Emit(s, {Operand::Use(r)});
         } else {
@@ -779,6 +782,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
     s.op = MOp::kStoreOutArg;
     s.fp = l.params[k].fp;
     s.fp64 = dfg_.ValueType(args[k]) == Type::kF64;
+    s.vec = l.params[k].kind == backend::ValueKind::kV128;
     s.disp = 8 * static_cast<int32_t>(l.params[k].slot);
     VReg r = Use(args[k]);
     Emit(s, {Operand::Use(r)});
@@ -798,6 +802,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
     r.op = MOp::kLoadOutRet;
     r.fp = l.results[k].fp;
     r.fp64 = dfg_.ValueType(results[k]) == Type::kF64;
+    r.vec = l.results[k].kind == backend::ValueKind::kV128;
     r.disp = 8 * static_cast<int32_t>(l.results[k].slot);
     Emit(r, {Operand::Def(DefVReg(results[k]))});
   }
@@ -839,8 +844,9 @@ void Lowerer::LowerMemory(ir::Inst i) {
   ops_.clear();
   if (store) {
     const Type vt = dfg_.ValueType(d.args[0]);
-    m.fp = ir::IsFloat(vt);
+    m.fp = backend::IsFloatClass(vt);
     m.fp64 = vt == Type::kF64;
+    m.vec = backend::IsVectorType(vt);
     m.size = d.opcode == Opcode::kIstore8    ? OpSize::k8
              : d.opcode == Opcode::kIstore16 ? OpSize::k16
              : d.opcode == Opcode::kIstore32 ? OpSize::k32
@@ -855,14 +861,16 @@ void Lowerer::LowerMemory(ir::Inst i) {
   AddressOperands(i, &m);
   if (!store) {
     const Type rt = dfg_.ValueType(dfg_.FirstResult(i));
-    m.fp = ir::IsFloat(rt);
+    m.fp = backend::IsFloatClass(rt);
     m.fp64 = rt == Type::kF64;
+    m.vec = backend::IsVectorType(rt);
     m.size = AluSize(rt);
     LoadKind k = LoadKind::kInt;
     switch (d.opcode) {
       case Opcode::kLoad:
         k = rt == Type::kF32   ? LoadKind::kFloat32
             : rt == Type::kF64 ? LoadKind::kFloat64
+            : m.vec            ? LoadKind::kVector
                                : LoadKind::kInt;
         if (rt == Type::kI8) k = LoadKind::kZext8;
         if (rt == Type::kI16) k = LoadKind::kZext16;

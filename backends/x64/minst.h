@@ -107,6 +107,7 @@ enum class LoadKind : uint8_t {
   kSext32,
   kFloat32,
   kFloat64,
+  kVector,  // all 16 bytes into an xmm register (movups)
 };
 
 // One VCode instruction. The fields above `imm` are shared by every kind that has the concept
@@ -120,6 +121,8 @@ struct MInst {
   uint8_t fcc = 0;    // ir::FloatCC for CondKind::kFloat / kFcmpSet
   bool fp = false;    // operates on xmm registers
   bool fp64 = false;  // float width of the operation (source width for conversions)
+  bool vec = false;   // the value moved is 128 bits (kLoadArg, kStoreOutArg, kLoadOutRet,
+                      // kStoreRet, kLoad, kStore: movups)
   bool is_unsigned = false;
   bool saturating = false;
   uint8_t scale_log2 = 0;  // memory operand: index scale
