@@ -39,30 +39,34 @@ class A64ArrayMarshaller final : public backend::ArrayMarshaller {
   A64ArrayMarshaller(A64MachBuffer& buf, Gpr array_base, Gpr stack_base, int32_t stack_disp)
       : buf_(buf), array_base_(array_base), stack_base_(stack_base), stack_disp_(stack_disp) {}
 
-  // 16-byte vector values are the aarch64 SIMD work's (S4); until it lands, this target never
-  // lowers a function with one, so only 4/8-byte kinds reach here.
+  // Vectors move all 16 bytes of their ValRaw slot (ldr/str q); a 16-byte stack value as two
+  // 8-byte halves through x17.
   void RegFromArray(const AbiLoc& loc, int32_t offset) override {
-    EmitSlotAccess(buf_, true, loc.fp, F64(loc), loc.reg, array_base_, offset);
+    if (loc.kind == backend::ValueKind::kV128)
+      return EmitQAccess(buf_, true, loc.reg, array_base_, offset);
+    EmitSlotAccess(buf_, true, loc.fp, loc.kind == backend::ValueKind::kF64, loc.reg, array_base_,
+                   offset);
   }
   void ArrayFromReg(int32_t offset, const AbiLoc& loc) override {
-    EmitSlotAccess(buf_, false, loc.fp, F64(loc), loc.reg, array_base_, offset);
+    if (loc.kind == backend::ValueKind::kV128)
+      return EmitQAccess(buf_, false, loc.reg, array_base_, offset);
+    EmitSlotAccess(buf_, false, loc.fp, loc.kind == backend::ValueKind::kF64, loc.reg, array_base_,
+                   offset);
   }
   void StackFromArray(const AbiLoc& loc, int32_t offset) override {
-    EGRET_CHECK(loc.kind != backend::ValueKind::kV128);
-    EmitSlotAccess(buf_, true, false, true, R(kTmp1), array_base_, offset);
-    EmitSlotAccess(buf_, false, false, true, R(kTmp1), stack_base_, Stack(loc.slot));
+    for (uint32_t k = 0; k < backend::StackBytes(loc.kind) / 8; ++k) {
+      EmitSlotAccess(buf_, true, false, true, R(kTmp1), array_base_, offset + 8 * k);
+      EmitSlotAccess(buf_, false, false, true, R(kTmp1), stack_base_, Stack(loc.slot + k));
+    }
   }
   void ArrayFromStack(int32_t offset, const AbiLoc& loc) override {
-    EGRET_CHECK(loc.kind != backend::ValueKind::kV128);
-    EmitSlotAccess(buf_, true, false, true, R(kTmp1), stack_base_, Stack(loc.slot));
-    EmitSlotAccess(buf_, false, false, true, R(kTmp1), array_base_, offset);
+    for (uint32_t k = 0; k < backend::StackBytes(loc.kind) / 8; ++k) {
+      EmitSlotAccess(buf_, true, false, true, R(kTmp1), stack_base_, Stack(loc.slot + k));
+      EmitSlotAccess(buf_, false, false, true, R(kTmp1), array_base_, offset + 8 * k);
+    }
   }
 
  private:
-  static bool F64(const AbiLoc& loc) {
-    EGRET_CHECK(loc.kind != backend::ValueKind::kV128);
-    return loc.kind == backend::ValueKind::kF64;
-  }
   int64_t Stack(uint32_t slot) const { return stack_disp_ + 8 * int64_t{slot}; }
 
   A64MachBuffer& buf_;

@@ -43,6 +43,27 @@ void EmitSlotAccess(A64MachBuffer& buf, bool load, bool fp, bool f64, uint8_t re
   Put(buf, i);
 }
 
+void EmitQAccess(A64MachBuffer& buf, bool load, uint8_t reg, Gpr base, int64_t off) {
+  Inst i;
+  i.d = reg;
+  i.n = R(base);
+  i.imm = off;
+  if (IsScaledOffset(off, 4)) {
+    i.form = load ? Form::kLdrQ : Form::kStrQ;
+  } else if (IsUnscaledOffset(off)) {
+    i.form = load ? Form::kLdurQ : Form::kSturQ;
+  } else {
+    EmitMovImm(buf, kTmp0, static_cast<uint64_t>(off), true);
+    i.form = load ? Form::kLdrQReg : Form::kStrQReg;
+    i.m = R(kTmp0);
+    i.imm = 0;
+    i.extend = Extend::kUxtx;
+  }
+  Put(buf, i);
+}
+
+Inst VMov(Fpr d, Fpr n) { return Vec(Form::kVOrr, VArr::k16B, d, n, n); }
+
 void EmitMovImm(A64MachBuffer& buf, Gpr d, uint64_t value, bool is64) {
   if (!is64) value &= 0xffffffffu;
   const int halves = is64 ? 4 : 2;
@@ -184,7 +205,12 @@ class Emitter final : public backend::InstEmitter {
     return v_.ra.insts[inst].operand_end - v_.ra.insts[inst].operand_begin;
   }
   OperandSlots Slots(uint32_t inst) const { return SlotsOf(v_.insts[inst], NumOps(inst)); }
-  int64_t SpillOffset(uint32_t slot) const { return frame_.spill_base + 8 * int64_t{slot}; }
+  int64_t SpillOffset(uint32_t slot) const { return frame_.SlotOffset(slot); }
+  // A value move between the register files' slots: q for vectors (vec), else SlotAccess.
+  void ValueAccess(bool load, const MInst& m, uint8_t reg, Gpr base, int64_t off) {
+    if (m.vec) return EmitQAccess(buf_, load, reg, base, off);
+    SlotAccess(load, m.fp, m.f64, reg, base, off);
+  }
 
   void EmitEdit(const regalloc::Edit& e) override;
   void Prologue() override;
@@ -214,22 +240,29 @@ class Emitter final : public backend::InstEmitter {
   uint64_t allowed_int_ = 0, allowed_fp_ = 0;
 };
 
+// Float-class moves, spills and reloads are full width (mov v.16b, str/ldr q) when the function
+// holds vectors (the edit does not say which value it moves), else d-register ones.
 void Emitter::EmitEdit(const regalloc::Edit& e) {
+  const bool wide = frame_.wide_float_slots;
   if (e.from.is_reg() && e.to.is_reg()) {
     if (e.from.reg().cls() == regalloc::RegClass::kInt) {
       Put(MovReg(true, GprFromEnc(e.to.reg().hw()), GprFromEnc(e.from.reg().hw())));
+    } else if (wide) {
+      Put(VMov(FprFromEnc(e.to.reg().hw()), FprFromEnc(e.from.reg().hw())));
     } else {
       Put(VV(Form::kFmovReg, true, FprFromEnc(e.to.reg().hw()), FprFromEnc(e.from.reg().hw())));
     }
   } else if (e.from.is_reg()) {
     const bool fp = e.from.reg().cls() == regalloc::RegClass::kFloat;
-    SlotAccess(false, fp, true, static_cast<uint8_t>(e.from.reg().hw()), Gpr::kSp,
-               SpillOffset(e.to.slot()));
+    const uint8_t reg = static_cast<uint8_t>(e.from.reg().hw());
+    if (fp && wide) return EmitQAccess(buf_, false, reg, Gpr::kSp, SpillOffset(e.to.slot()));
+    SlotAccess(false, fp, true, reg, Gpr::kSp, SpillOffset(e.to.slot()));
   } else {
     EGRET_CHECK(e.from.is_stack() && e.to.is_reg());
     const bool fp = e.to.reg().cls() == regalloc::RegClass::kFloat;
-    SlotAccess(true, fp, true, static_cast<uint8_t>(e.to.reg().hw()), Gpr::kSp,
-               SpillOffset(e.from.slot()));
+    const uint8_t reg = static_cast<uint8_t>(e.to.reg().hw());
+    if (fp && wide) return EmitQAccess(buf_, true, reg, Gpr::kSp, SpillOffset(e.from.slot()));
+    SlotAccess(true, fp, true, reg, Gpr::kSp, SpillOffset(e.from.slot()));
   }
 }
 
@@ -349,7 +382,26 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
     }
   }
   fi.spill_base = v.frame.outgoing_bytes;
-  fi.frame_bytes = (v.frame.outgoing_bytes + 8 * ra.num_spill_slots + 15) & ~15u;
+  uint32_t spill_bytes = 8 * ra.num_spill_slots;
+  if (v.frame.wide_float_slots) {
+    // 16-byte float-class slots first (the outgoing area is a multiple of 16 and sp is 16-byte
+    // aligned in the body, so they are aligned), then the 8-byte integer ones.
+    fi.wide_float_slots = true;
+    fi.slot_offset.resize(ra.num_spill_slots);
+    uint32_t at = fi.spill_base;
+    for (uint32_t s = 0; s < ra.num_spill_slots; ++s)
+      if (ra.spill_slot_class[s] == regalloc::RegClass::kFloat) {
+        fi.slot_offset[s] = at;
+        at += 16;
+      }
+    for (uint32_t s = 0; s < ra.num_spill_slots; ++s)
+      if (ra.spill_slot_class[s] != regalloc::RegClass::kFloat) {
+        fi.slot_offset[s] = at;
+        at += 8;
+      }
+    spill_bytes = at - fi.spill_base;
+  }
+  fi.frame_bytes = (v.frame.outgoing_bytes + spill_bytes + 15) & ~15u;
   return fi;
 }
 
@@ -543,14 +595,25 @@ void Emitter::EmitMemory(uint32_t i, const MInst& m) {
   const uint8_t reg = load ? (m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)))
                            : (m.fp ? R(V(i, o.value)) : R(G(i, o.value)));
   const Gpr base = G(i, m.base_op);
-  const int size = m.fp ? (m.f64 ? 3 : 2) : MemSizeLog2(m.mem);
+  const int size = m.vec ? 4 : m.fp ? (m.f64 ? 3 : 2) : MemSizeLog2(m.mem);
   Inst x;
   x.is64 = load ? m.is64 : m.mem == MemKind::kX;
   x.f64 = m.f64;
   x.mem = m.mem;
   x.d = reg;
   x.n = R(base);
+  // Vector accesses take the q forms (the scaled offset in 16-byte units).
   auto pick = [&](Form ld, Form st, Form ldf, Form stf) {
+    if (m.vec) {
+      switch (ldf) {
+        case Form::kLdrFReg:
+          return load ? Form::kLdrQReg : Form::kStrQReg;
+        case Form::kLdrF:
+          return load ? Form::kLdrQ : Form::kStrQ;
+        default:
+          return load ? Form::kLdurQ : Form::kSturQ;
+      }
+    }
     return m.fp ? (load ? ldf : stf) : (load ? ld : st);
   };
   if (m.index_op >= 0) {
@@ -806,17 +869,15 @@ void Emitter::EmitInstBody(uint32_t i) {
     case MOp::kArgs:
       return;
     case MOp::kLoadArg:
-      return SlotAccess(true, m.fp, m.f64, m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)), kFp, m.disp);
+      return ValueAccess(true, m, m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)), kFp, m.disp);
     case MOp::kStoreRet:
-      return SlotAccess(false, m.fp, m.f64, m.fp ? R(V(i, o.value)) : R(G(i, o.value)), kFp,
-                        m.disp);
+      return ValueAccess(false, m, m.fp ? R(V(i, o.value)) : R(G(i, o.value)), kFp, m.disp);
     case MOp::kStoreOutArg:
-      return SlotAccess(false, m.fp, m.f64, m.fp ? R(V(i, o.value)) : R(G(i, o.value)), Gpr::kSp,
-                        m.disp);
+      return ValueAccess(false, m, m.fp ? R(V(i, o.value)) : R(G(i, o.value)), Gpr::kSp, m.disp);
     case MOp::kLoadOutRet:
-      return SlotAccess(true, m.fp, m.f64, m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)), Gpr::kSp,
-                        m.disp);
+      return ValueAccess(true, m, m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)), Gpr::kSp, m.disp);
     case MOp::kCopy:
+      if (m.vec) return Put(VMov(V(i, o.dst), V(i, o.a)));
       if (m.fp) return Put(VV(Form::kFmovReg, true, V(i, o.dst), V(i, o.a)));
       return Put(MovReg(true, G(i, o.dst), G(i, o.a)));
     case MOp::kIconst:
@@ -857,6 +918,21 @@ void Emitter::EmitInstBody(uint32_t i) {
     }
     case MOp::kSelect: {
       const Cond cc = Compare(i, m);
+      if (m.vec) {
+        // A mask from the condition (csetm x16; dup v30.2d, x16), then bsl into v30 and a move:
+        // d may share a register with x or y (late def), v30 with neither.
+        Inst mask = RRR(Form::kCsinv, true, kTmp0, Gpr::kZr, Gpr::kZr);
+        mask.cond = Invert(cc);
+        Put(mask);
+        Inst dup;
+        dup.form = Form::kVDupGen;
+        dup.arr = VArr::k2D;
+        dup.d = R(kFpTmp);
+        dup.n = R(kTmp0);
+        Put(dup);
+        Put(Vec(Form::kVBsl, VArr::k16B, kFpTmp, V(i, o.x), V(i, o.y)));
+        return Put(VMov(V(i, o.dst), kFpTmp));
+      }
       Inst s;
       if (m.fp) {
         s = VVV(Form::kFcsel, m.f64, V(i, o.dst), V(i, o.x), V(i, o.y));

@@ -130,8 +130,24 @@ class Lowerer final : public backend::LowerRules {
 
   Expected<VCode> Run() {
     EGRET_TRY(CheckNarrowIntegers());
+    has_vectors_ = HasVectorValues();
     EGRET_TRY(backend::LowerFunction(ctx_, *this));
+    v_.frame.wide_float_slots = has_vectors_;
     return std::move(v_);
+  }
+
+  // Whether any value of the function is a 128-bit vector: then its float-class spill slots are
+  // 16 bytes and its calls clobber v8-v15 whole (CallClobbers). Known before lowering, because a
+  // call may be lowered before the first vector value.
+  bool HasVectorValues() const {
+    for (ir::Block b : f_.layout.Blocks()) {
+      for (ir::Value v : dfg_.BlockParams(b))
+        if (backend::IsVectorType(dfg_.ValueType(v))) return true;
+      for (ir::Inst i : f_.layout.Insts(b))
+        for (ir::Value v : dfg_.InstResults(i))
+          if (backend::IsVectorType(dfg_.ValueType(v))) return true;
+    }
+    return false;
   }
 
   // Wasm has no i8/i16 values; the frontend makes them only as ireduce results on their way to
@@ -281,6 +297,7 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
+  bool has_vectors_ = false;
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -567,6 +584,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
     l.op = MOp::kLoadArg;
     l.fp = self.params[k].fp;
     l.f64 = dfg_.ValueType(params[k]) == Type::kF64;
+    l.vec = self.params[k].kind == backend::ValueKind::kV128;
     l.disp = 16 + 8 * static_cast<int32_t>(self.params[k].slot);
     Emit(l, {Operand::Def(DefVReg(params[k]))});
   }
@@ -595,6 +613,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
           s.op = MOp::kStoreRet;
           s.fp = l.results[k].fp;
           s.f64 = ValueType(vals[k]) == Type::kF64;
+          s.vec = l.results[k].kind == backend::ValueKind::kV128;
           s.disp = 16 + 8 * static_cast<int32_t>(l.results[k].slot);
           Emit(s, {Operand::Use(r)});
         } else {
@@ -957,7 +976,8 @@ Status Lowerer::LowerSelect(ir::Inst i) {
   ops_.clear();
   PushCond(c, &m, &ops_);
   const Type t = ResultType(i);
-  m.fp = ir::IsFloat(t);
+  m.vec = backend::IsVectorType(t);
+  m.fp = ir::IsFloat(t) || m.vec;
   m.f64 = m.fp ? t == Type::kF64 : m.f64;
   m.wide_value = t == Type::kI64;
   ops_.push_back(Operand::Use(Use(d.args[1])));
@@ -1111,7 +1131,8 @@ void Lowerer::LowerMemory(ir::Inst i) {
   ops_.clear();
   if (store) {
     const Type vt = ValueType(d.args[0]);
-    m.fp = ir::IsFloat(vt);
+    m.vec = backend::IsVectorType(vt);
+    m.fp = ir::IsFloat(vt) || m.vec;
     m.f64 = vt == Type::kF64;
     m.mem = d.opcode == Opcode::kIstore8    ? MemKind::kB
             : d.opcode == Opcode::kIstore16 ? MemKind::kH
@@ -1123,7 +1144,8 @@ void Lowerer::LowerMemory(ir::Inst i) {
     ops_.push_back(Operand::Use(Use(d.args[0])));
   } else {
     const Type rt = ResultType(i);
-    m.fp = ir::IsFloat(rt);
+    m.vec = backend::IsVectorType(rt);
+    m.fp = ir::IsFloat(rt) || m.vec;
     m.f64 = rt == Type::kF64;
     m.is64 = rt == Type::kI64;
     switch (d.opcode) {
@@ -1206,6 +1228,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
     s.op = MOp::kStoreOutArg;
     s.fp = l.params[k].fp;
     s.f64 = ValueType(args[k]) == Type::kF64;
+    s.vec = l.params[k].kind == backend::ValueKind::kV128;
     s.disp = 8 * static_cast<int32_t>(l.params[k].slot);
     VReg r = Use(args[k]);
     Emit(s, {Operand::Use(r)});
@@ -1217,13 +1240,14 @@ Status Lowerer::LowerCall(ir::Inst i) {
   for (size_t k = 0; k < results.size(); ++k)
     if (!l.results[k].on_stack)
       call_ops.push_back(Operand::FixedDef(DefVReg(results[k]), LocPReg(l.results[k])));
-  EmitSpan(m, call_ops, CallClobbers());
+  EmitSpan(m, call_ops, CallClobbers(has_vectors_));
   for (size_t k = 0; k < results.size(); ++k) {
     if (!l.results[k].on_stack) continue;
     MInst r;
     r.op = MOp::kLoadOutRet;
     r.fp = l.results[k].fp;
     r.f64 = ValueType(results[k]) == Type::kF64;
+    r.vec = l.results[k].kind == backend::ValueKind::kV128;
     r.disp = 8 * static_cast<int32_t>(l.results[k].slot);
     Emit(r, {Operand::Def(DefVReg(results[k]))});
   }

@@ -113,7 +113,9 @@ class A64Syntax final : public backend::VCodeSyntax {
         break;
       case MOp::kLoad:
       case MOp::kStore:
-        if (m.fp) {
+        if (m.vec) {
+          out += ".v128";
+        } else if (m.fp) {
           fwidth();
         } else {
           add(MemName(m.mem));

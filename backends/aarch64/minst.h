@@ -126,6 +126,7 @@ struct MInst {
   Cond cc = Cond::kNe;
   bool fp = false;   // the value is in a float register
   bool f64 = false;  // float width (source width for conversions)
+  bool vec = false;  // the value is a 128-bit vector (q moves, mov v.16b, bsl select)
   bool is_unsigned = false;
   bool saturating = false;
   bool is_sub = false;             // kMadd: msub
