@@ -113,6 +113,39 @@ void EmitMovImm(A64MachBuffer& buf, Gpr d, uint64_t value, bool is64) {
 
 namespace {
 
+// ---- Vectors (NEON). The arrangement of each IR shape; kVec's expansions (docs/aarch64.md,
+// "SIMD"). Defs are late, so a def may share a register with any use: an expansion that writes
+// before its last read goes through v30 (and v31, the allocator's scratch, which holds nothing
+// inside an MInst: only edits between MInsts use it) and moves the result last.
+
+VArr ArrOf(ir::Type shape) {
+  switch (shape) {
+    case ir::Type::kI8x16:
+      return VArr::k16B;
+    case ir::Type::kI16x8:
+      return VArr::k8H;
+    case ir::Type::kI32x4:
+    case ir::Type::kF32x4:
+      return VArr::k4S;
+    default:
+      return VArr::k2D;
+  }
+}
+// The 64-bit half of an arrangement (8b for 16b): the source of the widening forms.
+VArr HalfOf(VArr a) { return MakeVArr(VSize(a), false); }
+
+// umov/smov/ins/dup of element `lane` of size log2 `size`.
+Inst Elem(Form f, uint32_t size, uint8_t d, uint8_t n, int64_t lane) {
+  Inst i;
+  i.form = f;
+  i.arr = MakeVArr(size, true);
+  i.d = d;
+  i.n = n;
+  i.imm = lane;
+  return i;
+}
+
+
 class Emitter final : public backend::InstEmitter {
  public:
   Emitter(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
@@ -228,6 +261,8 @@ class Emitter final : public backend::InstEmitter {
   void EmitBrif(uint32_t i, const MInst& m);
   void EmitBrTable(uint32_t i, const MInst& m);
   void EmitTrapIf(uint32_t i, const MInst& m);
+  void EmitVec(uint32_t i, const MInst& m);
+  void LoadVecConst(Fpr d, uint64_t lo, uint64_t hi);
 
   const VCode& v_;
   const regalloc::Output& ra_;
@@ -847,10 +882,450 @@ void Emitter::EmitTrapIf(uint32_t i, const MInst& m) {
   TrapUnless(Invert(cc), m.trap);
 }
 
+void Emitter::LoadVecConst(Fpr d, uint64_t lo, uint64_t hi) {
+  // movi when every byte is 0x00 or 0xff in both halves alike (0 and all-ones included), or when
+  // all 16 bytes are equal; else ldr q from the constant pool.
+  auto byte_mask = [](uint64_t v) {
+    for (int b = 0; b < 8; ++b) {
+      const uint64_t x = (v >> (8 * b)) & 0xff;
+      if (x != 0 && x != 0xff) return false;
+    }
+    return true;
+  };
+  Inst mv;
+  mv.form = Form::kVMovi;
+  mv.d = R(d);
+  if (lo == hi && byte_mask(lo)) {
+    mv.arr = VArr::k2D;
+    mv.imm = static_cast<int64_t>(lo);
+    return Put(mv);
+  }
+  if (lo == hi && lo == (lo & 0xff) * 0x0101010101010101ull) {
+    mv.arr = VArr::k16B;
+    mv.imm = static_cast<int64_t>(lo & 0xff);
+    return Put(mv);
+  }
+  uint8_t bytes[16];
+  std::memcpy(bytes, &lo, 8);
+  std::memcpy(bytes + 8, &hi, 8);
+  const MachLabel l = buf_.ConstantLabel(std::span<const uint8_t>(bytes, 16), 16);
+  Inst ld;
+  ld.form = Form::kLdrQLit;
+  ld.d = R(d);
+  Put(ld);
+  buf_.UseLabelAtOffset(buf_.CurOffset() - 4, l, A64LabelUse::kLdr19);
+}
+
+void Emitter::EmitVec(uint32_t i, const MInst& m) {
+  using ir::Opcode;
+  const OperandSlots o = Slots(i);
+  const VArr arr = ArrOf(m.shape);
+  const uint32_t size = VSize(arr);
+  const uint32_t lane_bits = 8u << size;
+  auto VA = [&] { return V(i, o.a); };
+  auto VB = [&] { return V(i, o.b); };
+  auto VD = [&] { return V(i, o.dst); };
+  // d = f(a, b) / f(a) at the shape's arrangement.
+  auto bin = [&](Form f, VArr a = VArr::k16B, bool use_shape = true) {
+    Put(Vec(f, use_shape ? arr : a, VD(), VA(), VB()));
+  };
+  auto un = [&](Form f) { Put(Vec(f, arr, VD(), VA())); };
+  auto mov_result = [&](Fpr from) {
+    if (from != VD()) Put(VMov(VD(), from));
+  };
+  auto shift_imm = [&](Form f, VArr a, Fpr d, Fpr n, int64_t amount) {
+    Inst x = Vec(f, a, d, n);
+    x.imm = amount;
+    Put(x);
+  };
+  switch (m.vop) {
+    // ---- Lanes.
+    case Opcode::kVsplat: {
+      const ir::Type lane = ir::LaneType(m.shape);
+      if (ir::IsFloat(lane)) return Put(Elem(Form::kVDupElem, size, R(VD()), R(VA()), 0));
+      Inst x;
+      x.form = Form::kVDupGen;
+      x.arr = arr;
+      x.d = R(VD());
+      x.n = R(G(i, o.a));
+      return Put(x);
+    }
+    case Opcode::kVscalarToVector: {
+      const ir::Type lane = ir::LaneType(m.shape);
+      if (ir::IsFloat(lane)) {
+        // A scalar fmov writes the whole register: the other lanes become 0.
+        return Put(VV(Form::kFmovReg, lane == ir::Type::kF64, VD(), VA()));
+      }
+      Gpr src = G(i, o.a);
+      if (size < 2) {
+        Put(RRI(Form::kAndImm, false, kTmp0, src, size == 0 ? 0xff : 0xffff));
+        src = kTmp0;
+      }
+      Inst x;
+      x.form = Form::kFmovFromGpr;
+      x.is64 = x.f64 = size == 3;
+      x.d = R(VD());
+      x.n = R(src);
+      return Put(x);
+    }
+    case Opcode::kVextractlane:
+    case Opcode::kVextractlaneU:
+    case Opcode::kVextractlaneS: {
+      if (ir::IsFloat(ir::LaneType(m.shape))) {
+        // The scalar's register takes the lane in its low bits (the rest is don't-care).
+        Inst x = Elem(Form::kVInsElem, size, R(VD()), R(VA()), 0);
+        x.amount = static_cast<uint8_t>(m.imm);
+        return Put(x);
+      }
+      const Gpr d = G(i, o.dst);
+      if (m.vop == Opcode::kVextractlaneS) {
+        Inst x = Elem(Form::kVSmov, size, R(d), R(VA()), m.imm);
+        x.is64 = false;
+        return Put(x);
+      }
+      return Put(Elem(Form::kVUmov, size, R(d), R(VA()), m.imm));
+    }
+    case Opcode::kVinsertlane: {
+      const bool fl = ir::IsFloat(ir::LaneType(m.shape));
+      const Fpr x = VA();
+      Fpr d = VD();
+      // d = x with lane imm = y; when d is y's register (a float lane), build it in v30.
+      if (fl && V(i, o.b) == d) d = kFpTmp;
+      if (d != x) Put(VMov(d, x));
+      if (fl) {
+        Inst ins = Elem(Form::kVInsElem, size, R(d), R(V(i, o.b)), m.imm);
+        ins.amount = 0;
+        Put(ins);
+      } else {
+        Put(Elem(Form::kVInsGen, size, R(d), R(G(i, o.b)), m.imm));
+      }
+      return mov_result(d);
+    }
+    case Opcode::kVshuffle: {
+      const uint64_t lo = static_cast<uint64_t>(m.imm), hi = static_cast<uint64_t>(m.imm_hi);
+      bool only_a = true, only_b = true;
+      for (int k = 0; k < 16; ++k) {
+        const uint8_t idx = static_cast<uint8_t>((k < 8 ? lo >> (8 * k) : hi >> (8 * (k - 8))));
+        only_a &= idx < 16;
+        only_b &= idx >= 16 && idx < 32;
+      }
+      if (only_a || only_b || VA() == VB()) {
+        // One table register: indices modulo 16 (a shuffle of x with itself reads the same).
+        const Fpr src = only_b ? VB() : VA();
+        LoadVecConst(kFpTmp, lo & 0x0f0f0f0f0f0f0f0full, hi & 0x0f0f0f0f0f0f0f0full);
+        return Put(Vec(Form::kVTbl1, VArr::k16B, VD(), src, kFpTmp));
+      }
+      // tbl with the two-register table {v30, v31} (consecutive, as tbl needs).
+      Put(VMov(kFpTmp, VA()));
+      Put(VMov(kFpScratch, VB()));
+      LoadVecConst(VD(), lo, hi);
+      return Put(Vec(Form::kVTbl2, VArr::k16B, VD(), kFpTmp, VD()));
+    }
+    case Opcode::kVswizzle:
+      // tbl gives 0 for an index out of range, as Wasm's swizzle.
+      return Put(Vec(Form::kVTbl1, VArr::k16B, VD(), VA(), VB()));
+    // ---- Bitwise.
+    case Opcode::kVand:
+      return bin(Form::kVAnd, VArr::k16B, false);
+    case Opcode::kVor:
+      return bin(Form::kVOrr, VArr::k16B, false);
+    case Opcode::kVxor:
+      return bin(Form::kVEor, VArr::k16B, false);
+    case Opcode::kVandnot:
+      return bin(Form::kVBic, VArr::k16B, false);
+    case Opcode::kVnot:
+      return Put(Vec(Form::kVNot, VArr::k16B, VD(), VA()));
+    case Opcode::kVbitselect: {
+      // vbitselect c, a, b = (a & c) | (b & ~c): bsl with the mask c in the destination.
+      Put(VMov(kFpTmp, VA()));
+      Put(Vec(Form::kVBsl, VArr::k16B, kFpTmp, VB(), V(i, o.c)));
+      return mov_result(kFpTmp);
+    }
+    case Opcode::kVanyTrue:
+    case Opcode::kValltrue: {
+      const Gpr d = G(i, o.dst);
+      bool nonzero = true;  // the condition: the reduced value is nonzero
+      if (m.vop == Opcode::kVanyTrue) {
+        Put(Vec(Form::kVUmaxv, VArr::k4S, kFpTmp, VA()));
+      } else if (size == 3) {
+        // Some 64-bit lane is zero exactly when a cmeq #0 lane is all-ones.
+        Put(Vec(Form::kVCmeq0, VArr::k2D, kFpTmp, VA()));
+        Put(Vec(Form::kVUmaxv, VArr::k4S, kFpTmp, kFpTmp));
+        nonzero = false;
+      } else {
+        Put(Vec(Form::kVUminv, arr, kFpTmp, VA()));
+      }
+      Inst f;
+      f.form = Form::kFmovToGpr;
+      f.is64 = f.f64 = false;
+      f.d = R(d);
+      f.n = R(kFpTmp);
+      Put(f);
+      Put(RRI(Form::kSubsImm, false, Gpr::kZr, d, 0));
+      Inst c;
+      c.form = Form::kCset;
+      c.is64 = false;
+      c.d = R(d);
+      c.cond = nonzero ? Cond::kNe : Cond::kEq;
+      return Put(c);
+    }
+    case Opcode::kVbitmask: {
+      // Each lane's sign bit to 0/1 (ushr), then usra folds neighbours into the low byte of each
+      // 64-bit half: 16b: 8 bits per half, 8h: 4, 4s: 2, 2d: 1. Then the two low bytes.
+      const Gpr d = G(i, o.dst);
+      shift_imm(Form::kVUshr, arr, kFpTmp, VA(), lane_bits - 1);
+      uint32_t per_half = 64 / lane_bits;
+      for (uint32_t s = size; s < 3; ++s) {
+        const VArr wide = MakeVArr(s + 1, true);
+        // Lanes of 2^s bytes hold (2^(s-size)) bits each: fold pairs into the wider lane.
+        const uint32_t bits_per_lane = 1u << (s - size);
+        shift_imm(Form::kVUsra, wide, kFpTmp, kFpTmp, (8u << s) - bits_per_lane);
+      }
+      Put(Elem(Form::kVUmov, 0, R(kTmp0), R(kFpTmp), 8));
+      Put(Elem(Form::kVUmov, 0, R(d), R(kFpTmp), 0));
+      Inst orr = RRR(Form::kOrrReg, false, d, d, kTmp0);
+      orr.amount = static_cast<uint8_t>(per_half);
+      return Put(orr);
+    }
+    // ---- Integer lanewise.
+    case Opcode::kViadd:
+      return bin(Form::kVAdd);
+    case Opcode::kVisub:
+      return bin(Form::kVSub);
+    case Opcode::kVimul: {
+      if (size < 3) return bin(Form::kVMul);
+      // No 64-bit lane multiply in NEON: each half through x16/x17.
+      for (int k = 0; k < 2; ++k) {
+        Put(Elem(Form::kVUmov, 3, R(kTmp0), R(VA()), k));
+        Put(Elem(Form::kVUmov, 3, R(kTmp1), R(VB()), k));
+        Inst mul = RRR(Form::kMadd, true, kTmp0, kTmp0, kTmp1);
+        mul.a = R(Gpr::kZr);
+        Put(mul);
+        Put(Elem(Form::kVInsGen, 3, R(kFpTmp), R(kTmp0), k));
+      }
+      return mov_result(kFpTmp);
+    }
+    case Opcode::kVineg:
+      return un(Form::kVNeg);
+    case Opcode::kViabs:
+      return un(Form::kVAbs);
+    case Opcode::kVsaddSat:
+      return bin(Form::kVSqadd);
+    case Opcode::kVuaddSat:
+      return bin(Form::kVUqadd);
+    case Opcode::kVssubSat:
+      return bin(Form::kVSqsub);
+    case Opcode::kVusubSat:
+      return bin(Form::kVUqsub);
+    case Opcode::kVsmin:
+      return bin(Form::kVSmin);
+    case Opcode::kVumin:
+      return bin(Form::kVUmin);
+    case Opcode::kVsmax:
+      return bin(Form::kVSmax);
+    case Opcode::kVumax:
+      return bin(Form::kVUmax);
+    case Opcode::kVavgrU:
+      return bin(Form::kVUrhadd);
+    case Opcode::kVpopcnt:
+      return Put(Vec(Form::kVCnt, VArr::k16B, VD(), VA()));
+    case Opcode::kVq15mulrSatS:
+      return bin(Form::kVSqrdmulh);
+    case Opcode::kVishl:
+    case Opcode::kVushr:
+    case Opcode::kVsshr: {
+      const bool left = m.vop == Opcode::kVishl;
+      if (m.imm_amount) {
+        if (m.imm == 0) return mov_result(VA());
+        const Form f = left ? Form::kVShl : m.vop == Opcode::kVushr ? Form::kVUshr : Form::kVSshr;
+        return shift_imm(f, arr, VD(), VA(), m.imm);
+      }
+      // ushl/sshl shift each lane by the signed low byte of the other operand's lane: the
+      // amount modulo the lane width, negated for right shifts, in every lane of v30.
+      Put(RRI(Form::kAndImm, false, kTmp0, G(i, o.b), lane_bits - 1));
+      if (!left) Put(RRR(Form::kSubReg, false, kTmp0, Gpr::kZr, kTmp0));
+      Inst dup;
+      dup.form = Form::kVDupGen;
+      dup.arr = arr;
+      dup.d = R(kFpTmp);
+      dup.n = R(kTmp0);
+      Put(dup);
+      return Put(Vec(m.vop == Opcode::kVsshr ? Form::kVSshl : Form::kVUshl, arr, VD(), VA(),
+                     kFpTmp));
+    }
+    case Opcode::kVicmp:
+    case Opcode::kVfcmp: {
+      const bool fl = m.vop == Opcode::kVfcmp;
+      const Fpr a = VA(), b = VB(), d = VD();
+      auto cmp = [&](Form f, Fpr x, Fpr y) { Put(Vec(f, arr, d, x, y)); };
+      auto invert = [&] { Put(Vec(Form::kVNot, VArr::k16B, d, d)); };
+      if (fl) {
+        switch (static_cast<ir::FloatCC>(m.vcc)) {
+          case ir::FloatCC::kEq:
+            return cmp(Form::kVFcmeq, a, b);
+          case ir::FloatCC::kNe:
+            cmp(Form::kVFcmeq, a, b);
+            return invert();
+          case ir::FloatCC::kLt:
+            return cmp(Form::kVFcmgt, b, a);
+          case ir::FloatCC::kLe:
+            return cmp(Form::kVFcmge, b, a);
+          case ir::FloatCC::kGt:
+            return cmp(Form::kVFcmgt, a, b);
+          case ir::FloatCC::kGe:
+            return cmp(Form::kVFcmge, a, b);
+          case ir::FloatCC::kOrd:
+          case ir::FloatCC::kUno:
+            // Ordered: both equal themselves.
+            Put(Vec(Form::kVFcmeq, arr, kFpTmp, a, a));
+            cmp(Form::kVFcmeq, b, b);
+            Put(Vec(Form::kVAnd, VArr::k16B, d, d, kFpTmp));
+            if (static_cast<ir::FloatCC>(m.vcc) == ir::FloatCC::kUno) invert();
+            return;
+        }
+        return;
+      }
+      switch (static_cast<ir::IntCC>(m.vcc)) {
+        case ir::IntCC::kEq:
+          return cmp(Form::kVCmeq, a, b);
+        case ir::IntCC::kNe:
+          cmp(Form::kVCmeq, a, b);
+          return invert();
+        case ir::IntCC::kSlt:
+          return cmp(Form::kVCmgt, b, a);
+        case ir::IntCC::kSle:
+          return cmp(Form::kVCmge, b, a);
+        case ir::IntCC::kSgt:
+          return cmp(Form::kVCmgt, a, b);
+        case ir::IntCC::kSge:
+          return cmp(Form::kVCmge, a, b);
+        case ir::IntCC::kUlt:
+          return cmp(Form::kVCmhi, b, a);
+        case ir::IntCC::kUle:
+          return cmp(Form::kVCmhs, b, a);
+        case ir::IntCC::kUgt:
+          return cmp(Form::kVCmhi, a, b);
+        case ir::IntCC::kUge:
+          return cmp(Form::kVCmhs, a, b);
+      }
+      return;
+    }
+    // ---- Float lanewise. fmin/fmax already have Wasm's semantics (NaN in, NaN out; -0 < +0).
+    case Opcode::kVfadd:
+      return bin(Form::kVFadd);
+    case Opcode::kVfsub:
+      return bin(Form::kVFsub);
+    case Opcode::kVfmul:
+      return bin(Form::kVFmul);
+    case Opcode::kVfdiv:
+      return bin(Form::kVFdiv);
+    case Opcode::kVfmin:
+      return bin(Form::kVFmin);
+    case Opcode::kVfmax:
+      return bin(Form::kVFmax);
+    case Opcode::kVfpmin:
+    case Opcode::kVfpmax: {
+      // pmin: b < a ? b : a; pmax: a < b ? b : a. The mask selects b.
+      const Fpr a = VA(), b = VB();
+      if (m.vop == Opcode::kVfpmin) {
+        Put(Vec(Form::kVFcmgt, arr, kFpTmp, a, b));
+      } else {
+        Put(Vec(Form::kVFcmgt, arr, kFpTmp, b, a));
+      }
+      Put(Vec(Form::kVBsl, VArr::k16B, kFpTmp, b, a));
+      return mov_result(kFpTmp);
+    }
+    case Opcode::kVfabs:
+      return un(Form::kVFabs);
+    case Opcode::kVfneg:
+      return un(Form::kVFneg);
+    case Opcode::kVfsqrt:
+      return un(Form::kVFsqrt);
+    case Opcode::kVfceil:
+      return un(Form::kVFrintp);
+    case Opcode::kVffloor:
+      return un(Form::kVFrintm);
+    case Opcode::kVftrunc:
+      return un(Form::kVFrintz);
+    case Opcode::kVfnearest:
+      return un(Form::kVFrintn);
+    // ---- Widening and narrowing (shape: the result).
+    case Opcode::kVnarrowS:
+    case Opcode::kVnarrowU: {
+      // The low half from a, the high half from b (sqxtn2 keeps the low half).
+      const Form f = m.vop == Opcode::kVnarrowS ? Form::kVSqxtn : Form::kVSqxtun;
+      const Fpr d = VD() == VB() ? kFpTmp : VD();
+      Put(Vec(f, HalfOf(arr), d, VA()));
+      Put(Vec(f, arr, d, VB()));
+      return mov_result(d);
+    }
+    case Opcode::kVextendLowS:
+    case Opcode::kVextendLowU:
+    case Opcode::kVextendHighS:
+    case Opcode::kVextendHighU: {
+      const bool high = m.vop == Opcode::kVextendHighS || m.vop == Opcode::kVextendHighU;
+      const bool u = m.vop == Opcode::kVextendLowU || m.vop == Opcode::kVextendHighU;
+      const VArr src = MakeVArr(size - 1, high);
+      return shift_imm(u ? Form::kVUshll : Form::kVSshll, src, VD(), VA(), 0);
+    }
+    case Opcode::kVextmulLowS:
+    case Opcode::kVextmulLowU:
+    case Opcode::kVextmulHighS:
+    case Opcode::kVextmulHighU: {
+      const bool high = m.vop == Opcode::kVextmulHighS || m.vop == Opcode::kVextmulHighU;
+      const bool u = m.vop == Opcode::kVextmulLowU || m.vop == Opcode::kVextmulHighU;
+      return Put(Vec(u ? Form::kVUmull : Form::kVSmull, MakeVArr(size - 1, high), VD(), VA(),
+                     VB()));
+    }
+    case Opcode::kVextaddPairwiseS:
+    case Opcode::kVextaddPairwiseU:
+      return Put(Vec(m.vop == Opcode::kVextaddPairwiseS ? Form::kVSaddlp : Form::kVUaddlp,
+                     MakeVArr(size - 1, true), VD(), VA()));
+    case Opcode::kVdotS: {
+      // Products of the low and the high four lanes, then pairwise sums.
+      Put(Vec(Form::kVSmull, VArr::k4H, kFpTmp, VA(), VB()));
+      Put(Vec(Form::kVSmull, VArr::k8H, VD(), VA(), VB()));
+      return Put(Vec(Form::kVAddp, VArr::k4S, VD(), kFpTmp, VD()));
+    }
+    // ---- Conversions (shape: the result).
+    case Opcode::kVfcvtFromSint:
+      return un(Form::kVScvtf);
+    case Opcode::kVfcvtFromUint:
+      return un(Form::kVUcvtf);
+    case Opcode::kVfcvtLowFromSint:
+    case Opcode::kVfcvtLowFromUint: {
+      const bool u = m.vop == Opcode::kVfcvtLowFromUint;
+      shift_imm(u ? Form::kVUshll : Form::kVSshll, VArr::k2S, VD(), VA(), 0);
+      return Put(Vec(u ? Form::kVUcvtf : Form::kVScvtf, VArr::k2D, VD(), VD()));
+    }
+    case Opcode::kVtruncSatS:
+      return un(Form::kVFcvtzs);  // saturating, NaN -> 0
+    case Opcode::kVtruncSatU:
+      return un(Form::kVFcvtzu);
+    case Opcode::kVtruncSatZeroS:
+    case Opcode::kVtruncSatZeroU: {
+      // To 64-bit integers (saturating), then narrow with saturation; the .2s write zeroes the
+      // upper lanes.
+      const bool u = m.vop == Opcode::kVtruncSatZeroU;
+      Put(Vec(u ? Form::kVFcvtzu : Form::kVFcvtzs, VArr::k2D, kFpTmp, VA()));
+      return Put(Vec(u ? Form::kVUqxtn : Form::kVSqxtn, VArr::k2S, VD(), kFpTmp));
+    }
+    case Opcode::kVdemoteZero:
+      return Put(Vec(Form::kVFcvtn, VArr::k2S, VD(), VA()));
+    case Opcode::kVpromoteLow:
+      return Put(Vec(Form::kVFcvtl, VArr::k2S, VD(), VA()));
+    default:
+      break;
+  }
+  // Lowering only emits kVec for the ops above; anything else is a lowering bug.
+  EGRET_CHECK(false && "aarch64: vector op without an expansion");
+}
+
 void Emitter::EmitInst(uint32_t i) {
   const regalloc::InstData& ri = v_.ra.insts[i];
   allowed_int_ = (uint64_t{1} << Enc(kTmp0)) | (uint64_t{1} << Enc(kTmp1));
-  allowed_fp_ = uint64_t{1} << Enc(kFpTmp);
+  // v31, the allocator's scratch, holds nothing inside an MInst (only edits use it).
+  allowed_fp_ = uint64_t{1} << Enc(kFpTmp) | uint64_t{1} << Enc(kFpScratch);
   for (uint32_t k = ri.operand_begin; k < ri.operand_end; ++k) {
     const Allocation a = ra_.allocs[k];
     if (!v_.ra.operands[k].is_def() || !a.is_reg()) continue;
@@ -1024,6 +1499,11 @@ void Emitter::EmitInstBody(uint32_t i) {
       return Trap(m.trap);
     case MOp::kTrapIf:
       return EmitTrapIf(i, m);
+    case MOp::kVec:
+      return EmitVec(i, m);
+    case MOp::kVconst:
+      return LoadVecConst(V(i, o.dst), static_cast<uint64_t>(m.imm),
+                          static_cast<uint64_t>(m.imm_hi));
   }
 }
 

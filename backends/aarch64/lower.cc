@@ -12,6 +12,7 @@
 #include "backends/aarch64/abi.h"
 #include "backends/aarch64/encoder.h"
 #include "backends/common/lower_ctx.h"
+#include "ir/simd.h"
 
 namespace egret::aarch64 {
 namespace {
@@ -117,6 +118,7 @@ bool NarrowOperandsAreExact(Opcode op) {
     case Opcode::kSelect:
     case Opcode::kBrif:
     case Opcode::kBrTable:
+    case Opcode::kVextractlane:  // umov zero-extends the lane
       return true;
     default:
       return false;
@@ -180,6 +182,7 @@ class Lowerer final : public backend::LowerRules {
   }
 
   VReg Rematerialize(ir::Value v, const ir::InstData& d) override;
+  bool LowersVectors() const override { return true; }
   bool IsSunk(ir::Inst i) const override;
   Status LowerEntry(ir::Block entry) override;
   Status LowerInst(ir::Inst i) override;
@@ -290,6 +293,7 @@ class Lowerer final : public backend::LowerRules {
   void LowerMemory(ir::Inst i);
   Status LowerCall(ir::Inst i);
   Status LowerTrapIf(ir::Inst i);
+  Status LowerVector(ir::Inst i);
 
   const ir::Function& f_;
   const ir::DataFlowGraph& dfg_;
@@ -776,8 +780,72 @@ Status Lowerer::LowerInst(ir::Inst i) {
     case Opcode::kTrapnz:
       return LowerTrapIf(i);
     default:
+      if (ir::IsVectorOp(op)) return LowerVector(i);
       return Unsupported(std::string("opcode ") + std::string(ir::OpcodeName(op)));
   }
+}
+
+// Every vector op is one kVec MInst (the IR opcode and shape; emission picks the NEON sequence),
+// with the operands in IR order. Folded here: vconst's bytes (kVconst), vshuffle's mask, the
+// lane of the lane ops, the condition of the compares, and a constant shift amount.
+Status Lowerer::LowerVector(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  const Opcode op = d.opcode;
+  const std::span<const ir::Value> args = dfg_.FixedArgs(i);
+  if (op == Opcode::kVconst) {
+    const ir::V128& c = dfg_.constant(d.ref);
+    MInst m;
+    m.op = MOp::kVconst;
+    m.fp = m.vec = true;
+    m.imm = static_cast<int64_t>(c.lo);
+    m.imm_hi = static_cast<int64_t>(c.hi);
+    Emit(m, {Operand::Def(Result(i))});
+    return Status::Ok();
+  }
+  if (op == Opcode::kVbitcast) {
+    MInst m;
+    m.op = MOp::kCopy;
+    m.fp = m.vec = true;
+    EmitUnary(i, m);
+    return Status::Ok();
+  }
+  MInst m;
+  m.op = MOp::kVec;
+  m.vop = op;
+  m.shape = ir::VectorShapeOf(op, ResultType(i), args.empty() ? Type::kInvalid : ValueType(args[0]));
+  m.vcc = d.cond;
+  switch (op) {
+    case Opcode::kVextractlane:
+    case Opcode::kVextractlaneS:
+    case Opcode::kVextractlaneU:
+    case Opcode::kVinsertlane:
+      m.imm = d.imm;
+      break;
+    case Opcode::kVshuffle: {
+      const ir::V128& mask = dfg_.constant(d.ref);
+      m.imm = static_cast<int64_t>(mask.lo);
+      m.imm_hi = static_cast<int64_t>(mask.hi);
+      break;
+    }
+    default:
+      break;
+  }
+  if (!ir::IsVector(m.shape))
+    return Unsupported("cannot lower vector op " + std::string(ir::OpcodeName(op)) +
+                       " without a vector shape on aarch64");
+  ops_.clear();
+  int64_t amount = 0;
+  const bool shift = op == Opcode::kVishl || op == Opcode::kVushr || op == Opcode::kVsshr;
+  if (shift && IsIconst(args[1], &amount)) {
+    m.imm_amount = true;
+    m.imm = amount & (ir::TypeBits(ir::LaneType(m.shape)) - 1);
+    ops_.push_back(Operand::Use(Use(args[0])));
+  } else {
+    for (ir::Value a : args) ops_.push_back(Operand::Use(Use(a)));
+  }
+  ops_.push_back(Operand::Def(Result(i)));
+  EmitSpan(m, ops_);
+  return Status::Ok();
 }
 
 // umulhi/smulhi: umulh/smulh (64-bit), or a widening multiply for 32 bits (EmitAlu).
