@@ -49,6 +49,9 @@ class LowerRules {
   virtual Status LowerTerminator(ir::Inst term, ir::Block b) = 0;
   // An unconditional jump to VCode block `target` passing `args` (closes an edge block).
   virtual void EmitJump(uint32_t target, std::span<const regalloc::VReg> args) = 0;
+  // Whether this target lowers the SIMD ops and vector-typed values (ir/simd.h). Until it
+  // does, LowerFunction rejects any function that has one with a clear error.
+  virtual bool LowersVectors() const { return false; }
 };
 
 // The successors of a terminator, after edge blocks: per destination its VCode target, and each
