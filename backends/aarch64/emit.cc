@@ -145,7 +145,6 @@ Inst Elem(Form f, uint32_t size, uint8_t d, uint8_t n, int64_t lane) {
   return i;
 }
 
-
 class Emitter final : public backend::InstEmitter {
  public:
   Emitter(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
@@ -1150,8 +1149,8 @@ void Emitter::EmitVec(uint32_t i, const MInst& m) {
       dup.d = R(kFpTmp);
       dup.n = R(kTmp0);
       Put(dup);
-      return Put(Vec(m.vop == Opcode::kVsshr ? Form::kVSshl : Form::kVUshl, arr, VD(), VA(),
-                     kFpTmp));
+      return Put(
+          Vec(m.vop == Opcode::kVsshr ? Form::kVSshl : Form::kVUshl, arr, VD(), VA(), kFpTmp));
     }
     case Opcode::kVicmp:
     case Opcode::kVfcmp: {
@@ -1274,8 +1273,8 @@ void Emitter::EmitVec(uint32_t i, const MInst& m) {
     case Opcode::kVextmulHighU: {
       const bool high = m.vop == Opcode::kVextmulHighS || m.vop == Opcode::kVextmulHighU;
       const bool u = m.vop == Opcode::kVextmulLowU || m.vop == Opcode::kVextmulHighU;
-      return Put(Vec(u ? Form::kVUmull : Form::kVSmull, MakeVArr(size - 1, high), VD(), VA(),
-                     VB()));
+      return Put(
+          Vec(u ? Form::kVUmull : Form::kVSmull, MakeVArr(size - 1, high), VD(), VA(), VB()));
     }
     case Opcode::kVextaddPairwiseS:
     case Opcode::kVextaddPairwiseU:

@@ -812,7 +812,8 @@ Status Lowerer::LowerVector(ir::Inst i) {
   MInst m;
   m.op = MOp::kVec;
   m.vop = op;
-  m.shape = ir::VectorShapeOf(op, ResultType(i), args.empty() ? Type::kInvalid : ValueType(args[0]));
+  m.shape =
+      ir::VectorShapeOf(op, ResultType(i), args.empty() ? Type::kInvalid : ValueType(args[0]));
   m.vcc = d.cond;
   switch (op) {
     case Opcode::kVextractlane:
