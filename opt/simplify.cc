@@ -172,6 +172,9 @@ class Simplifier {
   // One rule application; false when no rule applies.
   bool Step(Inst i) {
     const InstData d = dfg_[i];
+    // SIMD ops share formats with scalar ones (vicmp is a kIntCompare) but none of the scalar
+    // rules: `vicmp eq x, x` is an all-ones vector, not `iconst 1`.
+    if (ir::IsVectorOp(d.opcode)) return VectorOp(i, d);
     switch (ir::Info(d.opcode).format) {
       case ir::InstFormat::kBinary:
         return ir::IsFloat(TypeOf(d.args[0])) ? FloatBinary(i, d) : IntBinary(i, d);
@@ -601,6 +604,21 @@ class Simplifier {
     if (!cx || !cy) return false;
     const Type t = TypeOf(d.args[0]);
     if (auto r = EvalFloatBinary(d.opcode, t, *cx, *cy)) return SetFloatConst(i, t, *r);
+    return false;
+  }
+
+  // Vector rules: bitcasts only rename the shape, so a chain of them collapses to one, and a
+  // bitcast to the operand's own shape disappears.
+  bool VectorOp(Inst i, const InstData& d) {
+    if (d.opcode != Opcode::kVbitcast) return false;
+    const Value x = d.args[0];
+    if (TypeOf(x) == d.type) return ReplaceWith(i, x);
+    const InstData* dx = Def(x);
+    if (dx && dx->opcode == Opcode::kVbitcast) {
+      InstData nd = d;
+      nd.args[0] = dx->args[0];
+      return Rewrite(i, nd);
+    }
     return false;
   }
 
