@@ -38,8 +38,8 @@ struct CallConv {
 // a narrower one are don't-care), floats as 4 or 8 bytes, vectors as 16 bytes.
 enum class ValueKind : uint8_t { kInt, kF32, kF64, kV128 };
 
-// Every 128-bit IR type is a vector (they all live in the float/vector register class).
-constexpr bool IsVectorType(ir::Type t) { return ir::TypeBits(t) == 128; }
+// The IR's 128-bit vector types (they all live in the float/vector register class).
+constexpr bool IsVectorType(ir::Type t) { return ir::IsVector(t); }
 // Whether a value of type `t` lives in the float/vector register class.
 constexpr bool IsFloatClass(ir::Type t) { return ir::IsFloat(t) || IsVectorType(t); }
 constexpr ValueKind KindOf(ir::Type t) {

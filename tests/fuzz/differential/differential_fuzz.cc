@@ -295,6 +295,7 @@ void RunOne(const uint8_t* data, size_t size) {
   GenOptions gen;
   gen.canonicalize_nans = std::getenv("EGRET_DIFF_NO_CANON") == nullptr;  // see README
   gen.max_imported_functions = 2;  // host_import.h defines them on both sides
+  gen.simd = std::getenv("EGRET_DIFF_SIMD") != nullptr;  // see README: off until backends land
   const std::vector<uint8_t> bytes = GenerateModule(src, gen);
   wasm::WasmError err;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(bytes, "generated.wasm", &err);
