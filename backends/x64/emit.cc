@@ -1187,8 +1187,8 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
     }
     case VecOp::kShuffle: {
       // Byte indices 0-15 select from a, 16-31 from b. Recognized in order: a permutation of one
-      // source's dwords (pshufd), two dwords of a then two of b (or of b then a: shufps), an
-      // interleave of the low or high halves (punpckl/h bw wd dq qdq), a byte rotation of b:a
+      // source's dwords (pshufd), an interleave of the low or high halves (punpckl/h bw wd dq
+      // qdq), two dwords of a then two of b (or of b then a: shufps), a byte rotation of b:a
       // (palignr); otherwise pshufb with a pool mask per source used, and por.
       const Xmm a = X(i, o.a), b = X(i, o.b), d = X(i, o.dst), t = X(i, o.tmp);
       uint8_t idx[16];
@@ -1213,15 +1213,6 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
         opi(SseOp::kPshufd, d, uses_a ? a : b, imm);
         return;
       }
-      if (dwords && (dw[0] < 4) == (dw[1] < 4) && (dw[2] < 4) == (dw[3] < 4) &&
-          (dw[0] < 4) != (dw[2] < 4)) {
-        // shufps: lanes 0-1 from the destination, 2-3 from the source.
-        const bool a_low = dw[0] < 4;
-        const int imm = (dw[0] & 3) | (dw[1] & 3) << 2 | (dw[2] & 3) << 4 | (dw[3] & 3) << 6;
-        mov(d, a_low ? a : b);
-        opi(SseOp::kShufps, d, a_low ? b : a, imm);
-        return;
-      }
       static constexpr SseOp kUnpackLow[4] = {SseOp::kPunpcklbw, SseOp::kPunpcklwd,
                                               SseOp::kPunpckldq, SseOp::kPunpcklqdq};
       static constexpr SseOp kUnpackHigh[4] = {SseOp::kPunpckhbw, SseOp::kPunpckhwd,
@@ -1242,6 +1233,15 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
             return;
           }
         }
+      }
+      if (dwords && (dw[0] < 4) == (dw[1] < 4) && (dw[2] < 4) == (dw[3] < 4) &&
+          (dw[0] < 4) != (dw[2] < 4)) {
+        // shufps: lanes 0-1 from the destination, 2-3 from the source.
+        const bool a_low = dw[0] < 4;
+        const int imm = (dw[0] & 3) | (dw[1] & 3) << 2 | (dw[2] & 3) << 4 | (dw[3] & 3) << 6;
+        mov(d, a_low ? a : b);
+        opi(SseOp::kShufps, d, a_low ? b : a, imm);
+        return;
       }
       bool rotate = idx[0] > 0 && idx[0] < 16;
       for (int k = 1; k < 16 && rotate; ++k) rotate = idx[k] == idx[0] + k;

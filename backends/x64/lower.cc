@@ -6,6 +6,7 @@
 // so no decision is recorded ahead of time.
 #include "backends/x64/lower.h"
 
+#include <cstdio>
 #include <string>
 
 #include "artifact/builtin.h"
@@ -1589,9 +1590,13 @@ void Lowerer::EmitVecSeq(ir::Inst i, VecOp op, OpSize lane, std::initializer_lis
 Status Lowerer::LowerVector(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const Opcode op = d.opcode;
-  if (!features_.sse41)
-    return Unsupported("vector op " + std::string(ir::OpcodeName(op)) +
+  if (!features_.sse41) {
+    char at[48] = "";
+    if (ctx_.srcloc() != backend::kNoSrcLoc)
+      std::snprintf(at, sizeof at, " at wasm byte offset 0x%x", ctx_.srcloc());
+    return Unsupported("vector op " + std::string(ir::OpcodeName(op)) + at +
                        " needs SSE4.1, which the target features exclude");
+  }
   const Type arg0 =
       ir::Info(op).format == ir::InstFormat::kVconst ? Type::kInvalid : dfg_.ValueType(d.args[0]);
   const Type shape = ir::VectorShapeOf(op, d.type, arg0);
