@@ -1351,7 +1351,10 @@ void Emitter::EmitInstBody(uint32_t i) {
     case MOp::kLoadOutRet:
       return ValueAccess(true, m, m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)), Gpr::kSp, m.disp);
     case MOp::kCopy:
-      if (m.vec) return Put(VMov(V(i, o.dst), V(i, o.a)));
+      if (m.vec) {
+        if (V(i, o.dst) != V(i, o.a)) Put(VMov(V(i, o.dst), V(i, o.a)));
+        return;
+      }
       if (m.fp) return Put(VV(Form::kFmovReg, true, V(i, o.dst), V(i, o.a)));
       return Put(MovReg(true, G(i, o.dst), G(i, o.a)));
     case MOp::kIconst:

@@ -803,10 +803,8 @@ Status Lowerer::LowerVector(ir::Inst i) {
     return Status::Ok();
   }
   if (op == Opcode::kVbitcast) {
-    MInst m;
-    m.op = MOp::kCopy;
-    m.fp = m.vec = true;
-    EmitUnary(i, m);
+    // The same 128 bits in the same register: no instruction.
+    ctx_.AliasVReg(dfg_.FirstResult(i), Use(args[0]));
     return Status::Ok();
   }
   MInst m;
