@@ -145,6 +145,87 @@ Inst Elem(Form f, uint32_t size, uint8_t d, uint8_t n, int64_t lane) {
   return i;
 }
 
+// A shuffle that one permute instruction does: dup (element), zip1/2, uzp1/2, trn1/2 or ext.
+struct ShufflePlan {
+  Form form = Form::kVTbl1;
+  VArr arr = VArr::k16B;
+  int64_t imm = 0;      // dup: the lane; ext: the byte offset
+  bool swap = false;    // the instruction's operands are (b, a)
+  bool from_b = false;  // dup: the lane is b's
+};
+
+// Finds a plan for the byte mask `m` (indices 0-15 pick a's bytes, 16-31 b's). With
+// `one_source` both operands are the same value, so indices are compared modulo 16. Larger
+// lanes first: a mask that moves whole 8-, 4- or 2-byte lanes is matched at that lane size.
+bool PlanShuffle(const uint8_t (&m)[16], bool one_source, ShufflePlan* p) {
+  for (int size = 3; size >= 0; --size) {
+    const int bytes = 1 << size, n = 16 / bytes;
+    int lane[16];
+    bool structured = true;
+    for (int k = 0; k < n && structured; ++k) {
+      const int base = m[k * bytes];
+      structured = base % bytes == 0;
+      for (int j = 1; j < bytes && structured; ++j) structured = m[k * bytes + j] == base + j;
+      lane[k] = base / bytes;
+    }
+    if (!structured) continue;
+    auto eq = [&](int want, int got) { return one_source ? want % n == got % n : want == got; };
+    p->arr = MakeVArr(static_cast<uint32_t>(size), true);
+    bool dup = true;
+    for (int k = 1; k < n; ++k) dup &= eq(lane[0], lane[k]);
+    if (dup) {
+      p->form = Form::kVDupElem;
+      p->imm = lane[0] % n;
+      p->from_b = !one_source && lane[0] >= n;
+      return true;
+    }
+    for (bool swap : {false, true}) {
+      auto x = [&](int k) { return swap ? lane[k] ^ n : lane[k]; };
+      auto all = [&](auto&& want) {
+        for (int k = 0; k < n; ++k)
+          if (!eq(want(k), x(k))) return false;
+        return true;
+      };
+      struct {
+        Form form;
+        int (*want)(int k, int n);
+      } const kPatterns[] = {
+          {Form::kVZip1, [](int k, int n) { return (k & 1) * n + k / 2; }},
+          {Form::kVZip2, [](int k, int n) { return (k & 1) * n + n / 2 + k / 2; }},
+          {Form::kVUzp1, [](int k, int) { return 2 * k; }},
+          {Form::kVUzp2, [](int k, int) { return 2 * k + 1; }},
+          {Form::kVTrn1, [](int k, int n) { return (k & ~1) + (k & 1) * n; }},
+          {Form::kVTrn2, [](int k, int n) { return (k & ~1) + 1 + (k & 1) * n; }},
+      };
+      for (const auto& pat : kPatterns) {
+        if (all([&](int k) { return pat.want(k, n); })) {
+          p->form = pat.form;
+          p->swap = swap;
+          return true;
+        }
+      }
+    }
+  }
+  // ext: bytes c..c+15 of the concatenation a:b (or b:a).
+  for (bool swap : {false, true}) {
+    for (int c = 1; c < 16; ++c) {
+      bool ok = true;
+      for (int k = 0; k < 16 && ok; ++k) {
+        const int got = swap ? m[k] ^ 16 : m[k];
+        ok = one_source ? (c + k) % 16 == got % 16 : c + k == got;
+      }
+      if (ok) {
+        p->form = Form::kVExt;
+        p->arr = VArr::k16B;
+        p->imm = c;
+        p->swap = swap;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 class Emitter final : public backend::InstEmitter {
  public:
   Emitter(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
@@ -1008,7 +1089,25 @@ void Emitter::EmitVec(uint32_t i, const MInst& m) {
         only_a &= idx < 16;
         only_b &= idx >= 16 && idx < 32;
       }
-      if (only_a || only_b || VA() == VB()) {
+      const bool one_source = only_a || only_b || VA() == VB();
+      uint8_t mask[16];
+      std::memcpy(mask, &lo, 8);
+      std::memcpy(mask + 8, &hi, 8);
+      ShufflePlan plan;
+      if (PlanShuffle(mask, one_source, &plan)) {
+        // With one source, both operands are that register.
+        const Fpr a = one_source && only_b ? VB() : VA();
+        const Fpr b = one_source ? a : VB();
+        if (plan.form == Form::kVDupElem) {
+          Inst dup = Vec(Form::kVDupElem, plan.arr, VD(), plan.from_b ? b : a);
+          dup.imm = plan.imm;
+          return Put(dup);
+        }
+        Inst x = Vec(plan.form, plan.arr, VD(), plan.swap ? b : a, plan.swap ? a : b);
+        x.imm = plan.imm;
+        return Put(x);
+      }
+      if (one_source) {
         // One table register: indices modulo 16 (a shuffle of x with itself reads the same).
         const Fpr src = only_b ? VB() : VA();
         LoadVecConst(kFpTmp, lo & 0x0f0f0f0f0f0f0f0full, hi & 0x0f0f0f0f0f0f0f0full);
