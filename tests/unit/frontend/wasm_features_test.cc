@@ -21,8 +21,11 @@ std::string Check(const Bytes& bytes, WasmFeatures features = WasmFeatures::Defa
 TEST(WasmFeatures, DefaultHasTheStandardizedProposals) {
   const WasmFeatures d = WasmFeatures::Default();
   for (WasmFeature f : {WasmFeature::kSimd, WasmFeature::kExtendedConst, WasmFeature::kTailCall,
-                        WasmFeature::kMultiMemory, WasmFeature::kMemory64, WasmFeature::kThreads})
+                        WasmFeature::kThreads})
     EXPECT_TRUE(d.has(f)) << FeatureName(f);
+  // Except the two that change what Wasm 2.0 modules mean (docs/cli.md).
+  EXPECT_FALSE(d.has(WasmFeature::kMultiMemory));
+  EXPECT_FALSE(d.has(WasmFeature::kMemory64));
   EXPECT_EQ(WasmFeatures::None().ToString(), "none");
   EXPECT_EQ(WasmFeatures::All().ToString(),
             "simd,extended-const,tail-call,multi-memory,memory64,threads");
