@@ -212,7 +212,7 @@ std::string ModuleText(const std::vector<uint8_t>& bytes) {
   std::string text;
   if (fd >= 0) {
     if (write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size())) {
-      const std::string cmd = std::string("wasm2wat ") + path + " 2>/dev/null";
+      const std::string cmd = std::string("wasm2wat --enable-tail-call ") + path + " 2>/dev/null";
       if (FILE* p = popen(cmd.c_str(), "r")) {
         char buf[4096];
         size_t n;
@@ -298,6 +298,8 @@ void RunOne(const uint8_t* data, size_t size) {
   GenOptions gen;
   gen.canonicalize_nans = std::getenv("EGRET_DIFF_NO_CANON") == nullptr;  // see README
   gen.max_imported_functions = 2;  // host_import.h defines them on both sides
+  // EGRET_DIFF_TAIL_CALLS: also return_call* (off by default so the corpus keeps its modules).
+  gen.tail_calls = std::getenv("EGRET_DIFF_TAIL_CALLS") != nullptr;
   gen.simd = std::getenv("EGRET_DIFF_SIMD") != nullptr;  // see README: off until backends land
   const std::vector<uint8_t> bytes = GenerateModule(src, gen);
   wasm::WasmError err;

@@ -288,6 +288,9 @@ class BodyGenerator {
   void TableOp();
   void RefOp();
   void CallOp();
+  // return_call / return_call_indirect to a callee with this function's results; false (and
+  // nothing emitted) when there is none.
+  bool TailCallOp();
   void ControlOp();
   void BranchOp();
   void SelectOp();
@@ -954,6 +957,40 @@ void BodyGenerator::CallOp() {
   for (ValType r : ft.results()) Push(r);
 }
 
+bool BodyGenerator::TailCallOp() {
+  const std::span<const ValType> results = type_.results();
+  auto same_results = [&](const FuncType& t) {
+    return std::equal(t.results().begin(), t.results().end(), results.begin(), results.end());
+  };
+  const std::vector<uint32_t> tables = FuncTables();
+  if (!tables.empty() && src_.Chance(40)) {
+    std::vector<uint32_t> types;
+    for (uint32_t k = 0; k < plan_.types.size(); ++k)
+      if (same_results(plan_.types[k])) types.push_back(k);
+    if (!types.empty()) {
+      const uint32_t type = types[src_.Below(static_cast<uint32_t>(types.size()))];
+      const uint32_t t = tables[src_.Below(static_cast<uint32_t>(tables.size()))];
+      Need(plan_.types[type].params());
+      SmallI32(plan_.tables[t].max + 1);
+      Op0(Op::kReturnCallIndirect);
+      U32(type);
+      U32(t);
+      CloseUnreachable();
+      return true;
+    }
+  }
+  std::vector<uint32_t> callees;
+  for (uint32_t f = 0; f < plan_.func_types.size(); ++f)
+    if (same_results(plan_.types[plan_.func_types[f]])) callees.push_back(f);
+  if (callees.empty()) return false;  // (a defined function always matches itself)
+  const uint32_t callee = callees[src_.Below(static_cast<uint32_t>(callees.size()))];
+  Need(plan_.types[plan_.func_types[callee]].params());
+  Op0(Op::kReturnCall);
+  U32(callee);
+  CloseUnreachable();
+  return true;
+}
+
 void BodyGenerator::SelectOp() {
   if (Avail() > 0 && src_.Chance(30)) {
     Op0(Op::kDrop);
@@ -1118,6 +1155,7 @@ void BodyGenerator::BranchOp() {
       break;
     }
     case 5:
+      if (o_.tail_calls && src_.Chance(50) && TailCallOp()) break;
       Need(type_.results());
       Op0(Op::kReturn);
       CloseUnreachable();

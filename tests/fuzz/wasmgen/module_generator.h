@@ -85,6 +85,10 @@ struct GenOptions {
   // call_indirect reach them like defined ones. 0 (the default) draws none and reads no byte.
   // The embedder defines them (the differential target: tests/fuzz/differential/host_import.h).
   uint32_t max_imported_functions = 0;
+  // return_call and return_call_indirect (the tail-call proposal) in place of some returns, to
+  // functions and types whose results are the function's own. Off (the default) reads no byte
+  // for it, so existing corpora generate the same modules.
+  bool tail_calls = false;
   // SIMD (off by default until the backends lower vector ops): every Wasm 2.0 SIMD instruction
   // may appear inside bodies: v128 constants and splats, lanewise arithmetic, lane accesses,
   // shuffles, reductions to scalars (extract_lane, bitmask, any_true, all_true), v128 loads and
