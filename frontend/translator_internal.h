@@ -130,6 +130,9 @@ class Translation {
   void PushBlockParams(ir::Block b);
   Target LabelTarget(uint32_t depth);
   void SetUnreachable();
+  // Ends the block with return_call (f valid) or return_call_indirect of `code`, with
+  // call_args_, and makes the rest of the frame unreachable.
+  Status TailCall(ir::SigRef sig, ir::Value code, ir::FuncRef f);
   // The top `n` operands, as block, call or return arguments: vectors among them are made
   // i8x16 first (CanonicalizeVectors).
   std::span<const ir::Value> Top(size_t n);

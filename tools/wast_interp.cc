@@ -69,6 +69,11 @@ std::unique_ptr<InterpInstance> InterpInstance::Create(wasm::ModuleEnv env, std:
     *why = "imports";
     return nullptr;
   }
+  // The sandbox has one 32-bit memory (its grow builtin is memory 0's).
+  if (env.memories.size() > 1 || (env.memories.size() == 1 && env.memories[0].type.is64)) {
+    *why = "several memories or memory64";
+    return nullptr;
+  }
   std::unique_ptr<InterpInstance> inst(new InterpInstance());
   inst->env_ = std::move(env);
   const wasm::ModuleEnv& m = inst->env_;

@@ -39,30 +39,34 @@ class A64ArrayMarshaller final : public backend::ArrayMarshaller {
   A64ArrayMarshaller(A64MachBuffer& buf, Gpr array_base, Gpr stack_base, int32_t stack_disp)
       : buf_(buf), array_base_(array_base), stack_base_(stack_base), stack_disp_(stack_disp) {}
 
-  // 16-byte vector values are the aarch64 SIMD work's; until it lands, trampolines of vector
-  // signatures are traps (TrapTrampoline), so only 4/8-byte kinds reach here.
+  // Vectors move all 16 bytes of their ValRaw slot (ldr/str q); a 16-byte stack value as two
+  // 8-byte halves through x17.
   void RegFromArray(const AbiLoc& loc, int32_t offset) override {
-    EmitSlotAccess(buf_, true, loc.fp, F64(loc), loc.reg, array_base_, offset);
+    if (loc.kind == backend::ValueKind::kV128)
+      return EmitQAccess(buf_, true, loc.reg, array_base_, offset);
+    EmitSlotAccess(buf_, true, loc.fp, loc.kind == backend::ValueKind::kF64, loc.reg, array_base_,
+                   offset);
   }
   void ArrayFromReg(int32_t offset, const AbiLoc& loc) override {
-    EmitSlotAccess(buf_, false, loc.fp, F64(loc), loc.reg, array_base_, offset);
+    if (loc.kind == backend::ValueKind::kV128)
+      return EmitQAccess(buf_, false, loc.reg, array_base_, offset);
+    EmitSlotAccess(buf_, false, loc.fp, loc.kind == backend::ValueKind::kF64, loc.reg, array_base_,
+                   offset);
   }
   void StackFromArray(const AbiLoc& loc, int32_t offset) override {
-    EGRET_CHECK(loc.kind != backend::ValueKind::kV128);
-    EmitSlotAccess(buf_, true, false, true, R(kTmp1), array_base_, offset);
-    EmitSlotAccess(buf_, false, false, true, R(kTmp1), stack_base_, Stack(loc.slot));
+    for (uint32_t k = 0; k < backend::StackBytes(loc.kind) / 8; ++k) {
+      EmitSlotAccess(buf_, true, false, true, R(kTmp1), array_base_, offset + 8 * k);
+      EmitSlotAccess(buf_, false, false, true, R(kTmp1), stack_base_, Stack(loc.slot + k));
+    }
   }
   void ArrayFromStack(int32_t offset, const AbiLoc& loc) override {
-    EGRET_CHECK(loc.kind != backend::ValueKind::kV128);
-    EmitSlotAccess(buf_, true, false, true, R(kTmp1), stack_base_, Stack(loc.slot));
-    EmitSlotAccess(buf_, false, false, true, R(kTmp1), array_base_, offset);
+    for (uint32_t k = 0; k < backend::StackBytes(loc.kind) / 8; ++k) {
+      EmitSlotAccess(buf_, true, false, true, R(kTmp1), stack_base_, Stack(loc.slot + k));
+      EmitSlotAccess(buf_, false, false, true, R(kTmp1), array_base_, offset + 8 * k);
+    }
   }
 
  private:
-  static bool F64(const AbiLoc& loc) {
-    EGRET_CHECK(loc.kind != backend::ValueKind::kV128);
-    return loc.kind == backend::ValueKind::kF64;
-  }
   int64_t Stack(uint32_t slot) const { return stack_disp_ + 8 * int64_t{slot}; }
 
   A64MachBuffer& buf_;
@@ -71,24 +75,6 @@ class A64ArrayMarshaller final : public backend::ArrayMarshaller {
 };
 
 uint32_t Align16(uint32_t v) { return (v + 15) & ~15u; }
-
-// Until the aarch64 backend lowers vectors (the aarch64 SIMD work), a signature with a v128 gets
-// a trampoline that is only a `udf` trap: no function of that type compiles for aarch64 (the
-// lowering refuses vector values with an error), so nothing can reach it, and the module's
-// compile error is the one reported.
-bool HasVector(const ir::Signature& sig) {
-  for (const std::vector<ir::Type>* ts : {&sig.params, &sig.results})
-    for (ir::Type t : *ts)
-      if (ir::IsVector(t)) return true;
-  return false;
-}
-MachCode TrapTrampoline() {
-  A64MachBuffer buf;
-  Inst udf;
-  udf.form = Form::kUdf;
-  Put(buf, udf);
-  return buf.Finish();
-}
 
 // stp x29, x30, [sp, #-16]!; mov x29, sp
 void FrameRecord(A64MachBuffer& buf) {
@@ -167,11 +153,17 @@ std::unique_ptr<backend::TextBuilder> A64Isa::NewTextBuilder(
 Expected<backend::CompiledFunction> A64Isa::CompileFunction(
     const ir::Function& f, const backend::ModuleContext& module,
     const backend::CompileOptions& options) const {
+  // Tail calls whose stack arguments do not fit the incoming area become call + return (rare:
+  // the function is copied only then).
+  if (backend::HasUnfitTailCalls(f, WasmCallConv())) {
+    ir::Function legal = f;
+    backend::LegalizeTailCalls(legal, WasmCallConv());
+    return backend::CompileFunctionPipeline(A64Stages{}, legal, module, options);
+  }
   return backend::CompileFunctionPipeline(A64Stages{}, f, module, options);
 }
 
 MachCode A64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const {
-  if (HasVector(sig)) return TrapTrampoline();
   A64MachBuffer buf;
   CallLayout l = ComputeCallLayout(sig.params, sig.results);
   FrameRecord(buf);
@@ -197,7 +189,6 @@ MachCode A64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee
 }
 
 MachCode A64Isa::WasmToArrayTrampoline(const ir::Signature& sig) const {
-  if (HasVector(sig)) return TrapTrampoline();
   A64MachBuffer buf;
   CallLayout l = ComputeCallLayout(sig.params, sig.results);
   const uint32_t slots = backend::ArraySlots(sig);

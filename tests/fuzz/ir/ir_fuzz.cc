@@ -64,7 +64,9 @@ constexpr uint32_t kShrinkFactors[] = {1, 1u << 12, 1u << 19, 1u << 22};
 // SIMD in natively run modules. The interpreter-only modules (those with stack slots) always
 // have vector types and ops (GeneratorOptions::simd); the natively run ones get them once both
 // backends lower every vector op (issue 18): flip this, or set EGRET_IR_FUZZ_NATIVE_SIMD=1 to try
-// it before. While it is off, the corpus's native modules are generated exactly as before.
+// it before. While it is off, the corpus's native modules are generated exactly as before. Their
+// vectors stay inside the functions (the harness passes scalar arguments and results only) and
+// x64 keeps SSE4.1, which its SIMD lowering needs.
 constexpr bool kNativeSimd = false;
 
 bool IsNan(ir::DataValue v) {
@@ -271,12 +273,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // bits 4-5 the cross-target configuration (opt level speed, allocator linear), bits 6-7 the
   // branch-range shrink factor.
   const uint8_t head = in.Byte();
-  const char* features = FeaturesFor(HostTargetName(), head & 3);
   GeneratorOptions gopts;
   gopts.stack_slots = ((head >> 2) & 3) == 0;
   static const bool native_simd =
       kNativeSimd || std::getenv("EGRET_IR_FUZZ_NATIVE_SIMD") != nullptr;
   gopts.simd = gopts.stack_slots || native_simd;
+  // The native harness (tests/fuzz/harness/native_module.cc) passes scalars only, so natively
+  // run modules keep vectors inside their functions until it passes v128 values.
+  gopts.simd_signatures = gopts.stack_slots;
+  // x64 SIMD needs SSE4.1: natively run SIMD modules draw only among the sets that keep it.
+  uint32_t feature_pick = head & 3;
+  if (gopts.simd && !gopts.stack_slots && (feature_pick == 1 || feature_pick == 2))
+    feature_pick = 3;
+  const char* features = FeaturesFor(HostTargetName(), feature_pick);
   static const bool avoid_known_bugs = std::getenv("EGRET_IR_FUZZ_AVOID_KNOWN_BUGS") != nullptr;
   gopts.avoid_known_bugs = avoid_known_bugs;
   IrGenerator gen(in, gopts);
@@ -310,7 +319,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!gopts.stack_slots) {
     RunNativeConfigs(c);
     RunCrossConfig(c, head & 0x10 ? "speed" : "none", head & 0x20 ? "linear" : "fast",
-                   FeaturesFor(OtherTarget(), head & 3));
+                   FeaturesFor(OtherTarget(), feature_pick));
   }
   return 0;
 }

@@ -721,14 +721,21 @@ ir::DataValue IrGenerator::ArgValue(ir::Type t) {
 }
 
 ir::Signature IrGenerator::GenerateSignature() {
+  // Function boundaries carry Wasm's types: a vector is v128, which is IR i8x16 there (the
+  // frontend's convention, and what the native harness accepts).
+  auto boundary_type = [this] {
+    const Type t = ValueType();
+    if (!ir::IsVector(t)) return t;
+    return options_.simd_signatures ? Type::kI8x16 : Type::kI64;
+  };
   ir::Signature sig;
   sig.params.push_back(Type::kI64);  // vmctx
   // Up to 12 parameters and 4 results: past 5 integer or 8 float arguments (and 2 results of a
   // class) the ABI passes them on the stack.
   const uint32_t np = in_.OneIn(4) ? in_.Below(13) : in_.Below(5);
-  for (uint32_t i = 0; i < np; ++i) sig.params.push_back(ValueType());
+  for (uint32_t i = 0; i < np; ++i) sig.params.push_back(boundary_type());
   const uint32_t nr = 1 + (in_.OneIn(4) ? in_.Below(4) : in_.Below(2));
-  for (uint32_t i = 0; i < nr; ++i) sig.results.push_back(ValueType());
+  for (uint32_t i = 0; i < nr; ++i) sig.results.push_back(boundary_type());
   return sig;
 }
 

@@ -58,6 +58,9 @@ struct GeneratorOptions {
   // lower SIMD yet rejects such modules, so ir_fuzz turns it on only for the modules it runs in
   // the interpreter alone until the backends lower every vector op (kNativeSimd in ir_fuzz.cc).
   bool simd = false;
+  // With simd: vectors also in the functions' signatures (as i8x16, Wasm's v128 at a boundary).
+  // Off keeps them inside the functions, for a harness that cannot pass v128 yet.
+  bool simd_signatures = true;
 };
 
 class IrGenerator {

@@ -51,6 +51,9 @@ TEST(IrGenerator, SimdModulesVerifyCoverEveryVectorOpAndSurviveEveryPass) {
     IrGenerator gen(in, gopts);
     const ir::Module module = gen.GenerateModule();
     for (const ir::Function& f : module.functions) {
+      // Function boundaries carry Wasm's v128 as i8x16, never another shape.
+      for (const auto* types : {&f.signature.params, &f.signature.results})
+        for (ir::Type t : *types) ASSERT_TRUE(!ir::IsVector(t) || t == ir::Type::kI8x16);
       ASSERT_TRUE(ir::Verify(f).ok()) << ir::Verify(f).error().message << "\n"
                                       << ir::PrintFunction(f);
       for (ir::Block b : f.layout.Blocks())
@@ -92,6 +95,30 @@ TEST(IrGenerator, SimdModulesVerifyCoverEveryVectorOpAndSurviveEveryPass) {
   // Enough runs return, with vector values among the results, for the comparisons to matter.
   EXPECT_GT(returned, calls / 3);
   EXPECT_GT(vector_results, calls / 10);
+}
+
+TEST(IrGenerator, SimdWithoutSignatureVectorsKeepsThemInside) {
+  std::mt19937 rng(77);
+  int vector_values = 0;
+  for (int m = 0; m < 200; ++m) {
+    std::vector<uint8_t> bytes(2048);
+    for (uint8_t& b : bytes) b = static_cast<uint8_t>(rng());
+    ByteSource in(bytes);
+    GeneratorOptions gopts;
+    gopts.simd = true;
+    gopts.stack_slots = false;
+    gopts.simd_signatures = false;
+    IrGenerator gen(in, gopts);
+    const ir::Module module = gen.GenerateModule();
+    for (const ir::Function& f : module.functions) {
+      for (ir::Type t : f.signature.params) ASSERT_FALSE(ir::IsVector(t));
+      for (ir::Type t : f.signature.results) ASSERT_FALSE(ir::IsVector(t));
+      ASSERT_TRUE(ir::Verify(f).ok());
+      for (size_t v = 0; v < f.dfg.NumValues(); ++v)
+        vector_values += ir::IsVector(f.dfg.ValueType(ir::Value(static_cast<uint32_t>(v))));
+    }
+  }
+  EXPECT_GT(vector_values, 1000);
 }
 
 TEST(IrGenerator, SimdOffGeneratesNoVectors) {

@@ -26,9 +26,10 @@ struct Translated {
   ir::Module module;
 };
 
-Translated TranslateOk(const Bytes& bytes, TranslateOptions options = {}) {
+Translated TranslateOk(const Bytes& bytes, TranslateOptions options = {},
+                       WasmFeatures features = WasmFeatures::Default()) {
   WasmError error;
-  std::optional<ModuleEnv> env = LoadModule(bytes, "t.wasm", &error);
+  std::optional<ModuleEnv> env = LoadModule(bytes, "t.wasm", &error, 1, features);
   EXPECT_TRUE(env.has_value()) << error.error.ToString();
   Translated t{std::move(*env), {}};
   Expected<std::vector<ir::Function>> funcs = TranslateModule(t.env, options);
@@ -135,6 +136,73 @@ TEST(Translator, BoundsCheckedMemoryThroughTheVmctx) {
   r = interp.Call("func0", oob);
   ASSERT_EQ(r.kind, InterpResult::Kind::kTrapped);
   EXPECT_EQ(r.trap, TrapCode::kHeapOutOfBounds);
+}
+
+// Writes a memory's {base, length} record into the interpreter's heap (a defined memory's record
+// is inline in the VMContext at `vmctx`).
+void SetMemoryRecord(ir::Interpreter& interp, const VMContextLayout& layout, uint32_t memory,
+                     uint64_t vmctx, uint64_t base, uint64_t length) {
+  const VMContextLayout::RecordRef r = layout.Memory(memory);
+  ASSERT_FALSE(r.indirect);
+  std::memcpy(&interp.heap()[vmctx + r.offset + VMContextLayout::kRecordBase], &base, 8);
+  std::memcpy(&interp.heap()[vmctx + r.offset + VMContextLayout::kRecordLength], &length, 8);
+}
+
+TEST(Translator, Memory64AccessesCheckTheirEndIncludingTheWrap) {
+  // (memory i64 1) (func (param i64) (result i32) local.get 0 i32.load offset=8)
+  Bytes m = OneFunction({kI64}, {kI32}, {0x20, 0x00, 0x28, 0x02, 0x08, 0x0b},
+                        {Section(5, Bytes{0x01, 0x04, 0x01})});
+  WasmFeatures features = WasmFeatures::Default();
+  features.set(WasmFeature::kMemory64, true);
+  Translated t = TranslateOk(m, {}, features);  // guard pages: still checked
+  constexpr uint64_t kVmctx = 16, kBase = 4096, kLength = 65536;
+  ir::InterpOptions options;
+  options.heap_size = kBase + kLength;
+  ir::Interpreter interp(t.module, options);
+  Expected<VMContextLayout> layout = VMContextLayout::Compute(t.env);
+  ASSERT_TRUE(layout.ok());
+  SetMemoryRecord(interp, *layout, 0, kVmctx, kBase, kLength);
+  const uint32_t value = 0x12345678;
+  std::memcpy(&interp.heap()[kBase + kLength - 4], &value, 4);
+  const DataValue last[] = {I64(kVmctx), I64(kLength - 12)};  // ends exactly at the length
+  InterpResult r = interp.Call("func0", last);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+  EXPECT_EQ(r.values[0].bits, value);
+  for (uint64_t index : {kLength - 11, uint64_t{1} << 32, ~uint64_t{0} - 7, ~uint64_t{0} - 11}) {
+    // Past the end by one; far past; and two indices whose index + 12 wraps past 2^64 to a
+    // small end (3 and 0) that a lone `end > length` compare would let through.
+    const DataValue oob[] = {I64(kVmctx), I64(index)};
+    r = interp.Call("func0", oob);
+    ASSERT_EQ(r.kind, InterpResult::Kind::kTrapped) << index;
+    EXPECT_EQ(r.trap, TrapCode::kHeapOutOfBounds) << index;
+  }
+}
+
+TEST(Translator, MultiMemoryLoadsReadTheirOwnMemoryRecord) {
+  // (memory 1) (memory 1)
+  // (func (param i32) (result i32) local.get 0 i32.load 1 offset=0  local.get 0 i32.load  i32.sub)
+  Bytes m =
+      OneFunction({kI32}, {kI32},
+                  {0x20, 0x00, 0x28, 0x42, 0x01, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x6b, 0x0b},
+                  {Section(5, Bytes{0x02, 0x00, 0x01, 0x00, 0x01})});
+  WasmFeatures features = WasmFeatures::Default();
+  features.set(WasmFeature::kMultiMemory, true);
+  Translated t = TranslateOk(m, {}, features);
+  constexpr uint64_t kVmctx = 16, kBase0 = 4096, kBase1 = 8192, kLength = 65536;
+  ir::InterpOptions options;
+  options.heap_size = kBase1 + kLength;
+  ir::Interpreter interp(t.module, options);
+  Expected<VMContextLayout> layout = VMContextLayout::Compute(t.env);
+  ASSERT_TRUE(layout.ok());
+  SetMemoryRecord(interp, *layout, 0, kVmctx, kBase0, kLength);
+  SetMemoryRecord(interp, *layout, 1, kVmctx, kBase1, kLength);
+  const uint32_t in0 = 5, in1 = 47;
+  std::memcpy(&interp.heap()[kBase0 + 40], &in0, 4);
+  std::memcpy(&interp.heap()[kBase1 + 40], &in1, 4);
+  const DataValue args[] = {I64(kVmctx), I32(40)};
+  InterpResult r = interp.Call("func0", args);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+  EXPECT_EQ(r.values[0].bits, 42u);
 }
 
 // Every Wasm 2.0 SIMD instruction, alone in a function with constant operands (and a memory for
@@ -326,6 +394,55 @@ TEST(Translator, VmctxLayoutMirrorsArtifactVMOffsets) {
   EXPECT_EQ(VMFuncRefLayout::kTypeId, artifact::kVMFuncRefTypeId);
   EXPECT_EQ(VMFuncRefLayout::kVmctx, artifact::kVMFuncRefVMContext);
   EXPECT_EQ(VMContextLayout::kRecordLength, artifact::kVMMemoryDefinitionLength);
+}
+
+TEST(Translator, VmctxLayoutWithSeveralMemoriesMirrorsVMOffsets) {
+  // 2 imported memories (pointers, 8 bytes apart) and 3 defined ones (inline records, 16 apart).
+  ModuleEnv env;
+  env.memories.resize(5);
+  env.num_imported_memories = 2;
+  env.globals.resize(1);
+  Expected<VMContextLayout> l = VMContextLayout::Compute(env);
+  ASSERT_TRUE(l.ok());
+  artifact::VMOffsetsCounts c;
+  c.imported_memories = 2;
+  c.defined_memories = 3;
+  c.defined_globals = 1;
+  Expected<artifact::VMOffsets> o = artifact::VMOffsets::Compute(c);
+  ASSERT_TRUE(o.ok());
+  for (uint32_t i = 0; i < 2; ++i) {
+    EXPECT_TRUE(l->Memory(i).indirect);
+    EXPECT_EQ(l->Memory(i).offset, o->imported_memory(i));
+    EXPECT_EQ(l->Memory(i).offset, l->Memory(0).offset + 8 * i);
+  }
+  for (uint32_t i = 0; i < 3; ++i) {
+    EXPECT_FALSE(l->Memory(2 + i).indirect);
+    EXPECT_EQ(l->Memory(2 + i).offset, o->defined_memory(i));
+    EXPECT_EQ(l->Memory(2 + i).offset % 16, 0u);
+    EXPECT_EQ(l->Memory(2 + i).offset, l->Memory(2).offset + 16 * i);
+  }
+  EXPECT_EQ(l->Global(0), o->defined_global(0));
+  EXPECT_EQ(l->size, o->size());
+}
+
+TEST(Translator, MoreMemoriesLeaveMemoryZeroWhereItWas) {
+  // Single-memory code is unchanged by multi-memory: memory 0 is the first record after the
+  // header whether or not other memories follow it.
+  for (uint32_t n : {1u, 2u, 7u}) {
+    ModuleEnv env;
+    env.memories.resize(n);
+    Expected<VMContextLayout> l = VMContextLayout::Compute(env);
+    ASSERT_TRUE(l.ok());
+    EXPECT_EQ(l->Memory(0).offset, VMContextLayout::kHeaderSize) << n;
+    EXPECT_FALSE(l->Memory(0).indirect);
+  }
+  ModuleEnv imported;
+  imported.memories.resize(3);
+  imported.num_imported_memories = 1;
+  Expected<VMContextLayout> l = VMContextLayout::Compute(imported);
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(l->Memory(0).offset, VMContextLayout::kHeaderSize);
+  EXPECT_TRUE(l->Memory(0).indirect);
 }
 
 }  // namespace
