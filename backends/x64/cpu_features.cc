@@ -20,6 +20,7 @@ constexpr FeatureName kFeatures[] = {
     {"popcnt", &CpuFeatures::popcnt},
     {"avx", &CpuFeatures::avx},
     {"bmi2", &CpuFeatures::bmi2},
+    {"sse4.2", &CpuFeatures::sse42},
 };
 // clang-format on
 
@@ -31,6 +32,7 @@ CpuFeatures CpuFeatures::Detect() {
   unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
   if (__get_cpuid(1, &eax, &ebx, &ecx, &edx)) {
     f.sse41 = (ecx >> 19) & 1;
+    f.sse42 = (ecx >> 20) & 1;
     f.popcnt = (ecx >> 23) & 1;
     // AVX needs the OS to save the ymm state too: OSXSAVE, then XCR0 bits 1 (SSE) and 2 (AVX).
     if (((ecx >> 27) & 1) && ((ecx >> 28) & 1)) {

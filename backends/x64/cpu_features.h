@@ -27,11 +27,12 @@ struct CpuFeatures {
   bool popcnt = false;  // CPUID.01H:ECX.POPCNT[bit 23]
   bool avx = false;     // CPUID.01H:ECX.AVX[bit 28] with OSXSAVE[bit 27] and XCR0 saving xmm/ymm
   bool bmi2 = false;    // CPUID.(EAX=07H,ECX=0):EBX.BMI2[bit 8]
+  bool sse42 = false;   // CPUID.01H:ECX.SSE4_2[bit 20], gives pcmpgtq
 
   // Nothing beyond SSE2: every fallback is taken.
   static CpuFeatures Baseline() { return {}; }
   // Everything this backend can use.
-  static CpuFeatures All() { return {true, true, true, true, true, true}; }
+  static CpuFeatures All() { return {true, true, true, true, true, true, true}; }
   // The host's features (Baseline() on a non-x86-64 host).
   static CpuFeatures Detect();
   // Applies a comma-separated list of `+name` / `-name` (names as in ToString(), or `all`) to

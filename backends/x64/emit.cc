@@ -1507,7 +1507,13 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
       const Xmm a = X(i, o.a), b = X(i, o.b), d = X(i, o.dst);
       const LaneOps& L = Lanes(lane);
       bool invert = false;
-      if (lane == OpSize::k64 && m.cc != CondCode::kE && m.cc != CondCode::kNe) {
+      if (lane == OpSize::k64 && m.cc != CondCode::kE && m.cc != CondCode::kNe && m.native) {
+        // SSE4.2 pcmpgtq: gt, lt swapped, le = !gt, ge = !lt.
+        const bool swap = m.cc == CondCode::kL || m.cc == CondCode::kGe;
+        invert = m.cc == CondCode::kLe || m.cc == CondCode::kGe;
+        mov(d, swap ? b : a);
+        op(SseOp::kPcmpgtq, d, swap ? a : b);
+      } else if (lane == OpSize::k64 && m.cc != CondCode::kE && m.cc != CondCode::kNe) {
         // Signed 64-bit x > y without pcmpgtq (SSE4.2): the sign of y - x corrected for
         // overflow, ((y - x) ^ ((x ^ y) & ((y - x) ^ y))), broadcast over the qword.
         Xmm x = a, y = b;

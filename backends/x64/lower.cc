@@ -1877,8 +1877,9 @@ Status Lowerer::LowerVector(ir::Inst i) {
         EmitVecSeq(i, VecOp::kIcmp, lane, {b, a}, 1, false, false, m);
         return Status::Ok();
       }
-      EmitVecSeq(i, VecOp::kIcmp, lane, {a, b}, lane == OpSize::k64 && !eq ? 2 : 1, false, false,
-                 m);
+      m.native = features_.sse42;  // i64x2 gt/lt/le/ge: pcmpgtq
+      EmitVecSeq(i, VecOp::kIcmp, lane, {a, b}, lane == OpSize::k64 && !eq && !m.native ? 2 : 1,
+                 false, false, m);
       return Status::Ok();
     }
     case Opcode::kVfadd:

@@ -164,7 +164,8 @@ struct MInst {
                              // kStore: the stored value is `imm` (integer stores);
                              // kSseBin: the right operand is the constant with bits `imm` (fp64:
                              // 8 bytes, else 4), a RIP-relative constant-pool operand
-  bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt
+  bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt; kVec icmp: SSE4.2
+                             // (pcmpgtq for i64x2 gt/lt/le/ge)
   bool wide_value = false;   // kSelect: the selected values are 64-bit
   uint8_t vec_uses = 0;      // kVec: register uses (a, b, c)
   uint8_t vec_xtmps = 0;     // kVec: early-def xmm temporaries after d

@@ -1,4 +1,4 @@
-;; Concept: integer compares are pcmpeq/pcmpgt (lt swaps the operands), ne and the negated forms xor with all-ones, ge/le/unsigned go through pmax/pmin + pcmpeq, i64x2 gt/lt/le/ge use the overflow-corrected sign of the difference (no SSE4.2); float compares are cmpps/cmppd predicates (gt/ge swap the operands).
+;; Concept: integer compares are pcmpeq/pcmpgt (lt swaps the operands), ne and the negated forms xor with all-ones, ge/le/unsigned go through pmax/pmin + pcmpeq, i64x2 gt/lt/le/ge are pcmpgtq (SSE4.2; without it see simd-i64-compare-no-sse42.wat); float compares are cmpps/cmppd predicates (gt/ge swap the operands).
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --regalloc=linear --target-features=+all,-lzcnt,-avx %t.wasm | %FileCheck %s
 (module
   (func $eq_i8 (param v128 v128) (result v128) local.get 0 local.get 1 i8x16.eq)
@@ -98,42 +98,26 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x36
-;; CHECK-NEXT: a: movaps %xmm1, %xmm3
-;; CHECK-NEXT: d: psubq %xmm0, %xmm3
-;; CHECK-NEXT: 11: movaps %xmm1, %xmm4
-;; CHECK-NEXT: 14: pxor %xmm3, %xmm4
-;; CHECK-NEXT: 18: movaps %xmm1, %xmm2
-;; CHECK-NEXT: 1b: pxor %xmm0, %xmm2
-;; CHECK-NEXT: 1f: pand %xmm4, %xmm2
-;; CHECK-NEXT: 23: pxor %xmm3, %xmm2
-;; CHECK-NEXT: 27: psrad $0x1f, %xmm2
-;; CHECK-NEXT: 2c: pshufd $0xf5, %xmm2, %xmm2
-;; CHECK-NEXT: 31: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 34: popq %rbp
-;; CHECK-NEXT: 35: retq
-;; CHECK-NEXT: 36: ud2
+;; CHECK-NEXT: 8: jb 0x17
+;; CHECK-NEXT: a: movaps %xmm0, %xmm2
+;; CHECK-NEXT: d: pcmpgtq %xmm1, %xmm2
+;; CHECK-NEXT: 12: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 15: popq %rbp
+;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 17: ud2
 ;; CHECK-LABEL: function %le_s_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x3e
-;; CHECK-NEXT: a: movaps %xmm1, %xmm3
-;; CHECK-NEXT: d: psubq %xmm0, %xmm3
-;; CHECK-NEXT: 11: movaps %xmm1, %xmm4
-;; CHECK-NEXT: 14: pxor %xmm3, %xmm4
-;; CHECK-NEXT: 18: movaps %xmm1, %xmm2
-;; CHECK-NEXT: 1b: pxor %xmm0, %xmm2
-;; CHECK-NEXT: 1f: pand %xmm4, %xmm2
-;; CHECK-NEXT: 23: pxor %xmm3, %xmm2
-;; CHECK-NEXT: 27: psrad $0x1f, %xmm2
-;; CHECK-NEXT: 2c: pshufd $0xf5, %xmm2, %xmm2
-;; CHECK-NEXT: 31: pcmpeqd %xmm3, %xmm3
-;; CHECK-NEXT: 35: pxor %xmm3, %xmm2
-;; CHECK-NEXT: 39: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 3c: popq %rbp
-;; CHECK-NEXT: 3d: retq
-;; CHECK-NEXT: 3e: ud2
+;; CHECK-NEXT: 8: jb 0x1f
+;; CHECK-NEXT: a: movaps %xmm0, %xmm2
+;; CHECK-NEXT: d: pcmpgtq %xmm1, %xmm2
+;; CHECK-NEXT: 12: pcmpeqd %xmm3, %xmm3
+;; CHECK-NEXT: 16: pxor %xmm3, %xmm2
+;; CHECK-NEXT: 1a: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2
 ;; CHECK-LABEL: function %lt_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp

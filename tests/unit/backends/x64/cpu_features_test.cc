@@ -12,6 +12,7 @@ TEST(X64CpuFeatures, DetectMatchesCompilerBuiltins) {
 #if defined(__x86_64__)
   __builtin_cpu_init();
   EXPECT_EQ(f.sse41, __builtin_cpu_supports("sse4.1") != 0);
+  EXPECT_EQ(f.sse42, __builtin_cpu_supports("sse4.2") != 0);
   EXPECT_EQ(f.popcnt, __builtin_cpu_supports("popcnt") != 0);
   EXPECT_EQ(f.bmi1, __builtin_cpu_supports("bmi") != 0);
   EXPECT_EQ(f.bmi2, __builtin_cpu_supports("bmi2") != 0);
@@ -33,7 +34,7 @@ TEST(X64CpuFeatures, ParseForcesFallbacks) {
   EXPECT_FALSE(some->lzcnt);
   EXPECT_FALSE(some->bmi1);
   EXPECT_TRUE(some->avx);
-  EXPECT_EQ(some->ToString(), "+sse4.1,-lzcnt,-bmi1,+popcnt,+avx,+bmi2");
+  EXPECT_EQ(some->ToString(), "+sse4.1,-lzcnt,-bmi1,+popcnt,+avx,+bmi2,+sse4.2");
   Expected<CpuFeatures> no_avx = CpuFeatures::Parse("+all,-avx");
   ASSERT_TRUE(no_avx.ok());
   EXPECT_FALSE(no_avx->avx);
