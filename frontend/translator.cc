@@ -73,10 +73,11 @@ Expected<Type> IrType(ValType t) {
     case ValType::kExternRef:
       return Type::kI64;
     case ValType::kV128:
+      return Type::kI8x16;  // the canonical v128 type (translate_simd.cc)
     case ValType::kBottom:
       break;
   }
-  return Error("not yet supported: SIMD");
+  return Error("no IR type for the bottom type");
 }
 
 Expected<ir::Signature> WasmSignature(const FuncType& type) {
@@ -169,8 +170,8 @@ ir::Value Translation::CallBuiltin(const char* name, std::initializer_list<Type>
   return r.empty() ? ir::Value() : r[0];
 }
 
-std::span<const ir::Value> Translation::Top(size_t n) const {
-  EGRET_CHECK(values_.size() >= n);
+std::span<const ir::Value> Translation::Top(size_t n) {
+  CanonicalizeVectors(n);
   return {values_.data() + values_.size() - n, n};
 }
 
@@ -496,16 +497,18 @@ Status Translation::Variable(const Operator& op) {
       values_.push_back(b_.UseVar(locals_[op.index]));
       return Status::Ok();
     case Op::kLocalSet:
+      CanonicalizeVectors(1);
       b_.DefVar(locals_[op.index], Pop());
       return Status::Ok();
     case Op::kLocalTee:
+      CanonicalizeVectors(1);
       b_.DefVar(locals_[op.index], values_.back());
       return Status::Ok();
     case Op::kGlobalGet:
     case Op::kGlobalSet: {
       const Global& g = env_.globals[op.index];
       Expected<Type> t = IrType(g.type.type);
-      if (!t.ok()) return Unsupported(op.offset, "SIMD");
+      EGRET_CHECK(t.ok());
       const uint32_t slot = layout_.Global(op.index);
       ir::MemFlags flags = ir::MemFlags{}.With(ir::MemFlags::kNotrap).With(ir::MemFlags::kAligned);
       if (!g.type.mut) flags = flags.With(ir::MemFlags::kReadonly);
@@ -520,6 +523,7 @@ Status Translation::Variable(const Operator& op) {
       if (op.op == Op::kGlobalGet) {
         values_.push_back(b_.Load(Opcode::kLoad, *t, flags, base, offset));
       } else {
+        CanonicalizeVectors(1);
         b_.Store(Opcode::kStore, flags, Pop(), base, offset);
       }
       return Status::Ok();
@@ -530,12 +534,14 @@ Status Translation::Variable(const Operator& op) {
   return Status::Ok();
 }
 
+// call, call_indirect and their tail forms (return_call*: the same operands and checks, then a
+// terminator that hands this frame over to the callee; imports too, through their code pointer).
 Status Translation::Call(const Operator& op) {
-  const bool indirect = op.op == Op::kCallIndirect;
+  const bool tail = op.op == Op::kReturnCall || op.op == Op::kReturnCallIndirect;
+  const bool indirect = op.op == Op::kCallIndirect || op.op == Op::kReturnCallIndirect;
   const uint32_t type_index = indirect ? op.index : env_.functions[op.index].type_index;
   const FuncType& type = env_.types[type_index];
-  Expected<ir::SigRef> sig = SigFor(type_index);
-  if (!sig.ok()) return Unsupported(op.offset, "SIMD");
+  EGRET_ASSIGN_OR_RETURN(ir::SigRef sig, SigFor(type_index));
   ir::Value callee_index;
   if (indirect) callee_index = Pop();
   const size_t n = type.params().size();
@@ -567,24 +573,37 @@ Status Translation::Call(const Operator& op) {
     b_.Trapnz(b_.Icmp(ir::IntCC::kNe, actual, expected), TrapCode::kBadSignature);
     ir::Value code = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kWasmCall, true);
     call_args_[0] = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kVmctx, true);
-    call = b_.CallIndirect(*sig, code, call_args_);
+    if (tail) return TailCall(sig, code, ir::FuncRef());
+    call = b_.CallIndirect(sig, code, call_args_);
   } else if (env_.functions[op.index].imported) {
     const uint32_t slot = layout_.ImportedFunction(op.index);
     ir::Value code = LoadVmctx(Type::kI64, slot, true);
     call_args_[0] = LoadVmctx(Type::kI64, slot + 8, true);
-    call = b_.CallIndirect(*sig, code, call_args_);
+    if (tail) return TailCall(sig, code, ir::FuncRef());
+    call = b_.CallIndirect(sig, code, call_args_);
   } else {
     ir::FuncRef f;
     uint32_t known;
     if (callees_.Find(op.index, &known)) {
       f = ir::FuncRef(known);
     } else {
-      f = b_.ImportFunction(symbols_[op.index], *sig);
+      f = b_.ImportFunction(symbols_[op.index], sig);
       callees_.Set(op.index, f.index);
     }
+    if (tail) return TailCall(sig, ir::Value(), f);
     call = b_.Call(f, call_args_);
   }
   for (ir::Value r : b_.Results(call)) values_.push_back(r);
+  return Status::Ok();
+}
+
+Status Translation::TailCall(ir::SigRef sig, ir::Value code, ir::FuncRef f) {
+  if (f.valid()) {
+    b_.ReturnCall(f, call_args_);
+  } else {
+    b_.ReturnCallIndirect(sig, code, call_args_);
+  }
+  SetUnreachable();
   return Status::Ok();
 }
 
@@ -695,6 +714,8 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
       case Op::kUnreachable:
       case Op::kCall:
       case Op::kCallIndirect:
+      case Op::kReturnCall:
+      case Op::kReturnCallIndirect:
         ChargeFuel();
         break;
       default:
@@ -705,14 +726,6 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
     case Op::kBlock:
     case Op::kLoop:
     case Op::kIf: {
-      if (!frames_.back().unreachable && op.block.kind != BlockType::Kind::kEmpty) {
-        std::span<const ValType> p, r;
-        EGRET_TRY(BlockSpans(op.block, &p, &r));
-        for (ValType t : p)
-          if (t == ValType::kV128) return Unsupported(op.offset, "SIMD");
-        for (ValType t : r)
-          if (t == ValType::kV128) return Unsupported(op.offset, "SIMD");
-      }
       return OpenFrame(op);
     }
     case Op::kElse:
@@ -724,7 +737,6 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
     default:
       break;
   }
-  if (IsSimdOp(op.op)) return Unsupported(op.offset, "SIMD");
   if (frames_.back().unreachable) return Status::Ok();
   switch (op.op) {
     case Op::kNop:
@@ -740,14 +752,16 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
       return Call(op);
     case Op::kReturnCall:
     case Op::kReturnCallIndirect:
-      return Unsupported(op.offset, "tail calls");
+      return Call(op);
     case Op::kDrop:
       Pop();
       return Status::Ok();
     case Op::kSelect:
     case Op::kSelectT: {
-      if (op.op == Op::kSelectT && op.type == ValType::kV128) return Unsupported(op.offset, "SIMD");
-      ir::Value c = Pop(), y = Pop(), x = Pop();
+      ir::Value c = Pop();
+      // Two vectors of different shapes meet in their canonical type.
+      CanonicalizeVectors(2);
+      ir::Value y = Pop(), x = Pop();
       values_.push_back(b_.Select(c, x, y));
       return Status::Ok();
     }
@@ -769,6 +783,7 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
     default:
       break;
   }
+  if (IsSimdOp(op.op)) return Simd(op);
   const OpInfo& info = GetOpInfo(op.op);
   if (info.imm == ImmKind::kMemArg) return Memory(op);
   if (info.prefix == 0xfc && op.op >= Op::kMemoryInit) return Bulk(op);
@@ -793,10 +808,6 @@ Status Translation::Run() {
   if (declared + type.num_params > kMaxTranslatedLocals)
     return Unsupported(fn.body_offset,
                        "more than " + std::to_string(kMaxTranslatedLocals) + " locals");
-  for (ValType t : type.types)
-    if (t == ValType::kV128) return Unsupported(fn.body_offset, "SIMD");
-  for (const LocalGroup& g : groups_)
-    if (g.type == ValType::kV128) return Unsupported(fn.body_offset, "SIMD");
 
   ir::Block entry = b_.CreateBlock();
   b_.SwitchToBlock(entry);
@@ -858,12 +869,7 @@ Expected<ir::Function> FunctionTranslator::Translate(uint32_t func_index) const 
   EGRET_CHECK(func_index < env_.functions.size() && !env_.functions[func_index].imported);
   const FuncType& type = env_.function_type(func_index);
   Expected<ir::Signature> sig = WasmSignature(type);
-  if (!sig.ok()) {
-    Error e(env_.functions[func_index].body_offset,
-            "not yet supported: SIMD (func " + std::to_string(func_index) + ")");
-    e.InFile(env_.file);
-    return e;
-  }
+  EGRET_CHECK(sig.ok());  // every Wasm value type has an IR type
   ir::Function f(symbols_[func_index], std::move(*sig));
   Translation t(env_, layout_, symbols_, options_, func_index, f);
   EGRET_TRY(t.Run());

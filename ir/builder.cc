@@ -272,7 +272,11 @@ Value FunctionBuilder::TryRemoveTrivialParam(Block block, Value param) {
 
 Value FunctionBuilder::ZeroAtBlockStart(Block b, Type t) {
   InstData d;
-  if (t == Type::kF32) {
+  if (IsVector(t)) {
+    d.opcode = Opcode::kVconst;
+    d.type = t;
+    d.ref = f_.dfg.AddConstant(V128{});
+  } else if (t == Type::kF32) {
     d.opcode = Opcode::kF32const;
   } else if (t == Type::kF64) {
     d.opcode = Opcode::kF64const;
@@ -402,6 +406,81 @@ Value FunctionBuilder::Convert(Opcode op, Type to, Value x) {
   return AppendOne(d);
 }
 
+Value FunctionBuilder::Vconst(Type t, const V128& bits) {
+  EGRET_CHECK(IsVector(t));
+  InstData d;
+  d.opcode = Opcode::kVconst;
+  d.type = t;
+  d.ref = f_.dfg.AddConstant(bits);
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::BinaryTo(Opcode op, Type to, Value x, Value y) {
+  EGRET_CHECK(Info(op).format == InstFormat::kBinary && HasCtrlTypeSuffix(op));
+  InstData d;
+  d.opcode = op;
+  d.type = to;
+  d.args[0] = x;
+  d.args[1] = y;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::ExtractLane(Opcode op, Value vec, uint32_t lane) {
+  EGRET_CHECK(Info(op).format == InstFormat::kExtractLane);
+  InstData d;
+  d.opcode = op;
+  d.args[0] = vec;
+  d.imm = lane;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::InsertLane(Value vec, Value x, uint32_t lane) {
+  InstData d;
+  d.opcode = Opcode::kVinsertlane;
+  d.args[0] = vec;
+  d.args[1] = x;
+  d.imm = lane;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Shuffle(Value a, Value b, const uint8_t (&lanes)[16]) {
+  V128 mask;
+  for (uint32_t k = 0; k < 16; ++k) mask.SetLane(8, k, lanes[k]);
+  InstData d;
+  d.opcode = Opcode::kVshuffle;
+  d.args[0] = a;
+  d.args[1] = b;
+  d.ref = f_.dfg.AddConstant(mask);
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Vicmp(IntCC cc, Value x, Value y) {
+  InstData d;
+  d.opcode = Opcode::kVicmp;
+  d.cond = static_cast<uint8_t>(cc);
+  d.args[0] = x;
+  d.args[1] = y;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Vfcmp(FloatCC cc, Value x, Value y) {
+  InstData d;
+  d.opcode = Opcode::kVfcmp;
+  d.cond = static_cast<uint8_t>(cc);
+  d.args[0] = x;
+  d.args[1] = y;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Vbitselect(Value mask, Value if_set, Value if_clear) {
+  InstData d;
+  d.opcode = Opcode::kVbitselect;
+  d.args[0] = mask;
+  d.args[1] = if_set;
+  d.args[2] = if_clear;
+  return AppendOne(d);
+}
+
 Value FunctionBuilder::Icmp(IntCC cc, Value x, Value y) {
   InstData d;
   d.opcode = Opcode::kIcmp;
@@ -514,6 +593,23 @@ Inst FunctionBuilder::CallIndirect(SigRef sig, Value callee, std::span<const Val
   d.args[0] = callee;
   d.vargs = f_.dfg.MakeList(args);
   return Append(d);
+}
+
+void FunctionBuilder::ReturnCall(FuncRef f, std::span<const Value> args) {
+  InstData d;
+  d.opcode = Opcode::kReturnCall;
+  d.ref = f.index;
+  d.vargs = f_.dfg.MakeList(args);
+  Append(d);
+}
+
+void FunctionBuilder::ReturnCallIndirect(SigRef sig, Value callee, std::span<const Value> args) {
+  InstData d;
+  d.opcode = Opcode::kReturnCallIndirect;
+  d.ref = sig.index;
+  d.args[0] = callee;
+  d.vargs = f_.dfg.MakeList(args);
+  Append(d);
 }
 
 void FunctionBuilder::Jump(Block dest, std::span<const Value> args) {

@@ -212,9 +212,15 @@ TEST(Validator, SimdLanesAndShuffle) {
 }
 
 TEST(Validator, ConstantExpressions) {
-  // A global initialised from a non-constant instruction.
-  Bytes g = Section(6, Bytes{0x01, kI32, 0x00, 0x41, 0x01, 0x41, 0x01, 0x6a, 0x0b});
+  // A global initialised from a non-constant instruction (i32.ctz).
+  Bytes g = Section(6, Bytes{0x01, kI32, 0x00, 0x41, 0x01, 0x68, 0x0b});
   EXPECT_NE(Check(ModuleOf({g})).find("constant expression required"), std::string::npos);
+  // i32.add is constant under extended-const (on by default; wasm_features_test.cc has it off).
+  Bytes add = Section(6, Bytes{0x01, kI32, 0x00, 0x41, 0x01, 0x41, 0x01, 0x6a, 0x0b});
+  EXPECT_EQ(Check(ModuleOf({add})), "ok");
+  // ... but must leave exactly one value of the global's type.
+  Bytes add64 = Section(6, Bytes{0x01, kI32, 0x00, 0x41, 0x01, 0x42, 0x01, 0x6a, 0x0b});
+  EXPECT_NE(Check(ModuleOf({add64})).find("type mismatch"), std::string::npos);
   // global.get of a defined global is not allowed in Wasm 2.0.
   Bytes g2 = Section(6, Bytes{0x02, kI32, 0x00, 0x41, 0x01, 0x0b, kI32, 0x00, 0x23, 0x00, 0x0b});
   EXPECT_NE(Check(ModuleOf({g2})).find("unknown global 0"), std::string::npos);

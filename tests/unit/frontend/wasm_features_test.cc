@@ -80,6 +80,18 @@ TEST(WasmFeatures, DisabledProposalIsUnsupportedAtItsOffset) {
   EXPECT_EQ(Check(m, f), expected);
 }
 
+TEST(WasmFeatures, ExtendedConstArithmeticWhenDisabled) {
+  // (global i32 (i32.add (i32.const 1) (i32.const 1))): the add is at offset 0x11.
+  const Bytes g =
+      ModuleOf({Section(6, Bytes{0x01, kI32, 0x00, 0x41, 0x01, 0x41, 0x01, 0x6a, 0x0b})});
+  EXPECT_EQ(Check(g), "ok");
+  WasmFeatures f = WasmFeatures::Default();
+  f.set(WasmFeature::kExtendedConst, false);
+  EXPECT_EQ(Check(g, f),
+            "unsupported: m.wasm:0x11: error: i32.add in global uses the extended-const proposal, "
+            "which is disabled (--wasm-features=-extended-const)");
+}
+
 TEST(WasmFeatures, UnimplementedProposalsAreNamed) {
   // try (exception handling), a 0xfb operator (GC), a relaxed SIMD operator (0xfd 0x100).
   const Bytes eh = OneFunction({}, {}, {0x06, 0x40, 0x0b, 0x0b});
