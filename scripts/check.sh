@@ -80,7 +80,7 @@ if [ -n "${EGRET_AARCH64_BUILD_DIR:-}" ]; then
       spec-aarch64-proposals.log --target=aarch64 --proposal=extended-const --proposal=tail-call
     EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
       run_spec "proposals/multi-memory on aarch64 (qemu-aarch64)" spec-multi-memory-aarch64.log \
-      --target=aarch64 --proposal=multi-memory --wasm-features=+multi-memory --exclude='*/simd_*'
+      --target=aarch64 --proposal=multi-memory --wasm-features=+multi-memory
     EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
       run_spec "proposals/memory64 on aarch64 (qemu-aarch64)" spec-memory64-aarch64.log \
       --target=aarch64 --proposal=memory64 --wasm-features=+memory64
