@@ -63,7 +63,7 @@ run_spec "spec testsuite at --opt-level=none" spec-none.log --opt-level=none
 # Post-2.0 proposals (issue 19): each must pass at least as many commands as wabt's interpreter.
 run_spec "spec proposal extended-const" spec-extended-const.log --proposal=extended-const
 run_spec "spec proposal tail-call" spec-tail-call.log --proposal=tail-call
-# Proposals, each with its feature (off by default).
+# Proposals, each with its feature (multi-memory and memory64 are off by default).
 for level in speed none; do
   run_spec "proposals/multi-memory at --opt-level=$level" "spec-multi-memory-$level.log" \
     --proposal=multi-memory --wasm-features=+multi-memory --opt-level=$level
