@@ -71,6 +71,7 @@ class Decoder {
   Expected<ValType> ReadValType(ByteReader& r);
   Expected<ValType> ReadRefType(ByteReader& r);
   Status ReadLimits(ByteReader& r, Limits* limits);
+  Status ReadMemoryType(ByteReader& r, MemoryType* t);
   Status ReadTableType(ByteReader& r, TableType* t);
   Status ReadGlobalType(ByteReader& r, GlobalType* t);
   Status ReadConstExpr(ByteReader& r, ConstExpr* e);
@@ -115,6 +116,38 @@ Expected<ValType> Decoder::ReadRefType(ByteReader& r) {
   std::optional<ValType> t = ValTypeFromByte(b);
   if (!t || !IsRefType(*t)) return Error(at, "malformed reference type");
   return *t;
+}
+
+// Flags: bit 0 a maximum follows, bit 2 (memory64) the memory is i64-indexed. Other bits are
+// malformed. With memory64 the limits are u64 LEB128 for every memory (the validator bounds a
+// 32-bit memory's), else u32.
+Status Decoder::ReadMemoryType(ByteReader& r, MemoryType* t) {
+  const uint64_t at = r.offset();
+  EGRET_ASSIGN_OR_RETURN(uint8_t flags, r.ReadU8());
+  const uint8_t known = env_.features.has(WasmFeature::kMemory64) ? 0x05 : 0x01;
+  if (flags & ~known)
+    return Error(at, (flags & ~0x05) == 0
+                         ? "integer too large (malformed limits flags: 0x04, an i64 memory, needs "
+                           "--wasm-features=+memory64)"
+                         : "integer too large (malformed limits flags)");
+  t->is64 = (flags & 0x04) != 0;
+  Limits& l = t->limits;
+  l.max.reset();
+  if (env_.features.has(WasmFeature::kMemory64)) {
+    EGRET_ASSIGN_OR_RETURN(l.min, r.ReadU64());
+    if (flags & 1) {
+      EGRET_ASSIGN_OR_RETURN(uint64_t max, r.ReadU64());
+      l.max = max;
+    }
+    return Status::Ok();
+  }
+  EGRET_ASSIGN_OR_RETURN(uint32_t min, r.ReadU32());
+  l.min = min;
+  if (flags & 1) {
+    EGRET_ASSIGN_OR_RETURN(uint32_t max, r.ReadU32());
+    l.max = max;
+  }
+  return Status::Ok();
 }
 
 Status Decoder::ReadLimits(ByteReader& r, Limits* limits) {
@@ -266,7 +299,7 @@ Status Decoder::DecodeImports(ByteReader& r) {
       }
       case 2: {
         Memory m;
-        EGRET_TRY(ReadLimits(r, &m.type.limits));
+        EGRET_TRY(ReadMemoryType(r, &m.type));
         m.imported = true;
         imp.index = static_cast<uint32_t>(env_.memories.size());
         env_.memories.push_back(m);
@@ -318,7 +351,7 @@ Status Decoder::DecodeMemories(ByteReader& r) {
   EGRET_ASSIGN_OR_RETURN(uint32_t n, ReadCount(r));
   for (uint32_t i = 0; i < n; ++i) {
     Memory m;
-    EGRET_TRY(ReadLimits(r, &m.type.limits));
+    EGRET_TRY(ReadMemoryType(r, &m.type));
     env_.memories.push_back(m);
   }
   return Status::Ok();
@@ -625,10 +658,12 @@ bool IsValidUtf8(std::span<const uint8_t> s) {
   return true;
 }
 
-Expected<ModuleEnv> DecodeModule(std::vector<uint8_t> bytes, std::string file) {
+Expected<ModuleEnv> DecodeModule(std::vector<uint8_t> bytes, std::string file,
+                                 WasmFeatures features) {
   ModuleEnv env;
   env.bytes = std::move(bytes);
   env.file = std::move(file);
+  env.features = features;
   Decoder d(&env);
   Status st = d.Decode();
   if (!st.ok()) {

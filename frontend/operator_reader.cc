@@ -5,6 +5,8 @@
 // both paths accept exactly the same encodings.
 #include "frontend/operator_reader.h"
 
+#include "frontend/wasm_features.h"
+
 namespace egret::wasm {
 
 Status OperatorReader::SlowU32(uint32_t* v) {
@@ -24,6 +26,13 @@ Status OperatorReader::SlowS32(int32_t* v) {
 Status OperatorReader::SlowS64(int64_t* v) {
   ByteReader r = Rest();
   EGRET_ASSIGN_OR_RETURN(*v, r.ReadS64());
+  pos_ += r.pos();
+  return Status::Ok();
+}
+
+Status OperatorReader::SlowU64(uint64_t* v) {
+  ByteReader r = Rest();
+  EGRET_ASSIGN_OR_RETURN(*v, r.ReadU64());
   pos_ += r.pos();
   return Status::Ok();
 }
@@ -90,7 +99,33 @@ Status OperatorReader::ReadBlockType(BlockType* bt) {
 
 Status OperatorReader::ReadMemArg(Operator* op) {
   EGRET_TRY(ReadU32(&op->align));
-  return ReadU32(&op->mem_offset);
+  op->memory = 0;
+  if (features_.has(WasmFeature::kMultiMemory) &&
+      (op->align & 0x40) != 0) {  // bit 6: a memory index follows
+    op->align &= ~uint32_t{0x40};
+    EGRET_TRY(ReadU32(&op->memory));
+  }
+  if (features_.has(WasmFeature::kMemory64)) {
+    if (pos_ < size_ && data_[pos_] < 0x80) {
+      op->mem_offset = data_[pos_++];
+      return Status::Ok();
+    }
+    return SlowU64(&op->mem_offset);
+  }
+  uint32_t offset = 0;
+  EGRET_TRY(ReadU32(&offset));
+  op->mem_offset = offset;
+  return Status::Ok();
+}
+
+Status OperatorReader::ReadMemIndex(uint32_t* memory) {
+  if (features_.has(WasmFeature::kMultiMemory)) return ReadU32(memory);
+  const uint64_t at = offset();
+  uint8_t b = 0;
+  EGRET_TRY(ReadU8(&b));
+  if (b != 0) return Error(at, "zero byte expected");
+  *memory = 0;
+  return Status::Ok();
 }
 
 Status OperatorReader::Read(Operator* op) {
@@ -99,11 +134,19 @@ Status OperatorReader::Read(Operator* op) {
   const uint8_t first = data_[pos_++];
   uint8_t prefix = 0;
   uint32_t code = first;
-  if (first == 0xfc || first == 0xfd) {
+  // 0xfb (GC) and 0xfe (threads) are prefixes too: read their sub-opcode so that an
+  // unsupported proposal's operator is named.
+  if (first == 0xfc || first == 0xfd || first == 0xfb || first == 0xfe) {
     prefix = first;
     EGRET_TRY(ReadU32(&code));
   }
-  if (!LookupOp(prefix, code, &op->op)) return Error(op->offset, "illegal opcode");
+  if (!LookupOp(prefix, code, &op->op)) [[unlikely]] {
+    if (std::optional<std::string> m = UnsupportedOpcode(prefix, code)) {
+      unsupported_ = true;
+      return Error(op->offset, std::move(*m));
+    }
+    return Error(op->offset, "illegal opcode");
+  }
   switch (GetOpInfo(op->op).imm) {
     case ImmKind::kNone:
       break;
@@ -139,29 +182,14 @@ Status OperatorReader::Read(Operator* op) {
     }
     case ImmKind::kMemArg:
       return ReadMemArg(op);
-    case ImmKind::kMemIdx: {
-      const uint64_t at = offset();
-      uint8_t b = 0;
-      EGRET_TRY(ReadU8(&b));
-      if (b != 0) return Error(at, "zero byte expected");
-      break;
-    }
-    case ImmKind::kMemoryInit: {
+    case ImmKind::kMemIdx:
+      return ReadMemIndex(&op->memory);
+    case ImmKind::kMemoryInit:
       EGRET_TRY(ReadU32(&op->index));
-      const uint64_t at = offset();
-      uint8_t b = 0;
-      EGRET_TRY(ReadU8(&b));
-      if (b != 0) return Error(at, "zero byte expected");
-      break;
-    }
+      return ReadMemIndex(&op->memory);
     case ImmKind::kMemoryCopy:
-      for (int i = 0; i < 2; ++i) {
-        const uint64_t at = offset();
-        uint8_t b = 0;
-        EGRET_TRY(ReadU8(&b));
-        if (b != 0) return Error(at, "zero byte expected");
-      }
-      break;
+      EGRET_TRY(ReadMemIndex(&op->memory));
+      return ReadMemIndex(&op->memory2);
     case ImmKind::kI32: {
       int32_t v = 0;
       EGRET_TRY(ReadS32(&v));

@@ -60,11 +60,30 @@ run_spec() {  # run_spec TITLE LOG [run.sh flags...]
 }
 run_spec "spec testsuite" spec.log
 run_spec "spec testsuite at --opt-level=none" spec-none.log --opt-level=none
+# Post-2.0 proposals (issue 19): each must pass at least as many commands as wabt's interpreter.
+run_spec "spec proposal extended-const" spec-extended-const.log --proposal=extended-const
+run_spec "spec proposal tail-call" spec-tail-call.log --proposal=tail-call
+# Proposals, each with its feature (off by default); simd_* files need SIMD translation.
+for level in speed none; do
+  run_spec "proposals/multi-memory at --opt-level=$level" "spec-multi-memory-$level.log" \
+    --proposal=multi-memory --wasm-features=+multi-memory --exclude='*/simd_*' --opt-level=$level
+  run_spec "proposals/memory64 at --opt-level=$level" "spec-memory64-$level.log" \
+    --proposal=memory64 --wasm-features=+memory64 --opt-level=$level
+done
 # aarch64: the cross-built egret (make aarch64-egret) under qemu-aarch64, when given.
 if [ -n "${EGRET_AARCH64_BUILD_DIR:-}" ]; then
   if [ -x "$EGRET_AARCH64_BUILD_DIR/bin/egret" ]; then
     EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
       run_spec "spec testsuite on aarch64 (qemu-aarch64)" spec-aarch64.log --target=aarch64
+    EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
+      run_spec "spec proposals extended-const, tail-call on aarch64 (qemu-aarch64)" \
+      spec-aarch64-proposals.log --target=aarch64 --proposal=extended-const --proposal=tail-call
+    EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
+      run_spec "proposals/multi-memory on aarch64 (qemu-aarch64)" spec-multi-memory-aarch64.log \
+      --target=aarch64 --proposal=multi-memory --wasm-features=+multi-memory --exclude='*/simd_*'
+    EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
+      run_spec "proposals/memory64 on aarch64 (qemu-aarch64)" spec-memory64-aarch64.log \
+      --target=aarch64 --proposal=memory64 --wasm-features=+memory64
   else
     echo "== spec testsuite on aarch64: $EGRET_AARCH64_BUILD_DIR/bin/egret missing =="
     failed=$((failed + 1)); status=1

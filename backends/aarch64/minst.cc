@@ -6,6 +6,7 @@
 // then the operands (`x3`, `d1`, `stack2` after allocation).
 #include "backends/aarch64/minst.h"
 
+#include <cstdio>
 #include <string>
 
 #include "backends/common/vcode_printer.h"
@@ -113,7 +114,9 @@ class A64Syntax final : public backend::VCodeSyntax {
         break;
       case MOp::kLoad:
       case MOp::kStore:
-        if (m.fp) {
+        if (m.vec) {
+          out += ".v128";
+        } else if (m.fp) {
           fwidth();
         } else {
           add(MemName(m.mem));
@@ -141,6 +144,7 @@ class A64Syntax final : public backend::VCodeSyntax {
         cond();
         break;
       case MOp::kCall:
+      case MOp::kReturnCall:
         out += " f" + std::to_string(m.callee);
         break;
       case MOp::kCallBuiltin:
@@ -152,10 +156,28 @@ class A64Syntax final : public backend::VCodeSyntax {
       case MOp::kStoreRet:
         out += " #" + std::to_string(m.disp);
         break;
+      case MOp::kVec:
+        add(ir::OpcodeName(m.vop));
+        add(ir::TypeName(m.shape));
+        if (m.imm_amount || m.vop == ir::Opcode::kVextractlane ||
+            m.vop == ir::Opcode::kVextractlaneS || m.vop == ir::Opcode::kVextractlaneU ||
+            m.vop == ir::Opcode::kVinsertlane)
+          out += " #" + std::to_string(m.imm);
+        if (m.vop == ir::Opcode::kVicmp || m.vop == ir::Opcode::kVfcmp)
+          out += " cc" + std::to_string(m.vcc);
+        break;
+      case MOp::kVconst: {
+        char b[48];
+        std::snprintf(b, sizeof b, " 0x%016llx%016llx", static_cast<unsigned long long>(m.imm_hi),
+                      static_cast<unsigned long long>(m.imm));
+        out += b;
+        break;
+      }
       case MOp::kArgs:
       case MOp::kCopy:
       case MOp::kBitcast:
       case MOp::kCallInd:
+      case MOp::kReturnCallInd:
       case MOp::kRet:
       case MOp::kJmp:
       case MOp::kBrTable:
@@ -189,6 +211,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
   switch (m.op) {
     case MOp::kArgs:
     case MOp::kRet:
+    case MOp::kReturnCall:
     case MOp::kCall:
     case MOp::kCallBuiltin:
     case MOp::kJmp:
@@ -198,13 +221,22 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kLoadOutRet:
     case MOp::kIconst:
     case MOp::kFconst:
+    case MOp::kVconst:
       s.dst = 0;
+      return s;
+    case MOp::kVec:
+      // The uses in IR operand order, then the def.
+      if (num_ops >= 2) s.a = 0;
+      if (num_ops >= 3) s.b = 1;
+      if (num_ops >= 4) s.c = 2;
+      s.dst = last;
       return s;
     case MOp::kStoreOutArg:
     case MOp::kStoreRet:
     case MOp::kStore:
     case MOp::kBrTable:
     case MOp::kCallInd:
+    case MOp::kReturnCallInd:
       s.value = 0;
       return s;
     case MOp::kCopy:

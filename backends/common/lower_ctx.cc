@@ -56,7 +56,8 @@ bool LowerCtx::OnlyPureBetween(ir::Inst def, ir::Inst user) const {
 }
 
 regalloc::VReg LowerCtx::NewVReg(ir::Type t) {
-  return ra_.AddVReg(ir::IsFloat(t) ? regalloc::RegClass::kFloat : regalloc::RegClass::kInt);
+  if (IsVectorType(t)) has_vector_vregs_ = true;
+  return ra_.AddVReg(IsFloatClass(t) ? regalloc::RegClass::kFloat : regalloc::RegClass::kInt);
 }
 
 regalloc::VReg LowerCtx::DefVReg(ir::Value v) {

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/common/call_conv.h"
 #include "backends/common/lower_order.h"
 #include "ir/function.h"
 #include "regalloc/function.h"
@@ -99,7 +100,11 @@ class LowerCtx {
   bool OnlyPureBetween(ir::Inst def, ir::Inst user) const;
 
   // ---- Values and vregs.
+  // A fresh vreg of `t`'s register class (floats and 128-bit vectors: kFloat).
   regalloc::VReg NewVReg(ir::Type t);
+  // Whether any vreg so far holds a 128-bit vector (the frame then gives float-class spill slots
+  // 16 bytes: FrameFacts::wide_float_slots).
+  bool has_vector_vregs() const { return has_vector_vregs_; }
   // The vreg `v` is defined into (created on first request).
   regalloc::VReg DefVReg(ir::Value v);
   // A register holding `v` at this point: constants are rematerialized right before the user.
@@ -134,6 +139,7 @@ class LowerCtx {
   LowerRules* rules_ = nullptr;
   std::vector<regalloc::VReg> vreg_of_;
   uint32_t srcloc_ = UINT32_MAX;
+  bool has_vector_vregs_ = false;
 };
 
 // The walk: computes the order, then lowers every reachable block through `rules` (entry

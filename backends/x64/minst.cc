@@ -31,7 +31,20 @@ class X64Syntax final : public backend::VCodeSyntax {
       out += '.';  // appended piecewise: g++-12 -O3 misreports "lit" + string (-Wrestrict)
       out += std::to_string(static_cast<int>(m.alu));
     }
-    if (!m.fp && m.op != MOp::kArgs && m.op != MOp::kRet && m.op != MOp::kJmp)
+    if (m.op == MOp::kVecBin || m.op == MOp::kVecUnary) {
+      out += '.';
+      out += GetSseOpInfo(m.sse).mnemonic;
+      return out;
+    }
+    if (m.op == MOp::kVec) {
+      out += '.';
+      out += VecOpName(m.vop);
+      out += std::to_string(8 << static_cast<int>(m.size));
+      return out;
+    }
+    if (m.op == MOp::kVecConst) return out;
+    if (!m.fp && m.op != MOp::kArgs && m.op != MOp::kRet && m.op != MOp::kJmp &&
+        m.op != MOp::kReturnCall && m.op != MOp::kReturnCallInd)
       out += std::to_string(8 << static_cast<int>(m.size));
     // `native` bit counts print as `$0`, as the immediate forms do (the VCode text predates the
     // payload fields; filetests pin it).
@@ -57,6 +70,15 @@ class X64Syntax final : public backend::VCodeSyntax {
 
 std::string_view MOpName(MOp op) { return kMOpNames[static_cast<int>(op)]; }
 
+std::string_view VecOpName(VecOp op) {
+  static constexpr std::string_view kNames[] = {
+#define EGRET_X64_VEC_NAME(name) #name,
+      EGRET_X64_VEC_OPS(EGRET_X64_VEC_NAME)
+#undef EGRET_X64_VEC_NAME
+  };
+  return kNames[static_cast<int>(op)];
+}
+
 OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
   OperandSlots s;
   const auto last = static_cast<int8_t>(num_ops - 1);
@@ -65,6 +87,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
   switch (m.op) {
     case MOp::kArgs:
     case MOp::kRet:
+    case MOp::kReturnCall:
     case MOp::kCall:
     case MOp::kCallBuiltin:
     case MOp::kJmp:
@@ -83,6 +106,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kStoreRet:
     case MOp::kBrTable:
     case MOp::kCallInd:
+    case MOp::kReturnCallInd:
       s.value = 0;
       return s;
     case MOp::kCopy:
@@ -159,6 +183,29 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kLea:
       s.dst = last;
       return s;
+    case MOp::kVecConst:
+      s.dst = 0;
+      return s;
+    case MOp::kVecBin:
+      s.a = 0;
+      s.b = 1;
+      s.dst = 2;
+      return s;
+    case MOp::kVecUnary:
+      s.a = 0;
+      s.dst = 1;
+      return s;
+    case MOp::kVec: {
+      int8_t k = 0;
+      if (m.vec_uses > 0) s.a = k++;
+      if (m.vec_uses > 1) s.b = k++;
+      if (m.vec_uses > 2) s.c = k++;
+      s.dst = k++;
+      if (m.vec_xtmps > 0) s.tmp = k++;
+      if (m.vec_xtmps > 1) s.tmp2 = k++;
+      if (m.vec_gtmp) s.gtmp = k++;
+      return s;
+    }
   }
   return s;
 }
