@@ -81,6 +81,7 @@ Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out) {
         break;
       case wasm::ExternKind::kMemory:
         a.memory.limits = ToLimits(env.memories[im.index].type.limits);
+        a.memory.shared = env.memories[im.index].type.limits.shared;
         break;
       case wasm::ExternKind::kGlobal:
         a.global.type = ToVal(env.globals[im.index].type.type);
@@ -99,6 +100,7 @@ Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out) {
   for (uint32_t i = env.num_imported_memories; i < env.memories.size(); ++i) {
     artifact::MemoryType m;
     m.limits = ToLimits(env.memories[i].type.limits);
+    m.shared = env.memories[i].type.limits.shared;
     out->memories.push_back(m);
   }
   for (uint32_t i = env.num_imported_globals; i < env.globals.size(); ++i) {

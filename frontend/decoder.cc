@@ -70,7 +70,8 @@ class Decoder {
   Expected<std::string> ReadName(ByteReader& r);
   Expected<ValType> ReadValType(ByteReader& r);
   Expected<ValType> ReadRefType(ByteReader& r);
-  Status ReadLimits(ByteReader& r, Limits* limits);
+  // Tables take flags 0 or 1; memories also 3 (shared, with a maximum: threads).
+  Status ReadLimits(ByteReader& r, Limits* limits, bool memory = false);
   Status ReadTableType(ByteReader& r, TableType* t);
   Status ReadGlobalType(ByteReader& r, GlobalType* t);
   Status ReadConstExpr(ByteReader& r, ConstExpr* e);
@@ -117,14 +118,18 @@ Expected<ValType> Decoder::ReadRefType(ByteReader& r) {
   return *t;
 }
 
-Status Decoder::ReadLimits(ByteReader& r, Limits* limits) {
+Status Decoder::ReadLimits(ByteReader& r, Limits* limits, bool memory) {
   const uint64_t at = r.offset();
   EGRET_ASSIGN_OR_RETURN(uint8_t flags, r.ReadU8());
-  if (flags > 1) return Error(at, "integer too large (malformed limits flags)");
+  // 0x02 (shared without a maximum) is malformed in the binary format; only the text format can
+  // express it, and there it is a validation error.
+  if (flags > 1 && !(memory && flags == 3))
+    return Error(at, "integer too large (malformed limits flags)");
   EGRET_ASSIGN_OR_RETURN(uint32_t min, r.ReadU32());
   limits->min = min;
   limits->max.reset();
-  if (flags == 1) {
+  limits->shared = (flags & 2) != 0;
+  if (flags & 1) {
     EGRET_ASSIGN_OR_RETURN(uint32_t max, r.ReadU32());
     limits->max = max;
   }
@@ -266,7 +271,7 @@ Status Decoder::DecodeImports(ByteReader& r) {
       }
       case 2: {
         Memory m;
-        EGRET_TRY(ReadLimits(r, &m.type.limits));
+        EGRET_TRY(ReadLimits(r, &m.type.limits, /*memory=*/true));
         m.imported = true;
         imp.index = static_cast<uint32_t>(env_.memories.size());
         env_.memories.push_back(m);
@@ -318,7 +323,7 @@ Status Decoder::DecodeMemories(ByteReader& r) {
   EGRET_ASSIGN_OR_RETURN(uint32_t n, ReadCount(r));
   for (uint32_t i = 0; i < n; ++i) {
     Memory m;
-    EGRET_TRY(ReadLimits(r, &m.type.limits));
+    EGRET_TRY(ReadLimits(r, &m.type.limits, /*memory=*/true));
     env_.memories.push_back(m);
   }
   return Status::Ok();

@@ -99,7 +99,7 @@ Status OperatorReader::Read(Operator* op) {
   const uint8_t first = data_[pos_++];
   uint8_t prefix = 0;
   uint32_t code = first;
-  if (first == 0xfc || first == 0xfd) {
+  if (first == 0xfc || first == 0xfd || first == 0xfe) {
     prefix = first;
     EGRET_TRY(ReadU32(&code));
   }

@@ -973,6 +973,9 @@ Status FunctionValidator::CheckOp(const Operator& op) {
       EGRET_TRY(CheckMemory(op));
       if (op.align > NaturalAlignLog2(op.op))
         return Invalid(op, "alignment must not be larger than natural");
+      // Atomic accesses (threads) take exactly their natural alignment.
+      if (info.prefix == 0xfe && op.align != NaturalAlignLog2(op.op))
+        return Invalid(op, "atomic alignment must be natural");
       if (info.imm == ImmKind::kMemArgLane && op.lane >= LaneCount(op.op))
         return Invalid(op, "invalid lane index");
       break;

@@ -73,6 +73,7 @@ std::span<const Value> DataFlowGraph::FixedArgs(Inst i) const {
     case InstFormat::kBinaryImm:
     case InstFormat::kIntCompareImm:
     case InstFormat::kLoad:
+    case InstFormat::kAtomicLoad:
     case InstFormat::kStackStore:
     case InstFormat::kCallIndirect:
     case InstFormat::kBrif:
@@ -84,9 +85,12 @@ std::span<const Value> DataFlowGraph::FixedArgs(Inst i) const {
     case InstFormat::kIntCompare:
     case InstFormat::kFloatCompare:
     case InstFormat::kStore:
+    case InstFormat::kAtomicStore:
+    case InstFormat::kAtomicRmw:
       n = 2;
       break;
     case InstFormat::kTernary:
+    case InstFormat::kAtomicCas:
       n = 3;
       break;
     default:

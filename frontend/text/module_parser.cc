@@ -56,6 +56,7 @@ bool IsKnownKeyword(std::string_view k) {
                                                               "memory",
                                                               "global",
                                                               "mut",
+                                                              "shared",
                                                               "elem",
                                                               "data",
                                                               "start",
@@ -373,8 +374,19 @@ bool Parser::ParseLimits(Limits* out) {
   return true;
 }
 
+bool Parser::ParseMemoryLimits(Limits* out) {
+  if (!ParseLimits(out)) return false;
+  // threads: `shared` after the limits (flag 0x02; a shared memory without maximum is invalid,
+  // which the validator reports).
+  if (Peek().kind == TokenKind::kKeyword && Text(Peek()) == "shared") {
+    out->shared = true;
+    ++pos_;
+  }
+  return true;
+}
+
 void Parser::WriteLimits(BinaryWriter& w, const Limits& l) {
-  w.U8(l.has_max ? 1 : 0);
+  w.U8((l.has_max ? 1 : 0) | (l.shared ? 2 : 0));
   w.U32(l.min);
   if (l.has_max) w.U32(l.max);
 }
@@ -641,7 +653,7 @@ bool Parser::EncodeImport(const Import& imp) {
     }
     case Space::kMemory: {
       Limits l;
-      if (!ParseLimits(&l)) return false;
+      if (!ParseMemoryLimits(&l)) return false;
       w.U8(0x02);
       WriteLimits(w, l);
       break;
@@ -757,7 +769,7 @@ bool Parser::EncodeMemory(const Memory& m) {
     return true;
   }
   Limits l;
-  if (!ParseLimits(&l) || !ExpectRParen()) return false;
+  if (!ParseMemoryLimits(&l) || !ExpectRParen()) return false;
   WriteLimits(w, l);
   return true;
 }

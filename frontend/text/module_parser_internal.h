@@ -40,6 +40,7 @@ struct Limits {
   uint32_t min = 0;
   bool has_max = false;
   uint32_t max = 0;
+  bool shared = false;  // memories only (threads): written as flag bit 1
 };
 
 // Fields found by pass 1; `pos` is the token where pass 2 resumes.
@@ -149,6 +150,7 @@ class Parser {
   bool ParseRefType(uint8_t* out);
   bool ParseHeapType(uint8_t* out);
   bool ParseLimits(Limits* out);
+  bool ParseMemoryLimits(Limits* out);  // limits, then an optional `shared`
   static void WriteLimits(BinaryWriter& w, const Limits& l);
   bool ParseGlobalType(uint8_t* type, bool* mut);
   bool BindId(Space space, uint32_t index);
