@@ -26,7 +26,7 @@ def generate(egret, path):
     head = text.split(MARKER)[0].rstrip() + "\n"
     with tempfile.TemporaryDirectory() as d:
         wasm = os.path.join(d, "t.wasm")
-        subprocess.run(["wat2wasm", "--debug-names", path, "-o", wasm], check=True)
+        subprocess.run(["wat2wasm", "--enable-threads", "--debug-names", path, "-o", wasm], check=True)
         asm = subprocess.run([egret, "compile", "--target=aarch64", "--emit=asm", wasm],
                              check=True, capture_output=True, text=True).stdout
     lines = [MARKER]
