@@ -20,8 +20,21 @@ double BestNs(int reps, long n, F f) {
   return best;
 }
 
+// With a second argument (`rmw` or `waitnotify`) only that loop runs, once: for callgrind.
 int main(int argc, char** argv) {
   const long n = argc > 1 ? std::atol(argv[1]) : 10000000;
+  if (argc > 2) {
+    const bool rmw = argv[2][0] == 'r';
+    for (long i = 0; i < n; ++i) {
+      if (rmw) {
+        cell.fetch_add(1, std::memory_order_seq_cst);
+      } else {
+        wcell.wait(1);
+        wcell.notify_one();
+      }
+    }
+    return 0;
+  }
   std::printf("native rmw        %.2f ns\n", BestNs(5, n, [](long k) {
                 for (long i = 0; i < k; ++i) cell.fetch_add(1, std::memory_order_seq_cst);
               }));

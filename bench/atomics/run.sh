@@ -25,3 +25,20 @@ for f in plain rmw waitnotify; do
   echo "egret $f $(echo "$ms $n" | awk '{printf "%.2f", $1 * 1e6 / $2}') ns"
 done
 "$tmp/native" "$n"
+# Instructions per iteration (callgrind; does not move with the machine's load): the difference
+# between runs of N and 2N iterations, divided by N.
+if command -v valgrind > /dev/null; then
+  ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 |
+         sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
+  k=100000
+  for f in plain rmw waitnotify; do
+    a=$(ir "$build/bin/egret" run "$tmp/a.egret" --invoke "$f" "$k")
+    b=$(ir "$build/bin/egret" run "$tmp/a.egret" --invoke "$f" "$((2 * k))")
+    echo "egret $f $(( (b - a) / k )) Ir/iteration"
+  done
+  for f in rmw waitnotify; do
+    a=$(ir "$tmp/native" "$k" "$f")
+    b=$(ir "$tmp/native" "$((2 * k))" "$f")
+    echo "native $f $(( (b - a) / k )) Ir/iteration"
+  done
+fi
