@@ -433,8 +433,8 @@ Expected<CompileResult> CompileBytes(std::vector<uint8_t> bytes, const std::stri
   // Bodies are validated on as many threads as they will be compiled on; the stage time is the
   // process's CPU time, so it includes the validation threads (nothing else runs meanwhile).
   const uint64_t t0 = options.time_stages ? ProcessCpuNanoseconds() : 0;
-  std::optional<wasm::ModuleEnv> env =
-      wasm::LoadModule(std::move(bytes), file, &error, options.worker_threads());
+  std::optional<wasm::ModuleEnv> env = wasm::LoadModule(
+      std::move(bytes), file, &error, options.worker_threads(), options.wasm_features);
   const uint64_t decode_validate = options.time_stages ? ProcessCpuNanoseconds() - t0 : 0;
   if (!env) return error.error;
   EGRET_ASSIGN_OR_RETURN(CompileResult result, CompileModule(*env, options));

@@ -42,6 +42,8 @@ struct CompileOptions {
   bool regalloc_checker = false;
 #endif
   wasm::HeapStrategy heap = wasm::HeapStrategy::kGuardPages;
+  // The WebAssembly proposals a module may use (--wasm-features; frontend/wasm_features.h).
+  wasm::WasmFeatures wasm_features = wasm::WasmFeatures::Default();
   bool fuel = false;       // emit fuel accounting (wasm::TranslateOptions::fuel)
   uint32_t jobs = 0;       // worker threads; 0: DefaultJobs() (every online CPU)
   bool keep_text = false;  // fill per-function VCode text for --emit=vcode

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "frontend/operator_reader.h"
+
 namespace egret::compiler {
 namespace {
 
@@ -15,7 +17,57 @@ artifact::Limits ToLimits(const wasm::Limits& l) {
   return out;
 }
 
-Expected<artifact::ConstExpr> ToConst(const wasm::ConstExpr& e) {
+// An extended constant expression (a validated sequence): one ConstOp per instruction.
+Expected<artifact::ConstExpr> ToExtendedConst(const wasm::ModuleEnv& env,
+                                              const wasm::ConstExpr& e) {
+  using wasm::Op;
+  using K = artifact::ConstOp::Kind;
+  artifact::ConstExpr out;
+  wasm::OperatorReader r(std::span<const uint8_t>(env.bytes).subspan(e.offset, e.size), e.offset);
+  wasm::Operator op;
+  while (!r.at_end()) {
+    EGRET_TRY(r.Read(&op));
+    artifact::ConstOp c;
+    switch (op.op) {
+      case Op::kI32Const:
+        c = artifact::ConstOp::I32(static_cast<int32_t>(op.bits));
+        break;
+      case Op::kI64Const:
+        c = artifact::ConstOp::I64(static_cast<int64_t>(op.bits));
+        break;
+      case Op::kGlobalGet:
+        c = artifact::ConstOp::GlobalGet(op.index);
+        break;
+      case Op::kI32Add:
+        c.kind = K::kI32Add;
+        break;
+      case Op::kI32Sub:
+        c.kind = K::kI32Sub;
+        break;
+      case Op::kI32Mul:
+        c.kind = K::kI32Mul;
+        break;
+      case Op::kI64Add:
+        c.kind = K::kI64Add;
+        break;
+      case Op::kI64Sub:
+        c.kind = K::kI64Sub;
+        break;
+      case Op::kI64Mul:
+        c.kind = K::kI64Mul;
+        break;
+      case Op::kEnd:
+        continue;
+      default:
+        return Error(op.offset,
+                     "not supported in a constant expression: " + std::string(wasm::OpName(op.op)));
+    }
+    out.ops.push_back(c);
+  }
+  return out;
+}
+
+Expected<artifact::ConstExpr> ToConst(const wasm::ModuleEnv& env, const wasm::ConstExpr& e) {
   artifact::ConstExpr out;
   artifact::ConstOp op;
   using K = wasm::ConstExpr::Kind;
@@ -49,7 +101,7 @@ Expected<artifact::ConstExpr> ToConst(const wasm::ConstExpr& e) {
       op = artifact::ConstOp::GlobalGet(static_cast<uint32_t>(e.bits));
       break;
     case K::kOther:
-      return Error(e.offset, "not supported: extended constant expression");
+      return ToExtendedConst(env, e);
   }
   out.ops.push_back(op);
   return out;
@@ -107,7 +159,7 @@ Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out) {
     artifact::Global g;
     g.type.type = ToVal(env.globals[i].type.type);
     g.type.is_mutable = env.globals[i].type.mut;
-    EGRET_ASSIGN_OR_RETURN(g.init, ToConst(env.globals[i].init));
+    EGRET_ASSIGN_OR_RETURN(g.init, ToConst(env, env.globals[i].init));
     out->globals.push_back(std::move(g));
   }
   for (const wasm::Export& e : env.exports)
@@ -118,11 +170,11 @@ Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out) {
     a.mode = static_cast<artifact::SegmentMode>(s.mode);
     a.table_index = s.table;
     if (s.mode == wasm::SegmentMode::kActive) {
-      EGRET_ASSIGN_OR_RETURN(a.offset, ToConst(s.offset_expr));
+      EGRET_ASSIGN_OR_RETURN(a.offset, ToConst(env, s.offset_expr));
     }
     a.elem_type = ToVal(s.type);
     for (const wasm::ConstExpr& item : s.items) {
-      EGRET_ASSIGN_OR_RETURN(artifact::ConstExpr c, ToConst(item));
+      EGRET_ASSIGN_OR_RETURN(artifact::ConstExpr c, ToConst(env, item));
       a.items.push_back(std::move(c));
     }
     out->elements.push_back(std::move(a));
@@ -132,7 +184,7 @@ Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out) {
     a.mode = static_cast<artifact::SegmentMode>(s.mode);
     a.memory_index = s.memory;
     if (s.mode == wasm::SegmentMode::kActive) {
-      EGRET_ASSIGN_OR_RETURN(a.offset, ToConst(s.offset_expr));
+      EGRET_ASSIGN_OR_RETURN(a.offset, ToConst(env, s.offset_expr));
     }
     a.bytes.assign(env.bytes.begin() + s.data_offset,
                    env.bytes.begin() + s.data_offset + s.data_size);

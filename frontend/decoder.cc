@@ -630,10 +630,12 @@ bool IsValidUtf8(std::span<const uint8_t> s) {
   return true;
 }
 
-Expected<ModuleEnv> DecodeModule(std::vector<uint8_t> bytes, std::string file) {
+Expected<ModuleEnv> DecodeModule(std::vector<uint8_t> bytes, std::string file,
+                                 WasmFeatures features) {
   ModuleEnv env;
   env.bytes = std::move(bytes);
   env.file = std::move(file);
+  env.features = features;
   Decoder d(&env);
   Status st = d.Decode();
   if (!st.ok()) {

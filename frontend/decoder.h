@@ -20,8 +20,10 @@
 
 namespace egret::wasm {
 
-// Decodes `bytes` (which the result takes over). `file` names the input in errors.
-Expected<ModuleEnv> DecodeModule(std::vector<uint8_t> bytes, std::string file = "");
+// Decodes `bytes` (which the result takes over). `file` names the input in errors. `features`
+// become the result's ModuleEnv::features.
+Expected<ModuleEnv> DecodeModule(std::vector<uint8_t> bytes, std::string file = "",
+                                 WasmFeatures features = WasmFeatures::Default());
 
 // True if `s` is well-formed UTF-8 (no overlong forms, surrogates, or code points past U+10FFFF).
 bool IsValidUtf8(std::span<const uint8_t> s);

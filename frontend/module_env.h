@@ -24,6 +24,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "frontend/wasm_features.h"
 #include "frontend/wasm_types.h"
 
 namespace egret::wasm {
@@ -116,6 +117,9 @@ class ModuleEnv {
  public:
   std::string file;  // for diagnostics; may be empty
   std::vector<uint8_t> bytes;
+  // The proposals the module may use (DecodeModule's argument); the validator and translator
+  // reject constructs of the others.
+  WasmFeatures features = WasmFeatures::Default();
 
   std::vector<FuncType> types;
   std::vector<Import> imports;

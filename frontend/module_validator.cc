@@ -2,7 +2,8 @@
 // combine decoding and validation.
 //
 // Constant expressions follow Wasm 2.0: one constant instruction, and `global.get` may name
-// only an immutable imported global (the testsuite checks "unknown global" for defined ones).
+// only an immutable imported global (the testsuite checks "unknown global" for defined ones);
+// with extended-const, also sequences with i32/i64 add, sub and mul.
 #include <algorithm>
 #include <atomic>
 #include <mutex>
@@ -30,9 +31,17 @@ class ModuleValidator {
   }
   Status CheckLimits(const Limits& l, uint64_t bound, const char* what, uint64_t at);
   Status CheckConstExpr(const ConstExpr& e, ValType expected, const char* what);
+  // A sequence of instructions: valid only as an extended constant expression (extended-const).
+  Status CheckExtendedConstExpr(const ConstExpr& e, ValType expected, const char* what);
+  // global.get in a constant expression: an immutable imported global. Its type, or an error.
+  Expected<ValType> ConstGlobalType(uint64_t index, uint64_t at, const char* what);
   Status CheckFuncIndex(uint32_t index, uint64_t at);
 
   const ModuleEnv& env_;
+
+ public:
+  // The last error's category: kInvalid, or kUnsupported for a disabled proposal's construct.
+  ErrorKind error_kind = ErrorKind::kInvalid;
 };
 
 Status ModuleValidator::CheckLimits(const Limits& l, uint64_t bound, const char* what,
@@ -43,6 +52,10 @@ Status ModuleValidator::CheckLimits(const Limits& l, uint64_t bound, const char*
   }
   if (l.max && l.min > *l.max)
     return Invalid(at, "size minimum must not be greater than maximum (" + std::string(what) + ")");
+  if (l.shared && !env_.features.has(WasmFeature::kThreads)) {
+    error_kind = ErrorKind::kUnsupported;
+    return Invalid(at, DisabledMessage(WasmFeature::kThreads, "a shared memory"));
+  }
   if (l.shared && !l.max) return Invalid(at, "shared memory must have maximum");
   return Status::Ok();
 }
@@ -50,6 +63,89 @@ Status ModuleValidator::CheckLimits(const Limits& l, uint64_t bound, const char*
 Status ModuleValidator::CheckFuncIndex(uint32_t index, uint64_t at) {
   if (index >= env_.functions.size())
     return Invalid(at, "unknown function " + std::to_string(index));
+  return Status::Ok();
+}
+
+Expected<ValType> ModuleValidator::ConstGlobalType(uint64_t index, uint64_t at, const char* what) {
+  if (index >= env_.num_imported_globals)
+    return Invalid(at, "unknown global " + std::to_string(index) + " in " + what +
+                           " (constant expressions may only read imported globals)");
+  const Global& g = env_.globals[index];
+  if (g.type.mut)
+    return Invalid(at, std::string("constant expression required in ") + what + ": global " +
+                           std::to_string(index) + " is mutable");
+  return g.type.type;
+}
+
+// The extended-const proposal: i32/i64 constants, global.get, and i32/i64 add, sub and mul,
+// typed with a stack; the expression must leave exactly one value of the expected type. Anything
+// else keeps Wasm 2.0's two messages: a sequence of constants is a type mismatch (wrong number of
+// values); any other instruction is not constant.
+Status ModuleValidator::CheckExtendedConstExpr(const ConstExpr& e, ValType expected,
+                                               const char* what) {
+  OperatorReader r(std::span<const uint8_t>(env_.bytes).subspan(e.offset, e.size), e.offset);
+  Operator op;
+  bool all_constant = true;  // Wasm 2.0 constant instructions only
+  bool typed = true;         // no type error found by the stack typing below
+  std::vector<ValType> stack;
+  while (!r.at_end()) {
+    if (!r.Read(&op).ok()) break;
+    switch (op.op) {
+      case Op::kI32Const:
+      case Op::kI64Const:
+      case Op::kF32Const:
+      case Op::kF64Const:
+      case Op::kV128Const:
+      case Op::kRefNull:
+      case Op::kRefFunc:
+        stack.push_back(op.op == Op::kI32Const    ? ValType::kI32
+                        : op.op == Op::kI64Const  ? ValType::kI64
+                        : op.op == Op::kF32Const  ? ValType::kF32
+                        : op.op == Op::kF64Const  ? ValType::kF64
+                        : op.op == Op::kV128Const ? ValType::kV128
+                        : op.op == Op::kRefNull   ? op.type
+                                                  : ValType::kFuncRef);
+        if (op.op == Op::kRefFunc) EGRET_TRY(CheckFuncIndex(op.index, op.offset));
+        break;
+      case Op::kGlobalGet: {
+        EGRET_ASSIGN_OR_RETURN(ValType t, ConstGlobalType(op.index, op.offset, what));
+        stack.push_back(t);
+        break;
+      }
+      case Op::kI32Add:
+      case Op::kI32Sub:
+      case Op::kI32Mul:
+      case Op::kI64Add:
+      case Op::kI64Sub:
+      case Op::kI64Mul: {
+        if (!env_.features.has(WasmFeature::kExtendedConst)) {
+          error_kind = ErrorKind::kUnsupported;
+          return Invalid(op.offset, DisabledMessage(WasmFeature::kExtendedConst,
+                                                    std::string(OpName(op.op)) + " in " + what));
+        }
+        const ValType t = GetOpInfo(op.op).sig.result;
+        if (stack.size() < 2 || stack[stack.size() - 1] != t || stack[stack.size() - 2] != t)
+          typed = false;
+        if (stack.size() >= 2) stack.pop_back();
+        if (!stack.empty()) stack.back() = t;
+        break;
+      }
+      case Op::kEnd:
+        break;
+      default:
+        all_constant = false;
+    }
+  }
+  if (!all_constant)
+    return Invalid(e.offset, std::string("constant expression required in ") + what);
+  if (!typed || stack.size() != 1)
+    return Invalid(e.offset, std::string("type mismatch in ") + what +
+                                 ": a constant expression must produce exactly one " +
+                                 std::string(ValTypeName(expected)));
+  if (stack[0] != expected)
+    return Invalid(e.offset, std::string("type mismatch in ") + what + ": expected " +
+                                 std::string(ValTypeName(expected)) + ", got " +
+                                 std::string(ValTypeName(stack[0])));
   return Status::Ok();
 }
 
@@ -79,45 +175,11 @@ Status ModuleValidator::CheckConstExpr(const ConstExpr& e, ValType expected, con
       actual = ValType::kFuncRef;
       break;
     case ConstExpr::Kind::kGlobalGet: {
-      if (e.bits >= env_.num_imported_globals)
-        return Invalid(e.offset, "unknown global " + std::to_string(e.bits) + " in " + what +
-                                     " (constant expressions may only read imported globals)");
-      const Global& g = env_.globals[e.bits];
-      if (g.type.mut)
-        return Invalid(e.offset, std::string("constant expression required in ") + what +
-                                     ": global " + std::to_string(e.bits) + " is mutable");
-      actual = g.type.type;
+      EGRET_ASSIGN_OR_RETURN(actual, ConstGlobalType(e.bits, e.offset, what));
       break;
     }
-    case ConstExpr::Kind::kOther: {
-      // Distinguish the spec's two messages: a sequence of constants is a type mismatch
-      // (wrong number of values); anything else is not constant.
-      OperatorReader r(std::span<const uint8_t>(env_.bytes).subspan(e.offset, e.size), e.offset);
-      Operator op;
-      bool all_constant = true;
-      while (!r.at_end()) {
-        if (!r.Read(&op).ok()) break;
-        switch (op.op) {
-          case Op::kI32Const:
-          case Op::kI64Const:
-          case Op::kF32Const:
-          case Op::kF64Const:
-          case Op::kV128Const:
-          case Op::kRefNull:
-          case Op::kRefFunc:
-          case Op::kGlobalGet:
-          case Op::kEnd:
-            break;
-          default:
-            all_constant = false;
-        }
-      }
-      if (all_constant)
-        return Invalid(e.offset, std::string("type mismatch in ") + what +
-                                     ": a constant expression must produce exactly one " +
-                                     std::string(ValTypeName(expected)));
-      return Invalid(e.offset, std::string("constant expression required in ") + what);
-    }
+    case ConstExpr::Kind::kOther:
+      return CheckExtendedConstExpr(e, expected, what);
   }
   if (actual != expected)
     return Invalid(e.offset, std::string("type mismatch in ") + what + ": expected " +
@@ -213,7 +275,12 @@ Status ModuleValidator::Validate() {
 
 }  // namespace
 
-Status ValidateModuleLevel(const ModuleEnv& env) { return ModuleValidator(env).Validate(); }
+Status ValidateModuleLevel(const ModuleEnv& env, ErrorKind* kind) {
+  ModuleValidator v(env);
+  Status st = v.Validate();
+  if (kind) *kind = v.error_kind;
+  return st;
+}
 
 std::optional<Error> FindMalformedBody(const ModuleEnv& env) {
   std::vector<LocalGroup> groups;
@@ -235,7 +302,12 @@ std::optional<Error> FindMalformedBody(const ModuleEnv& env) {
     open.assign(1, Op::kBlock);
     while (!open.empty()) {
       if (r.at_end()) return fail(Error(r.offset(), "unexpected end (END opcode expected)"));
-      if (Status st = r.Read(&op); !st.ok()) return fail(std::move(st).error());
+      if (Status st = r.Read(&op); !st.ok()) {
+        // An unsupported proposal's operator is not malformed; the rest of this body cannot be
+        // decoded past it.
+        if (r.last_error_unsupported()) break;
+        return fail(std::move(st).error());
+      }
       switch (op.op) {
         case Op::kBlock:
         case Op::kLoop:
@@ -258,6 +330,7 @@ std::optional<Error> FindMalformedBody(const ModuleEnv& env) {
           break;
       }
     }
+    if (!open.empty()) continue;
     if (!r.at_end()) return fail(Error(r.offset(), "section size mismatch"));
   }
   return std::nullopt;
@@ -308,8 +381,9 @@ std::optional<WasmError> ValidateBodies(const ModuleEnv& env, uint32_t first, ui
 
 std::optional<WasmError> ValidateModule(const ModuleEnv& env, uint32_t jobs) {
   std::optional<WasmError> result;
-  if (Status st = ValidateModuleLevel(env); !st.ok()) {
-    result = WasmError{ErrorKind::kInvalid, std::move(st).error()};
+  ErrorKind kind = ErrorKind::kInvalid;
+  if (Status st = ValidateModuleLevel(env, &kind); !st.ok()) {
+    result = WasmError{kind, std::move(st).error()};
   } else {
     const uint32_t first = env.num_imported_functions;
     const uint32_t end = static_cast<uint32_t>(env.functions.size());
@@ -326,8 +400,8 @@ std::optional<WasmError> ValidateModule(const ModuleEnv& env, uint32_t jobs) {
 }
 
 std::optional<ModuleEnv> LoadModule(std::vector<uint8_t> bytes, std::string file, WasmError* error,
-                                    uint32_t jobs) {
-  Expected<ModuleEnv> env = DecodeModule(std::move(bytes), std::move(file));
+                                    uint32_t jobs, WasmFeatures features) {
+  Expected<ModuleEnv> env = DecodeModule(std::move(bytes), std::move(file), features);
   if (!env.ok()) {
     *error = WasmError{ErrorKind::kMalformed, std::move(env).error()};
     return std::nullopt;

@@ -61,6 +61,8 @@ enum class ImmKind : uint8_t {
   X(Return, 0x00, 0x0f, "return", kNone, "*", 0) \
   X(Call, 0x00, 0x10, "call", kIndex, "*", 0) \
   X(CallIndirect, 0x00, 0x11, "call_indirect", kTwoIndices, "*", 0) \
+  X(ReturnCall, 0x00, 0x12, "return_call", kIndex, "*", 0) \
+  X(ReturnCallIndirect, 0x00, 0x13, "return_call_indirect", kTwoIndices, "*", 0) \
   X(Drop, 0x00, 0x1a, "drop", kNone, "*", 0) \
   X(Select, 0x00, 0x1b, "select", kNone, "*", 0) \
   X(SelectT, 0x00, 0x1c, "select", kSelectT, "*", 0) \

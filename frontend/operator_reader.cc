@@ -5,6 +5,8 @@
 // both paths accept exactly the same encodings.
 #include "frontend/operator_reader.h"
 
+#include "frontend/wasm_features.h"
+
 namespace egret::wasm {
 
 Status OperatorReader::SlowU32(uint32_t* v) {
@@ -99,11 +101,19 @@ Status OperatorReader::Read(Operator* op) {
   const uint8_t first = data_[pos_++];
   uint8_t prefix = 0;
   uint32_t code = first;
-  if (first == 0xfc || first == 0xfd || first == 0xfe) {
+  // 0xfb (GC) and 0xfe (threads) are prefixes too: read their sub-opcode so that an
+  // unsupported proposal's operator is named.
+  if (first == 0xfc || first == 0xfd || first == 0xfb || first == 0xfe) {
     prefix = first;
     EGRET_TRY(ReadU32(&code));
   }
-  if (!LookupOp(prefix, code, &op->op)) return Error(op->offset, "illegal opcode");
+  if (!LookupOp(prefix, code, &op->op)) [[unlikely]] {
+    if (std::optional<std::string> m = UnsupportedOpcode(prefix, code)) {
+      unsupported_ = true;
+      return Error(op->offset, std::move(*m));
+    }
+    return Error(op->offset, "illegal opcode");
+  }
   switch (GetOpInfo(op->op).imm) {
     case ImmKind::kNone:
       break;

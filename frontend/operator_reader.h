@@ -64,8 +64,10 @@ class OperatorReader {
   // many locals" when the declared total exceeds 2^32 - 1.
   Status ReadLocals(std::vector<LocalGroup>* groups, uint64_t* total);
 
-  // Reads the next operator. Errors are always malformed.
+  // Reads the next operator. Errors are malformed, except an operator of a proposal egret does
+  // not implement (wasm_features.h: UnsupportedOpcode), after which last_error_unsupported().
   Status Read(Operator* op);
+  bool last_error_unsupported() const { return unsupported_; }
 
   // The label depths of the last br_table, default last.
   std::span<const uint32_t> br_targets() const { return br_targets_; }
@@ -113,6 +115,7 @@ class OperatorReader {
   uint64_t base_;
   size_t pos_ = 0;
   std::vector<uint32_t> br_targets_;
+  bool unsupported_ = false;
 };
 
 }  // namespace egret::wasm

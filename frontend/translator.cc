@@ -598,8 +598,11 @@ Status Translation::Variable(const Operator& op) {
   return Status::Ok();
 }
 
+// call, call_indirect and their tail forms (return_call*: the same operands and checks, then a
+// terminator that hands this frame over to the callee; imports too, through their code pointer).
 Status Translation::Call(const Operator& op) {
-  const bool indirect = op.op == Op::kCallIndirect;
+  const bool tail = op.op == Op::kReturnCall || op.op == Op::kReturnCallIndirect;
+  const bool indirect = op.op == Op::kCallIndirect || op.op == Op::kReturnCallIndirect;
   const uint32_t type_index = indirect ? op.index : env_.functions[op.index].type_index;
   const FuncType& type = env_.types[type_index];
   Expected<ir::SigRef> sig = SigFor(type_index);
@@ -635,11 +638,13 @@ Status Translation::Call(const Operator& op) {
     b_.Trapnz(b_.Icmp(ir::IntCC::kNe, actual, expected), TrapCode::kBadSignature);
     ir::Value code = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kWasmCall, true);
     call_args_[0] = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kVmctx, true);
+    if (tail) return TailCall(*sig, code, ir::FuncRef());
     call = b_.CallIndirect(*sig, code, call_args_);
   } else if (env_.functions[op.index].imported) {
     const uint32_t slot = layout_.ImportedFunction(op.index);
     ir::Value code = LoadVmctx(Type::kI64, slot, true);
     call_args_[0] = LoadVmctx(Type::kI64, slot + 8, true);
+    if (tail) return TailCall(*sig, code, ir::FuncRef());
     call = b_.CallIndirect(*sig, code, call_args_);
   } else {
     ir::FuncRef f;
@@ -650,9 +655,20 @@ Status Translation::Call(const Operator& op) {
       f = b_.ImportFunction(symbols_[op.index], *sig);
       callees_.Set(op.index, f.index);
     }
+    if (tail) return TailCall(*sig, ir::Value(), f);
     call = b_.Call(f, call_args_);
   }
   for (ir::Value r : b_.Results(call)) values_.push_back(r);
+  return Status::Ok();
+}
+
+Status Translation::TailCall(ir::SigRef sig, ir::Value code, ir::FuncRef f) {
+  if (f.valid()) {
+    b_.ReturnCall(f, call_args_);
+  } else {
+    b_.ReturnCallIndirect(sig, code, call_args_);
+  }
+  SetUnreachable();
   return Status::Ok();
 }
 
@@ -756,6 +772,8 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
       case Op::kUnreachable:
       case Op::kCall:
       case Op::kCallIndirect:
+      case Op::kReturnCall:
+      case Op::kReturnCallIndirect:
         ChargeFuel();
         break;
       default:
@@ -798,6 +816,9 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
       return Control(op, reader);
     case Op::kCall:
     case Op::kCallIndirect:
+      return Call(op);
+    case Op::kReturnCall:
+    case Op::kReturnCallIndirect:
       return Call(op);
     case Op::kDrop:
       Pop();

@@ -123,6 +123,9 @@ class Translation {
   void PushBlockParams(ir::Block b);
   Target LabelTarget(uint32_t depth);
   void SetUnreachable();
+  // Ends the block with return_call (f valid) or return_call_indirect of `code`, with
+  // call_args_, and makes the rest of the frame unreachable.
+  Status TailCall(ir::SigRef sig, ir::Value code, ir::FuncRef f);
   std::span<const ir::Value> Top(size_t n) const;
   ir::Value Pop();
   void Push(ir::Value v) { values_.push_back(v); }

@@ -42,6 +42,11 @@ Error FunctionValidator::Malformed(uint64_t offset, std::string message) {
   return Error(offset, std::move(message) + " (func " + std::to_string(func_index_) + ")");
 }
 
+Error FunctionValidator::Unsupported(uint64_t offset, std::string message) {
+  error_kind_ = ErrorKind::kUnsupported;
+  return Error(offset, std::move(message) + " (func " + std::to_string(func_index_) + ")");
+}
+
 Error FunctionValidator::Mismatch(const Operator& op, std::span<const ValType> expected,
                                   size_t available) {
   const size_t n = std::min(available, expected.size());
@@ -717,8 +722,14 @@ Status FunctionValidator::RunBody(OperatorReader& reader) {
     }
     // The generic path: decode the operator strictly and apply the reference rules.
     reader.Seek(static_cast<size_t>(p - begin));
-    if (Status st = reader.Read(&op); !st.ok())
+    if (Status st = reader.Read(&op); !st.ok()) {
+      if (reader.last_error_unsupported())
+        return Unsupported(st.error().offset, st.error().message);
       return Malformed(st.error().offset, st.error().message);
+    }
+    if (std::optional<WasmFeature> feature = OpFeature(op.op);
+        feature && !env_.features.has(*feature)) [[unlikely]]
+      return Unsupported(op.offset, DisabledMessage(*feature, OpName(op.op)));
     EGRET_TRY(Step(op, reader));
     p = begin + reader.pos();
     if (frames_.empty()) break;
@@ -822,6 +833,33 @@ Status FunctionValidator::Step(const Operator& op, OperatorReader& reader) {
       EGRET_TRY(PopValue(op, ValType::kI32));
       EGRET_TRY(PopValues(op, callee.params()));
       PushValues(callee.results());
+      return Status::Ok();
+    }
+    case Op::kReturnCall:
+    case Op::kReturnCallIndirect: {
+      // The callee's results become the caller's: they must be exactly the caller's results.
+      const FuncType* callee;
+      if (op.op == Op::kReturnCall) {
+        if (op.index >= env_.functions.size())
+          return Invalid(op, "unknown function " + std::to_string(op.index));
+        callee = &env_.function_type(op.index);
+      } else {
+        EGRET_TRY(CheckTable(op, op.index2));
+        if (env_.tables[op.index2].type.elem != ValType::kFuncRef)
+          return Invalid(op, "type mismatch: return_call_indirect needs a funcref table");
+        if (op.index >= env_.types.size())
+          return Invalid(op, "unknown type " + std::to_string(op.index));
+        callee = &env_.types[op.index];
+        EGRET_TRY(PopValue(op, ValType::kI32));
+      }
+      const std::span<const ValType> caller = frames_.front().results;
+      if (!std::equal(callee->results().begin(), callee->results().end(), caller.begin(),
+                      caller.end()))
+        return Invalid(op, "type mismatch: the callee's results " +
+                               TypeListString(callee->results()) + " differ from the caller's " +
+                               TypeListString(caller));
+      EGRET_TRY(PopValues(op, callee->params()));
+      SetUnreachable();
       return Status::Ok();
     }
     case Op::kDrop: {

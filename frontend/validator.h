@@ -36,8 +36,9 @@
 
 namespace egret::wasm {
 
-// Checks everything outside function bodies. Errors are invalid.
-Status ValidateModuleLevel(const ModuleEnv& env);
+// Checks everything outside function bodies. Errors are invalid, except a disabled proposal's
+// construct (extended-const arithmetic when off), unsupported: `*kind` gets the category.
+Status ValidateModuleLevel(const ModuleEnv& env, ErrorKind* kind = nullptr);
 
 // The validator's operand stack: a vector of types whose growth is out of line, so that a push
 // inlines to a compare and a store. Storage is kept across functions.
@@ -101,6 +102,8 @@ class FunctionValidator {
 
   Error Invalid(const Operator& op, std::string message);
   Error Malformed(uint64_t offset, std::string message);
+  // A construct of a disabled or unimplemented proposal (wasm_features.h).
+  Error Unsupported(uint64_t offset, std::string message);
   Error Mismatch(const Operator& op, std::span<const ValType> expected, size_t available);
   Error ExtraValues(const Operator& op, std::span<const ValType> expected, size_t extra);
 
@@ -154,8 +157,10 @@ class FunctionValidator {
 std::optional<WasmError> ValidateModule(const ModuleEnv& env, uint32_t jobs = 1);
 
 // Decodes and validates; the convenience entry point for tools. On failure `*error` is set.
+// `features`: the proposals the module may use (--wasm-features).
 std::optional<ModuleEnv> LoadModule(std::vector<uint8_t> bytes, std::string file, WasmError* error,
-                                    uint32_t jobs = 1);
+                                    uint32_t jobs = 1,
+                                    WasmFeatures features = WasmFeatures::Default());
 
 // Walks every body with the decoder alone, for the first malformed one (used to prefer
 // malformed over invalid, as the spec does). Returns the error or nullopt.

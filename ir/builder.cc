@@ -516,6 +516,23 @@ Inst FunctionBuilder::CallIndirect(SigRef sig, Value callee, std::span<const Val
   return Append(d);
 }
 
+void FunctionBuilder::ReturnCall(FuncRef f, std::span<const Value> args) {
+  InstData d;
+  d.opcode = Opcode::kReturnCall;
+  d.ref = f.index;
+  d.vargs = f_.dfg.MakeList(args);
+  Append(d);
+}
+
+void FunctionBuilder::ReturnCallIndirect(SigRef sig, Value callee, std::span<const Value> args) {
+  InstData d;
+  d.opcode = Opcode::kReturnCallIndirect;
+  d.ref = sig.index;
+  d.args[0] = callee;
+  d.vargs = f_.dfg.MakeList(args);
+  Append(d);
+}
+
 void FunctionBuilder::Jump(Block dest, std::span<const Value> args) {
   InstData d;
   d.opcode = Opcode::kJump;

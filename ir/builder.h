@@ -127,6 +127,9 @@ class FunctionBuilder {
   Value FuncAddr(FuncRef f);
   Inst Call(FuncRef f, std::span<const Value> args);
   Inst CallIndirect(SigRef sig, Value callee, std::span<const Value> args);
+  // Tail calls (terminators): the callee's results become this function's.
+  void ReturnCall(FuncRef f, std::span<const Value> args);
+  void ReturnCallIndirect(SigRef sig, Value callee, std::span<const Value> args);
   std::span<const Value> Results(Inst i) const { return f_.dfg.InstResults(i); }
 
   void Jump(Block dest, std::span<const Value> args);

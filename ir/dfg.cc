@@ -102,11 +102,12 @@ std::span<const Value> DataFlowGraph::FixedArgs(Inst i) const {
 
 SigRef DataFlowGraph::CallSignature(Inst i) const {
   const InstData& d = insts_[i];
-  if (d.opcode == Opcode::kCall) {
+  if (d.opcode == Opcode::kCall || d.opcode == Opcode::kReturnCall) {
     FuncRef f(d.ref);
     return ext_funcs_.IsValid(f) ? ext_funcs_[f].sig : SigRef();
   }
-  if (d.opcode == Opcode::kCallIndirect) return SigRef(d.ref);
+  if (d.opcode == Opcode::kCallIndirect || d.opcode == Opcode::kReturnCallIndirect)
+    return SigRef(d.ref);
   return SigRef();
 }
 

@@ -75,6 +75,22 @@ InterpResult Interpreter::Call(std::string_view name, std::span<const DataValue>
 }
 
 InterpResult Interpreter::Run(const Function& f, std::span<const DataValue> args, uint32_t depth) {
+  TailCall tail;
+  InterpResult r = RunFrame(f, args, depth, &tail);
+  std::vector<DataValue> tail_args;
+  while (tail.callee || tail.host) {
+    tail_args = std::move(tail.args);
+    const Function* callee = tail.callee;
+    const auto* host = tail.host;
+    tail = TailCall();
+    if (host) return (*host)(tail_args, *this);
+    r = RunFrame(*callee, tail_args, depth, &tail);
+  }
+  return r;
+}
+
+InterpResult Interpreter::RunFrame(const Function& f, std::span<const DataValue> args,
+                                   uint32_t depth, TailCall* tail) {
   InterpResult result;
   auto error = [&](std::string msg) {
     result.kind = InterpResult::Kind::kError;
@@ -355,11 +371,15 @@ InterpResult Interpreter::Run(const Function& f, std::span<const DataValue> args
         break;
       }
       case Opcode::kCall:
-      case Opcode::kCallIndirect: {
+      case Opcode::kCallIndirect:
+      case Opcode::kReturnCall:
+      case Opcode::kReturnCallIndirect: {
         const Function* callee = nullptr;
         const Host* host = nullptr;
         const Signature& sig = dfg.signature(dfg.CallSignature(inst));
-        if (d.opcode == Opcode::kCall) {
+        const bool is_tail =
+            d.opcode == Opcode::kReturnCall || d.opcode == Opcode::kReturnCallIndirect;
+        if (d.opcode == Opcode::kCall || d.opcode == Opcode::kReturnCall) {
           const std::string& name = dfg.ext_func(FuncRef(d.ref)).name;
           callee = module_.Find(name);
           if (!callee) host = FindHost(name);
@@ -378,6 +398,12 @@ InterpResult Interpreter::Run(const Function& f, std::span<const DataValue> args
         if ((callee ? callee->signature : host->sig) != sig) return trap(TrapCode::kBadSignature);
         std::vector<DataValue> call_args;  // per call: the callee may recurse
         for (Value v : dfg.VarArgs(inst)) call_args.push_back({type_of(v), val(v)});
+        if (is_tail) {
+          tail->callee = callee;
+          tail->host = callee ? nullptr : &host->fn;
+          tail->args = std::move(call_args);
+          return result;
+        }
         InterpResult r = callee ? Run(*callee, call_args, depth + 1) : host->fn(call_args, *this);
         if (r.kind != InterpResult::Kind::kReturned) return r;
         if (r.values.size() != results.size())

@@ -77,7 +77,18 @@ class Interpreter {
 
  private:
   struct Frame;
+  // A tail call a frame asks Run to make once the frame is gone.
+  struct TailCall {
+    const Function* callee = nullptr;
+    const HostFunction* host = nullptr;
+    std::vector<DataValue> args;
+  };
+  // Runs `f` and the chain of functions it tail-calls, each in place of the previous one (one
+  // frame of C++ stack and of stack slots at a time, so tail recursion runs in constant space).
   InterpResult Run(const Function& f, std::span<const DataValue> args, uint32_t depth);
+  // One frame; on return_call*, fills *tail and returns an empty kReturned result.
+  InterpResult RunFrame(const Function& f, std::span<const DataValue> args, uint32_t depth,
+                        TailCall* tail);
   // Resolves [addr, addr+n) to host memory, or nullptr if outside the sandbox.
   uint8_t* Resolve(uint64_t addr, uint64_t n);
 

@@ -417,9 +417,14 @@ class Verifier {
     SigRef s = dfg_.CallSignature(i);
     if (!dfg_.IsValidSigRef(s)) return;
     const Signature& sig = dfg_.signature(s);
-    if (d.opcode == Opcode::kCallIndirect && T(d.args[0]) != Type::kI64)
+    if ((d.opcode == Opcode::kCallIndirect || d.opcode == Opcode::kReturnCallIndirect) &&
+        T(d.args[0]) != Type::kI64)
       Fail(i, b, "callee " + ValueName(d.args[0]) + " must be i64, got " + TypeStr(T(d.args[0])));
     CheckValuesAgainst(b, i, dfg_.VarArgs(i), sig.params, "call argument");
+    // A tail call returns the callee's results as this function's own.
+    if ((d.opcode == Opcode::kReturnCall || d.opcode == Opcode::kReturnCallIndirect) &&
+        sig.results != f_.signature.results)
+      Fail(i, b, "tail call: the callee's results differ from the function's");
   }
 
   void CheckReturn(Block b, Inst i) {

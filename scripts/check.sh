@@ -60,11 +60,21 @@ run_spec() {  # run_spec TITLE LOG [run.sh flags...]
 }
 run_spec "spec testsuite" spec.log
 run_spec "spec testsuite at --opt-level=none" spec-none.log --opt-level=none
+# Post-2.0 proposals (issue 19): each must pass at least as many commands as wabt's interpreter.
+run_spec "spec proposal extended-const" spec-extended-const.log --proposal=extended-const
+run_spec "spec proposal tail-call" spec-tail-call.log --proposal=tail-call
+run_spec "spec proposal threads" spec-threads.log --proposal=threads
+run_spec "spec proposal threads at --opt-level=none" spec-threads-none.log --proposal=threads \
+  --opt-level=none
 # aarch64: the cross-built egret (make aarch64-egret) under qemu-aarch64, when given.
 if [ -n "${EGRET_AARCH64_BUILD_DIR:-}" ]; then
   if [ -x "$EGRET_AARCH64_BUILD_DIR/bin/egret" ]; then
     EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
       run_spec "spec testsuite on aarch64 (qemu-aarch64)" spec-aarch64.log --target=aarch64
+    EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
+      run_spec "spec proposals extended-const, tail-call, threads on aarch64 (qemu-aarch64)" \
+      spec-aarch64-proposals.log --target=aarch64 --proposal=extended-const --proposal=tail-call \
+      --proposal=threads
   else
     echo "== spec testsuite on aarch64: $EGRET_AARCH64_BUILD_DIR/bin/egret missing =="
     failed=$((failed + 1)); status=1

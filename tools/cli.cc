@@ -23,6 +23,15 @@ void ArgParser::Option(const std::string& name, std::string* out, const std::str
                    }});
 }
 
+void ArgParser::Custom(const std::string& name, const std::string& metavar, const std::string& help,
+                       std::function<std::optional<std::string>(const std::string&)> set) {
+  opts_.push_back({name, metavar, help, [name, set = std::move(set)](const std::string& v) {
+                     std::optional<std::string> e = set(v);
+                     if (e) *e = "--" + name + ": " + *e;
+                     return e;
+                   }});
+}
+
 void ArgParser::Option(const std::string& name, int64_t* out, const std::string& metavar,
                        const std::string& help) {
   opts_.push_back(

@@ -56,6 +56,10 @@ class ArgParser {
            return "--" + name + " must be one of " + metavar + ", got '" + v + "'";
          }});
   }
+  // A value parsed by `set`, which returns an error message (shown after the flag's name) or
+  // nullopt; each occurrence calls it again.
+  void Custom(const std::string& name, const std::string& metavar, const std::string& help,
+              std::function<std::optional<std::string>(const std::string&)> set);
   // Positional arguments: at least `min`, at most `max` (nullopt: unbounded).
   void Positionals(std::vector<std::string>* out, size_t min, std::optional<size_t> max);
   // After the first positional, everything (including things that look like flags) is

@@ -262,9 +262,9 @@ int CompileCommand(std::span<const std::string> args) {
   // Bodies are validated on as many threads as they are compiled on; the time is the process's
   // CPU time, which includes the validation threads.
   const uint64_t load_start = o.stats ? compiler::ProcessCpuNanoseconds() : 0;
-  std::optional<wasm::ModuleEnv> env =
-      wasm::LoadModule(std::move(bytes), o.input, &error,
-                       o.flags.jobs == 0 ? compiler::DefaultJobs() : o.flags.jobs);
+  std::optional<wasm::ModuleEnv> env = wasm::LoadModule(
+      std::move(bytes), o.input, &error, o.flags.jobs == 0 ? compiler::DefaultJobs() : o.flags.jobs,
+      o.flags.wasm_features);
   const uint64_t load_ns = o.stats ? compiler::ProcessCpuNanoseconds() - load_start : 0;
   if (!env) {
     std::fprintf(stderr, "%s\n", error.error.ToString().c_str());

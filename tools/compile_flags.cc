@@ -12,6 +12,24 @@ void CompileFlags::ApplyTo(compiler::CompileOptions* options) const {
   options->regalloc = regalloc;
   options->jobs = static_cast<uint32_t>(jobs);
   if (verify_each) options->verify_ir = compiler::IrVerification::kEachPass;
+  options->wasm_features = wasm_features;
+}
+
+void AddWasmFeaturesFlag(cli::ArgParser& parser, wasm::WasmFeatures* features) {
+  std::string help =
+      "enable (+name or name) or disable (-name) WebAssembly proposals, left to right; 'all', "
+      "'none' and 'default' set the whole list (default: " +
+      wasm::WasmFeatures::Default().ToString() + "). Proposals:";
+  for (int i = 0; i < wasm::kNumWasmFeatures; ++i) {
+    const auto f = static_cast<wasm::WasmFeature>(i);
+    help += " " + std::string(wasm::FeatureName(f)) + " (" + std::string(wasm::FeatureHelp(f)) +
+            ")" + (i + 1 < wasm::kNumWasmFeatures ? ";" : "");
+  }
+  parser.Custom("wasm-features", "LIST", help,
+                [features](const std::string& v) -> std::optional<std::string> {
+                  if (Status st = features->ParseInto(v); !st.ok()) return st.error().message;
+                  return std::nullopt;
+                });
 }
 
 void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_target) {
@@ -37,6 +55,7 @@ void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_targ
                 "compile functions on N threads; the output does not depend on N (default: 0, "
                 "every online CPU: " +
                     std::to_string(compiler::DefaultJobs()) + " here)");
+  AddWasmFeaturesFlag(parser, &flags->wasm_features);
   const bool each_by_default =
       compiler::DefaultIrVerification() == compiler::IrVerification::kEachPass;
   parser.Flag(

@@ -12,6 +12,7 @@
 
 #include "compiler/compiler.h"
 #include "compiler/options.h"
+#include "frontend/wasm_features.h"
 #include "tools/cli.h"
 
 namespace egret::tools {
@@ -22,13 +23,20 @@ struct CompileFlags {
   std::optional<compiler::Allocator> regalloc;  // nullopt: the one the opt level picks
   int64_t jobs = 0;                             // 0: every online CPU
   bool verify_each = false;                     // --verify-each
+  wasm::WasmFeatures wasm_features = wasm::WasmFeatures::Default();  // --wasm-features
 
   // Copies the flags into `options` (jobs must have passed CheckJobs).
   void ApplyTo(compiler::CompileOptions* options) const;
 };
 
-// Declares --opt-level, --regalloc, --jobs, --verify-each, and --target when `with_target`.
+// Declares --opt-level, --regalloc, --jobs, --verify-each, --wasm-features, and --target when
+// `with_target`.
 void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_target);
+
+// Declares --wasm-features=LIST (wasm_features.h: WasmFeatures::ParseInto), applied to
+// `*features` in order; --help lists the proposals and the default set. Every command that reads
+// Wasm declares it (through AddCompileFlags, or directly).
+void AddWasmFeaturesFlag(cli::ArgParser& parser, wasm::WasmFeatures* features);
 
 // --jobs must be in [0, 1024]; otherwise prints `command: error: ...` and returns false.
 bool CheckJobs(const char* command, int64_t jobs);

@@ -2,7 +2,8 @@
 //
 // Decodes and validates a module. Prints nothing and exits 0 when it is valid; otherwise prints
 // the located error (`prog.wasm:0x2f: error: ...`) and exits 1. `--kind` adds the spec
-// category (malformed or invalid) to the message, which is what the testsuite distinguishes.
+// category (malformed, invalid or unsupported) to the message, which is what the testsuite
+// distinguishes.
 // `--jobs=N` validates function bodies on N threads (0: all cores); the error reported is the
 // same whatever N is (that of the lowest-indexed invalid function).
 #include <algorithm>
@@ -16,6 +17,7 @@
 #include "frontend/validator.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
+#include "tools/compile_flags.h"
 #include "tools/text_input.h"
 
 namespace egret::tools {
@@ -26,8 +28,11 @@ int ValidateCommand(std::span<const std::string> args) {
   std::vector<std::string> files;
   bool show_kind = false;
   int64_t jobs = 1;
-  parser.Flag("kind", &show_kind, "prefix the error with its category (malformed or invalid)");
+  parser.Flag("kind", &show_kind,
+              "prefix the error with its category (malformed, invalid or unsupported)");
   parser.Option("jobs", &jobs, "N", "validate function bodies on N threads (0: all cores)");
+  wasm::WasmFeatures features = wasm::WasmFeatures::Default();
+  AddWasmFeaturesFlag(parser, &features);
   parser.Positionals(&files, 1, 1);
   switch (parser.Parse(args)) {
     case cli::ParseOutcome::kHelp:
@@ -53,7 +58,7 @@ int ValidateCommand(std::span<const std::string> args) {
   std::vector<uint8_t> bytes = std::move(*input);
   wasm::WasmError error;
   if (!wasm::LoadModule(std::move(bytes), path, &error,
-                        static_cast<uint32_t>(std::clamp<int64_t>(jobs, 0, 1024)))) {
+                        static_cast<uint32_t>(std::clamp<int64_t>(jobs, 0, 1024)), features)) {
     std::string text = error.error.ToString();
     if (show_kind) text = std::string(wasm::ErrorKindName(error.kind)) + ": " + text;
     std::fprintf(stderr, "%s\n", text.c_str());

@@ -69,10 +69,11 @@ std::set<std::string> ReadExpectedFailures(const std::string& path, bool* ok) {
 class WastRunner {
  public:
   WastRunner(std::filesystem::path json_path, std::string mode, bool interp,
-             const std::set<std::string>& expected)
+             const std::set<std::string>& expected, wasm::WasmFeatures features)
       : json_path_(std::move(json_path)),
         mode_(std::move(mode)),
         interp_(interp),
+        features_(features),
         expected_(expected) {}
 
   int Run();
@@ -89,6 +90,7 @@ class WastRunner {
   std::filesystem::path json_path_;
   std::string mode_;
   bool interp_ = false;
+  wasm::WasmFeatures features_;
   std::unique_ptr<InterpInstance> instance_;  // the current module, under --engine=interp
   const std::set<std::string>& expected_;
   WastScript script_;
@@ -101,7 +103,8 @@ std::optional<std::string> WastRunner::CheckModule(const std::string& file) {
   Expected<std::vector<uint8_t>> bytes = ReadScriptModule(script_, file, &text_error);
   if (!bytes.ok()) return "module rejected: " + bytes.error().ToString();
   wasm::WasmError error;
-  std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(*bytes), file, &error);
+  std::optional<wasm::ModuleEnv> env =
+      wasm::LoadModule(std::move(*bytes), file, &error, 1, features_);
   if (!env)
     return "module rejected (" + std::string(wasm::ErrorKindName(error.kind)) +
            "): " + error.error.ToString();
@@ -260,7 +263,8 @@ std::optional<std::string> WastRunner::CheckFailure(const std::string& file, was
   }
   if (!bytes.ok()) return "module rejected: " + bytes.error().ToString();
   wasm::WasmError error;
-  std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(*bytes), file, &error);
+  std::optional<wasm::ModuleEnv> env =
+      wasm::LoadModule(std::move(*bytes), file, &error, 1, features_);
   if (env)
     return "module accepted, expected " + std::string(wasm::ErrorKindName(want)) + " (\"" + text +
            "\")";
@@ -404,7 +408,8 @@ int WastCommand(std::span<const std::string> args) {
   // Compile mode: the same runner, compiling every module without instantiating it.
   exec.execute = false;
   if (mode == "compile" && engine == "none") return RunWastScript(files[0], exec, expected);
-  return WastRunner(files[0], mode, engine == "interp", expected).Run();
+  return WastRunner(files[0], mode, engine == "interp", expected, compile_flags.wasm_features)
+      .Run();
 }
 
 }  // namespace egret::tools

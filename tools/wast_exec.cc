@@ -336,7 +336,8 @@ Outcome WastExecutor::DoRejected(const json& cmd, wasm::ErrorKind want) {
            text + "\"): " + bytes.error().ToString();
   if (!bytes.ok()) return bytes.error().ToString();
   wasm::WasmError error;
-  std::optional<wasm::ModuleEnv> env = wasm::LoadModule(std::move(*bytes), file, &error);
+  std::optional<wasm::ModuleEnv> env =
+      wasm::LoadModule(std::move(*bytes), file, &error, 1, compile_.wasm_features);
   if (env)
     return "module accepted, expected " + std::string(wasm::ErrorKindName(want)) + " (\"" + text +
            "\")";

@@ -190,6 +190,7 @@ class Emitter final : public backend::InstEmitter {
   void EmitEdit(const regalloc::Edit& e) override;
   void Prologue() override;
   void Epilogue();
+  void TearDownFrame();
   Cond Compare(uint32_t i, const MInst& m);
   void EmitInst(uint32_t i) override;
   void EmitInstBody(uint32_t i);
@@ -271,6 +272,16 @@ void Emitter::Prologue() {
 }
 
 void Emitter::Epilogue() {
+  TearDownFrame();
+  Inst ret;
+  ret.form = Form::kRet;
+  ret.n = R(kLr);
+  Put(ret);
+}
+
+// Leaves sp where it was at entry, the callee-saved pairs, fp and lr restored: what a return and
+// a tail call's branch both need.
+void Emitter::TearDownFrame() {
   SpAdjust(true, frame_.frame_bytes);
   Inst p;
   p.n = R(Gpr::kSp);
@@ -291,10 +302,6 @@ void Emitter::Epilogue() {
   p.d = R(kFp);
   p.m = R(kLr);
   Put(p);
-  Inst ret;
-  ret.form = Form::kRet;
-  ret.n = R(kLr);
-  Put(ret);
 }
 
 Cond Emitter::Compare(uint32_t i, const MInst& m) {
@@ -889,7 +896,9 @@ void Emitter::EmitInst(uint32_t i) {
     (a.reg().cls() == regalloc::RegClass::kInt ? allowed_int_ : allowed_fp_) |= uint64_t{1}
                                                                                 << a.reg().hw();
   }
-  checking_ = v_.insts[i].op != MOp::kRet;  // the epilogue restores the frame
+  // The epilogue (of a return or a tail call) restores the frame.
+  const MOp op = v_.insts[i].op;
+  checking_ = op != MOp::kRet && op != MOp::kReturnCall && op != MOp::kReturnCallInd;
   EmitInstBody(i);
   checking_ = false;
 }
@@ -1036,6 +1045,18 @@ void Emitter::EmitInstBody(uint32_t i) {
     }
     case MOp::kRet:
       return Epilogue();
+    case MOp::kReturnCall:
+      TearDownFrame();
+      buf_.Put4(0x14000000u);  // b
+      buf_.AddCall(buf_.CurOffset() - 4, m.callee, A64LabelUse::kBranch26);
+      return;
+    case MOp::kReturnCallInd: {
+      TearDownFrame();
+      Inst b;
+      b.form = Form::kBr;
+      b.n = R(G(i, o.value));
+      return Put(b);
+    }
     case MOp::kJmp: {
       const uint8_t b[4] = {0, 0, 0, 0x14};
       buf_.EmitUncondBranch(b, 0, block_label_[m.target[0]], A64LabelUse::kBranch26);

@@ -112,6 +112,8 @@ bool NarrowOperandsAreExact(Opcode op) {
     case Opcode::kIstore16:
     case Opcode::kCall:
     case Opcode::kCallIndirect:
+    case Opcode::kReturnCall:
+    case Opcode::kReturnCallIndirect:
     case Opcode::kReturn:
     case Opcode::kJump:
     case Opcode::kSelect:
@@ -274,6 +276,7 @@ class Lowerer final : public backend::LowerRules {
   void LowerMemory(ir::Inst i);
   void LowerAtomic(ir::Inst i);
   Status LowerCall(ir::Inst i);
+  Status LowerTailCall(ir::Inst i);
   Status LowerTrapIf(ir::Inst i);
 
   const ir::Function& f_;
@@ -608,6 +611,9 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
       EmitSpan(m, ret_ops);
       return Status::Ok();
     }
+    case Opcode::kReturnCall:
+    case Opcode::kReturnCallIndirect:
+      return LowerTailCall(i);
     case Opcode::kTrap: {
       MInst m;
       m.op = MOp::kTrap;
@@ -1244,6 +1250,47 @@ void Lowerer::LowerMemory(ir::Inst i) {
   }
   if (!store) ops_.push_back(Operand::Def(Result(i)));
   EmitSpan(m, ops_);
+}
+
+// A tail call (fits: backend::TailCallFits, legalized before lowering otherwise): stack
+// arguments are stored into this function's own incoming area ([fp + 16 + 8 * slot]; the
+// function's stack parameters were all loaded at entry), register arguments are fixed uses, and
+// the target of an indirect one is in x9 (neither an argument register nor callee-saved, and
+// untouched by the epilogue). Emission restores the callee-saved pairs, fp and lr, then
+// branches: the callee returns to this function's caller through the restored lr.
+Status Lowerer::LowerTailCall(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
+  const CallLayout l = ComputeCallLayout(sig.params, sig.results);
+  if (!backend::TailCallFits(ComputeCallLayout(f_.signature.params, f_.signature.results), l))
+    return Unsupported("tail call whose stack arguments do not fit the caller's (not legalized)");
+  std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
+  MInst m;
+  std::vector<Operand> ops;
+  if (d.opcode == Opcode::kReturnCall) {
+    const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
+    auto it = module_.callees.find(ext.name);
+    if (it == module_.callees.end() || it->second.kind == backend::CallTarget::Kind::kBuiltin)
+      return Unsupported("tail call to %" + ext.name + ", which is not a defined function");
+    m.op = MOp::kReturnCall;
+    m.callee = it->second.index;
+  } else {
+    m.op = MOp::kReturnCallInd;
+    ops.push_back(Operand::FixedUse(Use(d.args[0]), IntPReg(Gpr::kX9)));
+  }
+  for (size_t k = 0; k < args.size(); ++k) {
+    if (!l.params[k].on_stack) continue;
+    MInst s;
+    s.op = MOp::kStoreRet;
+    s.fp = l.params[k].fp;
+    s.f64 = ValueType(args[k]) == Type::kF64;
+    s.disp = 16 + 8 * static_cast<int32_t>(l.params[k].slot);
+    Emit(s, {Operand::Use(Use(args[k]))});
+  }
+  for (size_t k = 0; k < args.size(); ++k)
+    if (!l.params[k].on_stack) ops.push_back(Operand::FixedUse(Use(args[k]), LocPReg(l.params[k])));
+  EmitSpan(m, ops);
+  return Status::Ok();
 }
 
 Status Lowerer::LowerCall(ir::Inst i) {

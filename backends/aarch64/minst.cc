@@ -157,6 +157,7 @@ class A64Syntax final : public backend::VCodeSyntax {
         cond();
         break;
       case MOp::kCall:
+      case MOp::kReturnCall:
         out += " f" + std::to_string(m.callee);
         break;
       case MOp::kCallBuiltin:
@@ -172,6 +173,7 @@ class A64Syntax final : public backend::VCodeSyntax {
       case MOp::kCopy:
       case MOp::kBitcast:
       case MOp::kCallInd:
+      case MOp::kReturnCallInd:
       case MOp::kRet:
       case MOp::kJmp:
       case MOp::kBrTable:
@@ -205,6 +207,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
   switch (m.op) {
     case MOp::kArgs:
     case MOp::kRet:
+    case MOp::kReturnCall:
     case MOp::kCall:
     case MOp::kCallBuiltin:
     case MOp::kJmp:
@@ -221,6 +224,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kStore:
     case MOp::kBrTable:
     case MOp::kCallInd:
+    case MOp::kReturnCallInd:
       s.value = 0;
       return s;
     case MOp::kCopy:

@@ -58,6 +58,8 @@ namespace egret::aarch64 {
   X(LoadOutRet,  "load_out_ret",  "def d: load a stack result from [sp + disp] after a call")    \
   X(StoreRet,    "store_ret",     "use value: store a stack result into [fp + disp]")            \
   X(Ret,         "ret",           "fixed uses: return registers; epilogue")                      \
+  X(ReturnCall,  "return_call",   "tail call to defined function `callee`: epilogue, b")        \
+  X(ReturnCallInd, "return_call_indirect", "use target (x9), fixed uses: epilogue, br x9")   \
   X(Jmp,         "b",             "successor target[0]")                                         \
   X(Brif,        "brif",          "cond operands; successors target[0] (true), target[1]")       \
   X(BrTable,     "br_table",      "use index (value); successors: `jump_table`")                 \

@@ -17,6 +17,7 @@
 #include <span>
 #include <vector>
 
+#include "ir/function.h"
 #include "ir/types.h"
 #include "regalloc/operand.h"
 
@@ -47,6 +48,21 @@ struct CallLayout {
 
 CallLayout ComputeCallLayout(const CallConv& conv, std::span<const ir::Type> params,
                              std::span<const ir::Type> results);
+
+// Tail calls (return_call, return_call_indirect): the caller's frame is torn down and the
+// callee is entered with a jump, so the callee's stack arguments go into the caller's own
+// incoming argument area (which the caller's caller reserved) and the callee returns straight to
+// the caller's caller, writing stack results where that one expects them. That works when the
+// callee needs no more stack-argument slots than the caller received, and, if there are stack
+// results (the same ones: the validator requires equal result types), when both have exactly as
+// many stack arguments, so the result slots line up.
+bool TailCallFits(const CallLayout& caller, const CallLayout& callee);
+
+// Whether `f` has a tail call that does not fit (TailCallFits) under `conv`.
+bool HasUnfitTailCalls(const ir::Function& f, const CallConv& conv);
+// Rewrites each tail call that does not fit into a call followed by a return of its results:
+// correct, but it keeps the caller's frame (no constant-stack guarantee for that call).
+void LegalizeTailCalls(ir::Function& f, const CallConv& conv);
 
 // The allocator's name for a register location.
 inline regalloc::PReg LocPReg(const AbiLoc& l) {

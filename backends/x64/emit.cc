@@ -165,6 +165,7 @@ class Emitter final : public backend::InstEmitter {
   void EmitEdit(const regalloc::Edit& e) override;
   void Prologue() override;
   void Epilogue();
+  void TearDownFrame();
   // Sets the flags for a condition; returns the condition code that holds when it is true.
   CondCode Compare(uint32_t i, const MInst& m);
   void EmitInst(uint32_t i) override;
@@ -269,11 +270,17 @@ void Emitter::Prologue() {
 }
 
 void Emitter::Epilogue() {
+  TearDownFrame();
+  Put(Inst::Ret());
+}
+
+// Leaves rsp where it was at entry (at the return address), callee-saved registers and rbp
+// restored: what a return and a tail call's jump both need.
+void Emitter::TearDownFrame() {
   if (frame_.frame_bytes != 0)
     Put(Inst::AluRI(AluOp::kAdd, OpSize::k64, Gpr::kRsp, frame_.frame_bytes));
   for (uint32_t k = frame_.num_callee_saved; k-- > 0;) Put(Inst::PopR(frame_.callee_saved[k]));
   Put(Inst::PopR(Gpr::kRbp));
-  Put(Inst::Ret());
 }
 
 CondCode Emitter::Compare(uint32_t i, const MInst& m) {
@@ -1024,6 +1031,18 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       return;
     case MOp::kRet:
       Epilogue();
+      return;
+    case MOp::kReturnCall: {
+      TearDownFrame();
+      const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
+      buf_.PutBytes(jmp);
+      buf_.AddCall(buf_.CurOffset() - 4, m.callee,
+                   static_cast<X64LabelUse>(X64LabelUse::kJmpRel32));
+      return;
+    }
+    case MOp::kReturnCallInd:
+      TearDownFrame();
+      Put(Inst::JmpR(G(i, o.value)));
       return;
     case MOp::kJmp:
       Jmp(block_label_[m.target[0]]);

@@ -31,7 +31,8 @@ class X64Syntax final : public backend::VCodeSyntax {
       out += '.';  // appended piecewise: g++-12 -O3 misreports "lit" + string (-Wrestrict)
       out += std::to_string(static_cast<int>(m.alu));
     }
-    if (!m.fp && m.op != MOp::kArgs && m.op != MOp::kRet && m.op != MOp::kJmp)
+    if (!m.fp && m.op != MOp::kArgs && m.op != MOp::kRet && m.op != MOp::kJmp &&
+        m.op != MOp::kReturnCall && m.op != MOp::kReturnCallInd)
       out += std::to_string(8 << static_cast<int>(m.size));
     // `native` bit counts print as `$0`, as the immediate forms do (the VCode text predates the
     // payload fields; filetests pin it).
@@ -65,6 +66,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
   switch (m.op) {
     case MOp::kArgs:
     case MOp::kRet:
+    case MOp::kReturnCall:
     case MOp::kCall:
     case MOp::kCallBuiltin:
     case MOp::kJmp:
@@ -83,6 +85,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kStoreRet:
     case MOp::kBrTable:
     case MOp::kCallInd:
+    case MOp::kReturnCallInd:
       s.value = 0;
       return s;
     case MOp::kCopy:

@@ -69,6 +69,8 @@ namespace egret::x64 {
   X(LoadOutRet,  "load_out_ret",  "def d: load a stack result from [rsp + disp] after a call")   \
   X(StoreRet,    "store_ret",     "use v: store a stack result into [rbp + disp]")               \
   X(Ret,         "ret",           "fixed uses: return registers")                                \
+  X(ReturnCall,  "return_call",   "tail call to defined function `callee`: epilogue, jmp; fixed uses") \
+  X(ReturnCallInd, "return_call_indirect", "use target(rax), fixed uses: epilogue, jmp *target") \
   X(Jmp,         "jmp",           "successor target[0]")                                         \
   X(Brif,        "brif",          "cond operands; successors target[0] (true), target[1]")       \
   X(BrTable,     "br_table",      "use index; successors: `jump_table` (entries then default)")  \

@@ -128,6 +128,13 @@ struct X64Stages {
 Expected<backend::CompiledFunction> X64Isa::CompileFunction(
     const ir::Function& f, const backend::ModuleContext& module,
     const backend::CompileOptions& options) const {
+  // Tail calls whose stack arguments do not fit the incoming area become call + return (rare:
+  // the function is copied only then).
+  if (backend::HasUnfitTailCalls(f, WasmCallConv())) {
+    ir::Function legal = f;
+    backend::LegalizeTailCalls(legal, WasmCallConv());
+    return backend::CompileFunctionPipeline(X64Stages{features_}, legal, module, options);
+  }
   return backend::CompileFunctionPipeline(X64Stages{features_}, f, module, options);
 }
 

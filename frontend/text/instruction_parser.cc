@@ -332,7 +332,7 @@ bool Parser::ParseImmediates(const TextOpcode& op, const Token& at, FuncContext&
       bool ok;
       if (name == "br" || name == "br_if") {
         ok = ParseLabelRef(ctx, &index);
-      } else if (name == "call" || name == "ref.func") {
+      } else if (name == "call" || name == "return_call" || name == "ref.func") {
         ok = ParseIndex(Space::kFunc, &index);
       } else if (name.substr(0, 6) == "local.") {
         ok = ParseLocalRef(ctx, &index);
@@ -367,7 +367,7 @@ bool Parser::ParseImmediates(const TextOpcode& op, const Token& at, FuncContext&
       return true;
     }
     case TextImm::kTwoIndices: {
-      if (name == "call_indirect") {
+      if (name == "call_indirect" || name == "return_call_indirect") {
         uint32_t table, type;
         if (!ParseOptionalIndex(Space::kTable, &table) ||
             !ParseTypeUse(TypeUseMode::kAnonymousParams, &type, nullptr))

@@ -864,6 +864,11 @@ bool Parser::EncodeElem(const Elem& e) {
         if (!ParseIndex(Space::kTable, &table) || !ExpectRParen()) return false;
         mode = kActive;
         if (Peek().kind != TokenKind::kLParen) return FailUnexpected();
+      } else if (Peek().kind == TokenKind::kNumber && Peek(1).kind == TokenKind::kLParen) {
+        // The MVP form `(elem 0 (offset) ...)`: a bare table index (a name would be the
+        // segment's own id), as older testsuites (proposals/threads) still write it.
+        if (!ParseIndex(Space::kTable, &table)) return false;
+        mode = kActive;
       }
       if (Peek().kind == TokenKind::kLParen) {
         mode = kActive;
@@ -959,6 +964,9 @@ bool Parser::EncodeData(const Data& d) {
       pos_ += 2;
       if (!ParseIndex(Space::kMemory, &memory) || !ExpectRParen()) return false;
       if (Peek().kind != TokenKind::kLParen) return FailUnexpected();
+    } else if (Peek().kind == TokenKind::kNumber && Peek(1).kind == TokenKind::kLParen) {
+      // The MVP form `(data 0 (offset) "...")`: a bare memory index (see EncodeElem).
+      if (!ParseIndex(Space::kMemory, &memory)) return false;
     }
     if (Peek().kind == TokenKind::kLParen) {
       active = true;

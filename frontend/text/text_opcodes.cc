@@ -22,6 +22,8 @@ constexpr TextOpcode kOpcodes[] = {
     {"return", 0x00, 0x0f, TextImm::kNone, 0},
     {"call", 0x00, 0x10, TextImm::kIndex, 0},
     {"call_indirect", 0x00, 0x11, TextImm::kTwoIndices, 0},
+    {"return_call", 0x00, 0x12, TextImm::kIndex, 0},
+    {"return_call_indirect", 0x00, 0x13, TextImm::kTwoIndices, 0},
     {"drop", 0x00, 0x1a, TextImm::kNone, 0},
     {"select", 0x00, 0x1b, TextImm::kNone, 0},
     {"select", 0x00, 0x1c, TextImm::kSelectT, 0},

@@ -25,13 +25,19 @@ def compile_flags(head):
     return m.group(1).split() if m else ["--emit=asm", "--target-features=+all,-lzcnt"]
 
 
+def wat2wasm_flags(head):
+    """The flags of the RUN line's `%wat2wasm ... %s` (e.g. --enable-tail-call)."""
+    m = re.search(r"%wat2wasm (.*?) %s", head)
+    return m.group(1).split() if m else ["--debug-names"]
+
+
 def generate(egret, path):
     with open(path) as f:
         text = f.read()
     head = text.split(MARKER)[0].rstrip() + "\n"
     with tempfile.TemporaryDirectory() as d:
         wasm = os.path.join(d, "t.wasm")
-        subprocess.run(["wat2wasm", "--enable-threads", "--debug-names", path, "-o", wasm], check=True)
+        subprocess.run(["wat2wasm"] + wat2wasm_flags(head) + [path, "-o", wasm], check=True)
         asm = subprocess.run([egret, "compile"] + compile_flags(head) + [wasm], check=True,
                              capture_output=True, text=True).stdout
     lines = [MARKER]

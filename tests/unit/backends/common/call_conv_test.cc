@@ -8,6 +8,9 @@
 #include <vector>
 
 #include "backends/common/array_marshaller.h"
+#include "ir/parser.h"
+#include "ir/printer.h"
+#include "ir/verifier.h"
 
 namespace egret::backend {
 namespace {
@@ -91,6 +94,51 @@ TEST(ArrayMarshaller, SkipsTheVmctxAndKeepsValueOrder) {
   ResultsToArray(sig, l, res);
   EXPECT_EQ(res.log, "[0]<-r0 [16]<-f0 [32]<-s1 ");
   EXPECT_EQ(ArraySlots(sig), 3u);
+}
+
+// kConv has two integer argument registers: (i64 x n) has n - 2 stack slots.
+CallLayout Ints(size_t n, size_t results = 0) {
+  const std::vector<Type> params(n, Type::kI64), res(results, Type::kI64);
+  return ComputeCallLayout(kConv, params, res);
+}
+
+TEST(TailCall, FitsWhenTheCalleeNeedsNoMoreStackSlots) {
+  EXPECT_TRUE(TailCallFits(Ints(2), Ints(2)));
+  EXPECT_TRUE(TailCallFits(Ints(5), Ints(4)));  // 2 slots into 3
+  EXPECT_TRUE(TailCallFits(Ints(5), Ints(5)));
+  EXPECT_FALSE(TailCallFits(Ints(4), Ints(5)));  // 3 slots into 2
+  EXPECT_FALSE(TailCallFits(Ints(2), Ints(3)));
+  // Stack results (kConv returns one integer in a register) follow the arguments: equal counts.
+  EXPECT_TRUE(TailCallFits(Ints(4, 3), Ints(4, 3)));
+  EXPECT_FALSE(TailCallFits(Ints(5, 3), Ints(4, 3)));
+  EXPECT_TRUE(TailCallFits(Ints(5, 1), Ints(4, 1)));
+}
+
+TEST(TailCall, LegalizeRewritesOnlyTheCallsThatDoNotFit) {
+  Expected<ir::Module> m = ir::ParseModule(R"(
+function %f(i64, i64, i64) -> i64 {
+    sig0 = (i64, i64, i64, i64) -> i64
+    sig1 = (i64, i64, i64) -> i64
+    fn0 = %big sig0
+    fn1 = %same sig1
+block0(v0: i64, v1: i64, v2: i64):
+    brif v0, block1, block2
+block1:
+    return_call %big(v0, v1, v2, v2)
+block2:
+    return_call %same(v0, v1, v2)
+}
+)");
+  ASSERT_TRUE(m.ok()) << m.error().ToString();
+  ir::Function& f = m->functions[0];
+  ASSERT_TRUE(HasUnfitTailCalls(f, kConv));
+  LegalizeTailCalls(f, kConv);
+  EXPECT_FALSE(HasUnfitTailCalls(f, kConv));
+  EXPECT_TRUE(ir::Verify(f).ok());
+  const std::string text = ir::PrintFunction(f);
+  EXPECT_NE(text.find("= call %big(v0, v1, v2, v2)"), std::string::npos) << text;
+  EXPECT_NE(text.find("return_call %same(v0, v1, v2)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("return_call %big"), std::string::npos) << text;
 }
 
 }  // namespace
