@@ -134,6 +134,7 @@ Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out) {
       case wasm::ExternKind::kMemory:
         a.memory.limits = ToLimits(env.memories[im.index].type.limits);
         a.memory.shared = env.memories[im.index].type.limits.shared;
+        a.memory.is64 = env.memories[im.index].type.is64;
         break;
       case wasm::ExternKind::kGlobal:
         a.global.type = ToVal(env.globals[im.index].type.type);
@@ -153,6 +154,7 @@ Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out) {
     artifact::MemoryType m;
     m.limits = ToLimits(env.memories[i].type.limits);
     m.shared = env.memories[i].type.limits.shared;
+    m.is64 = env.memories[i].type.is64;
     out->memories.push_back(m);
   }
   for (uint32_t i = env.num_imported_globals; i < env.globals.size(); ++i) {

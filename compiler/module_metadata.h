@@ -2,8 +2,8 @@
 // globals, exports, start, segments, names) from the frontend's ModuleEnv.
 //
 // The frontend and the artifact use the same index spaces and WebAssembly's type codes, so this
-// is a field-by-field copy; constant expressions become artifact ConstOps (extended-const sequences one op per
-// instruction). Unsupported constant shapes (none in a validated module) are errors.
+// is a field-by-field copy; constant expressions become artifact ConstOps (extended-const sequences
+// one op per instruction). Unsupported constant shapes (none in a validated module) are errors.
 #ifndef EGRET_COMPILER_MODULE_METADATA_H_
 #define EGRET_COMPILER_MODULE_METADATA_H_
 

@@ -70,8 +70,8 @@ class Decoder {
   Expected<std::string> ReadName(ByteReader& r);
   Expected<ValType> ReadValType(ByteReader& r);
   Expected<ValType> ReadRefType(ByteReader& r);
-  // Tables take flags 0 or 1; memories also 3 (shared, with a maximum: threads).
-  Status ReadLimits(ByteReader& r, Limits* limits, bool memory = false);
+  Status ReadLimits(ByteReader& r, Limits* limits);
+  Status ReadMemoryType(ByteReader& r, MemoryType* t);
   Status ReadTableType(ByteReader& r, TableType* t);
   Status ReadGlobalType(ByteReader& r, GlobalType* t);
   Status ReadConstExpr(ByteReader& r, ConstExpr* e);
@@ -118,17 +118,48 @@ Expected<ValType> Decoder::ReadRefType(ByteReader& r) {
   return *t;
 }
 
-Status Decoder::ReadLimits(ByteReader& r, Limits* limits, bool memory) {
+// Flags: bit 0 a maximum follows, bit 2 (memory64) the memory is i64-indexed. Other bits are
+// malformed. With memory64 the limits are u64 LEB128 for every memory (the validator bounds a
+// 32-bit memory's), else u32.
+Status Decoder::ReadMemoryType(ByteReader& r, MemoryType* t) {
   const uint64_t at = r.offset();
   EGRET_ASSIGN_OR_RETURN(uint8_t flags, r.ReadU8());
-  // 0x02 (shared without a maximum) is malformed in the binary format; only the text format can
-  // express it, and there it is a validation error.
-  if (flags > 1 && !(memory && flags == 3))
-    return Error(at, "integer too large (malformed limits flags)");
+  // Bit 1 (threads): shared, only with a maximum; 0x02 alone stays malformed (the core
+  // binary.wast checks it; the text form `(memory 1 shared)` is what is invalid).
+  const uint8_t known = (env_.features.has(WasmFeature::kMemory64) ? 0x05 : 0x01) | 0x02;
+  if ((flags & ~known) || (flags & 0x03) == 0x02)
+    return Error(at, (flags & ~0x07) == 0 && (flags & 0x03) != 0x02
+                         ? "integer too large (malformed limits flags: 0x04, an i64 memory, needs "
+                           "--wasm-features=+memory64)"
+                         : "integer too large (malformed limits flags)");
+  t->is64 = (flags & 0x04) != 0;
+  Limits& l = t->limits;
+  l.max.reset();
+  l.shared = (flags & 0x02) != 0;
+  if (env_.features.has(WasmFeature::kMemory64)) {
+    EGRET_ASSIGN_OR_RETURN(l.min, r.ReadU64());
+    if (flags & 1) {
+      EGRET_ASSIGN_OR_RETURN(uint64_t max, r.ReadU64());
+      l.max = max;
+    }
+    return Status::Ok();
+  }
+  EGRET_ASSIGN_OR_RETURN(uint32_t min, r.ReadU32());
+  l.min = min;
+  if (flags & 1) {
+    EGRET_ASSIGN_OR_RETURN(uint32_t max, r.ReadU32());
+    l.max = max;
+  }
+  return Status::Ok();
+}
+
+Status Decoder::ReadLimits(ByteReader& r, Limits* limits) {
+  const uint64_t at = r.offset();
+  EGRET_ASSIGN_OR_RETURN(uint8_t flags, r.ReadU8());
+  if (flags > 1) return Error(at, "integer too large (malformed limits flags)");
   EGRET_ASSIGN_OR_RETURN(uint32_t min, r.ReadU32());
   limits->min = min;
   limits->max.reset();
-  limits->shared = (flags & 2) != 0;
   if (flags & 1) {
     EGRET_ASSIGN_OR_RETURN(uint32_t max, r.ReadU32());
     limits->max = max;
@@ -271,7 +302,7 @@ Status Decoder::DecodeImports(ByteReader& r) {
       }
       case 2: {
         Memory m;
-        EGRET_TRY(ReadLimits(r, &m.type.limits, /*memory=*/true));
+        EGRET_TRY(ReadMemoryType(r, &m.type));
         m.imported = true;
         imp.index = static_cast<uint32_t>(env_.memories.size());
         env_.memories.push_back(m);
@@ -323,7 +354,7 @@ Status Decoder::DecodeMemories(ByteReader& r) {
   EGRET_ASSIGN_OR_RETURN(uint32_t n, ReadCount(r));
   for (uint32_t i = 0; i < n; ++i) {
     Memory m;
-    EGRET_TRY(ReadLimits(r, &m.type.limits, /*memory=*/true));
+    EGRET_TRY(ReadMemoryType(r, &m.type));
     env_.memories.push_back(m);
   }
   return Status::Ok();

@@ -30,6 +30,7 @@ class ModuleValidator {
     return e;
   }
   Status CheckLimits(const Limits& l, uint64_t bound, const char* what, uint64_t at);
+  Status CheckMemoryType(const MemoryType& t, uint64_t at);
   Status CheckConstExpr(const ConstExpr& e, ValType expected, const char* what);
   // A sequence of instructions: valid only as an extended constant expression (extended-const).
   Status CheckExtendedConstExpr(const ConstExpr& e, ValType expected, const char* what);
@@ -58,6 +59,14 @@ Status ModuleValidator::CheckLimits(const Limits& l, uint64_t bound, const char*
   }
   if (l.shared && !l.max) return Invalid(at, "shared memory must have maximum");
   return Status::Ok();
+}
+
+Status ModuleValidator::CheckMemoryType(const MemoryType& t, uint64_t at) {
+  if (!t.is64) return CheckLimits(t.limits, kMaxPages, "memory", at);
+  const Limits& l = t.limits;
+  if (l.min > kMaxPages64 || (l.max && *l.max > kMaxPages64))
+    return Invalid(at, "memory size must be at most 2^48 pages (memory64)");
+  return CheckLimits(l, kMaxPages64, "memory", at);
 }
 
 Status ModuleValidator::CheckFuncIndex(uint32_t index, uint64_t at) {
@@ -201,8 +210,7 @@ Status ModuleValidator::Validate() {
         EGRET_TRY(CheckLimits(env_.tables[imp.index].type.limits, UINT32_MAX, "table", imp.offset));
         break;
       case ExternKind::kMemory:
-        EGRET_TRY(
-            CheckLimits(env_.memories[imp.index].type.limits, kMaxPages, "memory", imp.offset));
+        EGRET_TRY(CheckMemoryType(env_.memories[imp.index].type, imp.offset));
         break;
       case ExternKind::kGlobal:
         break;
@@ -216,9 +224,10 @@ Status ModuleValidator::Validate() {
   }
   for (uint32_t i = env_.num_imported_tables; i < env_.tables.size(); ++i)
     EGRET_TRY(CheckLimits(env_.tables[i].type.limits, UINT32_MAX, "table", 0));
-  if (env_.memories.size() > 1) return Invalid(0, "multiple memories");
+  if (env_.memories.size() > 1 && !env_.features.has(WasmFeature::kMultiMemory))
+    return Invalid(0, "multiple memories (they need --wasm-features=+multi-memory)");
   for (uint32_t i = env_.num_imported_memories; i < env_.memories.size(); ++i)
-    EGRET_TRY(CheckLimits(env_.memories[i].type.limits, kMaxPages, "memory", 0));
+    EGRET_TRY(CheckMemoryType(env_.memories[i].type, 0));
   for (uint32_t i = env_.num_imported_globals; i < env_.globals.size(); ++i)
     EGRET_TRY(CheckConstExpr(env_.globals[i].init, env_.globals[i].type.type, "global"));
 
@@ -268,7 +277,8 @@ Status ModuleValidator::Validate() {
     if (seg.mode != SegmentMode::kActive) continue;
     if (seg.memory >= env_.memories.size())
       return Invalid(seg.offset, "unknown memory " + std::to_string(seg.memory));
-    EGRET_TRY(CheckConstExpr(seg.offset_expr, ValType::kI32, "data segment offset"));
+    EGRET_TRY(CheckConstExpr(seg.offset_expr, env_.memories[seg.memory].type.address_type(),
+                             "data segment offset"));
   }
   return Status::Ok();
 }
@@ -288,7 +298,7 @@ std::optional<Error> FindMalformedBody(const ModuleEnv& env) {
   Operator op;
   for (uint32_t f = env.num_imported_functions; f < env.functions.size(); ++f) {
     const Function& fn = env.functions[f];
-    OperatorReader r(env.body(f), fn.body_offset);
+    OperatorReader r(env.body(f), fn.body_offset, env.features);
     uint64_t total = 0;
     auto fail = [&](Error e) -> std::optional<Error> {
       e.message += " (func " + std::to_string(f) + ")";

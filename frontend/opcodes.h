@@ -31,10 +31,10 @@ enum class ImmKind : uint8_t {
   kBrTable,     // vec(u32) then a default u32
   kTwoIndices,  // two u32 (call_indirect type+table, table.init elem+table, table.copy dst+src)
   kSelectT,     // vec(valtype), length 1 when valid
-  kMemArg,      // u32 align, u32 offset
-  kMemIdx,      // a 0x00 byte (the memory index in Wasm 2.0)
-  kMemoryInit,  // u32 data index, 0x00
-  kMemoryCopy,  // 0x00 0x00
+  kMemArg,      // u32 align (bit 6: a u32 memory index follows), u32 (memory64: u64) offset
+  kMemIdx,      // a memory index: a 0x00 byte in Wasm 2.0, a u32 with multi-memory
+  kMemoryInit,  // u32 data index, memory index
+  kMemoryCopy,  // destination and source memory indices
   kI32,         // s32
   kI64,         // s64
   kF32,         // 4 raw bytes

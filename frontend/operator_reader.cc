@@ -30,6 +30,13 @@ Status OperatorReader::SlowS64(int64_t* v) {
   return Status::Ok();
 }
 
+Status OperatorReader::SlowU64(uint64_t* v) {
+  ByteReader r = Rest();
+  EGRET_ASSIGN_OR_RETURN(*v, r.ReadU64());
+  pos_ += r.pos();
+  return Status::Ok();
+}
+
 Status OperatorReader::SlowS33(int64_t* v) {
   ByteReader r = Rest();
   EGRET_ASSIGN_OR_RETURN(*v, r.ReadS33());
@@ -92,7 +99,33 @@ Status OperatorReader::ReadBlockType(BlockType* bt) {
 
 Status OperatorReader::ReadMemArg(Operator* op) {
   EGRET_TRY(ReadU32(&op->align));
-  return ReadU32(&op->mem_offset);
+  op->memory = 0;
+  if (features_.has(WasmFeature::kMultiMemory) &&
+      (op->align & 0x40) != 0) {  // bit 6: a memory index follows
+    op->align &= ~uint32_t{0x40};
+    EGRET_TRY(ReadU32(&op->memory));
+  }
+  if (features_.has(WasmFeature::kMemory64)) {
+    if (pos_ < size_ && data_[pos_] < 0x80) {
+      op->mem_offset = data_[pos_++];
+      return Status::Ok();
+    }
+    return SlowU64(&op->mem_offset);
+  }
+  uint32_t offset = 0;
+  EGRET_TRY(ReadU32(&offset));
+  op->mem_offset = offset;
+  return Status::Ok();
+}
+
+Status OperatorReader::ReadMemIndex(uint32_t* memory) {
+  if (features_.has(WasmFeature::kMultiMemory)) return ReadU32(memory);
+  const uint64_t at = offset();
+  uint8_t b = 0;
+  EGRET_TRY(ReadU8(&b));
+  if (b != 0) return Error(at, "zero byte expected");
+  *memory = 0;
+  return Status::Ok();
 }
 
 Status OperatorReader::Read(Operator* op) {
@@ -149,29 +182,14 @@ Status OperatorReader::Read(Operator* op) {
     }
     case ImmKind::kMemArg:
       return ReadMemArg(op);
-    case ImmKind::kMemIdx: {
-      const uint64_t at = offset();
-      uint8_t b = 0;
-      EGRET_TRY(ReadU8(&b));
-      if (b != 0) return Error(at, "zero byte expected");
-      break;
-    }
-    case ImmKind::kMemoryInit: {
+    case ImmKind::kMemIdx:
+      return ReadMemIndex(&op->memory);
+    case ImmKind::kMemoryInit:
       EGRET_TRY(ReadU32(&op->index));
-      const uint64_t at = offset();
-      uint8_t b = 0;
-      EGRET_TRY(ReadU8(&b));
-      if (b != 0) return Error(at, "zero byte expected");
-      break;
-    }
+      return ReadMemIndex(&op->memory);
     case ImmKind::kMemoryCopy:
-      for (int i = 0; i < 2; ++i) {
-        const uint64_t at = offset();
-        uint8_t b = 0;
-        EGRET_TRY(ReadU8(&b));
-        if (b != 0) return Error(at, "zero byte expected");
-      }
-      break;
+      EGRET_TRY(ReadMemIndex(&op->memory));
+      return ReadMemIndex(&op->memory2);
     case ImmKind::kI32: {
       int32_t v = 0;
       EGRET_TRY(ReadS32(&v));

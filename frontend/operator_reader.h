@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "frontend/opcodes.h"
+#include "frontend/wasm_features.h"
 #include "frontend/wasm_types.h"
 #include "support/error.h"
 #include "support/leb128.h"
@@ -33,8 +34,11 @@ struct Operator {
   BlockType block;      // kBlockType
   uint32_t index = 0;   // kIndex, first of kTwoIndices, kMemoryInit's data index, kSelectT count
   uint32_t index2 = 0;  // second of kTwoIndices
-  uint32_t align = 0;   // kMemArg/kMemArgLane: log2 alignment as encoded
-  uint32_t mem_offset = 0;
+  uint32_t align = 0;   // kMemArg/kMemArgLane: log2 alignment (without the memory-index bit)
+  uint64_t mem_offset = 0;  // kMemArg/kMemArgLane (u64 with memory64, else u32)
+  // The memory of kMemArg, kMemArgLane, kMemIdx and kMemoryInit; kMemoryCopy's destination.
+  uint32_t memory = 0;
+  uint32_t memory2 = 0;             // kMemoryCopy's source
   uint8_t lane = 0;                 // kLane, kMemArgLane
   ValType type = ValType::kBottom;  // kRefType; kSelectT's first type
   uint64_t bits = 0;     // kI32 (sign-extended), kI64, kF32, kF64, low half of kV128/kShuffle
@@ -50,8 +54,11 @@ struct LocalGroup {
 class OperatorReader {
  public:
   // `bytes` is the code to read; `base_offset` the absolute offset of bytes[0] in the module.
-  OperatorReader(std::span<const uint8_t> bytes, uint64_t base_offset)
-      : data_(bytes.data()), size_(bytes.size()), base_(base_offset) {}
+  // `features` change immediates: multi-memory makes memory indices LEB128 u32s (and lets bit 6
+  // of a memarg's alignment announce one), memory64 makes memarg offsets u64.
+  OperatorReader(std::span<const uint8_t> bytes, uint64_t base_offset,
+                 WasmFeatures features = WasmFeatures::None())
+      : data_(bytes.data()), size_(bytes.size()), base_(base_offset), features_(features) {}
 
   bool at_end() const { return pos_ == size_; }
   uint64_t offset() const { return base_ + pos_; }
@@ -75,6 +82,8 @@ class OperatorReader {
  private:
   Status ReadBlockType(BlockType* bt);
   Status ReadMemArg(Operator* op);
+  // A memory index: a LEB128 u32 with multi-memory, else a single 0x00 byte.
+  Status ReadMemIndex(uint32_t* memory);
 
   // Most immediates are one byte; these read it inline and fall back to ByteReader's strict
   // LEB128 decoding (through a reader positioned at pos_) for everything else.
@@ -103,6 +112,7 @@ class OperatorReader {
   Status SlowU32(uint32_t* v);
   Status SlowS32(int32_t* v);
   Status SlowS64(int64_t* v);
+  Status SlowU64(uint64_t* v);
   Status SlowS33(int64_t* v);
   Status Fixed(uint64_t* v, int bytes);
   // A ByteReader over the unread bytes, for the slow paths; Advance() commits what it read.
@@ -114,6 +124,7 @@ class OperatorReader {
   size_t size_;
   uint64_t base_;
   size_t pos_ = 0;
+  WasmFeatures features_;
   std::vector<uint32_t> br_targets_;
   bool unsupported_ = false;
 };

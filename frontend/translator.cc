@@ -73,10 +73,11 @@ Expected<Type> IrType(ValType t) {
     case ValType::kExternRef:
       return Type::kI64;
     case ValType::kV128:
+      return Type::kI8x16;  // the canonical v128 type (translate_simd.cc)
     case ValType::kBottom:
       break;
   }
-  return Error("not yet supported: SIMD");
+  return Error("no IR type for the bottom type");
 }
 
 Expected<ir::Signature> WasmSignature(const FuncType& type) {
@@ -169,8 +170,8 @@ ir::Value Translation::CallBuiltin(const char* name, std::initializer_list<Type>
   return r.empty() ? ir::Value() : r[0];
 }
 
-std::span<const ir::Value> Translation::Top(size_t n) const {
-  EGRET_CHECK(values_.size() >= n);
+std::span<const ir::Value> Translation::Top(size_t n) {
+  CanonicalizeVectors(n);
   return {values_.data() + values_.size() - n, n};
 }
 
@@ -349,21 +350,40 @@ Status Translation::Control(const Operator& op, OperatorReader& reader) {
 
 ir::Value Translation::HeapAddress(const Operator& op, ir::Value index, uint32_t access_bytes,
                                    int32_t* offset_out, bool* checked) {
-  ir::Value idx = b_.Convert(Opcode::kUextend, Type::kI64, index);
+  const VMContextLayout::RecordRef memory = layout_.Memory(op.memory);
+  const bool is64 = env_.memories[op.memory].type.is64;
   const uint64_t offset = op.mem_offset;
-  // The guard region covers offsets below 2 GiB; beyond that, and under kBoundsCheck, compare
-  // the end of the access against the current length.
-  *checked = options_.heap == HeapStrategy::kBoundsCheck || offset > INT32_MAX;
-  if (*checked) {
-    ir::Value bound =
-        LoadRecord(Type::kI64, layout_.Memory(0), VMContextLayout::kRecordLength, false);
-    ir::Value end =
-        b_.BinaryImm(Opcode::kIaddImm, idx, static_cast<int64_t>(offset + access_bytes));
-    b_.Trapnz(b_.Icmp(ir::IntCC::kUgt, end, bound), TrapCode::kHeapOutOfBounds);
+  ir::Value idx = is64 ? index : b_.Convert(Opcode::kUextend, Type::kI64, index);
+  if (is64) {
+    // memory64: the guard region cannot cover a 64-bit index, so every access checks
+    // idx + offset + size <= length, in 64 bits with the carry out of the sum checked too.
+    *checked = true;
+    ir::Value bound = LoadRecord(Type::kI64, memory, VMContextLayout::kRecordLength, false);
+    if (offset > UINT64_MAX - access_bytes) {
+      // The access would end past 2^64 whatever the index: it always traps.
+      b_.Trapnz(b_.Iconst(Type::kI32, 1), TrapCode::kHeapOutOfBounds);
+    } else {
+      ir::Value end =
+          b_.BinaryImm(Opcode::kIaddImm, idx, static_cast<int64_t>(offset + access_bytes));
+      b_.Trapnz(b_.Icmp(ir::IntCC::kUlt, end, idx), TrapCode::kHeapOutOfBounds);  // wrapped
+      b_.Trapnz(b_.Icmp(ir::IntCC::kUgt, end, bound), TrapCode::kHeapOutOfBounds);
+    }
+  } else {
+    // The guard region covers offsets below 2 GiB; beyond that, and under kBoundsCheck,
+    // compare the end of the access against the current length (no wrap: idx < 2^32 and
+    // offset < 2^32).
+    *checked = options_.heap == HeapStrategy::kBoundsCheck || offset > INT32_MAX;
+    if (*checked) {
+      ir::Value bound = LoadRecord(Type::kI64, memory, VMContextLayout::kRecordLength, false);
+      ir::Value end =
+          b_.BinaryImm(Opcode::kIaddImm, idx, static_cast<int64_t>(offset + access_bytes));
+      b_.Trapnz(b_.Icmp(ir::IntCC::kUgt, end, bound), TrapCode::kHeapOutOfBounds);
+    }
   }
+  // The runtime never moves a memory's base (it reserves the maximum up front), so under guard
+  // pages the base load is readonly and GVN may share it across the function.
   const bool base_fixed = options_.heap == HeapStrategy::kGuardPages;
-  ir::Value base =
-      LoadRecord(Type::kI64, layout_.Memory(0), VMContextLayout::kRecordBase, base_fixed);
+  ir::Value base = LoadRecord(Type::kI64, memory, VMContextLayout::kRecordBase, base_fixed);
   ir::Value addr = b_.Binary(Opcode::kIadd, base, idx);
   if (offset > INT32_MAX) {
     addr = b_.BinaryImm(Opcode::kIaddImm, addr, static_cast<int64_t>(offset));
@@ -472,17 +492,23 @@ Status Translation::Memory(const Operator& op) {
 }
 
 ir::Value Translation::AtomicEffectiveAddress(const Operator& op, ir::Value index,
-                                              uint32_t access_bytes) {
+                                               uint32_t access_bytes) {
   // Both checks are explicit (never a fault): the spec checks alignment first, and an atomic
   // instruction sequence (a cmpxchg loop, LL/SC) has no single faulting instruction to map.
-  ir::Value ea = b_.Convert(Opcode::kUextend, Type::kI64, index);
-  if (op.mem_offset != 0)
-    ea = b_.BinaryImm(Opcode::kIaddImm, ea, static_cast<int64_t>(op.mem_offset));
+  const VMContextLayout::RecordRef memory = layout_.Memory(op.memory);
+  const bool is64 = env_.memories[op.memory].type.is64;
+  ir::Value idx = is64 ? index : b_.Convert(Opcode::kUextend, Type::kI64, index);
+  const uint64_t offset = op.mem_offset;
+  // memory64: an effective address past 2^64 always traps (alignment is checked on the wrapped
+  // sum first, as the bounds check below sees the carry).
+  ir::Value ea = offset != 0 ? b_.BinaryImm(Opcode::kIaddImm, idx, static_cast<int64_t>(offset))
+                             : idx;
   if (access_bytes > 1)
     b_.Trapnz(b_.BinaryImm(Opcode::kBandImm, ea, access_bytes - 1), TrapCode::kUnalignedAtomic);
-  ir::Value bound =
-      LoadRecord(Type::kI64, layout_.Memory(0), VMContextLayout::kRecordLength, false);
+  if (is64) b_.Trapnz(b_.Icmp(ir::IntCC::kUlt, ea, idx), TrapCode::kHeapOutOfBounds);  // wrapped
+  ir::Value bound = LoadRecord(Type::kI64, memory, VMContextLayout::kRecordLength, false);
   ir::Value end = b_.BinaryImm(Opcode::kIaddImm, ea, access_bytes);
+  if (is64) b_.Trapnz(b_.Icmp(ir::IntCC::kUlt, end, ea), TrapCode::kHeapOutOfBounds);
   b_.Trapnz(b_.Icmp(ir::IntCC::kUgt, end, bound), TrapCode::kHeapOutOfBounds);
   return ea;
 }
@@ -503,22 +529,24 @@ Status Translation::Atomic(const Operator& op) {
   switch (op.op) {
     case Op::kMemoryAtomicNotify:
       Push(CallBuiltin("memory_atomic_notify", {i32, i64, i32}, {i32},
-                       {b_.Iconst(i32, 0), ea, operands[1]}));
+                       {b_.Iconst(i32, static_cast<int32_t>(op.memory)), ea, operands[1]}));
       return Status::Ok();
     case Op::kMemoryAtomicWait32:
       Push(CallBuiltin("memory_atomic_wait32", {i32, i64, i32, i64}, {i32},
-                       {b_.Iconst(i32, 0), ea, operands[1], operands[2]}));
+                       {b_.Iconst(i32, static_cast<int32_t>(op.memory)), ea, operands[1],
+                        operands[2]}));
       return Status::Ok();
     case Op::kMemoryAtomicWait64:
       Push(CallBuiltin("memory_atomic_wait64", {i32, i64, i64, i64}, {i32},
-                       {b_.Iconst(i32, 0), ea, operands[1], operands[2]}));
+                       {b_.Iconst(i32, static_cast<int32_t>(op.memory)), ea, operands[1],
+                        operands[2]}));
       return Status::Ok();
     default:
       break;
   }
   const bool base_fixed = options_.heap == HeapStrategy::kGuardPages;
   ir::Value base =
-      LoadRecord(Type::kI64, layout_.Memory(0), VMContextLayout::kRecordBase, base_fixed);
+      LoadRecord(Type::kI64, layout_.Memory(op.memory), VMContextLayout::kRecordBase, base_fixed);
   ir::InstData d;
   d.flags = ir::MemFlags{}
                 .With(ir::MemFlags::kHeap)
@@ -564,16 +592,18 @@ Status Translation::Variable(const Operator& op) {
       values_.push_back(b_.UseVar(locals_[op.index]));
       return Status::Ok();
     case Op::kLocalSet:
+      CanonicalizeVectors(1);
       b_.DefVar(locals_[op.index], Pop());
       return Status::Ok();
     case Op::kLocalTee:
+      CanonicalizeVectors(1);
       b_.DefVar(locals_[op.index], values_.back());
       return Status::Ok();
     case Op::kGlobalGet:
     case Op::kGlobalSet: {
       const Global& g = env_.globals[op.index];
       Expected<Type> t = IrType(g.type.type);
-      if (!t.ok()) return Unsupported(op.offset, "SIMD");
+      EGRET_CHECK(t.ok());
       const uint32_t slot = layout_.Global(op.index);
       ir::MemFlags flags = ir::MemFlags{}.With(ir::MemFlags::kNotrap).With(ir::MemFlags::kAligned);
       if (!g.type.mut) flags = flags.With(ir::MemFlags::kReadonly);
@@ -588,6 +618,7 @@ Status Translation::Variable(const Operator& op) {
       if (op.op == Op::kGlobalGet) {
         values_.push_back(b_.Load(Opcode::kLoad, *t, flags, base, offset));
       } else {
+        CanonicalizeVectors(1);
         b_.Store(Opcode::kStore, flags, Pop(), base, offset);
       }
       return Status::Ok();
@@ -605,8 +636,7 @@ Status Translation::Call(const Operator& op) {
   const bool indirect = op.op == Op::kCallIndirect || op.op == Op::kReturnCallIndirect;
   const uint32_t type_index = indirect ? op.index : env_.functions[op.index].type_index;
   const FuncType& type = env_.types[type_index];
-  Expected<ir::SigRef> sig = SigFor(type_index);
-  if (!sig.ok()) return Unsupported(op.offset, "SIMD");
+  EGRET_ASSIGN_OR_RETURN(ir::SigRef sig, SigFor(type_index));
   ir::Value callee_index;
   if (indirect) callee_index = Pop();
   const size_t n = type.params().size();
@@ -638,24 +668,24 @@ Status Translation::Call(const Operator& op) {
     b_.Trapnz(b_.Icmp(ir::IntCC::kNe, actual, expected), TrapCode::kBadSignature);
     ir::Value code = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kWasmCall, true);
     call_args_[0] = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kVmctx, true);
-    if (tail) return TailCall(*sig, code, ir::FuncRef());
-    call = b_.CallIndirect(*sig, code, call_args_);
+    if (tail) return TailCall(sig, code, ir::FuncRef());
+    call = b_.CallIndirect(sig, code, call_args_);
   } else if (env_.functions[op.index].imported) {
     const uint32_t slot = layout_.ImportedFunction(op.index);
     ir::Value code = LoadVmctx(Type::kI64, slot, true);
     call_args_[0] = LoadVmctx(Type::kI64, slot + 8, true);
-    if (tail) return TailCall(*sig, code, ir::FuncRef());
-    call = b_.CallIndirect(*sig, code, call_args_);
+    if (tail) return TailCall(sig, code, ir::FuncRef());
+    call = b_.CallIndirect(sig, code, call_args_);
   } else {
     ir::FuncRef f;
     uint32_t known;
     if (callees_.Find(op.index, &known)) {
       f = ir::FuncRef(known);
     } else {
-      f = b_.ImportFunction(symbols_[op.index], *sig);
+      f = b_.ImportFunction(symbols_[op.index], sig);
       callees_.Set(op.index, f.index);
     }
-    if (tail) return TailCall(*sig, ir::Value(), f);
+    if (tail) return TailCall(sig, ir::Value(), f);
     call = b_.Call(f, call_args_);
   }
   for (ir::Value r : b_.Results(call)) values_.push_back(r);
@@ -676,34 +706,41 @@ Status Translation::Bulk(const Operator& op) {
   const Type i32 = Type::kI32, i64 = Type::kI64;
   auto idx = [&](uint32_t v) { return b_.Iconst(i32, static_cast<int32_t>(v)); };
   auto u64 = [&](ir::Value v) { return b_.Convert(Opcode::kUextend, i64, v); };
+  // Memory operands: i32 (zero-extended) or, for memory64 memories, already i64.
+  auto is64 = [&](uint32_t memory) { return env_.memories[memory].type.is64; };
+  auto addr = [&](uint32_t memory, ir::Value v) { return is64(memory) ? v : u64(v); };
   switch (op.op) {
     case Op::kMemorySize: {
-      ir::Value bound = LoadRecord(i64, layout_.Memory(0), VMContextLayout::kRecordLength, false);
+      ir::Value bound =
+          LoadRecord(i64, layout_.Memory(op.memory), VMContextLayout::kRecordLength, false);
       ir::Value pages = b_.BinaryImm(Opcode::kUshrImm, bound, 16);
-      values_.push_back(b_.Convert(Opcode::kIreduce, i32, pages));
+      values_.push_back(is64(op.memory) ? pages : b_.Convert(Opcode::kIreduce, i32, pages));
       return Status::Ok();
     }
     // Builtins take the runtime's C signatures (runtime/builtins.h): indices as i32, sizes,
     // addresses and element counts as i64, references as i64 pointers.
-    case Op::kMemoryGrow: {
-      ir::Value delta = u64(Pop());
-      ir::Value old = CallBuiltin("memory_grow", {i32, i64}, {i64}, {idx(0), delta});
-      values_.push_back(b_.Convert(Opcode::kIreduce, i32, old));
+    case Op::kMemoryGrow: {  // the builtin returns the old size or -1, as i64
+      ir::Value delta = addr(op.memory, Pop());
+      ir::Value old = CallBuiltin("memory_grow", {i32, i64}, {i64}, {idx(op.memory), delta});
+      values_.push_back(is64(op.memory) ? old : b_.Convert(Opcode::kIreduce, i32, old));
       return Status::Ok();
     }
     case Op::kMemoryFill: {
-      ir::Value n = u64(Pop()), v = Pop(), d = u64(Pop());
-      CallBuiltin("memory_fill", {i32, i64, i32, i64}, {}, {idx(0), d, v, n});
+      ir::Value n = addr(op.memory, Pop()), v = Pop(), d = addr(op.memory, Pop());
+      CallBuiltin("memory_fill", {i32, i64, i32, i64}, {}, {idx(op.memory), d, v, n});
       return Status::Ok();
     }
-    case Op::kMemoryCopy: {
-      ir::Value n = u64(Pop()), s = u64(Pop()), d = u64(Pop());
-      CallBuiltin("memory_copy", {i32, i64, i32, i64, i64}, {}, {idx(0), d, idx(0), s, n});
+    case Op::kMemoryCopy: {  // memory.copy dst src; the length is i64 only between two memory64s
+      ir::Value n = is64(op.memory) && is64(op.memory2) ? Pop() : u64(Pop());
+      ir::Value s = addr(op.memory2, Pop()), d = addr(op.memory, Pop());
+      CallBuiltin("memory_copy", {i32, i64, i32, i64, i64}, {},
+                  {idx(op.memory), d, idx(op.memory2), s, n});
       return Status::Ok();
     }
     case Op::kMemoryInit: {
-      ir::Value n = u64(Pop()), s = u64(Pop()), d = u64(Pop());
-      CallBuiltin("memory_init", {i32, i32, i64, i64, i64}, {}, {idx(0), idx(op.index), d, s, n});
+      ir::Value n = u64(Pop()), s = u64(Pop()), d = addr(op.memory, Pop());
+      CallBuiltin("memory_init", {i32, i32, i64, i64, i64}, {},
+                  {idx(op.memory), idx(op.index), d, s, n});
       return Status::Ok();
     }
     case Op::kDataDrop:
@@ -784,14 +821,6 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
     case Op::kBlock:
     case Op::kLoop:
     case Op::kIf: {
-      if (!frames_.back().unreachable && op.block.kind != BlockType::Kind::kEmpty) {
-        std::span<const ValType> p, r;
-        EGRET_TRY(BlockSpans(op.block, &p, &r));
-        for (ValType t : p)
-          if (t == ValType::kV128) return Unsupported(op.offset, "SIMD");
-        for (ValType t : r)
-          if (t == ValType::kV128) return Unsupported(op.offset, "SIMD");
-      }
       return OpenFrame(op);
     }
     case Op::kElse:
@@ -803,7 +832,6 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
     default:
       break;
   }
-  if (IsSimdOp(op.op)) return Unsupported(op.offset, "SIMD");
   if (frames_.back().unreachable) return Status::Ok();
   switch (op.op) {
     case Op::kNop:
@@ -825,8 +853,10 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
       return Status::Ok();
     case Op::kSelect:
     case Op::kSelectT: {
-      if (op.op == Op::kSelectT && op.type == ValType::kV128) return Unsupported(op.offset, "SIMD");
-      ir::Value c = Pop(), y = Pop(), x = Pop();
+      ir::Value c = Pop();
+      // Two vectors of different shapes meet in their canonical type.
+      CanonicalizeVectors(2);
+      ir::Value y = Pop(), x = Pop();
       values_.push_back(b_.Select(c, x, y));
       return Status::Ok();
     }
@@ -848,6 +878,7 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
     default:
       break;
   }
+  if (IsSimdOp(op.op)) return Simd(op);
   const OpInfo& info = GetOpInfo(op.op);
   if (info.prefix == 0xfe) return Atomic(op);
   if (info.imm == ImmKind::kMemArg) return Memory(op);
@@ -867,16 +898,12 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
 Status Translation::Run() {
   const Function& fn = env_.functions[func_index_];
   const FuncType& type = env_.types[fn.type_index];
-  OperatorReader reader(env_.body(func_index_), fn.body_offset);
+  OperatorReader reader(env_.body(func_index_), fn.body_offset, env_.features);
   uint64_t declared = 0;
   EGRET_TRY(reader.ReadLocals(&groups_, &declared));
   if (declared + type.num_params > kMaxTranslatedLocals)
     return Unsupported(fn.body_offset,
                        "more than " + std::to_string(kMaxTranslatedLocals) + " locals");
-  for (ValType t : type.types)
-    if (t == ValType::kV128) return Unsupported(fn.body_offset, "SIMD");
-  for (const LocalGroup& g : groups_)
-    if (g.type == ValType::kV128) return Unsupported(fn.body_offset, "SIMD");
 
   ir::Block entry = b_.CreateBlock();
   b_.SwitchToBlock(entry);
@@ -938,12 +965,7 @@ Expected<ir::Function> FunctionTranslator::Translate(uint32_t func_index) const 
   EGRET_CHECK(func_index < env_.functions.size() && !env_.functions[func_index].imported);
   const FuncType& type = env_.function_type(func_index);
   Expected<ir::Signature> sig = WasmSignature(type);
-  if (!sig.ok()) {
-    Error e(env_.functions[func_index].body_offset,
-            "not yet supported: SIMD (func " + std::to_string(func_index) + ")");
-    e.InFile(env_.file);
-    return e;
-  }
+  EGRET_CHECK(sig.ok());  // every Wasm value type has an IR type
   ir::Function f(symbols_[func_index], std::move(*sig));
   Translation t(env_, layout_, symbols_, options_, func_index, f);
   EGRET_TRY(t.Run());

@@ -16,8 +16,8 @@
 //
 // Translation assumes a validated module. Functions are independent: a FunctionTranslator reads
 // the ModuleEnv and layout but shares no mutable state, so translators may run in parallel.
-// SIMD is decoded and validated but not translated yet: a function that uses v128 fails with
-// "not yet supported: SIMD (func N)".
+// SIMD translates to the IR's vector operations, with Wasm v128 as IR i8x16 at every boundary
+// (translate_simd.cc).
 #ifndef EGRET_FRONTEND_TRANSLATOR_H_
 #define EGRET_FRONTEND_TRANSLATOR_H_
 

@@ -22,7 +22,7 @@
 
 namespace egret::wasm {
 
-// The IR type of a Wasm value type; fails for v128 (SIMD is not translated yet).
+// The IR type of a Wasm value type (v128 is i8x16); fails only for kBottom.
 Expected<ir::Type> IrType(ValType t);
 
 // A dense map from a module index (function or type) to an IR reference index, for the
@@ -114,7 +114,15 @@ class Translation {
   Status Call(const Operator& op);
   Status Bulk(const Operator& op);
   Status Atomic(const Operator& op);
-  Status Numeric(const Operator& op);  // translate_numeric.cc
+  Status Numeric(const Operator& op);     // translate_numeric.cc
+  Status Simd(const Operator& op);        // translate_simd.cc
+  Status SimdMemory(const Operator& op);  // translate_simd.cc
+  // `v` as vector type `t` (a vbitcast when its type differs).
+  ir::Value AsVector(ir::Value v, ir::Type t);
+  ir::Value PopVector(ir::Type t) { return AsVector(Pop(), t); }
+  // Bitcasts the vectors among the top `n` operands to i8x16, the canonical v128 type of every
+  // boundary (block and call arguments, results, locals, globals).
+  void CanonicalizeVectors(size_t n);
 
   Status Unsupported(uint64_t offset, const std::string& what);
   Status BlockSpans(const BlockType& bt, std::span<const ValType>* params,
@@ -126,7 +134,9 @@ class Translation {
   // Ends the block with return_call (f valid) or return_call_indirect of `code`, with
   // call_args_, and makes the rest of the frame unreachable.
   Status TailCall(ir::SigRef sig, ir::Value code, ir::FuncRef f);
-  std::span<const ir::Value> Top(size_t n) const;
+  // The top `n` operands, as block, call or return arguments: vectors among them are made
+  // i8x16 first (CanonicalizeVectors).
+  std::span<const ir::Value> Top(size_t n);
   ir::Value Pop();
   void Push(ir::Value v) { values_.push_back(v); }
 
@@ -160,6 +170,8 @@ class Translation {
   ir::Value vmctx_;
   // Reachable operators translated since the last ChargeFuel; always 0 when fuel is off.
   uint32_t fuel_pending_ = 0;
+  // Some SIMD operation ran: the operand stack may hold vectors of another type than i8x16.
+  bool vectors_ = false;
 
   std::vector<ir::Value> values_;
   std::vector<Frame> frames_;

@@ -140,8 +140,8 @@ Expected<ValType> FunctionValidator::LocalType(const Operator& op) {
   return local_groups_[it - local_group_end_.begin()].type;
 }
 
-Status FunctionValidator::CheckMemory(const Operator& op) {
-  if (env_.memories.empty()) return Invalid(op, "unknown memory 0");
+Status FunctionValidator::CheckMemory(const Operator& op, uint32_t index) {
+  if (index >= env_.memories.size()) return Invalid(op, "unknown memory " + std::to_string(index));
   return Status::Ok();
 }
 
@@ -161,7 +161,7 @@ Status FunctionValidator::Validate(uint32_t func_index) {
   error_kind_ = ErrorKind::kInvalid;
   EGRET_CHECK(func_index < env_.functions.size() && !env_.functions[func_index].imported);
   const Function& fn = env_.functions[func_index];
-  OperatorReader reader(env_.body(func_index), fn.body_offset);
+  OperatorReader reader(env_.body(func_index), fn.body_offset, env_.features);
   Status st = Run(reader);
   if (!st.ok()) {
     Error e = std::move(st).error();
@@ -283,7 +283,9 @@ Status FunctionValidator::RunBody(OperatorReader& reader) {
   const uint8_t* const begin = body.data();
   const uint8_t* const end = begin + body.size();
   const uint64_t base = env_.functions[func_index_].body_offset;
-  const bool has_memory = !env_.memories.empty();
+  // The inline loads and stores take memory 0 with i32 addresses; anything else (another
+  // memory, memory64) goes the generic way.
+  const bool has_memory = !env_.memories.empty() && !env_.memories[0].type.is64;
   // local_types_ holds every local's type when dense; otherwise locals go the generic way.
   const uint32_t dense_locals = static_cast<uint32_t>(local_types_.size());
   const uint8_t* p = begin + reader.pos();
@@ -967,10 +969,38 @@ Status FunctionValidator::Step(const Operator& op, OperatorReader& reader) {
       // that as a count of zero (the spec testsuite expects "unknown data segment" there).
       if (!env_.data_count && !env_.datas.empty())
         return Malformed(op.offset, "data count section required");
-      if (op.op == Op::kMemoryInit) EGRET_TRY(CheckMemory(op));
+      if (op.op == Op::kMemoryInit) EGRET_TRY(CheckMemory(op, op.memory));
       if (op.index >= env_.data_count.value_or(0))
         return Invalid(op, "unknown data segment " + std::to_string(op.index));
+      if (op.op == Op::kMemoryInit) {
+        const ValType args[3] = {AddressType(op.memory), ValType::kI32, ValType::kI32};
+        return PopValues(op, args);
+      }
       break;
+    // The memory operators: their address operands (and memory.size/grow's sizes) have the
+    // memory's address type.
+    case Op::kMemorySize:
+      EGRET_TRY(CheckMemory(op, op.memory));
+      Push(AddressType(op.memory));
+      return Status::Ok();
+    case Op::kMemoryGrow:
+      EGRET_TRY(CheckMemory(op, op.memory));
+      EGRET_TRY(PopValue(op, AddressType(op.memory)));
+      Push(AddressType(op.memory));
+      return Status::Ok();
+    case Op::kMemoryFill: {
+      EGRET_TRY(CheckMemory(op, op.memory));
+      const ValType a = AddressType(op.memory);
+      const ValType args[3] = {a, ValType::kI32, a};
+      return PopValues(op, args);
+    }
+    case Op::kMemoryCopy: {  // memory.copy dst src: the length is i64 only if both are memory64
+      EGRET_TRY(CheckMemory(op, op.memory));
+      EGRET_TRY(CheckMemory(op, op.memory2));
+      const ValType d = AddressType(op.memory), s = AddressType(op.memory2);
+      const ValType args[3] = {d, s, d == ValType::kI64 && s == ValType::kI64 ? d : ValType::kI32};
+      return PopValues(op, args);
+    }
     case Op::kRefNull:
       Push(op.type);
       return Status::Ok();
@@ -994,8 +1024,21 @@ Status FunctionValidator::Step(const Operator& op, OperatorReader& reader) {
   }
   // Everything else has a fixed signature, plus immediate checks.
   EGRET_TRY(CheckOp(op));
-  const OpSig& sig = GetOpInfo(op.op).sig;
+  const OpInfo& info = GetOpInfo(op.op);
+  const OpSig& sig = info.sig;
   EGRET_CHECK(sig.fixed);
+  if ((info.imm == ImmKind::kMemArg || info.imm == ImmKind::kMemArgLane) &&
+      env_.memories[op.memory].type.is64) {
+    // Loads and stores of a memory64 memory: the address (the first operand) is an i64.
+    ValType params[3];
+    const std::span<const ValType> fixed = sig.param_span();
+    EGRET_CHECK(!fixed.empty() && fixed.size() <= 3);
+    std::copy(fixed.begin(), fixed.end(), params);
+    params[0] = ValType::kI64;
+    EGRET_TRY(PopValues(op, std::span<const ValType>(params, fixed.size())));
+    if (sig.num_results) Push(sig.result);
+    return Status::Ok();
+  }
   EGRET_TRY(PopValues(op, sig.param_span()));
   if (sig.num_results) Push(sig.result);
   return Status::Ok();
@@ -1008,9 +1051,11 @@ Status FunctionValidator::CheckOp(const Operator& op) {
   switch (info.imm) {
     case ImmKind::kMemArg:
     case ImmKind::kMemArgLane:
-      EGRET_TRY(CheckMemory(op));
+      EGRET_TRY(CheckMemory(op, op.memory));
       if (op.align > NaturalAlignLog2(op.op))
         return Invalid(op, "alignment must not be larger than natural");
+      if (!env_.memories[op.memory].type.is64 && op.mem_offset > UINT32_MAX)
+        return Invalid(op, "offset out of range (memory " + std::to_string(op.memory) + ")");
       // Atomic accesses (threads) take exactly their natural alignment.
       if (info.prefix == 0xfe && op.align != NaturalAlignLog2(op.op))
         return Invalid(op, "atomic alignment must be natural");
@@ -1018,8 +1063,8 @@ Status FunctionValidator::CheckOp(const Operator& op) {
         return Invalid(op, "invalid lane index");
       break;
     case ImmKind::kMemIdx:
-    case ImmKind::kMemoryCopy:
-      EGRET_TRY(CheckMemory(op));
+      // atomic.fence's byte is reserved, not a memory index: it needs no memory.
+      if (op.op != Op::kAtomicFence) EGRET_TRY(CheckMemory(op, op.memory));
       break;
     case ImmKind::kLane:
       if (op.lane >= LaneCount(op.op)) return Invalid(op, "invalid lane index");

@@ -131,7 +131,9 @@ class FunctionValidator {
   }
   Status PushFrame(const Operator& op);
   Expected<ValType> LocalType(const Operator& op);
-  Status CheckMemory(const Operator& op);
+  // Fails unless memory `index` exists.
+  Status CheckMemory(const Operator& op, uint32_t index);
+  ValType AddressType(uint32_t memory) const { return env_.memories[memory].type.address_type(); }
   Status CheckTable(const Operator& op, uint32_t index);
   std::span<const ValType> LabelTypes(const Frame& f) const {
     return f.op == Op::kLoop ? f.params : f.results;

@@ -22,8 +22,13 @@ constexpr FeatureRow kFeatureTable[] = {
     {WasmFeature::kExtendedConst, "extended-const", true,
      "i32/i64 add, sub and mul in constant expressions"},
     {WasmFeature::kTailCall, "tail-call", true, "return_call and return_call_indirect"},
-    {WasmFeature::kMultiMemory, "multi-memory", true, "several memories per module"},
-    {WasmFeature::kMemory64, "memory64", true, "memories indexed by i64"},
+    // Off by default: both change what Wasm 2.0 modules mean (two memories become valid,
+    // memory.grow's reserved byte becomes a LEB128 memory index, limits and offsets above
+    // 2^32 - 1 turn from malformed into invalid), which the pinned 2.0 testsuite checks.
+    {WasmFeature::kMultiMemory, "multi-memory", false,
+     "several memories per module, memory indices in memory instructions"},
+    {WasmFeature::kMemory64, "memory64", false,
+     "memories indexed by i64 (explicit bounds checks: docs/frontend.md)"},
     {WasmFeature::kThreads, "threads", true, "shared memories and the 0xfe atomic operators"},
 };
 static_assert(sizeof(kFeatureTable) / sizeof(kFeatureTable[0]) == kNumWasmFeatures);

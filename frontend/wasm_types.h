@@ -70,7 +70,10 @@ struct TableType {
 };
 
 struct MemoryType {
-  Limits limits;  // in 64 KiB pages
+  Limits limits;      // in 64 KiB pages; max 65536 (memory32) or 2^48 (memory64)
+  bool is64 = false;  // memory64: addresses, sizes and offsets are i64
+  // The type of this memory's addresses (load/store operands, memory.size/grow, bulk operands).
+  ValType address_type() const { return is64 ? ValType::kI64 : ValType::kI32; }
 };
 
 struct GlobalType {
@@ -82,7 +85,8 @@ enum class ExternKind : uint8_t { kFunc = 0, kTable = 1, kMemory = 2, kGlobal = 
 std::string_view ExternKindName(ExternKind k);
 
 inline constexpr uint64_t kPageSize = 65536;
-inline constexpr uint64_t kMaxPages = 65536;  // 4 GiB of 32-bit linear memory
+inline constexpr uint64_t kMaxPages = 65536;                // 4 GiB of 32-bit linear memory
+inline constexpr uint64_t kMaxPages64 = uint64_t{1} << 48;  // memory64: 2^64 bytes
 
 // How a frontend error maps onto the spec testsuite's categories.
 enum class ErrorKind : uint8_t {

@@ -272,7 +272,11 @@ Value FunctionBuilder::TryRemoveTrivialParam(Block block, Value param) {
 
 Value FunctionBuilder::ZeroAtBlockStart(Block b, Type t) {
   InstData d;
-  if (t == Type::kF32) {
+  if (IsVector(t)) {
+    d.opcode = Opcode::kVconst;
+    d.type = t;
+    d.ref = f_.dfg.AddConstant(V128{});
+  } else if (t == Type::kF32) {
     d.opcode = Opcode::kF32const;
   } else if (t == Type::kF64) {
     d.opcode = Opcode::kF64const;
@@ -399,6 +403,81 @@ Value FunctionBuilder::Convert(Opcode op, Type to, Value x) {
   d.opcode = op;
   d.type = to;
   d.args[0] = x;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Vconst(Type t, const V128& bits) {
+  EGRET_CHECK(IsVector(t));
+  InstData d;
+  d.opcode = Opcode::kVconst;
+  d.type = t;
+  d.ref = f_.dfg.AddConstant(bits);
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::BinaryTo(Opcode op, Type to, Value x, Value y) {
+  EGRET_CHECK(Info(op).format == InstFormat::kBinary && HasCtrlTypeSuffix(op));
+  InstData d;
+  d.opcode = op;
+  d.type = to;
+  d.args[0] = x;
+  d.args[1] = y;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::ExtractLane(Opcode op, Value vec, uint32_t lane) {
+  EGRET_CHECK(Info(op).format == InstFormat::kExtractLane);
+  InstData d;
+  d.opcode = op;
+  d.args[0] = vec;
+  d.imm = lane;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::InsertLane(Value vec, Value x, uint32_t lane) {
+  InstData d;
+  d.opcode = Opcode::kVinsertlane;
+  d.args[0] = vec;
+  d.args[1] = x;
+  d.imm = lane;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Shuffle(Value a, Value b, const uint8_t (&lanes)[16]) {
+  V128 mask;
+  for (uint32_t k = 0; k < 16; ++k) mask.SetLane(8, k, lanes[k]);
+  InstData d;
+  d.opcode = Opcode::kVshuffle;
+  d.args[0] = a;
+  d.args[1] = b;
+  d.ref = f_.dfg.AddConstant(mask);
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Vicmp(IntCC cc, Value x, Value y) {
+  InstData d;
+  d.opcode = Opcode::kVicmp;
+  d.cond = static_cast<uint8_t>(cc);
+  d.args[0] = x;
+  d.args[1] = y;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Vfcmp(FloatCC cc, Value x, Value y) {
+  InstData d;
+  d.opcode = Opcode::kVfcmp;
+  d.cond = static_cast<uint8_t>(cc);
+  d.args[0] = x;
+  d.args[1] = y;
+  return AppendOne(d);
+}
+
+Value FunctionBuilder::Vbitselect(Value mask, Value if_set, Value if_clear) {
+  InstData d;
+  d.opcode = Opcode::kVbitselect;
+  d.args[0] = mask;
+  d.args[1] = if_set;
+  d.args[2] = if_clear;
   return AppendOne(d);
 }
 

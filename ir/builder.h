@@ -117,6 +117,18 @@ class FunctionBuilder {
   Value IcmpImm(IntCC cc, Value x, int64_t imm);
   Value Fcmp(FloatCC cc, Value x, Value y);
   Value Select(Value cond, Value if_true, Value if_false);
+  // SIMD (ir/simd.h has each op's shapes and operand types). Other vector ops use the generic
+  // forms: Unary/Binary for the ones typed by their operand (vnot, viadd, vswizzle, ...),
+  // Convert for the one-operand ones with a `.type` suffix (vbitcast, vsplat, vextend_low_s,
+  // vtrunc_sat_s, ...).
+  Value Vconst(Type t, const V128& bits);
+  Value BinaryTo(Opcode op, Type to, Value x, Value y);    // vnarrow_*, vextmul_*, vdot_s
+  Value ExtractLane(Opcode op, Value vec, uint32_t lane);  // vextractlane, vextractlane_s/_u
+  Value InsertLane(Value vec, Value x, uint32_t lane);
+  Value Shuffle(Value a, Value b, const uint8_t (&lanes)[16]);
+  Value Vicmp(IntCC cc, Value x, Value y);
+  Value Vfcmp(FloatCC cc, Value x, Value y);
+  Value Vbitselect(Value mask, Value if_set, Value if_clear);
   Value Load(Opcode op, Type t, MemFlags flags, Value addr, int32_t offset,
              TrapCode trap = TrapCode::kHeapOutOfBounds);
   void Store(Opcode op, MemFlags flags, Value value, Value addr, int32_t offset,

@@ -1,6 +1,8 @@
 // dfg.cc: block parameters, instruction results and operand access for the data-flow graph.
 #include "ir/dfg.h"
 
+#include <algorithm>
+
 namespace egret::ir {
 
 Value DataFlowGraph::AppendBlockParam(Block b, Type t) {
@@ -70,6 +72,7 @@ std::span<const Value> DataFlowGraph::FixedArgs(Inst i) const {
   size_t n = 0;
   switch (Info(d.opcode).format) {
     case InstFormat::kUnary:
+    case InstFormat::kExtractLane:
     case InstFormat::kBinaryImm:
     case InstFormat::kIntCompareImm:
     case InstFormat::kLoad:
@@ -87,6 +90,8 @@ std::span<const Value> DataFlowGraph::FixedArgs(Inst i) const {
     case InstFormat::kStore:
     case InstFormat::kAtomicStore:
     case InstFormat::kAtomicRmw:
+    case InstFormat::kInsertLane:
+    case InstFormat::kShuffle:
       n = 2;
       break;
     case InstFormat::kTernary:
@@ -98,6 +103,33 @@ std::span<const Value> DataFlowGraph::FixedArgs(Inst i) const {
       break;
   }
   return {d.args, n};
+}
+
+uint32_t DataFlowGraph::AddConstant(const V128& c) {
+  auto hash = [](const V128& v) {
+    uint64_t h = (v.lo ^ (v.hi * 0x9e3779b97f4a7c15)) * 0xff51afd7ed558ccd;
+    return static_cast<uint32_t>(h >> 32);
+  };
+  if (constant_slots_.size() < 2 * (constants_.size() + 1)) {
+    // Grow to keep the table at most half full, re-inserting every constant.
+    const size_t n = std::max<size_t>(16, constant_slots_.size() * 2);
+    constant_slots_.assign(n, UINT32_MAX);
+    for (uint32_t k = 0; k < constants_.size(); ++k) {
+      size_t s = hash(constants_[k]) & (n - 1);
+      while (constant_slots_[s] != UINT32_MAX) s = (s + 1) & (n - 1);
+      constant_slots_[s] = k;
+    }
+  }
+  const size_t mask = constant_slots_.size() - 1;
+  for (size_t s = hash(c) & mask;; s = (s + 1) & mask) {
+    const uint32_t k = constant_slots_[s];
+    if (k == UINT32_MAX) {
+      constant_slots_[s] = static_cast<uint32_t>(constants_.size());
+      constants_.push_back(c);
+      return constant_slots_[s];
+    }
+    if (constants_[k] == c) return k;
+  }
 }
 
 SigRef DataFlowGraph::CallSignature(Inst i) const {
@@ -130,6 +162,12 @@ Type DataFlowGraph::SingleResultType(Inst i) const {
       return Type::kI32;
     case ResultTyping::kSelectTyping:
       return arg_type(1);
+    case ResultTyping::kFixedI32:
+      return Type::kI32;
+    case ResultTyping::kLaneOfArg:
+      return LaneType(arg_type(0));
+    case ResultTyping::kIntVecOfArg:
+      return IsFloatVector(arg_type(0)) ? IntVectorOf(arg_type(0)) : Type::kInvalid;
     case ResultTyping::kNoResult:
     case ResultTyping::kCallResults:
       break;

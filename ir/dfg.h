@@ -43,7 +43,7 @@ struct InstData {
   MemFlags flags;              // loads and stores
   TrapCode trap = TrapCode::kUnreachable;  // trap, trapz, trapnz, and loads/stores that can trap
   Value args[3];                           // fixed value operands
-  uint32_t ref = UINT32_MAX;  // StackSlot, FuncRef, SigRef or JumpTable index, per format
+  uint32_t ref = UINT32_MAX;  // StackSlot, FuncRef, SigRef, JumpTable or constant index
   int64_t imm = 0;            // immediate, float bits, or memory/stack offset
   ValueList vargs;            // call arguments, return values
   ValueList results;
@@ -167,6 +167,14 @@ class DataFlowGraph {
   size_t NumExtFuncs() const { return ext_funcs_.size(); }
   bool IsValidFuncRef(FuncRef f) const { return ext_funcs_.IsValid(f); }
 
+  // --- Vector constants: vconst's 16 bytes and vshuffle's lane mask live out of line, so that
+  // InstData stays small; `ref` indexes this table. Constants are interned (equal bits, equal
+  // index), so equal instructions still compare equal field by field (GVN relies on it).
+  uint32_t AddConstant(const V128& c);
+  const V128& constant(uint32_t k) const { return constants_[k]; }
+  size_t NumConstants() const { return constants_.size(); }
+  bool IsValidConstant(uint32_t k) const { return k < constants_.size(); }
+
   // The signature an instruction's call follows (call: its FuncRef's; call_indirect: its
   // SigRef); invalid SigRef if the reference is out of range.
   SigRef CallSignature(Inst i) const;
@@ -184,6 +192,10 @@ class DataFlowGraph {
   PrimaryMap<SigRef, Signature> signatures_;
   PrimaryMap<FuncRef, ExtFuncData> ext_funcs_;
   ValueListPool pool_;
+  std::vector<V128> constants_;
+  // Open-addressing hash of constants_ (indices, UINT32_MAX empty; a power of two in size, at
+  // most half full).
+  std::vector<uint32_t> constant_slots_;
 };
 
 // --- Predicates for passes, refining the opcode flags with per-instruction facts.

@@ -6,8 +6,10 @@
 #include <cstring>
 #include <limits>
 
+#include "ir/literal.h"
 #include "ir/op_semantics.h"
 #include "ir/printer.h"
+#include "ir/simd.h"
 
 namespace egret::ir {
 namespace {
@@ -22,6 +24,17 @@ int64_t Sext(Type t, uint64_t x) {
   const uint32_t shift = 64 - bits;
   return static_cast<int64_t>(x << shift) >> shift;
 }
+// 16 bytes of memory as a vector, and back (little-endian host, like the scalar accesses).
+V128 ReadV128(const uint8_t* p) {
+  V128 v;
+  std::memcpy(&v.lo, p, 8);
+  std::memcpy(&v.hi, p + 8, 8);
+  return v;
+}
+void WriteV128(uint8_t* p, const V128& v) {
+  std::memcpy(p, &v.lo, 8);
+  std::memcpy(p + 8, &v.hi, 8);
+}
 uint64_t SextBits(uint32_t bits, uint64_t x) {
   const uint32_t shift = 64 - bits;
   return static_cast<uint64_t>(static_cast<int64_t>(x << shift) >> shift);
@@ -35,6 +48,13 @@ std::string FormatDataValue(DataValue v) {
       return FormatF32(static_cast<uint32_t>(v.bits));
     case Type::kF64:
       return FormatF64(v.bits);
+    case Type::kI8x16:
+    case Type::kI16x8:
+    case Type::kI32x4:
+    case Type::kI64x2:
+    case Type::kF32x4:
+    case Type::kF64x2:
+      return FormatVectorLiteral(v.type, v.vec());
     default:
       return std::to_string(Sext(v.type, v.bits));
   }
@@ -124,15 +144,36 @@ InterpResult Interpreter::RunFrame(const Function& f, std::span<const DataValue>
     ~Release() { stack.resize(mark); }
   } release{stack_, stack_mark};
 
+  // Scalars live in regs; vectors' 128 bits in vregs, which exists only if the function has a
+  // vector value (scalar-only functions pay nothing for SIMD).
   std::vector<uint64_t> regs(dfg.NumValues(), 0);
+  std::vector<V128> vregs;
+  for (size_t v = 0; v < dfg.NumValues(); ++v) {
+    if (IsVector(dfg.ValueType(Value(static_cast<uint32_t>(v))))) {
+      vregs.resize(dfg.NumValues());
+      break;
+    }
+  }
+  auto type_of = [&](Value v) { return dfg.ValueType(v); };
+  // Any value as a DataValue, and back.
+  auto get = [&](Value v) {
+    const Type t = type_of(v);
+    return IsVector(t) ? DataValue::Vector(t, vregs[v.index]) : DataValue{t, regs[v.index], 0};
+  };
+  auto put = [&](Value v, const DataValue& x) {
+    if (IsVector(x.type)) {
+      vregs[v.index] = x.vec();
+    } else {
+      regs[v.index] = x.bits;
+    }
+  };
   for (size_t k = 0; k < args.size(); ++k) {
     if (args[k].type != dfg.ValueType(params[k]))
       return error("argument " + std::to_string(k) + " has the wrong type");
-    regs[params[k].index] = args[k].bits;
+    put(params[k], args[k]);
   }
   auto val = [&](Value v) { return regs[v.index]; };
-  auto type_of = [&](Value v) { return dfg.ValueType(v); };
-  std::vector<uint64_t> scratch;
+  std::vector<DataValue> scratch;
 
   Block block = entry;
   Inst inst = f.layout.FirstInst(block);
@@ -206,7 +247,7 @@ InterpResult Interpreter::RunFrame(const Function& f, std::span<const DataValue>
         set(EvalFloatCompare(static_cast<FloatCC>(d.cond), t0, a, b));
         break;
       case Opcode::kSelect:
-        set(a != 0 ? b : val(d.args[2]));
+        put(results[0], get(a != 0 ? d.args[1] : d.args[2]));
         break;
       case Opcode::kUextend:
       case Opcode::kSextend:
@@ -261,6 +302,10 @@ InterpResult Interpreter::RunFrame(const Function& f, std::span<const DataValue>
             return error("notrap load out of bounds at address " + std::to_string(addr));
           return trap(d.trap);
         }
+        if (IsVector(d.type)) {
+          vregs[results[0].index] = ReadV128(p);
+          break;
+        }
         uint64_t x = 0;
         std::memcpy(&x, p, bytes);  // little-endian host
         const bool sign = d.opcode == Opcode::kSload8 || d.opcode == Opcode::kSload16 ||
@@ -280,6 +325,10 @@ InterpResult Interpreter::RunFrame(const Function& f, std::span<const DataValue>
           if (d.flags.Has(MemFlags::kNotrap))
             return error("notrap store out of bounds at address " + std::to_string(addr));
           return trap(d.trap);
+        }
+        if (IsVector(t0)) {
+          WriteV128(p, vregs[d.args[0].index]);
+          break;
         }
         std::memcpy(p, &a, bytes);
         break;
@@ -350,10 +399,14 @@ InterpResult Interpreter::RunFrame(const Function& f, std::span<const DataValue>
         const uint32_t bytes = d.opcode == Opcode::kStackLoad ? TypeBytes(d.type) : TypeBytes(t0);
         uint8_t* p = Resolve(kStackBase + off, bytes);
         if (!p) return error("stack slot access out of bounds");
-        if (d.opcode == Opcode::kStackLoad) {
+        if (d.opcode == Opcode::kStackLoad && IsVector(d.type)) {
+          vregs[results[0].index] = ReadV128(p);
+        } else if (d.opcode == Opcode::kStackLoad) {
           uint64_t x = 0;
           std::memcpy(&x, p, bytes);
           set(x);
+        } else if (IsVector(t0)) {
+          WriteV128(p, vregs[d.args[0].index]);
         } else {
           std::memcpy(p, &a, bytes);
         }
@@ -397,7 +450,7 @@ InterpResult Interpreter::RunFrame(const Function& f, std::span<const DataValue>
         }
         if ((callee ? callee->signature : host->sig) != sig) return trap(TrapCode::kBadSignature);
         std::vector<DataValue> call_args;  // per call: the callee may recurse
-        for (Value v : dfg.VarArgs(inst)) call_args.push_back({type_of(v), val(v)});
+        for (Value v : dfg.VarArgs(inst)) call_args.push_back(get(v));
         if (is_tail) {
           tail->callee = callee;
           tail->host = callee ? nullptr : &host->fn;
@@ -411,7 +464,7 @@ InterpResult Interpreter::RunFrame(const Function& f, std::span<const DataValue>
         for (size_t k = 0; k < results.size(); ++k) {
           if (r.values[k].type != type_of(results[k]))
             return error("host function returned a value of the wrong type");
-          regs[results[k].index] = r.values[k].bits;
+          put(results[k], r.values[k]);
         }
         break;
       }
@@ -427,7 +480,7 @@ InterpResult Interpreter::RunFrame(const Function& f, std::span<const DataValue>
         break;
       }
       case Opcode::kReturn:
-        for (Value v : dfg.VarArgs(inst)) result.values.push_back({type_of(v), val(v)});
+        for (Value v : dfg.VarArgs(inst)) result.values.push_back(get(v));
         return result;
       case Opcode::kTrap:
         return trap(d.trap);
@@ -437,15 +490,36 @@ InterpResult Interpreter::RunFrame(const Function& f, std::span<const DataValue>
       case Opcode::kTrapnz:
         if (a != 0) return trap(d.trap);
         break;
+      default: {
+        // SIMD (every remaining opcode is a vector op: the switch covers the scalar ones).
+        EGRET_DCHECK(IsVectorOp(d.opcode));
+        auto fixed = dfg.FixedArgs(inst);
+        V128 in[3];
+        for (size_t k = 0; k < fixed.size(); ++k) {
+          in[k] = IsVector(type_of(fixed[k])) ? vregs[fixed[k].index] : V128{val(fixed[k]), 0};
+        }
+        const Type shape = VectorShapeOf(d.opcode, d.type, t0);
+        const V128 c = Info(d.opcode).format == InstFormat::kVconst ||
+                               Info(d.opcode).format == InstFormat::kShuffle
+                           ? dfg.constant(d.ref)
+                           : V128{};
+        const V128 r =
+            EvalVector(d.opcode, shape, d.cond, d.imm, c, std::span<const V128>(in, fixed.size()));
+        if (IsVector(type_of(results[0]))) {
+          vregs[results[0].index] = r;
+        } else {
+          set(r.lo);
+        }
+        break;
+      }
     }
     if (next) {
       // Block arguments are a parallel copy: read them all before writing any parameter.
       auto bargs = dfg.pool().Get(next->args);
       scratch.clear();
-      for (Value v : bargs) scratch.push_back(val(v));
+      for (Value v : bargs) scratch.push_back(get(v));
       auto bparams = dfg.BlockParams(next->block);
-      for (size_t k = 0; k < bparams.size() && k < scratch.size(); ++k)
-        regs[bparams[k].index] = scratch[k];
+      for (size_t k = 0; k < bparams.size() && k < scratch.size(); ++k) put(bparams[k], scratch[k]);
       block = next->block;
       inst = f.layout.FirstInst(block);
     } else {

@@ -6,7 +6,8 @@
 // 754 with round-to-nearest-even, trapping float->int conversions trap bad_toint on NaN and
 // int_ovf out of range. NaN results are deterministic (Wasm allows a choice): if an operand is
 // NaN the result is the first NaN operand made quiet, otherwise the positive canonical NaN. fneg,
-// fabs, fcopysign and bitcasts only move bits, so payloads survive exactly.
+// fabs, fcopysign and bitcasts only move bits, so payloads survive exactly. Vector float lanes
+// follow the same rule lane by lane (op_semantics.h).
 //
 // Memory is a sandbox: the heap occupies addresses [0, heap_size); stack slots of the active
 // frames live at kStackBase and above; func_addr yields kFuncBase + the callee's index in the
@@ -33,13 +34,18 @@
 
 namespace egret::ir {
 
-// A value with its type; integers are zero-extended to 64 bits, f32 occupies the low 32 bits.
+// A value with its type; integers are zero-extended to 64 bits, f32 occupies the low 32 bits;
+// a vector's 128 bits are bits (bytes 0..7) and hi (bytes 8..15), see V128.
 struct DataValue {
   Type type = Type::kInvalid;
   uint64_t bits = 0;
+  uint64_t hi = 0;  // vectors only
+  V128 vec() const { return V128{bits, hi}; }
+  static DataValue Vector(Type t, const V128& v) { return DataValue{t, v.lo, v.hi}; }
   friend bool operator==(DataValue, DataValue) = default;
 };
-std::string FormatDataValue(DataValue v);  // `-1` for integers (signed), float as printed in IR
+// `-1` for integers (signed), float as printed in IR, vectors as lanes `[1 2 3 4]`.
+std::string FormatDataValue(DataValue v);
 
 struct InterpOptions {
   uint64_t heap_size = 64 * 1024;

@@ -141,4 +141,46 @@ std::optional<uint64_t> ParseF64(std::string_view text) {
   return bits;
 }
 
+std::optional<uint64_t> ParseScalarLiteral(Type t, std::string_view text) {
+  if (t == Type::kF32) {
+    if (auto b = ParseF32(text)) return *b;
+    return std::nullopt;
+  }
+  if (t == Type::kF64) return ParseF64(text);
+  if (!IsInt(t)) return std::nullopt;
+  auto v = ParseInt(text);
+  if (!v) return std::nullopt;
+  const uint32_t bits = TypeBits(t);
+  if (bits < 64) {
+    const int64_t lo = -(int64_t{1} << (bits - 1));
+    const int64_t hi = static_cast<int64_t>((uint64_t{1} << bits) - 1);
+    if (*v < lo || *v > hi) return std::nullopt;
+    return static_cast<uint64_t>(*v) & ((uint64_t{1} << bits) - 1);
+  }
+  return static_cast<uint64_t>(*v);
+}
+
+std::string FormatScalarLiteral(Type t, uint64_t bits) {
+  if (t == Type::kF32) return FormatF32(static_cast<uint32_t>(bits));
+  if (t == Type::kF64) return FormatF64(bits);
+  const uint32_t width = TypeBits(t);
+  if (width > 0 && width < 64) {
+    const uint32_t shift = 64 - width;
+    return std::to_string(static_cast<int64_t>(bits << shift) >> shift);
+  }
+  return std::to_string(static_cast<int64_t>(bits));
+}
+
+std::string FormatVectorLiteral(Type vec, const V128& v) {
+  const Type lane = LaneType(vec);
+  const uint32_t lane_bits = TypeBits(lane);
+  std::string out = "[";
+  for (uint32_t k = 0; k < LaneCount(vec); ++k) {
+    if (k) out += ' ';
+    out += FormatScalarLiteral(lane, v.Lane(lane_bits, k));
+  }
+  out += ']';
+  return out;
+}
+
 }  // namespace egret::ir

@@ -13,6 +13,8 @@
 #include <string>
 #include <string_view>
 
+#include "ir/types.h"
+
 namespace egret::ir {
 
 std::optional<int64_t> ParseInt(std::string_view text);
@@ -25,6 +27,15 @@ std::optional<uint64_t> ParseF64(std::string_view text);
 
 std::string FormatF32(uint32_t bits);
 std::string FormatF64(uint64_t bits);
+
+// A scalar of type t (an integer of t's width may be written signed or unsigned: -1 and 255 are
+// the same i8), or nullopt. The bits come back zero-extended.
+std::optional<uint64_t> ParseScalarLiteral(Type t, std::string_view text);
+// A scalar as printed: integers signed decimal, floats as FormatF32/FormatF64.
+std::string FormatScalarLiteral(Type t, uint64_t bits);
+// A vector's lanes as printed, lane 0 first: `[1 2 3 4]` for an i32x4 (each lane as
+// FormatScalarLiteral of the lane type).
+std::string FormatVectorLiteral(Type vec, const V128& v);
 
 }  // namespace egret::ir
 

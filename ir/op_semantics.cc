@@ -341,4 +341,310 @@ OpResult EvalConversion(Opcode op, Type from, Type to, uint64_t a) {
   }
 }
 
+namespace {
+
+// The scalar opcode a lanewise float op applies per lane.
+Opcode ScalarFloatOp(Opcode op) {
+  switch (op) {
+    case Opcode::kVfadd:
+      return Opcode::kFadd;
+    case Opcode::kVfsub:
+      return Opcode::kFsub;
+    case Opcode::kVfmul:
+      return Opcode::kFmul;
+    case Opcode::kVfdiv:
+      return Opcode::kFdiv;
+    case Opcode::kVfmin:
+      return Opcode::kFmin;
+    case Opcode::kVfmax:
+      return Opcode::kFmax;
+    case Opcode::kVfabs:
+      return Opcode::kFabs;
+    case Opcode::kVfneg:
+      return Opcode::kFneg;
+    case Opcode::kVfsqrt:
+      return Opcode::kSqrt;
+    case Opcode::kVfceil:
+      return Opcode::kCeil;
+    case Opcode::kVffloor:
+      return Opcode::kFloor;
+    case Opcode::kVftrunc:
+      return Opcode::kTrunc;
+    case Opcode::kVfnearest:
+      return Opcode::kNearest;
+    default:
+      EGRET_CHECK(false && "ScalarFloatOp: not a lanewise float operation");
+      return op;
+  }
+}
+
+int64_t SatSigned(int64_t x, uint32_t bits) {
+  const int64_t lo = -(int64_t{1} << (bits - 1)), hi = (int64_t{1} << (bits - 1)) - 1;
+  return x < lo ? lo : x > hi ? hi : x;
+}
+int64_t SatUnsigned(int64_t x, uint32_t bits) {
+  const int64_t hi = static_cast<int64_t>(LowMask(bits));
+  return x < 0 ? 0 : x > hi ? hi : x;
+}
+
+}  // namespace
+
+V128 EvalVector(Opcode op, Type shape, uint8_t cond, int64_t imm, const V128& constant,
+                std::span<const V128> args) {
+  const Type lane_t = LaneType(shape);
+  const uint32_t lb = TypeBits(lane_t);  // lane bits of the shape
+  const uint32_t n = LaneCount(shape);
+  const V128 a = args.size() > 0 ? args[0] : V128{};
+  const V128 b = args.size() > 1 ? args[1] : V128{};
+  V128 r;
+  auto sx = [](uint64_t x, uint32_t bits) { return SignExtend(x, bits); };
+  // Applies f(lane of a, lane of b) -> lane to every lane of the shape.
+  auto lanewise = [&](auto f) {
+    for (uint32_t k = 0; k < n; ++k)
+      r.SetLane(lb, k, static_cast<uint64_t>(f(a.Lane(lb, k), b.Lane(lb, k))));
+    return r;
+  };
+  switch (op) {
+    case Opcode::kVconst:
+      return constant;
+    case Opcode::kVbitcast:
+      return a;
+    case Opcode::kVsplat:
+      for (uint32_t k = 0; k < n; ++k) r.SetLane(lb, k, a.lo);
+      return r;
+    case Opcode::kVscalarToVector:
+      r.SetLane(lb, 0, a.lo);
+      return r;
+    case Opcode::kVextractlane:
+      r.lo = a.Lane(lb, static_cast<uint32_t>(imm));
+      return r;
+    case Opcode::kVextractlaneS:
+      r.lo = static_cast<uint64_t>(sx(a.Lane(lb, static_cast<uint32_t>(imm)), lb)) & LowMask(32);
+      return r;
+    case Opcode::kVextractlaneU:
+      r.lo = a.Lane(lb, static_cast<uint32_t>(imm));
+      return r;
+    case Opcode::kVinsertlane:
+      r = a;
+      r.SetLane(lb, static_cast<uint32_t>(imm), b.lo);
+      return r;
+    case Opcode::kVshuffle:
+      for (uint32_t k = 0; k < 16; ++k) {
+        const uint32_t s = constant.Byte(k);
+        r.SetLane(8, k, s < 16 ? a.Byte(s) : s < 32 ? b.Byte(s - 16) : 0);
+      }
+      return r;
+    case Opcode::kVswizzle:
+      for (uint32_t k = 0; k < 16; ++k) {
+        const uint32_t s = b.Byte(k);
+        r.SetLane(8, k, s < 16 ? a.Byte(s) : 0);
+      }
+      return r;
+    case Opcode::kVand:
+      return V128{a.lo & b.lo, a.hi & b.hi};
+    case Opcode::kVor:
+      return V128{a.lo | b.lo, a.hi | b.hi};
+    case Opcode::kVxor:
+      return V128{a.lo ^ b.lo, a.hi ^ b.hi};
+    case Opcode::kVandnot:
+      return V128{a.lo & ~b.lo, a.hi & ~b.hi};
+    case Opcode::kVnot:
+      return V128{~a.lo, ~a.hi};
+    case Opcode::kVbitselect: {
+      // args: mask c, then the values taken where c's bits are set (a) and clear (b).
+      const V128 c = args[0], x = args[1], y = args[2];
+      return V128{(x.lo & c.lo) | (y.lo & ~c.lo), (x.hi & c.hi) | (y.hi & ~c.hi)};
+    }
+    case Opcode::kVanyTrue:
+      r.lo = (a.lo | a.hi) != 0;
+      return r;
+    case Opcode::kValltrue: {
+      bool all = true;
+      for (uint32_t k = 0; k < n; ++k) all &= a.Lane(lb, k) != 0;
+      r.lo = all;
+      return r;
+    }
+    case Opcode::kVbitmask:
+      for (uint32_t k = 0; k < n; ++k) r.lo |= (a.Lane(lb, k) >> (lb - 1) & 1) << k;
+      return r;
+    case Opcode::kViadd:
+      return lanewise([](uint64_t x, uint64_t y) { return x + y; });
+    case Opcode::kVisub:
+      return lanewise([](uint64_t x, uint64_t y) { return x - y; });
+    case Opcode::kVimul:
+      return lanewise([](uint64_t x, uint64_t y) { return x * y; });
+    case Opcode::kVineg:
+      return lanewise([](uint64_t x, uint64_t) { return 0 - x; });
+    case Opcode::kViabs:
+      return lanewise([&](uint64_t x, uint64_t) { return sx(x, lb) < 0 ? 0 - x : x; });
+    case Opcode::kVsaddSat:
+      return lanewise([&](uint64_t x, uint64_t y) { return SatSigned(sx(x, lb) + sx(y, lb), lb); });
+    case Opcode::kVssubSat:
+      return lanewise([&](uint64_t x, uint64_t y) { return SatSigned(sx(x, lb) - sx(y, lb), lb); });
+    case Opcode::kVuaddSat:
+      return lanewise(
+          [&](uint64_t x, uint64_t y) { return SatUnsigned(static_cast<int64_t>(x + y), lb); });
+    case Opcode::kVusubSat:
+      return lanewise([&](uint64_t x, uint64_t y) {
+        return SatUnsigned(static_cast<int64_t>(x) - static_cast<int64_t>(y), lb);
+      });
+    case Opcode::kVsmin:
+      return lanewise([&](uint64_t x, uint64_t y) { return sx(x, lb) < sx(y, lb) ? x : y; });
+    case Opcode::kVsmax:
+      return lanewise([&](uint64_t x, uint64_t y) { return sx(x, lb) > sx(y, lb) ? x : y; });
+    case Opcode::kVumin:
+      return lanewise([](uint64_t x, uint64_t y) { return x < y ? x : y; });
+    case Opcode::kVumax:
+      return lanewise([](uint64_t x, uint64_t y) { return x > y ? x : y; });
+    case Opcode::kVavgrU:
+      return lanewise([](uint64_t x, uint64_t y) { return (x + y + 1) >> 1; });
+    case Opcode::kVishl:
+    case Opcode::kVushr:
+    case Opcode::kVsshr: {
+      const uint32_t s = static_cast<uint32_t>(b.lo % lb);
+      for (uint32_t k = 0; k < n; ++k) {
+        const uint64_t x = a.Lane(lb, k);
+        const uint64_t v = op == Opcode::kVishl   ? x << s
+                           : op == Opcode::kVushr ? x >> s
+                                                  : static_cast<uint64_t>(sx(x, lb) >> s);
+        r.SetLane(lb, k, v);
+      }
+      return r;
+    }
+    case Opcode::kVpopcnt:
+      return lanewise([](uint64_t x, uint64_t) { return std::popcount(x); });
+    case Opcode::kVq15mulrSatS:
+      return lanewise([&](uint64_t x, uint64_t y) {
+        return SatSigned((sx(x, 16) * sx(y, 16) + 0x4000) >> 15, 16);
+      });
+    case Opcode::kVicmp:
+      return lanewise([&](uint64_t x, uint64_t y) {
+        return EvalIntCompare(static_cast<IntCC>(cond), lane_t, x, y) ? ~uint64_t{0} : 0;
+      });
+    case Opcode::kVfadd:
+    case Opcode::kVfsub:
+    case Opcode::kVfmul:
+    case Opcode::kVfdiv:
+    case Opcode::kVfmin:
+    case Opcode::kVfmax: {
+      const Opcode sop = ScalarFloatOp(op);
+      return lanewise([&](uint64_t x, uint64_t y) { return EvalFloatBinary(sop, lane_t, x, y); });
+    }
+    case Opcode::kVfpmin:  // b < a ? b : a
+      return lanewise([&](uint64_t x, uint64_t y) {
+        return EvalFloatCompare(FloatCC::kLt, lane_t, y, x) ? y : x;
+      });
+    case Opcode::kVfpmax:  // a < b ? b : a
+      return lanewise([&](uint64_t x, uint64_t y) {
+        return EvalFloatCompare(FloatCC::kLt, lane_t, x, y) ? y : x;
+      });
+    case Opcode::kVfabs:
+    case Opcode::kVfneg:
+    case Opcode::kVfsqrt:
+    case Opcode::kVfceil:
+    case Opcode::kVffloor:
+    case Opcode::kVftrunc:
+    case Opcode::kVfnearest: {
+      const Opcode sop = ScalarFloatOp(op);
+      return lanewise([&](uint64_t x, uint64_t) { return EvalFloatUnary(sop, lane_t, x); });
+    }
+    case Opcode::kVfcmp:
+      return lanewise([&](uint64_t x, uint64_t y) {
+        return EvalFloatCompare(static_cast<FloatCC>(cond), lane_t, x, y) ? ~uint64_t{0} : 0;
+      });
+    case Opcode::kVnarrowS:
+    case Opcode::kVnarrowU: {
+      // Lanes of a then of b, each a signed value of twice the width, saturated.
+      const uint32_t wb = lb * 2;
+      for (uint32_t k = 0; k < n; ++k) {
+        const V128& src = k < n / 2 ? a : b;
+        const int64_t x = sx(src.Lane(wb, k % (n / 2)), wb);
+        r.SetLane(
+            lb, k,
+            static_cast<uint64_t>(op == Opcode::kVnarrowS ? SatSigned(x, lb) : SatUnsigned(x, lb)));
+      }
+      return r;
+    }
+    case Opcode::kVextendLowS:
+    case Opcode::kVextendLowU:
+    case Opcode::kVextendHighS:
+    case Opcode::kVextendHighU:
+    case Opcode::kVextmulLowS:
+    case Opcode::kVextmulLowU:
+    case Opcode::kVextmulHighS:
+    case Opcode::kVextmulHighU: {
+      const uint32_t nb = lb / 2;  // operand lane bits
+      const bool high = op == Opcode::kVextendHighS || op == Opcode::kVextendHighU ||
+                        op == Opcode::kVextmulHighS || op == Opcode::kVextmulHighU;
+      const bool sign = op == Opcode::kVextendLowS || op == Opcode::kVextendHighS ||
+                        op == Opcode::kVextmulLowS || op == Opcode::kVextmulHighS;
+      const bool mul = op == Opcode::kVextmulLowS || op == Opcode::kVextmulLowU ||
+                       op == Opcode::kVextmulHighS || op == Opcode::kVextmulHighU;
+      auto ext = [&](const V128& v, uint32_t k) {
+        const uint64_t x = v.Lane(nb, k);
+        return sign ? static_cast<uint64_t>(sx(x, nb)) : x;
+      };
+      for (uint32_t k = 0; k < n; ++k) {
+        const uint32_t src = high ? k + n : k;
+        r.SetLane(lb, k, mul ? ext(a, src) * ext(b, src) : ext(a, src));
+      }
+      return r;
+    }
+    case Opcode::kVextaddPairwiseS:
+    case Opcode::kVextaddPairwiseU: {
+      const uint32_t nb = lb / 2;
+      const bool sign = op == Opcode::kVextaddPairwiseS;
+      auto ext = [&](uint32_t k) {
+        const uint64_t x = a.Lane(nb, k);
+        return sign ? static_cast<uint64_t>(sx(x, nb)) : x;
+      };
+      for (uint32_t k = 0; k < n; ++k) r.SetLane(lb, k, ext(2 * k) + ext(2 * k + 1));
+      return r;
+    }
+    case Opcode::kVdotS:
+      for (uint32_t k = 0; k < n; ++k) {
+        const int64_t p = sx(a.Lane(16, 2 * k), 16) * sx(b.Lane(16, 2 * k), 16) +
+                          sx(a.Lane(16, 2 * k + 1), 16) * sx(b.Lane(16, 2 * k + 1), 16);
+        r.SetLane(32, k, static_cast<uint64_t>(p));
+      }
+      return r;
+    case Opcode::kVfcvtFromSint:
+    case Opcode::kVfcvtFromUint:
+    case Opcode::kVfcvtLowFromSint:
+    case Opcode::kVfcvtLowFromUint: {
+      const bool sign = op == Opcode::kVfcvtFromSint || op == Opcode::kVfcvtLowFromSint;
+      const Opcode sop = sign ? Opcode::kFcvtFromSint : Opcode::kFcvtFromUint;
+      for (uint32_t k = 0; k < n; ++k)
+        r.SetLane(lb, k, EvalConversion(sop, Type::kI32, lane_t, a.Lane(32, k)).bits);
+      return r;
+    }
+    case Opcode::kVtruncSatS:
+    case Opcode::kVtruncSatU:
+    case Opcode::kVtruncSatZeroS:
+    case Opcode::kVtruncSatZeroU: {
+      const bool sign = op == Opcode::kVtruncSatS || op == Opcode::kVtruncSatZeroS;
+      const bool zero = op == Opcode::kVtruncSatZeroS || op == Opcode::kVtruncSatZeroU;
+      const Type from = zero ? Type::kF64 : Type::kF32;
+      const uint32_t m = zero ? 2 : 4;
+      const Opcode sop = sign ? Opcode::kFcvtToSintSat : Opcode::kFcvtToUintSat;
+      for (uint32_t k = 0; k < m; ++k)
+        r.SetLane(32, k, EvalConversion(sop, from, Type::kI32, a.Lane(TypeBits(from), k)).bits);
+      return r;
+    }
+    case Opcode::kVdemoteZero:
+      for (uint32_t k = 0; k < 2; ++k)
+        r.SetLane(32, k,
+                  EvalConversion(Opcode::kFdemote, Type::kF64, Type::kF32, a.Lane(64, k)).bits);
+      return r;
+    case Opcode::kVpromoteLow:
+      for (uint32_t k = 0; k < 2; ++k)
+        r.SetLane(64, k,
+                  EvalConversion(Opcode::kFpromote, Type::kF32, Type::kF64, a.Lane(32, k)).bits);
+      return r;
+    default:
+      EGRET_CHECK(false && "EvalVector: not a vector operation");
+      return r;
+  }
+}
+
 }  // namespace egret::ir

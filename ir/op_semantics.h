@@ -12,12 +12,15 @@
 //    returns the first NaN operand made quiet, else the canonical NaN; fneg, fabs and
 //    fcopysign only touch the sign bit; fpromote/fdemote keep a NaN's payload (quieted);
 //  - trapping float-to-int conversions trap bad_toint on NaN and int_ovf out of range; the
-//    saturating ones clamp (NaN: 0).
+//    saturating ones clamp (NaN: 0);
+//  - SIMD ops (EvalVector) are Wasm 2.0's, lane by lane; float lanes follow the scalar rules
+//    above exactly (the same NaN choice per lane), vfpmin/vfpmax only select an operand's bits.
 #ifndef EGRET_IR_OP_SEMANTICS_H_
 #define EGRET_IR_OP_SEMANTICS_H_
 
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "ir/opcode.h"
 #include "ir/types.h"
@@ -50,6 +53,14 @@ uint64_t EvalFloatUnary(Opcode op, Type t, uint64_t a);
 bool EvalFloatCompare(FloatCC cc, Type t, uint64_t a, uint64_t b);
 // fpromote, fdemote, fcvt_* and bitcast from `from` to `to`.
 OpResult EvalConversion(Opcode op, Type from, Type to, uint64_t a);
+
+// A SIMD op (never traps) at shape `shape` (ir/simd.h) on `args`: a vector operand's 128 bits,
+// or a scalar operand in the low bits of lo (zero-extended). `cond` is vicmp/vfcmp's condition,
+// `imm` the lane of vextractlane*/vinsertlane, `constant` vconst's value or vshuffle's mask.
+// A vector result comes back as its 128 bits; a scalar one (vextractlane, vany_true, valltrue,
+// vbitmask) zero-extended in lo.
+V128 EvalVector(Opcode op, Type shape, uint8_t cond, int64_t imm, const V128& constant,
+                std::span<const V128> args);
 
 }  // namespace egret::ir
 

@@ -18,6 +18,26 @@ std::optional<Opcode> ParseOpcode(std::string_view name) {
   return it->second;
 }
 
+bool TypeInClass(TypeClass c, Type t) {
+  switch (c) {
+    case TypeClass::kAny:
+      return IsScalar(t);
+    case TypeClass::kInt:
+      return IsInt(t);
+    case TypeClass::kFloat:
+      return IsFloat(t);
+    case TypeClass::kVec:
+      return IsVector(t);
+    case TypeClass::kIntVec:
+      return IsIntVector(t);
+    case TypeClass::kFloatVec:
+      return IsFloatVector(t);
+    case TypeClass::kAnyOrVec:
+      return IsScalar(t) || IsVector(t);
+  }
+  return false;
+}
+
 uint32_t MemAccessBytes(Opcode op) {
   switch (op) {
     case Opcode::kUload8:

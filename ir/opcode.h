@@ -47,6 +47,10 @@ enum class InstFormat : uint8_t {
   kAtomicRmw,  // atomic_rmw.i32 add heap v1, v2                    cond (AtomicRmwOp), addr, value
   kAtomicCas,  // atomic_cas.i32 heap v1, v2, v3                    addr, expected, replacement
   kNullary,    // fence                                             nothing
+  kVconst,         // vconst.i32x4 [1 2 3 4]            ref (index in the DFG's constant table)
+  kExtractLane,    // vextractlane v1, 3                args[0], imm (lane)
+  kInsertLane,     // vinsertlane v1, v2, 3             args[0] vector, args[1] scalar, imm
+  kShuffle,        // vshuffle v1, v2, [0 17 ...]       args[0..1], ref (16-byte mask constant)
 };
 
 // The operation of atomic_rmw (InstData::cond).
@@ -71,9 +75,14 @@ enum class ResultTyping : uint8_t {
   kBool,          // one i32 result, 0 or 1
   kSelectTyping,  // one result with the type of args[1] (== args[2]); args[0] is an integer
   kCallResults,   // the callee signature's results
+  kFixedI32,      // one i32 result (any value)
+  kLaneOfArg,     // one result of the lane type of vector args[0] (vextractlane)
+  kIntVecOfArg,   // one result of the integer vector type as wide as args[0]'s lanes (vfcmp)
 };
 
-enum class TypeClass : uint8_t { kAny, kInt, kFloat };
+// kAny is any scalar type; kAnyOrVec also admits vectors.
+enum class TypeClass : uint8_t { kAny, kInt, kFloat, kVec, kIntVec, kFloatVec, kAnyOrVec };
+bool TypeInClass(TypeClass c, Type t);
 
 // Opcode properties.
 enum OpFlags : uint16_t {
@@ -85,6 +94,7 @@ enum OpFlags : uint16_t {
   kBranch = 1 << 5,      // transfers control to blocks of this function
   kIsCall = 1 << 6,
   kIsReturn = 1 << 7,
+  kVector = 1 << 8,  // a SIMD opcode (see ir/simd.h); scalar passes leave these alone
 };
 
 enum class Opcode : uint16_t {
@@ -127,6 +137,7 @@ inline bool HasCtrlTypeSuffix(Opcode op) { return Info(op).typing == ResultTypin
 inline bool IsTerminator(Opcode op) { return Info(op).Has(kTerminator); }
 inline bool IsBranch(Opcode op) { return Info(op).Has(kBranch); }
 inline bool IsCall(Opcode op) { return Info(op).Has(kIsCall); }
+inline bool IsVectorOp(Opcode op) { return Info(op).Has(kVector); }
 
 // The access width in bytes of a load or store opcode; 0 for `load`/`store` (the value type's
 // width, which the caller knows).

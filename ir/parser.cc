@@ -411,7 +411,9 @@ class Parser {
       auto t = ParseType(suffix);
       if (!t)
         return ErrAt(op_at, std::string(name) + " needs a type suffix like ." +
-                                (*op == Opcode::kIconst ? "i32" : "i64"));
+                                (*op == Opcode::kIconst ? "i32"
+                                 : IsVectorOp(*op)      ? "i32x4"
+                                                        : "i64"));
       d.type = *t;
     } else if (!suffix.empty()) {
       return ErrAt(op_at, std::string(name) + " takes no type suffix");
@@ -658,6 +660,64 @@ class Parser {
       }
       case InstFormat::kNullary:
         break;
+      case InstFormat::kVconst: {
+        if (!IsVector(d.type))
+          return Expected_("a vector type suffix (like vconst.i32x4) for vconst");
+        EGRET_TRY(Expect('[', "to open the vconst lanes"));
+        const Type lane = LaneType(d.type);
+        V128 v;
+        for (uint32_t k = 0; k < LaneCount(d.type); ++k) {
+          SkipSpace();
+          const size_t at = pos_;
+          std::string_view w = NumberWord();
+          auto bits = ParseScalarLiteral(lane, w);
+          if (!bits)
+            return ErrAt(at, "expected " + std::to_string(LaneCount(d.type)) + " " +
+                                 std::string(TypeName(lane)) + " lanes for vconst." +
+                                 std::string(TypeName(d.type)) + ", found " + Quote(w));
+          v.SetLane(TypeBits(lane), k, *bits);
+        }
+        EGRET_TRY(Expect(']', "after the " + std::to_string(LaneCount(d.type)) + " lanes"));
+        d.ref = f_->dfg.AddConstant(v);
+        break;
+      }
+      case InstFormat::kExtractLane:
+      case InstFormat::kInsertLane: {
+        EGRET_ASSIGN_OR_RETURN(d.args[0], UseValue(ctx));
+        EGRET_TRY(Expect(',', "after the vector operand"));
+        if (Info(d.opcode).format == InstFormat::kInsertLane) {
+          EGRET_ASSIGN_OR_RETURN(d.args[1], UseValue(ctx));
+          EGRET_TRY(Expect(',', "after the inserted value"));
+        }
+        SkipSpace();
+        const size_t at = pos_;
+        std::string_view w = NumberWord();
+        auto lane = ParseUnsignedInt(w);
+        if (!lane || *lane > 255)
+          return ErrAt(at, "expected a lane number " + ctx + ", found " + Quote(w));
+        d.imm = static_cast<int64_t>(*lane);
+        break;
+      }
+      case InstFormat::kShuffle: {
+        EGRET_ASSIGN_OR_RETURN(d.args[0], UseValue(ctx));
+        EGRET_TRY(Expect(',', "after the first operand"));
+        EGRET_ASSIGN_OR_RETURN(d.args[1], UseValue(ctx));
+        EGRET_TRY(Expect(',', "after the second operand"));
+        EGRET_TRY(Expect('[', "to open the 16 shuffle lane indices"));
+        V128 mask;
+        for (uint32_t k = 0; k < 16; ++k) {
+          SkipSpace();
+          const size_t at = pos_;
+          std::string_view w = NumberWord();
+          auto lane = ParseUnsignedInt(w);
+          if (!lane || *lane > 255)
+            return ErrAt(at, "expected 16 shuffle lane indices, found " + Quote(w));
+          mask.SetLane(8, k, *lane);
+        }
+        EGRET_TRY(Expect(']', "after the 16 shuffle lane indices"));
+        d.ref = f_->dfg.AddConstant(mask);
+        break;
+      }
       case InstFormat::kTrap:
       case InstFormat::kCondTrap: {
         if (Info(d.opcode).format == InstFormat::kCondTrap) {

@@ -231,6 +231,31 @@ std::string PrintInst(const Function& f, Inst i) {
       break;
     }
     case InstFormat::kNullary:
+    case InstFormat::kVconst:
+      if (f.dfg.IsValidConstant(d.ref) && IsVector(d.type)) {
+        out += ' ' + FormatVectorLiteral(d.type, f.dfg.constant(d.ref));
+      } else {
+        out += " const" + std::to_string(d.ref);  // invalid IR, printed for the verifier
+      }
+      break;
+    case InstFormat::kExtractLane:
+      out += ' ' + arg(0) + ", " + std::to_string(d.imm);
+      break;
+    case InstFormat::kInsertLane:
+      out += ' ' + arg(0) + ", " + arg(1) + ", " + std::to_string(d.imm);
+      break;
+    case InstFormat::kShuffle:
+      out += ' ' + arg(0) + ", " + arg(1) + ", ";
+      if (f.dfg.IsValidConstant(d.ref)) {
+        out += '[';
+        for (uint32_t k = 0; k < 16; ++k) {
+          if (k) out += ' ';
+          out += std::to_string(f.dfg.constant(d.ref).Byte(k));
+        }
+        out += ']';
+      } else {
+        out += "const" + std::to_string(d.ref);
+      }
       break;
   }
   return out;

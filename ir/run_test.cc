@@ -1,6 +1,7 @@
 // run_test.cc: parsing and checking `; run:` lines (see run_test.h).
 #include "ir/run_test.h"
 
+#include "ir/literal.h"
 #include "ir/parser.h"
 
 namespace egret::ir {
@@ -26,26 +27,59 @@ std::vector<std::string_view> SplitCommas(std::string_view s) {
   return out;
 }
 
-std::optional<uint64_t> ParseLiteral(Type t, std::string_view s) {
-  if (t == Type::kF32) {
-    if (auto b = ParseF32(s)) return *b;
-    return std::nullopt;
+// A vector literal: `[l0 l1 ...]` in the lanes of the value's type, or `SHAPE [...]` in the
+// lanes of another vector shape (an i8x16 written as `i32x4 [1 2 3 4]`).
+struct VectorText {
+  Type shape = Type::kInvalid;
+  std::vector<std::string_view> lanes;
+};
+std::optional<VectorText> SplitVector(Type t, std::string_view s) {
+  VectorText v;
+  v.shape = t;
+  s = Trim(s);
+  if (!s.empty() && s.front() != '[') {
+    const size_t sp = s.find_first_of(" \t[");
+    if (sp == std::string_view::npos) return std::nullopt;
+    auto shape = ParseType(s.substr(0, sp));
+    if (!shape || !IsVector(*shape)) return std::nullopt;
+    v.shape = *shape;
+    s = Trim(s.substr(sp));
   }
-  if (t == Type::kF64) return ParseF64(s);
-  auto v = ParseInt(s);
-  if (!v) return std::nullopt;
-  const uint32_t bits = TypeBits(t);
-  if (bits < 64) {
-    const int64_t lo = -(int64_t{1} << (bits - 1));
-    const int64_t hi = static_cast<int64_t>((uint64_t{1} << bits) - 1);
-    if (*v < lo || *v > hi) return std::nullopt;
-    return static_cast<uint64_t>(*v) & ((uint64_t{1} << bits) - 1);
+  if (s.size() < 2 || s.front() != '[' || s.back() != ']') return std::nullopt;
+  std::string_view inner = s.substr(1, s.size() - 2);
+  size_t k = 0;
+  while (k < inner.size()) {
+    while (k < inner.size() && (inner[k] == ' ' || inner[k] == '\t')) ++k;
+    const size_t start = k;
+    while (k < inner.size() && inner[k] != ' ' && inner[k] != '\t') ++k;
+    if (k > start) v.lanes.push_back(inner.substr(start, k - start));
   }
-  return static_cast<uint64_t>(*v);
+  if (v.lanes.size() != LaneCount(v.shape)) return std::nullopt;
+  return v;
 }
 
-// Whether `actual` matches the expectation literal `want` for type t.
-bool Matches(Type t, std::string_view want, uint64_t actual) {
+std::optional<DataValue> ParseLiteral(Type t, std::string_view s) {
+  if (!IsVector(t)) {
+    auto bits = ParseScalarLiteral(t, s);
+    if (!bits) return std::nullopt;
+    return DataValue{t, *bits, 0};
+  }
+  auto v = SplitVector(t, s);
+  if (!v) return std::nullopt;
+  const Type lane = LaneType(v->shape);
+  V128 out;
+  for (size_t k = 0; k < v->lanes.size(); ++k) {
+    auto bits = ParseScalarLiteral(lane, v->lanes[k]);
+    if (!bits) return std::nullopt;
+    out.SetLane(TypeBits(lane), static_cast<uint32_t>(k), *bits);
+  }
+  return DataValue::Vector(t, out);
+}
+
+bool IsNaNPattern(std::string_view w) { return w == "nan:canonical" || w == "nan:arithmetic"; }
+
+// Whether scalar `actual` of type t matches the expectation `want` (a literal or a NaN pattern).
+bool MatchesScalar(Type t, std::string_view want, uint64_t actual) {
   if (IsFloat(t)) {
     const bool f32 = t == Type::kF32;
     const uint64_t exp = f32 ? 0x7f800000 : 0x7ff0000000000000;
@@ -55,8 +89,34 @@ bool Matches(Type t, std::string_view want, uint64_t actual) {
     if (want == "nan:canonical") return is_nan && (actual & mant) == quiet;
     if (want == "nan:arithmetic") return is_nan && (actual & quiet) != 0;
   }
-  auto w = ParseLiteral(t, want);
+  auto w = ParseScalarLiteral(t, want);
   return w && *w == actual;
+}
+
+// Whether an expectation is well-formed for type t (NaN patterns only for float lanes).
+bool ValidExpectation(Type t, std::string_view want) {
+  if (!IsVector(t))
+    return IsNaNPattern(want) ? IsFloat(t) : ParseScalarLiteral(t, want).has_value();
+  auto v = SplitVector(t, want);
+  if (!v) return false;
+  const Type lane = LaneType(v->shape);
+  for (std::string_view w : v->lanes)
+    if (IsNaNPattern(w) ? !IsFloat(lane) : !ParseScalarLiteral(lane, w)) return false;
+  return true;
+}
+
+// Whether `actual` matches the expectation `want`: bit for bit, except NaN patterns (per lane
+// for vectors).
+bool Matches(std::string_view want, const DataValue& actual) {
+  if (!IsVector(actual.type)) return MatchesScalar(actual.type, want, actual.bits);
+  auto v = SplitVector(actual.type, want);
+  if (!v) return false;
+  const Type lane = LaneType(v->shape);
+  for (size_t k = 0; k < v->lanes.size(); ++k)
+    if (!MatchesScalar(lane, v->lanes[k],
+                       actual.vec().Lane(TypeBits(lane), static_cast<uint32_t>(k))))
+      return false;
+  return true;
 }
 
 }  // namespace
@@ -108,11 +168,11 @@ Expected<std::vector<RunOutcome>> RunTestLines(std::string_view text, std::strin
     std::vector<DataValue> args;
     for (size_t k = 0; k < arg_texts.size(); ++k) {
       const Type t = f->signature.params[k];
-      auto bits = ParseLiteral(t, arg_texts[k]);
-      if (!bits)
+      auto value = ParseLiteral(t, arg_texts[k]);
+      if (!value)
         return fail("argument " + std::to_string(k) + " '" + std::string(arg_texts[k]) +
                     "' is not a valid " + std::string(TypeName(t)));
-      args.push_back({t, *bits});
+      args.push_back(*value);
     }
     std::string_view rest = Trim(cmd.substr(close + 1));
     enum { kAnyReturn, kValues, kTraps } want = kAnyReturn;
@@ -126,8 +186,7 @@ Expected<std::vector<RunOutcome>> RunTestLines(std::string_view text, std::strin
                     " value(s), the run line expects " + std::to_string(want_values.size()));
       for (size_t k = 0; k < want_values.size(); ++k) {
         const Type t = f->signature.results[k];
-        if (want_values[k] != "nan:canonical" && want_values[k] != "nan:arithmetic" &&
-            !ParseLiteral(t, want_values[k]))
+        if (!ValidExpectation(t, want_values[k]))
           return fail("expected result '" + std::string(want_values[k]) + "' is not a valid " +
                       std::string(TypeName(t)));
       }
@@ -154,7 +213,7 @@ Expected<std::vector<RunOutcome>> RunTestLines(std::string_view text, std::strin
         } else if (want == kValues) {
           o.passed = r.values.size() == want_values.size();
           for (size_t k = 0; o.passed && k < want_values.size(); ++k)
-            o.passed = Matches(r.values[k].type, want_values[k], r.values[k].bits);
+            o.passed = Matches(want_values[k], r.values[k]);
         }
         if (o.actual.empty()) o.actual = "no results";
         break;

@@ -7,6 +7,9 @@
 //   ; run: %f(nan:0x200001) == nan:0x200001 float results compare bit for bit, except
 //   ; run: %g(0x1p+0) == nan:canonical      any canonical NaN, and `nan:arithmetic` (any quiet NaN)
 //   ; run: %effects(3)                       must return normally; results are not checked
+//   ; run: %v([1 2 3 4]) == [2 4 6 8]     vectors: lanes of the value's type, lane 0 first
+//   ; run: %w(i32x4 [1 2 3 4]) == i8x16 [1 0 0 0 2 0 0 0 3 0 0 0 4 0 0 0]   or of another shape
+//   ; run: %x([1 2]) == [nan:canonical 0x1p+0]   NaN patterns apply per float lane
 // Integer literals are decimal or hex and may be negative; float literals use the IR's syntax
 // (`1.5`, `-0x1p-1`, `inf`, `-nan`, `nan:0x1`).
 #ifndef EGRET_IR_RUN_TEST_H_

@@ -7,6 +7,7 @@
 #include "ir/cfg.h"
 #include "ir/dominator_tree.h"
 #include "ir/printer.h"
+#include "ir/simd.h"
 
 namespace egret::ir {
 namespace {
@@ -172,26 +173,136 @@ class Verifier {
 
   Type T(Value v) const { return dfg_.ValueType(v); }
 
-  bool ClassOk(TypeClass c, Type t) const {
-    switch (c) {
-      case TypeClass::kAny:
-        return t != Type::kInvalid && t != Type::kV128;
-      case TypeClass::kInt:
-        return IsInt(t);
-      case TypeClass::kFloat:
-        return IsFloat(t);
-    }
-    return false;
-  }
+  bool ClassOk(TypeClass c, Type t) const { return TypeInClass(c, t); }
   static const char* ClassName(TypeClass c) {
-    return c == TypeClass::kInt ? "an integer" : c == TypeClass::kFloat ? "a float" : "a value";
+    switch (c) {
+      case TypeClass::kInt:
+        return "an integer";
+      case TypeClass::kFloat:
+        return "a float";
+      case TypeClass::kAny:
+        return "a scalar";
+      case TypeClass::kVec:
+        return "a vector";
+      case TypeClass::kIntVec:
+        return "an integer vector";
+      case TypeClass::kFloatVec:
+        return "a float vector";
+      case TypeClass::kAnyOrVec:
+        break;
+    }
+    return "a value";
   }
 
-  void CheckInst(Block b, Inst i) {
+  static std::string ShapeList(ShapeSet s) {
+    std::string out;
+    for (int k = 0; k < kNumVectorTypes; ++k) {
+      const Type t = static_cast<Type>(kFirstVectorType + k);
+      if (!ShapeSetHas(s, t)) continue;
+      if (!out.empty()) out += ' ';
+      out += TypeName(t);
+    }
+    return out;
+  }
+
+  // A SIMD instruction: its shape, exact operand types, lane immediates and constants.
+  void CheckVector(Block b, Inst i) {
     const InstData& d = dfg_[i];
     const OpcodeInfo& info = Info(d.opcode);
     auto fixed = dfg_.FixedArgs(i);
-    // Operand classes and same-type rules.
+    const bool ctrl = info.typing == ResultTyping::kCtrl;
+    const Type shape =
+        VectorShapeOf(d.opcode, d.type, fixed.empty() ? Type::kInvalid : T(fixed[0]));
+    const ShapeSet shapes = VectorShapes(d.opcode);
+    if (!ShapeSetHas(shapes, shape)) {
+      const std::string what =
+          ctrl ? "type suffix ." + TypeStr(shape)
+               : "operand " + ValueName(fixed[0]) + " has type " + TypeStr(shape) + ", but it";
+      Fail(i, b,
+           what + " must be one of " + std::string(info.name) + "'s shapes: " + ShapeList(shapes));
+      return;
+    }
+    const VectorOpTypes sig = VectorSignature(d.opcode, shape);
+    EGRET_CHECK(sig.num_args == fixed.size());
+    for (size_t k = 0; k < fixed.size(); ++k) {
+      const Type want = sig.args[k];
+      const Type got = T(fixed[k]);
+      if (want == Type::kInvalid ? !IsVector(got) : got != want)
+        Fail(i, b,
+             "operand " + ValueName(fixed[k]) + " must be " +
+                 (want == Type::kInvalid ? std::string("a vector") : TypeStr(want)) + ", got " +
+                 TypeStr(got));
+    }
+    switch (info.format) {
+      case InstFormat::kVconst:
+        if (!dfg_.IsValidConstant(d.ref))
+          Fail(i, b, "constant " + std::to_string(d.ref) + " is not in the constant table");
+        break;
+      case InstFormat::kExtractLane:
+      case InstFormat::kInsertLane:
+        if (d.imm < 0 || d.imm >= static_cast<int64_t>(LaneCount(shape)))
+          Fail(i, b,
+               "lane " + std::to_string(d.imm) + " is out of range for " + TypeStr(shape) +
+                   " (0.." + std::to_string(LaneCount(shape) - 1) + ")");
+        break;
+      case InstFormat::kShuffle:
+        if (!dfg_.IsValidConstant(d.ref)) {
+          Fail(i, b, "constant " + std::to_string(d.ref) + " is not in the constant table");
+          break;
+        }
+        for (uint32_t k = 0; k < 16; ++k) {
+          const uint32_t lane = dfg_.constant(d.ref).Byte(k);
+          if (lane >= 32) {
+            Fail(i, b,
+                 "shuffle lane index " + std::to_string(lane) + " (position " + std::to_string(k) +
+                     ") is out of range (0..31)");
+            break;
+          }
+        }
+        break;
+      case InstFormat::kIntCompare:
+        if (d.cond >= kNumIntCC) {
+          Fail(i, b, "invalid condition code");
+        } else if (!VectorIntCCAllowed(static_cast<IntCC>(d.cond), shape)) {
+          Fail(i, b,
+               "i64x2 has no unsigned comparison " +
+                   std::string(IntCCName(static_cast<IntCC>(d.cond))) + " (Wasm has none)");
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  void CheckInst(Block b, Inst i) {
+    if (Info(dfg_[i].opcode).Has(kVector)) {
+      CheckVector(b, i);
+    } else {
+      CheckScalarOperands(b, i);
+    }
+    dfg_.ForEachDest(i, [&](const BlockCall& bc) { CheckEdge(b, i, bc); });
+    // Results against the typing rule.
+    std::vector<Type> want;
+    if (!dfg_.ExpectedResultTypes(i, want)) return;
+    auto results = dfg_.InstResults(i);
+    if (results.size() != want.size()) {
+      Fail(i, b,
+           "has " + std::to_string(results.size()) + " result(s), expected " +
+               std::to_string(want.size()));
+      return;
+    }
+    for (size_t k = 0; k < want.size(); ++k)
+      if (T(results[k]) != want[k])
+        Fail(i, b,
+             "result " + ValueName(results[k]) + " has type " + TypeStr(T(results[k])) +
+                 ", expected " + TypeStr(want[k]));
+  }
+
+  // Operand classes and same-type rules of a scalar (non-SIMD) instruction.
+  void CheckScalarOperands(Block b, Inst i) {
+    const InstData& d = dfg_[i];
+    const OpcodeInfo& info = Info(d.opcode);
+    auto fixed = dfg_.FixedArgs(i);
     auto require_class = [&](Value v, TypeClass c, const char* what) {
       if (!ClassOk(c, T(v)))
         Fail(i, b,
@@ -215,7 +326,7 @@ class Verifier {
         break;
       case InstFormat::kTernary:
         require_class(fixed[0], TypeClass::kInt, "condition");
-        require_class(fixed[1], TypeClass::kAny, "operand");
+        require_class(fixed[1], TypeClass::kAnyOrVec, "operand");
         if (T(fixed[1]) != T(fixed[2]))
           Fail(i, b,
                "select operands must have the same type, got " + TypeStr(T(fixed[1])) + " and " +
@@ -252,22 +363,6 @@ class Verifier {
         break;
     }
     if (info.typing == ResultTyping::kCtrl) CheckCtrl(b, i);
-    dfg_.ForEachDest(i, [&](const BlockCall& bc) { CheckEdge(b, i, bc); });
-    // Results against the typing rule.
-    std::vector<Type> want;
-    if (!dfg_.ExpectedResultTypes(i, want)) return;
-    auto results = dfg_.InstResults(i);
-    if (results.size() != want.size()) {
-      Fail(i, b,
-           "has " + std::to_string(results.size()) + " result(s), expected " +
-               std::to_string(want.size()));
-      return;
-    }
-    for (size_t k = 0; k < want.size(); ++k)
-      if (T(results[k]) != want[k])
-        Fail(i, b,
-             "result " + ValueName(results[k]) + " has type " + TypeStr(T(results[k])) +
-                 ", expected " + TypeStr(want[k]));
   }
 
   // Rules for the `.type` suffix of each kCtrl opcode.
@@ -355,7 +450,7 @@ class Verifier {
     if (is_store) {
       Type vt = T(d.args[0]);
       const uint32_t bytes = MemAccessBytes(d.opcode);
-      if (bytes == 0 && !ClassOk(TypeClass::kAny, vt))
+      if (bytes == 0 && !ClassOk(TypeClass::kAnyOrVec, vt))
         Fail(i, b, "stored value has invalid type " + TypeStr(vt));
       if (bytes != 0 && (!IsInt(vt) || TypeBits(vt) <= bytes * 8))
         Fail(i, b,

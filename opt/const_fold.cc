@@ -208,6 +208,41 @@ std::optional<uint64_t> EvalConversion(Opcode op, Type from, Type to, uint64_t a
   return r.bits;
 }
 
+std::optional<ir::V128> EvalVectorOp(ir::Opcode op, ir::Type shape, uint8_t cond, int64_t imm,
+                                     const ir::V128& constant, std::span<const ir::V128> args) {
+  const ir::V128 r = ir::EvalVector(op, shape, cond, imm, constant, args);
+  bool computes_floats = false;
+  switch (op) {
+    case Opcode::kVfadd:
+    case Opcode::kVfsub:
+    case Opcode::kVfmul:
+    case Opcode::kVfdiv:
+    case Opcode::kVfmin:
+    case Opcode::kVfmax:
+    case Opcode::kVfsqrt:
+    case Opcode::kVfceil:
+    case Opcode::kVffloor:
+    case Opcode::kVftrunc:
+    case Opcode::kVfnearest:
+    case Opcode::kVdemoteZero:
+    case Opcode::kVpromoteLow:
+      computes_floats = true;
+      break;
+    default:
+      break;
+  }
+  if (computes_floats) {
+    // The result shape: the op's own for the lanewise ops, f32x4 / f64x2 for demote / promote.
+    const ir::Type rt = op == Opcode::kVdemoteZero   ? ir::Type::kF32x4
+                        : op == Opcode::kVpromoteLow ? ir::Type::kF64x2
+                                                     : shape;
+    const ir::Type lane = ir::LaneType(rt);
+    for (uint32_t k = 0; k < ir::LaneCount(rt); ++k)
+      if (ir::IsNaN(lane, r.Lane(ir::TypeBits(lane), k))) return std::nullopt;
+  }
+  return r;
+}
+
 UnsignedMagic UnsignedDivMagic32(uint32_t d) {
   const uint32_t l = 32 - static_cast<uint32_t>(std::countl_zero(d));  // ceil(log2 d), d not 2^k
   using u128 = unsigned __int128;

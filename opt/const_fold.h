@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 
 #include "ir/opcode.h"
 #include "ir/types.h"
@@ -26,6 +27,13 @@ std::optional<uint64_t> EvalIntUnary(ir::Opcode op, ir::Type t, uint64_t a);
 bool EvalIntCompare(ir::IntCC cc, ir::Type t, uint64_t a, uint64_t b);
 // uextend/sextend/ireduce from type `from` to `to`.
 uint64_t EvalWidthChange(ir::Opcode op, ir::Type from, ir::Type to, uint64_t a);
+
+// A SIMD op at `shape` on constant operands (ir::EvalVector, the interpreter's semantics; scalar
+// operands in the low bits of lo). nullopt when a float lane the op computes (arithmetic,
+// min/max, sqrt, rounding, demote/promote) is NaN; lanes and bits that are only moved (vfneg,
+// lane moves, bitcasts) fold whatever they hold.
+std::optional<ir::V128> EvalVectorOp(ir::Opcode op, ir::Type shape, uint8_t cond, int64_t imm,
+                                     const ir::V128& constant, std::span<const ir::V128> args);
 
 // The condition that holds exactly when `cc` does not.
 ir::IntCC InvertIntCC(ir::IntCC cc);

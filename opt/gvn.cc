@@ -65,14 +65,24 @@ Key MakeKey(const ir::Function& f, ir::Inst i) {
   for (size_t n = 0; n < 3; ++n) {
     k.args[n] = n < fixed.size() ? f.dfg.ResolveAliases(fixed[n]).index : UINT32_MAX;
   }
-  // Integer iadd/imul/band/bor/bxor are commutative: order their operands so `iadd v2, v1`
-  // meets `iadd v1, v2`. (Not floats: which NaN payload propagates may depend on the order.)
+  // Integer iadd/imul/band/bor/bxor (and their lanewise vector forms, and integer lane min/max)
+  // are commutative: order their operands so `iadd v2, v1` meets `iadd v1, v2`. (Not floats:
+  // which NaN payload propagates may depend on the order.)
   switch (d.opcode) {
     case ir::Opcode::kIadd:
     case ir::Opcode::kImul:
     case ir::Opcode::kBand:
     case ir::Opcode::kBor:
     case ir::Opcode::kBxor:
+    case ir::Opcode::kViadd:
+    case ir::Opcode::kVimul:
+    case ir::Opcode::kVand:
+    case ir::Opcode::kVor:
+    case ir::Opcode::kVxor:
+    case ir::Opcode::kVsmin:
+    case ir::Opcode::kVumin:
+    case ir::Opcode::kVsmax:
+    case ir::Opcode::kVumax:
       if (k.args[0] > k.args[1]) std::swap(k.args[0], k.args[1]);
       break;
     default:

@@ -16,11 +16,14 @@
 //    a constant that cannot trap. No instruction is moved across another.
 //  - The CFG is not changed (branch conditions may be simplified and brif arms swapped, but
 //    every block keeps its successors): the pass preserves the CFG-shaped analyses.
+//  - Vector ops get no scalar rule (vicmp shares kIntCompare with icmp but `vicmp eq x, x` is a
+//    vector of all-ones lanes): only constant folding through ir::EvalVector and bitcast rules.
 // Cost: O(instructions); a 32-bit division by a constant becomes at most 7 instructions.
 #include <bit>
 #include <cstdint>
 #include <optional>
 
+#include "ir/simd.h"
 #include "opt/const_fold.h"
 #include "opt/ir_edit.h"
 #include "opt/pass_manager.h"
@@ -172,6 +175,9 @@ class Simplifier {
   // One rule application; false when no rule applies.
   bool Step(Inst i) {
     const InstData d = dfg_[i];
+    // SIMD ops share formats with scalar ones (vicmp is a kIntCompare) but none of the scalar
+    // rules: `vicmp eq x, x` is an all-ones vector, not `iconst 1`.
+    if (ir::IsVectorOp(d.opcode)) return VectorOp(i, d);
     switch (ir::Info(d.opcode).format) {
       case ir::InstFormat::kBinary:
         return ir::IsFloat(TypeOf(d.args[0])) ? FloatBinary(i, d) : IntBinary(i, d);
@@ -602,6 +608,59 @@ class Simplifier {
     const Type t = TypeOf(d.args[0]);
     if (auto r = EvalFloatBinary(d.opcode, t, *cx, *cy)) return SetFloatConst(i, t, *r);
     return false;
+  }
+
+  // Vector rules: an op whose operands are all constants folds to a constant (ir::EvalVector,
+  // what the interpreter computes; not when a float lane of a computed result is NaN, as for
+  // scalars); bitcasts only rename the shape, so a chain of them collapses to one, and a bitcast
+  // to the operand's own shape disappears.
+  bool VectorOp(Inst i, const InstData& d) {
+    if (d.opcode == Opcode::kVconst) return false;
+    if (FoldVector(i, d)) return true;
+    if (d.opcode != Opcode::kVbitcast) return false;
+    const Value x = d.args[0];
+    if (TypeOf(x) == d.type) return ReplaceWith(i, x);
+    const InstData* dx = Def(x);
+    if (dx && dx->opcode == Opcode::kVbitcast) {
+      InstData nd = d;
+      nd.args[0] = dx->args[0];
+      return Rewrite(i, nd);
+    }
+    return false;
+  }
+
+  bool FoldVector(Inst i, const InstData& d) {
+    const auto fixed = dfg_.FixedArgs(i);
+    ir::V128 in[3];
+    for (size_t k = 0; k < fixed.size(); ++k) {
+      const Type t = TypeOf(fixed[k]);
+      if (ir::IsVector(t)) {
+        const InstData* dk = Def(fixed[k]);
+        if (!dk || dk->opcode != Opcode::kVconst) return false;
+        in[k] = dfg_.constant(dk->ref);
+      } else {
+        std::optional<uint64_t> c = ir::IsFloat(t) ? FloatConst(fixed[k]) : Const(fixed[k]);
+        if (!c) return false;
+        in[k] = ir::V128{*c, 0};
+      }
+    }
+    const Type shape =
+        ir::VectorShapeOf(d.opcode, d.type, fixed.empty() ? Type::kInvalid : TypeOf(fixed[0]));
+    const ir::V128 c =
+        ir::Info(d.opcode).format == ir::InstFormat::kShuffle ? dfg_.constant(d.ref) : ir::V128{};
+    const std::optional<ir::V128> r = EvalVectorOp(d.opcode, shape, d.cond, d.imm, c,
+                                                   std::span<const ir::V128>(in, fixed.size()));
+    if (!r) return false;
+    const Type rt = dfg_.ValueType(dfg_.FirstResult(i));
+    if (!ir::IsVector(rt)) {
+      if (ir::IsFloat(rt)) return SetFloatConst(i, rt, r->lo);  // vextractlane: moves bits
+      return SetIconst(i, rt, r->lo);
+    }
+    InstData nd;
+    nd.opcode = Opcode::kVconst;
+    nd.type = rt;
+    nd.ref = dfg_.AddConstant(*r);
+    return Rewrite(i, nd);
   }
 
   bool Select(Inst i, const InstData& d) {

@@ -122,9 +122,14 @@ std::string Val::ToString() const {
     case artifact::ValType::kF64:
       std::snprintf(buf, sizeof buf, "f64:0x%016" PRIx64, raw.f64);
       break;
-    case artifact::ValType::kV128:
-      std::snprintf(buf, sizeof buf, "v128:...");
+    case artifact::ValType::kV128: {  // i32x4 lanes, lane 0 first
+      uint32_t lanes[4];
+      std::memcpy(lanes, raw.v128, 16);
+      std::snprintf(buf, sizeof buf,
+                    "v128:0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32 " 0x%08" PRIx32, lanes[0],
+                    lanes[1], lanes[2], lanes[3]);
       break;
+    }
     default:
       std::snprintf(buf, sizeof buf, "%s:%p", std::string(ValTypeName(type)).c_str(), raw.ref);
       break;

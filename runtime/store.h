@@ -67,7 +67,7 @@ struct Val {
 
   // Bitwise equality (NaNs with equal bits are equal), as the spec tests compare.
   friend bool operator==(const Val& a, const Val& b);
-  std::string ToString() const;  // "i32:42"
+  std::string ToString() const;  // "i32:42"; v128 as i32x4 hex lanes, lane 0 first
 };
 
 // A function: a VMFuncRef owned by an instance (its VMContext) or by the store (host functions).

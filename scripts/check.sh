@@ -66,6 +66,13 @@ run_spec "spec proposal tail-call" spec-tail-call.log --proposal=tail-call
 run_spec "spec proposal threads" spec-threads.log --proposal=threads
 run_spec "spec proposal threads at --opt-level=none" spec-threads-none.log --proposal=threads \
   --opt-level=none
+# Proposals, each with its feature (off by default); simd_* files need SIMD translation.
+for level in speed none; do
+  run_spec "proposals/multi-memory at --opt-level=$level" "spec-multi-memory-$level.log" \
+    --proposal=multi-memory --wasm-features=+multi-memory --exclude='*/simd_*' --opt-level=$level
+  run_spec "proposals/memory64 at --opt-level=$level" "spec-memory64-$level.log" \
+    --proposal=memory64 --wasm-features=+memory64 --opt-level=$level
+done
 # aarch64: the cross-built egret (make aarch64-egret) under qemu-aarch64, when given.
 if [ -n "${EGRET_AARCH64_BUILD_DIR:-}" ]; then
   if [ -x "$EGRET_AARCH64_BUILD_DIR/bin/egret" ]; then
@@ -75,6 +82,12 @@ if [ -n "${EGRET_AARCH64_BUILD_DIR:-}" ]; then
       run_spec "spec proposals extended-const, tail-call, threads on aarch64 (qemu-aarch64)" \
       spec-aarch64-proposals.log --target=aarch64 --proposal=extended-const --proposal=tail-call \
       --proposal=threads
+    EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
+      run_spec "proposals/multi-memory on aarch64 (qemu-aarch64)" spec-multi-memory-aarch64.log \
+      --target=aarch64 --proposal=multi-memory --wasm-features=+multi-memory --exclude='*/simd_*'
+    EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
+      run_spec "proposals/memory64 on aarch64 (qemu-aarch64)" spec-memory64-aarch64.log \
+      --target=aarch64 --proposal=memory64 --wasm-features=+memory64
   else
     echo "== spec testsuite on aarch64: $EGRET_AARCH64_BUILD_DIR/bin/egret missing =="
     failed=$((failed + 1)); status=1

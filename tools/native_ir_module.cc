@@ -35,7 +35,8 @@ constexpr uint64_t kGuardAbove = uint64_t{8} << 30;
 bool IsNarrow(Type t) { return t == Type::kI8 || t == Type::kI16; }
 
 bool IsValueType(Type t) {
-  return t == Type::kI32 || t == Type::kI64 || t == Type::kF32 || t == Type::kF64;
+  return t == Type::kI32 || t == Type::kI64 || t == Type::kF32 || t == Type::kF64 ||
+         ir::IsVector(t);
 }
 
 uint64_t MaskToType(Type t, uint64_t bits) {
@@ -431,6 +432,9 @@ ir::InterpResult NativeIrModule::Call(std::string_view name, std::span<const ir:
     std::memset(&slots[i], 0, sizeof slots[i]);
     const uint64_t bits = MaskToType(args[i].type, args[i].bits);
     std::memcpy(&slots[i], &bits, sizeof bits);
+    // A vector fills the whole 16-byte slot (lanes little-endian: bits, then hi).
+    if (ir::IsVector(args[i].type))
+      std::memcpy(reinterpret_cast<uint8_t*>(&slots[i]) + 8, &args[i].hi, sizeof args[i].hi);
   }
   std::memset(impl_->heap_pages, 0, impl_->heap_pages_size);
   auto* vm = reinterpret_cast<uint8_t*>(impl_->vmctx.data());
@@ -451,6 +455,12 @@ ir::InterpResult NativeIrModule::Call(std::string_view name, std::span<const ir:
   for (size_t i = 0; i < sig.results.size(); ++i) {
     uint64_t bits = 0;
     std::memcpy(&bits, &slots[i], sizeof bits);
+    if (ir::IsVector(sig.results[i])) {
+      uint64_t hi = 0;
+      std::memcpy(&hi, reinterpret_cast<const uint8_t*>(&slots[i]) + 8, sizeof hi);
+      r.values.push_back(ir::DataValue::Vector(sig.results[i], ir::V128{bits, hi}));
+      continue;
+    }
     r.values.push_back({sig.results[i], MaskToType(sig.results[i], bits)});
   }
   return r;

@@ -2,6 +2,7 @@
 // representation), so printing and re-reading a value never changes its bits.
 #include "tools/value_text.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cinttypes>
@@ -9,6 +10,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 namespace egret::tools {
 namespace {
@@ -102,6 +104,96 @@ std::optional<Bits> ParseFloat(std::string_view s, int mantissa_bits) {
 
 }  // namespace
 
+std::optional<V128Shape> ParseV128Shape(std::string_view name) {
+  static constexpr std::string_view kShapes[] = {"i8x16", "i16x8", "i32x4",
+                                                 "i64x2", "f32x4", "f64x2"};
+  for (int i = 0; i < 6; ++i) {
+    const std::string_view shape = kShapes[i];
+    if (name == shape || name == shape.substr(0, shape.find('x'))) return V128Shape(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view V128ShapeName(V128Shape s) {
+  static constexpr std::string_view kNames[] = {"i8x16", "i16x8", "i32x4",
+                                                "i64x2", "f32x4", "f64x2"};
+  return kNames[static_cast<int>(s)];
+}
+
+int V128LaneCount(V128Shape s) {
+  static constexpr int kLanes[] = {16, 8, 4, 2, 4, 2};
+  return kLanes[static_cast<int>(s)];
+}
+
+bool V128IsFloat(V128Shape s) { return s == V128Shape::kF32x4 || s == V128Shape::kF64x2; }
+
+uint64_t GetV128Lane(const uint8_t* bytes, V128Shape s, int lane) {
+  const int width = 16 / V128LaneCount(s);
+  EGRET_CHECK(lane >= 0 && lane < V128LaneCount(s));
+  uint64_t bits = 0;
+  std::memcpy(&bits, bytes + lane * width, width);  // little-endian host (x86-64, aarch64)
+  return bits;
+}
+
+void SetV128Lane(uint8_t* bytes, V128Shape s, int lane, uint64_t bits) {
+  const int width = 16 / V128LaneCount(s);
+  EGRET_CHECK(lane >= 0 && lane < V128LaneCount(s));
+  std::memcpy(bytes + lane * width, &bits, width);
+}
+
+std::string FormatV128(const uint8_t* bytes, V128Shape s) {
+  std::string out(V128ShapeName(s));
+  out += ':';
+  const int lanes = V128LaneCount(s);
+  for (int i = 0; i < lanes; ++i) {
+    if (i) out += ' ';
+    const uint64_t bits = GetV128Lane(bytes, s, i);
+    switch (s) {
+      case V128Shape::kI8x16:
+        out += std::to_string(static_cast<int8_t>(bits));
+        break;
+      case V128Shape::kI16x8:
+        out += std::to_string(static_cast<int16_t>(bits));
+        break;
+      case V128Shape::kI32x4:
+        out += std::to_string(static_cast<int32_t>(bits));
+        break;
+      case V128Shape::kI64x2:
+        out += std::to_string(static_cast<int64_t>(bits));
+        break;
+      case V128Shape::kF32x4:
+        out += FormatF32Bits(static_cast<uint32_t>(bits));
+        break;
+      case V128Shape::kF64x2:
+        out += FormatF64Bits(bits);
+        break;
+    }
+  }
+  return out;
+}
+
+std::string FormatV128Pattern(V128Shape s, const std::vector<std::string>& lanes) {
+  std::string out(V128ShapeName(s));
+  out += ':';
+  const int lane_bits = 128 / V128LaneCount(s);
+  for (size_t i = 0; i < lanes.size(); ++i) {
+    if (i) out += ' ';
+    uint64_t bits = 0;
+    const std::string& text = lanes[i];
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), bits);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+        (lane_bits < 64 && bits >> lane_bits != 0)) {
+      out += text;  // a NaN class
+      continue;
+    }
+    uint8_t bytes[16] = {};
+    SetV128Lane(bytes, s, 0, bits);
+    const std::string lane = FormatV128(bytes, s);
+    out += lane.substr(lane.find(':') + 1, lane.find(' ') - lane.find(':') - 1);
+  }
+  return out;
+}
+
 std::string FormatF32Bits(uint32_t bits) { return FormatFloat<uint32_t, float>(bits, 23); }
 std::string FormatF64Bits(uint64_t bits) { return FormatFloat<uint64_t, double>(bits, 52); }
 
@@ -123,10 +215,49 @@ std::string FormatVal(const runtime::Val& v) {
       std::snprintf(buf, sizeof buf, "%p", v.ref());
       return name + ":" + buf;
     }
+    case ValType::kV128:
+      return "v128:" + FormatV128(v.raw.v128, V128Shape::kI32x4);
     default:
       return v.ToString();
   }
 }
+
+namespace {
+
+// `SHAPE:lane lane ...`, exactly V128LaneCount(SHAPE) lanes separated by spaces.
+std::optional<runtime::Val> ParseV128(std::string_view s) {
+  const size_t colon = s.find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  const std::string_view shape_name = s.substr(0, colon);
+  std::optional<V128Shape> shape = ParseV128Shape(shape_name);
+  if (!shape || shape_name.find('x') == std::string_view::npos) return std::nullopt;
+  s.remove_prefix(colon + 1);
+  runtime::Val v = runtime::Val::Default(ValType::kV128);
+  const int lanes = V128LaneCount(*shape);
+  const int lane_bits = 128 / lanes;
+  int n = 0;
+  while (true) {
+    while (!s.empty() && s[0] == ' ') s.remove_prefix(1);
+    if (s.empty()) break;
+    const size_t end = std::min(s.find(' '), s.size());
+    const std::string_view lane = s.substr(0, end);
+    s.remove_prefix(end);
+    if (n == lanes) return std::nullopt;  // too many lanes
+    std::optional<uint64_t> bits;
+    if (*shape == V128Shape::kF32x4)
+      bits = ParseFloat<uint32_t>(lane, 23);
+    else if (*shape == V128Shape::kF64x2)
+      bits = ParseFloat<uint64_t>(lane, 52);
+    else
+      bits = ParseInt(lane, lane_bits);
+    if (!bits) return std::nullopt;
+    SetV128Lane(v.raw.v128, *shape, n++, *bits);
+  }
+  if (n != lanes) return std::nullopt;
+  return v;
+}
+
+}  // namespace
 
 Expected<runtime::Val> ParseVal(ValType type, std::string_view text) {
   const std::string type_name(artifact::ValTypeName(type));
@@ -163,6 +294,14 @@ Expected<runtime::Val> ParseVal(ValType type, std::string_view text) {
       if (s == "null") return runtime::Val::Default(type);
       return Error("argument '" + std::string(text) + "': only null can be passed as a " +
                    type_name);
+    case ValType::kV128: {
+      std::optional<runtime::Val> v = ParseV128(s);
+      if (!v)
+        return Error("argument '" + std::string(text) +
+                     "' is not a valid v128 (expected SHAPE:LANES, e.g. 'i32x4:1 2 3 4', with "
+                     "one lane per SHAPE lane; shapes i8x16 i16x8 i32x4 i64x2 f32x4 f64x2)");
+      return *v;
+    }
     default:
       return Error("arguments of type " + type_name + " are not supported");
   }

@@ -3,8 +3,8 @@
 // Reads a .wast script directly, or the JSON script wast2json writes (one command per entry,
 // modules as .wasm files beside it); tools/wast_script.h gives both one form. Checks each
 // command against the frontend:
-//   module                every module decodes, validates, translates to IR (SIMD functions
-//                         excepted, until SIMD translation lands) and passes the IR verifier;
+//   module                every module decodes, validates, translates to IR and passes the IR
+//                         verifier;
 //   assert_malformed      binary modules must fail to decode (ErrorKind::kMalformed), text
 //                         modules of a .wast script to parse; wast2json's .wat ones are skipped;
 //   assert_invalid        must decode and then fail validation (ErrorKind::kInvalid);
@@ -16,6 +16,7 @@
 // Prints `file.wast:LINE: FAIL reason` per failure and `N passed, N failed, N skipped` last.
 // --expected-failures=FILE lists `file.wast:LINE` entries whose failure counts as expected.
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -35,6 +36,7 @@
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/compile_flags.h"
+#include "tools/value_text.h"
 #include "tools/wast_exec.h"
 #include "tools/wast_interp.h"
 #include "tools/wast_script.h"
@@ -108,18 +110,14 @@ std::optional<std::string> WastRunner::CheckModule(const std::string& file) {
   if (!env)
     return "module rejected (" + std::string(wasm::ErrorKindName(error.kind)) +
            "): " + error.error.ToString();
-  // Translate every function and verify its IR. SIMD functions are validated but not yet
-  // translated; they are the only translation failures accepted.
+  // Translate every function and verify its IR.
   Expected<wasm::VMContextLayout> layout = wasm::VMContextLayout::Compute(*env);
   if (!layout.ok()) return "translation failed: " + layout.error().ToString();
   const std::vector<std::string> symbols = wasm::FunctionSymbols(*env);
   wasm::FunctionTranslator translator(*env, *layout, symbols);
   for (uint32_t i = env->num_imported_functions; i < env->functions.size(); ++i) {
     Expected<ir::Function> f = translator.Translate(i);
-    if (!f.ok()) {
-      if (f.error().message.find("not yet supported: SIMD") == 0) continue;
-      return "translation failed: " + f.error().ToString();
-    }
+    if (!f.ok()) return "translation failed: " + f.error().ToString();
     if (Status st = ir::Verify(*f); !st.ok())
       return "IR verifier failed on func " + std::to_string(i) + ": " + st.error().ToString();
   }
@@ -132,9 +130,41 @@ std::optional<std::string> WastRunner::CheckModule(const std::string& file) {
 
 namespace {
 
+// A wast2json v128 (`"lane_type": "i32", "value": ["1", ...]`) as its shape and lane texts.
+bool V128Lanes(const nlohmann::json& v, V128Shape* shape, std::vector<std::string>* lanes) {
+  const std::string lane_type = v.value("lane_type", "");
+  std::optional<V128Shape> s = ParseV128Shape(lane_type);
+  if (!s || !v.contains("value") || !v["value"].is_array() ||
+      v["value"].size() != size_t(V128LaneCount(*s)))
+    return false;
+  *shape = *s;
+  lanes->clear();
+  for (const nlohmann::json& lane : v["value"]) {
+    if (!lane.is_string()) return false;
+    lanes->push_back(lane.get<std::string>());
+  }
+  return true;
+}
+
 // A wast2json value as interpreter input; false for types the interpreter run does not handle.
 bool ParseValue(const nlohmann::json& v, ir::DataValue* out) {
   const std::string type = v.value("type", "");
+  if (type == "v128") {  // lanes as unsigned decimal bits; v128 is IR i8x16
+    V128Shape shape;
+    std::vector<std::string> lanes;
+    if (!V128Lanes(v, &shape, &lanes)) return false;
+    uint8_t bytes[16] = {};
+    for (size_t i = 0; i < lanes.size(); ++i) {
+      if (lanes[i].empty() || lanes[i].find_first_not_of("0123456789") != std::string::npos)
+        return false;  // a NaN pattern: expected values only
+      SetV128Lane(bytes, shape, int(i), std::stoull(lanes[i]));
+    }
+    ir::V128 bits;
+    std::memcpy(&bits.lo, bytes, 8);
+    std::memcpy(&bits.hi, bytes + 8, 8);
+    *out = ir::DataValue::Vector(ir::Type::kI8x16, bits);
+    return true;
+  }
   const std::string text = v.value("value", "");
   if (text.rfind("nan:", 0) == 0) return false;
   if (type == "i32")
@@ -150,22 +180,50 @@ bool ParseValue(const nlohmann::json& v, ir::DataValue* out) {
   return true;
 }
 
-// Whether `got` is what `want` (a wast2json expected value) allows, including NaN classes.
+// Whether float bits `b` (32 or 64 bits) are in the NaN class `text`.
+bool NanMatches(const std::string& text, uint64_t b, bool f64) {
+  if (!f64) {
+    const uint32_t x = static_cast<uint32_t>(b);
+    const bool nan = (x & 0x7f800000u) == 0x7f800000u && (x & 0x7fffffu);
+    return text == "nan:canonical" ? (x & 0x7fffffffu) == 0x7fc00000u : nan && (x & 0x400000u);
+  }
+  const bool nan = (b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (b & 0xfffffffffffffull);
+  return text == "nan:canonical" ? (b & 0x7fffffffffffffffull) == 0x7ff8000000000000ull
+                                 : nan && (b & 0x8000000000000ull);
+}
+
+// The 16 bytes of a vector result.
+void VectorBytes(const ir::DataValue& v, uint8_t* bytes) {
+  std::memcpy(bytes, &v.bits, 8);
+  std::memcpy(bytes + 8, &v.hi, 8);
+}
+
+// Whether `got` is what `want` (a wast2json expected value) allows, including NaN classes
+// (lane by lane for v128).
 bool Matches(const nlohmann::json& want, const ir::DataValue& got) {
   const std::string type = want.value("type", "");
-  const std::string text = want.value("value", "");
-  if (text == "nan:canonical" || text == "nan:arithmetic") {
-    if (type == "f32") {
-      const uint32_t b = static_cast<uint32_t>(got.bits);
-      const bool nan = (b & 0x7f800000u) == 0x7f800000u && (b & 0x7fffffu);
-      return text == "nan:canonical" ? (b & 0x7fffffffu) == 0x7fc00000u : nan && (b & 0x400000u);
+  if (type == "v128") {
+    V128Shape shape;
+    std::vector<std::string> lanes;
+    if (!ir::IsVector(got.type) || !V128Lanes(want, &shape, &lanes)) return false;
+    uint8_t bytes[16];
+    VectorBytes(got, bytes);
+    for (size_t i = 0; i < lanes.size(); ++i) {
+      const uint64_t bits = GetV128Lane(bytes, shape, int(i));
+      if (lanes[i].rfind("nan:", 0) == 0) {
+        if (!V128IsFloat(shape) || !NanMatches(lanes[i], bits, shape == V128Shape::kF64x2))
+          return false;
+      } else if (lanes[i].empty() ||
+                 lanes[i].find_first_not_of("0123456789") != std::string::npos ||
+                 std::stoull(lanes[i]) != bits) {
+        return false;
+      }
     }
-    const uint64_t b = got.bits;
-    const bool nan =
-        (b & 0x7ff0000000000000ull) == 0x7ff0000000000000ull && (b & 0xfffffffffffffull);
-    return text == "nan:canonical" ? (b & 0x7fffffffffffffffull) == 0x7ff8000000000000ull
-                                   : nan && (b & 0x8000000000000ull);
+    return true;
   }
+  const std::string text = want.value("value", "");
+  if (text == "nan:canonical" || text == "nan:arithmetic")
+    return NanMatches(text, got.bits, type == "f64");
   ir::DataValue w;
   if (!ParseValue(want, &w)) return false;
   return w.bits == got.bits;
@@ -187,7 +245,7 @@ bool WastRunner::RunAction(const nlohmann::json& cmd, int line) {
   const nlohmann::json expected = cmd.value("expected", nlohmann::json::array());
   for (const nlohmann::json& e : expected) {
     const std::string t = e.value("type", "");
-    if (t != "i32" && t != "i64" && t != "f32" && t != "f64") return false;
+    if (t != "i32" && t != "i64" && t != "f32" && t != "f64" && t != "v128") return false;
   }
   const std::string field = action.value("field", "");
   ir::InterpResult r = instance_->Invoke(field, args);
@@ -233,6 +291,18 @@ bool WastRunner::RunAction(const nlohmann::json& cmd, int line) {
     return true;
   }
   for (size_t i = 0; i < expected.size(); ++i) {
+    if (expected[i].value("type", "") == "v128" && !Matches(expected[i], r.values[i])) {
+      // Lane by lane, in the expected value's shape.
+      V128Shape shape = V128Shape::kI32x4;
+      std::vector<std::string> lanes;
+      V128Lanes(expected[i], &shape, &lanes);
+      uint8_t bytes[16];
+      VectorBytes(r.values[i], bytes);
+      Report(line, field + ": result " + std::to_string(i) +
+                       " is v128:" + FormatV128(bytes, shape) +
+                       ", expected v128:" + FormatV128Pattern(shape, lanes));
+      return true;
+    }
     if (!Matches(expected[i], r.values[i])) {
       Report(
           line, field + ": result " + std::to_string(i) + " is " +

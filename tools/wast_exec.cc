@@ -39,6 +39,7 @@ std::optional<ValType> ParseType(const std::string& t) {
   if (t == "f64") return ValType::kF64;
   if (t == "funcref") return ValType::kFuncRef;
   if (t == "externref") return ValType::kExternRef;
+  if (t == "v128") return ValType::kV128;
   return std::nullopt;
 }
 
@@ -54,12 +55,48 @@ std::optional<uint64_t> ParseU64(const std::string& s) {
   return v;
 }
 
-// A wast2json argument value. Errors say what is unsupported (v128) or malformed.
+// A v128's lane shape and lane texts (`"lane_type": "i32", "value": ["1", ...]`, one string
+// per lane: the lane's bits as unsigned decimal, or a NaN class in expected values).
+struct V128Json {
+  V128Shape shape;
+  std::vector<std::string> lanes;
+};
+Expected<V128Json> ParseV128Json(const json& v) {
+  const std::string lane_type = v.value("lane_type", "");
+  std::optional<V128Shape> shape = ParseV128Shape(lane_type);
+  if (!shape || lane_type.find('x') != std::string::npos)
+    return Error("bad v128 lane type '" + lane_type + "'");
+  V128Json out{*shape, {}};
+  if (!v.contains("value") || !v["value"].is_array() ||
+      v["value"].size() != size_t(V128LaneCount(*shape)))
+    return Error("v128 value needs " + std::to_string(V128LaneCount(*shape)) + " " + lane_type +
+                 " lanes");
+  for (const json& lane : v["value"]) {
+    if (!lane.is_string()) return Error("bad v128 lane");
+    out.lanes.push_back(lane.get<std::string>());
+  }
+  return out;
+}
+
+// A wast2json argument value. Errors say what is unsupported or malformed.
 Expected<Val> ParseArg(const json& v) {
   const std::string type = v.value("type", "");
-  const std::string text = v.contains("value") && v["value"].is_string() ? v["value"] : "";
   std::optional<ValType> t = ParseType(type);
   if (!t) return Error("unsupported argument type '" + type + "'");
+  if (*t == ValType::kV128) {
+    EGRET_ASSIGN_OR_RETURN(V128Json lanes, ParseV128Json(v));
+    Val out = Val::Default(ValType::kV128);
+    const int lane_bits = 128 / V128LaneCount(lanes.shape);
+    for (size_t i = 0; i < lanes.lanes.size(); ++i) {
+      std::optional<uint64_t> bits = ParseU64(lanes.lanes[i]);
+      if (!bits || (lane_bits < 64 && *bits >> lane_bits != 0))
+        return Error("bad v128 " + std::string(V128ShapeName(lanes.shape)) + " lane '" +
+                     lanes.lanes[i] + "'");
+      SetV128Lane(out.raw.v128, lanes.shape, int(i), *bits);
+    }
+    return out;
+  }
+  const std::string text = v.contains("value") && v["value"].is_string() ? v["value"] : "";
   if (*t == ValType::kFuncRef || *t == ValType::kExternRef) {
     if (text == "null") return Val::Default(*t);
     std::optional<uint64_t> n = ParseU64(text);
@@ -85,8 +122,47 @@ bool IsArithmeticNan32(uint32_t b) { return (b & 0x7fc00000u) == 0x7fc00000u; }
 bool IsCanonicalNan64(uint64_t b) { return (b & ~(uint64_t{1} << 63)) == 0x7ff8000000000000ull; }
 bool IsArithmeticNan64(uint64_t b) { return (b & 0x7ff8000000000000ull) == 0x7ff8000000000000ull; }
 
+// Whether lane `bits` of a float lane (32 or 64 bits) is in the NaN class `pattern`
+// ("nan:canonical" or "nan:arithmetic"); false for any other pattern.
+bool LaneNanMatches(const std::string& pattern, uint64_t bits, bool f64) {
+  if (pattern == "nan:canonical")
+    return f64 ? IsCanonicalNan64(bits) : IsCanonicalNan32(uint32_t(bits));
+  if (pattern == "nan:arithmetic")
+    return f64 ? IsArithmeticNan64(bits) : IsArithmeticNan32(uint32_t(bits));
+  return false;
+}
+
+// A v128 result against a lane-wise expected value: each lane bit for bit, or in its NaN class.
+bool MatchesV128(const json& want, const Val& got, std::string* unsupported) {
+  Expected<V128Json> lanes = ParseV128Json(want);
+  if (!lanes.ok()) {
+    *unsupported = lanes.error().message;
+    return false;
+  }
+  const V128Shape shape = lanes->shape;
+  for (size_t i = 0; i < lanes->lanes.size(); ++i) {
+    const std::string& text = lanes->lanes[i];
+    const uint64_t bits = GetV128Lane(got.raw.v128, shape, int(i));
+    if (text.rfind("nan:", 0) == 0) {
+      if (!V128IsFloat(shape)) {
+        *unsupported = "NaN pattern in an integer v128 lane";
+        return false;
+      }
+      if (!LaneNanMatches(text, bits, shape == V128Shape::kF64x2)) return false;
+      continue;
+    }
+    std::optional<uint64_t> w = ParseU64(text);
+    if (!w) {
+      *unsupported = "bad v128 lane '" + text + "'";
+      return false;
+    }
+    if (*w != bits) return false;
+  }
+  return true;
+}
+
 // Whether `got` is allowed by the expected value `want`; *unsupported is set for expected
-// values this runner cannot compare (v128).
+// values this runner cannot compare.
 bool Matches(const json& want, const Val& got, std::string* unsupported) {
   const std::string type = want.value("type", "");
   if (type == "either") {
@@ -100,6 +176,7 @@ bool Matches(const json& want, const Val& got, std::string* unsupported) {
     return false;
   }
   if (got.type != *t) return false;
+  if (*t == ValType::kV128) return MatchesV128(want, got, unsupported);
   const bool has_value = want.contains("value") && want["value"].is_string();
   const std::string text = has_value ? want["value"].get<std::string>() : "";
   switch (*t) {
@@ -125,7 +202,14 @@ bool Matches(const json& want, const Val& got, std::string* unsupported) {
   return *w == got;
 }
 
-std::string Describe(const Val& v) { return FormatVal(v); }
+// A result as text; a v128 in the lane shape of the expected value `want` when it has one.
+std::string Describe(const Val& v, const json& want = json()) {
+  if (v.type == ValType::kV128 && want.is_object()) {
+    std::optional<V128Shape> shape = ParseV128Shape(want.value("lane_type", ""));
+    if (shape) return "v128:" + FormatV128(v.raw.v128, *shape);
+  }
+  return FormatVal(v);
+}
 
 std::string DescribeExpected(const json& want) {
   if (want.value("type", "") == "either") {
@@ -135,6 +219,11 @@ std::string DescribeExpected(const json& want) {
     return s + ")";
   }
   const std::string type = want.value("type", "");
+  if (type == "v128") {
+    Expected<V128Json> lanes = ParseV128Json(want);
+    if (!lanes.ok()) return "v128:?";
+    return "v128:" + FormatV128Pattern(lanes->shape, lanes->lanes);
+  }
   const std::string text = want.contains("value") && want["value"].is_string()
                                ? want["value"].get<std::string>()
                                : "non-null";
@@ -296,8 +385,8 @@ Outcome WastExecutor::DoAssertReturn(const json& cmd) {
     std::string unsupported;
     if (!Matches(expected[i], r->values[i], &unsupported)) {
       if (!unsupported.empty()) return field + ": " + unsupported;
-      return field + ": result " + std::to_string(i) + " is " + Describe(r->values[i]) +
-             ", expected " + DescribeExpected(expected[i]);
+      return field + ": result " + std::to_string(i) + " is " +
+             Describe(r->values[i], expected[i]) + ", expected " + DescribeExpected(expected[i]);
     }
   }
   return std::nullopt;

@@ -69,6 +69,11 @@ std::unique_ptr<InterpInstance> InterpInstance::Create(wasm::ModuleEnv env, std:
     *why = "imports";
     return nullptr;
   }
+  // The sandbox has one 32-bit memory (its grow builtin is memory 0's).
+  if (env.memories.size() > 1 || (env.memories.size() == 1 && env.memories[0].type.is64)) {
+    *why = "several memories or memory64";
+    return nullptr;
+  }
   std::unique_ptr<InterpInstance> inst(new InterpInstance());
   inst->env_ = std::move(env);
   const wasm::ModuleEnv& m = inst->env_;
@@ -170,8 +175,14 @@ std::unique_ptr<InterpInstance> InterpInstance::Create(wasm::ModuleEnv env, std:
     }
   };
   for (uint32_t g = 0; g < m.globals.size(); ++g) {
+    const ConstExpr& init = m.globals[g].init;
+    if (init.kind == ConstExpr::Kind::kV128) {  // 16 bytes, little-endian
+      put64(vm + layout->Global(g), init.bits);
+      put64(vm + layout->Global(g) + 8, init.bits_hi);
+      continue;
+    }
     uint64_t v = 0;
-    if (!eval(m.globals[g].init, &v)) {
+    if (!eval(init, &v)) {
       *why = "global initialiser";
       return nullptr;
     }

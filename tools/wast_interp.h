@@ -5,7 +5,7 @@
 // out by VMContextLayout, tables of VMFuncRef pointers, linear memory, data and element
 // segments, start function) and executes assert_return / assert_trap / action commands against
 // the IR that the frontend produced (translated with explicit bounds checks, since the sandbox
-// has no guard pages). Modules it cannot host (imports, SIMD, passive segments, large memories)
+// has no guard pages). Modules it cannot host (imports, passive segments, large memories)
 // and builtins other than memory.grow make their commands count as skipped.
 #ifndef EGRET_TOOLS_WAST_INTERP_H_
 #define EGRET_TOOLS_WAST_INTERP_H_

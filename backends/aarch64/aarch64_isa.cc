@@ -40,19 +40,31 @@ class A64ArrayMarshaller final : public backend::ArrayMarshaller {
   A64ArrayMarshaller(A64MachBuffer& buf, Gpr array_base, Gpr stack_base, int32_t stack_disp)
       : buf_(buf), array_base_(array_base), stack_base_(stack_base), stack_disp_(stack_disp) {}
 
-  void RegFromArray(const AbiLoc& loc, bool f64, int32_t offset) override {
-    EmitSlotAccess(buf_, true, loc.fp, f64, loc.reg, array_base_, offset);
+  // Vectors move all 16 bytes of their ValRaw slot (ldr/str q); a 16-byte stack value as two
+  // 8-byte halves through x17.
+  void RegFromArray(const AbiLoc& loc, int32_t offset) override {
+    if (loc.kind == backend::ValueKind::kV128)
+      return EmitQAccess(buf_, true, loc.reg, array_base_, offset);
+    EmitSlotAccess(buf_, true, loc.fp, loc.kind == backend::ValueKind::kF64, loc.reg, array_base_,
+                   offset);
   }
-  void ArrayFromReg(int32_t offset, const AbiLoc& loc, bool f64) override {
-    EmitSlotAccess(buf_, false, loc.fp, f64, loc.reg, array_base_, offset);
+  void ArrayFromReg(int32_t offset, const AbiLoc& loc) override {
+    if (loc.kind == backend::ValueKind::kV128)
+      return EmitQAccess(buf_, false, loc.reg, array_base_, offset);
+    EmitSlotAccess(buf_, false, loc.fp, loc.kind == backend::ValueKind::kF64, loc.reg, array_base_,
+                   offset);
   }
-  void StackFromArray(uint32_t slot, int32_t offset) override {
-    EmitSlotAccess(buf_, true, false, true, R(kTmp1), array_base_, offset);
-    EmitSlotAccess(buf_, false, false, true, R(kTmp1), stack_base_, Stack(slot));
+  void StackFromArray(const AbiLoc& loc, int32_t offset) override {
+    for (uint32_t k = 0; k < backend::StackBytes(loc.kind) / 8; ++k) {
+      EmitSlotAccess(buf_, true, false, true, R(kTmp1), array_base_, offset + 8 * k);
+      EmitSlotAccess(buf_, false, false, true, R(kTmp1), stack_base_, Stack(loc.slot + k));
+    }
   }
-  void ArrayFromStack(int32_t offset, uint32_t slot) override {
-    EmitSlotAccess(buf_, true, false, true, R(kTmp1), stack_base_, Stack(slot));
-    EmitSlotAccess(buf_, false, false, true, R(kTmp1), array_base_, offset);
+  void ArrayFromStack(int32_t offset, const AbiLoc& loc) override {
+    for (uint32_t k = 0; k < backend::StackBytes(loc.kind) / 8; ++k) {
+      EmitSlotAccess(buf_, true, false, true, R(kTmp1), stack_base_, Stack(loc.slot + k));
+      EmitSlotAccess(buf_, false, false, true, R(kTmp1), array_base_, offset + 8 * k);
+    }
   }
 
  private:

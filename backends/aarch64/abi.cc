@@ -44,11 +44,11 @@ const regalloc::MachineEnv& A64MachineEnv() {
   return env;
 }
 
-regalloc::PRegSet CallClobbers() {
+regalloc::PRegSet CallClobbers(bool vectors) {
   regalloc::PRegSet s;
   for (Gpr r : kCallerSavedGprs) s.Add(IntPReg(r));
   for (int v = 0; v < 30; ++v)
-    if (IsCallerSavedFpr(v)) s.Add(FloatPReg(FprFromEnc(v)));
+    if (IsCallerSavedFpr(v) || vectors) s.Add(FloatPReg(FprFromEnc(v)));
   return s;
 }
 

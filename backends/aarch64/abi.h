@@ -7,10 +7,11 @@
 // fixed vmctx register). Results: x0-x7 / v0-v7, further results in 8-byte slots of the caller's
 // outgoing area right after the stack arguments (multi-value without a hidden pointer).
 //
-// Registers: x19-x28 and d8-d15 are callee-saved (AAPCS64; only the low 64 bits of v8-v15, all
-// egret keeps in them). Never allocated: x16/x17 (IP0/IP1: emission temporaries, and the far
-// veneers' registers), x18 (platform register), x29 (frame pointer), x30 (link register), sp;
-// x15 and v31 are the allocator's scratch registers, v30 an emission temporary.
+// Registers: x19-x28 and d8-d15 are callee-saved (AAPCS64; only the low 64 bits of v8-v15: a
+// function holding vectors treats v8-v15 as clobbered by its calls, see CallClobbers). Never
+// allocated: x16/x17 (IP0/IP1: emission temporaries, and the far veneers' registers), x18 (platform
+// register), x29 (frame pointer), x30 (link register), sp; x15 and v31 are the allocator's scratch
+// registers, v30 an emission temporary.
 //
 // Frame (x29-based, so backtraces walk the frame-pointer chain [fp] -> caller's fp, [fp+8] ->
 // return address):
@@ -53,8 +54,10 @@ inline regalloc::PReg FloatPReg(Fpr r) {
 
 // The allocator's view of the register file.
 const regalloc::MachineEnv& A64MachineEnv();
-// Every allocatable register a call may destroy.
-regalloc::PRegSet CallClobbers();
+// Every allocatable register a call may destroy. A callee preserves only the low 64 bits of
+// v8-v15 (AAPCS64; egret's functions save d8-d15), so in a function that holds 128-bit vectors
+// (`vectors`) every call clobbers v8-v15 too: no vector lives across a call in them.
+regalloc::PRegSet CallClobbers(bool vectors = false);
 
 }  // namespace egret::aarch64
 

@@ -44,6 +44,27 @@ void EmitSlotAccess(A64MachBuffer& buf, bool load, bool fp, bool f64, uint8_t re
   Put(buf, i);
 }
 
+void EmitQAccess(A64MachBuffer& buf, bool load, uint8_t reg, Gpr base, int64_t off) {
+  Inst i;
+  i.d = reg;
+  i.n = R(base);
+  i.imm = off;
+  if (IsScaledOffset(off, 4)) {
+    i.form = load ? Form::kLdrQ : Form::kStrQ;
+  } else if (IsUnscaledOffset(off)) {
+    i.form = load ? Form::kLdurQ : Form::kSturQ;
+  } else {
+    EmitMovImm(buf, kTmp0, static_cast<uint64_t>(off), true);
+    i.form = load ? Form::kLdrQReg : Form::kStrQReg;
+    i.m = R(kTmp0);
+    i.imm = 0;
+    i.extend = Extend::kUxtx;
+  }
+  Put(buf, i);
+}
+
+Inst VMov(Fpr d, Fpr n) { return Vec(Form::kVOrr, VArr::k16B, d, n, n); }
+
 void EmitMovImm(A64MachBuffer& buf, Gpr d, uint64_t value, bool is64) {
   if (!is64) value &= 0xffffffffu;
   const int halves = is64 ? 4 : 2;
@@ -92,6 +113,119 @@ void EmitMovImm(A64MachBuffer& buf, Gpr d, uint64_t value, bool is64) {
 }
 
 namespace {
+
+// ---- Vectors (NEON). The arrangement of each IR shape; kVec's expansions (docs/aarch64.md,
+// "SIMD"). Defs are late, so a def may share a register with any use: an expansion that writes
+// before its last read goes through v30 (and v31, the allocator's scratch, which holds nothing
+// inside an MInst: only edits between MInsts use it) and moves the result last.
+
+VArr ArrOf(ir::Type shape) {
+  switch (shape) {
+    case ir::Type::kI8x16:
+      return VArr::k16B;
+    case ir::Type::kI16x8:
+      return VArr::k8H;
+    case ir::Type::kI32x4:
+    case ir::Type::kF32x4:
+      return VArr::k4S;
+    default:
+      return VArr::k2D;
+  }
+}
+// The 64-bit half of an arrangement (8b for 16b): the source of the widening forms.
+VArr HalfOf(VArr a) { return MakeVArr(VSize(a), false); }
+
+// umov/smov/ins/dup of element `lane` of size log2 `size`.
+Inst Elem(Form f, uint32_t size, uint8_t d, uint8_t n, int64_t lane) {
+  Inst i;
+  i.form = f;
+  i.arr = MakeVArr(size, true);
+  i.d = d;
+  i.n = n;
+  i.imm = lane;
+  return i;
+}
+
+// A shuffle that one permute instruction does: dup (element), zip1/2, uzp1/2, trn1/2 or ext.
+struct ShufflePlan {
+  Form form = Form::kVTbl1;
+  VArr arr = VArr::k16B;
+  int64_t imm = 0;      // dup: the lane; ext: the byte offset
+  bool swap = false;    // the instruction's operands are (b, a)
+  bool from_b = false;  // dup: the lane is b's
+};
+
+// Finds a plan for the byte mask `m` (indices 0-15 pick a's bytes, 16-31 b's). With
+// `one_source` both operands are the same value, so indices are compared modulo 16. Larger
+// lanes first: a mask that moves whole 8-, 4- or 2-byte lanes is matched at that lane size.
+bool PlanShuffle(const uint8_t (&m)[16], bool one_source, ShufflePlan* p) {
+  for (int size = 3; size >= 0; --size) {
+    const int bytes = 1 << size, n = 16 / bytes;
+    int lane[16];
+    bool structured = true;
+    for (int k = 0; k < n && structured; ++k) {
+      const int base = m[k * bytes];
+      structured = base % bytes == 0;
+      for (int j = 1; j < bytes && structured; ++j) structured = m[k * bytes + j] == base + j;
+      lane[k] = base / bytes;
+    }
+    if (!structured) continue;
+    auto eq = [&](int want, int got) { return one_source ? want % n == got % n : want == got; };
+    p->arr = MakeVArr(static_cast<uint32_t>(size), true);
+    bool dup = true;
+    for (int k = 1; k < n; ++k) dup &= eq(lane[0], lane[k]);
+    if (dup) {
+      p->form = Form::kVDupElem;
+      p->imm = lane[0] % n;
+      p->from_b = !one_source && lane[0] >= n;
+      return true;
+    }
+    for (bool swap : {false, true}) {
+      auto x = [&](int k) { return swap ? lane[k] ^ n : lane[k]; };
+      auto all = [&](auto&& want) {
+        for (int k = 0; k < n; ++k)
+          if (!eq(want(k), x(k))) return false;
+        return true;
+      };
+      struct {
+        Form form;
+        int (*want)(int k, int n);
+      } const kPatterns[] = {
+          {Form::kVZip1, [](int k, int n) { return (k & 1) * n + k / 2; }},
+          {Form::kVZip2, [](int k, int n) { return (k & 1) * n + n / 2 + k / 2; }},
+          {Form::kVUzp1, [](int k, int) { return 2 * k; }},
+          {Form::kVUzp2, [](int k, int) { return 2 * k + 1; }},
+          {Form::kVTrn1, [](int k, int n) { return (k & ~1) + (k & 1) * n; }},
+          {Form::kVTrn2, [](int k, int n) { return (k & ~1) + 1 + (k & 1) * n; }},
+      };
+      for (const auto& pat : kPatterns) {
+        if (all([&](int k) { return pat.want(k, n); })) {
+          p->form = pat.form;
+          p->swap = swap;
+          return true;
+        }
+      }
+    }
+  }
+  // ext: bytes c..c+15 of the concatenation a:b (or b:a).
+  for (bool swap : {false, true}) {
+    for (int c = 1; c < 16; ++c) {
+      bool ok = true;
+      for (int k = 0; k < 16 && ok; ++k) {
+        const int got = swap ? m[k] ^ 16 : m[k];
+        ok = one_source ? (c + k) % 16 == got % 16 : c + k == got;
+      }
+      if (ok) {
+        p->form = Form::kVExt;
+        p->arr = VArr::k16B;
+        p->imm = c;
+        p->swap = swap;
+        return true;
+      }
+    }
+  }
+  return false;
+}
 
 class Emitter final : public backend::InstEmitter {
  public:
@@ -185,7 +319,12 @@ class Emitter final : public backend::InstEmitter {
     return v_.ra.insts[inst].operand_end - v_.ra.insts[inst].operand_begin;
   }
   OperandSlots Slots(uint32_t inst) const { return SlotsOf(v_.insts[inst], NumOps(inst)); }
-  int64_t SpillOffset(uint32_t slot) const { return frame_.spill_base + 8 * int64_t{slot}; }
+  int64_t SpillOffset(uint32_t slot) const { return frame_.SlotOffset(slot); }
+  // A value move between the register files' slots: q for vectors (vec), else SlotAccess.
+  void ValueAccess(bool load, const MInst& m, uint8_t reg, Gpr base, int64_t off) {
+    if (m.vec) return EmitQAccess(buf_, load, reg, base, off);
+    SlotAccess(load, m.fp, m.f64, reg, base, off);
+  }
 
   void EmitEdit(const regalloc::Edit& e) override;
   void Prologue() override;
@@ -205,6 +344,8 @@ class Emitter final : public backend::InstEmitter {
   void EmitBrif(uint32_t i, const MInst& m);
   void EmitBrTable(uint32_t i, const MInst& m);
   void EmitTrapIf(uint32_t i, const MInst& m);
+  void EmitVec(uint32_t i, const MInst& m);
+  void LoadVecConst(Fpr d, uint64_t lo, uint64_t hi);
 
   const VCode& v_;
   const regalloc::Output& ra_;
@@ -217,22 +358,29 @@ class Emitter final : public backend::InstEmitter {
   uint64_t allowed_int_ = 0, allowed_fp_ = 0;
 };
 
+// Float-class moves, spills and reloads are full width (mov v.16b, str/ldr q) when the function
+// holds vectors (the edit does not say which value it moves), else d-register ones.
 void Emitter::EmitEdit(const regalloc::Edit& e) {
+  const bool wide = frame_.wide_float_slots;
   if (e.from.is_reg() && e.to.is_reg()) {
     if (e.from.reg().cls() == regalloc::RegClass::kInt) {
       Put(MovReg(true, GprFromEnc(e.to.reg().hw()), GprFromEnc(e.from.reg().hw())));
+    } else if (wide) {
+      Put(VMov(FprFromEnc(e.to.reg().hw()), FprFromEnc(e.from.reg().hw())));
     } else {
       Put(VV(Form::kFmovReg, true, FprFromEnc(e.to.reg().hw()), FprFromEnc(e.from.reg().hw())));
     }
   } else if (e.from.is_reg()) {
     const bool fp = e.from.reg().cls() == regalloc::RegClass::kFloat;
-    SlotAccess(false, fp, true, static_cast<uint8_t>(e.from.reg().hw()), Gpr::kSp,
-               SpillOffset(e.to.slot()));
+    const uint8_t reg = static_cast<uint8_t>(e.from.reg().hw());
+    if (fp && wide) return EmitQAccess(buf_, false, reg, Gpr::kSp, SpillOffset(e.to.slot()));
+    SlotAccess(false, fp, true, reg, Gpr::kSp, SpillOffset(e.to.slot()));
   } else {
     EGRET_CHECK(e.from.is_stack() && e.to.is_reg());
     const bool fp = e.to.reg().cls() == regalloc::RegClass::kFloat;
-    SlotAccess(true, fp, true, static_cast<uint8_t>(e.to.reg().hw()), Gpr::kSp,
-               SpillOffset(e.from.slot()));
+    const uint8_t reg = static_cast<uint8_t>(e.to.reg().hw());
+    if (fp && wide) return EmitQAccess(buf_, true, reg, Gpr::kSp, SpillOffset(e.from.slot()));
+    SlotAccess(true, fp, true, reg, Gpr::kSp, SpillOffset(e.from.slot()));
   }
 }
 
@@ -358,7 +506,26 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
     }
   }
   fi.spill_base = v.frame.outgoing_bytes;
-  fi.frame_bytes = (v.frame.outgoing_bytes + 8 * ra.num_spill_slots + 15) & ~15u;
+  uint32_t spill_bytes = 8 * ra.num_spill_slots;
+  if (v.frame.wide_float_slots) {
+    // 16-byte float-class slots first (the outgoing area is a multiple of 16 and sp is 16-byte
+    // aligned in the body, so they are aligned), then the 8-byte integer ones.
+    fi.wide_float_slots = true;
+    fi.slot_offset.resize(ra.num_spill_slots);
+    uint32_t at = fi.spill_base;
+    for (uint32_t s = 0; s < ra.num_spill_slots; ++s)
+      if (ra.spill_slot_class[s] == regalloc::RegClass::kFloat) {
+        fi.slot_offset[s] = at;
+        at += 16;
+      }
+    for (uint32_t s = 0; s < ra.num_spill_slots; ++s)
+      if (ra.spill_slot_class[s] != regalloc::RegClass::kFloat) {
+        fi.slot_offset[s] = at;
+        at += 8;
+      }
+    spill_bytes = at - fi.spill_base;
+  }
+  fi.frame_bytes = (v.frame.outgoing_bytes + spill_bytes + 15) & ~15u;
   return fi;
 }
 
@@ -645,14 +812,25 @@ void Emitter::EmitMemory(uint32_t i, const MInst& m) {
   const uint8_t reg = load ? (m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)))
                            : (m.fp ? R(V(i, o.value)) : R(G(i, o.value)));
   const Gpr base = G(i, m.base_op);
-  const int size = m.fp ? (m.f64 ? 3 : 2) : MemSizeLog2(m.mem);
+  const int size = m.vec ? 4 : m.fp ? (m.f64 ? 3 : 2) : MemSizeLog2(m.mem);
   Inst x;
   x.is64 = load ? m.is64 : m.mem == MemKind::kX;
   x.f64 = m.f64;
   x.mem = m.mem;
   x.d = reg;
   x.n = R(base);
+  // Vector accesses take the q forms (the scaled offset in 16-byte units).
   auto pick = [&](Form ld, Form st, Form ldf, Form stf) {
+    if (m.vec) {
+      switch (ldf) {
+        case Form::kLdrFReg:
+          return load ? Form::kLdrQReg : Form::kStrQReg;
+        case Form::kLdrF:
+          return load ? Form::kLdrQ : Form::kStrQ;
+        default:
+          return load ? Form::kLdurQ : Form::kSturQ;
+      }
+    }
     return m.fp ? (load ? ldf : stf) : (load ? ld : st);
   };
   if (m.index_op >= 0) {
@@ -886,10 +1064,468 @@ void Emitter::EmitTrapIf(uint32_t i, const MInst& m) {
   TrapUnless(Invert(cc), m.trap);
 }
 
+void Emitter::LoadVecConst(Fpr d, uint64_t lo, uint64_t hi) {
+  // movi when every byte is 0x00 or 0xff in both halves alike (0 and all-ones included), or when
+  // all 16 bytes are equal; else ldr q from the constant pool.
+  auto byte_mask = [](uint64_t v) {
+    for (int b = 0; b < 8; ++b) {
+      const uint64_t x = (v >> (8 * b)) & 0xff;
+      if (x != 0 && x != 0xff) return false;
+    }
+    return true;
+  };
+  Inst mv;
+  mv.form = Form::kVMovi;
+  mv.d = R(d);
+  if (lo == hi && byte_mask(lo)) {
+    mv.arr = VArr::k2D;
+    mv.imm = static_cast<int64_t>(lo);
+    return Put(mv);
+  }
+  if (lo == hi && lo == (lo & 0xff) * 0x0101010101010101ull) {
+    mv.arr = VArr::k16B;
+    mv.imm = static_cast<int64_t>(lo & 0xff);
+    return Put(mv);
+  }
+  uint8_t bytes[16];
+  std::memcpy(bytes, &lo, 8);
+  std::memcpy(bytes + 8, &hi, 8);
+  const MachLabel l = buf_.ConstantLabel(std::span<const uint8_t>(bytes, 16), 16);
+  Inst ld;
+  ld.form = Form::kLdrQLit;
+  ld.d = R(d);
+  Put(ld);
+  buf_.UseLabelAtOffset(buf_.CurOffset() - 4, l, A64LabelUse::kLdr19);
+}
+
+void Emitter::EmitVec(uint32_t i, const MInst& m) {
+  using ir::Opcode;
+  const OperandSlots o = Slots(i);
+  const VArr arr = ArrOf(m.shape);
+  const uint32_t size = VSize(arr);
+  const uint32_t lane_bits = 8u << size;
+  auto VA = [&] { return V(i, o.a); };
+  auto VB = [&] { return V(i, o.b); };
+  auto VD = [&] { return V(i, o.dst); };
+  // d = f(a, b) / f(a) at the shape's arrangement.
+  auto bin = [&](Form f, VArr a = VArr::k16B, bool use_shape = true) {
+    Put(Vec(f, use_shape ? arr : a, VD(), VA(), VB()));
+  };
+  auto un = [&](Form f) { Put(Vec(f, arr, VD(), VA())); };
+  auto mov_result = [&](Fpr from) {
+    if (from != VD()) Put(VMov(VD(), from));
+  };
+  auto shift_imm = [&](Form f, VArr a, Fpr d, Fpr n, int64_t amount) {
+    Inst x = Vec(f, a, d, n);
+    x.imm = amount;
+    Put(x);
+  };
+  switch (m.vop) {
+    // ---- Lanes.
+    case Opcode::kVsplat: {
+      const ir::Type lane = ir::LaneType(m.shape);
+      if (ir::IsFloat(lane)) return Put(Elem(Form::kVDupElem, size, R(VD()), R(VA()), 0));
+      Inst x;
+      x.form = Form::kVDupGen;
+      x.arr = arr;
+      x.d = R(VD());
+      x.n = R(G(i, o.a));
+      return Put(x);
+    }
+    case Opcode::kVscalarToVector: {
+      const ir::Type lane = ir::LaneType(m.shape);
+      if (ir::IsFloat(lane)) {
+        // A scalar fmov writes the whole register: the other lanes become 0.
+        return Put(VV(Form::kFmovReg, lane == ir::Type::kF64, VD(), VA()));
+      }
+      Gpr src = G(i, o.a);
+      if (size < 2) {
+        Put(RRI(Form::kAndImm, false, kTmp0, src, size == 0 ? 0xff : 0xffff));
+        src = kTmp0;
+      }
+      Inst x;
+      x.form = Form::kFmovFromGpr;
+      x.is64 = x.f64 = size == 3;
+      x.d = R(VD());
+      x.n = R(src);
+      return Put(x);
+    }
+    case Opcode::kVextractlane:
+    case Opcode::kVextractlaneU:
+    case Opcode::kVextractlaneS: {
+      if (ir::IsFloat(ir::LaneType(m.shape))) {
+        // The scalar's register takes the lane in its low bits (the rest is don't-care).
+        Inst x = Elem(Form::kVInsElem, size, R(VD()), R(VA()), 0);
+        x.amount = static_cast<uint8_t>(m.imm);
+        return Put(x);
+      }
+      const Gpr d = G(i, o.dst);
+      if (m.vop == Opcode::kVextractlaneS) {
+        Inst x = Elem(Form::kVSmov, size, R(d), R(VA()), m.imm);
+        x.is64 = false;
+        return Put(x);
+      }
+      return Put(Elem(Form::kVUmov, size, R(d), R(VA()), m.imm));
+    }
+    case Opcode::kVinsertlane: {
+      const bool fl = ir::IsFloat(ir::LaneType(m.shape));
+      const Fpr x = VA();
+      Fpr d = VD();
+      // d = x with lane imm = y; when d is y's register (a float lane), build it in v30.
+      if (fl && V(i, o.b) == d) d = kFpTmp;
+      if (d != x) Put(VMov(d, x));
+      if (fl) {
+        Inst ins = Elem(Form::kVInsElem, size, R(d), R(V(i, o.b)), m.imm);
+        ins.amount = 0;
+        Put(ins);
+      } else {
+        Put(Elem(Form::kVInsGen, size, R(d), R(G(i, o.b)), m.imm));
+      }
+      return mov_result(d);
+    }
+    case Opcode::kVshuffle: {
+      const uint64_t lo = static_cast<uint64_t>(m.imm), hi = static_cast<uint64_t>(m.imm_hi);
+      bool only_a = true, only_b = true;
+      for (int k = 0; k < 16; ++k) {
+        const uint8_t idx = static_cast<uint8_t>((k < 8 ? lo >> (8 * k) : hi >> (8 * (k - 8))));
+        only_a &= idx < 16;
+        only_b &= idx >= 16 && idx < 32;
+      }
+      const bool one_source = only_a || only_b || VA() == VB();
+      uint8_t mask[16];
+      std::memcpy(mask, &lo, 8);
+      std::memcpy(mask + 8, &hi, 8);
+      ShufflePlan plan;
+      if (PlanShuffle(mask, one_source, &plan)) {
+        // With one source, both operands are that register.
+        const Fpr a = one_source && only_b ? VB() : VA();
+        const Fpr b = one_source ? a : VB();
+        if (plan.form == Form::kVDupElem) {
+          Inst dup = Vec(Form::kVDupElem, plan.arr, VD(), plan.from_b ? b : a);
+          dup.imm = plan.imm;
+          return Put(dup);
+        }
+        Inst x = Vec(plan.form, plan.arr, VD(), plan.swap ? b : a, plan.swap ? a : b);
+        x.imm = plan.imm;
+        return Put(x);
+      }
+      if (one_source) {
+        // One table register: indices modulo 16 (a shuffle of x with itself reads the same).
+        const Fpr src = only_b ? VB() : VA();
+        LoadVecConst(kFpTmp, lo & 0x0f0f0f0f0f0f0f0full, hi & 0x0f0f0f0f0f0f0f0full);
+        return Put(Vec(Form::kVTbl1, VArr::k16B, VD(), src, kFpTmp));
+      }
+      // tbl with the two-register table {v30, v31} (consecutive, as tbl needs).
+      Put(VMov(kFpTmp, VA()));
+      Put(VMov(kFpScratch, VB()));
+      LoadVecConst(VD(), lo, hi);
+      return Put(Vec(Form::kVTbl2, VArr::k16B, VD(), kFpTmp, VD()));
+    }
+    case Opcode::kVswizzle:
+      // tbl gives 0 for an index out of range, as Wasm's swizzle.
+      return Put(Vec(Form::kVTbl1, VArr::k16B, VD(), VA(), VB()));
+    // ---- Bitwise.
+    case Opcode::kVand:
+      return bin(Form::kVAnd, VArr::k16B, false);
+    case Opcode::kVor:
+      return bin(Form::kVOrr, VArr::k16B, false);
+    case Opcode::kVxor:
+      return bin(Form::kVEor, VArr::k16B, false);
+    case Opcode::kVandnot:
+      return bin(Form::kVBic, VArr::k16B, false);
+    case Opcode::kVnot:
+      return Put(Vec(Form::kVNot, VArr::k16B, VD(), VA()));
+    case Opcode::kVbitselect: {
+      // vbitselect c, a, b = (a & c) | (b & ~c): bsl with the mask c in the destination.
+      Put(VMov(kFpTmp, VA()));
+      Put(Vec(Form::kVBsl, VArr::k16B, kFpTmp, VB(), V(i, o.c)));
+      return mov_result(kFpTmp);
+    }
+    case Opcode::kVanyTrue:
+    case Opcode::kValltrue: {
+      const Gpr d = G(i, o.dst);
+      bool nonzero = true;  // the condition: the reduced value is nonzero
+      if (m.vop == Opcode::kVanyTrue) {
+        Put(Vec(Form::kVUmaxv, VArr::k4S, kFpTmp, VA()));
+      } else if (size == 3) {
+        // Some 64-bit lane is zero exactly when a cmeq #0 lane is all-ones.
+        Put(Vec(Form::kVCmeq0, VArr::k2D, kFpTmp, VA()));
+        Put(Vec(Form::kVUmaxv, VArr::k4S, kFpTmp, kFpTmp));
+        nonzero = false;
+      } else {
+        Put(Vec(Form::kVUminv, arr, kFpTmp, VA()));
+      }
+      Inst f;
+      f.form = Form::kFmovToGpr;
+      f.is64 = f.f64 = false;
+      f.d = R(d);
+      f.n = R(kFpTmp);
+      Put(f);
+      Put(RRI(Form::kSubsImm, false, Gpr::kZr, d, 0));
+      Inst c;
+      c.form = Form::kCset;
+      c.is64 = false;
+      c.d = R(d);
+      c.cond = nonzero ? Cond::kNe : Cond::kEq;
+      return Put(c);
+    }
+    case Opcode::kVbitmask: {
+      // Each lane's sign bit to 0/1 (ushr), then usra folds neighbours into the low byte of each
+      // 64-bit half: 16b: 8 bits per half, 8h: 4, 4s: 2, 2d: 1. Then the two low bytes.
+      const Gpr d = G(i, o.dst);
+      shift_imm(Form::kVUshr, arr, kFpTmp, VA(), lane_bits - 1);
+      uint32_t per_half = 64 / lane_bits;
+      for (uint32_t s = size; s < 3; ++s) {
+        const VArr wide = MakeVArr(s + 1, true);
+        // Lanes of 2^s bytes hold (2^(s-size)) bits each: fold pairs into the wider lane.
+        const uint32_t bits_per_lane = 1u << (s - size);
+        shift_imm(Form::kVUsra, wide, kFpTmp, kFpTmp, (8u << s) - bits_per_lane);
+      }
+      Put(Elem(Form::kVUmov, 0, R(kTmp0), R(kFpTmp), 8));
+      Put(Elem(Form::kVUmov, 0, R(d), R(kFpTmp), 0));
+      Inst orr = RRR(Form::kOrrReg, false, d, d, kTmp0);
+      orr.amount = static_cast<uint8_t>(per_half);
+      return Put(orr);
+    }
+    // ---- Integer lanewise.
+    case Opcode::kViadd:
+      return bin(Form::kVAdd);
+    case Opcode::kVisub:
+      return bin(Form::kVSub);
+    case Opcode::kVimul: {
+      if (size < 3) return bin(Form::kVMul);
+      // No 64-bit lane multiply in NEON: each half through x16/x17.
+      for (int k = 0; k < 2; ++k) {
+        Put(Elem(Form::kVUmov, 3, R(kTmp0), R(VA()), k));
+        Put(Elem(Form::kVUmov, 3, R(kTmp1), R(VB()), k));
+        Inst mul = RRR(Form::kMadd, true, kTmp0, kTmp0, kTmp1);
+        mul.a = R(Gpr::kZr);
+        Put(mul);
+        Put(Elem(Form::kVInsGen, 3, R(kFpTmp), R(kTmp0), k));
+      }
+      return mov_result(kFpTmp);
+    }
+    case Opcode::kVineg:
+      return un(Form::kVNeg);
+    case Opcode::kViabs:
+      return un(Form::kVAbs);
+    case Opcode::kVsaddSat:
+      return bin(Form::kVSqadd);
+    case Opcode::kVuaddSat:
+      return bin(Form::kVUqadd);
+    case Opcode::kVssubSat:
+      return bin(Form::kVSqsub);
+    case Opcode::kVusubSat:
+      return bin(Form::kVUqsub);
+    case Opcode::kVsmin:
+      return bin(Form::kVSmin);
+    case Opcode::kVumin:
+      return bin(Form::kVUmin);
+    case Opcode::kVsmax:
+      return bin(Form::kVSmax);
+    case Opcode::kVumax:
+      return bin(Form::kVUmax);
+    case Opcode::kVavgrU:
+      return bin(Form::kVUrhadd);
+    case Opcode::kVpopcnt:
+      return Put(Vec(Form::kVCnt, VArr::k16B, VD(), VA()));
+    case Opcode::kVq15mulrSatS:
+      return bin(Form::kVSqrdmulh);
+    case Opcode::kVishl:
+    case Opcode::kVushr:
+    case Opcode::kVsshr: {
+      const bool left = m.vop == Opcode::kVishl;
+      if (m.imm_amount) {
+        if (m.imm == 0) return mov_result(VA());
+        const Form f = left ? Form::kVShl : m.vop == Opcode::kVushr ? Form::kVUshr : Form::kVSshr;
+        return shift_imm(f, arr, VD(), VA(), m.imm);
+      }
+      // ushl/sshl shift each lane by the signed low byte of the other operand's lane: the
+      // amount modulo the lane width, negated for right shifts, in every lane of v30.
+      Put(RRI(Form::kAndImm, false, kTmp0, G(i, o.b), lane_bits - 1));
+      if (!left) Put(RRR(Form::kSubReg, false, kTmp0, Gpr::kZr, kTmp0));
+      Inst dup;
+      dup.form = Form::kVDupGen;
+      dup.arr = arr;
+      dup.d = R(kFpTmp);
+      dup.n = R(kTmp0);
+      Put(dup);
+      return Put(
+          Vec(m.vop == Opcode::kVsshr ? Form::kVSshl : Form::kVUshl, arr, VD(), VA(), kFpTmp));
+    }
+    case Opcode::kVicmp:
+    case Opcode::kVfcmp: {
+      const bool fl = m.vop == Opcode::kVfcmp;
+      const Fpr a = VA(), b = VB(), d = VD();
+      auto cmp = [&](Form f, Fpr x, Fpr y) { Put(Vec(f, arr, d, x, y)); };
+      auto invert = [&] { Put(Vec(Form::kVNot, VArr::k16B, d, d)); };
+      if (fl) {
+        switch (static_cast<ir::FloatCC>(m.vcc)) {
+          case ir::FloatCC::kEq:
+            return cmp(Form::kVFcmeq, a, b);
+          case ir::FloatCC::kNe:
+            cmp(Form::kVFcmeq, a, b);
+            return invert();
+          case ir::FloatCC::kLt:
+            return cmp(Form::kVFcmgt, b, a);
+          case ir::FloatCC::kLe:
+            return cmp(Form::kVFcmge, b, a);
+          case ir::FloatCC::kGt:
+            return cmp(Form::kVFcmgt, a, b);
+          case ir::FloatCC::kGe:
+            return cmp(Form::kVFcmge, a, b);
+          case ir::FloatCC::kOrd:
+          case ir::FloatCC::kUno:
+            // Ordered: both equal themselves.
+            Put(Vec(Form::kVFcmeq, arr, kFpTmp, a, a));
+            cmp(Form::kVFcmeq, b, b);
+            Put(Vec(Form::kVAnd, VArr::k16B, d, d, kFpTmp));
+            if (static_cast<ir::FloatCC>(m.vcc) == ir::FloatCC::kUno) invert();
+            return;
+        }
+        return;
+      }
+      switch (static_cast<ir::IntCC>(m.vcc)) {
+        case ir::IntCC::kEq:
+          return cmp(Form::kVCmeq, a, b);
+        case ir::IntCC::kNe:
+          cmp(Form::kVCmeq, a, b);
+          return invert();
+        case ir::IntCC::kSlt:
+          return cmp(Form::kVCmgt, b, a);
+        case ir::IntCC::kSle:
+          return cmp(Form::kVCmge, b, a);
+        case ir::IntCC::kSgt:
+          return cmp(Form::kVCmgt, a, b);
+        case ir::IntCC::kSge:
+          return cmp(Form::kVCmge, a, b);
+        case ir::IntCC::kUlt:
+          return cmp(Form::kVCmhi, b, a);
+        case ir::IntCC::kUle:
+          return cmp(Form::kVCmhs, b, a);
+        case ir::IntCC::kUgt:
+          return cmp(Form::kVCmhi, a, b);
+        case ir::IntCC::kUge:
+          return cmp(Form::kVCmhs, a, b);
+      }
+      return;
+    }
+    // ---- Float lanewise. fmin/fmax already have Wasm's semantics (NaN in, NaN out; -0 < +0).
+    case Opcode::kVfadd:
+      return bin(Form::kVFadd);
+    case Opcode::kVfsub:
+      return bin(Form::kVFsub);
+    case Opcode::kVfmul:
+      return bin(Form::kVFmul);
+    case Opcode::kVfdiv:
+      return bin(Form::kVFdiv);
+    case Opcode::kVfmin:
+      return bin(Form::kVFmin);
+    case Opcode::kVfmax:
+      return bin(Form::kVFmax);
+    case Opcode::kVfpmin:
+    case Opcode::kVfpmax: {
+      // pmin: b < a ? b : a; pmax: a < b ? b : a. The mask selects b.
+      const Fpr a = VA(), b = VB();
+      if (m.vop == Opcode::kVfpmin) {
+        Put(Vec(Form::kVFcmgt, arr, kFpTmp, a, b));
+      } else {
+        Put(Vec(Form::kVFcmgt, arr, kFpTmp, b, a));
+      }
+      Put(Vec(Form::kVBsl, VArr::k16B, kFpTmp, b, a));
+      return mov_result(kFpTmp);
+    }
+    case Opcode::kVfabs:
+      return un(Form::kVFabs);
+    case Opcode::kVfneg:
+      return un(Form::kVFneg);
+    case Opcode::kVfsqrt:
+      return un(Form::kVFsqrt);
+    case Opcode::kVfceil:
+      return un(Form::kVFrintp);
+    case Opcode::kVffloor:
+      return un(Form::kVFrintm);
+    case Opcode::kVftrunc:
+      return un(Form::kVFrintz);
+    case Opcode::kVfnearest:
+      return un(Form::kVFrintn);
+    // ---- Widening and narrowing (shape: the result).
+    case Opcode::kVnarrowS:
+    case Opcode::kVnarrowU: {
+      // The low half from a, the high half from b (sqxtn2 keeps the low half).
+      const Form f = m.vop == Opcode::kVnarrowS ? Form::kVSqxtn : Form::kVSqxtun;
+      const Fpr d = VD() == VB() ? kFpTmp : VD();
+      Put(Vec(f, HalfOf(arr), d, VA()));
+      Put(Vec(f, arr, d, VB()));
+      return mov_result(d);
+    }
+    case Opcode::kVextendLowS:
+    case Opcode::kVextendLowU:
+    case Opcode::kVextendHighS:
+    case Opcode::kVextendHighU: {
+      const bool high = m.vop == Opcode::kVextendHighS || m.vop == Opcode::kVextendHighU;
+      const bool u = m.vop == Opcode::kVextendLowU || m.vop == Opcode::kVextendHighU;
+      const VArr src = MakeVArr(size - 1, high);
+      return shift_imm(u ? Form::kVUshll : Form::kVSshll, src, VD(), VA(), 0);
+    }
+    case Opcode::kVextmulLowS:
+    case Opcode::kVextmulLowU:
+    case Opcode::kVextmulHighS:
+    case Opcode::kVextmulHighU: {
+      const bool high = m.vop == Opcode::kVextmulHighS || m.vop == Opcode::kVextmulHighU;
+      const bool u = m.vop == Opcode::kVextmulLowU || m.vop == Opcode::kVextmulHighU;
+      return Put(
+          Vec(u ? Form::kVUmull : Form::kVSmull, MakeVArr(size - 1, high), VD(), VA(), VB()));
+    }
+    case Opcode::kVextaddPairwiseS:
+    case Opcode::kVextaddPairwiseU:
+      return Put(Vec(m.vop == Opcode::kVextaddPairwiseS ? Form::kVSaddlp : Form::kVUaddlp,
+                     MakeVArr(size - 1, true), VD(), VA()));
+    case Opcode::kVdotS: {
+      // Products of the low and the high four lanes, then pairwise sums.
+      Put(Vec(Form::kVSmull, VArr::k4H, kFpTmp, VA(), VB()));
+      Put(Vec(Form::kVSmull, VArr::k8H, VD(), VA(), VB()));
+      return Put(Vec(Form::kVAddp, VArr::k4S, VD(), kFpTmp, VD()));
+    }
+    // ---- Conversions (shape: the result).
+    case Opcode::kVfcvtFromSint:
+      return un(Form::kVScvtf);
+    case Opcode::kVfcvtFromUint:
+      return un(Form::kVUcvtf);
+    case Opcode::kVfcvtLowFromSint:
+    case Opcode::kVfcvtLowFromUint: {
+      const bool u = m.vop == Opcode::kVfcvtLowFromUint;
+      shift_imm(u ? Form::kVUshll : Form::kVSshll, VArr::k2S, VD(), VA(), 0);
+      return Put(Vec(u ? Form::kVUcvtf : Form::kVScvtf, VArr::k2D, VD(), VD()));
+    }
+    case Opcode::kVtruncSatS:
+      return un(Form::kVFcvtzs);  // saturating, NaN -> 0
+    case Opcode::kVtruncSatU:
+      return un(Form::kVFcvtzu);
+    case Opcode::kVtruncSatZeroS:
+    case Opcode::kVtruncSatZeroU: {
+      // To 64-bit integers (saturating), then narrow with saturation; the .2s write zeroes the
+      // upper lanes.
+      const bool u = m.vop == Opcode::kVtruncSatZeroU;
+      Put(Vec(u ? Form::kVFcvtzu : Form::kVFcvtzs, VArr::k2D, kFpTmp, VA()));
+      return Put(Vec(u ? Form::kVUqxtn : Form::kVSqxtn, VArr::k2S, VD(), kFpTmp));
+    }
+    case Opcode::kVdemoteZero:
+      return Put(Vec(Form::kVFcvtn, VArr::k2S, VD(), VA()));
+    case Opcode::kVpromoteLow:
+      return Put(Vec(Form::kVFcvtl, VArr::k2S, VD(), VA()));
+    default:
+      break;
+  }
+  // Lowering only emits kVec for the ops above; anything else is a lowering bug.
+  EGRET_CHECK(false && "aarch64: vector op without an expansion");
+}
+
 void Emitter::EmitInst(uint32_t i) {
   const regalloc::InstData& ri = v_.ra.insts[i];
   allowed_int_ = (uint64_t{1} << Enc(kTmp0)) | (uint64_t{1} << Enc(kTmp1));
-  allowed_fp_ = uint64_t{1} << Enc(kFpTmp);
+  // v31, the allocator's scratch, holds nothing inside an MInst (only edits use it).
+  allowed_fp_ = uint64_t{1} << Enc(kFpTmp) | uint64_t{1} << Enc(kFpScratch);
   for (uint32_t k = ri.operand_begin; k < ri.operand_end; ++k) {
     const Allocation a = ra_.allocs[k];
     if (!v_.ra.operands[k].is_def() || !a.is_reg()) continue;
@@ -910,17 +1546,18 @@ void Emitter::EmitInstBody(uint32_t i) {
     case MOp::kArgs:
       return;
     case MOp::kLoadArg:
-      return SlotAccess(true, m.fp, m.f64, m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)), kFp, m.disp);
+      return ValueAccess(true, m, m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)), kFp, m.disp);
     case MOp::kStoreRet:
-      return SlotAccess(false, m.fp, m.f64, m.fp ? R(V(i, o.value)) : R(G(i, o.value)), kFp,
-                        m.disp);
+      return ValueAccess(false, m, m.fp ? R(V(i, o.value)) : R(G(i, o.value)), kFp, m.disp);
     case MOp::kStoreOutArg:
-      return SlotAccess(false, m.fp, m.f64, m.fp ? R(V(i, o.value)) : R(G(i, o.value)), Gpr::kSp,
-                        m.disp);
+      return ValueAccess(false, m, m.fp ? R(V(i, o.value)) : R(G(i, o.value)), Gpr::kSp, m.disp);
     case MOp::kLoadOutRet:
-      return SlotAccess(true, m.fp, m.f64, m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)), Gpr::kSp,
-                        m.disp);
+      return ValueAccess(true, m, m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)), Gpr::kSp, m.disp);
     case MOp::kCopy:
+      if (m.vec) {
+        if (V(i, o.dst) != V(i, o.a)) Put(VMov(V(i, o.dst), V(i, o.a)));
+        return;
+      }
       if (m.fp) return Put(VV(Form::kFmovReg, true, V(i, o.dst), V(i, o.a)));
       return Put(MovReg(true, G(i, o.dst), G(i, o.a)));
     case MOp::kIconst:
@@ -961,6 +1598,21 @@ void Emitter::EmitInstBody(uint32_t i) {
     }
     case MOp::kSelect: {
       const Cond cc = Compare(i, m);
+      if (m.vec) {
+        // A mask from the condition (csetm x16; dup v30.2d, x16), then bsl into v30 and a move:
+        // d may share a register with x or y (late def), v30 with neither.
+        Inst mask = RRR(Form::kCsinv, true, kTmp0, Gpr::kZr, Gpr::kZr);
+        mask.cond = Invert(cc);
+        Put(mask);
+        Inst dup;
+        dup.form = Form::kVDupGen;
+        dup.arr = VArr::k2D;
+        dup.d = R(kFpTmp);
+        dup.n = R(kTmp0);
+        Put(dup);
+        Put(Vec(Form::kVBsl, VArr::k16B, kFpTmp, V(i, o.x), V(i, o.y)));
+        return Put(VMov(V(i, o.dst), kFpTmp));
+      }
       Inst s;
       if (m.fp) {
         s = VVV(Form::kFcsel, m.f64, V(i, o.dst), V(i, o.x), V(i, o.y));
@@ -1070,6 +1722,11 @@ void Emitter::EmitInstBody(uint32_t i) {
       return Trap(m.trap);
     case MOp::kTrapIf:
       return EmitTrapIf(i, m);
+    case MOp::kVec:
+      return EmitVec(i, m);
+    case MOp::kVconst:
+      return LoadVecConst(V(i, o.dst), static_cast<uint64_t>(m.imm),
+                          static_cast<uint64_t>(m.imm_hi));
   }
 }
 

@@ -24,11 +24,20 @@
 
 namespace egret::aarch64 {
 
+// Spill slots: without vectors every slot is 8 bytes at [sp + spill_base + 8*slot]. When the
+// function holds vectors (FrameFacts::wide_float_slots), float-class slots are 16 bytes, 16-byte
+// aligned, placed first, spilled and reloaded with str q / ldr q, and integer slots follow at 8
+// bytes each: slot s is at [sp + slot_offset[s]].
 struct FrameInfo {
   std::vector<Gpr> gpr_pairs;  // saved with stp in pairs (even length; xzr pads)
   std::vector<Fpr> fpr_pairs;  // even length
   uint32_t frame_bytes = 0;    // below the saved pairs: outgoing area + spill slots (16-aligned)
-  uint32_t spill_base = 0;     // [sp + spill_base + 8*slot]
+  uint32_t spill_base = 0;     // the first spill slot's offset from sp
+  bool wide_float_slots = false;
+  std::vector<uint32_t> slot_offset;  // per slot when wide_float_slots (offset from sp)
+  uint32_t SlotOffset(uint32_t slot) const {
+    return wide_float_slots ? slot_offset[slot] : spill_base + 8 * slot;
+  }
 };
 
 FrameInfo ComputeFrame(const VCode& v, const regalloc::Output& ra);
@@ -43,6 +52,10 @@ void EmitMovImm(A64MachBuffer& buf, Gpr d, uint64_t value, bool is64);
 // offsets go through x16.
 void EmitSlotAccess(A64MachBuffer& buf, bool load, bool fp, bool f64, uint8_t reg, Gpr base,
                     int64_t off);
+// A 16-byte slot at [base + off] <-> vector register `reg` (ldr/str q); far offsets through x16.
+void EmitQAccess(A64MachBuffer& buf, bool load, uint8_t reg, Gpr base, int64_t off);
+// mov vd.16b, vn.16b: a full-width vector register move.
+Inst VMov(Fpr d, Fpr n);
 
 }  // namespace egret::aarch64
 

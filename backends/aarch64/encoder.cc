@@ -83,6 +83,79 @@ uint32_t RegOffset(uint32_t base_op, const Inst& i, int size) {
   return (base_op - 0x01000000) | 0x00200800 | ExtendOption(i.extend) << 13 | s;
 }
 
+// NEON: Q (bit 30) and size (bits 23:22) from the arrangement.
+uint32_t QBit(VArr a) { return VQ(a) ? 1u << 30 : 0; }
+uint32_t SizeBits(VArr a) { return VSize(a) << 22; }
+uint32_t Bit(bool u, int pos) { return u ? 1u << pos : 0; }
+
+// imm5 of the element forms (dup, ins, umov, smov): the lane index above the size marker.
+uint32_t Imm5(uint32_t size, int64_t lane) {
+  EGRET_CHECK(size <= 3 && lane >= 0 && lane < (16 >> size));
+  return (static_cast<uint32_t>(lane) << (size + 1) | 1u << size) << 16;
+}
+
+// The modified-immediate fields (op, cmode, abc:defgh) of movi/mvni.
+uint32_t ModImm(const Inst& i, bool mvni) {
+  const VArr a = i.arr;
+  uint32_t op = mvni ? 1 : 0, cmode = 0, imm8 = 0;
+  if (a == VArr::k2D || a == VArr::k1D) {
+    // One bit per byte, each byte all-ones or zero.
+    EGRET_CHECK(!mvni);
+    const uint64_t v = static_cast<uint64_t>(i.imm);
+    for (int b = 0; b < 8; ++b) {
+      const uint64_t byte = (v >> (8 * b)) & 0xff;
+      EGRET_CHECK(byte == 0 || byte == 0xff);
+      if (byte != 0) imm8 |= 1u << b;
+    }
+    op = 1;
+    cmode = 0xe;
+    EGRET_CHECK(i.amount == 0);
+  } else {
+    EGRET_CHECK(i.imm >= 0 && i.imm <= 0xff);
+    imm8 = static_cast<uint32_t>(i.imm);
+    switch (VSize(a)) {
+      case 0:
+        EGRET_CHECK(!mvni && i.amount == 0);
+        cmode = 0xe;
+        break;
+      case 1:
+        EGRET_CHECK(i.amount == 0 || i.amount == 8);
+        cmode = 0x8 | (i.amount / 8) << 1;
+        break;
+      case 2:
+        EGRET_CHECK(i.amount % 8 == 0 && i.amount <= 24);
+        cmode = (i.amount / 8u) << 1;
+        break;
+      default:
+        EGRET_CHECK(false);
+    }
+  }
+  return 0x0F000400 | QBit(a) | op << 29 | (imm8 >> 5) << 16 | cmode << 12 | (imm8 & 31) << 5;
+}
+
+// ld1/st1 (single structure) lane fields: opcode, S, size and Q from the element size and lane.
+uint32_t LaneFields(const Inst& i) {
+  const uint32_t s = VSize(i.arr);
+  EGRET_CHECK(i.imm >= 0 && i.imm < (16 >> s));
+  const uint32_t idx = static_cast<uint32_t>(i.imm);
+  uint32_t q = 0, sb = 0, size = 0, opc = 0;
+  switch (s) {
+    case 0:
+      q = idx >> 3, sb = (idx >> 2) & 1, size = idx & 3, opc = 0;
+      break;
+    case 1:
+      q = idx >> 2, sb = (idx >> 1) & 1, size = (idx & 1) << 1, opc = 2;
+      break;
+    case 2:
+      q = idx >> 1, sb = idx & 1, size = 0, opc = 4;
+      break;
+    default:
+      q = idx, sb = 0, size = 1, opc = 4;
+      break;
+  }
+  return q << 30 | opc << 13 | sb << 12 | size << 10;
+}
+
 }  // namespace
 
 bool IsAddSubImm(int64_t imm) {
@@ -348,6 +421,432 @@ uint32_t Encode(const Inst& i) {
       return 0x1E380000 | sf | ft | rn | rd;
     case Form::kFcvtzu:
       return 0x1E390000 | sf | ft | rn | rd;
+    // ---- NEON.
+    case Form::kVAdd:
+    case Form::kVSub:
+    case Form::kVMul:
+    case Form::kVCmeq:
+    case Form::kVCmgt:
+    case Form::kVCmhi:
+    case Form::kVCmge:
+    case Form::kVCmhs:
+    case Form::kVSqadd:
+    case Form::kVUqadd:
+    case Form::kVSqsub:
+    case Form::kVUqsub:
+    case Form::kVSmin:
+    case Form::kVUmin:
+    case Form::kVSmax:
+    case Form::kVUmax:
+    case Form::kVUrhadd:
+    case Form::kVSshl:
+    case Form::kVUshl:
+    case Form::kVSqrdmulh:
+    case Form::kVAddp:
+    case Form::kVUminp: {
+      // 0 Q U 01110 size 1 Rm opcode 1 Rn Rd
+      bool u = false;
+      uint32_t opc = 0;
+      bool no_2d = false;
+      switch (i.form) {
+        case Form::kVAdd:
+          opc = 0x10;
+          break;
+        case Form::kVSub:
+          u = true, opc = 0x10;
+          break;
+        case Form::kVMul:
+          opc = 0x13, no_2d = true;
+          break;
+        case Form::kVCmeq:
+          u = true, opc = 0x11;
+          break;
+        case Form::kVCmgt:
+          opc = 0x06;
+          break;
+        case Form::kVCmhi:
+          u = true, opc = 0x06;
+          break;
+        case Form::kVCmge:
+          opc = 0x07;
+          break;
+        case Form::kVCmhs:
+          u = true, opc = 0x07;
+          break;
+        case Form::kVSqadd:
+          opc = 0x01;
+          break;
+        case Form::kVUqadd:
+          u = true, opc = 0x01;
+          break;
+        case Form::kVSqsub:
+          opc = 0x05;
+          break;
+        case Form::kVUqsub:
+          u = true, opc = 0x05;
+          break;
+        case Form::kVSmax:
+          opc = 0x0c, no_2d = true;
+          break;
+        case Form::kVUmax:
+          u = true, opc = 0x0c, no_2d = true;
+          break;
+        case Form::kVSmin:
+          opc = 0x0d, no_2d = true;
+          break;
+        case Form::kVUmin:
+          u = true, opc = 0x0d, no_2d = true;
+          break;
+        case Form::kVUrhadd:
+          u = true, opc = 0x02, no_2d = true;
+          break;
+        case Form::kVSshl:
+          opc = 0x08;
+          break;
+        case Form::kVUshl:
+          u = true, opc = 0x08;
+          break;
+        case Form::kVSqrdmulh:
+          EGRET_CHECK(VSize(i.arr) == 1 || VSize(i.arr) == 2);
+          u = true, opc = 0x16;
+          break;
+        case Form::kVAddp:
+          opc = 0x17;
+          break;
+        default:
+          u = true, opc = 0x15, no_2d = true;
+          break;  // uminp
+      }
+      EGRET_CHECK(i.arr != VArr::k1D && !(no_2d && i.arr == VArr::k2D));
+      return 0x0E200400 | QBit(i.arr) | Bit(u, 29) | SizeBits(i.arr) | rm | opc << 11 | rn | rd;
+    }
+    case Form::kVAnd:
+    case Form::kVBic:
+    case Form::kVOrr:
+    case Form::kVOrn:
+    case Form::kVEor:
+    case Form::kVBsl:
+    case Form::kVBit:
+    case Form::kVBif: {
+      EGRET_CHECK(VSize(i.arr) == 0);
+      const uint32_t k = static_cast<uint32_t>(i.form) - static_cast<uint32_t>(Form::kVAnd);
+      // and bic orr orn (U = 0), eor bsl bit bif (U = 1); size selects among the four.
+      return 0x0E201C00 | QBit(i.arr) | Bit(k >= 4, 29) | (k & 3) << 22 | rm | rn | rd;
+    }
+    case Form::kVFadd:
+    case Form::kVFsub:
+    case Form::kVFmul:
+    case Form::kVFdiv:
+    case Form::kVFmin:
+    case Form::kVFmax:
+    case Form::kVFcmeq:
+    case Form::kVFcmge:
+    case Form::kVFcmgt: {
+      // 0 Q U 01110 a sz 1 Rm opcode 1 Rn Rd
+      EGRET_CHECK(i.arr == VArr::k2S || i.arr == VArr::k4S || i.arr == VArr::k2D);
+      bool u = false, a = false;
+      uint32_t opc = 0;
+      switch (i.form) {
+        case Form::kVFadd:
+          opc = 0x1a;
+          break;
+        case Form::kVFsub:
+          a = true, opc = 0x1a;
+          break;
+        case Form::kVFmul:
+          u = true, opc = 0x1b;
+          break;
+        case Form::kVFdiv:
+          u = true, opc = 0x1f;
+          break;
+        case Form::kVFmax:
+          opc = 0x1e;
+          break;
+        case Form::kVFmin:
+          a = true, opc = 0x1e;
+          break;
+        case Form::kVFcmeq:
+          opc = 0x1c;
+          break;
+        case Form::kVFcmge:
+          u = true, opc = 0x1c;
+          break;
+        default:
+          u = true, a = true, opc = 0x1c;
+          break;  // fcmgt
+      }
+      return 0x0E200400 | QBit(i.arr) | Bit(u, 29) | Bit(a, 23) | Bit(VSize(i.arr) == 3, 22) | rm |
+             opc << 11 | rn | rd;
+    }
+    case Form::kVCnt:
+    case Form::kVNot:
+    case Form::kVNeg:
+    case Form::kVAbs:
+    case Form::kVCmeq0:
+    case Form::kVCmge0:
+    case Form::kVCmgt0:
+    case Form::kVCmle0:
+    case Form::kVCmlt0:
+    case Form::kVRev64:
+    case Form::kVXtn:
+    case Form::kVSqxtn:
+    case Form::kVUqxtn:
+    case Form::kVSqxtun:
+    case Form::kVSaddlp:
+    case Form::kVUaddlp: {
+      // 0 Q U 01110 size 10000 opcode 10 Rn Rd
+      bool u = false;
+      uint32_t opc = 0;
+      switch (i.form) {
+        case Form::kVCnt:
+          opc = 0x05;
+          EGRET_CHECK(VSize(i.arr) == 0);
+          break;
+        case Form::kVNot:
+          u = true, opc = 0x05;
+          EGRET_CHECK(VSize(i.arr) == 0);
+          break;
+        case Form::kVNeg:
+          u = true, opc = 0x0b;
+          break;
+        case Form::kVAbs:
+          opc = 0x0b;
+          break;
+        case Form::kVCmeq0:
+          opc = 0x09;
+          break;
+        case Form::kVCmge0:
+          u = true, opc = 0x08;
+          break;
+        case Form::kVCmgt0:
+          opc = 0x08;
+          break;
+        case Form::kVCmle0:
+          u = true, opc = 0x09;
+          break;
+        case Form::kVCmlt0:
+          opc = 0x0a;
+          break;
+        case Form::kVRev64:
+          opc = 0x00;
+          EGRET_CHECK(VSize(i.arr) < 3);
+          break;
+        case Form::kVXtn:
+          opc = 0x12;
+          EGRET_CHECK(VSize(i.arr) < 3);
+          break;
+        case Form::kVSqxtn:
+          opc = 0x14;
+          EGRET_CHECK(VSize(i.arr) < 3);
+          break;
+        case Form::kVUqxtn:
+          u = true, opc = 0x14;
+          EGRET_CHECK(VSize(i.arr) < 3);
+          break;
+        case Form::kVSqxtun:
+          u = true, opc = 0x12;
+          EGRET_CHECK(VSize(i.arr) < 3);
+          break;
+        case Form::kVSaddlp:
+          opc = 0x02;
+          EGRET_CHECK(VSize(i.arr) < 3);
+          break;
+        default:
+          u = true, opc = 0x02;
+          EGRET_CHECK(VSize(i.arr) < 3);
+          break;  // uaddlp
+      }
+      EGRET_CHECK(i.arr != VArr::k1D);
+      return 0x0E200800 | QBit(i.arr) | Bit(u, 29) | SizeBits(i.arr) | opc << 12 | rn | rd;
+    }
+    case Form::kVFabs:
+    case Form::kVFneg:
+    case Form::kVFsqrt:
+    case Form::kVFrintn:
+    case Form::kVFrintm:
+    case Form::kVFrintp:
+    case Form::kVFrintz:
+    case Form::kVScvtf:
+    case Form::kVUcvtf:
+    case Form::kVFcvtzs:
+    case Form::kVFcvtzu: {
+      // 0 Q U 01110 a sz 10000 opcode 10 Rn Rd
+      EGRET_CHECK(i.arr == VArr::k2S || i.arr == VArr::k4S || i.arr == VArr::k2D);
+      bool u = false, a = false;
+      uint32_t opc = 0;
+      switch (i.form) {
+        case Form::kVFabs:
+          a = true, opc = 0x0f;
+          break;
+        case Form::kVFneg:
+          u = true, a = true, opc = 0x0f;
+          break;
+        case Form::kVFsqrt:
+          u = true, a = true, opc = 0x1f;
+          break;
+        case Form::kVFrintn:
+          opc = 0x18;
+          break;
+        case Form::kVFrintm:
+          opc = 0x19;
+          break;
+        case Form::kVFrintp:
+          a = true, opc = 0x18;
+          break;
+        case Form::kVFrintz:
+          a = true, opc = 0x19;
+          break;
+        case Form::kVScvtf:
+          opc = 0x1d;
+          break;
+        case Form::kVUcvtf:
+          u = true, opc = 0x1d;
+          break;
+        case Form::kVFcvtzs:
+          a = true, opc = 0x1b;
+          break;
+        default:
+          u = true, a = true, opc = 0x1b;
+          break;  // fcvtzu
+      }
+      return 0x0E200800 | QBit(i.arr) | Bit(u, 29) | Bit(a, 23) | Bit(VSize(i.arr) == 3, 22) |
+             opc << 12 | rn | rd;
+    }
+    case Form::kVFcvtn:  // f64 -> f32; arr: the destination
+    case Form::kVFcvtl:  // f32 -> f64; arr: the source
+      EGRET_CHECK(i.arr == VArr::k2S || i.arr == VArr::k4S);
+      return 0x0E200800 | QBit(i.arr) | 1u << 22 | (i.form == Form::kVFcvtn ? 0x16u : 0x17u) << 12 |
+             rn | rd;
+    case Form::kVAddv:
+    case Form::kVUmaxv:
+    case Form::kVUminv: {
+      // 0 Q U 01110 size 11000 opcode 10 Rn Rd
+      EGRET_CHECK(VSize(i.arr) < 2 || i.arr == VArr::k4S);
+      const bool u = i.form != Form::kVAddv;
+      const uint32_t opc = i.form == Form::kVAddv ? 0x1b : i.form == Form::kVUmaxv ? 0x0a : 0x1a;
+      return 0x0E300800 | QBit(i.arr) | Bit(u, 29) | SizeBits(i.arr) | opc << 12 | rn | rd;
+    }
+    case Form::kVShl:
+    case Form::kVSshr:
+    case Form::kVUshr:
+    case Form::kVUsra:
+    case Form::kVSshll:
+    case Form::kVUshll: {
+      // 0 Q U 011110 immh immb opcode 1 Rn Rd
+      const uint32_t esize = 8u << VSize(i.arr);
+      const bool left = i.form == Form::kVShl || i.form == Form::kVSshll || i.form == Form::kVUshll;
+      const bool widen = i.form == Form::kVSshll || i.form == Form::kVUshll;
+      EGRET_CHECK(i.arr != VArr::k1D && !(widen && VSize(i.arr) == 3));
+      uint32_t immhb;
+      if (left) {
+        EGRET_CHECK(i.imm >= 0 && i.imm < esize);
+        immhb = esize + static_cast<uint32_t>(i.imm);
+      } else {
+        EGRET_CHECK(i.imm >= 1 && i.imm <= esize);
+        immhb = 2 * esize - static_cast<uint32_t>(i.imm);
+      }
+      bool u = false;
+      uint32_t opc = 0;
+      switch (i.form) {
+        case Form::kVShl:
+          opc = 0x0a;
+          break;
+        case Form::kVSshr:
+          opc = 0x00;
+          break;
+        case Form::kVUshr:
+          u = true, opc = 0x00;
+          break;
+        case Form::kVUsra:
+          u = true, opc = 0x02;
+          break;
+        case Form::kVSshll:
+          opc = 0x14;
+          break;
+        default:
+          u = true, opc = 0x14;
+          break;  // ushll
+      }
+      return 0x0F000400 | QBit(i.arr) | Bit(u, 29) | immhb << 16 | opc << 11 | rn | rd;
+    }
+    case Form::kVSmull:
+    case Form::kVUmull:
+      EGRET_CHECK(VSize(i.arr) < 3);
+      return 0x0E20C000 | QBit(i.arr) | Bit(i.form == Form::kVUmull, 29) | SizeBits(i.arr) | rm |
+             rn | rd;
+    case Form::kVZip1:
+    case Form::kVZip2:
+    case Form::kVUzp1:
+    case Form::kVUzp2:
+    case Form::kVTrn1:
+    case Form::kVTrn2: {
+      // 0 Q 001110 size 0 Rm 0 opcode 10 Rn Rd
+      EGRET_CHECK(i.arr != VArr::k1D);
+      const uint32_t opc = i.form == Form::kVUzp1   ? 1
+                           : i.form == Form::kVTrn1 ? 2
+                           : i.form == Form::kVZip1 ? 3
+                           : i.form == Form::kVUzp2 ? 5
+                           : i.form == Form::kVTrn2 ? 6
+                                                    : 7;
+      return 0x0E000800 | QBit(i.arr) | SizeBits(i.arr) | rm | opc << 12 | rn | rd;
+    }
+    case Form::kVExt:
+      EGRET_CHECK(VSize(i.arr) == 0 && i.imm >= 0 && i.imm < (VQ(i.arr) ? 16 : 8));
+      return 0x2E000000 | QBit(i.arr) | rm | static_cast<uint32_t>(i.imm) << 11 | rn | rd;
+    case Form::kVTbl1:
+    case Form::kVTbl2:
+      EGRET_CHECK(VSize(i.arr) == 0 && (i.form == Form::kVTbl1 || i.n < 31));
+      return 0x0E000000 | QBit(i.arr) | rm | (i.form == Form::kVTbl2 ? 1u << 13 : 0) | rn | rd;
+    case Form::kVDupElem:
+      EGRET_CHECK(i.arr != VArr::k1D);
+      return 0x0E000400 | QBit(i.arr) | Imm5(VSize(i.arr), i.imm) | rn | rd;
+    case Form::kVDupGen:
+      EGRET_CHECK(i.arr != VArr::k1D);
+      return 0x0E000C00 | QBit(i.arr) | Imm5(VSize(i.arr), 0) | rn | rd;
+    case Form::kVInsElem: {
+      const uint32_t sz = VSize(i.arr);
+      EGRET_CHECK(i.amount < (16u >> sz));
+      return 0x6E000400 | Imm5(sz, i.imm) | uint32_t{i.amount} << sz << 11 | rn | rd;
+    }
+    case Form::kVInsGen:
+      return 0x4E001C00 | Imm5(VSize(i.arr), i.imm) | rn | rd;
+    case Form::kVUmov:
+      return 0x0E003C00 | Bit(VSize(i.arr) == 3, 30) | Imm5(VSize(i.arr), i.imm) | rn | rd;
+    case Form::kVSmov:
+      EGRET_CHECK(VSize(i.arr) < (i.is64 ? 3u : 2u));
+      return 0x0E002C00 | Bit(i.is64, 30) | Imm5(VSize(i.arr), i.imm) | rn | rd;
+    case Form::kVMovi:
+      return ModImm(i, false) | rd;
+    case Form::kVMvni:
+      EGRET_CHECK(VSize(i.arr) == 1 || VSize(i.arr) == 2);
+      return ModImm(i, true) | rd;
+    case Form::kLdrQ:
+      return Scaled(0x3DC00000, i, 4) | rn | rd;
+    case Form::kLdurQ:
+      return Unscaled(0x3DC00000, i) | rn | rd;
+    case Form::kLdrQReg:
+      return RegOffset(0x3DC00000, i, 4) | rm | rn | rd;
+    case Form::kStrQ:
+      return Scaled(0x3D800000, i, 4) | rn | rd;
+    case Form::kSturQ:
+      return Unscaled(0x3D800000, i) | rn | rd;
+    case Form::kStrQReg:
+      return RegOffset(0x3D800000, i, 4) | rm | rn | rd;
+    case Form::kLdrQLit:
+      return 0x9C000000 | static_cast<uint32_t>(Disp(i.imm, 19, 2)) << 5 | rd;
+    case Form::kStpQPre:
+      return 0xAD800000 | static_cast<uint32_t>(Disp(i.imm, 7, 4)) << 15 | uint32_t{i.m} << 10 |
+             rn | rd;
+    case Form::kLdpQPost:
+      EGRET_CHECK(i.d != i.m);
+      return 0xACC00000 | static_cast<uint32_t>(Disp(i.imm, 7, 4)) << 15 | uint32_t{i.m} << 10 |
+             rn | rd;
+    case Form::kVLd1r:
+      return 0x0D40C000 | QBit(i.arr) | SizeBits(i.arr) >> 12 | rn | rd;
+    case Form::kVLd1Lane:
+      return 0x0D400000 | LaneFields(i) | rn | rd;
+    case Form::kVSt1Lane:
+      return 0x0D000000 | LaneFields(i) | rn | rd;
     case Form::kCnt8b:
       return 0x0E205800 | rn | rd;
     case Form::kAddv8b:

@@ -25,6 +25,11 @@ std::string_view CondName(Cond c) {
   return kNames[static_cast<int>(c)];
 }
 
+std::string_view VArrName(VArr a) {
+  static constexpr std::string_view kNames[] = {"8b", "16b", "4h", "8h", "2s", "4s", "1d", "2d"};
+  return kNames[static_cast<int>(a)];
+}
+
 int MemSizeLog2(MemKind k) {
   switch (k) {
     case MemKind::kB:
@@ -130,6 +135,16 @@ Inst MemF(Form f, bool f64, Fpr t, Gpr base, int64_t offset) {
   i.d = static_cast<uint8_t>(t);
   i.n = static_cast<uint8_t>(base);
   i.imm = offset;
+  return i;
+}
+
+Inst Vec(Form f, VArr arr, Fpr d, Fpr n, Fpr m) {
+  Inst i;
+  i.form = f;
+  i.arr = arr;
+  i.d = static_cast<uint8_t>(d);
+  i.n = static_cast<uint8_t>(n);
+  i.m = static_cast<uint8_t>(m);
   return i;
 }
 

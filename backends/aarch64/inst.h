@@ -155,6 +155,129 @@ enum class SlotKind : uint8_t { kNo, kR, kRsp, kV };
   /* NEON for popcnt: cnt v.8b, v.8b; addv b, v.8b */                       \
   X(Cnt8b,    "cnt",   V,   V,   No, No, true)                               \
   X(Addv8b,   "addv",  V,   V,   No, No, true)                               \
+  /* NEON vectors: `arr` is the arrangement (see VArr for which side) */   \
+  /* three same, integer (no 1d; mul/min/max/urhadd: no 2d) */             \
+  X(VAdd,     "add",   V,   V,   V,  No, true)                               \
+  X(VSub,     "sub",   V,   V,   V,  No, true)                               \
+  X(VMul,     "mul",   V,   V,   V,  No, true)                               \
+  X(VCmeq,    "cmeq",  V,   V,   V,  No, true)                               \
+  X(VCmgt,    "cmgt",  V,   V,   V,  No, true)                               \
+  X(VCmhi,    "cmhi",  V,   V,   V,  No, true)                               \
+  X(VCmge,    "cmge",  V,   V,   V,  No, true)                               \
+  X(VCmhs,    "cmhs",  V,   V,   V,  No, true)                               \
+  X(VSqadd,   "sqadd", V,   V,   V,  No, true)                               \
+  X(VUqadd,   "uqadd", V,   V,   V,  No, true)                               \
+  X(VSqsub,   "sqsub", V,   V,   V,  No, true)                               \
+  X(VUqsub,   "uqsub", V,   V,   V,  No, true)                               \
+  X(VSmin,    "smin",  V,   V,   V,  No, true)                               \
+  X(VUmin,    "umin",  V,   V,   V,  No, true)                               \
+  X(VSmax,    "smax",  V,   V,   V,  No, true)                               \
+  X(VUmax,    "umax",  V,   V,   V,  No, true)                               \
+  X(VUrhadd,  "urhadd", V,  V,   V,  No, true)                               \
+  X(VSshl,    "sshl",  V,   V,   V,  No, true)                               \
+  X(VUshl,    "ushl",  V,   V,   V,  No, true)                               \
+  X(VSqrdmulh, "sqrdmulh", V, V, V,  No, true)  /* 4h/8h/2s/4s */           \
+  X(VAddp,    "addp",  V,   V,   V,  No, true)                               \
+  X(VUminp,   "uminp", V,   V,   V,  No, true)                               \
+  /* three same, logical (8b/16b); bsl/bit/bif also read d */               \
+  X(VAnd,     "and",   V,   V,   V,  No, true)                               \
+  X(VBic,     "bic",   V,   V,   V,  No, true)                               \
+  X(VOrr,     "orr",   V,   V,   V,  No, true)  /* n == m: mov */          \
+  X(VOrn,     "orn",   V,   V,   V,  No, true)                               \
+  X(VEor,     "eor",   V,   V,   V,  No, true)                               \
+  X(VBsl,     "bsl",   V,   V,   V,  No, true)                               \
+  X(VBit,     "bit",   V,   V,   V,  No, true)                               \
+  X(VBif,     "bif",   V,   V,   V,  No, true)                               \
+  /* three same, float (2s/4s/2d) */                                         \
+  X(VFadd,    "fadd",  V,   V,   V,  No, true)                               \
+  X(VFsub,    "fsub",  V,   V,   V,  No, true)                               \
+  X(VFmul,    "fmul",  V,   V,   V,  No, true)                               \
+  X(VFdiv,    "fdiv",  V,   V,   V,  No, true)                               \
+  X(VFmin,    "fmin",  V,   V,   V,  No, true)                               \
+  X(VFmax,    "fmax",  V,   V,   V,  No, true)                               \
+  X(VFcmeq,   "fcmeq", V,   V,   V,  No, true)                               \
+  X(VFcmge,   "fcmge", V,   V,   V,  No, true)                               \
+  X(VFcmgt,   "fcmgt", V,   V,   V,  No, true)                               \
+  /* two-register misc, integer */                                           \
+  X(VCnt,     "cnt",   V,   V,   No, No, true)  /* 8b/16b */               \
+  X(VNot,     "mvn",   V,   V,   No, No, true)  /* 8b/16b (not) */         \
+  X(VNeg,     "neg",   V,   V,   No, No, true)                               \
+  X(VAbs,     "abs",   V,   V,   No, No, true)                               \
+  X(VCmeq0,   "cmeq",  V,   V,   No, No, true)  /* compare with #0 */      \
+  X(VCmge0,   "cmge",  V,   V,   No, No, true)                               \
+  X(VCmgt0,   "cmgt",  V,   V,   No, No, true)                               \
+  X(VCmle0,   "cmle",  V,   V,   No, No, true)                               \
+  X(VCmlt0,   "cmlt",  V,   V,   No, No, true)                               \
+  X(VRev64,   "rev64", V,   V,   No, No, true)                               \
+  /* narrowing: arr is the destination (8b/4h/2s; 16b/8h/4s: the "2" form) */ \
+  X(VXtn,     "xtn",   V,   V,   No, No, true)                               \
+  X(VSqxtn,   "sqxtn", V,   V,   No, No, true)                               \
+  X(VUqxtn,   "uqxtn", V,   V,   No, No, true)                               \
+  X(VSqxtun,  "sqxtun", V,  V,   No, No, true)                               \
+  /* pairwise widening add: arr is the source */                             \
+  X(VSaddlp,  "saddlp", V,  V,   No, No, true)                               \
+  X(VUaddlp,  "uaddlp", V,  V,   No, No, true)                               \
+  /* two-register misc, float (2s/4s/2d) */                                  \
+  X(VFabs,    "fabs",  V,   V,   No, No, true)                               \
+  X(VFneg,    "fneg",  V,   V,   No, No, true)                               \
+  X(VFsqrt,   "fsqrt", V,   V,   No, No, true)                               \
+  X(VFrintn,  "frintn", V,  V,   No, No, true)                               \
+  X(VFrintm,  "frintm", V,  V,   No, No, true)                               \
+  X(VFrintp,  "frintp", V,  V,   No, No, true)                               \
+  X(VFrintz,  "frintz", V,  V,   No, No, true)                               \
+  X(VScvtf,   "scvtf", V,   V,   No, No, true)                               \
+  X(VUcvtf,   "ucvtf", V,   V,   No, No, true)                               \
+  X(VFcvtzs,  "fcvtzs", V,  V,   No, No, true)                               \
+  X(VFcvtzu,  "fcvtzu", V,  V,   No, No, true)                               \
+  X(VFcvtn,   "fcvtn", V,   V,   No, No, true)  /* arr: 2s (4s: fcvtn2) */ \
+  X(VFcvtl,   "fcvtl", V,   V,   No, No, true)  /* arr: source 2s / 4s */  \
+  /* across lanes: arr is the source; d is a scalar b/h/s */                \
+  X(VAddv,    "addv",  V,   V,   No, No, true)                               \
+  X(VUmaxv,   "umaxv", V,   V,   No, No, true)                               \
+  X(VUminv,   "uminv", V,   V,   No, No, true)                               \
+  /* shift by immediate `imm`; sshll/ushll: arr is the source */            \
+  X(VShl,     "shl",   V,   V,   No, No, true)                               \
+  X(VSshr,    "sshr",  V,   V,   No, No, true)                               \
+  X(VUshr,    "ushr",  V,   V,   No, No, true)                               \
+  X(VUsra,    "usra",  V,   V,   No, No, true)  /* also reads d */         \
+  X(VSshll,   "sshll", V,   V,   No, No, true)                               \
+  X(VUshll,   "ushll", V,   V,   No, No, true)                               \
+  /* widening multiply: arr is the source (16b/8h/4s: the "2" form) */     \
+  X(VSmull,   "smull", V,   V,   V,  No, true)                               \
+  X(VUmull,   "umull", V,   V,   V,  No, true)                               \
+  /* permutes (no 1d); ext: byte index imm; tbl2 reads n and n + 1 */       \
+  X(VZip1,    "zip1",  V,   V,   V,  No, true)                               \
+  X(VZip2,    "zip2",  V,   V,   V,  No, true)                               \
+  X(VUzp1,    "uzp1",  V,   V,   V,  No, true)                               \
+  X(VUzp2,    "uzp2",  V,   V,   V,  No, true)                               \
+  X(VTrn1,    "trn1",  V,   V,   V,  No, true)                               \
+  X(VTrn2,    "trn2",  V,   V,   V,  No, true)                               \
+  X(VExt,     "ext",   V,   V,   V,  No, true)                               \
+  X(VTbl1,    "tbl",   V,   V,   V,  No, true)                               \
+  X(VTbl2,    "tbl",   V,   V,   V,  No, true)                               \
+  /* elements: lane index imm (ins element: source lane in amount) */       \
+  X(VDupElem, "dup",   V,   V,   No, No, true)  /* arr: destination */     \
+  X(VDupGen,  "dup",   V,   R,   No, No, true)                               \
+  X(VInsElem, "ins",   V,   V,   No, No, true)  /* also reads d */         \
+  X(VInsGen,  "ins",   V,   R,   No, No, true)  /* also reads d */         \
+  X(VUmov,    "umov",  R,   V,   No, No, true)                               \
+  X(VSmov,    "smov",  R,   V,   No, No, true)  /* is64: x destination */  \
+  /* modified immediates: imm8 (2d: the byte mask) lsl amount */            \
+  X(VMovi,    "movi",  V,   No,  No, No, true)                               \
+  X(VMvni,    "mvni",  V,   No,  No, No, true)                               \
+  /* q registers; ld1r/ld1/st1 lane: arr's element size, lane in imm */     \
+  X(LdrQ,     "ldr",   V,   Rsp, No, No, true)                               \
+  X(LdurQ,    "ldur",  V,   Rsp, No, No, true)                               \
+  X(LdrQReg,  "ldr",   V,   Rsp, R,  No, true)                               \
+  X(StrQ,     "str",   V,   Rsp, No, No, false)                              \
+  X(SturQ,    "stur",  V,   Rsp, No, No, false)                              \
+  X(StrQReg,  "str",   V,   Rsp, R,  No, false)                              \
+  X(LdrQLit,  "ldr",   V,   No,  No, No, true)   /* pc + imm (Ldr19) */     \
+  X(StpQPre,  "stp",   V,   Rsp, V,  No, false)                              \
+  X(LdpQPost, "ldp",   V,   Rsp, V,  No, true)                               \
+  X(VLd1r,    "ld1r",  V,   Rsp, No, No, true)                               \
+  X(VLd1Lane, "ld1",   V,   Rsp, No, No, true)   /* also reads d */         \
+  X(VSt1Lane, "st1",   V,   Rsp, No, No, false)                              \
   /* control flow: label forms hold their displacement in imm */            \
   X(B,        "b",     No,  No,  No, No, false)                              \
   X(Bl,       "bl",    No,  No,  No, No, false)                              \
@@ -215,6 +338,17 @@ std::string_view CondName(Cond c);
 enum class Shift : uint8_t { kLsl, kLsr, kAsr, kRor };  // ror: logical forms only
 enum class Extend : uint8_t { kUxtb, kUxth, kUxtw, kUxtx, kSxtb, kSxth, kSxtw, kSxtx };
 
+// A NEON arrangement: element size log2 (size) and 64/128 bits (q) as (size << 1) | q.
+// For the vector forms it names the operands' shape; the narrowing, widening and across-lanes
+// forms say in inst.h's table which side it describes.
+enum class VArr : uint8_t { k8B, k16B, k4H, k8H, k2S, k4S, k1D, k2D };
+inline constexpr uint32_t VSize(VArr a) { return static_cast<uint32_t>(a) >> 1; }
+inline constexpr bool VQ(VArr a) { return (static_cast<uint32_t>(a) & 1) != 0; }
+inline constexpr VArr MakeVArr(uint32_t size, bool q) {
+  return static_cast<VArr>((size << 1) | (q ? 1u : 0u));
+}
+std::string_view VArrName(VArr a);  // "16b"
+
 // What an integer memory form moves: width and, for loads, sign extension (to is64's width).
 enum class MemKind : uint8_t { kB, kH, kW, kX, kSB, kSH, kSW };
 // log2 of the access size in bytes.
@@ -230,7 +364,8 @@ struct Inst {
   Shift shift = Shift::kLsl;
   Extend extend = Extend::kUxtx;
   MemKind mem = MemKind::kX;
-  uint8_t amount = 0;  // shift amount / movz-movk bit position / tbz bit / lsl-12 flag (12)
+  uint8_t amount = 0;     // shift amount / movz-movk bit position / tbz bit / lsl-12 flag (12)
+  VArr arr = VArr::k16B;  // vector forms: the arrangement
   int64_t imm = 0;
 
   Gpr rd() const { return static_cast<Gpr>(d); }
@@ -265,6 +400,8 @@ Inst VV(Form f, bool f64, Fpr d, Fpr n);
 Inst MovReg(bool is64, Gpr d, Gpr m);  // orr d, zr, m
 Inst Mem(Form f, MemKind k, bool is64, Gpr t, Gpr base, int64_t offset);
 Inst MemF(Form f, bool f64, Fpr t, Gpr base, int64_t offset);
+// A vector form over registers d, n, m with arrangement arr.
+Inst Vec(Form f, VArr arr, Fpr d, Fpr n, Fpr m = Fpr::kV0);
 
 }  // namespace egret::aarch64
 

@@ -12,6 +12,7 @@
 #include "backends/aarch64/abi.h"
 #include "backends/aarch64/encoder.h"
 #include "backends/common/lower_ctx.h"
+#include "ir/simd.h"
 
 namespace egret::aarch64 {
 namespace {
@@ -119,6 +120,7 @@ bool NarrowOperandsAreExact(Opcode op) {
     case Opcode::kSelect:
     case Opcode::kBrif:
     case Opcode::kBrTable:
+    case Opcode::kVextractlane:  // umov zero-extends the lane
       return true;
     default:
       return false;
@@ -132,8 +134,24 @@ class Lowerer final : public backend::LowerRules {
 
   Expected<VCode> Run() {
     EGRET_TRY(CheckNarrowIntegers());
+    has_vectors_ = HasVectorValues();
     EGRET_TRY(backend::LowerFunction(ctx_, *this));
+    v_.frame.wide_float_slots = has_vectors_;
     return std::move(v_);
+  }
+
+  // Whether any value of the function is a 128-bit vector: then its float-class spill slots are
+  // 16 bytes and its calls clobber v8-v15 whole (CallClobbers). Known before lowering, because a
+  // call may be lowered before the first vector value.
+  bool HasVectorValues() const {
+    for (ir::Block b : f_.layout.Blocks()) {
+      for (ir::Value v : dfg_.BlockParams(b))
+        if (backend::IsVectorType(dfg_.ValueType(v))) return true;
+      for (ir::Inst i : f_.layout.Insts(b))
+        for (ir::Value v : dfg_.InstResults(i))
+          if (backend::IsVectorType(dfg_.ValueType(v))) return true;
+    }
+    return false;
   }
 
   // Wasm has no i8/i16 values; the frontend makes them only as ireduce results on their way to
@@ -166,6 +184,7 @@ class Lowerer final : public backend::LowerRules {
   }
 
   VReg Rematerialize(ir::Value v, const ir::InstData& d) override;
+  bool LowersVectors() const override { return true; }
   bool IsSunk(ir::Inst i) const override;
   Status LowerEntry(ir::Block entry) override;
   Status LowerInst(ir::Inst i) override;
@@ -278,6 +297,7 @@ class Lowerer final : public backend::LowerRules {
   Status LowerCall(ir::Inst i);
   Status LowerTailCall(ir::Inst i);
   Status LowerTrapIf(ir::Inst i);
+  Status LowerVector(ir::Inst i);
 
   const ir::Function& f_;
   const ir::DataFlowGraph& dfg_;
@@ -286,6 +306,7 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
+  bool has_vectors_ = false;
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -572,6 +593,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
     l.op = MOp::kLoadArg;
     l.fp = self.params[k].fp;
     l.f64 = dfg_.ValueType(params[k]) == Type::kF64;
+    l.vec = self.params[k].kind == backend::ValueKind::kV128;
     l.disp = 16 + 8 * static_cast<int32_t>(self.params[k].slot);
     Emit(l, {Operand::Def(DefVReg(params[k]))});
   }
@@ -600,6 +622,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
           s.op = MOp::kStoreRet;
           s.fp = l.results[k].fp;
           s.f64 = ValueType(vals[k]) == Type::kF64;
+          s.vec = l.results[k].kind == backend::ValueKind::kV128;
           s.disp = 16 + 8 * static_cast<int32_t>(l.results[k].slot);
           Emit(s, {Operand::Use(r)});
         } else {
@@ -772,8 +795,71 @@ Status Lowerer::LowerInst(ir::Inst i) {
     case Opcode::kTrapnz:
       return LowerTrapIf(i);
     default:
+      if (ir::IsVectorOp(op)) return LowerVector(i);
       return Unsupported(std::string("opcode ") + std::string(ir::OpcodeName(op)));
   }
+}
+
+// Every vector op is one kVec MInst (the IR opcode and shape; emission picks the NEON sequence),
+// with the operands in IR order. Folded here: vconst's bytes (kVconst), vshuffle's mask, the
+// lane of the lane ops, the condition of the compares, and a constant shift amount.
+Status Lowerer::LowerVector(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  const Opcode op = d.opcode;
+  const std::span<const ir::Value> args = dfg_.FixedArgs(i);
+  if (op == Opcode::kVconst) {
+    const ir::V128& c = dfg_.constant(d.ref);
+    MInst m;
+    m.op = MOp::kVconst;
+    m.fp = m.vec = true;
+    m.imm = static_cast<int64_t>(c.lo);
+    m.imm_hi = static_cast<int64_t>(c.hi);
+    Emit(m, {Operand::Def(Result(i))});
+    return Status::Ok();
+  }
+  if (op == Opcode::kVbitcast) {
+    // The same 128 bits in the same register: no instruction.
+    ctx_.AliasVReg(dfg_.FirstResult(i), Use(args[0]));
+    return Status::Ok();
+  }
+  MInst m;
+  m.op = MOp::kVec;
+  m.vop = op;
+  m.shape =
+      ir::VectorShapeOf(op, ResultType(i), args.empty() ? Type::kInvalid : ValueType(args[0]));
+  m.vcc = d.cond;
+  switch (op) {
+    case Opcode::kVextractlane:
+    case Opcode::kVextractlaneS:
+    case Opcode::kVextractlaneU:
+    case Opcode::kVinsertlane:
+      m.imm = d.imm;
+      break;
+    case Opcode::kVshuffle: {
+      const ir::V128& mask = dfg_.constant(d.ref);
+      m.imm = static_cast<int64_t>(mask.lo);
+      m.imm_hi = static_cast<int64_t>(mask.hi);
+      break;
+    }
+    default:
+      break;
+  }
+  if (!ir::IsVector(m.shape))
+    return Unsupported("cannot lower vector op " + std::string(ir::OpcodeName(op)) +
+                       " without a vector shape on aarch64");
+  ops_.clear();
+  int64_t amount = 0;
+  const bool shift = op == Opcode::kVishl || op == Opcode::kVushr || op == Opcode::kVsshr;
+  if (shift && IsIconst(args[1], &amount)) {
+    m.imm_amount = true;
+    m.imm = amount & (ir::TypeBits(ir::LaneType(m.shape)) - 1);
+    ops_.push_back(Operand::Use(Use(args[0])));
+  } else {
+    for (ir::Value a : args) ops_.push_back(Operand::Use(Use(a)));
+  }
+  ops_.push_back(Operand::Def(Result(i)));
+  EmitSpan(m, ops_);
+  return Status::Ok();
 }
 
 // umulhi/smulhi: umulh/smulh (64-bit), or a widening multiply for 32 bits (EmitAlu).
@@ -972,7 +1058,8 @@ Status Lowerer::LowerSelect(ir::Inst i) {
   ops_.clear();
   PushCond(c, &m, &ops_);
   const Type t = ResultType(i);
-  m.fp = ir::IsFloat(t);
+  m.vec = backend::IsVectorType(t);
+  m.fp = ir::IsFloat(t) || m.vec;
   m.f64 = m.fp ? t == Type::kF64 : m.f64;
   m.wide_value = t == Type::kI64;
   ops_.push_back(Operand::Use(Use(d.args[1])));
@@ -1186,7 +1273,8 @@ void Lowerer::LowerMemory(ir::Inst i) {
   ops_.clear();
   if (store) {
     const Type vt = ValueType(d.args[0]);
-    m.fp = ir::IsFloat(vt);
+    m.vec = backend::IsVectorType(vt);
+    m.fp = ir::IsFloat(vt) || m.vec;
     m.f64 = vt == Type::kF64;
     m.mem = d.opcode == Opcode::kIstore8    ? MemKind::kB
             : d.opcode == Opcode::kIstore16 ? MemKind::kH
@@ -1198,7 +1286,8 @@ void Lowerer::LowerMemory(ir::Inst i) {
     ops_.push_back(Operand::Use(Use(d.args[0])));
   } else {
     const Type rt = ResultType(i);
-    m.fp = ir::IsFloat(rt);
+    m.vec = backend::IsVectorType(rt);
+    m.fp = ir::IsFloat(rt) || m.vec;
     m.f64 = rt == Type::kF64;
     m.is64 = rt == Type::kI64;
     switch (d.opcode) {
@@ -1322,6 +1411,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
     s.op = MOp::kStoreOutArg;
     s.fp = l.params[k].fp;
     s.f64 = ValueType(args[k]) == Type::kF64;
+    s.vec = l.params[k].kind == backend::ValueKind::kV128;
     s.disp = 8 * static_cast<int32_t>(l.params[k].slot);
     VReg r = Use(args[k]);
     Emit(s, {Operand::Use(r)});
@@ -1333,13 +1423,14 @@ Status Lowerer::LowerCall(ir::Inst i) {
   for (size_t k = 0; k < results.size(); ++k)
     if (!l.results[k].on_stack)
       call_ops.push_back(Operand::FixedDef(DefVReg(results[k]), LocPReg(l.results[k])));
-  EmitSpan(m, call_ops, CallClobbers());
+  EmitSpan(m, call_ops, CallClobbers(has_vectors_));
   for (size_t k = 0; k < results.size(); ++k) {
     if (!l.results[k].on_stack) continue;
     MInst r;
     r.op = MOp::kLoadOutRet;
     r.fp = l.results[k].fp;
     r.f64 = ValueType(results[k]) == Type::kF64;
+    r.vec = l.results[k].kind == backend::ValueKind::kV128;
     r.disp = 8 * static_cast<int32_t>(l.results[k].slot);
     Emit(r, {Operand::Def(DefVReg(results[k]))});
   }

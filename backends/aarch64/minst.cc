@@ -6,6 +6,7 @@
 // then the operands (`x3`, `d1`, `stack2` after allocation).
 #include "backends/aarch64/minst.h"
 
+#include <cstdio>
 #include <string>
 
 #include "backends/common/vcode_printer.h"
@@ -114,7 +115,9 @@ class A64Syntax final : public backend::VCodeSyntax {
         break;
       case MOp::kLoad:
       case MOp::kStore:
-        if (m.fp) {
+        if (m.vec) {
+          out += ".v128";
+        } else if (m.fp) {
           fwidth();
         } else {
           add(MemName(m.mem));
@@ -169,6 +172,23 @@ class A64Syntax final : public backend::VCodeSyntax {
       case MOp::kStoreRet:
         out += " #" + std::to_string(m.disp);
         break;
+      case MOp::kVec:
+        add(ir::OpcodeName(m.vop));
+        add(ir::TypeName(m.shape));
+        if (m.imm_amount || m.vop == ir::Opcode::kVextractlane ||
+            m.vop == ir::Opcode::kVextractlaneS || m.vop == ir::Opcode::kVextractlaneU ||
+            m.vop == ir::Opcode::kVinsertlane)
+          out += " #" + std::to_string(m.imm);
+        if (m.vop == ir::Opcode::kVicmp || m.vop == ir::Opcode::kVfcmp)
+          out += " cc" + std::to_string(m.vcc);
+        break;
+      case MOp::kVconst: {
+        char b[48];
+        std::snprintf(b, sizeof b, " 0x%016llx%016llx", static_cast<unsigned long long>(m.imm_hi),
+                      static_cast<unsigned long long>(m.imm));
+        out += b;
+        break;
+      }
       case MOp::kArgs:
       case MOp::kCopy:
       case MOp::kBitcast:
@@ -217,7 +237,15 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kLoadOutRet:
     case MOp::kIconst:
     case MOp::kFconst:
+    case MOp::kVconst:
       s.dst = 0;
+      return s;
+    case MOp::kVec:
+      // The uses in IR operand order, then the def.
+      if (num_ops >= 2) s.a = 0;
+      if (num_ops >= 3) s.b = 1;
+      if (num_ops >= 4) s.c = 2;
+      s.dst = last;
       return s;
     case MOp::kStoreOutArg:
     case MOp::kStoreRet:

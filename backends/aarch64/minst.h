@@ -22,6 +22,8 @@
 
 #include "backends/aarch64/inst.h"
 #include "backends/common/vcode.h"
+#include "ir/opcode.h"
+#include "ir/types.h"
 #include "regalloc/function.h"
 #include "support/trap_code.h"
 
@@ -69,7 +71,9 @@ namespace egret::aarch64 {
   X(AtomicCas,   "atomic_cas",    "use base, use a, use b, early def d [, early def status]")   \
   X(Fence,       "fence",         "dmb ish")                                                     \
   X(Trap,        "trap",          "udf with trap `trap`")                                        \
-  X(TrapIf,      "trap_if",       "cond operands: trap `trap` when the condition holds")
+  X(TrapIf,      "trap_if",       "cond operands: trap `trap` when the condition holds")        \
+  X(Vec,         "vec",           "uses a [, b [, c]], def d: IR vector op `vop` at `shape`")   \
+  X(Vconst,      "vconst",        "def d: the 16 bytes imm (bytes 0-7) : imm_hi (bytes 8-15)")
 // clang-format on
 
 enum class MOp : uint8_t {
@@ -133,6 +137,7 @@ struct MInst {
   Cond cc = Cond::kNe;
   bool fp = false;   // the value is in a float register
   bool f64 = false;  // float width (source width for conversions)
+  bool vec = false;  // the value is a 128-bit vector (q moves, mov v.16b, bsl select)
   bool is_unsigned = false;
   bool saturating = false;
   bool is_sub = false;             // kMadd: msub
@@ -149,6 +154,14 @@ struct MInst {
   bool can_trap = false;  // memory access records `trap`
   int32_t disp = 0;
   int64_t imm = 0;
+  // kVec: the IR vector opcode and its shape (ir/simd.h); the lane (vextractlane, vinsertlane)
+  // or a constant shift amount (imm_amount) in imm; vicmp/vfcmp's condition in vcc; vshuffle's
+  // 16 lane indices in imm (bytes 0-7) and imm_hi (bytes 8-15), as vconst's bytes are.
+  ir::Opcode vop = ir::Opcode::kIconst;
+  ir::Type shape = ir::Type::kInvalid;
+  uint8_t vcc = 0;
+  bool imm_amount = false;
+  int64_t imm_hi = 0;
   uint32_t target[2] = {0, 0};
   bool lse = false;  // kAtomicRmw, kAtomicCas: FEAT_LSE single instructions, else LL/SC loops
   uint8_t rmw = 0;   // kAtomicRmw: ir::AtomicRmwOp

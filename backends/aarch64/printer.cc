@@ -50,6 +50,22 @@ std::string ExtendName(Extend e) {
   return kNames[static_cast<int>(e)];
 }
 
+// NEON operands: v3.16b, and the element v3.s[1] (lane in capstone's style: hex beyond 9).
+std::string VReg(uint8_t r, VArr a) {
+  return "v" + std::to_string(r) + "." + std::string(VArrName(a));
+}
+char ElemChar(uint32_t size) { return "bhsd"[size]; }
+std::string Lane(int64_t lane) {
+  char b[32];
+  std::snprintf(b, sizeof b, lane > 9 ? "[0x%" PRIx64 "]" : "[%" PRId64 "]", lane);
+  return b;
+}
+std::string VElem(uint8_t r, uint32_t size, int64_t lane) {
+  return "v" + std::to_string(r) + "." + ElemChar(size) + Lane(lane);
+}
+// The wide side of a widening/narrowing form: twice the element size, 128 bits.
+VArr Wider(VArr a) { return MakeVArr(VSize(a) + 1, true); }
+
 }  // namespace
 
 std::string Print(const Inst& i, uint64_t address) {
@@ -305,6 +321,164 @@ std::string Print(const Inst& i, uint64_t address) {
     case Form::kScvtf:
     case Form::kUcvtf:
       return two(V(i.d), R(i.n));
+    case Form::kVAdd:
+    case Form::kVSub:
+    case Form::kVMul:
+    case Form::kVCmeq:
+    case Form::kVCmgt:
+    case Form::kVCmhi:
+    case Form::kVCmge:
+    case Form::kVCmhs:
+    case Form::kVSqadd:
+    case Form::kVUqadd:
+    case Form::kVSqsub:
+    case Form::kVUqsub:
+    case Form::kVSmin:
+    case Form::kVUmin:
+    case Form::kVSmax:
+    case Form::kVUmax:
+    case Form::kVUrhadd:
+    case Form::kVSshl:
+    case Form::kVUshl:
+    case Form::kVSqrdmulh:
+    case Form::kVAddp:
+    case Form::kVUminp:
+    case Form::kVAnd:
+    case Form::kVBic:
+    case Form::kVOrn:
+    case Form::kVEor:
+    case Form::kVBsl:
+    case Form::kVBit:
+    case Form::kVBif:
+    case Form::kVFadd:
+    case Form::kVFsub:
+    case Form::kVFmul:
+    case Form::kVFdiv:
+    case Form::kVFmin:
+    case Form::kVFmax:
+    case Form::kVFcmeq:
+    case Form::kVFcmge:
+    case Form::kVFcmgt:
+    case Form::kVZip1:
+    case Form::kVZip2:
+    case Form::kVUzp1:
+    case Form::kVUzp2:
+    case Form::kVTrn1:
+    case Form::kVTrn2:
+      return three(VReg(i.d, i.arr), VReg(i.n, i.arr), VReg(i.m, i.arr));
+    case Form::kVOrr:
+      if (i.n == i.m) return "mov " + VReg(i.d, i.arr) + ", " + VReg(i.n, i.arr);
+      return three(VReg(i.d, i.arr), VReg(i.n, i.arr), VReg(i.m, i.arr));
+    case Form::kVCnt:
+    case Form::kVNot:
+    case Form::kVNeg:
+    case Form::kVAbs:
+    case Form::kVRev64:
+    case Form::kVFabs:
+    case Form::kVFneg:
+    case Form::kVFsqrt:
+    case Form::kVFrintn:
+    case Form::kVFrintm:
+    case Form::kVFrintp:
+    case Form::kVFrintz:
+    case Form::kVScvtf:
+    case Form::kVUcvtf:
+    case Form::kVFcvtzs:
+    case Form::kVFcvtzu:
+      return two(VReg(i.d, i.arr), VReg(i.n, i.arr));
+    case Form::kVCmeq0:
+    case Form::kVCmge0:
+    case Form::kVCmgt0:
+    case Form::kVCmle0:
+    case Form::kVCmlt0:
+      return three(VReg(i.d, i.arr), VReg(i.n, i.arr), "#0");
+    case Form::kVXtn:
+    case Form::kVSqxtn:
+    case Form::kVUqxtn:
+    case Form::kVSqxtun:
+      return (VQ(i.arr) ? mn + "2" : mn) + " " + VReg(i.d, i.arr) + ", " + VReg(i.n, Wider(i.arr));
+    case Form::kVSaddlp:
+    case Form::kVUaddlp:
+      return two(VReg(i.d, MakeVArr(VSize(i.arr) + 1, VQ(i.arr))), VReg(i.n, i.arr));
+    case Form::kVFcvtn:
+      return (VQ(i.arr) ? mn + "2" : mn) + " " + VReg(i.d, i.arr) + ", " + VReg(i.n, VArr::k2D);
+    case Form::kVFcvtl:
+      return (VQ(i.arr) ? mn + "2" : mn) + " " + VReg(i.d, VArr::k2D) + ", " + VReg(i.n, i.arr);
+    case Form::kVAddv:
+    case Form::kVUmaxv:
+    case Form::kVUminv:
+      return two(std::string(1, ElemChar(VSize(i.arr))) + std::to_string(i.d), VReg(i.n, i.arr));
+    case Form::kVShl:
+    case Form::kVSshr:
+    case Form::kVUshr:
+    case Form::kVUsra:
+      return three(VReg(i.d, i.arr), VReg(i.n, i.arr), Dec(i.imm));
+    case Form::kVSshll:
+    case Form::kVUshll:
+      return (VQ(i.arr) ? mn + "2" : mn) + " " + VReg(i.d, Wider(i.arr)) + ", " + VReg(i.n, i.arr) +
+             ", " + Dec(i.imm);
+    case Form::kVSmull:
+    case Form::kVUmull:
+      return (VQ(i.arr) ? mn + "2" : mn) + " " + VReg(i.d, Wider(i.arr)) + ", " + VReg(i.n, i.arr) +
+             ", " + VReg(i.m, i.arr);
+    case Form::kVExt:
+      return mn + " " + VReg(i.d, i.arr) + ", " + VReg(i.n, i.arr) + ", " + VReg(i.m, i.arr) +
+             ", " + Dec(i.imm);
+    case Form::kVTbl1:
+      return mn + " " + VReg(i.d, i.arr) + ", {" + VReg(i.n, VArr::k16B) + "}, " + VReg(i.m, i.arr);
+    case Form::kVTbl2:
+      return mn + " " + VReg(i.d, i.arr) + ", {" + VReg(i.n, VArr::k16B) + ", " +
+             VReg(static_cast<uint8_t>(i.n + 1), VArr::k16B) + "}, " + VReg(i.m, i.arr);
+    case Form::kVDupElem:
+      return two(VReg(i.d, i.arr), VElem(i.n, VSize(i.arr), i.imm));
+    case Form::kVDupGen:
+      return two(VReg(i.d, i.arr), GprName(i.rn(), VSize(i.arr) == 3));
+    case Form::kVInsElem:
+      return two(VElem(i.d, VSize(i.arr), i.imm), VElem(i.n, VSize(i.arr), i.amount));
+    case Form::kVInsGen:
+      return two(VElem(i.d, VSize(i.arr), i.imm), GprName(i.rn(), VSize(i.arr) == 3));
+    case Form::kVUmov:
+      // LLVM's (and capstone's) alias for the 32- and 64-bit element moves.
+      return (VSize(i.arr) >= 2 ? std::string("mov") : mn) + " " +
+             GprName(i.rd(), VSize(i.arr) == 3) + ", " + VElem(i.n, VSize(i.arr), i.imm);
+    case Form::kVSmov:
+      return two(GprName(i.rd(), i.is64), VElem(i.n, VSize(i.arr), i.imm));
+    case Form::kVMovi:
+    case Form::kVMvni: {
+      if (i.arr == VArr::k2D || i.arr == VArr::k1D) {
+        char b[32];
+        std::snprintf(b, sizeof b, i.imm == 0 ? "#%016" PRIx64 : "#0x%016" PRIx64,
+                      static_cast<uint64_t>(i.imm));
+        return two(i.arr == VArr::k1D ? "d" + std::to_string(i.d) : VReg(i.d, i.arr), b);
+      }
+      char b[32];  // capstone prints these in hex, 1 included
+      std::snprintf(b, sizeof b, i.imm == 0 ? "#0" : "#0x%" PRIx64, static_cast<uint64_t>(i.imm));
+      std::string s = two(VReg(i.d, i.arr), b);
+      if (i.amount != 0) s += ", lsl #" + std::to_string(i.amount);
+      return s;
+    }
+    case Form::kLdrQ:
+    case Form::kLdurQ:
+    case Form::kStrQ:
+    case Form::kSturQ:
+      return mn + " q" + std::to_string(i.d) + ", " + addr_imm();
+    case Form::kLdrQReg:
+    case Form::kStrQReg:
+      return mn + " q" + std::to_string(i.d) + ", " + addr_reg(4);
+    case Form::kLdrQLit:
+      return mn + " q" + std::to_string(i.d) + ", " + target();
+    case Form::kStpQPre:
+      return mn + " q" + std::to_string(i.d) + ", q" + std::to_string(i.m) + ", [" + X(i.n) + ", " +
+             Dec(i.imm) + "]!";
+    case Form::kLdpQPost:
+      return mn + " q" + std::to_string(i.d) + ", q" + std::to_string(i.m) + ", [" + X(i.n) +
+             "], " + Dec(i.imm);
+    case Form::kVLd1r:
+      return mn + " {" + VReg(i.d, i.arr) + "}, [" + X(i.n) + "]";
+    case Form::kVLd1Lane:
+    case Form::kVSt1Lane:
+      return mn + " {v" + std::to_string(i.d) + "." + ElemChar(VSize(i.arr)) + "}" + Lane(i.imm) +
+             ", [" + X(i.n) + "]";
     case Form::kCnt8b:
       return "cnt v" + std::to_string(i.d) + ".8b, v" + std::to_string(i.n) + ".8b";
     case Form::kAddv8b:

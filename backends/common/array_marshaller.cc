@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "support/error.h"
+
 namespace egret::backend {
 namespace {
 
@@ -12,17 +14,17 @@ void Marshal(std::span<const ir::Type> types, std::span<const AbiLoc> locs, size
   for (size_t k = first; k < types.size(); ++k) {
     const int32_t offset = static_cast<int32_t>(kValRawBytes * (k - first));
     const AbiLoc& loc = locs[k];
-    const bool f64 = types[k] == ir::Type::kF64;
+    EGRET_CHECK(loc.kind == KindOf(types[k]));
     if (loc.on_stack) {
       if (to_array) {
-        m.ArrayFromStack(offset, loc.slot);
+        m.ArrayFromStack(offset, loc);
       } else {
-        m.StackFromArray(loc.slot, offset);
+        m.StackFromArray(loc, offset);
       }
     } else if (to_array) {
-      m.ArrayFromReg(offset, loc, f64);
+      m.ArrayFromReg(offset, loc);
     } else {
-      m.RegFromArray(loc, f64, offset);
+      m.RegFromArray(loc, offset);
     }
   }
 }

@@ -4,8 +4,10 @@
 // The host calls Wasm, and Wasm calls the host, through the "array call" convention: the values
 // sit in an array of 16-byte ValRaw slots, value k (not counting the vmctx parameter) in slot k.
 // Both trampolines of every target move each value between its slot and its location in the
-// target's own convention (CallLayout): a register, or an 8-byte stack slot of the call's
-// argument/result area. Which values, which slot, and which of the three kinds of move belong
+// target's own convention (CallLayout): a register, or a stack slot of the call's argument/result
+// area. Each move's width comes from the location's ValueKind: 8 bytes for integers, 4 or 8 for
+// floats, all 16 bytes of the ValRaw slot for vectors (a kV128 stack location is two 8-byte slots,
+// 16-byte aligned). Which values, which slot, and which of the three kinds of move belong
 // here; the target supplies the moves as instructions (an ArrayMarshaller bound to the
 // trampoline's frame: which register holds the array, which the argument area).
 //
@@ -27,14 +29,16 @@ inline constexpr int32_t kValRawBytes = 16;
 class ArrayMarshaller {
  public:
   virtual ~ArrayMarshaller() = default;
-  // Register `loc` <- array bytes [offset, offset + 8) (a float register takes 4 or 8 bytes).
-  virtual void RegFromArray(const AbiLoc& loc, bool f64, int32_t offset) = 0;
-  // Array bytes at `offset` <- register `loc`.
-  virtual void ArrayFromReg(int32_t offset, const AbiLoc& loc, bool f64) = 0;
-  // Stack slot `slot` of the argument/result area <- array bytes at `offset` (8 bytes).
-  virtual void StackFromArray(uint32_t slot, int32_t offset) = 0;
-  // Array bytes at `offset` <- stack slot `slot` (8 bytes).
-  virtual void ArrayFromStack(int32_t offset, uint32_t slot) = 0;
+  // Register `loc` <- array bytes at `offset` (loc.kind: 8 bytes for an integer, 4 or 8 for a
+  // float, 16 for a vector).
+  virtual void RegFromArray(const AbiLoc& loc, int32_t offset) = 0;
+  // Array bytes at `offset` <- register `loc` (as many bytes as loc.kind says).
+  virtual void ArrayFromReg(int32_t offset, const AbiLoc& loc) = 0;
+  // Stack slot loc.slot of the argument/result area <- array bytes at `offset`
+  // (StackBytes(loc.kind): 8, or 16 for a vector).
+  virtual void StackFromArray(const AbiLoc& loc, int32_t offset) = 0;
+  // Array bytes at `offset` <- stack slot loc.slot (StackBytes(loc.kind) bytes).
+  virtual void ArrayFromStack(int32_t offset, const AbiLoc& loc) = 0;
 };
 
 // Array slots 0.. -> the parameters' locations (parameter 0, the vmctx, is skipped).

@@ -4,12 +4,16 @@
 // trampolines' inner calls, and each is the shape of its platform's C convention: integer and
 // float values take the next free register of their class in order, the rest go to 8-byte stack
 // slots in value order; results likewise, with further results in slots of the caller's outgoing
-// area right after the stack arguments (multi-value without a hidden pointer). A target states
-// only its register lists (CallConv); the layout rule lives here once.
+// area right after the stack arguments (multi-value without a hidden pointer). 128-bit vector
+// values are float-class values (a vector register, the same list as floats); on the stack one
+// takes two consecutive 8-byte slots starting at an even slot index, so it is 16-byte aligned
+// (the area starts 16-byte aligned at the call), and the slot it skips for alignment stays
+// unused. A target states only its register lists (CallConv); the layout rule lives here once.
 //
 // Invariants: AbiLoc::reg is the register's hardware encoding in the class `fp` selects; stack
-// argument slots are numbered 0.., result slots continue after the last argument slot; the area
-// (AreaBytes) keeps the stack 16-byte aligned at the call.
+// argument slots are numbered 0.., result slots continue after the last argument slot; a kV128
+// stack location's slot is even and slot + 1 belongs to it too; the area (AreaBytes) keeps the
+// stack 16-byte aligned at the call.
 #ifndef EGRET_BACKENDS_COMMON_CALL_CONV_H_
 #define EGRET_BACKENDS_COMMON_CALL_CONV_H_
 
@@ -31,18 +35,36 @@ struct CallConv {
   std::span<const uint8_t> float_results;
 };
 
+// What a value is, as far as moving it is concerned: integers move as 8 bytes (the upper bits of
+// a narrower one are don't-care), floats as 4 or 8 bytes, vectors as 16 bytes.
+enum class ValueKind : uint8_t { kInt, kF32, kF64, kV128 };
+
+// The IR's 128-bit vector types (they all live in the float/vector register class).
+constexpr bool IsVectorType(ir::Type t) { return ir::IsVector(t); }
+// Whether a value of type `t` lives in the float/vector register class.
+constexpr bool IsFloatClass(ir::Type t) { return ir::IsFloat(t) || IsVectorType(t); }
+constexpr ValueKind KindOf(ir::Type t) {
+  return IsVectorType(t)       ? ValueKind::kV128
+         : t == ir::Type::kF64 ? ValueKind::kF64
+         : t == ir::Type::kF32 ? ValueKind::kF32
+                               : ValueKind::kInt;
+}
+// Bytes a value of this kind occupies in a stack argument/result area (8 or 16).
+constexpr uint32_t StackBytes(ValueKind k) { return k == ValueKind::kV128 ? 16 : 8; }
+
 // Where one argument or result lives.
 struct AbiLoc {
   bool on_stack = false;
-  bool fp = false;
+  bool fp = false;  // float/vector register class (kind is kF32, kF64 or kV128)
+  ValueKind kind = ValueKind::kInt;
   uint8_t reg = 0;    // hardware encoding (integer or float register by `fp`)
-  uint32_t slot = 0;  // stack: 8-byte slot index (arguments first, then results)
+  uint32_t slot = 0;  // stack: 8-byte slot index (arguments first, then results); even for kV128
 };
 
 struct CallLayout {
   std::vector<AbiLoc> params, results;
-  uint32_t stack_args = 0;     // slots
-  uint32_t stack_results = 0;  // slots, after the arguments
+  uint32_t stack_args = 0;     // 8-byte slots (alignment gaps included)
+  uint32_t stack_results = 0;  // 8-byte slots after the arguments (alignment gaps included)
   uint32_t AreaBytes() const { return ((stack_args + stack_results) * 8 + 15) & ~15u; }
 };
 

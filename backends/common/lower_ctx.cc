@@ -56,7 +56,8 @@ bool LowerCtx::OnlyPureBetween(ir::Inst def, ir::Inst user) const {
 }
 
 regalloc::VReg LowerCtx::NewVReg(ir::Type t) {
-  return ra_.AddVReg(ir::IsFloat(t) ? regalloc::RegClass::kFloat : regalloc::RegClass::kInt);
+  if (IsVectorType(t)) has_vector_vregs_ = true;
+  return ra_.AddVReg(IsFloatClass(t) ? regalloc::RegClass::kFloat : regalloc::RegClass::kInt);
 }
 
 regalloc::VReg LowerCtx::DefVReg(ir::Value v) {
@@ -110,6 +111,29 @@ Status LowerCtx::Unsupported(const std::string& what) const {
   return Error(error_prefix_ + ": not supported: " + what + " (function " + f_.name + ")");
 }
 
+// The first vector op or vector-typed value of the function, as a "not supported" error.
+static Status RejectVectors(const LowerCtx& ctx) {
+  const ir::Function& f = ctx.func();
+  const ir::DataFlowGraph& dfg = ctx.dfg();
+  for (ir::Type t : f.signature.params)
+    if (ir::IsVector(t))
+      return ctx.Unsupported("cannot lower vector parameter type " + std::string(ir::TypeName(t)));
+  for (ir::Type t : f.signature.results)
+    if (ir::IsVector(t))
+      return ctx.Unsupported("cannot lower vector result type " + std::string(ir::TypeName(t)));
+  for (ir::Block b : f.layout.Blocks()) {
+    for (ir::Inst i : f.layout.Insts(b)) {
+      bool vector = ir::IsVectorOp(dfg[i].opcode);
+      dfg.ForEachOperand(i, [&](ir::Value v) { vector |= ir::IsVector(dfg.ValueType(v)); });
+      for (ir::Value r : dfg.InstResults(i)) vector |= ir::IsVector(dfg.ValueType(r));
+      if (vector)
+        return ctx.Unsupported("cannot lower vector op " +
+                               std::string(ir::OpcodeName(dfg[i].opcode)) + " on this target");
+    }
+  }
+  return Status::Ok();
+}
+
 Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   const ir::Function& f = ctx.f_;
   const ir::DataFlowGraph& dfg = ctx.dfg_;
@@ -119,6 +143,7 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   const LowerOrder& lo = ctx.lo_;
   if (lo.order.empty()) return ctx.Unsupported("empty function");
   if (lo.num_preds[f.EntryBlock().index] != 0) return ctx.Unsupported("branch to the entry block");
+  if (!rules.LowersVectors()) EGRET_TRY(RejectVectors(ctx));
 
   std::vector<const ir::BlockCall*> dests;
   std::vector<uint32_t> slots;

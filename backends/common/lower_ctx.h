@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/common/call_conv.h"
 #include "backends/common/lower_order.h"
 #include "ir/function.h"
 #include "regalloc/function.h"
@@ -48,6 +49,9 @@ class LowerRules {
   virtual Status LowerTerminator(ir::Inst term, ir::Block b) = 0;
   // An unconditional jump to VCode block `target` passing `args` (closes an edge block).
   virtual void EmitJump(uint32_t target, std::span<const regalloc::VReg> args) = 0;
+  // Whether this target lowers the SIMD ops and vector-typed values (ir/simd.h). Until it
+  // does, LowerFunction rejects any function that has one with a clear error.
+  virtual bool LowersVectors() const { return false; }
 };
 
 // The successors of a terminator, after edge blocks: per destination its VCode target, and each
@@ -96,7 +100,11 @@ class LowerCtx {
   bool OnlyPureBetween(ir::Inst def, ir::Inst user) const;
 
   // ---- Values and vregs.
+  // A fresh vreg of `t`'s register class (floats and 128-bit vectors: kFloat).
   regalloc::VReg NewVReg(ir::Type t);
+  // Whether any vreg so far holds a 128-bit vector (the frame then gives float-class spill slots
+  // 16 bytes: FrameFacts::wide_float_slots).
+  bool has_vector_vregs() const { return has_vector_vregs_; }
   // The vreg `v` is defined into (created on first request).
   regalloc::VReg DefVReg(ir::Value v);
   // A register holding `v` at this point: constants are rematerialized right before the user.
@@ -131,6 +139,7 @@ class LowerCtx {
   LowerRules* rules_ = nullptr;
   std::vector<regalloc::VReg> vreg_of_;
   uint32_t srcloc_ = UINT32_MAX;
+  bool has_vector_vregs_ = false;
 };
 
 // The walk: computes the order, then lowers every reachable block through `rules` (entry

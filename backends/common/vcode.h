@@ -33,8 +33,12 @@ inline constexpr uint32_t kNoSrcLoc = UINT32_MAX;
 // Frame facts lowering finds; the target's frame layout reads them after allocation.
 struct FrameFacts {
   uint32_t outgoing_bytes = 0;  // largest outgoing argument + stack result area of any call
-  uint32_t stack_args = 0;      // this function's incoming stack arguments (8 bytes each)
+  uint32_t stack_args = 0;      // this function's incoming stack arguments (8-byte slots)
   bool has_calls = false;
+  // The function holds 128-bit vector values in float-class vregs: its float-class spill slots
+  // must be 16 bytes (16-byte aligned) and spilled/reloaded at full width. Otherwise they hold at
+  // most 8 bytes and the target may keep 8-byte slots and scalar moves.
+  bool wide_float_slots = false;
 };
 
 template <class I>

@@ -154,7 +154,14 @@ class Emitter final : public backend::InstEmitter {
   // Instruction `inst`'s named operands (minst.h).
   OperandSlots Slots(uint32_t inst) const { return SlotsOf(v_.insts[inst], NumOps(inst)); }
   Amode SpillSlot(uint32_t slot) const {
-    return Amode::Base(Gpr::kRsp, static_cast<int32_t>(frame_.spill_base + 8 * slot));
+    return Amode::Base(Gpr::kRsp, static_cast<int32_t>(frame_.SlotOffset(slot)));
+  }
+  // The move between an xmm register and a float-class spill slot: 16 bytes when the frame has
+  // wide slots (the function holds vectors), else 8 (movsd; the slot holds an f32 or f64).
+  SseOp SpillMoveOp() const { return frame_.wide_float_slots ? SseOp::kMovups : SseOp::kMovsd; }
+  // The memory move of a float-class MInst value: movss, movsd or (vec) movups.
+  static SseOp FloatMoveOp(const MInst& m) {
+    return m.vec ? SseOp::kMovups : m.fp64 ? SseOp::kMovsd : SseOp::kMovss;
   }
   Amode MemOperand(uint32_t i, const MInst& m) const {
     if (m.index_op >= 0)
@@ -176,6 +183,14 @@ class Emitter final : public backend::InstEmitter {
   void EmitIntToFp(uint32_t i, const MInst& m);
   void EmitBrTable(uint32_t i, const MInst& m);
   void EmitFloatBranch(uint32_t i, const MInst& m);
+  void EmitVec(uint32_t i, const MInst& m, const OperandSlots& o);
+  // 16-byte constants (16-byte aligned in the pool, so legacy SSE ops may take them as memory
+  // operands).
+  Amode VConst(uint64_t lo, uint64_t hi) { return Rip(Const128(lo, hi)); }
+  Amode Splat8(uint8_t b) { return Splat64(0x0101010101010101ull * b); }
+  Amode Splat16(uint16_t w) { return Splat64(0x0001000100010001ull * w); }
+  Amode Splat32(uint32_t x) { return Splat64(static_cast<uint64_t>(x) << 32 | x); }
+  Amode Splat64(uint64_t x) { return VConst(x, x); }
 
   // The register whose value the flags describe (ZF and SF as a `test` of it at `size` would
   // set them), left by the ALU instruction of VCode instruction `inst`. Valid for instruction
@@ -245,14 +260,14 @@ void Emitter::EmitEdit(const regalloc::Edit& e) {
     if (e.from.reg().cls() == regalloc::RegClass::kInt) {
       Put(Inst::MovMR(OpSize::k64, SpillSlot(e.to.slot()), GprFromEnc(e.from.reg().hw())));
     } else {
-      Put(Inst::SseMR(SseOp::kMovsd, SpillSlot(e.to.slot()), XmmFromEnc(e.from.reg().hw())));
+      Put(Inst::SseMR(SpillMoveOp(), SpillSlot(e.to.slot()), XmmFromEnc(e.from.reg().hw())));
     }
   } else {
     EGRET_CHECK(e.from.is_stack() && e.to.is_reg());
     if (e.to.reg().cls() == regalloc::RegClass::kInt) {
       Put(Inst::MovRM(OpSize::k64, GprFromEnc(e.to.reg().hw()), SpillSlot(e.from.slot())));
     } else {
-      Put(Inst::SseRM(SseOp::kMovsd, XmmFromEnc(e.to.reg().hw()), SpillSlot(e.from.slot())));
+      Put(Inst::SseRM(SpillMoveOp(), XmmFromEnc(e.to.reg().hw()), SpillSlot(e.from.slot())));
     }
   }
 }
@@ -319,7 +334,26 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   for (Gpr r : kCalleeSaved)
     if (used.Contains(IntPReg(r))) fi.callee_saved[fi.num_callee_saved++] = r;
   fi.spill_base = v.frame.outgoing_bytes;
-  uint32_t bytes = v.frame.outgoing_bytes + 8 * ra.num_spill_slots;
+  uint32_t spill_bytes = 8 * ra.num_spill_slots;
+  if (v.frame.wide_float_slots) {
+    // 16-byte float-class slots first (the outgoing area is a multiple of 16 and rsp is 16-byte
+    // aligned in the body, so they are aligned), then the 8-byte integer ones.
+    fi.wide_float_slots = true;
+    fi.slot_offset.resize(ra.num_spill_slots);
+    uint32_t at = fi.spill_base;
+    for (uint32_t s = 0; s < ra.num_spill_slots; ++s)
+      if (ra.spill_slot_class[s] == regalloc::RegClass::kFloat) {
+        fi.slot_offset[s] = at;
+        at += 16;
+      }
+    for (uint32_t s = 0; s < ra.num_spill_slots; ++s)
+      if (ra.spill_slot_class[s] != regalloc::RegClass::kFloat) {
+        fi.slot_offset[s] = at;
+        at += 8;
+      }
+    spill_bytes = at - fi.spill_base;
+  }
+  uint32_t bytes = v.frame.outgoing_bytes + spill_bytes;
   // After `push rbp` the stack is 16-aligned; the callee-saved pushes and the frame together
   // must keep it so at calls.
   if ((bytes + 8 * fi.num_callee_saved) % 16 != 0) bytes += 8;
@@ -652,7 +686,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kLoadOutRet: {
       const Amode src = Amode::Base(m.op == MOp::kLoadArg ? Gpr::kRbp : Gpr::kRsp, m.disp);
       if (m.fp) {
-        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, X(i, o.dst), src));
+        Put(Inst::SseRM(FloatMoveOp(m), X(i, o.dst), src));
       } else {
         Put(Inst::MovRM(OpSize::k64, G(i, o.dst), src));
       }
@@ -662,7 +696,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kStoreRet: {
       const Amode dst = Amode::Base(m.op == MOp::kStoreRet ? Gpr::kRbp : Gpr::kRsp, m.disp);
       if (m.fp) {
-        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, o.value)));
+        Put(Inst::SseMR(FloatMoveOp(m), dst, X(i, o.value)));
       } else {
         Put(Inst::MovMR(OpSize::k64, dst, G(i, o.value)));
       }
@@ -840,6 +874,9 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
         case LoadKind::kFloat64:
           Put(Inst::SseRM(SseOp::kMovsd, X(i, d), src));
           break;
+        case LoadKind::kVector:
+          Put(Inst::SseRM(SseOp::kMovups, X(i, d), src));
+          break;
       }
       return;
     }
@@ -847,7 +884,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       const Amode dst = MemOperand(i, m);
       if (m.can_trap) buf_.AddTrap(m.trap);
       if (m.fp) {
-        Put(Inst::SseMR(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, dst, X(i, o.value)));
+        Put(Inst::SseMR(FloatMoveOp(m), dst, X(i, o.value)));
       } else if (m.imm_operand) {
         Put(Inst::MovMI(m.size, dst, m.imm));
       } else {
@@ -1065,6 +1102,770 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kTrapIf: {
       const CondCode cc = Compare(i, m);
       JccLocal(cc, TrapStub(m.trap));
+      return;
+    }
+    case MOp::kVecConst: {
+      const Xmm d = X(i, o.dst);
+      if (m.imm == 0 && m.imm_hi == 0) {
+        Put(Inst::SseRR(SseOp::kPxor, d, d));
+      } else if (m.imm == -1 && m.imm_hi == -1) {
+        Put(Inst::SseRR(SseOp::kPcmpeqd, d, d));
+      } else {
+        Put(Inst::SseRM(SseOp::kMovdqa, d,
+                        VConst(static_cast<uint64_t>(m.imm), static_cast<uint64_t>(m.imm_hi))));
+      }
+      return;
+    }
+    case MOp::kVecBin:
+      if (m.vex) {
+        Put(Inst::VexRRR(m.sse, X(i, o.dst), X(i, o.a), X(i, o.b)));
+      } else {
+        Put(Inst::SseRR(m.sse, X(i, o.dst), X(i, o.b)));
+      }
+      return;
+    case MOp::kVecUnary:
+      if (GetSseOpInfo(m.sse).has_imm8) {
+        Put(Inst::SseRRImm(m.sse, X(i, o.dst), X(i, o.a), static_cast<uint8_t>(m.imm)));
+      } else {
+        Put(Inst::SseRR(m.sse, X(i, o.dst), X(i, o.a)));
+      }
+      return;
+    case MOp::kVec:
+      EmitVec(i, m, o);
+      return;
+  }
+}
+
+// ---- SIMD (MOp::kVec and friends).
+
+// Per lane width (size k8..k64): the op of a family, or kNone when SSE4.1 has none.
+struct LaneOps {
+  SseOp add, sub, cmpeq, cmpgt, mins, maxs, minu, maxu;
+};
+constexpr SseOp kNoOp = SseOp::kMovss;  // never emitted: marks a missing op
+constexpr LaneOps kLaneOps[4] = {
+    {SseOp::kPaddb, SseOp::kPsubb, SseOp::kPcmpeqb, SseOp::kPcmpgtb, SseOp::kPminsb, SseOp::kPmaxsb,
+     SseOp::kPminub, SseOp::kPmaxub},
+    {SseOp::kPaddw, SseOp::kPsubw, SseOp::kPcmpeqw, SseOp::kPcmpgtw, SseOp::kPminsw, SseOp::kPmaxsw,
+     SseOp::kPminuw, SseOp::kPmaxuw},
+    {SseOp::kPaddd, SseOp::kPsubd, SseOp::kPcmpeqd, SseOp::kPcmpgtd, SseOp::kPminsd, SseOp::kPmaxsd,
+     SseOp::kPminud, SseOp::kPmaxud},
+    {SseOp::kPaddq, SseOp::kPsubq, SseOp::kPcmpeqq, kNoOp, kNoOp, kNoOp, kNoOp, kNoOp},
+};
+const LaneOps& Lanes(OpSize s) { return kLaneOps[static_cast<int>(s)]; }
+
+void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
+  auto op = [&](SseOp sop, Xmm d, Xmm s) { Put(Inst::SseRR(sop, d, s)); };
+  auto opm = [&](SseOp sop, Xmm d, const Amode& s) { Put(Inst::SseRM(sop, d, s)); };
+  auto opi = [&](SseOp sop, Xmm d, Xmm s, int imm) {
+    Put(Inst::SseRRImm(sop, d, s, static_cast<uint8_t>(imm)));
+  };
+  auto mov = [&](Xmm d, Xmm s) {
+    if (d != s) Put(Inst::SseRR(SseOp::kMovaps, d, s));
+  };
+  auto shift = [&](XmmShiftOp sop, Xmm d, int count) {
+    Put(Inst::XmmShiftRI(sop, d, static_cast<uint8_t>(count)));
+  };
+  auto ones = [&](Xmm d) { op(SseOp::kPcmpeqd, d, d); };
+  auto zero = [&](Xmm d) { op(SseOp::kPxor, d, d); };
+  const OpSize lane = m.size;
+  const bool f64 = m.fp64;
+  switch (m.vop) {
+    case VecOp::kSplat: {
+      const Xmm d = X(i, o.dst);
+      if (m.fp) {  // the scalar is in an xmm register
+        opi(SseOp::kPshufd, d, X(i, o.a), f64 ? 0x44 : 0x00);
+        return;
+      }
+      const Gpr a = G(i, o.a);
+      Put(Inst::GprToXmm(lane == OpSize::k64 ? OpSize::k64 : OpSize::k32, d, a));
+      switch (lane) {
+        case OpSize::k8: {
+          const Xmm t = X(i, o.tmp);
+          zero(t);
+          op(SseOp::kPshufb, d, t);
+          return;
+        }
+        case OpSize::k16:
+          opi(SseOp::kPshuflw, d, d, 0);
+          opi(SseOp::kPshufd, d, d, 0);
+          return;
+        case OpSize::k32:
+          opi(SseOp::kPshufd, d, d, 0);
+          return;
+        case OpSize::k64:
+          opi(SseOp::kPshufd, d, d, 0x44);
+          return;
+      }
+      return;
+    }
+    case VecOp::kExtractLaneS:
+    case VecOp::kExtractLaneU: {
+      const Xmm a = X(i, o.a);
+      const auto k = static_cast<uint8_t>(m.imm);
+      if (m.fp) {  // a float lane into lane 0 of d (the upper lanes are don't-care)
+        const Xmm d = X(i, o.dst);
+        if (k == 0) {
+          mov(d, a);
+        } else {
+          opi(SseOp::kPshufd, d, a, f64 ? 0xEE : k);
+        }
+        return;
+      }
+      const Gpr d = G(i, o.dst);
+      if (k == 0 && (lane == OpSize::k32 || lane == OpSize::k64)) {
+        Put(Inst::XmmToGpr(lane, d, a));
+      } else {
+        Put(Inst::PextrRRI(lane, d, a, k));
+      }
+      if (m.vop == VecOp::kExtractLaneS && (lane == OpSize::k8 || lane == OpSize::k16))
+        Put(Inst::MovsxRR(lane, OpSize::k32, d, d));
+      return;
+    }
+    case VecOp::kInsertLane: {
+      const Xmm d = X(i, o.dst);
+      mov(d, X(i, o.a));
+      const auto k = static_cast<uint8_t>(m.imm);
+      if (m.fp) {
+        const Xmm b = X(i, o.b);
+        if (!f64) {
+          opi(SseOp::kInsertps, d, b, k << 4);
+        } else if (k == 0) {
+          op(SseOp::kMovsd, d, b);  // merges the low 64 bits
+        } else {
+          op(SseOp::kPunpcklqdq, d, b);  // d.hi = b.lo
+        }
+        return;
+      }
+      Put(Inst::PinsrRRI(lane, d, G(i, o.b), k));
+      return;
+    }
+    case VecOp::kScalarToVector: {
+      const Xmm d = X(i, o.dst);
+      if (m.fp) {
+        zero(d);
+        op(f64 ? SseOp::kMovsd : SseOp::kMovss, d, X(i, o.a));
+        return;
+      }
+      if (lane == OpSize::k8 || lane == OpSize::k16) {
+        // Only lane 0's bits: movd takes 32, so clear the rest of the GPR's low word first.
+        zero(d);
+        Put(Inst::PinsrRRI(lane, d, G(i, o.a), 0));
+        return;
+      }
+      Put(Inst::GprToXmm(lane, d, G(i, o.a)));  // movd/movq zero the upper lanes
+      return;
+    }
+    case VecOp::kShuffle: {
+      // Byte indices 0-15 select from a, 16-31 from b. Recognized in order: a permutation of one
+      // source's dwords (pshufd), an interleave of the low or high halves (punpckl/h bw wd dq
+      // qdq), two dwords of a then two of b (or of b then a: shufps), a byte rotation of b:a
+      // (palignr); otherwise pshufb with a pool mask per source used, and por.
+      const Xmm a = X(i, o.a), b = X(i, o.b), d = X(i, o.dst), t = X(i, o.tmp);
+      uint8_t idx[16];
+      std::memcpy(idx, &m.imm, 8);
+      std::memcpy(idx + 8, &m.imm_hi, 8);
+      bool uses_a = false, uses_b = false;
+      for (int k = 0; k < 16; ++k) {
+        idx[k] &= 31;
+        uses_a |= idx[k] < 16;
+        uses_b |= idx[k] >= 16;
+      }
+      // Dword lanes: dw[j] = source dword index 0..7 when bytes 4j..4j+3 are one whole dword.
+      int dw[4];
+      bool dwords = true;
+      for (int j = 0; j < 4; ++j) {
+        dw[j] = idx[4 * j] / 4;
+        for (int k = 0; k < 4; ++k)
+          dwords &= idx[4 * j] % 4 == 0 && idx[4 * j + k] == idx[4 * j] + k;
+      }
+      if (dwords && (!uses_a || !uses_b)) {
+        const int imm = (dw[0] & 3) | (dw[1] & 3) << 2 | (dw[2] & 3) << 4 | (dw[3] & 3) << 6;
+        opi(SseOp::kPshufd, d, uses_a ? a : b, imm);
+        return;
+      }
+      static constexpr SseOp kUnpackLow[4] = {SseOp::kPunpcklbw, SseOp::kPunpcklwd,
+                                              SseOp::kPunpckldq, SseOp::kPunpcklqdq};
+      static constexpr SseOp kUnpackHigh[4] = {SseOp::kPunpckhbw, SseOp::kPunpckhwd,
+                                               SseOp::kPunpckhdq, SseOp::kPunpckhqdq};
+      for (int w = 0; w < 4; ++w) {  // element size 1 << w bytes
+        const int size = 1 << w;
+        for (int high = 0; high < 2; ++high) {
+          bool match = true;
+          for (int k = 0; k < 16 && match; ++k) {
+            const int elem = k / size, byte = k % size;
+            const int src_elem = elem / 2 + high * (8 / size);
+            const int want = (elem % 2 ? 16 : 0) + src_elem * size + byte;
+            match = idx[k] == want;
+          }
+          if (match) {
+            mov(d, a);
+            op(high ? kUnpackHigh[w] : kUnpackLow[w], d, b);
+            return;
+          }
+        }
+      }
+      if (dwords && (dw[0] < 4) == (dw[1] < 4) && (dw[2] < 4) == (dw[3] < 4) &&
+          (dw[0] < 4) != (dw[2] < 4)) {
+        // shufps: lanes 0-1 from the destination, 2-3 from the source.
+        const bool a_low = dw[0] < 4;
+        const int imm = (dw[0] & 3) | (dw[1] & 3) << 2 | (dw[2] & 3) << 4 | (dw[3] & 3) << 6;
+        mov(d, a_low ? a : b);
+        opi(SseOp::kShufps, d, a_low ? b : a, imm);
+        return;
+      }
+      bool rotate = idx[0] > 0 && idx[0] < 16;
+      for (int k = 1; k < 16 && rotate; ++k) rotate = idx[k] == idx[0] + k;
+      if (rotate) {
+        mov(d, b);
+        opi(SseOp::kPalignr, d, a, idx[0]);
+        return;
+      }
+      uint8_t ma[16], mb[16];
+      for (int k = 0; k < 16; ++k) {
+        ma[k] = idx[k] < 16 ? idx[k] : 0x80;
+        mb[k] = idx[k] >= 16 ? idx[k] - 16 : 0x80;
+      }
+      uint64_t lo, hi;
+      if (!uses_b) {
+        mov(d, a);
+        std::memcpy(&lo, ma, 8);
+        std::memcpy(&hi, ma + 8, 8);
+        opm(SseOp::kPshufb, d, VConst(lo, hi));
+        return;
+      }
+      mov(d, b);
+      std::memcpy(&lo, mb, 8);
+      std::memcpy(&hi, mb + 8, 8);
+      opm(SseOp::kPshufb, d, VConst(lo, hi));
+      if (!uses_a) return;
+      mov(t, a);
+      std::memcpy(&lo, ma, 8);
+      std::memcpy(&hi, ma + 8, 8);
+      opm(SseOp::kPshufb, t, VConst(lo, hi));
+      op(SseOp::kPor, d, t);
+      return;
+    }
+    case VecOp::kSwizzle: {
+      // Indices >= 16 must give 0: paddusb 0x70 sets bit 7 of every index >= 16 (saturating),
+      // which pshufb turns into a zero byte, and keeps the low 4 bits of the others.
+      const Xmm d = X(i, o.dst), t = X(i, o.tmp);
+      mov(t, X(i, o.b));
+      opm(SseOp::kPaddusb, t, Splat8(0x70));
+      mov(d, X(i, o.a));
+      op(SseOp::kPshufb, d, t);
+      return;
+    }
+    case VecOp::kBitselect: {  // d = (a & c) | (b & ~c); operands a, b, c = mask
+      const Xmm d = X(i, o.dst), t = X(i, o.tmp), c = X(i, o.c);
+      mov(t, c);
+      op(SseOp::kPandn, t, X(i, o.b));
+      mov(d, X(i, o.a));
+      op(SseOp::kPand, d, c);
+      op(SseOp::kPor, d, t);
+      return;
+    }
+    case VecOp::kNot: {
+      const Xmm d = X(i, o.dst);
+      ones(d);
+      op(SseOp::kPxor, d, X(i, o.a));
+      return;
+    }
+    case VecOp::kAnyTrue: {
+      const Gpr d = G(i, o.dst);
+      const Xmm a = X(i, o.a);
+      Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
+      op(SseOp::kPtest, a, a);
+      Put(Inst::Setcc(CondCode::kNe, d));
+      return;
+    }
+    case VecOp::kAllTrue: {  // no lane equal to zero
+      const Gpr d = G(i, o.dst);
+      const Xmm t = X(i, o.tmp);
+      zero(t);
+      op(Lanes(lane).cmpeq, t, X(i, o.a));
+      Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
+      op(SseOp::kPtest, t, t);
+      Put(Inst::Setcc(CondCode::kE, d));
+      return;
+    }
+    case VecOp::kBitmask: {
+      const Gpr d = G(i, o.dst);
+      const Xmm a = X(i, o.a);
+      switch (lane) {
+        case OpSize::k8:
+          Put(Inst::MovmskRR(MaskOp::kPmovmskb, d, a));
+          return;
+        case OpSize::k16: {  // saturating words to bytes keeps each sign
+          const Xmm t = X(i, o.tmp);
+          mov(t, a);
+          op(SseOp::kPacksswb, t, t);
+          Put(Inst::MovmskRR(MaskOp::kPmovmskb, d, t));
+          Put(Inst::MovzxRR(OpSize::k8, OpSize::k32, d, d));
+          return;
+        }
+        case OpSize::k32:
+          Put(Inst::MovmskRR(MaskOp::kMovmskps, d, a));
+          return;
+        case OpSize::k64:
+          Put(Inst::MovmskRR(MaskOp::kMovmskpd, d, a));
+          return;
+      }
+      return;
+    }
+    case VecOp::kNeg: {
+      const Xmm d = X(i, o.dst);
+      zero(d);
+      op(Lanes(lane).sub, d, X(i, o.a));
+      return;
+    }
+    case VecOp::kAbs: {
+      const Xmm d = X(i, o.dst), a = X(i, o.a);
+      if (lane != OpSize::k64) {
+        op(lane == OpSize::k8    ? SseOp::kPabsb
+           : lane == OpSize::k16 ? SseOp::kPabsw
+                                 : SseOp::kPabsd,
+           d, a);
+        return;
+      }
+      // The sign of each qword (its high dword's, psrad then copied to both dwords), then
+      // (a ^ s) - s.
+      const Xmm t = X(i, o.tmp);
+      mov(t, a);
+      shift(XmmShiftOp::kPsrad, t, 31);
+      opi(SseOp::kPshufd, t, t, 0xF5);
+      mov(d, a);
+      op(SseOp::kPxor, d, t);
+      op(SseOp::kPsubq, d, t);
+      return;
+    }
+    case VecOp::kShl:
+    case VecOp::kUshr:
+    case VecOp::kSshr: {
+      if (m.imm_operand) {  // a constant amount (already modulo the lane width; not i8)
+        static constexpr XmmShiftOp kImm[3][4] = {
+            {XmmShiftOp::kPsllw, XmmShiftOp::kPsllw, XmmShiftOp::kPslld, XmmShiftOp::kPsllq},
+            {XmmShiftOp::kPsrlw, XmmShiftOp::kPsrlw, XmmShiftOp::kPsrld, XmmShiftOp::kPsrlq},
+            {XmmShiftOp::kPsraw, XmmShiftOp::kPsraw, XmmShiftOp::kPsrad, XmmShiftOp::kPsrad}};
+        const int row = m.vop == VecOp::kShl ? 0 : m.vop == VecOp::kUshr ? 1 : 2;
+        const Xmm d = X(i, o.dst);
+        mov(d, X(i, o.a));
+        if (m.imm != 0) shift(kImm[row][static_cast<int>(lane)], d, static_cast<int>(m.imm));
+        return;
+      }
+      // The amount (a GPR) modulo the lane width, moved into an xmm register for the
+      // shift-by-xmm forms.
+      const Xmm d = X(i, o.dst), a = X(i, o.a), t = X(i, o.tmp);
+      const Gpr g = G(i, o.gtmp);
+      const int bits = 8 << static_cast<int>(lane);
+      Put(Inst::MovRR(OpSize::k32, g, G(i, o.b)));
+      Put(Inst::AluRI(AluOp::kAnd, OpSize::k32, g, bits - 1));
+      if (lane == OpSize::k8 && m.vop == VecOp::kSshr) {
+        // Each byte doubled into a word (punpck of a with itself), arithmetic word shift by
+        // amount + 8, then packed back with signed saturation (the values fit).
+        const Xmm t2 = X(i, o.tmp2);
+        Put(Inst::AluRI(AluOp::kAdd, OpSize::k32, g, 8));
+        Put(Inst::GprToXmm(OpSize::k32, t, g));
+        mov(d, a);
+        op(SseOp::kPunpcklbw, d, a);
+        op(SseOp::kPsraw, d, t);
+        mov(t2, a);
+        op(SseOp::kPunpckhbw, t2, a);
+        op(SseOp::kPsraw, t2, t);
+        op(SseOp::kPacksswb, d, t2);
+        return;
+      }
+      Put(Inst::GprToXmm(OpSize::k32, t, g));
+      mov(d, a);
+      if (lane == OpSize::k8) {
+        // Word shifts, then a byte mask clearing the bits shifted across byte boundaries: the
+        // mask is all-ones shifted the same way; its first byte (shl) or its second byte
+        // (ushr, after moving it down by 8) broadcast to every byte.
+        const Xmm t2 = X(i, o.tmp2);
+        const bool left = m.vop == VecOp::kShl;
+        op(left ? SseOp::kPsllw : SseOp::kPsrlw, d, t);
+        ones(t2);
+        op(left ? SseOp::kPsllw : SseOp::kPsrlw, t2, t);
+        if (!left) shift(XmmShiftOp::kPsrlw, t2, 8);
+        zero(t);
+        op(SseOp::kPshufb, t2, t);
+        op(SseOp::kPand, d, t2);
+        return;
+      }
+      if (lane == OpSize::k64 && m.vop == VecOp::kSshr) {
+        // No psraq: logical shift, then sign-extend from the shifted sign position with
+        // (x ^ m) - m, m = 1 << 63 shifted the same way.
+        const Xmm t2 = X(i, o.tmp2);
+        opm(SseOp::kMovdqa, t2, Splat64(0x8000000000000000ull));
+        op(SseOp::kPsrlq, t2, t);
+        op(SseOp::kPsrlq, d, t);
+        op(SseOp::kPxor, d, t2);
+        op(SseOp::kPsubq, d, t2);
+        return;
+      }
+      static constexpr SseOp kShl[4] = {SseOp::kPsllw, SseOp::kPsllw, SseOp::kPslld, SseOp::kPsllq};
+      static constexpr SseOp kUshr[4] = {SseOp::kPsrlw, SseOp::kPsrlw, SseOp::kPsrld,
+                                         SseOp::kPsrlq};
+      static constexpr SseOp kSshr[4] = {SseOp::kPsraw, SseOp::kPsraw, SseOp::kPsrad,
+                                         SseOp::kPsrad};
+      const int l = static_cast<int>(lane);
+      op(m.vop == VecOp::kShl ? kShl[l] : m.vop == VecOp::kUshr ? kUshr[l] : kSshr[l], d, t);
+      return;
+    }
+    case VecOp::kMul64: {
+      // lo(a)*lo(b) + ((hi(a)*lo(b) + lo(a)*hi(b)) << 32), with pmuludq's 32x32->64 products.
+      const Xmm a = X(i, o.a), b = X(i, o.b), d = X(i, o.dst), t = X(i, o.tmp), t2 = X(i, o.tmp2);
+      mov(t, a);
+      shift(XmmShiftOp::kPsrlq, t, 32);
+      op(SseOp::kPmuludq, t, b);
+      mov(t2, b);
+      shift(XmmShiftOp::kPsrlq, t2, 32);
+      op(SseOp::kPmuludq, t2, a);
+      op(SseOp::kPaddq, t, t2);
+      shift(XmmShiftOp::kPsllq, t, 32);
+      mov(d, a);
+      op(SseOp::kPmuludq, d, b);
+      op(SseOp::kPaddq, d, t);
+      return;
+    }
+    case VecOp::kPopcnt: {
+      // Per nibble through a 16-entry pshufb table, then the two nibble counts added.
+      const Xmm a = X(i, o.a), d = X(i, o.dst), t = X(i, o.tmp), t2 = X(i, o.tmp2);
+      const Amode low = Splat8(0x0F);
+      mov(t, a);
+      shift(XmmShiftOp::kPsrlw, t, 4);
+      opm(SseOp::kPand, t, low);
+      mov(t2, a);
+      opm(SseOp::kPand, t2, low);
+      const Amode table = VConst(0x0302020102010100ull, 0x0403030203020201ull);
+      opm(SseOp::kMovdqa, d, table);
+      op(SseOp::kPshufb, d, t2);
+      opm(SseOp::kMovdqa, t2, table);
+      op(SseOp::kPshufb, t2, t);
+      op(SseOp::kPaddb, d, t2);
+      return;
+    }
+    case VecOp::kQ15MulrSat: {
+      // pmulhrsw overflows only for 0x8000 * 0x8000, giving 0x8000: flip those lanes to 0x7fff.
+      const Xmm d = X(i, o.dst), t = X(i, o.tmp);
+      mov(d, X(i, o.a));
+      op(SseOp::kPmulhrsw, d, X(i, o.b));
+      opm(SseOp::kMovdqa, t, Splat16(0x8000));
+      op(SseOp::kPcmpeqw, t, d);
+      op(SseOp::kPxor, d, t);
+      return;
+    }
+    case VecOp::kIcmp: {
+      const Xmm a = X(i, o.a), b = X(i, o.b), d = X(i, o.dst);
+      const LaneOps& L = Lanes(lane);
+      bool invert = false;
+      if (lane == OpSize::k64 && m.cc != CondCode::kE && m.cc != CondCode::kNe) {
+        // Signed 64-bit x > y without pcmpgtq (SSE4.2): the sign of y - x corrected for
+        // overflow, ((y - x) ^ ((x ^ y) & ((y - x) ^ y))), broadcast over the qword.
+        Xmm x = a, y = b;
+        switch (m.cc) {
+          case CondCode::kG:
+            break;
+          case CondCode::kL:
+            std::swap(x, y);
+            break;
+          case CondCode::kLe:  // !(a > b)
+            invert = true;
+            break;
+          case CondCode::kGe:  // !(b > a)
+            std::swap(x, y);
+            invert = true;
+            break;
+          default:
+            EGRET_CHECK(false && "unsigned i64x2 compare");
+        }
+        const Xmm t = X(i, o.tmp), t2 = X(i, o.tmp2);
+        mov(t, y);
+        op(SseOp::kPsubq, t, x);  // y - x
+        mov(t2, y);
+        op(SseOp::kPxor, t2, t);  // (y - x) ^ y
+        mov(d, y);
+        op(SseOp::kPxor, d, x);  // x ^ y
+        op(SseOp::kPand, d, t2);
+        op(SseOp::kPxor, d, t);
+        shift(XmmShiftOp::kPsrad, d, 31);
+        opi(SseOp::kPshufd, d, d, 0xF5);
+      } else {
+        switch (m.cc) {
+          case CondCode::kE:
+            mov(d, a);
+            op(L.cmpeq, d, b);
+            break;
+          case CondCode::kNe:
+            mov(d, a);
+            op(L.cmpeq, d, b);
+            invert = true;
+            break;
+          case CondCode::kG:
+            mov(d, a);
+            op(L.cmpgt, d, b);
+            break;
+          case CondCode::kL:
+            mov(d, b);
+            op(L.cmpgt, d, a);
+            break;
+          case CondCode::kGe:  // max(a, b) == a
+          case CondCode::kAe:
+          case CondCode::kLe:  // min(a, b) == a
+          case CondCode::kBe:
+            mov(d, a);
+            op(m.cc == CondCode::kGe   ? L.maxs
+               : m.cc == CondCode::kAe ? L.maxu
+               : m.cc == CondCode::kLe ? L.mins
+                                       : L.minu,
+               d, b);
+            op(L.cmpeq, d, a);
+            break;
+          case CondCode::kA:  // !(a <=u b)
+          case CondCode::kB:  // !(a >=u b)
+            mov(d, a);
+            op(m.cc == CondCode::kA ? L.minu : L.maxu, d, b);
+            op(L.cmpeq, d, a);
+            invert = true;
+            break;
+          default:
+            EGRET_CHECK(false && "vector icmp condition");
+        }
+      }
+      if (invert) {
+        const Xmm t = X(i, o.tmp);
+        ones(t);
+        op(SseOp::kPxor, d, t);
+      }
+      return;
+    }
+    case VecOp::kFcmp: {
+      // cmpps predicates: eq 0, lt 1, le 2, unord 3, neq 4, ord 7 (gt/ge arrive as lt/le with
+      // the operands swapped). The result reuses a's register.
+      const Xmm a = X(i, o.a), b = X(i, o.b);
+      const Xmm d = X(i, o.dst);
+      int pred = 0;
+      switch (static_cast<ir::FloatCC>(m.fcc)) {
+        case ir::FloatCC::kEq:
+          pred = 0;
+          break;
+        case ir::FloatCC::kNe:
+          pred = 4;
+          break;
+        case ir::FloatCC::kLt:
+          pred = 1;
+          break;
+        case ir::FloatCC::kLe:
+          pred = 2;
+          break;
+        case ir::FloatCC::kGt:  // lowering passes b < a instead (the result reuses a)
+        case ir::FloatCC::kGe:
+          EGRET_CHECK(false && "vfcmp gt/ge reach emission swapped");
+          break;
+        case ir::FloatCC::kOrd:
+          pred = 7;
+          break;
+        case ir::FloatCC::kUno:
+          pred = 3;
+          break;
+      }
+      mov(d, a);
+      opi(f64 ? SseOp::kCmppd : SseOp::kCmpps, d, b, pred);
+      return;
+    }
+    case VecOp::kFmin:
+    case VecOp::kFmax: {
+      // min/max in both operand orders (minps returns its second operand for NaN and for equal
+      // zeros); min: or-ing them gives min(-0, +0) = -0; max: x = m1 ^ m2, (m1 | x) - x gives
+      // max(-0, +0) = +0. Lanes where either input is NaN take a + b instead, which is the
+      // first NaN operand quieted, as the scalar fmin/fmax and the IR interpreter give.
+      const Xmm a = X(i, o.a), b = X(i, o.b), d = X(i, o.dst), t = X(i, o.tmp), t2 = X(i, o.tmp2);
+      const bool min = m.vop == VecOp::kFmin;
+      const SseOp mm =
+          min ? (f64 ? SseOp::kMinpd : SseOp::kMinps) : (f64 ? SseOp::kMaxpd : SseOp::kMaxps);
+      mov(t, a);
+      op(mm, t, b);
+      mov(d, b);
+      op(mm, d, a);
+      if (min) {
+        op(SseOp::kOrps, t, d);
+      } else {
+        op(SseOp::kXorps, d, t);
+        op(SseOp::kOrps, t, d);
+        op(f64 ? SseOp::kSubpd : SseOp::kSubps, t, d);
+      }
+      mov(d, a);
+      opi(f64 ? SseOp::kCmppd : SseOp::kCmpps, d, b, 3);  // unordered: either is NaN
+      mov(t2, a);
+      op(f64 ? SseOp::kAddpd : SseOp::kAddps, t2, b);
+      op(SseOp::kAndps, t2, d);
+      op(SseOp::kAndnps, d, t);
+      op(SseOp::kOrps, d, t2);
+      return;
+    }
+    case VecOp::kFabs:
+    case VecOp::kFneg: {
+      const Xmm d = X(i, o.dst);
+      ones(d);
+      if (m.vop == VecOp::kFabs) {
+        shift(f64 ? XmmShiftOp::kPsrlq : XmmShiftOp::kPsrld, d, 1);
+        op(SseOp::kAndps, d, X(i, o.a));
+      } else {
+        shift(f64 ? XmmShiftOp::kPsllq : XmmShiftOp::kPslld, d, f64 ? 63 : 31);
+        op(SseOp::kXorps, d, X(i, o.a));
+      }
+      return;
+    }
+    case VecOp::kExtendHighS:
+    case VecOp::kExtendHighU: {
+      // `lane` is the result's lane width: the source's high half moved down, then pmovsx/zx.
+      const bool s = m.vop == VecOp::kExtendHighS;
+      const Xmm d = X(i, o.dst);
+      opi(SseOp::kPshufd, d, X(i, o.a), 0xEE);
+      op(lane == OpSize::k16   ? (s ? SseOp::kPmovsxbw : SseOp::kPmovzxbw)
+         : lane == OpSize::k32 ? (s ? SseOp::kPmovsxwd : SseOp::kPmovzxwd)
+                               : (s ? SseOp::kPmovsxdq : SseOp::kPmovzxdq),
+         d, d);
+      return;
+    }
+    case VecOp::kExtMulLowS:
+    case VecOp::kExtMulLowU:
+    case VecOp::kExtMulHighS:
+    case VecOp::kExtMulHighU: {
+      const bool s = m.vop == VecOp::kExtMulLowS || m.vop == VecOp::kExtMulHighS;
+      const bool high = m.vop == VecOp::kExtMulHighS || m.vop == VecOp::kExtMulHighU;
+      const Xmm a = X(i, o.a), b = X(i, o.b), d = X(i, o.dst), t = X(i, o.tmp);
+      if (lane == OpSize::k64) {
+        // pmuldq/pmuludq multiply dwords 0 and 2: spread the wanted dwords there.
+        const int sel = high ? 0xFA : 0x50;
+        opi(SseOp::kPshufd, t, a, sel);
+        opi(SseOp::kPshufd, d, b, sel);
+        op(s ? SseOp::kPmuldq : SseOp::kPmuludq, d, t);
+        return;
+      }
+      const SseOp ext = lane == OpSize::k16 ? (s ? SseOp::kPmovsxbw : SseOp::kPmovzxbw)
+                                            : (s ? SseOp::kPmovsxwd : SseOp::kPmovzxwd);
+      if (high) {
+        opi(SseOp::kPshufd, t, a, 0xEE);
+        op(ext, t, t);
+        opi(SseOp::kPshufd, d, b, 0xEE);
+        op(ext, d, d);
+      } else {
+        op(ext, t, a);
+        op(ext, d, b);
+      }
+      op(lane == OpSize::k16 ? SseOp::kPmullw : SseOp::kPmulld, d, t);
+      return;
+    }
+    case VecOp::kExtAddPairwiseS:
+    case VecOp::kExtAddPairwiseU: {
+      const bool s = m.vop == VecOp::kExtAddPairwiseS;
+      const Xmm a = X(i, o.a), d = X(i, o.dst);
+      if (lane == OpSize::k16) {
+        // pmaddubsw: unsigned bytes of the first operand times signed bytes of the second.
+        if (s) {
+          opm(SseOp::kMovdqa, d, Splat8(1));
+          op(SseOp::kPmaddubsw, d, a);
+        } else {
+          mov(d, a);
+          opm(SseOp::kPmaddubsw, d, Splat8(1));
+        }
+        return;
+      }
+      mov(d, a);
+      if (s) {
+        opm(SseOp::kPmaddwd, d, Splat16(1));
+        return;
+      }
+      // Unsigned words: flip them to signed (x - 0x8000), add pairs, add back 2 * 0x8000.
+      opm(SseOp::kPxor, d, Splat16(0x8000));
+      opm(SseOp::kPmaddwd, d, Splat16(1));
+      opm(SseOp::kPaddd, d, Splat32(0x10000));
+      return;
+    }
+    case VecOp::kFcvtFromUint: {
+      // Low 16 bits and the rest converted separately (both exact), the high part halved
+      // before the signed conversion and doubled after.
+      const Xmm a = X(i, o.a), d = X(i, o.dst), t = X(i, o.tmp);
+      mov(t, a);
+      shift(XmmShiftOp::kPslld, t, 16);
+      shift(XmmShiftOp::kPsrld, t, 16);
+      mov(d, a);
+      op(SseOp::kPsubd, d, t);
+      op(SseOp::kCvtdq2ps, t, t);
+      shift(XmmShiftOp::kPsrld, d, 1);
+      op(SseOp::kCvtdq2ps, d, d);
+      op(SseOp::kAddps, d, d);
+      op(SseOp::kAddps, d, t);
+      return;
+    }
+    case VecOp::kFcvtLowFromUint: {
+      // Each u32 as the low mantissa bits of 2^52 (high word 0x43300000), minus 2^52.
+      const Xmm d = X(i, o.dst);
+      mov(d, X(i, o.a));
+      opm(SseOp::kUnpcklps, d, Splat32(0x43300000));
+      opm(SseOp::kSubpd, d, Splat64(0x4330000000000000ull));
+      return;
+    }
+    case VecOp::kTruncSatS: {
+      // cvttps2dq gives 0x80000000 for NaN and out of range: NaN lanes are zeroed first, and
+      // lanes that were positive but came out negative become 0x7fffffff.
+      const Xmm a = X(i, o.a), d = X(i, o.dst), t = X(i, o.tmp);
+      mov(t, a);
+      opi(SseOp::kCmpps, t, t, 0);  // not NaN
+      mov(d, a);
+      op(SseOp::kAndps, d, t);
+      op(SseOp::kPxor, t, d);  // sign bit: the lane was not negative
+      op(SseOp::kCvttps2dq, d, d);
+      op(SseOp::kPand, t, d);  // ... and the conversion overflowed
+      shift(XmmShiftOp::kPsrad, t, 31);
+      op(SseOp::kPxor, d, t);
+      return;
+    }
+    case VecOp::kTruncSatU: {
+      // Negative and NaN lanes clamp to 0 (maxps returns its second operand for NaN); values
+      // >= 2^31 convert as 2^31 + cvtt(x - 2^31); >= 2^32 saturate.
+      const Xmm a = X(i, o.a), d = X(i, o.dst), t = X(i, o.tmp), t2 = X(i, o.tmp2);
+      zero(t);
+      mov(d, a);
+      op(SseOp::kMaxps, d, t);
+      ones(t);
+      shift(XmmShiftOp::kPsrld, t, 1);
+      op(SseOp::kCvtdq2ps, t, t);  // 2^31
+      mov(t2, d);
+      op(SseOp::kSubps, t2, t);
+      opi(SseOp::kCmpps, t, t2, 2);  // 2^31 <= x - 2^31: x >= 2^32
+      op(SseOp::kCvttps2dq, t2, t2);
+      op(SseOp::kPxor, t2, t);  // saturated lanes: 0x7fffffff
+      zero(t);
+      op(SseOp::kPmaxsd, t2, t);  // x < 2^31: nothing to add
+      op(SseOp::kCvttps2dq, d, d);
+      op(SseOp::kPaddd, d, t2);
+      return;
+    }
+    case VecOp::kTruncSatZeroS: {
+      // NaN lanes: min with 0 (minpd returns its second operand); others clamped to INT32_MAX;
+      // cvttpd2dq gives INT32_MIN below the range and zeroes the upper lanes.
+      const Xmm a = X(i, o.a), d = X(i, o.dst), t = X(i, o.tmp);
+      mov(t, a);
+      opi(SseOp::kCmppd, t, t, 0);
+      opm(SseOp::kAndpd, t, Splat64(0x41DFFFFFFFC00000ull));  // 2147483647.0
+      mov(d, a);
+      op(SseOp::kMinpd, d, t);
+      op(SseOp::kCvttpd2dq, d, d);
+      return;
+    }
+    case VecOp::kTruncSatZeroU: {
+      // Clamp to [0, 2^32 - 1] (NaN to 0), truncate, add 2^52 so the integer is the low dword of
+      // each double, then gather those dwords with zeros above.
+      const Xmm a = X(i, o.a), d = X(i, o.dst), t = X(i, o.tmp);
+      zero(t);
+      mov(d, a);
+      op(SseOp::kMaxpd, d, t);
+      opm(SseOp::kMinpd, d, Splat64(0x41EFFFFFFFE00000ull));  // 4294967295.0
+      opi(SseOp::kRoundpd, d, d, kRoundTowardZero);
+      opm(SseOp::kAddpd, d, Splat64(0x4330000000000000ull));
+      opi(SseOp::kShufps, d, t, 0x88);
       return;
     }
   }

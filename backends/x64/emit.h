@@ -13,6 +13,9 @@
 #ifndef EGRET_BACKENDS_X64_EMIT_H_
 #define EGRET_BACKENDS_X64_EMIT_H_
 
+#include <cstdint>
+#include <vector>
+
 #include "backends/common/target_isa.h"
 #include "backends/x64/minst.h"
 #include "machbuffer/machbuffer.h"
@@ -20,11 +23,21 @@
 
 namespace egret::x64 {
 
+// Spill slots: without vectors every slot is 8 bytes at [rsp + spill_base + 8*slot] (an xmm slot
+// holds one f32/f64, moved with movsd). When the function holds vectors (FrameFacts::
+// wide_float_slots), float-class slots are 16 bytes, 16-byte aligned, placed first, and integer
+// slots follow at 8 bytes each: slot s is at [rsp + slot_offset[s]].
 struct FrameInfo {
   uint32_t num_callee_saved = 0;
   uint32_t frame_bytes = 0;  // below the callee-saved pushes: outgoing area + spill slots
-  uint32_t spill_base = 0;   // [rsp + spill_base + 8*slot]
+  uint32_t spill_base = 0;   // the first spill slot's offset from rsp
+  bool wide_float_slots = false;
+  std::vector<uint32_t> slot_offset;  // per slot when wide_float_slots (offset from rsp)
   Gpr callee_saved[5] = {};
+
+  uint32_t SlotOffset(uint32_t slot) const {
+    return wide_float_slots ? slot_offset[slot] : spill_base + 8 * slot;
+  }
 };
 
 FrameInfo ComputeFrame(const VCode& v, const regalloc::Output& ra);

@@ -358,6 +358,50 @@ void EncodeSse(Writer& w, const Inst& inst) {
       EmitRegReg(w, op, xmm, gpr);
       return;
     }
+    case Form::kXmmShiftRI: {
+      // 66 0F 71/72/73 /digit ib; ModRM.rm is the xmm register.
+      const XmmShiftOpInfo& info = GetXmmShiftOpInfo(inst.xmm_shift_op());
+      EmitRegReg(w, SseOpcode(0x66, 1, info.opcode), info.digit, inst.r0);
+      w.Byte(static_cast<uint8_t>(inst.imm));
+      return;
+    }
+    case Form::kPextrRRI: {
+      // pextrw: the SSE2 form 66 0F C5 /r ib (ModRM.reg = the GPR); pextrb/d/q: 66 0F 3A 14/16
+      // /r ib (ModRM.reg = the xmm, rm = the GPR; REX.W for q).
+      if (inst.size == OpSize::k16) {
+        EmitRegReg(w, SseOpcode(0x66, 1, 0xC5), inst.r0, inst.r1);
+      } else {
+        Opcode op = SseOpcode(0x66, 3, inst.size == OpSize::k8 ? 0x14 : 0x16);
+        op.rex_w = inst.size == OpSize::k64;
+        EmitRegReg(w, op, inst.r1, inst.r0);
+      }
+      w.Byte(static_cast<uint8_t>(inst.imm));
+      return;
+    }
+    case Form::kPinsrRRI:
+    case Form::kPinsrRMI: {
+      // pinsrw: 66 0F C4 /r ib; pinsrb/d/q: 66 0F 3A 20/22 /r ib (REX.W for q). ModRM.reg = xmm.
+      Opcode op = inst.size == OpSize::k16
+                      ? SseOpcode(0x66, 1, 0xC4)
+                      : SseOpcode(0x66, 3, inst.size == OpSize::k8 ? 0x20 : 0x22);
+      op.rex_w = inst.size == OpSize::k64;
+      if (inst.form == Form::kPinsrRRI) {
+        EmitRegReg(w, op, inst.r0, inst.r1);
+      } else {
+        EmitRegMem(w, op, inst.r0, inst.mem, 1);
+      }
+      w.Byte(static_cast<uint8_t>(inst.imm));
+      return;
+    }
+    case Form::kMovmskRR: {
+      // pmovmskb 66 0F D7 /r, movmskps 0F 50 /r, movmskpd 66 0F 50 /r; ModRM.reg = the GPR.
+      const MaskOp m = inst.mask_op();
+      const Opcode op = m == MaskOp::kPmovmskb   ? SseOpcode(0x66, 1, 0xD7)
+                        : m == MaskOp::kMovmskps ? SseOpcode(0, 1, 0x50)
+                                                 : SseOpcode(0x66, 1, 0x50);
+      EmitRegReg(w, op, inst.r0, inst.r1);
+      return;
+    }
     case Form::kCvtSi2FpR:
     case Form::kCvtSi2FpM:
     case Form::kCvttFp2SiR:
@@ -644,6 +688,11 @@ void Encode(const Inst& inst, EncodedInst* out) {
     case Form::kVexRRM:
     case Form::kGprToXmm:
     case Form::kXmmToGpr:
+    case Form::kXmmShiftRI:
+    case Form::kPextrRRI:
+    case Form::kPinsrRRI:
+    case Form::kPinsrRMI:
+    case Form::kMovmskRR:
     case Form::kCvtSi2FpR:
     case Form::kCvtSi2FpM:
     case Form::kCvttFp2SiR:

@@ -14,10 +14,16 @@ constexpr std::string_view kFormNames[] = {
 };
 
 constexpr SseOpInfo kSseOpInfo[] = {
-#define EGRET_X64_SSE_INFO(name, mnemonic, prefix, map, opcode, store, imm8) \
-  {mnemonic, prefix, map, opcode, store, imm8},
+#define EGRET_X64_SSE_INFO(name, mnemonic, prefix, map, opcode, store, imm8, vex) \
+  {mnemonic, prefix, map, opcode, store, imm8, vex},
     EGRET_X64_SSE_OPS(EGRET_X64_SSE_INFO)
 #undef EGRET_X64_SSE_INFO
+};
+
+constexpr XmmShiftOpInfo kXmmShiftOpInfo[] = {
+#define EGRET_X64_XMM_SHIFT_INFO(name, mnemonic, opcode, digit) {mnemonic, opcode, digit},
+    EGRET_X64_XMM_SHIFT_OPS(EGRET_X64_XMM_SHIFT_INFO)
+#undef EGRET_X64_XMM_SHIFT_INFO
 };
 
 }  // namespace
@@ -53,6 +59,9 @@ Inst Make(Form form, OpSize size = OpSize::k64) {
 std::string_view FormName(Form form) { return kFormNames[static_cast<int>(form)]; }
 
 const SseOpInfo& GetSseOpInfo(SseOp op) { return kSseOpInfo[static_cast<int>(op)]; }
+const XmmShiftOpInfo& GetXmmShiftOpInfo(XmmShiftOp op) {
+  return kXmmShiftOpInfo[static_cast<int>(op)];
+}
 
 int64_t ImmAtSize(int64_t imm, OpSize size) {
   switch (size) {
@@ -92,6 +101,7 @@ bool Inst::HasMem() const {
     case Form::kSseRM:
     case Form::kSseMR:
     case Form::kVexRRM:
+    case Form::kPinsrRMI:
     case Form::kCvtSi2FpM:
     case Form::kCvttFp2SiM:
       return true;
@@ -505,6 +515,44 @@ Inst Inst::SseMR(SseOp op, const Amode& dst, Xmm src) {
   i.r1 = Enc(src);
   return i;
 }
+Inst Inst::XmmShiftRI(XmmShiftOp op, Xmm dst, uint8_t count) {
+  Inst i = Make(Form::kXmmShiftRI);
+  i.op = static_cast<uint8_t>(op);
+  i.r0 = Enc(dst);
+  i.imm = count;
+  return i;
+}
+Inst Inst::PextrRRI(OpSize size, Gpr dst, Xmm src, uint8_t lane) {
+  EGRET_CHECK(lane < 16 / (Bits(size) / 8));
+  Inst i = Make(Form::kPextrRRI, size);
+  i.r0 = Enc(dst);
+  i.r1 = Enc(src);
+  i.imm = lane;
+  return i;
+}
+Inst Inst::PinsrRRI(OpSize size, Xmm dst, Gpr src, uint8_t lane) {
+  EGRET_CHECK(lane < 16 / (Bits(size) / 8));
+  Inst i = Make(Form::kPinsrRRI, size);
+  i.r0 = Enc(dst);
+  i.r1 = Enc(src);
+  i.imm = lane;
+  return i;
+}
+Inst Inst::PinsrRMI(OpSize size, Xmm dst, const Amode& src, uint8_t lane) {
+  EGRET_CHECK(lane < 16 / (Bits(size) / 8));
+  Inst i = Make(Form::kPinsrRMI, size);
+  i.r0 = Enc(dst);
+  i.mem = src;
+  i.imm = lane;
+  return i;
+}
+Inst Inst::MovmskRR(MaskOp op, Gpr dst, Xmm src) {
+  Inst i = Make(Form::kMovmskRR, OpSize::k32);
+  i.op = static_cast<uint8_t>(op);
+  i.r0 = Enc(dst);
+  i.r1 = Enc(src);
+  return i;
+}
 Inst Inst::GprToXmm(OpSize size, Xmm dst, Gpr src) {
   EGRET_CHECK(Is32Or64(size));
   Inst i = Make(Form::kGprToXmm, size);
@@ -552,25 +600,7 @@ Inst Inst::CvttFp2SiM(FpSize fp, OpSize dst_size, Gpr dst, const Amode& src) {
   return i;
 }
 
-bool HasVexForm(SseOp op) {
-  switch (op) {
-    case SseOp::kAddss:
-    case SseOp::kAddsd:
-    case SseOp::kSubss:
-    case SseOp::kSubsd:
-    case SseOp::kMulss:
-    case SseOp::kMulsd:
-    case SseOp::kDivss:
-    case SseOp::kDivsd:
-    case SseOp::kMinss:
-    case SseOp::kMinsd:
-    case SseOp::kMaxss:
-    case SseOp::kMaxsd:
-      return true;
-    default:
-      return false;
-  }
-}
+bool HasVexForm(SseOp op) { return GetSseOpInfo(op).vex; }
 
 Inst Inst::VexRRR(SseOp op, Xmm dst, Xmm src1, Xmm src2) {
   EGRET_CHECK(HasVexForm(op));

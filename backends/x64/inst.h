@@ -40,6 +40,7 @@ namespace egret::x64 {
   X(CallRel32) X(CallR) X(CallM) X(JmpRel32) X(JmpRel8) X(JmpR) X(JmpM)             \
   X(JccRel32) X(JccRel8) X(Ud2) X(Int3) X(Nop)                                      \
   X(SseRR) X(SseRM) X(SseMR) X(GprToXmm) X(XmmToGpr)                                \
+  X(XmmShiftRI) X(PextrRRI) X(PinsrRRI) X(PinsrRMI) X(MovmskRR)                     \
   X(VexRRR) X(VexRRM) X(RorxRRI) X(ShiftxRRR) X(AndnRRR)                           \
   X(CvtSi2FpR) X(CvtSi2FpM) X(CvttFp2SiR) X(CvttFp2SiM)                           \
   X(AtomicMR) X(Mfence)
@@ -80,48 +81,167 @@ inline constexpr AtomicOp kAllAtomicOps[] = {AtomicOp::kXchg, AtomicOp::kLockXad
                                              AtomicOp::kLockCmpxchg};
 
 // SSE operations with an xmm destination: X(name, mnemonic, prefix, map, opcode, store_opcode,
-// has_imm8). prefix: 0, 0x66, 0xF2 or 0xF3; map: 1 = 0F, 2 = 0F 38, 3 = 0F 3A; store_opcode is
-// the opcode of the `op xmm, mem` store form, or 0 when the op has no store form.
-#define EGRET_X64_SSE_OPS(X)                       \
-  X(Movss, "movss", 0xF3, 1, 0x10, 0x11, false)    \
-  X(Movsd, "movsd", 0xF2, 1, 0x10, 0x11, false)    \
-  X(Movaps, "movaps", 0x00, 1, 0x28, 0x29, false)  \
-  X(Movapd, "movapd", 0x66, 1, 0x28, 0x29, false)  \
-  X(Movups, "movups", 0x00, 1, 0x10, 0x11, false)  \
-  X(Movdqu, "movdqu", 0xF3, 1, 0x6F, 0x7F, false)  \
-  X(Addss, "addss", 0xF3, 1, 0x58, 0, false)       \
-  X(Addsd, "addsd", 0xF2, 1, 0x58, 0, false)       \
-  X(Subss, "subss", 0xF3, 1, 0x5C, 0, false)       \
-  X(Subsd, "subsd", 0xF2, 1, 0x5C, 0, false)       \
-  X(Mulss, "mulss", 0xF3, 1, 0x59, 0, false)       \
-  X(Mulsd, "mulsd", 0xF2, 1, 0x59, 0, false)       \
-  X(Divss, "divss", 0xF3, 1, 0x5E, 0, false)       \
-  X(Divsd, "divsd", 0xF2, 1, 0x5E, 0, false)       \
-  X(Sqrtss, "sqrtss", 0xF3, 1, 0x51, 0, false)     \
-  X(Sqrtsd, "sqrtsd", 0xF2, 1, 0x51, 0, false)     \
-  X(Minss, "minss", 0xF3, 1, 0x5D, 0, false)       \
-  X(Minsd, "minsd", 0xF2, 1, 0x5D, 0, false)       \
-  X(Maxss, "maxss", 0xF3, 1, 0x5F, 0, false)       \
-  X(Maxsd, "maxsd", 0xF2, 1, 0x5F, 0, false)       \
-  X(Andps, "andps", 0x00, 1, 0x54, 0, false)       \
-  X(Andpd, "andpd", 0x66, 1, 0x54, 0, false)       \
-  X(Andnps, "andnps", 0x00, 1, 0x55, 0, false)     \
-  X(Andnpd, "andnpd", 0x66, 1, 0x55, 0, false)     \
-  X(Orps, "orps", 0x00, 1, 0x56, 0, false)         \
-  X(Orpd, "orpd", 0x66, 1, 0x56, 0, false)         \
-  X(Xorps, "xorps", 0x00, 1, 0x57, 0, false)       \
-  X(Xorpd, "xorpd", 0x66, 1, 0x57, 0, false)       \
-  X(Pxor, "pxor", 0x66, 1, 0xEF, 0, false)         \
-  X(Pand, "pand", 0x66, 1, 0xDB, 0, false)         \
-  X(Por, "por", 0x66, 1, 0xEB, 0, false)           \
-  X(Ucomiss, "ucomiss", 0x00, 1, 0x2E, 0, false)   \
-  X(Ucomisd, "ucomisd", 0x66, 1, 0x2E, 0, false)   \
-  X(Comiss, "comiss", 0x00, 1, 0x2F, 0, false)     \
-  X(Comisd, "comisd", 0x66, 1, 0x2F, 0, false)     \
-  X(Cvtss2sd, "cvtss2sd", 0xF3, 1, 0x5A, 0, false) \
-  X(Cvtsd2ss, "cvtsd2ss", 0xF2, 1, 0x5A, 0, false) \
-  X(Roundss, "roundss", 0x66, 3, 0x0A, 0, true)    \
-  X(Roundsd, "roundsd", 0x66, 3, 0x0B, 0, true)
+// has_imm8, vex). prefix: 0, 0x66, 0xF2 or 0xF3; map: 1 = 0F, 2 = 0F 38, 3 = 0F 3A; store_opcode
+// is the opcode of the `op xmm, mem` store form, or 0 when the op has no store form; vex: the op
+// is binary (dst = dst op src) and has the AVX three-operand form dst = src1 op src2 (VexRRR).
+// Scalar and packed float, SSE2 integer, SSSE3 (pshufb pmulhrsw pmaddubsw pabs* palignr), SSE4.1
+// (pmovsx/zx, pmin/max of the other widths, pmulld pmuldq pcmpeqq packusdw ptest pblendw roundp*
+// blendps insertps) and SSE4.2's pcmpgtq; which CPU features a sequence needs is the lowering's
+// concern.
+#define EGRET_X64_SSE_OPS(X)                                    \
+  X(Movss, "movss", 0xF3, 1, 0x10, 0x11, false, false)          \
+  X(Movsd, "movsd", 0xF2, 1, 0x10, 0x11, false, false)          \
+  X(Movaps, "movaps", 0x00, 1, 0x28, 0x29, false, false)        \
+  X(Movapd, "movapd", 0x66, 1, 0x28, 0x29, false, false)        \
+  X(Movups, "movups", 0x00, 1, 0x10, 0x11, false, false)        \
+  X(Movdqu, "movdqu", 0xF3, 1, 0x6F, 0x7F, false, false)        \
+  X(Movdqa, "movdqa", 0x66, 1, 0x6F, 0x7F, false, false)        \
+  X(Addss, "addss", 0xF3, 1, 0x58, 0x00, false, true)           \
+  X(Addsd, "addsd", 0xF2, 1, 0x58, 0x00, false, true)           \
+  X(Subss, "subss", 0xF3, 1, 0x5C, 0x00, false, true)           \
+  X(Subsd, "subsd", 0xF2, 1, 0x5C, 0x00, false, true)           \
+  X(Mulss, "mulss", 0xF3, 1, 0x59, 0x00, false, true)           \
+  X(Mulsd, "mulsd", 0xF2, 1, 0x59, 0x00, false, true)           \
+  X(Divss, "divss", 0xF3, 1, 0x5E, 0x00, false, true)           \
+  X(Divsd, "divsd", 0xF2, 1, 0x5E, 0x00, false, true)           \
+  X(Sqrtss, "sqrtss", 0xF3, 1, 0x51, 0x00, false, false)        \
+  X(Sqrtsd, "sqrtsd", 0xF2, 1, 0x51, 0x00, false, false)        \
+  X(Minss, "minss", 0xF3, 1, 0x5D, 0x00, false, true)           \
+  X(Minsd, "minsd", 0xF2, 1, 0x5D, 0x00, false, true)           \
+  X(Maxss, "maxss", 0xF3, 1, 0x5F, 0x00, false, true)           \
+  X(Maxsd, "maxsd", 0xF2, 1, 0x5F, 0x00, false, true)           \
+  X(Andps, "andps", 0x00, 1, 0x54, 0x00, false, true)           \
+  X(Andpd, "andpd", 0x66, 1, 0x54, 0x00, false, true)           \
+  X(Andnps, "andnps", 0x00, 1, 0x55, 0x00, false, true)         \
+  X(Andnpd, "andnpd", 0x66, 1, 0x55, 0x00, false, true)         \
+  X(Orps, "orps", 0x00, 1, 0x56, 0x00, false, true)             \
+  X(Orpd, "orpd", 0x66, 1, 0x56, 0x00, false, true)             \
+  X(Xorps, "xorps", 0x00, 1, 0x57, 0x00, false, true)           \
+  X(Xorpd, "xorpd", 0x66, 1, 0x57, 0x00, false, true)           \
+  X(Pxor, "pxor", 0x66, 1, 0xEF, 0x00, false, true)             \
+  X(Pand, "pand", 0x66, 1, 0xDB, 0x00, false, true)             \
+  X(Por, "por", 0x66, 1, 0xEB, 0x00, false, true)               \
+  X(Ucomiss, "ucomiss", 0x00, 1, 0x2E, 0x00, false, false)      \
+  X(Ucomisd, "ucomisd", 0x66, 1, 0x2E, 0x00, false, false)      \
+  X(Comiss, "comiss", 0x00, 1, 0x2F, 0x00, false, false)        \
+  X(Comisd, "comisd", 0x66, 1, 0x2F, 0x00, false, false)        \
+  X(Cvtss2sd, "cvtss2sd", 0xF3, 1, 0x5A, 0x00, false, false)    \
+  X(Cvtsd2ss, "cvtsd2ss", 0xF2, 1, 0x5A, 0x00, false, false)    \
+  X(Roundss, "roundss", 0x66, 3, 0x0A, 0x00, true, false)       \
+  X(Roundsd, "roundsd", 0x66, 3, 0x0B, 0x00, true, false)       \
+  X(Addps, "addps", 0x00, 1, 0x58, 0x00, false, true)           \
+  X(Addpd, "addpd", 0x66, 1, 0x58, 0x00, false, true)           \
+  X(Subps, "subps", 0x00, 1, 0x5C, 0x00, false, true)           \
+  X(Subpd, "subpd", 0x66, 1, 0x5C, 0x00, false, true)           \
+  X(Mulps, "mulps", 0x00, 1, 0x59, 0x00, false, true)           \
+  X(Mulpd, "mulpd", 0x66, 1, 0x59, 0x00, false, true)           \
+  X(Divps, "divps", 0x00, 1, 0x5E, 0x00, false, true)           \
+  X(Divpd, "divpd", 0x66, 1, 0x5E, 0x00, false, true)           \
+  X(Minps, "minps", 0x00, 1, 0x5D, 0x00, false, true)           \
+  X(Minpd, "minpd", 0x66, 1, 0x5D, 0x00, false, true)           \
+  X(Maxps, "maxps", 0x00, 1, 0x5F, 0x00, false, true)           \
+  X(Maxpd, "maxpd", 0x66, 1, 0x5F, 0x00, false, true)           \
+  X(Sqrtps, "sqrtps", 0x00, 1, 0x51, 0x00, false, false)        \
+  X(Sqrtpd, "sqrtpd", 0x66, 1, 0x51, 0x00, false, false)        \
+  X(Cmpps, "cmpps", 0x00, 1, 0xC2, 0x00, true, false)           \
+  X(Cmppd, "cmppd", 0x66, 1, 0xC2, 0x00, true, false)           \
+  X(Shufps, "shufps", 0x00, 1, 0xC6, 0x00, true, false)         \
+  X(Unpcklps, "unpcklps", 0x00, 1, 0x14, 0x00, false, true)     \
+  X(Unpckhps, "unpckhps", 0x00, 1, 0x15, 0x00, false, true)     \
+  X(Cvtdq2ps, "cvtdq2ps", 0x00, 1, 0x5B, 0x00, false, false)    \
+  X(Cvttps2dq, "cvttps2dq", 0xF3, 1, 0x5B, 0x00, false, false)  \
+  X(Cvtdq2pd, "cvtdq2pd", 0xF3, 1, 0xE6, 0x00, false, false)    \
+  X(Cvttpd2dq, "cvttpd2dq", 0x66, 1, 0xE6, 0x00, false, false)  \
+  X(Cvtps2pd, "cvtps2pd", 0x00, 1, 0x5A, 0x00, false, false)    \
+  X(Cvtpd2ps, "cvtpd2ps", 0x66, 1, 0x5A, 0x00, false, false)    \
+  X(Roundps, "roundps", 0x66, 3, 0x08, 0x00, true, false)       \
+  X(Roundpd, "roundpd", 0x66, 3, 0x09, 0x00, true, false)       \
+  X(Blendps, "blendps", 0x66, 3, 0x0C, 0x00, true, false)       \
+  X(Insertps, "insertps", 0x66, 3, 0x21, 0x00, true, false)     \
+  X(Paddb, "paddb", 0x66, 1, 0xFC, 0x00, false, true)           \
+  X(Paddw, "paddw", 0x66, 1, 0xFD, 0x00, false, true)           \
+  X(Paddd, "paddd", 0x66, 1, 0xFE, 0x00, false, true)           \
+  X(Paddq, "paddq", 0x66, 1, 0xD4, 0x00, false, true)           \
+  X(Psubb, "psubb", 0x66, 1, 0xF8, 0x00, false, true)           \
+  X(Psubw, "psubw", 0x66, 1, 0xF9, 0x00, false, true)           \
+  X(Psubd, "psubd", 0x66, 1, 0xFA, 0x00, false, true)           \
+  X(Psubq, "psubq", 0x66, 1, 0xFB, 0x00, false, true)           \
+  X(Paddsb, "paddsb", 0x66, 1, 0xEC, 0x00, false, true)         \
+  X(Paddsw, "paddsw", 0x66, 1, 0xED, 0x00, false, true)         \
+  X(Paddusb, "paddusb", 0x66, 1, 0xDC, 0x00, false, true)       \
+  X(Paddusw, "paddusw", 0x66, 1, 0xDD, 0x00, false, true)       \
+  X(Psubsb, "psubsb", 0x66, 1, 0xE8, 0x00, false, true)         \
+  X(Psubsw, "psubsw", 0x66, 1, 0xE9, 0x00, false, true)         \
+  X(Psubusb, "psubusb", 0x66, 1, 0xD8, 0x00, false, true)       \
+  X(Psubusw, "psubusw", 0x66, 1, 0xD9, 0x00, false, true)       \
+  X(Pmullw, "pmullw", 0x66, 1, 0xD5, 0x00, false, true)         \
+  X(Pmulhw, "pmulhw", 0x66, 1, 0xE5, 0x00, false, true)         \
+  X(Pmulhuw, "pmulhuw", 0x66, 1, 0xE4, 0x00, false, true)       \
+  X(Pmuludq, "pmuludq", 0x66, 1, 0xF4, 0x00, false, true)       \
+  X(Pmaddwd, "pmaddwd", 0x66, 1, 0xF5, 0x00, false, true)       \
+  X(Pminub, "pminub", 0x66, 1, 0xDA, 0x00, false, true)         \
+  X(Pmaxub, "pmaxub", 0x66, 1, 0xDE, 0x00, false, true)         \
+  X(Pminsw, "pminsw", 0x66, 1, 0xEA, 0x00, false, true)         \
+  X(Pmaxsw, "pmaxsw", 0x66, 1, 0xEE, 0x00, false, true)         \
+  X(Pavgb, "pavgb", 0x66, 1, 0xE0, 0x00, false, true)           \
+  X(Pavgw, "pavgw", 0x66, 1, 0xE3, 0x00, false, true)           \
+  X(Pcmpeqb, "pcmpeqb", 0x66, 1, 0x74, 0x00, false, true)       \
+  X(Pcmpeqw, "pcmpeqw", 0x66, 1, 0x75, 0x00, false, true)       \
+  X(Pcmpeqd, "pcmpeqd", 0x66, 1, 0x76, 0x00, false, true)       \
+  X(Pcmpgtb, "pcmpgtb", 0x66, 1, 0x64, 0x00, false, true)       \
+  X(Pcmpgtw, "pcmpgtw", 0x66, 1, 0x65, 0x00, false, true)       \
+  X(Pcmpgtd, "pcmpgtd", 0x66, 1, 0x66, 0x00, false, true)       \
+  X(Pandn, "pandn", 0x66, 1, 0xDF, 0x00, false, true)           \
+  X(Punpcklbw, "punpcklbw", 0x66, 1, 0x60, 0x00, false, true)   \
+  X(Punpcklwd, "punpcklwd", 0x66, 1, 0x61, 0x00, false, true)   \
+  X(Punpckldq, "punpckldq", 0x66, 1, 0x62, 0x00, false, true)   \
+  X(Punpcklqdq, "punpcklqdq", 0x66, 1, 0x6C, 0x00, false, true) \
+  X(Punpckhbw, "punpckhbw", 0x66, 1, 0x68, 0x00, false, true)   \
+  X(Punpckhwd, "punpckhwd", 0x66, 1, 0x69, 0x00, false, true)   \
+  X(Punpckhdq, "punpckhdq", 0x66, 1, 0x6A, 0x00, false, true)   \
+  X(Punpckhqdq, "punpckhqdq", 0x66, 1, 0x6D, 0x00, false, true) \
+  X(Packsswb, "packsswb", 0x66, 1, 0x63, 0x00, false, true)     \
+  X(Packuswb, "packuswb", 0x66, 1, 0x67, 0x00, false, true)     \
+  X(Packssdw, "packssdw", 0x66, 1, 0x6B, 0x00, false, true)     \
+  X(Psllw, "psllw", 0x66, 1, 0xF1, 0x00, false, true)           \
+  X(Pslld, "pslld", 0x66, 1, 0xF2, 0x00, false, true)           \
+  X(Psllq, "psllq", 0x66, 1, 0xF3, 0x00, false, true)           \
+  X(Psrlw, "psrlw", 0x66, 1, 0xD1, 0x00, false, true)           \
+  X(Psrld, "psrld", 0x66, 1, 0xD2, 0x00, false, true)           \
+  X(Psrlq, "psrlq", 0x66, 1, 0xD3, 0x00, false, true)           \
+  X(Psraw, "psraw", 0x66, 1, 0xE1, 0x00, false, true)           \
+  X(Psrad, "psrad", 0x66, 1, 0xE2, 0x00, false, true)           \
+  X(Pshufd, "pshufd", 0x66, 1, 0x70, 0x00, true, false)         \
+  X(Pshuflw, "pshuflw", 0xF2, 1, 0x70, 0x00, true, false)       \
+  X(Pshufhw, "pshufhw", 0xF3, 1, 0x70, 0x00, true, false)       \
+  X(Pshufb, "pshufb", 0x66, 2, 0x00, 0x00, false, true)         \
+  X(Pmulhrsw, "pmulhrsw", 0x66, 2, 0x0B, 0x00, false, true)     \
+  X(Pmaddubsw, "pmaddubsw", 0x66, 2, 0x04, 0x00, false, true)   \
+  X(Pabsb, "pabsb", 0x66, 2, 0x1C, 0x00, false, false)          \
+  X(Pabsw, "pabsw", 0x66, 2, 0x1D, 0x00, false, false)          \
+  X(Pabsd, "pabsd", 0x66, 2, 0x1E, 0x00, false, false)          \
+  X(Palignr, "palignr", 0x66, 3, 0x0F, 0x00, true, false)       \
+  X(Pmovsxbw, "pmovsxbw", 0x66, 2, 0x20, 0x00, false, false)    \
+  X(Pmovsxwd, "pmovsxwd", 0x66, 2, 0x23, 0x00, false, false)    \
+  X(Pmovsxdq, "pmovsxdq", 0x66, 2, 0x25, 0x00, false, false)    \
+  X(Pmovzxbw, "pmovzxbw", 0x66, 2, 0x30, 0x00, false, false)    \
+  X(Pmovzxwd, "pmovzxwd", 0x66, 2, 0x33, 0x00, false, false)    \
+  X(Pmovzxdq, "pmovzxdq", 0x66, 2, 0x35, 0x00, false, false)    \
+  X(Pminsb, "pminsb", 0x66, 2, 0x38, 0x00, false, true)         \
+  X(Pminsd, "pminsd", 0x66, 2, 0x39, 0x00, false, true)         \
+  X(Pminuw, "pminuw", 0x66, 2, 0x3A, 0x00, false, true)         \
+  X(Pminud, "pminud", 0x66, 2, 0x3B, 0x00, false, true)         \
+  X(Pmaxsb, "pmaxsb", 0x66, 2, 0x3C, 0x00, false, true)         \
+  X(Pmaxsd, "pmaxsd", 0x66, 2, 0x3D, 0x00, false, true)         \
+  X(Pmaxuw, "pmaxuw", 0x66, 2, 0x3E, 0x00, false, true)         \
+  X(Pmaxud, "pmaxud", 0x66, 2, 0x3F, 0x00, false, true)         \
+  X(Pmulld, "pmulld", 0x66, 2, 0x40, 0x00, false, true)         \
+  X(Pmuldq, "pmuldq", 0x66, 2, 0x28, 0x00, false, true)         \
+  X(Pcmpeqq, "pcmpeqq", 0x66, 2, 0x29, 0x00, false, true)       \
+  X(Packusdw, "packusdw", 0x66, 2, 0x2B, 0x00, false, true)     \
+  X(Ptest, "ptest", 0x66, 2, 0x17, 0x00, false, false)          \
+  X(Pblendw, "pblendw", 0x66, 3, 0x0E, 0x00, true, false)       \
+  X(Pcmpgtq, "pcmpgtq", 0x66, 2, 0x37, 0x00, false, true)
 
 enum class SseOp : uint8_t {
 #define EGRET_X64_SSE_ENUM(name, ...) k##name,
@@ -138,11 +258,46 @@ struct SseOpInfo {
   uint8_t map;           // 1: 0F, 2: 0F 38, 3: 0F 3A
   uint8_t opcode;        // load / reg-reg form: xmm <- xmm/mem
   uint8_t store_opcode;  // mem <- xmm, or 0
-  bool has_imm8;         // roundss/roundsd: the rounding-mode immediate
+  bool has_imm8;         // roundss/roundsd: the rounding-mode immediate; shuffles, compares
+  bool vex;              // binary with a three-operand VEX form (HasVexForm)
 };
 const SseOpInfo& GetSseOpInfo(SseOp op);
-// The scalar arithmetic ops that VexRRR/VexRRM take: add sub mul div min max, ss and sd.
+// The binary ops that VexRRR/VexRRM take (the table's `vex` column): scalar add sub mul div min
+// max, and the packed binary arithmetic, logic, compare, unpack, pack and shift-by-xmm ops.
 bool HasVexForm(SseOp op);
+
+// Packed shifts by an immediate (66 0F 71/72/73 /digit ib): X(name, mnemonic, opcode, digit).
+// psrldq/pslldq shift the whole register by bytes.
+#define EGRET_X64_XMM_SHIFT_OPS(X) \
+  X(Psrlw, "psrlw", 0x71, 2)       \
+  X(Psraw, "psraw", 0x71, 4)       \
+  X(Psllw, "psllw", 0x71, 6)       \
+  X(Psrld, "psrld", 0x72, 2)       \
+  X(Psrad, "psrad", 0x72, 4)       \
+  X(Pslld, "pslld", 0x72, 6)       \
+  X(Psrlq, "psrlq", 0x73, 2)       \
+  X(Psrldq, "psrldq", 0x73, 3)     \
+  X(Psllq, "psllq", 0x73, 6)       \
+  X(Pslldq, "pslldq", 0x73, 7)
+
+enum class XmmShiftOp : uint8_t {
+#define EGRET_X64_XMM_SHIFT_ENUM(name, ...) k##name,
+  EGRET_X64_XMM_SHIFT_OPS(EGRET_X64_XMM_SHIFT_ENUM)
+#undef EGRET_X64_XMM_SHIFT_ENUM
+};
+#define EGRET_X64_XMM_SHIFT_COUNT(...) +1
+inline constexpr int kNumXmmShiftOps = 0 EGRET_X64_XMM_SHIFT_OPS(EGRET_X64_XMM_SHIFT_COUNT);
+#undef EGRET_X64_XMM_SHIFT_COUNT
+struct XmmShiftOpInfo {
+  std::string_view mnemonic;
+  uint8_t opcode, digit;
+};
+const XmmShiftOpInfo& GetXmmShiftOpInfo(XmmShiftOp op);
+
+// Sign masks of an xmm register into a GPR (32-bit destination): pmovmskb (bytes), movmskps,
+// movmskpd.
+enum class MaskOp : uint8_t { kPmovmskb, kMovmskps, kMovmskpd };
+inline constexpr MaskOp kAllMaskOps[] = {MaskOp::kPmovmskb, MaskOp::kMovmskps, MaskOp::kMovmskpd};
 
 // Rounding-mode immediates for roundss/roundsd (bit 3 suppresses the precision exception).
 inline constexpr uint8_t kRoundNearest = 0x8, kRoundDown = 0x9, kRoundUp = 0xA,
@@ -160,7 +315,7 @@ struct Inst {
   OpSize size = OpSize::k64;      // integer operand size (for Cvt*: the GPR's size)
   OpSize src_size = OpSize::k64;  // movzx/movsx: the source's size
   FpSize fp = FpSize::kF64;       // Cvt*: the float type
-  uint8_t op = 0;                 // AluOp/ShiftOp/UnaryOp/BitOp/SseOp, per form
+  uint8_t op = 0;                 // AluOp/ShiftOp/UnaryOp/BitOp/SseOp/XmmShiftOp/MaskOp, per form
   CondCode cc = CondCode::kE;     // Setcc/Cmov*/Jcc*
   uint8_t r0 = 0, r1 = 0;         // register encodings; meaning per form (see factories)
   uint8_t r2 = 0;   // VexRRR: the second source (ModRM.rm); ShiftxRRR: the count; AndnRRR: src2
@@ -178,6 +333,8 @@ struct Inst {
   BitOp bit_op() const { return static_cast<BitOp>(op); }
   AtomicOp atomic_op() const { return static_cast<AtomicOp>(op); }
   SseOp sse_op() const { return static_cast<SseOp>(op); }
+  XmmShiftOp xmm_shift_op() const { return static_cast<XmmShiftOp>(op); }
+  MaskOp mask_op() const { return static_cast<MaskOp>(op); }
   // The label an instruction refers to (a branch target or a RIP-relative operand), if any.
   bool HasLabel() const;
   // The form takes a memory operand (`mem` is meaningful).
@@ -269,6 +426,17 @@ struct Inst {
   static Inst SseRMImm(SseOp op, Xmm dst, const Amode& src, uint8_t imm);
   // Store: op must have a store form (movss, movsd, movaps, movapd, movups, movdqu).
   static Inst SseMR(SseOp op, const Amode& dst, Xmm src);
+  // Packed shift of dst by the immediate `count` (bytes for psrldq/pslldq).
+  static Inst XmmShiftRI(XmmShiftOp op, Xmm dst, uint8_t count);
+  // Lane extraction into a GPR: size k8 pextrb, k16 pextrw, k32 pextrd, k64 pextrq (the 8/16-bit
+  // forms zero-extend into the 32-bit register, which is named as %eax).
+  static Inst PextrRRI(OpSize size, Gpr dst, Xmm src, uint8_t lane);
+  // Lane insertion from a GPR (pinsrb/w/d/q by size; b/w read the low bits of a 32-bit register)
+  // or from memory (the lane's width).
+  static Inst PinsrRRI(OpSize size, Xmm dst, Gpr src, uint8_t lane);
+  static Inst PinsrRMI(OpSize size, Xmm dst, const Amode& src, uint8_t lane);
+  // Sign mask: dst (32-bit) = one bit per lane of src.
+  static Inst MovmskRR(MaskOp op, Gpr dst, Xmm src);
   // movd (size 32) / movq (size 64) between a GPR and the low lane of an xmm register.
   static Inst GprToXmm(OpSize size, Xmm dst, Gpr src);
   static Inst XmmToGpr(OpSize size, Gpr dst, Xmm src);

@@ -6,6 +6,7 @@
 // so no decision is recorded ahead of time.
 #include "backends/x64/lower.h"
 
+#include <cstdio>
 #include <string>
 
 #include "artifact/builtin.h"
@@ -13,6 +14,7 @@
 #include "backends/x64/abi.h"
 #include "backends/x64/amode.h"
 #include "backends/x64/inst.h"
+#include "ir/simd.h"
 
 namespace egret::x64 {
 namespace {
@@ -116,6 +118,7 @@ class Lowerer final : public backend::LowerRules {
   Status LowerInst(ir::Inst i) override;
   Status LowerTerminator(ir::Inst i, ir::Block b) override;
   void EmitJump(uint32_t target, std::span<const VReg> args) override;
+  bool LowersVectors() const override { return true; }
 
  private:
   struct Cond {
@@ -263,6 +266,21 @@ class Lowerer final : public backend::LowerRules {
   void LowerAtomic(ir::Inst i);
   Status LowerTailCall(ir::Inst i);
   Status LowerTrapIf(ir::Inst i);
+  // SIMD: every vector opcode (ir/simd.h), needing SSE4.1.
+  Status LowerVector(ir::Inst i);
+  // The 32/64-bit scalar load that vscalar_to_vector or vsplat `user` reads straight into an xmm
+  // register (movss/movsd from memory zero the upper lanes), or an invalid value.
+  ir::Value VectorLoadOperand(ir::Inst user) const;
+  // movss/movsd (by `f64`) of the memory operand of load `load` into `dst`.
+  void EmitXmmLoad(ir::Inst load, bool f64, VReg dst);
+  // d = reuse(a) op b (or VEX d = a op b); `swap`: the IR operands in the other order.
+  void EmitVecBin(ir::Inst i, SseOp op, bool swap = false);
+  // d = op a [, $imm].
+  void EmitVecUnary(ir::Inst i, SseOp op, uint8_t imm = 0);
+  // An MOp::kVec sequence: `uses` as a, b, c, the result an early def, then `xtmps` xmm and
+  // (gtmp) one GPR early-def temporaries. `m` carries the payload fields already set.
+  void EmitVecSeq(ir::Inst i, VecOp op, OpSize lane, std::initializer_list<ir::Value> uses,
+                  int xtmps, bool gtmp, bool float_lanes, MInst m);
 
   const ir::Function& f_;
   const ir::DataFlowGraph& dfg_;
@@ -497,6 +515,8 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       // addressing mode (then the load needs a register).
       const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
       if (!u.valid()) return false;
+      const ir::Value vl = VectorLoadOperand(u);
+      if (vl.valid()) return DefInstId(vl) == i;
       const ir::Value v = FoldedLoadOperand(u);
       return v.valid() && DefInstId(v) == i && !IsSunk(u);
     }
@@ -634,6 +654,7 @@ void Lowerer::ComputeZeroExtendedParams() {
 
 Expected<VCode> Lowerer::Run() {
   EGRET_TRY(backend::LowerFunction(ctx_, *this));
+  v_.frame.wide_float_slots = ctx_.has_vector_vregs();
   return std::move(v_);
 }
 
@@ -657,6 +678,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
     l.op = MOp::kLoadArg;
     l.fp = self.params[k].fp;
     l.fp64 = dfg_.ValueType(params[k]) == Type::kF64;
+    l.vec = self.params[k].kind == backend::ValueKind::kV128;
     l.disp = 16 + 8 * static_cast<int32_t>(self.params[k].slot);
     Emit(l, {Operand::Def(DefVReg(params[k]))});
   }
@@ -686,6 +708,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
           s.op = MOp::kStoreRet;
           s.fp = l.results[k].fp;
           s.fp64 = dfg_.ValueType(vals[k]) == Type::kF64;
+          s.vec = l.results[k].kind == backend::ValueKind::kV128;
           s.disp = 16 + 8 * static_cast<int32_t>(l.results[k].slot);
           Emit(s, {Operand::Use(r)});
         } else {
@@ -825,6 +848,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
     s.op = MOp::kStoreOutArg;
     s.fp = l.params[k].fp;
     s.fp64 = dfg_.ValueType(args[k]) == Type::kF64;
+    s.vec = l.params[k].kind == backend::ValueKind::kV128;
     s.disp = 8 * static_cast<int32_t>(l.params[k].slot);
     VReg r = Use(args[k]);
     Emit(s, {Operand::Use(r)});
@@ -844,6 +868,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
     r.op = MOp::kLoadOutRet;
     r.fp = l.results[k].fp;
     r.fp64 = dfg_.ValueType(results[k]) == Type::kF64;
+    r.vec = l.results[k].kind == backend::ValueKind::kV128;
     r.disp = 8 * static_cast<int32_t>(l.results[k].slot);
     Emit(r, {Operand::Def(DefVReg(results[k]))});
   }
@@ -885,8 +910,9 @@ void Lowerer::LowerMemory(ir::Inst i) {
   ops_.clear();
   if (store) {
     const Type vt = dfg_.ValueType(d.args[0]);
-    m.fp = ir::IsFloat(vt);
+    m.fp = backend::IsFloatClass(vt);
     m.fp64 = vt == Type::kF64;
+    m.vec = backend::IsVectorType(vt);
     m.size = d.opcode == Opcode::kIstore8    ? OpSize::k8
              : d.opcode == Opcode::kIstore16 ? OpSize::k16
              : d.opcode == Opcode::kIstore32 ? OpSize::k32
@@ -901,14 +927,16 @@ void Lowerer::LowerMemory(ir::Inst i) {
   AddressOperands(i, &m);
   if (!store) {
     const Type rt = dfg_.ValueType(dfg_.FirstResult(i));
-    m.fp = ir::IsFloat(rt);
+    m.fp = backend::IsFloatClass(rt);
     m.fp64 = rt == Type::kF64;
+    m.vec = backend::IsVectorType(rt);
     m.size = AluSize(rt);
     LoadKind k = LoadKind::kInt;
     switch (d.opcode) {
       case Opcode::kLoad:
         k = rt == Type::kF32   ? LoadKind::kFloat32
             : rt == Type::kF64 ? LoadKind::kFloat64
+            : m.vec            ? LoadKind::kVector
                                : LoadKind::kInt;
         if (rt == Type::kI8) k = LoadKind::kZext8;
         if (rt == Type::kI16) k = LoadKind::kZext16;
@@ -1022,6 +1050,7 @@ void Lowerer::LowerAtomic(ir::Inst i) {
 
 Status Lowerer::LowerInst(ir::Inst i) {
   const Opcode op = dfg_[i].opcode;
+  if (ir::IsVectorOp(op)) return LowerVector(i);
   switch (op) {
     case Opcode::kIconst:
     case Opcode::kF32const:
@@ -1410,7 +1439,7 @@ Status Lowerer::LowerSelect(ir::Inst i) {
   ops_.clear();
   PushCondOperands(c, &m, &ops_);
   const Type t = ResultType(i);
-  m.fp = ir::IsFloat(t);
+  m.fp = backend::IsFloatClass(t);  // vectors too: the whole xmm register is moved
   m.fp64 = t == Type::kF64;
   m.wide_value = AluSize(t) == OpSize::k64;  // (the condition's width is in `size`)
   const uint8_t x_index = static_cast<uint8_t>(ops_.size());
@@ -1633,6 +1662,444 @@ Status Lowerer::LowerTrapIf(ir::Inst i) {
   if (op == Opcode::kTrapz) m.cc = Invert(m.cc);
   EmitSpan(m, ops_);
   return Status::Ok();
+}
+
+// ---- SIMD.
+
+namespace {
+
+// Per integer lane width (k8..k64): an SSE op, or kNoVecOp where SSE4.1 has none.
+constexpr SseOp kNoVecOp = SseOp::kMovss;
+SseOp ByLane(OpSize lane, SseOp b, SseOp w, SseOp d, SseOp q) {
+  switch (lane) {
+    case OpSize::k8:
+      return b;
+    case OpSize::k16:
+      return w;
+    case OpSize::k32:
+      return d;
+    case OpSize::k64:
+      return q;
+  }
+  return kNoVecOp;
+}
+
+}  // namespace
+
+void Lowerer::EmitVecBin(ir::Inst i, SseOp op, bool swap) {
+  const ir::InstData& d = dfg_[i];
+  const VReg a = Use(d.args[swap ? 1 : 0]), b = Use(d.args[swap ? 0 : 1]);
+  MInst m;
+  m.op = MOp::kVecBin;
+  m.fp = true;
+  m.sse = op;
+  if (features_.avx && HasVexForm(op)) {
+    m.vex = true;
+    Emit(m, {Operand::Use(a), Operand::Use(b), Operand::Def(Result(i))});
+  } else {
+    Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0)});
+  }
+}
+
+void Lowerer::EmitVecUnary(ir::Inst i, SseOp op, uint8_t imm) {
+  MInst m;
+  m.op = MOp::kVecUnary;
+  m.fp = true;
+  m.sse = op;
+  m.imm = imm;
+  EmitUnary(i, m);
+}
+
+void Lowerer::EmitVecSeq(ir::Inst i, VecOp op, OpSize lane, std::initializer_list<ir::Value> uses,
+                         int xtmps, bool gtmp, bool float_lanes, MInst m) {
+  m.op = MOp::kVec;
+  m.vop = op;
+  m.size = lane;
+  m.fp = float_lanes;
+  m.vec_uses = static_cast<uint8_t>(uses.size());
+  m.vec_xtmps = static_cast<uint8_t>(xtmps);
+  m.vec_gtmp = gtmp;
+  ops_.clear();
+  for (ir::Value v : uses) ops_.push_back(Operand::Use(Use(v)));
+  // The result is an early def (never an input's register), since most sequences write it
+  // before their last read of an input. These read every input before writing the result (or the
+  // result is a GPR while the inputs are xmm, or the reverse), so with no temporaries it may take
+  // a dying input's register.
+  const bool late = xtmps == 0 && !gtmp &&
+                    (op == VecOp::kExtractLaneS || op == VecOp::kExtractLaneU ||
+                     op == VecOp::kAnyTrue || op == VecOp::kBitmask || op == VecOp::kSplat ||
+                     (op == VecOp::kScalarToVector && !float_lanes) || op == VecOp::kAbs ||
+                     op == VecOp::kExtendHighS || op == VecOp::kExtendHighU ||
+                     op == VecOp::kFcvtLowFromUint || op == VecOp::kExtAddPairwiseU);
+  // `mov d, a; op d, b` with nothing else reading an input: the result may reuse a's register
+  // (b is read by the op itself; if b is a's vreg too, it reads the same value).
+  const bool reuse = op == VecOp::kFcmp ||
+                     (op == VecOp::kIcmp &&
+                      (m.cc == CondCode::kE || (m.cc == CondCode::kG && lane != OpSize::k64)));
+  if (reuse) {
+    ops_.push_back(Operand::ReuseDef(Result(i), 0));
+  } else {
+    ops_.push_back(late ? Operand::Def(Result(i)) : Operand::EarlyDef(Result(i)));
+  }
+  for (int k = 0; k < xtmps; ++k) ops_.push_back(Operand::EarlyDef(NewVReg(Type::kF64)));
+  if (gtmp) ops_.push_back(Operand::EarlyDef(NewVReg(Type::kI64)));
+  EmitSpan(m, ops_);
+}
+
+ir::Value Lowerer::VectorLoadOperand(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  if (!features_.sse41) return ir::Value();  // the user is refused anyway
+  if (d.opcode != Opcode::kVscalarToVector && d.opcode != Opcode::kVsplat) return ir::Value();
+  const ir::Value v = d.args[0];
+  if (!ctx_.CanSinkInto(v, user)) return ir::Value();
+  const ir::Inst li = DefInstId(v);
+  if (dfg_[li].opcode != Opcode::kLoad) return ir::Value();
+  const Type t = dfg_.ValueType(Resolve(v));
+  if (ir::TypeBits(t) != 32 && ir::TypeBits(t) != 64) return ir::Value();
+  // A splat's lane type must be the loaded one (i8/i16 splats take an i32 and truncate it).
+  if (d.opcode == Opcode::kVsplat && ir::LaneType(d.type) != t) return ir::Value();
+  return ctx_.OnlyPureBetween(li, user) ? v : ir::Value();
+}
+
+void Lowerer::EmitXmmLoad(ir::Inst load, bool f64, VReg dst) {
+  const ir::InstData& ld = dfg_[load];
+  MInst m;
+  m.op = MOp::kLoad;
+  m.disp = static_cast<int32_t>(ld.imm);
+  m.can_trap = !ld.flags.Has(ir::MemFlags::kNotrap);
+  m.trap = ld.trap;
+  m.fp = true;
+  m.fp64 = f64;
+  m.load = f64 ? LoadKind::kFloat64 : LoadKind::kFloat32;
+  ops_.clear();
+  AddressOperands(load, &m);
+  ops_.push_back(Operand::Def(dst));
+  EmitSpan(m, ops_);
+}
+
+Status Lowerer::LowerVector(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  const Opcode op = d.opcode;
+  if (!features_.sse41) {
+    char at[48] = "";
+    if (ctx_.srcloc() != backend::kNoSrcLoc)
+      std::snprintf(at, sizeof at, " at wasm byte offset 0x%x", ctx_.srcloc());
+    return Unsupported("vector op " + std::string(ir::OpcodeName(op)) + at +
+                       " needs SSE4.1, which the target features exclude");
+  }
+  const Type arg0 =
+      ir::Info(op).format == ir::InstFormat::kVconst ? Type::kInvalid : dfg_.ValueType(d.args[0]);
+  const Type shape = ir::VectorShapeOf(op, d.type, arg0);
+  const Type lane_type = ir::LaneType(shape);
+  const OpSize lane = SizeOf(lane_type);
+  const bool fl = ir::IsFloat(lane_type);
+  const bool f64 = lane_type == Type::kF64;
+  const ir::Value a = ir::Info(op).format == ir::InstFormat::kVconst ? ir::Value() : d.args[0];
+  const ir::Value b = d.args[1], c = d.args[2];
+  MInst m;
+  m.fp64 = f64;
+  switch (op) {
+    case Opcode::kVconst: {
+      const ir::V128& k = dfg_.constant(d.ref);
+      m.op = MOp::kVecConst;
+      m.fp = true;
+      m.imm = static_cast<int64_t>(k.lo);
+      m.imm_hi = static_cast<int64_t>(k.hi);
+      Emit(m, {Operand::Def(Result(i))});
+      return Status::Ok();
+    }
+    case Opcode::kVbitcast:
+      ctx_.AliasVReg(dfg_.FirstResult(i), Use(a));
+      return Status::Ok();
+    case Opcode::kVsplat:
+      if (VectorLoadOperand(i).valid()) {  // movss/movsd from memory, then pshufd
+        const VReg t = NewVReg(Type::kF64);
+        EmitXmmLoad(DefInstId(a), lane == OpSize::k64, t);
+        m.op = MOp::kVec;
+        m.vop = VecOp::kSplat;
+        m.size = lane;
+        m.fp = true;  // the lane is in an xmm register now: pshufd by its width
+        m.fp64 = lane == OpSize::k64;
+        m.vec_uses = 1;
+        Emit(m, {Operand::Use(t), Operand::Def(Result(i))});
+        return Status::Ok();
+      }
+      EmitVecSeq(i, VecOp::kSplat, lane, {a}, lane == OpSize::k8 ? 1 : 0, false, fl, m);
+      return Status::Ok();
+    case Opcode::kVscalarToVector:
+      if (VectorLoadOperand(i).valid()) {  // movss/movsd from memory zero the upper lanes
+        EmitXmmLoad(DefInstId(a), lane == OpSize::k64, Result(i));
+        return Status::Ok();
+      }
+      EmitVecSeq(i, VecOp::kScalarToVector, lane, {a}, 0, false, fl, m);
+      return Status::Ok();
+    case Opcode::kVextractlane:
+    case Opcode::kVextractlaneU:
+    case Opcode::kVextractlaneS:
+      m.imm = d.imm;
+      EmitVecSeq(i, op == Opcode::kVextractlaneS ? VecOp::kExtractLaneS : VecOp::kExtractLaneU,
+                 lane, {a}, 0, false, fl, m);
+      return Status::Ok();
+    case Opcode::kVinsertlane:
+      m.imm = d.imm;
+      EmitVecSeq(i, VecOp::kInsertLane, lane, {a, b}, 0, false, fl, m);
+      return Status::Ok();
+    case Opcode::kVshuffle: {
+      const ir::V128& k = dfg_.constant(d.ref);
+      m.imm = static_cast<int64_t>(k.lo);
+      m.imm_hi = static_cast<int64_t>(k.hi);
+      EmitVecSeq(i, VecOp::kShuffle, OpSize::k8, {a, b}, 1, false, false, m);
+      return Status::Ok();
+    }
+    case Opcode::kVswizzle:
+      EmitVecSeq(i, VecOp::kSwizzle, OpSize::k8, {a, b}, 1, false, false, m);
+      return Status::Ok();
+    case Opcode::kVand:
+      EmitVecBin(i, SseOp::kPand);
+      return Status::Ok();
+    case Opcode::kVor:
+      EmitVecBin(i, SseOp::kPor);
+      return Status::Ok();
+    case Opcode::kVxor:
+      EmitVecBin(i, SseOp::kPxor);
+      return Status::Ok();
+    case Opcode::kVandnot:  // a & ~b = pandn(b, a)
+      EmitVecBin(i, SseOp::kPandn, /*swap=*/true);
+      return Status::Ok();
+    case Opcode::kVnot:
+      EmitVecSeq(i, VecOp::kNot, lane, {a}, 0, false, false, m);
+      return Status::Ok();
+    case Opcode::kVbitselect:  // vbitselect c, x, y: the sequence's a = x, b = y, c = mask
+      EmitVecSeq(i, VecOp::kBitselect, lane, {b, c, a}, 1, false, false, m);
+      return Status::Ok();
+    case Opcode::kVanyTrue:
+      EmitVecSeq(i, VecOp::kAnyTrue, lane, {a}, 0, false, false, m);
+      return Status::Ok();
+    case Opcode::kValltrue:
+      EmitVecSeq(i, VecOp::kAllTrue, lane, {a}, 1, false, false, m);
+      return Status::Ok();
+    case Opcode::kVbitmask:
+      EmitVecSeq(i, VecOp::kBitmask, lane, {a}, lane == OpSize::k16 ? 1 : 0, false, false, m);
+      return Status::Ok();
+    case Opcode::kViadd:
+      EmitVecBin(i, ByLane(lane, SseOp::kPaddb, SseOp::kPaddw, SseOp::kPaddd, SseOp::kPaddq));
+      return Status::Ok();
+    case Opcode::kVisub:
+      EmitVecBin(i, ByLane(lane, SseOp::kPsubb, SseOp::kPsubw, SseOp::kPsubd, SseOp::kPsubq));
+      return Status::Ok();
+    case Opcode::kVimul:
+      if (lane == OpSize::k64) {
+        EmitVecSeq(i, VecOp::kMul64, lane, {a, b}, 2, false, false, m);
+      } else if (lane != OpSize::k8) {
+        EmitVecBin(i, lane == OpSize::k16 ? SseOp::kPmullw : SseOp::kPmulld);
+      } else {
+        break;
+      }
+      return Status::Ok();
+    case Opcode::kVineg:
+      EmitVecSeq(i, VecOp::kNeg, lane, {a}, 0, false, false, m);
+      return Status::Ok();
+    case Opcode::kViabs:
+      EmitVecSeq(i, VecOp::kAbs, lane, {a}, lane == OpSize::k64 ? 1 : 0, false, false, m);
+      return Status::Ok();
+    case Opcode::kVsaddSat:
+    case Opcode::kVuaddSat:
+    case Opcode::kVssubSat:
+    case Opcode::kVusubSat: {
+      if (lane != OpSize::k8 && lane != OpSize::k16) break;
+      const bool w = lane == OpSize::k16;
+      const SseOp s = op == Opcode::kVsaddSat   ? (w ? SseOp::kPaddsw : SseOp::kPaddsb)
+                      : op == Opcode::kVuaddSat ? (w ? SseOp::kPaddusw : SseOp::kPaddusb)
+                      : op == Opcode::kVssubSat ? (w ? SseOp::kPsubsw : SseOp::kPsubsb)
+                                                : (w ? SseOp::kPsubusw : SseOp::kPsubusb);
+      EmitVecBin(i, s);
+      return Status::Ok();
+    }
+    case Opcode::kVsmin:
+    case Opcode::kVumin:
+    case Opcode::kVsmax:
+    case Opcode::kVumax: {
+      if (lane == OpSize::k64) break;
+      const SseOp s = op == Opcode::kVsmin
+                          ? ByLane(lane, SseOp::kPminsb, SseOp::kPminsw, SseOp::kPminsd, kNoVecOp)
+                      : op == Opcode::kVumin
+                          ? ByLane(lane, SseOp::kPminub, SseOp::kPminuw, SseOp::kPminud, kNoVecOp)
+                      : op == Opcode::kVsmax
+                          ? ByLane(lane, SseOp::kPmaxsb, SseOp::kPmaxsw, SseOp::kPmaxsd, kNoVecOp)
+                          : ByLane(lane, SseOp::kPmaxub, SseOp::kPmaxuw, SseOp::kPmaxud, kNoVecOp);
+      EmitVecBin(i, s);
+      return Status::Ok();
+    }
+    case Opcode::kVavgrU:
+      if (lane != OpSize::k8 && lane != OpSize::k16) break;
+      EmitVecBin(i, lane == OpSize::k8 ? SseOp::kPavgb : SseOp::kPavgw);
+      return Status::Ok();
+    case Opcode::kVishl:
+    case Opcode::kVushr:
+    case Opcode::kVsshr: {
+      const VecOp v = op == Opcode::kVishl   ? VecOp::kShl
+                      : op == Opcode::kVushr ? VecOp::kUshr
+                                             : VecOp::kSshr;
+      const bool two = lane == OpSize::k8 || (lane == OpSize::k64 && v == VecOp::kSshr);
+      int64_t amount = 0;
+      if (!two && IsIconst(b, &amount)) {  // psll/psrl/psra by an immediate
+        m.imm_operand = true;
+        m.imm = amount & (ir::TypeBits(lane_type) - 1);
+        EmitVecSeq(i, v, lane, {a}, 0, false, false, m);
+        return Status::Ok();
+      }
+      EmitVecSeq(i, v, lane, {a, b}, two ? 2 : 1, true, false, m);
+      return Status::Ok();
+    }
+    case Opcode::kVpopcnt:
+      EmitVecSeq(i, VecOp::kPopcnt, lane, {a}, 2, false, false, m);
+      return Status::Ok();
+    case Opcode::kVq15mulrSatS:
+      EmitVecSeq(i, VecOp::kQ15MulrSat, lane, {a, b}, 1, false, false, m);
+      return Status::Ok();
+    case Opcode::kVicmp: {
+      m.cc = IntCond(static_cast<ir::IntCC>(d.cond));
+      const bool eq = m.cc == CondCode::kE || m.cc == CondCode::kNe;
+      if (m.cc == CondCode::kL && lane != OpSize::k64) {  // a < b as b > a: pcmpgt reusing b
+        m.cc = CondCode::kG;
+        EmitVecSeq(i, VecOp::kIcmp, lane, {b, a}, 1, false, false, m);
+        return Status::Ok();
+      }
+      EmitVecSeq(i, VecOp::kIcmp, lane, {a, b}, lane == OpSize::k64 && !eq ? 2 : 1, false, false,
+                 m);
+      return Status::Ok();
+    }
+    case Opcode::kVfadd:
+      EmitVecBin(i, f64 ? SseOp::kAddpd : SseOp::kAddps);
+      return Status::Ok();
+    case Opcode::kVfsub:
+      EmitVecBin(i, f64 ? SseOp::kSubpd : SseOp::kSubps);
+      return Status::Ok();
+    case Opcode::kVfmul:
+      EmitVecBin(i, f64 ? SseOp::kMulpd : SseOp::kMulps);
+      return Status::Ok();
+    case Opcode::kVfdiv:
+      EmitVecBin(i, f64 ? SseOp::kDivpd : SseOp::kDivps);
+      return Status::Ok();
+    case Opcode::kVfmin:
+    case Opcode::kVfmax:
+      EmitVecSeq(i, op == Opcode::kVfmin ? VecOp::kFmin : VecOp::kFmax, lane, {a, b}, 2, false,
+                 true, m);
+      return Status::Ok();
+    case Opcode::kVfpmin:  // b < a ? b : a = minps(b, a)
+      EmitVecBin(i, f64 ? SseOp::kMinpd : SseOp::kMinps, /*swap=*/true);
+      return Status::Ok();
+    case Opcode::kVfpmax:  // a < b ? b : a = maxps(b, a)
+      EmitVecBin(i, f64 ? SseOp::kMaxpd : SseOp::kMaxps, /*swap=*/true);
+      return Status::Ok();
+    case Opcode::kVfabs:
+    case Opcode::kVfneg:
+      EmitVecSeq(i, op == Opcode::kVfabs ? VecOp::kFabs : VecOp::kFneg, lane, {a}, 0, false, true,
+                 m);
+      return Status::Ok();
+    case Opcode::kVfsqrt:
+      EmitVecUnary(i, f64 ? SseOp::kSqrtpd : SseOp::kSqrtps);
+      return Status::Ok();
+    case Opcode::kVfceil:
+    case Opcode::kVffloor:
+    case Opcode::kVftrunc:
+    case Opcode::kVfnearest: {
+      const uint8_t mode = op == Opcode::kVfceil    ? kRoundUp
+                           : op == Opcode::kVffloor ? kRoundDown
+                           : op == Opcode::kVftrunc ? kRoundTowardZero
+                                                    : kRoundNearest;
+      EmitVecUnary(i, f64 ? SseOp::kRoundpd : SseOp::kRoundps, mode);
+      return Status::Ok();
+    }
+    case Opcode::kVfcmp: {
+      // gt/ge as lt/le with the operands swapped, so the sequence is `cmpps d=reuse(first)`.
+      const auto cc = static_cast<ir::FloatCC>(d.cond);
+      const bool swap = cc == ir::FloatCC::kGt || cc == ir::FloatCC::kGe;
+      m.fcc = static_cast<uint8_t>(cc == ir::FloatCC::kGt   ? ir::FloatCC::kLt
+                                   : cc == ir::FloatCC::kGe ? ir::FloatCC::kLe
+                                                            : cc);
+      if (swap) {
+        EmitVecSeq(i, VecOp::kFcmp, lane, {b, a}, 0, false, true, m);
+      } else {
+        EmitVecSeq(i, VecOp::kFcmp, lane, {a, b}, 0, false, true, m);
+      }
+      return Status::Ok();
+    }
+    case Opcode::kVnarrowS:
+    case Opcode::kVnarrowU: {
+      const bool bytes = lane == OpSize::k8;  // the result's lanes
+      EmitVecBin(i, op == Opcode::kVnarrowS ? (bytes ? SseOp::kPacksswb : SseOp::kPackssdw)
+                                            : (bytes ? SseOp::kPackuswb : SseOp::kPackusdw));
+      return Status::Ok();
+    }
+    case Opcode::kVextendLowS:
+    case Opcode::kVextendLowU: {
+      const bool s = op == Opcode::kVextendLowS;
+      EmitVecUnary(i, ByLane(lane, kNoVecOp, s ? SseOp::kPmovsxbw : SseOp::kPmovzxbw,
+                             s ? SseOp::kPmovsxwd : SseOp::kPmovzxwd,
+                             s ? SseOp::kPmovsxdq : SseOp::kPmovzxdq));
+      return Status::Ok();
+    }
+    case Opcode::kVextendHighS:
+    case Opcode::kVextendHighU:
+      EmitVecSeq(i, op == Opcode::kVextendHighS ? VecOp::kExtendHighS : VecOp::kExtendHighU, lane,
+                 {a}, 0, false, false, m);
+      return Status::Ok();
+    case Opcode::kVextmulLowS:
+    case Opcode::kVextmulLowU:
+    case Opcode::kVextmulHighS:
+    case Opcode::kVextmulHighU: {
+      const VecOp v = op == Opcode::kVextmulLowS    ? VecOp::kExtMulLowS
+                      : op == Opcode::kVextmulLowU  ? VecOp::kExtMulLowU
+                      : op == Opcode::kVextmulHighS ? VecOp::kExtMulHighS
+                                                    : VecOp::kExtMulHighU;
+      EmitVecSeq(i, v, lane, {a, b}, 1, false, false, m);
+      return Status::Ok();
+    }
+    case Opcode::kVextaddPairwiseS:
+    case Opcode::kVextaddPairwiseU:
+      EmitVecSeq(
+          i, op == Opcode::kVextaddPairwiseS ? VecOp::kExtAddPairwiseS : VecOp::kExtAddPairwiseU,
+          lane, {a}, 0, false, false, m);
+      return Status::Ok();
+    case Opcode::kVdotS:
+      EmitVecBin(i, SseOp::kPmaddwd);
+      return Status::Ok();
+    case Opcode::kVfcvtFromSint:
+      EmitVecUnary(i, SseOp::kCvtdq2ps);
+      return Status::Ok();
+    case Opcode::kVfcvtFromUint:
+      EmitVecSeq(i, VecOp::kFcvtFromUint, lane, {a}, 1, false, true, m);
+      return Status::Ok();
+    case Opcode::kVfcvtLowFromSint:
+      EmitVecUnary(i, SseOp::kCvtdq2pd);
+      return Status::Ok();
+    case Opcode::kVfcvtLowFromUint:
+      EmitVecSeq(i, VecOp::kFcvtLowFromUint, lane, {a}, 0, false, true, m);
+      return Status::Ok();
+    case Opcode::kVtruncSatS:
+      EmitVecSeq(i, VecOp::kTruncSatS, lane, {a}, 1, false, false, m);
+      return Status::Ok();
+    case Opcode::kVtruncSatU:
+      EmitVecSeq(i, VecOp::kTruncSatU, lane, {a}, 2, false, false, m);
+      return Status::Ok();
+    case Opcode::kVtruncSatZeroS:
+      EmitVecSeq(i, VecOp::kTruncSatZeroS, lane, {a}, 1, false, false, m);
+      return Status::Ok();
+    case Opcode::kVtruncSatZeroU:
+      EmitVecSeq(i, VecOp::kTruncSatZeroU, lane, {a}, 1, false, false, m);
+      return Status::Ok();
+    case Opcode::kVdemoteZero:
+      EmitVecUnary(i, SseOp::kCvtpd2ps);
+      return Status::Ok();
+    case Opcode::kVpromoteLow:
+      EmitVecUnary(i, SseOp::kCvtps2pd);
+      return Status::Ok();
+    default:
+      break;
+  }
+  return Unsupported("cannot lower vector op " + std::string(ir::OpcodeName(op)) + "." +
+                     std::string(ir::TypeName(shape)) + " on x86_64");
 }
 
 }  // namespace

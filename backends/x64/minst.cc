@@ -31,6 +31,18 @@ class X64Syntax final : public backend::VCodeSyntax {
       out += '.';  // appended piecewise: g++-12 -O3 misreports "lit" + string (-Wrestrict)
       out += std::to_string(static_cast<int>(m.alu));
     }
+    if (m.op == MOp::kVecBin || m.op == MOp::kVecUnary) {
+      out += '.';
+      out += GetSseOpInfo(m.sse).mnemonic;
+      return out;
+    }
+    if (m.op == MOp::kVec) {
+      out += '.';
+      out += VecOpName(m.vop);
+      out += std::to_string(8 << static_cast<int>(m.size));
+      return out;
+    }
+    if (m.op == MOp::kVecConst) return out;
     if (!m.fp && m.op != MOp::kArgs && m.op != MOp::kRet && m.op != MOp::kJmp &&
         m.op != MOp::kReturnCall && m.op != MOp::kReturnCallInd)
       out += std::to_string(8 << static_cast<int>(m.size));
@@ -57,6 +69,15 @@ class X64Syntax final : public backend::VCodeSyntax {
 }  // namespace
 
 std::string_view MOpName(MOp op) { return kMOpNames[static_cast<int>(op)]; }
+
+std::string_view VecOpName(VecOp op) {
+  static constexpr std::string_view kNames[] = {
+#define EGRET_X64_VEC_NAME(name) #name,
+      EGRET_X64_VEC_OPS(EGRET_X64_VEC_NAME)
+#undef EGRET_X64_VEC_NAME
+  };
+  return kNames[static_cast<int>(op)];
+}
 
 OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
   OperandSlots s;
@@ -178,6 +199,29 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       return s;
     case MOp::kFence:
       return s;
+    case MOp::kVecConst:
+      s.dst = 0;
+      return s;
+    case MOp::kVecBin:
+      s.a = 0;
+      s.b = 1;
+      s.dst = 2;
+      return s;
+    case MOp::kVecUnary:
+      s.a = 0;
+      s.dst = 1;
+      return s;
+    case MOp::kVec: {
+      int8_t k = 0;
+      if (m.vec_uses > 0) s.a = k++;
+      if (m.vec_uses > 1) s.b = k++;
+      if (m.vec_uses > 2) s.c = k++;
+      s.dst = k++;
+      if (m.vec_xtmps > 0) s.tmp = k++;
+      if (m.vec_xtmps > 1) s.tmp2 = k++;
+      if (m.vec_gtmp) s.gtmp = k++;
+      return s;
+    }
   }
   return s;
 }

@@ -79,7 +79,11 @@ namespace egret::x64 {
   X(AtomicCas,   "atomic_cas",    "use base, use a(rax), use b, def d(rax): lock cmpxchg, zext")  \
   X(Fence,       "fence",         "mfence")                                                      \
   X(Trap,        "trap",          "ud2 with trap `trap`")                                        \
-  X(TrapIf,      "trap_if",       "cond operands: trap `trap` when the condition holds")
+  X(TrapIf,      "trap_if",       "cond operands: trap `trap` when the condition holds")         \
+  X(VecConst,    "vconst",        "def d (xmm): the 16 bytes imm (low), imm_hi (high)")          \
+  X(VecBin,      "vbin",          "use a, use b, def d=reuse(a) | d (vex): packed `sse` op")     \
+  X(VecUnary,    "vunary",        "use a, def d: packed `sse` op d <- a [, $imm]")               \
+  X(Vec,         "vec",           "uses a [b [c]], early def d, early temps: `vec` sequence")
 // clang-format on
 
 enum class MOp : uint8_t {
@@ -103,6 +107,25 @@ enum class CondKind : uint8_t {
   kFloat,    // ucomis a, b; float condition `fcc` (operands 0, 1)
 };
 
+// The SIMD sequences of MOp::kVec (emit.cc, EmitVec, states each one). Lane width in `size`
+// (k8..k64), float lanes by `fp` (f64 lanes: `fp64`); `imm` a lane index, `imm`/`imm_hi` 16
+// bytes of shuffle mask; `cc` an integer condition, `fcc` a float one.
+// clang-format off
+#define EGRET_X64_VEC_OPS(X)                                                                   \
+  X(Splat) X(ExtractLaneS) X(ExtractLaneU) X(InsertLane) X(ScalarToVector) X(Shuffle)           \
+  X(Swizzle) X(Bitselect) X(Not) X(AnyTrue) X(AllTrue) X(Bitmask) X(Neg) X(Abs) X(Shl) X(Ushr)  \
+  X(Sshr) X(Mul64) X(Popcnt) X(Q15MulrSat) X(Icmp) X(Fcmp) X(Fmin) X(Fmax) X(Fabs) X(Fneg)      \
+  X(ExtendHighS) X(ExtendHighU) X(ExtMulLowS) X(ExtMulLowU) X(ExtMulHighS) X(ExtMulHighU)       \
+  X(ExtAddPairwiseS) X(ExtAddPairwiseU) X(FcvtFromUint) X(FcvtLowFromUint) X(TruncSatS)         \
+  X(TruncSatU) X(TruncSatZeroS) X(TruncSatZeroU)
+// clang-format on
+enum class VecOp : uint8_t {
+#define EGRET_X64_VEC_ENUM(name) k##name,
+  EGRET_X64_VEC_OPS(EGRET_X64_VEC_ENUM)
+#undef EGRET_X64_VEC_ENUM
+};
+std::string_view VecOpName(VecOp op);
+
 enum class LoadKind : uint8_t {
   kInt,  // mov of `size`
   kZext8,
@@ -113,6 +136,7 @@ enum class LoadKind : uint8_t {
   kSext32,
   kFloat32,
   kFloat64,
+  kVector,  // all 16 bytes into an xmm register (movups)
 };
 
 // One VCode instruction. The fields above `imm` are shared by every kind that has the concept
@@ -126,6 +150,8 @@ struct MInst {
   uint8_t fcc = 0;    // ir::FloatCC for CondKind::kFloat / kFcmpSet
   bool fp = false;    // operates on xmm registers
   bool fp64 = false;  // float width of the operation (source width for conversions)
+  bool vec = false;   // the value moved is 128 bits (kLoadArg, kStoreOutArg, kLoadOutRet,
+                      // kStoreRet, kLoad, kStore: movups)
   bool is_unsigned = false;
   bool saturating = false;
   uint8_t scale_log2 = 0;  // memory operand: index scale
@@ -144,7 +170,11 @@ struct MInst {
                              // 8 bytes, else 4), a RIP-relative constant-pool operand
   bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt
   bool wide_value = false;   // kSelect: the selected values are 64-bit
-  bool vex = false;          // kSseBin: the AVX three-operand form, d = a op b (no reuse of a);
+  uint8_t vec_uses = 0;      // kVec: register uses (a, b, c)
+  uint8_t vec_xtmps = 0;     // kVec: early-def xmm temporaries after d
+  bool vec_gtmp = false;     // kVec: an early-def GPR temporary after those
+  int64_t imm_hi = 0;        // kVecConst, kVec (shuffle): bytes 8..15 (imm: bytes 0..7)
+  bool vex = false;          // kSseBin, kVecBin: the AVX three-operand form, d = a op b;
                              // kShift: BMI2 rorx (imm) / shlx shrx sarx (count in any register);
                              // kAlu (and): BMI1 andn, d = a & ~b
   union {
@@ -160,6 +190,7 @@ struct MInst {
     FsignKind fsign;        // kFsign
     MinMax minmax;          // kFminmax
     uint8_t rmw;            // kAtomicRmw, kAtomicLoop: ir::AtomicRmwOp (access width: `size`)
+    VecOp vop;              // kVec
   };
   union {
     uint32_t no_index = 0;
@@ -182,6 +213,9 @@ struct OperandSlots {
   int8_t dst = -1;    // the result
   int8_t tmp = -1;    // an early-def temporary (kFcmpSet), or kDiv's %rdx def
   int8_t value = -1;  // stores: the stored value; kBrTable: the index; kCallInd: the target
+  int8_t c = -1;      // kVec: the third source
+  int8_t tmp2 = -1;   // kVec: the second xmm temporary
+  int8_t gtmp = -1;   // kVec: the GPR temporary
 };
 
 // The slots of `m`, whose operand list has `num_ops` entries (memory operands: base_op, index_op).

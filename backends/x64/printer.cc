@@ -308,6 +308,17 @@ std::string PrintAtt(const Inst& inst, const LabelNamer& namer) {
     case Form::kSseRR:
     case Form::kSseRM: {
       const SseOpInfo& info = GetSseOpInfo(inst.sse_op());
+      // cmpps/cmppd with predicates 0-7 print as the assemblers' aliases (cmpltps, ...).
+      static constexpr std::string_view kCmpPredicates[] = {"eq",  "lt",  "le",  "unord",
+                                                            "neq", "nlt", "nle", "ord"};
+      const bool cmp = inst.sse_op() == SseOp::kCmpps || inst.sse_op() == SseOp::kCmppd;
+      if (cmp && inst.imm >= 0 && inst.imm < 8) {
+        const std::string m = "cmp" + std::string(kCmpPredicates[inst.imm]) +
+                              (inst.sse_op() == SseOp::kCmpps ? "ps" : "pd");
+        Line line(m);
+        line.Arg(inst.form == Form::kSseRR ? std::string(XmmName(inst.xmm1())) : mem());
+        return line.Arg(XmmName(inst.xmm0())).Done();
+      }
       Line line(info.mnemonic);
       if (info.has_imm8) line.Imm(inst.imm);
       if (inst.form == Form::kSseRR) {
@@ -330,6 +341,39 @@ std::string PrintAtt(const Inst& inst, const LabelNamer& namer) {
       }
       return line.Arg(XmmName(inst.xmm1())).Arg(XmmName(inst.xmm0())).Done();
     }
+    case Form::kXmmShiftRI:
+      return Line(GetXmmShiftOpInfo(inst.xmm_shift_op()).mnemonic)
+          .Imm(inst.imm)
+          .Arg(XmmName(inst.xmm0()))
+          .Done();
+    case Form::kPextrRRI:
+      return Line(size == OpSize::k8    ? "pextrb"
+                  : size == OpSize::k16 ? "pextrw"
+                  : size == OpSize::k32 ? "pextrd"
+                                        : "pextrq")
+          .Imm(inst.imm)
+          .Arg(XmmName(inst.xmm1()))
+          .Arg(g0(size == OpSize::k64 ? OpSize::k64 : OpSize::k32))
+          .Done();
+    case Form::kPinsrRRI:
+    case Form::kPinsrRMI:
+      return Line(size == OpSize::k8    ? "pinsrb"
+                  : size == OpSize::k16 ? "pinsrw"
+                  : size == OpSize::k32 ? "pinsrd"
+                                        : "pinsrq")
+          .Imm(inst.imm)
+          .Arg(inst.form == Form::kPinsrRMI
+                   ? mem()
+                   : std::string(g1(size == OpSize::k64 ? OpSize::k64 : OpSize::k32)))
+          .Arg(XmmName(inst.xmm0()))
+          .Done();
+    case Form::kMovmskRR:
+      return Line(inst.mask_op() == MaskOp::kPmovmskb   ? "pmovmskb"
+                  : inst.mask_op() == MaskOp::kMovmskps ? "movmskps"
+                                                        : "movmskpd")
+          .Arg(XmmName(inst.xmm1()))
+          .Arg(g0(OpSize::k32))
+          .Done();
     case Form::kGprToXmm:
       return Line(size == OpSize::k64 ? "movq" : "movd")
           .Arg(g1(size))

@@ -46,35 +46,57 @@ class X64ArrayMarshaller final : public backend::ArrayMarshaller {
   X64ArrayMarshaller(X64MachBuffer& buf, Gpr array_base, Gpr stack_base, int32_t stack_disp)
       : buf_(buf), array_base_(array_base), stack_base_(stack_base), stack_disp_(stack_disp) {}
 
-  void RegFromArray(const AbiLoc& loc, bool f64, int32_t offset) override {
+  void RegFromArray(const AbiLoc& loc, int32_t offset) override {
     if (loc.fp) {
-      Put(buf_,
-          Inst::SseRM(f64 ? SseOp::kMovsd : SseOp::kMovss, XmmFromEnc(loc.reg), Array(offset)));
+      Put(buf_, Inst::SseRM(FloatMove(loc), XmmFromEnc(loc.reg), Array(offset)));
     } else {
       Put(buf_, Inst::MovRM(OpSize::k64, GprFromEnc(loc.reg), Array(offset)));
     }
   }
-  void ArrayFromReg(int32_t offset, const AbiLoc& loc, bool f64) override {
+  void ArrayFromReg(int32_t offset, const AbiLoc& loc) override {
     if (loc.fp) {
-      Put(buf_,
-          Inst::SseMR(f64 ? SseOp::kMovsd : SseOp::kMovss, Array(offset), XmmFromEnc(loc.reg)));
+      Put(buf_, Inst::SseMR(FloatMove(loc), Array(offset), XmmFromEnc(loc.reg)));
     } else {
       Put(buf_, Inst::MovMR(OpSize::k64, Array(offset), GprFromEnc(loc.reg)));
     }
   }
-  void StackFromArray(uint32_t slot, int32_t offset) override {
-    Put(buf_, Inst::MovRM(OpSize::k64, kTmp, Array(offset)));
-    Put(buf_, Inst::MovMR(OpSize::k64, Stack(slot), kTmp));
+  // A 16-byte value is copied as two 8-byte halves through kTmp (no vector register is free in
+  // every trampoline position).
+  void StackFromArray(const AbiLoc& loc, int32_t offset) override {
+    for (uint32_t half = 0; half < backend::StackBytes(loc.kind) / 8; ++half) {
+      const auto d = static_cast<int32_t>(8 * half);
+      Put(buf_, Inst::MovRM(OpSize::k64, kTmp, Array(offset + d)));
+      Put(buf_, Inst::MovMR(OpSize::k64, Stack(loc.slot, d), kTmp));
+    }
   }
-  void ArrayFromStack(int32_t offset, uint32_t slot) override {
-    Put(buf_, Inst::MovRM(OpSize::k64, kTmp, Stack(slot)));
-    Put(buf_, Inst::MovMR(OpSize::k64, Array(offset), kTmp));
+  void ArrayFromStack(int32_t offset, const AbiLoc& loc) override {
+    for (uint32_t half = 0; half < backend::StackBytes(loc.kind) / 8; ++half) {
+      const auto d = static_cast<int32_t>(8 * half);
+      Put(buf_, Inst::MovRM(OpSize::k64, kTmp, Stack(loc.slot, d)));
+      Put(buf_, Inst::MovMR(OpSize::k64, Array(offset + d), kTmp));
+    }
   }
 
  private:
   Amode Array(int32_t offset) const { return Amode::Base(array_base_, offset); }
-  Amode Stack(uint32_t slot) const {
-    return Amode::Base(stack_base_, stack_disp_ + 8 * static_cast<int32_t>(slot));
+  Amode Stack(uint32_t slot, int32_t extra) const {
+    return Amode::Base(stack_base_, stack_disp_ + 8 * static_cast<int32_t>(slot) + extra);
+  }
+  // The move of a float-class location: movss, movsd, or movups for all 16 bytes (ValRaw slots
+  // are only 8-byte aligned in the host's array).
+  static SseOp FloatMove(const AbiLoc& loc) {
+    switch (loc.kind) {
+      case backend::ValueKind::kF32:
+        return SseOp::kMovss;
+      case backend::ValueKind::kF64:
+        return SseOp::kMovsd;
+      case backend::ValueKind::kV128:
+        return SseOp::kMovups;
+      case backend::ValueKind::kInt:
+        break;
+    }
+    EGRET_CHECK(false);
+    return SseOp::kMovsd;
   }
 
   X64MachBuffer& buf_;

@@ -21,6 +21,7 @@ class BinaryWriter {
 
   void U8(uint8_t b) { out_->push_back(b); }
   void U32(uint32_t v) { WriteU32(*out_, v); }
+  void U64(uint64_t v) { WriteU64(*out_, v); }
   void S32(int32_t v) { WriteS32(*out_, v); }
   void S64(int64_t v) { WriteS64(*out_, v); }
   void Fixed32(uint32_t bits) {

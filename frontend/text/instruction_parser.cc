@@ -181,15 +181,27 @@ bool Parser::ParseFoldedInstr(FuncContext& ctx, std::vector<uint8_t>& out) {
   return true;
 }
 
-bool Parser::ParseMemArg(const TextOpcode& op, std::vector<uint8_t>& out) {
+// `memidx? offset=N? align=N?`. A memory other than 0 sets bit 6 of the alignment field and
+// follows it with the index (multi-memory). Offsets are u64 LEB128 as in memory64: the decoder
+// rejects one above 2^32 - 1 as malformed without memory64, the validator as invalid for a
+// 32-bit memory. Lane accesses (`lane`) end in a lane index, so a lone number there is the lane.
+bool Parser::ParseMemArg(const TextOpcode& op, std::vector<uint8_t>& out, bool lane) {
+  uint32_t memory = 0;
+  const Token& first = Peek();
+  const bool is_memory =
+      first.kind == TokenKind::kId ||
+      (first.kind == TokenKind::kNumber &&
+       (!lane || Peek(1).kind == TokenKind::kNumber ||
+        (Peek(1).kind == TokenKind::kKeyword &&
+         (Text(Peek(1)).substr(0, 7) == "offset=" || Text(Peek(1)).substr(0, 6) == "align="))));
+  if (is_memory && !ParseIndex(Space::kMemory, &memory)) return false;
   uint64_t offset = 0;
   uint32_t align_log2 = op.NaturalAlignLog2();
   const Token* t = &Peek();
   if (t->kind == TokenKind::kKeyword && Text(*t).substr(0, 7) == "offset=") {
     bool range = false;
     std::optional<uint64_t> v = ParseNat(Text(*t).substr(7), &range);
-    if (!v) return Fail(*t, range ? "i32 constant out of range" : "unknown operator");
-    if (*v > UINT32_MAX) return Fail(*t, "i32 constant out of range");
+    if (!v) return Fail(*t, range ? "i64 constant out of range" : "unknown operator");
     offset = *v;
     ++pos_;
     t = &Peek();
@@ -205,8 +217,13 @@ bool Parser::ParseMemArg(const TextOpcode& op, std::vector<uint8_t>& out) {
     ++pos_;
   }
   BinaryWriter w(&out);
-  w.U32(align_log2);
-  w.U32(static_cast<uint32_t>(offset));
+  if (memory != 0) {
+    w.U32(align_log2 | 0x40);
+    w.U32(memory);
+  } else {
+    w.U32(align_log2);
+  }
+  w.U64(offset);
   return true;
 }
 
@@ -404,24 +421,36 @@ bool Parser::ParseImmediates(const TextOpcode& op, const Token& at, FuncContext&
     case TextImm::kMemArg:
       w.Opcode(op.prefix, op.code);
       return ParseMemArg(op, out);
-    case TextImm::kMemIdx:
+    case TextImm::kMemIdx: {
+      uint32_t memory = 0;
+      if (!ParseOptionalIndex(Space::kMemory, &memory)) return false;
       w.Opcode(op.prefix, op.code);
-      w.U8(0x00);
+      w.U32(memory);
       return true;
-    case TextImm::kMemoryInit: {
-      uint32_t data;
+    }
+    case TextImm::kMemoryInit: {  // memory.init memidx? dataidx
+      auto is_index = [&](size_t k) {
+        return Peek(k).kind == TokenKind::kNumber || Peek(k).kind == TokenKind::kId;
+      };
+      uint32_t memory = 0, data;
+      if (is_index(0) && is_index(1) && !ParseIndex(Space::kMemory, &memory)) return false;
       if (!ParseIndex(Space::kData, &data)) return false;
       uses_data_count_ = true;
       w.Opcode(op.prefix, op.code);
       w.U32(data);
-      w.U8(0x00);
+      w.U32(memory);
       return true;
     }
-    case TextImm::kMemoryCopy:
+    case TextImm::kMemoryCopy: {  // memory.copy (dst src)?
+      uint32_t dst = 0, src = 0;
+      if (Peek().kind == TokenKind::kNumber || Peek().kind == TokenKind::kId) {
+        if (!ParseIndex(Space::kMemory, &dst) || !ParseIndex(Space::kMemory, &src)) return false;
+      }
       w.Opcode(op.prefix, op.code);
-      w.U8(0x00);
-      w.U8(0x00);
+      w.U32(dst);
+      w.U32(src);
       return true;
+    }
     case TextImm::kI32:
     case TextImm::kI64: {
       const Token& t = Peek();
@@ -486,7 +515,7 @@ bool Parser::ParseImmediates(const TextOpcode& op, const Token& at, FuncContext&
       return ParseLaneIndex(out);
     case TextImm::kMemArgLane:
       w.Opcode(op.prefix, op.code);
-      return ParseMemArg(op, out) && ParseLaneIndex(out);
+      return ParseMemArg(op, out, /*lane=*/true) && ParseLaneIndex(out);
   }
   return Fail(at, "unknown operator");
 }

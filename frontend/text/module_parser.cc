@@ -368,16 +368,34 @@ bool Parser::ParseBlockType(std::vector<uint8_t>& out) {
 }
 
 bool Parser::ParseLimits(Limits* out) {
-  if (!ParseU32(&out->min)) return false;
+  uint32_t v = 0;
+  if (!ParseU32(&v)) return false;
+  out->min = v;
   out->has_max = Peek().kind == TokenKind::kNumber;
-  if (out->has_max && !ParseU32(&out->max)) return false;
+  if (out->has_max && !ParseU32(&v)) return false;
+  out->max = v;
   return true;
 }
 
-bool Parser::ParseMemoryLimits(Limits* out) {
-  if (!ParseLimits(out)) return false;
-  // threads: `shared` after the limits (flag 0x02; a shared memory without maximum is invalid,
-  // which the validator reports).
+bool Parser::ParseMemoryType(Limits* out) {
+  const Token& t = Peek();
+  out->is64 = t.kind == TokenKind::kKeyword && Text(t) == "i64";
+  if (t.kind == TokenKind::kKeyword && (Text(t) == "i64" || Text(t) == "i32")) ++pos_;
+  out->u64 = true;
+  auto u64 = [&](uint64_t* v) {
+    const Token& n = Peek();
+    if (n.kind != TokenKind::kNumber) return FailUnexpected();
+    bool range = false;
+    std::optional<uint64_t> parsed = ParseNat(Text(n), &range);
+    if (!parsed) return range ? Fail(n, "i64 constant out of range") : FailUnexpected();
+    ++pos_;
+    *v = *parsed;
+    return true;
+  };
+  if (!u64(&out->min)) return false;
+  out->has_max = Peek().kind == TokenKind::kNumber;
+  if (out->has_max && !u64(&out->max)) return false;
+  // threads: `shared` after the limits (flag bit 1; a shared memory without maximum is invalid).
   if (Peek().kind == TokenKind::kKeyword && Text(Peek()) == "shared") {
     out->shared = true;
     ++pos_;
@@ -385,10 +403,20 @@ bool Parser::ParseMemoryLimits(Limits* out) {
   return true;
 }
 
+void Parser::NoteMemoryIndexType() {
+  const Token& t = Peek();
+  memory_is64_.push_back(t.kind == TokenKind::kKeyword && Text(t) == "i64");
+}
+
 void Parser::WriteLimits(BinaryWriter& w, const Limits& l) {
-  w.U8((l.has_max ? 1 : 0) | (l.shared ? 2 : 0));
-  w.U32(l.min);
-  if (l.has_max) w.U32(l.max);
+  w.U8(static_cast<uint8_t>((l.has_max ? 1 : 0) | (l.shared ? 2 : 0) | (l.is64 ? 4 : 0)));
+  if (l.u64) {
+    w.U64(l.min);
+    if (l.has_max) w.U64(l.max);
+    return;
+  }
+  w.U32(static_cast<uint32_t>(l.min));
+  if (l.has_max) w.U32(static_cast<uint32_t>(l.max));
 }
 
 bool Parser::ParseGlobalType(uint8_t* type, bool* mut) {
@@ -431,6 +459,7 @@ bool Parser::ScanImportedDefinition(Space space, const Token& field_start) {
   Import imp;
   if (!ParseName(&imp.module) || !ParseName(&imp.field) || !ExpectRParen()) return false;
   if (!CheckImportOrder(field_start)) return false;
+  if (space == Space::kMemory) NoteMemoryIndexType();
   imp.kind = space;
   imp.desc_pos = pos_;
   imports_.push_back(std::move(imp));
@@ -509,6 +538,7 @@ bool Parser::ScanField() {
     ++pos_;
     if (!CheckImportOrder(open)) return false;
     if (!BindId(space, count_[static_cast<int>(space)]++)) return false;
+    if (space == Space::kMemory) NoteMemoryIndexType();
     imp.kind = space;
     imp.desc_pos = pos_;
     imports_.push_back(std::move(imp));
@@ -559,7 +589,12 @@ bool Parser::ScanField() {
       return SkipToMatchingParen();
     }
     if (space == Space::kMemory) {
-      if (IsLParenKeyword("data")) {
+      NoteMemoryIndexType();
+      // `(memory id? export* i64? (data ...))`: an inline segment at offset 0.
+      const size_t type_tokens =
+          Peek().kind == TokenKind::kKeyword && (Text(Peek()) == "i64" || Text(Peek()) == "i32");
+      if (IsLParenKeyword("data", type_tokens)) {
+        pos_ += type_tokens;
         pos_ += 2;
         const size_t list = pos_;
         uint64_t bytes = 0;
@@ -570,14 +605,14 @@ bool Parser::ScanField() {
         }
         if (!ExpectRParen()) return false;
         const uint32_t pages = static_cast<uint32_t>((bytes + 65535) / 65536);
-        memories_.push_back({body, true, pages});
+        memories_.push_back({body, true, pages, memory_is64_.back()});
         fields_.push_back({FieldKind::kMemory, static_cast<uint32_t>(memories_.size() - 1), body});
         datas_.push_back({list, index, true});
         count_[static_cast<int>(Space::kData)]++;
         fields_.push_back({FieldKind::kData, static_cast<uint32_t>(datas_.size() - 1), list});
         return ExpectRParen();
       }
-      memories_.push_back({body, false, 0});
+      memories_.push_back({body, false, 0, false});
       fields_.push_back({FieldKind::kMemory, static_cast<uint32_t>(memories_.size() - 1), body});
       return SkipToMatchingParen();
     }
@@ -653,7 +688,7 @@ bool Parser::EncodeImport(const Import& imp) {
     }
     case Space::kMemory: {
       Limits l;
-      if (!ParseMemoryLimits(&l)) return false;
+      if (!ParseMemoryType(&l)) return false;
       w.U8(0x02);
       WriteLimits(w, l);
       break;
@@ -765,11 +800,11 @@ bool Parser::EncodeMemory(const Memory& m) {
   BinaryWriter w(&memory_section_);
   ++num_memories_;
   if (m.inline_data) {
-    WriteLimits(w, {m.inline_pages, true, m.inline_pages});
+    WriteLimits(w, {m.inline_pages, true, m.inline_pages, m.is64, true});
     return true;
   }
   Limits l;
-  if (!ParseMemoryLimits(&l) || !ExpectRParen()) return false;
+  if (!ParseMemoryType(&l) || !ExpectRParen()) return false;
   WriteLimits(w, l);
   return true;
 }
@@ -958,7 +993,8 @@ bool Parser::EncodeData(const Data& d) {
   uint32_t memory = d.memory;
   bool active = d.inline_memory;
   if (d.inline_memory) {
-    offset = {0x41, 0x00, 0x0b};
+    const bool is64 = d.memory < memory_is64_.size() && memory_is64_[d.memory];
+    offset = {static_cast<uint8_t>(is64 ? 0x42 : 0x41), 0x00, 0x0b};
   } else {
     if (IsLParenKeyword("memory")) {
       pos_ += 2;

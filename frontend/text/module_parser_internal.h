@@ -36,11 +36,16 @@ struct FuncSig {
   bool operator==(const FuncSig&) const = default;
 };
 
+// Table and memory limits. Memory limits are written as u64 LEB128 (memory64's encoding, the
+// same bytes below 2^32): without memory64 the decoder rejects larger ones as malformed, with it
+// the validator as invalid for a 32-bit memory. `is64`: the `i64` keyword (limits flag 0x04).
 struct Limits {
-  uint32_t min = 0;
+  uint64_t min = 0;
   bool has_max = false;
-  uint32_t max = 0;
-  bool shared = false;  // memories only (threads): written as flag bit 1
+  uint64_t max = 0;
+  bool is64 = false;
+  bool u64 = false;  // a memory's limits (any u64 accepted and written)
+  bool shared = false;  // memories only (threads): flag bit 1
 };
 
 // Fields found by pass 1; `pos` is the token where pass 2 resumes.
@@ -62,6 +67,7 @@ struct Memory {
   size_t pos;
   bool inline_data;
   uint32_t inline_pages;
+  bool is64;  // inline_data: an `i64` memory
 };
 struct Global {
   size_t pos;
@@ -150,7 +156,11 @@ class Parser {
   bool ParseRefType(uint8_t* out);
   bool ParseHeapType(uint8_t* out);
   bool ParseLimits(Limits* out);
-  bool ParseMemoryLimits(Limits* out);  // limits, then an optional `shared`
+  // A memory type: `i32`|`i64`? then limits (u64 values; flag 0x04 when `i64`).
+  bool ParseMemoryType(Limits* out);
+  // Pass 1: whether the memory type at the current token starts with `i64` (records it for
+  // memory memories_is64_.size(); nothing is consumed).
+  void NoteMemoryIndexType();
   static void WriteLimits(BinaryWriter& w, const Limits& l);
   bool ParseGlobalType(uint8_t* type, bool* mut);
   bool BindId(Space space, uint32_t index);
@@ -189,7 +199,7 @@ class Parser {
   bool ParseLabelRef(FuncContext& ctx, uint32_t* depth);
   bool ParseLocalRef(FuncContext& ctx, uint32_t* index);
   bool ParseOptionalIndex(Space space, uint32_t* out);  // default 0 when absent
-  bool ParseMemArg(const TextOpcode& op, std::vector<uint8_t>& out);
+  bool ParseMemArg(const TextOpcode& op, std::vector<uint8_t>& out, bool lane = false);
   bool ParseV128Const(std::vector<uint8_t>& out);
   bool ParseLaneIndex(std::vector<uint8_t>& out, bool in_shuffle = false);
   bool IsNotAToken(const Token& t) const;    // reserved, or a keyword the reference lexer lacks
@@ -225,6 +235,9 @@ class Parser {
   std::vector<Func> funcs_;
   std::vector<Table> tables_;
   std::vector<Memory> memories_;
+  // By memory index (imports included), from pass 1: memory64 memories, whose inline data
+  // segments start at (i64.const 0).
+  std::vector<bool> memory_is64_;
   std::vector<Global> globals_;
   std::vector<Export> exports_;
   std::vector<Elem> elems_;

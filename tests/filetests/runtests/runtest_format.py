@@ -1,6 +1,7 @@
 # runtest_format.py: the lit test format of tests/filetests/runtests (see lit.local.cfg there).
 #
 # A module of its own because lit pickles the format to hand tests to worker processes.
+import fnmatch
 import os
 import re
 import subprocess
@@ -28,7 +29,8 @@ INTERP_RUN = re.compile(r"RUN:[ \t]*(?![ \t]|not\b)(.*?)%egret ir interp(?P<opts
 
 def read_expectations(path):
     """{(target, relpath, line)}: '*' as the target applies to every target; `TARGET/LEVEL`
-    (x86_64/speed) to one opt level only."""
+    (x86_64/speed) to one opt level only. FILE may be a glob (ir/simd-*.eir) and LINE `*`
+    (line None): every run line of the matching files, none of which may pass."""
     expected = set()
     with open(path) as f:
         for n, raw in enumerate(f, 1):
@@ -36,10 +38,11 @@ def read_expectations(path):
             if not text:
                 continue
             parts = text.split(None, 2)
-            m = re.fullmatch(r"(.+):(\d+)", parts[1]) if len(parts) >= 2 else None
+            m = re.fullmatch(r"(.+):(\d+|\*)", parts[1]) if len(parts) >= 2 else None
             if len(parts) < 3 or not m:
                 raise ValueError(f"{path}:{n}: expected 'TARGET FILE:LINE reason'")
-            expected.add((parts[0], m.group(1), int(m.group(2))))
+            line = None if m.group(2) == "*" else int(m.group(2))
+            expected.add((parts[0], m.group(1), line))
     return expected
 
 
@@ -91,11 +94,20 @@ class RunTestFormat(lit.formats.base.TestFormat):
         summary = re.search(r"^(\d+) passed, (\d+) failed, (\d+) not compiled", out, re.M)
         if not summary:
             return lit.Test.FAIL, report + "\nno summary line (crash or error above)"
-        not_ok = set()
-        for m in re.finditer(r"^.*?:(\d+): (FAIL|not compiled):", out, re.M):
-            not_ok.add(int(m.group(1)))
+        not_ok, all_lines = set(), set()
+        for m in re.finditer(r"^.*?:(\d+): (FAIL|not compiled|ok):", out, re.M):
+            all_lines.add(int(m.group(1)))
+            if m.group(2) != "ok":
+                not_ok.add(int(m.group(1)))
         applies = ("*", target, f"*/{level}", f"{target}/{level}")
-        want = {line for (t, f, line) in self.expected if f == rel and t in applies}
+        want = set()
+        for (t, f, line) in self.expected:
+            if t not in applies or not fnmatch.fnmatchcase(rel, f):
+                continue
+            if line is None:
+                want |= all_lines
+            else:
+                want.add(line)
         problems = []
         for line in sorted(not_ok - want):
             problems.append(f"{rel}:{line} does not pass natively on {target} at {level} and is "

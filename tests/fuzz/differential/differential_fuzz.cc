@@ -124,6 +124,9 @@ std::string X64Features(const x64::CpuFeatures& host, uint8_t off_mask) {
 // only what the host has, a compile-only one anything.
 std::string FeaturesFor(const std::string& target, uint8_t x64_off, bool executed) {
   if (target != "x86_64") return "";
+  // SIMD modules (EGRET_DIFF_SIMD) need x64's SIMD baseline, SSE4.1: never turned off then.
+  static const bool simd = std::getenv("EGRET_DIFF_SIMD") != nullptr;
+  if (simd) x64_off &= ~uint8_t{1};
   static const x64::CpuFeatures host = x64::CpuFeatures::Detect();
   static const x64::CpuFeatures all = *x64::CpuFeatures::Parse("+all");
   return X64Features(executed ? host : all, x64_off);
@@ -295,6 +298,7 @@ void RunOne(const uint8_t* data, size_t size) {
   GenOptions gen;
   gen.canonicalize_nans = std::getenv("EGRET_DIFF_NO_CANON") == nullptr;  // see README
   gen.max_imported_functions = 2;  // host_import.h defines them on both sides
+  gen.simd = std::getenv("EGRET_DIFF_SIMD") != nullptr;  // see README: off until backends land
   const std::vector<uint8_t> bytes = GenerateModule(src, gen);
   wasm::WasmError err;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(bytes, "generated.wasm", &err);

@@ -29,7 +29,8 @@ namespace {
 constexpr size_t kVmctxSize = 256;
 
 bool IsValueType(ir::Type t) {
-  return t == ir::Type::kI32 || t == ir::Type::kI64 || t == ir::Type::kF32 || t == ir::Type::kF64;
+  return t == ir::Type::kI32 || t == ir::Type::kI64 || t == ir::Type::kF32 || t == ir::Type::kF64 ||
+         ir::IsVector(t);
 }
 
 uint64_t MaskToType(ir::Type t, uint64_t bits) {
@@ -208,6 +209,9 @@ ir::InterpResult NativeModule::Call(std::string_view name, std::span<const ir::D
     std::memset(&slots[i], 0, sizeof slots[i]);
     const uint64_t bits = MaskToType(args[i].type, args[i].bits);
     std::memcpy(&slots[i], &bits, sizeof bits);
+    // A vector fills the whole 16-byte slot (lanes little-endian: bits, then hi).
+    if (ir::IsVector(args[i].type))
+      std::memcpy(reinterpret_cast<uint8_t*>(&slots[i]) + 8, &args[i].hi, sizeof args[i].hi);
   }
   const uintptr_t limit = runtime::StackLimitForEntry(impl_->max_stack);
   std::memcpy(impl_->vmctx + artifact::VMOffsets::stack_limit(), &limit, sizeof limit);
@@ -225,6 +229,12 @@ ir::InterpResult NativeModule::Call(std::string_view name, std::span<const ir::D
   for (size_t i = 0; i < sig.results.size(); ++i) {
     uint64_t bits = 0;
     std::memcpy(&bits, &slots[i], sizeof bits);
+    if (ir::IsVector(sig.results[i])) {
+      uint64_t hi = 0;
+      std::memcpy(&hi, reinterpret_cast<const uint8_t*>(&slots[i]) + 8, sizeof hi);
+      r.values.push_back(ir::DataValue::Vector(sig.results[i], ir::V128{bits, hi}));
+      continue;
+    }
     r.values.push_back({sig.results[i], MaskToType(sig.results[i], bits)});
   }
   return r;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ir/builder.h"
+#include "ir/simd.h"
 
 namespace egret::fuzz {
 namespace {
@@ -71,6 +72,32 @@ uint64_t ValueBits(ByteSource& in, Type t) {
   }
 }
 
+constexpr Type kVectorTypes[] = {Type::kI8x16, Type::kI16x8, Type::kI32x4,
+                                 Type::kI64x2, Type::kF32x4, Type::kF64x2};
+
+// A scalar or (with SIMD) a vector type; with SIMD off it reads exactly the byte it always did.
+Type AnyValueType(ByteSource& in, bool simd) {
+  constexpr Type kTypes[] = {Type::kI32, Type::kI64, Type::kF32, Type::kF64};
+  const uint32_t k = in.Below(simd ? 6 : 4);
+  return k < 4 ? kTypes[k] : Pick(in, kVectorTypes);
+}
+
+// Vector bits: edge values per lane of the type's shape, or raw bits.
+ir::V128 VectorBits(ByteSource& in, Type t) {
+  ir::V128 v;
+  if (in.OneIn(4)) {
+    v.lo = in.U64();
+    v.hi = in.U64();
+    return v;
+  }
+  const Type lane = ir::LaneType(t);
+  const uint32_t bits = ir::TypeBits(lane);
+  // Narrow lanes get an edge of their own width: the low bits of an i32/i64 edge, or 0x80..
+  const Type scalar = lane == Type::kI8 || lane == Type::kI16 ? Type::kI32 : lane;
+  for (uint32_t k = 0; k < ir::LaneCount(t); ++k) v.SetLane(bits, k, ValueBits(in, scalar));
+  return v;
+}
+
 // One function under construction: the planned CFG, then values per block.
 class FunctionGen {
  public:
@@ -81,7 +108,8 @@ class FunctionGen {
         b_(f),
         callee_(callee),
         stack_slots_(options.stack_slots),
-        avoid_known_bugs_(options.avoid_known_bugs) {}
+        avoid_known_bugs_(options.avoid_known_bugs),
+        simd_(options.simd) {}
 
   void Generate();
 
@@ -104,6 +132,7 @@ class FunctionGen {
   void ComputeDominators();
   void FillBlock(uint32_t k);
   void EmitInst(std::vector<Val>& avail, std::vector<Val>& defs);
+  void EmitVector(std::vector<Val>& avail, std::vector<Val>& defs);
   void EmitTerminator(uint32_t k, std::vector<Val>& avail, ir::Value fuel);
   std::vector<ir::Value> ArgsFor(uint32_t target, std::vector<Val>& avail);
 
@@ -112,10 +141,7 @@ class FunctionGen {
   Val Const(Type t);
   Type IntType() { return in_.Bool() ? Type::kI64 : Type::kI32; }
   Type FloatType() { return in_.Bool() ? Type::kF64 : Type::kF32; }
-  Type AnyType() {
-    constexpr Type kTypes[] = {Type::kI32, Type::kI64, Type::kF32, Type::kF64};
-    return kTypes[in_.Below(4)];
-  }
+  Type AnyType() { return AnyValueType(in_, simd_); }
 
   ByteSource& in_;
   ir::Function& f_;
@@ -123,6 +149,7 @@ class FunctionGen {
   const ir::Function* callee_;
   const bool stack_slots_;
   const bool avoid_known_bugs_;
+  const bool simd_;
   ir::FuncRef callee_ref_;
   ir::StackSlot slot_;
   ir::Value vmctx_;
@@ -202,6 +229,7 @@ FunctionGen::Val FunctionGen::Const(Type t) {
     case Type::kF64:
       return {b_.F64const(bits), t, true};
     default:
+      if (ir::IsVector(t)) return {b_.Vconst(t, VectorBits(in_, t)), t, true};
       return {b_.Iconst(t, static_cast<int64_t>(bits)), t, true};
   }
 }
@@ -230,8 +258,9 @@ void FunctionGen::EmitInst(std::vector<Val>& avail, std::vector<Val>& defs) {
     avail.push_back(x);
     defs.push_back(x);
   };
-  uint32_t kind = in_.Below(16);
+  uint32_t kind = in_.Below(simd_ ? 20 : 16);
   if (!stack_slots_ && (kind == 13 || kind == 14)) kind = 0;
+  if (kind >= 16) return EmitVector(avail, defs);
   switch (kind) {
     case 0: {  // integer binary
       constexpr Opcode kOps[] = {Opcode::kIadd, Opcode::kIsub, Opcode::kImul, Opcode::kBand,
@@ -434,7 +463,8 @@ void FunctionGen::EmitInst(std::vector<Val>& avail, std::vector<Val>& defs) {
         const ir::Inst call = b_.Call(callee_ref_, args);
         const auto results = b_.Results(call);
         for (size_t r = 0; r < results.size(); ++r)
-          def(results[r], sig.results[r], !ir::IsFloat(sig.results[r]));
+          def(results[r], sig.results[r],
+              !ir::IsFloat(sig.results[r]) && !ir::IsFloatVector(sig.results[r]));
       } else {
         const Val c = PickVal(avail, IntType());
         const TrapCode code = Pick(in_, kTrapCodes);
@@ -447,6 +477,110 @@ void FunctionGen::EmitInst(std::vector<Val>& avail, std::vector<Val>& defs) {
       break;
     }
   }
+}
+
+void FunctionGen::EmitVector(std::vector<Val>& avail, std::vector<Val>& defs) {
+  // Every SIMD opcode, found through the table (a new one is generated without a change here).
+  static const std::vector<Opcode> kVectorOps = [] {
+    std::vector<Opcode> ops;
+    for (int k = 0; k < ir::kNumOpcodes; ++k)
+      if (ir::IsVectorOp(static_cast<Opcode>(k))) ops.push_back(static_cast<Opcode>(k));
+    return ops;
+  }();
+  const Opcode op = kVectorOps[in_.Below(static_cast<uint32_t>(kVectorOps.size()))];
+  const ir::ShapeSet shapes = ir::VectorShapes(op);
+  Type shape = Type::kInvalid;
+  uint32_t pick = in_.Below(static_cast<uint32_t>(std::popcount(shapes)));
+  for (Type t : kVectorTypes) {
+    if (ir::ShapeSetHas(shapes, t) && pick-- == 0) {
+      shape = t;
+      break;
+    }
+  }
+  const ir::VectorOpTypes sig = ir::VectorSignature(op, shape);
+  // Which operands may be unclean, and whether the result can be clean at all (see the file
+  // comment of ir_generator.h).
+  bool tolerant = false, fresh_nan = false;
+  switch (op) {
+    case Opcode::kVfadd:
+    case Opcode::kVfsub:
+    case Opcode::kVfmul:
+    case Opcode::kVfdiv:
+    case Opcode::kVfmin:
+    case Opcode::kVfmax:
+    case Opcode::kVfsqrt:
+    case Opcode::kVfceil:
+    case Opcode::kVffloor:
+    case Opcode::kVftrunc:
+    case Opcode::kVfnearest:
+    case Opcode::kVdemoteZero:
+    case Opcode::kVpromoteLow:
+      tolerant = fresh_nan = true;
+      break;
+    case Opcode::kVfpmin:
+    case Opcode::kVfpmax:
+    case Opcode::kVfabs:
+    case Opcode::kVfneg:
+    case Opcode::kVfcmp:
+    case Opcode::kVtruncSatS:
+    case Opcode::kVtruncSatU:
+    case Opcode::kVtruncSatZeroS:
+    case Opcode::kVtruncSatZeroU:
+      tolerant = true;
+      break;
+    case Opcode::kVextractlane:
+    case Opcode::kVinsertlane:
+    case Opcode::kVsplat:
+    case Opcode::kVscalarToVector:
+      tolerant = ir::IsFloatVector(shape);
+      break;
+    default:
+      break;
+  }
+  ir::InstData d;
+  d.opcode = op;
+  if (ir::Info(op).typing == ir::ResultTyping::kCtrl) d.type = shape;
+  bool clean = !fresh_nan;
+  for (uint32_t k = 0; k < sig.num_args; ++k) {
+    Type t = sig.args[k];
+    if (t == Type::kInvalid) t = Pick(in_, kVectorTypes);  // vbitcast: any vector
+    const Val x = PickVal(avail, t, /*need_clean=*/!tolerant);
+    clean &= x.clean;
+    d.args[k] = x.v;
+  }
+  switch (ir::Info(op).format) {
+    case ir::InstFormat::kVconst:
+      d.ref = f_.dfg.AddConstant(VectorBits(in_, shape));
+      break;
+    case ir::InstFormat::kShuffle: {
+      ir::V128 mask;
+      for (uint32_t k = 0; k < 16; ++k) mask.SetLane(8, k, in_.Below(32));
+      d.ref = f_.dfg.AddConstant(mask);
+      break;
+    }
+    case ir::InstFormat::kExtractLane:
+    case ir::InstFormat::kInsertLane:
+      d.imm = in_.Below(ir::LaneCount(shape));
+      break;
+    case ir::InstFormat::kIntCompare: {
+      auto cc = static_cast<ir::IntCC>(in_.Below(ir::kNumIntCC));
+      if (!ir::VectorIntCCAllowed(cc, shape)) cc = ir::IntCC::kSlt;
+      d.cond = static_cast<uint8_t>(cc);
+      break;
+    }
+    case ir::InstFormat::kFloatCompare:
+      d.cond = static_cast<uint8_t>(in_.Below(ir::kNumFloatCC));
+      break;
+    default:
+      break;
+  }
+  const ir::Value result = b_.Results(b_.Build(d))[0];
+  const Type rt = sig.result;
+  // Integer results of float comparisons and saturating truncations ignore NaN payloads.
+  if (!ir::IsFloat(rt) && !ir::IsFloatVector(rt)) clean = clean || tolerant;
+  const Val x{result, rt, clean};
+  avail.push_back(x);
+  defs.push_back(x);
 }
 
 std::vector<ir::Value> FunctionGen::ArgsFor(uint32_t target, std::vector<Val>& avail) {
@@ -558,7 +692,7 @@ void FunctionGen::Generate() {
     const uint32_t np = in_.Below(7);  // many: parallel copies on the edges, with cycles
     for (uint32_t i = 0; i < np; ++i) {
       const Type t = AnyType();
-      const bool clean = !ir::IsFloat(t) || in_.Bool();
+      const bool clean = (!ir::IsFloat(t) && !ir::IsFloatVector(t)) || in_.Bool();
       plan_[k].params.push_back({b_.AppendBlockParam(blocks_[k], t), t, clean});
     }
   }
@@ -579,20 +713,29 @@ void FunctionGen::Generate() {
 
 }  // namespace
 
-ir::Type IrGenerator::ValueType() {
-  constexpr Type kTypes[] = {Type::kI32, Type::kI64, Type::kF32, Type::kF64};
-  return kTypes[in_.Below(4)];
+ir::Type IrGenerator::ValueType() { return AnyValueType(in_, options_.simd); }
+
+ir::DataValue IrGenerator::ArgValue(ir::Type t) {
+  if (ir::IsVector(t)) return ir::DataValue::Vector(t, VectorBits(in_, t));
+  return {t, ValueBits(in_, t)};
 }
 
 ir::Signature IrGenerator::GenerateSignature() {
+  // Function boundaries carry Wasm's types: a vector is v128, which is IR i8x16 there (the
+  // frontend's convention, and what the native harness accepts).
+  auto boundary_type = [this] {
+    const Type t = ValueType();
+    if (!ir::IsVector(t)) return t;
+    return options_.simd_signatures ? Type::kI8x16 : Type::kI64;
+  };
   ir::Signature sig;
   sig.params.push_back(Type::kI64);  // vmctx
   // Up to 12 parameters and 4 results: past 5 integer or 8 float arguments (and 2 results of a
   // class) the ABI passes them on the stack.
   const uint32_t np = in_.OneIn(4) ? in_.Below(13) : in_.Below(5);
-  for (uint32_t i = 0; i < np; ++i) sig.params.push_back(ValueType());
+  for (uint32_t i = 0; i < np; ++i) sig.params.push_back(boundary_type());
   const uint32_t nr = 1 + (in_.OneIn(4) ? in_.Below(4) : in_.Below(2));
-  for (uint32_t i = 0; i < nr; ++i) sig.results.push_back(ValueType());
+  for (uint32_t i = 0; i < nr; ++i) sig.results.push_back(boundary_type());
   return sig;
 }
 
@@ -612,8 +755,7 @@ ir::Module IrGenerator::GenerateModule() {
 
 std::vector<ir::DataValue> IrGenerator::GenerateArgs(const ir::Signature& sig) {
   std::vector<ir::DataValue> args;
-  for (size_t i = 1; i < sig.params.size(); ++i)
-    args.push_back({sig.params[i], ValueBits(in_, sig.params[i])});
+  for (size_t i = 1; i < sig.params.size(); ++i) args.push_back(ArgValue(sig.params[i]));
   return args;
 }
 

@@ -57,13 +57,27 @@ bool IsFloat(ValType t) { return t == ValType::kF32 || t == ValType::kF64; }
 struct OpLists {
   std::vector<Op> numeric;  // fixed signature, no immediate (numeric, nop)
   std::vector<Op> loads, stores;
+  // SIMD (GenOptions::simd): no immediate (lanewise, splat, reductions), a lane index
+  // (extract/replace_lane), memory (v128 loads and stores, the memarg-and-lane forms).
+  std::vector<Op> simd_numeric, simd_lane, simd_reduce, simd_loads, simd_stores, simd_lane_mem;
   OpLists() {
     for (int i = 0; i < wasm::kNumOps; ++i) {
       const Op op = static_cast<Op>(i);
       const wasm::OpInfo& info = GetOpInfo(op);
-      // SIMD and threads (0xfe: atomics need exact alignment, and wait blocks) are left to
-      // their own suites.
-      if (info.prefix == 0xfd || info.prefix == 0xfe || !info.sig.fixed) continue;
+      // Threads (0xfe: exact alignment, and wait blocks) is left to its own suites.
+      if (!info.sig.fixed || info.prefix == 0xfe) continue;
+      if (info.prefix == 0xfd) {
+        if (info.imm == wasm::ImmKind::kNone) simd_numeric.push_back(op);
+        if (info.imm == wasm::ImmKind::kLane) simd_lane.push_back(op);
+        if (info.imm == wasm::ImmKind::kMemArg)
+          (info.sig.num_results ? simd_loads : simd_stores).push_back(op);
+        if (info.imm == wasm::ImmKind::kMemArgLane) simd_lane_mem.push_back(op);
+        // v128 -> scalar: where vector values reach what a harness observes.
+        if (info.sig.num_params == 1 && info.sig.params[0] == ValType::kV128 &&
+            info.sig.num_results == 1 && info.sig.result != ValType::kV128)
+          simd_reduce.push_back(op);
+        continue;
+      }
       if (info.imm == wasm::ImmKind::kNone) numeric.push_back(op);
       if (info.imm == wasm::ImmKind::kMemArg) {
         (info.sig.num_results ? loads : stores).push_back(op);
@@ -86,6 +100,22 @@ bool MayMakeArithmeticNaN(Op op) {
   if (!float_param) return false;
   const std::string_view n = info.name;
   return n.find("abs") == n.npos && n.find("neg") == n.npos && n.find("copysign") == n.npos;
+}
+
+// SIMD: float-lane results of float-lane arithmetic may hold NaNs whose bits an engine chooses.
+// Comparisons give masks; abs/neg/splat/replace_lane/pmin/pmax move bits; conversions from
+// integers make no NaN.
+bool SimdMayMakeArithmeticNaN(Op op) {
+  const wasm::OpInfo& info = GetOpInfo(op);
+  if (!info.sig.fixed || info.sig.num_results != 1 || info.sig.result != ValType::kV128)
+    return false;
+  const std::string_view n = info.name;
+  if (n.substr(0, 6) != "f32x4." && n.substr(0, 6) != "f64x2.") return false;
+  const std::string_view what = n.substr(6);
+  for (std::string_view exact :
+       {"eq", "ne", "lt", "gt", "le", "ge", "abs", "neg", "splat", "replace_lane", "pmin", "pmax"})
+    if (what == exact) return false;
+  return what.substr(0, 7) != "convert";
 }
 
 void Emit(std::vector<uint8_t>& out, Op op) {
@@ -243,6 +273,9 @@ class BodyGenerator {
   void Address(bool may_use_top);
   void SmallI32(uint32_t limit);
   void Canonicalize(ValType t);
+  void CanonicalizeV128(bool f64);
+  void V128Leaf();
+  void PickMemArg(Op op, uint32_t* align, uint32_t* offset);
 
   // --- instructions
   void Step();
@@ -250,6 +283,8 @@ class BodyGenerator {
   void LocalOp();
   void GlobalOp();
   void MemoryOp();
+  void SimdOp();
+  void SimdMemoryOp();
   void BulkMemoryOp();
   void TableOp();
   void RefOp();
@@ -282,7 +317,7 @@ class BodyGenerator {
   std::vector<ValType> stack_;
   std::vector<Frame> frames_;
   std::vector<uint8_t> code_;
-  int64_t scratch_[4] = {-1, -1, -1, -1};
+  int64_t scratch_[5] = {-1, -1, -1, -1, -1};  // i32 i64 f32 f64 v128
   uint32_t ops_left_ = 0;
 };
 
@@ -310,7 +345,11 @@ std::optional<uint32_t> BodyGenerator::PickGlobal(ValType t, bool must_be_mutabl
 }
 
 uint32_t BodyGenerator::Scratch(ValType t) {
-  const int k = t == ValType::kI32 ? 0 : t == ValType::kI64 ? 1 : t == ValType::kF32 ? 2 : 3;
+  const int k = t == ValType::kI32   ? 0
+                : t == ValType::kI64 ? 1
+                : t == ValType::kF32 ? 2
+                : t == ValType::kF64 ? 3
+                                     : 4;
   if (scratch_[k] < 0) {
     scratch_[k] = NewLocal(t);
     counter_.resize(locals_.size(), false);
@@ -365,6 +404,10 @@ void BodyGenerator::Leaf(ValType t) {
     Op0(Op::kRefFunc);
     U32(src_.Below(static_cast<uint32_t>(plan_.func_types.size())));
     Push(t);
+    return;
+  }
+  if (t == ValType::kV128) {
+    V128Leaf();
     return;
   }
   if (wasm::IsRefType(t)) {
@@ -433,7 +476,178 @@ void BodyGenerator::Canonicalize(ValType t) {
   Pop(1);
 }
 
+// A v128 from a v128.const (lanes of interesting scalars in a random shape) or a splat.
+void BodyGenerator::V128Leaf() {
+  if (src_.Chance(55)) {
+    static constexpr ValType kLaneTypes[] = {ValType::kI32, ValType::kI64, ValType::kF32,
+                                             ValType::kF64, ValType::kI32, ValType::kI32};
+    static constexpr uint32_t kLaneBytes[] = {4, 8, 4, 8, 1, 2};
+    const uint32_t shape = src_.Below(6);
+    const uint32_t width = kLaneBytes[shape];
+    Op0(Op::kV128Const);
+    for (uint32_t lane = 0; lane < 16 / width; ++lane) {
+      const uint64_t bits = InterestingBits(src_, kLaneTypes[shape]);
+      for (uint32_t b = 0; b < width; ++b) code_.push_back(static_cast<uint8_t>(bits >> (8 * b)));
+    }
+    Push(ValType::kV128);
+    return;
+  }
+  static constexpr Op kSplats[] = {Op::kI8x16Splat, Op::kI16x8Splat, Op::kI32x4Splat,
+                                   Op::kI64x2Splat, Op::kF32x4Splat, Op::kF64x2Splat};
+  const Op op = kSplats[src_.Below(6)];
+  Leaf(GetOpInfo(op).sig.params[0]);  // a fresh scalar: a leaf never consumes what is there
+  Op0(op);
+  Pop(1);
+  Push(ValType::kV128);
+}
+
+// [v] -> [lanes that are NaN replaced by the canonical NaN]: v == v is a lane mask, and
+// v128.bitselect(v, canonical, mask) keeps v where the mask is set. The scratch local ends up
+// canonical too (see Canonicalize).
+void BodyGenerator::CanonicalizeV128(bool f64) {
+  const uint32_t tmp = Scratch(ValType::kV128);
+  Op0(Op::kLocalTee);
+  U32(tmp);
+  Op0(Op::kV128Const);
+  for (int lane = 0; lane < (f64 ? 2 : 4); ++lane) {
+    const uint64_t nan = f64 ? 0x7ff8000000000000u : 0x7fc00000u;
+    for (int b = 0; b < (f64 ? 8 : 4); ++b) code_.push_back(static_cast<uint8_t>(nan >> (8 * b)));
+  }
+  Op0(Op::kLocalGet);
+  U32(tmp);
+  Op0(Op::kLocalGet);
+  U32(tmp);
+  Op0(f64 ? Op::kF64x2Eq : Op::kF32x4Eq);
+  Op0(Op::kV128Bitselect);
+  Op0(Op::kLocalTee);
+  U32(tmp);
+}
+
+// One SIMD instruction (GenOptions::simd): lanewise arithmetic, a lane access, a shuffle, a
+// reduction to a scalar (often when a vector is on top, so vector results get observed) or a
+// memory access.
+void BodyGenerator::SimdOp() {
+  const OpLists& lists = Lists();
+  if (TopIs(ValType::kV128) && src_.Chance(30)) {
+    const bool lane = src_.Chance(50);
+    const std::vector<Op>& ops = lane ? lists.simd_lane : lists.simd_reduce;
+    Op op = ops[src_.Below(static_cast<uint32_t>(ops.size()))];
+    for (int tries = 0; lane && tries < 8 && GetOpInfo(op).sig.num_params != 1; ++tries)
+      op = ops[src_.Below(static_cast<uint32_t>(ops.size()))];
+    const wasm::OpSig& sig = GetOpInfo(op).sig;
+    Need(sig.param_span());
+    Op0(op);
+    if (GetOpInfo(op).imm == wasm::ImmKind::kLane)
+      code_.push_back(static_cast<uint8_t>(src_.Below(wasm::LaneCount(op))));
+    Pop(sig.num_params);
+    Push(sig.result);
+    return;
+  }
+  const uint32_t pick = src_.Below(100);
+  if (pick < 15 && plan_.has_memory) {
+    SimdMemoryOp();
+    return;
+  }
+  if (pick < 25) {
+    const std::vector<Op>& ops = lists.simd_lane;
+    const Op op = ops[src_.Below(static_cast<uint32_t>(ops.size()))];
+    const wasm::OpSig& sig = GetOpInfo(op).sig;
+    Need(sig.param_span());
+    Op0(op);
+    code_.push_back(static_cast<uint8_t>(src_.Below(wasm::LaneCount(op))));
+    Pop(sig.num_params);
+    Push(sig.result);
+    return;
+  }
+  if (pick < 30) {
+    const ValType want[2] = {ValType::kV128, ValType::kV128};
+    Need(want);
+    Op0(Op::kI8x16Shuffle);
+    for (int i = 0; i < 16; ++i) code_.push_back(static_cast<uint8_t>(src_.Below(32)));
+    Pop(2);
+    Push(ValType::kV128);
+    return;
+  }
+  const std::vector<Op>& ops = lists.simd_numeric;
+  Op op = ops[src_.Below(static_cast<uint32_t>(ops.size()))];
+  if (Avail() > 0 && src_.Chance(75)) {
+    const ValType top = stack_.back();
+    for (int tries = 0; tries < 24; ++tries) {
+      const Op cand = ops[src_.Below(static_cast<uint32_t>(ops.size()))];
+      const wasm::OpSig& s = GetOpInfo(cand).sig;
+      if (s.num_params > 0 && s.params[s.num_params - 1] == top) {
+        op = cand;
+        break;
+      }
+    }
+  }
+  const wasm::OpSig& sig = GetOpInfo(op).sig;
+  Need(sig.param_span());
+  Op0(op);
+  Pop(sig.num_params);
+  Push(sig.result);
+  if (o_.canonicalize_nans && SimdMayMakeArithmeticNaN(op))
+    CanonicalizeV128(GetOpInfo(op).name.substr(0, 3) == "f64");
+}
+
+// v128.load*/store and the lane forms, with the scalar accesses' addresses, alignments and
+// offsets (traps included).
+void BodyGenerator::SimdMemoryOp() {
+  const OpLists& lists = Lists();
+  const uint32_t kind = src_.Below(3);
+  const std::vector<Op>& ops = kind == 0   ? lists.simd_loads
+                               : kind == 1 ? lists.simd_stores
+                                           : lists.simd_lane_mem;
+  const Op op = ops[src_.Below(static_cast<uint32_t>(ops.size()))];
+  const wasm::OpSig& sig = GetOpInfo(op).sig;
+  uint32_t align = 0, offset = 0;
+  PickMemArg(op, &align, &offset);
+  if (sig.num_params == 2) {  // the vector operand after the address: park one computed first
+    std::optional<uint32_t> parked;
+    if (TopIs(ValType::kV128) && src_.Chance(85)) {
+      parked = Scratch(ValType::kV128);
+      Op0(Op::kLocalSet);
+      U32(*parked);
+      Pop(1);
+    }
+    Address(true);
+    if (parked) {
+      Op0(Op::kLocalGet);
+      U32(*parked);
+      Push(ValType::kV128);
+    } else {
+      Leaf(ValType::kV128);
+    }
+  } else {
+    Address(true);
+  }
+  Op0(op);
+  U32(align);
+  U32(offset);
+  if (GetOpInfo(op).imm == wasm::ImmKind::kMemArgLane)
+    code_.push_back(static_cast<uint8_t>(src_.Below(wasm::LaneCount(op))));
+  Pop(sig.num_params);
+  if (sig.num_results) Push(sig.result);
+}
+
+void BodyGenerator::PickMemArg(Op op, uint32_t* align, uint32_t* offset) {
+  const uint32_t natural = wasm::NaturalAlignLog2(op);
+  *align = src_.Chance(70) ? natural : src_.Below(natural + 1);
+  const uint32_t pick = src_.Below(100);
+  if (pick < 4) {
+    *offset = src_.U32();  // usually far out of bounds, may need an explicit check (>= 2 GiB)
+  } else if (pick < 8) {
+    *offset = static_cast<uint32_t>(uint64_t(plan_.mem_min) * wasm::kPageSize) - src_.Below(16);
+  } else {
+    *offset = src_.Below(40);
+  }
+}
+
 void BodyGenerator::Numeric() {
+  if (o_.simd && src_.Chance(40)) {
+    SimdOp();
+    return;
+  }
   const std::vector<Op>& ops = Lists().numeric;
   Op op = ops[src_.Below(static_cast<uint32_t>(ops.size()))];
   if (Avail() > 0 && src_.Chance(75)) {
@@ -521,17 +735,8 @@ void BodyGenerator::MemoryOp() {
     }
   }
   const wasm::OpSig& sig = GetOpInfo(op).sig;
-  const uint32_t natural = wasm::NaturalAlignLog2(op);
-  const uint32_t align = src_.Chance(70) ? natural : src_.Below(natural + 1);
-  uint32_t offset;
-  const uint32_t pick = src_.Below(100);
-  if (pick < 4) {
-    offset = src_.U32();  // usually far out of bounds, may need an explicit check (>= 2 GiB)
-  } else if (pick < 8) {
-    offset = static_cast<uint32_t>(uint64_t(plan_.mem_min) * wasm::kPageSize) - src_.Below(16);
-  } else {
-    offset = src_.Below(40);
-  }
+  uint32_t align = 0, offset = 0;
+  PickMemArg(op, &align, &offset);
   if (store) {
     const ValType vt = sig.params[1];
     // Keep a computed value: park it in a scratch local while the address is pushed.
@@ -759,7 +964,9 @@ void BodyGenerator::SelectOp() {
   const bool typed = src_.Chance(40);
   ValType t = kNumTypes[src_.Below(4)];
   if (typed && src_.Chance(30)) t = src_.Chance(50) ? ValType::kFuncRef : ValType::kExternRef;
-  if (Avail() > 0 && (typed || wasm::IsNumType(stack_.back())) && src_.Chance(50))
+  if (Avail() > 0 &&
+      (typed || wasm::IsNumType(stack_.back()) || (o_.simd && TopIs(ValType::kV128))) &&
+      src_.Chance(50))
     t = stack_.back();
   const ValType want[3] = {t, t, ValType::kI32};
   Need(want);
@@ -781,6 +988,7 @@ void BodyGenerator::BlockType(std::vector<ValType>* params, std::vector<ValType>
   } else if (pick < 7) {
     ValType t = kNumTypes[src_.Below(4)];
     if (src_.Chance(10)) t = src_.Chance(50) ? ValType::kFuncRef : ValType::kExternRef;
+    if (o_.simd && src_.Chance(12)) t = ValType::kV128;
     code_.push_back(static_cast<uint8_t>(t));
     results->push_back(t);
   } else {
@@ -1078,8 +1286,9 @@ std::vector<uint8_t> BodyGenerator::Generate() {
   const uint32_t extra = src_.Below(5);
   for (uint32_t i = 0; i < extra; ++i) {
     static constexpr ValType kAll[] = {ValType::kI32, ValType::kI64,     ValType::kF32,
-                                       ValType::kF64, ValType::kFuncRef, ValType::kExternRef};
-    locals_.push_back(kAll[src_.Below(6)]);
+                                       ValType::kF64, ValType::kFuncRef, ValType::kExternRef,
+                                       ValType::kV128};  // v128 only with GenOptions::simd
+    locals_.push_back(kAll[src_.Below(o_.simd ? 7 : 6)]);
   }
   counter_.assign(locals_.size(), false);
   frames_.push_back({Kind::kFunc, {}, {type_.results().begin(), type_.results().end()}, 0});

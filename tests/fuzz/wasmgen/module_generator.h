@@ -9,12 +9,12 @@
 // globals or references). When the bytes run out every decision reads 0, so generation always
 // ends and the module stays valid.
 //
-// What a module may contain (all non-SIMD Wasm 2.0): several types (multi-value results, block
-// types with parameters, sometimes long signatures that the ABI passes on the stack), up to
-// `max_functions` functions calling each other (call, call_indirect through funcref tables with
-// signature mismatches and null entries), i32/i64/f32/f64 globals (mutable or not, some
-// exported), one memory with a small declared maximum (loads and stores of every width and
-// sign with random alignments and offsets, memory.size/grow/fill/copy/init, data.drop, active
+// What a module may contain (all non-SIMD Wasm 2.0, and SIMD with GenOptions::simd): several types
+// (multi-value results, block types with parameters, sometimes long signatures that the ABI passes
+// on the stack), up to `max_functions` functions calling each other (call, call_indirect through
+// funcref tables with signature mismatches and null entries), i32/i64/f32/f64 globals (mutable or
+// not, some exported), one memory with a small declared maximum (loads and stores of every width
+// and sign with random alignments and offsets, memory.size/grow/fill/copy/init, data.drop, active
 // and passive data), up to two tables of funcref or externref with a declared maximum (every
 // table instruction, active/passive/declarative element segments in both encodings), every
 // numeric instruction, blocks, loops (some counted, others bounded only by the caller's fuel),
@@ -85,6 +85,16 @@ struct GenOptions {
   // call_indirect reach them like defined ones. 0 (the default) draws none and reads no byte.
   // The embedder defines them (the differential target: tests/fuzz/differential/host_import.h).
   uint32_t max_imported_functions = 0;
+  // SIMD (off by default until the backends lower vector ops): every Wasm 2.0 SIMD instruction
+  // may appear inside bodies: v128 constants and splats, lanewise arithmetic, lane accesses,
+  // shuffles, reductions to scalars (extract_lane, bitmask, any_true, all_true), v128 loads and
+  // stores of every form; v128 locals and block results. v128 never crosses a function's
+  // boundary (no v128 params, results, globals or imports), so a harness comparing scalar
+  // results, memory and globals needs no change; vector values reach those through reductions
+  // and stores. With canonicalize_nans, float-lane arithmetic results are canonicalised lane by
+  // lane (`v == v` as a mask, v128.bitselect with a canonical-NaN constant). Off, no byte is
+  // read for it: the same bytes give the same module as before the option existed.
+  bool simd = false;
 };
 
 // Generates one module; never fails.

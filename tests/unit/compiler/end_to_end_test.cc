@@ -575,5 +575,83 @@ TEST_F(E2E, GlobalsIndirectCallsAndHostImports) {
   EXPECT_EQ(I32("host", {Val::I32(20)}), 41);
 }
 
+// v128 through every ABI path: host -> Wasm (array-to-Wasm trampoline, v128 arguments and
+// result in 16-byte ValRaw slots), Wasm -> host (Wasm-to-array trampoline with nine vector
+// arguments, so the ninth and eleventh travel in 16-byte-aligned stack slots, and three vector
+// results, the third a stack result), Wasm -> Wasm with the same shapes, and vectors live across
+// those calls (16-byte spill slots).
+constexpr const char* kVectorAbi = R"(
+(module
+  (import "env" "vhost" (func $vhost (param v128 v128 v128 v128 v128 v128 v128 v128 v128 i64 v128)
+                                     (result v128 v128 v128)))
+  (func $vwasm (param v128 v128 v128 v128 v128 v128 v128 v128 v128 i64 v128)
+               (result v128 v128 v128)
+    local.get 8
+    local.get 10 local.get 9 i64x2.splat i64x2.add
+    local.get 0)
+  (func (export "host") (param v128 v128) (result v128)
+    (call $vhost (local.get 0) (local.get 1) (local.get 0) (local.get 1) (local.get 0)
+                 (local.get 1) (local.get 0) (local.get 1) (i32x4.add (local.get 0) (local.get 1))
+                 (i64.const 7) (local.get 1))
+    i32x4.add i32x4.add local.get 0 i32x4.sub)
+  (func (export "wasm") (param v128 v128) (result v128)
+    (call $vwasm (local.get 0) (local.get 1) (local.get 0) (local.get 1) (local.get 0)
+                 (local.get 1) (local.get 0) (local.get 1) (i32x4.add (local.get 0) (local.get 1))
+                 (i64.const 7) (local.get 1))
+    i32x4.add i32x4.add local.get 0 i32x4.sub))
+)";
+
+Val V128Of(uint64_t lo, uint64_t hi) {
+  Val v;
+  v.type = artifact::ValType::kV128;
+  std::memcpy(v.raw.v128, &lo, 8);
+  std::memcpy(v.raw.v128 + 8, &hi, 8);
+  return v;
+}
+
+class E2EVectors : public E2E {
+ protected:
+  void Run(const char* regalloc) {
+    Load(kVectorAbi, regalloc, 1, [](runtime::Store& store, runtime::Linker& linker) {
+      using artifact::ValType;
+      artifact::FuncType t;
+      for (int k = 0; k < 9; ++k) t.params.push_back(ValType::kV128);
+      t.params.push_back(ValType::kI64);
+      t.params.push_back(ValType::kV128);
+      t.results = {ValType::kV128, ValType::kV128, ValType::kV128};
+      runtime::Func f = store.NewHostFunc(t, [](std::span<runtime::ValRaw> a) {
+        // The same as $vwasm: (a8, a10 + splat(a9) as i64x2, a0).
+        runtime::ValRaw r0 = a[8], r1 = a[10], r2 = a[0];
+        for (int h = 0; h < 2; ++h) {
+          uint64_t lane;
+          std::memcpy(&lane, r1.v128 + 8 * h, 8);
+          lane += static_cast<uint64_t>(a[9].i64);
+          std::memcpy(r1.v128 + 8 * h, &lane, 8);
+        }
+        a[0] = r0;
+        a[1] = r1;
+        a[2] = r2;
+        return std::optional<TrapCode>();
+      });
+      ASSERT_TRUE(linker.Define("env", "vhost", runtime::Extern::Of(f)).ok());
+    });
+    // a = i32x4 [1 2 3 4], b = i32x4 [10 20 30 40]: (a + b) + (b + 7 in each i64 lane) + a - a
+    // = [28 42 70 84].
+    const Val a = V128Of(0x0000000200000001ull, 0x0000000400000003ull);
+    const Val b = V128Of(0x000000140000000aull, 0x000000280000001eull);
+    const Val want = V128Of(0x0000002a0000001cull, 0x0000005400000046ull);
+    for (const char* fn : {"host", "wasm"}) {
+      runtime::CallResult r = Call(fn, {a, b});
+      ASSERT_FALSE(r.trap) << fn << " " << regalloc;
+      ASSERT_EQ(r.results.size(), 1u);
+      EXPECT_EQ(r.results[0], want) << fn << " " << regalloc << ": " << r.results[0].ToString();
+    }
+  }
+};
+
+TEST_F(E2EVectors, ThroughTrampolinesStackSlotsAndSpillsFast) { Run("fast"); }
+TEST_F(E2EVectors, ThroughTrampolinesStackSlotsAndSpillsLinear) { Run("linear"); }
+TEST_F(E2EVectors, ThroughTrampolinesStackSlotsAndSpillsBacktrack) { Run("backtrack"); }
+
 }  // namespace
 }  // namespace egret

@@ -26,9 +26,10 @@ struct Translated {
   ir::Module module;
 };
 
-Translated TranslateOk(const Bytes& bytes, TranslateOptions options = {}) {
+Translated TranslateOk(const Bytes& bytes, TranslateOptions options = {},
+                       WasmFeatures features = WasmFeatures::Default()) {
   WasmError error;
-  std::optional<ModuleEnv> env = LoadModule(bytes, "t.wasm", &error);
+  std::optional<ModuleEnv> env = LoadModule(bytes, "t.wasm", &error, 1, features);
   EXPECT_TRUE(env.has_value()) << error.error.ToString();
   Translated t{std::move(*env), {}};
   Expected<std::vector<ir::Function>> funcs = TranslateModule(t.env, options);
@@ -137,17 +138,182 @@ TEST(Translator, BoundsCheckedMemoryThroughTheVmctx) {
   EXPECT_EQ(r.trap, TrapCode::kHeapOutOfBounds);
 }
 
-TEST(Translator, SimdIsRefusedWithTheFunctionIndex) {
-  Bytes v128_zero = {0xfd, 0x0c, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-  Bytes m = OneFunction({}, {kI32}, Cat({v128_zero, Bytes{0xfd, 0x1b, 0x00, 0x0b}}));
-  WasmError error;
-  std::optional<ModuleEnv> env = LoadModule(m, "s.wasm", &error);
-  ASSERT_TRUE(env.has_value());
-  Expected<std::vector<ir::Function>> funcs = TranslateModule(*env);
-  ASSERT_FALSE(funcs.ok());
-  EXPECT_NE(funcs.error().ToString().find("error: not yet supported: SIMD (func 0)"),
-            std::string::npos)
-      << funcs.error().ToString();
+// Writes a memory's {base, length} record into the interpreter's heap (a defined memory's record
+// is inline in the VMContext at `vmctx`).
+void SetMemoryRecord(ir::Interpreter& interp, const VMContextLayout& layout, uint32_t memory,
+                     uint64_t vmctx, uint64_t base, uint64_t length) {
+  const VMContextLayout::RecordRef r = layout.Memory(memory);
+  ASSERT_FALSE(r.indirect);
+  std::memcpy(&interp.heap()[vmctx + r.offset + VMContextLayout::kRecordBase], &base, 8);
+  std::memcpy(&interp.heap()[vmctx + r.offset + VMContextLayout::kRecordLength], &length, 8);
+}
+
+TEST(Translator, Memory64AccessesCheckTheirEndIncludingTheWrap) {
+  // (memory i64 1) (func (param i64) (result i32) local.get 0 i32.load offset=8)
+  Bytes m = OneFunction({kI64}, {kI32}, {0x20, 0x00, 0x28, 0x02, 0x08, 0x0b},
+                        {Section(5, Bytes{0x01, 0x04, 0x01})});
+  WasmFeatures features = WasmFeatures::Default();
+  features.set(WasmFeature::kMemory64, true);
+  Translated t = TranslateOk(m, {}, features);  // guard pages: still checked
+  constexpr uint64_t kVmctx = 16, kBase = 4096, kLength = 65536;
+  ir::InterpOptions options;
+  options.heap_size = kBase + kLength;
+  ir::Interpreter interp(t.module, options);
+  Expected<VMContextLayout> layout = VMContextLayout::Compute(t.env);
+  ASSERT_TRUE(layout.ok());
+  SetMemoryRecord(interp, *layout, 0, kVmctx, kBase, kLength);
+  const uint32_t value = 0x12345678;
+  std::memcpy(&interp.heap()[kBase + kLength - 4], &value, 4);
+  const DataValue last[] = {I64(kVmctx), I64(kLength - 12)};  // ends exactly at the length
+  InterpResult r = interp.Call("func0", last);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+  EXPECT_EQ(r.values[0].bits, value);
+  for (uint64_t index : {kLength - 11, uint64_t{1} << 32, ~uint64_t{0} - 7, ~uint64_t{0} - 11}) {
+    // Past the end by one; far past; and two indices whose index + 12 wraps past 2^64 to a
+    // small end (3 and 0) that a lone `end > length` compare would let through.
+    const DataValue oob[] = {I64(kVmctx), I64(index)};
+    r = interp.Call("func0", oob);
+    ASSERT_EQ(r.kind, InterpResult::Kind::kTrapped) << index;
+    EXPECT_EQ(r.trap, TrapCode::kHeapOutOfBounds) << index;
+  }
+}
+
+TEST(Translator, MultiMemoryLoadsReadTheirOwnMemoryRecord) {
+  // (memory 1) (memory 1)
+  // (func (param i32) (result i32) local.get 0 i32.load 1 offset=0  local.get 0 i32.load  i32.sub)
+  Bytes m =
+      OneFunction({kI32}, {kI32},
+                  {0x20, 0x00, 0x28, 0x42, 0x01, 0x00, 0x20, 0x00, 0x28, 0x02, 0x00, 0x6b, 0x0b},
+                  {Section(5, Bytes{0x02, 0x00, 0x01, 0x00, 0x01})});
+  WasmFeatures features = WasmFeatures::Default();
+  features.set(WasmFeature::kMultiMemory, true);
+  Translated t = TranslateOk(m, {}, features);
+  constexpr uint64_t kVmctx = 16, kBase0 = 4096, kBase1 = 8192, kLength = 65536;
+  ir::InterpOptions options;
+  options.heap_size = kBase1 + kLength;
+  ir::Interpreter interp(t.module, options);
+  Expected<VMContextLayout> layout = VMContextLayout::Compute(t.env);
+  ASSERT_TRUE(layout.ok());
+  SetMemoryRecord(interp, *layout, 0, kVmctx, kBase0, kLength);
+  SetMemoryRecord(interp, *layout, 1, kVmctx, kBase1, kLength);
+  const uint32_t in0 = 5, in1 = 47;
+  std::memcpy(&interp.heap()[kBase0 + 40], &in0, 4);
+  std::memcpy(&interp.heap()[kBase1 + 40], &in1, 4);
+  const DataValue args[] = {I64(kVmctx), I32(40)};
+  InterpResult r = interp.Call("func0", args);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+  EXPECT_EQ(r.values[0].bits, 42u);
+}
+
+// Every Wasm 2.0 SIMD instruction, alone in a function with constant operands (and a memory for
+// the memory forms), translates to IR that the verifier accepts. The operands come from the
+// opcode table's signature, so a SIMD instruction added there is covered too.
+TEST(Translator, EverySimdInstructionTranslatesAndVerifies) {
+  int ops = 0;
+  for (int i = 0; i < kNumOps; ++i) {
+    const Op op = static_cast<Op>(i);
+    if (!IsSimdOp(op)) continue;
+    const OpInfo& info = GetOpInfo(op);
+    ASSERT_TRUE(info.sig.fixed) << info.name;
+    Bytes code;
+    for (ValType p : info.sig.param_span()) {
+      switch (p) {
+        case ValType::kI32:
+          code.insert(code.end(), {0x41, 0x07});
+          break;
+        case ValType::kI64:
+          code.insert(code.end(), {0x42, 0x07});
+          break;
+        case ValType::kF32:
+          code.insert(code.end(), {0x43, 0, 0, 0x80, 0x3f});
+          break;
+        case ValType::kF64:
+          code.insert(code.end(), {0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f});
+          break;
+        default:
+          code.insert(code.end(), {0xfd, 0x0c});
+          for (int b = 0; b < 16; ++b) code.push_back(static_cast<uint8_t>(b * 17));
+          break;
+      }
+    }
+    code.push_back(0xfd);
+    WriteU32(code, info.code);
+    if (info.imm == ImmKind::kMemArg || info.imm == ImmKind::kMemArgLane) {
+      code.push_back(static_cast<uint8_t>(NaturalAlignLog2(op)));
+      code.push_back(0x05);  // offset
+    }
+    if (info.imm == ImmKind::kLane || info.imm == ImmKind::kMemArgLane)
+      code.push_back(static_cast<uint8_t>(LaneCount(op) - 1));
+    if (info.imm == ImmKind::kV128 || info.imm == ImmKind::kShuffle)
+      for (int b = 0; b < 16; ++b) code.push_back(static_cast<uint8_t>(31 - b));
+    if (info.sig.num_results) code.push_back(0x1a);  // drop
+    code.push_back(0x0b);
+    Bytes m = OneFunction({}, {}, code, {Section(5, Bytes{0x01, 0x00, 0x01})});
+    SCOPED_TRACE(std::string(info.name));
+    for (HeapStrategy heap : {HeapStrategy::kGuardPages, HeapStrategy::kBoundsCheck}) {
+      Translated t = TranslateOk(m, {.heap = heap});
+      ASSERT_EQ(t.module.functions.size(), 1u);
+    }
+    ++ops;
+  }
+  EXPECT_EQ(ops, 236);  // Wasm 2.0's SIMD instructions
+}
+
+// v128 crosses every boundary as IR i8x16: parameters, results, locals (zero-initialised), block
+// parameters and results, select, calls, globals; an operation in another shape bitcasts its
+// operand and leaves its result in its own type until it reaches a boundary.
+TEST(Translator, V128IsI8x16AtEveryBoundary) {
+  // (global (mut v128) (v128.const ...))
+  // (func (param v128 v128) (result v128) (local v128)
+  //   local.get 0 local.get 1 i32x4.add          ;; i32x4 on the stack
+  //   block (param v128) (result v128) end       ;; block parameter and result: i8x16
+  //   local.get 2 i32.const 1 select             ;; select of i8x16 values
+  //   local.tee 2 global.set 0 global.get 0
+  //   local.get 0 local.get 1 f32x4.mul          ;; f32x4 into the call: i8x16
+  //   call 1 local.get 0 i64x2.add)
+  // (func (param v128 v128) (result v128) local.get 1)
+  const Bytes types = Section(
+      1, Bytes{0x02, 0x60, 0x02, kV128, kV128, 0x01, kV128, 0x60, 0x01, kV128, 0x01, kV128});
+  Bytes globals = {0x01, kV128, 0x01, 0xfd, 0x0c};
+  for (int b = 0; b < 16; ++b) globals.push_back(static_cast<uint8_t>(b));
+  globals.push_back(0x0b);
+  Bytes f0 = {0x01, 0x01, kV128, 0x20, 0x00, 0x20, 0x01, 0xfd, 0xae, 0x01,  // i32x4.add
+              0x02, 0x01, 0x0b,                                             // block (type 1) end
+              0x20, 0x02, 0x41,  0x01, 0x1b,                                // select
+              0x22, 0x02, 0x24,  0x00, 0x23, 0x00,        // local.tee 2, global.set/get 0
+              0x20, 0x00, 0x20,  0x01, 0xfd, 0xe6, 0x01,  // f32x4.mul
+              0x10, 0x01, 0x20,  0x00,                    // call 1, local.get 0
+              0xfd, 0xce, 0x01,  0x0b};                   // i64x2.add
+  Bytes f1 = {0x00, 0x20, 0x01, 0x0b};
+  Bytes m = Cat({Header(), types, Section(3, Bytes{0x02, 0x00, 0x00}), Section(6, globals),
+                 Section(10, Cat({Bytes{0x02}, U32(static_cast<uint32_t>(f0.size())), f0,
+                                  U32(static_cast<uint32_t>(f1.size())), f1}))});
+  Translated t = TranslateOk(m);
+  ASSERT_EQ(t.module.functions.size(), 2u);
+  const ir::Function& f = t.module.functions[0];
+  ASSERT_EQ(f.signature.params.size(), 3u);
+  EXPECT_EQ(f.signature.params[1], Type::kI8x16);
+  EXPECT_EQ(f.signature.params[2], Type::kI8x16);
+  ASSERT_EQ(f.signature.results.size(), 1u);
+  EXPECT_EQ(f.signature.results[0], Type::kI8x16);
+  // Every call argument and every return value is i8x16.
+  int calls = 0, returns = 0;
+  for (ir::Block b : f.layout.Blocks()) {
+    for (ir::Inst inst : f.layout.Insts(b)) {
+      const ir::InstData& d = f.dfg[inst];
+      if (d.opcode == ir::Opcode::kCall) {
+        for (ir::Value v : f.dfg.VarArgs(inst).subspan(1))
+          EXPECT_EQ(f.dfg.ValueType(v), Type::kI8x16);
+        ++calls;
+      }
+      if (d.opcode == ir::Opcode::kReturn) {
+        for (ir::Value v : f.dfg.VarArgs(inst)) EXPECT_EQ(f.dfg.ValueType(v), Type::kI8x16);
+        ++returns;
+      }
+    }
+  }
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(returns, 1);
 }
 
 TEST(Translator, UnreachableCodeIsSkippedAndVerifies) {
@@ -228,6 +394,55 @@ TEST(Translator, VmctxLayoutMirrorsArtifactVMOffsets) {
   EXPECT_EQ(VMFuncRefLayout::kTypeId, artifact::kVMFuncRefTypeId);
   EXPECT_EQ(VMFuncRefLayout::kVmctx, artifact::kVMFuncRefVMContext);
   EXPECT_EQ(VMContextLayout::kRecordLength, artifact::kVMMemoryDefinitionLength);
+}
+
+TEST(Translator, VmctxLayoutWithSeveralMemoriesMirrorsVMOffsets) {
+  // 2 imported memories (pointers, 8 bytes apart) and 3 defined ones (inline records, 16 apart).
+  ModuleEnv env;
+  env.memories.resize(5);
+  env.num_imported_memories = 2;
+  env.globals.resize(1);
+  Expected<VMContextLayout> l = VMContextLayout::Compute(env);
+  ASSERT_TRUE(l.ok());
+  artifact::VMOffsetsCounts c;
+  c.imported_memories = 2;
+  c.defined_memories = 3;
+  c.defined_globals = 1;
+  Expected<artifact::VMOffsets> o = artifact::VMOffsets::Compute(c);
+  ASSERT_TRUE(o.ok());
+  for (uint32_t i = 0; i < 2; ++i) {
+    EXPECT_TRUE(l->Memory(i).indirect);
+    EXPECT_EQ(l->Memory(i).offset, o->imported_memory(i));
+    EXPECT_EQ(l->Memory(i).offset, l->Memory(0).offset + 8 * i);
+  }
+  for (uint32_t i = 0; i < 3; ++i) {
+    EXPECT_FALSE(l->Memory(2 + i).indirect);
+    EXPECT_EQ(l->Memory(2 + i).offset, o->defined_memory(i));
+    EXPECT_EQ(l->Memory(2 + i).offset % 16, 0u);
+    EXPECT_EQ(l->Memory(2 + i).offset, l->Memory(2).offset + 16 * i);
+  }
+  EXPECT_EQ(l->Global(0), o->defined_global(0));
+  EXPECT_EQ(l->size, o->size());
+}
+
+TEST(Translator, MoreMemoriesLeaveMemoryZeroWhereItWas) {
+  // Single-memory code is unchanged by multi-memory: memory 0 is the first record after the
+  // header whether or not other memories follow it.
+  for (uint32_t n : {1u, 2u, 7u}) {
+    ModuleEnv env;
+    env.memories.resize(n);
+    Expected<VMContextLayout> l = VMContextLayout::Compute(env);
+    ASSERT_TRUE(l.ok());
+    EXPECT_EQ(l->Memory(0).offset, VMContextLayout::kHeaderSize) << n;
+    EXPECT_FALSE(l->Memory(0).indirect);
+  }
+  ModuleEnv imported;
+  imported.memories.resize(3);
+  imported.num_imported_memories = 1;
+  Expected<VMContextLayout> l = VMContextLayout::Compute(imported);
+  ASSERT_TRUE(l.ok());
+  EXPECT_EQ(l->Memory(0).offset, VMContextLayout::kHeaderSize);
+  EXPECT_TRUE(l->Memory(0).indirect);
 }
 
 }  // namespace

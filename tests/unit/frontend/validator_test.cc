@@ -22,6 +22,26 @@ std::string Check(const Bytes& bytes) {
 
 Bytes Memory() { return Section(5, Bytes{0x01, 0x00, 0x01}); }
 
+std::string CheckWith(const Bytes& bytes, WasmFeatures features) {
+  WasmError error;
+  if (LoadModule(bytes, "m.wasm", &error, 1, features)) return "ok";
+  return std::string(ErrorKindName(error.kind)) + ": " + error.error.ToString();
+}
+bool StartsWith(const std::string& s, std::string_view prefix) { return s.rfind(prefix, 0) == 0; }
+
+// The default set plus multi-memory and/or memory64 (both off by default).
+WasmFeatures With(bool multi_memory, bool memory64) {
+  WasmFeatures f = WasmFeatures::Default();
+  f.set(WasmFeature::kMultiMemory, multi_memory);
+  f.set(WasmFeature::kMemory64, memory64);
+  return f;
+}
+const WasmFeatures kMulti = With(true, false);
+const WasmFeatures k64 = With(false, true);
+const WasmFeatures kBoth = With(true, true);
+// (memory 1) (memory i64 1): memory 0 is 32-bit, memory 1 is 64-bit.
+Bytes Mixed() { return Section(5, Bytes{0x02, 0x00, 0x01, 0x04, 0x01}); }
+
 TEST(Validator, AcceptsSimpleFunction) {
   // (func (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
   EXPECT_EQ(Check(OneFunction({kI32, kI32}, {kI32}, {0x20, 0x00, 0x20, 0x01, 0x6a, 0x0b})), "ok");
@@ -192,9 +212,15 @@ TEST(Validator, SimdLanesAndShuffle) {
 }
 
 TEST(Validator, ConstantExpressions) {
-  // A global initialised from a non-constant instruction.
-  Bytes g = Section(6, Bytes{0x01, kI32, 0x00, 0x41, 0x01, 0x41, 0x01, 0x6a, 0x0b});
+  // A global initialised from a non-constant instruction (i32.ctz).
+  Bytes g = Section(6, Bytes{0x01, kI32, 0x00, 0x41, 0x01, 0x68, 0x0b});
   EXPECT_NE(Check(ModuleOf({g})).find("constant expression required"), std::string::npos);
+  // i32.add is constant under extended-const (on by default; wasm_features_test.cc has it off).
+  Bytes add = Section(6, Bytes{0x01, kI32, 0x00, 0x41, 0x01, 0x41, 0x01, 0x6a, 0x0b});
+  EXPECT_EQ(Check(ModuleOf({add})), "ok");
+  // ... but must leave exactly one value of the global's type.
+  Bytes add64 = Section(6, Bytes{0x01, kI32, 0x00, 0x41, 0x01, 0x42, 0x01, 0x6a, 0x0b});
+  EXPECT_NE(Check(ModuleOf({add64})).find("type mismatch"), std::string::npos);
   // global.get of a defined global is not allowed in Wasm 2.0.
   Bytes g2 = Section(6, Bytes{0x02, kI32, 0x00, 0x41, 0x01, 0x0b, kI32, 0x00, 0x23, 0x00, 0x0b});
   EXPECT_NE(Check(ModuleOf({g2})).find("unknown global 0"), std::string::npos);
@@ -255,6 +281,102 @@ TEST(OperatorReader, ReadsImmediates) {
   ASSERT_TRUE(r.Read(&op).ok());
   EXPECT_EQ(op.op, Op::kMemoryCopy);
   EXPECT_TRUE(r.at_end());
+}
+
+TEST(Validator, SeveralMemoriesNeedMultiMemory) {
+  const Bytes two = OneFunction({}, {}, {0x0b}, {Section(5, Bytes{0x02, 0x00, 0x01, 0x00, 0x01})});
+  EXPECT_EQ(Check(two),
+            "invalid: m.wasm:0x0: error: multiple memories (they need "
+            "--wasm-features=+multi-memory)");
+  EXPECT_EQ(CheckWith(two, kMulti), "ok");
+}
+
+TEST(Validator, MemArgMemoryIndexIsChecked) {
+  // (memory 1) (memory 1): i32.load with bit 6 set and memory index 1, then index 2.
+  const Bytes mems = Section(5, Bytes{0x02, 0x00, 0x01, 0x00, 0x01});
+  EXPECT_EQ(
+      CheckWith(OneFunction({kI32}, {kI32}, {0x20, 0x00, 0x28, 0x42, 0x01, 0x00, 0x0b}, {mems}),
+                kMulti),
+      "ok");
+  EXPECT_TRUE(StartsWith(
+      CheckWith(OneFunction({kI32}, {kI32}, {0x20, 0x00, 0x28, 0x42, 0x02, 0x00, 0x0b}, {mems}),
+                kMulti),
+      "invalid: m.wasm:0x"));
+  EXPECT_NE(
+      CheckWith(OneFunction({kI32}, {kI32}, {0x20, 0x00, 0x28, 0x42, 0x02, 0x00, 0x0b}, {mems}),
+                kMulti)
+          .find("unknown memory 2 in i32.load (func 0)"),
+      std::string::npos);
+  // Without multi-memory, bit 6 is just an alignment larger than natural.
+  EXPECT_NE(Check(OneFunction({kI32}, {kI32}, {0x20, 0x00, 0x28, 0x42, 0x00, 0x0b}, {Memory()}))
+                .find("alignment must not be larger than natural"),
+            std::string::npos);
+}
+
+TEST(Validator, MemoryIndexImmediatesAreLeb128OnlyWithMultiMemory) {
+  // memory.size with a long zero (0x80 0x00): the reserved byte must be 0x00 in Wasm 2.0, but is
+  // a u32 memory index with multi-memory.
+  const Bytes m = OneFunction({}, {kI32}, {0x3f, 0x80, 0x00, 0x0b}, {Memory()});
+  EXPECT_TRUE(StartsWith(Check(m), "malformed: "));
+  EXPECT_NE(Check(m).find("zero byte expected"), std::string::npos);
+  EXPECT_EQ(CheckWith(m, kMulti), "ok");
+}
+
+TEST(Validator, Memory64AddressesAreI64) {
+  const Bytes mem64 = Section(5, Bytes{0x01, 0x04, 0x01});
+  // local.get 0 (i64) i32.load: ok on an i64 memory; an i32 address is a type mismatch.
+  EXPECT_EQ(
+      CheckWith(OneFunction({kI64}, {kI32}, {0x20, 0x00, 0x28, 0x02, 0x00, 0x0b}, {mem64}), k64),
+      "ok");
+  EXPECT_NE(
+      CheckWith(OneFunction({kI32}, {kI32}, {0x20, 0x00, 0x28, 0x02, 0x00, 0x0b}, {mem64}), k64)
+          .find("type mismatch in i32.load"),
+      std::string::npos);
+  // memory.size returns i64, memory.grow takes and returns i64.
+  EXPECT_EQ(CheckWith(OneFunction({}, {kI64}, {0x3f, 0x00, 0x0b}, {mem64}), k64), "ok");
+  EXPECT_EQ(CheckWith(OneFunction({kI64}, {kI64}, {0x20, 0x00, 0x40, 0x00, 0x0b}, {mem64}), k64),
+            "ok");
+  EXPECT_NE(CheckWith(OneFunction({}, {kI32}, {0x3f, 0x00, 0x0b}, {mem64}), k64).find("mismatch"),
+            std::string::npos);
+  // A u64 offset (2^32, 0x80 0x80 0x80 0x80 0x10) is fine for i64 memories, invalid for i32 ones
+  // and malformed without memory64 (offsets are u32 there).
+  const Bytes far = {0x20, 0x00, 0x28, 0x02, 0x80, 0x80, 0x80, 0x80, 0x10, 0x0b};
+  EXPECT_EQ(CheckWith(OneFunction({kI64}, {kI32}, far, {mem64}), k64), "ok");
+  EXPECT_NE(
+      CheckWith(OneFunction({kI32}, {kI32}, far, {Memory()}), k64).find("offset out of range"),
+      std::string::npos);
+  EXPECT_TRUE(StartsWith(Check(OneFunction({kI32}, {kI32}, far, {Memory()})), "malformed: "));
+  // The limits flag 0x04 is malformed without memory64.
+  EXPECT_NE(Check(OneFunction({}, {}, {0x0b}, {mem64})).find("malformed limits flags"),
+            std::string::npos);
+}
+
+TEST(Validator, Memory64LimitsAndDataOffsets) {
+  // Up to 2^48 pages: 2^48 is 0x80 0x80 0x80 0x80 0x80 0x80 0x40 in LEB128.
+  const Bytes max48 = {0x01, 0x05, 0x00, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40};
+  EXPECT_EQ(CheckWith(OneFunction({}, {}, {0x0b}, {Section(5, max48)}), k64), "ok");
+  const Bytes over = {0x01, 0x05, 0x00, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40};
+  EXPECT_NE(
+      CheckWith(OneFunction({}, {}, {0x0b}, {Section(5, over)}), k64).find("at most 2^48 pages"),
+      std::string::npos);
+  // An i32 memory's limits are u64 in the binary with memory64, and bounded to 65536 pages.
+  const Bytes big32 = {0x01, 0x00, 0x80, 0x80, 0x80, 0x80, 0x10};
+  EXPECT_NE(
+      CheckWith(OneFunction({}, {}, {0x0b}, {Section(5, big32)}), k64).find("at most 65536 pages"),
+      std::string::npos);
+  EXPECT_TRUE(StartsWith(Check(OneFunction({}, {}, {0x0b}, {Section(5, big32)})), "malformed: "));
+}
+
+TEST(Validator, MemoryCopyBetweenMixedMemoriesTakesAnI32Length) {
+  // memory.copy 1 0 (i64 dst in memory 1, i32 src in memory 0): the length is i32.
+  // local.get 0 (i64) local.get 1 (i32) local.get 1 (i32) memory.copy 1 0
+  const Bytes code = {0x20, 0x00, 0x20, 0x01, 0x20, 0x01, 0xfc, 0x0a, 0x01, 0x00, 0x0b};
+  EXPECT_EQ(CheckWith(OneFunction({kI64, kI32}, {}, code, {Mixed()}), kBoth), "ok");
+  // The same operands copying 0 <- 1 mismatch (dst must be i32, src i64).
+  const Bytes swapped = {0x20, 0x00, 0x20, 0x01, 0x20, 0x01, 0xfc, 0x0a, 0x00, 0x01, 0x0b};
+  EXPECT_NE(CheckWith(OneFunction({kI64, kI32}, {}, swapped, {Mixed()}), kBoth)
+                .find("type mismatch in memory.copy"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -21,8 +21,11 @@ std::string Check(const Bytes& bytes, WasmFeatures features = WasmFeatures::Defa
 TEST(WasmFeatures, DefaultHasTheStandardizedProposals) {
   const WasmFeatures d = WasmFeatures::Default();
   for (WasmFeature f : {WasmFeature::kSimd, WasmFeature::kExtendedConst, WasmFeature::kTailCall,
-                        WasmFeature::kMultiMemory, WasmFeature::kMemory64, WasmFeature::kThreads})
+                        WasmFeature::kThreads})
     EXPECT_TRUE(d.has(f)) << FeatureName(f);
+  // Except the two that change what Wasm 2.0 modules mean (docs/cli.md).
+  EXPECT_FALSE(d.has(WasmFeature::kMultiMemory));
+  EXPECT_FALSE(d.has(WasmFeature::kMemory64));
   EXPECT_EQ(WasmFeatures::None().ToString(), "none");
   EXPECT_EQ(WasmFeatures::All().ToString(),
             "simd,extended-const,tail-call,multi-memory,memory64,threads");
@@ -75,6 +78,18 @@ TEST(WasmFeatures, DisabledProposalIsUnsupportedAtItsOffset) {
                 "which is disabled (--wasm-features=-tail-call) (func 0)",
                 m.size() - 3);
   EXPECT_EQ(Check(m, f), expected);
+}
+
+TEST(WasmFeatures, ExtendedConstArithmeticWhenDisabled) {
+  // (global i32 (i32.add (i32.const 1) (i32.const 1))): the add is at offset 0x11.
+  const Bytes g =
+      ModuleOf({Section(6, Bytes{0x01, kI32, 0x00, 0x41, 0x01, 0x41, 0x01, 0x6a, 0x0b})});
+  EXPECT_EQ(Check(g), "ok");
+  WasmFeatures f = WasmFeatures::Default();
+  f.set(WasmFeature::kExtendedConst, false);
+  EXPECT_EQ(Check(g, f),
+            "unsupported: m.wasm:0x11: error: i32.add in global uses the extended-const proposal, "
+            "which is disabled (--wasm-features=-extended-const)");
 }
 
 TEST(WasmFeatures, UnimplementedProposalsAreNamed) {

@@ -1240,3 +1240,70 @@ TEST(Spectest, DefinesTheTestsuiteHostModule) {
 
 }  // namespace
 }  // namespace egret::runtime
+
+namespace egret::runtime {
+namespace {
+
+// v128 globals: a host global imported, a defined one initialised by v128.const and one by
+// global.get of the import; every slot 16-byte aligned (vector loads may require it), values
+// exported bit for bit, and the import's type checked.
+TEST(Instance, V128Globals) {
+  Engine engine;
+  Store store(engine);
+  Linker linker;
+  Val host = Val::Default(ValType::kV128);
+  for (int i = 0; i < 16; ++i) host.raw.v128[i] = uint8_t(0xa0 + i);
+  Global imported = store.NewGlobal({ValType::kV128, false}, host);
+  ASSERT_TRUE(linker.Define("env", "v", Extern::Of(imported)).ok());
+  ASSERT_TRUE(
+      linker.Define("env", "i", Extern::Of(store.NewGlobal({ValType::kI32, false}, Val::I32(1))))
+          .ok());
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(imported.slot) % 16, 0u);
+  EXPECT_EQ(imported.Get(), host);
+  EXPECT_EQ(host.ToString(), "v128:0xa3a2a1a0 0xa7a6a5a4 0xabaaa9a8 0xafaeadac");
+
+  artifact::Artifact a;
+  a.target = HostTarget();
+  a.module_name = "v128";
+  artifact::Import im;
+  im.module = "env";
+  im.name = "v";
+  im.kind = ExternKind::kGlobal;
+  im.global = {ValType::kV128, false};
+  a.imports.push_back(im);
+  ConstOp c{ConstOp::Kind::kV128Const, 0, 0x0706050403020100ull, 0x0f0e0d0c0b0a0908ull};
+  a.globals.push_back({{ValType::kV128, true}, ConstExpr{{c}}});
+  a.globals.push_back({{ValType::kV128, false}, ConstExpr{{ConstOp::GlobalGet(0)}}});
+  a.exports = {{"const", ExternKind::kGlobal, 1}, {"copy", ExternKind::kGlobal, 2}};
+  auto module = Module::FromBytes(engine, artifact::WriteArtifact(a));
+  ASSERT_TRUE(module.ok()) << module.error().ToString();
+  auto inst = linker.Instantiate(store, *module);
+  ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+
+  Val want = Val::Default(ValType::kV128);
+  for (int i = 0; i < 16; ++i) want.raw.v128[i] = uint8_t(i);
+  std::optional<Extern> e = (*inst)->GetExport("const");
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->global.Get(), want);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(e->global.slot) % 16, 0u);
+  e = (*inst)->GetExport("copy");
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->global.Get(), host);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(e->global.slot) % 16, 0u);
+  // Another lane pattern compares unequal (all 16 bytes count).
+  Val other = host;
+  other.raw.v128[15] ^= 1;
+  EXPECT_FALSE(e->global.Get() == other);
+
+  // Importing the i32 global as v128 is a link error.
+  a.imports[0].name = "i";
+  auto bad = Module::FromBytes(engine, artifact::WriteArtifact(a));
+  ASSERT_TRUE(bad.ok());
+  auto failed = linker.Instantiate(store, *bad);
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.error().message.find("incompatible import type"), std::string::npos)
+      << failed.error().message;
+}
+
+}  // namespace
+}  // namespace egret::runtime

@@ -56,26 +56,34 @@ TEST(CallConv, AreaKeeps16ByteAlignment) {
   EXPECT_EQ(l.AreaBytes(), 16u);
 }
 
-// Records each move as text.
+// Records each move as text: f/d/v for a 4/8/16-byte float-class register, r for an integer
+// one, sN (or sN+2 for a 16-byte stack value) for stack slots.
 class Recorder final : public ArrayMarshaller {
  public:
-  void RegFromArray(const AbiLoc& loc, bool f64, int32_t offset) override {
-    log += Reg(loc, f64) + "<-[" + std::to_string(offset) + "] ";
+  void RegFromArray(const AbiLoc& loc, int32_t offset) override {
+    log += Reg(loc) + "<-[" + std::to_string(offset) + "] ";
   }
-  void ArrayFromReg(int32_t offset, const AbiLoc& loc, bool f64) override {
-    log += "[" + std::to_string(offset) + "]<-" + Reg(loc, f64) + " ";
+  void ArrayFromReg(int32_t offset, const AbiLoc& loc) override {
+    log += "[" + std::to_string(offset) + "]<-" + Reg(loc) + " ";
   }
-  void StackFromArray(uint32_t slot, int32_t offset) override {
-    log += "s" + std::to_string(slot) + "<-[" + std::to_string(offset) + "] ";
+  void StackFromArray(const AbiLoc& loc, int32_t offset) override {
+    log += Slot(loc) + "<-[" + std::to_string(offset) + "] ";
   }
-  void ArrayFromStack(int32_t offset, uint32_t slot) override {
-    log += "[" + std::to_string(offset) + "]<-s" + std::to_string(slot) + " ";
+  void ArrayFromStack(int32_t offset, const AbiLoc& loc) override {
+    log += "[" + std::to_string(offset) + "]<-" + Slot(loc) + " ";
   }
   std::string log;
 
  private:
-  static std::string Reg(const AbiLoc& l, bool f64) {
-    return (l.fp ? (f64 ? "d" : "f") : "r") + std::to_string(l.reg);
+  static std::string Reg(const AbiLoc& l) {
+    const char* k = l.kind == ValueKind::kV128  ? "v"
+                    : l.kind == ValueKind::kF64 ? "d"
+                    : l.kind == ValueKind::kF32 ? "f"
+                                                : "r";
+    return k + std::to_string(l.reg);
+  }
+  static std::string Slot(const AbiLoc& l) {
+    return "s" + std::to_string(l.slot) + (l.kind == ValueKind::kV128 ? "+2" : "");
   }
 };
 
@@ -139,6 +147,46 @@ block2:
   EXPECT_NE(text.find("= call %big(v0, v1, v2, v2)"), std::string::npos) << text;
   EXPECT_NE(text.find("return_call %same(v0, v1, v2)"), std::string::npos) << text;
   EXPECT_EQ(text.find("return_call %big"), std::string::npos) << text;
+}
+
+// 128-bit vectors take float/vector registers, and on the stack two 8-byte slots starting at an
+// even index (16-byte aligned); an odd slot skipped for alignment stays unused, and results
+// continue after the arguments under the same rule.
+TEST(CallConv, VectorsUseFloatRegistersAndAligned16ByteSlots) {
+  const std::vector<Type> params = {Type::kI8x16, Type::kI64,   Type::kI64,
+                                    Type::kI64,   Type::kF64x2, Type::kF64};
+  const std::vector<Type> results = {Type::kF32x4, Type::kI64, Type::kI64x2};
+  CallLayout l = ComputeCallLayout(kConv, params, results);
+  EXPECT_FALSE(l.params[0].on_stack);
+  EXPECT_TRUE(l.params[0].fp);
+  EXPECT_EQ(l.params[0].kind, ValueKind::kV128);
+  EXPECT_EQ(LocPReg(l.params[0]), regalloc::PReg(regalloc::RegClass::kFloat, 0));
+  EXPECT_TRUE(l.params[3].on_stack);  // third integer: slot 0
+  EXPECT_EQ(l.params[3].slot, 0u);
+  EXPECT_TRUE(l.params[4].on_stack);  // slot 1 is skipped: the vector takes slots 2 and 3
+  EXPECT_EQ(l.params[4].slot, 2u);
+  EXPECT_EQ(l.params[5].slot, 4u);  // an 8-byte value after it
+  EXPECT_EQ(l.params[5].kind, ValueKind::kF64);
+  EXPECT_EQ(l.stack_args, 5u);
+  EXPECT_FALSE(l.results[0].on_stack);  // the float result register
+  EXPECT_FALSE(l.results[1].on_stack);
+  EXPECT_TRUE(l.results[2].on_stack);
+  EXPECT_EQ(l.results[2].slot, 6u);  // slot 5 skipped
+  EXPECT_EQ(l.stack_results, 3u);
+  EXPECT_EQ(l.AreaBytes(), 64u);
+  EXPECT_EQ(StackBytes(l.results[2].kind), 16u);
+}
+
+TEST(ArrayMarshaller, VectorsMoveWithTheirKind) {
+  ir::Signature sig;
+  sig.params = {Type::kI64, Type::kI8x16, Type::kI64, Type::kI64, Type::kI16x8};
+  sig.results = {Type::kI32x4, Type::kF32, Type::kF64x2};
+  CallLayout l = ComputeCallLayout(kConv, sig.params, sig.results);
+  Recorder in, res;
+  ParamsFromArray(sig, l, in);
+  EXPECT_EQ(in.log, "v0<-[0] r6<-[16] s0<-[32] s2+2<-[48] ");
+  ResultsToArray(sig, l, res);
+  EXPECT_EQ(res.log, "[0]<-v0 [16]<-s4 [32]<-s6+2 ");
 }
 
 }  // namespace

@@ -121,6 +121,7 @@ TEST(X64Differential, Branch) { CheckFamily("Branch"); }
 TEST(X64Differential, Atomic) { CheckFamily("Atomic"); }
 TEST(X64Differential, Misc) { CheckFamily("Misc"); }
 TEST(X64Differential, Sse) { CheckFamily("Sse"); }
+TEST(X64Differential, Simd) { CheckFamily("Simd"); }
 TEST(X64Differential, Vex) { CheckFamily("Vex"); }
 TEST(X64Differential, Bmi) { CheckFamily("Bmi"); }
 TEST(X64Differential, SseConvert) { CheckFamily("SseConvert"); }

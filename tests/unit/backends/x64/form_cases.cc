@@ -425,6 +425,43 @@ std::vector<Inst> Generate(Form form) {
         EachAmode([&](int k, const Amode& m) { v.push_back(Inst::SseMR(o, m, X(k + 7))); });
       }
       break;
+    case Form::kXmmShiftRI:
+      for (int op = 0; op < kNumXmmShiftOps; ++op) {
+        const auto o = static_cast<XmmShiftOp>(op);
+        for (int r = 0; r < 16; ++r)
+          for (uint8_t c : {0, 1, 7, 15, 16, 63, 255}) v.push_back(Inst::XmmShiftRI(o, X(r), c));
+      }
+      break;
+    case Form::kPextrRRI:
+      for (OpSize s : {OpSize::k8, OpSize::k16, OpSize::k32, OpSize::k64}) {
+        int k = 0;
+        const int lanes = 16 / (Bits(s) / 8);
+        AllPairs([&](int a, int b) {
+          v.push_back(Inst::PextrRRI(s, G(a), X(b), static_cast<uint8_t>(k++ % lanes)));
+        });
+      }
+      break;
+    case Form::kPinsrRRI:
+      for (OpSize s : {OpSize::k8, OpSize::k16, OpSize::k32, OpSize::k64}) {
+        int k = 0;
+        const int lanes = 16 / (Bits(s) / 8);
+        AllPairs([&](int a, int b) {
+          v.push_back(Inst::PinsrRRI(s, X(a), G(b), static_cast<uint8_t>(k++ % lanes)));
+        });
+      }
+      break;
+    case Form::kPinsrRMI:
+      for (OpSize s : {OpSize::k8, OpSize::k16, OpSize::k32, OpSize::k64}) {
+        const int lanes = 16 / (Bits(s) / 8);
+        EachAmode([&](int k, const Amode& m) {
+          v.push_back(Inst::PinsrRMI(s, X(k), m, static_cast<uint8_t>(k % lanes)));
+        });
+      }
+      break;
+    case Form::kMovmskRR:
+      for (MaskOp op : kAllMaskOps)
+        AllPairs([&](int a, int b) { v.push_back(Inst::MovmskRR(op, G(a), X(b))); });
+      break;
     case Form::kGprToXmm:
       for (OpSize s : k32And64)
         AllPairs([&](int a, int b) { v.push_back(Inst::GprToXmm(s, X(a), G(b))); });
@@ -510,6 +547,8 @@ const std::vector<Family>& Families() {
       {"Misc", {Form::kUd2, Form::kInt3, Form::kNop}},
       {"Atomic", {Form::kAtomicMR, Form::kMfence}},
       {"Sse", {Form::kSseRR, Form::kSseRM, Form::kSseMR}},
+      {"Simd",
+       {Form::kXmmShiftRI, Form::kPextrRRI, Form::kPinsrRRI, Form::kPinsrRMI, Form::kMovmskRR}},
       {"Vex", {Form::kVexRRR, Form::kVexRRM}},
       {"Bmi", {Form::kAndnRRR, Form::kRorxRRI, Form::kShiftxRRR}},
       {"SseConvert",
@@ -540,6 +579,10 @@ int ImmBits(const Inst& inst) {
     case Form::kRorxRRI:
     case Form::kSseRR:
     case Form::kSseRM:
+    case Form::kXmmShiftRI:
+    case Form::kPextrRRI:
+    case Form::kPinsrRRI:
+    case Form::kPinsrRMI:
       return 8;
     default:
       return Bits(inst.size);

@@ -1,0 +1,10 @@
+(module
+  (global $g v128 (v128.const i32x4 1 2 3 4))
+  (func (export "add") (param v128 v128) (result v128) local.get 0 local.get 1 i32x4.add)
+  (func (export "g") (result v128) global.get $g)
+  (func (export "div") (param v128 v128) (result v128) local.get 0 local.get 1 f32x4.div))
+(assert_return (invoke "add" (v128.const i32x4 1 2 3 4) (v128.const i32x4 10 20 30 40)) (v128.const i32x4 11 22 33 44))
+(assert_return (invoke "add" (v128.const i32x4 1 2 3 4) (v128.const i32x4 10 20 30 40)) (v128.const i32x4 11 22 33 45))
+(assert_return (invoke "g") (v128.const i16x8 1 0 2 0 3 0 4 0))
+(assert_return (invoke "div" (v128.const f32x4 0 1 2 3) (v128.const f32x4 0 1 1 1)) (v128.const f32x4 nan:arithmetic 1 2 3))
+(assert_return (invoke "div" (v128.const f32x4 0 1 2 3) (v128.const f32x4 0 1 1 1)) (v128.const f32x4 1 1 2 3))
