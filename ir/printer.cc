@@ -231,6 +231,7 @@ std::string PrintInst(const Function& f, Inst i) {
       break;
     }
     case InstFormat::kNullary:
+      break;
     case InstFormat::kVconst:
       if (f.dfg.IsValidConstant(d.ref) && IsVector(d.type)) {
         out += ' ' + FormatVectorLiteral(d.type, f.dfg.constant(d.ref));
