@@ -66,10 +66,10 @@ run_spec "spec proposal tail-call" spec-tail-call.log --proposal=tail-call
 run_spec "spec proposal threads" spec-threads.log --proposal=threads
 run_spec "spec proposal threads at --opt-level=none" spec-threads-none.log --proposal=threads \
   --opt-level=none
-# Proposals, each with its feature (off by default); simd_* files need SIMD translation.
+# Proposals, each with its feature (multi-memory and memory64 are off by default).
 for level in speed none; do
   run_spec "proposals/multi-memory at --opt-level=$level" "spec-multi-memory-$level.log" \
-    --proposal=multi-memory --wasm-features=+multi-memory --exclude='*/simd_*' --opt-level=$level
+    --proposal=multi-memory --wasm-features=+multi-memory --opt-level=$level
   run_spec "proposals/memory64 at --opt-level=$level" "spec-memory64-$level.log" \
     --proposal=memory64 --wasm-features=+memory64 --opt-level=$level
 done
@@ -84,7 +84,7 @@ if [ -n "${EGRET_AARCH64_BUILD_DIR:-}" ]; then
       --proposal=threads
     EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
       run_spec "proposals/multi-memory on aarch64 (qemu-aarch64)" spec-multi-memory-aarch64.log \
-      --target=aarch64 --proposal=multi-memory --wasm-features=+multi-memory --exclude='*/simd_*'
+      --target=aarch64 --proposal=multi-memory --wasm-features=+multi-memory
     EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
       run_spec "proposals/memory64 on aarch64 (qemu-aarch64)" spec-memory64-aarch64.log \
       --target=aarch64 --proposal=memory64 --wasm-features=+memory64

@@ -12,7 +12,8 @@
 # and a total:
 #   spec: N passed, N failed, N skipped
 # FILES are names like `i32` or `i32.wast`, or proposal files `proposals/NAME/file.wast`; the
-# default is every core file except the ones in kDefaultExcludes below (SIMD: see below), which are listed as excluded. --proposal=NAME (repeatable) runs every file
+# default is every core file except the ones in kDefaultExcludes below (none by default), which are
+# listed as excluded. --proposal=NAME (repeatable) runs every file
 # of proposals/NAME/ instead (a proposal's folder often has its own copy of a core file, e.g.
 # memory.wast: its results go to a per-proposal folder, results-.../proposals/NAME/). Each line
 # and the total also show wabt's interpreter figure from manifest.tsv (spectest_interp_passed,
@@ -51,9 +52,9 @@ opt_level=""  # empty: egret's default
 shrink=1
 excludes=()
 excludes_given=0
-# The default exclusion, in one place. Not supported yet: SIMD (v128) is translated (and runs
-# under --engine=interp) but the backends do not lower vector ops yet. read -a: no globbing.
-read -r -a kDefaultExcludes <<<"${EGRET_SPEC_EXCLUDE-simd_*}"
+# The default exclusion, in one place: nothing (every core file runs, SIMD included, on both
+# targets). $EGRET_SPEC_EXCLUDE sets it (space-separated globs). read -a: no globbing.
+read -r -a kDefaultExcludes <<<"${EGRET_SPEC_EXCLUDE-}"
 [ ${#kDefaultExcludes[@]} -gt 0 ] || kDefaultExcludes=("")
 files=()
 proposals=()
