@@ -84,11 +84,32 @@ std::string_view TargetName(Target t) {
 }
 
 std::string_view BuiltinName(Builtin b) {
-  static constexpr std::string_view kNames[kNumBuiltins] = {
-      "memory_grow", "memory_fill", "memory_copy", "memory_init", "data_drop",  "table_grow",
-      "table_fill",  "table_copy",  "table_init",  "elem_drop",   "table_get",  "table_set",
-      "ref_func",    "out_of_fuel", "raise_trap",  "floor_f32",   "floor_f64",  "ceil_f32",
-      "ceil_f64",    "trunc_f32",   "trunc_f64",   "nearest_f32", "nearest_f64"};
+  static constexpr std::string_view kNames[kNumBuiltins] = {"memory_grow",
+                                                            "memory_fill",
+                                                            "memory_copy",
+                                                            "memory_init",
+                                                            "data_drop",
+                                                            "table_grow",
+                                                            "table_fill",
+                                                            "table_copy",
+                                                            "table_init",
+                                                            "elem_drop",
+                                                            "table_get",
+                                                            "table_set",
+                                                            "ref_func",
+                                                            "out_of_fuel",
+                                                            "raise_trap",
+                                                            "floor_f32",
+                                                            "floor_f64",
+                                                            "ceil_f32",
+                                                            "ceil_f64",
+                                                            "trunc_f32",
+                                                            "trunc_f64",
+                                                            "nearest_f32",
+                                                            "nearest_f64",
+                                                            "memory_atomic_notify",
+                                                            "memory_atomic_wait32",
+                                                            "memory_atomic_wait64"};
   uint32_t i = uint32_t(b);
   return i < kNumBuiltins ? kNames[i] : "?";
 }

@@ -40,8 +40,13 @@ enum class Builtin : uint32_t {
   kTruncF64 = 20,
   kNearestF32 = 21,
   kNearestF64 = 22,
+  // threads: wait/notify on a Wasm address already checked for alignment and bounds.
+  kMemoryAtomicNotify = 23,  // (vmctx, mem, addr, count) -> woken
+  kMemoryAtomicWait32 =
+      24,  // (vmctx, mem, addr, expected i32, timeout ns) -> 0 ok, 1 ne, 2 timeout
+  kMemoryAtomicWait64 = 25,  // (vmctx, mem, addr, expected i64, timeout ns) -> as wait32
 };
-inline constexpr uint32_t kNumBuiltins = 23;
+inline constexpr uint32_t kNumBuiltins = 26;
 
 std::string_view BuiltinName(Builtin b);
 

@@ -75,6 +75,9 @@ constexpr BuiltinName kBuiltinNames[] = {
     {"table_get", artifact::Builtin::kTableGet},
     {"table_set", artifact::Builtin::kTableSet},
     {"ref_func", artifact::Builtin::kRefFunc},
+    {"memory_atomic_notify", artifact::Builtin::kMemoryAtomicNotify},
+    {"memory_atomic_wait32", artifact::Builtin::kMemoryAtomicWait32},
+    {"memory_atomic_wait64", artifact::Builtin::kMemoryAtomicWait64},
 };
 
 struct FunctionResult {

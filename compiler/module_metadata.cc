@@ -133,6 +133,7 @@ Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out) {
         break;
       case wasm::ExternKind::kMemory:
         a.memory.limits = ToLimits(env.memories[im.index].type.limits);
+        a.memory.shared = env.memories[im.index].type.limits.shared;
         a.memory.is64 = env.memories[im.index].type.is64;
         break;
       case wasm::ExternKind::kGlobal:
@@ -152,6 +153,7 @@ Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out) {
   for (uint32_t i = env.num_imported_memories; i < env.memories.size(); ++i) {
     artifact::MemoryType m;
     m.limits = ToLimits(env.memories[i].type.limits);
+    m.shared = env.memories[i].type.limits.shared;
     m.is64 = env.memories[i].type.is64;
     out->memories.push_back(m);
   }

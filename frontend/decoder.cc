@@ -124,15 +124,18 @@ Expected<ValType> Decoder::ReadRefType(ByteReader& r) {
 Status Decoder::ReadMemoryType(ByteReader& r, MemoryType* t) {
   const uint64_t at = r.offset();
   EGRET_ASSIGN_OR_RETURN(uint8_t flags, r.ReadU8());
-  const uint8_t known = env_.features.has(WasmFeature::kMemory64) ? 0x05 : 0x01;
-  if (flags & ~known)
-    return Error(at, (flags & ~0x05) == 0
+  // Bit 1 (threads): shared, only with a maximum; 0x02 alone stays malformed (the core
+  // binary.wast checks it; the text form `(memory 1 shared)` is what is invalid).
+  const uint8_t known = (env_.features.has(WasmFeature::kMemory64) ? 0x05 : 0x01) | 0x02;
+  if ((flags & ~known) || (flags & 0x03) == 0x02)
+    return Error(at, (flags & ~0x07) == 0 && (flags & 0x03) != 0x02
                          ? "integer too large (malformed limits flags: 0x04, an i64 memory, needs "
                            "--wasm-features=+memory64)"
                          : "integer too large (malformed limits flags)");
   t->is64 = (flags & 0x04) != 0;
   Limits& l = t->limits;
   l.max.reset();
+  l.shared = (flags & 0x02) != 0;
   if (env_.features.has(WasmFeature::kMemory64)) {
     EGRET_ASSIGN_OR_RETURN(l.min, r.ReadU64());
     if (flags & 1) {
@@ -157,7 +160,7 @@ Status Decoder::ReadLimits(ByteReader& r, Limits* limits) {
   EGRET_ASSIGN_OR_RETURN(uint32_t min, r.ReadU32());
   limits->min = min;
   limits->max.reset();
-  if (flags == 1) {
+  if (flags & 1) {
     EGRET_ASSIGN_OR_RETURN(uint32_t max, r.ReadU32());
     limits->max = max;
   }

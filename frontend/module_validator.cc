@@ -53,6 +53,11 @@ Status ModuleValidator::CheckLimits(const Limits& l, uint64_t bound, const char*
   }
   if (l.max && l.min > *l.max)
     return Invalid(at, "size minimum must not be greater than maximum (" + std::string(what) + ")");
+  if (l.shared && !env_.features.has(WasmFeature::kThreads)) {
+    error_kind = ErrorKind::kUnsupported;
+    return Invalid(at, DisabledMessage(WasmFeature::kThreads, "a shared memory"));
+  }
+  if (l.shared && !l.max) return Invalid(at, "shared memory must have maximum");
   return Status::Ok();
 }
 

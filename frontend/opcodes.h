@@ -1,8 +1,8 @@
 // opcodes.h: every WebAssembly 2.0 instruction, in one table.
 //
 // The X-macro list below is the single place that names an instruction: its enum constant, its
-// encoding (prefix byte 0x00 for single-byte opcodes, or 0xfc/0xfd with a LEB128 sub-opcode), its
-// text name, the kind of immediate that follows it, and, for instructions with a fixed operand
+// encoding (prefix byte 0x00 for single-byte opcodes, or 0xfc/0xfd/0xfe with a LEB128 sub-opcode),
+// its text name, the kind of immediate that follows it, and, for instructions with a fixed operand
 // signature, that signature as a string: parameter letters, ':', result letters, with
 // i=i32 l=i64 f=f32 d=f64 v=v128 ("ii:i" is i32.add). "*" marks instructions the validator types
 // by hand (control, variables, references, tables). The last column is an extra number: the
@@ -251,6 +251,73 @@ enum class ImmKind : uint8_t {
   X(TableGrow, 0xfc, 0x0f, "table.grow", kIndex, "*", 0) \
   X(TableSize, 0xfc, 0x10, "table.size", kIndex, ":i", 0) \
   X(TableFill, 0xfc, 0x11, "table.fill", kIndex, "*", 0) \
+  X(MemoryAtomicNotify, 0xfe, 0x00, "memory.atomic.notify", kMemArg, "ii:i", 2) \
+  X(MemoryAtomicWait32, 0xfe, 0x01, "memory.atomic.wait32", kMemArg, "iil:i", 2) \
+  X(MemoryAtomicWait64, 0xfe, 0x02, "memory.atomic.wait64", kMemArg, "ill:i", 3) \
+  X(AtomicFence, 0xfe, 0x03, "atomic.fence", kMemIdx, ":", 0) \
+  X(I32AtomicLoad, 0xfe, 0x10, "i32.atomic.load", kMemArg, "i:i", 2) \
+  X(I64AtomicLoad, 0xfe, 0x11, "i64.atomic.load", kMemArg, "i:l", 3) \
+  X(I32AtomicLoad8U, 0xfe, 0x12, "i32.atomic.load8_u", kMemArg, "i:i", 0) \
+  X(I32AtomicLoad16U, 0xfe, 0x13, "i32.atomic.load16_u", kMemArg, "i:i", 1) \
+  X(I64AtomicLoad8U, 0xfe, 0x14, "i64.atomic.load8_u", kMemArg, "i:l", 0) \
+  X(I64AtomicLoad16U, 0xfe, 0x15, "i64.atomic.load16_u", kMemArg, "i:l", 1) \
+  X(I64AtomicLoad32U, 0xfe, 0x16, "i64.atomic.load32_u", kMemArg, "i:l", 2) \
+  X(I32AtomicStore, 0xfe, 0x17, "i32.atomic.store", kMemArg, "ii:", 2) \
+  X(I64AtomicStore, 0xfe, 0x18, "i64.atomic.store", kMemArg, "il:", 3) \
+  X(I32AtomicStore8, 0xfe, 0x19, "i32.atomic.store8", kMemArg, "ii:", 0) \
+  X(I32AtomicStore16, 0xfe, 0x1a, "i32.atomic.store16", kMemArg, "ii:", 1) \
+  X(I64AtomicStore8, 0xfe, 0x1b, "i64.atomic.store8", kMemArg, "il:", 0) \
+  X(I64AtomicStore16, 0xfe, 0x1c, "i64.atomic.store16", kMemArg, "il:", 1) \
+  X(I64AtomicStore32, 0xfe, 0x1d, "i64.atomic.store32", kMemArg, "il:", 2) \
+  X(I32AtomicRmwAdd, 0xfe, 0x1e, "i32.atomic.rmw.add", kMemArg, "ii:i", 2) \
+  X(I64AtomicRmwAdd, 0xfe, 0x1f, "i64.atomic.rmw.add", kMemArg, "il:l", 3) \
+  X(I32AtomicRmw8AddU, 0xfe, 0x20, "i32.atomic.rmw8.add_u", kMemArg, "ii:i", 0) \
+  X(I32AtomicRmw16AddU, 0xfe, 0x21, "i32.atomic.rmw16.add_u", kMemArg, "ii:i", 1) \
+  X(I64AtomicRmw8AddU, 0xfe, 0x22, "i64.atomic.rmw8.add_u", kMemArg, "il:l", 0) \
+  X(I64AtomicRmw16AddU, 0xfe, 0x23, "i64.atomic.rmw16.add_u", kMemArg, "il:l", 1) \
+  X(I64AtomicRmw32AddU, 0xfe, 0x24, "i64.atomic.rmw32.add_u", kMemArg, "il:l", 2) \
+  X(I32AtomicRmwSub, 0xfe, 0x25, "i32.atomic.rmw.sub", kMemArg, "ii:i", 2) \
+  X(I64AtomicRmwSub, 0xfe, 0x26, "i64.atomic.rmw.sub", kMemArg, "il:l", 3) \
+  X(I32AtomicRmw8SubU, 0xfe, 0x27, "i32.atomic.rmw8.sub_u", kMemArg, "ii:i", 0) \
+  X(I32AtomicRmw16SubU, 0xfe, 0x28, "i32.atomic.rmw16.sub_u", kMemArg, "ii:i", 1) \
+  X(I64AtomicRmw8SubU, 0xfe, 0x29, "i64.atomic.rmw8.sub_u", kMemArg, "il:l", 0) \
+  X(I64AtomicRmw16SubU, 0xfe, 0x2a, "i64.atomic.rmw16.sub_u", kMemArg, "il:l", 1) \
+  X(I64AtomicRmw32SubU, 0xfe, 0x2b, "i64.atomic.rmw32.sub_u", kMemArg, "il:l", 2) \
+  X(I32AtomicRmwAnd, 0xfe, 0x2c, "i32.atomic.rmw.and", kMemArg, "ii:i", 2) \
+  X(I64AtomicRmwAnd, 0xfe, 0x2d, "i64.atomic.rmw.and", kMemArg, "il:l", 3) \
+  X(I32AtomicRmw8AndU, 0xfe, 0x2e, "i32.atomic.rmw8.and_u", kMemArg, "ii:i", 0) \
+  X(I32AtomicRmw16AndU, 0xfe, 0x2f, "i32.atomic.rmw16.and_u", kMemArg, "ii:i", 1) \
+  X(I64AtomicRmw8AndU, 0xfe, 0x30, "i64.atomic.rmw8.and_u", kMemArg, "il:l", 0) \
+  X(I64AtomicRmw16AndU, 0xfe, 0x31, "i64.atomic.rmw16.and_u", kMemArg, "il:l", 1) \
+  X(I64AtomicRmw32AndU, 0xfe, 0x32, "i64.atomic.rmw32.and_u", kMemArg, "il:l", 2) \
+  X(I32AtomicRmwOr, 0xfe, 0x33, "i32.atomic.rmw.or", kMemArg, "ii:i", 2) \
+  X(I64AtomicRmwOr, 0xfe, 0x34, "i64.atomic.rmw.or", kMemArg, "il:l", 3) \
+  X(I32AtomicRmw8OrU, 0xfe, 0x35, "i32.atomic.rmw8.or_u", kMemArg, "ii:i", 0) \
+  X(I32AtomicRmw16OrU, 0xfe, 0x36, "i32.atomic.rmw16.or_u", kMemArg, "ii:i", 1) \
+  X(I64AtomicRmw8OrU, 0xfe, 0x37, "i64.atomic.rmw8.or_u", kMemArg, "il:l", 0) \
+  X(I64AtomicRmw16OrU, 0xfe, 0x38, "i64.atomic.rmw16.or_u", kMemArg, "il:l", 1) \
+  X(I64AtomicRmw32OrU, 0xfe, 0x39, "i64.atomic.rmw32.or_u", kMemArg, "il:l", 2) \
+  X(I32AtomicRmwXor, 0xfe, 0x3a, "i32.atomic.rmw.xor", kMemArg, "ii:i", 2) \
+  X(I64AtomicRmwXor, 0xfe, 0x3b, "i64.atomic.rmw.xor", kMemArg, "il:l", 3) \
+  X(I32AtomicRmw8XorU, 0xfe, 0x3c, "i32.atomic.rmw8.xor_u", kMemArg, "ii:i", 0) \
+  X(I32AtomicRmw16XorU, 0xfe, 0x3d, "i32.atomic.rmw16.xor_u", kMemArg, "ii:i", 1) \
+  X(I64AtomicRmw8XorU, 0xfe, 0x3e, "i64.atomic.rmw8.xor_u", kMemArg, "il:l", 0) \
+  X(I64AtomicRmw16XorU, 0xfe, 0x3f, "i64.atomic.rmw16.xor_u", kMemArg, "il:l", 1) \
+  X(I64AtomicRmw32XorU, 0xfe, 0x40, "i64.atomic.rmw32.xor_u", kMemArg, "il:l", 2) \
+  X(I32AtomicRmwXchg, 0xfe, 0x41, "i32.atomic.rmw.xchg", kMemArg, "ii:i", 2) \
+  X(I64AtomicRmwXchg, 0xfe, 0x42, "i64.atomic.rmw.xchg", kMemArg, "il:l", 3) \
+  X(I32AtomicRmw8XchgU, 0xfe, 0x43, "i32.atomic.rmw8.xchg_u", kMemArg, "ii:i", 0) \
+  X(I32AtomicRmw16XchgU, 0xfe, 0x44, "i32.atomic.rmw16.xchg_u", kMemArg, "ii:i", 1) \
+  X(I64AtomicRmw8XchgU, 0xfe, 0x45, "i64.atomic.rmw8.xchg_u", kMemArg, "il:l", 0) \
+  X(I64AtomicRmw16XchgU, 0xfe, 0x46, "i64.atomic.rmw16.xchg_u", kMemArg, "il:l", 1) \
+  X(I64AtomicRmw32XchgU, 0xfe, 0x47, "i64.atomic.rmw32.xchg_u", kMemArg, "il:l", 2) \
+  X(I32AtomicRmwCmpxchg, 0xfe, 0x48, "i32.atomic.rmw.cmpxchg", kMemArg, "iii:i", 2) \
+  X(I64AtomicRmwCmpxchg, 0xfe, 0x49, "i64.atomic.rmw.cmpxchg", kMemArg, "ill:l", 3) \
+  X(I32AtomicRmw8CmpxchgU, 0xfe, 0x4a, "i32.atomic.rmw8.cmpxchg_u", kMemArg, "iii:i", 0) \
+  X(I32AtomicRmw16CmpxchgU, 0xfe, 0x4b, "i32.atomic.rmw16.cmpxchg_u", kMemArg, "iii:i", 1) \
+  X(I64AtomicRmw8CmpxchgU, 0xfe, 0x4c, "i64.atomic.rmw8.cmpxchg_u", kMemArg, "ill:l", 0) \
+  X(I64AtomicRmw16CmpxchgU, 0xfe, 0x4d, "i64.atomic.rmw16.cmpxchg_u", kMemArg, "ill:l", 1) \
+  X(I64AtomicRmw32CmpxchgU, 0xfe, 0x4e, "i64.atomic.rmw32.cmpxchg_u", kMemArg, "ill:l", 2) \
   X(V128Load, 0xfd, 0x00, "v128.load", kMemArg, "i:v", 4) \
   X(V128Load8x8S, 0xfd, 0x01, "v128.load8x8_s", kMemArg, "i:v", 3) \
   X(V128Load8x8U, 0xfd, 0x02, "v128.load8x8_u", kMemArg, "i:v", 3) \
@@ -512,7 +579,7 @@ struct OpSig {
 
 struct OpInfo {
   std::string_view name;
-  uint8_t prefix;  // 0x00, 0xfc or 0xfd
+  uint8_t prefix;  // 0x00, 0xfc, 0xfd or 0xfe (threads)
   uint32_t code;
   ImmKind imm;
   OpSig sig;
@@ -536,6 +603,8 @@ inline uint32_t LaneCount(Op op) {
   return info.imm == ImmKind::kMemArgLane ? info.extra & 0xff : info.extra;
 }
 inline bool IsSimdOp(Op op) { return GetOpInfo(op).prefix == 0xfd; }
+// The threads proposal's instructions (0xfe prefix): atomic accesses, fence, wait and notify.
+inline bool IsAtomicOp(Op op) { return GetOpInfo(op).prefix == 0xfe; }
 
 }  // namespace egret::wasm
 

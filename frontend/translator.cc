@@ -491,6 +491,101 @@ Status Translation::Memory(const Operator& op) {
   return Status::Ok();
 }
 
+ir::Value Translation::AtomicEffectiveAddress(const Operator& op, ir::Value index,
+                                               uint32_t access_bytes) {
+  // Both checks are explicit (never a fault): the spec checks alignment first, and an atomic
+  // instruction sequence (a cmpxchg loop, LL/SC) has no single faulting instruction to map.
+  const VMContextLayout::RecordRef memory = layout_.Memory(op.memory);
+  const bool is64 = env_.memories[op.memory].type.is64;
+  ir::Value idx = is64 ? index : b_.Convert(Opcode::kUextend, Type::kI64, index);
+  const uint64_t offset = op.mem_offset;
+  // memory64: an effective address past 2^64 always traps (alignment is checked on the wrapped
+  // sum first, as the bounds check below sees the carry).
+  ir::Value ea = offset != 0 ? b_.BinaryImm(Opcode::kIaddImm, idx, static_cast<int64_t>(offset))
+                             : idx;
+  if (access_bytes > 1)
+    b_.Trapnz(b_.BinaryImm(Opcode::kBandImm, ea, access_bytes - 1), TrapCode::kUnalignedAtomic);
+  if (is64) b_.Trapnz(b_.Icmp(ir::IntCC::kUlt, ea, idx), TrapCode::kHeapOutOfBounds);  // wrapped
+  ir::Value bound = LoadRecord(Type::kI64, memory, VMContextLayout::kRecordLength, false);
+  ir::Value end = b_.BinaryImm(Opcode::kIaddImm, ea, access_bytes);
+  if (is64) b_.Trapnz(b_.Icmp(ir::IntCC::kUlt, end, ea), TrapCode::kHeapOutOfBounds);
+  b_.Trapnz(b_.Icmp(ir::IntCC::kUgt, end, bound), TrapCode::kHeapOutOfBounds);
+  return ea;
+}
+
+Status Translation::Atomic(const Operator& op) {
+  const Type i32 = Type::kI32, i64 = Type::kI64;
+  if (op.op == Op::kAtomicFence) {
+    ir::InstData d;
+    d.opcode = Opcode::kFence;
+    b_.Build(d);
+    return Status::Ok();
+  }
+  const OpInfo& info = GetOpInfo(op.op);
+  const uint32_t bytes = 1u << NaturalAlignLog2(op.op);
+  ir::Value operands[3];
+  for (int k = info.sig.num_params - 1; k >= 0; --k) operands[k] = Pop();
+  ir::Value ea = AtomicEffectiveAddress(op, operands[0], bytes);
+  switch (op.op) {
+    case Op::kMemoryAtomicNotify:
+      Push(CallBuiltin("memory_atomic_notify", {i32, i64, i32}, {i32},
+                       {b_.Iconst(i32, static_cast<int32_t>(op.memory)), ea, operands[1]}));
+      return Status::Ok();
+    case Op::kMemoryAtomicWait32:
+      Push(CallBuiltin("memory_atomic_wait32", {i32, i64, i32, i64}, {i32},
+                       {b_.Iconst(i32, static_cast<int32_t>(op.memory)), ea, operands[1],
+                        operands[2]}));
+      return Status::Ok();
+    case Op::kMemoryAtomicWait64:
+      Push(CallBuiltin("memory_atomic_wait64", {i32, i64, i64, i64}, {i32},
+                       {b_.Iconst(i32, static_cast<int32_t>(op.memory)), ea, operands[1],
+                        operands[2]}));
+      return Status::Ok();
+    default:
+      break;
+  }
+  const bool base_fixed = options_.heap == HeapStrategy::kGuardPages;
+  ir::Value base =
+      LoadRecord(Type::kI64, layout_.Memory(op.memory), VMContextLayout::kRecordBase, base_fixed);
+  ir::InstData d;
+  d.flags = ir::MemFlags{}
+                .With(ir::MemFlags::kHeap)
+                .With(ir::MemFlags::kNotrap)
+                .With(ir::MemFlags::kAligned);
+  d.trap = TrapCode::kHeapOutOfBounds;
+  d.imm = bytes;
+  const ir::Value addr = b_.Binary(Opcode::kIadd, base, ea);
+  // The IR type is the Wasm result (or stored value) type; the access may be narrower.
+  const Type t = info.sig.num_results ? (info.sig.result == ValType::kI64 ? i64 : i32)
+                                      : (info.sig.params[1] == ValType::kI64 ? i64 : i32);
+  const uint32_t code = GetOpInfo(op.op).code;
+  if (code >= 0x10 && code <= 0x16) {  // loads
+    d.opcode = Opcode::kAtomicLoad;
+    d.type = t;
+    d.args[0] = addr;
+  } else if (code >= 0x17 && code <= 0x1d) {  // stores
+    d.opcode = Opcode::kAtomicStore;
+    d.args[0] = operands[1];
+    d.args[1] = addr;
+    b_.Build(d);
+    return Status::Ok();
+  } else if (code >= 0x48) {  // cmpxchg: a narrow expected value compares its low bits only
+    d.opcode = Opcode::kAtomicCas;
+    d.type = t;
+    d.args[0] = addr;
+    d.args[1] = operands[1];
+    d.args[2] = operands[2];
+  } else {  // read-modify-write: seven encodings per operation, add first
+    d.opcode = Opcode::kAtomicRmw;
+    d.type = t;
+    d.cond = static_cast<uint8_t>((code - 0x1e) / 7);
+    d.args[0] = addr;
+    d.args[1] = operands[1];
+  }
+  Push(b_.Results(b_.Build(d))[0]);
+  return Status::Ok();
+}
+
 Status Translation::Variable(const Operator& op) {
   switch (op.op) {
     case Op::kLocalGet:
@@ -785,6 +880,7 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
   }
   if (IsSimdOp(op.op)) return Simd(op);
   const OpInfo& info = GetOpInfo(op.op);
+  if (info.prefix == 0xfe) return Atomic(op);
   if (info.imm == ImmKind::kMemArg) return Memory(op);
   if (info.prefix == 0xfc && op.op >= Op::kMemoryInit) return Bulk(op);
   switch (op.op) {

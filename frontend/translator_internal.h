@@ -113,6 +113,7 @@ class Translation {
   Status Memory(const Operator& op);
   Status Call(const Operator& op);
   Status Bulk(const Operator& op);
+  Status Atomic(const Operator& op);
   Status Numeric(const Operator& op);     // translate_numeric.cc
   Status Simd(const Operator& op);        // translate_simd.cc
   Status SimdMemory(const Operator& op);  // translate_simd.cc
@@ -150,6 +151,9 @@ class Translation {
   ir::Value LoadRecord(ir::Type t, VMContextLayout::RecordRef r, uint32_t field, bool readonly);
   ir::Value HeapAddress(const Operator& op, ir::Value index, uint32_t access_bytes, int32_t* offset,
                         bool* checked);
+  // threads: the Wasm effective address (index + offset, i64) of an atomic access, after its
+  // alignment check (unaligned_atomic) and bounds check (heap_oob) against the current length.
+  ir::Value AtomicEffectiveAddress(const Operator& op, ir::Value index, uint32_t access_bytes);
   Expected<ir::SigRef> SigFor(uint32_t type_index);
   ir::FuncRef Builtin(const char* name, std::initializer_list<ir::Type> params,
                       std::initializer_list<ir::Type> results);

@@ -1056,11 +1056,15 @@ Status FunctionValidator::CheckOp(const Operator& op) {
         return Invalid(op, "alignment must not be larger than natural");
       if (!env_.memories[op.memory].type.is64 && op.mem_offset > UINT32_MAX)
         return Invalid(op, "offset out of range (memory " + std::to_string(op.memory) + ")");
+      // Atomic accesses (threads) take exactly their natural alignment.
+      if (info.prefix == 0xfe && op.align != NaturalAlignLog2(op.op))
+        return Invalid(op, "atomic alignment must be natural");
       if (info.imm == ImmKind::kMemArgLane && op.lane >= LaneCount(op.op))
         return Invalid(op, "invalid lane index");
       break;
     case ImmKind::kMemIdx:
-      EGRET_TRY(CheckMemory(op, op.memory));
+      // atomic.fence's byte is reserved, not a memory index: it needs no memory.
+      if (op.op != Op::kAtomicFence) EGRET_TRY(CheckMemory(op, op.memory));
       break;
     case ImmKind::kLane:
       if (op.lane >= LaneCount(op.op)) return Invalid(op, "invalid lane index");

@@ -65,7 +65,6 @@ constexpr UnsupportedRow kUnsupported[] = {
     {0x00, 0xd6, 0xd6, "function-references", "br_on_non_null"},
     {0xfb, 0x00, UINT32_MAX, "gc", ""},
     {0xfd, 0x100, 0x1ff, "relaxed-simd", ""},
-    {0xfe, 0x00, UINT32_MAX, "threads", ""},
 };
 
 }  // namespace
@@ -148,6 +147,7 @@ std::optional<WasmFeature> OpFeature(Op op) {
       break;
   }
   if (GetOpInfo(op).prefix == 0xfd) return WasmFeature::kSimd;
+  if (GetOpInfo(op).prefix == 0xfe) return WasmFeature::kThreads;
   return std::nullopt;
 }
 

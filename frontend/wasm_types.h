@@ -61,6 +61,7 @@ std::string FuncTypeString(const FuncType& t);  // "[i32] -> [i64 f32]"
 struct Limits {
   uint64_t min = 0;
   std::optional<uint64_t> max;
+  bool shared = false;  // memories only (threads proposal, limits flag 0x03)
 };
 
 struct TableType {

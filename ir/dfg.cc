@@ -76,6 +76,7 @@ std::span<const Value> DataFlowGraph::FixedArgs(Inst i) const {
     case InstFormat::kBinaryImm:
     case InstFormat::kIntCompareImm:
     case InstFormat::kLoad:
+    case InstFormat::kAtomicLoad:
     case InstFormat::kStackStore:
     case InstFormat::kCallIndirect:
     case InstFormat::kBrif:
@@ -87,11 +88,14 @@ std::span<const Value> DataFlowGraph::FixedArgs(Inst i) const {
     case InstFormat::kIntCompare:
     case InstFormat::kFloatCompare:
     case InstFormat::kStore:
+    case InstFormat::kAtomicStore:
+    case InstFormat::kAtomicRmw:
     case InstFormat::kInsertLane:
     case InstFormat::kShuffle:
       n = 2;
       break;
     case InstFormat::kTernary:
+    case InstFormat::kAtomicCas:
       n = 3;
       break;
     default:

@@ -203,7 +203,8 @@ class DataFlowGraph {
 // Whether executing the instruction may trap. Loads and stores marked `notrap` cannot.
 inline bool InstCanTrap(const InstData& d) {
   const InstFormat fmt = Info(d.opcode).format;
-  if (fmt == InstFormat::kLoad || fmt == InstFormat::kStore) return !d.flags.Has(MemFlags::kNotrap);
+  if (fmt == InstFormat::kLoad || fmt == InstFormat::kStore || IsAtomicFormat(fmt))
+    return !d.flags.Has(MemFlags::kNotrap);
   return Info(d.opcode).Has(kCanTrap);
 }
 // Whether removing the instruction (when its results are unused) could change behaviour:

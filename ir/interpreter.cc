@@ -333,6 +333,60 @@ InterpResult Interpreter::RunFrame(const Function& f, std::span<const DataValue>
         std::memcpy(p, &a, bytes);
         break;
       }
+      // Atomics: one thread, so each is a plain access; the address must be aligned (the
+      // frontend checks), and the old value comes back zero-extended from the access width.
+      case Opcode::kAtomicLoad:
+      case Opcode::kAtomicStore:
+      case Opcode::kAtomicRmw:
+      case Opcode::kAtomicCas: {
+        const uint32_t bytes = static_cast<uint32_t>(d.imm);
+        const uint64_t addr = d.opcode == Opcode::kAtomicStore ? b : a;
+        if (addr % bytes != 0)
+          return error("misaligned atomic access at address " + std::to_string(addr));
+        uint8_t* p = Resolve(addr, bytes);
+        if (!p) {
+          if (d.flags.Has(MemFlags::kNotrap))
+            return error("notrap atomic access out of bounds at address " + std::to_string(addr));
+          return trap(d.trap);
+        }
+        if (d.opcode == Opcode::kAtomicStore) {
+          std::memcpy(p, &a, bytes);
+          break;
+        }
+        uint64_t old = 0;
+        std::memcpy(&old, p, bytes);
+        uint64_t now = old;
+        if (d.opcode == Opcode::kAtomicRmw) {
+          switch (static_cast<AtomicRmwOp>(d.cond)) {
+            case AtomicRmwOp::kAdd:
+              now = old + b;
+              break;
+            case AtomicRmwOp::kSub:
+              now = old - b;
+              break;
+            case AtomicRmwOp::kAnd:
+              now = old & b;
+              break;
+            case AtomicRmwOp::kOr:
+              now = old | b;
+              break;
+            case AtomicRmwOp::kXor:
+              now = old ^ b;
+              break;
+            case AtomicRmwOp::kXchg:
+              now = b;
+              break;
+          }
+        } else if (d.opcode == Opcode::kAtomicCas) {
+          const uint64_t mask = bytes == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * bytes)) - 1;
+          if ((b & mask) == old) now = val(d.args[2]);
+        }
+        if (now != old) std::memcpy(p, &now, bytes);
+        set(old);
+        break;
+      }
+      case Opcode::kFence:
+        break;
       case Opcode::kStackLoad:
       case Opcode::kStackStore:
       case Opcode::kStackAddr: {

@@ -57,4 +57,16 @@ uint32_t MemAccessBytes(Opcode op) {
   }
 }
 
+std::string_view AtomicRmwOpName(AtomicRmwOp op) {
+  static constexpr std::string_view kNames[kNumAtomicRmwOps] = {"add", "sub", "and",
+                                                                "or",  "xor", "xchg"};
+  return kNames[static_cast<int>(op)];
+}
+
+std::optional<AtomicRmwOp> ParseAtomicRmwOp(std::string_view name) {
+  for (int i = 0; i < kNumAtomicRmwOps; ++i)
+    if (AtomicRmwOpName(static_cast<AtomicRmwOp>(i)) == name) return static_cast<AtomicRmwOp>(i);
+  return std::nullopt;
+}
+
 }  // namespace egret::ir

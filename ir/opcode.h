@@ -41,11 +41,29 @@ enum class InstFormat : uint8_t {
   kMultiAry,       // return v1, v2                     vargs
   kTrap,           // trap int_divz                     trap
   kCondTrap,       // trapz v1, heap_oob                args[0], trap
+  // Atomics: flags, trap and width (imm, in bytes) as loads and stores, no offset.
+  kAtomicLoad,   // atomic_load.i64 u16 heap v1                       args[0] addr
+  kAtomicStore,  // atomic_store u8 heap v2, v1                       args[0] value, args[1] addr
+  kAtomicRmw,  // atomic_rmw.i32 add heap v1, v2                    cond (AtomicRmwOp), addr, value
+  kAtomicCas,  // atomic_cas.i32 heap v1, v2, v3                    addr, expected, replacement
+  kNullary,    // fence                                             nothing
   kVconst,         // vconst.i32x4 [1 2 3 4]            ref (index in the DFG's constant table)
   kExtractLane,    // vextractlane v1, 3                args[0], imm (lane)
   kInsertLane,     // vinsertlane v1, v2, 3             args[0] vector, args[1] scalar, imm
   kShuffle,        // vshuffle v1, v2, [0 17 ...]       args[0..1], ref (16-byte mask constant)
 };
+
+// The operation of atomic_rmw (InstData::cond).
+enum class AtomicRmwOp : uint8_t { kAdd, kSub, kAnd, kOr, kXor, kXchg };
+inline constexpr int kNumAtomicRmwOps = 6;
+std::string_view AtomicRmwOpName(AtomicRmwOp op);  // "add", "sub", ..., "xchg"
+std::optional<AtomicRmwOp> ParseAtomicRmwOp(std::string_view name);
+// The access width in bytes of an atomic instruction: imm, which the verifier keeps in
+// {1, 2, 4, 8} and no wider than the accessed type.
+inline bool IsAtomicFormat(InstFormat f) {
+  return f == InstFormat::kAtomicLoad || f == InstFormat::kAtomicStore ||
+         f == InstFormat::kAtomicRmw || f == InstFormat::kAtomicCas;
+}
 
 // How the result type is determined.
 enum class ResultTyping : uint8_t {

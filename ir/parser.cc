@@ -616,6 +616,50 @@ class Parser {
         d.vargs = f_->dfg.MakeList(vs);
         break;
       }
+      case InstFormat::kAtomicLoad:
+      case InstFormat::kAtomicStore:
+      case InstFormat::kAtomicRmw:
+      case InstFormat::kAtomicCas: {
+        const InstFormat fmt = Info(d.opcode).format;
+        if (fmt == InstFormat::kAtomicRmw) {
+          SkipSpace();
+          const size_t at = pos_;
+          std::string_view w = Word();
+          auto rop = ParseAtomicRmwOp(w);
+          if (!rop)
+            return ErrAt(at, "expected an atomic_rmw operation (add sub and or xor xchg), found " +
+                                 Quote(w));
+          d.cond = static_cast<uint8_t>(*rop);
+        }
+        // The width: u8/u16/u32 when narrower than the type, which the verifier checks (0 until
+        // the operands are known: the full width of the type, filled in below).
+        d.imm = 0;
+        std::string_view w = PeekWord();
+        if (w == "u8" || w == "u16" || w == "u32") {
+          d.imm = w == "u8" ? 1 : w == "u16" ? 2 : 4;
+          Word();
+        }
+        EGRET_TRY(ParseMemFlags(d));
+        if (fmt == InstFormat::kAtomicStore) {
+          EGRET_ASSIGN_OR_RETURN(d.args[0], UseValue("(the stored value) " + ctx));
+          EGRET_TRY(Expect(',', "after the stored value"));
+          EGRET_ASSIGN_OR_RETURN(d.args[1], UseValue("(the address) " + ctx));
+        } else {
+          EGRET_ASSIGN_OR_RETURN(d.args[0], UseValue("(the address) " + ctx));
+          if (fmt != InstFormat::kAtomicLoad) {
+            EGRET_TRY(Expect(',', "after the address"));
+            EGRET_ASSIGN_OR_RETURN(d.args[1], UseValue(ctx));
+          }
+          if (fmt == InstFormat::kAtomicCas) {
+            EGRET_TRY(Expect(',', "after the expected value"));
+            EGRET_ASSIGN_OR_RETURN(d.args[2], UseValue(ctx));
+          }
+          if (d.imm == 0) d.imm = TypeBytes(d.type);
+        }
+        break;
+      }
+      case InstFormat::kNullary:
+        break;
       case InstFormat::kVconst: {
         if (!IsVector(d.type))
           return Expected_("a vector type suffix (like vconst.i32x4) for vconst");
@@ -746,6 +790,12 @@ class Parser {
       if (!done[k])
         return ErrAt(pending_[k].at,
                      "cannot determine the result type (the operands' types are unknown)");
+      // A full-width atomic_store takes its width from the stored value, now typed.
+      InstData& d = f_->dfg[pending_[k].inst];
+      if (d.opcode == Opcode::kAtomicStore && d.imm == 0) {
+        const Type vt = f_->dfg.ValueType(d.args[0]);
+        if (IsInt(vt)) d.imm = TypeBytes(vt);
+      }
     }
     return Status::Ok();
   }

@@ -208,6 +208,30 @@ std::string PrintInst(const Function& f, Inst i) {
       out += ' ' + arg(0) + ", ";
       out += TrapCodeName(d.trap);
       break;
+    case InstFormat::kAtomicLoad:
+    case InstFormat::kAtomicStore:
+    case InstFormat::kAtomicRmw:
+    case InstFormat::kAtomicCas: {
+      if (info.format == InstFormat::kAtomicRmw) {
+        out += ' ';
+        out += AtomicRmwOpName(static_cast<AtomicRmwOp>(d.cond));
+      }
+      const Type t = info.format == InstFormat::kAtomicStore ? f.dfg.ValueType(d.args[0]) : d.type;
+      if (d.imm > 0 && static_cast<uint64_t>(d.imm) * 8 < TypeBits(t))
+        out += " u" + std::to_string(d.imm * 8);
+      std::string flags = d.flags.ToString();
+      if (!flags.empty()) out += ' ' + flags;
+      if (!d.flags.Has(MemFlags::kNotrap) && d.trap != TrapCode::kHeapOutOfBounds) {
+        out += ' ';
+        out += TrapCodeName(d.trap);
+      }
+      out += ' ' + arg(0);
+      if (info.format != InstFormat::kAtomicLoad) out += ", " + arg(1);
+      if (info.format == InstFormat::kAtomicCas) out += ", " + arg(2);
+      break;
+    }
+    case InstFormat::kNullary:
+      break;
     case InstFormat::kVconst:
       if (f.dfg.IsValidConstant(d.ref) && IsVector(d.type)) {
         out += ' ' + FormatVectorLiteral(d.type, f.dfg.constant(d.ref));

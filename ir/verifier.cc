@@ -336,6 +336,12 @@ class Verifier {
       case InstFormat::kStore:
         CheckMemory(b, i);
         break;
+      case InstFormat::kAtomicLoad:
+      case InstFormat::kAtomicStore:
+      case InstFormat::kAtomicRmw:
+      case InstFormat::kAtomicCas:
+        CheckAtomic(b, i);
+        break;
       case InstFormat::kStackLoad:
       case InstFormat::kStackStore:
       case InstFormat::kStackAddr:
@@ -450,6 +456,40 @@ class Verifier {
         Fail(i, b,
              "stored value " + ValueName(d.args[0]) + " must be an integer wider than " +
                  std::to_string(bytes * 8) + " bits, got " + TypeStr(vt));
+    }
+  }
+
+  // Atomics: an i64 address, integer operands of the access type, a width of 1, 2, 4 or 8
+  // bytes no wider than that type, and at most one region.
+  void CheckAtomic(Block b, Inst i) {
+    const InstData& d = dfg_[i];
+    const InstFormat fmt = Info(d.opcode).format;
+    const bool is_store = fmt == InstFormat::kAtomicStore;
+    const Value addr = is_store ? d.args[1] : d.args[0];
+    if (T(addr) != Type::kI64)
+      Fail(i, b, "address " + ValueName(addr) + " must be i64, got " + TypeStr(T(addr)));
+    const int regions = d.flags.Has(MemFlags::kHeap) + d.flags.Has(MemFlags::kVmctx) +
+                        d.flags.Has(MemFlags::kTable);
+    if (regions > 1) Fail(i, b, "memory flags name more than one region (heap, vmctx, table)");
+    const Type t = is_store ? T(d.args[0]) : d.type;
+    if (!IsInt(t)) {
+      Fail(i, b, "atomic accesses are on integers, got " + TypeStr(t));
+      return;
+    }
+    if (!(d.imm == 1 || d.imm == 2 || d.imm == 4 || d.imm == 8) ||
+        static_cast<uint64_t>(d.imm) * 8 > TypeBits(t))
+      Fail(i, b,
+           "atomic width of " + std::to_string(d.imm) + " byte(s) is not 1, 2, 4 or 8 within " +
+               TypeStr(t));
+    if (fmt == InstFormat::kAtomicRmw && d.cond >= kNumAtomicRmwOps)
+      Fail(i, b, "bad atomic_rmw operation " + std::to_string(d.cond));
+    const int first_operand = fmt == InstFormat::kAtomicRmw || fmt == InstFormat::kAtomicCas;
+    const int last_operand = fmt == InstFormat::kAtomicCas ? 2 : first_operand;
+    for (int k = first_operand; k <= last_operand && fmt != InstFormat::kAtomicLoad; ++k) {
+      if (T(d.args[k]) != t)
+        Fail(i, b,
+             "operand " + ValueName(d.args[k]) + " must be " + TypeStr(t) + ", got " +
+                 TypeStr(T(d.args[k])));
     }
   }
 

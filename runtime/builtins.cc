@@ -7,6 +7,7 @@
 
 #include "runtime/instance.h"
 #include "runtime/trap_handler.h"
+#include "runtime/wait_queue.h"
 
 namespace egret::runtime::builtins {
 namespace {
@@ -88,6 +89,31 @@ void RaiseTrapBuiltin(VMContext*, uint32_t trap_code) {
   RaiseTrap(trap_code < kNumTrapCodes ? TrapCode(trap_code) : TrapCode::kUnreachable);
 }
 
+uint32_t MemoryAtomicNotify(VMContext* vmctx, uint32_t memory, uint64_t addr, uint32_t count) {
+  LinearMemory* m = Inst(vmctx).memory(memory);
+  if (!m->type().shared) return 0;
+  return WaitQueue::Global().Notify(m->base() + addr, count);
+}
+
+namespace {
+uint32_t Wait(VMContext* vmctx, uint32_t memory, uint64_t addr, uint32_t bytes, uint64_t expected,
+              int64_t timeout_ns) {
+  LinearMemory* m = Inst(vmctx).memory(memory);
+  if (!m->type().shared) RaiseTrap(TrapCode::kWaitOnUnsharedMemory);
+  return WaitQueue::Global().Wait(m->base() + addr, bytes, expected, timeout_ns);
+}
+}  // namespace
+
+uint32_t MemoryAtomicWait32(VMContext* vmctx, uint32_t memory, uint64_t addr, uint32_t expected,
+                            int64_t timeout_ns) {
+  return Wait(vmctx, memory, addr, 4, expected, timeout_ns);
+}
+
+uint32_t MemoryAtomicWait64(VMContext* vmctx, uint32_t memory, uint64_t addr, uint64_t expected,
+                            int64_t timeout_ns) {
+  return Wait(vmctx, memory, addr, 8, expected, timeout_ns);
+}
+
 float FloorF32(float x) { return std::floor(x); }
 double FloorF64(double x) { return std::floor(x); }
 float CeilF32(float x) { return std::ceil(x); }
@@ -124,6 +150,9 @@ std::array<const void*, artifact::kNumBuiltins> BuiltinTable() {
   set(Builtin::kTruncF64, &TruncF64);
   set(Builtin::kNearestF32, &NearestF32);
   set(Builtin::kNearestF64, &NearestF64);
+  set(Builtin::kMemoryAtomicNotify, &MemoryAtomicNotify);
+  set(Builtin::kMemoryAtomicWait32, &MemoryAtomicWait32);
+  set(Builtin::kMemoryAtomicWait64, &MemoryAtomicWait64);
   for (const void* p : t) EGRET_CHECK(p != nullptr);  // every id has an implementation
   return t;
 }

@@ -34,6 +34,13 @@ void TableSet(VMContext* vmctx, uint32_t table, uint64_t index, void* value);
 VMFuncRef* RefFunc(VMContext* vmctx, uint32_t func_index);
 void OutOfFuel(VMContext* vmctx);
 void RaiseTrapBuiltin(VMContext* vmctx, uint32_t trap_code);
+// threads: `addr` is a Wasm address the caller checked (aligned, in bounds). notify on a memory
+// that is not shared wakes nobody (0); wait on one traps unshared_wait.
+uint32_t MemoryAtomicNotify(VMContext* vmctx, uint32_t memory, uint64_t addr, uint32_t count);
+uint32_t MemoryAtomicWait32(VMContext* vmctx, uint32_t memory, uint64_t addr, uint32_t expected,
+                            int64_t timeout_ns);
+uint32_t MemoryAtomicWait64(VMContext* vmctx, uint32_t memory, uint64_t addr, uint64_t expected,
+                            int64_t timeout_ns);
 float FloorF32(float x);
 double FloorF64(double x);
 float CeilF32(float x);

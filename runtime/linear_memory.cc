@@ -58,14 +58,18 @@ LinearMemory::~LinearMemory() {
 }
 
 int64_t LinearMemory::Grow(uint64_t delta_pages) {
-  const uint64_t old = pages_;
-  if (delta_pages > max_pages_ - pages_) return -1;
+  std::lock_guard<std::mutex> lock(grow_mu_);
+  const uint64_t old = pages_.load(std::memory_order_relaxed);
+  if (delta_pages > max_pages_ - old) return -1;
   if (delta_pages == 0) return int64_t(old);
-  const uint64_t new_pages = pages_ + delta_pages;
+  const uint64_t new_pages = old + delta_pages;
   if (mprotect(base_ + old * kPageSize, delta_pages * kPageSize, PROT_READ | PROT_WRITE) != 0)
     return -1;
-  pages_ = new_pages;
-  def_->current_length = new_pages * kPageSize;
+  pages_.store(new_pages, std::memory_order_release);
+  // Compiled code on other threads reads current_length with plain loads (aligned 8-byte
+  // loads are atomic on x86-64 and aarch64); publish it after the pages are accessible.
+  std::atomic_ref<uint64_t>(def_->current_length)
+      .store(new_pages * kPageSize, std::memory_order_release);
   return int64_t(old);
 }
 

@@ -12,11 +12,19 @@
 //
 // Invariant: definition()->base == base() and definition()->current_length == pages() * 64 KiB
 // at all times; the VMContext reads the definition, wherever RelocateDefinition() put it.
+//
+// Shared memories (threads) are one object imported by instances on several threads. Their
+// base never moves (the whole reservation is made up front, as for every memory here), Grow
+// serializes on a mutex, and the page count and current_length only ever increase and are
+// published with release stores, so a thread that sees the new length also sees the pages
+// committed. Host code on another thread reads pages() with an acquire load.
 #ifndef EGRET_RUNTIME_LINEAR_MEMORY_H_
 #define EGRET_RUNTIME_LINEAR_MEMORY_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 
@@ -47,15 +55,15 @@ class LinearMemory {
   LinearMemory& operator=(const LinearMemory&) = delete;
 
   uint8_t* base() const { return base_; }
-  uint64_t pages() const { return pages_; }
-  uint64_t size_bytes() const { return pages_ * kPageSize; }
+  uint64_t pages() const { return pages_.load(std::memory_order_acquire); }
+  uint64_t size_bytes() const { return pages() * kPageSize; }
   uint64_t max_pages() const { return max_pages_; }  // effective: type max, capped by config
   uint64_t reserved_bytes() const { return reserved_; }
   bool has_guard_pages() const { return guard_; }
   const artifact::MemoryType& type() const { return type_; }
 
   // memory.grow: returns the old page count, or -1 (and changes nothing) if the result would
-  // exceed max_pages() or the pages cannot be committed.
+  // exceed max_pages() or the pages cannot be committed. Thread-safe (see the file comment).
   int64_t Grow(uint64_t delta_pages);
 
   // Maps `image` over its range of this memory, copy-on-write, replacing what was there (the
@@ -91,7 +99,8 @@ class LinearMemory {
   artifact::MemoryType type_;
   uint8_t* base_ = nullptr;
   uint64_t reserved_ = 0;
-  uint64_t pages_ = 0;
+  std::atomic<uint64_t> pages_{0};
+  std::mutex grow_mu_;  // serializes Grow (shared memories grow from several threads)
   uint64_t max_pages_ = 0;
   bool guard_ = false;
   class MemoryPool* pool_ = nullptr;  // where the reservation goes back to, if anywhere

@@ -85,6 +85,9 @@ Status DefineSpectest(Linker& linker, Store& store, std::FILE* out) {
   EGRET_TRY(linker.Define("spectest", "table", Extern::Of(table)));
   EGRET_ASSIGN_OR_RETURN(LinearMemory * memory, store.NewMemory({{1, 2}, false, false}));
   EGRET_TRY(linker.Define("spectest", "memory", Extern::Of(memory)));
+  // threads: (memory 1 2 shared)
+  EGRET_ASSIGN_OR_RETURN(LinearMemory * shared, store.NewMemory({{1, 2}, false, true}));
+  EGRET_TRY(linker.Define("spectest", "shared_memory", Extern::Of(shared)));
   return Status::Ok();
 }
 

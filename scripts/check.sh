@@ -63,6 +63,9 @@ run_spec "spec testsuite at --opt-level=none" spec-none.log --opt-level=none
 # Post-2.0 proposals (issue 19): each must pass at least as many commands as wabt's interpreter.
 run_spec "spec proposal extended-const" spec-extended-const.log --proposal=extended-const
 run_spec "spec proposal tail-call" spec-tail-call.log --proposal=tail-call
+run_spec "spec proposal threads" spec-threads.log --proposal=threads
+run_spec "spec proposal threads at --opt-level=none" spec-threads-none.log --proposal=threads \
+  --opt-level=none
 # Proposals, each with its feature (multi-memory and memory64 are off by default).
 for level in speed none; do
   run_spec "proposals/multi-memory at --opt-level=$level" "spec-multi-memory-$level.log" \
@@ -76,8 +79,9 @@ if [ -n "${EGRET_AARCH64_BUILD_DIR:-}" ]; then
     EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
       run_spec "spec testsuite on aarch64 (qemu-aarch64)" spec-aarch64.log --target=aarch64
     EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
-      run_spec "spec proposals extended-const, tail-call on aarch64 (qemu-aarch64)" \
-      spec-aarch64-proposals.log --target=aarch64 --proposal=extended-const --proposal=tail-call
+      run_spec "spec proposals extended-const, tail-call, threads on aarch64 (qemu-aarch64)" \
+      spec-aarch64-proposals.log --target=aarch64 --proposal=extended-const --proposal=tail-call \
+      --proposal=threads
     EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
       run_spec "proposals/multi-memory on aarch64 (qemu-aarch64)" spec-multi-memory-aarch64.log \
       --target=aarch64 --proposal=multi-memory --wasm-features=+multi-memory

@@ -20,6 +20,8 @@ constexpr TrapInfo kTraps[kNumTrapCodes] = {
     {"unreachable", "unreachable"},
     {"out_of_fuel", "all fuel consumed"},
     {"null_ref", "null reference"},
+    {"unaligned_atomic", "unaligned atomic"},
+    {"unshared_wait", "expected shared memory"},
 };
 
 }  // namespace

@@ -25,8 +25,10 @@ enum class TrapCode : uint8_t {
   kUnreachable,              // unreachable  "unreachable"
   kOutOfFuel,                // out_of_fuel  "all fuel consumed"
   kNullReference,            // null_ref     "null reference"
+  kUnalignedAtomic,          // unaligned_atomic "unaligned atomic" (threads)
+  kWaitOnUnsharedMemory,     // unshared_wait "expected shared memory" (wait on a non-shared one)
 };
-inline constexpr int kNumTrapCodes = 12;
+inline constexpr int kNumTrapCodes = 14;
 
 // The short name used in IR text and dumps (`trap int_divz`).
 std::string_view TrapCodeName(TrapCode code);

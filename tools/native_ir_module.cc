@@ -194,8 +194,10 @@ Status AdaptForNativeRun(ir::Function& f, uint32_t heap_base_offset) {
         for (ir::Value v : dfg.VarArgs(i)) args.push_back(v);
         dfg[i].vargs = dfg.MakeList(args);
         dfg[i].ref = it->second.index;
-      } else if (format == ir::InstFormat::kLoad || format == ir::InstFormat::kStore) {
-        const size_t slot = format == ir::InstFormat::kLoad ? 0 : 1;
+      } else if (format == ir::InstFormat::kLoad || format == ir::InstFormat::kStore ||
+                 ir::IsAtomicFormat(format)) {
+        const size_t slot =
+            format == ir::InstFormat::kStore || format == ir::InstFormat::kAtomicStore ? 1 : 0;
         const ir::Value addr = dfg[i].args[slot];
         const ir::Value rebased = RebaseAddress(f, i, addr, vmctx, heap_base_offset);
         dfg[i].args[slot] = rebased;

@@ -33,6 +33,7 @@
 #include "tools/compile_flags.h"
 #include "tools/module_loader.h"
 #include "tools/value_text.h"
+#include "tools/wasi_threads.h"
 
 namespace egret::tools {
 namespace {
@@ -210,6 +211,13 @@ int RunCommand(std::span<const std::string> args) {
   if (fuel >= 0) store.SetFuel(static_cast<uint64_t>(fuel));
   runtime::Linker linker;
   if (Status st = (*host)->Define(linker, store); !st.ok()) return ReportError(st.error());
+  // wasi-threads: the shared memory lives in this store; `threads` (declared after `store`)
+  // joins every spawned thread before the store goes away.
+  std::optional<WasiThreads> threads;
+  if (WasiThreads::Wanted(*loaded->module)) {
+    threads.emplace(engine, loaded->module, **host);
+    if (Status st = threads->Define(linker, store); !st.ok()) return ReportError(st.error(), path);
+  }
   const auto inst_start = std::chrono::steady_clock::now();
   Expected<runtime::Instance*> instance = linker.Instantiate(store, loaded->module);
   if (!instance.ok()) return ReportError(instance.error(), path);
@@ -251,6 +259,7 @@ int RunCommand(std::span<const std::string> args) {
     if (!outcome.ok()) return ReportError(outcome.error(), path);
     exit_code = outcome->trap ? ReportTrap(*outcome->trap) : static_cast<int>(outcome->exit_code);
   }
+  if (threads && threads->JoinAll() > 0 && exit_code == cli::kExitOk) exit_code = cli::kExitFailure;
   if (stats) {
     const double run_ms = MsSince(run_start);
     if (loaded->stats) std::fprintf(stderr, "%s", loaded->stats->ToString().c_str());

@@ -23,6 +23,7 @@
 #include "backends/aarch64/emit.h"
 #include "backends/aarch64/encoder.h"
 #include "backends/aarch64/lower.h"
+#include "backends/aarch64/printer.h"
 #include "backends/common/array_marshaller.h"
 #include "backends/common/function_pipeline.h"
 
@@ -117,8 +118,10 @@ void SubSp(A64MachBuffer& buf, uint32_t n) {
 }
 
 struct A64Stages {
+  CpuFeatures features;
+
   Expected<VCode> Lower(const ir::Function& f, const backend::ModuleContext& module) const {
-    return aarch64::Lower(f, module);
+    return aarch64::Lower(f, module, features);
   }
   const regalloc::MachineEnv& MachineEnv() const { return A64MachineEnv(); }
   std::string VCodeText(const VCode& v, const std::vector<regalloc::Allocation>* allocs) const {
@@ -158,9 +161,9 @@ Expected<backend::CompiledFunction> A64Isa::CompileFunction(
   if (backend::HasUnfitTailCalls(f, WasmCallConv())) {
     ir::Function legal = f;
     backend::LegalizeTailCalls(legal, WasmCallConv());
-    return backend::CompileFunctionPipeline(A64Stages{}, legal, module, options);
+    return backend::CompileFunctionPipeline(A64Stages{features_}, legal, module, options);
   }
-  return backend::CompileFunctionPipeline(A64Stages{}, f, module, options);
+  return backend::CompileFunctionPipeline(A64Stages{features_}, f, module, options);
 }
 
 MachCode A64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const {
@@ -221,6 +224,51 @@ MachCode A64Isa::WasmToArrayTrampoline(const ir::Signature& sig) const {
   return buf.Finish();
 }
 
+namespace {
+
+// Capstone 4 predates FEAT_LSE: the atomics egret emits (ldaddal, ldclral, ldeoral, ldsetal,
+// swpal, casal at every width) are decoded here and printed by egret's own printer, which the
+// encoder tests check against llvm-mc.
+bool DecodeLse(uint32_t word, Inst* out) {
+  Inst i;
+  i.mem = static_cast<MemKind>(word >> 30);  // kB, kH, kW, kX are sizes 0..3
+  i.is64 = i.mem == MemKind::kX;
+  i.d = word & 31;
+  i.n = (word >> 5) & 31;
+  if ((word & 0x3FE0FC00u) == 0x08E0FC00u) {  // casal Rs, Rt, [Xn]
+    i.form = Form::kCasal;
+    i.d = (word >> 16) & 31;
+    i.m = word & 31;
+  } else if ((word & 0x3FE08C00u) == 0x38E00000u || (word & 0x3FE0FC00u) == 0x38E08000u) {
+    i.m = (word >> 16) & 31;
+    switch (word & 0xF000u) {
+      case 0x0000u:
+        i.form = Form::kLdaddal;
+        break;
+      case 0x1000u:
+        i.form = Form::kLdclral;
+        break;
+      case 0x2000u:
+        i.form = Form::kLdeoral;
+        break;
+      case 0x3000u:
+        i.form = Form::kLdsetal;
+        break;
+      case 0x8000u:
+        i.form = Form::kSwpal;
+        break;
+      default:
+        return false;
+    }
+  } else {
+    return false;
+  }
+  *out = i;
+  return true;
+}
+
+}  // namespace
+
 std::string A64Isa::Disassemble(std::span<const uint8_t> code, uint64_t address) const {
   csh handle;
   if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &handle) != CS_ERR_OK) return "(capstone unavailable)\n";
@@ -236,6 +284,9 @@ std::string A64Isa::Disassemble(std::span<const uint8_t> code, uint64_t address)
     if (cs_disasm_iter(handle, &p, &size, &addr, insn)) {
       std::snprintf(line, sizeof line, "  %4" PRIx64 ":  %s %s\n", insn->address, insn->mnemonic,
                     insn->op_str);
+    } else if (Inst lse; DecodeLse(word, &lse)) {
+      std::snprintf(line, sizeof line, "  %4" PRIx64 ":  %s\n", address + at,
+                    Print(lse, address + at).c_str());
     } else if ((word & 0xffff0000u) == 0) {
       // Capstone 4 predates udf (egret's trap instruction).
       std::snprintf(line, sizeof line, "  %4" PRIx64 ":  udf #%u\n", address + at, word);

@@ -6,6 +6,7 @@
 #include "backends/aarch64/abi.h"
 #include "backends/aarch64/encoder.h"
 #include "backends/common/emit_loop.h"
+#include "ir/opcode.h"
 
 namespace egret::aarch64 {
 namespace {
@@ -336,6 +337,7 @@ class Emitter final : public backend::InstEmitter {
   void EmitAluImm(uint32_t i, const MInst& m);
   void EmitUnary(uint32_t i, const MInst& m);
   void EmitDivRem(uint32_t i, const MInst& m);
+  void EmitAtomic(uint32_t i, const MInst& m);
   void EmitMemory(uint32_t i, const MInst& m);
   void EmitFpu(uint32_t i, const MInst& m);
   void EmitFpToInt(uint32_t i, const MInst& m);
@@ -672,6 +674,99 @@ void Emitter::EmitUnary(uint32_t i, const MInst& m) {
       return Put(back);
     }
   }
+}
+
+// An atomic memory instruction on [base]: `t` is Rt (or Rs for casal / the status for stlxr).
+Inst AtomicMem(Form f, MemKind k, Gpr t, Gpr base, Gpr m = Gpr::kZr) {
+  Inst a;
+  a.form = f;
+  a.mem = k;
+  a.is64 = k == MemKind::kX;
+  a.d = static_cast<uint8_t>(t);
+  a.n = static_cast<uint8_t>(base);
+  a.m = static_cast<uint8_t>(m);
+  return a;
+}
+
+void Emitter::EmitAtomic(uint32_t i, const MInst& m) {
+  const OperandSlots o = Slots(i);
+  if (m.op == MOp::kFence) {
+    Inst dmb;
+    dmb.form = Form::kDmbIsh;
+    return Put(dmb);
+  }
+  const Gpr base = G(i, m.base_op);
+  if (m.op == MOp::kAtomicLoad) return Put(AtomicMem(Form::kLdar, m.mem, G(i, o.dst), base));
+  if (m.op == MOp::kAtomicStore) return Put(AtomicMem(Form::kStlr, m.mem, G(i, o.value), base));
+  const Gpr a = G(i, o.a), d = G(i, o.dst);
+  // Backward branches inside the expansion: the displacement from the branch to the ldaxr.
+  auto cbnz_back = [&](Gpr status, int64_t back) {
+    Inst c;
+    c.form = Form::kCbnz;
+    c.is64 = false;
+    c.d = R(status);
+    c.imm = -back;
+    Put(c);
+  };
+  if (m.op == MOp::kAtomicCas) {
+    const Gpr b = G(i, o.b);
+    if (m.lse) {  // casal: d = expected in, old value out
+      Put(MovReg(true, d, a));
+      return Put(AtomicMem(Form::kCasal, m.mem, d, base, b));
+    }
+    // L: ldaxr d, [base]; cmp d, a (the low bits of a); b.ne done; stlxr s, b, [base];
+    //    cbnz s, L; done:
+    const Gpr status = G(i, o.status);
+    Put(AtomicMem(Form::kLdaxr, m.mem, d, base));
+    if (m.mem == MemKind::kB || m.mem == MemKind::kH) {
+      Inst cmp = RRR(Form::kSubsExt, false, Gpr::kZr, d, a);
+      cmp.extend = m.mem == MemKind::kB ? Extend::kUxtb : Extend::kUxth;
+      Put(cmp);
+    } else {
+      Put(RRR(Form::kSubsReg, m.is64, Gpr::kZr, d, a));
+    }
+    Inst bne;
+    bne.form = Form::kBCond;
+    bne.cond = Cond::kNe;
+    bne.imm = 12;
+    Put(bne);
+    Put(AtomicMem(Form::kStlxr, m.mem, status, base, b));
+    return cbnz_back(status, 16);
+  }
+  const auto rmw = static_cast<ir::AtomicRmwOp>(m.rmw);
+  if (m.lse) {
+    switch (rmw) {
+      case ir::AtomicRmwOp::kAdd:
+        return Put(AtomicMem(Form::kLdaddal, m.mem, d, base, a));
+      case ir::AtomicRmwOp::kSub:  // add the negation
+        Put(RRR(Form::kSubReg, true, d, Gpr::kZr, a));
+        return Put(AtomicMem(Form::kLdaddal, m.mem, d, base, d));
+      case ir::AtomicRmwOp::kAnd:  // clear the complement
+        Put(RRR(Form::kOrnReg, true, d, Gpr::kZr, a));
+        return Put(AtomicMem(Form::kLdclral, m.mem, d, base, d));
+      case ir::AtomicRmwOp::kOr:
+        return Put(AtomicMem(Form::kLdsetal, m.mem, d, base, a));
+      case ir::AtomicRmwOp::kXor:
+        return Put(AtomicMem(Form::kLdeoral, m.mem, d, base, a));
+      case ir::AtomicRmwOp::kXchg:
+        return Put(AtomicMem(Form::kSwpal, m.mem, d, base, a));
+    }
+  }
+  // L: ldaxr d, [base]; tmp = d op a; stlxr s, tmp, [base]; cbnz s, L (xchg stores a itself).
+  const Gpr tmp = G(i, o.tmp), status = G(i, o.status);
+  Put(AtomicMem(Form::kLdaxr, m.mem, d, base));
+  if (rmw == ir::AtomicRmwOp::kXchg) {
+    Put(AtomicMem(Form::kStlxr, m.mem, status, base, a));
+    return cbnz_back(status, 8);
+  }
+  const Form op = rmw == ir::AtomicRmwOp::kAdd   ? Form::kAddReg
+                  : rmw == ir::AtomicRmwOp::kSub ? Form::kSubReg
+                  : rmw == ir::AtomicRmwOp::kAnd ? Form::kAndReg
+                  : rmw == ir::AtomicRmwOp::kOr  ? Form::kOrrReg
+                                                 : Form::kEorReg;
+  Put(RRR(op, m.is64, tmp, d, a));
+  Put(AtomicMem(Form::kStlxr, m.mem, status, base, tmp));
+  cbnz_back(status, 12);
 }
 
 void Emitter::EmitDivRem(uint32_t i, const MInst& m) {
@@ -1530,6 +1625,12 @@ void Emitter::EmitInstBody(uint32_t i) {
     case MOp::kLoad:
     case MOp::kStore:
       return EmitMemory(i, m);
+    case MOp::kAtomicLoad:
+    case MOp::kAtomicStore:
+    case MOp::kAtomicRmw:
+    case MOp::kAtomicCas:
+    case MOp::kFence:
+      return EmitAtomic(i, m);
     case MOp::kExtend: {
       const Gpr a = G(i, o.a), d = G(i, o.dst);
       switch (m.extend) {

@@ -879,6 +879,44 @@ uint32_t Encode(const Inst& i) {
       return 0xD63F0000 | rn;
     case Form::kRet:
       return 0xD65F0000 | rn;
+    case Form::kLdar:
+    case Form::kStlr:
+    case Form::kLdaxr:
+    case Form::kStlxr:
+    case Form::kCasal: {
+      EGRET_CHECK(i.mem == MemKind::kB || i.mem == MemKind::kH || i.mem == MemKind::kW ||
+                  i.mem == MemKind::kX);
+      const uint32_t size = static_cast<uint32_t>(MemSizeLog2(i.mem)) << 30;
+      switch (i.form) {
+        case Form::kLdar:
+          return 0x08DFFC00 | size | rn | rd;
+        case Form::kStlr:
+          return 0x089FFC00 | size | rn | rd;
+        case Form::kLdaxr:
+          return 0x085FFC00 | size | rn | rd;
+        case Form::kStlxr:  // stlxr Ws(d), Rt(m), [Xn]
+          return 0x0800FC00 | size | rd << 16 | rn | Field(info.m, i.m);
+        default:  // casal Rs(d), Rt(m), [Xn]
+          return 0x08E0FC00 | size | rd << 16 | rn | Field(info.m, i.m);
+      }
+    }
+    case Form::kLdaddal:
+    case Form::kLdclral:
+    case Form::kLdeoral:
+    case Form::kLdsetal:
+    case Form::kSwpal: {
+      EGRET_CHECK(i.mem == MemKind::kB || i.mem == MemKind::kH || i.mem == MemKind::kW ||
+                  i.mem == MemKind::kX);
+      const uint32_t size = static_cast<uint32_t>(MemSizeLog2(i.mem)) << 30;
+      const uint32_t opc = i.form == Form::kLdaddal   ? 0x0000
+                           : i.form == Form::kLdclral ? 0x1000
+                           : i.form == Form::kLdeoral ? 0x2000
+                           : i.form == Form::kLdsetal ? 0x3000
+                                                      : 0x8000;  // swp: o3 = 1
+      return 0x38E00000 | size | rm | opc | rn | rd;
+    }
+    case Form::kDmbIsh:
+      return 0xD5033BBF;
     case Form::kUdf:
       EGRET_CHECK(i.imm >= 0 && i.imm <= 0xffff);
       return static_cast<uint32_t>(i.imm);

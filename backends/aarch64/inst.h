@@ -100,6 +100,20 @@ enum class SlotKind : uint8_t { kNo, kR, kRsp, kV };
   X(Stur,     "stur",  R,   Rsp, No, No, false)                              \
   X(StrReg,   "str",   R,   Rsp, R,  No, false)                              \
   X(LdrLit,   "ldr",   R,   No,  No, No, true)   /* pc + imm (Ldr19) */     \
+  /* atomics (threads), address [n]; mem: the width (kB/kH/kW/kX) */        \
+  X(Ldar,     "ldar",  R,   Rsp, No, No, true)                               \
+  X(Stlr,     "stlr",  R,   Rsp, No, No, false)                              \
+  X(Ldaxr,    "ldaxr", R,   Rsp, No, No, true)                               \
+  X(Stlxr,    "stlxr", R,   Rsp, R,  No, true)   /* d: status (w); m: data */ \
+  /* FEAT_LSE: m = Rs (the operand), d = Rt (receives the old value) */     \
+  X(Ldaddal,  "ldaddal", R, Rsp, R,  No, true)                               \
+  X(Ldclral,  "ldclral", R, Rsp, R,  No, true)                               \
+  X(Ldeoral,  "ldeoral", R, Rsp, R,  No, true)                               \
+  X(Ldsetal,  "ldsetal", R, Rsp, R,  No, true)                               \
+  X(Swpal,    "swpal",   R, Rsp, R,  No, true)                               \
+  /* d = Rs: the expected value in, the old value out (read and written) */ \
+  X(Casal,    "casal",   R, Rsp, R,  No, true)                               \
+  X(DmbIsh,   "dmb",     No, No, No, No, false)                              \
   /* float loads and stores (f64: d, else s) */                              \
   X(LdrF,     "ldr",   V,   Rsp, No, No, true)                               \
   X(LdurF,    "ldur",  V,   Rsp, No, No, true)                               \

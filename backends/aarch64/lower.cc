@@ -129,8 +129,8 @@ bool NarrowOperandsAreExact(Opcode op) {
 
 class Lowerer final : public backend::LowerRules {
  public:
-  Lowerer(const ir::Function& f, const backend::ModuleContext& module)
-      : f_(f), dfg_(f.dfg), module_(module), ctx_(f, v_.ra, "aarch64") {}
+  Lowerer(const ir::Function& f, const backend::ModuleContext& module, const CpuFeatures& features)
+      : f_(f), dfg_(f.dfg), module_(module), features_(features), ctx_(f, v_.ra, "aarch64") {}
 
   Expected<VCode> Run() {
     EGRET_TRY(CheckNarrowIntegers());
@@ -293,6 +293,7 @@ class Lowerer final : public backend::LowerRules {
   Status LowerConvert(ir::Inst i);
   Status LowerBitcast(ir::Inst i);
   void LowerMemory(ir::Inst i);
+  void LowerAtomic(ir::Inst i);
   Status LowerCall(ir::Inst i);
   Status LowerTailCall(ir::Inst i);
   Status LowerTrapIf(ir::Inst i);
@@ -301,6 +302,7 @@ class Lowerer final : public backend::LowerRules {
   const ir::Function& f_;
   const ir::DataFlowGraph& dfg_;
   const backend::ModuleContext& module_;
+  const CpuFeatures features_;
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
@@ -779,6 +781,13 @@ Status Lowerer::LowerInst(ir::Inst i) {
     case Opcode::kIstore32:
       LowerMemory(i);
       return Status::Ok();
+    case Opcode::kAtomicLoad:
+    case Opcode::kAtomicStore:
+    case Opcode::kAtomicRmw:
+    case Opcode::kAtomicCas:
+    case Opcode::kFence:
+      LowerAtomic(i);
+      return Status::Ok();
     case Opcode::kCall:
     case Opcode::kCallIndirect:
       return LowerCall(i);
@@ -1192,6 +1201,66 @@ Status Lowerer::LowerBitcast(ir::Inst i) {
   return Status::Ok();
 }
 
+// Atomics (docs/aarch64.md, "Atomics"): ldar/stlr for loads and stores (sequentially consistent
+// together with the acquire-release read-modify-writes); with FEAT_LSE one ldaddal / ldclral
+// (and = clear of the complement) / ldsetal / ldeoral / swpal / casal, else an ldaxr/stlxr loop
+// that retries until the store-exclusive succeeds. Narrow forms zero-extend their result, so no
+// extension follows. The result is an early def: it is written before the base is last read.
+void Lowerer::LowerAtomic(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  MInst m;
+  m.mem = d.imm == 1   ? MemKind::kB
+          : d.imm == 2 ? MemKind::kH
+          : d.imm == 4 ? MemKind::kW
+                       : MemKind::kX;
+  m.is64 = d.imm == 8;
+  m.lse = features_.lse;
+  switch (d.opcode) {
+    case Opcode::kFence:
+      m.op = MOp::kFence;
+      Emit(m, {});
+      return;
+    case Opcode::kAtomicLoad:
+      m.op = MOp::kAtomicLoad;
+      m.base_op = 0;
+      Emit(m, {Operand::Use(Use(d.args[0])), Operand::Def(Result(i))});
+      return;
+    case Opcode::kAtomicStore:
+      m.op = MOp::kAtomicStore;
+      m.base_op = 1;
+      Emit(m, {Operand::Use(Use(d.args[0])), Operand::Use(Use(d.args[1]))});
+      return;
+    case Opcode::kAtomicRmw: {
+      m.op = MOp::kAtomicRmw;
+      m.rmw = d.cond;
+      m.base_op = 0;
+      const VReg base = Use(d.args[0]), a = Use(d.args[1]);
+      if (m.lse) {
+        Emit(m, {Operand::Use(base), Operand::Use(a), Operand::EarlyDef(Result(i))});
+      } else {
+        Emit(m, {Operand::Use(base), Operand::Use(a), Operand::EarlyDef(Result(i)),
+                 Operand::EarlyDef(NewVReg(Type::kI64)), Operand::EarlyDef(NewVReg(Type::kI32))});
+      }
+      return;
+    }
+    case Opcode::kAtomicCas: {
+      m.op = MOp::kAtomicCas;
+      m.base_op = 0;
+      const VReg base = Use(d.args[0]), a = Use(d.args[1]), b = Use(d.args[2]);
+      if (m.lse) {
+        Emit(m,
+             {Operand::Use(base), Operand::Use(a), Operand::Use(b), Operand::EarlyDef(Result(i))});
+      } else {
+        Emit(m, {Operand::Use(base), Operand::Use(a), Operand::Use(b), Operand::EarlyDef(Result(i)),
+                 Operand::EarlyDef(NewVReg(Type::kI32))});
+      }
+      return;
+    }
+    default:
+      EGRET_CHECK(false);
+  }
+}
+
 void Lowerer::LowerMemory(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
@@ -1385,8 +1454,9 @@ Status Lowerer::LowerTrapIf(ir::Inst i) {
 
 }  // namespace
 
-Expected<VCode> Lower(const ir::Function& f, const backend::ModuleContext& module) {
-  Lowerer l(f, module);
+Expected<VCode> Lower(const ir::Function& f, const backend::ModuleContext& module,
+                      const CpuFeatures& features) {
+  Lowerer l(f, module, features);
   return l.Run();
 }
 

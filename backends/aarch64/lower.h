@@ -21,6 +21,7 @@
 #ifndef EGRET_BACKENDS_AARCH64_LOWER_H_
 #define EGRET_BACKENDS_AARCH64_LOWER_H_
 
+#include "backends/aarch64/cpu_features.h"
 #include "backends/aarch64/minst.h"
 #include "backends/common/target_isa.h"
 #include "ir/function.h"
@@ -28,7 +29,9 @@
 
 namespace egret::aarch64 {
 
-Expected<VCode> Lower(const ir::Function& f, const backend::ModuleContext& module);
+// `features.lse` picks the FEAT_LSE atomics (ldaddal, swpal, casal) over ldaxr/stlxr loops.
+Expected<VCode> Lower(const ir::Function& f, const backend::ModuleContext& module,
+                      const CpuFeatures& features = {});
 
 }  // namespace egret::aarch64
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "backends/common/vcode_printer.h"
+#include "ir/opcode.h"
 
 namespace egret::aarch64 {
 namespace {
@@ -124,6 +125,21 @@ class A64Syntax final : public backend::VCodeSyntax {
         out += " #" + std::to_string(m.disp);
         if (m.index_uxtw) out += " uxtw";
         if (m.index_shift != 0) out += " lsl #" + std::to_string(m.index_shift);
+        break;
+      case MOp::kAtomicLoad:
+      case MOp::kAtomicStore:
+        add(MemName(m.mem));
+        break;
+      case MOp::kAtomicRmw:
+        add(ir::AtomicRmwOpName(static_cast<ir::AtomicRmwOp>(m.rmw)));
+        add(MemName(m.mem));
+        if (m.lse) out += " lse";
+        break;
+      case MOp::kAtomicCas:
+        add(MemName(m.mem));
+        if (m.lse) out += " lse";
+        break;
+      case MOp::kFence:
         break;
       case MOp::kIntToFp:
       case MOp::kFpToInt:
@@ -279,6 +295,28 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       return s;
     case MOp::kLoad:
       s.dst = last;
+      return s;
+    case MOp::kAtomicLoad:  // base, dst
+      s.dst = 1;
+      return s;
+    case MOp::kAtomicStore:  // value, base
+      s.value = 0;
+      return s;
+    case MOp::kAtomicRmw:  // base, a, dst [, tmp, status]
+      s.a = 1;
+      s.dst = 2;
+      if (!m.lse) {
+        s.tmp = 3;
+        s.status = 4;
+      }
+      return s;
+    case MOp::kAtomicCas:  // base, a (expected), b (replacement), dst [, status]
+      s.a = 1;
+      s.b = 2;
+      s.dst = 3;
+      if (!m.lse) s.status = 4;
+      return s;
+    case MOp::kFence:
       return s;
   }
   return s;

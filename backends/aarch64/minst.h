@@ -65,6 +65,11 @@ namespace egret::aarch64 {
   X(Jmp,         "b",             "successor target[0]")                                         \
   X(Brif,        "brif",          "cond operands; successors target[0] (true), target[1]")       \
   X(BrTable,     "br_table",      "use index (value); successors: `jump_table`")                 \
+  X(AtomicLoad,  "atomic_load",   "use base, def d: ldar `mem` (zero-extends)")                  \
+  X(AtomicStore, "atomic_store",  "use value, use base: stlr `mem`")                            \
+  X(AtomicRmw,   "atomic_rmw",    "use base, use a, early def d [, early def tmp, status]: `rmw`") \
+  X(AtomicCas,   "atomic_cas",    "use base, use a, use b, early def d [, early def status]")   \
+  X(Fence,       "fence",         "dmb ish")                                                     \
   X(Trap,        "trap",          "udf with trap `trap`")                                        \
   X(TrapIf,      "trap_if",       "cond operands: trap `trap` when the condition holds")        \
   X(Vec,         "vec",           "uses a [, b [, c]], def d: IR vector op `vop` at `shape`")   \
@@ -158,13 +163,15 @@ struct MInst {
   bool imm_amount = false;
   int64_t imm_hi = 0;
   uint32_t target[2] = {0, 0};
+  bool lse = false;  // kAtomicRmw, kAtomicCas: FEAT_LSE single instructions, else LL/SC loops
+  uint8_t rmw = 0;   // kAtomicRmw: ir::AtomicRmwOp
 
   union {
     uint8_t no_payload = 0;
     AluOp alu;          // kAlu, kAluImm
     UnaryOp unary;      // kUnary
     DivKind div;        // kDivRem
-    MemKind mem;        // kLoad, kStore (integer)
+    MemKind mem;        // kLoad, kStore (integer); atomics: the access width (kB/kH/kW/kX)
     ExtendKind extend;  // kExtend
     FpuOp fpu;          // kFpuBin, kFpuUnary
   };
@@ -178,13 +185,15 @@ struct MInst {
 
 // Named operand slots: where each operand sits in the MInst's operand list; -1: none.
 struct OperandSlots {
-  int8_t a = -1;      // first source (conditions: the left compare operand / tested value)
-  int8_t b = -1;      // second source (conditions: the right compare operand)
-  int8_t c = -1;      // kMadd: the addend
-  int8_t x = -1;      // kSelect: value when the condition holds
-  int8_t y = -1;      // kSelect: value otherwise
-  int8_t dst = -1;    // the result
-  int8_t value = -1;  // stores: the stored value; kBrTable: the index; kCallInd: the target
+  int8_t a = -1;       // first source (conditions: the left compare operand / tested value)
+  int8_t b = -1;       // second source (conditions: the right compare operand)
+  int8_t c = -1;       // kMadd: the addend
+  int8_t x = -1;       // kSelect: value when the condition holds
+  int8_t y = -1;       // kSelect: value otherwise
+  int8_t dst = -1;     // the result
+  int8_t value = -1;   // stores: the stored value; kBrTable: the index; kCallInd: the target
+  int8_t tmp = -1;     // atomics (LL/SC): the new value to store
+  int8_t status = -1;  // atomics (LL/SC): stlxr's status
 };
 
 OperandSlots SlotsOf(const MInst& m, uint32_t num_ops);

@@ -501,6 +501,35 @@ std::string Print(const Inst& i, uint64_t address) {
     case Form::kRet:
       if (i.n == static_cast<uint8_t>(kLr)) return "ret";
       return mn + " " + X(i.n);
+    case Form::kLdar:
+    case Form::kStlr:
+    case Form::kLdaxr:
+    case Form::kStlxr:
+    case Form::kLdaddal:
+    case Form::kLdclral:
+    case Form::kLdeoral:
+    case Form::kLdsetal:
+    case Form::kSwpal:
+    case Form::kCasal: {
+      // Narrow widths add b/h to the mnemonic and use w registers.
+      const std::string name = mn + (i.mem == MemKind::kB ? "b" : i.mem == MemKind::kH ? "h" : "");
+      const bool x = i.mem == MemKind::kX;
+      const std::string addr = "[" + X(i.n) + "]";
+      switch (i.form) {
+        case Form::kLdar:
+        case Form::kStlr:
+        case Form::kLdaxr:
+          return name + " " + GprName(i.rd(), x) + ", " + addr;
+        case Form::kStlxr:
+          return name + " " + GprName(i.rd(), false) + ", " + GprName(i.rm(), x) + ", " + addr;
+        case Form::kCasal:
+          return name + " " + GprName(i.rd(), x) + ", " + GprName(i.rm(), x) + ", " + addr;
+        default:  // ldaddal Rs, Rt, [Xn]
+          return name + " " + GprName(i.rm(), x) + ", " + GprName(i.rd(), x) + ", " + addr;
+      }
+    }
+    case Form::kDmbIsh:
+      return "dmb ish";
     case Form::kUdf:
       return mn + " " + Dec(i.imm);
     case Form::kBrk:

@@ -892,6 +892,58 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       }
       return;
     }
+    case MOp::kAtomicRmw: {
+      const Amode mem = MemOperand(i, m);
+      const Gpr d = G(i, o.dst);
+      const auto rmw = static_cast<ir::AtomicRmwOp>(m.rmw);
+      if (rmw == ir::AtomicRmwOp::kSub) Put(Inst::UnaryR(UnaryOp::kNeg, OpSize::k64, d));
+      Put(Inst::AtomicMR(rmw == ir::AtomicRmwOp::kXchg ? AtomicOp::kXchg : AtomicOp::kLockXadd,
+                         m.size, mem, d));
+      if (m.size == OpSize::k8 || m.size == OpSize::k16)
+        Put(Inst::MovzxRR(m.size, OpSize::k32, d, d));
+      flags_.valid = false;
+      return;
+    }
+    case MOp::kAtomicLoop: {
+      // rax = [mem]; loop: tmp = rax op b; lock cmpxchg [mem], tmp (on failure rax = [mem]).
+      const Amode mem = MemOperand(i, m);
+      const Gpr d = G(i, o.dst), tmp = G(i, o.tmp), b = G(i, o.b);
+      if (m.size == OpSize::k8 || m.size == OpSize::k16) {
+        Put(Inst::MovzxRM(m.size, OpSize::k32, d, mem));
+      } else {
+        Put(Inst::MovRM(m.size, d, mem));
+      }
+      const MachLabel loop = buf_.NewLabel();
+      buf_.BindLabel(loop);
+      const auto rmw = static_cast<ir::AtomicRmwOp>(m.rmw);
+      const AluOp alu = rmw == ir::AtomicRmwOp::kAnd  ? AluOp::kAnd
+                        : rmw == ir::AtomicRmwOp::kOr ? AluOp::kOr
+                                                      : AluOp::kXor;
+      const OpSize alu_size = m.size == OpSize::k64 ? OpSize::k64 : OpSize::k32;
+      Put(Inst::MovRR(alu_size, tmp, d));
+      Put(Inst::AluRR(alu, alu_size, tmp, b));
+      Put(Inst::AtomicMR(AtomicOp::kLockCmpxchg, m.size, mem, tmp));
+      Jcc(CondCode::kNe, loop);
+      flags_.valid = false;
+      return;
+    }
+    case MOp::kAtomicCas: {
+      const Amode mem = MemOperand(i, m);
+      const Gpr d = G(i, o.dst);
+      Put(Inst::AtomicMR(AtomicOp::kLockCmpxchg, m.size, mem, G(i, o.b)));
+      // rax holds the old value at `size` (on success: the expected value, whose upper bits
+      // are not part of the comparison): zero-extend it.
+      if (m.size == OpSize::k8 || m.size == OpSize::k16) {
+        Put(Inst::MovzxRR(m.size, OpSize::k32, d, d));
+      } else if (m.size == OpSize::k32) {
+        Put(Inst::MovzxRR(OpSize::k32, OpSize::k64, d, d));
+      }
+      flags_.valid = false;
+      return;
+    }
+    case MOp::kFence:
+      Put(Inst::Mfence());
+      return;
     case MOp::kLea:
       Put(Inst::Lea(m.size, G(i, o.dst), MemOperand(i, m)));
       return;

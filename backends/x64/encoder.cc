@@ -38,6 +38,7 @@ class Writer {
 
 // The opcode part of an instruction, independent of its operands.
 struct Opcode {
+  bool lock = false;   // the F0 prefix
   bool p66 = false;    // operand-size override or SSE mandatory prefix
   uint8_t rep = 0;     // 0, 0xF2 or 0xF3 (mandatory prefix)
   bool rex_w = false;  // 64-bit operand size
@@ -87,6 +88,7 @@ void EmitPrefixesAndOpcode(Writer& w, const Opcode& op, unsigned rxb, bool force
     return;
   }
   if (op.p66) w.Byte(0x66);
+  if (op.lock) w.Byte(0xF0);  // after 66, as LLVM orders them (either order is valid)
   if (op.rep != 0) w.Byte(op.rep);
   const uint8_t rex = static_cast<uint8_t>(0x40 | (op.rex_w ? 8 : 0) | rxb);
   if (rex != 0x40 || force_rex) w.Byte(rex);
@@ -614,6 +616,30 @@ void Encode(const Inst& inst, EncodedInst* out) {
     case Form::kJccRel8:
       w.Byte(static_cast<uint8_t>(0x70 + static_cast<int>(inst.cc)));
       EmitRel(w, inst.label, LabelUse::kJmpRel8);
+      return;
+    case Form::kAtomicMR: {
+      // xchg 86/87 /r; lock xadd 0F C0/C1 /r; lock cmpxchg 0F B0/B1 /r.
+      Opcode op;
+      switch (inst.atomic_op()) {
+        case AtomicOp::kXchg:
+          op = Int(size, ByteOr(size, 0x86, 0x87));
+          break;
+        case AtomicOp::kLockXadd:
+          op = Int(size, ByteOr(size, 0xC0, 0xC1), 1);
+          op.lock = true;
+          break;
+        case AtomicOp::kLockCmpxchg:
+          op = Int(size, ByteOr(size, 0xB0, 0xB1), 1);
+          op.lock = true;
+          break;
+      }
+      EmitRegMem(w, op, inst.r1, inst.mem, 0, NeedsRexForByte(size, inst.r1));
+      return;
+    }
+    case Form::kMfence:
+      w.Byte(0x0F);
+      w.Byte(0xAE);
+      w.Byte(0xF0);
       return;
     case Form::kUd2:
       w.Byte(0x0F);

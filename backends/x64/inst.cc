@@ -79,6 +79,7 @@ int64_t ImmAtSize(int64_t imm, OpSize size) {
 
 bool Inst::HasMem() const {
   switch (form) {
+    case Form::kAtomicMR:
     case Form::kAluRM:
     case Form::kAluMR:
     case Form::kAluMI:
@@ -304,6 +305,14 @@ Inst Inst::MovMR(OpSize size, const Amode& dst, Gpr src) {
   i.r1 = Enc(src);
   return i;
 }
+Inst Inst::AtomicMR(AtomicOp op, OpSize size, const Amode& mem, Gpr reg) {
+  Inst i = Make(Form::kAtomicMR, size);
+  i.op = static_cast<uint8_t>(op);
+  i.mem = mem;
+  i.r1 = Enc(reg);
+  return i;
+}
+Inst Inst::Mfence() { return Make(Form::kMfence); }
 Inst Inst::MovMI(OpSize size, const Amode& dst, int64_t imm) {
   EGRET_CHECK(ImmFitsSize(imm, size));
   Inst i = Make(Form::kMovMI, size);

@@ -42,7 +42,8 @@ namespace egret::x64 {
   X(SseRR) X(SseRM) X(SseMR) X(GprToXmm) X(XmmToGpr)                                \
   X(XmmShiftRI) X(PextrRRI) X(PinsrRRI) X(PinsrRMI) X(MovmskRR)                     \
   X(VexRRR) X(VexRRM) X(RorxRRI) X(ShiftxRRR) X(AndnRRR)                           \
-  X(CvtSi2FpR) X(CvtSi2FpM) X(CvttFp2SiR) X(CvttFp2SiM)
+  X(CvtSi2FpR) X(CvtSi2FpM) X(CvttFp2SiR) X(CvttFp2SiM)                           \
+  X(AtomicMR) X(Mfence)
 // clang-format on
 
 enum class Form : uint8_t {
@@ -72,6 +73,12 @@ inline constexpr UnaryOp kAllUnaryOps[] = {UnaryOp::kNot,  UnaryOp::kNeg, UnaryO
 enum class BitOp : uint8_t { kLzcnt, kTzcnt, kPopcnt, kBsr, kBsf };
 inline constexpr BitOp kAllBitOps[] = {BitOp::kLzcnt, BitOp::kTzcnt, BitOp::kPopcnt, BitOp::kBsr,
                                        BitOp::kBsf};
+
+// Atomic read-modify-write instructions on memory (AtomicMR): xchg (implicitly locked), lock
+// xadd, lock cmpxchg (compares %rax/%eax/%ax/%al with the memory operand).
+enum class AtomicOp : uint8_t { kXchg, kLockXadd, kLockCmpxchg };
+inline constexpr AtomicOp kAllAtomicOps[] = {AtomicOp::kXchg, AtomicOp::kLockXadd,
+                                             AtomicOp::kLockCmpxchg};
 
 // SSE operations with an xmm destination: X(name, mnemonic, prefix, map, opcode, store_opcode,
 // has_imm8, vex). prefix: 0, 0x66, 0xF2 or 0xF3; map: 1 = 0F, 2 = 0F 38, 3 = 0F 3A; store_opcode
@@ -324,6 +331,7 @@ struct Inst {
   ShiftOp shift_op() const { return static_cast<ShiftOp>(op); }
   UnaryOp unary_op() const { return static_cast<UnaryOp>(op); }
   BitOp bit_op() const { return static_cast<BitOp>(op); }
+  AtomicOp atomic_op() const { return static_cast<AtomicOp>(op); }
   SseOp sse_op() const { return static_cast<SseOp>(op); }
   XmmShiftOp xmm_shift_op() const { return static_cast<XmmShiftOp>(op); }
   MaskOp mask_op() const { return static_cast<MaskOp>(op); }
@@ -383,6 +391,12 @@ struct Inst {
   static Inst Setcc(CondCode cc, Gpr dst);                         // writes the low byte only
   static Inst CmovRR(CondCode cc, OpSize size, Gpr dst, Gpr src);  // sizes 16/32/64
   static Inst CmovRM(CondCode cc, OpSize size, Gpr dst, const Amode& src);
+
+  // ---- atomics (threads) ----
+  // xchg / lock xadd / lock cmpxchg `mem`, `reg` at any size: `reg` receives the old value
+  // (xchg, xadd); cmpxchg stores `reg` if %rax (at `size`) equals `mem`, else loads `mem` into it.
+  static Inst AtomicMR(AtomicOp op, OpSize size, const Amode& mem, Gpr reg);
+  static Inst Mfence();
 
   // ---- stack and control flow ----
   static Inst PushR(Gpr reg);

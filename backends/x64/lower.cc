@@ -263,6 +263,7 @@ class Lowerer final : public backend::LowerRules {
   Status LowerBitcast(ir::Inst i);
   void LowerMemory(ir::Inst i);
   Status LowerCall(ir::Inst i);
+  void LowerAtomic(ir::Inst i);
   Status LowerTailCall(ir::Inst i);
   Status LowerTrapIf(ir::Inst i);
   // SIMD: every vector opcode (ir/simd.h), needing SSE4.1.
@@ -967,6 +968,86 @@ void Lowerer::LowerMemory(ir::Inst i) {
   EmitSpan(m, ops_);
 }
 
+// Atomics (docs/x64.md, "Atomics"). x86-64 is TSO: a plain load is a sequentially consistent
+// load as long as every seq-cst store is an xchg (or a locked instruction), which drains the
+// store buffer. So: atomic_load = mov/movzx; atomic_store = xchg; add/sub = lock xadd (sub
+// negates first); xchg = xchg; and/or/xor = a lock cmpxchg loop; cas = lock cmpxchg; fence =
+// mfence. Results narrower than 32 bits are zero-extended (32-bit writes already are).
+void Lowerer::LowerAtomic(ir::Inst i) {
+  const ir::InstData& d = dfg_[i];
+  MInst m;
+  switch (d.imm) {
+    case 1:
+      m.size = OpSize::k8;
+      break;
+    case 2:
+      m.size = OpSize::k16;
+      break;
+    case 4:
+      m.size = OpSize::k32;
+      break;
+    default:
+      m.size = OpSize::k64;
+      break;
+  }
+  const regalloc::PReg rax = IntPReg(Gpr::kRax);
+  switch (d.opcode) {
+    case Opcode::kFence:
+      m.op = MOp::kFence;
+      Emit(m, {});
+      return;
+    case Opcode::kAtomicLoad: {
+      m.op = MOp::kLoad;
+      m.load = d.imm == 1   ? LoadKind::kZext8
+               : d.imm == 2 ? LoadKind::kZext16
+               : d.imm == 4 ? LoadKind::kZext32
+                            : LoadKind::kInt;
+      m.size = AluSize(ResultType(i));
+      m.base_op = 0;
+      const VReg addr = Use(d.args[0]);
+      Emit(m, {Operand::Use(addr), Operand::Def(Result(i))});
+      return;
+    }
+    case Opcode::kAtomicStore: {
+      m.op = MOp::kAtomicRmw;
+      m.rmw = static_cast<uint8_t>(ir::AtomicRmwOp::kXchg);
+      m.base_op = 0;
+      const VReg addr = Use(d.args[1]), value = Use(d.args[0]);
+      const VReg old = NewVReg(Type::kI64);  // xchg's old value, unused
+      Emit(m, {Operand::Use(addr), Operand::Use(value), Operand::ReuseDef(old, 1)});
+      return;
+    }
+    case Opcode::kAtomicRmw: {
+      m.rmw = d.cond;
+      m.base_op = 0;
+      const auto op = static_cast<ir::AtomicRmwOp>(d.cond);
+      const VReg addr = Use(d.args[0]), value = Use(d.args[1]);
+      if (op == ir::AtomicRmwOp::kAdd || op == ir::AtomicRmwOp::kSub ||
+          op == ir::AtomicRmwOp::kXchg) {
+        m.op = MOp::kAtomicRmw;
+        Emit(m, {Operand::Use(addr), Operand::Use(value), Operand::ReuseDef(Result(i), 1)});
+        return;
+      }
+      m.op = MOp::kAtomicLoop;
+      Operand dst = Operand::EarlyDef(Result(i), Constraint::kFixedReg);
+      dst.fixed = rax;
+      const VReg tmp = NewVReg(Type::kI64);
+      Emit(m, {Operand::Use(addr), Operand::Use(value), dst, Operand::EarlyDef(tmp)});
+      return;
+    }
+    case Opcode::kAtomicCas: {
+      m.op = MOp::kAtomicCas;
+      m.base_op = 0;
+      const VReg addr = Use(d.args[0]), expected = Use(d.args[1]), replacement = Use(d.args[2]);
+      Emit(m, {Operand::Use(addr), Operand::FixedUse(expected, rax), Operand::Use(replacement),
+               Operand::FixedDef(Result(i), rax)});
+      return;
+    }
+    default:
+      EGRET_CHECK(false);
+  }
+}
+
 Status Lowerer::LowerInst(ir::Inst i) {
   const Opcode op = dfg_[i].opcode;
   if (ir::IsVectorOp(op)) return LowerVector(i);
@@ -1066,6 +1147,13 @@ Status Lowerer::LowerInst(ir::Inst i) {
     case Opcode::kIstore16:
     case Opcode::kIstore32:
       LowerMemory(i);
+      return Status::Ok();
+    case Opcode::kAtomicLoad:
+    case Opcode::kAtomicStore:
+    case Opcode::kAtomicRmw:
+    case Opcode::kAtomicCas:
+    case Opcode::kFence:
+      LowerAtomic(i);
       return Status::Ok();
     case Opcode::kCall:
     case Opcode::kCallIndirect:

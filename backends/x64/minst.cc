@@ -183,6 +183,22 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kLea:
       s.dst = last;
       return s;
+    case MOp::kAtomicRmw:  // base, a, dst
+      s.a = 1;
+      s.dst = 2;
+      return s;
+    case MOp::kAtomicLoop:  // base, b, dst, tmp
+      s.b = 1;
+      s.dst = 2;
+      s.tmp = 3;
+      return s;
+    case MOp::kAtomicCas:  // base, a (expected), b (replacement), dst
+      s.a = 1;
+      s.b = 2;
+      s.dst = 3;
+      return s;
+    case MOp::kFence:
+      return s;
     case MOp::kVecConst:
       s.dst = 0;
       return s;

@@ -74,6 +74,10 @@ namespace egret::x64 {
   X(Jmp,         "jmp",           "successor target[0]")                                         \
   X(Brif,        "brif",          "cond operands; successors target[0] (true), target[1]")       \
   X(BrTable,     "br_table",      "use index; successors: `jump_table` (entries then default)")  \
+  X(AtomicRmw,   "atomic_rmw",    "use base, use a, def d=reuse(a): xchg/lock xadd (`rmw`), zext") \
+  X(AtomicLoop,  "atomic_loop",   "use base, use b, early def d(rax), early def tmp: cmpxchg loop") \
+  X(AtomicCas,   "atomic_cas",    "use base, use a(rax), use b, def d(rax): lock cmpxchg, zext")  \
+  X(Fence,       "fence",         "mfence")                                                      \
   X(Trap,        "trap",          "ud2 with trap `trap`")                                        \
   X(TrapIf,      "trap_if",       "cond operands: trap `trap` when the condition holds")         \
   X(VecConst,    "vconst",        "def d (xmm): the 16 bytes imm (low), imm_hi (high)")          \
@@ -186,6 +190,7 @@ struct MInst {
     SseOp sse;              // kSseBin, kSseUnary
     FsignKind fsign;        // kFsign
     MinMax minmax;          // kFminmax
+    uint8_t rmw;            // kAtomicRmw, kAtomicLoop: ir::AtomicRmwOp (access width: `size`)
     VecOp vop;              // kVec
   };
   union {

@@ -279,6 +279,12 @@ std::string PrintAtt(const Inst& inst, const LabelNamer& namer) {
     case Form::kJccRel32:
     case Form::kJccRel8:
       return Line("j").Mn(CondCodeName(inst.cc)).Arg(LabelName(inst.label, namer)).Done();
+    case Form::kAtomicMR: {
+      constexpr std::string_view kNames[] = {"xchg", "lock xadd", "lock cmpxchg"};
+      return Line(kNames[inst.op]).Suffix(size).Arg(g1(size)).Arg(mem()).Done();
+    }
+    case Form::kMfence:
+      return "mfence";
     case Form::kUd2:
       return "ud2";
     case Form::kInt3:

@@ -56,6 +56,7 @@ bool IsKnownKeyword(std::string_view k) {
                                                               "memory",
                                                               "global",
                                                               "mut",
+                                                              "shared",
                                                               "elem",
                                                               "data",
                                                               "start",
@@ -393,7 +394,13 @@ bool Parser::ParseMemoryType(Limits* out) {
   };
   if (!u64(&out->min)) return false;
   out->has_max = Peek().kind == TokenKind::kNumber;
-  return !out->has_max || u64(&out->max);
+  if (out->has_max && !u64(&out->max)) return false;
+  // threads: `shared` after the limits (flag bit 1; a shared memory without maximum is invalid).
+  if (Peek().kind == TokenKind::kKeyword && Text(Peek()) == "shared") {
+    out->shared = true;
+    ++pos_;
+  }
+  return true;
 }
 
 void Parser::NoteMemoryIndexType() {
@@ -402,7 +409,7 @@ void Parser::NoteMemoryIndexType() {
 }
 
 void Parser::WriteLimits(BinaryWriter& w, const Limits& l) {
-  w.U8(static_cast<uint8_t>((l.has_max ? 1 : 0) | (l.is64 ? 4 : 0)));
+  w.U8(static_cast<uint8_t>((l.has_max ? 1 : 0) | (l.shared ? 2 : 0) | (l.is64 ? 4 : 0)));
   if (l.u64) {
     w.U64(l.min);
     if (l.has_max) w.U64(l.max);
@@ -892,6 +899,11 @@ bool Parser::EncodeElem(const Elem& e) {
         if (!ParseIndex(Space::kTable, &table) || !ExpectRParen()) return false;
         mode = kActive;
         if (Peek().kind != TokenKind::kLParen) return FailUnexpected();
+      } else if (Peek().kind == TokenKind::kNumber && Peek(1).kind == TokenKind::kLParen) {
+        // The MVP form `(elem 0 (offset) ...)`: a bare table index (a name would be the
+        // segment's own id), as older testsuites (proposals/threads) still write it.
+        if (!ParseIndex(Space::kTable, &table)) return false;
+        mode = kActive;
       }
       if (Peek().kind == TokenKind::kLParen) {
         mode = kActive;
@@ -988,6 +1000,9 @@ bool Parser::EncodeData(const Data& d) {
       pos_ += 2;
       if (!ParseIndex(Space::kMemory, &memory) || !ExpectRParen()) return false;
       if (Peek().kind != TokenKind::kLParen) return FailUnexpected();
+    } else if (Peek().kind == TokenKind::kNumber && Peek(1).kind == TokenKind::kLParen) {
+      // The MVP form `(data 0 (offset) "...")`: a bare memory index (see EncodeElem).
+      if (!ParseIndex(Space::kMemory, &memory)) return false;
     }
     if (Peek().kind == TokenKind::kLParen) {
       active = true;

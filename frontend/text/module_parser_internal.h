@@ -45,6 +45,7 @@ struct Limits {
   uint64_t max = 0;
   bool is64 = false;
   bool u64 = false;  // a memory's limits (any u64 accepted and written)
+  bool shared = false;  // memories only (threads): flag bit 1
 };
 
 // Fields found by pass 1; `pos` is the token where pass 2 resumes.

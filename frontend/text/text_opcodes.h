@@ -2,10 +2,11 @@
 //
 // egret_text depends on support/ only (frontend/text/README.md says why), so it cannot use
 // frontend/opcodes.h. This table repeats, for each instruction, what the text parser needs: its
-// text name, its binary encoding (prefix byte 0x00, 0xfc or 0xfd, then the opcode) and the kind of
-// immediate that follows. Invariant: it lists exactly the instructions of frontend/opcodes.h, in
-// the same order, with the same encodings, immediates and extra column; the unit test
-// `TextOpcodes.MirrorFrontendTable` compares the two tables entry by entry, so they cannot drift.
+// text name, its binary encoding (prefix byte 0x00, 0xfc, 0xfd or 0xfe, then the opcode) and the
+// kind of immediate that follows. Invariant: it lists exactly the instructions of
+// frontend/opcodes.h, in the same order, with the same encodings, immediates and extra column; the
+// unit test `TextOpcodes.MirrorFrontendTable` compares the two tables entry by entry, so they
+// cannot drift.
 #ifndef EGRET_FRONTEND_TEXT_TEXT_OPCODES_H_
 #define EGRET_FRONTEND_TEXT_TEXT_OPCODES_H_
 
@@ -40,7 +41,8 @@ enum class TextImm : uint8_t {
 
 struct TextOpcode {
   std::string_view name;
-  uint8_t prefix;  // 0x00 for single-byte opcodes, else 0xfc or 0xfd (LEB128 sub-opcode follows)
+  uint8_t
+      prefix;  // 0x00 for single-byte opcodes, else 0xfc, 0xfd or 0xfe (LEB128 sub-opcode follows)
   uint32_t code;
   TextImm imm;
   // log2 of the natural alignment for memory accesses, the lane count for lane instructions,

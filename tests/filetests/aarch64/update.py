@@ -34,7 +34,10 @@ def generate(egret, path):
     with tempfile.TemporaryDirectory() as d:
         wasm = os.path.join(d, "t.wasm")
         subprocess.run(["wat2wasm"] + wat2wasm_flags(head) + [path, "-o", wasm], check=True)
-        asm = subprocess.run([egret, "compile", "--target=aarch64", "--emit=asm", wasm],
+        # The RUN line's flags (e.g. --target-features=-lse), else the default ones.
+        m = re.search(r"%egret compile (.*?) %t\.wasm", head)
+        flags = m.group(1).split() if m else ["--target=aarch64", "--emit=asm"]
+        asm = subprocess.run([egret, "compile"] + flags + [wasm],
                              check=True, capture_output=True, text=True).stdout
     lines = [MARKER]
     for line in asm.splitlines():

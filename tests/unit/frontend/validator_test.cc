@@ -240,18 +240,22 @@ TEST(Validator, StartAndExports) {
 }
 
 TEST(Opcodes, TableRoundTripsEveryEncoding) {
-  int simd = 0;
+  int simd = 0, atomic = 0;
   for (int i = 0; i < kNumOps; ++i) {
     const OpInfo& info = GetOpInfo(static_cast<Op>(i));
     Op found;
     ASSERT_TRUE(LookupOp(info.prefix, info.code, &found)) << info.name;
     EXPECT_EQ(static_cast<int>(found), i) << info.name;
     if (info.prefix == 0xfd) ++simd;
+    if (info.prefix == 0xfe) ++atomic;
   }
-  EXPECT_EQ(simd, 236);  // every Wasm 2.0 SIMD instruction
+  EXPECT_EQ(simd, 236);   // every Wasm 2.0 SIMD instruction
+  EXPECT_EQ(atomic, 67);  // every threads instruction: wait/notify/fence and 64 accesses
   Op op;
   EXPECT_FALSE(LookupOp(0x00, 0x06, &op));
   EXPECT_FALSE(LookupOp(0xfd, 0x9a, &op));
+  EXPECT_FALSE(LookupOp(0xfe, 0x04, &op));  // a hole in the threads encodings
+  EXPECT_FALSE(LookupOp(0xfe, 0x4f, &op));
   EXPECT_EQ(OpName(Op::kI32Add), "i32.add");
   EXPECT_EQ(NaturalAlignLog2(Op::kI64Load), 3u);
   EXPECT_EQ(LaneCount(Op::kV128Load16Lane), 8u);

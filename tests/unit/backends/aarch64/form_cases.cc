@@ -811,6 +811,30 @@ std::vector<Inst> FormCases(Form f) {
       for (uint8_t r : {uint8_t{0}, uint8_t{16}, uint8_t{17}, uint8_t{30}})
         out.push_back(Make(f, true, 0, r, 0));
       break;
+    case Form::kLdar:
+    case Form::kStlr:
+    case Form::kLdaxr:
+    case Form::kStlxr:
+    case Form::kLdaddal:
+    case Form::kLdclral:
+    case Form::kLdeoral:
+    case Form::kLdsetal:
+    case Form::kSwpal:
+    case Form::kCasal:
+      for (MemKind k : {MemKind::kB, MemKind::kH, MemKind::kW, MemKind::kX}) {
+        for (const auto& r : kRegs) {
+          Inst i = Make(f, k == MemKind::kX, r[0], r[1], r[2]);
+          i.mem = k;
+          out.push_back(i);
+        }
+        Inst on_sp = Make(f, k == MemKind::kX, 3, kSp, 4);  // the base may be sp
+        on_sp.mem = k;
+        out.push_back(on_sp);
+      }
+      break;
+    case Form::kDmbIsh:
+      out.push_back(Make(f, true, 0, 0, 0));
+      break;
     case Form::kUdf:
     case Form::kBrk:
       for (int64_t imm : {0, 1, 0x3e8, 0xffff}) {

@@ -118,6 +118,7 @@ TEST(X64Differential, ExtendAndLea) { CheckFamily("ExtendAndLea"); }
 TEST(X64Differential, Conditional) { CheckFamily("Conditional"); }
 TEST(X64Differential, Stack) { CheckFamily("Stack"); }
 TEST(X64Differential, Branch) { CheckFamily("Branch"); }
+TEST(X64Differential, Atomic) { CheckFamily("Atomic"); }
 TEST(X64Differential, Misc) { CheckFamily("Misc"); }
 TEST(X64Differential, Sse) { CheckFamily("Sse"); }
 TEST(X64Differential, Simd) { CheckFamily("Simd"); }
@@ -169,7 +170,7 @@ TEST(X64Differential, FamiliesPartitionAllForms) {
     // of TESTs is checked against Families() here by count.
     for (Form form : f.forms) seen.insert(form);
   }
-  EXPECT_EQ(Families().size(), 16u) << "add a TEST(X64Differential, <family>) for a new family";
+  EXPECT_EQ(Families().size(), 17u) << "add a TEST(X64Differential, <family>) for a new family";
   for (int i = 0; i < kNumForms; ++i) {
     const Form form = static_cast<Form>(i);
     EXPECT_EQ(seen.count(form), 1u) << FormName(form);

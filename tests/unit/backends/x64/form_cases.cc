@@ -333,6 +333,16 @@ std::vector<Inst> Generate(Form form) {
         }
       }
       break;
+    case Form::kAtomicMR:
+      for (AtomicOp op : kAllAtomicOps) {
+        for (OpSize s : kAllSizes)
+          EachAmode(
+              [&](int k, const Amode& m) { v.push_back(Inst::AtomicMR(op, s, m, G(k + 2))); });
+      }
+      break;
+    case Form::kMfence:
+      v.push_back(Inst::Mfence());
+      break;
     case Form::kUd2:
       v.push_back(Inst::Ud2());
       break;
@@ -535,6 +545,7 @@ const std::vector<Family>& Families() {
        {Form::kCallRel32, Form::kCallR, Form::kCallM, Form::kJmpRel32, Form::kJmpRel8, Form::kJmpR,
         Form::kJmpM, Form::kJccRel32, Form::kJccRel8}},
       {"Misc", {Form::kUd2, Form::kInt3, Form::kNop}},
+      {"Atomic", {Form::kAtomicMR, Form::kMfence}},
       {"Sse", {Form::kSseRR, Form::kSseRM, Form::kSseMR}},
       {"Simd",
        {Form::kXmmShiftRI, Form::kPextrRRI, Form::kPinsrRRI, Form::kPinsrRMI, Form::kMovmskRR}},
