@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/atomics/run.sh [EGRET_BUILD_DIR]: the "Atomics" figures of docs/performance.md: ns per
 # seq-cst fetch-add and per uncontended wait+notify pair, egret (x86-64, --opt-level=speed)
-# against native C++ (g++ -O2, std::atomic). Best of 5 runs of N iterations each.
+# against native C++ (bench_atomics_native: std::atomic, built Release with the project). Best of 5 runs of N iterations each.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="${1:-$here/../../build}"
@@ -10,7 +10,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 wat2wasm --enable-threads "$here/atomics.wat" -o "$tmp/a.wasm"
 "$build/bin/egret" compile "$tmp/a.wasm" -o "$tmp/a.egret"
-c++ -O2 -std=c++20 "$here/atomics_native.cc" -o "$tmp/native"
+native="$build/bin/bench_atomics_native"  # built with the project (Release: -O2 or above)
+[ -x "$native" ] || { echo "run.sh: $native missing: ninja -C $build bench_atomics_native" >&2; exit 1; }
 best() {  # best run time (ms) of `egret run --invoke $1 $n`, from --stats
   local b=999999
   for _ in 1 2 3 4 5; do
@@ -24,7 +25,7 @@ for f in plain rmw waitnotify; do
   ms=$(best "$f")
   echo "egret $f $(echo "$ms $n" | awk '{printf "%.2f", $1 * 1e6 / $2}') ns"
 done
-"$tmp/native" "$n"
+"$native" "$n"
 # Instructions per iteration (callgrind; does not move with the machine's load): the difference
 # between runs of N and 2N iterations, divided by N.
 if command -v valgrind > /dev/null; then
@@ -37,8 +38,8 @@ if command -v valgrind > /dev/null; then
     echo "egret $f $(( (b - a) / k )) Ir/iteration"
   done
   for f in rmw waitnotify; do
-    a=$(ir "$tmp/native" "$k" "$f")
-    b=$(ir "$tmp/native" "$((2 * k))" "$f")
+    a=$(ir "$native" "$k" "$f")
+    b=$(ir "$native" "$((2 * k))" "$f")
     echo "native $f $(( (b - a) / k )) Ir/iteration"
   done
 fi
