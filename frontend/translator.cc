@@ -492,7 +492,7 @@ Status Translation::Memory(const Operator& op) {
 }
 
 ir::Value Translation::AtomicEffectiveAddress(const Operator& op, ir::Value index,
-                                               uint32_t access_bytes) {
+                                              uint32_t access_bytes) {
   // Both checks are explicit (never a fault): the spec checks alignment first, and an atomic
   // instruction sequence (a cmpxchg loop, LL/SC) has no single faulting instruction to map.
   const VMContextLayout::RecordRef memory = layout_.Memory(op.memory);
@@ -501,8 +501,8 @@ ir::Value Translation::AtomicEffectiveAddress(const Operator& op, ir::Value inde
   const uint64_t offset = op.mem_offset;
   // memory64: an effective address past 2^64 always traps (alignment is checked on the wrapped
   // sum first, as the bounds check below sees the carry).
-  ir::Value ea = offset != 0 ? b_.BinaryImm(Opcode::kIaddImm, idx, static_cast<int64_t>(offset))
-                             : idx;
+  ir::Value ea =
+      offset != 0 ? b_.BinaryImm(Opcode::kIaddImm, idx, static_cast<int64_t>(offset)) : idx;
   if (access_bytes > 1)
     b_.Trapnz(b_.BinaryImm(Opcode::kBandImm, ea, access_bytes - 1), TrapCode::kUnalignedAtomic);
   if (is64) b_.Trapnz(b_.Icmp(ir::IntCC::kUlt, ea, idx), TrapCode::kHeapOutOfBounds);  // wrapped
@@ -532,14 +532,14 @@ Status Translation::Atomic(const Operator& op) {
                        {b_.Iconst(i32, static_cast<int32_t>(op.memory)), ea, operands[1]}));
       return Status::Ok();
     case Op::kMemoryAtomicWait32:
-      Push(CallBuiltin("memory_atomic_wait32", {i32, i64, i32, i64}, {i32},
-                       {b_.Iconst(i32, static_cast<int32_t>(op.memory)), ea, operands[1],
-                        operands[2]}));
+      Push(CallBuiltin(
+          "memory_atomic_wait32", {i32, i64, i32, i64}, {i32},
+          {b_.Iconst(i32, static_cast<int32_t>(op.memory)), ea, operands[1], operands[2]}));
       return Status::Ok();
     case Op::kMemoryAtomicWait64:
-      Push(CallBuiltin("memory_atomic_wait64", {i32, i64, i64, i64}, {i32},
-                       {b_.Iconst(i32, static_cast<int32_t>(op.memory)), ea, operands[1],
-                        operands[2]}));
+      Push(CallBuiltin(
+          "memory_atomic_wait64", {i32, i64, i64, i64}, {i32},
+          {b_.Iconst(i32, static_cast<int32_t>(op.memory)), ea, operands[1], operands[2]}));
       return Status::Ok();
     default:
       break;

@@ -47,10 +47,10 @@ enum class InstFormat : uint8_t {
   kAtomicRmw,  // atomic_rmw.i32 add heap v1, v2                    cond (AtomicRmwOp), addr, value
   kAtomicCas,  // atomic_cas.i32 heap v1, v2, v3                    addr, expected, replacement
   kNullary,    // fence                                             nothing
-  kVconst,         // vconst.i32x4 [1 2 3 4]            ref (index in the DFG's constant table)
-  kExtractLane,    // vextractlane v1, 3                args[0], imm (lane)
-  kInsertLane,     // vinsertlane v1, v2, 3             args[0] vector, args[1] scalar, imm
-  kShuffle,        // vshuffle v1, v2, [0 17 ...]       args[0..1], ref (16-byte mask constant)
+  kVconst,     // vconst.i32x4 [1 2 3 4]            ref (index in the DFG's constant table)
+  kExtractLane,  // vextractlane v1, 3                args[0], imm (lane)
+  kInsertLane,   // vinsertlane v1, v2, 3             args[0] vector, args[1] scalar, imm
+  kShuffle,      // vshuffle v1, v2, [0 17 ...]       args[0..1], ref (16-byte mask constant)
 };
 
 // The operation of atomic_rmw (InstData::cond).

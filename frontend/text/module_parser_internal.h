@@ -44,7 +44,7 @@ struct Limits {
   bool has_max = false;
   uint64_t max = 0;
   bool is64 = false;
-  bool u64 = false;  // a memory's limits (any u64 accepted and written)
+  bool u64 = false;     // a memory's limits (any u64 accepted and written)
   bool shared = false;  // memories only (threads): flag bit 1
 };
 

@@ -34,8 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Expected<ir::Function> f = translator.Translate(i);
     if (!f.ok()) {
       if (f.error().message.find("not yet supported: more than") != std::string::npos) continue;
-      std::fprintf(stderr, "translation failed on func %u: %s\n", i,
-                   f.error().ToString().c_str());
+      std::fprintf(stderr, "translation failed on func %u: %s\n", i, f.error().ToString().c_str());
       std::abort();
     }
     if (Status st = ir::Verify(*f); !st.ok()) {
