@@ -15,12 +15,16 @@
 #   bench/compare.sh -r 5 fib sieve    5 rounds, two programs
 #   bench/compare.sh --small           BENCH_SMALL_N sizes (~1/60 of the work): for development
 #   bench/compare.sh --tsv out.tsv     also write program/engine/median seconds (for bench/plot)
+#   bench/compare.sh --simd            the -msimd128 builds (programs/simd/NAME.wasm) under every
+#                                      Wasm engine, plus egret on the scalar build (egret-scalar);
+#                                      native clang -O2 of the same C source stays the reference
+#                                      (no compile-throughput table)
 # Environment: EGRET (default build/bin/egret), EGRET_BENCH_DIR (default ../shared/bench),
 # OUT (native builds; default build-bench/peers), PEERS (comma list to restrict engines).
 # Engines: clang gcc egret (default: --opt-level=speed) egret-linear (speed, --regalloc=linear)
 # egret-none v8 v8-turbofan v8-liftoff cranelift
 set -euo pipefail
-case "${1:-}" in -h|--help) sed -n '2,22p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,26p' "$0"; exit 0 ;; esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export ROOT
 export EGRET=${EGRET:-$ROOT/build/bin/egret}
@@ -32,17 +36,19 @@ import math, os, re, shutil, statistics, subprocess, sys, time
 root, egret, shared, out = (os.environ[k] for k in ("ROOT", "EGRET", "EGRET_BENCH_DIR", "OUT"))
 progs_dir = os.path.join(shared, "programs")
 args = sys.argv[1:]
-rounds, small, tsv, names = 3, False, None, []
+rounds, small, tsv, names, simd = 3, False, None, [], False
 while args:
     a = args.pop(0)
     if a == "-r": rounds = int(args.pop(0))
     elif a == "--small": small = True
     elif a == "--tsv": tsv = args.pop(0)
+    elif a == "--simd": simd = True
     else: names.append(a)
 if not os.path.isdir(progs_dir):
     sys.exit(f"compare.sh: no programs at {progs_dir} (set EGRET_BENCH_DIR)")
+wasm_dir = os.path.join(progs_dir, "simd") if simd else progs_dir
 if not names:
-    names = sorted(f[:-5] for f in os.listdir(progs_dir) if f.endswith(".wasm"))
+    names = sorted(f[:-5] for f in os.listdir(wasm_dir) if f.endswith(".wasm"))
 
 def small_n(name):
     m = re.search(r"#define\s+BENCH_SMALL_N\s+\(?([0-9]+)", open(os.path.join(progs_dir, name + ".c")).read())
@@ -72,9 +78,11 @@ wizer = os.path.join(shared, ".peers", "node_modules", "@bytecodealliance", "wiz
 engines = {}  # name -> function(program, argv) -> command
 engines["clang"] = lambda n, a: [natives["clang"][n]] + a
 if "gcc" in natives: engines["gcc"] = lambda n, a: [natives["gcc"][n]] + a
-wasm = lambda n: os.path.join(progs_dir, n + ".wasm")
+wasm = lambda n: os.path.join(wasm_dir, n + ".wasm")
 if os.access(egret, os.X_OK):
     engines["egret"] = lambda n, a: [egret, "run", wasm(n)] + a
+    if simd:  # the scalar build of the same program, for the gain from vectorization
+        engines["egret-scalar"] = lambda n, a: [egret, "run", os.path.join(progs_dir, n + ".wasm")] + a
     engines["egret-linear"] = lambda n, a: [egret, "run", "--regalloc=linear", wasm(n)] + a
     engines["egret-none"] = lambda n, a: [egret, "run", "--opt-level=none", wasm(n)] + a
 else:
@@ -166,6 +174,7 @@ if tsv:
             f.write(n + "\t" + "\t".join(f"{med[(n, e)] / med[(n, 'clang')]:.4f}" if (n, e) in med else "nan" for e in cols) + "\n")
 
 # --- compile throughput --------------------------------------------------------------------
+if simd: sys.exit(0)
 print(f"\nCompile throughput, MB/s of Wasm (median of {rounds}; one thread; higher is better)\n")
 ccols = []
 if "egret" in engines: ccols += ["egret (none)", "egret (speed)"]
