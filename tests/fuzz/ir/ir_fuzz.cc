@@ -12,8 +12,7 @@
 //     on, at opt level none and speed, compiled for the host (x86-64, or aarch64 in the cross
 //     build under qemu) and run by tests/fuzz/harness/native_module.h (for modules without stack
 //     slots: neither backend lowers them yet).
-// Modules with stack slots also use SIMD (vector types and every vector op); natively run ones
-// only when kNativeSimd (below) is set.
+// Every module uses SIMD (vector types and every vector op; kNativeSimd below).
 // And one compile-only configuration for the other target (aarch64 on an x86-64 host, x86-64 on
 // an aarch64 one), with a drawn opt level and allocator and the checker on: a lowering, verifier
 // or checker failure there aborts like a mismatch.
@@ -62,12 +61,11 @@ std::string_view OtherTarget() { return HostTargetName() == "x86_64" ? "aarch64"
 constexpr uint32_t kShrinkFactors[] = {1, 1u << 12, 1u << 19, 1u << 22};
 
 // SIMD in natively run modules. The interpreter-only modules (those with stack slots) always
-// have vector types and ops (GeneratorOptions::simd); the natively run ones get them once both
-// backends lower every vector op (issue 18): flip this, or set EGRET_IR_FUZZ_NATIVE_SIMD=1 to try
-// it before. While it is off, the corpus's native modules are generated exactly as before. Their
-// vectors stay inside the functions (the harness passes scalar arguments and results only) and
-// x64 keeps SSE4.1, which its SIMD lowering needs.
-constexpr bool kNativeSimd = false;
+// have vector types and ops (GeneratorOptions::simd); the natively run ones too, now that both
+// backends lower every vector op (issue 18). Their vectors stay inside the functions (the
+// harness passes scalar arguments and results only) and x64 keeps SSE4.1, which its SIMD
+// lowering needs. (EGRET_IR_FUZZ_NATIVE_SIMD=1 forces it on if this is ever turned off.)
+constexpr bool kNativeSimd = true;
 
 bool IsNan(ir::DataValue v) {
   if (v.type == ir::Type::kF32) return (v.bits & 0x7f800000) == 0x7f800000 && (v.bits & 0x7fffff);
