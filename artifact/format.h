@@ -11,8 +11,10 @@
 // A section is `id:u8 size:uleb32 contents[size]`. Ids appear at most once, in increasing order;
 // a missing section means "empty". Version 2 added section 0, padding: zero bytes that the writer
 // sizes so that the text section's contents start at a multiple of TextAlignment(target) in the
-// file, so a loader can map the code straight from the file (Module::DeserializeFile). Readers
-// accept versions 1 (no padding section) and 2. Inside sections, counts and indices are unsigned
+// file, so a loader can map the code straight from the file (Module::DeserializeFile). Version 3
+// has the same sections; its code reaches the stack limit and the fuel counter through the
+// VMContext's store-limits pointer (artifact/vmoffsets.h), so older code cannot run on this
+// runtime and readers accept version 3 only. Inside sections, counts and indices are unsigned
 // LEB128 (the strict WebAssembly encoding), strings are `len:uleb32 bytes`. docs/runtime.md has the
 // per-section table. Any change to the layout bumps kFormatVersion; readers reject other versions.
 #ifndef EGRET_ARTIFACT_FORMAT_H_
@@ -26,8 +28,8 @@ namespace egret::artifact {
 static_assert(std::endian::native == std::endian::little, "artifacts assume a little-endian host");
 
 inline constexpr uint8_t kMagic[8] = {0x00, 'e', 'g', 'r', 'e', 't', 'a', 'f'};
-inline constexpr uint32_t kFormatVersion = 2;             // what the writer writes
-inline constexpr uint32_t kMinReadableFormatVersion = 1;  // readers accept [this, kFormatVersion]
+inline constexpr uint32_t kFormatVersion = 3;             // what the writer writes
+inline constexpr uint32_t kMinReadableFormatVersion = 3;  // readers accept [this, kFormatVersion]
 inline constexpr uint32_t kHeaderSize = 32;
 
 enum class SectionId : uint8_t {

@@ -11,64 +11,67 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov x3, x0
-;; CHECK-NEXT: 1c: mov w0, w1
-;; CHECK-NEXT: 20: and x1, x0, #1
-;; CHECK-NEXT: 24: cbz x1, #0x2c
-;; CHECK-NEXT: 28: udf #0
-;; CHECK-NEXT: 2c: ldr x1, [x3, #0x48]
-;; CHECK-NEXT: 30: add x4, x0, #2
-;; CHECK-NEXT: 34: cmp x4, x1
-;; CHECK-NEXT: 38: b.ls #0x40
-;; CHECK-NEXT: 3c: udf #0
-;; CHECK-NEXT: 40: ldr x1, [x3, #0x40]
-;; CHECK-NEXT: 44: add x1, x1, x0
-;; CHECK-NEXT: 48: neg x0, x2
-;; CHECK-NEXT: 4c: ldaddalh w0, w0, [x1]
-;; CHECK-NEXT: 50: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 54: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov x3, x0
+;; CHECK-NEXT: 20: mov w0, w1
+;; CHECK-NEXT: 24: and x1, x0, #1
+;; CHECK-NEXT: 28: cbz x1, #0x30
+;; CHECK-NEXT: 2c: udf #0
+;; CHECK-NEXT: 30: ldr x1, [x3, #0x48]
+;; CHECK-NEXT: 34: add x4, x0, #2
+;; CHECK-NEXT: 38: cmp x4, x1
+;; CHECK-NEXT: 3c: b.ls #0x44
+;; CHECK-NEXT: 40: udf #0
+;; CHECK-NEXT: 44: ldr x1, [x3, #0x40]
+;; CHECK-NEXT: 48: add x1, x1, x0
+;; CHECK-NEXT: 4c: neg x0, x2
+;; CHECK-NEXT: 50: ldaddalh w0, w0, [x1]
+;; CHECK-NEXT: 54: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 58: ret
 ;; CHECK-LABEL: function %and64:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov x3, x0
-;; CHECK-NEXT: 1c: mov w0, w1
-;; CHECK-NEXT: 20: and x1, x0, #7
-;; CHECK-NEXT: 24: cbz x1, #0x2c
-;; CHECK-NEXT: 28: udf #0
-;; CHECK-NEXT: 2c: ldr x1, [x3, #0x48]
-;; CHECK-NEXT: 30: add x4, x0, #8
-;; CHECK-NEXT: 34: cmp x4, x1
-;; CHECK-NEXT: 38: b.ls #0x40
-;; CHECK-NEXT: 3c: udf #0
-;; CHECK-NEXT: 40: ldr x1, [x3, #0x40]
-;; CHECK-NEXT: 44: add x1, x1, x0
-;; CHECK-NEXT: 48: mvn x0, x2
-;; CHECK-NEXT: 4c: ldclral x0, x0, [x1]
-;; CHECK-NEXT: 50: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 54: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov x3, x0
+;; CHECK-NEXT: 20: mov w0, w1
+;; CHECK-NEXT: 24: and x1, x0, #7
+;; CHECK-NEXT: 28: cbz x1, #0x30
+;; CHECK-NEXT: 2c: udf #0
+;; CHECK-NEXT: 30: ldr x1, [x3, #0x48]
+;; CHECK-NEXT: 34: add x4, x0, #8
+;; CHECK-NEXT: 38: cmp x4, x1
+;; CHECK-NEXT: 3c: b.ls #0x44
+;; CHECK-NEXT: 40: udf #0
+;; CHECK-NEXT: 44: ldr x1, [x3, #0x40]
+;; CHECK-NEXT: 48: add x1, x1, x0
+;; CHECK-NEXT: 4c: mvn x0, x2
+;; CHECK-NEXT: 50: ldclral x0, x0, [x1]
+;; CHECK-NEXT: 54: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 58: ret
 ;; CHECK-LABEL: function %xchg8:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov x3, x0
-;; CHECK-NEXT: 1c: mov w0, w1
-;; CHECK-NEXT: 20: ldr x1, [x3, #0x48]
-;; CHECK-NEXT: 24: add x4, x0, #1
-;; CHECK-NEXT: 28: cmp x4, x1
-;; CHECK-NEXT: 2c: b.ls #0x34
-;; CHECK-NEXT: 30: udf #0
-;; CHECK-NEXT: 34: ldr x1, [x3, #0x40]
-;; CHECK-NEXT: 38: add x1, x1, x0
-;; CHECK-NEXT: 3c: swpalb w2, w0, [x1]
-;; CHECK-NEXT: 40: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 44: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov x3, x0
+;; CHECK-NEXT: 20: mov w0, w1
+;; CHECK-NEXT: 24: ldr x1, [x3, #0x48]
+;; CHECK-NEXT: 28: add x4, x0, #1
+;; CHECK-NEXT: 2c: cmp x4, x1
+;; CHECK-NEXT: 30: b.ls #0x38
+;; CHECK-NEXT: 34: udf #0
+;; CHECK-NEXT: 38: ldr x1, [x3, #0x40]
+;; CHECK-NEXT: 3c: add x1, x1, x0
+;; CHECK-NEXT: 40: swpalb w2, w0, [x1]
+;; CHECK-NEXT: 44: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 48: ret

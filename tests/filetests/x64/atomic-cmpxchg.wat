@@ -10,23 +10,24 @@
 ;; CHECK-LABEL: function %cas32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x34
-;; CHECK-NEXT: a: mfence
-;; CHECK-NEXT: d: movl %esi, %esi
-;; CHECK-NEXT: f: movq %rsi, %rax
-;; CHECK-NEXT: 12: andq $3, %rax
-;; CHECK-NEXT: 16: jne 0x36
-;; CHECK-NEXT: 18: movq 0x48(%rdi), %rax
-;; CHECK-NEXT: 1c: leaq 4(%rsi), %r8
-;; CHECK-NEXT: 20: cmpq %rax, %r8
-;; CHECK-NEXT: 23: ja 0x38
-;; CHECK-NEXT: 25: addq 0x40(%rdi), %rsi
-;; CHECK-NEXT: 29: movq %rdx, %rax
-;; CHECK-NEXT: 2c: lock cmpxchgl %ecx, (%rsi)
-;; CHECK-NEXT: 30: movl %eax, %eax
-;; CHECK-NEXT: 32: popq %rbp
-;; CHECK-NEXT: 33: retq
-;; CHECK-NEXT: 34: ud2
-;; CHECK-NEXT: 36: ud2
-;; CHECK-NEXT: 38: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x37
+;; CHECK-NEXT: d: mfence
+;; CHECK-NEXT: 10: movl %esi, %esi
+;; CHECK-NEXT: 12: movq %rsi, %rax
+;; CHECK-NEXT: 15: andq $3, %rax
+;; CHECK-NEXT: 19: jne 0x39
+;; CHECK-NEXT: 1b: movq 0x48(%rdi), %rax
+;; CHECK-NEXT: 1f: leaq 4(%rsi), %r8
+;; CHECK-NEXT: 23: cmpq %rax, %r8
+;; CHECK-NEXT: 26: ja 0x3b
+;; CHECK-NEXT: 28: addq 0x40(%rdi), %rsi
+;; CHECK-NEXT: 2c: movq %rdx, %rax
+;; CHECK-NEXT: 2f: lock cmpxchgl %ecx, (%rsi)
+;; CHECK-NEXT: 33: movl %eax, %eax
+;; CHECK-NEXT: 35: popq %rbp
+;; CHECK-NEXT: 36: retq
+;; CHECK-NEXT: 37: ud2
+;; CHECK-NEXT: 39: ud2
+;; CHECK-NEXT: 3b: ud2

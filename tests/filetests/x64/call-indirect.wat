@@ -7,28 +7,29 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x3d
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 10: cmpq %rcx, %rax
-;; CHECK-NEXT: 13: jae 0x3f
-;; CHECK-NEXT: 15: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 19: movq (%rcx, %rax, 8), %rax
-;; CHECK-NEXT: 1d: testq %rax, %rax
-;; CHECK-NEXT: 20: je 0x41
-;; CHECK-NEXT: 22: movl 0x10(%rax), %ecx
-;; CHECK-NEXT: 25: movq 0x18(%rdi), %rsi
-;; CHECK-NEXT: 29: movl (%rsi), %esi
-;; CHECK-NEXT: 2b: cmpl %esi, %ecx
-;; CHECK-NEXT: 2d: jne 0x43
-;; CHECK-NEXT: 2f: movq (%rax), %rcx
-;; CHECK-NEXT: 32: movq 0x18(%rax), %rdi
-;; CHECK-NEXT: 36: movq %rdx, %rsi
-;; CHECK-NEXT: 39: callq *%rcx
-;; CHECK-NEXT: 3b: popq %rbp
-;; CHECK-NEXT: 3c: retq
-;; CHECK-NEXT: 3d: ud2
-;; CHECK-NEXT: 3f: ud2
-;; CHECK-NEXT: 41: ud2
-;; CHECK-NEXT: 43: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x40
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 13: cmpq %rcx, %rax
+;; CHECK-NEXT: 16: jae 0x42
+;; CHECK-NEXT: 18: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 1c: movq (%rcx, %rax, 8), %rax
+;; CHECK-NEXT: 20: testq %rax, %rax
+;; CHECK-NEXT: 23: je 0x44
+;; CHECK-NEXT: 25: movl 0x10(%rax), %ecx
+;; CHECK-NEXT: 28: movq 0x18(%rdi), %rsi
+;; CHECK-NEXT: 2c: movl (%rsi), %esi
+;; CHECK-NEXT: 2e: cmpl %esi, %ecx
+;; CHECK-NEXT: 30: jne 0x46
+;; CHECK-NEXT: 32: movq (%rax), %rcx
+;; CHECK-NEXT: 35: movq 0x18(%rax), %rdi
+;; CHECK-NEXT: 39: movq %rdx, %rsi
+;; CHECK-NEXT: 3c: callq *%rcx
+;; CHECK-NEXT: 3e: popq %rbp
+;; CHECK-NEXT: 3f: retq
+;; CHECK-NEXT: 40: ud2
+;; CHECK-NEXT: 42: ud2
+;; CHECK-NEXT: 44: ud2
+;; CHECK-NEXT: 46: ud2

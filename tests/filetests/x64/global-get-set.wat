@@ -7,11 +7,12 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x15
-;; CHECK-NEXT: a: addl 0x40(%rdi), %esi
-;; CHECK-NEXT: d: movl %esi, 0x40(%rdi)
-;; CHECK-NEXT: 10: movl 0x40(%rdi), %eax
-;; CHECK-NEXT: 13: popq %rbp
-;; CHECK-NEXT: 14: retq
-;; CHECK-NEXT: 15: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x18
+;; CHECK-NEXT: d: addl 0x40(%rdi), %esi
+;; CHECK-NEXT: 10: movl %esi, 0x40(%rdi)
+;; CHECK-NEXT: 13: movl 0x40(%rdi), %eax
+;; CHECK-NEXT: 16: popq %rbp
+;; CHECK-NEXT: 17: retq
+;; CHECK-NEXT: 18: ud2
