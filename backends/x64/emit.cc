@@ -892,6 +892,17 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       }
       return;
     }
+    case MOp::kAluStore: {
+      // A read-modify-write store: `addl $1, (mem)`, `orq %rax, (mem)`.
+      const Amode dst = MemOperand(i, m);
+      if (m.can_trap) buf_.AddTrap(m.trap);
+      if (m.imm_operand) {
+        Put(Inst::AluMI(m.alu, m.size, dst, m.imm));
+      } else {
+        Put(Inst::AluMR(m.alu, m.size, dst, G(i, o.value)));
+      }
+      return;
+    }
     case MOp::kAtomicRmw: {
       const Amode mem = MemOperand(i, m);
       const Gpr d = G(i, o.dst);

@@ -135,6 +135,16 @@ class Lowerer final : public backend::LowerRules {
   struct AddressMatch {
     ir::Inst add, shift;
   };
+  // A read-modify-write store: `store (alu (load p+off), x), p+off` as one `alu x, off(p)`.
+  // `alu` and `load` emit nothing; the other operand is `other` (a register), or `imm` when
+  // `imm_operand`. Invalid `alu`: no match.
+  struct RmwMatch {
+    ir::Inst alu, load;
+    AluOp op = AluOp::kAdd;
+    ir::Value other;
+    bool imm_operand = false;
+    int32_t imm = 0;
+  };
 
   Status Unsupported(const std::string& what) const { return ctx_.Unsupported(what); }
   ir::Value Resolve(ir::Value v) const { return ctx_.Resolve(v); }
@@ -207,6 +217,14 @@ class Lowerer final : public backend::LowerRules {
   // non-constants in the same block used only as this address, and an ishl_imm by 0..3 (used
   // only there) as its index.
   AddressMatch MatchAddress(ir::Inst mem) const;
+  // The read-modify-write shape of store `st`: a full-width integer store whose value is an
+  // add/sub/and/or/xor used only there, one operand of which (the left one for sub) is a plain
+  // load of the same type from the same address value and offset, used only by that ALU op, with
+  // only pure instructions between the load and the store (so no access in between can observe
+  // or change the memory, and the load traps first exactly when the RMW does).
+  RmwMatch MatchRmwStore(ir::Inst st) const;
+  // The RMW store whose ALU op (`as_load`: whose load) is `i`, or an invalid instruction.
+  ir::Inst RmwStoreOf(ir::Inst i, bool as_load) const;
   // The operand of ALU instruction `user` whose integer load becomes its memory operand (the
   // right operand first; register-register forms only), or an invalid value.
   ir::Value FoldedLoadOperand(ir::Inst user) const;
@@ -262,6 +280,7 @@ class Lowerer final : public backend::LowerRules {
   Status LowerIntToFp(ir::Inst i);
   Status LowerBitcast(ir::Inst i);
   void LowerMemory(ir::Inst i);
+  void LowerRmwStore(ir::Inst st, const RmwMatch& r);
   Status LowerCall(ir::Inst i);
   void LowerAtomic(ir::Inst i);
   Status LowerTailCall(ir::Inst i);
@@ -351,6 +370,80 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
       ctx_.BlockOf(si) == ctx_.BlockOf(mem) && ctx_.UseCount(a.args[1]) == 1)
     m.shift = si;
   return m;
+}
+
+Lowerer::RmwMatch Lowerer::MatchRmwStore(ir::Inst st) const {
+  RmwMatch r;
+  const ir::InstData& s = dfg_[st];
+  if (s.opcode != Opcode::kStore) return r;
+  const ir::Value v = s.args[0];
+  const Type t = dfg_.ValueType(Resolve(v));
+  if ((t != Type::kI32 && t != Type::kI64) || !ctx_.CanSinkInto(v, st)) return r;
+  const ir::Inst ai = DefInstId(v);
+  const ir::InstData& a = dfg_[ai];
+  bool commutative = true;
+  switch (a.opcode) {
+    case Opcode::kIadd:
+    case Opcode::kIaddImm:
+      r.op = AluOp::kAdd;
+      break;
+    case Opcode::kIsub:
+      r.op = AluOp::kSub;
+      commutative = false;
+      break;
+    case Opcode::kBand:
+    case Opcode::kBandImm:
+      r.op = AluOp::kAnd;
+      break;
+    case Opcode::kBor:
+    case Opcode::kBorImm:
+      r.op = AluOp::kOr;
+      break;
+    case Opcode::kBxor:
+    case Opcode::kBxorImm:
+      r.op = AluOp::kXor;
+      break;
+    default:
+      return r;
+  }
+  const bool imm_form = ir::Info(a.opcode).format == ir::InstFormat::kBinaryImm;
+  const OpSize size = SizeOf(t);
+  for (int k = 0; k < (imm_form || !commutative ? 1 : 2); ++k) {
+    const ir::Value lv = a.args[k];
+    if (!ctx_.CanSinkInto(lv, ai)) continue;
+    const ir::Inst li = DefInstId(lv);
+    const ir::InstData& l = dfg_[li];
+    if (l.opcode != Opcode::kLoad || dfg_.ValueType(Resolve(lv)) != t) continue;
+    if (Resolve(l.args[0]) != Resolve(s.args[1]) || l.imm != s.imm) continue;
+    if (!ctx_.OnlyPureBetween(li, st)) continue;
+    int64_t imm = a.imm;
+    int32_t imm32;
+    if ((imm_form || IsIconst(a.args[1 - k], &imm)) && ImmOperand(imm, size, &imm32)) {
+      r.imm_operand = true;
+      r.imm = imm32;
+    } else if (imm_form) {
+      continue;  // a 64-bit immediate with no imm32 form and no value to put in a register
+    } else {
+      r.other = a.args[1 - k];  // a register (a wide constant is materialized)
+    }
+    r.alu = ai;
+    r.load = li;
+    return r;
+  }
+  return r;
+}
+
+ir::Inst Lowerer::RmwStoreOf(ir::Inst i, bool as_load) const {
+  ir::Inst alu = i;
+  if (as_load) {
+    alu = ctx_.SoleUser(dfg_.FirstResult(i));
+    if (!alu.valid()) return ir::Inst();
+  }
+  if (dfg_[alu].results.size != 1) return ir::Inst();  // e.g. a load whose user is a store
+  const ir::Inst st = ctx_.SoleUser(dfg_.FirstResult(alu));
+  if (!st.valid()) return ir::Inst();
+  const RmwMatch r = MatchRmwStore(st);
+  return (as_load ? r.load : r.alu) == i ? st : ir::Inst();
 }
 
 bool Lowerer::LoadFoldableInto(ir::Value v, ir::Inst user) const {
@@ -482,6 +575,16 @@ ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
 bool Lowerer::IsSunk(ir::Inst i) const {
   const ir::InstData& d = dfg_[i];
   switch (d.opcode) {
+    case Opcode::kIsub:
+    case Opcode::kBand:
+    case Opcode::kBor:
+    case Opcode::kBxor:
+    case Opcode::kIaddImm:
+    case Opcode::kBandImm:
+    case Opcode::kBorImm:
+    case Opcode::kBxorImm:
+      // The operation of a read-modify-write store.
+      return RmwStoreOf(i, /*as_load=*/false).valid();
     case Opcode::kIcmp:
     case Opcode::kIcmpImm:
     case Opcode::kFcmp: {
@@ -489,6 +592,7 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       return u.valid() && SinkableCompare(u) == i;
     }
     case Opcode::kIadd: {
+      if (RmwStoreOf(i, /*as_load=*/false).valid()) return true;
       // Every user is a memory access folding it (MatchAddress asks the same of each).
       const ir::Value r = dfg_.FirstResult(i);
       const ir::Inst u = ctx_.order().last_user[Resolve(r).index];
@@ -515,6 +619,7 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       // addressing mode (then the load needs a register).
       const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
       if (!u.valid()) return false;
+      if (RmwStoreOf(i, /*as_load=*/true).valid()) return true;
       const ir::Value vl = VectorLoadOperand(u);
       if (vl.valid()) return DefInstId(vl) == i;
       const ir::Value v = FoldedLoadOperand(u);
@@ -899,9 +1004,38 @@ void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
   ops_.push_back(Operand::Use(Use(addr)));
 }
 
+void Lowerer::LowerRmwStore(ir::Inst st, const RmwMatch& r) {
+  const ir::InstData& s = dfg_[st];
+  const ir::InstData& l = dfg_[r.load];
+  MInst m;
+  m.op = MOp::kAluStore;
+  m.alu = r.op;
+  m.size = SizeOf(dfg_.ValueType(s.args[0]));
+  m.disp = static_cast<int32_t>(s.imm);
+  // The read comes first: a trapping load reports its trap, else the store's.
+  m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap) || !s.flags.Has(ir::MemFlags::kNotrap);
+  m.trap = !l.flags.Has(ir::MemFlags::kNotrap) ? l.trap : s.trap;
+  ops_.clear();
+  if (r.imm_operand) {
+    m.imm_operand = true;
+    m.imm = r.imm;
+  } else {
+    ops_.push_back(Operand::Use(Use(r.other)));
+  }
+  AddressOperands(st, &m);
+  EmitSpan(m, ops_);
+}
+
 void Lowerer::LowerMemory(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
+  if (store) {
+    const RmwMatch r = MatchRmwStore(i);
+    if (r.alu.valid()) {
+      LowerRmwStore(i, r);
+      return;
+    }
+  }
   MInst m;
   m.op = store ? MOp::kStore : MOp::kLoad;
   m.disp = static_cast<int32_t>(d.imm);

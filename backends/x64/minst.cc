@@ -27,7 +27,7 @@ class X64Syntax final : public backend::VCodeSyntax {
   std::string InstHead(uint32_t i) const override {
     const MInst& m = v_.insts[i];
     std::string out(MOpName(m.op));
-    if (m.op == MOp::kAlu) {
+    if (m.op == MOp::kAlu || m.op == MOp::kAluStore) {
       out += '.';  // appended piecewise: g++-12 -O3 misreports "lit" + string (-Wrestrict)
       out += std::to_string(static_cast<int>(m.alu));
     }
@@ -100,6 +100,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       s.dst = 0;
       return s;
     case MOp::kStore:
+    case MOp::kAluStore:
       if (!m.imm_operand) s.value = 0;  // else the stored value is the immediate
       return s;
     case MOp::kStoreOutArg:
