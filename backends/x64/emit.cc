@@ -315,6 +315,14 @@ CondCode Emitter::Compare(uint32_t i, const MInst& m) {
         Put(Inst::AluRI(AluOp::kCmp, m.size, G(i, o.a), m.imm));
       }
       return m.cc;
+    case CondKind::kIntRM:  // a folded load: `cmpl mem, %a`
+      if (m.can_trap) buf_.AddTrap(m.trap);
+      Put(Inst::AluRM(AluOp::kCmp, m.size, G(i, o.a), MemOperand(i, m)));
+      return m.cc;
+    case CondKind::kIntMI:  // `cmpl $imm, mem`
+      if (m.can_trap) buf_.AddTrap(m.trap);
+      Put(Inst::AluMI(AluOp::kCmp, m.size, MemOperand(i, m), m.imm));
+      return m.cc;
     case CondKind::kFloat:
       break;
   }

@@ -129,6 +129,7 @@ class Lowerer final : public backend::LowerRules {
     OpSize size = OpSize::k32;
     VReg a, b;
     int64_t imm = 0;
+    ir::Inst load;  // kIntRM, kIntMI: the load folded into the compare
   };
   // An address computation folded into a memory access: `add` = iadd(base, index) (invalid: no
   // folding), `shift` = ishl_imm(index', 0..3) as that index (invalid: scale 1).
@@ -213,6 +214,13 @@ class Lowerer final : public backend::LowerRules {
   // materialized boolean: an icmp/icmp_imm (or, for brif, an fcmp) in the same block whose only
   // use is `user`'s condition. Invalid when there is none.
   ir::Inst SinkableCompare(ir::Inst user) const;
+  // Where compare `cmp` executes: its user when SinkableCompare sinks it there, else itself.
+  ir::Inst CompareSite(ir::Inst cmp) const;
+  // The operand of icmp/icmp_imm `cmp` that is a plain i32/i64 load folded into the compare as
+  // its memory operand (`cmpl mem, %a`, `cmpl $imm, mem`): the load is used only there, in the
+  // same block, with only pure instructions up to the compare's site; at a conditional trap
+  // (whose trap record is its own) only a load that cannot trap. Invalid when none.
+  ir::Value CompareLoadOperand(ir::Inst cmp) const;
   // The address arithmetic memory access `mem` folds into its addressing mode: an iadd of two
   // non-constants in the same block used only as this address, and an ishl_imm by 0..3 (used
   // only there) as its index.
@@ -349,6 +357,36 @@ ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
   if (op == Opcode::kIcmp || op == Opcode::kIcmpImm || (allow_float && op == Opcode::kFcmp))
     return di;
   return ir::Inst();
+}
+
+ir::Inst Lowerer::CompareSite(ir::Inst cmp) const {
+  const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(cmp));
+  return u.valid() && SinkableCompare(u) == cmp ? u : cmp;
+}
+
+ir::Value Lowerer::CompareLoadOperand(ir::Inst cmp) const {
+  const ir::InstData& d = dfg_[cmp];
+  if (d.opcode != Opcode::kIcmp && d.opcode != Opcode::kIcmpImm) return ir::Value();
+  const ir::Inst site = CompareSite(cmp);
+  const Opcode so = dfg_[site].opcode;
+  // A conditional trap's MInst records its own trap code, so only a load that cannot trap
+  // (a VMContext or table field) folds into its compare.
+  const bool trap_site = so == Opcode::kTrapz || so == Opcode::kTrapnz;
+  const Type t = dfg_.ValueType(Resolve(d.args[0]));
+  if (t != Type::kI32 && t != Type::kI64) return ir::Value();
+  int32_t imm32;
+  if (d.opcode == Opcode::kIcmpImm && !ImmOperand(d.imm, SizeOf(t), &imm32)) return ir::Value();
+  const int n = d.opcode == Opcode::kIcmp ? 2 : 1;
+  for (int k = 0; k < n; ++k) {
+    const ir::Value v = d.args[k];
+    if (n == 2 && Resolve(d.args[0]) == Resolve(d.args[1])) break;
+    if (!ctx_.CanSinkInto(v, cmp)) continue;
+    const ir::Inst li = DefInstId(v);
+    if (dfg_[li].opcode != Opcode::kLoad) continue;
+    if (trap_site && !dfg_[li].flags.Has(ir::MemFlags::kNotrap)) continue;
+    if (ctx_.OnlyPureBetween(li, site)) return v;
+  }
+  return ir::Value();
 }
 
 Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
@@ -620,6 +658,7 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
       if (!u.valid()) return false;
       if (RmwStoreOf(i, /*as_load=*/true).valid()) return true;
+      if (CompareLoadOperand(u) == dfg_.FirstResult(i)) return true;
       const ir::Value vl = VectorLoadOperand(u);
       if (vl.valid()) return DefInstId(vl) == i;
       const ir::Value v = FoldedLoadOperand(u);
@@ -634,6 +673,28 @@ Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold) {
   Cond out;
   if (fold) {
     const ir::InstData& d = dfg_[DefInstId(c)];
+    const ir::Value lv = CompareLoadOperand(DefInstId(c));
+    if (lv.valid()) {
+      // cmp with the load as the memory operand: `cmp $imm, mem` when the other side is an
+      // immediate, else `cmp mem, a`, whose flags are those of a - mem (the condition swaps
+      // when the load is the left operand).
+      out.cc = IntCond(static_cast<ir::IntCC>(d.cond));
+      out.size = AluSize(dfg_.ValueType(d.args[0]));
+      out.load = DefInstId(lv);
+      const bool left = Resolve(lv) == Resolve(d.args[0]);
+      int64_t imm = d.imm;
+      int32_t imm32;
+      if (left && (d.opcode == Opcode::kIcmpImm || IsIconst(d.args[1], &imm)) &&
+          ImmOperand(imm, out.size, &imm32)) {
+        out.kind = CondKind::kIntMI;
+        out.imm = imm32;
+      } else {
+        out.kind = CondKind::kIntRM;
+        out.a = Use(left ? d.args[1] : d.args[0]);
+        if (left) out.cc = Swap(out.cc);
+      }
+      return out;
+    }
     if (d.opcode == Opcode::kIcmp) {
       out.kind = CondKind::kIntRR;
       out.cc = IntCond(static_cast<ir::IntCC>(d.cond));
@@ -693,8 +754,19 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
   m->fp64 = c.fp64;
   m->size = c.size;
   m->imm = c.imm;
-  ops->push_back(Operand::Use(c.a));
+  if (c.kind != CondKind::kIntMI) ops->push_back(Operand::Use(c.a));
   if (c.kind == CondKind::kIntRR || c.kind == CondKind::kFloat) ops->push_back(Operand::Use(c.b));
+  if (c.load.valid()) {  // the folded load's addressing mode (AddressOperands pushes to ops_)
+    EGRET_CHECK(ops == &ops_);
+    const ir::InstData& l = dfg_[c.load];
+    AddressOperands(c.load, m);
+    m->disp = static_cast<int32_t>(l.imm);
+    if (!l.flags.Has(ir::MemFlags::kNotrap)) {  // never for kTrapIf (CompareLoadOperand)
+      EGRET_CHECK(m->op != MOp::kTrapIf);
+      m->can_trap = true;
+      m->trap = l.trap;
+    }
+  }
 }
 
 void Lowerer::ComputeZeroExtendedParams() {

@@ -82,8 +82,15 @@ std::string_view VecOpName(VecOp op) {
 OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
   OperandSlots s;
   const auto last = static_cast<int8_t>(num_ops - 1);
-  // Condition operands come first: the tested value, or the two compared ones.
-  const int8_t cond_ops = m.cond == CondKind::kIntRR || m.cond == CondKind::kFloat ? 2 : 1;
+  // Condition operands come first: the tested value, or the two compared ones, or a compared
+  // register and a folded load's address, or that address alone.
+  const bool cond_two_regs = m.cond == CondKind::kIntRR || m.cond == CondKind::kFloat;
+  const bool cond_mem = m.cond == CondKind::kIntRM || m.cond == CondKind::kIntMI;
+  const auto cond_ops = static_cast<int8_t>((cond_two_regs                ? 2
+                                             : m.cond == CondKind::kIntMI ? 0
+                                                                          : 1) +
+                                            (cond_mem ? (m.base_op >= 0) + (m.index_op >= 0) : 0));
+  const int8_t cond_a = m.cond == CondKind::kIntMI ? -1 : 0;
   switch (m.op) {
     case MOp::kArgs:
     case MOp::kRet:
@@ -169,13 +176,13 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kCmpSet:
     case MOp::kBrif:
     case MOp::kTrapIf:
-      s.a = 0;
-      if (cond_ops == 2) s.b = 1;
+      s.a = cond_a;
+      if (cond_two_regs) s.b = 1;
       if (m.op == MOp::kCmpSet) s.dst = last;
       return s;
     case MOp::kSelect:
-      s.a = 0;
-      if (cond_ops == 2) s.b = 1;
+      s.a = cond_a;
+      if (cond_two_regs) s.b = 1;
       s.x = cond_ops;
       s.y = static_cast<int8_t>(cond_ops + 1);
       s.dst = static_cast<int8_t>(cond_ops + 2);

@@ -106,6 +106,8 @@ enum class CondKind : uint8_t {
   kIntRR,    // cmp a, b; condition `cc` (operands 0, 1)
   kIntRI,    // cmp a, $imm; condition `cc` (operand 0)
   kFloat,    // ucomis a, b; float condition `fcc` (operands 0, 1)
+  kIntRM,    // cmp a, memory (a - [mem]); condition `cc` (operand 0, then the memory operand)
+  kIntMI,    // cmp [mem], $imm; condition `cc` (the memory operand only)
 };
 
 // The SIMD sequences of MOp::kVec (emit.cc, EmitVec, states each one). Lane width in `size`
