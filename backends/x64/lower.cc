@@ -221,6 +221,14 @@ class Lowerer final : public backend::LowerRules {
   // same block, with only pure instructions up to the compare's site; at a conditional trap
   // (whose trap record is its own) only a load that cannot trap. Invalid when none.
   ir::Value CompareLoadOperand(ir::Inst cmp) const;
+  // The condition of brif/select/trapz/trapnz `user` when it is a plain i32/i64 load used only
+  // there (not a compare), in the same block, with only pure instructions up to `user`, which
+  // then tests memory directly (`cmpl $0, mem`); at a conditional trap only a load that cannot
+  // trap. Invalid when none.
+  ir::Value TestedLoad(ir::Inst user) const;
+  // The width a load instruction reads: its type's for `load` (i32: k32, else k64), the memory
+  // width for the extending loads, k64 for anything else.
+  OpSize LoadWidth(ir::Inst li) const;
   // The address arithmetic memory access `mem` folds into its addressing mode: an iadd of two
   // non-constants in the same block used only as this address, and an ishl_imm by 0..3 (used
   // only there) as its index.
@@ -263,8 +271,8 @@ class Lowerer final : public backend::LowerRules {
     return fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore;
   }
 
-  // The condition `c` (the condition operand of its user); `fold`: its compare is folded.
-  Cond CondOf(ir::Value c, bool fold);
+  // The condition `c` (the condition operand of `user`); `fold`: its compare is folded.
+  Cond CondOf(ir::Value c, bool fold, ir::Inst user = ir::Inst());
   void PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* ops);
   // Pushes the operands of the addressing mode of memory access `mem` and records them in `m`.
   void AddressOperands(ir::Inst mem, MInst* m);
@@ -382,11 +390,59 @@ ir::Value Lowerer::CompareLoadOperand(ir::Inst cmp) const {
     if (n == 2 && Resolve(d.args[0]) == Resolve(d.args[1])) break;
     if (!ctx_.CanSinkInto(v, cmp)) continue;
     const ir::Inst li = DefInstId(v);
-    if (dfg_[li].opcode != Opcode::kLoad) continue;
+    const OpSize width = LoadWidth(li);
+    if (width == OpSize::k64 && dfg_[li].opcode != Opcode::kLoad) continue;  // not a load
+    if (width != SizeOf(t)) {
+      // An extending load compares at its own width only for == / != 0 (the extension is zero
+      // exactly when the loaded bits are), as the left operand.
+      int64_t zero = d.imm;
+      const auto cc = static_cast<ir::IntCC>(d.cond);
+      if (k != 0 || (cc != ir::IntCC::kEq && cc != ir::IntCC::kNe)) continue;
+      if (d.opcode == Opcode::kIcmp ? !IsIconst(d.args[1], &zero) || zero != 0 : zero != 0)
+        continue;
+    }
     if (trap_site && !dfg_[li].flags.Has(ir::MemFlags::kNotrap)) continue;
-    if (ctx_.OnlyPureBetween(li, site)) return v;
+    if (ctx_.OnlyPureBetween(li, site)) return Resolve(v);
   }
   return ir::Value();
+}
+
+OpSize Lowerer::LoadWidth(ir::Inst li) const {
+  const ir::InstData& l = dfg_[li];
+  switch (l.opcode) {
+    case Opcode::kLoad: {
+      const Type t = dfg_.ValueType(dfg_.FirstResult(li));
+      return t == Type::kI32 ? OpSize::k32 : OpSize::k64;  // callers check the type
+    }
+    case Opcode::kUload8:
+    case Opcode::kSload8:
+      return OpSize::k8;
+    case Opcode::kUload16:
+    case Opcode::kSload16:
+      return OpSize::k16;
+    case Opcode::kUload32:
+    case Opcode::kSload32:
+      return OpSize::k32;
+    default:
+      return OpSize::k64;
+  }
+}
+
+ir::Value Lowerer::TestedLoad(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  const bool trap_site = d.opcode == Opcode::kTrapz || d.opcode == Opcode::kTrapnz;
+  if (!trap_site && d.opcode != Opcode::kBrif && d.opcode != Opcode::kSelect) return ir::Value();
+  if (SinkableCompare(user).valid()) return ir::Value();
+  const ir::Value c = d.args[0];
+  if (!ctx_.CanSinkInto(c, user)) return ir::Value();
+  const ir::Inst li = DefInstId(c);
+  const ir::InstData& l = dfg_[li];
+  const Type t = dfg_.ValueType(Resolve(c));
+  if (t != Type::kI32 && t != Type::kI64) return ir::Value();
+  // A plain or extending integer load (tested at the width it reads).
+  if (LoadWidth(li) == OpSize::k64 && l.opcode != Opcode::kLoad) return ir::Value();
+  if (trap_site && !l.flags.Has(ir::MemFlags::kNotrap)) return ir::Value();
+  return ctx_.OnlyPureBetween(li, user) ? Resolve(c) : ir::Value();
 }
 
 Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
@@ -652,13 +708,26 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
       return u.valid() && AndnOperand(u) == dfg_.FirstResult(i);
     }
+    case Opcode::kUload8:
+    case Opcode::kSload8:
+    case Opcode::kUload16:
+    case Opcode::kSload16:
+    case Opcode::kUload32:
+    case Opcode::kSload32: {
+      // Folded into the compare or test of its only user, at the width it reads.
+      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+      if (!u.valid()) return false;
+      const ir::Value r = dfg_.FirstResult(i);
+      return CompareLoadOperand(u) == r || TestedLoad(u) == r;
+    }
     case Opcode::kLoad: {
       // Folded into its ALU user, unless that user is itself an address folded into an
       // addressing mode (then the load needs a register).
       const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
       if (!u.valid()) return false;
       if (RmwStoreOf(i, /*as_load=*/true).valid()) return true;
-      if (CompareLoadOperand(u) == dfg_.FirstResult(i)) return true;
+      const ir::Value r = dfg_.FirstResult(i);  // both matchers return resolved values
+      if (CompareLoadOperand(u) == r || TestedLoad(u) == r) return true;
       const ir::Value vl = VectorLoadOperand(u);
       if (vl.valid()) return DefInstId(vl) == i;
       const ir::Value v = FoldedLoadOperand(u);
@@ -669,8 +738,16 @@ bool Lowerer::IsSunk(ir::Inst i) const {
   }
 }
 
-Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold) {
+Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
   Cond out;
+  if (!fold && user.valid() && TestedLoad(user).valid()) {  // `cmp $0, mem`: holds when != 0
+    out.kind = CondKind::kIntMI;
+    out.cc = CondCode::kNe;
+    out.size = LoadWidth(DefInstId(c));
+    out.imm = 0;
+    out.load = DefInstId(c);
+    return out;
+  }
   if (fold) {
     const ir::InstData& d = dfg_[DefInstId(c)];
     const ir::Value lv = CompareLoadOperand(DefInstId(c));
@@ -679,7 +756,7 @@ Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold) {
       // immediate, else `cmp mem, a`, whose flags are those of a - mem (the condition swaps
       // when the load is the left operand).
       out.cc = IntCond(static_cast<ir::IntCC>(d.cond));
-      out.size = AluSize(dfg_.ValueType(d.args[0]));
+      out.size = LoadWidth(DefInstId(lv));  // the compare's width, or a narrower load's
       out.load = DefInstId(lv);
       const bool left = Resolve(lv) == Resolve(d.args[0]);
       int64_t imm = d.imm;
@@ -928,7 +1005,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
       MInst m;
       ops_.clear();
       if (d.opcode == Opcode::kBrif) {
-        Cond c = CondOf(d.args[0], SinkableCompare(i).valid());
+        Cond c = CondOf(d.args[0], SinkableCompare(i).valid(), i);
         m.op = MOp::kBrif;
         PushCondOperands(c, &m, &ops_);
         m.target[0] = t.target[0];
@@ -1640,7 +1717,7 @@ Status Lowerer::LowerFcmp(ir::Inst i) {
 Status Lowerer::LowerSelect(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   MInst m;
-  Cond c = CondOf(d.args[0], SinkableCompare(i).valid());
+  Cond c = CondOf(d.args[0], SinkableCompare(i).valid(), i);
   m.op = MOp::kSelect;
   ops_.clear();
   PushCondOperands(c, &m, &ops_);
@@ -1859,7 +1936,7 @@ Status Lowerer::LowerTrapIf(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const Opcode op = d.opcode;
   MInst m;
-  Cond c = CondOf(d.args[0], SinkableCompare(i).valid());
+  Cond c = CondOf(d.args[0], SinkableCompare(i).valid(), i);
   m.op = MOp::kTrapIf;
   m.trap = d.trap;
   ops_.clear();
