@@ -230,9 +230,13 @@ void Backtrack::BuildUses() {
   // Sorted by start, with an index of the first reservation of every kResShift-point bucket, so
   // a lookup costs a short search inside one bucket whatever the function's size.
   const uint32_t buckets = ((4 * f_.num_insts()) >> kResShift) + 2;
+  const size_t words = 2 * (static_cast<size_t>(f_.num_insts()) * 4 / 64 + 2);
+  allocatable_.ForEach([&](PReg r) { busy_[r.index()].assign(words, 0); });
   for (int r = 0; r < PReg::kNumIndices; ++r) {
     auto& list = res_[r];
     if (list.empty()) continue;
+    if (!busy_[r].empty())
+      for (const Res& x : list) MarkBusy(PReg::FromIndex(r), x.from, x.to, 0, true);
     std::sort(list.begin(), list.end(), [](const Res& a, const Res& b) { return a.from < b.from; });
     auto& index = res_index_[r];
     index.resize(buckets);
@@ -364,7 +368,12 @@ void Backtrack::Weigh(uint32_t b) {
   bu.weight = bu.minimal ? kInfWeight : w / (static_cast<float>(size) / 4.0f + 2.0f);
 }
 
-void Backtrack::Enqueue(uint32_t b) { queue_.push({bundles_[b].size, b}); }
+void Backtrack::Enqueue(uint32_t b) {
+  const Bundle& bu = bundles_[b];
+  const uint32_t cls = 32 - static_cast<uint32_t>(__builtin_clz(bu.size | 1));
+  const uint64_t key = (uint64_t{cls} << 32) | (UINT32_MAX - arena_[bu.begin].from);
+  queue_.push({key, b});
+}
 
 Status Backtrack::AllocateAll() {
   for (uint32_t b = 0; b < bundles_.size(); ++b) {
@@ -394,23 +403,51 @@ void Backtrack::Candidates(const Bundle& bu, std::vector<PReg>* out) const {
     if (r != bu.hint) out->push_back(r);
 }
 
-// Calls f(point, bundle or kNone for a reservation) for each conflict of the bundle's ranges in
-// register r, in increasing range order; f returns false to stop.
+// Sets or clears the bits of points [a, b) of register r in half `half` (0: reservations,
+// 1: assigned ranges).
+void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set) {
+  uint64_t* bits = busy_[r.index()].data() + half;
+  for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
+    const uint32_t lo = w == a / 64 ? a % 64 : 0;
+    const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
+    const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
+    if (set)
+      bits[2 * w] |= mask;
+    else
+      bits[2 * w] &= ~mask;
+  }
+}
+
+// False only if no reservation and no assigned range of r overlaps [a, b) (a < b).
+bool Backtrack::MayConflict(PReg r, uint32_t a, uint32_t b) const {
+  const uint64_t* bits = busy_[r.index()].data();
+  for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
+    const uint32_t lo = w == a / 64 ? a % 64 : 0;
+    const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
+    const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
+    if ((bits[2 * w] | bits[2 * w + 1]) & mask) return true;
+  }
+  return false;
+}
+
+// Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for each
+// conflict of the bundle's ranges in register r, in increasing range order; f returns false to
+// stop.
 template <class F>
 void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
   for (const Range& x : Ranges(bu)) {
+    if (!MayConflict(r, x.from, x.to)) continue;
     if (!res.empty()) {
       auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
       for (; it != res.end() && it->from < x.to; ++it)
         if (it->to > x.from && it->vreg != x.vreg)
-          if (!f(std::max(x.from, it->from), kNone)) return;
+          if (!f(&x, kNone, 0.0f)) return;
     }
     if (occ.empty()) continue;
-    if (!occ.ForEachOverlap(x.from, x.to, [&](const IntervalSet::Entry& e) {
-          return f(std::max(x.from, e.from), e.bundle);
-        }))
+    if (!occ.ForEachOverlap(x.from, x.to,
+                            [&](const IntervalSet::Entry& e) { return f(&x, e.bundle, e.weight); }))
       return;
   }
 }
@@ -428,10 +465,12 @@ uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
 
 // The first point where the bundle meets a reservation or another bundle in r (UINT32_MAX if
 // none). Stops at the first range of the bundle that has a conflict.
-uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r) const {
+// `from_range`: ranges before it are known to have no conflict in r.
+uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const {
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
-  for (const Range& x : Ranges(bu)) {
+  for (const Range& x : Ranges(bu).subspan(from_range)) {
+    if (!MayConflict(r, x.from, x.to)) continue;
     uint32_t first = UINT32_MAX;
     if (!res.empty()) {
       auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
@@ -454,13 +493,19 @@ void Backtrack::Assign(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
   auto& occ = occ_[r.index()];
-  for (const Range& x : Ranges(bu)) occ.Insert({x.from, x.to, x.vreg, b});
+  for (const Range& x : Ranges(bu)) {
+    occ.Insert({x.from, x.to, b, bu.weight});
+    MarkBusy(r, x.from, x.to, 1, true);
+  }
 }
 
 void Backtrack::Evict(uint32_t b) {
   Bundle& bu = bundles_[b];
   auto& occ = occ_[bu.reg.index()];
-  for (const Range& x : Ranges(bu)) occ.Erase(x.from);
+  for (const Range& x : Ranges(bu)) {
+    occ.Erase(x.from);
+    MarkBusy(bu.reg, x.from, x.to, 1, false);
+  }
   bu.reg = PReg();
   // An eviction counts as a split: a bundle that keeps being evicted ends in minimal bundles
   // after kMaxSplits rounds instead of being re-placed (and rescanned) without bound.
@@ -476,16 +521,19 @@ Status Backtrack::Place(uint32_t b) {
   const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
   PReg best;
   float best_cost = kInfWeight * 2;
+  first_conflict_range_.clear();
+  const Range* range0 = Ranges(bundles_[b]).data();
   for (PReg r : cands_) {
     bool free = true;
     float cost = 0;
-    ForEachConflict(bundles_[b], r, [&](uint32_t, uint32_t c) {
+    ForEachConflict(bundles_[b], r, [&](const Range* x, uint32_t c, float cw) {
+      if (free) first_conflict_range_.push_back(static_cast<uint32_t>(x - range0));
       free = false;
-      if (!may_evict || c == kNone || bundles_[c].weight >= w) {
+      if (!may_evict || c == kNone || cw >= w) {
         cost = kInfWeight * 4;
         return false;
       }
-      cost = std::max(cost, bundles_[c].weight);
+      cost = std::max(cost, cw);
       return true;
     });
     if (free) {
@@ -500,7 +548,7 @@ Status Backtrack::Place(uint32_t b) {
   if (best.valid()) {
     if (budget_ > 0) --budget_;
     evict_list_.clear();
-    ForEachConflict(bundles_[b], best, [&](uint32_t, uint32_t c) {
+    ForEachConflict(bundles_[b], best, [&](const Range*, uint32_t c, float) {
       evict_list_.push_back(c);
       return true;
     });
@@ -594,9 +642,10 @@ Status Backtrack::Split(uint32_t b) {
   const uint32_t start = Ranges(bundles_[b]).front().from;
   PReg best;
   uint32_t best_pt = 0;
-  Candidates(bundles_[b], &cands_);
-  for (PReg r : cands_) {
-    const uint32_t first = FirstConflict(bundles_[b], r);
+  // Place() just scanned the same candidates and recorded each one's first conflicting range.
+  for (size_t k = 0; k < cands_.size(); ++k) {
+    const PReg r = cands_[k];
+    const uint32_t first = FirstConflict(bundles_[b], r, first_conflict_range_[k]);
     if (first > best_pt || !best.valid()) {
       best_pt = first;
       best = r;

@@ -84,7 +84,9 @@ class Backtrack {
   void Candidates(const Bundle& bu, std::vector<PReg>* out) const;
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
-  uint32_t FirstConflict(const Bundle& bu, PReg r) const;
+  uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
+  bool MayConflict(PReg r, uint32_t a, uint32_t b) const;
+  void MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set);
   uint32_t ResLowerBound(PReg r, uint32_t p) const;
   void Assign(uint32_t b, PReg r);
   void Evict(uint32_t b);
@@ -130,9 +132,17 @@ class Backtrack {
   std::vector<Bundle> bundles_;
   std::vector<uint32_t> vreg_bundle_;
   IntervalSet occ_[PReg::kNumIndices];
-  std::priority_queue<std::pair<uint32_t, uint32_t>> queue_;
+  std::priority_queue<std::pair<uint64_t, uint32_t>> queue_;
   uint64_t budget_ = 0;  // evictions of non-minimal bundles left
   std::vector<PReg> cands_;
+  // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
+  std::vector<uint32_t> first_conflict_range_;
+  // Per allocatable register, one bit per point, in pairs of words (reservations of any vreg,
+  // assigned ranges): a filter in front of the exact queries. A range whose bits are all clear
+  // has no conflict in that register; a set bit sends the query to res_ and occ_ (a reservation
+  // of the bundle's own vreg sets bits but is no conflict). The assigned half is exact because
+  // assigned ranges in one register are disjoint.
+  std::vector<uint64_t> busy_[PReg::kNumIndices];
   std::vector<uint32_t> evict_list_;
   std::vector<Range> req_;
 
