@@ -368,23 +368,68 @@ void Backtrack::Weigh(uint32_t b) {
   bu.weight = bu.minimal ? kInfWeight : w / (static_cast<float>(size) / 4.0f + 2.0f);
 }
 
+// The allocation queue: bundles leave by size class (floor(log2(points covered)) + 1), largest
+// class first, and within a class in layout order (earlier first range first; ties: higher
+// bundle id first). A class sweeps the function once, so consecutive placements touch nearby
+// parts of the interval sets and bitmaps (allocating by exact size visited the function in
+// random order and missed the caches on every query). The initial bundles of a class are one
+// sorted array consumed in order; bundles queued during allocation (evicted, split) go to a
+// small heap per class; the next bundle is the earlier of the two heads.
+namespace {
+bool QueueBefore(const std::pair<uint32_t, uint32_t>& a, const std::pair<uint32_t, uint32_t>& b) {
+  return a.first != b.first ? a.first < b.first : a.second > b.second;
+}
+// For std::push_heap/pop_heap: the top is the QueueBefore-first item.
+bool QueueHeapLess(const std::pair<uint32_t, uint32_t>& a, const std::pair<uint32_t, uint32_t>& b) {
+  return QueueBefore(b, a);
+}
+}  // namespace
+
 void Backtrack::Enqueue(uint32_t b) {
   const Bundle& bu = bundles_[b];
   const uint32_t cls = 32 - static_cast<uint32_t>(__builtin_clz(bu.size | 1));
-  const uint64_t key = (uint64_t{cls} << 32) | (UINT32_MAX - arena_[bu.begin].from);
-  queue_.push({key, b});
+  SizeClass& sc = classes_[cls];
+  const std::pair<uint32_t, uint32_t> item{arena_[bu.begin].from, b};
+  if (filling_) {
+    sc.sorted.push_back(item);
+  } else {
+    sc.heap.push_back(item);
+    std::push_heap(sc.heap.begin(), sc.heap.end(), QueueHeapLess);
+  }
+  nonempty_ |= uint64_t{1} << cls;
+}
+
+// The next bundle to place, or kNone when the queue is empty.
+uint32_t Backtrack::PopQueue() {
+  while (nonempty_ != 0) {
+    const uint32_t cls = 63 - static_cast<uint32_t>(__builtin_clzll(nonempty_));
+    SizeClass& sc = classes_[cls];
+    const bool have_sorted = sc.next < sc.sorted.size();
+    if (!have_sorted && sc.heap.empty()) {
+      nonempty_ &= ~(uint64_t{1} << cls);
+      continue;
+    }
+    if (have_sorted && (sc.heap.empty() || QueueBefore(sc.sorted[sc.next], sc.heap.front())))
+      return sc.sorted[sc.next++].second;
+    std::pop_heap(sc.heap.begin(), sc.heap.end(), QueueHeapLess);
+    const uint32_t b = sc.heap.back().second;
+    sc.heap.pop_back();
+    return b;
+  }
+  return kNone;
 }
 
 Status Backtrack::AllocateAll() {
+  filling_ = true;
   for (uint32_t b = 0; b < bundles_.size(); ++b) {
     if (bundles_[b].dead) continue;
     Weigh(b);
     Enqueue(b);
   }
+  filling_ = false;
+  for (SizeClass& sc : classes_) std::sort(sc.sorted.begin(), sc.sorted.end(), QueueBefore);
   budget_ = 8 * static_cast<uint64_t>(bundles_.size()) + 4 * f_.num_insts() + 64;
-  while (!queue_.empty()) {
-    const uint32_t b = queue_.top().second;
-    queue_.pop();
+  for (uint32_t b = PopQueue(); b != kNone; b = PopQueue()) {
     if (bundles_[b].dead || bundles_[b].reg.valid() || bundles_[b].spilled) continue;
     EGRET_TRY(Place(b));
   }
@@ -418,16 +463,33 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
   }
 }
 
-// False only if no reservation and no assigned range of r overlaps [a, b) (a < b).
-bool Backtrack::MayConflict(PReg r, uint32_t a, uint32_t b) const {
+// Which halves of r's bitmap have a bit set in [a, b) (a < b): bit 0 reservations, bit 1
+// assigned ranges. 0 means no conflict in r there.
+uint32_t Backtrack::Busy(PReg r, uint32_t a, uint32_t b) const {
+  const uint64_t* bits = busy_[r.index()].data();
+  uint64_t res = 0, occ = 0;
+  for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
+    const uint32_t lo = w == a / 64 ? a % 64 : 0;
+    const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
+    const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
+    res |= bits[2 * w] & mask;
+    occ |= bits[2 * w + 1] & mask;
+  }
+  return (res != 0 ? 1u : 0u) | (occ != 0 ? 2u : 0u);
+}
+
+// The first point in [a, b) covered by an assigned range of r, or UINT32_MAX (exact: the
+// assigned half of the bitmap holds exactly the assigned ranges).
+uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
   const uint64_t* bits = busy_[r.index()].data();
   for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
     const uint32_t lo = w == a / 64 ? a % 64 : 0;
     const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
     const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
-    if ((bits[2 * w] | bits[2 * w + 1]) & mask) return true;
+    const uint64_t m = bits[2 * w + 1] & mask;
+    if (m != 0) return 64 * w + static_cast<uint32_t>(__builtin_ctzll(m));
   }
-  return false;
+  return UINT32_MAX;
 }
 
 // Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for each
@@ -438,14 +500,14 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
   for (const Range& x : Ranges(bu)) {
-    if (!MayConflict(r, x.from, x.to)) continue;
-    if (!res.empty()) {
+    const uint32_t busy = Busy(r, x.from, x.to);
+    if (busy & 1) {
       auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
       for (; it != res.end() && it->from < x.to; ++it)
         if (it->to > x.from && it->vreg != x.vreg)
           if (!f(&x, kNone, 0.0f)) return;
     }
-    if (occ.empty()) continue;
+    if (!(busy & 2)) continue;
     if (!occ.ForEachOverlap(x.from, x.to,
                             [&](const IntervalSet::Entry& e) { return f(&x, e.bundle, e.weight); }))
       return;
@@ -468,11 +530,11 @@ uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
 // `from_range`: ranges before it are known to have no conflict in r.
 uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const {
   const auto& res = res_[r.index()];
-  const auto& occ = occ_[r.index()];
   for (const Range& x : Ranges(bu).subspan(from_range)) {
-    if (!MayConflict(r, x.from, x.to)) continue;
+    const uint32_t busy = Busy(r, x.from, x.to);
+    if (busy == 0) continue;
     uint32_t first = UINT32_MAX;
-    if (!res.empty()) {
+    if (busy & 1) {
       auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
       for (; it != res.end() && it->from < x.to; ++it)
         if (it->to > x.from && it->vreg != x.vreg) {
@@ -480,10 +542,7 @@ uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range)
           break;
         }
     }
-    occ.ForEachOverlap(x.from, x.to, [&](const IntervalSet::Entry& e) {
-      first = std::min(first, std::max(x.from, e.from));
-      return false;
-    });
+    if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
     if (first != UINT32_MAX) return first;
   }
   return UINT32_MAX;

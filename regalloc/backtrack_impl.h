@@ -3,7 +3,6 @@
 #ifndef EGRET_REGALLOC_BACKTRACK_IMPL_H_
 #define EGRET_REGALLOC_BACKTRACK_IMPL_H_
 
-#include <queue>
 #include <span>
 #include <utility>
 #include <vector>
@@ -79,13 +78,15 @@ class Backtrack {
   // Allocation (backtrack.cc).
   void Weigh(uint32_t b);
   void Enqueue(uint32_t b);
+  uint32_t PopQueue();
   Status AllocateAll();
   Status Place(uint32_t b);
   void Candidates(const Bundle& bu, std::vector<PReg>* out) const;
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
-  bool MayConflict(PReg r, uint32_t a, uint32_t b) const;
+  uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
+  uint32_t FirstAssigned(PReg r, uint32_t a, uint32_t b) const;
   void MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set);
   uint32_t ResLowerBound(PReg r, uint32_t p) const;
   void Assign(uint32_t b, PReg r);
@@ -132,8 +133,14 @@ class Backtrack {
   std::vector<Bundle> bundles_;
   std::vector<uint32_t> vreg_bundle_;
   IntervalSet occ_[PReg::kNumIndices];
-  std::priority_queue<std::pair<uint64_t, uint32_t>> queue_;
-  uint64_t budget_ = 0;  // evictions of non-minimal bundles left
+  struct SizeClass {  // (first point, bundle): initial bundles sorted, requeued ones in a heap
+    std::vector<std::pair<uint32_t, uint32_t>> sorted, heap;
+    size_t next = 0;
+  };
+  SizeClass classes_[33];
+  uint64_t nonempty_ = 0;  // bit c: classes_[c] may hold bundles
+  bool filling_ = false;   // AllocateAll is queueing the initial bundles
+  uint64_t budget_ = 0;    // evictions of non-minimal bundles left
   std::vector<PReg> cands_;
   // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
   std::vector<uint32_t> first_conflict_range_;
