@@ -55,6 +55,26 @@ void Backtrack::ComputeBlockInfo() {
     prev_shallower_[b] = stack.empty() ? kNone : stack.back();
     stack.push_back(b);
   }
+  // The header of each block's innermost loop, as a layout index (kNone outside loops or when
+  // unknown): the latest target s of a back edge p -> s (s <= p in layout) whose span [s, p]
+  // holds the block and whose depth equals the block's. The header comes first among its loop's
+  // blocks in any layout where it dominates them (reverse post-order); a block of the span with
+  // another depth (a loop exit laid out between header and latch) belongs to another loop. The
+  // spans are walked within a budget linear in the number of blocks (nested loops cost one walk
+  // per level); past it, headers stay unknown and ColdestGap falls back to prev_shallower_.
+  header_.assign(nb, kNone);
+  {
+    uint64_t work = 16 * static_cast<uint64_t>(nb) + 64;
+    for (uint32_t p = 0; p < nb && work > 0; ++p)
+      for (const SuccEdge& e : f_.Succs(Block(p))) {
+        const uint32_t s = e.block.index;
+        if (s > p || depth_[s] == 0) continue;
+        for (uint32_t b = p + 1; b-- > s && work > 0;) {
+          --work;
+          if (depth_[b] == depth_[s] && (header_[b] == kNone || header_[b] < s)) header_[b] = s;
+        }
+      }
+  }
   block_of_inst_.resize(f_.num_insts());
   for (uint32_t b = 0; b < nb; ++b)
     for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i)
@@ -629,18 +649,32 @@ Status Backtrack::Place(uint32_t b) {
 }
 
 // The coldest gap in [lo, hi] (both multiples of 4), latest among the coldest: a gap before
-// instruction j has the depth of j's block; moving to an earlier, shallower block puts the gap
-// before that block's terminator (so moves leave a loop on its preheader, never its back edge).
+// instruction j has the depth of j's block. From hi, step out of the innermost loop of the
+// current gap's block to the gap before the terminator of the block laid out just before the
+// loop's header (its preheader in structured code), and keep the coldest gap seen. Leaving
+// through the header rather than through the nearest shallower block matters when an exit block
+// is laid out between a loop's header and its latch (reverse post-order does this): a split
+// there would leave the header on one side and the latch on the other, and put the reload on the
+// back edge. Blocks whose header is unknown step to the nearest earlier shallower block.
 uint32_t Backtrack::ColdestGap(uint32_t lo, uint32_t hi) const {
-  uint32_t g = hi;
+  uint32_t g = hi, best = hi, best_depth = depth_[block_of_inst_[hi / 4]];
   for (;;) {
-    const uint32_t q = prev_shallower_[block_of_inst_[g / 4]];
+    const uint32_t b = block_of_inst_[g / 4];
+    uint32_t q = kNone;
+    if (header_[b] != kNone)
+      q = header_[b] == 0 ? kNone : header_[b] - 1;
+    else
+      q = prev_shallower_[b];
     if (q == kNone) break;
     const uint32_t cand = 4 * (f_.blocks[q].inst_end - 1);
-    if (cand < lo) break;
+    if (cand < lo || cand >= g) break;
     g = cand;
+    if (depth_[q] < best_depth) {
+      best = g;
+      best_depth = depth_[q];
+    }
   }
-  return g;
+  return best;
 }
 
 // Replaces bundle b by its parts before and after gap g; returns their ids (kNone if empty).

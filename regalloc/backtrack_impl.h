@@ -111,7 +111,7 @@ class Backtrack {
   PRegSet allocatable_;
 
   // Blocks.
-  std::vector<uint32_t> depth_, prev_shallower_, block_of_inst_;
+  std::vector<uint32_t> depth_, prev_shallower_, header_, block_of_inst_;
   std::vector<float> freq_;
 
   // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.

@@ -1,7 +1,12 @@
 // lower_ctx.cc: the shared lowering walk and queries (see lower_ctx.h).
 #include "backends/common/lower_ctx.h"
 
+#include <algorithm>
 #include <utility>
+
+#include "ir/cfg.h"
+#include "ir/dominator_tree.h"
+#include "ir/loop_analysis.h"
 
 namespace egret::backend {
 
@@ -145,11 +150,23 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   if (lo.num_preds[f.EntryBlock().index] != 0) return ctx.Unsupported("branch to the entry block");
   if (!rules.LowersVectors()) EGRET_TRY(RejectVectors(ctx));
 
+  // Loop depth of every VCode block, for the allocator's spill weights and split points: an IR
+  // block's natural-loop depth; an edge block runs once per traversal of its edge, so it gets
+  // the shallower of its two ends.
+  const ir::ControlFlowGraph cfg(f);
+  const ir::DominatorTree domtree(f, cfg);
+  ir::LoopAnalysis loops;
+  loops.Compute(f, cfg, domtree);
+  std::vector<uint32_t>& depth = ctx.ra_.loop_depth;
+  depth.clear();
+  depth.reserve(lo.num_vblocks);
+
   std::vector<const ir::BlockCall*> dests;
   std::vector<uint32_t> slots;
   std::vector<regalloc::VReg> args;
   for (ir::Block b : lo.order) {
     ctx.ra_.StartBlock();
+    depth.push_back(loops.LoopDepth(b));
     if (b == f.EntryBlock()) {
       EGRET_TRY(rules.LowerEntry(b));
     } else {
@@ -176,12 +193,14 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
         if (slots[k] != UINT32_MAX && first[slots[k]] == nullptr) first[slots[k]] = dests[k];
       for (uint32_t e = 0; e < n; ++e) {
         ctx.ra_.StartBlock();
+        depth.push_back(std::min(loops.LoopDepth(b), loops.LoopDepth(first[e]->block)));
         args.clear();
         for (ir::Value a : dfg.pool().Get(first[e]->args)) args.push_back(ctx.Use(a));
         rules.EmitJump(lo.vblock_of[first[e]->block.index], args);
       }
     }
   }
+  EGRET_CHECK(depth.size() == ctx.ra_.num_blocks());
   ctx.ra_.Finish();
   return Status::Ok();
 }
