@@ -55,25 +55,42 @@ void Backtrack::ComputeBlockInfo() {
     prev_shallower_[b] = stack.empty() ? kNone : stack.back();
     stack.push_back(b);
   }
-  // The header of each block's innermost loop, as a layout index (kNone outside loops or when
-  // unknown): the latest target s of a back edge p -> s (s <= p in layout) whose span [s, p]
-  // holds the block and whose depth equals the block's. The header comes first among its loop's
-  // blocks in any layout where it dominates them (reverse post-order); a block of the span with
-  // another depth (a loop exit laid out between header and latch) belongs to another loop. The
-  // spans are walked within a budget linear in the number of blocks (nested loops cost one walk
-  // per level); past it, headers stay unknown and ColdestGap falls back to prev_shallower_.
+  // The header of each block's innermost loop (a layout index, kNone outside loops or when
+  // unknown) and, for headers, the header of the enclosing loop: from the backend's tables when
+  // it filled them, else derived from back edges. Derived: a block's header is the latest target
+  // s of a back edge p -> s (s <= p in layout) whose span [s, p] holds the block and whose depth
+  // equals the block's (the header comes first among its loop's blocks in any layout where it
+  // dominates them, such as reverse post-order; a block of the span with another depth, such as
+  // a loop exit laid out between header and latch, belongs to another loop); a header's parent
+  // is the latest such s one level shallower. The spans are walked within a budget linear in
+  // the number of blocks; past it, headers stay unknown (ColdestGap then falls back to
+  // prev_shallower_, and no loop is cut out of a bundle).
   header_.assign(nb, kNone);
-  {
-    uint64_t work = 16 * static_cast<uint64_t>(nb) + 64;
-    for (uint32_t p = 0; p < nb && work > 0; ++p)
-      for (const SuccEdge& e : f_.Succs(Block(p))) {
-        const uint32_t s = e.block.index;
-        if (s > p || depth_[s] == 0) continue;
-        for (uint32_t b = p + 1; b-- > s && work > 0;) {
-          --work;
-          if (depth_[b] == depth_[s] && (header_[b] == kNone || header_[b] < s)) header_[b] = s;
+  parent_.assign(nb, kNone);
+  live_mark_.assign(nb, 0);
+  used_mark_.assign(nb, 0);
+  cut_mark_.assign(nb, 0);
+  if (f_.loop_header.size() == nb && f_.loop_parent.size() == nb) {
+    for (uint32_t b = 0; b < nb; ++b) {
+      header_[b] = f_.loop_header[b];
+      parent_[b] = f_.loop_parent[b];
+    }
+  } else {
+    uint64_t work = 32 * static_cast<uint64_t>(nb) + 64;
+    for (int pass = 0; pass < 2; ++pass)
+      for (uint32_t p = 0; p < nb && work > 0; ++p)
+        for (const SuccEdge& e : f_.Succs(Block(p))) {
+          const uint32_t s = e.block.index;
+          if (s > p || depth_[s] == 0) continue;
+          for (uint32_t b = p + 1; b-- > s && work > 0;) {
+            --work;
+            if (pass == 0 && depth_[b] == depth_[s] && (header_[b] == kNone || header_[b] < s))
+              header_[b] = s;
+            if (pass == 1 && header_[b] == b && depth_[b] == depth_[s] + 1 &&
+                (parent_[b] == kNone || parent_[b] < s))
+              parent_[b] = s;
+          }
         }
-      }
   }
   block_of_inst_.resize(f_.num_insts());
   for (uint32_t b = 0; b < nb; ++b)
@@ -677,6 +694,97 @@ uint32_t Backtrack::ColdestGap(uint32_t lo, uint32_t hi) const {
   return best;
 }
 
+// Loop splitting: the outermost loop around block `at` that the bundle is live into at the
+// header and has no use in (every loop between it and `at` qualifying too) is cut out: the
+// bundle's ranges in that loop's blocks become a use-free bundle (it keeps a register only if one
+// is free through the whole loop, else lives in the slot), the rest another; both are requeued.
+// The value then enters and leaves the loop on the loop's edges, never inside it or on its back
+// edge, whatever the layout (reverse post-order puts exits between a header and its body, so no
+// single layout point separates such a loop from its exits). Linear in the bundle's ranges and
+// uses times the loop depth (per-block stamps instead of sets). Returns false if there is no
+// such loop.
+bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
+  const uint32_t stamp = ++cut_stamp_;
+  const auto rs = Ranges(bundles_[b]);
+  auto chain = [&](uint32_t block, auto&& f) {
+    uint32_t x = header_[block];
+    for (uint32_t steps = 0; x != kNone && steps < 256; ++steps, x = parent_[x])
+      if (!f(x)) return;
+  };
+  for (const Range& r : rs) {
+    const uint32_t blk = block_of_inst_[r.from / 4];
+    if (r.from == 4 * f_.blocks[blk].inst_begin) live_mark_[blk] = stamp;
+    const UseRec* a = uses_.data() + use_begin_[r.vreg];
+    const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+    const UseRec* it =
+        std::lower_bound(a, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
+    if (it < e && it->from < r.to)
+      chain(blk, [&](uint32_t h) {
+        if (used_mark_[h] == stamp) return false;  // and so is every loop around it
+        used_mark_[h] = stamp;
+        return true;
+      });
+  }
+  uint32_t outermost = kNone;
+  chain(at, [&](uint32_t h) {
+    if (live_mark_[h] != stamp || used_mark_[h] == stamp) return false;
+    outermost = h;
+    return true;
+  });
+  if (outermost == kNone) return false;
+  cut_mark_[outermost] = stamp;
+  auto inside = [&](const Range& r) {
+    bool in = false;
+    chain(block_of_inst_[r.from / 4], [&](uint32_t h) {
+      in = cut_mark_[h] == stamp;
+      return !in;
+    });
+    return in;
+  };
+  size_t inside_count = 0;
+  for (const Range& r : rs) inside_count += inside(r);
+  if (inside_count == 0 || inside_count == rs.size()) return false;
+  const Bundle old = bundles_[b];
+  uint32_t parts[2];
+  for (int in = 0; in < 2; ++in) {
+    Bundle nb;
+    nb.cls = old.cls;
+    nb.hint = old.hint;
+    nb.gen = static_cast<uint8_t>(old.gen + 1);
+    nb.begin = static_cast<uint32_t>(arena_.size());
+    for (uint32_t k = old.begin; k < old.end; ++k) {
+      const Range r = arena_[k];  // a copy: push_back may move the arena
+      if (inside(r) == (in == 1)) arena_.push_back(r);
+    }
+    nb.end = static_cast<uint32_t>(arena_.size());
+    bundles_.push_back(nb);
+    parts[in] = static_cast<uint32_t>(bundles_.size() - 1);
+  }
+  bundles_[b].dead = true;
+  for (uint32_t id : parts) {
+    Weigh(id);
+    Enqueue(id);
+  }
+  return true;
+}
+
+// Case L, tried before splitting bundle b at gap g: if the bundle lives after g in a block of a
+// loop whose header lies before g, the split would leave the header on one side and the rest of
+// the loop on the other, and the value would move on the loop's back edge (every iteration).
+// If the bundle is unused in that loop (or in loops around it), the loop is cut out instead.
+bool Backtrack::CutLoopAcross(uint32_t b, uint32_t g) {
+  for (const Range& r : Ranges(bundles_[b])) {
+    if (r.from < g) continue;
+    const uint32_t x = block_of_inst_[r.from / 4];
+    bool crossed = false;
+    uint32_t h = header_[x];
+    for (uint32_t steps = 0; h != kNone && steps < 256 && !crossed; ++steps, h = parent_[h])
+      crossed = 4 * f_.blocks[h].inst_begin < g;
+    if (crossed) return CutLoop(b, x);
+  }
+  return false;
+}
+
 // Replaces bundle b by its parts before and after gap g; returns their ids (kNone if empty).
 std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
   Bundle old = bundles_[b];
@@ -757,6 +865,7 @@ Status Backtrack::Split(uint32_t b) {
       const uint32_t lo = 4 * (last + 1);
       if (lo <= hi) {
         const uint32_t g = ColdestGap(lo, hi);
+        if (CutLoopAcross(b, g)) return Status::Ok();
         auto [head, tail] = SplitAt(b, g);
         if (head != kNone) Assign(head, best);
         if (tail != kNone) Enqueue(tail);
@@ -769,6 +878,7 @@ Status Backtrack::Split(uint32_t b) {
     const uint32_t lo = start / 4 * 4 + 4, hi = 4 * first_inst;
     if (lo <= hi) {
       const uint32_t g = ColdestGap(lo, hi);
+      if (CutLoopAcross(b, g)) return Status::Ok();
       auto [head, tail] = SplitAt(b, g);
       if (head != kNone) bundles_[head].spilled = true;
       if (tail != kNone) Enqueue(tail);

@@ -92,6 +92,8 @@ class Backtrack {
   void Assign(uint32_t b, PReg r);
   void Evict(uint32_t b);
   uint32_t ColdestGap(uint32_t lo, uint32_t hi) const;
+  bool CutLoop(uint32_t b, uint32_t at);
+  bool CutLoopAcross(uint32_t b, uint32_t g);
   std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g);
   void RequiringUses(const Bundle& bu, std::vector<Range>* out) const;
   Status Split(uint32_t b);
@@ -111,7 +113,11 @@ class Backtrack {
   PRegSet allocatable_;
 
   // Blocks.
-  std::vector<uint32_t> depth_, prev_shallower_, header_, block_of_inst_;
+  std::vector<uint32_t> depth_, prev_shallower_, header_, parent_, block_of_inst_;
+  // Per block, for CutLoop: the stamp of the last call that found the bundle live into it at
+  // its start, used in the loop it heads, or cutting that loop out.
+  std::vector<uint32_t> live_mark_, used_mark_, cut_mark_;
+  uint32_t cut_stamp_ = 0;
   std::vector<float> freq_;
 
   // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
