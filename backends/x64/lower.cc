@@ -165,7 +165,11 @@ class Lowerer final : public backend::LowerRules {
     }());
     v_.insts.push_back(mi);
     v_.srclocs.push_back(ctx_.srcloc());
-    v_.ra.AddInst(ops, clobbers);
+    // Every call is a safepoint: the collector may run below it (a host function or builtin), so
+    // references live across it must be in stack slots its stack map lists.
+    const bool safepoint =
+        mi.op == MOp::kCall || mi.op == MOp::kCallBuiltin || mi.op == MOp::kCallInd;
+    v_.ra.AddInst(ops, clobbers, safepoint);
   }
 
   // The shape `d = op a` over the IR instruction's first argument.
