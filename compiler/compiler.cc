@@ -203,6 +203,12 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   for (const BuiltinName& b : kBuiltinNames)
     module.callees[std::string("egret_builtin_") + b.name] = {backend::CallTarget::Kind::kBuiltin,
                                                               static_cast<uint32_t>(b.id)};
+  // The externref-table forms of the table builtins: the same C functions (references are
+  // pointers either way), under the names whose IR signatures carry r64 (frontend Bulk).
+  for (const char* name : {"table_get", "table_set", "table_grow", "table_fill"}) {
+    const backend::CallTarget target = module.callees.at(std::string("egret_builtin_") + name);
+    module.callees[std::string("egret_builtin_") + name + "_ref"] = target;
+  }
   module.builtins_offset = artifact::VMOffsets::builtins();
   module.stack_limit_offset = artifact::VMOffsets::stack_limit();
 
