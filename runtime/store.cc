@@ -8,6 +8,7 @@
 
 #include "artifact/vmoffsets.h"
 #include "runtime/instance.h"
+#include "runtime/stack_walk.h"
 
 namespace egret::runtime {
 
@@ -32,6 +33,8 @@ namespace {
 
 // The array_call entry of every host function.
 void HostArrayCall(VMContext* callee_vmctx, VMContext*, ValRaw* args_results, size_t n) {
+  // Compiled code (a wasm-to-array trampoline) calls this directly: the stack walk starts here.
+  EGRET_WASM_EXIT_SCOPE();
   auto* header = reinterpret_cast<VMHostContextHeader*>(callee_vmctx);
   EGRET_CHECK(header->magic == artifact::kVMHostContextMagic);
   std::optional<TrapCode> trap;
