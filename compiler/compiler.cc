@@ -78,6 +78,8 @@ constexpr BuiltinName kBuiltinNames[] = {
     {"memory_atomic_notify", artifact::Builtin::kMemoryAtomicNotify},
     {"memory_atomic_wait32", artifact::Builtin::kMemoryAtomicWait32},
     {"memory_atomic_wait64", artifact::Builtin::kMemoryAtomicWait64},
+    {"global_get_externref", artifact::Builtin::kGlobalGetExternRef},
+    {"global_set_externref", artifact::Builtin::kGlobalSetExternRef},
 };
 
 struct FunctionResult {

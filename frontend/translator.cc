@@ -603,6 +603,19 @@ Status Translation::Variable(const Operator& op) {
     case Op::kGlobalGet:
     case Op::kGlobalSet: {
       const Global& g = env_.globals[op.index];
+      if (g.type.type == ValType::kExternRef) {
+        // Counted slots (runtime/extern_ref.h): a read enters the store's activations table,
+        // a write counts the new reference and releases the old one.
+        const ir::Value index = b_.Iconst(Type::kI32, static_cast<int32_t>(op.index));
+        if (op.op == Op::kGlobalGet) {
+          values_.push_back(
+              CallBuiltin("global_get_externref", {Type::kI32}, {Type::kI64}, {index}));
+        } else {
+          ir::Value v = Pop();
+          CallBuiltin("global_set_externref", {Type::kI32, Type::kI64}, {}, {index, v});
+        }
+        return Status::Ok();
+      }
       Expected<Type> t = IrType(g.type.type);
       EGRET_CHECK(t.ok());
       const uint32_t slot = layout_.Global(op.index);

@@ -342,6 +342,14 @@ void OracleInstance::DefineBuiltins() {
     elems_[a[1].bits].values.clear();
     return Returned({});
   });
+  // externref globals (no imports here: every global is inline in the VMContext).
+  def("global_get_externref", {i32}, {i64}, [this](Args a) {
+    return Returned({Get64(vm_ + layout_.Global(static_cast<uint32_t>(a[1].bits)))});
+  });
+  def("global_set_externref", {i32, i64}, {}, [this](Args a) {
+    Put64(vm_ + layout_.Global(static_cast<uint32_t>(a[1].bits)), a[2].bits);
+    return Returned({});
+  });
   def("table_get", {i32, i64}, {i64}, [this](Args a) {
     const uint32_t t = static_cast<uint32_t>(a[1].bits);
     if (a[2].bits >= TableLength(t)) return Trapped(TrapCode::kTableOutOfBounds);
