@@ -65,6 +65,7 @@ struct Stats {
   uint64_t cross_compiles = 0, cross_bytes = 0;
   uint64_t islands = 0, veneers = 0, cross_islands = 0, cross_veneers = 0;
   uint64_t with_imports = 0;
+  uint64_t shared_memories = 0;  // modules whose memory is shared (GenOptions::atomics)
   uint64_t traps[kNumTrapCodes] = {};
   std::map<std::string, uint64_t> notes;  // why sides were inconclusive
   bool printed = false;
@@ -91,8 +92,11 @@ struct Stats {
                  (unsigned long long)islands, (unsigned long long)veneers,
                  (unsigned long long)cross_compiles, (unsigned long long)cross_bytes,
                  (unsigned long long)cross_islands, (unsigned long long)cross_veneers);
-    std::fprintf(stderr, "modules with imported functions: %llu; host calls (all sides): %llu\n",
-                 (unsigned long long)with_imports, (unsigned long long)HostImportCalls());
+    std::fprintf(stderr,
+                 "modules with imported functions: %llu; host calls (all sides): %llu; modules "
+                 "with a shared memory: %llu\n",
+                 (unsigned long long)with_imports, (unsigned long long)HostImportCalls(),
+                 (unsigned long long)shared_memories);
     std::fprintf(stderr, "traps:");
     for (int c = 0; c < kNumTrapCodes; ++c)
       if (traps[c])
@@ -104,6 +108,18 @@ struct Stats {
   }
 };
 Stats stats;
+
+// What wasmgen generates besides Wasm 2.0 without SIMD. SIMD and atomics are on by default (both
+// backends lower them); EGRET_DIFF_NO_SIMD / EGRET_DIFF_NO_ATOMICS turn them off, which also
+// changes which module an input makes. Tail calls stay opt-in (EGRET_DIFF_TAIL_CALLS).
+bool SimdOn() {
+  static const bool on = std::getenv("EGRET_DIFF_NO_SIMD") == nullptr;
+  return on;
+}
+bool AtomicsOn() {
+  static const bool on = std::getenv("EGRET_DIFF_NO_ATOMICS") == nullptr;
+  return on;
+}
 
 // x64 features as CpuFeatures::Parse reads them: those of `available` minus `off_mask`'s.
 std::string X64Features(const x64::CpuFeatures& host, uint8_t off_mask) {
@@ -124,9 +140,8 @@ std::string X64Features(const x64::CpuFeatures& host, uint8_t off_mask) {
 // only what the host has, a compile-only one anything.
 std::string FeaturesFor(const std::string& target, uint8_t x64_off, bool executed) {
   if (target != "x86_64") return "";
-  // SIMD modules (EGRET_DIFF_SIMD) need x64's SIMD baseline, SSE4.1: never turned off then.
-  static const bool simd = std::getenv("EGRET_DIFF_SIMD") != nullptr;
-  if (simd) x64_off &= ~uint8_t{1};
+  // SIMD modules need x64's SIMD baseline, SSE4.1: never turned off then.
+  if (SimdOn()) x64_off &= ~uint8_t{1};
   static const x64::CpuFeatures host = x64::CpuFeatures::Detect();
   static const x64::CpuFeatures all = *x64::CpuFeatures::Parse("+all");
   return X64Features(executed ? host : all, x64_off);
@@ -212,7 +227,8 @@ std::string ModuleText(const std::vector<uint8_t>& bytes) {
   std::string text;
   if (fd >= 0) {
     if (write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size())) {
-      const std::string cmd = std::string("wasm2wat --enable-tail-call ") + path + " 2>/dev/null";
+      const std::string cmd =
+          std::string("wasm2wat --enable-tail-call --enable-threads ") + path + " 2>/dev/null";
       if (FILE* p = popen(cmd.c_str(), "r")) {
         char buf[4096];
         size_t n;
@@ -300,7 +316,8 @@ void RunOne(const uint8_t* data, size_t size) {
   gen.max_imported_functions = 2;  // host_import.h defines them on both sides
   // EGRET_DIFF_TAIL_CALLS: also return_call* (off by default so the corpus keeps its modules).
   gen.tail_calls = std::getenv("EGRET_DIFF_TAIL_CALLS") != nullptr;
-  gen.simd = std::getenv("EGRET_DIFF_SIMD") != nullptr;  // see README: off until backends land
+  gen.simd = SimdOn();
+  gen.atomics = AtomicsOn();
   const std::vector<uint8_t> bytes = GenerateModule(src, gen);
   wasm::WasmError err;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(bytes, "generated.wasm", &err);
@@ -356,6 +373,7 @@ void RunOne(const uint8_t* data, size_t size) {
   const bool instantiated = native.outcome.kind == CallOutcome::Kind::kReturned;
   ++stats.modules;
   stats.with_imports += env->num_imported_functions > 0;
+  stats.shared_memories += !env->memories.empty() && env->memories[0].type.limits.shared;
   stats.with_baseline += baseline.live;
   if (instantiated) snapshot();
   if (!Agree(oracle, native, baseline, instantiated, config, fuel, bytes, "instantiate", nullptr)) {
