@@ -42,6 +42,8 @@
 #include <vector>
 
 #include "backends/x64/cpu_features.h"
+#include "frontend/opcodes.h"
+#include "frontend/operator_reader.h"
 #include "frontend/validator.h"
 #include "tests/fuzz/differential/host_import.h"
 #include "tests/fuzz/differential/native_instance.h"
@@ -65,7 +67,8 @@ struct Stats {
   uint64_t cross_compiles = 0, cross_bytes = 0;
   uint64_t islands = 0, veneers = 0, cross_islands = 0, cross_veneers = 0;
   uint64_t with_imports = 0;
-  uint64_t shared_memories = 0;  // modules whose memory is shared (GenOptions::atomics)
+  uint64_t shared_memories = 0;           // modules whose memory is shared (GenOptions::atomics)
+  uint64_t atomic_ops = 0, simd_ops = 0;  // threads / SIMD instructions in the modules' bodies
   uint64_t traps[kNumTrapCodes] = {};
   std::map<std::string, uint64_t> notes;  // why sides were inconclusive
   bool printed = false;
@@ -97,6 +100,8 @@ struct Stats {
                  "with a shared memory: %llu\n",
                  (unsigned long long)with_imports, (unsigned long long)HostImportCalls(),
                  (unsigned long long)shared_memories);
+    std::fprintf(stderr, "instructions generated: %llu atomic (threads), %llu SIMD\n",
+                 (unsigned long long)atomic_ops, (unsigned long long)simd_ops);
     std::fprintf(stderr, "traps:");
     for (int c = 0; c < kNumTrapCodes; ++c)
       if (traps[c])
@@ -219,6 +224,21 @@ std::vector<uint64_t> DrawArgs(ByteSource& src, const wasm::FuncType& type, uint
     args.push_back(v);
   }
   return args;
+}
+
+// Adds the module's threads and SIMD instructions to the statistics.
+void CountOps(const wasm::ModuleEnv& env) {
+  for (uint32_t f = env.num_imported_functions; f < env.functions.size(); ++f) {
+    wasm::OperatorReader r(env.body(f), env.functions[f].body_offset);
+    std::vector<wasm::LocalGroup> groups;
+    uint64_t total = 0;
+    if (!r.ReadLocals(&groups, &total).ok()) return;
+    wasm::Operator op;
+    while (!r.at_end() && r.Read(&op).ok()) {
+      stats.atomic_ops += wasm::IsAtomicOp(op.op);
+      stats.simd_ops += wasm::IsSimdOp(op.op);
+    }
+  }
 }
 
 std::string ModuleText(const std::vector<uint8_t>& bytes) {
@@ -374,6 +394,7 @@ void RunOne(const uint8_t* data, size_t size) {
   ++stats.modules;
   stats.with_imports += env->num_imported_functions > 0;
   stats.shared_memories += !env->memories.empty() && env->memories[0].type.limits.shared;
+  CountOps(*env);
   stats.with_baseline += baseline.live;
   if (instantiated) snapshot();
   if (!Agree(oracle, native, baseline, instantiated, config, fuel, bytes, "instantiate", nullptr)) {
