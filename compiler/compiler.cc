@@ -186,7 +186,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
                          LookupIsa(options.target, options.features));
   CompileResult result;
   artifact::Artifact& art = result.artifact;
-  EGRET_TRY(FillModuleMetadata(env, &art));
+  EGRET_TRY(FillModuleMetadata(env, &art, options.copy_data_segments));
 
   EGRET_ASSIGN_OR_RETURN(wasm::VMContextLayout layout, wasm::VMContextLayout::Compute(env));
   const std::vector<std::string> symbols = wasm::FunctionSymbols(env);
