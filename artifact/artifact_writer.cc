@@ -322,7 +322,8 @@ Bytes BuildPayload(const Artifact& a, const WriteOptions& options, std::vector<H
   }
   flush(SectionId::kNames);
 
-  // The header, over the body with its holes filled in.
+  // Header fields are written in place (an insert into a reserved vector trips a false
+  // -Wstringop-overflow in g++-12 -O3), over the body with its holes filled in.
   Checksum64Stream sum(kFormatVersion);
   size_t at = kHeaderSize;
   for (const Hole& h : *holes) {
@@ -336,8 +337,6 @@ Bytes BuildPayload(const Artifact& a, const WriteOptions& options, std::vector<H
   PutFixed32(header, uint32_t(a.target));
   PutFixed64(header, payload.size() - kHeaderSize + hole_bytes);
   PutFixed64(header, sum.Finish());
-  // Written in place (an insert into a reserved vector trips a false -Wstringop-overflow in
-  // g++-12 -O3).
   std::memcpy(payload.data(), kMagic, sizeof kMagic);
   std::memcpy(payload.data() + sizeof kMagic, header.data(), header.size());
   return payload;
