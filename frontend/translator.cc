@@ -82,6 +82,8 @@ Expected<Type> IrType(ValType t) {
 
 Expected<ir::Signature> WasmSignature(const FuncType& type) {
   ir::Signature sig;
+  sig.params.reserve(1 + type.params().size());
+  sig.results.reserve(type.results().size());
   sig.params.push_back(Type::kI64);
   for (ValType t : type.params()) {
     EGRET_ASSIGN_OR_RETURN(Type it, IrType(t));
