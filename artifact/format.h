@@ -12,11 +12,13 @@
 // a missing section means "empty". Version 2 added section 0, padding: zero bytes that the writer
 // sizes so that the text section's contents start at a multiple of TextAlignment(target) in the
 // file, so a loader can map the code straight from the file (Module::DeserializeFile). Version 3
-// has the same sections; its code reaches the stack limit and the fuel counter through the
-// VMContext's store-limits pointer (artifact/vmoffsets.h), so older code cannot run on this
-// runtime and readers accept version 3 only. Inside sections, counts and indices are unsigned
-// LEB128 (the strict WebAssembly encoding), strings are `len:uleb32 bytes`. docs/runtime.md has the
-// per-section table. Any change to the layout bumps kFormatVersion; readers reject other versions.
+// added section 17, stack maps (artifact.h: StackMap). Version 4 has version 3's sections; its
+// code reaches the stack limit and the fuel counter through the VMContext's store-limits pointer
+// (artifact/vmoffsets.h), so older code cannot run on this runtime and readers accept version 4
+// only (the reader still knows which sections each version introduced). Inside sections, counts
+// and indices are unsigned LEB128 (the strict WebAssembly encoding), strings are
+// `len:uleb32 bytes`. docs/runtime.md has the per-section table. Any change to the layout bumps
+// kFormatVersion; readers reject other versions.
 #ifndef EGRET_ARTIFACT_FORMAT_H_
 #define EGRET_ARTIFACT_FORMAT_H_
 
@@ -28,8 +30,8 @@ namespace egret::artifact {
 static_assert(std::endian::native == std::endian::little, "artifacts assume a little-endian host");
 
 inline constexpr uint8_t kMagic[8] = {0x00, 'e', 'g', 'r', 'e', 't', 'a', 'f'};
-inline constexpr uint32_t kFormatVersion = 3;             // what the writer writes
-inline constexpr uint32_t kMinReadableFormatVersion = 3;  // readers accept [this, kFormatVersion]
+inline constexpr uint32_t kFormatVersion = 4;             // what the writer writes
+inline constexpr uint32_t kMinReadableFormatVersion = 4;  // readers accept [this, kFormatVersion]
 inline constexpr uint32_t kHeaderSize = 32;
 
 enum class SectionId : uint8_t {
@@ -50,8 +52,9 @@ enum class SectionId : uint8_t {
   kRelocations = 14,
   kSourceLocs = 15,
   kNames = 16,
+  kStackMaps = 17,  // version 3: GC reference slots at call return addresses
 };
-inline constexpr uint8_t kMaxSectionId = 16;
+inline constexpr uint8_t kMaxSectionId = 17;
 
 // Where the writer puts the text section's contents (a file offset multiple of this): the page
 // size of every supported host (4 KiB on x86-64; 4 or 16 KiB on aarch64 Linux, whose 64 KiB-page

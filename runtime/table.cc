@@ -5,6 +5,7 @@
 #include <cstring>
 #include <string>
 
+#include "runtime/extern_ref.h"
 #include "runtime/memory_pool.h"
 
 namespace egret::runtime {
@@ -53,8 +54,18 @@ Expected<std::unique_ptr<Table>> Table::Create(const artifact::TableType& type, 
     t->elements_.UseSlot(pool, slot, t->max_);
   }
   t->elements_.assign(type.limits.min, init);
+  t->Retain(init, type.limits.min);
   t->SyncDefinition();
   return t;
+}
+
+void Table::Retain(void* p, uint64_t n) const {
+  if (counted() && n > 0) ExternRefRetain(static_cast<VMExternData*>(p), n);
+}
+
+void Table::ReleaseRange(uint64_t b, uint64_t e) {
+  if (!counted()) return;
+  for (uint64_t i = b; i < e; ++i) ExternRefRelease(static_cast<VMExternData*>(elements_[i]));
 }
 
 std::optional<TrapCode> Table::Get(uint64_t index, void** out) const {
@@ -65,6 +76,8 @@ std::optional<TrapCode> Table::Get(uint64_t index, void** out) const {
 
 std::optional<TrapCode> Table::Set(uint64_t index, void* value) {
   if (index >= size()) return TrapCode::kTableOutOfBounds;
+  Retain(value, 1);
+  ReleaseRange(index, index + 1);
   elements_[index] = value;
   return std::nullopt;
 }
@@ -73,12 +86,15 @@ int64_t Table::Grow(uint64_t delta, void* init) {
   const uint64_t old = size();
   if (delta > max_ - old) return -1;
   elements_.resize(old + delta, init);
+  Retain(init, delta);
   SyncDefinition();
   return int64_t(old);
 }
 
 std::optional<TrapCode> Table::Fill(uint64_t dst, void* value, uint64_t len) {
   if (!InBounds(dst, len)) return TrapCode::kTableOutOfBounds;
+  Retain(value, len);
+  ReleaseRange(dst, dst + len);
   std::fill_n(elements_.begin() + dst, len, value);
   return std::nullopt;
 }
@@ -87,6 +103,10 @@ std::optional<TrapCode> Table::Copy(Table& dst_table, uint64_t dst, const Table&
                                     uint64_t src, uint64_t len) {
   if (!dst_table.InBounds(dst, len) || !src_table.InBounds(src, len))
     return TrapCode::kTableOutOfBounds;
+  if (dst_table.counted()) {  // sources counted before the destinations are released
+    for (uint64_t i = 0; i < len; ++i) dst_table.Retain(src_table.elements_[src + i], 1);
+    dst_table.ReleaseRange(dst, dst + len);
+  }
   if (len > 0)
     std::memmove(dst_table.elements_.data() + dst, src_table.elements_.data() + src,
                  len * sizeof(void*));
@@ -97,12 +117,15 @@ std::optional<TrapCode> Table::Init(uint64_t dst, std::span<void* const> segment
                                     uint64_t len) {
   if (!InBounds(dst, len) || len > segment.size() || src > segment.size() - len)
     return TrapCode::kTableOutOfBounds;
+  for (uint64_t i = 0; i < len; ++i) Retain(segment[src + i], 1);
+  ReleaseRange(dst, dst + len);
   std::copy_n(segment.begin() + src, len, elements_.begin() + dst);
   return std::nullopt;
 }
 
 Table::~Table() {
-  // Pooled or not, the elements are dropped through the table's own write path first.
+  // Pooled or not, the elements are dropped (externref counts released) through the table's own
+  // write path, leaving nulls: a pooled slot goes back empty.
   Clear();
 }
 

@@ -11,67 +11,61 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: ldr x16, [x16]
-;; CHECK-NEXT: 10: cmp sp, x16
-;; CHECK-NEXT: 14: b.hs #0x1c
-;; CHECK-NEXT: 18: udf #0
-;; CHECK-NEXT: 1c: mov x3, x0
-;; CHECK-NEXT: 20: mov w0, w1
-;; CHECK-NEXT: 24: and x1, x0, #1
-;; CHECK-NEXT: 28: cbz x1, #0x30
-;; CHECK-NEXT: 2c: udf #0
-;; CHECK-NEXT: 30: ldr x1, [x3, #0x48]
-;; CHECK-NEXT: 34: add x4, x0, #2
-;; CHECK-NEXT: 38: cmp x4, x1
-;; CHECK-NEXT: 3c: b.ls #0x44
-;; CHECK-NEXT: 40: udf #0
-;; CHECK-NEXT: 44: ldr x1, [x3, #0x40]
-;; CHECK-NEXT: 48: add x1, x1, x0
-;; CHECK-NEXT: 4c: neg x0, x2
-;; CHECK-NEXT: 50: ldaddalh w0, w0, [x1]
-;; CHECK-NEXT: 54: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 58: ret
+;; CHECK-NEXT: c: cmp sp, x16
+;; CHECK-NEXT: 10: b.hs #0x18
+;; CHECK-NEXT: 14: udf #0
+;; CHECK-NEXT: 18: mov w1, w1
+;; CHECK-NEXT: 1c: and x3, x1, #1
+;; CHECK-NEXT: 20: cbz x3, #0x28
+;; CHECK-NEXT: 24: udf #0
+;; CHECK-NEXT: 28: ldr x3, [x0, #0x48]
+;; CHECK-NEXT: 2c: add x4, x1, #2
+;; CHECK-NEXT: 30: cmp x4, x3
+;; CHECK-NEXT: 34: b.ls #0x3c
+;; CHECK-NEXT: 38: udf #0
+;; CHECK-NEXT: 3c: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 40: add x1, x0, x1
+;; CHECK-NEXT: 44: neg x0, x2
+;; CHECK-NEXT: 48: ldaddalh w0, w0, [x1]
+;; CHECK-NEXT: 4c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 50: ret
 ;; CHECK-LABEL: function %and64:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: ldr x16, [x16]
-;; CHECK-NEXT: 10: cmp sp, x16
-;; CHECK-NEXT: 14: b.hs #0x1c
-;; CHECK-NEXT: 18: udf #0
-;; CHECK-NEXT: 1c: mov x3, x0
-;; CHECK-NEXT: 20: mov w0, w1
-;; CHECK-NEXT: 24: and x1, x0, #7
-;; CHECK-NEXT: 28: cbz x1, #0x30
-;; CHECK-NEXT: 2c: udf #0
-;; CHECK-NEXT: 30: ldr x1, [x3, #0x48]
-;; CHECK-NEXT: 34: add x4, x0, #8
-;; CHECK-NEXT: 38: cmp x4, x1
-;; CHECK-NEXT: 3c: b.ls #0x44
-;; CHECK-NEXT: 40: udf #0
-;; CHECK-NEXT: 44: ldr x1, [x3, #0x40]
-;; CHECK-NEXT: 48: add x1, x1, x0
-;; CHECK-NEXT: 4c: mvn x0, x2
-;; CHECK-NEXT: 50: ldclral x0, x0, [x1]
-;; CHECK-NEXT: 54: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 58: ret
+;; CHECK-NEXT: c: cmp sp, x16
+;; CHECK-NEXT: 10: b.hs #0x18
+;; CHECK-NEXT: 14: udf #0
+;; CHECK-NEXT: 18: mov w1, w1
+;; CHECK-NEXT: 1c: and x3, x1, #7
+;; CHECK-NEXT: 20: cbz x3, #0x28
+;; CHECK-NEXT: 24: udf #0
+;; CHECK-NEXT: 28: ldr x3, [x0, #0x48]
+;; CHECK-NEXT: 2c: add x4, x1, #8
+;; CHECK-NEXT: 30: cmp x4, x3
+;; CHECK-NEXT: 34: b.ls #0x3c
+;; CHECK-NEXT: 38: udf #0
+;; CHECK-NEXT: 3c: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 40: add x1, x0, x1
+;; CHECK-NEXT: 44: mvn x0, x2
+;; CHECK-NEXT: 48: ldclral x0, x0, [x1]
+;; CHECK-NEXT: 4c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 50: ret
 ;; CHECK-LABEL: function %xchg8:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: ldr x16, [x16]
-;; CHECK-NEXT: 10: cmp sp, x16
-;; CHECK-NEXT: 14: b.hs #0x1c
-;; CHECK-NEXT: 18: udf #0
-;; CHECK-NEXT: 1c: mov x3, x0
-;; CHECK-NEXT: 20: mov w0, w1
-;; CHECK-NEXT: 24: ldr x1, [x3, #0x48]
-;; CHECK-NEXT: 28: add x4, x0, #1
-;; CHECK-NEXT: 2c: cmp x4, x1
-;; CHECK-NEXT: 30: b.ls #0x38
-;; CHECK-NEXT: 34: udf #0
-;; CHECK-NEXT: 38: ldr x1, [x3, #0x40]
-;; CHECK-NEXT: 3c: add x1, x1, x0
-;; CHECK-NEXT: 40: swpalb w2, w0, [x1]
-;; CHECK-NEXT: 44: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 48: ret
+;; CHECK-NEXT: c: cmp sp, x16
+;; CHECK-NEXT: 10: b.hs #0x18
+;; CHECK-NEXT: 14: udf #0
+;; CHECK-NEXT: 18: mov w1, w1
+;; CHECK-NEXT: 1c: ldr x3, [x0, #0x48]
+;; CHECK-NEXT: 20: add x4, x1, #1
+;; CHECK-NEXT: 24: cmp x4, x3
+;; CHECK-NEXT: 28: b.ls #0x30
+;; CHECK-NEXT: 2c: udf #0
+;; CHECK-NEXT: 30: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 34: add x1, x0, x1
+;; CHECK-NEXT: 38: swpalb w2, w0, [x1]
+;; CHECK-NEXT: 3c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 40: ret

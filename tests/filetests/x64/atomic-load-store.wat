@@ -9,39 +9,35 @@
 ;; CHECK-LABEL: function %load16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: movq 8(%rdi), %rax
-;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x2e
-;; CHECK-NEXT: d: movl %esi, %eax
-;; CHECK-NEXT: f: movq %rax, %rcx
-;; CHECK-NEXT: 12: andq $1, %rcx
-;; CHECK-NEXT: 16: jne 0x30
-;; CHECK-NEXT: 18: movq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 1c: leaq 2(%rax), %rdx
-;; CHECK-NEXT: 20: cmpq %rcx, %rdx
-;; CHECK-NEXT: 23: ja 0x32
-;; CHECK-NEXT: 25: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 29: movzwl (%rax), %eax
-;; CHECK-NEXT: 2c: popq %rbp
-;; CHECK-NEXT: 2d: retq
-;; CHECK-NEXT: 2e: ud2
-;; CHECK-NEXT: 30: ud2
-;; CHECK-NEXT: 32: ud2
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x28
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq %rax, %rcx
+;; CHECK-NEXT: f: andq $1, %rcx
+;; CHECK-NEXT: 13: jne 0x2a
+;; CHECK-NEXT: 15: leaq 2(%rax), %rcx
+;; CHECK-NEXT: 19: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 1d: ja 0x2c
+;; CHECK-NEXT: 1f: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 23: movzwl (%rax), %eax
+;; CHECK-NEXT: 26: popq %rbp
+;; CHECK-NEXT: 27: retq
+;; CHECK-NEXT: 28: ud2
+;; CHECK-NEXT: 2a: ud2
+;; CHECK-NEXT: 2c: ud2
 ;; CHECK-LABEL: function %store:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: movq 8(%rdi), %rax
-;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x27
-;; CHECK-NEXT: d: movl %esi, %eax
-;; CHECK-NEXT: f: movq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 13: leaq 1(%rax), %rsi
-;; CHECK-NEXT: 17: cmpq %rcx, %rsi
-;; CHECK-NEXT: 1a: ja 0x29
-;; CHECK-NEXT: 1c: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 20: xchgb %dl, (%rax)
-;; CHECK-NEXT: 22: movzbl %dl, %edx
-;; CHECK-NEXT: 25: popq %rbp
-;; CHECK-NEXT: 26: retq
-;; CHECK-NEXT: 27: ud2
-;; CHECK-NEXT: 29: ud2
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x21
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: leaq 1(%rax), %rcx
+;; CHECK-NEXT: 10: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 14: ja 0x23
+;; CHECK-NEXT: 16: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 1a: xchgb %dl, (%rax)
+;; CHECK-NEXT: 1c: movzbl %dl, %edx
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: ud2
+;; CHECK-NEXT: 23: ud2

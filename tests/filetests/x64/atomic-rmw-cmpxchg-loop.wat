@@ -8,25 +8,23 @@
 ;; CHECK-LABEL: function %or16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: movq 8(%rdi), %rax
-;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x39
-;; CHECK-NEXT: d: movl %esi, %ecx
-;; CHECK-NEXT: f: movq %rcx, %rax
-;; CHECK-NEXT: 12: andq $1, %rax
-;; CHECK-NEXT: 16: jne 0x3b
-;; CHECK-NEXT: 18: movq 0x48(%rdi), %rax
-;; CHECK-NEXT: 1c: leaq 2(%rcx), %rsi
-;; CHECK-NEXT: 20: cmpq %rax, %rsi
-;; CHECK-NEXT: 23: ja 0x3d
-;; CHECK-NEXT: 25: addq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 29: movzwl (%rcx), %eax
-;; CHECK-NEXT: 2c: movl %eax, %esi
-;; CHECK-NEXT: 2e: orl %edx, %esi
-;; CHECK-NEXT: 30: lock cmpxchgw %si, (%rcx)
-;; CHECK-NEXT: 35: jne 0x2c
-;; CHECK-NEXT: 37: popq %rbp
-;; CHECK-NEXT: 38: retq
-;; CHECK-NEXT: 39: ud2
-;; CHECK-NEXT: 3b: ud2
-;; CHECK-NEXT: 3d: ud2
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x33
+;; CHECK-NEXT: a: movl %esi, %ecx
+;; CHECK-NEXT: c: movq %rcx, %rax
+;; CHECK-NEXT: f: andq $1, %rax
+;; CHECK-NEXT: 13: jne 0x35
+;; CHECK-NEXT: 15: leaq 2(%rcx), %rax
+;; CHECK-NEXT: 19: cmpq 0x48(%rdi), %rax
+;; CHECK-NEXT: 1d: ja 0x37
+;; CHECK-NEXT: 1f: addq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 23: movzwl (%rcx), %eax
+;; CHECK-NEXT: 26: movl %eax, %esi
+;; CHECK-NEXT: 28: orl %edx, %esi
+;; CHECK-NEXT: 2a: lock cmpxchgw %si, (%rcx)
+;; CHECK-NEXT: 2f: jne 0x26
+;; CHECK-NEXT: 31: popq %rbp
+;; CHECK-NEXT: 32: retq
+;; CHECK-NEXT: 33: ud2
+;; CHECK-NEXT: 35: ud2
+;; CHECK-NEXT: 37: ud2

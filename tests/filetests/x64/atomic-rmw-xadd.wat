@@ -10,64 +10,58 @@
 ;; CHECK-LABEL: function %add:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: movq 8(%rdi), %rax
-;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x33
-;; CHECK-NEXT: d: movl %esi, %eax
-;; CHECK-NEXT: f: movq %rax, %rcx
-;; CHECK-NEXT: 12: andq $7, %rcx
-;; CHECK-NEXT: 16: jne 0x35
-;; CHECK-NEXT: 18: movq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 1c: leaq 8(%rax), %rsi
-;; CHECK-NEXT: 20: cmpq %rcx, %rsi
-;; CHECK-NEXT: 23: ja 0x37
-;; CHECK-NEXT: 25: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 29: lock xaddq %rdx, (%rax)
-;; CHECK-NEXT: 2e: movq %rdx, %rax
-;; CHECK-NEXT: 31: popq %rbp
-;; CHECK-NEXT: 32: retq
-;; CHECK-NEXT: 33: ud2
-;; CHECK-NEXT: 35: ud2
-;; CHECK-NEXT: 37: ud2
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x2d
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq %rax, %rcx
+;; CHECK-NEXT: f: andq $7, %rcx
+;; CHECK-NEXT: 13: jne 0x2f
+;; CHECK-NEXT: 15: leaq 8(%rax), %rcx
+;; CHECK-NEXT: 19: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 1d: ja 0x31
+;; CHECK-NEXT: 1f: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 23: lock xaddq %rdx, (%rax)
+;; CHECK-NEXT: 28: movq %rdx, %rax
+;; CHECK-NEXT: 2b: popq %rbp
+;; CHECK-NEXT: 2c: retq
+;; CHECK-NEXT: 2d: ud2
+;; CHECK-NEXT: 2f: ud2
+;; CHECK-NEXT: 31: ud2
 ;; CHECK-LABEL: function %sub8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: movq 8(%rdi), %rax
-;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x2f
-;; CHECK-NEXT: d: movl %esi, %eax
-;; CHECK-NEXT: f: movq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 13: leaq 1(%rax), %rsi
-;; CHECK-NEXT: 17: cmpq %rcx, %rsi
-;; CHECK-NEXT: 1a: ja 0x31
-;; CHECK-NEXT: 1c: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 20: negq %rdx
-;; CHECK-NEXT: 23: lock xaddb %dl, (%rax)
-;; CHECK-NEXT: 27: movzbl %dl, %edx
-;; CHECK-NEXT: 2a: movq %rdx, %rax
-;; CHECK-NEXT: 2d: popq %rbp
-;; CHECK-NEXT: 2e: retq
-;; CHECK-NEXT: 2f: ud2
-;; CHECK-NEXT: 31: ud2
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x29
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: leaq 1(%rax), %rcx
+;; CHECK-NEXT: 10: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 14: ja 0x2b
+;; CHECK-NEXT: 16: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 1a: negq %rdx
+;; CHECK-NEXT: 1d: lock xaddb %dl, (%rax)
+;; CHECK-NEXT: 21: movzbl %dl, %edx
+;; CHECK-NEXT: 24: movq %rdx, %rax
+;; CHECK-NEXT: 27: popq %rbp
+;; CHECK-NEXT: 28: retq
+;; CHECK-NEXT: 29: ud2
+;; CHECK-NEXT: 2b: ud2
 ;; CHECK-LABEL: function %xchg:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: movq 8(%rdi), %rax
-;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x30
-;; CHECK-NEXT: d: movl %esi, %eax
-;; CHECK-NEXT: f: movq %rax, %rcx
-;; CHECK-NEXT: 12: andq $3, %rcx
-;; CHECK-NEXT: 16: jne 0x32
-;; CHECK-NEXT: 18: movq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 1c: leaq 4(%rax), %rsi
-;; CHECK-NEXT: 20: cmpq %rcx, %rsi
-;; CHECK-NEXT: 23: ja 0x34
-;; CHECK-NEXT: 25: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 29: xchgl %edx, (%rax)
-;; CHECK-NEXT: 2b: movq %rdx, %rax
-;; CHECK-NEXT: 2e: popq %rbp
-;; CHECK-NEXT: 2f: retq
-;; CHECK-NEXT: 30: ud2
-;; CHECK-NEXT: 32: ud2
-;; CHECK-NEXT: 34: ud2
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x2a
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: movq %rax, %rcx
+;; CHECK-NEXT: f: andq $3, %rcx
+;; CHECK-NEXT: 13: jne 0x2c
+;; CHECK-NEXT: 15: leaq 4(%rax), %rcx
+;; CHECK-NEXT: 19: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 1d: ja 0x2e
+;; CHECK-NEXT: 1f: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 23: xchgl %edx, (%rax)
+;; CHECK-NEXT: 25: movq %rdx, %rax
+;; CHECK-NEXT: 28: popq %rbp
+;; CHECK-NEXT: 29: retq
+;; CHECK-NEXT: 2a: ud2
+;; CHECK-NEXT: 2c: ud2
+;; CHECK-NEXT: 2e: ud2

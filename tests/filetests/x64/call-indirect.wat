@@ -7,29 +7,26 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: movq 8(%rdi), %rax
-;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x40
-;; CHECK-NEXT: d: movl %esi, %eax
-;; CHECK-NEXT: f: movq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 13: cmpq %rcx, %rax
-;; CHECK-NEXT: 16: jae 0x42
-;; CHECK-NEXT: 18: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 1c: movq (%rcx, %rax, 8), %rax
-;; CHECK-NEXT: 20: testq %rax, %rax
-;; CHECK-NEXT: 23: je 0x44
-;; CHECK-NEXT: 25: movl 0x10(%rax), %ecx
-;; CHECK-NEXT: 28: movq 0x18(%rdi), %rsi
-;; CHECK-NEXT: 2c: movl (%rsi), %esi
-;; CHECK-NEXT: 2e: cmpl %esi, %ecx
-;; CHECK-NEXT: 30: jne 0x46
-;; CHECK-NEXT: 32: movq (%rax), %rcx
-;; CHECK-NEXT: 35: movq 0x18(%rax), %rdi
-;; CHECK-NEXT: 39: movq %rdx, %rsi
-;; CHECK-NEXT: 3c: callq *%rcx
-;; CHECK-NEXT: 3e: popq %rbp
-;; CHECK-NEXT: 3f: retq
-;; CHECK-NEXT: 40: ud2
-;; CHECK-NEXT: 42: ud2
-;; CHECK-NEXT: 44: ud2
-;; CHECK-NEXT: 46: ud2
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x38
+;; CHECK-NEXT: a: movl %esi, %eax
+;; CHECK-NEXT: c: cmpq 0x48(%rdi), %rax
+;; CHECK-NEXT: 10: jae 0x3a
+;; CHECK-NEXT: 12: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 16: movq (%rcx, %rax, 8), %rax
+;; CHECK-NEXT: 1a: testq %rax, %rax
+;; CHECK-NEXT: 1d: je 0x3c
+;; CHECK-NEXT: 1f: movl 0x10(%rax), %ecx
+;; CHECK-NEXT: 22: movq 0x18(%rdi), %rsi
+;; CHECK-NEXT: 26: cmpl (%rsi), %ecx
+;; CHECK-NEXT: 28: jne 0x3e
+;; CHECK-NEXT: 2a: movq (%rax), %rcx
+;; CHECK-NEXT: 2d: movq 0x18(%rax), %rdi
+;; CHECK-NEXT: 31: movq %rdx, %rsi
+;; CHECK-NEXT: 34: callq *%rcx
+;; CHECK-NEXT: 36: popq %rbp
+;; CHECK-NEXT: 37: retq
+;; CHECK-NEXT: 38: ud2
+;; CHECK-NEXT: 3a: ud2
+;; CHECK-NEXT: 3c: ud2
+;; CHECK-NEXT: 3e: ud2

@@ -1,10 +1,10 @@
-;; Concept: a heap address with several users (a load and a store of the same cell, after GVN) is folded into the addressing mode of each user instead of being computed into a register.
+;; Concept: a heap address with several users (a load and a store of the same cell, after GVN) is folded into the addressing mode of each user instead of being computed into a register (a multiply, which has no read-modify-write form, keeps the load and the store apart).
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=speed --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module (memory 1)
   (func $incr (param i32 i32)
     local.get 0 i32.const 4 i32.mul
     local.get 0 i32.const 4 i32.mul i32.load
-    local.get 1 i32.add i32.store)
+    local.get 1 i32.mul i32.store)
   (func $accum (param i32 f64)
     local.get 0 i32.const 8 i32.add
     local.get 0 i32.const 8 i32.add f64.load
@@ -14,26 +14,24 @@
 ;; CHECK-LABEL: function %incr:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: movq 8(%rdi), %rax
-;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x1c
-;; CHECK-NEXT: d: shll $2, %esi
-;; CHECK-NEXT: 10: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 14: addl (%rax, %rsi), %edx
-;; CHECK-NEXT: 17: movl %edx, (%rax, %rsi)
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x1a
+;; CHECK-NEXT: a: shll $2, %esi
+;; CHECK-NEXT: d: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: 11: imull (%rax, %rsi), %edx
+;; CHECK-NEXT: 15: movl %edx, (%rax, %rsi)
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2
 ;; CHECK-LABEL: function %accum:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: movq 8(%rdi), %rax
-;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x20
-;; CHECK-NEXT: d: addl $8, %esi
-;; CHECK-NEXT: 10: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 14: vaddsd (%rax, %rsi), %xmm0, %xmm0
-;; CHECK-NEXT: 19: movsd %xmm0, (%rax, %rsi)
-;; CHECK-NEXT: 1e: popq %rbp
-;; CHECK-NEXT: 1f: retq
-;; CHECK-NEXT: 20: ud2
+;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
+;; CHECK-NEXT: 8: jb 0x1d
+;; CHECK-NEXT: a: addl $8, %esi
+;; CHECK-NEXT: d: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: 11: vaddsd (%rax, %rsi), %xmm0, %xmm0
+;; CHECK-NEXT: 16: movsd %xmm0, (%rax, %rsi)
+;; CHECK-NEXT: 1b: popq %rbp
+;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 1d: ud2
