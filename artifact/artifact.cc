@@ -109,7 +109,9 @@ std::string_view BuiltinName(Builtin b) {
                                                             "nearest_f64",
                                                             "memory_atomic_notify",
                                                             "memory_atomic_wait32",
-                                                            "memory_atomic_wait64"};
+                                                            "memory_atomic_wait64",
+                                                            "global_get_externref",
+                                                            "global_set_externref"};
   uint32_t i = uint32_t(b);
   return i < kNumBuiltins ? kNames[i] : "?";
 }

@@ -42,6 +42,33 @@ TEST(ArtifactRoundTrip, RandomArtifacts) {
   }
 }
 
+// The streamed writer (egret compile -o FILE) gives the same bytes in pieces, and data segment
+// bytes given from outside the Artifact (WriteOptions::data_bytes) encode as if they were in it;
+// a sink that refuses a piece stops the write.
+TEST(ArtifactRoundTrip, StreamedWithOutsideDataEqualsWhole) {
+  std::mt19937 rng(777);
+  for (int i = 0; i < 200; ++i) {
+    const Artifact a = testing::RandomArtifact(rng, 1 + i % 8);
+    const std::vector<uint8_t> want = WriteArtifact(a);
+    Artifact stripped = a;
+    WriteOptions options;
+    for (DataSegment& d : stripped.data) d.bytes.clear();
+    for (const DataSegment& d : a.data) options.data_bytes.push_back(d.bytes);
+    ASSERT_EQ(WriteArtifact(stripped, options), want) << "iteration " << i;
+    std::vector<uint8_t> streamed;
+    size_t pieces = 0;
+    ASSERT_TRUE(WriteArtifact(stripped, options, [&](std::span<const uint8_t> piece) {
+      streamed.insert(streamed.end(), piece.begin(), piece.end());
+      ++pieces;
+      return true;
+    }));
+    ASSERT_EQ(streamed, want) << "iteration " << i;
+    size_t calls = 0;
+    EXPECT_FALSE(WriteArtifact(a, {}, [&](std::span<const uint8_t>) { return ++calls < pieces; }));
+    EXPECT_EQ(calls, pieces);
+  }
+}
+
 TEST(ArtifactQueries, LookupTrap) {
   Artifact a;
   a.text.resize(64);
