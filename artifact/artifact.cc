@@ -139,6 +139,13 @@ std::optional<uint32_t> Artifact::FunctionAt(uint32_t text_offset) const {
   return uint32_t(it - functions.begin());
 }
 
+const StackMap* Artifact::LookupStackMap(uint32_t return_offset) const {
+  auto it = std::lower_bound(stack_maps.begin(), stack_maps.end(), return_offset,
+                             [](const StackMap& m, uint32_t off) { return m.offset < off; });
+  if (it == stack_maps.end() || it->offset != return_offset) return nullptr;
+  return &*it;
+}
+
 std::string_view Artifact::FunctionNameOf(uint32_t func_index) const {
   auto it = std::lower_bound(function_names.begin(), function_names.end(), func_index,
                              [](const FunctionName& n, uint32_t i) { return n.func_index < i; });

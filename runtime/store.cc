@@ -8,6 +8,7 @@
 
 #include "artifact/vmoffsets.h"
 #include "runtime/instance.h"
+#include "runtime/stack_walk.h"
 
 namespace egret::runtime {
 
@@ -36,6 +37,8 @@ struct Store::HostFuncContext {
 // back into Wasm, which may collect. Results written with ExternRefToRaw are in the activations
 // table already; room for them is made (a collection) before the callback runs, when it is safe.
 void Store::HostArrayCall(VMContext* callee_vmctx, VMContext*, ValRaw* args_results, size_t n) {
+  // Compiled code (a wasm-to-array trampoline) calls this directly: the stack walk starts here.
+  EGRET_WASM_EXIT_SCOPE();
   auto* header = reinterpret_cast<VMHostContextHeader*>(callee_vmctx);
   EGRET_CHECK(header->magic == artifact::kVMHostContextMagic);
   auto* ctx = static_cast<HostFuncContext*>(header->owner);
@@ -184,12 +187,19 @@ Store::~Store() {
 }
 
 ExternRefActivations::CollectStats Store::GC() {
-  // Without a stack walker, frames of this store on the stack may hold any entry.
-  return activations_.Collect(wasm_depth_ == 0 ? ExternRefActivations::Mode::kNoWasmFrames
-                                               : ExternRefActivations::Mode::kConservative);
+  // With no entry of this store on the stack, no frame can hold an entry. Otherwise the stack
+  // walk reports every live reference slot of every suspended Wasm frame on this thread (other
+  // stores' frames too: keeping their references until the next collection is harmless).
+  if (wasm_depth_ == 0) return activations_.Collect(ExternRefActivations::Mode::kNoWasmFrames);
+  return activations_.Collect(
+      ExternRefActivations::Mode::kPrecise,
+      [](void*, ExternRefVisitor visit, void* visit_ctx) {
+        VisitWasmStackRefs([&](void** slot) { visit(visit_ctx, slot); });
+      },
+      nullptr);
 }
 
-void Store::ActivateSlow(VMExternData* d) {
+void Store::ActivateFromWasmSlow(VMExternData* d) {
   // `d` is owned by the table or global it was read from, so a collection cannot free it.
   GC();
   activations_.Insert(d);

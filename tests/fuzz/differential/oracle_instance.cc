@@ -343,10 +343,10 @@ void OracleInstance::DefineBuiltins() {
     return Returned({});
   });
   // externref globals (no imports here: every global is inline in the VMContext).
-  def("global_get_externref", {i32}, {i64}, [this](Args a) {
+  def("global_get_externref", {i32}, {Type::kR64}, [this](Args a) {
     return Returned({Get64(vm_ + layout_.Global(static_cast<uint32_t>(a[1].bits)))});
   });
-  def("global_set_externref", {i32, i64}, {}, [this](Args a) {
+  def("global_set_externref", {i32, Type::kR64}, {}, [this](Args a) {
     Put64(vm_ + layout_.Global(static_cast<uint32_t>(a[1].bits)), a[2].bits);
     return Returned({});
   });
