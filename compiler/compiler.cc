@@ -188,7 +188,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
                          LookupIsa(options.target, options.features));
   CompileResult result;
   artifact::Artifact& art = result.artifact;
-  EGRET_TRY(FillModuleMetadata(env, &art));
+  EGRET_TRY(FillModuleMetadata(env, &art, options.copy_data_segments));
 
   EGRET_ASSIGN_OR_RETURN(wasm::VMContextLayout layout, wasm::VMContextLayout::Compute(env));
   const std::vector<std::string> symbols = wasm::FunctionSymbols(env);
@@ -278,56 +278,65 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
       if (link_status.ok()) ++linked;
     }
   };
+  ir::PrintOptions print_options;
+  print_options.srclocs = options.ir_srclocs;
   auto worker = [&](StageTimes* times) {
     StageClock clock(times);
     backend::CompileOptions worker_bopts = bopts;
     if (timing) worker_bopts.observer = &clock;
+    // Per worker, reused by every function it compiles: the IR function (its tables keep their
+    // capacity, ir::Function::Reset; the translator's tables are per thread too) and the pass
+    // pipeline.
+    ir::Function f;
+    FunctionResult* current = nullptr;  // the function being compiled, for on_print
+    std::optional<Expected<opt::PassManager>> pm;
+    if (run_passes) {
+      opt::PassManagerOptions popts;
+      popts.verify = verify_each;
+      popts.print_after = options.print_after;
+      popts.on_print = [&current, &print_options](std::string_view pass, const ir::Function& fn) {
+        current->pass_log +=
+            "; after " + std::string(pass) + "\n" + ir::PrintFunction(fn, print_options);
+      };
+      pm.emplace(opt::PassManager::ForOptLevel(options.opt_level, std::move(popts)));
+    }
     for (;;) {
       const uint32_t k = next.fetch_add(1, std::memory_order_relaxed);
       if (k >= ndef) return;
       FunctionResult& r = results[k];
+      current = &r;
       const uint64_t t0 = now();
-      Expected<ir::Function> f = translator.Translate(nimp + k);
+      Status translated = translator.Translate(nimp + k, &f);
       times->translate += now() - t0;
-      if (!f.ok()) {
-        r.compiled = std::move(f).error();
+      if (!translated.ok()) {
+        r.compiled = std::move(translated).error();
         continue;
       }
       // Verifies the function; the error says which stage produced IR that does not verify.
       auto verify = [&](const char* after) -> bool {
         const uint64_t v0 = now();
-        Status st = ir::Verify(*f);
+        Status st = ir::Verify(f);
         times->verify += now() - v0;
         if (st.ok()) return true;
-        r.compiled = Error("internal error: the IR of function " + f->name + " does not verify " +
+        r.compiled = Error("internal error: the IR of function " + f.name + " does not verify " +
                            after + ": " + st.error().message);
         return false;
       };
       if ((verify_each || !run_passes) && !verify("after translation")) continue;
-      ir::PrintOptions print_options;
-      print_options.srclocs = options.ir_srclocs;
       if (run_passes) {
-        opt::PassManagerOptions popts;
-        popts.verify = verify_each;
-        popts.print_after = options.print_after;
-        popts.on_print = [&r, &print_options](std::string_view pass, const ir::Function& fn) {
-          r.pass_log +=
-              "; after " + std::string(pass) + "\n" + ir::PrintFunction(fn, print_options);
-        };
-        Expected<opt::PassManager> pm = opt::PassManager::ForOptLevel(options.opt_level, popts);
-        if (!pm.ok()) {
-          r.compiled = std::move(pm).error();
+        if (!pm->ok()) {
+          r.compiled = pm->error();
           continue;
         }
-        if (Status st = pm->Run(*f, timing ? &times->passes : nullptr); !st.ok()) {
-          r.compiled = Error("internal error in function " + f->name + ": " + st.error().message);
+        if (Status st = (*pm)->Run(f, timing ? &times->passes : nullptr); !st.ok()) {
+          r.compiled = Error("internal error in function " + f.name + ": " + st.error().message);
           continue;
         }
         if (!verify_each && !verify("after the IR passes")) continue;
       }
-      if (options.keep_opt_ir) r.opt_ir = ir::PrintFunction(*f, print_options);
+      if (options.keep_opt_ir) r.opt_ir = ir::PrintFunction(f, print_options);
       if (timing) clock.Start();
-      r.compiled = isa->CompileFunction(*f, module, worker_bopts);
+      r.compiled = isa->CompileFunction(f, module, worker_bopts);
       compiled(k);
     }
   };

@@ -83,6 +83,8 @@ Expected<Type> IrType(ValType t) {
 
 Expected<ir::Signature> WasmSignature(const FuncType& type) {
   ir::Signature sig;
+  sig.params.reserve(1 + type.params().size());
+  sig.results.reserve(type.results().size());
   sig.params.push_back(Type::kI64);
   for (ValType t : type.params()) {
     EGRET_ASSIGN_OR_RETURN(Type it, IrType(t));
@@ -1004,6 +1006,19 @@ Expected<ir::Function> FunctionTranslator::Translate(uint32_t func_index) const 
   Translation t(env_, layout_, symbols_, options_, func_index, f);
   EGRET_TRY(t.Run());
   return f;
+}
+
+Status FunctionTranslator::Translate(uint32_t func_index, ir::Function* out) const {
+  EGRET_CHECK(func_index < env_.functions.size() && !env_.functions[func_index].imported);
+  const FuncType& type = env_.function_type(func_index);
+  // WasmSignature's, written straight into out's vectors (their capacity is reused too).
+  static const ir::Signature kEmpty;
+  out->Reset(symbols_[func_index], kEmpty);
+  out->signature.params.push_back(Type::kI64);
+  for (ValType t : type.params()) out->signature.params.push_back(*IrType(t));
+  for (ValType t : type.results()) out->signature.results.push_back(*IrType(t));
+  Translation t(env_, layout_, symbols_, options_, func_index, *out);
+  return t.Run();
 }
 
 Expected<std::vector<ir::Function>> TranslateModule(const ModuleEnv& env,

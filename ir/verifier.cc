@@ -286,7 +286,7 @@ class Verifier {
     }
     dfg_.ForEachDest(i, [&](const BlockCall& bc) { CheckEdge(b, i, bc); });
     // Results against the typing rule.
-    std::vector<Type> want;
+    std::vector<Type>& want = want_;  // reused: one allocation per function, not per inst
     if (!dfg_.ExpectedResultTypes(i, want)) return;
     auto results = dfg_.InstResults(i);
     if (results.size() != want.size()) {
@@ -600,6 +600,7 @@ class Verifier {
   const DataFlowGraph& dfg_;
   SecondaryMap<Inst, uint32_t> inst_pos_;
   std::vector<VerifierError> errors_;
+  std::vector<Type> want_;  // CheckInst's expected result types
 };
 
 }  // namespace

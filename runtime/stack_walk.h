@@ -1,5 +1,5 @@
 // stack_walk.h: finding the GC references (externrefs) that suspended Wasm frames hold, for
-// deferred reference counting (issue 21, docs/runtime.md "Stack maps and the stack walk").
+// deferred reference counting (issue 21; docs/backend.md "Stack maps").
 //
 // Compiled code keeps references in registers and spill slots without counting them. At every
 // call (a safepoint) the register allocator has put each reference that is live across the call

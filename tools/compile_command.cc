@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <optional>
@@ -21,6 +22,7 @@
 
 #include "artifact/artifact_writer.h"
 #include "compiler/compiler.h"
+#include "compiler/module_metadata.h"
 #include "frontend/translator.h"
 #include "frontend/validator.h"
 #include "ir/printer.h"
@@ -51,27 +53,24 @@ struct CompileOptions {
   std::string features;
 };
 
-// Writes the output. A regular file is replaced atomically (written beside it, then renamed over
-// it): a running `egret run` maps artifacts and executes their code in place, so overwriting a
-// mapped file in place would change or truncate code under it. Anything else (a device such as
-// /dev/null, a FIFO) is written directly.
-int WriteOutput(const std::string& path, const void* data, size_t size) {
+// Writes the output through `write` (false: a write failed). A regular file is replaced
+// atomically (written beside it, then renamed over it): a running `egret run` maps artifacts and
+// executes their code in place, so overwriting a mapped file in place would change or truncate
+// code under it. Anything else (a device such as /dev/null, a FIFO) is written directly.
+int WriteOutput(const std::string& path, const std::function<bool(std::FILE*)>& write) {
   if (path.empty() || path == "-") {
-    std::fwrite(data, 1, size, stdout);
-    return cli::kExitOk;
+    return write(stdout) && std::fflush(stdout) == 0 ? cli::kExitOk : cli::kExitFailure;
   }
   struct stat st {};
   const bool replace = stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode);
   const std::string target = replace ? path + ".tmp." + std::to_string(getpid()) : path;
-  {
-    std::ofstream file(target, std::ios::binary);
-    file.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-    file.close();
-    if (!file) {
-      if (replace) std::remove(target.c_str());
-      std::fprintf(stderr, "egret compile: error: cannot write '%s'\n", path.c_str());
-      return cli::kExitFailure;
-    }
+  std::FILE* file = std::fopen(target.c_str(), "wb");
+  bool ok = file != nullptr && write(file);
+  if (file != nullptr && std::fclose(file) != 0) ok = false;
+  if (!ok) {
+    if (replace) std::remove(target.c_str());
+    std::fprintf(stderr, "egret compile: error: cannot write '%s'\n", path.c_str());
+    return cli::kExitFailure;
   }
   if (replace && std::rename(target.c_str(), path.c_str()) != 0) {
     std::remove(target.c_str());
@@ -79,6 +78,10 @@ int WriteOutput(const std::string& path, const void* data, size_t size) {
     return cli::kExitFailure;
   }
   return cli::kExitOk;
+}
+
+int WriteOutput(const std::string& path, const void* data, size_t size) {
+  return WriteOutput(path, [&](std::FILE* f) { return std::fwrite(data, 1, size, f) == size; });
 }
 
 // `decode_validate_ns`: the time LoadModule took, for --stats.
@@ -99,6 +102,9 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env, uint64_t decode
   copts.keep_opt_ir = o.emit == "opt-ir";
   copts.ir_srclocs = !o.no_srclocs;
   copts.debug_branch_range_shrink = static_cast<uint32_t>(o.branch_range_shrink);
+  // An artifact is written with the data segments' bytes taken from the module's bytes (`env`
+  // outlives the write), so they are not held a second time in the Artifact.
+  copts.copy_data_segments = !o.emit.empty();
   Expected<compiler::CompileResult> r = compiler::CompileModule(env, copts);
   if (!r.ok()) {
     std::fprintf(stderr, "%s\n", r.error().ToString().c_str());
@@ -114,8 +120,14 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env, uint64_t decode
       std::fprintf(stderr, "egret compile: error: -o FILE is required to write an artifact\n");
       return cli::kExitUsage;
     }
-    std::vector<uint8_t> bytes = artifact::WriteArtifact(r->artifact);
-    return WriteOutput(o.output, bytes.data(), bytes.size());
+    // Streamed to the file piece by piece: the artifact is never built in memory whole.
+    artifact::WriteOptions wopts;
+    wopts.data_bytes = compiler::DataSegmentBytes(env);
+    return WriteOutput(o.output, [&](std::FILE* f) {
+      return artifact::WriteArtifact(r->artifact, wopts, [f](std::span<const uint8_t> piece) {
+        return std::fwrite(piece.data(), 1, piece.size(), f) == piece.size();
+      });
+    });
   }
   std::string out;
   auto isa = compiler::LookupIsa(o.flags.target);

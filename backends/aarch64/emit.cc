@@ -872,6 +872,20 @@ void Emitter::EmitMemory(uint32_t i, const MInst& m) {
     x.m = R(kTmp0);
     x.extend = Extend::kUxtx;
   }
+  // A 16-byte store that may fault (guard pages) first loads the same 16 bytes into the scratch
+  // register: a store straddling the end of the accessible memory must write nothing (Wasm), but
+  // AArch64 may perform the in-bounds part of a faulting vector store (its bytes are separate
+  // accesses; qemu writes the first 8 of 16), while a faulting load has no effect. The load is a
+  // trap site with the store's code, so the store runs only when all 16 bytes are accessible.
+  if (m.vec && !load && m.can_trap) {
+    Inst probe = x;
+    probe.form = x.form == Form::kStrQReg ? Form::kLdrQReg
+                 : x.form == Form::kStrQ  ? Form::kLdrQ
+                                          : Form::kLdurQ;
+    probe.d = R(kFpTmp);
+    buf_.AddTrap(m.trap);
+    Put(probe);
+  }
   if (m.can_trap) buf_.AddTrap(m.trap);
   Put(x);
 }

@@ -334,6 +334,14 @@ CondCode Emitter::Compare(uint32_t i, const MInst& m) {
         Put(Inst::AluRI(AluOp::kCmp, m.size, G(i, o.a), m.imm));
       }
       return m.cc;
+    case CondKind::kIntRM:  // a folded load: `cmpl mem, %a`
+      if (m.can_trap) buf_.AddTrap(m.trap);
+      Put(Inst::AluRM(AluOp::kCmp, m.size, G(i, o.a), MemOperand(i, m)));
+      return m.cc;
+    case CondKind::kIntMI:  // `cmpl $imm, mem`
+      if (m.can_trap) buf_.AddTrap(m.trap);
+      Put(Inst::AluMI(AluOp::kCmp, m.size, MemOperand(i, m), m.imm));
+      return m.cc;
     case CondKind::kFloat:
       break;
   }
@@ -908,6 +916,17 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
         Put(Inst::MovMI(m.size, dst, m.imm));
       } else {
         Put(Inst::MovMR(m.size, dst, G(i, o.value)));
+      }
+      return;
+    }
+    case MOp::kAluStore: {
+      // A read-modify-write store: `addl $1, (mem)`, `orq %rax, (mem)`.
+      const Amode dst = MemOperand(i, m);
+      if (m.can_trap) buf_.AddTrap(m.trap);
+      if (m.imm_operand) {
+        Put(Inst::AluMI(m.alu, m.size, dst, m.imm));
+      } else {
+        Put(Inst::AluMR(m.alu, m.size, dst, G(i, o.value)));
       }
       return;
     }
