@@ -41,7 +41,8 @@ OpSize SizeOf(Type t) {
 
 // Integer ops narrower than 32 bits are done at 32 bits (the upper bits are don't-care for
 // i8/i16 values, which only feed extensions and narrow stores).
-OpSize AluSize(Type t) { return t == Type::kI64 ? OpSize::k64 : OpSize::k32; }
+// References (r64) are 64-bit pointers.
+OpSize AluSize(Type t) { return t == Type::kI64 || t == Type::kR64 ? OpSize::k64 : OpSize::k32; }
 
 CondCode IntCond(ir::IntCC cc) {
   switch (cc) {
@@ -176,7 +177,11 @@ class Lowerer final : public backend::LowerRules {
     }());
     v_.insts.push_back(mi);
     v_.srclocs.push_back(ctx_.srcloc());
-    v_.ra.AddInst(ops, clobbers);
+    // Every call is a safepoint: the collector may run below it (a host function or builtin), so
+    // references live across it must be in stack slots its stack map lists.
+    const bool safepoint =
+        mi.op == MOp::kCall || mi.op == MOp::kCallBuiltin || mi.op == MOp::kCallInd;
+    v_.ra.AddInst(ops, clobbers, safepoint);
   }
 
   // The shape `d = op a` over the IR instruction's first argument.
@@ -1409,6 +1414,20 @@ Status Lowerer::LowerInst(ir::Inst i) {
     case Opcode::kIcmp:
     case Opcode::kIcmpImm:
       return LowerIcmp(i);
+    case Opcode::kIsNull: {  // cmp $0, ref (64-bit); sete
+      Cond c;
+      c.kind = CondKind::kIntRI;
+      c.cc = CondCode::kE;
+      c.size = OpSize::k64;
+      c.a = Use(dfg_[i].args[0]);
+      MInst m;
+      m.op = MOp::kCmpSet;
+      ops_.clear();
+      PushCondOperands(c, &m, &ops_);
+      ops_.push_back(Operand::EarlyDef(Result(i)));
+      EmitSpan(m, ops_);
+      return Status::Ok();
+    }
     case Opcode::kFcmp:
       return LowerFcmp(i);
     case Opcode::kSelect:

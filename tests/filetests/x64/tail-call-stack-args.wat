@@ -33,17 +33,17 @@
 ;; CHECK-NEXT: 9: subq $8, %rsp
 ;; CHECK-NEXT: d: cmpq 8(%rdi), %rsp
 ;; CHECK-NEXT: 11: jb 0x48
-;; CHECK-NEXT: 13: movq %rcx, %r13
+;; CHECK-NEXT: 13: movq %rcx, %r12
 ;; CHECK-NEXT: 16: movq %r8, %rbx
 ;; CHECK-NEXT: 19: movq %r9, %rax
 ;; CHECK-NEXT: 1c: movq 0x10(%rbp), %rcx
-;; CHECK-NEXT: 20: movq 0x18(%rbp), %r12
+;; CHECK-NEXT: 20: movq 0x18(%rbp), %r13
 ;; CHECK-NEXT: 24: movq 0x20(%rbp), %rsi
-;; CHECK-NEXT: 28: movq %r13, 0x10(%rbp)
+;; CHECK-NEXT: 28: movq %r12, 0x10(%rbp)
 ;; CHECK-NEXT: 2c: movq %rdx, 0x18(%rbp)
 ;; CHECK-NEXT: 30: movq %rbx, %r9
 ;; CHECK-NEXT: 33: movq %rax, %r8
-;; CHECK-NEXT: 36: movq %r12, %rdx
+;; CHECK-NEXT: 36: movq %r13, %rdx
 ;; CHECK-NEXT: 39: addq $8, %rsp
 ;; CHECK-NEXT: 3d: popq %r13
 ;; CHECK-NEXT: 3f: popq %r12
