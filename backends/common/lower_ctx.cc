@@ -61,7 +61,10 @@ bool LowerCtx::OnlyPureBetween(ir::Inst def, ir::Inst user) const {
 
 regalloc::VReg LowerCtx::NewVReg(ir::Type t) {
   if (IsVectorType(t)) has_vector_vregs_ = true;
-  return ra_.AddVReg(IsFloatClass(t) ? regalloc::RegClass::kFloat : regalloc::RegClass::kInt);
+  // A reference (r64) gets a reference vreg: the allocator keeps it in a stack slot across
+  // every safepoint and lists the slot in the safepoint's stack map.
+  return ra_.AddVReg(IsFloatClass(t) ? regalloc::RegClass::kFloat : regalloc::RegClass::kInt,
+                     ir::IsRef(t));
 }
 
 regalloc::VReg LowerCtx::DefVReg(ir::Value v) {
