@@ -322,6 +322,27 @@ Bytes BuildPayload(const Artifact& a, const WriteOptions& options, std::vector<H
   }
   flush(SectionId::kNames);
 
+  // Stack maps: per map the offset delta from the previous map, the frame size in 8-byte words,
+  // the slot count, then each slot as the delta from the previous one (the first from -1), so
+  // the common maps cost a few bytes.
+  if (counted(a.stack_maps.size())) {
+    uint32_t prev = 0;
+    for (const StackMap& m : a.stack_maps) {
+      EGRET_CHECK(m.offset >= prev && m.frame_size % 8 == 0);
+      WriteU32(s, m.offset - prev);
+      prev = m.offset;
+      WriteU32(s, m.frame_size / 8);
+      PutCount(s, m.num_slots);
+      uint32_t last = UINT32_MAX;
+      for (uint32_t k = 0; k < m.num_slots; ++k) {
+        const uint32_t slot = a.stack_map_slots[m.first_slot + k];
+        WriteU32(s, slot - last - 1);
+        last = slot;
+      }
+    }
+  }
+  flush(SectionId::kStackMaps);
+
   // Header fields are written in place (an insert into a reserved vector trips a false
   // -Wstringop-overflow in g++-12 -O3), over the body with its holes filled in.
   Checksum64Stream sum(kFormatVersion);

@@ -78,6 +78,8 @@ constexpr BuiltinName kBuiltinNames[] = {
     {"memory_atomic_notify", artifact::Builtin::kMemoryAtomicNotify},
     {"memory_atomic_wait32", artifact::Builtin::kMemoryAtomicWait32},
     {"memory_atomic_wait64", artifact::Builtin::kMemoryAtomicWait64},
+    {"global_get_externref", artifact::Builtin::kGlobalGetExternRef},
+    {"global_set_externref", artifact::Builtin::kGlobalSetExternRef},
 };
 
 struct FunctionResult {
@@ -203,6 +205,12 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   for (const BuiltinName& b : kBuiltinNames)
     module.callees[std::string("egret_builtin_") + b.name] = {backend::CallTarget::Kind::kBuiltin,
                                                               static_cast<uint32_t>(b.id)};
+  // The externref-table forms of the table builtins: the same C functions (references are
+  // pointers either way), under the names whose IR signatures carry r64 (frontend Bulk).
+  for (const char* name : {"table_get", "table_set", "table_grow", "table_fill"}) {
+    const backend::CallTarget target = module.callees.at(std::string("egret_builtin_") + name);
+    module.callees[std::string("egret_builtin_") + name + "_ref"] = target;
+  }
   module.builtins_offset = artifact::VMOffsets::builtins();
   module.stack_limit_offset = artifact::VMOffsets::stack_limit();
 
@@ -415,6 +423,22 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     if (art.source_locs.empty() || art.source_locs.back().text_offset < s.start)
       art.source_locs.push_back({s.start, s.loc});
   section.srclocs = {};  // the largest per-instruction table; the artifact has its own copy
+  // Stack maps, sorted by return offset (functions may have been appended out of index order).
+  std::vector<uint32_t> map_order(section.stack_maps.size());
+  for (uint32_t k = 0; k < map_order.size(); ++k) map_order[k] = k;
+  std::sort(map_order.begin(), map_order.end(), [&](uint32_t x, uint32_t y) {
+    return section.stack_maps[x].offset < section.stack_maps[y].offset;
+  });
+  art.stack_maps.reserve(map_order.size());
+  art.stack_map_slots.reserve(section.stack_map_slots.size());
+  for (uint32_t k : map_order) {
+    const MachStackMap& m = section.stack_maps[k];
+    art.stack_maps.push_back(
+        {m.offset, m.frame_size, uint32_t(art.stack_map_slots.size()), m.num_slots});
+    art.stack_map_slots.insert(art.stack_map_slots.end(),
+                               section.stack_map_slots.begin() + m.first_slot,
+                               section.stack_map_slots.begin() + m.first_slot + m.num_slots);
+  }
   st.code_bytes = art.text.size();
   st.time.link = now() - link_start;
   st.peak_rss_kb = PeakRssKb();

@@ -173,6 +173,8 @@ class Translation {
   ir::Value CallBuiltin(const char* name, std::initializer_list<ir::Type> params,
                         std::initializer_list<ir::Type> results,
                         std::initializer_list<ir::Value> args);
+  // Whether table `t` holds externrefs (its builtins then take and return r64).
+  bool ExternTable(uint32_t t) const { return env_.tables[t].type.elem == ValType::kExternRef; }
 
   const ModuleEnv& env_;
   const VMContextLayout& layout_;

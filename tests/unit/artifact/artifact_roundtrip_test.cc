@@ -83,6 +83,23 @@ TEST(ArtifactQueries, LookupTrap) {
   EXPECT_EQ(a.LookupTrap(12), std::nullopt);
 }
 
+TEST(ArtifactQueries, LookupStackMap) {
+  Artifact a;
+  a.text.resize(64);
+  a.stack_maps = {{5, 16, 0, 1}, {9, 32, 1, 0}, {20, 24, 1, 2}};
+  a.stack_map_slots = {1, 0, 2};
+  for (uint32_t off : {0u, 4u, 6u, 10u, 19u, 21u, 64u}) EXPECT_EQ(a.LookupStackMap(off), nullptr);
+  const StackMap* m = a.LookupStackMap(20);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->frame_size, 24u);
+  std::span<const uint32_t> slots = a.StackMapSlots(*m);
+  EXPECT_EQ(std::vector<uint32_t>(slots.begin(), slots.end()), (std::vector<uint32_t>{0, 2}));
+  ASSERT_NE(a.LookupStackMap(9), nullptr);
+  EXPECT_TRUE(a.StackMapSlots(*a.LookupStackMap(9)).empty());
+  ASSERT_NE(a.LookupStackMap(5), nullptr);
+  EXPECT_EQ(a.StackMapSlots(*a.LookupStackMap(5))[0], 1u);
+}
+
 TEST(ArtifactQueries, FunctionAtAndNames) {
   Artifact a = testing::SmallArtifact();
   // Defined function 0 covers [0, 8), function 1 covers [8, 10); [10, 12) are trampolines.
