@@ -215,10 +215,10 @@ class Store {
   ExternRefActivations::CollectStats GC();
   const ExternRefActivations& activations() const { return activations_; }
   // Internal (builtins): activates a borrowed reference flowing into Wasm from a table or a
-  // global, collecting first if the table is full.
-  void ActivateFromWasm(VMExternData* d) {
-    if (!activations_.TryInsert(d)) ActivateSlow(d);
-  }
+  // global: the bump (false when full), else a collection first (the caller, a builtin, opens
+  // a WasmExitScope so that the stack walk finds the calling Wasm frames).
+  bool TryActivateFromWasm(VMExternData* d) { return activations_.TryInsert(d); }
+  void ActivateFromWasmSlow(VMExternData* d);
 
   // Internal: instances register themselves here; the store owns them.
   Instance* Adopt(std::unique_ptr<Instance> instance);
@@ -234,7 +234,6 @@ class Store {
 
   static void HostArrayCall(VMContext* callee_vmctx, VMContext* caller_vmctx, ValRaw* args_results,
                             size_t n);
-  void ActivateSlow(VMExternData* d);
 
   Engine& engine_;
   ExternRefActivations activations_;
