@@ -104,7 +104,7 @@ Expected<uint8_t*> SlotPool::Take(uint64_t bytes) {
   return base_ + uint64_t(i) * slot_bytes_;
 }
 
-void SlotPool::Give(uint8_t* slot, uint64_t used) {
+void SlotPool::Give(uint8_t* slot, uint64_t used, bool zeroed) {
   EGRET_CHECK(slot >= base_ && slot < base_ + region_bytes_ &&
               uint64_t(slot - base_) % slot_bytes_ == 0);
   used = std::min(used, slot_bytes_);
@@ -114,7 +114,7 @@ void SlotPool::Give(uint8_t* slot, uint64_t used) {
     const uint64_t page = uint64_t(sysconf(_SC_PAGESIZE));
     advised = madvise(slot, (used + page - 1) / page * page, MADV_DONTNEED) == 0;
   }
-  if (!advised) std::memset(slot, 0, used);
+  if (!advised && !zeroed) std::memset(slot, 0, used);
   std::lock_guard<std::mutex> lock(mu_);
   free_.push_back(uint32_t(uint64_t(slot - base_) / slot_bytes_));
   if (advised) ++madvised_;

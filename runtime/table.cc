@@ -11,7 +11,9 @@
 namespace egret::runtime {
 
 TableStorage::~TableStorage() {
-  if (slot_ != nullptr) pool_->Give(reinterpret_cast<uint8_t*>(slot_), high_water_ * sizeof(void*));
+  // ~Table emptied the slot through Clear() (null elements are zero bytes) before this runs.
+  if (slot_ != nullptr)
+    pool_->Give(reinterpret_cast<uint8_t*>(slot_), high_water_ * sizeof(void*), /*zeroed=*/true);
 }
 
 void TableStorage::UseSlot(SlotPool* pool, uint8_t* slot, uint64_t capacity) {

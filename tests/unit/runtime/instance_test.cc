@@ -760,7 +760,7 @@ TEST(SlotPool, InstancesReuseTableAndVMContextSlots) {
   ASSERT_TRUE(engine.vmctx_pool().ok() && *engine.vmctx_pool() != nullptr);
   Artifact a;
   a.target = HostTarget();
-  a.tables = {artifact::TableType{ValType::kExternRef, {4, 600}}};
+  a.tables = {artifact::TableType{ValType::kFuncRef, {4, 600}}};  // fake pointers: uncounted
   a.globals = {{{ValType::kI64, true}, ConstExpr{{ConstOp::I64(7)}}}};
   a.exports = {{"t", ExternKind::kTable, 0}, {"g", ExternKind::kGlobal, 0}};
   auto module = Module::FromArtifact(engine, a);

@@ -27,7 +27,7 @@ bool AllZero(const uint8_t* p, uint64_t n) {
 TEST(SlotPool, ReuseLeavesNoDataBehind) {
   // Small resets (memset) and large ones (madvise), each checked over the whole slot.
   for (uint64_t used : {uint64_t{100}, uint64_t{4096 + 8}, SlotPool::kMadviseBytes + 5000}) {
-    auto pool = MakePool(2, 256 * 1024);
+    auto pool = MakePool(2, 2 * SlotPool::kMadviseBytes);
     Expected<uint8_t*> a = pool->Take(used);
     ASSERT_TRUE(a.ok());
     EXPECT_TRUE(AllZero(*a, pool->slot_bytes()));
