@@ -581,7 +581,13 @@ void Encode(const Inst& inst, EncodedInst* out) {
       }
       return;
     case Form::kRet:
-      w.Byte(0xC3);
+      if (inst.imm == 0) {
+        w.Byte(0xC3);
+        return;
+      }
+      w.Byte(0xC2);
+      w.Byte(static_cast<uint8_t>(inst.imm));
+      w.Byte(static_cast<uint8_t>(inst.imm >> 8));
       return;
     case Form::kCallRel32:
       w.Byte(0xE8);

@@ -409,7 +409,11 @@ Inst Inst::PopR(Gpr reg) {
   i.r0 = Enc(reg);
   return i;
 }
-Inst Inst::Ret() { return Make(Form::kRet); }
+Inst Inst::Ret(uint16_t pop) {
+  Inst i = Make(Form::kRet);
+  i.imm = pop;
+  return i;
+}
 Inst Inst::CallRel32(Label target) {
   EGRET_CHECK(target.valid());
   Inst i = Make(Form::kCallRel32);

@@ -402,7 +402,7 @@ struct Inst {
   static Inst PushR(Gpr reg);
   static Inst PushI(int32_t imm);  // pushes the sign-extended 64-bit value
   static Inst PopR(Gpr reg);
-  static Inst Ret();
+  static Inst Ret(uint16_t pop = 0);  // ret, or `ret $pop` (pops `pop` bytes after the address)
   static Inst CallRel32(Label target);
   static Inst CallR(Gpr target);
   static Inst CallM(const Amode& target);

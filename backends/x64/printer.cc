@@ -262,7 +262,8 @@ std::string PrintAtt(const Inst& inst, const LabelNamer& namer) {
     case Form::kPopR:
       return Line("popq").Arg(g0(OpSize::k64)).Done();
     case Form::kRet:
-      return "retq";
+      if (inst.imm == 0) return "retq";
+      return Line("retq").Imm(inst.imm).Done();
     case Form::kCallRel32:
       return Line("callq").Arg(LabelName(inst.label, namer)).Done();
     case Form::kCallR:
