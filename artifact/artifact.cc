@@ -109,7 +109,9 @@ std::string_view BuiltinName(Builtin b) {
                                                             "nearest_f64",
                                                             "memory_atomic_notify",
                                                             "memory_atomic_wait32",
-                                                            "memory_atomic_wait64"};
+                                                            "memory_atomic_wait64",
+                                                            "global_get_externref",
+                                                            "global_set_externref"};
   uint32_t i = uint32_t(b);
   return i < kNumBuiltins ? kNames[i] : "?";
 }
@@ -135,6 +137,13 @@ std::optional<uint32_t> Artifact::FunctionAt(uint32_t text_offset) const {
   --it;
   if (text_offset - it->body.offset >= it->body.size) return std::nullopt;
   return uint32_t(it - functions.begin());
+}
+
+const StackMap* Artifact::LookupStackMap(uint32_t return_offset) const {
+  auto it = std::lower_bound(stack_maps.begin(), stack_maps.end(), return_offset,
+                             [](const StackMap& m, uint32_t off) { return m.offset < off; });
+  if (it == stack_maps.end() || it->offset != return_offset) return nullptr;
+  return &*it;
 }
 
 std::string_view Artifact::FunctionNameOf(uint32_t func_index) const {

@@ -16,7 +16,10 @@
 //     trap entry, and name known builtins;
 //   - on aarch64, every range, trap, source location and relocation is 4-byte aligned;
 //   - constant expressions are well typed (one value of the expected type);
-//   - `function_names` is sorted by strictly increasing function index.
+//   - `function_names` is sorted by strictly increasing function index;
+//   - `stack_maps` are sorted by strictly increasing offset, each the end of a call inside one
+//     function body (offset - 1 lies in the body), with its slots in range of
+//     `stack_map_slots`, strictly increasing, and below its frame_size.
 //
 // What the reader cannot check is the machine code itself: docs/runtime.md ("Threat model").
 //
@@ -27,6 +30,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -217,6 +221,23 @@ struct SourceLoc {
   friend bool operator==(const SourceLoc&, const SourceLoc&) = default;
 };
 
+// A stack map: at text offset `offset` (the return address of a call in a function body) the GC
+// references live across the call (externrefs) are in the 8-byte stack slots at
+//   sp + 8 * stack_map_slots[k],  k in [first_slot, first_slot + num_slots),
+// where sp is the stack pointer at the call instruction (before x86-64's call pushes the return
+// address; aarch64's bl leaves sp alone). The calling function's frame pointer (the address of
+// its frame record) is `frame_size` bytes above that sp, so a stack walker that holds the
+// caller's frame pointer fp finds slot k at fp - frame_size + 8 * stack_map_slots[k]. Every call
+// of compiled Wasm code has one (num_slots may be 0), so a return address into a function body
+// without a map is a call that cannot reach the collector.
+struct StackMap {
+  uint32_t offset = 0;
+  uint32_t frame_size = 0;  // bytes, a multiple of 8
+  uint32_t first_slot = 0;  // into Artifact::stack_map_slots
+  uint32_t num_slots = 0;
+  friend bool operator==(const StackMap&, const StackMap&) = default;
+};
+
 struct FunctionName {
   uint32_t func_index = 0;
   std::string name;
@@ -245,6 +266,8 @@ struct Artifact {
   std::vector<SourceLoc> source_locs;
   std::string module_name;
   std::vector<FunctionName> function_names;
+  std::vector<StackMap> stack_maps;       // sorted by offset
+  std::vector<uint32_t> stack_map_slots;  // 8-byte slot indices from sp, per map increasing
 
   friend bool operator==(const Artifact&, const Artifact&) = default;
 
@@ -263,6 +286,12 @@ struct Artifact {
   std::string_view FunctionNameOf(uint32_t func_index) const;
   // The type of function `func_index` (whole index space); nullptr if out of range.
   const FuncType* FunctionType(uint32_t func_index) const;
+  // The stack map whose offset is exactly `return_offset` (a call's return address as a text
+  // offset); nullptr if there is none. O(log n), allocation-free.
+  const StackMap* LookupStackMap(uint32_t return_offset) const;
+  std::span<const uint32_t> StackMapSlots(const StackMap& m) const {
+    return std::span<const uint32_t>(stack_map_slots).subspan(m.first_slot, m.num_slots);
+  }
 };
 
 }  // namespace egret::artifact

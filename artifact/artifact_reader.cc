@@ -44,7 +44,8 @@ class Parser {
     while (!r.at_end()) {
       const uint64_t id_offset = r.offset();
       EGRET_ASSIGN_OR_RETURN(uint8_t id, r.ReadU8());
-      if ((id == 0 && version_ < 2) || id > kMaxSectionId)
+      if ((id == 0 && version_ < 2) || (id == uint8_t(SectionId::kStackMaps) && version_ < 3) ||
+          id > kMaxSectionId)
         return Error(id_offset, "artifact: unknown section id " + std::to_string(id));
       if (id <= last_id)
         return Error(id_offset,
@@ -118,6 +119,8 @@ class Parser {
         return ParseRelocations(s);
       case SectionId::kSourceLocs:
         return ParseSourceLocs(s);
+      case SectionId::kStackMaps:
+        return ParseStackMaps(s);
       case SectionId::kNames:
         return ParseNames(s);
     }
@@ -719,6 +722,53 @@ class Parser {
                              Hex(trap->offset));
       EGRET_ASSIGN_OR_RETURN(rel.target, ReadIndex(s, kNumBuiltins, "builtin"));
       a_.relocations.push_back(rel);
+    }
+    return Status::Ok();
+  }
+
+  // See the writer for the encoding. Each map must sit at the end of a call inside one function
+  // body (offset - 1 in the body: a return address) and list distinct slots inside its frame,
+  // so a stack walker that trusts it only reads the caller's own frame.
+  Status ParseStackMaps(ByteReader& s) {
+    EGRET_ASSIGN_OR_RETURN(uint32_t n, ReadCount(s, 3));
+    a_.stack_maps.reserve(n);
+    uint64_t offset = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t at = s.offset();
+      EGRET_ASSIGN_OR_RETURN(uint32_t delta, s.ReadU32());
+      offset += delta;
+      if (i > 0 && delta == 0) return Error(at, "artifact: stack maps are not sorted by offset");
+      if (offset == 0 || offset > text_size_)
+        return Error(at,
+                     "artifact: stack map at " + Hex(offset) + " lies outside the text section");
+      if (!a_.FunctionAt(uint32_t(offset - 1)))
+        return Error(at, "artifact: stack map at " + Hex(offset) +
+                             " is not a return address inside a function body");
+      if (offset % insn_align_ != 0)
+        return Error(at, "artifact: stack map at " + Hex(offset) + " is not aligned to " +
+                             std::to_string(insn_align_) + " bytes");
+      StackMap m;
+      m.offset = uint32_t(offset);
+      const uint64_t frame_at = s.offset();
+      EGRET_ASSIGN_OR_RETURN(uint32_t words, s.ReadU32());
+      if (words > (uint32_t{1} << 28))
+        return Error(frame_at, "artifact: stack map frame of " + std::to_string(words) +
+                                   " words is too large");
+      m.frame_size = words * 8;
+      EGRET_ASSIGN_OR_RETURN(m.num_slots, ReadCount(s));
+      m.first_slot = uint32_t(a_.stack_map_slots.size());
+      uint64_t slot = UINT64_MAX;  // the previous slot; the first delta counts from -1
+      for (uint32_t k = 0; k < m.num_slots; ++k) {
+        const uint64_t slot_at = s.offset();
+        EGRET_ASSIGN_OR_RETURN(uint32_t d, s.ReadU32());
+        slot = slot + 1 + d;
+        if (slot >= words)
+          return Error(slot_at, "artifact: stack map slot " + std::to_string(slot) +
+                                    " lies outside its frame of " + std::to_string(words) +
+                                    " words");
+        a_.stack_map_slots.push_back(uint32_t(slot));
+      }
+      a_.stack_maps.push_back(m);
     }
     return Status::Ok();
   }

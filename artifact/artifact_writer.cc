@@ -1,9 +1,10 @@
 // artifact_writer.cc: see artifact_writer.h. Sections are built in a scratch buffer so their
 // size prefix can be written first; empty sections are omitted (the reader treats a missing
-// section as empty). The two bulk sections, text and data, are written straight into the
-// output, which is reserved at about its final size up front and starts with room for the
-// header: the artifact is never copied whole (peak memory while writing is the output plus the
-// largest small section, not three copies of the module's code and data).
+// section as empty). The two bulk sections' contents, the text and the data segments' bytes,
+// are never copied into the small-section payload: it records them as holes (a position and the
+// bytes that go there), and the output is the payload with the holes filled in order, streamed
+// to a sink (a file: no copy of the artifact in memory at all) or concatenated into one vector
+// reserved at its final size.
 #include "artifact/artifact_writer.h"
 
 #include <cstring>
@@ -95,30 +96,46 @@ void PutSection(Bytes& out, SectionId id, const Bytes& contents) {
   out.insert(out.end(), contents.begin(), contents.end());
 }
 
-}  // namespace
-
 // The encoded size of a data segment's fields before its bytes.
-size_t DataSegmentHeaderSize(const DataSegment& d) {
+size_t DataSegmentHeaderSize(const DataSegment& d, size_t num_bytes) {
   Bytes h;
   PutU8(h, uint8_t(d.mode));
   if (d.mode == SegmentMode::kActive) {
     WriteU32(h, d.memory_index);
     PutConstExpr(h, d.offset);
   }
-  PutCount(h, d.bytes.size());
+  PutCount(h, num_bytes);
   return h.size();
 }
 
-std::vector<uint8_t> WriteArtifact(const Artifact& a) {
-  // The output: header (filled in last), then the payload of sections.
+// Bytes that go at payload position `at` (before the payload byte there), in order.
+struct Hole {
+  size_t at;
+  std::span<const uint8_t> bytes;
+};
+
+// The artifact without the bulk bytes: header (filled in last, its checksum over the body with
+// the holes filled), then the sections, with the text and data bytes as `holes`.
+Bytes BuildPayload(const Artifact& a, const WriteOptions& options, std::vector<Hole>* holes) {
+  EGRET_CHECK(options.data_bytes.empty() || options.data_bytes.size() == a.data.size());
+  auto data_bytes = [&](size_t i) -> std::span<const uint8_t> {
+    return options.data_bytes.empty() ? std::span<const uint8_t>(a.data[i].bytes)
+                                      : options.data_bytes[i];
+  };
   Bytes payload(kHeaderSize);
   {
-    // The bulk of any artifact; the small sections fit in the slack or grow the vector once.
-    size_t estimate = kHeaderSize + a.text.size() + 8 * a.source_locs.size() + 6 * a.traps.size() +
-                      10 * a.relocations.size() + 24 * a.functions.size() + (size_t{1} << 16);
-    for (const DataSegment& d : a.data) estimate += d.bytes.size() + 16;
+    // The small sections fit in the slack or grow the vector once.
+    size_t estimate = kHeaderSize + 8 * a.source_locs.size() + 6 * a.traps.size() +
+                      10 * a.relocations.size() + 24 * a.functions.size() + 16 * a.data.size() +
+                      (size_t{1} << 16);
     payload.reserve(estimate);
   }
+  size_t hole_bytes = 0;  // the payload's file offset is payload.size() + hole_bytes
+  auto hole = [&](std::span<const uint8_t> bytes) {
+    if (bytes.empty()) return;
+    holes->push_back({payload.size(), bytes});
+    hole_bytes += bytes.size();
+  };
   Bytes s;
   auto flush = [&](SectionId id) {
     PutSection(payload, id, s);
@@ -167,7 +184,7 @@ std::vector<uint8_t> WriteArtifact(const Artifact& a) {
         a.target == Target::kAarch64 ? kTextAlignmentAarch64 : kTextAlignmentX86_64;
     Bytes text_prefix;
     PutCount(text_prefix, a.text.size());
-    const uint64_t before = payload.size() + 1 + text_prefix.size();
+    const uint64_t before = payload.size() + hole_bytes + 1 + text_prefix.size();
     // The padding section is `0 size:uleb32 zeros[size]`; the width of `size` depends on size.
     for (uint64_t width = 1; width <= 5; ++width) {
       const uint64_t pad = (align - (before + 1 + width) % align) % align;
@@ -181,10 +198,11 @@ std::vector<uint8_t> WriteArtifact(const Artifact& a) {
       payload.insert(payload.begin() + kHeaderSize, padded.begin(), padded.end());
       break;
     }
-    // The text section without a scratch copy.
+    // The text section without a scratch copy. (The padding went in before any hole.)
+    EGRET_CHECK(holes->empty());
     PutU8(payload, uint8_t(SectionId::kText));
     payload.insert(payload.end(), text_prefix.begin(), text_prefix.end());
-    payload.insert(payload.end(), a.text.begin(), a.text.end());
+    hole(a.text);
   }
 
   if (counted(a.functions.size())) {
@@ -250,21 +268,23 @@ std::vector<uint8_t> WriteArtifact(const Artifact& a) {
     Bytes count;
     PutCount(count, a.data.size());
     size_t size = count.size();
-    for (const DataSegment& d : a.data) size += DataSegmentHeaderSize(d) + d.bytes.size();
+    for (size_t i = 0; i < a.data.size(); ++i)
+      size += DataSegmentHeaderSize(a.data[i], data_bytes(i).size()) + data_bytes(i).size();
     PutU8(payload, uint8_t(SectionId::kData));
     PutCount(payload, size);
-    const size_t start = payload.size();
+    const size_t start = payload.size() + hole_bytes;
     payload.insert(payload.end(), count.begin(), count.end());
-    for (const DataSegment& d : a.data) {
+    for (size_t i = 0; i < a.data.size(); ++i) {
+      const DataSegment& d = a.data[i];
       PutU8(payload, uint8_t(d.mode));
       if (d.mode == SegmentMode::kActive) {
         WriteU32(payload, d.memory_index);
         PutConstExpr(payload, d.offset);
       }
-      PutCount(payload, d.bytes.size());
-      payload.insert(payload.end(), d.bytes.begin(), d.bytes.end());
+      PutCount(payload, data_bytes(i).size());
+      hole(data_bytes(i));
     }
-    EGRET_CHECK(payload.size() - start == size);
+    EGRET_CHECK(payload.size() + hole_bytes - start == size);
   }
 
   if (counted(a.traps.size())) {
@@ -302,17 +322,81 @@ std::vector<uint8_t> WriteArtifact(const Artifact& a) {
   }
   flush(SectionId::kNames);
 
+  // Stack maps: per map the offset delta from the previous map, the frame size in 8-byte words,
+  // the slot count, then each slot as the delta from the previous one (the first from -1), so
+  // the common maps cost a few bytes.
+  if (counted(a.stack_maps.size())) {
+    uint32_t prev = 0;
+    for (const StackMap& m : a.stack_maps) {
+      EGRET_CHECK(m.offset >= prev && m.frame_size % 8 == 0);
+      WriteU32(s, m.offset - prev);
+      prev = m.offset;
+      WriteU32(s, m.frame_size / 8);
+      PutCount(s, m.num_slots);
+      uint32_t last = UINT32_MAX;
+      for (uint32_t k = 0; k < m.num_slots; ++k) {
+        const uint32_t slot = a.stack_map_slots[m.first_slot + k];
+        WriteU32(s, slot - last - 1);
+        last = slot;
+      }
+    }
+  }
+  flush(SectionId::kStackMaps);
+
   // Header fields are written in place (an insert into a reserved vector trips a false
-  // -Wstringop-overflow in g++-12 -O3).
-  const std::span<const uint8_t> body(payload.data() + kHeaderSize, payload.size() - kHeaderSize);
+  // -Wstringop-overflow in g++-12 -O3), over the body with its holes filled in.
+  Checksum64Stream sum(kFormatVersion);
+  size_t at = kHeaderSize;
+  for (const Hole& h : *holes) {
+    sum.Update(std::span<const uint8_t>(payload.data() + at, h.at - at));
+    sum.Update(h.bytes);
+    at = h.at;
+  }
+  sum.Update(std::span<const uint8_t>(payload.data() + at, payload.size() - at));
   Bytes header;
   PutFixed32(header, kFormatVersion);
   PutFixed32(header, uint32_t(a.target));
-  PutFixed64(header, body.size());
-  PutFixed64(header, Checksum64(body, kFormatVersion));
+  PutFixed64(header, payload.size() - kHeaderSize + hole_bytes);
+  PutFixed64(header, sum.Finish());
   std::memcpy(payload.data(), kMagic, sizeof kMagic);
   std::memcpy(payload.data() + sizeof kMagic, header.data(), header.size());
   return payload;
+}
+
+// Calls sink(piece) for the payload with its holes filled, in order; stops at the first false.
+template <class Sink>
+bool Emit(const Bytes& payload, const std::vector<Hole>& holes, Sink&& sink) {
+  size_t at = 0;
+  for (const Hole& h : holes) {
+    if (h.at > at && !sink(std::span<const uint8_t>(payload.data() + at, h.at - at))) return false;
+    if (!sink(h.bytes)) return false;
+    at = h.at;
+  }
+  return at == payload.size() ||
+         sink(std::span<const uint8_t>(payload.data() + at, payload.size() - at));
+}
+
+}  // namespace
+
+std::vector<uint8_t> WriteArtifact(const Artifact& a, const WriteOptions& options) {
+  std::vector<Hole> holes;
+  const Bytes payload = BuildPayload(a, options, &holes);
+  size_t size = payload.size();
+  for (const Hole& h : holes) size += h.bytes.size();
+  Bytes out;
+  out.reserve(size);
+  Emit(payload, holes, [&](std::span<const uint8_t> piece) {
+    out.insert(out.end(), piece.begin(), piece.end());
+    return true;
+  });
+  return out;
+}
+
+bool WriteArtifact(const Artifact& a, const WriteOptions& options,
+                   const std::function<bool(std::span<const uint8_t>)>& sink) {
+  std::vector<Hole> holes;
+  const Bytes payload = BuildPayload(a, options, &holes);
+  return Emit(payload, holes, sink);
 }
 
 }  // namespace egret::artifact

@@ -45,8 +45,11 @@ enum class Builtin : uint32_t {
   kMemoryAtomicWait32 =
       24,  // (vmctx, mem, addr, expected i32, timeout ns) -> 0 ok, 1 ne, 2 timeout
   kMemoryAtomicWait64 = 25,  // (vmctx, mem, addr, expected i64, timeout ns) -> as wait32
+  // externref globals (counted slots; the value read enters the store's activations table).
+  kGlobalGetExternRef = 26,  // (vmctx, global) -> VMExternData*
+  kGlobalSetExternRef = 27,  // (vmctx, global, VMExternData*)
 };
-inline constexpr uint32_t kNumBuiltins = 26;
+inline constexpr uint32_t kNumBuiltins = 28;
 
 std::string_view BuiltinName(Builtin b);
 

@@ -2,6 +2,7 @@
 // pipeline busy; short inputs and the tail fall back to one lane.
 #include "artifact/checksum.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace egret::artifact {
@@ -35,6 +36,30 @@ inline uint64_t Avalanche(uint64_t h) {
   return h;
 }
 
+// The combination of the four lanes after the last full stripe (inputs of 32 bytes or more).
+uint64_t MergeLanes(uint64_t a, uint64_t b, uint64_t c, uint64_t d) {
+  uint64_t h = Rotl(a, 1) + Rotl(b, 7) + Rotl(c, 12) + Rotl(d, 18);
+  for (uint64_t lane : {a, b, c, d}) h = (h ^ Step(0, lane)) * kK1 + kK4;
+  return h;
+}
+
+// The tail (fewer than 32 bytes) and the final avalanche.
+uint64_t FinishTail(uint64_t h, const uint8_t* p, size_t n) {
+  while (n >= 8) {
+    h ^= Step(0, Load64(p));
+    h = Rotl(h, 27) * kK1 + kK4;
+    p += 8;
+    n -= 8;
+  }
+  while (n > 0) {
+    h ^= uint64_t(*p) * kK3;
+    h = Rotl(h, 11) * kK1;
+    ++p;
+    --n;
+  }
+  return Avalanche(h);
+}
+
 }  // namespace
 
 uint64_t Checksum64(std::span<const uint8_t> bytes, uint64_t seed) {
@@ -51,25 +76,52 @@ uint64_t Checksum64(std::span<const uint8_t> bytes, uint64_t seed) {
       p += 32;
       n -= 32;
     }
-    h = Rotl(a, 1) + Rotl(b, 7) + Rotl(c, 12) + Rotl(d, 18);
-    for (uint64_t lane : {a, b, c, d}) h = (h ^ Step(0, lane)) * kK1 + kK4;
+    h = MergeLanes(a, b, c, d);
   } else {
     h = seed + kK3;
   }
   h += uint64_t(bytes.size());
-  while (n >= 8) {
-    h ^= Step(0, Load64(p));
-    h = Rotl(h, 27) * kK1 + kK4;
-    p += 8;
-    n -= 8;
+  return FinishTail(h, p, n);
+}
+
+Checksum64Stream::Checksum64Stream(uint64_t seed)
+    : seed_(seed), lanes_{seed + kK1 + kK2, seed + kK2, seed, seed - kK1} {}
+
+void Checksum64Stream::Update(std::span<const uint8_t> bytes) {
+  const uint8_t* p = bytes.data();
+  size_t n = bytes.size();
+  total_ += n;
+  auto stripe = [this](const uint8_t* s) {
+    lanes_[0] = Step(lanes_[0], Load64(s));
+    lanes_[1] = Step(lanes_[1], Load64(s + 8));
+    lanes_[2] = Step(lanes_[2], Load64(s + 16));
+    lanes_[3] = Step(lanes_[3], Load64(s + 24));
+  };
+  if (pending_size_ != 0) {
+    const size_t take = std::min<size_t>(n, 32 - pending_size_);
+    std::memcpy(pending_ + pending_size_, p, take);
+    pending_size_ += static_cast<uint32_t>(take);
+    p += take;
+    n -= take;
+    if (pending_size_ < 32) return;
+    stripe(pending_);
+    pending_size_ = 0;
   }
-  while (n > 0) {
-    h ^= uint64_t(*p) * kK3;
-    h = Rotl(h, 11) * kK1;
-    ++p;
-    --n;
+  // Full stripes straight from the input; a stripe that is the input's last bytes is only
+  // consumed as a stripe, exactly as Checksum64 does (its tail is what is left below 32).
+  while (n >= 32) {
+    stripe(p);
+    p += 32;
+    n -= 32;
   }
-  return Avalanche(h);
+  std::memcpy(pending_, p, n);
+  pending_size_ = static_cast<uint32_t>(n);
+}
+
+uint64_t Checksum64Stream::Finish() const {
+  uint64_t h = total_ >= 32 ? MergeLanes(lanes_[0], lanes_[1], lanes_[2], lanes_[3]) : seed_ + kK3;
+  h += total_;
+  return FinishTail(h, pending_, pending_size_);
 }
 
 }  // namespace egret::artifact

@@ -11,10 +11,12 @@
 // A section is `id:u8 size:uleb32 contents[size]`. Ids appear at most once, in increasing order;
 // a missing section means "empty". Version 2 added section 0, padding: zero bytes that the writer
 // sizes so that the text section's contents start at a multiple of TextAlignment(target) in the
-// file, so a loader can map the code straight from the file (Module::DeserializeFile). Readers
-// accept versions 1 (no padding section) and 2. Inside sections, counts and indices are unsigned
-// LEB128 (the strict WebAssembly encoding), strings are `len:uleb32 bytes`. docs/runtime.md has the
-// per-section table. Any change to the layout bumps kFormatVersion; readers reject other versions.
+// file, so a loader can map the code straight from the file (Module::DeserializeFile). Version 3
+// added section 17, stack maps (artifact.h: StackMap). Readers accept versions 1 (no padding
+// section), 2 and 3 (sections 0 and 17 only from the version that introduced them). Inside
+// sections, counts and indices are unsigned LEB128 (the strict WebAssembly encoding), strings are
+// `len:uleb32 bytes`. docs/runtime.md has the per-section table. Any change to the layout bumps
+// kFormatVersion; readers reject other versions.
 #ifndef EGRET_ARTIFACT_FORMAT_H_
 #define EGRET_ARTIFACT_FORMAT_H_
 
@@ -26,7 +28,7 @@ namespace egret::artifact {
 static_assert(std::endian::native == std::endian::little, "artifacts assume a little-endian host");
 
 inline constexpr uint8_t kMagic[8] = {0x00, 'e', 'g', 'r', 'e', 't', 'a', 'f'};
-inline constexpr uint32_t kFormatVersion = 2;             // what the writer writes
+inline constexpr uint32_t kFormatVersion = 3;             // what the writer writes
 inline constexpr uint32_t kMinReadableFormatVersion = 1;  // readers accept [this, kFormatVersion]
 inline constexpr uint32_t kHeaderSize = 32;
 
@@ -48,8 +50,9 @@ enum class SectionId : uint8_t {
   kRelocations = 14,
   kSourceLocs = 15,
   kNames = 16,
+  kStackMaps = 17,  // version 3: GC reference slots at call return addresses
 };
-inline constexpr uint8_t kMaxSectionId = 16;
+inline constexpr uint8_t kMaxSectionId = 17;
 
 // Where the writer puts the text section's contents (a file offset multiple of this): the page
 // size of every supported host (4 KiB on x86-64; 4 or 16 KiB on aarch64 Linux, whose 64 KiB-page

@@ -19,6 +19,10 @@
 #       --opt-level=none` and `--opt-level=speed` (both --jobs=1), as Ir per byte of module and
 #       per byte of function bodies. Whole processes, so file reading and the artifact write
 #       count too.
+#   bench/callgrind.sh --stages [FILE.wasm...]
+#       the same compiles (none and speed, --jobs=1), broken down per stage (decode/validate,
+#       translate, verify, IR passes, lower, regalloc, emit, artifact write, other) in Ir per
+#       byte of function bodies, one table per module (bench/callgrind_stages.py).
 # Environment: EGRET (default build/bin/egret), EGRET_BENCH_DIR (default ../shared/bench).
 # Compare two commits: run it on each build and diff the tables.
 set -euo pipefail
@@ -34,8 +38,9 @@ for a in "$@"; do
   case "$a" in
     --compile-only) compile_only=1 ;;
     --per-byte) per_byte=1 ;;
+    --stages) per_byte=2 ;;
     --regalloc=*) extra+=("$a") ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
     *) names+=("$a") ;;
   esac
 done
@@ -58,7 +63,7 @@ ir() {
 }
 mil() { [ "$1" = fail ] && echo fail || awk -v v="$1" 'BEGIN {printf "%.1f", v / 1e6}'; }
 
-if [ $per_byte = 1 ]; then
+if [ $per_byte != 0 ]; then
   files=("${names[@]}")
   if [ ${#files[@]} -eq 0 ]; then
     files=("$PROGS"/*.wasm)
@@ -86,6 +91,21 @@ print(n)
 PY
   }
   per() { [ "$1" = fail ] && echo - || awk -v c="$1" -v b="$2" 'BEGIN {printf "%.0f", c / b}'; }
+  if [ $per_byte = 2 ]; then
+    for wasm in "${files[@]}"; do
+      code=$(code_bytes "$wasm")
+      for level in none speed; do
+        valgrind --tool=callgrind --callgrind-out-file="$tmp/$level.out" "$EGRET" compile --jobs=1 \
+          --opt-level=$level "${extra[@]}" "$wasm" -o /dev/null >"$tmp/stdout" 2>"$tmp/stderr" ||
+          { echo "callgrind.sh: egret compile failed on $wasm" >&2; cat "$tmp/stderr" >&2; exit 1; }
+      done
+      echo "$(basename "$wasm" .wasm) ($(awk -v b="$code" 'BEGIN {printf "%.1f", b / 1e3}') KB of function bodies), Ir per byte of function bodies:"
+      echo
+      python3 "$ROOT/bench/callgrind_stages.py" "$code" none="$tmp/none.out" speed="$tmp/speed.out"
+      echo
+    done
+    exit 0
+  fi
   echo "| module | wasm KB | code KB | validate Ir/byte | none Ir/byte | speed Ir/byte | validate Ir/code byte | none Ir/code byte | speed Ir/code byte |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
   for wasm in "${files[@]}"; do

@@ -17,10 +17,14 @@
 # Binaries run through CMAKE_CROSSCOMPILING_EMULATOR (qemu-aarch64 from qemu-user), so ctest and
 # gtest_discover_tests start the unit tests under qemu transparently. The emulator gets no `-L`
 # prefix: libc6:arm64 installs the loader as /lib/ld-linux-aarch64.so.1 on the host itself, and
-# the loader finds the arm64 libraries through /etc/ld.so.conf.d/aarch64-linux-gnu.conf. With
-# `-L /usr/aarch64-linux-gnu`, qemu 7.2 (bookworm) hangs the child of every fork() (a ten-line
-# program that forks and _exits never finishes; so do all death tests) and the threaded test
-# CodeRegistry.ReadersNeverSeeTornState; without it both finish at once.
+# the loader finds the arm64 libraries through /etc/ld.so.conf.d/aarch64-linux-gnu.conf. Never add
+# `-L /usr/aarch64-linux-gnu`: qemu then takes the cross toolchain's loader from that prefix
+# (libc6-arm64-cross, glibc 2.36-8cross1), but the host's /etc/ld.so.cache still resolves
+# libc.so.6 to the multiarch one (libc6:arm64, 2.36-9+deb12u14). The two builds disagree on the
+# private layout of _rtld_global (4512 vs 4520 bytes), so the first pthread_create or fork()
+# spins forever in libc: every multi-threaded compile (--jobs), wasi-threads program, threaded
+# test and death test hangs. Not a qemu or egret bug; docs/testing.md, "Threads under qemu", has
+# the reproducers. tests/spec/run.sh and tests/programs/run_threads.sh refuse such an emulator.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 

@@ -78,6 +78,8 @@ constexpr BuiltinName kBuiltinNames[] = {
     {"memory_atomic_notify", artifact::Builtin::kMemoryAtomicNotify},
     {"memory_atomic_wait32", artifact::Builtin::kMemoryAtomicWait32},
     {"memory_atomic_wait64", artifact::Builtin::kMemoryAtomicWait64},
+    {"global_get_externref", artifact::Builtin::kGlobalGetExternRef},
+    {"global_set_externref", artifact::Builtin::kGlobalSetExternRef},
 };
 
 struct FunctionResult {
@@ -186,7 +188,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
                          LookupIsa(options.target, options.features));
   CompileResult result;
   artifact::Artifact& art = result.artifact;
-  EGRET_TRY(FillModuleMetadata(env, &art));
+  EGRET_TRY(FillModuleMetadata(env, &art, options.copy_data_segments));
 
   EGRET_ASSIGN_OR_RETURN(wasm::VMContextLayout layout, wasm::VMContextLayout::Compute(env));
   const std::vector<std::string> symbols = wasm::FunctionSymbols(env);
@@ -203,6 +205,12 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   for (const BuiltinName& b : kBuiltinNames)
     module.callees[std::string("egret_builtin_") + b.name] = {backend::CallTarget::Kind::kBuiltin,
                                                               static_cast<uint32_t>(b.id)};
+  // The externref-table forms of the table builtins: the same C functions (references are
+  // pointers either way), under the names whose IR signatures carry r64 (frontend Bulk).
+  for (const char* name : {"table_get", "table_set", "table_grow", "table_fill"}) {
+    const backend::CallTarget target = module.callees.at(std::string("egret_builtin_") + name);
+    module.callees[std::string("egret_builtin_") + name + "_ref"] = target;
+  }
   module.builtins_offset = artifact::VMOffsets::builtins();
   module.stack_limit_offset = artifact::VMOffsets::stack_limit();
 
@@ -270,56 +278,65 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
       if (link_status.ok()) ++linked;
     }
   };
+  ir::PrintOptions print_options;
+  print_options.srclocs = options.ir_srclocs;
   auto worker = [&](StageTimes* times) {
     StageClock clock(times);
     backend::CompileOptions worker_bopts = bopts;
     if (timing) worker_bopts.observer = &clock;
+    // Per worker, reused by every function it compiles: the IR function (its tables keep their
+    // capacity, ir::Function::Reset; the translator's tables are per thread too) and the pass
+    // pipeline.
+    ir::Function f;
+    FunctionResult* current = nullptr;  // the function being compiled, for on_print
+    std::optional<Expected<opt::PassManager>> pm;
+    if (run_passes) {
+      opt::PassManagerOptions popts;
+      popts.verify = verify_each;
+      popts.print_after = options.print_after;
+      popts.on_print = [&current, &print_options](std::string_view pass, const ir::Function& fn) {
+        current->pass_log +=
+            "; after " + std::string(pass) + "\n" + ir::PrintFunction(fn, print_options);
+      };
+      pm.emplace(opt::PassManager::ForOptLevel(options.opt_level, std::move(popts)));
+    }
     for (;;) {
       const uint32_t k = next.fetch_add(1, std::memory_order_relaxed);
       if (k >= ndef) return;
       FunctionResult& r = results[k];
+      current = &r;
       const uint64_t t0 = now();
-      Expected<ir::Function> f = translator.Translate(nimp + k);
+      Status translated = translator.Translate(nimp + k, &f);
       times->translate += now() - t0;
-      if (!f.ok()) {
-        r.compiled = std::move(f).error();
+      if (!translated.ok()) {
+        r.compiled = std::move(translated).error();
         continue;
       }
       // Verifies the function; the error says which stage produced IR that does not verify.
       auto verify = [&](const char* after) -> bool {
         const uint64_t v0 = now();
-        Status st = ir::Verify(*f);
+        Status st = ir::Verify(f);
         times->verify += now() - v0;
         if (st.ok()) return true;
-        r.compiled = Error("internal error: the IR of function " + f->name + " does not verify " +
+        r.compiled = Error("internal error: the IR of function " + f.name + " does not verify " +
                            after + ": " + st.error().message);
         return false;
       };
       if ((verify_each || !run_passes) && !verify("after translation")) continue;
-      ir::PrintOptions print_options;
-      print_options.srclocs = options.ir_srclocs;
       if (run_passes) {
-        opt::PassManagerOptions popts;
-        popts.verify = verify_each;
-        popts.print_after = options.print_after;
-        popts.on_print = [&r, &print_options](std::string_view pass, const ir::Function& fn) {
-          r.pass_log +=
-              "; after " + std::string(pass) + "\n" + ir::PrintFunction(fn, print_options);
-        };
-        Expected<opt::PassManager> pm = opt::PassManager::ForOptLevel(options.opt_level, popts);
-        if (!pm.ok()) {
-          r.compiled = std::move(pm).error();
+        if (!pm->ok()) {
+          r.compiled = pm->error();
           continue;
         }
-        if (Status st = pm->Run(*f, timing ? &times->passes : nullptr); !st.ok()) {
-          r.compiled = Error("internal error in function " + f->name + ": " + st.error().message);
+        if (Status st = (*pm)->Run(f, timing ? &times->passes : nullptr); !st.ok()) {
+          r.compiled = Error("internal error in function " + f.name + ": " + st.error().message);
           continue;
         }
         if (!verify_each && !verify("after the IR passes")) continue;
       }
-      if (options.keep_opt_ir) r.opt_ir = ir::PrintFunction(*f, print_options);
+      if (options.keep_opt_ir) r.opt_ir = ir::PrintFunction(f, print_options);
       if (timing) clock.Start();
-      r.compiled = isa->CompileFunction(*f, module, worker_bopts);
+      r.compiled = isa->CompileFunction(f, module, worker_bopts);
       compiled(k);
     }
   };
@@ -406,6 +423,22 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     if (art.source_locs.empty() || art.source_locs.back().text_offset < s.start)
       art.source_locs.push_back({s.start, s.loc});
   section.srclocs = {};  // the largest per-instruction table; the artifact has its own copy
+  // Stack maps, sorted by return offset (functions may have been appended out of index order).
+  std::vector<uint32_t> map_order(section.stack_maps.size());
+  for (uint32_t k = 0; k < map_order.size(); ++k) map_order[k] = k;
+  std::sort(map_order.begin(), map_order.end(), [&](uint32_t x, uint32_t y) {
+    return section.stack_maps[x].offset < section.stack_maps[y].offset;
+  });
+  art.stack_maps.reserve(map_order.size());
+  art.stack_map_slots.reserve(section.stack_map_slots.size());
+  for (uint32_t k : map_order) {
+    const MachStackMap& m = section.stack_maps[k];
+    art.stack_maps.push_back(
+        {m.offset, m.frame_size, uint32_t(art.stack_map_slots.size()), m.num_slots});
+    art.stack_map_slots.insert(art.stack_map_slots.end(),
+                               section.stack_map_slots.begin() + m.first_slot,
+                               section.stack_map_slots.begin() + m.first_slot + m.num_slots);
+  }
   st.code_bytes = art.text.size();
   st.time.link = now() - link_start;
   st.peak_rss_kb = PeakRssKb();

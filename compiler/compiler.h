@@ -58,6 +58,10 @@ struct CompileOptions {
   // label-use range is divided by N in the functions' MachBuffers and in the text section, so
   // small modules get islands and veneers. 1: real ranges; 0 is an error.
   uint32_t debug_branch_range_shrink = 1;
+  // False: the artifact's data segments are left without their bytes (FillModuleMetadata's
+  // copy_data), for a caller that writes the artifact with DataSegmentBytes(env) straight from
+  // the module (`egret compile -o FILE`: the data is then never held twice; Flite's 17 MB).
+  bool copy_data_segments = true;
 
   Allocator allocator() const { return regalloc ? *regalloc : DefaultAllocator(opt_level); }
   uint32_t worker_threads() const { return jobs == 0 ? DefaultJobs() : jobs; }

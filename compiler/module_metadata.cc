@@ -116,7 +116,15 @@ artifact::FuncType ToArtifactType(const wasm::FuncType& t) {
   return out;
 }
 
-Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out) {
+std::vector<std::span<const uint8_t>> DataSegmentBytes(const wasm::ModuleEnv& env) {
+  std::vector<std::span<const uint8_t>> out;
+  out.reserve(env.datas.size());
+  for (const wasm::DataSegment& s : env.datas)
+    out.push_back(std::span<const uint8_t>(env.bytes).subspan(s.data_offset, s.data_size));
+  return out;
+}
+
+Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out, bool copy_data) {
   for (const wasm::FuncType& t : env.types) out->types.push_back(ToArtifactType(t));
   for (const wasm::Import& im : env.imports) {
     artifact::Import a;
@@ -188,8 +196,10 @@ Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out) {
     if (s.mode == wasm::SegmentMode::kActive) {
       EGRET_ASSIGN_OR_RETURN(a.offset, ToConst(env, s.offset_expr));
     }
-    a.bytes.assign(env.bytes.begin() + s.data_offset,
-                   env.bytes.begin() + s.data_offset + s.data_size);
+    if (copy_data) {
+      a.bytes.assign(env.bytes.begin() + s.data_offset,
+                     env.bytes.begin() + s.data_offset + s.data_size);
+    }
     out->data.push_back(std::move(a));
   }
   out->module_name = env.module_name;

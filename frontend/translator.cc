@@ -69,9 +69,10 @@ Expected<Type> IrType(ValType t) {
       return Type::kF32;
     case ValType::kF64:
       return Type::kF64;
-    case ValType::kFuncRef:
-    case ValType::kExternRef:
+    case ValType::kFuncRef:  // a VMFuncRef pointer owned by an instance: never counted
       return Type::kI64;
+    case ValType::kExternRef:  // a GC reference: stack maps find it (docs/ir.md, r64)
+      return Type::kR64;
     case ValType::kV128:
       return Type::kI8x16;  // the canonical v128 type (translate_simd.cc)
     case ValType::kBottom:
@@ -82,6 +83,8 @@ Expected<Type> IrType(ValType t) {
 
 Expected<ir::Signature> WasmSignature(const FuncType& type) {
   ir::Signature sig;
+  sig.params.reserve(1 + type.params().size());
+  sig.results.reserve(type.results().size());
   sig.params.push_back(Type::kI64);
   for (ValType t : type.params()) {
     EGRET_ASSIGN_OR_RETURN(Type it, IrType(t));
@@ -602,6 +605,19 @@ Status Translation::Variable(const Operator& op) {
     case Op::kGlobalGet:
     case Op::kGlobalSet: {
       const Global& g = env_.globals[op.index];
+      if (g.type.type == ValType::kExternRef) {
+        // Counted slots (runtime/extern_ref.h): a read enters the store's activations table,
+        // a write counts the new reference and releases the old one.
+        const ir::Value index = b_.Iconst(Type::kI32, static_cast<int32_t>(op.index));
+        if (op.op == Op::kGlobalGet) {
+          values_.push_back(
+              CallBuiltin("global_get_externref", {Type::kI32}, {Type::kI64}, {index}));
+        } else {
+          ir::Value v = Pop();
+          CallBuiltin("global_set_externref", {Type::kI32, Type::kI64}, {}, {index, v});
+        }
+        return Status::Ok();
+      }
       Expected<Type> t = IrType(g.type.type);
       EGRET_CHECK(t.ok());
       const uint32_t slot = layout_.Global(op.index);
@@ -703,7 +719,7 @@ Status Translation::TailCall(ir::SigRef sig, ir::Value code, ir::FuncRef f) {
 }
 
 Status Translation::Bulk(const Operator& op) {
-  const Type i32 = Type::kI32, i64 = Type::kI64;
+  const Type i32 = Type::kI32, i64 = Type::kI64, r64 = Type::kR64;
   auto idx = [&](uint32_t v) { return b_.Iconst(i32, static_cast<int32_t>(v)); };
   auto u64 = [&](ir::Value v) { return b_.Convert(Opcode::kUextend, i64, v); };
   // Memory operands: i32 (zero-extended) or, for memory64 memories, already i64.
@@ -746,14 +762,22 @@ Status Translation::Bulk(const Operator& op) {
     case Op::kDataDrop:
       CallBuiltin("data_drop", {i32}, {}, {idx(op.index)});
       return Status::Ok();
+    // An externref table's builtins are the same C functions under a second name whose IR
+    // signature carries r64 (compiler/compiler.cc maps both names to one builtin id).
     case Op::kTableGet: {
       ir::Value i = u64(Pop());
-      values_.push_back(CallBuiltin("table_get", {i32, i64}, {i64}, {idx(op.index), i}));
+      values_.push_back(ExternTable(op.index)
+                            ? CallBuiltin("table_get_ref", {i32, i64}, {r64}, {idx(op.index), i})
+                            : CallBuiltin("table_get", {i32, i64}, {i64}, {idx(op.index), i}));
       return Status::Ok();
     }
     case Op::kTableSet: {
       ir::Value v = Pop(), i = u64(Pop());
-      CallBuiltin("table_set", {i32, i64, i64}, {}, {idx(op.index), i, v});
+      if (ExternTable(op.index)) {
+        CallBuiltin("table_set_ref", {i32, i64, r64}, {}, {idx(op.index), i, v});
+      } else {
+        CallBuiltin("table_set", {i32, i64, i64}, {}, {idx(op.index), i, v});
+      }
       return Status::Ok();
     }
     case Op::kTableSize: {
@@ -764,13 +788,20 @@ Status Translation::Bulk(const Operator& op) {
     }
     case Op::kTableGrow: {
       ir::Value n = u64(Pop()), init = Pop();
-      ir::Value old = CallBuiltin("table_grow", {i32, i64, i64}, {i64}, {idx(op.index), n, init});
+      ir::Value old =
+          ExternTable(op.index)
+              ? CallBuiltin("table_grow_ref", {i32, i64, r64}, {i64}, {idx(op.index), n, init})
+              : CallBuiltin("table_grow", {i32, i64, i64}, {i64}, {idx(op.index), n, init});
       values_.push_back(b_.Convert(Opcode::kIreduce, i32, old));
       return Status::Ok();
     }
     case Op::kTableFill: {
       ir::Value n = u64(Pop()), v = Pop(), i = u64(Pop());
-      CallBuiltin("table_fill", {i32, i64, i64, i64}, {}, {idx(op.index), i, v, n});
+      if (ExternTable(op.index)) {
+        CallBuiltin("table_fill_ref", {i32, i64, r64, i64}, {}, {idx(op.index), i, v, n});
+      } else {
+        CallBuiltin("table_fill", {i32, i64, i64, i64}, {}, {idx(op.index), i, v, n});
+      }
       return Status::Ok();
     }
     case Op::kTableCopy: {  // table.copy dst src
@@ -866,12 +897,17 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
     case Op::kGlobalGet:
     case Op::kGlobalSet:
       return Variable(op);
-    case Op::kRefNull:
-      values_.push_back(b_.Iconst(Type::kI64, 0));
+    case Op::kRefNull: {
+      // ref.null's immediate is the heap type; externref's null is the null reference.
+      values_.push_back(b_.Iconst(op.type == ValType::kExternRef ? Type::kR64 : Type::kI64, 0));
       return Status::Ok();
-    case Op::kRefIsNull:
-      values_.push_back(b_.IcmpImm(ir::IntCC::kEq, Pop(), 0));
+    }
+    case Op::kRefIsNull: {
+      ir::Value r = Pop();
+      values_.push_back(ir::IsRef(b_.func().dfg.ValueType(r)) ? b_.Unary(Opcode::kIsNull, r)
+                                                              : b_.IcmpImm(ir::IntCC::kEq, r, 0));
       return Status::Ok();
+    }
     case Op::kRefFunc:
       values_.push_back(b_.BinaryImm(Opcode::kIaddImm, vmctx_, layout_.FuncRef(op.index)));
       return Status::Ok();
@@ -970,6 +1006,19 @@ Expected<ir::Function> FunctionTranslator::Translate(uint32_t func_index) const 
   Translation t(env_, layout_, symbols_, options_, func_index, f);
   EGRET_TRY(t.Run());
   return f;
+}
+
+Status FunctionTranslator::Translate(uint32_t func_index, ir::Function* out) const {
+  EGRET_CHECK(func_index < env_.functions.size() && !env_.functions[func_index].imported);
+  const FuncType& type = env_.function_type(func_index);
+  // WasmSignature's, written straight into out's vectors (their capacity is reused too).
+  static const ir::Signature kEmpty;
+  out->Reset(symbols_[func_index], kEmpty);
+  out->signature.params.push_back(Type::kI64);
+  for (ValType t : type.params()) out->signature.params.push_back(*IrType(t));
+  for (ValType t : type.results()) out->signature.results.push_back(*IrType(t));
+  Translation t(env_, layout_, symbols_, options_, func_index, *out);
+  return t.Run();
 }
 
 Expected<std::vector<ir::Function>> TranslateModule(const ModuleEnv& env,

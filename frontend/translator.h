@@ -62,6 +62,10 @@ class FunctionTranslator {
 
   // Translates defined function `func_index` of a validated module.
   Expected<ir::Function> Translate(uint32_t func_index) const;
+  // The same into `*out`, which is reset first (ir::Function::Reset): a worker that translates
+  // function after function into one Function reuses its tables' capacity. On an error `*out`
+  // holds a partial function.
+  Status Translate(uint32_t func_index, ir::Function* out) const;
 
  private:
   const ModuleEnv& env_;

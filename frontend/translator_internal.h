@@ -2,7 +2,9 @@
 // memory, calls) and translate_numeric.cc (numeric operators). Not part of the public API.
 //
 // One Translation object translates one function and is then discarded; it owns every piece of
-// mutable state, which is what lets functions translate in parallel.
+// mutable state, which is what lets functions translate in parallel. Its tables' storage
+// belongs to the thread (Translation::Scratch, like the EpochIndexMaps): a thread translates
+// one function at a time, and reuses the capacity from one function to the next.
 #ifndef EGRET_FRONTEND_TRANSLATOR_INTERNAL_H_
 #define EGRET_FRONTEND_TRANSLATOR_INTERNAL_H_
 
@@ -68,12 +70,16 @@ class Translation {
         symbols_(symbols),
         options_(options),
         func_index_(func_index),
-        b_(f),
+        b_(f, ThreadBuilderScratch()),
         sigs_(ThreadSigs()),
         callees_(ThreadCallees()) {
     sigs_.Begin(env.types.size());
     callees_.Begin(env.functions.size());
+    SwapScratch();
   }
+  ~Translation();
+  Translation(const Translation&) = delete;
+  Translation& operator=(const Translation&) = delete;
 
   Status Run();
 
@@ -87,6 +93,13 @@ class Translation {
     thread_local EpochIndexMap map;
     return map;
   }
+  struct Scratch;
+  static Scratch& ThreadScratch();
+  static ir::FunctionBuilder::Scratch* ThreadBuilderScratch();
+  // Moves the vectors below between this translation and the thread's Scratch (a swap): the
+  // constructor borrows them, the destructor gives them back cleared, capacity kept, so a
+  // worker translating function after function stops allocating for them.
+  void SwapScratch();
 
   struct Frame {
     Op op = Op::kBlock;  // kBlock, kLoop, kIf, kElse (an if after its else)
@@ -160,6 +173,8 @@ class Translation {
   ir::Value CallBuiltin(const char* name, std::initializer_list<ir::Type> params,
                         std::initializer_list<ir::Type> results,
                         std::initializer_list<ir::Value> args);
+  // Whether table `t` holds externrefs (its builtins then take and return r64).
+  bool ExternTable(uint32_t t) const { return env_.tables[t].type.elem == ValType::kExternRef; }
 
   const ModuleEnv& env_;
   const VMContextLayout& layout_;
@@ -186,6 +201,52 @@ class Translation {
   std::vector<ir::Value> call_args_;
   std::vector<ir::FunctionBuilder::Dest> dests_;
 };
+
+// The storage of one thread's translations (Translation::SwapScratch).
+struct Translation::Scratch {
+  ir::FunctionBuilder::Scratch builder;
+  std::vector<ir::Value> values;
+  std::vector<Frame> frames;
+  std::vector<ir::Value> saved;
+  std::vector<ir::Variable> locals;
+  std::vector<LocalGroup> groups;
+  std::vector<std::pair<std::string_view, ir::FuncRef>> builtins;
+  std::vector<ir::Value> call_args;
+  std::vector<ir::FunctionBuilder::Dest> dests;
+};
+
+inline Translation::Scratch& Translation::ThreadScratch() {
+  thread_local Scratch scratch;
+  return scratch;
+}
+
+inline ir::FunctionBuilder::Scratch* Translation::ThreadBuilderScratch() {
+  return &ThreadScratch().builder;
+}
+
+inline void Translation::SwapScratch() {
+  Scratch& s = ThreadScratch();
+  values_.swap(s.values);
+  frames_.swap(s.frames);
+  saved_.swap(s.saved);
+  locals_.swap(s.locals);
+  groups_.swap(s.groups);
+  builtins_.swap(s.builtins);
+  call_args_.swap(s.call_args);
+  dests_.swap(s.dests);
+}
+
+inline Translation::~Translation() {
+  values_.clear();
+  frames_.clear();
+  saved_.clear();
+  locals_.clear();
+  groups_.clear();
+  builtins_.clear();
+  call_args_.clear();
+  dests_.clear();
+  SwapScratch();
+}
 
 }  // namespace egret::wasm
 

@@ -11,7 +11,39 @@ constexpr uint32_t kNone = UINT32_MAX;
 
 // --- Blocks.
 
-FunctionBuilder::FunctionBuilder(Function& func) : f_(func) {}
+FunctionBuilder::FunctionBuilder(Function& func, Scratch* scratch) : f_(func), scratch_(scratch) {
+  if (scratch_ != nullptr) SwapTables(*scratch_);
+}
+
+FunctionBuilder::~FunctionBuilder() {
+  if (scratch_ == nullptr) return;
+  ssa_.Clear();
+  pred_nodes_.clear();
+  incomplete_nodes_.clear();
+  var_types_.clear();
+  def_pool_.clear();
+  cur_vals_.clear();
+  cur_stamp_.clear();
+  cur_touched_.clear();
+  var_params_.Clear();
+  work_.clear();
+  results_.clear();
+  SwapTables(*scratch_);
+}
+
+void FunctionBuilder::SwapTables(Scratch& s) {
+  std::swap(ssa_, s.ssa);
+  pred_nodes_.swap(s.pred_nodes);
+  incomplete_nodes_.swap(s.incomplete_nodes);
+  var_types_.swap(s.var_types);
+  def_pool_.swap(s.def_pool);
+  cur_vals_.swap(s.cur_vals);
+  cur_stamp_.swap(s.cur_stamp);
+  cur_touched_.swap(s.cur_touched);
+  std::swap(var_params_, s.var_params);
+  work_.swap(s.work);
+  results_.swap(s.results);
+}
 
 Block FunctionBuilder::CreateBlock() {
   Block b = f_.dfg.MakeBlock();

@@ -70,7 +70,13 @@ class FunctionBuilder {
     std::span<const Value> args;
   };
 
-  explicit FunctionBuilder(Function& func);
+  // The builder's SSA-construction tables, kept between builders: a builder given a Scratch
+  // borrows its storage and gives it back cleared with its capacity, so a thread that builds
+  // function after function (the translator) stops allocating once the tables have grown.
+  struct Scratch;
+
+  explicit FunctionBuilder(Function& func, Scratch* scratch = nullptr);
+  ~FunctionBuilder();
   FunctionBuilder(const FunctionBuilder&) = delete;
   FunctionBuilder& operator=(const FunctionBuilder&) = delete;
 
@@ -216,7 +222,11 @@ class FunctionBuilder {
   Value TryRemoveTrivialParam(Block block, Value param);
   void SetChainDefs(Variable var, Block start, Block end, Value v);
 
+  // Moves every table between this builder and `s` (both ways: a swap).
+  void SwapTables(Scratch& s);
+
   Function& f_;
+  Scratch* scratch_;  // lent storage, given back by the destructor; may be null
   Block cur_;
   uint32_t srcloc_ = kNoSrcLoc;
   SecondaryMap<Block, BlockSsa> ssa_;
@@ -231,6 +241,20 @@ class FunctionBuilder {
   EntitySet<Value> var_params_;  // block parameters created by SSA construction
   std::vector<Work> work_;       // reused across UseVar calls
   std::vector<Value> results_;
+};
+
+struct FunctionBuilder::Scratch {
+  SecondaryMap<Block, BlockSsa> ssa;
+  std::vector<PredNode> pred_nodes;
+  std::vector<IncompleteNode> incomplete_nodes;
+  std::vector<Type> var_types;
+  std::vector<Def> def_pool;
+  std::vector<Value> cur_vals;
+  std::vector<uint32_t> cur_stamp;
+  std::vector<uint32_t> cur_touched;
+  EntitySet<Value> var_params;
+  std::vector<Work> work;
+  std::vector<Value> results;
 };
 
 }  // namespace egret::ir

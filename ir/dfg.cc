@@ -105,6 +105,18 @@ std::span<const Value> DataFlowGraph::FixedArgs(Inst i) const {
   return {d.args, n};
 }
 
+void DataFlowGraph::Clear() {
+  insts_.Clear();
+  values_.Clear();
+  blocks_.Clear();
+  jump_tables_.Clear();
+  signatures_.Clear();
+  ext_funcs_.Clear();
+  pool_.Clear();
+  constants_.clear();
+  constant_slots_.clear();
+}
+
 uint32_t DataFlowGraph::AddConstant(const V128& c) {
   auto hash = [](const V128& v) {
     uint64_t h = (v.lo ^ (v.hi * 0x9e3779b97f4a7c15)) * 0xff51afd7ed558ccd;

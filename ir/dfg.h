@@ -184,6 +184,10 @@ class DataFlowGraph {
     values_.Reserve(n);
   }
 
+  // Removes everything, keeping the tables' capacity, so the graph can be rebuilt for another
+  // function without allocating again (a compiler worker reuses one Function).
+  void Clear();
+
  private:
   PrimaryMap<Inst, InstData> insts_;
   PrimaryMap<Value, ValueData> values_;

@@ -1,7 +1,19 @@
-// function.cc: small queries over a Function and a Module.
+// function.cc: resetting a Function for reuse, and small queries over a Function and a Module.
 #include "ir/function.h"
 
 namespace egret::ir {
+
+void Function::Reset(std::string_view new_name, const Signature& sig) {
+  name.assign(new_name);
+  if (&sig != &signature) {
+    signature.params.assign(sig.params.begin(), sig.params.end());
+    signature.results.assign(sig.results.begin(), sig.results.end());
+  }
+  dfg.Clear();
+  layout.Clear();
+  stack_slots.Clear();
+  srclocs_.Clear();
+}
 
 size_t Function::NumLayoutInsts() const {
   size_t n = 0;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ir/dfg.h"
@@ -40,6 +41,12 @@ class Function {
   PrimaryMap<StackSlot, StackSlotData> stack_slots;
 
   Block EntryBlock() const { return layout.FirstBlock(); }
+
+  // Makes this an empty function `name` with signature `sig`, as if newly constructed, but
+  // keeping the capacity of every table (instructions, values, blocks, value lists, constants,
+  // layout, source locations): a compiler worker translates function after function into one
+  // Function without heap traffic once its tables have grown to the largest function's size.
+  void Reset(std::string_view new_name, const Signature& sig);
 
   uint32_t SrcLoc(Inst i) const { return srclocs_[i]; }
   void SetSrcLoc(Inst i, uint32_t loc) {

@@ -249,6 +249,9 @@ InterpResult Interpreter::RunFrame(const Function& f, std::span<const DataValue>
       case Opcode::kSelect:
         put(results[0], get(a != 0 ? d.args[1] : d.args[2]));
         break;
+      case Opcode::kIsNull:  // a reference is a 64-bit pointer; null is 0
+        set(a == 0 ? 1 : 0);
+        break;
       case Opcode::kUextend:
       case Opcode::kSextend:
       case Opcode::kIreduce:

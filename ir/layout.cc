@@ -3,6 +3,14 @@
 
 namespace egret::ir {
 
+void Layout::Clear() {
+  blocks_.Clear();
+  insts_.Clear();
+  first_block_ = Block();
+  last_block_ = Block();
+  num_blocks_ = 0;
+}
+
 void Layout::AppendBlock(Block b) {
   BlockNode& n = blocks_[b];
   EGRET_CHECK(!n.inserted);

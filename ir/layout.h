@@ -27,6 +27,8 @@ class Layout {
   Block NextBlock(Block b) const { return blocks_[b].next; }
   Block PrevBlock(Block b) const { return blocks_[b].prev; }
   size_t NumBlocks() const { return num_blocks_; }
+  // Empties the layout, keeping its tables' capacity.
+  void Clear();
 
   // --- Instructions.
   void AppendInst(Inst i, Block b);

@@ -34,6 +34,10 @@ bool TypeInClass(TypeClass c, Type t) {
       return IsFloatVector(t);
     case TypeClass::kAnyOrVec:
       return IsScalar(t) || IsVector(t);
+    case TypeClass::kRef:
+      return IsRef(t);
+    case TypeClass::kIntOrRef:
+      return IsInt(t) || IsRef(t);
   }
   return false;
 }

@@ -80,8 +80,20 @@ enum class ResultTyping : uint8_t {
   kIntVecOfArg,   // one result of the integer vector type as wide as args[0]'s lanes (vfcmp)
 };
 
-// kAny is any scalar type; kAnyOrVec also admits vectors.
-enum class TypeClass : uint8_t { kAny, kInt, kFloat, kVec, kIntVec, kFloatVec, kAnyOrVec };
+// kAny is any scalar type (references included); kAnyOrVec also admits vectors. kRef is a
+// reference type (r64); kIntOrRef an integer or a reference (only iconst's suffix: the null
+// reference is `iconst.r64 0`).
+enum class TypeClass : uint8_t {
+  kAny,
+  kInt,
+  kFloat,
+  kVec,
+  kIntVec,
+  kFloatVec,
+  kAnyOrVec,
+  kRef,
+  kIntOrRef
+};
 bool TypeInClass(TypeClass c, Type t);
 
 // Opcode properties.

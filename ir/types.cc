@@ -6,7 +6,7 @@ namespace {
 
 constexpr std::string_view kTypeNames[kNumTypes] = {"invalid", "i8",    "i16",   "i32",   "i64",
                                                     "f32",     "f64",   "i8x16", "i16x8", "i32x4",
-                                                    "i64x2",   "f32x4", "f64x2"};
+                                                    "i64x2",   "f32x4", "f64x2", "r64"};
 constexpr std::string_view kIntCCNames[kNumIntCC] = {"eq",  "ne",  "slt", "sle", "sgt",
                                                      "sge", "ult", "ule", "ugt", "uge"};
 constexpr std::string_view kFloatCCNames[kNumFloatCC] = {"eq", "ne", "lt",  "le",

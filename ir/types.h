@@ -37,8 +37,15 @@ enum class Type : uint8_t {
   kI64x2,
   kF32x4,
   kF64x2,
+  // A GC reference (Wasm externref): 64 bits that only moves (block parameters, select,
+  // load/store, stack_load/stack_store, calls, returns), is compared against null with
+  // `is_null`, and whose null is `iconst.r64 0`. No integer or float op accepts it, so every
+  // copy of a reference stays typed as one; the backends give its values reference vregs, which
+  // the register allocator keeps in stack slots across safepoints (calls) and lists in stack
+  // maps. IsScalar is true for it (the "any scalar" operand class admits it); IsInt is not.
+  kR64,
 };
-inline constexpr int kNumTypes = 13;
+inline constexpr int kNumTypes = 14;
 inline constexpr int kFirstVectorType = static_cast<int>(Type::kI8x16);
 inline constexpr int kNumVectorTypes = 6;
 
@@ -47,8 +54,9 @@ constexpr bool IsFloat(Type t) { return t == Type::kF32 || t == Type::kF64; }
 constexpr bool IsVector(Type t) { return t >= Type::kI8x16 && t <= Type::kF64x2; }
 constexpr bool IsIntVector(Type t) { return t >= Type::kI8x16 && t <= Type::kI64x2; }
 constexpr bool IsFloatVector(Type t) { return t == Type::kF32x4 || t == Type::kF64x2; }
-// A scalar type (not kInvalid, not a vector).
-constexpr bool IsScalar(Type t) { return t >= Type::kI8 && t <= Type::kF64; }
+constexpr bool IsRef(Type t) { return t == Type::kR64; }
+// A scalar type (not kInvalid, not a vector): an integer, a float or a reference.
+constexpr bool IsScalar(Type t) { return (t >= Type::kI8 && t <= Type::kF64) || t == Type::kR64; }
 // The lane type of a vector type (i8 for i8x16, f32 for f32x4); kInvalid for scalars.
 constexpr Type LaneType(Type t) {
   switch (t) {
@@ -109,6 +117,7 @@ constexpr uint32_t TypeBits(Type t) {
       return 32;
     case Type::kI64:
     case Type::kF64:
+    case Type::kR64:
       return 64;
     case Type::kI8x16:
     case Type::kI16x8:

@@ -188,6 +188,10 @@ class Verifier {
         return "an integer vector";
       case TypeClass::kFloatVec:
         return "a float vector";
+      case TypeClass::kRef:
+        return "a reference";
+      case TypeClass::kIntOrRef:
+        return "an integer or a reference";
       case TypeClass::kAnyOrVec:
         break;
     }
@@ -282,7 +286,7 @@ class Verifier {
     }
     dfg_.ForEachDest(i, [&](const BlockCall& bc) { CheckEdge(b, i, bc); });
     // Results against the typing rule.
-    std::vector<Type> want;
+    std::vector<Type>& want = want_;  // reused: one allocation per function, not per inst
     if (!dfg_.ExpectedResultTypes(i, want)) return;
     auto results = dfg_.InstResults(i);
     if (results.size() != want.size()) {
@@ -410,8 +414,13 @@ class Verifier {
       case Opcode::kFcvtFromUint:
         if (fb < 32) return {false, "int-to-float conversions take i32 or i64"};
         break;
+      case Opcode::kIconst:
+        if (IsRef(to) && d.imm != 0)
+          return {false, "iconst." + TypeStr(to) + " is the null reference and takes only 0"};
+        break;
       case Opcode::kBitcast:
-        if (fb != tb || from == to || IsInt(from) == IsInt(to) || fb < 32)
+        if (fb != tb || from == to || IsInt(from) == IsInt(to) || fb < 32 || IsRef(from) ||
+            IsRef(to))
           return {false,
                   "bitcast converts between an integer and a float of the same width, "
                   "not " +
@@ -591,6 +600,7 @@ class Verifier {
   const DataFlowGraph& dfg_;
   SecondaryMap<Inst, uint32_t> inst_pos_;
   std::vector<VerifierError> errors_;
+  std::vector<Type> want_;  // CheckInst's expected result types
 };
 
 }  // namespace

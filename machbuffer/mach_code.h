@@ -48,8 +48,9 @@ struct MachSrcLoc {
 };
 
 // At `offset` (a call's return address) the stack slots stack_map_slots[first_slot, first_slot +
-// num_slots) hold GC references; slot offsets count from the stack pointer, the frame being
-// `frame_size` bytes.
+// num_slots) hold GC references. A slot is an index of 8-byte words counted from the stack
+// pointer at the call instruction; the function's frame pointer is `frame_size` bytes above that
+// stack pointer (artifact::StackMap keeps the same meaning).
 struct MachStackMap {
   uint32_t offset;
   uint32_t frame_size;

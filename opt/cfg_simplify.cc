@@ -224,8 +224,10 @@ class CfgSimplifier {
       // E's parameters may be used only by its own jump (nothing else can see them once the
       // predecessors bypass E).
       // Copies: MakeList below may move the pool that spans point into.
-      const std::vector<Value> params(dfg_.BlockParams(e).begin(), dfg_.BlockParams(e).end());
-      std::vector<Value> out_args;
+      std::vector<Value>& params = params_;
+      params.assign(dfg_.BlockParams(e).begin(), dfg_.BlockParams(e).end());
+      std::vector<Value>& out_args = out_args_;
+      out_args.clear();
       for (Value a : dfg_.pool().Get(out.args)) out_args.push_back(dfg_.ResolveAliases(a));
       bool local = true;
       for (Value p : params) {
@@ -250,7 +252,8 @@ class CfgSimplifier {
           }
         });
         if (reaches_target || !consistent || first == nullptr) continue;
-        std::vector<Value> new_args;
+        std::vector<Value>& new_args = new_args_;
+        new_args.clear();
         {
           const auto in_args = dfg_.pool().Get(first->args);
           for (Value a : out_args) {
@@ -290,9 +293,10 @@ class CfgSimplifier {
         const BlockCall dest = dfg_[t].dest[0];
         const Block c = dest.block;
         if (c == b || c == f_.EntryBlock() || edges[c.index] != 1) break;
-        const std::vector<Value> params(dfg_.BlockParams(c).begin(), dfg_.BlockParams(c).end());
-        const std::vector<Value> args(dfg_.pool().Get(dest.args).begin(),
-                                      dfg_.pool().Get(dest.args).end());
+        std::vector<Value>& params = params_;
+        params.assign(dfg_.BlockParams(c).begin(), dfg_.BlockParams(c).end());
+        std::vector<Value>& args = out_args_;
+        args.assign(dfg_.pool().Get(dest.args).begin(), dfg_.pool().Get(dest.args).end());
         f_.layout.RemoveInst(t);
         for (size_t k = params.size(); k-- > 0;) dfg_.RemoveBlockParam(c, static_cast<uint32_t>(k));
         for (size_t k = 0; k < params.size(); ++k) ReplaceValue(f_, params[k], args[k]);
@@ -315,6 +319,8 @@ class CfgSimplifier {
   std::vector<uint32_t> uses_, edges_;
   std::vector<uint8_t> reached_;
   std::vector<Block> stack_;
+  // Copies of block parameters and branch arguments (phases 4 and 5), kept between blocks.
+  std::vector<Value> params_, out_args_, new_args_;
 };
 
 }  // namespace

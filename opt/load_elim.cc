@@ -162,7 +162,8 @@ class LoadEliminator {
 
   void Visit(Block b, std::vector<Entry>& s) {
     // Stores in this block whose bytes nothing has read, trapped or called since.
-    std::vector<std::pair<MemLocation, Inst>> pending;
+    std::vector<std::pair<MemLocation, Inst>>& pending = pending_;
+    pending.clear();
     for (Inst i = f_.layout.FirstInst(b); i.valid();) {
       const Inst next = f_.layout.NextInst(i);
       const InstData d = dfg_[i];
@@ -219,6 +220,7 @@ class LoadEliminator {
   std::vector<ClobberSet> effects_;
   std::vector<uint32_t> seen_;
   uint32_t stamp_ = 0;
+  std::vector<std::pair<MemLocation, Inst>> pending_;  // Visit's, kept between blocks
 };
 
 }  // namespace

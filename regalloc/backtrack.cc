@@ -55,6 +55,43 @@ void Backtrack::ComputeBlockInfo() {
     prev_shallower_[b] = stack.empty() ? kNone : stack.back();
     stack.push_back(b);
   }
+  // The header of each block's innermost loop (a layout index, kNone outside loops or when
+  // unknown) and, for headers, the header of the enclosing loop: from the backend's tables when
+  // it filled them, else derived from back edges. Derived: a block's header is the latest target
+  // s of a back edge p -> s (s <= p in layout) whose span [s, p] holds the block and whose depth
+  // equals the block's (the header comes first among its loop's blocks in any layout where it
+  // dominates them, such as reverse post-order; a block of the span with another depth, such as
+  // a loop exit laid out between header and latch, belongs to another loop); a header's parent
+  // is the latest such s one level shallower. The spans are walked within a budget linear in
+  // the number of blocks; past it, headers stay unknown (ColdestGap then falls back to
+  // prev_shallower_, and no loop is cut out of a bundle).
+  header_.assign(nb, kNone);
+  parent_.assign(nb, kNone);
+  live_mark_.assign(nb, 0);
+  used_mark_.assign(nb, 0);
+  cut_mark_.assign(nb, 0);
+  if (f_.loop_header.size() == nb && f_.loop_parent.size() == nb) {
+    for (uint32_t b = 0; b < nb; ++b) {
+      header_[b] = f_.loop_header[b];
+      parent_[b] = f_.loop_parent[b];
+    }
+  } else {
+    uint64_t work = 32 * static_cast<uint64_t>(nb) + 64;
+    for (int pass = 0; pass < 2; ++pass)
+      for (uint32_t p = 0; p < nb && work > 0; ++p)
+        for (const SuccEdge& e : f_.Succs(Block(p))) {
+          const uint32_t s = e.block.index;
+          if (s > p || depth_[s] == 0) continue;
+          for (uint32_t b = p + 1; b-- > s && work > 0;) {
+            --work;
+            if (pass == 0 && depth_[b] == depth_[s] && (header_[b] == kNone || header_[b] < s))
+              header_[b] = s;
+            if (pass == 1 && header_[b] == b && depth_[b] == depth_[s] + 1 &&
+                (parent_[b] == kNone || parent_[b] < s))
+              parent_[b] = s;
+          }
+        }
+  }
   block_of_inst_.resize(f_.num_insts());
   for (uint32_t b = 0; b < nb; ++b)
     for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i)
@@ -230,9 +267,13 @@ void Backtrack::BuildUses() {
   // Sorted by start, with an index of the first reservation of every kResShift-point bucket, so
   // a lookup costs a short search inside one bucket whatever the function's size.
   const uint32_t buckets = ((4 * f_.num_insts()) >> kResShift) + 2;
+  const size_t words = 2 * (static_cast<size_t>(f_.num_insts()) * 4 / 64 + 2);
+  allocatable_.ForEach([&](PReg r) { busy_[r.index()].assign(words, 0); });
   for (int r = 0; r < PReg::kNumIndices; ++r) {
     auto& list = res_[r];
     if (list.empty()) continue;
+    if (!busy_[r].empty())
+      for (const Res& x : list) MarkBusy(PReg::FromIndex(r), x.from, x.to, 0, true);
     std::sort(list.begin(), list.end(), [](const Res& a, const Res& b) { return a.from < b.from; });
     auto& index = res_index_[r];
     index.resize(buckets);
@@ -364,18 +405,68 @@ void Backtrack::Weigh(uint32_t b) {
   bu.weight = bu.minimal ? kInfWeight : w / (static_cast<float>(size) / 4.0f + 2.0f);
 }
 
-void Backtrack::Enqueue(uint32_t b) { queue_.push({bundles_[b].size, b}); }
+// The allocation queue: bundles leave by size class (floor(log2(points covered)) + 1), largest
+// class first, and within a class in layout order (earlier first range first; ties: higher
+// bundle id first). A class sweeps the function once, so consecutive placements touch nearby
+// parts of the interval sets and bitmaps (allocating by exact size visited the function in
+// random order and missed the caches on every query). The initial bundles of a class are one
+// sorted array consumed in order; bundles queued during allocation (evicted, split) go to a
+// small heap per class; the next bundle is the earlier of the two heads.
+namespace {
+bool QueueBefore(const std::pair<uint32_t, uint32_t>& a, const std::pair<uint32_t, uint32_t>& b) {
+  return a.first != b.first ? a.first < b.first : a.second > b.second;
+}
+// For std::push_heap/pop_heap: the top is the QueueBefore-first item.
+bool QueueHeapLess(const std::pair<uint32_t, uint32_t>& a, const std::pair<uint32_t, uint32_t>& b) {
+  return QueueBefore(b, a);
+}
+}  // namespace
+
+void Backtrack::Enqueue(uint32_t b) {
+  const Bundle& bu = bundles_[b];
+  const uint32_t cls = 32 - static_cast<uint32_t>(__builtin_clz(bu.size | 1));
+  SizeClass& sc = classes_[cls];
+  const std::pair<uint32_t, uint32_t> item{arena_[bu.begin].from, b};
+  if (filling_) {
+    sc.sorted.push_back(item);
+  } else {
+    sc.heap.push_back(item);
+    std::push_heap(sc.heap.begin(), sc.heap.end(), QueueHeapLess);
+  }
+  nonempty_ |= uint64_t{1} << cls;
+}
+
+// The next bundle to place, or kNone when the queue is empty.
+uint32_t Backtrack::PopQueue() {
+  while (nonempty_ != 0) {
+    const uint32_t cls = 63 - static_cast<uint32_t>(__builtin_clzll(nonempty_));
+    SizeClass& sc = classes_[cls];
+    const bool have_sorted = sc.next < sc.sorted.size();
+    if (!have_sorted && sc.heap.empty()) {
+      nonempty_ &= ~(uint64_t{1} << cls);
+      continue;
+    }
+    if (have_sorted && (sc.heap.empty() || QueueBefore(sc.sorted[sc.next], sc.heap.front())))
+      return sc.sorted[sc.next++].second;
+    std::pop_heap(sc.heap.begin(), sc.heap.end(), QueueHeapLess);
+    const uint32_t b = sc.heap.back().second;
+    sc.heap.pop_back();
+    return b;
+  }
+  return kNone;
+}
 
 Status Backtrack::AllocateAll() {
+  filling_ = true;
   for (uint32_t b = 0; b < bundles_.size(); ++b) {
     if (bundles_[b].dead) continue;
     Weigh(b);
     Enqueue(b);
   }
+  filling_ = false;
+  for (SizeClass& sc : classes_) std::sort(sc.sorted.begin(), sc.sorted.end(), QueueBefore);
   budget_ = 8 * static_cast<uint64_t>(bundles_.size()) + 4 * f_.num_insts() + 64;
-  while (!queue_.empty()) {
-    const uint32_t b = queue_.top().second;
-    queue_.pop();
+  for (uint32_t b = PopQueue(); b != kNone; b = PopQueue()) {
     if (bundles_[b].dead || bundles_[b].reg.valid() || bundles_[b].spilled) continue;
     EGRET_TRY(Place(b));
   }
@@ -394,23 +485,68 @@ void Backtrack::Candidates(const Bundle& bu, std::vector<PReg>* out) const {
     if (r != bu.hint) out->push_back(r);
 }
 
-// Calls f(point, bundle or kNone for a reservation) for each conflict of the bundle's ranges in
-// register r, in increasing range order; f returns false to stop.
+// Sets or clears the bits of points [a, b) of register r in half `half` (0: reservations,
+// 1: assigned ranges).
+void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set) {
+  uint64_t* bits = busy_[r.index()].data() + half;
+  for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
+    const uint32_t lo = w == a / 64 ? a % 64 : 0;
+    const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
+    const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
+    if (set)
+      bits[2 * w] |= mask;
+    else
+      bits[2 * w] &= ~mask;
+  }
+}
+
+// Which halves of r's bitmap have a bit set in [a, b) (a < b): bit 0 reservations, bit 1
+// assigned ranges. 0 means no conflict in r there.
+uint32_t Backtrack::Busy(PReg r, uint32_t a, uint32_t b) const {
+  const uint64_t* bits = busy_[r.index()].data();
+  uint64_t res = 0, occ = 0;
+  for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
+    const uint32_t lo = w == a / 64 ? a % 64 : 0;
+    const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
+    const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
+    res |= bits[2 * w] & mask;
+    occ |= bits[2 * w + 1] & mask;
+  }
+  return (res != 0 ? 1u : 0u) | (occ != 0 ? 2u : 0u);
+}
+
+// The first point in [a, b) covered by an assigned range of r, or UINT32_MAX (exact: the
+// assigned half of the bitmap holds exactly the assigned ranges).
+uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
+  const uint64_t* bits = busy_[r.index()].data();
+  for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
+    const uint32_t lo = w == a / 64 ? a % 64 : 0;
+    const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
+    const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
+    const uint64_t m = bits[2 * w + 1] & mask;
+    if (m != 0) return 64 * w + static_cast<uint32_t>(__builtin_ctzll(m));
+  }
+  return UINT32_MAX;
+}
+
+// Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for each
+// conflict of the bundle's ranges in register r, in increasing range order; f returns false to
+// stop.
 template <class F>
 void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
   for (const Range& x : Ranges(bu)) {
-    if (!res.empty()) {
+    const uint32_t busy = Busy(r, x.from, x.to);
+    if (busy & 1) {
       auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
       for (; it != res.end() && it->from < x.to; ++it)
         if (it->to > x.from && it->vreg != x.vreg)
-          if (!f(std::max(x.from, it->from), kNone)) return;
+          if (!f(&x, kNone, 0.0f)) return;
     }
-    if (occ.empty()) continue;
-    if (!occ.ForEachOverlap(x.from, x.to, [&](const IntervalSet::Entry& e) {
-          return f(std::max(x.from, e.from), e.bundle);
-        }))
+    if (!(busy & 2)) continue;
+    if (!occ.ForEachOverlap(x.from, x.to,
+                            [&](const IntervalSet::Entry& e) { return f(&x, e.bundle, e.weight); }))
       return;
   }
 }
@@ -428,12 +564,14 @@ uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
 
 // The first point where the bundle meets a reservation or another bundle in r (UINT32_MAX if
 // none). Stops at the first range of the bundle that has a conflict.
-uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r) const {
+// `from_range`: ranges before it are known to have no conflict in r.
+uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const {
   const auto& res = res_[r.index()];
-  const auto& occ = occ_[r.index()];
-  for (const Range& x : Ranges(bu)) {
+  for (const Range& x : Ranges(bu).subspan(from_range)) {
+    const uint32_t busy = Busy(r, x.from, x.to);
+    if (busy == 0) continue;
     uint32_t first = UINT32_MAX;
-    if (!res.empty()) {
+    if (busy & 1) {
       auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
       for (; it != res.end() && it->from < x.to; ++it)
         if (it->to > x.from && it->vreg != x.vreg) {
@@ -441,10 +579,7 @@ uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r) const {
           break;
         }
     }
-    occ.ForEachOverlap(x.from, x.to, [&](const IntervalSet::Entry& e) {
-      first = std::min(first, std::max(x.from, e.from));
-      return false;
-    });
+    if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
     if (first != UINT32_MAX) return first;
   }
   return UINT32_MAX;
@@ -454,13 +589,19 @@ void Backtrack::Assign(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
   auto& occ = occ_[r.index()];
-  for (const Range& x : Ranges(bu)) occ.Insert({x.from, x.to, x.vreg, b});
+  for (const Range& x : Ranges(bu)) {
+    occ.Insert({x.from, x.to, b, bu.weight});
+    MarkBusy(r, x.from, x.to, 1, true);
+  }
 }
 
 void Backtrack::Evict(uint32_t b) {
   Bundle& bu = bundles_[b];
   auto& occ = occ_[bu.reg.index()];
-  for (const Range& x : Ranges(bu)) occ.Erase(x.from);
+  for (const Range& x : Ranges(bu)) {
+    occ.Erase(x.from);
+    MarkBusy(bu.reg, x.from, x.to, 1, false);
+  }
   bu.reg = PReg();
   // An eviction counts as a split: a bundle that keeps being evicted ends in minimal bundles
   // after kMaxSplits rounds instead of being re-placed (and rescanned) without bound.
@@ -476,16 +617,19 @@ Status Backtrack::Place(uint32_t b) {
   const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
   PReg best;
   float best_cost = kInfWeight * 2;
+  first_conflict_range_.clear();
+  const Range* range0 = Ranges(bundles_[b]).data();
   for (PReg r : cands_) {
     bool free = true;
     float cost = 0;
-    ForEachConflict(bundles_[b], r, [&](uint32_t, uint32_t c) {
+    ForEachConflict(bundles_[b], r, [&](const Range* x, uint32_t c, float cw) {
+      if (free) first_conflict_range_.push_back(static_cast<uint32_t>(x - range0));
       free = false;
-      if (!may_evict || c == kNone || bundles_[c].weight >= w) {
+      if (!may_evict || c == kNone || cw >= w) {
         cost = kInfWeight * 4;
         return false;
       }
-      cost = std::max(cost, bundles_[c].weight);
+      cost = std::max(cost, cw);
       return true;
     });
     if (free) {
@@ -500,7 +644,7 @@ Status Backtrack::Place(uint32_t b) {
   if (best.valid()) {
     if (budget_ > 0) --budget_;
     evict_list_.clear();
-    ForEachConflict(bundles_[b], best, [&](uint32_t, uint32_t c) {
+    ForEachConflict(bundles_[b], best, [&](const Range*, uint32_t c, float) {
       evict_list_.push_back(c);
       return true;
     });
@@ -522,18 +666,123 @@ Status Backtrack::Place(uint32_t b) {
 }
 
 // The coldest gap in [lo, hi] (both multiples of 4), latest among the coldest: a gap before
-// instruction j has the depth of j's block; moving to an earlier, shallower block puts the gap
-// before that block's terminator (so moves leave a loop on its preheader, never its back edge).
+// instruction j has the depth of j's block. From hi, step out of the innermost loop of the
+// current gap's block to the gap before the terminator of the block laid out just before the
+// loop's header (its preheader in structured code), and keep the coldest gap seen. Leaving
+// through the header rather than through the nearest shallower block matters when an exit block
+// is laid out between a loop's header and its latch (reverse post-order does this): a split
+// there would leave the header on one side and the latch on the other, and put the reload on the
+// back edge. Blocks whose header is unknown step to the nearest earlier shallower block.
 uint32_t Backtrack::ColdestGap(uint32_t lo, uint32_t hi) const {
-  uint32_t g = hi;
+  uint32_t g = hi, best = hi, best_depth = depth_[block_of_inst_[hi / 4]];
   for (;;) {
-    const uint32_t q = prev_shallower_[block_of_inst_[g / 4]];
+    const uint32_t b = block_of_inst_[g / 4];
+    uint32_t q = kNone;
+    if (header_[b] != kNone)
+      q = header_[b] == 0 ? kNone : header_[b] - 1;
+    else
+      q = prev_shallower_[b];
     if (q == kNone) break;
     const uint32_t cand = 4 * (f_.blocks[q].inst_end - 1);
-    if (cand < lo) break;
+    if (cand < lo || cand >= g) break;
     g = cand;
+    if (depth_[q] < best_depth) {
+      best = g;
+      best_depth = depth_[q];
+    }
   }
-  return g;
+  return best;
+}
+
+// Loop splitting: the outermost loop around block `at` that the bundle is live into at the
+// header and has no use in (every loop between it and `at` qualifying too) is cut out: the
+// bundle's ranges in that loop's blocks become a use-free bundle (it keeps a register only if one
+// is free through the whole loop, else lives in the slot), the rest another; both are requeued.
+// The value then enters and leaves the loop on the loop's edges, never inside it or on its back
+// edge, whatever the layout (reverse post-order puts exits between a header and its body, so no
+// single layout point separates such a loop from its exits). Linear in the bundle's ranges and
+// uses times the loop depth (per-block stamps instead of sets). Returns false if there is no
+// such loop.
+bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
+  const uint32_t stamp = ++cut_stamp_;
+  const auto rs = Ranges(bundles_[b]);
+  auto chain = [&](uint32_t block, auto&& f) {
+    uint32_t x = header_[block];
+    for (uint32_t steps = 0; x != kNone && steps < 256; ++steps, x = parent_[x])
+      if (!f(x)) return;
+  };
+  for (const Range& r : rs) {
+    const uint32_t blk = block_of_inst_[r.from / 4];
+    if (r.from == 4 * f_.blocks[blk].inst_begin) live_mark_[blk] = stamp;
+    const UseRec* a = uses_.data() + use_begin_[r.vreg];
+    const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+    const UseRec* it =
+        std::lower_bound(a, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
+    if (it < e && it->from < r.to)
+      chain(blk, [&](uint32_t h) {
+        if (used_mark_[h] == stamp) return false;  // and so is every loop around it
+        used_mark_[h] = stamp;
+        return true;
+      });
+  }
+  uint32_t outermost = kNone;
+  chain(at, [&](uint32_t h) {
+    if (live_mark_[h] != stamp || used_mark_[h] == stamp) return false;
+    outermost = h;
+    return true;
+  });
+  if (outermost == kNone) return false;
+  cut_mark_[outermost] = stamp;
+  auto inside = [&](const Range& r) {
+    bool in = false;
+    chain(block_of_inst_[r.from / 4], [&](uint32_t h) {
+      in = cut_mark_[h] == stamp;
+      return !in;
+    });
+    return in;
+  };
+  size_t inside_count = 0;
+  for (const Range& r : rs) inside_count += inside(r);
+  if (inside_count == 0 || inside_count == rs.size()) return false;
+  const Bundle old = bundles_[b];
+  uint32_t parts[2];
+  for (int in = 0; in < 2; ++in) {
+    Bundle nb;
+    nb.cls = old.cls;
+    nb.hint = old.hint;
+    nb.gen = static_cast<uint8_t>(old.gen + 1);
+    nb.begin = static_cast<uint32_t>(arena_.size());
+    for (uint32_t k = old.begin; k < old.end; ++k) {
+      const Range r = arena_[k];  // a copy: push_back may move the arena
+      if (inside(r) == (in == 1)) arena_.push_back(r);
+    }
+    nb.end = static_cast<uint32_t>(arena_.size());
+    bundles_.push_back(nb);
+    parts[in] = static_cast<uint32_t>(bundles_.size() - 1);
+  }
+  bundles_[b].dead = true;
+  for (uint32_t id : parts) {
+    Weigh(id);
+    Enqueue(id);
+  }
+  return true;
+}
+
+// Case L, tried before splitting bundle b at gap g: if the bundle lives after g in a block of a
+// loop whose header lies before g, the split would leave the header on one side and the rest of
+// the loop on the other, and the value would move on the loop's back edge (every iteration).
+// If the bundle is unused in that loop (or in loops around it), the loop is cut out instead.
+bool Backtrack::CutLoopAcross(uint32_t b, uint32_t g) {
+  for (const Range& r : Ranges(bundles_[b])) {
+    if (r.from < g) continue;
+    const uint32_t x = block_of_inst_[r.from / 4];
+    bool crossed = false;
+    uint32_t h = header_[x];
+    for (uint32_t steps = 0; h != kNone && steps < 256 && !crossed; ++steps, h = parent_[h])
+      crossed = 4 * f_.blocks[h].inst_begin < g;
+    if (crossed) return CutLoop(b, x);
+  }
+  return false;
 }
 
 // Replaces bundle b by its parts before and after gap g; returns their ids (kNone if empty).
@@ -594,9 +843,10 @@ Status Backtrack::Split(uint32_t b) {
   const uint32_t start = Ranges(bundles_[b]).front().from;
   PReg best;
   uint32_t best_pt = 0;
-  Candidates(bundles_[b], &cands_);
-  for (PReg r : cands_) {
-    const uint32_t first = FirstConflict(bundles_[b], r);
+  // Place() just scanned the same candidates and recorded each one's first conflicting range.
+  for (size_t k = 0; k < cands_.size(); ++k) {
+    const PReg r = cands_[k];
+    const uint32_t first = FirstConflict(bundles_[b], r, first_conflict_range_[k]);
     if (first > best_pt || !best.valid()) {
       best_pt = first;
       best = r;
@@ -615,6 +865,7 @@ Status Backtrack::Split(uint32_t b) {
       const uint32_t lo = 4 * (last + 1);
       if (lo <= hi) {
         const uint32_t g = ColdestGap(lo, hi);
+        if (CutLoopAcross(b, g)) return Status::Ok();
         auto [head, tail] = SplitAt(b, g);
         if (head != kNone) Assign(head, best);
         if (tail != kNone) Enqueue(tail);
@@ -627,6 +878,7 @@ Status Backtrack::Split(uint32_t b) {
     const uint32_t lo = start / 4 * 4 + 4, hi = 4 * first_inst;
     if (lo <= hi) {
       const uint32_t g = ColdestGap(lo, hi);
+      if (CutLoopAcross(b, g)) return Status::Ok();
       auto [head, tail] = SplitAt(b, g);
       if (head != kNone) bundles_[head].spilled = true;
       if (tail != kNone) Enqueue(tail);

@@ -3,7 +3,6 @@
 #ifndef EGRET_REGALLOC_BACKTRACK_IMPL_H_
 #define EGRET_REGALLOC_BACKTRACK_IMPL_H_
 
-#include <queue>
 #include <span>
 #include <utility>
 #include <vector>
@@ -79,16 +78,22 @@ class Backtrack {
   // Allocation (backtrack.cc).
   void Weigh(uint32_t b);
   void Enqueue(uint32_t b);
+  uint32_t PopQueue();
   Status AllocateAll();
   Status Place(uint32_t b);
   void Candidates(const Bundle& bu, std::vector<PReg>* out) const;
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
-  uint32_t FirstConflict(const Bundle& bu, PReg r) const;
+  uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
+  uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
+  uint32_t FirstAssigned(PReg r, uint32_t a, uint32_t b) const;
+  void MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set);
   uint32_t ResLowerBound(PReg r, uint32_t p) const;
   void Assign(uint32_t b, PReg r);
   void Evict(uint32_t b);
   uint32_t ColdestGap(uint32_t lo, uint32_t hi) const;
+  bool CutLoop(uint32_t b, uint32_t at);
+  bool CutLoopAcross(uint32_t b, uint32_t g);
   std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g);
   void RequiringUses(const Bundle& bu, std::vector<Range>* out) const;
   Status Split(uint32_t b);
@@ -108,7 +113,11 @@ class Backtrack {
   PRegSet allocatable_;
 
   // Blocks.
-  std::vector<uint32_t> depth_, prev_shallower_, block_of_inst_;
+  std::vector<uint32_t> depth_, prev_shallower_, header_, parent_, block_of_inst_;
+  // Per block, for CutLoop: the stamp of the last call that found the bundle live into it at
+  // its start, used in the loop it heads, or cutting that loop out.
+  std::vector<uint32_t> live_mark_, used_mark_, cut_mark_;
+  uint32_t cut_stamp_ = 0;
   std::vector<float> freq_;
 
   // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
@@ -130,9 +139,23 @@ class Backtrack {
   std::vector<Bundle> bundles_;
   std::vector<uint32_t> vreg_bundle_;
   IntervalSet occ_[PReg::kNumIndices];
-  std::priority_queue<std::pair<uint32_t, uint32_t>> queue_;
-  uint64_t budget_ = 0;  // evictions of non-minimal bundles left
+  struct SizeClass {  // (first point, bundle): initial bundles sorted, requeued ones in a heap
+    std::vector<std::pair<uint32_t, uint32_t>> sorted, heap;
+    size_t next = 0;
+  };
+  SizeClass classes_[33];
+  uint64_t nonempty_ = 0;  // bit c: classes_[c] may hold bundles
+  bool filling_ = false;   // AllocateAll is queueing the initial bundles
+  uint64_t budget_ = 0;    // evictions of non-minimal bundles left
   std::vector<PReg> cands_;
+  // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
+  std::vector<uint32_t> first_conflict_range_;
+  // Per allocatable register, one bit per point, in pairs of words (reservations of any vreg,
+  // assigned ranges): a filter in front of the exact queries. A range whose bits are all clear
+  // has no conflict in that register; a set bit sends the query to res_ and occ_ (a reservation
+  // of the bundle's own vreg sets bits but is no conflict). The assigned half is exact because
+  // assigned ranges in one register are disjoint.
+  std::vector<uint64_t> busy_[PReg::kNumIndices];
   std::vector<uint32_t> evict_list_;
   std::vector<Range> req_;
 

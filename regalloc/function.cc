@@ -160,6 +160,19 @@ Status Function::Validate(const MachineEnv& env) const {
   if (blocks.empty()) return err("function has no blocks");
   if (preds.size() != succs.size()) return err("predecessors not computed (call Finish())");
   EGRET_TRY(ValidateTables());
+  const size_t nb = blocks.size();
+  if (!loop_depth.empty() && loop_depth.size() != nb)
+    return err(absl::StrCat("loop_depth has ", loop_depth.size(), " entries for ", nb, " blocks"));
+  if (loop_header.size() != loop_parent.size() ||
+      (!loop_header.empty() && loop_header.size() != nb))
+    return err(absl::StrCat("loop_header/loop_parent have ", loop_header.size(), "/",
+                            loop_parent.size(), " entries for ", nb, " blocks"));
+  for (size_t b = 0; b < loop_header.size(); ++b) {
+    if (loop_header[b] != kNoLoop && loop_header[b] >= nb)
+      return err(absl::StrCat("loop_header[", b, "] = ", loop_header[b], " is not a block"));
+    if (loop_parent[b] != kNoLoop && loop_parent[b] >= nb)
+      return err(absl::StrCat("loop_parent[", b, "] = ", loop_parent[b], " is not a block"));
+  }
   for (int c = 0; c < kNumRegClasses; ++c) {
     if (!env.scratch[c].valid()) {
       for (const VRegData& v : vregs)

@@ -151,6 +151,16 @@ class Function {
   // Optional, per block: how many loops enclose it (0 outside loops). Allocators that weigh
   // uses by frequency use it; when it is empty they derive depths from back edges in the layout.
   std::vector<uint32_t> loop_depth;
+  // Optional, per block, filled together (with loop_depth): `loop_header[b]` is the layout index
+  // of the header of the innermost loop containing block b (kNoLoop outside loops; a header names
+  // itself); `loop_parent[h]`, for a header h, is the header of the loop around h's loop (kNoLoop
+  // for an outermost loop and for blocks that are not headers). The backtracking allocator cuts
+  // a value out of a loop it is live through and unused in; without these tables it derives
+  // headers from back edges in the layout. Only code quality depends on them, never
+  // correctness; Validate() checks their shape.
+  static constexpr uint32_t kNoLoop = UINT32_MAX;
+  std::vector<uint32_t> loop_header;
+  std::vector<uint32_t> loop_parent;
 };
 
 }  // namespace egret::regalloc

@@ -20,7 +20,8 @@ namespace egret::regalloc {
 class IntervalSet {
  public:
   struct Entry {
-    uint32_t from, to, vreg, bundle;
+    uint32_t from, to, bundle;
+    float weight;  // the bundle's spill weight, so eviction decisions need not load the bundle
   };
 
   bool empty() const { return order_.empty(); }

@@ -71,8 +71,27 @@ void ElemDrop(VMContext* vmctx, uint32_t element) { Inst(vmctx).DropElement(elem
 
 void* TableGet(VMContext* vmctx, uint32_t table, uint64_t index) {
   void* out = nullptr;
-  TrapIf(Inst(vmctx).table(table)->Get(index, &out));
+  Instance& i = Inst(vmctx);
+  const Table& t = *i.table(table);
+  TrapIf(t.Get(index, &out));
+  if (t.elem_type() == artifact::ValType::kExternRef && out != nullptr)
+    i.store().ActivateFromWasm(static_cast<VMExternData*>(out));
   return out;
+}
+
+void* GlobalGetExternRef(VMContext* vmctx, uint32_t global) {
+  Instance& i = Inst(vmctx);
+  auto* d = static_cast<VMExternData*>(i.global(global).slot->ref);
+  if (d != nullptr) i.store().ActivateFromWasm(d);
+  return d;
+}
+
+void GlobalSetExternRef(VMContext* vmctx, uint32_t global, void* value) {
+  Global g = Inst(vmctx).global(global);
+  auto* old = static_cast<VMExternData*>(g.slot->ref);
+  ExternRefRetain(static_cast<VMExternData*>(value));
+  g.slot->ref = value;
+  ExternRefRelease(old);
 }
 
 void TableSet(VMContext* vmctx, uint32_t table, uint64_t index, void* value) {
@@ -153,6 +172,8 @@ std::array<const void*, artifact::kNumBuiltins> BuiltinTable() {
   set(Builtin::kMemoryAtomicNotify, &MemoryAtomicNotify);
   set(Builtin::kMemoryAtomicWait32, &MemoryAtomicWait32);
   set(Builtin::kMemoryAtomicWait64, &MemoryAtomicWait64);
+  set(Builtin::kGlobalGetExternRef, &GlobalGetExternRef);
+  set(Builtin::kGlobalSetExternRef, &GlobalSetExternRef);
   for (const void* p : t) EGRET_CHECK(p != nullptr);  // every id has an implementation
   return t;
 }

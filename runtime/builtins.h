@@ -29,7 +29,11 @@ void TableCopy(VMContext* vmctx, uint32_t dst_table, uint32_t src_table, uint64_
 void TableInit(VMContext* vmctx, uint32_t table, uint32_t element, uint64_t dst, uint64_t src,
                uint64_t len);
 void ElemDrop(VMContext* vmctx, uint32_t element);
+// An externref read from a table or global flows into Wasm: it enters the store's activations
+// table (extern_ref.h) before it is returned.
 void* TableGet(VMContext* vmctx, uint32_t table, uint64_t index);
+void* GlobalGetExternRef(VMContext* vmctx, uint32_t global);
+void GlobalSetExternRef(VMContext* vmctx, uint32_t global, void* value);
 void TableSet(VMContext* vmctx, uint32_t table, uint64_t index, void* value);
 VMFuncRef* RefFunc(VMContext* vmctx, uint32_t func_index);
 void OutOfFuel(VMContext* vmctx);

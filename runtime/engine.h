@@ -39,6 +39,9 @@ struct EngineConfig {
   // Announce every loaded module's code to perf and/or gdb (runtime/profiling/, docs/profiling.md).
   profiling::ProfilingMode profiling = profiling::ProfilingMode::kNone;
   std::string jitdump_dir;  // where kJitDump writes jit-PID.dump; empty: the current directory
+  // Entries of each store's externref activations table (extern_ref.h): a collection runs when
+  // it is full. Smaller means more frequent, shorter collections.
+  size_t externref_activations = 512;
 };
 
 class Engine {

@@ -87,7 +87,16 @@ VMFuncRef Instance::ResolveImport(const Module& module, const VMFuncRef& ref,
   return f;
 }
 
-Instance::~Instance() = default;
+Instance::~Instance() {
+  // Externref counts the instance owns: its defined globals and its undropped segments.
+  if (vmctx_ == nullptr) return;
+  const artifact::Artifact& a = module_->artifact();
+  const uint32_t imported = a.NumImported(ExternKind::kGlobal);
+  for (uint32_t i = imported; i < globals_.size(); ++i)
+    if (globals_[i].type.type == artifact::ValType::kExternRef)
+      ExternRefRelease(static_cast<VMExternData*>(globals_[i].slot->ref));
+  for (uint32_t i = 0; i < elements_.size(); ++i) DropElement(i);
+}
 
 Instance* Instance::FromVMContext(VMContext* vmctx) {
   Instance* instance;
@@ -261,6 +270,9 @@ Status Instance::Initialize(std::span<const Extern> imports, const InstancePre* 
     items.reserve(a.elements[i].items.size());
     for (const artifact::ConstExpr& e : a.elements[i].items) {
       EGRET_ASSIGN_OR_RETURN(Val v, Evaluate(e));
+      // An externref segment owns one count per item until it is dropped.
+      if (a.elements[i].elem_type == artifact::ValType::kExternRef)
+        ExternRefRetain(static_cast<VMExternData*>(v.ref()));
       items.push_back(v.ref());
     }
   }
@@ -429,6 +441,8 @@ void Instance::DropData(uint32_t index) {
 
 void Instance::DropElement(uint32_t index) {
   EGRET_CHECK(index < elements_.size());
+  if (module_->artifact().elements[index].elem_type == artifact::ValType::kExternRef)
+    for (void* p : elements_[index]) ExternRefRelease(static_cast<VMExternData*>(p));
   elements_[index].clear();
   elements_[index].shrink_to_fit();
 }

@@ -8,6 +8,7 @@
 
 #include "artifact/vmoffsets.h"
 #include "runtime/instance.h"
+#include "runtime/stack_walk.h"
 
 namespace egret::runtime {
 
@@ -26,25 +27,38 @@ struct Store::HostFuncContext {
   VMFuncRef funcref;
   artifact::FuncType type;
   HostCallback callback;
+  Store* store = nullptr;
+  std::vector<uint32_t> externref_params;  // indices of externref parameters
+  uint32_t externref_results = 0;          // how many results are externrefs
 };
 
-namespace {
-
-// The array_call entry of every host function.
-void HostArrayCall(VMContext* callee_vmctx, VMContext*, ValRaw* args_results, size_t n) {
+// The array_call entry of every host function. Externref arguments are pinned (counted) for the
+// callback's duration: the calling frame need not keep them live, and the callback may call
+// back into Wasm, which may collect. Results written with ExternRefToRaw are in the activations
+// table already; room for them is made (a collection) before the callback runs, when it is safe.
+void Store::HostArrayCall(VMContext* callee_vmctx, VMContext*, ValRaw* args_results, size_t n) {
+  // Compiled code (a wasm-to-array trampoline) calls this directly: the stack walk starts here.
+  EGRET_WASM_EXIT_SCOPE();
   auto* header = reinterpret_cast<VMHostContextHeader*>(callee_vmctx);
   EGRET_CHECK(header->magic == artifact::kVMHostContextMagic);
+  auto* ctx = static_cast<HostFuncContext*>(header->owner);
   std::optional<TrapCode> trap;
   {
     // The callback and its frames end before a trap unwinds (RaiseTrap skips destructors).
-    auto* ctx = static_cast<const std::function<std::optional<TrapCode>(std::span<ValRaw>)>*>(
-        header->owner);
-    trap = (*ctx)(std::span<ValRaw>(args_results, n));
+    const size_t pins = ctx->externref_params.size();
+    VMExternData* inline_pins[kInlineSlots];
+    std::vector<VMExternData*> heap_pins(pins > kInlineSlots ? pins : 0);
+    VMExternData** pinned = pins > kInlineSlots ? heap_pins.data() : inline_pins;
+    for (size_t i = 0; i < pins; ++i) {
+      pinned[i] = static_cast<VMExternData*>(args_results[ctx->externref_params[i]].ref);
+      ExternRefRetain(pinned[i]);
+    }
+    if (ctx->externref_results > ctx->store->activations_.free_slots()) ctx->store->GC();
+    trap = ctx->callback(std::span<ValRaw>(args_results, n));
+    for (size_t i = 0; i < pins; ++i) ExternRefRelease(pinned[i]);
   }
   if (trap) RaiseTrap(*trap);
 }
-
-}  // namespace
 
 Val Val::I32(int32_t v) {
   Val r;
@@ -78,10 +92,18 @@ Val Val::FuncRef(VMFuncRef* f) {
   r.raw.ref = f;
   return r;
 }
-Val Val::ExternRef(void* p) {
+Val Val::ExternRef(runtime::ExternRef ref) {
   Val r;
   r.type = artifact::ValType::kExternRef;
-  r.raw.ref = p;
+  r.raw.i64 = 0;
+  r.raw.ref = std::move(ref).Release();
+  return r;
+}
+Val Val::FromRaw(artifact::ValType t, const ValRaw& raw) {
+  Val r;
+  r.raw = raw;
+  r.type = t;
+  if (t == artifact::ValType::kExternRef) ExternRefRetain(static_cast<VMExternData*>(raw.ref));
   return r;
 }
 Val Val::Default(artifact::ValType t) {
@@ -100,7 +122,7 @@ bool operator==(const Val& a, const Val& b) {
     case artifact::ValType::kV128:
       return std::memcmp(a.raw.v128, b.raw.v128, 16) == 0;
     case artifact::ValType::kFuncRef:
-    case artifact::ValType::kExternRef:
+    case artifact::ValType::kExternRef:  // identity
       return a.raw.ref == b.raw.ref;
     default:
       return a.raw.f64 == b.raw.f64;
@@ -137,24 +159,57 @@ std::string Val::ToString() const {
   return buf;
 }
 
-Val Global::Get() const {
-  Val v;
-  v.type = type.type;
-  std::memcpy(&v.raw, slot, sizeof(ValRaw));
-  return v;
+Val Global::Get() const { return Val::FromRaw(type.type, *slot); }
+
+void Global::Set(const Val& v) {
+  if (type.type == artifact::ValType::kExternRef) {
+    // Count the new value before releasing the old one: they may be the same reference.
+    ExternRefRetain(static_cast<VMExternData*>(v.raw.ref));
+    auto* old = static_cast<VMExternData*>(slot->ref);
+    std::memcpy(slot, &v.raw, sizeof(ValRaw));
+    ExternRefRelease(old);
+    return;
+  }
+  std::memcpy(slot, &v.raw, sizeof(ValRaw));
 }
 
-void Global::Set(const Val& v) { std::memcpy(slot, &v.raw, sizeof(ValRaw)); }
+Store::Store(Engine& engine)
+    : engine_(engine), activations_(engine.config().externref_activations) {}
 
-Store::Store(Engine& engine) : engine_(engine) {}
-Store::~Store() = default;
+Store::~Store() {
+  // Every count the store's objects own goes, in an order where nothing is used after it:
+  // the activations (no Wasm frame of this store can be live now), the host's globals, then
+  // instances (their globals and element segments) and tables (their elements).
+  activations_.Collect(ExternRefActivations::Mode::kNoWasmFrames);
+  for (ValRaw* slot : externref_globals_) ExternRefRelease(static_cast<VMExternData*>(slot->ref));
+  instances_.clear();
+  tables_.clear();
+}
+
+ExternRefActivations::CollectStats Store::GC() {
+  // Without a stack walker, frames of this store on the stack may hold any entry.
+  return activations_.Collect(wasm_depth_ == 0 ? ExternRefActivations::Mode::kNoWasmFrames
+                                               : ExternRefActivations::Mode::kConservative);
+}
+
+void Store::ActivateSlow(VMExternData* d) {
+  // `d` is owned by the table or global it was read from, so a collection cannot free it.
+  GC();
+  activations_.Insert(d);
+}
 
 Func Store::NewHostFunc(const artifact::FuncType& type, HostCallback callback) {
   auto ctx = std::make_unique<HostFuncContext>();
   ctx->type = type;
   ctx->callback = std::move(callback);
+  ctx->store = this;
+  for (size_t i = 0; i < type.params.size(); ++i)
+    if (type.params[i] == artifact::ValType::kExternRef)
+      ctx->externref_params.push_back(uint32_t(i));
+  for (artifact::ValType t : type.results)
+    ctx->externref_results += t == artifact::ValType::kExternRef;
   ctx->header.array_call = &HostArrayCall;
-  ctx->header.owner = &ctx->callback;
+  ctx->header.owner = ctx.get();
   ctx->funcref.wasm_call = nullptr;  // set per importing module (its wasm-to-array trampoline)
   ctx->funcref.array_call = &HostArrayCall;
   ctx->funcref.type_id = engine_.signatures().Intern(type);
@@ -178,6 +233,7 @@ Global Store::NewGlobal(const artifact::GlobalType& type, const Val& init) {
   globals_.emplace_back();
   Global g{type, &globals_.back().value};
   g.Set(init);
+  if (type.type == artifact::ValType::kExternRef) externref_globals_.push_back(g.slot);
   return g;
 }
 
@@ -231,13 +287,20 @@ Expected<std::optional<Trap>> Store::Call(Func f, std::span<const Val> args,
   if (f.ref->array_call == nullptr) return Error("call: the function has no array_call entry");
   Slots slots(std::max(type.params.size(), type.results.size()));
   std::span<ValRaw> io = slots.span();
-  for (size_t i = 0; i < args.size(); ++i) io[i] = args[i].raw;
+  // Externref arguments enter the activations table (collect first if they do not all fit:
+  // the Vals own them meanwhile).
+  size_t refs = 0;
+  for (const Val& a : args) refs += a.type == artifact::ValType::kExternRef && a.raw.ref != nullptr;
+  if (refs > activations_.free_slots()) GC();
+  for (size_t i = 0; i < args.size(); ++i) {
+    io[i] = args[i].raw;
+    if (args[i].type == artifact::ValType::kExternRef)
+      activations_.Insert(static_cast<VMExternData*>(args[i].raw.ref));
+  }
   std::optional<Trap> trap = CallUnchecked(f, io);
+  // Results are activated (no collection ran since the call returned): the Vals clone them.
   if (!trap)
-    for (size_t i = 0; i < results.size(); ++i) {
-      results[i].type = type.results[i];
-      results[i].raw = io[i];
-    }
+    for (size_t i = 0; i < results.size(); ++i) results[i] = Val::FromRaw(type.results[i], io[i]);
   return trap;
 }
 
@@ -314,7 +377,9 @@ std::optional<Trap> Store::CallUnchecked(Func f, std::span<ValRaw> args_results)
   ArrayCallArgs call{f.ref, args_results.data(), args_results.size()};
   const WasmEntry entry{&Store::Enter, this, engine_.config().max_wasm_stack};
   bool outermost = false;
+  ++wasm_depth_;
   std::optional<Trap> trap = CallWithTrapHandling(&RunArrayCall, &call, &entry, &outermost);
+  --wasm_depth_;
   if (outermost && fuel_) Leave();
   return trap;
 }

@@ -32,10 +32,12 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "artifact/artifact.h"
 #include "runtime/engine.h"
+#include "runtime/extern_ref.h"
 #include "runtime/linear_memory.h"
 #include "runtime/table.h"
 #include "runtime/trap_handler.h"
@@ -46,26 +48,59 @@ namespace egret::runtime {
 
 class Instance;
 
-// A typed WebAssembly value.
+// A typed WebAssembly value. An externref Val owns one count of its reference (extern_ref.h):
+// copying clones it, destroying drops it. Build externref values with Val::ExternRef or
+// Val::FromRaw, never by writing `type` and `raw` by hand.
 struct Val {
   artifact::ValType type = artifact::ValType::kI32;
   ValRaw raw{};
+
+  Val() = default;
+  Val(const Val& o) : type(o.type), raw(o.raw) {
+    if (type == artifact::ValType::kExternRef) ExternRefRetain(static_cast<VMExternData*>(raw.ref));
+  }
+  Val(Val&& o) noexcept : type(o.type), raw(o.raw) {
+    if (type == artifact::ValType::kExternRef) o.raw.ref = nullptr;
+  }
+  Val& operator=(const Val& o) {
+    Val copy(o);
+    return *this = std::move(copy);
+  }
+  Val& operator=(Val&& o) noexcept {
+    std::swap(type, o.type);
+    std::swap(raw, o.raw);
+    return *this;
+  }
+  ~Val() {
+    if (type == artifact::ValType::kExternRef)
+      ExternRefRelease(static_cast<VMExternData*>(raw.ref));
+  }
 
   static Val I32(int32_t v);
   static Val I64(int64_t v);
   static Val F32Bits(uint32_t bits);
   static Val F64Bits(uint64_t bits);
   static Val FuncRef(VMFuncRef* f);
-  static Val ExternRef(void* p);
+  // Takes over the handle's count (a null handle is the null externref). Hosts that used to pass
+  // an opaque pointer write Val::ExternRef(ExternRef::NewRaw(p)).
+  static Val ExternRef(runtime::ExternRef r);
   static Val Default(artifact::ValType t);  // zero / null
+  // A value of type t from a raw slot; an externref is borrowed and cloned (count + 1).
+  static Val FromRaw(artifact::ValType t, const ValRaw& raw);
 
   int32_t i32() const { return raw.i32; }
   int64_t i64() const { return raw.i64; }
   uint32_t f32_bits() const { return raw.f32; }
   uint64_t f64_bits() const { return raw.f64; }
-  void* ref() const { return raw.ref; }
+  void* ref() const { return raw.ref; }  // borrowed; for externref a VMExternData*
+  // A new handle to the externref (null for other types).
+  runtime::ExternRef externref() const {
+    return type == artifact::ValType::kExternRef ? runtime::ExternRef::FromRaw(raw.ref)
+                                                 : runtime::ExternRef();
+  }
 
-  // Bitwise equality (NaNs with equal bits are equal), as the spec tests compare.
+  // Bitwise equality (NaNs with equal bits are equal), as the spec tests compare; references by
+  // identity.
   friend bool operator==(const Val& a, const Val& b);
   std::string ToString() const;  // "i32:42"; v128 as i32x4 hex lanes, lane 0 first
 };
@@ -80,8 +115,8 @@ struct Func {
 struct Global {
   artifact::GlobalType type;
   ValRaw* slot = nullptr;
-  Val Get() const;
-  void Set(const Val& v);  // the caller checks mutability and type
+  Val Get() const;         // an externref is cloned into the Val
+  void Set(const Val& v);  // the caller checks mutability and type; externref slots are counted
 };
 
 struct Extern {
@@ -120,6 +155,8 @@ class Store {
 
   Func NewHostFunc(const artifact::FuncType& type, HostCallback callback);
   Expected<LinearMemory*> NewMemory(const artifact::MemoryType& type);
+  // `init` is a raw element: a VMFuncRef*, or for externref tables a borrowed VMExternData*
+  // (ExternRef::raw()) that the table counts once per element.
   Expected<Table*> NewTable(const artifact::TableType& type, void* init = nullptr);
   Global NewGlobal(const artifact::GlobalType& type, const Val& init);
 
@@ -150,7 +187,32 @@ class Store {
   // nothing is type-checked or allocated. The caller guarantees `f` is valid, has an array_call
   // entry, and that args_results holds max(params, results, 1) slots of the right types (as
   // `TypeOf(f)` says). Returns the trap, if any. Fuel and the stack limit are handled as in Call.
+  // Externref arguments must be raw values from ExternRefToRaw; externref results are valid
+  // until the next collection (the next call into the store may collect): clone them with
+  // ExternRef::FromRaw to keep them.
   std::optional<Trap> CallUnchecked(Func f, std::span<ValRaw> args_results);
+
+  // Host references (extern_ref.h; docs/runtime.md, "Host references").
+  //
+  // The raw value to hand to Wasm for `r`: a host function's result slot, or an argument of
+  // CallUnchecked. The reference enters the activations table, which keeps it alive until a
+  // collection finds it in no live Wasm frame. Never collects, so several results can be
+  // written in a row.
+  void* ExternRefToRaw(const ExternRef& r) {
+    activations_.Insert(r.raw());
+    return r.raw();
+  }
+  // A garbage collection of the activations table: every entry that no live Wasm frame of this
+  // thread holds is released. Runs by itself when the table is full at a point where
+  // references flow into Wasm. Without a stack walker (or with no Wasm frame of this store on the
+  // stack) it is exact at depth 0 and conservative (keeps everything) inside Wasm calls.
+  ExternRefActivations::CollectStats GC();
+  const ExternRefActivations& activations() const { return activations_; }
+  // Internal (builtins): activates a borrowed reference flowing into Wasm from a table or a
+  // global, collecting first if the table is full.
+  void ActivateFromWasm(VMExternData* d) {
+    if (!activations_.TryInsert(d)) ActivateSlow(d);
+  }
 
   // Internal: the values every instance's VMContext holds between entries. A new instance
   // starts with them, so the store never needs to visit it before its first call.
@@ -169,7 +231,14 @@ class Store {
     ValRaw value;
   };
 
+  static void HostArrayCall(VMContext* callee_vmctx, VMContext* caller_vmctx, ValRaw* args_results,
+                            size_t n);
+  void ActivateSlow(VMExternData* d);
+
   Engine& engine_;
+  ExternRefActivations activations_;
+  uint32_t wasm_depth_ = 0;  // active CallUnchecked entries of this store on this thread
+  std::vector<ValRaw*> externref_globals_;  // store-owned externref global slots (counted)
   std::vector<std::unique_ptr<HostFuncContext>> host_funcs_;
   std::vector<std::unique_ptr<LinearMemory>> memories_;
   std::vector<std::unique_ptr<Table>> tables_;

@@ -1,9 +1,13 @@
 // table.h: WebAssembly tables of funcref (VMFuncRef*) or externref (opaque pointers).
 //
-// Elements are pointer-sized; nullptr is the null reference. Compiled code reads a table through
-// its VMTableDefinition {base, current_elements} (inline in the owning VMContext after
-// RelocateDefinition, or through a pointer for imported tables) and checks the index against
-// current_elements itself, trapping with kTableOutOfBounds / kIndirectCallOutOfBounds.
+// Elements are pointer-sized; nullptr is the null reference. An externref table owns one count
+// of every non-null element (extern_ref.h): every operation that writes an element counts the
+// new value before it releases the one overwritten, and the destructor releases them all. The
+// pointers the methods take are borrowed; the ones they hand out are borrowed from the table.
+// Compiled code reads a table through its VMTableDefinition {base, current_elements} (inline in the
+// owning VMContext after RelocateDefinition, or through a pointer for imported tables) and checks
+// the index against current_elements itself, trapping with kTableOutOfBounds /
+// kIndirectCallOutOfBounds.
 //
 // Invariant: definition()->base == elements_.data() and definition()->current_elements == size().
 // Growing may move the elements (the definition is updated), so compiled code reloads the base
@@ -28,6 +32,10 @@ class Table {
  public:
   // The embedder's cap on any table's size, below the type's maximum.
   static constexpr uint64_t kDefaultMaxElements = 10'000'000;
+
+  ~Table();
+  Table(const Table&) = delete;
+  Table& operator=(const Table&) = delete;
 
   static Expected<std::unique_ptr<Table>> Create(const artifact::TableType& type,
                                                  void* init = nullptr,
@@ -59,6 +67,10 @@ class Table {
   bool InBounds(uint64_t offset, uint64_t len) const {
     return len <= size() && offset <= size() - len;
   }
+  bool counted() const { return type_.elem == artifact::ValType::kExternRef; }
+  // Count changes for externref tables: `n` more owners of `p`; release elements [b, e).
+  void Retain(void* p, uint64_t n) const;
+  void ReleaseRange(uint64_t b, uint64_t e);
   void SyncDefinition() {
     def_->base = elements_.data();
     def_->current_elements = elements_.size();

@@ -14,6 +14,7 @@
 
 #include "runtime/code_registry.h"
 #include "runtime/signal_context.h"
+#include "runtime/stack_walk.h"
 
 namespace egret::runtime {
 namespace {
@@ -55,7 +56,8 @@ struct Activation {
   Activation* prev;
   StackBounds stack;
   TrapRecord record;
-  bool handling;  // set while the handler works on this activation: a second fault chains
+  bool handling;        // set while the handler works on this activation: a second fault chains
+  WasmExitScope* exit;  // the thread's innermost Wasm exit at entry, restored after a trap
 };
 
 thread_local Activation* tls_activation = nullptr;
@@ -208,6 +210,7 @@ std::optional<Trap> CallWithTrapHandling(void (*fn)(void*), void* arg, const Was
   }
   act.handling = false;
   act.record.num_frames = 0;
+  act.exit = CurrentWasmExit();
   tls_activation = &act;
   // No system call from here to the return: the jump buffer saves no signal mask (see the
   // header: SA_NODEFER handlers leave the mask unchanged when they jump out).
@@ -216,8 +219,10 @@ std::optional<Trap> CallWithTrapHandling(void (*fn)(void*), void* arg, const Was
     tls_activation = act.prev;
     return std::nullopt;
   }
-  // Arrived by a jump from the handler or RaiseTrap.
+  // Arrived by a jump from the handler or RaiseTrap, past the destructors of any WasmExitScope
+  // opened inside: drop them.
   tls_activation = act.prev;
+  RestoreWasmExit(act.exit);
   return MakeTrap(act.record);
 }
 

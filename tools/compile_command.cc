@@ -10,15 +10,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iterator>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "artifact/artifact_writer.h"
 #include "compiler/compiler.h"
+#include "compiler/module_metadata.h"
 #include "frontend/translator.h"
 #include "frontend/validator.h"
 #include "ir/printer.h"
@@ -49,27 +53,24 @@ struct CompileOptions {
   std::string features;
 };
 
-// Writes the output. A regular file is replaced atomically (written beside it, then renamed over
-// it): a running `egret run` maps artifacts and executes their code in place, so overwriting a
-// mapped file in place would change or truncate code under it. Anything else (a device such as
-// /dev/null, a FIFO) is written directly.
-int WriteOutput(const std::string& path, const void* data, size_t size) {
+// Writes the output through `write` (false: a write failed). A regular file is replaced
+// atomically (written beside it, then renamed over it): a running `egret run` maps artifacts and
+// executes their code in place, so overwriting a mapped file in place would change or truncate
+// code under it. Anything else (a device such as /dev/null, a FIFO) is written directly.
+int WriteOutput(const std::string& path, const std::function<bool(std::FILE*)>& write) {
   if (path.empty() || path == "-") {
-    std::fwrite(data, 1, size, stdout);
-    return cli::kExitOk;
+    return write(stdout) && std::fflush(stdout) == 0 ? cli::kExitOk : cli::kExitFailure;
   }
   struct stat st {};
   const bool replace = stat(path.c_str(), &st) != 0 || S_ISREG(st.st_mode);
   const std::string target = replace ? path + ".tmp." + std::to_string(getpid()) : path;
-  {
-    std::ofstream file(target, std::ios::binary);
-    file.write(static_cast<const char*>(data), static_cast<std::streamsize>(size));
-    file.close();
-    if (!file) {
-      if (replace) std::remove(target.c_str());
-      std::fprintf(stderr, "egret compile: error: cannot write '%s'\n", path.c_str());
-      return cli::kExitFailure;
-    }
+  std::FILE* file = std::fopen(target.c_str(), "wb");
+  bool ok = file != nullptr && write(file);
+  if (file != nullptr && std::fclose(file) != 0) ok = false;
+  if (!ok) {
+    if (replace) std::remove(target.c_str());
+    std::fprintf(stderr, "egret compile: error: cannot write '%s'\n", path.c_str());
+    return cli::kExitFailure;
   }
   if (replace && std::rename(target.c_str(), path.c_str()) != 0) {
     std::remove(target.c_str());
@@ -79,7 +80,14 @@ int WriteOutput(const std::string& path, const void* data, size_t size) {
   return cli::kExitOk;
 }
 
+int WriteOutput(const std::string& path, const void* data, size_t size) {
+  return WriteOutput(path, [&](std::FILE* f) { return std::fwrite(data, 1, size, f) == size; });
+}
+
 // `decode_validate_ns`: the time LoadModule took, for --stats.
+std::string AnnotateStackMaps(const std::string& asm_text, const artifact::Artifact& a,
+                              uint32_t start, uint32_t size);
+
 int Compile(const CompileOptions& o, const wasm::ModuleEnv& env, uint64_t decode_validate_ns) {
   compiler::CompileOptions copts;
   o.flags.ApplyTo(&copts);
@@ -94,6 +102,9 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env, uint64_t decode
   copts.keep_opt_ir = o.emit == "opt-ir";
   copts.ir_srclocs = !o.no_srclocs;
   copts.debug_branch_range_shrink = static_cast<uint32_t>(o.branch_range_shrink);
+  // An artifact is written with the data segments' bytes taken from the module's bytes (`env`
+  // outlives the write), so they are not held a second time in the Artifact.
+  copts.copy_data_segments = !o.emit.empty();
   Expected<compiler::CompileResult> r = compiler::CompileModule(env, copts);
   if (!r.ok()) {
     std::fprintf(stderr, "%s\n", r.error().ToString().c_str());
@@ -109,8 +120,14 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env, uint64_t decode
       std::fprintf(stderr, "egret compile: error: -o FILE is required to write an artifact\n");
       return cli::kExitUsage;
     }
-    std::vector<uint8_t> bytes = artifact::WriteArtifact(r->artifact);
-    return WriteOutput(o.output, bytes.data(), bytes.size());
+    // Streamed to the file piece by piece: the artifact is never built in memory whole.
+    artifact::WriteOptions wopts;
+    wopts.data_bytes = compiler::DataSegmentBytes(env);
+    return WriteOutput(o.output, [&](std::FILE* f) {
+      return artifact::WriteArtifact(r->artifact, wopts, [f](std::span<const uint8_t> piece) {
+        return std::fwrite(piece.data(), 1, piece.size(), f) == piece.size();
+      });
+    });
   }
   std::string out;
   auto isa = compiler::LookupIsa(o.flags.target);
@@ -128,12 +145,77 @@ int Compile(const CompileOptions& o, const wasm::ModuleEnv& env, uint64_t decode
       out += ";; before register allocation\n" + f.vcode_before;
       out += ";; after register allocation\n" + f.vcode_after;
     } else {
-      out += (*isa)->DisassembleFunction(
-          std::span<const uint8_t>(r->artifact.text.data() + f.text_offset, f.size), 0, f.data);
+      out += AnnotateStackMaps(
+          (*isa)->DisassembleFunction(
+              std::span<const uint8_t>(r->artifact.text.data() + f.text_offset, f.size), 0, f.data),
+          r->artifact, f.text_offset, f.size);
     }
     out += "\n";
   }
   return WriteOutput(o.output, out.data(), out.size());
+}
+
+// --emit=asm: appends `; stack map: [sp+0, sp+16]` to each call whose return address has a
+// non-empty stack map (the byte offsets from sp at the call of the slots holding references live
+// across it). A disassembly line starts with the instruction's function-relative hex offset
+// ("    2b:  callq *%rbx"), so the call is the line before the one at the map's offset.
+std::string AnnotateStackMaps(const std::string& asm_text, const artifact::Artifact& a,
+                              uint32_t start, uint32_t size) {
+  std::map<uint32_t, std::string> notes;  // function-relative return offset -> note
+  auto it =
+      std::lower_bound(a.stack_maps.begin(), a.stack_maps.end(), start,
+                       [](const artifact::StackMap& m, uint32_t off) { return m.offset < off; });
+  for (; it != a.stack_maps.end() && it->offset <= start + size; ++it) {
+    if (it->num_slots == 0) continue;
+    std::string note = "  ; stack map: [";
+    bool first = true;
+    for (uint32_t slot : a.StackMapSlots(*it)) {
+      note += (first ? "sp+" : ", sp+") + std::to_string(8 * slot);
+      first = false;
+    }
+    notes[it->offset - start] = note + "]";
+  }
+  if (notes.empty()) return asm_text;
+  std::vector<std::string> lines;
+  for (size_t at = 0; at < asm_text.size();) {
+    size_t end = asm_text.find('\n', at);
+    if (end == std::string::npos) end = asm_text.size();
+    lines.push_back(asm_text.substr(at, end - at));
+    at = end + 1;
+  }
+  // The offset of each instruction line, if it has one.
+  auto offset_of = [](const std::string& line) -> std::optional<uint32_t> {
+    const size_t colon = line.find(':');
+    if (colon == std::string::npos || colon == 0) return std::nullopt;
+    uint32_t v = 0;
+    size_t k = line.find_first_not_of(' ');
+    if (k >= colon) return std::nullopt;
+    for (; k < colon; ++k) {
+      const char c = line[k];
+      const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      if (d < 0) return std::nullopt;
+      v = v * 16 + uint32_t(d);
+    }
+    return v;
+  };
+  size_t prev = SIZE_MAX;  // the previous instruction line
+  for (size_t k = 0; k < lines.size(); ++k) {
+    const std::optional<uint32_t> off = offset_of(lines[k]);
+    if (!off) continue;
+    if (auto n = notes.find(*off); n != notes.end() && prev != SIZE_MAX) {
+      lines[prev] += n->second;
+      notes.erase(n);
+    }
+    prev = k;
+  }
+  if (!notes.empty() && prev != SIZE_MAX && notes.begin()->first == size)
+    lines[prev] += notes.begin()->second;  // a call that ends the function
+  std::string out;
+  for (size_t k = 0; k < lines.size(); ++k) {
+    out += lines[k];
+    if (k + 1 < lines.size() || (!asm_text.empty() && asm_text.back() == '\n')) out += '\n';
+  }
+  return out;
 }
 
 int EmitIr(const CompileOptions& o, const wasm::ModuleEnv& env) {

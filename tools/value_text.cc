@@ -211,6 +211,9 @@ std::string FormatVal(const runtime::Val& v) {
     case ValType::kExternRef: {
       const std::string name(artifact::ValTypeName(v.type));
       if (v.ref() == nullptr) return name + ":null";
+      if (v.type == ValType::kExternRef)
+        if (const uint64_t* n = v.externref().get<uint64_t>())
+          return name + ":" + std::to_string(*n);
       char buf[32];
       std::snprintf(buf, sizeof buf, "%p", v.ref());
       return name + ":" + buf;
@@ -292,8 +295,14 @@ Expected<runtime::Val> ParseVal(ValType type, std::string_view text) {
     case ValType::kFuncRef:
     case ValType::kExternRef:
       if (s == "null") return runtime::Val::Default(type);
-      return Error("argument '" + std::string(text) + "': only null can be passed as a " +
-                   type_name);
+      if (type == ValType::kExternRef) {  // a host reference holding an unsigned number
+        std::optional<uint64_t> n =
+            !s.empty() && s[0] != '-' && s[0] != '+' ? ParseInt(s, 64) : std::nullopt;
+        if (n) return runtime::Val::ExternRef(runtime::ExternRef::New<uint64_t>(*n));
+      }
+      return Error("argument '" + std::string(text) + "': only null" +
+                   (type == ValType::kExternRef ? " or an unsigned number" : "") +
+                   " can be passed as a " + type_name);
     case ValType::kV128: {
       std::optional<runtime::Val> v = ParseV128(s);
       if (!v)

@@ -7,7 +7,10 @@
 //   f32:inf          f64:-inf
 //   f32:nan          f64:-nan             (the canonical NaN, quiet bit only, with its sign)
 //   f32:nan:0x200001                      (any other NaN: its mantissa bits in hex)
-//   funcref:null     externref:0x55d0...  (references: null or an opaque address)
+//   funcref:null     funcref:0x55d0...    (references: null or an opaque address)
+//   externref:null   externref:7          (a host reference holding the number 7, created by
+//                                          `egret run`/`egret wast`; other host values print
+//                                          as an address)
 //   v128:i32x4:1 -2 3 4                   (v128: a lane shape, then its lanes, lane 0 first,
 //                                          each lane spelled as the scalar of its type)
 // Input (arguments) accepts the same spellings, plus integers in hex (`0xff`, `-0x10`) and, for

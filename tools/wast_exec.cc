@@ -78,8 +78,12 @@ Expected<V128Json> ParseV128Json(const json& v) {
   return out;
 }
 
+// The script's host references: `ref.extern N` is one ExternRef holding N, the same object
+// every time the script names N (so results compare by identity).
+using HostRefs = std::map<uint64_t, runtime::ExternRef>;
+
 // A wast2json argument value. Errors say what is unsupported or malformed.
-Expected<Val> ParseArg(const json& v) {
+Expected<Val> ParseArg(const json& v, HostRefs* refs) {
   const std::string type = v.value("type", "");
   std::optional<ValType> t = ParseType(type);
   if (!t) return Error("unsupported argument type '" + type + "'");
@@ -101,7 +105,9 @@ Expected<Val> ParseArg(const json& v) {
     if (text == "null") return Val::Default(*t);
     std::optional<uint64_t> n = ParseU64(text);
     if (*t == ValType::kFuncRef || !n) return Error("unsupported " + type + " argument " + text);
-    return Val::ExternRef(reinterpret_cast<void*>(static_cast<uintptr_t>(*n + 1)));
+    runtime::ExternRef& r = (*refs)[*n];
+    if (r.is_null()) r = runtime::ExternRef::New<uint64_t>(*n);
+    return Val::ExternRef(r);
   }
   std::optional<uint64_t> bits = ParseU64(text);
   if (!bits) return Error("bad " + type + " value '" + text + "'");
@@ -163,11 +169,11 @@ bool MatchesV128(const json& want, const Val& got, std::string* unsupported) {
 
 // Whether `got` is allowed by the expected value `want`; *unsupported is set for expected
 // values this runner cannot compare.
-bool Matches(const json& want, const Val& got, std::string* unsupported) {
+bool Matches(const json& want, const Val& got, HostRefs* refs, std::string* unsupported) {
   const std::string type = want.value("type", "");
   if (type == "either") {
     for (const json& alt : want.value("values", json::array()))
-      if (Matches(alt, got, unsupported)) return true;
+      if (Matches(alt, got, refs, unsupported)) return true;
     return false;
   }
   std::optional<ValType> t = ParseType(type);
@@ -189,12 +195,14 @@ bool Matches(const json& want, const Val& got, std::string* unsupported) {
       if (text == "nan:arithmetic") return IsArithmeticNan64(got.f64_bits());
       break;
     case ValType::kFuncRef:
-      if (!has_value) return got.ref() != nullptr;  // (ref.func): any non-null function
+    case ValType::kExternRef:
+      // (ref.func) / (ref.extern): any non-null reference
+      if (!has_value) return got.ref() != nullptr;
       break;
     default:
       break;
   }
-  Expected<Val> w = ParseArg(want);
+  Expected<Val> w = ParseArg(want, refs);
   if (!w.ok()) {
     *unsupported = w.error().message;
     return false;
@@ -286,6 +294,7 @@ class WastExecutor {
   const std::set<std::string>& expected_;
   compiler::CompileOptions compile_;
   runtime::Engine engine_;
+  HostRefs host_refs_;  // counted handles: each object lives while the script or the store holds it
   runtime::Store store_;
   runtime::Linker linker_;
   runtime::Instance* current_ = nullptr;
@@ -363,7 +372,7 @@ Expected<WastExecutor::ActionResult> WastExecutor::DoAction(const json& action) 
   if (!f.valid()) return Error("no function export '" + field + "'");
   std::vector<Val> args;
   for (const json& a : action.value("args", json::array())) {
-    EGRET_ASSIGN_OR_RETURN(Val v, ParseArg(a));
+    EGRET_ASSIGN_OR_RETURN(Val v, ParseArg(a, &host_refs_));
     args.push_back(v);
   }
   EGRET_ASSIGN_OR_RETURN(runtime::CallResult r, store_.Call(f, args));
@@ -383,7 +392,7 @@ Outcome WastExecutor::DoAssertReturn(const json& cmd) {
            std::to_string(expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
     std::string unsupported;
-    if (!Matches(expected[i], r->values[i], &unsupported)) {
+    if (!Matches(expected[i], r->values[i], &host_refs_, &unsupported)) {
       if (!unsupported.empty()) return field + ": " + unsupported;
       return field + ": result " + std::to_string(i) + " is " +
              Describe(r->values[i], expected[i]) + ", expected " + DescribeExpected(expected[i]);

@@ -19,7 +19,8 @@
 //
 // Commands on a module that failed to load fail too ("no module"), so a compile failure is
 // never hidden. Values: wast2json writes integers and float bits as unsigned decimal strings;
-// `ref.extern N` is represented as the opaque host pointer N + 1 (so that 0 is not null).
+// `ref.extern N` is a host reference (runtime::ExternRef) holding N, one object per N for the
+// whole script, so that results compare by identity; `(ref.extern)` expects any non-null one.
 // Failures print `file.wast:LINE: FAIL reason`; entries in the expected-failures list count as
 // passed with a note. The last line is `N passed, N failed, N skipped`.
 #ifndef EGRET_TOOLS_WAST_EXEC_H_

@@ -1,6 +1,7 @@
 // emit.cc: expansion of allocated MInsts into AArch64 code (see emit.h).
 #include "backends/aarch64/emit.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "backends/aarch64/abi.h"
@@ -335,6 +336,24 @@ class Emitter final : public backend::InstEmitter {
   }
 
   void EmitEdit(const regalloc::Edit& e) override;
+  // Right after call instruction i (a safepoint): its stack map at the return address, slots as
+  // 8-byte words from sp at the call, the frame (x29 - sp) being the saved register pairs and
+  // the fixed frame (sp does not move between prologue and epilogue).
+  void StackMapHere(uint32_t i) {
+    while (next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst < i) ++next_map_;
+    EGRET_CHECK(next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst == i);
+    map_words_.clear();
+    for (uint32_t slot : ra_.StackMapSlots(ra_.stack_maps[next_map_])) {
+      const uint32_t off = frame_.SlotOffset(slot);
+      EGRET_CHECK(off % 8 == 0);
+      map_words_.push_back(off / 8);
+    }
+    std::sort(map_words_.begin(), map_words_.end());
+    const uint32_t saved =
+        8 * static_cast<uint32_t>(frame_.gpr_pairs.size() + frame_.fpr_pairs.size());
+    buf_.AddStackMap(map_words_, saved + frame_.frame_bytes);
+    ++next_map_;
+  }
   void Prologue() override;
   void Epilogue();
   void TearDownFrame();
@@ -361,6 +380,8 @@ class Emitter final : public backend::InstEmitter {
   A64MachBuffer& buf_;
   FrameInfo frame_;
   std::vector<MachLabel> block_label_;
+  size_t next_map_ = 0;              // the first ra_.stack_maps entry not yet emitted
+  std::vector<uint32_t> map_words_;  // scratch for StackMapHere
   // WritesOnlyAllowed's state: on inside an expansion (not in edits, prologue or epilogue).
   bool checking_ = false;
   uint64_t allowed_int_ = 0, allowed_fp_ = 0;
@@ -863,6 +884,20 @@ void Emitter::EmitMemory(uint32_t i, const MInst& m) {
     x.form = pick(Form::kLdrReg, Form::kStrReg, Form::kLdrFReg, Form::kStrFReg);
     x.m = R(kTmp0);
     x.extend = Extend::kUxtx;
+  }
+  // A 16-byte store that may fault (guard pages) first loads the same 16 bytes into the scratch
+  // register: a store straddling the end of the accessible memory must write nothing (Wasm), but
+  // AArch64 may perform the in-bounds part of a faulting vector store (its bytes are separate
+  // accesses; qemu writes the first 8 of 16), while a faulting load has no effect. The load is a
+  // trap site with the store's code, so the store runs only when all 16 bytes are accessible.
+  if (m.vec && !load && m.can_trap) {
+    Inst probe = x;
+    probe.form = x.form == Form::kStrQReg ? Form::kLdrQReg
+                 : x.form == Form::kStrQ  ? Form::kLdrQ
+                                          : Form::kLdurQ;
+    probe.d = R(kFpTmp);
+    buf_.AddTrap(m.trap);
+    Put(probe);
   }
   if (m.can_trap) buf_.AddTrap(m.trap);
   Put(x);
@@ -1693,6 +1728,7 @@ void Emitter::EmitInstBody(uint32_t i) {
     case MOp::kCall:
       buf_.Put4(0x94000000u);
       buf_.AddCall(buf_.CurOffset() - 4, m.callee, A64LabelUse::kBranch26);
+      StackMapHere(i);
       return ReserveOutgoingArgs(m);
     case MOp::kCallBuiltin: {
       Put(Mem(Form::kLdr, MemKind::kX, true, kTmp0, kVmctxReg, module_.builtins_offset));
@@ -1700,13 +1736,16 @@ void Emitter::EmitInstBody(uint32_t i) {
       Inst c;
       c.form = Form::kBlr;
       c.n = R(kTmp0);
-      return Put(c);
+      Put(c);
+      StackMapHere(i);
+      return;
     }
     case MOp::kCallInd: {
       Inst c;
       c.form = Form::kBlr;
       c.n = R(G(i, o.value));
       Put(c);
+      StackMapHere(i);
       return ReserveOutgoingArgs(m);
     }
     case MOp::kRet:

@@ -22,7 +22,9 @@ using ir::Type;
 using regalloc::Operand;
 using regalloc::VReg;
 
-bool Is64(Type t) { return t == Type::kI64 || t == Type::kF64; }
+bool Is64(Type t) { return t == Type::kI64 || t == Type::kF64 || t == Type::kR64; }
+// A value in a 64-bit X register: i64, or a reference (r64, a 64-bit pointer).
+bool IsX(Type t) { return t == Type::kI64 || t == Type::kR64; }
 
 Cond IntCond(ir::IntCC cc) {
   switch (cc) {
@@ -237,7 +239,11 @@ class Lowerer final : public backend::LowerRules {
     }());
     v_.insts.push_back(mi);
     v_.srclocs.push_back(ctx_.srcloc());
-    v_.ra.AddInst(ops, clobbers);
+    // Every call is a safepoint: the collector may run below it (a host function or builtin), so
+    // references live across it must be in stack slots its stack map lists.
+    const bool safepoint =
+        mi.op == MOp::kCall || mi.op == MOp::kCallBuiltin || mi.op == MOp::kCallInd;
+    v_.ra.AddInst(ops, clobbers, safepoint);
   }
   void EmitUnary(ir::Inst i, const MInst& m) {
     const VReg a = Use(dfg_[i].args[0]);
@@ -311,7 +317,7 @@ class Lowerer final : public backend::LowerRules {
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
   const Type t = dfg_.ValueType(v);
-  if (d.opcode == Opcode::kIconst) return Const(d.imm, t == Type::kI64);
+  if (d.opcode == Opcode::kIconst) return Const(d.imm, IsX(t));
   VReg r = NewVReg(t);
   MInst m;
   m.op = MOp::kFconst;
@@ -365,7 +371,7 @@ bool Lowerer::BitTestOperands(ir::Inst band, ir::Value* x, uint64_t* mask) const
       return false;
     }
   }
-  const bool is64 = ValueType(*x) == Type::kI64;
+  const bool is64 = IsX(ValueType(*x));
   *mask = is64 ? static_cast<uint64_t>(imm) : static_cast<uint32_t>(imm);
   return *mask != 0 && (*mask & (*mask - 1)) == 0 && !IsConst(*x);
 }
@@ -528,7 +534,7 @@ Lowerer::Cond2 Lowerer::CondOf(ir::Value c, bool fold, ir::Inst bit_test) {
     uint64_t mask = 0;
     EGRET_CHECK(BitTestOperands(bit_test, &x, &mask));
     out.kind = CondKind::kBitSet;
-    out.is64 = ValueType(x) == Type::kI64;
+    out.is64 = IsX(ValueType(x));
     out.imm = std::countr_zero(mask);
     out.a = Use(x);
     return out;
@@ -544,7 +550,7 @@ Lowerer::Cond2 Lowerer::CondOf(ir::Value c, bool fold, ir::Inst bit_test) {
       return out;
     }
     out.cc = IntCond(static_cast<ir::IntCC>(d.cond));
-    out.is64 = ValueType(d.args[0]) == Type::kI64;
+    out.is64 = IsX(ValueType(d.args[0]));
     int64_t imm = d.imm;
     const bool have_imm = d.opcode == Opcode::kIcmpImm || IsIconst(d.args[1], &imm);
     imm = AtWidth(imm, out.is64);
@@ -560,7 +566,7 @@ Lowerer::Cond2 Lowerer::CondOf(ir::Value c, bool fold, ir::Inst bit_test) {
   }
   out.kind = CondKind::kNonZero;
   out.cc = Cond::kNe;
-  out.is64 = ValueType(c) == Type::kI64;
+  out.is64 = IsX(ValueType(c));
   out.a = Use(c);
   return out;
 }
@@ -737,6 +743,21 @@ Status Lowerer::LowerInst(ir::Inst i) {
     case Opcode::kIcmpImm:
     case Opcode::kFcmp:
       return LowerCmp(i);
+    case Opcode::kIsNull: {  // cmp xN, #0; cset
+      Cond2 c;
+      c.kind = CondKind::kIntRI;
+      c.cc = Cond::kEq;
+      c.is64 = true;
+      c.imm = 0;
+      c.a = Use(dfg_[i].args[0]);
+      MInst m;
+      m.op = MOp::kCmpSet;
+      ops_.clear();
+      PushCond(c, &m, &ops_);
+      ops_.push_back(Operand::Def(Result(i)));
+      EmitSpan(m, ops_);
+      return Status::Ok();
+    }
     case Opcode::kSelect:
       return LowerSelect(i);
     case Opcode::kUextend:
@@ -868,7 +889,7 @@ Status Lowerer::LowerMulHi(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   MInst m;
   m.op = MOp::kAlu;
-  m.is64 = ResultType(i) == Type::kI64;
+  m.is64 = IsX(ResultType(i));
   m.alu = d.opcode == Opcode::kUmulhi ? AluOp::kUmulh : AluOp::kSmulh;
   const VReg a = Use(d.args[0]), b = Use(d.args[1]);
   Emit(m, {Operand::Use(a), Operand::Use(b), Operand::Def(Result(i))});
@@ -879,7 +900,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const Opcode op = d.opcode;
   MInst m;
-  m.is64 = ResultType(i) == Type::kI64;
+  m.is64 = IsX(ResultType(i));
   switch (op) {
     case Opcode::kIadd:
     case Opcode::kIaddImm:
@@ -986,7 +1007,7 @@ Status Lowerer::LowerDivRem(ir::Inst i) {
   const Opcode op = dfg_[i].opcode;
   MInst m;
   m.op = MOp::kDivRem;
-  m.is64 = ResultType(i) == Type::kI64;
+  m.is64 = IsX(ResultType(i));
   m.div = op == Opcode::kSdiv   ? DivKind::kSdiv
           : op == Opcode::kUdiv ? DivKind::kUdiv
           : op == Opcode::kSrem ? DivKind::kSrem
@@ -999,7 +1020,7 @@ Status Lowerer::LowerShift(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const Opcode op = d.opcode;
   MInst m;
-  m.is64 = ResultType(i) == Type::kI64;
+  m.is64 = IsX(ResultType(i));
   const int64_t bits = m.is64 ? 64 : 32;
   AluOp a = AluOp::kLsl;
   if (op == Opcode::kUshr || op == Opcode::kUshrImm) a = AluOp::kLsr;
@@ -1035,7 +1056,7 @@ Status Lowerer::LowerUnary(ir::Inst i, UnaryOp op) {
   MInst m;
   m.op = MOp::kUnary;
   m.unary = op;
-  m.is64 = ResultType(i) == Type::kI64;
+  m.is64 = IsX(ResultType(i));
   EmitUnary(i, m);
   return Status::Ok();
 }
@@ -1062,7 +1083,7 @@ Status Lowerer::LowerSelect(ir::Inst i) {
   m.vec = backend::IsVectorType(t);
   m.fp = ir::IsFloat(t) || m.vec;
   m.f64 = m.fp ? t == Type::kF64 : m.f64;
-  m.wide_value = t == Type::kI64;
+  m.wide_value = IsX(t);
   ops_.push_back(Operand::Use(Use(d.args[1])));
   ops_.push_back(Operand::Use(Use(d.args[2])));
   ops_.push_back(Operand::Def(Result(i)));
@@ -1076,7 +1097,7 @@ Status Lowerer::LowerExtend(ir::Inst i) {
   const Type to = ResultType(i);
   MInst m;
   m.op = MOp::kExtend;
-  m.is64 = to == Type::kI64;
+  m.is64 = IsX(to);
   const uint32_t bits = ir::TypeBits(from);
   if (d.opcode == Opcode::kSextend) {
     m.extend = bits == 8 ? ExtendKind::kSxtb : bits == 16 ? ExtendKind::kSxth : ExtendKind::kSxtw;
@@ -1171,12 +1192,12 @@ Status Lowerer::LowerConvert(ir::Inst i) {
     m.op = MOp::kIntToFp;
     m.fp = true;
     m.f64 = ResultType(i) == Type::kF64;
-    m.is64 = ValueType(d.args[0]) == Type::kI64;
+    m.is64 = IsX(ValueType(d.args[0]));
     m.is_unsigned = op == Opcode::kFcvtFromUint;
   } else {
     m.op = MOp::kFpToInt;
     m.f64 = ValueType(d.args[0]) == Type::kF64;
-    m.is64 = ResultType(i) == Type::kI64;
+    m.is64 = IsX(ResultType(i));
     m.is_unsigned = op == Opcode::kFcvtToUint || op == Opcode::kFcvtToUintSat;
     m.saturating = op == Opcode::kFcvtToSintSat || op == Opcode::kFcvtToUintSat;
   }
@@ -1282,7 +1303,7 @@ void Lowerer::LowerMemory(ir::Inst i) {
             : d.opcode == Opcode::kIstore32 ? MemKind::kW
             : vt == Type::kI8               ? MemKind::kB
             : vt == Type::kI16              ? MemKind::kH
-            : vt == Type::kI64              ? MemKind::kX
+            : IsX(vt)                       ? MemKind::kX
                                             : MemKind::kW;
     ops_.push_back(Operand::Use(Use(d.args[0])));
   } else {
@@ -1290,7 +1311,7 @@ void Lowerer::LowerMemory(ir::Inst i) {
     m.vec = backend::IsVectorType(rt);
     m.fp = ir::IsFloat(rt) || m.vec;
     m.f64 = rt == Type::kF64;
-    m.is64 = rt == Type::kI64;
+    m.is64 = IsX(rt);
     switch (d.opcode) {
       case Opcode::kUload8:
         m.mem = MemKind::kB;
@@ -1313,7 +1334,7 @@ void Lowerer::LowerMemory(ir::Inst i) {
       default:
         m.mem = rt == Type::kI8    ? MemKind::kB
                 : rt == Type::kI16 ? MemKind::kH
-                : rt == Type::kI64 ? MemKind::kX
+                : IsX(rt)          ? MemKind::kX
                                    : MemKind::kW;
         break;
     }

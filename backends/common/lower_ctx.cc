@@ -3,6 +3,10 @@
 
 #include <utility>
 
+#include "ir/cfg.h"
+#include "ir/dominator_tree.h"
+#include "ir/loop_analysis.h"
+
 namespace egret::backend {
 
 LowerCtx::LowerCtx(const ir::Function& f, regalloc::Function& ra, std::string error_prefix)
@@ -57,7 +61,10 @@ bool LowerCtx::OnlyPureBetween(ir::Inst def, ir::Inst user) const {
 
 regalloc::VReg LowerCtx::NewVReg(ir::Type t) {
   if (IsVectorType(t)) has_vector_vregs_ = true;
-  return ra_.AddVReg(IsFloatClass(t) ? regalloc::RegClass::kFloat : regalloc::RegClass::kInt);
+  // A reference (r64) gets a reference vreg: the allocator keeps it in a stack slot across
+  // every safepoint and lists the slot in the safepoint's stack map.
+  return ra_.AddVReg(IsFloatClass(t) ? regalloc::RegClass::kFloat : regalloc::RegClass::kInt,
+                     ir::IsRef(t));
 }
 
 regalloc::VReg LowerCtx::DefVReg(ir::Value v) {
@@ -145,11 +152,36 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   if (lo.num_preds[f.EntryBlock().index] != 0) return ctx.Unsupported("branch to the entry block");
   if (!rules.LowersVectors()) EGRET_TRY(RejectVectors(ctx));
 
+  // The loops of every VCode block, for the allocator's spill weights and split points: an IR
+  // block is in its natural loops; an edge block is in the innermost loop containing both ends
+  // of its edge (it runs once per traversal of the edge). Headers and parents as VCode indices.
+  const ir::ControlFlowGraph cfg(f);
+  const ir::DominatorTree domtree(f, cfg);
+  ir::LoopAnalysis loops;
+  loops.Compute(f, cfg, domtree);
+  std::vector<uint32_t>& depth = ctx.ra_.loop_depth;
+  std::vector<uint32_t>& header = ctx.ra_.loop_header;
+  std::vector<uint32_t>& parent = ctx.ra_.loop_parent;
+  depth.clear();
+  header.clear();
+  parent.clear();
+  depth.reserve(lo.num_vblocks);
+  header.reserve(lo.num_vblocks);
+  parent.reserve(lo.num_vblocks);
+  auto add_block_loop = [&](ir::Loop l, bool is_header) {
+    constexpr uint32_t kNoLoop = regalloc::Function::kNoLoop;
+    depth.push_back(l.valid() ? loops.Depth(l) : 0);
+    header.push_back(l.valid() ? lo.vblock_of[loops.Header(l).index] : kNoLoop);
+    const ir::Loop p = is_header ? loops.Parent(l) : ir::Loop();
+    parent.push_back(p.valid() ? lo.vblock_of[loops.Header(p).index] : kNoLoop);
+  };
+
   std::vector<const ir::BlockCall*> dests;
   std::vector<uint32_t> slots;
   std::vector<regalloc::VReg> args;
   for (ir::Block b : lo.order) {
     ctx.ra_.StartBlock();
+    add_block_loop(loops.InnermostLoop(b), loops.IsLoopHeader(b));
     if (b == f.EntryBlock()) {
       EGRET_TRY(rules.LowerEntry(b));
     } else {
@@ -176,12 +208,16 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
         if (slots[k] != UINT32_MAX && first[slots[k]] == nullptr) first[slots[k]] = dests[k];
       for (uint32_t e = 0; e < n; ++e) {
         ctx.ra_.StartBlock();
+        ir::Loop l = loops.InnermostLoop(b);
+        while (l.valid() && !loops.Contains(l, first[e]->block)) l = loops.Parent(l);
+        add_block_loop(l, false);
         args.clear();
         for (ir::Value a : dfg.pool().Get(first[e]->args)) args.push_back(ctx.Use(a));
         rules.EmitJump(lo.vblock_of[first[e]->block.index], args);
       }
     }
   }
+  EGRET_CHECK(depth.size() == ctx.ra_.num_blocks() && header.size() == depth.size());
   ctx.ra_.Finish();
   return Status::Ok();
 }

@@ -1,6 +1,7 @@
 // emit.cc: expansion of allocated MInsts into x64 machine code (see emit.h).
 #include "backends/x64/emit.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <unordered_map>
@@ -170,6 +171,22 @@ class Emitter final : public backend::InstEmitter {
   }
 
   void EmitEdit(const regalloc::Edit& e) override;
+  // Right after call instruction i (a safepoint): its stack map at the return address, slots as
+  // 8-byte words from rsp at the call, the frame (rbp - rsp) being the callee-saved pushes and
+  // the fixed frame (rsp does not move between prologue and epilogue).
+  void StackMapHere(uint32_t i) {
+    while (next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst < i) ++next_map_;
+    EGRET_CHECK(next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst == i);
+    map_words_.clear();
+    for (uint32_t slot : ra_.StackMapSlots(ra_.stack_maps[next_map_])) {
+      const uint32_t off = frame_.SlotOffset(slot);
+      EGRET_CHECK(off % 8 == 0);
+      map_words_.push_back(off / 8);
+    }
+    std::sort(map_words_.begin(), map_words_.end());
+    buf_.AddStackMap(map_words_, 8 * frame_.num_callee_saved + frame_.frame_bytes);
+    ++next_map_;
+  }
   void Prologue() override;
   void Epilogue();
   void TearDownFrame();
@@ -228,6 +245,8 @@ class Emitter final : public backend::InstEmitter {
   uint32_t cur_srcloc_ = backend::kNoSrcLoc;  // of the instruction being emitted
   std::vector<Stub> stubs_;
   std::unordered_map<uint64_t, uint32_t> stub_of_;  // (code << 32 | srcloc) -> index in stubs_
+  size_t next_map_ = 0;              // the first ra_.stack_maps entry not yet emitted
+  std::vector<uint32_t> map_words_;  // scratch for StackMapHere
 };
 
 MachLabel Emitter::TrapStub(TrapCode code) {
@@ -346,6 +365,14 @@ CondCode Emitter::Compare(uint32_t i, const MInst& m) {
       } else {
         Put(Inst::AluRI(AluOp::kCmp, m.size, G(i, o.a), m.imm));
       }
+      return m.cc;
+    case CondKind::kIntRM:  // a folded load: `cmpl mem, %a`
+      if (m.can_trap) buf_.AddTrap(m.trap);
+      Put(Inst::AluRM(AluOp::kCmp, m.size, G(i, o.a), MemOperand(i, m)));
+      return m.cc;
+    case CondKind::kIntMI:  // `cmpl $imm, mem`
+      if (m.can_trap) buf_.AddTrap(m.trap);
+      Put(Inst::AluMI(AluOp::kCmp, m.size, MemOperand(i, m), m.imm));
       return m.cc;
     case CondKind::kFloat:
       break;
@@ -924,6 +951,17 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       }
       return;
     }
+    case MOp::kAluStore: {
+      // A read-modify-write store: `addl $1, (mem)`, `orq %rax, (mem)`.
+      const Amode dst = MemOperand(i, m);
+      if (m.can_trap) buf_.AddTrap(m.trap);
+      if (m.imm_operand) {
+        Put(Inst::AluMI(m.alu, m.size, dst, m.imm));
+      } else {
+        Put(Inst::AluMR(m.alu, m.size, dst, G(i, o.value)));
+      }
+      return;
+    }
     case MOp::kAtomicRmw: {
       const Amode mem = MemOperand(i, m);
       const Gpr d = G(i, o.dst);
@@ -1088,6 +1126,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       buf_.PutBytes(call);
       buf_.AddCall(buf_.CurOffset() - 4, m.callee,
                    static_cast<X64LabelUse>(X64LabelUse::kJmpRel32));
+      StackMapHere(i);
       ReserveOutgoingArgs(m);
       return;
     }
@@ -1095,9 +1134,11 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       Put(Inst::MovRM(OpSize::k64, kScratch,
                       Amode::Base(Gpr::kRdi, static_cast<int32_t>(module_.builtins_offset))));
       Put(Inst::CallM(Amode::Base(kScratch, static_cast<int32_t>(8 * m.builtin))));
+      StackMapHere(i);
       return;
     case MOp::kCallInd:
       Put(Inst::CallR(G(i, o.value)));
+      StackMapHere(i);
       ReserveOutgoingArgs(m);
       return;
     case MOp::kRet:

@@ -191,62 +191,70 @@ uint8_t ByteOr(OpSize size, uint8_t byte_opcode, uint8_t opcode) {
   return size == OpSize::k8 ? byte_opcode : opcode;
 }
 
-// A register-or-memory operand for the group forms (/digit), to share code between R and M.
-void EmitGroup(Writer& w, const Opcode& op, unsigned digit, const Inst& inst, bool is_mem,
+// The r/m operand of a group form (/digit): a register encoding, or memory when `mem` is set.
+struct RegOrMem {
+  unsigned reg = 0;
+  const Amode* mem = nullptr;
+};
+RegOrMem R(Gpr r) { return {Enc(r), nullptr}; }
+RegOrMem M(const Amode& m) { return {0, &m}; }
+
+// A group form: `digit` in ModRM.reg, the operand in ModRM.rm. A byte register 4..7 needs REX.
+void EmitGroup(Writer& w, const Opcode& op, unsigned digit, OpSize size, RegOrMem rm,
                int imm_bytes) {
-  if (is_mem) {
-    EmitRegMem(w, op, digit, inst.mem, imm_bytes);
+  if (rm.mem != nullptr) {
+    EmitRegMem(w, op, digit, *rm.mem, imm_bytes);
   } else {
-    EmitRegReg(w, op, digit, inst.r0, NeedsRexForByte(inst.size, inst.r0));
+    EmitRegReg(w, op, digit, rm.reg, NeedsRexForByte(size, rm.reg));
   }
 }
 
-void EncodeAluImm(Writer& w, const Inst& inst, bool is_mem) {
-  const OpSize size = inst.size;
-  const int64_t v = ImmAtSize(inst.imm, size);
-  const uint8_t digit = inst.op;
-  const bool is_acc = !is_mem && inst.r0 == Enc(Gpr::kRax);
+// add/or/.../cmp with an immediate: the imm8 form when the sign-extended value fits, else the
+// short accumulator form for %al/%ax/%eax/%rax, else the full-size immediate.
+void EncodeAluImm(Writer& w, AluOp alu, OpSize size, RegOrMem rm, int64_t imm) {
+  const int64_t v = ImmAtSize(imm, size);
+  const uint8_t digit = static_cast<uint8_t>(alu);
+  const bool is_acc = rm.mem == nullptr && rm.reg == Enc(Gpr::kRax);
   if (size == OpSize::k8) {
     if (is_acc) {
       EmitPrefixesAndOpcode(w, Int(size, static_cast<uint8_t>(digit * 8 + 4)), 0, false);
     } else {
-      EmitGroup(w, Int(size, 0x80), digit, inst, is_mem, 1);
+      EmitGroup(w, Int(size, 0x80), digit, size, rm, 1);
     }
     w.Le(static_cast<uint64_t>(v), 1);
   } else if (FitsSimm8(v)) {
-    EmitGroup(w, Int(size, 0x83), digit, inst, is_mem, 1);
+    EmitGroup(w, Int(size, 0x83), digit, size, rm, 1);
     w.Le(static_cast<uint64_t>(v), 1);
   } else {
     if (is_acc) {
       EmitPrefixesAndOpcode(w, Int(size, static_cast<uint8_t>(digit * 8 + 5)), 0, false);
     } else {
-      EmitGroup(w, Int(size, 0x81), digit, inst, is_mem, ImmBytes(size));
+      EmitGroup(w, Int(size, 0x81), digit, size, rm, ImmBytes(size));
     }
     w.Le(static_cast<uint64_t>(v), ImmBytes(size));
   }
 }
 
-void EncodeTestImm(Writer& w, const Inst& inst, bool is_mem) {
-  const OpSize size = inst.size;
-  const int64_t v = ImmAtSize(inst.imm, size);
+void EncodeTestImm(Writer& w, OpSize size, RegOrMem rm, int64_t imm) {
+  const int64_t v = ImmAtSize(imm, size);
   const int imm_bytes = ImmBytes(size);
-  if (!is_mem && inst.r0 == Enc(Gpr::kRax)) {
+  if (rm.mem == nullptr && rm.reg == Enc(Gpr::kRax)) {
     EmitPrefixesAndOpcode(w, Int(size, ByteOr(size, 0xA8, 0xA9)), 0, false);
   } else {
-    EmitGroup(w, Int(size, ByteOr(size, 0xF6, 0xF7)), 0, inst, is_mem, imm_bytes);
+    EmitGroup(w, Int(size, ByteOr(size, 0xF6, 0xF7)), 0, size, rm, imm_bytes);
   }
   w.Le(static_cast<uint64_t>(v), imm_bytes);
 }
 
-void EncodeImulImm(Writer& w, const Inst& inst, bool is_mem) {
-  const int64_t v = ImmAtSize(inst.imm, inst.size);
+void EncodeImulImm(Writer& w, OpSize size, Gpr dst, RegOrMem src, int64_t imm) {
+  const int64_t v = ImmAtSize(imm, size);
   const bool short_imm = FitsSimm8(v);
-  const int imm_bytes = short_imm ? 1 : ImmBytes(inst.size);
-  const Opcode op = Int(inst.size, short_imm ? 0x6B : 0x69);
-  if (is_mem) {
-    EmitRegMem(w, op, inst.r0, inst.mem, imm_bytes);
+  const int imm_bytes = short_imm ? 1 : ImmBytes(size);
+  const Opcode op = Int(size, short_imm ? 0x6B : 0x69);
+  if (src.mem != nullptr) {
+    EmitRegMem(w, op, Enc(dst), *src.mem, imm_bytes);
   } else {
-    EmitRegReg(w, op, inst.r0, inst.r1);
+    EmitRegReg(w, op, Enc(dst), src.reg);
   }
   w.Le(static_cast<uint64_t>(v), imm_bytes);
 }
@@ -277,12 +285,12 @@ Opcode BitOpcode(BitOp op, OpSize size) {
 }
 
 // movzx/movsx: the opcode for an extension from src_size to size.
-Opcode ExtendOpcode(const Inst& inst, bool sign) {
-  switch (inst.src_size) {
+Opcode ExtendOpcode(OpSize src_size, OpSize size, bool sign) {
+  switch (src_size) {
     case OpSize::k8:
-      return Int(inst.size, sign ? 0xBE : 0xB6, 1);
+      return Int(size, sign ? 0xBE : 0xB6, 1);
     case OpSize::k16:
-      return Int(inst.size, sign ? 0xBF : 0xB7, 1);
+      return Int(size, sign ? 0xBF : 0xB7, 1);
     case OpSize::k32:
       // movslq is REX.W 63 /r; a zero extension is a plain 32-bit mov (the load form 8B /r;
       // the register form is handled by the caller).
@@ -315,338 +323,319 @@ constexpr uint8_t kNops[9][9] = {
     {0x66, 0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
 };
 
-void EncodeSse(Writer& w, const Inst& inst) {
-  switch (inst.form) {
-    case Form::kSseRR:
-    case Form::kSseRM: {
-      const SseOpInfo& info = GetSseOpInfo(inst.sse_op());
-      const Opcode op = SseOpcode(info.prefix, info.map, info.opcode);
-      const int imm_bytes = info.has_imm8 ? 1 : 0;
-      if (inst.form == Form::kSseRR) {
-        EmitRegReg(w, op, inst.r0, inst.r1);
-      } else {
-        EmitRegMem(w, op, inst.r0, inst.mem, imm_bytes);
-      }
-      if (info.has_imm8) w.Byte(static_cast<uint8_t>(inst.imm));
-      return;
-    }
-    case Form::kVexRRR:
-    case Form::kVexRRM: {
-      const SseOpInfo& info = GetSseOpInfo(inst.sse_op());
-      Opcode op = SseOpcode(info.prefix, info.map, info.opcode);
-      op.vex = true;
-      op.vvvv = inst.r1;
-      if (inst.form == Form::kVexRRR) {
-        EmitRegReg(w, op, inst.r0, inst.r2);
-      } else {
-        EmitRegMem(w, op, inst.r0, inst.mem, 0);
-      }
-      return;
-    }
-    case Form::kSseMR: {
-      const SseOpInfo& info = GetSseOpInfo(inst.sse_op());
-      EmitRegMem(w, SseOpcode(info.prefix, info.map, info.store_opcode), inst.r1, inst.mem, 0);
-      return;
-    }
-    case Form::kGprToXmm:
-    case Form::kXmmToGpr: {
-      // movd/movq: 66 [REX.W] 0F 6E /r (to xmm) and 0F 7E /r (from xmm); ModRM.reg is the xmm.
-      Opcode op = SseOpcode(0x66, 1, inst.form == Form::kGprToXmm ? 0x6E : 0x7E);
-      op.rex_w = inst.size == OpSize::k64;
-      const unsigned xmm = inst.form == Form::kGprToXmm ? inst.r0 : inst.r1;
-      const unsigned gpr = inst.form == Form::kGprToXmm ? inst.r1 : inst.r0;
-      EmitRegReg(w, op, xmm, gpr);
-      return;
-    }
-    case Form::kXmmShiftRI: {
-      // 66 0F 71/72/73 /digit ib; ModRM.rm is the xmm register.
-      const XmmShiftOpInfo& info = GetXmmShiftOpInfo(inst.xmm_shift_op());
-      EmitRegReg(w, SseOpcode(0x66, 1, info.opcode), info.digit, inst.r0);
-      w.Byte(static_cast<uint8_t>(inst.imm));
-      return;
-    }
-    case Form::kPextrRRI: {
-      // pextrw: the SSE2 form 66 0F C5 /r ib (ModRM.reg = the GPR); pextrb/d/q: 66 0F 3A 14/16
-      // /r ib (ModRM.reg = the xmm, rm = the GPR; REX.W for q).
-      if (inst.size == OpSize::k16) {
-        EmitRegReg(w, SseOpcode(0x66, 1, 0xC5), inst.r0, inst.r1);
-      } else {
-        Opcode op = SseOpcode(0x66, 3, inst.size == OpSize::k8 ? 0x14 : 0x16);
-        op.rex_w = inst.size == OpSize::k64;
-        EmitRegReg(w, op, inst.r1, inst.r0);
-      }
-      w.Byte(static_cast<uint8_t>(inst.imm));
-      return;
-    }
-    case Form::kPinsrRRI:
-    case Form::kPinsrRMI: {
-      // pinsrw: 66 0F C4 /r ib; pinsrb/d/q: 66 0F 3A 20/22 /r ib (REX.W for q). ModRM.reg = xmm.
-      Opcode op = inst.size == OpSize::k16
-                      ? SseOpcode(0x66, 1, 0xC4)
-                      : SseOpcode(0x66, 3, inst.size == OpSize::k8 ? 0x20 : 0x22);
-      op.rex_w = inst.size == OpSize::k64;
-      if (inst.form == Form::kPinsrRRI) {
-        EmitRegReg(w, op, inst.r0, inst.r1);
-      } else {
-        EmitRegMem(w, op, inst.r0, inst.mem, 1);
-      }
-      w.Byte(static_cast<uint8_t>(inst.imm));
-      return;
-    }
-    case Form::kMovmskRR: {
-      // pmovmskb 66 0F D7 /r, movmskps 0F 50 /r, movmskpd 66 0F 50 /r; ModRM.reg = the GPR.
-      const MaskOp m = inst.mask_op();
-      const Opcode op = m == MaskOp::kPmovmskb   ? SseOpcode(0x66, 1, 0xD7)
-                        : m == MaskOp::kMovmskps ? SseOpcode(0, 1, 0x50)
-                                                 : SseOpcode(0x66, 1, 0x50);
-      EmitRegReg(w, op, inst.r0, inst.r1);
-      return;
-    }
-    case Form::kCvtSi2FpR:
-    case Form::kCvtSi2FpM:
-    case Form::kCvttFp2SiR:
-    case Form::kCvttFp2SiM: {
-      const bool to_fp = inst.form == Form::kCvtSi2FpR || inst.form == Form::kCvtSi2FpM;
-      Opcode op = SseOpcode(inst.fp == FpSize::kF32 ? 0xF3 : 0xF2, 1, to_fp ? 0x2A : 0x2C);
-      op.rex_w = inst.size == OpSize::k64;
-      if (inst.form == Form::kCvtSi2FpM || inst.form == Form::kCvttFp2SiM) {
-        EmitRegMem(w, op, inst.r0, inst.mem, 0);
-      } else {
-        EmitRegReg(w, op, inst.r0, inst.r1);
-      }
-      return;
-    }
-    default:
-      EGRET_CHECK(false && "not an SSE form");
-  }
+// The two-operand ALU group's opcode row: op*8 + {0: r/m8 <- r8, 1: r/m <- r, 2: r8 <- r/m8,
+// 3: r <- r/m}.
+uint8_t AluOpcode(AluOp op, OpSize size, bool to_reg) {
+  return static_cast<uint8_t>(static_cast<uint8_t>(op) * 8 + (to_reg ? 2 : 0) + ByteOr(size, 0, 1));
+}
+
+uint8_t CondOpcode(uint8_t base, CondCode cc) {
+  return static_cast<uint8_t>(base + static_cast<int>(cc));
+}
+
+// pextrb/d/q, pinsrb/d/q (0F 3A) and pextrw/pinsrw (0F): the opcode for a lane size.
+Opcode LaneOpcode(OpSize size, uint8_t word_opcode, uint8_t byte_opcode, uint8_t dq_opcode) {
+  Opcode op = size == OpSize::k16
+                  ? SseOpcode(0x66, 1, word_opcode)
+                  : SseOpcode(0x66, 3, size == OpSize::k8 ? byte_opcode : dq_opcode);
+  op.rex_w = size == OpSize::k64;
+  return op;
+}
+
+// cvtsi2ss/sd (2A) and cvttss2si/sd2si (2C): F3 for single, F2 for double; REX.W for a 64-bit
+// integer.
+Opcode CvtOpcode(FpSize fp, OpSize int_size, uint8_t opcode) {
+  Opcode op = SseOpcode(fp == FpSize::kF32 ? 0xF3 : 0xF2, 1, opcode);
+  op.rex_w = int_size == OpSize::k64;
+  return op;
 }
 
 }  // namespace
 
 void Encode(const Inst& inst, EncodedInst* out) {
   Writer w(out);
-  const OpSize size = inst.size;
-  switch (inst.form) {
-    case Form::kAluRR:
-      EmitRegReg(w, Int(size, static_cast<uint8_t>(inst.op * 8 + ByteOr(size, 0, 1))), inst.r1,
-                 inst.r0, NeedsRexForByte(size, inst.r0) || NeedsRexForByte(size, inst.r1));
+  switch (inst.form()) {
+    // ---- integer ALU ----
+    case Form::kAluRR: {
+      const auto& p = inst.As<forms::AluRR>();
+      EmitRegReg(w, Int(p.size, AluOpcode(p.op, p.size, false)), Enc(p.src), Enc(p.dst),
+                 NeedsRexForByte(p.size, Enc(p.dst)) || NeedsRexForByte(p.size, Enc(p.src)));
       return;
-    case Form::kAluRI:
-      EncodeAluImm(w, inst, false);
+    }
+    case Form::kAluRI: {
+      const auto& p = inst.As<forms::AluRI>();
+      EncodeAluImm(w, p.op, p.size, R(p.dst), p.imm);
       return;
-    case Form::kAluRM:
-      EmitRegMem(w, Int(size, static_cast<uint8_t>(inst.op * 8 + ByteOr(size, 2, 3))), inst.r0,
-                 inst.mem, 0, NeedsRexForByte(size, inst.r0));
+    }
+    case Form::kAluRM: {
+      const auto& p = inst.As<forms::AluRM>();
+      EmitRegMem(w, Int(p.size, AluOpcode(p.op, p.size, true)), Enc(p.dst), p.src, 0,
+                 NeedsRexForByte(p.size, Enc(p.dst)));
       return;
-    case Form::kAluMR:
-      EmitRegMem(w, Int(size, static_cast<uint8_t>(inst.op * 8 + ByteOr(size, 0, 1))), inst.r1,
-                 inst.mem, 0, NeedsRexForByte(size, inst.r1));
+    }
+    case Form::kAluMR: {
+      const auto& p = inst.As<forms::AluMR>();
+      EmitRegMem(w, Int(p.size, AluOpcode(p.op, p.size, false)), Enc(p.src), p.dst, 0,
+                 NeedsRexForByte(p.size, Enc(p.src)));
       return;
-    case Form::kAluMI:
-      EncodeAluImm(w, inst, true);
+    }
+    case Form::kAluMI: {
+      const auto& p = inst.As<forms::AluMI>();
+      EncodeAluImm(w, p.op, p.size, M(p.dst), p.imm);
       return;
-    case Form::kTestRR:
-      EmitRegReg(w, Int(size, ByteOr(size, 0x84, 0x85)), inst.r1, inst.r0,
-                 NeedsRexForByte(size, inst.r0) || NeedsRexForByte(size, inst.r1));
+    }
+    case Form::kTestRR: {
+      const auto& p = inst.As<forms::TestRR>();
+      EmitRegReg(w, Int(p.size, ByteOr(p.size, 0x84, 0x85)), Enc(p.b), Enc(p.a),
+                 NeedsRexForByte(p.size, Enc(p.a)) || NeedsRexForByte(p.size, Enc(p.b)));
       return;
-    case Form::kTestRI:
-      EncodeTestImm(w, inst, false);
+    }
+    case Form::kTestRI: {
+      const auto& p = inst.As<forms::TestRI>();
+      EncodeTestImm(w, p.size, R(p.a), p.imm);
       return;
-    case Form::kTestMR:
-      EmitRegMem(w, Int(size, ByteOr(size, 0x84, 0x85)), inst.r1, inst.mem, 0,
-                 NeedsRexForByte(size, inst.r1));
+    }
+    case Form::kTestMR: {
+      const auto& p = inst.As<forms::TestMR>();
+      EmitRegMem(w, Int(p.size, ByteOr(p.size, 0x84, 0x85)), Enc(p.b), p.a, 0,
+                 NeedsRexForByte(p.size, Enc(p.b)));
       return;
-    case Form::kTestMI:
-      EncodeTestImm(w, inst, true);
+    }
+    case Form::kTestMI: {
+      const auto& p = inst.As<forms::TestMI>();
+      EncodeTestImm(w, p.size, M(p.a), p.imm);
       return;
-    case Form::kImulRR:
-      EmitRegReg(w, Int(size, 0xAF, 1), inst.r0, inst.r1);
+    }
+    case Form::kImulRR: {
+      const auto& p = inst.As<forms::ImulRR>();
+      EmitRegReg(w, Int(p.size, 0xAF, 1), Enc(p.dst), Enc(p.src));
       return;
-    case Form::kImulRM:
-      EmitRegMem(w, Int(size, 0xAF, 1), inst.r0, inst.mem, 0);
+    }
+    case Form::kImulRM: {
+      const auto& p = inst.As<forms::ImulRM>();
+      EmitRegMem(w, Int(p.size, 0xAF, 1), Enc(p.dst), p.src, 0);
       return;
-    case Form::kImulRRI:
-      EncodeImulImm(w, inst, false);
+    }
+    case Form::kImulRRI: {
+      const auto& p = inst.As<forms::ImulRRI>();
+      EncodeImulImm(w, p.size, p.dst, R(p.src), p.imm);
       return;
-    case Form::kImulRMI:
-      EncodeImulImm(w, inst, true);
+    }
+    case Form::kImulRMI: {
+      const auto& p = inst.As<forms::ImulRMI>();
+      EncodeImulImm(w, p.size, p.dst, M(p.src), p.imm);
       return;
-    case Form::kUnaryR:
-    case Form::kUnaryM:
-      EmitGroup(w, Int(size, ByteOr(size, 0xF6, 0xF7)), inst.op, inst, inst.form == Form::kUnaryM,
-                0);
+    }
+    case Form::kUnaryR: {
+      const auto& p = inst.As<forms::UnaryR>();
+      EmitGroup(w, Int(p.size, ByteOr(p.size, 0xF6, 0xF7)), static_cast<uint8_t>(p.op), p.size,
+                R(p.reg), 0);
       return;
-    case Form::kShiftRI:
-      if (inst.imm == 1) {
-        EmitGroup(w, Int(size, ByteOr(size, 0xD0, 0xD1)), inst.op, inst, false, 0);
+    }
+    case Form::kUnaryM: {
+      const auto& p = inst.As<forms::UnaryM>();
+      EmitGroup(w, Int(p.size, ByteOr(p.size, 0xF6, 0xF7)), static_cast<uint8_t>(p.op), p.size,
+                M(p.mem), 0);
+      return;
+    }
+    case Form::kShiftRI: {
+      const auto& p = inst.As<forms::ShiftRI>();
+      const auto digit = static_cast<uint8_t>(p.op);
+      if (p.count == 1) {
+        EmitGroup(w, Int(p.size, ByteOr(p.size, 0xD0, 0xD1)), digit, p.size, R(p.dst), 0);
       } else {
-        EmitGroup(w, Int(size, ByteOr(size, 0xC0, 0xC1)), inst.op, inst, false, 1);
-        w.Byte(static_cast<uint8_t>(inst.imm));
+        EmitGroup(w, Int(p.size, ByteOr(p.size, 0xC0, 0xC1)), digit, p.size, R(p.dst), 1);
+        w.Byte(p.count);
       }
       return;
-    case Form::kShiftRCl:
-      EmitGroup(w, Int(size, ByteOr(size, 0xD2, 0xD3)), inst.op, inst, false, 0);
+    }
+    case Form::kShiftRCl: {
+      const auto& p = inst.As<forms::ShiftRCl>();
+      EmitGroup(w, Int(p.size, ByteOr(p.size, 0xD2, 0xD3)), static_cast<uint8_t>(p.op), p.size,
+                R(p.dst), 0);
       return;
-    case Form::kBitRR:
-      EmitRegReg(w, BitOpcode(inst.bit_op(), size), inst.r0, inst.r1);
+    }
+    case Form::kBitRR: {
+      const auto& p = inst.As<forms::BitRR>();
+      EmitRegReg(w, BitOpcode(p.op, p.size), Enc(p.dst), Enc(p.src));
       return;
-    case Form::kBitRM:
-      EmitRegMem(w, BitOpcode(inst.bit_op(), size), inst.r0, inst.mem, 0);
+    }
+    case Form::kBitRM: {
+      const auto& p = inst.As<forms::BitRM>();
+      EmitRegMem(w, BitOpcode(p.op, p.size), Enc(p.dst), p.src, 0);
       return;
-    case Form::kBswap:
-      EmitOpReg(w, Int(size, 0xC8, 1), inst.r0);
+    }
+    case Form::kBswap: {
+      const auto& p = inst.As<forms::Bswap>();
+      EmitOpReg(w, Int(p.size, 0xC8, 1), Enc(p.reg));
       return;
+    }
     case Form::kSignExtendAx:
-      EmitPrefixesAndOpcode(w, Int(size, 0x99), 0, false);
+      EmitPrefixesAndOpcode(w, Int(inst.As<forms::SignExtendAx>().size, 0x99), 0, false);
       return;
-    case Form::kMovRR:
-      EmitRegReg(w, Int(size, ByteOr(size, 0x88, 0x89)), inst.r1, inst.r0,
-                 NeedsRexForByte(size, inst.r0) || NeedsRexForByte(size, inst.r1));
+
+    // ---- moves ----
+    case Form::kMovRR: {
+      const auto& p = inst.As<forms::MovRR>();
+      EmitRegReg(w, Int(p.size, ByteOr(p.size, 0x88, 0x89)), Enc(p.src), Enc(p.dst),
+                 NeedsRexForByte(p.size, Enc(p.dst)) || NeedsRexForByte(p.size, Enc(p.src)));
       return;
-    case Form::kMovRI:
-      switch (inst.mov_imm_kind()) {
+    }
+    case Form::kMovRI: {
+      const auto& p = inst.As<forms::MovRI>();
+      switch (MovImmKindOf(p.size, p.imm)) {
         case MovImmKind::kMovImm: {
           // The 32-bit form also serves 64-bit moves of values that fit u32 (zero-extension).
-          const OpSize enc_size = size == OpSize::k64 ? OpSize::k32 : size;
-          EmitOpReg(w, Int(enc_size, ByteOr(enc_size, 0xB0, 0xB8)), inst.r0,
-                    NeedsRexForByte(enc_size, inst.r0));
-          w.Le(static_cast<uint64_t>(inst.imm), Bytes(enc_size));
+          const OpSize enc_size = p.size == OpSize::k64 ? OpSize::k32 : p.size;
+          EmitOpReg(w, Int(enc_size, ByteOr(enc_size, 0xB0, 0xB8)), Enc(p.dst),
+                    NeedsRexForByte(enc_size, Enc(p.dst)));
+          w.Le(static_cast<uint64_t>(p.imm), Bytes(enc_size));
           return;
         }
         case MovImmKind::kMovSext32:
-          EmitRegReg(w, Int(OpSize::k64, 0xC7), 0, inst.r0);
-          w.Le(static_cast<uint64_t>(inst.imm), 4);
+          EmitRegReg(w, Int(OpSize::k64, 0xC7), 0, Enc(p.dst));
+          w.Le(static_cast<uint64_t>(p.imm), 4);
           return;
         case MovImmKind::kMovAbs:
-          EmitOpReg(w, Int(OpSize::k64, 0xB8), inst.r0);
-          w.Le(static_cast<uint64_t>(inst.imm), 8);
+          EmitOpReg(w, Int(OpSize::k64, 0xB8), Enc(p.dst));
+          w.Le(static_cast<uint64_t>(p.imm), 8);
           return;
       }
       return;
-    case Form::kMovRM:
-      EmitRegMem(w, Int(size, ByteOr(size, 0x8A, 0x8B)), inst.r0, inst.mem, 0,
-                 NeedsRexForByte(size, inst.r0));
+    }
+    case Form::kMovRM: {
+      const auto& p = inst.As<forms::MovRM>();
+      EmitRegMem(w, Int(p.size, ByteOr(p.size, 0x8A, 0x8B)), Enc(p.dst), p.src, 0,
+                 NeedsRexForByte(p.size, Enc(p.dst)));
       return;
-    case Form::kMovMR:
-      EmitRegMem(w, Int(size, ByteOr(size, 0x88, 0x89)), inst.r1, inst.mem, 0,
-                 NeedsRexForByte(size, inst.r1));
+    }
+    case Form::kMovMR: {
+      const auto& p = inst.As<forms::MovMR>();
+      EmitRegMem(w, Int(p.size, ByteOr(p.size, 0x88, 0x89)), Enc(p.src), p.dst, 0,
+                 NeedsRexForByte(p.size, Enc(p.src)));
       return;
-    case Form::kMovMI:
-      EmitRegMem(w, Int(size, ByteOr(size, 0xC6, 0xC7)), 0, inst.mem, ImmBytes(size));
-      w.Le(static_cast<uint64_t>(inst.imm), ImmBytes(size));
+    }
+    case Form::kMovMI: {
+      const auto& p = inst.As<forms::MovMI>();
+      EmitRegMem(w, Int(p.size, ByteOr(p.size, 0xC6, 0xC7)), 0, p.dst, ImmBytes(p.size));
+      w.Le(static_cast<uint64_t>(p.imm), ImmBytes(p.size));
       return;
-    case Form::kMovzxRR:
-      if (inst.src_size == OpSize::k32) {
+    }
+    case Form::kMovzxRR: {
+      const auto& p = inst.As<forms::MovzxRR>();
+      if (p.src_size == OpSize::k32) {
         // A 32-bit mov zero-extends: the same bytes as MovRR at 32 bits (89 /r, as LLVM emits).
-        EmitRegReg(w, Int(OpSize::k32, 0x89), inst.r1, inst.r0);
-        return;
+        EmitRegReg(w, Int(OpSize::k32, 0x89), Enc(p.src), Enc(p.dst));
+      } else {
+        EmitRegReg(w, ExtendOpcode(p.src_size, p.size, false), Enc(p.dst), Enc(p.src),
+                   NeedsRexForByte(p.src_size, Enc(p.src)));
       }
-      [[fallthrough]];
-    case Form::kMovsxRR:
-      EmitRegReg(w, ExtendOpcode(inst, inst.form == Form::kMovsxRR), inst.r0, inst.r1,
-                 NeedsRexForByte(inst.src_size, inst.r1));
       return;
-    case Form::kMovzxRM:
-    case Form::kMovsxRM:
-      EmitRegMem(w, ExtendOpcode(inst, inst.form == Form::kMovsxRM), inst.r0, inst.mem, 0);
+    }
+    case Form::kMovsxRR: {
+      const auto& p = inst.As<forms::MovsxRR>();
+      EmitRegReg(w, ExtendOpcode(p.src_size, p.size, true), Enc(p.dst), Enc(p.src),
+                 NeedsRexForByte(p.src_size, Enc(p.src)));
       return;
-    case Form::kLea:
-      EmitRegMem(w, Int(size, 0x8D), inst.r0, inst.mem, 0);
+    }
+    case Form::kMovzxRM: {
+      const auto& p = inst.As<forms::MovzxRM>();
+      EmitRegMem(w, ExtendOpcode(p.src_size, p.size, false), Enc(p.dst), p.src, 0);
       return;
-    case Form::kSetcc:
-      EmitRegReg(w, Int(OpSize::k8, static_cast<uint8_t>(0x90 + static_cast<int>(inst.cc)), 1), 0,
-                 inst.r0, NeedsRexForByte(OpSize::k8, inst.r0));
+    }
+    case Form::kMovsxRM: {
+      const auto& p = inst.As<forms::MovsxRM>();
+      EmitRegMem(w, ExtendOpcode(p.src_size, p.size, true), Enc(p.dst), p.src, 0);
       return;
-    case Form::kCmovRR:
-      EmitRegReg(w, Int(size, static_cast<uint8_t>(0x40 + static_cast<int>(inst.cc)), 1), inst.r0,
-                 inst.r1);
+    }
+    case Form::kLea: {
+      const auto& p = inst.As<forms::Lea>();
+      EmitRegMem(w, Int(p.size, 0x8D), Enc(p.dst), p.addr, 0);
       return;
-    case Form::kCmovRM:
-      EmitRegMem(w, Int(size, static_cast<uint8_t>(0x40 + static_cast<int>(inst.cc)), 1), inst.r0,
-                 inst.mem, 0);
+    }
+    case Form::kSetcc: {
+      const auto& p = inst.As<forms::Setcc>();
+      EmitRegReg(w, Int(OpSize::k8, CondOpcode(0x90, p.cc), 1), 0, Enc(p.dst),
+                 NeedsRexForByte(OpSize::k8, Enc(p.dst)));
       return;
+    }
+    case Form::kCmovRR: {
+      const auto& p = inst.As<forms::CmovRR>();
+      EmitRegReg(w, Int(p.size, CondOpcode(0x40, p.cc), 1), Enc(p.dst), Enc(p.src));
+      return;
+    }
+    case Form::kCmovRM: {
+      const auto& p = inst.As<forms::CmovRM>();
+      EmitRegMem(w, Int(p.size, CondOpcode(0x40, p.cc), 1), Enc(p.dst), p.src, 0);
+      return;
+    }
+
+    // ---- stack and control flow ----
     case Form::kPushR:
-      EmitOpReg(w, Int(OpSize::k32, 0x50), inst.r0);
+      EmitOpReg(w, Int(OpSize::k32, 0x50), Enc(inst.As<forms::PushR>().reg));
       return;
     case Form::kPopR:
-      EmitOpReg(w, Int(OpSize::k32, 0x58), inst.r0);
+      EmitOpReg(w, Int(OpSize::k32, 0x58), Enc(inst.As<forms::PopR>().reg));
       return;
-    case Form::kPushI:
-      if (FitsSimm8(inst.imm)) {
+    case Form::kPushI: {
+      const int32_t imm = inst.As<forms::PushI>().imm;
+      if (FitsSimm8(imm)) {
         w.Byte(0x6A);
-        w.Le(static_cast<uint64_t>(inst.imm), 1);
+        w.Le(static_cast<uint64_t>(imm), 1);
       } else {
         w.Byte(0x68);
-        w.Le(static_cast<uint64_t>(inst.imm), 4);
+        w.Le(static_cast<uint64_t>(imm), 4);
       }
       return;
-    case Form::kRet:
-      if (inst.imm == 0) {
+    }
+    case Form::kRet: {
+      const uint16_t pop = inst.As<forms::Ret>().pop;
+      if (pop == 0) {
         w.Byte(0xC3);
         return;
       }
       w.Byte(0xC2);
-      w.Byte(static_cast<uint8_t>(inst.imm));
-      w.Byte(static_cast<uint8_t>(inst.imm >> 8));
+      w.Le(pop, 2);
       return;
+    }
     case Form::kCallRel32:
       w.Byte(0xE8);
-      EmitRel(w, inst.label, LabelUse::kJmpRel32);
+      EmitRel(w, inst.As<forms::CallRel32>().target, LabelUse::kJmpRel32);
       return;
     // Near indirect call/jmp default to 64-bit operands: no REX.W.
     case Form::kCallR:
-      EmitRegReg(w, Int(OpSize::k32, 0xFF), 2, inst.r0);
+      EmitRegReg(w, Int(OpSize::k32, 0xFF), 2, Enc(inst.As<forms::CallR>().target));
       return;
     case Form::kCallM:
-      EmitRegMem(w, Int(OpSize::k32, 0xFF), 2, inst.mem, 0);
+      EmitRegMem(w, Int(OpSize::k32, 0xFF), 2, inst.As<forms::CallM>().target, 0);
       return;
     case Form::kJmpRel32:
       w.Byte(0xE9);
-      EmitRel(w, inst.label, LabelUse::kJmpRel32);
+      EmitRel(w, inst.As<forms::JmpRel32>().target, LabelUse::kJmpRel32);
       return;
     case Form::kJmpRel8:
       w.Byte(0xEB);
-      EmitRel(w, inst.label, LabelUse::kJmpRel8);
+      EmitRel(w, inst.As<forms::JmpRel8>().target, LabelUse::kJmpRel8);
       return;
     case Form::kJmpR:
-      EmitRegReg(w, Int(OpSize::k32, 0xFF), 4, inst.r0);
+      EmitRegReg(w, Int(OpSize::k32, 0xFF), 4, Enc(inst.As<forms::JmpR>().target));
       return;
     case Form::kJmpM:
-      EmitRegMem(w, Int(OpSize::k32, 0xFF), 4, inst.mem, 0);
+      EmitRegMem(w, Int(OpSize::k32, 0xFF), 4, inst.As<forms::JmpM>().target, 0);
       return;
-    case Form::kJccRel32:
+    case Form::kJccRel32: {
+      const auto& p = inst.As<forms::JccRel32>();
       w.Byte(0x0F);
-      w.Byte(static_cast<uint8_t>(0x80 + static_cast<int>(inst.cc)));
-      EmitRel(w, inst.label, LabelUse::kJmpRel32);
-      return;
-    case Form::kJccRel8:
-      w.Byte(static_cast<uint8_t>(0x70 + static_cast<int>(inst.cc)));
-      EmitRel(w, inst.label, LabelUse::kJmpRel8);
-      return;
-    case Form::kAtomicMR: {
-      // xchg 86/87 /r; lock xadd 0F C0/C1 /r; lock cmpxchg 0F B0/B1 /r.
-      Opcode op;
-      switch (inst.atomic_op()) {
-        case AtomicOp::kXchg:
-          op = Int(size, ByteOr(size, 0x86, 0x87));
-          break;
-        case AtomicOp::kLockXadd:
-          op = Int(size, ByteOr(size, 0xC0, 0xC1), 1);
-          op.lock = true;
-          break;
-        case AtomicOp::kLockCmpxchg:
-          op = Int(size, ByteOr(size, 0xB0, 0xB1), 1);
-          op.lock = true;
-          break;
-      }
-      EmitRegMem(w, op, inst.r1, inst.mem, 0, NeedsRexForByte(size, inst.r1));
+      w.Byte(CondOpcode(0x80, p.cc));
+      EmitRel(w, p.target, LabelUse::kJmpRel32);
       return;
     }
-    case Form::kMfence:
-      w.Byte(0x0F);
-      w.Byte(0xAE);
-      w.Byte(0xF0);
+    case Form::kJccRel8: {
+      const auto& p = inst.As<forms::JccRel8>();
+      w.Byte(CondOpcode(0x70, p.cc));
+      EmitRel(w, p.target, LabelUse::kJmpRel8);
       return;
+    }
     case Form::kUd2:
       w.Byte(0x0F);
       w.Byte(0x0B);
@@ -655,55 +644,190 @@ void Encode(const Inst& inst, EncodedInst* out) {
       w.Byte(0xCC);
       return;
     case Form::kNop: {
-      EGRET_CHECK(inst.imm >= 1 && inst.imm <= 9);
-      for (int k = 0; k < inst.imm; ++k) w.Byte(kNops[inst.imm - 1][k]);
+      const int n = inst.As<forms::Nop>().length;
+      EGRET_CHECK(n >= 1 && n <= 9);
+      for (int k = 0; k < n; ++k) w.Byte(kNops[n - 1][k]);
+      return;
+    }
+
+    // ---- SSE ----
+    case Form::kSseRR: {
+      const auto& p = inst.As<forms::SseRR>();
+      const SseOpInfo& info = GetSseOpInfo(p.op);
+      EmitRegReg(w, SseOpcode(info.prefix, info.map, info.opcode), Enc(p.dst), Enc(p.src));
+      if (info.has_imm8) w.Byte(p.imm);
+      return;
+    }
+    case Form::kSseRM: {
+      const auto& p = inst.As<forms::SseRM>();
+      const SseOpInfo& info = GetSseOpInfo(p.op);
+      EmitRegMem(w, SseOpcode(info.prefix, info.map, info.opcode), Enc(p.dst), p.src,
+                 info.has_imm8 ? 1 : 0);
+      if (info.has_imm8) w.Byte(p.imm);
+      return;
+    }
+    case Form::kSseMR: {
+      const auto& p = inst.As<forms::SseMR>();
+      const SseOpInfo& info = GetSseOpInfo(p.op);
+      EmitRegMem(w, SseOpcode(info.prefix, info.map, info.store_opcode), Enc(p.src), p.dst, 0);
+      return;
+    }
+    // movd/movq: 66 [REX.W] 0F 6E /r (to xmm) and 0F 7E /r (from xmm); ModRM.reg is the xmm.
+    case Form::kGprToXmm: {
+      const auto& p = inst.As<forms::GprToXmm>();
+      Opcode op = SseOpcode(0x66, 1, 0x6E);
+      op.rex_w = p.size == OpSize::k64;
+      EmitRegReg(w, op, Enc(p.dst), Enc(p.src));
+      return;
+    }
+    case Form::kXmmToGpr: {
+      const auto& p = inst.As<forms::XmmToGpr>();
+      Opcode op = SseOpcode(0x66, 1, 0x7E);
+      op.rex_w = p.size == OpSize::k64;
+      EmitRegReg(w, op, Enc(p.src), Enc(p.dst));
+      return;
+    }
+    case Form::kXmmShiftRI: {
+      // 66 0F 71/72/73 /digit ib; ModRM.rm is the xmm register.
+      const auto& p = inst.As<forms::XmmShiftRI>();
+      const XmmShiftOpInfo& info = GetXmmShiftOpInfo(p.op);
+      EmitRegReg(w, SseOpcode(0x66, 1, info.opcode), info.digit, Enc(p.dst));
+      w.Byte(p.count);
+      return;
+    }
+    case Form::kPextrRRI: {
+      // pextrw: the SSE2 form 66 0F C5 /r ib (ModRM.reg = the GPR); pextrb/d/q: 66 0F 3A 14/16
+      // /r ib (ModRM.reg = the xmm, rm = the GPR; REX.W for q).
+      const auto& p = inst.As<forms::PextrRRI>();
+      const Opcode op = LaneOpcode(p.size, 0xC5, 0x14, 0x16);
+      if (p.size == OpSize::k16) {
+        EmitRegReg(w, op, Enc(p.dst), Enc(p.src));
+      } else {
+        EmitRegReg(w, op, Enc(p.src), Enc(p.dst));
+      }
+      w.Byte(p.lane);
+      return;
+    }
+    // pinsrw: 66 0F C4 /r ib; pinsrb/d/q: 66 0F 3A 20/22 /r ib (REX.W for q). ModRM.reg = xmm.
+    case Form::kPinsrRRI: {
+      const auto& p = inst.As<forms::PinsrRRI>();
+      EmitRegReg(w, LaneOpcode(p.size, 0xC4, 0x20, 0x22), Enc(p.dst), Enc(p.src));
+      w.Byte(p.lane);
+      return;
+    }
+    case Form::kPinsrRMI: {
+      const auto& p = inst.As<forms::PinsrRMI>();
+      EmitRegMem(w, LaneOpcode(p.size, 0xC4, 0x20, 0x22), Enc(p.dst), p.src, 1);
+      w.Byte(p.lane);
+      return;
+    }
+    case Form::kMovmskRR: {
+      // pmovmskb 66 0F D7 /r, movmskps 0F 50 /r, movmskpd 66 0F 50 /r; ModRM.reg = the GPR.
+      const auto& p = inst.As<forms::MovmskRR>();
+      const Opcode op = p.op == MaskOp::kPmovmskb   ? SseOpcode(0x66, 1, 0xD7)
+                        : p.op == MaskOp::kMovmskps ? SseOpcode(0, 1, 0x50)
+                                                    : SseOpcode(0x66, 1, 0x50);
+      EmitRegReg(w, op, Enc(p.dst), Enc(p.src));
+      return;
+    }
+
+    // ---- AVX and BMI: VEX-encoded ----
+    case Form::kVexRRR: {
+      const auto& p = inst.As<forms::VexRRR>();
+      const SseOpInfo& info = GetSseOpInfo(p.op);
+      Opcode op = SseOpcode(info.prefix, info.map, info.opcode);
+      op.vex = true;
+      op.vvvv = Enc(p.src1);
+      EmitRegReg(w, op, Enc(p.dst), Enc(p.src2));
+      return;
+    }
+    case Form::kVexRRM: {
+      const auto& p = inst.As<forms::VexRRM>();
+      const SseOpInfo& info = GetSseOpInfo(p.op);
+      Opcode op = SseOpcode(info.prefix, info.map, info.opcode);
+      op.vex = true;
+      op.vvvv = Enc(p.src1);
+      EmitRegMem(w, op, Enc(p.dst), p.src2, 0);
       return;
     }
     case Form::kRorxRRI: {
       // VEX.LZ.F2.0F3A.W F0 /r ib (no vvvv operand).
-      Opcode op = Int(inst.size, 0xF0, 3);
+      const auto& p = inst.As<forms::RorxRRI>();
+      Opcode op = Int(p.size, 0xF0, 3);
       op.rep = 0xF2;
       op.vex = true;
-      EmitRegReg(w, op, inst.r0, inst.r1);
-      w.Byte(static_cast<uint8_t>(inst.imm));
+      EmitRegReg(w, op, Enc(p.dst), Enc(p.src));
+      w.Byte(p.count);
       return;
     }
     case Form::kShiftxRRR: {
       // VEX.LZ.{66 shlx, F2 shrx, F3 sarx}.0F38.W F7 /r, the count in vvvv.
-      Opcode op = Int(inst.size, 0xF7, 2);
-      const ShiftOp s = inst.shift_op();
-      op.p66 = s == ShiftOp::kShl;
-      op.rep = s == ShiftOp::kShr ? 0xF2 : s == ShiftOp::kSar ? 0xF3 : 0;
+      const auto& p = inst.As<forms::ShiftxRRR>();
+      Opcode op = Int(p.size, 0xF7, 2);
+      op.p66 = p.op == ShiftOp::kShl;
+      op.rep = p.op == ShiftOp::kShr ? 0xF2 : p.op == ShiftOp::kSar ? 0xF3 : 0;
       op.vex = true;
-      op.vvvv = inst.r2;
-      EmitRegReg(w, op, inst.r0, inst.r1);
+      op.vvvv = Enc(p.count);
+      EmitRegReg(w, op, Enc(p.dst), Enc(p.src));
       return;
     }
     case Form::kAndnRRR: {
       // VEX.LZ.0F38.W F2 /r: reg = dst, vvvv = src1 (inverted), rm = src2.
-      Opcode op = Int(inst.size, 0xF2, 2);
+      const auto& p = inst.As<forms::AndnRRR>();
+      Opcode op = Int(p.size, 0xF2, 2);
       op.vex = true;
-      op.vvvv = inst.r1;
-      EmitRegReg(w, op, inst.r0, inst.r2);
+      op.vvvv = Enc(p.src1);
+      EmitRegReg(w, op, Enc(p.dst), Enc(p.src2));
       return;
     }
-    case Form::kSseRR:
-    case Form::kSseRM:
-    case Form::kSseMR:
-    case Form::kVexRRR:
-    case Form::kVexRRM:
-    case Form::kGprToXmm:
-    case Form::kXmmToGpr:
-    case Form::kXmmShiftRI:
-    case Form::kPextrRRI:
-    case Form::kPinsrRRI:
-    case Form::kPinsrRMI:
-    case Form::kMovmskRR:
-    case Form::kCvtSi2FpR:
-    case Form::kCvtSi2FpM:
-    case Form::kCvttFp2SiR:
-    case Form::kCvttFp2SiM:
-      EncodeSse(w, inst);
+
+    // ---- conversions ----
+    case Form::kCvtSi2FpR: {
+      const auto& p = inst.As<forms::CvtSi2FpR>();
+      EmitRegReg(w, CvtOpcode(p.fp, p.src_size, 0x2A), Enc(p.dst), Enc(p.src));
+      return;
+    }
+    case Form::kCvtSi2FpM: {
+      const auto& p = inst.As<forms::CvtSi2FpM>();
+      EmitRegMem(w, CvtOpcode(p.fp, p.src_size, 0x2A), Enc(p.dst), p.src, 0);
+      return;
+    }
+    case Form::kCvttFp2SiR: {
+      const auto& p = inst.As<forms::CvttFp2SiR>();
+      EmitRegReg(w, CvtOpcode(p.fp, p.dst_size, 0x2C), Enc(p.dst), Enc(p.src));
+      return;
+    }
+    case Form::kCvttFp2SiM: {
+      const auto& p = inst.As<forms::CvttFp2SiM>();
+      EmitRegMem(w, CvtOpcode(p.fp, p.dst_size, 0x2C), Enc(p.dst), p.src, 0);
+      return;
+    }
+
+    // ---- atomics ----
+    case Form::kAtomicMR: {
+      // xchg 86/87 /r; lock xadd 0F C0/C1 /r; lock cmpxchg 0F B0/B1 /r.
+      const auto& p = inst.As<forms::AtomicMR>();
+      Opcode op;
+      switch (p.op) {
+        case AtomicOp::kXchg:
+          op = Int(p.size, ByteOr(p.size, 0x86, 0x87));
+          break;
+        case AtomicOp::kLockXadd:
+          op = Int(p.size, ByteOr(p.size, 0xC0, 0xC1), 1);
+          op.lock = true;
+          break;
+        case AtomicOp::kLockCmpxchg:
+          op = Int(p.size, ByteOr(p.size, 0xB0, 0xB1), 1);
+          op.lock = true;
+          break;
+      }
+      EmitRegMem(w, op, Enc(p.reg), p.mem, 0, NeedsRexForByte(p.size, Enc(p.reg)));
+      return;
+    }
+    case Form::kMfence:
+      w.Byte(0x0F);
+      w.Byte(0xAE);
+      w.Byte(0xF0);
       return;
   }
   EGRET_CHECK(false && "unknown form");

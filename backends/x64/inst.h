@@ -1,58 +1,130 @@
 // inst.h: one x86-64 machine instruction with physical operands, as the encoder and the printer
 // see it.
 //
-// An Inst is a form (the operand shape: reg-reg, reg-imm, reg-mem, ...) plus the operands. The
-// same value is encoded (encoder.h) and printed (printer.h), so what the printer shows is what
-// the bytes mean; the differential test checks that against capstone for every form in
-// EGRET_X64_FORMS. Build instructions with the static factories, which check operand
-// invariants (sizes a form supports, immediate ranges); the encoder then only asserts.
+// An Inst is a form (the operand shape: reg-reg, reg-imm, reg-mem, ...) plus that form's payload:
+// a struct of named, typed operands (forms::AluRR{op, size, dst, src}) generated from the one
+// table EGRET_X64_FORMS. The same value is encoded (encoder.h) and printed (printer.h), so what
+// the printer shows is what the bytes mean; the differential test checks that against capstone
+// for every form. Build instructions with the static factories, which check operand invariants
+// (sizes a form supports, immediate ranges); the encoder then only asserts.
 //
 // Two-address forms (AluRR, ShiftRI, SseRR, ...) read and write their first operand: the
 // lowering maps that onto the allocator's reuse-input constraint. Operand order in the
-// factories is Intel order (destination first); the printer prints AT&T order (source first).
+// factories and payloads is Intel order (destination first); the printer prints AT&T order
+// (source first).
 #ifndef EGRET_BACKENDS_X64_INST_H_
 #define EGRET_BACKENDS_X64_INST_H_
 
 #include <cstdint>
+#include <new>
 #include <string_view>
+#include <utility>
 
 #include "backends/x64/amode.h"
 #include "backends/x64/registers.h"
+#include "support/error.h"
 
 namespace egret::x64 {
 
-// Every instruction form. R = GPR or XMM register, I = immediate, M = memory (Amode),
-// Cl = the count in %cl. Adding a form here without teaching the encoder, the printer and the
-// differential test about it is a compile error (-Wswitch) or a test failure
-// (X64Differential.FamiliesPartitionAllForms).
+// Every instruction form, with its operands: X(Form, fields), where `fields` lists the form's
+// payload members as F(type, name). The table generates the Form enum, one payload struct per
+// form (x64::forms::AluRR, ...), the union inside Inst, and the operand visitor
+// (Inst::ForEachOperand), so a form's operands are named in exactly one place. R = GPR or XMM
+// register, I = immediate, M = memory (Amode), Cl = the count in %cl. Operand order is Intel
+// order (destination first); registers are typed (Gpr or Xmm), never raw encodings. Registers a
+// form uses implicitly (%cl for ShiftRCl, %rax/%rdx for SignExtendAx and the mul/div group,
+// %rax for lock cmpxchg) are not payload members. Adding a form here without teaching the
+// encoder, the printer and the differential test about it is a compile error (-Wswitch) or a
+// test failure (X64Differential.FamiliesPartitionAllForms).
 // clang-format off
-#define EGRET_X64_FORMS(X)                                                          \
-  X(AluRR) X(AluRI) X(AluRM) X(AluMR) X(AluMI)                                      \
-  X(TestRR) X(TestRI) X(TestMR) X(TestMI)                                           \
-  X(ImulRR) X(ImulRM) X(ImulRRI) X(ImulRMI)                                         \
-  X(UnaryR) X(UnaryM)                                                               \
-  X(ShiftRI) X(ShiftRCl)                                                            \
-  X(BitRR) X(BitRM) X(Bswap) X(SignExtendAx)                                        \
-  X(MovRR) X(MovRI) X(MovRM) X(MovMR) X(MovMI)                                      \
-  X(MovzxRR) X(MovzxRM) X(MovsxRR) X(MovsxRM) X(Lea)                                \
-  X(Setcc) X(CmovRR) X(CmovRM)                                                      \
-  X(PushR) X(PushI) X(PopR) X(Ret)                                                  \
-  X(CallRel32) X(CallR) X(CallM) X(JmpRel32) X(JmpRel8) X(JmpR) X(JmpM)             \
-  X(JccRel32) X(JccRel8) X(Ud2) X(Int3) X(Nop)                                      \
-  X(SseRR) X(SseRM) X(SseMR) X(GprToXmm) X(XmmToGpr)                                \
-  X(XmmShiftRI) X(PextrRRI) X(PinsrRRI) X(PinsrRMI) X(MovmskRR)                     \
-  X(VexRRR) X(VexRRM) X(RorxRRI) X(ShiftxRRR) X(AndnRRR)                           \
-  X(CvtSi2FpR) X(CvtSi2FpM) X(CvttFp2SiR) X(CvttFp2SiM)                           \
-  X(AtomicMR) X(Mfence)
+#define EGRET_X64_FORMS(X, F)                                                                    \
+  /* ---- integer ALU: dst = dst op src (cmp only sets flags) ---- */                              \
+  X(AluRR,   F(AluOp, op) F(OpSize, size) F(Gpr, dst) F(Gpr, src))                               \
+  X(AluRI,   F(AluOp, op) F(OpSize, size) F(Gpr, dst) F(int64_t, imm))                           \
+  X(AluRM,   F(AluOp, op) F(OpSize, size) F(Gpr, dst) F(Amode, src))                             \
+  X(AluMR,   F(AluOp, op) F(OpSize, size) F(Amode, dst) F(Gpr, src))                             \
+  X(AluMI,   F(AluOp, op) F(OpSize, size) F(Amode, dst) F(int64_t, imm))                         \
+  X(TestRR,  F(OpSize, size) F(Gpr, a) F(Gpr, b))                                                \
+  X(TestRI,  F(OpSize, size) F(Gpr, a) F(int64_t, imm))                                          \
+  X(TestMR,  F(OpSize, size) F(Amode, a) F(Gpr, b))                                              \
+  X(TestMI,  F(OpSize, size) F(Amode, a) F(int64_t, imm))                                        \
+  X(ImulRR,  F(OpSize, size) F(Gpr, dst) F(Gpr, src))                                            \
+  X(ImulRM,  F(OpSize, size) F(Gpr, dst) F(Amode, src))                                          \
+  X(ImulRRI, F(OpSize, size) F(Gpr, dst) F(Gpr, src) F(int64_t, imm))                            \
+  X(ImulRMI, F(OpSize, size) F(Gpr, dst) F(Amode, src) F(int64_t, imm))                          \
+  X(UnaryR,  F(UnaryOp, op) F(OpSize, size) F(Gpr, reg))                                         \
+  X(UnaryM,  F(UnaryOp, op) F(OpSize, size) F(Amode, mem))                                       \
+  X(ShiftRI, F(ShiftOp, op) F(OpSize, size) F(Gpr, dst) F(uint8_t, count))                       \
+  X(ShiftRCl, F(ShiftOp, op) F(OpSize, size) F(Gpr, dst))                                        \
+  X(BitRR,   F(BitOp, op) F(OpSize, size) F(Gpr, dst) F(Gpr, src))                               \
+  X(BitRM,   F(BitOp, op) F(OpSize, size) F(Gpr, dst) F(Amode, src))                             \
+  X(Bswap,   F(OpSize, size) F(Gpr, reg))                                                        \
+  X(SignExtendAx, F(OpSize, size))                                                               \
+  /* ---- moves ---- */                                                                          \
+  X(MovRR,   F(OpSize, size) F(Gpr, dst) F(Gpr, src))                                            \
+  X(MovRI,   F(OpSize, size) F(Gpr, dst) F(int64_t, imm))                                        \
+  X(MovRM,   F(OpSize, size) F(Gpr, dst) F(Amode, src))                                          \
+  X(MovMR,   F(OpSize, size) F(Amode, dst) F(Gpr, src))                                          \
+  X(MovMI,   F(OpSize, size) F(Amode, dst) F(int64_t, imm))                                      \
+  X(MovzxRR, F(OpSize, src_size) F(OpSize, size) F(Gpr, dst) F(Gpr, src))                        \
+  X(MovzxRM, F(OpSize, src_size) F(OpSize, size) F(Gpr, dst) F(Amode, src))                      \
+  X(MovsxRR, F(OpSize, src_size) F(OpSize, size) F(Gpr, dst) F(Gpr, src))                        \
+  X(MovsxRM, F(OpSize, src_size) F(OpSize, size) F(Gpr, dst) F(Amode, src))                      \
+  X(Lea,     F(OpSize, size) F(Gpr, dst) F(Amode, addr))                                         \
+  X(Setcc,   F(CondCode, cc) F(Gpr, dst))                                                        \
+  X(CmovRR,  F(CondCode, cc) F(OpSize, size) F(Gpr, dst) F(Gpr, src))                            \
+  X(CmovRM,  F(CondCode, cc) F(OpSize, size) F(Gpr, dst) F(Amode, src))                          \
+  /* ---- stack and control flow ---- */                                                         \
+  X(PushR,   F(Gpr, reg))                                                                        \
+  X(PushI,   F(int32_t, imm))                                                                    \
+  X(PopR,    F(Gpr, reg))                                                                        \
+  X(Ret,     F(uint16_t, pop))  /* ret, or `ret $pop`: pops `pop` bytes after the address */    \
+  X(CallRel32, F(Label, target))                                                                 \
+  X(CallR,   F(Gpr, target))                                                                     \
+  X(CallM,   F(Amode, target))                                                                   \
+  X(JmpRel32, F(Label, target))                                                                  \
+  X(JmpRel8, F(Label, target))                                                                   \
+  X(JmpR,    F(Gpr, target))                                                                     \
+  X(JmpM,    F(Amode, target))                                                                   \
+  X(JccRel32, F(CondCode, cc) F(Label, target))                                                  \
+  X(JccRel8, F(CondCode, cc) F(Label, target))                                                   \
+  X(Ud2,     )                                                                                   \
+  X(Int3,    )                                                                                   \
+  X(Nop,     F(uint8_t, length))                                                                 \
+  /* ---- SSE (imm: the op's imm8 when GetSseOpInfo(op).has_imm8, else 0) ---- */                \
+  X(SseRR,   F(SseOp, op) F(Xmm, dst) F(Xmm, src) F(uint8_t, imm))                               \
+  X(SseRM,   F(SseOp, op) F(Xmm, dst) F(Amode, src) F(uint8_t, imm))                             \
+  X(SseMR,   F(SseOp, op) F(Amode, dst) F(Xmm, src))                                             \
+  X(GprToXmm, F(OpSize, size) F(Xmm, dst) F(Gpr, src))                                           \
+  X(XmmToGpr, F(OpSize, size) F(Gpr, dst) F(Xmm, src))                                           \
+  X(XmmShiftRI, F(XmmShiftOp, op) F(Xmm, dst) F(uint8_t, count))                                 \
+  X(PextrRRI, F(OpSize, size) F(Gpr, dst) F(Xmm, src) F(uint8_t, lane))                          \
+  X(PinsrRRI, F(OpSize, size) F(Xmm, dst) F(Gpr, src) F(uint8_t, lane))                          \
+  X(PinsrRMI, F(OpSize, size) F(Xmm, dst) F(Amode, src) F(uint8_t, lane))                        \
+  X(MovmskRR, F(MaskOp, op) F(Gpr, dst) F(Xmm, src))                                             \
+  /* ---- AVX and BMI (three-address) ---- */                                                    \
+  X(VexRRR,  F(SseOp, op) F(Xmm, dst) F(Xmm, src1) F(Xmm, src2))                                 \
+  X(VexRRM,  F(SseOp, op) F(Xmm, dst) F(Xmm, src1) F(Amode, src2))                               \
+  X(RorxRRI, F(OpSize, size) F(Gpr, dst) F(Gpr, src) F(uint8_t, count))                          \
+  X(ShiftxRRR, F(ShiftOp, op) F(OpSize, size) F(Gpr, dst) F(Gpr, src) F(Gpr, count))             \
+  X(AndnRRR, F(OpSize, size) F(Gpr, dst) F(Gpr, src1) F(Gpr, src2))                              \
+  /* ---- conversions (src_size / dst_size: the GPR's size) ---- */                              \
+  X(CvtSi2FpR, F(FpSize, fp) F(OpSize, src_size) F(Xmm, dst) F(Gpr, src))                        \
+  X(CvtSi2FpM, F(FpSize, fp) F(OpSize, src_size) F(Xmm, dst) F(Amode, src))                      \
+  X(CvttFp2SiR, F(FpSize, fp) F(OpSize, dst_size) F(Gpr, dst) F(Xmm, src))                       \
+  X(CvttFp2SiM, F(FpSize, fp) F(OpSize, dst_size) F(Gpr, dst) F(Amode, src))                     \
+  /* ---- atomics: `reg` receives the old value (xchg, xadd) or is stored (cmpxchg) ---- */      \
+  X(AtomicMR, F(AtomicOp, op) F(OpSize, size) F(Amode, mem) F(Gpr, reg))                         \
+  X(Mfence,  )
 // clang-format on
 
 enum class Form : uint8_t {
-#define EGRET_X64_FORM_ENUM(name) k##name,
-  EGRET_X64_FORMS(EGRET_X64_FORM_ENUM)
+#define EGRET_X64_FORM_ENUM(name, fields) k##name,
+  EGRET_X64_FORMS(EGRET_X64_FORM_ENUM, )
 #undef EGRET_X64_FORM_ENUM
 };
-#define EGRET_X64_FORM_COUNT(name) +1
-inline constexpr int kNumForms = 0 EGRET_X64_FORMS(EGRET_X64_FORM_COUNT);
+#define EGRET_X64_FORM_COUNT(name, fields) +1
+inline constexpr int kNumForms = 0 EGRET_X64_FORMS(EGRET_X64_FORM_COUNT, );
 #undef EGRET_X64_FORM_COUNT
 std::string_view FormName(Form form);
 
@@ -309,38 +381,89 @@ enum class MovImmKind : uint8_t {
   kMovSext32,  // REX.W C7 /0 id: mov $simm32, r64 (sign-extended)
   kMovAbs,     // REX.W B8+r io: movabs $imm64, r64
 };
+// The encoding of MovRI at `size` for `imm`.
+MovImmKind MovImmKindOf(OpSize size, int64_t imm);
 
-struct Inst {
-  Form form = Form::kNop;
-  OpSize size = OpSize::k64;      // integer operand size (for Cvt*: the GPR's size)
-  OpSize src_size = OpSize::k64;  // movzx/movsx: the source's size
-  FpSize fp = FpSize::kF64;       // Cvt*: the float type
-  uint8_t op = 0;                 // AluOp/ShiftOp/UnaryOp/BitOp/SseOp/XmmShiftOp/MaskOp, per form
-  CondCode cc = CondCode::kE;     // Setcc/Cmov*/Jcc*
-  uint8_t r0 = 0, r1 = 0;         // register encodings; meaning per form (see factories)
-  uint8_t r2 = 0;   // VexRRR: the second source (ModRM.rm); ShiftxRRR: the count; AndnRRR: src2
-  Amode mem;        // *M* forms, Lea, CallM, JmpM
-  int64_t imm = 0;  // *I* forms, Nop (its length)
-  Label label;      // CallRel32/JmpRel*/JccRel*
+// One payload struct per form, generated from EGRET_X64_FORMS: forms::AluRR{op, size, dst, src}
+// and so on, each with kForm naming its form. Payloads are plain trivially copyable values.
+namespace forms {
+#define EGRET_X64_PAYLOAD_FIELD(type, name) type name{};
+#define EGRET_X64_PAYLOAD(name, fields)          \
+  struct name {                                  \
+    static constexpr Form kForm = Form::k##name; \
+    fields                                       \
+  };
+EGRET_X64_FORMS(EGRET_X64_PAYLOAD, EGRET_X64_PAYLOAD_FIELD)
+#undef EGRET_X64_PAYLOAD
+#undef EGRET_X64_PAYLOAD_FIELD
+}  // namespace forms
 
-  Gpr gpr0() const { return GprFromEnc(r0); }
-  Gpr gpr1() const { return GprFromEnc(r1); }
-  Xmm xmm0() const { return XmmFromEnc(r0); }
-  Xmm xmm1() const { return XmmFromEnc(r1); }
-  AluOp alu_op() const { return static_cast<AluOp>(op); }
-  ShiftOp shift_op() const { return static_cast<ShiftOp>(op); }
-  UnaryOp unary_op() const { return static_cast<UnaryOp>(op); }
-  BitOp bit_op() const { return static_cast<BitOp>(op); }
-  AtomicOp atomic_op() const { return static_cast<AtomicOp>(op); }
-  SseOp sse_op() const { return static_cast<SseOp>(op); }
-  XmmShiftOp xmm_shift_op() const { return static_cast<XmmShiftOp>(op); }
-  MaskOp mask_op() const { return static_cast<MaskOp>(op); }
-  // The label an instruction refers to (a branch target or a RIP-relative operand), if any.
-  bool HasLabel() const;
-  // The form takes a memory operand (`mem` is meaningful).
-  bool HasMem() const;
+// An instruction: the form tag and that form's payload, in a union (sizeof(Inst) == 32). Read it
+// by switching over form() and taking the payload with As<forms::X>() (which checks the tag in
+// Debug builds); every switch over Form has no default, so -Wswitch names each place a new form
+// must be handled. Build instructions with the static factories, which check operand invariants.
+class Inst {
+ public:
+  // A Nop of one byte.
+  Inst() : Inst(forms::Nop{1}) {}
+#define EGRET_X64_INST_CTOR(name, fields) \
+  explicit Inst(const forms::name& p) : form_(Form::k##name) { ::new (&u_.name) forms::name(p); }
+  EGRET_X64_FORMS(EGRET_X64_INST_CTOR, )
+#undef EGRET_X64_INST_CTOR
+
+  Form form() const { return form_; }
+  // The payload of form P::kForm; the instruction must have that form.
+  template <class P>
+  const P& As() const {
+    EGRET_DCHECK(form_ == P::kForm);
+    // A union and its members are pointer-interconvertible, and P is the active member.
+    return *reinterpret_cast<const P*>(&u_);
+  }
+  template <class P>
+  bool Is() const {
+    return form_ == P::kForm;
+  }
+
+  // Calls fn(payload) with this instruction's payload (its static type is the form's struct) and
+  // returns what fn returns, which must be the same type for every form.
+  template <class Fn>
+  auto Visit(Fn&& fn) const -> decltype(fn(std::declval<const forms::Nop&>())) {
+#define EGRET_X64_VISIT_CASE(name, fields) \
+  case Form::k##name:                      \
+    return fn(u_.name);
+    switch (form_) { EGRET_X64_FORMS(EGRET_X64_VISIT_CASE, ) }
+#undef EGRET_X64_VISIT_CASE
+    __builtin_unreachable();
+  }
+
+  // Calls fn(value) for each payload member of this instruction's form, in table order (enum ops,
+  // sizes, registers as Gpr or Xmm, Amode, Label, immediates): the generic operand query that
+  // HasMem, mem() and label() are built on. Implicit registers are not visited.
+  template <class Fn>
+  void ForEachOperand(Fn&& fn) const {
+#define EGRET_X64_VISIT_FIELD(type, name) fn(p.name);
+#define EGRET_X64_VISIT_CASE(name, fields)           \
+  case Form::k##name: {                              \
+    [[maybe_unused]] const forms::name& p = u_.name; \
+    fields return;                                   \
+  }
+    switch (form_) { EGRET_X64_FORMS(EGRET_X64_VISIT_CASE, EGRET_X64_VISIT_FIELD) }
+#undef EGRET_X64_VISIT_CASE
+#undef EGRET_X64_VISIT_FIELD
+  }
+
+  // The memory operand, or nullptr when the form has none (Lea's address counts).
+  const Amode* mem() const;
+  bool HasMem() const { return mem() != nullptr; }
+  // The label the instruction refers to (a branch target or a RIP-relative operand), or an
+  // invalid Label.
+  Label label() const;
+  bool HasLabel() const { return label().valid(); }
   // MovRI only.
-  MovImmKind mov_imm_kind() const;
+  MovImmKind mov_imm_kind() const {
+    const forms::MovRI& p = As<forms::MovRI>();
+    return MovImmKindOf(p.size, p.imm);
+  }
 
   // ---- integer ALU (dst = dst op src; cmp only sets flags) ----
   static Inst AluRR(AluOp op, OpSize size, Gpr dst, Gpr src);
@@ -459,6 +582,17 @@ struct Inst {
   // cvttss2si/cvttsd2si to a signed 32- or 64-bit integer (0x80..0 for NaN and overflow).
   static Inst CvttFp2SiR(FpSize fp, OpSize dst_size, Gpr dst, Xmm src);
   static Inst CvttFp2SiM(FpSize fp, OpSize dst_size, Gpr dst, const Amode& src);
+
+ private:
+  union Payload {
+    Payload() : none() {}
+    char none;
+#define EGRET_X64_UNION_MEMBER(name, fields) forms::name name;
+    EGRET_X64_FORMS(EGRET_X64_UNION_MEMBER, )
+#undef EGRET_X64_UNION_MEMBER
+  };
+  Form form_;
+  Payload u_;
 };
 
 // The value of `imm` as the CPU sees it at `size`: the low Bits(size) bits, sign-extended.

@@ -41,7 +41,8 @@ OpSize SizeOf(Type t) {
 
 // Integer ops narrower than 32 bits are done at 32 bits (the upper bits are don't-care for
 // i8/i16 values, which only feed extensions and narrow stores).
-OpSize AluSize(Type t) { return t == Type::kI64 ? OpSize::k64 : OpSize::k32; }
+// References (r64) are 64-bit pointers.
+OpSize AluSize(Type t) { return t == Type::kI64 || t == Type::kR64 ? OpSize::k64 : OpSize::k32; }
 
 CondCode IntCond(ir::IntCC cc) {
   switch (cc) {
@@ -129,11 +130,22 @@ class Lowerer final : public backend::LowerRules {
     OpSize size = OpSize::k32;
     VReg a, b;
     int64_t imm = 0;
+    ir::Inst load;  // kIntRM, kIntMI: the load folded into the compare
   };
   // An address computation folded into a memory access: `add` = iadd(base, index) (invalid: no
   // folding), `shift` = ishl_imm(index', 0..3) as that index (invalid: scale 1).
   struct AddressMatch {
     ir::Inst add, shift;
+  };
+  // A read-modify-write store: `store (alu (load p+off), x), p+off` as one `alu x, off(p)`.
+  // `alu` and `load` emit nothing; the other operand is `other` (a register), or `imm` when
+  // `imm_operand`. Invalid `alu`: no match.
+  struct RmwMatch {
+    ir::Inst alu, load;
+    AluOp op = AluOp::kAdd;
+    ir::Value other;
+    bool imm_operand = false;
+    int32_t imm = 0;
   };
 
   Status Unsupported(const std::string& what) const { return ctx_.Unsupported(what); }
@@ -165,7 +177,11 @@ class Lowerer final : public backend::LowerRules {
     }());
     v_.insts.push_back(mi);
     v_.srclocs.push_back(ctx_.srcloc());
-    v_.ra.AddInst(ops, clobbers);
+    // Every call is a safepoint: the collector may run below it (a host function or builtin), so
+    // references live across it must be in stack slots its stack map lists.
+    const bool safepoint =
+        mi.op == MOp::kCall || mi.op == MOp::kCallBuiltin || mi.op == MOp::kCallInd;
+    v_.ra.AddInst(ops, clobbers, safepoint);
   }
 
   // The shape `d = op a` over the IR instruction's first argument.
@@ -203,10 +219,33 @@ class Lowerer final : public backend::LowerRules {
   // materialized boolean: an icmp/icmp_imm (or, for brif, an fcmp) in the same block whose only
   // use is `user`'s condition. Invalid when there is none.
   ir::Inst SinkableCompare(ir::Inst user) const;
+  // Where compare `cmp` executes: its user when SinkableCompare sinks it there, else itself.
+  ir::Inst CompareSite(ir::Inst cmp) const;
+  // The operand of icmp/icmp_imm `cmp` that is a plain i32/i64 load folded into the compare as
+  // its memory operand (`cmpl mem, %a`, `cmpl $imm, mem`): the load is used only there, in the
+  // same block, with only pure instructions up to the compare's site; at a conditional trap
+  // (whose trap record is its own) only a load that cannot trap. Invalid when none.
+  ir::Value CompareLoadOperand(ir::Inst cmp) const;
+  // The condition of brif/select/trapz/trapnz `user` when it is a plain i32/i64 load used only
+  // there (not a compare), in the same block, with only pure instructions up to `user`, which
+  // then tests memory directly (`cmpl $0, mem`); at a conditional trap only a load that cannot
+  // trap. Invalid when none.
+  ir::Value TestedLoad(ir::Inst user) const;
+  // The width a load instruction reads: its type's for `load` (i32: k32, else k64), the memory
+  // width for the extending loads, k64 for anything else.
+  OpSize LoadWidth(ir::Inst li) const;
   // The address arithmetic memory access `mem` folds into its addressing mode: an iadd of two
   // non-constants in the same block used only as this address, and an ishl_imm by 0..3 (used
   // only there) as its index.
   AddressMatch MatchAddress(ir::Inst mem) const;
+  // The read-modify-write shape of store `st`: a full-width integer store whose value is an
+  // add/sub/and/or/xor used only there, one operand of which (the left one for sub) is a plain
+  // load of the same type from the same address value and offset, used only by that ALU op, with
+  // only pure instructions between the load and the store (so no access in between can observe
+  // or change the memory, and the load traps first exactly when the RMW does).
+  RmwMatch MatchRmwStore(ir::Inst st) const;
+  // The RMW store whose ALU op (`as_load`: whose load) is `i`, or an invalid instruction.
+  ir::Inst RmwStoreOf(ir::Inst i, bool as_load) const;
   // The operand of ALU instruction `user` whose integer load becomes its memory operand (the
   // right operand first; register-register forms only), or an invalid value.
   ir::Value FoldedLoadOperand(ir::Inst user) const;
@@ -237,8 +276,8 @@ class Lowerer final : public backend::LowerRules {
     return fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore;
   }
 
-  // The condition `c` (the condition operand of its user); `fold`: its compare is folded.
-  Cond CondOf(ir::Value c, bool fold);
+  // The condition `c` (the condition operand of `user`); `fold`: its compare is folded.
+  Cond CondOf(ir::Value c, bool fold, ir::Inst user = ir::Inst());
   void PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* ops);
   // Pushes the operands of the addressing mode of memory access `mem` and records them in `m`.
   void AddressOperands(ir::Inst mem, MInst* m);
@@ -262,6 +301,7 @@ class Lowerer final : public backend::LowerRules {
   Status LowerIntToFp(ir::Inst i);
   Status LowerBitcast(ir::Inst i);
   void LowerMemory(ir::Inst i);
+  void LowerRmwStore(ir::Inst st, const RmwMatch& r);
   Status LowerCall(ir::Inst i);
   void LowerAtomic(ir::Inst i);
   Status LowerTailCall(ir::Inst i);
@@ -332,6 +372,84 @@ ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
   return ir::Inst();
 }
 
+ir::Inst Lowerer::CompareSite(ir::Inst cmp) const {
+  const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(cmp));
+  return u.valid() && SinkableCompare(u) == cmp ? u : cmp;
+}
+
+ir::Value Lowerer::CompareLoadOperand(ir::Inst cmp) const {
+  const ir::InstData& d = dfg_[cmp];
+  if (d.opcode != Opcode::kIcmp && d.opcode != Opcode::kIcmpImm) return ir::Value();
+  const ir::Inst site = CompareSite(cmp);
+  const Opcode so = dfg_[site].opcode;
+  // A conditional trap's MInst records its own trap code, so only a load that cannot trap
+  // (a VMContext or table field) folds into its compare.
+  const bool trap_site = so == Opcode::kTrapz || so == Opcode::kTrapnz;
+  const Type t = dfg_.ValueType(Resolve(d.args[0]));
+  if (t != Type::kI32 && t != Type::kI64) return ir::Value();
+  int32_t imm32;
+  if (d.opcode == Opcode::kIcmpImm && !ImmOperand(d.imm, SizeOf(t), &imm32)) return ir::Value();
+  const int n = d.opcode == Opcode::kIcmp ? 2 : 1;
+  for (int k = 0; k < n; ++k) {
+    const ir::Value v = d.args[k];
+    if (n == 2 && Resolve(d.args[0]) == Resolve(d.args[1])) break;
+    if (!ctx_.CanSinkInto(v, cmp)) continue;
+    const ir::Inst li = DefInstId(v);
+    const OpSize width = LoadWidth(li);
+    if (width == OpSize::k64 && dfg_[li].opcode != Opcode::kLoad) continue;  // not a load
+    if (width != SizeOf(t)) {
+      // An extending load compares at its own width only for == / != 0 (the extension is zero
+      // exactly when the loaded bits are), as the left operand.
+      int64_t zero = d.imm;
+      const auto cc = static_cast<ir::IntCC>(d.cond);
+      if (k != 0 || (cc != ir::IntCC::kEq && cc != ir::IntCC::kNe)) continue;
+      if (d.opcode == Opcode::kIcmp ? !IsIconst(d.args[1], &zero) || zero != 0 : zero != 0)
+        continue;
+    }
+    if (trap_site && !dfg_[li].flags.Has(ir::MemFlags::kNotrap)) continue;
+    if (ctx_.OnlyPureBetween(li, site)) return Resolve(v);
+  }
+  return ir::Value();
+}
+
+OpSize Lowerer::LoadWidth(ir::Inst li) const {
+  const ir::InstData& l = dfg_[li];
+  switch (l.opcode) {
+    case Opcode::kLoad: {
+      const Type t = dfg_.ValueType(dfg_.FirstResult(li));
+      return t == Type::kI32 ? OpSize::k32 : OpSize::k64;  // callers check the type
+    }
+    case Opcode::kUload8:
+    case Opcode::kSload8:
+      return OpSize::k8;
+    case Opcode::kUload16:
+    case Opcode::kSload16:
+      return OpSize::k16;
+    case Opcode::kUload32:
+    case Opcode::kSload32:
+      return OpSize::k32;
+    default:
+      return OpSize::k64;
+  }
+}
+
+ir::Value Lowerer::TestedLoad(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  const bool trap_site = d.opcode == Opcode::kTrapz || d.opcode == Opcode::kTrapnz;
+  if (!trap_site && d.opcode != Opcode::kBrif && d.opcode != Opcode::kSelect) return ir::Value();
+  if (SinkableCompare(user).valid()) return ir::Value();
+  const ir::Value c = d.args[0];
+  if (!ctx_.CanSinkInto(c, user)) return ir::Value();
+  const ir::Inst li = DefInstId(c);
+  const ir::InstData& l = dfg_[li];
+  const Type t = dfg_.ValueType(Resolve(c));
+  if (t != Type::kI32 && t != Type::kI64) return ir::Value();
+  // A plain or extending integer load (tested at the width it reads).
+  if (LoadWidth(li) == OpSize::k64 && l.opcode != Opcode::kLoad) return ir::Value();
+  if (trap_site && !l.flags.Has(ir::MemFlags::kNotrap)) return ir::Value();
+  return ctx_.OnlyPureBetween(li, user) ? Resolve(c) : ir::Value();
+}
+
 Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
   const ir::InstData& d = dfg_[mem];
   const ir::Value addr =
@@ -351,6 +469,80 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
       ctx_.BlockOf(si) == ctx_.BlockOf(mem) && ctx_.UseCount(a.args[1]) == 1)
     m.shift = si;
   return m;
+}
+
+Lowerer::RmwMatch Lowerer::MatchRmwStore(ir::Inst st) const {
+  RmwMatch r;
+  const ir::InstData& s = dfg_[st];
+  if (s.opcode != Opcode::kStore) return r;
+  const ir::Value v = s.args[0];
+  const Type t = dfg_.ValueType(Resolve(v));
+  if ((t != Type::kI32 && t != Type::kI64) || !ctx_.CanSinkInto(v, st)) return r;
+  const ir::Inst ai = DefInstId(v);
+  const ir::InstData& a = dfg_[ai];
+  bool commutative = true;
+  switch (a.opcode) {
+    case Opcode::kIadd:
+    case Opcode::kIaddImm:
+      r.op = AluOp::kAdd;
+      break;
+    case Opcode::kIsub:
+      r.op = AluOp::kSub;
+      commutative = false;
+      break;
+    case Opcode::kBand:
+    case Opcode::kBandImm:
+      r.op = AluOp::kAnd;
+      break;
+    case Opcode::kBor:
+    case Opcode::kBorImm:
+      r.op = AluOp::kOr;
+      break;
+    case Opcode::kBxor:
+    case Opcode::kBxorImm:
+      r.op = AluOp::kXor;
+      break;
+    default:
+      return r;
+  }
+  const bool imm_form = ir::Info(a.opcode).format == ir::InstFormat::kBinaryImm;
+  const OpSize size = SizeOf(t);
+  for (int k = 0; k < (imm_form || !commutative ? 1 : 2); ++k) {
+    const ir::Value lv = a.args[k];
+    if (!ctx_.CanSinkInto(lv, ai)) continue;
+    const ir::Inst li = DefInstId(lv);
+    const ir::InstData& l = dfg_[li];
+    if (l.opcode != Opcode::kLoad || dfg_.ValueType(Resolve(lv)) != t) continue;
+    if (Resolve(l.args[0]) != Resolve(s.args[1]) || l.imm != s.imm) continue;
+    if (!ctx_.OnlyPureBetween(li, st)) continue;
+    int64_t imm = a.imm;
+    int32_t imm32;
+    if ((imm_form || IsIconst(a.args[1 - k], &imm)) && ImmOperand(imm, size, &imm32)) {
+      r.imm_operand = true;
+      r.imm = imm32;
+    } else if (imm_form) {
+      continue;  // a 64-bit immediate with no imm32 form and no value to put in a register
+    } else {
+      r.other = a.args[1 - k];  // a register (a wide constant is materialized)
+    }
+    r.alu = ai;
+    r.load = li;
+    return r;
+  }
+  return r;
+}
+
+ir::Inst Lowerer::RmwStoreOf(ir::Inst i, bool as_load) const {
+  ir::Inst alu = i;
+  if (as_load) {
+    alu = ctx_.SoleUser(dfg_.FirstResult(i));
+    if (!alu.valid()) return ir::Inst();
+  }
+  if (dfg_[alu].results.size != 1) return ir::Inst();  // e.g. a load whose user is a store
+  const ir::Inst st = ctx_.SoleUser(dfg_.FirstResult(alu));
+  if (!st.valid()) return ir::Inst();
+  const RmwMatch r = MatchRmwStore(st);
+  return (as_load ? r.load : r.alu) == i ? st : ir::Inst();
 }
 
 bool Lowerer::LoadFoldableInto(ir::Value v, ir::Inst user) const {
@@ -482,6 +674,16 @@ ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
 bool Lowerer::IsSunk(ir::Inst i) const {
   const ir::InstData& d = dfg_[i];
   switch (d.opcode) {
+    case Opcode::kIsub:
+    case Opcode::kBand:
+    case Opcode::kBor:
+    case Opcode::kBxor:
+    case Opcode::kIaddImm:
+    case Opcode::kBandImm:
+    case Opcode::kBorImm:
+    case Opcode::kBxorImm:
+      // The operation of a read-modify-write store.
+      return RmwStoreOf(i, /*as_load=*/false).valid();
     case Opcode::kIcmp:
     case Opcode::kIcmpImm:
     case Opcode::kFcmp: {
@@ -489,6 +691,7 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       return u.valid() && SinkableCompare(u) == i;
     }
     case Opcode::kIadd: {
+      if (RmwStoreOf(i, /*as_load=*/false).valid()) return true;
       // Every user is a memory access folding it (MatchAddress asks the same of each).
       const ir::Value r = dfg_.FirstResult(i);
       const ir::Inst u = ctx_.order().last_user[Resolve(r).index];
@@ -510,11 +713,26 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
       return u.valid() && AndnOperand(u) == dfg_.FirstResult(i);
     }
+    case Opcode::kUload8:
+    case Opcode::kSload8:
+    case Opcode::kUload16:
+    case Opcode::kSload16:
+    case Opcode::kUload32:
+    case Opcode::kSload32: {
+      // Folded into the compare or test of its only user, at the width it reads.
+      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+      if (!u.valid()) return false;
+      const ir::Value r = dfg_.FirstResult(i);
+      return CompareLoadOperand(u) == r || TestedLoad(u) == r;
+    }
     case Opcode::kLoad: {
       // Folded into its ALU user, unless that user is itself an address folded into an
       // addressing mode (then the load needs a register).
       const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
       if (!u.valid()) return false;
+      if (RmwStoreOf(i, /*as_load=*/true).valid()) return true;
+      const ir::Value r = dfg_.FirstResult(i);  // both matchers return resolved values
+      if (CompareLoadOperand(u) == r || TestedLoad(u) == r) return true;
       const ir::Value vl = VectorLoadOperand(u);
       if (vl.valid()) return DefInstId(vl) == i;
       const ir::Value v = FoldedLoadOperand(u);
@@ -525,10 +743,40 @@ bool Lowerer::IsSunk(ir::Inst i) const {
   }
 }
 
-Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold) {
+Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
   Cond out;
+  if (!fold && user.valid() && TestedLoad(user).valid()) {  // `cmp $0, mem`: holds when != 0
+    out.kind = CondKind::kIntMI;
+    out.cc = CondCode::kNe;
+    out.size = LoadWidth(DefInstId(c));
+    out.imm = 0;
+    out.load = DefInstId(c);
+    return out;
+  }
   if (fold) {
     const ir::InstData& d = dfg_[DefInstId(c)];
+    const ir::Value lv = CompareLoadOperand(DefInstId(c));
+    if (lv.valid()) {
+      // cmp with the load as the memory operand: `cmp $imm, mem` when the other side is an
+      // immediate, else `cmp mem, a`, whose flags are those of a - mem (the condition swaps
+      // when the load is the left operand).
+      out.cc = IntCond(static_cast<ir::IntCC>(d.cond));
+      out.size = LoadWidth(DefInstId(lv));  // the compare's width, or a narrower load's
+      out.load = DefInstId(lv);
+      const bool left = Resolve(lv) == Resolve(d.args[0]);
+      int64_t imm = d.imm;
+      int32_t imm32;
+      if (left && (d.opcode == Opcode::kIcmpImm || IsIconst(d.args[1], &imm)) &&
+          ImmOperand(imm, out.size, &imm32)) {
+        out.kind = CondKind::kIntMI;
+        out.imm = imm32;
+      } else {
+        out.kind = CondKind::kIntRM;
+        out.a = Use(left ? d.args[1] : d.args[0]);
+        if (left) out.cc = Swap(out.cc);
+      }
+      return out;
+    }
     if (d.opcode == Opcode::kIcmp) {
       out.kind = CondKind::kIntRR;
       out.cc = IntCond(static_cast<ir::IntCC>(d.cond));
@@ -588,8 +836,19 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
   m->fp64 = c.fp64;
   m->size = c.size;
   m->imm = c.imm;
-  ops->push_back(Operand::Use(c.a));
+  if (c.kind != CondKind::kIntMI) ops->push_back(Operand::Use(c.a));
   if (c.kind == CondKind::kIntRR || c.kind == CondKind::kFloat) ops->push_back(Operand::Use(c.b));
+  if (c.load.valid()) {  // the folded load's addressing mode (AddressOperands pushes to ops_)
+    EGRET_CHECK(ops == &ops_);
+    const ir::InstData& l = dfg_[c.load];
+    AddressOperands(c.load, m);
+    m->disp = static_cast<int32_t>(l.imm);
+    if (!l.flags.Has(ir::MemFlags::kNotrap)) {  // never for kTrapIf (CompareLoadOperand)
+      EGRET_CHECK(m->op != MOp::kTrapIf);
+      m->can_trap = true;
+      m->trap = l.trap;
+    }
+  }
 }
 
 void Lowerer::ComputeZeroExtendedParams() {
@@ -752,7 +1011,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
       MInst m;
       ops_.clear();
       if (d.opcode == Opcode::kBrif) {
-        Cond c = CondOf(d.args[0], SinkableCompare(i).valid());
+        Cond c = CondOf(d.args[0], SinkableCompare(i).valid(), i);
         m.op = MOp::kBrif;
         PushCondOperands(c, &m, &ops_);
         m.target[0] = t.target[0];
@@ -904,9 +1163,38 @@ void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
   ops_.push_back(Operand::Use(Use(addr)));
 }
 
+void Lowerer::LowerRmwStore(ir::Inst st, const RmwMatch& r) {
+  const ir::InstData& s = dfg_[st];
+  const ir::InstData& l = dfg_[r.load];
+  MInst m;
+  m.op = MOp::kAluStore;
+  m.alu = r.op;
+  m.size = SizeOf(dfg_.ValueType(s.args[0]));
+  m.disp = static_cast<int32_t>(s.imm);
+  // The read comes first: a trapping load reports its trap, else the store's.
+  m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap) || !s.flags.Has(ir::MemFlags::kNotrap);
+  m.trap = !l.flags.Has(ir::MemFlags::kNotrap) ? l.trap : s.trap;
+  ops_.clear();
+  if (r.imm_operand) {
+    m.imm_operand = true;
+    m.imm = r.imm;
+  } else {
+    ops_.push_back(Operand::Use(Use(r.other)));
+  }
+  AddressOperands(st, &m);
+  EmitSpan(m, ops_);
+}
+
 void Lowerer::LowerMemory(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
+  if (store) {
+    const RmwMatch r = MatchRmwStore(i);
+    if (r.alu.valid()) {
+      LowerRmwStore(i, r);
+      return;
+    }
+  }
   MInst m;
   m.op = store ? MOp::kStore : MOp::kLoad;
   m.disp = static_cast<int32_t>(d.imm);
@@ -1102,6 +1390,20 @@ Status Lowerer::LowerInst(ir::Inst i) {
     case Opcode::kIcmp:
     case Opcode::kIcmpImm:
       return LowerIcmp(i);
+    case Opcode::kIsNull: {  // cmp $0, ref (64-bit); sete
+      Cond c;
+      c.kind = CondKind::kIntRI;
+      c.cc = CondCode::kE;
+      c.size = OpSize::k64;
+      c.a = Use(dfg_[i].args[0]);
+      MInst m;
+      m.op = MOp::kCmpSet;
+      ops_.clear();
+      PushCondOperands(c, &m, &ops_);
+      ops_.push_back(Operand::EarlyDef(Result(i)));
+      EmitSpan(m, ops_);
+      return Status::Ok();
+    }
     case Opcode::kFcmp:
       return LowerFcmp(i);
     case Opcode::kSelect:
@@ -1439,7 +1741,7 @@ Status Lowerer::LowerFcmp(ir::Inst i) {
 Status Lowerer::LowerSelect(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   MInst m;
-  Cond c = CondOf(d.args[0], SinkableCompare(i).valid());
+  Cond c = CondOf(d.args[0], SinkableCompare(i).valid(), i);
   m.op = MOp::kSelect;
   ops_.clear();
   PushCondOperands(c, &m, &ops_);
@@ -1658,7 +1960,7 @@ Status Lowerer::LowerTrapIf(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const Opcode op = d.opcode;
   MInst m;
-  Cond c = CondOf(d.args[0], SinkableCompare(i).valid());
+  Cond c = CondOf(d.args[0], SinkableCompare(i).valid(), i);
   m.op = MOp::kTrapIf;
   m.trap = d.trap;
   ops_.clear();

@@ -27,7 +27,7 @@ class X64Syntax final : public backend::VCodeSyntax {
   std::string InstHead(uint32_t i) const override {
     const MInst& m = v_.insts[i];
     std::string out(MOpName(m.op));
-    if (m.op == MOp::kAlu) {
+    if (m.op == MOp::kAlu || m.op == MOp::kAluStore) {
       out += '.';  // appended piecewise: g++-12 -O3 misreports "lit" + string (-Wrestrict)
       out += std::to_string(static_cast<int>(m.alu));
     }
@@ -82,8 +82,15 @@ std::string_view VecOpName(VecOp op) {
 OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
   OperandSlots s;
   const auto last = static_cast<int8_t>(num_ops - 1);
-  // Condition operands come first: the tested value, or the two compared ones.
-  const int8_t cond_ops = m.cond == CondKind::kIntRR || m.cond == CondKind::kFloat ? 2 : 1;
+  // Condition operands come first: the tested value, or the two compared ones, or a compared
+  // register and a folded load's address, or that address alone.
+  const bool cond_two_regs = m.cond == CondKind::kIntRR || m.cond == CondKind::kFloat;
+  const bool cond_mem = m.cond == CondKind::kIntRM || m.cond == CondKind::kIntMI;
+  const auto cond_ops = static_cast<int8_t>((cond_two_regs                ? 2
+                                             : m.cond == CondKind::kIntMI ? 0
+                                                                          : 1) +
+                                            (cond_mem ? (m.base_op >= 0) + (m.index_op >= 0) : 0));
+  const int8_t cond_a = m.cond == CondKind::kIntMI ? -1 : 0;
   switch (m.op) {
     case MOp::kArgs:
     case MOp::kRet:
@@ -100,6 +107,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       s.dst = 0;
       return s;
     case MOp::kStore:
+    case MOp::kAluStore:
       if (!m.imm_operand) s.value = 0;  // else the stored value is the immediate
       return s;
     case MOp::kStoreOutArg:
@@ -168,13 +176,13 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kCmpSet:
     case MOp::kBrif:
     case MOp::kTrapIf:
-      s.a = 0;
-      if (cond_ops == 2) s.b = 1;
+      s.a = cond_a;
+      if (cond_two_regs) s.b = 1;
       if (m.op == MOp::kCmpSet) s.dst = last;
       return s;
     case MOp::kSelect:
-      s.a = 0;
-      if (cond_ops == 2) s.b = 1;
+      s.a = cond_a;
+      if (cond_two_regs) s.b = 1;
       s.x = cond_ops;
       s.y = static_cast<int8_t>(cond_ops + 1);
       s.dst = static_cast<int8_t>(cond_ops + 2);

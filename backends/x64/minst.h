@@ -53,6 +53,7 @@ namespace egret::x64 {
   X(Select,      "select",        "cond operands, use x, use y, def d=reuse(x)")                 \
   X(Load,        "load",          "use base [, index], def d: `load` extension")                 \
   X(Store,       "store",         "use value | imm, use base [, index]: store `size` bytes")     \
+  X(AluStore,    "alu_store",     "use value | imm, use base [, index]: `alu` into `size` bytes of memory") \
   X(Lea,         "lea",           "use base [, index], def d: d = base + index << scale + disp")\
   X(Extend,      "extend",        "use a, def d: movzx/movsx from `extend_from` bits to size")   \
   X(SseBin,      "sse",           "use a, use b | memory | constant, def d=reuse(a) | d: `sse`") \
@@ -105,6 +106,8 @@ enum class CondKind : uint8_t {
   kIntRR,    // cmp a, b; condition `cc` (operands 0, 1)
   kIntRI,    // cmp a, $imm; condition `cc` (operand 0)
   kFloat,    // ucomis a, b; float condition `fcc` (operands 0, 1)
+  kIntRM,    // cmp a, memory (a - [mem]); condition `cc` (operand 0, then the memory operand)
+  kIntMI,    // cmp [mem], $imm; condition `cc` (the memory operand only)
 };
 
 // The SIMD sequences of MOp::kVec (emit.cc, EmitVec, states each one). Lane width in `size`
@@ -167,7 +170,7 @@ struct MInst {
 
   // ---- The kind's payload.
   bool imm_operand = false;  // kAlu, kImul, kShift: the right operand is `imm`, not a register;
-                             // kStore: the stored value is `imm` (integer stores);
+                             // kStore, kAluStore: the stored (combined) value is `imm`;
                              // kSseBin: the right operand is the constant with bits `imm` (fp64:
                              // 8 bytes, else 4), a RIP-relative constant-pool operand
   bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt; kVec icmp: SSE4.2
@@ -182,7 +185,7 @@ struct MInst {
                              // kAlu (and): BMI1 andn, d = a & ~b
   union {
     uint8_t no_payload = 0;
-    AluOp alu;              // kAlu
+    AluOp alu;              // kAlu, kAluStore
     UnaryOp unary;          // kUnary
     ShiftOp shift;          // kShift
     BitCountKind bitcount;  // kBitCount

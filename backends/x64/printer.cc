@@ -102,6 +102,37 @@ class Line {
   bool first_ = true;
 };
 
+// movz*/movs*: `src` and `dst` at their sizes; a 32-to-64 zero extension is the 32-bit mov that
+// is encoded, printed with `src32`/`dst32`.
+std::string PrintExtend(bool sign, OpSize src_size, OpSize size, std::string_view src,
+                        std::string_view dst, std::string_view src32, std::string_view dst32) {
+  if (!sign && src_size == OpSize::k32) return Line("movl").Arg(src32).Arg(dst32).Done();
+  return Line(sign ? "movs" : "movz").Suffix(src_size).Suffix(size).Arg(src).Arg(dst).Done();
+}
+
+// SseRR/SseRM: `src` is the register or memory source. cmpps/cmppd with predicates 0-7 print as
+// the assemblers' aliases (cmpltps, ...).
+std::string PrintSse(SseOp op, uint8_t imm, std::string_view src, std::string_view dst) {
+  static constexpr std::string_view kCmpPredicates[] = {"eq",  "lt",  "le",  "unord",
+                                                        "neq", "nlt", "nle", "ord"};
+  const SseOpInfo& info = GetSseOpInfo(op);
+  if ((op == SseOp::kCmpps || op == SseOp::kCmppd) && imm < 8) {
+    const std::string m = Cat(Cat("cmp", kCmpPredicates[imm]), op == SseOp::kCmpps ? "ps" : "pd");
+    return Line(m).Arg(src).Arg(dst).Done();
+  }
+  Line line(info.mnemonic);
+  if (info.has_imm8) line.Imm(imm);
+  return line.Arg(src).Arg(dst).Done();
+}
+
+// pextrb/w/d/q, pinsrb/w/d/q by lane size.
+std::string LaneMnemonic(std::string_view stem, OpSize size) {
+  return Cat(stem, size == OpSize::k8    ? "b"
+                   : size == OpSize::k16 ? "w"
+                   : size == OpSize::k32 ? "d"
+                                         : "q");
+}
+
 }  // namespace
 
 std::string FormatNumber(int64_t v) {
@@ -142,157 +173,247 @@ std::string FormatAmode(const Amode& m, const LabelNamer& namer) {
 }
 
 std::string PrintAtt(const Inst& inst, const LabelNamer& namer) {
-  const OpSize size = inst.size;
-  auto g0 = [&](OpSize s) { return GprName(inst.gpr0(), s); };
-  auto g1 = [&](OpSize s) { return GprName(inst.gpr1(), s); };
-  auto mem = [&] { return FormatAmode(inst.mem, namer); };
-  auto imm = [&] { return ImmAtSize(inst.imm, size); };
-  switch (inst.form) {
-    case Form::kAluRR:
-      return Line(kAluNames[inst.op]).Suffix(size).Arg(g1(size)).Arg(g0(size)).Done();
-    case Form::kAluRI:
-      return Line(kAluNames[inst.op]).Suffix(size).Imm(imm()).Arg(g0(size)).Done();
-    case Form::kAluRM:
-      return Line(kAluNames[inst.op]).Suffix(size).Arg(mem()).Arg(g0(size)).Done();
-    case Form::kAluMR:
-      return Line(kAluNames[inst.op]).Suffix(size).Arg(g1(size)).Arg(mem()).Done();
-    case Form::kAluMI:
-      return Line(kAluNames[inst.op]).Suffix(size).Imm(imm()).Arg(mem()).Done();
-    case Form::kTestRR:
-      return Line("test").Suffix(size).Arg(g1(size)).Arg(g0(size)).Done();
-    case Form::kTestRI:
-      return Line("test").Suffix(size).Imm(imm()).Arg(g0(size)).Done();
-    case Form::kTestMR:
-      return Line("test").Suffix(size).Arg(g1(size)).Arg(mem()).Done();
-    case Form::kTestMI:
-      return Line("test").Suffix(size).Imm(imm()).Arg(mem()).Done();
-    case Form::kImulRR:
-      return Line("imul").Suffix(size).Arg(g1(size)).Arg(g0(size)).Done();
-    case Form::kImulRM:
-      return Line("imul").Suffix(size).Arg(mem()).Arg(g0(size)).Done();
-    case Form::kImulRRI:
-      return Line("imul").Suffix(size).Imm(imm()).Arg(g1(size)).Arg(g0(size)).Done();
-    case Form::kImulRMI:
-      return Line("imul").Suffix(size).Imm(imm()).Arg(mem()).Arg(g0(size)).Done();
-    case Form::kUnaryR:
-      return Line(UnaryName(inst.unary_op())).Suffix(size).Arg(g0(size)).Done();
-    case Form::kUnaryM:
-      return Line(UnaryName(inst.unary_op())).Suffix(size).Arg(mem()).Done();
-    case Form::kShiftRI:
-      return Line(ShiftName(inst.shift_op())).Suffix(size).Imm(inst.imm).Arg(g0(size)).Done();
-    case Form::kShiftRCl:
-      return Line(ShiftName(inst.shift_op())).Suffix(size).Arg("%cl").Arg(g0(size)).Done();
-    case Form::kAndnRRR:
-      return Line("andn")
-          .Suffix(size)
-          .Arg(GprName(GprFromEnc(inst.r2), size))
-          .Arg(g1(size))
-          .Arg(g0(size))
+  auto gpr = [](Gpr r, OpSize s) { return GprName(r, s); };
+  auto mem = [&](const Amode& m) { return FormatAmode(m, namer); };
+  auto label = [&](Label l) { return LabelName(l, namer); };
+  switch (inst.form()) {
+    // ---- integer ALU ----
+    case Form::kAluRR: {
+      const auto& p = inst.As<forms::AluRR>();
+      return Line(kAluNames[static_cast<int>(p.op)])
+          .Suffix(p.size)
+          .Arg(gpr(p.src, p.size))
+          .Arg(gpr(p.dst, p.size))
           .Done();
-    case Form::kRorxRRI:
-      return Line("rorx").Suffix(size).Imm(inst.imm).Arg(g1(size)).Arg(g0(size)).Done();
-    case Form::kShiftxRRR:
-      return Line(ShiftName(inst.shift_op()))
-          .Mn("x")
-          .Suffix(size)
-          .Arg(GprName(GprFromEnc(inst.r2), size))
-          .Arg(g1(size))
-          .Arg(g0(size))
+    }
+    case Form::kAluRI: {
+      const auto& p = inst.As<forms::AluRI>();
+      return Line(kAluNames[static_cast<int>(p.op)])
+          .Suffix(p.size)
+          .Imm(ImmAtSize(p.imm, p.size))
+          .Arg(gpr(p.dst, p.size))
           .Done();
-    case Form::kBitRR:
-      return Line(BitName(inst.bit_op())).Suffix(size).Arg(g1(size)).Arg(g0(size)).Done();
-    case Form::kBitRM:
-      return Line(BitName(inst.bit_op())).Suffix(size).Arg(mem()).Arg(g0(size)).Done();
-    case Form::kBswap:
-      return Line("bswap").Suffix(size).Arg(g0(size)).Done();
-    case Form::kSignExtendAx:
+    }
+    case Form::kAluRM: {
+      const auto& p = inst.As<forms::AluRM>();
+      return Line(kAluNames[static_cast<int>(p.op)])
+          .Suffix(p.size)
+          .Arg(mem(p.src))
+          .Arg(gpr(p.dst, p.size))
+          .Done();
+    }
+    case Form::kAluMR: {
+      const auto& p = inst.As<forms::AluMR>();
+      return Line(kAluNames[static_cast<int>(p.op)])
+          .Suffix(p.size)
+          .Arg(gpr(p.src, p.size))
+          .Arg(mem(p.dst))
+          .Done();
+    }
+    case Form::kAluMI: {
+      const auto& p = inst.As<forms::AluMI>();
+      return Line(kAluNames[static_cast<int>(p.op)])
+          .Suffix(p.size)
+          .Imm(ImmAtSize(p.imm, p.size))
+          .Arg(mem(p.dst))
+          .Done();
+    }
+    case Form::kTestRR: {
+      const auto& p = inst.As<forms::TestRR>();
+      return Line("test").Suffix(p.size).Arg(gpr(p.b, p.size)).Arg(gpr(p.a, p.size)).Done();
+    }
+    case Form::kTestRI: {
+      const auto& p = inst.As<forms::TestRI>();
+      return Line("test").Suffix(p.size).Imm(ImmAtSize(p.imm, p.size)).Arg(gpr(p.a, p.size)).Done();
+    }
+    case Form::kTestMR: {
+      const auto& p = inst.As<forms::TestMR>();
+      return Line("test").Suffix(p.size).Arg(gpr(p.b, p.size)).Arg(mem(p.a)).Done();
+    }
+    case Form::kTestMI: {
+      const auto& p = inst.As<forms::TestMI>();
+      return Line("test").Suffix(p.size).Imm(ImmAtSize(p.imm, p.size)).Arg(mem(p.a)).Done();
+    }
+    case Form::kImulRR: {
+      const auto& p = inst.As<forms::ImulRR>();
+      return Line("imul").Suffix(p.size).Arg(gpr(p.src, p.size)).Arg(gpr(p.dst, p.size)).Done();
+    }
+    case Form::kImulRM: {
+      const auto& p = inst.As<forms::ImulRM>();
+      return Line("imul").Suffix(p.size).Arg(mem(p.src)).Arg(gpr(p.dst, p.size)).Done();
+    }
+    case Form::kImulRRI: {
+      const auto& p = inst.As<forms::ImulRRI>();
+      return Line("imul")
+          .Suffix(p.size)
+          .Imm(ImmAtSize(p.imm, p.size))
+          .Arg(gpr(p.src, p.size))
+          .Arg(gpr(p.dst, p.size))
+          .Done();
+    }
+    case Form::kImulRMI: {
+      const auto& p = inst.As<forms::ImulRMI>();
+      return Line("imul")
+          .Suffix(p.size)
+          .Imm(ImmAtSize(p.imm, p.size))
+          .Arg(mem(p.src))
+          .Arg(gpr(p.dst, p.size))
+          .Done();
+    }
+    case Form::kUnaryR: {
+      const auto& p = inst.As<forms::UnaryR>();
+      return Line(UnaryName(p.op)).Suffix(p.size).Arg(gpr(p.reg, p.size)).Done();
+    }
+    case Form::kUnaryM: {
+      const auto& p = inst.As<forms::UnaryM>();
+      return Line(UnaryName(p.op)).Suffix(p.size).Arg(mem(p.mem)).Done();
+    }
+    case Form::kShiftRI: {
+      const auto& p = inst.As<forms::ShiftRI>();
+      return Line(ShiftName(p.op)).Suffix(p.size).Imm(p.count).Arg(gpr(p.dst, p.size)).Done();
+    }
+    case Form::kShiftRCl: {
+      const auto& p = inst.As<forms::ShiftRCl>();
+      return Line(ShiftName(p.op)).Suffix(p.size).Arg("%cl").Arg(gpr(p.dst, p.size)).Done();
+    }
+    case Form::kBitRR: {
+      const auto& p = inst.As<forms::BitRR>();
+      return Line(BitName(p.op))
+          .Suffix(p.size)
+          .Arg(gpr(p.src, p.size))
+          .Arg(gpr(p.dst, p.size))
+          .Done();
+    }
+    case Form::kBitRM: {
+      const auto& p = inst.As<forms::BitRM>();
+      return Line(BitName(p.op)).Suffix(p.size).Arg(mem(p.src)).Arg(gpr(p.dst, p.size)).Done();
+    }
+    case Form::kBswap: {
+      const auto& p = inst.As<forms::Bswap>();
+      return Line("bswap").Suffix(p.size).Arg(gpr(p.reg, p.size)).Done();
+    }
+    case Form::kSignExtendAx: {
+      const OpSize size = inst.As<forms::SignExtendAx>().size;
       return size == OpSize::k16 ? "cwtd" : size == OpSize::k32 ? "cltd" : "cqto";
-    case Form::kMovRR:
-      return Line("mov").Suffix(size).Arg(g1(size)).Arg(g0(size)).Done();
-    case Form::kMovRI:
-      switch (inst.mov_imm_kind()) {
+    }
+
+    // ---- moves ----
+    case Form::kMovRR: {
+      const auto& p = inst.As<forms::MovRR>();
+      return Line("mov").Suffix(p.size).Arg(gpr(p.src, p.size)).Arg(gpr(p.dst, p.size)).Done();
+    }
+    case Form::kMovRI: {
+      const auto& p = inst.As<forms::MovRI>();
+      switch (MovImmKindOf(p.size, p.imm)) {
         case MovImmKind::kMovImm: {
-          const OpSize s = size == OpSize::k64 ? OpSize::k32 : size;
-          return Line("mov").Suffix(s).Imm(ImmAtSize(inst.imm, s)).Arg(g0(s)).Done();
+          const OpSize s = p.size == OpSize::k64 ? OpSize::k32 : p.size;
+          return Line("mov").Suffix(s).Imm(ImmAtSize(p.imm, s)).Arg(gpr(p.dst, s)).Done();
         }
         case MovImmKind::kMovSext32:
-          return Line("movq").Imm(inst.imm).Arg(g0(size)).Done();
+          return Line("movq").Imm(p.imm).Arg(gpr(p.dst, p.size)).Done();
         case MovImmKind::kMovAbs:
-          return Line("movabsq").Imm(inst.imm).Arg(g0(size)).Done();
+          return Line("movabsq").Imm(p.imm).Arg(gpr(p.dst, p.size)).Done();
       }
       return "?";
-    case Form::kMovRM:
-      return Line("mov").Suffix(size).Arg(mem()).Arg(g0(size)).Done();
-    case Form::kMovMR:
-      return Line("mov").Suffix(size).Arg(g1(size)).Arg(mem()).Done();
-    case Form::kMovMI:
-      return Line("mov").Suffix(size).Imm(imm()).Arg(mem()).Done();
-    case Form::kMovzxRR:
-    case Form::kMovzxRM:
-    case Form::kMovsxRR:
+    }
+    case Form::kMovRM: {
+      const auto& p = inst.As<forms::MovRM>();
+      return Line("mov").Suffix(p.size).Arg(mem(p.src)).Arg(gpr(p.dst, p.size)).Done();
+    }
+    case Form::kMovMR: {
+      const auto& p = inst.As<forms::MovMR>();
+      return Line("mov").Suffix(p.size).Arg(gpr(p.src, p.size)).Arg(mem(p.dst)).Done();
+    }
+    case Form::kMovMI: {
+      const auto& p = inst.As<forms::MovMI>();
+      return Line("mov").Suffix(p.size).Imm(ImmAtSize(p.imm, p.size)).Arg(mem(p.dst)).Done();
+    }
+    case Form::kMovzxRR: {
+      const auto& p = inst.As<forms::MovzxRR>();
+      return PrintExtend(false, p.src_size, p.size, gpr(p.src, p.src_size), gpr(p.dst, p.size),
+                         gpr(p.src, OpSize::k32), gpr(p.dst, OpSize::k32));
+    }
+    case Form::kMovzxRM: {
+      const auto& p = inst.As<forms::MovzxRM>();
+      const std::string m = mem(p.src);
+      return PrintExtend(false, p.src_size, p.size, m, gpr(p.dst, p.size), m,
+                         gpr(p.dst, OpSize::k32));
+    }
+    case Form::kMovsxRR: {
+      const auto& p = inst.As<forms::MovsxRR>();
+      return PrintExtend(true, p.src_size, p.size, gpr(p.src, p.src_size), gpr(p.dst, p.size), {},
+                         {});
+    }
     case Form::kMovsxRM: {
-      const bool is_mem = inst.form == Form::kMovzxRM || inst.form == Form::kMovsxRM;
-      const bool sign = inst.form == Form::kMovsxRR || inst.form == Form::kMovsxRM;
-      if (!sign && inst.src_size == OpSize::k32) {
-        // A 32-bit mov zero-extends; that is what is encoded.
-        return Line("movl")
-            .Arg(is_mem ? mem() : std::string(g1(OpSize::k32)))
-            .Arg(g0(OpSize::k32))
-            .Done();
-      }
-      return Line(sign ? "movs" : "movz")
-          .Suffix(inst.src_size)
-          .Suffix(size)
-          .Arg(is_mem ? mem() : std::string(g1(inst.src_size)))
-          .Arg(g0(size))
+      const auto& p = inst.As<forms::MovsxRM>();
+      return PrintExtend(true, p.src_size, p.size, mem(p.src), gpr(p.dst, p.size), {}, {});
+    }
+    case Form::kLea: {
+      const auto& p = inst.As<forms::Lea>();
+      return Line("lea").Suffix(p.size).Arg(mem(p.addr)).Arg(gpr(p.dst, p.size)).Done();
+    }
+    case Form::kSetcc: {
+      const auto& p = inst.As<forms::Setcc>();
+      return Line("set").Mn(CondCodeName(p.cc)).Arg(gpr(p.dst, OpSize::k8)).Done();
+    }
+    case Form::kCmovRR: {
+      const auto& p = inst.As<forms::CmovRR>();
+      return Line("cmov")
+          .Mn(CondCodeName(p.cc))
+          .Suffix(p.size)
+          .Arg(gpr(p.src, p.size))
+          .Arg(gpr(p.dst, p.size))
           .Done();
     }
-    case Form::kLea:
-      return Line("lea").Suffix(size).Arg(mem()).Arg(g0(size)).Done();
-    case Form::kSetcc:
-      return Line("set").Mn(CondCodeName(inst.cc)).Arg(g0(OpSize::k8)).Done();
-    case Form::kCmovRR:
-      return Line("cmov").Mn(CondCodeName(inst.cc)).Suffix(size).Arg(g1(size)).Arg(g0(size)).Done();
-    case Form::kCmovRM:
-      return Line("cmov").Mn(CondCodeName(inst.cc)).Suffix(size).Arg(mem()).Arg(g0(size)).Done();
-    case Form::kPushR:
-      return Line("pushq").Arg(g0(OpSize::k64)).Done();
-    case Form::kPushI:
-      return Line("pushq").Imm(inst.imm).Done();
-    case Form::kPopR:
-      return Line("popq").Arg(g0(OpSize::k64)).Done();
-    case Form::kRet:
-      if (inst.imm == 0) return "retq";
-      return Line("retq").Imm(inst.imm).Done();
-    case Form::kCallRel32:
-      return Line("callq").Arg(LabelName(inst.label, namer)).Done();
-    case Form::kCallR:
-      return Line("callq").Arg(Cat("*", g0(OpSize::k64))).Done();
-    case Form::kCallM:
-      return Line("callq").Arg(Cat("*", mem())).Done();
-    case Form::kJmpRel32:
-    case Form::kJmpRel8:
-      return Line("jmp").Arg(LabelName(inst.label, namer)).Done();
-    case Form::kJmpR:
-      return Line("jmpq").Arg(Cat("*", g0(OpSize::k64))).Done();
-    case Form::kJmpM:
-      return Line("jmpq").Arg(Cat("*", mem())).Done();
-    case Form::kJccRel32:
-    case Form::kJccRel8:
-      return Line("j").Mn(CondCodeName(inst.cc)).Arg(LabelName(inst.label, namer)).Done();
-    case Form::kAtomicMR: {
-      constexpr std::string_view kNames[] = {"xchg", "lock xadd", "lock cmpxchg"};
-      return Line(kNames[inst.op]).Suffix(size).Arg(g1(size)).Arg(mem()).Done();
+    case Form::kCmovRM: {
+      const auto& p = inst.As<forms::CmovRM>();
+      return Line("cmov")
+          .Mn(CondCodeName(p.cc))
+          .Suffix(p.size)
+          .Arg(mem(p.src))
+          .Arg(gpr(p.dst, p.size))
+          .Done();
     }
-    case Form::kMfence:
-      return "mfence";
+
+    // ---- stack and control flow ----
+    case Form::kPushR:
+      return Line("pushq").Arg(gpr(inst.As<forms::PushR>().reg, OpSize::k64)).Done();
+    case Form::kPushI:
+      return Line("pushq").Imm(inst.As<forms::PushI>().imm).Done();
+    case Form::kPopR:
+      return Line("popq").Arg(gpr(inst.As<forms::PopR>().reg, OpSize::k64)).Done();
+    case Form::kRet:
+      if (inst.As<forms::Ret>().pop == 0) return "retq";
+      return Line("retq").Imm(inst.As<forms::Ret>().pop).Done();
+    case Form::kCallRel32:
+      return Line("callq").Arg(label(inst.As<forms::CallRel32>().target)).Done();
+    case Form::kCallR:
+      return Line("callq").Arg(Cat("*", gpr(inst.As<forms::CallR>().target, OpSize::k64))).Done();
+    case Form::kCallM:
+      return Line("callq").Arg(Cat("*", mem(inst.As<forms::CallM>().target))).Done();
+    case Form::kJmpRel32:
+      return Line("jmp").Arg(label(inst.As<forms::JmpRel32>().target)).Done();
+    case Form::kJmpRel8:
+      return Line("jmp").Arg(label(inst.As<forms::JmpRel8>().target)).Done();
+    case Form::kJmpR:
+      return Line("jmpq").Arg(Cat("*", gpr(inst.As<forms::JmpR>().target, OpSize::k64))).Done();
+    case Form::kJmpM:
+      return Line("jmpq").Arg(Cat("*", mem(inst.As<forms::JmpM>().target))).Done();
+    case Form::kJccRel32: {
+      const auto& p = inst.As<forms::JccRel32>();
+      return Line("j").Mn(CondCodeName(p.cc)).Arg(label(p.target)).Done();
+    }
+    case Form::kJccRel8: {
+      const auto& p = inst.As<forms::JccRel8>();
+      return Line("j").Mn(CondCodeName(p.cc)).Arg(label(p.target)).Done();
+    }
     case Form::kUd2:
       return "ud2";
     case Form::kInt3:
       return "int3";
     case Form::kNop:
       // The operands of the recommended multi-byte nops (see encoder.cc).
-      switch (inst.imm) {
+      switch (inst.As<forms::Nop>().length) {
         case 1:
         case 2:
           return "nop";
@@ -306,98 +427,162 @@ std::string PrintAtt(const Inst& inst, const LabelNamer& namer) {
         default:
           return "nopw (%rax,%rax,1)";
       }
-    case Form::kSseRR:
+
+    // ---- SSE ----
+    case Form::kSseRR: {
+      const auto& p = inst.As<forms::SseRR>();
+      return PrintSse(p.op, p.imm, XmmName(p.src), XmmName(p.dst));
+    }
     case Form::kSseRM: {
-      const SseOpInfo& info = GetSseOpInfo(inst.sse_op());
-      // cmpps/cmppd with predicates 0-7 print as the assemblers' aliases (cmpltps, ...).
-      static constexpr std::string_view kCmpPredicates[] = {"eq",  "lt",  "le",  "unord",
-                                                            "neq", "nlt", "nle", "ord"};
-      const bool cmp = inst.sse_op() == SseOp::kCmpps || inst.sse_op() == SseOp::kCmppd;
-      if (cmp && inst.imm >= 0 && inst.imm < 8) {
-        const std::string m = "cmp" + std::string(kCmpPredicates[inst.imm]) +
-                              (inst.sse_op() == SseOp::kCmpps ? "ps" : "pd");
-        Line line(m);
-        line.Arg(inst.form == Form::kSseRR ? std::string(XmmName(inst.xmm1())) : mem());
-        return line.Arg(XmmName(inst.xmm0())).Done();
-      }
-      Line line(info.mnemonic);
-      if (info.has_imm8) line.Imm(inst.imm);
-      if (inst.form == Form::kSseRR) {
-        line.Arg(XmmName(inst.xmm1()));
-      } else {
-        line.Arg(mem());
-      }
-      return line.Arg(XmmName(inst.xmm0())).Done();
+      const auto& p = inst.As<forms::SseRM>();
+      return PrintSse(p.op, p.imm, mem(p.src), XmmName(p.dst));
     }
-    case Form::kSseMR:
-      return Line(GetSseOpInfo(inst.sse_op()).mnemonic).Arg(XmmName(inst.xmm1())).Arg(mem()).Done();
-    case Form::kVexRRR:
+    case Form::kSseMR: {
+      const auto& p = inst.As<forms::SseMR>();
+      return Line(GetSseOpInfo(p.op).mnemonic).Arg(XmmName(p.src)).Arg(mem(p.dst)).Done();
+    }
+    case Form::kGprToXmm: {
+      const auto& p = inst.As<forms::GprToXmm>();
+      return Line(p.size == OpSize::k64 ? "movq" : "movd")
+          .Arg(gpr(p.src, p.size))
+          .Arg(XmmName(p.dst))
+          .Done();
+    }
+    case Form::kXmmToGpr: {
+      const auto& p = inst.As<forms::XmmToGpr>();
+      return Line(p.size == OpSize::k64 ? "movq" : "movd")
+          .Arg(XmmName(p.src))
+          .Arg(gpr(p.dst, p.size))
+          .Done();
+    }
+    case Form::kXmmShiftRI: {
+      const auto& p = inst.As<forms::XmmShiftRI>();
+      return Line(GetXmmShiftOpInfo(p.op).mnemonic).Imm(p.count).Arg(XmmName(p.dst)).Done();
+    }
+    case Form::kPextrRRI: {
+      const auto& p = inst.As<forms::PextrRRI>();
+      return Line(LaneMnemonic("pextr", p.size))
+          .Imm(p.lane)
+          .Arg(XmmName(p.src))
+          .Arg(gpr(p.dst, p.size == OpSize::k64 ? OpSize::k64 : OpSize::k32))
+          .Done();
+    }
+    case Form::kPinsrRRI: {
+      const auto& p = inst.As<forms::PinsrRRI>();
+      return Line(LaneMnemonic("pinsr", p.size))
+          .Imm(p.lane)
+          .Arg(gpr(p.src, p.size == OpSize::k64 ? OpSize::k64 : OpSize::k32))
+          .Arg(XmmName(p.dst))
+          .Done();
+    }
+    case Form::kPinsrRMI: {
+      const auto& p = inst.As<forms::PinsrRMI>();
+      return Line(LaneMnemonic("pinsr", p.size))
+          .Imm(p.lane)
+          .Arg(mem(p.src))
+          .Arg(XmmName(p.dst))
+          .Done();
+    }
+    case Form::kMovmskRR: {
+      const auto& p = inst.As<forms::MovmskRR>();
+      return Line(p.op == MaskOp::kPmovmskb   ? "pmovmskb"
+                  : p.op == MaskOp::kMovmskps ? "movmskps"
+                                              : "movmskpd")
+          .Arg(XmmName(p.src))
+          .Arg(gpr(p.dst, OpSize::k32))
+          .Done();
+    }
+
+    // ---- AVX and BMI ----
+    case Form::kVexRRR: {
+      const auto& p = inst.As<forms::VexRRR>();
+      return Line(Cat("v", GetSseOpInfo(p.op).mnemonic))
+          .Arg(XmmName(p.src2))
+          .Arg(XmmName(p.src1))
+          .Arg(XmmName(p.dst))
+          .Done();
+    }
     case Form::kVexRRM: {
-      const std::string mnemonic = "v" + std::string(GetSseOpInfo(inst.sse_op()).mnemonic);
-      Line line(mnemonic);
-      if (inst.form == Form::kVexRRR) {
-        line.Arg(XmmName(XmmFromEnc(inst.r2)));
-      } else {
-        line.Arg(mem());
-      }
-      return line.Arg(XmmName(inst.xmm1())).Arg(XmmName(inst.xmm0())).Done();
+      const auto& p = inst.As<forms::VexRRM>();
+      return Line(Cat("v", GetSseOpInfo(p.op).mnemonic))
+          .Arg(mem(p.src2))
+          .Arg(XmmName(p.src1))
+          .Arg(XmmName(p.dst))
+          .Done();
     }
-    case Form::kXmmShiftRI:
-      return Line(GetXmmShiftOpInfo(inst.xmm_shift_op()).mnemonic)
-          .Imm(inst.imm)
-          .Arg(XmmName(inst.xmm0()))
+    case Form::kRorxRRI: {
+      const auto& p = inst.As<forms::RorxRRI>();
+      return Line("rorx")
+          .Suffix(p.size)
+          .Imm(p.count)
+          .Arg(gpr(p.src, p.size))
+          .Arg(gpr(p.dst, p.size))
           .Done();
-    case Form::kPextrRRI:
-      return Line(size == OpSize::k8    ? "pextrb"
-                  : size == OpSize::k16 ? "pextrw"
-                  : size == OpSize::k32 ? "pextrd"
-                                        : "pextrq")
-          .Imm(inst.imm)
-          .Arg(XmmName(inst.xmm1()))
-          .Arg(g0(size == OpSize::k64 ? OpSize::k64 : OpSize::k32))
+    }
+    case Form::kShiftxRRR: {
+      const auto& p = inst.As<forms::ShiftxRRR>();
+      return Line(ShiftName(p.op))
+          .Mn("x")
+          .Suffix(p.size)
+          .Arg(gpr(p.count, p.size))
+          .Arg(gpr(p.src, p.size))
+          .Arg(gpr(p.dst, p.size))
           .Done();
-    case Form::kPinsrRRI:
-    case Form::kPinsrRMI:
-      return Line(size == OpSize::k8    ? "pinsrb"
-                  : size == OpSize::k16 ? "pinsrw"
-                  : size == OpSize::k32 ? "pinsrd"
-                                        : "pinsrq")
-          .Imm(inst.imm)
-          .Arg(inst.form == Form::kPinsrRMI
-                   ? mem()
-                   : std::string(g1(size == OpSize::k64 ? OpSize::k64 : OpSize::k32)))
-          .Arg(XmmName(inst.xmm0()))
+    }
+    case Form::kAndnRRR: {
+      const auto& p = inst.As<forms::AndnRRR>();
+      return Line("andn")
+          .Suffix(p.size)
+          .Arg(gpr(p.src2, p.size))
+          .Arg(gpr(p.src1, p.size))
+          .Arg(gpr(p.dst, p.size))
           .Done();
-    case Form::kMovmskRR:
-      return Line(inst.mask_op() == MaskOp::kPmovmskb   ? "pmovmskb"
-                  : inst.mask_op() == MaskOp::kMovmskps ? "movmskps"
-                                                        : "movmskpd")
-          .Arg(XmmName(inst.xmm1()))
-          .Arg(g0(OpSize::k32))
+    }
+
+    // ---- conversions ----
+    case Form::kCvtSi2FpR: {
+      const auto& p = inst.As<forms::CvtSi2FpR>();
+      return Line(p.fp == FpSize::kF32 ? "cvtsi2ss" : "cvtsi2sd")
+          .Suffix(p.src_size)
+          .Arg(gpr(p.src, p.src_size))
+          .Arg(XmmName(p.dst))
           .Done();
-    case Form::kGprToXmm:
-      return Line(size == OpSize::k64 ? "movq" : "movd")
-          .Arg(g1(size))
-          .Arg(XmmName(inst.xmm0()))
+    }
+    case Form::kCvtSi2FpM: {
+      const auto& p = inst.As<forms::CvtSi2FpM>();
+      return Line(p.fp == FpSize::kF32 ? "cvtsi2ss" : "cvtsi2sd")
+          .Suffix(p.src_size)
+          .Arg(mem(p.src))
+          .Arg(XmmName(p.dst))
           .Done();
-    case Form::kXmmToGpr:
-      return Line(size == OpSize::k64 ? "movq" : "movd")
-          .Arg(XmmName(inst.xmm1()))
-          .Arg(g0(size))
+    }
+    case Form::kCvttFp2SiR: {
+      const auto& p = inst.As<forms::CvttFp2SiR>();
+      return Line(p.fp == FpSize::kF32 ? "cvttss2si" : "cvttsd2si")
+          .Arg(XmmName(p.src))
+          .Arg(gpr(p.dst, p.dst_size))
           .Done();
-    case Form::kCvtSi2FpR:
-    case Form::kCvtSi2FpM:
-      return Line(inst.fp == FpSize::kF32 ? "cvtsi2ss" : "cvtsi2sd")
-          .Suffix(size)
-          .Arg(inst.form == Form::kCvtSi2FpM ? mem() : std::string(g1(size)))
-          .Arg(XmmName(inst.xmm0()))
+    }
+    case Form::kCvttFp2SiM: {
+      const auto& p = inst.As<forms::CvttFp2SiM>();
+      return Line(p.fp == FpSize::kF32 ? "cvttss2si" : "cvttsd2si")
+          .Arg(mem(p.src))
+          .Arg(gpr(p.dst, p.dst_size))
           .Done();
-    case Form::kCvttFp2SiR:
-    case Form::kCvttFp2SiM:
-      return Line(inst.fp == FpSize::kF32 ? "cvttss2si" : "cvttsd2si")
-          .Arg(inst.form == Form::kCvttFp2SiM ? mem() : std::string(XmmName(inst.xmm1())))
-          .Arg(g0(size))
+    }
+
+    // ---- atomics ----
+    case Form::kAtomicMR: {
+      const auto& p = inst.As<forms::AtomicMR>();
+      constexpr std::string_view kNames[] = {"xchg", "lock xadd", "lock cmpxchg"};
+      return Line(kNames[static_cast<int>(p.op)])
+          .Suffix(p.size)
+          .Arg(gpr(p.reg, p.size))
+          .Arg(mem(p.mem))
           .Done();
+    }
+    case Form::kMfence:
+      return "mfence";
   }
   EGRET_CHECK(false && "unknown form");
   return "";

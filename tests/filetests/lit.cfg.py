@@ -109,6 +109,7 @@ a64_egret = os.path.join(a64_dir, "bin", "egret")
 qemu_tool = shutil.which(os.environ.get("EGRET_EMULATOR", "qemu-aarch64"))
 if platform.machine() != "aarch64" and qemu_tool and os.access(a64_egret, os.X_OK):
     config.available_features.add("qemu-aarch64")
-    config.substitutions.append(("%qemu_egret", f"{qemu_tool} -L /usr/aarch64-linux-gnu {a64_egret}"))
+    # No -L prefix: with it every thread hangs (docs/testing.md, "Threads under qemu").
+    config.substitutions.append(("%qemu_egret", f"{qemu_tool} {a64_egret}"))
 else:
     lit_config.note(f"aarch64 run tests UNSUPPORTED: needs qemu-aarch64 and {a64_egret} (make aarch64-egret)")

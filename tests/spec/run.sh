@@ -88,6 +88,11 @@ if [ -z "$emulator" ] && [ "$target" = aarch64 ] && [ "$(uname -m)" != aarch64 ]
   emulator=qemu-aarch64
   command -v "$emulator" >/dev/null || { echo "run.sh: error: qemu-aarch64 missing (scripts/setup.sh)" >&2; exit 2; }
 fi
+# qemu's -L /usr/aarch64-linux-gnu pairs the cross toolchain's loader with the multiarch libc, and
+# every thread or fork then hangs (docs/testing.md, "Threads under qemu").
+case " $emulator " in
+  *" -L"*) echo "run.sh: error: EGRET_EMULATOR='$emulator' passes -L; run qemu-aarch64 without it (docs/testing.md, \"Threads under qemu\")" >&2; exit 2 ;;
+esac
 [ $text -eq 1 ] || command -v wast2json >/dev/null || { echo "run.sh: error: wast2json missing (run scripts/setup.sh)" >&2; exit 2; }
 
 for p in "${proposals[@]+"${proposals[@]}"}"; do

@@ -17,20 +17,20 @@
 ;; CHECK-NEXT: c: cmp sp, x16
 ;; CHECK-NEXT: 10: b.hs #0x18
 ;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov x4, x0
-;; CHECK-NEXT: 1c: mov w0, w1
-;; CHECK-NEXT: 20: ldr x1, [x4, #0x48]
-;; CHECK-NEXT: 24: add x5, x0, #1
-;; CHECK-NEXT: 28: cmp x5, x1
-;; CHECK-NEXT: 2c: b.ls #0x34
-;; CHECK-NEXT: 30: udf #0
-;; CHECK-NEXT: 34: ldr x1, [x4, #0x40]
-;; CHECK-NEXT: 38: add x4, x1, x0
-;; CHECK-NEXT: 3c: ldaxrb w0, [x4]
-;; CHECK-NEXT: 40: cmp w0, w2, uxtb
-;; CHECK-NEXT: 44: b.ne #0x50
-;; CHECK-NEXT: 48: stlxrb w1, w3, [x4]
-;; CHECK-NEXT: 4c: cbnz w1, #0x3c
+;; CHECK-NEXT: 18: mov w1, w1
+;; CHECK-NEXT: 1c: ldr x4, [x0, #0x48]
+;; CHECK-NEXT: 20: add x5, x1, #1
+;; CHECK-NEXT: 24: cmp x5, x4
+;; CHECK-NEXT: 28: b.ls #0x30
+;; CHECK-NEXT: 2c: udf #0
+;; CHECK-NEXT: 30: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 34: add x4, x0, x1
+;; CHECK-NEXT: 38: ldaxrb w1, [x4]
+;; CHECK-NEXT: 3c: cmp w1, w2, uxtb
+;; CHECK-NEXT: 40: b.ne #0x4c
+;; CHECK-NEXT: 44: stlxrb w0, w3, [x4]
+;; CHECK-NEXT: 48: cbnz w0, #0x38
+;; CHECK-NEXT: 4c: mov x0, x1
 ;; CHECK-NEXT: 50: ldp x29, x30, [sp], #0x10
 ;; CHECK-NEXT: 54: ret
 ;; CHECK-LABEL: function %load_store:

@@ -17,19 +17,18 @@
 ;; CHECK-NEXT: c: cmp sp, x16
 ;; CHECK-NEXT: 10: b.hs #0x18
 ;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov x4, x0
-;; CHECK-NEXT: 1c: mov w0, w1
-;; CHECK-NEXT: 20: ldr x1, [x4, #0x48]
-;; CHECK-NEXT: 24: add x5, x0, #1
-;; CHECK-NEXT: 28: cmp x5, x1
-;; CHECK-NEXT: 2c: b.ls #0x34
-;; CHECK-NEXT: 30: udf #0
-;; CHECK-NEXT: 34: ldr x1, [x4, #0x40]
-;; CHECK-NEXT: 38: add x1, x1, x0
-;; CHECK-NEXT: 3c: mov x0, x2
-;; CHECK-NEXT: 40: casalb w0, w3, [x1]
-;; CHECK-NEXT: 44: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 48: ret
+;; CHECK-NEXT: 18: mov w1, w1
+;; CHECK-NEXT: 1c: ldr x4, [x0, #0x48]
+;; CHECK-NEXT: 20: add x5, x1, #1
+;; CHECK-NEXT: 24: cmp x5, x4
+;; CHECK-NEXT: 28: b.ls #0x30
+;; CHECK-NEXT: 2c: udf #0
+;; CHECK-NEXT: 30: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 34: add x1, x0, x1
+;; CHECK-NEXT: 38: mov x0, x2
+;; CHECK-NEXT: 3c: casalb w0, w3, [x1]
+;; CHECK-NEXT: 40: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 44: ret
 ;; CHECK-LABEL: function %load_store:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp

@@ -1,4 +1,4 @@
-;; Concept: v128 loads and stores are ldr/str q; v128 params past v0-v7 come in 16-byte aligned stack slots; a vector live across a call is spilled to a 16-byte slot with str q and reloaded with ldr q, never kept in v8-v15 (AAPCS64 callees keep only their low halves).
+;; Concept: v128 loads and stores are ldr/str q (a store that may fault first loads the same 16 bytes into v30, so a store straddling the end of memory writes nothing); v128 params past v0-v7 come in 16-byte aligned stack slots; a vector live across a call is spilled to a 16-byte slot with str q and reloaded with ldr q, never kept in v8-v15 (AAPCS64 callees keep only their low halves).
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (memory 1)
@@ -30,9 +30,10 @@
 ;; CHECK-NEXT: 10: b.hs #0x18
 ;; CHECK-NEXT: 14: udf #0
 ;; CHECK-NEXT: 18: ldr x0, [x0, #0x40]
-;; CHECK-NEXT: 1c: str q0, [x0, w1, uxtw]
-;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 24: ret
+;; CHECK-NEXT: 1c: ldr q30, [x0, w1, uxtw]
+;; CHECK-NEXT: 20: str q0, [x0, w1, uxtw]
+;; CHECK-NEXT: 24: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 28: ret
 ;; CHECK-LABEL: function %many:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp

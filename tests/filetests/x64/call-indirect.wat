@@ -8,27 +8,25 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x3d
+;; CHECK-NEXT: 8: jb 0x38
 ;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 10: cmpq %rcx, %rax
-;; CHECK-NEXT: 13: jae 0x3f
-;; CHECK-NEXT: 15: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 19: movq (%rcx, %rax, 8), %rax
-;; CHECK-NEXT: 1d: testq %rax, %rax
-;; CHECK-NEXT: 20: je 0x41
-;; CHECK-NEXT: 22: movl 0x10(%rax), %ecx
-;; CHECK-NEXT: 25: movq 0x18(%rdi), %rsi
-;; CHECK-NEXT: 29: movl (%rsi), %esi
-;; CHECK-NEXT: 2b: cmpl %esi, %ecx
-;; CHECK-NEXT: 2d: jne 0x43
-;; CHECK-NEXT: 2f: movq (%rax), %rcx
-;; CHECK-NEXT: 32: movq 0x18(%rax), %rdi
-;; CHECK-NEXT: 36: movq %rdx, %rsi
-;; CHECK-NEXT: 39: callq *%rcx
-;; CHECK-NEXT: 3b: popq %rbp
-;; CHECK-NEXT: 3c: retq
-;; CHECK-NEXT: 3d: ud2
-;; CHECK-NEXT: 3f: ud2
-;; CHECK-NEXT: 41: ud2
-;; CHECK-NEXT: 43: ud2
+;; CHECK-NEXT: c: cmpq 0x48(%rdi), %rax
+;; CHECK-NEXT: 10: jae 0x3a
+;; CHECK-NEXT: 12: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 16: movq (%rcx, %rax, 8), %rax
+;; CHECK-NEXT: 1a: testq %rax, %rax
+;; CHECK-NEXT: 1d: je 0x3c
+;; CHECK-NEXT: 1f: movl 0x10(%rax), %ecx
+;; CHECK-NEXT: 22: movq 0x18(%rdi), %rsi
+;; CHECK-NEXT: 26: cmpl (%rsi), %ecx
+;; CHECK-NEXT: 28: jne 0x3e
+;; CHECK-NEXT: 2a: movq (%rax), %rcx
+;; CHECK-NEXT: 2d: movq 0x18(%rax), %rdi
+;; CHECK-NEXT: 31: movq %rdx, %rsi
+;; CHECK-NEXT: 34: callq *%rcx
+;; CHECK-NEXT: 36: popq %rbp
+;; CHECK-NEXT: 37: retq
+;; CHECK-NEXT: 38: ud2
+;; CHECK-NEXT: 3a: ud2
+;; CHECK-NEXT: 3c: ud2
+;; CHECK-NEXT: 3e: ud2

@@ -1,10 +1,10 @@
-;; Concept: a heap address with several users (a load and a store of the same cell, after GVN) is folded into the addressing mode of each user instead of being computed into a register.
+;; Concept: a heap address with several users (a load and a store of the same cell, after GVN) is folded into the addressing mode of each user instead of being computed into a register (a multiply, which has no read-modify-write form, keeps the load and the store apart).
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=speed --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module (memory 1)
   (func $incr (param i32 i32)
     local.get 0 i32.const 4 i32.mul
     local.get 0 i32.const 4 i32.mul i32.load
-    local.get 1 i32.add i32.store)
+    local.get 1 i32.mul i32.store)
   (func $accum (param i32 f64)
     local.get 0 i32.const 8 i32.add
     local.get 0 i32.const 8 i32.add f64.load
@@ -15,14 +15,14 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x19
+;; CHECK-NEXT: 8: jb 0x1a
 ;; CHECK-NEXT: a: shll $2, %esi
 ;; CHECK-NEXT: d: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 11: addl (%rax, %rsi), %edx
-;; CHECK-NEXT: 14: movl %edx, (%rax, %rsi)
-;; CHECK-NEXT: 17: popq %rbp
-;; CHECK-NEXT: 18: retq
-;; CHECK-NEXT: 19: ud2
+;; CHECK-NEXT: 11: imull (%rax, %rsi), %edx
+;; CHECK-NEXT: 15: movl %edx, (%rax, %rsi)
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2
 ;; CHECK-LABEL: function %accum:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp

@@ -33,17 +33,17 @@
 ;; CHECK-NEXT: 9: subq $8, %rsp
 ;; CHECK-NEXT: d: cmpq 8(%rdi), %rsp
 ;; CHECK-NEXT: 11: jb 0x50
-;; CHECK-NEXT: 13: movq %rcx, %r13
+;; CHECK-NEXT: 13: movq %rcx, %r12
 ;; CHECK-NEXT: 16: movq %r8, %rbx
 ;; CHECK-NEXT: 19: movq %r9, %rax
 ;; CHECK-NEXT: 1c: movq 0x10(%rbp), %rcx
-;; CHECK-NEXT: 20: movq 0x18(%rbp), %r12
+;; CHECK-NEXT: 20: movq 0x18(%rbp), %r13
 ;; CHECK-NEXT: 24: movq 0x20(%rbp), %rsi
-;; CHECK-NEXT: 28: movq %r13, 0x20(%rbp)
+;; CHECK-NEXT: 28: movq %r12, 0x20(%rbp)
 ;; CHECK-NEXT: 2c: movq %rdx, 0x28(%rbp)
 ;; CHECK-NEXT: 30: movq %rbx, %r9
 ;; CHECK-NEXT: 33: movq %rax, %r8
-;; CHECK-NEXT: 36: movq %r12, %rdx
+;; CHECK-NEXT: 36: movq %r13, %rdx
 ;; CHECK-NEXT: 39: addq $8, %rsp
 ;; CHECK-NEXT: 3d: popq %r13
 ;; CHECK-NEXT: 3f: popq %r12
@@ -64,7 +64,7 @@
 ;; CHECK-NEXT: b: pushq %r15
 ;; CHECK-NEXT: d: subq $8, %rsp
 ;; CHECK-NEXT: 11: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 15: jb 0x8a
+;; CHECK-NEXT: 15: jb 0x85
 ;; CHECK-NEXT: 17: movq %rdx, %r14
 ;; CHECK-NEXT: 1a: movq %rcx, %r13
 ;; CHECK-NEXT: 1d: movq %r8, %r12
@@ -73,39 +73,37 @@
 ;; CHECK-NEXT: 27: movq 0x18(%rbp), %rax
 ;; CHECK-NEXT: 2b: movq 0x20(%rbp), %rcx
 ;; CHECK-NEXT: 2f: movl %ecx, %ecx
-;; CHECK-NEXT: 31: movq 0x48(%rdi), %rdx
-;; CHECK-NEXT: 35: cmpq %rdx, %rcx
-;; CHECK-NEXT: 38: jae 0x8c
-;; CHECK-NEXT: 3a: movq 0x40(%rdi), %rdx
-;; CHECK-NEXT: 3e: movq (%rdx, %rcx, 8), %rcx
-;; CHECK-NEXT: 42: testq %rcx, %rcx
-;; CHECK-NEXT: 45: je 0x8e
-;; CHECK-NEXT: 47: movl 0x10(%rcx), %edx
-;; CHECK-NEXT: 4a: movq 0x18(%rdi), %rdi
-;; CHECK-NEXT: 4e: movl (%rdi), %edi
-;; CHECK-NEXT: 50: cmpl %edi, %edx
-;; CHECK-NEXT: 52: jne 0x90
-;; CHECK-NEXT: 54: movq (%rcx), %r15
-;; CHECK-NEXT: 57: movq 0x18(%rcx), %rdi
-;; CHECK-NEXT: 5b: movq %rax, 0x20(%rbp)
-;; CHECK-NEXT: 5f: movq %rsi, 0x28(%rbp)
-;; CHECK-NEXT: 63: movq %rbx, %r8
-;; CHECK-NEXT: 66: movq %r14, %rsi
-;; CHECK-NEXT: 69: movq %r13, %rdx
-;; CHECK-NEXT: 6c: movq %r12, %rcx
-;; CHECK-NEXT: 6f: movq %r15, %rax
-;; CHECK-NEXT: 72: addq $8, %rsp
-;; CHECK-NEXT: 76: popq %r15
-;; CHECK-NEXT: 78: popq %r14
-;; CHECK-NEXT: 7a: popq %r13
-;; CHECK-NEXT: 7c: popq %r12
-;; CHECK-NEXT: 7e: popq %rbx
-;; CHECK-NEXT: 7f: popq %rbp
-;; CHECK-NEXT: 80: popq %r10
-;; CHECK-NEXT: 82: addq $0x10, %rsp
-;; CHECK-NEXT: 86: pushq %r10
-;; CHECK-NEXT: 88: jmpq *%rax
-;; CHECK-NEXT: 8a: ud2
-;; CHECK-NEXT: 8c: ud2
-;; CHECK-NEXT: 8e: ud2
-;; CHECK-NEXT: 90: ud2
+;; CHECK-NEXT: 31: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 35: jae 0x87
+;; CHECK-NEXT: 37: movq 0x40(%rdi), %rdx
+;; CHECK-NEXT: 3b: movq (%rdx, %rcx, 8), %rcx
+;; CHECK-NEXT: 3f: testq %rcx, %rcx
+;; CHECK-NEXT: 42: je 0x89
+;; CHECK-NEXT: 44: movl 0x10(%rcx), %edx
+;; CHECK-NEXT: 47: movq 0x18(%rdi), %rdi
+;; CHECK-NEXT: 4b: cmpl (%rdi), %edx
+;; CHECK-NEXT: 4d: jne 0x8b
+;; CHECK-NEXT: 4f: movq (%rcx), %r15
+;; CHECK-NEXT: 52: movq 0x18(%rcx), %rdi
+;; CHECK-NEXT: 56: movq %rax, 0x20(%rbp)
+;; CHECK-NEXT: 5a: movq %rsi, 0x28(%rbp)
+;; CHECK-NEXT: 5e: movq %rbx, %r8
+;; CHECK-NEXT: 61: movq %r14, %rsi
+;; CHECK-NEXT: 64: movq %r13, %rdx
+;; CHECK-NEXT: 67: movq %r12, %rcx
+;; CHECK-NEXT: 6a: movq %r15, %rax
+;; CHECK-NEXT: 6d: addq $8, %rsp
+;; CHECK-NEXT: 71: popq %r15
+;; CHECK-NEXT: 73: popq %r14
+;; CHECK-NEXT: 75: popq %r13
+;; CHECK-NEXT: 77: popq %r12
+;; CHECK-NEXT: 79: popq %rbx
+;; CHECK-NEXT: 7a: popq %rbp
+;; CHECK-NEXT: 7b: popq %r10
+;; CHECK-NEXT: 7d: addq $0x10, %rsp
+;; CHECK-NEXT: 81: pushq %r10
+;; CHECK-NEXT: 83: jmpq *%rax
+;; CHECK-NEXT: 85: ud2
+;; CHECK-NEXT: 87: ud2
+;; CHECK-NEXT: 89: ud2
+;; CHECK-NEXT: 8b: ud2

@@ -23,21 +23,21 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
 ;; CHECK-NEXT: 8: jb 0x56
-;; CHECK-NEXT: a: movaps %xmm2, %xmm13
+;; CHECK-NEXT: a: movaps %xmm2, %xmm12
 ;; CHECK-NEXT: e: movaps %xmm3, %xmm11
 ;; CHECK-NEXT: 12: movaps %xmm4, %xmm10
 ;; CHECK-NEXT: 16: movaps %xmm6, %xmm9
 ;; CHECK-NEXT: 1a: movaps %xmm7, %xmm8
 ;; CHECK-NEXT: 1e: movups 0x10(%rbp), %xmm2
-;; CHECK-NEXT: 22: movups 0x20(%rbp), %xmm12
+;; CHECK-NEXT: 22: movups 0x20(%rbp), %xmm13
 ;; CHECK-NEXT: 27: movups 0x30(%rbp), %xmm0
-;; CHECK-NEXT: 2b: movups %xmm13, 0x20(%rbp)
+;; CHECK-NEXT: 2b: movups %xmm12, 0x20(%rbp)
 ;; CHECK-NEXT: 30: movups %xmm1, 0x30(%rbp)
 ;; CHECK-NEXT: 34: movaps %xmm11, %xmm7
 ;; CHECK-NEXT: 38: movaps %xmm10, %xmm6
 ;; CHECK-NEXT: 3c: movaps %xmm9, %xmm4
 ;; CHECK-NEXT: 40: movaps %xmm8, %xmm3
-;; CHECK-NEXT: 44: movaps %xmm12, %xmm1
+;; CHECK-NEXT: 44: movaps %xmm13, %xmm1
 ;; CHECK-NEXT: 48: popq %rbp
 ;; CHECK-NEXT: 49: popq %r10
 ;; CHECK-NEXT: 4b: addq $0x10, %rsp

@@ -42,6 +42,8 @@
 #include <vector>
 
 #include "backends/x64/cpu_features.h"
+#include "frontend/opcodes.h"
+#include "frontend/operator_reader.h"
 #include "frontend/validator.h"
 #include "tests/fuzz/differential/host_import.h"
 #include "tests/fuzz/differential/native_instance.h"
@@ -65,6 +67,8 @@ struct Stats {
   uint64_t cross_compiles = 0, cross_bytes = 0;
   uint64_t islands = 0, veneers = 0, cross_islands = 0, cross_veneers = 0;
   uint64_t with_imports = 0;
+  uint64_t shared_memories = 0;           // modules whose memory is shared (GenOptions::atomics)
+  uint64_t atomic_ops = 0, simd_ops = 0;  // threads / SIMD instructions in the modules' bodies
   uint64_t traps[kNumTrapCodes] = {};
   std::map<std::string, uint64_t> notes;  // why sides were inconclusive
   bool printed = false;
@@ -91,8 +95,13 @@ struct Stats {
                  (unsigned long long)islands, (unsigned long long)veneers,
                  (unsigned long long)cross_compiles, (unsigned long long)cross_bytes,
                  (unsigned long long)cross_islands, (unsigned long long)cross_veneers);
-    std::fprintf(stderr, "modules with imported functions: %llu; host calls (all sides): %llu\n",
-                 (unsigned long long)with_imports, (unsigned long long)HostImportCalls());
+    std::fprintf(stderr,
+                 "modules with imported functions: %llu; host calls (all sides): %llu; modules "
+                 "with a shared memory: %llu\n",
+                 (unsigned long long)with_imports, (unsigned long long)HostImportCalls(),
+                 (unsigned long long)shared_memories);
+    std::fprintf(stderr, "instructions generated: %llu atomic (threads), %llu SIMD\n",
+                 (unsigned long long)atomic_ops, (unsigned long long)simd_ops);
     std::fprintf(stderr, "traps:");
     for (int c = 0; c < kNumTrapCodes; ++c)
       if (traps[c])
@@ -104,6 +113,18 @@ struct Stats {
   }
 };
 Stats stats;
+
+// What wasmgen generates besides Wasm 2.0 without SIMD. SIMD and atomics are on by default (both
+// backends lower them); EGRET_DIFF_NO_SIMD / EGRET_DIFF_NO_ATOMICS turn them off, which also
+// changes which module an input makes. Tail calls stay opt-in (EGRET_DIFF_TAIL_CALLS).
+bool SimdOn() {
+  static const bool on = std::getenv("EGRET_DIFF_NO_SIMD") == nullptr;
+  return on;
+}
+bool AtomicsOn() {
+  static const bool on = std::getenv("EGRET_DIFF_NO_ATOMICS") == nullptr;
+  return on;
+}
 
 // x64 features as CpuFeatures::Parse reads them: those of `available` minus `off_mask`'s.
 std::string X64Features(const x64::CpuFeatures& host, uint8_t off_mask) {
@@ -124,9 +145,8 @@ std::string X64Features(const x64::CpuFeatures& host, uint8_t off_mask) {
 // only what the host has, a compile-only one anything.
 std::string FeaturesFor(const std::string& target, uint8_t x64_off, bool executed) {
   if (target != "x86_64") return "";
-  // SIMD modules (EGRET_DIFF_SIMD) need x64's SIMD baseline, SSE4.1: never turned off then.
-  static const bool simd = std::getenv("EGRET_DIFF_SIMD") != nullptr;
-  if (simd) x64_off &= ~uint8_t{1};
+  // SIMD modules need x64's SIMD baseline, SSE4.1: never turned off then.
+  if (SimdOn()) x64_off &= ~uint8_t{1};
   static const x64::CpuFeatures host = x64::CpuFeatures::Detect();
   static const x64::CpuFeatures all = *x64::CpuFeatures::Parse("+all");
   return X64Features(executed ? host : all, x64_off);
@@ -206,13 +226,29 @@ std::vector<uint64_t> DrawArgs(ByteSource& src, const wasm::FuncType& type, uint
   return args;
 }
 
+// Adds the module's threads and SIMD instructions to the statistics.
+void CountOps(const wasm::ModuleEnv& env) {
+  for (uint32_t f = env.num_imported_functions; f < env.functions.size(); ++f) {
+    wasm::OperatorReader r(env.body(f), env.functions[f].body_offset);
+    std::vector<wasm::LocalGroup> groups;
+    uint64_t total = 0;
+    if (!r.ReadLocals(&groups, &total).ok()) return;
+    wasm::Operator op;
+    while (!r.at_end() && r.Read(&op).ok()) {
+      stats.atomic_ops += wasm::IsAtomicOp(op.op);
+      stats.simd_ops += wasm::IsSimdOp(op.op);
+    }
+  }
+}
+
 std::string ModuleText(const std::vector<uint8_t>& bytes) {
   char path[] = "/tmp/egret_differential_XXXXXX";
   const int fd = mkstemp(path);
   std::string text;
   if (fd >= 0) {
     if (write(fd, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size())) {
-      const std::string cmd = std::string("wasm2wat --enable-tail-call ") + path + " 2>/dev/null";
+      const std::string cmd =
+          std::string("wasm2wat --enable-tail-call --enable-threads ") + path + " 2>/dev/null";
       if (FILE* p = popen(cmd.c_str(), "r")) {
         char buf[4096];
         size_t n;
@@ -300,7 +336,8 @@ void RunOne(const uint8_t* data, size_t size) {
   gen.max_imported_functions = 2;  // host_import.h defines them on both sides
   // EGRET_DIFF_TAIL_CALLS: also return_call* (off by default so the corpus keeps its modules).
   gen.tail_calls = std::getenv("EGRET_DIFF_TAIL_CALLS") != nullptr;
-  gen.simd = std::getenv("EGRET_DIFF_SIMD") != nullptr;  // see README: off until backends land
+  gen.simd = SimdOn();
+  gen.atomics = AtomicsOn();
   const std::vector<uint8_t> bytes = GenerateModule(src, gen);
   wasm::WasmError err;
   std::optional<wasm::ModuleEnv> env = wasm::LoadModule(bytes, "generated.wasm", &err);
@@ -356,6 +393,8 @@ void RunOne(const uint8_t* data, size_t size) {
   const bool instantiated = native.outcome.kind == CallOutcome::Kind::kReturned;
   ++stats.modules;
   stats.with_imports += env->num_imported_functions > 0;
+  stats.shared_memories += !env->memories.empty() && env->memories[0].type.limits.shared;
+  CountOps(*env);
   stats.with_baseline += baseline.live;
   if (instantiated) snapshot();
   if (!Agree(oracle, native, baseline, instantiated, config, fuel, bytes, "instantiate", nullptr)) {

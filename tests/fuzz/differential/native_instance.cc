@@ -210,6 +210,11 @@ uint64_t NativeInstance::Normalise(wasm::ValType t, runtime::ValRaw raw) const {
         if (instance_->funcref(f) == raw.ref) return f + 1;
       return ~uint64_t{0};  // not one of this instance's functions: shows up as a difference
     }
+    case wasm::ValType::kExternRef: {
+      if (raw.ref == nullptr) return 0;
+      const uint64_t* n = runtime::ExternRef::FromRaw(raw.ref).get<uint64_t>();
+      return n != nullptr ? *n : ~uint64_t{0};
+    }
     default:
       return reinterpret_cast<uintptr_t>(raw.ref);
   }
@@ -239,7 +244,9 @@ CallOutcome NativeInstance::Call(uint32_t func_index, std::span<const uint64_t> 
             a == 0 ? nullptr : instance_->funcref(static_cast<uint32_t>(a - 1))));
         break;
       default:
-        vals.push_back(runtime::Val::ExternRef(reinterpret_cast<void*>(static_cast<uintptr_t>(a))));
+        // A host reference holding `a` (0 is null); Normalise reads the number back.
+        vals.push_back(a == 0 ? runtime::Val::Default(artifact::ValType::kExternRef)
+                              : runtime::Val::ExternRef(runtime::ExternRef::New<uint64_t>(a)));
         break;
     }
   }

@@ -26,6 +26,13 @@ ir::InterpResult Returned(std::initializer_list<uint64_t> values) {
   return r;
 }
 
+ir::InterpResult ReturnedI32(uint32_t value) {
+  ir::InterpResult r;
+  r.kind = ir::InterpResult::Kind::kReturned;
+  r.values.push_back({ir::Type::kI32, value});
+  return r;
+}
+
 ir::InterpResult Trapped(TrapCode code) {
   ir::InterpResult r;
   r.kind = ir::InterpResult::Kind::kTrapped;
@@ -333,6 +340,23 @@ void OracleInstance::DefineBuiltins() {
                 env_->bytes.data() + seg.data_offset + src, len);
     return Returned({});
   });
+  // Threads with one thread: notify finds no waiter (0, shared or not); wait traps on an unshared
+  // memory, returns 1 (not equal) when the cell differs from the expected value, and otherwise
+  // times out (2): with no other thread nothing could wake it, and the generator's timeouts are
+  // finite (wasmgen GenOptions::atomics). The translation checked alignment and bounds first.
+  def("memory_atomic_notify", {i32, i64, i32}, {i32}, [](Args) { return ReturnedI32(0); });
+  auto wait = [this](Args a, uint32_t bytes) {
+    if (!env_->memories[0].type.limits.shared) return Trapped(TrapCode::kWaitOnUnsharedMemory);
+    uint64_t now = 0;
+    std::memcpy(&now, interp_->heap().data() + mem_base_ + a[2].bits, bytes);
+    const uint64_t mask = bytes == 8 ? ~uint64_t{0} : 0xffffffffu;
+    if (now != (a[3].bits & mask)) return ReturnedI32(1);
+    if (static_cast<int64_t>(a[4].bits) < 0)
+      return Unmodelled("memory.atomic.wait without a timeout on one thread never returns");
+    return ReturnedI32(2);
+  };
+  def("memory_atomic_wait32", {i32, i64, i32, i64}, {i32}, [wait](Args a) { return wait(a, 4); });
+  def("memory_atomic_wait64", {i32, i64, i64, i64}, {i32}, [wait](Args a) { return wait(a, 8); });
   def("data_drop", {i32}, {}, [this](Args a) {
     data_dropped_[a[1].bits] = true;
     return Returned({});
@@ -340,6 +364,14 @@ void OracleInstance::DefineBuiltins() {
   def("elem_drop", {i32}, {}, [this](Args a) {
     elems_[a[1].bits].dropped = true;
     elems_[a[1].bits].values.clear();
+    return Returned({});
+  });
+  // externref globals (no imports here: every global is inline in the VMContext).
+  def("global_get_externref", {i32}, {i64}, [this](Args a) {
+    return Returned({Get64(vm_ + layout_.Global(static_cast<uint32_t>(a[1].bits)))});
+  });
+  def("global_set_externref", {i32, i64}, {}, [this](Args a) {
+    Put64(vm_ + layout_.Global(static_cast<uint32_t>(a[1].bits)), a[2].bits);
     return Returned({});
   });
   def("table_get", {i32, i64}, {i64}, [this](Args a) {

@@ -133,6 +133,7 @@ struct IrFuzzStats {
   uint64_t comparisons = 0;     // configuration outcomes compared with the oracle
   uint64_t native_calls = 0;    // of which natively compiled calls
   uint64_t cross_compiles = 0;  // modules compiled for the other target
+  uint64_t atomics = 0;         // atomic instructions and fences generated (stack-slot modules)
 };
 IrFuzzStats stats;
 
@@ -252,6 +253,7 @@ extern "C" int EgretFuzzReplayFinish(int inputs) {
               inputs, s.returns, s.traps, s.comparisons, s.native_calls,
               std::string(egret::fuzz::HostTargetName()).c_str(), s.cross_compiles,
               std::string(egret::fuzz::OtherTarget()).c_str());
+  std::printf("atomic instructions and fences generated: %" PRIu64 "\n", s.atomics);
   std::printf("traps:");
   for (int c = 0; c < egret::kNumTrapCodes; ++c)
     if (s.traps_by_code[c] != 0)
@@ -276,6 +278,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const bool native_simd =
       kNativeSimd || std::getenv("EGRET_IR_FUZZ_NATIVE_SIMD") != nullptr;
   gopts.simd = gopts.stack_slots || native_simd;
+  // Atomics go with stack slots (interpreter configurations; the differential target runs them
+  // natively). EGRET_IR_FUZZ_NO_ATOMICS turns them off.
+  static const bool atomics = std::getenv("EGRET_IR_FUZZ_NO_ATOMICS") == nullptr;
+  gopts.atomics = gopts.stack_slots && atomics;
   // The native harness (tests/fuzz/harness/native_module.cc) passes scalars only, so natively
   // run modules keep vectors inside their functions until it passes v128 values.
   gopts.simd_signatures = gopts.stack_slots;
@@ -293,9 +299,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (uint32_t k = 0; k < nsets; ++k)
     arg_sets.push_back(gen.GenerateArgs(module.functions[1].signature));
   Case c{module, features, kShrinkFactors[head >> 6], arg_sets, {}};
-  for (const ir::Function& f : module.functions)
+  for (const ir::Function& f : module.functions) {
     if (Status st = ir::Verify(f); !st.ok())
       Fail(c, "generator", "the generated IR does not verify: " + st.error().message);
+    if (gopts.atomics)
+      for (ir::Block b : f.layout.Blocks())
+        for (ir::Inst i : f.layout.Insts(b))
+          stats.atomics += ir::IsAtomicFormat(ir::Info(f.dfg[i].opcode).format) ||
+                           f.dfg[i].opcode == ir::Opcode::kFence;
+  }
 
   ir::InterpOptions iopts;
   iopts.heap_size = 0;  // no heap: the functions touch only their stack slot

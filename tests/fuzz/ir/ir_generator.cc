@@ -109,7 +109,8 @@ class FunctionGen {
         callee_(callee),
         stack_slots_(options.stack_slots),
         avoid_known_bugs_(options.avoid_known_bugs),
-        simd_(options.simd) {}
+        simd_(options.simd),
+        options_atomics_(options.stack_slots && options.atomics) {}
 
   void Generate();
 
@@ -133,6 +134,7 @@ class FunctionGen {
   void FillBlock(uint32_t k);
   void EmitInst(std::vector<Val>& avail, std::vector<Val>& defs);
   void EmitVector(std::vector<Val>& avail, std::vector<Val>& defs);
+  void EmitAtomic(std::vector<Val>& avail, std::vector<Val>& defs);
   void EmitTerminator(uint32_t k, std::vector<Val>& avail, ir::Value fuel);
   std::vector<ir::Value> ArgsFor(uint32_t target, std::vector<Val>& avail);
 
@@ -150,6 +152,7 @@ class FunctionGen {
   const bool stack_slots_;
   const bool avoid_known_bugs_;
   const bool simd_;
+  const bool options_atomics_;  // GeneratorOptions::atomics, with stack slots
   ir::FuncRef callee_ref_;
   ir::StackSlot slot_;
   ir::Value vmctx_;
@@ -252,6 +255,59 @@ FunctionGen::Val FunctionGen::PickVal(std::vector<Val>& avail, Type t, bool need
   return avail.back();  // not reached
 }
 
+// Atomics on the stack slot (GeneratorOptions::atomics; stack-slot modules run in the
+// interpreter configurations only): atomic_load, atomic_store, atomic_rmw (every operation) and
+// atomic_cas at widths 1, 2, 4 and 8 within i32/i64, at an aligned offset through stack_addr, and
+// fence. One thread, so the interpreter's plain semantics are the oracle; what this checks is
+// that no pass drops, merges, forwards across or reorders them against the slot's other loads
+// and stores. Operands are integers, so always clean.
+void FunctionGen::EmitAtomic(std::vector<Val>& avail, std::vector<Val>& defs) {
+  const uint32_t what = in_.Below(5);  // load, store, rmw, cas, fence
+  if (what == 4) {
+    ir::InstData d;
+    d.opcode = Opcode::kFence;
+    b_.Build(d);
+    return;
+  }
+  const Type t = IntType();
+  const uint32_t bytes = 1u << in_.Below(t == Type::kI64 ? 4 : 3);
+  const int32_t offset = static_cast<int32_t>(in_.Below(kSlotSize / bytes) * bytes);
+  const ir::Value addr = b_.StackAddr(slot_, offset);
+  ir::InstData d;
+  d.flags = ir::MemFlags{}.With(ir::MemFlags::kNotrap).With(ir::MemFlags::kAligned);
+  d.imm = bytes;
+  switch (what) {
+    case 0:
+      d.opcode = Opcode::kAtomicLoad;
+      d.type = t;
+      d.args[0] = addr;
+      break;
+    case 1:
+      d.opcode = Opcode::kAtomicStore;
+      d.args[0] = PickVal(avail, t).v;
+      d.args[1] = addr;
+      b_.Build(d);
+      return;
+    case 2:
+      d.opcode = Opcode::kAtomicRmw;
+      d.type = t;
+      d.cond = static_cast<uint8_t>(in_.Below(ir::kNumAtomicRmwOps));
+      d.args[0] = addr;
+      d.args[1] = PickVal(avail, t).v;
+      break;
+    default:
+      d.opcode = Opcode::kAtomicCas;
+      d.type = t;
+      d.args[0] = addr;
+      d.args[1] = PickVal(avail, t).v;
+      d.args[2] = PickVal(avail, t).v;
+      break;
+  }
+  const ir::Value r = b_.Results(b_.Build(d))[0];
+  avail.push_back({r, t, true});
+  defs.push_back({r, t, true});
+}
+
 void FunctionGen::EmitInst(std::vector<Val>& avail, std::vector<Val>& defs) {
   auto def = [&](ir::Value v, Type t, bool clean) {
     Val x{v, t, clean};
@@ -261,6 +317,8 @@ void FunctionGen::EmitInst(std::vector<Val>& avail, std::vector<Val>& defs) {
   uint32_t kind = in_.Below(simd_ ? 20 : 16);
   if (!stack_slots_ && (kind == 13 || kind == 14)) kind = 0;
   if (kind >= 16) return EmitVector(avail, defs);
+  if ((kind == 13 || kind == 14) && options_atomics_ && in_.OneIn(3))
+    return EmitAtomic(avail, defs);
   switch (kind) {
     case 0: {  // integer binary
       constexpr Opcode kOps[] = {Opcode::kIadd, Opcode::kIsub, Opcode::kImul, Opcode::kBand,

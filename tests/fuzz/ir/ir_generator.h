@@ -7,7 +7,8 @@
 // (below). Instructions cover i32/i64 integer arithmetic including the trapping divisions,
 // immediate forms, compares, select, f32/f64 arithmetic, rounding, min/max, every conversion
 // (trapping and saturating float->int, bitcasts), conditional traps, stack-slot loads and stores
-// (stack_load/stack_store, and load/store through stack_addr, with narrow widths), and calls.
+// (stack_load/stack_store, and load/store through stack_addr, with narrow widths), atomics on the
+// stack slot (GeneratorOptions::atomics), and calls.
 //
 // Invariants, which make every generated module valid and its result deterministic:
 //  - It verifies: values are used only where they dominate (dominators are computed naively on
@@ -61,6 +62,12 @@ struct GeneratorOptions {
   // With simd: vectors also in the functions' signatures (as i8x16, Wasm's v128 at a boundary).
   // Off keeps them inside the functions, for a harness that cannot pass v128 yet.
   bool simd_signatures = true;
+  // Atomics on the stack slot (with stack_slots only: the backends lower neither stack_addr nor
+  // stack loads, so these run in the interpreter configurations): atomic_load, atomic_store,
+  // atomic_rmw (every operation), atomic_cas at widths 1-8 at aligned offsets, and fence. One
+  // thread makes them deterministic; the opt passes must keep their effects and order. The Wasm
+  // differential target executes atomics natively (tests/fuzz/README.md). Off reads no byte.
+  bool atomics = false;
 };
 
 class IrGenerator {

@@ -60,12 +60,24 @@ struct OpLists {
   // SIMD (GenOptions::simd): no immediate (lanewise, splat, reductions), a lane index
   // (extract/replace_lane), memory (v128 loads and stores, the memarg-and-lane forms).
   std::vector<Op> simd_numeric, simd_lane, simd_reduce, simd_loads, simd_stores, simd_lane_mem;
+  // Threads (GenOptions::atomics): atomic loads, stores, read-modify-writes (cmpxchg included);
+  // wait, notify and fence are drawn by name.
+  std::vector<Op> atomic_loads, atomic_stores, atomic_rmws;
   OpLists() {
     for (int i = 0; i < wasm::kNumOps; ++i) {
       const Op op = static_cast<Op>(i);
       const wasm::OpInfo& info = GetOpInfo(op);
-      // Threads (0xfe: exact alignment, and wait blocks) is left to its own suites.
-      if (!info.sig.fixed || info.prefix == 0xfe) continue;
+      if (!info.sig.fixed) continue;
+      if (info.prefix == 0xfe) {
+        if (info.imm != wasm::ImmKind::kMemArg || op == Op::kMemoryAtomicNotify ||
+            op == Op::kMemoryAtomicWait32 || op == Op::kMemoryAtomicWait64)
+          continue;
+        (info.sig.num_results == 0  ? atomic_stores
+         : info.sig.num_params == 1 ? atomic_loads
+                                    : atomic_rmws)
+            .push_back(op);
+        continue;
+      }
       if (info.prefix == 0xfd) {
         if (info.imm == wasm::ImmKind::kNone) simd_numeric.push_back(op);
         if (info.imm == wasm::ImmKind::kLane) simd_lane.push_back(op);
@@ -167,6 +179,7 @@ struct ModulePlan {
   std::vector<bool> func_exported;
   std::vector<TableDef> tables;
   bool has_memory = false;
+  bool mem_shared = false;  // GenOptions::atomics only
   uint32_t mem_min = 0, mem_max = 0;
   std::vector<GlobalDef> globals;
   std::vector<ElemDef> elems;
@@ -285,6 +298,9 @@ class BodyGenerator {
   void MemoryOp();
   void SimdOp();
   void SimdMemoryOp();
+  // GenOptions::atomics: an atomic access, wait, notify or fence (see AtomicOp).
+  void AtomicOp();
+  void AtomicAddress(uint32_t bytes);
   void BulkMemoryOp();
   void TableOp();
   void RefOp();
@@ -763,6 +779,98 @@ void BodyGenerator::MemoryOp() {
   }
   Op0(op);
   U32(align);
+  U32(offset);
+  Pop(sig.num_params);
+  if (sig.num_results) Push(sig.result);
+}
+
+// An i32 address for an atomic access of `bytes` bytes: mostly aligned and inside the memory,
+// sometimes at or past its end, and sometimes anything (Address), so that the unaligned-atomic
+// and out-of-bounds traps are both reached.
+void BodyGenerator::AtomicAddress(uint32_t bytes) {
+  const uint64_t live = uint64_t(plan_.mem_min) * wasm::kPageSize;
+  const uint32_t aligned = ~(bytes - 1);
+  const uint32_t pick = src_.Below(100);
+  if (pick < 60) {
+    Const(ValType::kI32,
+          src_.Below(static_cast<uint32_t>(std::min<uint64_t>(live, 256) + 8)) & aligned);
+  } else if (pick < 70 && live >= 16) {
+    Const(ValType::kI32, static_cast<uint32_t>(live - src_.Below(24)) & aligned);
+  } else if (pick < 85 && TopIs(ValType::kI32)) {
+    Const(ValType::kI32, 0x3ff & aligned);  // mask a computed value into a small aligned range
+    Op0(Op::kI32And);
+    Pop(1);
+  } else {
+    Address(true);
+  }
+}
+
+// One threads-proposal instruction (GenOptions::atomics): an atomic load, store or
+// read-modify-write (cmpxchg included) at every width, memory.atomic.notify (one thread: no
+// waiter, so 0), memory.atomic.wait32/64 with a constant timeout of 0 or 1 us (never infinite:
+// nothing could wake it; a different value gives 1, an equal one times out with 2, an unshared
+// memory traps), or atomic.fence. The alignment immediate is the natural one (the validator
+// requires it); the effective address (AtomicAddress plus the offset) is mostly aligned and
+// sometimes not, so every atomic trap is reachable. Results are deterministic with one thread.
+void BodyGenerator::AtomicOp() {
+  const OpLists& lists = Lists();
+  const uint32_t pick = src_.Below(100);
+  if (pick < 5) {
+    Op0(Op::kAtomicFence);
+    code_.push_back(0);
+    return;
+  }
+  Op op;
+  if (pick < 11) {
+    op = Op::kMemoryAtomicNotify;
+  } else if (pick < 17) {
+    op = src_.Chance(50) ? Op::kMemoryAtomicWait32 : Op::kMemoryAtomicWait64;
+  } else {
+    const std::vector<Op>& ops = pick < 40   ? lists.atomic_loads
+                                 : pick < 60 ? lists.atomic_stores
+                                             : lists.atomic_rmws;
+    op = ops[src_.Below(static_cast<uint32_t>(ops.size()))];
+  }
+  const wasm::OpSig& sig = GetOpInfo(op).sig;
+  const uint32_t natural = wasm::NaturalAlignLog2(op), bytes = 1u << natural;
+  uint32_t offset;
+  const uint32_t opick = src_.Below(100);
+  if (opick < 80) {
+    offset = src_.Below(40) & ~(bytes - 1);
+  } else if (opick < 92) {
+    offset = src_.Below(40);  // may misalign an aligned address
+  } else if (opick < 96) {
+    offset = static_cast<uint32_t>(uint64_t(plan_.mem_min) * wasm::kPageSize) - src_.Below(16);
+  } else {
+    offset = src_.U32();
+  }
+  const bool wait = op == Op::kMemoryAtomicWait32 || op == Op::kMemoryAtomicWait64;
+  // The operand after the address: keep a computed value of its type (parked while the address
+  // is pushed), as stores do.
+  std::optional<uint32_t> parked;
+  if (sig.num_params >= 2 && TopIs(sig.params[1]) && src_.Chance(85)) {
+    parked = Scratch(sig.params[1]);
+    Op0(Op::kLocalSet);
+    U32(*parked);
+    Pop(1);
+  }
+  AtomicAddress(bytes);
+  if (sig.num_params >= 2) {
+    if (parked) {
+      Op0(Op::kLocalGet);
+      U32(*parked);
+      Push(sig.params[1]);
+    } else {
+      Leaf(sig.params[1]);
+    }
+  }
+  if (wait) {
+    Const(ValType::kI64, src_.Chance(75) ? 0 : 1000);  // nanoseconds
+  } else if (sig.num_params == 3) {
+    Leaf(sig.params[2]);  // cmpxchg's replacement
+  }
+  Op0(op);
+  U32(natural);
   U32(offset);
   Pop(sig.num_params);
   if (sig.num_results) Push(sig.result);
@@ -1301,7 +1409,11 @@ void BodyGenerator::Step() {
   } else if (pick < 49) {
     GlobalOp();
   } else if (pick < 59) {
-    MemoryOp();
+    if (o_.atomics && plan_.has_memory && src_.Chance(35)) {
+      AtomicOp();
+    } else {
+      MemoryOp();
+    }
   } else if (pick < 63) {
     BulkMemoryOp();
   } else if (pick < 67) {
@@ -1433,6 +1545,8 @@ void ModuleGenerator::Plan() {
     // Usually at least one page, so that accesses can succeed.
     p_.mem_max = src_.Chance(90) ? src_.Range(1, std::max(1u, o_.max_memory_pages)) : 0;
     p_.mem_min = src_.Range(p_.mem_max > 0 && src_.Chance(90) ? 1 : 0, std::min(p_.mem_max, 2u));
+    // Atomics work on both; wait traps on an unshared memory. (No byte is read without atomics.)
+    if (o_.atomics) p_.mem_shared = src_.Chance(70);
   }
   const uint32_t nglobals = src_.Below(6);
   for (uint32_t g = 0; g < nglobals; ++g) {
@@ -1576,7 +1690,7 @@ std::vector<uint8_t> ModuleGenerator::Generate() {
     Section(4, s);
   }
   if (p_.has_memory) {
-    s = {0x01, 0x01};
+    s = {0x01, static_cast<uint8_t>(p_.mem_shared ? 0x03 : 0x01)};  // shared needs a maximum
     WriteU32(s, p_.mem_min);
     WriteU32(s, p_.mem_max);
     Section(5, s);

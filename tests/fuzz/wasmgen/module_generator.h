@@ -9,7 +9,8 @@
 // globals or references). When the bytes run out every decision reads 0, so generation always
 // ends and the module stays valid.
 //
-// What a module may contain (all non-SIMD Wasm 2.0, and SIMD with GenOptions::simd): several types
+// What a module may contain (all non-SIMD Wasm 2.0, SIMD with GenOptions::simd, atomics with
+// GenOptions::atomics): several types
 // (multi-value results, block types with parameters, sometimes long signatures that the ABI passes
 // on the stack), up to `max_functions` functions calling each other (call, call_indirect through
 // funcref tables with signature mismatches and null entries), i32/i64/f32/f64 globals (mutable or
@@ -99,6 +100,14 @@ struct GenOptions {
   // lane (`v == v` as a mask, v128.bitselect with a canonical-NaN constant). Off, no byte is
   // read for it: the same bytes give the same module as before the option existed.
   bool simd = false;
+  // Threads (atomics): the memory is shared in most modules, and bodies contain atomic loads,
+  // stores and read-modify-writes (cmpxchg included) of every width, memory.atomic.notify,
+  // memory.atomic.wait32/64 with a timeout of 0 or 1 us (never infinite: one thread could not be
+  // woken; on an unshared memory it traps) and atomic.fence. Alignment immediates are natural;
+  // effective addresses are mostly aligned and in bounds, sometimes misaligned or past the end
+  // (the unaligned-atomic and bounds traps). With one thread every result is deterministic, so
+  // the IR interpreter is the oracle. Off, no byte is read for it.
+  bool atomics = false;
 };
 
 // Generates one module; never fails.

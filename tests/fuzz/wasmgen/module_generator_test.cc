@@ -5,6 +5,8 @@
 //   - every module translates to IR (what the differential target needs);
 //   - across the modules, every non-SIMD Wasm 2.0 instruction appears at least once, read back
 //     from the emitted bodies by the frontend's OperatorReader (so the coverage claim can fail);
+//   - with GenOptions::simd / GenOptions::atomics, every SIMD / threads instruction appears, and
+//     none without;
 //   - the same bytes give the same module, and NaN canonicalisation adds its select guards.
 #include "tests/fuzz/wasmgen/module_generator.h"
 
@@ -180,6 +182,74 @@ TEST(ModuleGenerator, SimdModulesValidateTranslateAndCoverEverySimdInstruction) 
   }
   EXPECT_EQ(missing, "") << "never generated:" << missing;
   EXPECT_EQ(unexpected, "") << "generated without GenOptions::simd:" << unexpected;
+}
+
+// GenOptions::atomics: modules with shared memories and atomics validate (egret and wabt with
+// threads), translate, and across them every threads instruction appears (each atomic access at
+// every width, wait32/64, notify, fence) and some memories are shared; without the option none
+// appears and no memory is shared.
+TEST(ModuleGenerator, AtomicModulesValidateTranslateAndCoverEveryAtomicInstruction) {
+  constexpr int kModules = 1500;
+  std::mt19937_64 rng(0xa70);
+  std::vector<bool> seen(wasm::kNumOps, false), seen_off(wasm::kNumOps, false);
+  const bool wabt = HaveWasmValidate();
+  char dir[] = "/tmp/egret_wasmgen_atomics_XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string path = std::string(dir) + "/m.wasm";
+  int failures = 0, shared = 0, shared_off = 0;
+  for (int i = 0; i < kModules && failures < 5; ++i) {
+    const std::vector<uint8_t> input = RandomBytes(rng, 64 + rng() % 3000);
+    for (bool atomics : {true, false}) {
+      if (!atomics && i % 10 != 0) continue;
+      ByteSource src(input);
+      GenOptions options;
+      options.atomics = atomics;
+      options.simd = i % 3 == 0;
+      options.canonicalize_nans = i % 2 == 0;
+      std::vector<uint8_t> bytes = GenerateModule(src, options);
+      wasm::WasmError err;
+      std::optional<wasm::ModuleEnv> env = wasm::LoadModule(bytes, "gen.wasm", &err);
+      if (!env) {
+        ++failures;
+        ADD_FAILURE() << "module " << i << " (atomics " << atomics
+                      << ") is invalid: " << err.error.ToString() << "\n"
+                      << Hex(bytes);
+        continue;
+      }
+      CollectOps(*env, atomics ? &seen : &seen_off);
+      for (const wasm::Memory& m : env->memories)
+        (atomics ? shared : shared_off) += m.type.limits.shared;
+      Expected<std::vector<ir::Function>> ir = wasm::TranslateModule(*env, {.fuel = true});
+      if (!ir.ok()) {
+        ++failures;
+        ADD_FAILURE() << "module " << i << " does not translate: " << ir.error().ToString();
+      }
+      if (atomics && wabt && i % 25 == 0) {
+        FILE* f = std::fopen(path.c_str(), "wb");
+        ASSERT_NE(f, nullptr);
+        std::fwrite(bytes.data(), 1, bytes.size(), f);
+        std::fclose(f);
+        const std::string cmd = "wasm-validate --enable-threads " + path + " 2>&1";
+        if (std::system(cmd.c_str()) != 0) {
+          ++failures;
+          ADD_FAILURE() << "wasm-validate rejects module " << i << ":\n" << Hex(bytes);
+        }
+      }
+    }
+  }
+  std::remove(path.c_str());
+  rmdir(dir);
+  std::string missing, unexpected;
+  for (int i = 0; i < wasm::kNumOps; ++i) {
+    const wasm::Op op = static_cast<wasm::Op>(i);
+    if (!wasm::IsAtomicOp(op)) continue;
+    if (!seen[i]) missing += " " + std::string(wasm::OpName(op));
+    if (seen_off[i]) unexpected += " " + std::string(wasm::OpName(op));
+  }
+  EXPECT_EQ(missing, "") << "never generated:" << missing;
+  EXPECT_EQ(unexpected, "") << "generated without GenOptions::atomics:" << unexpected;
+  EXPECT_GT(shared, kModules / 3);
+  EXPECT_EQ(shared_off, 0);
 }
 
 TEST(ModuleGenerator, SameBytesSameModule) {

@@ -95,6 +95,45 @@ TEST(ArtifactCorruption, EveryByteFlippedBehindAValidChecksum) {
   }
 }
 
+// Stack maps must name return addresses inside function bodies, in order, with slots inside
+// their frames: a walker trusts them to read only the caller's frame.
+TEST(ArtifactCorruption, StackMapsAreValidated) {
+  const Artifact good = testing::SmallArtifact();  // bodies [0, 8) and [8, 10); text 12 bytes
+  ASSERT_EQ(ErrorFor(good), "");
+  auto with = [&](std::vector<StackMap> maps, std::vector<uint32_t> slots) {
+    Artifact a = good;
+    a.stack_maps = std::move(maps);
+    a.stack_map_slots = std::move(slots);
+    return ErrorFor(a);
+  };
+  EXPECT_EQ(with({{8, 8, 0, 0}, {10, 8, 0, 0}}, {}), "");  // ends of both bodies
+  EXPECT_NE(with({{11, 8, 0, 0}}, {}).find("not a return address inside a function body"),
+            std::string::npos);  // in the array_call trampoline [10, 11)
+  EXPECT_NE(with({{12, 8, 0, 0}}, {}).find("not a return address inside a function body"),
+            std::string::npos);  // padding after it
+  EXPECT_NE(with({{13, 8, 0, 0}}, {}).find("outside the text section"), std::string::npos);
+  EXPECT_NE(with({{4, 8, 0, 1}}, {1}).find("slot 1 lies outside its frame of 1 words"),
+            std::string::npos);
+  EXPECT_NE(with({{4, 8, 0, 0}, {4, 8, 0, 0}}, {}).find("not sorted"), std::string::npos);
+  EXPECT_NE(with({{4, 8 * ((uint32_t{1} << 28) + 1), 0, 0}}, {}).find("too large"),
+            std::string::npos);
+  // The reader's slots come back in order and exactly.
+  auto r = ReadArtifact(WriteArtifact(good));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->stack_maps, good.stack_maps);
+  EXPECT_EQ(r->stack_map_slots, good.stack_map_slots);
+}
+
+// The stack-map section exists from version 3 on: a version-2 file holding one is refused.
+TEST(ArtifactCorruption, StackMapSectionNeedsVersion3) {
+  Bytes b = WriteArtifact(testing::SmallArtifact());
+  b[8] = 2;
+  Seal(b);  // Seal checksums with kFormatVersion; recompute with the file's version instead
+  const uint64_t sum = Checksum64(std::span<const uint8_t>(b).subspan(kHeaderSize), 2);
+  std::memcpy(&b[24], &sum, 8);
+  EXPECT_NE(ReadError(b).find("unknown section id 17"), std::string::npos) << ReadError(b);
+}
+
 TEST(ArtifactCorruption, ExtraBytesAreRejected) {
   Bytes b = WriteArtifact(testing::SmallArtifact());
   b.push_back(0);
@@ -131,8 +170,12 @@ TEST(ArtifactCorruption, TextIsPageAlignedAndPaddingIsChecked) {
     EXPECT_EQ(*copied, a);
   }
   EXPECT_TRUE(seen[1] && seen[2]);  // both targets
-  // A non-zero padding byte is refused, pointing at it.
-  Bytes b = WriteArtifact(testing::SmallArtifact());
+  // A non-zero padding byte is refused, pointing at it. (Without stack maps, which only
+  // version 3 has, so that the same bytes also stand for a version-1 file below.)
+  Artifact small = testing::SmallArtifact();
+  small.stack_maps.clear();
+  small.stack_map_slots.clear();
+  Bytes b = WriteArtifact(small);
   ASSERT_EQ(b[kHeaderSize], 0);
   Bytes bad = b;
   bad[kHeaderSize + 10] = 7;
@@ -159,7 +202,7 @@ TEST(ArtifactCorruption, TextIsPageAlignedAndPaddingIsChecked) {
   std::memcpy(&old[24], &old_sum, 8);
   auto v1_read = ReadArtifact(old);
   ASSERT_TRUE(v1_read.ok()) << v1_read.error().ToString();
-  EXPECT_EQ(*v1_read, testing::SmallArtifact());
+  EXPECT_EQ(*v1_read, small);
 }
 
 TEST(ArtifactCorruption, ForeignFiles) {

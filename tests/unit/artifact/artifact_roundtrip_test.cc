@@ -42,6 +42,33 @@ TEST(ArtifactRoundTrip, RandomArtifacts) {
   }
 }
 
+// The streamed writer (egret compile -o FILE) gives the same bytes in pieces, and data segment
+// bytes given from outside the Artifact (WriteOptions::data_bytes) encode as if they were in it;
+// a sink that refuses a piece stops the write.
+TEST(ArtifactRoundTrip, StreamedWithOutsideDataEqualsWhole) {
+  std::mt19937 rng(777);
+  for (int i = 0; i < 200; ++i) {
+    const Artifact a = testing::RandomArtifact(rng, 1 + i % 8);
+    const std::vector<uint8_t> want = WriteArtifact(a);
+    Artifact stripped = a;
+    WriteOptions options;
+    for (DataSegment& d : stripped.data) d.bytes.clear();
+    for (const DataSegment& d : a.data) options.data_bytes.push_back(d.bytes);
+    ASSERT_EQ(WriteArtifact(stripped, options), want) << "iteration " << i;
+    std::vector<uint8_t> streamed;
+    size_t pieces = 0;
+    ASSERT_TRUE(WriteArtifact(stripped, options, [&](std::span<const uint8_t> piece) {
+      streamed.insert(streamed.end(), piece.begin(), piece.end());
+      ++pieces;
+      return true;
+    }));
+    ASSERT_EQ(streamed, want) << "iteration " << i;
+    size_t calls = 0;
+    EXPECT_FALSE(WriteArtifact(a, {}, [&](std::span<const uint8_t>) { return ++calls < pieces; }));
+    EXPECT_EQ(calls, pieces);
+  }
+}
+
 TEST(ArtifactQueries, LookupTrap) {
   Artifact a;
   a.text.resize(64);
@@ -54,6 +81,23 @@ TEST(ArtifactQueries, LookupTrap) {
   EXPECT_EQ(a.LookupTrap(0), std::nullopt);
   EXPECT_EQ(a.LookupTrap(4), std::nullopt);
   EXPECT_EQ(a.LookupTrap(12), std::nullopt);
+}
+
+TEST(ArtifactQueries, LookupStackMap) {
+  Artifact a;
+  a.text.resize(64);
+  a.stack_maps = {{5, 16, 0, 1}, {9, 32, 1, 0}, {20, 24, 1, 2}};
+  a.stack_map_slots = {1, 0, 2};
+  for (uint32_t off : {0u, 4u, 6u, 10u, 19u, 21u, 64u}) EXPECT_EQ(a.LookupStackMap(off), nullptr);
+  const StackMap* m = a.LookupStackMap(20);
+  ASSERT_NE(m, nullptr);
+  EXPECT_EQ(m->frame_size, 24u);
+  std::span<const uint32_t> slots = a.StackMapSlots(*m);
+  EXPECT_EQ(std::vector<uint32_t>(slots.begin(), slots.end()), (std::vector<uint32_t>{0, 2}));
+  ASSERT_NE(a.LookupStackMap(9), nullptr);
+  EXPECT_TRUE(a.StackMapSlots(*a.LookupStackMap(9)).empty());
+  ASSERT_NE(a.LookupStackMap(5), nullptr);
+  EXPECT_EQ(a.StackMapSlots(*a.LookupStackMap(5))[0], 1u);
 }
 
 TEST(ArtifactQueries, FunctionAtAndNames) {

@@ -253,6 +253,37 @@ Artifact RandomArtifact(std::mt19937& rng, int scale) {
       if (g.Below(3) == 0) a.source_locs.push_back({off, g.Below(100000)});
     }
   }
+  // Stack maps at return addresses inside function bodies (offset - 1 in the body), each with
+  // a frame of up to 8 words and a random subset of its slots.
+  for (const Function& f : a.functions) {
+    for (uint32_t off = f.body.offset + unit; off <= f.body.end(); off += unit) {
+      if (g.Below(4) != 0) continue;
+      StackMap m;
+      m.offset = off;
+      const uint32_t words = g.Below(9);
+      m.frame_size = 8 * words;
+      m.first_slot = uint32_t(a.stack_map_slots.size());
+      for (uint32_t w = 0; w < words; ++w)
+        if (g.Coin()) a.stack_map_slots.push_back(w);
+      m.num_slots = uint32_t(a.stack_map_slots.size()) - m.first_slot;
+      a.stack_maps.push_back(m);
+    }
+  }
+  {
+    // Sorted by offset, slots in map order (bodies may have been declared out of order).
+    std::vector<StackMap> maps = a.stack_maps;
+    std::sort(maps.begin(), maps.end(),
+              [](const StackMap& x, const StackMap& y) { return x.offset < y.offset; });
+    std::vector<uint32_t> slots;
+    for (StackMap& m : maps) {
+      const uint32_t first = uint32_t(slots.size());
+      slots.insert(slots.end(), a.stack_map_slots.begin() + m.first_slot,
+                   a.stack_map_slots.begin() + m.first_slot + m.num_slots);
+      m.first_slot = first;
+    }
+    a.stack_maps = std::move(maps);
+    a.stack_map_slots = std::move(slots);
+  }
   if (g.Coin()) a.module_name = g.Name();
   for (uint32_t f = 0; f < num_funcs; ++f)
     if (g.Coin()) a.function_names.push_back({f, "f" + g.Name()});
@@ -279,6 +310,9 @@ Artifact SmallArtifact() {
   a.data = {DataSegment{SegmentMode::kActive, 0, ConstExpr{{ConstOp::I32(16)}}, {1, 2, 3}}};
   a.traps = {{4, TrapCode::kUnreachable}};
   a.source_locs = {{4, 0x2a}};
+  // After the `ud2` of function 0 (a stand-in for a call): slots 0 and 2 of a 4-word frame.
+  a.stack_maps = {{6, 32, 0, 2}};
+  a.stack_map_slots = {0, 2};
   a.module_name = "small";
   a.function_names = {{1, "ud2_fn"}, {2, "nop"}};
   return a;

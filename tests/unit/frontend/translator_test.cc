@@ -10,6 +10,7 @@
 #include "frontend/validator.h"
 #include "frontend/vmctx_layout.h"
 #include "ir/interpreter.h"
+#include "ir/printer.h"
 #include "ir/verifier.h"
 #include "tests/unit/frontend/wasm_builder.h"
 
@@ -92,6 +93,43 @@ TEST(Translator, MultiValueIfElse) {
     ASSERT_EQ(r.values.size(), 2u);
     EXPECT_EQ(r.values[0], I32(c)) << "the if's parameter flows through";
     EXPECT_EQ(r.values[1], I32(c ? 1 : 2));
+  }
+}
+
+// A worker translates function after function into one reused ir::Function (its tables and the
+// thread's translation tables keep their capacity): every function prints exactly as when
+// translated into a fresh Function, whatever was translated into the storage before it (big
+// then small then big, and the same function twice).
+TEST(Translator, ReusedFunctionStorageTranslatesLikeFresh) {
+  const Bytes loop = {0x01, 0x01, kI32,                          // one i32 local
+                      0x02, 0x40, 0x03, 0x40,                    // block loop
+                      0x20, 0x00, 0x45, 0x0d, 0x01,              // n == 0 -> exit
+                      0x20, 0x01, 0x20, 0x00, 0x6a, 0x21, 0x01,  // s += n
+                      0x20, 0x00, 0x41, 0x01, 0x6b, 0x21, 0x00,  // n -= 1
+                      0x0c, 0x00, 0x0b, 0x0b, 0x20, 0x01, 0x0b};
+  const Bytes mul = {0x00, 0x20, 0x00, 0x41, 0x03, 0x6c, 0x0b};  // n * 3
+  // if n { n / 2 } else { 7 }
+  const Bytes diamond = {0x00, 0x20, 0x00, 0x04, 0x7f, 0x20, 0x00, 0x41,
+                         0x02, 0x6d, 0x05, 0x41, 0x07, 0x0b, 0x0b};
+  WasmError error;
+  std::optional<ModuleEnv> env =
+      LoadModule(ModuleOf({TypeSection({kI32}, {kI32}), FunctionSection(3),
+                           CodeSection({loop, mul, diamond})}),
+                 "t.wasm", &error, 1, WasmFeatures::Default());
+  ASSERT_TRUE(env.has_value()) << error.error.ToString();
+  Expected<VMContextLayout> layout = VMContextLayout::Compute(*env);
+  ASSERT_TRUE(layout.ok());
+  const std::vector<std::string> symbols = FunctionSymbols(*env);
+  const FunctionTranslator translator(*env, *layout, symbols);
+  ir::Function reused;
+  for (uint32_t index : {0u, 1u, 2u, 0u, 0u, 2u, 1u}) {
+    Expected<ir::Function> fresh = translator.Translate(index);
+    ASSERT_TRUE(fresh.ok()) << fresh.error().ToString();
+    ASSERT_TRUE(translator.Translate(index, &reused).ok());
+    ASSERT_TRUE(ir::Verify(reused).ok()) << "function " << index;
+    EXPECT_EQ(ir::PrintFunction(reused), ir::PrintFunction(*fresh)) << "function " << index;
+    EXPECT_EQ(reused.name, fresh->name);
+    EXPECT_EQ(reused.signature, fresh->signature);
   }
 }
 

@@ -4,6 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
+#include "ir/printer.h"
+#include "ir/verifier.h"
+
 namespace egret::ir {
 namespace {
 
@@ -18,6 +23,57 @@ std::vector<Value> ArgsTo(const Function& f, Block from, Block target) {
     }
   });
   return out;
+}
+
+// Builds a loop that sums `n` down to zero through variables (block parameters, a sealed-late
+// header): enough SSA construction to fill every table of the builder.
+void BuildSumLoop(Function& f, FunctionBuilder::Scratch* scratch, int extra_vars) {
+  FunctionBuilder b(f, scratch);
+  Block entry = b.CreateBlock(), header = b.CreateBlock(), body = b.CreateBlock(),
+        exit = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value n = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  Variable i = b.DeclareVar(Type::kI32), s = b.DeclareVar(Type::kI32);
+  std::vector<Variable> extra;
+  for (int k = 0; k < extra_vars; ++k) {
+    extra.push_back(b.DeclareVar(Type::kI32));
+    b.DefVar(extra.back(), b.Iconst(Type::kI32, k));
+  }
+  b.DefVar(i, n);
+  b.DefVar(s, b.Iconst(Type::kI32, 0));
+  b.Jump(header);
+  b.SwitchToBlock(header);
+  b.Brif(b.UseVar(i), body, {}, exit, {});
+  b.SwitchToBlock(body);
+  b.SealBlock(body);
+  Value sum = b.Binary(Opcode::kIadd, b.UseVar(s), b.UseVar(i));
+  for (Variable v : extra) sum = b.Binary(Opcode::kIadd, sum, b.UseVar(v));
+  b.DefVar(s, sum);
+  b.DefVar(i, b.Binary(Opcode::kIsub, b.UseVar(i), b.Iconst(Type::kI32, 1)));
+  b.Jump(header);
+  b.SealBlock(header);
+  b.SwitchToBlock(exit);
+  b.SealBlock(exit);
+  b.Return({b.UseVar(s)});
+  b.Finalize();
+}
+
+// A Function reset and rebuilt with a builder that borrows reused tables (FunctionBuilder::Scratch,
+// Function::Reset) is the function a fresh Function and builder make, after a bigger function
+// or a smaller one was built in the same storage.
+TEST(Builder, ReusedScratchAndFunctionBuildLikeFresh) {
+  FunctionBuilder::Scratch scratch;
+  Function reused;
+  const Signature sig{{Type::kI32}, {Type::kI32}};
+  for (int extra : {40, 0, 3, 40, 1}) {
+    Function fresh("sum", sig);
+    BuildSumLoop(fresh, nullptr, extra);
+    reused.Reset("sum", sig);
+    BuildSumLoop(reused, &scratch, extra);
+    ASSERT_TRUE(Verify(reused).ok()) << extra;
+    EXPECT_EQ(PrintFunction(reused), PrintFunction(fresh)) << extra;
+  }
 }
 
 TEST(Builder, StraightLineUsesLatestDefinition) {

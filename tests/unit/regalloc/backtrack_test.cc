@@ -73,6 +73,55 @@ TEST(Backtrack, LiveThroughValuesStayOutOfTheLoop) {
   EXPECT_EQ(EditsIn(out, loop_begin, loop_end), 0) << f.ToString() << out.ToString();
 }
 
+// The same loop in reverse post-order layout, as the lowering lays out Wasm loops: the exit
+// block sits between the header and the body. With the backend's loop depths the live-through
+// values still leave the loop at its preheader and come back in the exit: no edit in the
+// header, the body or on the back edge (a split at a layout point inside the body would leave
+// the header and the latch on different sides and reload on every iteration).
+TEST(Backtrack, LiveThroughValuesStayOutOfAnRpoLaidOutLoop) {
+  const MachineEnv env = MachineEnv::ForTesting(4, 2, 1);
+  Function f;
+  std::vector<VReg> through;
+  const VReg init = f.AddVReg(RegClass::kInt), i = f.AddVReg(RegClass::kInt),
+             next = f.AddVReg(RegClass::kInt), cond = f.AddVReg(RegClass::kInt);
+  f.StartBlock();  // block0: preheader
+  for (int k = 0; k < 6; ++k) {
+    through.push_back(f.AddVReg(RegClass::kInt));
+    f.AddInst({Operand::Def(through.back())});
+  }
+  f.AddInst({Operand::Def(init)});
+  f.AddInst({});
+  f.AddSucc(Block(1), {init});
+  f.StartBlock();  // block1: header
+  f.AddBlockParam(i);
+  const uint32_t header_begin = f.num_insts();
+  f.AddInst({Operand::Use(i), Operand::Def(cond)});
+  f.AddInst({Operand::Use(cond)});
+  f.AddSucc(Block(2));
+  f.AddSucc(Block(3));
+  const uint32_t header_end = f.num_insts();
+  f.StartBlock();  // block2: exit, laid out before the body
+  for (VReg v : through) f.AddInst({Operand::Use(v)});
+  f.AddInst({Operand::FixedUse(i, r0)});
+  f.StartBlock();  // block3: body and latch
+  const uint32_t body_begin = f.num_insts();
+  const VReg t1 = f.AddVReg(RegClass::kInt), t2 = f.AddVReg(RegClass::kInt),
+             t3 = f.AddVReg(RegClass::kInt);
+  f.AddInst({Operand::Def(t1)});
+  f.AddInst({Operand::Def(t2)});
+  f.AddInst({Operand::Def(t3)});
+  f.AddInst(
+      {Operand::Use(t1), Operand::Use(t2), Operand::Use(t3), Operand::Use(i), Operand::Def(next)});
+  f.AddInst({});
+  f.AddSucc(Block(1), {next});
+  const uint32_t body_end = f.num_insts();
+  f.loop_depth = {0, 1, 0, 1};
+  f.Finish();
+  const Output out = Backtrack(f, env);
+  EXPECT_EQ(EditsIn(out, header_begin, header_end), 0) << f.ToString() << out.ToString();
+  EXPECT_EQ(EditsIn(out, body_begin, body_end), 0) << f.ToString() << out.ToString();
+}
+
 // Nested loops: a value used only in the outer loop is not reloaded inside the inner loop, and
 // the inner loop's counter and hot values stay in registers.
 TEST(Backtrack, InnerLoopHasNoEdits) {

@@ -26,9 +26,6 @@ std::shared_ptr<const Module> CompileWat(Engine& engine, const char* wat) {
   compiler::CompileOptions options;
   options.wasm_features.set(wasm::WasmFeature::kMultiMemory, true);
   options.wasm_features.set(wasm::WasmFeature::kMemory64, true);
-  // One thread: compiling on several hangs under qemu-aarch64 (any module, seen with fib.wasm),
-  // and these tests run there too.
-  options.jobs = 1;
   auto compiled = compiler::CompileBytes(std::move(*wasm), "multi_memory", options);
   EGRET_CHECK(compiled.ok());
   auto module = Module::FromArtifact(engine, std::move(compiled->artifact));

@@ -9,6 +9,7 @@
 
 #include <set>
 #include <string>
+#include <type_traits>
 
 #include "backends/x64/encoder.h"
 #include "backends/x64/printer.h"
@@ -35,13 +36,16 @@ std::string HexBytes(const EncodedInst& e) {
 // Differences in capstone 4's output that are not ours to fix (documented in docs/x64.md).
 std::string CapstoneQuirks(const Inst& inst, std::string text) {
   // capstone prints `movd` for 66 REX.W 0F 6E/7E, which the Intel manual and objdump call movq.
-  if ((inst.form == Form::kGprToXmm || inst.form == Form::kXmmToGpr) && inst.size == OpSize::k64 &&
-      text.rfind("movd ", 0) == 0) {
+  const bool movq =
+      (inst.Is<forms::GprToXmm>() && inst.As<forms::GprToXmm>().size == OpSize::k64) ||
+      (inst.Is<forms::XmmToGpr>() && inst.As<forms::XmmToGpr>().size == OpSize::k64);
+  if (movq && text.rfind("movd ", 0) == 0) {
     text.replace(0, 4, "movq");
   }
   // capstone drops the suffix of `roll $1, %r32` (D1 /0) and prints `rol $1, %eax`.
-  if (inst.form == Form::kShiftRI && inst.shift_op() == ShiftOp::kRol && inst.imm == 1 &&
-      inst.size == OpSize::k32 && text.rfind("rol ", 0) == 0) {
+  if (inst.Is<forms::ShiftRI>() && inst.As<forms::ShiftRI>().op == ShiftOp::kRol &&
+      inst.As<forms::ShiftRI>().count == 1 && inst.As<forms::ShiftRI>().size == OpSize::k32 &&
+      text.rfind("rol ", 0) == 0) {
     text.replace(0, 3, "roll");
   }
   return text;
@@ -54,7 +58,7 @@ std::string Check(const Inst& inst) {
   int64_t delta = 0;
   if (inst.HasLabel()) {
     const LabelField& f = e.label;
-    const Label expected = inst.HasMem() ? inst.mem.label : inst.label;
+    const Label expected = inst.label();
     if (f.label != expected) return "label field names the wrong label";
     // The contract: the PC-relative base is the end of the instruction.
     if (f.offset + f.pc_base_delta != e.len) return "pc_base_delta does not reach the end";
@@ -76,7 +80,7 @@ std::string Check(const Inst& inst) {
     return where + "capstone decodes " + std::to_string(d.len) + " of " + std::to_string(e.len) +
            " bytes: " + d.text;
   }
-  const bool rip = inst.HasMem() && inst.mem.kind == Amode::Kind::kRipLabel;
+  const bool rip = inst.HasMem() && inst.mem()->kind == Amode::Kind::kRipLabel;
   const uint64_t target = kAddress + e.len + static_cast<uint64_t>(delta);
   const LabelNamer namer = [&](Label) -> std::string {
     if (rip) return delta == 0 ? "" : FormatNumber(delta);
@@ -181,14 +185,26 @@ TEST(X64Differential, FamiliesPartitionAllForms) {
 // Each group's every op and every condition code occurs in the cases.
 TEST(X64Differential, EveryOpAndConditionIsExercised) {
   std::set<int> sse_ops, conds, alu_ops, bit_ops;
-  for (const Inst& i : CasesFor(Form::kSseRR)) sse_ops.insert(i.op);
+  for (const Inst& i : CasesFor(Form::kSseRR)) {
+    sse_ops.insert(static_cast<int>(i.As<forms::SseRR>().op));
+  }
   for (Form f : {Form::kSetcc, Form::kCmovRR, Form::kCmovRM, Form::kJccRel8, Form::kJccRel32}) {
     std::set<int> cc;
-    for (const Inst& i : CasesFor(f)) cc.insert(static_cast<int>(i.cc));
+    for (const Inst& i : CasesFor(f)) {
+      i.ForEachOperand([&](const auto& v) {
+        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(v)>, CondCode>) {
+          cc.insert(static_cast<int>(v));
+        }
+      });
+    }
     EXPECT_EQ(cc.size(), static_cast<size_t>(kNumCondCodes)) << FormName(f);
   }
-  for (const Inst& i : CasesFor(Form::kAluMI)) alu_ops.insert(i.op);
-  for (const Inst& i : CasesFor(Form::kBitRM)) bit_ops.insert(i.op);
+  for (const Inst& i : CasesFor(Form::kAluMI)) {
+    alu_ops.insert(static_cast<int>(i.As<forms::AluMI>().op));
+  }
+  for (const Inst& i : CasesFor(Form::kBitRM)) {
+    bit_ops.insert(static_cast<int>(i.As<forms::BitRM>().op));
+  }
   EXPECT_EQ(sse_ops.size(), static_cast<size_t>(kNumSseOps));
   EXPECT_EQ(alu_ops.size(), std::size(kAllAluOps));
   EXPECT_EQ(bit_ops.size(), std::size(kAllBitOps));

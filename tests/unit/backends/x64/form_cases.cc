@@ -569,10 +569,11 @@ const Family& FamilyNamed(std::string_view name) {
 }
 
 int ImmBits(const Inst& inst) {
-  switch (inst.form) {
+  switch (inst.form()) {
     case Form::kMovRI:
       if (inst.mov_imm_kind() == MovImmKind::kMovImm) {
-        return inst.size == OpSize::k64 ? 32 : Bits(inst.size);
+        const OpSize size = inst.As<forms::MovRI>().size;
+        return size == OpSize::k64 ? 32 : Bits(size);
       }
       return 64;
     case Form::kPushI:
@@ -587,7 +588,14 @@ int ImmBits(const Inst& inst) {
     case Form::kPinsrRMI:
       return 8;
     default:
-      return Bits(inst.size);
+      // The ALU, test, imul and mov-to-memory immediates are taken at the operand size.
+      return inst.Visit([](const auto& p) {
+        if constexpr (requires { p.size; }) {
+          return Bits(p.size);
+        } else {
+          return 64;
+        }
+      });
   }
 }
 

@@ -181,11 +181,11 @@ TEST(X64Golden, LabelFields) {
   for (const Case& c : cases) {
     EncodedInst e;
     Encode(c.inst, &e);
-    EXPECT_EQ(e.label.label, l) << FormName(c.inst.form);
-    EXPECT_EQ(e.label.use, c.use) << FormName(c.inst.form);
-    EXPECT_EQ(e.label.offset, c.offset) << FormName(c.inst.form);
-    EXPECT_EQ(e.label.pc_base_delta, c.pc_base_delta) << FormName(c.inst.form);
-    EXPECT_EQ(e.label.offset + e.label.pc_base_delta, e.len) << FormName(c.inst.form);
+    EXPECT_EQ(e.label.label, l) << FormName(c.inst.form());
+    EXPECT_EQ(e.label.use, c.use) << FormName(c.inst.form());
+    EXPECT_EQ(e.label.offset, c.offset) << FormName(c.inst.form());
+    EXPECT_EQ(e.label.pc_base_delta, c.pc_base_delta) << FormName(c.inst.form());
+    EXPECT_EQ(e.label.offset + e.label.pc_base_delta, e.len) << FormName(c.inst.form());
   }
   EncodedInst e;
   Encode(Inst::MovRM(OpSize::k64, Gpr::kRax, Amode::Base(Gpr::kRdi)), &e);
