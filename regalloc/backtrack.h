@@ -19,8 +19,11 @@
 //     a register is split, and in the end spilled with a minimal bundle around each such operand.
 //
 // Complexity: near-linear. Ranges are built by one backward pass per block; each physical
-// register keeps a balanced tree of its ranges keyed by start; a bundle is split at most
-// kMaxSplits times before its operands get minimal bundles; evictions are budgeted.
+// register keeps its assigned ranges in a two-level sorted array (interval_set.h) behind a
+// per-point bitmap; bundles leave the queue by size class and then position, so consecutive
+// queries touch nearby memory; a bundle is split at most kMaxSplits times before its operands
+// get minimal bundles; evictions are budgeted; loop cuts are linear in the bundle's ranges times
+// the loop depth.
 #ifndef EGRET_REGALLOC_BACKTRACK_H_
 #define EGRET_REGALLOC_BACKTRACK_H_
 
