@@ -432,8 +432,10 @@ void Emitter::Prologue() {
     Put(p);
   }
   SpAdjust(false, frame_.frame_bytes);
-  // Stack limit: the VMContext is still in x0 (the first argument).
-  Put(Mem(Form::kLdr, MemKind::kX, true, kTmp0, kVmctxReg, module_.stack_limit_offset));
+  // Stack limit, in the store's limits record: the VMContext is still in x0 (the first
+  // argument).
+  Put(Mem(Form::kLdr, MemKind::kX, true, kTmp0, kVmctxReg, module_.store_limits_offset));
+  Put(Mem(Form::kLdr, MemKind::kX, true, kTmp0, kTmp0, module_.stack_limit_offset));
   Inst cmp = RRR(Form::kSubsExt, true, Gpr::kZr, Gpr::kSp, kTmp0);
   cmp.extend = Extend::kUxtx;
   Put(cmp);

@@ -297,9 +297,12 @@ void Emitter::Prologue() {
   for (uint32_t k = 0; k < frame_.num_callee_saved; ++k) Put(Inst::PushR(frame_.callee_saved[k]));
   if (frame_.frame_bytes != 0)
     Put(Inst::AluRI(AluOp::kSub, OpSize::k64, Gpr::kRsp, frame_.frame_bytes));
-  // Stack limit: the VMContext is still in rdi (the first argument).
+  // Stack limit, in the store's limits record: the VMContext is still in rdi (the first
+  // argument); rax is no argument register, so it is free before the body runs.
+  Put(Inst::MovRM(OpSize::k64, Gpr::kRax,
+                  Amode::Base(Gpr::kRdi, static_cast<int32_t>(module_.store_limits_offset))));
   Put(Inst::AluRM(AluOp::kCmp, OpSize::k64, Gpr::kRsp,
-                  Amode::Base(Gpr::kRdi, static_cast<int32_t>(module_.stack_limit_offset))));
+                  Amode::Base(Gpr::kRax, static_cast<int32_t>(module_.stack_limit_offset))));
   TrapUnless(CondCode::kAe, TrapCode::kStackOverflow);
 }
 
