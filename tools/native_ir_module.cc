@@ -36,7 +36,7 @@ bool IsNarrow(Type t) { return t == Type::kI8 || t == Type::kI16; }
 
 bool IsValueType(Type t) {
   return t == Type::kI32 || t == Type::kI64 || t == Type::kF32 || t == Type::kF64 ||
-         ir::IsVector(t);
+         ir::IsVector(t) || ir::IsRef(t);  // a reference passes as its 64-bit pointer bits
 }
 
 uint64_t MaskToType(Type t, uint64_t bits) {
