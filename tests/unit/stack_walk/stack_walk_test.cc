@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,7 +55,18 @@ std::shared_ptr<const Module> CompileWat(const char* wat, const Config& c) {
   return *module;
 }
 
-void* Ref(uintptr_t v) { return reinterpret_cast<void*>(v); }
+// Host references by label: one real counted record per label (runtime/extern_ref.h), alive for
+// the whole test binary; walks and results are compared by label.
+void* Ref(uintptr_t label) {
+  static auto* refs = new std::map<uintptr_t, ExternRef>;
+  ExternRef& r = (*refs)[label];
+  if (r.is_null()) r = ExternRef::New<uintptr_t>(label);
+  return r.raw();
+}
+uintptr_t Label(void* raw) {
+  return raw == nullptr ? 0 : *ExternRef::FromRaw(raw).get<uintptr_t>();
+}
+Val RefVal(uintptr_t label) { return Val::ExternRef(ExternRef::FromRaw(Ref(label))); }
 
 // What one walk saw.
 struct Seen {
@@ -64,8 +76,7 @@ struct Seen {
 
 Seen Walk() {
   Seen s;
-  s.stats = VisitWasmStackRefs(
-      [&](void** slot) { s.refs.push_back(reinterpret_cast<uintptr_t>(*slot)); });
+  s.stats = VisitWasmStackRefs([&](void** slot) { s.refs.push_back(Label(*slot)); });
   std::sort(s.refs.begin(), s.refs.end());
   return s;
 }
@@ -104,8 +115,7 @@ TEST_P(StackWalk, SeesExactlyTheLiveReferences) {
   ASSERT_TRUE(inst.ok()) << inst.error().ToString();
 
   // One frame: a and c live, b dead.
-  Val args[3] = {Val::ExternRef(Ref(0x1000)), Val::ExternRef(Ref(0x2000)),
-                 Val::ExternRef(Ref(0x3000))};
+  Val args[3] = {RefVal(0x1000), RefVal(0x2000), RefVal(0x3000)};
   auto r = store.Call((*inst)->GetFunc("keep"), args);
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->trap);
@@ -120,7 +130,7 @@ TEST_P(StackWalk, SeesExactlyTheLiveReferences) {
 
   // Two frames: nested holds x; keep holds y twice (as a and as c).
   walks.clear();
-  Val nargs[2] = {Val::ExternRef(Ref(0x4000)), Val::ExternRef(Ref(0x5000))};
+  Val nargs[2] = {RefVal(0x4000), RefVal(0x5000)};
   r = store.Call((*inst)->GetFunc("nested"), nargs);
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->trap);
@@ -133,7 +143,7 @@ TEST_P(StackWalk, SeesExactlyTheLiveReferences) {
   // Null references live across the call are visited too (their slots hold 0), unless the
   // optimizer folds the constant away.
   walks.clear();
-  Val one[1] = {Val::ExternRef(Ref(0x6000))};
+  Val one[1] = {RefVal(0x6000)};
   r = store.Call((*inst)->GetFunc("null"), one);
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->trap);
@@ -154,7 +164,7 @@ TEST_P(StackWalk, VisitedSlotsAreTheLiveLocations) {
   Store store(TheEngine());
   Func gc = store.NewHostFunc(FuncType{{ValType::kI32}, {}}, [&](std::span<ValRaw>) {
     VisitWasmStackRefs([](void** slot) {
-      if (*slot != nullptr) *slot = Ref(reinterpret_cast<uintptr_t>(*slot) + 1);
+      if (*slot != nullptr) *slot = Ref(Label(*slot) + 1);
     });
     return std::optional<TrapCode>();
   });
@@ -162,7 +172,7 @@ TEST_P(StackWalk, VisitedSlotsAreTheLiveLocations) {
   ASSERT_TRUE(linker.Define("host", "gc", Extern::Of(gc)).ok());
   auto inst = linker.Instantiate(store, CompileWat(kModule, GetParam()));
   ASSERT_TRUE(inst.ok());
-  Val nargs[2] = {Val::ExternRef(Ref(0x4000)), Val::ExternRef(Ref(0x5000))};
+  Val nargs[2] = {RefVal(0x4000), RefVal(0x5000)};
   auto r = store.Call((*inst)->GetFunc("nested"), nargs);
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->trap);
@@ -204,7 +214,7 @@ TEST_P(StackWalk, WalksAcrossInstancesAndReentry) {
   Func inner = (*a)->GetFunc("inner");
   Func reenter = store.NewHostFunc(FuncType{{ValType::kExternRef}, {ValType::kExternRef}},
                                    [&](std::span<ValRaw> args) {
-                                     Val in[1] = {Val::ExternRef(args[0].ref)};
+                                     Val in[1] = {Val::FromRaw(ValType::kExternRef, args[0])};
                                      auto r = store.Call(inner, in);
                                      EGRET_CHECK(r.ok() && !r->trap);
                                      args[0].ref = r->results[0].raw.ref;
@@ -214,7 +224,7 @@ TEST_P(StackWalk, WalksAcrossInstancesAndReentry) {
   auto b = linker.Instantiate(store, CompileWat(kOuter, GetParam()));
   ASSERT_TRUE(b.ok());
 
-  Val args[2] = {Val::ExternRef(Ref(0x7000)), Val::ExternRef(Ref(0x8000))};
+  Val args[2] = {RefVal(0x7000), RefVal(0x8000)};
   auto r = store.Call((*b)->GetFunc("outer"), args);
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->trap);
@@ -250,8 +260,7 @@ TEST_P(StackWalk, TrapLeavesNoStaleExit) {
   ASSERT_TRUE(linker.Define("host", "gc", Extern::Of(gc)).ok());
   auto inst = linker.Instantiate(store, CompileWat(kModule, GetParam()));
   ASSERT_TRUE(inst.ok());
-  Val args[3] = {Val::ExternRef(Ref(0x1000)), Val::ExternRef(Ref(0x2000)),
-                 Val::ExternRef(Ref(0x3000))};
+  Val args[3] = {RefVal(0x1000), RefVal(0x2000), RefVal(0x3000)};
   auto r = store.Call((*inst)->GetFunc("keep"), args);
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->trap);
