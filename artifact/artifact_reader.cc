@@ -851,6 +851,10 @@ Expected<Artifact> ReadArtifact(std::span<const uint8_t> bytes, const ReadOption
   const uint32_t flags = *h.ReadFixedU32();
   const uint64_t payload_size = *h.ReadFixedU64();
   const uint64_t checksum = *h.ReadFixedU64();
+  if (version >= 1 && version < kMinReadableFormatVersion)
+    return Error(8, "artifact: format version " + std::to_string(version) +
+                        " was compiled for an older VMContext layout (this build reads version " +
+                        std::to_string(kFormatVersion) + "): recompile the .wasm");
   if (version < kMinReadableFormatVersion || version > kFormatVersion)
     return Error(8, "artifact: unsupported format version " + std::to_string(version) +
                         " (this build reads versions " + std::to_string(kMinReadableFormatVersion) +

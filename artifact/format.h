@@ -12,9 +12,11 @@
 // a missing section means "empty". Version 2 added section 0, padding: zero bytes that the writer
 // sizes so that the text section's contents start at a multiple of TextAlignment(target) in the
 // file, so a loader can map the code straight from the file (Module::DeserializeFile). Version 3
-// added section 17, stack maps (artifact.h: StackMap). Readers accept versions 1 (no padding
-// section), 2 and 3 (sections 0 and 17 only from the version that introduced them). Inside
-// sections, counts and indices are unsigned LEB128 (the strict WebAssembly encoding), strings are
+// added section 17, stack maps (artifact.h: StackMap). Version 4 has version 3's sections; its
+// code reaches the stack limit and the fuel counter through the VMContext's store-limits pointer
+// (artifact/vmoffsets.h), so older code cannot run on this runtime and readers accept version 4
+// only (the reader still knows which sections each version introduced). Inside sections, counts
+// and indices are unsigned LEB128 (the strict WebAssembly encoding), strings are
 // `len:uleb32 bytes`. docs/runtime.md has the per-section table. Any change to the layout bumps
 // kFormatVersion; readers reject other versions.
 #ifndef EGRET_ARTIFACT_FORMAT_H_
@@ -28,8 +30,8 @@ namespace egret::artifact {
 static_assert(std::endian::native == std::endian::little, "artifacts assume a little-endian host");
 
 inline constexpr uint8_t kMagic[8] = {0x00, 'e', 'g', 'r', 'e', 't', 'a', 'f'};
-inline constexpr uint32_t kFormatVersion = 3;             // what the writer writes
-inline constexpr uint32_t kMinReadableFormatVersion = 1;  // readers accept [this, kFormatVersion]
+inline constexpr uint32_t kFormatVersion = 4;             // what the writer writes
+inline constexpr uint32_t kMinReadableFormatVersion = 4;  // readers accept [this, kFormatVersion]
 inline constexpr uint32_t kHeaderSize = 32;
 
 enum class SectionId : uint8_t {

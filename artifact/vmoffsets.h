@@ -1,15 +1,16 @@
 // vmoffsets.h: the layout of an instance's VMContext, computed once per module.
 //
 // Compiled code reaches everything instance-specific through one pointer, the VMContext: the
-// stack limit its prologue compares against, the fuel counter, memory bases and lengths, globals,
+// store's limits record (the stack limit its prologue compares against, the fuel counter, both
+// shared by every instance of the store), memory bases and lengths, globals,
 // tables, imported functions, funcrefs, signature ids and builtins. The compiler bakes these
 // offsets into code as immediates; the runtime allocates and fills a VMContext with the same
 // offsets. Both sides compute them here, from the same counts, so they cannot disagree.
 //
 //   offset            contents                                           size
 //   0                 magic kVMContextMagic (u32), reserved (u32)        8
-//   8                 stack limit: lowest SP the prologue accepts        8
-//   16                fuel consumed (i64, counts up to 0; > 0: out)      8
+//   8                 store limits: VMStoreLimits* (below), per store    8
+//   16                reserved                                           8
 //   24                signature ids: const uint32_t* by module type      8
 //   32                builtins: void* const* (kNumBuiltins entries)      8
 //   40                store: opaque runtime pointer                      8
@@ -25,6 +26,12 @@
 //   ..                funcrefs, whole function index space: VMFuncRef    32 each
 //                     {wasm_call, array_call, type id (u32) + pad, vmctx}
 //   size()
+//
+// The store limits record (one per Store; every VMContext of the store points to it, so a call
+// from one instance into another, however it is made, charges the same fuel and checks the same
+// stack limit):
+//   0                 stack limit: lowest SP a prologue accepts          8
+//   8                 fuel consumed (i64, counts up to 0; > 0: out)      8
 //
 // Invariant: every offset fits in a signed 32-bit displacement (Compute() rejects modules whose
 // VMContext would not), so the accessors below never overflow and need no checks at run time.
@@ -62,6 +69,10 @@ inline constexpr uint32_t kVMFuncRefVMContext = 24;
 // wasm-to-array trampoline loads it from.
 inline constexpr uint32_t kVMHostContextMagic = 0x74736f68;  // "host" in memory order
 inline constexpr uint32_t kVMHostContextArrayCall = 8;
+// The store-wide limits record VMContext::store_limits points to.
+inline constexpr uint32_t kVMStoreLimitsSize = 16;
+inline constexpr uint32_t kVMStoreLimitsStackLimit = 0;
+inline constexpr uint32_t kVMStoreLimitsFuelConsumed = 8;
 // Table elements are pointers: VMFuncRef* for funcref tables, an opaque pointer for externref.
 inline constexpr uint32_t kTableElementSize = 8;
 
@@ -87,8 +98,8 @@ class VMOffsets {
   const VMOffsetsCounts& counts() const { return counts_; }
 
   static constexpr uint32_t magic() { return 0; }
-  static constexpr uint32_t stack_limit() { return 8; }
-  static constexpr uint32_t fuel_consumed() { return 16; }
+  // A pointer to the store's limits record (kVMStoreLimits*): stack limit and fuel counter.
+  static constexpr uint32_t store_limits() { return 8; }
   static constexpr uint32_t signature_ids() { return 24; }
   static constexpr uint32_t builtins() { return 32; }
   static constexpr uint32_t store() { return 40; }

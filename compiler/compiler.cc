@@ -212,7 +212,8 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     module.callees[std::string("egret_builtin_") + name + "_ref"] = target;
   }
   module.builtins_offset = artifact::VMOffsets::builtins();
-  module.stack_limit_offset = artifact::VMOffsets::stack_limit();
+  module.store_limits_offset = artifact::VMOffsets::store_limits();
+  module.stack_limit_offset = artifact::kVMStoreLimitsStackLimit;
 
   backend::CompileOptions bopts;
   bopts.regalloc = std::string(Name(options.allocator()));

@@ -130,10 +130,13 @@ ir::Value Translation::LoadRecord(Type t, VMContextLayout::RecordRef r, uint32_t
 
 void Translation::ChargeFuel() {
   if (fuel_pending_ == 0) return;
-  const int32_t offset = static_cast<int32_t>(VMContextLayout::kFuel);
-  ir::Value used = b_.Load(Opcode::kLoad, Type::kI64, VmctxFlags(false), vmctx_, offset);
+  // The counter is the store's (one for all its instances): its record's address is fixed for
+  // the instance's life, so that load is readonly and may be shared between charges.
+  ir::Value limits = LoadVmctx(Type::kI64, VMContextLayout::kStoreLimits, true);
+  const int32_t offset = static_cast<int32_t>(VMContextLayout::kLimitsFuel);
+  ir::Value used = b_.Load(Opcode::kLoad, Type::kI64, VmctxFlags(false), limits, offset);
   used = b_.BinaryImm(Opcode::kIaddImm, used, fuel_pending_);
-  b_.Store(Opcode::kStore, VmctxFlags(false), used, vmctx_, offset);
+  b_.Store(Opcode::kStore, VmctxFlags(false), used, limits, offset);
   b_.Trapnz(b_.IcmpImm(ir::IntCC::kSgt, used, 0), TrapCode::kOutOfFuel);
   fuel_pending_ = 0;
 }

@@ -41,8 +41,9 @@ enum class HeapStrategy : uint8_t {
 struct TranslateOptions {
   HeapStrategy heap = HeapStrategy::kGuardPages;
   // Fuel accounting (docs/frontend.md "Fuel"): each executed Wasm operator costs one unit,
-  // added to the VMContext's fuel_consumed counter before every branch, call and return, which
-  // then traps out_of_fuel once the counter is positive. Off: no fuel code at all.
+  // added to the store's fuel_consumed counter (through the VMContext) before every branch,
+  // call and return, which then traps out_of_fuel once the counter is positive. Off: no fuel
+  // code at all.
   bool fuel = false;
 };
 

@@ -7,7 +7,7 @@
 // frontend cannot include artifact/ (it sits to its right), so a unit test
 // (tests/unit/frontend/translator_test.cc) checks that the two agree.
 //
-//   0    u32 magic, u32 reserved      8    stack limit        16   fuel consumed (i64)
+//   0    u32 magic, u32 reserved      8    store limits*      16   reserved
 //   24   signature ids (u32* by module type index)            32   builtins (void* const*)
 //   40   store                        48   instance           56   reserved
 //   64   imported functions   {u64 wasm_call, u64 vmctx}       16 each (8-aligned)
@@ -18,6 +18,9 @@
 //        defined memories     {u64 base, u64 length in bytes} 16 each (16-aligned)
 //        defined globals      the value, inline               16 each (16-aligned)
 //        funcrefs             VMFuncRef, whole index space    32 each (16-aligned)
+//
+// The store limits record (one per store, shared by its instances) is {u64 stack limit, i64 fuel
+// consumed}: a prologue compares SP with the first, fuel accounting charges the second.
 //
 // A VMFuncRef is {u64 wasm_call, u64 array_call, u32 type_id, u32 pad, u64 vmctx}; funcref values
 // are pointers to one (0 is null); table elements are such pointers.
@@ -50,8 +53,9 @@ struct VMContextLayout {
   static constexpr uint32_t kRecordBase = 0;
   static constexpr uint32_t kRecordLength = 8;
 
-  static constexpr uint32_t kStackLimit = 8;
-  static constexpr uint32_t kFuel = 16;
+  static constexpr uint32_t kStoreLimits = 8;       // pointer to the store's limits record
+  static constexpr uint32_t kLimitsStackLimit = 0;  // inside the limits record
+  static constexpr uint32_t kLimitsFuel = 8;        // inside the limits record
   static constexpr uint32_t kTypeIds = 24;
   static constexpr uint32_t kBuiltins = 32;
   static constexpr uint32_t kHeaderSize = 64;

@@ -29,54 +29,11 @@ bool LimitsMatch(uint64_t actual_min, std::optional<uint64_t> actual_max,
 
 }  // namespace
 
-void Instance::FreeDeleter::operator()(uint8_t* p) const { std::free(p); }
-
-// Fuel across instances. The fuel counter compiled code charges is inline in each VMContext, so
-// a direct call into another instance would run the callee against its own counter. With a
-// budget set on the store before instantiation, an import of another instance's function is
-// linked through this forwarder instead: the importer's wasm-to-array trampoline (the path of a
-// host import) calls ForwardCall with the forwarder as host context, which copies the caller's
-// counter into the callee before the call and back after it. Every counter thus holds the
-// store-wide consumption as last seen by its instance, so the callee traps out_of_fuel exactly
-// when the store's budget runs out, and the store charges the largest consumption it finds
-// (Store::Leave). A trap in the callee unwinds past the copy back; the callee's counter then
-// holds the latest value, which is the largest.
-struct Instance::FuelForwarder {
-  uint32_t magic = artifact::kVMHostContextMagic;
-  uint32_t reserved = 0;
-  ArrayCallFn array_call = nullptr;  // at kVMHostContextArrayCall: ForwardCall
-  VMContext* caller = nullptr;       // the importing instance
-  VMFuncRef callee;
-
-  static void ForwardCall(VMContext* forwarder, VMContext*, ValRaw* args_results, size_t n) {
-    auto* f = reinterpret_cast<FuelForwarder*>(forwarder);
-    auto* caller_fuel = reinterpret_cast<int64_t*>(reinterpret_cast<uint8_t*>(f->caller) +
-                                                   VMOffsets::fuel_consumed());
-    auto* callee_fuel = reinterpret_cast<int64_t*>(reinterpret_cast<uint8_t*>(f->callee.vmctx) +
-                                                   VMOffsets::fuel_consumed());
-    *callee_fuel = std::max(*callee_fuel, *caller_fuel);
-    f->callee.array_call(f->callee.vmctx, f->caller, args_results, n);
-    *caller_fuel = std::max(*caller_fuel, *callee_fuel);
-  }
-};
-static_assert(offsetof(Instance::FuelForwarder, array_call) == artifact::kVMHostContextArrayCall);
-
-const void* Instance::ForwardFuelIfBudgeted(const VMFuncRef& callee, const artifact::Import& im,
-                                            VMContext** vmctx) {
-  if (!store_->fuel() || callee.array_call == nullptr || callee.wasm_call == nullptr)
-    return nullptr;
-  uint32_t magic;
-  std::memcpy(&magic, callee.vmctx, sizeof magic);
-  if (magic != artifact::kVMContextMagic) return nullptr;  // a host function: nothing to forward
-  const void* trampoline = module_->WasmToArrayTrampoline(im.type_index);
-  if (trampoline == nullptr) return nullptr;
-  auto f = std::make_unique<FuelForwarder>();
-  f->array_call = &FuelForwarder::ForwardCall;
-  f->caller = Instance::vmctx();
-  f->callee = callee;
-  *vmctx = reinterpret_cast<VMContext*>(f.get());
-  fuel_forwarders_.push_back(std::move(f));
-  return trampoline;
+void Instance::VMContextDeleter::operator()(uint8_t* p) const {
+  if (pool != nullptr)
+    pool->Give(p, bytes);
+  else
+    std::free(p);
 }
 
 VMFuncRef Instance::ResolveImport(const Module& module, const VMFuncRef& ref,
@@ -187,19 +144,24 @@ Status Instance::Initialize(std::span<const Extern> imports, const InstancePre* 
   if (pre == nullptr) EGRET_TRY(CheckImports(*store_, *module_, imports));
 
   // 2. The VMContext and its header.
-  auto* raw = static_cast<uint8_t*>(std::aligned_alloc(16, o.size()));
-  EGRET_CHECK(raw != nullptr);
-  std::memset(raw, 0, o.size());
-  vmctx_.reset(raw);
+  EGRET_ASSIGN_OR_RETURN(SlotPool * vmctx_pool, engine.vmctx_pool());
+  if (vmctx_pool != nullptr) {
+    // A pooled slot: page-aligned and already zero.
+    EGRET_ASSIGN_OR_RETURN(uint8_t * slot, vmctx_pool->Take(o.size()));
+    vmctx_ = std::unique_ptr<uint8_t[], VMContextDeleter>(slot, {vmctx_pool, o.size()});
+  } else {
+    auto* raw = static_cast<uint8_t*>(std::aligned_alloc(16, o.size()));
+    EGRET_CHECK(raw != nullptr);
+    std::memset(raw, 0, o.size());
+    vmctx_.reset(raw);
+  }
   *At<uint32_t>(VMOffsets::magic()) = artifact::kVMContextMagic;
   *At<const uint32_t*>(VMOffsets::signature_ids()) = module_->signature_ids().data();
   *At<const void* const*>(VMOffsets::builtins()) = engine.builtins().data();
   *At<Store*>(VMOffsets::store()) = store_;
   *At<Instance*>(VMOffsets::instance()) = this;
-  // The store's limits as its other instances hold them (the store rewrites all of them only
-  // when they change).
-  *At<uintptr_t>(VMOffsets::stack_limit()) = store_->installed_stack_limit();
-  *At<int64_t>(VMOffsets::fuel_consumed()) = store_->installed_fuel_counter();
+  // The store-wide stack limit and fuel counter: one record, shared by every instance.
+  *At<VMStoreLimits*>(VMOffsets::store_limits()) = store_->limits();
 
   // 3. Imports.
   uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
@@ -210,9 +172,7 @@ Status Instance::Initialize(std::span<const Extern> imports, const InstancePre* 
       case ExternKind::kFunc: {
         VMFuncRef f =
             pre != nullptr ? pre->import_funcrefs_[nf] : ResolveImport(*module_, *ext.func.ref, im);
-        VMFunctionImport call{f.wasm_call, f.vmctx};
-        if (const void* t = ForwardFuelIfBudgeted(f, im, &call.vmctx)) call.wasm_call = t;
-        *At<VMFunctionImport>(o.imported_function(nf)) = call;
+        *At<VMFunctionImport>(o.imported_function(nf)) = VMFunctionImport{f.wasm_call, f.vmctx};
         *At<VMFuncRef>(o.funcref(nf)) = f;
         ++nf;
         break;
@@ -238,9 +198,10 @@ Status Instance::Initialize(std::span<const Extern> imports, const InstancePre* 
     m->RelocateDefinition(At<VMMemoryDefinition>(o.defined_memory(i)));
     memories_.push_back(store_->Adopt(std::move(m)));
   }
+  EGRET_ASSIGN_OR_RETURN(SlotPool * table_pool, engine.table_pool());
   for (uint32_t i = 0; i < a.tables.size(); ++i) {
-    EGRET_ASSIGN_OR_RETURN(auto t,
-                           Table::Create(a.tables[i], nullptr, engine.config().max_table_elements));
+    EGRET_ASSIGN_OR_RETURN(auto t, Table::Create(a.tables[i], nullptr,
+                                                 engine.config().max_table_elements, table_pool));
     t->RelocateDefinition(At<VMTableDefinition>(o.defined_table(i)));
     tables_.push_back(store_->Adopt(std::move(t)));
   }
@@ -445,18 +406,6 @@ void Instance::DropElement(uint32_t index) {
     for (void* p : elements_[index]) ExternRefRelease(static_cast<VMExternData*>(p));
   elements_[index].clear();
   elements_[index].shrink_to_fit();
-}
-
-void Instance::SetFuelConsumed(int64_t value) {
-  if (vmctx_ != nullptr) *At<int64_t>(VMOffsets::fuel_consumed()) = value;
-}
-
-int64_t Instance::FuelConsumed() const {
-  return vmctx_ != nullptr ? *At<int64_t>(VMOffsets::fuel_consumed()) : 0;
-}
-
-void Instance::SetStackLimit(uintptr_t limit) {
-  if (vmctx_ != nullptr) *At<uintptr_t>(VMOffsets::stack_limit()) = limit;
 }
 
 }  // namespace egret::runtime

@@ -61,17 +61,6 @@ class Instance {
   void DropData(uint32_t index);
   void DropElement(uint32_t index);
 
-  // Internal: a Wasm function imported from another instance while the store has a fuel budget
-  // is called through the importer's wasm-to-array trampoline with one of these as its host
-  // context; it hands the caller's fuel counter to the callee and takes it back (instance.cc).
-  struct FuelForwarder;
-
-  void SetStackLimit(uintptr_t limit);
-  // VMContext::fuel_consumed: compiled code adds each block's cost and calls the out-of-fuel
-  // builtin once the value becomes positive. The store sets it to -remaining on entry.
-  void SetFuelConsumed(int64_t value);
-  int64_t FuelConsumed() const;
-
  private:
   Instance() = default;
   template <class T>
@@ -89,17 +78,16 @@ class Instance {
                                  const artifact::Import& im);
   Status ApplySegmentsAndStart();
 
-  struct FreeDeleter {
+  // Frees a VMContext: back to the engine's VMContext pool (which zeroes its `bytes`) or free().
+  struct VMContextDeleter {
+    SlotPool* pool;
+    uint64_t bytes;
     void operator()(uint8_t* p) const;
   };
 
-  const void* ForwardFuelIfBudgeted(const VMFuncRef& callee, const artifact::Import& im,
-                                    VMContext** vmctx);
-
   Store* store_ = nullptr;
   std::shared_ptr<const Module> module_;
-  std::vector<std::unique_ptr<FuelForwarder>> fuel_forwarders_;  // stable addresses
-  std::unique_ptr<uint8_t[], FreeDeleter> vmctx_;
+  std::unique_ptr<uint8_t[], VMContextDeleter> vmctx_{nullptr, VMContextDeleter{nullptr, 0}};
   std::vector<LinearMemory*> memories_;
   std::vector<Table*> tables_;
   std::vector<Global> globals_;

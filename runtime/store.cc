@@ -179,11 +179,14 @@ Store::Store(Engine& engine)
 Store::~Store() {
   // Every count the store's objects own goes, in an order where nothing is used after it:
   // the activations (no Wasm frame of this store can be live now), the host's globals, then
-  // instances (their globals and element segments) and tables (their elements).
+  // tables (their elements) and memories, then instances (their globals and element segments).
+  // Tables and memories go before the instances because their definitions sit in the instances'
+  // VMContexts, and a pooled VMContext is zeroed and may be reused as soon as it is freed.
   activations_.Collect(ExternRefActivations::Mode::kNoWasmFrames);
   for (ValRaw* slot : externref_globals_) ExternRefRelease(static_cast<VMExternData*>(slot->ref));
-  instances_.clear();
   tables_.clear();
+  memories_.clear();
+  instances_.clear();
 }
 
 ExternRefActivations::CollectStats Store::GC() {
@@ -324,43 +327,31 @@ Expected<CallResult> Store::Call(Func f, std::span<const Val> args) {
   return result;
 }
 
-void Store::InstallLimits(uintptr_t stack_limit, int64_t fuel_counter) {
-  for (auto& instance : instances_) {
-    instance->SetStackLimit(stack_limit);
-    instance->SetFuelConsumed(fuel_counter);
-  }
-  stack_limit_ = stack_limit;
-  fuel_start_ = fuel_counter;
-}
-
 void Store::Enter(void* store, uintptr_t limit) {
   static_cast<Store*>(store)->EnterWithLimit(limit);
 }
 
 void Store::EnterWithLimit(uintptr_t limit) {
+  limits_.stack_limit = limit;
   if (fuel_) {
-    // Fuel handed to each instance: -remaining, so it runs out when the counter passes 0.
-    InstallLimits(limit, -int64_t(std::min<uint64_t>(*fuel_, INT64_MAX)));
+    // -remaining, so the counter turns positive when the budget runs out.
+    fuel_start_ = -int64_t(std::min<uint64_t>(*fuel_, INT64_MAX));
+    limits_.fuel_consumed = fuel_start_;
     limits_dirty_ = true;  // stays set while a budget exists
-  } else if (limits_dirty_ || limit != stack_limit_) {
-    // Unlimited: counters start at INT64_MIN and are not reset per call (2^63 units away from
+  } else if (limits_dirty_) {
+    // Unlimited: the counter starts at INT64_MIN and is not reset per call (2^63 units away from
     // running out).
-    InstallLimits(limit, INT64_MIN);
+    fuel_start_ = INT64_MIN;
+    limits_.fuel_consumed = INT64_MIN;
     limits_dirty_ = false;
   }
 }
 
 void Store::Leave() {
-  // Every counter started at fuel_start_ and only grows. Instances linked through fuel
-  // forwarders (instance.cc) carry the store-wide consumption, so the largest counter is what
-  // the call consumed. Instances that called each other some other way (a table, a funcref)
-  // each ran against the whole remaining budget; charging the largest is then a lower bound.
-  uint64_t consumed = 0;
-  for (auto& instance : instances_) {
-    const int64_t now = instance->FuelConsumed();
-    if (now > fuel_start_)  // the difference in unsigned arithmetic cannot overflow
-      consumed = std::max(consumed, uint64_t(now) - uint64_t(fuel_start_));
-  }
+  // One counter for every instance of the store: what it grew by is what the call consumed
+  // (past the budget when it trapped out of fuel; the remaining fuel is then 0).
+  const int64_t now = limits_.fuel_consumed;
+  const uint64_t consumed = now > fuel_start_ ? uint64_t(now) - uint64_t(fuel_start_) : 0;
   *fuel_ -= std::min(consumed, *fuel_);
 }
 

@@ -11,17 +11,17 @@
 //   Store::CallUnchecked(Func, span<ValRaw>)  no checks at all, caller-provided slots;
 //   Store::Call(Func, args, results)       checks each argument's type per call, no allocation;
 //   Store::Call(Func, args)                as above, results in a CallResult (a std::vector).
-// All of them enter through one path (Enter/Leave below): on the outermost entry the store's
-// limits (the stack limit, the fuel counter) are written into its instances' VMContexts when they
-// changed, and the function's array_call entry runs under CallWithTrapHandling. None of them
-// allocates unless the call traps (the Trap and its backtrace) or has more than kInlineSlots
-// argument/result slots.
+// All of them enter through one path (Enter/Leave below): the outermost entry writes the stack
+// limit (and, with a budget, the fuel counter) into the store's limits record, and the function's
+// array_call entry runs under CallWithTrapHandling. None of them allocates unless the call traps
+// (the Trap and its backtrace) or has more than kInlineSlots argument/result slots.
 //
-// Store-wide limits: the stack limit and the fuel budget belong to the Store. Compiled code reads
-// them from the VMContext of the instance it runs in, so the store keeps one copy per instance
-// and rewrites them all only when they change: the stack limit when the outermost entry's stack
-// pointer moves, the fuel counter on every outermost entry while a budget is set. Without a
-// budget, repeated calls from the same host frame write nothing.
+// Store-wide limits: the stack limit and the fuel budget belong to the Store, in one
+// VMStoreLimits record that every instance's VMContext points to (VMOffsets::store_limits()).
+// Compiled code loads the record's address from its VMContext and checks/charges it there, so a
+// call that crosses instances (through an import, a table, a funcref or a host function that
+// calls back into Wasm) checks the same limit and charges the same budget, and an outermost
+// entry writes two words whatever the number of instances.
 #ifndef EGRET_RUNTIME_STORE_H_
 #define EGRET_RUNTIME_STORE_H_
 
@@ -163,13 +163,13 @@ class Store {
   // The function's type, from the engine's signature registry.
   const artifact::FuncType& TypeOf(Func f) const;
 
-  // Fuel: nullopt (the default) means unlimited. With a budget, the outermost call hands each
-  // instance the remaining fuel and charges what they consumed afterwards; running out is an
-  // out-of-fuel trap. Instances are charged separately during one call, so a call that crosses
-  // instances may overrun the budget by what the others consumed (exact for one instance).
+  // Fuel: nullopt (the default) means unlimited. With a budget, the outermost call writes
+  // -remaining into the store's fuel counter and charges what it consumed afterwards; running out
+  // is an out-of-fuel trap. Every instance charges the same counter, so the budget is exact for
+  // calls that cross instances. Takes effect at the next outermost call.
   void SetFuel(std::optional<uint64_t> fuel) {
     fuel_ = fuel;
-    limits_dirty_ = true;  // the next entry rewrites every instance's counter
+    limits_dirty_ = true;  // the next entry rewrites the counter
   }
   std::optional<uint64_t> fuel() const { return fuel_; }
 
@@ -192,6 +192,12 @@ class Store {
   // ExternRef::FromRaw to keep them.
   std::optional<Trap> CallUnchecked(Func f, std::span<ValRaw> args_results);
 
+  // The store's limits record; every instance's VMContext points to it (its address is stable:
+  // a Store never moves). Between calls it holds the last outermost entry's stack limit and the
+  // fuel counter (INT64_MIN when unlimited).
+  VMStoreLimits* limits() { return &limits_; }
+  const VMStoreLimits* limits() const { return &limits_; }
+
   // Host references (extern_ref.h; docs/runtime.md, "Host references").
   //
   // The raw value to hand to Wasm for `r`: a host function's result slot, or an argument of
@@ -213,11 +219,6 @@ class Store {
   // a WasmExitScope so that the stack walk finds the calling Wasm frames).
   bool TryActivateFromWasm(VMExternData* d) { return activations_.TryInsert(d); }
   void ActivateFromWasmSlow(VMExternData* d);
-
-  // Internal: the values every instance's VMContext holds between entries. A new instance
-  // starts with them, so the store never needs to visit it before its first call.
-  uintptr_t installed_stack_limit() const { return stack_limit_; }
-  int64_t installed_fuel_counter() const { return fuel_start_; }
 
   // Internal: instances register themselves here; the store owns them.
   Instance* Adopt(std::unique_ptr<Instance> instance);
@@ -249,10 +250,9 @@ class Store {
   static void Enter(void* store, uintptr_t stack_limit);  // a WasmEntry hook
   void EnterWithLimit(uintptr_t stack_limit);
   void Leave();
-  void InstallLimits(uintptr_t stack_limit, int64_t fuel_counter);
-  uintptr_t stack_limit_ = 0;       // in every instance's VMContext::stack_limit
-  int64_t fuel_start_ = INT64_MIN;  // every instance's fuel counter at the last outermost entry
-  bool limits_dirty_ = true;        // a budget is or was set: rewrite the counters on entry
+  VMStoreLimits limits_;
+  int64_t fuel_start_ = INT64_MIN;  // limits_.fuel_consumed at the last outermost entry
+  bool limits_dirty_ = true;        // a budget is or was set: rewrite the counter on entry
 };
 
 }  // namespace egret::runtime

@@ -6,25 +6,60 @@
 #include <string>
 
 #include "runtime/extern_ref.h"
+#include "runtime/memory_pool.h"
 
 namespace egret::runtime {
 
+TableStorage::~TableStorage() {
+  // ~Table emptied the slot through Clear() (null elements are zero bytes) before this runs.
+  if (slot_ != nullptr)
+    pool_->Give(reinterpret_cast<uint8_t*>(slot_), high_water_ * sizeof(void*), /*zeroed=*/true);
+}
+
+void TableStorage::UseSlot(SlotPool* pool, uint8_t* slot, uint64_t capacity) {
+  EGRET_CHECK(slot_ == nullptr && heap_.empty());
+  pool_ = pool;
+  slot_ = reinterpret_cast<void**>(slot);
+  capacity_ = capacity;
+}
+
+void TableStorage::resize(uint64_t n, void* value) {
+  if (slot_ == nullptr) {
+    heap_.resize(n, value);
+    return;
+  }
+  EGRET_CHECK(n <= capacity_);
+  if (n > size_) std::fill(slot_ + size_, slot_ + n, value);
+  size_ = n;
+  high_water_ = std::max(high_water_, n);
+}
+
 Expected<std::unique_ptr<Table>> Table::Create(const artifact::TableType& type, void* init,
-                                               uint64_t max_elements_cap) {
+                                               uint64_t max_elements_cap, SlotPool* pool) {
   if (!artifact::IsRefType(type.elem)) return Error("table: element type is not a reference");
   std::unique_ptr<Table> t(new Table());
   t->type_ = type;
   t->max_ = std::min<uint64_t>(type.limits.max.value_or(UINT32_MAX), max_elements_cap);
+  if (pool != nullptr) {
+    const uint64_t capacity = pool->slot_bytes() / sizeof(void*);
+    if (type.limits.min > capacity)
+      return Error("table: minimum of " + std::to_string(type.limits.min) +
+                   " elements does not fit the pool's table slots of " + std::to_string(capacity) +
+                   " elements (raise EngineConfig::pooled_table_elements)");
+    t->max_ = std::min(t->max_, capacity);
+  }
   if (type.limits.min > t->max_)
     return Error("table: minimum of " + std::to_string(type.limits.min) +
                  " elements exceeds the limit of " + std::to_string(t->max_));
+  if (pool != nullptr) {
+    EGRET_ASSIGN_OR_RETURN(uint8_t * slot, pool->Take(t->max_ * sizeof(void*)));
+    t->elements_.UseSlot(pool, slot, t->max_);
+  }
   t->elements_.assign(type.limits.min, init);
   t->Retain(init, type.limits.min);
   t->SyncDefinition();
   return t;
 }
-
-Table::~Table() { ReleaseRange(0, size()); }
 
 void Table::Retain(void* p, uint64_t n) const {
   if (counted() && n > 0) ExternRefRetain(static_cast<VMExternData*>(p), n);
@@ -89,6 +124,14 @@ std::optional<TrapCode> Table::Init(uint64_t dst, std::span<void* const> segment
   std::copy_n(segment.begin() + src, len, elements_.begin() + dst);
   return std::nullopt;
 }
+
+Table::~Table() {
+  // Pooled or not, the elements are dropped (externref counts released) through the table's own
+  // write path, leaving nulls: a pooled slot goes back empty.
+  Clear();
+}
+
+void Table::Clear() { Fill(0, nullptr, size()); }
 
 void Table::RelocateDefinition(VMTableDefinition* where) {
   EGRET_CHECK(where != nullptr);

@@ -12,9 +12,15 @@
 // Invariant: definition()->base == elements_.data() and definition()->current_elements == size().
 // Growing may move the elements (the definition is updated), so compiled code reloads the base
 // after any call.
+//
+// Storage: the elements live on the heap, or, for a table created with a SlotPool (pooling,
+// EngineConfig::pooled_tables), in one of the pool's slots: then the maximum is capped at the
+// slot's capacity, growth never moves the base, and destruction empties the table through
+// Clear() before the slot goes back to the pool (which zeroes what was used).
 #ifndef EGRET_RUNTIME_TABLE_H_
 #define EGRET_RUNTIME_TABLE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -28,18 +34,54 @@
 
 namespace egret::runtime {
 
+class SlotPool;
+
+// Where a table's elements live: a std::vector, or a pool slot of fixed capacity. The interface
+// is the part of std::vector that Table uses.
+class TableStorage {
+ public:
+  TableStorage() = default;
+  TableStorage(const TableStorage&) = delete;
+  TableStorage& operator=(const TableStorage&) = delete;
+  ~TableStorage();
+  // Moves into a pool slot of `capacity` elements (all null); the storage must be empty.
+  void UseSlot(SlotPool* pool, uint8_t* slot, uint64_t capacity);
+
+  void** data() { return slot_ != nullptr ? slot_ : heap_.data(); }
+  void* const* data() const { return slot_ != nullptr ? slot_ : heap_.data(); }
+  uint64_t size() const { return slot_ != nullptr ? size_ : heap_.size(); }
+  void** begin() { return data(); }
+  void* const* begin() const { return data(); }
+  void*& operator[](uint64_t i) { return data()[i]; }
+  void* operator[](uint64_t i) const { return data()[i]; }
+  // Pooled: n <= the slot's capacity (Table caps its maximum there).
+  void resize(uint64_t n, void* value);
+  void assign(uint64_t n, void* value) {
+    std::fill_n(begin(), std::min(n, size()), value);
+    resize(n, value);
+  }
+
+ private:
+  std::vector<void*> heap_;
+  SlotPool* pool_ = nullptr;
+  void** slot_ = nullptr;
+  uint64_t size_ = 0, capacity_ = 0, high_water_ = 0;
+};
+
 class Table {
  public:
   // The embedder's cap on any table's size, below the type's maximum.
   static constexpr uint64_t kDefaultMaxElements = 10'000'000;
 
+  // With `pool`, the elements live in one of its slots (an error if the pool is exhausted or
+  // the minimum does not fit a slot).
+  static Expected<std::unique_ptr<Table>> Create(const artifact::TableType& type,
+                                                 void* init = nullptr,
+                                                 uint64_t max_elements_cap = kDefaultMaxElements,
+                                                 SlotPool* pool = nullptr);
   ~Table();
   Table(const Table&) = delete;
   Table& operator=(const Table&) = delete;
-
-  static Expected<std::unique_ptr<Table>> Create(const artifact::TableType& type,
-                                                 void* init = nullptr,
-                                                 uint64_t max_elements_cap = kDefaultMaxElements);
 
   artifact::ValType elem_type() const { return type_.elem; }
   const artifact::TableType& type() const { return type_; }
@@ -58,6 +100,9 @@ class Table {
                                       uint64_t src, uint64_t len);
   std::optional<TrapCode> Init(uint64_t dst, std::span<void* const> segment, uint64_t src,
                                uint64_t len);
+
+  // Sets every element to null (the table's own write path, as table.fill does).
+  void Clear();
 
   VMTableDefinition* definition() { return def_; }
   void RelocateDefinition(VMTableDefinition* where);
@@ -78,7 +123,7 @@ class Table {
 
   artifact::TableType type_;
   uint64_t max_ = 0;
-  std::vector<void*> elements_;
+  TableStorage elements_;
   VMTableDefinition own_def_;
   VMTableDefinition* def_ = &own_def_;
 };

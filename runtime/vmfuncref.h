@@ -7,6 +7,7 @@
 //   VMFunctionImport     how an instance calls an imported function (wasm_call + callee vmctx)
 //   VMMemoryDefinition   base and current byte length of a linear memory
 //   VMTableDefinition    base and current element count of a table
+//   VMStoreLimits        the store-wide stack limit and fuel counter every VMContext points to
 //   ValRaw               one argument or result slot of an array_call entry
 #ifndef EGRET_RUNTIME_VMFUNCREF_H_
 #define EGRET_RUNTIME_VMFUNCREF_H_
@@ -75,6 +76,19 @@ static_assert(sizeof(VMTableDefinition) == artifact::kVMTableDefinitionSize);
 static_assert(offsetof(VMTableDefinition, base) == artifact::kVMTableDefinitionBase);
 static_assert(offsetof(VMTableDefinition, current_elements) == artifact::kVMTableDefinitionLength);
 static_assert(sizeof(void*) == artifact::kTableElementSize);
+
+// One per Store; VMContext::store_limits of each of its instances points here. Compiled
+// prologues compare SP with stack_limit (trapping stk_ovf below it); fuel-instrumented code adds
+// each block's cost to fuel_consumed and traps out_of_fuel once it is positive. Being one record,
+// a call from one instance into another (import, table, funcref, host re-entry) charges the
+// same budget and checks the same limit.
+struct VMStoreLimits {
+  uintptr_t stack_limit = 0;
+  int64_t fuel_consumed = INT64_MIN;  // unlimited: 2^63 units from running out
+};
+static_assert(sizeof(VMStoreLimits) == artifact::kVMStoreLimitsSize);
+static_assert(offsetof(VMStoreLimits, stack_limit) == artifact::kVMStoreLimitsStackLimit);
+static_assert(offsetof(VMStoreLimits, fuel_consumed) == artifact::kVMStoreLimitsFuelConsumed);
 
 }  // namespace egret::runtime
 

@@ -224,7 +224,8 @@ struct NativeIrModule::Impl {
   std::unique_ptr<runtime::CodeMemory> code;
   runtime::CodeRegistration registration;
   std::array<const void*, artifact::kNumBuiltins> builtins = runtime::builtins::BuiltinTable();
-  std::vector<uint64_t> vmctx;  // 8-aligned VMContext image
+  std::vector<uint64_t> vmctx;    // 8-aligned VMContext image
+  runtime::VMStoreLimits limits;  // what the VMContext's store-limits pointer points to
   uint8_t* reservation = nullptr;
   size_t reservation_size = 0;
   uint8_t* heap_pages = nullptr;  // the readable and writable pages
@@ -270,7 +271,8 @@ Expected<std::unique_ptr<NativeIrModule>> NativeIrModule::Compile(const ir::Modu
   // Adapt every function; the callee table names each function's text entry.
   backend::ModuleContext ctx;
   ctx.builtins_offset = artifact::VMOffsets::builtins();
-  ctx.stack_limit_offset = artifact::VMOffsets::stack_limit();
+  ctx.store_limits_offset = artifact::VMOffsets::store_limits();
+  ctx.stack_limit_offset = artifact::kVMStoreLimitsStackLimit;
   std::vector<std::string> errors(n);
   for (uint32_t i = 0; i < n; ++i) {
     impl->signatures.push_back(module.functions[i].signature);
@@ -389,6 +391,8 @@ Expected<std::unique_ptr<NativeIrModule>> NativeIrModule::Compile(const ir::Modu
   std::memcpy(vm, &magic, sizeof magic);
   const void* const* table = impl->builtins.data();
   std::memcpy(vm + artifact::VMOffsets::builtins(), &table, sizeof table);
+  runtime::VMStoreLimits* limits = &impl->limits;
+  std::memcpy(vm + artifact::VMOffsets::store_limits(), &limits, sizeof limits);
   std::memcpy(vm + heap_base_offset, &heap_base, sizeof heap_base);
   const uint64_t length = options.heap_size;
   std::memcpy(vm + offsets.defined_memory_length(0), &length, sizeof length);
@@ -438,8 +442,7 @@ ir::InterpResult NativeIrModule::Call(std::string_view name, std::span<const ir:
   }
   std::memset(impl_->heap_pages, 0, impl_->heap_pages_size);
   auto* vm = reinterpret_cast<uint8_t*>(impl_->vmctx.data());
-  const uintptr_t limit = runtime::StackLimitForEntry(impl_->max_stack);
-  std::memcpy(vm + artifact::VMOffsets::stack_limit(), &limit, sizeof limit);
+  impl_->limits.stack_limit = runtime::StackLimitForEntry(impl_->max_stack);
   auto* vmctx = reinterpret_cast<runtime::VMContext*>(vm);
   runtime::ArrayCallFn fn = it->second.array_call;
   runtime::ValRaw* data = slots.data();

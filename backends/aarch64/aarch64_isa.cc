@@ -117,6 +117,13 @@ void SubSp(A64MachBuffer& buf, uint32_t n) {
   if (n & 0xfffu) Put(buf, RRI(Form::kSubImm, true, Gpr::kSp, Gpr::kSp, n & 0xfffu));
 }
 
+// sp += n, n < 2^24.
+void AddSp(A64MachBuffer& buf, uint32_t n) {
+  EGRET_CHECK(n < (1u << 24));
+  if (n & ~0xfffu) Put(buf, RRI(Form::kAddImm, true, Gpr::kSp, Gpr::kSp, n & ~0xfffu));
+  if (n & 0xfffu) Put(buf, RRI(Form::kAddImm, true, Gpr::kSp, Gpr::kSp, n & 0xfffu));
+}
+
 struct A64Stages {
   CpuFeatures features;
 
@@ -156,13 +163,6 @@ std::unique_ptr<backend::TextBuilder> A64Isa::NewTextBuilder(
 Expected<backend::CompiledFunction> A64Isa::CompileFunction(
     const ir::Function& f, const backend::ModuleContext& module,
     const backend::CompileOptions& options) const {
-  // Tail calls whose stack arguments do not fit the incoming area become call + return (rare:
-  // the function is copied only then).
-  if (backend::HasUnfitTailCalls(f, WasmCallConv())) {
-    ir::Function legal = f;
-    backend::LegalizeTailCalls(legal, WasmCallConv());
-    return backend::CompileFunctionPipeline(A64Stages{features_}, legal, module, options);
-  }
   return backend::CompileFunctionPipeline(A64Stages{features_}, f, module, options);
 }
 
@@ -183,6 +183,7 @@ MachCode A64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee
   backend::ParamsFromArray(sig, l, m);
   buf.Put4(0x94000000u);  // bl callee
   buf.AddCall(buf.CurOffset() - 4, callee, A64LabelUse::kBranch26);
+  SubSp(buf, 8 * l.stack_args);  // the callee popped its stack arguments (call_conv.h)
   backend::ResultsToArray(sig, l, m);
   Put(buf, RRI(Form::kSubImm, true, Gpr::kSp, kFp, 16));
   PopPair(buf, Gpr::kX19, Gpr::kX20);
@@ -220,6 +221,7 @@ MachCode A64Isa::WasmToArrayTrampoline(const ir::Signature& sig) const {
   back.n = R(kFp);
   Put(buf, back);
   PopPair(buf, kFp, kLr);
+  AddSp(buf, 8 * l.stack_args);  // a Wasm callee pops its stack arguments (call_conv.h)
   Ret(buf);
   return buf.Finish();
 }

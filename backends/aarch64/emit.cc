@@ -297,6 +297,14 @@ class Emitter final : public backend::InstEmitter {
     i.extend = Extend::kUxtx;
     Put(i);
   }
+  // After a call to a Wasm function, which popped its stack arguments: reserve them again (the
+  // outgoing area is part of this frame). Frame bookkeeping, not a write the allocator sees.
+  void ReserveOutgoingArgs(const MInst& m) {
+    const bool checking = checking_;
+    checking_ = false;
+    SpAdjust(false, static_cast<uint32_t>(m.imm));
+    checking_ = checking;
+  }
   void SlotAccess(bool load, bool fp, bool f64, uint8_t reg, Gpr base, int64_t off) {
     EmitSlotAccess(buf_, load, fp, f64, reg, base, off);
   }
@@ -406,6 +414,10 @@ void Emitter::EmitEdit(const regalloc::Edit& e) {
 }
 
 void Emitter::Prologue() {
+  // A function whose tail calls need more stack-argument slots than it received grows its
+  // argument area downwards (backend::ArgAreaSlots); the arguments stay where the caller put
+  // them, so they are at fp + 16 + the growth.
+  SpAdjust(false, 8 * (v_.frame.arg_area_slots - v_.frame.stack_args));
   Inst fr;
   fr.form = Form::kStpPre;
   fr.d = R(kFp);
@@ -432,8 +444,10 @@ void Emitter::Prologue() {
     Put(p);
   }
   SpAdjust(false, frame_.frame_bytes);
-  // Stack limit: the VMContext is still in x0 (the first argument).
-  Put(Mem(Form::kLdr, MemKind::kX, true, kTmp0, kVmctxReg, module_.stack_limit_offset));
+  // Stack limit, in the store's limits record: the VMContext is still in x0 (the first
+  // argument).
+  Put(Mem(Form::kLdr, MemKind::kX, true, kTmp0, kVmctxReg, module_.store_limits_offset));
+  Put(Mem(Form::kLdr, MemKind::kX, true, kTmp0, kTmp0, module_.stack_limit_offset));
   Inst cmp = RRR(Form::kSubsExt, true, Gpr::kZr, Gpr::kSp, kTmp0);
   cmp.extend = Extend::kUxtx;
   Put(cmp);
@@ -442,6 +456,7 @@ void Emitter::Prologue() {
 
 void Emitter::Epilogue() {
   TearDownFrame();
+  SpAdjust(true, 8 * v_.frame.arg_area_slots);  // callee pops its whole argument area
   Inst ret;
   ret.form = Form::kRet;
   ret.n = R(kLr);
@@ -1716,7 +1731,7 @@ void Emitter::EmitInstBody(uint32_t i) {
       buf_.Put4(0x94000000u);
       buf_.AddCall(buf_.CurOffset() - 4, m.callee, A64LabelUse::kBranch26);
       StackMapHere(i);
-      return;
+      return ReserveOutgoingArgs(m);
     case MOp::kCallBuiltin: {
       Put(Mem(Form::kLdr, MemKind::kX, true, kTmp0, kVmctxReg, module_.builtins_offset));
       Put(Mem(Form::kLdr, MemKind::kX, true, kTmp0, kTmp0, 8 * int64_t{m.builtin}));
@@ -1733,17 +1748,19 @@ void Emitter::EmitInstBody(uint32_t i) {
       c.n = R(G(i, o.value));
       Put(c);
       StackMapHere(i);
-      return;
+      return ReserveOutgoingArgs(m);
     }
     case MOp::kRet:
       return Epilogue();
     case MOp::kReturnCall:
       TearDownFrame();
-      buf_.Put4(0x14000000u);  // b
+      SpAdjust(true, static_cast<uint32_t>(m.imm));  // release the area below the arguments
+      buf_.Put4(0x14000000u);                        // b
       buf_.AddCall(buf_.CurOffset() - 4, m.callee, A64LabelUse::kBranch26);
       return;
     case MOp::kReturnCallInd: {
       TearDownFrame();
+      SpAdjust(true, static_cast<uint32_t>(m.imm));
       Inst b;
       b.form = Form::kBr;
       b.n = R(G(i, o.value));

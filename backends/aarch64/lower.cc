@@ -584,6 +584,7 @@ void Lowerer::PushCond(const Cond2& c, MInst* m, std::vector<Operand>* ops) {
 Status Lowerer::LowerEntry(ir::Block b) {
   CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
   v_.frame.stack_args = self.stack_args;
+  v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
   std::span<const ir::Value> params = dfg_.BlockParams(b);
   ops_.clear();
   for (size_t k = 0; k < params.size(); ++k) {
@@ -600,7 +601,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
     l.fp = self.params[k].fp;
     l.f64 = dfg_.ValueType(params[k]) == Type::kF64;
     l.vec = self.params[k].kind == backend::ValueKind::kV128;
-    l.disp = 16 + 8 * static_cast<int32_t>(self.params[k].slot);
+    l.disp = backend::IncomingArgDisp(self, v_.frame.arg_area_slots, self.params[k].slot);
     Emit(l, {Operand::Def(DefVReg(params[k]))});
   }
   return Status::Ok();
@@ -629,7 +630,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
           s.fp = l.results[k].fp;
           s.f64 = ValueType(vals[k]) == Type::kF64;
           s.vec = l.results[k].kind == backend::ValueKind::kV128;
-          s.disp = 16 + 8 * static_cast<int32_t>(l.results[k].slot);
+          s.disp = backend::StackResultDisp(l, v_.frame.arg_area_slots, l.results[k].slot);
           Emit(s, {Operand::Use(r)});
         } else {
           ret_ops.push_back(Operand::FixedUse(r, LocPReg(l.results[k])));
@@ -1362,20 +1363,21 @@ void Lowerer::LowerMemory(ir::Inst i) {
   EmitSpan(m, ops_);
 }
 
-// A tail call (fits: backend::TailCallFits, legalized before lowering otherwise): stack
-// arguments are stored into this function's own incoming area ([fp + 16 + 8 * slot]; the
-// function's stack parameters were all loaded at entry), register arguments are fixed uses, and
-// the target of an indirect one is in x9 (neither an argument register nor callee-saved, and
-// untouched by the epilogue). Emission restores the callee-saved pairs, fp and lr, then
-// branches: the callee returns to this function's caller through the restored lr.
+// A tail call (backend::PlanTailCall says where each argument goes): stack arguments are stored
+// so that they end at the top of this function's argument area (fp-relative; the prologue grew
+// the area if this call needs more slots than the function received), register arguments are
+// fixed uses, and the target of an indirect one is in x9 (neither an argument register nor
+// callee-saved, and untouched by the epilogue). Emission restores the callee-saved pairs, fp and
+// lr, releases `imm` bytes of the area below the callee's arguments, then branches: the callee
+// returns to this function's caller through the restored lr.
 Status Lowerer::LowerTailCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
   const CallLayout l = ComputeCallLayout(sig.params, sig.results);
-  if (!backend::TailCallFits(ComputeCallLayout(f_.signature.params, f_.signature.results), l))
-    return Unsupported("tail call whose stack arguments do not fit the caller's (not legalized)");
+  const backend::TailCallPlan plan = backend::PlanTailCall(l, v_.frame.arg_area_slots);
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
   MInst m;
+  m.imm = plan.pop_bytes;
   std::vector<Operand> ops;
   if (d.opcode == Opcode::kReturnCall) {
     const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
@@ -1388,17 +1390,17 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
     m.op = MOp::kReturnCallInd;
     ops.push_back(Operand::FixedUse(Use(d.args[0]), IntPReg(Gpr::kX9)));
   }
-  for (size_t k = 0; k < args.size(); ++k) {
-    if (!l.params[k].on_stack) continue;
+  for (const backend::TailCallStore& st : plan.stores) {
     MInst s;
     s.op = MOp::kStoreRet;
-    s.fp = l.params[k].fp;
-    s.f64 = ValueType(args[k]) == Type::kF64;
-    s.disp = 16 + 8 * static_cast<int32_t>(l.params[k].slot);
-    Emit(s, {Operand::Use(Use(args[k]))});
+    s.fp = st.kind != backend::ValueKind::kInt;
+    s.f64 = st.kind == backend::ValueKind::kF64;
+    s.vec = st.kind == backend::ValueKind::kV128;
+    s.disp = st.disp;
+    Emit(s, {Operand::Use(Use(args[st.arg]))});
   }
-  for (size_t k = 0; k < args.size(); ++k)
-    if (!l.params[k].on_stack) ops.push_back(Operand::FixedUse(Use(args[k]), LocPReg(l.params[k])));
+  for (uint32_t k : plan.reg_args)
+    ops.push_back(Operand::FixedUse(Use(args[k]), LocPReg(l.params[k])));
   EmitSpan(m, ops);
   return Status::Ok();
 }
@@ -1426,6 +1428,8 @@ Status Lowerer::LowerCall(ir::Inst i) {
     m.op = MOp::kCallInd;
     call_ops.push_back(Operand::Use(Use(d.args[0])));
   }
+  // A Wasm callee pops its stack arguments; the call re-reserves them (builtins are C calls).
+  if (m.op != MOp::kCallBuiltin) m.imm = 8 * l.stack_args;
   for (size_t k = 0; k < args.size(); ++k) {
     if (!l.params[k].on_stack) continue;
     MInst s;

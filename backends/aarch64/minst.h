@@ -53,15 +53,15 @@ namespace egret::aarch64 {
   X(IntToFp,     "int_to_fp",     "use a, def d: scvtf/ucvtf (is_unsigned)")                     \
   X(FpToInt,     "fp_to_int",     "use a, def d: fcvtz* with Wasm's traps, or saturating")       \
   X(Bitcast,     "bitcast",       "use a, def d: fmov between the register files")               \
-  X(Call,        "call",          "bl to defined function `callee`; fixed operands")             \
+  X(Call,        "call",          "bl to defined function `callee`; fixed operands; sub sp, imm") \
   X(CallBuiltin, "call_builtin",  "blr through the VMContext's builtin table: `builtin`")        \
-  X(CallInd,     "call_indirect", "use target (value), fixed uses/defs; blr")                    \
+  X(CallInd,     "call_indirect", "use target (value), fixed uses/defs; blr; sub sp, imm")       \
   X(StoreOutArg, "store_out_arg", "use value: store to the outgoing area at [sp + disp]")        \
   X(LoadOutRet,  "load_out_ret",  "def d: load a stack result from [sp + disp] after a call")    \
   X(StoreRet,    "store_ret",     "use value: store a stack result into [fp + disp]")            \
   X(Ret,         "ret",           "fixed uses: return registers; epilogue")                      \
-  X(ReturnCall,  "return_call",   "tail call to defined function `callee`: epilogue, b")        \
-  X(ReturnCallInd, "return_call_indirect", "use target (x9), fixed uses: epilogue, br x9")   \
+  X(ReturnCall,  "return_call",   "tail call to `callee`: epilogue, add sp, imm; b")             \
+  X(ReturnCallInd, "return_call_indirect", "use target (x9), fixed uses: epilogue, add sp, imm; br x9") \
   X(Jmp,         "b",             "successor target[0]")                                         \
   X(Brif,        "brif",          "cond operands; successors target[0] (true), target[1]")       \
   X(BrTable,     "br_table",      "use index (value); successors: `jump_table`")                 \
@@ -153,7 +153,9 @@ struct MInst {
   TrapCode trap = TrapCode::kUnreachable;
   bool can_trap = false;  // memory access records `trap`
   int32_t disp = 0;
-  int64_t imm = 0;
+  int64_t imm = 0;  // also kCall/kCallInd: stack-argument bytes the callee popped, re-reserved
+                    // after the call; kReturnCall/kReturnCallInd: area bytes released before
+                    // the branch (backend::TailCallPlan::pop_bytes)
   // kVec: the IR vector opcode and its shape (ir/simd.h); the lane (vextractlane, vinsertlane)
   // or a constant shift amount (imm_amount) in imm; vicmp/vfcmp's condition in vcc; vshuffle's
   // 16 lane indices in imm (bytes 0-7) and imm_hi (bytes 8-15), as vconst's bytes are.

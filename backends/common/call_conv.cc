@@ -1,7 +1,9 @@
 // call_conv.cc: the layout rule (see call_conv.h).
 #include "backends/common/call_conv.h"
 
-#include <optional>
+#include <algorithm>
+
+#include "support/error.h"
 
 namespace egret::backend {
 
@@ -31,6 +33,9 @@ CallLayout ComputeCallLayout(const CallConv& conv, std::span<const ir::Type> par
     }
     l.params.push_back(loc);
   }
+  // The argument part ends 16-byte aligned, so results start at the same place after any
+  // argument list (tail calls rely on it) and the callee pops a multiple of 16 bytes.
+  next = (next + 1) & ~1u;
   l.stack_args = next;
   size_t ri = 0, rf = 0;
   for (ir::Type t : results) {
@@ -51,55 +56,53 @@ CallLayout ComputeCallLayout(const CallConv& conv, std::span<const ir::Type> par
   return l;
 }
 
-bool TailCallFits(const CallLayout& caller, const CallLayout& callee) {
-  if (callee.stack_results != 0) return callee.stack_args == caller.stack_args;
-  return callee.stack_args <= caller.stack_args;
-}
-
 namespace {
 
 bool IsTailCall(ir::Opcode op) {
   return op == ir::Opcode::kReturnCall || op == ir::Opcode::kReturnCallIndirect;
 }
 
-bool Fits(const ir::Function& f, ir::Inst i, const CallLayout& self, const CallConv& conv) {
-  const ir::Signature& sig = f.dfg.signature(f.dfg.CallSignature(i));
-  return TailCallFits(self, ComputeCallLayout(conv, sig.params, sig.results));
+// Frame-pointer-relative displacement of slot `slot` of a layout with `stack_args` argument slots
+// whose arguments end at the top of an owned area of `area_slots` slots.
+int32_t AreaDisp(uint32_t stack_args, uint32_t area_slots, uint32_t slot) {
+  EGRET_CHECK(stack_args <= area_slots);
+  return kFrameRecordBytes + 8 * static_cast<int32_t>(area_slots - stack_args + slot);
 }
 
 }  // namespace
 
-bool HasUnfitTailCalls(const ir::Function& f, const CallConv& conv) {
-  std::optional<CallLayout> self;
+uint32_t ArgAreaSlots(const ir::Function& f, const CallConv& conv) {
+  uint32_t slots = ComputeCallLayout(conv, f.signature.params, f.signature.results).stack_args;
   for (ir::Block b : f.layout.Blocks()) {
     const ir::Inst last = f.layout.LastInst(b);
     if (!last.valid() || !IsTailCall(f.dfg[last].opcode)) continue;
-    if (!self) self = ComputeCallLayout(conv, f.signature.params, f.signature.results);
-    if (!Fits(f, last, *self, conv)) return true;
+    const ir::Signature& sig = f.dfg.signature(f.dfg.CallSignature(last));
+    slots = std::max(slots, ComputeCallLayout(conv, sig.params, sig.results).stack_args);
   }
-  return false;
+  return slots;
 }
 
-void LegalizeTailCalls(ir::Function& f, const CallConv& conv) {
-  const CallLayout self = ComputeCallLayout(conv, f.signature.params, f.signature.results);
-  for (ir::Block b : f.layout.Blocks()) {
-    const ir::Inst last = f.layout.LastInst(b);
-    if (!last.valid() || !IsTailCall(f.dfg[last].opcode) || Fits(f, last, self, conv)) continue;
-    // return_call and call share their format (and return_call_indirect call_indirect's): only
-    // the opcode changes, and the call gets its results.
-    ir::InstData& d = f.dfg[last];
-    d.opcode = d.opcode == ir::Opcode::kReturnCall ? ir::Opcode::kCall : ir::Opcode::kCallIndirect;
-    f.dfg.MakeInstResults(last);
-    ir::InstData ret;
-    ret.opcode = ir::Opcode::kReturn;
-    const auto results = f.dfg.InstResults(last);
-    const std::vector<ir::Value> values(results.begin(),
-                                        results.end());  // MakeList may grow the pool
-    ret.vargs = f.dfg.MakeList(values);
-    const ir::Inst r = f.dfg.MakeInst(ret);
-    f.layout.AppendInst(r, b);
-    f.SetSrcLoc(r, f.SrcLoc(last));
+int32_t IncomingArgDisp(const CallLayout& self, uint32_t area_slots, uint32_t slot) {
+  return AreaDisp(self.stack_args, area_slots, slot);
+}
+
+int32_t StackResultDisp(const CallLayout& self, uint32_t area_slots, uint32_t slot) {
+  // Result slots are numbered after the (even) argument slots: slot - stack_args above the top.
+  return AreaDisp(self.stack_args, area_slots, slot);
+}
+
+TailCallPlan PlanTailCall(const CallLayout& callee, uint32_t area_slots) {
+  TailCallPlan p;
+  for (uint32_t k = 0; k < callee.params.size(); ++k) {
+    const AbiLoc& loc = callee.params[k];
+    if (!loc.on_stack) {
+      p.reg_args.push_back(k);
+      continue;
+    }
+    p.stores.push_back({k, AreaDisp(callee.stack_args, area_slots, loc.slot), loc.kind});
   }
+  p.pop_bytes = 8 * (area_slots - callee.stack_args);
+  return p;
 }
 
 }  // namespace egret::backend

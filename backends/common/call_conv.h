@@ -1,6 +1,7 @@
-// call_conv.h: argument and result locations computed from a target's register lists.
+// call_conv.h: argument and result locations computed from a target's register lists, and the
+// argument-area rules of egret's Wasm calling convention (callee pops, constant-stack tail calls).
 //
-// Every egret target uses one convention for Wasm-to-Wasm calls, builtin calls and the
+// Every egret target uses one register convention for Wasm-to-Wasm calls, builtin calls and the
 // trampolines' inner calls, and each is the shape of its platform's C convention: integer and
 // float values take the next free register of their class in order, the rest go to 8-byte stack
 // slots in value order; results likewise, with further results in slots of the caller's outgoing
@@ -8,12 +9,23 @@
 // values are float-class values (a vector register, the same list as floats); on the stack one
 // takes two consecutive 8-byte slots starting at an even slot index, so it is 16-byte aligned
 // (the area starts 16-byte aligned at the call), and the slot it skips for alignment stays
-// unused. A target states only its register lists (CallConv); the layout rule lives here once.
+// unused. The argument part of the area is a multiple of 16 bytes (stack_args is even), so the
+// stack results start 16-byte aligned at a place that does not depend on the arguments. A target
+// states only its register lists (CallConv); the layout rule lives here once.
+//
+// Wasm calls (to Wasm functions and to the Wasm-to-array trampolines; not builtin calls, which
+// are C calls) are callee-pops: the callee releases the argument part of the area when it
+// returns (`ret $n` on x64, `add sp` before `ret` on aarch64), and the caller re-reserves it
+// after the call. Call the end of the argument part the area's top: results live above it, and
+// it is where the stack pointer is after the callee returns. A tail call keeps the top: the
+// callee's arguments are written to end at it, so however many stack arguments the callee needs,
+// the stack does not grow. A function whose tail calls need more stack-argument slots than it
+// received grows its area downwards in its prologue (ArgAreaSlots), and pops the grown area.
 //
 // Invariants: AbiLoc::reg is the register's hardware encoding in the class `fp` selects; stack
 // argument slots are numbered 0.., result slots continue after the last argument slot; a kV128
-// stack location's slot is even and slot + 1 belongs to it too; the area (AreaBytes) keeps the
-// stack 16-byte aligned at the call.
+// stack location's slot is even and slot + 1 belongs to it too; stack_args is even; the area
+// (AreaBytes) keeps the stack 16-byte aligned at the call.
 #ifndef EGRET_BACKENDS_COMMON_CALL_CONV_H_
 #define EGRET_BACKENDS_COMMON_CALL_CONV_H_
 
@@ -63,7 +75,7 @@ struct AbiLoc {
 
 struct CallLayout {
   std::vector<AbiLoc> params, results;
-  uint32_t stack_args = 0;     // 8-byte slots (alignment gaps included)
+  uint32_t stack_args = 0;     // 8-byte slots (alignment gaps included; even)
   uint32_t stack_results = 0;  // 8-byte slots after the arguments (alignment gaps included)
   uint32_t AreaBytes() const { return ((stack_args + stack_results) * 8 + 15) & ~15u; }
 };
@@ -71,20 +83,44 @@ struct CallLayout {
 CallLayout ComputeCallLayout(const CallConv& conv, std::span<const ir::Type> params,
                              std::span<const ir::Type> results);
 
-// Tail calls (return_call, return_call_indirect): the caller's frame is torn down and the
-// callee is entered with a jump, so the callee's stack arguments go into the caller's own
-// incoming argument area (which the caller's caller reserved) and the callee returns straight to
-// the caller's caller, writing stack results where that one expects them. That works when the
-// callee needs no more stack-argument slots than the caller received, and, if there are stack
-// results (the same ones: the validator requires equal result types), when both have exactly as
-// many stack arguments, so the result slots line up.
-bool TailCallFits(const CallLayout& caller, const CallLayout& callee);
+// Bytes between the frame pointer and the argument area on every target: the saved frame
+// pointer and the return address (x64) or the saved fp/lr pair (aarch64).
+inline constexpr int32_t kFrameRecordBytes = 16;
 
-// Whether `f` has a tail call that does not fit (TailCallFits) under `conv`.
-bool HasUnfitTailCalls(const ir::Function& f, const CallConv& conv);
-// Rewrites each tail call that does not fit into a call followed by a return of its results:
-// correct, but it keeps the caller's frame (no constant-stack guarantee for that call).
-void LegalizeTailCalls(ir::Function& f, const CallConv& conv);
+// The argument area a function owns (8-byte slots, even): its own stack arguments, or more when
+// a tail call (return_call, return_call_indirect) needs more. The prologue grows the incoming
+// area by the difference (below the caller's arguments, keeping the top), and every return pops
+// the whole owned area.
+uint32_t ArgAreaSlots(const ir::Function& f, const CallConv& conv);
+
+// Frame-pointer-relative displacements in a function that owns `area_slots` slots: its own stack
+// parameter in `slot` (of `self`, its own layout), and its stack result in `slot`.
+int32_t IncomingArgDisp(const CallLayout& self, uint32_t area_slots, uint32_t slot);
+int32_t StackResultDisp(const CallLayout& self, uint32_t area_slots, uint32_t slot);
+
+// How a tail call passes its arguments: what the targets' LowerTailCall share.
+//
+// The caller F owns `area_slots` slots ending at the top; the callee G's stack arguments are
+// stored (while F's frame still exists, frame-pointer-relative) so that they end at the top, then
+// the frame is torn down and `pop_bytes` of the area below G's arguments are released (x64 moves
+// the return address up by as much) before the jump. G returns to F's caller with the stack
+// pointer at the top and its stack results above it, where F's caller expects F's (equal result
+// types, and the result slots do not depend on the arguments).
+//
+// Ordering: the stores may overwrite F's incoming stack parameters, but every one was loaded into
+// a virtual register at entry and is never read from the area again (spills go to the frame
+// below), so the stores are a parallel move without conflicts and go in argument order.
+struct TailCallStore {
+  uint32_t arg = 0;  // index into the call's arguments
+  int32_t disp = 0;  // frame-pointer-relative
+  ValueKind kind = ValueKind::kInt;
+};
+struct TailCallPlan {
+  std::vector<TailCallStore> stores;  // stack arguments, in argument order
+  std::vector<uint32_t> reg_args;     // arguments passed in registers (callee.params[k].reg)
+  uint32_t pop_bytes = 0;             // area bytes below the callee's arguments, released
+};
+TailCallPlan PlanTailCall(const CallLayout& callee, uint32_t area_slots);
 
 // The allocator's name for a register location.
 inline regalloc::PReg LocPReg(const AbiLoc& l) {

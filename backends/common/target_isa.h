@@ -47,7 +47,10 @@ struct ModuleContext {
   // IR external function name -> what a `call` of it means.
   std::unordered_map<std::string, CallTarget> callees;
   uint32_t builtins_offset = 32;  // VMContext offset of the builtin table pointer
-  uint32_t stack_limit_offset = 8;
+  // The prologue's stack check: SP against [[vmctx + store_limits_offset] + stack_limit_offset]
+  // (the store-wide limits record, artifact/vmoffsets.h).
+  uint32_t store_limits_offset = 8;
+  uint32_t stack_limit_offset = 0;
 };
 
 // The stages of CompileFunction, in order.

@@ -34,6 +34,9 @@ inline constexpr uint32_t kNoSrcLoc = UINT32_MAX;
 struct FrameFacts {
   uint32_t outgoing_bytes = 0;  // largest outgoing argument + stack result area of any call
   uint32_t stack_args = 0;      // this function's incoming stack arguments (8-byte slots)
+  // The argument area it owns (backend::ArgAreaSlots, >= stack_args, even): the prologue grows
+  // the incoming area by the difference, every return pops all of it (callee pops).
+  uint32_t arg_area_slots = 0;
   bool has_calls = false;
   // The function holds 128-bit vector values in float-class vregs: its float-class spill slots
   // must be 16 bytes (16-byte aligned) and spilled/reloaded at full width. Otherwise they hold at

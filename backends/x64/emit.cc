@@ -190,6 +190,8 @@ class Emitter final : public backend::InstEmitter {
   void Prologue() override;
   void Epilogue();
   void TearDownFrame();
+  void ReleaseArgArea(uint32_t bytes);
+  void ReserveOutgoingArgs(const MInst& m);
   // Sets the flags for a condition; returns the condition code that holds when it is true.
   CondCode Compare(uint32_t i, const MInst& m);
   void EmitInst(uint32_t i) override;
@@ -292,20 +294,53 @@ void Emitter::EmitEdit(const regalloc::Edit& e) {
 }
 
 void Emitter::Prologue() {
+  // A function whose tail calls need more stack-argument slots than it received grows its
+  // argument area downwards (backend::ArgAreaSlots): the return address moves down by the
+  // difference, the arguments stay where the caller put them.
+  const uint32_t grow = 8 * (v_.frame.arg_area_slots - v_.frame.stack_args);
+  if (grow != 0) {
+    Put(Inst::PopR(kTmp));
+    Put(Inst::AluRI(AluOp::kSub, OpSize::k64, Gpr::kRsp, static_cast<int32_t>(grow)));
+    Put(Inst::PushR(kTmp));
+  }
   Put(Inst::PushR(Gpr::kRbp));
   Put(Inst::MovRR(OpSize::k64, Gpr::kRbp, Gpr::kRsp));
   for (uint32_t k = 0; k < frame_.num_callee_saved; ++k) Put(Inst::PushR(frame_.callee_saved[k]));
   if (frame_.frame_bytes != 0)
     Put(Inst::AluRI(AluOp::kSub, OpSize::k64, Gpr::kRsp, frame_.frame_bytes));
-  // Stack limit: the VMContext is still in rdi (the first argument).
+  // Stack limit, in the store's limits record: the VMContext is still in rdi (the first
+  // argument); rax is no argument register, so it is free before the body runs.
+  Put(Inst::MovRM(OpSize::k64, Gpr::kRax,
+                  Amode::Base(Gpr::kRdi, static_cast<int32_t>(module_.store_limits_offset))));
   Put(Inst::AluRM(AluOp::kCmp, OpSize::k64, Gpr::kRsp,
-                  Amode::Base(Gpr::kRdi, static_cast<int32_t>(module_.stack_limit_offset))));
+                  Amode::Base(Gpr::kRax, static_cast<int32_t>(module_.stack_limit_offset))));
   TrapUnless(CondCode::kAe, TrapCode::kStackOverflow);
 }
 
 void Emitter::Epilogue() {
   TearDownFrame();
-  Put(Inst::Ret());
+  // Callee pops: the whole argument area this function owns.
+  const uint32_t pop = 8 * v_.frame.arg_area_slots;
+  if (pop <= 0xffff) return Put(Inst::Ret(static_cast<uint16_t>(pop)));
+  Put(Inst::PopR(kTmp));  // beyond ret's 16-bit immediate (thousands of stack arguments)
+  Put(Inst::AluRI(AluOp::kAdd, OpSize::k64, Gpr::kRsp, static_cast<int32_t>(pop)));
+  Put(Inst::JmpR(kTmp));
+}
+
+// Before a tail call's jump: releases `bytes` of the argument area below the callee's stack
+// arguments, moving the return address up to just below them.
+void Emitter::ReleaseArgArea(uint32_t bytes) {
+  if (bytes == 0) return;
+  Put(Inst::PopR(kTmp));
+  Put(Inst::AluRI(AluOp::kAdd, OpSize::k64, Gpr::kRsp, static_cast<int32_t>(bytes)));
+  Put(Inst::PushR(kTmp));
+}
+
+// After a call to a Wasm function, which popped its stack arguments: reserve them again (the
+// outgoing area is part of this frame; stack results sit right above the arguments).
+void Emitter::ReserveOutgoingArgs(const MInst& m) {
+  if (m.imm != 0)
+    Put(Inst::AluRI(AluOp::kSub, OpSize::k64, Gpr::kRsp, static_cast<int32_t>(m.imm)));
 }
 
 // Leaves rsp where it was at entry (at the return address), callee-saved registers and rbp
@@ -1095,6 +1130,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       buf_.AddCall(buf_.CurOffset() - 4, m.callee,
                    static_cast<X64LabelUse>(X64LabelUse::kJmpRel32));
       StackMapHere(i);
+      ReserveOutgoingArgs(m);
       return;
     }
     case MOp::kCallBuiltin:
@@ -1106,12 +1142,14 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kCallInd:
       Put(Inst::CallR(G(i, o.value)));
       StackMapHere(i);
+      ReserveOutgoingArgs(m);
       return;
     case MOp::kRet:
       Epilogue();
       return;
     case MOp::kReturnCall: {
       TearDownFrame();
+      ReleaseArgArea(static_cast<uint32_t>(m.imm));
       const uint8_t jmp[5] = {0xe9, 0, 0, 0, 0};
       buf_.PutBytes(jmp);
       buf_.AddCall(buf_.CurOffset() - 4, m.callee,
@@ -1120,6 +1158,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     }
     case MOp::kReturnCallInd:
       TearDownFrame();
+      ReleaseArgArea(static_cast<uint32_t>(m.imm));
       Put(Inst::JmpR(G(i, o.value)));
       return;
     case MOp::kJmp:

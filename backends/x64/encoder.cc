@@ -588,9 +588,16 @@ void Encode(const Inst& inst, EncodedInst* out) {
       }
       return;
     }
-    case Form::kRet:
-      w.Byte(0xC3);
+    case Form::kRet: {
+      const uint16_t pop = inst.As<forms::Ret>().pop;
+      if (pop == 0) {
+        w.Byte(0xC3);
+        return;
+      }
+      w.Byte(0xC2);
+      w.Le(pop, 2);
       return;
+    }
     case Form::kCallRel32:
       w.Byte(0xE8);
       EmitRel(w, inst.As<forms::CallRel32>().target, LabelUse::kJmpRel32);

@@ -248,7 +248,7 @@ Inst Inst::CmovRM(CondCode cc, OpSize size, Gpr dst, const Amode& src) {
 Inst Inst::PushR(Gpr reg) { return Inst(forms::PushR{reg}); }
 Inst Inst::PushI(int32_t imm) { return Inst(forms::PushI{imm}); }
 Inst Inst::PopR(Gpr reg) { return Inst(forms::PopR{reg}); }
-Inst Inst::Ret() { return Inst(forms::Ret{}); }
+Inst Inst::Ret(uint16_t pop) { return Inst(forms::Ret{pop}); }
 Inst Inst::CallRel32(Label target) {
   EGRET_CHECK(target.valid());
   return Inst(forms::CallRel32{target});

@@ -78,7 +78,7 @@ namespace egret::x64 {
   X(PushR,   F(Gpr, reg))                                                                        \
   X(PushI,   F(int32_t, imm))                                                                    \
   X(PopR,    F(Gpr, reg))                                                                        \
-  X(Ret,     )                                                                                   \
+  X(Ret,     F(uint16_t, pop))  /* ret, or `ret $pop`: pops `pop` bytes after the address */    \
   X(CallRel32, F(Label, target))                                                                 \
   X(CallR,   F(Gpr, target))                                                                     \
   X(CallM,   F(Amode, target))                                                                   \
@@ -525,7 +525,7 @@ class Inst {
   static Inst PushR(Gpr reg);
   static Inst PushI(int32_t imm);  // pushes the sign-extended 64-bit value
   static Inst PopR(Gpr reg);
-  static Inst Ret();
+  static Inst Ret(uint16_t pop = 0);  // ret, or `ret $pop` (pops `pop` bytes after the address)
   static Inst CallRel32(Label target);
   static Inst CallR(Gpr target);
   static Inst CallM(const Amode& target);

@@ -951,6 +951,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
   // Frame facts for this function's own signature.
   CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
   v_.frame.stack_args = self.stack_args;
+  v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
   std::span<const ir::Value> params = dfg_.BlockParams(b);
   ops_.clear();
   for (size_t k = 0; k < params.size(); ++k) {
@@ -967,7 +968,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
     l.fp = self.params[k].fp;
     l.fp64 = dfg_.ValueType(params[k]) == Type::kF64;
     l.vec = self.params[k].kind == backend::ValueKind::kV128;
-    l.disp = 16 + 8 * static_cast<int32_t>(self.params[k].slot);
+    l.disp = backend::IncomingArgDisp(self, v_.frame.arg_area_slots, self.params[k].slot);
     Emit(l, {Operand::Def(DefVReg(params[k]))});
   }
   return Status::Ok();
@@ -997,7 +998,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
           s.fp = l.results[k].fp;
           s.fp64 = dfg_.ValueType(vals[k]) == Type::kF64;
           s.vec = l.results[k].kind == backend::ValueKind::kV128;
-          s.disp = 16 + 8 * static_cast<int32_t>(l.results[k].slot);
+          s.disp = backend::StackResultDisp(l, v_.frame.arg_area_slots, l.results[k].slot);
           Emit(s, {Operand::Use(r)});
         } else {
           ret_ops.push_back(Operand::FixedUse(r, LocPReg(l.results[k])));
@@ -1064,20 +1065,22 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
   }
 }
 
-// A tail call (fits: backend::TailCallFits, legalized before lowering otherwise): stack
-// arguments are stored into this function's own incoming area ([rbp + 16 + 8 * slot]; the
-// function's stack parameters were all loaded at entry, so nothing reads the area afterwards),
-// register arguments are fixed uses, and the target of an indirect one is in rax (neither an
-// argument register nor callee-saved, so the epilogue leaves it alone). Emission restores the
-// callee-saved registers and rbp, then jumps: the callee returns to this function's caller.
+// A tail call (backend::PlanTailCall says where each argument goes): stack arguments are stored
+// so that they end at the top of this function's argument area (frame-pointer-relative; the
+// prologue grew the area if this call needs more slots than the function received), register
+// arguments are fixed uses, and the target of an indirect one is in rax (neither an argument
+// register nor callee-saved, so the epilogue leaves it alone). Emission restores the
+// callee-saved registers and rbp, releases `imm` bytes of the area below the callee's arguments
+// (moving the return address up), then jumps: the callee returns to this function's caller.
 Status Lowerer::LowerTailCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
+  const backend::TailCallPlan plan =
+      backend::PlanTailCall(ComputeCallLayout(sig.params, sig.results), v_.frame.arg_area_slots);
   const CallLayout l = ComputeCallLayout(sig.params, sig.results);
-  if (!backend::TailCallFits(ComputeCallLayout(f_.signature.params, f_.signature.results), l))
-    return Unsupported("tail call whose stack arguments do not fit the caller's (not legalized)");
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
   MInst m;
+  m.imm = plan.pop_bytes;
   std::vector<Operand> ops;
   if (d.opcode == Opcode::kReturnCall) {
     const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
@@ -1090,17 +1093,17 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
     m.op = MOp::kReturnCallInd;
     ops.push_back(Operand::FixedUse(Use(d.args[0]), IntPReg(Gpr::kRax)));
   }
-  for (size_t k = 0; k < args.size(); ++k) {
-    if (!l.params[k].on_stack) continue;
+  for (const backend::TailCallStore& st : plan.stores) {
     MInst s;
     s.op = MOp::kStoreRet;
-    s.fp = l.params[k].fp;
-    s.fp64 = dfg_.ValueType(args[k]) == Type::kF64;
-    s.disp = 16 + 8 * static_cast<int32_t>(l.params[k].slot);
-    Emit(s, {Operand::Use(Use(args[k]))});
+    s.fp = st.kind != backend::ValueKind::kInt;
+    s.fp64 = st.kind == backend::ValueKind::kF64;
+    s.vec = st.kind == backend::ValueKind::kV128;
+    s.disp = st.disp;
+    Emit(s, {Operand::Use(Use(args[st.arg]))});
   }
-  for (size_t k = 0; k < args.size(); ++k)
-    if (!l.params[k].on_stack) ops.push_back(Operand::FixedUse(Use(args[k]), LocPReg(l.params[k])));
+  for (uint32_t k : plan.reg_args)
+    ops.push_back(Operand::FixedUse(Use(args[k]), LocPReg(l.params[k])));
   EmitSpan(m, ops);
   return Status::Ok();
 }
@@ -1128,6 +1131,8 @@ Status Lowerer::LowerCall(ir::Inst i) {
     m.op = MOp::kCallInd;
     ops_.push_back(Operand::Use(Use(d.args[0])));
   }
+  // A Wasm callee pops its stack arguments; the call re-reserves them (builtins are C calls).
+  if (m.op != MOp::kCallBuiltin) m.imm = 8 * l.stack_args;
   // Stack arguments first (plain stores into the outgoing area), then the register ones as
   // fixed uses of the call itself.
   for (size_t k = 0; k < args.size(); ++k) {

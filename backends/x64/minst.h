@@ -63,15 +63,15 @@ namespace egret::x64 {
   X(IntToFp,     "int_to_fp",     "use a, def d (xmm): cvtsi2s*, is_unsigned")                   \
   X(FpToInt,     "fp_to_int",     "use a (xmm), def d: cvtts*2si with Wasm traps / saturation")  \
   X(Bitcast,     "bitcast",       "use a, def d: movd/movq between gpr and xmm")                 \
-  X(Call,        "call",          "direct call to defined function `callee`; fixed operands")    \
+  X(Call,        "call",          "call defined function `callee`; fixed operands; sub rsp, imm") \
   X(CallBuiltin, "call_builtin",  "call through the VMContext's builtin table: `builtin`")       \
-  X(CallInd,     "call_indirect", "use target, fixed uses/defs; clobbers")                       \
+  X(CallInd,     "call_indirect", "use target, fixed uses/defs; clobbers; sub rsp, imm")        \
   X(StoreOutArg, "store_out_arg", "use v: store to the outgoing area at [rsp + disp]")           \
   X(LoadOutRet,  "load_out_ret",  "def d: load a stack result from [rsp + disp] after a call")   \
   X(StoreRet,    "store_ret",     "use v: store a stack result into [rbp + disp]")               \
   X(Ret,         "ret",           "fixed uses: return registers")                                \
-  X(ReturnCall,  "return_call",   "tail call to defined function `callee`: epilogue, jmp; fixed uses") \
-  X(ReturnCallInd, "return_call_indirect", "use target(rax), fixed uses: epilogue, jmp *target") \
+  X(ReturnCall,  "return_call",   "tail call to `callee`: epilogue, release imm bytes, jmp; fixed uses") \
+  X(ReturnCallInd, "return_call_indirect", "use target(rax), fixed uses: epilogue, release imm, jmp *target") \
   X(Jmp,         "jmp",           "successor target[0]")                                         \
   X(Brif,        "brif",          "cond operands; successors target[0] (true), target[1]")       \
   X(BrTable,     "br_table",      "use index; successors: `jump_table` (entries then default)")  \
@@ -163,7 +163,9 @@ struct MInst {
   TrapCode trap = TrapCode::kUnreachable;
   bool can_trap = false;  // memory access records `trap`
   int32_t disp = 0;
-  int64_t imm = 0;
+  int64_t imm = 0;  // also kCall/kCallInd: stack-argument bytes the callee popped, re-reserved
+                    // after the call; kReturnCall/kReturnCallInd: area bytes released before
+                    // the jump (backend::TailCallPlan::pop_bytes)
   uint32_t target[2] = {0, 0};
 
   // ---- The kind's payload.

@@ -383,7 +383,8 @@ std::string PrintAtt(const Inst& inst, const LabelNamer& namer) {
     case Form::kPopR:
       return Line("popq").Arg(gpr(inst.As<forms::PopR>().reg, OpSize::k64)).Done();
     case Form::kRet:
-      return "retq";
+      if (inst.As<forms::Ret>().pop == 0) return "retq";
+      return Line("retq").Imm(inst.As<forms::Ret>().pop).Done();
     case Form::kCallRel32:
       return Line("callq").Arg(label(inst.As<forms::CallRel32>().target)).Done();
     case Form::kCallR:

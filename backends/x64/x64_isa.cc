@@ -150,13 +150,6 @@ struct X64Stages {
 Expected<backend::CompiledFunction> X64Isa::CompileFunction(
     const ir::Function& f, const backend::ModuleContext& module,
     const backend::CompileOptions& options) const {
-  // Tail calls whose stack arguments do not fit the incoming area become call + return (rare:
-  // the function is copied only then).
-  if (backend::HasUnfitTailCalls(f, WasmCallConv())) {
-    ir::Function legal = f;
-    backend::LegalizeTailCalls(legal, WasmCallConv());
-    return backend::CompileFunctionPipeline(X64Stages{features_}, legal, module, options);
-  }
   return backend::CompileFunctionPipeline(X64Stages{features_}, f, module, options);
 }
 
@@ -177,6 +170,10 @@ MachCode X64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee
   const uint8_t call[5] = {0xe8, 0, 0, 0, 0};
   buf.PutBytes(call);
   buf.AddCall(buf.CurOffset() - 4, callee, X64LabelUse::kJmpRel32);
+  // The callee popped its stack arguments: stack results are addressed from rsp as before.
+  if (l.stack_args != 0)
+    Put(buf,
+        Inst::AluRI(AluOp::kSub, OpSize::k64, Gpr::kRsp, static_cast<int32_t>(8 * l.stack_args)));
   backend::ResultsToArray(sig, l, m);
   Put(buf, Inst::Lea(OpSize::k64, Gpr::kRsp, Amode::Base(Gpr::kRbp, -16)));
   Put(buf, Inst::PopR(Gpr::kR12));
@@ -206,7 +203,15 @@ MachCode X64Isa::WasmToArrayTrampoline(const ir::Signature& sig) const {
   backend::ResultsFromArray(sig, l, m);
   Put(buf, Inst::MovRR(OpSize::k64, Gpr::kRsp, Gpr::kRbp));
   Put(buf, Inst::PopR(Gpr::kRbp));
-  Put(buf, Inst::Ret());
+  // A Wasm callee pops its stack arguments (call_conv.h).
+  const uint32_t pop = 8 * l.stack_args;
+  if (pop <= 0xffff) {
+    Put(buf, Inst::Ret(static_cast<uint16_t>(pop)));
+  } else {
+    Put(buf, Inst::PopR(kTmp));
+    Put(buf, Inst::AluRI(AluOp::kAdd, OpSize::k64, Gpr::kRsp, static_cast<int32_t>(pop)));
+    Put(buf, Inst::JmpR(kTmp));
+  }
   return buf.Finish();
 }
 

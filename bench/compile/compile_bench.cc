@@ -229,7 +229,8 @@ backend::ModuleContext MakeModuleContext(const wasm::ModuleEnv& env,
     module.callees[name] = {backend::CallTarget::Kind::kBuiltin, b};
   }
   module.builtins_offset = artifact::VMOffsets::builtins();
-  module.stack_limit_offset = artifact::VMOffsets::stack_limit();
+  module.store_limits_offset = artifact::VMOffsets::store_limits();
+  module.stack_limit_offset = artifact::kVMStoreLimitsStackLimit;
   return module;
 }
 

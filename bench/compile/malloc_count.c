@@ -1,8 +1,8 @@
 // malloc_count.c: counts a process's heap allocations (LD_PRELOAD), for the heap traffic per
 // compiled function (docs/performance.md, "Compile speed"):
 //
-//   cc -O2 -shared -fPIC -o /tmp/malloc_count.so bench/compile/malloc_count.c -ldl
-//   LD_PRELOAD=/tmp/malloc_count.so build/bin/egret compile --jobs=1 X.wasm -o /dev/null
+//   ninja -C build egret_malloc_count   # build/lib/libegret_malloc_count.so
+//   LD_PRELOAD=build/lib/libegret_malloc_count.so build/bin/egret compile --jobs=1 X.wasm -o /dev/null
 //
 // prints `malloc_count: N allocations, B bytes` to stderr at exit (malloc, calloc, realloc,
 // aligned allocations; operator new goes through malloc). Allocations per function in steady

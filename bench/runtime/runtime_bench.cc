@@ -163,11 +163,30 @@ runtime::Engine& TheEngine() {
   return *engine;
 }
 
-std::shared_ptr<const runtime::Module> Compile(const Bytes& bytes, const char* name) {
+constexpr int kInstancesPerStore = 2048;
+
+// Pooling everything: memory reservations, and slots for the tables and VMContexts of as many
+// instances as the instantiation benchmarks keep in one store. images: copy-on-write data images.
+runtime::Engine& PoolingEngine(bool images = true) {
+  static runtime::Engine* engines[2] = {};
+  if (engines[images] == nullptr) {
+    runtime::EngineConfig config;
+    config.memory_images = images;
+    config.pooled_memories = 64;
+    config.pooled_tables = kInstancesPerStore;
+    config.pooled_table_elements = 10'000;
+    config.pooled_vmctxs = kInstancesPerStore;
+    engines[images] = new runtime::Engine(config);
+  }
+  return *engines[images];
+}
+
+std::shared_ptr<const runtime::Module> Compile(const Bytes& bytes, const char* name,
+                                               runtime::Engine& engine = TheEngine()) {
   compiler::CompileOptions options;
   options.regalloc_checker = false;
   compiler::CompileResult r = Must(compiler::CompileBytes(bytes, name, options));
-  return Must(runtime::Module::FromArtifact(TheEngine(), std::move(r.artifact)));
+  return Must(runtime::Module::FromArtifact(engine, std::move(r.artifact)));
 }
 
 // One store with the calls module instantiated against two host functions.
@@ -306,20 +325,21 @@ BENCHMARK_CAPTURE(BM_Call_Raw, many, "many", {I32(1), I32(2), I32(3), I32(4), I3
 BENCHMARK_CAPTURE(BM_HostLoop, typed, true)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_HostLoop, raw, false)->Unit(benchmark::kMicrosecond);
 
-constexpr int kInstancesPerStore = 2048;
-
-// range(1): 0 = Linker::Instantiate (lookups and checks per instance), 1 = InstancePre.
+// range(1): 0 = Linker::Instantiate (lookups and checks per instance), 1 = InstancePre;
+// range(2): 1 = the pooling engine (VMContexts from a slot pool). Stores are replaced, untimed,
+// every kInstancesPerStore instances.
 void BM_Instantiate(benchmark::State& state) {
   const uint32_t imports = static_cast<uint32_t>(state.range(0));
   const bool prelinked = state.range(1) != 0;
+  runtime::Engine& engine = state.range(2) != 0 ? PoolingEngine() : TheEngine();
   const std::shared_ptr<const runtime::Module> module =
-      Compile(InstantiateModule(imports), "instantiate");
+      Compile(InstantiateModule(imports), "instantiate", engine);
   std::unique_ptr<runtime::Store> store;
   std::unique_ptr<runtime::Linker> linker;
   auto fresh_store = [&] {
     linker.reset();
     store.reset();
-    store = std::make_unique<runtime::Store>(TheEngine());
+    store = std::make_unique<runtime::Store>(engine);
     linker = std::make_unique<runtime::Linker>();
     for (uint32_t k = 0; k < imports; ++k) {
       runtime::Func f = store->NewHostFunc(
@@ -354,11 +374,14 @@ void BM_Instantiate(benchmark::State& state) {
 }
 
 BENCHMARK(BM_Instantiate)
-    ->ArgNames({"imports", "prelinked"})
-    ->Args({0, 0})
-    ->Args({0, 1})
-    ->Args({100, 0})
-    ->Args({100, 1})
+    ->ArgNames({"imports", "prelinked", "pool"})
+    ->Args({0, 0, 0})
+    ->Args({0, 1, 0})
+    ->Args({0, 0, 1})
+    ->Args({0, 1, 1})
+    ->Args({100, 0, 0})
+    ->Args({100, 1, 0})
+    ->Args({100, 1, 1})
     ->Unit(benchmark::kMicrosecond);
 
 // A module with one memory whose active data segments hold `mib` MiB (four segments, one at a
@@ -403,19 +426,8 @@ runtime::Engine& CopyingEngine() {
   return *engine;
 }
 
-runtime::Engine& PoolingEngine(bool images) {
-  static runtime::Engine* engines[2] = {};
-  if (engines[images] == nullptr) {
-    runtime::EngineConfig config;
-    config.memory_images = images;
-    config.pooled_memories = 64;
-    engines[images] = new runtime::Engine(config);
-  }
-  return *engines[images];
-}
-
 // range(0): MiB of data; range(1): 1 = copy-on-write image (the default), 0 = copy;
-// range(2): 1 = pooled memory reservations (EngineConfig::pooled_memories).
+// range(2): 1 = the pooling engine (memory reservations, VMContext slots).
 void BM_InstantiateData(benchmark::State& state) {
   const uint32_t mib = uint32_t(state.range(0));
   const bool images = state.range(1) != 0;
@@ -456,23 +468,58 @@ BENCHMARK(BM_InstantiateData)
     ->Args({32, 1, 1})
     ->Unit(benchmark::kMicrosecond);
 
-// One store per request, the pattern pooling is for: a new Store, instantiate the 4 MiB data
-// module (copy-on-write image), touch one page of its memory, destroy the Store (memory reset
-// and returned to the pool, or unmapped). range(0): 1 = pooled.
+// A module with one funcref table of `elements` elements, one active element segment filling
+// its first 16 slots, and one exported empty function.
+Bytes TableModule(uint32_t elements) {
+  Bytes types = {0x01, 0x60, 0x00, 0x00};
+  Bytes funcs = {0x01, 0x00};
+  Bytes table = {0x01, 0x70, 0x00};
+  WriteU32(table, elements);
+  Bytes exports;
+  WriteU32(exports, 1);
+  AppendName(exports, "f");
+  exports.insert(exports.end(), {0x00, 0x00});
+  Bytes elem = {0x01, 0x00, 0x41, 0x00, 0x0b, 0x10};  // active, table 0, offset 0, 16 items
+  for (int i = 0; i < 16; ++i) elem.push_back(0x00);
+  Bytes code = {0x01, 0x02, 0x00, 0x0b};
+  Bytes m = Header();
+  AppendSection(m, 1, types);
+  AppendSection(m, 3, funcs);
+  AppendSection(m, 4, table);
+  AppendSection(m, 7, exports);
+  AppendSection(m, 9, elem);
+  AppendSection(m, 10, code);
+  return m;
+}
+
+// One store per request, the pattern pooling is for: a new Store, instantiate, touch the
+// instance, destroy the Store (its memory, tables and VMContext freed, or reset and returned to
+// the pools), all timed. range(0): the module: 0 = one empty function, 1 = a table of 10,000
+// elements, 2 = 4 MiB of data (copy-on-write image; one page is written); range(1): 1 = pooled.
 void BM_StorePerRequest(benchmark::State& state) {
-  runtime::Engine& engine = state.range(0) != 0 ? PoolingEngine(true) : TheEngine();
-  compiler::CompileOptions options;
-  options.regalloc_checker = false;
-  compiler::CompileResult r = Must(compiler::CompileBytes(DataModule(4), "data", options));
-  const auto module = Must(runtime::Module::FromArtifact(engine, std::move(r.artifact)));
+  const int kind = int(state.range(0));
+  runtime::Engine& engine = state.range(1) != 0 ? PoolingEngine(true) : TheEngine();
+  const Bytes bytes = kind == 0   ? InstantiateModule(0)
+                      : kind == 1 ? TableModule(10'000)
+                                  : DataModule(4);
+  const auto module = Compile(bytes, "request", engine);
   for (auto _ : state) {
     runtime::Store store(engine);
     runtime::Instance* inst = Must(runtime::Instance::Instantiate(store, module, {}));
-    inst->memory(0)->base()[12345] = 1;
+    if (kind == 2) inst->memory(0)->base()[12345] = 1;
+    if (kind == 1) EGRET_CHECK(inst->table(0)->Set(9000, inst->funcref(0)) == std::nullopt);
     benchmark::DoNotOptimize(inst);
   }
 }
-BENCHMARK(BM_StorePerRequest)->ArgName("pool")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_StorePerRequest)
+    ->ArgNames({"module", "pool"})
+    ->Args({0, 0})
+    ->Args({0, 1})
+    ->Args({1, 0})
+    ->Args({1, 1})
+    ->Args({2, 0})
+    ->Args({2, 1})
+    ->Unit(benchmark::kMicrosecond);
 
 // Loading an artifact file, old path against new, on files named by EGRET_BENCH_ARTIFACTS
 // (colon-separated; e.g. an `egret compile -o` of Flite and of the bench programs):

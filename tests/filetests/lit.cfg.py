@@ -99,3 +99,17 @@ import platform
 config.available_features.add("host-" + platform.machine())
 # %other_target: a target this host cannot execute (`egret ir run --target=%other_target` fails).
 config.substitutions.append(("%other_target", "x86_64" if platform.machine() == "aarch64" else "aarch64"))
+# %qemu_egret: the cross-built aarch64 egret ($EGRET_AARCH64_BUILD_DIR, default build-aarch64/;
+# `make aarch64-egret`) under qemu-aarch64 ($EGRET_EMULATOR), for run tests that must also pass on
+# aarch64 (feature `qemu-aarch64`; UNSUPPORTED, with a note, without the cross build or qemu).
+a64_dir = os.environ.get("EGRET_AARCH64_BUILD_DIR") or os.path.join(repo_root, "build-aarch64")
+if not os.path.isabs(a64_dir):
+    a64_dir = os.path.join(repo_root, a64_dir)
+a64_egret = os.path.join(a64_dir, "bin", "egret")
+qemu_tool = shutil.which(os.environ.get("EGRET_EMULATOR", "qemu-aarch64"))
+if platform.machine() != "aarch64" and qemu_tool and os.access(a64_egret, os.X_OK):
+    config.available_features.add("qemu-aarch64")
+    # No -L prefix: with it every thread hangs (docs/testing.md, "Threads under qemu").
+    config.substitutions.append(("%qemu_egret", f"{qemu_tool} {a64_egret}"))
+else:
+    lit_config.note(f"aarch64 run tests UNSUPPORTED: needs qemu-aarch64 and {a64_egret} (make aarch64-egret)")

@@ -14,50 +14,52 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov w1, w1
-;; CHECK-NEXT: 1c: ldr x4, [x0, #0x48]
-;; CHECK-NEXT: 20: add x5, x1, #1
-;; CHECK-NEXT: 24: cmp x5, x4
-;; CHECK-NEXT: 28: b.ls #0x30
-;; CHECK-NEXT: 2c: udf #0
-;; CHECK-NEXT: 30: ldr x0, [x0, #0x40]
-;; CHECK-NEXT: 34: add x1, x0, x1
-;; CHECK-NEXT: 38: mov x0, x2
-;; CHECK-NEXT: 3c: casalb w0, w3, [x1]
-;; CHECK-NEXT: 40: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 44: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov w1, w1
+;; CHECK-NEXT: 20: ldr x4, [x0, #0x48]
+;; CHECK-NEXT: 24: add x5, x1, #1
+;; CHECK-NEXT: 28: cmp x5, x4
+;; CHECK-NEXT: 2c: b.ls #0x34
+;; CHECK-NEXT: 30: udf #0
+;; CHECK-NEXT: 34: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 38: add x1, x0, x1
+;; CHECK-NEXT: 3c: mov x0, x2
+;; CHECK-NEXT: 40: casalb w0, w3, [x1]
+;; CHECK-NEXT: 44: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 48: ret
 ;; CHECK-LABEL: function %load_store:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: dmb ish
-;; CHECK-NEXT: 1c: mov w1, w1
-;; CHECK-NEXT: 20: and x2, x1, #1
-;; CHECK-NEXT: 24: cbz x2, #0x2c
-;; CHECK-NEXT: 28: udf #0
-;; CHECK-NEXT: 2c: ldr x2, [x0, #0x48]
-;; CHECK-NEXT: 30: add x3, x1, #2
-;; CHECK-NEXT: 34: cmp x3, x2
-;; CHECK-NEXT: 38: b.ls #0x40
-;; CHECK-NEXT: 3c: udf #0
-;; CHECK-NEXT: 40: ldr x2, [x0, #0x40]
-;; CHECK-NEXT: 44: add x2, x2, x1
-;; CHECK-NEXT: 48: movz w3, #0x7
-;; CHECK-NEXT: 4c: stlrh w3, [x2]
-;; CHECK-NEXT: 50: and x3, x1, #7
-;; CHECK-NEXT: 54: cbz x3, #0x5c
-;; CHECK-NEXT: 58: udf #0
-;; CHECK-NEXT: 5c: ldr x0, [x0, #0x48]
-;; CHECK-NEXT: 60: add x1, x1, #8
-;; CHECK-NEXT: 64: cmp x1, x0
-;; CHECK-NEXT: 68: b.ls #0x70
-;; CHECK-NEXT: 6c: udf #0
-;; CHECK-NEXT: 70: ldar x0, [x2]
-;; CHECK-NEXT: 74: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 78: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: dmb ish
+;; CHECK-NEXT: 20: mov w1, w1
+;; CHECK-NEXT: 24: and x2, x1, #1
+;; CHECK-NEXT: 28: cbz x2, #0x30
+;; CHECK-NEXT: 2c: udf #0
+;; CHECK-NEXT: 30: ldr x2, [x0, #0x48]
+;; CHECK-NEXT: 34: add x3, x1, #2
+;; CHECK-NEXT: 38: cmp x3, x2
+;; CHECK-NEXT: 3c: b.ls #0x44
+;; CHECK-NEXT: 40: udf #0
+;; CHECK-NEXT: 44: ldr x2, [x0, #0x40]
+;; CHECK-NEXT: 48: add x2, x2, x1
+;; CHECK-NEXT: 4c: movz w3, #0x7
+;; CHECK-NEXT: 50: stlrh w3, [x2]
+;; CHECK-NEXT: 54: and x3, x1, #7
+;; CHECK-NEXT: 58: cbz x3, #0x60
+;; CHECK-NEXT: 5c: udf #0
+;; CHECK-NEXT: 60: ldr x0, [x0, #0x48]
+;; CHECK-NEXT: 64: add x1, x1, #8
+;; CHECK-NEXT: 68: cmp x1, x0
+;; CHECK-NEXT: 6c: b.ls #0x74
+;; CHECK-NEXT: 70: udf #0
+;; CHECK-NEXT: 74: ldar x0, [x2]
+;; CHECK-NEXT: 78: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 7c: ret

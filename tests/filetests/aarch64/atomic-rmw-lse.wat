@@ -11,61 +11,64 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov w1, w1
-;; CHECK-NEXT: 1c: and x3, x1, #1
-;; CHECK-NEXT: 20: cbz x3, #0x28
-;; CHECK-NEXT: 24: udf #0
-;; CHECK-NEXT: 28: ldr x3, [x0, #0x48]
-;; CHECK-NEXT: 2c: add x4, x1, #2
-;; CHECK-NEXT: 30: cmp x4, x3
-;; CHECK-NEXT: 34: b.ls #0x3c
-;; CHECK-NEXT: 38: udf #0
-;; CHECK-NEXT: 3c: ldr x0, [x0, #0x40]
-;; CHECK-NEXT: 40: add x1, x0, x1
-;; CHECK-NEXT: 44: neg x0, x2
-;; CHECK-NEXT: 48: ldaddalh w0, w0, [x1]
-;; CHECK-NEXT: 4c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 50: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov w1, w1
+;; CHECK-NEXT: 20: and x3, x1, #1
+;; CHECK-NEXT: 24: cbz x3, #0x2c
+;; CHECK-NEXT: 28: udf #0
+;; CHECK-NEXT: 2c: ldr x3, [x0, #0x48]
+;; CHECK-NEXT: 30: add x4, x1, #2
+;; CHECK-NEXT: 34: cmp x4, x3
+;; CHECK-NEXT: 38: b.ls #0x40
+;; CHECK-NEXT: 3c: udf #0
+;; CHECK-NEXT: 40: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 44: add x1, x0, x1
+;; CHECK-NEXT: 48: neg x0, x2
+;; CHECK-NEXT: 4c: ldaddalh w0, w0, [x1]
+;; CHECK-NEXT: 50: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 54: ret
 ;; CHECK-LABEL: function %and64:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov w1, w1
-;; CHECK-NEXT: 1c: and x3, x1, #7
-;; CHECK-NEXT: 20: cbz x3, #0x28
-;; CHECK-NEXT: 24: udf #0
-;; CHECK-NEXT: 28: ldr x3, [x0, #0x48]
-;; CHECK-NEXT: 2c: add x4, x1, #8
-;; CHECK-NEXT: 30: cmp x4, x3
-;; CHECK-NEXT: 34: b.ls #0x3c
-;; CHECK-NEXT: 38: udf #0
-;; CHECK-NEXT: 3c: ldr x0, [x0, #0x40]
-;; CHECK-NEXT: 40: add x1, x0, x1
-;; CHECK-NEXT: 44: mvn x0, x2
-;; CHECK-NEXT: 48: ldclral x0, x0, [x1]
-;; CHECK-NEXT: 4c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 50: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov w1, w1
+;; CHECK-NEXT: 20: and x3, x1, #7
+;; CHECK-NEXT: 24: cbz x3, #0x2c
+;; CHECK-NEXT: 28: udf #0
+;; CHECK-NEXT: 2c: ldr x3, [x0, #0x48]
+;; CHECK-NEXT: 30: add x4, x1, #8
+;; CHECK-NEXT: 34: cmp x4, x3
+;; CHECK-NEXT: 38: b.ls #0x40
+;; CHECK-NEXT: 3c: udf #0
+;; CHECK-NEXT: 40: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 44: add x1, x0, x1
+;; CHECK-NEXT: 48: mvn x0, x2
+;; CHECK-NEXT: 4c: ldclral x0, x0, [x1]
+;; CHECK-NEXT: 50: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 54: ret
 ;; CHECK-LABEL: function %xchg8:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov w1, w1
-;; CHECK-NEXT: 1c: ldr x3, [x0, #0x48]
-;; CHECK-NEXT: 20: add x4, x1, #1
-;; CHECK-NEXT: 24: cmp x4, x3
-;; CHECK-NEXT: 28: b.ls #0x30
-;; CHECK-NEXT: 2c: udf #0
-;; CHECK-NEXT: 30: ldr x0, [x0, #0x40]
-;; CHECK-NEXT: 34: add x1, x0, x1
-;; CHECK-NEXT: 38: swpalb w2, w0, [x1]
-;; CHECK-NEXT: 3c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 40: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov w1, w1
+;; CHECK-NEXT: 20: ldr x3, [x0, #0x48]
+;; CHECK-NEXT: 24: add x4, x1, #1
+;; CHECK-NEXT: 28: cmp x4, x3
+;; CHECK-NEXT: 2c: b.ls #0x34
+;; CHECK-NEXT: 30: udf #0
+;; CHECK-NEXT: 34: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 38: add x1, x0, x1
+;; CHECK-NEXT: 3c: swpalb w2, w0, [x1]
+;; CHECK-NEXT: 40: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 44: ret

@@ -8,23 +8,24 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: cmp w1, #4
-;; CHECK-NEXT: 1c: b.hs #0x44
-;; CHECK-NEXT: 20: adr x17, #0x34
-;; CHECK-NEXT: 24: add x17, x17, w1, uxtw #2
-;; CHECK-NEXT: 28: ldrsw x16, [x17]
-;; CHECK-NEXT: 2c: add x17, x17, x16
-;; CHECK-NEXT: 30: br x17
-;; CHECK-NEXT: 34: udf #16
-;; CHECK-NEXT: 38: udf #24
-;; CHECK-NEXT: 3c: udf #8
-;; CHECK-NEXT: 40: udf #16
-;; CHECK-NEXT: 44: movz w0, #0x1
-;; CHECK-NEXT: 48: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 4c: ret
-;; CHECK-NEXT: 50: movz w0, #0x2
-;; CHECK-NEXT: 54: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 58: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: cmp w1, #4
+;; CHECK-NEXT: 20: b.hs #0x48
+;; CHECK-NEXT: 24: adr x17, #0x38
+;; CHECK-NEXT: 28: add x17, x17, w1, uxtw #2
+;; CHECK-NEXT: 2c: ldrsw x16, [x17]
+;; CHECK-NEXT: 30: add x17, x17, x16
+;; CHECK-NEXT: 34: br x17
+;; CHECK-NEXT: 38: udf #16
+;; CHECK-NEXT: 3c: udf #24
+;; CHECK-NEXT: 40: udf #8
+;; CHECK-NEXT: 44: udf #16
+;; CHECK-NEXT: 48: movz w0, #0x1
+;; CHECK-NEXT: 4c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 50: ret
+;; CHECK-NEXT: 54: movz w0, #0x2
+;; CHECK-NEXT: 58: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 5c: ret

@@ -8,24 +8,25 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: cmp w1, #2
-;; CHECK-NEXT: 1c: b.hs #0x3c
-;; CHECK-NEXT: 20: adr x17, #0x34
-;; CHECK-NEXT: 24: add x17, x17, w1, uxtw #2
-;; CHECK-NEXT: 28: ldrsw x16, [x17]
-;; CHECK-NEXT: 2c: add x17, x17, x16
-;; CHECK-NEXT: 30: br x17
-;; CHECK-NEXT: 34: udf #20
-;; CHECK-NEXT: 38: udf #28
-;; CHECK-NEXT: 3c: movz w0, #0x1e
-;; CHECK-NEXT: 40: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 44: ret
-;; CHECK-NEXT: 48: movz w0, #0xa
-;; CHECK-NEXT: 4c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 50: ret
-;; CHECK-NEXT: 54: movz w0, #0x14
-;; CHECK-NEXT: 58: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 5c: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: cmp w1, #2
+;; CHECK-NEXT: 20: b.hs #0x40
+;; CHECK-NEXT: 24: adr x17, #0x38
+;; CHECK-NEXT: 28: add x17, x17, w1, uxtw #2
+;; CHECK-NEXT: 2c: ldrsw x16, [x17]
+;; CHECK-NEXT: 30: add x17, x17, x16
+;; CHECK-NEXT: 34: br x17
+;; CHECK-NEXT: 38: udf #20
+;; CHECK-NEXT: 3c: udf #28
+;; CHECK-NEXT: 40: movz w0, #0x1e
+;; CHECK-NEXT: 44: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 48: ret
+;; CHECK-NEXT: 4c: movz w0, #0xa
+;; CHECK-NEXT: 50: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 54: ret
+;; CHECK-NEXT: 58: movz w0, #0x14
+;; CHECK-NEXT: 5c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 60: ret

@@ -8,14 +8,15 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: fcmp s0, s1
-;; CHECK-NEXT: 1c: b.pl #0x2c
-;; CHECK-NEXT: 20: movz w0, #0x2
-;; CHECK-NEXT: 24: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 28: ret
-;; CHECK-NEXT: 2c: movz w0, #0x1
-;; CHECK-NEXT: 30: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 34: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: fcmp s0, s1
+;; CHECK-NEXT: 20: b.pl #0x30
+;; CHECK-NEXT: 24: movz w0, #0x2
+;; CHECK-NEXT: 28: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 2c: ret
+;; CHECK-NEXT: 30: movz w0, #0x1
+;; CHECK-NEXT: 34: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 38: ret

@@ -8,14 +8,15 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov w2, w1
-;; CHECK-NEXT: 1c: movz w1, #0
-;; CHECK-NEXT: 20: ldr x16, [x0, #0x20]
-;; CHECK-NEXT: 24: ldr x16, [x16]
-;; CHECK-NEXT: 28: blr x16
-;; CHECK-NEXT: 2c: mov w0, w0
-;; CHECK-NEXT: 30: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 34: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov w2, w1
+;; CHECK-NEXT: 20: movz w1, #0
+;; CHECK-NEXT: 24: ldr x16, [x0, #0x20]
+;; CHECK-NEXT: 28: ldr x16, [x16]
+;; CHECK-NEXT: 2c: blr x16
+;; CHECK-NEXT: 30: mov w0, w0
+;; CHECK-NEXT: 34: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 38: ret

@@ -9,31 +9,32 @@
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: stp x19, x20, [sp, #-0x10]!
 ;; CHECK-NEXT: c: ldr x16, [x0, #8]
-;; CHECK-NEXT: 10: cmp sp, x16
-;; CHECK-NEXT: 14: b.hs #0x1c
-;; CHECK-NEXT: 18: udf #0
-;; CHECK-NEXT: 1c: mov w1, w1
-;; CHECK-NEXT: 20: ldr x3, [x0, #0x48]
-;; CHECK-NEXT: 24: cmp x1, x3
-;; CHECK-NEXT: 28: b.lo #0x30
-;; CHECK-NEXT: 2c: udf #0
-;; CHECK-NEXT: 30: ldr x3, [x0, #0x40]
-;; CHECK-NEXT: 34: ldr x1, [x3, x1, lsl #3]
-;; CHECK-NEXT: 38: cbnz x1, #0x40
-;; CHECK-NEXT: 3c: udf #0
-;; CHECK-NEXT: 40: ldr w3, [x1, #0x10]
-;; CHECK-NEXT: 44: ldr x0, [x0, #0x18]
-;; CHECK-NEXT: 48: ldr w0, [x0]
-;; CHECK-NEXT: 4c: cmp w3, w0
-;; CHECK-NEXT: 50: b.eq #0x58
-;; CHECK-NEXT: 54: udf #0
-;; CHECK-NEXT: 58: ldr x0, [x1]
-;; CHECK-NEXT: 5c: ldr x1, [x1, #0x18]
-;; CHECK-NEXT: 60: mov x19, x0
-;; CHECK-NEXT: 64: mov x0, x1
-;; CHECK-NEXT: 68: mov x20, x1
-;; CHECK-NEXT: 6c: mov x1, x2
-;; CHECK-NEXT: 70: blr x19
-;; CHECK-NEXT: 74: ldp x19, x20, [sp], #0x10
-;; CHECK-NEXT: 78: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 7c: ret
+;; CHECK-NEXT: 10: ldr x16, [x16]
+;; CHECK-NEXT: 14: cmp sp, x16
+;; CHECK-NEXT: 18: b.hs #0x20
+;; CHECK-NEXT: 1c: udf #0
+;; CHECK-NEXT: 20: mov w1, w1
+;; CHECK-NEXT: 24: ldr x3, [x0, #0x48]
+;; CHECK-NEXT: 28: cmp x1, x3
+;; CHECK-NEXT: 2c: b.lo #0x34
+;; CHECK-NEXT: 30: udf #0
+;; CHECK-NEXT: 34: ldr x3, [x0, #0x40]
+;; CHECK-NEXT: 38: ldr x1, [x3, x1, lsl #3]
+;; CHECK-NEXT: 3c: cbnz x1, #0x44
+;; CHECK-NEXT: 40: udf #0
+;; CHECK-NEXT: 44: ldr w3, [x1, #0x10]
+;; CHECK-NEXT: 48: ldr x0, [x0, #0x18]
+;; CHECK-NEXT: 4c: ldr w0, [x0]
+;; CHECK-NEXT: 50: cmp w3, w0
+;; CHECK-NEXT: 54: b.eq #0x5c
+;; CHECK-NEXT: 58: udf #0
+;; CHECK-NEXT: 5c: ldr x0, [x1]
+;; CHECK-NEXT: 60: ldr x1, [x1, #0x18]
+;; CHECK-NEXT: 64: mov x19, x0
+;; CHECK-NEXT: 68: mov x0, x1
+;; CHECK-NEXT: 6c: mov x20, x1
+;; CHECK-NEXT: 70: mov x1, x2
+;; CHECK-NEXT: 74: blr x19
+;; CHECK-NEXT: 78: ldp x19, x20, [sp], #0x10
+;; CHECK-NEXT: 7c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 80: ret

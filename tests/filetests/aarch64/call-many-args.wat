@@ -1,4 +1,4 @@
-;; Concept: Arguments beyond x0..x7 go to the outgoing area at [sp], 8 bytes each.
+;; Concept: Arguments beyond x0..x7 go to the outgoing area at [sp], 8 bytes each; the callee pops them before its `ret` (`add sp, sp, #0x10`) and the caller reserves them again right after the `bl` (`sub sp, sp, #0x10`).
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (func $g (param i32 i32 i32 i32 i32 i32 i32 i32) (result i32) local.get 7) (func $f (result i32) i32.const 1 i32.const 2 i32.const 3 i32.const 4 i32.const 5 i32.const 6 i32.const 7 i32.const 8 call $g))
@@ -13,7 +13,8 @@
 ;; CHECK-NEXT: 14: udf #0
 ;; CHECK-NEXT: 18: ldr x0, [x29, #0x10]
 ;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: ret
+;; CHECK-NEXT: 20: add sp, sp, #0x10
+;; CHECK-NEXT: 24: ret
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
@@ -32,6 +33,7 @@
 ;; CHECK-NEXT: 38: movz w6, #0x6
 ;; CHECK-NEXT: 3c: movz w7, #0x7
 ;; CHECK-NEXT: 40: bl #0xffffffffffffffd0
-;; CHECK-NEXT: 44: add sp, sp, #0x10
-;; CHECK-NEXT: 48: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 4c: ret
+;; CHECK-NEXT: 44: sub sp, sp, #0x10
+;; CHECK-NEXT: 48: add sp, sp, #0x10
+;; CHECK-NEXT: 4c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 50: ret

@@ -8,23 +8,25 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov x0, x1
-;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov x0, x1
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: ret
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: stp x19, xzr, [sp, #-0x10]!
 ;; CHECK-NEXT: c: ldr x16, [x0, #8]
-;; CHECK-NEXT: 10: cmp sp, x16
-;; CHECK-NEXT: 14: b.hs #0x1c
-;; CHECK-NEXT: 18: udf #0
-;; CHECK-NEXT: 1c: mov x19, x1
-;; CHECK-NEXT: 20: bl #0xffffffffffffffd0
-;; CHECK-NEXT: 24: add w0, w0, w19
-;; CHECK-NEXT: 28: ldp x19, xzr, [sp], #0x10
-;; CHECK-NEXT: 2c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 30: ret
+;; CHECK-NEXT: 10: ldr x16, [x16]
+;; CHECK-NEXT: 14: cmp sp, x16
+;; CHECK-NEXT: 18: b.hs #0x20
+;; CHECK-NEXT: 1c: udf #0
+;; CHECK-NEXT: 20: mov x19, x1
+;; CHECK-NEXT: 24: bl #0xffffffffffffffd0
+;; CHECK-NEXT: 28: add w0, w0, w19
+;; CHECK-NEXT: 2c: ldp x19, xzr, [sp], #0x10
+;; CHECK-NEXT: 30: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 34: ret

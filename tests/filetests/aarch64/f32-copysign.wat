@@ -8,14 +8,15 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: fmov w16, s0
-;; CHECK-NEXT: 1c: fmov w17, s1
-;; CHECK-NEXT: 20: and w16, w16, #0x7fffffff
-;; CHECK-NEXT: 24: and w17, w17, #0x80000000
-;; CHECK-NEXT: 28: orr w16, w16, w17
-;; CHECK-NEXT: 2c: fmov s0, w16
-;; CHECK-NEXT: 30: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 34: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: fmov w16, s0
+;; CHECK-NEXT: 20: fmov w17, s1
+;; CHECK-NEXT: 24: and w16, w16, #0x7fffffff
+;; CHECK-NEXT: 28: and w17, w17, #0x80000000
+;; CHECK-NEXT: 2c: orr w16, w16, w17
+;; CHECK-NEXT: 30: fmov s0, w16
+;; CHECK-NEXT: 34: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 38: ret

@@ -8,14 +8,14 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ldr d0, #0x30
-;; CHECK-NEXT: 1c: fmov d1, xzr
-;; CHECK-NEXT: 20: fadd d0, d0, d1
-;; CHECK-NEXT: 24: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 28: ret
-;; CHECK-NEXT: 2c: udf #0
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ldr d0, #0x30
+;; CHECK-NEXT: 20: fmov d1, xzr
+;; CHECK-NEXT: 24: fadd d0, d0, d1
+;; CHECK-NEXT: 28: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 2c: ret
 ;; CHECK-NEXT: 30: udf #0
 ;; CHECK-NEXT: 34: .word 0x3ff80000

@@ -8,71 +8,71 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ldr d1, #0x110
-;; CHECK-NEXT: 1c: fmul d1, d0, d1
-;; CHECK-NEXT: 20: ldr d2, #0x118
-;; CHECK-NEXT: 24: fmul d2, d0, d2
-;; CHECK-NEXT: 28: ldr d3, #0x120
-;; CHECK-NEXT: 2c: fmul d3, d0, d3
-;; CHECK-NEXT: 30: ldr d4, #0x128
-;; CHECK-NEXT: 34: fmul d4, d0, d4
-;; CHECK-NEXT: 38: ldr d5, #0x130
-;; CHECK-NEXT: 3c: fmul d5, d0, d5
-;; CHECK-NEXT: 40: ldr d6, #0x138
-;; CHECK-NEXT: 44: fmul d6, d0, d6
-;; CHECK-NEXT: 48: ldr d7, #0x140
-;; CHECK-NEXT: 4c: fmul d7, d0, d7
-;; CHECK-NEXT: 50: ldr d16, #0x148
-;; CHECK-NEXT: 54: fmul d16, d0, d16
-;; CHECK-NEXT: 58: ldr d17, #0x150
-;; CHECK-NEXT: 5c: fmul d17, d0, d17
-;; CHECK-NEXT: 60: ldr d18, #0x158
-;; CHECK-NEXT: 64: fmul d18, d0, d18
-;; CHECK-NEXT: 68: ldr d19, #0x160
-;; CHECK-NEXT: 6c: fmul d19, d0, d19
-;; CHECK-NEXT: 70: ldr d20, #0x168
-;; CHECK-NEXT: 74: fmul d20, d0, d20
-;; CHECK-NEXT: 78: ldr d21, #0x170
-;; CHECK-NEXT: 7c: fmul d21, d0, d21
-;; CHECK-NEXT: 80: ldr d22, #0x178
-;; CHECK-NEXT: 84: fmul d22, d0, d22
-;; CHECK-NEXT: 88: ldr d23, #0x180
-;; CHECK-NEXT: 8c: fmul d23, d0, d23
-;; CHECK-NEXT: 90: ldr d24, #0x188
-;; CHECK-NEXT: 94: fmul d24, d0, d24
-;; CHECK-NEXT: 98: ldr d25, #0x190
-;; CHECK-NEXT: 9c: fmul d25, d0, d25
-;; CHECK-NEXT: a0: ldr d26, #0x198
-;; CHECK-NEXT: a4: fmul d26, d0, d26
-;; CHECK-NEXT: a8: ldr d27, #0x1a0
-;; CHECK-NEXT: ac: fmul d27, d0, d27
-;; CHECK-NEXT: b0: ldr d28, #0x1a8
-;; CHECK-NEXT: b4: fmul d0, d0, d28
-;; CHECK-NEXT: b8: fadd d0, d27, d0
-;; CHECK-NEXT: bc: fadd d0, d26, d0
-;; CHECK-NEXT: c0: fadd d0, d25, d0
-;; CHECK-NEXT: c4: fadd d0, d24, d0
-;; CHECK-NEXT: c8: fadd d0, d23, d0
-;; CHECK-NEXT: cc: fadd d0, d22, d0
-;; CHECK-NEXT: d0: fadd d0, d21, d0
-;; CHECK-NEXT: d4: fadd d0, d20, d0
-;; CHECK-NEXT: d8: fadd d0, d19, d0
-;; CHECK-NEXT: dc: fadd d0, d18, d0
-;; CHECK-NEXT: e0: fadd d0, d17, d0
-;; CHECK-NEXT: e4: fadd d0, d16, d0
-;; CHECK-NEXT: e8: fadd d0, d7, d0
-;; CHECK-NEXT: ec: fadd d0, d6, d0
-;; CHECK-NEXT: f0: fadd d0, d5, d0
-;; CHECK-NEXT: f4: fadd d0, d4, d0
-;; CHECK-NEXT: f8: fadd d0, d3, d0
-;; CHECK-NEXT: fc: fadd d0, d2, d0
-;; CHECK-NEXT: 100: fadd d0, d1, d0
-;; CHECK-NEXT: 104: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 108: ret
-;; CHECK-NEXT: 10c: udf #0
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ldr d1, #0x110
+;; CHECK-NEXT: 20: fmul d1, d0, d1
+;; CHECK-NEXT: 24: ldr d2, #0x118
+;; CHECK-NEXT: 28: fmul d2, d0, d2
+;; CHECK-NEXT: 2c: ldr d3, #0x120
+;; CHECK-NEXT: 30: fmul d3, d0, d3
+;; CHECK-NEXT: 34: ldr d4, #0x128
+;; CHECK-NEXT: 38: fmul d4, d0, d4
+;; CHECK-NEXT: 3c: ldr d5, #0x130
+;; CHECK-NEXT: 40: fmul d5, d0, d5
+;; CHECK-NEXT: 44: ldr d6, #0x138
+;; CHECK-NEXT: 48: fmul d6, d0, d6
+;; CHECK-NEXT: 4c: ldr d7, #0x140
+;; CHECK-NEXT: 50: fmul d7, d0, d7
+;; CHECK-NEXT: 54: ldr d16, #0x148
+;; CHECK-NEXT: 58: fmul d16, d0, d16
+;; CHECK-NEXT: 5c: ldr d17, #0x150
+;; CHECK-NEXT: 60: fmul d17, d0, d17
+;; CHECK-NEXT: 64: ldr d18, #0x158
+;; CHECK-NEXT: 68: fmul d18, d0, d18
+;; CHECK-NEXT: 6c: ldr d19, #0x160
+;; CHECK-NEXT: 70: fmul d19, d0, d19
+;; CHECK-NEXT: 74: ldr d20, #0x168
+;; CHECK-NEXT: 78: fmul d20, d0, d20
+;; CHECK-NEXT: 7c: ldr d21, #0x170
+;; CHECK-NEXT: 80: fmul d21, d0, d21
+;; CHECK-NEXT: 84: ldr d22, #0x178
+;; CHECK-NEXT: 88: fmul d22, d0, d22
+;; CHECK-NEXT: 8c: ldr d23, #0x180
+;; CHECK-NEXT: 90: fmul d23, d0, d23
+;; CHECK-NEXT: 94: ldr d24, #0x188
+;; CHECK-NEXT: 98: fmul d24, d0, d24
+;; CHECK-NEXT: 9c: ldr d25, #0x190
+;; CHECK-NEXT: a0: fmul d25, d0, d25
+;; CHECK-NEXT: a4: ldr d26, #0x198
+;; CHECK-NEXT: a8: fmul d26, d0, d26
+;; CHECK-NEXT: ac: ldr d27, #0x1a0
+;; CHECK-NEXT: b0: fmul d27, d0, d27
+;; CHECK-NEXT: b4: ldr d28, #0x1a8
+;; CHECK-NEXT: b8: fmul d0, d0, d28
+;; CHECK-NEXT: bc: fadd d0, d27, d0
+;; CHECK-NEXT: c0: fadd d0, d26, d0
+;; CHECK-NEXT: c4: fadd d0, d25, d0
+;; CHECK-NEXT: c8: fadd d0, d24, d0
+;; CHECK-NEXT: cc: fadd d0, d23, d0
+;; CHECK-NEXT: d0: fadd d0, d22, d0
+;; CHECK-NEXT: d4: fadd d0, d21, d0
+;; CHECK-NEXT: d8: fadd d0, d20, d0
+;; CHECK-NEXT: dc: fadd d0, d19, d0
+;; CHECK-NEXT: e0: fadd d0, d18, d0
+;; CHECK-NEXT: e4: fadd d0, d17, d0
+;; CHECK-NEXT: e8: fadd d0, d16, d0
+;; CHECK-NEXT: ec: fadd d0, d7, d0
+;; CHECK-NEXT: f0: fadd d0, d6, d0
+;; CHECK-NEXT: f4: fadd d0, d5, d0
+;; CHECK-NEXT: f8: fadd d0, d4, d0
+;; CHECK-NEXT: fc: fadd d0, d3, d0
+;; CHECK-NEXT: 100: fadd d0, d2, d0
+;; CHECK-NEXT: 104: fadd d0, d1, d0
+;; CHECK-NEXT: 108: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 10c: ret
 ;; CHECK-NEXT: 110: udf #0
 ;; CHECK-NEXT: 114: .word 0x40080000
 ;; CHECK-NEXT: 118: udf #0

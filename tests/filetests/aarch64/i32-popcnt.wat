@@ -8,12 +8,13 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: fmov s30, w1
-;; CHECK-NEXT: 1c: cnt v30.8b, v30.8b
-;; CHECK-NEXT: 20: addv b30, v30.8b
-;; CHECK-NEXT: 24: fmov w0, s30
-;; CHECK-NEXT: 28: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 2c: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: fmov s30, w1
+;; CHECK-NEXT: 20: cnt v30.8b, v30.8b
+;; CHECK-NEXT: 24: addv b30, v30.8b
+;; CHECK-NEXT: 28: fmov w0, s30
+;; CHECK-NEXT: 2c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 30: ret

@@ -8,12 +8,13 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: movz x0, #0x6789
-;; CHECK-NEXT: 1c: movk x0, #0x2345, lsl #16
-;; CHECK-NEXT: 20: movk x0, #0x1, lsl #32
-;; CHECK-NEXT: 24: add x0, x1, x0
-;; CHECK-NEXT: 28: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 2c: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: movz x0, #0x6789
+;; CHECK-NEXT: 20: movk x0, #0x2345, lsl #16
+;; CHECK-NEXT: 24: movk x0, #0x1, lsl #32
+;; CHECK-NEXT: 28: add x0, x1, x0
+;; CHECK-NEXT: 2c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 30: ret

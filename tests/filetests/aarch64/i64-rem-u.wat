@@ -8,12 +8,13 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: cbnz x2, #0x20
-;; CHECK-NEXT: 1c: udf #0
-;; CHECK-NEXT: 20: udiv x16, x1, x2
-;; CHECK-NEXT: 24: msub x0, x16, x2, x1
-;; CHECK-NEXT: 28: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 2c: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: cbnz x2, #0x24
+;; CHECK-NEXT: 20: udf #0
+;; CHECK-NEXT: 24: udiv x16, x1, x2
+;; CHECK-NEXT: 28: msub x0, x16, x2, x1
+;; CHECK-NEXT: 2c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 30: ret

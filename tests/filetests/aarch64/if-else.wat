@@ -9,18 +9,19 @@
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: sub sp, sp, #0x20
 ;; CHECK-NEXT: c: ldr x16, [x0, #8]
-;; CHECK-NEXT: 10: cmp sp, x16
-;; CHECK-NEXT: 14: b.hs #0x1c
-;; CHECK-NEXT: 18: udf #0
-;; CHECK-NEXT: 1c: str x2, [sp]
-;; CHECK-NEXT: 20: str x3, [sp, #8]
-;; CHECK-NEXT: 24: cbz w1, #0x34
-;; CHECK-NEXT: 28: ldr x15, [sp]
-;; CHECK-NEXT: 2c: str x15, [sp, #0x10]
-;; CHECK-NEXT: 30: b #0x3c
-;; CHECK-NEXT: 34: ldr x15, [sp, #8]
-;; CHECK-NEXT: 38: str x15, [sp, #0x10]
-;; CHECK-NEXT: 3c: ldr x0, [sp, #0x10]
-;; CHECK-NEXT: 40: add sp, sp, #0x20
-;; CHECK-NEXT: 44: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 48: ret
+;; CHECK-NEXT: 10: ldr x16, [x16]
+;; CHECK-NEXT: 14: cmp sp, x16
+;; CHECK-NEXT: 18: b.hs #0x20
+;; CHECK-NEXT: 1c: udf #0
+;; CHECK-NEXT: 20: str x2, [sp]
+;; CHECK-NEXT: 24: str x3, [sp, #8]
+;; CHECK-NEXT: 28: cbz w1, #0x38
+;; CHECK-NEXT: 2c: ldr x15, [sp]
+;; CHECK-NEXT: 30: str x15, [sp, #0x10]
+;; CHECK-NEXT: 34: b #0x40
+;; CHECK-NEXT: 38: ldr x15, [sp, #8]
+;; CHECK-NEXT: 3c: str x15, [sp, #0x10]
+;; CHECK-NEXT: 40: ldr x0, [sp, #0x10]
+;; CHECK-NEXT: 44: add sp, sp, #0x20
+;; CHECK-NEXT: 48: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 4c: ret

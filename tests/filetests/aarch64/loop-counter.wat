@@ -9,27 +9,28 @@
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: sub sp, sp, #0x20
 ;; CHECK-NEXT: c: ldr x16, [x0, #8]
-;; CHECK-NEXT: 10: cmp sp, x16
-;; CHECK-NEXT: 14: b.hs #0x1c
-;; CHECK-NEXT: 18: udf #0
-;; CHECK-NEXT: 1c: str x1, [sp]
-;; CHECK-NEXT: 20: movz w0, #0
-;; CHECK-NEXT: 24: str x0, [sp, #8]
-;; CHECK-NEXT: 28: str x1, [sp, #0x18]
-;; CHECK-NEXT: 2c: str x0, [sp, #0x10]
-;; CHECK-NEXT: 30: ldr x0, [sp, #0x10]
-;; CHECK-NEXT: 34: ldr x1, [sp, #0x18]
-;; CHECK-NEXT: 38: add w0, w0, w1
-;; CHECK-NEXT: 3c: str x0, [sp]
-;; CHECK-NEXT: 40: sub w1, w1, #1
-;; CHECK-NEXT: 44: str x1, [sp, #8]
-;; CHECK-NEXT: 48: cbz w1, #0x60
-;; CHECK-NEXT: 4c: ldr x15, [sp, #8]
-;; CHECK-NEXT: 50: str x15, [sp, #0x18]
-;; CHECK-NEXT: 54: ldr x15, [sp]
-;; CHECK-NEXT: 58: str x15, [sp, #0x10]
-;; CHECK-NEXT: 5c: b #0x30
-;; CHECK-NEXT: 60: ldr x0, [sp]
-;; CHECK-NEXT: 64: add sp, sp, #0x20
-;; CHECK-NEXT: 68: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 6c: ret
+;; CHECK-NEXT: 10: ldr x16, [x16]
+;; CHECK-NEXT: 14: cmp sp, x16
+;; CHECK-NEXT: 18: b.hs #0x20
+;; CHECK-NEXT: 1c: udf #0
+;; CHECK-NEXT: 20: str x1, [sp]
+;; CHECK-NEXT: 24: movz w0, #0
+;; CHECK-NEXT: 28: str x0, [sp, #8]
+;; CHECK-NEXT: 2c: str x1, [sp, #0x18]
+;; CHECK-NEXT: 30: str x0, [sp, #0x10]
+;; CHECK-NEXT: 34: ldr x0, [sp, #0x10]
+;; CHECK-NEXT: 38: ldr x1, [sp, #0x18]
+;; CHECK-NEXT: 3c: add w0, w0, w1
+;; CHECK-NEXT: 40: str x0, [sp]
+;; CHECK-NEXT: 44: sub w1, w1, #1
+;; CHECK-NEXT: 48: str x1, [sp, #8]
+;; CHECK-NEXT: 4c: cbz w1, #0x64
+;; CHECK-NEXT: 50: ldr x15, [sp, #8]
+;; CHECK-NEXT: 54: str x15, [sp, #0x18]
+;; CHECK-NEXT: 58: ldr x15, [sp]
+;; CHECK-NEXT: 5c: str x15, [sp, #0x10]
+;; CHECK-NEXT: 60: b #0x34
+;; CHECK-NEXT: 64: ldr x0, [sp]
+;; CHECK-NEXT: 68: add sp, sp, #0x20
+;; CHECK-NEXT: 6c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 70: ret

@@ -13,61 +13,67 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: scvtf v0.4s, v0.4s
-;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: scvtf v0.4s, v0.4s
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: ret
 ;; CHECK-LABEL: function %low_u:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ushll v0.2d, v0.2s, #0
-;; CHECK-NEXT: 1c: ucvtf v0.2d, v0.2d
-;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 24: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ushll v0.2d, v0.2s, #0
+;; CHECK-NEXT: 20: ucvtf v0.2d, v0.2d
+;; CHECK-NEXT: 24: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 28: ret
 ;; CHECK-LABEL: function %trunc_u:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: fcvtzu v0.4s, v0.4s
-;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: fcvtzu v0.4s, v0.4s
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: ret
 ;; CHECK-LABEL: function %trunc_zero:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: fcvtzs v30.2d, v0.2d
-;; CHECK-NEXT: 1c: sqxtn v0.2s, v30.2d
-;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 24: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: fcvtzs v30.2d, v0.2d
+;; CHECK-NEXT: 20: sqxtn v0.2s, v30.2d
+;; CHECK-NEXT: 24: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 28: ret
 ;; CHECK-LABEL: function %demote:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: fcvtn v0.2s, v0.2d
-;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: fcvtn v0.2s, v0.2d
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: ret
 ;; CHECK-LABEL: function %promote:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: fcvtl v0.2d, v0.2s
-;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: fcvtl v0.2d, v0.2s
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: ret

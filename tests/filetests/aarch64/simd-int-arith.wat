@@ -13,67 +13,73 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: add v0.4s, v0.4s, v1.4s
-;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: add v0.4s, v0.4s, v1.4s
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: ret
 ;; CHECK-LABEL: function %mul:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mul v0.8h, v0.8h, v1.8h
-;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mul v0.8h, v0.8h, v1.8h
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: ret
 ;; CHECK-LABEL: function %add_sat:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: sqadd v0.16b, v0.16b, v1.16b
-;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: sqadd v0.16b, v0.16b, v1.16b
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: ret
 ;; CHECK-LABEL: function %avgr:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: urhadd v0.16b, v0.16b, v1.16b
-;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: urhadd v0.16b, v0.16b, v1.16b
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: ret
 ;; CHECK-LABEL: function %abs:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: abs v0.2d, v0.2d
-;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: abs v0.2d, v0.2d
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: ret
 ;; CHECK-LABEL: function %mul64:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov x16, v0.d[0]
-;; CHECK-NEXT: 1c: mov x17, v1.d[0]
-;; CHECK-NEXT: 20: mul x16, x16, x17
-;; CHECK-NEXT: 24: ins v30.d[0], x16
-;; CHECK-NEXT: 28: mov x16, v0.d[1]
-;; CHECK-NEXT: 2c: mov x17, v1.d[1]
-;; CHECK-NEXT: 30: mul x16, x16, x17
-;; CHECK-NEXT: 34: ins v30.d[1], x16
-;; CHECK-NEXT: 38: mov v0.16b, v30.16b
-;; CHECK-NEXT: 3c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 40: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov x16, v0.d[0]
+;; CHECK-NEXT: 20: mov x17, v1.d[0]
+;; CHECK-NEXT: 24: mul x16, x16, x17
+;; CHECK-NEXT: 28: ins v30.d[0], x16
+;; CHECK-NEXT: 2c: mov x16, v0.d[1]
+;; CHECK-NEXT: 30: mov x17, v1.d[1]
+;; CHECK-NEXT: 34: mul x16, x16, x17
+;; CHECK-NEXT: 38: ins v30.d[1], x16
+;; CHECK-NEXT: 3c: mov v0.16b, v30.16b
+;; CHECK-NEXT: 40: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 44: ret

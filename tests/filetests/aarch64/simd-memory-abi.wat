@@ -43,7 +43,8 @@
 ;; CHECK-NEXT: 14: udf #0
 ;; CHECK-NEXT: 18: ldr q0, [x29, #0x10]
 ;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: ret
+;; CHECK-NEXT: 20: add sp, sp, #0x10
+;; CHECK-NEXT: 24: ret
 ;; CHECK-LABEL: function %across_call:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp

@@ -14,97 +14,104 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ushr v30.16b, v0.16b, #7
-;; CHECK-NEXT: 1c: usra v30.8h, v30.8h, #7
-;; CHECK-NEXT: 20: usra v30.4s, v30.4s, #0xe
-;; CHECK-NEXT: 24: usra v30.2d, v30.2d, #0x1c
-;; CHECK-NEXT: 28: umov w16, v30.b[8]
-;; CHECK-NEXT: 2c: umov w0, v30.b[0]
-;; CHECK-NEXT: 30: orr w0, w0, w16, lsl #8
-;; CHECK-NEXT: 34: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 38: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ushr v30.16b, v0.16b, #7
+;; CHECK-NEXT: 20: usra v30.8h, v30.8h, #7
+;; CHECK-NEXT: 24: usra v30.4s, v30.4s, #0xe
+;; CHECK-NEXT: 28: usra v30.2d, v30.2d, #0x1c
+;; CHECK-NEXT: 2c: umov w16, v30.b[8]
+;; CHECK-NEXT: 30: umov w0, v30.b[0]
+;; CHECK-NEXT: 34: orr w0, w0, w16, lsl #8
+;; CHECK-NEXT: 38: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 3c: ret
 ;; CHECK-LABEL: function %bitmask16:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ushr v30.8h, v0.8h, #0xf
-;; CHECK-NEXT: 1c: usra v30.4s, v30.4s, #0xf
-;; CHECK-NEXT: 20: usra v30.2d, v30.2d, #0x1e
-;; CHECK-NEXT: 24: umov w16, v30.b[8]
-;; CHECK-NEXT: 28: umov w0, v30.b[0]
-;; CHECK-NEXT: 2c: orr w0, w0, w16, lsl #4
-;; CHECK-NEXT: 30: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 34: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ushr v30.8h, v0.8h, #0xf
+;; CHECK-NEXT: 20: usra v30.4s, v30.4s, #0xf
+;; CHECK-NEXT: 24: usra v30.2d, v30.2d, #0x1e
+;; CHECK-NEXT: 28: umov w16, v30.b[8]
+;; CHECK-NEXT: 2c: umov w0, v30.b[0]
+;; CHECK-NEXT: 30: orr w0, w0, w16, lsl #4
+;; CHECK-NEXT: 34: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 38: ret
 ;; CHECK-LABEL: function %bitmask32:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ushr v30.4s, v0.4s, #0x1f
-;; CHECK-NEXT: 1c: usra v30.2d, v30.2d, #0x1f
-;; CHECK-NEXT: 20: umov w16, v30.b[8]
-;; CHECK-NEXT: 24: umov w0, v30.b[0]
-;; CHECK-NEXT: 28: orr w0, w0, w16, lsl #2
-;; CHECK-NEXT: 2c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 30: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ushr v30.4s, v0.4s, #0x1f
+;; CHECK-NEXT: 20: usra v30.2d, v30.2d, #0x1f
+;; CHECK-NEXT: 24: umov w16, v30.b[8]
+;; CHECK-NEXT: 28: umov w0, v30.b[0]
+;; CHECK-NEXT: 2c: orr w0, w0, w16, lsl #2
+;; CHECK-NEXT: 30: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 34: ret
 ;; CHECK-LABEL: function %bitmask64:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ushr v30.2d, v0.2d, #0x3f
-;; CHECK-NEXT: 1c: umov w16, v30.b[8]
-;; CHECK-NEXT: 20: umov w0, v30.b[0]
-;; CHECK-NEXT: 24: orr w0, w0, w16, lsl #1
-;; CHECK-NEXT: 28: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 2c: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ushr v30.2d, v0.2d, #0x3f
+;; CHECK-NEXT: 20: umov w16, v30.b[8]
+;; CHECK-NEXT: 24: umov w0, v30.b[0]
+;; CHECK-NEXT: 28: orr w0, w0, w16, lsl #1
+;; CHECK-NEXT: 2c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 30: ret
 ;; CHECK-LABEL: function %any:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: umaxv s30, v0.4s
-;; CHECK-NEXT: 1c: fmov w0, s30
-;; CHECK-NEXT: 20: cmp w0, #0
-;; CHECK-NEXT: 24: cset w0, ne
-;; CHECK-NEXT: 28: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 2c: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: umaxv s30, v0.4s
+;; CHECK-NEXT: 20: fmov w0, s30
+;; CHECK-NEXT: 24: cmp w0, #0
+;; CHECK-NEXT: 28: cset w0, ne
+;; CHECK-NEXT: 2c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 30: ret
 ;; CHECK-LABEL: function %all8:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: uminv b30, v0.16b
-;; CHECK-NEXT: 1c: fmov w0, s30
-;; CHECK-NEXT: 20: cmp w0, #0
-;; CHECK-NEXT: 24: cset w0, ne
-;; CHECK-NEXT: 28: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 2c: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: uminv b30, v0.16b
+;; CHECK-NEXT: 20: fmov w0, s30
+;; CHECK-NEXT: 24: cmp w0, #0
+;; CHECK-NEXT: 28: cset w0, ne
+;; CHECK-NEXT: 2c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 30: ret
 ;; CHECK-LABEL: function %all64:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: cmeq v30.2d, v0.2d, #0
-;; CHECK-NEXT: 1c: umaxv s30, v30.4s
-;; CHECK-NEXT: 20: fmov w0, s30
-;; CHECK-NEXT: 24: cmp w0, #0
-;; CHECK-NEXT: 28: cset w0, eq
-;; CHECK-NEXT: 2c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 30: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: cmeq v30.2d, v0.2d, #0
+;; CHECK-NEXT: 20: umaxv s30, v30.4s
+;; CHECK-NEXT: 24: fmov w0, s30
+;; CHECK-NEXT: 28: cmp w0, #0
+;; CHECK-NEXT: 2c: cset w0, eq
+;; CHECK-NEXT: 30: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 34: ret

@@ -11,70 +11,71 @@
 ;; CHECK-NEXT: c: stp x21, x22, [sp, #-0x10]!
 ;; CHECK-NEXT: 10: stp x23, x24, [sp, #-0x10]!
 ;; CHECK-NEXT: 14: ldr x16, [x0, #8]
-;; CHECK-NEXT: 18: cmp sp, x16
-;; CHECK-NEXT: 1c: b.hs #0x24
-;; CHECK-NEXT: 20: udf #0
-;; CHECK-NEXT: 24: movz w0, #0x3
-;; CHECK-NEXT: 28: mul w0, w1, w0
-;; CHECK-NEXT: 2c: movz w2, #0x4
-;; CHECK-NEXT: 30: mul w2, w1, w2
-;; CHECK-NEXT: 34: movz w3, #0x5
-;; CHECK-NEXT: 38: mul w3, w1, w3
-;; CHECK-NEXT: 3c: movz w4, #0x6
-;; CHECK-NEXT: 40: mul w4, w1, w4
-;; CHECK-NEXT: 44: movz w5, #0x7
-;; CHECK-NEXT: 48: mul w5, w1, w5
-;; CHECK-NEXT: 4c: movz w6, #0x8
-;; CHECK-NEXT: 50: mul w6, w1, w6
-;; CHECK-NEXT: 54: movz w7, #0x9
-;; CHECK-NEXT: 58: mul w7, w1, w7
-;; CHECK-NEXT: 5c: movz w8, #0xa
-;; CHECK-NEXT: 60: mul w8, w1, w8
-;; CHECK-NEXT: 64: movz w9, #0xb
-;; CHECK-NEXT: 68: mul w9, w1, w9
-;; CHECK-NEXT: 6c: movz w10, #0xc
-;; CHECK-NEXT: 70: mul w10, w1, w10
-;; CHECK-NEXT: 74: movz w11, #0xd
-;; CHECK-NEXT: 78: mul w11, w1, w11
-;; CHECK-NEXT: 7c: movz w12, #0xe
-;; CHECK-NEXT: 80: mul w12, w1, w12
-;; CHECK-NEXT: 84: movz w13, #0xf
-;; CHECK-NEXT: 88: mul w13, w1, w13
-;; CHECK-NEXT: 8c: movz w14, #0x10
-;; CHECK-NEXT: 90: mul w14, w1, w14
-;; CHECK-NEXT: 94: movz w19, #0x11
-;; CHECK-NEXT: 98: mul w19, w1, w19
-;; CHECK-NEXT: 9c: movz w20, #0x12
-;; CHECK-NEXT: a0: mul w20, w1, w20
-;; CHECK-NEXT: a4: movz w21, #0x13
-;; CHECK-NEXT: a8: mul w21, w1, w21
-;; CHECK-NEXT: ac: movz w22, #0x14
-;; CHECK-NEXT: b0: mul w22, w1, w22
-;; CHECK-NEXT: b4: movz w23, #0x15
-;; CHECK-NEXT: b8: mul w23, w1, w23
-;; CHECK-NEXT: bc: movz w24, #0x16
-;; CHECK-NEXT: c0: mul w1, w1, w24
-;; CHECK-NEXT: c4: add w1, w23, w1
-;; CHECK-NEXT: c8: add w1, w22, w1
-;; CHECK-NEXT: cc: add w1, w21, w1
-;; CHECK-NEXT: d0: add w1, w20, w1
-;; CHECK-NEXT: d4: add w1, w19, w1
-;; CHECK-NEXT: d8: add w1, w14, w1
-;; CHECK-NEXT: dc: add w1, w13, w1
-;; CHECK-NEXT: e0: add w1, w12, w1
-;; CHECK-NEXT: e4: add w1, w11, w1
-;; CHECK-NEXT: e8: add w1, w10, w1
-;; CHECK-NEXT: ec: add w1, w9, w1
-;; CHECK-NEXT: f0: add w1, w8, w1
-;; CHECK-NEXT: f4: add w1, w7, w1
-;; CHECK-NEXT: f8: add w1, w6, w1
-;; CHECK-NEXT: fc: add w1, w5, w1
-;; CHECK-NEXT: 100: add w1, w4, w1
-;; CHECK-NEXT: 104: add w1, w3, w1
-;; CHECK-NEXT: 108: add w1, w2, w1
-;; CHECK-NEXT: 10c: add w0, w0, w1
-;; CHECK-NEXT: 110: ldp x23, x24, [sp], #0x10
-;; CHECK-NEXT: 114: ldp x21, x22, [sp], #0x10
-;; CHECK-NEXT: 118: ldp x19, x20, [sp], #0x10
-;; CHECK-NEXT: 11c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 120: ret
+;; CHECK-NEXT: 18: ldr x16, [x16]
+;; CHECK-NEXT: 1c: cmp sp, x16
+;; CHECK-NEXT: 20: b.hs #0x28
+;; CHECK-NEXT: 24: udf #0
+;; CHECK-NEXT: 28: movz w0, #0x3
+;; CHECK-NEXT: 2c: mul w0, w1, w0
+;; CHECK-NEXT: 30: movz w2, #0x4
+;; CHECK-NEXT: 34: mul w2, w1, w2
+;; CHECK-NEXT: 38: movz w3, #0x5
+;; CHECK-NEXT: 3c: mul w3, w1, w3
+;; CHECK-NEXT: 40: movz w4, #0x6
+;; CHECK-NEXT: 44: mul w4, w1, w4
+;; CHECK-NEXT: 48: movz w5, #0x7
+;; CHECK-NEXT: 4c: mul w5, w1, w5
+;; CHECK-NEXT: 50: movz w6, #0x8
+;; CHECK-NEXT: 54: mul w6, w1, w6
+;; CHECK-NEXT: 58: movz w7, #0x9
+;; CHECK-NEXT: 5c: mul w7, w1, w7
+;; CHECK-NEXT: 60: movz w8, #0xa
+;; CHECK-NEXT: 64: mul w8, w1, w8
+;; CHECK-NEXT: 68: movz w9, #0xb
+;; CHECK-NEXT: 6c: mul w9, w1, w9
+;; CHECK-NEXT: 70: movz w10, #0xc
+;; CHECK-NEXT: 74: mul w10, w1, w10
+;; CHECK-NEXT: 78: movz w11, #0xd
+;; CHECK-NEXT: 7c: mul w11, w1, w11
+;; CHECK-NEXT: 80: movz w12, #0xe
+;; CHECK-NEXT: 84: mul w12, w1, w12
+;; CHECK-NEXT: 88: movz w13, #0xf
+;; CHECK-NEXT: 8c: mul w13, w1, w13
+;; CHECK-NEXT: 90: movz w14, #0x10
+;; CHECK-NEXT: 94: mul w14, w1, w14
+;; CHECK-NEXT: 98: movz w19, #0x11
+;; CHECK-NEXT: 9c: mul w19, w1, w19
+;; CHECK-NEXT: a0: movz w20, #0x12
+;; CHECK-NEXT: a4: mul w20, w1, w20
+;; CHECK-NEXT: a8: movz w21, #0x13
+;; CHECK-NEXT: ac: mul w21, w1, w21
+;; CHECK-NEXT: b0: movz w22, #0x14
+;; CHECK-NEXT: b4: mul w22, w1, w22
+;; CHECK-NEXT: b8: movz w23, #0x15
+;; CHECK-NEXT: bc: mul w23, w1, w23
+;; CHECK-NEXT: c0: movz w24, #0x16
+;; CHECK-NEXT: c4: mul w1, w1, w24
+;; CHECK-NEXT: c8: add w1, w23, w1
+;; CHECK-NEXT: cc: add w1, w22, w1
+;; CHECK-NEXT: d0: add w1, w21, w1
+;; CHECK-NEXT: d4: add w1, w20, w1
+;; CHECK-NEXT: d8: add w1, w19, w1
+;; CHECK-NEXT: dc: add w1, w14, w1
+;; CHECK-NEXT: e0: add w1, w13, w1
+;; CHECK-NEXT: e4: add w1, w12, w1
+;; CHECK-NEXT: e8: add w1, w11, w1
+;; CHECK-NEXT: ec: add w1, w10, w1
+;; CHECK-NEXT: f0: add w1, w9, w1
+;; CHECK-NEXT: f4: add w1, w8, w1
+;; CHECK-NEXT: f8: add w1, w7, w1
+;; CHECK-NEXT: fc: add w1, w6, w1
+;; CHECK-NEXT: 100: add w1, w5, w1
+;; CHECK-NEXT: 104: add w1, w4, w1
+;; CHECK-NEXT: 108: add w1, w3, w1
+;; CHECK-NEXT: 10c: add w1, w2, w1
+;; CHECK-NEXT: 110: add w0, w0, w1
+;; CHECK-NEXT: 114: ldp x23, x24, [sp], #0x10
+;; CHECK-NEXT: 118: ldp x21, x22, [sp], #0x10
+;; CHECK-NEXT: 11c: ldp x19, x20, [sp], #0x10
+;; CHECK-NEXT: 120: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 124: ret

@@ -12,21 +12,22 @@
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: sub sp, sp, #0x10
 ;; CHECK-NEXT: c: ldr x16, [x0, #8]
-;; CHECK-NEXT: 10: cmp sp, x16
-;; CHECK-NEXT: 14: b.hs #0x1c
-;; CHECK-NEXT: 18: udf #0
-;; CHECK-NEXT: 1c: str x3, [sp, #8]
-;; CHECK-NEXT: 20: str x1, [sp]
-;; CHECK-NEXT: 24: mov x4, x1
-;; CHECK-NEXT: 28: cmp x2, #0
-;; CHECK-NEXT: 2c: cset w1, eq
-;; CHECK-NEXT: 30: ldr x2, [x0, #0x40]
-;; CHECK-NEXT: 34: ldr x0, [x0, #0x48]
-;; CHECK-NEXT: 38: blr x2 ; stack map: [sp+0, sp+8]
-;; CHECK-NEXT: 3c: ldr x4, [sp]
-;; CHECK-NEXT: 40: ldr x3, [sp, #8]
-;; CHECK-NEXT: 44: ldr x1, [sp, #8]
-;; CHECK-NEXT: 48: ldr x0, [sp]
-;; CHECK-NEXT: 4c: add sp, sp, #0x10
-;; CHECK-NEXT: 50: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 54: ret
+;; CHECK-NEXT: 10: ldr x16, [x16]
+;; CHECK-NEXT: 14: cmp sp, x16
+;; CHECK-NEXT: 18: b.hs #0x20
+;; CHECK-NEXT: 1c: udf #0
+;; CHECK-NEXT: 20: str x3, [sp, #8]
+;; CHECK-NEXT: 24: str x1, [sp]
+;; CHECK-NEXT: 28: mov x4, x1
+;; CHECK-NEXT: 2c: cmp x2, #0
+;; CHECK-NEXT: 30: cset w1, eq
+;; CHECK-NEXT: 34: ldr x2, [x0, #0x40]
+;; CHECK-NEXT: 38: ldr x0, [x0, #0x48]
+;; CHECK-NEXT: 3c: blr x2 ; stack map: [sp+0, sp+8]
+;; CHECK-NEXT: 40: ldr x4, [sp]
+;; CHECK-NEXT: 44: ldr x3, [sp, #8]
+;; CHECK-NEXT: 48: ldr x1, [sp, #8]
+;; CHECK-NEXT: 4c: ldr x0, [sp]
+;; CHECK-NEXT: 50: add sp, sp, #0x10
+;; CHECK-NEXT: 54: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 58: ret

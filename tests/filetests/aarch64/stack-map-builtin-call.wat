@@ -12,19 +12,20 @@
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: sub sp, sp, #0x10
 ;; CHECK-NEXT: c: ldr x16, [x0, #8]
-;; CHECK-NEXT: 10: cmp sp, x16
-;; CHECK-NEXT: 14: b.hs #0x1c
-;; CHECK-NEXT: 18: udf #0
-;; CHECK-NEXT: 1c: str x1, [sp]
-;; CHECK-NEXT: 20: mov x4, x1
-;; CHECK-NEXT: 24: movz w1, #0
-;; CHECK-NEXT: 28: movz x2, #0x1
-;; CHECK-NEXT: 2c: movz x3, #0
-;; CHECK-NEXT: 30: ldr x16, [x0, #0x20]
-;; CHECK-NEXT: 34: ldr x16, [x16, #0x28]
-;; CHECK-NEXT: 38: blr x16 ; stack map: [sp+0]
-;; CHECK-NEXT: 3c: ldr x4, [sp]
-;; CHECK-NEXT: 40: ldr x0, [sp]
-;; CHECK-NEXT: 44: add sp, sp, #0x10
-;; CHECK-NEXT: 48: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 4c: ret
+;; CHECK-NEXT: 10: ldr x16, [x16]
+;; CHECK-NEXT: 14: cmp sp, x16
+;; CHECK-NEXT: 18: b.hs #0x20
+;; CHECK-NEXT: 1c: udf #0
+;; CHECK-NEXT: 20: str x1, [sp]
+;; CHECK-NEXT: 24: mov x4, x1
+;; CHECK-NEXT: 28: movz w1, #0
+;; CHECK-NEXT: 2c: movz x2, #0x1
+;; CHECK-NEXT: 30: movz x3, #0
+;; CHECK-NEXT: 34: ldr x16, [x0, #0x20]
+;; CHECK-NEXT: 38: ldr x16, [x16, #0x28]
+;; CHECK-NEXT: 3c: blr x16 ; stack map: [sp+0]
+;; CHECK-NEXT: 40: ldr x4, [sp]
+;; CHECK-NEXT: 44: ldr x0, [sp]
+;; CHECK-NEXT: 48: add sp, sp, #0x10
+;; CHECK-NEXT: 4c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 50: ret

@@ -13,21 +13,22 @@
 ;; CHECK-NEXT: 8: stp x19, xzr, [sp, #-0x10]!
 ;; CHECK-NEXT: c: sub sp, sp, #0x10
 ;; CHECK-NEXT: 10: ldr x16, [x0, #8]
-;; CHECK-NEXT: 14: cmp sp, x16
-;; CHECK-NEXT: 18: b.hs #0x20
-;; CHECK-NEXT: 1c: udf #0
-;; CHECK-NEXT: 20: cmp x2, #0
-;; CHECK-NEXT: 24: cset w2, eq
-;; CHECK-NEXT: 28: ldr x4, [x0, #0x40]
-;; CHECK-NEXT: 2c: ldr x0, [x0, #0x48]
-;; CHECK-NEXT: 30: mov x19, x1
-;; CHECK-NEXT: 34: mov x1, x2
-;; CHECK-NEXT: 38: str x3, [sp, #8]
-;; CHECK-NEXT: 3c: str x19, [sp]
-;; CHECK-NEXT: 40: blr x4 ; stack map: [sp+0, sp+8]
-;; CHECK-NEXT: 44: ldr x0, [sp]
-;; CHECK-NEXT: 48: ldr x1, [sp, #8]
-;; CHECK-NEXT: 4c: add sp, sp, #0x10
-;; CHECK-NEXT: 50: ldp x19, xzr, [sp], #0x10
-;; CHECK-NEXT: 54: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 58: ret
+;; CHECK-NEXT: 14: ldr x16, [x16]
+;; CHECK-NEXT: 18: cmp sp, x16
+;; CHECK-NEXT: 1c: b.hs #0x24
+;; CHECK-NEXT: 20: udf #0
+;; CHECK-NEXT: 24: cmp x2, #0
+;; CHECK-NEXT: 28: cset w2, eq
+;; CHECK-NEXT: 2c: ldr x4, [x0, #0x40]
+;; CHECK-NEXT: 30: ldr x0, [x0, #0x48]
+;; CHECK-NEXT: 34: mov x19, x1
+;; CHECK-NEXT: 38: mov x1, x2
+;; CHECK-NEXT: 3c: str x3, [sp, #8]
+;; CHECK-NEXT: 40: str x19, [sp]
+;; CHECK-NEXT: 44: blr x4 ; stack map: [sp+0, sp+8]
+;; CHECK-NEXT: 48: ldr x0, [sp]
+;; CHECK-NEXT: 4c: ldr x1, [sp, #8]
+;; CHECK-NEXT: 50: add sp, sp, #0x10
+;; CHECK-NEXT: 54: ldp x19, xzr, [sp], #0x10
+;; CHECK-NEXT: 58: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 5c: ret

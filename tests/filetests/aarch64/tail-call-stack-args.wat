@@ -1,4 +1,4 @@
-;; Concept: return_call tears the frame down and branches: stack arguments go into the caller's own incoming area at [x29, #16].. (the callee needs 2 slots, the caller received 3), callee-saved pairs, fp and lr are restored, then `b` to the callee (no bl, no ret); return_call_indirect does the same with the target in x9 and `br x9` after the table, null and signature checks.
+;; Concept: return_call tears the frame down and branches: stack arguments go into the caller's own argument area so that they end at its top (the caller received 3 slots, rounded to 4 at [x29, #0x10]..[x29, #0x28]; the callee needs 2: [x29, #0x20] and [x29, #0x28]), callee-saved pairs, fp and lr are restored, the 16 bytes below the callee's arguments are released (`add sp, sp, #0x10`), then `b` to the callee (no bl, no ret); return_call_indirect does the same with the target in x9 and `br x9` after the table, null and signature checks. A callee pops its stack arguments before `ret`.
 ;; RUN: %wat2wasm --debug-names --enable-tail-call %s -o %t.wasm && %egret compile --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (type $t (func (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
@@ -24,7 +24,8 @@
 ;; CHECK-NEXT: 1c: ldr x0, [x29, #0x18]
 ;; CHECK-NEXT: 20: add x0, x1, x0
 ;; CHECK-NEXT: 24: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 28: ret
+;; CHECK-NEXT: 28: add sp, sp, #0x10
+;; CHECK-NEXT: 2c: ret
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
@@ -40,15 +41,16 @@
 ;; CHECK-NEXT: 2c: ldr x3, [x29, #0x10]
 ;; CHECK-NEXT: 30: ldr x13, [x29, #0x18]
 ;; CHECK-NEXT: 34: ldr x1, [x29, #0x20]
-;; CHECK-NEXT: 38: str x12, [x29, #0x10]
-;; CHECK-NEXT: 3c: str x2, [x29, #0x18]
+;; CHECK-NEXT: 38: str x12, [x29, #0x20]
+;; CHECK-NEXT: 3c: str x2, [x29, #0x28]
 ;; CHECK-NEXT: 40: mov x7, x11
 ;; CHECK-NEXT: 44: mov x6, x10
 ;; CHECK-NEXT: 48: mov x5, x9
 ;; CHECK-NEXT: 4c: mov x4, x8
 ;; CHECK-NEXT: 50: mov x2, x13
 ;; CHECK-NEXT: 54: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 58: b #0xffffffffffffffd0
+;; CHECK-NEXT: 58: add sp, sp, #0x10
+;; CHECK-NEXT: 5c: b #0xffffffffffffffd0
 ;; CHECK-LABEL: function %h:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
@@ -83,8 +85,8 @@
 ;; CHECK-NEXT: 78: udf #0
 ;; CHECK-NEXT: 7c: ldr x9, [x3]
 ;; CHECK-NEXT: 80: ldr x0, [x3, #0x18]
-;; CHECK-NEXT: 84: str x2, [x29, #0x10]
-;; CHECK-NEXT: 88: str x1, [x29, #0x18]
+;; CHECK-NEXT: 84: str x2, [x29, #0x20]
+;; CHECK-NEXT: 88: str x1, [x29, #0x28]
 ;; CHECK-NEXT: 8c: mov x6, x8
 ;; CHECK-NEXT: 90: mov x5, x10
 ;; CHECK-NEXT: 94: mov x4, x11
@@ -92,4 +94,5 @@
 ;; CHECK-NEXT: 9c: mov x2, x13
 ;; CHECK-NEXT: a0: mov x1, x14
 ;; CHECK-NEXT: a4: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: a8: br x9
+;; CHECK-NEXT: a8: add sp, sp, #0x10
+;; CHECK-NEXT: ac: br x9

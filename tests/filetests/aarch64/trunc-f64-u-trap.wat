@@ -8,24 +8,26 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: fcmp d0, d0
-;; CHECK-NEXT: 1c: b.vc #0x24
-;; CHECK-NEXT: 20: udf #0
-;; CHECK-NEXT: 24: ldr d30, #0x50
-;; CHECK-NEXT: 28: fcmp d0, d30
-;; CHECK-NEXT: 2c: b.gt #0x34
-;; CHECK-NEXT: 30: udf #0
-;; CHECK-NEXT: 34: ldr d30, #0x58
-;; CHECK-NEXT: 38: fcmp d0, d30
-;; CHECK-NEXT: 3c: b.mi #0x44
-;; CHECK-NEXT: 40: udf #0
-;; CHECK-NEXT: 44: fcvtzu x0, d0
-;; CHECK-NEXT: 48: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 4c: ret
-;; CHECK-NEXT: 50: udf #0
-;; CHECK-NEXT: 54: .word 0xbff00000
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: fcmp d0, d0
+;; CHECK-NEXT: 20: b.vc #0x28
+;; CHECK-NEXT: 24: udf #0
+;; CHECK-NEXT: 28: ldr d30, #0x58
+;; CHECK-NEXT: 2c: fcmp d0, d30
+;; CHECK-NEXT: 30: b.gt #0x38
+;; CHECK-NEXT: 34: udf #0
+;; CHECK-NEXT: 38: ldr d30, #0x60
+;; CHECK-NEXT: 3c: fcmp d0, d30
+;; CHECK-NEXT: 40: b.mi #0x48
+;; CHECK-NEXT: 44: udf #0
+;; CHECK-NEXT: 48: fcvtzu x0, d0
+;; CHECK-NEXT: 4c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 50: ret
+;; CHECK-NEXT: 54: udf #0
 ;; CHECK-NEXT: 58: udf #0
-;; CHECK-NEXT: 5c: .word 0x43f00000
+;; CHECK-NEXT: 5c: .word 0xbff00000
+;; CHECK-NEXT: 60: udf #0
+;; CHECK-NEXT: 64: .word 0x43f00000

@@ -4,9 +4,9 @@
 ;; same module has no island and no veneer. The emission loop checks for islands before each
 ;; instruction with x64's 1024-byte bound, so at this N every forward branch pending there gets
 ;; its veneer: below, the prologue's stack check `jb` to the trap stub after the last block lands
-;; on the veneer `jmp` at 0x17 (behind `jmp 0x1c`, the jump around its island, which --emit=asm
+;; on the veneer `jmp` at 0x1a (behind `jmp 0x1f`, the jump around its island, which --emit=asm
 ;; marks with `;; island`), and the loop's
-;; exit test `jne` on the veneer at 0x43, which goes on to the loop body at 0x53. At real ranges
+;; exit test `jne` on the veneer at 0x46, which goes on to the loop body at 0x56. At real ranges
 ;; the same `jne` is a 2-byte rel8 (branch relaxation at the end of the function).
 ;; RUN: %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt --debug-branch-range-shrink=4194304 %s | FileCheck %s --check-prefix=SHRUNK
 ;; RUN: %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt %s | FileCheck %s --check-prefix=REAL
@@ -26,27 +26,27 @@
     (local.get 1)))
 
 ;; SHRUNK-LABEL: function %sumsq:
-;; SHRUNK:      c: jb 0x17
-;; SHRUNK-NEXT: 12: ;; island
-;; SHRUNK-NEXT: 12: jmp 0x1c
-;; SHRUNK-NEXT: 17: jmp 0x7d
-;; SHRUNK:      36: testl %eax, %eax
-;; SHRUNK-NEXT: 38: jne 0x43
-;; SHRUNK-NEXT: 3e: ;; island
-;; SHRUNK-NEXT: 3e: jmp 0x48
-;; SHRUNK-NEXT: 43: jmp 0x53
-;; SHRUNK-NEXT: 48: movq 0x18(%rsp), %rax
-;; SHRUNK:      53: movq 0x10(%rsp), %rax
-;; SHRUNK:      7b: jmp 0x31
-;; SHRUNK-NEXT: 7d: ud2
+;; SHRUNK:      f: jb 0x1a
+;; SHRUNK-NEXT: 15: ;; island
+;; SHRUNK-NEXT: 15: jmp 0x1f
+;; SHRUNK-NEXT: 1a: jmp 0x80
+;; SHRUNK:      39: testl %eax, %eax
+;; SHRUNK-NEXT: 3b: jne 0x46
+;; SHRUNK-NEXT: 41: ;; island
+;; SHRUNK-NEXT: 41: jmp 0x4b
+;; SHRUNK-NEXT: 46: jmp 0x56
+;; SHRUNK-NEXT: 4b: movq 0x18(%rsp), %rax
+;; SHRUNK:      56: movq 0x10(%rsp), %rax
+;; SHRUNK:      7e: jmp 0x34
+;; SHRUNK-NEXT: 80: ud2
 
 ;; REAL-LABEL: function %sumsq:
-;; REAL:      28: testl %eax, %eax
-;; REAL-NEXT: 2a: jne 0x37
-;; REAL-NEXT: 2c: movq 0x18(%rsp), %rax
-;; REAL:      37: movq 0x10(%rsp), %rax
-;; REAL:      5f: jmp 0x23
-;; REAL-NEXT: 61: ud2
+;; REAL:      2b: testl %eax, %eax
+;; REAL-NEXT: 2d: jne 0x3a
+;; REAL-NEXT: 2f: movq 0x18(%rsp), %rax
+;; REAL:      3a: movq 0x10(%rsp), %rax
+;; REAL:      62: jmp 0x26
+;; REAL-NEXT: 64: ud2
 
 ;; STATS: islands (ranges shrunk by 4194304): 2 in 1 functions (20 bytes: 2 veneers of 10 bytes, 0 constants); calls: 0 veneers of 0 bytes in 0 islands between functions
 ;; STATS-NEXT: function %sumsq: 2 islands (20 bytes), 2 veneers (10 bytes), 0 constants in islands

@@ -1,6 +1,6 @@
 ;; Concept: `egret compile --fuel` charges each straight-line run's operator count before the branch that ends it.
 ;; The loop costs 2 (block, loop) at entry; each iteration 3 up to the br_if and 9 up to the br;
-;; the exit path 2 (local.get, end). Each charge adds to [vmctx+16] and traps when positive.
+;; the exit path 2 (local.get, end). Each charge adds to the store's counter [[vmctx+8]+8] and traps when positive.
 ;; RUN: %wat2wasm %s -o %t.wasm
 ;; RUN: %egret compile --fuel --emit=ir --no-srclocs %t.wasm | FileCheck %s
 ;; RUN: %egret compile --emit=ir --no-srclocs %t.wasm | FileCheck %s --check-prefix=OFF
@@ -14,9 +14,10 @@
         (br $l)))
     (local.get $s)))
 ;; CHECK: block0(v0: i64, v1: i32):
-;; CHECK: [[F0:v[0-9]+]] = load.i64 vmctx notrap aligned v0+16
+;; CHECK: [[L0:v[0-9]+]] = load.i64 vmctx notrap aligned readonly v0+8
+;; CHECK-NEXT: [[F0:v[0-9]+]] = load.i64 vmctx notrap aligned [[L0]]+8
 ;; CHECK-NEXT: [[S0:v[0-9]+]] = iadd_imm [[F0]], 2
-;; CHECK-NEXT: store vmctx notrap aligned [[S0]], v0+16
+;; CHECK-NEXT: store vmctx notrap aligned [[S0]], [[L0]]+8
 ;; CHECK-NEXT: [[C0:v[0-9]+]] = icmp_imm sgt [[S0]], 0
 ;; CHECK-NEXT: trapnz [[C0]], out_of_fuel
 ;; CHECK-NEXT: jump
@@ -30,4 +31,4 @@
 ;; CHECK: trapnz {{v[0-9]+}}, out_of_fuel
 ;; CHECK-NEXT: return
 ;; OFF-NOT: out_of_fuel
-;; OFF-NOT: v0+16
+;; OFF-NOT: v0+8{{$}}

@@ -9,35 +9,37 @@
 ;; CHECK-LABEL: function %load16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x28
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq %rax, %rcx
-;; CHECK-NEXT: f: andq $1, %rcx
-;; CHECK-NEXT: 13: jne 0x2a
-;; CHECK-NEXT: 15: leaq 2(%rax), %rcx
-;; CHECK-NEXT: 19: cmpq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 1d: ja 0x2c
-;; CHECK-NEXT: 1f: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 23: movzwl (%rax), %eax
-;; CHECK-NEXT: 26: popq %rbp
-;; CHECK-NEXT: 27: retq
-;; CHECK-NEXT: 28: ud2
-;; CHECK-NEXT: 2a: ud2
-;; CHECK-NEXT: 2c: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x2b
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq %rax, %rcx
+;; CHECK-NEXT: 12: andq $1, %rcx
+;; CHECK-NEXT: 16: jne 0x2d
+;; CHECK-NEXT: 18: leaq 2(%rax), %rcx
+;; CHECK-NEXT: 1c: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 20: ja 0x2f
+;; CHECK-NEXT: 22: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 26: movzwl (%rax), %eax
+;; CHECK-NEXT: 29: popq %rbp
+;; CHECK-NEXT: 2a: retq
+;; CHECK-NEXT: 2b: ud2
+;; CHECK-NEXT: 2d: ud2
+;; CHECK-NEXT: 2f: ud2
 ;; CHECK-LABEL: function %store:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x21
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: leaq 1(%rax), %rcx
-;; CHECK-NEXT: 10: cmpq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 14: ja 0x23
-;; CHECK-NEXT: 16: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 1a: xchgb %dl, (%rax)
-;; CHECK-NEXT: 1c: movzbl %dl, %edx
-;; CHECK-NEXT: 1f: popq %rbp
-;; CHECK-NEXT: 20: retq
-;; CHECK-NEXT: 21: ud2
-;; CHECK-NEXT: 23: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x24
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: leaq 1(%rax), %rcx
+;; CHECK-NEXT: 13: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 17: ja 0x26
+;; CHECK-NEXT: 19: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 1d: xchgb %dl, (%rax)
+;; CHECK-NEXT: 1f: movzbl %dl, %edx
+;; CHECK-NEXT: 22: popq %rbp
+;; CHECK-NEXT: 23: retq
+;; CHECK-NEXT: 24: ud2
+;; CHECK-NEXT: 26: ud2

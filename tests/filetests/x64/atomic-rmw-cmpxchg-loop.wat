@@ -8,23 +8,24 @@
 ;; CHECK-LABEL: function %or16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x33
-;; CHECK-NEXT: a: movl %esi, %ecx
-;; CHECK-NEXT: c: movq %rcx, %rax
-;; CHECK-NEXT: f: andq $1, %rax
-;; CHECK-NEXT: 13: jne 0x35
-;; CHECK-NEXT: 15: leaq 2(%rcx), %rax
-;; CHECK-NEXT: 19: cmpq 0x48(%rdi), %rax
-;; CHECK-NEXT: 1d: ja 0x37
-;; CHECK-NEXT: 1f: addq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 23: movzwl (%rcx), %eax
-;; CHECK-NEXT: 26: movl %eax, %esi
-;; CHECK-NEXT: 28: orl %edx, %esi
-;; CHECK-NEXT: 2a: lock cmpxchgw %si, (%rcx)
-;; CHECK-NEXT: 2f: jne 0x26
-;; CHECK-NEXT: 31: popq %rbp
-;; CHECK-NEXT: 32: retq
-;; CHECK-NEXT: 33: ud2
-;; CHECK-NEXT: 35: ud2
-;; CHECK-NEXT: 37: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x36
+;; CHECK-NEXT: d: movl %esi, %ecx
+;; CHECK-NEXT: f: movq %rcx, %rax
+;; CHECK-NEXT: 12: andq $1, %rax
+;; CHECK-NEXT: 16: jne 0x38
+;; CHECK-NEXT: 18: leaq 2(%rcx), %rax
+;; CHECK-NEXT: 1c: cmpq 0x48(%rdi), %rax
+;; CHECK-NEXT: 20: ja 0x3a
+;; CHECK-NEXT: 22: addq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 26: movzwl (%rcx), %eax
+;; CHECK-NEXT: 29: movl %eax, %esi
+;; CHECK-NEXT: 2b: orl %edx, %esi
+;; CHECK-NEXT: 2d: lock cmpxchgw %si, (%rcx)
+;; CHECK-NEXT: 32: jne 0x29
+;; CHECK-NEXT: 34: popq %rbp
+;; CHECK-NEXT: 35: retq
+;; CHECK-NEXT: 36: ud2
+;; CHECK-NEXT: 38: ud2
+;; CHECK-NEXT: 3a: ud2

@@ -10,58 +10,61 @@
 ;; CHECK-LABEL: function %add:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x2d
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq %rax, %rcx
-;; CHECK-NEXT: f: andq $7, %rcx
-;; CHECK-NEXT: 13: jne 0x2f
-;; CHECK-NEXT: 15: leaq 8(%rax), %rcx
-;; CHECK-NEXT: 19: cmpq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 1d: ja 0x31
-;; CHECK-NEXT: 1f: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 23: lock xaddq %rdx, (%rax)
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x30
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq %rax, %rcx
+;; CHECK-NEXT: 12: andq $7, %rcx
+;; CHECK-NEXT: 16: jne 0x32
+;; CHECK-NEXT: 18: leaq 8(%rax), %rcx
+;; CHECK-NEXT: 1c: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 20: ja 0x34
+;; CHECK-NEXT: 22: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 26: lock xaddq %rdx, (%rax)
+;; CHECK-NEXT: 2b: movq %rdx, %rax
+;; CHECK-NEXT: 2e: popq %rbp
+;; CHECK-NEXT: 2f: retq
+;; CHECK-NEXT: 30: ud2
+;; CHECK-NEXT: 32: ud2
+;; CHECK-NEXT: 34: ud2
+;; CHECK-LABEL: function %sub8:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x2c
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: leaq 1(%rax), %rcx
+;; CHECK-NEXT: 13: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 17: ja 0x2e
+;; CHECK-NEXT: 19: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 1d: negq %rdx
+;; CHECK-NEXT: 20: lock xaddb %dl, (%rax)
+;; CHECK-NEXT: 24: movzbl %dl, %edx
+;; CHECK-NEXT: 27: movq %rdx, %rax
+;; CHECK-NEXT: 2a: popq %rbp
+;; CHECK-NEXT: 2b: retq
+;; CHECK-NEXT: 2c: ud2
+;; CHECK-NEXT: 2e: ud2
+;; CHECK-LABEL: function %xchg:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x2d
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq %rax, %rcx
+;; CHECK-NEXT: 12: andq $3, %rcx
+;; CHECK-NEXT: 16: jne 0x2f
+;; CHECK-NEXT: 18: leaq 4(%rax), %rcx
+;; CHECK-NEXT: 1c: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 20: ja 0x31
+;; CHECK-NEXT: 22: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 26: xchgl %edx, (%rax)
 ;; CHECK-NEXT: 28: movq %rdx, %rax
 ;; CHECK-NEXT: 2b: popq %rbp
 ;; CHECK-NEXT: 2c: retq
 ;; CHECK-NEXT: 2d: ud2
 ;; CHECK-NEXT: 2f: ud2
 ;; CHECK-NEXT: 31: ud2
-;; CHECK-LABEL: function %sub8:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x29
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: leaq 1(%rax), %rcx
-;; CHECK-NEXT: 10: cmpq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 14: ja 0x2b
-;; CHECK-NEXT: 16: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 1a: negq %rdx
-;; CHECK-NEXT: 1d: lock xaddb %dl, (%rax)
-;; CHECK-NEXT: 21: movzbl %dl, %edx
-;; CHECK-NEXT: 24: movq %rdx, %rax
-;; CHECK-NEXT: 27: popq %rbp
-;; CHECK-NEXT: 28: retq
-;; CHECK-NEXT: 29: ud2
-;; CHECK-NEXT: 2b: ud2
-;; CHECK-LABEL: function %xchg:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x2a
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq %rax, %rcx
-;; CHECK-NEXT: f: andq $3, %rcx
-;; CHECK-NEXT: 13: jne 0x2c
-;; CHECK-NEXT: 15: leaq 4(%rax), %rcx
-;; CHECK-NEXT: 19: cmpq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 1d: ja 0x2e
-;; CHECK-NEXT: 1f: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 23: xchgl %edx, (%rax)
-;; CHECK-NEXT: 25: movq %rdx, %rax
-;; CHECK-NEXT: 28: popq %rbp
-;; CHECK-NEXT: 29: retq
-;; CHECK-NEXT: 2a: ud2
-;; CHECK-NEXT: 2c: ud2
-;; CHECK-NEXT: 2e: ud2

@@ -12,35 +12,38 @@
 ;; CHECK-LABEL: function %both_live:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x18
-;; CHECK-NEXT: a: vsubsd %xmm1, %xmm0, %xmm2
-;; CHECK-NEXT: e: vmulsd %xmm0, %xmm2, %xmm0
-;; CHECK-NEXT: 12: vdivsd %xmm1, %xmm0, %xmm0
-;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq
-;; CHECK-NEXT: 18: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1b
+;; CHECK-NEXT: d: vsubsd %xmm1, %xmm0, %xmm2
+;; CHECK-NEXT: 11: vmulsd %xmm0, %xmm2, %xmm0
+;; CHECK-NEXT: 15: vdivsd %xmm1, %xmm0, %xmm0
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: ud2
 ;; CHECK-LABEL: function %load_operand:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1c
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: vaddss 4(%rcx, %rax), %xmm0, %xmm1
-;; CHECK-NEXT: 16: vmulss %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1f
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: vaddss 4(%rcx, %rax), %xmm0, %xmm1
+;; CHECK-NEXT: 19: vmulss %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2
 ;; CHECK-LABEL: function %const_operand:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x18
-;; CHECK-NEXT: a: vmulsd 0xe(%rip), %xmm0, %xmm1
-;; CHECK-NEXT: 12: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq
-;; CHECK-NEXT: 18: ud2
-;; CHECK-NEXT: 1a: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1b
+;; CHECK-NEXT: d: vmulsd 0xb(%rip), %xmm0, %xmm1
+;; CHECK-NEXT: 15: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: ud2
+;; CHECK-NEXT: 1d: .byte 0xcc, 0xcc, 0xcc
 ;; CHECK-NEXT: 20: .quad 0x3fe0000000000000

@@ -7,24 +7,25 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x45
-;; CHECK-NEXT: a: movl %esi, %r10d
-;; CHECK-NEXT: d: cmpl $4, %r10d
-;; CHECK-NEXT: 11: jae 0x37
-;; CHECK-NEXT: 13: leaq 0xd(%rip), %r11
-;; CHECK-NEXT: 1a: leaq (%r11, %r10, 4), %r11
-;; CHECK-NEXT: 1e: movslq (%r11), %r10
-;; CHECK-NEXT: 21: addq %r10, %r11
-;; CHECK-NEXT: 24: jmpq *%r11
-;; CHECK-NEXT: 27: .long 0x00000010 ;; -> 0x37
-;; CHECK-NEXT: 2b: .long 0x00000013 ;; -> 0x3e
-;; CHECK-NEXT: 2f: .long 0x00000008 ;; -> 0x37
-;; CHECK-NEXT: 33: .long 0x0000000b ;; -> 0x3e
-;; CHECK-NEXT: 37: movl $1, %eax
-;; CHECK-NEXT: 3c: popq %rbp
-;; CHECK-NEXT: 3d: retq
-;; CHECK-NEXT: 3e: movl $2, %eax
-;; CHECK-NEXT: 43: popq %rbp
-;; CHECK-NEXT: 44: retq
-;; CHECK-NEXT: 45: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x48
+;; CHECK-NEXT: d: movl %esi, %r10d
+;; CHECK-NEXT: 10: cmpl $4, %r10d
+;; CHECK-NEXT: 14: jae 0x3a
+;; CHECK-NEXT: 16: leaq 0xd(%rip), %r11
+;; CHECK-NEXT: 1d: leaq (%r11, %r10, 4), %r11
+;; CHECK-NEXT: 21: movslq (%r11), %r10
+;; CHECK-NEXT: 24: addq %r10, %r11
+;; CHECK-NEXT: 27: jmpq *%r11
+;; CHECK-NEXT: 2a: .long 0x00000010 ;; -> 0x3a
+;; CHECK-NEXT: 2e: .long 0x00000013 ;; -> 0x41
+;; CHECK-NEXT: 32: .long 0x00000008 ;; -> 0x3a
+;; CHECK-NEXT: 36: .long 0x0000000b ;; -> 0x41
+;; CHECK-NEXT: 3a: movl $1, %eax
+;; CHECK-NEXT: 3f: popq %rbp
+;; CHECK-NEXT: 40: retq
+;; CHECK-NEXT: 41: movl $2, %eax
+;; CHECK-NEXT: 46: popq %rbp
+;; CHECK-NEXT: 47: retq
+;; CHECK-NEXT: 48: ud2

@@ -7,25 +7,26 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x44
-;; CHECK-NEXT: a: movl %esi, %r10d
-;; CHECK-NEXT: d: cmpl $2, %r10d
-;; CHECK-NEXT: 11: jae 0x2f
-;; CHECK-NEXT: 13: leaq 0xd(%rip), %r11
-;; CHECK-NEXT: 1a: leaq (%r11, %r10, 4), %r11
-;; CHECK-NEXT: 1e: movslq (%r11), %r10
-;; CHECK-NEXT: 21: addq %r10, %r11
-;; CHECK-NEXT: 24: jmpq *%r11
-;; CHECK-NEXT: 27: .long 0x0000000f ;; -> 0x36
-;; CHECK-NEXT: 2b: .long 0x00000012 ;; -> 0x3d
-;; CHECK-NEXT: 2f: movl $0x1e, %eax
-;; CHECK-NEXT: 34: popq %rbp
-;; CHECK-NEXT: 35: retq
-;; CHECK-NEXT: 36: movl $0xa, %eax
-;; CHECK-NEXT: 3b: popq %rbp
-;; CHECK-NEXT: 3c: retq
-;; CHECK-NEXT: 3d: movl $0x14, %eax
-;; CHECK-NEXT: 42: popq %rbp
-;; CHECK-NEXT: 43: retq
-;; CHECK-NEXT: 44: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x47
+;; CHECK-NEXT: d: movl %esi, %r10d
+;; CHECK-NEXT: 10: cmpl $2, %r10d
+;; CHECK-NEXT: 14: jae 0x32
+;; CHECK-NEXT: 16: leaq 0xd(%rip), %r11
+;; CHECK-NEXT: 1d: leaq (%r11, %r10, 4), %r11
+;; CHECK-NEXT: 21: movslq (%r11), %r10
+;; CHECK-NEXT: 24: addq %r10, %r11
+;; CHECK-NEXT: 27: jmpq *%r11
+;; CHECK-NEXT: 2a: .long 0x0000000f ;; -> 0x39
+;; CHECK-NEXT: 2e: .long 0x00000012 ;; -> 0x40
+;; CHECK-NEXT: 32: movl $0x1e, %eax
+;; CHECK-NEXT: 37: popq %rbp
+;; CHECK-NEXT: 38: retq
+;; CHECK-NEXT: 39: movl $0xa, %eax
+;; CHECK-NEXT: 3e: popq %rbp
+;; CHECK-NEXT: 3f: retq
+;; CHECK-NEXT: 40: movl $0x14, %eax
+;; CHECK-NEXT: 45: popq %rbp
+;; CHECK-NEXT: 46: retq
+;; CHECK-NEXT: 47: ud2

@@ -7,14 +7,15 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1d
-;; CHECK-NEXT: a: cmpl $0xa, %esi
-;; CHECK-NEXT: d: jb 0x16
-;; CHECK-NEXT: f: movl $2, %eax
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: movl $1, %eax
-;; CHECK-NEXT: 1b: popq %rbp
-;; CHECK-NEXT: 1c: retq
-;; CHECK-NEXT: 1d: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x20
+;; CHECK-NEXT: d: cmpl $0xa, %esi
+;; CHECK-NEXT: 10: jb 0x19
+;; CHECK-NEXT: 12: movl $2, %eax
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: movl $1, %eax
+;; CHECK-NEXT: 1e: popq %rbp
+;; CHECK-NEXT: 1f: retq
+;; CHECK-NEXT: 20: ud2

@@ -7,14 +7,15 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1c
-;; CHECK-NEXT: a: testl %esi, %esi
-;; CHECK-NEXT: c: jne 0x15
-;; CHECK-NEXT: e: movl $2, %eax
-;; CHECK-NEXT: 13: popq %rbp
-;; CHECK-NEXT: 14: retq
-;; CHECK-NEXT: 15: movl $1, %eax
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1f
+;; CHECK-NEXT: d: testl %esi, %esi
+;; CHECK-NEXT: f: jne 0x18
+;; CHECK-NEXT: 11: movl $2, %eax
+;; CHECK-NEXT: 16: popq %rbp
+;; CHECK-NEXT: 17: retq
+;; CHECK-NEXT: 18: movl $1, %eax
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2

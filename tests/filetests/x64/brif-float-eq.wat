@@ -7,15 +7,16 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x20
-;; CHECK-NEXT: a: ucomisd %xmm1, %xmm0
-;; CHECK-NEXT: e: jp 0x19
-;; CHECK-NEXT: 10: jne 0x19
-;; CHECK-NEXT: 12: movl $2, %eax
-;; CHECK-NEXT: 17: popq %rbp
-;; CHECK-NEXT: 18: retq
-;; CHECK-NEXT: 19: movl $1, %eax
-;; CHECK-NEXT: 1e: popq %rbp
-;; CHECK-NEXT: 1f: retq
-;; CHECK-NEXT: 20: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x23
+;; CHECK-NEXT: d: ucomisd %xmm1, %xmm0
+;; CHECK-NEXT: 11: jp 0x1c
+;; CHECK-NEXT: 13: jne 0x1c
+;; CHECK-NEXT: 15: movl $2, %eax
+;; CHECK-NEXT: 1a: popq %rbp
+;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 1c: movl $1, %eax
+;; CHECK-NEXT: 21: popq %rbp
+;; CHECK-NEXT: 22: retq
+;; CHECK-NEXT: 23: ud2

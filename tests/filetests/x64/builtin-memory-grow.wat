@@ -7,13 +7,14 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x19
-;; CHECK-NEXT: a: movl %esi, %edx
-;; CHECK-NEXT: c: xorl %esi, %esi
-;; CHECK-NEXT: e: movq 0x20(%rdi), %r11
-;; CHECK-NEXT: 12: callq *(%r11)
-;; CHECK-NEXT: 15: movl %eax, %eax
-;; CHECK-NEXT: 17: popq %rbp
-;; CHECK-NEXT: 18: retq
-;; CHECK-NEXT: 19: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1c
+;; CHECK-NEXT: d: movl %esi, %edx
+;; CHECK-NEXT: f: xorl %esi, %esi
+;; CHECK-NEXT: 11: movq 0x20(%rdi), %r11
+;; CHECK-NEXT: 15: callq *(%r11)
+;; CHECK-NEXT: 18: movl %eax, %eax
+;; CHECK-NEXT: 1a: popq %rbp
+;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 1c: ud2

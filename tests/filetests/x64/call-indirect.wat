@@ -7,26 +7,27 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x38
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: cmpq 0x48(%rdi), %rax
-;; CHECK-NEXT: 10: jae 0x3a
-;; CHECK-NEXT: 12: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 16: movq (%rcx, %rax, 8), %rax
-;; CHECK-NEXT: 1a: testq %rax, %rax
-;; CHECK-NEXT: 1d: je 0x3c
-;; CHECK-NEXT: 1f: movl 0x10(%rax), %ecx
-;; CHECK-NEXT: 22: movq 0x18(%rdi), %rsi
-;; CHECK-NEXT: 26: cmpl (%rsi), %ecx
-;; CHECK-NEXT: 28: jne 0x3e
-;; CHECK-NEXT: 2a: movq (%rax), %rcx
-;; CHECK-NEXT: 2d: movq 0x18(%rax), %rdi
-;; CHECK-NEXT: 31: movq %rdx, %rsi
-;; CHECK-NEXT: 34: callq *%rcx
-;; CHECK-NEXT: 36: popq %rbp
-;; CHECK-NEXT: 37: retq
-;; CHECK-NEXT: 38: ud2
-;; CHECK-NEXT: 3a: ud2
-;; CHECK-NEXT: 3c: ud2
-;; CHECK-NEXT: 3e: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x3b
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: cmpq 0x48(%rdi), %rax
+;; CHECK-NEXT: 13: jae 0x3d
+;; CHECK-NEXT: 15: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 19: movq (%rcx, %rax, 8), %rax
+;; CHECK-NEXT: 1d: testq %rax, %rax
+;; CHECK-NEXT: 20: je 0x3f
+;; CHECK-NEXT: 22: movl 0x10(%rax), %ecx
+;; CHECK-NEXT: 25: movq 0x18(%rdi), %rsi
+;; CHECK-NEXT: 29: cmpl (%rsi), %ecx
+;; CHECK-NEXT: 2b: jne 0x41
+;; CHECK-NEXT: 2d: movq (%rax), %rcx
+;; CHECK-NEXT: 30: movq 0x18(%rax), %rdi
+;; CHECK-NEXT: 34: movq %rdx, %rsi
+;; CHECK-NEXT: 37: callq *%rcx
+;; CHECK-NEXT: 39: popq %rbp
+;; CHECK-NEXT: 3a: retq
+;; CHECK-NEXT: 3b: ud2
+;; CHECK-NEXT: 3d: ud2
+;; CHECK-NEXT: 3f: ud2
+;; CHECK-NEXT: 41: ud2

@@ -1,4 +1,4 @@
-;; Concept: Arguments beyond rdi..r9 go to the outgoing area at (%rsp), 8 bytes each.
+;; Concept: Arguments beyond rdi..r9 go to the outgoing area at (%rsp), 8 bytes each; the callee pops them (`retq $0x20`) and the caller reserves them again right after the call (`subq $0x20, %rsp`).
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (func $g (param i32 i32 i32 i32 i32 i32 i32 i32) (result i32) local.get 7) (func $f (result i32) i32.const 1 i32.const 2 i32.const 3 i32.const 4 i32.const 5 i32.const 6 i32.const 7 i32.const 8 call $g))
@@ -8,19 +8,19 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x18
+;; CHECK-NEXT: 8: jb 0x1a
 ;; CHECK-NEXT: a: movq 0x10(%rbp), %rax
 ;; CHECK-NEXT: e: movq 0x18(%rbp), %rax
 ;; CHECK-NEXT: 12: movq 0x20(%rbp), %rax
 ;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq
-;; CHECK-NEXT: 18: ud2
+;; CHECK-NEXT: 17: retq $0x20
+;; CHECK-NEXT: 1a: ud2
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x20, %rsp
 ;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x51
+;; CHECK-NEXT: c: jb 0x55
 ;; CHECK-NEXT: e: movl $6, %eax
 ;; CHECK-NEXT: 13: movq %rax, (%rsp)
 ;; CHECK-NEXT: 17: movl $7, %eax
@@ -33,7 +33,8 @@
 ;; CHECK-NEXT: 3a: movl $4, %r8d
 ;; CHECK-NEXT: 40: movl $5, %r9d
 ;; CHECK-NEXT: 46: callq 0xffffffffffffffe0
-;; CHECK-NEXT: 4b: addq $0x20, %rsp
-;; CHECK-NEXT: 4f: popq %rbp
-;; CHECK-NEXT: 50: retq
-;; CHECK-NEXT: 51: ud2
+;; CHECK-NEXT: 4b: subq $0x20, %rsp
+;; CHECK-NEXT: 4f: addq $0x20, %rsp
+;; CHECK-NEXT: 53: popq %rbp
+;; CHECK-NEXT: 54: retq
+;; CHECK-NEXT: 55: ud2

@@ -7,24 +7,26 @@
 ;; CHECK-LABEL: function %g:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0xf
-;; CHECK-NEXT: a: movq %rsi, %rax
-;; CHECK-NEXT: d: popq %rbp
-;; CHECK-NEXT: e: retq
-;; CHECK-NEXT: f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x12
+;; CHECK-NEXT: d: movq %rsi, %rax
+;; CHECK-NEXT: 10: popq %rbp
+;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 12: ud2
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: pushq %rbx
 ;; CHECK-NEXT: 5: subq $8, %rsp
-;; CHECK-NEXT: 9: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: d: jb 0x20
-;; CHECK-NEXT: f: movq %rsi, %rbx
-;; CHECK-NEXT: 12: callq 0xffffffffffffffe0
-;; CHECK-NEXT: 17: addl %ebx, %eax
-;; CHECK-NEXT: 19: addq $8, %rsp
-;; CHECK-NEXT: 1d: popq %rbx
-;; CHECK-NEXT: 1e: popq %rbp
-;; CHECK-NEXT: 1f: retq
-;; CHECK-NEXT: 20: ud2
+;; CHECK-NEXT: 9: movq 8(%rdi), %rax
+;; CHECK-NEXT: d: cmpq (%rax), %rsp
+;; CHECK-NEXT: 10: jb 0x23
+;; CHECK-NEXT: 12: movq %rsi, %rbx
+;; CHECK-NEXT: 15: callq 0xffffffffffffffe0
+;; CHECK-NEXT: 1a: addl %ebx, %eax
+;; CHECK-NEXT: 1c: addq $8, %rsp
+;; CHECK-NEXT: 20: popq %rbx
+;; CHECK-NEXT: 21: popq %rbp
+;; CHECK-NEXT: 22: retq
+;; CHECK-NEXT: 23: ud2

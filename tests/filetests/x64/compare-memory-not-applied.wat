@@ -20,69 +20,73 @@
 ;; CHECK-LABEL: function %load_used_twice:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1f
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movl (%rcx, %rax), %eax
-;; CHECK-NEXT: 13: cmpl $0xa, %eax
-;; CHECK-NEXT: 16: jl 0x1d
-;; CHECK-NEXT: 18: movl $2, %eax
-;; CHECK-NEXT: 1d: popq %rbp
-;; CHECK-NEXT: 1e: retq
-;; CHECK-NEXT: 1f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x22
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movl (%rcx, %rax), %eax
+;; CHECK-NEXT: 16: cmpl $0xa, %eax
+;; CHECK-NEXT: 19: jl 0x20
+;; CHECK-NEXT: 1b: movl $2, %eax
+;; CHECK-NEXT: 20: popq %rbp
+;; CHECK-NEXT: 21: retq
+;; CHECK-NEXT: 22: ud2
 ;; CHECK-LABEL: function %store_between:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x2f
-;; CHECK-NEXT: a: movl %esi, %ecx
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 10: movl (%rax, %rcx), %ecx
-;; CHECK-NEXT: 13: movl %edx, %edx
-;; CHECK-NEXT: 15: movl $0, (%rax, %rdx)
-;; CHECK-NEXT: 1c: cmpl $0xa, %ecx
-;; CHECK-NEXT: 1f: jge 0x28
-;; CHECK-NEXT: 21: movl $1, %eax
-;; CHECK-NEXT: 26: jmp 0x2d
-;; CHECK-NEXT: 28: movl $2, %eax
-;; CHECK-NEXT: 2d: popq %rbp
-;; CHECK-NEXT: 2e: retq
-;; CHECK-NEXT: 2f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x32
+;; CHECK-NEXT: d: movl %esi, %ecx
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: 13: movl (%rax, %rcx), %ecx
+;; CHECK-NEXT: 16: movl %edx, %edx
+;; CHECK-NEXT: 18: movl $0, (%rax, %rdx)
+;; CHECK-NEXT: 1f: cmpl $0xa, %ecx
+;; CHECK-NEXT: 22: jge 0x2b
+;; CHECK-NEXT: 24: movl $1, %eax
+;; CHECK-NEXT: 29: jmp 0x30
+;; CHECK-NEXT: 2b: movl $2, %eax
+;; CHECK-NEXT: 30: popq %rbp
+;; CHECK-NEXT: 31: retq
+;; CHECK-NEXT: 32: ud2
 ;; CHECK-LABEL: function %other_block:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x31
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movl (%rcx, %rax), %eax
-;; CHECK-NEXT: 13: testl %edx, %edx
-;; CHECK-NEXT: 15: je 0x1e
-;; CHECK-NEXT: 17: movl $3, %eax
-;; CHECK-NEXT: 1c: popq %rbp
-;; CHECK-NEXT: 1d: retq
-;; CHECK-NEXT: 1e: cmpl $0xa, %eax
-;; CHECK-NEXT: 21: jge 0x2a
-;; CHECK-NEXT: 23: movl $1, %eax
-;; CHECK-NEXT: 28: jmp 0x2f
-;; CHECK-NEXT: 2a: movl $2, %eax
-;; CHECK-NEXT: 2f: popq %rbp
-;; CHECK-NEXT: 30: retq
-;; CHECK-NEXT: 31: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x34
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movl (%rcx, %rax), %eax
+;; CHECK-NEXT: 16: testl %edx, %edx
+;; CHECK-NEXT: 18: je 0x21
+;; CHECK-NEXT: 1a: movl $3, %eax
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: cmpl $0xa, %eax
+;; CHECK-NEXT: 24: jge 0x2d
+;; CHECK-NEXT: 26: movl $1, %eax
+;; CHECK-NEXT: 2b: jmp 0x32
+;; CHECK-NEXT: 2d: movl $2, %eax
+;; CHECK-NEXT: 32: popq %rbp
+;; CHECK-NEXT: 33: retq
+;; CHECK-NEXT: 34: ud2
 ;; CHECK-LABEL: function %narrow_not_zero:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x27
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movzbl (%rcx, %rax), %eax
-;; CHECK-NEXT: 14: cmpl $0xa, %eax
-;; CHECK-NEXT: 17: jae 0x20
-;; CHECK-NEXT: 19: movl $1, %eax
-;; CHECK-NEXT: 1e: jmp 0x25
-;; CHECK-NEXT: 20: movl $2, %eax
-;; CHECK-NEXT: 25: popq %rbp
-;; CHECK-NEXT: 26: retq
-;; CHECK-NEXT: 27: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x2a
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movzbl (%rcx, %rax), %eax
+;; CHECK-NEXT: 17: cmpl $0xa, %eax
+;; CHECK-NEXT: 1a: jae 0x23
+;; CHECK-NEXT: 1c: movl $1, %eax
+;; CHECK-NEXT: 21: jmp 0x28
+;; CHECK-NEXT: 23: movl $2, %eax
+;; CHECK-NEXT: 28: popq %rbp
+;; CHECK-NEXT: 29: retq
+;; CHECK-NEXT: 2a: ud2

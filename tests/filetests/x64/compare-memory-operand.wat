@@ -17,72 +17,77 @@
 ;; CHECK-LABEL: function %br_imm:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x25
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: cmpl $0xa, 4(%rcx, %rax)
-;; CHECK-NEXT: 15: jge 0x1e
-;; CHECK-NEXT: 17: movl $1, %eax
-;; CHECK-NEXT: 1c: jmp 0x23
-;; CHECK-NEXT: 1e: movl $2, %eax
-;; CHECK-NEXT: 23: popq %rbp
-;; CHECK-NEXT: 24: retq
-;; CHECK-NEXT: 25: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x28
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: cmpl $0xa, 4(%rcx, %rax)
+;; CHECK-NEXT: 18: jge 0x21
+;; CHECK-NEXT: 1a: movl $1, %eax
+;; CHECK-NEXT: 1f: jmp 0x26
+;; CHECK-NEXT: 21: movl $2, %eax
+;; CHECK-NEXT: 26: popq %rbp
+;; CHECK-NEXT: 27: retq
+;; CHECK-NEXT: 28: ud2
 ;; CHECK-LABEL: function %br_reg_left:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x23
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: cmpl (%rcx, %rax), %edx
-;; CHECK-NEXT: 13: jbe 0x1c
-;; CHECK-NEXT: 15: movl $1, %eax
-;; CHECK-NEXT: 1a: jmp 0x21
-;; CHECK-NEXT: 1c: movl $2, %eax
-;; CHECK-NEXT: 21: popq %rbp
-;; CHECK-NEXT: 22: retq
-;; CHECK-NEXT: 23: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x26
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: cmpl (%rcx, %rax), %edx
+;; CHECK-NEXT: 16: jbe 0x1f
+;; CHECK-NEXT: 18: movl $1, %eax
+;; CHECK-NEXT: 1d: jmp 0x24
+;; CHECK-NEXT: 1f: movl $2, %eax
+;; CHECK-NEXT: 24: popq %rbp
+;; CHECK-NEXT: 25: retq
+;; CHECK-NEXT: 26: ud2
 ;; CHECK-LABEL: function %br_reg_right:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x24
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: cmpq (%rcx, %rax), %rdx
-;; CHECK-NEXT: 14: jle 0x1d
-;; CHECK-NEXT: 16: movl $1, %eax
-;; CHECK-NEXT: 1b: jmp 0x22
-;; CHECK-NEXT: 1d: movl $2, %eax
-;; CHECK-NEXT: 22: popq %rbp
-;; CHECK-NEXT: 23: retq
-;; CHECK-NEXT: 24: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x27
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: cmpq (%rcx, %rax), %rdx
+;; CHECK-NEXT: 17: jle 0x20
+;; CHECK-NEXT: 19: movl $1, %eax
+;; CHECK-NEXT: 1e: jmp 0x25
+;; CHECK-NEXT: 20: movl $2, %eax
+;; CHECK-NEXT: 25: popq %rbp
+;; CHECK-NEXT: 26: retq
+;; CHECK-NEXT: 27: ud2
 ;; CHECK-LABEL: function %select:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1c
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rsi
-;; CHECK-NEXT: 10: cmpl $7, (%rsi, %rax)
-;; CHECK-NEXT: 14: cmovnel %ecx, %edx
-;; CHECK-NEXT: 17: movq %rdx, %rax
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1f
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rsi
+;; CHECK-NEXT: 13: cmpl $7, (%rsi, %rax)
+;; CHECK-NEXT: 17: cmovnel %ecx, %edx
+;; CHECK-NEXT: 1a: movq %rdx, %rax
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2
 ;; CHECK-LABEL: function %value:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1e
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rsi
-;; CHECK-NEXT: 10: xorl %ecx, %ecx
-;; CHECK-NEXT: 12: cmpl 8(%rsi, %rax), %edx
-;; CHECK-NEXT: 16: setae %cl
-;; CHECK-NEXT: 19: movq %rcx, %rax
-;; CHECK-NEXT: 1c: popq %rbp
-;; CHECK-NEXT: 1d: retq
-;; CHECK-NEXT: 1e: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x21
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rsi
+;; CHECK-NEXT: 13: xorl %ecx, %ecx
+;; CHECK-NEXT: 15: cmpl 8(%rsi, %rax), %edx
+;; CHECK-NEXT: 19: setae %cl
+;; CHECK-NEXT: 1c: movq %rcx, %rax
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: ud2

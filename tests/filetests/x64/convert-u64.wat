@@ -7,20 +7,21 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x34
-;; CHECK-NEXT: a: xorps %xmm0, %xmm0
-;; CHECK-NEXT: d: testq %rsi, %rsi
-;; CHECK-NEXT: 10: js 0x19
-;; CHECK-NEXT: 12: cvtsi2sdq %rsi, %xmm0
-;; CHECK-NEXT: 17: jmp 0x32
-;; CHECK-NEXT: 19: movq %rsi, %r10
-;; CHECK-NEXT: 1c: shrq $1, %r10
-;; CHECK-NEXT: 1f: movq %rsi, %r11
-;; CHECK-NEXT: 22: andq $1, %r11
-;; CHECK-NEXT: 26: orq %r11, %r10
-;; CHECK-NEXT: 29: cvtsi2sdq %r10, %xmm0
-;; CHECK-NEXT: 2e: addsd %xmm0, %xmm0
-;; CHECK-NEXT: 32: popq %rbp
-;; CHECK-NEXT: 33: retq
-;; CHECK-NEXT: 34: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x37
+;; CHECK-NEXT: d: xorps %xmm0, %xmm0
+;; CHECK-NEXT: 10: testq %rsi, %rsi
+;; CHECK-NEXT: 13: js 0x1c
+;; CHECK-NEXT: 15: cvtsi2sdq %rsi, %xmm0
+;; CHECK-NEXT: 1a: jmp 0x35
+;; CHECK-NEXT: 1c: movq %rsi, %r10
+;; CHECK-NEXT: 1f: shrq $1, %r10
+;; CHECK-NEXT: 22: movq %rsi, %r11
+;; CHECK-NEXT: 25: andq $1, %r11
+;; CHECK-NEXT: 29: orq %r11, %r10
+;; CHECK-NEXT: 2c: cvtsi2sdq %r10, %xmm0
+;; CHECK-NEXT: 31: addsd %xmm0, %xmm0
+;; CHECK-NEXT: 35: popq %rbp
+;; CHECK-NEXT: 36: retq
+;; CHECK-NEXT: 37: ud2

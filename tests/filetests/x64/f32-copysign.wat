@@ -7,16 +7,17 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x23
-;; CHECK-NEXT: a: movaps %xmm1, %xmm15
-;; CHECK-NEXT: e: andps 0x1a(%rip), %xmm15
-;; CHECK-NEXT: 16: andps 0x23(%rip), %xmm0
-;; CHECK-NEXT: 1d: orps %xmm15, %xmm0
-;; CHECK-NEXT: 21: popq %rbp
-;; CHECK-NEXT: 22: retq
-;; CHECK-NEXT: 23: ud2
-;; CHECK-NEXT: 25: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x26
+;; CHECK-NEXT: d: movaps %xmm1, %xmm15
+;; CHECK-NEXT: 11: andps 0x17(%rip), %xmm15
+;; CHECK-NEXT: 19: andps 0x20(%rip), %xmm0
+;; CHECK-NEXT: 20: orps %xmm15, %xmm0
+;; CHECK-NEXT: 24: popq %rbp
+;; CHECK-NEXT: 25: retq
+;; CHECK-NEXT: 26: ud2
+;; CHECK-NEXT: 28: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
 ;; CHECK-NEXT: 30: .quad 0x8000000080000000
 ;; CHECK-NEXT: 38: .quad 0x8000000080000000
 ;; CHECK-NEXT: 40: .quad 0x7fffffff7fffffff

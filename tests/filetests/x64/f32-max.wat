@@ -7,16 +7,17 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x22
-;; CHECK-NEXT: a: ucomiss %xmm1, %xmm0
-;; CHECK-NEXT: d: jp 0x1c
-;; CHECK-NEXT: f: jne 0x16
-;; CHECK-NEXT: 11: andps %xmm1, %xmm0
-;; CHECK-NEXT: 14: jmp 0x20
-;; CHECK-NEXT: 16: maxss %xmm1, %xmm0
-;; CHECK-NEXT: 1a: jmp 0x20
-;; CHECK-NEXT: 1c: addss %xmm1, %xmm0
-;; CHECK-NEXT: 20: popq %rbp
-;; CHECK-NEXT: 21: retq
-;; CHECK-NEXT: 22: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x25
+;; CHECK-NEXT: d: ucomiss %xmm1, %xmm0
+;; CHECK-NEXT: 10: jp 0x1f
+;; CHECK-NEXT: 12: jne 0x19
+;; CHECK-NEXT: 14: andps %xmm1, %xmm0
+;; CHECK-NEXT: 17: jmp 0x23
+;; CHECK-NEXT: 19: maxss %xmm1, %xmm0
+;; CHECK-NEXT: 1d: jmp 0x23
+;; CHECK-NEXT: 1f: addss %xmm1, %xmm0
+;; CHECK-NEXT: 23: popq %rbp
+;; CHECK-NEXT: 24: retq
+;; CHECK-NEXT: 25: ud2

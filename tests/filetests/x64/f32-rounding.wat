@@ -7,12 +7,13 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x24
-;; CHECK-NEXT: a: roundss $0xa, %xmm0, %xmm0
-;; CHECK-NEXT: 10: roundss $9, %xmm0, %xmm0
-;; CHECK-NEXT: 16: roundss $0xb, %xmm0, %xmm0
-;; CHECK-NEXT: 1c: roundss $8, %xmm0, %xmm0
-;; CHECK-NEXT: 22: popq %rbp
-;; CHECK-NEXT: 23: retq
-;; CHECK-NEXT: 24: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x27
+;; CHECK-NEXT: d: roundss $0xa, %xmm0, %xmm0
+;; CHECK-NEXT: 13: roundss $9, %xmm0, %xmm0
+;; CHECK-NEXT: 19: roundss $0xb, %xmm0, %xmm0
+;; CHECK-NEXT: 1f: roundss $8, %xmm0, %xmm0
+;; CHECK-NEXT: 25: popq %rbp
+;; CHECK-NEXT: 26: retq
+;; CHECK-NEXT: 27: ud2

@@ -7,13 +7,13 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
-;; CHECK-NEXT: a: movsd 0xe(%rip), %xmm0
-;; CHECK-NEXT: 12: xorps %xmm1, %xmm1
-;; CHECK-NEXT: 15: vaddsd %xmm1, %xmm0, %xmm0
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
-;; CHECK-NEXT: 1b: ud2
-;; CHECK-NEXT: 1d: .byte 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1e
+;; CHECK-NEXT: d: movsd 0xb(%rip), %xmm0
+;; CHECK-NEXT: 15: xorps %xmm1, %xmm1
+;; CHECK-NEXT: 18: vaddsd %xmm1, %xmm0, %xmm0
+;; CHECK-NEXT: 1c: popq %rbp
+;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 1e: ud2
 ;; CHECK-NEXT: 20: .quad 0x3ff8000000000000

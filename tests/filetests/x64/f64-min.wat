@@ -7,16 +7,17 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x23
-;; CHECK-NEXT: a: ucomisd %xmm1, %xmm0
-;; CHECK-NEXT: e: jp 0x1d
-;; CHECK-NEXT: 10: jne 0x17
-;; CHECK-NEXT: 12: orps %xmm1, %xmm0
-;; CHECK-NEXT: 15: jmp 0x21
-;; CHECK-NEXT: 17: minsd %xmm1, %xmm0
-;; CHECK-NEXT: 1b: jmp 0x21
-;; CHECK-NEXT: 1d: addsd %xmm1, %xmm0
-;; CHECK-NEXT: 21: popq %rbp
-;; CHECK-NEXT: 22: retq
-;; CHECK-NEXT: 23: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x26
+;; CHECK-NEXT: d: ucomisd %xmm1, %xmm0
+;; CHECK-NEXT: 11: jp 0x20
+;; CHECK-NEXT: 13: jne 0x1a
+;; CHECK-NEXT: 15: orps %xmm1, %xmm0
+;; CHECK-NEXT: 18: jmp 0x24
+;; CHECK-NEXT: 1a: minsd %xmm1, %xmm0
+;; CHECK-NEXT: 1e: jmp 0x24
+;; CHECK-NEXT: 20: addsd %xmm1, %xmm0
+;; CHECK-NEXT: 24: popq %rbp
+;; CHECK-NEXT: 25: retq
+;; CHECK-NEXT: 26: ud2

@@ -7,14 +7,15 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1a
-;; CHECK-NEXT: a: xorps 0xf(%rip), %xmm0
-;; CHECK-NEXT: 11: andps 0x18(%rip), %xmm0
-;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq
-;; CHECK-NEXT: 1a: ud2
-;; CHECK-NEXT: 1c: .byte 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1d
+;; CHECK-NEXT: d: xorps 0xc(%rip), %xmm0
+;; CHECK-NEXT: 14: andps 0x15(%rip), %xmm0
+;; CHECK-NEXT: 1b: popq %rbp
+;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 1d: ud2
+;; CHECK-NEXT: 1f: .byte 0xcc
 ;; CHECK-NEXT: 20: .quad 0x8000000000000000
 ;; CHECK-NEXT: 28: .quad 0x8000000000000000
 ;; CHECK-NEXT: 30: .quad 0x7fffffffffffffff

@@ -7,14 +7,15 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
-;; CHECK-NEXT: a: xorl %eax, %eax
-;; CHECK-NEXT: c: xorl %ecx, %ecx
-;; CHECK-NEXT: e: ucomiss %xmm1, %xmm0
-;; CHECK-NEXT: 11: setne %al
-;; CHECK-NEXT: 14: setp %cl
-;; CHECK-NEXT: 17: orl %ecx, %eax
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
-;; CHECK-NEXT: 1b: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1e
+;; CHECK-NEXT: d: xorl %eax, %eax
+;; CHECK-NEXT: f: xorl %ecx, %ecx
+;; CHECK-NEXT: 11: ucomiss %xmm1, %xmm0
+;; CHECK-NEXT: 14: setne %al
+;; CHECK-NEXT: 17: setp %cl
+;; CHECK-NEXT: 1a: orl %ecx, %eax
+;; CHECK-NEXT: 1c: popq %rbp
+;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 1e: ud2

@@ -17,51 +17,55 @@
 ;; CHECK-LABEL: function %countdown:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: addl $-1, %esi
-;; CHECK-NEXT: d: jne 0xa
-;; CHECK-NEXT: f: movq %rsi, %rax
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
-;; CHECK-NEXT: 14: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x17
+;; CHECK-NEXT: d: addl $-1, %esi
+;; CHECK-NEXT: 10: jne 0xd
+;; CHECK-NEXT: 12: movq %rsi, %rax
+;; CHECK-NEXT: 15: popq %rbp
+;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 17: ud2
 ;; CHECK-LABEL: function %and_zero:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1d
-;; CHECK-NEXT: a: andq %rdx, %rsi
-;; CHECK-NEXT: d: je 0x16
-;; CHECK-NEXT: f: movl $2, %eax
-;; CHECK-NEXT: 14: jmp 0x1b
-;; CHECK-NEXT: 16: movl $1, %eax
-;; CHECK-NEXT: 1b: popq %rbp
-;; CHECK-NEXT: 1c: retq
-;; CHECK-NEXT: 1d: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x20
+;; CHECK-NEXT: d: andq %rdx, %rsi
+;; CHECK-NEXT: 10: je 0x19
+;; CHECK-NEXT: 12: movl $2, %eax
+;; CHECK-NEXT: 17: jmp 0x1e
+;; CHECK-NEXT: 19: movl $1, %eax
+;; CHECK-NEXT: 1e: popq %rbp
+;; CHECK-NEXT: 1f: retq
+;; CHECK-NEXT: 20: ud2
 ;; CHECK-LABEL: function %after_shift:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x21
-;; CHECK-NEXT: a: movq %rdx, %rcx
-;; CHECK-NEXT: d: shll %cl, %esi
-;; CHECK-NEXT: f: testl %esi, %esi
-;; CHECK-NEXT: 11: je 0x1a
-;; CHECK-NEXT: 13: movl $2, %eax
-;; CHECK-NEXT: 18: jmp 0x1f
-;; CHECK-NEXT: 1a: movl $1, %eax
-;; CHECK-NEXT: 1f: popq %rbp
-;; CHECK-NEXT: 20: retq
-;; CHECK-NEXT: 21: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x24
+;; CHECK-NEXT: d: movq %rdx, %rcx
+;; CHECK-NEXT: 10: shll %cl, %esi
+;; CHECK-NEXT: 12: testl %esi, %esi
+;; CHECK-NEXT: 14: je 0x1d
+;; CHECK-NEXT: 16: movl $2, %eax
+;; CHECK-NEXT: 1b: jmp 0x22
+;; CHECK-NEXT: 1d: movl $1, %eax
+;; CHECK-NEXT: 22: popq %rbp
+;; CHECK-NEXT: 23: retq
+;; CHECK-NEXT: 24: ud2
 ;; CHECK-LABEL: function %eqz_value:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x18
-;; CHECK-NEXT: a: addq $0x40, %rsi
-;; CHECK-NEXT: e: xorl %eax, %eax
-;; CHECK-NEXT: 10: testq %rsi, %rsi
-;; CHECK-NEXT: 13: sete %al
-;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq
-;; CHECK-NEXT: 18: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1b
+;; CHECK-NEXT: d: addq $0x40, %rsi
+;; CHECK-NEXT: 11: xorl %eax, %eax
+;; CHECK-NEXT: 13: testq %rsi, %rsi
+;; CHECK-NEXT: 16: sete %al
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: ud2

@@ -9,34 +9,37 @@
 ;; CHECK-LABEL: function %mul:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: vmulsd 6(%rip), %xmm0, %xmm0
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
-;; CHECK-NEXT: 14: ud2
-;; CHECK-NEXT: 16: .byte 0xcc, 0xcc
-;; CHECK-NEXT: 18: .quad 0x4004000000000000
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x17
+;; CHECK-NEXT: d: vmulsd 0xb(%rip), %xmm0, %xmm0
+;; CHECK-NEXT: 15: popq %rbp
+;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 17: ud2
+;; CHECK-NEXT: 19: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 20: .quad 0x4004000000000000
 ;; CHECK-LABEL: function %add_left:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: vaddss 6(%rip), %xmm0, %xmm0
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
-;; CHECK-NEXT: 14: ud2
-;; CHECK-NEXT: 16: .byte 0xcc, 0xcc
-;; CHECK-NEXT: 18: .long 0x3fc00000
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x17
+;; CHECK-NEXT: d: vaddss 7(%rip), %xmm0, %xmm0
+;; CHECK-NEXT: 15: popq %rbp
+;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 17: ud2
+;; CHECK-NEXT: 19: .byte 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 1c: .long 0x3fc00000
 ;; CHECK-LABEL: function %sub_left:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x18
-;; CHECK-NEXT: a: movsd 0xe(%rip), %xmm1
-;; CHECK-NEXT: 12: vsubsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq
-;; CHECK-NEXT: 18: ud2
-;; CHECK-NEXT: 1a: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1b
+;; CHECK-NEXT: d: movsd 0xb(%rip), %xmm1
+;; CHECK-NEXT: 15: vsubsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: ud2
+;; CHECK-NEXT: 1d: .byte 0xcc, 0xcc, 0xcc
 ;; CHECK-NEXT: 20: .quad 0x3ff8000000000000

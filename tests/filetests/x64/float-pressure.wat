@@ -8,78 +8,80 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x30, %rsp
-;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x13e
-;; CHECK-NEXT: 12: vmulsd 0x126(%rip), %xmm0, %xmm1
-;; CHECK-NEXT: 1a: vmulsd 0x126(%rip), %xmm0, %xmm2
-;; CHECK-NEXT: 22: vmulsd 0x126(%rip), %xmm0, %xmm3
-;; CHECK-NEXT: 2a: vmulsd 0x126(%rip), %xmm0, %xmm4
-;; CHECK-NEXT: 32: vmulsd 0x126(%rip), %xmm0, %xmm5
-;; CHECK-NEXT: 3a: vmulsd 0x126(%rip), %xmm0, %xmm6
-;; CHECK-NEXT: 42: vmulsd 0x126(%rip), %xmm0, %xmm7
-;; CHECK-NEXT: 4a: vmulsd 0x126(%rip), %xmm0, %xmm8
-;; CHECK-NEXT: 52: vmulsd 0x126(%rip), %xmm0, %xmm9
-;; CHECK-NEXT: 5a: vmulsd 0x126(%rip), %xmm0, %xmm10
-;; CHECK-NEXT: 62: vmulsd 0x126(%rip), %xmm0, %xmm11
-;; CHECK-NEXT: 6a: vmulsd 0x126(%rip), %xmm0, %xmm12
-;; CHECK-NEXT: 72: vmulsd 0x126(%rip), %xmm0, %xmm13
-;; CHECK-NEXT: 7a: vmulsd 0x126(%rip), %xmm0, %xmm14
-;; CHECK-NEXT: 82: movsd %xmm1, (%rsp)
-;; CHECK-NEXT: 87: vmulsd 0x121(%rip), %xmm0, %xmm1
-;; CHECK-NEXT: 8f: movsd %xmm2, 8(%rsp)
-;; CHECK-NEXT: 95: vmulsd 0x11b(%rip), %xmm0, %xmm2
-;; CHECK-NEXT: 9d: movsd %xmm3, 0x10(%rsp)
-;; CHECK-NEXT: a3: vmulsd 0x115(%rip), %xmm0, %xmm3
-;; CHECK-NEXT: ab: movsd %xmm4, 0x18(%rsp)
-;; CHECK-NEXT: b1: vmulsd 0x10f(%rip), %xmm0, %xmm4
-;; CHECK-NEXT: b9: movsd %xmm5, 0x20(%rsp)
-;; CHECK-NEXT: bf: vmulsd 0x109(%rip), %xmm0, %xmm5
-;; CHECK-NEXT: c7: vmulsd 0x109(%rip), %xmm0, %xmm0
-;; CHECK-NEXT: cf: vaddsd %xmm0, %xmm5, %xmm0
-;; CHECK-NEXT: d3: vaddsd %xmm0, %xmm4, %xmm0
-;; CHECK-NEXT: d7: vaddsd %xmm0, %xmm3, %xmm0
-;; CHECK-NEXT: db: vaddsd %xmm0, %xmm2, %xmm0
-;; CHECK-NEXT: df: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: e3: vaddsd %xmm0, %xmm14, %xmm0
-;; CHECK-NEXT: e7: vaddsd %xmm0, %xmm13, %xmm0
-;; CHECK-NEXT: eb: vaddsd %xmm0, %xmm12, %xmm0
-;; CHECK-NEXT: ef: vaddsd %xmm0, %xmm11, %xmm0
-;; CHECK-NEXT: f3: vaddsd %xmm0, %xmm10, %xmm0
-;; CHECK-NEXT: f7: vaddsd %xmm0, %xmm9, %xmm0
-;; CHECK-NEXT: fb: vaddsd %xmm0, %xmm8, %xmm0
-;; CHECK-NEXT: ff: vaddsd %xmm0, %xmm7, %xmm0
-;; CHECK-NEXT: 103: vaddsd %xmm0, %xmm6, %xmm0
-;; CHECK-NEXT: 107: movsd 0x20(%rsp), %xmm1
-;; CHECK-NEXT: 10d: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 111: movsd 0x18(%rsp), %xmm1
-;; CHECK-NEXT: 117: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 11b: movsd 0x10(%rsp), %xmm1
-;; CHECK-NEXT: 121: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 125: movsd 8(%rsp), %xmm1
-;; CHECK-NEXT: 12b: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 12f: movsd (%rsp), %xmm1
-;; CHECK-NEXT: 134: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 138: addq $0x30, %rsp
-;; CHECK-NEXT: 13c: popq %rbp
-;; CHECK-NEXT: 13d: retq
-;; CHECK-NEXT: 13e: ud2
-;; CHECK-NEXT: 140: .quad 0x4008000000000000
-;; CHECK-NEXT: 148: .quad 0x4010000000000000
-;; CHECK-NEXT: 150: .quad 0x4014000000000000
-;; CHECK-NEXT: 158: .quad 0x4018000000000000
-;; CHECK-NEXT: 160: .quad 0x401c000000000000
-;; CHECK-NEXT: 168: .quad 0x4020000000000000
-;; CHECK-NEXT: 170: .quad 0x4022000000000000
-;; CHECK-NEXT: 178: .quad 0x4024000000000000
-;; CHECK-NEXT: 180: .quad 0x4026000000000000
-;; CHECK-NEXT: 188: .quad 0x4028000000000000
-;; CHECK-NEXT: 190: .quad 0x402a000000000000
-;; CHECK-NEXT: 198: .quad 0x402c000000000000
-;; CHECK-NEXT: 1a0: .quad 0x402e000000000000
-;; CHECK-NEXT: 1a8: .quad 0x4030000000000000
-;; CHECK-NEXT: 1b0: .quad 0x4031000000000000
-;; CHECK-NEXT: 1b8: .quad 0x4032000000000000
-;; CHECK-NEXT: 1c0: .quad 0x4033000000000000
-;; CHECK-NEXT: 1c8: .quad 0x4034000000000000
-;; CHECK-NEXT: 1d0: .quad 0x4035000000000000
-;; CHECK-NEXT: 1d8: .quad 0x4036000000000000
+;; CHECK-NEXT: 8: movq 8(%rdi), %rax
+;; CHECK-NEXT: c: cmpq (%rax), %rsp
+;; CHECK-NEXT: f: jb 0x141
+;; CHECK-NEXT: 15: vmulsd 0x12b(%rip), %xmm0, %xmm1
+;; CHECK-NEXT: 1d: vmulsd 0x12b(%rip), %xmm0, %xmm2
+;; CHECK-NEXT: 25: vmulsd 0x12b(%rip), %xmm0, %xmm3
+;; CHECK-NEXT: 2d: vmulsd 0x12b(%rip), %xmm0, %xmm4
+;; CHECK-NEXT: 35: vmulsd 0x12b(%rip), %xmm0, %xmm5
+;; CHECK-NEXT: 3d: vmulsd 0x12b(%rip), %xmm0, %xmm6
+;; CHECK-NEXT: 45: vmulsd 0x12b(%rip), %xmm0, %xmm7
+;; CHECK-NEXT: 4d: vmulsd 0x12b(%rip), %xmm0, %xmm8
+;; CHECK-NEXT: 55: vmulsd 0x12b(%rip), %xmm0, %xmm9
+;; CHECK-NEXT: 5d: vmulsd 0x12b(%rip), %xmm0, %xmm10
+;; CHECK-NEXT: 65: vmulsd 0x12b(%rip), %xmm0, %xmm11
+;; CHECK-NEXT: 6d: vmulsd 0x12b(%rip), %xmm0, %xmm12
+;; CHECK-NEXT: 75: vmulsd 0x12b(%rip), %xmm0, %xmm13
+;; CHECK-NEXT: 7d: vmulsd 0x12b(%rip), %xmm0, %xmm14
+;; CHECK-NEXT: 85: movsd %xmm1, (%rsp)
+;; CHECK-NEXT: 8a: vmulsd 0x126(%rip), %xmm0, %xmm1
+;; CHECK-NEXT: 92: movsd %xmm2, 8(%rsp)
+;; CHECK-NEXT: 98: vmulsd 0x120(%rip), %xmm0, %xmm2
+;; CHECK-NEXT: a0: movsd %xmm3, 0x10(%rsp)
+;; CHECK-NEXT: a6: vmulsd 0x11a(%rip), %xmm0, %xmm3
+;; CHECK-NEXT: ae: movsd %xmm4, 0x18(%rsp)
+;; CHECK-NEXT: b4: vmulsd 0x114(%rip), %xmm0, %xmm4
+;; CHECK-NEXT: bc: movsd %xmm5, 0x20(%rsp)
+;; CHECK-NEXT: c2: vmulsd 0x10e(%rip), %xmm0, %xmm5
+;; CHECK-NEXT: ca: vmulsd 0x10e(%rip), %xmm0, %xmm0
+;; CHECK-NEXT: d2: vaddsd %xmm0, %xmm5, %xmm0
+;; CHECK-NEXT: d6: vaddsd %xmm0, %xmm4, %xmm0
+;; CHECK-NEXT: da: vaddsd %xmm0, %xmm3, %xmm0
+;; CHECK-NEXT: de: vaddsd %xmm0, %xmm2, %xmm0
+;; CHECK-NEXT: e2: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: e6: vaddsd %xmm0, %xmm14, %xmm0
+;; CHECK-NEXT: ea: vaddsd %xmm0, %xmm13, %xmm0
+;; CHECK-NEXT: ee: vaddsd %xmm0, %xmm12, %xmm0
+;; CHECK-NEXT: f2: vaddsd %xmm0, %xmm11, %xmm0
+;; CHECK-NEXT: f6: vaddsd %xmm0, %xmm10, %xmm0
+;; CHECK-NEXT: fa: vaddsd %xmm0, %xmm9, %xmm0
+;; CHECK-NEXT: fe: vaddsd %xmm0, %xmm8, %xmm0
+;; CHECK-NEXT: 102: vaddsd %xmm0, %xmm7, %xmm0
+;; CHECK-NEXT: 106: vaddsd %xmm0, %xmm6, %xmm0
+;; CHECK-NEXT: 10a: movsd 0x20(%rsp), %xmm1
+;; CHECK-NEXT: 110: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 114: movsd 0x18(%rsp), %xmm1
+;; CHECK-NEXT: 11a: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 11e: movsd 0x10(%rsp), %xmm1
+;; CHECK-NEXT: 124: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 128: movsd 8(%rsp), %xmm1
+;; CHECK-NEXT: 12e: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 132: movsd (%rsp), %xmm1
+;; CHECK-NEXT: 137: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 13b: addq $0x30, %rsp
+;; CHECK-NEXT: 13f: popq %rbp
+;; CHECK-NEXT: 140: retq
+;; CHECK-NEXT: 141: ud2
+;; CHECK-NEXT: 143: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 148: .quad 0x4008000000000000
+;; CHECK-NEXT: 150: .quad 0x4010000000000000
+;; CHECK-NEXT: 158: .quad 0x4014000000000000
+;; CHECK-NEXT: 160: .quad 0x4018000000000000
+;; CHECK-NEXT: 168: .quad 0x401c000000000000
+;; CHECK-NEXT: 170: .quad 0x4020000000000000
+;; CHECK-NEXT: 178: .quad 0x4022000000000000
+;; CHECK-NEXT: 180: .quad 0x4024000000000000
+;; CHECK-NEXT: 188: .quad 0x4026000000000000
+;; CHECK-NEXT: 190: .quad 0x4028000000000000
+;; CHECK-NEXT: 198: .quad 0x402a000000000000
+;; CHECK-NEXT: 1a0: .quad 0x402c000000000000
+;; CHECK-NEXT: 1a8: .quad 0x402e000000000000
+;; CHECK-NEXT: 1b0: .quad 0x4030000000000000
+;; CHECK-NEXT: 1b8: .quad 0x4031000000000000
+;; CHECK-NEXT: 1c0: .quad 0x4032000000000000
+;; CHECK-NEXT: 1c8: .quad 0x4033000000000000
+;; CHECK-NEXT: 1d0: .quad 0x4034000000000000
+;; CHECK-NEXT: 1d8: .quad 0x4035000000000000
+;; CHECK-NEXT: 1e0: .quad 0x4036000000000000

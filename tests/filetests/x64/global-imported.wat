@@ -7,10 +7,11 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x13
-;; CHECK-NEXT: a: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: e: movq (%rax), %rax
-;; CHECK-NEXT: 11: popq %rbp
-;; CHECK-NEXT: 12: retq
-;; CHECK-NEXT: 13: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x16
+;; CHECK-NEXT: d: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: 11: movq (%rax), %rax
+;; CHECK-NEXT: 14: popq %rbp
+;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 16: ud2

@@ -14,24 +14,26 @@
 ;; CHECK-LABEL: function %incr:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1a
-;; CHECK-NEXT: a: shll $2, %esi
-;; CHECK-NEXT: d: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 11: imull (%rax, %rsi), %edx
-;; CHECK-NEXT: 15: movl %edx, (%rax, %rsi)
-;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq
-;; CHECK-NEXT: 1a: ud2
-;; CHECK-LABEL: function %accum:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1d
-;; CHECK-NEXT: a: addl $8, %esi
-;; CHECK-NEXT: d: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 11: vaddsd (%rax, %rsi), %xmm0, %xmm0
-;; CHECK-NEXT: 16: movsd %xmm0, (%rax, %rsi)
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1d
+;; CHECK-NEXT: d: shll $2, %esi
+;; CHECK-NEXT: 10: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: 14: imull (%rax, %rsi), %edx
+;; CHECK-NEXT: 18: movl %edx, (%rax, %rsi)
 ;; CHECK-NEXT: 1b: popq %rbp
 ;; CHECK-NEXT: 1c: retq
 ;; CHECK-NEXT: 1d: ud2
+;; CHECK-LABEL: function %accum:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x20
+;; CHECK-NEXT: d: addl $8, %esi
+;; CHECK-NEXT: 10: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: 14: vaddsd (%rax, %rsi), %xmm0, %xmm0
+;; CHECK-NEXT: 19: movsd %xmm0, (%rax, %rsi)
+;; CHECK-NEXT: 1e: popq %rbp
+;; CHECK-NEXT: 1f: retq
+;; CHECK-NEXT: 20: ud2

@@ -7,12 +7,13 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x15
-;; CHECK-NEXT: a: movq %rsi, %rax
-;; CHECK-NEXT: d: andl %edx, %eax
-;; CHECK-NEXT: f: orl %ecx, %eax
-;; CHECK-NEXT: 11: xorl %esi, %eax
-;; CHECK-NEXT: 13: popq %rbp
-;; CHECK-NEXT: 14: retq
-;; CHECK-NEXT: 15: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x18
+;; CHECK-NEXT: d: movq %rsi, %rax
+;; CHECK-NEXT: 10: andl %edx, %eax
+;; CHECK-NEXT: 12: orl %ecx, %eax
+;; CHECK-NEXT: 14: xorl %esi, %eax
+;; CHECK-NEXT: 16: popq %rbp
+;; CHECK-NEXT: 17: retq
+;; CHECK-NEXT: 18: ud2

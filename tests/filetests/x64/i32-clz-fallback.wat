@@ -7,12 +7,13 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1c
-;; CHECK-NEXT: a: movl $0x3f, %r10d
-;; CHECK-NEXT: 10: bsrl %esi, %eax
-;; CHECK-NEXT: 13: cmovel %r10d, %eax
-;; CHECK-NEXT: 17: xorl $0x1f, %eax
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1f
+;; CHECK-NEXT: d: movl $0x3f, %r10d
+;; CHECK-NEXT: 13: bsrl %esi, %eax
+;; CHECK-NEXT: 16: cmovel %r10d, %eax
+;; CHECK-NEXT: 1a: xorl $0x1f, %eax
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2

@@ -7,15 +7,16 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1a
-;; CHECK-NEXT: a: movq %rsi, %rax
-;; CHECK-NEXT: d: movq %rdx, %rcx
-;; CHECK-NEXT: 10: testl %ecx, %ecx
-;; CHECK-NEXT: 12: je 0x1c
-;; CHECK-NEXT: 14: xorl %edx, %edx
-;; CHECK-NEXT: 16: divl %ecx
-;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq
-;; CHECK-NEXT: 1a: ud2
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1d
+;; CHECK-NEXT: d: movq %rsi, %rax
+;; CHECK-NEXT: 10: movq %rdx, %rcx
+;; CHECK-NEXT: 13: testl %ecx, %ecx
+;; CHECK-NEXT: 15: je 0x1f
+;; CHECK-NEXT: 17: xorl %edx, %edx
+;; CHECK-NEXT: 19: divl %ecx
+;; CHECK-NEXT: 1b: popq %rbp
+;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 1d: ud2
+;; CHECK-NEXT: 1f: ud2

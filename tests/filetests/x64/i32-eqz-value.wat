@@ -7,11 +7,12 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x13
-;; CHECK-NEXT: a: xorl %eax, %eax
-;; CHECK-NEXT: c: testl %esi, %esi
-;; CHECK-NEXT: e: sete %al
-;; CHECK-NEXT: 11: popq %rbp
-;; CHECK-NEXT: 12: retq
-;; CHECK-NEXT: 13: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x16
+;; CHECK-NEXT: d: xorl %eax, %eax
+;; CHECK-NEXT: f: testl %esi, %esi
+;; CHECK-NEXT: 11: sete %al
+;; CHECK-NEXT: 14: popq %rbp
+;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 16: ud2

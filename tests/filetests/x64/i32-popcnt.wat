@@ -7,9 +7,10 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: popcntl %esi, %eax
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: popcntl %esi, %eax
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2

@@ -7,20 +7,21 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x25
-;; CHECK-NEXT: a: movq %rsi, %rax
-;; CHECK-NEXT: d: movq %rdx, %rcx
-;; CHECK-NEXT: 10: testl %ecx, %ecx
-;; CHECK-NEXT: 12: je 0x27
-;; CHECK-NEXT: 14: cmpl $-1, %ecx
-;; CHECK-NEXT: 17: jne 0x1d
-;; CHECK-NEXT: 19: xorl %edx, %edx
-;; CHECK-NEXT: 1b: jmp 0x20
-;; CHECK-NEXT: 1d: cltd
-;; CHECK-NEXT: 1e: idivl %ecx
-;; CHECK-NEXT: 20: movq %rdx, %rax
-;; CHECK-NEXT: 23: popq %rbp
-;; CHECK-NEXT: 24: retq
-;; CHECK-NEXT: 25: ud2
-;; CHECK-NEXT: 27: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x28
+;; CHECK-NEXT: d: movq %rsi, %rax
+;; CHECK-NEXT: 10: movq %rdx, %rcx
+;; CHECK-NEXT: 13: testl %ecx, %ecx
+;; CHECK-NEXT: 15: je 0x2a
+;; CHECK-NEXT: 17: cmpl $-1, %ecx
+;; CHECK-NEXT: 1a: jne 0x20
+;; CHECK-NEXT: 1c: xorl %edx, %edx
+;; CHECK-NEXT: 1e: jmp 0x23
+;; CHECK-NEXT: 20: cltd
+;; CHECK-NEXT: 21: idivl %ecx
+;; CHECK-NEXT: 23: movq %rdx, %rax
+;; CHECK-NEXT: 26: popq %rbp
+;; CHECK-NEXT: 27: retq
+;; CHECK-NEXT: 28: ud2
+;; CHECK-NEXT: 2a: ud2

@@ -7,11 +7,12 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1c
-;; CHECK-NEXT: a: movabsq $0x123456789, %rax
-;; CHECK-NEXT: 14: addq %rax, %rsi
-;; CHECK-NEXT: 17: movq %rsi, %rax
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1f
+;; CHECK-NEXT: d: movabsq $0x123456789, %rax
+;; CHECK-NEXT: 17: addq %rax, %rsi
+;; CHECK-NEXT: 1a: movq %rsi, %rax
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2

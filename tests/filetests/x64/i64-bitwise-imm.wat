@@ -7,12 +7,13 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1e
-;; CHECK-NEXT: a: andq $0xff, %rsi
-;; CHECK-NEXT: 11: orq $0xfffffffffffffff0, %rsi
-;; CHECK-NEXT: 15: xorq $1, %rsi
-;; CHECK-NEXT: 19: movq %rsi, %rax
-;; CHECK-NEXT: 1c: popq %rbp
-;; CHECK-NEXT: 1d: retq
-;; CHECK-NEXT: 1e: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x21
+;; CHECK-NEXT: d: andq $0xff, %rsi
+;; CHECK-NEXT: 14: orq $0xfffffffffffffff0, %rsi
+;; CHECK-NEXT: 18: xorq $1, %rsi
+;; CHECK-NEXT: 1c: movq %rsi, %rax
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: ud2

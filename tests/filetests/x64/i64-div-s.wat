@@ -7,21 +7,22 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x31
-;; CHECK-NEXT: a: movq %rsi, %rax
-;; CHECK-NEXT: d: movq %rdx, %rcx
-;; CHECK-NEXT: 10: testq %rcx, %rcx
-;; CHECK-NEXT: 13: je 0x33
-;; CHECK-NEXT: 15: cmpq $-1, %rcx
-;; CHECK-NEXT: 19: jne 0x2a
-;; CHECK-NEXT: 1b: movabsq $0x8000000000000000, %r10
-;; CHECK-NEXT: 25: cmpq %r10, %rax
-;; CHECK-NEXT: 28: je 0x35
-;; CHECK-NEXT: 2a: cqto
-;; CHECK-NEXT: 2c: idivq %rcx
-;; CHECK-NEXT: 2f: popq %rbp
-;; CHECK-NEXT: 30: retq
-;; CHECK-NEXT: 31: ud2
-;; CHECK-NEXT: 33: ud2
-;; CHECK-NEXT: 35: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x34
+;; CHECK-NEXT: d: movq %rsi, %rax
+;; CHECK-NEXT: 10: movq %rdx, %rcx
+;; CHECK-NEXT: 13: testq %rcx, %rcx
+;; CHECK-NEXT: 16: je 0x36
+;; CHECK-NEXT: 18: cmpq $-1, %rcx
+;; CHECK-NEXT: 1c: jne 0x2d
+;; CHECK-NEXT: 1e: movabsq $0x8000000000000000, %r10
+;; CHECK-NEXT: 28: cmpq %r10, %rax
+;; CHECK-NEXT: 2b: je 0x38
+;; CHECK-NEXT: 2d: cqto
+;; CHECK-NEXT: 2f: idivq %rcx
+;; CHECK-NEXT: 32: popq %rbp
+;; CHECK-NEXT: 33: retq
+;; CHECK-NEXT: 34: ud2
+;; CHECK-NEXT: 36: ud2
+;; CHECK-NEXT: 38: ud2

@@ -7,10 +7,11 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x12
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movswq %ax, %rax
-;; CHECK-NEXT: 10: popq %rbp
-;; CHECK-NEXT: 11: retq
-;; CHECK-NEXT: 12: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x15
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movswq %ax, %rax
+;; CHECK-NEXT: 13: popq %rbp
+;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 15: ud2

@@ -7,16 +7,17 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1f
-;; CHECK-NEXT: a: movq %rsi, %rax
-;; CHECK-NEXT: d: movq %rdx, %rcx
-;; CHECK-NEXT: 10: testq %rcx, %rcx
-;; CHECK-NEXT: 13: je 0x21
-;; CHECK-NEXT: 15: xorl %edx, %edx
-;; CHECK-NEXT: 17: divq %rcx
-;; CHECK-NEXT: 1a: movq %rdx, %rax
-;; CHECK-NEXT: 1d: popq %rbp
-;; CHECK-NEXT: 1e: retq
-;; CHECK-NEXT: 1f: ud2
-;; CHECK-NEXT: 21: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x22
+;; CHECK-NEXT: d: movq %rsi, %rax
+;; CHECK-NEXT: 10: movq %rdx, %rcx
+;; CHECK-NEXT: 13: testq %rcx, %rcx
+;; CHECK-NEXT: 16: je 0x24
+;; CHECK-NEXT: 18: xorl %edx, %edx
+;; CHECK-NEXT: 1a: divq %rcx
+;; CHECK-NEXT: 1d: movq %rdx, %rax
+;; CHECK-NEXT: 20: popq %rbp
+;; CHECK-NEXT: 21: retq
+;; CHECK-NEXT: 22: ud2
+;; CHECK-NEXT: 24: ud2

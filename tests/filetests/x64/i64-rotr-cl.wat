@@ -7,11 +7,12 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x15
-;; CHECK-NEXT: a: movq %rdx, %rcx
-;; CHECK-NEXT: d: rorq %cl, %rsi
-;; CHECK-NEXT: 10: movq %rsi, %rax
-;; CHECK-NEXT: 13: popq %rbp
-;; CHECK-NEXT: 14: retq
-;; CHECK-NEXT: 15: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x18
+;; CHECK-NEXT: d: movq %rdx, %rcx
+;; CHECK-NEXT: 10: rorq %cl, %rsi
+;; CHECK-NEXT: 13: movq %rsi, %rax
+;; CHECK-NEXT: 16: popq %rbp
+;; CHECK-NEXT: 17: retq
+;; CHECK-NEXT: 18: ud2

@@ -8,19 +8,20 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x20, %rsp
-;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x3b
-;; CHECK-NEXT: e: movq %rdx, (%rsp)
-;; CHECK-NEXT: 12: movq %rcx, 8(%rsp)
-;; CHECK-NEXT: 17: testl %esi, %esi
-;; CHECK-NEXT: 19: je 0x26
-;; CHECK-NEXT: 1b: movq (%rsp), %r11
-;; CHECK-NEXT: 1f: movq %r11, 0x10(%rsp)
-;; CHECK-NEXT: 24: jmp 0x30
-;; CHECK-NEXT: 26: movq 8(%rsp), %r11
-;; CHECK-NEXT: 2b: movq %r11, 0x10(%rsp)
-;; CHECK-NEXT: 30: movq 0x10(%rsp), %rax
-;; CHECK-NEXT: 35: addq $0x20, %rsp
-;; CHECK-NEXT: 39: popq %rbp
-;; CHECK-NEXT: 3a: retq
-;; CHECK-NEXT: 3b: ud2
+;; CHECK-NEXT: 8: movq 8(%rdi), %rax
+;; CHECK-NEXT: c: cmpq (%rax), %rsp
+;; CHECK-NEXT: f: jb 0x3e
+;; CHECK-NEXT: 11: movq %rdx, (%rsp)
+;; CHECK-NEXT: 15: movq %rcx, 8(%rsp)
+;; CHECK-NEXT: 1a: testl %esi, %esi
+;; CHECK-NEXT: 1c: je 0x29
+;; CHECK-NEXT: 1e: movq (%rsp), %r11
+;; CHECK-NEXT: 22: movq %r11, 0x10(%rsp)
+;; CHECK-NEXT: 27: jmp 0x33
+;; CHECK-NEXT: 29: movq 8(%rsp), %r11
+;; CHECK-NEXT: 2e: movq %r11, 0x10(%rsp)
+;; CHECK-NEXT: 33: movq 0x10(%rsp), %rax
+;; CHECK-NEXT: 38: addq $0x20, %rsp
+;; CHECK-NEXT: 3c: popq %rbp
+;; CHECK-NEXT: 3d: retq
+;; CHECK-NEXT: 3e: ud2

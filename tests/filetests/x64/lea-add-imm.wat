@@ -12,30 +12,33 @@
 ;; CHECK-LABEL: function %lives_on:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x12
-;; CHECK-NEXT: a: leal 0x10(%rsi), %eax
-;; CHECK-NEXT: d: imull %esi, %eax
-;; CHECK-NEXT: 10: popq %rbp
-;; CHECK-NEXT: 11: retq
-;; CHECK-NEXT: 12: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x15
+;; CHECK-NEXT: d: leal 0x10(%rsi), %eax
+;; CHECK-NEXT: 10: imull %esi, %eax
+;; CHECK-NEXT: 13: popq %rbp
+;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 15: ud2
 ;; CHECK-LABEL: function %lives_on64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x13
-;; CHECK-NEXT: a: leaq -8(%rsi), %rax
-;; CHECK-NEXT: e: xorq %rsi, %rax
-;; CHECK-NEXT: 11: popq %rbp
-;; CHECK-NEXT: 12: retq
-;; CHECK-NEXT: 13: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x16
+;; CHECK-NEXT: d: leaq -8(%rsi), %rax
+;; CHECK-NEXT: 11: xorq %rsi, %rax
+;; CHECK-NEXT: 14: popq %rbp
+;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 16: ud2
 ;; CHECK-LABEL: function %last_use:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x12
-;; CHECK-NEXT: a: addl $0x10, %esi
-;; CHECK-NEXT: d: movq %rsi, %rax
-;; CHECK-NEXT: 10: popq %rbp
-;; CHECK-NEXT: 11: retq
-;; CHECK-NEXT: 12: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x15
+;; CHECK-NEXT: d: addl $0x10, %esi
+;; CHECK-NEXT: 10: movq %rsi, %rax
+;; CHECK-NEXT: 13: popq %rbp
+;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 15: ud2

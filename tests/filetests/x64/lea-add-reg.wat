@@ -10,22 +10,24 @@
 ;; CHECK-LABEL: function %both_live:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x15
-;; CHECK-NEXT: a: leal (%rsi, %rdx), %eax
-;; CHECK-NEXT: d: imull %esi, %eax
-;; CHECK-NEXT: 10: imull %edx, %eax
-;; CHECK-NEXT: 13: popq %rbp
-;; CHECK-NEXT: 14: retq
-;; CHECK-NEXT: 15: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x18
+;; CHECK-NEXT: d: leal (%rsi, %rdx), %eax
+;; CHECK-NEXT: 10: imull %esi, %eax
+;; CHECK-NEXT: 13: imull %edx, %eax
+;; CHECK-NEXT: 16: popq %rbp
+;; CHECK-NEXT: 17: retq
+;; CHECK-NEXT: 18: ud2
 ;; CHECK-LABEL: function %right_dies:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: addq %rsi, %rdx
-;; CHECK-NEXT: d: imulq %rsi, %rdx
-;; CHECK-NEXT: 11: movq %rdx, %rax
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x19
+;; CHECK-NEXT: d: addq %rsi, %rdx
+;; CHECK-NEXT: 10: imulq %rsi, %rdx
+;; CHECK-NEXT: 14: movq %rdx, %rax
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2

@@ -10,37 +10,41 @@
 ;; CHECK-LABEL: function %mul3:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0xf
-;; CHECK-NEXT: a: leal (%rsi, %rsi, 2), %eax
-;; CHECK-NEXT: d: popq %rbp
-;; CHECK-NEXT: e: retq
-;; CHECK-NEXT: f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x12
+;; CHECK-NEXT: d: leal (%rsi, %rsi, 2), %eax
+;; CHECK-NEXT: 10: popq %rbp
+;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 12: ud2
 ;; CHECK-LABEL: function %mul5_64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: leaq (%rsi, %rsi, 4), %rax
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: leaq (%rsi, %rsi, 4), %rax
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %mul9:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0xf
-;; CHECK-NEXT: a: leal (%rsi, %rsi, 8), %eax
-;; CHECK-NEXT: d: popq %rbp
-;; CHECK-NEXT: e: retq
-;; CHECK-NEXT: f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x12
+;; CHECK-NEXT: d: leal (%rsi, %rsi, 8), %eax
+;; CHECK-NEXT: 10: popq %rbp
+;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 12: ud2
 ;; CHECK-LABEL: function %mul7:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: imull $7, %esi, %eax
-;; CHECK-NEXT: d: addl %esi, %eax
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: imull $7, %esi, %eax
+;; CHECK-NEXT: 10: addl %esi, %eax
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2

@@ -7,15 +7,16 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x20
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movl (%rcx, %rax), %eax
-;; CHECK-NEXT: 13: movl %esi, %ecx
-;; CHECK-NEXT: 15: movq 0x40(%rdi), %rsi
-;; CHECK-NEXT: 19: movl %edx, (%rsi, %rcx)
-;; CHECK-NEXT: 1c: addl %edx, %eax
-;; CHECK-NEXT: 1e: popq %rbp
-;; CHECK-NEXT: 1f: retq
-;; CHECK-NEXT: 20: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x23
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movl (%rcx, %rax), %eax
+;; CHECK-NEXT: 16: movl %esi, %ecx
+;; CHECK-NEXT: 18: movq 0x40(%rdi), %rsi
+;; CHECK-NEXT: 1c: movl %edx, (%rsi, %rcx)
+;; CHECK-NEXT: 1f: addl %edx, %eax
+;; CHECK-NEXT: 21: popq %rbp
+;; CHECK-NEXT: 22: retq
+;; CHECK-NEXT: 23: ud2

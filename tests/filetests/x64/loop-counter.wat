@@ -8,27 +8,28 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x20, %rsp
-;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x5c
-;; CHECK-NEXT: e: movq %rsi, (%rsp)
-;; CHECK-NEXT: 12: xorl %eax, %eax
-;; CHECK-NEXT: 14: movq %rax, 8(%rsp)
-;; CHECK-NEXT: 19: movq %rsi, 0x18(%rsp)
-;; CHECK-NEXT: 1e: movq %rax, 0x10(%rsp)
-;; CHECK-NEXT: 23: movq 0x10(%rsp), %rax
-;; CHECK-NEXT: 28: movq 0x18(%rsp), %rcx
-;; CHECK-NEXT: 2d: addl %ecx, %eax
-;; CHECK-NEXT: 2f: movq %rax, (%rsp)
-;; CHECK-NEXT: 33: subl $1, %ecx
-;; CHECK-NEXT: 36: movq %rcx, 8(%rsp)
-;; CHECK-NEXT: 3b: je 0x52
-;; CHECK-NEXT: 3d: movq 8(%rsp), %r11
-;; CHECK-NEXT: 42: movq %r11, 0x18(%rsp)
-;; CHECK-NEXT: 47: movq (%rsp), %r11
-;; CHECK-NEXT: 4b: movq %r11, 0x10(%rsp)
-;; CHECK-NEXT: 50: jmp 0x23
-;; CHECK-NEXT: 52: movq (%rsp), %rax
-;; CHECK-NEXT: 56: addq $0x20, %rsp
-;; CHECK-NEXT: 5a: popq %rbp
-;; CHECK-NEXT: 5b: retq
-;; CHECK-NEXT: 5c: ud2
+;; CHECK-NEXT: 8: movq 8(%rdi), %rax
+;; CHECK-NEXT: c: cmpq (%rax), %rsp
+;; CHECK-NEXT: f: jb 0x5f
+;; CHECK-NEXT: 11: movq %rsi, (%rsp)
+;; CHECK-NEXT: 15: xorl %eax, %eax
+;; CHECK-NEXT: 17: movq %rax, 8(%rsp)
+;; CHECK-NEXT: 1c: movq %rsi, 0x18(%rsp)
+;; CHECK-NEXT: 21: movq %rax, 0x10(%rsp)
+;; CHECK-NEXT: 26: movq 0x10(%rsp), %rax
+;; CHECK-NEXT: 2b: movq 0x18(%rsp), %rcx
+;; CHECK-NEXT: 30: addl %ecx, %eax
+;; CHECK-NEXT: 32: movq %rax, (%rsp)
+;; CHECK-NEXT: 36: subl $1, %ecx
+;; CHECK-NEXT: 39: movq %rcx, 8(%rsp)
+;; CHECK-NEXT: 3e: je 0x55
+;; CHECK-NEXT: 40: movq 8(%rsp), %r11
+;; CHECK-NEXT: 45: movq %r11, 0x18(%rsp)
+;; CHECK-NEXT: 4a: movq (%rsp), %r11
+;; CHECK-NEXT: 4e: movq %r11, 0x10(%rsp)
+;; CHECK-NEXT: 53: jmp 0x26
+;; CHECK-NEXT: 55: movq (%rsp), %rax
+;; CHECK-NEXT: 59: addq $0x20, %rsp
+;; CHECK-NEXT: 5d: popq %rbp
+;; CHECK-NEXT: 5e: retq
+;; CHECK-NEXT: 5f: ud2

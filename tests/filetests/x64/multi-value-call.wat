@@ -7,26 +7,28 @@
 ;; CHECK-LABEL: function %g:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1f
-;; CHECK-NEXT: a: movl $1, %eax
-;; CHECK-NEXT: f: movl $2, %edx
-;; CHECK-NEXT: 14: movl $3, %ecx
-;; CHECK-NEXT: 19: movq %rcx, 0x10(%rbp)
-;; CHECK-NEXT: 1d: popq %rbp
-;; CHECK-NEXT: 1e: retq
-;; CHECK-NEXT: 1f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x22
+;; CHECK-NEXT: d: movl $1, %eax
+;; CHECK-NEXT: 12: movl $2, %edx
+;; CHECK-NEXT: 17: movl $3, %ecx
+;; CHECK-NEXT: 1c: movq %rcx, 0x10(%rbp)
+;; CHECK-NEXT: 20: popq %rbp
+;; CHECK-NEXT: 21: retq
+;; CHECK-NEXT: 22: ud2
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x10, %rsp
-;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x21
-;; CHECK-NEXT: e: callq 0xffffffffffffffd0
-;; CHECK-NEXT: 13: movq (%rsp), %rcx
-;; CHECK-NEXT: 17: addl %ecx, %edx
-;; CHECK-NEXT: 19: addl %edx, %eax
-;; CHECK-NEXT: 1b: addq $0x10, %rsp
-;; CHECK-NEXT: 1f: popq %rbp
-;; CHECK-NEXT: 20: retq
-;; CHECK-NEXT: 21: ud2
+;; CHECK-NEXT: 8: movq 8(%rdi), %rax
+;; CHECK-NEXT: c: cmpq (%rax), %rsp
+;; CHECK-NEXT: f: jb 0x24
+;; CHECK-NEXT: 11: callq 0xffffffffffffffd0
+;; CHECK-NEXT: 16: movq (%rsp), %rcx
+;; CHECK-NEXT: 1a: addl %ecx, %edx
+;; CHECK-NEXT: 1c: addl %edx, %eax
+;; CHECK-NEXT: 1e: addq $0x10, %rsp
+;; CHECK-NEXT: 22: popq %rbp
+;; CHECK-NEXT: 23: retq
+;; CHECK-NEXT: 24: ud2

@@ -7,12 +7,13 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1a
-;; CHECK-NEXT: a: movq %rsi, 0x10(%rbp)
-;; CHECK-NEXT: e: movq %rsi, 0x18(%rbp)
-;; CHECK-NEXT: 12: movq %rsi, %rax
-;; CHECK-NEXT: 15: movq %rsi, %rdx
-;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq
-;; CHECK-NEXT: 1a: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1d
+;; CHECK-NEXT: d: movq %rsi, 0x10(%rbp)
+;; CHECK-NEXT: 11: movq %rsi, 0x18(%rbp)
+;; CHECK-NEXT: 15: movq %rsi, %rax
+;; CHECK-NEXT: 18: movq %rsi, %rdx
+;; CHECK-NEXT: 1b: popq %rbp
+;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 1d: ud2

@@ -1,4 +1,4 @@
-;; Concept: A function with more than five i32 parameters (vmctx takes rdi) reads the rest from 16(%rbp) upwards.
+;; Concept: A function with more than five i32 parameters (vmctx takes rdi) reads the rest from 16(%rbp) upwards, and pops them on return (`retq $0x10`).
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (func $f (param i32 i32 i32 i32 i32 i32 i32) (result i32) local.get 5 local.get 6 i32.add))
@@ -8,10 +8,10 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
+;; CHECK-NEXT: 8: jb 0x18
 ;; CHECK-NEXT: a: movq 0x10(%rbp), %rax
 ;; CHECK-NEXT: e: movq 0x18(%rbp), %rcx
 ;; CHECK-NEXT: 12: addl %ecx, %eax
 ;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 15: retq $0x10
+;; CHECK-NEXT: 18: ud2

@@ -7,10 +7,11 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: cvtss2sd %xmm0, %xmm0
-;; CHECK-NEXT: e: cvtsd2ss %xmm0, %xmm0
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
-;; CHECK-NEXT: 14: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x17
+;; CHECK-NEXT: d: cvtss2sd %xmm0, %xmm0
+;; CHECK-NEXT: 11: cvtsd2ss %xmm0, %xmm0
+;; CHECK-NEXT: 15: popq %rbp
+;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 17: ud2

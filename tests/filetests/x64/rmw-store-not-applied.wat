@@ -18,81 +18,87 @@
 ;; CHECK-LABEL: function %load_used_twice:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1e
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movl (%rcx, %rax), %edx
-;; CHECK-NEXT: 13: leal 1(%rdx), %esi
-;; CHECK-NEXT: 16: movl %esi, (%rcx, %rax)
-;; CHECK-NEXT: 19: movq %rdx, %rax
-;; CHECK-NEXT: 1c: popq %rbp
-;; CHECK-NEXT: 1d: retq
-;; CHECK-NEXT: 1e: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x21
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movl (%rcx, %rax), %edx
+;; CHECK-NEXT: 16: leal 1(%rdx), %esi
+;; CHECK-NEXT: 19: movl %esi, (%rcx, %rax)
+;; CHECK-NEXT: 1c: movq %rdx, %rax
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: ud2
 ;; CHECK-LABEL: function %result_used_twice:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1e
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movl (%rcx, %rax), %edx
-;; CHECK-NEXT: 13: addl $1, %edx
-;; CHECK-NEXT: 16: movl %edx, (%rcx, %rax)
-;; CHECK-NEXT: 19: movq %rdx, %rax
-;; CHECK-NEXT: 1c: popq %rbp
-;; CHECK-NEXT: 1d: retq
-;; CHECK-NEXT: 1e: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x21
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movl (%rcx, %rax), %edx
+;; CHECK-NEXT: 16: addl $1, %edx
+;; CHECK-NEXT: 19: movl %edx, (%rcx, %rax)
+;; CHECK-NEXT: 1c: movq %rdx, %rax
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: ud2
 ;; CHECK-LABEL: function %other_offset:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1d
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movl 4(%rcx, %rax), %edx
-;; CHECK-NEXT: 14: addl $1, %edx
-;; CHECK-NEXT: 17: movl %edx, 8(%rcx, %rax)
-;; CHECK-NEXT: 1b: popq %rbp
-;; CHECK-NEXT: 1c: retq
-;; CHECK-NEXT: 1d: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x20
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movl 4(%rcx, %rax), %edx
+;; CHECK-NEXT: 17: addl $1, %edx
+;; CHECK-NEXT: 1a: movl %edx, 8(%rcx, %rax)
+;; CHECK-NEXT: 1e: popq %rbp
+;; CHECK-NEXT: 1f: retq
+;; CHECK-NEXT: 20: ud2
 ;; CHECK-LABEL: function %store_between:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x24
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movl (%rcx, %rax), %esi
-;; CHECK-NEXT: 13: movl %edx, %edx
-;; CHECK-NEXT: 15: movl $0, (%rcx, %rdx)
-;; CHECK-NEXT: 1c: addl $1, %esi
-;; CHECK-NEXT: 1f: movl %esi, (%rcx, %rax)
-;; CHECK-NEXT: 22: popq %rbp
-;; CHECK-NEXT: 23: retq
-;; CHECK-NEXT: 24: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x27
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movl (%rcx, %rax), %esi
+;; CHECK-NEXT: 16: movl %edx, %edx
+;; CHECK-NEXT: 18: movl $0, (%rcx, %rdx)
+;; CHECK-NEXT: 1f: addl $1, %esi
+;; CHECK-NEXT: 22: movl %esi, (%rcx, %rax)
+;; CHECK-NEXT: 25: popq %rbp
+;; CHECK-NEXT: 26: retq
+;; CHECK-NEXT: 27: ud2
 ;; CHECK-LABEL: function %sub_load_right:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x18
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: subl (%rcx, %rax), %edx
-;; CHECK-NEXT: 13: movl %edx, (%rcx, %rax)
-;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq
-;; CHECK-NEXT: 18: ud2
-;; CHECK-LABEL: function %narrow_store:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movl (%rcx, %rax), %edx
-;; CHECK-NEXT: 13: addl $1, %edx
-;; CHECK-NEXT: 16: movb %dl, (%rcx, %rax)
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1b
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: subl (%rcx, %rax), %edx
+;; CHECK-NEXT: 16: movl %edx, (%rcx, %rax)
 ;; CHECK-NEXT: 19: popq %rbp
 ;; CHECK-NEXT: 1a: retq
 ;; CHECK-NEXT: 1b: ud2
+;; CHECK-LABEL: function %narrow_store:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1e
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movl (%rcx, %rax), %edx
+;; CHECK-NEXT: 16: addl $1, %edx
+;; CHECK-NEXT: 19: movb %dl, (%rcx, %rax)
+;; CHECK-NEXT: 1c: popq %rbp
+;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 1e: ud2

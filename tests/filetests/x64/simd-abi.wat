@@ -14,20 +14,20 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
+;; CHECK-NEXT: 8: jb 0x1d
 ;; CHECK-NEXT: a: movq 0x10(%rbp), %rax
 ;; CHECK-NEXT: e: movups 0x20(%rbp), %xmm1
 ;; CHECK-NEXT: 12: paddd %xmm0, %xmm1
 ;; CHECK-NEXT: 16: movaps %xmm1, %xmm0
 ;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
-;; CHECK-NEXT: 1b: ud2
+;; CHECK-NEXT: 1a: retq $0x20
+;; CHECK-NEXT: 1d: ud2
 ;; CHECK-LABEL: function %call_many:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x30, %rsp
 ;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x65
+;; CHECK-NEXT: c: jb 0x69
 ;; CHECK-NEXT: e: movl $6, %eax
 ;; CHECK-NEXT: 13: movq %rax, (%rsp)
 ;; CHECK-NEXT: 17: movups %xmm0, 0x10(%rsp)
@@ -45,12 +45,13 @@
 ;; CHECK-NEXT: 49: movaps %xmm0, %xmm7
 ;; CHECK-NEXT: 4c: movups %xmm0, 0x20(%rsp)
 ;; CHECK-NEXT: 51: callq 0xffffffffffffffe0
-;; CHECK-NEXT: 56: movups 0x20(%rsp), %xmm1
-;; CHECK-NEXT: 5b: paddd %xmm1, %xmm0
-;; CHECK-NEXT: 5f: addq $0x30, %rsp
-;; CHECK-NEXT: 63: popq %rbp
-;; CHECK-NEXT: 64: retq
-;; CHECK-NEXT: 65: ud2
+;; CHECK-NEXT: 56: subq $0x20, %rsp
+;; CHECK-NEXT: 5a: movups 0x20(%rsp), %xmm1
+;; CHECK-NEXT: 5f: paddd %xmm1, %xmm0
+;; CHECK-NEXT: 63: addq $0x30, %rsp
+;; CHECK-NEXT: 67: popq %rbp
+;; CHECK-NEXT: 68: retq
+;; CHECK-NEXT: 69: ud2
 ;; CHECK-LABEL: function %three:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp

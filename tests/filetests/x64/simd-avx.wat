@@ -9,20 +9,22 @@
 ;; CHECK-LABEL: function %both_live:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x18
-;; CHECK-NEXT: a: vpaddd %xmm1, %xmm0, %xmm2
-;; CHECK-NEXT: e: vmulps %xmm0, %xmm2, %xmm0
-;; CHECK-NEXT: 12: vpsubd %xmm1, %xmm0, %xmm0
-;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq
-;; CHECK-NEXT: 18: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1b
+;; CHECK-NEXT: d: vpaddd %xmm1, %xmm0, %xmm2
+;; CHECK-NEXT: 11: vmulps %xmm0, %xmm2, %xmm0
+;; CHECK-NEXT: 15: vpsubd %xmm1, %xmm0, %xmm0
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: ud2
 ;; CHECK-LABEL: function %pminud:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: vpminud %xmm1, %xmm0, %xmm0
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: vpminud %xmm1, %xmm0, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2

@@ -18,131 +18,143 @@
 ;; CHECK-LABEL: function %eq_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: pcmpeqb %xmm1, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: pcmpeqb %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %ne_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1e
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: pcmpeqw %xmm1, %xmm2
-;; CHECK-NEXT: 11: pcmpeqd %xmm3, %xmm3
-;; CHECK-NEXT: 15: pxor %xmm3, %xmm2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x21
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: pcmpeqw %xmm1, %xmm2
+;; CHECK-NEXT: 14: pcmpeqd %xmm3, %xmm3
+;; CHECK-NEXT: 18: pxor %xmm3, %xmm2
+;; CHECK-NEXT: 1c: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: ud2
+;; CHECK-LABEL: function %lt_s_i32:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x16
+;; CHECK-NEXT: d: pcmpgtd %xmm0, %xmm1
+;; CHECK-NEXT: 11: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 14: popq %rbp
+;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 16: ud2
+;; CHECK-LABEL: function %ge_s_i8:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1e
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: pmaxsb %xmm1, %xmm2
+;; CHECK-NEXT: 15: pcmpeqb %xmm0, %xmm2
 ;; CHECK-NEXT: 19: movaps %xmm2, %xmm0
 ;; CHECK-NEXT: 1c: popq %rbp
 ;; CHECK-NEXT: 1d: retq
 ;; CHECK-NEXT: 1e: ud2
-;; CHECK-LABEL: function %lt_s_i32:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x13
-;; CHECK-NEXT: a: pcmpgtd %xmm0, %xmm1
-;; CHECK-NEXT: e: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 11: popq %rbp
-;; CHECK-NEXT: 12: retq
-;; CHECK-NEXT: 13: ud2
-;; CHECK-LABEL: function %ge_s_i8:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: pmaxsb %xmm1, %xmm2
-;; CHECK-NEXT: 12: pcmpeqb %xmm0, %xmm2
-;; CHECK-NEXT: 16: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
-;; CHECK-NEXT: 1b: ud2
 ;; CHECK-LABEL: function %gt_u_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x23
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: pminuw %xmm1, %xmm2
-;; CHECK-NEXT: 12: pcmpeqw %xmm0, %xmm2
-;; CHECK-NEXT: 16: pcmpeqd %xmm3, %xmm3
-;; CHECK-NEXT: 1a: pxor %xmm3, %xmm2
-;; CHECK-NEXT: 1e: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 21: popq %rbp
-;; CHECK-NEXT: 22: retq
-;; CHECK-NEXT: 23: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x26
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: pminuw %xmm1, %xmm2
+;; CHECK-NEXT: 15: pcmpeqw %xmm0, %xmm2
+;; CHECK-NEXT: 19: pcmpeqd %xmm3, %xmm3
+;; CHECK-NEXT: 1d: pxor %xmm3, %xmm2
+;; CHECK-NEXT: 21: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 24: popq %rbp
+;; CHECK-NEXT: 25: retq
+;; CHECK-NEXT: 26: ud2
 ;; CHECK-LABEL: function %le_u_i32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: pminud %xmm1, %xmm2
-;; CHECK-NEXT: 12: pcmpeqd %xmm0, %xmm2
-;; CHECK-NEXT: 16: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
-;; CHECK-NEXT: 1b: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1e
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: pminud %xmm1, %xmm2
+;; CHECK-NEXT: 15: pcmpeqd %xmm0, %xmm2
+;; CHECK-NEXT: 19: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 1c: popq %rbp
+;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 1e: ud2
 ;; CHECK-LABEL: function %eq_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: pcmpeqq %xmm1, %xmm0
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
-;; CHECK-LABEL: function %gt_s_i64:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x17
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: pcmpgtq %xmm1, %xmm2
-;; CHECK-NEXT: 12: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
-;; CHECK-NEXT: 17: ud2
-;; CHECK-LABEL: function %le_s_i64:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1f
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: pcmpgtq %xmm1, %xmm2
-;; CHECK-NEXT: 12: pcmpeqd %xmm3, %xmm3
-;; CHECK-NEXT: 16: pxor %xmm3, %xmm2
-;; CHECK-NEXT: 1a: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 1d: popq %rbp
-;; CHECK-NEXT: 1e: retq
-;; CHECK-NEXT: 1f: ud2
-;; CHECK-LABEL: function %lt_f32:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: cmpltps %xmm1, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
-;; CHECK-LABEL: function %ge_f64:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: cmplepd %xmm0, %xmm1
-;; CHECK-NEXT: f: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: pcmpeqq %xmm1, %xmm0
 ;; CHECK-NEXT: 12: popq %rbp
 ;; CHECK-NEXT: 13: retq
 ;; CHECK-NEXT: 14: ud2
+;; CHECK-LABEL: function %gt_s_i64:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1a
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: pcmpgtq %xmm1, %xmm2
+;; CHECK-NEXT: 15: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2
+;; CHECK-LABEL: function %le_s_i64:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x22
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: pcmpgtq %xmm1, %xmm2
+;; CHECK-NEXT: 15: pcmpeqd %xmm3, %xmm3
+;; CHECK-NEXT: 19: pxor %xmm3, %xmm2
+;; CHECK-NEXT: 1d: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 20: popq %rbp
+;; CHECK-NEXT: 21: retq
+;; CHECK-NEXT: 22: ud2
+;; CHECK-LABEL: function %lt_f32:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: cmpltps %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
+;; CHECK-LABEL: function %ge_f64:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x17
+;; CHECK-NEXT: d: cmplepd %xmm0, %xmm1
+;; CHECK-NEXT: 12: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 15: popq %rbp
+;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 17: ud2
 ;; CHECK-LABEL: function %ne_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: cmpneqps %xmm1, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: cmpneqps %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2

@@ -16,51 +16,54 @@
 ;; CHECK-LABEL: function %convert_s_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0xf
-;; CHECK-NEXT: a: cvtdq2ps %xmm0, %xmm0
-;; CHECK-NEXT: d: popq %rbp
-;; CHECK-NEXT: e: retq
-;; CHECK-NEXT: f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x12
+;; CHECK-NEXT: d: cvtdq2ps %xmm0, %xmm0
+;; CHECK-NEXT: 10: popq %rbp
+;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 12: ud2
 ;; CHECK-LABEL: function %convert_u_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x34
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: pslld $0x10, %xmm2
-;; CHECK-NEXT: 12: psrld $0x10, %xmm2
-;; CHECK-NEXT: 17: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 1a: psubd %xmm2, %xmm1
-;; CHECK-NEXT: 1e: cvtdq2ps %xmm2, %xmm2
-;; CHECK-NEXT: 21: psrld $1, %xmm1
-;; CHECK-NEXT: 26: cvtdq2ps %xmm1, %xmm1
-;; CHECK-NEXT: 29: addps %xmm1, %xmm1
-;; CHECK-NEXT: 2c: addps %xmm2, %xmm1
-;; CHECK-NEXT: 2f: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 32: popq %rbp
-;; CHECK-NEXT: 33: retq
-;; CHECK-NEXT: 34: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x37
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: pslld $0x10, %xmm2
+;; CHECK-NEXT: 15: psrld $0x10, %xmm2
+;; CHECK-NEXT: 1a: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 1d: psubd %xmm2, %xmm1
+;; CHECK-NEXT: 21: cvtdq2ps %xmm2, %xmm2
+;; CHECK-NEXT: 24: psrld $1, %xmm1
+;; CHECK-NEXT: 29: cvtdq2ps %xmm1, %xmm1
+;; CHECK-NEXT: 2c: addps %xmm1, %xmm1
+;; CHECK-NEXT: 2f: addps %xmm2, %xmm1
+;; CHECK-NEXT: 32: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 35: popq %rbp
+;; CHECK-NEXT: 36: retq
+;; CHECK-NEXT: 37: ud2
 ;; CHECK-LABEL: function %convert_low_s_f64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: cvtdq2pd %xmm0, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: cvtdq2pd %xmm0, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %convert_low_u_f64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
-;; CHECK-NEXT: a: unpcklps 0xf(%rip), %xmm0
-;; CHECK-NEXT: 11: subpd 0x17(%rip), %xmm0
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
-;; CHECK-NEXT: 1b: ud2
-;; CHECK-NEXT: 1d: .byte 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1e
+;; CHECK-NEXT: d: unpcklps 0xc(%rip), %xmm0
+;; CHECK-NEXT: 14: subpd 0x14(%rip), %xmm0
+;; CHECK-NEXT: 1c: popq %rbp
+;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 1e: ud2
 ;; CHECK-NEXT: 20: .quad 0x4330000043300000
 ;; CHECK-NEXT: 28: .quad 0x4330000043300000
 ;; CHECK-NEXT: 30: .quad 0x4330000000000000
@@ -68,80 +71,84 @@
 ;; CHECK-LABEL: function %trunc_sat_s_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x31
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: cmpeqps %xmm2, %xmm2
-;; CHECK-NEXT: 11: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 14: andps %xmm2, %xmm1
-;; CHECK-NEXT: 17: pxor %xmm1, %xmm2
-;; CHECK-NEXT: 1b: cvttps2dq %xmm1, %xmm1
-;; CHECK-NEXT: 1f: pand %xmm1, %xmm2
-;; CHECK-NEXT: 23: psrad $0x1f, %xmm2
-;; CHECK-NEXT: 28: pxor %xmm2, %xmm1
-;; CHECK-NEXT: 2c: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 2f: popq %rbp
-;; CHECK-NEXT: 30: retq
-;; CHECK-NEXT: 31: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x34
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: cmpeqps %xmm2, %xmm2
+;; CHECK-NEXT: 14: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 17: andps %xmm2, %xmm1
+;; CHECK-NEXT: 1a: pxor %xmm1, %xmm2
+;; CHECK-NEXT: 1e: cvttps2dq %xmm1, %xmm1
+;; CHECK-NEXT: 22: pand %xmm1, %xmm2
+;; CHECK-NEXT: 26: psrad $0x1f, %xmm2
+;; CHECK-NEXT: 2b: pxor %xmm2, %xmm1
+;; CHECK-NEXT: 2f: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 32: popq %rbp
+;; CHECK-NEXT: 33: retq
+;; CHECK-NEXT: 34: ud2
 ;; CHECK-LABEL: function %trunc_sat_u_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x48
-;; CHECK-NEXT: a: pxor %xmm2, %xmm2
-;; CHECK-NEXT: e: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 11: maxps %xmm2, %xmm1
-;; CHECK-NEXT: 14: pcmpeqd %xmm2, %xmm2
-;; CHECK-NEXT: 18: psrld $1, %xmm2
-;; CHECK-NEXT: 1d: cvtdq2ps %xmm2, %xmm2
-;; CHECK-NEXT: 20: movaps %xmm1, %xmm3
-;; CHECK-NEXT: 23: subps %xmm2, %xmm3
-;; CHECK-NEXT: 26: cmpleps %xmm3, %xmm2
-;; CHECK-NEXT: 2a: cvttps2dq %xmm3, %xmm3
-;; CHECK-NEXT: 2e: pxor %xmm2, %xmm3
-;; CHECK-NEXT: 32: pxor %xmm2, %xmm2
-;; CHECK-NEXT: 36: pmaxsd %xmm2, %xmm3
-;; CHECK-NEXT: 3b: cvttps2dq %xmm1, %xmm1
-;; CHECK-NEXT: 3f: paddd %xmm3, %xmm1
-;; CHECK-NEXT: 43: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 46: popq %rbp
-;; CHECK-NEXT: 47: retq
-;; CHECK-NEXT: 48: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x4b
+;; CHECK-NEXT: d: pxor %xmm2, %xmm2
+;; CHECK-NEXT: 11: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 14: maxps %xmm2, %xmm1
+;; CHECK-NEXT: 17: pcmpeqd %xmm2, %xmm2
+;; CHECK-NEXT: 1b: psrld $1, %xmm2
+;; CHECK-NEXT: 20: cvtdq2ps %xmm2, %xmm2
+;; CHECK-NEXT: 23: movaps %xmm1, %xmm3
+;; CHECK-NEXT: 26: subps %xmm2, %xmm3
+;; CHECK-NEXT: 29: cmpleps %xmm3, %xmm2
+;; CHECK-NEXT: 2d: cvttps2dq %xmm3, %xmm3
+;; CHECK-NEXT: 31: pxor %xmm2, %xmm3
+;; CHECK-NEXT: 35: pxor %xmm2, %xmm2
+;; CHECK-NEXT: 39: pmaxsd %xmm2, %xmm3
+;; CHECK-NEXT: 3e: cvttps2dq %xmm1, %xmm1
+;; CHECK-NEXT: 42: paddd %xmm3, %xmm1
+;; CHECK-NEXT: 46: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 49: popq %rbp
+;; CHECK-NEXT: 4a: retq
+;; CHECK-NEXT: 4b: ud2
 ;; CHECK-LABEL: function %trunc_sat_zero_s_f64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x2a
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: cmpeqpd %xmm2, %xmm2
-;; CHECK-NEXT: 12: andpd 0x16(%rip), %xmm2
-;; CHECK-NEXT: 1a: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 1d: minpd %xmm2, %xmm1
-;; CHECK-NEXT: 21: cvttpd2dq %xmm1, %xmm1
-;; CHECK-NEXT: 25: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 28: popq %rbp
-;; CHECK-NEXT: 29: retq
-;; CHECK-NEXT: 2a: ud2
-;; CHECK-NEXT: 2c: .byte 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x2d
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: cmpeqpd %xmm2, %xmm2
+;; CHECK-NEXT: 15: andpd 0x13(%rip), %xmm2
+;; CHECK-NEXT: 1d: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 20: minpd %xmm2, %xmm1
+;; CHECK-NEXT: 24: cvttpd2dq %xmm1, %xmm1
+;; CHECK-NEXT: 28: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 2b: popq %rbp
+;; CHECK-NEXT: 2c: retq
+;; CHECK-NEXT: 2d: ud2
+;; CHECK-NEXT: 2f: .byte 0xcc
 ;; CHECK-NEXT: 30: .quad 0x41dfffffffc00000
 ;; CHECK-NEXT: 38: .quad 0x41dfffffffc00000
 ;; CHECK-LABEL: function %trunc_sat_zero_u_f64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x34
-;; CHECK-NEXT: a: pxor %xmm2, %xmm2
-;; CHECK-NEXT: e: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 11: maxpd %xmm2, %xmm1
-;; CHECK-NEXT: 15: minpd 0x23(%rip), %xmm1
-;; CHECK-NEXT: 1d: roundpd $0xb, %xmm1, %xmm1
-;; CHECK-NEXT: 23: addpd 0x25(%rip), %xmm1
-;; CHECK-NEXT: 2b: shufps $0x88, %xmm2, %xmm1
-;; CHECK-NEXT: 2f: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 32: popq %rbp
-;; CHECK-NEXT: 33: retq
-;; CHECK-NEXT: 34: ud2
-;; CHECK-NEXT: 36: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x37
+;; CHECK-NEXT: d: pxor %xmm2, %xmm2
+;; CHECK-NEXT: 11: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 14: maxpd %xmm2, %xmm1
+;; CHECK-NEXT: 18: minpd 0x20(%rip), %xmm1
+;; CHECK-NEXT: 20: roundpd $0xb, %xmm1, %xmm1
+;; CHECK-NEXT: 26: addpd 0x22(%rip), %xmm1
+;; CHECK-NEXT: 2e: shufps $0x88, %xmm2, %xmm1
+;; CHECK-NEXT: 32: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 35: popq %rbp
+;; CHECK-NEXT: 36: retq
+;; CHECK-NEXT: 37: ud2
+;; CHECK-NEXT: 39: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
 ;; CHECK-NEXT: 40: .quad 0x41efffffffe00000
 ;; CHECK-NEXT: 48: .quad 0x41efffffffe00000
 ;; CHECK-NEXT: 50: .quad 0x4330000000000000
@@ -149,18 +156,20 @@
 ;; CHECK-LABEL: function %demote:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: cvtpd2ps %xmm0, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: cvtpd2ps %xmm0, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %promote:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0xf
-;; CHECK-NEXT: a: cvtps2pd %xmm0, %xmm0
-;; CHECK-NEXT: d: popq %rbp
-;; CHECK-NEXT: e: retq
-;; CHECK-NEXT: f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x12
+;; CHECK-NEXT: d: cvtps2pd %xmm0, %xmm0
+;; CHECK-NEXT: 10: popq %rbp
+;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 12: ud2

@@ -17,133 +17,144 @@
 ;; CHECK-LABEL: function %add_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0xf
-;; CHECK-NEXT: a: addps %xmm1, %xmm0
-;; CHECK-NEXT: d: popq %rbp
-;; CHECK-NEXT: e: retq
-;; CHECK-NEXT: f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x12
+;; CHECK-NEXT: d: addps %xmm1, %xmm0
+;; CHECK-NEXT: 10: popq %rbp
+;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 12: ud2
 ;; CHECK-LABEL: function %div_f64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: divpd %xmm1, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
-;; CHECK-LABEL: function %min_f32:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x34
-;; CHECK-NEXT: a: movaps %xmm0, %xmm3
-;; CHECK-NEXT: d: minps %xmm1, %xmm3
-;; CHECK-NEXT: 10: movaps %xmm1, %xmm2
-;; CHECK-NEXT: 13: minps %xmm0, %xmm2
-;; CHECK-NEXT: 16: orps %xmm2, %xmm3
-;; CHECK-NEXT: 19: movaps %xmm0, %xmm2
-;; CHECK-NEXT: 1c: cmpunordps %xmm1, %xmm2
-;; CHECK-NEXT: 20: movaps %xmm0, %xmm4
-;; CHECK-NEXT: 23: addps %xmm1, %xmm4
-;; CHECK-NEXT: 26: andps %xmm2, %xmm4
-;; CHECK-NEXT: 29: andnps %xmm3, %xmm2
-;; CHECK-NEXT: 2c: orps %xmm4, %xmm2
-;; CHECK-NEXT: 2f: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 32: popq %rbp
-;; CHECK-NEXT: 33: retq
-;; CHECK-NEXT: 34: ud2
-;; CHECK-LABEL: function %max_f64:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x3f
-;; CHECK-NEXT: a: movaps %xmm0, %xmm3
-;; CHECK-NEXT: d: maxpd %xmm1, %xmm3
-;; CHECK-NEXT: 11: movaps %xmm1, %xmm2
-;; CHECK-NEXT: 14: maxpd %xmm0, %xmm2
-;; CHECK-NEXT: 18: xorps %xmm3, %xmm2
-;; CHECK-NEXT: 1b: orps %xmm2, %xmm3
-;; CHECK-NEXT: 1e: subpd %xmm2, %xmm3
-;; CHECK-NEXT: 22: movaps %xmm0, %xmm2
-;; CHECK-NEXT: 25: cmpunordpd %xmm1, %xmm2
-;; CHECK-NEXT: 2a: movaps %xmm0, %xmm4
-;; CHECK-NEXT: 2d: addpd %xmm1, %xmm4
-;; CHECK-NEXT: 31: andps %xmm2, %xmm4
-;; CHECK-NEXT: 34: andnps %xmm3, %xmm2
-;; CHECK-NEXT: 37: orps %xmm4, %xmm2
-;; CHECK-NEXT: 3a: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 3d: popq %rbp
-;; CHECK-NEXT: 3e: retq
-;; CHECK-NEXT: 3f: ud2
-;; CHECK-LABEL: function %pmin_f32:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x12
-;; CHECK-NEXT: a: minps %xmm0, %xmm1
-;; CHECK-NEXT: d: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 10: popq %rbp
-;; CHECK-NEXT: 11: retq
-;; CHECK-NEXT: 12: ud2
-;; CHECK-LABEL: function %pmax_f64:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x13
-;; CHECK-NEXT: a: maxpd %xmm0, %xmm1
-;; CHECK-NEXT: e: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: divpd %xmm1, %xmm0
 ;; CHECK-NEXT: 11: popq %rbp
 ;; CHECK-NEXT: 12: retq
 ;; CHECK-NEXT: 13: ud2
+;; CHECK-LABEL: function %min_f32:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x37
+;; CHECK-NEXT: d: movaps %xmm0, %xmm3
+;; CHECK-NEXT: 10: minps %xmm1, %xmm3
+;; CHECK-NEXT: 13: movaps %xmm1, %xmm2
+;; CHECK-NEXT: 16: minps %xmm0, %xmm2
+;; CHECK-NEXT: 19: orps %xmm2, %xmm3
+;; CHECK-NEXT: 1c: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 1f: cmpunordps %xmm1, %xmm2
+;; CHECK-NEXT: 23: movaps %xmm0, %xmm4
+;; CHECK-NEXT: 26: addps %xmm1, %xmm4
+;; CHECK-NEXT: 29: andps %xmm2, %xmm4
+;; CHECK-NEXT: 2c: andnps %xmm3, %xmm2
+;; CHECK-NEXT: 2f: orps %xmm4, %xmm2
+;; CHECK-NEXT: 32: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 35: popq %rbp
+;; CHECK-NEXT: 36: retq
+;; CHECK-NEXT: 37: ud2
+;; CHECK-LABEL: function %max_f64:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x42
+;; CHECK-NEXT: d: movaps %xmm0, %xmm3
+;; CHECK-NEXT: 10: maxpd %xmm1, %xmm3
+;; CHECK-NEXT: 14: movaps %xmm1, %xmm2
+;; CHECK-NEXT: 17: maxpd %xmm0, %xmm2
+;; CHECK-NEXT: 1b: xorps %xmm3, %xmm2
+;; CHECK-NEXT: 1e: orps %xmm2, %xmm3
+;; CHECK-NEXT: 21: subpd %xmm2, %xmm3
+;; CHECK-NEXT: 25: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 28: cmpunordpd %xmm1, %xmm2
+;; CHECK-NEXT: 2d: movaps %xmm0, %xmm4
+;; CHECK-NEXT: 30: addpd %xmm1, %xmm4
+;; CHECK-NEXT: 34: andps %xmm2, %xmm4
+;; CHECK-NEXT: 37: andnps %xmm3, %xmm2
+;; CHECK-NEXT: 3a: orps %xmm4, %xmm2
+;; CHECK-NEXT: 3d: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 40: popq %rbp
+;; CHECK-NEXT: 41: retq
+;; CHECK-NEXT: 42: ud2
+;; CHECK-LABEL: function %pmin_f32:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x15
+;; CHECK-NEXT: d: minps %xmm0, %xmm1
+;; CHECK-NEXT: 10: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 13: popq %rbp
+;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 15: ud2
+;; CHECK-LABEL: function %pmax_f64:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x16
+;; CHECK-NEXT: d: maxpd %xmm0, %xmm1
+;; CHECK-NEXT: 11: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 14: popq %rbp
+;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 16: ud2
 ;; CHECK-LABEL: function %abs_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
-;; CHECK-NEXT: a: pcmpeqd %xmm1, %xmm1
-;; CHECK-NEXT: e: psrld $1, %xmm1
-;; CHECK-NEXT: 13: andps %xmm0, %xmm1
-;; CHECK-NEXT: 16: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
-;; CHECK-NEXT: 1b: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1e
+;; CHECK-NEXT: d: pcmpeqd %xmm1, %xmm1
+;; CHECK-NEXT: 11: psrld $1, %xmm1
+;; CHECK-NEXT: 16: andps %xmm0, %xmm1
+;; CHECK-NEXT: 19: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 1c: popq %rbp
+;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 1e: ud2
 ;; CHECK-LABEL: function %neg_f64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
-;; CHECK-NEXT: a: pcmpeqd %xmm1, %xmm1
-;; CHECK-NEXT: e: psllq $0x3f, %xmm1
-;; CHECK-NEXT: 13: xorps %xmm0, %xmm1
-;; CHECK-NEXT: 16: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
-;; CHECK-NEXT: 1b: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1e
+;; CHECK-NEXT: d: pcmpeqd %xmm1, %xmm1
+;; CHECK-NEXT: 11: psllq $0x3f, %xmm1
+;; CHECK-NEXT: 16: xorps %xmm0, %xmm1
+;; CHECK-NEXT: 19: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 1c: popq %rbp
+;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 1e: ud2
 ;; CHECK-LABEL: function %sqrt_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0xf
-;; CHECK-NEXT: a: sqrtps %xmm0, %xmm0
-;; CHECK-NEXT: d: popq %rbp
-;; CHECK-NEXT: e: retq
-;; CHECK-NEXT: f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x12
+;; CHECK-NEXT: d: sqrtps %xmm0, %xmm0
+;; CHECK-NEXT: 10: popq %rbp
+;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 12: ud2
 ;; CHECK-LABEL: function %ceil_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x12
-;; CHECK-NEXT: a: roundps $0xa, %xmm0, %xmm0
-;; CHECK-NEXT: 10: popq %rbp
-;; CHECK-NEXT: 11: retq
-;; CHECK-NEXT: 12: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x15
+;; CHECK-NEXT: d: roundps $0xa, %xmm0, %xmm0
+;; CHECK-NEXT: 13: popq %rbp
+;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 15: ud2
 ;; CHECK-LABEL: function %nearest_f64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x12
-;; CHECK-NEXT: a: roundpd $8, %xmm0, %xmm0
-;; CHECK-NEXT: 10: popq %rbp
-;; CHECK-NEXT: 11: retq
-;; CHECK-NEXT: 12: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x15
+;; CHECK-NEXT: d: roundpd $8, %xmm0, %xmm0
+;; CHECK-NEXT: 13: popq %rbp
+;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 15: ud2

@@ -8,40 +8,42 @@
 ;; CHECK-LABEL: function %gt_s_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x36
-;; CHECK-NEXT: a: movaps %xmm1, %xmm3
-;; CHECK-NEXT: d: psubq %xmm0, %xmm3
-;; CHECK-NEXT: 11: movaps %xmm1, %xmm4
-;; CHECK-NEXT: 14: pxor %xmm3, %xmm4
-;; CHECK-NEXT: 18: movaps %xmm1, %xmm2
-;; CHECK-NEXT: 1b: pxor %xmm0, %xmm2
-;; CHECK-NEXT: 1f: pand %xmm4, %xmm2
-;; CHECK-NEXT: 23: pxor %xmm3, %xmm2
-;; CHECK-NEXT: 27: psrad $0x1f, %xmm2
-;; CHECK-NEXT: 2c: pshufd $0xf5, %xmm2, %xmm2
-;; CHECK-NEXT: 31: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 34: popq %rbp
-;; CHECK-NEXT: 35: retq
-;; CHECK-NEXT: 36: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x39
+;; CHECK-NEXT: d: movaps %xmm1, %xmm3
+;; CHECK-NEXT: 10: psubq %xmm0, %xmm3
+;; CHECK-NEXT: 14: movaps %xmm1, %xmm4
+;; CHECK-NEXT: 17: pxor %xmm3, %xmm4
+;; CHECK-NEXT: 1b: movaps %xmm1, %xmm2
+;; CHECK-NEXT: 1e: pxor %xmm0, %xmm2
+;; CHECK-NEXT: 22: pand %xmm4, %xmm2
+;; CHECK-NEXT: 26: pxor %xmm3, %xmm2
+;; CHECK-NEXT: 2a: psrad $0x1f, %xmm2
+;; CHECK-NEXT: 2f: pshufd $0xf5, %xmm2, %xmm2
+;; CHECK-NEXT: 34: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 37: popq %rbp
+;; CHECK-NEXT: 38: retq
+;; CHECK-NEXT: 39: ud2
 ;; CHECK-LABEL: function %ge_s_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x3e
-;; CHECK-NEXT: a: movaps %xmm0, %xmm3
-;; CHECK-NEXT: d: psubq %xmm1, %xmm3
-;; CHECK-NEXT: 11: movaps %xmm0, %xmm4
-;; CHECK-NEXT: 14: pxor %xmm3, %xmm4
-;; CHECK-NEXT: 18: movaps %xmm0, %xmm2
-;; CHECK-NEXT: 1b: pxor %xmm1, %xmm2
-;; CHECK-NEXT: 1f: pand %xmm4, %xmm2
-;; CHECK-NEXT: 23: pxor %xmm3, %xmm2
-;; CHECK-NEXT: 27: psrad $0x1f, %xmm2
-;; CHECK-NEXT: 2c: pshufd $0xf5, %xmm2, %xmm2
-;; CHECK-NEXT: 31: pcmpeqd %xmm3, %xmm3
-;; CHECK-NEXT: 35: pxor %xmm3, %xmm2
-;; CHECK-NEXT: 39: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 3c: popq %rbp
-;; CHECK-NEXT: 3d: retq
-;; CHECK-NEXT: 3e: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x41
+;; CHECK-NEXT: d: movaps %xmm0, %xmm3
+;; CHECK-NEXT: 10: psubq %xmm1, %xmm3
+;; CHECK-NEXT: 14: movaps %xmm0, %xmm4
+;; CHECK-NEXT: 17: pxor %xmm3, %xmm4
+;; CHECK-NEXT: 1b: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 1e: pxor %xmm1, %xmm2
+;; CHECK-NEXT: 22: pand %xmm4, %xmm2
+;; CHECK-NEXT: 26: pxor %xmm3, %xmm2
+;; CHECK-NEXT: 2a: psrad $0x1f, %xmm2
+;; CHECK-NEXT: 2f: pshufd $0xf5, %xmm2, %xmm2
+;; CHECK-NEXT: 34: pcmpeqd %xmm3, %xmm3
+;; CHECK-NEXT: 38: pxor %xmm3, %xmm2
+;; CHECK-NEXT: 3c: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 3f: popq %rbp
+;; CHECK-NEXT: 40: retq
+;; CHECK-NEXT: 41: ud2

@@ -21,159 +21,173 @@
 ;; CHECK-LABEL: function %add_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: paddb %xmm1, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: paddb %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %sub_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: psubq %xmm1, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: psubq %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %mul_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: pmullw %xmm1, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: pmullw %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %mul_i32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: pmulld %xmm1, %xmm0
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: pmulld %xmm1, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
 ;; CHECK-LABEL: function %mul_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x3b
-;; CHECK-NEXT: a: movaps %xmm0, %xmm3
-;; CHECK-NEXT: d: psrlq $0x20, %xmm3
-;; CHECK-NEXT: 12: pmuludq %xmm1, %xmm3
-;; CHECK-NEXT: 16: movaps %xmm1, %xmm4
-;; CHECK-NEXT: 19: psrlq $0x20, %xmm4
-;; CHECK-NEXT: 1e: pmuludq %xmm0, %xmm4
-;; CHECK-NEXT: 22: paddq %xmm4, %xmm3
-;; CHECK-NEXT: 26: psllq $0x20, %xmm3
-;; CHECK-NEXT: 2b: movaps %xmm0, %xmm2
-;; CHECK-NEXT: 2e: pmuludq %xmm1, %xmm2
-;; CHECK-NEXT: 32: paddq %xmm3, %xmm2
-;; CHECK-NEXT: 36: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 39: popq %rbp
-;; CHECK-NEXT: 3a: retq
-;; CHECK-NEXT: 3b: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x3e
+;; CHECK-NEXT: d: movaps %xmm0, %xmm3
+;; CHECK-NEXT: 10: psrlq $0x20, %xmm3
+;; CHECK-NEXT: 15: pmuludq %xmm1, %xmm3
+;; CHECK-NEXT: 19: movaps %xmm1, %xmm4
+;; CHECK-NEXT: 1c: psrlq $0x20, %xmm4
+;; CHECK-NEXT: 21: pmuludq %xmm0, %xmm4
+;; CHECK-NEXT: 25: paddq %xmm4, %xmm3
+;; CHECK-NEXT: 29: psllq $0x20, %xmm3
+;; CHECK-NEXT: 2e: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 31: pmuludq %xmm1, %xmm2
+;; CHECK-NEXT: 35: paddq %xmm3, %xmm2
+;; CHECK-NEXT: 39: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 3c: popq %rbp
+;; CHECK-NEXT: 3d: retq
+;; CHECK-NEXT: 3e: ud2
 ;; CHECK-LABEL: function %neg_i32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x17
-;; CHECK-NEXT: a: pxor %xmm1, %xmm1
-;; CHECK-NEXT: e: psubd %xmm0, %xmm1
-;; CHECK-NEXT: 12: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
-;; CHECK-NEXT: 17: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1a
+;; CHECK-NEXT: d: pxor %xmm1, %xmm1
+;; CHECK-NEXT: 11: psubd %xmm0, %xmm1
+;; CHECK-NEXT: 15: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2
 ;; CHECK-LABEL: function %abs_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: pabsb %xmm0, %xmm0
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: pabsb %xmm0, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
 ;; CHECK-LABEL: function %abs_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x27
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: psrad $0x1f, %xmm2
-;; CHECK-NEXT: 12: pshufd $0xf5, %xmm2, %xmm2
-;; CHECK-NEXT: 17: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 1a: pxor %xmm2, %xmm1
-;; CHECK-NEXT: 1e: psubq %xmm2, %xmm1
-;; CHECK-NEXT: 22: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 25: popq %rbp
-;; CHECK-NEXT: 26: retq
-;; CHECK-NEXT: 27: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x2a
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: psrad $0x1f, %xmm2
+;; CHECK-NEXT: 15: pshufd $0xf5, %xmm2, %xmm2
+;; CHECK-NEXT: 1a: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 1d: pxor %xmm2, %xmm1
+;; CHECK-NEXT: 21: psubq %xmm2, %xmm1
+;; CHECK-NEXT: 25: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 28: popq %rbp
+;; CHECK-NEXT: 29: retq
+;; CHECK-NEXT: 2a: ud2
 ;; CHECK-LABEL: function %add_sat_s_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: paddsb %xmm1, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: paddsb %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %sub_sat_u_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: psubusw %xmm1, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: psubusw %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %min_s_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: pminsb %xmm1, %xmm0
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: pminsb %xmm1, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
 ;; CHECK-LABEL: function %max_u_i32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: pmaxud %xmm1, %xmm0
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: pmaxud %xmm1, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
 ;; CHECK-LABEL: function %avgr_u_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: pavgw %xmm1, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: pavgw %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %popcnt:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x48
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: psrlw $4, %xmm2
-;; CHECK-NEXT: 12: pand 0x36(%rip), %xmm2
-;; CHECK-NEXT: 1a: movaps %xmm0, %xmm3
-;; CHECK-NEXT: 1d: pand 0x2b(%rip), %xmm3
-;; CHECK-NEXT: 25: movdqa 0x33(%rip), %xmm1
-;; CHECK-NEXT: 2d: pshufb %xmm3, %xmm1
-;; CHECK-NEXT: 32: movdqa 0x26(%rip), %xmm3
-;; CHECK-NEXT: 3a: pshufb %xmm2, %xmm3
-;; CHECK-NEXT: 3f: paddb %xmm3, %xmm1
-;; CHECK-NEXT: 43: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 46: popq %rbp
-;; CHECK-NEXT: 47: retq
-;; CHECK-NEXT: 48: ud2
-;; CHECK-NEXT: 4a: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x4b
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: psrlw $4, %xmm2
+;; CHECK-NEXT: 15: pand 0x33(%rip), %xmm2
+;; CHECK-NEXT: 1d: movaps %xmm0, %xmm3
+;; CHECK-NEXT: 20: pand 0x28(%rip), %xmm3
+;; CHECK-NEXT: 28: movdqa 0x30(%rip), %xmm1
+;; CHECK-NEXT: 30: pshufb %xmm3, %xmm1
+;; CHECK-NEXT: 35: movdqa 0x23(%rip), %xmm3
+;; CHECK-NEXT: 3d: pshufb %xmm2, %xmm3
+;; CHECK-NEXT: 42: paddb %xmm3, %xmm1
+;; CHECK-NEXT: 46: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 49: popq %rbp
+;; CHECK-NEXT: 4a: retq
+;; CHECK-NEXT: 4b: ud2
+;; CHECK-NEXT: 4d: .byte 0xcc, 0xcc, 0xcc
 ;; CHECK-NEXT: 50: .quad 0x0f0f0f0f0f0f0f0f
 ;; CHECK-NEXT: 58: .quad 0x0f0f0f0f0f0f0f0f
 ;; CHECK-NEXT: 60: .quad 0x0302020102010100
@@ -181,17 +195,18 @@
 ;; CHECK-LABEL: function %q15mulr:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x27
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: pmulhrsw %xmm1, %xmm2
-;; CHECK-NEXT: 12: movdqa 0x16(%rip), %xmm3
-;; CHECK-NEXT: 1a: pcmpeqw %xmm2, %xmm3
-;; CHECK-NEXT: 1e: pxor %xmm3, %xmm2
-;; CHECK-NEXT: 22: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 25: popq %rbp
-;; CHECK-NEXT: 26: retq
-;; CHECK-NEXT: 27: ud2
-;; CHECK-NEXT: 29: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x2a
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: pmulhrsw %xmm1, %xmm2
+;; CHECK-NEXT: 15: movdqa 0x13(%rip), %xmm3
+;; CHECK-NEXT: 1d: pcmpeqw %xmm2, %xmm3
+;; CHECK-NEXT: 21: pxor %xmm3, %xmm2
+;; CHECK-NEXT: 25: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 28: popq %rbp
+;; CHECK-NEXT: 29: retq
+;; CHECK-NEXT: 2a: ud2
+;; CHECK-NEXT: 2c: .byte 0xcc, 0xcc, 0xcc, 0xcc
 ;; CHECK-NEXT: 30: .quad 0x8000800080008000
 ;; CHECK-NEXT: 38: .quad 0x8000800080008000

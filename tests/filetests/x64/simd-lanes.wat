@@ -23,170 +23,187 @@
 ;; CHECK-LABEL: function %splat_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x19
-;; CHECK-NEXT: a: movd %esi, %xmm0
-;; CHECK-NEXT: e: pxor %xmm1, %xmm1
-;; CHECK-NEXT: 12: pshufb %xmm1, %xmm0
-;; CHECK-NEXT: 17: popq %rbp
-;; CHECK-NEXT: 18: retq
-;; CHECK-NEXT: 19: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1c
+;; CHECK-NEXT: d: movd %esi, %xmm0
+;; CHECK-NEXT: 11: pxor %xmm1, %xmm1
+;; CHECK-NEXT: 15: pshufb %xmm1, %xmm0
+;; CHECK-NEXT: 1a: popq %rbp
+;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 1c: ud2
 ;; CHECK-LABEL: function %splat_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1a
-;; CHECK-NEXT: a: movd %esi, %xmm0
-;; CHECK-NEXT: e: pshuflw $0, %xmm0, %xmm0
-;; CHECK-NEXT: 13: pshufd $0, %xmm0, %xmm0
-;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq
-;; CHECK-NEXT: 1a: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1d
+;; CHECK-NEXT: d: movd %esi, %xmm0
+;; CHECK-NEXT: 11: pshuflw $0, %xmm0, %xmm0
+;; CHECK-NEXT: 16: pshufd $0, %xmm0, %xmm0
+;; CHECK-NEXT: 1b: popq %rbp
+;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 1d: ud2
 ;; CHECK-LABEL: function %splat_i32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x15
-;; CHECK-NEXT: a: movd %esi, %xmm0
-;; CHECK-NEXT: e: pshufd $0, %xmm0, %xmm0
-;; CHECK-NEXT: 13: popq %rbp
-;; CHECK-NEXT: 14: retq
-;; CHECK-NEXT: 15: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x18
+;; CHECK-NEXT: d: movd %esi, %xmm0
+;; CHECK-NEXT: 11: pshufd $0, %xmm0, %xmm0
+;; CHECK-NEXT: 16: popq %rbp
+;; CHECK-NEXT: 17: retq
+;; CHECK-NEXT: 18: ud2
 ;; CHECK-LABEL: function %splat_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movd %rsi, %xmm0
-;; CHECK-NEXT: f: pshufd $0x44, %xmm0, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
-;; CHECK-LABEL: function %splat_f32:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: pshufd $0, %xmm0, %xmm0
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
-;; CHECK-LABEL: function %splat_f64:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: pshufd $0x44, %xmm0, %xmm0
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
-;; CHECK-LABEL: function %extract_i8_s:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x15
-;; CHECK-NEXT: a: pextrb $5, %xmm0, %eax
-;; CHECK-NEXT: 10: movsbl %al, %eax
-;; CHECK-NEXT: 13: popq %rbp
-;; CHECK-NEXT: 14: retq
-;; CHECK-NEXT: 15: ud2
-;; CHECK-LABEL: function %extract_i16_u:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: pextrw $7, %xmm0, %eax
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
-;; CHECK-LABEL: function %extract_i32_0:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: movd %xmm0, %eax
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
-;; CHECK-LABEL: function %extract_i64_1:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x13
-;; CHECK-NEXT: a: pextrq $1, %xmm0, %rax
-;; CHECK-NEXT: 11: popq %rbp
-;; CHECK-NEXT: 12: retq
-;; CHECK-NEXT: 13: ud2
-;; CHECK-LABEL: function %extract_f32_2:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: pshufd $2, %xmm0, %xmm0
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
-;; CHECK-LABEL: function %extract_f64_1:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: pshufd $0xee, %xmm0, %xmm0
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
-;; CHECK-LABEL: function %replace_i8:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x18
-;; CHECK-NEXT: a: movaps %xmm0, %xmm1
-;; CHECK-NEXT: d: pinsrb $0xf, %esi, %xmm1
-;; CHECK-NEXT: 13: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq
-;; CHECK-NEXT: 18: ud2
-;; CHECK-LABEL: function %replace_i64:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x19
-;; CHECK-NEXT: a: movaps %xmm0, %xmm1
-;; CHECK-NEXT: d: pinsrq $1, %rsi, %xmm1
-;; CHECK-NEXT: 14: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x19
+;; CHECK-NEXT: d: movd %rsi, %xmm0
+;; CHECK-NEXT: 12: pshufd $0x44, %xmm0, %xmm0
 ;; CHECK-NEXT: 17: popq %rbp
 ;; CHECK-NEXT: 18: retq
 ;; CHECK-NEXT: 19: ud2
-;; CHECK-LABEL: function %replace_f32:
+;; CHECK-LABEL: function %splat_f32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x18
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: insertps $0x30, %xmm1, %xmm2
-;; CHECK-NEXT: 13: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: pshufd $0, %xmm0, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
+;; CHECK-LABEL: function %splat_f64:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: pshufd $0x44, %xmm0, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
+;; CHECK-LABEL: function %extract_i8_s:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x18
+;; CHECK-NEXT: d: pextrb $5, %xmm0, %eax
+;; CHECK-NEXT: 13: movsbl %al, %eax
 ;; CHECK-NEXT: 16: popq %rbp
 ;; CHECK-NEXT: 17: retq
 ;; CHECK-NEXT: 18: ud2
+;; CHECK-LABEL: function %extract_i16_u:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: pextrw $7, %xmm0, %eax
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
+;; CHECK-LABEL: function %extract_i32_0:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: movd %xmm0, %eax
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
+;; CHECK-LABEL: function %extract_i64_1:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x16
+;; CHECK-NEXT: d: pextrq $1, %xmm0, %rax
+;; CHECK-NEXT: 14: popq %rbp
+;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 16: ud2
+;; CHECK-LABEL: function %extract_f32_2:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: pshufd $2, %xmm0, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
+;; CHECK-LABEL: function %extract_f64_1:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: pshufd $0xee, %xmm0, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
+;; CHECK-LABEL: function %replace_i8:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1b
+;; CHECK-NEXT: d: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 10: pinsrb $0xf, %esi, %xmm1
+;; CHECK-NEXT: 16: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: ud2
+;; CHECK-LABEL: function %replace_i64:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1c
+;; CHECK-NEXT: d: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 10: pinsrq $1, %rsi, %xmm1
+;; CHECK-NEXT: 17: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 1a: popq %rbp
+;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 1c: ud2
+;; CHECK-LABEL: function %replace_f32:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1b
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: insertps $0x30, %xmm1, %xmm2
+;; CHECK-NEXT: 16: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: ud2
 ;; CHECK-LABEL: function %replace_f64_0:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: movsd %xmm1, %xmm2
-;; CHECK-NEXT: 11: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x19
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: movsd %xmm1, %xmm2
+;; CHECK-NEXT: 14: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2
 ;; CHECK-LABEL: function %replace_f64_1:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: punpcklqdq %xmm1, %xmm2
-;; CHECK-NEXT: 11: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x19
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: punpcklqdq %xmm1, %xmm2
+;; CHECK-NEXT: 14: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2

@@ -15,109 +15,118 @@
 ;; CHECK-LABEL: function %load:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x17
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movups 0x10(%rcx, %rax), %xmm0
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
-;; CHECK-NEXT: 17: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1a
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movups 0x10(%rcx, %rax), %xmm0
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2
 ;; CHECK-LABEL: function %store:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movups %xmm0, (%rcx, %rax)
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x19
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movups %xmm0, (%rcx, %rax)
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2
 ;; CHECK-LABEL: function %load8x8_s:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1c
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movsd (%rcx, %rax), %xmm0
-;; CHECK-NEXT: 15: pmovsxbw %xmm0, %xmm0
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1f
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movsd (%rcx, %rax), %xmm0
+;; CHECK-NEXT: 18: pmovsxbw %xmm0, %xmm0
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2
 ;; CHECK-LABEL: function %load32_splat:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1c
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movss (%rcx, %rax), %xmm0
-;; CHECK-NEXT: 15: pshufd $0, %xmm0, %xmm0
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1f
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movss (%rcx, %rax), %xmm0
+;; CHECK-NEXT: 18: pshufd $0, %xmm0, %xmm0
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2
 ;; CHECK-LABEL: function %load64_splat:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1c
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movsd (%rcx, %rax), %xmm0
-;; CHECK-NEXT: 15: pshufd $0x44, %xmm0, %xmm0
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1f
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movsd (%rcx, %rax), %xmm0
+;; CHECK-NEXT: 18: pshufd $0x44, %xmm0, %xmm0
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2
 ;; CHECK-LABEL: function %load8_splat:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x23
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movzbl (%rcx, %rax), %eax
-;; CHECK-NEXT: 14: movd %eax, %xmm0
-;; CHECK-NEXT: 18: pxor %xmm1, %xmm1
-;; CHECK-NEXT: 1c: pshufb %xmm1, %xmm0
-;; CHECK-NEXT: 21: popq %rbp
-;; CHECK-NEXT: 22: retq
-;; CHECK-NEXT: 23: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x26
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movzbl (%rcx, %rax), %eax
+;; CHECK-NEXT: 17: movd %eax, %xmm0
+;; CHECK-NEXT: 1b: pxor %xmm1, %xmm1
+;; CHECK-NEXT: 1f: pshufb %xmm1, %xmm0
+;; CHECK-NEXT: 24: popq %rbp
+;; CHECK-NEXT: 25: retq
+;; CHECK-NEXT: 26: ud2
 ;; CHECK-LABEL: function %load64_zero:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x17
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movsd (%rcx, %rax), %xmm0
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
-;; CHECK-NEXT: 17: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1a
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movsd (%rcx, %rax), %xmm0
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2
 ;; CHECK-LABEL: function %load16_lane:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x21
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movzwl (%rcx, %rax), %eax
-;; CHECK-NEXT: 14: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 17: pinsrw $3, %eax, %xmm1
-;; CHECK-NEXT: 1c: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 1f: popq %rbp
-;; CHECK-NEXT: 20: retq
-;; CHECK-NEXT: 21: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x24
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movzwl (%rcx, %rax), %eax
+;; CHECK-NEXT: 17: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 1a: pinsrw $3, %eax, %xmm1
+;; CHECK-NEXT: 1f: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 22: popq %rbp
+;; CHECK-NEXT: 23: retq
+;; CHECK-NEXT: 24: ud2
 ;; CHECK-LABEL: function %store8_lane:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
-;; CHECK-NEXT: a: pextrb $9, %xmm0, %eax
-;; CHECK-NEXT: 10: movl %esi, %ecx
-;; CHECK-NEXT: 12: movq 0x40(%rdi), %rdx
-;; CHECK-NEXT: 16: movb %al, (%rdx, %rcx)
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq
-;; CHECK-NEXT: 1b: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1e
+;; CHECK-NEXT: d: pextrb $9, %xmm0, %eax
+;; CHECK-NEXT: 13: movl %esi, %ecx
+;; CHECK-NEXT: 15: movq 0x40(%rdi), %rdx
+;; CHECK-NEXT: 19: movb %al, (%rdx, %rcx)
+;; CHECK-NEXT: 1c: popq %rbp
+;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 1e: ud2

@@ -16,104 +16,113 @@
 ;; CHECK-LABEL: function %narrow_s_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: packsswb %xmm1, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: packsswb %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %narrow_u_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: packusdw %xmm1, %xmm0
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: packusdw %xmm1, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
 ;; CHECK-LABEL: function %extend_low_s_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x11
-;; CHECK-NEXT: a: pmovsxbw %xmm0, %xmm0
-;; CHECK-NEXT: f: popq %rbp
-;; CHECK-NEXT: 10: retq
-;; CHECK-NEXT: 11: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x14
+;; CHECK-NEXT: d: pmovsxbw %xmm0, %xmm0
+;; CHECK-NEXT: 12: popq %rbp
+;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 14: ud2
 ;; CHECK-LABEL: function %extend_high_u_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: pshufd $0xee, %xmm0, %xmm0
-;; CHECK-NEXT: f: pmovzxdq %xmm0, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x19
+;; CHECK-NEXT: d: pshufd $0xee, %xmm0, %xmm0
+;; CHECK-NEXT: 12: pmovzxdq %xmm0, %xmm0
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2
 ;; CHECK-LABEL: function %extmul_low_s_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1d
-;; CHECK-NEXT: a: pmovsxbw %xmm0, %xmm3
-;; CHECK-NEXT: f: pmovsxbw %xmm1, %xmm2
-;; CHECK-NEXT: 14: pmullw %xmm3, %xmm2
-;; CHECK-NEXT: 18: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 1b: popq %rbp
-;; CHECK-NEXT: 1c: retq
-;; CHECK-NEXT: 1d: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x20
+;; CHECK-NEXT: d: pmovsxbw %xmm0, %xmm3
+;; CHECK-NEXT: 12: pmovsxbw %xmm1, %xmm2
+;; CHECK-NEXT: 17: pmullw %xmm3, %xmm2
+;; CHECK-NEXT: 1b: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 1e: popq %rbp
+;; CHECK-NEXT: 1f: retq
+;; CHECK-NEXT: 20: ud2
 ;; CHECK-LABEL: function %extmul_high_u_i32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x28
-;; CHECK-NEXT: a: pshufd $0xee, %xmm0, %xmm3
-;; CHECK-NEXT: f: pmovzxwd %xmm3, %xmm3
-;; CHECK-NEXT: 14: pshufd $0xee, %xmm1, %xmm2
-;; CHECK-NEXT: 19: pmovzxwd %xmm2, %xmm2
-;; CHECK-NEXT: 1e: pmulld %xmm3, %xmm2
-;; CHECK-NEXT: 23: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 26: popq %rbp
-;; CHECK-NEXT: 27: retq
-;; CHECK-NEXT: 28: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x2b
+;; CHECK-NEXT: d: pshufd $0xee, %xmm0, %xmm3
+;; CHECK-NEXT: 12: pmovzxwd %xmm3, %xmm3
+;; CHECK-NEXT: 17: pshufd $0xee, %xmm1, %xmm2
+;; CHECK-NEXT: 1c: pmovzxwd %xmm2, %xmm2
+;; CHECK-NEXT: 21: pmulld %xmm3, %xmm2
+;; CHECK-NEXT: 26: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 29: popq %rbp
+;; CHECK-NEXT: 2a: retq
+;; CHECK-NEXT: 2b: ud2
 ;; CHECK-LABEL: function %extmul_low_s_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1e
-;; CHECK-NEXT: a: pshufd $0x50, %xmm0, %xmm3
-;; CHECK-NEXT: f: pshufd $0x50, %xmm1, %xmm2
-;; CHECK-NEXT: 14: pmuldq %xmm3, %xmm2
-;; CHECK-NEXT: 19: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 1c: popq %rbp
-;; CHECK-NEXT: 1d: retq
-;; CHECK-NEXT: 1e: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x21
+;; CHECK-NEXT: d: pshufd $0x50, %xmm0, %xmm3
+;; CHECK-NEXT: 12: pshufd $0x50, %xmm1, %xmm2
+;; CHECK-NEXT: 17: pmuldq %xmm3, %xmm2
+;; CHECK-NEXT: 1c: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: ud2
 ;; CHECK-LABEL: function %extadd_s_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1c
-;; CHECK-NEXT: a: movdqa 0xe(%rip), %xmm1
-;; CHECK-NEXT: 12: pmaddubsw %xmm0, %xmm1
-;; CHECK-NEXT: 17: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: ud2
-;; CHECK-NEXT: 1e: .byte 0xcc, 0xcc
-;; CHECK-NEXT: 20: .quad 0x0101010101010101
-;; CHECK-NEXT: 28: .quad 0x0101010101010101
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1f
+;; CHECK-NEXT: d: movdqa 0x1b(%rip), %xmm1
+;; CHECK-NEXT: 15: pmaddubsw %xmm0, %xmm1
+;; CHECK-NEXT: 1a: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2
+;; CHECK-NEXT: 21: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 30: .quad 0x0101010101010101
+;; CHECK-NEXT: 38: .quad 0x0101010101010101
 ;; CHECK-LABEL: function %extadd_u_i32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x24
-;; CHECK-NEXT: a: pxor 0x1e(%rip), %xmm0
-;; CHECK-NEXT: 12: pmaddwd 0x26(%rip), %xmm0
-;; CHECK-NEXT: 1a: paddd 0x2e(%rip), %xmm0
-;; CHECK-NEXT: 22: popq %rbp
-;; CHECK-NEXT: 23: retq
-;; CHECK-NEXT: 24: ud2
-;; CHECK-NEXT: 26: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x27
+;; CHECK-NEXT: d: pxor 0x1b(%rip), %xmm0
+;; CHECK-NEXT: 15: pmaddwd 0x23(%rip), %xmm0
+;; CHECK-NEXT: 1d: paddd 0x2b(%rip), %xmm0
+;; CHECK-NEXT: 25: popq %rbp
+;; CHECK-NEXT: 26: retq
+;; CHECK-NEXT: 27: ud2
+;; CHECK-NEXT: 29: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
 ;; CHECK-NEXT: 30: .quad 0x8000800080008000
 ;; CHECK-NEXT: 38: .quad 0x8000800080008000
 ;; CHECK-NEXT: 40: .quad 0x0001000100010001
@@ -123,9 +132,10 @@
 ;; CHECK-LABEL: function %dot:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: pmaddwd %xmm1, %xmm0
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: pmaddwd %xmm1, %xmm0
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2

@@ -13,76 +13,83 @@
 ;; CHECK-LABEL: function %any_true:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: xorl %eax, %eax
-;; CHECK-NEXT: c: ptest %xmm0, %xmm0
-;; CHECK-NEXT: 11: setne %al
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x19
+;; CHECK-NEXT: d: xorl %eax, %eax
+;; CHECK-NEXT: f: ptest %xmm0, %xmm0
+;; CHECK-NEXT: 14: setne %al
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2
 ;; CHECK-LABEL: function %all_true_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1e
-;; CHECK-NEXT: a: pxor %xmm1, %xmm1
-;; CHECK-NEXT: e: pcmpeqb %xmm0, %xmm1
-;; CHECK-NEXT: 12: xorl %eax, %eax
-;; CHECK-NEXT: 14: ptest %xmm1, %xmm1
-;; CHECK-NEXT: 19: sete %al
-;; CHECK-NEXT: 1c: popq %rbp
-;; CHECK-NEXT: 1d: retq
-;; CHECK-NEXT: 1e: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x21
+;; CHECK-NEXT: d: pxor %xmm1, %xmm1
+;; CHECK-NEXT: 11: pcmpeqb %xmm0, %xmm1
+;; CHECK-NEXT: 15: xorl %eax, %eax
+;; CHECK-NEXT: 17: ptest %xmm1, %xmm1
+;; CHECK-NEXT: 1c: sete %al
+;; CHECK-NEXT: 1f: popq %rbp
+;; CHECK-NEXT: 20: retq
+;; CHECK-NEXT: 21: ud2
 ;; CHECK-LABEL: function %all_true_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1f
-;; CHECK-NEXT: a: pxor %xmm1, %xmm1
-;; CHECK-NEXT: e: pcmpeqq %xmm0, %xmm1
-;; CHECK-NEXT: 13: xorl %eax, %eax
-;; CHECK-NEXT: 15: ptest %xmm1, %xmm1
-;; CHECK-NEXT: 1a: sete %al
-;; CHECK-NEXT: 1d: popq %rbp
-;; CHECK-NEXT: 1e: retq
-;; CHECK-NEXT: 1f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x22
+;; CHECK-NEXT: d: pxor %xmm1, %xmm1
+;; CHECK-NEXT: 11: pcmpeqq %xmm0, %xmm1
+;; CHECK-NEXT: 16: xorl %eax, %eax
+;; CHECK-NEXT: 18: ptest %xmm1, %xmm1
+;; CHECK-NEXT: 1d: sete %al
+;; CHECK-NEXT: 20: popq %rbp
+;; CHECK-NEXT: 21: retq
+;; CHECK-NEXT: 22: ud2
 ;; CHECK-LABEL: function %bitmask_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: pmovmskb %xmm0, %eax
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: pmovmskb %xmm0, %eax
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2
 ;; CHECK-LABEL: function %bitmask_i16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1a
-;; CHECK-NEXT: a: movaps %xmm0, %xmm1
-;; CHECK-NEXT: d: packsswb %xmm1, %xmm1
-;; CHECK-NEXT: 11: pmovmskb %xmm1, %eax
-;; CHECK-NEXT: 15: movzbl %al, %eax
-;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq
-;; CHECK-NEXT: 1a: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1d
+;; CHECK-NEXT: d: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 10: packsswb %xmm1, %xmm1
+;; CHECK-NEXT: 14: pmovmskb %xmm1, %eax
+;; CHECK-NEXT: 18: movzbl %al, %eax
+;; CHECK-NEXT: 1b: popq %rbp
+;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 1d: ud2
 ;; CHECK-LABEL: function %bitmask_i32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0xf
-;; CHECK-NEXT: a: movmskps %xmm0, %eax
-;; CHECK-NEXT: d: popq %rbp
-;; CHECK-NEXT: e: retq
-;; CHECK-NEXT: f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x12
+;; CHECK-NEXT: d: movmskps %xmm0, %eax
+;; CHECK-NEXT: 10: popq %rbp
+;; CHECK-NEXT: 11: retq
+;; CHECK-NEXT: 12: ud2
 ;; CHECK-LABEL: function %bitmask_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x10
-;; CHECK-NEXT: a: movmskpd %xmm0, %eax
-;; CHECK-NEXT: e: popq %rbp
-;; CHECK-NEXT: f: retq
-;; CHECK-NEXT: 10: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x13
+;; CHECK-NEXT: d: movmskpd %xmm0, %eax
+;; CHECK-NEXT: 11: popq %rbp
+;; CHECK-NEXT: 12: retq
+;; CHECK-NEXT: 13: ud2

@@ -13,116 +13,123 @@
 ;; CHECK-LABEL: function %shl_i32_const:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x17
-;; CHECK-NEXT: a: movaps %xmm0, %xmm1
-;; CHECK-NEXT: d: pslld $3, %xmm1
-;; CHECK-NEXT: 12: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
-;; CHECK-NEXT: 17: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1a
+;; CHECK-NEXT: d: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 10: pslld $3, %xmm1
+;; CHECK-NEXT: 15: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2
 ;; CHECK-LABEL: function %shr_s_i16_const:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x17
-;; CHECK-NEXT: a: movaps %xmm0, %xmm1
-;; CHECK-NEXT: d: psraw $3, %xmm1
-;; CHECK-NEXT: 12: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
-;; CHECK-NEXT: 17: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1a
+;; CHECK-NEXT: d: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 10: psraw $3, %xmm1
+;; CHECK-NEXT: 15: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2
 ;; CHECK-LABEL: function %shr_u_i64_var:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1f
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: andl $0x3f, %eax
-;; CHECK-NEXT: f: movd %eax, %xmm2
-;; CHECK-NEXT: 13: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 16: psrlq %xmm2, %xmm1
-;; CHECK-NEXT: 1a: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 1d: popq %rbp
-;; CHECK-NEXT: 1e: retq
-;; CHECK-NEXT: 1f: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x22
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: andl $0x3f, %eax
+;; CHECK-NEXT: 12: movd %eax, %xmm2
+;; CHECK-NEXT: 16: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 19: psrlq %xmm2, %xmm1
+;; CHECK-NEXT: 1d: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 20: popq %rbp
+;; CHECK-NEXT: 21: retq
+;; CHECK-NEXT: 22: ud2
 ;; CHECK-LABEL: function %shl_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x34
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: andl $7, %eax
-;; CHECK-NEXT: f: movd %eax, %xmm2
-;; CHECK-NEXT: 13: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 16: psllw %xmm2, %xmm1
-;; CHECK-NEXT: 1a: pcmpeqd %xmm3, %xmm3
-;; CHECK-NEXT: 1e: psllw %xmm2, %xmm3
-;; CHECK-NEXT: 22: pxor %xmm2, %xmm2
-;; CHECK-NEXT: 26: pshufb %xmm2, %xmm3
-;; CHECK-NEXT: 2b: pand %xmm3, %xmm1
-;; CHECK-NEXT: 2f: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 32: popq %rbp
-;; CHECK-NEXT: 33: retq
-;; CHECK-NEXT: 34: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x37
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: andl $7, %eax
+;; CHECK-NEXT: 12: movd %eax, %xmm2
+;; CHECK-NEXT: 16: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 19: psllw %xmm2, %xmm1
+;; CHECK-NEXT: 1d: pcmpeqd %xmm3, %xmm3
+;; CHECK-NEXT: 21: psllw %xmm2, %xmm3
+;; CHECK-NEXT: 25: pxor %xmm2, %xmm2
+;; CHECK-NEXT: 29: pshufb %xmm2, %xmm3
+;; CHECK-NEXT: 2e: pand %xmm3, %xmm1
+;; CHECK-NEXT: 32: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 35: popq %rbp
+;; CHECK-NEXT: 36: retq
+;; CHECK-NEXT: 37: ud2
 ;; CHECK-LABEL: function %shr_u_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x39
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: andl $7, %eax
-;; CHECK-NEXT: f: movd %eax, %xmm2
-;; CHECK-NEXT: 13: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 16: psrlw %xmm2, %xmm1
-;; CHECK-NEXT: 1a: pcmpeqd %xmm3, %xmm3
-;; CHECK-NEXT: 1e: psrlw %xmm2, %xmm3
-;; CHECK-NEXT: 22: psrlw $8, %xmm3
-;; CHECK-NEXT: 27: pxor %xmm2, %xmm2
-;; CHECK-NEXT: 2b: pshufb %xmm2, %xmm3
-;; CHECK-NEXT: 30: pand %xmm3, %xmm1
-;; CHECK-NEXT: 34: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 37: popq %rbp
-;; CHECK-NEXT: 38: retq
-;; CHECK-NEXT: 39: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x3c
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: andl $7, %eax
+;; CHECK-NEXT: 12: movd %eax, %xmm2
+;; CHECK-NEXT: 16: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 19: psrlw %xmm2, %xmm1
+;; CHECK-NEXT: 1d: pcmpeqd %xmm3, %xmm3
+;; CHECK-NEXT: 21: psrlw %xmm2, %xmm3
+;; CHECK-NEXT: 25: psrlw $8, %xmm3
+;; CHECK-NEXT: 2a: pxor %xmm2, %xmm2
+;; CHECK-NEXT: 2e: pshufb %xmm2, %xmm3
+;; CHECK-NEXT: 33: pand %xmm3, %xmm1
+;; CHECK-NEXT: 37: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 3a: popq %rbp
+;; CHECK-NEXT: 3b: retq
+;; CHECK-NEXT: 3c: ud2
 ;; CHECK-LABEL: function %shr_s_i8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x35
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: andl $7, %eax
-;; CHECK-NEXT: f: addl $8, %eax
-;; CHECK-NEXT: 12: movd %eax, %xmm2
-;; CHECK-NEXT: 16: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 19: punpcklbw %xmm0, %xmm1
-;; CHECK-NEXT: 1d: psraw %xmm2, %xmm1
-;; CHECK-NEXT: 21: movaps %xmm0, %xmm3
-;; CHECK-NEXT: 24: punpckhbw %xmm0, %xmm3
-;; CHECK-NEXT: 28: psraw %xmm2, %xmm3
-;; CHECK-NEXT: 2c: packsswb %xmm3, %xmm1
-;; CHECK-NEXT: 30: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 33: popq %rbp
-;; CHECK-NEXT: 34: retq
-;; CHECK-NEXT: 35: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x38
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: andl $7, %eax
+;; CHECK-NEXT: 12: addl $8, %eax
+;; CHECK-NEXT: 15: movd %eax, %xmm2
+;; CHECK-NEXT: 19: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 1c: punpcklbw %xmm0, %xmm1
+;; CHECK-NEXT: 20: psraw %xmm2, %xmm1
+;; CHECK-NEXT: 24: movaps %xmm0, %xmm3
+;; CHECK-NEXT: 27: punpckhbw %xmm0, %xmm3
+;; CHECK-NEXT: 2b: psraw %xmm2, %xmm3
+;; CHECK-NEXT: 2f: packsswb %xmm3, %xmm1
+;; CHECK-NEXT: 33: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 36: popq %rbp
+;; CHECK-NEXT: 37: retq
+;; CHECK-NEXT: 38: ud2
 ;; CHECK-LABEL: function %shr_s_i64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x33
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: andl $0x3f, %eax
-;; CHECK-NEXT: f: movd %eax, %xmm2
-;; CHECK-NEXT: 13: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 16: movdqa 0x22(%rip), %xmm3
-;; CHECK-NEXT: 1e: psrlq %xmm2, %xmm3
-;; CHECK-NEXT: 22: psrlq %xmm2, %xmm1
-;; CHECK-NEXT: 26: pxor %xmm3, %xmm1
-;; CHECK-NEXT: 2a: psubq %xmm3, %xmm1
-;; CHECK-NEXT: 2e: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 31: popq %rbp
-;; CHECK-NEXT: 32: retq
-;; CHECK-NEXT: 33: ud2
-;; CHECK-NEXT: 35: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x36
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: andl $0x3f, %eax
+;; CHECK-NEXT: 12: movd %eax, %xmm2
+;; CHECK-NEXT: 16: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 19: movdqa 0x1f(%rip), %xmm3
+;; CHECK-NEXT: 21: psrlq %xmm2, %xmm3
+;; CHECK-NEXT: 25: psrlq %xmm2, %xmm1
+;; CHECK-NEXT: 29: pxor %xmm3, %xmm1
+;; CHECK-NEXT: 2d: psubq %xmm3, %xmm1
+;; CHECK-NEXT: 31: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 34: popq %rbp
+;; CHECK-NEXT: 35: retq
+;; CHECK-NEXT: 36: ud2
+;; CHECK-NEXT: 38: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
 ;; CHECK-NEXT: 40: .quad 0x8000000000000000
 ;; CHECK-NEXT: 48: .quad 0x8000000000000000

@@ -21,86 +21,91 @@
 ;; CHECK-LABEL: function %pshufd:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x14
-;; CHECK-NEXT: a: pshufd $0x1b, %xmm0, %xmm2
-;; CHECK-NEXT: f: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq
-;; CHECK-NEXT: 14: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x17
+;; CHECK-NEXT: d: pshufd $0x1b, %xmm0, %xmm2
+;; CHECK-NEXT: 12: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 15: popq %rbp
+;; CHECK-NEXT: 16: retq
+;; CHECK-NEXT: 17: ud2
 ;; CHECK-LABEL: function %shufps:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: shufps $0xd8, %xmm1, %xmm2
-;; CHECK-NEXT: 11: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x19
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: shufps $0xd8, %xmm1, %xmm2
+;; CHECK-NEXT: 14: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2
 ;; CHECK-LABEL: function %punpcklbw:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: punpcklbw %xmm1, %xmm2
-;; CHECK-NEXT: 11: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x19
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: punpcklbw %xmm1, %xmm2
+;; CHECK-NEXT: 14: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2
 ;; CHECK-LABEL: function %punpckhqdq:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: punpckhqdq %xmm1, %xmm2
-;; CHECK-NEXT: 11: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x19
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: punpckhqdq %xmm1, %xmm2
+;; CHECK-NEXT: 14: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2
 ;; CHECK-LABEL: function %palignr:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x18
-;; CHECK-NEXT: a: movaps %xmm1, %xmm2
-;; CHECK-NEXT: d: palignr $3, %xmm0, %xmm2
-;; CHECK-NEXT: 13: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq
-;; CHECK-NEXT: 18: ud2
-;; CHECK-LABEL: function %one_source:
-;; CHECK-NEXT: 0: pushq %rbp
-;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1b
-;; CHECK-NEXT: a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: d: pshufb 0xa(%rip), %xmm2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1b
+;; CHECK-NEXT: d: movaps %xmm1, %xmm2
+;; CHECK-NEXT: 10: palignr $3, %xmm0, %xmm2
 ;; CHECK-NEXT: 16: movaps %xmm2, %xmm0
 ;; CHECK-NEXT: 19: popq %rbp
 ;; CHECK-NEXT: 1a: retq
 ;; CHECK-NEXT: 1b: ud2
-;; CHECK-NEXT: 1d: .byte 0xcc, 0xcc, 0xcc
+;; CHECK-LABEL: function %one_source:
+;; CHECK-NEXT: 0: pushq %rbp
+;; CHECK-NEXT: 1: movq %rsp, %rbp
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1e
+;; CHECK-NEXT: d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 10: pshufb 7(%rip), %xmm2
+;; CHECK-NEXT: 19: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 1c: popq %rbp
+;; CHECK-NEXT: 1d: retq
+;; CHECK-NEXT: 1e: ud2
 ;; CHECK-NEXT: 20: .quad 0x08090a0b0c0d0e0f
 ;; CHECK-NEXT: 28: .quad 0x0001020304050607
 ;; CHECK-LABEL: function %two_sources:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x2b
-;; CHECK-NEXT: a: movaps %xmm1, %xmm2
-;; CHECK-NEXT: d: pshufb 0x1a(%rip), %xmm2
-;; CHECK-NEXT: 16: movaps %xmm0, %xmm3
-;; CHECK-NEXT: 19: pshufb 0x1e(%rip), %xmm3
-;; CHECK-NEXT: 22: por %xmm3, %xmm2
-;; CHECK-NEXT: 26: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 29: popq %rbp
-;; CHECK-NEXT: 2a: retq
-;; CHECK-NEXT: 2b: ud2
-;; CHECK-NEXT: 2d: .byte 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x2e
+;; CHECK-NEXT: d: movaps %xmm1, %xmm2
+;; CHECK-NEXT: 10: pshufb 0x17(%rip), %xmm2
+;; CHECK-NEXT: 19: movaps %xmm0, %xmm3
+;; CHECK-NEXT: 1c: pshufb 0x1b(%rip), %xmm3
+;; CHECK-NEXT: 25: por %xmm3, %xmm2
+;; CHECK-NEXT: 29: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 2c: popq %rbp
+;; CHECK-NEXT: 2d: retq
+;; CHECK-NEXT: 2e: ud2
 ;; CHECK-NEXT: 30: .quad 0x0c800d800e800f80
 ;; CHECK-NEXT: 38: .quad 0x088009800a800b80
 ;; CHECK-NEXT: 40: .quad 0x8003800280018000
@@ -108,16 +113,17 @@
 ;; CHECK-LABEL: function %swizzle:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x22
-;; CHECK-NEXT: a: movaps %xmm1, %xmm3
-;; CHECK-NEXT: d: paddusb 0x1b(%rip), %xmm3
-;; CHECK-NEXT: 15: movaps %xmm0, %xmm2
-;; CHECK-NEXT: 18: pshufb %xmm3, %xmm2
-;; CHECK-NEXT: 1d: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 20: popq %rbp
-;; CHECK-NEXT: 21: retq
-;; CHECK-NEXT: 22: ud2
-;; CHECK-NEXT: 24: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x25
+;; CHECK-NEXT: d: movaps %xmm1, %xmm3
+;; CHECK-NEXT: 10: paddusb 0x18(%rip), %xmm3
+;; CHECK-NEXT: 18: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 1b: pshufb %xmm3, %xmm2
+;; CHECK-NEXT: 20: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 23: popq %rbp
+;; CHECK-NEXT: 24: retq
+;; CHECK-NEXT: 25: ud2
+;; CHECK-NEXT: 27: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
 ;; CHECK-NEXT: 30: .quad 0x7070707070707070
 ;; CHECK-NEXT: 38: .quad 0x7070707070707070

@@ -13,70 +13,71 @@
 ;; CHECK-NEXT: 9: pushq %r14
 ;; CHECK-NEXT: b: pushq %r15
 ;; CHECK-NEXT: d: subq $0x48, %rsp
-;; CHECK-NEXT: 11: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 15: jb 0xef
-;; CHECK-NEXT: 1b: leal (%rsi, %rsi, 2), %eax
-;; CHECK-NEXT: 1e: imull $4, %esi, %ecx
-;; CHECK-NEXT: 21: leal (%rsi, %rsi, 4), %edx
-;; CHECK-NEXT: 24: imull $6, %esi, %edi
-;; CHECK-NEXT: 27: imull $7, %esi, %r8d
-;; CHECK-NEXT: 2b: imull $8, %esi, %r9d
-;; CHECK-NEXT: 2f: leal (%rsi, %rsi, 8), %ebx
-;; CHECK-NEXT: 32: imull $0xa, %esi, %r12d
-;; CHECK-NEXT: 36: imull $0xb, %esi, %r13d
-;; CHECK-NEXT: 3a: imull $0xc, %esi, %r14d
-;; CHECK-NEXT: 3e: imull $0xd, %esi, %r15d
-;; CHECK-NEXT: 42: movq %rax, (%rsp)
-;; CHECK-NEXT: 46: imull $0xe, %esi, %eax
-;; CHECK-NEXT: 49: movq %rcx, 8(%rsp)
-;; CHECK-NEXT: 4e: imull $0xf, %esi, %ecx
-;; CHECK-NEXT: 51: movq %rdx, 0x10(%rsp)
-;; CHECK-NEXT: 56: imull $0x10, %esi, %edx
-;; CHECK-NEXT: 59: movq %rdi, 0x18(%rsp)
-;; CHECK-NEXT: 5e: imull $0x11, %esi, %edi
-;; CHECK-NEXT: 61: movq %r8, 0x20(%rsp)
-;; CHECK-NEXT: 66: imull $0x12, %esi, %r8d
-;; CHECK-NEXT: 6a: movq %r9, 0x28(%rsp)
-;; CHECK-NEXT: 6f: imull $0x13, %esi, %r9d
-;; CHECK-NEXT: 73: movq %rbx, 0x30(%rsp)
-;; CHECK-NEXT: 78: imull $0x14, %esi, %ebx
-;; CHECK-NEXT: 7b: movq %r12, 0x38(%rsp)
-;; CHECK-NEXT: 80: imull $0x15, %esi, %r12d
-;; CHECK-NEXT: 84: imull $0x16, %esi, %esi
-;; CHECK-NEXT: 87: addl %esi, %r12d
-;; CHECK-NEXT: 8a: addl %r12d, %ebx
-;; CHECK-NEXT: 8d: addl %ebx, %r9d
-;; CHECK-NEXT: 90: addl %r9d, %r8d
-;; CHECK-NEXT: 93: addl %r8d, %edi
-;; CHECK-NEXT: 96: addl %edi, %edx
-;; CHECK-NEXT: 98: addl %edx, %ecx
-;; CHECK-NEXT: 9a: addl %ecx, %eax
-;; CHECK-NEXT: 9c: addl %eax, %r15d
-;; CHECK-NEXT: 9f: addl %r15d, %r14d
-;; CHECK-NEXT: a2: addl %r14d, %r13d
-;; CHECK-NEXT: a5: movq 0x38(%rsp), %rax
-;; CHECK-NEXT: aa: addl %r13d, %eax
-;; CHECK-NEXT: ad: movq 0x30(%rsp), %rcx
-;; CHECK-NEXT: b2: addl %eax, %ecx
-;; CHECK-NEXT: b4: movq 0x28(%rsp), %rax
-;; CHECK-NEXT: b9: addl %ecx, %eax
-;; CHECK-NEXT: bb: movq 0x20(%rsp), %rcx
-;; CHECK-NEXT: c0: addl %eax, %ecx
-;; CHECK-NEXT: c2: movq 0x18(%rsp), %rax
-;; CHECK-NEXT: c7: addl %ecx, %eax
-;; CHECK-NEXT: c9: movq 0x10(%rsp), %rcx
-;; CHECK-NEXT: ce: addl %eax, %ecx
-;; CHECK-NEXT: d0: movq 8(%rsp), %rax
-;; CHECK-NEXT: d5: addl %ecx, %eax
-;; CHECK-NEXT: d7: movq (%rsp), %rcx
-;; CHECK-NEXT: db: addl %eax, %ecx
-;; CHECK-NEXT: dd: movq %rcx, %rax
-;; CHECK-NEXT: e0: addq $0x48, %rsp
-;; CHECK-NEXT: e4: popq %r15
-;; CHECK-NEXT: e6: popq %r14
-;; CHECK-NEXT: e8: popq %r13
-;; CHECK-NEXT: ea: popq %r12
-;; CHECK-NEXT: ec: popq %rbx
-;; CHECK-NEXT: ed: popq %rbp
-;; CHECK-NEXT: ee: retq
-;; CHECK-NEXT: ef: ud2
+;; CHECK-NEXT: 11: movq 8(%rdi), %rax
+;; CHECK-NEXT: 15: cmpq (%rax), %rsp
+;; CHECK-NEXT: 18: jb 0xf2
+;; CHECK-NEXT: 1e: leal (%rsi, %rsi, 2), %eax
+;; CHECK-NEXT: 21: imull $4, %esi, %ecx
+;; CHECK-NEXT: 24: leal (%rsi, %rsi, 4), %edx
+;; CHECK-NEXT: 27: imull $6, %esi, %edi
+;; CHECK-NEXT: 2a: imull $7, %esi, %r8d
+;; CHECK-NEXT: 2e: imull $8, %esi, %r9d
+;; CHECK-NEXT: 32: leal (%rsi, %rsi, 8), %ebx
+;; CHECK-NEXT: 35: imull $0xa, %esi, %r12d
+;; CHECK-NEXT: 39: imull $0xb, %esi, %r13d
+;; CHECK-NEXT: 3d: imull $0xc, %esi, %r14d
+;; CHECK-NEXT: 41: imull $0xd, %esi, %r15d
+;; CHECK-NEXT: 45: movq %rax, (%rsp)
+;; CHECK-NEXT: 49: imull $0xe, %esi, %eax
+;; CHECK-NEXT: 4c: movq %rcx, 8(%rsp)
+;; CHECK-NEXT: 51: imull $0xf, %esi, %ecx
+;; CHECK-NEXT: 54: movq %rdx, 0x10(%rsp)
+;; CHECK-NEXT: 59: imull $0x10, %esi, %edx
+;; CHECK-NEXT: 5c: movq %rdi, 0x18(%rsp)
+;; CHECK-NEXT: 61: imull $0x11, %esi, %edi
+;; CHECK-NEXT: 64: movq %r8, 0x20(%rsp)
+;; CHECK-NEXT: 69: imull $0x12, %esi, %r8d
+;; CHECK-NEXT: 6d: movq %r9, 0x28(%rsp)
+;; CHECK-NEXT: 72: imull $0x13, %esi, %r9d
+;; CHECK-NEXT: 76: movq %rbx, 0x30(%rsp)
+;; CHECK-NEXT: 7b: imull $0x14, %esi, %ebx
+;; CHECK-NEXT: 7e: movq %r12, 0x38(%rsp)
+;; CHECK-NEXT: 83: imull $0x15, %esi, %r12d
+;; CHECK-NEXT: 87: imull $0x16, %esi, %esi
+;; CHECK-NEXT: 8a: addl %esi, %r12d
+;; CHECK-NEXT: 8d: addl %r12d, %ebx
+;; CHECK-NEXT: 90: addl %ebx, %r9d
+;; CHECK-NEXT: 93: addl %r9d, %r8d
+;; CHECK-NEXT: 96: addl %r8d, %edi
+;; CHECK-NEXT: 99: addl %edi, %edx
+;; CHECK-NEXT: 9b: addl %edx, %ecx
+;; CHECK-NEXT: 9d: addl %ecx, %eax
+;; CHECK-NEXT: 9f: addl %eax, %r15d
+;; CHECK-NEXT: a2: addl %r15d, %r14d
+;; CHECK-NEXT: a5: addl %r14d, %r13d
+;; CHECK-NEXT: a8: movq 0x38(%rsp), %rax
+;; CHECK-NEXT: ad: addl %r13d, %eax
+;; CHECK-NEXT: b0: movq 0x30(%rsp), %rcx
+;; CHECK-NEXT: b5: addl %eax, %ecx
+;; CHECK-NEXT: b7: movq 0x28(%rsp), %rax
+;; CHECK-NEXT: bc: addl %ecx, %eax
+;; CHECK-NEXT: be: movq 0x20(%rsp), %rcx
+;; CHECK-NEXT: c3: addl %eax, %ecx
+;; CHECK-NEXT: c5: movq 0x18(%rsp), %rax
+;; CHECK-NEXT: ca: addl %ecx, %eax
+;; CHECK-NEXT: cc: movq 0x10(%rsp), %rcx
+;; CHECK-NEXT: d1: addl %eax, %ecx
+;; CHECK-NEXT: d3: movq 8(%rsp), %rax
+;; CHECK-NEXT: d8: addl %ecx, %eax
+;; CHECK-NEXT: da: movq (%rsp), %rcx
+;; CHECK-NEXT: de: addl %eax, %ecx
+;; CHECK-NEXT: e0: movq %rcx, %rax
+;; CHECK-NEXT: e3: addq $0x48, %rsp
+;; CHECK-NEXT: e7: popq %r15
+;; CHECK-NEXT: e9: popq %r14
+;; CHECK-NEXT: eb: popq %r13
+;; CHECK-NEXT: ed: popq %r12
+;; CHECK-NEXT: ef: popq %rbx
+;; CHECK-NEXT: f0: popq %rbp
+;; CHECK-NEXT: f1: retq
+;; CHECK-NEXT: f2: ud2

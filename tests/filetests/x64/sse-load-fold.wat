@@ -18,52 +18,56 @@
 ;; CHECK-LABEL: function %sub:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x18
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: subsd 8(%rcx, %rax), %xmm0
-;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq
-;; CHECK-NEXT: 18: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1b
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: subsd 8(%rcx, %rax), %xmm0
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: ud2
 ;; CHECK-LABEL: function %mul_left:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x17
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: mulss (%rcx, %rax), %xmm0
-;; CHECK-NEXT: 15: popq %rbp
-;; CHECK-NEXT: 16: retq
-;; CHECK-NEXT: 17: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1a
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: mulss (%rcx, %rax), %xmm0
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2
 ;; CHECK-LABEL: function %two_users:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x25
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movsd (%rcx, %rax), %xmm1
-;; CHECK-NEXT: 15: movaps %xmm1, %xmm2
-;; CHECK-NEXT: 18: addsd %xmm0, %xmm2
-;; CHECK-NEXT: 1c: mulsd %xmm1, %xmm2
-;; CHECK-NEXT: 20: movaps %xmm2, %xmm0
-;; CHECK-NEXT: 23: popq %rbp
-;; CHECK-NEXT: 24: retq
-;; CHECK-NEXT: 25: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x28
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movsd (%rcx, %rax), %xmm1
+;; CHECK-NEXT: 18: movaps %xmm1, %xmm2
+;; CHECK-NEXT: 1b: addsd %xmm0, %xmm2
+;; CHECK-NEXT: 1f: mulsd %xmm1, %xmm2
+;; CHECK-NEXT: 23: movaps %xmm2, %xmm0
+;; CHECK-NEXT: 26: popq %rbp
+;; CHECK-NEXT: 27: retq
+;; CHECK-NEXT: 28: ud2
 ;; CHECK-LABEL: function %store_between:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x25
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movsd (%rcx, %rax), %xmm1
-;; CHECK-NEXT: 15: movl %edx, %eax
-;; CHECK-NEXT: 17: movsd %xmm0, (%rcx, %rax)
-;; CHECK-NEXT: 1c: addsd %xmm0, %xmm1
-;; CHECK-NEXT: 20: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 23: popq %rbp
-;; CHECK-NEXT: 24: retq
-;; CHECK-NEXT: 25: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x28
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movsd (%rcx, %rax), %xmm1
+;; CHECK-NEXT: 18: movl %edx, %eax
+;; CHECK-NEXT: 1a: movsd %xmm0, (%rcx, %rax)
+;; CHECK-NEXT: 1f: addsd %xmm0, %xmm1
+;; CHECK-NEXT: 23: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 26: popq %rbp
+;; CHECK-NEXT: 27: retq
+;; CHECK-NEXT: 28: ud2

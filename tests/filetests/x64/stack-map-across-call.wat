@@ -11,21 +11,22 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x10, %rsp
-;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x41
-;; CHECK-NEXT: e: movq %rcx, 8(%rsp)
-;; CHECK-NEXT: 13: movq %rsi, (%rsp)
-;; CHECK-NEXT: 17: movq %rsi, %rax
-;; CHECK-NEXT: 1a: xorl %esi, %esi
-;; CHECK-NEXT: 1c: testq %rdx, %rdx
-;; CHECK-NEXT: 1f: sete %sil
-;; CHECK-NEXT: 23: movq 0x40(%rdi), %rdx
-;; CHECK-NEXT: 27: movq 0x48(%rdi), %rdi
-;; CHECK-NEXT: 2b: callq *%rdx ; stack map: [sp+0, sp+8]
-;; CHECK-NEXT: 2d: movq 8(%rsp), %rdx
-;; CHECK-NEXT: 32: movq 8(%rsp), %rcx
-;; CHECK-NEXT: 37: movq (%rsp), %rax
-;; CHECK-NEXT: 3b: addq $0x10, %rsp
-;; CHECK-NEXT: 3f: popq %rbp
-;; CHECK-NEXT: 40: retq
-;; CHECK-NEXT: 41: ud2
+;; CHECK-NEXT: 8: movq 8(%rdi), %rax
+;; CHECK-NEXT: c: cmpq (%rax), %rsp
+;; CHECK-NEXT: f: jb 0x44
+;; CHECK-NEXT: 11: movq %rcx, 8(%rsp)
+;; CHECK-NEXT: 16: movq %rsi, (%rsp)
+;; CHECK-NEXT: 1a: movq %rsi, %rax
+;; CHECK-NEXT: 1d: xorl %esi, %esi
+;; CHECK-NEXT: 1f: testq %rdx, %rdx
+;; CHECK-NEXT: 22: sete %sil
+;; CHECK-NEXT: 26: movq 0x40(%rdi), %rdx
+;; CHECK-NEXT: 2a: movq 0x48(%rdi), %rdi
+;; CHECK-NEXT: 2e: callq *%rdx ; stack map: [sp+0, sp+8]
+;; CHECK-NEXT: 30: movq 8(%rsp), %rdx
+;; CHECK-NEXT: 35: movq 8(%rsp), %rcx
+;; CHECK-NEXT: 3a: movq (%rsp), %rax
+;; CHECK-NEXT: 3e: addq $0x10, %rsp
+;; CHECK-NEXT: 42: popq %rbp
+;; CHECK-NEXT: 43: retq
+;; CHECK-NEXT: 44: ud2

@@ -11,17 +11,18 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x10, %rsp
-;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x30
-;; CHECK-NEXT: e: movq %rsi, (%rsp)
-;; CHECK-NEXT: 12: movq %rsi, %rax
-;; CHECK-NEXT: 15: xorl %esi, %esi
-;; CHECK-NEXT: 17: movl $1, %edx
-;; CHECK-NEXT: 1c: xorl %ecx, %ecx
-;; CHECK-NEXT: 1e: movq 0x20(%rdi), %r11
-;; CHECK-NEXT: 22: callq *0x28(%r11) ; stack map: [sp+0]
-;; CHECK-NEXT: 26: movq (%rsp), %rax
-;; CHECK-NEXT: 2a: addq $0x10, %rsp
-;; CHECK-NEXT: 2e: popq %rbp
-;; CHECK-NEXT: 2f: retq
-;; CHECK-NEXT: 30: ud2
+;; CHECK-NEXT: 8: movq 8(%rdi), %rax
+;; CHECK-NEXT: c: cmpq (%rax), %rsp
+;; CHECK-NEXT: f: jb 0x33
+;; CHECK-NEXT: 11: movq %rsi, (%rsp)
+;; CHECK-NEXT: 15: movq %rsi, %rax
+;; CHECK-NEXT: 18: xorl %esi, %esi
+;; CHECK-NEXT: 1a: movl $1, %edx
+;; CHECK-NEXT: 1f: xorl %ecx, %ecx
+;; CHECK-NEXT: 21: movq 0x20(%rdi), %r11
+;; CHECK-NEXT: 25: callq *0x28(%r11) ; stack map: [sp+0]
+;; CHECK-NEXT: 29: movq (%rsp), %rax
+;; CHECK-NEXT: 2d: addq $0x10, %rsp
+;; CHECK-NEXT: 31: popq %rbp
+;; CHECK-NEXT: 32: retq
+;; CHECK-NEXT: 33: ud2

@@ -12,22 +12,23 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: pushq %rbx
 ;; CHECK-NEXT: 5: subq $0x18, %rsp
-;; CHECK-NEXT: 9: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: d: jb 0x40
-;; CHECK-NEXT: f: xorl %eax, %eax
-;; CHECK-NEXT: 11: testq %rdx, %rdx
-;; CHECK-NEXT: 14: sete %al
-;; CHECK-NEXT: 17: movq 0x40(%rdi), %rdx
-;; CHECK-NEXT: 1b: movq 0x48(%rdi), %rdi
-;; CHECK-NEXT: 1f: movq %rsi, %rbx
-;; CHECK-NEXT: 22: movq %rax, %rsi
-;; CHECK-NEXT: 25: movq %rcx, 8(%rsp)
-;; CHECK-NEXT: 2a: movq %rbx, (%rsp)
-;; CHECK-NEXT: 2e: callq *%rdx ; stack map: [sp+0, sp+8]
-;; CHECK-NEXT: 30: movq (%rsp), %rax
-;; CHECK-NEXT: 34: movq 8(%rsp), %rdx
-;; CHECK-NEXT: 39: addq $0x18, %rsp
-;; CHECK-NEXT: 3d: popq %rbx
-;; CHECK-NEXT: 3e: popq %rbp
-;; CHECK-NEXT: 3f: retq
-;; CHECK-NEXT: 40: ud2
+;; CHECK-NEXT: 9: movq 8(%rdi), %rax
+;; CHECK-NEXT: d: cmpq (%rax), %rsp
+;; CHECK-NEXT: 10: jb 0x43
+;; CHECK-NEXT: 12: xorl %eax, %eax
+;; CHECK-NEXT: 14: testq %rdx, %rdx
+;; CHECK-NEXT: 17: sete %al
+;; CHECK-NEXT: 1a: movq 0x40(%rdi), %rdx
+;; CHECK-NEXT: 1e: movq 0x48(%rdi), %rdi
+;; CHECK-NEXT: 22: movq %rsi, %rbx
+;; CHECK-NEXT: 25: movq %rax, %rsi
+;; CHECK-NEXT: 28: movq %rcx, 8(%rsp)
+;; CHECK-NEXT: 2d: movq %rbx, (%rsp)
+;; CHECK-NEXT: 31: callq *%rdx ; stack map: [sp+0, sp+8]
+;; CHECK-NEXT: 33: movq (%rsp), %rax
+;; CHECK-NEXT: 37: movq 8(%rsp), %rdx
+;; CHECK-NEXT: 3c: addq $0x18, %rsp
+;; CHECK-NEXT: 40: popq %rbx
+;; CHECK-NEXT: 41: popq %rbp
+;; CHECK-NEXT: 42: retq
+;; CHECK-NEXT: 43: ud2

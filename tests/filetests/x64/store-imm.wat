@@ -12,70 +12,76 @@
 ;; CHECK-LABEL: function %store8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movb $1, (%rcx, %rax)
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x19
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movb $1, (%rcx, %rax)
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2
 ;; CHECK-LABEL: function %store16:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x19
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movw $0xffff, 2(%rcx, %rax)
-;; CHECK-NEXT: 17: popq %rbp
-;; CHECK-NEXT: 18: retq
-;; CHECK-NEXT: 19: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1c
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movw $0xffff, 2(%rcx, %rax)
+;; CHECK-NEXT: 1a: popq %rbp
+;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 1c: ud2
 ;; CHECK-LABEL: function %store32:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x19
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movl $0x12345678, (%rcx, %rax)
-;; CHECK-NEXT: 17: popq %rbp
-;; CHECK-NEXT: 18: retq
-;; CHECK-NEXT: 19: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1c
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movl $0x12345678, (%rcx, %rax)
+;; CHECK-NEXT: 1a: popq %rbp
+;; CHECK-NEXT: 1b: retq
+;; CHECK-NEXT: 1c: ud2
 ;; CHECK-LABEL: function %store64_small:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1a
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movq $-5, (%rcx, %rax)
-;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq
-;; CHECK-NEXT: 1a: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1d
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movq $-5, (%rcx, %rax)
+;; CHECK-NEXT: 1b: popq %rbp
+;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 1d: ud2
 ;; CHECK-LABEL: function %store64_wide:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x20
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movabsq $0x100000000, %rdx
-;; CHECK-NEXT: 1a: movq %rdx, (%rcx, %rax)
-;; CHECK-NEXT: 1e: popq %rbp
-;; CHECK-NEXT: 1f: retq
-;; CHECK-NEXT: 20: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x23
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movabsq $0x100000000, %rdx
+;; CHECK-NEXT: 1d: movq %rdx, (%rcx, %rax)
+;; CHECK-NEXT: 21: popq %rbp
+;; CHECK-NEXT: 22: retq
+;; CHECK-NEXT: 23: ud2
 ;; CHECK-LABEL: function %store_f64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1f
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movsd 0x10(%rip), %xmm0
-;; CHECK-NEXT: 18: movsd %xmm0, (%rcx, %rax)
-;; CHECK-NEXT: 1d: popq %rbp
-;; CHECK-NEXT: 1e: retq
-;; CHECK-NEXT: 1f: ud2
-;; CHECK-NEXT: 21: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x22
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: movsd 0xd(%rip), %xmm0
+;; CHECK-NEXT: 1b: movsd %xmm0, (%rcx, %rax)
+;; CHECK-NEXT: 20: popq %rbp
+;; CHECK-NEXT: 21: retq
+;; CHECK-NEXT: 22: ud2
+;; CHECK-NEXT: 24: .byte 0xcc, 0xcc, 0xcc, 0xcc
 ;; CHECK-NEXT: 28: .quad 0x3ff8000000000000

@@ -1,4 +1,4 @@
-;; Concept: return_call tears the frame down and jumps: stack arguments go into the caller's own incoming area at 0x10(%rbp).. (here the callee needs 2 slots, the caller received 3), callee-saved registers and rbp are restored, then `jmp` to the callee (no call, no ret); return_call_indirect does the same with the target in %rax and `jmp *%rax` after the table, null and signature checks.
+;; Concept: return_call tears the frame down and jumps: stack arguments go into the caller's own argument area so that they end at its top (here the caller received 3 slots, rounded to 4 at 0x10(%rbp)..0x28(%rbp), and the callee needs 2: they go to 0x20(%rbp) and 0x28(%rbp)), callee-saved registers and rbp are restored, the 16 bytes below the callee's arguments are released by moving the return address up (pop %r10; add; push %r10), then `jmp` to the callee (no call, no ret); return_call_indirect does the same with the target in %rax and `jmp *%rax` after the table, null and signature checks. A callee pops its stack arguments: `retq $0x10`.
 ;; RUN: %wat2wasm --debug-names --enable-tail-call %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (type $t (func (param i64 i64 i64 i64 i64 i64 i64) (result i64)))
@@ -16,14 +16,14 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1a
+;; CHECK-NEXT: 8: jb 0x1c
 ;; CHECK-NEXT: a: movq 0x10(%rbp), %rax
 ;; CHECK-NEXT: e: movq 0x18(%rbp), %rax
 ;; CHECK-NEXT: 12: addq %rax, %rsi
 ;; CHECK-NEXT: 15: movq %rsi, %rax
 ;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq
-;; CHECK-NEXT: 1a: ud2
+;; CHECK-NEXT: 19: retq $0x10
+;; CHECK-NEXT: 1c: ud2
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
@@ -32,15 +32,15 @@
 ;; CHECK-NEXT: 7: pushq %r13
 ;; CHECK-NEXT: 9: subq $8, %rsp
 ;; CHECK-NEXT: d: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 11: jb 0x48
+;; CHECK-NEXT: 11: jb 0x50
 ;; CHECK-NEXT: 13: movq %rcx, %r12
 ;; CHECK-NEXT: 16: movq %r8, %rbx
 ;; CHECK-NEXT: 19: movq %r9, %rax
 ;; CHECK-NEXT: 1c: movq 0x10(%rbp), %rcx
 ;; CHECK-NEXT: 20: movq 0x18(%rbp), %r13
 ;; CHECK-NEXT: 24: movq 0x20(%rbp), %rsi
-;; CHECK-NEXT: 28: movq %r12, 0x10(%rbp)
-;; CHECK-NEXT: 2c: movq %rdx, 0x18(%rbp)
+;; CHECK-NEXT: 28: movq %r12, 0x20(%rbp)
+;; CHECK-NEXT: 2c: movq %rdx, 0x28(%rbp)
 ;; CHECK-NEXT: 30: movq %rbx, %r9
 ;; CHECK-NEXT: 33: movq %rax, %r8
 ;; CHECK-NEXT: 36: movq %r13, %rdx
@@ -49,8 +49,11 @@
 ;; CHECK-NEXT: 3f: popq %r12
 ;; CHECK-NEXT: 41: popq %rbx
 ;; CHECK-NEXT: 42: popq %rbp
-;; CHECK-NEXT: 43: jmp 0xffffffffffffffe0
-;; CHECK-NEXT: 48: ud2
+;; CHECK-NEXT: 43: popq %r10
+;; CHECK-NEXT: 45: addq $0x10, %rsp
+;; CHECK-NEXT: 49: pushq %r10
+;; CHECK-NEXT: 4b: jmp 0xffffffffffffffe0
+;; CHECK-NEXT: 50: ud2
 ;; CHECK-LABEL: function %h:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
@@ -61,7 +64,7 @@
 ;; CHECK-NEXT: b: pushq %r15
 ;; CHECK-NEXT: d: subq $8, %rsp
 ;; CHECK-NEXT: 11: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 15: jb 0x7d
+;; CHECK-NEXT: 15: jb 0x85
 ;; CHECK-NEXT: 17: movq %rdx, %r14
 ;; CHECK-NEXT: 1a: movq %rcx, %r13
 ;; CHECK-NEXT: 1d: movq %r8, %r12
@@ -71,19 +74,19 @@
 ;; CHECK-NEXT: 2b: movq 0x20(%rbp), %rcx
 ;; CHECK-NEXT: 2f: movl %ecx, %ecx
 ;; CHECK-NEXT: 31: cmpq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 35: jae 0x7f
+;; CHECK-NEXT: 35: jae 0x87
 ;; CHECK-NEXT: 37: movq 0x40(%rdi), %rdx
 ;; CHECK-NEXT: 3b: movq (%rdx, %rcx, 8), %rcx
 ;; CHECK-NEXT: 3f: testq %rcx, %rcx
-;; CHECK-NEXT: 42: je 0x81
+;; CHECK-NEXT: 42: je 0x89
 ;; CHECK-NEXT: 44: movl 0x10(%rcx), %edx
 ;; CHECK-NEXT: 47: movq 0x18(%rdi), %rdi
 ;; CHECK-NEXT: 4b: cmpl (%rdi), %edx
-;; CHECK-NEXT: 4d: jne 0x83
+;; CHECK-NEXT: 4d: jne 0x8b
 ;; CHECK-NEXT: 4f: movq (%rcx), %r15
 ;; CHECK-NEXT: 52: movq 0x18(%rcx), %rdi
-;; CHECK-NEXT: 56: movq %rax, 0x10(%rbp)
-;; CHECK-NEXT: 5a: movq %rsi, 0x18(%rbp)
+;; CHECK-NEXT: 56: movq %rax, 0x20(%rbp)
+;; CHECK-NEXT: 5a: movq %rsi, 0x28(%rbp)
 ;; CHECK-NEXT: 5e: movq %rbx, %r8
 ;; CHECK-NEXT: 61: movq %r14, %rsi
 ;; CHECK-NEXT: 64: movq %r13, %rdx
@@ -96,8 +99,11 @@
 ;; CHECK-NEXT: 77: popq %r12
 ;; CHECK-NEXT: 79: popq %rbx
 ;; CHECK-NEXT: 7a: popq %rbp
-;; CHECK-NEXT: 7b: jmpq *%rax
-;; CHECK-NEXT: 7d: ud2
-;; CHECK-NEXT: 7f: ud2
-;; CHECK-NEXT: 81: ud2
-;; CHECK-NEXT: 83: ud2
+;; CHECK-NEXT: 7b: popq %r10
+;; CHECK-NEXT: 7d: addq $0x10, %rsp
+;; CHECK-NEXT: 81: pushq %r10
+;; CHECK-NEXT: 83: jmpq *%rax
+;; CHECK-NEXT: 85: ud2
+;; CHECK-NEXT: 87: ud2
+;; CHECK-NEXT: 89: ud2
+;; CHECK-NEXT: 8b: ud2

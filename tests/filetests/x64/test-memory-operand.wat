@@ -20,60 +20,64 @@
 ;; CHECK-LABEL: function %brif:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x25
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: cmpl $0, 4(%rcx, %rax)
-;; CHECK-NEXT: 15: je 0x1e
-;; CHECK-NEXT: 17: movl $1, %eax
-;; CHECK-NEXT: 1c: jmp 0x23
-;; CHECK-NEXT: 1e: movl $2, %eax
-;; CHECK-NEXT: 23: popq %rbp
-;; CHECK-NEXT: 24: retq
-;; CHECK-NEXT: 25: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x28
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: cmpl $0, 4(%rcx, %rax)
+;; CHECK-NEXT: 18: je 0x21
+;; CHECK-NEXT: 1a: movl $1, %eax
+;; CHECK-NEXT: 1f: jmp 0x26
+;; CHECK-NEXT: 21: movl $2, %eax
+;; CHECK-NEXT: 26: popq %rbp
+;; CHECK-NEXT: 27: retq
+;; CHECK-NEXT: 28: ud2
 ;; CHECK-LABEL: function %eqz64:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x25
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: cmpq $0, (%rcx, %rax)
-;; CHECK-NEXT: 15: je 0x1e
-;; CHECK-NEXT: 17: movl $2, %eax
-;; CHECK-NEXT: 1c: jmp 0x23
-;; CHECK-NEXT: 1e: movl $1, %eax
-;; CHECK-NEXT: 23: popq %rbp
-;; CHECK-NEXT: 24: retq
-;; CHECK-NEXT: 25: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x28
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 13: cmpq $0, (%rcx, %rax)
+;; CHECK-NEXT: 18: je 0x21
+;; CHECK-NEXT: 1a: movl $2, %eax
+;; CHECK-NEXT: 1f: jmp 0x26
+;; CHECK-NEXT: 21: movl $1, %eax
+;; CHECK-NEXT: 26: popq %rbp
+;; CHECK-NEXT: 27: retq
+;; CHECK-NEXT: 28: ud2
 ;; CHECK-LABEL: function %sel:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1c
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rsi
-;; CHECK-NEXT: 10: cmpl $0, (%rsi, %rax)
-;; CHECK-NEXT: 14: cmovel %ecx, %edx
-;; CHECK-NEXT: 17: movq %rdx, %rax
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1f
+;; CHECK-NEXT: d: movl %esi, %eax
+;; CHECK-NEXT: f: movq 0x40(%rdi), %rsi
+;; CHECK-NEXT: 13: cmpl $0, (%rsi, %rax)
+;; CHECK-NEXT: 17: cmovel %ecx, %edx
+;; CHECK-NEXT: 1a: movq %rdx, %rax
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq
+;; CHECK-NEXT: 1f: ud2
 ;; CHECK-LABEL: function %loop:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x25
-;; CHECK-NEXT: a: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: e: xorl %ecx, %ecx
-;; CHECK-NEXT: 10: movl %esi, %edx
-;; CHECK-NEXT: 12: cmpb $0, (%rax, %rdx)
-;; CHECK-NEXT: 16: je 0x20
-;; CHECK-NEXT: 18: leal 1(%rsi), %esi
-;; CHECK-NEXT: 1b: leal 1(%rcx), %ecx
-;; CHECK-NEXT: 1e: jmp 0x10
-;; CHECK-NEXT: 20: movq %rcx, %rax
-;; CHECK-NEXT: 23: popq %rbp
-;; CHECK-NEXT: 24: retq
-;; CHECK-NEXT: 25: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x28
+;; CHECK-NEXT: d: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: 11: xorl %ecx, %ecx
+;; CHECK-NEXT: 13: movl %esi, %edx
+;; CHECK-NEXT: 15: cmpb $0, (%rax, %rdx)
+;; CHECK-NEXT: 19: je 0x23
+;; CHECK-NEXT: 1b: leal 1(%rsi), %esi
+;; CHECK-NEXT: 1e: leal 1(%rcx), %ecx
+;; CHECK-NEXT: 21: jmp 0x13
+;; CHECK-NEXT: 23: movq %rcx, %rax
+;; CHECK-NEXT: 26: popq %rbp
+;; CHECK-NEXT: 27: retq
+;; CHECK-NEXT: 28: ud2

@@ -8,30 +8,31 @@
 ;; CHECK-LABEL: function %two_divs:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x38
-;; CHECK-NEXT: a: movq %rsi, %rax
-;; CHECK-NEXT: d: movq %rdx, %rdi
-;; CHECK-NEXT: 10: testl %edi, %edi
-;; CHECK-NEXT: 12: je 0x3a
-;; CHECK-NEXT: 14: cmpl $-1, %edi
-;; CHECK-NEXT: 17: jne 0x20
-;; CHECK-NEXT: 19: cmpl $0x80000000, %eax
-;; CHECK-NEXT: 1e: je 0x3c
-;; CHECK-NEXT: 20: cltd
-;; CHECK-NEXT: 21: idivl %edi
-;; CHECK-NEXT: 23: testl %ecx, %ecx
-;; CHECK-NEXT: 25: je 0x3e
-;; CHECK-NEXT: 27: cmpl $-1, %ecx
-;; CHECK-NEXT: 2a: jne 0x33
-;; CHECK-NEXT: 2c: cmpl $0x80000000, %eax
-;; CHECK-NEXT: 31: je 0x40
-;; CHECK-NEXT: 33: cltd
-;; CHECK-NEXT: 34: idivl %ecx
-;; CHECK-NEXT: 36: popq %rbp
-;; CHECK-NEXT: 37: retq
-;; CHECK-NEXT: 38: ud2
-;; CHECK-NEXT: 3a: ud2
-;; CHECK-NEXT: 3c: ud2
-;; CHECK-NEXT: 3e: ud2
-;; CHECK-NEXT: 40: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x3b
+;; CHECK-NEXT: d: movq %rsi, %rax
+;; CHECK-NEXT: 10: movq %rdx, %rdi
+;; CHECK-NEXT: 13: testl %edi, %edi
+;; CHECK-NEXT: 15: je 0x3d
+;; CHECK-NEXT: 17: cmpl $-1, %edi
+;; CHECK-NEXT: 1a: jne 0x23
+;; CHECK-NEXT: 1c: cmpl $0x80000000, %eax
+;; CHECK-NEXT: 21: je 0x3f
+;; CHECK-NEXT: 23: cltd
+;; CHECK-NEXT: 24: idivl %edi
+;; CHECK-NEXT: 26: testl %ecx, %ecx
+;; CHECK-NEXT: 28: je 0x41
+;; CHECK-NEXT: 2a: cmpl $-1, %ecx
+;; CHECK-NEXT: 2d: jne 0x36
+;; CHECK-NEXT: 2f: cmpl $0x80000000, %eax
+;; CHECK-NEXT: 34: je 0x43
+;; CHECK-NEXT: 36: cltd
+;; CHECK-NEXT: 37: idivl %ecx
+;; CHECK-NEXT: 39: popq %rbp
+;; CHECK-NEXT: 3a: retq
+;; CHECK-NEXT: 3b: ud2
+;; CHECK-NEXT: 3d: ud2
+;; CHECK-NEXT: 3f: ud2
+;; CHECK-NEXT: 41: ud2
+;; CHECK-NEXT: 43: ud2

@@ -7,22 +7,23 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x2e
-;; CHECK-NEXT: a: cvttss2si %xmm0, %eax
-;; CHECK-NEXT: e: cmpl $1, %eax
-;; CHECK-NEXT: 11: jno 0x2c
-;; CHECK-NEXT: 13: ucomiss %xmm0, %xmm0
-;; CHECK-NEXT: 16: jp 0x30
-;; CHECK-NEXT: 18: ucomiss 0x15(%rip), %xmm0
-;; CHECK-NEXT: 1f: jb 0x2a
-;; CHECK-NEXT: 21: ucomiss 0x10(%rip), %xmm0
-;; CHECK-NEXT: 28: jb 0x2c
-;; CHECK-NEXT: 2a: ud2
-;; CHECK-NEXT: 2c: popq %rbp
-;; CHECK-NEXT: 2d: retq
-;; CHECK-NEXT: 2e: ud2
-;; CHECK-NEXT: 30: ud2
-;; CHECK-NEXT: 32: .byte 0xcc, 0xcc
-;; CHECK-NEXT: 34: .long 0xcf000000
-;; CHECK-NEXT: 38: .long 0x00000000
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x31
+;; CHECK-NEXT: d: cvttss2si %xmm0, %eax
+;; CHECK-NEXT: 11: cmpl $1, %eax
+;; CHECK-NEXT: 14: jno 0x2f
+;; CHECK-NEXT: 16: ucomiss %xmm0, %xmm0
+;; CHECK-NEXT: 19: jp 0x33
+;; CHECK-NEXT: 1b: ucomiss 0x16(%rip), %xmm0
+;; CHECK-NEXT: 22: jb 0x2d
+;; CHECK-NEXT: 24: ucomiss 0x11(%rip), %xmm0
+;; CHECK-NEXT: 2b: jb 0x2f
+;; CHECK-NEXT: 2d: ud2
+;; CHECK-NEXT: 2f: popq %rbp
+;; CHECK-NEXT: 30: retq
+;; CHECK-NEXT: 31: ud2
+;; CHECK-NEXT: 33: ud2
+;; CHECK-NEXT: 35: .byte 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 38: .long 0xcf000000
+;; CHECK-NEXT: 3c: .long 0x00000000

@@ -7,30 +7,31 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x5d
-;; CHECK-NEXT: a: ucomisd %xmm0, %xmm0
-;; CHECK-NEXT: e: jnp 0x12
-;; CHECK-NEXT: 10: ud2
-;; CHECK-NEXT: 12: ucomisd 0x46(%rip), %xmm0
-;; CHECK-NEXT: 1a: jbe 0x59
-;; CHECK-NEXT: 1c: ucomisd 0x44(%rip), %xmm0
-;; CHECK-NEXT: 24: jae 0x59
-;; CHECK-NEXT: 26: ucomisd 0x42(%rip), %xmm0
-;; CHECK-NEXT: 2e: jae 0x37
-;; CHECK-NEXT: 30: cvttsd2si %xmm0, %rax
-;; CHECK-NEXT: 35: jmp 0x5b
-;; CHECK-NEXT: 37: movapd %xmm0, %xmm15
-;; CHECK-NEXT: 3c: subsd 0x2b(%rip), %xmm15
-;; CHECK-NEXT: 45: cvttsd2si %xmm15, %rax
-;; CHECK-NEXT: 4a: movabsq $0x8000000000000000, %r10
-;; CHECK-NEXT: 54: xorq %r10, %rax
-;; CHECK-NEXT: 57: jmp 0x5b
-;; CHECK-NEXT: 59: ud2
-;; CHECK-NEXT: 5b: popq %rbp
-;; CHECK-NEXT: 5c: retq
-;; CHECK-NEXT: 5d: ud2
-;; CHECK-NEXT: 5f: .byte 0xcc
-;; CHECK-NEXT: 60: .quad 0xbff0000000000000
-;; CHECK-NEXT: 68: .quad 0x43f0000000000000
-;; CHECK-NEXT: 70: .quad 0x43e0000000000000
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x60
+;; CHECK-NEXT: d: ucomisd %xmm0, %xmm0
+;; CHECK-NEXT: 11: jnp 0x15
+;; CHECK-NEXT: 13: ud2
+;; CHECK-NEXT: 15: ucomisd 0x4b(%rip), %xmm0
+;; CHECK-NEXT: 1d: jbe 0x5c
+;; CHECK-NEXT: 1f: ucomisd 0x49(%rip), %xmm0
+;; CHECK-NEXT: 27: jae 0x5c
+;; CHECK-NEXT: 29: ucomisd 0x47(%rip), %xmm0
+;; CHECK-NEXT: 31: jae 0x3a
+;; CHECK-NEXT: 33: cvttsd2si %xmm0, %rax
+;; CHECK-NEXT: 38: jmp 0x5e
+;; CHECK-NEXT: 3a: movapd %xmm0, %xmm15
+;; CHECK-NEXT: 3f: subsd 0x30(%rip), %xmm15
+;; CHECK-NEXT: 48: cvttsd2si %xmm15, %rax
+;; CHECK-NEXT: 4d: movabsq $0x8000000000000000, %r10
+;; CHECK-NEXT: 57: xorq %r10, %rax
+;; CHECK-NEXT: 5a: jmp 0x5e
+;; CHECK-NEXT: 5c: ud2
+;; CHECK-NEXT: 5e: popq %rbp
+;; CHECK-NEXT: 5f: retq
+;; CHECK-NEXT: 60: ud2
+;; CHECK-NEXT: 62: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 68: .quad 0xbff0000000000000
+;; CHECK-NEXT: 70: .quad 0x43f0000000000000
+;; CHECK-NEXT: 78: .quad 0x43e0000000000000

@@ -7,19 +7,21 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x2e
-;; CHECK-NEXT: a: cvttsd2si %xmm0, %eax
-;; CHECK-NEXT: e: cmpl $1, %eax
-;; CHECK-NEXT: 11: jno 0x2c
-;; CHECK-NEXT: 13: ucomisd %xmm0, %xmm0
-;; CHECK-NEXT: 17: jnp 0x1d
-;; CHECK-NEXT: 19: xorl %eax, %eax
-;; CHECK-NEXT: 1b: jmp 0x2c
-;; CHECK-NEXT: 1d: ucomisd 0xb(%rip), %xmm0
-;; CHECK-NEXT: 25: jb 0x2c
-;; CHECK-NEXT: 27: movl $0x7fffffff, %eax
-;; CHECK-NEXT: 2c: popq %rbp
-;; CHECK-NEXT: 2d: retq
-;; CHECK-NEXT: 2e: ud2
-;; CHECK-NEXT: 30: .quad 0x0000000000000000
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x31
+;; CHECK-NEXT: d: cvttsd2si %xmm0, %eax
+;; CHECK-NEXT: 11: cmpl $1, %eax
+;; CHECK-NEXT: 14: jno 0x2f
+;; CHECK-NEXT: 16: ucomisd %xmm0, %xmm0
+;; CHECK-NEXT: 1a: jnp 0x20
+;; CHECK-NEXT: 1c: xorl %eax, %eax
+;; CHECK-NEXT: 1e: jmp 0x2f
+;; CHECK-NEXT: 20: ucomisd 0x10(%rip), %xmm0
+;; CHECK-NEXT: 28: jb 0x2f
+;; CHECK-NEXT: 2a: movl $0x7fffffff, %eax
+;; CHECK-NEXT: 2f: popq %rbp
+;; CHECK-NEXT: 30: retq
+;; CHECK-NEXT: 31: ud2
+;; CHECK-NEXT: 33: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 38: .quad 0x0000000000000000

@@ -7,23 +7,24 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x35
-;; CHECK-NEXT: a: ucomiss %xmm0, %xmm0
-;; CHECK-NEXT: d: jp 0x31
-;; CHECK-NEXT: f: ucomiss 0x22(%rip), %xmm0
-;; CHECK-NEXT: 16: jbe 0x31
-;; CHECK-NEXT: 18: ucomiss 0x1d(%rip), %xmm0
-;; CHECK-NEXT: 1f: jae 0x2a
-;; CHECK-NEXT: 21: cvttss2si %xmm0, %rax
-;; CHECK-NEXT: 26: movl %eax, %eax
-;; CHECK-NEXT: 28: jmp 0x33
-;; CHECK-NEXT: 2a: movl $0xffffffff, %eax
-;; CHECK-NEXT: 2f: jmp 0x33
-;; CHECK-NEXT: 31: xorl %eax, %eax
-;; CHECK-NEXT: 33: popq %rbp
-;; CHECK-NEXT: 34: retq
-;; CHECK-NEXT: 35: ud2
-;; CHECK-NEXT: 37: .byte 0xcc
-;; CHECK-NEXT: 38: .long 0x00000000
-;; CHECK-NEXT: 3c: .long 0x4f800000
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x38
+;; CHECK-NEXT: d: ucomiss %xmm0, %xmm0
+;; CHECK-NEXT: 10: jp 0x34
+;; CHECK-NEXT: 12: ucomiss 0x23(%rip), %xmm0
+;; CHECK-NEXT: 19: jbe 0x34
+;; CHECK-NEXT: 1b: ucomiss 0x1e(%rip), %xmm0
+;; CHECK-NEXT: 22: jae 0x2d
+;; CHECK-NEXT: 24: cvttss2si %xmm0, %rax
+;; CHECK-NEXT: 29: movl %eax, %eax
+;; CHECK-NEXT: 2b: jmp 0x36
+;; CHECK-NEXT: 2d: movl $0xffffffff, %eax
+;; CHECK-NEXT: 32: jmp 0x36
+;; CHECK-NEXT: 34: xorl %eax, %eax
+;; CHECK-NEXT: 36: popq %rbp
+;; CHECK-NEXT: 37: retq
+;; CHECK-NEXT: 38: ud2
+;; CHECK-NEXT: 3a: .byte 0xcc, 0xcc
+;; CHECK-NEXT: 3c: .long 0x00000000
+;; CHECK-NEXT: 40: .long 0x4f800000

@@ -21,32 +21,34 @@
 ;; CHECK-LABEL: function %sum:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x21
-;; CHECK-NEXT: a: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: e: xorl %ecx, %ecx
-;; CHECK-NEXT: 10: xorl %edx, %edx
-;; CHECK-NEXT: 12: addl (%rax, %rdx), %ecx
-;; CHECK-NEXT: 15: leal 4(%rdx), %edx
-;; CHECK-NEXT: 18: cmpl %esi, %edx
-;; CHECK-NEXT: 1a: jb 0x12
-;; CHECK-NEXT: 1c: movq %rcx, %rax
-;; CHECK-NEXT: 1f: popq %rbp
-;; CHECK-NEXT: 20: retq
-;; CHECK-NEXT: 21: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x24
+;; CHECK-NEXT: d: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: 11: xorl %ecx, %ecx
+;; CHECK-NEXT: 13: xorl %edx, %edx
+;; CHECK-NEXT: 15: addl (%rax, %rdx), %ecx
+;; CHECK-NEXT: 18: leal 4(%rdx), %edx
+;; CHECK-NEXT: 1b: cmpl %esi, %edx
+;; CHECK-NEXT: 1d: jb 0x15
+;; CHECK-NEXT: 1f: movq %rcx, %rax
+;; CHECK-NEXT: 22: popq %rbp
+;; CHECK-NEXT: 23: retq
+;; CHECK-NEXT: 24: ud2
 ;; CHECK-LABEL: function %from_param:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x21
-;; CHECK-NEXT: a: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: e: xorl %ecx, %ecx
-;; CHECK-NEXT: 10: movl %esi, %edi
-;; CHECK-NEXT: 12: addl (%rax, %rdi), %ecx
-;; CHECK-NEXT: 15: leal 4(%rsi), %esi
-;; CHECK-NEXT: 18: cmpl %edx, %esi
-;; CHECK-NEXT: 1a: jb 0x10
-;; CHECK-NEXT: 1c: movq %rcx, %rax
-;; CHECK-NEXT: 1f: popq %rbp
-;; CHECK-NEXT: 20: retq
-;; CHECK-NEXT: 21: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x24
+;; CHECK-NEXT: d: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: 11: xorl %ecx, %ecx
+;; CHECK-NEXT: 13: movl %esi, %edi
+;; CHECK-NEXT: 15: addl (%rax, %rdi), %ecx
+;; CHECK-NEXT: 18: leal 4(%rsi), %esi
+;; CHECK-NEXT: 1b: cmpl %edx, %esi
+;; CHECK-NEXT: 1d: jb 0x13
+;; CHECK-NEXT: 1f: movq %rcx, %rax
+;; CHECK-NEXT: 22: popq %rbp
+;; CHECK-NEXT: 23: retq
+;; CHECK-NEXT: 24: ud2

@@ -137,6 +137,8 @@ Status OracleInstance::Instantiate(uint64_t fuel, CallOutcome* init) {
   const wasm::ModuleEnv& m = *env_;
   vm_ = kVmctxAddr;
   uint64_t at = Align(vm_ + layout_.size, 16);
+  limits_ = at;  // the store limits record (the fuel counter), which the VMContext points to
+  at += 16;
   const uint64_t type_ids = at;
   at = Align(at + 4 * m.types.size(), 16);
   for (uint32_t t = 0; t < m.tables.size(); ++t) {
@@ -177,6 +179,7 @@ Status OracleInstance::Instantiate(uint64_t fuel, CallOutcome* init) {
     Put64(vm_ + memory_record_ + 8, pages * 65536);
   }
   Put64(vm_ + wasm::VMContextLayout::kTypeIds, type_ids);
+  Put64(vm_ + wasm::VMContextLayout::kStoreLimits, limits_);
   std::vector<uint32_t> canon(m.types.size());
   for (uint32_t i = 0; i < m.types.size(); ++i) {
     canon[i] = i;
@@ -461,7 +464,8 @@ CallOutcome OracleInstance::Call(uint32_t func_index, std::span<const uint64_t> 
 
 CallOutcome OracleInstance::Run(uint32_t func_index, std::span<const ir::DataValue> args,
                                 uint64_t fuel) {
-  Put64(vm_ + wasm::VMContextLayout::kFuel, static_cast<uint64_t>(-static_cast<int64_t>(fuel)));
+  Put64(limits_ + wasm::VMContextLayout::kLimitsFuel,
+        static_cast<uint64_t>(-static_cast<int64_t>(fuel)));
   ir::InterpResult r = interp_->Call(symbols_[func_index], args);
   CallOutcome out;
   switch (r.kind) {

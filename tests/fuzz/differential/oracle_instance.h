@@ -91,6 +91,7 @@ class OracleInstance {
   std::unique_ptr<ir::Module> module_;
   std::unique_ptr<ir::Interpreter> interp_;
   uint64_t vm_ = 0;
+  uint64_t limits_ = 0;  // the store limits record VMContextLayout::kStoreLimits points to
   bool has_memory_ = false;
   uint32_t memory_record_ = 0;
   uint64_t mem_base_ = 0, mem_capacity_pages_ = 0, mem_max_pages_ = 0;

@@ -53,6 +53,7 @@ struct NativeModule::Impl {
   runtime::CodeRegistration registration;
   std::array<const void*, artifact::kNumBuiltins> builtins = runtime::builtins::BuiltinTable();
   alignas(64) uint8_t vmctx[kVmctxSize] = {};
+  runtime::VMStoreLimits limits;  // what the VMContext's store-limits pointer points to
   size_t max_stack = 0;
 };
 
@@ -92,7 +93,8 @@ Expected<CompiledText> CompileText(const ir::Module& module, std::string_view ta
       return Error("native module: two functions named %" + f.name);
   }
   ctx.builtins_offset = artifact::VMOffsets::builtins();
-  ctx.stack_limit_offset = artifact::VMOffsets::stack_limit();
+  ctx.store_limits_offset = artifact::VMOffsets::store_limits();
+  ctx.stack_limit_offset = artifact::kVMStoreLimitsStackLimit;
   // Calls to anything outside the module would reach an unrelated text entry or a builtin.
   for (const ir::Function& f : fns)
     for (uint32_t k = 0; k < f.dfg.NumExtFuncs(); ++k) {
@@ -180,6 +182,8 @@ Expected<std::unique_ptr<NativeModule>> NativeModule::Compile(const ir::Module& 
   std::memcpy(impl->vmctx, &magic, sizeof magic);
   const void* const* table = impl->builtins.data();
   std::memcpy(impl->vmctx + artifact::VMOffsets::builtins(), &table, sizeof table);
+  runtime::VMStoreLimits* limits = &impl->limits;
+  std::memcpy(impl->vmctx + artifact::VMOffsets::store_limits(), &limits, sizeof limits);
   return std::unique_ptr<NativeModule>(new NativeModule(std::move(impl)));
 }
 
@@ -213,8 +217,7 @@ ir::InterpResult NativeModule::Call(std::string_view name, std::span<const ir::D
     if (ir::IsVector(args[i].type))
       std::memcpy(reinterpret_cast<uint8_t*>(&slots[i]) + 8, &args[i].hi, sizeof args[i].hi);
   }
-  const uintptr_t limit = runtime::StackLimitForEntry(impl_->max_stack);
-  std::memcpy(impl_->vmctx + artifact::VMOffsets::stack_limit(), &limit, sizeof limit);
+  impl_->limits.stack_limit = runtime::StackLimitForEntry(impl_->max_stack);
   auto* vmctx = reinterpret_cast<runtime::VMContext*>(impl_->vmctx);
   runtime::ArrayCallFn fn = it->second.array_call;
   runtime::ValRaw* data = slots.data();

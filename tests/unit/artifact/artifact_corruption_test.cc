@@ -124,14 +124,20 @@ TEST(ArtifactCorruption, StackMapsAreValidated) {
   EXPECT_EQ(r->stack_map_slots, good.stack_map_slots);
 }
 
-// The stack-map section exists from version 3 on: a version-2 file holding one is refused.
+// The stack-map section exists from version 3 on. Readers now accept version 4 only, so a
+// version-2 file holding one is refused at its version field before any section is read.
 TEST(ArtifactCorruption, StackMapSectionNeedsVersion3) {
   Bytes b = WriteArtifact(testing::SmallArtifact());
   b[8] = 2;
   Seal(b);  // Seal checksums with kFormatVersion; recompute with the file's version instead
   const uint64_t sum = Checksum64(std::span<const uint8_t>(b).subspan(kHeaderSize), 2);
   std::memcpy(&b[24], &sum, 8);
-  EXPECT_NE(ReadError(b).find("unknown section id 17"), std::string::npos) << ReadError(b);
+  auto r = ReadArtifact(b);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().offset, 8u);
+  EXPECT_NE(r.error().message.find("format version 2 was compiled for an older VMContext layout"),
+            std::string::npos)
+      << r.error().message;
 }
 
 TEST(ArtifactCorruption, ExtraBytesAreRejected) {
@@ -170,8 +176,8 @@ TEST(ArtifactCorruption, TextIsPageAlignedAndPaddingIsChecked) {
     EXPECT_EQ(*copied, a);
   }
   EXPECT_TRUE(seen[1] && seen[2]);  // both targets
-  // A non-zero padding byte is refused, pointing at it. (Without stack maps, which only
-  // version 3 has, so that the same bytes also stand for a version-1 file below.)
+  // A non-zero padding byte is refused, pointing at it. (Without stack maps, so that the same
+  // bytes also stand for older versions below.)
   Artifact small = testing::SmallArtifact();
   small.stack_maps.clear();
   small.stack_map_slots.clear();
@@ -184,25 +190,23 @@ TEST(ArtifactCorruption, TextIsPageAlignedAndPaddingIsChecked) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().offset, kHeaderSize + 10);
   EXPECT_NE(r.error().message.find("padding section holds a non-zero byte"), std::string::npos);
-  // In a version-1 file section 0 does not exist.
-  Bytes v1 = b;
-  v1[8] = 1;
-  const uint64_t sum = Checksum64(std::span<const uint8_t>(v1).subspan(kHeaderSize), 1);
-  std::memcpy(&v1[24], &sum, 8);
-  EXPECT_NE(ReadError(v1).find("unknown section id 0"), std::string::npos);
-  // A version-1 file without padding (what earlier builds wrote) still reads.
-  Bytes old(b.begin(), b.begin() + kHeaderSize);
-  ByteReader pad(std::span<const uint8_t>(b).subspan(kHeaderSize + 1), 0);
-  const uint32_t pad_size = *pad.ReadU32();
-  old.insert(old.end(), b.begin() + kHeaderSize + 1 + pad.offset() + pad_size, b.end());
-  old[8] = 1;
-  const uint64_t old_size = old.size() - kHeaderSize;
-  const uint64_t old_sum = Checksum64(std::span<const uint8_t>(old).subspan(kHeaderSize), 1);
-  std::memcpy(&old[16], &old_size, 8);
-  std::memcpy(&old[24], &old_sum, 8);
-  auto v1_read = ReadArtifact(old);
-  ASSERT_TRUE(v1_read.ok()) << v1_read.error().ToString();
-  EXPECT_EQ(*v1_read, small);
+  // Files of versions 1 to 3 hold code for the VMContext layout before the store-limits
+  // pointer: refused at the version field, with a message that says to recompile.
+  for (uint32_t old_version : {1u, 2u, 3u}) {
+    Bytes old = b;
+    old[8] = uint8_t(old_version);
+    const uint64_t sum =
+        Checksum64(std::span<const uint8_t>(old).subspan(kHeaderSize), old_version);
+    std::memcpy(&old[24], &sum, 8);
+    auto r_old = ReadArtifact(old);
+    ASSERT_FALSE(r_old.ok());
+    EXPECT_EQ(r_old.error().offset, 8u);
+    EXPECT_NE(r_old.error().message.find("format version " + std::to_string(old_version) +
+                                         " was compiled for an older VMContext layout"),
+              std::string::npos)
+        << r_old.error().message;
+    EXPECT_NE(r_old.error().message.find("recompile"), std::string::npos);
+  }
 }
 
 TEST(ArtifactCorruption, ForeignFiles) {

@@ -14,8 +14,9 @@ TEST(VMOffsets, EmptyModule) {
   auto o = VMOffsets::Compute(VMOffsetsCounts{});
   ASSERT_TRUE(o.ok());
   EXPECT_EQ(o->size(), 64u);
-  EXPECT_EQ(VMOffsets::stack_limit(), 8u);
-  EXPECT_EQ(VMOffsets::fuel_consumed(), 16u);
+  EXPECT_EQ(VMOffsets::store_limits(), 8u);
+  EXPECT_EQ(kVMStoreLimitsStackLimit, 0u);
+  EXPECT_EQ(kVMStoreLimitsFuelConsumed, 8u);
 }
 
 TEST(VMOffsets, LayoutOrderAndAlignment) {

@@ -53,12 +53,16 @@ FuelRun RunWithFuel(const ir::Module& m, int64_t budget, std::optional<int32_t> 
   ir::Interpreter interp(m);
   std::vector<uint8_t>& heap = interp.heap();
   const int64_t start = -budget;
-  std::memcpy(&heap[kVmctx + VMContextLayout::kFuel], &start, 8);
+  // The store limits record sits well past this module's VMContext; the VMContext points to it
+  // as a runtime's does.
+  const uint64_t limits = kVmctx + 4096;
+  std::memcpy(&heap[kVmctx + VMContextLayout::kStoreLimits], &limits, 8);
+  std::memcpy(&heap[limits + VMContextLayout::kLimitsFuel], &start, 8);
   std::vector<DataValue> args = {{Type::kI64, kVmctx}};
   if (arg) args.push_back({Type::kI32, static_cast<uint32_t>(*arg)});
   FuelRun run;
   run.result = interp.Call("func0", args);
-  std::memcpy(&run.counter, &heap[kVmctx + VMContextLayout::kFuel], 8);
+  std::memcpy(&run.counter, &heap[limits + VMContextLayout::kLimitsFuel], 8);
   return run;
 }
 

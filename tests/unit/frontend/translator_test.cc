@@ -415,8 +415,9 @@ TEST(Translator, VmctxLayoutMirrorsArtifactVMOffsets) {
   c.defined_globals = 2;
   Expected<artifact::VMOffsets> o = artifact::VMOffsets::Compute(c);
   ASSERT_TRUE(o.ok());
-  EXPECT_EQ(VMContextLayout::kStackLimit, artifact::VMOffsets::stack_limit());
-  EXPECT_EQ(VMContextLayout::kFuel, artifact::VMOffsets::fuel_consumed());
+  EXPECT_EQ(VMContextLayout::kStoreLimits, artifact::VMOffsets::store_limits());
+  EXPECT_EQ(VMContextLayout::kLimitsStackLimit, artifact::kVMStoreLimitsStackLimit);
+  EXPECT_EQ(VMContextLayout::kLimitsFuel, artifact::kVMStoreLimitsFuelConsumed);
   EXPECT_EQ(VMContextLayout::kTypeIds, artifact::VMOffsets::signature_ids());
   EXPECT_EQ(VMContextLayout::kBuiltins, artifact::VMOffsets::builtins());
   EXPECT_EQ(l->ImportedFunction(0), o->imported_function(0));

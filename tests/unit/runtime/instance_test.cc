@@ -411,50 +411,48 @@ TEST(Store, CheckedCallIntoCallerStorage) {
   EXPECT_EQ((*t)->code, TrapCode::kUnreachable);
 }
 
-TEST(Store, LimitsAreWrittenOnlyWhenTheyChange) {
+TEST(Store, InstancesShareTheStoreLimits) {
   World w;
   auto first = w.Instantiate(TestArtifact());
   ASSERT_TRUE(first.ok());
-  auto stack_limit = [](Instance* i) {
-    uintptr_t v;
-    std::memcpy(&v, reinterpret_cast<uint8_t*>(i->vmctx()) + artifact::VMOffsets::stack_limit(),
+  auto limits_of = [](Instance* i) {
+    VMStoreLimits* v;
+    std::memcpy(&v, reinterpret_cast<uint8_t*>(i->vmctx()) + artifact::VMOffsets::store_limits(),
                 sizeof v);
     return v;
   };
+  // Every VMContext of the store points to the store's one record, from instantiation on.
+  EXPECT_EQ(limits_of(*first), w.store.limits());
   auto add = TypedFunc<int32_t(int32_t, int32_t)>::Create(w.store, (*first)->GetFunc("add"));
   ASSERT_TRUE(add.ok());
   ASSERT_TRUE(add->Call(w.store, 1, 2).ok());
-  const uintptr_t limit = w.store.installed_stack_limit();
+  const uintptr_t limit = w.store.limits()->stack_limit;
   EXPECT_NE(limit, 0u);
-  EXPECT_EQ(stack_limit(*first), limit);
-  EXPECT_EQ((*first)->FuelConsumed(), INT64_MIN);  // unlimited
-  // A new instance starts with the installed values, so the next entry from the same frame
-  // need not visit any instance.
+  EXPECT_EQ(w.store.limits()->fuel_consumed, INT64_MIN);  // unlimited
   auto second = w.Instantiate(TestArtifact());
   ASSERT_TRUE(second.ok());
-  EXPECT_EQ(stack_limit(*second), w.store.installed_stack_limit());
-  EXPECT_EQ((*second)->FuelConsumed(), INT64_MIN);
-  // A deeper host frame moves the limit: every instance gets the new one.
+  EXPECT_EQ(limits_of(*second), w.store.limits());
+  // Another store has its own record.
+  Store other(w.engine);
+  EXPECT_NE(other.limits(), w.store.limits());
+  // A deeper host frame moves the limit.
   std::function<uintptr_t(int)> deeper = [&](int depth) -> uintptr_t {
     volatile char pad[4096];
     pad[0] = char(depth);
     if (depth > 0) return deeper(depth - 1) + pad[0] * 0;
     EXPECT_TRUE(add->Call(w.store, 1, 2).ok());
-    return w.store.installed_stack_limit();
+    return w.store.limits()->stack_limit;
   };
   const uintptr_t deep_limit = deeper(4);
   EXPECT_LT(deep_limit, limit);
-  EXPECT_EQ(stack_limit(*first), deep_limit);
-  EXPECT_EQ(stack_limit(*second), deep_limit);
   // A budget is installed on every entry and taken back (here nothing charges fuel).
   w.store.SetFuel(10);
   ASSERT_TRUE(add->Call(w.store, 1, 2).ok());
-  EXPECT_EQ((*second)->FuelConsumed(), -10);
+  EXPECT_EQ(w.store.limits()->fuel_consumed, -10);
   EXPECT_EQ(w.store.fuel(), 10u);
   w.store.SetFuel(std::nullopt);
   ASSERT_TRUE(add->Call(w.store, 1, 2).ok());
-  EXPECT_EQ((*first)->FuelConsumed(), INT64_MIN);
-  EXPECT_EQ((*second)->FuelConsumed(), INT64_MIN);
+  EXPECT_EQ(w.store.limits()->fuel_consumed, INT64_MIN);
 }
 
 // Module::DeserializeFile: the artifact file is mapped, its text executed in place.
@@ -747,6 +745,93 @@ TEST(MemoryPool, ReuseLeavesNoDataBehind) {
     for (int i = 0; i < 4; ++i) ASSERT_TRUE(Instance::Instantiate(store, *empty, {}).ok());
   }
   EXPECT_EQ(engine.memory_pool()->free_count(), 2u);
+}
+
+// Pooled tables and VMContexts: an instance's table and VMContext come from the engine's slot
+// pools, go back when its store dies, and the next instance finds no trace of the previous one;
+// a full pool or a table larger than a slot fails instantiation with a clear error.
+TEST(SlotPool, InstancesReuseTableAndVMContextSlots) {
+  EngineConfig config;
+  config.pooled_tables = 2;
+  config.pooled_table_elements = 1000;
+  config.pooled_vmctxs = 2;
+  Engine engine(config);
+  ASSERT_TRUE(engine.table_pool().ok() && *engine.table_pool() != nullptr);
+  ASSERT_TRUE(engine.vmctx_pool().ok() && *engine.vmctx_pool() != nullptr);
+  Artifact a;
+  a.target = HostTarget();
+  a.tables = {artifact::TableType{ValType::kFuncRef, {4, 600}}};  // fake pointers: uncounted
+  a.globals = {{{ValType::kI64, true}, ConstExpr{{ConstOp::I64(7)}}}};
+  a.exports = {{"t", ExternKind::kTable, 0}, {"g", ExternKind::kGlobal, 0}};
+  auto module = Module::FromArtifact(engine, a);
+  ASSERT_TRUE(module.ok()) << module.error().ToString();
+  const uint32_t vmctx_size = (*module)->offsets().size();
+
+  uint8_t* first_vmctx = nullptr;
+  void** first_table = nullptr;
+  {
+    Store store(engine);
+    auto inst = Instance::Instantiate(store, *module, {});
+    ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+    first_vmctx = reinterpret_cast<uint8_t*>((*inst)->vmctx());
+    Table* t = (*inst)->table(0);
+    first_table = t->definition()->base;
+    EXPECT_EQ(t->max_elements(), 600u);
+    ASSERT_EQ(t->Grow(500, reinterpret_cast<void*>(uintptr_t{0xBAD0})), 4);
+    ASSERT_EQ(t->Fill(0, reinterpret_cast<void*>(uintptr_t{0xBAD8}), 4), std::nullopt);
+    (*inst)->global(0).Set(Val::I64(-1));
+    // Scribble over the VMContext's reserved words too: nothing may survive the reset.
+    std::memset(first_vmctx + 16, 0xEE, 8);
+    std::memset(first_vmctx + 56, 0xEE, 8);
+    EXPECT_EQ((*engine.table_pool())->in_use(), 1u);
+    EXPECT_EQ((*engine.vmctx_pool())->in_use(), 1u);
+  }
+  EXPECT_EQ((*engine.table_pool())->in_use(), 0u);
+  EXPECT_EQ((*engine.vmctx_pool())->in_use(), 0u);
+  {
+    Store store(engine);
+    auto inst = Instance::Instantiate(store, *module, {});
+    ASSERT_TRUE(inst.ok()) << inst.error().ToString();
+    uint8_t* vmctx = reinterpret_cast<uint8_t*>((*inst)->vmctx());
+    EXPECT_EQ(vmctx, first_vmctx);  // the same slots, reused
+    Table* t = (*inst)->table(0);
+    EXPECT_EQ(t->definition()->base, first_table);
+    EXPECT_EQ(t->size(), 4u);
+    for (uint64_t i = 0; i < 1000; ++i) ASSERT_EQ(first_table[i], nullptr) << "element " << i;
+    for (uint32_t at : {16u, 56u})
+      for (uint32_t k = 0; k < 8; ++k) ASSERT_EQ(vmctx[at + k], 0) << "vmctx byte " << at + k;
+    for (uint32_t k = vmctx_size; k < (*engine.vmctx_pool())->slot_bytes(); k += 64)
+      ASSERT_EQ(vmctx[k], 0);
+    EXPECT_EQ((*inst)->global(0).Get().i64(), 7);
+    // Two slots of each: a third instance in a live store does not fit.
+    ASSERT_TRUE(Instance::Instantiate(store, *module, {}).ok());
+    auto third = Instance::Instantiate(store, *module, {});
+    ASSERT_FALSE(third.ok());
+    EXPECT_NE(third.error().message.find("the VMContext pool is exhausted: all 2 slots are in use"),
+              std::string::npos)
+        << third.error().message;
+  }
+  // Tables alone run out too, and a table larger than a slot is refused.
+  EngineConfig tables_only;
+  tables_only.pooled_tables = 1;
+  tables_only.pooled_table_elements = 1000;
+  Engine engine2(tables_only);
+  auto m2 = Module::FromArtifact(engine2, a);
+  ASSERT_TRUE(m2.ok());
+  Store store(engine2);
+  ASSERT_TRUE(Instance::Instantiate(store, *m2, {}).ok());
+  auto full = Instance::Instantiate(store, *m2, {});
+  ASSERT_FALSE(full.ok());
+  EXPECT_NE(full.error().message.find("the table pool is exhausted"), std::string::npos)
+      << full.error().message;
+  a.tables[0].limits = {2000, {}};
+  auto big = Module::FromArtifact(engine2, a);
+  ASSERT_TRUE(big.ok());
+  Store store2(engine2);
+  auto too_big = Instance::Instantiate(store2, *big, {});
+  ASSERT_FALSE(too_big.ok());
+  EXPECT_NE(too_big.error().message.find("pooled_table_elements"), std::string::npos)
+      << too_big.error().message;
 }
 
 TEST(Instance, Builtins) {
@@ -1127,42 +1212,46 @@ TEST(Instance, ImportsShareStateWithTheExporter) {
 namespace egret::runtime {
 namespace {
 
-// Fuel, with hand-assembled code charging the VMContext counter the way compiled code will:
-// `add qword [vmctx + fuel_consumed], cost`, and trap once it turns positive.
+// Fuel, with hand-assembled code charging the store's counter the way compiled code does: load
+// the limits record's address from the VMContext, add the cost to its fuel counter, and trap
+// once it turns positive.
 TEST(Instance, Fuel) {
   Artifact a;
   a.types = {FuncType{{}, {}}};
   const uint32_t off = 32;  // cost5's offset
 #if defined(__x86_64__)
-  // spin:  add qword [rdi + 16], 1; jle spin; ud2 (out_of_fuel)
-  a.text = {0x48, 0x83, 0x47, 0x10, 0x01, 0x7E, 0xF9, 0x0F, 0x0B};
-  a.traps = {{7, TrapCode::kOutOfFuel}};
-  a.functions.push_back({0, {0, 9}, {0, 9}});
-  // cost5: add qword [rdi + 16], 5; jg out; ret; out: ud2 (out_of_fuel)
+  // spin:  mov rax, [rdi + 8]; loop: add qword [rax + 8], 1; jle loop; ud2 (out_of_fuel)
+  a.text = {0x48, 0x8B, 0x47, 0x08, 0x48, 0x83, 0x40, 0x08, 0x01, 0x7E, 0xF9, 0x0F, 0x0B};
+  a.traps = {{11, TrapCode::kOutOfFuel}};
+  a.functions.push_back({0, {0, 13}, {0, 13}});
+  // cost5: mov rax, [rdi + 8]; add qword [rax + 8], 5; jg out; ret; out: ud2 (out_of_fuel)
   a.text.resize(off, 0xCC);
-  a.text.insert(a.text.end(), {0x48, 0x83, 0x47, 0x10, 0x05, 0x7F, 0x01, 0xC3, 0x0F, 0x0B});
-  a.traps.push_back({off + 8, TrapCode::kOutOfFuel});
-  a.functions.push_back({0, {off, 10}, {off, 10}});
+  a.text.insert(a.text.end(), {0x48, 0x8B, 0x47, 0x08, 0x48, 0x83, 0x40, 0x08, 0x05, 0x7F, 0x01,
+                               0xC3, 0x0F, 0x0B});
+  a.traps.push_back({off + 12, TrapCode::kOutOfFuel});
+  a.functions.push_back({0, {off, 14}, {off, 14}});
 #elif defined(__aarch64__)
   // The counter is in memory on aarch64 too: load, add and set the flags, store, branch.
   using namespace testing::a64;  // NOLINT(build/namespaces): hand assembly
-  // spin:  ldr x8, [x0, #16]; adds x8, x8, #1; str x8, [x0, #16]; b.le spin; udf (out_of_fuel)
-  a.text =
-      Bytes({LdrX(8, 0, 16), AddsImm64(8, 8, 1), StrX(8, 0, 16), BCond(Cond::kLe, -12), Udf(0)});
-  a.traps = {{16, TrapCode::kOutOfFuel}};
-  a.functions.push_back({0, {0, 20}, {0, 20}});
-  // cost5: ldr x8, [x0, #16]; adds x8, x8, #5; str x8, [x0, #16]; b.gt out; ret;
+  // spin:  ldr x9, [x0, #8]; loop: ldr x8, [x9, #8]; adds x8, x8, #1; str x8, [x9, #8];
+  //        b.le loop; udf (out_of_fuel)
+  a.text = Bytes({LdrX(9, 0, 8), LdrX(8, 9, 8), AddsImm64(8, 8, 1), StrX(8, 9, 8),
+                  BCond(Cond::kLe, -12), Udf(0)});
+  a.traps = {{20, TrapCode::kOutOfFuel}};
+  a.functions.push_back({0, {0, 24}, {0, 24}});
+  // cost5: ldr x9, [x0, #8]; ldr x8, [x9, #8]; adds x8, x8, #5; str x8, [x9, #8]; b.gt out; ret;
   //        out: udf (out_of_fuel)
   a.text.resize(off, 0x00);
-  const std::vector<uint8_t> cost5 = Bytes(
-      {LdrX(8, 0, 16), AddsImm64(8, 8, 5), StrX(8, 0, 16), BCond(Cond::kGt, 8), Ret(), Udf(0)});
+  const std::vector<uint8_t> cost5 = Bytes({LdrX(9, 0, 8), LdrX(8, 9, 8), AddsImm64(8, 8, 5),
+                                            StrX(8, 9, 8), BCond(Cond::kGt, 8), Ret(), Udf(0)});
   a.text.insert(a.text.end(), cost5.begin(), cost5.end());
-  a.traps.push_back({off + 20, TrapCode::kOutOfFuel});
-  a.functions.push_back({0, {off, 24}, {off, 24}});
+  a.traps.push_back({off + 24, TrapCode::kOutOfFuel});
+  a.functions.push_back({0, {off, 28}, {off, 28}});
 #endif
   a.target = HostTarget();
   a.exports = {{"spin", ExternKind::kFunc, 0}, {"cost5", ExternKind::kFunc, 1}};
-  static_assert(artifact::VMOffsets::fuel_consumed() == 16);
+  static_assert(artifact::VMOffsets::store_limits() == 8);
+  static_assert(artifact::kVMStoreLimitsFuelConsumed == 8);
 
   Engine engine;
   Store store(engine);
@@ -1192,7 +1281,7 @@ TEST(Instance, Fuel) {
   ASSERT_TRUE(r.ok() && r->trap.has_value());
   EXPECT_EQ(r->trap->code, TrapCode::kOutOfFuel);
   EXPECT_EQ(store.fuel(), 0u);
-  EXPECT_EQ((*inst)->FuelConsumed(), 1);  // one unit past the budget
+  EXPECT_EQ(store.limits()->fuel_consumed, 1);  // one unit past the budget
 }
 
 }  // namespace

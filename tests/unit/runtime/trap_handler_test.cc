@@ -60,16 +60,16 @@ Fixture Build() {
   std::vector<uint8_t> outer = {PROLOGUE, 0xE8, 0, 0, 0, 0, EPILOGUE};
   PutLE32(outer, 5, b.Rel32(b.NextOffset() + 9, f.ud2));
   f.outer = b.Add("outer", outer);
-  // cmp rsp, [rdi + 8]; jb trap; mov eax, 1; ret; trap: ud2
-  f.stack_check = b.Add("stack_check",
-                        {0x48, 0x3B, 0x67, 0x08, 0x72, 0x06, 0xB8, 0x01, 0, 0, 0, 0xC3, 0x0F, 0x0B},
-                        {{12, TrapCode::kStackOverflow}});
-  // recurse: cmp rsp, [rdi + 8]; jb trap; push rbp; mov rbp, rsp; call recurse; pop rbp; ret;
-  // trap: ud2
+  // mov rax, [rdi + 8] (the limits record); cmp rsp, [rax]; jb trap; mov eax, 1; ret; trap: ud2
+  f.stack_check = b.Add(
+      "stack_check",
+      {0x48, 0x8B, 0x47, 0x08, 0x48, 0x3B, 0x20, 0x72, 0x06, 0xB8, 0x01, 0, 0, 0, 0xC3, 0x0F, 0x0B},
+      {{15, TrapCode::kStackOverflow}});
+  // recurse: the same check; push rbp; mov rbp, rsp; call recurse; pop rbp; ret; trap: ud2
   f.recurse = b.Add("recurse",
-                    {0x48, 0x3B, 0x67, 0x08, 0x72, 0x0B, PROLOGUE, 0xE8, 0xF1, 0xFF, 0xFF, 0xFF,
-                     EPILOGUE, 0x0F, 0x0B},
-                    {{17, TrapCode::kStackOverflow}});
+                    {0x48, 0x8B, 0x47, 0x08, 0x48, 0x3B, 0x20, 0x72, 0x0B, PROLOGUE, 0xE8, 0xEE,
+                     0xFF, 0xFF, 0xFF, EPILOGUE, 0x0F, 0x0B},
+                    {{20, TrapCode::kStackOverflow}});
   // call rdi (a host function)
   f.calls_host = b.Add("calls_host", {PROLOGUE, 0xFF, 0xD7, EPILOGUE});
   // call stack_check
@@ -109,18 +109,19 @@ Fixture Build() {
   f.outer =
       b.Add("outer", Bytes({PushFrameRecord(), MovFpSp(), Bl(b.Rel32(b.NextOffset() + 8, f.ud2)),
                             PopFrameRecord(), Ret()}));
-  // ldr x16, [x0, #8]; mov x17, sp; cmp x17, x16; b.lo trap; mov w0, #1; ret; trap: udf #0
+  // ldr x16, [x0, #8] (the limits record); ldr x16, [x16]; mov x17, sp; cmp x17, x16; b.lo trap;
+  // mov w0, #1; ret; trap: udf #0
   const std::vector<uint8_t> stack_check =
-      Bytes({LdrX(16, 0, 8), AddImm64(17, kSp, 0), CmpReg64(17, 16), BCond(Cond::kLo, 12),
-             MovzW(0, 1), Ret(), Udf(0)});
-  f.stack_check = b.Add("stack_check", stack_check, {{24, TrapCode::kStackOverflow}});
+      Bytes({LdrX(16, 0, 8), LdrX(16, 16, 0), AddImm64(17, kSp, 0), CmpReg64(17, 16),
+             BCond(Cond::kLo, 12), MovzW(0, 1), Ret(), Udf(0)});
+  f.stack_check = b.Add("stack_check", stack_check, {{28, TrapCode::kStackOverflow}});
   // recurse: the same check; stp x29, x30, [sp, #-16]!; mov x29, sp; bl recurse; ldp; ret;
   // trap: udf #0
-  f.recurse =
-      b.Add("recurse",
-            Bytes({LdrX(16, 0, 8), AddImm64(17, kSp, 0), CmpReg64(17, 16), BCond(Cond::kLo, 24),
-                   PushFrameRecord(), MovFpSp(), Bl(-24), PopFrameRecord(), Ret(), Udf(0)}),
-            {{36, TrapCode::kStackOverflow}});
+  f.recurse = b.Add("recurse",
+                    Bytes({LdrX(16, 0, 8), LdrX(16, 16, 0), AddImm64(17, kSp, 0), CmpReg64(17, 16),
+                           BCond(Cond::kLo, 24), PushFrameRecord(), MovFpSp(), Bl(-28),
+                           PopFrameRecord(), Ret(), Udf(0)}),
+                    {{40, TrapCode::kStackOverflow}});
   // blr x0 (a host function)
   f.calls_host =
       b.Add("calls_host", Bytes({PushFrameRecord(), MovFpSp(), Blr(0), PopFrameRecord(), Ret()}));
@@ -265,20 +266,31 @@ TEST(TrapHandler, NestedActivations) {
   EXPECT_FALSE(InWasmActivation());
 }
 
+// A VMContext header with its store limits record: compiled prologues load the record's address
+// from VMOffsets::store_limits() and compare SP with its stack limit.
 struct FakeVMContext {
   uint32_t magic;
   uint32_t reserved;
-  uintptr_t stack_limit;
+  VMStoreLimits* limits;
+  VMStoreLimits own_limits;
+
+  explicit FakeVMContext(uintptr_t stack_limit)
+      : magic(artifact::kVMContextMagic), reserved(0), limits(&own_limits) {
+    own_limits.stack_limit = stack_limit;
+  }
+  FakeVMContext(const FakeVMContext&) = delete;
+  void set_stack_limit(uintptr_t limit) { own_limits.stack_limit = limit; }
+  uintptr_t stack_limit() const { return own_limits.stack_limit; }
 };
-static_assert(offsetof(FakeVMContext, stack_limit) == artifact::VMOffsets::stack_limit());
+static_assert(offsetof(FakeVMContext, limits) == artifact::VMOffsets::store_limits());
 
 TEST(TrapHandler, PrologueStackCheck) {
   auto fn = F().m->Entry<int (*)(FakeVMContext*)>(F().stack_check);
-  FakeVMContext vmctx{artifact::kVMContextMagic, 0, StackLimitForEntry(1 << 20)};
+  FakeVMContext vmctx(StackLimitForEntry(1 << 20));
   int r = 0;
   EXPECT_FALSE(CallWithTrapHandling([&] { r = fn(&vmctx); }).has_value());
   EXPECT_EQ(r, 1);
-  vmctx.stack_limit = UINTPTR_MAX;  // any SP is below the limit
+  vmctx.set_stack_limit(UINTPTR_MAX);  // any SP is below the limit
   auto trap = CallWithTrapHandling([&] { r = fn(&vmctx); });
   ASSERT_TRUE(trap.has_value());
   EXPECT_EQ(trap->code, TrapCode::kStackOverflow);
@@ -292,7 +304,7 @@ TEST(TrapHandler, PrologueStackCheck) {
 // after pushing the record).
 TEST(TrapHandler, TrapBeforeTheFrameRecordIsStored) {
   auto fn = F().m->Entry<int (*)(FakeVMContext*)>(F().calls_stack_check);
-  FakeVMContext vmctx{artifact::kVMContextMagic, 0, UINTPTR_MAX};
+  FakeVMContext vmctx(UINTPTR_MAX);
   auto trap = CallWithTrapHandling([&] { fn(&vmctx); });
   ASSERT_TRUE(trap.has_value());
   EXPECT_EQ(trap->code, TrapCode::kStackOverflow);
@@ -310,11 +322,11 @@ TEST(TrapHandler, TrapBeforeTheFrameRecordIsStored) {
 
 TEST(TrapHandler, InfiniteRecursionHitsTheStackLimit) {
   auto fn = F().m->Entry<void (*)(FakeVMContext*)>(F().recurse);
-  FakeVMContext vmctx{artifact::kVMContextMagic, 0, 0};
+  FakeVMContext vmctx(0);
   const uintptr_t sp = reinterpret_cast<uintptr_t>(__builtin_frame_address(0));
-  vmctx.stack_limit = StackLimitForEntry(256 * 1024);
-  EXPECT_LT(vmctx.stack_limit, sp);
-  EXPECT_GE(vmctx.stack_limit, sp - 256 * 1024 - 4096);
+  vmctx.set_stack_limit(StackLimitForEntry(256 * 1024));
+  EXPECT_LT(vmctx.stack_limit(), sp);
+  EXPECT_GE(vmctx.stack_limit(), sp - 256 * 1024 - 4096);
   auto trap = CallWithTrapHandling([&] { fn(&vmctx); });
   ASSERT_TRUE(trap.has_value());
   EXPECT_EQ(trap->code, TrapCode::kStackOverflow);

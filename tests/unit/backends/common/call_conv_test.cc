@@ -52,8 +52,24 @@ TEST(CallConv, RegistersInOrderThenStackSlots) {
 TEST(CallConv, AreaKeeps16ByteAlignment) {
   const std::vector<Type> params = {Type::kI64, Type::kI64, Type::kI64};
   CallLayout l = ComputeCallLayout(kConv, params, {});
-  EXPECT_EQ(l.stack_args, 1u);
+  EXPECT_EQ(l.stack_args, 2u);  // one slot used, the argument part rounded to 16 bytes
   EXPECT_EQ(l.AreaBytes(), 16u);
+}
+
+// Stack results start at the same slot after any argument list of the same rounded size, and
+// 16-byte aligned: an odd argument count leaves a gap below them (the callee pops it too).
+TEST(CallConv, StackResultsStartAfterTheRoundedArgumentPart) {
+  const std::vector<Type> params = {Type::kI64, Type::kI64, Type::kI64};
+  const std::vector<Type> results = {Type::kI64, Type::kI64, Type::kF64, Type::kI64x2};
+  CallLayout l = ComputeCallLayout(kConv, params, results);
+  EXPECT_EQ(l.params[2].slot, 0u);
+  EXPECT_EQ(l.stack_args, 2u);
+  EXPECT_FALSE(l.results[0].on_stack);
+  EXPECT_EQ(l.results[1].slot, 2u);
+  EXPECT_FALSE(l.results[2].on_stack);  // the float result register
+  EXPECT_EQ(l.results[3].slot, 4u);     // 16-byte aligned: slot 3 skipped
+  EXPECT_EQ(l.stack_results, 4u);
+  EXPECT_EQ(l.AreaBytes(), 48u);
 }
 
 // Records each move as text: f/d/v for a 4/8/16-byte float-class register, r for an integer
@@ -98,9 +114,9 @@ TEST(ArrayMarshaller, SkipsTheVmctxAndKeepsValueOrder) {
   ParamsToArray(sig, l, out);
   EXPECT_EQ(out.log, "[0]<-d0 [16]<-r6 [32]<-s0 ");
   ResultsFromArray(sig, l, back);
-  EXPECT_EQ(back.log, "r0<-[0] f0<-[16] s1<-[32] ");
+  EXPECT_EQ(back.log, "r0<-[0] f0<-[16] s2<-[32] ");
   ResultsToArray(sig, l, res);
-  EXPECT_EQ(res.log, "[0]<-r0 [16]<-f0 [32]<-s1 ");
+  EXPECT_EQ(res.log, "[0]<-r0 [16]<-f0 [32]<-s2 ");
   EXPECT_EQ(ArraySlots(sig), 3u);
 }
 
@@ -110,43 +126,82 @@ CallLayout Ints(size_t n, size_t results = 0) {
   return ComputeCallLayout(kConv, params, res);
 }
 
-TEST(TailCall, FitsWhenTheCalleeNeedsNoMoreStackSlots) {
-  EXPECT_TRUE(TailCallFits(Ints(2), Ints(2)));
-  EXPECT_TRUE(TailCallFits(Ints(5), Ints(4)));  // 2 slots into 3
-  EXPECT_TRUE(TailCallFits(Ints(5), Ints(5)));
-  EXPECT_FALSE(TailCallFits(Ints(4), Ints(5)));  // 3 slots into 2
-  EXPECT_FALSE(TailCallFits(Ints(2), Ints(3)));
-  // Stack results (kConv returns one integer in a register) follow the arguments: equal counts.
-  EXPECT_TRUE(TailCallFits(Ints(4, 3), Ints(4, 3)));
-  EXPECT_FALSE(TailCallFits(Ints(5, 3), Ints(4, 3)));
-  EXPECT_TRUE(TailCallFits(Ints(5, 1), Ints(4, 1)));
-}
-
-TEST(TailCall, LegalizeRewritesOnlyTheCallsThatDoNotFit) {
+// The area a function owns covers its own stack arguments and every tail callee's.
+TEST(TailCall, ArgAreaSlotsCoverEveryTailCallee) {
   Expected<ir::Module> m = ir::ParseModule(R"(
 function %f(i64, i64, i64) -> i64 {
-    sig0 = (i64, i64, i64, i64) -> i64
-    sig1 = (i64, i64, i64) -> i64
+    sig0 = (i64, i64, i64, i64, i64, i64, i64) -> i64
+    sig1 = (i64, i64, i64, i64) -> i64
+    sig2 = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64) -> i64
     fn0 = %big sig0
-    fn1 = %same sig1
+    fn1 = %small sig1
+    fn2 = %plain sig2
 block0(v0: i64, v1: i64, v2: i64):
     brif v0, block1, block2
 block1:
-    return_call %big(v0, v1, v2, v2)
+    return_call %big(v0, v1, v2, v2, v2, v2, v2)
 block2:
-    return_call %same(v0, v1, v2)
+    v3 = call %plain(v0, v1, v2, v2, v2, v2, v2, v2, v2, v2)
+    return_call %small(v3, v1, v2, v2)
+}
+
+function %g(i64, i64, i64, i64, i64, i64) -> i64 {
+    sig0 = (i64, i64, i64) -> i64
+    fn0 = %h sig0
+block0(v0: i64, v1: i64, v2: i64, v3: i64, v4: i64, v5: i64):
+    return_call %h(v0, v1, v2)
 }
 )");
   ASSERT_TRUE(m.ok()) << m.error().ToString();
-  ir::Function& f = m->functions[0];
-  ASSERT_TRUE(HasUnfitTailCalls(f, kConv));
-  LegalizeTailCalls(f, kConv);
-  EXPECT_FALSE(HasUnfitTailCalls(f, kConv));
-  EXPECT_TRUE(ir::Verify(f).ok());
-  const std::string text = ir::PrintFunction(f);
-  EXPECT_NE(text.find("= call %big(v0, v1, v2, v2)"), std::string::npos) << text;
-  EXPECT_NE(text.find("return_call %same(v0, v1, v2)"), std::string::npos) << text;
-  EXPECT_EQ(text.find("return_call %big"), std::string::npos) << text;
+  // %f receives 1 slot (2 rounded); %big needs 5 (6 rounded); the plain call does not count.
+  EXPECT_EQ(ArgAreaSlots(m->functions[0], kConv), 6u);
+  // %g receives 4 and tail-calls a function that needs 1 (2): it keeps its own 4.
+  EXPECT_EQ(ArgAreaSlots(m->functions[1], kConv), 4u);
+}
+
+// A tail call's stack arguments end at the top of the owned area, whatever its size; the slots
+// below them are released before the jump; a caller's own parameters and results are addressed
+// from the same top.
+TEST(TailCall, PlanEndsTheArgumentsAtTheTop) {
+  const CallLayout five = Ints(5);  // 3 slots used, 4 rounded
+  TailCallPlan p = PlanTailCall(five, 10);
+  ASSERT_EQ(p.stores.size(), 3u);
+  EXPECT_EQ(p.reg_args, (std::vector<uint32_t>{0, 1}));
+  // Top = fp + 16 + 8 * 10; the callee's 4 slots are the 4 below it.
+  EXPECT_EQ(p.stores[0].arg, 2u);
+  EXPECT_EQ(p.stores[0].disp, kFrameRecordBytes + 8 * 6);
+  EXPECT_EQ(p.stores[2].disp, kFrameRecordBytes + 8 * 8);
+  EXPECT_EQ(p.pop_bytes, 8u * 6);
+  // Exactly the owned size: nothing released.
+  EXPECT_EQ(PlanTailCall(five, 4).pop_bytes, 0u);
+  EXPECT_EQ(PlanTailCall(five, 4).stores[0].disp, kFrameRecordBytes);
+  // The owner's own parameter slot 0 and result slot (stack_args + j) from the same top.
+  const CallLayout own = Ints(3, 3);  // 1 argument slot (2), results in slots 2 and 3
+  EXPECT_EQ(IncomingArgDisp(own, 6, 0), kFrameRecordBytes + 8 * 4);
+  EXPECT_EQ(StackResultDisp(own, 6, own.results[1].slot), kFrameRecordBytes + 8 * 6);
+  EXPECT_EQ(StackResultDisp(own, 2, own.results[1].slot), kFrameRecordBytes + 8 * 2);
+}
+
+// Stack vectors are stored with their kind (16 bytes) at their 16-byte aligned slot.
+TEST(TailCall, PlanKeepsVectorKindsAndAlignment) {
+  const std::vector<Type> params = {Type::kI64,   Type::kI64, Type::kF64,
+                                    Type::kI64x2, Type::kI64, Type::kF32x4};
+  const CallLayout l = ComputeCallLayout(kConv, params, {});
+  // f64 -> the float register; v128 -> slot 0-1; i64 -> slot 2; v128 -> slot 4-5 (3 skipped).
+  EXPECT_EQ(l.stack_args, 6u);
+  TailCallPlan p = PlanTailCall(l, 8);
+  ASSERT_EQ(p.stores.size(), 3u);
+  EXPECT_EQ(p.stores[0].kind, ValueKind::kV128);
+  EXPECT_EQ(p.stores[0].disp, kFrameRecordBytes + 16);
+  EXPECT_EQ(p.stores[1].kind, ValueKind::kInt);
+  EXPECT_EQ(p.stores[2].kind, ValueKind::kV128);
+  EXPECT_EQ(p.stores[2].disp, kFrameRecordBytes + 16 + 32);
+  for (const TailCallStore& s : p.stores) {
+    if (s.kind == ValueKind::kV128) {
+      EXPECT_EQ(s.disp % 16, 0);
+    }
+  }
+  EXPECT_EQ(p.pop_bytes, 16u);
 }
 
 // 128-bit vectors take float/vector registers, and on the stack two 8-byte slots starting at an
@@ -167,12 +222,12 @@ TEST(CallConv, VectorsUseFloatRegistersAndAligned16ByteSlots) {
   EXPECT_EQ(l.params[4].slot, 2u);
   EXPECT_EQ(l.params[5].slot, 4u);  // an 8-byte value after it
   EXPECT_EQ(l.params[5].kind, ValueKind::kF64);
-  EXPECT_EQ(l.stack_args, 5u);
+  EXPECT_EQ(l.stack_args, 6u);          // 5 used, rounded to 16 bytes
   EXPECT_FALSE(l.results[0].on_stack);  // the float result register
   EXPECT_FALSE(l.results[1].on_stack);
   EXPECT_TRUE(l.results[2].on_stack);
-  EXPECT_EQ(l.results[2].slot, 6u);  // slot 5 skipped
-  EXPECT_EQ(l.stack_results, 3u);
+  EXPECT_EQ(l.results[2].slot, 6u);  // after the rounded argument part
+  EXPECT_EQ(l.stack_results, 2u);
   EXPECT_EQ(l.AreaBytes(), 64u);
   EXPECT_EQ(StackBytes(l.results[2].kind), 16u);
 }

@@ -301,6 +301,8 @@ std::vector<Inst> Generate(Form form) {
       break;
     case Form::kRet:
       v.push_back(Inst::Ret());
+      v.push_back(Inst::Ret(16));
+      v.push_back(Inst::Ret(0x1230));
       break;
     case Form::kCallRel32:
       for (uint32_t l = 0; l < kNumTestLabels; ++l) v.push_back(Inst::CallRel32(Label(l)));

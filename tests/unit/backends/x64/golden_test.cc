@@ -118,6 +118,7 @@ TEST(X64Golden, Encodings) {
       {"push r12", Inst::PushR(G::kR12), {0x41, 0x54}},
       {"pop rbp", Inst::PopR(G::kRbp), {0x5d}},
       {"ret", Inst::Ret(), {0xc3}},
+      {"ret 16 (callee pops)", Inst::Ret(16), {0xc2, 0x10, 0x00}},
       {"ud2", Inst::Ud2(), {0x0f, 0x0b}},
       {"jmp table", Inst::JmpM(A::BaseIndex(G::kR8, G::kRax, 8)), {0x41, 0xff, 0x24, 0xc0}},
       {"call r11", Inst::CallR(G::kR11), {0x41, 0xff, 0xd3}},
