@@ -8,32 +8,34 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ldr x0, [x29, #0x10]
-;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: add sp, sp, #0x10
-;; CHECK-NEXT: 24: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ldr x0, [x29, #0x10]
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: add sp, sp, #0x10
+;; CHECK-NEXT: 28: ret
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: sub sp, sp, #0x10
 ;; CHECK-NEXT: c: ldr x16, [x0, #8]
-;; CHECK-NEXT: 10: cmp sp, x16
-;; CHECK-NEXT: 14: b.hs #0x1c
-;; CHECK-NEXT: 18: udf #0
-;; CHECK-NEXT: 1c: movz w1, #0x8
-;; CHECK-NEXT: 20: str x1, [sp]
-;; CHECK-NEXT: 24: movz w1, #0x1
-;; CHECK-NEXT: 28: movz w2, #0x2
-;; CHECK-NEXT: 2c: movz w3, #0x3
-;; CHECK-NEXT: 30: movz w4, #0x4
-;; CHECK-NEXT: 34: movz w5, #0x5
-;; CHECK-NEXT: 38: movz w6, #0x6
-;; CHECK-NEXT: 3c: movz w7, #0x7
-;; CHECK-NEXT: 40: bl #0xffffffffffffffd0
-;; CHECK-NEXT: 44: sub sp, sp, #0x10
-;; CHECK-NEXT: 48: add sp, sp, #0x10
-;; CHECK-NEXT: 4c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 50: ret
+;; CHECK-NEXT: 10: ldr x16, [x16]
+;; CHECK-NEXT: 14: cmp sp, x16
+;; CHECK-NEXT: 18: b.hs #0x20
+;; CHECK-NEXT: 1c: udf #0
+;; CHECK-NEXT: 20: movz w1, #0x8
+;; CHECK-NEXT: 24: str x1, [sp]
+;; CHECK-NEXT: 28: movz w1, #0x1
+;; CHECK-NEXT: 2c: movz w2, #0x2
+;; CHECK-NEXT: 30: movz w3, #0x3
+;; CHECK-NEXT: 34: movz w4, #0x4
+;; CHECK-NEXT: 38: movz w5, #0x5
+;; CHECK-NEXT: 3c: movz w6, #0x6
+;; CHECK-NEXT: 40: movz w7, #0x7
+;; CHECK-NEXT: 44: bl #0xffffffffffffffd0
+;; CHECK-NEXT: 48: sub sp, sp, #0x10
+;; CHECK-NEXT: 4c: add sp, sp, #0x10
+;; CHECK-NEXT: 50: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 54: ret

@@ -14,58 +14,63 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ldr x0, [x0, #0x40]
-;; CHECK-NEXT: 1c: add x0, x0, w1, uxtw
-;; CHECK-NEXT: 20: ldr q0, [x0, #0x20]
-;; CHECK-NEXT: 24: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 28: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 20: add x0, x0, w1, uxtw
+;; CHECK-NEXT: 24: ldr q0, [x0, #0x20]
+;; CHECK-NEXT: 28: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 2c: ret
 ;; CHECK-LABEL: function %store:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ldr x0, [x0, #0x40]
-;; CHECK-NEXT: 1c: ldr q30, [x0, w1, uxtw]
-;; CHECK-NEXT: 20: str q0, [x0, w1, uxtw]
-;; CHECK-NEXT: 24: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 28: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ldr x0, [x0, #0x40]
+;; CHECK-NEXT: 20: ldr q30, [x0, w1, uxtw]
+;; CHECK-NEXT: 24: str q0, [x0, w1, uxtw]
+;; CHECK-NEXT: 28: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 2c: ret
 ;; CHECK-LABEL: function %many:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ldr q0, [x29, #0x10]
-;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 20: add sp, sp, #0x10
-;; CHECK-NEXT: 24: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ldr q0, [x29, #0x10]
+;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 24: add sp, sp, #0x10
+;; CHECK-NEXT: 28: ret
 ;; CHECK-LABEL: function %across_call:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: sub sp, sp, #0x10
 ;; CHECK-NEXT: c: ldr x16, [x0, #8]
-;; CHECK-NEXT: 10: cmp sp, x16
-;; CHECK-NEXT: 14: b.hs #0x1c
-;; CHECK-NEXT: 18: udf #0
-;; CHECK-NEXT: 1c: str q0, [sp]
-;; CHECK-NEXT: 20: bl #0x40
-;; CHECK-NEXT: 24: ldr q0, [sp]
-;; CHECK-NEXT: 28: add v0.4s, v0.4s, v0.4s
-;; CHECK-NEXT: 2c: add sp, sp, #0x10
-;; CHECK-NEXT: 30: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 34: ret
+;; CHECK-NEXT: 10: ldr x16, [x16]
+;; CHECK-NEXT: 14: cmp sp, x16
+;; CHECK-NEXT: 18: b.hs #0x20
+;; CHECK-NEXT: 1c: udf #0
+;; CHECK-NEXT: 20: str q0, [sp]
+;; CHECK-NEXT: 24: bl #0x40
+;; CHECK-NEXT: 28: ldr q0, [sp]
+;; CHECK-NEXT: 2c: add v0.4s, v0.4s, v0.4s
+;; CHECK-NEXT: 30: add sp, sp, #0x10
+;; CHECK-NEXT: 34: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 38: ret
 ;; CHECK-LABEL: function %nothing:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 1c: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 20: ret

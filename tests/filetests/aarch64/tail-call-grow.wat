@@ -13,30 +13,32 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ldr x0, [x29, #0x10]
-;; CHECK-NEXT: 1c: ldr x0, [x29, #0x18]
-;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 24: add sp, sp, #0x10
-;; CHECK-NEXT: 28: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ldr x0, [x29, #0x10]
+;; CHECK-NEXT: 20: ldr x0, [x29, #0x18]
+;; CHECK-NEXT: 24: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 28: add sp, sp, #0x10
+;; CHECK-NEXT: 2c: ret
 ;; CHECK-LABEL: function %small:
 ;; CHECK-NEXT: 0: sub sp, sp, #0x10
 ;; CHECK-NEXT: 4: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 8: mov x29, sp
 ;; CHECK-NEXT: c: ldr x16, [x0, #8]
-;; CHECK-NEXT: 10: cmp sp, x16
-;; CHECK-NEXT: 14: b.hs #0x1c
-;; CHECK-NEXT: 18: udf #0
-;; CHECK-NEXT: 1c: movz x2, #0x7
-;; CHECK-NEXT: 20: str x2, [x29, #0x10]
-;; CHECK-NEXT: 24: str x1, [x29, #0x18]
-;; CHECK-NEXT: 28: movz x2, #0x1
-;; CHECK-NEXT: 2c: movz x3, #0x2
-;; CHECK-NEXT: 30: movz x4, #0x3
-;; CHECK-NEXT: 34: movz x5, #0x4
-;; CHECK-NEXT: 38: movz x6, #0x5
-;; CHECK-NEXT: 3c: movz x7, #0x6
-;; CHECK-NEXT: 40: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 44: b #0xffffffffffffffd0
+;; CHECK-NEXT: 10: ldr x16, [x16]
+;; CHECK-NEXT: 14: cmp sp, x16
+;; CHECK-NEXT: 18: b.hs #0x20
+;; CHECK-NEXT: 1c: udf #0
+;; CHECK-NEXT: 20: movz x2, #0x7
+;; CHECK-NEXT: 24: str x2, [x29, #0x10]
+;; CHECK-NEXT: 28: str x1, [x29, #0x18]
+;; CHECK-NEXT: 2c: movz x2, #0x1
+;; CHECK-NEXT: 30: movz x3, #0x2
+;; CHECK-NEXT: 34: movz x4, #0x3
+;; CHECK-NEXT: 38: movz x5, #0x4
+;; CHECK-NEXT: 3c: movz x6, #0x5
+;; CHECK-NEXT: 40: movz x7, #0x6
+;; CHECK-NEXT: 44: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 48: b #0xffffffffffffffd0

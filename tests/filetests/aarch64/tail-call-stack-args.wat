@@ -17,82 +17,85 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ldr x0, [x29, #0x10]
-;; CHECK-NEXT: 1c: ldr x0, [x29, #0x18]
-;; CHECK-NEXT: 20: add x0, x1, x0
-;; CHECK-NEXT: 24: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 28: add sp, sp, #0x10
-;; CHECK-NEXT: 2c: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ldr x0, [x29, #0x10]
+;; CHECK-NEXT: 20: ldr x0, [x29, #0x18]
+;; CHECK-NEXT: 24: add x0, x1, x0
+;; CHECK-NEXT: 28: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 2c: add sp, sp, #0x10
+;; CHECK-NEXT: 30: ret
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov x12, x3
-;; CHECK-NEXT: 1c: mov x11, x4
-;; CHECK-NEXT: 20: mov x10, x5
-;; CHECK-NEXT: 24: mov x9, x6
-;; CHECK-NEXT: 28: mov x8, x7
-;; CHECK-NEXT: 2c: ldr x3, [x29, #0x10]
-;; CHECK-NEXT: 30: ldr x13, [x29, #0x18]
-;; CHECK-NEXT: 34: ldr x1, [x29, #0x20]
-;; CHECK-NEXT: 38: str x12, [x29, #0x20]
-;; CHECK-NEXT: 3c: str x2, [x29, #0x28]
-;; CHECK-NEXT: 40: mov x7, x11
-;; CHECK-NEXT: 44: mov x6, x10
-;; CHECK-NEXT: 48: mov x5, x9
-;; CHECK-NEXT: 4c: mov x4, x8
-;; CHECK-NEXT: 50: mov x2, x13
-;; CHECK-NEXT: 54: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 58: add sp, sp, #0x10
-;; CHECK-NEXT: 5c: b #0xffffffffffffffd0
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov x12, x3
+;; CHECK-NEXT: 20: mov x11, x4
+;; CHECK-NEXT: 24: mov x10, x5
+;; CHECK-NEXT: 28: mov x9, x6
+;; CHECK-NEXT: 2c: mov x8, x7
+;; CHECK-NEXT: 30: ldr x3, [x29, #0x10]
+;; CHECK-NEXT: 34: ldr x13, [x29, #0x18]
+;; CHECK-NEXT: 38: ldr x1, [x29, #0x20]
+;; CHECK-NEXT: 3c: str x12, [x29, #0x20]
+;; CHECK-NEXT: 40: str x2, [x29, #0x28]
+;; CHECK-NEXT: 44: mov x7, x11
+;; CHECK-NEXT: 48: mov x6, x10
+;; CHECK-NEXT: 4c: mov x5, x9
+;; CHECK-NEXT: 50: mov x4, x8
+;; CHECK-NEXT: 54: mov x2, x13
+;; CHECK-NEXT: 58: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 5c: add sp, sp, #0x10
+;; CHECK-NEXT: 60: b #0xffffffffffffffc0
 ;; CHECK-LABEL: function %h:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov x14, x2
-;; CHECK-NEXT: 1c: mov x13, x3
-;; CHECK-NEXT: 20: mov x12, x4
-;; CHECK-NEXT: 24: mov x11, x5
-;; CHECK-NEXT: 28: mov x10, x6
-;; CHECK-NEXT: 2c: mov x8, x7
-;; CHECK-NEXT: 30: ldr x7, [x29, #0x10]
-;; CHECK-NEXT: 34: ldr x2, [x29, #0x18]
-;; CHECK-NEXT: 38: ldr x3, [x29, #0x20]
-;; CHECK-NEXT: 3c: mov w3, w3
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov x14, x2
+;; CHECK-NEXT: 20: mov x13, x3
+;; CHECK-NEXT: 24: mov x12, x4
+;; CHECK-NEXT: 28: mov x11, x5
+;; CHECK-NEXT: 2c: mov x10, x6
+;; CHECK-NEXT: 30: mov x8, x7
+;; CHECK-NEXT: 34: ldr x7, [x29, #0x10]
+;; CHECK-NEXT: 38: ldr x2, [x29, #0x18]
+;; CHECK-NEXT: 3c: ldr x3, [x29, #0x20]
 ;; CHECK-NEXT: 40: mov w3, w3
-;; CHECK-NEXT: 44: ldr x4, [x0, #0x48]
-;; CHECK-NEXT: 48: cmp x3, x4
-;; CHECK-NEXT: 4c: b.lo #0x54
-;; CHECK-NEXT: 50: udf #0
-;; CHECK-NEXT: 54: ldr x4, [x0, #0x40]
-;; CHECK-NEXT: 58: ldr x3, [x4, x3, lsl #3]
-;; CHECK-NEXT: 5c: cbnz x3, #0x64
-;; CHECK-NEXT: 60: udf #0
-;; CHECK-NEXT: 64: ldr w4, [x3, #0x10]
-;; CHECK-NEXT: 68: ldr x0, [x0, #0x18]
-;; CHECK-NEXT: 6c: ldr w0, [x0]
-;; CHECK-NEXT: 70: cmp w4, w0
-;; CHECK-NEXT: 74: b.eq #0x7c
-;; CHECK-NEXT: 78: udf #0
-;; CHECK-NEXT: 7c: ldr x9, [x3]
-;; CHECK-NEXT: 80: ldr x0, [x3, #0x18]
-;; CHECK-NEXT: 84: str x2, [x29, #0x20]
-;; CHECK-NEXT: 88: str x1, [x29, #0x28]
-;; CHECK-NEXT: 8c: mov x6, x8
-;; CHECK-NEXT: 90: mov x5, x10
-;; CHECK-NEXT: 94: mov x4, x11
-;; CHECK-NEXT: 98: mov x3, x12
-;; CHECK-NEXT: 9c: mov x2, x13
-;; CHECK-NEXT: a0: mov x1, x14
-;; CHECK-NEXT: a4: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: a8: add sp, sp, #0x10
-;; CHECK-NEXT: ac: br x9
+;; CHECK-NEXT: 44: mov w3, w3
+;; CHECK-NEXT: 48: ldr x4, [x0, #0x48]
+;; CHECK-NEXT: 4c: cmp x3, x4
+;; CHECK-NEXT: 50: b.lo #0x58
+;; CHECK-NEXT: 54: udf #0
+;; CHECK-NEXT: 58: ldr x4, [x0, #0x40]
+;; CHECK-NEXT: 5c: ldr x3, [x4, x3, lsl #3]
+;; CHECK-NEXT: 60: cbnz x3, #0x68
+;; CHECK-NEXT: 64: udf #0
+;; CHECK-NEXT: 68: ldr w4, [x3, #0x10]
+;; CHECK-NEXT: 6c: ldr x0, [x0, #0x18]
+;; CHECK-NEXT: 70: ldr w0, [x0]
+;; CHECK-NEXT: 74: cmp w4, w0
+;; CHECK-NEXT: 78: b.eq #0x80
+;; CHECK-NEXT: 7c: udf #0
+;; CHECK-NEXT: 80: ldr x9, [x3]
+;; CHECK-NEXT: 84: ldr x0, [x3, #0x18]
+;; CHECK-NEXT: 88: str x2, [x29, #0x20]
+;; CHECK-NEXT: 8c: str x1, [x29, #0x28]
+;; CHECK-NEXT: 90: mov x6, x8
+;; CHECK-NEXT: 94: mov x5, x10
+;; CHECK-NEXT: 98: mov x4, x11
+;; CHECK-NEXT: 9c: mov x3, x12
+;; CHECK-NEXT: a0: mov x2, x13
+;; CHECK-NEXT: a4: mov x1, x14
+;; CHECK-NEXT: a8: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: ac: add sp, sp, #0x10
+;; CHECK-NEXT: b0: br x9

@@ -12,36 +12,38 @@
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: ldr q0, [x29, #0x10]
-;; CHECK-NEXT: 1c: ldr q0, [x29, #0x20]
-;; CHECK-NEXT: 20: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 24: add sp, sp, #0x20
-;; CHECK-NEXT: 28: ret
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: ldr q0, [x29, #0x10]
+;; CHECK-NEXT: 20: ldr q0, [x29, #0x20]
+;; CHECK-NEXT: 24: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 28: add sp, sp, #0x20
+;; CHECK-NEXT: 2c: ret
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: stp x29, x30, [sp, #-0x10]!
 ;; CHECK-NEXT: 4: mov x29, sp
 ;; CHECK-NEXT: 8: ldr x16, [x0, #8]
-;; CHECK-NEXT: c: cmp sp, x16
-;; CHECK-NEXT: 10: b.hs #0x18
-;; CHECK-NEXT: 14: udf #0
-;; CHECK-NEXT: 18: mov v20.16b, v2.16b
-;; CHECK-NEXT: 1c: mov v19.16b, v3.16b
-;; CHECK-NEXT: 20: mov v18.16b, v4.16b
-;; CHECK-NEXT: 24: mov v17.16b, v6.16b
-;; CHECK-NEXT: 28: mov v16.16b, v7.16b
-;; CHECK-NEXT: 2c: ldr q2, [x29, #0x10]
-;; CHECK-NEXT: 30: ldr q21, [x29, #0x20]
-;; CHECK-NEXT: 34: ldr q0, [x29, #0x30]
-;; CHECK-NEXT: 38: str q20, [x29, #0x20]
-;; CHECK-NEXT: 3c: str q1, [x29, #0x30]
-;; CHECK-NEXT: 40: mov v7.16b, v19.16b
-;; CHECK-NEXT: 44: mov v6.16b, v18.16b
-;; CHECK-NEXT: 48: mov v4.16b, v17.16b
-;; CHECK-NEXT: 4c: mov v3.16b, v16.16b
-;; CHECK-NEXT: 50: mov v1.16b, v21.16b
-;; CHECK-NEXT: 54: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 58: add sp, sp, #0x10
-;; CHECK-NEXT: 5c: b #0xffffffffffffffd0
+;; CHECK-NEXT: c: ldr x16, [x16]
+;; CHECK-NEXT: 10: cmp sp, x16
+;; CHECK-NEXT: 14: b.hs #0x1c
+;; CHECK-NEXT: 18: udf #0
+;; CHECK-NEXT: 1c: mov v20.16b, v2.16b
+;; CHECK-NEXT: 20: mov v19.16b, v3.16b
+;; CHECK-NEXT: 24: mov v18.16b, v4.16b
+;; CHECK-NEXT: 28: mov v17.16b, v6.16b
+;; CHECK-NEXT: 2c: mov v16.16b, v7.16b
+;; CHECK-NEXT: 30: ldr q2, [x29, #0x10]
+;; CHECK-NEXT: 34: ldr q21, [x29, #0x20]
+;; CHECK-NEXT: 38: ldr q0, [x29, #0x30]
+;; CHECK-NEXT: 3c: str q20, [x29, #0x20]
+;; CHECK-NEXT: 40: str q1, [x29, #0x30]
+;; CHECK-NEXT: 44: mov v7.16b, v19.16b
+;; CHECK-NEXT: 48: mov v6.16b, v18.16b
+;; CHECK-NEXT: 4c: mov v4.16b, v17.16b
+;; CHECK-NEXT: 50: mov v3.16b, v16.16b
+;; CHECK-NEXT: 54: mov v1.16b, v21.16b
+;; CHECK-NEXT: 58: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 5c: add sp, sp, #0x10
+;; CHECK-NEXT: 60: b #0xffffffffffffffd0

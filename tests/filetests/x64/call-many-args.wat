@@ -7,34 +7,36 @@
 ;; CHECK-LABEL: function %g:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1a
-;; CHECK-NEXT: a: movq 0x10(%rbp), %rax
-;; CHECK-NEXT: e: movq 0x18(%rbp), %rax
-;; CHECK-NEXT: 12: movq 0x20(%rbp), %rax
-;; CHECK-NEXT: 16: popq %rbp
-;; CHECK-NEXT: 17: retq $0x20
-;; CHECK-NEXT: 1a: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1d
+;; CHECK-NEXT: d: movq 0x10(%rbp), %rax
+;; CHECK-NEXT: 11: movq 0x18(%rbp), %rax
+;; CHECK-NEXT: 15: movq 0x20(%rbp), %rax
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq $0x20
+;; CHECK-NEXT: 1d: ud2
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x20, %rsp
-;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x55
-;; CHECK-NEXT: e: movl $6, %eax
-;; CHECK-NEXT: 13: movq %rax, (%rsp)
-;; CHECK-NEXT: 17: movl $7, %eax
-;; CHECK-NEXT: 1c: movq %rax, 8(%rsp)
-;; CHECK-NEXT: 21: movl $8, %eax
-;; CHECK-NEXT: 26: movq %rax, 0x10(%rsp)
-;; CHECK-NEXT: 2b: movl $1, %esi
-;; CHECK-NEXT: 30: movl $2, %edx
-;; CHECK-NEXT: 35: movl $3, %ecx
-;; CHECK-NEXT: 3a: movl $4, %r8d
-;; CHECK-NEXT: 40: movl $5, %r9d
-;; CHECK-NEXT: 46: callq 0xffffffffffffffe0
-;; CHECK-NEXT: 4b: subq $0x20, %rsp
-;; CHECK-NEXT: 4f: addq $0x20, %rsp
-;; CHECK-NEXT: 53: popq %rbp
-;; CHECK-NEXT: 54: retq
-;; CHECK-NEXT: 55: ud2
+;; CHECK-NEXT: 8: movq 8(%rdi), %rax
+;; CHECK-NEXT: c: cmpq (%rax), %rsp
+;; CHECK-NEXT: f: jb 0x58
+;; CHECK-NEXT: 11: movl $6, %eax
+;; CHECK-NEXT: 16: movq %rax, (%rsp)
+;; CHECK-NEXT: 1a: movl $7, %eax
+;; CHECK-NEXT: 1f: movq %rax, 8(%rsp)
+;; CHECK-NEXT: 24: movl $8, %eax
+;; CHECK-NEXT: 29: movq %rax, 0x10(%rsp)
+;; CHECK-NEXT: 2e: movl $1, %esi
+;; CHECK-NEXT: 33: movl $2, %edx
+;; CHECK-NEXT: 38: movl $3, %ecx
+;; CHECK-NEXT: 3d: movl $4, %r8d
+;; CHECK-NEXT: 43: movl $5, %r9d
+;; CHECK-NEXT: 49: callq 0xffffffffffffffe0
+;; CHECK-NEXT: 4e: subq $0x20, %rsp
+;; CHECK-NEXT: 52: addq $0x20, %rsp
+;; CHECK-NEXT: 56: popq %rbp
+;; CHECK-NEXT: 57: retq
+;; CHECK-NEXT: 58: ud2

@@ -7,11 +7,12 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x18
-;; CHECK-NEXT: a: movq 0x10(%rbp), %rax
-;; CHECK-NEXT: e: movq 0x18(%rbp), %rcx
-;; CHECK-NEXT: 12: addl %ecx, %eax
-;; CHECK-NEXT: 14: popq %rbp
-;; CHECK-NEXT: 15: retq $0x10
-;; CHECK-NEXT: 18: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1b
+;; CHECK-NEXT: d: movq 0x10(%rbp), %rax
+;; CHECK-NEXT: 11: movq 0x18(%rbp), %rcx
+;; CHECK-NEXT: 15: addl %ecx, %eax
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq $0x10
+;; CHECK-NEXT: 1b: ud2

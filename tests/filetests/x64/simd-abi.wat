@@ -13,52 +13,55 @@
 ;; CHECK-LABEL: function %many:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1d
-;; CHECK-NEXT: a: movq 0x10(%rbp), %rax
-;; CHECK-NEXT: e: movups 0x20(%rbp), %xmm1
-;; CHECK-NEXT: 12: paddd %xmm0, %xmm1
-;; CHECK-NEXT: 16: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 19: popq %rbp
-;; CHECK-NEXT: 1a: retq $0x20
-;; CHECK-NEXT: 1d: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x20
+;; CHECK-NEXT: d: movq 0x10(%rbp), %rax
+;; CHECK-NEXT: 11: movups 0x20(%rbp), %xmm1
+;; CHECK-NEXT: 15: paddd %xmm0, %xmm1
+;; CHECK-NEXT: 19: movaps %xmm1, %xmm0
+;; CHECK-NEXT: 1c: popq %rbp
+;; CHECK-NEXT: 1d: retq $0x20
+;; CHECK-NEXT: 20: ud2
 ;; CHECK-LABEL: function %call_many:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: subq $0x30, %rsp
-;; CHECK-NEXT: 8: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: c: jb 0x69
-;; CHECK-NEXT: e: movl $6, %eax
-;; CHECK-NEXT: 13: movq %rax, (%rsp)
-;; CHECK-NEXT: 17: movups %xmm0, 0x10(%rsp)
-;; CHECK-NEXT: 1c: movl $1, %esi
-;; CHECK-NEXT: 21: movl $2, %edx
-;; CHECK-NEXT: 26: movl $3, %ecx
-;; CHECK-NEXT: 2b: movl $4, %r8d
-;; CHECK-NEXT: 31: movl $5, %r9d
-;; CHECK-NEXT: 37: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 3a: movaps %xmm0, %xmm2
-;; CHECK-NEXT: 3d: movaps %xmm0, %xmm3
-;; CHECK-NEXT: 40: movaps %xmm0, %xmm4
-;; CHECK-NEXT: 43: movaps %xmm0, %xmm5
-;; CHECK-NEXT: 46: movaps %xmm0, %xmm6
-;; CHECK-NEXT: 49: movaps %xmm0, %xmm7
-;; CHECK-NEXT: 4c: movups %xmm0, 0x20(%rsp)
-;; CHECK-NEXT: 51: callq 0xffffffffffffffe0
-;; CHECK-NEXT: 56: subq $0x20, %rsp
-;; CHECK-NEXT: 5a: movups 0x20(%rsp), %xmm1
-;; CHECK-NEXT: 5f: paddd %xmm1, %xmm0
-;; CHECK-NEXT: 63: addq $0x30, %rsp
-;; CHECK-NEXT: 67: popq %rbp
-;; CHECK-NEXT: 68: retq
-;; CHECK-NEXT: 69: ud2
+;; CHECK-NEXT: 8: movq 8(%rdi), %rax
+;; CHECK-NEXT: c: cmpq (%rax), %rsp
+;; CHECK-NEXT: f: jb 0x6c
+;; CHECK-NEXT: 11: movl $6, %eax
+;; CHECK-NEXT: 16: movq %rax, (%rsp)
+;; CHECK-NEXT: 1a: movups %xmm0, 0x10(%rsp)
+;; CHECK-NEXT: 1f: movl $1, %esi
+;; CHECK-NEXT: 24: movl $2, %edx
+;; CHECK-NEXT: 29: movl $3, %ecx
+;; CHECK-NEXT: 2e: movl $4, %r8d
+;; CHECK-NEXT: 34: movl $5, %r9d
+;; CHECK-NEXT: 3a: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 3d: movaps %xmm0, %xmm2
+;; CHECK-NEXT: 40: movaps %xmm0, %xmm3
+;; CHECK-NEXT: 43: movaps %xmm0, %xmm4
+;; CHECK-NEXT: 46: movaps %xmm0, %xmm5
+;; CHECK-NEXT: 49: movaps %xmm0, %xmm6
+;; CHECK-NEXT: 4c: movaps %xmm0, %xmm7
+;; CHECK-NEXT: 4f: movups %xmm0, 0x20(%rsp)
+;; CHECK-NEXT: 54: callq 0xffffffffffffffd0
+;; CHECK-NEXT: 59: subq $0x20, %rsp
+;; CHECK-NEXT: 5d: movups 0x20(%rsp), %xmm1
+;; CHECK-NEXT: 62: paddd %xmm1, %xmm0
+;; CHECK-NEXT: 66: addq $0x30, %rsp
+;; CHECK-NEXT: 6a: popq %rbp
+;; CHECK-NEXT: 6b: retq
+;; CHECK-NEXT: 6c: ud2
 ;; CHECK-LABEL: function %three:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x13
-;; CHECK-NEXT: a: movups %xmm0, 0x10(%rbp)
-;; CHECK-NEXT: e: movaps %xmm0, %xmm1
-;; CHECK-NEXT: 11: popq %rbp
-;; CHECK-NEXT: 12: retq
-;; CHECK-NEXT: 13: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x16
+;; CHECK-NEXT: d: movups %xmm0, 0x10(%rbp)
+;; CHECK-NEXT: 11: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 14: popq %rbp
+;; CHECK-NEXT: 15: retq
+;; CHECK-NEXT: 16: ud2

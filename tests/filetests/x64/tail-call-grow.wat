@@ -12,34 +12,36 @@
 ;; CHECK-LABEL: function %big:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1e
-;; CHECK-NEXT: a: movq 0x10(%rbp), %rax
-;; CHECK-NEXT: e: movq 0x18(%rbp), %rax
-;; CHECK-NEXT: 12: movq 0x20(%rbp), %rax
-;; CHECK-NEXT: 16: movq 0x28(%rbp), %rax
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq $0x20
-;; CHECK-NEXT: 1e: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x21
+;; CHECK-NEXT: d: movq 0x10(%rbp), %rax
+;; CHECK-NEXT: 11: movq 0x18(%rbp), %rax
+;; CHECK-NEXT: 15: movq 0x20(%rbp), %rax
+;; CHECK-NEXT: 19: movq 0x28(%rbp), %rax
+;; CHECK-NEXT: 1d: popq %rbp
+;; CHECK-NEXT: 1e: retq $0x20
+;; CHECK-NEXT: 21: ud2
 ;; CHECK-LABEL: function %small:
 ;; CHECK-NEXT: 0: popq %r10
 ;; CHECK-NEXT: 2: subq $0x20, %rsp
 ;; CHECK-NEXT: 6: pushq %r10
 ;; CHECK-NEXT: 8: pushq %rbp
 ;; CHECK-NEXT: 9: movq %rsp, %rbp
-;; CHECK-NEXT: c: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 10: jb 0x4d
-;; CHECK-NEXT: 12: movl $5, %eax
-;; CHECK-NEXT: 17: movq %rax, 0x10(%rbp)
-;; CHECK-NEXT: 1b: movl $6, %eax
-;; CHECK-NEXT: 20: movq %rax, 0x18(%rbp)
-;; CHECK-NEXT: 24: movl $7, %eax
-;; CHECK-NEXT: 29: movq %rax, 0x20(%rbp)
-;; CHECK-NEXT: 2d: movq %rsi, 0x28(%rbp)
-;; CHECK-NEXT: 31: movl $1, %edx
-;; CHECK-NEXT: 36: movl $2, %ecx
-;; CHECK-NEXT: 3b: movl $3, %r8d
-;; CHECK-NEXT: 41: movl $4, %r9d
-;; CHECK-NEXT: 47: popq %rbp
-;; CHECK-NEXT: 48: jmp 0xffffffffffffffe0
-;; CHECK-NEXT: 4d: ud2
+;; CHECK-NEXT: c: movq 8(%rdi), %rax
+;; CHECK-NEXT: 10: cmpq (%rax), %rsp
+;; CHECK-NEXT: 13: jb 0x50
+;; CHECK-NEXT: 15: movl $5, %eax
+;; CHECK-NEXT: 1a: movq %rax, 0x10(%rbp)
+;; CHECK-NEXT: 1e: movl $6, %eax
+;; CHECK-NEXT: 23: movq %rax, 0x18(%rbp)
+;; CHECK-NEXT: 27: movl $7, %eax
+;; CHECK-NEXT: 2c: movq %rax, 0x20(%rbp)
+;; CHECK-NEXT: 30: movq %rsi, 0x28(%rbp)
+;; CHECK-NEXT: 34: movl $1, %edx
+;; CHECK-NEXT: 39: movl $2, %ecx
+;; CHECK-NEXT: 3e: movl $3, %r8d
+;; CHECK-NEXT: 44: movl $4, %r9d
+;; CHECK-NEXT: 4a: popq %rbp
+;; CHECK-NEXT: 4b: jmp 0xffffffffffffffd0
+;; CHECK-NEXT: 50: ud2

@@ -15,15 +15,16 @@
 ;; CHECK-LABEL: function %g:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x1c
-;; CHECK-NEXT: a: movq 0x10(%rbp), %rax
-;; CHECK-NEXT: e: movq 0x18(%rbp), %rax
-;; CHECK-NEXT: 12: addq %rax, %rsi
-;; CHECK-NEXT: 15: movq %rsi, %rax
-;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq $0x10
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x1f
+;; CHECK-NEXT: d: movq 0x10(%rbp), %rax
+;; CHECK-NEXT: 11: movq 0x18(%rbp), %rax
+;; CHECK-NEXT: 15: addq %rax, %rsi
+;; CHECK-NEXT: 18: movq %rsi, %rax
+;; CHECK-NEXT: 1b: popq %rbp
+;; CHECK-NEXT: 1c: retq $0x10
+;; CHECK-NEXT: 1f: ud2
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
@@ -31,29 +32,30 @@
 ;; CHECK-NEXT: 5: pushq %r12
 ;; CHECK-NEXT: 7: pushq %r13
 ;; CHECK-NEXT: 9: subq $8, %rsp
-;; CHECK-NEXT: d: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 11: jb 0x50
-;; CHECK-NEXT: 13: movq %rcx, %r12
-;; CHECK-NEXT: 16: movq %r8, %rbx
-;; CHECK-NEXT: 19: movq %r9, %rax
-;; CHECK-NEXT: 1c: movq 0x10(%rbp), %rcx
-;; CHECK-NEXT: 20: movq 0x18(%rbp), %r13
-;; CHECK-NEXT: 24: movq 0x20(%rbp), %rsi
-;; CHECK-NEXT: 28: movq %r12, 0x20(%rbp)
-;; CHECK-NEXT: 2c: movq %rdx, 0x28(%rbp)
-;; CHECK-NEXT: 30: movq %rbx, %r9
-;; CHECK-NEXT: 33: movq %rax, %r8
-;; CHECK-NEXT: 36: movq %r13, %rdx
-;; CHECK-NEXT: 39: addq $8, %rsp
-;; CHECK-NEXT: 3d: popq %r13
-;; CHECK-NEXT: 3f: popq %r12
-;; CHECK-NEXT: 41: popq %rbx
-;; CHECK-NEXT: 42: popq %rbp
-;; CHECK-NEXT: 43: popq %r10
-;; CHECK-NEXT: 45: addq $0x10, %rsp
-;; CHECK-NEXT: 49: pushq %r10
-;; CHECK-NEXT: 4b: jmp 0xffffffffffffffe0
-;; CHECK-NEXT: 50: ud2
+;; CHECK-NEXT: d: movq 8(%rdi), %rax
+;; CHECK-NEXT: 11: cmpq (%rax), %rsp
+;; CHECK-NEXT: 14: jb 0x53
+;; CHECK-NEXT: 16: movq %rcx, %r12
+;; CHECK-NEXT: 19: movq %r8, %rbx
+;; CHECK-NEXT: 1c: movq %r9, %rax
+;; CHECK-NEXT: 1f: movq 0x10(%rbp), %rcx
+;; CHECK-NEXT: 23: movq 0x18(%rbp), %r13
+;; CHECK-NEXT: 27: movq 0x20(%rbp), %rsi
+;; CHECK-NEXT: 2b: movq %r12, 0x20(%rbp)
+;; CHECK-NEXT: 2f: movq %rdx, 0x28(%rbp)
+;; CHECK-NEXT: 33: movq %rbx, %r9
+;; CHECK-NEXT: 36: movq %rax, %r8
+;; CHECK-NEXT: 39: movq %r13, %rdx
+;; CHECK-NEXT: 3c: addq $8, %rsp
+;; CHECK-NEXT: 40: popq %r13
+;; CHECK-NEXT: 42: popq %r12
+;; CHECK-NEXT: 44: popq %rbx
+;; CHECK-NEXT: 45: popq %rbp
+;; CHECK-NEXT: 46: popq %r10
+;; CHECK-NEXT: 48: addq $0x10, %rsp
+;; CHECK-NEXT: 4c: pushq %r10
+;; CHECK-NEXT: 4e: jmp 0xffffffffffffffd0
+;; CHECK-NEXT: 53: ud2
 ;; CHECK-LABEL: function %h:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
@@ -63,47 +65,48 @@
 ;; CHECK-NEXT: 9: pushq %r14
 ;; CHECK-NEXT: b: pushq %r15
 ;; CHECK-NEXT: d: subq $8, %rsp
-;; CHECK-NEXT: 11: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 15: jb 0x85
-;; CHECK-NEXT: 17: movq %rdx, %r14
-;; CHECK-NEXT: 1a: movq %rcx, %r13
-;; CHECK-NEXT: 1d: movq %r8, %r12
-;; CHECK-NEXT: 20: movq %r9, %rbx
-;; CHECK-NEXT: 23: movq 0x10(%rbp), %r9
-;; CHECK-NEXT: 27: movq 0x18(%rbp), %rax
-;; CHECK-NEXT: 2b: movq 0x20(%rbp), %rcx
-;; CHECK-NEXT: 2f: movl %ecx, %ecx
-;; CHECK-NEXT: 31: cmpq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 35: jae 0x87
-;; CHECK-NEXT: 37: movq 0x40(%rdi), %rdx
-;; CHECK-NEXT: 3b: movq (%rdx, %rcx, 8), %rcx
-;; CHECK-NEXT: 3f: testq %rcx, %rcx
-;; CHECK-NEXT: 42: je 0x89
-;; CHECK-NEXT: 44: movl 0x10(%rcx), %edx
-;; CHECK-NEXT: 47: movq 0x18(%rdi), %rdi
-;; CHECK-NEXT: 4b: cmpl (%rdi), %edx
-;; CHECK-NEXT: 4d: jne 0x8b
-;; CHECK-NEXT: 4f: movq (%rcx), %r15
-;; CHECK-NEXT: 52: movq 0x18(%rcx), %rdi
-;; CHECK-NEXT: 56: movq %rax, 0x20(%rbp)
-;; CHECK-NEXT: 5a: movq %rsi, 0x28(%rbp)
-;; CHECK-NEXT: 5e: movq %rbx, %r8
-;; CHECK-NEXT: 61: movq %r14, %rsi
-;; CHECK-NEXT: 64: movq %r13, %rdx
-;; CHECK-NEXT: 67: movq %r12, %rcx
-;; CHECK-NEXT: 6a: movq %r15, %rax
-;; CHECK-NEXT: 6d: addq $8, %rsp
-;; CHECK-NEXT: 71: popq %r15
-;; CHECK-NEXT: 73: popq %r14
-;; CHECK-NEXT: 75: popq %r13
-;; CHECK-NEXT: 77: popq %r12
-;; CHECK-NEXT: 79: popq %rbx
-;; CHECK-NEXT: 7a: popq %rbp
-;; CHECK-NEXT: 7b: popq %r10
-;; CHECK-NEXT: 7d: addq $0x10, %rsp
-;; CHECK-NEXT: 81: pushq %r10
-;; CHECK-NEXT: 83: jmpq *%rax
-;; CHECK-NEXT: 85: ud2
-;; CHECK-NEXT: 87: ud2
-;; CHECK-NEXT: 89: ud2
-;; CHECK-NEXT: 8b: ud2
+;; CHECK-NEXT: 11: movq 8(%rdi), %rax
+;; CHECK-NEXT: 15: cmpq (%rax), %rsp
+;; CHECK-NEXT: 18: jb 0x88
+;; CHECK-NEXT: 1a: movq %rdx, %r14
+;; CHECK-NEXT: 1d: movq %rcx, %r13
+;; CHECK-NEXT: 20: movq %r8, %r12
+;; CHECK-NEXT: 23: movq %r9, %rbx
+;; CHECK-NEXT: 26: movq 0x10(%rbp), %r9
+;; CHECK-NEXT: 2a: movq 0x18(%rbp), %rax
+;; CHECK-NEXT: 2e: movq 0x20(%rbp), %rcx
+;; CHECK-NEXT: 32: movl %ecx, %ecx
+;; CHECK-NEXT: 34: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 38: jae 0x8a
+;; CHECK-NEXT: 3a: movq 0x40(%rdi), %rdx
+;; CHECK-NEXT: 3e: movq (%rdx, %rcx, 8), %rcx
+;; CHECK-NEXT: 42: testq %rcx, %rcx
+;; CHECK-NEXT: 45: je 0x8c
+;; CHECK-NEXT: 47: movl 0x10(%rcx), %edx
+;; CHECK-NEXT: 4a: movq 0x18(%rdi), %rdi
+;; CHECK-NEXT: 4e: cmpl (%rdi), %edx
+;; CHECK-NEXT: 50: jne 0x8e
+;; CHECK-NEXT: 52: movq (%rcx), %r15
+;; CHECK-NEXT: 55: movq 0x18(%rcx), %rdi
+;; CHECK-NEXT: 59: movq %rax, 0x20(%rbp)
+;; CHECK-NEXT: 5d: movq %rsi, 0x28(%rbp)
+;; CHECK-NEXT: 61: movq %rbx, %r8
+;; CHECK-NEXT: 64: movq %r14, %rsi
+;; CHECK-NEXT: 67: movq %r13, %rdx
+;; CHECK-NEXT: 6a: movq %r12, %rcx
+;; CHECK-NEXT: 6d: movq %r15, %rax
+;; CHECK-NEXT: 70: addq $8, %rsp
+;; CHECK-NEXT: 74: popq %r15
+;; CHECK-NEXT: 76: popq %r14
+;; CHECK-NEXT: 78: popq %r13
+;; CHECK-NEXT: 7a: popq %r12
+;; CHECK-NEXT: 7c: popq %rbx
+;; CHECK-NEXT: 7d: popq %rbp
+;; CHECK-NEXT: 7e: popq %r10
+;; CHECK-NEXT: 80: addq $0x10, %rsp
+;; CHECK-NEXT: 84: pushq %r10
+;; CHECK-NEXT: 86: jmpq *%rax
+;; CHECK-NEXT: 88: ud2
+;; CHECK-NEXT: 8a: ud2
+;; CHECK-NEXT: 8c: ud2
+;; CHECK-NEXT: 8e: ud2

@@ -11,36 +11,38 @@
 ;; CHECK-LABEL: function %g:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x16
-;; CHECK-NEXT: a: movups 0x10(%rbp), %xmm0
-;; CHECK-NEXT: e: movups 0x20(%rbp), %xmm0
-;; CHECK-NEXT: 12: popq %rbp
-;; CHECK-NEXT: 13: retq $0x20
-;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x19
+;; CHECK-NEXT: d: movups 0x10(%rbp), %xmm0
+;; CHECK-NEXT: 11: movups 0x20(%rbp), %xmm0
+;; CHECK-NEXT: 15: popq %rbp
+;; CHECK-NEXT: 16: retq $0x20
+;; CHECK-NEXT: 19: ud2
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
-;; CHECK-NEXT: 8: jb 0x56
-;; CHECK-NEXT: a: movaps %xmm2, %xmm12
-;; CHECK-NEXT: e: movaps %xmm3, %xmm11
-;; CHECK-NEXT: 12: movaps %xmm4, %xmm10
-;; CHECK-NEXT: 16: movaps %xmm6, %xmm9
-;; CHECK-NEXT: 1a: movaps %xmm7, %xmm8
-;; CHECK-NEXT: 1e: movups 0x10(%rbp), %xmm2
-;; CHECK-NEXT: 22: movups 0x20(%rbp), %xmm13
-;; CHECK-NEXT: 27: movups 0x30(%rbp), %xmm0
-;; CHECK-NEXT: 2b: movups %xmm12, 0x20(%rbp)
-;; CHECK-NEXT: 30: movups %xmm1, 0x30(%rbp)
-;; CHECK-NEXT: 34: movaps %xmm11, %xmm7
-;; CHECK-NEXT: 38: movaps %xmm10, %xmm6
-;; CHECK-NEXT: 3c: movaps %xmm9, %xmm4
-;; CHECK-NEXT: 40: movaps %xmm8, %xmm3
-;; CHECK-NEXT: 44: movaps %xmm13, %xmm1
-;; CHECK-NEXT: 48: popq %rbp
-;; CHECK-NEXT: 49: popq %r10
-;; CHECK-NEXT: 4b: addq $0x10, %rsp
-;; CHECK-NEXT: 4f: pushq %r10
-;; CHECK-NEXT: 51: jmp 0xffffffffffffffe0
-;; CHECK-NEXT: 56: ud2
+;; CHECK-NEXT: 4: movq 8(%rdi), %rax
+;; CHECK-NEXT: 8: cmpq (%rax), %rsp
+;; CHECK-NEXT: b: jb 0x59
+;; CHECK-NEXT: d: movaps %xmm2, %xmm12
+;; CHECK-NEXT: 11: movaps %xmm3, %xmm11
+;; CHECK-NEXT: 15: movaps %xmm4, %xmm10
+;; CHECK-NEXT: 19: movaps %xmm6, %xmm9
+;; CHECK-NEXT: 1d: movaps %xmm7, %xmm8
+;; CHECK-NEXT: 21: movups 0x10(%rbp), %xmm2
+;; CHECK-NEXT: 25: movups 0x20(%rbp), %xmm13
+;; CHECK-NEXT: 2a: movups 0x30(%rbp), %xmm0
+;; CHECK-NEXT: 2e: movups %xmm12, 0x20(%rbp)
+;; CHECK-NEXT: 33: movups %xmm1, 0x30(%rbp)
+;; CHECK-NEXT: 37: movaps %xmm11, %xmm7
+;; CHECK-NEXT: 3b: movaps %xmm10, %xmm6
+;; CHECK-NEXT: 3f: movaps %xmm9, %xmm4
+;; CHECK-NEXT: 43: movaps %xmm8, %xmm3
+;; CHECK-NEXT: 47: movaps %xmm13, %xmm1
+;; CHECK-NEXT: 4b: popq %rbp
+;; CHECK-NEXT: 4c: popq %r10
+;; CHECK-NEXT: 4e: addq $0x10, %rsp
+;; CHECK-NEXT: 52: pushq %r10
+;; CHECK-NEXT: 54: jmp 0xffffffffffffffe0
+;; CHECK-NEXT: 59: ud2
