@@ -90,6 +90,7 @@ Checksum64Stream::Checksum64Stream(uint64_t seed)
 void Checksum64Stream::Update(std::span<const uint8_t> bytes) {
   const uint8_t* p = bytes.data();
   size_t n = bytes.size();
+  if (n == 0) return;  // an empty span may have a null data() (memcpy's arguments must not)
   total_ += n;
   auto stripe = [this](const uint8_t* s) {
     lanes_[0] = Step(lanes_[0], Load64(s));
