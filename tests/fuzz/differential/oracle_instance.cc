@@ -33,6 +33,23 @@ ir::InterpResult ReturnedI32(uint32_t value) {
   return r;
 }
 
+// The IR type of a Wasm value at a call boundary (frontend/translator.cc: externref is r64, a
+// funcref an i64 pointer).
+ir::Type IrType(wasm::ValType t) {
+  switch (t) {
+    case wasm::ValType::kI32:
+      return ir::Type::kI32;
+    case wasm::ValType::kF32:
+      return ir::Type::kF32;
+    case wasm::ValType::kF64:
+      return ir::Type::kF64;
+    case wasm::ValType::kExternRef:
+      return ir::Type::kR64;
+    default:
+      return ir::Type::kI64;
+  }
+}
+
 ir::InterpResult Trapped(TrapCode code) {
   ir::InterpResult r;
   r.kind = ir::InterpResult::Kind::kTrapped;
@@ -283,11 +300,7 @@ Status OracleInstance::DefineImports() {
           r.kind = ir::InterpResult::Kind::kReturned;
           for (size_t j = 0; j < values.size(); ++j) {
             const wasm::ValType t = type.results()[j];
-            const ir::Type irt = t == wasm::ValType::kI32   ? ir::Type::kI32
-                                 : t == wasm::ValType::kF32 ? ir::Type::kF32
-                                 : t == wasm::ValType::kF64 ? ir::Type::kF64
-                                                            : ir::Type::kI64;
-            r.values.push_back({irt, Denormalise(t, values[j])});
+            r.values.push_back({IrType(t), Denormalise(t, values[j])});
           }
           return r;
         });
@@ -297,7 +310,7 @@ Status OracleInstance::DefineImports() {
 
 void OracleInstance::DefineBuiltins() {
   using ir::Type;
-  const Type i32 = Type::kI32, i64 = Type::kI64;
+  const Type i32 = Type::kI32, i64 = Type::kI64, r64 = Type::kR64;
   using Args = std::span<const ir::DataValue>;
   auto def = [&](const char* name, std::vector<Type> params, std::vector<Type> results,
                  std::function<ir::InterpResult(Args)> fn) {
@@ -374,18 +387,27 @@ void OracleInstance::DefineBuiltins() {
     Put64(vm_ + layout_.Global(static_cast<uint32_t>(a[1].bits)), a[2].bits);
     return Returned({});
   });
-  def("table_get", {i32, i64}, {i64}, [this](Args a) {
+  auto table_get = [this](Args a) {
     const uint32_t t = static_cast<uint32_t>(a[1].bits);
     if (a[2].bits >= TableLength(t)) return Trapped(TrapCode::kTableOutOfBounds);
     return Returned({Get64(tables_[t].base + 8 * a[2].bits)});
+  };
+  def("table_get", {i32, i64}, {i64}, table_get);
+  // externref tables: the same operations with r64 values (frontend/translator.cc).
+  def("table_get_ref", {i32, i64}, {r64}, [table_get](Args a) {
+    ir::InterpResult r = table_get(a);
+    for (ir::DataValue& v : r.values) v.type = Type::kR64;
+    return r;
   });
-  def("table_set", {i32, i64, i64}, {}, [this](Args a) {
+  auto table_set = [this](Args a) {
     const uint32_t t = static_cast<uint32_t>(a[1].bits);
     if (a[2].bits >= TableLength(t)) return Trapped(TrapCode::kTableOutOfBounds);
     Put64(tables_[t].base + 8 * a[2].bits, a[3].bits);
     return Returned({});
-  });
-  def("table_grow", {i32, i64, i64}, {i64}, [this](Args a) {
+  };
+  def("table_set", {i32, i64, i64}, {}, table_set);
+  def("table_set_ref", {i32, i64, r64}, {}, table_set);
+  auto table_grow = [this](Args a) {
     const uint32_t t = static_cast<uint32_t>(a[1].bits);
     const TableInfo& info = tables_[t];
     const uint64_t size = TableLength(t), delta = a[2].bits;
@@ -394,14 +416,18 @@ void OracleInstance::DefineBuiltins() {
     for (uint64_t i = size; i < size + delta; ++i) Put64(info.base + 8 * i, a[3].bits);
     Put64(vm_ + info.record + 8, size + delta);
     return Returned({size});
-  });
-  def("table_fill", {i32, i64, i64, i64}, {}, [this](Args a) {
+  };
+  def("table_grow", {i32, i64, i64}, {i64}, table_grow);
+  def("table_grow_ref", {i32, i64, r64}, {i64}, table_grow);
+  auto table_fill = [this](Args a) {
     const uint32_t t = static_cast<uint32_t>(a[1].bits);
     const uint64_t dst = a[2].bits, len = a[4].bits;
     if (!InBounds(dst, len, TableLength(t))) return Trapped(TrapCode::kTableOutOfBounds);
     for (uint64_t i = 0; i < len; ++i) Put64(tables_[t].base + 8 * (dst + i), a[3].bits);
     return Returned({});
-  });
+  };
+  def("table_fill", {i32, i64, i64, i64}, {}, table_fill);
+  def("table_fill_ref", {i32, i64, r64, i64}, {}, table_fill);
   def("table_copy", {i32, i32, i64, i64, i64}, {}, [this](Args a) {
     const uint32_t dt = static_cast<uint32_t>(a[1].bits), st = static_cast<uint32_t>(a[2].bits);
     const uint64_t dst = a[3].bits, src = a[4].bits, len = a[5].bits;
@@ -429,11 +455,7 @@ CallOutcome OracleInstance::Call(uint32_t func_index, std::span<const uint64_t> 
   values.push_back({ir::Type::kI64, vm_});
   for (size_t i = 0; i < type.params().size(); ++i) {
     const wasm::ValType t = type.params()[i];
-    const ir::Type irt = t == wasm::ValType::kI32   ? ir::Type::kI32
-                         : t == wasm::ValType::kF32 ? ir::Type::kF32
-                         : t == wasm::ValType::kF64 ? ir::Type::kF64
-                                                    : ir::Type::kI64;
-    values.push_back({irt, Denormalise(t, args[i])});
+    values.push_back({IrType(t), Denormalise(t, args[i])});
   }
   return Run(func_index, values, fuel);
 }
