@@ -611,10 +611,10 @@ Status Translation::Variable(const Operator& op) {
         const ir::Value index = b_.Iconst(Type::kI32, static_cast<int32_t>(op.index));
         if (op.op == Op::kGlobalGet) {
           values_.push_back(
-              CallBuiltin("global_get_externref", {Type::kI32}, {Type::kI64}, {index}));
+              CallBuiltin("global_get_externref", {Type::kI32}, {Type::kR64}, {index}));
         } else {
           ir::Value v = Pop();
-          CallBuiltin("global_set_externref", {Type::kI32, Type::kI64}, {}, {index, v});
+          CallBuiltin("global_set_externref", {Type::kI32, Type::kR64}, {}, {index, v});
         }
         return Status::Ok();
       }

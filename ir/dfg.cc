@@ -67,44 +67,6 @@ void DataFlowGraph::MakeAlias(Value v, Value target) {
   vd.num = 0;
 }
 
-std::span<const Value> DataFlowGraph::FixedArgs(Inst i) const {
-  const InstData& d = insts_[i];
-  size_t n = 0;
-  switch (Info(d.opcode).format) {
-    case InstFormat::kUnary:
-    case InstFormat::kExtractLane:
-    case InstFormat::kBinaryImm:
-    case InstFormat::kIntCompareImm:
-    case InstFormat::kLoad:
-    case InstFormat::kAtomicLoad:
-    case InstFormat::kStackStore:
-    case InstFormat::kCallIndirect:
-    case InstFormat::kBrif:
-    case InstFormat::kBrTable:
-    case InstFormat::kCondTrap:
-      n = 1;
-      break;
-    case InstFormat::kBinary:
-    case InstFormat::kIntCompare:
-    case InstFormat::kFloatCompare:
-    case InstFormat::kStore:
-    case InstFormat::kAtomicStore:
-    case InstFormat::kAtomicRmw:
-    case InstFormat::kInsertLane:
-    case InstFormat::kShuffle:
-      n = 2;
-      break;
-    case InstFormat::kTernary:
-    case InstFormat::kAtomicCas:
-      n = 3;
-      break;
-    default:
-      n = 0;
-      break;
-  }
-  return {d.args, n};
-}
-
 void DataFlowGraph::Clear() {
   insts_.Clear();
   values_.Clear();

@@ -79,6 +79,39 @@ struct ExtFuncData {
   SigRef sig;
 };
 
+// The number of fixed value operands (InstData::args) an instruction of format `f` uses. Inline
+// (a table lookup once compiled): every operand walk of every pass asks it per instruction.
+constexpr size_t NumFixedArgs(InstFormat f) {
+  switch (f) {
+    case InstFormat::kUnary:
+    case InstFormat::kExtractLane:
+    case InstFormat::kBinaryImm:
+    case InstFormat::kIntCompareImm:
+    case InstFormat::kLoad:
+    case InstFormat::kAtomicLoad:
+    case InstFormat::kStackStore:
+    case InstFormat::kCallIndirect:
+    case InstFormat::kBrif:
+    case InstFormat::kBrTable:
+    case InstFormat::kCondTrap:
+      return 1;
+    case InstFormat::kBinary:
+    case InstFormat::kIntCompare:
+    case InstFormat::kFloatCompare:
+    case InstFormat::kStore:
+    case InstFormat::kAtomicStore:
+    case InstFormat::kAtomicRmw:
+    case InstFormat::kInsertLane:
+    case InstFormat::kShuffle:
+      return 2;
+    case InstFormat::kTernary:
+    case InstFormat::kAtomicCas:
+      return 3;
+    default:
+      return 0;
+  }
+}
+
 class DataFlowGraph {
  public:
   // --- Blocks and their parameters.
@@ -116,7 +149,10 @@ class DataFlowGraph {
   Type SingleResultType(Inst i) const;
 
   // The fixed value operands used by the instruction's format (not vargs or branch args).
-  std::span<const Value> FixedArgs(Inst i) const;
+  std::span<const Value> FixedArgs(Inst i) const {
+    const InstData& d = insts_[i];
+    return {d.args, NumFixedArgs(Info(d.opcode).format)};
+  }
   std::span<const Value> VarArgs(Inst i) const { return pool_.Get(insts_[i].vargs); }
   // Calls f(Value) for every value operand: fixed, variable, and branch arguments.
   template <class F>

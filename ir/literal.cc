@@ -147,7 +147,7 @@ std::optional<uint64_t> ParseScalarLiteral(Type t, std::string_view text) {
     return std::nullopt;
   }
   if (t == Type::kF64) return ParseF64(text);
-  if (!IsInt(t)) return std::nullopt;
+  if (!IsInt(t) && !IsRef(t)) return std::nullopt;  // a reference is a 64-bit pointer value
   auto v = ParseInt(text);
   if (!v) return std::nullopt;
   const uint32_t bits = TypeBits(t);

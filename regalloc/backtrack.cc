@@ -630,7 +630,7 @@ Status Backtrack::Place(uint32_t b) {
         return false;
       }
       cost = std::max(cost, cw);
-      return true;
+      return cost < best_cost;  // no better than the best so far: stop scanning
     });
     if (free) {
       Assign(b, r);

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "runtime/instance.h"
+#include "runtime/stack_walk.h"
 #include "runtime/trap_handler.h"
 #include "runtime/wait_queue.h"
 
@@ -17,6 +18,18 @@ Instance& Inst(VMContext* vmctx) { return *Instance::FromVMContext(vmctx); }
 void TrapIf(std::optional<TrapCode> code) {
   if (code) RaiseTrap(*code);
 }
+
+// A reference read by Wasm enters the activations table: a bump, or (full) a collection whose
+// stack walk starts at the exit scope opened here, in the frame of the builtin compiled code
+// called (a macro, so that the frame address is the builtin's own).
+#define EGRET_ACTIVATE_FROM_WASM(store, ref)            \
+  do {                                                  \
+    auto* activated_ = static_cast<VMExternData*>(ref); \
+    if (!(store).TryActivateFromWasm(activated_)) {     \
+      EGRET_WASM_EXIT_SCOPE();                          \
+      (store).ActivateFromWasmSlow(activated_);         \
+    }                                                   \
+  } while (0)
 
 template <class T>
 T Nearest(T x) {
@@ -74,15 +87,14 @@ void* TableGet(VMContext* vmctx, uint32_t table, uint64_t index) {
   Instance& i = Inst(vmctx);
   const Table& t = *i.table(table);
   TrapIf(t.Get(index, &out));
-  if (t.elem_type() == artifact::ValType::kExternRef && out != nullptr)
-    i.store().ActivateFromWasm(static_cast<VMExternData*>(out));
+  if (t.elem_type() == artifact::ValType::kExternRef) EGRET_ACTIVATE_FROM_WASM(i.store(), out);
   return out;
 }
 
 void* GlobalGetExternRef(VMContext* vmctx, uint32_t global) {
   Instance& i = Inst(vmctx);
-  auto* d = static_cast<VMExternData*>(i.global(global).slot->ref);
-  if (d != nullptr) i.store().ActivateFromWasm(d);
+  void* d = i.global(global).slot->ref;
+  EGRET_ACTIVATE_FROM_WASM(i.store(), d);
   return d;
 }
 

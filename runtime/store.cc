@@ -187,12 +187,19 @@ Store::~Store() {
 }
 
 ExternRefActivations::CollectStats Store::GC() {
-  // Without a stack walker, frames of this store on the stack may hold any entry.
-  return activations_.Collect(wasm_depth_ == 0 ? ExternRefActivations::Mode::kNoWasmFrames
-                                               : ExternRefActivations::Mode::kConservative);
+  // With no entry of this store on the stack, no frame can hold an entry. Otherwise the stack
+  // walk reports every live reference slot of every suspended Wasm frame on this thread (other
+  // stores' frames too: keeping their references until the next collection is harmless).
+  if (wasm_depth_ == 0) return activations_.Collect(ExternRefActivations::Mode::kNoWasmFrames);
+  return activations_.Collect(
+      ExternRefActivations::Mode::kPrecise,
+      [](void*, ExternRefVisitor visit, void* visit_ctx) {
+        VisitWasmStackRefs([&](void** slot) { visit(visit_ctx, slot); });
+      },
+      nullptr);
 }
 
-void Store::ActivateSlow(VMExternData* d) {
+void Store::ActivateFromWasmSlow(VMExternData* d) {
   // `d` is owned by the table or global it was read from, so a collection cannot free it.
   GC();
   activations_.Insert(d);

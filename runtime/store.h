@@ -209,10 +209,10 @@ class Store {
   ExternRefActivations::CollectStats GC();
   const ExternRefActivations& activations() const { return activations_; }
   // Internal (builtins): activates a borrowed reference flowing into Wasm from a table or a
-  // global, collecting first if the table is full.
-  void ActivateFromWasm(VMExternData* d) {
-    if (!activations_.TryInsert(d)) ActivateSlow(d);
-  }
+  // global: the bump (false when full), else a collection first (the caller, a builtin, opens
+  // a WasmExitScope so that the stack walk finds the calling Wasm frames).
+  bool TryActivateFromWasm(VMExternData* d) { return activations_.TryInsert(d); }
+  void ActivateFromWasmSlow(VMExternData* d);
 
   // Internal: the values every instance's VMContext holds between entries. A new instance
   // starts with them, so the store never needs to visit it before its first call.
@@ -233,7 +233,6 @@ class Store {
 
   static void HostArrayCall(VMContext* callee_vmctx, VMContext* caller_vmctx, ValRaw* args_results,
                             size_t n);
-  void ActivateSlow(VMExternData* d);
 
   Engine& engine_;
   ExternRefActivations activations_;

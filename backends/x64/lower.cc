@@ -238,11 +238,12 @@ class Lowerer final : public backend::LowerRules {
   // non-constants in the same block used only as this address, and an ishl_imm by 0..3 (used
   // only there) as its index.
   AddressMatch MatchAddress(ir::Inst mem) const;
-  // The read-modify-write shape of store `st`: a full-width integer store whose value is an
-  // add/sub/and/or/xor used only there, one operand of which (the left one for sub) is a plain
-  // load of the same type from the same address value and offset, used only by that ALU op, with
-  // only pure instructions between the load and the store (so no access in between can observe
-  // or change the memory, and the load traps first exactly when the RMW does).
+  // The read-modify-write shape of store `st`: an integer store whose value is an
+  // add/sub/and/or/xor used only there, one operand of which (the left one for sub) is a load of
+  // the same width (a plain load for `store`, an extending load for istore8/16/32) from the same
+  // address value and offset, used only by that ALU op, with only pure instructions between the
+  // load and the store (so no access in between can observe or change the memory, and the load
+  // traps first exactly when the RMW does).
   RmwMatch MatchRmwStore(ir::Inst st) const;
   // The RMW store whose ALU op (`as_load`: whose load) is `i`, or an invalid instruction.
   ir::Inst RmwStoreOf(ir::Inst i, bool as_load) const;
@@ -474,10 +475,31 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
 Lowerer::RmwMatch Lowerer::MatchRmwStore(ir::Inst st) const {
   RmwMatch r;
   const ir::InstData& s = dfg_[st];
-  if (s.opcode != Opcode::kStore) return r;
+  // The width written: a full-width store pairs with a plain load, a narrow store
+  // (istore8/16/32) with an extending load of that width. The low bits of add, sub, and, or and
+  // xor depend only on the low bits of their operands, so the narrow RMW is exact.
+  OpSize width;
+  switch (s.opcode) {
+    case Opcode::kStore:
+      width = OpSize::k64;  // the value's size, below
+      break;
+    case Opcode::kIstore8:
+      width = OpSize::k8;
+      break;
+    case Opcode::kIstore16:
+      width = OpSize::k16;
+      break;
+    case Opcode::kIstore32:
+      width = OpSize::k32;
+      break;
+    default:
+      return r;
+  }
+  const bool narrow = s.opcode != Opcode::kStore;
   const ir::Value v = s.args[0];
   const Type t = dfg_.ValueType(Resolve(v));
   if ((t != Type::kI32 && t != Type::kI64) || !ctx_.CanSinkInto(v, st)) return r;
+  if (s.opcode == Opcode::kStore) width = SizeOf(t);
   const ir::Inst ai = DefInstId(v);
   const ir::InstData& a = dfg_[ai];
   bool commutative = true;
@@ -512,12 +534,17 @@ Lowerer::RmwMatch Lowerer::MatchRmwStore(ir::Inst st) const {
     if (!ctx_.CanSinkInto(lv, ai)) continue;
     const ir::Inst li = DefInstId(lv);
     const ir::InstData& l = dfg_[li];
-    if (l.opcode != Opcode::kLoad || dfg_.ValueType(Resolve(lv)) != t) continue;
+    if (dfg_.ValueType(Resolve(lv)) != t || LoadWidth(li) != width) continue;
+    if ((l.opcode == Opcode::kLoad) == narrow) continue;  // plain load: full width only
+    if (narrow && width == OpSize::k64) continue;
     if (Resolve(l.args[0]) != Resolve(s.args[1]) || l.imm != s.imm) continue;
     if (!ctx_.OnlyPureBetween(li, st)) continue;
     int64_t imm = a.imm;
     int32_t imm32;
-    if ((imm_form || IsIconst(a.args[1 - k], &imm)) && ImmOperand(imm, size, &imm32)) {
+    if (narrow && (imm_form || IsIconst(a.args[1 - k], &imm))) {
+      r.imm_operand = true;  // only its low `width` bytes matter
+      r.imm = static_cast<int32_t>(imm);
+    } else if ((imm_form || IsIconst(a.args[1 - k], &imm)) && ImmOperand(imm, size, &imm32)) {
       r.imm_operand = true;
       r.imm = imm32;
     } else if (imm_form) {
@@ -719,11 +746,13 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     case Opcode::kSload16:
     case Opcode::kUload32:
     case Opcode::kSload32: {
-      // Folded into the compare or test of its only user, at the width it reads.
+      // Folded into the compare or test of its only user at the width it reads, or into a
+      // narrow read-modify-write store.
       const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
       if (!u.valid()) return false;
       const ir::Value r = dfg_.FirstResult(i);
-      return CompareLoadOperand(u) == r || TestedLoad(u) == r;
+      return CompareLoadOperand(u) == r || TestedLoad(u) == r ||
+             RmwStoreOf(i, /*as_load=*/true).valid();
     }
     case Opcode::kLoad: {
       // Folded into its ALU user, unless that user is itself an address folded into an
@@ -1164,7 +1193,7 @@ void Lowerer::LowerRmwStore(ir::Inst st, const RmwMatch& r) {
   MInst m;
   m.op = MOp::kAluStore;
   m.alu = r.op;
-  m.size = SizeOf(dfg_.ValueType(s.args[0]));
+  m.size = LoadWidth(r.load);  // the width the load reads and the store writes
   m.disp = static_cast<int32_t>(s.imm);
   // The read comes first: a trapping load reports its trap, else the store's.
   m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap) || !s.flags.Has(ir::MemFlags::kNotrap);
@@ -1172,7 +1201,7 @@ void Lowerer::LowerRmwStore(ir::Inst st, const RmwMatch& r) {
   ops_.clear();
   if (r.imm_operand) {
     m.imm_operand = true;
-    m.imm = r.imm;
+    m.imm = ImmAtSize(r.imm, m.size);  // a narrow RMW takes the immediate's low bytes
   } else {
     ops_.push_back(Operand::Use(Use(r.other)));
   }

@@ -36,12 +36,12 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
 ;; CHECK-NEXT: 8: jb 0x2f
-;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 10: movl (%rcx, %rax), %eax
+;; CHECK-NEXT: a: movl %esi, %ecx
+;; CHECK-NEXT: c: movq 0x40(%rdi), %rax
+;; CHECK-NEXT: 10: movl (%rax, %rcx), %ecx
 ;; CHECK-NEXT: 13: movl %edx, %edx
-;; CHECK-NEXT: 15: movl $0, (%rcx, %rdx)
-;; CHECK-NEXT: 1c: cmpl $0xa, %eax
+;; CHECK-NEXT: 15: movl $0, (%rax, %rdx)
+;; CHECK-NEXT: 1c: cmpl $0xa, %ecx
 ;; CHECK-NEXT: 1f: jge 0x28
 ;; CHECK-NEXT: 21: movl $1, %eax
 ;; CHECK-NEXT: 26: jmp 0x2d

@@ -21,11 +21,11 @@
 ;; CHECK-NEXT: 4: cmpq 8(%rdi), %rsp
 ;; CHECK-NEXT: 8: jb 0x1e
 ;; CHECK-NEXT: a: movl %esi, %eax
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rdx
-;; CHECK-NEXT: 10: movl (%rdx, %rax), %ecx
-;; CHECK-NEXT: 13: leal 1(%rcx), %esi
-;; CHECK-NEXT: 16: movl %esi, (%rdx, %rax)
-;; CHECK-NEXT: 19: movq %rcx, %rax
+;; CHECK-NEXT: c: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 10: movl (%rcx, %rax), %edx
+;; CHECK-NEXT: 13: leal 1(%rdx), %esi
+;; CHECK-NEXT: 16: movl %esi, (%rcx, %rax)
+;; CHECK-NEXT: 19: movq %rdx, %rax
 ;; CHECK-NEXT: 1c: popq %rbp
 ;; CHECK-NEXT: 1d: retq
 ;; CHECK-NEXT: 1e: ud2

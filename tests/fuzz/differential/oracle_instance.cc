@@ -19,6 +19,15 @@ constexpr const char* kInconclusive = "inconclusive: ";
 
 uint64_t Align(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
 
+// The IR type of a Wasm value (the frontend's IrType): externrefs are r64, funcrefs i64.
+ir::Type IrTypeOf(wasm::ValType t) {
+  return t == wasm::ValType::kI32         ? ir::Type::kI32
+         : t == wasm::ValType::kF32       ? ir::Type::kF32
+         : t == wasm::ValType::kF64       ? ir::Type::kF64
+         : t == wasm::ValType::kExternRef ? ir::Type::kR64
+                                          : ir::Type::kI64;
+}
+
 ir::InterpResult Returned(std::initializer_list<uint64_t> values) {
   ir::InterpResult r;
   r.kind = ir::InterpResult::Kind::kReturned;
@@ -31,23 +40,6 @@ ir::InterpResult ReturnedI32(uint32_t value) {
   r.kind = ir::InterpResult::Kind::kReturned;
   r.values.push_back({ir::Type::kI32, value});
   return r;
-}
-
-// The IR type of a Wasm value at a call boundary (frontend/translator.cc: externref is r64, a
-// funcref an i64 pointer).
-ir::Type IrType(wasm::ValType t) {
-  switch (t) {
-    case wasm::ValType::kI32:
-      return ir::Type::kI32;
-    case wasm::ValType::kF32:
-      return ir::Type::kF32;
-    case wasm::ValType::kF64:
-      return ir::Type::kF64;
-    case wasm::ValType::kExternRef:
-      return ir::Type::kR64;
-    default:
-      return ir::Type::kI64;
-  }
 }
 
 ir::InterpResult Trapped(TrapCode code) {
@@ -300,7 +292,7 @@ Status OracleInstance::DefineImports() {
           r.kind = ir::InterpResult::Kind::kReturned;
           for (size_t j = 0; j < values.size(); ++j) {
             const wasm::ValType t = type.results()[j];
-            r.values.push_back({IrType(t), Denormalise(t, values[j])});
+            r.values.push_back({IrTypeOf(t), Denormalise(t, values[j])});
           }
           return r;
         });
@@ -310,14 +302,33 @@ Status OracleInstance::DefineImports() {
 
 void OracleInstance::DefineBuiltins() {
   using ir::Type;
-  const Type i32 = Type::kI32, i64 = Type::kI64, r64 = Type::kR64;
+  const Type i32 = Type::kI32, i64 = Type::kI64;
   using Args = std::span<const ir::DataValue>;
+  // Results are retyped to the signature's (Returned makes i64s; the externref-table forms
+  // return r64).
   auto def = [&](const char* name, std::vector<Type> params, std::vector<Type> results,
                  std::function<ir::InterpResult(Args)> fn) {
     params.insert(params.begin(), i64);  // vmctx
     interp_->DefineHostFunction(
-        std::string("egret_builtin_") + name, ir::Signature{std::move(params), std::move(results)},
-        [fn = std::move(fn)](Args args, ir::Interpreter&) { return fn(args); });
+        std::string("egret_builtin_") + name, ir::Signature{std::move(params), results},
+        [fn = std::move(fn), results](Args args, ir::Interpreter&) {
+          ir::InterpResult r = fn(args);
+          if (r.kind == ir::InterpResult::Kind::kReturned)
+            for (size_t k = 0; k < r.values.size() && k < results.size(); ++k)
+              r.values[k].type = results[k];
+          return r;
+        });
+  };
+  // The table builtins under both names: i64 references (funcref tables) and r64 (externref
+  // tables), as the frontend calls them.
+  const Type r64 = Type::kR64;
+  auto def_table = [&](const char* name, std::vector<Type> params, std::vector<Type> results,
+                       size_t ref_param, bool ref_result,
+                       std::function<ir::InterpResult(Args)> fn) {
+    def(name, params, results, fn);
+    if (ref_param != SIZE_MAX) params[ref_param] = r64;
+    if (ref_result) results[0] = r64;
+    def((std::string(name) + "_ref").c_str(), params, results, fn);
   };
 
   def("memory_grow", {i32, i64}, {i64}, [this](Args a) {
@@ -379,35 +390,27 @@ void OracleInstance::DefineBuiltins() {
     elems_[a[1].bits].values.clear();
     return Returned({});
   });
-  // externref globals (no imports here: every global is inline in the VMContext).
-  def("global_get_externref", {i32}, {i64}, [this](Args a) {
+  // externref globals (no imports here: every global is inline in the VMContext); the
+  // frontend calls these with r64 values.
+  def("global_get_externref", {i32}, {r64}, [this](Args a) {
     return Returned({Get64(vm_ + layout_.Global(static_cast<uint32_t>(a[1].bits)))});
   });
-  def("global_set_externref", {i32, i64}, {}, [this](Args a) {
+  def("global_set_externref", {i32, r64}, {}, [this](Args a) {
     Put64(vm_ + layout_.Global(static_cast<uint32_t>(a[1].bits)), a[2].bits);
     return Returned({});
   });
-  auto table_get = [this](Args a) {
+  def_table("table_get", {i32, i64}, {i64}, SIZE_MAX, true, [this](Args a) {
     const uint32_t t = static_cast<uint32_t>(a[1].bits);
     if (a[2].bits >= TableLength(t)) return Trapped(TrapCode::kTableOutOfBounds);
     return Returned({Get64(tables_[t].base + 8 * a[2].bits)});
-  };
-  def("table_get", {i32, i64}, {i64}, table_get);
-  // externref tables: the same operations with r64 values (frontend/translator.cc).
-  def("table_get_ref", {i32, i64}, {r64}, [table_get](Args a) {
-    ir::InterpResult r = table_get(a);
-    for (ir::DataValue& v : r.values) v.type = Type::kR64;
-    return r;
   });
-  auto table_set = [this](Args a) {
+  def_table("table_set", {i32, i64, i64}, {}, 2, false, [this](Args a) {
     const uint32_t t = static_cast<uint32_t>(a[1].bits);
     if (a[2].bits >= TableLength(t)) return Trapped(TrapCode::kTableOutOfBounds);
     Put64(tables_[t].base + 8 * a[2].bits, a[3].bits);
     return Returned({});
-  };
-  def("table_set", {i32, i64, i64}, {}, table_set);
-  def("table_set_ref", {i32, i64, r64}, {}, table_set);
-  auto table_grow = [this](Args a) {
+  });
+  def_table("table_grow", {i32, i64, i64}, {i64}, 2, false, [this](Args a) {
     const uint32_t t = static_cast<uint32_t>(a[1].bits);
     const TableInfo& info = tables_[t];
     const uint64_t size = TableLength(t), delta = a[2].bits;
@@ -416,18 +419,14 @@ void OracleInstance::DefineBuiltins() {
     for (uint64_t i = size; i < size + delta; ++i) Put64(info.base + 8 * i, a[3].bits);
     Put64(vm_ + info.record + 8, size + delta);
     return Returned({size});
-  };
-  def("table_grow", {i32, i64, i64}, {i64}, table_grow);
-  def("table_grow_ref", {i32, i64, r64}, {i64}, table_grow);
-  auto table_fill = [this](Args a) {
+  });
+  def_table("table_fill", {i32, i64, i64, i64}, {}, 2, false, [this](Args a) {
     const uint32_t t = static_cast<uint32_t>(a[1].bits);
     const uint64_t dst = a[2].bits, len = a[4].bits;
     if (!InBounds(dst, len, TableLength(t))) return Trapped(TrapCode::kTableOutOfBounds);
     for (uint64_t i = 0; i < len; ++i) Put64(tables_[t].base + 8 * (dst + i), a[3].bits);
     return Returned({});
-  };
-  def("table_fill", {i32, i64, i64, i64}, {}, table_fill);
-  def("table_fill_ref", {i32, i64, r64, i64}, {}, table_fill);
+  });
   def("table_copy", {i32, i32, i64, i64, i64}, {}, [this](Args a) {
     const uint32_t dt = static_cast<uint32_t>(a[1].bits), st = static_cast<uint32_t>(a[2].bits);
     const uint64_t dst = a[3].bits, src = a[4].bits, len = a[5].bits;
@@ -455,7 +454,7 @@ CallOutcome OracleInstance::Call(uint32_t func_index, std::span<const uint64_t> 
   values.push_back({ir::Type::kI64, vm_});
   for (size_t i = 0; i < type.params().size(); ++i) {
     const wasm::ValType t = type.params()[i];
-    values.push_back({IrType(t), Denormalise(t, args[i])});
+    values.push_back({IrTypeOf(t), Denormalise(t, args[i])});
   }
   return Run(func_index, values, fuel);
 }

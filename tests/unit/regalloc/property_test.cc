@@ -104,6 +104,54 @@ TEST(RegallocProperty, LargeFunctions) {
   }
 }
 
+// The loop tables (loop_depth, loop_header, loop_parent) steer only quality: random functions
+// with arbitrary in-range tables (depths up to 12, headers and parents any block or none, cycles
+// among parents included) allocate correctly with every allocator; out-of-range tables are
+// errors that name the table.
+TEST(RegallocProperty, ArbitraryLoopTablesAllocateCorrectly) {
+  for (uint64_t seed = 0; seed < 2000; ++seed) {
+    const MachineEnv env = PropertyEnv(seed);
+    Function f = RandomFunction(seed, env);
+    Rng rng(seed ^ 0x100b);
+    const uint32_t nb = f.num_blocks();
+    auto block_or_none = [&] { return rng.Chance(30) ? Function::kNoLoop : rng.Below(nb); };
+    for (uint32_t b = 0; b < nb; ++b) {
+      f.loop_depth.push_back(rng.Below(13));
+      f.loop_header.push_back(block_or_none());
+      f.loop_parent.push_back(block_or_none());
+    }
+    for (std::string_view a : AllocatorNames()) {
+      Options options;
+      options.algorithm = std::string(a);
+      options.run_checker = false;
+      Expected<Output> out = Allocate(f, env, options);
+      ASSERT_TRUE(out.ok()) << a << " seed " << seed << ": " << out.error().message;
+      const Status s = CheckAllocation(f, env, *out);
+      ASSERT_TRUE(s.ok()) << a << " seed " << seed << ": " << s.error().message << "\n"
+                          << f.ToString() << out->ToString();
+    }
+  }
+  const MachineEnv env = RandomTestEnv();
+  Function f = RandomFunction(7, env);
+  f.loop_header.assign(f.num_blocks(), Function::kNoLoop);
+  f.loop_parent.assign(f.num_blocks(), Function::kNoLoop);
+  f.loop_header.back() = f.num_blocks();
+  Status s = f.Validate(env);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("is not a block"), std::string::npos) << s.error().message;
+  f.loop_header.pop_back();
+  s = f.Validate(env);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("loop_header/loop_parent have"), std::string::npos)
+      << s.error().message;
+  f.loop_header.clear();
+  f.loop_parent.clear();
+  f.loop_depth.assign(f.num_blocks() + 1, 0);
+  s = f.Validate(env);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("loop_depth has"), std::string::npos) << s.error().message;
+}
+
 // Bad input is an error, never a crash: random single mutations of valid functions either fail
 // validation/allocation with an Error or allocate correctly (the checker is on and would abort).
 TEST(RegallocProperty, MutatedInputsNeverCrash) {

@@ -75,6 +75,8 @@ constexpr const char* kModule = R"((module
   (func (export "gset") (param externref) (global.set $g (local.get 0)))
   (func (export "gget") (result externref) (global.get $g))
   (func (export "id") (param externref) (result externref) (local.get 0))
+  ;; The argument is dead across the call: a collection inside may release it.
+  (func (export "forget") (param externref) (call $gc))
   (func (export "grow") (param externref i32) (result i32) (table.grow $t (local.get 0) (local.get 1)))
   (func (export "fill") (param i32 externref i32) (table.fill $t (local.get 0) (local.get 1) (local.get 2)))
   (func (export "copy") (param i32 i32 i32) (table.copy $t $t (local.get 0) (local.get 1) (local.get 2)))
@@ -116,6 +118,7 @@ struct Fixture {
   ExternRef host_global_value;
   std::vector<int> seen;
   int reenter_calls = 0;
+  ExternRefActivations::CollectStats last_gc;
 
   explicit Fixture(Engine& e) : engine(e), store(std::make_unique<Store>(e)) {
     host_global_value = MakeObj(100, &graves);
@@ -137,7 +140,7 @@ struct Fixture {
                     .Define("host", "gc",
                             Extern::Of(s.NewHostFunc(FuncType{{}, {}},
                                                      [this](std::span<ValRaw>) {
-                                                       store->GC();
+                                                       last_gc = store->GC();
                                                        return std::optional<TrapCode>();
                                                      })))
                     .ok());
@@ -241,6 +244,25 @@ TEST(ExternRefWasm, FrameKeepsTheObjectAcrossCollections) {
   EXPECT_FALSE(f.graves.dead(3));  // the activations table still has it
   f.store->GC();
   EXPECT_EQ(f.graves.deaths[3], 1);
+}
+
+// With the stack walk (runtime/stack_walk.h), a collection inside a Wasm call is precise: what
+// no live frame slot holds goes at once.
+TEST(ExternRefWasm, CollectionInsideWasmReleasesWhatNoFrameHolds) {
+  Fixture f(TheEngine());
+  ExternRef a = MakeObj(12, &f.graves);
+  ValRaw io[1];
+  io[0].ref = f.store->ExternRefToRaw(a);  // the activations table is now its only other owner
+  a = ExternRef();
+  EXPECT_FALSE(f.graves.dead(12));
+  EXPECT_FALSE(f.store->CallUnchecked(f.instance->GetFunc("forget"), io).has_value());
+  EXPECT_EQ(f.graves.deaths[12], 1);  // released by the collection inside the call
+  EXPECT_EQ(f.last_gc.roots, 0u);
+
+  // The same inside "hold": its frame keeps the object across both collections, as a root.
+  std::vector<Val> got = f.Call("hold", {Val::I32(13)});
+  EXPECT_EQ(f.last_gc.roots, 1u);
+  EXPECT_EQ(IdOf(got[0].raw), 13);
 }
 
 TEST(ExternRefWasm, ArgumentsAndResultsRoundTrip) {

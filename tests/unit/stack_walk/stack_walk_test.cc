@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,7 +55,20 @@ std::shared_ptr<const Module> CompileWat(const char* wat, const Config& c) {
   return *module;
 }
 
-void* Ref(uintptr_t v) { return reinterpret_cast<void*>(v); }
+// Counted host references (runtime/extern_ref.h) to stand-in host pointers; compiled code and
+// the walk see their records (ExternRef::raw()). Kept alive by `Refs` for the whole test.
+struct Refs {
+  std::deque<ExternRef> held;  // stable addresses
+  // The reference for host value `v` (created once per value).
+  const ExternRef& operator()(uintptr_t v) {
+    for (const ExternRef& r : held)
+      if (reinterpret_cast<uintptr_t>(r.data()) == v) return r;
+    held.push_back(ExternRef::NewRaw(reinterpret_cast<void*>(v)));
+    return held.back();
+  }
+  uintptr_t Raw(uintptr_t v) { return reinterpret_cast<uintptr_t>((*this)(v).raw()); }
+  void* Ptr(uintptr_t v) { return (*this)(v).raw(); }
+};
 
 // What one walk saw.
 struct Seen {
@@ -70,7 +84,17 @@ Seen Walk() {
   return s;
 }
 
-class StackWalk : public ::testing::TestWithParam<Config> {};
+class StackWalk : public ::testing::TestWithParam<Config> {
+ protected:
+  Refs ref_;
+  // The sorted raw records of host values `vs` (what a walk reports).
+  std::vector<uintptr_t> Raws(std::initializer_list<uintptr_t> vs) {
+    std::vector<uintptr_t> out;
+    for (uintptr_t v : vs) out.push_back(v == 0 ? 0 : ref_.Raw(v));
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+};
 
 // $keep holds $a and $c across the host call and drops $b before it; $nested holds $x across a
 // call to $keep; $null holds a null reference across the call.
@@ -104,43 +128,42 @@ TEST_P(StackWalk, SeesExactlyTheLiveReferences) {
   ASSERT_TRUE(inst.ok()) << inst.error().ToString();
 
   // One frame: a and c live, b dead.
-  Val args[3] = {Val::ExternRef(Ref(0x1000)), Val::ExternRef(Ref(0x2000)),
-                 Val::ExternRef(Ref(0x3000))};
+  Val args[3] = {Val::ExternRef(ref_(0x1000)), Val::ExternRef(ref_(0x2000)),
+                 Val::ExternRef(ref_(0x3000))};
   auto r = store.Call((*inst)->GetFunc("keep"), args);
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->trap);
   ASSERT_EQ(r->results.size(), 3u);
-  EXPECT_EQ(r->results[0].raw.ref, Ref(0x1000));
-  EXPECT_EQ(r->results[1].raw.ref, Ref(0x3000));
+  EXPECT_EQ(r->results[0].raw.ref, ref_.Ptr(0x1000));
+  EXPECT_EQ(r->results[1].raw.ref, ref_.Ptr(0x3000));
   ASSERT_EQ(walks.size(), 1u);
-  EXPECT_EQ(walks[0].refs, (std::vector<uintptr_t>{0x1000, 0x3000}));
+  EXPECT_EQ(walks[0].refs, Raws({0x1000, 0x3000}));
   EXPECT_EQ(walks[0].stats.wasm_frames, 1u);
   EXPECT_EQ(walks[0].stats.unmapped_frames, 0u);
   EXPECT_EQ(walks[0].stats.segments, 1u);
 
   // Two frames: nested holds x; keep holds y twice (as a and as c).
   walks.clear();
-  Val nargs[2] = {Val::ExternRef(Ref(0x4000)), Val::ExternRef(Ref(0x5000))};
+  Val nargs[2] = {Val::ExternRef(ref_(0x4000)), Val::ExternRef(ref_(0x5000))};
   r = store.Call((*inst)->GetFunc("nested"), nargs);
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->trap);
-  EXPECT_EQ(r->results[0].raw.ref, Ref(0x4000));
+  EXPECT_EQ(r->results[0].raw.ref, ref_.Ptr(0x4000));
   ASSERT_EQ(walks.size(), 1u);
-  EXPECT_EQ(walks[0].refs, (std::vector<uintptr_t>{0x4000, 0x5000, 0x5000}));
+  EXPECT_EQ(walks[0].refs, Raws({0x4000, 0x5000, 0x5000}));
   EXPECT_EQ(walks[0].stats.wasm_frames, 2u);
   EXPECT_EQ(walks[0].stats.unmapped_frames, 0u);
 
   // Null references live across the call are visited too (their slots hold 0), unless the
   // optimizer folds the constant away.
   walks.clear();
-  Val one[1] = {Val::ExternRef(Ref(0x6000))};
+  Val one[1] = {Val::ExternRef(ref_(0x6000))};
   r = store.Call((*inst)->GetFunc("null"), one);
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->trap);
   EXPECT_EQ(r->results[0].raw.i32, 1);
   ASSERT_EQ(walks.size(), 1u);
-  EXPECT_TRUE(walks[0].refs == (std::vector<uintptr_t>{0x6000}) ||
-              walks[0].refs == (std::vector<uintptr_t>{0, 0x6000}));
+  EXPECT_TRUE(walks[0].refs == Raws({0x6000}) || walks[0].refs == Raws({0, 0x6000}));
 
   // Outside Wasm there is nothing to walk.
   Seen outside = Walk();
@@ -149,12 +172,13 @@ TEST_P(StackWalk, SeesExactlyTheLiveReferences) {
 }
 
 // The visited slots are the ones the code reloads from: rewriting them (as a moving collector
-// would) changes what the functions return.
+// would; here to another live record) changes what the functions return.
 TEST_P(StackWalk, VisitedSlotsAreTheLiveLocations) {
   Store store(TheEngine());
+  ref_(0x4001);  // created before the call: the visitor must not allocate
   Func gc = store.NewHostFunc(FuncType{{ValType::kI32}, {}}, [&](std::span<ValRaw>) {
-    VisitWasmStackRefs([](void** slot) {
-      if (*slot != nullptr) *slot = Ref(reinterpret_cast<uintptr_t>(*slot) + 1);
+    VisitWasmStackRefs([&](void** slot) {
+      if (*slot == ref_.Ptr(0x4000)) *slot = ref_.Ptr(0x4001);
     });
     return std::optional<TrapCode>();
   });
@@ -162,11 +186,11 @@ TEST_P(StackWalk, VisitedSlotsAreTheLiveLocations) {
   ASSERT_TRUE(linker.Define("host", "gc", Extern::Of(gc)).ok());
   auto inst = linker.Instantiate(store, CompileWat(kModule, GetParam()));
   ASSERT_TRUE(inst.ok());
-  Val nargs[2] = {Val::ExternRef(Ref(0x4000)), Val::ExternRef(Ref(0x5000))};
+  Val nargs[2] = {Val::ExternRef(ref_(0x4000)), Val::ExternRef(ref_(0x5000))};
   auto r = store.Call((*inst)->GetFunc("nested"), nargs);
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->trap);
-  EXPECT_EQ(r->results[0].raw.ref, Ref(0x4001));  // nested's x, rewritten in nested's frame
+  EXPECT_EQ(r->results[0].raw.ref, ref_.Ptr(0x4001));  // nested's x, rewritten in nested's frame
 }
 
 // Across instances and a host -> Wasm -> host -> Wasm re-entry: $outer (instance B) holds $p
@@ -204,7 +228,7 @@ TEST_P(StackWalk, WalksAcrossInstancesAndReentry) {
   Func inner = (*a)->GetFunc("inner");
   Func reenter = store.NewHostFunc(FuncType{{ValType::kExternRef}, {ValType::kExternRef}},
                                    [&](std::span<ValRaw> args) {
-                                     Val in[1] = {Val::ExternRef(args[0].ref)};
+                                     Val in[1] = {Val::ExternRef(ExternRef::FromRaw(args[0].ref))};
                                      auto r = store.Call(inner, in);
                                      EGRET_CHECK(r.ok() && !r->trap);
                                      args[0].ref = r->results[0].raw.ref;
@@ -214,14 +238,14 @@ TEST_P(StackWalk, WalksAcrossInstancesAndReentry) {
   auto b = linker.Instantiate(store, CompileWat(kOuter, GetParam()));
   ASSERT_TRUE(b.ok());
 
-  Val args[2] = {Val::ExternRef(Ref(0x7000)), Val::ExternRef(Ref(0x8000))};
+  Val args[2] = {Val::ExternRef(ref_(0x7000)), Val::ExternRef(ref_(0x8000))};
   auto r = store.Call((*b)->GetFunc("outer"), args);
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->trap);
-  EXPECT_EQ(r->results[0].raw.ref, Ref(0x7000));
-  EXPECT_EQ(r->results[1].raw.ref, Ref(0x8000));
+  EXPECT_EQ(r->results[0].raw.ref, ref_.Ptr(0x7000));
+  EXPECT_EQ(r->results[1].raw.ref, ref_.Ptr(0x8000));
   ASSERT_EQ(walks.size(), 1u);
-  EXPECT_EQ(walks[0].refs, (std::vector<uintptr_t>{0x7000, 0x8000}));
+  EXPECT_EQ(walks[0].refs, Raws({0x7000, 0x8000}));
   EXPECT_EQ(walks[0].stats.wasm_frames, 2u);
   EXPECT_EQ(walks[0].stats.segments, 2u);
 
@@ -231,7 +255,7 @@ TEST_P(StackWalk, WalksAcrossInstancesAndReentry) {
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->trap);
   ASSERT_EQ(walks.size(), 1u);
-  EXPECT_EQ(walks[0].refs, (std::vector<uintptr_t>{0x7000, 0x8000}));
+  EXPECT_EQ(walks[0].refs, Raws({0x7000, 0x8000}));
   EXPECT_EQ(walks[0].stats.wasm_frames, 2u);
   EXPECT_EQ(walks[0].stats.segments, 1u);
 }
@@ -250,8 +274,8 @@ TEST_P(StackWalk, TrapLeavesNoStaleExit) {
   ASSERT_TRUE(linker.Define("host", "gc", Extern::Of(gc)).ok());
   auto inst = linker.Instantiate(store, CompileWat(kModule, GetParam()));
   ASSERT_TRUE(inst.ok());
-  Val args[3] = {Val::ExternRef(Ref(0x1000)), Val::ExternRef(Ref(0x2000)),
-                 Val::ExternRef(Ref(0x3000))};
+  Val args[3] = {Val::ExternRef(ref_(0x1000)), Val::ExternRef(ref_(0x2000)),
+                 Val::ExternRef(ref_(0x3000))};
   auto r = store.Call((*inst)->GetFunc("keep"), args);
   ASSERT_TRUE(r.ok());
   ASSERT_TRUE(r->trap);
@@ -261,7 +285,7 @@ TEST_P(StackWalk, TrapLeavesNoStaleExit) {
   ASSERT_TRUE(r.ok());
   ASSERT_FALSE(r->trap);
   ASSERT_EQ(walks.size(), 1u);
-  EXPECT_EQ(walks[0].refs, (std::vector<uintptr_t>{0x1000, 0x3000}));
+  EXPECT_EQ(walks[0].refs, Raws({0x1000, 0x3000}));
   EXPECT_EQ(walks[0].stats.segments, 1u);
 }
 
