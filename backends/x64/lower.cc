@@ -7,6 +7,7 @@
 #include "backends/x64/lower.h"
 
 #include <cstdio>
+#include <optional>
 #include <string>
 
 #include "artifact/builtin.h"
@@ -22,6 +23,29 @@ namespace {
 using ir::Opcode;
 using ir::Type;
 using regalloc::Constraint;
+
+// The two-operand ALU instruction of an integer add/sub/and/or/xor (register or immediate
+// form), or nothing for any other opcode.
+std::optional<AluOp> AluOpOf(Opcode op) {
+  switch (op) {
+    case Opcode::kIadd:
+    case Opcode::kIaddImm:
+      return AluOp::kAdd;
+    case Opcode::kIsub:
+      return AluOp::kSub;
+    case Opcode::kBand:
+    case Opcode::kBandImm:
+      return AluOp::kAnd;
+    case Opcode::kBor:
+    case Opcode::kBorImm:
+      return AluOp::kOr;
+    case Opcode::kBxor:
+    case Opcode::kBxorImm:
+      return AluOp::kXor;
+    default:
+      return std::nullopt;
+  }
+}
 using regalloc::Operand;
 using regalloc::VReg;
 
@@ -502,31 +526,10 @@ Lowerer::RmwMatch Lowerer::MatchRmwStore(ir::Inst st) const {
   if (s.opcode == Opcode::kStore) width = SizeOf(t);
   const ir::Inst ai = DefInstId(v);
   const ir::InstData& a = dfg_[ai];
-  bool commutative = true;
-  switch (a.opcode) {
-    case Opcode::kIadd:
-    case Opcode::kIaddImm:
-      r.op = AluOp::kAdd;
-      break;
-    case Opcode::kIsub:
-      r.op = AluOp::kSub;
-      commutative = false;
-      break;
-    case Opcode::kBand:
-    case Opcode::kBandImm:
-      r.op = AluOp::kAnd;
-      break;
-    case Opcode::kBor:
-    case Opcode::kBorImm:
-      r.op = AluOp::kOr;
-      break;
-    case Opcode::kBxor:
-    case Opcode::kBxorImm:
-      r.op = AluOp::kXor;
-      break;
-    default:
-      return r;
-  }
+  const std::optional<AluOp> alu = AluOpOf(a.opcode);
+  if (!alu) return r;
+  r.op = *alu;
+  const bool commutative = a.opcode != Opcode::kIsub;
   const bool imm_form = ir::Info(a.opcode).format == ir::InstFormat::kBinaryImm;
   const OpSize size = SizeOf(t);
   for (int k = 0; k < (imm_form || !commutative ? 1 : 2); ++k) {
@@ -1509,29 +1512,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   const bool is_mul = op == Opcode::kImul || op == Opcode::kImulImm;
   m.op = is_mul ? MOp::kImul : MOp::kAlu;
   m.size = AluSize(ResultType(i));
-  switch (op) {
-    case Opcode::kIadd:
-    case Opcode::kIaddImm:
-      m.alu = AluOp::kAdd;
-      break;
-    case Opcode::kIsub:
-      m.alu = AluOp::kSub;
-      break;
-    case Opcode::kBand:
-    case Opcode::kBandImm:
-      m.alu = AluOp::kAnd;
-      break;
-    case Opcode::kBor:
-    case Opcode::kBorImm:
-      m.alu = AluOp::kOr;
-      break;
-    case Opcode::kBxor:
-    case Opcode::kBxorImm:
-      m.alu = AluOp::kXor;
-      break;
-    default:
-      break;
-  }
+  if (const std::optional<AluOp> alu = AluOpOf(op)) m.alu = *alu;
   const bool imm_form = ir::Info(op).format == ir::InstFormat::kBinaryImm;
   int64_t imm = d.imm;
   int32_t imm32;
