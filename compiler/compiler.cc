@@ -147,13 +147,14 @@ std::string CompileStats::StageTable() const {
 
 std::string CompileStats::ToString() const {
   char buf[512];
-  std::snprintf(
-      buf, sizeof buf,
-      "functions: %llu, vcode insts: %llu, code bytes: %llu\n"
-      "regalloc: %llu spills, %llu reloads, %llu moves\n",
-      static_cast<unsigned long long>(functions), static_cast<unsigned long long>(vcode_insts),
-      static_cast<unsigned long long>(code_bytes), static_cast<unsigned long long>(spills),
-      static_cast<unsigned long long>(reloads), static_cast<unsigned long long>(moves));
+  std::snprintf(buf, sizeof buf,
+                "functions: %llu, vcode insts: %llu, code bytes: %llu\n"
+                "regalloc: %llu spills, %llu reloads, %llu moves, %llu remats\n",
+                static_cast<unsigned long long>(functions),
+                static_cast<unsigned long long>(vcode_insts),
+                static_cast<unsigned long long>(code_bytes),
+                static_cast<unsigned long long>(spills), static_cast<unsigned long long>(reloads),
+                static_cast<unsigned long long>(moves), static_cast<unsigned long long>(remats));
   std::string out = buf;
   auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
   std::snprintf(
@@ -362,6 +363,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     st.vcode_insts += r.compiled->num_vcode_insts;
     st.spills += r.compiled->regalloc_stats.spills;
     st.reloads += r.compiled->regalloc_stats.reloads;
+    st.remats += r.compiled->regalloc_stats.remats;
     st.moves += r.compiled->regalloc_stats.moves;
   }
   st.debug_branch_range_shrink = bopts.debug_branch_range_shrink;

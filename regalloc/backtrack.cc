@@ -388,9 +388,10 @@ void Backtrack::Weigh(uint32_t b) {
   Bundle& bu = bundles_[b];
   float w = 0;
   uint32_t size = 0;
-  bool req = false;
+  bool req = false, remat = true;
   for (const Range& r : Ranges(bu)) {
     size += r.to - r.from;
+    remat &= f_.vregs[r.vreg].remat;
     const UseRec* a = uses_.data() + use_begin_[r.vreg];
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it =
@@ -402,6 +403,9 @@ void Backtrack::Weigh(uint32_t b) {
   }
   bu.size = size;
   bu.has_req = req;
+  // A constant is cheap to evict: leaving a register costs no store and coming back is one
+  // instruction that touches no memory.
+  if (remat) w *= kRematWeight;
   bu.weight = bu.minimal ? kInfWeight : w / (static_cast<float>(size) / 4.0f + 2.0f);
 }
 

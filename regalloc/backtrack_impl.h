@@ -26,9 +26,10 @@ class Backtrack {
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
   static constexpr float kInfWeight = 1e30f;
-  static constexpr uint8_t kMaxSplits = 8;    // then the bundle's operands get minimal bundles
-  static constexpr uint32_t kMergeCap = 512;  // ranges in a bundle merged from copies
-  static constexpr uint32_t kGroupSpan = 8;   // instructions between operands sharing a reload
+  static constexpr uint8_t kMaxSplits = 8;     // then the bundle's operands get minimal bundles
+  static constexpr uint32_t kMergeCap = 512;   // ranges in a bundle merged from copies
+  static constexpr uint32_t kGroupSpan = 8;    // instructions between operands sharing a reload
+  static constexpr float kRematWeight = 0.5f;  // weight factor of all-rematerializable bundles
 
   // Operand flags for reuse defs and their inputs.
   static constexpr uint8_t kReuseShared = 1;    // def: shares the dying input's bundle
@@ -168,6 +169,7 @@ class Backtrack {
   std::vector<Piece> pieces_;
   std::vector<Allocation> def_loc_;
   std::vector<uint8_t> needs_slot_;
+  std::vector<uint8_t> remat_;  // per vreg: rematerialized instead of spilled (no slot)
 };
 
 }  // namespace egret::regalloc

@@ -3,7 +3,9 @@
 // resolver), stores after definitions, stack maps and shared spill slots.
 //
 // Where a value is: in the register of the assigned bundle covering the point, else in its slot
-// (valid everywhere the value is live, see "spill at def" in backtrack.h). Moves are needed only
+// (valid everywhere the value is live, see "spill at def" in backtrack.h), or, for a
+// rematerializable vreg without stack operands, nowhere: it is recomputed (Remat(v)) where a
+// register piece begins, and never stored. Moves are needed only
 // where a register piece begins: at a gap inside a block (a move or a reload), at a block's start
 // (on its incoming edges), and after a definition whose location is not where the value lives on.
 #include <algorithm>
@@ -133,6 +135,35 @@ Status Backtrack::Resolve() {
     }
   }
 
+  // Rematerialization: a rematerializable vreg whose operands all got registers needs no slot.
+  // Wherever it is outside its register pieces it is "in" Remat(v): each reload becomes a remat
+  // edit and the store after the definition disappears. One with a stack operand (kStack, or a
+  // kAny use left in the slot) keeps its slot.
+  remat_.assign(nv + kNumRegClasses, 0);
+  for (uint32_t v = 0; v < nv; ++v) remat_[v] = f_.vregs[v].remat;
+  for (size_t k = 0; k < f_.operands.size(); ++k)
+    if (out_->allocs[k].is_stack()) remat_[f_.operands[k].vreg.index] = 0;
+  // A branch argument that is not in a register at its branch keeps its slot too: the move into
+  // the parameter must read a location that holds the argument (a remat would produce the
+  // argument's value, but under the argument's name only, and the parameter's name is what the
+  // successor uses).
+  for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
+    const uint32_t last = f_.blocks[p].inst_end - 1;
+    for (const SuccEdge& e : f_.Succs(Block(p))) {
+      const auto params = f_.Params(e.block);
+      const auto args = f_.Args(e);
+      for (size_t k = 0; k < params.size(); ++k) {
+        const uint32_t a = args[k].index, pv = params[k].index;
+        if (remat_[a] && range_begin_[pv] != range_begin_[pv + 1] && !EndOf(a, last).is_reg())
+          remat_[a] = 0;
+      }
+    }
+  }
+  for (uint32_t v = 0; v < nv; ++v) {
+    EGRET_DCHECK(!remat_[v] || !f_.vregs[v].is_ref);  // Validate(): references never remat
+    if (remat_[v]) needs_slot_[v] = 0;
+  }
+
   // Shared physical slots: vregs whose extents in layout order do not overlap share one
   // (interval colouring per class with a min-heap of slot ends).
   std::vector<uint32_t> phys(nv + kNumRegClasses, UINT32_MAX);
@@ -152,7 +183,10 @@ Status Backtrack::Resolve() {
   }
   // Moves are resolved over physical slots: two values sharing a slot may meet in one parallel
   // move (an argument dying into the parameter that took over its slot).
-  auto map = [&](Allocation a) { return a.is_stack() ? Allocation::Stack(phys[a.slot()]) : a; };
+  auto map = [&](Allocation a) {
+    if (!a.is_stack()) return a;
+    return remat_[a.slot()] ? Allocation::Remat(a.slot()) : Allocation::Stack(phys[a.slot()]);
+  };
   for (Allocation& a : out_->allocs) a = map(a);
   auto loc = [&](uint32_t v, uint32_t p) { return map(Loc(v, p)); };
   auto end_of = [&](uint32_t v, uint32_t i) { return map(EndOf(v, i)); };

@@ -125,6 +125,18 @@ class Checker {
         if (a.is_stack() && a.slot() >= out_.num_spill_slots)
           return Err(e.point.inst(), "an edit names a spill slot out of range");
       }
+      if (e.to.is_remat()) return Err(e.point.inst(), "an edit writes into a rematerialization");
+      if (e.from.is_remat()) {
+        // Materializing v defines the destination as exactly v: allowed only for vregs the
+        // backend marked rematerializable, into a register of v's class.
+        const uint32_t v = e.from.remat_vreg();
+        if (v >= f_.num_vregs() || !f_.vregs[v].remat)
+          return Err(e.point.inst(),
+                     absl::StrCat("remat edit of v", v, ", which is not rematerializable"));
+        if (!e.to.is_reg() || e.to.reg().cls() != f_.vregs[v].cls)
+          return Err(e.point.inst(), absl::StrCat("remat edit of v", v, " into ", e.to.ToString(),
+                                                  ", not a register of its class"));
+      }
       if (e.from.is_stack() && e.to.is_stack())
         return Err(e.point.inst(), absl::StrCat("stack-to-stack edit ", e.to.ToString(), " <- ",
                                                 e.from.ToString(), " at ", e.point.ToString()));
@@ -196,7 +208,10 @@ class Checker {
   void ApplyEdits(uint32_t point, State* s) {
     for (uint32_t k = edit_begin_[point]; k < edit_begin_[point + 1]; ++k) {
       const Edit& e = out_.edits[k];
-      (*s)[Key(e.to)] = (*s)[Key(e.from)];
+      if (e.from.is_remat())
+        (*s)[Key(e.to)] = {e.from.remat_vreg()};
+      else
+        (*s)[Key(e.to)] = (*s)[Key(e.from)];
     }
   }
 

@@ -23,6 +23,7 @@ std::string PReg::ToString() const {
 std::string Allocation::ToString() const {
   if (is_reg()) return reg().ToString();
   if (is_stack()) return absl::StrCat("stack", slot());
+  if (is_remat()) return absl::StrCat("remat(v", remat_vreg(), ")");
   return "none";
 }
 
@@ -212,6 +213,24 @@ Status Function::Validate(const MachineEnv& env) const {
   }
   for (uint32_t v = 0; v < vregs.size(); ++v)
     if (def_block[v] == kUndefined) return err(absl::StrCat("v", v, " is never defined"));
+  // A rematerializable vreg is recomputed by re-running its definition anywhere: that must be
+  // an instruction with this one def and no inputs, clobbers or safepoint, and never a reference.
+  for (uint32_t v = 0; v < vregs.size(); ++v) {
+    if (!vregs[v].remat) continue;
+    auto bad = [&](const std::string& why) {
+      return err(absl::StrCat("v", v, " is marked rematerializable but ", why));
+    };
+    if (vregs[v].is_ref) return bad("is a reference");
+    if (v >= (1u << 30)) return bad("its index is too large");
+    if (def_inst[v] == UINT32_MAX) return bad("is a block parameter");
+    const uint32_t i = def_inst[v];
+    if (InstOperands(i).size() != 1 || insts[i].safepoint ||
+        insts[i].clobbers != InstData::kNoClobbers)
+      return bad(
+          absl::StrCat("its definition i", i, " has other operands, clobbers or a safepoint"));
+    if (InstOperands(i)[0].constraint == Constraint::kStack)
+      return bad("its definition writes a stack slot");
+  }
 
   for (uint32_t b = 0; b < blocks.size(); ++b) {
     const BlockData& bd = blocks[b];
@@ -407,9 +426,9 @@ std::string Function::ToString() const {
     }
   }
   for (uint32_t v = 0; v < vregs.size(); ++v) {
-    if (vregs[v].cls == RegClass::kFloat || vregs[v].is_ref)
+    if (vregs[v].cls == RegClass::kFloat || vregs[v].is_ref || vregs[v].remat)
       absl::StrAppend(&out, "; v", v, ":", RegClassName(vregs[v].cls),
-                      vregs[v].is_ref ? " ref" : "", "\n");
+                      vregs[v].is_ref ? " ref" : "", vregs[v].remat ? " remat" : "", "\n");
   }
   return out;
 }

@@ -69,6 +69,11 @@ struct SuccEdge {
 struct VRegData {
   RegClass cls = RegClass::kInt;
   bool is_ref = false;  // a reference the GC must see in stack maps
+  // Rematerializable: the value can be recomputed anywhere by re-running its defining
+  // instruction (a constant), so an allocator may emit `Remat(v) -> reg` edits instead of
+  // storing it and reloading it. Validate() requires the definition to be an instruction whose
+  // only operand is this def (not kStack), with no clobbers or safepoint, and v not a reference.
+  bool remat = false;
 };
 
 class Function {

@@ -154,21 +154,26 @@ struct Operand {
 };
 
 // Where an operand or a move endpoint lives: nothing, a physical register, or a spill slot.
+// One more kind appears only as the source of an Edit: Remat(v), "recompute rematerializable
+// vreg v" (VRegData::remat), which the backend expands into v's defining instruction.
 class Allocation {
  public:
   constexpr Allocation() = default;
   static constexpr Allocation Reg(PReg p) { return Allocation(kRegTag | p.index()); }
   static constexpr Allocation Stack(uint32_t slot) { return Allocation(kStackTag | slot); }
+  static constexpr Allocation Remat(uint32_t vreg) { return Allocation(kTagMask | vreg); }
 
   constexpr bool is_none() const { return (bits_ & kTagMask) == 0; }
   constexpr bool is_reg() const { return (bits_ & kTagMask) == kRegTag; }
   constexpr bool is_stack() const { return (bits_ & kTagMask) == kStackTag; }
+  constexpr bool is_remat() const { return (bits_ & kTagMask) == kTagMask; }
   constexpr PReg reg() const { return PReg::FromIndex(bits_ & ~kTagMask); }
   constexpr uint32_t slot() const { return bits_ & ~kTagMask; }
+  constexpr uint32_t remat_vreg() const { return bits_ & ~kTagMask; }
   constexpr uint32_t bits() const { return bits_; }
   friend constexpr bool operator==(Allocation, Allocation) = default;
 
-  // `r3`, `f1`, `stack4`, `none`.
+  // `r3`, `f1`, `stack4`, `remat(v7)`, `none`.
   std::string ToString() const;
 
  private:

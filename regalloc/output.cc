@@ -16,9 +16,10 @@ std::string Stats::ToString(std::string_view allocator) const {
   const double rate = alloc_ns ? static_cast<double>(insts) * 1e3 / static_cast<double>(alloc_ns)
                                : 0.0;  // millions of instructions per second
   std::string s = absl::StrFormat(
-      "regalloc %s: %d insts, %d blocks, %d vregs, %d spills, %d reloads, %d moves, "
+      "regalloc %s: %d insts, %d blocks, %d vregs, %d spills, %d reloads, %d moves, %d remats, "
       "%d edits on edges, %d spill slots, %.3f ms (%.1f M insts/s)",
-      allocator, insts, blocks, vregs, spills, reloads, moves, edge_moves, spill_slots, ms, rate);
+      allocator, insts, blocks, vregs, spills, reloads, moves, remats, edge_moves, spill_slots, ms,
+      rate);
   if (check_ns) absl::StrAppendFormat(&s, ", checker %.3f ms", static_cast<double>(check_ns) / 1e6);
   return s;
 }
@@ -30,6 +31,7 @@ Stats& Stats::operator+=(const Stats& o) {
   spills += o.spills;
   reloads += o.reloads;
   moves += o.moves;
+  remats += o.remats;
   spill_slots = std::max(spill_slots, o.spill_slots);
   edge_moves += o.edge_moves;
   alloc_ns += o.alloc_ns;
@@ -38,11 +40,12 @@ Stats& Stats::operator+=(const Stats& o) {
 }
 
 void Output::CountEdits() {
-  stats.spills = stats.reloads = stats.moves = 0;
+  stats.spills = stats.reloads = stats.moves = stats.remats = 0;
   for (const Edit& e : edits) {
     if (e.from.is_reg() && e.to.is_reg()) ++stats.moves;
     if (e.from.is_reg() && e.to.is_stack()) ++stats.spills;
     if (e.from.is_stack() && e.to.is_reg()) ++stats.reloads;
+    if (e.from.is_remat()) ++stats.remats;
   }
   stats.spill_slots = num_spill_slots;
 }

@@ -1,5 +1,7 @@
 // parallel_move.cc: sequentializing parallel moves (see parallel_move.h).
 //
+// Rematerializations (`Remat(v)` sources) take no part in the ordering: they read nothing.
+//
 // Invariant while resolving: reader_count_[k] is the number of pending moves that read location
 // k; a move is ready when nobody pending reads its destination. When no move is ready, the
 // pending moves form disjoint simple cycles (every location has one writer), so saving one
@@ -25,8 +27,29 @@ void ParallelMoveResolver::Resolve(std::span<const Move> moves, const PReg* scra
                                    const Allocation* cycle_slot,
                                    std::vector<std::pair<Allocation, Allocation>>* out) {
   pending_.clear();
-  for (const Move& m : moves)
-    if (!(m.from == m.to)) pending_.push_back(m);
+  remats_.clear();
+  for (const Move& m : moves) {
+    if (m.from.is_remat())
+      remats_.push_back(m);
+    else if (!(m.from == m.to))
+      pending_.push_back(m);
+  }
+  ResolveMoves(scratch, cycle_slot, out);
+  // Rematerializations read no location, so they go last, once every move that reads their
+  // destination has run; the scratch register is free again by then for one into a slot.
+  for (const Move& m : remats_) {
+    if (m.to.is_stack()) {
+      const Allocation tmp = Allocation::Reg(scratch[static_cast<int>(m.cls)]);
+      out->emplace_back(m.from, tmp);
+      out->emplace_back(tmp, m.to);
+    } else {
+      out->emplace_back(m.from, m.to);
+    }
+  }
+}
+
+void ParallelMoveResolver::ResolveMoves(const PReg* scratch, const Allocation* cycle_slot,
+                                        std::vector<std::pair<Allocation, Allocation>>* out) {
   if (pending_.empty()) return;
   const uint32_t n = static_cast<uint32_t>(pending_.size());
   next_reader_.assign(n, kNone);

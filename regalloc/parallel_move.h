@@ -6,6 +6,8 @@
 // breaking cycles through a temporary: the class's scratch register when no stack-to-stack move
 // still needs that register, otherwise a dedicated stack slot (the caller's `cycle_slot`).
 // Stack-to-stack moves go through the scratch register, because no target can encode them.
+// A move from `Allocation::Remat(v)` (recompute v) reads no location: it is emitted after all
+// others, into a slot through the scratch register.
 //
 // Precondition: each destination is written by at most one move. Cost: linear in the number of
 // moves (a ready list driven by per-location reader counts, as in a topological sort).
@@ -39,12 +41,15 @@ class ParallelMoveResolver {
     return a.is_reg() ? a.reg().index() : PReg::kNumIndices + a.slot();
   }
   void Grow(uint32_t key);
+  // Sequentializes pending_ (no rematerializations).
+  void ResolveMoves(const PReg* scratch, const Allocation* cycle_slot,
+                    std::vector<std::pair<Allocation, Allocation>>* out);
 
   static constexpr uint32_t kNone = UINT32_MAX;
   std::vector<uint32_t> writer_, reader_count_, first_reader_;  // per location key
   std::vector<uint32_t> next_reader_;                           // per move
   std::vector<uint8_t> done_;
-  std::vector<Move> pending_;
+  std::vector<Move> pending_, remats_;
   std::vector<uint32_t> ready_, touched_;
   bool used_cycle_slot_[kNumRegClasses] = {false, false};
 };

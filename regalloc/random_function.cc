@@ -62,9 +62,18 @@ class InstGen {
     return PReg();
   }
 
-  // One non-terminator instruction over `avail`; its defs are appended to `avail`.
+  // One non-terminator instruction over `avail`; its defs are appended to `avail`. With
+  // probability remat_percent_, a constant: one def of a fresh rematerializable vreg (usually
+  // kReg, sometimes kAny, which may leave it in a slot) and nothing else.
   ProtoInst Make(std::vector<VReg>* avail, uint32_t call_percent = 10) {
     ProtoInst inst;
+    if (remat_percent_ != 0 && rng_.Chance(remat_percent_)) {
+      const VReg d = f_->AddVReg(RandomClass());
+      f_->vregs[d.index].remat = true;
+      inst.ops.push_back(Operand::Def(d, rng_.Chance(15) ? Constraint::kAny : Constraint::kReg));
+      avail->push_back(d);
+      return inst;
+    }
     int budget[kNumRegClasses];
     for (int c = 0; c < kNumRegClasses; ++c) budget[c] = static_cast<int>(all_[c].size());
     auto take = [&](RegClass cls, int n) {
@@ -209,6 +218,7 @@ class InstGen {
   }
 
   Rng& rng() { return rng_; }
+  void set_remat_percent(uint32_t p) { remat_percent_ = p; }
 
  private:
   Function* f_;
@@ -216,6 +226,7 @@ class InstGen {
   Rng& rng_;
   std::vector<PReg> all_[kNumRegClasses];
   std::vector<PReg> fixed_[kNumRegClasses];
+  uint32_t remat_percent_ = 0;
 };
 
 void Emit(const std::vector<ProtoBlock>& blocks, Function* f) {
@@ -304,6 +315,7 @@ Function RandomFunction(uint64_t seed, const MachineEnv& env,
   Rng rng(seed);
   Function f;
   InstGen gen(&f, env, &rng);
+  gen.set_remat_percent(options.remat_percent);
   // Control flow: a random spanning tree (every block reachable) plus random extra edges,
   // including back edges and self loops.
   const uint32_t n = 1 + rng.Below(std::max(options.max_blocks, 1u));

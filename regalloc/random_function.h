@@ -4,9 +4,10 @@
 // RandomFunction() builds small functions with arbitrary control flow (loops, irreducible
 // regions, self loops, multi-way branches), splits critical edges the way a backend must, and
 // fills blocks with instructions whose operands mix every constraint kind, calls with clobbers
-// and safepoints, and reference vregs, under a register budget per instruction that keeps every
-// instruction allocatable. Values are drawn from those defined in dominating blocks, so the
-// result is strict SSA. The same seed always gives the same function on every platform.
+// and safepoints, reference vregs and rematerializable constants, under a register budget per
+// instruction that keeps every instruction allocatable. Values are drawn from those defined in
+// dominating blocks, so the result is strict SSA. The same seed always gives the same function on
+// every platform.
 //
 // LargeFunction() builds a big function of about `num_insts` instructions in time linear in
 // its size: a chain of straight-line blocks, diamonds and loops where values are used near
@@ -42,6 +43,9 @@ class Rng {
 struct RandomFunctionOptions {
   uint32_t max_blocks = 8;
   uint32_t max_insts_per_block = 8;
+  // Percentage of instructions that are constants defining a rematerializable vreg
+  // (VRegData::remat). LargeFunction() makes none, so the benchmark's inputs stay as they were.
+  uint32_t remat_percent = 10;
 };
 
 // A small machine environment with high register pressure for random tests: 4 int registers

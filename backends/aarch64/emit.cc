@@ -382,6 +382,7 @@ class Emitter final : public backend::InstEmitter {
   std::vector<MachLabel> block_label_;
   size_t next_map_ = 0;              // the first ra_.stack_maps entry not yet emitted
   std::vector<uint32_t> map_words_;  // scratch for StackMapHere
+  backend::RematDefs remat_defs_;    // the constants that remat edits re-emit
   // WritesOnlyAllowed's state: on inside an expansion (not in edits, prologue or epilogue).
   bool checking_ = false;
   uint64_t allowed_int_ = 0, allowed_fp_ = 0;
@@ -391,6 +392,24 @@ class Emitter final : public backend::InstEmitter {
 // holds vectors (the edit does not say which value it moves), else d-register ones.
 void Emitter::EmitEdit(const regalloc::Edit& e) {
   const bool wide = frame_.wide_float_slots;
+  if (e.from.is_remat()) {
+    // Re-run the constant's definition into the edit's register: movz/movn/movk or orr (no
+    // flags), fmov from xzr for +0.0, else an ldr literal from the constant pool.
+    const MInst& m = v_.insts[remat_defs_.Of(v_.ra, e.from.remat_vreg())];
+    EGRET_CHECK(e.to.is_reg());
+    if (m.op == MOp::kIconst)
+      return MovImm(GprFromEnc(e.to.reg().hw()), static_cast<uint64_t>(m.imm), m.is64);
+    EGRET_CHECK(m.op == MOp::kFconst);
+    const Fpr d = FprFromEnc(e.to.reg().hw());
+    const uint64_t bits = static_cast<uint64_t>(m.imm);
+    if (bits != 0) return LoadFpConst(d, bits, m.f64);
+    Inst t;
+    t.form = Form::kFmovFromGpr;
+    t.is64 = t.f64 = m.f64;
+    t.d = R(d);
+    t.n = R(Gpr::kZr);
+    return Put(t);
+  }
   if (e.from.is_reg() && e.to.is_reg()) {
     if (e.from.reg().cls() == regalloc::RegClass::kInt) {
       Put(MovReg(true, GprFromEnc(e.to.reg().hw()), GprFromEnc(e.from.reg().hw())));

@@ -244,6 +244,11 @@ class Lowerer final : public backend::LowerRules {
     const bool safepoint =
         mi.op == MOp::kCall || mi.op == MOp::kCallBuiltin || mi.op == MOp::kCallInd;
     v_.ra.AddInst(ops, clobbers, safepoint);
+    // A constant's vreg is rematerializable: the allocator may recompute it (the emitter
+    // re-emits this instruction, EmitEdit) instead of spilling and reloading it.
+    if ((mi.op == MOp::kIconst || mi.op == MOp::kFconst) && ops.size() == 1 && clobbers.Empty() &&
+        !v_.ra.vregs[ops[0].vreg.index].is_ref)
+      v_.ra.vregs[ops[0].vreg.index].remat = true;
   }
   void EmitUnary(ir::Inst i, const MInst& m) {
     const VReg a = Use(dfg_[i].args[0]);

@@ -34,8 +34,29 @@ class InstEmitter {
   virtual void Prologue() = 0;
   // Instruction i with its allocated registers.
   virtual void EmitInst(uint32_t i) = 0;
-  // One allocator edit (register/register move, spill or reload).
+  // One allocator edit (register/register move, spill, reload, or rematerialization: the
+  // defining instruction of a rematerializable vreg into a register, leaving the flags alone).
   virtual void EmitEdit(const regalloc::Edit& edit) = 0;
+};
+
+// The defining instruction of each rematerializable vreg (regalloc::VRegData::remat), which the
+// target re-emits with another destination for a `Remat(v) -> reg` edit. Built on the first
+// query, in one pass over the operands, so functions without remat edits pay nothing.
+class RematDefs {
+ public:
+  uint32_t Of(const regalloc::Function& f, uint32_t v) {
+    if (def_.empty()) {
+      def_.assign(f.num_vregs(), UINT32_MAX);
+      for (uint32_t i = 0; i < f.num_insts(); ++i)
+        for (const regalloc::Operand& op : f.InstOperands(i))
+          if (op.is_def() && f.vregs[op.vreg.index].remat) def_[op.vreg.index] = i;
+    }
+    EGRET_CHECK(v < def_.size() && def_[v] != UINT32_MAX);
+    return def_[v];
+  }
+
+ private:
+  std::vector<uint32_t> def_;
 };
 
 // Creates one label per block in `block_labels` (which the target's branches use), then emits

@@ -247,6 +247,7 @@ class Emitter final : public backend::InstEmitter {
   std::unordered_map<uint64_t, uint32_t> stub_of_;  // (code << 32 | srcloc) -> index in stubs_
   size_t next_map_ = 0;              // the first ra_.stack_maps entry not yet emitted
   std::vector<uint32_t> map_words_;  // scratch for StackMapHere
+  backend::RematDefs remat_defs_;    // the constants that remat edits re-emit
 };
 
 MachLabel Emitter::TrapStub(TrapCode code) {
@@ -271,7 +272,26 @@ void Emitter::EmitEdit(const regalloc::Edit& e) {
   if (e.to.is_reg() && e.to.reg().cls() == regalloc::RegClass::kInt &&
       GprFromEnc(e.to.reg().hw()) == flags_.reg)
     flags_.valid = false;
-  if (e.from.is_reg() && e.to.is_reg()) {
+  if (e.from.is_remat()) {
+    // Re-run the constant's definition into the edit's register. The flags may be live here
+    // (a compare before its jump, with the edit in between), so zero is `movl $0`, never `xor`;
+    // xorps leaves the flags alone.
+    const MInst& m = v_.insts[remat_defs_.Of(v_.ra, e.from.remat_vreg())];
+    EGRET_CHECK(e.to.is_reg());
+    if (m.op == MOp::kIconst) {
+      const Gpr r = GprFromEnc(e.to.reg().hw());
+      Put(Inst::MovRI(m.imm == 0 ? OpSize::k32 : m.size, r, m.imm));
+    } else {
+      EGRET_CHECK(m.op == MOp::kFconst);
+      const Xmm x = XmmFromEnc(e.to.reg().hw());
+      if (m.imm == 0) {
+        Put(Inst::SseRR(SseOp::kXorps, x, x));
+      } else {
+        Put(Inst::SseRM(m.fp64 ? SseOp::kMovsd : SseOp::kMovss, x,
+                        Rip(Const(static_cast<uint64_t>(m.imm), m.fp64))));
+      }
+    }
+  } else if (e.from.is_reg() && e.to.is_reg()) {
     if (e.from.reg().cls() == regalloc::RegClass::kInt) {
       Put(Inst::MovRR(OpSize::k64, GprFromEnc(e.to.reg().hw()), GprFromEnc(e.from.reg().hw())));
     } else {

@@ -1,4 +1,5 @@
-// property_test.cc: random functions through both allocators and the checker.
+// property_test.cc: random functions through every allocator and the checker (with
+// rematerializable constants, whose remat edits the checker verifies).
 //
 // Each shard allocates a disjoint range of seeds with every allocator; 10 shards x 1,000 seeds
 // gives 10,000 functions per allocator in the normal run. EGRET_REGALLOC_PROPERTY_COUNT
@@ -31,6 +32,10 @@ MachineEnv PropertyEnv(uint64_t seed) {
                                 2 + static_cast<int>(seed / 8 % 3), static_cast<int>(seed % 3));
 }
 
+// Remat edits the checker has verified in this process (RandomFunction marks constants
+// rematerializable; a shard must actually exercise them).
+uint64_t g_checked_remats = 0;
+
 std::string RunSeed(uint64_t seed, std::string_view algorithm) {
   const MachineEnv env = PropertyEnv(seed);
   const Function f = RandomFunction(seed, env);
@@ -45,6 +50,7 @@ std::string RunSeed(uint64_t seed, std::string_view algorithm) {
     return absl::StrCat("allocation failed: ", out.error().message, "\n", f.ToString());
   if (Status s = CheckAllocation(f, env, *out); !s.ok())
     return absl::StrCat(s.error().message, "\n", f.ToString(), out->ToString());
+  g_checked_remats += out->stats.remats;
   return "";
 }
 
@@ -60,6 +66,7 @@ void RunShard(uint64_t shard) {
   }
   const uint64_t total = TotalCount();
   const uint64_t begin = total * shard / kShards, end = total * (shard + 1) / kShards;
+  const uint64_t remats_before = g_checked_remats;
   for (std::string_view a : AllocatorNames()) {
     int failures = 0;
     for (uint64_t seed = begin; seed < end && failures < 3; ++seed) {
@@ -72,6 +79,10 @@ void RunShard(uint64_t shard) {
                       << r;
       }
     }
+  }
+  // backtrack rematerializes some constants in every shard of the default size.
+  if (end - begin >= 100) {
+    EXPECT_GT(g_checked_remats, remats_before);
   }
 }
 
