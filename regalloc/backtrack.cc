@@ -252,6 +252,9 @@ void Backtrack::BuildUses() {
         u.requiring = op.constraint == Constraint::kReg;
         if (op_flags_[base + k] & kCopyIntoReuse) u.requiring = false;
         if (op_flags_[base + k] & kSharedInput) u.requiring = true;
+        // A rematerializable value has no slot to serve as a memory operand: it is recomputed
+        // into a register instead (otherwise the use would force it a slot and a store).
+        if (op.constraint == Constraint::kAny && f_.vregs[v].remat) u.requiring = true;
       } else {
         u.from = op.is_early() || (op_flags_[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
         u.to = 4 * i + 4;
