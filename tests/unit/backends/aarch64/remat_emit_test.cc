@@ -1,0 +1,124 @@
+// remat_emit_test.cc: the aarch64 emitter's expansion of the allocator's remat edits
+// (`Remat(v) -> reg`, regalloc/output.h): the constant's instruction re-emitted into the edit's
+// register, decoded by capstone: movz/movk (no flags), fmov from xzr for +0.0, ldr (literal)
+// for other floats.
+#include <capstone/capstone.h>
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "backends/aarch64/emit.h"
+
+namespace egret::aarch64 {
+namespace {
+
+using regalloc::Allocation;
+using regalloc::Operand;
+using regalloc::PReg;
+using regalloc::ProgPoint;
+using regalloc::RegClass;
+
+std::string Capstone(uint32_t word, uint64_t address) {
+  csh h;
+  if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &h) != CS_ERR_OK) return "<capstone>";
+  uint8_t bytes[4];
+  std::memcpy(bytes, &word, 4);
+  cs_insn* insn = nullptr;
+  std::string out = "<invalid>";
+  if (cs_disasm(h, bytes, 4, address, 1, &insn) == 1) {
+    out = std::string(insn->mnemonic) + (insn->op_str[0] != '\0' ? " " : "") + insn->op_str;
+    cs_free(insn, 1);
+  }
+  cs_close(&h);
+  return out;
+}
+
+// One block: the constant definitions (vregs v0..) in `def_regs`, then a return, with one remat
+// edit per constant before the return into `into[k]`. Returns the decoded instructions after
+// the definitions' own code (from the first remat on), up to the return.
+std::vector<std::string> EmitRemats(const std::vector<MInst>& consts,
+                                    const std::vector<PReg>& def_regs,
+                                    const std::vector<PReg>& into) {
+  VCode v;
+  regalloc::Output ra;
+  v.ra.StartBlock();
+  for (size_t k = 0; k < consts.size(); ++k) {
+    const regalloc::VReg r = v.ra.AddVReg(consts[k].fp ? RegClass::kFloat : RegClass::kInt);
+    v.ra.vregs[r.index].remat = true;
+    v.insts.push_back(consts[k]);
+    v.srclocs.push_back(backend::kNoSrcLoc);
+    v.ra.AddInst({Operand::Def(r)});
+    ra.allocs.push_back(Allocation::Reg(def_regs[k]));
+  }
+  MInst ret;
+  ret.op = MOp::kRet;
+  v.insts.push_back(ret);
+  v.srclocs.push_back(backend::kNoSrcLoc);
+  const uint32_t ret_inst = v.ra.AddInst(std::span<const Operand>());
+  v.ra.Finish();
+  for (size_t k = 0; k < into.size(); ++k)
+    ra.edits.push_back({ProgPoint::Before(ret_inst), Allocation::Remat(static_cast<uint32_t>(k)),
+                        Allocation::Reg(into[k])});
+  A64MachBuffer buf;
+  EmitFunction(v, ra, backend::ModuleContext(), &buf);
+  const MachCode code = buf.Finish();
+  std::vector<std::string> out;
+  for (size_t at = 0; at + 4 <= code.bytes.size(); at += 4) {
+    uint32_t word;
+    std::memcpy(&word, code.bytes.data() + at, 4);
+    const std::string text = Capstone(word, at);
+    out.push_back(text);
+    if (text == "ret") break;
+  }
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const std::string& l : lines) s += l + "\n";
+  return s;
+}
+
+int Count(const std::vector<std::string>& lines, const std::string& prefix) {
+  int n = 0;
+  for (const std::string& l : lines) n += l.rfind(prefix, 0) == 0;
+  return n;
+}
+
+TEST(A64Remat, IntegerConstantsAreMovzMovk) {
+  MInst zero, wide;
+  zero.op = wide.op = MOp::kIconst;
+  zero.is64 = false;
+  zero.imm = 0;
+  wide.is64 = true;
+  wide.imm = 0x123456789;
+  const auto lines = EmitRemats({zero, wide}, {PReg(RegClass::kInt, 0), PReg(RegClass::kInt, 1)},
+                                {PReg(RegClass::kInt, 2), PReg(RegClass::kInt, 6)});
+  const std::string all = Join(lines);
+  // Each constant appears twice: its definition (w0, x1) and its remat (w2, x6).
+  EXPECT_EQ(Count(lines, "movz w2, #0"), 1) << all;
+  EXPECT_EQ(Count(lines, "movz x6, #0x6789"), 1) << all;
+  EXPECT_EQ(Count(lines, "movk x6, #0x2345, lsl #16"), 1) << all;
+  EXPECT_EQ(Count(lines, "movk x6, #0x1, lsl #32"), 1) << all;
+}
+
+TEST(A64Remat, FloatConstantsAreFmovOrLiteralLoads) {
+  MInst zero, one_half;
+  zero.op = one_half.op = MOp::kFconst;
+  zero.fp = one_half.fp = true;
+  zero.f64 = one_half.f64 = true;
+  zero.imm = 0;
+  double d = 1.5;
+  std::memcpy(&one_half.imm, &d, 8);
+  const auto lines =
+      EmitRemats({zero, one_half}, {PReg(RegClass::kFloat, 0), PReg(RegClass::kFloat, 1)},
+                 {PReg(RegClass::kFloat, 3), PReg(RegClass::kFloat, 2)});
+  const std::string all = Join(lines);
+  EXPECT_EQ(Count(lines, "fmov d3, xzr"), 1) << all;
+  EXPECT_EQ(Count(lines, "ldr d2, "), 1) << all;
+}
+
+}  // namespace
+}  // namespace egret::aarch64

@@ -1,0 +1,118 @@
+// remat_emit_test.cc: the x64 emitter's expansion of the allocator's remat edits
+// (`Remat(v) -> reg`, regalloc/output.h): the constant's instruction re-emitted into the edit's
+// register, decoded by capstone. Zero is `movl $0`, never `xorl` (an edit may sit between a
+// compare and its jump, where the flags are live); floats use xorps (flags untouched) or a
+// RIP-relative constant.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "backends/x64/emit.h"
+#include "tests/unit/backends/x64/capstone_oracle.h"
+
+namespace egret::x64 {
+namespace {
+
+using regalloc::Allocation;
+using regalloc::Operand;
+using regalloc::PReg;
+using regalloc::ProgPoint;
+using regalloc::RegClass;
+
+PReg Gp(uint8_t enc) { return PReg(RegClass::kInt, enc); }
+PReg Xm(uint8_t enc) { return PReg(RegClass::kFloat, enc); }
+
+// Emits one block: the given constant definitions (vregs v0..), then a return, with one remat
+// edit per constant before the return into `into[k]`. Returns the decoded instructions.
+std::vector<std::string> EmitRemats(const std::vector<MInst>& consts,
+                                    const std::vector<PReg>& def_regs,
+                                    const std::vector<PReg>& into) {
+  VCode v;
+  regalloc::Output ra;
+  v.ra.StartBlock();
+  for (size_t k = 0; k < consts.size(); ++k) {
+    const regalloc::VReg r = v.ra.AddVReg(consts[k].fp ? RegClass::kFloat : RegClass::kInt);
+    v.ra.vregs[r.index].remat = true;
+    v.insts.push_back(consts[k]);
+    v.srclocs.push_back(backend::kNoSrcLoc);
+    v.ra.AddInst({Operand::Def(r)});
+    ra.allocs.push_back(Allocation::Reg(def_regs[k]));
+  }
+  MInst ret;
+  ret.op = MOp::kRet;
+  v.insts.push_back(ret);
+  v.srclocs.push_back(backend::kNoSrcLoc);
+  const uint32_t ret_inst = v.ra.AddInst(std::span<const Operand>());
+  v.ra.Finish();
+  for (size_t k = 0; k < into.size(); ++k)
+    ra.edits.push_back({ProgPoint::Before(ret_inst), Allocation::Remat(static_cast<uint32_t>(k)),
+                        Allocation::Reg(into[k])});
+  ra.stack_maps.clear();
+  X64MachBuffer buf;
+  EmitFunction(v, ra, backend::ModuleContext(), &buf);
+  const MachCode code = buf.Finish();
+  std::vector<std::string> out;
+  for (size_t at = 0; at < code.bytes.size();) {
+    const testing::Decoded d =
+        testing::Disassemble(std::span<const uint8_t>(code.bytes).subspan(at), at);
+    if (!d.ok) break;
+    out.push_back(d.text);
+    at += d.len;
+    if (d.text.rfind("ret", 0) == 0) break;
+  }
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& lines) {
+  std::string s;
+  for (const std::string& l : lines) s += l + "\n";
+  return s;
+}
+
+bool Has(const std::vector<std::string>& lines, const std::string& text) {
+  for (const std::string& l : lines)
+    if (l == text) return true;
+  return false;
+}
+
+TEST(X64Remat, IntegerConstantsUseMovNeverXor) {
+  MInst zero, wide, narrow;
+  zero.op = wide.op = narrow.op = MOp::kIconst;
+  zero.size = OpSize::k32;
+  zero.imm = 0;
+  wide.size = OpSize::k64;
+  wide.imm = 0x123456789;
+  narrow.size = OpSize::k32;
+  narrow.imm = 0xfffffff0;  // an i32 -16, zero-extended as the lowering stores it
+  const auto asm_lines =
+      EmitRemats({zero, wide, narrow}, {Gp(0), Gp(1), Gp(3)}, {Gp(2), Gp(6), Gp(7)});
+  const std::string all = Join(asm_lines);
+  EXPECT_TRUE(Has(asm_lines, "xorl %eax, %eax")) << all;  // the definition itself may use xor
+  EXPECT_TRUE(Has(asm_lines, "movl $0, %edx")) << all;    // its remat may not
+  EXPECT_EQ(all.find("xorl %edx"), std::string::npos) << all;
+  EXPECT_TRUE(Has(asm_lines, "movabsq $0x123456789, %rsi")) << all;
+  EXPECT_TRUE(Has(asm_lines, "movl $0xfffffff0, %edi")) << all;
+}
+
+TEST(X64Remat, FloatConstantsUseXorpsOrTheConstantPool) {
+  MInst zero, one_half;
+  zero.op = one_half.op = MOp::kFconst;
+  zero.fp = one_half.fp = true;
+  zero.fp64 = one_half.fp64 = true;
+  zero.imm = 0;
+  double d = 1.5;
+  std::memcpy(&one_half.imm, &d, 8);
+  const auto asm_lines = EmitRemats({zero, one_half}, {Xm(0), Xm(1)}, {Xm(3), Xm(2)});
+  const std::string all = Join(asm_lines);
+  EXPECT_TRUE(Has(asm_lines, "xorps %xmm3, %xmm3")) << all;
+  int rip_loads_into_xmm2 = 0;
+  for (const std::string& l : asm_lines)
+    rip_loads_into_xmm2 +=
+        l.rfind("movsd ", 0) == 0 && l.find("(%rip), %xmm2") != std::string::npos;
+  EXPECT_EQ(rip_loads_into_xmm2, 1) << all;
+}
+
+}  // namespace
+}  // namespace egret::x64
