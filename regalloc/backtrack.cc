@@ -3,14 +3,55 @@
 // backtrack_resolve.cc.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "regalloc/backtrack_impl.h"
 
 namespace egret::regalloc {
 
-Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out)
-    : f_(f), env_(env), live_(live), out_(out) {
+template <class F>
+void BacktrackScratch::ForEachContainer(F&& f) {
+  f(depth_), f(prev_shallower_), f(header_), f(parent_), f(block_of_inst_);
+  f(live_mark_), f(used_mark_), f(cut_mark_), f(freq_);
+  f(range_begin_), f(ranges_), f(use_begin_), f(uses_), f(def_inst_), f(cross_), f(op_flags_);
+  f(hint_), f(reuse_pairs_);
+  for (auto& v : res_) f(v);
+  for (auto& v : res_index_) f(v);
+  f(arena_), f(bundles_), f(vreg_bundle_);
+  for (auto& v : occ_) f(v);
+  for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
+  f(cands_), f(first_conflict_range_);
+  for (auto& v : busy_) f(v);
+  f(evict_list_), f(req_), f(piece_begin_), f(pieces_), f(def_loc_), f(needs_slot_);
+  f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_raw_), f(tmp_merged_), f(spans_);
+}
+
+void BacktrackScratch::Clear() {
+  res_.resize(PReg::kNumIndices);
+  res_index_.resize(PReg::kNumIndices);
+  occ_.resize(PReg::kNumIndices);
+  busy_.resize(PReg::kNumIndices);
+  classes_.resize(33);
+  for (SizeClass& sc : classes_) sc.next = 0;
+  ForEachContainer([](auto& c) { c.clear(); });
+}
+
+size_t BacktrackScratch::RetainedBytes() const {
+  size_t bytes = 0;
+  const_cast<BacktrackScratch*>(this)->ForEachContainer([&](auto& c) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(c)>, IntervalSet>)
+      bytes += c.CapacityBytes();
+    else
+      bytes += c.capacity() * sizeof(c[0]);
+  });
+  return bytes;
+}
+
+Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out,
+                     BacktrackScratch&& scratch)
+    : BacktrackScratch(std::move(scratch)), f_(f), env_(env), live_(live), out_(out) {
+  Clear();
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (PReg r : env_.preferred[c]) allocatable_.Add(r);
     for (PReg r : env_.non_preferred[c]) allocatable_.Add(r);
@@ -106,8 +147,12 @@ void Backtrack::ComputeBlockInfo() {
 // and reloaded after it (the collector may have moved the object).
 void Backtrack::BuildRanges() {
   const uint32_t nv = f_.num_vregs();
-  std::vector<uint32_t> end(nv, 0), pos(nv, kNone), live;
-  std::vector<Range> raw;
+  std::vector<uint32_t>& end = tmp_end_;
+  std::vector<uint32_t>& pos = tmp_pos_;
+  std::vector<uint32_t>& live = tmp_live_;
+  std::vector<Range>& raw = tmp_raw_;
+  end.assign(nv, 0);
+  pos.assign(nv, kNone);
   raw.reserve(f_.num_insts() * 2);
   def_inst_.assign(nv, kNone);
   auto add = [&](uint32_t v, uint32_t to) {
@@ -174,7 +219,8 @@ void Backtrack::BuildRanges() {
   for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] += range_begin_[v];
   ranges_.resize(raw.size());
   {
-    std::vector<uint32_t> fill(range_begin_.begin(), range_begin_.end() - 1);
+    std::vector<uint32_t>& fill = tmp_fill_;
+    fill.assign(range_begin_.begin(), range_begin_.end() - 1);
     for (const Range& r : raw) ranges_[fill[r.vreg]++] = r;
   }
   for (uint32_t v = 0; v < nv; ++v) {
@@ -231,7 +277,8 @@ void Backtrack::BuildUses() {
   for (const Operand& op : f_.operands) ++use_begin_[op.vreg.index + 1];
   for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
   uses_.resize(no);
-  std::vector<uint32_t> fill(use_begin_.begin(), use_begin_.end() - 1);
+  std::vector<uint32_t>& fill = tmp_fill_;
+  fill.assign(use_begin_.begin(), use_begin_.end() - 1);
   for (uint32_t i = 0; i < f_.num_insts(); ++i) {
     const auto ops = f_.InstOperands(i);
     const uint32_t base = f_.insts[i].operand_begin;
@@ -330,7 +377,7 @@ Status Backtrack::MergeBundles() {
     vreg_bundle_[v] = static_cast<uint32_t>(bundles_.size());
     bundles_.push_back(bu);
   }
-  std::vector<Range> merged;
+  std::vector<Range>& merged = tmp_merged_;
   auto try_merge = [&](uint32_t a, uint32_t b) {
     uint32_t x = vreg_bundle_[a], y = vreg_bundle_[b];
     if (x == kNone || y == kNone || x == y) return x == y && x != kNone;
@@ -976,8 +1023,16 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
   return Status::Ok();
 }
 
+// The scratch of the calling thread is reused from function to function (a compile worker
+// allocates many functions in a row); it is dropped after a run that grew it past
+// kMaxRetainedBytes.
 Status RunBacktrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out) {
-  return Backtrack(f, env, live, out).Run();
+  thread_local BacktrackScratch scratch;
+  Backtrack bt(f, env, live, out, std::move(scratch));
+  const Status s = bt.Run();
+  bt.GiveBack(&scratch);
+  if (scratch.RetainedBytes() > BacktrackScratch::kMaxRetainedBytes) scratch = BacktrackScratch();
+  return s;
 }
 
 }  // namespace egret::regalloc
