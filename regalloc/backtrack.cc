@@ -429,6 +429,19 @@ Status Backtrack::MergeBundles() {
   return Status::Ok();
 }
 
+// The use records of r.vreg from the first with from >= r.from. `cur` carries the position
+// between calls over the ranges of one bundle in order: ranges of one vreg come in increasing,
+// disjoint order, so the next range's first use is at or after where the previous one stopped,
+// usually a step or two away (a bundle live through many blocks has a range per block and most
+// have no use). Otherwise a binary search over the vreg's uses.
+const Backtrack::UseRec* Backtrack::UsesFrom(const Range& r, UseCursor* cur) const {
+  const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+  const UseRec* it = cur->vreg == r.vreg ? cur->at : uses_.data() + use_begin_[r.vreg];
+  for (int k = 0; k < 4; ++k, ++it)
+    if (it == e || it->from >= r.from) return it;
+  return std::lower_bound(it, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
+}
+
 // Spill weight: use frequency per instruction covered (LLVM's normalization, roughly), so short
 // hot ranges outweigh long cold ones. Also the queue priority (points covered).
 void Backtrack::Weigh(uint32_t b) {
@@ -436,16 +449,16 @@ void Backtrack::Weigh(uint32_t b) {
   float w = 0;
   uint32_t size = 0;
   bool req = false;
+  UseCursor cur;
   for (const Range& r : Ranges(bu)) {
     size += r.to - r.from;
-    const UseRec* a = uses_.data() + use_begin_[r.vreg];
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
-    const UseRec* it =
-        std::lower_bound(a, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
+    const UseRec* it = UsesFrom(r, &cur);
     for (; it < e && it->from < r.to; ++it) {
       w += it->requiring ? it->freq : 0.5f * it->freq;
       req |= it->requiring;
     }
+    cur = {r.vreg, it};
   }
   bu.size = size;
   bu.has_req = req;
@@ -536,14 +549,23 @@ void Backtrack::Candidates(const Bundle& bu, std::vector<PReg>* out) const {
 // 1: assigned ranges).
 void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set) {
   uint64_t* bits = busy_[r.index()].data() + half;
-  for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
-    const uint32_t lo = w == a / 64 ? a % 64 : 0;
-    const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
-    const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
+  const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
+  const uint64_t m0 = ~uint64_t{0} << (a % 64), m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  if (w0 == w1) {
     if (set)
-      bits[2 * w] |= mask;
+      bits[2 * w0] |= m0 & m1;
     else
-      bits[2 * w] &= ~mask;
+      bits[2 * w0] &= ~(m0 & m1);
+    return;
+  }
+  if (set) {
+    bits[2 * w0] |= m0;
+    for (uint32_t w = w0 + 1; w < w1; ++w) bits[2 * w] = ~uint64_t{0};
+    bits[2 * w1] |= m1;
+  } else {
+    bits[2 * w0] &= ~m0;
+    for (uint32_t w = w0 + 1; w < w1; ++w) bits[2 * w] = 0;
+    bits[2 * w1] &= ~m1;
   }
 }
 
@@ -551,13 +573,21 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
 // assigned ranges. 0 means no conflict in r there.
 uint32_t Backtrack::Busy(PReg r, uint32_t a, uint32_t b) const {
   const uint64_t* bits = busy_[r.index()].data();
-  uint64_t res = 0, occ = 0;
-  for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
-    const uint32_t lo = w == a / 64 ? a % 64 : 0;
-    const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
-    const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
-    res |= bits[2 * w] & mask;
-    occ |= bits[2 * w + 1] & mask;
+  const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
+  const uint64_t m0 = ~uint64_t{0} << (a % 64), m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  uint64_t res, occ;
+  if (w0 == w1) {
+    res = bits[2 * w0] & m0 & m1;
+    occ = bits[2 * w0 + 1] & m0 & m1;
+  } else {
+    res = bits[2 * w0] & m0;
+    occ = bits[2 * w0 + 1] & m0;
+    for (uint32_t w = w0 + 1; w < w1; ++w) {
+      res |= bits[2 * w];
+      occ |= bits[2 * w + 1];
+    }
+    res |= bits[2 * w1] & m1;
+    occ |= bits[2 * w1 + 1] & m1;
   }
   return (res != 0 ? 1u : 0u) | (occ != 0 ? 2u : 0u);
 }
@@ -566,35 +596,56 @@ uint32_t Backtrack::Busy(PReg r, uint32_t a, uint32_t b) const {
 // assigned half of the bitmap holds exactly the assigned ranges).
 uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
   const uint64_t* bits = busy_[r.index()].data();
-  for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
-    const uint32_t lo = w == a / 64 ? a % 64 : 0;
-    const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
-    const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
-    const uint64_t m = bits[2 * w + 1] & mask;
+  const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
+  const uint64_t m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  uint64_t mask = ~uint64_t{0} << (a % 64);
+  for (uint32_t w = w0; w <= w1; ++w, mask = ~uint64_t{0}) {
+    const uint64_t m = bits[2 * w + 1] & mask & (w == w1 ? m1 : ~uint64_t{0});
     if (m != 0) return 64 * w + static_cast<uint32_t>(__builtin_ctzll(m));
   }
   return UINT32_MAX;
 }
 
-// Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for each
-// conflict of the bundle's ranges in register r, in increasing range order; f returns false to
-// stop.
 template <class F>
 void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
-  for (const Range& x : Ranges(bu)) {
-    const uint32_t busy = Busy(r, x.from, x.to);
-    if (busy & 1) {
-      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-      for (; it != res.end() && it->from < x.to; ++it)
-        if (it->to > x.from && it->vreg != x.vreg)
-          if (!f(&x, kNone, 0.0f)) return;
+  const auto rs = Ranges(bu);
+  for (const Span& s : spans_) {
+    // One bitmap query for the whole span: most spans of most candidates are free.
+    uint32_t busy = Busy(r, s.from, s.to);
+    if (busy == 0) continue;
+    for (uint32_t k = s.first; k < s.last; ++k) {
+      const Range& x = rs[k];
+      if (s.last - s.first > 1) busy = Busy(r, x.from, x.to);
+      if (busy & 1) {
+        auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+        for (; it != res.end() && it->from < x.to; ++it)
+          if (it->to > x.from && it->vreg != x.vreg)
+            if (!f(&x, kNone, 0.0f)) return;
+      }
+      if (!(busy & 2)) continue;
+      if (!occ.ForEachOverlap(
+              x.from, x.to, [&](const IntervalSet::Entry& e) { return f(&x, e.bundle, e.weight); }))
+        return;
     }
-    if (!(busy & 2)) continue;
-    if (!occ.ForEachOverlap(x.from, x.to,
-                            [&](const IntervalSet::Entry& e) { return f(&x, e.bundle, e.weight); }))
-      return;
+  }
+}
+
+// spans_ := the ranges of bu with touching neighbours joined (a range that starts where the
+// previous one ends, as a value live from one block into the next in layout order does). Conflict
+// queries and the per-register structures work on spans: a bundle live through many blocks has
+// one span where it has a range per block.
+void Backtrack::BuildSpans(const Bundle& bu) {
+  spans_.clear();
+  const auto rs = Ranges(bu);
+  for (uint32_t k = 0; k < rs.size(); ++k) {
+    if (!spans_.empty() && spans_.back().to == rs[k].from) {
+      spans_.back().to = rs[k].to;
+      spans_.back().last = k + 1;
+    } else {
+      spans_.push_back({rs[k].from, rs[k].to, k, k + 1});
+    }
   }
 }
 
@@ -636,18 +687,28 @@ void Backtrack::Assign(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
   auto& occ = occ_[r.index()];
-  for (const Range& x : Ranges(bu)) {
-    occ.Insert({x.from, x.to, b, bu.weight});
-    MarkBusy(r, x.from, x.to, 1, true);
+  // One interval-set entry per span (touching ranges joined): the conflicts of any query are
+  // the same bundles with the same weights, with fewer entries to insert, search and erase.
+  const auto rs = Ranges(bu);
+  for (size_t k = 0; k < rs.size();) {
+    const uint32_t from = rs[k].from;
+    uint32_t to = rs[k].to;
+    for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
+    occ.Insert({from, to, b, bu.weight});
+    MarkBusy(r, from, to, 1, true);
   }
 }
 
 void Backtrack::Evict(uint32_t b) {
   Bundle& bu = bundles_[b];
   auto& occ = occ_[bu.reg.index()];
-  for (const Range& x : Ranges(bu)) {
-    occ.Erase(x.from);
-    MarkBusy(bu.reg, x.from, x.to, 1, false);
+  const auto rs = Ranges(bu);
+  for (size_t k = 0; k < rs.size();) {  // the spans Assign inserted
+    const uint32_t from = rs[k].from;
+    uint32_t to = rs[k].to;
+    for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
+    occ.Erase(from);
+    MarkBusy(bu.reg, from, to, 1, false);
   }
   bu.reg = PReg();
   // An eviction counts as a split: a bundle that keeps being evicted ends in minimal bundles
@@ -658,6 +719,7 @@ void Backtrack::Evict(uint32_t b) {
 
 Status Backtrack::Place(uint32_t b) {
   Candidates(bundles_[b], &cands_);
+  BuildSpans(bundles_[b]);
   // One pass over the candidates: a free register is taken at once; otherwise remember the
   // register whose conflicts are all lighter than this bundle, with the lightest heaviest one.
   const float w = bundles_[b].weight;
@@ -758,13 +820,13 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     for (uint32_t steps = 0; x != kNone && steps < 256; ++steps, x = parent_[x])
       if (!f(x)) return;
   };
+  UseCursor cur;
   for (const Range& r : rs) {
     const uint32_t blk = block_of_inst_[r.from / 4];
     if (r.from == 4 * f_.blocks[blk].inst_begin) live_mark_[blk] = stamp;
-    const UseRec* a = uses_.data() + use_begin_[r.vreg];
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
-    const UseRec* it =
-        std::lower_bound(a, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
+    const UseRec* it = UsesFrom(r, &cur);
+    cur = {r.vreg, it};
     if (it < e && it->from < r.to)
       chain(blk, [&](uint32_t h) {
         if (used_mark_[h] == stamp) return false;  // and so is every loop around it
@@ -868,14 +930,14 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
 // Requiring use extents of bundle b, in point order (clipped to the ranges).
 void Backtrack::RequiringUses(const Bundle& bu, std::vector<Range>* out) const {
   out->clear();
+  UseCursor cur;
   for (const Range& r : Ranges(bu)) {
-    const UseRec* a = uses_.data() + use_begin_[r.vreg];
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
-    const UseRec* it =
-        std::lower_bound(a, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
+    const UseRec* it = UsesFrom(r, &cur);
     for (; it < e && it->from < r.to; ++it)
       if (it->requiring)
         out->push_back({std::max(it->from, r.from), std::min(it->to, r.to), r.vreg});
+    cur = {r.vreg, it};
   }
   std::sort(out->begin(), out->end(),
             [](const Range& x, const Range& y) { return x.from < y.from; });

@@ -160,12 +160,21 @@ class Backtrack : private BacktrackScratch {
   const Range* RangeAt(uint32_t v, uint32_t p) const;
 
   // Allocation (backtrack.cc).
+  struct UseCursor {  // where the last range's use scan stopped (UsesFrom)
+    uint32_t vreg = UINT32_MAX;
+    const UseRec* at = nullptr;
+  };
+  const UseRec* UsesFrom(const Range& r, UseCursor* cur) const;
   void Weigh(uint32_t b);
   void Enqueue(uint32_t b);
   uint32_t PopQueue();
   Status AllocateAll();
   Status Place(uint32_t b);
   void Candidates(const Bundle& bu, std::vector<PReg>* out) const;
+  void BuildSpans(const Bundle& bu);
+  // Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for
+  // each conflict of the bundle's ranges in register r, in increasing range order; f returns
+  // false to stop. spans_ must hold bu's spans (BuildSpans).
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
