@@ -434,7 +434,8 @@ Status Backtrack::MergeBundles() {
 // disjoint order, so the next range's first use is at or after where the previous one stopped,
 // usually a step or two away (a bundle live through many blocks has a range per block and most
 // have no use). Otherwise a binary search over the vreg's uses.
-const Backtrack::UseRec* Backtrack::UsesFrom(const Range& r, UseCursor* cur) const {
+[[gnu::always_inline]] inline const Backtrack::UseRec* Backtrack::UsesFrom(const Range& r,
+                                                                           UseCursor* cur) const {
   const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
   const UseRec* it = cur->vreg == r.vreg ? cur->at : uses_.data() + use_begin_[r.vreg];
   for (int k = 0; k < 4; ++k, ++it)
@@ -571,7 +572,7 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
 
 // Which halves of r's bitmap have a bit set in [a, b) (a < b): bit 0 reservations, bit 1
 // assigned ranges. 0 means no conflict in r there.
-uint32_t Backtrack::Busy(PReg r, uint32_t a, uint32_t b) const {
+[[gnu::always_inline]] inline uint32_t Backtrack::Busy(PReg r, uint32_t a, uint32_t b) const {
   const uint64_t* bits = busy_[r.index()].data();
   const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
   const uint64_t m0 = ~uint64_t{0} << (a % 64), m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
@@ -590,6 +591,19 @@ uint32_t Backtrack::Busy(PReg r, uint32_t a, uint32_t b) const {
     occ |= bits[2 * w1 + 1] & m1;
   }
   return (res != 0 ? 1u : 0u) | (occ != 0 ? 2u : 0u);
+}
+
+// The first point in [a, b) with a bit set in either half of r's bitmap, or UINT32_MAX.
+[[gnu::always_inline]] inline uint32_t Backtrack::FirstBusy(PReg r, uint32_t a, uint32_t b) const {
+  const uint64_t* bits = busy_[r.index()].data();
+  const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
+  const uint64_t m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  uint64_t mask = ~uint64_t{0} << (a % 64);
+  for (uint32_t w = w0; w <= w1; ++w, mask = ~uint64_t{0}) {
+    const uint64_t m = (bits[2 * w] | bits[2 * w + 1]) & mask & (w == w1 ? m1 : ~uint64_t{0});
+    if (m != 0) return 64 * w + static_cast<uint32_t>(__builtin_ctzll(m));
+  }
+  return UINT32_MAX;
 }
 
 // The first point in [a, b) covered by an assigned range of r, or UINT32_MAX (exact: the
@@ -612,12 +626,21 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   const auto& occ = occ_[r.index()];
   const auto rs = Ranges(bu);
   for (const Span& s : spans_) {
-    // One bitmap query for the whole span: most spans of most candidates are free.
-    uint32_t busy = Busy(r, s.from, s.to);
-    if (busy == 0) continue;
-    for (uint32_t k = s.first; k < s.last; ++k) {
+    // The span's ranges touch, so every point of it lies in exactly one of them: jump from one
+    // set bit to the range holding it, skipping the ranges with no bit set (no conflict there),
+    // then query that range exactly as a range-by-range scan would.
+    uint32_t k = s.first;
+    for (uint32_t p = s.from; k < s.last;) {
+      if (s.last - s.first > 1) {
+        p = FirstBusy(r, p, s.to);
+        if (p == UINT32_MAX) break;
+        while (rs[k].to <= p) ++k;
+      }
       const Range& x = rs[k];
-      if (s.last - s.first > 1) busy = Busy(r, x.from, x.to);
+      const uint32_t busy = Busy(r, x.from, x.to);
+      p = x.to;
+      ++k;
+      if (busy == 0) continue;
       if (busy & 1) {
         auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
         for (; it != res.end() && it->from < x.to; ++it)

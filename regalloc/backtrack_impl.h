@@ -179,6 +179,7 @@ class Backtrack : private BacktrackScratch {
   void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
+  uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstAssigned(PReg r, uint32_t a, uint32_t b) const;
   void MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set);
   uint32_t ResLowerBound(PReg r, uint32_t p) const;
