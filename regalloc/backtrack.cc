@@ -12,7 +12,7 @@ namespace egret::regalloc {
 
 template <class F>
 void BacktrackScratch::ForEachContainer(F&& f) {
-  f(depth_), f(prev_shallower_), f(header_), f(parent_), f(block_of_inst_);
+  f(depth_), f(prev_shallower_), f(header_), f(parent_), f(block_of_inst_), f(next_call_);
   f(live_mark_), f(used_mark_), f(cut_mark_), f(freq_);
   f(range_begin_), f(ranges_), f(use_begin_), f(uses_), f(def_inst_), f(cross_), f(op_flags_);
   f(hint_), f(reuse_pairs_);
@@ -133,6 +133,11 @@ void Backtrack::ComputeBlockInfo() {
           }
         }
   }
+  // next_call_[i]: the first instruction j >= i with clobbers (kNone if none).
+  next_call_.resize(f_.num_insts() + 1);
+  next_call_[f_.num_insts()] = kNone;
+  for (uint32_t i = f_.num_insts(); i-- > 0;)
+    next_call_[i] = f_.Clobbers(i).Empty() ? next_call_[i + 1] : i;
   block_of_inst_.resize(f_.num_insts());
   for (uint32_t b = 0; b < nb; ++b)
     for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i)
@@ -688,20 +693,32 @@ uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
 // `from_range`: ranges before it are known to have no conflict in r.
 uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const {
   const auto& res = res_[r.index()];
-  for (const Range& x : Ranges(bu).subspan(from_range)) {
-    const uint32_t busy = Busy(r, x.from, x.to);
-    if (busy == 0) continue;
-    uint32_t first = UINT32_MAX;
-    if (busy & 1) {
-      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-      for (; it != res.end() && it->from < x.to; ++it)
-        if (it->to > x.from && it->vreg != x.vreg) {
-          first = std::max(x.from, it->from);
-          break;
-        }
+  const auto rs = Ranges(bu);
+  // spans_ holds bu's spans (Split runs right after Place on the same bundle): ranges without a
+  // bit set are skipped as in ForEachConflict.
+  for (const Span& s : spans_) {
+    if (s.last <= from_range) continue;
+    uint32_t k = std::max(s.first, from_range);
+    for (uint32_t p = rs[k].from; k < s.last;) {
+      p = FirstBusy(r, p, s.to);
+      if (p == UINT32_MAX) break;
+      while (rs[k].to <= p) ++k;
+      const Range& x = rs[k];
+      const uint32_t busy = Busy(r, x.from, x.to);
+      p = x.to;
+      ++k;
+      uint32_t first = UINT32_MAX;
+      if (busy & 1) {
+        auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+        for (; it != res.end() && it->from < x.to; ++it)
+          if (it->to > x.from && it->vreg != x.vreg) {
+            first = std::max(x.from, it->from);
+            break;
+          }
+      }
+      if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
+      if (first != UINT32_MAX) return first;
     }
-    if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
-    if (first != UINT32_MAX) return first;
   }
   return UINT32_MAX;
 }
@@ -751,7 +768,20 @@ Status Backtrack::Place(uint32_t b) {
   float best_cost = kInfWeight * 2;
   first_conflict_range_.clear();
   const Range* range0 = Ranges(bundles_[b]).data();
+  // Registers a call clobbers inside the bundle: a reservation of no vreg, so each is taken
+  // (not free) and can never be the eviction choice (a reservation conflict costs more than
+  // any eviction), whatever else conflicts. They are skipped without a scan; Split's
+  // FirstConflict then searches them from the first range.
+  PRegSet clobbered;
+  for (const Span& s : spans_)
+    for (uint32_t j = next_call_[(s.from + 1) / 4]; j != kNone && 4 * j + 2 < s.to;
+         j = next_call_[j + 1])
+      clobbered |= f_.Clobbers(j);
   for (PReg r : cands_) {
+    if (clobbered.Contains(r)) {
+      first_conflict_range_.push_back(0);
+      continue;
+    }
     bool free = true;
     float cost = 0;
     ForEachConflict(bundles_[b], r, [&](const Range* x, uint32_t c, float cw) {

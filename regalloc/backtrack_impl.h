@@ -68,6 +68,7 @@ struct BacktrackScratch {
 
   // Blocks.
   std::vector<uint32_t> depth_, prev_shallower_, header_, parent_, block_of_inst_;
+  std::vector<uint32_t> next_call_;  // per instruction: the first one at or after it with clobbers
   // Per block, for CutLoop: the stamp of the last call that found the bundle live into it at
   // its start, used in the loop it heads, or cutting that loop out.
   std::vector<uint32_t> live_mark_, used_mark_, cut_mark_;
