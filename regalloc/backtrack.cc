@@ -25,6 +25,7 @@ void BacktrackScratch::ForEachContainer(F&& f) {
   for (auto& v : busy_) f(v);
   f(evict_list_), f(req_), f(piece_begin_), f(pieces_), f(def_loc_), f(needs_slot_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_raw_), f(tmp_merged_), f(spans_);
+  f(bundle_mask_);
 }
 
 void BacktrackScratch::Clear() {
@@ -760,12 +761,8 @@ void Backtrack::Evict(uint32_t b) {
 Status Backtrack::Place(uint32_t b) {
   Candidates(bundles_[b], &cands_);
   BuildSpans(bundles_[b]);
-  // One pass over the candidates: a free register is taken at once; otherwise remember the
-  // register whose conflicts are all lighter than this bundle, with the lightest heaviest one.
   const float w = bundles_[b].weight;
   const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
-  PReg best;
-  float best_cost = kInfWeight * 2;
   first_conflict_range_.clear();
   const Range* range0 = Ranges(bundles_[b]).data();
   // Registers a call clobbers inside the bundle: a reservation of no vreg, so each is taken
@@ -777,30 +774,71 @@ Status Backtrack::Place(uint32_t b) {
     for (uint32_t j = next_call_[(s.from + 1) / 4]; j != kNone && 4 * j + 2 < s.to;
          j = next_call_[j + 1])
       clobbered |= f_.Clobbers(j);
+  // The bundle's points as a bitmap over the words of its extent, when that is short next to
+  // its span list: a candidate whose bitmap words are clear under it is free at a few ANDs.
+  const uint32_t lo_word = spans_.front().from / 64;
+  const uint32_t num_words = (spans_.back().to - 1) / 64 - lo_word + 1;
+  const bool use_mask = num_words <= 2 * spans_.size() + 2;
+  if (use_mask) {
+    bundle_mask_.assign(num_words, 0);
+    for (const Span& s : spans_)
+      for (uint32_t p = s.from; p < s.to;) {  // word by word
+        const uint32_t wd = p / 64, end = std::min(s.to, 64 * (wd + 1));
+        const uint32_t n = end - p;
+        bundle_mask_[wd - lo_word] |= (n == 64 ? ~uint64_t{0} : ((uint64_t{1} << n) - 1))
+                                      << (p % 64);
+        p = end;
+      }
+  }
+  // First pass: the first free candidate in order wins. A candidate is free when its scan finds
+  // no conflict; a taken one stops at its first conflict, which Split may need.
   for (PReg r : cands_) {
     if (clobbered.Contains(r)) {
       first_conflict_range_.push_back(0);
       continue;
     }
-    bool free = true;
-    float cost = 0;
-    ForEachConflict(bundles_[b], r, [&](const Range* x, uint32_t c, float cw) {
-      if (free) first_conflict_range_.push_back(static_cast<uint32_t>(x - range0));
-      free = false;
-      if (!may_evict || c == kNone || cw >= w) {
-        cost = kInfWeight * 4;
-        return false;
+    if (use_mask) {
+      const uint64_t* bits = busy_[r.index()].data() + 2 * lo_word;
+      uint64_t any = 0;
+      for (uint32_t k = 0; k < num_words; ++k)
+        any |= bundle_mask_[k] & (bits[2 * k] | bits[2 * k + 1]);
+      if (any == 0) {
+        Assign(b, r);
+        return Status::Ok();
       }
-      cost = std::max(cost, cw);
-      return cost < best_cost;  // no better than the best so far: stop scanning
+    }
+    bool free = true;
+    ForEachConflict(bundles_[b], r, [&](const Range* x, uint32_t, float) {
+      first_conflict_range_.push_back(static_cast<uint32_t>(x - range0));
+      free = false;
+      return false;
     });
     if (free) {
       Assign(b, r);
       return Status::Ok();
     }
-    if (cost < best_cost) {
-      best_cost = cost;
-      best = r;
+  }
+  // No register is free: the register whose conflicts are all lighter than this bundle, with
+  // the lightest heaviest one (the first such in candidate order). A conflict with a
+  // reservation or a heavier bundle rules a register out.
+  PReg best;
+  float best_cost = kInfWeight * 2;
+  if (may_evict) {
+    for (PReg r : cands_) {
+      if (clobbered.Contains(r)) continue;
+      float cost = 0;
+      ForEachConflict(bundles_[b], r, [&](const Range*, uint32_t c, float cw) {
+        if (c == kNone || cw >= w) {
+          cost = kInfWeight * 4;
+          return false;
+        }
+        cost = std::max(cost, cw);
+        return cost < best_cost;  // no better than the best so far: stop scanning
+      });
+      if (cost < best_cost) {
+        best_cost = cost;
+        best = r;
+      }
     }
   }
   if (best.valid()) {
@@ -1146,7 +1184,11 @@ Status RunBacktrack(const Function& f, const MachineEnv& env, const Liveness& li
   Backtrack bt(f, env, live, out, std::move(scratch));
   const Status s = bt.Run();
   bt.GiveBack(&scratch);
-  if (scratch.RetainedBytes() > BacktrackScratch::kMaxRetainedBytes) scratch = BacktrackScratch();
+  // The scratch grows with the largest function seen; measuring it costs a pass over every
+  // container, so only after a large function.
+  if (f.num_insts() > BacktrackScratch::kCheckRetainedInsts &&
+      scratch.RetainedBytes() > BacktrackScratch::kMaxRetainedBytes)
+    scratch = BacktrackScratch();
   return s;
 }
 

@@ -62,6 +62,8 @@ struct BacktrackScratch {
   // kMaxRetainedBytes, so one huge function does not pin its memory for the rest of the module.
   size_t RetainedBytes() const;
   static constexpr size_t kMaxRetainedBytes = size_t{32} << 20;
+  // Functions up to this size cannot grow the scratch anywhere near kMaxRetainedBytes.
+  static constexpr uint32_t kCheckRetainedInsts = 4096;
   // Calls f(container) for each container member (vectors and interval sets).
   template <class F>
   void ForEachContainer(F&& f);
@@ -131,6 +133,7 @@ struct BacktrackScratch {
     uint32_t first, last;  // ranges [first, last) of the bundle it covers
   };
   std::vector<Span> spans_;
+  std::vector<uint64_t> bundle_mask_;  // Place(): the bundle's points, from its first word on
 };
 
 class Backtrack : private BacktrackScratch {
