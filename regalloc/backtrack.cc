@@ -1038,7 +1038,6 @@ void Backtrack::RequiringUses(const Bundle& bu, std::vector<Range>* out) const {
 // split point before the conflict, or leave its use-free head in the slot and requeue the rest,
 // or (at its first use, or after kMaxSplits) spill it with minimal bundles around each operand.
 Status Backtrack::Split(uint32_t b) {
-  RequiringUses(bundles_[b], &req_);
   if (bundles_[b].gen >= kMaxSplits) return SpillToMinimal(b);
   const uint32_t start = Ranges(bundles_[b]).front().from;
   PReg best;
@@ -1052,19 +1051,34 @@ Status Backtrack::Split(uint32_t b) {
       best = r;
     }
   }
-  const uint32_t first_inst = req_.front().from / 4;
+  // Of the requiring uses (clipped to the ranges, as RequiringUses lists them): the first one's
+  // instruction, and the instruction of the last one that ends by the gap before best_pt (the
+  // condition is monotone in the use's position, so a scan in order would stop there). One pass,
+  // without materializing and sorting the list.
+  const uint32_t hi_a = best_pt / 4 * 4;  // case A's last gap
+  uint32_t first_from = UINT32_MAX;
+  uint32_t last = kNone;  // instruction of the last requiring use that ends by the gap
+  {
+    UseCursor cur;
+    for (const Range& r : Ranges(bundles_[b])) {
+      const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+      const UseRec* it = UsesFrom(r, &cur);
+      for (; it < e && it->from < r.to; ++it) {
+        if (!it->requiring) continue;
+        const uint32_t from = std::max(it->from, r.from);
+        first_from = std::min(first_from, from);
+        if (from / 4 * 4 + 4 <= hi_a && (last == kNone || from / 4 > last)) last = from / 4;
+      }
+      cur = {r.vreg, it};
+    }
+  }
+  const uint32_t first_inst = first_from / 4;
   // Case A: r holds the bundle through at least its first requiring use.
   {
-    uint32_t last = kNone;  // instruction of the last requiring use that ends by the gap
-    const uint32_t hi = best_pt / 4 * 4;
-    for (const Range& u : req_) {
-      if (u.from / 4 * 4 + 4 > hi) break;
-      last = u.from / 4;
-    }
     if (last != kNone) {
       const uint32_t lo = 4 * (last + 1);
-      if (lo <= hi) {
-        const uint32_t g = ColdestGap(lo, hi);
+      if (lo <= hi_a) {
+        const uint32_t g = ColdestGap(lo, hi_a);
         if (CutLoopAcross(b, g)) return Status::Ok();
         auto [head, tail] = SplitAt(b, g);
         if (head != kNone) Assign(head, best);
