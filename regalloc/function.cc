@@ -174,10 +174,12 @@ Status Function::Validate(const MachineEnv& env) const {
       return err(absl::StrCat("loop_parent[", b, "] = ", loop_parent[b], " is not a block"));
   }
   for (int c = 0; c < kNumRegClasses; ++c) {
-    if (!env.scratch[c].valid()) {
+    // Move resolution needs a register of the class: the scratch, or one it can borrow.
+    if (!env.scratch[c].valid() && env.preferred[c].empty() && env.non_preferred[c].empty()) {
       for (const VRegData& v : vregs)
         if (static_cast<int>(v.cls) == c)
-          return err(absl::StrCat("class ", RegClassName(v.cls), " has vregs but no scratch"));
+          return err(absl::StrCat("class ", RegClassName(v.cls),
+                                  " has vregs but no register (allocatable or scratch)"));
     }
   }
   PRegSet allocatable;
