@@ -343,9 +343,19 @@ Function RandomFunction(uint64_t seed, const MachineEnv& env,
     for (uint32_t t : pb.succs) pb.args.push_back(gen.Args(blocks[t].params, &avail, &pb.insts));
     if (pb.succs.empty()) {
       pb.term = gen.Return(avail);
-    } else if (pb.succs.size() > 1 && rng.Chance(50)) {
-      const VReg c = gen.Pick(avail);
-      if (c.valid()) pb.term.ops.push_back(Operand::Use(c));
+    } else if (pb.succs.size() > 1) {
+      if (rng.Chance(50)) {
+        const VReg c = gen.Pick(avail);
+        if (c.valid()) pb.term.ops.push_back(Operand::Use(c));
+      }
+      // A multi-way branch may destroy registers (x64's br_table uses two as temporaries).
+      if (rng.Chance(25)) {
+        for (int c = 0; c < kNumRegClasses; ++c) {
+          const std::vector<PReg>& regs = env.preferred[c];
+          if (!regs.empty() && rng.Chance(60))
+            pb.term.clobbers.Add(regs[rng.Below(static_cast<uint32_t>(regs.size()))]);
+        }
+      }
     }
     avail_end[b] = std::move(avail);
   }

@@ -1058,7 +1058,10 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
         m.jump_table = static_cast<uint32_t>(v_.jump_tables.size());
         v_.jump_tables.push_back(std::move(table));
       }
-      EmitSpan(m, ops_);
+      regalloc::PRegSet clobbers;  // br_table's temporaries (abi.h)
+      if (m.op == MOp::kBrTable)
+        for (Gpr r : kBrTableTmp) clobbers.Add(IntPReg(r));
+      EmitSpan(m, ops_, clobbers);
       for (size_t k = 0; k < t.distinct.size(); ++k)
         v_.ra.AddSucc(regalloc::Block(t.distinct[k]), t.distinct_args[k]);
       return Status::Ok();
@@ -1709,7 +1712,17 @@ Status Lowerer::LowerBitCount(ir::Inst i) {
   m.native = op == Opcode::kClz   ? features_.lzcnt
              : op == Opcode::kCtz ? features_.bmi1
                                   : features_.popcnt;
-  EmitUnary(i, m);
+  if (m.native) {
+    EmitUnary(i, m);
+  } else {  // the fallback sequences' GPR temporaries (popcount: two)
+    const VReg a = Use(d.args[0]);
+    if (m.bitcount == BitCountKind::kPopcnt) {
+      Emit(m, {Operand::Use(a), Operand::Def(Result(i)), Operand::EarlyDef(NewVReg(Type::kI64)),
+               Operand::EarlyDef(NewVReg(Type::kI64))});
+    } else {
+      Emit(m, {Operand::Use(a), Operand::Def(Result(i)), Operand::EarlyDef(NewVReg(Type::kI64))});
+    }
+  }
   return Status::Ok();
 }
 
@@ -1865,8 +1878,10 @@ Status Lowerer::LowerFsign(ir::Inst i) {
                                   : FsignKind::kCopysign;
   m.fp = true;
   m.fp64 = ResultType(i) == Type::kF64;
-  if (op == Opcode::kFcopysign) {
-    EmitReuseBinary(i, m);
+  if (op == Opcode::kFcopysign) {  // with an xmm temporary for the masked sign
+    const VReg a = Use(d.args[0]), b = Use(d.args[1]);
+    Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0),
+             Operand::EarlyDef(NewVReg(Type::kF64))});
   } else {
     VReg a = Use(d.args[0]);
     Emit(m, {Operand::Use(a), Operand::ReuseDef(Result(i), 0)});
@@ -1931,7 +1946,12 @@ Status Lowerer::LowerFpToInt(ir::Inst i) {
   m.size = AluSize(ResultType(i));
   m.is_unsigned = op == Opcode::kFcvtToUint || op == Opcode::kFcvtToUintSat;
   m.saturating = op == Opcode::kFcvtToSintSat || op == Opcode::kFcvtToUintSat;
-  EmitUnary(i, m);
+  if (m.is_unsigned && m.size == OpSize::k64) {  // an xmm temporary for a - 2^63
+    Emit(m, {Operand::Use(Use(d.args[0])), Operand::Def(Result(i)),
+             Operand::EarlyDef(NewVReg(Type::kF64))});
+  } else {
+    EmitUnary(i, m);
+  }
   return Status::Ok();
 }
 
@@ -1944,7 +1964,12 @@ Status Lowerer::LowerIntToFp(ir::Inst i) {
   m.fp64 = ResultType(i) == Type::kF64;
   m.size = AluSize(dfg_.ValueType(d.args[0]));
   m.is_unsigned = op == Opcode::kFcvtFromUint;
-  EmitUnary(i, m);
+  if (m.is_unsigned) {  // a GPR temporary (zero extension, or halving with the sticky bit)
+    Emit(m, {Operand::Use(Use(d.args[0])), Operand::Def(Result(i)),
+             Operand::EarlyDef(NewVReg(Type::kI64))});
+  } else {
+    EmitUnary(i, m);
+  }
   return Status::Ok();
 }
 
