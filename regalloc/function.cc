@@ -41,7 +41,9 @@ std::string Operand::ToString() const {
     case Constraint::kFixedReg:
       return absl::StrCat(s, ":fixed(", fixed.ToString(), ")");
     case Constraint::kReuse:
-      return absl::StrCat(s, ":reuse(", reuse_index, ")");
+      return commutes_with == kNoCommute
+                 ? absl::StrCat(s, ":reuse(", reuse_index, ")")
+                 : absl::StrCat(s, ":reuse(", reuse_index, "|", commutes_with, ")");
     case Constraint::kStack:
       return s + ":stack";
   }
@@ -260,6 +262,14 @@ Status Function::Validate(const MachineEnv& env) const {
             if (!src.is_use() || !src.is_early() || src.constraint != Constraint::kReg ||
                 vregs[src.vreg.index].cls != cls)
               return err(at() + ": reuse source must be an early reg use of the same class");
+            if (op.commutes_with != Operand::kNoCommute) {
+              if (op.commutes_with >= ops.size() || op.commutes_with == op.reuse_index)
+                return err(at() + ": commutative partner out of range");
+              const Operand& other = ops[op.commutes_with];
+              if (!other.is_use() || !other.is_early() || other.constraint != Constraint::kReg ||
+                  vregs[other.vreg.index].cls != cls)
+                return err(at() + ": commutative partner must be an early reg use of the class");
+            }
             break;
           }
           default:

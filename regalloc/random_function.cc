@@ -138,6 +138,13 @@ class InstGen {
           cls = f_->ClassOf(inst.ops[u].vreg);
           if (!take(cls, 1)) continue;
           op = Operand::ReuseDef(NewVReg(cls), u);
+          // Half the time commutative with another unreused early reg use of the class.
+          for (size_t k = 0; k < reusable.size() && rng_.Chance(50); ++k) {
+            if (f_->ClassOf(inst.ops[reusable[k]].vreg) != cls) continue;
+            op.commutes_with = reusable[k];
+            reusable.erase(reusable.begin() + static_cast<std::ptrdiff_t>(k));
+            break;
+          }
         } else if (roll >= 90) {
           op = Operand::Def(NewVReg(cls), Constraint::kStack);
         } else if (!take(cls, 1)) {

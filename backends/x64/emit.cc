@@ -154,6 +154,12 @@ class Emitter final : public backend::InstEmitter {
   }
   // Instruction `inst`'s named operands (minst.h).
   OperandSlots Slots(uint32_t inst) const { return SlotsOf(v_.insts[inst], NumOps(inst)); }
+  // For a two-address d = a op b: the source that is not in d's register. Normally b; a when
+  // the allocator chose to reuse b (commutative ops, regalloc::ChooseCommutedReuse).
+  int NotReused(uint32_t inst, const OperandSlots& o) const {
+    const regalloc::Operand& d = v_.ra.operands[v_.ra.insts[inst].operand_begin + o.dst];
+    return d.constraint == regalloc::Constraint::kReuse && d.reuse_index == o.b ? o.a : o.b;
+  }
   Amode SpillSlot(uint32_t slot) const {
     return Amode::Base(Gpr::kRsp, static_cast<int32_t>(frame_.SlotOffset(slot)));
   }
@@ -810,7 +816,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       } else if (m.imm_operand) {
         Put(Inst::AluRI(m.alu, m.size, G(i, o.dst), m.imm));
       } else {
-        Put(Inst::AluRR(m.alu, m.size, G(i, o.dst), G(i, o.b)));
+        Put(Inst::AluRR(m.alu, m.size, G(i, o.dst), G(i, NotReused(i, o))));
       }
       return;
     case MOp::kImul:
@@ -820,7 +826,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       } else if (m.imm_operand) {
         Put(Inst::ImulRRI(m.size, G(i, o.dst), G(i, o.a), m.imm));
       } else {
-        Put(Inst::ImulRR(m.size, G(i, o.dst), G(i, o.b)));
+        Put(Inst::ImulRR(m.size, G(i, o.dst), G(i, NotReused(i, o))));
       }
       return;
     case MOp::kUnary:

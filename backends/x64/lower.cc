@@ -206,6 +206,23 @@ class Lowerer final : public backend::LowerRules {
     const bool safepoint =
         mi.op == MOp::kCall || mi.op == MOp::kCallBuiltin || mi.op == MOp::kCallInd;
     v_.ra.AddInst(ops, clobbers, safepoint);
+    MarkCommutative(mi);
+  }
+
+  // A two-address add/and/or/xor/imul of two registers (a, b, d = reuse(a)) may reuse either
+  // input: the allocator picks the one that dies (regalloc::ChooseCommutedReuse), the emitter
+  // reads its choice back.
+  void MarkCommutative(const MInst& mi) {
+    const bool alu = mi.op == MOp::kAlu && !mi.vex &&
+                     (mi.alu == AluOp::kAdd || mi.alu == AluOp::kAnd || mi.alu == AluOp::kOr ||
+                      mi.alu == AluOp::kXor);
+    if (!(alu || mi.op == MOp::kImul) || mi.imm_operand || mi.base_op >= 0) return;
+    const regalloc::InstData& d = v_.ra.insts.back();
+    if (d.operand_end - d.operand_begin != 3) return;
+    regalloc::Operand& def = v_.ra.operands[d.operand_begin + 2];
+    if (def.constraint == Constraint::kReuse && def.reuse_index == 0 &&
+        v_.ra.operands[d.operand_begin + 1].constraint == Constraint::kReg)
+      def.commutes_with = 1;
   }
 
   // The shape `d = op a` over the IR instruction's first argument.
