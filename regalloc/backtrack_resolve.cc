@@ -138,8 +138,12 @@ Status Backtrack::Resolve() {
     uint64_t covered = 0, total = 0;
     for (Piece* p = a; p < e; ++p) covered += p->to - p->from;
     piece_begin_[v] = kept;
+    // Not for references: a reference live across a safepoint that also reads it (a late use
+    // keeps its range unbroken there) has a piece ending and one starting at the next gap in the
+    // same register, and the reload between them (EndOf: the slot) is that boundary's move.
+    const bool join = !f_.vregs[v].is_ref;
     for (Piece* p = a; p < e; ++p) {
-      if (kept > piece_begin_[v] && pieces_[kept - 1].to == p->from &&
+      if (join && kept > piece_begin_[v] && pieces_[kept - 1].to == p->from &&
           pieces_[kept - 1].reg == p->reg)
         pieces_[kept - 1].to = p->to;
       else
