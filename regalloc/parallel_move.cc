@@ -23,33 +23,43 @@ void ParallelMoveResolver::Grow(uint32_t key) {
   first_reader_.resize(n, kNone);
 }
 
-void ParallelMoveResolver::Resolve(std::span<const Move> moves, const PReg* scratch,
-                                   const Allocation* cycle_slot,
+void ParallelMoveResolver::Resolve(std::span<const Move> moves, const Temps& temps,
                                    std::vector<std::pair<Allocation, Allocation>>* out) {
-  pending_.clear();
+  plain_.clear();
   remats_.clear();
-  for (const Move& m : moves) {
-    if (m.from.is_remat())
-      remats_.push_back(m);
-    else if (!(m.from == m.to))
-      pending_.push_back(m);
-  }
-  ResolveMoves(scratch, cycle_slot, out);
+  for (const Move& m : moves) (m.from.is_remat() ? remats_ : plain_).push_back(m);
+  ResolveMoves(plain_, temps, out);
   // Rematerializations read no location, so they go last, once every move that reads their
-  // destination has run; the scratch register is free again by then for one into a slot.
+  // destination has run. One into a slot goes through the class's scratch register, or else
+  // borrows a register around it like a stack-to-stack move (every other move is done, so no
+  // register is needed any more except the one borrowed and restored).
   for (const Move& m : remats_) {
-    if (m.to.is_stack()) {
-      const Allocation tmp = Allocation::Reg(scratch[static_cast<int>(m.cls)]);
-      out->emplace_back(m.from, tmp);
-      out->emplace_back(tmp, m.to);
-    } else {
+    if (!m.to.is_stack()) {
       out->emplace_back(m.from, m.to);
+      continue;
     }
+    const int c = static_cast<int>(m.cls);
+    if (temps.scratch[c].valid()) {
+      const Allocation r = Allocation::Reg(temps.scratch[c]);
+      out->emplace_back(m.from, r);
+      out->emplace_back(r, m.to);
+      continue;
+    }
+    EGRET_CHECK(temps.borrow[c].valid() && temps.save_slot[c].is_stack());
+    const Allocation b = Allocation::Reg(temps.borrow[c]), save = temps.save_slot[c];
+    out->emplace_back(b, save);
+    out->emplace_back(m.from, b);
+    out->emplace_back(b, m.to);
+    out->emplace_back(save, b);
+    used_save_slot_[c] = true;
   }
 }
 
-void ParallelMoveResolver::ResolveMoves(const PReg* scratch, const Allocation* cycle_slot,
+void ParallelMoveResolver::ResolveMoves(std::span<const Move> moves, const Temps& temps,
                                         std::vector<std::pair<Allocation, Allocation>>* out) {
+  pending_.clear();
+  for (const Move& m : moves)
+    if (!(m.from == m.to)) pending_.push_back(m);
   if (pending_.empty()) return;
   const uint32_t n = static_cast<uint32_t>(pending_.size());
   next_reader_.assign(n, kNone);
@@ -67,11 +77,41 @@ void ParallelMoveResolver::ResolveMoves(const PReg* scratch, const Allocation* c
     touched_.push_back(d);
     touched_.push_back(s);
   }
+  // The register temporary of each class, looked up on first need (see the header).
+  PReg temp_reg[kNumRegClasses];
+  bool temp_known[kNumRegClasses] = {false, false};
+  auto temp = [&](int c) {
+    if (temps.scratch[c].valid()) return temps.scratch[c];
+    if (!temp_known[c]) {
+      temp_known[c] = true;
+      if (temps.source != nullptr) {
+        PRegSet busy;  // identity moves included: their register holds a live value too
+        for (const Move& m : moves) {
+          if (m.from.is_reg()) busy.Add(m.from.reg());
+          if (m.to.is_reg()) busy.Add(m.to.reg());
+        }
+        temp_reg[c] = temps.source->FreeReg(static_cast<RegClass>(c), busy);
+      }
+    }
+    return temp_reg[c];
+  };
   auto emit = [&](Allocation from, Allocation to, RegClass cls) {
     if (from.is_stack() && to.is_stack()) {
-      const Allocation tmp = Allocation::Reg(scratch[static_cast<int>(cls)]);
-      out->emplace_back(from, tmp);
-      out->emplace_back(tmp, to);
+      const int c = static_cast<int>(cls);
+      const PReg r = temp(c);
+      if (r.valid()) {
+        out->emplace_back(from, Allocation::Reg(r));
+        out->emplace_back(Allocation::Reg(r), to);
+        return;
+      }
+      EGRET_CHECK(temps.borrow[c].valid() && temps.save_slot[c].is_stack());
+      const Allocation b = Allocation::Reg(temps.borrow[c]), save = temps.save_slot[c];
+      out->emplace_back(b, save);
+      out->emplace_back(from, b);
+      out->emplace_back(b, to);
+      out->emplace_back(save, b);
+      used_save_slot_[c] = true;
+      ++borrowed_moves_;
     } else {
       out->emplace_back(from, to);
     }
@@ -103,9 +143,12 @@ void ParallelMoveResolver::ResolveMoves(const PReg* scratch, const Allocation* c
     // pending_[scan] is on a cycle: park its destination's value in a temporary.
     const Move& m = pending_[scan];
     const int c = static_cast<int>(m.cls);
-    Allocation tmp = Allocation::Reg(scratch[c]);
-    if (stack_to_stack[c] > 0) {
-      tmp = cycle_slot[c];
+    // Only while no stack-to-stack move is pending may the register temporary hold the
+    // parked value (those moves need it); otherwise, or without one, the cycle slot does.
+    const PReg temp_reg_c = stack_to_stack[c] > 0 ? PReg() : temp(c);
+    Allocation tmp = Allocation::Reg(temp_reg_c);
+    if (!temp_reg_c.valid()) {
+      tmp = temps.cycle_slot[c];
       used_cycle_slot_[c] = true;
     }
     emit(m.to, tmp, m.cls);
@@ -125,6 +168,21 @@ void ParallelMoveResolver::ResolveMoves(const PReg* scratch, const Allocation* c
     reader_count_[k] = 0;
     first_reader_[k] = kNone;
   }
+}
+
+PReg UnmentionedRegScratch::FreeReg(RegClass cls, const PRegSet& busy) {
+  const int c = static_cast<int>(cls);
+  for (const auto* list : {&env_.preferred[c], &env_.non_preferred[c]})
+    for (PReg r : *list)
+      if (!busy.Contains(r)) return r;
+  return PReg();
+}
+
+PReg FirstAllocatable(const MachineEnv& env, RegClass cls) {
+  const int c = static_cast<int>(cls);
+  if (!env.preferred[c].empty()) return env.preferred[c][0];
+  if (!env.non_preferred[c].empty()) return env.non_preferred[c][0];
+  return PReg();
 }
 
 }  // namespace egret::regalloc

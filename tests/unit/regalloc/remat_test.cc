@@ -294,23 +294,38 @@ TEST(Remat, ValidateRejectsValuesThatCannotBeRecomputed) {
 }
 
 // Parallel moves: a rematerialization reads nothing, so it runs after every move that reads its
-// destination; one into a slot goes through the scratch register.
+// destination; one into a slot goes through the scratch register, or without one borrows a
+// register around it (saved and restored, like a stack-to-stack move).
 TEST(Remat, ParallelMoveRunsRematsLast) {
-  const PReg scratch[kNumRegClasses] = {PReg(RegClass::kInt, 63), PReg(RegClass::kFloat, 63)};
-  const Allocation cycle[kNumRegClasses] = {Allocation::Stack(100), Allocation::Stack(101)};
   const Allocation a0 = Allocation::Reg(r0), a1 = Allocation::Reg(r1), s3 = Allocation::Stack(3);
   std::vector<ParallelMoveResolver::Move> moves = {
       {Allocation::Remat(7), a0, RegClass::kInt},
       {a0, a1, RegClass::kInt},
       {Allocation::Remat(8), s3, RegClass::kInt},
   };
+  ParallelMoveResolver::Temps temps;
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    temps.cycle_slot[c] = Allocation::Stack(100 + c);
+    temps.borrow[c] = PReg(static_cast<RegClass>(c), 2);
+    temps.save_slot[c] = Allocation::Stack(102 + c);
+  }
   ParallelMoveResolver resolver;
   std::vector<std::pair<Allocation, Allocation>> seq;
-  resolver.Resolve(moves, scratch, cycle, &seq);
-  const Allocation sc = Allocation::Reg(scratch[0]);
-  const std::vector<std::pair<Allocation, Allocation>> want = {
+  const Allocation b = Allocation::Reg(r2), save = Allocation::Stack(102);
+  resolver.Resolve(moves, temps, &seq);
+  const std::vector<std::pair<Allocation, Allocation>> borrowed = {
+      {a0, a1}, {Allocation::Remat(7), a0}, {b, save}, {Allocation::Remat(8), b}, {b, s3},
+      {save, b}};
+  EXPECT_EQ(seq, borrowed);
+  EXPECT_TRUE(resolver.used_save_slot(RegClass::kInt));
+
+  temps.scratch[0] = PReg(RegClass::kInt, 63);
+  const Allocation sc = Allocation::Reg(temps.scratch[0]);
+  seq.clear();
+  resolver.Resolve(moves, temps, &seq);
+  const std::vector<std::pair<Allocation, Allocation>> with_scratch = {
       {a0, a1}, {Allocation::Remat(7), a0}, {Allocation::Remat(8), sc}, {sc, s3}};
-  EXPECT_EQ(seq, want);
+  EXPECT_EQ(seq, with_scratch);
 }
 
 }  // namespace
