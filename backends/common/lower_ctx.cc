@@ -146,18 +146,9 @@ static Status RejectVectors(const LowerCtx& ctx) {
 Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   const ir::Function& f = ctx.f_;
   const ir::DataFlowGraph& dfg = ctx.dfg_;
-  ctx.lo_ = LowerOrder::Compute(f);
-  ctx.vreg_of_.assign(dfg.NumValues(), regalloc::VReg());
-  ctx.rules_ = &rules;
-  const LowerOrder& lo = ctx.lo_;
-  if (lo.order.empty()) return ctx.Unsupported("empty function");
-  if (lo.num_preds[f.EntryBlock().index] != 0) return ctx.Unsupported("branch to the entry block");
-  if (!rules.LowersVectors()) EGRET_TRY(RejectVectors(ctx));
-
-  // The loops of every VCode block, for the allocator's spill weights and split points: an IR
-  // block is in its natural loops; an edge block is in the innermost loop containing both ends
-  // of its edge (it runs once per traversal of the edge). Headers and parents as VCode indices.
-  // (Per thread and recomputed per function: the analyses keep their storage's capacity.)
+  // The loops steer the block layout (LowerOrder) and, below, the allocator's spill weights and
+  // split points. (Per thread and recomputed per function: the analyses keep their storage's
+  // capacity.)
   struct Analyses {
     ir::ControlFlowGraph cfg;
     ir::DominatorTree domtree;
@@ -170,6 +161,17 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   domtree.Compute(f, cfg);
   ir::LoopAnalysis& loops = analyses.loops;
   loops.Compute(f, cfg, domtree);
+  ctx.lo_ = LowerOrder::Compute(f, loops);
+  ctx.vreg_of_.assign(dfg.NumValues(), regalloc::VReg());
+  ctx.rules_ = &rules;
+  const LowerOrder& lo = ctx.lo_;
+  if (lo.order.empty()) return ctx.Unsupported("empty function");
+  if (lo.num_preds[f.EntryBlock().index] != 0) return ctx.Unsupported("branch to the entry block");
+  if (!rules.LowersVectors()) EGRET_TRY(RejectVectors(ctx));
+
+  // The loops of every VCode block: an IR block is in its natural loops; an edge block is in
+  // the innermost loop containing both ends of its edge (it runs once per traversal of the
+  // edge). Headers and parents as VCode indices.
   std::vector<uint32_t>& depth = ctx.ra_.loop_depth;
   std::vector<uint32_t>& header = ctx.ra_.loop_header;
   std::vector<uint32_t>& parent = ctx.ra_.loop_parent;
