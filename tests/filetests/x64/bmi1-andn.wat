@@ -18,7 +18,7 @@
 ;; CHECK-NEXT: 5: retq
 ;; CHECK-LABEL: function %not_two_uses:
 ;; CHECK-NEXT: 0: notl %edx
-;; CHECK-NEXT: 2: movq %rdx, %rax
-;; CHECK-NEXT: 5: andl %esi, %eax
-;; CHECK-NEXT: 7: addl %edx, %eax
+;; CHECK-NEXT: 2: andl %edx, %esi
+;; CHECK-NEXT: 4: addl %edx, %esi
+;; CHECK-NEXT: 6: movq %rsi, %rax
 ;; CHECK-NEXT: 9: retq

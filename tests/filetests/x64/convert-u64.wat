@@ -9,12 +9,11 @@
 ;; CHECK-NEXT: 3: testq %rsi, %rsi
 ;; CHECK-NEXT: 6: js 0xf
 ;; CHECK-NEXT: 8: cvtsi2sdq %rsi, %xmm0
-;; CHECK-NEXT: d: jmp 0x28
-;; CHECK-NEXT: f: movq %rsi, %r10
-;; CHECK-NEXT: 12: shrq $1, %r10
-;; CHECK-NEXT: 15: movq %rsi, %r11
-;; CHECK-NEXT: 18: andq $1, %r11
-;; CHECK-NEXT: 1c: orq %r11, %r10
-;; CHECK-NEXT: 1f: cvtsi2sdq %r10, %xmm0
-;; CHECK-NEXT: 24: addsd %xmm0, %xmm0
-;; CHECK-NEXT: 28: retq
+;; CHECK-NEXT: d: jmp 0x24
+;; CHECK-NEXT: f: movq %rsi, %rax
+;; CHECK-NEXT: 12: shrq $1, %rax
+;; CHECK-NEXT: 15: jae 0x1b
+;; CHECK-NEXT: 17: orq $1, %rax
+;; CHECK-NEXT: 1b: cvtsi2sdq %rax, %xmm0
+;; CHECK-NEXT: 20: addsd %xmm0, %xmm0
+;; CHECK-NEXT: 24: retq

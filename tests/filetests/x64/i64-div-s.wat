@@ -8,14 +8,13 @@
 ;; CHECK-NEXT: 0: movq %rsi, %rax
 ;; CHECK-NEXT: 3: movq %rdx, %rcx
 ;; CHECK-NEXT: 6: testq %rcx, %rcx
-;; CHECK-NEXT: 9: je 0x26
+;; CHECK-NEXT: 9: je 0x1d
 ;; CHECK-NEXT: b: cmpq $-1, %rcx
-;; CHECK-NEXT: f: jne 0x20
-;; CHECK-NEXT: 11: movabsq $0x8000000000000000, %r10
-;; CHECK-NEXT: 1b: cmpq %r10, %rax
-;; CHECK-NEXT: 1e: je 0x28
-;; CHECK-NEXT: 20: cqto
-;; CHECK-NEXT: 22: idivq %rcx
-;; CHECK-NEXT: 25: retq
-;; CHECK-NEXT: 26: ud2
-;; CHECK-NEXT: 28: ud2
+;; CHECK-NEXT: f: jne 0x17
+;; CHECK-NEXT: 11: cmpq $1, %rax
+;; CHECK-NEXT: 15: jo 0x1f
+;; CHECK-NEXT: 17: cqto
+;; CHECK-NEXT: 19: idivq %rcx
+;; CHECK-NEXT: 1c: retq
+;; CHECK-NEXT: 1d: ud2
+;; CHECK-NEXT: 1f: ud2
