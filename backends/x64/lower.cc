@@ -240,9 +240,16 @@ class Lowerer final : public backend::LowerRules {
 
   // ---- Matchers, asked at the use.
   // The compare that `user` (brif, select, trapz, trapnz) tests on the flags instead of a
-  // materialized boolean: an icmp/icmp_imm (or, for brif, an fcmp) in the same block whose only
-  // use is `user`'s condition. Invalid when there is none.
+  // materialized boolean: an icmp/icmp_imm (or, for brif, an fcmp) whose only use is `user`'s
+  // condition, in the same block or in the block that branches to `user`'s block as its only
+  // predecessor (CompareReachesBlock: the compare is re-emitted at the user, its operands kept
+  // live across the edge). Invalid when there is none.
   ir::Inst SinkableCompare(ir::Inst user) const;
+  // Whether compare `cmp` may be re-emitted in block `b`, the block of its only user, when
+  // they differ: `b`'s only predecessor edge comes from the jump or brif ending `cmp`'s block
+  // (SSA already makes the operands available there; this bounds how far their live ranges
+  // grow).
+  bool CompareReachesBlock(ir::Inst cmp, ir::Block b) const;
   // Where compare `cmp` executes: its user when SinkableCompare sinks it there, else itself.
   ir::Inst CompareSite(ir::Inst cmp) const;
   // The operand of icmp/icmp_imm `cmp` that is a plain i32/i64 load folded into the compare as
@@ -389,12 +396,28 @@ ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
       return ir::Inst();
   }
   const ir::Value c = d.args[0];
-  if (!ctx_.CanSinkInto(c, user)) return ir::Inst();
   const ir::Inst di = DefInstId(c);
+  if (!di.valid() || ctx_.UseCount(c) != 1) return ir::Inst();
+  if (ctx_.BlockOf(di) != ctx_.BlockOf(user) && !CompareReachesBlock(di, ctx_.BlockOf(user)))
+    return ir::Inst();
   const Opcode op = dfg_[di].opcode;
   if (op == Opcode::kIcmp || op == Opcode::kIcmpImm || (allow_float && op == Opcode::kFcmp))
     return di;
   return ir::Inst();
+}
+
+bool Lowerer::CompareReachesBlock(ir::Inst cmp, ir::Block b) const {
+  // `b` must have exactly one predecessor edge, from the terminator of the compare's block (a
+  // jump or a brif): then every path to the user passes the compare's block right before it,
+  // and the operands' live ranges grow only over that block's tail and the edge (never around a
+  // loop: a block with a single predecessor is not a loop header).
+  if (ctx_.order().num_preds[b.index] != 1) return false;
+  const ir::Inst term = f_.layout.LastInst(ctx_.BlockOf(cmp));
+  if (!term.valid()) return false;
+  const ir::InstData& t = dfg_[term];
+  if (t.opcode == Opcode::kJump) return t.dest[0].block == b;
+  if (t.opcode == Opcode::kBrif) return t.dest[0].block == b || t.dest[1].block == b;
+  return false;
 }
 
 ir::Inst Lowerer::CompareSite(ir::Inst cmp) const {
