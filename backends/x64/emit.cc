@@ -378,6 +378,7 @@ CondCode Emitter::Compare(uint32_t i, const MInst& m) {
       Put(Inst::AluMI(AluOp::kCmp, m.size, MemOperand(i, m), m.imm));
       return m.cc;
     case CondKind::kFloat:
+    case CondKind::kMask:
       break;
   }
   EGRET_CHECK(false);
@@ -888,7 +889,34 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       return;
     }
     case MOp::kSelect: {
-      const CondCode cc = Compare(i, m);
+      if (m.cond == CondKind::kMask) {
+        // d (holding x) = y ^ ((x ^ y) & mask): x where the mask is all ones, else y, bit for
+        // bit (NaN payloads included), no branch and no temporary.
+        const Xmm y = X(i, o.y), d = X(i, o.dst), mask = X(i, o.a);
+        if (d == y) return;  // y is x itself
+        const SseOp x_or = m.fp64 ? SseOp::kXorpd : SseOp::kXorps;
+        Put(Inst::SseRR(x_or, d, y));
+        Put(Inst::SseRR(m.fp64 ? SseOp::kAndpd : SseOp::kAndps, d, mask));
+        Put(Inst::SseRR(x_or, d, y));
+        return;
+      }
+      CondCode cc;
+      if (m.cond == CondKind::kFloat) {
+        // A loop-carried float min/max (lower.cc, LoopCarriedSelect): lt/le/gt/ge/ord/uno, one
+        // ucomis and a condition on CF/ZF or PF alone (eq/ne are always masks).
+        const Xmm a = X(i, o.a), b = X(i, o.b);
+        const SseOp ucomis = m.fp64 ? SseOp::kUcomisd : SseOp::kUcomiss;
+        const auto fcc = static_cast<ir::FloatCC>(m.fcc);
+        EGRET_CHECK(fcc != ir::FloatCC::kEq && fcc != ir::FloatCC::kNe);
+        const bool swap = fcc == ir::FloatCC::kLt || fcc == ir::FloatCC::kLe;
+        Put(Inst::SseRR(ucomis, swap ? b : a, swap ? a : b));
+        cc = fcc == ir::FloatCC::kOrd                             ? CondCode::kNp
+             : fcc == ir::FloatCC::kUno                           ? CondCode::kP
+             : fcc == ir::FloatCC::kGt || fcc == ir::FloatCC::kLt ? CondCode::kA
+                                                                  : CondCode::kAe;
+      } else {
+        cc = Compare(i, m);
+      }
       if (m.fp) {
         // d already holds x; replace it with y when the condition is false.
         const Xmm y = X(i, o.y), d = X(i, o.dst);
@@ -1058,6 +1086,8 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
         Put(Inst::SseRM(m.sse, X(i, o.dst), MemOperand(i, m)));
       } else if (m.imm_operand) {  // a constant from the pool
         Put(Inst::SseRM(m.sse, X(i, o.dst), Rip(Const(static_cast<uint64_t>(m.imm), m.fp64))));
+      } else if (GetSseOpInfo(m.sse).has_imm8) {  // cmpss/cmpsd: the predicate in `imm`
+        Put(Inst::SseRRImm(m.sse, X(i, o.dst), X(i, o.b), static_cast<uint8_t>(m.imm)));
       } else {
         Put(Inst::SseRR(m.sse, X(i, o.dst), X(i, o.b)));
       }

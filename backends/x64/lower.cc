@@ -240,10 +240,10 @@ class Lowerer final : public backend::LowerRules {
 
   // ---- Matchers, asked at the use.
   // The compare that `user` (brif, select, trapz, trapnz) tests on the flags instead of a
-  // materialized boolean: an icmp/icmp_imm (or, for brif, an fcmp) whose only use is `user`'s
-  // condition, in the same block or in the block that branches to `user`'s block as its only
-  // predecessor (CompareReachesBlock: the compare is re-emitted at the user, its operands kept
-  // live across the edge). Invalid when there is none.
+  // materialized boolean: an icmp/icmp_imm (or, for brif and an f32/f64 select, an fcmp) whose
+  // only use is `user`'s condition, in the same block or in the block that branches to `user`'s
+  // block as its only predecessor (CompareReachesBlock: the compare is re-emitted at the user,
+  // its operands kept live across the edge). Invalid when there is none.
   ir::Inst SinkableCompare(ir::Inst user) const;
   // Whether compare `cmp` may be re-emitted in block `b`, the block of its only user, when
   // they differ: `b`'s only predecessor edge comes from the jump or brif ending `cmp`'s block
@@ -324,6 +324,16 @@ class Lowerer final : public backend::LowerRules {
   Status LowerIcmp(ir::Inst i);
   Status LowerFcmp(ir::Inst i);
   Status LowerSelect(ir::Inst i);
+  // select `i` of an f32/f64 on fcmp `cmp` of the same type, without a branch: the mask
+  // cmpss/cmpsd(a, b) (kSseBin), then d = y ^ ((x ^ y) & mask) (kSelect, CondKind::kMask).
+  void LowerFloatMaskSelect(ir::Inst i, ir::Inst cmp);
+  // Whether float select `i` on fcmp `cmp` is a loop-carried min/max: a compared value is also
+  // a selected one, a block parameter, and the select's only use is the branch passing the
+  // result back as that parameter (`m = select(x, m, x > m)` around a loop). A mask would put
+  // cmpsd+xor+and+xor (about 7 cycles) on that recurrence every iteration; a branch that is
+  // predicted costs nothing there, and a running min/max rarely changes (measured: docs/x64.md,
+  // "Float select").
+  bool LoopCarriedSelect(ir::Inst i, ir::Inst cmp) const;
   Status LowerExtend(ir::Inst i);
   Status LowerFloatArith(ir::Inst i);
   Status LowerFminmax(ir::Inst i);
@@ -388,7 +398,14 @@ ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
     case Opcode::kBrif:
       allow_float = true;
       break;
-    case Opcode::kSelect:
+    case Opcode::kSelect: {
+      // An f32/f64 select on a compare of its own type is a branchless mask (LowerSelect).
+      const Type t = dfg_.ValueType(dfg_.FirstResult(user));
+      const ir::Inst di = DefInstId(d.args[0]);
+      allow_float = (t == Type::kF32 || t == Type::kF64) && di.valid() &&
+                    dfg_[di].opcode == Opcode::kFcmp && dfg_.ValueType(dfg_[di].args[0]) == t;
+      break;
+    }
     case Opcode::kTrapz:
     case Opcode::kTrapnz:
       break;
@@ -1773,8 +1790,17 @@ Status Lowerer::LowerFcmp(ir::Inst i) {
 
 Status Lowerer::LowerSelect(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
+  const ir::Inst sunk = SinkableCompare(i);
+  if (sunk.valid() && dfg_[sunk].opcode == Opcode::kFcmp) {
+    const auto fcc = static_cast<ir::FloatCC>(dfg_[sunk].cond);
+    if (fcc == ir::FloatCC::kEq || fcc == ir::FloatCC::kNe || !LoopCarriedSelect(i, sunk)) {
+      LowerFloatMaskSelect(i, sunk);
+      return Status::Ok();
+    }
+    // A loop-carried min/max keeps the branch, on the flags of one ucomis (emit.cc).
+  }
   MInst m;
-  Cond c = CondOf(d.args[0], SinkableCompare(i).valid(), i);
+  Cond c = CondOf(d.args[0], sunk.valid(), i);
   m.op = MOp::kSelect;
   ops_.clear();
   PushCondOperands(c, &m, &ops_);
@@ -1788,6 +1814,83 @@ Status Lowerer::LowerSelect(ir::Inst i) {
   ops_.push_back(Operand::ReuseDef(Result(i), x_index));
   EmitSpan(m, ops_);
   return Status::Ok();
+}
+
+bool Lowerer::LoopCarriedSelect(ir::Inst i, ir::Inst cmp) const {
+  const ir::InstData& d = dfg_[i];
+  const ir::InstData& cd = dfg_[cmp];
+  // The result's only use passes it back as the compared block parameter itself.
+  const ir::Value r = dfg_.FirstResult(i);
+  const ir::Inst u = ctx_.SoleUser(r);
+  if (!u.valid()) return false;
+  const ir::InstData& ud = dfg_[u];
+  const int num_dests = ud.opcode == Opcode::kJump ? 1 : ud.opcode == Opcode::kBrif ? 2 : 0;
+  for (int k = 0; k < 2; ++k) {
+    const ir::Value v = Resolve(cd.args[k]);
+    if (v != Resolve(d.args[1]) && v != Resolve(d.args[2])) continue;
+    const ir::ValueData& vd = dfg_.ValueInfo(v);
+    if (vd.kind != ir::ValueKind::kParam) continue;
+    for (int e = 0; e < num_dests; ++e) {
+      if (ud.dest[e].block.index != vd.def) continue;
+      const auto args = dfg_.pool().Get(ud.dest[e].args);
+      if (vd.num < args.size() && Resolve(args[vd.num]) == Resolve(r)) return true;
+    }
+  }
+  return false;
+}
+
+void Lowerer::LowerFloatMaskSelect(ir::Inst i, ir::Inst cmp) {
+  const ir::InstData& d = dfg_[i];
+  const ir::InstData& cd = dfg_[cmp];
+  const bool f64 = ResultType(i) == Type::kF64;  // the compare's type too (SinkableCompare)
+  // cmpss/cmpsd predicates: eq 0, lt 1, le 2, unord 3, neq 4, ord 7; false on NaN except neq
+  // and unord, as Wasm's ne; gt/ge are lt/le with the operands swapped.
+  uint8_t pred = 0;
+  bool swap = false;
+  switch (static_cast<ir::FloatCC>(cd.cond)) {
+    case ir::FloatCC::kEq:
+      pred = 0;
+      break;
+    case ir::FloatCC::kNe:
+      pred = 4;
+      break;
+    case ir::FloatCC::kLt:
+      pred = 1;
+      break;
+    case ir::FloatCC::kLe:
+      pred = 2;
+      break;
+    case ir::FloatCC::kGt:
+      pred = 1;
+      swap = true;
+      break;
+    case ir::FloatCC::kGe:
+      pred = 2;
+      swap = true;
+      break;
+    case ir::FloatCC::kOrd:
+      pred = 7;
+      break;
+    case ir::FloatCC::kUno:
+      pred = 3;
+      break;
+  }
+  MInst k;
+  k.op = MOp::kSseBin;
+  k.sse = f64 ? SseOp::kCmpsd : SseOp::kCmpss;
+  k.fp = true;
+  k.fp64 = f64;
+  k.imm = pred;
+  const VReg a = Use(cd.args[swap ? 1 : 0]), b = Use(cd.args[swap ? 0 : 1]);
+  const VReg mask = NewVReg(ResultType(i));
+  Emit(k, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(mask, 0)});
+  MInst m;
+  m.op = MOp::kSelect;
+  m.cond = CondKind::kMask;
+  m.fp = true;
+  m.fp64 = f64;
+  const VReg x = Use(d.args[1]), y = Use(d.args[2]);
+  Emit(m, {Operand::Use(mask), Operand::Use(x), Operand::Use(y), Operand::ReuseDef(Result(i), 1)});
 }
 
 Status Lowerer::LowerExtend(ir::Inst i) {

@@ -88,7 +88,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
   const bool cond_mem = m.cond == CondKind::kIntRM || m.cond == CondKind::kIntMI;
   const auto cond_ops = static_cast<int8_t>((cond_two_regs                ? 2
                                              : m.cond == CondKind::kIntMI ? 0
-                                                                          : 1) +
+                                                                          : 1) +  // kMask: 1
                                             (cond_mem ? (m.base_op >= 0) + (m.index_op >= 0) : 0));
   const int8_t cond_a = m.cond == CondKind::kIntMI ? -1 : 0;
   switch (m.op) {
