@@ -377,6 +377,14 @@ CondCode Emitter::Compare(uint32_t i, const MInst& m) {
       if (m.can_trap) buf_.AddTrap(m.trap);
       Put(Inst::AluMI(AluOp::kCmp, m.size, MemOperand(i, m), m.imm));
       return m.cc;
+    case CondKind::kTestRR:
+      Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.b)));
+      return m.cc;
+    case CondKind::kTestRI:
+      // Only ZF is read (e/ne): a mask that fits a byte tests the low byte (`testb $1, %dl`,
+      // 3 bytes against 6 for `testl`; the bits above are zero in the mask either way).
+      Put(Inst::TestRI(m.imm >= 0 && m.imm <= 0xff ? OpSize::k8 : m.size, G(i, o.a), m.imm));
+      return m.cc;
     case CondKind::kFloat:
     case CondKind::kMask:
       break;

@@ -245,8 +245,9 @@ class Lowerer final : public backend::LowerRules {
   // block as its only predecessor (CompareReachesBlock: the compare is re-emitted at the user,
   // its operands kept live across the edge). Invalid when there is none.
   ir::Inst SinkableCompare(ir::Inst user) const;
-  // Whether compare `cmp` may be re-emitted in block `b`, the block of its only user, when
-  // they differ: `b`'s only predecessor edge comes from the jump or brif ending `cmp`'s block
+  // Whether compare `cmp` (or a tested band: TestedAnd) may be re-emitted in block `b`, the
+  // block of its only user, when they differ: `b`'s only predecessor edge comes from the jump or
+  // brif ending `cmp`'s block
   // (SSA already makes the operands available there; this bounds how far their live ranges
   // grow).
   bool CompareReachesBlock(ir::Inst cmp, ir::Block b) const;
@@ -262,6 +263,16 @@ class Lowerer final : public backend::LowerRules {
   // then tests memory directly (`cmpl $0, mem`); at a conditional trap only a load that cannot
   // trap. Invalid when none.
   ir::Value TestedLoad(ir::Inst user) const;
+  // The band/band_imm whose result the condition of `user` (brif, select, trapz, trapnz) only
+  // tests against zero, which then emits nothing: the user does `test a, b` / `test $imm, a`
+  // (the flags of the and without writing it, so no copy of a live operand). The condition is
+  // the band itself (holds when non-zero) or a sunk icmp/icmp_imm eq/ne of it against 0; the
+  // band is used only there, in the block of what consumes it or in the block whose edge is the
+  // only way into the user's (CompareReachesBlock), not an andn (AndnOperand) and, with a
+  // constant, one that fits an imm32 at its width. Invalid when none.
+  ir::Inst TestedAnd(ir::Inst user) const;
+  // Whether band/band_imm `i` is TestedAnd of its user (or of its icmp's user).
+  bool IsTestedAnd(ir::Inst i) const;
   // The width a load instruction reads: its type's for `load` (i32: k32, else k64), the memory
   // width for the extending loads, k64 for anything else.
   OpSize LoadWidth(ir::Inst li) const;
@@ -475,6 +486,59 @@ ir::Value Lowerer::CompareLoadOperand(ir::Inst cmp) const {
     if (ctx_.OnlyPureBetween(li, site)) return Resolve(v);
   }
   return ir::Value();
+}
+
+ir::Inst Lowerer::TestedAnd(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  switch (d.opcode) {
+    case Opcode::kBrif:
+    case Opcode::kSelect:
+    case Opcode::kTrapz:
+    case Opcode::kTrapnz:
+      break;
+    default:
+      return ir::Inst();
+  }
+  ir::Value v = d.args[0];
+  ir::Inst anchor = user;
+  const ir::Inst cmp = SinkableCompare(user);
+  if (cmp.valid()) {
+    const ir::InstData& c = dfg_[cmp];
+    if (c.opcode == Opcode::kFcmp) return ir::Inst();
+    const auto cc = static_cast<ir::IntCC>(c.cond);
+    if (cc != ir::IntCC::kEq && cc != ir::IntCC::kNe) return ir::Inst();
+    int64_t zero = c.imm;
+    if (c.opcode == Opcode::kIcmp && !IsIconst(c.args[1], &zero)) return ir::Inst();
+    if (zero != 0) return ir::Inst();
+    v = c.args[0];
+    anchor = cmp;
+  }
+  const ir::Inst a = DefInstId(v);
+  if (!ctx_.CanSinkInto(v, anchor) &&
+      !(a.valid() && ctx_.UseCount(v) == 1 && CompareReachesBlock(a, ctx_.BlockOf(anchor))))
+    return ir::Inst();
+  const ir::InstData& ad = dfg_[a];
+  const Type t = dfg_.ValueType(Resolve(v));
+  if (t != Type::kI32 && t != Type::kI64) return ir::Inst();
+  int32_t imm32;
+  if (ad.opcode == Opcode::kBandImm) return ImmOperand(ad.imm, SizeOf(t), &imm32) ? a : ir::Inst();
+  if (ad.opcode != Opcode::kBand || AndnOperand(a).valid()) return ir::Inst();
+  for (int k = 0; k < 2; ++k) {
+    int64_t imm;
+    if (IsIconst(ad.args[k], &imm) && !ImmOperand(imm, SizeOf(t), &imm32)) return ir::Inst();
+  }
+  return a;
+}
+
+bool Lowerer::IsTestedAnd(ir::Inst i) const {
+  ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+  if (!u.valid()) return false;
+  const Opcode op = dfg_[u].opcode;
+  if (op == Opcode::kIcmp || op == Opcode::kIcmpImm) {
+    u = ctx_.SoleUser(dfg_.FirstResult(u));
+    if (!u.valid()) return false;
+  }
+  return TestedAnd(u) == i;
 }
 
 OpSize Lowerer::LoadWidth(ir::Inst li) const {
@@ -744,12 +808,14 @@ ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
 bool Lowerer::IsSunk(ir::Inst i) const {
   const ir::InstData& d = dfg_[i];
   switch (d.opcode) {
-    case Opcode::kIsub:
     case Opcode::kBand:
+    case Opcode::kBandImm:
+      // Tested by its user's `test`, or the operation of a read-modify-write store.
+      return IsTestedAnd(i) || RmwStoreOf(i, /*as_load=*/false).valid();
+    case Opcode::kIsub:
     case Opcode::kBor:
     case Opcode::kBxor:
     case Opcode::kIaddImm:
-    case Opcode::kBandImm:
     case Opcode::kBorImm:
     case Opcode::kBxorImm:
       // The operation of a read-modify-write store.
@@ -817,6 +883,37 @@ bool Lowerer::IsSunk(ir::Inst i) const {
 
 Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
   Cond out;
+  const ir::Inst tested = user.valid() ? TestedAnd(user) : ir::Inst();
+  if (tested.valid()) {
+    // `test a, b` / `test $imm, a`: holds when a & b != 0, or == 0 for a sunk icmp eq.
+    const ir::InstData& ad = dfg_[tested];
+    out.cc = CondCode::kNe;
+    if (fold && static_cast<ir::IntCC>(dfg_[DefInstId(c)].cond) == ir::IntCC::kEq)
+      out.cc = CondCode::kE;
+    const Type t = dfg_.ValueType(dfg_.FirstResult(tested));
+    out.size = AluSize(t);
+    int64_t imm = ad.imm;
+    int32_t imm32 = 0;
+    ir::Value reg = ad.args[0];
+    bool has_imm = ad.opcode == Opcode::kBandImm;
+    if (!has_imm && IsIconst(ad.args[1], &imm)) {
+      has_imm = true;
+    } else if (!has_imm && IsIconst(ad.args[0], &imm)) {
+      has_imm = true;
+      reg = ad.args[1];
+    }
+    if (has_imm) {
+      EGRET_CHECK(ImmOperand(imm, out.size, &imm32));  // TestedAnd checked it
+      out.kind = CondKind::kTestRI;
+      out.imm = imm32;
+      out.a = Use(reg);
+    } else {
+      out.kind = CondKind::kTestRR;
+      out.a = Use(ad.args[0]);
+      out.b = Use(ad.args[1]);
+    }
+    return out;
+  }
   if (!fold && user.valid() && TestedLoad(user).valid()) {  // `cmp $0, mem`: holds when != 0
     out.kind = CondKind::kIntMI;
     out.cc = CondCode::kNe;
@@ -909,7 +1006,8 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
   m->size = c.size;
   m->imm = c.imm;
   if (c.kind != CondKind::kIntMI) ops->push_back(Operand::Use(c.a));
-  if (c.kind == CondKind::kIntRR || c.kind == CondKind::kFloat) ops->push_back(Operand::Use(c.b));
+  if (c.kind == CondKind::kIntRR || c.kind == CondKind::kFloat || c.kind == CondKind::kTestRR)
+    ops->push_back(Operand::Use(c.b));
   if (c.load.valid()) {  // the folded load's addressing mode (AddressOperands pushes to ops_)
     EGRET_CHECK(ops == &ops_);
     const ir::InstData& l = dfg_[c.load];

@@ -12,21 +12,20 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x34
+;; CHECK-NEXT: b: jb 0x31
 ;; CHECK-NEXT: d: mfence
 ;; CHECK-NEXT: 10: movl %esi, %esi
-;; CHECK-NEXT: 12: movq %rsi, %rax
-;; CHECK-NEXT: 15: andq $3, %rax
-;; CHECK-NEXT: 19: jne 0x36
-;; CHECK-NEXT: 1b: leaq 4(%rsi), %rax
-;; CHECK-NEXT: 1f: cmpq 0x48(%rdi), %rax
-;; CHECK-NEXT: 23: ja 0x38
-;; CHECK-NEXT: 25: addq 0x40(%rdi), %rsi
-;; CHECK-NEXT: 29: movq %rdx, %rax
-;; CHECK-NEXT: 2c: lock cmpxchgl %ecx, (%rsi)
-;; CHECK-NEXT: 30: movl %eax, %eax
-;; CHECK-NEXT: 32: popq %rbp
-;; CHECK-NEXT: 33: retq
-;; CHECK-NEXT: 34: ud2
-;; CHECK-NEXT: 36: ud2
-;; CHECK-NEXT: 38: ud2
+;; CHECK-NEXT: 12: testb $3, %sil
+;; CHECK-NEXT: 16: jne 0x33
+;; CHECK-NEXT: 18: leaq 4(%rsi), %rax
+;; CHECK-NEXT: 1c: cmpq 0x48(%rdi), %rax
+;; CHECK-NEXT: 20: ja 0x35
+;; CHECK-NEXT: 22: addq 0x40(%rdi), %rsi
+;; CHECK-NEXT: 26: movq %rdx, %rax
+;; CHECK-NEXT: 29: lock cmpxchgl %ecx, (%rsi)
+;; CHECK-NEXT: 2d: movl %eax, %eax
+;; CHECK-NEXT: 2f: popq %rbp
+;; CHECK-NEXT: 30: retq
+;; CHECK-NEXT: 31: ud2
+;; CHECK-NEXT: 33: ud2
+;; CHECK-NEXT: 35: ud2

@@ -11,21 +11,20 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x2b
+;; CHECK-NEXT: b: jb 0x26
 ;; CHECK-NEXT: d: movl %esi, %eax
-;; CHECK-NEXT: f: movq %rax, %rcx
-;; CHECK-NEXT: 12: andq $1, %rcx
-;; CHECK-NEXT: 16: jne 0x2d
-;; CHECK-NEXT: 18: leaq 2(%rax), %rcx
-;; CHECK-NEXT: 1c: cmpq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 20: ja 0x2f
-;; CHECK-NEXT: 22: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 26: movzwl (%rax), %eax
-;; CHECK-NEXT: 29: popq %rbp
-;; CHECK-NEXT: 2a: retq
-;; CHECK-NEXT: 2b: ud2
-;; CHECK-NEXT: 2d: ud2
-;; CHECK-NEXT: 2f: ud2
+;; CHECK-NEXT: f: testb $1, %al
+;; CHECK-NEXT: 11: jne 0x28
+;; CHECK-NEXT: 13: leaq 2(%rax), %rcx
+;; CHECK-NEXT: 17: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 1b: ja 0x2a
+;; CHECK-NEXT: 1d: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 21: movzwl (%rax), %eax
+;; CHECK-NEXT: 24: popq %rbp
+;; CHECK-NEXT: 25: retq
+;; CHECK-NEXT: 26: ud2
+;; CHECK-NEXT: 28: ud2
+;; CHECK-NEXT: 2a: ud2
 ;; CHECK-LABEL: function %store:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp

@@ -10,22 +10,21 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x36
+;; CHECK-NEXT: b: jb 0x32
 ;; CHECK-NEXT: d: movl %esi, %ecx
-;; CHECK-NEXT: f: movq %rcx, %rax
-;; CHECK-NEXT: 12: andq $1, %rax
-;; CHECK-NEXT: 16: jne 0x38
-;; CHECK-NEXT: 18: leaq 2(%rcx), %rax
-;; CHECK-NEXT: 1c: cmpq 0x48(%rdi), %rax
-;; CHECK-NEXT: 20: ja 0x3a
-;; CHECK-NEXT: 22: addq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 26: movzwl (%rcx), %eax
-;; CHECK-NEXT: 29: movl %eax, %esi
-;; CHECK-NEXT: 2b: orl %edx, %esi
-;; CHECK-NEXT: 2d: lock cmpxchgw %si, (%rcx)
-;; CHECK-NEXT: 32: jne 0x29
-;; CHECK-NEXT: 34: popq %rbp
-;; CHECK-NEXT: 35: retq
+;; CHECK-NEXT: f: testb $1, %cl
+;; CHECK-NEXT: 12: jne 0x34
+;; CHECK-NEXT: 14: leaq 2(%rcx), %rax
+;; CHECK-NEXT: 18: cmpq 0x48(%rdi), %rax
+;; CHECK-NEXT: 1c: ja 0x36
+;; CHECK-NEXT: 1e: addq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 22: movzwl (%rcx), %eax
+;; CHECK-NEXT: 25: movl %eax, %esi
+;; CHECK-NEXT: 27: orl %edx, %esi
+;; CHECK-NEXT: 29: lock cmpxchgw %si, (%rcx)
+;; CHECK-NEXT: 2e: jne 0x25
+;; CHECK-NEXT: 30: popq %rbp
+;; CHECK-NEXT: 31: retq
+;; CHECK-NEXT: 32: ud2
+;; CHECK-NEXT: 34: ud2
 ;; CHECK-NEXT: 36: ud2
-;; CHECK-NEXT: 38: ud2
-;; CHECK-NEXT: 3a: ud2

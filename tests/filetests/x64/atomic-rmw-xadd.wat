@@ -12,22 +12,21 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x30
+;; CHECK-NEXT: b: jb 0x2b
 ;; CHECK-NEXT: d: movl %esi, %eax
-;; CHECK-NEXT: f: movq %rax, %rcx
-;; CHECK-NEXT: 12: andq $7, %rcx
-;; CHECK-NEXT: 16: jne 0x32
-;; CHECK-NEXT: 18: leaq 8(%rax), %rcx
-;; CHECK-NEXT: 1c: cmpq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 20: ja 0x34
-;; CHECK-NEXT: 22: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 26: lock xaddq %rdx, (%rax)
-;; CHECK-NEXT: 2b: movq %rdx, %rax
-;; CHECK-NEXT: 2e: popq %rbp
-;; CHECK-NEXT: 2f: retq
-;; CHECK-NEXT: 30: ud2
-;; CHECK-NEXT: 32: ud2
-;; CHECK-NEXT: 34: ud2
+;; CHECK-NEXT: f: testb $7, %al
+;; CHECK-NEXT: 11: jne 0x2d
+;; CHECK-NEXT: 13: leaq 8(%rax), %rcx
+;; CHECK-NEXT: 17: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 1b: ja 0x2f
+;; CHECK-NEXT: 1d: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 21: lock xaddq %rdx, (%rax)
+;; CHECK-NEXT: 26: movq %rdx, %rax
+;; CHECK-NEXT: 29: popq %rbp
+;; CHECK-NEXT: 2a: retq
+;; CHECK-NEXT: 2b: ud2
+;; CHECK-NEXT: 2d: ud2
+;; CHECK-NEXT: 2f: ud2
 ;; CHECK-LABEL: function %sub8:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
@@ -52,19 +51,18 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x2d
+;; CHECK-NEXT: b: jb 0x28
 ;; CHECK-NEXT: d: movl %esi, %eax
-;; CHECK-NEXT: f: movq %rax, %rcx
-;; CHECK-NEXT: 12: andq $3, %rcx
-;; CHECK-NEXT: 16: jne 0x2f
-;; CHECK-NEXT: 18: leaq 4(%rax), %rcx
-;; CHECK-NEXT: 1c: cmpq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 20: ja 0x31
-;; CHECK-NEXT: 22: addq 0x40(%rdi), %rax
-;; CHECK-NEXT: 26: xchgl %edx, (%rax)
-;; CHECK-NEXT: 28: movq %rdx, %rax
-;; CHECK-NEXT: 2b: popq %rbp
-;; CHECK-NEXT: 2c: retq
-;; CHECK-NEXT: 2d: ud2
-;; CHECK-NEXT: 2f: ud2
-;; CHECK-NEXT: 31: ud2
+;; CHECK-NEXT: f: testb $3, %al
+;; CHECK-NEXT: 11: jne 0x2a
+;; CHECK-NEXT: 13: leaq 4(%rax), %rcx
+;; CHECK-NEXT: 17: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 1b: ja 0x2c
+;; CHECK-NEXT: 1d: addq 0x40(%rdi), %rax
+;; CHECK-NEXT: 21: xchgl %edx, (%rax)
+;; CHECK-NEXT: 23: movq %rdx, %rax
+;; CHECK-NEXT: 26: popq %rbp
+;; CHECK-NEXT: 27: retq
+;; CHECK-NEXT: 28: ud2
+;; CHECK-NEXT: 2a: ud2
+;; CHECK-NEXT: 2c: ud2
