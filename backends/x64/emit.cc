@@ -1053,9 +1053,20 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kFence:
       Put(Inst::Mfence());
       return;
-    case MOp::kLea:
-      Put(Inst::Lea(m.size, G(i, o.dst), MemOperand(i, m)));
+    case MOp::kLea: {
+      const Gpr d = G(i, o.dst);
+      if (m.index_op < 0 && m.disp != 0 && G(i, m.base_op) == d) {
+        // The allocator gave the result the base's register: `add $disp, %r` is the same
+        // operation (at 32 bits truncated and zero-extended alike, same length) and sets ZF/SF
+        // from the result, so a following test of it is dropped (`addl $8, %ecx; jne`). No
+        // MInst keeps flags live across another, so clobbering them here is safe.
+        Put(Inst::AluRI(AluOp::kAdd, m.size, d, m.disp));
+        flags_ = {true, d, m.size, i};
+        return;
+      }
+      Put(Inst::Lea(m.size, d, MemOperand(i, m)));
       return;
+    }
     case MOp::kExtend: {
       const Gpr a = G(i, o.a), d = G(i, o.dst);
       if (m.is_unsigned) {

@@ -91,7 +91,7 @@
 ;; CHECK-NEXT: 23: xorpd %xmm0, %xmm1
 ;; CHECK-NEXT: 27: andpd %xmm2, %xmm1
 ;; CHECK-NEXT: 2b: xorpd %xmm0, %xmm1
-;; CHECK-NEXT: 2f: leal 8(%rsi), %esi
+;; CHECK-NEXT: 2f: addl $8, %esi
 ;; CHECK-NEXT: 32: cmpl %edx, %esi
 ;; CHECK-NEXT: 34: jae 0x3b
 ;; CHECK-NEXT: 36: movaps %xmm1, %xmm0

@@ -74,8 +74,8 @@
 ;; CHECK-NEXT: 13: movl %esi, %edx
 ;; CHECK-NEXT: 15: cmpb $0, (%rax, %rdx)
 ;; CHECK-NEXT: 19: je 0x23
-;; CHECK-NEXT: 1b: leal 1(%rsi), %esi
-;; CHECK-NEXT: 1e: leal 1(%rcx), %ecx
+;; CHECK-NEXT: 1b: addl $1, %esi
+;; CHECK-NEXT: 1e: addl $1, %ecx
 ;; CHECK-NEXT: 21: jmp 0x13
 ;; CHECK-NEXT: 23: movq %rcx, %rax
 ;; CHECK-NEXT: 26: popq %rbp

@@ -28,7 +28,7 @@
 ;; CHECK-NEXT: 11: xorl %ecx, %ecx
 ;; CHECK-NEXT: 13: xorl %edx, %edx
 ;; CHECK-NEXT: 15: addl (%rax, %rdx), %ecx
-;; CHECK-NEXT: 18: leal 4(%rdx), %edx
+;; CHECK-NEXT: 18: addl $4, %edx
 ;; CHECK-NEXT: 1b: cmpl %esi, %edx
 ;; CHECK-NEXT: 1d: jb 0x15
 ;; CHECK-NEXT: 1f: movq %rcx, %rax
@@ -45,7 +45,7 @@
 ;; CHECK-NEXT: 11: xorl %ecx, %ecx
 ;; CHECK-NEXT: 13: movl %esi, %edi
 ;; CHECK-NEXT: 15: addl (%rax, %rdi), %ecx
-;; CHECK-NEXT: 18: leal 4(%rsi), %esi
+;; CHECK-NEXT: 18: addl $4, %esi
 ;; CHECK-NEXT: 1b: cmpl %edx, %esi
 ;; CHECK-NEXT: 1d: jb 0x13
 ;; CHECK-NEXT: 1f: movq %rcx, %rax
