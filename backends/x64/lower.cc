@@ -1656,6 +1656,21 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   int32_t imm32;
   bool have_imm = imm_form || IsIconst(d.args[1], &imm);
   const bool is_add = op == Opcode::kIadd || op == Opcode::kIaddImm;
+  if (have_imm && (op == Opcode::kBand || op == Opcode::kBandImm)) {
+    // x & 0xff / 0xffff (/ 0xffffffff at 64 bits) is a zero extension: movzbl, movzwl, movl,
+    // three-address (no copy when x lives on; the 64-bit mask has no imm32 form at all).
+    const uint64_t mask = m.size == OpSize::k32 ? static_cast<uint32_t>(imm) : imm;
+    const uint8_t from = mask == 0xff ? 8 : mask == 0xffff ? 16 : mask == 0xffffffff ? 32 : 0;
+    if (from != 0 && (from < 32 || m.size == OpSize::k64)) {
+      MInst e;
+      e.op = MOp::kExtend;
+      e.size = m.size;
+      e.is_unsigned = true;
+      e.extend_from = from;
+      Emit(e, {Operand::Use(Use(d.args[0])), Operand::Def(Result(i))});
+      return Status::Ok();
+    }
+  }
   if (have_imm && ImmOperand(imm, m.size, &imm32)) {
     if (is_add && ctx_.UseCount(d.args[0]) > 1) {
       // The operand lives on: `lea imm(a), d` instead of a copy and an add. At 32 bits lea
