@@ -740,9 +740,10 @@ void Emitter::EmitInst(uint32_t i) {
   const OperandSlots o = Slots(i);
   cur_srcloc_ = v_.srclocs[i];
   EmitInstBody(i, m, o);
-  if (m.op == MOp::kAlu && !m.vex) {
+  if (m.op == MOp::kAlu) {
     // add sub and or xor set ZF and SF from the result (of the register form, or of a folded
-    // load's operation: the destination is the result either way).
+    // load's operation: the destination is the result either way); so does BMI1 andn (the
+    // vex kAlu). Only ZF is read through FlagsAlreadySet (e/ne of the result).
     flags_ = {true, G(i, o.dst), m.size, i};
   } else if (flags_.inst != i) {
     flags_.valid = false;

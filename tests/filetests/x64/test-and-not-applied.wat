@@ -1,4 +1,4 @@
-;; Concept: an and stays an `and` when its result has another use (then the branch reuses its flags, no test), when it is compared with something other than 0 or by an ordering (lt), and when it is an andn (BMI1, x & ~y: the andn keeps its result, then a test).
+;; Concept: an and stays an `and` when its result has another use (then the branch reuses its flags, no test), when it is compared with something other than 0 or by an ordering (lt), and when it is an andn (BMI1, x & ~y: the andn keeps its result; it sets ZF, so the branch needs no test).
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (func $two_uses (param i32 i32) (result i32)
@@ -64,14 +64,13 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x24
+;; CHECK-NEXT: b: jb 0x22
 ;; CHECK-NEXT: d: andnl %esi, %edx, %eax
-;; CHECK-NEXT: 12: testl %eax, %eax
-;; CHECK-NEXT: 14: je 0x1d
-;; CHECK-NEXT: 16: movl $2, %eax
-;; CHECK-NEXT: 1b: popq %rbp
-;; CHECK-NEXT: 1c: retq
-;; CHECK-NEXT: 1d: movl $1, %eax
-;; CHECK-NEXT: 22: popq %rbp
-;; CHECK-NEXT: 23: retq
-;; CHECK-NEXT: 24: ud2
+;; CHECK-NEXT: 12: je 0x1b
+;; CHECK-NEXT: 14: movl $2, %eax
+;; CHECK-NEXT: 19: popq %rbp
+;; CHECK-NEXT: 1a: retq
+;; CHECK-NEXT: 1b: movl $1, %eax
+;; CHECK-NEXT: 20: popq %rbp
+;; CHECK-NEXT: 21: retq
+;; CHECK-NEXT: 22: ud2
