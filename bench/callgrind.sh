@@ -46,7 +46,8 @@ for a in "$@"; do
 done
 command -v valgrind >/dev/null || { echo "callgrind.sh: install valgrind (apt-get install valgrind)" >&2; exit 2; }
 [ -x "$EGRET" ] || { echo "callgrind.sh: no egret at $EGRET (make build, or set EGRET=)" >&2; exit 2; }
-if [ ${#names[@]} -eq 0 ]; then
+# (--per-byte and --stages take module paths and default to every program's path below.)
+if [ ${#names[@]} -eq 0 ] && [ $per_byte = 0 ]; then
   for f in "$PROGS"/*.wasm; do names+=("$(basename "$f" .wasm)"); done
 fi
 tmp=$(mktemp -d)

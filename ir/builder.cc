@@ -226,10 +226,11 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
           Value param = f_.dfg.AppendBlockParam(cur, type);
           var_params_.Insert(param);
           SetDef(cur, var, param);
+          // Each predecessor's value stays on results_ (the first predecessor's on top) until
+          // kFinishParam, which adds them as arguments only if the parameter is not trivial.
           work_.push_back({Work::kFinishChain, w.block, cur, Value(), 0});
           work_.push_back({Work::kFinishParam, cur, Block(), param, 0});
           for (uint32_t p = s.pred_head; p != kNone; p = pred_nodes_[p].next) {
-            work_.push_back({Work::kAddArg, cur, Block(), param, p});
             work_.push_back({Work::kUse, pred_nodes_[p].from, Block(), Value(), 0});
           }
           pending = true;
@@ -241,15 +242,11 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
         }
         break;
       }
-      case Work::kAddArg: {
-        Value v = results_.back();
-        results_.pop_back();
-        AddParamArg(w.block, w.param, w.pred, v);
+      case Work::kFinishParam: {
+        const Value r = FinishJoinParam(w.block, w.param);
+        results_.push_back(r);
         break;
       }
-      case Work::kFinishParam:
-        results_.push_back(TryRemoveTrivialParam(w.block, w.param));
-        break;
       case Work::kFinishChain:
         SetChainDefs(var, w.block, w.other, results_.back());
         break;
@@ -268,6 +265,48 @@ void FunctionBuilder::AddParamArg(Block target, Value param, uint32_t pred, Valu
   f_.dfg.ForEachDestMut(pred_nodes_[pred].branch, [&](BlockCall& bc) {
     if (bc.block == target) pool.Insert(bc.args, index, value);
   });
+}
+
+Value FunctionBuilder::FinishJoinParam(Block block, Value param) {
+  // The values read in the predecessors, on top of results_: the k-th predecessor of the list
+  // (from pred_head) at results_[size - 1 - k].
+  const uint32_t n = ssa_[block].num_preds;
+  EGRET_CHECK(results_.size() >= n);
+  const size_t top = results_.size() - 1;
+  const ValueData pd = f_.dfg.ValueInfo(param);
+  Value same;
+  bool trivial = pd.kind == ValueKind::kParam;
+  if (trivial) {
+    // Only this read's variable gets parameters meanwhile, and this block already has its
+    // definition: the parameter is still the block's last, so the arguments go at the end.
+    EGRET_CHECK(pd.def == block.index && pd.num + 1 == f_.dfg.BlockParams(block).size());
+    size_t k = 0;
+    for (uint32_t p = ssa_[block].pred_head; p != kNone && trivial; p = pred_nodes_[p].next, ++k) {
+      const Value a = f_.dfg.ResolveAliases(results_[top - k]);
+      if (a == same || a == param) continue;
+      if (same.valid()) {
+        trivial = false;
+      } else {
+        same = a;
+      }
+    }
+  }
+  Value r;
+  if (trivial && same.valid()) {
+    // What TryRemoveTrivialParam would do, without the arguments ever having been added.
+    f_.dfg.RemoveBlockParam(block, pd.num);
+    f_.dfg.MakeAlias(param, same);
+    var_params_.Erase(param);
+    r = same;
+  } else {
+    size_t k = 0;
+    for (uint32_t p = ssa_[block].pred_head; p != kNone; p = pred_nodes_[p].next, ++k) {
+      AddParamArg(block, param, p, results_[top - k]);
+    }
+    r = pd.kind == ValueKind::kParam ? param : f_.dfg.ResolveAliases(param);
+  }
+  results_.resize(results_.size() - n);
+  return r;
 }
 
 Value FunctionBuilder::TryRemoveTrivialParam(Block block, Value param) {

@@ -197,11 +197,11 @@ class FunctionBuilder {
   };
   // One step of UseVar's explicit work stack.
   struct Work {
-    enum Kind : uint8_t { kUse, kAddArg, kFinishParam, kFinishChain } kind;
-    Block block;    // kUse: where to read; kAddArg: the target; others: the param's block
-    Block other;    // kAddArg: unused; kFinishChain: the block the chain ends at
-    Value param;    // kAddArg, kFinishParam
-    uint32_t pred;  // kAddArg: the PredNode index
+    enum Kind : uint8_t { kUse, kFinishParam, kFinishChain } kind;
+    Block block;    // kUse: where to read; others: the param's block
+    Block other;    // kFinishChain: the block the chain ends at
+    Value param;    // kFinishParam
+    uint32_t pred;  // unused
   };
 
   // Definitions of the current block live in a dense per-variable cache (most reads and writes
@@ -220,6 +220,10 @@ class FunctionBuilder {
   void AddParamArg(Block target, Value param, uint32_t pred, Value value);
   // Removes `param` of `block` if it is trivial; returns the value that replaces it (or param).
   Value TryRemoveTrivialParam(Block block, Value param);
+  // Ends a join read: the predecessors' values are on top of results_ (popped here). A trivial
+  // parameter is removed without its arguments ever being added (TryRemoveTrivialParam's
+  // result, without the insert-then-remove); otherwise the arguments are added.
+  Value FinishJoinParam(Block block, Value param);
   void SetChainDefs(Variable var, Block start, Block end, Value v);
 
   // Moves every table between this builder and `s` (both ways: a swap).

@@ -9,35 +9,35 @@ void ControlFlowGraph::Compute(const Function& f) {
   pred_start_.assign(n + 1, 0);
   succs_.clear();
   preds_.clear();
-  // Successors, block by block in index order; `seen` dedups a block's targets.
-  std::vector<uint32_t> seen(n, UINT32_MAX);
+  // Successors, block by block in index order; scratch_[s] == bi dedups block bi's targets.
+  std::vector<uint32_t>& seen = scratch_;
+  seen.assign(n, UINT32_MAX);
   for (uint32_t bi = 0; bi < n; ++bi) {
     succ_start_[bi] = static_cast<uint32_t>(succs_.size());
     Block b(bi);
     if (!f.layout.IsBlockInserted(b)) continue;
-    Inst term = f.layout.LastInst(b);
+    const Inst term = f.layout.LastInst(b);
     if (!term.valid()) continue;
-    // Any branch in the block counts (the verifier rejects branches before the end).
-    for (Inst i = f.layout.FirstInst(b); i.valid(); i = f.layout.NextInst(i)) {
-      f.dfg.ForEachDest(i, [&](const BlockCall& bc) {
-        if (!f.dfg.IsValidBlock(bc.block) || seen[bc.block.index] == bi) return;
-        seen[bc.block.index] = bi;
-        succs_.push_back(bc.block);
-      });
-    }
+    f.dfg.ForEachDest(term, [&](const BlockCall& bc) {
+      if (!f.dfg.IsValidBlock(bc.block) || seen[bc.block.index] == bi) return;
+      seen[bc.block.index] = bi;
+      succs_.push_back(bc.block);
+    });
   }
   succ_start_[n] = static_cast<uint32_t>(succs_.size());
-  // Predecessors by counting sort over the successor lists.
-  std::vector<uint32_t> count(n + 1, 0);
-  for (Block s : succs_) ++count[s.index];
+  // Predecessors by counting sort over the successor lists: count into pred_start_, turn the
+  // counts into offsets, then fill through cursors in scratch_.
+  for (Block s : succs_) ++pred_start_[s.index];
   uint32_t acc = 0;
   for (size_t k = 0; k < n; ++k) {
+    const uint32_t c = pred_start_[k];
     pred_start_[k] = acc;
-    acc += count[k];
+    acc += c;
   }
   pred_start_[n] = acc;
-  preds_.assign(acc, Block());
-  std::vector<uint32_t> fill(pred_start_.begin(), pred_start_.end() - 1);
+  preds_.resize(acc);
+  std::vector<uint32_t>& fill = scratch_;
+  fill.assign(pred_start_.begin(), pred_start_.end() - 1);
   for (uint32_t bi = 0; bi < n; ++bi)
     for (uint32_t e = succ_start_[bi]; e < succ_start_[bi + 1]; ++e)
       preds_[fill[succs_[e].index]++] = Block(bi);

@@ -5,6 +5,10 @@
 // neighbour appears once per block even when several branch edges connect the pair (brif to the
 // same block twice, a br_table naming a block in several entries). Blocks not in the layout have
 // no edges. Recompute after changing terminators.
+//
+// Only each block's last instruction is read: in well-formed IR (ir/verifier.h) it is the
+// block's one terminator and no branch stands before it. Compute reuses the object's storage,
+// so one graph kept per worker and recomputed per function allocates nothing in steady state.
 #ifndef EGRET_IR_CFG_H_
 #define EGRET_IR_CFG_H_
 
@@ -34,6 +38,8 @@ class ControlFlowGraph {
 
   std::vector<uint32_t> succ_start_, pred_start_;  // NumBlocks()+1 offsets
   std::vector<Block> succs_, preds_;
+  // Compute's scratch, kept for its capacity: the dedup marks, then the predecessor fill cursors.
+  std::vector<uint32_t> scratch_;
 };
 
 }  // namespace egret::ir

@@ -1,6 +1,8 @@
 // dominator_tree.cc: reverse post-order, Cooper-Harvey-Kennedy, and tree numbering.
 #include "ir/dominator_tree.h"
 
+#include <algorithm>
+
 namespace egret::ir {
 
 void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
@@ -15,11 +17,12 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
   Block entry = f.EntryBlock();
   if (!entry.valid()) return;
 
-  // Post-order by an explicit DFS stack of (block, next successor index).
-  std::vector<std::pair<Block, uint32_t>> stack;
-  std::vector<uint8_t> visited(n, 0);
-  std::vector<Block> post;
-  post.reserve(n);
+  // Post-order by an explicit DFS stack of (block, next successor index), built in rpo_ and
+  // then reversed.
+  std::vector<std::pair<Block, uint32_t>>& stack = stack_;
+  stack.clear();
+  std::vector<uint8_t>& visited = visited_;
+  visited.assign(n, 0);
   stack.push_back({entry, 0});
   visited[entry.index] = 1;
   while (!stack.empty()) {
@@ -32,11 +35,11 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
         stack.push_back({s, 0});
       }
     } else {
-      post.push_back(b);
+      rpo_.push_back(b);
       stack.pop_back();
     }
   }
-  rpo_.assign(post.rbegin(), post.rend());
+  std::reverse(rpo_.begin(), rpo_.end());
   for (uint32_t k = 0; k < rpo_.size(); ++k) rpo_number_[rpo_[k].index] = k + 1;
 
   // Cooper-Harvey-Kennedy: iterate idom = intersect(processed preds) to a fixpoint.
@@ -66,17 +69,19 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
   idom_[entry.index] = Block();
 
   // Children lists (in RPO order) and DFS numbering for O(1) Dominates.
-  std::vector<uint32_t> count(n + 1, 0);
+  // Counts into child_start_, turned into offsets, then filled through cursors in scratch_.
   for (Block b : rpo_)
-    if (idom_[b.index].valid()) ++count[idom_[b.index].index];
+    if (idom_[b.index].valid()) ++child_start_[idom_[b.index].index];
   uint32_t acc = 0;
   for (size_t k = 0; k < n; ++k) {
+    const uint32_t c = child_start_[k];
     child_start_[k] = acc;
-    acc += count[k];
+    acc += c;
   }
   child_start_[n] = acc;
   children_.assign(acc, Block());
-  std::vector<uint32_t> fill(child_start_.begin(), child_start_.end() - 1);
+  std::vector<uint32_t>& fill = scratch_;
+  fill.assign(child_start_.begin(), child_start_.end() - 1);
   for (Block b : rpo_)
     if (idom_[b.index].valid()) children_[fill[idom_[b.index].index]++] = b;
   uint32_t clock = 0;

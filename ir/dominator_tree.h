@@ -9,6 +9,7 @@
 #define EGRET_IR_DOMINATOR_TREE_H_
 
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "ir/cfg.h"
@@ -43,6 +44,11 @@ class DominatorTree {
   std::vector<uint32_t> child_start_;
   std::vector<Block> children_;
   std::vector<uint32_t> pre_, post_;  // DFS numbers in the dominator tree
+  // Compute's scratch, kept for its capacity (a tree recomputed per function allocates nothing
+  // in steady state): the DFS stack, visited marks, and the children counts and fill cursors.
+  std::vector<std::pair<Block, uint32_t>> stack_;
+  std::vector<uint8_t> visited_;
+  std::vector<uint32_t> scratch_;
 };
 
 }  // namespace egret::ir

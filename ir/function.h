@@ -50,7 +50,13 @@ class Function {
 
   uint32_t SrcLoc(Inst i) const { return srclocs_[i]; }
   void SetSrcLoc(Inst i, uint32_t loc) {
-    if (loc != kNoSrcLoc || srclocs_.size() > i.index) srclocs_[i] = loc;
+    if (i.index >= srclocs_.size()) {
+      if (loc == kNoSrcLoc) return;  // past the end reads as kNoSrcLoc already
+      // Set once per instruction in creation order: grow geometrically, not by one each time.
+      const size_t doubled = 2 * srclocs_.size();
+      srclocs_.Resize(doubled > i.index ? doubled : size_t{i.index} + 1);
+    }
+    srclocs_[i] = loc;
   }
 
   StackSlot MakeStackSlot(uint32_t size, uint32_t align) { return stack_slots.Push({size, align}); }

@@ -1,6 +1,8 @@
 // layout.cc: linked-list maintenance for block and instruction order.
 #include "ir/layout.h"
 
+#include <algorithm>
+
 namespace egret::ir {
 
 void Layout::Clear() {
@@ -61,6 +63,12 @@ void Layout::RemoveBlock(Block b) {
 }
 
 void Layout::AppendInst(Inst i, Block b) {
+  // The builder appends instructions in creation order, one past the table's end each time:
+  // grow it geometrically instead of by one entry per instruction (an entry past the end reads
+  // as the default, unplaced node either way).
+  if (i.index >= insts_.size()) {
+    insts_.Resize(std::max<size_t>(size_t{i.index} + 1, 2 * insts_.size()));
+  }
   BlockNode& bn = blocks_[b];
   EGRET_CHECK(bn.inserted);
   InstNode& n = insts_[i];

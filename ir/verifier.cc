@@ -14,9 +14,19 @@ namespace {
 
 std::string TypeStr(Type t) { return std::string(TypeName(t)); }
 
+// The verifier's tables, one set per thread and kept between functions for their capacity
+// (each run overwrites what it reads: nothing carries over from one function to the next).
+struct VerifierScratch {
+  SecondaryMap<Inst, uint32_t> inst_pos;
+  std::vector<Type> want;
+  ControlFlowGraph cfg;
+  DominatorTree domtree;
+};
+
 class Verifier {
  public:
-  explicit Verifier(const Function& f) : f_(f), dfg_(f.dfg) {}
+  Verifier(const Function& f, VerifierScratch& scratch)
+      : f_(f), dfg_(f.dfg), inst_pos_(scratch.inst_pos), want_(scratch.want), scratch_(scratch) {}
 
   std::vector<VerifierError> Run() {
     if (!f_.EntryBlock().valid()) {
@@ -78,6 +88,7 @@ class Verifier {
   // Entity ranges, definitions, and terminators. Later checks rely on these.
   bool CheckStructure() {
     const size_t before = errors_.size();
+    inst_pos_.Clear();
     inst_pos_.Resize(dfg_.NumInsts());
     uint32_t pos = 0;
     for (Block b : f_.layout.Blocks()) {
@@ -568,8 +579,10 @@ class Verifier {
   }
 
   void CheckDominance() {
-    ControlFlowGraph cfg(f_);
-    DominatorTree dt(f_, cfg);
+    ControlFlowGraph& cfg = scratch_.cfg;
+    cfg.Compute(f_);
+    DominatorTree& dt = scratch_.domtree;
+    dt.Compute(f_, cfg);
     for (Block b : f_.layout.Blocks()) {
       if (!dt.IsReachable(b)) continue;
       for (Inst i : f_.layout.Insts(b)) {
@@ -598,14 +611,18 @@ class Verifier {
 
   const Function& f_;
   const DataFlowGraph& dfg_;
-  SecondaryMap<Inst, uint32_t> inst_pos_;
+  SecondaryMap<Inst, uint32_t>& inst_pos_;  // position in the layout, from 1 (CheckStructure)
   std::vector<VerifierError> errors_;
-  std::vector<Type> want_;  // CheckInst's expected result types
+  std::vector<Type>& want_;  // CheckInst's expected result types
+  VerifierScratch& scratch_;
 };
 
 }  // namespace
 
-std::vector<VerifierError> VerifyFunction(const Function& f) { return Verifier(f).Run(); }
+std::vector<VerifierError> VerifyFunction(const Function& f) {
+  thread_local VerifierScratch scratch;
+  return Verifier(f, scratch).Run();
+}
 
 Status Verify(const Function& f) {
   auto errors = VerifyFunction(f);

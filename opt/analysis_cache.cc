@@ -27,7 +27,6 @@ const ir::LoopAnalysis& AnalysisCache::Loops() {
   if (!(valid_ & kLoopAnalysis)) {
     const ir::ControlFlowGraph& cfg = Cfg();
     const ir::DominatorTree& dt = DomTree();
-    loops_ = ir::LoopAnalysis();
     loops_.Compute(*f_, cfg, dt);
     valid_ |= kLoopAnalysis;
     ++computations_;

@@ -36,7 +36,17 @@ enum AnalysisBits : uint8_t {
 
 class AnalysisCache {
  public:
+  AnalysisCache() = default;
   explicit AnalysisCache(const ir::Function& f) : f_(&f) {}
+
+  // Starts over on `f`: nothing is valid and the count is zero, but the analyses keep their
+  // storage, so a cache reused for every function a worker compiles (PassManager::Run keeps one
+  // per thread) recomputes them without allocating in steady state.
+  void Reset(const ir::Function& f) {
+    f_ = &f;
+    valid_ = 0;
+    computations_ = 0;
+  }
 
   const ir::ControlFlowGraph& Cfg();
   const ir::DominatorTree& DomTree();
@@ -51,7 +61,7 @@ class AnalysisCache {
   uint32_t computations() const { return computations_; }
 
  private:
-  const ir::Function* f_;
+  const ir::Function* f_ = nullptr;
   uint8_t valid_ = 0;
   uint32_t computations_ = 0;
   ir::ControlFlowGraph cfg_;

@@ -35,9 +35,31 @@ using ir::Value;
 
 constexpr int kMaxRounds = 16;
 
+// The simplifier's storage, one per thread and kept between functions and rounds for its
+// capacity (nothing in it carries meaning from one function to the next).
+struct CfgScratch {
+  ir::ControlFlowGraph cfg;
+  std::vector<uint32_t> uses, edges;
+  std::vector<uint8_t> reached;
+  std::vector<Block> stack;
+  // Copies of block parameters and branch arguments (phases 4 and 5), kept between blocks.
+  std::vector<Value> params, out_args, new_args;
+};
+
 class CfgSimplifier {
  public:
-  explicit CfgSimplifier(ir::Function& f) : f_(f), dfg_(f.dfg) {}
+  CfgSimplifier(ir::Function& f, AnalysisCache& analyses, CfgScratch& scratch)
+      : f_(f),
+        dfg_(f.dfg),
+        analyses_(analyses),
+        cfg_(scratch.cfg),
+        uses_(scratch.uses),
+        edges_(scratch.edges),
+        reached_(scratch.reached),
+        stack_(scratch.stack),
+        params_(scratch.params),
+        out_args_(scratch.out_args),
+        new_args_(scratch.new_args) {}
 
   void Run() {
     // A single block has no branches to fold, parameters to remove or blocks to merge.
@@ -46,11 +68,17 @@ class CfgSimplifier {
       bool changed = FoldTerminators();
       changed |= RemoveUnreachable();
       // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
-      // (Both live in members so that rounds reuse their storage.)
-      cfg_.Compute(f_);
+      // While nothing has changed yet, the CFG the pass manager's cache holds (if any) still
+      // describes the function: the first round takes it instead of computing its own.
+      const ir::ControlFlowGraph* cfg = &cfg_;
+      if (round == 0 && !changed && (analyses_.Valid() & kCfgAnalysis)) {
+        cfg = &analyses_.Cfg();
+      } else {
+        cfg_.Compute(f_);
+      }
       CountUses(uses_);
-      changed |= SimplifyParams(cfg_, uses_);
-      changed |= ForwardEmptyBlocks(cfg_, uses_);
+      changed |= SimplifyParams(*cfg, uses_);
+      changed |= ForwardEmptyBlocks(*cfg, uses_);
       changed |= MergeBlocks();
       if (!changed) break;
     }
@@ -156,13 +184,13 @@ class CfgSimplifier {
     return changed;
   }
 
-  // Use counts of every value over the placed instructions.
+  // Use counts of every value over the placed instructions. No operand names an alias here:
+  // none enters the pass (ir_edit.h), phases 1, 2 and 4 make none, and phases 3 and 5 resolve
+  // theirs before the next round counts.
   void CountUses(std::vector<uint32_t>& uses) const {
     uses.assign(dfg_.NumValues(), 0);
     for (Block b : f_.layout.Blocks()) {
-      for (Inst i : f_.layout.Insts(b)) {
-        dfg_.ForEachOperand(i, [&](Value v) { ++uses[dfg_.ResolveAliases(v).index]; });
-      }
+      for (Inst i : f_.layout.Insts(b)) dfg_.ForEachOperand(i, [&](Value v) { ++uses[v.index]; });
     }
   }
 
@@ -316,19 +344,24 @@ class CfgSimplifier {
 
   ir::Function& f_;
   ir::DataFlowGraph& dfg_;
-  ir::ControlFlowGraph cfg_;
-  std::vector<uint32_t> uses_, edges_;
-  std::vector<uint8_t> reached_;
-  std::vector<Block> stack_;
-  // Copies of block parameters and branch arguments (phases 4 and 5), kept between blocks.
-  std::vector<Value> params_, out_args_, new_args_;
+  AnalysisCache& analyses_;
+  // CfgScratch's members.
+  ir::ControlFlowGraph& cfg_;
+  std::vector<uint32_t>& uses_;
+  std::vector<uint32_t>& edges_;
+  std::vector<uint8_t>& reached_;
+  std::vector<Block>& stack_;
+  std::vector<Value>& params_;
+  std::vector<Value>& out_args_;
+  std::vector<Value>& new_args_;
 };
 
 }  // namespace
 
-Status RunCfgSimplify(ir::Function& f, AnalysisCache&) {
+Status RunCfgSimplify(ir::Function& f, AnalysisCache& analyses) {
   if (!f.EntryBlock().valid()) return Status::Ok();
-  CfgSimplifier(f).Run();
+  thread_local CfgScratch scratch;
+  CfgSimplifier(f, analyses, scratch).Run();
   return Status::Ok();
 }
 

@@ -11,10 +11,10 @@
 // Invariants: only instructions with exactly one result take part (calls, which have varargs
 // and several results, are never movable anyway); the table is undone when the walk leaves a
 // subtree, so a value is never reused in a block its definition does not dominate. Cost:
-// O(instructions) expected, one hash lookup each.
+// O(instructions) expected, one hash lookup each, in an open-addressing table whose storage a
+// thread keeps from one function to the next (ScopedKeyTable): no allocation per instruction.
 #include <cstdint>
 #include <cstring>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -51,6 +51,56 @@ struct KeyHash {
     mix(static_cast<uint64_t>(k.imm));
     return static_cast<size_t>(h);
   }
+};
+
+// Key -> value with linear probing, for insertions and erasures in stack order: only the most
+// recently inserted key still present is ever erased (the walk's undo log). Under that
+// discipline an erasure just empties the slot: a key whose probe sequence passed the slot was
+// inserted after the slot's occupant, so it has been erased already, and no probe sequence is
+// cut. The table is empty between functions (the walk undoes every insertion), so Prepare only
+// grows it.
+class ScopedKeyTable {
+ public:
+  // Makes room for up to `n` keys at once (load factor at most 1/2). The table must be empty.
+  void Prepare(size_t n) {
+    uint32_t bits = 4;
+    while ((size_t{1} << bits) < 2 * n) ++bits;
+    if ((size_t{1} << bits) <= slots_.size()) return;
+    slots_.assign(size_t{1} << bits, Slot{});
+    shift_ = 64 - bits;
+  }
+  // The slot holding k, after storing `v` under k if k was absent (`inserted` says which).
+  uint32_t FindOrInsert(const Key& k, ir::Value v, bool* inserted) {
+    const size_t mask = slots_.size() - 1;
+    // Fibonacci hashing: the top bits of the product mix every bit of KeyHash's result.
+    size_t s = static_cast<size_t>((KeyHash{}(k)*0x9E3779B97F4A7C15ull) >> shift_);
+    for (;; s = (s + 1) & mask) {
+      Slot& slot = slots_[s];
+      if (!slot.used) {
+        slot.key = k;
+        slot.value = v;
+        slot.used = true;
+        *inserted = true;
+        return static_cast<uint32_t>(s);
+      }
+      if (slot.key == k) {
+        *inserted = false;
+        return static_cast<uint32_t>(s);
+      }
+    }
+  }
+  ir::Value ValueAt(uint32_t slot) const { return slots_[slot].value; }
+  // Erases the key in `slot`, which must be the most recent insertion not yet erased.
+  void EraseLatest(uint32_t slot) { slots_[slot].used = false; }
+
+ private:
+  struct Slot {
+    Key key{};
+    ir::Value value;
+    bool used = false;
+  };
+  std::vector<Slot> slots_;
+  uint32_t shift_ = 64;
 };
 
 Key MakeKey(const ir::Function& f, ir::Inst i) {
@@ -106,17 +156,30 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
   ir::DataFlowGraph& dfg = f.dfg;
   const ir::DominatorTree& domtree = analyses.DomTree();
 
+  // The walk's storage, kept per thread for its capacity.
+  struct Scratch {
+    std::vector<ir::Value> replacement;
+    ScopedKeyTable table;
+    std::vector<uint32_t> added;
+  };
+  thread_local Scratch scratch;
+
   // replacement[v]: the value v's uses are rewritten to (v itself when unchanged).
-  std::vector<ir::Value> replacement(dfg.NumValues());
+  std::vector<ir::Value>& replacement = scratch.replacement;
+  replacement.resize(dfg.NumValues());
   for (uint32_t n = 0; n < replacement.size(); ++n) replacement[n] = ir::Value(n);
   auto map_value = [&](ir::Value v) {
     const ir::Value r = dfg.ResolveAliases(v);
     return replacement[r.index];
   };
 
-  std::unordered_map<Key, ir::Value, KeyHash> table;
-  // Undo log: keys added per dominator-tree node, popped when the walk leaves the subtree.
-  std::vector<Key> added;
+  // At most one key per instruction is live at a time.
+  ScopedKeyTable& table = scratch.table;
+  table.Prepare(dfg.NumInsts());
+  // Undo log: the table slots of the keys added per dominator-tree node, emptied in reverse
+  // when the walk leaves the subtree.
+  std::vector<uint32_t>& added = scratch.added;
+  added.clear();
   struct Frame {
     ir::Block block;
     size_t child = 0;
@@ -133,12 +196,12 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
       const ir::Inst next = f.layout.NextInst(i);
       dfg.MapOperands(i, [&](ir::Value& v) { v = map_value(v); });
       if (Candidate(f, i)) {
-        const Key k = MakeKey(f, i);
-        auto [it, inserted] = table.try_emplace(k, dfg.FirstResult(i));
+        bool inserted;
+        const uint32_t slot = table.FindOrInsert(MakeKey(f, i), dfg.FirstResult(i), &inserted);
         if (inserted) {
-          added.push_back(k);
+          added.push_back(slot);
         } else {
-          replacement[dfg.FirstResult(i).index] = it->second;
+          replacement[dfg.FirstResult(i).index] = table.ValueAt(slot);
           f.layout.RemoveInst(i);
         }
       }
@@ -157,7 +220,7 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
       continue;
     }
     while (added.size() > top.undo_mark) {
-      table.erase(added.back());
+      table.EraseLatest(added.back());
       added.pop_back();
     }
     stack.pop_back();

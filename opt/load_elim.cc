@@ -74,7 +74,8 @@ class LoadEliminator {
       Visit(c, s);
       stack.push_back({c, 0, std::move(s)});  // may reallocate: `top` is not used after this
     }
-    ResolveOperandAliases(f_);
+    // Without a replacement there is no new alias (none enters a pass), so no walk.
+    if (replaced_any_) ResolveOperandAliases(f_);
   }
 
  private:
@@ -184,6 +185,7 @@ class LoadEliminator {
             ReplaceValue(f_, result, *v);
             f_.layout.RemoveInst(i);
             replaced = true;
+            replaced_any_ = true;
           }
           break;  // the latest entry for these bytes decides
         }
@@ -215,6 +217,7 @@ class LoadEliminator {
 
   ir::Function& f_;
   ir::DataFlowGraph& dfg_;
+  bool replaced_any_ = false;  // ReplaceValue was called (an alias may be in an operand)
   const ir::ControlFlowGraph& cfg_;
   const ir::DominatorTree& domtree_;
   std::vector<ClobberSet> effects_;

@@ -139,7 +139,9 @@ uint64_t ThreadCpuNanoseconds() {
 }
 
 Status PassManager::Run(ir::Function& f, PipelineStats* stats) const {
-  AnalysisCache analyses(f);
+  // One cache per thread, reset per function: its analyses' vectors keep their capacity.
+  thread_local AnalysisCache analyses;
+  analyses.Reset(f);
   if (stats) stats->insts_in += f.NumLayoutInsts();
   for (const Pass* p : passes_) {
     const size_t before = stats ? f.NumLayoutInsts() : 0;

@@ -98,7 +98,10 @@ class Simplifier {
         i = next;
       }
     }
-    ResolveOperandAliases(f_);
+    // Each instruction's operands were resolved when it was visited; what can still name an
+    // alias are operands of instructions visited before the value was replaced (or never
+    // visited). Without a replacement there is no new alias (none enters a pass), so no walk.
+    if (replaced_) ResolveOperandAliases(f_);
   }
 
  private:
@@ -120,6 +123,7 @@ class Simplifier {
   // --- Rewrites of instruction i. Each returns true (a change was made).
   bool ReplaceWith(Inst i, Value v) {
     ReplaceValue(f_, dfg_.FirstResult(i), v);
+    replaced_ = true;
     f_.layout.RemoveInst(i);
     return true;
   }
@@ -709,6 +713,7 @@ class Simplifier {
 
   ir::Function& f_;
   ir::DataFlowGraph& dfg_;
+  bool replaced_ = false;  // ReplaceValue was called (an alias may be in an operand)
 };
 
 }  // namespace

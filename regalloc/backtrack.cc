@@ -3,14 +3,56 @@
 // backtrack_resolve.cc.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
 #include "absl/strings/str_cat.h"
 #include "regalloc/backtrack_impl.h"
 
 namespace egret::regalloc {
 
-Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out)
-    : f_(f), env_(env), live_(live), out_(out) {
+template <class F>
+void BacktrackScratch::ForEachContainer(F&& f) {
+  f(depth_), f(prev_shallower_), f(header_), f(parent_), f(block_of_inst_), f(next_call_);
+  f(live_mark_), f(used_mark_), f(cut_mark_), f(freq_);
+  f(range_begin_), f(ranges_), f(use_begin_), f(uses_), f(def_inst_), f(cross_), f(op_flags_);
+  f(hint_), f(reuse_pairs_);
+  for (auto& v : res_) f(v);
+  for (auto& v : res_index_) f(v);
+  f(arena_), f(bundles_), f(vreg_bundle_);
+  for (auto& v : occ_) f(v);
+  for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
+  f(cands_), f(first_conflict_range_);
+  for (auto& v : busy_) f(v);
+  f(evict_list_), f(req_), f(piece_begin_), f(pieces_), f(def_loc_), f(needs_slot_);
+  f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_raw_), f(tmp_merged_), f(spans_);
+  f(bundle_mask_);
+}
+
+void BacktrackScratch::Clear() {
+  res_.resize(PReg::kNumIndices);
+  res_index_.resize(PReg::kNumIndices);
+  occ_.resize(PReg::kNumIndices);
+  busy_.resize(PReg::kNumIndices);
+  classes_.resize(33);
+  for (SizeClass& sc : classes_) sc.next = 0;
+  ForEachContainer([](auto& c) { c.clear(); });
+}
+
+size_t BacktrackScratch::RetainedBytes() const {
+  size_t bytes = 0;
+  const_cast<BacktrackScratch*>(this)->ForEachContainer([&](auto& c) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(c)>, IntervalSet>)
+      bytes += c.CapacityBytes();
+    else
+      bytes += c.capacity() * sizeof(c[0]);
+  });
+  return bytes;
+}
+
+Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out,
+                     BacktrackScratch&& scratch)
+    : BacktrackScratch(std::move(scratch)), f_(f), env_(env), live_(live), out_(out) {
+  Clear();
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (PReg r : env_.preferred[c]) allocatable_.Add(r);
     for (PReg r : env_.non_preferred[c]) allocatable_.Add(r);
@@ -92,6 +134,11 @@ void Backtrack::ComputeBlockInfo() {
           }
         }
   }
+  // next_call_[i]: the first instruction j >= i with clobbers (kNone if none).
+  next_call_.resize(f_.num_insts() + 1);
+  next_call_[f_.num_insts()] = kNone;
+  for (uint32_t i = f_.num_insts(); i-- > 0;)
+    next_call_[i] = f_.Clobbers(i).Empty() ? next_call_[i + 1] : i;
   block_of_inst_.resize(f_.num_insts());
   for (uint32_t b = 0; b < nb; ++b)
     for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i)
@@ -106,8 +153,12 @@ void Backtrack::ComputeBlockInfo() {
 // and reloaded after it (the collector may have moved the object).
 void Backtrack::BuildRanges() {
   const uint32_t nv = f_.num_vregs();
-  std::vector<uint32_t> end(nv, 0), pos(nv, kNone), live;
-  std::vector<Range> raw;
+  std::vector<uint32_t>& end = tmp_end_;
+  std::vector<uint32_t>& pos = tmp_pos_;
+  std::vector<uint32_t>& live = tmp_live_;
+  std::vector<Range>& raw = tmp_raw_;
+  end.assign(nv, 0);
+  pos.assign(nv, kNone);
   raw.reserve(f_.num_insts() * 2);
   def_inst_.assign(nv, kNone);
   auto add = [&](uint32_t v, uint32_t to) {
@@ -174,7 +225,8 @@ void Backtrack::BuildRanges() {
   for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] += range_begin_[v];
   ranges_.resize(raw.size());
   {
-    std::vector<uint32_t> fill(range_begin_.begin(), range_begin_.end() - 1);
+    std::vector<uint32_t>& fill = tmp_fill_;
+    fill.assign(range_begin_.begin(), range_begin_.end() - 1);
     for (const Range& r : raw) ranges_[fill[r.vreg]++] = r;
   }
   for (uint32_t v = 0; v < nv; ++v) {
@@ -231,7 +283,8 @@ void Backtrack::BuildUses() {
   for (const Operand& op : f_.operands) ++use_begin_[op.vreg.index + 1];
   for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
   uses_.resize(no);
-  std::vector<uint32_t> fill(use_begin_.begin(), use_begin_.end() - 1);
+  std::vector<uint32_t>& fill = tmp_fill_;
+  fill.assign(use_begin_.begin(), use_begin_.end() - 1);
   for (uint32_t i = 0; i < f_.num_insts(); ++i) {
     const auto ops = f_.InstOperands(i);
     const uint32_t base = f_.insts[i].operand_begin;
@@ -330,7 +383,7 @@ Status Backtrack::MergeBundles() {
     vreg_bundle_[v] = static_cast<uint32_t>(bundles_.size());
     bundles_.push_back(bu);
   }
-  std::vector<Range> merged;
+  std::vector<Range>& merged = tmp_merged_;
   auto try_merge = [&](uint32_t a, uint32_t b) {
     uint32_t x = vreg_bundle_[a], y = vreg_bundle_[b];
     if (x == kNone || y == kNone || x == y) return x == y && x != kNone;
@@ -382,6 +435,20 @@ Status Backtrack::MergeBundles() {
   return Status::Ok();
 }
 
+// The use records of r.vreg from the first with from >= r.from. `cur` carries the position
+// between calls over the ranges of one bundle in order: ranges of one vreg come in increasing,
+// disjoint order, so the next range's first use is at or after where the previous one stopped,
+// usually a step or two away (a bundle live through many blocks has a range per block and most
+// have no use). Otherwise a binary search over the vreg's uses.
+[[gnu::always_inline]] inline const Backtrack::UseRec* Backtrack::UsesFrom(const Range& r,
+                                                                           UseCursor* cur) const {
+  const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+  const UseRec* it = cur->vreg == r.vreg ? cur->at : uses_.data() + use_begin_[r.vreg];
+  for (int k = 0; k < 4; ++k, ++it)
+    if (it == e || it->from >= r.from) return it;
+  return std::lower_bound(it, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
+}
+
 // Spill weight: use frequency per instruction covered (LLVM's normalization, roughly), so short
 // hot ranges outweigh long cold ones. Also the queue priority (points covered).
 void Backtrack::Weigh(uint32_t b) {
@@ -389,16 +456,16 @@ void Backtrack::Weigh(uint32_t b) {
   float w = 0;
   uint32_t size = 0;
   bool req = false;
+  UseCursor cur;
   for (const Range& r : Ranges(bu)) {
     size += r.to - r.from;
-    const UseRec* a = uses_.data() + use_begin_[r.vreg];
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
-    const UseRec* it =
-        std::lower_bound(a, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
+    const UseRec* it = UsesFrom(r, &cur);
     for (; it < e && it->from < r.to; ++it) {
       w += it->requiring ? it->freq : 0.5f * it->freq;
       req |= it->requiring;
     }
+    cur = {r.vreg, it};
   }
   bu.size = size;
   bu.has_req = req;
@@ -489,65 +556,125 @@ void Backtrack::Candidates(const Bundle& bu, std::vector<PReg>* out) const {
 // 1: assigned ranges).
 void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set) {
   uint64_t* bits = busy_[r.index()].data() + half;
-  for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
-    const uint32_t lo = w == a / 64 ? a % 64 : 0;
-    const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
-    const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
+  const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
+  const uint64_t m0 = ~uint64_t{0} << (a % 64), m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  if (w0 == w1) {
     if (set)
-      bits[2 * w] |= mask;
+      bits[2 * w0] |= m0 & m1;
     else
-      bits[2 * w] &= ~mask;
+      bits[2 * w0] &= ~(m0 & m1);
+    return;
+  }
+  if (set) {
+    bits[2 * w0] |= m0;
+    for (uint32_t w = w0 + 1; w < w1; ++w) bits[2 * w] = ~uint64_t{0};
+    bits[2 * w1] |= m1;
+  } else {
+    bits[2 * w0] &= ~m0;
+    for (uint32_t w = w0 + 1; w < w1; ++w) bits[2 * w] = 0;
+    bits[2 * w1] &= ~m1;
   }
 }
 
 // Which halves of r's bitmap have a bit set in [a, b) (a < b): bit 0 reservations, bit 1
 // assigned ranges. 0 means no conflict in r there.
-uint32_t Backtrack::Busy(PReg r, uint32_t a, uint32_t b) const {
+[[gnu::always_inline]] inline uint32_t Backtrack::Busy(PReg r, uint32_t a, uint32_t b) const {
   const uint64_t* bits = busy_[r.index()].data();
-  uint64_t res = 0, occ = 0;
-  for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
-    const uint32_t lo = w == a / 64 ? a % 64 : 0;
-    const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
-    const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
-    res |= bits[2 * w] & mask;
-    occ |= bits[2 * w + 1] & mask;
+  const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
+  const uint64_t m0 = ~uint64_t{0} << (a % 64), m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  uint64_t res, occ;
+  if (w0 == w1) {
+    res = bits[2 * w0] & m0 & m1;
+    occ = bits[2 * w0 + 1] & m0 & m1;
+  } else {
+    res = bits[2 * w0] & m0;
+    occ = bits[2 * w0 + 1] & m0;
+    for (uint32_t w = w0 + 1; w < w1; ++w) {
+      res |= bits[2 * w];
+      occ |= bits[2 * w + 1];
+    }
+    res |= bits[2 * w1] & m1;
+    occ |= bits[2 * w1 + 1] & m1;
   }
   return (res != 0 ? 1u : 0u) | (occ != 0 ? 2u : 0u);
+}
+
+// The first point in [a, b) with a bit set in either half of r's bitmap, or UINT32_MAX.
+[[gnu::always_inline]] inline uint32_t Backtrack::FirstBusy(PReg r, uint32_t a, uint32_t b) const {
+  const uint64_t* bits = busy_[r.index()].data();
+  const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
+  const uint64_t m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  uint64_t mask = ~uint64_t{0} << (a % 64);
+  for (uint32_t w = w0; w <= w1; ++w, mask = ~uint64_t{0}) {
+    const uint64_t m = (bits[2 * w] | bits[2 * w + 1]) & mask & (w == w1 ? m1 : ~uint64_t{0});
+    if (m != 0) return 64 * w + static_cast<uint32_t>(__builtin_ctzll(m));
+  }
+  return UINT32_MAX;
 }
 
 // The first point in [a, b) covered by an assigned range of r, or UINT32_MAX (exact: the
 // assigned half of the bitmap holds exactly the assigned ranges).
 uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
   const uint64_t* bits = busy_[r.index()].data();
-  for (uint32_t w = a / 64; w <= (b - 1) / 64; ++w) {
-    const uint32_t lo = w == a / 64 ? a % 64 : 0;
-    const uint32_t hi = w == (b - 1) / 64 ? (b - 1) % 64 : 63;
-    const uint64_t mask = (~uint64_t{0} >> (63 - hi)) & (~uint64_t{0} << lo);
-    const uint64_t m = bits[2 * w + 1] & mask;
+  const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
+  const uint64_t m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  uint64_t mask = ~uint64_t{0} << (a % 64);
+  for (uint32_t w = w0; w <= w1; ++w, mask = ~uint64_t{0}) {
+    const uint64_t m = bits[2 * w + 1] & mask & (w == w1 ? m1 : ~uint64_t{0});
     if (m != 0) return 64 * w + static_cast<uint32_t>(__builtin_ctzll(m));
   }
   return UINT32_MAX;
 }
 
-// Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for each
-// conflict of the bundle's ranges in register r, in increasing range order; f returns false to
-// stop.
 template <class F>
 void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
-  for (const Range& x : Ranges(bu)) {
-    const uint32_t busy = Busy(r, x.from, x.to);
-    if (busy & 1) {
-      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-      for (; it != res.end() && it->from < x.to; ++it)
-        if (it->to > x.from && it->vreg != x.vreg)
-          if (!f(&x, kNone, 0.0f)) return;
+  const auto rs = Ranges(bu);
+  for (const Span& s : spans_) {
+    // The span's ranges touch, so every point of it lies in exactly one of them: jump from one
+    // set bit to the range holding it, skipping the ranges with no bit set (no conflict there),
+    // then query that range exactly as a range-by-range scan would.
+    uint32_t k = s.first;
+    for (uint32_t p = s.from; k < s.last;) {
+      if (s.last - s.first > 1) {
+        p = FirstBusy(r, p, s.to);
+        if (p == UINT32_MAX) break;
+        while (rs[k].to <= p) ++k;
+      }
+      const Range& x = rs[k];
+      const uint32_t busy = Busy(r, x.from, x.to);
+      p = x.to;
+      ++k;
+      if (busy == 0) continue;
+      if (busy & 1) {
+        auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+        for (; it != res.end() && it->from < x.to; ++it)
+          if (it->to > x.from && it->vreg != x.vreg)
+            if (!f(&x, kNone, 0.0f)) return;
+      }
+      if (!(busy & 2)) continue;
+      if (!occ.ForEachOverlap(
+              x.from, x.to, [&](const IntervalSet::Entry& e) { return f(&x, e.bundle, e.weight); }))
+        return;
     }
-    if (!(busy & 2)) continue;
-    if (!occ.ForEachOverlap(x.from, x.to,
-                            [&](const IntervalSet::Entry& e) { return f(&x, e.bundle, e.weight); }))
-      return;
+  }
+}
+
+// spans_ := the ranges of bu with touching neighbours joined (a range that starts where the
+// previous one ends, as a value live from one block into the next in layout order does). Conflict
+// queries and the per-register structures work on spans: a bundle live through many blocks has
+// one span where it has a range per block.
+void Backtrack::BuildSpans(const Bundle& bu) {
+  spans_.clear();
+  const auto rs = Ranges(bu);
+  for (uint32_t k = 0; k < rs.size(); ++k) {
+    if (!spans_.empty() && spans_.back().to == rs[k].from) {
+      spans_.back().to = rs[k].to;
+      spans_.back().last = k + 1;
+    } else {
+      spans_.push_back({rs[k].from, rs[k].to, k, k + 1});
+    }
   }
 }
 
@@ -567,20 +694,32 @@ uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
 // `from_range`: ranges before it are known to have no conflict in r.
 uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const {
   const auto& res = res_[r.index()];
-  for (const Range& x : Ranges(bu).subspan(from_range)) {
-    const uint32_t busy = Busy(r, x.from, x.to);
-    if (busy == 0) continue;
-    uint32_t first = UINT32_MAX;
-    if (busy & 1) {
-      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-      for (; it != res.end() && it->from < x.to; ++it)
-        if (it->to > x.from && it->vreg != x.vreg) {
-          first = std::max(x.from, it->from);
-          break;
-        }
+  const auto rs = Ranges(bu);
+  // spans_ holds bu's spans (Split runs right after Place on the same bundle): ranges without a
+  // bit set are skipped as in ForEachConflict.
+  for (const Span& s : spans_) {
+    if (s.last <= from_range) continue;
+    uint32_t k = std::max(s.first, from_range);
+    for (uint32_t p = rs[k].from; k < s.last;) {
+      p = FirstBusy(r, p, s.to);
+      if (p == UINT32_MAX) break;
+      while (rs[k].to <= p) ++k;
+      const Range& x = rs[k];
+      const uint32_t busy = Busy(r, x.from, x.to);
+      p = x.to;
+      ++k;
+      uint32_t first = UINT32_MAX;
+      if (busy & 1) {
+        auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+        for (; it != res.end() && it->from < x.to; ++it)
+          if (it->to > x.from && it->vreg != x.vreg) {
+            first = std::max(x.from, it->from);
+            break;
+          }
+      }
+      if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
+      if (first != UINT32_MAX) return first;
     }
-    if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
-    if (first != UINT32_MAX) return first;
   }
   return UINT32_MAX;
 }
@@ -589,18 +728,28 @@ void Backtrack::Assign(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
   auto& occ = occ_[r.index()];
-  for (const Range& x : Ranges(bu)) {
-    occ.Insert({x.from, x.to, b, bu.weight});
-    MarkBusy(r, x.from, x.to, 1, true);
+  // One interval-set entry per span (touching ranges joined): the conflicts of any query are
+  // the same bundles with the same weights, with fewer entries to insert, search and erase.
+  const auto rs = Ranges(bu);
+  for (size_t k = 0; k < rs.size();) {
+    const uint32_t from = rs[k].from;
+    uint32_t to = rs[k].to;
+    for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
+    occ.Insert({from, to, b, bu.weight});
+    MarkBusy(r, from, to, 1, true);
   }
 }
 
 void Backtrack::Evict(uint32_t b) {
   Bundle& bu = bundles_[b];
   auto& occ = occ_[bu.reg.index()];
-  for (const Range& x : Ranges(bu)) {
-    occ.Erase(x.from);
-    MarkBusy(bu.reg, x.from, x.to, 1, false);
+  const auto rs = Ranges(bu);
+  for (size_t k = 0; k < rs.size();) {  // the spans Assign inserted
+    const uint32_t from = rs[k].from;
+    uint32_t to = rs[k].to;
+    for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
+    occ.Erase(from);
+    MarkBusy(bu.reg, from, to, 1, false);
   }
   bu.reg = PReg();
   // An eviction counts as a split: a bundle that keeps being evicted ends in minimal bundles
@@ -611,34 +760,85 @@ void Backtrack::Evict(uint32_t b) {
 
 Status Backtrack::Place(uint32_t b) {
   Candidates(bundles_[b], &cands_);
-  // One pass over the candidates: a free register is taken at once; otherwise remember the
-  // register whose conflicts are all lighter than this bundle, with the lightest heaviest one.
+  BuildSpans(bundles_[b]);
   const float w = bundles_[b].weight;
   const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
-  PReg best;
-  float best_cost = kInfWeight * 2;
   first_conflict_range_.clear();
   const Range* range0 = Ranges(bundles_[b]).data();
-  for (PReg r : cands_) {
-    bool free = true;
-    float cost = 0;
-    ForEachConflict(bundles_[b], r, [&](const Range* x, uint32_t c, float cw) {
-      if (free) first_conflict_range_.push_back(static_cast<uint32_t>(x - range0));
-      free = false;
-      if (!may_evict || c == kNone || cw >= w) {
-        cost = kInfWeight * 4;
-        return false;
+  // Registers a call clobbers inside the bundle: a reservation of no vreg, so each is taken
+  // (not free) and can never be the eviction choice (a reservation conflict costs more than
+  // any eviction), whatever else conflicts. They are skipped without a scan; Split's
+  // FirstConflict then searches them from the first range.
+  PRegSet clobbered;
+  for (const Span& s : spans_)
+    for (uint32_t j = next_call_[(s.from + 1) / 4]; j != kNone && 4 * j + 2 < s.to;
+         j = next_call_[j + 1])
+      clobbered |= f_.Clobbers(j);
+  // The bundle's points as a bitmap over the words of its extent, when that is short next to
+  // its span list: a candidate whose bitmap words are clear under it is free at a few ANDs.
+  const uint32_t lo_word = spans_.front().from / 64;
+  const uint32_t num_words = (spans_.back().to - 1) / 64 - lo_word + 1;
+  const bool use_mask = num_words <= 2 * spans_.size() + 2;
+  if (use_mask) {
+    bundle_mask_.assign(num_words, 0);
+    for (const Span& s : spans_)
+      for (uint32_t p = s.from; p < s.to;) {  // word by word
+        const uint32_t wd = p / 64, end = std::min(s.to, 64 * (wd + 1));
+        const uint32_t n = end - p;
+        bundle_mask_[wd - lo_word] |= (n == 64 ? ~uint64_t{0} : ((uint64_t{1} << n) - 1))
+                                      << (p % 64);
+        p = end;
       }
-      cost = std::max(cost, cw);
-      return cost < best_cost;  // no better than the best so far: stop scanning
+  }
+  // First pass: the first free candidate in order wins. A candidate is free when its scan finds
+  // no conflict; a taken one stops at its first conflict, which Split may need.
+  for (PReg r : cands_) {
+    if (clobbered.Contains(r)) {
+      first_conflict_range_.push_back(0);
+      continue;
+    }
+    if (use_mask) {
+      const uint64_t* bits = busy_[r.index()].data() + 2 * lo_word;
+      uint64_t any = 0;
+      for (uint32_t k = 0; k < num_words; ++k)
+        any |= bundle_mask_[k] & (bits[2 * k] | bits[2 * k + 1]);
+      if (any == 0) {
+        Assign(b, r);
+        return Status::Ok();
+      }
+    }
+    bool free = true;
+    ForEachConflict(bundles_[b], r, [&](const Range* x, uint32_t, float) {
+      first_conflict_range_.push_back(static_cast<uint32_t>(x - range0));
+      free = false;
+      return false;
     });
     if (free) {
       Assign(b, r);
       return Status::Ok();
     }
-    if (cost < best_cost) {
-      best_cost = cost;
-      best = r;
+  }
+  // No register is free: the register whose conflicts are all lighter than this bundle, with
+  // the lightest heaviest one (the first such in candidate order). A conflict with a
+  // reservation or a heavier bundle rules a register out.
+  PReg best;
+  float best_cost = kInfWeight * 2;
+  if (may_evict) {
+    for (PReg r : cands_) {
+      if (clobbered.Contains(r)) continue;
+      float cost = 0;
+      ForEachConflict(bundles_[b], r, [&](const Range*, uint32_t c, float cw) {
+        if (c == kNone || cw >= w) {
+          cost = kInfWeight * 4;
+          return false;
+        }
+        cost = std::max(cost, cw);
+        return cost < best_cost;  // no better than the best so far: stop scanning
+      });
+      if (cost < best_cost) {
+        best_cost = cost;
+        best = r;
+      }
     }
   }
   if (best.valid()) {
@@ -711,13 +911,13 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     for (uint32_t steps = 0; x != kNone && steps < 256; ++steps, x = parent_[x])
       if (!f(x)) return;
   };
+  UseCursor cur;
   for (const Range& r : rs) {
     const uint32_t blk = block_of_inst_[r.from / 4];
     if (r.from == 4 * f_.blocks[blk].inst_begin) live_mark_[blk] = stamp;
-    const UseRec* a = uses_.data() + use_begin_[r.vreg];
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
-    const UseRec* it =
-        std::lower_bound(a, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
+    const UseRec* it = UsesFrom(r, &cur);
+    cur = {r.vreg, it};
     if (it < e && it->from < r.to)
       chain(blk, [&](uint32_t h) {
         if (used_mark_[h] == stamp) return false;  // and so is every loop around it
@@ -821,14 +1021,14 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
 // Requiring use extents of bundle b, in point order (clipped to the ranges).
 void Backtrack::RequiringUses(const Bundle& bu, std::vector<Range>* out) const {
   out->clear();
+  UseCursor cur;
   for (const Range& r : Ranges(bu)) {
-    const UseRec* a = uses_.data() + use_begin_[r.vreg];
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
-    const UseRec* it =
-        std::lower_bound(a, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
+    const UseRec* it = UsesFrom(r, &cur);
     for (; it < e && it->from < r.to; ++it)
       if (it->requiring)
         out->push_back({std::max(it->from, r.from), std::min(it->to, r.to), r.vreg});
+    cur = {r.vreg, it};
   }
   std::sort(out->begin(), out->end(),
             [](const Range& x, const Range& y) { return x.from < y.from; });
@@ -838,7 +1038,6 @@ void Backtrack::RequiringUses(const Bundle& bu, std::vector<Range>* out) const {
 // split point before the conflict, or leave its use-free head in the slot and requeue the rest,
 // or (at its first use, or after kMaxSplits) spill it with minimal bundles around each operand.
 Status Backtrack::Split(uint32_t b) {
-  RequiringUses(bundles_[b], &req_);
   if (bundles_[b].gen >= kMaxSplits) return SpillToMinimal(b);
   const uint32_t start = Ranges(bundles_[b]).front().from;
   PReg best;
@@ -852,19 +1051,34 @@ Status Backtrack::Split(uint32_t b) {
       best = r;
     }
   }
-  const uint32_t first_inst = req_.front().from / 4;
+  // Of the requiring uses (clipped to the ranges, as RequiringUses lists them): the first one's
+  // instruction, and the instruction of the last one that ends by the gap before best_pt (the
+  // condition is monotone in the use's position, so a scan in order would stop there). One pass,
+  // without materializing and sorting the list.
+  const uint32_t hi_a = best_pt / 4 * 4;  // case A's last gap
+  uint32_t first_from = UINT32_MAX;
+  uint32_t last = kNone;  // instruction of the last requiring use that ends by the gap
+  {
+    UseCursor cur;
+    for (const Range& r : Ranges(bundles_[b])) {
+      const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+      const UseRec* it = UsesFrom(r, &cur);
+      for (; it < e && it->from < r.to; ++it) {
+        if (!it->requiring) continue;
+        const uint32_t from = std::max(it->from, r.from);
+        first_from = std::min(first_from, from);
+        if (from / 4 * 4 + 4 <= hi_a && (last == kNone || from / 4 > last)) last = from / 4;
+      }
+      cur = {r.vreg, it};
+    }
+  }
+  const uint32_t first_inst = first_from / 4;
   // Case A: r holds the bundle through at least its first requiring use.
   {
-    uint32_t last = kNone;  // instruction of the last requiring use that ends by the gap
-    const uint32_t hi = best_pt / 4 * 4;
-    for (const Range& u : req_) {
-      if (u.from / 4 * 4 + 4 > hi) break;
-      last = u.from / 4;
-    }
     if (last != kNone) {
       const uint32_t lo = 4 * (last + 1);
-      if (lo <= hi) {
-        const uint32_t g = ColdestGap(lo, hi);
+      if (lo <= hi_a) {
+        const uint32_t g = ColdestGap(lo, hi_a);
         if (CutLoopAcross(b, g)) return Status::Ok();
         auto [head, tail] = SplitAt(b, g);
         if (head != kNone) Assign(head, best);
@@ -976,8 +1190,20 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
   return Status::Ok();
 }
 
+// The scratch of the calling thread is reused from function to function (a compile worker
+// allocates many functions in a row); it is dropped after a run that grew it past
+// kMaxRetainedBytes.
 Status RunBacktrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out) {
-  return Backtrack(f, env, live, out).Run();
+  thread_local BacktrackScratch scratch;
+  Backtrack bt(f, env, live, out, std::move(scratch));
+  const Status s = bt.Run();
+  bt.GiveBack(&scratch);
+  // The scratch grows with the largest function seen; measuring it costs a pass over every
+  // container, so only after a large function.
+  if (f.num_insts() > BacktrackScratch::kCheckRetainedInsts &&
+      scratch.RetainedBytes() > BacktrackScratch::kMaxRetainedBytes)
+    scratch = BacktrackScratch();
+  return s;
 }
 
 }  // namespace egret::regalloc

@@ -18,18 +18,11 @@ struct Range {
   uint32_t from, to, vreg;
 };
 
-class Backtrack {
- public:
-  Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out);
-  Status Run();
-
- private:
-  static constexpr uint32_t kNone = UINT32_MAX;
-  static constexpr float kInfWeight = 1e30f;
-  static constexpr uint8_t kMaxSplits = 8;    // then the bundle's operands get minimal bundles
-  static constexpr uint32_t kMergeCap = 512;  // ranges in a bundle merged from copies
-  static constexpr uint32_t kGroupSpan = 8;   // instructions between operands sharing a reload
-
+// The containers of one run, kept between runs on a thread (RunBacktrack): a worker allocating
+// function after function reuses their capacity instead of allocating and freeing every array
+// per function. Invariant: Clear() leaves every container empty (capacity kept), so a run sees
+// exactly what a fresh object would.
+struct BacktrackScratch {
   // Operand flags for reuse defs and their inputs.
   static constexpr uint8_t kReuseShared = 1;    // def: shares the dying input's bundle
   static constexpr uint8_t kReuseExtended = 2;  // def: range starts at the early point
@@ -63,6 +56,101 @@ class Backtrack {
     uint32_t inst, vreg;
   };
 
+  // Empties every container, keeping its capacity.
+  void Clear();
+  // Bytes of capacity held. A thread keeps its scratch between runs only up to
+  // kMaxRetainedBytes, so one huge function does not pin its memory for the rest of the module.
+  size_t RetainedBytes() const;
+  static constexpr size_t kMaxRetainedBytes = size_t{32} << 20;
+  // Functions up to this size cannot grow the scratch anywhere near kMaxRetainedBytes.
+  static constexpr uint32_t kCheckRetainedInsts = 4096;
+  // Calls f(container) for each container member (vectors and interval sets).
+  template <class F>
+  void ForEachContainer(F&& f);
+
+  // Blocks.
+  std::vector<uint32_t> depth_, prev_shallower_, header_, parent_, block_of_inst_;
+  std::vector<uint32_t> next_call_;  // per instruction: the first one at or after it with clobbers
+  // Per block, for CutLoop: the stamp of the last call that found the bundle live into it at
+  // its start, used in the loop it heads, or cutting that loop out.
+  std::vector<uint32_t> live_mark_, used_mark_, cut_mark_;
+  std::vector<float> freq_;
+
+  // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
+  std::vector<uint32_t> range_begin_;
+  std::vector<Range> ranges_;
+  std::vector<uint32_t> use_begin_;
+  std::vector<UseRec> uses_;
+  std::vector<uint32_t> def_inst_;
+  std::vector<Cross> cross_;  // sorted by (vreg, inst)
+  std::vector<uint8_t> op_flags_;
+  std::vector<PReg> hint_;
+  std::vector<ReusePair> reuse_pairs_;
+  // Per-register arrays are vectors of PReg::kNumIndices entries (Clear() sizes them), so moving
+  // the scratch in and out of a run moves a few pointers.
+  std::vector<std::vector<Res>> res_;
+  static constexpr uint32_t kResShift = 6;
+  std::vector<std::vector<uint32_t>> res_index_;  // per bucket: first reservation in it
+
+  // Bundles and the assigned bundles' ranges per register.
+  std::vector<Range> arena_;
+  std::vector<Bundle> bundles_;
+  std::vector<uint32_t> vreg_bundle_;
+  std::vector<IntervalSet> occ_;
+  struct SizeClass {  // (first point, bundle): initial bundles sorted, requeued ones in a heap
+    std::vector<std::pair<uint32_t, uint32_t>> sorted, heap;
+    size_t next = 0;
+  };
+  std::vector<SizeClass> classes_;  // 33 size classes
+  std::vector<PReg> cands_;
+  // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
+  std::vector<uint32_t> first_conflict_range_;
+  // Per allocatable register, one bit per point, in pairs of words (reservations of any vreg,
+  // assigned ranges): a filter in front of the exact queries. A range whose bits are all clear
+  // has no conflict in that register; a set bit sends the query to res_ and occ_ (a reservation
+  // of the bundle's own vreg sets bits but is no conflict). The assigned half is exact because
+  // assigned ranges in one register are disjoint.
+  std::vector<std::vector<uint64_t>> busy_;
+  std::vector<uint32_t> evict_list_;
+  std::vector<Range> req_;
+
+  // Resolution: the register pieces of each vreg (CSR, sorted by from), def locations.
+  struct Piece {
+    uint32_t from, to;
+    PReg reg;
+  };
+  std::vector<uint32_t> piece_begin_;
+  std::vector<Piece> pieces_;
+  std::vector<Allocation> def_loc_;
+  std::vector<uint8_t> needs_slot_;
+
+  // Temporaries of BuildRanges and MergeBundles.
+  std::vector<uint32_t> tmp_end_, tmp_pos_, tmp_live_, tmp_fill_;
+  std::vector<Range> tmp_raw_, tmp_merged_;
+  // Place(): the bundle's ranges with touching neighbours joined (see Place).
+  struct Span {
+    uint32_t from, to;
+    uint32_t first, last;  // ranges [first, last) of the bundle it covers
+  };
+  std::vector<Span> spans_;
+  std::vector<uint64_t> bundle_mask_;  // Place(): the bundle's points, from its first word on
+};
+
+class Backtrack : private BacktrackScratch {
+ public:
+  // Takes over `scratch` (cleared) for the run; GiveBack returns it.
+  Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out,
+            BacktrackScratch&& scratch);
+  Status Run();
+  void GiveBack(BacktrackScratch* scratch) { *scratch = std::move(*this); }
+
+ private:
+  static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr float kInfWeight = 1e30f;
+  static constexpr uint8_t kMaxSplits = 8;    // then the bundle's operands get minimal bundles
+  static constexpr uint32_t kMergeCap = 512;  // ranges in a bundle merged from copies
+  static constexpr uint32_t kGroupSpan = 8;   // instructions between operands sharing a reload
+
   std::span<const Range> Ranges(const Bundle& b) const {
     return {arena_.data() + b.begin, b.end - b.begin};
   }
@@ -76,16 +164,26 @@ class Backtrack {
   const Range* RangeAt(uint32_t v, uint32_t p) const;
 
   // Allocation (backtrack.cc).
+  struct UseCursor {  // where the last range's use scan stopped (UsesFrom)
+    uint32_t vreg = UINT32_MAX;
+    const UseRec* at = nullptr;
+  };
+  const UseRec* UsesFrom(const Range& r, UseCursor* cur) const;
   void Weigh(uint32_t b);
   void Enqueue(uint32_t b);
   uint32_t PopQueue();
   Status AllocateAll();
   Status Place(uint32_t b);
   void Candidates(const Bundle& bu, std::vector<PReg>* out) const;
+  void BuildSpans(const Bundle& bu);
+  // Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for
+  // each conflict of the bundle's ranges in register r, in increasing range order; f returns
+  // false to stop. spans_ must hold bu's spans (BuildSpans).
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
+  uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstAssigned(PReg r, uint32_t a, uint32_t b) const;
   void MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set);
   uint32_t ResLowerBound(PReg r, uint32_t p) const;
@@ -111,63 +209,10 @@ class Backtrack {
   const Liveness& live_;
   Output* out_;
   PRegSet allocatable_;
-
-  // Blocks.
-  std::vector<uint32_t> depth_, prev_shallower_, header_, parent_, block_of_inst_;
-  // Per block, for CutLoop: the stamp of the last call that found the bundle live into it at
-  // its start, used in the loop it heads, or cutting that loop out.
-  std::vector<uint32_t> live_mark_, used_mark_, cut_mark_;
   uint32_t cut_stamp_ = 0;
-  std::vector<float> freq_;
-
-  // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
-  std::vector<uint32_t> range_begin_;
-  std::vector<Range> ranges_;
-  std::vector<uint32_t> use_begin_;
-  std::vector<UseRec> uses_;
-  std::vector<uint32_t> def_inst_;
-  std::vector<Cross> cross_;  // sorted by (vreg, inst)
-  std::vector<uint8_t> op_flags_;
-  std::vector<PReg> hint_;
-  std::vector<ReusePair> reuse_pairs_;
-  std::vector<Res> res_[PReg::kNumIndices];
-  static constexpr uint32_t kResShift = 6;
-  std::vector<uint32_t> res_index_[PReg::kNumIndices];  // per bucket: first reservation in it
-
-  // Bundles and the assigned bundles' ranges per register.
-  std::vector<Range> arena_;
-  std::vector<Bundle> bundles_;
-  std::vector<uint32_t> vreg_bundle_;
-  IntervalSet occ_[PReg::kNumIndices];
-  struct SizeClass {  // (first point, bundle): initial bundles sorted, requeued ones in a heap
-    std::vector<std::pair<uint32_t, uint32_t>> sorted, heap;
-    size_t next = 0;
-  };
-  SizeClass classes_[33];
   uint64_t nonempty_ = 0;  // bit c: classes_[c] may hold bundles
   bool filling_ = false;   // AllocateAll is queueing the initial bundles
   uint64_t budget_ = 0;    // evictions of non-minimal bundles left
-  std::vector<PReg> cands_;
-  // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
-  std::vector<uint32_t> first_conflict_range_;
-  // Per allocatable register, one bit per point, in pairs of words (reservations of any vreg,
-  // assigned ranges): a filter in front of the exact queries. A range whose bits are all clear
-  // has no conflict in that register; a set bit sends the query to res_ and occ_ (a reservation
-  // of the bundle's own vreg sets bits but is no conflict). The assigned half is exact because
-  // assigned ranges in one register are disjoint.
-  std::vector<uint64_t> busy_[PReg::kNumIndices];
-  std::vector<uint32_t> evict_list_;
-  std::vector<Range> req_;
-
-  // Resolution: the register pieces of each vreg (CSR, sorted by from), def locations.
-  struct Piece {
-    uint32_t from, to;
-    PReg reg;
-  };
-  std::vector<uint32_t> piece_begin_;
-  std::vector<Piece> pieces_;
-  std::vector<Allocation> def_loc_;
-  std::vector<uint8_t> needs_slot_;
 };
 
 }  // namespace egret::regalloc

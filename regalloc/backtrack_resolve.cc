@@ -13,11 +13,15 @@
 
 namespace egret::regalloc {
 
-Allocation Backtrack::Loc(uint32_t v, uint32_t p) const {
+[[gnu::always_inline]] inline Allocation Backtrack::Loc(uint32_t v, uint32_t p) const {
   const Piece* a = pieces_.data() + piece_begin_[v];
   const Piece* e = pieces_.data() + piece_begin_[v + 1];
-  const Piece* it =
-      std::upper_bound(a, e, p, [](uint32_t x, const Piece& q) { return x < q.from; });
+  // The first piece starting after p: most vregs have a handful of pieces, scanned in order.
+  const Piece* it = a;
+  if (e - a <= 8)
+    while (it < e && it->from <= p) ++it;
+  else
+    it = std::upper_bound(a, e, p, [](uint32_t x, const Piece& q) { return x < q.from; });
   if (it != a && p < it[-1].to) return Allocation::Reg(it[-1].reg);
   return Allocation::Stack(v);  // virtual slot: the vreg's index
 }
@@ -66,16 +70,30 @@ Status Backtrack::Resolve() {
         for (const Range& r : Ranges(b)) pieces_[fill[r.vreg]++] = {r.from, r.to, b.reg};
   }
   needs_slot_.assign(nv + kNumRegClasses, 0);
+  // Sorted per vreg, and touching pieces in one register joined (a value that stays in its
+  // register from block to block has one piece, not one per block): Loc's answers and the moves
+  // below are the same, and lookups are short.
+  uint32_t kept = 0;
   for (uint32_t v = 0; v < nv; ++v) {
     Piece* a = pieces_.data() + piece_begin_[v];
     Piece* e = pieces_.data() + piece_begin_[v + 1];
     std::sort(a, e, [](const Piece& x, const Piece& y) { return x.from < y.from; });
     uint64_t covered = 0, total = 0;
     for (Piece* p = a; p < e; ++p) covered += p->to - p->from;
+    piece_begin_[v] = kept;
+    for (Piece* p = a; p < e; ++p) {
+      if (kept > piece_begin_[v] && pieces_[kept - 1].to == p->from &&
+          pieces_[kept - 1].reg == p->reg)
+        pieces_[kept - 1].to = p->to;
+      else
+        pieces_[kept++] = *p;
+    }
     for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k)
       total += ranges_[k].to - ranges_[k].from;
     if (covered < total) needs_slot_[v] = 1;
   }
+  piece_begin_[nv] = kept;
+  pieces_.resize(kept);
   for (const Cross& c : cross_) needs_slot_[c.vreg] = 1;
   // Operand allocations and definition locations.
   out_->allocs.assign(f_.operands.size(), Allocation());

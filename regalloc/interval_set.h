@@ -26,6 +26,18 @@ class IntervalSet {
 
   bool empty() const { return order_.empty(); }
 
+  // Removes every interval, keeping the storage for reuse.
+  void clear() {
+    chunks_.clear();
+    order_.clear();
+    first_.clear();
+    free_.clear();
+  }
+  size_t CapacityBytes() const {
+    return chunks_.capacity() * sizeof(Chunk) +
+           (order_.capacity() + first_.capacity() + free_.capacity()) * sizeof(uint32_t);
+  }
+
   void Insert(const Entry& e) {
     if (order_.empty()) {
       order_.push_back(NewChunk());

@@ -89,11 +89,13 @@ void LowerCtx::AliasVReg(ir::Value v, regalloc::VReg r) {
 }
 
 BranchTargets LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
-  std::vector<const ir::BlockCall*> dests;
+  std::vector<const ir::BlockCall*>& dests = plan_dests_;
+  dests.clear();
   dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
   // Edge blocks exist only for terminators with several destinations (LowerFunction emits them
   // under the same condition); a br_table with only a default is a plain jump.
-  std::vector<uint32_t> slots(dests.size(), UINT32_MAX);
+  std::vector<uint32_t>& slots = plan_slots_;
+  slots.assign(dests.size(), UINT32_MAX);
   if (dests.size() > 1) PlanEdgeBlocks(f_, lo_, dests, &slots);
   const uint32_t self = lo_.vblock_of[b.index];
   BranchTargets out;
@@ -144,7 +146,22 @@ static Status RejectVectors(const LowerCtx& ctx) {
 Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   const ir::Function& f = ctx.f_;
   const ir::DataFlowGraph& dfg = ctx.dfg_;
-  ctx.lo_ = LowerOrder::Compute(f);
+  // The loops steer the block layout (LowerOrder) and, below, the allocator's spill weights and
+  // split points. (Per thread and recomputed per function: the analyses keep their storage's
+  // capacity.)
+  struct Analyses {
+    ir::ControlFlowGraph cfg;
+    ir::DominatorTree domtree;
+    ir::LoopAnalysis loops;
+  };
+  thread_local Analyses analyses;
+  ir::ControlFlowGraph& cfg = analyses.cfg;
+  cfg.Compute(f);
+  ir::DominatorTree& domtree = analyses.domtree;
+  domtree.Compute(f, cfg);
+  ir::LoopAnalysis& loops = analyses.loops;
+  loops.Compute(f, cfg, domtree);
+  ctx.lo_ = LowerOrder::Compute(f, loops);
   ctx.vreg_of_.assign(dfg.NumValues(), regalloc::VReg());
   ctx.rules_ = &rules;
   const LowerOrder& lo = ctx.lo_;
@@ -152,13 +169,9 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   if (lo.num_preds[f.EntryBlock().index] != 0) return ctx.Unsupported("branch to the entry block");
   if (!rules.LowersVectors()) EGRET_TRY(RejectVectors(ctx));
 
-  // The loops of every VCode block, for the allocator's spill weights and split points: an IR
-  // block is in its natural loops; an edge block is in the innermost loop containing both ends
-  // of its edge (it runs once per traversal of the edge). Headers and parents as VCode indices.
-  const ir::ControlFlowGraph cfg(f);
-  const ir::DominatorTree domtree(f, cfg);
-  ir::LoopAnalysis loops;
-  loops.Compute(f, cfg, domtree);
+  // The loops of every VCode block: an IR block is in its natural loops; an edge block is in
+  // the innermost loop containing both ends of its edge (it runs once per traversal of the
+  // edge). Headers and parents as VCode indices.
   std::vector<uint32_t>& depth = ctx.ra_.loop_depth;
   std::vector<uint32_t>& header = ctx.ra_.loop_header;
   std::vector<uint32_t>& parent = ctx.ra_.loop_parent;

@@ -138,6 +138,9 @@ class LowerCtx {
   LowerOrder lo_;
   LowerRules* rules_ = nullptr;
   std::vector<regalloc::VReg> vreg_of_;
+  // PlanBranch's scratch (destinations, edge-block slots), kept across the function's branches.
+  std::vector<const ir::BlockCall*> plan_dests_;
+  std::vector<uint32_t> plan_slots_;
   uint32_t srcloc_ = UINT32_MAX;
   bool has_vector_vregs_ = false;
 };

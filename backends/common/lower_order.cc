@@ -1,8 +1,11 @@
-// lower_order.cc: reverse post-order, predecessor and use counts, edge-block planning.
+// lower_order.cc: the block layout (loop-contiguous reverse post-order, cold blocks last),
+// predecessor and use counts, edge-block planning.
 #include "backends/common/lower_order.h"
 
 #include <algorithm>
 #include <unordered_map>
+
+#include "ir/loop_analysis.h"
 
 namespace egret::backend {
 namespace {
@@ -21,7 +24,7 @@ bool SameCall(const ir::Function& f, const ir::BlockCall& a, const ir::BlockCall
 
 }  // namespace
 
-LowerOrder LowerOrder::Compute(const ir::Function& f) {
+LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& loops) {
   LowerOrder lo;
   const size_t nblocks = f.dfg.NumBlocks();
   lo.vblock_of.assign(nblocks, kNoBlock);
@@ -29,41 +32,168 @@ LowerOrder LowerOrder::Compute(const ir::Function& f) {
   lo.use_count.assign(f.dfg.NumValues(), 0);
   lo.last_user.assign(f.dfg.NumValues(), ir::Inst());
   lo.addr_use_count.assign(f.dfg.NumValues(), 0);
-
-  // Iterative DFS for post-order; successors visited in reverse so that the fall-through
-  // successor (the first destination) tends to come right after its block.
-  std::vector<uint8_t> state(nblocks, 0);
-  std::vector<std::pair<ir::Block, size_t>> stack;
-  std::vector<ir::Block> post;
-  std::vector<std::vector<ir::Block>> succs(nblocks);
+  lo.cold.assign(nblocks, 0);
   const ir::Block entry = f.EntryBlock();
   if (!entry.valid()) return lo;
+
+  // Successors of every block in one flat array (duplicates kept: a br_table may name a block
+  // several times), [succ_begin[b], succ_end[b]); predecessors the same way by a counting sort.
+  std::vector<uint32_t> succ_begin(nblocks, 0), succ_end(nblocks, 0);
+  std::vector<ir::Block> succ;
+  std::vector<uint8_t> traps(nblocks, 0);
   for (ir::Block b : f.layout.Blocks()) {
-    ir::Inst term = f.layout.LastInst(b);
-    if (!term.valid()) continue;
-    f.dfg.ForEachDest(term, [&](const ir::BlockCall& bc) { succs[b.index].push_back(bc.block); });
+    succ_begin[b.index] = static_cast<uint32_t>(succ.size());
+    const ir::Inst term = f.layout.LastInst(b);
+    if (term.valid()) {
+      f.dfg.ForEachDest(term, [&](const ir::BlockCall& bc) { succ.push_back(bc.block); });
+      traps[b.index] = f.dfg[term].opcode == ir::Opcode::kTrap;
+    }
+    succ_end[b.index] = static_cast<uint32_t>(succ.size());
   }
-  stack.push_back({entry, 0});
-  state[entry.index] = 1;
+  std::vector<uint32_t> pred_start(nblocks + 1, 0);
+  for (ir::Block s : succ) ++pred_start[s.index + 1];
+  for (size_t k = 0; k < nblocks; ++k) pred_start[k + 1] += pred_start[k];
+  std::vector<ir::Block> pred(succ.size());
+  {
+    std::vector<uint32_t> fill(pred_start.begin(), pred_start.end() - 1);
+    for (ir::Block b : f.layout.Blocks())
+      for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k)
+        pred[fill[succ[k].index]++] = b;
+  }
+
+  // Cold blocks: a block ending in `trap`, and a block (other than the entry) all of whose
+  // successor edges lead to cold blocks. This is the least fixpoint, found backwards from the
+  // traps with a count of not-yet-cold successor edges per block; a block in a cycle never
+  // becomes cold, so cold blocks are in no loop and everything reachable from one is cold.
+  std::vector<uint32_t> hot_succs(nblocks, 0);
+  std::vector<ir::Block> work;
+  for (ir::Block b : f.layout.Blocks()) {
+    hot_succs[b.index] = succ_end[b.index] - succ_begin[b.index];
+    if (traps[b.index] && b != entry) {
+      lo.cold[b.index] = 1;
+      work.push_back(b);
+    }
+  }
+  while (!work.empty()) {
+    const ir::Block c = work.back();
+    work.pop_back();
+    for (uint32_t k = pred_start[c.index]; k < pred_start[c.index + 1]; ++k) {
+      const ir::Block p = pred[k];
+      if (lo.cold[p.index] || p == entry || --hot_succs[p.index] != 0) continue;
+      lo.cold[p.index] = 1;
+      work.push_back(p);
+    }
+  }
+
+  // Each block's successors rearranged into the order the depth-first search visits them:
+  // cold ones first, then the others, then the preferred one, which the search visits last so
+  // that it ends up right after the block in reverse post-order (the fall-through). Preferred:
+  // a successor that stays in the block's innermost loop (or enters a loop nested in it) over
+  // one that leaves it, then the deeper loop (static frequency), then the earlier destination.
+  // Entering a loop is only possible at its header, so "stays" is an O(1) test.
+  std::vector<ir::Block> visit;
+  for (ir::Block b : f.layout.Blocks()) {
+    const uint32_t lo_k = succ_begin[b.index], hi_k = succ_end[b.index];
+    if (hi_k - lo_k < 2) continue;
+    const ir::Loop lb = loops.InnermostLoop(b);
+    auto rank = [&](ir::Block t) -> uint64_t {
+      const ir::Loop lt = loops.InnermostLoop(t);
+      const bool stays =
+          lt == lb || (lt.valid() && loops.IsLoopHeader(t) && loops.Parent(lt) == lb);
+      return (uint64_t{stays} << 32) | loops.LoopDepth(t);
+    };
+    uint32_t best = UINT32_MAX;
+    uint64_t best_rank = 0;
+    for (uint32_t k = lo_k; k < hi_k; ++k) {
+      if (lo.cold[succ[k].index]) continue;
+      const uint64_t r = rank(succ[k]);
+      if (best == UINT32_MAX || r > best_rank) best = k, best_rank = r;
+    }
+    visit.clear();
+    for (uint32_t k = hi_k; k-- > lo_k;)
+      if (lo.cold[succ[k].index]) visit.push_back(succ[k]);
+    for (uint32_t k = hi_k; k-- > lo_k;)
+      if (!lo.cold[succ[k].index] && k != best) visit.push_back(succ[k]);
+    if (best != UINT32_MAX) visit.push_back(succ[best]);
+    std::copy(visit.begin(), visit.end(), succ.begin() + lo_k);
+  }
+
+  // Reverse post-order of the reachable blocks (iterative depth-first search).
+  std::vector<uint8_t> seen(nblocks, 0);
+  std::vector<std::pair<ir::Block, uint32_t>> stack;
+  std::vector<ir::Block> post;
+  stack.push_back({entry, succ_begin[entry.index]});
+  seen[entry.index] = 1;
   while (!stack.empty()) {
     auto& [b, k] = stack.back();
-    const auto& s = succs[b.index];
-    if (k < s.size()) {
-      ir::Block n = s[s.size() - 1 - k];
-      ++k;
-      if (state[n.index] == 0) {
-        state[n.index] = 1;
-        stack.push_back({n, 0});
+    if (k < succ_end[b.index]) {
+      const ir::Block n = succ[k++];
+      if (!seen[n.index]) {
+        seen[n.index] = 1;
+        stack.push_back({n, succ_begin[n.index]});
       }
       continue;
     }
     post.push_back(b);
     stack.pop_back();
   }
-  lo.order.assign(post.rbegin(), post.rend());
+
+  // Loop-contiguous order: the loop tree's lists, each in reverse post-order of its members'
+  // first blocks. Node ids: blocks [0, nblocks), loops [nblocks, nblocks + nloops), the function
+  // body nblocks + nloops. A loop joins its parent's list when its header (its first block in
+  // RPO: the header dominates the loop) is met, so every list is in RPO of first blocks, which
+  // is a topological order of the forward edges between the list's members (a forward edge
+  // from anywhere in member X to member Y goes to a block later in RPO than X's header).
+  // Expanding the lists depth-first therefore keeps every block after its dominators and after
+  // its non-back-edge predecessors, and lays out each loop contiguously: header first, nested
+  // loops inside, exits after it. Irreducible cycles form no loop and stay in plain RPO. Cold
+  // blocks are left out here and appended at the end, in RPO among themselves.
+  const uint32_t nloops = static_cast<uint32_t>(loops.NumLoops());
+  const uint32_t root = static_cast<uint32_t>(nblocks) + nloops;
+  std::vector<uint32_t> head(nloops + 1, UINT32_MAX), tail(nloops + 1, UINT32_MAX);
+  std::vector<uint32_t> next(root, UINT32_MAX);
+  auto list_of = [&](ir::Loop l) { return l.valid() ? l.index : nloops; };
+  auto append = [&](uint32_t list, uint32_t node) {
+    if (head[list] == UINT32_MAX) {
+      head[list] = node;
+    } else {
+      next[tail[list]] = node;
+    }
+    tail[list] = node;
+  };
+  std::vector<ir::Block> cold_tail;
+  for (size_t k = post.size(); k-- > 0;) {
+    const ir::Block b = post[k];
+    if (lo.cold[b.index]) {
+      cold_tail.push_back(b);
+      continue;
+    }
+    const ir::Loop l = loops.InnermostLoop(b);
+    if (l.valid() && loops.Header(l) == b)
+      append(list_of(loops.Parent(l)), static_cast<uint32_t>(nblocks) + l.index);
+    append(list_of(l), b.index);
+  }
+  lo.order.reserve(post.size());
+  std::vector<uint32_t> resume;  // the node after each loop being expanded
+  for (uint32_t n = head[nloops];;) {
+    if (n == UINT32_MAX) {
+      if (resume.empty()) break;
+      n = resume.back();
+      resume.pop_back();
+    } else if (n < nblocks) {
+      lo.order.push_back(ir::Block(n));
+      n = next[n];
+    } else {
+      resume.push_back(next[n]);
+      n = head[n - nblocks];
+    }
+  }
+  lo.num_hot = static_cast<uint32_t>(lo.order.size());
+  lo.order.insert(lo.order.end(), cold_tail.begin(), cold_tail.end());
 
   for (ir::Block b : lo.order) {
-    for (ir::Block s : succs[b.index]) ++lo.num_preds[s.index];
+    for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k)
+      ++lo.num_preds[succ[k].index];
     for (ir::Inst i : f.layout.Insts(b))
       f.dfg.ForEachOperand(i, [&](ir::Value v) {
         const uint32_t r = f.dfg.ResolveAliases(v).index;
@@ -83,14 +213,15 @@ LowerOrder LowerOrder::Compute(const ir::Function& f) {
         ++lo.addr_use_count[a.index];
     }
   }
-  uint32_t next = 0;
+  uint32_t vnext = 0;
   std::vector<uint32_t> slot;
   for (ir::Block b : lo.order) {
-    lo.vblock_of[b.index] = next++;
-    ir::Inst term = f.layout.LastInst(b);
-    if (succs[b.index].size() > 1) next += PlanEdgeBlocks(f, lo, Dests(f, term), &slot);
+    lo.vblock_of[b.index] = vnext++;
+    const ir::Inst term = f.layout.LastInst(b);
+    if (succ_end[b.index] - succ_begin[b.index] > 1)
+      vnext += PlanEdgeBlocks(f, lo, Dests(f, term), &slot);
   }
-  lo.num_vblocks = next;
+  lo.num_vblocks = vnext;
   return lo;
 }
 

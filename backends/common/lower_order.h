@@ -1,11 +1,25 @@
 // lower_order.h: the target-independent facts lowering needs before it emits anything.
 //
-// Lowering walks the IR in reverse post-order of the reachable blocks (so every value's
-// definition is lowered before its uses, except across back edges where block parameters carry
-// values), and lays out VCode blocks in that order. The register allocator needs a CFG without
-// critical edges; this plan says, for every branch of a block with several successors, whether
-// the edge gets its own empty VCode block (when the target has several predecessors), and gives
-// every VCode block its final index up front so that forward branches can name their targets.
+// The block layout. Lowering walks the reachable IR blocks in `order` and lays out VCode blocks
+// in that order; both targets share it. The order is
+//  - a topological order of the forward (non-back) edges, so every block comes after its
+//    dominators (every value's definition is lowered before its uses, except across back edges
+//    where block parameters carry values) and after at least one predecessor (the allocators
+//    start a block from an already-allocated predecessor's state);
+//  - loop-contiguous: each natural loop's blocks are consecutive, header first, nested loops
+//    inside, the loop's exits after it (the allocators see a loop as one span);
+//  - hot first: cold blocks (ending in `trap`, or all of whose successors are cold) follow all
+//    hot ones, `num_hot` marks the boundary;
+//  - chained for fall-through: within those constraints each block is followed, where possible,
+//    by its most frequent successor (a loop-internal edge over an exit, a deeper loop over a
+//    shallower one: loop depth is the static frequency estimate), so the MachBuffer's
+//    jump-to-next rule removes that jump.
+// Computed in time linear in blocks + edges (docs/backend.md, "Block layout").
+//
+// The register allocator needs a CFG without critical edges; this plan says, for every branch of
+// a block with several successors, whether the edge gets its own empty VCode block (when the
+// target has several predecessors), and gives every VCode block its final index up front so that
+// forward branches can name their targets.
 //
 // Use counts tell lowering when a value has a single use and may be sunk into it (a compare into
 // a branch, an address computation into an addressing mode); with a single use, `last_user` names
@@ -22,12 +36,18 @@
 
 #include "ir/function.h"
 
+namespace egret::ir {
+class LoopAnalysis;
+}  // namespace egret::ir
+
 namespace egret::backend {
 
 inline constexpr uint32_t kNoBlock = UINT32_MAX;
 
 struct LowerOrder {
-  std::vector<ir::Block> order;     // reachable blocks in reverse post-order
+  std::vector<ir::Block> order;     // reachable blocks in layout order (above)
+  uint32_t num_hot = 0;             // order[0, num_hot) hot, the rest cold
+  std::vector<uint8_t> cold;        // by IR block index: 1 if cold (see above)
   std::vector<uint32_t> vblock_of;  // by IR block index
   std::vector<uint32_t> num_preds;  // by IR block index, counting duplicate edges
   std::vector<uint32_t> use_count;  // by IR value index
@@ -42,7 +62,8 @@ struct LowerOrder {
   // Whether an edge into `target` from a multi-successor terminator needs its own block.
   bool NeedsEdgeBlock(ir::Block target) const { return num_preds[target.index] > 1; }
 
-  static LowerOrder Compute(const ir::Function& f);
+  // `loops` must have been computed for `f` (ir::LoopAnalysis::Compute).
+  static LowerOrder Compute(const ir::Function& f, const ir::LoopAnalysis& loops);
 };
 
 // Number of distinct edge blocks a multi-successor terminator needs (one per destination whose

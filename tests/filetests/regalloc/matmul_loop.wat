@@ -31,17 +31,17 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $li)))))
 ;; The outer and middle loop headers compare against n (in %esi) first; the third compare is the
-;; inner loop's header. The lowering lays blocks out in reverse post-order, so the inner loop's
-;; exit block (the middle loop's latch) sits between its header and its body: the check skips it
-;; and starts at the body (the header's `jl` target). From there to the back edge: no %rsp.
+;; inner loop's header. The lowering lays each loop out contiguously (header, body, back edge,
+;; then the exit: docs/backend.md, "Block layout"), so the header's branch leaves the loop and
+;; the body follows it. From the header to the back edge: no %rsp; the exit comes right after.
 ;; CHECK-LABEL: function %mm:
 ;; CHECK:       cmpl %esi,
 ;; CHECK:       cmpl %esi,
 ;; CHECK:       [[HEAD:[0-9a-f]+]]:  cmpl %esi, [[J:%[a-z0-9]+]]
-;; CHECK-NEXT:  jl 0x[[BODY:[0-9a-f]+]]
-;; CHECK:       {{^ *}}[[BODY]]:
+;; CHECK-NEXT:  jge 0x[[EXIT:[0-9a-f]+]]
 ;; CHECK-NOT:   rsp
 ;; CHECK:       mulsd
 ;; CHECK-NOT:   rsp
 ;; CHECK:       , [[J]]
 ;; CHECK-NEXT:  jmp 0x[[HEAD]]
+;; CHECK-NEXT:  {{^ *}}[[EXIT]]:
