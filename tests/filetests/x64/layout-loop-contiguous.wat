@@ -34,9 +34,9 @@
 ;; CHECK-NEXT: 21: movq %r8, %r9
 ;; CHECK-NEXT: 24: shll $2, %r9d
 ;; CHECK-NEXT: 28: addl (%rax, %r9), %edi
-;; CHECK-NEXT: 2c: leal 1(%r8), %r8d
+;; CHECK-NEXT: 2c: addl $1, %r8d
 ;; CHECK-NEXT: 30: jmp 0x1c
-;; CHECK-NEXT: 32: leal 1(%rcx), %ecx
+;; CHECK-NEXT: 32: addl $1, %ecx
 ;; CHECK-NEXT: 35: jmp 0x15
 ;; CHECK-NEXT: 37: movq %rdi, %rax
 ;; CHECK-NEXT: 3a: popq %rbp
