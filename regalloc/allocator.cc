@@ -72,13 +72,19 @@ Error Named(const Function& f, Error e) {
 
 }  // namespace
 
-Expected<Output> Allocate(const Function& f, const MachineEnv& env, const Options& options) {
+namespace {
+
+// `commute`: the same function, mutable, when the caller lets ChooseCommutedReuse() run.
+Expected<Output> AllocateImpl(const Function& f, Function* commute, const MachineEnv& env,
+                              const Options& options) {
   using Clock = std::chrono::steady_clock;
   EGRET_ASSIGN_OR_RETURN(std::unique_ptr<Allocator> allocator, CreateAllocator(options.algorithm));
   if (Status s = f.Validate(env); !s.ok()) return Named(f, std::move(s).error());
   const auto start = Clock::now();
   Liveness live;
   if (Status s = live.Compute(f); !s.ok()) return Named(f, std::move(s).error());
+  // Swapping which input is reused changes no vreg's liveness, only constraints.
+  if (commute != nullptr) ChooseCommutedReuse(commute, live);
   Output out;
   if (Status s = allocator->Run(f, env, live, &out); !s.ok()) return Named(f, std::move(s).error());
   const auto end = Clock::now();
@@ -98,6 +104,61 @@ Expected<Output> Allocate(const Function& f, const MachineEnv& env, const Option
                          std::string(allocator->name()), ")\n", f.ToString(), out.ToString()));
   }
   return out;
+}
+
+}  // namespace
+
+void ChooseCommutedReuse(Function* f, const Liveness& live) {
+  const uint32_t nv = f->num_vregs();
+  std::vector<uint32_t> stamp, last_use, live_out;  // sized on the first candidate block
+  uint32_t epoch = 0;
+  for (uint32_t b = 0; b < f->num_blocks(); ++b) {
+    const BlockData& bd = f->blocks[b];
+    bool any = false;
+    for (uint32_t i = bd.inst_begin; i < bd.inst_end && !any; ++i)
+      for (const Operand& op : f->InstOperands(i)) any |= op.commutes_with != Operand::kNoCommute;
+    if (!any) continue;
+    if (stamp.empty()) {
+      stamp.assign(nv, 0);
+      last_use.assign(nv, 0);
+      live_out.assign(nv, 0);
+    }
+    ++epoch;
+    for (VReg v : live.LiveOut(Block(b))) live_out[v.index] = epoch;
+    for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i)
+      for (const Operand& op : f->InstOperands(i))
+        if (op.is_use()) {
+          stamp[op.vreg.index] = epoch;
+          last_use[op.vreg.index] = i;
+        }
+    auto dies_at = [&](VReg v, uint32_t i) {
+      return live_out[v.index] != epoch && stamp[v.index] == epoch && last_use[v.index] == i;
+    };
+    for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
+      const uint32_t base = f->insts[i].operand_begin;
+      const uint32_t n = f->insts[i].operand_end - base;
+      for (uint32_t k = 0; k < n; ++k) {
+        Operand& d = f->operands[base + k];
+        if (d.commutes_with == Operand::kNoCommute) continue;
+        const VReg kept = f->operands[base + d.reuse_index].vreg;
+        const VReg other = f->operands[base + d.commutes_with].vreg;
+        bool partner_reused = false;  // by another def: then it stays that def's
+        for (uint32_t j = 0; j < n; ++j)
+          partner_reused |= j != k && f->operands[base + j].constraint == Constraint::kReuse &&
+                            f->operands[base + j].reuse_index == d.commutes_with;
+        if (kept != other && !partner_reused && !dies_at(kept, i) && dies_at(other, i))
+          std::swap(d.reuse_index, d.commutes_with);
+      }
+    }
+  }
+}
+
+Expected<Output> Allocate(const Function& f, const MachineEnv& env, const Options& options) {
+  return AllocateImpl(f, nullptr, env, options);
+}
+
+Expected<Output> Allocate(Function* f, const MachineEnv& env, const Options& options) {
+  return AllocateImpl(*f, f, env, options);
 }
 
 }  // namespace egret::regalloc

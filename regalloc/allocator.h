@@ -52,6 +52,17 @@ Expected<std::unique_ptr<Allocator>> CreateAllocator(std::string_view name);
 
 Expected<Output> Allocate(const Function& f, const MachineEnv& env, const Options& options = {});
 
+// For every commutative reuse def (Operand::commutes_with) whose reused input lives on after the
+// instruction while the other input dies there, makes the dying input the reused one (swaps
+// reuse_index and commutes_with): the def then takes the dying input's register and the
+// surviving value needs no copy. Linear in the operands, plus the live-out sets of the blocks
+// holding such defs. `f` must be valid; `live` its liveness.
+void ChooseCommutedReuse(Function* f, const Liveness& live);
+
+// Allocate() after ChooseCommutedReuse(), on the liveness Allocate() computes anyway; the
+// backend reads the chosen reuse_index back from `*f`.
+Expected<Output> Allocate(Function* f, const MachineEnv& env, const Options& options = {});
+
 }  // namespace egret::regalloc
 
 #endif  // EGRET_REGALLOC_ALLOCATOR_H_

@@ -23,7 +23,9 @@
 // per-point bitmap; bundles leave the queue by size class and then position, so consecutive
 // queries touch nearby memory; a bundle is split at most kMaxSplits times before its operands
 // get minimal bundles; evictions are budgeted; loop cuts are linear in the bundle's ranges times
-// the loop depth.
+// the loop depth. Conflict queries and the per-register structures work on spans (touching
+// ranges joined), and a run's containers are reused from function to function on a thread
+// (BacktrackScratch).
 #ifndef EGRET_REGALLOC_BACKTRACK_H_
 #define EGRET_REGALLOC_BACKTRACK_H_
 

@@ -52,6 +52,63 @@ struct GapMove {
   Allocation from, to;
   RegClass cls;
 };
+
+// Free registers at the gaps inside blocks, asked in increasing gap order. A register is busy
+// at the gap before instruction j when a register piece holds a value there (a piece starting at
+// or before 4j and ending after 4j-1: live across the gap, or moving in), or when instructions
+// j-1 or j name it in an operand or a fixed constraint (a definition's register, which may be
+// where a value sits until the gap's moves take it). Everything else holds no live value: a value
+// is in a piece's register or in its slot, except right after its definition. The sweep over the
+// pieces sorted by start is built on the first query and advances with the gaps, so the queries
+// cost O(pieces log pieces + queries x registers) in all.
+template <class Piece>  // Backtrack's register piece: from, to, reg
+class GapScratch final : public ParallelMoveResolver::ScratchSource {
+ public:
+  GapScratch(const Function& f, const MachineEnv& env, const std::vector<Piece>& pieces,
+             const std::vector<Allocation>& allocs)
+      : f_(f), env_(env), pieces_(pieces), allocs_(allocs) {}
+  void SetGap(uint32_t inst) { inst_ = inst; }
+
+  PReg FreeReg(RegClass cls, const PRegSet& busy_by_moves) override {
+    if (!built_) {
+      built_ = true;
+      by_from_ = pieces_;
+      std::sort(by_from_.begin(), by_from_.end(),
+                [](const Piece& a, const Piece& b) { return a.from < b.from; });
+      busy_until_.assign(PReg::kNumIndices, 0);
+    }
+    const uint32_t gap = 4 * inst_;
+    for (; next_ < by_from_.size() && by_from_[next_].from <= gap; ++next_) {
+      uint32_t& until = busy_until_[by_from_[next_].reg.index()];
+      until = std::max(until, by_from_[next_].to);
+    }
+    PRegSet busy = busy_by_moves;
+    for (uint32_t i : {inst_ == 0 ? inst_ : inst_ - 1, inst_}) {
+      const uint32_t base = f_.insts[i].operand_begin;
+      const auto ops = f_.InstOperands(i);
+      for (uint32_t k = 0; k < ops.size(); ++k) {
+        if (ops[k].constraint == Constraint::kFixedReg) busy.Add(ops[k].fixed);
+        if (allocs_[base + k].is_reg()) busy.Add(allocs_[base + k].reg());
+      }
+    }
+    const int c = static_cast<int>(cls);
+    for (const auto* list : {&env_.preferred[c], &env_.non_preferred[c]})
+      for (PReg r : *list)
+        if (!busy.Contains(r) && busy_until_[r.index()] + 1 <= gap) return r;
+    return PReg();
+  }
+
+ private:
+  const Function& f_;
+  const MachineEnv& env_;
+  const std::vector<Piece>& pieces_;
+  const std::vector<Allocation>& allocs_;
+  uint32_t inst_ = 1;
+  bool built_ = false;
+  std::vector<Piece> by_from_;
+  std::vector<uint32_t> busy_until_;  // per register index: the end of its latest piece so far
+  size_t next_ = 0;
+};
 }  // namespace
 
 Status Backtrack::Resolve() {
@@ -81,8 +138,12 @@ Status Backtrack::Resolve() {
     uint64_t covered = 0, total = 0;
     for (Piece* p = a; p < e; ++p) covered += p->to - p->from;
     piece_begin_[v] = kept;
+    // Not for references: a reference live across a safepoint that also reads it (a late use
+    // keeps its range unbroken there) has a piece ending and one starting at the next gap in the
+    // same register, and the reload between them (EndOf: the slot) is that boundary's move.
+    const bool join = !f_.vregs[v].is_ref;
     for (Piece* p = a; p < e; ++p) {
-      if (kept > piece_begin_[v] && pieces_[kept - 1].to == p->from &&
+      if (join && kept > piece_begin_[v] && pieces_[kept - 1].to == p->from &&
           pieces_[kept - 1].reg == p->reg)
         pieces_[kept - 1].to = p->to;
       else
@@ -217,10 +278,22 @@ Status Backtrack::Resolve() {
   ParallelMoveResolver resolver;
   std::vector<ParallelMoveResolver::Move> moves;
   std::vector<std::pair<Allocation, Allocation>> seq;
-  // Cycle slots, created after the resolution if it used them.
+  // Cycle slots (cycle_base + c) and save slots of borrowed registers (cycle_base + 2 + c),
+  // created after the resolution if it used any of them.
   const uint32_t cycle_base = out_->num_spill_slots;
-  const Allocation cycle[kNumRegClasses] = {Allocation::Stack(cycle_base),
-                                            Allocation::Stack(cycle_base + 1)};
+  ParallelMoveResolver::Temps gap_temps, edge_temps;
+  GapScratch gap_scratch(f_, env_, pieces_, out_->allocs);  // deduces the piece type
+  UnmentionedRegScratch edge_scratch(env_);
+  gap_temps.source = &gap_scratch;
+  edge_temps.source = &edge_scratch;
+  for (auto* t : {&gap_temps, &edge_temps}) {
+    for (int c = 0; c < kNumRegClasses; ++c) {
+      t->scratch[c] = env_.scratch[c];
+      t->cycle_slot[c] = Allocation::Stack(cycle_base + c);
+      t->borrow[c] = FirstAllocatable(env_, static_cast<RegClass>(c));
+      t->save_slot[c] = Allocation::Stack(cycle_base + kNumRegClasses + c);
+    }
+  }
   auto dedupe = [&]() -> Status {
     std::sort(moves.begin(), moves.end(), [](const auto& a, const auto& b) {
       return a.to.bits() != b.to.bits() ? a.to.bits() < b.to.bits() : a.from.bits() < b.from.bits();
@@ -245,7 +318,8 @@ Status Backtrack::Resolve() {
       moves.push_back({gap[k].from, gap[k].to, gap[k].cls});
     EGRET_TRY(dedupe());
     seq.clear();
-    resolver.Resolve(moves, env_.scratch, cycle, &seq);
+    gap_scratch.SetGap(j);
+    resolver.Resolve(moves, gap_temps, &seq);
     for (const auto& [from, to] : seq) edits.push_back({ProgPoint::Before(j).bits(), 1, from, to});
   }
 
@@ -274,7 +348,7 @@ Status Backtrack::Resolve() {
       }
       EGRET_TRY(dedupe());
       seq.clear();
-      resolver.Resolve(moves, env_.scratch, cycle, &seq);
+      resolver.Resolve(moves, edge_temps, &seq);
       const bool at_end = succs.size() == 1;
       const uint32_t point = at_end ? ProgPoint::Before(last).bits()
                                     : ProgPoint::Before(f_.blocks[s].inst_begin).bits();
@@ -283,9 +357,13 @@ Status Backtrack::Resolve() {
       out_->stats.edge_moves += seq.size();
     }
   }
-  if (resolver.used_cycle_slot(RegClass::kInt) || resolver.used_cycle_slot(RegClass::kFloat)) {
-    for (int c = 0; c < kNumRegClasses; ++c) {
-      out_->spill_slot_class.push_back(static_cast<RegClass>(c));
+  bool used_temp_slot = false;
+  for (int c = 0; c < kNumRegClasses; ++c)
+    used_temp_slot |= resolver.used_cycle_slot(static_cast<RegClass>(c)) ||
+                      resolver.used_save_slot(static_cast<RegClass>(c));
+  if (used_temp_slot) {  // all four, so that the indices above hold
+    for (int k = 0; k < 2 * kNumRegClasses; ++k) {
+      out_->spill_slot_class.push_back(static_cast<RegClass>(k % kNumRegClasses));
       ++out_->num_spill_slots;
     }
   }

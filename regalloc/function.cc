@@ -41,7 +41,9 @@ std::string Operand::ToString() const {
     case Constraint::kFixedReg:
       return absl::StrCat(s, ":fixed(", fixed.ToString(), ")");
     case Constraint::kReuse:
-      return absl::StrCat(s, ":reuse(", reuse_index, ")");
+      return commutes_with == kNoCommute
+                 ? absl::StrCat(s, ":reuse(", reuse_index, ")")
+                 : absl::StrCat(s, ":reuse(", reuse_index, "|", commutes_with, ")");
     case Constraint::kStack:
       return s + ":stack";
   }
@@ -174,10 +176,12 @@ Status Function::Validate(const MachineEnv& env) const {
       return err(absl::StrCat("loop_parent[", b, "] = ", loop_parent[b], " is not a block"));
   }
   for (int c = 0; c < kNumRegClasses; ++c) {
-    if (!env.scratch[c].valid()) {
+    // Move resolution needs a register of the class: the scratch, or one it can borrow.
+    if (!env.scratch[c].valid() && env.preferred[c].empty() && env.non_preferred[c].empty()) {
       for (const VRegData& v : vregs)
         if (static_cast<int>(v.cls) == c)
-          return err(absl::StrCat("class ", RegClassName(v.cls), " has vregs but no scratch"));
+          return err(absl::StrCat("class ", RegClassName(v.cls),
+                                  " has vregs but no register (allocatable or scratch)"));
     }
   }
   PRegSet allocatable;
@@ -258,6 +262,14 @@ Status Function::Validate(const MachineEnv& env) const {
             if (!src.is_use() || !src.is_early() || src.constraint != Constraint::kReg ||
                 vregs[src.vreg.index].cls != cls)
               return err(at() + ": reuse source must be an early reg use of the same class");
+            if (op.commutes_with != Operand::kNoCommute) {
+              if (op.commutes_with >= ops.size() || op.commutes_with == op.reuse_index)
+                return err(at() + ": commutative partner out of range");
+              const Operand& other = ops[op.commutes_with];
+              if (!other.is_use() || !other.is_early() || other.constraint != Constraint::kReg ||
+                  vregs[other.vreg.index].cls != cls)
+                return err(at() + ": commutative partner must be an early reg use of the class");
+            }
             break;
           }
           default:

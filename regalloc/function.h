@@ -36,8 +36,10 @@ struct MachineEnv {
   // (callee-saved, costs a save in the prologue). Neither may contain a scratch register.
   std::vector<PReg> preferred[kNumRegClasses];
   std::vector<PReg> non_preferred[kNumRegClasses];
-  // Never allocated; used to break move cycles and to copy stack to stack. Required for every
-  // class that has vregs.
+  // Optional (invalid: none). Never allocated; when present, move resolution breaks cycles and
+  // copies stack to stack through it. Without it, resolution uses a register free at the
+  // moves' program point, else a cycle slot and a borrowed register saved around the move
+  // (parallel_move.h), so every register of the class can be allocatable.
   PReg scratch[kNumRegClasses];
 
   // A small environment for tests: `int_regs` and `float_regs` allocatable registers per class

@@ -102,6 +102,12 @@ struct Operand {
   VReg vreg;
   PReg fixed;               // kFixedReg only
   uint8_t reuse_index = 0;  // kReuse only: operand index within the instruction
+  // kReuse only: the instruction is commutative in uses `reuse_index` and `commutes_with`
+  // (x64 add, and, or, xor, imul), so either may be the one reused. ChooseCommutedReuse()
+  // (allocator.h) may swap the two before allocation; the checker then checks the swapped
+  // reuse_index, and the backend reads it to order the machine instruction's operands.
+  static constexpr uint8_t kNoCommute = 0xff;
+  uint8_t commutes_with = kNoCommute;
   OperandKind kind = OperandKind::kUse;
   OperandPos pos = OperandPos::kEarly;
   Constraint constraint = Constraint::kReg;
@@ -136,6 +142,12 @@ struct Operand {
   static Operand ReuseDef(VReg v, uint8_t use_index) {
     Operand o = Make(v, OperandKind::kDef, OperandPos::kLate, Constraint::kReuse);
     o.reuse_index = use_index;
+    return o;
+  }
+  // A reuse def of a commutative instruction: reuses `use_index` or `other_use`.
+  static Operand CommutativeReuseDef(VReg v, uint8_t use_index, uint8_t other_use) {
+    Operand o = ReuseDef(v, use_index);
+    o.commutes_with = other_use;
     return o;
   }
 

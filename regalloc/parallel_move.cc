@@ -21,8 +21,7 @@ void ParallelMoveResolver::Grow(uint32_t key) {
   first_reader_.resize(n, kNone);
 }
 
-void ParallelMoveResolver::Resolve(std::span<const Move> moves, const PReg* scratch,
-                                   const Allocation* cycle_slot,
+void ParallelMoveResolver::Resolve(std::span<const Move> moves, const Temps& temps,
                                    std::vector<std::pair<Allocation, Allocation>>* out) {
   pending_.clear();
   for (const Move& m : moves)
@@ -44,11 +43,41 @@ void ParallelMoveResolver::Resolve(std::span<const Move> moves, const PReg* scra
     touched_.push_back(d);
     touched_.push_back(s);
   }
+  // The register temporary of each class, looked up on first need (see the header).
+  PReg temp_reg[kNumRegClasses];
+  bool temp_known[kNumRegClasses] = {false, false};
+  auto temp = [&](int c) {
+    if (temps.scratch[c].valid()) return temps.scratch[c];
+    if (!temp_known[c]) {
+      temp_known[c] = true;
+      if (temps.source != nullptr) {
+        PRegSet busy;  // identity moves included: their register holds a live value too
+        for (const Move& m : moves) {
+          if (m.from.is_reg()) busy.Add(m.from.reg());
+          if (m.to.is_reg()) busy.Add(m.to.reg());
+        }
+        temp_reg[c] = temps.source->FreeReg(static_cast<RegClass>(c), busy);
+      }
+    }
+    return temp_reg[c];
+  };
   auto emit = [&](Allocation from, Allocation to, RegClass cls) {
     if (from.is_stack() && to.is_stack()) {
-      const Allocation tmp = Allocation::Reg(scratch[static_cast<int>(cls)]);
-      out->emplace_back(from, tmp);
-      out->emplace_back(tmp, to);
+      const int c = static_cast<int>(cls);
+      const PReg r = temp(c);
+      if (r.valid()) {
+        out->emplace_back(from, Allocation::Reg(r));
+        out->emplace_back(Allocation::Reg(r), to);
+        return;
+      }
+      EGRET_CHECK(temps.borrow[c].valid() && temps.save_slot[c].is_stack());
+      const Allocation b = Allocation::Reg(temps.borrow[c]), save = temps.save_slot[c];
+      out->emplace_back(b, save);
+      out->emplace_back(from, b);
+      out->emplace_back(b, to);
+      out->emplace_back(save, b);
+      used_save_slot_[c] = true;
+      ++borrowed_moves_;
     } else {
       out->emplace_back(from, to);
     }
@@ -80,9 +109,12 @@ void ParallelMoveResolver::Resolve(std::span<const Move> moves, const PReg* scra
     // pending_[scan] is on a cycle: park its destination's value in a temporary.
     const Move& m = pending_[scan];
     const int c = static_cast<int>(m.cls);
-    Allocation tmp = Allocation::Reg(scratch[c]);
-    if (stack_to_stack[c] > 0) {
-      tmp = cycle_slot[c];
+    // Only while no stack-to-stack move is pending may the register temporary hold the
+    // parked value (those moves need it); otherwise, or without one, the cycle slot does.
+    const PReg temp_reg_c = stack_to_stack[c] > 0 ? PReg() : temp(c);
+    Allocation tmp = Allocation::Reg(temp_reg_c);
+    if (!temp_reg_c.valid()) {
+      tmp = temps.cycle_slot[c];
       used_cycle_slot_[c] = true;
     }
     emit(m.to, tmp, m.cls);
@@ -102,6 +134,21 @@ void ParallelMoveResolver::Resolve(std::span<const Move> moves, const PReg* scra
     reader_count_[k] = 0;
     first_reader_[k] = kNone;
   }
+}
+
+PReg UnmentionedRegScratch::FreeReg(RegClass cls, const PRegSet& busy) {
+  const int c = static_cast<int>(cls);
+  for (const auto* list : {&env_.preferred[c], &env_.non_preferred[c]})
+    for (PReg r : *list)
+      if (!busy.Contains(r)) return r;
+  return PReg();
+}
+
+PReg FirstAllocatable(const MachineEnv& env, RegClass cls) {
+  const int c = static_cast<int>(cls);
+  if (!env.preferred[c].empty()) return env.preferred[c][0];
+  if (!env.non_preferred[c].empty()) return env.non_preferred[c][0];
+  return PReg();
 }
 
 }  // namespace egret::regalloc

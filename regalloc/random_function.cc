@@ -138,6 +138,13 @@ class InstGen {
           cls = f_->ClassOf(inst.ops[u].vreg);
           if (!take(cls, 1)) continue;
           op = Operand::ReuseDef(NewVReg(cls), u);
+          // Half the time commutative with another unreused early reg use of the class.
+          for (size_t k = 0; k < reusable.size() && rng_.Chance(50); ++k) {
+            if (f_->ClassOf(inst.ops[reusable[k]].vreg) != cls) continue;
+            op.commutes_with = reusable[k];
+            reusable.erase(reusable.begin() + static_cast<std::ptrdiff_t>(k));
+            break;
+          }
         } else if (roll >= 90) {
           op = Operand::Def(NewVReg(cls), Constraint::kStack);
         } else if (!take(cls, 1)) {
@@ -343,9 +350,19 @@ Function RandomFunction(uint64_t seed, const MachineEnv& env,
     for (uint32_t t : pb.succs) pb.args.push_back(gen.Args(blocks[t].params, &avail, &pb.insts));
     if (pb.succs.empty()) {
       pb.term = gen.Return(avail);
-    } else if (pb.succs.size() > 1 && rng.Chance(50)) {
-      const VReg c = gen.Pick(avail);
-      if (c.valid()) pb.term.ops.push_back(Operand::Use(c));
+    } else if (pb.succs.size() > 1) {
+      if (rng.Chance(50)) {
+        const VReg c = gen.Pick(avail);
+        if (c.valid()) pb.term.ops.push_back(Operand::Use(c));
+      }
+      // A multi-way branch may destroy registers (x64's br_table uses two as temporaries).
+      if (rng.Chance(25)) {
+        for (int c = 0; c < kNumRegClasses; ++c) {
+          const std::vector<PReg>& regs = env.preferred[c];
+          if (!regs.empty() && rng.Chance(60))
+            pb.term.clobbers.Add(regs[rng.Below(static_cast<uint32_t>(regs.size()))]);
+        }
+      }
     }
     avail_end[b] = std::move(avail);
   }

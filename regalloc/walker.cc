@@ -26,7 +26,7 @@ ForwardWalker::ForwardWalker(const Function& f, const MachineEnv& env, const Liv
   home_.assign(nv, PReg());
   hint_.assign(nv, PReg());
   slot_valid_.assign(nv, 0);
-  has_slot_.assign(nv + kNumRegClasses, 0);
+  has_slot_.assign(nv + 2 * kNumRegClasses, 0);
   next_use_.assign(nv, kDead);
   scan_next_.assign(nv, kDead);
   scan_epoch_.assign(nv, UINT32_MAX);

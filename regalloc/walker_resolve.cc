@@ -66,7 +66,17 @@ Status ForwardWalker::ResolveEdges() {
   uint32_t param_stamp = 0;
   std::vector<ParallelMoveResolver::Move> moves;
   std::vector<std::pair<Allocation, Allocation>> seq;
-  const Allocation cycle[kNumRegClasses] = {Allocation::Stack(nv), Allocation::Stack(nv + 1)};
+  // Virtual slots nv + c (cycle slot of class c) and nv + 2 + c (save slot of a borrowed
+  // register), mapped to physical slots only when used.
+  UnmentionedRegScratch edge_scratch(env_);
+  ParallelMoveResolver::Temps temps;
+  temps.source = &edge_scratch;
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    temps.scratch[c] = env_.scratch[c];
+    temps.cycle_slot[c] = Allocation::Stack(nv + c);
+    temps.borrow[c] = FirstAllocatable(env_, static_cast<RegClass>(c));
+    temps.save_slot[c] = Allocation::Stack(nv + kNumRegClasses + c);
+  }
   for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
     ++rec_stamp_;
     for (uint32_t k = exit_span_[p].begin; k < exit_span_[p].end; ++k) {
@@ -100,7 +110,7 @@ Status ForwardWalker::ResolveEdges() {
           moves.push_back({src, Slot(want.v), cls});
       }
       seq.clear();
-      resolver_.Resolve(moves, env_.scratch, cycle, &seq);
+      resolver_.Resolve(moves, temps, &seq);
       const bool at_end = succs.size() == 1;
       const uint32_t point = at_end ? ProgPoint::Before(f_.blocks[p].inst_end - 1).bits()
                                     : ProgPoint::Before(f_.blocks[s].inst_begin).bits();
@@ -108,8 +118,10 @@ Status ForwardWalker::ResolveEdges() {
       out_->stats.edge_moves += seq.size();
     }
   }
-  for (int c = 0; c < kNumRegClasses; ++c)
+  for (int c = 0; c < kNumRegClasses; ++c) {
     if (resolver_.used_cycle_slot(static_cast<RegClass>(c))) has_slot_[nv + c] = 1;
+    if (resolver_.used_save_slot(static_cast<RegClass>(c))) has_slot_[nv + kNumRegClasses + c] = 1;
+  }
   return Status::Ok();
 }
 
@@ -122,13 +134,14 @@ void ForwardWalker::AssignSlots() {
   std::vector<SlotExtent> items[kNumRegClasses];
   for (uint32_t v = 0; v < nv; ++v)
     if (has_slot_[v]) items[static_cast<int>(f_.vregs[v].cls)].push_back({first[v], last[v], v});
-  std::vector<uint32_t> phys(nv + kNumRegClasses, UINT32_MAX);
+  std::vector<uint32_t> phys(nv + 2 * kNumRegClasses, UINT32_MAX);
   for (int c = 0; c < kNumRegClasses; ++c) {
     const RegClass cls = static_cast<RegClass>(c);
     out_->ShareSpillSlots(cls, items[c], /*touching_share=*/false, phys);
-    if (has_slot_[nv + c]) {  // the class's parallel-move cycle slot, never shared
+    for (uint32_t extra : {nv + c, nv + kNumRegClasses + c}) {
+      if (!has_slot_[extra]) continue;  // the class's cycle / save slot, never shared
       out_->spill_slot_class.push_back(cls);
-      phys[nv + c] = out_->num_spill_slots++;
+      phys[extra] = out_->num_spill_slots++;
     }
   }
   auto map = [&](Allocation a) { return a.is_stack() ? Allocation::Stack(phys[a.slot()]) : a; };

@@ -41,7 +41,7 @@ Expected<CompiledFunction> CompileFunctionPipeline(const Target& target, const i
   regalloc::Options ra_options;
   ra_options.algorithm = options.regalloc;
   ra_options.run_checker = options.regalloc_checker;
-  Expected<regalloc::Output> ra = regalloc::Allocate(v.ra, target.MachineEnv(), ra_options);
+  Expected<regalloc::Output> ra = regalloc::Allocate(&v.ra, target.MachineEnv(), ra_options);
   done(PipelineStage::kRegalloc);
   if (!ra.ok()) {
     return Error(std::string(target.ErrorPrefix()) + ": register allocation failed for function " +

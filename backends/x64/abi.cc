@@ -34,13 +34,11 @@ const regalloc::MachineEnv& X64MachineEnv() {
   static const regalloc::MachineEnv env = [] {
     regalloc::MachineEnv e;
     using RC = regalloc::RegClass;
-    for (Gpr r : {Gpr::kRax, Gpr::kRcx, Gpr::kRdx, Gpr::kRsi, Gpr::kRdi, Gpr::kR8, Gpr::kR9})
-      e.preferred[static_cast<int>(RC::kInt)].push_back(IntPReg(r));
+    for (Gpr r : kCallerSavedGprs) e.preferred[static_cast<int>(RC::kInt)].push_back(IntPReg(r));
     for (Gpr r : kCalleeSaved) e.non_preferred[static_cast<int>(RC::kInt)].push_back(IntPReg(r));
-    for (int x = 0; x < 15; ++x)
+    for (int x = 0; x < 16; ++x)
       e.preferred[static_cast<int>(RC::kFloat)].push_back(FloatPReg(XmmFromEnc(x)));
-    e.scratch[static_cast<int>(RC::kInt)] = IntPReg(kScratch);
-    e.scratch[static_cast<int>(RC::kFloat)] = FloatPReg(kXmmScratch);
+    // No scratch registers (e.scratch stays invalid): see abi.h.
     return e;
   }();
   return env;
@@ -48,9 +46,8 @@ const regalloc::MachineEnv& X64MachineEnv() {
 
 regalloc::PRegSet CallClobbers() {
   regalloc::PRegSet s;
-  for (Gpr r : {Gpr::kRax, Gpr::kRcx, Gpr::kRdx, Gpr::kRsi, Gpr::kRdi, Gpr::kR8, Gpr::kR9})
-    s.Add(IntPReg(r));
-  for (int x = 0; x < 15; ++x) s.Add(FloatPReg(XmmFromEnc(x)));
+  for (Gpr r : kCallerSavedGprs) s.Add(IntPReg(r));
+  for (int x = 0; x < 16; ++x) s.Add(FloatPReg(XmmFromEnc(x)));
   return s;
 }
 

@@ -9,9 +9,15 @@
 // stack arguments (the caller reserves them; the callee writes them through its frame pointer),
 // which gives multi-value returns without a hidden pointer.
 //
-// Callee-saved: rbx rbp r12-r15 (System V). r10 is never allocated (emission's temporary) and
-// r11 / xmm15 are the allocator's scratch registers, so any expansion may use them between
-// operands' reads and its defs' writes.
+// Callee-saved: rbx rbp r12-r15 (System V). Every general register but rsp and rbp (14) and
+// every xmm register (16) is allocatable: there is no scratch register. An expansion that needs a
+// temporary declares it to the allocator (an early-def temporary operand, or a clobber: br_table
+// destroys r10 and r11), and move resolution finds or borrows a register itself
+// (regalloc/parallel_move.h). kTmp (r10) is used only where the allocator places nothing: the
+// prologue before the body (only argument registers are live), the epilogue (only result
+// registers), the tail-call argument-area release (only argument registers and rax, the
+// indirect target), the call of a builtin (r11, clobbered by the call, no argument register)
+// and the trampolines.
 //
 // Frame (rbp-based, so backtraces walk frame pointers):
 //   [rbp + 16 + 8k]     incoming stack argument k, then stack results
@@ -41,9 +47,17 @@ inline constexpr Xmm kFloatArgRegs[] = {Xmm::kXmm0, Xmm::kXmm1, Xmm::kXmm2, Xmm:
 inline constexpr Gpr kIntRetRegs[] = {Gpr::kRax, Gpr::kRdx};
 inline constexpr Xmm kFloatRetRegs[] = {Xmm::kXmm0, Xmm::kXmm1};
 inline constexpr Gpr kCalleeSaved[] = {Gpr::kRbx, Gpr::kR12, Gpr::kR13, Gpr::kR14, Gpr::kR15};
-inline constexpr Gpr kTmp = Gpr::kR10;      // emission temporary, never allocated
-inline constexpr Gpr kScratch = Gpr::kR11;  // allocator scratch; free inside an expansion
-inline constexpr Xmm kXmmScratch = Xmm::kXmm15;
+// Caller-saved and allocatable, in allocation order (r10 and r11 last: they need a REX prefix and
+// are no argument registers, so values live across argument setup can stay there).
+inline constexpr Gpr kCallerSavedGprs[] = {Gpr::kRax, Gpr::kRcx, Gpr::kRdx, Gpr::kRsi, Gpr::kRdi,
+                                           Gpr::kR8,  Gpr::kR9,  Gpr::kR10, Gpr::kR11};
+// Caller-saved, no argument or result register: free in the prologue, epilogue, before a tail
+// call's jump, at a call and in trampolines (see above); allocatable everywhere else.
+inline constexpr Gpr kTmp = Gpr::kR10;
+inline constexpr Gpr kCallTmp = Gpr::kR11;  // the builtin table pointer at a builtin call
+// br_table's two temporaries, declared to the allocator as the instruction's clobbers (a
+// multi-successor terminator defines nothing, so they cannot be temporary operands).
+inline constexpr Gpr kBrTableTmp[2] = {Gpr::kR10, Gpr::kR11};
 
 using backend::AbiLoc;
 using backend::CallLayout;

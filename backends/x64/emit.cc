@@ -154,6 +154,12 @@ class Emitter final : public backend::InstEmitter {
   }
   // Instruction `inst`'s named operands (minst.h).
   OperandSlots Slots(uint32_t inst) const { return SlotsOf(v_.insts[inst], NumOps(inst)); }
+  // For a two-address d = a op b: the source that is not in d's register. Normally b; a when
+  // the allocator chose to reuse b (commutative ops, regalloc::ChooseCommutedReuse).
+  int NotReused(uint32_t inst, const OperandSlots& o) const {
+    const regalloc::Operand& d = v_.ra.operands[v_.ra.insts[inst].operand_begin + o.dst];
+    return d.constraint == regalloc::Constraint::kReuse && d.reuse_index == o.b ? o.a : o.b;
+  }
   Amode SpillSlot(uint32_t slot) const {
     return Amode::Base(Gpr::kRsp, static_cast<int32_t>(frame_.SlotOffset(slot)));
   }
@@ -471,12 +477,14 @@ void Emitter::EmitDiv(uint32_t i, const MInst& m) {
     JmpLocal(done);
   } else {
     if (s == OpSize::k64) {
-      Put(Inst::MovRI(OpSize::k64, kTmp, INT64_MIN));
-      Put(Inst::AluRR(AluOp::kCmp, s, Gpr::kRax, kTmp));
+      // INT64_MIN has no 32-bit immediate; it is the only dividend for which rax - 1 overflows
+      // (no temporary register needed).
+      Put(Inst::AluRI(AluOp::kCmp, s, Gpr::kRax, 1));
+      TrapUnless(CondCode::kNo, TrapCode::kIntegerOverflow);
     } else {
       Put(Inst::AluRI(AluOp::kCmp, s, Gpr::kRax, INT32_MIN));
+      TrapUnless(CondCode::kNe, TrapCode::kIntegerOverflow);
     }
-    TrapUnless(CondCode::kNe, TrapCode::kIntegerOverflow);
   }
   buf_.BindLabel(normal);
   Put(Inst::SignExtendAx(s));
@@ -496,42 +504,46 @@ void Emitter::EmitBitCount(uint32_t i, const MInst& m) {
                     s, d, a));
     return;
   }
+  // The fallbacks' temporaries are early defs (lowering adds them when !native): apart from the
+  // input and the result.
+  const Gpr t = G(i, o.tmp);
   if (m.bitcount == BitCountKind::kClz) {
     // bsr gives the index of the highest set bit (undefined for 0): clz = index ^ (bits-1);
     // for 0 pick 2*bits-1, which the xor turns into `bits`.
-    Put(Inst::MovRI(OpSize::k32, kTmp, 2 * bits - 1));
+    Put(Inst::MovRI(OpSize::k32, t, 2 * bits - 1));
     Put(Inst::BitRR(BitOp::kBsr, s, d, a));
-    Put(Inst::CmovRR(CondCode::kE, s, d, kTmp));
+    Put(Inst::CmovRR(CondCode::kE, s, d, t));
     Put(Inst::AluRI(AluOp::kXor, s, d, bits - 1));
   } else if (m.bitcount == BitCountKind::kCtz) {
-    Put(Inst::MovRI(OpSize::k32, kTmp, bits));
+    Put(Inst::MovRI(OpSize::k32, t, bits));
     Put(Inst::BitRR(BitOp::kBsf, s, d, a));
-    Put(Inst::CmovRR(CondCode::kE, s, d, kTmp));
+    Put(Inst::CmovRR(CondCode::kE, s, d, t));
   } else {
-    // SWAR popcount with r10 (masks) and r11 (partial sums), both free inside an expansion.
+    // SWAR popcount with t (masks) and t2 (partial sums).
+    const Gpr t2 = G(i, o.tmp2);
     auto mask = [&](uint64_t m32) {
       const uint64_t v = s == OpSize::k64 ? (m32 | (m32 << 32)) : m32;
-      Put(Inst::MovRI(s, kTmp, static_cast<int64_t>(v)));
+      Put(Inst::MovRI(s, t, static_cast<int64_t>(v)));
     };
-    Put(Inst::MovRR(s, kScratch, a));
+    Put(Inst::MovRR(s, t2, a));
     Put(Inst::MovRR(s, d, a));
     Put(Inst::ShiftRI(ShiftOp::kShr, s, d, 1));
     mask(0x55555555u);
-    Put(Inst::AluRR(AluOp::kAnd, s, d, kTmp));
-    Put(Inst::AluRR(AluOp::kSub, s, kScratch, d));  // r11 = pairs
+    Put(Inst::AluRR(AluOp::kAnd, s, d, t));
+    Put(Inst::AluRR(AluOp::kSub, s, t2, d));  // t2 = pairs
     mask(0x33333333u);
-    Put(Inst::MovRR(s, d, kScratch));
+    Put(Inst::MovRR(s, d, t2));
     Put(Inst::ShiftRI(ShiftOp::kShr, s, d, 2));
-    Put(Inst::AluRR(AluOp::kAnd, s, d, kTmp));
-    Put(Inst::AluRR(AluOp::kAnd, s, kScratch, kTmp));
-    Put(Inst::AluRR(AluOp::kAdd, s, d, kScratch));  // nibbles
-    Put(Inst::MovRR(s, kScratch, d));
-    Put(Inst::ShiftRI(ShiftOp::kShr, s, kScratch, 4));
-    Put(Inst::AluRR(AluOp::kAdd, s, d, kScratch));
+    Put(Inst::AluRR(AluOp::kAnd, s, d, t));
+    Put(Inst::AluRR(AluOp::kAnd, s, t2, t));
+    Put(Inst::AluRR(AluOp::kAdd, s, d, t2));  // nibbles
+    Put(Inst::MovRR(s, t2, d));
+    Put(Inst::ShiftRI(ShiftOp::kShr, s, t2, 4));
+    Put(Inst::AluRR(AluOp::kAdd, s, d, t2));
     mask(0x0f0f0f0fu);
-    Put(Inst::AluRR(AluOp::kAnd, s, d, kTmp));
+    Put(Inst::AluRR(AluOp::kAnd, s, d, t));
     mask(0x01010101u);
-    Put(Inst::ImulRR(s, d, kTmp));
+    Put(Inst::ImulRR(s, d, t));
     Put(Inst::ShiftRI(ShiftOp::kShr, s, d, static_cast<uint8_t>(bits - 8)));
   }
 }
@@ -610,12 +622,12 @@ void Emitter::EmitFpToInt(uint32_t i, const MInst& m) {
     Put(Inst::CvttFp2SiR(fs, OpSize::k64, d, a));
     JmpLocal(done);
     buf_.BindLabel(big);
-    Put(Inst::SseRR(f64 ? SseOp::kMovapd : SseOp::kMovaps, kXmmScratch, a));
-    Put(Inst::SseRM(f64 ? SseOp::kSubsd : SseOp::kSubss, kXmmScratch,
-                    FConst(std::ldexp(1.0, 63), f64)));
-    Put(Inst::CvttFp2SiR(fs, OpSize::k64, d, kXmmScratch));
-    Put(Inst::MovRI(OpSize::k64, kTmp, INT64_MIN));
-    Put(Inst::AluRR(AluOp::kXor, OpSize::k64, d, kTmp));
+    // t: an xmm early-def temporary (lowering adds it for unsigned 64-bit results).
+    const Xmm t = X(i, Slots(i).tmp);
+    Put(Inst::SseRR(f64 ? SseOp::kMovapd : SseOp::kMovaps, t, a));
+    Put(Inst::SseRM(f64 ? SseOp::kSubsd : SseOp::kSubss, t, FConst(std::ldexp(1.0, 63), f64)));
+    Put(Inst::CvttFp2SiR(fs, OpSize::k64, d, t));
+    Put(Inst::AluRM(AluOp::kXor, OpSize::k64, d, Rip(Const(uint64_t{1} << 63, true))));
   }
   JmpLocal(done);
   if (m.saturating) {
@@ -649,9 +661,11 @@ void Emitter::EmitIntToFp(uint32_t i, const MInst& m) {
     Put(Inst::CvtSi2FpR(fs, m.size, d, a));
     return;
   }
+  // t: a GPR early-def temporary (lowering adds it for unsigned sources).
+  const Gpr t = G(i, o.tmp);
   if (m.size == OpSize::k32) {
-    Put(Inst::MovRR(OpSize::k32, kTmp, a));  // zero-extends
-    Put(Inst::CvtSi2FpR(fs, OpSize::k64, d, kTmp));
+    Put(Inst::MovRR(OpSize::k32, t, a));  // zero-extends
+    Put(Inst::CvtSi2FpR(fs, OpSize::k64, d, t));
     return;
   }
   MachLabel big = buf_.NewLabel(), done = buf_.NewLabel();
@@ -661,12 +675,14 @@ void Emitter::EmitIntToFp(uint32_t i, const MInst& m) {
   JmpLocal(done);
   buf_.BindLabel(big);
   // Halve (keeping the low bit for correct rounding), convert, double.
-  Put(Inst::MovRR(OpSize::k64, kTmp, a));
-  Put(Inst::ShiftRI(ShiftOp::kShr, OpSize::k64, kTmp, 1));
-  Put(Inst::MovRR(OpSize::k64, kScratch, a));
-  Put(Inst::AluRI(AluOp::kAnd, OpSize::k64, kScratch, 1));
-  Put(Inst::AluRR(AluOp::kOr, OpSize::k64, kTmp, kScratch));
-  Put(Inst::CvtSi2FpR(fs, OpSize::k64, d, kTmp));
+  // t = a >> 1 | (a & 1): shr leaves the shifted-out bit in CF.
+  MachLabel even = buf_.NewLabel();
+  Put(Inst::MovRR(OpSize::k64, t, a));
+  Put(Inst::ShiftRI(ShiftOp::kShr, OpSize::k64, t, 1));
+  JccLocal(CondCode::kAe, even);
+  Put(Inst::AluRI(AluOp::kOr, OpSize::k64, t, 1));
+  buf_.BindLabel(even);
+  Put(Inst::CvtSi2FpR(fs, OpSize::k64, d, t));
   Put(Inst::SseRR(m.fp64 ? SseOp::kAddsd : SseOp::kAddss, d, d));
   buf_.BindLabel(done);
 }
@@ -674,15 +690,18 @@ void Emitter::EmitIntToFp(uint32_t i, const MInst& m) {
 void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
   const std::vector<uint32_t>& table = v_.jump_tables[m.jump_table];
   const uint32_t n = static_cast<uint32_t>(table.size() - 1);
-  Put(Inst::MovRR(OpSize::k32, kTmp, G(i, Slots(i).value)));  // zero-extended index
-  Put(Inst::AluRI(AluOp::kCmp, OpSize::k32, kTmp, static_cast<int32_t>(n)));
+  // r10 and r11 are the instruction's clobbers (lowering declares them), so nothing live into a
+  // successor is there; the index (which may be in either) is read first.
+  constexpr Gpr t = kBrTableTmp[0], t2 = kBrTableTmp[1];
+  Put(Inst::MovRR(OpSize::k32, t, G(i, Slots(i).value)));  // zero-extended index
+  Put(Inst::AluRI(AluOp::kCmp, OpSize::k32, t, static_cast<int32_t>(n)));
   JccLocal(CondCode::kAe, block_label_[table[n]]);
   MachLabel base = buf_.NewLabel();
-  Put(Inst::Lea(OpSize::k64, kScratch, Rip(base)));
-  Put(Inst::Lea(OpSize::k64, kScratch, Amode::BaseIndex(kScratch, kTmp, 4, 0)));
-  Put(Inst::MovsxRM(OpSize::k32, OpSize::k64, kTmp, Amode::Base(kScratch, 0)));
-  Put(Inst::AluRR(AluOp::kAdd, OpSize::k64, kScratch, kTmp));
-  Put(Inst::JmpR(kScratch));
+  Put(Inst::Lea(OpSize::k64, t2, Rip(base)));
+  Put(Inst::Lea(OpSize::k64, t2, Amode::BaseIndex(t2, t, 4, 0)));
+  Put(Inst::MovsxRM(OpSize::k32, OpSize::k64, t, Amode::Base(t2, 0)));
+  Put(Inst::AluRR(AluOp::kAdd, OpSize::k64, t2, t));
+  Put(Inst::JmpR(t2));
   // The table may be longer than kMaxInstBytes: under --debug-branch-range-shrink the jae above
   // (and older branches) could not wait until the island after it, so one goes here, where
   // nothing falls into it. At real ranges it is never needed.
@@ -807,7 +826,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       } else if (m.imm_operand) {
         Put(Inst::AluRI(m.alu, m.size, G(i, o.dst), m.imm));
       } else {
-        Put(Inst::AluRR(m.alu, m.size, G(i, o.dst), G(i, o.b)));
+        Put(Inst::AluRR(m.alu, m.size, G(i, o.dst), G(i, NotReused(i, o))));
       }
       return;
     case MOp::kImul:
@@ -817,7 +836,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       } else if (m.imm_operand) {
         Put(Inst::ImulRRI(m.size, G(i, o.dst), G(i, o.a), m.imm));
       } else {
-        Put(Inst::ImulRR(m.size, G(i, o.dst), G(i, o.b)));
+        Put(Inst::ImulRR(m.size, G(i, o.dst), G(i, NotReused(i, o))));
       }
       return;
     case MOp::kUnary:
@@ -1133,10 +1152,12 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       } else {
         // The sign source is read before the destination is masked: the allocator may give
         // both operands one register (`fcopysign x, x`).
-        Put(Inst::SseRR(SseOp::kMovaps, kXmmScratch, X(i, o.b)));
-        Put(Inst::SseRM(SseOp::kAndps, kXmmScratch, Rip(Const128(sign2, sign2))));
+        // t: an early-def temporary, apart from both operands.
+        const Xmm t = X(i, o.tmp);
+        Put(Inst::SseRR(SseOp::kMovaps, t, X(i, o.b)));
+        Put(Inst::SseRM(SseOp::kAndps, t, Rip(Const128(sign2, sign2))));
         Put(Inst::SseRM(SseOp::kAndps, d, Rip(Const128(~sign2, ~sign2))));
-        Put(Inst::SseRR(SseOp::kOrps, d, kXmmScratch));
+        Put(Inst::SseRR(SseOp::kOrps, d, t));
       }
       return;
     }
@@ -1184,9 +1205,10 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       return;
     }
     case MOp::kCallBuiltin:
-      Put(Inst::MovRM(OpSize::k64, kScratch,
+      // r11: the call clobbers it and the operands are argument registers, so it holds nothing.
+      Put(Inst::MovRM(OpSize::k64, kCallTmp,
                       Amode::Base(Gpr::kRdi, static_cast<int32_t>(module_.builtins_offset))));
-      Put(Inst::CallM(Amode::Base(kScratch, static_cast<int32_t>(8 * m.builtin))));
+      Put(Inst::CallM(Amode::Base(kCallTmp, static_cast<int32_t>(8 * m.builtin))));
       StackMapHere(i);
       return;
     case MOp::kCallInd:

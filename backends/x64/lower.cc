@@ -206,6 +206,23 @@ class Lowerer final : public backend::LowerRules {
     const bool safepoint =
         mi.op == MOp::kCall || mi.op == MOp::kCallBuiltin || mi.op == MOp::kCallInd;
     v_.ra.AddInst(ops, clobbers, safepoint);
+    MarkCommutative(mi);
+  }
+
+  // A two-address add/and/or/xor/imul of two registers (a, b, d = reuse(a)) may reuse either
+  // input: the allocator picks the one that dies (regalloc::ChooseCommutedReuse), the emitter
+  // reads its choice back.
+  void MarkCommutative(const MInst& mi) {
+    const bool alu = mi.op == MOp::kAlu && !mi.vex &&
+                     (mi.alu == AluOp::kAdd || mi.alu == AluOp::kAnd || mi.alu == AluOp::kOr ||
+                      mi.alu == AluOp::kXor);
+    if (!(alu || mi.op == MOp::kImul) || mi.imm_operand || mi.base_op >= 0) return;
+    const regalloc::InstData& d = v_.ra.insts.back();
+    if (d.operand_end - d.operand_begin != 3) return;
+    regalloc::Operand& def = v_.ra.operands[d.operand_begin + 2];
+    if (def.constraint == Constraint::kReuse && def.reuse_index == 0 &&
+        v_.ra.operands[d.operand_begin + 1].constraint == Constraint::kReg)
+      def.commutes_with = 1;
   }
 
   // The shape `d = op a` over the IR instruction's first argument.
@@ -1196,7 +1213,10 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
         m.jump_table = static_cast<uint32_t>(v_.jump_tables.size());
         v_.jump_tables.push_back(std::move(table));
       }
-      EmitSpan(m, ops_);
+      regalloc::PRegSet clobbers;  // br_table's temporaries (abi.h)
+      if (m.op == MOp::kBrTable)
+        for (Gpr r : kBrTableTmp) clobbers.Add(IntPReg(r));
+      EmitSpan(m, ops_, clobbers);
       for (size_t k = 0; k < t.distinct.size(); ++k)
         v_.ra.AddSucc(regalloc::Block(t.distinct[k]), t.distinct_args[k]);
       return Status::Ok();
@@ -1862,7 +1882,17 @@ Status Lowerer::LowerBitCount(ir::Inst i) {
   m.native = op == Opcode::kClz   ? features_.lzcnt
              : op == Opcode::kCtz ? features_.bmi1
                                   : features_.popcnt;
-  EmitUnary(i, m);
+  if (m.native) {
+    EmitUnary(i, m);
+  } else {  // the fallback sequences' GPR temporaries (popcount: two)
+    const VReg a = Use(d.args[0]);
+    if (m.bitcount == BitCountKind::kPopcnt) {
+      Emit(m, {Operand::Use(a), Operand::Def(Result(i)), Operand::EarlyDef(NewVReg(Type::kI64)),
+               Operand::EarlyDef(NewVReg(Type::kI64))});
+    } else {
+      Emit(m, {Operand::Use(a), Operand::Def(Result(i)), Operand::EarlyDef(NewVReg(Type::kI64))});
+    }
+  }
   return Status::Ok();
 }
 
@@ -2104,8 +2134,10 @@ Status Lowerer::LowerFsign(ir::Inst i) {
                                   : FsignKind::kCopysign;
   m.fp = true;
   m.fp64 = ResultType(i) == Type::kF64;
-  if (op == Opcode::kFcopysign) {
-    EmitReuseBinary(i, m);
+  if (op == Opcode::kFcopysign) {  // with an xmm temporary for the masked sign
+    const VReg a = Use(d.args[0]), b = Use(d.args[1]);
+    Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0),
+             Operand::EarlyDef(NewVReg(Type::kF64))});
   } else {
     VReg a = Use(d.args[0]);
     Emit(m, {Operand::Use(a), Operand::ReuseDef(Result(i), 0)});
@@ -2170,7 +2202,12 @@ Status Lowerer::LowerFpToInt(ir::Inst i) {
   m.size = AluSize(ResultType(i));
   m.is_unsigned = op == Opcode::kFcvtToUint || op == Opcode::kFcvtToUintSat;
   m.saturating = op == Opcode::kFcvtToSintSat || op == Opcode::kFcvtToUintSat;
-  EmitUnary(i, m);
+  if (m.is_unsigned && m.size == OpSize::k64) {  // an xmm temporary for a - 2^63
+    Emit(m, {Operand::Use(Use(d.args[0])), Operand::Def(Result(i)),
+             Operand::EarlyDef(NewVReg(Type::kF64))});
+  } else {
+    EmitUnary(i, m);
+  }
   return Status::Ok();
 }
 
@@ -2183,7 +2220,12 @@ Status Lowerer::LowerIntToFp(ir::Inst i) {
   m.fp64 = ResultType(i) == Type::kF64;
   m.size = AluSize(dfg_.ValueType(d.args[0]));
   m.is_unsigned = op == Opcode::kFcvtFromUint;
-  EmitUnary(i, m);
+  if (m.is_unsigned) {  // a GPR temporary (zero extension, or halving with the sticky bit)
+    Emit(m, {Operand::Use(Use(d.args[0])), Operand::Def(Result(i)),
+             Operand::EarlyDef(NewVReg(Type::kI64))});
+  } else {
+    EmitUnary(i, m);
+  }
   return Status::Ok();
 }
 

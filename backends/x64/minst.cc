@@ -128,6 +128,8 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kBitcast:
       s.a = 0;
       s.dst = 1;
+      if (num_ops > 2) s.tmp = 2;   // kBitCount fallbacks, unsigned kIntToFp / 64-bit kFpToInt
+      if (num_ops > 3) s.tmp2 = 3;  // the popcount fallback
       return s;
     case MOp::kAlu:
     case MOp::kImul:
@@ -150,8 +152,13 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       return s;
     case MOp::kFsign:
       s.a = 0;
-      if (num_ops == 3) s.b = 1;  // copysign's sign source
-      s.dst = last;
+      if (num_ops == 4) {  // copysign: the sign source, the result, an xmm temporary
+        s.b = 1;
+        s.dst = 2;
+        s.tmp = 3;
+      } else {
+        s.dst = 1;
+      }
       return s;
     case MOp::kMulHi:  // the high half lands in rdx
       s.a = 0;

@@ -45,7 +45,7 @@ namespace egret::x64 {
   X(Imul,        "imul",          "use a [, use b | memory], def d=reuse(a) (or d = a * imm)")   \
   X(Unary,       "unary",         "use a, def d=reuse(a): `unary` (neg, not)")                   \
   X(Shift,       "shift",         "use a [, use count(rcx)], def d=reuse(a) (BMI2: d): `shift`") \
-  X(BitCount,    "bitcount",      "use a, def d: `bitcount`, `native` or a fallback sequence")   \
+  X(BitCount,    "bitcount",      "use a, def d [, early tmps]: `bitcount`, `native` or fallback")   \
   X(Div,         "div",           "use a(rax), use b, early def rdx [, def rax]: `div`")         \
   X(MulHi,       "mulhi",         "use a(rax), use b, early def rdx, clobber rax: (i)mul")       \
   X(CmpSet,      "cmpset",        "cond operands, early def d: d = cond as 0/1")                 \
@@ -58,10 +58,10 @@ namespace egret::x64 {
   X(Extend,      "extend",        "use a, def d: movzx/movsx from `extend_from` bits to size")   \
   X(SseBin,      "sse",           "use a, use b | memory | constant, def d=reuse(a) | d: `sse`") \
   X(SseUnary,    "sse_unary",     "use a, def d: `sse` (sqrt, round with mode imm, cvt)")        \
-  X(Fsign,       "fsign",         "use a [, use b], def d=reuse(a): `fsign`")                    \
+  X(Fsign,       "fsign",         "use a [, use b], def d=reuse(a) [, tmp]: `fsign`")                    \
   X(Fminmax,     "fminmax",       "use a, use b, def d=reuse(a): `minmax`")                      \
-  X(IntToFp,     "int_to_fp",     "use a, def d (xmm): cvtsi2s*, is_unsigned")                   \
-  X(FpToInt,     "fp_to_int",     "use a (xmm), def d: cvtts*2si with Wasm traps / saturation")  \
+  X(IntToFp,     "int_to_fp",     "use a, def d (xmm) [, tmp]: cvtsi2s*, is_unsigned")                   \
+  X(FpToInt,     "fp_to_int",     "use a (xmm), def d [, tmp]: cvtts*2si, Wasm traps/saturation")  \
   X(Bitcast,     "bitcast",       "use a, def d: movd/movq between gpr and xmm")                 \
   X(Call,        "call",          "call defined function `callee`; fixed operands; sub rsp, imm") \
   X(CallBuiltin, "call_builtin",  "call through the VMContext's builtin table: `builtin`")       \
@@ -74,7 +74,7 @@ namespace egret::x64 {
   X(ReturnCallInd, "return_call_indirect", "use target(rax), fixed uses: epilogue, release imm, jmp *target") \
   X(Jmp,         "jmp",           "successor target[0]")                                         \
   X(Brif,        "brif",          "cond operands; successors target[0] (true), target[1]")       \
-  X(BrTable,     "br_table",      "use index; successors: `jump_table` (entries then default)")  \
+  X(BrTable,     "br_table",      "use index, clobbers r10 r11; successors: `jump_table`")  \
   X(AtomicRmw,   "atomic_rmw",    "use base, use a, def d=reuse(a): xchg/lock xadd (`rmw`), zext") \
   X(AtomicLoop,  "atomic_loop",   "use base, use b, early def d(rax), early def tmp: cmpxchg loop") \
   X(AtomicCas,   "atomic_cas",    "use base, use a(rax), use b, def d(rax): lock cmpxchg, zext")  \
@@ -221,10 +221,11 @@ struct OperandSlots {
   int8_t x = -1;      // kSelect: the value when the condition holds
   int8_t y = -1;      // kSelect: the value otherwise
   int8_t dst = -1;    // the result
-  int8_t tmp = -1;    // an early-def temporary (kFcmpSet), or kDiv's %rdx def
+  int8_t tmp = -1;    // an early-def temporary (kFcmpSet, kFsign copysign, kBitCount fallbacks,
+                      // unsigned kIntToFp, unsigned 64-bit kFpToInt), or kDiv's %rdx def
   int8_t value = -1;  // stores: the stored value; kBrTable: the index; kCallInd: the target
   int8_t c = -1;      // kVec: the third source
-  int8_t tmp2 = -1;   // kVec: the second xmm temporary
+  int8_t tmp2 = -1;   // kVec: the second xmm temporary; kBitCount popcount fallback: the second
   int8_t gtmp = -1;   // kVec: the GPR temporary
 };
 

@@ -37,9 +37,9 @@
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
 ;; CHECK-NEXT: b: jb 0x18
 ;; CHECK-NEXT: d: notl %edx
-;; CHECK-NEXT: f: movq %rdx, %rax
-;; CHECK-NEXT: 12: andl %esi, %eax
-;; CHECK-NEXT: 14: addl %edx, %eax
+;; CHECK-NEXT: f: andl %edx, %esi
+;; CHECK-NEXT: 11: addl %edx, %esi
+;; CHECK-NEXT: 13: movq %rsi, %rax
 ;; CHECK-NEXT: 16: popq %rbp
 ;; CHECK-NEXT: 17: retq
 ;; CHECK-NEXT: 18: ud2

@@ -9,10 +9,10 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x1a
+;; CHECK-NEXT: b: jb 0x19
 ;; CHECK-NEXT: d: xorps %xmm0, %xmm0
-;; CHECK-NEXT: 10: movl %esi, %r10d
-;; CHECK-NEXT: 13: cvtsi2ssq %r10, %xmm0
-;; CHECK-NEXT: 18: popq %rbp
-;; CHECK-NEXT: 19: retq
-;; CHECK-NEXT: 1a: ud2
+;; CHECK-NEXT: 10: movl %esi, %eax
+;; CHECK-NEXT: 12: cvtsi2ssq %rax, %xmm0
+;; CHECK-NEXT: 17: popq %rbp
+;; CHECK-NEXT: 18: retq
+;; CHECK-NEXT: 19: ud2

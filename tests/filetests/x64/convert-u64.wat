@@ -9,19 +9,18 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x37
+;; CHECK-NEXT: b: jb 0x33
 ;; CHECK-NEXT: d: xorps %xmm0, %xmm0
 ;; CHECK-NEXT: 10: testq %rsi, %rsi
 ;; CHECK-NEXT: 13: js 0x1c
 ;; CHECK-NEXT: 15: cvtsi2sdq %rsi, %xmm0
-;; CHECK-NEXT: 1a: jmp 0x35
-;; CHECK-NEXT: 1c: movq %rsi, %r10
-;; CHECK-NEXT: 1f: shrq $1, %r10
-;; CHECK-NEXT: 22: movq %rsi, %r11
-;; CHECK-NEXT: 25: andq $1, %r11
-;; CHECK-NEXT: 29: orq %r11, %r10
-;; CHECK-NEXT: 2c: cvtsi2sdq %r10, %xmm0
-;; CHECK-NEXT: 31: addsd %xmm0, %xmm0
-;; CHECK-NEXT: 35: popq %rbp
-;; CHECK-NEXT: 36: retq
-;; CHECK-NEXT: 37: ud2
+;; CHECK-NEXT: 1a: jmp 0x31
+;; CHECK-NEXT: 1c: movq %rsi, %rax
+;; CHECK-NEXT: 1f: shrq $1, %rax
+;; CHECK-NEXT: 22: jae 0x28
+;; CHECK-NEXT: 24: orq $1, %rax
+;; CHECK-NEXT: 28: cvtsi2sdq %rax, %xmm0
+;; CHECK-NEXT: 2d: addsd %xmm0, %xmm0
+;; CHECK-NEXT: 31: popq %rbp
+;; CHECK-NEXT: 32: retq
+;; CHECK-NEXT: 33: ud2

@@ -10,10 +10,11 @@
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
 ;; CHECK-NEXT: b: jb 0x26
-;; CHECK-NEXT: d: movaps %xmm1, %xmm15
-;; CHECK-NEXT: 11: andps 0x17(%rip), %xmm15
-;; CHECK-NEXT: 19: andps 0x20(%rip), %xmm0
-;; CHECK-NEXT: 20: orps %xmm15, %xmm0
+;; CHECK-NEXT: d: movaps %xmm1, %xmm2
+;; CHECK-NEXT: 10: movaps %xmm2, %xmm1
+;; CHECK-NEXT: 13: andps 0x16(%rip), %xmm1
+;; CHECK-NEXT: 1a: andps 0x1f(%rip), %xmm0
+;; CHECK-NEXT: 21: orps %xmm1, %xmm0
 ;; CHECK-NEXT: 24: popq %rbp
 ;; CHECK-NEXT: 25: retq
 ;; CHECK-NEXT: 26: ud2

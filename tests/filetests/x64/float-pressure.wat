@@ -7,81 +7,79 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
-;; CHECK-NEXT: 4: subq $0x30, %rsp
+;; CHECK-NEXT: 4: subq $0x20, %rsp
 ;; CHECK-NEXT: 8: movq 8(%rdi), %rax
 ;; CHECK-NEXT: c: cmpq (%rax), %rsp
-;; CHECK-NEXT: f: jb 0x141
-;; CHECK-NEXT: 15: vmulsd 0x12b(%rip), %xmm0, %xmm1
-;; CHECK-NEXT: 1d: vmulsd 0x12b(%rip), %xmm0, %xmm2
-;; CHECK-NEXT: 25: vmulsd 0x12b(%rip), %xmm0, %xmm3
-;; CHECK-NEXT: 2d: vmulsd 0x12b(%rip), %xmm0, %xmm4
-;; CHECK-NEXT: 35: vmulsd 0x12b(%rip), %xmm0, %xmm5
-;; CHECK-NEXT: 3d: vmulsd 0x12b(%rip), %xmm0, %xmm6
-;; CHECK-NEXT: 45: vmulsd 0x12b(%rip), %xmm0, %xmm7
-;; CHECK-NEXT: 4d: vmulsd 0x12b(%rip), %xmm0, %xmm8
-;; CHECK-NEXT: 55: vmulsd 0x12b(%rip), %xmm0, %xmm9
-;; CHECK-NEXT: 5d: vmulsd 0x12b(%rip), %xmm0, %xmm10
-;; CHECK-NEXT: 65: vmulsd 0x12b(%rip), %xmm0, %xmm11
-;; CHECK-NEXT: 6d: vmulsd 0x12b(%rip), %xmm0, %xmm12
-;; CHECK-NEXT: 75: vmulsd 0x12b(%rip), %xmm0, %xmm13
-;; CHECK-NEXT: 7d: vmulsd 0x12b(%rip), %xmm0, %xmm14
-;; CHECK-NEXT: 85: movsd %xmm1, (%rsp)
-;; CHECK-NEXT: 8a: vmulsd 0x126(%rip), %xmm0, %xmm1
-;; CHECK-NEXT: 92: movsd %xmm2, 8(%rsp)
-;; CHECK-NEXT: 98: vmulsd 0x120(%rip), %xmm0, %xmm2
-;; CHECK-NEXT: a0: movsd %xmm3, 0x10(%rsp)
-;; CHECK-NEXT: a6: vmulsd 0x11a(%rip), %xmm0, %xmm3
-;; CHECK-NEXT: ae: movsd %xmm4, 0x18(%rsp)
-;; CHECK-NEXT: b4: vmulsd 0x114(%rip), %xmm0, %xmm4
-;; CHECK-NEXT: bc: movsd %xmm5, 0x20(%rsp)
-;; CHECK-NEXT: c2: vmulsd 0x10e(%rip), %xmm0, %xmm5
-;; CHECK-NEXT: ca: vmulsd 0x10e(%rip), %xmm0, %xmm0
-;; CHECK-NEXT: d2: vaddsd %xmm0, %xmm5, %xmm0
-;; CHECK-NEXT: d6: vaddsd %xmm0, %xmm4, %xmm0
-;; CHECK-NEXT: da: vaddsd %xmm0, %xmm3, %xmm0
-;; CHECK-NEXT: de: vaddsd %xmm0, %xmm2, %xmm0
-;; CHECK-NEXT: e2: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: e6: vaddsd %xmm0, %xmm14, %xmm0
-;; CHECK-NEXT: ea: vaddsd %xmm0, %xmm13, %xmm0
-;; CHECK-NEXT: ee: vaddsd %xmm0, %xmm12, %xmm0
-;; CHECK-NEXT: f2: vaddsd %xmm0, %xmm11, %xmm0
-;; CHECK-NEXT: f6: vaddsd %xmm0, %xmm10, %xmm0
-;; CHECK-NEXT: fa: vaddsd %xmm0, %xmm9, %xmm0
-;; CHECK-NEXT: fe: vaddsd %xmm0, %xmm8, %xmm0
-;; CHECK-NEXT: 102: vaddsd %xmm0, %xmm7, %xmm0
-;; CHECK-NEXT: 106: vaddsd %xmm0, %xmm6, %xmm0
-;; CHECK-NEXT: 10a: movsd 0x20(%rsp), %xmm1
-;; CHECK-NEXT: 110: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 114: movsd 0x18(%rsp), %xmm1
-;; CHECK-NEXT: 11a: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 11e: movsd 0x10(%rsp), %xmm1
-;; CHECK-NEXT: 124: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 128: movsd 8(%rsp), %xmm1
-;; CHECK-NEXT: 12e: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 132: movsd (%rsp), %xmm1
-;; CHECK-NEXT: 137: vaddsd %xmm0, %xmm1, %xmm0
-;; CHECK-NEXT: 13b: addq $0x30, %rsp
-;; CHECK-NEXT: 13f: popq %rbp
-;; CHECK-NEXT: 140: retq
-;; CHECK-NEXT: 141: ud2
-;; CHECK-NEXT: 143: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
-;; CHECK-NEXT: 148: .quad 0x4008000000000000
-;; CHECK-NEXT: 150: .quad 0x4010000000000000
-;; CHECK-NEXT: 158: .quad 0x4014000000000000
-;; CHECK-NEXT: 160: .quad 0x4018000000000000
-;; CHECK-NEXT: 168: .quad 0x401c000000000000
-;; CHECK-NEXT: 170: .quad 0x4020000000000000
-;; CHECK-NEXT: 178: .quad 0x4022000000000000
-;; CHECK-NEXT: 180: .quad 0x4024000000000000
-;; CHECK-NEXT: 188: .quad 0x4026000000000000
-;; CHECK-NEXT: 190: .quad 0x4028000000000000
-;; CHECK-NEXT: 198: .quad 0x402a000000000000
-;; CHECK-NEXT: 1a0: .quad 0x402c000000000000
-;; CHECK-NEXT: 1a8: .quad 0x402e000000000000
-;; CHECK-NEXT: 1b0: .quad 0x4030000000000000
-;; CHECK-NEXT: 1b8: .quad 0x4031000000000000
-;; CHECK-NEXT: 1c0: .quad 0x4032000000000000
-;; CHECK-NEXT: 1c8: .quad 0x4033000000000000
-;; CHECK-NEXT: 1d0: .quad 0x4034000000000000
-;; CHECK-NEXT: 1d8: .quad 0x4035000000000000
-;; CHECK-NEXT: 1e0: .quad 0x4036000000000000
+;; CHECK-NEXT: f: jb 0x135
+;; CHECK-NEXT: 15: vmulsd 0x11b(%rip), %xmm0, %xmm1
+;; CHECK-NEXT: 1d: vmulsd 0x11b(%rip), %xmm0, %xmm2
+;; CHECK-NEXT: 25: vmulsd 0x11b(%rip), %xmm0, %xmm3
+;; CHECK-NEXT: 2d: vmulsd 0x11b(%rip), %xmm0, %xmm4
+;; CHECK-NEXT: 35: vmulsd 0x11b(%rip), %xmm0, %xmm5
+;; CHECK-NEXT: 3d: vmulsd 0x11b(%rip), %xmm0, %xmm6
+;; CHECK-NEXT: 45: vmulsd 0x11b(%rip), %xmm0, %xmm7
+;; CHECK-NEXT: 4d: vmulsd 0x11b(%rip), %xmm0, %xmm8
+;; CHECK-NEXT: 55: vmulsd 0x11b(%rip), %xmm0, %xmm9
+;; CHECK-NEXT: 5d: vmulsd 0x11b(%rip), %xmm0, %xmm10
+;; CHECK-NEXT: 65: vmulsd 0x11b(%rip), %xmm0, %xmm11
+;; CHECK-NEXT: 6d: vmulsd 0x11b(%rip), %xmm0, %xmm12
+;; CHECK-NEXT: 75: vmulsd 0x11b(%rip), %xmm0, %xmm13
+;; CHECK-NEXT: 7d: vmulsd 0x11b(%rip), %xmm0, %xmm14
+;; CHECK-NEXT: 85: vmulsd 0x11b(%rip), %xmm0, %xmm15
+;; CHECK-NEXT: 8d: movsd %xmm1, (%rsp)
+;; CHECK-NEXT: 92: vmulsd 0x116(%rip), %xmm0, %xmm1
+;; CHECK-NEXT: 9a: movsd %xmm2, 8(%rsp)
+;; CHECK-NEXT: a0: vmulsd 0x110(%rip), %xmm0, %xmm2
+;; CHECK-NEXT: a8: movsd %xmm3, 0x10(%rsp)
+;; CHECK-NEXT: ae: vmulsd 0x10a(%rip), %xmm0, %xmm3
+;; CHECK-NEXT: b6: movsd %xmm4, 0x18(%rsp)
+;; CHECK-NEXT: bc: vmulsd 0x104(%rip), %xmm0, %xmm4
+;; CHECK-NEXT: c4: vmulsd 0x104(%rip), %xmm0, %xmm0
+;; CHECK-NEXT: cc: vaddsd %xmm0, %xmm4, %xmm0
+;; CHECK-NEXT: d0: vaddsd %xmm0, %xmm3, %xmm0
+;; CHECK-NEXT: d4: vaddsd %xmm0, %xmm2, %xmm0
+;; CHECK-NEXT: d8: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: dc: vaddsd %xmm0, %xmm15, %xmm0
+;; CHECK-NEXT: e0: vaddsd %xmm0, %xmm14, %xmm0
+;; CHECK-NEXT: e4: vaddsd %xmm0, %xmm13, %xmm0
+;; CHECK-NEXT: e8: vaddsd %xmm0, %xmm12, %xmm0
+;; CHECK-NEXT: ec: vaddsd %xmm0, %xmm11, %xmm0
+;; CHECK-NEXT: f0: vaddsd %xmm0, %xmm10, %xmm0
+;; CHECK-NEXT: f4: vaddsd %xmm0, %xmm9, %xmm0
+;; CHECK-NEXT: f8: vaddsd %xmm0, %xmm8, %xmm0
+;; CHECK-NEXT: fc: vaddsd %xmm0, %xmm7, %xmm0
+;; CHECK-NEXT: 100: vaddsd %xmm0, %xmm6, %xmm0
+;; CHECK-NEXT: 104: vaddsd %xmm0, %xmm5, %xmm0
+;; CHECK-NEXT: 108: movsd 0x18(%rsp), %xmm1
+;; CHECK-NEXT: 10e: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 112: movsd 0x10(%rsp), %xmm1
+;; CHECK-NEXT: 118: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 11c: movsd 8(%rsp), %xmm1
+;; CHECK-NEXT: 122: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 126: movsd (%rsp), %xmm1
+;; CHECK-NEXT: 12b: vaddsd %xmm0, %xmm1, %xmm0
+;; CHECK-NEXT: 12f: addq $0x20, %rsp
+;; CHECK-NEXT: 133: popq %rbp
+;; CHECK-NEXT: 134: retq
+;; CHECK-NEXT: 135: ud2
+;; CHECK-NEXT: 137: .byte 0xcc
+;; CHECK-NEXT: 138: .quad 0x4008000000000000
+;; CHECK-NEXT: 140: .quad 0x4010000000000000
+;; CHECK-NEXT: 148: .quad 0x4014000000000000
+;; CHECK-NEXT: 150: .quad 0x4018000000000000
+;; CHECK-NEXT: 158: .quad 0x401c000000000000
+;; CHECK-NEXT: 160: .quad 0x4020000000000000
+;; CHECK-NEXT: 168: .quad 0x4022000000000000
+;; CHECK-NEXT: 170: .quad 0x4024000000000000
+;; CHECK-NEXT: 178: .quad 0x4026000000000000
+;; CHECK-NEXT: 180: .quad 0x4028000000000000
+;; CHECK-NEXT: 188: .quad 0x402a000000000000
+;; CHECK-NEXT: 190: .quad 0x402c000000000000
+;; CHECK-NEXT: 198: .quad 0x402e000000000000
+;; CHECK-NEXT: 1a0: .quad 0x4030000000000000
+;; CHECK-NEXT: 1a8: .quad 0x4031000000000000
+;; CHECK-NEXT: 1b0: .quad 0x4032000000000000
+;; CHECK-NEXT: 1b8: .quad 0x4033000000000000
+;; CHECK-NEXT: 1c0: .quad 0x4034000000000000
+;; CHECK-NEXT: 1c8: .quad 0x4035000000000000
+;; CHECK-NEXT: 1d0: .quad 0x4036000000000000

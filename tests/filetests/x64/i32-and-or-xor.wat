@@ -10,10 +10,10 @@
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
 ;; CHECK-NEXT: b: jb 0x18
-;; CHECK-NEXT: d: movq %rsi, %rax
-;; CHECK-NEXT: 10: andl %edx, %eax
-;; CHECK-NEXT: 12: orl %ecx, %eax
-;; CHECK-NEXT: 14: xorl %esi, %eax
+;; CHECK-NEXT: d: andl %esi, %edx
+;; CHECK-NEXT: f: orl %ecx, %edx
+;; CHECK-NEXT: 11: xorl %esi, %edx
+;; CHECK-NEXT: 13: movq %rdx, %rax
 ;; CHECK-NEXT: 16: popq %rbp
 ;; CHECK-NEXT: 17: retq
 ;; CHECK-NEXT: 18: ud2

@@ -9,11 +9,12 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x1f
-;; CHECK-NEXT: d: movl $0x3f, %r10d
-;; CHECK-NEXT: 13: bsrl %esi, %eax
-;; CHECK-NEXT: 16: cmovel %r10d, %eax
-;; CHECK-NEXT: 1a: xorl $0x1f, %eax
-;; CHECK-NEXT: 1d: popq %rbp
-;; CHECK-NEXT: 1e: retq
-;; CHECK-NEXT: 1f: ud2
+;; CHECK-NEXT: b: jb 0x20
+;; CHECK-NEXT: d: movl $0x3f, %eax
+;; CHECK-NEXT: 12: bsrl %esi, %ecx
+;; CHECK-NEXT: 15: cmovel %eax, %ecx
+;; CHECK-NEXT: 18: xorl $0x1f, %ecx
+;; CHECK-NEXT: 1b: movq %rcx, %rax
+;; CHECK-NEXT: 1e: popq %rbp
+;; CHECK-NEXT: 1f: retq
+;; CHECK-NEXT: 20: ud2

@@ -9,20 +9,19 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x34
+;; CHECK-NEXT: b: jb 0x2b
 ;; CHECK-NEXT: d: movq %rsi, %rax
 ;; CHECK-NEXT: 10: movq %rdx, %rcx
 ;; CHECK-NEXT: 13: testq %rcx, %rcx
-;; CHECK-NEXT: 16: je 0x36
+;; CHECK-NEXT: 16: je 0x2d
 ;; CHECK-NEXT: 18: cmpq $-1, %rcx
-;; CHECK-NEXT: 1c: jne 0x2d
-;; CHECK-NEXT: 1e: movabsq $0x8000000000000000, %r10
-;; CHECK-NEXT: 28: cmpq %r10, %rax
-;; CHECK-NEXT: 2b: je 0x38
-;; CHECK-NEXT: 2d: cqto
-;; CHECK-NEXT: 2f: idivq %rcx
-;; CHECK-NEXT: 32: popq %rbp
-;; CHECK-NEXT: 33: retq
-;; CHECK-NEXT: 34: ud2
-;; CHECK-NEXT: 36: ud2
-;; CHECK-NEXT: 38: ud2
+;; CHECK-NEXT: 1c: jne 0x24
+;; CHECK-NEXT: 1e: cmpq $1, %rax
+;; CHECK-NEXT: 22: jo 0x2f
+;; CHECK-NEXT: 24: cqto
+;; CHECK-NEXT: 26: idivq %rcx
+;; CHECK-NEXT: 29: popq %rbp
+;; CHECK-NEXT: 2a: retq
+;; CHECK-NEXT: 2b: ud2
+;; CHECK-NEXT: 2d: ud2
+;; CHECK-NEXT: 2f: ud2

@@ -15,11 +15,11 @@
 ;; CHECK-NEXT: 15: movq %rcx, 8(%rsp)
 ;; CHECK-NEXT: 1a: testl %esi, %esi
 ;; CHECK-NEXT: 1c: je 0x29
-;; CHECK-NEXT: 1e: movq (%rsp), %r11
-;; CHECK-NEXT: 22: movq %r11, 0x10(%rsp)
+;; CHECK-NEXT: 1e: movq (%rsp), %rax
+;; CHECK-NEXT: 22: movq %rax, 0x10(%rsp)
 ;; CHECK-NEXT: 27: jmp 0x33
-;; CHECK-NEXT: 29: movq 8(%rsp), %r11
-;; CHECK-NEXT: 2e: movq %r11, 0x10(%rsp)
+;; CHECK-NEXT: 29: movq 8(%rsp), %rax
+;; CHECK-NEXT: 2e: movq %rax, 0x10(%rsp)
 ;; CHECK-NEXT: 33: movq 0x10(%rsp), %rax
 ;; CHECK-NEXT: 38: addq $0x20, %rsp
 ;; CHECK-NEXT: 3c: popq %rbp

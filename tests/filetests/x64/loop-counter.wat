@@ -23,10 +23,10 @@
 ;; CHECK-NEXT: 36: subl $1, %ecx
 ;; CHECK-NEXT: 39: movq %rcx, 8(%rsp)
 ;; CHECK-NEXT: 3e: je 0x55
-;; CHECK-NEXT: 40: movq 8(%rsp), %r11
-;; CHECK-NEXT: 45: movq %r11, 0x18(%rsp)
-;; CHECK-NEXT: 4a: movq (%rsp), %r11
-;; CHECK-NEXT: 4e: movq %r11, 0x10(%rsp)
+;; CHECK-NEXT: 40: movq 8(%rsp), %rax
+;; CHECK-NEXT: 45: movq %rax, 0x18(%rsp)
+;; CHECK-NEXT: 4a: movq (%rsp), %rax
+;; CHECK-NEXT: 4e: movq %rax, 0x10(%rsp)
 ;; CHECK-NEXT: 53: jmp 0x26
 ;; CHECK-NEXT: 55: movq (%rsp), %rax
 ;; CHECK-NEXT: 59: addq $0x20, %rsp

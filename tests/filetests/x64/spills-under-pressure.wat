@@ -12,72 +12,68 @@
 ;; CHECK-NEXT: 7: pushq %r13
 ;; CHECK-NEXT: 9: pushq %r14
 ;; CHECK-NEXT: b: pushq %r15
-;; CHECK-NEXT: d: subq $0x48, %rsp
+;; CHECK-NEXT: d: subq $0x38, %rsp
 ;; CHECK-NEXT: 11: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 15: cmpq (%rax), %rsp
-;; CHECK-NEXT: 18: jb 0xf2
+;; CHECK-NEXT: 18: jb 0xe1
 ;; CHECK-NEXT: 1e: leal (%rsi, %rsi, 2), %eax
 ;; CHECK-NEXT: 21: imull $4, %esi, %ecx
 ;; CHECK-NEXT: 24: leal (%rsi, %rsi, 4), %edx
 ;; CHECK-NEXT: 27: imull $6, %esi, %edi
 ;; CHECK-NEXT: 2a: imull $7, %esi, %r8d
 ;; CHECK-NEXT: 2e: imull $8, %esi, %r9d
-;; CHECK-NEXT: 32: leal (%rsi, %rsi, 8), %ebx
-;; CHECK-NEXT: 35: imull $0xa, %esi, %r12d
-;; CHECK-NEXT: 39: imull $0xb, %esi, %r13d
-;; CHECK-NEXT: 3d: imull $0xc, %esi, %r14d
-;; CHECK-NEXT: 41: imull $0xd, %esi, %r15d
-;; CHECK-NEXT: 45: movq %rax, (%rsp)
-;; CHECK-NEXT: 49: imull $0xe, %esi, %eax
-;; CHECK-NEXT: 4c: movq %rcx, 8(%rsp)
-;; CHECK-NEXT: 51: imull $0xf, %esi, %ecx
-;; CHECK-NEXT: 54: movq %rdx, 0x10(%rsp)
-;; CHECK-NEXT: 59: imull $0x10, %esi, %edx
-;; CHECK-NEXT: 5c: movq %rdi, 0x18(%rsp)
-;; CHECK-NEXT: 61: imull $0x11, %esi, %edi
-;; CHECK-NEXT: 64: movq %r8, 0x20(%rsp)
-;; CHECK-NEXT: 69: imull $0x12, %esi, %r8d
-;; CHECK-NEXT: 6d: movq %r9, 0x28(%rsp)
-;; CHECK-NEXT: 72: imull $0x13, %esi, %r9d
-;; CHECK-NEXT: 76: movq %rbx, 0x30(%rsp)
-;; CHECK-NEXT: 7b: imull $0x14, %esi, %ebx
-;; CHECK-NEXT: 7e: movq %r12, 0x38(%rsp)
-;; CHECK-NEXT: 83: imull $0x15, %esi, %r12d
-;; CHECK-NEXT: 87: imull $0x16, %esi, %esi
-;; CHECK-NEXT: 8a: addl %esi, %r12d
-;; CHECK-NEXT: 8d: addl %r12d, %ebx
-;; CHECK-NEXT: 90: addl %ebx, %r9d
-;; CHECK-NEXT: 93: addl %r9d, %r8d
-;; CHECK-NEXT: 96: addl %r8d, %edi
-;; CHECK-NEXT: 99: addl %edi, %edx
-;; CHECK-NEXT: 9b: addl %edx, %ecx
-;; CHECK-NEXT: 9d: addl %ecx, %eax
-;; CHECK-NEXT: 9f: addl %eax, %r15d
-;; CHECK-NEXT: a2: addl %r15d, %r14d
-;; CHECK-NEXT: a5: addl %r14d, %r13d
-;; CHECK-NEXT: a8: movq 0x38(%rsp), %rax
-;; CHECK-NEXT: ad: addl %r13d, %eax
-;; CHECK-NEXT: b0: movq 0x30(%rsp), %rcx
-;; CHECK-NEXT: b5: addl %eax, %ecx
-;; CHECK-NEXT: b7: movq 0x28(%rsp), %rax
-;; CHECK-NEXT: bc: addl %ecx, %eax
-;; CHECK-NEXT: be: movq 0x20(%rsp), %rcx
-;; CHECK-NEXT: c3: addl %eax, %ecx
-;; CHECK-NEXT: c5: movq 0x18(%rsp), %rax
-;; CHECK-NEXT: ca: addl %ecx, %eax
-;; CHECK-NEXT: cc: movq 0x10(%rsp), %rcx
-;; CHECK-NEXT: d1: addl %eax, %ecx
-;; CHECK-NEXT: d3: movq 8(%rsp), %rax
-;; CHECK-NEXT: d8: addl %ecx, %eax
-;; CHECK-NEXT: da: movq (%rsp), %rcx
-;; CHECK-NEXT: de: addl %eax, %ecx
-;; CHECK-NEXT: e0: movq %rcx, %rax
-;; CHECK-NEXT: e3: addq $0x48, %rsp
-;; CHECK-NEXT: e7: popq %r15
-;; CHECK-NEXT: e9: popq %r14
-;; CHECK-NEXT: eb: popq %r13
-;; CHECK-NEXT: ed: popq %r12
-;; CHECK-NEXT: ef: popq %rbx
-;; CHECK-NEXT: f0: popq %rbp
-;; CHECK-NEXT: f1: retq
-;; CHECK-NEXT: f2: ud2
+;; CHECK-NEXT: 32: leal (%rsi, %rsi, 8), %r10d
+;; CHECK-NEXT: 36: imull $0xa, %esi, %r11d
+;; CHECK-NEXT: 3a: imull $0xb, %esi, %ebx
+;; CHECK-NEXT: 3d: imull $0xc, %esi, %r12d
+;; CHECK-NEXT: 41: imull $0xd, %esi, %r13d
+;; CHECK-NEXT: 45: imull $0xe, %esi, %r14d
+;; CHECK-NEXT: 49: imull $0xf, %esi, %r15d
+;; CHECK-NEXT: 4d: movq %rax, (%rsp)
+;; CHECK-NEXT: 51: imull $0x10, %esi, %eax
+;; CHECK-NEXT: 54: movq %rcx, 8(%rsp)
+;; CHECK-NEXT: 59: imull $0x11, %esi, %ecx
+;; CHECK-NEXT: 5c: movq %rdx, 0x10(%rsp)
+;; CHECK-NEXT: 61: imull $0x12, %esi, %edx
+;; CHECK-NEXT: 64: movq %rdi, 0x18(%rsp)
+;; CHECK-NEXT: 69: imull $0x13, %esi, %edi
+;; CHECK-NEXT: 6c: movq %r8, 0x20(%rsp)
+;; CHECK-NEXT: 71: imull $0x14, %esi, %r8d
+;; CHECK-NEXT: 75: movq %r9, 0x28(%rsp)
+;; CHECK-NEXT: 7a: imull $0x15, %esi, %r9d
+;; CHECK-NEXT: 7e: imull $0x16, %esi, %esi
+;; CHECK-NEXT: 81: addl %esi, %r9d
+;; CHECK-NEXT: 84: addl %r9d, %r8d
+;; CHECK-NEXT: 87: addl %r8d, %edi
+;; CHECK-NEXT: 8a: addl %edi, %edx
+;; CHECK-NEXT: 8c: addl %edx, %ecx
+;; CHECK-NEXT: 8e: addl %ecx, %eax
+;; CHECK-NEXT: 90: addl %eax, %r15d
+;; CHECK-NEXT: 93: addl %r15d, %r14d
+;; CHECK-NEXT: 96: addl %r14d, %r13d
+;; CHECK-NEXT: 99: addl %r13d, %r12d
+;; CHECK-NEXT: 9c: addl %r12d, %ebx
+;; CHECK-NEXT: 9f: addl %ebx, %r11d
+;; CHECK-NEXT: a2: addl %r11d, %r10d
+;; CHECK-NEXT: a5: movq 0x28(%rsp), %rax
+;; CHECK-NEXT: aa: addl %r10d, %eax
+;; CHECK-NEXT: ad: movq 0x20(%rsp), %rcx
+;; CHECK-NEXT: b2: addl %eax, %ecx
+;; CHECK-NEXT: b4: movq 0x18(%rsp), %rax
+;; CHECK-NEXT: b9: addl %ecx, %eax
+;; CHECK-NEXT: bb: movq 0x10(%rsp), %rcx
+;; CHECK-NEXT: c0: addl %eax, %ecx
+;; CHECK-NEXT: c2: movq 8(%rsp), %rax
+;; CHECK-NEXT: c7: addl %ecx, %eax
+;; CHECK-NEXT: c9: movq (%rsp), %rcx
+;; CHECK-NEXT: cd: addl %eax, %ecx
+;; CHECK-NEXT: cf: movq %rcx, %rax
+;; CHECK-NEXT: d2: addq $0x38, %rsp
+;; CHECK-NEXT: d6: popq %r15
+;; CHECK-NEXT: d8: popq %r14
+;; CHECK-NEXT: da: popq %r13
+;; CHECK-NEXT: dc: popq %r12
+;; CHECK-NEXT: de: popq %rbx
+;; CHECK-NEXT: df: popq %rbp
+;; CHECK-NEXT: e0: retq
+;; CHECK-NEXT: e1: ud2

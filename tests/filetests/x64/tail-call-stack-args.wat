@@ -29,84 +29,76 @@
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: pushq %rbx
-;; CHECK-NEXT: 5: pushq %r12
-;; CHECK-NEXT: 7: pushq %r13
-;; CHECK-NEXT: 9: subq $8, %rsp
-;; CHECK-NEXT: d: movq 8(%rdi), %rax
-;; CHECK-NEXT: 11: cmpq (%rax), %rsp
-;; CHECK-NEXT: 14: jb 0x53
-;; CHECK-NEXT: 16: movq %rcx, %r12
-;; CHECK-NEXT: 19: movq %r8, %rbx
-;; CHECK-NEXT: 1c: movq %r9, %rax
-;; CHECK-NEXT: 1f: movq 0x10(%rbp), %rcx
-;; CHECK-NEXT: 23: movq 0x18(%rbp), %r13
-;; CHECK-NEXT: 27: movq 0x20(%rbp), %rsi
-;; CHECK-NEXT: 2b: movq %r12, 0x20(%rbp)
-;; CHECK-NEXT: 2f: movq %rdx, 0x28(%rbp)
-;; CHECK-NEXT: 33: movq %rbx, %r9
-;; CHECK-NEXT: 36: movq %rax, %r8
-;; CHECK-NEXT: 39: movq %r13, %rdx
-;; CHECK-NEXT: 3c: addq $8, %rsp
-;; CHECK-NEXT: 40: popq %r13
-;; CHECK-NEXT: 42: popq %r12
-;; CHECK-NEXT: 44: popq %rbx
-;; CHECK-NEXT: 45: popq %rbp
-;; CHECK-NEXT: 46: popq %r10
-;; CHECK-NEXT: 48: addq $0x10, %rsp
-;; CHECK-NEXT: 4c: pushq %r10
-;; CHECK-NEXT: 4e: jmp 0xffffffffffffffd0
-;; CHECK-NEXT: 53: ud2
+;; CHECK-NEXT: 5: subq $8, %rsp
+;; CHECK-NEXT: 9: movq 8(%rdi), %rax
+;; CHECK-NEXT: d: cmpq (%rax), %rsp
+;; CHECK-NEXT: 10: jb 0x4b
+;; CHECK-NEXT: 12: movq %rcx, %r11
+;; CHECK-NEXT: 15: movq %r8, %r10
+;; CHECK-NEXT: 18: movq %r9, %rax
+;; CHECK-NEXT: 1b: movq 0x10(%rbp), %rcx
+;; CHECK-NEXT: 1f: movq 0x18(%rbp), %rbx
+;; CHECK-NEXT: 23: movq 0x20(%rbp), %rsi
+;; CHECK-NEXT: 27: movq %r11, 0x20(%rbp)
+;; CHECK-NEXT: 2b: movq %rdx, 0x28(%rbp)
+;; CHECK-NEXT: 2f: movq %r10, %r9
+;; CHECK-NEXT: 32: movq %rax, %r8
+;; CHECK-NEXT: 35: movq %rbx, %rdx
+;; CHECK-NEXT: 38: addq $8, %rsp
+;; CHECK-NEXT: 3c: popq %rbx
+;; CHECK-NEXT: 3d: popq %rbp
+;; CHECK-NEXT: 3e: popq %r10
+;; CHECK-NEXT: 40: addq $0x10, %rsp
+;; CHECK-NEXT: 44: pushq %r10
+;; CHECK-NEXT: 46: jmp 0xffffffffffffffd0
+;; CHECK-NEXT: 4b: ud2
 ;; CHECK-LABEL: function %h:
 ;; CHECK-NEXT: 0: pushq %rbp
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: pushq %rbx
 ;; CHECK-NEXT: 5: pushq %r12
 ;; CHECK-NEXT: 7: pushq %r13
-;; CHECK-NEXT: 9: pushq %r14
-;; CHECK-NEXT: b: pushq %r15
-;; CHECK-NEXT: d: subq $8, %rsp
-;; CHECK-NEXT: 11: movq 8(%rdi), %rax
-;; CHECK-NEXT: 15: cmpq (%rax), %rsp
-;; CHECK-NEXT: 18: jb 0x88
-;; CHECK-NEXT: 1a: movq %rdx, %r14
-;; CHECK-NEXT: 1d: movq %rcx, %r13
-;; CHECK-NEXT: 20: movq %r8, %r12
-;; CHECK-NEXT: 23: movq %r9, %rbx
-;; CHECK-NEXT: 26: movq 0x10(%rbp), %r9
-;; CHECK-NEXT: 2a: movq 0x18(%rbp), %rax
-;; CHECK-NEXT: 2e: movq 0x20(%rbp), %rcx
-;; CHECK-NEXT: 32: movl %ecx, %ecx
-;; CHECK-NEXT: 34: cmpq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 38: jae 0x8a
-;; CHECK-NEXT: 3a: movq 0x40(%rdi), %rdx
-;; CHECK-NEXT: 3e: movq (%rdx, %rcx, 8), %rcx
-;; CHECK-NEXT: 42: testq %rcx, %rcx
-;; CHECK-NEXT: 45: je 0x8c
-;; CHECK-NEXT: 47: movl 0x10(%rcx), %edx
-;; CHECK-NEXT: 4a: movq 0x18(%rdi), %rdi
-;; CHECK-NEXT: 4e: cmpl (%rdi), %edx
-;; CHECK-NEXT: 50: jne 0x8e
-;; CHECK-NEXT: 52: movq (%rcx), %r15
-;; CHECK-NEXT: 55: movq 0x18(%rcx), %rdi
-;; CHECK-NEXT: 59: movq %rax, 0x20(%rbp)
-;; CHECK-NEXT: 5d: movq %rsi, 0x28(%rbp)
-;; CHECK-NEXT: 61: movq %rbx, %r8
-;; CHECK-NEXT: 64: movq %r14, %rsi
-;; CHECK-NEXT: 67: movq %r13, %rdx
-;; CHECK-NEXT: 6a: movq %r12, %rcx
-;; CHECK-NEXT: 6d: movq %r15, %rax
-;; CHECK-NEXT: 70: addq $8, %rsp
-;; CHECK-NEXT: 74: popq %r15
-;; CHECK-NEXT: 76: popq %r14
-;; CHECK-NEXT: 78: popq %r13
-;; CHECK-NEXT: 7a: popq %r12
-;; CHECK-NEXT: 7c: popq %rbx
-;; CHECK-NEXT: 7d: popq %rbp
-;; CHECK-NEXT: 7e: popq %r10
-;; CHECK-NEXT: 80: addq $0x10, %rsp
-;; CHECK-NEXT: 84: pushq %r10
-;; CHECK-NEXT: 86: jmpq *%rax
-;; CHECK-NEXT: 88: ud2
-;; CHECK-NEXT: 8a: ud2
-;; CHECK-NEXT: 8c: ud2
-;; CHECK-NEXT: 8e: ud2
+;; CHECK-NEXT: 9: subq $8, %rsp
+;; CHECK-NEXT: d: movq 8(%rdi), %rax
+;; CHECK-NEXT: 11: cmpq (%rax), %rsp
+;; CHECK-NEXT: 14: jb 0x80
+;; CHECK-NEXT: 16: movq %rdx, %r12
+;; CHECK-NEXT: 19: movq %r8, %r11
+;; CHECK-NEXT: 1c: movq %r9, %r10
+;; CHECK-NEXT: 1f: movq %rcx, %rbx
+;; CHECK-NEXT: 22: movq 0x10(%rbp), %r9
+;; CHECK-NEXT: 26: movq 0x18(%rbp), %rax
+;; CHECK-NEXT: 2a: movq 0x20(%rbp), %rcx
+;; CHECK-NEXT: 2e: movl %ecx, %ecx
+;; CHECK-NEXT: 30: cmpq 0x48(%rdi), %rcx
+;; CHECK-NEXT: 34: jae 0x82
+;; CHECK-NEXT: 36: movq 0x40(%rdi), %rdx
+;; CHECK-NEXT: 3a: movq (%rdx, %rcx, 8), %rcx
+;; CHECK-NEXT: 3e: testq %rcx, %rcx
+;; CHECK-NEXT: 41: je 0x84
+;; CHECK-NEXT: 43: movl 0x10(%rcx), %edx
+;; CHECK-NEXT: 46: movq 0x18(%rdi), %rdi
+;; CHECK-NEXT: 4a: cmpl (%rdi), %edx
+;; CHECK-NEXT: 4c: jne 0x86
+;; CHECK-NEXT: 4e: movq (%rcx), %r13
+;; CHECK-NEXT: 51: movq 0x18(%rcx), %rdi
+;; CHECK-NEXT: 55: movq %rax, 0x20(%rbp)
+;; CHECK-NEXT: 59: movq %rsi, 0x28(%rbp)
+;; CHECK-NEXT: 5d: movq %r10, %r8
+;; CHECK-NEXT: 60: movq %r12, %rsi
+;; CHECK-NEXT: 63: movq %rbx, %rdx
+;; CHECK-NEXT: 66: movq %r11, %rcx
+;; CHECK-NEXT: 69: movq %r13, %rax
+;; CHECK-NEXT: 6c: addq $8, %rsp
+;; CHECK-NEXT: 70: popq %r13
+;; CHECK-NEXT: 72: popq %r12
+;; CHECK-NEXT: 74: popq %rbx
+;; CHECK-NEXT: 75: popq %rbp
+;; CHECK-NEXT: 76: popq %r10
+;; CHECK-NEXT: 78: addq $0x10, %rsp
+;; CHECK-NEXT: 7c: pushq %r10
+;; CHECK-NEXT: 7e: jmpq *%rax
+;; CHECK-NEXT: 80: ud2
+;; CHECK-NEXT: 82: ud2
+;; CHECK-NEXT: 84: ud2
+;; CHECK-NEXT: 86: ud2

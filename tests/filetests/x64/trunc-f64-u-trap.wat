@@ -9,29 +9,30 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x60
-;; CHECK-NEXT: d: ucomisd %xmm0, %xmm0
-;; CHECK-NEXT: 11: jnp 0x15
-;; CHECK-NEXT: 13: ud2
-;; CHECK-NEXT: 15: ucomisd 0x4b(%rip), %xmm0
-;; CHECK-NEXT: 1d: jbe 0x5c
-;; CHECK-NEXT: 1f: ucomisd 0x49(%rip), %xmm0
-;; CHECK-NEXT: 27: jae 0x5c
-;; CHECK-NEXT: 29: ucomisd 0x47(%rip), %xmm0
-;; CHECK-NEXT: 31: jae 0x3a
-;; CHECK-NEXT: 33: cvttsd2si %xmm0, %rax
-;; CHECK-NEXT: 38: jmp 0x5e
-;; CHECK-NEXT: 3a: movapd %xmm0, %xmm15
-;; CHECK-NEXT: 3f: subsd 0x30(%rip), %xmm15
-;; CHECK-NEXT: 48: cvttsd2si %xmm15, %rax
-;; CHECK-NEXT: 4d: movabsq $0x8000000000000000, %r10
-;; CHECK-NEXT: 57: xorq %r10, %rax
-;; CHECK-NEXT: 5a: jmp 0x5e
-;; CHECK-NEXT: 5c: ud2
-;; CHECK-NEXT: 5e: popq %rbp
-;; CHECK-NEXT: 5f: retq
-;; CHECK-NEXT: 60: ud2
-;; CHECK-NEXT: 62: .byte 0xcc, 0xcc, 0xcc, 0xcc, 0xcc, 0xcc
-;; CHECK-NEXT: 68: .quad 0xbff0000000000000
-;; CHECK-NEXT: 70: .quad 0x43f0000000000000
-;; CHECK-NEXT: 78: .quad 0x43e0000000000000
+;; CHECK-NEXT: b: jb 0x5b
+;; CHECK-NEXT: d: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 10: ucomisd %xmm1, %xmm1
+;; CHECK-NEXT: 14: jnp 0x18
+;; CHECK-NEXT: 16: ud2
+;; CHECK-NEXT: 18: ucomisd 0x40(%rip), %xmm1
+;; CHECK-NEXT: 20: jbe 0x57
+;; CHECK-NEXT: 22: ucomisd 0x3e(%rip), %xmm1
+;; CHECK-NEXT: 2a: jae 0x57
+;; CHECK-NEXT: 2c: ucomisd 0x3c(%rip), %xmm1
+;; CHECK-NEXT: 34: jae 0x3d
+;; CHECK-NEXT: 36: cvttsd2si %xmm1, %rax
+;; CHECK-NEXT: 3b: jmp 0x59
+;; CHECK-NEXT: 3d: movapd %xmm1, %xmm0
+;; CHECK-NEXT: 41: subsd 0x27(%rip), %xmm0
+;; CHECK-NEXT: 49: cvttsd2si %xmm0, %rax
+;; CHECK-NEXT: 4e: xorq 0x23(%rip), %rax
+;; CHECK-NEXT: 55: jmp 0x59
+;; CHECK-NEXT: 57: ud2
+;; CHECK-NEXT: 59: popq %rbp
+;; CHECK-NEXT: 5a: retq
+;; CHECK-NEXT: 5b: ud2
+;; CHECK-NEXT: 5d: .byte 0xcc, 0xcc, 0xcc
+;; CHECK-NEXT: 60: .quad 0xbff0000000000000
+;; CHECK-NEXT: 68: .quad 0x43f0000000000000
+;; CHECK-NEXT: 70: .quad 0x43e0000000000000
+;; CHECK-NEXT: 78: .quad 0x8000000000000000

@@ -2,7 +2,10 @@
 //
 // A tiny interpreter gives every location a distinct initial value, runs the sequence, and
 // compares each destination with its source's initial value. Locations that are neither
-// destinations nor temporaries (scratch register, cycle slot) must be untouched.
+// destinations nor temporaries (scratch or free register, cycle slot, save slot) must be
+// untouched. Each case runs in three modes: with a dedicated scratch register, with a register
+// the ScratchSource reports free, and with no free register at all (cycles through the cycle
+// slot, stack-to-stack moves borrowing r0, one of the moved registers, saved around the move).
 #include "regalloc/parallel_move.h"
 
 #include <map>
@@ -18,6 +21,25 @@ namespace {
 using Move = ParallelMoveResolver::Move;
 const PReg kScratch[kNumRegClasses] = {PReg(RegClass::kInt, 63), PReg(RegClass::kFloat, 63)};
 const Allocation kCycle[kNumRegClasses] = {Allocation::Stack(100), Allocation::Stack(101)};
+const Allocation kSave[kNumRegClasses] = {Allocation::Stack(102), Allocation::Stack(103)};
+const PReg kFree[kNumRegClasses] = {PReg(RegClass::kInt, 7), PReg(RegClass::kFloat, 7)};
+
+enum class Mode { kScratch, kFreeReg, kBorrow };
+
+// Reports kFree[c] unless the moves use it (they never do in these tests) and counts the calls.
+class FixedFree final : public ParallelMoveResolver::ScratchSource {
+ public:
+  explicit FixedFree(bool none) : none_(none) {}
+  PReg FreeReg(RegClass cls, const PRegSet& busy) override {
+    ++calls;
+    const PReg r = kFree[static_cast<int>(cls)];
+    return none_ || busy.Contains(r) ? PReg() : r;
+  }
+  int calls = 0;
+
+ private:
+  bool none_;
+};
 
 Allocation R(int n) { return Allocation::Reg(PReg(RegClass::kInt, static_cast<uint8_t>(n))); }
 Allocation F(int n) { return Allocation::Reg(PReg(RegClass::kFloat, static_cast<uint8_t>(n))); }
@@ -43,60 +65,109 @@ std::string Verify(const std::vector<Move>& moves,
       return absl::StrCat(m.to.ToString(), " does not hold the old ", m.from.ToString());
   }
   for (const auto& [loc, v] : value) {
-    const bool temp = loc == Allocation::Reg(kScratch[0]).bits() ||
-                      loc == Allocation::Reg(kScratch[1]).bits() || loc == kCycle[0].bits() ||
-                      loc == kCycle[1].bits();
+    bool temp = false;
+    for (int c = 0; c < kNumRegClasses; ++c)
+      temp |= loc == Allocation::Reg(kScratch[c]).bits() ||
+              loc == Allocation::Reg(kFree[c]).bits() || loc == kCycle[c].bits() ||
+              loc == kSave[c].bits();
     if (!is_dest[loc] && !temp && v != static_cast<int>(loc)) return "clobbered a bystander";
   }
   return "";
 }
 
-std::string Sequence(const std::vector<Move>& moves, ParallelMoveResolver* r = nullptr) {
+std::string Sequence(const std::vector<Move>& moves, ParallelMoveResolver* r = nullptr,
+                     Mode mode = Mode::kScratch,
+                     std::vector<std::pair<Allocation, Allocation>>* out = nullptr) {
   ParallelMoveResolver local;
   if (!r) r = &local;
+  FixedFree source(mode == Mode::kBorrow);
+  ParallelMoveResolver::Temps temps;
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    if (mode == Mode::kScratch) temps.scratch[c] = kScratch[c];
+    temps.cycle_slot[c] = kCycle[c];
+    temps.borrow[c] = PReg(static_cast<RegClass>(c), 0);
+    temps.save_slot[c] = kSave[c];
+  }
+  temps.source = &source;
   std::vector<std::pair<Allocation, Allocation>> seq;
-  r->Resolve(moves, kScratch, kCycle, &seq);
+  r->Resolve(moves, temps, &seq);
+  if (mode == Mode::kScratch && source.calls != 0) return "asked for a free register";
+  if (source.calls > kNumRegClasses) return "asked for a free register more than once per class";
+  if (out) *out = seq;
   return Verify(moves, seq);
+}
+
+std::string AllModes(const std::vector<Move>& moves) {
+  for (Mode m : {Mode::kScratch, Mode::kFreeReg, Mode::kBorrow}) {
+    const std::string err = Sequence(moves, nullptr, m);
+    if (!err.empty()) return absl::StrCat("mode ", static_cast<int>(m), ": ", err);
+  }
+  return "";
 }
 
 constexpr RegClass kI = RegClass::kInt;
 constexpr RegClass kF = RegClass::kFloat;
 
-TEST(ParallelMove, Chain) { EXPECT_EQ(Sequence({{R(0), R(1), kI}, {R(1), R(2), kI}}), ""); }
-TEST(ParallelMove, Swap) { EXPECT_EQ(Sequence({{R(0), R(1), kI}, {R(1), R(0), kI}}), ""); }
+TEST(ParallelMove, Chain) { EXPECT_EQ(AllModes({{R(0), R(1), kI}, {R(1), R(2), kI}}), ""); }
+TEST(ParallelMove, Swap) { EXPECT_EQ(AllModes({{R(0), R(1), kI}, {R(1), R(0), kI}}), ""); }
 TEST(ParallelMove, Rotation) {
-  EXPECT_EQ(Sequence({{R(0), R(1), kI}, {R(1), R(2), kI}, {R(2), R(0), kI}}), "");
+  EXPECT_EQ(AllModes({{R(0), R(1), kI}, {R(1), R(2), kI}, {R(2), R(0), kI}}), "");
 }
 TEST(ParallelMove, FanOutWithCycle) {
-  EXPECT_EQ(Sequence({{R(0), R(1), kI}, {R(0), S(2), kI}, {R(1), R(0), kI}}), "");
+  EXPECT_EQ(AllModes({{R(0), R(1), kI}, {R(0), S(2), kI}, {R(1), R(0), kI}}), "");
 }
-TEST(ParallelMove, StackToStackGoesThroughScratch) { EXPECT_EQ(Sequence({{S(0), S(1), kI}}), ""); }
+TEST(ParallelMove, StackToStackGoesThroughScratch) { EXPECT_EQ(AllModes({{S(0), S(1), kI}}), ""); }
+TEST(ParallelMove, StackToStackUsesAFreeRegister) {
+  std::vector<std::pair<Allocation, Allocation>> seq;
+  ParallelMoveResolver r;
+  ASSERT_EQ(Sequence({{S(0), S(1), kI}}, &r, Mode::kFreeReg, &seq), "");
+  ASSERT_EQ(seq.size(), 2u);
+  EXPECT_EQ(seq[0].second, Allocation::Reg(kFree[0]));
+  EXPECT_FALSE(r.used_save_slot(kI));
+}
+// r0 is moved and also borrowed: its value at that moment is saved around the stack copy.
+TEST(ParallelMove, StackToStackBorrowsAndRestoresARegister) {
+  std::vector<std::pair<Allocation, Allocation>> seq;
+  ParallelMoveResolver r;
+  ASSERT_EQ(Sequence({{S(0), S(1), kI}, {R(1), R(0), kI}, {R(0), R(1), kI}, {S(1), R(2), kI}}, &r,
+                     Mode::kBorrow, &seq),
+            "");
+  EXPECT_TRUE(r.used_save_slot(kI));
+  EXPECT_EQ(r.borrowed_moves(), 1u);
+}
 TEST(ParallelMove, StackCycleUsesTheCycleSlot) {
   ParallelMoveResolver r;
   EXPECT_EQ(Sequence({{S(0), S(1), kI}, {S(1), S(0), kI}}, &r), "");
   EXPECT_TRUE(r.used_cycle_slot(kI));
+  EXPECT_EQ(AllModes({{S(0), S(1), kI}, {S(1), S(0), kI}}), "");
 }
 TEST(ParallelMove, RegisterCycleUsesScratchNotSlot) {
   ParallelMoveResolver r;
   EXPECT_EQ(Sequence({{R(0), R(1), kI}, {R(1), R(0), kI}}, &r), "");
   EXPECT_FALSE(r.used_cycle_slot(kI));
 }
+TEST(ParallelMove, RegisterCycleUsesAFreeRegisterNotSlot) {
+  ParallelMoveResolver r;
+  EXPECT_EQ(Sequence({{R(0), R(1), kI}, {R(1), R(0), kI}}, &r, Mode::kFreeReg), "");
+  EXPECT_FALSE(r.used_cycle_slot(kI));
+}
 TEST(ParallelMove, MixedClassesAndSelfMoves) {
-  EXPECT_EQ(Sequence({{R(0), R(0), kI}, {F(0), F(1), kF}, {F(1), F(0), kF}, {R(1), S(3), kI}}), "");
+  EXPECT_EQ(AllModes({{R(0), R(0), kI}, {F(0), F(1), kF}, {F(1), F(0), kF}, {R(1), S(3), kI}}), "");
 }
 
-// Random parallel moves over a few registers and slots: each destination written once.
+// Random parallel moves over a few registers and slots: each destination written once; the
+// three temporary modes in turn.
 TEST(ParallelMove, Random) {
   Rng rng(42);
   ParallelMoveResolver r;
-  for (int iter = 0; iter < 2000; ++iter) {
+  for (int iter = 0; iter < 6000; ++iter) {
     std::vector<Allocation> locs = {R(0), R(1), R(2), R(3), S(0), S(1), S(2), S(3)};
     std::vector<Move> moves;
     for (Allocation to : locs) {
       if (!rng.Chance(60)) continue;
       moves.push_back({locs[rng.Below(static_cast<uint32_t>(locs.size()))], to, kI});
     }
-    const std::string err = Sequence(moves, &r);
+    const std::string err = Sequence(moves, &r, static_cast<Mode>(iter % 3));
     std::string desc;
     for (const Move& m : moves)
       absl::StrAppend(&desc, " ", m.to.ToString(), "<-", m.from.ToString());

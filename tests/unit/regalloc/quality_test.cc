@@ -146,5 +146,44 @@ TEST(RegallocStats, SummaryAndModuleTotals) {
   EXPECT_EQ(total.spill_slots, 1u);
 }
 
+// A commutative two-address chain d_k = d_{k-1} op x where x (the left, reused input in the
+// backend's order) lives on and the accumulator dies: with the choice (Allocate(Function*)) every
+// def reuses the dying accumulator, so no allocator needs a copy; with operand 0 fixed, each step
+// copies x first. The checker checks the swapped constraints.
+TEST(RegallocQuality, CommutativeReuseTakesTheDyingInput) {
+  const MachineEnv env = MachineEnv::ForTesting(4, 2, 1);
+  auto build = [] {
+    Function f;
+    const VReg x = f.AddVReg(RegClass::kInt);
+    VReg acc = f.AddVReg(RegClass::kInt);
+    f.StartBlock();
+    f.AddInst({Operand::Def(x)});
+    f.AddInst({Operand::Def(acc)});
+    for (int k = 0; k < 6; ++k) {
+      const VReg d = f.AddVReg(RegClass::kInt);
+      f.AddInst({Operand::Use(x), Operand::Use(acc), Operand::CommutativeReuseDef(d, 0, 1)});
+      acc = d;
+    }
+    f.AddInst({Operand::Use(x), Operand::Use(acc)});
+    f.Finish();
+    return f;
+  };
+  for (std::string_view name : AllocatorNames()) {
+    Options options;
+    options.algorithm = std::string(name);
+    options.run_checker = true;
+    const Function fixed_order = build();
+    Expected<Output> plain = Allocate(fixed_order, env, options);
+    ASSERT_TRUE(plain.ok());
+    Function chosen = build();
+    Expected<Output> out = Allocate(&chosen, env, options);
+    ASSERT_TRUE(out.ok());
+    EXPECT_EQ(out->stats.moves, 0u) << name << "\n" << out->ToString();
+    EXPECT_GE(plain->stats.moves, 6u) << name << "\n" << plain->ToString();
+    for (uint32_t i = 2; i < 8; ++i)  // every def now reuses operand 1, the accumulator
+      EXPECT_EQ(chosen.InstOperands(i)[2].reuse_index, 1) << name << " i" << i;
+  }
+}
+
 }  // namespace
 }  // namespace egret::regalloc
