@@ -146,6 +146,21 @@ const StackMap* Artifact::LookupStackMap(uint32_t return_offset) const {
   return &*it;
 }
 
+const FrameRange* Artifact::FrameRangeAt(uint32_t text_offset) const {
+  // The last range starting at or before text_offset.
+  auto it = std::upper_bound(frame_ranges.begin(), frame_ranges.end(), text_offset,
+                             [](uint32_t off, const FrameRange& r) { return off < r.offset; });
+  if (it == frame_ranges.begin()) return nullptr;
+  --it;
+  return text_offset - it->offset < it->size ? &*it : nullptr;
+}
+
+bool Artifact::IsFrameless(uint32_t index) const {
+  const CodeRange& body = functions[index].body;
+  const FrameRange* r = FrameRangeAt(body.offset);
+  return r != nullptr && r->offset == body.offset && r->size == body.size;
+}
+
 std::string_view Artifact::FunctionNameOf(uint32_t func_index) const {
   auto it = std::lower_bound(function_names.begin(), function_names.end(), func_index,
                              [](const FunctionName& n, uint32_t i) { return n.func_index < i; });

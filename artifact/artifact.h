@@ -19,7 +19,9 @@
 //   - `function_names` is sorted by strictly increasing function index;
 //   - `stack_maps` are sorted by strictly increasing offset, each the end of a call inside one
 //     function body (offset - 1 lies in the body), with its slots in range of
-//     `stack_map_slots`, strictly increasing, and below its frame_size.
+//     `stack_map_slots`, strictly increasing, and below its frame_size;
+//   - `frame_ranges` are non-empty, sorted by start and pairwise disjoint, each inside one
+//     function body, with a kind of the artifact's target.
 //
 // What the reader cannot check is the machine code itself: docs/runtime.md ("Threat model").
 //
@@ -238,6 +240,27 @@ struct StackMap {
   friend bool operator==(const StackMap&, const StackMap&) = default;
 };
 
+// Where a function's caller is while the function's own frame record is not on the frame-
+// pointer chain. Every compiled function keeps a frame pointer that is either its own frame
+// record or, inside a FrameRange, still its caller's record; the range's kind says where the
+// return address into the caller is meanwhile. A stack walker at a PC inside a range takes the
+// return address from there and continues the chain at the current frame pointer.
+enum class FrameKind : uint8_t {
+  kReturnAtSp = 0,   // x86-64: at [sp] (before `push %rbp`, after `pop %rbp`, frameless leaves)
+  kReturnAtSp8 = 1,  // x86-64: at [sp + 8] (between `push %rbp` and `mov %rsp, %rbp`)
+  kReturnInLr = 2,   // aarch64: in the link register x30 (before the record is stored, after it
+                     // is reloaded, frameless leaves)
+};
+inline constexpr uint8_t kMaxFrameKind = 2;
+
+// Text bytes [offset, offset + size) run without their function's frame record.
+struct FrameRange {
+  uint32_t offset = 0;
+  uint32_t size = 0;
+  FrameKind kind = FrameKind::kReturnAtSp;
+  friend bool operator==(const FrameRange&, const FrameRange&) = default;
+};
+
 struct FunctionName {
   uint32_t func_index = 0;
   std::string name;
@@ -268,6 +291,7 @@ struct Artifact {
   std::vector<FunctionName> function_names;
   std::vector<StackMap> stack_maps;       // sorted by offset
   std::vector<uint32_t> stack_map_slots;  // 8-byte slot indices from sp, per map increasing
+  std::vector<FrameRange> frame_ranges;   // sorted by offset, disjoint
 
   friend bool operator==(const Artifact&, const Artifact&) = default;
 
@@ -289,6 +313,11 @@ struct Artifact {
   // The stack map whose offset is exactly `return_offset` (a call's return address as a text
   // offset); nullptr if there is none. O(log n), allocation-free.
   const StackMap* LookupStackMap(uint32_t return_offset) const;
+  // The frame range containing `text_offset`; nullptr where the function's frame record is on
+  // the chain (or outside every function). O(log n), allocation-free (the trap handler calls it).
+  const FrameRange* FrameRangeAt(uint32_t text_offset) const;
+  // Whether defined function `index`'s whole body is one frame range: a frameless function.
+  bool IsFrameless(uint32_t index) const;
   std::span<const uint32_t> StackMapSlots(const StackMap& m) const {
     return std::span<const uint32_t>(stack_map_slots).subspan(m.first_slot, m.num_slots);
   }

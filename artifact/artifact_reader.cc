@@ -45,7 +45,7 @@ class Parser {
       const uint64_t id_offset = r.offset();
       EGRET_ASSIGN_OR_RETURN(uint8_t id, r.ReadU8());
       if ((id == 0 && version_ < 2) || (id == uint8_t(SectionId::kStackMaps) && version_ < 3) ||
-          id > kMaxSectionId)
+          (id == uint8_t(SectionId::kFrameRanges) && version_ < 5) || id > kMaxSectionId)
         return Error(id_offset, "artifact: unknown section id " + std::to_string(id));
       if (id <= last_id)
         return Error(id_offset,
@@ -121,6 +121,8 @@ class Parser {
         return ParseSourceLocs(s);
       case SectionId::kStackMaps:
         return ParseStackMaps(s);
+      case SectionId::kFrameRanges:
+        return ParseFrameRanges(s);
       case SectionId::kNames:
         return ParseNames(s);
     }
@@ -773,6 +775,38 @@ class Parser {
     return Status::Ok();
   }
 
+  // See the writer for the encoding. A stack walker trusts a range to say where a return address
+  // is, so each must lie inside one function body (never a trampoline, whose frames the walker
+  // treats as glue), carry a kind of this target, and on aarch64 cover whole instructions.
+  Status ParseFrameRanges(ByteReader& s) {
+    EGRET_ASSIGN_OR_RETURN(uint32_t n, ReadCount(s, 3));
+    a_.frame_ranges.reserve(n);
+    uint64_t prev_end = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      const uint64_t at = s.offset();
+      EGRET_ASSIGN_OR_RETURN(uint32_t gap, s.ReadU32());
+      EGRET_ASSIGN_OR_RETURN(uint32_t size, s.ReadU32());
+      const uint64_t kind_at = s.offset();
+      EGRET_ASSIGN_OR_RETURN(uint8_t kind, s.ReadU8());
+      const uint64_t start = prev_end + gap, end = start + size;
+      const std::string what = "artifact: frame range [" + Hex(start) + ", " + Hex(end) + ")";
+      if (size == 0) return Error(at, what + " is empty");
+      if (end > text_size_) return Error(at, what + " lies outside the text section");
+      const auto first = a_.FunctionAt(uint32_t(start));
+      if (!first || first != a_.FunctionAt(uint32_t(end - 1)))
+        return Error(at, what + " is not inside one function body");
+      if (start % insn_align_ != 0 || size % insn_align_ != 0)
+        return Error(at, what + " is not aligned to " + std::to_string(insn_align_) + " bytes");
+      const bool a64 = a_.target == Target::kAarch64;
+      if (kind > kMaxFrameKind || (FrameKind(kind) == FrameKind::kReturnInLr) != a64)
+        return Error(kind_at, "artifact: frame range kind " + std::to_string(kind) +
+                                  " is not one of the target's");
+      a_.frame_ranges.push_back({uint32_t(start), size, FrameKind(kind)});
+      prev_end = end;
+    }
+    return Status::Ok();
+  }
+
   Status ParseSourceLocs(ByteReader& s) {
     EGRET_ASSIGN_OR_RETURN(uint32_t n, ReadCount(s, 2));
     a_.source_locs.reserve(n);
@@ -853,7 +887,8 @@ Expected<Artifact> ReadArtifact(std::span<const uint8_t> bytes, const ReadOption
   const uint64_t checksum = *h.ReadFixedU64();
   if (version >= 1 && version < kMinReadableFormatVersion)
     return Error(8, "artifact: format version " + std::to_string(version) +
-                        " was compiled for an older VMContext layout (this build reads version " +
+                        " was compiled for an older VMContext layout (this build reads versions " +
+                        std::to_string(kMinReadableFormatVersion) + " to " +
                         std::to_string(kFormatVersion) + "): recompile the .wasm");
   if (version < kMinReadableFormatVersion || version > kFormatVersion)
     return Error(8, "artifact: unsupported format version " + std::to_string(version) +

@@ -343,6 +343,20 @@ Bytes BuildPayload(const Artifact& a, const WriteOptions& options, std::vector<H
   }
   flush(SectionId::kStackMaps);
 
+  // Frame ranges: per range the gap from the previous range's end (the first from 0), the size,
+  // and the kind byte: three bytes for most. (Unsorted ranges are written as they are, the gap
+  // wrapping: the reader rejects them.)
+  if (counted(a.frame_ranges.size())) {
+    uint32_t prev_end = 0;
+    for (const FrameRange& r : a.frame_ranges) {
+      WriteU32(s, r.offset - prev_end);
+      WriteU32(s, r.size);
+      PutU8(s, uint8_t(r.kind));
+      prev_end = r.offset + r.size;
+    }
+  }
+  flush(SectionId::kFrameRanges);
+
   // Header fields are written in place (an insert into a reserved vector trips a false
   // -Wstringop-overflow in g++-12 -O3), over the body with its holes filled in.
   Checksum64Stream sum(kFormatVersion);

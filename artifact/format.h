@@ -15,7 +15,11 @@
 // added section 17, stack maps (artifact.h: StackMap). Version 4 has version 3's sections; its
 // code reaches the stack limit and the fuel counter through the VMContext's store-limits pointer
 // (artifact/vmoffsets.h), so older code cannot run on this runtime and readers accept version 4
-// only (the reader still knows which sections each version introduced). Inside sections, counts
+// only (the reader still knows which sections each version introduced). Version 5 added section
+// 18, frame ranges (artifact.h: FrameRange): the code ranges that run without their function's
+// frame record (frameless leaf functions, prologue and epilogue windows). A version-4 artifact
+// has none, which is exact for its code (every function kept its frame record), so readers accept
+// versions 4 and 5. Inside sections, counts
 // and indices are unsigned LEB128 (the strict WebAssembly encoding), strings are
 // `len:uleb32 bytes`. docs/runtime.md has the per-section table. Any change to the layout bumps
 // kFormatVersion; readers reject other versions.
@@ -30,7 +34,7 @@ namespace egret::artifact {
 static_assert(std::endian::native == std::endian::little, "artifacts assume a little-endian host");
 
 inline constexpr uint8_t kMagic[8] = {0x00, 'e', 'g', 'r', 'e', 't', 'a', 'f'};
-inline constexpr uint32_t kFormatVersion = 4;             // what the writer writes
+inline constexpr uint32_t kFormatVersion = 5;             // what the writer writes
 inline constexpr uint32_t kMinReadableFormatVersion = 4;  // readers accept [this, kFormatVersion]
 inline constexpr uint32_t kHeaderSize = 32;
 
@@ -52,9 +56,10 @@ enum class SectionId : uint8_t {
   kRelocations = 14,
   kSourceLocs = 15,
   kNames = 16,
-  kStackMaps = 17,  // version 3: GC reference slots at call return addresses
+  kStackMaps = 17,    // version 3: GC reference slots at call return addresses
+  kFrameRanges = 18,  // version 5: code without its function's frame record
 };
-inline constexpr uint8_t kMaxSectionId = 17;
+inline constexpr uint8_t kMaxSectionId = 18;
 
 // Where the writer puts the text section's contents (a file offset multiple of this): the page
 // size of every supported host (4 KiB on x86-64; 4 or 16 KiB on aarch64 Linux, whose 64 KiB-page

@@ -156,6 +156,9 @@ std::string CompileStats::ToString() const {
       static_cast<unsigned long long>(reloads), static_cast<unsigned long long>(moves));
   std::string out = buf;
   auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
+  std::snprintf(buf, sizeof buf, "frames: %llu of %llu functions frameless\n",
+                u(frameless_functions), u(functions));
+  out += buf;
   std::snprintf(
       buf, sizeof buf,
       "islands%s: %llu in %llu functions (%llu bytes: %llu veneers of %llu bytes, "
@@ -440,6 +443,15 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
                                section.stack_map_slots.begin() + m.first_slot,
                                section.stack_map_slots.begin() + m.first_slot + m.num_slots);
   }
+  // Frame ranges, sorted by offset (each function's own are sorted and inside its body).
+  art.frame_ranges.reserve(section.frame_ranges.size());
+  for (const MachFrameRange& r : section.frame_ranges)
+    art.frame_ranges.push_back({r.start, r.end - r.start, artifact::FrameKind(r.kind)});
+  std::sort(art.frame_ranges.begin(), art.frame_ranges.end(),
+            [](const artifact::FrameRange& x, const artifact::FrameRange& y) {
+              return x.offset < y.offset;
+            });
+  for (uint32_t k = 0; k < ndef; ++k) st.frameless_functions += art.IsFrameless(k);
   st.code_bytes = art.text.size();
   st.time.link = now() - link_start;
   st.peak_rss_kb = PeakRssKb();

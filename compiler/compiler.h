@@ -100,6 +100,8 @@ struct CompileStats {
   uint64_t peak_rss_kb = 0;  // the process's peak resident memory so far (getrusage ru_maxrss)
   uint64_t functions = 0, vcode_insts = 0, code_bytes = 0;
   uint64_t spills = 0, reloads = 0, moves = 0;
+  // Defined functions emitted without a frame record (leaves: docs/x64.md "Leaf prologues").
+  uint64_t frameless_functions = 0;
   // Islands and veneers (docs/machbuffer.md). Inside functions, summed over their MachBuffers:
   // islands in the middle of the code, the bytes they took (jump, alignment, constants,
   // veneers), the constants they held, and the veneers. In the text section: call veneers and

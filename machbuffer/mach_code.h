@@ -59,6 +59,22 @@ struct MachStackMap {
   friend bool operator==(const MachStackMap&, const MachStackMap&) = default;
 };
 
+// Bytes [start, end) of a function run without the function's own frame record on the frame-
+// pointer chain: a frameless leaf's whole body, or a prologue before the record is set up or an
+// epilogue after it is torn down. `kind` says where the caller's return address is meanwhile (the
+// frame pointer still holds the caller's frame record): artifact::FrameKind has the same values.
+enum class MachFrameKind : uint8_t {
+  kReturnAtSp = 0,   // x64: at [sp]
+  kReturnAtSp8 = 1,  // x64: at [sp + 8] (after `push %rbp`, before `mov %rsp, %rbp`)
+  kReturnInLr = 2,   // aarch64: in the link register x30
+};
+struct MachFrameRange {
+  uint32_t start;
+  uint32_t end;
+  MachFrameKind kind;
+  friend bool operator==(const MachFrameRange&, const MachFrameRange&) = default;
+};
+
 // What the buffer did, for --stats and for tests that a rule fired.
 // Islands: `islands` counts every island that placed bytes, the one Finish places after the
 // code (the end-of-code constant pool and last veneers) included; `code_islands` only those
@@ -105,6 +121,7 @@ struct MachCode {
   std::vector<MachSrcLoc> srclocs;
   std::vector<MachStackMap> stack_maps;
   std::vector<uint32_t> stack_map_slots;
+  std::vector<MachFrameRange> frame_ranges;  // sorted by start, disjoint, non-empty
   std::vector<MachData> data;
   MachBufferStats stats;
 };

@@ -370,6 +370,10 @@ void MachBuffer<Traits>::Truncate(uint32_t offset) {
   while (!srclocs_.empty() && srclocs_.back().start >= offset) srclocs_.pop_back();
   if (!srclocs_.empty() && srclocs_.back().end > offset) srclocs_.back().end = offset;
   if (open_srcloc_start_ != kNone && open_srcloc_start_ > offset) open_srcloc_start_ = offset;
+  while (!frame_ranges_.empty() && frame_ranges_.back().start >= offset) frame_ranges_.pop_back();
+  if (!frame_ranges_.empty() && frame_ranges_.back().end > offset)
+    frame_ranges_.back().end = offset;
+  if (open_frame_start_ != kNone && open_frame_start_ > offset) open_frame_start_ = offset;
 }
 
 template <class Traits>
@@ -554,6 +558,23 @@ void MachBuffer<Traits>::AddStackMap(std::span<const uint32_t> slots, uint32_t f
                                      static_cast<uint32_t>(stack_map_slots_.size()),
                                      static_cast<uint32_t>(slots.size())});
   stack_map_slots_.insert(stack_map_slots_.end(), slots.begin(), slots.end());
+}
+
+template <class Traits>
+void MachBuffer<Traits>::BeginNoFrame(MachFrameKind kind) {
+  EGRET_CHECK(open_frame_start_ == kNone);
+  open_frame_start_ = CurOffset();
+  open_frame_kind_ = kind;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::EndNoFrame() {
+  EGRET_CHECK(open_frame_start_ != kNone);
+  if (CurOffset() > open_frame_start_) {
+    EGRET_CHECK(frame_ranges_.empty() || frame_ranges_.back().end <= open_frame_start_);
+    frame_ranges_.push_back(MachFrameRange{open_frame_start_, CurOffset(), open_frame_kind_});
+  }
+  open_frame_start_ = kNone;
 }
 
 template <class Traits>

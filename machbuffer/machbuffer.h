@@ -117,6 +117,11 @@ class MachBuffer {
   void AddStackMap(std::span<const uint32_t> slots, uint32_t frame_size);
   void StartSrcLoc(uint32_t loc);
   void EndSrcLoc();
+  // Bytes from here until EndNoFrame (or the end of the function, islands included, if it is
+  // never called) run without the function's frame record (MachFrameRange). One open at a time;
+  // empty ranges are dropped.
+  void BeginNoFrame(MachFrameKind kind);
+  void EndNoFrame();
 
   // --- Islands.
   // Whether an island must be emitted before the next `distance` bytes of code. Call it before
@@ -270,6 +275,9 @@ class MachBuffer {
   std::vector<MachData> data_ranges_;
   uint32_t open_srcloc_start_ = kNone;
   uint32_t open_srcloc_ = 0;
+  std::vector<MachFrameRange> frame_ranges_;
+  uint32_t open_frame_start_ = kNone;
+  MachFrameKind open_frame_kind_ = MachFrameKind::kReturnAtSp;
 
   std::vector<uint32_t> island_scratch_;
   std::vector<uint32_t> moved_scratch_;

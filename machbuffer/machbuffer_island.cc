@@ -382,6 +382,11 @@ void MachBuffer<Traits>::RelaxBranches() {
       r.end = map(r.end);
     }
     for (MachStackMap& m : stack_maps_) m.offset = map(m.offset);
+    for (MachFrameRange& r : frame_ranges_) {
+      r.start = map(r.start);
+      r.end = map(r.end);
+    }
+    if (open_frame_start_ != kNone) open_frame_start_ = map(open_frame_start_);
     for (MachData& d : data_ranges_) {
       d.start = map(d.start);
       d.end = map(d.end);
@@ -405,6 +410,7 @@ MachCode MachBuffer<Traits>::Finish() {
   EGRET_CHECK(open_srcloc_start_ == kNone);
   RelaxBranches();
   EmitIslandImpl(0, /*reachable=*/false, /*final_island=*/true);
+  if (open_frame_start_ != kNone) EndNoFrame();  // a frameless function: through its last island
   finished_ = true;
   for (const Fixup& f : fixups_) EGRET_CHECK(f.state != FixupState::kQueued);
   MachCode code;
@@ -415,6 +421,7 @@ MachCode MachBuffer<Traits>::Finish() {
   code.srclocs = std::move(srclocs_);
   code.stack_maps = std::move(stack_maps_);
   code.stack_map_slots = std::move(stack_map_slots_);
+  code.frame_ranges = std::move(frame_ranges_);
   code.data = std::move(data_ranges_);
   code.stats = stats_;
   data_.clear();

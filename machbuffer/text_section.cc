@@ -124,6 +124,8 @@ Status TextSectionBuilder<Traits>::Append(uint32_t index, const MachCode& code) 
   }
   out_.stack_map_slots.insert(out_.stack_map_slots.end(), code.stack_map_slots.begin(),
                               code.stack_map_slots.end());
+  for (const MachFrameRange& r : code.frame_ranges)
+    out_.frame_ranges.push_back(MachFrameRange{start + r.start, start + r.end, r.kind});
   return Status::Ok();
 }
 

@@ -54,9 +54,10 @@ struct TextSection {
   std::vector<MachSrcLoc> srclocs;
   std::vector<MachStackMap> stack_maps;
   std::vector<uint32_t> stack_map_slots;
-  uint32_t veneers = 0;       // call veneers
-  uint32_t veneer_bytes = 0;  // their bytes
-  uint32_t islands = 0;       // veneer islands between functions or after the last one
+  std::vector<MachFrameRange> frame_ranges;  // in append order (sorted within a function)
+  uint32_t veneers = 0;                      // call veneers
+  uint32_t veneer_bytes = 0;                 // their bytes
+  uint32_t islands = 0;  // veneer islands between functions or after the last one
 };
 
 template <class Traits>

@@ -40,7 +40,7 @@ std::pair<const artifact::Artifact*, uint32_t> BodyAt(const CodeRegistry& regist
 // Reads frame records of host frames too; they are never poisoned, but ASan need not know.
 __attribute__((no_sanitize_address)) size_t CollectWasmFrames(
     uintptr_t pc, uintptr_t fp, const StackBounds& stack, const CodeRegistry& registry,
-    bool skip_host_frames, std::span<uintptr_t> out, uintptr_t lr) {
+    bool skip_host_frames, std::span<uintptr_t> out, uintptr_t lr, uintptr_t sp) {
   if (out.empty()) return 0;
   size_t n = 0;
   if (!skip_host_frames) out[n++] = pc;
@@ -49,13 +49,43 @@ __attribute__((no_sanitize_address)) size_t CollectWasmFrames(
   auto record_ok = [&](uintptr_t at) {
     return stack.hi >= 16 && at % 8 == 0 && at >= stack.lo && at < stack.hi - 16;
   };
-  // The link register names the immediate caller when the faulting function has no record of
+  auto word_ok = [&](uintptr_t at) {
+    return stack.hi >= 8 && at % 8 == 0 && at >= stack.lo && at < stack.hi - 8;
+  };
+  // Where the artifact's frame ranges say the faulting function has no record on the chain (a
+  // frameless leaf, a prologue before the record is set up, an epilogue after it is torn down),
+  // the return address into its caller is at [sp], [sp + 8] or in lr, and fp is still the
+  // caller's record: record that return address, then walk the chain from fp as usual.
+  bool range_known = false;
+  if (!skip_host_frames && n < out.size()) {
+    if (auto entry = registry.Lookup(pc)) {
+      if (const artifact::FrameRange* r =
+              entry->artifact->FrameRangeAt(uint32_t(pc - entry->start))) {
+        range_known = true;
+        uintptr_t ret = 0;
+        switch (r->kind) {
+          case artifact::FrameKind::kReturnAtSp:
+            if (word_ok(sp)) ret = reinterpret_cast<const uintptr_t*>(sp)[0];
+            break;
+          case artifact::FrameKind::kReturnAtSp8:
+            if (word_ok(sp + 8)) ret = reinterpret_cast<const uintptr_t*>(sp)[1];
+            break;
+          case artifact::FrameKind::kReturnInLr:
+            ret = lr;
+            break;
+        }
+        if (ret != 0 && registry.Lookup(ret - 1).has_value()) out[n++] = ret;
+      }
+    }
+  }
+  // Without a frame range at pc (code from an artifact without them, or hand-assembled), the
+  // link register names the immediate caller when the faulting function has no record of
   // its own on the chain (a trap in its prologue before the record is stored, or after its
   // epilogue reloaded fp and lr): then lr is a return address into another Wasm function, and it
   // differs from the return address in the record at fp (which is the caller's own). After the
   // function stored its record, lr is either that same return address (no call yet) or points
   // into the function itself (after a call), and nothing is added.
-  if (lr != 0 && !skip_host_frames && n < out.size()) {
+  if (!range_known && lr != 0 && !skip_host_frames && n < out.size()) {
     const auto here = BodyAt(registry, pc);
     const auto caller = BodyAt(registry, lr - 1);
     const bool differs_from_record =

@@ -3,8 +3,10 @@
 // Compiled Wasm functions keep a frame pointer (x86-64: push rbp; mov rbp, rsp; aarch64:
 // stp x29, x30, [sp, #-16]!; mov x29, sp), so on both architectures the faulting frame's fp
 // starts the chain [fp] = caller's fp, [fp + 8] = return address through the Wasm frames back
-// to the host. On aarch64 the link register also names the immediate caller while the faulting
-// function has no record on the chain (signal_context.h). Collection runs in the signal handler: it
+// to the host. Frameless leaf functions and prologue/epilogue windows never push a record: fp
+// is their caller's, and the artifact's frame ranges say where the return address is meanwhile
+// ([sp] or [sp + 8] on x86-64, the link register on aarch64), so the faulting frame's caller is
+// exact there too. Collection runs in the signal handler: it
 // only reads stack words within the thread's stack bounds, strictly upward, and stops at the first
 // return address that is not Wasm code, so a corrupt chain ends the walk instead of faulting.
 // Symbolization (PC → module → function → name) happens later, outside the handler.
@@ -42,14 +44,18 @@ const StackBounds& CurrentThreadStack();
 
 // Async-signal-safe. Writes `pc` and then the return addresses of the Wasm frames reachable
 // from `fp` into `out`; returns the count. If `skip_host_frames`, leading frames whose return
-// address is not Wasm code are skipped (up to a few), for walks that start in host code. `lr` is
-// the faulting thread's link register (aarch64 x30; 0 where there is none): when it is a return
-// address into another Wasm function than `pc`'s and differs from the record at `fp`, the
-// faulting function had not stored (or had already reloaded) its frame record, and `lr` is
-// recorded as its caller before the walk.
+// address is not Wasm code are skipped (up to a few), for walks that start in host code (a host
+// call never starts inside a frameless function: those make no calls). `sp` and `lr` are the
+// faulting thread's stack pointer and link register (aarch64 x30; 0 where there is none). When
+// the artifact's frame ranges (artifact::FrameRange) say `pc` runs without its function's frame
+// record, the caller's return address is read where the range's kind says ([sp], [sp + 8], lr)
+// and the walk continues at `fp`, which is then still the caller's record. Without a range at
+// `pc`, `lr` is used as before frame ranges existed: when it is a return address into another
+// Wasm function than `pc`'s and differs from the record at `fp`, the faulting function had not
+// stored (or had already reloaded) its frame record, and `lr` is recorded as its caller.
 size_t CollectWasmFrames(uintptr_t pc, uintptr_t fp, const StackBounds& stack,
                          const CodeRegistry& registry, bool skip_host_frames,
-                         std::span<uintptr_t> out, uintptr_t lr = 0);
+                         std::span<uintptr_t> out, uintptr_t lr = 0, uintptr_t sp = 0);
 
 struct BacktraceFrame {
   uintptr_t pc = 0;

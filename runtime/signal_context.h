@@ -12,9 +12,10 @@
 //
 // Both architectures keep the same frame record at fp: [fp] = caller's fp, [fp + 8] = return
 // address (x86-64: push rbp; mov rbp, rsp. aarch64: stp x29, x30, [sp, #-16]!; mov x29, sp), so
-// the backtrace walk itself is shared (backtrace.h). What differs is the link register: on
-// aarch64 a function that has not stored its record yet (a trap in its prologue, or after its
-// epilogue restored x29/x30) still holds its return address in x30, which the walk uses.
+// the backtrace walk itself is shared (backtrace.h). Where a function has no record of its own
+// (a frameless leaf, a prologue before the record is stored, an epilogue after it is reloaded:
+// the artifact's frame ranges), the walk needs the return address from elsewhere: on x86-64 from
+// the stack at sp (so sp is part of the context), on aarch64 from the link register x30.
 //
 // Everything here is async-signal-safe: plain reads of the ucontext and siginfo.
 #ifndef EGRET_RUNTIME_SIGNAL_CONTEXT_H_

@@ -144,7 +144,8 @@ void Handler(int sig, siginfo_t* info, void* context) {
         r.pc = c.pc;
         r.signal = sig;
         r.fault_address = c.fault_address;
-        r.num_frames = CollectWasmFrames(c.pc, c.fp, act->stack, registry, false, r.frames, c.lr);
+        r.num_frames =
+            CollectWasmFrames(c.pc, c.fp, act->stack, registry, false, r.frames, c.lr, c.sp);
         EGRET_LONGJMP(act->jmp);
       }
     }

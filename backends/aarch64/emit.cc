@@ -357,6 +357,7 @@ class Emitter final : public backend::InstEmitter {
   void Prologue() override;
   void Epilogue();
   void TearDownFrame();
+  void EndEpilogueRange();
   Cond Compare(uint32_t i, const MInst& m);
   void EmitInst(uint32_t i) override;
   void EmitInstBody(uint32_t i);
@@ -379,6 +380,7 @@ class Emitter final : public backend::InstEmitter {
   const backend::ModuleContext& module_;
   A64MachBuffer& buf_;
   FrameInfo frame_;
+  bool frameless_ = false;  // NeedsNoFrame: no frame record, no stack check, one frame range
   std::vector<MachLabel> block_label_;
   size_t next_map_ = 0;              // the first ra_.stack_maps entry not yet emitted
   std::vector<uint32_t> map_words_;  // scratch for StackMapHere
@@ -414,6 +416,13 @@ void Emitter::EmitEdit(const regalloc::Edit& e) {
 }
 
 void Emitter::Prologue() {
+  // A frameless leaf (NeedsNoFrame) keeps its caller's x29 and its return address in x30 for its
+  // whole body: one frame range, closed when the buffer finishes. It skips the stack-limit check
+  // too: it stores nothing on the stack (bl leaves sp alone), which the runtime's red zone covers
+  // a fortiori (docs/aarch64.md).
+  if (frameless_) return buf_.BeginNoFrame(MachFrameKind::kReturnInLr);
+  // Until `mov x29, sp` has run, x29 is the caller's and x30 holds the return address.
+  buf_.BeginNoFrame(MachFrameKind::kReturnInLr);
   // A function whose tail calls need more stack-argument slots than it received grows its
   // argument area downwards (backend::ArgAreaSlots); the arguments stay where the caller put
   // them, so they are at fp + 16 + the growth.
@@ -430,6 +439,7 @@ void Emitter::Prologue() {
   mov.d = R(kFp);
   mov.n = R(Gpr::kSp);
   Put(mov);
+  buf_.EndNoFrame();
   for (size_t k = 0; k < frame_.gpr_pairs.size(); k += 2) {
     Inst p = fr;
     p.d = R(frame_.gpr_pairs[k]);
@@ -461,11 +471,15 @@ void Emitter::Epilogue() {
   ret.form = Form::kRet;
   ret.n = R(kLr);
   Put(ret);
+  EndEpilogueRange();
 }
 
 // Leaves sp where it was at entry, the callee-saved pairs, fp and lr restored: what a return and
-// a tail call's branch both need.
+// a tail call's branch both need. From the reload of x29/x30 on, x29 is the caller's and x30 the
+// return address: a frame range the return (or the tail call's branch) ends with
+// EndEpilogueRange. A frameless function has nothing to tear down.
 void Emitter::TearDownFrame() {
+  if (frameless_) return;
   SpAdjust(true, frame_.frame_bytes);
   Inst p;
   p.n = R(Gpr::kSp);
@@ -486,6 +500,11 @@ void Emitter::TearDownFrame() {
   p.d = R(kFp);
   p.m = R(kLr);
   Put(p);
+  buf_.BeginNoFrame(MachFrameKind::kReturnInLr);
+}
+
+void Emitter::EndEpilogueRange() {
+  if (!frameless_) buf_.EndNoFrame();
 }
 
 Cond Emitter::Compare(uint32_t i, const MInst& m) {
@@ -565,12 +584,42 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   return fi;
 }
 
+// Whether the function can run without a frame record: a leaf (no call of any kind: Wasm,
+// import, indirect, builtin, tail call; x30 is never allocated, so only a call overwrites it),
+// with nothing addressed from x29 (no stack arguments, no stack results, no argument area to
+// grow), no spill slots and no callee-saved register pair to save. Such a function touches no
+// stack memory at all.
+bool NeedsNoFrame(const VCode& v, const FrameInfo& f) {
+  if (v.frame.has_calls || v.frame.stack_args != 0 || v.frame.arg_area_slots != 0 ||
+      v.frame.outgoing_bytes != 0 || !f.gpr_pairs.empty() || !f.fpr_pairs.empty() ||
+      f.frame_bytes != 0)
+    return false;
+  for (const MInst& m : v.insts) {
+    switch (m.op) {
+      case MOp::kCall:
+      case MOp::kCallBuiltin:
+      case MOp::kCallInd:
+      case MOp::kReturnCall:
+      case MOp::kReturnCallInd:
+      case MOp::kLoadArg:
+      case MOp::kStoreRet:
+      case MOp::kLoadOutRet:
+      case MOp::kStoreOutArg:
+        return false;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
 // The longest expansion of one MInst with its edits is far below this (jump tables ask for
 // their own size).
 constexpr uint32_t kMaxInstBytes = 1024;
 
 void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
+  frameless_ = NeedsNoFrame(v_, frame_);
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this);
 }
 
@@ -1757,14 +1806,15 @@ void Emitter::EmitInstBody(uint32_t i) {
       SpAdjust(true, static_cast<uint32_t>(m.imm));  // release the area below the arguments
       buf_.Put4(0x14000000u);                        // b
       buf_.AddCall(buf_.CurOffset() - 4, m.callee, A64LabelUse::kBranch26);
-      return;
+      return EndEpilogueRange();
     case MOp::kReturnCallInd: {
       TearDownFrame();
       SpAdjust(true, static_cast<uint32_t>(m.imm));
       Inst b;
       b.form = Form::kBr;
       b.n = R(G(i, o.value));
-      return Put(b);
+      Put(b);
+      return EndEpilogueRange();
     }
     case MOp::kJmp: {
       const uint8_t b[4] = {0, 0, 0, 0x14};

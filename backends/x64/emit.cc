@@ -196,6 +196,7 @@ class Emitter final : public backend::InstEmitter {
   void Prologue() override;
   void Epilogue();
   void TearDownFrame();
+  void EndEpilogueRange();
   void ReleaseArgArea(uint32_t bytes);
   void ReserveOutgoingArgs(const MInst& m);
   // Sets the flags for a condition; returns the condition code that holds when it is true.
@@ -244,6 +245,7 @@ class Emitter final : public backend::InstEmitter {
   const backend::ModuleContext& module_;
   X64MachBuffer& buf_;
   FrameInfo frame_;
+  bool frameless_ = false;  // NeedsNoFrame: no push rbp, no stack check, one frame range
   std::vector<MachLabel> block_label_;
   std::vector<uint8_t> block_start_;  // by VCode instruction: the first of its block
   std::vector<uint32_t> block_of_;    // by VCode instruction: its block
@@ -300,17 +302,29 @@ void Emitter::EmitEdit(const regalloc::Edit& e) {
 }
 
 void Emitter::Prologue() {
+  // A frameless leaf (NeedsNoFrame) keeps its caller's rbp and its return address at [rsp] for
+  // its whole body: one frame range, closed when the buffer finishes. It skips the stack-limit
+  // check too: it pushes nothing, so below its caller's checked rsp it uses only the 8 bytes of
+  // its return address, which the runtime's red zone (kStackRedZone, docs/x64.md) covers.
+  if (frameless_) return buf_.BeginNoFrame(MachFrameKind::kReturnAtSp);
   // A function whose tail calls need more stack-argument slots than it received grows its
   // argument area downwards (backend::ArgAreaSlots): the return address moves down by the
-  // difference, the arguments stay where the caller put them.
+  // difference, the arguments stay where the caller put them. (Between the pop and the push the
+  // return address is in r10: no frame range covers it, nothing there traps.)
   const uint32_t grow = 8 * (v_.frame.arg_area_slots - v_.frame.stack_args);
   if (grow != 0) {
     Put(Inst::PopR(kTmp));
     Put(Inst::AluRI(AluOp::kSub, OpSize::k64, Gpr::kRsp, static_cast<int32_t>(grow)));
     Put(Inst::PushR(kTmp));
   }
+  // Until the record is set up, rbp is the caller's and the return address is on top of the
+  // stack, then one word below it: two frame ranges for the backtrace walk.
+  buf_.BeginNoFrame(MachFrameKind::kReturnAtSp);
   Put(Inst::PushR(Gpr::kRbp));
+  buf_.EndNoFrame();
+  buf_.BeginNoFrame(MachFrameKind::kReturnAtSp8);
   Put(Inst::MovRR(OpSize::k64, Gpr::kRbp, Gpr::kRsp));
+  buf_.EndNoFrame();
   for (uint32_t k = 0; k < frame_.num_callee_saved; ++k) Put(Inst::PushR(frame_.callee_saved[k]));
   if (frame_.frame_bytes != 0)
     Put(Inst::AluRI(AluOp::kSub, OpSize::k64, Gpr::kRsp, frame_.frame_bytes));
@@ -327,19 +341,26 @@ void Emitter::Epilogue() {
   TearDownFrame();
   // Callee pops: the whole argument area this function owns.
   const uint32_t pop = 8 * v_.frame.arg_area_slots;
-  if (pop <= 0xffff) return Put(Inst::Ret(static_cast<uint16_t>(pop)));
+  if (pop <= 0xffff) {
+    Put(Inst::Ret(static_cast<uint16_t>(pop)));
+    return EndEpilogueRange();
+  }
+  EndEpilogueRange();
   Put(Inst::PopR(kTmp));  // beyond ret's 16-bit immediate (thousands of stack arguments)
   Put(Inst::AluRI(AluOp::kAdd, OpSize::k64, Gpr::kRsp, static_cast<int32_t>(pop)));
   Put(Inst::JmpR(kTmp));
 }
 
 // Before a tail call's jump: releases `bytes` of the argument area below the callee's stack
-// arguments, moving the return address up to just below them.
+// arguments, moving the return address up to just below them (through r10: outside the
+// epilogue's frame range).
 void Emitter::ReleaseArgArea(uint32_t bytes) {
   if (bytes == 0) return;
+  EndEpilogueRange();
   Put(Inst::PopR(kTmp));
   Put(Inst::AluRI(AluOp::kAdd, OpSize::k64, Gpr::kRsp, static_cast<int32_t>(bytes)));
   Put(Inst::PushR(kTmp));
+  if (!frameless_) buf_.BeginNoFrame(MachFrameKind::kReturnAtSp);
 }
 
 // After a call to a Wasm function, which popped its stack arguments: reserve them again (the
@@ -350,12 +371,20 @@ void Emitter::ReserveOutgoingArgs(const MInst& m) {
 }
 
 // Leaves rsp where it was at entry (at the return address), callee-saved registers and rbp
-// restored: what a return and a tail call's jump both need.
+// restored: what a return and a tail call's jump both need. From the `pop %rbp` on, the return
+// address is at [rsp] and rbp is the caller's: a frame range that the return (or the tail
+// call's jump) ends with EndEpilogueRange. A frameless function has nothing to tear down.
 void Emitter::TearDownFrame() {
+  if (frameless_) return;
   if (frame_.frame_bytes != 0)
     Put(Inst::AluRI(AluOp::kAdd, OpSize::k64, Gpr::kRsp, frame_.frame_bytes));
   for (uint32_t k = frame_.num_callee_saved; k-- > 0;) Put(Inst::PopR(frame_.callee_saved[k]));
   Put(Inst::PopR(Gpr::kRbp));
+  buf_.BeginNoFrame(MachFrameKind::kReturnAtSp);
+}
+
+void Emitter::EndEpilogueRange() {
+  if (!frameless_) buf_.EndNoFrame();
 }
 
 CondCode Emitter::Compare(uint32_t i, const MInst& m) {
@@ -438,12 +467,41 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   return fi;
 }
 
+// Whether the function can run without a frame record: a leaf (no call of any kind: Wasm,
+// import, indirect, builtin, tail call; calls are the only instructions that need the stack
+// aligned or leave a return address), with nothing addressed from rbp (no stack arguments, no
+// stack results, no argument area to grow), no spill slots and no callee-saved register to save.
+// Such a function touches no stack memory but its return address.
+bool NeedsNoFrame(const VCode& v, const FrameInfo& f) {
+  if (v.frame.has_calls || v.frame.stack_args != 0 || v.frame.arg_area_slots != 0 ||
+      v.frame.outgoing_bytes != 0 || f.num_callee_saved != 0 || f.frame_bytes != 0)
+    return false;
+  for (const MInst& m : v.insts) {
+    switch (m.op) {
+      case MOp::kCall:
+      case MOp::kCallBuiltin:
+      case MOp::kCallInd:
+      case MOp::kReturnCall:
+      case MOp::kReturnCallInd:
+      case MOp::kLoadArg:
+      case MOp::kStoreRet:
+      case MOp::kLoadOutRet:
+      case MOp::kStoreOutArg:
+        return false;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
 // The longest expansion of one MInst (with its edits) is far below this; islands are considered
 // between MInsts only.
 constexpr uint32_t kMaxInstBytes = 1024;
 
 void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
+  frameless_ = NeedsNoFrame(v_, frame_);
   block_start_.assign(v_.insts.size() + 1, 0);
   block_of_.assign(v_.insts.size(), 0);
   for (uint32_t b = 0; b < v_.ra.num_blocks(); ++b) {
@@ -1226,13 +1284,13 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       buf_.PutBytes(jmp);
       buf_.AddCall(buf_.CurOffset() - 4, m.callee,
                    static_cast<X64LabelUse>(X64LabelUse::kJmpRel32));
-      return;
+      return EndEpilogueRange();
     }
     case MOp::kReturnCallInd:
       TearDownFrame();
       ReleaseArgArea(static_cast<uint32_t>(m.imm));
       Put(Inst::JmpR(G(i, o.value)));
-      return;
+      return EndEpilogueRange();
     case MOp::kJmp:
       Jmp(block_label_[m.target[0]]);
       return;

@@ -1,8 +1,8 @@
 ;; Concept: under --debug-branch-range-shrink=N calls between functions reach N times less, but
 ;; never less than the largest function needs (its bytes, a 5-byte veneer per call, 512): here
-;; the fill functions are the largest (about 185 bytes, with the island of their trap-stub branch),
-;; so calls reach about 185 + 2 * 5 + 512 = 707 bytes,
-;; and the call from $main to $far, about 750 bytes ahead, goes through a `jmp rel32` veneer that
+;; the fill functions are the largest (about 157 bytes: frameless leaves, no stack check),
+;; so calls reach about 157 + 2 * 5 + 512 = 679 bytes,
+;; and the call from $main to $far, about 700 bytes ahead, goes through a `jmp rel32` veneer that
 ;; the text-section builder places between functions; so do the backward calls from $far to
 ;; $near and from array trampolines at the end of the text to the functions at its start. The
 ;; calls still return the same results (also from the written artifact); without the flag there
@@ -26,9 +26,10 @@
     local.get 0 i32.const 6 i32.mul i32.const 3 i32.add i32.const 7 i32.mul i32.const 10 i32.add i32.const 8 i32.mul i32.const 17 i32.add i32.const 9 i32.mul i32.const 24 i32.add i32.const 10 i32.mul i32.const 31 i32.add i32.const 11 i32.mul i32.const 38 i32.add i32.const 12 i32.mul i32.const 45 i32.add i32.const 13 i32.mul i32.const 52 i32.add i32.const 14 i32.mul i32.const 59 i32.add i32.const 15 i32.mul i32.const 66 i32.add i32.const 16 i32.mul i32.const 73 i32.add i32.const 17 i32.mul i32.const 80 i32.add i32.const 18 i32.mul i32.const 87 i32.add i32.const 19 i32.mul i32.const 94 i32.add i32.const 20 i32.mul i32.const 101 i32.add i32.const 21 i32.mul i32.const 108 i32.add i32.const 22 i32.mul i32.const 115 i32.add i32.const 23 i32.mul i32.const 122 i32.add i32.const 24 i32.mul i32.const 129 i32.add i32.const 25 i32.mul i32.const 136 i32.add i32.const 26 i32.mul i32.const 143 i32.add i32.const 27 i32.mul i32.const 150 i32.add i32.const 28 i32.mul i32.const 157 i32.add i32.const 29 i32.mul i32.const 164 i32.add)
   (func $far (export "far") (param i32) (result i32) (i32.mul (call $near (local.get 0)) (i32.const 3))))
 
-;; Each function's stack-check branch to its trap stub after the last block is forward and pending
-;; at the next instruction, so at this N it gets a veneer in every function.
-;; STATS: islands (ranges shrunk by 4194304): 7 in 7 functions (70 bytes: 7 veneers of 35 bytes, 0 constants); calls: 6 veneers of 30 bytes in 2 islands between functions
+;; The stack-check branch to its trap stub after the last block of each function with a frame
+;; ($main, $far) is forward and pending at the next instruction, so at this N it gets a veneer;
+;; the five frameless leaves have no stack check.
+;; STATS: islands (ranges shrunk by 4194304): 2 in 2 functions (20 bytes: 2 veneers of 10 bytes, 0 constants); calls: 5 veneers of 25 bytes in 2 islands between functions
 
 ;; NONE: calls: 0 veneers of 0 bytes in 0 islands between functions
 

@@ -124,7 +124,72 @@ TEST(ArtifactCorruption, StackMapsAreValidated) {
   EXPECT_EQ(r->stack_map_slots, good.stack_map_slots);
 }
 
-// The stack-map section exists from version 3 on. Readers now accept version 4 only, so a
+// Frame ranges tell a stack walker where a return address is: each must be non-empty, inside
+// one function body (not a trampoline), sorted and disjoint, and of the target's kinds.
+TEST(ArtifactCorruption, FrameRangesAreValidated) {
+  Artifact good = testing::SmallArtifact();  // bodies [0, 8) and [8, 10), array_call [10, 11)
+  // push rbp | mov rbp, rsp | ... | ret after pop rbp; the second function frameless.
+  good.frame_ranges = {{0, 1, FrameKind::kReturnAtSp},
+                       {1, 3, FrameKind::kReturnAtSp8},
+                       {7, 1, FrameKind::kReturnAtSp},
+                       {8, 2, FrameKind::kReturnAtSp}};
+  ASSERT_EQ(ErrorFor(good), "");
+  auto r = ReadArtifact(WriteArtifact(good));
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->frame_ranges, good.frame_ranges);
+  EXPECT_FALSE(r->IsFrameless(0));
+  EXPECT_TRUE(r->IsFrameless(1));
+  auto with = [&](std::vector<FrameRange> ranges) {
+    Artifact a = good;
+    a.frame_ranges = std::move(ranges);
+    return ErrorFor(a);
+  };
+  auto has = [](const std::string& error, const char* what) {
+    return error.find(what) != std::string::npos;
+  };
+  EXPECT_TRUE(has(with({{2, 0, FrameKind::kReturnAtSp}}), "frame range [0x2, 0x2) is empty"));
+  EXPECT_TRUE(has(with({{6, 4, FrameKind::kReturnAtSp}}), "not inside one function body"));
+  EXPECT_TRUE(has(with({{10, 1, FrameKind::kReturnAtSp}}), "not inside one function body"));
+  EXPECT_TRUE(has(with({{11, 1, FrameKind::kReturnAtSp}}), "not inside one function body"));
+  EXPECT_TRUE(has(with({{12, 1, FrameKind::kReturnAtSp}}), "outside the text section"));
+  EXPECT_TRUE(has(with({{0, 1, FrameKind::kReturnInLr}}), "kind 2 is not one of the target's"));
+  EXPECT_TRUE(has(with({{0, 1, FrameKind(3)}}), "kind 3 is not one of the target's"));
+  // Overlapping or unsorted: the gap from the previous end wraps past the text section.
+  EXPECT_TRUE(has(with({{0, 4, FrameKind::kReturnAtSp}, {2, 1, FrameKind::kReturnAtSp}}),
+                  "outside the text section"));
+  // aarch64: the link-register kind only, whole instructions only.
+  Artifact a64 = good;
+  a64.target = Target::kAarch64;
+  a64.functions[1].body = {8, 4};
+  a64.functions[0].array_call = {};
+  a64.frame_ranges = {{0, 4, FrameKind::kReturnInLr}, {8, 4, FrameKind::kReturnInLr}};
+  EXPECT_EQ(ErrorFor(a64), "");
+  a64.frame_ranges = {{0, 4, FrameKind::kReturnAtSp}};
+  EXPECT_TRUE(has(ErrorFor(a64), "kind 0 is not one of the target's"));
+  a64.frame_ranges = {{0, 2, FrameKind::kReturnInLr}};
+  EXPECT_TRUE(has(ErrorFor(a64), "is not aligned to 4 bytes"));
+}
+
+// Version 4 files (code that always kept its frame record) are still read; the frame-range
+// section exists from version 5 on, and a version-4 file holding one is refused at its id.
+TEST(ArtifactCorruption, FrameRangeSectionNeedsVersion5) {
+  auto as_version = [](Bytes b, uint32_t version) {
+    b[8] = uint8_t(version);
+    Seal(b);
+    const uint64_t sum = Checksum64(std::span<const uint8_t>(b).subspan(kHeaderSize), version);
+    std::memcpy(&b[24], &sum, 8);
+    return b;
+  };
+  Artifact a = testing::SmallArtifact();
+  auto old = ReadArtifact(as_version(WriteArtifact(a), 4));
+  ASSERT_TRUE(old.ok()) << old.error().ToString();
+  EXPECT_EQ(*old, a);
+  a.frame_ranges = {{8, 2, FrameKind::kReturnAtSp}};
+  const Bytes b = as_version(WriteArtifact(a), 4);
+  EXPECT_NE(ReadError(b).find("unknown section id 18"), std::string::npos);
+}
+
+// The stack-map section exists from version 3 on. Readers now accept versions 4 and 5, so a
 // version-2 file holding one is refused at its version field before any section is read.
 TEST(ArtifactCorruption, StackMapSectionNeedsVersion3) {
   Bytes b = WriteArtifact(testing::SmallArtifact());

@@ -83,6 +83,27 @@ TEST(ArtifactQueries, LookupTrap) {
   EXPECT_EQ(a.LookupTrap(12), std::nullopt);
 }
 
+TEST(ArtifactQueries, FrameRangeAt) {
+  Artifact a;
+  a.functions = {Function{0, {0, 10}, {}}, Function{0, {10, 6}, {}}};
+  a.frame_ranges = {{0, 1, FrameKind::kReturnAtSp},
+                    {1, 3, FrameKind::kReturnAtSp8},
+                    {9, 1, FrameKind::kReturnAtSp},
+                    {10, 6, FrameKind::kReturnAtSp}};
+  for (uint32_t off : {4u, 5u, 8u, 16u, 100u}) EXPECT_EQ(a.FrameRangeAt(off), nullptr) << off;
+  auto kind_at = [&](uint32_t off) { return a.FrameRangeAt(off)->kind; };
+  EXPECT_EQ(kind_at(0), FrameKind::kReturnAtSp);
+  EXPECT_EQ(kind_at(1), FrameKind::kReturnAtSp8);
+  EXPECT_EQ(kind_at(3), FrameKind::kReturnAtSp8);
+  EXPECT_EQ(kind_at(9), FrameKind::kReturnAtSp);
+  EXPECT_EQ(a.FrameRangeAt(15)->offset, 10u);
+  EXPECT_FALSE(a.IsFrameless(0));
+  EXPECT_TRUE(a.IsFrameless(1));
+  a.frame_ranges.clear();
+  EXPECT_EQ(a.FrameRangeAt(0), nullptr);
+  EXPECT_FALSE(a.IsFrameless(1));
+}
+
 TEST(ArtifactQueries, LookupStackMap) {
   Artifact a;
   a.text.resize(64);

@@ -284,6 +284,36 @@ Artifact RandomArtifact(std::mt19937& rng, int scale) {
     a.stack_maps = std::move(maps);
     a.stack_map_slots = std::move(slots);
   }
+  // Frame ranges of the target's kinds: per body none, the whole body (a frameless function), its
+  // first instruction (a prologue window), or its first and last (prologue and epilogue).
+  {
+    std::vector<CodeRange> bodies;
+    for (const Function& f : a.functions) bodies.push_back(f.body);
+    std::sort(bodies.begin(), bodies.end(),
+              [](const CodeRange& x, const CodeRange& y) { return x.offset < y.offset; });
+    auto kind = [&] {
+      if (a.target == Target::kAarch64) return FrameKind::kReturnInLr;
+      return g.Coin() ? FrameKind::kReturnAtSp : FrameKind::kReturnAtSp8;
+    };
+    for (const CodeRange& b : bodies) {
+      switch (g.Below(4)) {
+        case 1:
+          a.frame_ranges.push_back({b.offset, b.size, kind()});
+          break;
+        case 2:
+          if (b.size >= unit) a.frame_ranges.push_back({b.offset, unit, kind()});
+          break;
+        case 3:
+          if (b.size >= 2 * unit) {
+            a.frame_ranges.push_back({b.offset, unit, kind()});
+            a.frame_ranges.push_back({b.end() - unit, unit, kind()});
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
   if (g.Coin()) a.module_name = g.Name();
   for (uint32_t f = 0; f < num_funcs; ++f)
     if (g.Coin()) a.function_names.push_back({f, "f" + g.Name()});

@@ -473,6 +473,45 @@ TEST_F(E2E, BrTable) {
   EXPECT_EQ(I32("classify", {Val::I32(-1)}), 400);
 }
 
+// Leaf functions without calls, spills or callee-saved registers get no frame record
+// (docs/x64.md "Leaf prologues", docs/aarch64.md); a trap inside one still reports the leaf, its
+// caller and its caller's caller, from the artifact's frame ranges, with every allocator.
+TEST_F(E2E, TrapInFramelessLeafHasTheFullBacktrace) {
+  constexpr const char* kWat = R"((module (memory 1)
+    (func $load_leaf (param i32) (result i32) local.get 0 i32.load)
+    (func $div_leaf (param i32 i32) (result i32) local.get 0 local.get 1 i32.rem_s)
+    (func $unreachable_leaf unreachable)
+    (func $middle (param i32 i32) (result i32)
+      local.get 1 i32.const 7 i32.eq if call $unreachable_leaf end
+      local.get 0 call $load_leaf local.get 0 local.get 1 call $div_leaf i32.add)
+    (func $outer (export "outer") (param i32 i32) (result i32)
+      local.get 0 local.get 1 call $middle i32.const 1 i32.add)
+    (func (export "leaf") (param i32) (result i32) local.get 0 i32.load)))";
+  for (const char* regalloc : {"fast", "linear", "backtrack"}) {
+    SCOPED_TRACE(regalloc);
+    Load(kWat, regalloc);
+    auto a = artifact::ReadArtifact(artifact_bytes_);
+    ASSERT_TRUE(a.ok());
+    for (uint32_t leaf : {0u, 1u, 2u, 5u}) EXPECT_TRUE(a->IsFrameless(leaf)) << leaf;
+    EXPECT_FALSE(a->IsFrameless(3));
+    EXPECT_FALSE(a->IsFrameless(4));
+    auto backtrace_of = [&](std::vector<Val> args, const char* export_name = "outer") {
+      runtime::CallResult r = Call(export_name, std::move(args));
+      std::vector<uint32_t> funcs;
+      EXPECT_TRUE(r.trap.has_value());
+      if (r.trap)
+        for (const runtime::BacktraceFrame& f : r.trap->backtrace) funcs.push_back(f.func_index);
+      return funcs;
+    };
+    using Funcs = std::vector<uint32_t>;
+    EXPECT_EQ(backtrace_of({Val::I32(70000), Val::I32(1)}), (Funcs{0, 3, 4}));  // fault
+    EXPECT_EQ(backtrace_of({Val::I32(8), Val::I32(0)}), (Funcs{1, 3, 4}));      // check
+    EXPECT_EQ(backtrace_of({Val::I32(8), Val::I32(7)}), (Funcs{2, 3, 4}));      // ud2 / udf
+    EXPECT_EQ(backtrace_of({Val::I32(70000)}, "leaf"), (Funcs{5}));  // called by the host
+    EXPECT_EQ(I32("outer", {Val::I32(8), Val::I32(3)}), 3);
+  }
+}
+
 TEST_F(E2E, DeepRecursionTrapsWithStackOverflow) {
   Load(R"((module (func $f (export "f") (param i32) (result i32)
              local.get 0 i32.const 1 i32.add call $f)))");

@@ -291,17 +291,25 @@ TEST(BranchSimplify, X64JumpRemovalAndInversion) {
 TEST(BranchSimplify, RemovedBranchDropsItsSideTableEntries) {
   A64Emitter e;
   MachLabel next = e.buf.NewLabel();
+  e.buf.BeginNoFrame(MachFrameKind::kReturnInLr);  // [0, 8): the marker and the branch
   e.Marker(1);
   e.buf.StartSrcLoc(42);
   e.buf.AddTrap(TrapCode::kUnreachable);
   e.B(next);
   e.buf.EndSrcLoc();
+  e.buf.EndNoFrame();
+  e.buf.BeginNoFrame(MachFrameKind::kReturnInLr);  // a second branch to next, dropped too
+  e.B(next);
+  e.buf.EndNoFrame();
   e.buf.BindLabel(next);
   e.Ret();
   MachCode code = e.buf.Finish();
   EXPECT_EQ(code.bytes.size(), 8u);
   EXPECT_TRUE(code.traps.empty());
   EXPECT_TRUE(code.srclocs.empty());
+  // The frame range that covered the branch now ends where the branch started.
+  ASSERT_EQ(code.frame_ranges.size(), 1u);
+  EXPECT_EQ(code.frame_ranges[0], (MachFrameRange{0, 4, MachFrameKind::kReturnInLr}));
 }
 
 }  // namespace
@@ -368,12 +376,16 @@ MachCode RelaxProgram(bool relax) {
   X64MachBuffer buf(MachBufferOptions{1, kMinShrunkRange, relax});
   const MachLabel back = buf.NewLabel(), near = buf.NewLabel(), far = buf.NewLabel();
   buf.BindLabel(back);
-  buf.Put1(0x90);                                                      // 0
+  buf.BeginNoFrame(MachFrameKind::kReturnAtSp);
+  buf.Put1(0x90);  // 0
+  buf.EndNoFrame();
   buf.EmitCondBranch(testing::X64Jcc(4), testing::X64Jcc(5), 2, near,  // 1: je near
                      X64LabelUse::kJmpRel32);
   buf.StartSrcLoc(7);
   buf.AddTrap(TrapCode::kUnreachable);
+  buf.BeginNoFrame(MachFrameKind::kReturnAtSp8);
   buf.Put2(0x0b0f);  // 7: ud2
+  buf.EndNoFrame();
   buf.EndSrcLoc();
   buf.EmitCondBranch(testing::X64Jcc(2), testing::X64Jcc(3), 2, far,  // 9: jb far
                      X64LabelUse::kJmpRel32);
@@ -382,7 +394,8 @@ MachCode RelaxProgram(bool relax) {
   buf.EmitUncondBranch(testing::X64Jmp(), 1, back, X64LabelUse::kJmpRel32);  // 16: jmp back
   buf.PutPadding(200);                                                       // 21
   buf.BindLabel(far);
-  buf.Put1(0xc3);  // 221
+  buf.BeginNoFrame(MachFrameKind::kReturnAtSp);  // open: Finish closes it at the end
+  buf.Put1(0xc3);                                // 221
   return buf.Finish();
 }
 
@@ -408,6 +421,12 @@ TEST(BranchRelax, X64ShortensNearBranchesAndRemapsSideTables) {
   EXPECT_EQ(c.srclocs[0].start, 3u);
   EXPECT_EQ(c.srclocs[0].end, 5u);
   EXPECT_EQ(c.srclocs[0].loc, 7u);
+  const std::vector<MachFrameRange> ranges = {{0, 1, MachFrameKind::kReturnAtSp},
+                                              {3, 5, MachFrameKind::kReturnAtSp8},
+                                              {214, 215, MachFrameKind::kReturnAtSp}};
+  EXPECT_EQ(c.frame_ranges, ranges);
+  EXPECT_EQ(before.frame_ranges[1], (MachFrameRange{7, 9, MachFrameKind::kReturnAtSp8}));
+  EXPECT_EQ(before.frame_ranges[2], (MachFrameRange{221, 222, MachFrameKind::kReturnAtSp}));
 }
 
 // An island in the code (its alignment could grow as code before it shrinks) turns relaxation
