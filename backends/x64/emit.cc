@@ -432,7 +432,16 @@ CondCode Emitter::Compare(uint32_t i, const MInst& m) {
       if (m.can_trap) buf_.AddTrap(m.trap);
       Put(Inst::AluMI(AluOp::kCmp, m.size, MemOperand(i, m), m.imm));
       return m.cc;
+    case CondKind::kTestRR:
+      Put(Inst::TestRR(m.size, G(i, o.a), G(i, o.b)));
+      return m.cc;
+    case CondKind::kTestRI:
+      // Only ZF is read (e/ne): a mask that fits a byte tests the low byte (`testb $1, %dl`,
+      // 3 bytes against 6 for `testl`; the bits above are zero in the mask either way).
+      Put(Inst::TestRI(m.imm >= 0 && m.imm <= 0xff ? OpSize::k8 : m.size, G(i, o.a), m.imm));
+      return m.cc;
     case CondKind::kFloat:
+    case CondKind::kMask:
       break;
   }
   EGRET_CHECK(false);
@@ -828,9 +837,10 @@ void Emitter::EmitInst(uint32_t i) {
   const OperandSlots o = Slots(i);
   cur_srcloc_ = v_.srclocs[i];
   EmitInstBody(i, m, o);
-  if (m.op == MOp::kAlu && !m.vex) {
+  if (m.op == MOp::kAlu) {
     // add sub and or xor set ZF and SF from the result (of the register form, or of a folded
-    // load's operation: the destination is the result either way).
+    // load's operation: the destination is the result either way); so does BMI1 andn (the
+    // vex kAlu). Only ZF is read through FlagsAlreadySet (e/ne of the result).
     flags_ = {true, G(i, o.dst), m.size, i};
   } else if (flags_.inst != i) {
     flags_.valid = false;
@@ -985,7 +995,34 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       return;
     }
     case MOp::kSelect: {
-      const CondCode cc = Compare(i, m);
+      if (m.cond == CondKind::kMask) {
+        // d (holding x) = y ^ ((x ^ y) & mask): x where the mask is all ones, else y, bit for
+        // bit (NaN payloads included), no branch and no temporary.
+        const Xmm y = X(i, o.y), d = X(i, o.dst), mask = X(i, o.a);
+        if (d == y) return;  // y is x itself
+        const SseOp x_or = m.fp64 ? SseOp::kXorpd : SseOp::kXorps;
+        Put(Inst::SseRR(x_or, d, y));
+        Put(Inst::SseRR(m.fp64 ? SseOp::kAndpd : SseOp::kAndps, d, mask));
+        Put(Inst::SseRR(x_or, d, y));
+        return;
+      }
+      CondCode cc;
+      if (m.cond == CondKind::kFloat) {
+        // A loop-carried float min/max (lower.cc, LoopCarriedSelect): lt/le/gt/ge/ord/uno, one
+        // ucomis and a condition on CF/ZF or PF alone (eq/ne are always masks).
+        const Xmm a = X(i, o.a), b = X(i, o.b);
+        const SseOp ucomis = m.fp64 ? SseOp::kUcomisd : SseOp::kUcomiss;
+        const auto fcc = static_cast<ir::FloatCC>(m.fcc);
+        EGRET_CHECK(fcc != ir::FloatCC::kEq && fcc != ir::FloatCC::kNe);
+        const bool swap = fcc == ir::FloatCC::kLt || fcc == ir::FloatCC::kLe;
+        Put(Inst::SseRR(ucomis, swap ? b : a, swap ? a : b));
+        cc = fcc == ir::FloatCC::kOrd                             ? CondCode::kNp
+             : fcc == ir::FloatCC::kUno                           ? CondCode::kP
+             : fcc == ir::FloatCC::kGt || fcc == ir::FloatCC::kLt ? CondCode::kA
+                                                                  : CondCode::kAe;
+      } else {
+        cc = Compare(i, m);
+      }
       if (m.fp) {
         // d already holds x; replace it with y when the condition is false.
         const Xmm y = X(i, o.y), d = X(i, o.dst);
@@ -1114,9 +1151,20 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kFence:
       Put(Inst::Mfence());
       return;
-    case MOp::kLea:
-      Put(Inst::Lea(m.size, G(i, o.dst), MemOperand(i, m)));
+    case MOp::kLea: {
+      const Gpr d = G(i, o.dst);
+      if (m.index_op < 0 && m.disp != 0 && G(i, m.base_op) == d) {
+        // The allocator gave the result the base's register: `add $disp, %r` is the same
+        // operation (at 32 bits truncated and zero-extended alike, same length) and sets ZF/SF
+        // from the result, so a following test of it is dropped (`addl $8, %ecx; jne`). No
+        // MInst keeps flags live across another, so clobbering them here is safe.
+        Put(Inst::AluRI(AluOp::kAdd, m.size, d, m.disp));
+        flags_ = {true, d, m.size, i};
+        return;
+      }
+      Put(Inst::Lea(m.size, d, MemOperand(i, m)));
       return;
+    }
     case MOp::kExtend: {
       const Gpr a = G(i, o.a), d = G(i, o.dst);
       if (m.is_unsigned) {
@@ -1155,6 +1203,8 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
         Put(Inst::SseRM(m.sse, X(i, o.dst), MemOperand(i, m)));
       } else if (m.imm_operand) {  // a constant from the pool
         Put(Inst::SseRM(m.sse, X(i, o.dst), Rip(Const(static_cast<uint64_t>(m.imm), m.fp64))));
+      } else if (GetSseOpInfo(m.sse).has_imm8) {  // cmpss/cmpsd: the predicate in `imm`
+        Put(Inst::SseRRImm(m.sse, X(i, o.dst), X(i, o.b), static_cast<uint8_t>(m.imm)));
       } else {
         Put(Inst::SseRR(m.sse, X(i, o.dst), X(i, o.b)));
       }

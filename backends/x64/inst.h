@@ -217,6 +217,8 @@ inline constexpr AtomicOp kAllAtomicOps[] = {AtomicOp::kXchg, AtomicOp::kLockXad
   X(Sqrtpd, "sqrtpd", 0x66, 1, 0x51, 0x00, false, false)        \
   X(Cmpps, "cmpps", 0x00, 1, 0xC2, 0x00, true, false)           \
   X(Cmppd, "cmppd", 0x66, 1, 0xC2, 0x00, true, false)           \
+  X(Cmpss, "cmpss", 0xF3, 1, 0xC2, 0x00, true, false)           \
+  X(Cmpsd, "cmpsd", 0xF2, 1, 0xC2, 0x00, true, false)           \
   X(Shufps, "shufps", 0x00, 1, 0xC6, 0x00, true, false)         \
   X(Unpcklps, "unpcklps", 0x00, 1, 0x14, 0x00, false, true)     \
   X(Unpckhps, "unpckhps", 0x00, 1, 0x15, 0x00, false, true)     \

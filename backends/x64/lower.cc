@@ -262,9 +262,17 @@ class Lowerer final : public backend::LowerRules {
 
   // ---- Matchers, asked at the use.
   // The compare that `user` (brif, select, trapz, trapnz) tests on the flags instead of a
-  // materialized boolean: an icmp/icmp_imm (or, for brif, an fcmp) in the same block whose only
-  // use is `user`'s condition. Invalid when there is none.
+  // materialized boolean: an icmp/icmp_imm (or, for brif and an f32/f64 select, an fcmp) whose
+  // only use is `user`'s condition, in the same block or in the block that branches to `user`'s
+  // block as its only predecessor (CompareReachesBlock: the compare is re-emitted at the user,
+  // its operands kept live across the edge). Invalid when there is none.
   ir::Inst SinkableCompare(ir::Inst user) const;
+  // Whether compare `cmp` (or a tested band: TestedAnd) may be re-emitted in block `b`, the
+  // block of its only user, when they differ: `b`'s only predecessor edge comes from the jump or
+  // brif ending `cmp`'s block
+  // (SSA already makes the operands available there; this bounds how far their live ranges
+  // grow).
+  bool CompareReachesBlock(ir::Inst cmp, ir::Block b) const;
   // Where compare `cmp` executes: its user when SinkableCompare sinks it there, else itself.
   ir::Inst CompareSite(ir::Inst cmp) const;
   // The operand of icmp/icmp_imm `cmp` that is a plain i32/i64 load folded into the compare as
@@ -277,6 +285,16 @@ class Lowerer final : public backend::LowerRules {
   // then tests memory directly (`cmpl $0, mem`); at a conditional trap only a load that cannot
   // trap. Invalid when none.
   ir::Value TestedLoad(ir::Inst user) const;
+  // The band/band_imm whose result the condition of `user` (brif, select, trapz, trapnz) only
+  // tests against zero, which then emits nothing: the user does `test a, b` / `test $imm, a`
+  // (the flags of the and without writing it, so no copy of a live operand). The condition is
+  // the band itself (holds when non-zero) or a sunk icmp/icmp_imm eq/ne of it against 0; the
+  // band is used only there, in the block of what consumes it or in the block whose edge is the
+  // only way into the user's (CompareReachesBlock), not an andn (AndnOperand) and, with a
+  // constant, one that fits an imm32 at its width. Invalid when none.
+  ir::Inst TestedAnd(ir::Inst user) const;
+  // Whether band/band_imm `i` is TestedAnd of its user (or of its icmp's user).
+  bool IsTestedAnd(ir::Inst i) const;
   // The width a load instruction reads: its type's for `load` (i32: k32, else k64), the memory
   // width for the extending loads, k64 for anything else.
   OpSize LoadWidth(ir::Inst li) const;
@@ -339,6 +357,16 @@ class Lowerer final : public backend::LowerRules {
   Status LowerIcmp(ir::Inst i);
   Status LowerFcmp(ir::Inst i);
   Status LowerSelect(ir::Inst i);
+  // select `i` of an f32/f64 on fcmp `cmp` of the same type, without a branch: the mask
+  // cmpss/cmpsd(a, b) (kSseBin), then d = y ^ ((x ^ y) & mask) (kSelect, CondKind::kMask).
+  void LowerFloatMaskSelect(ir::Inst i, ir::Inst cmp);
+  // Whether float select `i` on fcmp `cmp` is a loop-carried min/max: a compared value is also
+  // a selected one, a block parameter, and the select's only use is the branch passing the
+  // result back as that parameter (`m = select(x, m, x > m)` around a loop). A mask would put
+  // cmpsd+xor+and+xor (about 7 cycles) on that recurrence every iteration; a branch that is
+  // predicted costs nothing there, and a running min/max rarely changes (measured: docs/x64.md,
+  // "Float select").
+  bool LoopCarriedSelect(ir::Inst i, ir::Inst cmp) const;
   Status LowerExtend(ir::Inst i);
   Status LowerFloatArith(ir::Inst i);
   Status LowerFminmax(ir::Inst i);
@@ -403,7 +431,14 @@ ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
     case Opcode::kBrif:
       allow_float = true;
       break;
-    case Opcode::kSelect:
+    case Opcode::kSelect: {
+      // An f32/f64 select on a compare of its own type is a branchless mask (LowerSelect).
+      const Type t = dfg_.ValueType(dfg_.FirstResult(user));
+      const ir::Inst di = DefInstId(d.args[0]);
+      allow_float = (t == Type::kF32 || t == Type::kF64) && di.valid() &&
+                    dfg_[di].opcode == Opcode::kFcmp && dfg_.ValueType(dfg_[di].args[0]) == t;
+      break;
+    }
     case Opcode::kTrapz:
     case Opcode::kTrapnz:
       break;
@@ -411,12 +446,28 @@ ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
       return ir::Inst();
   }
   const ir::Value c = d.args[0];
-  if (!ctx_.CanSinkInto(c, user)) return ir::Inst();
   const ir::Inst di = DefInstId(c);
+  if (!di.valid() || ctx_.UseCount(c) != 1) return ir::Inst();
+  if (ctx_.BlockOf(di) != ctx_.BlockOf(user) && !CompareReachesBlock(di, ctx_.BlockOf(user)))
+    return ir::Inst();
   const Opcode op = dfg_[di].opcode;
   if (op == Opcode::kIcmp || op == Opcode::kIcmpImm || (allow_float && op == Opcode::kFcmp))
     return di;
   return ir::Inst();
+}
+
+bool Lowerer::CompareReachesBlock(ir::Inst cmp, ir::Block b) const {
+  // `b` must have exactly one predecessor edge, from the terminator of the compare's block (a
+  // jump or a brif): then every path to the user passes the compare's block right before it,
+  // and the operands' live ranges grow only over that block's tail and the edge (never around a
+  // loop: a block with a single predecessor is not a loop header).
+  if (ctx_.order().num_preds[b.index] != 1) return false;
+  const ir::Inst term = f_.layout.LastInst(ctx_.BlockOf(cmp));
+  if (!term.valid()) return false;
+  const ir::InstData& t = dfg_[term];
+  if (t.opcode == Opcode::kJump) return t.dest[0].block == b;
+  if (t.opcode == Opcode::kBrif) return t.dest[0].block == b || t.dest[1].block == b;
+  return false;
 }
 
 ir::Inst Lowerer::CompareSite(ir::Inst cmp) const {
@@ -457,6 +508,59 @@ ir::Value Lowerer::CompareLoadOperand(ir::Inst cmp) const {
     if (ctx_.OnlyPureBetween(li, site)) return Resolve(v);
   }
   return ir::Value();
+}
+
+ir::Inst Lowerer::TestedAnd(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  switch (d.opcode) {
+    case Opcode::kBrif:
+    case Opcode::kSelect:
+    case Opcode::kTrapz:
+    case Opcode::kTrapnz:
+      break;
+    default:
+      return ir::Inst();
+  }
+  ir::Value v = d.args[0];
+  ir::Inst anchor = user;
+  const ir::Inst cmp = SinkableCompare(user);
+  if (cmp.valid()) {
+    const ir::InstData& c = dfg_[cmp];
+    if (c.opcode == Opcode::kFcmp) return ir::Inst();
+    const auto cc = static_cast<ir::IntCC>(c.cond);
+    if (cc != ir::IntCC::kEq && cc != ir::IntCC::kNe) return ir::Inst();
+    int64_t zero = c.imm;
+    if (c.opcode == Opcode::kIcmp && !IsIconst(c.args[1], &zero)) return ir::Inst();
+    if (zero != 0) return ir::Inst();
+    v = c.args[0];
+    anchor = cmp;
+  }
+  const ir::Inst a = DefInstId(v);
+  if (!ctx_.CanSinkInto(v, anchor) &&
+      !(a.valid() && ctx_.UseCount(v) == 1 && CompareReachesBlock(a, ctx_.BlockOf(anchor))))
+    return ir::Inst();
+  const ir::InstData& ad = dfg_[a];
+  const Type t = dfg_.ValueType(Resolve(v));
+  if (t != Type::kI32 && t != Type::kI64) return ir::Inst();
+  int32_t imm32;
+  if (ad.opcode == Opcode::kBandImm) return ImmOperand(ad.imm, SizeOf(t), &imm32) ? a : ir::Inst();
+  if (ad.opcode != Opcode::kBand || AndnOperand(a).valid()) return ir::Inst();
+  for (int k = 0; k < 2; ++k) {
+    int64_t imm;
+    if (IsIconst(ad.args[k], &imm) && !ImmOperand(imm, SizeOf(t), &imm32)) return ir::Inst();
+  }
+  return a;
+}
+
+bool Lowerer::IsTestedAnd(ir::Inst i) const {
+  ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+  if (!u.valid()) return false;
+  const Opcode op = dfg_[u].opcode;
+  if (op == Opcode::kIcmp || op == Opcode::kIcmpImm) {
+    u = ctx_.SoleUser(dfg_.FirstResult(u));
+    if (!u.valid()) return false;
+  }
+  return TestedAnd(u) == i;
 }
 
 OpSize Lowerer::LoadWidth(ir::Inst li) const {
@@ -726,12 +830,14 @@ ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
 bool Lowerer::IsSunk(ir::Inst i) const {
   const ir::InstData& d = dfg_[i];
   switch (d.opcode) {
-    case Opcode::kIsub:
     case Opcode::kBand:
+    case Opcode::kBandImm:
+      // Tested by its user's `test`, or the operation of a read-modify-write store.
+      return IsTestedAnd(i) || RmwStoreOf(i, /*as_load=*/false).valid();
+    case Opcode::kIsub:
     case Opcode::kBor:
     case Opcode::kBxor:
     case Opcode::kIaddImm:
-    case Opcode::kBandImm:
     case Opcode::kBorImm:
     case Opcode::kBxorImm:
       // The operation of a read-modify-write store.
@@ -799,6 +905,37 @@ bool Lowerer::IsSunk(ir::Inst i) const {
 
 Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
   Cond out;
+  const ir::Inst tested = user.valid() ? TestedAnd(user) : ir::Inst();
+  if (tested.valid()) {
+    // `test a, b` / `test $imm, a`: holds when a & b != 0, or == 0 for a sunk icmp eq.
+    const ir::InstData& ad = dfg_[tested];
+    out.cc = CondCode::kNe;
+    if (fold && static_cast<ir::IntCC>(dfg_[DefInstId(c)].cond) == ir::IntCC::kEq)
+      out.cc = CondCode::kE;
+    const Type t = dfg_.ValueType(dfg_.FirstResult(tested));
+    out.size = AluSize(t);
+    int64_t imm = ad.imm;
+    int32_t imm32 = 0;
+    ir::Value reg = ad.args[0];
+    bool has_imm = ad.opcode == Opcode::kBandImm;
+    if (!has_imm && IsIconst(ad.args[1], &imm)) {
+      has_imm = true;
+    } else if (!has_imm && IsIconst(ad.args[0], &imm)) {
+      has_imm = true;
+      reg = ad.args[1];
+    }
+    if (has_imm) {
+      EGRET_CHECK(ImmOperand(imm, out.size, &imm32));  // TestedAnd checked it
+      out.kind = CondKind::kTestRI;
+      out.imm = imm32;
+      out.a = Use(reg);
+    } else {
+      out.kind = CondKind::kTestRR;
+      out.a = Use(ad.args[0]);
+      out.b = Use(ad.args[1]);
+    }
+    return out;
+  }
   if (!fold && user.valid() && TestedLoad(user).valid()) {  // `cmp $0, mem`: holds when != 0
     out.kind = CondKind::kIntMI;
     out.cc = CondCode::kNe;
@@ -891,7 +1028,8 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
   m->size = c.size;
   m->imm = c.imm;
   if (c.kind != CondKind::kIntMI) ops->push_back(Operand::Use(c.a));
-  if (c.kind == CondKind::kIntRR || c.kind == CondKind::kFloat) ops->push_back(Operand::Use(c.b));
+  if (c.kind == CondKind::kIntRR || c.kind == CondKind::kFloat || c.kind == CondKind::kTestRR)
+    ops->push_back(Operand::Use(c.b));
   if (c.load.valid()) {  // the folded load's addressing mode (AddressOperands pushes to ops_)
     EGRET_CHECK(ops == &ops_);
     const ir::InstData& l = dfg_[c.load];
@@ -1543,6 +1681,21 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   int32_t imm32;
   bool have_imm = imm_form || IsIconst(d.args[1], &imm);
   const bool is_add = op == Opcode::kIadd || op == Opcode::kIaddImm;
+  if (have_imm && (op == Opcode::kBand || op == Opcode::kBandImm)) {
+    // x & 0xff / 0xffff (/ 0xffffffff at 64 bits) is a zero extension: movzbl, movzwl, movl,
+    // three-address (no copy when x lives on; the 64-bit mask has no imm32 form at all).
+    const uint64_t mask = m.size == OpSize::k32 ? static_cast<uint32_t>(imm) : imm;
+    const uint8_t from = mask == 0xff ? 8 : mask == 0xffff ? 16 : mask == 0xffffffff ? 32 : 0;
+    if (from != 0 && (from < 32 || m.size == OpSize::k64)) {
+      MInst e;
+      e.op = MOp::kExtend;
+      e.size = m.size;
+      e.is_unsigned = true;
+      e.extend_from = from;
+      Emit(e, {Operand::Use(Use(d.args[0])), Operand::Def(Result(i))});
+      return Status::Ok();
+    }
+  }
   if (have_imm && ImmOperand(imm, m.size, &imm32)) {
     if (is_add && ctx_.UseCount(d.args[0]) > 1) {
       // The operand lives on: `lea imm(a), d` instead of a copy and an add. At 32 bits lea
@@ -1785,8 +1938,17 @@ Status Lowerer::LowerFcmp(ir::Inst i) {
 
 Status Lowerer::LowerSelect(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
+  const ir::Inst sunk = SinkableCompare(i);
+  if (sunk.valid() && dfg_[sunk].opcode == Opcode::kFcmp) {
+    const auto fcc = static_cast<ir::FloatCC>(dfg_[sunk].cond);
+    if (fcc == ir::FloatCC::kEq || fcc == ir::FloatCC::kNe || !LoopCarriedSelect(i, sunk)) {
+      LowerFloatMaskSelect(i, sunk);
+      return Status::Ok();
+    }
+    // A loop-carried min/max keeps the branch, on the flags of one ucomis (emit.cc).
+  }
   MInst m;
-  Cond c = CondOf(d.args[0], SinkableCompare(i).valid(), i);
+  Cond c = CondOf(d.args[0], sunk.valid(), i);
   m.op = MOp::kSelect;
   ops_.clear();
   PushCondOperands(c, &m, &ops_);
@@ -1800,6 +1962,83 @@ Status Lowerer::LowerSelect(ir::Inst i) {
   ops_.push_back(Operand::ReuseDef(Result(i), x_index));
   EmitSpan(m, ops_);
   return Status::Ok();
+}
+
+bool Lowerer::LoopCarriedSelect(ir::Inst i, ir::Inst cmp) const {
+  const ir::InstData& d = dfg_[i];
+  const ir::InstData& cd = dfg_[cmp];
+  // The result's only use passes it back as the compared block parameter itself.
+  const ir::Value r = dfg_.FirstResult(i);
+  const ir::Inst u = ctx_.SoleUser(r);
+  if (!u.valid()) return false;
+  const ir::InstData& ud = dfg_[u];
+  const int num_dests = ud.opcode == Opcode::kJump ? 1 : ud.opcode == Opcode::kBrif ? 2 : 0;
+  for (int k = 0; k < 2; ++k) {
+    const ir::Value v = Resolve(cd.args[k]);
+    if (v != Resolve(d.args[1]) && v != Resolve(d.args[2])) continue;
+    const ir::ValueData& vd = dfg_.ValueInfo(v);
+    if (vd.kind != ir::ValueKind::kParam) continue;
+    for (int e = 0; e < num_dests; ++e) {
+      if (ud.dest[e].block.index != vd.def) continue;
+      const auto args = dfg_.pool().Get(ud.dest[e].args);
+      if (vd.num < args.size() && Resolve(args[vd.num]) == Resolve(r)) return true;
+    }
+  }
+  return false;
+}
+
+void Lowerer::LowerFloatMaskSelect(ir::Inst i, ir::Inst cmp) {
+  const ir::InstData& d = dfg_[i];
+  const ir::InstData& cd = dfg_[cmp];
+  const bool f64 = ResultType(i) == Type::kF64;  // the compare's type too (SinkableCompare)
+  // cmpss/cmpsd predicates: eq 0, lt 1, le 2, unord 3, neq 4, ord 7; false on NaN except neq
+  // and unord, as Wasm's ne; gt/ge are lt/le with the operands swapped.
+  uint8_t pred = 0;
+  bool swap = false;
+  switch (static_cast<ir::FloatCC>(cd.cond)) {
+    case ir::FloatCC::kEq:
+      pred = 0;
+      break;
+    case ir::FloatCC::kNe:
+      pred = 4;
+      break;
+    case ir::FloatCC::kLt:
+      pred = 1;
+      break;
+    case ir::FloatCC::kLe:
+      pred = 2;
+      break;
+    case ir::FloatCC::kGt:
+      pred = 1;
+      swap = true;
+      break;
+    case ir::FloatCC::kGe:
+      pred = 2;
+      swap = true;
+      break;
+    case ir::FloatCC::kOrd:
+      pred = 7;
+      break;
+    case ir::FloatCC::kUno:
+      pred = 3;
+      break;
+  }
+  MInst k;
+  k.op = MOp::kSseBin;
+  k.sse = f64 ? SseOp::kCmpsd : SseOp::kCmpss;
+  k.fp = true;
+  k.fp64 = f64;
+  k.imm = pred;
+  const VReg a = Use(cd.args[swap ? 1 : 0]), b = Use(cd.args[swap ? 0 : 1]);
+  const VReg mask = NewVReg(ResultType(i));
+  Emit(k, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(mask, 0)});
+  MInst m;
+  m.op = MOp::kSelect;
+  m.cond = CondKind::kMask;
+  m.fp = true;
+  m.fp64 = f64;
+  const VReg x = Use(d.args[1]), y = Use(d.args[2]);
+  Emit(m, {Operand::Use(mask), Operand::Use(x), Operand::Use(y), Operand::ReuseDef(Result(i), 1)});
 }
 
 Status Lowerer::LowerExtend(ir::Inst i) {

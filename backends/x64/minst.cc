@@ -84,11 +84,12 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
   const auto last = static_cast<int8_t>(num_ops - 1);
   // Condition operands come first: the tested value, or the two compared ones, or a compared
   // register and a folded load's address, or that address alone.
-  const bool cond_two_regs = m.cond == CondKind::kIntRR || m.cond == CondKind::kFloat;
+  const bool cond_two_regs =
+      m.cond == CondKind::kIntRR || m.cond == CondKind::kFloat || m.cond == CondKind::kTestRR;
   const bool cond_mem = m.cond == CondKind::kIntRM || m.cond == CondKind::kIntMI;
   const auto cond_ops = static_cast<int8_t>((cond_two_regs                ? 2
                                              : m.cond == CondKind::kIntMI ? 0
-                                                                          : 1) +
+                                                                          : 1) +  // kMask: 1
                                             (cond_mem ? (m.base_op >= 0) + (m.index_op >= 0) : 0));
   const int8_t cond_a = m.cond == CondKind::kIntMI ? -1 : 0;
   switch (m.op) {

@@ -108,6 +108,10 @@ enum class CondKind : uint8_t {
   kFloat,    // ucomis a, b; float condition `fcc` (operands 0, 1)
   kIntRM,    // cmp a, memory (a - [mem]); condition `cc` (operand 0, then the memory operand)
   kIntMI,    // cmp [mem], $imm; condition `cc` (the memory operand only)
+  kTestRR,   // test a, b (a & b, no result); condition `cc`, e or ne (operands 0, 1)
+  kTestRI,   // test a, $imm; condition `cc`, e or ne (operand 0)
+  kMask,     // kSelect of an f32/f64 only: operand 0 is an xmm mask, all ones in the low lane
+             // where the condition holds, zero where not (cmpss/cmpsd); no flags
 };
 
 // The SIMD sequences of MOp::kVec (emit.cc, EmitVec, states each one). Lane width in `size`

@@ -110,14 +110,19 @@ std::string PrintExtend(bool sign, OpSize src_size, OpSize size, std::string_vie
   return Line(sign ? "movs" : "movz").Suffix(src_size).Suffix(size).Arg(src).Arg(dst).Done();
 }
 
-// SseRR/SseRM: `src` is the register or memory source. cmpps/cmppd with predicates 0-7 print as
-// the assemblers' aliases (cmpltps, ...).
+// SseRR/SseRM: `src` is the register or memory source. cmpps/cmppd/cmpss/cmpsd with predicates
+// 0-7 print as the assemblers' aliases (cmpltps, cmpneqsd, ...).
 std::string PrintSse(SseOp op, uint8_t imm, std::string_view src, std::string_view dst) {
   static constexpr std::string_view kCmpPredicates[] = {"eq",  "lt",  "le",  "unord",
                                                         "neq", "nlt", "nle", "ord"};
   const SseOpInfo& info = GetSseOpInfo(op);
-  if ((op == SseOp::kCmpps || op == SseOp::kCmppd) && imm < 8) {
-    const std::string m = Cat(Cat("cmp", kCmpPredicates[imm]), op == SseOp::kCmpps ? "ps" : "pd");
+  if ((op == SseOp::kCmpps || op == SseOp::kCmppd || op == SseOp::kCmpss || op == SseOp::kCmpsd) &&
+      imm < 8) {
+    const std::string_view suffix = op == SseOp::kCmpps   ? "ps"
+                                    : op == SseOp::kCmppd ? "pd"
+                                    : op == SseOp::kCmpss ? "ss"
+                                                          : "sd";
+    const std::string m = Cat(Cat("cmp", kCmpPredicates[imm]), suffix);
     return Line(m).Arg(src).Arg(dst).Done();
   }
   Line line(info.mnemonic);

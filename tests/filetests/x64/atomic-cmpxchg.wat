@@ -10,16 +10,15 @@
 ;; CHECK-LABEL: function %cas32:
 ;; CHECK-NEXT: 0: mfence
 ;; CHECK-NEXT: 3: movl %esi, %esi
-;; CHECK-NEXT: 5: movq %rsi, %rax
-;; CHECK-NEXT: 8: andq $3, %rax
-;; CHECK-NEXT: c: jne 0x26
-;; CHECK-NEXT: e: leaq 4(%rsi), %rax
-;; CHECK-NEXT: 12: cmpq 0x48(%rdi), %rax
-;; CHECK-NEXT: 16: ja 0x28
-;; CHECK-NEXT: 18: addq 0x40(%rdi), %rsi
-;; CHECK-NEXT: 1c: movq %rdx, %rax
-;; CHECK-NEXT: 1f: lock cmpxchgl %ecx, (%rsi)
-;; CHECK-NEXT: 23: movl %eax, %eax
-;; CHECK-NEXT: 25: retq
-;; CHECK-NEXT: 26: ud2
-;; CHECK-NEXT: 28: ud2
+;; CHECK-NEXT: 5: testb $3, %sil
+;; CHECK-NEXT: 9: jne 0x23
+;; CHECK-NEXT: b: leaq 4(%rsi), %rax
+;; CHECK-NEXT: f: cmpq 0x48(%rdi), %rax
+;; CHECK-NEXT: 13: ja 0x25
+;; CHECK-NEXT: 15: addq 0x40(%rdi), %rsi
+;; CHECK-NEXT: 19: movq %rdx, %rax
+;; CHECK-NEXT: 1c: lock cmpxchgl %ecx, (%rsi)
+;; CHECK-NEXT: 20: movl %eax, %eax
+;; CHECK-NEXT: 22: retq
+;; CHECK-NEXT: 23: ud2
+;; CHECK-NEXT: 25: ud2

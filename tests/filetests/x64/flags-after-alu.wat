@@ -1,4 +1,4 @@
-;; Concept: a branch on (x != 0) or (x == 0) right after the add/sub/and/or/xor that computed x uses that instruction's flags (no test); after an instruction that does not set them (a shift by cl), or when a materialized compare's xor zeroing replaced them, the test stays.
+;; Concept: a branch on (x != 0) or (x == 0) right after the add/sub/and/or/xor that computed x uses that instruction's flags (no test; an and used only there is itself a `test`, x64/test-and-fused.wat); after an instruction that does not set them (a shift by cl), or when a materialized compare's xor zeroing replaced them, the test stays.
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=speed --emit=asm --target-features=+all,-lzcnt,-bmi2 %t.wasm | %FileCheck %s
 (module
   (func $countdown (param i32) (result i32)
@@ -20,7 +20,7 @@
 ;; CHECK-NEXT: 5: movq %rsi, %rax
 ;; CHECK-NEXT: 8: retq
 ;; CHECK-LABEL: function %and_zero:
-;; CHECK-NEXT: 0: andq %rdx, %rsi
+;; CHECK-NEXT: 0: testq %rdx, %rsi
 ;; CHECK-NEXT: 3: je 0xc
 ;; CHECK-NEXT: 5: movl $2, %eax
 ;; CHECK-NEXT: a: jmp 0x11

@@ -29,9 +29,9 @@
 ;; CHECK-NEXT: 14: movq %r8, %r9
 ;; CHECK-NEXT: 17: shll $2, %r9d
 ;; CHECK-NEXT: 1b: addl (%rax, %r9), %edi
-;; CHECK-NEXT: 1f: leal 1(%r8), %r8d
+;; CHECK-NEXT: 1f: addl $1, %r8d
 ;; CHECK-NEXT: 23: jmp 0xf
-;; CHECK-NEXT: 25: leal 1(%rcx), %ecx
+;; CHECK-NEXT: 25: addl $1, %ecx
 ;; CHECK-NEXT: 28: jmp 8
 ;; CHECK-NEXT: 2a: movq %rdi, %rax
 ;; CHECK-NEXT: 2d: retq

@@ -48,8 +48,8 @@
 ;; CHECK-NEXT: 6: movl %esi, %edx
 ;; CHECK-NEXT: 8: cmpb $0, (%rax, %rdx)
 ;; CHECK-NEXT: c: je 0x16
-;; CHECK-NEXT: e: leal 1(%rsi), %esi
-;; CHECK-NEXT: 11: leal 1(%rcx), %ecx
+;; CHECK-NEXT: e: addl $1, %esi
+;; CHECK-NEXT: 11: addl $1, %ecx
 ;; CHECK-NEXT: 14: jmp 6
 ;; CHECK-NEXT: 16: movq %rcx, %rax
 ;; CHECK-NEXT: 19: retq

@@ -23,7 +23,7 @@
 ;; CHECK-NEXT: 4: xorl %ecx, %ecx
 ;; CHECK-NEXT: 6: xorl %edx, %edx
 ;; CHECK-NEXT: 8: addl (%rax, %rdx), %ecx
-;; CHECK-NEXT: b: leal 4(%rdx), %edx
+;; CHECK-NEXT: b: addl $4, %edx
 ;; CHECK-NEXT: e: cmpl %esi, %edx
 ;; CHECK-NEXT: 10: jb 8
 ;; CHECK-NEXT: 12: movq %rcx, %rax
@@ -33,7 +33,7 @@
 ;; CHECK-NEXT: 4: xorl %ecx, %ecx
 ;; CHECK-NEXT: 6: movl %esi, %edi
 ;; CHECK-NEXT: 8: addl (%rax, %rdi), %ecx
-;; CHECK-NEXT: b: leal 4(%rsi), %esi
+;; CHECK-NEXT: b: addl $4, %esi
 ;; CHECK-NEXT: e: cmpl %edx, %esi
 ;; CHECK-NEXT: 10: jb 6
 ;; CHECK-NEXT: 12: movq %rcx, %rax
