@@ -20,7 +20,10 @@
 #                                      native clang -O2 of the same C source stays the reference
 #                                      (no compile-throughput table)
 # Environment: EGRET (default build/bin/egret), EGRET_BENCH_DIR (default ../shared/bench),
-# OUT (native builds; default build-bench/peers), PEERS (comma list to restrict engines).
+# OUT (native builds; default build-bench/peers), PEERS (comma list to restrict engines),
+# WIZER (the wizer binary that runs Cranelift; default ../shared/bench/.peers/..., where
+# ../shared/bench/install-peers.sh puts it; `npm install --prefix DIR @bytecodealliance/wizer-linux-x64@11.0.3`
+# installs it elsewhere when ../shared is read-only).
 # Engines: clang gcc egret (default: --opt-level=speed) egret-linear (speed, --regalloc=linear)
 # egret-none v8 v8-turbofan v8-liftoff cranelift
 set -euo pipefail
@@ -74,7 +77,8 @@ if "clang" not in natives:
 
 node = shutil.which("node")
 run_wasi = os.path.join(shared, "tools", "run-wasi.mjs")
-wizer = os.path.join(shared, ".peers", "node_modules", "@bytecodealliance", "wizer-linux-x64", "wizer")
+wizer = os.environ.get("WIZER") or os.path.join(shared, ".peers", "node_modules", "@bytecodealliance",
+                                                  "wizer-linux-x64", "wizer")
 engines = {}  # name -> function(program, argv) -> command
 engines["clang"] = lambda n, a: [natives["clang"][n]] + a
 if "gcc" in natives: engines["gcc"] = lambda n, a: [natives["gcc"][n]] + a
