@@ -1880,31 +1880,10 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
       // the operands swapped). The result reuses a's register.
       const Xmm a = X(i, o.a), b = X(i, o.b);
       const Xmm d = X(i, o.dst);
-      int pred = 0;
-      switch (static_cast<ir::FloatCC>(m.fcc)) {
-        case ir::FloatCC::kEq:
-          pred = 0;
-          break;
-        case ir::FloatCC::kNe:
-          pred = 4;
-          break;
-        case ir::FloatCC::kLt:
-          pred = 1;
-          break;
-        case ir::FloatCC::kLe:
-          pred = 2;
-          break;
-        case ir::FloatCC::kGt:  // lowering passes b < a instead (the result reuses a)
-        case ir::FloatCC::kGe:
-          EGRET_CHECK(false && "vfcmp gt/ge reach emission swapped");
-          break;
-        case ir::FloatCC::kOrd:
-          pred = 7;
-          break;
-        case ir::FloatCC::kUno:
-          pred = 3;
-          break;
-      }
+      bool swap = false;
+      const uint8_t pred = SseCmpPredicate(static_cast<ir::FloatCC>(m.fcc), &swap);
+      // lowering passes b < a for gt/ge (the result reuses a)
+      EGRET_CHECK(!swap && "vfcmp gt/ge reach emission swapped");
       mov(d, a);
       opi(f64 ? SseOp::kCmppd : SseOp::kCmpps, d, b, pred);
       return;

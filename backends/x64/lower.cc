@@ -1991,38 +1991,8 @@ void Lowerer::LowerFloatMaskSelect(ir::Inst i, ir::Inst cmp) {
   const ir::InstData& d = dfg_[i];
   const ir::InstData& cd = dfg_[cmp];
   const bool f64 = ResultType(i) == Type::kF64;  // the compare's type too (SinkableCompare)
-  // cmpss/cmpsd predicates: eq 0, lt 1, le 2, unord 3, neq 4, ord 7; false on NaN except neq
-  // and unord, as Wasm's ne; gt/ge are lt/le with the operands swapped.
-  uint8_t pred = 0;
   bool swap = false;
-  switch (static_cast<ir::FloatCC>(cd.cond)) {
-    case ir::FloatCC::kEq:
-      pred = 0;
-      break;
-    case ir::FloatCC::kNe:
-      pred = 4;
-      break;
-    case ir::FloatCC::kLt:
-      pred = 1;
-      break;
-    case ir::FloatCC::kLe:
-      pred = 2;
-      break;
-    case ir::FloatCC::kGt:
-      pred = 1;
-      swap = true;
-      break;
-    case ir::FloatCC::kGe:
-      pred = 2;
-      swap = true;
-      break;
-    case ir::FloatCC::kOrd:
-      pred = 7;
-      break;
-    case ir::FloatCC::kUno:
-      pred = 3;
-      break;
-  }
+  const uint8_t pred = SseCmpPredicate(static_cast<ir::FloatCC>(cd.cond), &swap);
   MInst k;
   k.op = MOp::kSseBin;
   k.sse = f64 ? SseOp::kCmpsd : SseOp::kCmpss;

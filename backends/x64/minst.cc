@@ -242,6 +242,27 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
   return s;
 }
 
+uint8_t SseCmpPredicate(ir::FloatCC cc, bool* swap) {
+  *swap = cc == ir::FloatCC::kGt || cc == ir::FloatCC::kGe;
+  switch (cc) {
+    case ir::FloatCC::kEq:
+      return 0;
+    case ir::FloatCC::kNe:
+      return 4;
+    case ir::FloatCC::kLt:
+    case ir::FloatCC::kGt:
+      return 1;
+    case ir::FloatCC::kLe:
+    case ir::FloatCC::kGe:
+      return 2;
+    case ir::FloatCC::kOrd:
+      return 7;
+    case ir::FloatCC::kUno:
+      return 3;
+  }
+  return 0;
+}
+
 std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* allocs) {
   return backend::PrintVCodeText(v.ra, X64Syntax(v), allocs);
 }

@@ -25,6 +25,7 @@
 #include "backends/common/vcode.h"
 #include "backends/x64/inst.h"
 #include "backends/x64/registers.h"
+#include "ir/types.h"
 #include "regalloc/function.h"
 #include "regalloc/liveness.h"
 #include "support/trap_code.h"
@@ -238,6 +239,11 @@ using VCode = backend::VCode<MInst>;
 // Text for --emit=vcode: one MInst per line with its operands (vregs, or allocations when
 // `allocs` is non-null).
 std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* allocs);
+
+// The cmpss/cmpsd/cmpps/cmppd predicate immediate of a float compare: eq 0, lt 1, le 2, unord 3,
+// neq 4, ord 7 (false on NaN except neq and unord, as Wasm's ne). gt and ge have no predicate of
+// their own: they are lt and le with the operands swapped, and *swap is set then.
+uint8_t SseCmpPredicate(ir::FloatCC cc, bool* swap);
 
 }  // namespace egret::x64
 
