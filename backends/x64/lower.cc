@@ -158,8 +158,16 @@ class Lowerer final : public backend::LowerRules {
   };
   // An address computation folded into a memory access: `add` = iadd(base, index) (invalid: no
   // folding), `shift` = ishl_imm(index', 0..3) as that index (invalid: scale 1).
+  //
+  // A Wasm heap address `iadd(base, uextend.i64(iadd_imm(ishl_imm(x, k), c)))` (or without the
+  // shift) also folds when the 32-bit offset arithmetic provably cannot wrap (UpperBoundI32(x)
+  // << k + c < 2^32, c >= 0) and x's register is zero-extended: `offset` is that iadd_imm, `ext`
+  // the uextend, `shift` the ishl_imm (k <= 3), the index x, and c joins the displacement
+  // (`disp`). Only for an iadd used by this access alone (the fold depends on its offset).
   struct AddressMatch {
     ir::Inst add, shift;
+    ir::Inst ext, offset;
+    int32_t disp = 0;
   };
   // A read-modify-write store: `store (alu (load p+off), x), p+off` as one `alu x, off(p)`.
   // `alu` and `load` emit nothing; the other operand is `other` (a register), or `imm` when
@@ -302,6 +310,12 @@ class Lowerer final : public backend::LowerRules {
   // non-constants in the same block used only as this address, and an ishl_imm by 0..3 (used
   // only there) as its index.
   AddressMatch MatchAddress(ir::Inst mem) const;
+  // The memory access whose MatchAddress folds the offset add, uextend or shift `i` of a Wasm
+  // heap address (AddressMatch::offset), or an invalid instruction.
+  ir::Inst OffsetFoldingAccess(ir::Inst i) const;
+  // An upper bound on the unsigned value of i32 `v` from its definition (masks, narrow loads,
+  // right shifts, or/xor of bounded values; `depth` limits the walk), 0xffffffff when unknown.
+  uint64_t UpperBoundI32(ir::Value v, int depth = 4) const;
   // The read-modify-write shape of store `st`: an integer store whose value is an
   // add/sub/and/or/xor used only there, one operand of which (the left one for sub) is a load of
   // the same width (a plain load for `store`, an extending load for istore8/16/32) from the same
@@ -320,6 +334,11 @@ class Lowerer final : public backend::LowerRules {
   // The `ishl_imm x, 1..3` operand that iadd `add` folds into a three-address
   // `lea (other, x, 2^k)` (invalid when none: the shift emits its own instruction).
   ir::Value LeaShiftOperand(ir::Inst add) const;
+  // The iadd of two non-constants that iadd_imm `user` folds into one three-address
+  // `lea imm(a, b), d` (or `lea imm(a, x, 2^k), d` with the add's LeaShiftOperand): the iadd is
+  // used only there, in the same block, and `user` itself is not folded elsewhere (a
+  // read-modify-write store, a heap offset). Invalid when none.
+  ir::Inst LeaImmAdd(ir::Inst user) const;
   // With BMI1, the `bnot y` operand of band `user` that folds into `andn` (d = ~y & other), or
   // an invalid value.
   ir::Value AndnOperand(ir::Inst user) const;
@@ -617,9 +636,101 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
   ir::Value x;
   int64_t amount;
   if (si.valid() && ShlByConst(si, &x, &amount) && amount <= 3 &&
-      ctx_.BlockOf(si) == ctx_.BlockOf(mem) && ctx_.UseCount(a.args[1]) == 1)
+      ctx_.BlockOf(si) == ctx_.BlockOf(mem) && ctx_.UseCount(a.args[1]) == 1) {
     m.shift = si;
+    return m;
+  }
+  // The Wasm heap shape: index = uextend.i64 (iadd_imm (ishl_imm x, k) c), each used once in
+  // this block, the add used only by this access.
+  if (!si.valid() || dfg_[si].opcode != Opcode::kUextend || !ctx_.CanSinkInto(addr, mem) ||
+      !ctx_.CanSinkInto(a.args[1], ai))
+    return m;
+  const ir::Value off = dfg_[si].args[0];
+  const ir::Inst oi = DefInstId(off);
+  if (!oi.valid() || dfg_[oi].opcode != Opcode::kIaddImm || dfg_.ValueType(off) != Type::kI32 ||
+      !ctx_.CanSinkInto(off, si))
+    return m;
+  const int64_t c = static_cast<int64_t>(static_cast<uint32_t>(dfg_[oi].imm));
+  const int64_t disp = c + dfg_[mem].imm;
+  if (c >= (int64_t{1} << 31) || disp > INT32_MAX || disp < INT32_MIN) return m;
+  ir::Value index = dfg_[oi].args[0];
+  ir::Inst shift;
+  amount = 0;
+  const ir::Inst ki = DefInstId(index);
+  if (ki.valid() && ctx_.CanSinkInto(index, oi) && ShlByConst(ki, &x, &amount) && amount <= 3) {
+    shift = ki;
+    index = x;
+  } else {
+    amount = 0;
+  }
+  if (IsConst(index) || !ZeroExtendedI32(index) ||
+      (UpperBoundI32(index) << amount) + static_cast<uint64_t>(c) > 0xffffffffu)
+    return m;
+  m.shift = shift;
+  m.ext = si;
+  m.offset = oi;
+  m.disp = static_cast<int32_t>(c);
   return m;
+}
+
+ir::Inst Lowerer::OffsetFoldingAccess(ir::Inst i) const {
+  // Walk the single-use chain ishl_imm -> iadd_imm -> uextend -> iadd -> access.
+  static constexpr Opcode kChain[] = {Opcode::kIaddImm, Opcode::kUextend, Opcode::kIadd};
+  ir::Inst k = i;
+  size_t next = 0;
+  const Opcode op = dfg_[i].opcode;
+  if (op == Opcode::kIaddImm)
+    next = 1;
+  else if (op == Opcode::kUextend)
+    next = 2;
+  else if (op != Opcode::kIshlImm && op != Opcode::kIshl)
+    return ir::Inst();
+  for (; next < 3; ++next) {
+    const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(k));
+    if (!u.valid() || dfg_[u].opcode != kChain[next]) return ir::Inst();
+    k = u;
+  }
+  const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(k));
+  if (!u.valid() || !IsMemory(dfg_[u])) return ir::Inst();
+  const AddressMatch m = MatchAddress(u);
+  if (!m.offset.valid() || m.add != k) return ir::Inst();
+  return (i == m.offset || i == m.ext || i == m.shift) ? u : ir::Inst();
+}
+
+uint64_t Lowerer::UpperBoundI32(ir::Value v, int depth) const {
+  constexpr uint64_t kAll = 0xffffffffu;
+  int64_t k;
+  if (IsIconst(v, &k)) return static_cast<uint32_t>(k);
+  const ir::InstData* d = DefInst(v);
+  if (d == nullptr || depth == 0 || dfg_.ValueType(Resolve(v)) != Type::kI32) return kAll;
+  auto ones_up_to = [](uint64_t b) {  // the smallest 2^n - 1 >= b
+    uint64_t r = 0;
+    while (r < b) r = r << 1 | 1;
+    return r;
+  };
+  switch (d->opcode) {
+    case Opcode::kUload8:
+      return 0xff;
+    case Opcode::kUload16:
+      return 0xffff;
+    case Opcode::kBandImm:
+      return std::min<uint64_t>(static_cast<uint32_t>(d->imm),
+                                UpperBoundI32(d->args[0], depth - 1));
+    case Opcode::kBand:
+      return std::min(UpperBoundI32(d->args[0], depth - 1), UpperBoundI32(d->args[1], depth - 1));
+    case Opcode::kBor:
+    case Opcode::kBxor:
+      return ones_up_to(
+          std::max(UpperBoundI32(d->args[0], depth - 1), UpperBoundI32(d->args[1], depth - 1)));
+    case Opcode::kBorImm:
+    case Opcode::kBxorImm:
+      return ones_up_to(
+          std::max<uint64_t>(static_cast<uint32_t>(d->imm), UpperBoundI32(d->args[0], depth - 1)));
+    case Opcode::kUshrImm:
+      return UpperBoundI32(d->args[0], depth - 1) >> (d->imm & 31);
+    default:
+      return kAll;
+  }
 }
 
 Lowerer::RmwMatch Lowerer::MatchRmwStore(ir::Inst st) const {
@@ -749,6 +860,20 @@ ir::Value Lowerer::LeaShiftOperand(ir::Inst add) const {
   return ir::Value();
 }
 
+ir::Inst Lowerer::LeaImmAdd(ir::Inst user) const {
+  const ir::InstData& d = dfg_[user];
+  int32_t imm32;
+  if (d.opcode != Opcode::kIaddImm || !ImmOperand(d.imm, AluSize(ResultType(user)), &imm32) ||
+      !ctx_.CanSinkInto(d.args[0], user))
+    return ir::Inst();
+  const ir::Inst add = DefInstId(d.args[0]);
+  const ir::InstData& a = dfg_[add];
+  if (a.opcode != Opcode::kIadd || IsConst(a.args[0]) || IsConst(a.args[1])) return ir::Inst();
+  if (RmwStoreOf(user, /*as_load=*/false).valid() || OffsetFoldingAccess(user).valid())
+    return ir::Inst();
+  return add;
+}
+
 bool Lowerer::ZeroExtendedI32(ir::Value v) const {
   v = Resolve(v);
   if (dfg_.ValueType(v) != Type::kI32) return false;
@@ -834,10 +959,16 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     case Opcode::kBandImm:
       // Tested by its user's `test`, or the operation of a read-modify-write store.
       return IsTestedAnd(i) || RmwStoreOf(i, /*as_load=*/false).valid();
+    case Opcode::kIaddImm:
+      // The operation of a read-modify-write store, or the offset of a heap address folded
+      // into its access's displacement.
+      return RmwStoreOf(i, /*as_load=*/false).valid() || OffsetFoldingAccess(i).valid();
+    case Opcode::kUextend:
+      // The zero-extension of a folded heap offset (AddressMatch::ext).
+      return OffsetFoldingAccess(i).valid();
     case Opcode::kIsub:
     case Opcode::kBor:
     case Opcode::kBxor:
-    case Opcode::kIaddImm:
     case Opcode::kBorImm:
     case Opcode::kBxorImm:
       // The operation of a read-modify-write store.
@@ -850,6 +981,10 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     }
     case Opcode::kIadd: {
       if (RmwStoreOf(i, /*as_load=*/false).valid()) return true;
+      {  // The base and index of its iadd_imm user's lea.
+        const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+        if (u.valid() && LeaImmAdd(u) == i) return true;
+      }
       // Every user is a memory access folding it (MatchAddress asks the same of each).
       const ir::Value r = dfg_.FirstResult(i);
       const ir::Inst u = ctx_.order().last_user[Resolve(r).index];
@@ -860,8 +995,12 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     case Opcode::kIshlImm: {
       // Folded into its add's lea, or with that add into the addressing modes of its users.
       const ir::Inst add = ctx_.SoleUser(dfg_.FirstResult(i));
+      if (add.valid() && dfg_[add].opcode == Opcode::kIaddImm)
+        return OffsetFoldingAccess(i).valid();
       if (!add.valid() || dfg_[add].opcode != Opcode::kIadd) return false;
-      if (!IsSunk(add)) return LeaShiftOperand(add) == dfg_.FirstResult(i);
+      const ir::Inst add_user = ctx_.SoleUser(dfg_.FirstResult(add));
+      if (!IsSunk(add) || (add_user.valid() && LeaImmAdd(add_user) == add))
+        return LeaShiftOperand(add) == dfg_.FirstResult(i);
       const ir::Inst u = ctx_.order().last_user[Resolve(dfg_.FirstResult(add)).index];
       const AddressMatch m = MatchAddress(u);
       return m.add == add && m.shift == i;
@@ -1034,7 +1173,7 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
     EGRET_CHECK(ops == &ops_);
     const ir::InstData& l = dfg_[c.load];
     AddressOperands(c.load, m);
-    m->disp = static_cast<int32_t>(l.imm);
+    m->disp += static_cast<int32_t>(l.imm);
     if (!l.flags.Has(ir::MemFlags::kNotrap)) {  // never for kTrapIf (CompareLoadOperand)
       EGRET_CHECK(m->op != MOp::kTrapIf);
       m->can_trap = true;
@@ -1343,6 +1482,10 @@ void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
       int64_t amount = 0;
       ShlByConst(match.shift, &index, &amount);
       scale = static_cast<uint8_t>(amount);
+    }
+    if (match.offset.valid()) {  // the Wasm heap shape: the index below the offset add
+      if (!match.shift.valid()) index = dfg_[match.offset].args[0];
+      m->disp += match.disp;
     }
     m->base_op = static_cast<int8_t>(ops_.size());
     ops_.push_back(Operand::Use(Use(base)));
@@ -1697,6 +1840,21 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     }
   }
   if (have_imm && ImmOperand(imm, m.size, &imm32)) {
+    if (const ir::Inst add = LeaImmAdd(i); add.valid()) {
+      // (a + b) + imm or (a + x << k) + imm: one `lea imm(a, b|x, 1|2^k), d`.
+      const ir::InstData& a = dfg_[add];
+      const ir::Value shifted = LeaShiftOperand(add);
+      if (shifted.valid()) {
+        ir::Value x;
+        int64_t amount = 0;
+        ShlByConst(DefInstId(shifted), &x, &amount);
+        const ir::Value other = shifted == a.args[1] ? a.args[0] : a.args[1];
+        EmitLea(i, other, x, static_cast<uint8_t>(amount), imm32);
+      } else {
+        EmitLea(i, a.args[0], a.args[1], 0, imm32);
+      }
+      return Status::Ok();
+    }
     if (is_add && ctx_.UseCount(d.args[0]) > 1) {
       // The operand lives on: `lea imm(a), d` instead of a copy and an add. At 32 bits lea
       // wraps and zero-extends like addl.
@@ -1746,7 +1904,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     ops_.clear();
     ops_.push_back(Operand::Use(a));
     AddressOperands(load, &m);
-    m.disp = static_cast<int32_t>(l.imm);
+    m.disp += static_cast<int32_t>(l.imm);
     m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap);
     m.trap = l.trap;
     ops_.push_back(Operand::ReuseDef(Result(i), 0));
@@ -2071,7 +2229,7 @@ Status Lowerer::LowerFloatArith(ir::Inst i) {
     ops_.clear();
     ops_.push_back(Operand::Use(Use(folded == d.args[1] ? d.args[0] : d.args[1])));
     AddressOperands(load, &m);
-    m.disp = static_cast<int32_t>(l.imm);
+    m.disp += static_cast<int32_t>(l.imm);
     m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap);
     m.trap = l.trap;
     ops_.push_back(def());
