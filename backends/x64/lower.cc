@@ -912,8 +912,8 @@ bool Lowerer::ZeroExtendedI32(ir::Value v) const {
     case Opcode::kLoad:  // movl
     case Opcode::kUload8:
     case Opcode::kUload16:
-    case Opcode::kIreduce:  // movl
       return true;
+    // Not kIreduce: it is the 64-bit register itself (LowerExtend), upper half unchanged.
     default:
       return false;
   }
@@ -2178,6 +2178,14 @@ Status Lowerer::LowerExtend(ir::Inst i) {
   if (op == Opcode::kUextend && from == Type::kI32 && to == Type::kI64 &&
       ZeroExtendedI32(d.args[0])) {
     // The 32-bit definition already zeroed the upper half: no instruction.
+    ctx_.AliasVReg(dfg_.FirstResult(i), Use(d.args[0]));
+    return Status::Ok();
+  }
+  if (op == Opcode::kIreduce) {
+    // Every consumer of a narrower value reads only its low bits (32-bit operations, narrow
+    // stores, movzx/movsx); none relies on the upper half being zero except through
+    // ZeroExtendedI32, which says no for an ireduce. So the wide register itself is the result:
+    // no instruction (`leal (%rax, %rdx), %ecx` reads the i64 counter in %rdx directly).
     ctx_.AliasVReg(dfg_.FirstResult(i), Use(d.args[0]));
     return Status::Ok();
   }

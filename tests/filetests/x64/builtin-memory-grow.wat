@@ -9,12 +9,11 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x1c
+;; CHECK-NEXT: b: jb 0x1a
 ;; CHECK-NEXT: d: movl %esi, %edx
 ;; CHECK-NEXT: f: xorl %esi, %esi
 ;; CHECK-NEXT: 11: movq 0x20(%rdi), %r11
 ;; CHECK-NEXT: 15: callq *(%r11)
-;; CHECK-NEXT: 18: movl %eax, %eax
-;; CHECK-NEXT: 1a: popq %rbp
-;; CHECK-NEXT: 1b: retq
-;; CHECK-NEXT: 1c: ud2
+;; CHECK-NEXT: 18: popq %rbp
+;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 1a: ud2

@@ -37,8 +37,7 @@
 ;; CHECK-NEXT: c: movzbl (%rax, %rdx), %edx
 ;; CHECK-NEXT: 10: xorl %edx, %ecx
 ;; CHECK-NEXT: 12: movq 0x40(%rax, %rcx, 8), %rax
-;; CHECK-NEXT: 17: movl %eax, %eax
-;; CHECK-NEXT: 19: retq
+;; CHECK-NEXT: 17: retq
 ;; CHECK-LABEL: function %shifted_right:
 ;; CHECK-NEXT: 0: shrl $0x18, %esi
 ;; CHECK-NEXT: 3: movq 0x40(%rdi), %rax

@@ -7,5 +7,4 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: movq 0x48(%rdi), %rax
 ;; CHECK-NEXT: 4: shrq $0x10, %rax
-;; CHECK-NEXT: 8: movl %eax, %eax
-;; CHECK-NEXT: a: retq
+;; CHECK-NEXT: 8: retq

@@ -1,0 +1,38 @@
+;; i32.wrap_i64 lives in the i64's register with its upper half unchanged: every consumer must
+;; read only the low 32 bits, and a zero-extension of it must really zero the upper half
+;; (directly, through a block parameter, as a heap index).
+(module
+  (memory 1)
+  (data (i32.const 0) "\01\02\03\04\05\06\07\08")
+  (func (export "wrap_extend") (param i64) (result i64)
+    local.get 0 i32.wrap_i64 i64.extend_i32_u)
+  (func (export "wrap_extend_s") (param i64) (result i64)
+    local.get 0 i32.wrap_i64 i64.extend_i32_s)
+  (func (export "wrap_add_extend") (param i64 i32) (result i64)
+    local.get 0 i32.wrap_i64 local.get 1 i32.add i64.extend_i32_u)
+  (func (export "wrap_load") (param i64) (result i32)
+    local.get 0 i32.wrap_i64 i32.load8_u)
+  (func (export "wrap_param_extend") (param i64 i32) (result i64)
+    (local i32)
+    local.get 0 i32.wrap_i64 local.set 2
+    local.get 1 if local.get 2 i32.const 1 i32.add local.set 2 end
+    local.get 2 i64.extend_i32_u)
+  (func (export "wrap_eqz") (param i64) (result i32)
+    local.get 0 i32.wrap_i64 i32.eqz)
+  (func (export "wrap_div_u") (param i64 i32) (result i32)
+    local.get 0 i32.wrap_i64 local.get 1 i32.div_u)
+  (func (export "wrap_f64_u") (param i64) (result f64)
+    local.get 0 i32.wrap_i64 f64.convert_i32_u))
+(assert_return (invoke "wrap_extend" (i64.const 0x123456789)) (i64.const 0x23456789))
+(assert_return (invoke "wrap_extend" (i64.const -1)) (i64.const 0xffffffff))
+(assert_return (invoke "wrap_extend_s" (i64.const 0x1ffffffff)) (i64.const -1))
+(assert_return (invoke "wrap_add_extend" (i64.const 0x1fffffffe) (i32.const 3)) (i64.const 1))
+(assert_return (invoke "wrap_load" (i64.const 0x100000003)) (i32.const 4))
+(assert_return (invoke "wrap_load" (i64.const -0x100000000)) (i32.const 1))
+(assert_return (invoke "wrap_param_extend" (i64.const 0xabcdef00000005) (i32.const 0)) (i64.const 5))
+(assert_return (invoke "wrap_param_extend" (i64.const 0xabcdef00000005) (i32.const 1)) (i64.const 6))
+(assert_return (invoke "wrap_param_extend" (i64.const 0x7fffffffffffffff) (i32.const 1)) (i64.const 0))
+(assert_return (invoke "wrap_eqz" (i64.const 0x100000000)) (i32.const 1))
+(assert_return (invoke "wrap_eqz" (i64.const 0x100000001)) (i32.const 0))
+(assert_return (invoke "wrap_div_u" (i64.const 0x500000009) (i32.const 2)) (i32.const 4))
+(assert_return (invoke "wrap_f64_u" (i64.const 0x1ffffffff)) (f64.const 4294967295))
