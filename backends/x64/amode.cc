@@ -26,6 +26,12 @@ Amode Amode::BaseIndex(Gpr base, Gpr index, int scale, int32_t disp) {
   return a;
 }
 
+Amode Amode::Index(Gpr index, int scale, int32_t disp) {
+  Amode a = BaseIndex(Gpr::kRax, index, scale, disp);  // checks the index and the scale
+  a.kind = Kind::kIndex;
+  return a;
+}
+
 Amode Amode::RipLabel(Label label) {
   EGRET_CHECK(label.valid());
   Amode a;
@@ -41,6 +47,8 @@ bool Amode::operator==(const Amode& o) const {
       return base == o.base && disp == o.disp;
     case Kind::kBaseIndex:
       return base == o.base && index == o.index && scale_log2 == o.scale_log2 && disp == o.disp;
+    case Kind::kIndex:
+      return index == o.index && scale_log2 == o.scale_log2 && disp == o.disp;
     case Kind::kRipLabel:
       return label == o.label;
   }

@@ -3,6 +3,7 @@
 // An Amode is one of
 //   Base:      disp(base)                  e.g. 0x10(%rdi)
 //   BaseIndex: disp(base,index,scale)      e.g. -8(%rdi,%rsi,8)
+//   Index:     disp(,index,scale)          e.g. 0x1290(,%rbx,4) (no base: always a disp32)
 //   RipLabel:  label(%rip)                 a PC-relative reference the caller resolves later
 // The encoder picks the shortest displacement (none, disp8, disp32) and handles the ModRM/SIB
 // special cases (see encoder.h). Invariant, checked on construction: the index is never %rsp
@@ -26,12 +27,12 @@ constexpr bool FitsSimm32(int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; 
 constexpr bool FitsUimm32(int64_t v) { return v >= 0 && v <= int64_t{UINT32_MAX}; }
 
 struct Amode {
-  enum class Kind : uint8_t { kBase, kBaseIndex, kRipLabel };
+  enum class Kind : uint8_t { kBase, kBaseIndex, kRipLabel, kIndex };
 
   Kind kind = Kind::kBase;
   Gpr base = Gpr::kRax;
-  Gpr index = Gpr::kRax;   // only for kBaseIndex
-  uint8_t scale_log2 = 0;  // only for kBaseIndex: scale 1, 2, 4, 8
+  Gpr index = Gpr::kRax;   // only for kBaseIndex and kIndex
+  uint8_t scale_log2 = 0;  // only for kBaseIndex and kIndex: scale 1, 2, 4, 8
   int32_t disp = 0;        // not for kRipLabel
   Label label;             // only for kRipLabel
 
@@ -39,6 +40,8 @@ struct Amode {
   // scale is 1, 2, 4 or 8; index must not be %rsp.
   static Amode BaseIndex(Gpr base, Gpr index, int scale, int32_t disp = 0);
   static Amode RipLabel(Label label);
+  // disp(,index,scale): no base register (SIB base 101 with mod 00); index must not be %rsp.
+  static Amode Index(Gpr index, int scale, int32_t disp);
 
   int scale() const { return 1 << scale_log2; }
   bool operator==(const Amode& o) const;

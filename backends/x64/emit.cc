@@ -171,6 +171,7 @@ class Emitter final : public backend::InstEmitter {
     return m.vec ? SseOp::kMovups : m.fp64 ? SseOp::kMovsd : SseOp::kMovss;
   }
   Amode MemOperand(uint32_t i, const MInst& m) const {
+    if (m.base_op < 0) return Amode::Index(G(i, m.index_op), 1 << m.scale_log2, m.disp);
     if (m.index_op >= 0)
       return Amode::BaseIndex(G(i, m.base_op), G(i, m.index_op), 1 << m.scale_log2, m.disp);
     return Amode::Base(G(i, m.base_op), m.disp);

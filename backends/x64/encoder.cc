@@ -138,6 +138,16 @@ void EmitRegMem(Writer& w, const Opcode& op, unsigned reg, const Amode& m, int i
       w.RecordLabel(m.label, LabelUse::kRipRel32, field, static_cast<uint8_t>(4 + imm_bytes));
       return;
     }
+    case Amode::Kind::kIndex: {
+      // No base: mod=00, rm=100 (SIB), SIB.base=101, and always a disp32.
+      const unsigned index = Enc(m.index);
+      EGRET_CHECK(m.index != Gpr::kRsp);
+      EmitPrefixesAndOpcode(w, op, r | ((index >> 3) & 1) << 1, force_rex);
+      w.Byte(ModRm(0, reg, 4));
+      w.Byte(static_cast<uint8_t>(m.scale_log2 << 6 | (index & 7) << 3 | 5));
+      w.Le(static_cast<uint32_t>(m.disp), 4);
+      return;
+    }
     case Amode::Kind::kBase:
     case Amode::Kind::kBaseIndex: {
       const unsigned base = Enc(m.base);

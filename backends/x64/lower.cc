@@ -251,6 +251,7 @@ class Lowerer final : public backend::LowerRules {
 
   // Result of `i` = base + index << scale + disp with one lea at the result's width (32-bit lea
   // truncates the address to 32 bits and zero-extends, exactly i32 addition).
+  // An invalid `base` gives `lea disp(, index, 2^scale)` (no base register).
   void EmitLea(ir::Inst i, ir::Value base, ir::Value index, uint8_t scale_log2, int32_t disp) {
     MInst m;
     m.op = MOp::kLea;
@@ -258,10 +259,12 @@ class Lowerer final : public backend::LowerRules {
     m.disp = disp;
     m.scale_log2 = scale_log2;
     ops_.clear();
-    m.base_op = 0;
-    ops_.push_back(Operand::Use(Use(base)));
+    if (base.valid()) {
+      m.base_op = static_cast<int8_t>(ops_.size());
+      ops_.push_back(Operand::Use(Use(base)));
+    }
     if (index.valid()) {
-      m.index_op = 1;
+      m.index_op = static_cast<int8_t>(ops_.size());
       ops_.push_back(Operand::Use(Use(index)));
     }
     ops_.push_back(Operand::Def(Result(i)));
@@ -335,9 +338,10 @@ class Lowerer final : public backend::LowerRules {
   // `lea (other, x, 2^k)` (invalid when none: the shift emits its own instruction).
   ir::Value LeaShiftOperand(ir::Inst add) const;
   // The iadd of two non-constants that iadd_imm `user` folds into one three-address
-  // `lea imm(a, b), d` (or `lea imm(a, x, 2^k), d` with the add's LeaShiftOperand): the iadd is
-  // used only there, in the same block, and `user` itself is not folded elsewhere (a
-  // read-modify-write store, a heap offset). Invalid when none.
+  // `lea imm(a, b), d` (or `lea imm(a, x, 2^k), d` with the add's LeaShiftOperand), or the
+  // shift by 1..3 it folds into `lea imm(, x, 2^k), d`: used only there, in the same block, and
+  // `user` itself is not folded elsewhere (a read-modify-write store, a heap offset). Invalid
+  // when none.
   ir::Inst LeaImmAdd(ir::Inst user) const;
   // With BMI1, the `bnot y` operand of band `user` that folds into `andn` (d = ~y & other), or
   // an invalid value.
@@ -868,7 +872,11 @@ ir::Inst Lowerer::LeaImmAdd(ir::Inst user) const {
     return ir::Inst();
   const ir::Inst add = DefInstId(d.args[0]);
   const ir::InstData& a = dfg_[add];
-  if (a.opcode != Opcode::kIadd || IsConst(a.args[0]) || IsConst(a.args[1])) return ir::Inst();
+  ir::Value x;
+  int64_t amount;
+  const bool scaled = ShlByConst(add, &x, &amount) && amount >= 1 && amount <= 3;
+  if (!scaled && (a.opcode != Opcode::kIadd || IsConst(a.args[0]) || IsConst(a.args[1])))
+    return ir::Inst();
   if (RmwStoreOf(user, /*as_load=*/false).valid() || OffsetFoldingAccess(user).valid())
     return ir::Inst();
   return add;
@@ -996,7 +1004,7 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       // Folded into its add's lea, or with that add into the addressing modes of its users.
       const ir::Inst add = ctx_.SoleUser(dfg_.FirstResult(i));
       if (add.valid() && dfg_[add].opcode == Opcode::kIaddImm)
-        return OffsetFoldingAccess(i).valid();
+        return OffsetFoldingAccess(i).valid() || LeaImmAdd(add) == i;
       if (!add.valid() || dfg_[add].opcode != Opcode::kIadd) return false;
       const ir::Inst add_user = ctx_.SoleUser(dfg_.FirstResult(add));
       if (!IsSunk(add) || (add_user.valid() && LeaImmAdd(add_user) == add))
@@ -1841,12 +1849,15 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   }
   if (have_imm && ImmOperand(imm, m.size, &imm32)) {
     if (const ir::Inst add = LeaImmAdd(i); add.valid()) {
-      // (a + b) + imm or (a + x << k) + imm: one `lea imm(a, b|x, 1|2^k), d`.
+      // (a + b) + imm, (a + x << k) + imm or (x << k) + imm: one `lea imm(a, b|x, 1|2^k), d`.
       const ir::InstData& a = dfg_[add];
       const ir::Value shifted = LeaShiftOperand(add);
-      if (shifted.valid()) {
-        ir::Value x;
-        int64_t amount = 0;
+      ir::Value x;
+      int64_t amount = 0;
+      if (a.opcode != Opcode::kIadd) {
+        ShlByConst(add, &x, &amount);
+        EmitLea(i, ir::Value(), x, static_cast<uint8_t>(amount), imm32);
+      } else if (shifted.valid()) {
         ShlByConst(DefInstId(shifted), &x, &amount);
         const ir::Value other = shifted == a.args[1] ? a.args[0] : a.args[1];
         EmitLea(i, other, x, static_cast<uint8_t>(amount), imm32);

@@ -159,6 +159,15 @@ std::string FormatAmode(const Amode& m, const LabelNamer& namer) {
   switch (m.kind) {
     case Amode::Kind::kRipLabel:
       return LabelName(m.label, namer) + "(%rip)";
+    case Amode::Kind::kIndex: {
+      std::string s = m.disp != 0 ? FormatNumber(m.disp) : "";
+      s += "(,";
+      s += GprName(m.index, OpSize::k64);
+      s += ",";
+      s += static_cast<char>('0' + m.scale());
+      s += ")";
+      return s;
+    }
     case Amode::Kind::kBase:
     case Amode::Kind::kBaseIndex: {
       std::string s = m.disp != 0 ? FormatNumber(m.disp) : "";

@@ -1,4 +1,4 @@
-;; Concept: a Wasm heap index `(x << k) + c` whose 32-bit arithmetic provably cannot wrap (x bounded by a mask, a narrow load, a right shift, or/xor of bounded values; x zero-extended) folds into the access as `c+offset(heap, x, 2^k)`; when the bound is unknown or too large the shift and add stay (32-bit wrap-around must be kept).
+;; Concept: a Wasm heap index `(x << k) + c` whose 32-bit arithmetic provably cannot wrap (x bounded by a mask, a narrow load, a right shift, or/xor of bounded values; x zero-extended) folds into the access as `c+offset(heap, x, 2^k)`; when the bound is unknown or too large the offset is computed on its own at 32 bits (one `leal c(, x, 2^k)`, which wraps like i32 arithmetic) and only then added to the heap base.
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (memory 1)
@@ -44,15 +44,13 @@
 ;; CHECK-NEXT: 7: movzbl 0x3e8(%rax, %rsi), %eax
 ;; CHECK-NEXT: f: retq
 ;; CHECK-LABEL: function %unbounded:
-;; CHECK-NEXT: 0: shll $2, %esi
-;; CHECK-NEXT: 3: addl $0xf60, %esi
-;; CHECK-NEXT: 9: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: d: movl (%rax, %rsi), %eax
-;; CHECK-NEXT: 10: retq
+;; CHECK-NEXT: 0: leal 0xf60(, %rsi, 4), %eax
+;; CHECK-NEXT: 7: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: b: movl (%rcx, %rax), %eax
+;; CHECK-NEXT: e: retq
 ;; CHECK-LABEL: function %bound_too_large:
 ;; CHECK-NEXT: 0: andl $0x3fffffff, %esi
-;; CHECK-NEXT: 6: shll $2, %esi
-;; CHECK-NEXT: 9: addl $0x10, %esi
-;; CHECK-NEXT: c: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 10: movl (%rax, %rsi), %eax
-;; CHECK-NEXT: 13: retq
+;; CHECK-NEXT: 6: leal 0x10(, %rsi, 4), %eax
+;; CHECK-NEXT: d: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 11: movl (%rcx, %rax), %eax
+;; CHECK-NEXT: 14: retq

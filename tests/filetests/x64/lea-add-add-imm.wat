@@ -1,4 +1,4 @@
-;; Concept: an immediate added to a single-use add of two registers (or of a register and a register shifted by 1-3) is one three-address lea with a displacement; when the inner add has another use it is computed once and the immediate add stays separate.
+;; Concept: an immediate added to a single-use add of two registers (or of a register and a register shifted by 1-3), or to a single-use shift by 1-3, is one three-address lea with a displacement (`lea imm(, x, 4)` has no base); when the inner add has another use, or the shift is by more than 3 (no such scale), the immediate add stays separate.
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (func $add_add_imm (param i32 i32) (result i32)
@@ -7,6 +7,12 @@
     local.get 0 local.get 1 i32.const 2 i32.shl i32.add i32.const -8 i32.add)
   (func $add_shift_imm64 (param i64 i64) (result i64)
     local.get 0 local.get 1 i64.const 3 i64.shl i64.add i64.const 40 i64.add)
+  (func $shift_imm (param i32) (result i32)
+    local.get 0 i32.const 2 i32.shl i32.const 4752 i32.add)
+  (func $shift_imm64 (param i64) (result i64)
+    local.get 0 i64.const 3 i64.shl i64.const -16 i64.add)
+  (func $shift_by_4_imm (param i32) (result i32)
+    local.get 0 i32.const 4 i32.shl i32.const 16 i32.add)
   (func $inner_add_used_twice (param i32 i32) (result i32)
     (local i32)
     local.get 0 local.get 1 i32.add local.tee 2 i32.const 12 i32.add local.get 2 i32.mul))
@@ -21,6 +27,17 @@
 ;; CHECK-LABEL: function %add_shift_imm64:
 ;; CHECK-NEXT: 0: leaq 0x28(%rsi, %rdx, 8), %rax
 ;; CHECK-NEXT: 5: retq
+;; CHECK-LABEL: function %shift_imm:
+;; CHECK-NEXT: 0: leal 0x1290(, %rsi, 4), %eax
+;; CHECK-NEXT: 7: retq
+;; CHECK-LABEL: function %shift_imm64:
+;; CHECK-NEXT: 0: leaq -0x10(, %rsi, 8), %rax
+;; CHECK-NEXT: 8: retq
+;; CHECK-LABEL: function %shift_by_4_imm:
+;; CHECK-NEXT: 0: shll $4, %esi
+;; CHECK-NEXT: 3: addl $0x10, %esi
+;; CHECK-NEXT: 6: movq %rsi, %rax
+;; CHECK-NEXT: 9: retq
 ;; CHECK-LABEL: function %inner_add_used_twice:
 ;; CHECK-NEXT: 0: addl %edx, %esi
 ;; CHECK-NEXT: 2: leal 0xc(%rsi), %eax

@@ -523,6 +523,11 @@ const std::vector<Amode>& AllAmodes() {
     for (Gpr b : {Gpr::kRsp, Gpr::kRbp, Gpr::kR12, Gpr::kR13}) {
       for (int scale : {1, 2, 4, 8}) v.push_back(Amode::BaseIndex(b, Gpr::kR12, scale, 0));
     }
+    // No base: every index (r12 and r13 included), scales and displacements rotating.
+    for (int i = 0; i < 16; ++i) {
+      if (i == Enc(Gpr::kRsp)) continue;
+      v.push_back(Amode::Index(G(i), 1 << (i % 4), kDisps[i % std::size(kDisps)]));
+    }
     for (uint32_t l = 0; l < kNumTestLabels; ++l) v.push_back(Amode::RipLabel(Label(l)));
     return v;
   }();

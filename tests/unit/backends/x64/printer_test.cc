@@ -18,6 +18,8 @@ TEST(X64Printer, Conventions) {
       "movl -8(%r13,%r12,1), %r9d");
   EXPECT_EQ(PrintAtt(Inst::MovRM(OpSize::k64, Gpr::kRax, Amode::Base(Gpr::kRbp))),
             "movq (%rbp), %rax");
+  EXPECT_EQ(PrintAtt(Inst::Lea(OpSize::k32, Gpr::kR10, Amode::Index(Gpr::kRbx, 4, 0x1290))),
+            "leal 0x1290(,%rbx,4), %r10d");
   EXPECT_EQ(PrintAtt(Inst::AluRI(AluOp::kAdd, OpSize::k8, Gpr::kRsi, 255)), "addb $-1, %sil");
   EXPECT_EQ(PrintAtt(Inst::AluRI(AluOp::kAnd, OpSize::k32, Gpr::kRcx, 0xffff0000)),
             "andl $-0x10000, %ecx");
