@@ -772,12 +772,18 @@ void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
   // r10 and r11 are the instruction's clobbers (lowering declares them), so nothing live into a
   // successor is there; the index (which may be in either) is read first.
   constexpr Gpr t = kBrTableTmp[0], t2 = kBrTableTmp[1];
-  Put(Inst::MovRR(OpSize::k32, t, G(i, Slots(i).value)));  // zero-extended index
-  Put(Inst::AluRI(AluOp::kCmp, OpSize::k32, t, static_cast<int32_t>(n)));
+  // The index as a 64-bit register: itself when its upper half is known zero (m.wide_value)
+  // and the table base (t2) does not overwrite it, else a zero-extending copy into t.
+  Gpr index = G(i, Slots(i).value);
+  if (!m.wide_value || index == t2) {
+    Put(Inst::MovRR(OpSize::k32, t, index));
+    index = t;
+  }
+  Put(Inst::AluRI(AluOp::kCmp, OpSize::k32, index, static_cast<int32_t>(n)));
   JccLocal(CondCode::kAe, block_label_[table[n]]);
   MachLabel base = buf_.NewLabel();
   Put(Inst::Lea(OpSize::k64, t2, Rip(base)));
-  Put(Inst::Lea(OpSize::k64, t2, Amode::BaseIndex(t2, t, 4, 0)));
+  Put(Inst::Lea(OpSize::k64, t2, Amode::BaseIndex(t2, index, 4, 0)));
   Put(Inst::MovsxRM(OpSize::k32, OpSize::k64, t, Amode::Base(t2, 0)));
   Put(Inst::AluRR(AluOp::kAdd, OpSize::k64, t2, t));
   Put(Inst::JmpR(t2));

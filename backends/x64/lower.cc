@@ -1357,6 +1357,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
         m.target[1] = t.target[1];
       } else {
         m.op = MOp::kBrTable;
+        m.wide_value = ZeroExtendedI32(d.args[0]);
         ops_.push_back(Operand::Use(Use(d.args[0])));
         // Jump table: entries then default (ForEachDest gives default first).
         std::vector<uint32_t> table;

@@ -180,7 +180,8 @@ struct MInst {
                              // 8 bytes, else 4), a RIP-relative constant-pool operand
   bool native = false;       // kBitCount: the CPU has lzcnt / tzcnt / popcnt; kVec icmp: SSE4.2
                              // (pcmpgtq for i64x2 gt/lt/le/ge)
-  bool wide_value = false;   // kSelect: the selected values are 64-bit
+  bool wide_value = false;   // kSelect: the selected values are 64-bit; kBrTable: the index
+                             // register is already zero-extended (ZeroExtendedI32)
   uint8_t vec_uses = 0;      // kVec: register uses (a, b, c)
   uint8_t vec_xtmps = 0;     // kVec: early-def xmm temporaries after d
   bool vec_gtmp = false;     // kVec: an early-def GPR temporary after those
