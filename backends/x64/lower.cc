@@ -343,6 +343,11 @@ class Lowerer final : public backend::LowerRules {
   // `user` itself is not folded elsewhere (a read-modify-write store, a heap offset). Invalid
   // when none.
   ir::Inst LeaImmAdd(ir::Inst user) const;
+  // Whether `v` is still live after its use by `user`, as far as the lowering can tell without
+  // liveness: it has other uses, or it is defined in another block (a loop-invariant operand
+  // used once inside a loop is live around the loop; a two-address op reusing its register
+  // would need a copy every iteration).
+  bool LivesOn(ir::Value v, ir::Inst user) const;
   // With BMI1, the `bnot y` operand of band `user` that folds into `andn` (d = ~y & other), or
   // an invalid value.
   ir::Value AndnOperand(ir::Inst user) const;
@@ -880,6 +885,16 @@ ir::Inst Lowerer::LeaImmAdd(ir::Inst user) const {
   if (RmwStoreOf(user, /*as_load=*/false).valid() || OffsetFoldingAccess(user).valid())
     return ir::Inst();
   return add;
+}
+
+bool Lowerer::LivesOn(ir::Value v, ir::Inst user) const {
+  v = Resolve(v);
+  if (ctx_.UseCount(v) > 1) return true;
+  const ir::ValueData& vd = dfg_.ValueInfo(v);
+  const ir::Block ub = ctx_.BlockOf(user);
+  if (vd.kind == ir::ValueKind::kParam) return vd.def != ub.index;
+  const ir::Inst def = DefInstId(v);
+  return !def.valid() || ctx_.BlockOf(def) != ub;
 }
 
 bool Lowerer::ZeroExtendedI32(ir::Value v) const {
@@ -1923,8 +1938,8 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     EmitSpan(m, ops_);
     return Status::Ok();
   }
-  if (op == Opcode::kIadd && ctx_.UseCount(d.args[0]) > 1) {
-    if (ctx_.UseCount(d.args[1]) > 1) {
+  if (op == Opcode::kIadd && LivesOn(d.args[0], i)) {
+    if (LivesOn(d.args[1], i)) {
       // Both operands live on: `lea (a, b), d`.
       EmitLea(i, d.args[0], d.args[1], 0, 0);
       return Status::Ok();
