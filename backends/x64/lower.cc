@@ -1882,7 +1882,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
       }
       return Status::Ok();
     }
-    if (is_add && ctx_.UseCount(d.args[0]) > 1) {
+    if (is_add && LivesOn(d.args[0], i)) {
       // The operand lives on: `lea imm(a), d` instead of a copy and an add. At 32 bits lea
       // wraps and zero-extends like addl.
       EmitLea(i, d.args[0], ir::Value(), 0, imm32);
