@@ -2,6 +2,8 @@
 #include "regalloc/allocator.h"
 
 #include <chrono>
+#include <optional>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "regalloc/backtrack.h"
@@ -108,10 +110,45 @@ Expected<Output> AllocateImpl(const Function& f, Function* commute, const Machin
 
 }  // namespace
 
+namespace {
+
+// Union-find over vregs joined by block parameters: a parameter and each of its branch arguments
+// are one group (the allocators coalesce them: backtrack merges their bundles, linear hints the
+// argument towards the parameter's register). Path halving; groups are small.
+class ParamGroups {
+ public:
+  explicit ParamGroups(const Function& f) {
+    for (uint32_t p = 0; p < f.num_blocks(); ++p)
+      for (const SuccEdge& e : f.Succs(Block(p))) {
+        const auto params = f.Params(e.block);
+        const auto args = f.Args(e);
+        for (size_t k = 0; k < params.size(); ++k) {
+          if (parent_.empty()) {
+            parent_.resize(f.num_vregs());
+            for (uint32_t v = 0; v < parent_.size(); ++v) parent_[v] = v;
+          }
+          const uint32_t a = Find(args[k].index), b = Find(params[k].index);
+          if (a != b) parent_[a] = b;
+        }
+      }
+  }
+  bool Same(VReg a, VReg b) { return !parent_.empty() && Find(a.index) == Find(b.index); }
+
+ private:
+  uint32_t Find(uint32_t v) {
+    while (parent_[v] != v) v = parent_[v] = parent_[parent_[v]];
+    return v;
+  }
+  std::vector<uint32_t> parent_;  // empty: the function has no block parameters
+};
+
+}  // namespace
+
 void ChooseCommutedReuse(Function* f, const Liveness& live) {
   const uint32_t nv = f->num_vregs();
   std::vector<uint32_t> stamp, last_use, live_out;  // sized on the first candidate block
   uint32_t epoch = 0;
+  std::optional<ParamGroups> groups;  // built on the first def whose inputs both die
   for (uint32_t b = 0; b < f->num_blocks(); ++b) {
     const BlockData& bd = f->blocks[b];
     bool any = false;
@@ -146,8 +183,18 @@ void ChooseCommutedReuse(Function* f, const Liveness& live) {
         for (uint32_t j = 0; j < n; ++j)
           partner_reused |= j != k && f->operands[base + j].constraint == Constraint::kReuse &&
                             f->operands[base + j].reuse_index == d.commutes_with;
-        if (kept != other && !partner_reused && !dies_at(kept, i) && dies_at(other, i))
-          std::swap(d.reuse_index, d.commutes_with);
+        if (kept == other || partner_reused || !dies_at(other, i)) continue;
+        bool swap = !dies_at(kept, i);
+        if (!swap) {
+          // Both inputs die: reuse the one joined with the def through block parameters (a
+          // loop-carried accumulator whose back-edge argument is the def). The def then shares
+          // the accumulator's register and the back edge needs no move; reusing the other input
+          // (say a call's result in rax) would leave the def in that register and copy it into
+          // the parameter's on every iteration.
+          if (!groups) groups.emplace(*f);
+          swap = groups->Same(d.vreg, other) && !groups->Same(d.vreg, kept);
+        }
+        if (swap) std::swap(d.reuse_index, d.commutes_with);
       }
     }
   }
