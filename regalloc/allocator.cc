@@ -112,34 +112,29 @@ Expected<Output> AllocateImpl(const Function& f, Function* commute, const Machin
 
 namespace {
 
-// Union-find over vregs joined by block parameters: a parameter and each of its branch arguments
-// are one group (the allocators coalesce them: backtrack merges their bundles, linear hints the
-// argument towards the parameter's register). Path halving; groups are small.
-class ParamGroups {
+// The block parameter each vreg is passed to as a branch argument (the first one, if several):
+// the allocators coalesce an argument with its parameter (backtrack merges their bundles, linear
+// hints the argument towards the parameter's register).
+class ParamOf {
  public:
-  explicit ParamGroups(const Function& f) {
+  explicit ParamOf(const Function& f) {
     for (uint32_t p = 0; p < f.num_blocks(); ++p)
       for (const SuccEdge& e : f.Succs(Block(p))) {
         const auto params = f.Params(e.block);
         const auto args = f.Args(e);
         for (size_t k = 0; k < params.size(); ++k) {
-          if (parent_.empty()) {
-            parent_.resize(f.num_vregs());
-            for (uint32_t v = 0; v < parent_.size(); ++v) parent_[v] = v;
-          }
-          const uint32_t a = Find(args[k].index), b = Find(params[k].index);
-          if (a != b) parent_[a] = b;
+          if (param_.empty()) param_.assign(f.num_vregs(), UINT32_MAX);
+          if (param_[args[k].index] == UINT32_MAX) param_[args[k].index] = params[k].index;
         }
       }
   }
-  bool Same(VReg a, VReg b) { return !parent_.empty() && Find(a.index) == Find(b.index); }
+  // True if `arg` is passed to parameter `param` on some edge (the first one it is passed to).
+  bool PassedTo(VReg arg, VReg param) const {
+    return !param_.empty() && param_[arg.index] == param.index;
+  }
 
  private:
-  uint32_t Find(uint32_t v) {
-    while (parent_[v] != v) v = parent_[v] = parent_[parent_[v]];
-    return v;
-  }
-  std::vector<uint32_t> parent_;  // empty: the function has no block parameters
+  std::vector<uint32_t> param_;  // empty: the function has no block parameters
 };
 
 }  // namespace
@@ -148,7 +143,7 @@ void ChooseCommutedReuse(Function* f, const Liveness& live) {
   const uint32_t nv = f->num_vregs();
   std::vector<uint32_t> stamp, last_use, live_out;  // sized on the first candidate block
   uint32_t epoch = 0;
-  std::optional<ParamGroups> groups;  // built on the first def whose inputs both die
+  std::optional<ParamOf> param_of;  // built on the first def whose inputs both die
   for (uint32_t b = 0; b < f->num_blocks(); ++b) {
     const BlockData& bd = f->blocks[b];
     bool any = false;
@@ -186,13 +181,13 @@ void ChooseCommutedReuse(Function* f, const Liveness& live) {
         if (kept == other || partner_reused || !dies_at(other, i)) continue;
         bool swap = !dies_at(kept, i);
         if (!swap) {
-          // Both inputs die: reuse the one joined with the def through block parameters (a
-          // loop-carried accumulator whose back-edge argument is the def). The def then shares
+          // Both inputs die: reuse the block parameter the def is passed to (a loop-carried
+          // accumulator whose back-edge argument is the def). The def then shares
           // the accumulator's register and the back edge needs no move; reusing the other input
           // (say a call's result in rax) would leave the def in that register and copy it into
           // the parameter's on every iteration.
-          if (!groups) groups.emplace(*f);
-          swap = groups->Same(d.vreg, other) && !groups->Same(d.vreg, kept);
+          if (!param_of) param_of.emplace(*f);
+          swap = param_of->PassedTo(d.vreg, other);
         }
         if (swap) std::swap(d.reuse_index, d.commutes_with);
       }
