@@ -13,7 +13,7 @@ namespace egret::regalloc {
 template <class F>
 void BacktrackScratch::ForEachContainer(F&& f) {
   f(depth_), f(prev_shallower_), f(header_), f(parent_), f(block_of_inst_), f(next_call_);
-  f(live_mark_), f(used_mark_), f(cut_mark_), f(freq_);
+  f(live_mark_), f(used_mark_), f(cut_mark_), f(outer_header_start_), f(freq_);
   f(range_begin_), f(ranges_), f(use_begin_), f(uses_), f(def_inst_), f(cross_), f(op_flags_);
   f(hint_), f(reuse_pairs_);
   for (auto& v : res_) f(v);
@@ -112,6 +112,7 @@ void Backtrack::ComputeBlockInfo() {
   live_mark_.assign(nb, 0);
   used_mark_.assign(nb, 0);
   cut_mark_.assign(nb, 0);
+  outer_header_start_.assign(nb, kUnknown);
   if (f_.loop_header.size() == nb && f_.loop_parent.size() == nb) {
     for (uint32_t b = 0; b < nb; ++b) {
       header_[b] = f_.loop_header[b];
@@ -548,15 +549,25 @@ Status Backtrack::AllocateAll() {
 }
 
 // Registers to try for a bundle, hint first, then caller-saved, then callee-saved.
+// Written through a pointer into storage sized for the worst case, without a capacity check or
+// a branch per register (this runs once per placement).
 void Backtrack::Candidates(const Bundle& bu, std::vector<PReg>* out) const {
-  out->clear();
   const int c = static_cast<int>(bu.cls);
-  if (bu.hint.valid() && bu.hint.cls() == bu.cls && allocatable_.Contains(bu.hint))
-    out->push_back(bu.hint);
-  for (PReg r : env_.preferred[c])
-    if (r != bu.hint) out->push_back(r);
-  for (PReg r : env_.non_preferred[c])
-    if (r != bu.hint) out->push_back(r);
+  const auto& pre = env_.preferred[c];
+  const auto& non = env_.non_preferred[c];
+  out->resize(pre.size() + non.size() + 1);
+  PReg* p = out->data();
+  const PReg hint = bu.hint;
+  if (hint.valid() && hint.cls() == bu.cls && allocatable_.Contains(hint)) *p++ = hint;
+  for (PReg r : pre) {
+    *p = r;
+    p += r != hint;
+  }
+  for (PReg r : non) {
+    *p = r;
+    p += r != hint;
+  }
+  out->resize(static_cast<size_t>(p - out->data()));
 }
 
 // Sets or clears the bits of points [a, b) of register r in half `half` (0: reservations,
@@ -675,14 +686,18 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
 void Backtrack::BuildSpans(const Bundle& bu) {
   spans_.clear();
   const auto rs = Ranges(bu);
-  for (uint32_t k = 0; k < rs.size(); ++k) {
-    if (!spans_.empty() && spans_.back().to == rs[k].from) {
-      spans_.back().to = rs[k].to;
-      spans_.back().last = k + 1;
+  if (rs.empty()) return;
+  Span cur{rs[0].from, rs[0].to, 0, 1};  // the open span, kept out of memory
+  for (uint32_t k = 1; k < rs.size(); ++k) {
+    if (rs[k].from == cur.to) {
+      cur.to = rs[k].to;
+      cur.last = k + 1;
     } else {
-      spans_.push_back({rs[k].from, rs[k].to, k, k + 1});
+      spans_.push_back(cur);
+      cur = {rs[k].from, rs[k].to, k, k + 1};
     }
   }
+  spans_.push_back(cur);
 }
 
 // Index of the first reservation of r starting at or after point p.
@@ -979,42 +994,63 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
 // loop whose header lies before g, the split would leave the header on one side and the rest of
 // the loop on the other, and the value would move on the loop's back edge (every iteration).
 // If the bundle is unused in that loop (or in loops around it), the loop is cut out instead.
+//
+// The ranges from g on are found by binary search; whether a block's loop chain has a header
+// before g is one comparison with the block's earliest header start (OuterHeaderStart).
 bool Backtrack::CutLoopAcross(uint32_t b, uint32_t g) {
-  for (const Range& r : Ranges(bundles_[b])) {
-    if (r.from < g) continue;
-    const uint32_t x = block_of_inst_[r.from / 4];
-    bool crossed = false;
-    uint32_t h = header_[x];
-    for (uint32_t steps = 0; h != kNone && steps < 256 && !crossed; ++steps, h = parent_[h])
-      crossed = 4 * f_.blocks[h].inst_begin < g;
-    if (crossed) return CutLoop(b, x);
+  const auto rs = Ranges(bundles_[b]);
+  const auto first =
+      std::partition_point(rs.begin(), rs.end(), [g](const Range& r) { return r.from < g; });
+  for (auto it = first; it != rs.end(); ++it) {
+    const uint32_t x = block_of_inst_[it->from / 4];
+    if (header_[x] != kNone && OuterHeaderStart(x) < g) return CutLoop(b, x);
   }
   return false;
 }
 
+// The smallest start point of a header on block x's loop chain (header_, then parent_, at most
+// 256 steps, as CutLoopAcross's walk went), computed on first use and cached per block.
+uint32_t Backtrack::OuterHeaderStart(uint32_t x) {
+  uint32_t& cached = outer_header_start_[x];
+  if (cached != kUnknown) return cached;
+  uint32_t lo = kNone;
+  uint32_t h = header_[x];
+  for (uint32_t steps = 0; h != kNone && steps < 256; ++steps, h = parent_[h])
+    lo = std::min(lo, 4 * f_.blocks[h].inst_begin);
+  cached = lo;
+  return lo;
+}
+
 // Replaces bundle b by its parts before and after gap g; returns their ids (kNone if empty).
+//
+// The ranges are sorted and disjoint, so their ends are sorted too: the first range ending after
+// g (found by binary search) is the only one g may cut; the parts are two block copies.
 std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
   Bundle old = bundles_[b];
   bundles_[b].dead = true;
+  const uint32_t cut = static_cast<uint32_t>(
+      std::partition_point(arena_.begin() + old.begin, arena_.begin() + old.end,
+                           [g](const Range& r) { return r.to <= g; }) -
+      arena_.begin());
+  // Before g: ranges [old.begin, cut), plus range `cut` clipped to end at g if it starts before.
+  // After g: ranges [cut, old.end), the first clipped to start at g.
+  const bool straddles = cut < old.end && arena_[cut].from < g;
   auto make = [&](bool before) {
     Bundle nb;
     nb.cls = old.cls;
     nb.hint = old.hint;
     nb.gen = static_cast<uint8_t>(old.gen + 1);
     nb.begin = static_cast<uint32_t>(arena_.size());
-    for (uint32_t k = old.begin; k < old.end; ++k) {
-      Range r = arena_[k];
-      if (before) {
-        if (r.from >= g) break;
-        r.to = std::min(r.to, g);
-      } else {
-        if (r.to <= g) continue;
-        r.from = std::max(r.from, g);
-      }
-      arena_.push_back(r);
-    }
+    const uint32_t lo = before ? old.begin : cut;
+    const uint32_t hi = before ? cut + (straddles ? 1 : 0) : old.end;
+    if (lo == hi) return kNone;
+    arena_.resize(arena_.size() + (hi - lo));  // may move the arena: index only after it
+    std::copy(arena_.begin() + lo, arena_.begin() + hi, arena_.begin() + nb.begin);
+    if (before)
+      arena_.back().to = std::min(arena_.back().to, g);
+    else
+      arena_[nb.begin].from = std::max(arena_[nb.begin].from, g);
     nb.end = static_cast<uint32_t>(arena_.size());
-    if (nb.end == nb.begin) return kNone;
     bundles_.push_back(nb);
     const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
     Weigh(id);

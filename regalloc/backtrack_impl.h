@@ -74,6 +74,9 @@ struct BacktrackScratch {
   // Per block, for CutLoop: the stamp of the last call that found the bundle live into it at
   // its start, used in the loop it heads, or cutting that loop out.
   std::vector<uint32_t> live_mark_, used_mark_, cut_mark_;
+  // Per block, for CutLoopAcross: the earliest start point of a header on its loop chain, or
+  // kNone; Backtrack::kUnknown until first asked (OuterHeaderStart).
+  std::vector<uint32_t> outer_header_start_;
   std::vector<float> freq_;
 
   // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
@@ -147,6 +150,7 @@ class Backtrack : private BacktrackScratch {
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr uint32_t kUnknown = UINT32_MAX - 1;  // a cache entry not yet computed
   static constexpr float kInfWeight = 1e30f;
   static constexpr uint8_t kMaxSplits = 8;     // then the bundle's operands get minimal bundles
   static constexpr uint32_t kMergeCap = 512;   // ranges in a bundle merged from copies
@@ -194,6 +198,7 @@ class Backtrack : private BacktrackScratch {
   uint32_t ColdestGap(uint32_t lo, uint32_t hi) const;
   bool CutLoop(uint32_t b, uint32_t at);
   bool CutLoopAcross(uint32_t b, uint32_t g);
+  uint32_t OuterHeaderStart(uint32_t block);
   std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g);
   void RequiringUses(const Bundle& bu, std::vector<Range>* out) const;
   Status Split(uint32_t b);
