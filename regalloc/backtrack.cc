@@ -22,6 +22,7 @@ void BacktrackScratch::ForEachContainer(F&& f) {
   for (auto& v : occ_) f(v);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
   f(cands_), f(first_conflict_range_);
+  for (auto& v : cands_base_) f(v);
   for (auto& v : busy_) f(v);
   f(evict_list_), f(req_), f(piece_begin_), f(pieces_), f(def_loc_), f(needs_slot_), f(remat_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_raw_), f(tmp_merged_), f(spans_);
@@ -56,6 +57,9 @@ Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& l
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (PReg r : env_.preferred[c]) allocatable_.Add(r);
     for (PReg r : env_.non_preferred[c]) allocatable_.Add(r);
+    cands_base_[c].assign(env_.preferred[c].begin(), env_.preferred[c].end());
+    cands_base_[c].insert(cands_base_[c].end(), env_.non_preferred[c].begin(),
+                          env_.non_preferred[c].end());
   }
 }
 
@@ -461,10 +465,13 @@ void Backtrack::Weigh(uint32_t b) {
   uint32_t size = 0;
   bool req = false, remat = true;
   UseCursor cur;
+  const UseRec* e = nullptr;  // end of cur.vreg's uses
   for (const Range& r : Ranges(bu)) {
     size += r.to - r.from;
-    remat &= f_.vregs[r.vreg].remat;
-    const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+    if (r.vreg != cur.vreg) {  // a bundle's ranges mostly come in runs of one vreg
+      remat &= f_.vregs[r.vreg].remat;
+      e = uses_.data() + use_begin_[r.vreg + 1];
+    }
     const UseRec* it = UsesFrom(r, &cur);
     for (; it < e && it->from < r.to; ++it) {
       w += it->requiring ? it->freq : 0.5f * it->freq;
@@ -549,25 +556,19 @@ Status Backtrack::AllocateAll() {
 }
 
 // Registers to try for a bundle, hint first, then caller-saved, then callee-saved.
-// Written through a pointer into storage sized for the worst case, without a capacity check or
-// a branch per register (this runs once per placement).
+// cands_base_[class] is that list without a hint, built once per run.
 void Backtrack::Candidates(const Bundle& bu, std::vector<PReg>* out) const {
-  const int c = static_cast<int>(bu.cls);
-  const auto& pre = env_.preferred[c];
-  const auto& non = env_.non_preferred[c];
-  out->resize(pre.size() + non.size() + 1);
-  PReg* p = out->data();
+  const auto& base = cands_base_[static_cast<int>(bu.cls)];
   const PReg hint = bu.hint;
-  if (hint.valid() && hint.cls() == bu.cls && allocatable_.Contains(hint)) *p++ = hint;
-  for (PReg r : pre) {
-    *p = r;
-    p += r != hint;
+  if (!(hint.valid() && hint.cls() == bu.cls && allocatable_.Contains(hint))) {
+    // Not a candidate of this class, so the list holds no register equal to it.
+    out->assign(base.begin(), base.end());
+    return;
   }
-  for (PReg r : non) {
-    *p = r;
-    p += r != hint;
-  }
-  out->resize(static_cast<size_t>(p - out->data()));
+  out->clear();
+  out->push_back(hint);
+  for (PReg r : base)
+    if (r != hint) out->push_back(r);
 }
 
 // Sets or clears the bits of points [a, b) of register r in half `half` (0: reservations,
@@ -1021,6 +1022,13 @@ uint32_t Backtrack::OuterHeaderStart(uint32_t x) {
   return lo;
 }
 
+// Room for n more ranges in the arena, growing it geometrically (an exact reserve per split would
+// reallocate on every split).
+void Backtrack::ReserveArena(size_t n) {
+  if (arena_.capacity() - arena_.size() < n)
+    arena_.reserve(std::max(arena_.size() + n, 2 * arena_.capacity()));
+}
+
 // Replaces bundle b by its parts before and after gap g; returns their ids (kNone if empty).
 //
 // The ranges are sorted and disjoint, so their ends are sorted too: the first range ending after
@@ -1044,8 +1052,9 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
     const uint32_t lo = before ? old.begin : cut;
     const uint32_t hi = before ? cut + (straddles ? 1 : 0) : old.end;
     if (lo == hi) return kNone;
-    arena_.resize(arena_.size() + (hi - lo));  // may move the arena: index only after it
-    std::copy(arena_.begin() + lo, arena_.begin() + hi, arena_.begin() + nb.begin);
+    ReserveArena(hi - lo);  // the copy below then never moves the arena under its source
+    const Range* src = arena_.data();
+    for (uint32_t k = lo; k < hi; ++k) arena_.push_back(src[k]);
     if (before)
       arena_.back().to = std::min(arena_.back().to, g);
     else

@@ -106,6 +106,8 @@ struct BacktrackScratch {
   };
   std::vector<SizeClass> classes_;  // 33 size classes
   std::vector<PReg> cands_;
+  // Per register class: preferred then non-preferred registers (Candidates without a hint).
+  std::vector<PReg> cands_base_[kNumRegClasses];
   // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
   std::vector<uint32_t> first_conflict_range_;
   // Per allocatable register, one bit per point, in pairs of words (reservations of any vreg,
@@ -200,6 +202,7 @@ class Backtrack : private BacktrackScratch {
   bool CutLoopAcross(uint32_t b, uint32_t g);
   uint32_t OuterHeaderStart(uint32_t block);
   std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g);
+  void ReserveArena(size_t n);
   void RequiringUses(const Bundle& bu, std::vector<Range>* out) const;
   Status Split(uint32_t b);
   Status SpillToMinimal(uint32_t b);
