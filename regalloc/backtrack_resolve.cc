@@ -380,6 +380,7 @@ Status Backtrack::Resolve() {
         moves.push_back({src, dst, cls});
         if (dst.is_reg() && needs_slot_[pv]) moves.push_back({src, slot_of(pv), cls});
       }
+      if (moves.empty()) continue;  // most edges: nothing to sort, sequentialize or emit
       EGRET_TRY(dedupe());
       seq.clear();
       resolver.Resolve(moves, edge_temps, &seq);

@@ -78,12 +78,14 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
   stamp.assign(nb, UINT32_MAX);
   work.clear();
   pairs.clear();
+  livein_begin_.assign(nb + 1, 0);  // counts per block first (at livein_begin_[b + 1])
   for (uint32_t v = 0; v < nv; ++v) {
     for (uint32_t k = begin[v]; k < begin[v + 1]; ++k) {
       const uint32_t ub = use_blocks[k];
       if (stamp[ub] == v) continue;
       stamp[ub] = v;
       pairs.emplace_back(ub, v);
+      ++livein_begin_[ub + 1];
       work.push_back(ub);
       while (!work.empty()) {
         const uint32_t x = work.back();
@@ -95,15 +97,14 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
           if (p.index == def_block_[v] || stamp[p.index] == v) continue;
           stamp[p.index] = v;
           pairs.emplace_back(p.index, v);
+          ++livein_begin_[p.index + 1];
           work.push_back(p.index);
         }
       }
     }
   }
-  livein_begin_.assign(nb + 1, 0);
-  for (const auto& [b, v] : pairs) ++livein_begin_[b + 1];
   for (uint32_t b = 0; b < nb; ++b) livein_begin_[b + 1] += livein_begin_[b];
-  livein_.assign(pairs.size(), VReg());
+  livein_.resize(pairs.size());
   fill.assign(livein_begin_.begin(), livein_begin_.end() - 1);
   for (const auto& [b, v] : pairs) livein_[fill[b]++] = VReg(v);
 
@@ -112,6 +113,13 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
   vstamp.assign(nv, UINT32_MAX);
   liveout_begin_.assign(nb + 1, 0);
   liveout_.clear();
+  {
+    size_t bound = 0;  // the sets' total size before removing duplicates: one allocation
+    for (uint32_t b = 0; b < nb; ++b)
+      for (const SuccEdge& e : f.Succs(Block(b)))
+        bound += LiveIn(e.block).size() + f.Args(e).size();
+    liveout_.reserve(bound);
+  }
   for (uint32_t b = 0; b < nb; ++b) {
     liveout_begin_[b] = static_cast<uint32_t>(liveout_.size());
     auto add = [&](VReg v) {
