@@ -25,6 +25,7 @@ void BacktrackScratch::ForEachContainer(F&& f) {
   for (auto& v : cands_base_) f(v);
   for (auto& v : busy_) f(v);
   f(evict_list_), f(req_), f(piece_begin_), f(pieces_), f(def_loc_), f(needs_slot_), f(remat_);
+  f(in_reg_begin_), f(in_reg_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_raw_), f(tmp_merged_), f(spans_);
   f(bundle_mask_);
 }
@@ -680,6 +681,35 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   }
 }
 
+// The index of bu's first range with a conflict in r, or kNone: the range of ForEachConflict's
+// first call, found without the interval set (the assigned half of the bitmap is exact, so a set
+// bit there is a conflict with an assigned bundle in that range). spans_ must hold bu's spans.
+uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r) const {
+  const auto& res = res_[r.index()];
+  const auto rs = Ranges(bu);
+  for (const Span& s : spans_) {
+    uint32_t k = s.first;
+    for (uint32_t p = s.from; k < s.last;) {
+      if (s.last - s.first > 1) {
+        p = FirstBusy(r, p, s.to);
+        if (p == UINT32_MAX) break;
+        while (rs[k].to <= p) ++k;
+      }
+      const Range& x = rs[k];
+      const uint32_t busy = Busy(r, x.from, x.to);
+      p = x.to;
+      ++k;
+      if (busy & 2) return k - 1;
+      if (busy & 1) {
+        auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+        for (; it != res.end() && it->from < x.to; ++it)
+          if (it->to > x.from && it->vreg != x.vreg) return k - 1;
+      }
+    }
+  }
+  return kNone;
+}
+
 // spans_ := the ranges of bu with touching neighbours joined (a range that starts where the
 // previous one ends, as a value live from one block into the next in layout order does). Conflict
 // queries and the per-register structures work on spans: a bundle live through many blocks has
@@ -787,7 +817,6 @@ Status Backtrack::Place(uint32_t b) {
   const float w = bundles_[b].weight;
   const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
   first_conflict_range_.clear();
-  const Range* range0 = Ranges(bundles_[b]).data();
   // Registers a call clobbers inside the bundle: a reservation of no vreg, so each is taken
   // (not free) and can never be the eviction choice (a reservation conflict costs more than
   // any eviction), whatever else conflicts. They are skipped without a scan; Split's
@@ -830,13 +859,9 @@ Status Backtrack::Place(uint32_t b) {
         return Status::Ok();
       }
     }
-    bool free = true;
-    ForEachConflict(bundles_[b], r, [&](const Range* x, uint32_t, float) {
-      first_conflict_range_.push_back(static_cast<uint32_t>(x - range0));
-      free = false;
-      return false;
-    });
-    if (free) {
+    const uint32_t first = FirstConflictRange(bundles_[b], r);
+    if (first != kNone) first_conflict_range_.push_back(first);
+    if (first == kNone) {
       Assign(b, r);
       return Status::Ok();
     }

@@ -129,6 +129,12 @@ struct BacktrackScratch {
   std::vector<Allocation> def_loc_;
   std::vector<uint8_t> needs_slot_;
   std::vector<uint8_t> remat_;  // per vreg: rematerialized instead of spilled (no slot)
+  struct InReg {                // a live-in of a block in a register at its start (edge moves)
+    uint32_t vreg;
+    Allocation loc;
+  };
+  std::vector<uint32_t> in_reg_begin_;  // per block: its first entry in in_reg_
+  std::vector<InReg> in_reg_;
 
   // Temporaries of BuildRanges and MergeBundles.
   std::vector<uint32_t> tmp_end_, tmp_pos_, tmp_live_, tmp_fill_;
@@ -189,6 +195,7 @@ class Backtrack : private BacktrackScratch {
   // false to stop. spans_ must hold bu's spans (BuildSpans).
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
+  uint32_t FirstConflictRange(const Bundle& bu, PReg r) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
