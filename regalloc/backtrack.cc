@@ -27,7 +27,7 @@ void BacktrackScratch::ForEachContainer(F&& f) {
   f(evict_list_), f(req_), f(piece_begin_), f(pieces_), f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_raw_), f(tmp_merged_), f(spans_);
-  f(bundle_mask_);
+  f(bundle_mask_), f(tmp_inside_);
 }
 
 void BacktrackScratch::Clear() {
@@ -989,8 +989,14 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     });
     return in;
   };
+  // Each range's side, decided once (a walk up its block's loop chain).
+  std::vector<uint8_t>& in_loop = tmp_inside_;
+  in_loop.resize(rs.size());
   size_t inside_count = 0;
-  for (const Range& r : rs) inside_count += inside(r);
+  for (size_t k = 0; k < rs.size(); ++k) {
+    in_loop[k] = inside(rs[k]) ? 1 : 0;
+    inside_count += in_loop[k];
+  }
   if (inside_count == 0 || inside_count == rs.size()) return false;
   const Bundle old = bundles_[b];
   uint32_t parts[2];
@@ -1000,10 +1006,10 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     nb.hint = old.hint;
     nb.gen = static_cast<uint8_t>(old.gen + 1);
     nb.begin = static_cast<uint32_t>(arena_.size());
-    for (uint32_t k = old.begin; k < old.end; ++k) {
-      const Range r = arena_[k];  // a copy: push_back may move the arena
-      if (inside(r) == (in == 1)) arena_.push_back(r);
-    }
+    ReserveArena(rs.size());  // may move the arena (rs dangles from here on): index it anew
+    const Range* src = arena_.data() + old.begin;
+    for (size_t k = 0; k < rs.size(); ++k)
+      if (in_loop[k] == in) arena_.push_back(src[k]);
     nb.end = static_cast<uint32_t>(arena_.size());
     bundles_.push_back(nb);
     parts[in] = static_cast<uint32_t>(bundles_.size() - 1);
@@ -1057,7 +1063,10 @@ void Backtrack::ReserveArena(size_t n) {
 // Replaces bundle b by its parts before and after gap g; returns their ids (kNone if empty).
 //
 // The ranges are sorted and disjoint, so their ends are sorted too: the first range ending after
-// g (found by binary search) is the only one g may cut; the parts are two block copies.
+// g (found by binary search) is the only one g may cut. The part before g is a copy; the part
+// after g keeps b's storage (b is dead from here on and nothing reads a dead bundle's ranges),
+// its first range clipped in place after the copy read it: a long bundle split near its start
+// again and again is not copied again and again.
 std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
   Bundle old = bundles_[b];
   bundles_[b].dead = true;
@@ -1074,17 +1083,20 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
     nb.hint = old.hint;
     nb.gen = static_cast<uint8_t>(old.gen + 1);
     nb.begin = static_cast<uint32_t>(arena_.size());
-    const uint32_t lo = before ? old.begin : cut;
-    const uint32_t hi = before ? cut + (straddles ? 1 : 0) : old.end;
-    if (lo == hi) return kNone;
-    ReserveArena(hi - lo);  // the copy below then never moves the arena under its source
-    const Range* src = arena_.data();
-    for (uint32_t k = lo; k < hi; ++k) arena_.push_back(src[k]);
-    if (before)
+    if (before) {
+      const uint32_t hi = cut + (straddles ? 1 : 0);
+      if (hi == old.begin) return kNone;
+      ReserveArena(hi - old.begin);  // the copy below then never moves the arena under its source
+      const Range* src = arena_.data();
+      for (uint32_t k = old.begin; k < hi; ++k) arena_.push_back(src[k]);
       arena_.back().to = std::min(arena_.back().to, g);
-    else
-      arena_[nb.begin].from = std::max(arena_[nb.begin].from, g);
-    nb.end = static_cast<uint32_t>(arena_.size());
+      nb.end = static_cast<uint32_t>(arena_.size());
+    } else {
+      if (cut == old.end) return kNone;
+      arena_[cut].from = std::max(arena_[cut].from, g);
+      nb.begin = cut;
+      nb.end = old.end;
+    }
     bundles_.push_back(nb);
     const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
     Weigh(id);

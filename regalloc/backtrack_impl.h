@@ -146,6 +146,7 @@ struct BacktrackScratch {
   };
   std::vector<Span> spans_;
   std::vector<uint64_t> bundle_mask_;  // Place(): the bundle's points, from its first word on
+  std::vector<uint8_t> tmp_inside_;    // CutLoop(): per range of the bundle, inside the loop
 };
 
 class Backtrack : private BacktrackScratch {
