@@ -651,6 +651,7 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
   const auto rs = Ranges(bu);
+  IntervalSet::Cursor cursor;  // the queries below start at increasing points
   for (const Span& s : spans_) {
     // The span's ranges touch, so every point of it lies in exactly one of them: jump from one
     // set bit to the range holding it, skipping the ranges with no bit set (no conflict there),
@@ -674,8 +675,9 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
             if (!f(&x, kNone, 0.0f)) return;
       }
       if (!(busy & 2)) continue;
-      if (!occ.ForEachOverlap(
-              x.from, x.to, [&](const IntervalSet::Entry& e) { return f(&x, e.bundle, e.weight); }))
+      if (!occ.ForEachOverlap(&cursor, x.from, x.to, [&](const IntervalSet::Entry& e) {
+            return f(&x, e.bundle, e.weight);
+          }))
         return;
     }
   }
