@@ -336,7 +336,12 @@ void Backtrack::BuildUses() {
     if (list.empty()) continue;
     if (!busy_[r].empty())
       for (const Res& x : list) MarkBusy(PReg::FromIndex(r), x.from, x.to, 0, true);
-    std::sort(list.begin(), list.end(), [](const Res& a, const Res& b) { return a.from < b.from; });
+    // Pushed in instruction order, so out of order only within an instruction (a call's clobbers
+    // before its fixed operands): an insertion sort moves each entry a step or two. Reservations
+    // with equal starts may end up in any order: every query depends on their starts only.
+    for (size_t k = 1; k < list.size(); ++k)
+      for (size_t j = k; j > 0 && list[j - 1].from > list[j].from; --j)
+        std::swap(list[j - 1], list[j]);
     auto& index = res_index_[r];
     index.resize(buckets);
     uint32_t k = 0;
