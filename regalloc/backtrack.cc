@@ -1149,13 +1149,16 @@ Status Backtrack::Split(uint32_t b) {
   }
   // Of the requiring uses (clipped to the ranges, as RequiringUses lists them): the first one's
   // instruction, and the instruction of the last one that ends by the gap before best_pt (the
-  // condition is monotone in the use's position, so a scan in order would stop there). One pass,
-  // without materializing and sorting the list.
+  // condition is monotone in the use's position, so a scan in order stops there). One pass,
+  // without materializing and sorting the list. The uses come in point order (the ranges are
+  // sorted and disjoint, each range's uses sorted and inside it), so the first requiring use is
+  // the first one met, and the scan ends at the first requiring use past the gap.
   const uint32_t hi_a = best_pt / 4 * 4;  // case A's last gap
   uint32_t first_from = UINT32_MAX;
   uint32_t last = kNone;  // instruction of the last requiring use that ends by the gap
   {
     UseCursor cur;
+    bool past = false;
     for (const Range& r : Ranges(bundles_[b])) {
       const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
       const UseRec* it = UsesFrom(r, &cur);
@@ -1163,8 +1166,13 @@ Status Backtrack::Split(uint32_t b) {
         if (!it->requiring) continue;
         const uint32_t from = std::max(it->from, r.from);
         first_from = std::min(first_from, from);
-        if (from / 4 * 4 + 4 <= hi_a && (last == kNone || from / 4 > last)) last = from / 4;
+        if (from / 4 * 4 + 4 > hi_a) {
+          past = true;
+          break;
+        }
+        if (last == kNone || from / 4 > last) last = from / 4;
       }
+      if (past) break;
       cur = {r.vreg, it};
     }
   }
