@@ -22,7 +22,9 @@
 #include <bit>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
+#include "ir/rpo.h"
 #include "ir/simd.h"
 #include "opt/const_fold.h"
 #include "opt/ir_edit.h"
@@ -720,7 +722,16 @@ class Simplifier {
 
 Status RunSimplify(ir::Function& f, AnalysisCache& analyses) {
   Simplifier s(f);
-  s.Run(analyses.DomTree().Rpo());
+  // Only the order is needed: the cached dominator tree's when there is one, else the same
+  // order computed alone (ir/rpo.h), which is cheaper than the tree.
+  if (analyses.Valid() & kDomTreeAnalysis) {
+    s.Run(analyses.DomTree().Rpo());
+    return Status::Ok();
+  }
+  thread_local std::vector<ir::Block> rpo;
+  thread_local ir::RpoScratch scratch;
+  ir::ComputeReversePostOrder(f, analyses.Cfg(), rpo, scratch);
+  s.Run(rpo);
   return Status::Ok();
 }
 
