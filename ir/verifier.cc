@@ -208,6 +208,10 @@ class Verifier {
 
   void CheckTerminatorPlace(Block b, Inst i, Inst last) {
     const bool term = IsTerminator(dfg_[i].opcode);
+    if ((i == last) == term) return;  // the common case, without the reporting code's frame
+    ReportTerminatorPlace(b, i, last, term);
+  }
+  [[gnu::noinline]] void ReportTerminatorPlace(Block b, Inst i, Inst last, bool term) {
     if (i == last && !term) {
       Fail(i, b, BlockName(b) + " does not end with a terminator");
     } else if (i != last && term) {
@@ -221,26 +225,15 @@ class Verifier {
   void CheckRefs(Block b, Inst i, Defined&& defined) {
     const InstData& d = dfg_[i];
     dfg_.ForEachOperand(i, [&](Value v) {
-      if (!dfg_.IsValidValue(v)) {
-        Fail(i, b, ValueName(v) + " is out of range");
-        return;
+      if (dfg_.IsValidValue(v)) {
+        const ValueData& vd = dfg_.ValueInfo(v);
+        if ((vd.kind == ValueKind::kResult && f_.layout.IsInstInserted(Inst(vd.def))) ||
+            (vd.kind == ValueKind::kParam && f_.layout.IsBlockInserted(Block(vd.def)))) {
+          defined(v, vd);
+          return;
+        }
       }
-      const ValueData& vd = dfg_.ValueInfo(v);
-      if (vd.kind == ValueKind::kAlias) {
-        Fail(i, b, ValueName(v) + " is an unresolved alias (FunctionBuilder::Finalize not run?)");
-      } else if (vd.kind == ValueKind::kNone) {
-        Fail(i, b, ValueName(v) + " is used but never defined");
-      } else if (vd.kind == ValueKind::kResult && !f_.layout.IsInstInserted(Inst(vd.def))) {
-        Fail(i, b,
-             ValueName(v) + " is defined by inst" + std::to_string(vd.def) +
-                 ", which is not in the layout");
-      } else if (vd.kind == ValueKind::kParam && !f_.layout.IsBlockInserted(Block(vd.def))) {
-        Fail(i, b,
-             ValueName(v) + " is a parameter of block" + std::to_string(vd.def) +
-                 ", which is not in the layout");
-      } else {
-        defined(v, vd);
-      }
+      ReportBadOperand(b, i, v);
     });
     dfg_.ForEachDest(i, [&](const BlockCall& bc) {
       if (!dfg_.IsValidBlock(bc.block) || !f_.layout.IsBlockInserted(bc.block))
@@ -273,6 +266,28 @@ class Verifier {
         break;
       default:
         break;
+    }
+  }
+
+  // Why operand v of i is not a placed definition (CheckRefs found it is not).
+  [[gnu::noinline]] void ReportBadOperand(Block b, Inst i, Value v) {
+    if (!dfg_.IsValidValue(v)) {
+      Fail(i, b, ValueName(v) + " is out of range");
+      return;
+    }
+    const ValueData& vd = dfg_.ValueInfo(v);
+    if (vd.kind == ValueKind::kAlias) {
+      Fail(i, b, ValueName(v) + " is an unresolved alias (FunctionBuilder::Finalize not run?)");
+    } else if (vd.kind == ValueKind::kNone) {
+      Fail(i, b, ValueName(v) + " is used but never defined");
+    } else if (vd.kind == ValueKind::kResult) {
+      Fail(i, b,
+           ValueName(v) + " is defined by inst" + std::to_string(vd.def) +
+               ", which is not in the layout");
+    } else {
+      Fail(i, b,
+           ValueName(v) + " is a parameter of block" + std::to_string(vd.def) +
+               ", which is not in the layout");
     }
   }
 
@@ -393,18 +408,21 @@ class Verifier {
     // Results against the typing rule (DataFlowGraph::ExpectedResultTypes, without building
     // the list).
     const ResultTyping typing = Info(dfg_[i].opcode).typing;
+    // The common cases are checked here; CheckResults reports.
+    const auto results = dfg_.InstResults(i);
     if (typing == ResultTyping::kNoResult) {
-      CheckResults(b, i, {});
+      if (!results.empty()) CheckResults(b, i, {});
     } else if (typing == ResultTyping::kCallResults) {
       const SigRef s = dfg_.CallSignature(i);
       if (dfg_.IsValidSigRef(s)) CheckResults(b, i, dfg_.signature(s).results);
     } else {
       const Type t = dfg_.SingleResultType(i);
-      if (t != Type::kInvalid) CheckResults(b, i, std::span<const Type>(&t, 1));
+      if (t != Type::kInvalid && !(results.size() == 1 && T(results[0]) == t))
+        CheckResults(b, i, std::span<const Type>(&t, 1));
     }
   }
 
-  void CheckResults(Block b, Inst i, std::span<const Type> want) {
+  [[gnu::noinline]] void CheckResults(Block b, Inst i, std::span<const Type> want) {
     auto results = dfg_.InstResults(i);
     if (results.size() != want.size()) {
       Fail(i, b,
