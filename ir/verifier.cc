@@ -437,16 +437,19 @@ class Verifier {
                  ", expected " + TypeStr(want[k]));
   }
 
+  [[gnu::noinline]] void ReportClass(Block b, Inst i, Value v, TypeClass c, const char* what) {
+    Fail(i, b,
+         std::string(what) + " " + ValueName(v) + " must be " + ClassName(c) + ", got " +
+             TypeStr(T(v)));
+  }
+
   // Operand classes and same-type rules of a scalar (non-SIMD) instruction.
   void CheckScalarOperands(Block b, Inst i) {
     const InstData& d = dfg_[i];
     const OpcodeInfo& info = Info(d.opcode);
     auto fixed = dfg_.FixedArgs(i);
     auto require_class = [&](Value v, TypeClass c, const char* what) {
-      if (!ClassOk(c, T(v)))
-        Fail(i, b,
-             std::string(what) + " " + ValueName(v) + " must be " + ClassName(c) + ", got " +
-                 TypeStr(T(v)));
+      if (!ClassOk(c, T(v))) ReportClass(b, i, v, c, what);
     };
     switch (info.format) {
       case InstFormat::kUnary:
@@ -685,6 +688,13 @@ class Verifier {
   }
 
   void CheckEdge(Block b, Inst i, const BlockCall& bc) {
+    auto args = dfg_.pool().Get(bc.args);
+    auto params = dfg_.BlockParams(bc.block);
+    bool ok = args.size() == params.size();
+    for (size_t k = 0; ok && k < args.size(); ++k) ok = T(args[k]) == T(params[k]);
+    if (!ok) ReportEdge(b, i, bc);
+  }
+  [[gnu::noinline]] void ReportEdge(Block b, Inst i, const BlockCall& bc) {
     auto args = dfg_.pool().Get(bc.args);
     auto params = dfg_.BlockParams(bc.block);
     if (args.size() != params.size()) {
