@@ -230,6 +230,19 @@ class Lowerer final : public backend::LowerRules {
       def.commutes_with = 1;
   }
 
+  // Whether `v` may still be live after `user`, which uses it: it has other uses, or it is
+  // defined in another block (a loop-invariant operand of a loop body lives around the loop even
+  // with one static use). Then a two-address form would need a copy of it.
+  bool LivesOn(ir::Value v, ir::Inst user) const {
+    if (ctx_.UseCount(v) > 1) return true;
+    const ir::Value r = Resolve(v);
+    if (IsConst(r)) return false;
+    const ir::ValueData& vd = dfg_.ValueInfo(r);
+    const ir::Block def_block =
+        vd.kind == ir::ValueKind::kResult ? ctx_.BlockOf(ir::Inst(vd.def)) : ir::Block(vd.def);
+    return def_block != ctx_.BlockOf(user);
+  }
+
   // The shape `d = op a` over the IR instruction's first argument.
   void EmitUnary(ir::Inst i, const MInst& m) {
     const VReg a = Use(dfg_[i].args[0]);
@@ -323,6 +336,19 @@ class Lowerer final : public backend::LowerRules {
   // With BMI1, the `bnot y` operand of band `user` that folds into `andn` (d = ~y & other), or
   // an invalid value.
   ir::Value AndnOperand(ir::Inst user) const;
+  // A byte-reversing bor tree: the value x when bor `root` computes bswap(x) at its width
+  // (i32 or i64) as an OR of byte-lane moves of x, each leaf a chain of at most three
+  // shifts/rotates by multiples of 8 and masks of whole bytes (`x << 24 | (x << 8) & 0xff0000 |
+  // (x >> 8) & 0xff00 | x >> 24`), every output byte supplied by exactly one leaf from the mirrored
+  // input byte. Every instruction of the tree but x is used only by its parent in the same block
+  // (CanSinkInto), so all of them emit nothing and `root` is one bswap. `has_member` (when not
+  // null) is set when `member` is one of the tree's instructions below the root. Invalid when
+  // no match.
+  ir::Value BswapSource(ir::Inst root, ir::Inst member = ir::Inst(),
+                        bool* has_member = nullptr) const;
+  // Whether `i` lies below the root of a matched bswap tree (BswapSource of an ancestor along its
+  // chain of sole users).
+  bool InBswapTree(ir::Inst i) const;
   // Whether `i` is a left shift by a constant (ishl_imm, or ishl of an iconst amount) of the
   // non-constant `x`; `amount` is taken modulo the width.
   bool ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const;
@@ -725,6 +751,162 @@ ir::Value Lowerer::AndnOperand(ir::Inst user) const {
   return ir::Value();
 }
 
+namespace {
+
+// Whether `op` moves whole byte lanes when its amount or mask qualifies (BswapSource).
+bool IsLaneOp(Opcode op) {
+  switch (op) {
+    case Opcode::kIshl:
+    case Opcode::kUshr:
+    case Opcode::kRotl:
+    case Opcode::kRotr:
+    case Opcode::kIshlImm:
+    case Opcode::kUshrImm:
+    case Opcode::kRotlImm:
+    case Opcode::kRotrImm:
+    case Opcode::kBand:
+    case Opcode::kBandImm:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+ir::Value Lowerer::BswapSource(ir::Inst root, ir::Inst member, bool* has_member) const {
+  const ir::InstData& rd = dfg_[root];
+  if (rd.opcode != Opcode::kBor) return ir::Value();
+  const Type t = ResultType(root);
+  if (t != Type::kI32 && t != Type::kI64) return ir::Value();
+  const int n = t == Type::kI64 ? 8 : 4;
+  // out[k]: the input byte that output byte k holds so far (-1: none yet).
+  int8_t out[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+  ir::Value x;
+  // Depth-first over the bors (fixed storage: IsSunk asks this for every member).
+  constexpr int kMaxNodes = 16;
+  ir::Value stack_v[kMaxNodes];
+  ir::Inst stack_p[kMaxNodes];
+  int sp = 0, nodes = 0;
+  stack_v[sp] = rd.args[1], stack_p[sp++] = root;
+  stack_v[sp] = rd.args[0], stack_p[sp++] = root;
+  while (sp > 0) {
+    --sp;
+    const ir::Value v = stack_v[sp];
+    const ir::Inst parent = stack_p[sp];
+    if (++nodes > kMaxNodes || IsConst(v) || !ctx_.CanSinkInto(v, parent)) return ir::Value();
+    const ir::Inst vi = DefInstId(v);
+    if (vi == member && has_member != nullptr) *has_member = true;
+    const ir::InstData& vd = dfg_[vi];
+    if (vd.opcode == Opcode::kBor) {
+      if (sp + 2 > kMaxNodes) return ir::Value();
+      stack_v[sp] = vd.args[1], stack_p[sp++] = vi;
+      stack_v[sp] = vd.args[0], stack_p[sp++] = vi;
+      continue;
+    }
+    // A leaf: up to three lane moves, outermost first, down to x.
+    ir::Inst chain[3];
+    int len = 0;
+    ir::Value cur = v;
+    while (len < 3) {
+      const ir::InstData* cd = DefInst(cur);
+      if (cd == nullptr || !IsLaneOp(cd->opcode)) break;
+      const ir::Inst ci = DefInstId(cur);
+      if (len > 0 && !ctx_.CanSinkInto(cur, chain[len - 1])) break;
+      ir::Value next = cd->args[0];
+      int64_t k;
+      if (ir::Info(cd->opcode).format != ir::InstFormat::kBinaryImm) {
+        if (IsIconst(cd->args[1], &k)) {
+        } else if ((cd->opcode == Opcode::kBand) && IsIconst(cd->args[0], &k)) {
+          next = cd->args[1];
+        } else {
+          break;
+        }
+      }
+      if (IsConst(next)) break;
+      chain[len++] = ci;
+      if (ci == member && has_member != nullptr) *has_member = true;
+      cur = next;
+    }
+    if (len == 0) return ir::Value();  // x itself keeps its bytes in place: not a bswap leaf
+    cur = Resolve(cur);
+    if (!x.valid()) x = cur;
+    if (cur != x || dfg_.ValueType(x) != t) return ir::Value();
+    int8_t m[8];
+    for (int k = 0; k < n; ++k) m[k] = static_cast<int8_t>(k);
+    for (int j = len - 1; j >= 0; --j) {
+      const ir::InstData& cd = dfg_[chain[j]];
+      int64_t amount = cd.imm;
+      if (ir::Info(cd.opcode).format != ir::InstFormat::kBinaryImm &&
+          !IsIconst(cd.args[1], &amount))
+        IsIconst(cd.args[0], &amount);  // band with the mask on the left
+      int8_t r[8];
+      if (cd.opcode == Opcode::kBand || cd.opcode == Opcode::kBandImm) {
+        for (int k = 0; k < n; ++k) {
+          const uint8_t byte = static_cast<uint8_t>(static_cast<uint64_t>(amount) >> (8 * k));
+          if (byte != 0 && byte != 0xff) return ir::Value();
+          r[k] = byte == 0xff ? m[k] : -1;
+        }
+      } else {
+        amount &= 8 * n - 1;
+        if (amount % 8 != 0) return ir::Value();
+        const int b = static_cast<int>(amount / 8);
+        for (int k = 0; k < n; ++k) {
+          switch (cd.opcode) {
+            case Opcode::kIshl:
+            case Opcode::kIshlImm:
+              r[k] = k >= b ? m[k - b] : -1;
+              break;
+            case Opcode::kUshr:
+            case Opcode::kUshrImm:
+              r[k] = k + b < n ? m[k + b] : -1;
+              break;
+            case Opcode::kRotl:
+            case Opcode::kRotlImm:
+              r[k] = m[(k - b + n) % n];
+              break;
+            default:  // rotr
+              r[k] = m[(k + b) % n];
+              break;
+          }
+        }
+      }
+      std::copy(r, r + n, m);
+    }
+    bool supplies = false;
+    for (int k = 0; k < n; ++k) {
+      if (m[k] < 0) continue;
+      if (out[k] >= 0) return ir::Value();  // two leaves supply byte k
+      out[k] = m[k];
+      supplies = true;
+    }
+    if (!supplies) return ir::Value();
+  }
+  for (int k = 0; k < n; ++k)
+    if (out[k] != n - 1 - k) return ir::Value();
+  return x;
+}
+
+bool Lowerer::InBswapTree(ir::Inst i) const {
+  const Type t = ResultType(i);
+  if (t != Type::kI32 && t != Type::kI64) return false;
+  // A tree has at most 15 bors and leaves of three moves: its root is within 18 sole users.
+  ir::Inst cur = i;
+  for (int depth = 0; depth < 18; ++depth) {
+    const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(cur));
+    if (!u.valid()) return false;
+    const Opcode op = dfg_[u].opcode;
+    if (op == Opcode::kBor) {
+      bool found = false;
+      if (BswapSource(u, i, &found).valid() && found) return true;
+    } else if (!IsLaneOp(op)) {
+      return false;
+    }
+    cur = u;
+  }
+  return false;
+}
+
 bool Lowerer::ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const {
   const ir::InstData& s = dfg_[i];
   int64_t k = s.imm;
@@ -832,10 +1014,19 @@ bool Lowerer::IsSunk(ir::Inst i) const {
   switch (d.opcode) {
     case Opcode::kBand:
     case Opcode::kBandImm:
-      // Tested by its user's `test`, or the operation of a read-modify-write store.
-      return IsTestedAnd(i) || RmwStoreOf(i, /*as_load=*/false).valid();
-    case Opcode::kIsub:
+      // Tested by its user's `test`, the operation of a read-modify-write store, or a byte-lane
+      // mask of a bswap tree.
+      return IsTestedAnd(i) || RmwStoreOf(i, /*as_load=*/false).valid() || InBswapTree(i);
     case Opcode::kBor:
+      return RmwStoreOf(i, /*as_load=*/false).valid() || InBswapTree(i);
+    case Opcode::kUshr:
+    case Opcode::kUshrImm:
+    case Opcode::kRotl:
+    case Opcode::kRotr:
+    case Opcode::kRotlImm:
+    case Opcode::kRotrImm:
+      return InBswapTree(i);  // a byte-lane move of a bswap tree
+    case Opcode::kIsub:
     case Opcode::kBxor:
     case Opcode::kIaddImm:
     case Opcode::kBorImm:
@@ -858,9 +1049,11 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     }
     case Opcode::kIshl:
     case Opcode::kIshlImm: {
-      // Folded into its add's lea, or with that add into the addressing modes of its users.
+      // Folded into its add's lea, or with that add into the addressing modes of its users, or
+      // a byte-lane move of a bswap tree.
       const ir::Inst add = ctx_.SoleUser(dfg_.FirstResult(i));
-      if (!add.valid() || dfg_[add].opcode != Opcode::kIadd) return false;
+      if (!add.valid()) return false;
+      if (dfg_[add].opcode != Opcode::kIadd) return InBswapTree(i);
       if (!IsSunk(add)) return LeaShiftOperand(add) == dfg_.FirstResult(i);
       const ir::Inst u = ctx_.order().last_user[Resolve(dfg_.FirstResult(add)).index];
       const AddressMatch m = MatchAddress(u);
@@ -1681,6 +1874,17 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   int32_t imm32;
   bool have_imm = imm_form || IsIconst(d.args[1], &imm);
   const bool is_add = op == Opcode::kIadd || op == Opcode::kIaddImm;
+  if (op == Opcode::kBor) {
+    // A byte-reversing bor tree (every other member emits nothing): d = reuse(x); bswap d.
+    const ir::Value x = BswapSource(i);
+    if (x.valid()) {
+      MInst b;
+      b.op = MOp::kBswap;
+      b.size = m.size;
+      Emit(b, {Operand::Use(Use(x)), Operand::ReuseDef(Result(i), 0)});
+      return Status::Ok();
+    }
+  }
   if (have_imm && (op == Opcode::kBand || op == Opcode::kBandImm)) {
     // x & 0xff / 0xffff (/ 0xffffffff at 64 bits) is a zero extension: movzbl, movzwl, movl,
     // three-address (no copy when x lives on; the 64-bit mask has no imm32 form at all).
@@ -1697,7 +1901,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     }
   }
   if (have_imm && ImmOperand(imm, m.size, &imm32)) {
-    if (is_add && ctx_.UseCount(d.args[0]) > 1) {
+    if (is_add && LivesOn(d.args[0], i)) {
       // The operand lives on: `lea imm(a), d` instead of a copy and an add. At 32 bits lea
       // wraps and zero-extends like addl.
       EmitLea(i, d.args[0], ir::Value(), 0, imm32);
@@ -1753,8 +1957,8 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     EmitSpan(m, ops_);
     return Status::Ok();
   }
-  if (op == Opcode::kIadd && ctx_.UseCount(d.args[0]) > 1) {
-    if (ctx_.UseCount(d.args[1]) > 1) {
+  if (op == Opcode::kIadd && LivesOn(d.args[0], i)) {
+    if (LivesOn(d.args[1], i)) {
       // Both operands live on: `lea (a, b), d`.
       EmitLea(i, d.args[0], d.args[1], 0, 0);
       return Status::Ok();
