@@ -273,6 +273,16 @@ class Lowerer final : public backend::LowerRules {
     EmitSpan(m, ops_);
   }
 
+  // d = a zero-extended from 32 bits (`movl %a, %d`).
+  void EmitZeroExtend(VReg a, VReg d) {
+    MInst e;
+    e.op = MOp::kExtend;
+    e.size = OpSize::k64;
+    e.is_unsigned = true;
+    e.extend_from = 32;
+    Emit(e, {Operand::Use(a), Operand::Def(d)});
+  }
+
   // ---- Matchers, asked at the use.
   // The compare that `user` (brif, select, trapz, trapnz) tests on the flags instead of a
   // materialized boolean: an icmp/icmp_imm (or, for brif and an f32/f64 select, an fcmp) whose
@@ -362,6 +372,17 @@ class Lowerer final : public backend::LowerRules {
   // the block parameters (loop-carried counters and indices are, unless fed by a function
   // parameter or a call result).
   void ComputeZeroExtendedParams();
+  // Fills zext_def_: the i32 register parameters of the entry block and i32 register results of
+  // calls (which carry no guarantee above bit 31) that reach a `uextend.i64`, directly or through
+  // block parameters. Each is zero-extended once where it is defined (LowerEntry, LowerCall: one
+  // `movl`), so it and every block parameter it feeds count as zero-extended, and the uextends
+  // (heap addresses in a loop over a malloc'ed pointer) emit nothing.
+  void ComputeZeroExtendDemand(const CallLayout& self);
+  // Whether i32 value `v` (an entry parameter or a call result) is zero-extended at its
+  // definition (zext_def_).
+  bool ZeroExtendedAtDef(ir::Value v) const {
+    return v.index < zext_def_.size() && zext_def_[v.index];
+  }
   static bool IsMemory(const ir::InstData& d) {
     const ir::InstFormat fmt = ir::Info(d.opcode).format;
     return fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore;
@@ -431,6 +452,7 @@ class Lowerer final : public backend::LowerRules {
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
   std::vector<uint8_t> zext_param_;  // by IR value index: ZeroExtendedI32 for block parameters
+  std::vector<uint8_t> zext_def_;    // by IR value index: ComputeZeroExtendDemand
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -971,6 +993,9 @@ bool Lowerer::ZeroExtendedI32(ir::Value v) const {
     case Opcode::kUload16:
     case Opcode::kIreduce:  // movl
       return true;
+    case Opcode::kCall:
+    case Opcode::kCallIndirect:
+      return ZeroExtendedAtDef(v);  // movl after the call
     default:
       return false;
   }
@@ -1278,7 +1303,13 @@ void Lowerer::ComputeZeroExtendedParams() {
   for (size_t v = 0; v < nvalues; ++v) begin[v + 1] += begin[v];
   std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
   for (const Edge& e : edges) to[fill[e.from]++] = e.to;
-  for (ir::Value p : dfg_.BlockParams(entry)) worklist.push_back(p.index);
+  for (ir::Value p : dfg_.BlockParams(entry)) {
+    if (ZeroExtendedAtDef(p)) {
+      zext_param_[p.index] = 1;  // movl at entry
+    } else {
+      worklist.push_back(p.index);
+    }
+  }
   // Also every parameter fed by a non-candidate parameter (entry, or a non-i32 one).
   for (const Edge& e : edges)
     if (!zext_param_[e.from] && zext_param_[e.to]) {
@@ -1296,6 +1327,62 @@ void Lowerer::ComputeZeroExtendedParams() {
   }
 }
 
+void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
+  const size_t nvalues = dfg_.NumValues();
+  zext_def_.assign(nvalues, 0);
+  // (block parameter <- argument) edges, CSR by parameter, and the uextended i32 values.
+  std::vector<uint32_t> begin(nvalues + 1, 0), from, worklist;
+  auto for_each_edge = [&](auto&& fn) {
+    for (ir::Block b : ctx_.order().order) {
+      const ir::Inst term = f_.layout.LastInst(b);
+      if (!term.valid()) continue;
+      dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
+        std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
+        std::span<const ir::Value> args = dfg_.pool().Get(bc.args);
+        for (size_t k = 0; k < params.size() && k < args.size(); ++k)
+          if (dfg_.ValueType(params[k]) == Type::kI32) fn(params[k].index, Resolve(args[k]).index);
+      });
+    }
+  };
+  for_each_edge([&](uint32_t p, uint32_t) { ++begin[p + 1]; });
+  for (size_t v = 0; v < nvalues; ++v) begin[v + 1] += begin[v];
+  from.resize(begin[nvalues]);
+  std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
+  for_each_edge([&](uint32_t p, uint32_t a) { from[fill[p]++] = a; });
+  for (ir::Block b : ctx_.order().order)
+    for (ir::Inst i : f_.layout.Insts(b)) {
+      const ir::InstData& d = dfg_[i];
+      if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
+          dfg_.ValueType(d.args[0]) == Type::kI32)
+        worklist.push_back(Resolve(d.args[0]).index);
+    }
+  if (worklist.empty()) return;
+  const ir::Block entry = f_.EntryBlock();
+  std::vector<uint8_t> seen(nvalues, 0);
+  while (!worklist.empty()) {
+    const uint32_t v = worklist.back();
+    worklist.pop_back();
+    if (seen[v]) continue;
+    seen[v] = 1;
+    const ir::Value val(v);
+    const ir::ValueData& vd = dfg_.ValueInfo(val);
+    if (vd.kind == ir::ValueKind::kParam) {
+      if (ir::Block(vd.def) == entry) {
+        if (!self.params[vd.num].on_stack) zext_def_[v] = 1;
+        continue;
+      }
+      for (uint32_t k = begin[v]; k < begin[v + 1]; ++k) worklist.push_back(from[k]);
+      continue;
+    }
+    if (vd.kind != ir::ValueKind::kResult) continue;
+    const ir::Inst di(vd.def);
+    const Opcode op = dfg_[di].opcode;
+    if (op != Opcode::kCall && op != Opcode::kCallIndirect) continue;
+    const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(di));
+    if (!ComputeCallLayout(sig.params, sig.results).results[vd.num].on_stack) zext_def_[v] = 1;
+  }
+}
+
 Expected<VCode> Lowerer::Run() {
   EGRET_TRY(backend::LowerFunction(ctx_, *this));
   v_.frame.wide_float_slots = ctx_.has_vector_vregs();
@@ -1303,20 +1390,29 @@ Expected<VCode> Lowerer::Run() {
 }
 
 Status Lowerer::LowerEntry(ir::Block b) {
-  ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   // Frame facts for this function's own signature.
   CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
+  ComputeZeroExtendDemand(self);
+  ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   v_.frame.stack_args = self.stack_args;
   v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
   std::span<const ir::Value> params = dfg_.BlockParams(b);
   ops_.clear();
+  // A parameter zero-extended at entry arrives in a temporary: (temporary, parameter's vreg).
+  std::vector<std::pair<VReg, VReg>> widen;
   for (size_t k = 0; k < params.size(); ++k) {
     if (self.params[k].on_stack) continue;
-    ops_.push_back(Operand::FixedDef(DefVReg(params[k]), LocPReg(self.params[k])));
+    VReg r = DefVReg(params[k]);
+    if (ZeroExtendedAtDef(params[k])) {
+      widen.emplace_back(NewVReg(Type::kI32), r);
+      r = widen.back().first;
+    }
+    ops_.push_back(Operand::FixedDef(r, LocPReg(self.params[k])));
   }
   MInst m;
   m.op = MOp::kArgs;
   EmitSpan(m, ops_);
+  for (const auto& [tmp, r] : widen) EmitZeroExtend(tmp, r);
   for (size_t k = 0; k < params.size(); ++k) {
     if (!self.params[k].on_stack) continue;
     MInst l;
@@ -1510,10 +1606,19 @@ Status Lowerer::LowerCall(ir::Inst i) {
     if (!l.params[k].on_stack)
       call_ops.push_back(Operand::FixedUse(Use(args[k]), LocPReg(l.params[k])));
   std::span<const ir::Value> results = dfg_.InstResults(i);
-  for (size_t k = 0; k < results.size(); ++k)
-    if (!l.results[k].on_stack)
-      call_ops.push_back(Operand::FixedDef(DefVReg(results[k]), LocPReg(l.results[k])));
+  // A result zero-extended after the call arrives in a temporary: (temporary, result's vreg).
+  std::vector<std::pair<VReg, VReg>> widen;
+  for (size_t k = 0; k < results.size(); ++k) {
+    if (l.results[k].on_stack) continue;
+    VReg r = DefVReg(results[k]);
+    if (ZeroExtendedAtDef(results[k])) {
+      widen.emplace_back(NewVReg(Type::kI32), r);
+      r = widen.back().first;
+    }
+    call_ops.push_back(Operand::FixedDef(r, LocPReg(l.results[k])));
+  }
   EmitSpan(m, call_ops, CallClobbers());
+  for (const auto& [tmp, r] : widen) EmitZeroExtend(tmp, r);
   for (size_t k = 0; k < results.size(); ++k) {
     if (!l.results[k].on_stack) continue;
     MInst r;
