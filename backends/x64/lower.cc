@@ -378,6 +378,21 @@ class Lowerer final : public backend::LowerRules {
   // `movl`), so it and every block parameter it feeds count as zero-extended, and the uextends
   // (heap addresses in a loop over a malloc'ed pointer) emit nothing.
   void ComputeZeroExtendDemand(const CallLayout& self);
+  // Fills iv_max_: for i32 block parameters that count a loop, an unsigned upper bound (else
+  // UINT32_MAX). A parameter qualifies when every incoming argument is a constant or
+  // `iadd_imm p, s` (0 < s < 2^16) of the parameter itself, passed only on an edge that a
+  // compare of that sum against a constant B guards: taken only when sum <u B (bound
+  // max(constants, B - 1)), or only when sum != B with every constant c < B and (B - c) % s == 0
+  // (the count steps exactly onto B: bound B - s), or only when sum <s B with the bound plus s
+  // below 2^31 (the sum never reaches the sign bit).
+  void ComputeIvBounds();
+  // The folding of a heap index `uextend.i64 (iadd_imm p, c)` into the addressing mode as index
+  // p and displacement c: valid when the iadd_imm is used only by the uextend, which is used
+  // only as the index operand of an address iadd folded into its memory users (IsSunk), p is
+  // zero-extended (ZeroExtendedI32) and iv_max_[p] + c < 2^32 (the i32 add cannot wrap, so
+  // zext(p + c) = zext(p) + c), and 0 <= c with c plus any access offset within int32.
+  // Returns the iadd_imm (invalid: no folding) and its p and c.
+  ir::Inst IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const;
   // Whether i32 value `v` (an entry parameter or a call result) is zero-extended at its
   // definition (zext_def_).
   bool ZeroExtendedAtDef(ir::Value v) const {
@@ -453,6 +468,10 @@ class Lowerer final : public backend::LowerRules {
   std::vector<Operand> ops_;
   std::vector<uint8_t> zext_param_;  // by IR value index: ZeroExtendedI32 for block parameters
   std::vector<uint8_t> zext_def_;    // by IR value index: ComputeZeroExtendDemand
+  std::vector<uint32_t> iv_max_;     // by IR value index: ComputeIvBounds
+  // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
+  // when one is negative; -1 when none does). ComputeIvBounds.
+  std::vector<int64_t> addr_max_off_;
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -1051,9 +1070,23 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     case Opcode::kRotlImm:
     case Opcode::kRotrImm:
       return InBswapTree(i);  // a byte-lane move of a bswap tree
+    case Opcode::kIaddImm: {
+      // The operation of a read-modify-write store, or the offset of a heap index folded into
+      // the displacement (IndexOffset).
+      if (RmwStoreOf(i, /*as_load=*/false).valid()) return true;
+      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+      if (!u.valid() || dfg_[u].opcode != Opcode::kUextend) return false;
+      ir::Value p;
+      int64_t c;
+      return IndexOffset(dfg_.FirstResult(u), &p, &c) == i;
+    }
+    case Opcode::kUextend: {
+      ir::Value p;
+      int64_t c;
+      return IndexOffset(dfg_.FirstResult(i), &p, &c).valid();
+    }
     case Opcode::kIsub:
     case Opcode::kBxor:
-    case Opcode::kIaddImm:
     case Opcode::kBorImm:
     case Opcode::kBxorImm:
       // The operation of a read-modify-write store.
@@ -1251,8 +1284,7 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
   if (c.load.valid()) {  // the folded load's addressing mode (AddressOperands pushes to ops_)
     EGRET_CHECK(ops == &ops_);
     const ir::InstData& l = dfg_[c.load];
-    AddressOperands(c.load, m);
-    m->disp = static_cast<int32_t>(l.imm);
+    AddressOperands(c.load, m);                 // sets the displacement
     if (!l.flags.Has(ir::MemFlags::kNotrap)) {  // never for kTrapIf (CompareLoadOperand)
       EGRET_CHECK(m->op != MOp::kTrapIf);
       m->can_trap = true;
@@ -1383,6 +1415,154 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   }
 }
 
+ir::Inst Lowerer::IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const {
+  const ir::Inst ui = DefInstId(index);
+  if (!ui.valid() || dfg_[ui].opcode != Opcode::kUextend || ResultType(ui) != Type::kI64)
+    return ir::Inst();
+  const ir::Value x = dfg_[ui].args[0];
+  if (dfg_.ValueType(x) != Type::kI32 || !ctx_.CanSinkInto(x, ui)) return ir::Inst();
+  const ir::Inst xi = DefInstId(x);
+  const ir::InstData& xd = dfg_[xi];
+  int64_t k = xd.imm;
+  if (xd.opcode != Opcode::kIaddImm && !(xd.opcode == Opcode::kIadd && IsIconst(xd.args[1], &k)))
+    return ir::Inst();
+  const ir::Value base = Resolve(xd.args[0]);
+  k = static_cast<int64_t>(static_cast<uint32_t>(k));  // the i32 constant, unsigned
+  if (IsConst(base) || !ZeroExtendedI32(base) || base.index >= iv_max_.size() ||
+      static_cast<uint64_t>(iv_max_[base.index]) + static_cast<uint64_t>(k) > UINT32_MAX ||
+      k > INT32_MAX / 2)
+    return ir::Inst();
+  // The address add: the uextend is its index, and it folds into every memory user.
+  const ir::Inst add = ctx_.SoleUser(index);
+  if (!add.valid() || dfg_[add].opcode != Opcode::kIadd ||
+      Resolve(dfg_[add].args[1]) != Resolve(index) || ctx_.BlockOf(add) != ctx_.BlockOf(ui) ||
+      !IsSunk(add))
+    return ir::Inst();
+  // Every access through it keeps its displacement within int32.
+  const ir::Value a = Resolve(dfg_.FirstResult(add));
+  if (a.index >= addr_max_off_.size() || addr_max_off_[a.index] > INT32_MAX - k) return ir::Inst();
+  *p = base;
+  *c = k;
+  return xi;
+}
+
+void Lowerer::ComputeIvBounds() {
+  const size_t nvalues = dfg_.NumValues();
+  iv_max_.assign(nvalues, UINT32_MAX);
+  addr_max_off_.assign(nvalues, -1);
+  for (ir::Block b : ctx_.order().order)
+    for (ir::Inst i : f_.layout.Insts(b)) {
+      const ir::InstData& d = dfg_[i];
+      if (!IsMemory(d)) continue;
+      const ir::Value addr =
+          Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
+      int64_t& m = addr_max_off_[addr.index];
+      m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
+    }
+  // Per candidate parameter: the constants' maximum and the guarded step (one kind only).
+  enum class Guard : uint8_t { kNone, kUlt, kNe, kSlt, kBad };
+  struct Iv {
+    uint32_t max_c = 0;
+    bool any_c = false;
+    Guard guard = Guard::kNone;
+    uint32_t bound = 0, step = 0;
+  };
+  std::vector<Iv> iv(nvalues);
+  std::vector<uint32_t> consts;  // (param, constant) pairs for the congruence check, flattened
+  const ir::Block entry = f_.EntryBlock();
+  for (ir::Block b : ctx_.order().order) {
+    const ir::Inst term = f_.layout.LastInst(b);
+    if (!term.valid()) continue;
+    const ir::InstData& td = dfg_[term];
+    const bool is_brif = td.opcode == Opcode::kBrif;
+    int dest_index = 0;
+    dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
+      const int which = dest_index++;
+      if (bc.block == entry) return;
+      std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
+      std::span<const ir::Value> args = dfg_.pool().Get(bc.args);
+      for (size_t k = 0; k < params.size() && k < args.size(); ++k) {
+        const ir::Value pv = params[k];
+        if (dfg_.ValueType(pv) != Type::kI32) continue;
+        Iv& s = iv[pv.index];
+        if (s.guard == Guard::kBad) continue;
+        const ir::Value a = Resolve(args[k]);
+        int64_t cv;
+        if (IsIconst(a, &cv)) {
+          const uint32_t c = static_cast<uint32_t>(cv);
+          s.max_c = std::max(s.max_c, c);
+          s.any_c = true;
+          consts.push_back(pv.index);
+          consts.push_back(c);
+          continue;
+        }
+        // a = iadd_imm p, step, guarded by the brif on a compare of a against a constant.
+        const ir::InstData* ad = DefInst(a);
+        Guard g = Guard::kBad;
+        uint32_t bound = 0, step = 0;
+        if (ad != nullptr && ad->opcode == Opcode::kIaddImm && Resolve(ad->args[0]) == pv &&
+            ad->imm > 0 && ad->imm < (1 << 16) && is_brif) {
+          step = static_cast<uint32_t>(ad->imm);
+          const ir::InstData* cd = DefInst(td.args[0]);
+          if (cd != nullptr && cd->opcode == Opcode::kIcmpImm && Resolve(cd->args[0]) == a) {
+            const auto cc = static_cast<ir::IntCC>(cd->cond);
+            const bool holds = which == 0;  // the edge is taken when the compare holds
+            bound = static_cast<uint32_t>(cd->imm);
+            if ((cc == ir::IntCC::kUlt && holds) || (cc == ir::IntCC::kUge && !holds)) {
+              g = Guard::kUlt;
+            } else if ((cc == ir::IntCC::kNe && holds) || (cc == ir::IntCC::kEq && !holds)) {
+              g = Guard::kNe;
+            } else if (((cc == ir::IntCC::kSlt && holds) || (cc == ir::IntCC::kSge && !holds)) &&
+                       static_cast<int32_t>(bound) > 0) {
+              g = Guard::kSlt;
+            }
+          }
+        }
+        if (g == Guard::kBad ||
+            (s.guard != Guard::kNone && (s.guard != g || s.bound != bound || s.step != step))) {
+          s.guard = Guard::kBad;
+          continue;
+        }
+        s.guard = g;
+        s.bound = bound;
+        s.step = step;
+      }
+    });
+  }
+  auto bound_of = [](const Iv& s) -> uint64_t {
+    switch (s.guard) {
+      case Guard::kNone:
+        return s.any_c ? s.max_c : UINT32_MAX;
+      case Guard::kUlt:
+        return s.bound == 0 ? UINT32_MAX : std::max<uint64_t>(s.max_c, s.bound - 1);
+      case Guard::kNe:
+        return s.bound >= s.step ? s.bound - s.step : UINT32_MAX;  // constants checked below
+      case Guard::kSlt: {
+        const uint64_t m = std::max<uint64_t>(s.max_c, s.bound - 1);
+        return m + s.step < (uint64_t{1} << 31) ? m : UINT32_MAX;
+      }
+      default:
+        return UINT32_MAX;
+    }
+  };
+  // kNe: every constant must be below the bound and congruent to it modulo the step.
+  for (size_t k = 0; k + 1 < consts.size(); k += 2) {
+    Iv& s = iv[consts[k]];
+    const uint32_t c = consts[k + 1];
+    if (s.guard == Guard::kNe && (c >= s.bound || (s.bound - c) % s.step != 0))
+      s.guard = Guard::kBad;
+  }
+  for (ir::Block b : ctx_.order().order) {
+    if (b == entry) continue;
+    for (ir::Value pv : dfg_.BlockParams(b)) {
+      if (dfg_.ValueType(pv) != Type::kI32) continue;
+      const Iv& s = iv[pv.index];
+      if (s.guard == Guard::kNone && !s.any_c) continue;  // no incoming edge seen
+      iv_max_[pv.index] = static_cast<uint32_t>(std::min<uint64_t>(bound_of(s), UINT32_MAX));
+    }
+  }
+}
+
 Expected<VCode> Lowerer::Run() {
   EGRET_TRY(backend::LowerFunction(ctx_, *this));
   v_.frame.wide_float_slots = ctx_.has_vector_vregs();
@@ -1394,6 +1574,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
   CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
   ComputeZeroExtendDemand(self);
   ComputeZeroExtendedParams();  // needs the walk's order, computed by now
+  ComputeIvBounds();
   v_.frame.stack_args = self.stack_args;
   v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
   std::span<const ir::Value> params = dfg_.BlockParams(b);
@@ -1634,6 +1815,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
 
 void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
   const AddressMatch match = MatchAddress(mem);
+  m->disp = static_cast<int32_t>(dfg_[mem].imm);
   if (match.add.valid()) {
     ir::Value base = dfg_[match.add].args[0], index = dfg_[match.add].args[1];
     uint8_t scale = 0;
@@ -1641,6 +1823,13 @@ void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
       int64_t amount = 0;
       ShlByConst(match.shift, &index, &amount);
       scale = static_cast<uint8_t>(amount);
+    } else {
+      ir::Value p;
+      int64_t c = 0;
+      if (IndexOffset(index, &p, &c).valid()) {  // zext(p + c) as index p, displacement + c
+        index = p;
+        m->disp = static_cast<int32_t>(m->disp + c);
+      }
     }
     m->base_op = static_cast<int8_t>(ops_.size());
     ops_.push_back(Operand::Use(Use(base)));
@@ -2054,8 +2243,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     VReg a = Use(rhs ? d.args[0] : d.args[1]);
     ops_.clear();
     ops_.push_back(Operand::Use(a));
-    AddressOperands(load, &m);
-    m.disp = static_cast<int32_t>(l.imm);
+    AddressOperands(load, &m);  // sets the displacement
     m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap);
     m.trap = l.trap;
     ops_.push_back(Operand::ReuseDef(Result(i), 0));
@@ -2379,8 +2567,7 @@ Status Lowerer::LowerFloatArith(ir::Inst i) {
     const ir::InstData& l = dfg_[load];
     ops_.clear();
     ops_.push_back(Operand::Use(Use(folded == d.args[1] ? d.args[0] : d.args[1])));
-    AddressOperands(load, &m);
-    m.disp = static_cast<int32_t>(l.imm);
+    AddressOperands(load, &m);  // sets the displacement
     m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap);
     m.trap = l.trap;
     ops_.push_back(def());
