@@ -1460,7 +1460,8 @@ void Lowerer::ComputeIvBounds() {
       m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
     }
   // Per candidate parameter: the constants' maximum and the guarded step (one kind only).
-  enum class Guard : uint8_t { kNone, kUlt, kNe, kSlt, kBad };
+  // kUlt/kNe/kSlt: the sum is compared; kPUlt/kPNe/kPSlt: the parameter itself, before the step.
+  enum class Guard : uint8_t { kNone, kUlt, kNe, kSlt, kPUlt, kPNe, kPSlt, kBad };
   struct Iv {
     uint32_t max_c = 0;
     bool any_c = false;
@@ -1470,11 +1471,27 @@ void Lowerer::ComputeIvBounds() {
   std::vector<Iv> iv(nvalues);
   std::vector<uint32_t> consts;  // (param, constant) pairs for the congruence check, flattened
   const ir::Block entry = f_.EntryBlock();
+  // For a block with one predecessor edge, which comes from a brif: that brif and whether the
+  // edge is its taken (compare holds) side. A jump ending such a block is guarded by it.
+  std::vector<ir::Inst> guard_term(dfg_.NumBlocks());
+  std::vector<uint8_t> guard_holds(dfg_.NumBlocks(), 0);
+  for (ir::Block b : ctx_.order().order) {
+    const ir::Inst term = f_.layout.LastInst(b);
+    if (!term.valid() || dfg_[term].opcode != Opcode::kBrif) continue;
+    int dest_index = 0;
+    dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
+      const int which = dest_index++;
+      if (ctx_.order().num_preds[bc.block.index] != 1) return;
+      guard_term[bc.block.index] = term;
+      guard_holds[bc.block.index] = which == 0;
+    });
+  }
   for (ir::Block b : ctx_.order().order) {
     const ir::Inst term = f_.layout.LastInst(b);
     if (!term.valid()) continue;
     const ir::InstData& td = dfg_[term];
     const bool is_brif = td.opcode == Opcode::kBrif;
+    const bool guarded_jump = td.opcode == Opcode::kJump && guard_term[b.index].valid();
     int dest_index = 0;
     dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
       const int which = dest_index++;
@@ -1501,20 +1518,24 @@ void Lowerer::ComputeIvBounds() {
         Guard g = Guard::kBad;
         uint32_t bound = 0, step = 0;
         if (ad != nullptr && ad->opcode == Opcode::kIaddImm && Resolve(ad->args[0]) == pv &&
-            ad->imm > 0 && ad->imm < (1 << 16) && is_brif) {
+            ad->imm > 0 && ad->imm < (1 << 16) && (is_brif || guarded_jump)) {
           step = static_cast<uint32_t>(ad->imm);
-          const ir::InstData* cd = DefInst(td.args[0]);
-          if (cd != nullptr && cd->opcode == Opcode::kIcmpImm && Resolve(cd->args[0]) == a) {
+          // The brif guarding this edge, and whether the edge means its compare holds.
+          const ir::Inst gt = is_brif ? term : guard_term[b.index];
+          const bool holds = is_brif ? which == 0 : guard_holds[b.index] != 0;
+          const ir::InstData* cd = DefInst(dfg_[gt].args[0]);
+          const ir::Value cmp_v = cd != nullptr ? Resolve(cd->args[0]) : ir::Value();
+          if (cd != nullptr && cd->opcode == Opcode::kIcmpImm && (cmp_v == a || cmp_v == pv)) {
+            const bool on_param = cmp_v == pv;
             const auto cc = static_cast<ir::IntCC>(cd->cond);
-            const bool holds = which == 0;  // the edge is taken when the compare holds
             bound = static_cast<uint32_t>(cd->imm);
             if ((cc == ir::IntCC::kUlt && holds) || (cc == ir::IntCC::kUge && !holds)) {
-              g = Guard::kUlt;
+              g = on_param ? Guard::kPUlt : Guard::kUlt;
             } else if ((cc == ir::IntCC::kNe && holds) || (cc == ir::IntCC::kEq && !holds)) {
-              g = Guard::kNe;
+              g = on_param ? Guard::kPNe : Guard::kNe;
             } else if (((cc == ir::IntCC::kSlt && holds) || (cc == ir::IntCC::kSge && !holds)) &&
                        static_cast<int32_t>(bound) > 0) {
-              g = Guard::kSlt;
+              g = on_param ? Guard::kPSlt : Guard::kSlt;
             }
           }
         }
@@ -1541,6 +1562,16 @@ void Lowerer::ComputeIvBounds() {
         const uint64_t m = std::max<uint64_t>(s.max_c, s.bound - 1);
         return m + s.step < (uint64_t{1} << 31) ? m : UINT32_MAX;
       }
+      // Guards on the parameter: p passes the test, then steps once more.
+      case Guard::kPUlt:
+        return s.bound == 0 ? UINT32_MAX : std::max<uint64_t>(s.max_c, s.bound - 1 + s.step);
+      case Guard::kPNe:
+        return s.bound;  // p steps onto B and stops there (constants checked below)
+      case Guard::kPSlt: {
+        // p passes only when 0 <= p < B as a signed value: the sum stays below 2^31.
+        const uint64_t m = std::max<uint64_t>(s.max_c, s.bound - 1 + s.step);
+        return m < (uint64_t{1} << 31) ? m : UINT32_MAX;
+      }
       default:
         return UINT32_MAX;
     }
@@ -1550,6 +1581,8 @@ void Lowerer::ComputeIvBounds() {
     Iv& s = iv[consts[k]];
     const uint32_t c = consts[k + 1];
     if (s.guard == Guard::kNe && (c >= s.bound || (s.bound - c) % s.step != 0))
+      s.guard = Guard::kBad;
+    if (s.guard == Guard::kPNe && (c > s.bound || (s.bound - c) % s.step != 0))
       s.guard = Guard::kBad;
   }
   for (ir::Block b : ctx_.order().order) {

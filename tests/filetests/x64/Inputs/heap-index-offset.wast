@@ -65,6 +65,30 @@
       local.get $i i32.const 8 i32.add local.tee $i
       i32.const 16 i32.ne br_if $l)
     local.get $s)
+  (func (export "top_fold") (result i32) (local $i i32) (local $s i32)
+    i32.const 0 local.set $i
+    (block $done (loop $l
+      local.get $i i32.const 252 i32.eq br_if $done
+      local.get $s local.get $i i32.const 1328 i32.add i32.load i32.add local.set $s
+      local.get $i i32.const 4 i32.add local.set $i
+      br $l))
+    local.get $s)
+  (func (export "top_fold_start") (result i32) (local $i i32) (local $s i32)
+    i32.const 8 local.set $i
+    (block $done (loop $l
+      local.get $i i32.const 800 i32.eq br_if $done
+      local.get $s local.get $i i32.const 16 i32.add i32.load i32.add local.set $s
+      local.get $i i32.const 8 i32.add local.set $i
+      br $l))
+    local.get $s)
+  (func (export "top_wraps") (result i32) (local $i i32) (local $s i32)
+    i32.const 4294967168 local.set $i
+    (block $done (loop $l
+      local.get $i i32.const 64 i32.eq br_if $done
+      local.get $s local.get $i i32.const 256 i32.add i32.load i32.add local.set $s
+      local.get $i i32.const 16 i32.add local.set $i
+      br $l))
+    local.get $s)
 )
 (assert_return (invoke "ne_fold") (i32.const 0xc3a8ee))
 (assert_return (invoke "ne_fold_offset") (i32.const 0x2e601f40))
@@ -75,3 +99,6 @@
 (assert_return (invoke "ne_wraps") (i32.const 0x135fb14e))
 (assert_return (invoke "ult_start_high") (i32.const 0x8d7d2280))
 (assert_return (invoke "ne_start_high") (i32.const 0xdbbe7baa))
+(assert_return (invoke "top_fold") (i32.const 0x73d17074))
+(assert_return (invoke "top_fold_start") (i32.const 0x30765dec))
+(assert_return (invoke "top_wraps") (i32.const 0x9110824b))
