@@ -346,6 +346,27 @@ class Lowerer final : public backend::LowerRules {
   // With BMI1, the `bnot y` operand of band `user` that folds into `andn` (d = ~y & other), or
   // an invalid value.
   ir::Value AndnOperand(ir::Inst user) const;
+  // Add trees reassociated by readiness. `root` is an iadd (i32/i64) that is not itself sunk
+  // and not a scaled-index lea, whose operands that are iadds used only there (in its block) are
+  // interior nodes, recursively; the other operands are leaves (no constants). With 3 to
+  // kMaxAddLeaves leaves, `leaves` receives them ordered by Depth (stable), the deepest last, so
+  // the value computed last joins the sum last (sha256's t1 = h + S1 + ch + K + w as written
+  // puts S1 first and four adds after it on the round's critical path). Returns the count, 0
+  // when `root` is no such tree. Every interior node emits nothing (IsSunk).
+  static constexpr int kMaxAddLeaves = 8;
+  // `mem[k]` (when not null) says leaf k is a plain load of the tree's type used only there with
+  // only pure instructions up to the root: a memory operand of its add (the load is sunk). The
+  // first two leaves are registers (the lea or add that starts the sum).
+  int AddTreeLeaves(ir::Inst root, ir::Value* leaves, uint8_t* mem = nullptr) const;
+  // Whether iadd `i` is an interior node of an AddTreeLeaves tree.
+  bool InAddTree(ir::Inst i) const;
+  // The root of the AddTreeLeaves tree that iadd `i` belongs to (as root or interior node) when
+  // that root emits the sum, else an invalid instruction.
+  ir::Inst AddTreeRoot(ir::Inst i) const;
+  // An estimate of when `v` is ready within its block, in dependent steps from the block's
+  // inputs (values from other blocks, parameters and constants: 0; a load: 1, as out-of-order
+  // execution issues it early), memoized in depth_, bounded by 32.
+  uint32_t Depth(ir::Value v, int budget = 32) const;
   // A byte-reversing bor tree: the value x when bor `root` computes bswap(x) at its width
   // (i32 or i64) as an OR of byte-lane moves of x, each leaf a chain of at most three
   // shifts/rotates by multiples of 8 and masks of whole bytes (`x << 24 | (x << 8) & 0xff0000 |
@@ -411,6 +432,10 @@ class Lowerer final : public backend::LowerRules {
 
   // ---- Rules, one per opcode family.
   Status LowerAlu(ir::Inst i);
+  // The sum of AddTreeLeaves' `n` leaves of `root`, in their order: lea (or add) of the first
+  // two, then one add per leaf into the running sum (a load the root folds, FoldedLoadOperand,
+  // as a memory operand).
+  void LowerAddTree(ir::Inst root, const ir::Value* leaves, const uint8_t* mem, int n);
   Status LowerDivRem(ir::Inst i);
   Status LowerMulHi(ir::Inst i);
   Status LowerShift(ir::Inst i);
@@ -466,9 +491,10 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
-  std::vector<uint8_t> zext_param_;  // by IR value index: ZeroExtendedI32 for block parameters
-  std::vector<uint8_t> zext_def_;    // by IR value index: ComputeZeroExtendDemand
-  std::vector<uint32_t> iv_max_;     // by IR value index: ComputeIvBounds
+  std::vector<uint8_t> zext_param_;     // by IR value index: ZeroExtendedI32 for block parameters
+  std::vector<uint8_t> zext_def_;       // by IR value index: ComputeZeroExtendDemand
+  std::vector<uint32_t> iv_max_;        // by IR value index: ComputeIvBounds
+  mutable std::vector<uint8_t> depth_;  // by IR value index: Depth + 1 (0: not computed)
   // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
   // when one is negative; -1 when none does). ComputeIvBounds.
   std::vector<int64_t> addr_max_off_;
@@ -948,6 +974,156 @@ bool Lowerer::InBswapTree(ir::Inst i) const {
   return false;
 }
 
+uint32_t Lowerer::Depth(ir::Value v, int budget) const {
+  v = Resolve(v);
+  if (v.index >= depth_.size()) depth_.resize(dfg_.NumValues(), 0);
+  if (depth_[v.index] != 0) return depth_[v.index] - 1u;
+  const ir::ValueData& vd = dfg_.ValueInfo(v);
+  if (vd.kind != ir::ValueKind::kResult || budget <= 0) return 0;
+  const ir::Inst di(vd.def);
+  const ir::InstData& d = dfg_[di];
+  const ir::InstFormat fmt = ir::Info(d.opcode).format;
+  if (fmt != ir::InstFormat::kBinary && fmt != ir::InstFormat::kBinaryImm &&
+      fmt != ir::InstFormat::kUnary && fmt != ir::InstFormat::kLoad)
+    return 0;
+  if (fmt == ir::InstFormat::kLoad) {
+    // Out-of-order execution issues a load as soon as its address is known, which in a loop is
+    // mostly early (an index): count it as one step, whatever computes the address.
+    depth_[v.index] = 2;
+    return 1;
+  }
+  uint32_t m = 0;
+  const int nargs = fmt == ir::InstFormat::kBinary ? 2 : 1;
+  for (int k = 0; k < nargs; ++k) {
+    const ir::Value a = Resolve(d.args[k]);
+    if (IsConst(a)) continue;
+    const ir::ValueData& ad = dfg_.ValueInfo(a);
+    if (ad.kind != ir::ValueKind::kResult || ctx_.BlockOf(ir::Inst(ad.def)) != ctx_.BlockOf(di))
+      continue;
+    m = std::max(m, Depth(a, budget - 1));
+  }
+  const uint32_t r = std::min<uint32_t>(m + 1, 32);
+  depth_[v.index] = static_cast<uint8_t>(r + 1);
+  return r;
+}
+
+int Lowerer::AddTreeLeaves(ir::Inst root, ir::Value* leaves, uint8_t* mem) const {
+  const ir::InstData& rd = dfg_[root];
+  if (rd.opcode != Opcode::kIadd) return 0;
+  const Type t = ResultType(root);
+  if (t != Type::kI32 && t != Type::kI64) return 0;
+  if (LeaShiftOperand(root).valid()) return 0;
+  // The root's own operands must not be interior nodes of a bigger tree: it is not one itself.
+  const ir::Inst up = ctx_.SoleUser(dfg_.FirstResult(root));
+  if (up.valid() && dfg_[up].opcode == Opcode::kIadd &&
+      ctx_.CanSinkInto(dfg_.FirstResult(root), up) && ResultType(up) == t)
+    return 0;
+  ir::Value stack[kMaxAddLeaves + 2];
+  int sp = 0, n = 0, interior = 0;
+  stack[sp++] = rd.args[1];
+  stack[sp++] = rd.args[0];
+  while (sp > 0) {
+    const ir::Value v = stack[--sp];
+    if (IsConst(v)) return 0;
+    const ir::Inst parent_hint = ir::Inst();
+    (void)parent_hint;
+    const ir::InstData* vd = DefInst(v);
+    if (vd != nullptr && vd->opcode == Opcode::kIadd && ResultType(DefInstId(v)) == t &&
+        ctx_.UseCount(v) == 1 && ctx_.BlockOf(DefInstId(v)) == ctx_.BlockOf(root) &&
+        !RmwStoreOf(DefInstId(v), /*as_load=*/false).valid() &&
+        !LeaShiftOperand(DefInstId(v)).valid()) {
+      if (sp + 2 > kMaxAddLeaves + 2 || ++interior >= kMaxAddLeaves) return 0;
+      stack[sp++] = vd->args[1];
+      stack[sp++] = vd->args[0];
+      continue;
+    }
+    if (n == kMaxAddLeaves) return 0;
+    leaves[n++] = v;
+  }
+  if (n < 3) return 0;
+  // Stable insertion sort by readiness (at most 8 leaves).
+  uint32_t depth[kMaxAddLeaves];
+  uint32_t max_depth = 0;
+  for (int k = 0; k < n; ++k) max_depth = std::max(max_depth, depth[k] = Depth(leaves[k]));
+  // Nothing to gain when a leaf the root adds directly is already among the last ready: the sum
+  // as written ends with it (and keeps its folded loads where they are).
+  for (int k = 0; k < 2; ++k) {
+    const ir::Value a = rd.args[k];
+    const ir::InstData* ad = DefInst(a);
+    const bool interior = ad != nullptr && ad->opcode == Opcode::kIadd &&
+                          ResultType(DefInstId(a)) == t && ctx_.UseCount(a) == 1 &&
+                          ctx_.BlockOf(DefInstId(a)) == ctx_.BlockOf(root) &&
+                          !LeaShiftOperand(DefInstId(a)).valid();
+    if (!interior && Depth(a) >= max_depth) return 0;
+  }
+  for (int k = 1; k < n; ++k)
+    for (int j = k; j > 0 && depth[j - 1] > depth[j]; --j) {
+      std::swap(depth[j - 1], depth[j]);
+      std::swap(leaves[j - 1], leaves[j]);
+    }
+  if (mem == nullptr) return n;
+  int regs = 0;
+  for (int k = 0; k < n; ++k) {
+    const ir::Inst li = DefInstId(leaves[k]);
+    mem[k] = li.valid() && dfg_[li].opcode == Opcode::kLoad && ctx_.UseCount(leaves[k]) == 1 &&
+             ctx_.BlockOf(li) == ctx_.BlockOf(root) && dfg_.ValueType(Resolve(leaves[k])) == t &&
+             ctx_.OnlyPureBetween(li, root);
+    regs += !mem[k];
+  }
+  for (int k = 0; k < n && regs < 2; ++k)
+    if (mem[k]) mem[k] = 0, ++regs;  // the shallowest loads start the sum in registers
+  // The first two register leaves to the front, the rest in readiness order.
+  for (int front = 0; front < 2; ++front) {
+    int k = front;
+    while (mem[k]) ++k;
+    for (; k > front; --k) {
+      std::swap(leaves[k - 1], leaves[k]);
+      std::swap(mem[k - 1], mem[k]);
+    }
+  }
+  return n;
+}
+
+ir::Inst Lowerer::AddTreeRoot(ir::Inst i) const {
+  ir::Value leaves[kMaxAddLeaves];
+  if (InAddTree(i)) {
+    ir::Inst cur = i;
+    for (;;) {  // InAddTree walked the same chain
+      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(cur));
+      if (!u.valid() || dfg_[u].opcode != Opcode::kIadd || !InAddTree(cur)) return cur;
+      cur = u;
+    }
+  }
+  if (AddTreeLeaves(i, leaves) == 0) return ir::Inst();
+  const ir::Inst ru = ctx_.order().last_user[Resolve(dfg_.FirstResult(i)).index];
+  if (RmwStoreOf(i, /*as_load=*/false).valid()) return ir::Inst();
+  if (ru.valid() && IsMemory(dfg_[ru]) && MatchAddress(ru).add == i) return ir::Inst();
+  return i;
+}
+
+bool Lowerer::InAddTree(ir::Inst i) const {
+  // Up the chain of sole iadd users to the root; i is interior when that root is a tree (and not
+  // sunk itself: then it emits the whole sum).
+  ir::Inst cur = i;
+  const Type t = ResultType(i);
+  for (int depth = 0; depth < kMaxAddLeaves; ++depth) {
+    const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(cur));
+    if (!u.valid() || dfg_[u].opcode != Opcode::kIadd || ResultType(u) != t ||
+        ctx_.BlockOf(u) != ctx_.BlockOf(cur) || RmwStoreOf(cur, /*as_load=*/false).valid() ||
+        LeaShiftOperand(cur).valid())
+      break;
+    cur = u;
+  }
+  if (cur == i) return false;
+  ir::Value leaves[kMaxAddLeaves];
+  if (AddTreeLeaves(cur, leaves) == 0) return false;
+  // The root must emit (not an address or a read-modify-write store).
+  const ir::Inst ru = ctx_.order().last_user[Resolve(dfg_.FirstResult(cur)).index];
+  if (RmwStoreOf(cur, /*as_load=*/false).valid()) return false;
+  if (ru.valid() && IsMemory(dfg_[ru]) && MatchAddress(ru).add == cur) return false;
+  return true;
+}
+
 bool Lowerer::ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const {
   const ir::InstData& s = dfg_[i];
   int64_t k = s.imm;
@@ -1099,6 +1275,7 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     }
     case Opcode::kIadd: {
       if (RmwStoreOf(i, /*as_load=*/false).valid()) return true;
+      if (InAddTree(i)) return true;  // an interior node of a reassociated add tree
       // Every user is a memory access folding it (MatchAddress asks the same of each).
       const ir::Value r = dfg_.FirstResult(i);
       const ir::Inst u = ctx_.order().last_user[Resolve(r).index];
@@ -1143,6 +1320,18 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       if (!u.valid()) return false;
       if (RmwStoreOf(i, /*as_load=*/true).valid()) return true;
       const ir::Value r = dfg_.FirstResult(i);  // both matchers return resolved values
+      if (dfg_[u].opcode == Opcode::kIadd) {
+        // A leaf of a reassociated add tree: a memory operand when the tree says so.
+        const ir::Inst root = AddTreeRoot(u);
+        if (root.valid()) {
+          ir::Value leaves[kMaxAddLeaves];
+          uint8_t mem[kMaxAddLeaves];
+          const int n = AddTreeLeaves(root, leaves, mem);
+          for (int k = 0; k < n; ++k)
+            if (Resolve(leaves[k]) == Resolve(r)) return mem[k] != 0;
+          return false;
+        }
+      }
       if (CompareLoadOperand(u) == r || TestedLoad(u) == r) return true;
       const ir::Value vl = VectorLoadOperand(u);
       if (vl.valid()) return DefInstId(vl) == i;
@@ -2247,6 +2436,15 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     return Status::Ok();
   }
   if (op == Opcode::kIadd) {
+    ir::Value leaves[kMaxAddLeaves];
+    uint8_t mem[kMaxAddLeaves];
+    const int n = AddTreeLeaves(i, leaves, mem);
+    if (n > 0) {
+      LowerAddTree(i, leaves, mem, n);
+      return Status::Ok();
+    }
+  }
+  if (op == Opcode::kIadd) {
     const ir::Value shifted = LeaShiftOperand(i);
     if (shifted.valid()) {  // a + x << k: `lea (a, x, 2^k), d`
       ir::Value x;
@@ -2307,6 +2505,52 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   }
   Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0)});
   return Status::Ok();
+}
+
+void Lowerer::LowerAddTree(ir::Inst root, const ir::Value* leaves, const uint8_t* mem, int n) {
+  const Type t = ResultType(root);
+  const OpSize size = AluSize(t);
+  VReg acc = NewVReg(t);
+  {
+    const ir::Value a = leaves[0], b = leaves[1];
+    if (LivesOn(a, root) && LivesOn(b, root)) {
+      MInst m;
+      m.op = MOp::kLea;
+      m.size = size;
+      m.base_op = 0;
+      m.index_op = 1;
+      Emit(m, {Operand::Use(Use(a)), Operand::Use(Use(b)), Operand::Def(acc)});
+    } else {
+      MInst m;
+      m.op = MOp::kAlu;
+      m.alu = AluOp::kAdd;
+      m.size = size;
+      const bool b_dies = !LivesOn(b, root) && LivesOn(a, root);
+      const VReg x = Use(b_dies ? b : a), y = Use(b_dies ? a : b);
+      Emit(m, {Operand::Use(x), Operand::Use(y), Operand::ReuseDef(acc, 0)});
+    }
+  }
+  for (int k = 2; k < n; ++k) {
+    const VReg next = k == n - 1 ? Result(root) : NewVReg(t);
+    MInst m;
+    m.op = MOp::kAlu;
+    m.alu = AluOp::kAdd;
+    m.size = size;
+    if (mem[k]) {
+      const ir::Inst load = DefInstId(leaves[k]);
+      const ir::InstData& l = dfg_[load];
+      ops_.clear();
+      ops_.push_back(Operand::Use(acc));
+      AddressOperands(load, &m);  // sets the displacement
+      m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap);
+      m.trap = l.trap;
+      ops_.push_back(Operand::ReuseDef(next, 0));
+      EmitSpan(m, ops_);
+    } else {
+      Emit(m, {Operand::Use(acc), Operand::Use(Use(leaves[k])), Operand::ReuseDef(next, 0)});
+    }
+    acc = next;
+  }
 }
 
 Status Lowerer::LowerDivRem(ir::Inst i) {
