@@ -493,6 +493,7 @@ class Lowerer final : public backend::LowerRules {
   std::vector<Operand> ops_;
   std::vector<uint8_t> zext_param_;     // by IR value index: ZeroExtendedI32 for block parameters
   std::vector<uint8_t> zext_def_;       // by IR value index: ComputeZeroExtendDemand
+  bool has_uextend_ = false;            // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
   std::vector<uint32_t> iv_max_;        // by IR value index: ComputeIvBounds
   mutable std::vector<uint8_t> depth_;  // by IR value index: Depth + 1 (0: not computed)
   // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
@@ -1549,10 +1550,22 @@ void Lowerer::ComputeZeroExtendedParams() {
 }
 
 void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
+  // The uextended i32 values first: most functions have none, and then nothing else is needed
+  // (zext_def_ and, in ComputeIvBounds, iv_max_ stay empty).
+  std::vector<uint32_t> worklist;
+  for (ir::Block b : ctx_.order().order)
+    for (ir::Inst i : f_.layout.Insts(b)) {
+      const ir::InstData& d = dfg_[i];
+      if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
+          dfg_.ValueType(d.args[0]) == Type::kI32)
+        worklist.push_back(Resolve(d.args[0]).index);
+    }
+  has_uextend_ = !worklist.empty();
+  if (!has_uextend_) return;
   const size_t nvalues = dfg_.NumValues();
   zext_def_.assign(nvalues, 0);
-  // (block parameter <- argument) edges, CSR by parameter, and the uextended i32 values.
-  std::vector<uint32_t> begin(nvalues + 1, 0), from, worklist;
+  // (block parameter <- argument) edges, CSR by parameter.
+  std::vector<uint32_t> begin(nvalues + 1, 0), from;
   auto for_each_edge = [&](auto&& fn) {
     for (ir::Block b : ctx_.order().order) {
       const ir::Inst term = f_.layout.LastInst(b);
@@ -1570,14 +1583,6 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   from.resize(begin[nvalues]);
   std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
   for_each_edge([&](uint32_t p, uint32_t a) { from[fill[p]++] = a; });
-  for (ir::Block b : ctx_.order().order)
-    for (ir::Inst i : f_.layout.Insts(b)) {
-      const ir::InstData& d = dfg_[i];
-      if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
-          dfg_.ValueType(d.args[0]) == Type::kI32)
-        worklist.push_back(Resolve(d.args[0]).index);
-    }
-  if (worklist.empty()) return;
   const ir::Block entry = f_.EntryBlock();
   std::vector<uint8_t> seen(nvalues, 0);
   while (!worklist.empty()) {
@@ -1636,6 +1641,7 @@ ir::Inst Lowerer::IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const {
 }
 
 void Lowerer::ComputeIvBounds() {
+  if (!has_uextend_) return;  // no heap index to fold
   const size_t nvalues = dfg_.NumValues();
   iv_max_.assign(nvalues, UINT32_MAX);
   addr_max_off_.assign(nvalues, -1);
