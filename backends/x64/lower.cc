@@ -1719,8 +1719,10 @@ void Lowerer::ComputeIvBounds() {
           const ir::Inst gt = is_brif ? term : guard_term[b.index];
           const bool holds = is_brif ? which == 0 : guard_holds[b.index] != 0;
           const ir::InstData* cd = DefInst(dfg_[gt].args[0]);
-          const ir::Value cmp_v = cd != nullptr ? Resolve(cd->args[0]) : ir::Value();
-          if (cd != nullptr && cd->opcode == Opcode::kIcmpImm && (cmp_v == a || cmp_v == pv)) {
+          // (Only an icmp_imm's args[0] is read: the condition may be a call or a constant.)
+          const bool is_cmp = cd != nullptr && cd->opcode == Opcode::kIcmpImm;
+          const ir::Value cmp_v = is_cmp ? Resolve(cd->args[0]) : ir::Value();
+          if (is_cmp && (cmp_v == a || cmp_v == pv)) {
             const bool on_param = cmp_v == pv;
             const auto cc = static_cast<ir::IntCC>(cd->cond);
             bound = static_cast<uint32_t>(cd->imm);
