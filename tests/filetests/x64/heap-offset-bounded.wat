@@ -30,13 +30,13 @@
 ;; CHECK-NEXT: 10: movl 0xf64(%rax, %rcx, 4), %eax
 ;; CHECK-NEXT: 17: retq
 ;; CHECK-LABEL: function %xor_of_bytes:
-;; CHECK-NEXT: 0: movl %esi, %ecx
-;; CHECK-NEXT: 2: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 6: movzbl (%rax, %rcx), %ecx
-;; CHECK-NEXT: a: movl %edx, %edx
-;; CHECK-NEXT: c: movzbl (%rax, %rdx), %edx
-;; CHECK-NEXT: 10: xorl %edx, %ecx
-;; CHECK-NEXT: 12: movq 0x40(%rax, %rcx, 8), %rax
+;; CHECK-NEXT: 0: movl %esi, %eax
+;; CHECK-NEXT: 2: movl %edx, %ecx
+;; CHECK-NEXT: 4: movq 0x40(%rdi), %rdx
+;; CHECK-NEXT: 8: movzbl (%rdx, %rax), %eax
+;; CHECK-NEXT: c: movzbl (%rdx, %rcx), %ecx
+;; CHECK-NEXT: 10: xorl %ecx, %eax
+;; CHECK-NEXT: 12: movq 0x40(%rdx, %rax, 8), %rax
 ;; CHECK-NEXT: 17: retq
 ;; CHECK-LABEL: function %shifted_right:
 ;; CHECK-NEXT: 0: shrl $0x18, %esi
