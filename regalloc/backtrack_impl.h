@@ -107,7 +107,7 @@ struct BacktrackScratch {
     size_t next = 0;
   };
   std::vector<SizeClass> classes_;  // 33 size classes
-  std::vector<PReg> cands_;
+  std::vector<PReg> cands_;  // Candidates() with a hint: the hint, then cands_base_ without it
   // Per register class: preferred then non-preferred registers (Candidates without a hint).
   std::vector<PReg> cands_base_[kNumRegClasses];
   // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
@@ -197,7 +197,7 @@ class Backtrack : private BacktrackScratch {
   uint32_t PopQueue();
   Status AllocateAll();
   Status Place(uint32_t b);
-  void Candidates(const Bundle& bu, std::vector<PReg>* out) const;
+  std::span<const PReg> Candidates(const Bundle& bu);
   void BuildSpans(const Bundle& bu);
   // Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for
   // each conflict of the bundle's ranges in register r, in increasing range order; f returns
@@ -241,6 +241,8 @@ class Backtrack : private BacktrackScratch {
   // usually gets another occupant).
   PRegSet claimed_;
   float claim_cost_ = 0;
+  // The last Place(): its candidates in order (cands_base_ of the class, or cands_ with a hint).
+  std::span<const PReg> cand_list_;
   PRegSet declined_;  // the last Place(): callee-saved candidates the bundle did not pay for  // a
                       // save and a restore at the entry block's frequency
   uint32_t cut_stamp_ = 0;
