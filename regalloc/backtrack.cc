@@ -847,6 +847,7 @@ float Backtrack::SpillCost(const Bundle& bu) const {
   bool remat = true;
   UseCursor cur;
   for (const Range& r : Ranges(bu)) {
+    if (NoUseLeftIn(r, cur)) continue;  // the run's vreg (remat already counted)
     remat &= f_.vregs[r.vreg].remat;
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
@@ -1187,6 +1188,7 @@ void Backtrack::RequiringUses(const Bundle& bu, std::vector<Range>* out) const {
   out->clear();
   UseCursor cur;
   for (const Range& r : Ranges(bu)) {
+    if (NoUseLeftIn(r, cur)) continue;
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
     for (; it < e && it->from < r.to; ++it)
@@ -1229,6 +1231,7 @@ Status Backtrack::Split(uint32_t b) {
     UseCursor cur;
     bool past = false;
     for (const Range& r : Ranges(bundles_[b])) {
+      if (NoUseLeftIn(r, cur)) continue;
       const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
       const UseRec* it = UsesFrom(r, &cur);
       for (; it < e && it->from < r.to; ++it) {

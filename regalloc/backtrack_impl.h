@@ -192,6 +192,12 @@ class Backtrack : private BacktrackScratch {
     const UseRec* at = nullptr;
   };
   const UseRec* UsesFrom(const Range& r, UseCursor* cur) const;
+  // True if no use of r's vreg from the cursor on lies in r, the cursor being in that vreg's
+  // uses: a walk may skip r and leave the cursor as it is (UsesFrom would not move it).
+  bool NoUseLeftIn(const Range& r, const UseCursor& cur) const {
+    return cur.vreg == r.vreg &&
+           (cur.at == uses_.data() + use_begin_[r.vreg + 1] || cur.at->from >= r.to);
+  }
   void Weigh(uint32_t b);
   void Enqueue(uint32_t b);
   uint32_t PopQueue();
