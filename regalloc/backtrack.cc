@@ -1039,6 +1039,7 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
   for (const Range& r : rs) {
     const uint32_t blk = block_of_inst_[r.from / 4];
     if (r.from == 4 * f_.blocks[blk].inst_begin) live_mark_[blk] = stamp;
+    if (NoUseLeftIn(r, cur)) continue;
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
     cur = {r.vreg, it};
