@@ -141,8 +141,7 @@ void MachBuffer<Traits>::EmitPendingConstants(bool resolve_uses) {
     }
     labels_[k.label].offset = CurOffset();
     const size_t begin = k.bytes_begin;
-    data_.insert(data_.end(), constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin),
-                 constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin + k.size));
+    data_.append(constant_bytes_.data() + begin, k.size);
     data_ranges_.push_back(MachData{CurOffset() - k.size, CurOffset(), MachDataKind::kConstant});
     k.pending = false;
     if (resolve_uses) ResolveList(k.label);
@@ -441,7 +440,7 @@ MachCode MachBuffer<Traits>::Finish() {
   finished_ = true;
   for (const Fixup& f : fixups_) EGRET_CHECK(f.state != FixupState::kQueued);
   MachCode code;
-  code.bytes = std::move(data_);
+  code.bytes = data_.Release();
   code.alignment = max_align_;
   code.traps = std::move(traps_);
   code.call_sites = std::move(call_sites_);
