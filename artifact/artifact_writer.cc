@@ -7,6 +7,7 @@
 // reserved at its final size.
 #include "artifact/artifact_writer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <span>
 
@@ -45,16 +46,22 @@ inline uint8_t* PutLeb32(uint8_t* p, uint32_t v) {
 }
 
 // Appends `count` entries of at most `max_entry` bytes each; put(p, k) writes entry k at p and
-// returns the end of what it wrote.
+// returns the end of what it wrote. Room is made for a chunk of entries at a time, so the
+// vector never holds (and never touches) much more than the bytes written.
 template <class Put>
 void PutEntries(Bytes& out, size_t count, size_t max_entry, Put&& put) {
-  const size_t at = out.size();
-  out.resize(at + count * max_entry);
-  uint8_t* const begin = out.data();
-  uint8_t* p = begin + at;
-  for (size_t k = 0; k < count; ++k) p = put(p, k);
-  out.resize(size_t(p - begin));
+  constexpr size_t kChunk = 1024;
+  for (size_t k = 0; k < count;) {
+    const size_t end = std::min(count, k + kChunk);
+    const size_t at = out.size();
+    out.resize(at + (end - k) * max_entry);
+    uint8_t* const begin = out.data();
+    uint8_t* p = begin + at;
+    for (; k < end; ++k) p = put(p, k);
+    out.resize(size_t(p - begin));
+  }
 }
+
 void PutString(Bytes& out, const std::string& s) {
   PutCount(out, s.size());
   out.insert(out.end(), s.begin(), s.end());

@@ -11,6 +11,7 @@
 #ifndef EGRET_MACHBUFFER_CODE_BUFFER_H_
 #define EGRET_MACHBUFFER_CODE_BUFFER_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -28,7 +29,7 @@ class CodeBuffer {
 
   CodeBuffer() { storage_.swap(Spare()); }
   ~CodeBuffer() {
-    if (storage_.size() > Spare().size()) Spare().swap(storage_);
+    if (storage_.capacity() > Spare().capacity()) Spare().swap(storage_);
   }
   CodeBuffer(CodeBuffer&& other) noexcept
       : storage_(std::move(other.storage_)), size_(other.size_) {
@@ -76,7 +77,7 @@ class CodeBuffer {
   // The code as a vector, leaving this buffer empty. Up to kCopyLimit bytes (a function) it is
   // copied out at exactly its size and the storage stays for reuse; above (a whole text
   // section) the storage itself is handed over, so the code never exists twice.
-  static constexpr size_t kCopyLimit = size_t{1} << 20;
+  static constexpr size_t kCopyLimit = size_t{1} << 18;
   std::vector<uint8_t> Release() {
     std::vector<uint8_t> out;
     if (size_ <= kCopyLimit) {
@@ -90,12 +91,20 @@ class CodeBuffer {
   }
 
  private:
-  void Grow(size_t min_capacity) {
-    EGRET_CHECK(min_capacity <= kMaxBytes);
-    size_t cap = storage_.size() < 256 ? 256 : storage_.size() * 2;
-    if (cap < min_capacity) cap = min_capacity;
-    if (cap > kMaxBytes) cap = kMaxBytes;
-    storage_.resize(cap);
+  // Makes at least `min_size` bytes writable. The allocation grows geometrically (reserve), the
+  // writable region (storage_.size(), zero-filled by resize) only in steps of kGrowStep beyond
+  // what is needed: pages of the allocation that no code reached are never touched, so they
+  // cost no resident memory (a text section's buffer is up to twice its code).
+  static constexpr size_t kGrowStep = 4096;
+  void Grow(size_t min_size) {
+    EGRET_CHECK(min_size <= kMaxBytes);
+    if (min_size > storage_.capacity()) {
+      size_t cap = storage_.capacity() < 256 ? 256 : storage_.capacity() * 2;
+      if (cap < min_size) cap = min_size;
+      if (cap > kMaxBytes) cap = kMaxBytes;
+      storage_.reserve(cap);
+    }
+    storage_.resize(std::min(storage_.capacity(), min_size + kGrowStep));
   }
   // The thread's spare storage (the largest one given back so far).
   static std::vector<uint8_t>& Spare() {
@@ -103,7 +112,7 @@ class CodeBuffer {
     return spare;
   }
 
-  std::vector<uint8_t> storage_;  // its size is the capacity
+  std::vector<uint8_t> storage_;  // its size is the writable capacity (zeroed when made writable)
   size_t size_ = 0;
 };
 
