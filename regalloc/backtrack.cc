@@ -23,7 +23,8 @@ void BacktrackScratch::ForEachContainer(F&& f) {
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
   f(cands_), f(first_conflict_range_);
   for (auto& v : busy_) f(v);
-  f(evict_list_), f(req_), f(piece_begin_), f(pieces_), f(def_loc_), f(needs_slot_), f(remat_);
+  f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
+      f(def_loc_), f(needs_slot_), f(remat_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_raw_), f(tmp_merged_), f(spans_);
   f(bundle_mask_);
 }
@@ -55,7 +56,10 @@ Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& l
   Clear();
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (PReg r : env_.preferred[c]) allocatable_.Add(r);
-    for (PReg r : env_.non_preferred[c]) allocatable_.Add(r);
+    for (PReg r : env_.non_preferred[c]) {
+      allocatable_.Add(r);
+      callee_saved_.Add(r);
+    }
   }
 }
 
@@ -146,6 +150,7 @@ void Backtrack::ComputeBlockInfo() {
   freq_.resize(nb);
   for (uint32_t b = 0; b < nb; ++b)
     freq_[b] = std::pow(8.0f, static_cast<float>(std::min<uint32_t>(depth_[b], 10)));
+  claim_cost_ = nb > 0 ? 2 * freq_[0] : 0;
 }
 
 // Live ranges by one backward pass per block over an explicit live set (insert and erase O(1)).
@@ -540,9 +545,21 @@ Status Backtrack::AllocateAll() {
   filling_ = false;
   for (SizeClass& sc : classes_) std::sort(sc.sorted.begin(), sc.sorted.end(), QueueBefore);
   budget_ = 8 * static_cast<uint64_t>(bundles_.size()) + 4 * f_.num_insts() + 64;
-  for (uint32_t b = PopQueue(); b != kNone; b = PopQueue()) {
-    if (bundles_[b].dead || bundles_[b].reg.valid() || bundles_[b].spilled) continue;
-    EGRET_TRY(Place(b));
+  // Bundles that found only fresh callee-saved registers free, and did not pay for one, are put
+  // off until the queue is empty: by then the registers other bundles claimed are known, and
+  // one of those may hold them at no cost. Each bundle is put off at most once, so this ends.
+  for (;;) {
+    for (uint32_t b = PopQueue(); b != kNone; b = PopQueue()) {
+      if (bundles_[b].dead || bundles_[b].reg.valid() || bundles_[b].spilled) continue;
+      EGRET_TRY(Place(b));
+    }
+    if (deferred_.empty()) break;
+    deferred_round_.swap(deferred_);
+    deferred_.clear();
+    for (uint32_t b : deferred_round_)
+      if (!bundles_[b].dead && !bundles_[b].reg.valid() && !bundles_[b].spilled)
+        EGRET_TRY(Place(b));
+    deferred_round_.clear();
   }
   return Status::Ok();
 }
@@ -734,6 +751,7 @@ uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range)
 void Backtrack::Assign(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
+  if (callee_saved_.Contains(r)) claimed_.Add(r);
   auto& occ = occ_[r.index()];
   // One interval-set entry per span (touching ranges joined): the conflicts of any query are
   // the same bundles with the same weights, with fewer entries to insert, search and erase.
@@ -763,6 +781,38 @@ void Backtrack::Evict(uint32_t b) {
   // after kMaxSplits rounds instead of being re-placed (and rescanned) without bound.
   if (bu.gen < kMaxSplits) ++bu.gen;
   Enqueue(b);
+}
+
+// What leaving the bundle in its spill slot costs, in the frequency units of freq_: a store per
+// definition, a reload per register or fixed use, half of one per use that may read the slot
+// as a memory operand (kAny), nothing for stack operands; a rematerializable bundle stores
+// nothing and recomputes cheaply (kRematWeight).
+float Backtrack::SpillCost(const Bundle& bu) const {
+  float cost = 0;
+  bool remat = true;
+  UseCursor cur;
+  for (const Range& r : Ranges(bu)) {
+    remat &= f_.vregs[r.vreg].remat;
+    const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+    const UseRec* it = UsesFrom(r, &cur);
+    for (; it < e && it->from < r.to; ++it) {
+      const Operand& op = f_.operands[it->operand];
+      if (op.constraint == Constraint::kStack) continue;
+      cost += op.is_use() && op.constraint == Constraint::kAny && !it->requiring ? 0.5f * it->freq
+                                                                                 : it->freq;
+    }
+    cur = {r.vreg, it};
+  }
+  return remat ? cost * kRematWeight : cost;
+}
+
+// True if the bundle should not be the first to use callee-saved register r: the save and
+// restore that the first use adds to the prologue and epilogue (claim_cost_) cost more than
+// leaving the bundle in its slot. Minimal bundles never decline (their operands need a
+// register); a register some bundle already claimed costs nothing more.
+bool Backtrack::DeclinesCalleeSaved(const Bundle& bu, PReg r) const {
+  if (!callee_saved_.Contains(r) || claimed_.Contains(r) || bu.minimal) return false;
+  return SpillCost(bu) < claim_cost_;
 }
 
 Status Backtrack::Place(uint32_t b) {
@@ -799,9 +849,29 @@ Status Backtrack::Place(uint32_t b) {
   }
   // First pass: the first free candidate in order wins. A candidate is free when its scan finds
   // no conflict; a taken one stops at its first conflict, which Split may need.
+  declined_ = PRegSet();
   for (PReg r : cands_) {
     if (clobbered.Contains(r)) {
       first_conflict_range_.push_back(0);
+      continue;
+    }
+    // A fresh callee-saved register the bundle does not pay for counts as taken; it is not
+    // an eviction or split choice either (it holds no bundle to evict).
+    if (DeclinesCalleeSaved(bundles_[b], r)) {
+      declined_.Add(r);
+      first_conflict_range_.push_back(0);
+      if (!bundles_[b].deferred) {
+        bool free = true;
+        ForEachConflict(bundles_[b], r, [&](const Range*, uint32_t, float) {
+          free = false;
+          return false;
+        });
+        if (free) {  // put off: some bundle may claim the register meanwhile (AllocateAll)
+          bundles_[b].deferred = true;
+          deferred_.push_back(b);
+          return Status::Ok();
+        }
+      }
       continue;
     }
     if (use_mask) {
@@ -832,7 +902,7 @@ Status Backtrack::Place(uint32_t b) {
   float best_cost = kInfWeight * 2;
   if (may_evict) {
     for (PReg r : cands_) {
-      if (clobbered.Contains(r)) continue;
+      if (clobbered.Contains(r) || declined_.Contains(r)) continue;
       float cost = 0;
       ForEachConflict(bundles_[b], r, [&](const Range*, uint32_t c, float cw) {
         if (c == kNone || cw >= w) {
@@ -1052,6 +1122,7 @@ Status Backtrack::Split(uint32_t b) {
   // Place() just scanned the same candidates and recorded each one's first conflicting range.
   for (size_t k = 0; k < cands_.size(); ++k) {
     const PReg r = cands_[k];
+    if (declined_.Contains(r)) continue;
     const uint32_t first = FirstConflict(bundles_[b], r, first_conflict_range_[k]);
     if (first > best_pt || !best.valid()) {
       best_pt = first;

@@ -48,6 +48,8 @@ struct BacktrackScratch {
     uint8_t gen = 0;  // splits that led to this bundle
     bool minimal = false, spilled = false, dead = false, has_req = false;
     bool grouped = false;  // made of nearby operands of a spilled bundle (SpillToMinimal)
+    // Put off once because only a fresh callee-saved register was free (Place, AllocateAll).
+    bool deferred = false;
   };
   struct ReusePair {
     uint32_t input, def, inst, def_operand;
@@ -112,6 +114,7 @@ struct BacktrackScratch {
   // assigned ranges in one register are disjoint.
   std::vector<std::vector<uint64_t>> busy_;
   std::vector<uint32_t> evict_list_;
+  std::vector<uint32_t> deferred_, deferred_round_;  // bundles Place() put off (AllocateAll)
   std::vector<Range> req_;
 
   // Resolution: the register pieces of each vreg (CSR, sorted by from), def locations.
@@ -165,6 +168,11 @@ class Backtrack : private BacktrackScratch {
   Status MergeBundles();
   const Range* RangeAt(uint32_t v, uint32_t p) const;
 
+  // Callee-saved registers (backtrack.cc): the first bundle placed in one costs a save and a
+  // restore in the prologue and epilogue.
+  float SpillCost(const Bundle& bu) const;
+  bool DeclinesCalleeSaved(const Bundle& bu, PReg r) const;
+
   // Allocation (backtrack.cc).
   struct UseCursor {  // where the last range's use scan stopped (UsesFrom)
     uint32_t vreg = UINT32_MAX;
@@ -211,6 +219,14 @@ class Backtrack : private BacktrackScratch {
   const Liveness& live_;
   Output* out_;
   PRegSet allocatable_;
+  PRegSet callee_saved_;  // the environment's non_preferred registers
+  // Callee-saved registers some bundle has been assigned to: saved and restored by the frame,
+  // so further bundles use them at no extra cost. Only grows (an evicted bundle's register
+  // usually gets another occupant).
+  PRegSet claimed_;
+  float claim_cost_ = 0;
+  PRegSet declined_;  // the last Place(): callee-saved candidates the bundle did not pay for  // a
+                      // save and a restore at the entry block's frequency
   uint32_t cut_stamp_ = 0;
   uint64_t nonempty_ = 0;  // bit c: classes_[c] may hold bundles
   bool filling_ = false;   // AllocateAll is queueing the initial bundles
