@@ -76,6 +76,9 @@ struct BacktrackScratch {
   // Per block, for CutLoop: the stamp of the last call that found the bundle live into it at
   // its start, used in the loop it heads, or cutting that loop out.
   std::vector<uint32_t> live_mark_, used_mark_, cut_mark_;
+  // Per block, for CutLoopAcross: the earliest start point of a header on its loop chain, or
+  // kNone; Backtrack::kUnknown until first asked (OuterHeaderStart).
+  std::vector<uint32_t> outer_header_start_;
   std::vector<float> freq_;
 
   // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
@@ -105,6 +108,8 @@ struct BacktrackScratch {
   };
   std::vector<SizeClass> classes_;  // 33 size classes
   std::vector<PReg> cands_;
+  // Per register class: preferred then non-preferred registers (Candidates without a hint).
+  std::vector<PReg> cands_base_[kNumRegClasses];
   // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
   std::vector<uint32_t> first_conflict_range_;
   // Per allocatable register, one bit per point, in pairs of words (reservations of any vreg,
@@ -127,6 +132,12 @@ struct BacktrackScratch {
   std::vector<Allocation> def_loc_;
   std::vector<uint8_t> needs_slot_;
   std::vector<uint8_t> remat_;  // per vreg: rematerialized instead of spilled (no slot)
+  struct InReg {                // a live-in of a block in a register at its start (edge moves)
+    uint32_t vreg;
+    Allocation loc;
+  };
+  std::vector<uint32_t> in_reg_begin_;  // per block: its first entry in in_reg_
+  std::vector<InReg> in_reg_;
 
   // Temporaries of BuildRanges and MergeBundles.
   std::vector<uint32_t> tmp_end_, tmp_pos_, tmp_live_, tmp_fill_;
@@ -138,6 +149,7 @@ struct BacktrackScratch {
   };
   std::vector<Span> spans_;
   std::vector<uint64_t> bundle_mask_;  // Place(): the bundle's points, from its first word on
+  std::vector<uint8_t> tmp_inside_;    // CutLoop(): per range of the bundle, inside the loop
 };
 
 class Backtrack : private BacktrackScratch {
@@ -150,6 +162,7 @@ class Backtrack : private BacktrackScratch {
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr uint32_t kUnknown = UINT32_MAX - 1;  // a cache entry not yet computed
   static constexpr float kInfWeight = 1e30f;
   static constexpr uint8_t kMaxSplits = 8;     // then the bundle's operands get minimal bundles
   static constexpr uint32_t kMergeCap = 512;   // ranges in a bundle merged from copies
@@ -191,6 +204,7 @@ class Backtrack : private BacktrackScratch {
   // false to stop. spans_ must hold bu's spans (BuildSpans).
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
+  uint32_t FirstConflictRange(const Bundle& bu, PReg r) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
@@ -202,7 +216,9 @@ class Backtrack : private BacktrackScratch {
   uint32_t ColdestGap(uint32_t lo, uint32_t hi) const;
   bool CutLoop(uint32_t b, uint32_t at);
   bool CutLoopAcross(uint32_t b, uint32_t g);
+  uint32_t OuterHeaderStart(uint32_t block);
   std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g);
+  void ReserveArena(size_t n);
   void RequiringUses(const Bundle& bu, std::vector<Range>* out) const;
   Status Split(uint32_t b);
   Status SpillToMinimal(uint32_t b);
