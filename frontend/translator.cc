@@ -680,8 +680,14 @@ Status Translation::Call(const Operator& op) {
                                    .With(ir::MemFlags::kNotrap)
                                    .With(ir::MemFlags::kAligned);
     ir::Value funcref = b_.Load(Opcode::kLoad, Type::kI64, table_flags, slot, 0);
-    b_.Trapz(funcref, TrapCode::kIndirectCallToNull);
-    ir::Value actual = LoadPtr(Type::kI32, funcref, VMFuncRefLayout::kTypeId, true);
+    // The null check is the type id load itself: a null funcref is address 0, so reading its
+    // type id (offset 16, inside the never-mapped first page) faults, and the load's trap record
+    // reports icall_null at this call_indirect. The call needs no test-and-branch for it.
+    static_assert(VMFuncRefLayout::kTypeId < 4096, "the null funcref's type id must fault");
+    ir::Value actual =
+        b_.Load(Opcode::kLoad, Type::kI32,
+                ir::MemFlags{}.With(ir::MemFlags::kAligned).With(ir::MemFlags::kReadonly), funcref,
+                VMFuncRefLayout::kTypeId, TrapCode::kIndirectCallToNull);
     ir::Value ids = LoadVmctx(Type::kI64, VMContextLayout::kTypeIds, true);
     ir::Value expected = LoadPtr(Type::kI32, ids, 4 * type_index, true);
     b_.Trapnz(b_.Icmp(ir::IntCC::kNe, actual, expected), TrapCode::kBadSignature);

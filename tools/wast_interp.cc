@@ -18,7 +18,10 @@ namespace {
 
 constexpr uint64_t kMaxPages = 64;  // 4 MiB of linear memory in the sandbox
 constexpr uint64_t kMaxTableElems = 1 << 16;
-constexpr uint64_t kVmctxAddr = 16;
+// Above the unmapped first page (InterpOptions::unmapped_low), where a null funcref's fields are:
+// call_indirect's type id load from a null entry must trap icall_null as it does natively.
+constexpr uint64_t kNullPage = 4096;
+constexpr uint64_t kVmctxAddr = kNullPage;
 
 uint64_t Align(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
 
@@ -122,6 +125,7 @@ std::unique_ptr<InterpInstance> InterpInstance::Create(wasm::ModuleEnv env, std:
   ir::InterpOptions options;
   options.heap_size = mem_base + sandbox_pages * 65536 + 16;
   options.max_steps = 20'000'000;
+  options.unmapped_low = kNullPage;
   inst->interp_ = std::make_unique<ir::Interpreter>(*inst->module_, options);
   std::vector<uint8_t>& heap = inst->interp_->heap();
   auto put64 = [&](uint64_t addr, uint64_t v) { std::memcpy(&heap[addr], &v, 8); };

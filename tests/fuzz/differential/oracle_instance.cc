@@ -11,7 +11,10 @@
 namespace egret::fuzz {
 namespace {
 
-constexpr uint64_t kVmctxAddr = 16;
+// Above the unmapped first page (InterpOptions::unmapped_low), where a null funcref's fields are:
+// call_indirect's type id load from a null entry must trap icall_null as it does natively.
+constexpr uint64_t kNullPage = 4096;
+constexpr uint64_t kVmctxAddr = kNullPage;
 constexpr uint64_t kMaxSandboxPages = 64;          // 4 MiB of linear memory at most
 constexpr uint64_t kMaxTableCapacity = 4096;       // elements reserved per table at most
 constexpr uint64_t kRuntimeTableCap = 10'000'000;  // runtime::Table::kDefaultMaxElements
@@ -166,6 +169,7 @@ Status OracleInstance::Instantiate(uint64_t fuel, CallOutcome* init) {
   ir::InterpOptions options;
   options.heap_size = mem_base_ + mem_capacity_pages_ * 65536 + 16;
   options.max_steps = 40'000'000;
+  options.unmapped_low = kNullPage;
   interp_ = std::make_unique<ir::Interpreter>(*module_, options);
   // Imports first: host k's function address is kFuncBase + (defined functions) + k.
   if (Status st = DefineImports(); !st.ok()) return st;
