@@ -669,11 +669,21 @@ Status Translation::Call(const Operator& op) {
   if (indirect) {
     const uint32_t table = op.index2;
     ir::Value idx = b_.Convert(Opcode::kUextend, Type::kI64, callee_index);
-    ir::Value length =
-        LoadRecord(Type::kI64, layout_.Table(table), VMContextLayout::kRecordLength, false);
+    // A table whose maximum equals its minimum (what wasm-ld emits) never changes size: not by
+    // table.grow, not by the host (Table::Grow stops at the maximum), and an import of it must
+    // have exactly that size (import matching: actual min >= min, actual max <= max). So its
+    // length is a constant and its element array never moves (only growth reallocates it): the
+    // base load is readonly, which lets GVN and LICM share it between calls and hoist it out of
+    // loops.
+    const Limits& limits = env_.tables[table].type.limits;
+    const bool fixed_size =
+        limits.max.has_value() && *limits.max == limits.min && limits.min <= uint64_t{INT64_MAX};
+    ir::Value length = fixed_size ? b_.Iconst(Type::kI64, static_cast<int64_t>(limits.min))
+                                  : LoadRecord(Type::kI64, layout_.Table(table),
+                                               VMContextLayout::kRecordLength, false);
     b_.Trapnz(b_.Icmp(ir::IntCC::kUge, idx, length), TrapCode::kIndirectCallOutOfBounds);
     ir::Value base =
-        LoadRecord(Type::kI64, layout_.Table(table), VMContextLayout::kRecordBase, false);
+        LoadRecord(Type::kI64, layout_.Table(table), VMContextLayout::kRecordBase, fixed_size);
     ir::Value slot = b_.Binary(Opcode::kIadd, base, b_.BinaryImm(Opcode::kIshlImm, idx, 3));
     ir::MemFlags table_flags = ir::MemFlags{}
                                    .With(ir::MemFlags::kTable)
