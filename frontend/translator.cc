@@ -701,7 +701,25 @@ Status Translation::Call(const Operator& op) {
     ir::Value ids = LoadVmctx(Type::kI64, VMContextLayout::kTypeIds, true);
     ir::Value expected = LoadPtr(Type::kI32, ids, 4 * type_index, true);
     b_.Trapnz(b_.Icmp(ir::IntCC::kNe, actual, expected), TrapCode::kBadSignature);
-    ir::Value code = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kWasmCall, true);
+    // The target: a fixed-size funcref table keeps each element's wasm_call right after its N
+    // elements (the code mirror, runtime/table.h), read from the slot's address in parallel with
+    // the VMFuncRef*: one dependent load fewer between the index and the call, which is what a
+    // mispredicted indirect call waits for. It holds null for a null element, whose type id
+    // load above traps first.
+    ir::Value code;
+    if (fixed_size && env_.tables[table].type.elem == ValType::kFuncRef) {
+      // Not readonly: table.set and friends rewrite the mirror with the element.
+      const uint64_t mirror = 8 * limits.min;
+      code =
+          mirror <= uint64_t{INT32_MAX}
+              ? b_.Load(Opcode::kLoad, Type::kI64, table_flags, slot, static_cast<int32_t>(mirror))
+              : b_.Load(Opcode::kLoad, Type::kI64, table_flags,
+                        b_.Binary(Opcode::kIadd, slot,
+                                  b_.Iconst(Type::kI64, static_cast<int64_t>(mirror))),
+                        0);
+    } else {
+      code = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kWasmCall, true);
+    }
     call_args_[0] = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kVmctx, true);
     if (tail) return TailCall(sig, code, ir::FuncRef());
     call = b_.CallIndirect(sig, code, call_args_);

@@ -106,7 +106,11 @@ std::unique_ptr<InterpInstance> InterpInstance::Create(wasm::ModuleEnv env, std:
       return nullptr;
     }
     table_base.push_back(at);
-    at = Align(at + 8 * t.type.limits.min, 16);
+    // A fixed-size funcref table keeps its elements' code pointers right after them, where
+    // call_indirect reads its target (runtime/table.h, "Code mirror").
+    const bool mirrored = t.type.elem == wasm::ValType::kFuncRef && t.type.limits.max.has_value() &&
+                          *t.type.limits.max == t.type.limits.min;
+    at = Align(at + 8 * t.type.limits.min * (mirrored ? 2 : 1), 16);
   }
   uint64_t pages = 0, max_pages = 0, sandbox_pages = 0, mem_base = Align(at, 65536);
   if (!m.memories.empty()) {
@@ -215,6 +219,13 @@ std::unique_ptr<InterpInstance> InterpInstance::Create(wasm::ModuleEnv env, std:
         return nullptr;
       }
       put64(table_base[seg.table] + 8 * (offset + k), v);
+      const wasm::TableType& tt = m.tables[seg.table].type;
+      if (tt.elem == wasm::ValType::kFuncRef && tt.limits.max.has_value() &&
+          *tt.limits.max == tt.limits.min) {
+        uint64_t code = 0;
+        if (v != 0) std::memcpy(&code, &heap[v + wasm::VMFuncRefLayout::kWasmCall], 8);
+        put64(table_base[seg.table] + 8 * (tt.limits.min + offset + k), code);
+      }
     }
   }
   for (const wasm::DataSegment& seg : m.datas) {

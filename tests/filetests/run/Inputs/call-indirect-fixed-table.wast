@@ -12,6 +12,14 @@
     local.get 1 local.get 0 call_indirect $tab (type $t))
   (func (export "grow") (result i32) ref.null func i32.const 1 table.grow $tab)
   (func (export "set2") (table.set $tab (i32.const 2) (ref.func $neg)))
+  ;; the same slot called before and after a table.set in one function: the second call must
+  ;; reach the new element (the target is not reused across the write)
+  (func (export "reset") (param i32) (result i32)
+    (local $a i32)
+    (local.set $a (call_indirect $tab (type $t) (i32.const 10) (local.get 0)))
+    (table.set $tab (local.get 0) (ref.func $neg))
+    (i32.add (i32.mul (local.get $a) (i32.const 1000))
+             (call_indirect $tab (type $t) (i32.const 10) (local.get 0))))
   ;; sum of table[i % n](i) for i in [0, k): the base can be hoisted out of the loop
   (func (export "loop") (param $n i32) (param $k i32) (result i32)
     (local $i i32) (local $s i32)
@@ -52,3 +60,5 @@
     local.get 1 local.get 0 call_indirect $tab (type $t)))
 (assert_return (invoke "call" (i32.const 2) (i32.const 7)) (i32.const -7))
 (assert_trap (invoke "call" (i32.const 3) (i32.const 7)) "undefined element")
+(assert_return (invoke $m "reset" (i32.const 0)) (i32.const 10990))
+(assert_return (invoke $user "call" (i32.const 0) (i32.const 7)) (i32.const -7))
