@@ -67,7 +67,10 @@ void FunctionBuilder::SwitchToBlock(Block b) {
         def_pool_.resize(def_pool_.size() + n);
       }
       Def* out = def_pool_.data() + s.defs_begin;
-      for (uint32_t v : cur_touched_) *out++ = {v, cur_vals_[v]};
+      for (uint32_t v : cur_touched_) {
+        *out++ = {v, cur_vals_[v]};
+        s.defs_mask |= uint64_t{1} << (v & 63);
+      }
       s.defs_size = static_cast<uint32_t>(n);
     } else {
       for (uint32_t v : cur_touched_) InsertSpanDef(cur_, v, cur_vals_[v]);
@@ -80,6 +83,7 @@ void FunctionBuilder::SwitchToBlock(Block b) {
 
 Value FunctionBuilder::FindSpanDef(Block b, Variable var) const {
   const BlockSsa& s = ssa_[b];
+  if (!((s.defs_mask >> (var.index & 63)) & 1)) return Value();
   const Def* first = def_pool_.data() + s.defs_begin;
   const Def* last = first + s.defs_size;
   const Def* it =
@@ -95,6 +99,7 @@ Value FunctionBuilder::FindDef(Block b, Variable var) const {
 
 void FunctionBuilder::InsertSpanDef(Block b, uint32_t var, Value val) {
   BlockSsa& s = ssa_[b];
+  s.defs_mask |= uint64_t{1} << (var & 63);
   Def* first = def_pool_.data() + s.defs_begin;
   Def* it = std::lower_bound(first, first + s.defs_size, var,
                              [](const Def& d, uint32_t v) { return d.var < v; });

@@ -180,6 +180,9 @@ class FunctionBuilder {
     // The block's definitions once the builder has left it: def_pool_[defs_begin, +defs_size),
     // sorted by variable, with room for defs_capacity.
     uint32_t defs_begin = 0, defs_size = 0, defs_capacity = 0;
+    // Bit (variable % 64) is set for every variable the span defines, so most lookups of a
+    // variable the block does not define (reads walking a predecessor chain) skip the search.
+    uint64_t defs_mask = 0;
   };
   struct PredNode {
     Inst branch;

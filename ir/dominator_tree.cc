@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "ir/rpo.h"
+
 namespace egret::ir {
 
 void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
@@ -17,29 +19,8 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
   Block entry = f.EntryBlock();
   if (!entry.valid()) return;
 
-  // Post-order by an explicit DFS stack of (block, next successor index), built in rpo_ and
-  // then reversed.
   std::vector<std::pair<Block, uint32_t>>& stack = stack_;
-  stack.clear();
-  std::vector<uint8_t>& visited = visited_;
-  visited.assign(n, 0);
-  stack.push_back({entry, 0});
-  visited[entry.index] = 1;
-  while (!stack.empty()) {
-    auto& [b, next] = stack.back();
-    auto succs = cfg.Succs(b);
-    if (next < succs.size()) {
-      Block s = succs[next++];
-      if (!visited[s.index]) {
-        visited[s.index] = 1;
-        stack.push_back({s, 0});
-      }
-    } else {
-      rpo_.push_back(b);
-      stack.pop_back();
-    }
-  }
-  std::reverse(rpo_.begin(), rpo_.end());
+  ComputeReversePostOrder(f, cfg, rpo_, stack, visited_);
   for (uint32_t k = 0; k < rpo_.size(); ++k) rpo_number_[rpo_[k].index] = k + 1;
 
   // Cooper-Harvey-Kennedy: iterate idom = intersect(processed preds) to a fixpoint.

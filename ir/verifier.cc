@@ -17,8 +17,7 @@ std::string TypeStr(Type t) { return std::string(TypeName(t)); }
 // The verifier's tables, one set per thread and kept between functions for their capacity
 // (each run overwrites what it reads: nothing carries over from one function to the next).
 struct VerifierScratch {
-  SecondaryMap<Inst, uint32_t> inst_pos;
-  std::vector<Type> want;
+  std::vector<uint32_t> inst_pos;
   ControlFlowGraph cfg;
   DominatorTree domtree;
 };
@@ -26,7 +25,7 @@ struct VerifierScratch {
 class Verifier {
  public:
   Verifier(const Function& f, VerifierScratch& scratch)
-      : f_(f), dfg_(f.dfg), inst_pos_(scratch.inst_pos), want_(scratch.want), scratch_(scratch) {}
+      : f_(f), dfg_(f.dfg), inst_pos_(scratch.inst_pos), scratch_(scratch) {}
 
   std::vector<VerifierError> Run() {
     if (!f_.EntryBlock().valid()) {
@@ -35,6 +34,9 @@ class Verifier {
     }
     CheckEntry();
     if (!CheckDeclarations()) return std::move(errors_);
+    if (BlocksInRange()) return RunFused();
+    // Blocks or terminators out of range: the CFG cannot be built before the structure is
+    // checked, so the checks run one after the other (each only if the one before passed).
     if (!CheckStructure()) return std::move(errors_);
     for (Block b : f_.layout.Blocks())
       for (Inst i : f_.layout.Insts(b)) CheckInst(b, i);
@@ -48,7 +50,87 @@ class Verifier {
     if (i.valid()) {
       msg = "inst" + std::to_string(i.index) + " (" + PrintInst(f_, i) + "): " + msg;
     }
-    errors_.push_back({i, b, std::move(msg)});
+    sink_->push_back({i, b, std::move(msg)});
+  }
+
+  // Whether every placed block and its last instruction are in range, which is all that
+  // ControlFlowGraph::Compute needs (so the fused walk can compute the dominator tree first).
+  bool BlocksInRange() const {
+    for (Block b : f_.layout.Blocks()) {
+      if (!dfg_.IsValidBlock(b)) return false;
+      const Inst last = f_.layout.LastInst(b);
+      if (last.valid() && !dfg_.IsValidInst(last)) return false;
+    }
+    return true;
+  }
+
+  // CheckStructure, the per-instruction checks and CheckDominance in one walk over the
+  // instructions, with the same errors: structural errors win (then nothing else is reported),
+  // then the per-instruction ones (after CheckEntry's), then dominance. Once a structural error
+  // is found, the other two stop: they may rely on what it found broken.
+  std::vector<VerifierError> RunFused() {
+    ControlFlowGraph& cfg = scratch_.cfg;
+    cfg.Compute(f_);
+    DominatorTree& dt = scratch_.domtree;
+    dt.Compute(f_, cfg);
+    std::vector<VerifierError> inst_errors, dom_errors;
+    const size_t before = errors_.size();
+    inst_pos_.assign(dfg_.NumInsts(), 0);
+    uint32_t pos = 0;
+    for (Block b : f_.layout.Blocks()) {
+      CheckBlockParams(b);
+      const Inst last = f_.layout.LastInst(b);
+      if (!last.valid()) {
+        Fail(Inst(), b, BlockName(b) + " is empty (it needs a terminator)");
+        continue;
+      }
+      const bool reachable = dt.IsReachable(b);
+      for (Inst i : f_.layout.Insts(b)) {
+        inst_pos_[i.index] = ++pos;
+        if (!dfg_.IsValidInst(i)) {
+          Fail(Inst(), b, "inst" + std::to_string(i.index) + " is out of range");
+          return std::move(errors_);
+        }
+        CheckTerminatorPlace(b, i, last);
+        const bool ok_before = errors_.size() == before;
+        // Dominance needs only operands that passed their range checks, which CheckRefs
+        // makes before it calls back.
+        const bool check_dominance = ok_before && reachable && inst_errors.empty();
+        CheckRefs(b, i, [&](Value v, const ValueData& vd) {
+          if (!check_dominance) return;
+          Block def_block;
+          bool ok;
+          if (vd.kind == ValueKind::kParam) {
+            def_block = Block(vd.def);
+            ok = dt.Dominates(def_block, b);
+          } else {
+            const Inst def(vd.def);
+            def_block = f_.layout.InstBlock(def);
+            // Positions are given in layout order as the walk goes: a definition later in
+            // this block has none yet.
+            ok = def_block == b
+                     ? inst_pos_[def.index] != 0 && inst_pos_[def.index] < inst_pos_[i.index]
+                     : dt.Dominates(def_block, b);
+          }
+          if (!ok) DominanceError(dom_errors, i, b, v, def_block);
+        });
+        if (errors_.size() != before) continue;
+        sink_ = &inst_errors;
+        CheckInst(b, i);
+        sink_ = &errors_;
+      }
+    }
+    if (errors_.size() != before) return std::move(errors_);
+    for (VerifierError& e : inst_errors) errors_.push_back(std::move(e));
+    if (!errors_.empty()) return std::move(errors_);
+    return dom_errors;
+  }
+
+  void DominanceError(std::vector<VerifierError>& out, Inst i, Block b, Value v,
+                      Block def_block) const {
+    out.push_back({i, b,
+                   ValueName(v) + " used in " + BlockName(b) +
+                       " is not dominated by its definition in " + BlockName(def_block)});
   }
 
   void CheckEntry() {
@@ -88,65 +170,70 @@ class Verifier {
   // Entity ranges, definitions, and terminators. Later checks rely on these.
   bool CheckStructure() {
     const size_t before = errors_.size();
-    inst_pos_.Clear();
-    inst_pos_.Resize(dfg_.NumInsts());
+    inst_pos_.assign(dfg_.NumInsts(), 0);
     uint32_t pos = 0;
     for (Block b : f_.layout.Blocks()) {
       if (!dfg_.IsValidBlock(b)) {
         Fail(Inst(), b, BlockName(b) + " is out of range");
         return false;
       }
-      for (Value p : dfg_.BlockParams(b)) {
-        const ValueData& vd = dfg_.ValueInfo(p);
-        if (vd.kind != ValueKind::kParam || vd.def != b.index)
-          Fail(Inst(), b,
-               ValueName(p) + " is listed as a parameter of " + BlockName(b) +
-                   " but is not defined there");
-      }
+      CheckBlockParams(b);
       Inst last = f_.layout.LastInst(b);
       if (!last.valid()) {
         Fail(Inst(), b, BlockName(b) + " is empty (it needs a terminator)");
         continue;
       }
       for (Inst i : f_.layout.Insts(b)) {
-        inst_pos_[i] = ++pos;
+        inst_pos_[i.index] = ++pos;
         if (!dfg_.IsValidInst(i)) {
           Fail(Inst(), b, "inst" + std::to_string(i.index) + " is out of range");
           return false;
         }
-        const bool term = IsTerminator(dfg_[i].opcode);
-        if (i == last && !term) {
-          Fail(i, b, BlockName(b) + " does not end with a terminator");
-        } else if (i != last && term) {
-          Fail(i, b, "terminator in the middle of " + BlockName(b));
-        }
-        CheckRefs(b, i);
+        CheckTerminatorPlace(b, i, last);
+        CheckRefs(b, i, [](Value, const ValueData&) {});
       }
     }
     return errors_.size() == before;
   }
 
-  void CheckRefs(Block b, Inst i) {
+  void CheckBlockParams(Block b) {
+    for (Value p : dfg_.BlockParams(b)) {
+      const ValueData& vd = dfg_.ValueInfo(p);
+      if (vd.kind != ValueKind::kParam || vd.def != b.index)
+        Fail(Inst(), b,
+             ValueName(p) + " is listed as a parameter of " + BlockName(b) +
+                 " but is not defined there");
+    }
+  }
+
+  void CheckTerminatorPlace(Block b, Inst i, Inst last) {
+    const bool term = IsTerminator(dfg_[i].opcode);
+    if ((i == last) == term) return;  // the common case, without the reporting code's frame
+    ReportTerminatorPlace(b, i, last, term);
+  }
+  [[gnu::noinline]] void ReportTerminatorPlace(Block b, Inst i, Inst last, bool term) {
+    if (i == last && !term) {
+      Fail(i, b, BlockName(b) + " does not end with a terminator");
+    } else if (i != last && term) {
+      Fail(i, b, "terminator in the middle of " + BlockName(b));
+    }
+  }
+
+  // Range and definition checks of i's operands, destinations and results; `defined(v, info)`
+  // is called for each operand that passes them (a defined value, with its definition placed).
+  template <class Defined>
+  void CheckRefs(Block b, Inst i, Defined&& defined) {
     const InstData& d = dfg_[i];
     dfg_.ForEachOperand(i, [&](Value v) {
-      if (!dfg_.IsValidValue(v)) {
-        Fail(i, b, ValueName(v) + " is out of range");
-        return;
+      if (dfg_.IsValidValue(v)) {
+        const ValueData& vd = dfg_.ValueInfo(v);
+        if ((vd.kind == ValueKind::kResult && f_.layout.IsInstInserted(Inst(vd.def))) ||
+            (vd.kind == ValueKind::kParam && f_.layout.IsBlockInserted(Block(vd.def)))) {
+          defined(v, vd);
+          return;
+        }
       }
-      const ValueData& vd = dfg_.ValueInfo(v);
-      if (vd.kind == ValueKind::kAlias) {
-        Fail(i, b, ValueName(v) + " is an unresolved alias (FunctionBuilder::Finalize not run?)");
-      } else if (vd.kind == ValueKind::kNone) {
-        Fail(i, b, ValueName(v) + " is used but never defined");
-      } else if (vd.kind == ValueKind::kResult && !f_.layout.IsInstInserted(Inst(vd.def))) {
-        Fail(i, b,
-             ValueName(v) + " is defined by inst" + std::to_string(vd.def) +
-                 ", which is not in the layout");
-      } else if (vd.kind == ValueKind::kParam && !f_.layout.IsBlockInserted(Block(vd.def))) {
-        Fail(i, b,
-             ValueName(v) + " is a parameter of block" + std::to_string(vd.def) +
-                 ", which is not in the layout");
-      }
+      ReportBadOperand(b, i, v);
     });
     dfg_.ForEachDest(i, [&](const BlockCall& bc) {
       if (!dfg_.IsValidBlock(bc.block) || !f_.layout.IsBlockInserted(bc.block))
@@ -179,6 +266,28 @@ class Verifier {
         break;
       default:
         break;
+    }
+  }
+
+  // Why operand v of i is not a placed definition (CheckRefs found it is not).
+  [[gnu::noinline]] void ReportBadOperand(Block b, Inst i, Value v) {
+    if (!dfg_.IsValidValue(v)) {
+      Fail(i, b, ValueName(v) + " is out of range");
+      return;
+    }
+    const ValueData& vd = dfg_.ValueInfo(v);
+    if (vd.kind == ValueKind::kAlias) {
+      Fail(i, b, ValueName(v) + " is an unresolved alias (FunctionBuilder::Finalize not run?)");
+    } else if (vd.kind == ValueKind::kNone) {
+      Fail(i, b, ValueName(v) + " is used but never defined");
+    } else if (vd.kind == ValueKind::kResult) {
+      Fail(i, b,
+           ValueName(v) + " is defined by inst" + std::to_string(vd.def) +
+               ", which is not in the layout");
+    } else {
+      Fail(i, b,
+           ValueName(v) + " is a parameter of block" + std::to_string(vd.def) +
+               ", which is not in the layout");
     }
   }
 
@@ -296,9 +405,24 @@ class Verifier {
       CheckScalarOperands(b, i);
     }
     dfg_.ForEachDest(i, [&](const BlockCall& bc) { CheckEdge(b, i, bc); });
-    // Results against the typing rule.
-    std::vector<Type>& want = want_;  // reused: one allocation per function, not per inst
-    if (!dfg_.ExpectedResultTypes(i, want)) return;
+    // Results against the typing rule (DataFlowGraph::ExpectedResultTypes, without building
+    // the list).
+    const ResultTyping typing = Info(dfg_[i].opcode).typing;
+    // The common cases are checked here; CheckResults reports.
+    const auto results = dfg_.InstResults(i);
+    if (typing == ResultTyping::kNoResult) {
+      if (!results.empty()) CheckResults(b, i, {});
+    } else if (typing == ResultTyping::kCallResults) {
+      const SigRef s = dfg_.CallSignature(i);
+      if (dfg_.IsValidSigRef(s)) CheckResults(b, i, dfg_.signature(s).results);
+    } else {
+      const Type t = dfg_.SingleResultType(i);
+      if (t != Type::kInvalid && !(results.size() == 1 && T(results[0]) == t))
+        CheckResults(b, i, std::span<const Type>(&t, 1));
+    }
+  }
+
+  [[gnu::noinline]] void CheckResults(Block b, Inst i, std::span<const Type> want) {
     auto results = dfg_.InstResults(i);
     if (results.size() != want.size()) {
       Fail(i, b,
@@ -313,16 +437,19 @@ class Verifier {
                  ", expected " + TypeStr(want[k]));
   }
 
+  [[gnu::noinline]] void ReportClass(Block b, Inst i, Value v, TypeClass c, const char* what) {
+    Fail(i, b,
+         std::string(what) + " " + ValueName(v) + " must be " + ClassName(c) + ", got " +
+             TypeStr(T(v)));
+  }
+
   // Operand classes and same-type rules of a scalar (non-SIMD) instruction.
   void CheckScalarOperands(Block b, Inst i) {
     const InstData& d = dfg_[i];
     const OpcodeInfo& info = Info(d.opcode);
     auto fixed = dfg_.FixedArgs(i);
     auto require_class = [&](Value v, TypeClass c, const char* what) {
-      if (!ClassOk(c, T(v)))
-        Fail(i, b,
-             std::string(what) + " " + ValueName(v) + " must be " + ClassName(c) + ", got " +
-                 TypeStr(T(v)));
+      if (!ClassOk(c, T(v))) ReportClass(b, i, v, c, what);
     };
     switch (info.format) {
       case InstFormat::kUnary:
@@ -384,58 +511,57 @@ class Verifier {
   void CheckCtrl(Block b, Inst i) {
     const InstData& d = dfg_[i];
     const Type to = d.type;
-    const CtrlCheck ok = CtrlOk(i);
-    if (!ok.ok) Fail(i, b, ok.why.empty() ? "invalid type ." + TypeStr(to) : ok.why);
-  }
-  struct CtrlCheck {
-    bool ok;
     std::string why;
-  };
-  CtrlCheck CtrlOk(Inst i) const {
+    if (!CtrlOk(i, &why)) Fail(i, b, why.empty() ? "invalid type ." + TypeStr(to) : why);
+  }
+  // Whether i's `.type` suffix is allowed; if not, *why says why.
+  bool CtrlOk(Inst i, std::string* why) const {
+    auto fail = [&](std::string message) {
+      *why = std::move(message);
+      return false;
+    };
     const InstData& d = dfg_[i];
     const Type to = d.type;
     const OpcodeInfo& info = Info(d.opcode);
     if (!ClassOk(info.ctrl_class, to))
-      return {false, "type suffix ." + TypeStr(to) + " must be " + ClassName(info.ctrl_class)};
+      return fail("type suffix ." + TypeStr(to) + " must be " + ClassName(info.ctrl_class));
     const Type from = info.format == InstFormat::kUnary ? T(d.args[0]) : Type::kInvalid;
     const uint32_t fb = TypeBits(from), tb = TypeBits(to);
     switch (d.opcode) {
       case Opcode::kUextend:
       case Opcode::kSextend:
-        if (tb <= fb)
-          return {false, "extension must widen, " + TypeStr(from) + " to " + TypeStr(to)};
+        if (tb <= fb) return fail("extension must widen, " + TypeStr(from) + " to " + TypeStr(to));
         break;
       case Opcode::kIreduce:
-        if (tb >= fb)
-          return {false, "reduction must narrow, " + TypeStr(from) + " to " + TypeStr(to)};
+        if (tb >= fb) return fail("reduction must narrow, " + TypeStr(from) + " to " + TypeStr(to));
         break;
       case Opcode::kFpromote:
-        if (from != Type::kF32 || to != Type::kF64) return {false, "fpromote converts f32 to f64"};
+        if (from != Type::kF32 || to != Type::kF64) return fail("fpromote converts f32 to f64");
         break;
       case Opcode::kFdemote:
-        if (from != Type::kF64 || to != Type::kF32) return {false, "fdemote converts f64 to f32"};
+        if (from != Type::kF64 || to != Type::kF32) return fail("fdemote converts f64 to f32");
         break;
       case Opcode::kFcvtToSint:
       case Opcode::kFcvtToUint:
       case Opcode::kFcvtToSintSat:
       case Opcode::kFcvtToUintSat:
-        if (tb < 32) return {false, "float-to-int conversions produce i32 or i64"};
+        if (tb < 32) return fail("float-to-int conversions produce i32 or i64");
         break;
       case Opcode::kFcvtFromSint:
       case Opcode::kFcvtFromUint:
-        if (fb < 32) return {false, "int-to-float conversions take i32 or i64"};
+        if (fb < 32) return fail("int-to-float conversions take i32 or i64");
         break;
       case Opcode::kIconst:
         if (IsRef(to) && d.imm != 0)
-          return {false, "iconst." + TypeStr(to) + " is the null reference and takes only 0"};
+          return fail("iconst." + TypeStr(to) + " is the null reference and takes only 0");
         break;
       case Opcode::kBitcast:
         if (fb != tb || from == to || IsInt(from) == IsInt(to) || fb < 32 || IsRef(from) ||
             IsRef(to))
-          return {false,
-                  "bitcast converts between an integer and a float of the same width, "
-                  "not " +
-                      TypeStr(from) + " to " + TypeStr(to)};
+          return fail(
+              "bitcast converts between an integer and a float of the same width, "
+              "not " +
+              TypeStr(from) + " to " + TypeStr(to));
         break;
       case Opcode::kUload8:
       case Opcode::kSload8:
@@ -444,17 +570,17 @@ class Verifier {
       case Opcode::kUload32:
       case Opcode::kSload32:
         if (tb <= MemAccessBytes(d.opcode) * 8)
-          return {false, "." + TypeStr(to) + " is not wider than the " +
-                             std::to_string(MemAccessBytes(d.opcode) * 8) + "-bit access"};
+          return fail("." + TypeStr(to) + " is not wider than the " +
+                      std::to_string(MemAccessBytes(d.opcode) * 8) + "-bit access");
         break;
       case Opcode::kStackAddr:
       case Opcode::kFuncAddr:
-        if (to != Type::kI64) return {false, "addresses are i64"};
+        if (to != Type::kI64) return fail("addresses are i64");
         break;
       default:
         break;
     }
-    return {true, ""};
+    return true;
   }
 
   void CheckMemory(Block b, Inst i) {
@@ -564,6 +690,13 @@ class Verifier {
   void CheckEdge(Block b, Inst i, const BlockCall& bc) {
     auto args = dfg_.pool().Get(bc.args);
     auto params = dfg_.BlockParams(bc.block);
+    bool ok = args.size() == params.size();
+    for (size_t k = 0; ok && k < args.size(); ++k) ok = T(args[k]) == T(params[k]);
+    if (!ok) ReportEdge(b, i, bc);
+  }
+  [[gnu::noinline]] void ReportEdge(Block b, Inst i, const BlockCall& bc) {
+    auto args = dfg_.pool().Get(bc.args);
+    auto params = dfg_.BlockParams(bc.block);
     if (args.size() != params.size()) {
       Fail(i, b,
            "branch to " + BlockName(bc.block) + " passes " + std::to_string(args.size()) +
@@ -596,14 +729,10 @@ class Verifier {
           } else {
             Inst def(vd.def);
             def_block = f_.layout.InstBlock(def);
-            ok = def_block == b ? inst_pos_[def] < inst_pos_[i] : dt.Dominates(def_block, b);
+            ok = def_block == b ? inst_pos_[def.index] < inst_pos_[i.index]
+                                : dt.Dominates(def_block, b);
           }
-          if (!ok) {
-            errors_.push_back({i, b,
-                               ValueName(v) + " used in " + BlockName(b) +
-                                   " is not dominated by its definition in " +
-                                   BlockName(def_block)});
-          }
+          if (!ok) DominanceError(errors_, i, b, v, def_block);
         });
       }
     }
@@ -611,9 +740,11 @@ class Verifier {
 
   const Function& f_;
   const DataFlowGraph& dfg_;
-  SecondaryMap<Inst, uint32_t>& inst_pos_;  // position in the layout, from 1 (CheckStructure)
+  // Position in the layout from 1, by instruction index (0: not placed, or not reached yet by
+  // the fused walk).
+  std::vector<uint32_t>& inst_pos_;
   std::vector<VerifierError> errors_;
-  std::vector<Type>& want_;  // CheckInst's expected result types
+  std::vector<VerifierError>* sink_ = &errors_;  // where Fail reports
   VerifierScratch& scratch_;
 };
 

@@ -58,6 +58,12 @@ class ClobberSet {
   // The same for the location a load reads (false for a non-memory instruction).
   bool MayClobber(const ir::Function& f, ir::Inst load) const;
   bool empty() const { return !everything_ && whole_classes_ == 0 && stores_.empty(); }
+  // Makes the set empty, keeping its storage.
+  void Clear() {
+    everything_ = false;
+    whole_classes_ = 0;
+    stores_.clear();
+  }
 
  private:
   static constexpr size_t kMaxPrecise = 32;

@@ -17,6 +17,14 @@
 // the terminators and the removed blocks' contents changes; a predecessor is never left with
 // two edges to one block carrying different arguments (forwarding skips such predecessors).
 // The CFG changes, so no analysis is preserved.
+//
+// Cost: the first round's phase 1 walks every instruction once and counts every value's uses
+// on the way; from then on each edit keeps the counts exact (a folded terminator, a removed
+// block or instruction, a removed parameter, a forwarded edge, a merged jump), so later rounds
+// touch blocks and terminators only. Their conditional-trap scan runs only while a
+// `trapz`/`trapnz` is left and phase 3 or 5 of the round before replaced a value (nothing else
+// can make a condition constant).
+#include <utility>
 #include <vector>
 
 #include "ir/cfg.h"
@@ -40,6 +48,8 @@ constexpr int kMaxRounds = 16;
 struct CfgScratch {
   ir::ControlFlowGraph cfg;
   std::vector<uint32_t> uses, edges;
+  // Use-count changes of phase 4, applied when it ends (it decides on the counts of its start).
+  std::vector<std::pair<Value, int32_t>> pending;
   std::vector<uint8_t> reached;
   std::vector<Block> stack;
   // Copies of block parameters and branch arguments (phases 4 and 5), kept between blocks.
@@ -55,6 +65,7 @@ class CfgSimplifier {
         cfg_(scratch.cfg),
         uses_(scratch.uses),
         edges_(scratch.edges),
+        pending_(scratch.pending),
         reached_(scratch.reached),
         stack_(scratch.stack),
         params_(scratch.params),
@@ -64,8 +75,9 @@ class CfgSimplifier {
   void Run() {
     // A single block has no branches to fold, parameters to remove or blocks to merge.
     if (!f_.layout.NextBlock(f_.EntryBlock()).valid()) return;
+    uses_.assign(dfg_.NumValues(), 0);
     for (int round = 0; round < kMaxRounds; ++round) {
-      bool changed = FoldTerminators();
+      bool changed = FoldTerminators(/*count_uses=*/round == 0);
       changed |= RemoveUnreachable();
       // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
       // While nothing has changed yet, the CFG the pass manager's cache holds (if any) still
@@ -76,7 +88,7 @@ class CfgSimplifier {
       } else {
         cfg_.Compute(f_);
       }
-      CountUses(uses_);
+      CheckUseCounts();
       changed |= SimplifyParams(*cfg, uses_);
       changed |= ForwardEmptyBlocks(*cfg, uses_);
       changed |= MergeBlocks();
@@ -87,6 +99,28 @@ class CfgSimplifier {
   }
 
  private:
+  // Use counts (uses_) of one instruction's operands, added or taken away. No operand names an
+  // alias outside phases 3 and 5 (see CountUses).
+  void Count(Inst i) {
+    dfg_.ForEachOperand(i, [&](Value v) { ++uses_[v.index]; });
+  }
+  void Uncount(Inst i) {
+    dfg_.ForEachOperand(i, [&](Value v) { --uses_[v.index]; });
+  }
+
+  // In a build with EGRET_DCHECKs: the maintained counts equal a recount (aliases excepted:
+  // they are no one's operand any more and keep a stale count).
+  void CheckUseCounts() const {
+#ifdef EGRET_DEBUG
+    std::vector<uint32_t> fresh;
+    CountUses(fresh);
+    for (size_t k = 0; k < fresh.size(); ++k) {
+      if (dfg_.ValueInfo(Value(static_cast<uint32_t>(k))).kind == ir::ValueKind::kAlias) continue;
+      EGRET_DCHECK(fresh[k] == uses_[k]);
+    }
+#endif
+  }
+
   Inst Terminator(Block b) const { return f_.layout.LastInst(b); }
 
   bool SameArgs(const BlockCall& a, const BlockCall& b) const {
@@ -105,45 +139,70 @@ class CfgSimplifier {
     dfg_[i] = nd;
   }
 
-  // --- 1.
-  bool FoldTerminators() {
+  // Replaces terminator t by `jump dest`, keeping the use counts.
+  void FoldToJump(Inst t, BlockCall dest) {
+    Uncount(t);
+    MakeJump(t, dest);
+    Count(t);
+  }
+
+  // --- 1. With count_uses (the first round), also counts the uses of every instruction that
+  // stays, which is every use in the function but those of blocks phase 2 then removes.
+  bool FoldTerminators(bool count_uses) {
     bool changed = false;
+    const bool scan_traps = count_uses || (condtraps_ && replaced_);
+    if (scan_traps) condtraps_ = false;
+    replaced_ = false;
     for (Block b : f_.layout.Blocks()) {
-      for (Inst i = f_.layout.FirstInst(b); i.valid(); i = f_.layout.NextInst(i)) {
-        const InstData& d = dfg_[i];
-        if (d.opcode != Opcode::kTrapz && d.opcode != Opcode::kTrapnz) continue;
-        const std::optional<uint64_t> c = IntConstant(f_, d.args[0]);
-        if (!c || (d.opcode == Opcode::kTrapz) != (*c == 0)) continue;
-        // An unconditional trap: it ends the block.
-        while (f_.layout.NextInst(i).valid()) f_.layout.RemoveInst(f_.layout.NextInst(i));
-        InstData nd;
-        nd.opcode = Opcode::kTrap;
-        nd.trap = d.trap;
-        dfg_[i] = nd;
-        changed = true;
-        break;
+      if (scan_traps) {
+        for (Inst i = f_.layout.FirstInst(b); i.valid(); i = f_.layout.NextInst(i)) {
+          const InstData& d = dfg_[i];
+          if (d.opcode == Opcode::kTrapz || d.opcode == Opcode::kTrapnz) {
+            const std::optional<uint64_t> c = IntConstant(f_, d.args[0]);
+            if (!c || (d.opcode == Opcode::kTrapz) != (*c == 0)) {
+              condtraps_ = true;
+              if (count_uses) Count(i);
+              continue;
+            }
+            // An unconditional trap: it ends the block. (In the first round neither it nor
+            // what follows has been counted yet.)
+            while (f_.layout.NextInst(i).valid()) {
+              const Inst next = f_.layout.NextInst(i);
+              if (!count_uses) Uncount(next);
+              f_.layout.RemoveInst(next);
+            }
+            if (!count_uses) Uncount(i);
+            InstData nd;
+            nd.opcode = Opcode::kTrap;
+            nd.trap = d.trap;
+            dfg_[i] = nd;
+            changed = true;
+            break;
+          }
+          if (count_uses) Count(i);
+        }
       }
       const Inst t = Terminator(b);
       if (!t.valid()) continue;
       const InstData d = dfg_[t];
       if (d.opcode == Opcode::kBrif) {
         if (const std::optional<uint64_t> c = IntConstant(f_, d.args[0])) {
-          MakeJump(t, d.dest[*c != 0 ? 0 : 1]);
+          FoldToJump(t, d.dest[*c != 0 ? 0 : 1]);
           changed = true;
         } else if (SameArgs(d.dest[0], d.dest[1])) {
-          MakeJump(t, d.dest[0]);
+          FoldToJump(t, d.dest[0]);
           changed = true;
         }
       } else if (d.opcode == Opcode::kBrTable) {
         const ir::JumpTableData& jt = dfg_.jump_table(ir::JumpTable(d.ref));
         if (const std::optional<uint64_t> c = IntConstant(f_, d.args[0])) {
-          MakeJump(t, *c < jt.entries.size() ? jt.entries[*c] : jt.default_dest);
+          FoldToJump(t, *c < jt.entries.size() ? jt.entries[*c] : jt.default_dest);
           changed = true;
         } else {
           bool all_same = true;
           for (const BlockCall& bc : jt.entries) all_same &= SameArgs(bc, jt.default_dest);
           if (all_same) {
-            MakeJump(t, jt.default_dest);
+            FoldToJump(t, jt.default_dest);
             changed = true;
           }
         }
@@ -175,7 +234,10 @@ class CfgSimplifier {
     for (Block b = f_.layout.FirstBlock(); b.valid();) {
       const Block next = f_.layout.NextBlock(b);
       if (!reached[b.index]) {
-        while (f_.layout.FirstInst(b).valid()) f_.layout.RemoveInst(f_.layout.FirstInst(b));
+        while (f_.layout.FirstInst(b).valid()) {
+          Uncount(f_.layout.FirstInst(b));
+          f_.layout.RemoveInst(f_.layout.FirstInst(b));
+        }
         f_.layout.RemoveBlock(b);
         changed = true;
       }
@@ -184,9 +246,9 @@ class CfgSimplifier {
     return changed;
   }
 
-  // Use counts of every value over the placed instructions. No operand names an alias here:
-  // none enters the pass (ir_edit.h), phases 1, 2 and 4 make none, and phases 3 and 5 resolve
-  // theirs before the next round counts.
+  // Use counts of every value over the placed instructions (what uses_ holds between phases).
+  // No operand names an alias here: none enters the pass (ir_edit.h), phases 1, 2 and 4 make
+  // none, and phases 3 and 5 resolve theirs before they return.
   void CountUses(std::vector<uint32_t>& uses) const {
     uses.assign(dfg_.NumValues(), 0);
     for (Block b : f_.layout.Blocks()) {
@@ -228,6 +290,7 @@ class CfgSimplifier {
         }
         RemoveBlockParamAndArgs(f_, b, p, cfg.Preds(b));
         if (!unused) {
+          replaced_ = true;
           ReplaceValue(f_, param, same);
           // The edges' arguments (self-passes included) were subtracted above: what is left
           // are the parameter's other uses, which now use `same`.
@@ -242,6 +305,12 @@ class CfgSimplifier {
 
   // --- 4.
   bool ForwardEmptyBlocks(const ir::ControlFlowGraph& cfg, const std::vector<uint32_t>& uses) {
+    bool changed = ForwardEmptyBlocksAt(cfg, uses);
+    for (const auto& [v, delta] : pending_) uses_[v.index] += delta;
+    pending_.clear();
+    return changed;
+  }
+  bool ForwardEmptyBlocksAt(const ir::ControlFlowGraph& cfg, const std::vector<uint32_t>& uses) {
     bool changed = false;
     for (Block e : f_.layout.Blocks()) {
       const Inst j = f_.layout.FirstInst(e);
@@ -296,6 +365,8 @@ class CfgSimplifier {
         const ir::ValueList list = dfg_.MakeList(new_args);
         dfg_.ForEachDestMut(t, [&](BlockCall& bc) {
           if (bc.block != e) return;
+          for (Value a : dfg_.pool().Get(bc.args)) pending_.push_back({a, -1});
+          for (Value a : new_args) pending_.push_back({a, +1});
           bc.block = target;
           bc.args = list;
         });
@@ -326,9 +397,19 @@ class CfgSimplifier {
         params.assign(dfg_.BlockParams(c).begin(), dfg_.BlockParams(c).end());
         std::vector<Value>& args = out_args_;
         args.assign(dfg_.pool().Get(dest.args).begin(), dfg_.pool().Get(dest.args).end());
+        Uncount(t);
         f_.layout.RemoveInst(t);
         for (size_t k = params.size(); k-- > 0;) dfg_.RemoveBlockParam(c, static_cast<uint32_t>(k));
         for (size_t k = 0; k < params.size(); ++k) ReplaceValue(f_, params[k], args[k]);
+        // Each parameter's uses move to the value it now stands for (resolved after all the
+        // replacements, which may chain).
+        for (Value p : params) {
+          const Value to = dfg_.ResolveAliases(p);
+          if (to == p) continue;
+          uses_[to.index] += uses_[p.index];
+          uses_[p.index] = 0;
+          replaced_ = true;
+        }
         while (f_.layout.FirstInst(c).valid()) {
           const Inst i = f_.layout.FirstInst(c);
           f_.layout.RemoveInst(i);
@@ -345,10 +426,15 @@ class CfgSimplifier {
   ir::Function& f_;
   ir::DataFlowGraph& dfg_;
   AnalysisCache& analyses_;
+  // Whether a trapz/trapnz may be left (phase 1 of the first round saw one), and whether phase
+  // 3 or 5 replaced a value since phase 1 last scanned for them.
+  bool condtraps_ = false;
+  bool replaced_ = false;
   // CfgScratch's members.
   ir::ControlFlowGraph& cfg_;
   std::vector<uint32_t>& uses_;
   std::vector<uint32_t>& edges_;
+  std::vector<std::pair<Value, int32_t>>& pending_;
   std::vector<uint8_t>& reached_;
   std::vector<Block>& stack_;
   std::vector<Value>& params_;

@@ -104,8 +104,28 @@ class Hoister {
       const Loop l = loops_.InnermostLoop(b);
       if (l.valid()) blocks[l.index].push_back(b);
     }
+    // Every block of each loop, nested loops' included, in reverse post-order: a block
+    // belongs to its innermost loop and that loop's ancestors. Flat, loop by loop (counting
+    // sort), instead of a walk over the whole function per loop.
+    const size_t num_loops = loops_.NumLoops();
+    all_start_.assign(num_loops + 1, 0);
+    for (Block b : domtree_.Rpo()) {
+      for (Loop m = loops_.InnermostLoop(b); m.valid(); m = loops_.Parent(m)) ++all_start_[m.index];
+    }
+    uint32_t acc = 0;
+    for (size_t k = 0; k <= num_loops; ++k) {
+      const uint32_t c = all_start_[k];
+      all_start_[k] = acc;
+      acc += c;
+    }
+    all_blocks_.resize(acc);
+    fill_.assign(all_start_.begin(), all_start_.end() - 1);
+    for (Block b : domtree_.Rpo()) {
+      for (Loop m = loops_.InnermostLoop(b); m.valid(); m = loops_.Parent(m))
+        all_blocks_[fill_[m.index]++] = b;
+    }
     std::vector<Loop> order;
-    for (uint32_t k = 0; k < loops_.NumLoops(); ++k) order.push_back(Loop(k));
+    for (uint32_t k = 0; k < num_loops; ++k) order.push_back(Loop(k));
     std::stable_sort(order.begin(), order.end(),
                      [&](Loop a, Loop b) { return loops_.Depth(a) > loops_.Depth(b); });
     for (Loop l : order) HoistFrom(l, blocks[l.index]);
@@ -135,11 +155,11 @@ class Hoister {
     const Block ph = Preheader(l);
     if (!ph.valid()) return;
     const Block header = loops_.Header(l);
-    // Memory written anywhere in the loop (nested loops included), for loads.
+    // Memory written anywhere in the loop (nested loops included), for loads, in reverse
+    // post-order (ClobberSet keeps the first stores it sees precisely).
     ClobberSet written;
-    for (Block b : domtree_.Rpo()) {
-      if (!loops_.Contains(l, b)) continue;
-      for (Inst i : f_.layout.Insts(b)) written.AddEffectsOf(f_, i);
+    for (uint32_t k = all_start_[l.index]; k < all_start_[l.index + 1]; ++k) {
+      for (Inst i : f_.layout.Insts(all_blocks_[k])) written.AddEffectsOf(f_, i);
     }
     std::unordered_map<uint32_t, Value> const_copies;  // constant in the loop -> copy in ph
     for (Block b : blocks) {
@@ -213,6 +233,10 @@ class Hoister {
   const ir::LoopAnalysis& loops_;
   const ir::DominatorTree& domtree_;
   const ir::ControlFlowGraph& cfg_;
+  // Blocks of loop l, nested loops' included, in reverse post-order:
+  // all_blocks_[all_start_[l], all_start_[l + 1]).
+  std::vector<uint32_t> all_start_, fill_;
+  std::vector<Block> all_blocks_;
 };
 
 }  // namespace

@@ -19,6 +19,9 @@
 // between (the later store included) may trap or call: a trap would leave the first store's
 // effect visible. Heap stores are never removed.
 // Analyses: instructions are removed or rewritten in place; the CFG shape is preserved.
+#include <algorithm>
+#include <span>
+#include <utility>
 #include <vector>
 
 #include "opt/alias_analysis.h"
@@ -46,66 +49,118 @@ struct Entry {
   bool is_store;
 };
 
+// The eliminator's storage, one per thread and kept between functions for its capacity
+// (nothing in it carries meaning from one function to the next, except that `seen` entries are
+// below `stamp`).
+struct LoadElimScratch {
+  std::vector<ClobberSet> effects;  // per block; entries past the function's blocks are stale
+  std::vector<uint32_t> seen;
+  uint32_t stamp = 0;
+  std::vector<std::pair<MemLocation, Inst>> pending;  // Visit's, kept between blocks
+  // The dominator-tree walk: every frame's exit state is its range of `states`, the frames'
+  // ranges stacked in walk order (a child's range follows its parent's).
+  struct Frame {
+    Block block;
+    size_t child;
+    size_t begin, end;
+  };
+  std::vector<Frame> frames;
+  std::vector<Entry> states;
+  std::vector<Entry> state;  // the block being visited
+  std::vector<Block> work;   // EntryState's region walk
+  ClobberSet region;
+};
+
 class LoadEliminator {
  public:
-  LoadEliminator(ir::Function& f, AnalysisCache& analyses)
-      : f_(f), dfg_(f.dfg), cfg_(analyses.Cfg()), domtree_(analyses.DomTree()) {}
+  LoadEliminator(ir::Function& f, AnalysisCache& analyses, LoadElimScratch& scratch)
+      : f_(f),
+        dfg_(f.dfg),
+        cfg_(analyses.Cfg()),
+        domtree_(analyses.DomTree()),
+        scratch_(scratch),
+        effects_(scratch.effects),
+        seen_(scratch.seen),
+        pending_(scratch.pending) {}
 
   void Run() {
     ComputeBlockEffects();
-    struct Frame {
-      Block block;
-      size_t child = 0;
-      std::vector<Entry> exit_state;
-    };
-    std::vector<Frame> stack;
-    std::vector<Entry> state;
+    std::vector<LoadElimScratch::Frame>& stack = scratch_.frames;
+    std::vector<Entry>& states = scratch_.states;
+    std::vector<Entry>& state = scratch_.state;
+    stack.clear();
+    states.clear();
+    state.clear();
     Visit(f_.EntryBlock(), state);
-    stack.push_back({f_.EntryBlock(), 0, std::move(state)});
+    Push(f_.EntryBlock(), state);
     while (!stack.empty()) {
-      Frame& top = stack.back();
+      LoadElimScratch::Frame& top = stack.back();
       const auto children = domtree_.Children(top.block);
       if (top.child == children.size()) {
+        states.resize(top.begin);
         stack.pop_back();
         continue;
       }
       const Block c = children[top.child++];
-      std::vector<Entry> s = EntryState(c, top.exit_state);
-      Visit(c, s);
-      stack.push_back({c, 0, std::move(s)});  // may reallocate: `top` is not used after this
+      EntryState(c, std::span<const Entry>(states.data() + top.begin, top.end - top.begin), state);
+      Visit(c, state);
+      Push(c, state);  // may reallocate: `top` is not used after this
     }
     // Without a replacement there is no new alias (none enters a pass), so no walk.
     if (replaced_any_) ResolveOperandAliases(f_);
   }
 
  private:
+  // A frame for block b whose exit state is s (copied onto the states stack).
+  void Push(Block b, const std::vector<Entry>& s) {
+    std::vector<Entry>& states = scratch_.states;
+    const size_t begin = states.size();
+    states.insert(states.end(), s.begin(), s.end());
+    scratch_.frames.push_back({b, 0, begin, states.size()});
+  }
+
   void ComputeBlockEffects() {
-    effects_.assign(dfg_.NumBlocks(), ClobberSet());
+    const size_t n = dfg_.NumBlocks();
+    if (effects_.size() < n) effects_.resize(n);
+    for (size_t k = 0; k < n; ++k) effects_[k].Clear();
     for (Block b : f_.layout.Blocks()) {
       for (Inst i : f_.layout.Insts(b)) effects_[b.index].AddEffectsOf(f_, i);
     }
   }
 
-  // The available set at the start of c, given its immediate dominator's final set.
-  std::vector<Entry> EntryState(Block c, const std::vector<Entry>& idom_state) {
+  // The available set at the start of c into `out`, given its immediate dominator's final set.
+  void EntryState(Block c, std::span<const Entry> idom_state, std::vector<Entry>& out) {
+    out.clear();
     const auto preds = cfg_.Preds(c);
-    if (preds.size() == 1 || idom_state.empty()) return idom_state;
+    if (preds.size() == 1 || idom_state.empty()) {
+      out.assign(idom_state.begin(), idom_state.end());
+      return;
+    }
     // Only the classes the available entries belong to need the region walk's attention;
     // when every entry is readonly nothing can clobber them.
     bool all_readonly = true;
     for (const Entry& e : idom_state) all_readonly &= e.loc.readonly;
-    if (all_readonly) return idom_state;
+    if (all_readonly) {
+      out.assign(idom_state.begin(), idom_state.end());
+      return;
+    }
     const Block idom = domtree_.Idom(c);
-    ClobberSet region;
-    ++stamp_;
+    ClobberSet& region = scratch_.region;
+    region.Clear();
+    if (++scratch_.stamp == 0) {  // wrapped: no entry of seen_ may look current
+      std::fill(seen_.begin(), seen_.end(), 0);
+      scratch_.stamp = 1;
+    }
+    const uint32_t stamp = scratch_.stamp;
     if (seen_.size() < dfg_.NumBlocks()) seen_.resize(dfg_.NumBlocks(), 0);
-    std::vector<Block> work(preds.begin(), preds.end());
+    std::vector<Block>& work = scratch_.work;
+    work.assign(preds.begin(), preds.end());
     size_t visited = 0;
     while (!work.empty()) {
       const Block b = work.back();
       work.pop_back();
-      if (b == idom || seen_[b.index] == stamp_ || !domtree_.IsReachable(b)) continue;
-      seen_[b.index] = stamp_;
+      if (b == idom || seen_[b.index] == stamp || !domtree_.IsReachable(b)) continue;
+      seen_[b.index] = stamp;
       if (++visited > kMaxRegion) {
         region.AddEverything();
         break;
@@ -113,11 +168,9 @@ class LoadEliminator {
       region.Merge(effects_[b.index]);
       for (Block p : cfg_.Preds(b)) work.push_back(p);
     }
-    std::vector<Entry> s;
     for (const Entry& e : idom_state) {
-      if (!region.MayClobber(e.loc)) s.push_back(e);
+      if (!region.MayClobber(e.loc)) out.push_back(e);
     }
-    return s;
   }
 
   void Kill(std::vector<Entry>& s, const MemLocation& written) {
@@ -220,17 +273,19 @@ class LoadEliminator {
   bool replaced_any_ = false;  // ReplaceValue was called (an alias may be in an operand)
   const ir::ControlFlowGraph& cfg_;
   const ir::DominatorTree& domtree_;
-  std::vector<ClobberSet> effects_;
-  std::vector<uint32_t> seen_;
-  uint32_t stamp_ = 0;
-  std::vector<std::pair<MemLocation, Inst>> pending_;  // Visit's, kept between blocks
+  LoadElimScratch& scratch_;
+  // LoadElimScratch's members.
+  std::vector<ClobberSet>& effects_;
+  std::vector<uint32_t>& seen_;
+  std::vector<std::pair<MemLocation, Inst>>& pending_;
 };
 
 }  // namespace
 
 Status RunLoadElim(ir::Function& f, AnalysisCache& analyses) {
   if (!f.EntryBlock().valid()) return Status::Ok();
-  LoadEliminator(f, analyses).Run();
+  thread_local LoadElimScratch scratch;
+  LoadEliminator(f, analyses, scratch).Run();
   return Status::Ok();
 }
 

@@ -22,7 +22,9 @@
 #include <bit>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
+#include "ir/rpo.h"
 #include "ir/simd.h"
 #include "opt/const_fold.h"
 #include "opt/ir_edit.h"
@@ -98,10 +100,27 @@ class Simplifier {
         i = next;
       }
     }
-    // Each instruction's operands were resolved when it was visited; what can still name an
-    // alias are operands of instructions visited before the value was replaced (or never
-    // visited). Without a replacement there is no new alias (none enters a pass), so no walk.
-    if (replaced_) ResolveOperandAliases(f_);
+    // Each instruction's operands were resolved when it was visited, and a value is replaced
+    // only when its defining instruction is visited: every use of it is in a block that
+    // definition dominates, later in reverse post-order (or later in the same block), so it was
+    // visited afterwards and resolved then. What can still name an alias are the operands of
+    // blocks the order leaves out (unreachable ones). Without a replacement there is no new
+    // alias (none enters a pass), so no walk.
+    if (!replaced_) return;
+    size_t placed = 0;
+    for (ir::Block b : f_.layout.Blocks()) {
+      (void)b;
+      ++placed;
+    }
+    if (placed == rpo.size()) return;
+    std::vector<uint8_t>& in_rpo = in_rpo_;
+    in_rpo.assign(dfg_.NumBlocks(), 0);
+    for (ir::Block b : rpo) in_rpo[b.index] = 1;
+    for (ir::Block b : f_.layout.Blocks()) {
+      if (in_rpo[b.index]) continue;
+      for (Inst i : f_.layout.Insts(b))
+        dfg_.MapOperands(i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
+    }
   }
 
  private:
@@ -713,14 +732,24 @@ class Simplifier {
 
   ir::Function& f_;
   ir::DataFlowGraph& dfg_;
-  bool replaced_ = false;  // ReplaceValue was called (an alias may be in an operand)
+  bool replaced_ = false;        // ReplaceValue was called (an alias may be in an operand)
+  std::vector<uint8_t> in_rpo_;  // by block: visited by Run (only when some block is not)
 };
 
 }  // namespace
 
 Status RunSimplify(ir::Function& f, AnalysisCache& analyses) {
   Simplifier s(f);
-  s.Run(analyses.DomTree().Rpo());
+  // Only the order is needed: the cached dominator tree's when there is one, else the same
+  // order computed alone (ir/rpo.h), which is cheaper than the tree.
+  if (analyses.Valid() & kDomTreeAnalysis) {
+    s.Run(analyses.DomTree().Rpo());
+    return Status::Ok();
+  }
+  thread_local std::vector<ir::Block> rpo;
+  thread_local ir::RpoScratch scratch;
+  ir::ComputeReversePostOrder(f, analyses.Cfg(), rpo, scratch);
+  s.Run(rpo);
   return Status::Ok();
 }
 

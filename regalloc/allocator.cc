@@ -2,6 +2,8 @@
 #include "regalloc/allocator.h"
 
 #include <chrono>
+#include <optional>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "regalloc/backtrack.h"
@@ -108,10 +110,40 @@ Expected<Output> AllocateImpl(const Function& f, Function* commute, const Machin
 
 }  // namespace
 
+namespace {
+
+// The block parameter each vreg is passed to as a branch argument (the first one, if several):
+// the allocators coalesce an argument with its parameter (backtrack merges their bundles, linear
+// hints the argument towards the parameter's register).
+class ParamOf {
+ public:
+  explicit ParamOf(const Function& f) {
+    for (uint32_t p = 0; p < f.num_blocks(); ++p)
+      for (const SuccEdge& e : f.Succs(Block(p))) {
+        const auto params = f.Params(e.block);
+        const auto args = f.Args(e);
+        for (size_t k = 0; k < params.size(); ++k) {
+          if (param_.empty()) param_.assign(f.num_vregs(), UINT32_MAX);
+          if (param_[args[k].index] == UINT32_MAX) param_[args[k].index] = params[k].index;
+        }
+      }
+  }
+  // True if `arg` is passed to parameter `param` on some edge (the first one it is passed to).
+  bool PassedTo(VReg arg, VReg param) const {
+    return !param_.empty() && param_[arg.index] == param.index;
+  }
+
+ private:
+  std::vector<uint32_t> param_;  // empty: the function has no block parameters
+};
+
+}  // namespace
+
 void ChooseCommutedReuse(Function* f, const Liveness& live) {
   const uint32_t nv = f->num_vregs();
   std::vector<uint32_t> stamp, last_use, live_out;  // sized on the first candidate block
   uint32_t epoch = 0;
+  std::optional<ParamOf> param_of;  // built on the first def whose inputs both die
   for (uint32_t b = 0; b < f->num_blocks(); ++b) {
     const BlockData& bd = f->blocks[b];
     bool any = false;
@@ -146,8 +178,18 @@ void ChooseCommutedReuse(Function* f, const Liveness& live) {
         for (uint32_t j = 0; j < n; ++j)
           partner_reused |= j != k && f->operands[base + j].constraint == Constraint::kReuse &&
                             f->operands[base + j].reuse_index == d.commutes_with;
-        if (kept != other && !partner_reused && !dies_at(kept, i) && dies_at(other, i))
-          std::swap(d.reuse_index, d.commutes_with);
+        if (kept == other || partner_reused || !dies_at(other, i)) continue;
+        bool swap = !dies_at(kept, i);
+        if (!swap) {
+          // Both inputs die: reuse the block parameter the def is passed to (a loop-carried
+          // accumulator whose back-edge argument is the def). The def then shares
+          // the accumulator's register and the back edge needs no move; reusing the other input
+          // (say a call's result in rax) would leave the def in that register and copy it into
+          // the parameter's on every iteration.
+          if (!param_of) param_of.emplace(*f);
+          swap = param_of->PassedTo(d.vreg, other);
+        }
+        if (swap) std::swap(d.reuse_index, d.commutes_with);
       }
     }
   }

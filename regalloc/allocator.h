@@ -55,8 +55,12 @@ Expected<Output> Allocate(const Function& f, const MachineEnv& env, const Option
 // For every commutative reuse def (Operand::commutes_with) whose reused input lives on after the
 // instruction while the other input dies there, makes the dying input the reused one (swaps
 // reuse_index and commutes_with): the def then takes the dying input's register and the
-// surviving value needs no copy. Linear in the operands, plus the live-out sets of the blocks
-// holding such defs. `f` must be valid; `live` its liveness.
+// surviving value needs no copy. When both inputs die, reuses the input that is the block
+// parameter the def is passed to as a branch argument (a loop-carried accumulator), so the def
+// and the accumulator share one register and the back edge needs no move. Linear in the
+// operands, plus the live-out sets of the blocks holding such defs, plus one pass over the
+// branch arguments when both inputs of some such def die. `f` must be valid; `live` its
+// liveness.
 void ChooseCommutedReuse(Function* f, const Liveness& live);
 
 // Allocate() after ChooseCommutedReuse(), on the liveness Allocate() computes anyway; the

@@ -13,7 +13,7 @@ namespace egret::regalloc {
 template <class F>
 void BacktrackScratch::ForEachContainer(F&& f) {
   f(depth_), f(prev_shallower_), f(header_), f(parent_), f(block_of_inst_), f(next_call_);
-  f(live_mark_), f(used_mark_), f(cut_mark_), f(freq_);
+  f(live_mark_), f(used_mark_), f(cut_mark_), f(outer_header_start_), f(freq_);
   f(range_begin_), f(ranges_), f(use_begin_), f(uses_), f(def_inst_), f(cross_), f(op_flags_);
   f(hint_), f(reuse_pairs_);
   for (auto& v : res_) f(v);
@@ -22,10 +22,13 @@ void BacktrackScratch::ForEachContainer(F&& f) {
   for (auto& v : occ_) f(v);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
   f(cands_), f(first_conflict_range_);
+  for (auto& v : cands_base_) f(v);
   for (auto& v : busy_) f(v);
-  f(evict_list_), f(req_), f(piece_begin_), f(pieces_), f(def_loc_), f(needs_slot_), f(remat_);
+  f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
+      f(def_loc_), f(needs_slot_), f(remat_);
+  f(in_reg_begin_), f(in_reg_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_raw_), f(tmp_merged_), f(spans_);
-  f(bundle_mask_);
+  f(bundle_mask_), f(tmp_inside_);
 }
 
 void BacktrackScratch::Clear() {
@@ -55,7 +58,13 @@ Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& l
   Clear();
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (PReg r : env_.preferred[c]) allocatable_.Add(r);
-    for (PReg r : env_.non_preferred[c]) allocatable_.Add(r);
+    for (PReg r : env_.non_preferred[c]) {
+      allocatable_.Add(r);
+      callee_saved_.Add(r);
+    }
+    cands_base_[c].assign(env_.preferred[c].begin(), env_.preferred[c].end());
+    cands_base_[c].insert(cands_base_[c].end(), env_.non_preferred[c].begin(),
+                          env_.non_preferred[c].end());
   }
 }
 
@@ -112,6 +121,7 @@ void Backtrack::ComputeBlockInfo() {
   live_mark_.assign(nb, 0);
   used_mark_.assign(nb, 0);
   cut_mark_.assign(nb, 0);
+  outer_header_start_.assign(nb, kUnknown);
   if (f_.loop_header.size() == nb && f_.loop_parent.size() == nb) {
     for (uint32_t b = 0; b < nb; ++b) {
       header_[b] = f_.loop_header[b];
@@ -146,6 +156,7 @@ void Backtrack::ComputeBlockInfo() {
   freq_.resize(nb);
   for (uint32_t b = 0; b < nb; ++b)
     freq_[b] = std::pow(8.0f, static_cast<float>(std::min<uint32_t>(depth_[b], 10)));
+  claim_cost_ = nb > 0 ? 2 * freq_[0] : 0;
 }
 
 // Live ranges by one backward pass per block over an explicit live set (insert and erase O(1)).
@@ -330,7 +341,12 @@ void Backtrack::BuildUses() {
     if (list.empty()) continue;
     if (!busy_[r].empty())
       for (const Res& x : list) MarkBusy(PReg::FromIndex(r), x.from, x.to, 0, true);
-    std::sort(list.begin(), list.end(), [](const Res& a, const Res& b) { return a.from < b.from; });
+    // Pushed in instruction order, so out of order only within an instruction (a call's clobbers
+    // before its fixed operands): an insertion sort moves each entry a step or two. Reservations
+    // with equal starts may end up in any order: every query depends on their starts only.
+    for (size_t k = 1; k < list.size(); ++k)
+      for (size_t j = k; j > 0 && list[j - 1].from > list[j].from; --j)
+        std::swap(list[j - 1], list[j]);
     auto& index = res_index_[r];
     index.resize(buckets);
     uint32_t k = 0;
@@ -460,10 +476,13 @@ void Backtrack::Weigh(uint32_t b) {
   uint32_t size = 0;
   bool req = false, remat = true;
   UseCursor cur;
+  const UseRec* e = nullptr;  // end of cur.vreg's uses
   for (const Range& r : Ranges(bu)) {
     size += r.to - r.from;
-    remat &= f_.vregs[r.vreg].remat;
-    const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+    if (r.vreg != cur.vreg) {  // a bundle's ranges mostly come in runs of one vreg
+      remat &= f_.vregs[r.vreg].remat;
+      e = uses_.data() + use_begin_[r.vreg + 1];
+    }
     const UseRec* it = UsesFrom(r, &cur);
     for (; it < e && it->from < r.to; ++it) {
       w += it->requiring ? it->freq : 0.5f * it->freq;
@@ -540,23 +559,39 @@ Status Backtrack::AllocateAll() {
   filling_ = false;
   for (SizeClass& sc : classes_) std::sort(sc.sorted.begin(), sc.sorted.end(), QueueBefore);
   budget_ = 8 * static_cast<uint64_t>(bundles_.size()) + 4 * f_.num_insts() + 64;
-  for (uint32_t b = PopQueue(); b != kNone; b = PopQueue()) {
-    if (bundles_[b].dead || bundles_[b].reg.valid() || bundles_[b].spilled) continue;
-    EGRET_TRY(Place(b));
+  // Bundles that found only fresh callee-saved registers free, and did not pay for one, are put
+  // off until the queue is empty: by then the registers other bundles claimed are known, and
+  // one of those may hold them at no cost. Each bundle is put off at most once, so this ends.
+  for (;;) {
+    for (uint32_t b = PopQueue(); b != kNone; b = PopQueue()) {
+      if (bundles_[b].dead || bundles_[b].reg.valid() || bundles_[b].spilled) continue;
+      EGRET_TRY(Place(b));
+    }
+    if (deferred_.empty()) break;
+    deferred_round_.swap(deferred_);
+    deferred_.clear();
+    for (uint32_t b : deferred_round_)
+      if (!bundles_[b].dead && !bundles_[b].reg.valid() && !bundles_[b].spilled)
+        EGRET_TRY(Place(b));
+    deferred_round_.clear();
   }
   return Status::Ok();
 }
 
 // Registers to try for a bundle, hint first, then caller-saved, then callee-saved.
+// cands_base_[class] is that list without a hint, built once per run.
 void Backtrack::Candidates(const Bundle& bu, std::vector<PReg>* out) const {
+  const auto& base = cands_base_[static_cast<int>(bu.cls)];
+  const PReg hint = bu.hint;
+  if (!(hint.valid() && hint.cls() == bu.cls && allocatable_.Contains(hint))) {
+    // Not a candidate of this class, so the list holds no register equal to it.
+    out->assign(base.begin(), base.end());
+    return;
+  }
   out->clear();
-  const int c = static_cast<int>(bu.cls);
-  if (bu.hint.valid() && bu.hint.cls() == bu.cls && allocatable_.Contains(bu.hint))
-    out->push_back(bu.hint);
-  for (PReg r : env_.preferred[c])
-    if (r != bu.hint) out->push_back(r);
-  for (PReg r : env_.non_preferred[c])
-    if (r != bu.hint) out->push_back(r);
+  out->push_back(hint);
+  for (PReg r : base)
+    if (r != hint) out->push_back(r);
 }
 
 // Sets or clears the bits of points [a, b) of register r in half `half` (0: reservations,
@@ -638,6 +673,7 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
   const auto rs = Ranges(bu);
+  IntervalSet::Cursor cursor;  // the queries below start at increasing points
   for (const Span& s : spans_) {
     // The span's ranges touch, so every point of it lies in exactly one of them: jump from one
     // set bit to the range holding it, skipping the ranges with no bit set (no conflict there),
@@ -661,11 +697,41 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
             if (!f(&x, kNone, 0.0f)) return;
       }
       if (!(busy & 2)) continue;
-      if (!occ.ForEachOverlap(
-              x.from, x.to, [&](const IntervalSet::Entry& e) { return f(&x, e.bundle, e.weight); }))
+      if (!occ.ForEachOverlap(&cursor, x.from, x.to, [&](const IntervalSet::Entry& e) {
+            return f(&x, e.bundle, e.weight);
+          }))
         return;
     }
   }
+}
+
+// The index of bu's first range with a conflict in r, or kNone: the range of ForEachConflict's
+// first call, found without the interval set (the assigned half of the bitmap is exact, so a set
+// bit there is a conflict with an assigned bundle in that range). spans_ must hold bu's spans.
+uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r) const {
+  const auto& res = res_[r.index()];
+  const auto rs = Ranges(bu);
+  for (const Span& s : spans_) {
+    uint32_t k = s.first;
+    for (uint32_t p = s.from; k < s.last;) {
+      if (s.last - s.first > 1) {
+        p = FirstBusy(r, p, s.to);
+        if (p == UINT32_MAX) break;
+        while (rs[k].to <= p) ++k;
+      }
+      const Range& x = rs[k];
+      const uint32_t busy = Busy(r, x.from, x.to);
+      p = x.to;
+      ++k;
+      if (busy & 2) return k - 1;
+      if (busy & 1) {
+        auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+        for (; it != res.end() && it->from < x.to; ++it)
+          if (it->to > x.from && it->vreg != x.vreg) return k - 1;
+      }
+    }
+  }
+  return kNone;
 }
 
 // spans_ := the ranges of bu with touching neighbours joined (a range that starts where the
@@ -675,14 +741,18 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
 void Backtrack::BuildSpans(const Bundle& bu) {
   spans_.clear();
   const auto rs = Ranges(bu);
-  for (uint32_t k = 0; k < rs.size(); ++k) {
-    if (!spans_.empty() && spans_.back().to == rs[k].from) {
-      spans_.back().to = rs[k].to;
-      spans_.back().last = k + 1;
+  if (rs.empty()) return;
+  Span cur{rs[0].from, rs[0].to, 0, 1};  // the open span, kept out of memory
+  for (uint32_t k = 1; k < rs.size(); ++k) {
+    if (rs[k].from == cur.to) {
+      cur.to = rs[k].to;
+      cur.last = k + 1;
     } else {
-      spans_.push_back({rs[k].from, rs[k].to, k, k + 1});
+      spans_.push_back(cur);
+      cur = {rs[k].from, rs[k].to, k, k + 1};
     }
   }
+  spans_.push_back(cur);
 }
 
 // Index of the first reservation of r starting at or after point p.
@@ -734,6 +804,7 @@ uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range)
 void Backtrack::Assign(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
+  if (callee_saved_.Contains(r)) claimed_.Add(r);
   auto& occ = occ_[r.index()];
   // One interval-set entry per span (touching ranges joined): the conflicts of any query are
   // the same bundles with the same weights, with fewer entries to insert, search and erase.
@@ -765,13 +836,44 @@ void Backtrack::Evict(uint32_t b) {
   Enqueue(b);
 }
 
+// What leaving the bundle in its spill slot costs, in the frequency units of freq_: a store per
+// definition, a reload per register or fixed use, half of one per use that may read the slot
+// as a memory operand (kAny), nothing for stack operands; a rematerializable bundle stores
+// nothing and recomputes cheaply (kRematWeight).
+float Backtrack::SpillCost(const Bundle& bu) const {
+  float cost = 0;
+  bool remat = true;
+  UseCursor cur;
+  for (const Range& r : Ranges(bu)) {
+    remat &= f_.vregs[r.vreg].remat;
+    const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+    const UseRec* it = UsesFrom(r, &cur);
+    for (; it < e && it->from < r.to; ++it) {
+      const Operand& op = f_.operands[it->operand];
+      if (op.constraint == Constraint::kStack) continue;
+      cost += op.is_use() && op.constraint == Constraint::kAny && !it->requiring ? 0.5f * it->freq
+                                                                                 : it->freq;
+    }
+    cur = {r.vreg, it};
+  }
+  return remat ? cost * kRematWeight : cost;
+}
+
+// True if the bundle should not be the first to use callee-saved register r: the save and
+// restore that the first use adds to the prologue and epilogue (claim_cost_) cost more than
+// leaving the bundle in its slot. Minimal bundles never decline (their operands need a
+// register); a register some bundle already claimed costs nothing more.
+bool Backtrack::DeclinesCalleeSaved(const Bundle& bu, PReg r) const {
+  if (!callee_saved_.Contains(r) || claimed_.Contains(r) || bu.minimal) return false;
+  return SpillCost(bu) < claim_cost_;
+}
+
 Status Backtrack::Place(uint32_t b) {
   Candidates(bundles_[b], &cands_);
   BuildSpans(bundles_[b]);
   const float w = bundles_[b].weight;
   const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
   first_conflict_range_.clear();
-  const Range* range0 = Ranges(bundles_[b]).data();
   // Registers a call clobbers inside the bundle: a reservation of no vreg, so each is taken
   // (not free) and can never be the eviction choice (a reservation conflict costs more than
   // any eviction), whatever else conflicts. They are skipped without a scan; Split's
@@ -799,9 +901,25 @@ Status Backtrack::Place(uint32_t b) {
   }
   // First pass: the first free candidate in order wins. A candidate is free when its scan finds
   // no conflict; a taken one stops at its first conflict, which Split may need.
+  declined_ = PRegSet();
   for (PReg r : cands_) {
     if (clobbered.Contains(r)) {
       first_conflict_range_.push_back(0);
+      continue;
+    }
+    // A fresh callee-saved register the bundle does not pay for counts as taken; it is not
+    // an eviction or split choice either (it holds no bundle to evict).
+    if (DeclinesCalleeSaved(bundles_[b], r)) {
+      declined_.Add(r);
+      first_conflict_range_.push_back(0);
+      if (!bundles_[b].deferred) {
+        const bool free = FirstConflictRange(bundles_[b], r) == kNone;
+        if (free) {  // put off: some bundle may claim the register meanwhile (AllocateAll)
+          bundles_[b].deferred = true;
+          deferred_.push_back(b);
+          return Status::Ok();
+        }
+      }
       continue;
     }
     if (use_mask) {
@@ -814,13 +932,9 @@ Status Backtrack::Place(uint32_t b) {
         return Status::Ok();
       }
     }
-    bool free = true;
-    ForEachConflict(bundles_[b], r, [&](const Range* x, uint32_t, float) {
-      first_conflict_range_.push_back(static_cast<uint32_t>(x - range0));
-      free = false;
-      return false;
-    });
-    if (free) {
+    const uint32_t first = FirstConflictRange(bundles_[b], r);
+    if (first != kNone) first_conflict_range_.push_back(first);
+    if (first == kNone) {
       Assign(b, r);
       return Status::Ok();
     }
@@ -832,7 +946,7 @@ Status Backtrack::Place(uint32_t b) {
   float best_cost = kInfWeight * 2;
   if (may_evict) {
     for (PReg r : cands_) {
-      if (clobbered.Contains(r)) continue;
+      if (clobbered.Contains(r) || declined_.Contains(r)) continue;
       float cost = 0;
       ForEachConflict(bundles_[b], r, [&](const Range*, uint32_t c, float cw) {
         if (c == kNone || cw >= w) {
@@ -948,8 +1062,14 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     });
     return in;
   };
+  // Each range's side, decided once (a walk up its block's loop chain).
+  std::vector<uint8_t>& in_loop = tmp_inside_;
+  in_loop.resize(rs.size());
   size_t inside_count = 0;
-  for (const Range& r : rs) inside_count += inside(r);
+  for (size_t k = 0; k < rs.size(); ++k) {
+    in_loop[k] = inside(rs[k]) ? 1 : 0;
+    inside_count += in_loop[k];
+  }
   if (inside_count == 0 || inside_count == rs.size()) return false;
   const Bundle old = bundles_[b];
   uint32_t parts[2];
@@ -959,10 +1079,10 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     nb.hint = old.hint;
     nb.gen = static_cast<uint8_t>(old.gen + 1);
     nb.begin = static_cast<uint32_t>(arena_.size());
-    for (uint32_t k = old.begin; k < old.end; ++k) {
-      const Range r = arena_[k];  // a copy: push_back may move the arena
-      if (inside(r) == (in == 1)) arena_.push_back(r);
-    }
+    ReserveArena(rs.size());  // may move the arena (rs dangles from here on): index it anew
+    const Range* src = arena_.data() + old.begin;
+    for (size_t k = 0; k < rs.size(); ++k)
+      if (in_loop[k] == in) arena_.push_back(src[k]);
     nb.end = static_cast<uint32_t>(arena_.size());
     bundles_.push_back(nb);
     parts[in] = static_cast<uint32_t>(bundles_.size() - 1);
@@ -979,42 +1099,77 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
 // loop whose header lies before g, the split would leave the header on one side and the rest of
 // the loop on the other, and the value would move on the loop's back edge (every iteration).
 // If the bundle is unused in that loop (or in loops around it), the loop is cut out instead.
+//
+// The ranges from g on are found by binary search; whether a block's loop chain has a header
+// before g is one comparison with the block's earliest header start (OuterHeaderStart).
 bool Backtrack::CutLoopAcross(uint32_t b, uint32_t g) {
-  for (const Range& r : Ranges(bundles_[b])) {
-    if (r.from < g) continue;
-    const uint32_t x = block_of_inst_[r.from / 4];
-    bool crossed = false;
-    uint32_t h = header_[x];
-    for (uint32_t steps = 0; h != kNone && steps < 256 && !crossed; ++steps, h = parent_[h])
-      crossed = 4 * f_.blocks[h].inst_begin < g;
-    if (crossed) return CutLoop(b, x);
+  const auto rs = Ranges(bundles_[b]);
+  const auto first =
+      std::partition_point(rs.begin(), rs.end(), [g](const Range& r) { return r.from < g; });
+  for (auto it = first; it != rs.end(); ++it) {
+    const uint32_t x = block_of_inst_[it->from / 4];
+    if (header_[x] != kNone && OuterHeaderStart(x) < g) return CutLoop(b, x);
   }
   return false;
 }
 
+// The smallest start point of a header on block x's loop chain (header_, then parent_, at most
+// 256 steps, as CutLoopAcross's walk went), computed on first use and cached per block.
+uint32_t Backtrack::OuterHeaderStart(uint32_t x) {
+  uint32_t& cached = outer_header_start_[x];
+  if (cached != kUnknown) return cached;
+  uint32_t lo = kNone;
+  uint32_t h = header_[x];
+  for (uint32_t steps = 0; h != kNone && steps < 256; ++steps, h = parent_[h])
+    lo = std::min(lo, 4 * f_.blocks[h].inst_begin);
+  cached = lo;
+  return lo;
+}
+
+// Room for n more ranges in the arena, growing it geometrically (an exact reserve per split would
+// reallocate on every split).
+void Backtrack::ReserveArena(size_t n) {
+  if (arena_.capacity() - arena_.size() < n)
+    arena_.reserve(std::max(arena_.size() + n, 2 * arena_.capacity()));
+}
+
 // Replaces bundle b by its parts before and after gap g; returns their ids (kNone if empty).
+//
+// The ranges are sorted and disjoint, so their ends are sorted too: the first range ending after
+// g (found by binary search) is the only one g may cut. The part before g is a copy; the part
+// after g keeps b's storage (b is dead from here on and nothing reads a dead bundle's ranges),
+// its first range clipped in place after the copy read it: a long bundle split near its start
+// again and again is not copied again and again.
 std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
   Bundle old = bundles_[b];
   bundles_[b].dead = true;
+  const uint32_t cut = static_cast<uint32_t>(
+      std::partition_point(arena_.begin() + old.begin, arena_.begin() + old.end,
+                           [g](const Range& r) { return r.to <= g; }) -
+      arena_.begin());
+  // Before g: ranges [old.begin, cut), plus range `cut` clipped to end at g if it starts before.
+  // After g: ranges [cut, old.end), the first clipped to start at g.
+  const bool straddles = cut < old.end && arena_[cut].from < g;
   auto make = [&](bool before) {
     Bundle nb;
     nb.cls = old.cls;
     nb.hint = old.hint;
     nb.gen = static_cast<uint8_t>(old.gen + 1);
     nb.begin = static_cast<uint32_t>(arena_.size());
-    for (uint32_t k = old.begin; k < old.end; ++k) {
-      Range r = arena_[k];
-      if (before) {
-        if (r.from >= g) break;
-        r.to = std::min(r.to, g);
-      } else {
-        if (r.to <= g) continue;
-        r.from = std::max(r.from, g);
-      }
-      arena_.push_back(r);
+    if (before) {
+      const uint32_t hi = cut + (straddles ? 1 : 0);
+      if (hi == old.begin) return kNone;
+      ReserveArena(hi - old.begin);  // the copy below then never moves the arena under its source
+      const Range* src = arena_.data();
+      for (uint32_t k = old.begin; k < hi; ++k) arena_.push_back(src[k]);
+      arena_.back().to = std::min(arena_.back().to, g);
+      nb.end = static_cast<uint32_t>(arena_.size());
+    } else {
+      if (cut == old.end) return kNone;
+      arena_[cut].from = std::max(arena_[cut].from, g);
+      nb.begin = cut;
+      nb.end = old.end;
     }
-    nb.end = static_cast<uint32_t>(arena_.size());
-    if (nb.end == nb.begin) return kNone;
     bundles_.push_back(nb);
     const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
     Weigh(id);
@@ -1052,6 +1207,7 @@ Status Backtrack::Split(uint32_t b) {
   // Place() just scanned the same candidates and recorded each one's first conflicting range.
   for (size_t k = 0; k < cands_.size(); ++k) {
     const PReg r = cands_[k];
+    if (declined_.Contains(r)) continue;
     const uint32_t first = FirstConflict(bundles_[b], r, first_conflict_range_[k]);
     if (first > best_pt || !best.valid()) {
       best_pt = first;
@@ -1060,13 +1216,16 @@ Status Backtrack::Split(uint32_t b) {
   }
   // Of the requiring uses (clipped to the ranges, as RequiringUses lists them): the first one's
   // instruction, and the instruction of the last one that ends by the gap before best_pt (the
-  // condition is monotone in the use's position, so a scan in order would stop there). One pass,
-  // without materializing and sorting the list.
+  // condition is monotone in the use's position, so a scan in order stops there). One pass,
+  // without materializing and sorting the list. The uses come in point order (the ranges are
+  // sorted and disjoint, each range's uses sorted and inside it), so the first requiring use is
+  // the first one met, and the scan ends at the first requiring use past the gap.
   const uint32_t hi_a = best_pt / 4 * 4;  // case A's last gap
   uint32_t first_from = UINT32_MAX;
   uint32_t last = kNone;  // instruction of the last requiring use that ends by the gap
   {
     UseCursor cur;
+    bool past = false;
     for (const Range& r : Ranges(bundles_[b])) {
       const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
       const UseRec* it = UsesFrom(r, &cur);
@@ -1074,8 +1233,13 @@ Status Backtrack::Split(uint32_t b) {
         if (!it->requiring) continue;
         const uint32_t from = std::max(it->from, r.from);
         first_from = std::min(first_from, from);
-        if (from / 4 * 4 + 4 <= hi_a && (last == kNone || from / 4 > last)) last = from / 4;
+        if (from / 4 * 4 + 4 > hi_a) {
+          past = true;
+          break;
+        }
+        if (last == kNone || from / 4 > last) last = from / 4;
       }
+      if (past) break;
       cur = {r.vreg, it};
     }
   }

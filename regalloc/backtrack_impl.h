@@ -48,6 +48,8 @@ struct BacktrackScratch {
     uint8_t gen = 0;  // splits that led to this bundle
     bool minimal = false, spilled = false, dead = false, has_req = false;
     bool grouped = false;  // made of nearby operands of a spilled bundle (SpillToMinimal)
+    // Put off once because only a fresh callee-saved register was free (Place, AllocateAll).
+    bool deferred = false;
   };
   struct ReusePair {
     uint32_t input, def, inst, def_operand;
@@ -74,6 +76,9 @@ struct BacktrackScratch {
   // Per block, for CutLoop: the stamp of the last call that found the bundle live into it at
   // its start, used in the loop it heads, or cutting that loop out.
   std::vector<uint32_t> live_mark_, used_mark_, cut_mark_;
+  // Per block, for CutLoopAcross: the earliest start point of a header on its loop chain, or
+  // kNone; Backtrack::kUnknown until first asked (OuterHeaderStart).
+  std::vector<uint32_t> outer_header_start_;
   std::vector<float> freq_;
 
   // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
@@ -103,6 +108,8 @@ struct BacktrackScratch {
   };
   std::vector<SizeClass> classes_;  // 33 size classes
   std::vector<PReg> cands_;
+  // Per register class: preferred then non-preferred registers (Candidates without a hint).
+  std::vector<PReg> cands_base_[kNumRegClasses];
   // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
   std::vector<uint32_t> first_conflict_range_;
   // Per allocatable register, one bit per point, in pairs of words (reservations of any vreg,
@@ -112,6 +119,7 @@ struct BacktrackScratch {
   // assigned ranges in one register are disjoint.
   std::vector<std::vector<uint64_t>> busy_;
   std::vector<uint32_t> evict_list_;
+  std::vector<uint32_t> deferred_, deferred_round_;  // bundles Place() put off (AllocateAll)
   std::vector<Range> req_;
 
   // Resolution: the register pieces of each vreg (CSR, sorted by from), def locations.
@@ -124,6 +132,12 @@ struct BacktrackScratch {
   std::vector<Allocation> def_loc_;
   std::vector<uint8_t> needs_slot_;
   std::vector<uint8_t> remat_;  // per vreg: rematerialized instead of spilled (no slot)
+  struct InReg {                // a live-in of a block in a register at its start (edge moves)
+    uint32_t vreg;
+    Allocation loc;
+  };
+  std::vector<uint32_t> in_reg_begin_;  // per block: its first entry in in_reg_
+  std::vector<InReg> in_reg_;
 
   // Temporaries of BuildRanges and MergeBundles.
   std::vector<uint32_t> tmp_end_, tmp_pos_, tmp_live_, tmp_fill_;
@@ -135,6 +149,7 @@ struct BacktrackScratch {
   };
   std::vector<Span> spans_;
   std::vector<uint64_t> bundle_mask_;  // Place(): the bundle's points, from its first word on
+  std::vector<uint8_t> tmp_inside_;    // CutLoop(): per range of the bundle, inside the loop
 };
 
 class Backtrack : private BacktrackScratch {
@@ -147,6 +162,7 @@ class Backtrack : private BacktrackScratch {
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr uint32_t kUnknown = UINT32_MAX - 1;  // a cache entry not yet computed
   static constexpr float kInfWeight = 1e30f;
   static constexpr uint8_t kMaxSplits = 8;     // then the bundle's operands get minimal bundles
   static constexpr uint32_t kMergeCap = 512;   // ranges in a bundle merged from copies
@@ -164,6 +180,11 @@ class Backtrack : private BacktrackScratch {
   void Extend(uint32_t d, uint32_t inst, uint32_t def_operand);
   Status MergeBundles();
   const Range* RangeAt(uint32_t v, uint32_t p) const;
+
+  // Callee-saved registers (backtrack.cc): the first bundle placed in one costs a save and a
+  // restore in the prologue and epilogue.
+  float SpillCost(const Bundle& bu) const;
+  bool DeclinesCalleeSaved(const Bundle& bu, PReg r) const;
 
   // Allocation (backtrack.cc).
   struct UseCursor {  // where the last range's use scan stopped (UsesFrom)
@@ -183,6 +204,7 @@ class Backtrack : private BacktrackScratch {
   // false to stop. spans_ must hold bu's spans (BuildSpans).
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
+  uint32_t FirstConflictRange(const Bundle& bu, PReg r) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
@@ -194,7 +216,9 @@ class Backtrack : private BacktrackScratch {
   uint32_t ColdestGap(uint32_t lo, uint32_t hi) const;
   bool CutLoop(uint32_t b, uint32_t at);
   bool CutLoopAcross(uint32_t b, uint32_t g);
+  uint32_t OuterHeaderStart(uint32_t block);
   std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g);
+  void ReserveArena(size_t n);
   void RequiringUses(const Bundle& bu, std::vector<Range>* out) const;
   Status Split(uint32_t b);
   Status SpillToMinimal(uint32_t b);
@@ -211,6 +235,14 @@ class Backtrack : private BacktrackScratch {
   const Liveness& live_;
   Output* out_;
   PRegSet allocatable_;
+  PRegSet callee_saved_;  // the environment's non_preferred registers
+  // Callee-saved registers some bundle has been assigned to: saved and restored by the frame,
+  // so further bundles use them at no extra cost. Only grows (an evicted bundle's register
+  // usually gets another occupant).
+  PRegSet claimed_;
+  float claim_cost_ = 0;
+  PRegSet declined_;  // the last Place(): callee-saved candidates the bundle did not pay for  // a
+                      // save and a restore at the entry block's frequency
   uint32_t cut_stamp_ = 0;
   uint64_t nonempty_ = 0;  // bit c: classes_[c] may hold bundles
   bool filling_ = false;   // AllocateAll is queueing the initial bundles

@@ -357,7 +357,19 @@ Status Backtrack::Resolve() {
     for (const auto& [from, to] : seq) edits.push_back({ProgPoint::Before(j).bits(), 1, from, to});
   }
 
-  // Edges.
+  // Edges. Per block, its live-ins that start it in a register and where (the same on every
+  // incoming edge, so looked up once per block, not once per edge).
+  in_reg_begin_.assign(f_.num_blocks() + 1, 0);
+  in_reg_.clear();
+  for (uint32_t s = 0; s < f_.num_blocks(); ++s) {
+    in_reg_begin_[s] = static_cast<uint32_t>(in_reg_.size());
+    const uint32_t start = 4 * f_.blocks[s].inst_begin;
+    for (VReg v : live_.LiveIn(Block(s))) {
+      const Allocation dst = loc(v.index, start);
+      if (dst.is_reg()) in_reg_.push_back({v.index, dst});
+    }
+  }
+  in_reg_begin_[f_.num_blocks()] = static_cast<uint32_t>(in_reg_.size());
   for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
     const auto succs = f_.Succs(Block(p));
     const uint32_t last = f_.blocks[p].inst_end - 1;
@@ -365,9 +377,9 @@ Status Backtrack::Resolve() {
       const uint32_t s = e.block.index;
       const uint32_t start = 4 * f_.blocks[s].inst_begin;
       moves.clear();
-      for (VReg v : live_.LiveIn(e.block)) {
-        const Allocation dst = loc(v.index, start);
-        if (dst.is_reg()) moves.push_back({end_of(v.index, last), dst, f_.vregs[v.index].cls});
+      for (uint32_t k = in_reg_begin_[s]; k < in_reg_begin_[s + 1]; ++k) {
+        const uint32_t v = in_reg_[k].vreg;
+        moves.push_back({end_of(v, last), in_reg_[k].loc, f_.vregs[v].cls});
       }
       const auto params = f_.Params(e.block);
       const auto args = f_.Args(e);
@@ -380,6 +392,7 @@ Status Backtrack::Resolve() {
         moves.push_back({src, dst, cls});
         if (dst.is_reg() && needs_slot_[pv]) moves.push_back({src, slot_of(pv), cls});
       }
+      if (moves.empty()) continue;  // most edges: nothing to sort, sequentialize or emit
       EGRET_TRY(dedupe());
       seq.clear();
       resolver.Resolve(moves, edge_temps, &seq);

@@ -77,17 +77,74 @@ class IntervalSet {
     }
   }
 
+  // A position between entries, for a run of queries with non-decreasing starts on an unchanged
+  // set (ForEachOverlap(Cursor*, ...)): after a query from a, the first entry starting after a.
+  struct Cursor {
+    uint32_t c = 0, pos = 0;  // chunk (in start order) and index in it; pos may equal its size
+  };
+
   // Calls f(entry) for each interval overlapping [a, b), in order; f returns false to stop.
   // Returns false if stopped.
   template <class F>
   bool ForEachOverlap(uint32_t a, uint32_t b, F&& f) const {
+    Cursor cur;
+    if (!order_.empty()) cur = Seek(a);
+    return ForEachOverlapAt(cur, a, b, f);
+  }
+
+  // The same, for a query whose start a is at least the start of the previous query made with
+  // `cur` (a fresh Cursor: none), the set unchanged in between. Successive queries of one
+  // bundle's ranges meet nearby entries: the cursor steps forward over a few entries instead of
+  // two binary searches, and searches only when the next start is further away.
+  template <class F>
+  bool ForEachOverlap(Cursor* cur, uint32_t a, uint32_t b, F&& f) const {
     if (order_.empty()) return true;
-    uint32_t c = ChunkFor(a);
-    const Chunk* ch = &chunks_[order_[c]];
-    uint32_t pos = static_cast<uint32_t>(
-        std::upper_bound(ch->e, ch->e + ch->n, a,
+    uint32_t steps = 0;
+    for (;;) {
+      const Chunk& ch = chunks_[order_[cur->c]];
+      if (cur->pos < ch.n) {
+        if (ch.e[cur->pos].from > a) break;
+        ++cur->pos;
+      } else {
+        if (cur->c + 1 >= order_.size() || first_[cur->c + 1] > a) break;
+        ++cur->c;
+        cur->pos = 0;
+      }
+      if (++steps == kMaxSteps) {
+        *cur = Seek(a);
+        break;
+      }
+    }
+    return ForEachOverlapAt(*cur, a, b, f);
+  }
+
+ private:
+  static constexpr uint32_t kChunk = 32;
+  static constexpr uint32_t kMaxSteps = 8;  // cursor steps before a query searches instead
+  struct Chunk {
+    uint32_t n = 0;
+    Entry e[kChunk];
+  };
+
+  // The position of the first entry starting after a (the set is not empty): in the last chunk
+  // whose first start is at most a (or the first chunk), at that chunk's end if none there.
+  Cursor Seek(uint32_t a) const {
+    const uint32_t c = ChunkFor(a);
+    const Chunk& ch = chunks_[order_[c]];
+    const uint32_t pos = static_cast<uint32_t>(
+        std::upper_bound(ch.e, ch.e + ch.n, a,
                          [](uint32_t x, const Entry& y) { return x < y.from; }) -
-        ch->e);
+        ch.e);
+    return {c, pos};
+  }
+
+  // ForEachOverlap from the position Seek(a) returns.
+  template <class F>
+  bool ForEachOverlapAt(Cursor at, uint32_t a, uint32_t b, F&& f) const {
+    if (order_.empty()) return true;
+    uint32_t c = at.c;
+    const Chunk* ch = &chunks_[order_[c]];
+    uint32_t pos = at.pos;
     // The entry before `pos` (in this chunk or the previous one) may reach into [a, b).
     if (pos > 0) {
       if (ch->e[pos - 1].to > a && !f(ch->e[pos - 1])) return false;
@@ -105,13 +162,6 @@ class IntervalSet {
       pos = 0;
     }
   }
-
- private:
-  static constexpr uint32_t kChunk = 32;
-  struct Chunk {
-    uint32_t n = 0;
-    Entry e[kChunk];
-  };
 
   // The chunk whose range holds `from`: the last with first_ <= from, or the first.
   uint32_t ChunkFor(uint32_t from) const {

@@ -34,6 +34,9 @@ class Liveness {
   Block DefBlock(VReg v) const { return Block(def_block_[v.index]); }
 
  private:
+  template <class Scratch>
+  Status Compute(const Function& f, Scratch* scratch);
+
   std::vector<uint32_t> def_block_;
   std::vector<uint32_t> livein_begin_, liveout_begin_;
   std::vector<VReg> livein_, liveout_;

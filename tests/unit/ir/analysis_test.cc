@@ -2,6 +2,7 @@
 // random CFGs checked against naive references.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -10,6 +11,7 @@
 #include "ir/liveness.h"
 #include "ir/loop_analysis.h"
 #include "ir/parser.h"
+#include "ir/rpo.h"
 #include "ir/verifier.h"
 #include "tests/unit/ir/random_function.h"
 
@@ -118,6 +120,41 @@ TEST(DominatorTree, MatchesNaiveReferenceOnRandomCfgs) {
         }
       }
     }
+  }
+}
+
+// A recursive depth-first search over cfg.Succs: the reference for ComputeReversePostOrder's
+// explicit stack.
+void NaivePostOrder(const ControlFlowGraph& cfg, Block b, std::vector<bool>& seen,
+                    std::vector<Block>& out) {
+  seen[b.index] = true;
+  for (Block s : cfg.Succs(b))
+    if (!seen[s.index]) NaivePostOrder(cfg, s, seen, out);
+  out.push_back(b);
+}
+
+TEST(ReversePostOrder, MatchesRecursiveSearchAndTheDominatorTreeOnRandomCfgs) {
+  std::mt19937 rng(4321);
+  RpoScratch scratch;  // reused across functions of different sizes
+  std::vector<Block> rpo;
+  for (int iter = 0; iter < 300; ++iter) {
+    auto desc = testing::MakeRandomCfg(rng, 25);
+    Function f = testing::BuildRandomFunction(rng, desc);
+    ControlFlowGraph cfg(f);
+    ComputeReversePostOrder(f, cfg, rpo, scratch);
+    std::vector<bool> seen(f.dfg.NumBlocks(), false);
+    std::vector<Block> want;
+    NaivePostOrder(cfg, f.EntryBlock(), seen, want);
+    std::reverse(want.begin(), want.end());
+    ASSERT_EQ(rpo, want) << "iter " << iter;
+    std::vector<bool> reachable;
+    testing::NaiveDominators(desc, reachable);
+    size_t num_reachable = 0;
+    for (bool r : reachable) num_reachable += r;
+    ASSERT_EQ(rpo.size(), num_reachable) << "iter " << iter;
+    DominatorTree dt(f, cfg);
+    ASSERT_TRUE(std::equal(rpo.begin(), rpo.end(), dt.Rpo().begin(), dt.Rpo().end()))
+        << "iter " << iter;
   }
 }
 

@@ -185,5 +185,60 @@ TEST(RegallocQuality, CommutativeReuseTakesTheDyingInput) {
   }
 }
 
+// fib's loop `acc += call(); n -= 2` with both inputs of the commutative add dying there: the
+// call's result (fixed in r0, a caller-saved register) is the backend's operand 0, the
+// accumulator (a block parameter crossing the call, hence in the callee-saved r3) operand 1,
+// and the def is the accumulator's back-edge argument. The choice reuses the accumulator, so
+// backtrack keeps parameter, def and back-edge argument in one register and the loop has no
+// move; reusing the call's result would leave the def in r0 and copy it into the parameter's
+// register every iteration.
+TEST(RegallocQuality, CommutativeReuseTakesTheLoopCarriedInput) {
+  const MachineEnv env = MachineEnv::ForTesting(4, 1, 2);  // r0, r1 caller-saved; r2, r3 callee
+  PRegSet clobbers;
+  clobbers.Add(r0);
+  clobbers.Add(r1);
+  auto build = [&] {
+    Function f;
+    const VReg acc0 = f.AddVReg(RegClass::kInt), acc = f.AddVReg(RegClass::kInt),
+               r = f.AddVReg(RegClass::kInt), sum = f.AddVReg(RegClass::kInt);
+    f.StartBlock();  // block0
+    f.AddInst({Operand::Def(acc0)});
+    f.AddInst({});
+    f.AddSucc(Block(1), {acc0});
+    f.StartBlock();  // block1: the loop
+    f.AddBlockParam(acc);
+    f.AddInst({Operand::FixedDef(r, r0)}, clobbers);  // the call
+    f.AddInst({Operand::Use(r), Operand::Use(acc), Operand::CommutativeReuseDef(sum, 0, 1)});
+    f.AddInst({Operand::Use(sum)});
+    f.AddSucc(Block(2));
+    f.AddSucc(Block(3));
+    f.StartBlock();  // block2: latch
+    f.AddInst({});
+    f.AddSucc(Block(1), {sum});
+    f.StartBlock();  // block3
+    f.AddInst({Operand::FixedUse(sum, r0)});
+    f.Finish();
+    return f;
+  };
+  Function chosen = build();
+  Options options;
+  options.algorithm = "backtrack";
+  options.run_checker = true;
+  Expected<Output> out = Allocate(&chosen, env, options);
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(chosen.InstOperands(3)[2].reuse_index, 1) << chosen.ToString();
+  for (const Edit& e : out->edits) {
+    const uint32_t inst = e.point.inst();
+    EXPECT_TRUE(inst < 2 || inst >= 6) << "edit inside the loop: " << out->ToString();
+  }
+  // Without the choice the loop has a move (the test can fail).
+  const Function fixed_order = build();
+  Expected<Output> plain = Allocate(fixed_order, env, options);
+  ASSERT_TRUE(plain.ok());
+  uint32_t in_loop = 0;
+  for (const Edit& e : plain->edits) in_loop += e.point.inst() >= 2 && e.point.inst() < 6;
+  EXPECT_GE(in_loop, 1u) << plain->ToString();
+}
+
 }  // namespace
 }  // namespace egret::regalloc
