@@ -26,39 +26,38 @@
 ;; CHECK-NEXT: d: subq $8, %rsp
 ;; CHECK-NEXT: 11: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 15: cmpq (%rax), %rsp
-;; CHECK-NEXT: 18: jb 0x75
+;; CHECK-NEXT: 18: jb 0x72
 ;; CHECK-NEXT: 1a: movq %rsi, %rbx
 ;; CHECK-NEXT: 1d: movq 0x40(%rdi), %r12
 ;; CHECK-NEXT: 21: movq 0x18(%rdi), %r13
 ;; CHECK-NEXT: 25: xorl %r14d, %r14d
 ;; CHECK-NEXT: 28: xorl %r15d, %r15d
 ;; CHECK-NEXT: 2b: cmpl %ebx, %r14d
-;; CHECK-NEXT: 2e: jae 0x63
+;; CHECK-NEXT: 2e: jae 0x60
 ;; CHECK-NEXT: 30: movq %r14, %rax
 ;; CHECK-NEXT: 33: andl $3, %eax
 ;; CHECK-NEXT: 36: cmpq $3, %rax
-;; CHECK-NEXT: 3a: jae 0x77
+;; CHECK-NEXT: 3a: jae 0x74
 ;; CHECK-NEXT: 3c: movq (%r12, %rax, 8), %rcx
 ;; CHECK-NEXT: 40: movl 0x10(%rcx), %edx
 ;; CHECK-NEXT: 43: cmpl (%r13), %edx
-;; CHECK-NEXT: 47: jne 0x79
+;; CHECK-NEXT: 47: jne 0x76
 ;; CHECK-NEXT: 49: movq 0x18(%r12, %rax, 8), %rax
 ;; CHECK-NEXT: 4e: movq 0x18(%rcx), %rdi
 ;; CHECK-NEXT: 52: movq %r14, %rsi
 ;; CHECK-NEXT: 55: callq *%rax
-;; CHECK-NEXT: 57: addl %r15d, %eax
+;; CHECK-NEXT: 57: addl %eax, %r15d
 ;; CHECK-NEXT: 5a: addl $1, %r14d
-;; CHECK-NEXT: 5e: movq %rax, %r15
-;; CHECK-NEXT: 61: jmp 0x2b
-;; CHECK-NEXT: 63: movq %r15, %rax
-;; CHECK-NEXT: 66: addq $8, %rsp
-;; CHECK-NEXT: 6a: popq %r15
-;; CHECK-NEXT: 6c: popq %r14
-;; CHECK-NEXT: 6e: popq %r13
-;; CHECK-NEXT: 70: popq %r12
-;; CHECK-NEXT: 72: popq %rbx
-;; CHECK-NEXT: 73: popq %rbp
-;; CHECK-NEXT: 74: retq
-;; CHECK-NEXT: 75: ud2
-;; CHECK-NEXT: 77: ud2
-;; CHECK-NEXT: 79: ud2
+;; CHECK-NEXT: 5e: jmp 0x2b
+;; CHECK-NEXT: 60: movq %r15, %rax
+;; CHECK-NEXT: 63: addq $8, %rsp
+;; CHECK-NEXT: 67: popq %r15
+;; CHECK-NEXT: 69: popq %r14
+;; CHECK-NEXT: 6b: popq %r13
+;; CHECK-NEXT: 6d: popq %r12
+;; CHECK-NEXT: 6f: popq %rbx
+;; CHECK-NEXT: 70: popq %rbp
+;; CHECK-NEXT: 71: retq
+;; CHECK-NEXT: 72: ud2
+;; CHECK-NEXT: 74: ud2
+;; CHECK-NEXT: 76: ud2
