@@ -479,6 +479,9 @@ void Backtrack::Weigh(uint32_t b) {
   const UseRec* e = nullptr;  // end of cur.vreg's uses
   for (const Range& r : Ranges(bu)) {
     size += r.to - r.from;
+    // No use of the run's vreg left in r (a value live through blocks it does not use): r adds
+    // only its size, and the cursor stays where it is (as UsesFrom would leave it).
+    if (r.vreg == cur.vreg && (cur.at == e || cur.at->from >= r.to)) continue;
     if (r.vreg != cur.vreg) {  // a bundle's ranges mostly come in runs of one vreg
       remat &= f_.vregs[r.vreg].remat;
       e = uses_.data() + use_begin_[r.vreg + 1];
@@ -579,19 +582,18 @@ Status Backtrack::AllocateAll() {
 }
 
 // Registers to try for a bundle, hint first, then caller-saved, then callee-saved.
-// cands_base_[class] is that list without a hint, built once per run.
-void Backtrack::Candidates(const Bundle& bu, std::vector<PReg>* out) const {
+// cands_base_[class] is that list without a hint, built once per run and returned as is (no
+// copy) when the bundle has no usable hint; with one, the list is written to cands_.
+std::span<const PReg> Backtrack::Candidates(const Bundle& bu) {
   const auto& base = cands_base_[static_cast<int>(bu.cls)];
   const PReg hint = bu.hint;
-  if (!(hint.valid() && hint.cls() == bu.cls && allocatable_.Contains(hint))) {
-    // Not a candidate of this class, so the list holds no register equal to it.
-    out->assign(base.begin(), base.end());
-    return;
-  }
-  out->clear();
-  out->push_back(hint);
+  // Not a candidate of this class, so the list holds no register equal to it.
+  if (!(hint.valid() && hint.cls() == bu.cls && allocatable_.Contains(hint))) return base;
+  cands_.clear();
+  cands_.push_back(hint);
   for (PReg r : base)
-    if (r != hint) out->push_back(r);
+    if (r != hint) cands_.push_back(r);
+  return cands_;
 }
 
 // Sets or clears the bits of points [a, b) of register r in half `half` (0: reservations,
@@ -845,6 +847,7 @@ float Backtrack::SpillCost(const Bundle& bu) const {
   bool remat = true;
   UseCursor cur;
   for (const Range& r : Ranges(bu)) {
+    if (NoUseLeftIn(r, cur)) continue;  // the run's vreg (remat already counted)
     remat &= f_.vregs[r.vreg].remat;
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
@@ -869,7 +872,7 @@ bool Backtrack::DeclinesCalleeSaved(const Bundle& bu, PReg r) const {
 }
 
 Status Backtrack::Place(uint32_t b) {
-  Candidates(bundles_[b], &cands_);
+  cand_list_ = Candidates(bundles_[b]);
   BuildSpans(bundles_[b]);
   const float w = bundles_[b].weight;
   const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
@@ -902,7 +905,7 @@ Status Backtrack::Place(uint32_t b) {
   // First pass: the first free candidate in order wins. A candidate is free when its scan finds
   // no conflict; a taken one stops at its first conflict, which Split may need.
   declined_ = PRegSet();
-  for (PReg r : cands_) {
+  for (PReg r : cand_list_) {
     if (clobbered.Contains(r)) {
       first_conflict_range_.push_back(0);
       continue;
@@ -945,7 +948,7 @@ Status Backtrack::Place(uint32_t b) {
   PReg best;
   float best_cost = kInfWeight * 2;
   if (may_evict) {
-    for (PReg r : cands_) {
+    for (PReg r : cand_list_) {
       if (clobbered.Contains(r) || declined_.Contains(r)) continue;
       float cost = 0;
       ForEachConflict(bundles_[b], r, [&](const Range*, uint32_t c, float cw) {
@@ -1036,6 +1039,7 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
   for (const Range& r : rs) {
     const uint32_t blk = block_of_inst_[r.from / 4];
     if (r.from == 4 * f_.blocks[blk].inst_begin) live_mark_[blk] = stamp;
+    if (NoUseLeftIn(r, cur)) continue;
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
     cur = {r.vreg, it};
@@ -1185,6 +1189,7 @@ void Backtrack::RequiringUses(const Bundle& bu, std::vector<Range>* out) const {
   out->clear();
   UseCursor cur;
   for (const Range& r : Ranges(bu)) {
+    if (NoUseLeftIn(r, cur)) continue;
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
     for (; it < e && it->from < r.to; ++it)
@@ -1205,8 +1210,8 @@ Status Backtrack::Split(uint32_t b) {
   PReg best;
   uint32_t best_pt = 0;
   // Place() just scanned the same candidates and recorded each one's first conflicting range.
-  for (size_t k = 0; k < cands_.size(); ++k) {
-    const PReg r = cands_[k];
+  for (size_t k = 0; k < cand_list_.size(); ++k) {
+    const PReg r = cand_list_[k];
     if (declined_.Contains(r)) continue;
     const uint32_t first = FirstConflict(bundles_[b], r, first_conflict_range_[k]);
     if (first > best_pt || !best.valid()) {
@@ -1227,6 +1232,7 @@ Status Backtrack::Split(uint32_t b) {
     UseCursor cur;
     bool past = false;
     for (const Range& r : Ranges(bundles_[b])) {
+      if (NoUseLeftIn(r, cur)) continue;
       const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
       const UseRec* it = UsesFrom(r, &cur);
       for (; it < e && it->from < r.to; ++it) {

@@ -107,7 +107,7 @@ struct BacktrackScratch {
     size_t next = 0;
   };
   std::vector<SizeClass> classes_;  // 33 size classes
-  std::vector<PReg> cands_;
+  std::vector<PReg> cands_;  // Candidates() with a hint: the hint, then cands_base_ without it
   // Per register class: preferred then non-preferred registers (Candidates without a hint).
   std::vector<PReg> cands_base_[kNumRegClasses];
   // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
@@ -192,12 +192,18 @@ class Backtrack : private BacktrackScratch {
     const UseRec* at = nullptr;
   };
   const UseRec* UsesFrom(const Range& r, UseCursor* cur) const;
+  // True if no use of r's vreg from the cursor on lies in r, the cursor being in that vreg's
+  // uses: a walk may skip r and leave the cursor as it is (UsesFrom would not move it).
+  bool NoUseLeftIn(const Range& r, const UseCursor& cur) const {
+    return cur.vreg == r.vreg &&
+           (cur.at == uses_.data() + use_begin_[r.vreg + 1] || cur.at->from >= r.to);
+  }
   void Weigh(uint32_t b);
   void Enqueue(uint32_t b);
   uint32_t PopQueue();
   Status AllocateAll();
   Status Place(uint32_t b);
-  void Candidates(const Bundle& bu, std::vector<PReg>* out) const;
+  std::span<const PReg> Candidates(const Bundle& bu);
   void BuildSpans(const Bundle& bu);
   // Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for
   // each conflict of the bundle's ranges in register r, in increasing range order; f returns
@@ -241,6 +247,8 @@ class Backtrack : private BacktrackScratch {
   // usually gets another occupant).
   PRegSet claimed_;
   float claim_cost_ = 0;
+  // The last Place(): its candidates in order (cands_base_ of the class, or cands_ with a hint).
+  std::span<const PReg> cand_list_;
   PRegSet declined_;  // the last Place(): callee-saved candidates the bundle did not pay for  // a
                       // save and a restore at the entry block's frequency
   uint32_t cut_stamp_ = 0;

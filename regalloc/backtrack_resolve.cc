@@ -123,7 +123,8 @@ Status Backtrack::Resolve() {
   for (uint32_t v = 0; v < nv; ++v) piece_begin_[v + 1] += piece_begin_[v];
   pieces_.resize(piece_begin_[nv]);
   {
-    std::vector<uint32_t> fill(piece_begin_.begin(), piece_begin_.end() - 1);
+    std::vector<uint32_t>& fill = tmp_fill_;
+    fill.assign(piece_begin_.begin(), piece_begin_.end() - 1);
     for (const Bundle& b : bundles_)
       if (!b.dead && b.reg.valid())
         for (const Range& r : Ranges(b)) pieces_[fill[r.vreg]++] = {r.from, r.to, b.reg};
@@ -359,14 +360,24 @@ Status Backtrack::Resolve() {
 
   // Edges. Per block, its live-ins that start it in a register and where (the same on every
   // incoming edge, so looked up once per block, not once per edge).
+  // Block starts only increase, so each vreg's pieces are walked once with a cursor (the first
+  // piece not ending at or before the last start asked) instead of searched per block: the
+  // pieces are sorted and disjoint, so the cursor's piece holds the start if any piece does.
+  // A location outside the pieces is a slot, never a register, so it is not mapped.
   in_reg_begin_.assign(f_.num_blocks() + 1, 0);
   in_reg_.clear();
+  std::vector<uint32_t>& cursor = tmp_fill_;
+  cursor.assign(piece_begin_.begin(), piece_begin_.end() - 1);
   for (uint32_t s = 0; s < f_.num_blocks(); ++s) {
     in_reg_begin_[s] = static_cast<uint32_t>(in_reg_.size());
     const uint32_t start = 4 * f_.blocks[s].inst_begin;
     for (VReg v : live_.LiveIn(Block(s))) {
-      const Allocation dst = loc(v.index, start);
-      if (dst.is_reg()) in_reg_.push_back({v.index, dst});
+      const uint32_t e = piece_begin_[v.index + 1];
+      uint32_t k = cursor[v.index];
+      while (k < e && pieces_[k].to <= start) ++k;
+      cursor[v.index] = k;
+      if (k < e && pieces_[k].from <= start)
+        in_reg_.push_back({v.index, Allocation::Reg(pieces_[k].reg)});
     }
   }
   in_reg_begin_[f_.num_blocks()] = static_cast<uint32_t>(in_reg_.size());

@@ -920,6 +920,9 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kUnary:
       Put(Inst::UnaryR(m.unary, m.size, G(i, o.dst)));
       return;
+    case MOp::kBswap:
+      Put(Inst::Bswap(m.size, G(i, o.dst)));
+      return;
     case MOp::kShift:
       if (m.vex) {  // BMI2
         if (m.imm_operand) {

@@ -230,6 +230,19 @@ class Lowerer final : public backend::LowerRules {
       def.commutes_with = 1;
   }
 
+  // Whether `v` may still be live after `user`, which uses it: it has other uses, or it is
+  // defined in another block (a loop-invariant operand of a loop body lives around the loop even
+  // with one static use). Then a two-address form would need a copy of it.
+  bool LivesOn(ir::Value v, ir::Inst user) const {
+    if (ctx_.UseCount(v) > 1) return true;
+    const ir::Value r = Resolve(v);
+    if (IsConst(r)) return false;
+    const ir::ValueData& vd = dfg_.ValueInfo(r);
+    const ir::Block def_block =
+        vd.kind == ir::ValueKind::kResult ? ctx_.BlockOf(ir::Inst(vd.def)) : ir::Block(vd.def);
+    return def_block != ctx_.BlockOf(user);
+  }
+
   // The shape `d = op a` over the IR instruction's first argument.
   void EmitUnary(ir::Inst i, const MInst& m) {
     const VReg a = Use(dfg_[i].args[0]);
@@ -258,6 +271,16 @@ class Lowerer final : public backend::LowerRules {
     }
     ops_.push_back(Operand::Def(Result(i)));
     EmitSpan(m, ops_);
+  }
+
+  // d = a zero-extended from 32 bits (`movl %a, %d`).
+  void EmitZeroExtend(VReg a, VReg d) {
+    MInst e;
+    e.op = MOp::kExtend;
+    e.size = OpSize::k64;
+    e.is_unsigned = true;
+    e.extend_from = 32;
+    Emit(e, {Operand::Use(a), Operand::Def(d)});
   }
 
   // ---- Matchers, asked at the use.
@@ -323,6 +346,40 @@ class Lowerer final : public backend::LowerRules {
   // With BMI1, the `bnot y` operand of band `user` that folds into `andn` (d = ~y & other), or
   // an invalid value.
   ir::Value AndnOperand(ir::Inst user) const;
+  // Add trees reassociated by readiness. `root` is an iadd (i32/i64) that is not itself sunk
+  // and not a scaled-index lea, whose operands that are iadds used only there (in its block) are
+  // interior nodes, recursively; the other operands are leaves (no constants). With 3 to
+  // kMaxAddLeaves leaves, `leaves` receives them ordered by Depth (stable), the deepest last, so
+  // the value computed last joins the sum last (sha256's t1 = h + S1 + ch + K + w as written
+  // puts S1 first and four adds after it on the round's critical path). Returns the count, 0
+  // when `root` is no such tree. Every interior node emits nothing (IsSunk).
+  static constexpr int kMaxAddLeaves = 8;
+  // `mem[k]` (when not null) says leaf k is a plain load of the tree's type used only there with
+  // only pure instructions up to the root: a memory operand of its add (the load is sunk). The
+  // first two leaves are registers (the lea or add that starts the sum).
+  int AddTreeLeaves(ir::Inst root, ir::Value* leaves, uint8_t* mem = nullptr) const;
+  // Whether iadd `i` is an interior node of an AddTreeLeaves tree.
+  bool InAddTree(ir::Inst i) const;
+  // The root of the AddTreeLeaves tree that iadd `i` belongs to (as root or interior node) when
+  // that root emits the sum, else an invalid instruction.
+  ir::Inst AddTreeRoot(ir::Inst i) const;
+  // An estimate of when `v` is ready within its block, in dependent steps from the block's
+  // inputs (values from other blocks, parameters and constants: 0; a load: 1, as out-of-order
+  // execution issues it early), memoized in depth_, bounded by 32.
+  uint32_t Depth(ir::Value v, int budget = 32) const;
+  // A byte-reversing bor tree: the value x when bor `root` computes bswap(x) at its width
+  // (i32 or i64) as an OR of byte-lane moves of x, each leaf a chain of at most three
+  // shifts/rotates by multiples of 8 and masks of whole bytes (`x << 24 | (x << 8) & 0xff0000 |
+  // (x >> 8) & 0xff00 | x >> 24`), every output byte supplied by exactly one leaf from the mirrored
+  // input byte. Every instruction of the tree but x is used only by its parent in the same block
+  // (CanSinkInto), so all of them emit nothing and `root` is one bswap. `has_member` (when not
+  // null) is set when `member` is one of the tree's instructions below the root. Invalid when
+  // no match.
+  ir::Value BswapSource(ir::Inst root, ir::Inst member = ir::Inst(),
+                        bool* has_member = nullptr) const;
+  // Whether `i` lies below the root of a matched bswap tree (BswapSource of an ancestor along its
+  // chain of sole users).
+  bool InBswapTree(ir::Inst i) const;
   // Whether `i` is a left shift by a constant (ishl_imm, or ishl of an iconst amount) of the
   // non-constant `x`; `amount` is taken modulo the width.
   bool ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const;
@@ -336,6 +393,32 @@ class Lowerer final : public backend::LowerRules {
   // the block parameters (loop-carried counters and indices are, unless fed by a function
   // parameter or a call result).
   void ComputeZeroExtendedParams();
+  // Fills zext_def_: the i32 register parameters of the entry block and i32 register results of
+  // calls (which carry no guarantee above bit 31) that reach a `uextend.i64`, directly or through
+  // block parameters. Each is zero-extended once where it is defined (LowerEntry, LowerCall: one
+  // `movl`), so it and every block parameter it feeds count as zero-extended, and the uextends
+  // (heap addresses in a loop over a malloc'ed pointer) emit nothing.
+  void ComputeZeroExtendDemand(const CallLayout& self);
+  // Fills iv_max_: for i32 block parameters that count a loop, an unsigned upper bound (else
+  // UINT32_MAX). A parameter qualifies when every incoming argument is a constant or
+  // `iadd_imm p, s` (0 < s < 2^16) of the parameter itself, passed only on an edge that a
+  // compare of that sum against a constant B guards: taken only when sum <u B (bound
+  // max(constants, B - 1)), or only when sum != B with every constant c < B and (B - c) % s == 0
+  // (the count steps exactly onto B: bound B - s), or only when sum <s B with the bound plus s
+  // below 2^31 (the sum never reaches the sign bit).
+  void ComputeIvBounds();
+  // The folding of a heap index `uextend.i64 (iadd_imm p, c)` into the addressing mode as index
+  // p and displacement c: valid when the iadd_imm is used only by the uextend, which is used
+  // only as the index operand of an address iadd folded into its memory users (IsSunk), p is
+  // zero-extended (ZeroExtendedI32) and iv_max_[p] + c < 2^32 (the i32 add cannot wrap, so
+  // zext(p + c) = zext(p) + c), and 0 <= c with c plus any access offset within int32.
+  // Returns the iadd_imm (invalid: no folding) and its p and c.
+  ir::Inst IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const;
+  // Whether i32 value `v` (an entry parameter or a call result) is zero-extended at its
+  // definition (zext_def_).
+  bool ZeroExtendedAtDef(ir::Value v) const {
+    return v.index < zext_def_.size() && zext_def_[v.index];
+  }
   static bool IsMemory(const ir::InstData& d) {
     const ir::InstFormat fmt = ir::Info(d.opcode).format;
     return fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore;
@@ -349,6 +432,10 @@ class Lowerer final : public backend::LowerRules {
 
   // ---- Rules, one per opcode family.
   Status LowerAlu(ir::Inst i);
+  // The sum of AddTreeLeaves' `n` leaves of `root`, in their order: lea (or add) of the first
+  // two, then one add per leaf into the running sum (a load the root folds, FoldedLoadOperand,
+  // as a memory operand).
+  void LowerAddTree(ir::Inst root, const ir::Value* leaves, const uint8_t* mem, int n);
   Status LowerDivRem(ir::Inst i);
   Status LowerMulHi(ir::Inst i);
   Status LowerShift(ir::Inst i);
@@ -404,7 +491,14 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
-  std::vector<uint8_t> zext_param_;  // by IR value index: ZeroExtendedI32 for block parameters
+  std::vector<uint8_t> zext_param_;     // by IR value index: ZeroExtendedI32 for block parameters
+  std::vector<uint8_t> zext_def_;       // by IR value index: ComputeZeroExtendDemand
+  bool has_uextend_ = false;            // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
+  std::vector<uint32_t> iv_max_;        // by IR value index: ComputeIvBounds
+  mutable std::vector<uint8_t> depth_;  // by IR value index: Depth + 1 (0: not computed)
+  // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
+  // when one is negative; -1 when none does). ComputeIvBounds.
+  std::vector<int64_t> addr_max_off_;
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -725,6 +819,312 @@ ir::Value Lowerer::AndnOperand(ir::Inst user) const {
   return ir::Value();
 }
 
+namespace {
+
+// Whether `op` moves whole byte lanes when its amount or mask qualifies (BswapSource).
+bool IsLaneOp(Opcode op) {
+  switch (op) {
+    case Opcode::kIshl:
+    case Opcode::kUshr:
+    case Opcode::kRotl:
+    case Opcode::kRotr:
+    case Opcode::kIshlImm:
+    case Opcode::kUshrImm:
+    case Opcode::kRotlImm:
+    case Opcode::kRotrImm:
+    case Opcode::kBand:
+    case Opcode::kBandImm:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+ir::Value Lowerer::BswapSource(ir::Inst root, ir::Inst member, bool* has_member) const {
+  const ir::InstData& rd = dfg_[root];
+  if (rd.opcode != Opcode::kBor) return ir::Value();
+  const Type t = ResultType(root);
+  if (t != Type::kI32 && t != Type::kI64) return ir::Value();
+  const int n = t == Type::kI64 ? 8 : 4;
+  // out[k]: the input byte that output byte k holds so far (-1: none yet).
+  int8_t out[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+  ir::Value x;
+  // Depth-first over the bors (fixed storage: IsSunk asks this for every member).
+  constexpr int kMaxNodes = 16;
+  ir::Value stack_v[kMaxNodes];
+  ir::Inst stack_p[kMaxNodes];
+  int sp = 0, nodes = 0;
+  stack_v[sp] = rd.args[1], stack_p[sp++] = root;
+  stack_v[sp] = rd.args[0], stack_p[sp++] = root;
+  while (sp > 0) {
+    --sp;
+    const ir::Value v = stack_v[sp];
+    const ir::Inst parent = stack_p[sp];
+    if (++nodes > kMaxNodes || IsConst(v) || !ctx_.CanSinkInto(v, parent)) return ir::Value();
+    const ir::Inst vi = DefInstId(v);
+    if (vi == member && has_member != nullptr) *has_member = true;
+    const ir::InstData& vd = dfg_[vi];
+    if (vd.opcode == Opcode::kBor) {
+      if (sp + 2 > kMaxNodes) return ir::Value();
+      stack_v[sp] = vd.args[1], stack_p[sp++] = vi;
+      stack_v[sp] = vd.args[0], stack_p[sp++] = vi;
+      continue;
+    }
+    // A leaf: up to three lane moves, outermost first, down to x.
+    ir::Inst chain[3];
+    int len = 0;
+    ir::Value cur = v;
+    while (len < 3) {
+      const ir::InstData* cd = DefInst(cur);
+      if (cd == nullptr || !IsLaneOp(cd->opcode)) break;
+      const ir::Inst ci = DefInstId(cur);
+      if (len > 0 && !ctx_.CanSinkInto(cur, chain[len - 1])) break;
+      ir::Value next = cd->args[0];
+      int64_t k;
+      if (ir::Info(cd->opcode).format != ir::InstFormat::kBinaryImm) {
+        if (IsIconst(cd->args[1], &k)) {
+        } else if ((cd->opcode == Opcode::kBand) && IsIconst(cd->args[0], &k)) {
+          next = cd->args[1];
+        } else {
+          break;
+        }
+      }
+      if (IsConst(next)) break;
+      chain[len++] = ci;
+      if (ci == member && has_member != nullptr) *has_member = true;
+      cur = next;
+    }
+    if (len == 0) return ir::Value();  // x itself keeps its bytes in place: not a bswap leaf
+    cur = Resolve(cur);
+    if (!x.valid()) x = cur;
+    if (cur != x || dfg_.ValueType(x) != t) return ir::Value();
+    int8_t m[8];
+    for (int k = 0; k < n; ++k) m[k] = static_cast<int8_t>(k);
+    for (int j = len - 1; j >= 0; --j) {
+      const ir::InstData& cd = dfg_[chain[j]];
+      int64_t amount = cd.imm;
+      if (ir::Info(cd.opcode).format != ir::InstFormat::kBinaryImm &&
+          !IsIconst(cd.args[1], &amount))
+        IsIconst(cd.args[0], &amount);  // band with the mask on the left
+      int8_t r[8];
+      if (cd.opcode == Opcode::kBand || cd.opcode == Opcode::kBandImm) {
+        for (int k = 0; k < n; ++k) {
+          const uint8_t byte = static_cast<uint8_t>(static_cast<uint64_t>(amount) >> (8 * k));
+          if (byte != 0 && byte != 0xff) return ir::Value();
+          r[k] = byte == 0xff ? m[k] : -1;
+        }
+      } else {
+        amount &= 8 * n - 1;
+        if (amount % 8 != 0) return ir::Value();
+        const int b = static_cast<int>(amount / 8);
+        for (int k = 0; k < n; ++k) {
+          switch (cd.opcode) {
+            case Opcode::kIshl:
+            case Opcode::kIshlImm:
+              r[k] = k >= b ? m[k - b] : -1;
+              break;
+            case Opcode::kUshr:
+            case Opcode::kUshrImm:
+              r[k] = k + b < n ? m[k + b] : -1;
+              break;
+            case Opcode::kRotl:
+            case Opcode::kRotlImm:
+              r[k] = m[(k - b + n) % n];
+              break;
+            default:  // rotr
+              r[k] = m[(k + b) % n];
+              break;
+          }
+        }
+      }
+      std::copy(r, r + n, m);
+    }
+    bool supplies = false;
+    for (int k = 0; k < n; ++k) {
+      if (m[k] < 0) continue;
+      if (out[k] >= 0) return ir::Value();  // two leaves supply byte k
+      out[k] = m[k];
+      supplies = true;
+    }
+    if (!supplies) return ir::Value();
+  }
+  for (int k = 0; k < n; ++k)
+    if (out[k] != n - 1 - k) return ir::Value();
+  return x;
+}
+
+bool Lowerer::InBswapTree(ir::Inst i) const {
+  const Type t = ResultType(i);
+  if (t != Type::kI32 && t != Type::kI64) return false;
+  // A tree has at most 15 bors and leaves of three moves: its root is within 18 sole users.
+  ir::Inst cur = i;
+  for (int depth = 0; depth < 18; ++depth) {
+    const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(cur));
+    if (!u.valid()) return false;
+    const Opcode op = dfg_[u].opcode;
+    if (op == Opcode::kBor) {
+      bool found = false;
+      if (BswapSource(u, i, &found).valid() && found) return true;
+    } else if (!IsLaneOp(op)) {
+      return false;
+    }
+    cur = u;
+  }
+  return false;
+}
+
+uint32_t Lowerer::Depth(ir::Value v, int budget) const {
+  v = Resolve(v);
+  if (v.index >= depth_.size()) depth_.resize(dfg_.NumValues(), 0);
+  if (depth_[v.index] != 0) return depth_[v.index] - 1u;
+  const ir::ValueData& vd = dfg_.ValueInfo(v);
+  if (vd.kind != ir::ValueKind::kResult || budget <= 0) return 0;
+  const ir::Inst di(vd.def);
+  const ir::InstData& d = dfg_[di];
+  const ir::InstFormat fmt = ir::Info(d.opcode).format;
+  if (fmt != ir::InstFormat::kBinary && fmt != ir::InstFormat::kBinaryImm &&
+      fmt != ir::InstFormat::kUnary && fmt != ir::InstFormat::kLoad)
+    return 0;
+  if (fmt == ir::InstFormat::kLoad) {
+    // Out-of-order execution issues a load as soon as its address is known, which in a loop is
+    // mostly early (an index): count it as one step, whatever computes the address.
+    depth_[v.index] = 2;
+    return 1;
+  }
+  uint32_t m = 0;
+  const int nargs = fmt == ir::InstFormat::kBinary ? 2 : 1;
+  for (int k = 0; k < nargs; ++k) {
+    const ir::Value a = Resolve(d.args[k]);
+    if (IsConst(a)) continue;
+    const ir::ValueData& ad = dfg_.ValueInfo(a);
+    if (ad.kind != ir::ValueKind::kResult || ctx_.BlockOf(ir::Inst(ad.def)) != ctx_.BlockOf(di))
+      continue;
+    m = std::max(m, Depth(a, budget - 1));
+  }
+  const uint32_t r = std::min<uint32_t>(m + 1, 32);
+  depth_[v.index] = static_cast<uint8_t>(r + 1);
+  return r;
+}
+
+int Lowerer::AddTreeLeaves(ir::Inst root, ir::Value* leaves, uint8_t* mem) const {
+  const ir::InstData& rd = dfg_[root];
+  if (rd.opcode != Opcode::kIadd) return 0;
+  const Type t = ResultType(root);
+  if (t != Type::kI32 && t != Type::kI64) return 0;
+  if (LeaShiftOperand(root).valid()) return 0;
+  // The root's own operands must not be interior nodes of a bigger tree: it is not one itself.
+  const ir::Inst up = ctx_.SoleUser(dfg_.FirstResult(root));
+  if (up.valid() && dfg_[up].opcode == Opcode::kIadd &&
+      ctx_.CanSinkInto(dfg_.FirstResult(root), up) && ResultType(up) == t)
+    return 0;
+  ir::Value stack[kMaxAddLeaves + 2];
+  int sp = 0, n = 0, interior = 0;
+  stack[sp++] = rd.args[1];
+  stack[sp++] = rd.args[0];
+  while (sp > 0) {
+    const ir::Value v = stack[--sp];
+    if (IsConst(v)) return 0;
+    const ir::Inst parent_hint = ir::Inst();
+    (void)parent_hint;
+    const ir::InstData* vd = DefInst(v);
+    if (vd != nullptr && vd->opcode == Opcode::kIadd && ResultType(DefInstId(v)) == t &&
+        ctx_.UseCount(v) == 1 && ctx_.BlockOf(DefInstId(v)) == ctx_.BlockOf(root) &&
+        !RmwStoreOf(DefInstId(v), /*as_load=*/false).valid() &&
+        !LeaShiftOperand(DefInstId(v)).valid()) {
+      if (sp + 2 > kMaxAddLeaves + 2 || ++interior >= kMaxAddLeaves) return 0;
+      stack[sp++] = vd->args[1];
+      stack[sp++] = vd->args[0];
+      continue;
+    }
+    if (n == kMaxAddLeaves) return 0;
+    leaves[n++] = v;
+  }
+  if (n < 3) return 0;
+  // Stable insertion sort by readiness (at most 8 leaves).
+  uint32_t depth[kMaxAddLeaves];
+  uint32_t max_depth = 0;
+  for (int k = 0; k < n; ++k) max_depth = std::max(max_depth, depth[k] = Depth(leaves[k]));
+  // Nothing to gain when a leaf the root adds directly is already among the last ready: the sum
+  // as written ends with it (and keeps its folded loads where they are).
+  for (int k = 0; k < 2; ++k) {
+    const ir::Value a = rd.args[k];
+    const ir::InstData* ad = DefInst(a);
+    const bool interior = ad != nullptr && ad->opcode == Opcode::kIadd &&
+                          ResultType(DefInstId(a)) == t && ctx_.UseCount(a) == 1 &&
+                          ctx_.BlockOf(DefInstId(a)) == ctx_.BlockOf(root) &&
+                          !LeaShiftOperand(DefInstId(a)).valid();
+    if (!interior && Depth(a) >= max_depth) return 0;
+  }
+  for (int k = 1; k < n; ++k)
+    for (int j = k; j > 0 && depth[j - 1] > depth[j]; --j) {
+      std::swap(depth[j - 1], depth[j]);
+      std::swap(leaves[j - 1], leaves[j]);
+    }
+  if (mem == nullptr) return n;
+  int regs = 0;
+  for (int k = 0; k < n; ++k) {
+    const ir::Inst li = DefInstId(leaves[k]);
+    mem[k] = li.valid() && dfg_[li].opcode == Opcode::kLoad && ctx_.UseCount(leaves[k]) == 1 &&
+             ctx_.BlockOf(li) == ctx_.BlockOf(root) && dfg_.ValueType(Resolve(leaves[k])) == t &&
+             ctx_.OnlyPureBetween(li, root);
+    regs += !mem[k];
+  }
+  for (int k = 0; k < n && regs < 2; ++k)
+    if (mem[k]) mem[k] = 0, ++regs;  // the shallowest loads start the sum in registers
+  // The first two register leaves to the front, the rest in readiness order.
+  for (int front = 0; front < 2; ++front) {
+    int k = front;
+    while (mem[k]) ++k;
+    for (; k > front; --k) {
+      std::swap(leaves[k - 1], leaves[k]);
+      std::swap(mem[k - 1], mem[k]);
+    }
+  }
+  return n;
+}
+
+ir::Inst Lowerer::AddTreeRoot(ir::Inst i) const {
+  ir::Value leaves[kMaxAddLeaves];
+  if (InAddTree(i)) {
+    ir::Inst cur = i;
+    for (;;) {  // InAddTree walked the same chain
+      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(cur));
+      if (!u.valid() || dfg_[u].opcode != Opcode::kIadd || !InAddTree(cur)) return cur;
+      cur = u;
+    }
+  }
+  if (AddTreeLeaves(i, leaves) == 0) return ir::Inst();
+  const ir::Inst ru = ctx_.order().last_user[Resolve(dfg_.FirstResult(i)).index];
+  if (RmwStoreOf(i, /*as_load=*/false).valid()) return ir::Inst();
+  if (ru.valid() && IsMemory(dfg_[ru]) && MatchAddress(ru).add == i) return ir::Inst();
+  return i;
+}
+
+bool Lowerer::InAddTree(ir::Inst i) const {
+  // Up the chain of sole iadd users to the root; i is interior when that root is a tree (and not
+  // sunk itself: then it emits the whole sum).
+  ir::Inst cur = i;
+  const Type t = ResultType(i);
+  for (int depth = 0; depth < kMaxAddLeaves; ++depth) {
+    const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(cur));
+    if (!u.valid() || dfg_[u].opcode != Opcode::kIadd || ResultType(u) != t ||
+        ctx_.BlockOf(u) != ctx_.BlockOf(cur) || RmwStoreOf(cur, /*as_load=*/false).valid() ||
+        LeaShiftOperand(cur).valid())
+      break;
+    cur = u;
+  }
+  if (cur == i) return false;
+  ir::Value leaves[kMaxAddLeaves];
+  if (AddTreeLeaves(cur, leaves) == 0) return false;
+  // The root must emit (not an address or a read-modify-write store).
+  const ir::Inst ru = ctx_.order().last_user[Resolve(dfg_.FirstResult(cur)).index];
+  if (RmwStoreOf(cur, /*as_load=*/false).valid()) return false;
+  if (ru.valid() && IsMemory(dfg_[ru]) && MatchAddress(ru).add == cur) return false;
+  return true;
+}
+
 bool Lowerer::ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const {
   const ir::InstData& s = dfg_[i];
   int64_t k = s.imm;
@@ -789,6 +1189,9 @@ bool Lowerer::ZeroExtendedI32(ir::Value v) const {
     case Opcode::kUload16:
     case Opcode::kIreduce:  // movl
       return true;
+    case Opcode::kCall:
+    case Opcode::kCallIndirect:
+      return ZeroExtendedAtDef(v);  // movl after the call
     default:
       return false;
   }
@@ -832,12 +1235,35 @@ bool Lowerer::IsSunk(ir::Inst i) const {
   switch (d.opcode) {
     case Opcode::kBand:
     case Opcode::kBandImm:
-      // Tested by its user's `test`, or the operation of a read-modify-write store.
-      return IsTestedAnd(i) || RmwStoreOf(i, /*as_load=*/false).valid();
-    case Opcode::kIsub:
+      // Tested by its user's `test`, the operation of a read-modify-write store, or a byte-lane
+      // mask of a bswap tree.
+      return IsTestedAnd(i) || RmwStoreOf(i, /*as_load=*/false).valid() || InBswapTree(i);
     case Opcode::kBor:
+      return RmwStoreOf(i, /*as_load=*/false).valid() || InBswapTree(i);
+    case Opcode::kUshr:
+    case Opcode::kUshrImm:
+    case Opcode::kRotl:
+    case Opcode::kRotr:
+    case Opcode::kRotlImm:
+    case Opcode::kRotrImm:
+      return InBswapTree(i);  // a byte-lane move of a bswap tree
+    case Opcode::kIaddImm: {
+      // The operation of a read-modify-write store, or the offset of a heap index folded into
+      // the displacement (IndexOffset).
+      if (RmwStoreOf(i, /*as_load=*/false).valid()) return true;
+      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+      if (!u.valid() || dfg_[u].opcode != Opcode::kUextend) return false;
+      ir::Value p;
+      int64_t c;
+      return IndexOffset(dfg_.FirstResult(u), &p, &c) == i;
+    }
+    case Opcode::kUextend: {
+      ir::Value p;
+      int64_t c;
+      return IndexOffset(dfg_.FirstResult(i), &p, &c).valid();
+    }
+    case Opcode::kIsub:
     case Opcode::kBxor:
-    case Opcode::kIaddImm:
     case Opcode::kBorImm:
     case Opcode::kBxorImm:
       // The operation of a read-modify-write store.
@@ -850,6 +1276,7 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     }
     case Opcode::kIadd: {
       if (RmwStoreOf(i, /*as_load=*/false).valid()) return true;
+      if (InAddTree(i)) return true;  // an interior node of a reassociated add tree
       // Every user is a memory access folding it (MatchAddress asks the same of each).
       const ir::Value r = dfg_.FirstResult(i);
       const ir::Inst u = ctx_.order().last_user[Resolve(r).index];
@@ -858,9 +1285,11 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     }
     case Opcode::kIshl:
     case Opcode::kIshlImm: {
-      // Folded into its add's lea, or with that add into the addressing modes of its users.
+      // Folded into its add's lea, or with that add into the addressing modes of its users, or
+      // a byte-lane move of a bswap tree.
       const ir::Inst add = ctx_.SoleUser(dfg_.FirstResult(i));
-      if (!add.valid() || dfg_[add].opcode != Opcode::kIadd) return false;
+      if (!add.valid()) return false;
+      if (dfg_[add].opcode != Opcode::kIadd) return InBswapTree(i);
       if (!IsSunk(add)) return LeaShiftOperand(add) == dfg_.FirstResult(i);
       const ir::Inst u = ctx_.order().last_user[Resolve(dfg_.FirstResult(add)).index];
       const AddressMatch m = MatchAddress(u);
@@ -892,6 +1321,18 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       if (!u.valid()) return false;
       if (RmwStoreOf(i, /*as_load=*/true).valid()) return true;
       const ir::Value r = dfg_.FirstResult(i);  // both matchers return resolved values
+      if (dfg_[u].opcode == Opcode::kIadd) {
+        // A leaf of a reassociated add tree: a memory operand when the tree says so.
+        const ir::Inst root = AddTreeRoot(u);
+        if (root.valid()) {
+          ir::Value leaves[kMaxAddLeaves];
+          uint8_t mem[kMaxAddLeaves];
+          const int n = AddTreeLeaves(root, leaves, mem);
+          for (int k = 0; k < n; ++k)
+            if (Resolve(leaves[k]) == Resolve(r)) return mem[k] != 0;
+          return false;
+        }
+      }
       if (CompareLoadOperand(u) == r || TestedLoad(u) == r) return true;
       const ir::Value vl = VectorLoadOperand(u);
       if (vl.valid()) return DefInstId(vl) == i;
@@ -1033,8 +1474,7 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
   if (c.load.valid()) {  // the folded load's addressing mode (AddressOperands pushes to ops_)
     EGRET_CHECK(ops == &ops_);
     const ir::InstData& l = dfg_[c.load];
-    AddressOperands(c.load, m);
-    m->disp = static_cast<int32_t>(l.imm);
+    AddressOperands(c.load, m);                 // sets the displacement
     if (!l.flags.Has(ir::MemFlags::kNotrap)) {  // never for kTrapIf (CompareLoadOperand)
       EGRET_CHECK(m->op != MOp::kTrapIf);
       m->can_trap = true;
@@ -1085,7 +1525,13 @@ void Lowerer::ComputeZeroExtendedParams() {
   for (size_t v = 0; v < nvalues; ++v) begin[v + 1] += begin[v];
   std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
   for (const Edge& e : edges) to[fill[e.from]++] = e.to;
-  for (ir::Value p : dfg_.BlockParams(entry)) worklist.push_back(p.index);
+  for (ir::Value p : dfg_.BlockParams(entry)) {
+    if (ZeroExtendedAtDef(p)) {
+      zext_param_[p.index] = 1;  // movl at entry
+    } else {
+      worklist.push_back(p.index);
+    }
+  }
   // Also every parameter fed by a non-candidate parameter (entry, or a non-i32 one).
   for (const Edge& e : edges)
     if (!zext_param_[e.from] && zext_param_[e.to]) {
@@ -1103,6 +1549,250 @@ void Lowerer::ComputeZeroExtendedParams() {
   }
 }
 
+void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
+  // The uextended i32 values first: most functions have none, and then nothing else is needed
+  // (zext_def_ and, in ComputeIvBounds, iv_max_ stay empty).
+  std::vector<uint32_t> worklist;
+  for (ir::Block b : ctx_.order().order)
+    for (ir::Inst i : f_.layout.Insts(b)) {
+      const ir::InstData& d = dfg_[i];
+      if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
+          dfg_.ValueType(d.args[0]) == Type::kI32)
+        worklist.push_back(Resolve(d.args[0]).index);
+    }
+  has_uextend_ = !worklist.empty();
+  if (!has_uextend_) return;
+  const size_t nvalues = dfg_.NumValues();
+  zext_def_.assign(nvalues, 0);
+  // (block parameter <- argument) edges, CSR by parameter.
+  std::vector<uint32_t> begin(nvalues + 1, 0), from;
+  auto for_each_edge = [&](auto&& fn) {
+    for (ir::Block b : ctx_.order().order) {
+      const ir::Inst term = f_.layout.LastInst(b);
+      if (!term.valid()) continue;
+      dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
+        std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
+        std::span<const ir::Value> args = dfg_.pool().Get(bc.args);
+        for (size_t k = 0; k < params.size() && k < args.size(); ++k)
+          if (dfg_.ValueType(params[k]) == Type::kI32) fn(params[k].index, Resolve(args[k]).index);
+      });
+    }
+  };
+  for_each_edge([&](uint32_t p, uint32_t) { ++begin[p + 1]; });
+  for (size_t v = 0; v < nvalues; ++v) begin[v + 1] += begin[v];
+  from.resize(begin[nvalues]);
+  std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
+  for_each_edge([&](uint32_t p, uint32_t a) { from[fill[p]++] = a; });
+  const ir::Block entry = f_.EntryBlock();
+  std::vector<uint8_t> seen(nvalues, 0);
+  while (!worklist.empty()) {
+    const uint32_t v = worklist.back();
+    worklist.pop_back();
+    if (seen[v]) continue;
+    seen[v] = 1;
+    const ir::Value val(v);
+    const ir::ValueData& vd = dfg_.ValueInfo(val);
+    if (vd.kind == ir::ValueKind::kParam) {
+      if (ir::Block(vd.def) == entry) {
+        if (!self.params[vd.num].on_stack) zext_def_[v] = 1;
+        continue;
+      }
+      for (uint32_t k = begin[v]; k < begin[v + 1]; ++k) worklist.push_back(from[k]);
+      continue;
+    }
+    if (vd.kind != ir::ValueKind::kResult) continue;
+    const ir::Inst di(vd.def);
+    const Opcode op = dfg_[di].opcode;
+    if (op != Opcode::kCall && op != Opcode::kCallIndirect) continue;
+    const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(di));
+    if (!ComputeCallLayout(sig.params, sig.results).results[vd.num].on_stack) zext_def_[v] = 1;
+  }
+}
+
+ir::Inst Lowerer::IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const {
+  const ir::Inst ui = DefInstId(index);
+  if (!ui.valid() || dfg_[ui].opcode != Opcode::kUextend || ResultType(ui) != Type::kI64)
+    return ir::Inst();
+  const ir::Value x = dfg_[ui].args[0];
+  if (dfg_.ValueType(x) != Type::kI32 || !ctx_.CanSinkInto(x, ui)) return ir::Inst();
+  const ir::Inst xi = DefInstId(x);
+  const ir::InstData& xd = dfg_[xi];
+  int64_t k = xd.imm;
+  if (xd.opcode != Opcode::kIaddImm && !(xd.opcode == Opcode::kIadd && IsIconst(xd.args[1], &k)))
+    return ir::Inst();
+  const ir::Value base = Resolve(xd.args[0]);
+  k = static_cast<int64_t>(static_cast<uint32_t>(k));  // the i32 constant, unsigned
+  if (IsConst(base) || !ZeroExtendedI32(base) || base.index >= iv_max_.size() ||
+      static_cast<uint64_t>(iv_max_[base.index]) + static_cast<uint64_t>(k) > UINT32_MAX ||
+      k > INT32_MAX / 2)
+    return ir::Inst();
+  // The address add: the uextend is its index, and it folds into every memory user.
+  const ir::Inst add = ctx_.SoleUser(index);
+  if (!add.valid() || dfg_[add].opcode != Opcode::kIadd ||
+      Resolve(dfg_[add].args[1]) != Resolve(index) || ctx_.BlockOf(add) != ctx_.BlockOf(ui) ||
+      !IsSunk(add))
+    return ir::Inst();
+  // Every access through it keeps its displacement within int32.
+  const ir::Value a = Resolve(dfg_.FirstResult(add));
+  if (a.index >= addr_max_off_.size() || addr_max_off_[a.index] > INT32_MAX - k) return ir::Inst();
+  *p = base;
+  *c = k;
+  return xi;
+}
+
+void Lowerer::ComputeIvBounds() {
+  if (!has_uextend_) return;  // no heap index to fold
+  const size_t nvalues = dfg_.NumValues();
+  iv_max_.assign(nvalues, UINT32_MAX);
+  addr_max_off_.assign(nvalues, -1);
+  for (ir::Block b : ctx_.order().order)
+    for (ir::Inst i : f_.layout.Insts(b)) {
+      const ir::InstData& d = dfg_[i];
+      if (!IsMemory(d)) continue;
+      const ir::Value addr =
+          Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
+      int64_t& m = addr_max_off_[addr.index];
+      m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
+    }
+  // Per candidate parameter: the constants' maximum and the guarded step (one kind only).
+  // kUlt/kNe/kSlt: the sum is compared; kPUlt/kPNe/kPSlt: the parameter itself, before the step.
+  enum class Guard : uint8_t { kNone, kUlt, kNe, kSlt, kPUlt, kPNe, kPSlt, kBad };
+  struct Iv {
+    uint32_t max_c = 0;
+    bool any_c = false;
+    Guard guard = Guard::kNone;
+    uint32_t bound = 0, step = 0;
+  };
+  std::vector<Iv> iv(nvalues);
+  std::vector<uint32_t> consts;  // (param, constant) pairs for the congruence check, flattened
+  const ir::Block entry = f_.EntryBlock();
+  // For a block with one predecessor edge, which comes from a brif: that brif and whether the
+  // edge is its taken (compare holds) side. A jump ending such a block is guarded by it.
+  std::vector<ir::Inst> guard_term(dfg_.NumBlocks());
+  std::vector<uint8_t> guard_holds(dfg_.NumBlocks(), 0);
+  for (ir::Block b : ctx_.order().order) {
+    const ir::Inst term = f_.layout.LastInst(b);
+    if (!term.valid() || dfg_[term].opcode != Opcode::kBrif) continue;
+    int dest_index = 0;
+    dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
+      const int which = dest_index++;
+      if (ctx_.order().num_preds[bc.block.index] != 1) return;
+      guard_term[bc.block.index] = term;
+      guard_holds[bc.block.index] = which == 0;
+    });
+  }
+  for (ir::Block b : ctx_.order().order) {
+    const ir::Inst term = f_.layout.LastInst(b);
+    if (!term.valid()) continue;
+    const ir::InstData& td = dfg_[term];
+    const bool is_brif = td.opcode == Opcode::kBrif;
+    const bool guarded_jump = td.opcode == Opcode::kJump && guard_term[b.index].valid();
+    int dest_index = 0;
+    dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
+      const int which = dest_index++;
+      if (bc.block == entry) return;
+      std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
+      std::span<const ir::Value> args = dfg_.pool().Get(bc.args);
+      for (size_t k = 0; k < params.size() && k < args.size(); ++k) {
+        const ir::Value pv = params[k];
+        if (dfg_.ValueType(pv) != Type::kI32) continue;
+        Iv& s = iv[pv.index];
+        if (s.guard == Guard::kBad) continue;
+        const ir::Value a = Resolve(args[k]);
+        int64_t cv;
+        if (IsIconst(a, &cv)) {
+          const uint32_t c = static_cast<uint32_t>(cv);
+          s.max_c = std::max(s.max_c, c);
+          s.any_c = true;
+          consts.push_back(pv.index);
+          consts.push_back(c);
+          continue;
+        }
+        // a = iadd_imm p, step, guarded by the brif on a compare of a against a constant.
+        const ir::InstData* ad = DefInst(a);
+        Guard g = Guard::kBad;
+        uint32_t bound = 0, step = 0;
+        if (ad != nullptr && ad->opcode == Opcode::kIaddImm && Resolve(ad->args[0]) == pv &&
+            ad->imm > 0 && ad->imm < (1 << 16) && (is_brif || guarded_jump)) {
+          step = static_cast<uint32_t>(ad->imm);
+          // The brif guarding this edge, and whether the edge means its compare holds.
+          const ir::Inst gt = is_brif ? term : guard_term[b.index];
+          const bool holds = is_brif ? which == 0 : guard_holds[b.index] != 0;
+          const ir::InstData* cd = DefInst(dfg_[gt].args[0]);
+          // (Only an icmp_imm's args[0] is read: the condition may be a call or a constant.)
+          const bool is_cmp = cd != nullptr && cd->opcode == Opcode::kIcmpImm;
+          const ir::Value cmp_v = is_cmp ? Resolve(cd->args[0]) : ir::Value();
+          if (is_cmp && (cmp_v == a || cmp_v == pv)) {
+            const bool on_param = cmp_v == pv;
+            const auto cc = static_cast<ir::IntCC>(cd->cond);
+            bound = static_cast<uint32_t>(cd->imm);
+            if ((cc == ir::IntCC::kUlt && holds) || (cc == ir::IntCC::kUge && !holds)) {
+              g = on_param ? Guard::kPUlt : Guard::kUlt;
+            } else if ((cc == ir::IntCC::kNe && holds) || (cc == ir::IntCC::kEq && !holds)) {
+              g = on_param ? Guard::kPNe : Guard::kNe;
+            } else if (((cc == ir::IntCC::kSlt && holds) || (cc == ir::IntCC::kSge && !holds)) &&
+                       static_cast<int32_t>(bound) > 0) {
+              g = on_param ? Guard::kPSlt : Guard::kSlt;
+            }
+          }
+        }
+        if (g == Guard::kBad ||
+            (s.guard != Guard::kNone && (s.guard != g || s.bound != bound || s.step != step))) {
+          s.guard = Guard::kBad;
+          continue;
+        }
+        s.guard = g;
+        s.bound = bound;
+        s.step = step;
+      }
+    });
+  }
+  auto bound_of = [](const Iv& s) -> uint64_t {
+    switch (s.guard) {
+      case Guard::kNone:
+        return s.any_c ? s.max_c : UINT32_MAX;
+      case Guard::kUlt:
+        return s.bound == 0 ? UINT32_MAX : std::max<uint64_t>(s.max_c, s.bound - 1);
+      case Guard::kNe:
+        return s.bound >= s.step ? s.bound - s.step : UINT32_MAX;  // constants checked below
+      case Guard::kSlt: {
+        const uint64_t m = std::max<uint64_t>(s.max_c, s.bound - 1);
+        return m + s.step < (uint64_t{1} << 31) ? m : UINT32_MAX;
+      }
+      // Guards on the parameter: p passes the test, then steps once more.
+      case Guard::kPUlt:
+        return s.bound == 0 ? UINT32_MAX : std::max<uint64_t>(s.max_c, s.bound - 1 + s.step);
+      case Guard::kPNe:
+        return s.bound;  // p steps onto B and stops there (constants checked below)
+      case Guard::kPSlt: {
+        // p passes only when 0 <= p < B as a signed value: the sum stays below 2^31.
+        const uint64_t m = std::max<uint64_t>(s.max_c, s.bound - 1 + s.step);
+        return m < (uint64_t{1} << 31) ? m : UINT32_MAX;
+      }
+      default:
+        return UINT32_MAX;
+    }
+  };
+  // kNe: every constant must be below the bound and congruent to it modulo the step.
+  for (size_t k = 0; k + 1 < consts.size(); k += 2) {
+    Iv& s = iv[consts[k]];
+    const uint32_t c = consts[k + 1];
+    if (s.guard == Guard::kNe && (c >= s.bound || (s.bound - c) % s.step != 0))
+      s.guard = Guard::kBad;
+    if (s.guard == Guard::kPNe && (c > s.bound || (s.bound - c) % s.step != 0))
+      s.guard = Guard::kBad;
+  }
+  for (ir::Block b : ctx_.order().order) {
+    if (b == entry) continue;
+    for (ir::Value pv : dfg_.BlockParams(b)) {
+      if (dfg_.ValueType(pv) != Type::kI32) continue;
+      const Iv& s = iv[pv.index];
+      if (s.guard == Guard::kNone && !s.any_c) continue;  // no incoming edge seen
+      iv_max_[pv.index] = static_cast<uint32_t>(std::min<uint64_t>(bound_of(s), UINT32_MAX));
+    }
+  }
+}
+
 Expected<VCode> Lowerer::Run() {
   EGRET_TRY(backend::LowerFunction(ctx_, *this));
   v_.frame.wide_float_slots = ctx_.has_vector_vregs();
@@ -1110,20 +1800,30 @@ Expected<VCode> Lowerer::Run() {
 }
 
 Status Lowerer::LowerEntry(ir::Block b) {
-  ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   // Frame facts for this function's own signature.
   CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
+  ComputeZeroExtendDemand(self);
+  ComputeZeroExtendedParams();  // needs the walk's order, computed by now
+  ComputeIvBounds();
   v_.frame.stack_args = self.stack_args;
   v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
   std::span<const ir::Value> params = dfg_.BlockParams(b);
   ops_.clear();
+  // A parameter zero-extended at entry arrives in a temporary: (temporary, parameter's vreg).
+  std::vector<std::pair<VReg, VReg>> widen;
   for (size_t k = 0; k < params.size(); ++k) {
     if (self.params[k].on_stack) continue;
-    ops_.push_back(Operand::FixedDef(DefVReg(params[k]), LocPReg(self.params[k])));
+    VReg r = DefVReg(params[k]);
+    if (ZeroExtendedAtDef(params[k])) {
+      widen.emplace_back(NewVReg(Type::kI32), r);
+      r = widen.back().first;
+    }
+    ops_.push_back(Operand::FixedDef(r, LocPReg(self.params[k])));
   }
   MInst m;
   m.op = MOp::kArgs;
   EmitSpan(m, ops_);
+  for (const auto& [tmp, r] : widen) EmitZeroExtend(tmp, r);
   for (size_t k = 0; k < params.size(); ++k) {
     if (!self.params[k].on_stack) continue;
     MInst l;
@@ -1317,10 +2017,19 @@ Status Lowerer::LowerCall(ir::Inst i) {
     if (!l.params[k].on_stack)
       call_ops.push_back(Operand::FixedUse(Use(args[k]), LocPReg(l.params[k])));
   std::span<const ir::Value> results = dfg_.InstResults(i);
-  for (size_t k = 0; k < results.size(); ++k)
-    if (!l.results[k].on_stack)
-      call_ops.push_back(Operand::FixedDef(DefVReg(results[k]), LocPReg(l.results[k])));
+  // A result zero-extended after the call arrives in a temporary: (temporary, result's vreg).
+  std::vector<std::pair<VReg, VReg>> widen;
+  for (size_t k = 0; k < results.size(); ++k) {
+    if (l.results[k].on_stack) continue;
+    VReg r = DefVReg(results[k]);
+    if (ZeroExtendedAtDef(results[k])) {
+      widen.emplace_back(NewVReg(Type::kI32), r);
+      r = widen.back().first;
+    }
+    call_ops.push_back(Operand::FixedDef(r, LocPReg(l.results[k])));
+  }
   EmitSpan(m, call_ops, CallClobbers());
+  for (const auto& [tmp, r] : widen) EmitZeroExtend(tmp, r);
   for (size_t k = 0; k < results.size(); ++k) {
     if (!l.results[k].on_stack) continue;
     MInst r;
@@ -1336,6 +2045,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
 
 void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
   const AddressMatch match = MatchAddress(mem);
+  m->disp = static_cast<int32_t>(dfg_[mem].imm);
   if (match.add.valid()) {
     ir::Value base = dfg_[match.add].args[0], index = dfg_[match.add].args[1];
     uint8_t scale = 0;
@@ -1343,6 +2053,13 @@ void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
       int64_t amount = 0;
       ShlByConst(match.shift, &index, &amount);
       scale = static_cast<uint8_t>(amount);
+    } else {
+      ir::Value p;
+      int64_t c = 0;
+      if (IndexOffset(index, &p, &c).valid()) {  // zext(p + c) as index p, displacement + c
+        index = p;
+        m->disp = static_cast<int32_t>(m->disp + c);
+      }
     }
     m->base_op = static_cast<int8_t>(ops_.size());
     ops_.push_back(Operand::Use(Use(base)));
@@ -1681,6 +2398,17 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   int32_t imm32;
   bool have_imm = imm_form || IsIconst(d.args[1], &imm);
   const bool is_add = op == Opcode::kIadd || op == Opcode::kIaddImm;
+  if (op == Opcode::kBor) {
+    // A byte-reversing bor tree (every other member emits nothing): d = reuse(x); bswap d.
+    const ir::Value x = BswapSource(i);
+    if (x.valid()) {
+      MInst b;
+      b.op = MOp::kBswap;
+      b.size = m.size;
+      Emit(b, {Operand::Use(Use(x)), Operand::ReuseDef(Result(i), 0)});
+      return Status::Ok();
+    }
+  }
   if (have_imm && (op == Opcode::kBand || op == Opcode::kBandImm)) {
     // x & 0xff / 0xffff (/ 0xffffffff at 64 bits) is a zero extension: movzbl, movzwl, movl,
     // three-address (no copy when x lives on; the 64-bit mask has no imm32 form at all).
@@ -1697,7 +2425,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     }
   }
   if (have_imm && ImmOperand(imm, m.size, &imm32)) {
-    if (is_add && ctx_.UseCount(d.args[0]) > 1) {
+    if (is_add && LivesOn(d.args[0], i)) {
       // The operand lives on: `lea imm(a), d` instead of a copy and an add. At 32 bits lea
       // wraps and zero-extends like addl.
       EmitLea(i, d.args[0], ir::Value(), 0, imm32);
@@ -1714,6 +2442,15 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     // imul $imm has a three-address form: no reuse constraint (no copy when `a` lives on).
     Emit(m, {Operand::Use(a), is_mul ? Operand::Def(Result(i)) : Operand::ReuseDef(Result(i), 0)});
     return Status::Ok();
+  }
+  if (op == Opcode::kIadd) {
+    ir::Value leaves[kMaxAddLeaves];
+    uint8_t mem[kMaxAddLeaves];
+    const int n = AddTreeLeaves(i, leaves, mem);
+    if (n > 0) {
+      LowerAddTree(i, leaves, mem, n);
+      return Status::Ok();
+    }
   }
   if (op == Opcode::kIadd) {
     const ir::Value shifted = LeaShiftOperand(i);
@@ -1745,16 +2482,15 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     VReg a = Use(rhs ? d.args[0] : d.args[1]);
     ops_.clear();
     ops_.push_back(Operand::Use(a));
-    AddressOperands(load, &m);
-    m.disp = static_cast<int32_t>(l.imm);
+    AddressOperands(load, &m);  // sets the displacement
     m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap);
     m.trap = l.trap;
     ops_.push_back(Operand::ReuseDef(Result(i), 0));
     EmitSpan(m, ops_);
     return Status::Ok();
   }
-  if (op == Opcode::kIadd && ctx_.UseCount(d.args[0]) > 1) {
-    if (ctx_.UseCount(d.args[1]) > 1) {
+  if (op == Opcode::kIadd && LivesOn(d.args[0], i)) {
+    if (LivesOn(d.args[1], i)) {
       // Both operands live on: `lea (a, b), d`.
       EmitLea(i, d.args[0], d.args[1], 0, 0);
       return Status::Ok();
@@ -1777,6 +2513,52 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   }
   Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0)});
   return Status::Ok();
+}
+
+void Lowerer::LowerAddTree(ir::Inst root, const ir::Value* leaves, const uint8_t* mem, int n) {
+  const Type t = ResultType(root);
+  const OpSize size = AluSize(t);
+  VReg acc = NewVReg(t);
+  {
+    const ir::Value a = leaves[0], b = leaves[1];
+    if (LivesOn(a, root) && LivesOn(b, root)) {
+      MInst m;
+      m.op = MOp::kLea;
+      m.size = size;
+      m.base_op = 0;
+      m.index_op = 1;
+      Emit(m, {Operand::Use(Use(a)), Operand::Use(Use(b)), Operand::Def(acc)});
+    } else {
+      MInst m;
+      m.op = MOp::kAlu;
+      m.alu = AluOp::kAdd;
+      m.size = size;
+      const bool b_dies = !LivesOn(b, root) && LivesOn(a, root);
+      const VReg x = Use(b_dies ? b : a), y = Use(b_dies ? a : b);
+      Emit(m, {Operand::Use(x), Operand::Use(y), Operand::ReuseDef(acc, 0)});
+    }
+  }
+  for (int k = 2; k < n; ++k) {
+    const VReg next = k == n - 1 ? Result(root) : NewVReg(t);
+    MInst m;
+    m.op = MOp::kAlu;
+    m.alu = AluOp::kAdd;
+    m.size = size;
+    if (mem[k]) {
+      const ir::Inst load = DefInstId(leaves[k]);
+      const ir::InstData& l = dfg_[load];
+      ops_.clear();
+      ops_.push_back(Operand::Use(acc));
+      AddressOperands(load, &m);  // sets the displacement
+      m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap);
+      m.trap = l.trap;
+      ops_.push_back(Operand::ReuseDef(next, 0));
+      EmitSpan(m, ops_);
+    } else {
+      Emit(m, {Operand::Use(acc), Operand::Use(Use(leaves[k])), Operand::ReuseDef(next, 0)});
+    }
+    acc = next;
+  }
 }
 
 Status Lowerer::LowerDivRem(ir::Inst i) {
@@ -2070,8 +2852,7 @@ Status Lowerer::LowerFloatArith(ir::Inst i) {
     const ir::InstData& l = dfg_[load];
     ops_.clear();
     ops_.push_back(Operand::Use(Use(folded == d.args[1] ? d.args[0] : d.args[1])));
-    AddressOperands(load, &m);
-    m.disp = static_cast<int32_t>(l.imm);
+    AddressOperands(load, &m);  // sets the displacement
     m.can_trap = !l.flags.Has(ir::MemFlags::kNotrap);
     m.trap = l.trap;
     ops_.push_back(def());

@@ -120,6 +120,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       return s;
     case MOp::kCopy:
     case MOp::kUnary:
+    case MOp::kBswap:
     case MOp::kBitCount:
     case MOp::kExtend:
     case MOp::kSseUnary:

@@ -45,6 +45,7 @@ namespace egret::x64 {
   X(Alu,         "alu",           "use a [, use b | memory], def d=reuse(a): `alu`")             \
   X(Imul,        "imul",          "use a [, use b | memory], def d=reuse(a) (or d = a * imm)")   \
   X(Unary,       "unary",         "use a, def d=reuse(a): `unary` (neg, not)")                   \
+  X(Bswap,       "bswap",         "use a, def d=reuse(a): bswap (a byte-reversing bor tree)")    \
   X(Shift,       "shift",         "use a [, use count(rcx)], def d=reuse(a) (BMI2: d): `shift`") \
   X(BitCount,    "bitcount",      "use a, def d [, early tmps]: `bitcount`, `native` or fallback")   \
   X(Div,         "div",           "use a(rax), use b, early def rdx [, def rax]: `div`")         \

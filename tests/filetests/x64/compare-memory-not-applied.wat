@@ -26,12 +26,12 @@
 ;; CHECK-NEXT: e: movl $2, %eax
 ;; CHECK-NEXT: 13: retq
 ;; CHECK-LABEL: function %store_between:
-;; CHECK-NEXT: 0: movl %esi, %ecx
-;; CHECK-NEXT: 2: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 6: movl (%rax, %rcx), %ecx
-;; CHECK-NEXT: 9: movl %edx, %edx
-;; CHECK-NEXT: b: movl $0, (%rax, %rdx)
-;; CHECK-NEXT: 12: cmpl $0xa, %ecx
+;; CHECK-NEXT: 0: movl %esi, %eax
+;; CHECK-NEXT: 2: movl %edx, %ecx
+;; CHECK-NEXT: 4: movq 0x40(%rdi), %rdx
+;; CHECK-NEXT: 8: movl (%rdx, %rax), %eax
+;; CHECK-NEXT: b: movl $0, (%rdx, %rcx)
+;; CHECK-NEXT: 12: cmpl $0xa, %eax
 ;; CHECK-NEXT: 15: jge 0x1e
 ;; CHECK-NEXT: 17: movl $1, %eax
 ;; CHECK-NEXT: 1c: jmp 0x23

@@ -7,9 +7,9 @@
 ;; CHECK-LABEL: function %f:
 ;; CHECK-NEXT: 0: movl %esi, %eax
 ;; CHECK-NEXT: 2: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 6: movl (%rcx, %rax), %eax
-;; CHECK-NEXT: 9: movl %esi, %ecx
-;; CHECK-NEXT: b: movq 0x40(%rdi), %rsi
-;; CHECK-NEXT: f: movl %edx, (%rsi, %rcx)
-;; CHECK-NEXT: 12: addl %edx, %eax
-;; CHECK-NEXT: 14: retq
+;; CHECK-NEXT: 6: movl (%rcx, %rax), %ecx
+;; CHECK-NEXT: 9: movq 0x40(%rdi), %rsi
+;; CHECK-NEXT: d: movl %edx, (%rsi, %rax)
+;; CHECK-NEXT: 10: addl %edx, %ecx
+;; CHECK-NEXT: 12: movq %rcx, %rax
+;; CHECK-NEXT: 15: retq

@@ -40,12 +40,12 @@
 ;; CHECK-NEXT: 11: retq
 ;; CHECK-LABEL: function %store_between:
 ;; CHECK-NEXT: 0: movl %esi, %eax
-;; CHECK-NEXT: 2: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 6: movl (%rcx, %rax), %esi
-;; CHECK-NEXT: 9: movl %edx, %edx
-;; CHECK-NEXT: b: movl $0, (%rcx, %rdx)
+;; CHECK-NEXT: 2: movl %edx, %ecx
+;; CHECK-NEXT: 4: movq 0x40(%rdi), %rdx
+;; CHECK-NEXT: 8: movl (%rdx, %rax), %esi
+;; CHECK-NEXT: b: movl $0, (%rdx, %rcx)
 ;; CHECK-NEXT: 12: addl $1, %esi
-;; CHECK-NEXT: 15: movl %esi, (%rcx, %rax)
+;; CHECK-NEXT: 15: movl %esi, (%rdx, %rax)
 ;; CHECK-NEXT: 18: retq
 ;; CHECK-LABEL: function %sub_load_right:
 ;; CHECK-NEXT: 0: movl %esi, %eax

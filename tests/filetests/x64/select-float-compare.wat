@@ -49,22 +49,21 @@
 ;; CHECK-NEXT: 4: movaps %xmm1, %xmm0
 ;; CHECK-NEXT: 7: retq
 ;; CHECK-LABEL: function %running_max:
-;; CHECK-NEXT: 0: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 4: xorps %xmm0, %xmm0
-;; CHECK-NEXT: 7: movl %esi, %ecx
-;; CHECK-NEXT: 9: movsd (%rax, %rcx), %xmm1
-;; CHECK-NEXT: e: movaps %xmm0, %xmm2
-;; CHECK-NEXT: 11: cmpltsd %xmm1, %xmm2
-;; CHECK-NEXT: 16: xorpd %xmm0, %xmm1
-;; CHECK-NEXT: 1a: andpd %xmm2, %xmm1
-;; CHECK-NEXT: 1e: xorpd %xmm0, %xmm1
-;; CHECK-NEXT: 22: addl $8, %esi
-;; CHECK-NEXT: 25: cmpl %edx, %esi
+;; CHECK-NEXT: 0: movl %esi, %eax
+;; CHECK-NEXT: 2: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 6: xorps %xmm1, %xmm1
+;; CHECK-NEXT: 9: movsd (%rcx, %rax), %xmm0
+;; CHECK-NEXT: e: movaps %xmm1, %xmm2
+;; CHECK-NEXT: 11: cmpltsd %xmm0, %xmm2
+;; CHECK-NEXT: 16: xorpd %xmm1, %xmm0
+;; CHECK-NEXT: 1a: andpd %xmm2, %xmm0
+;; CHECK-NEXT: 1e: xorpd %xmm1, %xmm0
+;; CHECK-NEXT: 22: addl $8, %eax
+;; CHECK-NEXT: 25: cmpl %edx, %eax
 ;; CHECK-NEXT: 27: jae 0x2e
-;; CHECK-NEXT: 29: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 2c: jmp 7
-;; CHECK-NEXT: 2e: movaps %xmm1, %xmm0
-;; CHECK-NEXT: 31: retq
+;; CHECK-NEXT: 29: movaps %xmm0, %xmm1
+;; CHECK-NEXT: 2c: jmp 9
+;; CHECK-NEXT: 2e: retq
 ;; CHECK-LABEL: function %other_type:
 ;; CHECK-NEXT: 0: xorl %eax, %eax
 ;; CHECK-NEXT: 2: xorl %ecx, %ecx

@@ -62,8 +62,8 @@
 ;; CHECK-NEXT: 12: movaps %xmm1, %xmm0
 ;; CHECK-NEXT: 15: retq
 ;; CHECK-LABEL: function %store8_lane:
-;; CHECK-NEXT: 0: pextrb $9, %xmm0, %eax
-;; CHECK-NEXT: 6: movl %esi, %ecx
+;; CHECK-NEXT: 0: movl %esi, %eax
+;; CHECK-NEXT: 2: pextrb $9, %xmm0, %ecx
 ;; CHECK-NEXT: 8: movq 0x40(%rdi), %rdx
-;; CHECK-NEXT: c: movb %al, (%rdx, %rcx)
+;; CHECK-NEXT: c: movb %cl, (%rdx, %rax)
 ;; CHECK-NEXT: f: retq

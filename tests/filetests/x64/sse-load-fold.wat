@@ -36,10 +36,10 @@
 ;; CHECK-NEXT: 19: retq
 ;; CHECK-LABEL: function %store_between:
 ;; CHECK-NEXT: 0: movl %esi, %eax
-;; CHECK-NEXT: 2: movq 0x40(%rdi), %rcx
-;; CHECK-NEXT: 6: movsd (%rcx, %rax), %xmm1
-;; CHECK-NEXT: b: movl %edx, %eax
-;; CHECK-NEXT: d: movsd %xmm0, (%rcx, %rax)
+;; CHECK-NEXT: 2: movl %edx, %ecx
+;; CHECK-NEXT: 4: movq 0x40(%rdi), %rdx
+;; CHECK-NEXT: 8: movsd (%rdx, %rax), %xmm1
+;; CHECK-NEXT: d: movsd %xmm0, (%rdx, %rcx)
 ;; CHECK-NEXT: 12: addsd %xmm0, %xmm1
 ;; CHECK-NEXT: 16: movaps %xmm1, %xmm0
 ;; CHECK-NEXT: 19: retq

@@ -43,13 +43,13 @@
 ;; CHECK-NEXT: d: movq %rdx, %rax
 ;; CHECK-NEXT: 10: retq
 ;; CHECK-LABEL: function %loop:
-;; CHECK-NEXT: 0: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 4: xorl %ecx, %ecx
-;; CHECK-NEXT: 6: movl %esi, %edx
-;; CHECK-NEXT: 8: cmpb $0, (%rax, %rdx)
+;; CHECK-NEXT: 0: movl %esi, %eax
+;; CHECK-NEXT: 2: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 6: xorl %edx, %edx
+;; CHECK-NEXT: 8: cmpb $0, (%rcx, %rax)
 ;; CHECK-NEXT: c: je 0x16
-;; CHECK-NEXT: e: addl $1, %esi
-;; CHECK-NEXT: 11: addl $1, %ecx
-;; CHECK-NEXT: 14: jmp 6
-;; CHECK-NEXT: 16: movq %rcx, %rax
+;; CHECK-NEXT: e: addl $1, %eax
+;; CHECK-NEXT: 11: addl $1, %edx
+;; CHECK-NEXT: 14: jmp 8
+;; CHECK-NEXT: 16: movq %rdx, %rax
 ;; CHECK-NEXT: 19: retq

@@ -1,4 +1,4 @@
-;; Concept: a loop-carried i32 index whose every incoming value is computed by a 32-bit instruction is known zero-extended, so its heap address needs no movl; an index that may come from a function parameter keeps it.
+;; Concept: a loop-carried i32 index whose every incoming value is computed by a 32-bit instruction is known zero-extended, so its heap address needs no movl; an index that may come from a function parameter gets its movl once, at entry (the parameter is zero-extended where it is defined), not in the loop.
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=speed --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module (memory 1)
   (func $sum (param $n i32) (result i32)
@@ -29,12 +29,12 @@
 ;; CHECK-NEXT: 12: movq %rcx, %rax
 ;; CHECK-NEXT: 15: retq
 ;; CHECK-LABEL: function %from_param:
-;; CHECK-NEXT: 0: movq 0x40(%rdi), %rax
-;; CHECK-NEXT: 4: xorl %ecx, %ecx
-;; CHECK-NEXT: 6: movl %esi, %edi
-;; CHECK-NEXT: 8: addl (%rax, %rdi), %ecx
-;; CHECK-NEXT: b: addl $4, %esi
-;; CHECK-NEXT: e: cmpl %edx, %esi
-;; CHECK-NEXT: 10: jb 6
-;; CHECK-NEXT: 12: movq %rcx, %rax
+;; CHECK-NEXT: 0: movl %esi, %eax
+;; CHECK-NEXT: 2: movq 0x40(%rdi), %rcx
+;; CHECK-NEXT: 6: xorl %esi, %esi
+;; CHECK-NEXT: 8: addl (%rcx, %rax), %esi
+;; CHECK-NEXT: b: addl $4, %eax
+;; CHECK-NEXT: e: cmpl %edx, %eax
+;; CHECK-NEXT: 10: jb 8
+;; CHECK-NEXT: 12: movq %rsi, %rax
 ;; CHECK-NEXT: 15: retq
