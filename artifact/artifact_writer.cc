@@ -7,6 +7,7 @@
 // reserved at its final size.
 #include "artifact/artifact_writer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <span>
 
@@ -28,6 +29,39 @@ void PutFixed64(Bytes& out, uint64_t v) {
   for (int i = 0; i < 8; ++i) out.push_back(uint8_t(v >> (8 * i)));
 }
 void PutCount(Bytes& out, size_t n) { WriteU32(out, uint32_t(n)); }
+
+// The per-entry tables (source locations: one per machine instruction; traps, relocations,
+// functions, frame ranges) are written through a raw pointer: room for the longest encoding
+// of each entry is made once, then the vector is cut to what was written. WriteU32 appends a
+// byte at a time, which was most of the writer's time on code-heavy modules.
+constexpr size_t kMaxLeb32 = 5;
+
+inline uint8_t* PutLeb32(uint8_t* p, uint32_t v) {
+  while (v >= 0x80) {
+    *p++ = uint8_t(v | 0x80);
+    v >>= 7;
+  }
+  *p++ = uint8_t(v);
+  return p;
+}
+
+// Appends `count` entries of at most `max_entry` bytes each; put(p, k) writes entry k at p and
+// returns the end of what it wrote. Room is made for a chunk of entries at a time, so the
+// vector never holds (and never touches) much more than the bytes written.
+template <class Put>
+void PutEntries(Bytes& out, size_t count, size_t max_entry, Put&& put) {
+  constexpr size_t kChunk = 1024;
+  for (size_t k = 0; k < count;) {
+    const size_t end = std::min(count, k + kChunk);
+    const size_t at = out.size();
+    out.resize(at + (end - k) * max_entry);
+    uint8_t* const begin = out.data();
+    uint8_t* p = begin + at;
+    for (; k < end; ++k) p = put(p, k);
+    out.resize(size_t(p - begin));
+  }
+}
+
 void PutString(Bytes& out, const std::string& s) {
   PutCount(out, s.size());
   out.insert(out.end(), s.begin(), s.end());
@@ -206,11 +240,12 @@ Bytes BuildPayload(const Artifact& a, const WriteOptions& options, std::vector<H
   }
 
   if (counted(a.functions.size())) {
-    for (const Function& f : a.functions) {
-      WriteU32(s, f.type_index);
-      PutRange(s, f.body);
-      PutRange(s, f.array_call);
-    }
+    PutEntries(s, a.functions.size(), 5 * kMaxLeb32, [&](uint8_t* p, size_t k) {
+      const Function& f = a.functions[k];
+      p = PutLeb32(p, f.type_index);
+      p = PutLeb32(PutLeb32(p, f.body.offset), f.body.size);
+      return PutLeb32(PutLeb32(p, f.array_call.offset), f.array_call.size);
+    });
   }
   flush(SectionId::kFunctions);
 
@@ -288,27 +323,28 @@ Bytes BuildPayload(const Artifact& a, const WriteOptions& options, std::vector<H
   }
 
   if (counted(a.traps.size())) {
-    for (const TrapEntry& t : a.traps) {
-      WriteU32(s, t.offset);
-      PutU8(s, uint8_t(t.code));
-    }
+    PutEntries(s, a.traps.size(), kMaxLeb32 + 1, [&](uint8_t* p, size_t k) {
+      p = PutLeb32(p, a.traps[k].offset);
+      *p++ = uint8_t(a.traps[k].code);
+      return p;
+    });
   }
   flush(SectionId::kTraps);
 
   if (counted(a.relocations.size())) {
-    for (const Relocation& r : a.relocations) {
-      WriteU32(s, r.offset);
-      PutU8(s, uint8_t(r.kind));
-      WriteU32(s, r.target);
-    }
+    PutEntries(s, a.relocations.size(), 2 * kMaxLeb32 + 1, [&](uint8_t* p, size_t k) {
+      const Relocation& r = a.relocations[k];
+      p = PutLeb32(p, r.offset);
+      *p++ = uint8_t(r.kind);
+      return PutLeb32(p, r.target);
+    });
   }
   flush(SectionId::kRelocations);
 
   if (counted(a.source_locs.size())) {
-    for (const SourceLoc& l : a.source_locs) {
-      WriteU32(s, l.text_offset);
-      WriteU32(s, l.wasm_offset);
-    }
+    PutEntries(s, a.source_locs.size(), 2 * kMaxLeb32, [&](uint8_t* p, size_t k) {
+      return PutLeb32(PutLeb32(p, a.source_locs[k].text_offset), a.source_locs[k].wasm_offset);
+    });
   }
   flush(SectionId::kSourceLocs);
 
@@ -348,12 +384,13 @@ Bytes BuildPayload(const Artifact& a, const WriteOptions& options, std::vector<H
   // wrapping: the reader rejects them.)
   if (counted(a.frame_ranges.size())) {
     uint32_t prev_end = 0;
-    for (const FrameRange& r : a.frame_ranges) {
-      WriteU32(s, r.offset - prev_end);
-      WriteU32(s, r.size);
-      PutU8(s, uint8_t(r.kind));
+    PutEntries(s, a.frame_ranges.size(), 2 * kMaxLeb32 + 1, [&](uint8_t* p, size_t k) {
+      const FrameRange& r = a.frame_ranges[k];
+      p = PutLeb32(PutLeb32(p, r.offset - prev_end), r.size);
+      *p++ = uint8_t(r.kind);
       prev_end = r.offset + r.size;
-    }
+      return p;
+    });
   }
   flush(SectionId::kFrameRanges);
 

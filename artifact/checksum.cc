@@ -109,11 +109,23 @@ void Checksum64Stream::Update(std::span<const uint8_t> bytes) {
     pending_size_ = 0;
   }
   // Full stripes straight from the input; a stripe that is the input's last bytes is only
-  // consumed as a stripe, exactly as Checksum64 does (its tail is what is left below 32).
-  while (n >= 32) {
-    stripe(p);
-    p += 32;
-    n -= 32;
+  // consumed as a stripe, exactly as Checksum64 does (its tail is what is left below 32). The
+  // lanes live in locals here: through `this` every store to them could alias the input bytes
+  // for the compiler, which would reload and store all four per stripe.
+  if (n >= 32) {
+    uint64_t a = lanes_[0], b = lanes_[1], c = lanes_[2], d = lanes_[3];
+    while (n >= 32) {
+      a = Step(a, Load64(p));
+      b = Step(b, Load64(p + 8));
+      c = Step(c, Load64(p + 16));
+      d = Step(d, Load64(p + 24));
+      p += 32;
+      n -= 32;
+    }
+    lanes_[0] = a;
+    lanes_[1] = b;
+    lanes_[2] = c;
+    lanes_[3] = d;
   }
   std::memcpy(pending_, p, n);
   pending_size_ = static_cast<uint32_t>(n);

@@ -45,12 +45,6 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
 // Bytes.
 
 template <class Traits>
-void MachBuffer<Traits>::PutRaw(const uint8_t* p, size_t n) {
-  EGRET_CHECK(data_.size() + n <= UINT32_MAX - 1);
-  data_.insert(data_.end(), p, p + n);
-}
-
-template <class Traits>
 void MachBuffer<Traits>::Put1(uint8_t v) {
   SettleIfNeeded();
   data_.push_back(v);
@@ -78,12 +72,6 @@ void MachBuffer<Traits>::Put8(uint64_t v) {
   Write32(b + 4, static_cast<uint32_t>(v >> 32));
   SettleIfNeeded();
   PutRaw(b, 8);
-}
-
-template <class Traits>
-void MachBuffer<Traits>::PutBytes(std::span<const uint8_t> bytes) {
-  SettleIfNeeded();
-  PutRaw(bytes.data(), bytes.size());
 }
 
 template <class Traits>

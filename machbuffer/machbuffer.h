@@ -38,6 +38,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "machbuffer/code_buffer.h"
 #include "machbuffer/label_use.h"
 #include "machbuffer/label_use_aarch64.h"
 #include "machbuffer/label_use_x64.h"
@@ -72,10 +73,13 @@ class MachBuffer {
   void Put2(uint16_t v);
   void Put4(uint32_t v);
   void Put8(uint64_t v);
-  void PutBytes(std::span<const uint8_t> bytes);
+  void PutBytes(std::span<const uint8_t> bytes) {
+    SettleIfNeeded();
+    data_.append(bytes.data(), bytes.size());
+  }
   // `n` bytes of the target's trapping filler (tests use it to put distance between code).
   void PutPadding(size_t n);
-  std::span<const uint8_t> Bytes() const { return data_; }
+  std::span<const uint8_t> Bytes() const { return data_.view(); }
 
   // --- Labels.
   MachLabel NewLabel();
@@ -197,7 +201,7 @@ class MachBuffer {
   };
 
   static int Index(Kind k) { return static_cast<int>(k); }
-  void PutRaw(const uint8_t* p, size_t n);
+  void PutRaw(const uint8_t* p, size_t n) { data_.append(p, n); }
   void SettleIfNeeded() {
     if (!labels_at_tail_.empty() || !latest_branches_.empty()) SettleTail();
   }
@@ -242,7 +246,7 @@ class MachBuffer {
   std::array<uint32_t, kNumKinds> chain_bytes_{};  // worst-case veneer bytes, whole chain
   uint64_t island_slack_ = 0;  // kConstantSlack + the longest chain: see IslandNeeded
 
-  std::vector<uint8_t> data_;
+  CodeBuffer data_;  // per-thread storage, reused by the next function
   std::vector<LabelState> labels_;
   std::vector<Fixup> fixups_;
   std::array<std::vector<uint32_t>, kNumKinds> queue_;

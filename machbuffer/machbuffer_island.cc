@@ -141,8 +141,7 @@ void MachBuffer<Traits>::EmitPendingConstants(bool resolve_uses) {
     }
     labels_[k.label].offset = CurOffset();
     const size_t begin = k.bytes_begin;
-    data_.insert(data_.end(), constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin),
-                 constant_bytes_.begin() + static_cast<std::ptrdiff_t>(begin + k.size));
+    data_.append(constant_bytes_.data() + begin, k.size);
     data_ranges_.push_back(MachData{CurOffset() - k.size, CurOffset(), MachDataKind::kConstant});
     k.pending = false;
     if (resolve_uses) ResolveList(k.label);
@@ -336,62 +335,89 @@ void MachBuffer<Traits>::RelaxBranches() {
     std::vector<uint32_t> removed(shrinks.size() + 1, 0);
     for (size_t i = 0; i < shrinks.size(); ++i)
       removed[i + 1] = removed[i] + shrinks[i].len - Traits::kShortSize;
+    // Offsets come mostly in increasing order (source locations, traps, call sites, labels,
+    // fixups are recorded as code is emitted), so the lookup starts from the previous answer
+    // and steps forward a few shrinks; out of order or far, it falls back to a binary search.
+    // Each sequence below is mapped with its own cursor.
+    size_t cursor = 0;  // number of shrinks starting before the previous offset mapped
     auto map = [&](uint32_t o) -> uint32_t {
       if (o == kNone) return o;
-      size_t lo = 0, hi = shrinks.size();  // number of shrinks starting before o
-      while (lo < hi) {
-        const size_t mid = (lo + hi) / 2;
-        if (shrinks[mid].start < o) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
+      const size_t n = shrinks.size();
+      size_t c = cursor;
+      if (c > 0 && shrinks[c - 1].start >= o) {
+        c = 0;  // went backwards: search from the start
+      }
+      for (int step = 0; c < n && shrinks[c].start < o; ++c) {
+        if (++step == 8) {  // far ahead: binary search over the rest
+          size_t lo = c, hi = n;
+          while (lo < hi) {
+            const size_t mid = (lo + hi) / 2;
+            if (shrinks[mid].start < o) {
+              lo = mid + 1;
+            } else {
+              hi = mid;
+            }
+          }
+          c = lo;
+          break;
         }
       }
-      return o - removed[lo];
+      cursor = c;
+      return o - removed[c];
     };
-    std::vector<uint8_t> out;
-    out.reserve(data_.size());
-    uint32_t pos = 0;
+    auto restart = [&] { cursor = 0; };
+    // The code without the removed bytes, compacted in place (bytes only move down).
+    uint32_t pos = 0, out = 0;
+    auto keep = [&](uint32_t end) {
+      if (out != pos) std::memmove(data_.data() + out, data_.data() + pos, end - pos);
+      out += end - pos;
+    };
     for (const Shrink& s : shrinks) {
-      out.insert(out.end(), data_.begin() + pos, data_.begin() + s.start);
-      out.push_back(s.opcode);
-      out.push_back(0);
+      keep(s.start);
+      data_[out++] = s.opcode;
+      data_[out++] = 0;
       pos = s.start + s.len;
     }
-    out.insert(out.end(), data_.begin() + pos, data_.end());
-    // Remap every offset (the shortened branches' own fields first, then everything else).
-    std::vector<uint8_t> shortened(fixups_.size(), 0);
+    keep(static_cast<uint32_t>(data_.size()));
+    data_.resize(out);
+    // Remap every offset. Every live fixup moves with its bytes; a shortened branch's displacement
+    // then sits right after its new one-byte opcode, at the short kind.
+    for (Fixup& f : fixups_)
+      if (f.state != FixupState::kDead) f.offset = map(f.offset);
+    restart();
     for (const Shrink& s : shrinks) {
       Fixup& f = fixups_[s.fixup];
       f.offset = map(s.start) + 1;
       f.kind = Traits::kShortKind;
-      shortened[s.fixup] = 1;
     }
-    for (uint32_t k = 0; k < fixups_.size(); ++k)
-      if (!shortened[k] && fixups_[k].state != FixupState::kDead)
-        fixups_[k].offset = map(fixups_[k].offset);
+    restart();
     for (LabelState& l : labels_)
       if (l.constant == kNone) l.offset = map(l.offset);
+    restart();
     for (MachTrap& t : traps_) t.offset = map(t.offset);
+    restart();
     for (MachCallSite& c : call_sites_) {
       c.fixup_offset = map(c.fixup_offset);
       c.return_offset = map(c.return_offset);
     }
+    restart();
     for (MachSrcLoc& r : srclocs_) {
       r.start = map(r.start);
       r.end = map(r.end);
     }
+    restart();
     for (MachStackMap& m : stack_maps_) m.offset = map(m.offset);
+    restart();
     for (MachFrameRange& r : frame_ranges_) {
       r.start = map(r.start);
       r.end = map(r.end);
     }
     if (open_frame_start_ != kNone) open_frame_start_ = map(open_frame_start_);
+    restart();
     for (MachData& d : data_ranges_) {
       d.start = map(d.start);
       d.end = map(d.end);
     }
-    data_ = std::move(out);
     for (uint32_t k = 0; k < fixups_.size(); ++k) {
       const Fixup& f = fixups_[k];
       if (f.state != FixupState::kDone) continue;
@@ -414,7 +440,7 @@ MachCode MachBuffer<Traits>::Finish() {
   finished_ = true;
   for (const Fixup& f : fixups_) EGRET_CHECK(f.state != FixupState::kQueued);
   MachCode code;
-  code.bytes = std::move(data_);
+  code.bytes = data_.Release();
   code.alignment = max_align_;
   code.traps = std::move(traps_);
   code.call_sites = std::move(call_sites_);

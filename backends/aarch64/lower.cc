@@ -664,7 +664,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
     }
     case Opcode::kBrif:
     case Opcode::kBrTable: {
-      const backend::BranchTargets t = ctx_.PlanBranch(i, b);
+      const backend::BranchTargets& t = ctx_.PlanBranch(i, b);
       if (t.distinct.size() == 1) {
         EmitJump(t.distinct[0], t.distinct_args[0]);
         return Status::Ok();

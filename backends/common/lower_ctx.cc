@@ -9,8 +9,29 @@
 
 namespace egret::backend {
 
+namespace {
+
+// Per thread: the storage of the last LowerCtx's order, value -> vreg map and branch plan,
+// handed to the next one so that a worker lowering many functions reuses their capacity
+// (LowerFunction takes it, ~LowerCtx gives it back).
+struct CtxStorage {
+  LowerOrder lo;
+  std::vector<regalloc::VReg> vreg_of;
+  BranchTargets branch;
+};
+thread_local CtxStorage ctx_storage;
+
+}  // namespace
+
 LowerCtx::LowerCtx(const ir::Function& f, regalloc::Function& ra, std::string error_prefix)
     : f_(f), dfg_(f.dfg), ra_(ra), error_prefix_(std::move(error_prefix)) {}
+
+LowerCtx::~LowerCtx() {
+  if (!owns_storage_) return;
+  ctx_storage.lo = std::move(lo_);
+  ctx_storage.vreg_of = std::move(vreg_of_);
+  ctx_storage.branch = std::move(branch_);
+}
 
 const ir::InstData* LowerCtx::DefInst(ir::Value v) const {
   const ir::ValueData& vd = dfg_.ValueInfo(Resolve(v));
@@ -88,7 +109,7 @@ void LowerCtx::AliasVReg(ir::Value v, regalloc::VReg r) {
   vreg_of_[v.index] = r;
 }
 
-BranchTargets LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
+const BranchTargets& LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
   std::vector<const ir::BlockCall*>& dests = plan_dests_;
   dests.clear();
   dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
@@ -98,8 +119,10 @@ BranchTargets LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
   slots.assign(dests.size(), UINT32_MAX);
   if (dests.size() > 1) PlanEdgeBlocks(f_, lo_, dests, &slots);
   const uint32_t self = lo_.vblock_of[b.index];
-  BranchTargets out;
+  BranchTargets& out = branch_;
   out.target.resize(dests.size());
+  out.distinct.clear();
+  size_t num_distinct = 0;
   for (size_t k = 0; k < dests.size(); ++k)
     out.target[k] =
         slots[k] != UINT32_MAX ? self + 1 + slots[k] : lo_.vblock_of[dests[k]->block.index];
@@ -108,11 +131,14 @@ BranchTargets LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
     for (uint32_t t : out.distinct) seen |= t == out.target[k];
     if (seen) continue;
     out.distinct.push_back(out.target[k]);
-    std::vector<regalloc::VReg> args;
+    // distinct_args keeps its inner vectors' capacity from earlier branches.
+    if (out.distinct_args.size() <= num_distinct) out.distinct_args.emplace_back();
+    std::vector<regalloc::VReg>& args = out.distinct_args[num_distinct++];
+    args.clear();
     if (slots[k] == UINT32_MAX)
       for (ir::Value a : dfg_.pool().Get(dests[k]->args)) args.push_back(Use(a));
-    out.distinct_args.push_back(std::move(args));
   }
+  out.distinct_args.resize(num_distinct);
   return out;
 }
 
@@ -161,7 +187,13 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   domtree.Compute(f, cfg);
   ir::LoopAnalysis& loops = analyses.loops;
   loops.Compute(f, cfg, domtree);
-  ctx.lo_ = LowerOrder::Compute(f, loops);
+  if (!ctx.owns_storage_) {
+    ctx.lo_ = std::move(ctx_storage.lo);
+    ctx.vreg_of_ = std::move(ctx_storage.vreg_of);
+    ctx.branch_ = std::move(ctx_storage.branch);
+    ctx.owns_storage_ = true;
+  }
+  ctx.lo_.Recompute(f, loops);
   ctx.vreg_of_.assign(dfg.NumValues(), regalloc::VReg());
   ctx.rules_ = &rules;
   const LowerOrder& lo = ctx.lo_;
@@ -189,9 +221,10 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     parent.push_back(p.valid() ? lo.vblock_of[loops.Header(p).index] : kNoLoop);
   };
 
-  std::vector<const ir::BlockCall*> dests;
-  std::vector<uint32_t> slots;
-  std::vector<regalloc::VReg> args;
+  std::vector<const ir::BlockCall*>& dests = ctx.plan_dests_;
+  std::vector<uint32_t>& slots = ctx.plan_slots_;
+  std::vector<const ir::BlockCall*>& first = ctx.edge_first_;
+  std::vector<regalloc::VReg>& args = ctx.edge_args_;
   for (ir::Block b : lo.order) {
     ctx.ra_.StartBlock();
     add_block_loop(loops.InnermostLoop(b), loops.IsLoopHeader(b));
@@ -216,7 +249,7 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     dfg.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
     if (dests.size() > 1) {
       const uint32_t n = PlanEdgeBlocks(f, lo, dests, &slots);
-      std::vector<const ir::BlockCall*> first(n, nullptr);
+      first.assign(n, nullptr);
       for (size_t k = 0; k < dests.size(); ++k)
         if (slots[k] != UINT32_MAX && first[slots[k]] == nullptr) first[slots[k]] = dests[k];
       for (uint32_t e = 0; e < n; ++e) {

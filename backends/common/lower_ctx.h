@@ -66,6 +66,9 @@ class LowerCtx {
  public:
   // `error_prefix` heads every "not supported" message ("x64").
   LowerCtx(const ir::Function& f, regalloc::Function& ra, std::string error_prefix);
+  ~LowerCtx();
+  LowerCtx(const LowerCtx&) = delete;
+  LowerCtx& operator=(const LowerCtx&) = delete;
 
   const ir::Function& func() const { return f_; }
   const ir::DataFlowGraph& dfg() const { return dfg_; }
@@ -122,8 +125,8 @@ class LowerCtx {
   // ---- Branches.
   // The VCode targets of terminator `term` of block `b` (edge blocks included), with the
   // arguments of each distinct target used (in destination order) unless it is an edge block,
-  // which passes its own.
-  BranchTargets PlanBranch(ir::Inst term, ir::Block b);
+  // which passes its own. Valid until the next PlanBranch (the context reuses its storage).
+  const BranchTargets& PlanBranch(ir::Inst term, ir::Block b);
 
   // "<prefix>: not supported: <what> (function <name>)".
   Status Unsupported(const std::string& what) const;
@@ -138,9 +141,17 @@ class LowerCtx {
   LowerOrder lo_;
   LowerRules* rules_ = nullptr;
   std::vector<regalloc::VReg> vreg_of_;
-  // PlanBranch's scratch (destinations, edge-block slots), kept across the function's branches.
+  // PlanBranch's scratch (destinations, edge-block slots) and result, and LowerFunction's for the
+  // edge blocks, kept across the function's branches. PlanBranch and LowerFunction's edge-block
+  // loop never run interleaved (the rules finish the terminator first).
   std::vector<const ir::BlockCall*> plan_dests_;
   std::vector<uint32_t> plan_slots_;
+  BranchTargets branch_;
+  std::vector<const ir::BlockCall*> edge_first_;
+  std::vector<regalloc::VReg> edge_args_;
+  // lo_, vreg_of_ and branch_ hold the thread's reused storage (taken by LowerFunction, given
+  // back by the destructor).
+  bool owns_storage_ = false;
   uint32_t srcloc_ = UINT32_MAX;
   bool has_vector_vregs_ = false;
 };

@@ -3,18 +3,14 @@
 #include "backends/common/lower_order.h"
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "ir/loop_analysis.h"
 
 namespace egret::backend {
 namespace {
 
-std::vector<const ir::BlockCall*> Dests(const ir::Function& f, ir::Inst term) {
-  std::vector<const ir::BlockCall*> out;
-  f.dfg.ForEachDest(term, [&](const ir::BlockCall& bc) { out.push_back(&bc); });
-  return out;
-}
+// PlanEdgeBlocks finds repeated blocks by a scan up to this many destinations, by a table above.
+constexpr size_t kSmallDests = 8;
 
 bool SameCall(const ir::Function& f, const ir::BlockCall& a, const ir::BlockCall& b) {
   if (a.block != b.block) return false;
@@ -22,11 +18,33 @@ bool SameCall(const ir::Function& f, const ir::BlockCall& a, const ir::BlockCall
   return std::equal(x.begin(), x.end(), y.begin(), y.end());
 }
 
+// Compute's working storage, one per thread: every vector keeps its capacity between functions,
+// so a function's layout allocates nothing once the worker has seen a function as large.
+struct OrderScratch {
+  std::vector<uint32_t> succ_begin, succ_end, pred_start, fill, hot_succs;
+  std::vector<ir::Block> succ, pred, work, visit, post, cold_tail;
+  std::vector<uint8_t> traps, seen;
+  std::vector<std::pair<ir::Block, uint32_t>> stack;
+  std::vector<uint32_t> head, tail, next, resume, slot;
+  std::vector<const ir::BlockCall*> dests;
+};
+
 }  // namespace
 
 LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& loops) {
   LowerOrder lo;
+  lo.Recompute(f, loops);
+  return lo;
+}
+
+void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops) {
+  thread_local OrderScratch scratch;
+  OrderScratch& sc = scratch;
+  LowerOrder& lo = *this;
   const size_t nblocks = f.dfg.NumBlocks();
+  lo.order.clear();
+  lo.num_hot = 0;
+  lo.num_vblocks = 0;
   lo.vblock_of.assign(nblocks, kNoBlock);
   lo.num_preds.assign(nblocks, 0);
   lo.use_count.assign(f.dfg.NumValues(), 0);
@@ -34,13 +52,18 @@ LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& lo
   lo.addr_use_count.assign(f.dfg.NumValues(), 0);
   lo.cold.assign(nblocks, 0);
   const ir::Block entry = f.EntryBlock();
-  if (!entry.valid()) return lo;
+  if (!entry.valid()) return;
 
   // Successors of every block in one flat array (duplicates kept: a br_table may name a block
   // several times), [succ_begin[b], succ_end[b]); predecessors the same way by a counting sort.
-  std::vector<uint32_t> succ_begin(nblocks, 0), succ_end(nblocks, 0);
-  std::vector<ir::Block> succ;
-  std::vector<uint8_t> traps(nblocks, 0);
+  std::vector<uint32_t>& succ_begin = sc.succ_begin;
+  std::vector<uint32_t>& succ_end = sc.succ_end;
+  std::vector<ir::Block>& succ = sc.succ;
+  std::vector<uint8_t>& traps = sc.traps;
+  succ_begin.assign(nblocks, 0);
+  succ_end.assign(nblocks, 0);
+  succ.clear();
+  traps.assign(nblocks, 0);
   for (ir::Block b : f.layout.Blocks()) {
     succ_begin[b.index] = static_cast<uint32_t>(succ.size());
     const ir::Inst term = f.layout.LastInst(b);
@@ -50,12 +73,15 @@ LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& lo
     }
     succ_end[b.index] = static_cast<uint32_t>(succ.size());
   }
-  std::vector<uint32_t> pred_start(nblocks + 1, 0);
+  std::vector<uint32_t>& pred_start = sc.pred_start;
+  pred_start.assign(nblocks + 1, 0);
   for (ir::Block s : succ) ++pred_start[s.index + 1];
   for (size_t k = 0; k < nblocks; ++k) pred_start[k + 1] += pred_start[k];
-  std::vector<ir::Block> pred(succ.size());
+  std::vector<ir::Block>& pred = sc.pred;
+  pred.resize(succ.size());
   {
-    std::vector<uint32_t> fill(pred_start.begin(), pred_start.end() - 1);
+    std::vector<uint32_t>& fill = sc.fill;
+    fill.assign(pred_start.begin(), pred_start.end() - 1);
     for (ir::Block b : f.layout.Blocks())
       for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k)
         pred[fill[succ[k].index]++] = b;
@@ -65,8 +91,10 @@ LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& lo
   // successor edges lead to cold blocks. This is the least fixpoint, found backwards from the
   // traps with a count of not-yet-cold successor edges per block; a block in a cycle never
   // becomes cold, so cold blocks are in no loop and everything reachable from one is cold.
-  std::vector<uint32_t> hot_succs(nblocks, 0);
-  std::vector<ir::Block> work;
+  std::vector<uint32_t>& hot_succs = sc.hot_succs;
+  hot_succs.assign(nblocks, 0);
+  std::vector<ir::Block>& work = sc.work;
+  work.clear();
   for (ir::Block b : f.layout.Blocks()) {
     hot_succs[b.index] = succ_end[b.index] - succ_begin[b.index];
     if (traps[b.index] && b != entry) {
@@ -91,7 +119,7 @@ LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& lo
   // a successor that stays in the block's innermost loop (or enters a loop nested in it) over
   // one that leaves it, then the deeper loop (static frequency), then the earlier destination.
   // Entering a loop is only possible at its header, so "stays" is an O(1) test.
-  std::vector<ir::Block> visit;
+  std::vector<ir::Block>& visit = sc.visit;
   for (ir::Block b : f.layout.Blocks()) {
     const uint32_t lo_k = succ_begin[b.index], hi_k = succ_end[b.index];
     if (hi_k - lo_k < 2) continue;
@@ -119,9 +147,12 @@ LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& lo
   }
 
   // Reverse post-order of the reachable blocks (iterative depth-first search).
-  std::vector<uint8_t> seen(nblocks, 0);
-  std::vector<std::pair<ir::Block, uint32_t>> stack;
-  std::vector<ir::Block> post;
+  std::vector<uint8_t>& seen = sc.seen;
+  seen.assign(nblocks, 0);
+  std::vector<std::pair<ir::Block, uint32_t>>& stack = sc.stack;
+  stack.clear();
+  std::vector<ir::Block>& post = sc.post;
+  post.clear();
   stack.push_back({entry, succ_begin[entry.index]});
   seen[entry.index] = 1;
   while (!stack.empty()) {
@@ -150,8 +181,12 @@ LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& lo
   // blocks are left out here and appended at the end, in RPO among themselves.
   const uint32_t nloops = static_cast<uint32_t>(loops.NumLoops());
   const uint32_t root = static_cast<uint32_t>(nblocks) + nloops;
-  std::vector<uint32_t> head(nloops + 1, UINT32_MAX), tail(nloops + 1, UINT32_MAX);
-  std::vector<uint32_t> next(root, UINT32_MAX);
+  std::vector<uint32_t>& head = sc.head;
+  std::vector<uint32_t>& tail = sc.tail;
+  std::vector<uint32_t>& next = sc.next;
+  head.assign(nloops + 1, UINT32_MAX);
+  tail.assign(nloops + 1, UINT32_MAX);
+  next.assign(root, UINT32_MAX);
   auto list_of = [&](ir::Loop l) { return l.valid() ? l.index : nloops; };
   auto append = [&](uint32_t list, uint32_t node) {
     if (head[list] == UINT32_MAX) {
@@ -161,7 +196,8 @@ LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& lo
     }
     tail[list] = node;
   };
-  std::vector<ir::Block> cold_tail;
+  std::vector<ir::Block>& cold_tail = sc.cold_tail;
+  cold_tail.clear();
   for (size_t k = post.size(); k-- > 0;) {
     const ir::Block b = post[k];
     if (lo.cold[b.index]) {
@@ -174,7 +210,8 @@ LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& lo
     append(list_of(l), b.index);
   }
   lo.order.reserve(post.size());
-  std::vector<uint32_t> resume;  // the node after each loop being expanded
+  std::vector<uint32_t>& resume = sc.resume;  // the node after each loop being expanded
+  resume.clear();
   for (uint32_t n = head[nloops];;) {
     if (n == UINT32_MAX) {
       if (resume.empty()) break;
@@ -191,18 +228,17 @@ LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& lo
   lo.num_hot = static_cast<uint32_t>(lo.order.size());
   lo.order.insert(lo.order.end(), cold_tail.begin(), cold_tail.end());
 
+  // Predecessor and use counts, last users and address uses: one walk of the reachable
+  // instructions in layout order.
   for (ir::Block b : lo.order) {
     for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k)
       ++lo.num_preds[succ[k].index];
-    for (ir::Inst i : f.layout.Insts(b))
+    for (ir::Inst i : f.layout.Insts(b)) {
       f.dfg.ForEachOperand(i, [&](ir::Value v) {
         const uint32_t r = f.dfg.ResolveAliases(v).index;
         ++lo.use_count[r];
         lo.last_user[r] = i;
       });
-  }
-  for (ir::Block b : lo.order) {
-    for (ir::Inst i : f.layout.Insts(b)) {
       const ir::InstData& d = f.dfg[i];
       const ir::InstFormat fmt = ir::Info(d.opcode).format;
       if (fmt != ir::InstFormat::kLoad && fmt != ir::InstFormat::kStore) continue;
@@ -214,15 +250,16 @@ LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& lo
     }
   }
   uint32_t vnext = 0;
-  std::vector<uint32_t> slot;
   for (ir::Block b : lo.order) {
     lo.vblock_of[b.index] = vnext++;
-    const ir::Inst term = f.layout.LastInst(b);
-    if (succ_end[b.index] - succ_begin[b.index] > 1)
-      vnext += PlanEdgeBlocks(f, lo, Dests(f, term), &slot);
+    if (succ_end[b.index] - succ_begin[b.index] > 1) {
+      sc.dests.clear();
+      f.dfg.ForEachDest(f.layout.LastInst(b),
+                        [&](const ir::BlockCall& bc) { sc.dests.push_back(&bc); });
+      vnext += PlanEdgeBlocks(f, lo, sc.dests, &sc.slot);
+    }
   }
   lo.num_vblocks = vnext;
-  return lo;
 }
 
 uint32_t PlanEdgeBlocks(const ir::Function& f, const LowerOrder& lo,
@@ -231,18 +268,37 @@ uint32_t PlanEdgeBlocks(const ir::Function& f, const LowerOrder& lo,
   slot->assign(dests.size(), UINT32_MAX);
   uint32_t n = 0;
   // Destinations with the same block and arguments share one edge block (br_table often names
-  // one target many times); the first destination naming each block is the key, so this is
-  // linear in the number of destinations.
-  std::unordered_map<uint32_t, uint32_t> first_by_block;  // block -> dest index
-  for (size_t k = 0; k < dests.size(); ++k) {
-    if (!lo.NeedsEdgeBlock(dests[k]->block)) continue;
-    auto [it, inserted] = first_by_block.emplace(dests[k]->block.index, static_cast<uint32_t>(k));
-    if (!inserted && SameCall(f, *dests[it->second], *dests[k])) {
-      (*slot)[k] = (*slot)[it->second];
-      continue;
+  // one target many times); the first destination naming each block is the key. Whether an
+  // edge needs a block depends on its target only, so that first destination needs one too.
+  const size_t num = dests.size();
+  if (num <= kSmallDests) {
+    // Few destinations (brif: two): an earlier destination naming the block, by a scan.
+    for (size_t k = 0; k < num; ++k) {
+      const ir::Block t = dests[k]->block;
+      if (!lo.NeedsEdgeBlock(t)) continue;
+      size_t first = 0;
+      while (dests[first]->block != t) ++first;
+      (*slot)[k] = first != k && SameCall(f, *dests[first], *dests[k]) ? (*slot)[first] : n++;
     }
-    (*slot)[k] = n++;
+    return n;
   }
+  // Many (br_table): the first destination of each block in a per-thread table by block index,
+  // all kNoBlock between calls (the entries set here are cleared before returning), so this is
+  // linear in the number of destinations.
+  thread_local std::vector<uint32_t> first_by_block;
+  if (first_by_block.size() < f.dfg.NumBlocks()) first_by_block.resize(f.dfg.NumBlocks(), kNoBlock);
+  for (size_t k = 0; k < num; ++k) {
+    const ir::Block t = dests[k]->block;
+    if (!lo.NeedsEdgeBlock(t)) continue;
+    uint32_t& first = first_by_block[t.index];
+    if (first == kNoBlock) {
+      first = static_cast<uint32_t>(k);
+      (*slot)[k] = n++;
+    } else {
+      (*slot)[k] = SameCall(f, *dests[first], *dests[k]) ? (*slot)[first] : n++;
+    }
+  }
+  for (const ir::BlockCall* d : dests) first_by_block[d->block.index] = kNoBlock;
   return n;
 }
 

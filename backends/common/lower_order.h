@@ -64,6 +64,9 @@ struct LowerOrder {
 
   // `loops` must have been computed for `f` (ir::LoopAnalysis::Compute).
   static LowerOrder Compute(const ir::Function& f, const ir::LoopAnalysis& loops);
+  // The same into this object, keeping its vectors' capacity (a worker lowering many functions
+  // reuses one LowerOrder; the working storage is per thread).
+  void Recompute(const ir::Function& f, const ir::LoopAnalysis& loops);
 };
 
 // Number of distinct edge blocks a multi-successor terminator needs (one per destination whose

@@ -1894,7 +1894,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
     }
     case Opcode::kBrif:
     case Opcode::kBrTable: {
-      const backend::BranchTargets t = ctx_.PlanBranch(i, b);
+      const backend::BranchTargets& t = ctx_.PlanBranch(i, b);
       if (t.distinct.size() == 1) {
         // Every destination is the same edge: the condition does not matter.
         EmitJump(t.distinct[0], t.distinct_args[0]);

@@ -326,5 +326,104 @@ TEST(LowerOrder, RandomCfgsKeepEveryInvariant) {
   }
 }
 
+TEST(LowerOrder, PlanEdgeBlocksAgreesWithAReferenceAtEverySize) {
+  // PlanEdgeBlocks scans a few destinations and uses a per-thread table by block for many (a
+  // br_table); both must number edge blocks as a first-destination-per-block map does: an edge
+  // to a block with one predecessor needs none, and a destination shares the edge block of the
+  // first destination naming its block when their arguments are equal. Random destination
+  // lists of 1 to 40 entries over 6 blocks and 3 argument lists.
+  ir::Function f;
+  constexpr uint32_t kBlocks = 6;
+  for (uint32_t b = 0; b < kBlocks; ++b) f.dfg.MakeBlock();
+  const ir::Value v0 = f.dfg.MakeValue(ir::Type::kI32), v1 = f.dfg.MakeValue(ir::Type::kI32);
+  const ir::ValueList lists[3] = {f.dfg.MakeList({}), f.dfg.MakeList(std::vector{v0}),
+                                  f.dfg.MakeList(std::vector{v1})};
+  LowerOrder lo;
+  lo.num_preds = {1, 2, 3, 1, 5, 2};  // blocks 1, 2, 4, 5 need edge blocks
+  std::mt19937 rng(24);
+  std::vector<uint32_t> slot;
+  for (int round = 0; round < 2000; ++round) {
+    std::vector<ir::BlockCall> calls(1 + rng() % 40);
+    for (ir::BlockCall& c : calls) {
+      c.block = ir::Block(rng() % kBlocks);
+      c.args = lists[rng() % 3];
+    }
+    std::vector<const ir::BlockCall*> dests;
+    for (const ir::BlockCall& c : calls) dests.push_back(&c);
+    const uint32_t n = PlanEdgeBlocks(f, lo, dests, &slot);
+    // The reference.
+    std::vector<uint32_t> want(dests.size(), UINT32_MAX);
+    std::vector<int> first(kBlocks, -1);
+    uint32_t want_n = 0;
+    for (size_t k = 0; k < dests.size(); ++k) {
+      const uint32_t b = dests[k]->block.index;
+      if (lo.num_preds[b] <= 1) continue;
+      if (first[b] < 0) {
+        first[b] = static_cast<int>(k);
+        want[k] = want_n++;
+      } else if (std::ranges::equal(f.dfg.pool().Get(dests[first[b]]->args),
+                                    f.dfg.pool().Get(dests[k]->args))) {
+        want[k] = want[first[b]];
+      } else {
+        want[k] = want_n++;
+      }
+    }
+    ASSERT_EQ(n, want_n) << "round " << round;
+    ASSERT_EQ(slot, want) << "round " << round;
+  }
+}
+
+TEST(LowerOrder, RecomputeReusesStorageAndMatchesCompute) {
+  // One LowerOrder recomputed for a sequence of functions of different sizes gives what a fresh
+  // Compute gives for each (nothing of the previous function leaks into the next).
+  const std::string big = R"(
+function %f(i32) {
+block0(v0: i32):
+    br_table v0, block1, [block2, block3, block1, block4, block2, block5, block3, block1, block4]
+block1:
+    jump block6
+block2:
+    jump block6
+block3:
+    brif v0, block6, block1
+block4:
+    jump block3
+block5:
+    trap unreachable
+block6:
+    return
+}
+)";
+  const std::string small = R"(
+function %f(i32) {
+block0(v0: i32):
+    brif v0, block1, block2
+block1:
+    jump block2
+block2:
+    return
+}
+)";
+  LowerOrder reused;
+  for (const std::string* text : {&big, &small, &big}) {
+    const ir::Function f = Parse(*text);
+    const ir::ControlFlowGraph cfg(f);
+    const ir::DominatorTree dom(f, cfg);
+    ir::LoopAnalysis loops;
+    loops.Compute(f, cfg, dom);
+    const LowerOrder fresh = LowerOrder::Compute(f, loops);
+    reused.Recompute(f, loops);
+    EXPECT_EQ(reused.order, fresh.order);
+    EXPECT_EQ(reused.num_hot, fresh.num_hot);
+    EXPECT_EQ(reused.cold, fresh.cold);
+    EXPECT_EQ(reused.vblock_of, fresh.vblock_of);
+    EXPECT_EQ(reused.num_preds, fresh.num_preds);
+    EXPECT_EQ(reused.use_count, fresh.use_count);
+    EXPECT_EQ(reused.last_user, fresh.last_user);
+    EXPECT_EQ(reused.addr_use_count, fresh.addr_use_count);
+    EXPECT_EQ(reused.num_vblocks, fresh.num_vblocks);
+  }
+}
+
 }  // namespace
 }  // namespace egret::backend
