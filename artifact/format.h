@@ -19,7 +19,10 @@
 // 18, frame ranges (artifact.h: FrameRange): the code ranges that run without their function's
 // frame record (frameless leaf functions, prologue and epilogue windows). A version-4 artifact
 // has none, which is exact for its code (every function kept its frame record), so readers accept
-// versions 4 and 5. Inside sections, counts
+// versions 4 and 5. Version 6 has version 5's sections; its call_indirect through a fixed-size
+// funcref table reads the target from the table's code mirror (runtime/table.h), which a runtime
+// that reads only up to version 5 does not keep, so such a runtime must refuse it. Versions 4 and
+// 5 still run here (their code reads the target through the VMFuncRef). Inside sections, counts
 // and indices are unsigned LEB128 (the strict WebAssembly encoding), strings are
 // `len:uleb32 bytes`. docs/runtime.md has the per-section table. Any change to the layout bumps
 // kFormatVersion; readers reject other versions.
@@ -34,7 +37,7 @@ namespace egret::artifact {
 static_assert(std::endian::native == std::endian::little, "artifacts assume a little-endian host");
 
 inline constexpr uint8_t kMagic[8] = {0x00, 'e', 'g', 'r', 'e', 't', 'a', 'f'};
-inline constexpr uint32_t kFormatVersion = 5;             // what the writer writes
+inline constexpr uint32_t kFormatVersion = 6;             // what the writer writes
 inline constexpr uint32_t kMinReadableFormatVersion = 4;  // readers accept [this, kFormatVersion]
 inline constexpr uint32_t kHeaderSize = 32;
 

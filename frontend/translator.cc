@@ -669,23 +669,57 @@ Status Translation::Call(const Operator& op) {
   if (indirect) {
     const uint32_t table = op.index2;
     ir::Value idx = b_.Convert(Opcode::kUextend, Type::kI64, callee_index);
-    ir::Value length =
-        LoadRecord(Type::kI64, layout_.Table(table), VMContextLayout::kRecordLength, false);
+    // A table whose maximum equals its minimum (what wasm-ld emits) never changes size: not by
+    // table.grow, not by the host (Table::Grow stops at the maximum), and an import of it must
+    // have exactly that size (import matching: actual min >= min, actual max <= max). So its
+    // length is a constant and its element array never moves (only growth reallocates it): the
+    // base load is readonly, which lets GVN and LICM share it between calls and hoist it out of
+    // loops.
+    const Limits& limits = env_.tables[table].type.limits;
+    const bool fixed_size =
+        limits.max.has_value() && *limits.max == limits.min && limits.min <= uint64_t{INT64_MAX};
+    ir::Value length = fixed_size ? b_.Iconst(Type::kI64, static_cast<int64_t>(limits.min))
+                                  : LoadRecord(Type::kI64, layout_.Table(table),
+                                               VMContextLayout::kRecordLength, false);
     b_.Trapnz(b_.Icmp(ir::IntCC::kUge, idx, length), TrapCode::kIndirectCallOutOfBounds);
     ir::Value base =
-        LoadRecord(Type::kI64, layout_.Table(table), VMContextLayout::kRecordBase, false);
+        LoadRecord(Type::kI64, layout_.Table(table), VMContextLayout::kRecordBase, fixed_size);
     ir::Value slot = b_.Binary(Opcode::kIadd, base, b_.BinaryImm(Opcode::kIshlImm, idx, 3));
     ir::MemFlags table_flags = ir::MemFlags{}
                                    .With(ir::MemFlags::kTable)
                                    .With(ir::MemFlags::kNotrap)
                                    .With(ir::MemFlags::kAligned);
     ir::Value funcref = b_.Load(Opcode::kLoad, Type::kI64, table_flags, slot, 0);
-    b_.Trapz(funcref, TrapCode::kIndirectCallToNull);
-    ir::Value actual = LoadPtr(Type::kI32, funcref, VMFuncRefLayout::kTypeId, true);
+    // The null check is the type id load itself: a null funcref is address 0, so reading its
+    // type id (offset 16, inside the never-mapped first page) faults, and the load's trap record
+    // reports icall_null at this call_indirect. The call needs no test-and-branch for it.
+    static_assert(VMFuncRefLayout::kTypeId < 4096, "the null funcref's type id must fault");
+    ir::Value actual =
+        b_.Load(Opcode::kLoad, Type::kI32,
+                ir::MemFlags{}.With(ir::MemFlags::kAligned).With(ir::MemFlags::kReadonly), funcref,
+                VMFuncRefLayout::kTypeId, TrapCode::kIndirectCallToNull);
     ir::Value ids = LoadVmctx(Type::kI64, VMContextLayout::kTypeIds, true);
     ir::Value expected = LoadPtr(Type::kI32, ids, 4 * type_index, true);
     b_.Trapnz(b_.Icmp(ir::IntCC::kNe, actual, expected), TrapCode::kBadSignature);
-    ir::Value code = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kWasmCall, true);
+    // The target: a fixed-size funcref table keeps each element's wasm_call right after its N
+    // elements (the code mirror, runtime/table.h), read from the slot's address in parallel with
+    // the VMFuncRef*: one dependent load fewer between the index and the call, which is what a
+    // mispredicted indirect call waits for. It holds null for a null element, whose type id
+    // load above traps first.
+    ir::Value code;
+    if (fixed_size && env_.tables[table].type.elem == ValType::kFuncRef) {
+      // Not readonly: table.set and friends rewrite the mirror with the element.
+      const uint64_t mirror = 8 * limits.min;
+      code =
+          mirror <= uint64_t{INT32_MAX}
+              ? b_.Load(Opcode::kLoad, Type::kI64, table_flags, slot, static_cast<int32_t>(mirror))
+              : b_.Load(Opcode::kLoad, Type::kI64, table_flags,
+                        b_.Binary(Opcode::kIadd, slot,
+                                  b_.Iconst(Type::kI64, static_cast<int64_t>(mirror))),
+                        0);
+    } else {
+      code = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kWasmCall, true);
+    }
     call_args_[0] = LoadPtr(Type::kI64, funcref, VMFuncRefLayout::kVmctx, true);
     if (tail) return TailCall(sig, code, ir::FuncRef());
     call = b_.CallIndirect(sig, code, call_args_);

@@ -64,7 +64,8 @@ Interpreter::Interpreter(const Module& module, InterpOptions options)
     : module_(module), options_(options), heap_(options.heap_size, 0) {}
 
 uint8_t* Interpreter::Resolve(uint64_t addr, uint64_t n) {
-  if (addr <= heap_.size() && n <= heap_.size() - addr) return heap_.data() + addr;
+  if (addr >= options_.unmapped_low && addr <= heap_.size() && n <= heap_.size() - addr)
+    return heap_.data() + addr;
   if (addr >= kStackBase) {
     const uint64_t off = addr - kStackBase;
     if (off <= stack_.size() && n <= stack_.size() - off) return stack_.data() + off;

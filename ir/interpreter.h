@@ -51,6 +51,11 @@ struct InterpOptions {
   uint64_t heap_size = 64 * 1024;
   uint64_t max_steps = 50'000'000;
   uint32_t max_call_depth = 500;
+  // Heap addresses below this fault (the access traps with its instruction's trap code), like
+  // the never-mapped first page of a native process: Wasm translations that read a field of a
+  // null pointer to trap (call_indirect's type id load is its null check) set it to 4096 and
+  // place their data above it. 0: the whole heap is accessible.
+  uint64_t unmapped_low = 0;
 };
 
 struct InterpResult {

@@ -40,8 +40,11 @@ Expected<std::unique_ptr<Table>> Table::Create(const artifact::TableType& type, 
   std::unique_ptr<Table> t(new Table());
   t->type_ = type;
   t->max_ = std::min<uint64_t>(type.limits.max.value_or(UINT32_MAX), max_elements_cap);
+  t->mirrored_ = HasCodeMirror(type);
+  // Entries per element: the mirror doubles a fixed-size funcref table's storage.
+  const uint64_t per = t->mirrored_ ? 2 : 1;
   if (pool != nullptr) {
-    const uint64_t capacity = pool->slot_bytes() / sizeof(void*);
+    const uint64_t capacity = pool->slot_bytes() / sizeof(void*) / per;
     if (type.limits.min > capacity)
       return Error("table: minimum of " + std::to_string(type.limits.min) +
                    " elements does not fit the pool's table slots of " + std::to_string(capacity) +
@@ -52,13 +55,24 @@ Expected<std::unique_ptr<Table>> Table::Create(const artifact::TableType& type, 
     return Error("table: minimum of " + std::to_string(type.limits.min) +
                  " elements exceeds the limit of " + std::to_string(t->max_));
   if (pool != nullptr) {
-    EGRET_ASSIGN_OR_RETURN(uint8_t * slot, pool->Take(t->max_ * sizeof(void*)));
-    t->elements_.UseSlot(pool, slot, t->max_);
+    EGRET_ASSIGN_OR_RETURN(uint8_t * slot, pool->Take(per * t->max_ * sizeof(void*)));
+    t->elements_.UseSlot(pool, slot, per * t->max_);
   }
-  t->elements_.assign(type.limits.min, init);
+  t->elements_.assign(per * type.limits.min, init);
   t->Retain(init, type.limits.min);
+  t->SyncCodes(0, type.limits.min);
   t->SyncDefinition();
   return t;
+}
+
+void Table::SyncCodes(uint64_t b, uint64_t e) {
+  if (!mirrored_) return;
+  void** elems = elements_.data();
+  void** codes = elems + size();
+  for (uint64_t i = b; i < e; ++i) {
+    const auto* f = static_cast<const VMFuncRef*>(elems[i]);
+    codes[i] = f != nullptr ? const_cast<void*>(f->wasm_call) : nullptr;
+  }
 }
 
 void Table::Retain(void* p, uint64_t n) const {
@@ -81,12 +95,14 @@ std::optional<TrapCode> Table::Set(uint64_t index, void* value) {
   Retain(value, 1);
   ReleaseRange(index, index + 1);
   elements_[index] = value;
+  SyncCodes(index, index + 1);
   return std::nullopt;
 }
 
 int64_t Table::Grow(uint64_t delta, void* init) {
   const uint64_t old = size();
   if (delta > max_ - old) return -1;
+  if (delta == 0) return int64_t(old);  // (a mirrored table never gets past here)
   elements_.resize(old + delta, init);
   Retain(init, delta);
   SyncDefinition();
@@ -98,6 +114,7 @@ std::optional<TrapCode> Table::Fill(uint64_t dst, void* value, uint64_t len) {
   Retain(value, len);
   ReleaseRange(dst, dst + len);
   std::fill_n(elements_.begin() + dst, len, value);
+  SyncCodes(dst, dst + len);
   return std::nullopt;
 }
 
@@ -112,6 +129,7 @@ std::optional<TrapCode> Table::Copy(Table& dst_table, uint64_t dst, const Table&
   if (len > 0)
     std::memmove(dst_table.elements_.data() + dst, src_table.elements_.data() + src,
                  len * sizeof(void*));
+  dst_table.SyncCodes(dst, dst + len);
   return std::nullopt;
 }
 
@@ -122,6 +140,7 @@ std::optional<TrapCode> Table::Init(uint64_t dst, std::span<void* const> segment
   for (uint64_t i = 0; i < len; ++i) Retain(segment[src + i], 1);
   ReleaseRange(dst, dst + len);
   std::copy_n(segment.begin() + src, len, elements_.begin() + dst);
+  SyncCodes(dst, dst + len);
   return std::nullopt;
 }
 

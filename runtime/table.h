@@ -10,6 +10,13 @@
 // kIndirectCallOutOfBounds.
 //
 // Invariant: definition()->base == elements_.data() and definition()->current_elements == size().
+//
+// Code mirror: a funcref table whose maximum equals its minimum (fixed size, so its elements
+// never move) keeps, right after its N elements, N code pointers: base[N + i] is
+// elements[i]->wasm_call, or null for a null element. Compiled call_indirect loads the target
+// from there, in parallel with the VMFuncRef* (frontend/translator.cc): one dependent load fewer
+// between the index and the call. Invariant: every write path (Create, Set, Fill, Copy, Init,
+// Grow, Clear) refreshes the mirror of the elements it wrote (SyncCodes).
 // Growing may move the elements (the definition is updated), so compiled code reloads the base
 // after any call.
 //
@@ -85,8 +92,13 @@ class Table {
 
   artifact::ValType elem_type() const { return type_.elem; }
   const artifact::TableType& type() const { return type_; }
-  uint64_t size() const { return elements_.size(); }
+  uint64_t size() const { return mirrored_ ? elements_.size() / 2 : elements_.size(); }
   uint64_t max_elements() const { return max_; }
+  // Whether a table of this type keeps the code mirror (above).
+  static bool HasCodeMirror(const artifact::TableType& type) {
+    return type.elem == artifact::ValType::kFuncRef && type.limits.max.has_value() &&
+           *type.limits.max == type.limits.min;
+  }
 
   // table.get / table.set. Return nullopt on success or kTableOutOfBounds.
   std::optional<TrapCode> Get(uint64_t index, void** out) const;
@@ -118,11 +130,14 @@ class Table {
   void ReleaseRange(uint64_t b, uint64_t e);
   void SyncDefinition() {
     def_->base = elements_.data();
-    def_->current_elements = elements_.size();
+    def_->current_elements = size();
   }
+  // Refreshes the code mirror of elements [b, e) (nothing without a mirror).
+  void SyncCodes(uint64_t b, uint64_t e);
 
   artifact::TableType type_;
   uint64_t max_ = 0;
+  bool mirrored_ = false;  // HasCodeMirror(type_): elements_ holds 2 * size() entries
   TableStorage elements_;
   VMTableDefinition own_def_;
   VMTableDefinition* def_ = &own_def_;

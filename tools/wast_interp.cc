@@ -18,7 +18,10 @@ namespace {
 
 constexpr uint64_t kMaxPages = 64;  // 4 MiB of linear memory in the sandbox
 constexpr uint64_t kMaxTableElems = 1 << 16;
-constexpr uint64_t kVmctxAddr = 16;
+// Above the unmapped first page (InterpOptions::unmapped_low), where a null funcref's fields are:
+// call_indirect's type id load from a null entry must trap icall_null as it does natively.
+constexpr uint64_t kNullPage = 4096;
+constexpr uint64_t kVmctxAddr = kNullPage;
 
 uint64_t Align(uint64_t x, uint64_t a) { return (x + a - 1) & ~(a - 1); }
 
@@ -103,7 +106,11 @@ std::unique_ptr<InterpInstance> InterpInstance::Create(wasm::ModuleEnv env, std:
       return nullptr;
     }
     table_base.push_back(at);
-    at = Align(at + 8 * t.type.limits.min, 16);
+    // A fixed-size funcref table keeps its elements' code pointers right after them, where
+    // call_indirect reads its target (runtime/table.h, "Code mirror").
+    const bool mirrored = t.type.elem == wasm::ValType::kFuncRef && t.type.limits.max.has_value() &&
+                          *t.type.limits.max == t.type.limits.min;
+    at = Align(at + 8 * t.type.limits.min * (mirrored ? 2 : 1), 16);
   }
   uint64_t pages = 0, max_pages = 0, sandbox_pages = 0, mem_base = Align(at, 65536);
   if (!m.memories.empty()) {
@@ -122,6 +129,7 @@ std::unique_ptr<InterpInstance> InterpInstance::Create(wasm::ModuleEnv env, std:
   ir::InterpOptions options;
   options.heap_size = mem_base + sandbox_pages * 65536 + 16;
   options.max_steps = 20'000'000;
+  options.unmapped_low = kNullPage;
   inst->interp_ = std::make_unique<ir::Interpreter>(*inst->module_, options);
   std::vector<uint8_t>& heap = inst->interp_->heap();
   auto put64 = [&](uint64_t addr, uint64_t v) { std::memcpy(&heap[addr], &v, 8); };
@@ -211,6 +219,13 @@ std::unique_ptr<InterpInstance> InterpInstance::Create(wasm::ModuleEnv env, std:
         return nullptr;
       }
       put64(table_base[seg.table] + 8 * (offset + k), v);
+      const wasm::TableType& tt = m.tables[seg.table].type;
+      if (tt.elem == wasm::ValType::kFuncRef && tt.limits.max.has_value() &&
+          *tt.limits.max == tt.limits.min) {
+        uint64_t code = 0;
+        if (v != 0) std::memcpy(&code, &heap[v + wasm::VMFuncRefLayout::kWasmCall], 8);
+        put64(table_base[seg.table] + 8 * (tt.limits.min + offset + k), code);
+      }
     }
   }
   for (const wasm::DataSegment& seg : m.datas) {

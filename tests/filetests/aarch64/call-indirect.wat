@@ -1,4 +1,4 @@
-;; Concept: call_indirect bounds-checks the index (icall_oob), loads the funcref, checks null (icall_null, cbnz over udf) and the signature (bad_sig), then blr.
+;; Concept: call_indirect bounds-checks the index (icall_oob), loads the funcref, reads its type id with the load that is the null check (icall_null: a null funcref faults there, no cbnz) and compares it with the signature's (bad_sig), then blr.
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --regalloc=linear --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (type $t (func (param i32) (result i32))) (table 2 funcref) (func $f (param i32 i32) (result i32) local.get 1 local.get 0 call_indirect (type $t)))
@@ -20,21 +20,19 @@
 ;; CHECK-NEXT: 30: udf #0
 ;; CHECK-NEXT: 34: ldr x3, [x0, #0x40]
 ;; CHECK-NEXT: 38: ldr x1, [x3, x1, lsl #3]
-;; CHECK-NEXT: 3c: cbnz x1, #0x44
-;; CHECK-NEXT: 40: udf #0
-;; CHECK-NEXT: 44: ldr w3, [x1, #0x10]
-;; CHECK-NEXT: 48: ldr x0, [x0, #0x18]
-;; CHECK-NEXT: 4c: ldr w0, [x0]
-;; CHECK-NEXT: 50: cmp w3, w0
-;; CHECK-NEXT: 54: b.eq #0x5c
-;; CHECK-NEXT: 58: udf #0
-;; CHECK-NEXT: 5c: ldr x0, [x1]
-;; CHECK-NEXT: 60: ldr x1, [x1, #0x18]
-;; CHECK-NEXT: 64: mov x19, x0
-;; CHECK-NEXT: 68: mov x0, x1
-;; CHECK-NEXT: 6c: mov x20, x1
-;; CHECK-NEXT: 70: mov x1, x2
-;; CHECK-NEXT: 74: blr x19
-;; CHECK-NEXT: 78: ldp x19, x20, [sp], #0x10
-;; CHECK-NEXT: 7c: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: 80: ret
+;; CHECK-NEXT: 3c: ldr w3, [x1, #0x10]
+;; CHECK-NEXT: 40: ldr x0, [x0, #0x18]
+;; CHECK-NEXT: 44: ldr w0, [x0]
+;; CHECK-NEXT: 48: cmp w3, w0
+;; CHECK-NEXT: 4c: b.eq #0x54
+;; CHECK-NEXT: 50: udf #0
+;; CHECK-NEXT: 54: ldr x0, [x1]
+;; CHECK-NEXT: 58: ldr x1, [x1, #0x18]
+;; CHECK-NEXT: 5c: mov x19, x0
+;; CHECK-NEXT: 60: mov x0, x1
+;; CHECK-NEXT: 64: mov x20, x1
+;; CHECK-NEXT: 68: mov x1, x2
+;; CHECK-NEXT: 6c: blr x19
+;; CHECK-NEXT: 70: ldp x19, x20, [sp], #0x10
+;; CHECK-NEXT: 74: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: 78: ret

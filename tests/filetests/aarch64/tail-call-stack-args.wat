@@ -78,24 +78,22 @@
 ;; CHECK-NEXT: 54: udf #0
 ;; CHECK-NEXT: 58: ldr x4, [x0, #0x40]
 ;; CHECK-NEXT: 5c: ldr x3, [x4, x3, lsl #3]
-;; CHECK-NEXT: 60: cbnz x3, #0x68
-;; CHECK-NEXT: 64: udf #0
-;; CHECK-NEXT: 68: ldr w4, [x3, #0x10]
-;; CHECK-NEXT: 6c: ldr x0, [x0, #0x18]
-;; CHECK-NEXT: 70: ldr w0, [x0]
-;; CHECK-NEXT: 74: cmp w4, w0
-;; CHECK-NEXT: 78: b.eq #0x80
-;; CHECK-NEXT: 7c: udf #0
-;; CHECK-NEXT: 80: ldr x9, [x3]
-;; CHECK-NEXT: 84: ldr x0, [x3, #0x18]
-;; CHECK-NEXT: 88: str x2, [x29, #0x20]
-;; CHECK-NEXT: 8c: str x1, [x29, #0x28]
-;; CHECK-NEXT: 90: mov x6, x8
-;; CHECK-NEXT: 94: mov x5, x10
-;; CHECK-NEXT: 98: mov x4, x11
-;; CHECK-NEXT: 9c: mov x3, x12
-;; CHECK-NEXT: a0: mov x2, x13
-;; CHECK-NEXT: a4: mov x1, x14
-;; CHECK-NEXT: a8: ldp x29, x30, [sp], #0x10
-;; CHECK-NEXT: ac: add sp, sp, #0x10
-;; CHECK-NEXT: b0: br x9
+;; CHECK-NEXT: 60: ldr w4, [x3, #0x10]
+;; CHECK-NEXT: 64: ldr x0, [x0, #0x18]
+;; CHECK-NEXT: 68: ldr w0, [x0]
+;; CHECK-NEXT: 6c: cmp w4, w0
+;; CHECK-NEXT: 70: b.eq #0x78
+;; CHECK-NEXT: 74: udf #0
+;; CHECK-NEXT: 78: ldr x9, [x3]
+;; CHECK-NEXT: 7c: ldr x0, [x3, #0x18]
+;; CHECK-NEXT: 80: str x2, [x29, #0x20]
+;; CHECK-NEXT: 84: str x1, [x29, #0x28]
+;; CHECK-NEXT: 88: mov x6, x8
+;; CHECK-NEXT: 8c: mov x5, x10
+;; CHECK-NEXT: 90: mov x4, x11
+;; CHECK-NEXT: 94: mov x3, x12
+;; CHECK-NEXT: 98: mov x2, x13
+;; CHECK-NEXT: 9c: mov x1, x14
+;; CHECK-NEXT: a0: ldp x29, x30, [sp], #0x10
+;; CHECK-NEXT: a4: add sp, sp, #0x10
+;; CHECK-NEXT: a8: br x9

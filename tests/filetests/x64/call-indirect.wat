@@ -1,4 +1,4 @@
-;; Concept: call_indirect bounds-checks the index (icall_oob), loads the funcref, checks null (icall_null) and the signature (bad_sig), then calls its wasm_call with its vmctx.
+;; Concept: call_indirect bounds-checks the index (icall_oob), loads the funcref, reads its type id with the load that is the null check (icall_null: a null funcref faults there, no test/je) and compares it with the signature's (bad_sig), then calls its wasm_call with its vmctx.
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (type $t (func (param i32) (result i32))) (table 2 funcref) (func $f (param i32 i32) (result i32) local.get 1 local.get 0 call_indirect (type $t)))
@@ -9,25 +9,22 @@
 ;; CHECK-NEXT: 1: movq %rsp, %rbp
 ;; CHECK-NEXT: 4: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 8: cmpq (%rax), %rsp
-;; CHECK-NEXT: b: jb 0x3b
+;; CHECK-NEXT: b: jb 0x36
 ;; CHECK-NEXT: d: movl %esi, %eax
 ;; CHECK-NEXT: f: cmpq 0x48(%rdi), %rax
-;; CHECK-NEXT: 13: jae 0x3d
+;; CHECK-NEXT: 13: jae 0x38
 ;; CHECK-NEXT: 15: movq 0x40(%rdi), %rcx
 ;; CHECK-NEXT: 19: movq (%rcx, %rax, 8), %rax
-;; CHECK-NEXT: 1d: testq %rax, %rax
-;; CHECK-NEXT: 20: je 0x3f
-;; CHECK-NEXT: 22: movl 0x10(%rax), %ecx
-;; CHECK-NEXT: 25: movq 0x18(%rdi), %rsi
-;; CHECK-NEXT: 29: cmpl (%rsi), %ecx
-;; CHECK-NEXT: 2b: jne 0x41
-;; CHECK-NEXT: 2d: movq (%rax), %rcx
-;; CHECK-NEXT: 30: movq 0x18(%rax), %rdi
-;; CHECK-NEXT: 34: movq %rdx, %rsi
-;; CHECK-NEXT: 37: callq *%rcx
-;; CHECK-NEXT: 39: popq %rbp
-;; CHECK-NEXT: 3a: retq
-;; CHECK-NEXT: 3b: ud2
-;; CHECK-NEXT: 3d: ud2
-;; CHECK-NEXT: 3f: ud2
-;; CHECK-NEXT: 41: ud2
+;; CHECK-NEXT: 1d: movl 0x10(%rax), %ecx
+;; CHECK-NEXT: 20: movq 0x18(%rdi), %rsi
+;; CHECK-NEXT: 24: cmpl (%rsi), %ecx
+;; CHECK-NEXT: 26: jne 0x3a
+;; CHECK-NEXT: 28: movq (%rax), %rcx
+;; CHECK-NEXT: 2b: movq 0x18(%rax), %rdi
+;; CHECK-NEXT: 2f: movq %rdx, %rsi
+;; CHECK-NEXT: 32: callq *%rcx
+;; CHECK-NEXT: 34: popq %rbp
+;; CHECK-NEXT: 35: retq
+;; CHECK-NEXT: 36: ud2
+;; CHECK-NEXT: 38: ud2
+;; CHECK-NEXT: 3a: ud2

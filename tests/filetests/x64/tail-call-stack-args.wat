@@ -61,7 +61,7 @@
 ;; CHECK-NEXT: 9: subq $8, %rsp
 ;; CHECK-NEXT: d: movq 8(%rdi), %rax
 ;; CHECK-NEXT: 11: cmpq (%rax), %rsp
-;; CHECK-NEXT: 14: jb 0x80
+;; CHECK-NEXT: 14: jb 0x7b
 ;; CHECK-NEXT: 16: movq %rdx, %r12
 ;; CHECK-NEXT: 19: movq %r8, %r11
 ;; CHECK-NEXT: 1c: movq %r9, %r10
@@ -71,34 +71,31 @@
 ;; CHECK-NEXT: 2a: movq 0x20(%rbp), %rcx
 ;; CHECK-NEXT: 2e: movl %ecx, %ecx
 ;; CHECK-NEXT: 30: cmpq 0x48(%rdi), %rcx
-;; CHECK-NEXT: 34: jae 0x82
+;; CHECK-NEXT: 34: jae 0x7d
 ;; CHECK-NEXT: 36: movq 0x40(%rdi), %rdx
 ;; CHECK-NEXT: 3a: movq (%rdx, %rcx, 8), %rcx
-;; CHECK-NEXT: 3e: testq %rcx, %rcx
-;; CHECK-NEXT: 41: je 0x84
-;; CHECK-NEXT: 43: movl 0x10(%rcx), %edx
-;; CHECK-NEXT: 46: movq 0x18(%rdi), %rdi
-;; CHECK-NEXT: 4a: cmpl (%rdi), %edx
-;; CHECK-NEXT: 4c: jne 0x86
-;; CHECK-NEXT: 4e: movq (%rcx), %r13
-;; CHECK-NEXT: 51: movq 0x18(%rcx), %rdi
-;; CHECK-NEXT: 55: movq %rax, 0x20(%rbp)
-;; CHECK-NEXT: 59: movq %rsi, 0x28(%rbp)
-;; CHECK-NEXT: 5d: movq %r10, %r8
-;; CHECK-NEXT: 60: movq %r12, %rsi
-;; CHECK-NEXT: 63: movq %rbx, %rdx
-;; CHECK-NEXT: 66: movq %r11, %rcx
-;; CHECK-NEXT: 69: movq %r13, %rax
-;; CHECK-NEXT: 6c: addq $8, %rsp
-;; CHECK-NEXT: 70: popq %r13
-;; CHECK-NEXT: 72: popq %r12
-;; CHECK-NEXT: 74: popq %rbx
-;; CHECK-NEXT: 75: popq %rbp
-;; CHECK-NEXT: 76: popq %r10
-;; CHECK-NEXT: 78: addq $0x10, %rsp
-;; CHECK-NEXT: 7c: pushq %r10
-;; CHECK-NEXT: 7e: jmpq *%rax
-;; CHECK-NEXT: 80: ud2
-;; CHECK-NEXT: 82: ud2
-;; CHECK-NEXT: 84: ud2
-;; CHECK-NEXT: 86: ud2
+;; CHECK-NEXT: 3e: movl 0x10(%rcx), %edx
+;; CHECK-NEXT: 41: movq 0x18(%rdi), %rdi
+;; CHECK-NEXT: 45: cmpl (%rdi), %edx
+;; CHECK-NEXT: 47: jne 0x7f
+;; CHECK-NEXT: 49: movq (%rcx), %r13
+;; CHECK-NEXT: 4c: movq 0x18(%rcx), %rdi
+;; CHECK-NEXT: 50: movq %rax, 0x20(%rbp)
+;; CHECK-NEXT: 54: movq %rsi, 0x28(%rbp)
+;; CHECK-NEXT: 58: movq %r10, %r8
+;; CHECK-NEXT: 5b: movq %r12, %rsi
+;; CHECK-NEXT: 5e: movq %rbx, %rdx
+;; CHECK-NEXT: 61: movq %r11, %rcx
+;; CHECK-NEXT: 64: movq %r13, %rax
+;; CHECK-NEXT: 67: addq $8, %rsp
+;; CHECK-NEXT: 6b: popq %r13
+;; CHECK-NEXT: 6d: popq %r12
+;; CHECK-NEXT: 6f: popq %rbx
+;; CHECK-NEXT: 70: popq %rbp
+;; CHECK-NEXT: 71: popq %r10
+;; CHECK-NEXT: 73: addq $0x10, %rsp
+;; CHECK-NEXT: 77: pushq %r10
+;; CHECK-NEXT: 79: jmpq *%rax
+;; CHECK-NEXT: 7b: ud2
+;; CHECK-NEXT: 7d: ud2
+;; CHECK-NEXT: 7f: ud2

@@ -11,7 +11,10 @@
 namespace egret::fuzz {
 namespace {
 
-constexpr uint64_t kVmctxAddr = 16;
+// Above the unmapped first page (InterpOptions::unmapped_low), where a null funcref's fields are:
+// call_indirect's type id load from a null entry must trap icall_null as it does natively.
+constexpr uint64_t kNullPage = 4096;
+constexpr uint64_t kVmctxAddr = kNullPage;
 constexpr uint64_t kMaxSandboxPages = 64;          // 4 MiB of linear memory at most
 constexpr uint64_t kMaxTableCapacity = 4096;       // elements reserved per table at most
 constexpr uint64_t kRuntimeTableCap = 10'000'000;  // runtime::Table::kDefaultMaxElements
@@ -71,6 +74,16 @@ uint64_t OracleInstance::Get64(uint64_t addr) const {
 
 void OracleInstance::Put64(uint64_t addr, uint64_t v) {
   std::memcpy(interp_->heap().data() + addr, &v, 8);
+}
+
+void OracleInstance::SyncCodes(uint32_t t, uint64_t b, uint64_t e) {
+  const TableInfo& info = tables_[t];
+  if (!info.mirrored) return;
+  for (uint64_t i = b; i < e; ++i) {
+    const uint64_t ref = Get64(info.base + 8 * i);
+    Put64(info.base + 8 * (info.capacity + i),
+          ref == 0 ? 0 : Get64(ref + wasm::VMFuncRefLayout::kWasmCall));
+  }
 }
 
 uint64_t OracleInstance::NormaliseFuncRef(uint64_t addr) const {
@@ -149,7 +162,11 @@ Status OracleInstance::Instantiate(uint64_t fuel, CallOutcome* init) {
     if (l.min > info.capacity) return Error("table too large for the sandbox");
     info.base = at;
     info.record = layout_.Table(t).offset;
-    at = Align(at + 8 * info.capacity, 16);
+    // As the runtime's Table: a fixed-size funcref table (capacity == min here) keeps its
+    // elements' code pointers right after them, where call_indirect reads its target.
+    info.mirrored =
+        m.tables[t].type.elem == wasm::ValType::kFuncRef && l.max.has_value() && *l.max == l.min;
+    at = Align(at + 8 * info.capacity * (info.mirrored ? 2 : 1), 16);
     tables_.push_back(info);
   }
   has_memory_ = !m.memories.empty();
@@ -166,6 +183,7 @@ Status OracleInstance::Instantiate(uint64_t fuel, CallOutcome* init) {
   ir::InterpOptions options;
   options.heap_size = mem_base_ + mem_capacity_pages_ * 65536 + 16;
   options.max_steps = 40'000'000;
+  options.unmapped_low = kNullPage;
   interp_ = std::make_unique<ir::Interpreter>(*module_, options);
   // Imports first: host k's function address is kFuncBase + (defined functions) + k.
   if (Status st = DefineImports(); !st.ok()) return st;
@@ -254,6 +272,7 @@ Status OracleInstance::Instantiate(uint64_t fuel, CallOutcome* init) {
       }
       for (size_t k = 0; k < state.values.size(); ++k)
         Put64(tables_[seg.table].base + 8 * (offset + k), state.values[k]);
+      SyncCodes(seg.table, offset, offset + state.values.size());
     }
     state.dropped = seg.mode != wasm::SegmentMode::kPassive;
     if (state.dropped) state.values.clear();
@@ -411,6 +430,7 @@ void OracleInstance::DefineBuiltins() {
     const uint32_t t = static_cast<uint32_t>(a[1].bits);
     if (a[2].bits >= TableLength(t)) return Trapped(TrapCode::kTableOutOfBounds);
     Put64(tables_[t].base + 8 * a[2].bits, a[3].bits);
+    SyncCodes(t, a[2].bits, a[2].bits + 1);
     return Returned({});
   });
   def_table("table_grow", {i32, i64, i64}, {i64}, 2, false, [this](Args a) {
@@ -420,6 +440,7 @@ void OracleInstance::DefineBuiltins() {
     if (delta > info.max || size + delta > info.max) return Returned({~uint64_t{0}});
     if (size + delta > info.capacity) return Unmodelled("table.grow past the sandbox");
     for (uint64_t i = size; i < size + delta; ++i) Put64(info.base + 8 * i, a[3].bits);
+    SyncCodes(t, size, size + delta);  // (a mirrored table cannot grow: max == min)
     Put64(vm_ + info.record + 8, size + delta);
     return Returned({size});
   });
@@ -428,6 +449,7 @@ void OracleInstance::DefineBuiltins() {
     const uint64_t dst = a[2].bits, len = a[4].bits;
     if (!InBounds(dst, len, TableLength(t))) return Trapped(TrapCode::kTableOutOfBounds);
     for (uint64_t i = 0; i < len; ++i) Put64(tables_[t].base + 8 * (dst + i), a[3].bits);
+    SyncCodes(t, dst, dst + len);
     return Returned({});
   });
   def("table_copy", {i32, i32, i64, i64, i64}, {}, [this](Args a) {
@@ -437,6 +459,7 @@ void OracleInstance::DefineBuiltins() {
       return Trapped(TrapCode::kTableOutOfBounds);
     std::memmove(interp_->heap().data() + tables_[dt].base + 8 * dst,
                  interp_->heap().data() + tables_[st].base + 8 * src, 8 * len);
+    SyncCodes(dt, dst, dst + len);
     return Returned({});
   });
   def("table_init", {i32, i32, i64, i64, i64}, {}, [this](Args a) {
@@ -446,6 +469,7 @@ void OracleInstance::DefineBuiltins() {
     if (!InBounds(src, len, items.size()) || !InBounds(dst, len, TableLength(t)))
       return Trapped(TrapCode::kTableOutOfBounds);
     for (uint64_t i = 0; i < len; ++i) Put64(tables_[t].base + 8 * (dst + i), items[src + i]);
+    SyncCodes(t, dst, dst + len);
     return Returned({});
   });
 }

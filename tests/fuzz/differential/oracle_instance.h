@@ -64,6 +64,7 @@ class OracleInstance {
     uint64_t capacity = 0;  // elements the sandbox region holds
     uint64_t max = 0;       // declared maximum (or the runtime's cap)
     uint32_t record = 0;    // VMContext offset of {base, length}
+    bool mirrored = false;  // fixed-size funcref table: code pointers at base + 8 * capacity
   };
   struct ElemState {
     std::vector<uint64_t> values;  // evaluated items: VMFuncRef addresses, 0 for null
@@ -78,6 +79,8 @@ class OracleInstance {
 
   uint64_t Get64(uint64_t addr) const;
   void Put64(uint64_t addr, uint64_t v);
+  // Refreshes the code mirror of table t's elements [b, e) (runtime/table.h); no-op without one.
+  void SyncCodes(uint32_t t, uint64_t b, uint64_t e);
   uint64_t MemoryLength() const { return Get64(vm_ + memory_record_ + 8); }
   uint64_t TableLength(uint32_t t) const { return Get64(vm_ + tables_[t].record + 8); }
   // A VMFuncRef address -> function index + 1 (0 for null).
