@@ -442,6 +442,15 @@ class Lowerer final : public backend::LowerRules {
   bool ZeroExtendedAtDef(ir::Value v) const {
     return v.index < zext_def_.size() && zext_def_[v.index];
   }
+  // The vreg an instruction defining `v` in a fixed register writes: v's own, or, when v is
+  // zero-extended at its definition, a fresh temporary recorded in `widen` as (temporary, v's
+  // vreg), for EmitZeroExtend after the instruction.
+  VReg FixedDefVReg(ir::Value v, std::vector<std::pair<VReg, VReg>>* widen) {
+    const VReg r = DefVReg(v);
+    if (!ZeroExtendedAtDef(v)) return r;
+    widen->emplace_back(NewVReg(Type::kI32), r);
+    return widen->back().first;
+  }
   static bool IsMemory(const ir::InstData& d) {
     const ir::InstFormat fmt = ir::Info(d.opcode).format;
     return fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore;
@@ -1962,12 +1971,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
   std::vector<std::pair<VReg, VReg>> widen;
   for (size_t k = 0; k < params.size(); ++k) {
     if (self.params[k].on_stack) continue;
-    VReg r = DefVReg(params[k]);
-    if (ZeroExtendedAtDef(params[k])) {
-      widen.emplace_back(NewVReg(Type::kI32), r);
-      r = widen.back().first;
-    }
-    ops_.push_back(Operand::FixedDef(r, LocPReg(self.params[k])));
+    ops_.push_back(Operand::FixedDef(FixedDefVReg(params[k], &widen), LocPReg(self.params[k])));
   }
   MInst m;
   m.op = MOp::kArgs;
@@ -2171,12 +2175,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
   std::vector<std::pair<VReg, VReg>> widen;
   for (size_t k = 0; k < results.size(); ++k) {
     if (l.results[k].on_stack) continue;
-    VReg r = DefVReg(results[k]);
-    if (ZeroExtendedAtDef(results[k])) {
-      widen.emplace_back(NewVReg(Type::kI32), r);
-      r = widen.back().first;
-    }
-    call_ops.push_back(Operand::FixedDef(r, LocPReg(l.results[k])));
+    call_ops.push_back(Operand::FixedDef(FixedDefVReg(results[k], &widen), LocPReg(l.results[k])));
   }
   EmitSpan(m, call_ops, CallClobbers());
   for (const auto& [tmp, r] : widen) EmitZeroExtend(tmp, r);
