@@ -603,42 +603,14 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   return fi;
 }
 
-// Whether the function can run without a frame record: a leaf (no call of any kind: Wasm,
-// import, indirect, builtin, tail call; x30 is never allocated, so only a call overwrites it),
-// with nothing addressed from x29 (no stack arguments, no stack results, no argument area to
-// grow), no spill slots and no callee-saved register pair to save. Such a function touches no
-// stack memory at all.
-bool NeedsNoFrame(const VCode& v, const FrameInfo& f) {
-  if (v.frame.has_calls || v.frame.stack_args != 0 || v.frame.arg_area_slots != 0 ||
-      v.frame.outgoing_bytes != 0 || !f.gpr_pairs.empty() || !f.fpr_pairs.empty() ||
-      f.frame_bytes != 0)
-    return false;
-  for (const MInst& m : v.insts) {
-    switch (m.op) {
-      case MOp::kCall:
-      case MOp::kCallBuiltin:
-      case MOp::kCallInd:
-      case MOp::kReturnCall:
-      case MOp::kReturnCallInd:
-      case MOp::kLoadArg:
-      case MOp::kStoreRet:
-      case MOp::kLoadOutRet:
-      case MOp::kStoreOutArg:
-        return false;
-      default:
-        break;
-    }
-  }
-  return true;
-}
-
 // The longest expansion of one MInst with its edits is far below this (jump tables ask for
 // their own size).
 constexpr uint32_t kMaxInstBytes = 1024;
 
 void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
-  frameless_ = NeedsNoFrame(v_, frame_);
+  frameless_ = backend::NeedsNoFrame(
+      v_, frame_.gpr_pairs.empty() && frame_.fpr_pairs.empty() && frame_.frame_bytes == 0);
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this);
 }
 

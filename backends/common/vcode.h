@@ -55,6 +55,39 @@ struct VCode {
   uint32_t size() const { return static_cast<uint32_t>(insts.size()); }
 };
 
+// Whether a function can run without a frame record (a frameless leaf, docs/x64.md and
+// docs/aarch64.md): no call of any kind (Wasm, import, indirect, builtin, tail call: only a call
+// needs the stack aligned or overwrites the return address), nothing addressed from the frame
+// pointer (no stack arguments, no stack results, no argument area to grow), and a frame layout with
+// nothing to save or hold
+// (`layout_empty`: no callee-saved register, no spill slot). Such a function touches no stack
+// memory but its return address. Both targets' machine opcodes name these kinds alike.
+template <class I>
+bool NeedsNoFrame(const VCode<I>& v, bool layout_empty) {
+  const FrameFacts& f = v.frame;
+  if (!layout_empty || f.has_calls || f.stack_args != 0 || f.arg_area_slots != 0 ||
+      f.outgoing_bytes != 0)
+    return false;
+  using Op = decltype(I::op);
+  for (const I& m : v.insts) {
+    switch (m.op) {
+      case Op::kCall:
+      case Op::kCallBuiltin:
+      case Op::kCallInd:
+      case Op::kReturnCall:
+      case Op::kReturnCallInd:
+      case Op::kLoadArg:
+      case Op::kStoreRet:
+      case Op::kLoadOutRet:
+      case Op::kStoreOutArg:
+        return false;
+      default:
+        break;
+    }
+  }
+  return true;
+}
+
 }  // namespace egret::backend
 
 #endif  // EGRET_BACKENDS_COMMON_VCODE_H_

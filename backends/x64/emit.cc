@@ -488,41 +488,13 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   return fi;
 }
 
-// Whether the function can run without a frame record: a leaf (no call of any kind: Wasm,
-// import, indirect, builtin, tail call; calls are the only instructions that need the stack
-// aligned or leave a return address), with nothing addressed from rbp (no stack arguments, no
-// stack results, no argument area to grow), no spill slots and no callee-saved register to save.
-// Such a function touches no stack memory but its return address.
-bool NeedsNoFrame(const VCode& v, const FrameInfo& f) {
-  if (v.frame.has_calls || v.frame.stack_args != 0 || v.frame.arg_area_slots != 0 ||
-      v.frame.outgoing_bytes != 0 || f.num_callee_saved != 0 || f.frame_bytes != 0)
-    return false;
-  for (const MInst& m : v.insts) {
-    switch (m.op) {
-      case MOp::kCall:
-      case MOp::kCallBuiltin:
-      case MOp::kCallInd:
-      case MOp::kReturnCall:
-      case MOp::kReturnCallInd:
-      case MOp::kLoadArg:
-      case MOp::kStoreRet:
-      case MOp::kLoadOutRet:
-      case MOp::kStoreOutArg:
-        return false;
-      default:
-        break;
-    }
-  }
-  return true;
-}
-
 // The longest expansion of one MInst (with its edits) is far below this; islands are considered
 // between MInsts only.
 constexpr uint32_t kMaxInstBytes = 1024;
 
 void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
-  frameless_ = NeedsNoFrame(v_, frame_);
+  frameless_ = backend::NeedsNoFrame(v_, frame_.num_callee_saved == 0 && frame_.frame_bytes == 0);
   block_start_.assign(v_.insts.size() + 1, 0);
   block_of_.assign(v_.insts.size(), 0);
   for (uint32_t b = 0; b < v_.ra.num_blocks(); ++b) {
