@@ -474,7 +474,7 @@ void Backtrack::Weigh(uint32_t b) {
   Bundle& bu = bundles_[b];
   float w = 0;
   uint32_t size = 0;
-  bool req = false, remat = true;
+  bool req = false, remat = true, remat_operand = false;
   UseCursor cur;
   const UseRec* e = nullptr;  // end of cur.vreg's uses
   for (const Range& r : Ranges(bu)) {
@@ -484,6 +484,7 @@ void Backtrack::Weigh(uint32_t b) {
     if (r.vreg == cur.vreg && (cur.at == e || cur.at->from >= r.to)) continue;
     if (r.vreg != cur.vreg) {  // a bundle's ranges mostly come in runs of one vreg
       remat &= f_.vregs[r.vreg].remat;
+      remat_operand |= f_.vregs[r.vreg].remat_reads_operand;
       e = uses_.data() + use_begin_[r.vreg + 1];
     }
     const UseRec* it = UsesFrom(r, &cur);
@@ -497,7 +498,7 @@ void Backtrack::Weigh(uint32_t b) {
   bu.has_req = req;
   // A constant is cheap to evict: leaving a register costs no store and coming back is one
   // instruction that touches no memory.
-  if (remat) w *= kRematWeight;
+  if (remat) w *= remat_operand ? kOperandRematWeight : kRematWeight;
   bu.weight = bu.minimal ? kInfWeight : w / (static_cast<float>(size) / 4.0f + 2.0f);
 }
 
@@ -844,11 +845,12 @@ void Backtrack::Evict(uint32_t b) {
 // nothing and recomputes cheaply (kRematWeight).
 float Backtrack::SpillCost(const Bundle& bu) const {
   float cost = 0;
-  bool remat = true;
+  bool remat = true, remat_operand = false;
   UseCursor cur;
   for (const Range& r : Ranges(bu)) {
     if (NoUseLeftIn(r, cur)) continue;  // the run's vreg (remat already counted)
     remat &= f_.vregs[r.vreg].remat;
+    remat_operand |= f_.vregs[r.vreg].remat_reads_operand;
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
     for (; it < e && it->from < r.to; ++it) {
@@ -859,7 +861,7 @@ float Backtrack::SpillCost(const Bundle& bu) const {
     }
     cur = {r.vreg, it};
   }
-  return remat ? cost * kRematWeight : cost;
+  return remat ? cost * (remat_operand ? kOperandRematWeight : kRematWeight) : cost;
 }
 
 // True if the bundle should not be the first to use callee-saved register r: the save and

@@ -168,6 +168,9 @@ class Backtrack : private BacktrackScratch {
   static constexpr uint32_t kMergeCap = 512;   // ranges in a bundle merged from copies
   static constexpr uint32_t kGroupSpan = 8;    // instructions between operands sharing a reload
   static constexpr float kRematWeight = 0.5f;  // weight factor of all-rematerializable bundles
+  // ... of those with a value whose definition reads an operand: it is recomputed only where the
+  // operand is in a register (else reloaded), and may be a load (from memory nobody writes).
+  static constexpr float kOperandRematWeight = 0.75f;
 
   std::span<const Range> Ranges(const Bundle& b) const {
     return {arena_.data() + b.begin, b.end - b.begin};
@@ -234,6 +237,12 @@ class Backtrack : private BacktrackScratch {
   Allocation Loc(uint32_t v, uint32_t p) const;
   Allocation EndOf(uint32_t v, uint32_t inst) const;
   bool Crosses(uint32_t v, uint32_t inst) const;
+  // For a remat_reads_operand vreg v: whether its operand is in a register wherever Resolve
+  // would recompute v (RematSourcePoint), so every reload of v can be a remat.
+  bool OperandInRegAtRemats(uint32_t v) const;
+  // Where the register a remat of v reads is looked up: the point of its parallel move's target
+  // state (the gap `4 * inst`, or for edge moves at a predecessor's end, its successor's start).
+  uint32_t RematSourcePoint(uint32_t inst, bool at_pred_end) const;
   void AssignSlots();
 
   const Function& f_;

@@ -42,6 +42,59 @@ Allocation Backtrack::EndOf(uint32_t v, uint32_t inst) const {
   return Loc(v, 4 * inst + 3);
 }
 
+uint32_t Backtrack::RematSourcePoint(uint32_t inst, bool at_pred_end) const {
+  if (!at_pred_end) return 4 * inst;
+  const Block s = f_.Succs(Block(block_of_inst_[inst]))[0].block;
+  return 4 * f_.blocks[s.index].inst_begin;
+}
+
+// The points where Resolve recomputes v are where one of its register pieces begins without v
+// in a register just before: (a) at a gap inside a block, (c) for a fixed-register use or a
+// copied reuse input, and on an edge into a block v enters in a register from a predecessor
+// that left it elsewhere. The remat runs after the plain moves of its parallel move
+// (parallel_move.h), so it reads the operand u where u is after them, Loc(u, point): that must be a
+// register. A rematerializable u must already be in a register before the moves (its own remat, in
+// the same parallel move, could come after v's). On an edge, u must not be a parameter of the
+// successor: moves at a predecessor's end run before the parameters take their arguments'
+// names. Pieces and uses of v are walked once: linear in their number (and predecessors).
+bool Backtrack::OperandInRegAtRemats(uint32_t v) const {
+  const uint32_t u = f_.RematOperand(def_inst_[v]).index;
+  const bool u_remat = f_.vregs[u].remat;
+  auto first_in_block = [&](uint32_t j) { return f_.blocks[block_of_inst_[j]].inst_begin == j; };
+  for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {  // (a)
+    const uint32_t from = pieces_[k].from;
+    if (from % 4 != 0) continue;
+    const uint32_t j = from / 4;
+    if (first_in_block(j) || def_inst_[v] == j || EndOf(v, j - 1).is_reg()) continue;
+    if (!Loc(u, from).is_reg() || (u_remat && !EndOf(u, j - 1).is_reg())) return false;
+  }
+  for (uint32_t k = use_begin_[v]; k < use_begin_[v + 1]; ++k) {  // (c)
+    const Operand& op = f_.operands[uses_[k].operand];
+    if (!op.is_use() ||
+        !(op.constraint == Constraint::kFixedReg || (op_flags_[uses_[k].operand] & kCopyIntoReuse)))
+      continue;
+    const uint32_t i = uses_[k].inst;
+    const bool first = first_in_block(i);
+    if ((first ? Loc(v, 4 * i) : EndOf(v, i - 1)).is_reg()) continue;
+    if (!Loc(u, 4 * i).is_reg() || (u_remat && !first && !EndOf(u, i - 1).is_reg())) return false;
+  }
+  const uint32_t def_block = block_of_inst_[def_inst_[v]];
+  for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k) {  // edges
+    const uint32_t start = ranges_[k].from;
+    if (start % 4 != 0) continue;
+    const uint32_t s = block_of_inst_[start / 4];
+    if (s == def_block || 4 * f_.blocks[s].inst_begin != start || !Loc(v, start).is_reg()) continue;
+    for (Block p : f_.Preds(Block(s))) {
+      const uint32_t last = f_.blocks[p.index].inst_end - 1;
+      if (EndOf(v, last).is_reg()) continue;
+      if (!Loc(u, start).is_reg() || (u_remat && !EndOf(u, last).is_reg())) return false;
+      for (VReg param : f_.Params(Block(s)))
+        if (param.index == u) return false;
+    }
+  }
+  return true;
+}
+
 namespace {
 struct PendingEdit {
   uint32_t point;
@@ -239,6 +292,10 @@ Status Backtrack::Resolve() {
       }
     }
   }
+  // A value whose definition reads an operand is recomputed from the operand's register: only
+  // if the operand is in a register wherever that happens; otherwise it is stored and reloaded.
+  for (uint32_t v = 0; v < nv; ++v)
+    if (remat_[v] && f_.vregs[v].remat_reads_operand && !OperandInRegAtRemats(v)) remat_[v] = 0;
   for (uint32_t v = 0; v < nv; ++v) {
     EGRET_DCHECK(!remat_[v] || !f_.vregs[v].is_ref);  // Validate(): references never remat
     if (remat_[v]) needs_slot_[v] = 0;
@@ -457,6 +514,16 @@ Status Backtrack::Resolve() {
     edit.point = e.point & 1 ? ProgPoint::After(e.point / 2) : ProgPoint::Before(e.point / 2);
     edit.from = e.from;
     edit.to = e.to;
+    if (e.from.is_remat() && f_.vregs[e.from.remat_vreg()].remat_reads_operand) {
+      // OperandInRegAtRemats made sure the operand is in a register here.
+      const uint32_t v = e.from.remat_vreg();
+      const Allocation src = Loc(f_.RematOperand(def_inst_[v]).index,
+                                 RematSourcePoint(e.point / 2, /*at_pred_end=*/e.phase == 2));
+      if (!src.is_reg())
+        return Error(absl::StrCat("regalloc internal: remat of v", v, " at ", edit.point.ToString(),
+                                  " finds its operand in no register"));
+      edit.remat_src = src.reg();
+    }
     out_->edits.push_back(edit);
   }
   return Status::Ok();
