@@ -318,7 +318,11 @@ void Backtrack::BuildUses() {
         if (op_flags_[base + k] & kSharedInput) u.requiring = true;
         // A rematerializable value has no slot to serve as a memory operand: it is recomputed
         // into a register instead (otherwise the use would force it a slot and a store).
-        if (op.constraint == Constraint::kAny && f_.vregs[v].remat) u.requiring = true;
+        // (Not one recomputed from an operand: it keeps its slot where the operand is in no
+        // register, so a memory operand may read that.)
+        if (op.constraint == Constraint::kAny && f_.vregs[v].remat &&
+            !f_.vregs[v].remat_reads_operand)
+          u.requiring = true;
       } else {
         u.from = op.is_early() || (op_flags_[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
         u.to = 4 * i + 4;
@@ -474,7 +478,7 @@ void Backtrack::Weigh(uint32_t b) {
   Bundle& bu = bundles_[b];
   float w = 0;
   uint32_t size = 0;
-  bool req = false, remat = true, remat_operand = false;
+  bool req = false, remat = true;
   UseCursor cur;
   const UseRec* e = nullptr;  // end of cur.vreg's uses
   for (const Range& r : Ranges(bu)) {
@@ -483,8 +487,7 @@ void Backtrack::Weigh(uint32_t b) {
     // only its size, and the cursor stays where it is (as UsesFrom would leave it).
     if (r.vreg == cur.vreg && (cur.at == e || cur.at->from >= r.to)) continue;
     if (r.vreg != cur.vreg) {  // a bundle's ranges mostly come in runs of one vreg
-      remat &= f_.vregs[r.vreg].remat;
-      remat_operand |= f_.vregs[r.vreg].remat_reads_operand;
+      remat &= IsCheapRemat(r.vreg);
       e = uses_.data() + use_begin_[r.vreg + 1];
     }
     const UseRec* it = UsesFrom(r, &cur);
@@ -498,7 +501,7 @@ void Backtrack::Weigh(uint32_t b) {
   bu.has_req = req;
   // A constant is cheap to evict: leaving a register costs no store and coming back is one
   // instruction that touches no memory.
-  if (remat) w *= remat_operand ? kOperandRematWeight : kRematWeight;
+  if (remat) w *= kRematWeight;
   bu.weight = bu.minimal ? kInfWeight : w / (static_cast<float>(size) / 4.0f + 2.0f);
 }
 
@@ -845,12 +848,11 @@ void Backtrack::Evict(uint32_t b) {
 // nothing and recomputes cheaply (kRematWeight).
 float Backtrack::SpillCost(const Bundle& bu) const {
   float cost = 0;
-  bool remat = true, remat_operand = false;
+  bool remat = true;
   UseCursor cur;
   for (const Range& r : Ranges(bu)) {
     if (NoUseLeftIn(r, cur)) continue;  // the run's vreg (remat already counted)
-    remat &= f_.vregs[r.vreg].remat;
-    remat_operand |= f_.vregs[r.vreg].remat_reads_operand;
+    remat &= IsCheapRemat(r.vreg);
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
     for (; it < e && it->from < r.to; ++it) {
@@ -861,7 +863,7 @@ float Backtrack::SpillCost(const Bundle& bu) const {
     }
     cur = {r.vreg, it};
   }
-  return remat ? cost * (remat_operand ? kOperandRematWeight : kRematWeight) : cost;
+  return remat ? cost * kRematWeight : cost;
 }
 
 // True if the bundle should not be the first to use callee-saved register r: the save and

@@ -177,6 +177,44 @@ class Emitter final : public backend::InstEmitter {
     return Amode::Base(G(i, m.base_op), m.disp);
   }
 
+  // The load of kLoad `m` from `src` into the register numbered `dst` (its class is the load's).
+  void PutLoad(const MInst& m, const Amode& src, uint8_t dst) {
+    const Gpr g = GprFromEnc(dst);
+    const Xmm x = XmmFromEnc(dst);
+    switch (m.load) {
+      case LoadKind::kInt:
+        Put(Inst::MovRM(m.size, g, src));
+        break;
+      case LoadKind::kZext8:
+        Put(Inst::MovzxRM(OpSize::k8, OpSize::k32, g, src));
+        break;
+      case LoadKind::kZext16:
+        Put(Inst::MovzxRM(OpSize::k16, OpSize::k32, g, src));
+        break;
+      case LoadKind::kZext32:
+        Put(Inst::MovRM(OpSize::k32, g, src));
+        break;
+      case LoadKind::kSext8:
+        Put(Inst::MovsxRM(OpSize::k8, m.size, g, src));
+        break;
+      case LoadKind::kSext16:
+        Put(Inst::MovsxRM(OpSize::k16, m.size, g, src));
+        break;
+      case LoadKind::kSext32:
+        Put(Inst::MovsxRM(OpSize::k32, OpSize::k64, g, src));
+        break;
+      case LoadKind::kFloat32:
+        Put(Inst::SseRM(SseOp::kMovss, x, src));
+        break;
+      case LoadKind::kFloat64:
+        Put(Inst::SseRM(SseOp::kMovsd, x, src));
+        break;
+      case LoadKind::kVector:
+        Put(Inst::SseRM(SseOp::kMovups, x, src));
+        break;
+    }
+  }
+
   void EmitEdit(const regalloc::Edit& e) override;
   // Right after call instruction i (a safepoint): its stack map at the return address, slots as
   // 8-byte words from rsp at the call, the frame (rbp - rsp) being the callee-saved pushes and
@@ -281,7 +319,24 @@ void Emitter::EmitEdit(const regalloc::Edit& e) {
   if (e.to.is_reg() && e.to.reg().cls() == regalloc::RegClass::kInt &&
       GprFromEnc(e.to.reg().hw()) == flags_.reg)
     flags_.valid = false;
-  if (e.from.is_remat()) {
+  if (e.from.is_remat() && e.remat_src.valid()) {
+    // A value computed from one register (lowering's MarkRematFromOperand), recomputed from
+    // the register holding that operand now: `lea`, also for `add/sub $imm` (lea leaves the
+    // flags alone, which may be live here), or the readonly load again.
+    const MInst& m = v_.insts[remat_defs_.Of(v_.ra, e.from.remat_vreg())];
+    EGRET_CHECK(e.to.is_reg() && e.remat_src.cls() == regalloc::RegClass::kInt);
+    const Gpr src = GprFromEnc(e.remat_src.hw());
+    if (m.op == MOp::kLoad) {
+      EGRET_CHECK(!m.can_trap && m.index_op < 0);
+      PutLoad(m, Amode::Base(src, m.disp), e.to.reg().hw());
+    } else {
+      EGRET_CHECK(m.op == MOp::kLea || m.op == MOp::kAlu);
+      const int32_t disp = m.op == MOp::kLea      ? m.disp
+                           : m.alu == AluOp::kSub ? static_cast<int32_t>(-m.imm)
+                                                  : static_cast<int32_t>(m.imm);
+      Put(Inst::Lea(m.size, GprFromEnc(e.to.reg().hw()), Amode::Base(src, disp)));
+    }
+  } else if (e.from.is_remat()) {
     // Re-run the constant's definition into the edit's register. The flags may be live here
     // (a compare before its jump, with the edit in between), so zero is `movl $0`, never `xor`;
     // xorps leaves the flags alone.
@@ -1022,40 +1077,8 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     }
     case MOp::kLoad: {
       const Amode src = MemOperand(i, m);
-      const int8_t d = o.dst;
       if (m.can_trap) buf_.AddTrap(m.trap);
-      switch (m.load) {
-        case LoadKind::kInt:
-          Put(Inst::MovRM(m.size, G(i, d), src));
-          break;
-        case LoadKind::kZext8:
-          Put(Inst::MovzxRM(OpSize::k8, OpSize::k32, G(i, d), src));
-          break;
-        case LoadKind::kZext16:
-          Put(Inst::MovzxRM(OpSize::k16, OpSize::k32, G(i, d), src));
-          break;
-        case LoadKind::kZext32:
-          Put(Inst::MovRM(OpSize::k32, G(i, d), src));
-          break;
-        case LoadKind::kSext8:
-          Put(Inst::MovsxRM(OpSize::k8, m.size, G(i, d), src));
-          break;
-        case LoadKind::kSext16:
-          Put(Inst::MovsxRM(OpSize::k16, m.size, G(i, d), src));
-          break;
-        case LoadKind::kSext32:
-          Put(Inst::MovsxRM(OpSize::k32, OpSize::k64, G(i, d), src));
-          break;
-        case LoadKind::kFloat32:
-          Put(Inst::SseRM(SseOp::kMovss, X(i, d), src));
-          break;
-        case LoadKind::kFloat64:
-          Put(Inst::SseRM(SseOp::kMovsd, X(i, d), src));
-          break;
-        case LoadKind::kVector:
-          Put(Inst::SseRM(SseOp::kMovups, X(i, d), src));
-          break;
-      }
+      PutLoad(m, src, AllocOf(i, o.dst).reg().hw());
       return;
     }
     case MOp::kStore: {

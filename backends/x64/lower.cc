@@ -219,7 +219,29 @@ class Lowerer final : public backend::LowerRules {
     if ((mi.op == MOp::kIconst || mi.op == MOp::kFconst) && ops.size() == 1 && clobbers.Empty() &&
         !v_.ra.vregs[ops[0].vreg.index].is_ref)
       v_.ra.vregs[ops[0].vreg.index].remat = true;
+    // `lea disp(u), d` and `add/sub $imm, d=u` can be recomputed from u's register (EmitEdit:
+    // a `lea`, which leaves the flags alone).
+    const bool lea = mi.op == MOp::kLea && mi.base_op == 0 && mi.index_op < 0;
+    const bool add_imm = mi.op == MOp::kAlu && mi.imm_operand && !mi.vex && mi.base_op < 0 &&
+                         (mi.alu == AluOp::kAdd || mi.alu == AluOp::kSub) &&
+                         (mi.size == OpSize::k32 || mi.size == OpSize::k64) && mi.imm > INT32_MIN &&
+                         mi.imm <= INT32_MAX;
+    if ((lea || add_imm) && clobbers.Empty()) MarkRematFromOperand();
     MarkCommutative(mi);
+  }
+  // The last instruction, if it is `d = op(u)` with u in a register and nothing else, defines a
+  // value the allocator may recompute from u's register (VRegData::remat_reads_operand).
+  void MarkRematFromOperand() {
+    const regalloc::InstData& d = v_.ra.insts.back();
+    if (d.operand_end - d.operand_begin != 2 || d.safepoint) return;
+    const Operand& u = v_.ra.operands[d.operand_begin];
+    const Operand& def = v_.ra.operands[d.operand_begin + 1];
+    if (!u.is_use() || !u.is_early() || u.constraint != Constraint::kReg || !def.is_def() ||
+        def.constraint == Constraint::kStack || v_.ra.vregs[u.vreg.index].is_ref ||
+        v_.ra.vregs[def.vreg.index].is_ref)
+      return;
+    v_.ra.vregs[def.vreg.index].remat = true;
+    v_.ra.vregs[def.vreg.index].remat_reads_operand = true;
   }
 
   // A two-address add/and/or/xor/imul of two registers (a, b, d = reuse(a)) may reuse either
@@ -2324,6 +2346,10 @@ void Lowerer::LowerMemory(ir::Inst i) {
     ops_.push_back(Operand::Def(DefVReg(dfg_.FirstResult(i))));
   }
   EmitSpan(m, ops_);
+  // A load that cannot trap from memory nothing writes while the function runs (`readonly`),
+  // at disp(u): reloading it from u's register is as good as reloading a spill slot.
+  if (!store && !m.can_trap && m.index_op < 0 && d.flags.Has(ir::MemFlags::kReadonly))
+    MarkRematFromOperand();
 }
 
 // Atomics (docs/x64.md, "Atomics"). x86-64 is TSO: a plain load is a sequentially consistent
