@@ -245,6 +245,10 @@ class Backtrack : private BacktrackScratch {
   // For a remat_reads_operand vreg v: whether its operand is in a register wherever Resolve
   // would recompute v (RematSourcePoint), so every reload of v can be a remat.
   bool OperandInRegAtRemats(uint32_t v) const;
+  // Whether a remat of v at target point p may read its operand's register (see the .cc).
+  bool OperandInRegFor(uint32_t v, uint32_t p, uint32_t before, uint32_t succ) const;
+  // v keeps its slot but is recomputed instead of reloaded where OperandInRegFor holds.
+  bool PartialRemat(uint32_t v) const { return f_.vregs[v].remat_reads_operand && !remat_[v]; }
   // Where the register a remat of v reads is looked up: the point of its parallel move's target
   // state (the gap `4 * inst`, or for edge moves at a predecessor's end, its successor's start).
   uint32_t RematSourcePoint(uint32_t inst, bool at_pred_end) const;

@@ -389,6 +389,38 @@ TEST(Remat, NotRecomputedWhenItsOperandIsSpilled) {
   EXPECT_GE(out.stats.reloads, 2u) << out.ToString();
 }
 
+// Where the operand is in a register at some of v's reloads only, v keeps its slot (and the
+// store after its definition) and is reloaded where u is in no register (i3), but recomputed
+// where u is in one: after the second call u is reloaded for i6 and still live at i8, so v comes
+// back at i7 from u's register.
+TEST(Remat, RecomputedWhereItsOperandIsInARegisterOnly) {
+  const MachineEnv env = MachineEnv::ForTesting(3, 2, 0);
+  PRegSet clobbers;
+  for (int k = 0; k < 3; ++k) clobbers.Add(PReg(RegClass::kInt, static_cast<uint8_t>(k)));
+  Function f;
+  f.StartBlock();
+  const VReg u = f.AddVReg(RegClass::kInt);
+  f.AddInst({Operand::FixedDef(u, r0)});  // i0
+  const VReg v = FromOperand(f, u);       // i1
+  f.AddInst({}, clobbers);                // i2
+  f.AddInst({Operand::Use(v)});           // i3: u in its slot: v reloaded
+  f.AddInst({Operand::Use(u)});           // i4
+  f.AddInst({}, clobbers);                // i5
+  f.AddInst({Operand::Use(u)});           // i6: u reloaded
+  f.AddInst({Operand::Use(v)});           // i7: u in a register: v recomputed
+  f.AddInst({Operand::Use(u)});           // i8
+  f.AddInst({});
+  f.Finish();
+  const Output out = Backtrack(f, env);  // the checker verifies the remat's source
+  EXPECT_EQ(RematsFromOperand(out, v), 1) << f.ToString() << out.ToString();
+  int remat_at = -1;
+  for (const Edit& e : out.edits)
+    if (e.from.is_remat()) remat_at = static_cast<int>(e.point.inst());
+  EXPECT_EQ(remat_at, 7) << out.ToString();
+  EXPECT_GE(out.stats.spills, 2u) << out.ToString();   // u and v are both stored
+  EXPECT_GE(out.stats.reloads, 3u) << out.ToString();  // v at i3, u at i4 and i6
+}
+
 // The checker: `Remat(v) from r -> d` is valid only if r holds v's operand u right then. A remat
 // from a register holding something else, a remat of such a v naming no source, and a constant's
 // remat naming one are errors.
