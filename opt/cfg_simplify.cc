@@ -184,7 +184,8 @@ class CfgSimplifier {
       }
       const Inst t = Terminator(b);
       if (!t.valid()) continue;
-      const InstData d = dfg_[t];
+      // FoldToJump rewrites dfg_[t], but takes its destination by value first.
+      const InstData& d = dfg_[t];
       if (d.opcode == Opcode::kBrif) {
         if (const std::optional<uint64_t> c = IntConstant(f_, d.args[0])) {
           FoldToJump(t, d.dest[*c != 0 ? 0 : 1]);

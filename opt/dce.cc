@@ -4,7 +4,8 @@
 // behaviour (ir::InstHasSideEffects is false: no trap, no memory write, no call, not a
 // terminator). A load therefore goes only when it is `notrap`; nothing that can trap is ever
 // removed. Removing one instruction may make its operands' definitions dead in turn, so this is
-// a worklist over use counts: O(instructions + operands), one pass, no iteration to a fixpoint.
+// a worklist over use counts: O(instructions + operands), one walk over the function (counting
+// uses and listing the removable instructions), no iteration to a fixpoint.
 //
 // Block parameters are left alone (removing them means editing every branch to the block);
 // uses in branch arguments count as uses.
@@ -34,11 +35,22 @@ bool Removable(const ir::Function& f, ir::Inst i) {
 
 Status RunDce(ir::Function& f, AnalysisCache&) {
   ir::DataFlowGraph& dfg = f.dfg;
-  // Use counts of every value, over instructions placed in the layout.
-  std::vector<uint32_t> uses(dfg.NumValues(), 0);
+  // Kept per thread for their capacity.
+  struct Scratch {
+    std::vector<uint32_t> uses;
+    std::vector<ir::Inst> candidates, worklist;
+  };
+  thread_local Scratch scratch;
+  // One walk: use counts of every value over the instructions placed in the layout, and the
+  // removable instructions (in layout order), whose results are tested once the counts are done.
+  std::vector<uint32_t>& uses = scratch.uses;
+  uses.assign(dfg.NumValues(), 0);
+  std::vector<ir::Inst>& candidates = scratch.candidates;
+  candidates.clear();
   for (ir::Block b : f.layout.Blocks()) {
     for (ir::Inst i : f.layout.Insts(b)) {
       dfg.ForEachOperand(i, [&](ir::Value v) { ++uses[dfg.ResolveAliases(v).index]; });
+      if (Removable(f, i)) candidates.push_back(i);
     }
   }
   auto all_dead = [&](ir::Inst i) {
@@ -47,11 +59,10 @@ Status RunDce(ir::Function& f, AnalysisCache&) {
     }
     return true;
   };
-  std::vector<ir::Inst> worklist;
-  for (ir::Block b : f.layout.Blocks()) {
-    for (ir::Inst i : f.layout.Insts(b)) {
-      if (Removable(f, i) && all_dead(i)) worklist.push_back(i);
-    }
+  std::vector<ir::Inst>& worklist = scratch.worklist;
+  worklist.clear();
+  for (ir::Inst i : candidates) {
+    if (all_dead(i)) worklist.push_back(i);
   }
   while (!worklist.empty()) {
     const ir::Inst i = worklist.back();
