@@ -102,10 +102,10 @@ class CfgSimplifier {
   // Use counts (uses_) of one instruction's operands, added or taken away. No operand names an
   // alias outside phases 3 and 5 (see CountUses).
   void Count(Inst i) {
-    dfg_.ForEachOperand(i, [&](Value v) { ++uses_[v.index]; });
+    ForEachOperandInline(dfg_, i, [&](Value v) { ++uses_[v.index]; });
   }
   void Uncount(Inst i) {
-    dfg_.ForEachOperand(i, [&](Value v) { --uses_[v.index]; });
+    ForEachOperandInline(dfg_, i, [&](Value v) { --uses_[v.index]; });
   }
 
   // In a build with EGRET_DCHECKs: the maintained counts equal a recount (aliases excepted:
@@ -260,6 +260,7 @@ class CfgSimplifier {
   // --- 3.
   bool SimplifyParams(const ir::ControlFlowGraph& cfg, std::vector<uint32_t>& uses) {
     bool changed = false;
+    bool replaced = false;  // an alias was made (removing an unused parameter makes none)
     for (Block b : f_.layout.Blocks()) {
       if (b == f_.EntryBlock()) continue;
       for (uint32_t p = static_cast<uint32_t>(dfg_.BlockParams(b).size()); p-- > 0;) {
@@ -291,7 +292,7 @@ class CfgSimplifier {
         }
         RemoveBlockParamAndArgs(f_, b, p, cfg.Preds(b));
         if (!unused) {
-          replaced_ = true;
+          replaced_ = replaced = true;
           ReplaceValue(f_, param, same);
           // The edges' arguments (self-passes included) were subtracted above: what is left
           // are the parameter's other uses, which now use `same`.
@@ -300,7 +301,8 @@ class CfgSimplifier {
         changed = true;
       }
     }
-    if (changed) ResolveOperandAliases(f_);
+    // Operands name aliases only if this phase made some (phases 1, 2 and 4 make none).
+    if (replaced) ResolveOperandAliases(f_);
     return changed;
   }
 
@@ -379,6 +381,7 @@ class CfgSimplifier {
 
   // --- 5.
   bool MergeBlocks() {
+    bool replaced = false;  // an alias was made (merging a block without parameters makes none)
     // Incoming edges per block (every branch destination counts, duplicates too).
     std::vector<uint32_t>& edges = edges_;
     edges.assign(dfg_.NumBlocks(), 0);
@@ -409,7 +412,7 @@ class CfgSimplifier {
           if (to == p) continue;
           uses_[to.index] += uses_[p.index];
           uses_[p.index] = 0;
-          replaced_ = true;
+          replaced_ = replaced = true;
         }
         while (f_.layout.FirstInst(c).valid()) {
           const Inst i = f_.layout.FirstInst(c);
@@ -420,7 +423,8 @@ class CfgSimplifier {
         changed = true;
       }
     }
-    if (changed) ResolveOperandAliases(f_);
+    // Operands name aliases only if this phase made some (phases 1, 2 and 4 make none).
+    if (replaced) ResolveOperandAliases(f_);
     return changed;
   }
 

@@ -11,19 +11,13 @@
 // uses in branch arguments count as uses.
 #include <vector>
 
+#include "opt/ir_edit.h"
 #include "opt/pass_manager.h"
 #include "support/entity.h"
 
 namespace egret::opt {
 
 namespace {
-
-// The instruction defining v, or an invalid Inst for block parameters.
-ir::Inst DefiningInst(const ir::Function& f, ir::Value v) {
-  const ir::ValueData& vd = f.dfg.ValueInfo(f.dfg.ResolveAliases(v));
-  if (vd.kind != ir::ValueKind::kResult) return ir::Inst();
-  return ir::Inst(vd.def);
-}
 
 bool Removable(const ir::Function& f, ir::Inst i) {
   const ir::InstData& d = f.dfg[i];
@@ -49,7 +43,7 @@ Status RunDce(ir::Function& f, AnalysisCache&) {
   candidates.clear();
   for (ir::Block b : f.layout.Blocks()) {
     for (ir::Inst i : f.layout.Insts(b)) {
-      dfg.ForEachOperand(i, [&](ir::Value v) { ++uses[dfg.ResolveAliases(v).index]; });
+      ForEachOperandInline(dfg, i, [&](ir::Value v) { ++uses[dfg.ResolveAliases(v).index]; });
       if (Removable(f, i)) candidates.push_back(i);
     }
   }

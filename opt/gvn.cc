@@ -20,6 +20,7 @@
 
 #include "ir/cfg.h"
 #include "ir/dominator_tree.h"
+#include "opt/ir_edit.h"
 #include "opt/pass_manager.h"
 
 namespace egret::opt {
@@ -197,7 +198,7 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
     ir::Inst i = f.layout.FirstInst(b);
     while (i.valid()) {
       const ir::Inst next = f.layout.NextInst(i);
-      dfg.MapOperands(i, [&](ir::Value& v) { v = map_value(v); });
+      MapOperandsInline(dfg, i, [&](ir::Value& v) { v = map_value(v); });
       if (Candidate(f, i)) {
         bool inserted;
         const uint32_t slot = table.FindOrInsert(MakeKey(f, i), dfg.FirstResult(i), &inserted);
