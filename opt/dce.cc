@@ -27,36 +27,60 @@ bool Removable(const ir::Function& f, ir::Inst i) {
 
 }  // namespace
 
-Status RunDce(ir::Function& f, AnalysisCache&) {
+Status RunDce(ir::Function& f, AnalysisCache& analyses) {
   ir::DataFlowGraph& dfg = f.dfg;
   // Kept per thread for their capacity.
   struct Scratch {
-    std::vector<uint32_t> uses;
-    std::vector<ir::Inst> candidates, worklist;
+    std::vector<uint32_t> uses, check;
+    std::vector<ir::Inst> worklist;
   };
   thread_local Scratch scratch;
-  // One walk: use counts of every value over the instructions placed in the layout, and the
-  // removable instructions (in layout order), whose results are tested once the counts are done.
-  std::vector<uint32_t>& uses = scratch.uses;
-  uses.assign(dfg.NumValues(), 0);
-  std::vector<ir::Inst>& candidates = scratch.candidates;
-  candidates.clear();
-  for (ir::Block b : f.layout.Blocks()) {
-    for (ir::Inst i : f.layout.Insts(b)) {
-      ForEachOperandInline(dfg, i, [&](ir::Value v) { ++uses[dfg.ResolveAliases(v).index]; });
-      if (Removable(f, i)) candidates.push_back(i);
+  // Use counts of every value over the instructions placed in the layout: the ones the pass
+  // before published (cfg_simplify, which runs just before dce in the speed pipeline), or one
+  // walk over the function. Either way they are exact, so the result does not depend on which.
+  std::vector<uint32_t>* published = analyses.UseCounts();
+  if (published != nullptr && published->size() != dfg.NumValues()) published = nullptr;
+  auto count = [&](std::vector<uint32_t>& out) {
+    out.assign(dfg.NumValues(), 0);
+    for (ir::Block b : f.layout.Blocks()) {
+      for (ir::Inst i : f.layout.Insts(b)) {
+        ForEachOperandInline(dfg, i, [&](ir::Value v) { ++out[dfg.ResolveAliases(v).index]; });
+      }
+    }
+  };
+  if (published == nullptr) count(scratch.uses);
+  std::vector<uint32_t>& uses = published != nullptr ? *published : scratch.uses;
+#ifdef EGRET_DEBUG
+  if (published != nullptr) {
+    count(scratch.check);
+    for (size_t k = 0; k < uses.size(); ++k) {
+      if (dfg.ValueInfo(ir::Value(static_cast<uint32_t>(k))).kind == ir::ValueKind::kAlias)
+        continue;  // an alias is no one's operand; its published count may be stale
+      EGRET_DCHECK(scratch.check[k] == uses[k]);
     }
   }
+#endif
   auto all_dead = [&](ir::Inst i) {
     for (ir::Value r : dfg.InstResults(i)) {
       if (uses[r.index] != 0) return false;
     }
     return true;
   };
+  // The removable placed instructions whose results are all unused, found through the unused
+  // results (a dense walk over the values, not the layout). Which order the worklist takes does
+  // not change what is removed: everything whose results end up unused, transitively.
   std::vector<ir::Inst>& worklist = scratch.worklist;
   worklist.clear();
-  for (ir::Inst i : candidates) {
-    if (all_dead(i)) worklist.push_back(i);
+  for (uint32_t k = 0; k < uses.size(); ++k) {
+    if (uses[k] != 0) continue;
+    const ir::ValueData& vd = dfg.ValueInfo(ir::Value(k));
+    if (vd.kind != ir::ValueKind::kResult) continue;
+    const ir::Inst def(vd.def);
+    // An instruction with several unused results is listed once per result; the loop below
+    // skips it once removed.
+    if (f.layout.IsInstInserted(def) && Removable(f, def) && all_dead(def)) {
+      worklist.push_back(def);
+    }
   }
   while (!worklist.empty()) {
     const ir::Inst i = worklist.back();
