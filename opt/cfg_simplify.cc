@@ -77,23 +77,28 @@ class CfgSimplifier {
     // A single block has no branches to fold, parameters to remove or blocks to merge.
     if (!f_.layout.NextBlock(f_.EntryBlock()).valid()) return;
     uses_.assign(dfg_.NumValues(), 0);
+    // A CFG that describes the current edges, or null. Only the terminators' destinations and
+    // the blocks in the layout shape it: phases 1, 2, 4 and 5 change them, phase 3 (parameters
+    // and branch arguments) does not, so a round after one that changed only parameters reuses
+    // the CFG. While nothing has changed yet, the CFG the pass manager's cache holds (if any)
+    // still describes the function: the first round takes it instead of computing its own.
+    const ir::ControlFlowGraph* cfg =
+        (analyses_.Valid() & kCfgAnalysis) ? &analyses_.Cfg() : nullptr;
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators(/*count_uses=*/round == 0);
       changed |= RemoveUnreachable();
-      // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
-      // While nothing has changed yet, the CFG the pass manager's cache holds (if any) still
-      // describes the function: the first round takes it instead of computing its own.
-      const ir::ControlFlowGraph* cfg = &cfg_;
-      if (round == 0 && !changed && (analyses_.Valid() & kCfgAnalysis)) {
-        cfg = &analyses_.Cfg();
-      } else {
+      if (changed) cfg = nullptr;
+      if (cfg == nullptr) {
         cfg_.Compute(f_);
+        cfg = &cfg_;
       }
       CheckUseCounts();
-      changed |= SimplifyParams(*cfg, uses_);
-      changed |= ForwardEmptyBlocks(*cfg, uses_);
-      changed |= MergeBlocks();
-      if (!changed) break;
+      // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
+      const bool params = SimplifyParams(*cfg, uses_);
+      bool edges = ForwardEmptyBlocks(*cfg, uses_);
+      edges |= MergeBlocks();
+      if (edges) cfg = nullptr;
+      if (!(changed || params || edges)) break;
     }
     // No alias is left in an operand: none survives a pass (ir_edit.h), and phases 3 and 5,
     // the only ones that replace values, resolve theirs before returning.
