@@ -102,20 +102,25 @@ void DominatorTree::Number(size_t n, Block entry) {
   fill.assign(child_start_.begin(), child_start_.end() - 1);
   for (Block b : rpo_)
     if (idom_[b.index].valid()) children_[fill[idom_[b.index].index]++] = b;
+  // Pre/post numbers by an explicit DFS over the children lists (raw pointers: the stores to
+  // the numbers would otherwise reload every vector's bounds).
+  const uint32_t* const child_start = child_start_.data();
+  const Block* const children = children_.data();
+  uint32_t* const pre = pre_.data();
+  uint32_t* const post = post_.data();
   uint32_t clock = 0;
   std::vector<std::pair<Block, uint32_t>>& stack = stack_;
   stack.clear();
-  stack.push_back({entry, 0});
-  pre_[entry.index] = ++clock;
+  stack.push_back({entry, child_start[entry.index]});
+  pre[entry.index] = ++clock;
   while (!stack.empty()) {
     auto& [b, next] = stack.back();
-    auto kids = Children(b);
-    if (next < kids.size()) {
-      Block c = kids[next++];
-      pre_[c.index] = ++clock;
-      stack.push_back({c, 0});
+    if (next < child_start[b.index + 1]) {
+      const Block c = children[next++];
+      pre[c.index] = ++clock;
+      stack.push_back({c, child_start[c.index]});
     } else {
-      post_[b.index] = ++clock;
+      post[b.index] = ++clock;
       stack.pop_back();
     }
   }

@@ -14,6 +14,7 @@
 #include <span>
 
 #include "ir/function.h"
+#include "ir/operand_walk.h"
 
 namespace egret::opt {
 
@@ -29,42 +30,9 @@ constexpr int64_t SignExtend(uint64_t v, uint32_t bits) {
   return static_cast<int64_t>((v ^ sign) - sign);
 }
 
-// Calls f(Value) for every value operand of i, in DataFlowGraph::ForEachOperand's order (fixed,
-// variable, branch arguments), with the common case inline: the walks that visit every
-// instruction (dce's and cfg_simplify's use counts) pay for the variable list and the
-// destinations only when the instruction has them (only terminators have destinations).
-template <class F>
-inline void ForEachOperandInline(const ir::DataFlowGraph& dfg, ir::Inst i, F&& f) {
-  const ir::InstData& d = dfg[i];
-  const ir::OpcodeInfo& info = ir::Info(d.opcode);
-  const size_t n = ir::NumFixedArgs(info.format);
-  for (size_t k = 0; k < n; ++k) f(d.args[k]);
-  if (d.vargs.size != 0) {
-    for (ir::Value v : dfg.pool().Get(d.vargs)) f(v);
-  }
-  if (info.Has(ir::kTerminator)) {
-    dfg.ForEachDest(i, [&](const ir::BlockCall& bc) {
-      for (ir::Value v : dfg.pool().Get(bc.args)) f(v);
-    });
-  }
-}
-
-// The same for f(Value&), so the operand can be rewritten (DataFlowGraph::MapOperands).
-template <class F>
-inline void MapOperandsInline(ir::DataFlowGraph& dfg, ir::Inst i, F&& f) {
-  ir::InstData& d = dfg[i];
-  const ir::OpcodeInfo& info = ir::Info(d.opcode);
-  const size_t n = ir::NumFixedArgs(info.format);
-  for (size_t k = 0; k < n; ++k) f(d.args[k]);
-  if (d.vargs.size != 0) {
-    for (ir::Value& v : dfg.pool().GetMut(d.vargs)) f(v);
-  }
-  if (info.Has(ir::kTerminator)) {
-    dfg.ForEachDestMut(i, [&](ir::BlockCall& bc) {
-      for (ir::Value& v : dfg.pool().GetMut(bc.args)) f(v);
-    });
-  }
-}
+// The inline operand walks (ir/operand_walk.h), used unqualified by the passes.
+using ir::ForEachOperandInline;
+using ir::MapOperandsInline;
 
 // The instruction defining v (aliases resolved), or an invalid Inst for block parameters.
 ir::Inst DefiningInst(const ir::Function& f, ir::Value v);
