@@ -86,7 +86,7 @@ Status RunDce(ir::Function& f, AnalysisCache& analyses) {
     const ir::Inst i = worklist.back();
     worklist.pop_back();
     if (!f.layout.IsInstInserted(i)) continue;  // already removed
-    dfg.ForEachOperand(i, [&](ir::Value v) {
+    ForEachOperandInline(dfg, i, [&](ir::Value v) {
       const ir::Value r = dfg.ResolveAliases(v);
       EGRET_CHECK(uses[r.index] > 0);
       if (--uses[r.index] != 0) return;

@@ -168,13 +168,14 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
   };
   thread_local Scratch scratch;
 
-  // replacement[v]: the value v's uses are rewritten to (v itself when unchanged).
+  // replacement[v]: the value v's uses are rewritten to (invalid when unchanged, so the table
+  // is cleared by a fill rather than numbered).
   std::vector<ir::Value>& replacement = scratch.replacement;
-  replacement.resize(dfg.NumValues());
-  for (uint32_t n = 0; n < replacement.size(); ++n) replacement[n] = ir::Value(n);
+  replacement.assign(dfg.NumValues(), ir::Value());
   auto map_value = [&](ir::Value v) {
     const ir::Value r = dfg.ResolveAliases(v);
-    return replacement[r.index];
+    const ir::Value to = replacement[r.index];
+    return to.valid() ? to : r;
   };
 
   // At most one key per instruction is live at a time.
