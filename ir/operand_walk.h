@@ -10,21 +10,36 @@
 #ifndef EGRET_IR_OPERAND_WALK_H_
 #define EGRET_IR_OPERAND_WALK_H_
 
+#include <array>
+#include <cstdint>
+
 #include "ir/dfg.h"
 
 namespace egret::ir {
+
+// Per opcode: the number of fixed operands (low bits) and kOperandShapeBranch for branches,
+// one byte loaded instead of the opcode's format and a switch on it.
+inline constexpr uint8_t kOperandShapeBranch = 0x80;
+inline constexpr std::array<uint8_t, kNumOpcodes> kOperandShape = [] {
+  std::array<uint8_t, kNumOpcodes> t{};
+  for (int k = 0; k < kNumOpcodes; ++k) {
+    t[k] = static_cast<uint8_t>(NumFixedArgs(kOpcodeInfos[k].format) |
+                                ((kOpcodeInfos[k].flags & kBranch) ? kOperandShapeBranch : 0));
+  }
+  return t;
+}();
 
 // Calls f(Value) for every value operand of i.
 template <class F>
 inline void ForEachOperandInline(const DataFlowGraph& dfg, Inst i, F&& f) {
   const InstData& d = dfg[i];
-  const OpcodeInfo& info = Info(d.opcode);
-  const size_t n = NumFixedArgs(info.format);
+  const uint8_t shape = kOperandShape[static_cast<size_t>(d.opcode)];
+  const size_t n = shape & ~kOperandShapeBranch;
   for (size_t k = 0; k < n; ++k) f(d.args[k]);
   if (d.vargs.size != 0) {
     for (Value v : dfg.pool().Get(d.vargs)) f(v);
   }
-  if (info.Has(kBranch)) {
+  if (shape & kOperandShapeBranch) {
     dfg.ForEachDest(i, [&](const BlockCall& bc) {
       for (Value v : dfg.pool().Get(bc.args)) f(v);
     });
@@ -35,13 +50,13 @@ inline void ForEachOperandInline(const DataFlowGraph& dfg, Inst i, F&& f) {
 template <class F>
 inline void MapOperandsInline(DataFlowGraph& dfg, Inst i, F&& f) {
   InstData& d = dfg[i];
-  const OpcodeInfo& info = Info(d.opcode);
-  const size_t n = NumFixedArgs(info.format);
+  const uint8_t shape = kOperandShape[static_cast<size_t>(d.opcode)];
+  const size_t n = shape & ~kOperandShapeBranch;
   for (size_t k = 0; k < n; ++k) f(d.args[k]);
   if (d.vargs.size != 0) {
     for (Value& v : dfg.pool().GetMut(d.vargs)) f(v);
   }
-  if (info.Has(kBranch)) {
+  if (shape & kOperandShapeBranch) {
     dfg.ForEachDestMut(i, [&](BlockCall& bc) {
       for (Value& v : dfg.pool().GetMut(bc.args)) f(v);
     });
