@@ -139,6 +139,8 @@ class Lowerer final : public backend::LowerRules {
   // backend::LowerRules.
   VReg Rematerialize(ir::Value v, const ir::InstData& d) override;
   bool IsSunk(ir::Inst i) const override;
+  // IsSunk's decision, uncached.
+  bool ComputeIsSunk(ir::Inst i) const;
   Status LowerEntry(ir::Block entry) override;
   Status LowerInst(ir::Inst i) override;
   Status LowerTerminator(ir::Inst i, ir::Block b) override;
@@ -528,6 +530,11 @@ class Lowerer final : public backend::LowerRules {
   bool has_uextend_ = false;            // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
   std::vector<uint32_t> iv_max_;        // by IR value index: ComputeIvBounds
   mutable std::vector<uint8_t> depth_;  // by IR value index: Depth + 1 (0: not computed)
+  // By IR instruction index: IsSunk's answer, 0 not computed yet, 1 no, 2 yes. Sized (and
+  // cleared) by LowerEntry once its analyses are done: every matcher IsSunk asks is a pure
+  // function of the IR, the walk's use counts and those analyses, none of which change while
+  // the blocks are lowered, so an answer computed once holds for the whole function.
+  mutable std::vector<uint8_t> sunk_;
   // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
   // when one is negative; -1 when none does). ComputeIvBounds.
   std::vector<int64_t> addr_max_off_;
@@ -1378,6 +1385,15 @@ ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
 }
 
 bool Lowerer::IsSunk(ir::Inst i) const {
+  // Memoized: the walk asks every instruction once, and the matchers ask again of the users
+  // they fold into (a load's ALU user, a shift's add), usually before the walk reaches them.
+  EGRET_DCHECK(i.index < sunk_.size());  // asked only after LowerEntry
+  uint8_t& known = sunk_[i.index];
+  if (known == 0) known = ComputeIsSunk(i) ? 2 : 1;
+  return known == 2;
+}
+
+bool Lowerer::ComputeIsSunk(ir::Inst i) const {
   const ir::InstData& d = dfg_[i];
   switch (d.opcode) {
     case Opcode::kBand:
@@ -1963,6 +1979,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
   ComputeZeroExtendDemand(self);
   ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   ComputeIvBounds();
+  sunk_.assign(dfg_.NumInsts(), 0);  // IsSunk's answers depend on the analyses above
   v_.frame.stack_args = self.stack_args;
   v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
   std::span<const ir::Value> params = dfg_.BlockParams(b);
