@@ -10,30 +10,32 @@
 namespace egret::x64 {
 namespace {
 
-// Bytes appended to one EncodedInst.
+// Bytes of one instruction, written in place (an EncodedInst, or straight into the code buffer:
+// EncodeTo), and where its PC-relative field is.
 class Writer {
  public:
-  explicit Writer(EncodedInst* out) : out_(out) {
-    out_->len = 0;
-    out_->label = LabelField();
+  Writer(uint8_t* bytes, LabelField* label) : bytes_(bytes), label_(label) {
+    *label_ = LabelField();
   }
   void Byte(uint8_t b) {
-    EGRET_CHECK(out_->len < kMaxInstLength);
-    out_->bytes[out_->len++] = b;
+    EGRET_CHECK(len_ < kMaxInstLength);
+    bytes_[len_++] = b;
   }
   void Le(uint64_t v, int n) {
     for (int k = 0; k < n; ++k) Byte(static_cast<uint8_t>(v >> (8 * k)));
   }
-  uint8_t pos() const { return out_->len; }
+  uint8_t pos() const { return len_; }
   void RecordLabel(Label label, LabelUse use, uint8_t offset, uint8_t pc_base_delta) {
-    out_->label.label = label;
-    out_->label.use = use;
-    out_->label.offset = offset;
-    out_->label.pc_base_delta = pc_base_delta;
+    label_->label = label;
+    label_->use = use;
+    label_->offset = offset;
+    label_->pc_base_delta = pc_base_delta;
   }
 
  private:
-  EncodedInst* out_;
+  uint8_t* bytes_;
+  LabelField* label_;
+  uint8_t len_ = 0;
 };
 
 // The opcode part of an instruction, independent of its operands.
@@ -360,10 +362,8 @@ Opcode CvtOpcode(FpSize fp, OpSize int_size, uint8_t opcode) {
   return op;
 }
 
-}  // namespace
-
-void Encode(const Inst& inst, EncodedInst* out) {
-  Writer w(out);
+// Encode's body, over any destination.
+void EncodeWith(Writer& w, const Inst& inst) {
   switch (inst.form()) {
     // ---- integer ALU ----
     case Form::kAluRR: {
@@ -841,6 +841,20 @@ void Encode(const Inst& inst, EncodedInst* out) {
       return;
   }
   EGRET_CHECK(false && "unknown form");
+}
+
+}  // namespace
+
+void Encode(const Inst& inst, EncodedInst* out) {
+  Writer w(out->bytes, &out->label);
+  EncodeWith(w, inst);
+  out->len = w.pos();
+}
+
+uint32_t EncodeTo(const Inst& inst, uint8_t* bytes, LabelField* label) {
+  Writer w(bytes, label);
+  EncodeWith(w, inst);
+  return w.pos();
 }
 
 void AppendNops(int n, std::vector<uint8_t>* out) {
