@@ -338,6 +338,7 @@ class Lowerer final : public backend::LowerRules {
   // non-constants in the same block used only as this address, and an ishl_imm by 0..3 (used
   // only there) as its index.
   AddressMatch MatchAddress(ir::Inst mem) const;
+  AddressMatch ComputeMatchAddress(ir::Inst mem) const;  // uncached
   // The memory access whose MatchAddress folds the offset add, uextend or shift `i` of a Wasm
   // heap address (AddressMatch::offset), or an invalid instruction.
   ir::Inst OffsetFoldingAccess(ir::Inst i) const;
@@ -351,11 +352,13 @@ class Lowerer final : public backend::LowerRules {
   // load and the store (so no access in between can observe or change the memory, and the load
   // traps first exactly when the RMW does).
   RmwMatch MatchRmwStore(ir::Inst st) const;
+  RmwMatch ComputeMatchRmwStore(ir::Inst st) const;  // uncached
   // The RMW store whose ALU op (`as_load`: whose load) is `i`, or an invalid instruction.
   ir::Inst RmwStoreOf(ir::Inst i, bool as_load) const;
   // The operand of ALU instruction `user` whose integer load becomes its memory operand (the
   // right operand first; register-register forms only), or an invalid value.
   ir::Value FoldedLoadOperand(ir::Inst user) const;
+  ir::Value ComputeFoldedLoadOperand(ir::Inst user) const;  // uncached
   // Whether load result `v` can move to `user`: a plain load of `v`'s type (integer, or float
   // for the SSE arithmetic users), only used there, with only pure instructions in between.
   bool LoadFoldableInto(ir::Value v, ir::Inst user) const;
@@ -535,6 +538,34 @@ class Lowerer final : public backend::LowerRules {
   // function of the IR, the walk's use counts and those analyses, none of which change while
   // the blocks are lowered, so an answer computed once holds for the whole function.
   mutable std::vector<uint8_t> sunk_;
+  // The same for the matchers asked both where a definition decides whether it is sunk and
+  // where its user is lowered (MatchAddress, MatchRmwStore, FoldedLoadOperand): one MatchMemo
+  // per instruction asked, found through memo_slot_ (by IR instruction index, UINT32_MAX: none
+  // yet), `known` saying which of its answers are filled in. Reset by LowerEntry.
+  static constexpr uint8_t kAddressKnown = 1, kRmwKnown = 2, kFoldedKnown = 4;
+  struct MatchMemo {
+    AddressMatch address;
+    RmwMatch rmw;
+    ir::Value folded;
+    uint8_t known = 0;
+  };
+  mutable std::vector<uint32_t> memo_slot_;
+  mutable std::vector<MatchMemo> memos_;
+  // The memo of `i` when its answer `what` is known, else null.
+  const MatchMemo* FindMemo(ir::Inst i, uint8_t what) const {
+    EGRET_DCHECK(i.index < memo_slot_.size());  // asked only after LowerEntry
+    const uint32_t slot = memo_slot_[i.index];
+    return slot != UINT32_MAX && (memos_[slot].known & what) ? &memos_[slot] : nullptr;
+  }
+  // The memo of `i`, created empty if it has none (valid until the next MemoOf).
+  MatchMemo& MemoOf(ir::Inst i) const {
+    uint32_t& slot = memo_slot_[i.index];
+    if (slot == UINT32_MAX) {
+      slot = static_cast<uint32_t>(memos_.size());
+      memos_.emplace_back();
+    }
+    return memos_[slot];
+  }
   // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
   // when one is negative; -1 when none does). ComputeIvBounds.
   std::vector<int64_t> addr_max_off_;
@@ -735,6 +766,15 @@ ir::Value Lowerer::TestedLoad(ir::Inst user) const {
 }
 
 Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
+  if (const MatchMemo* memo = FindMemo(mem, kAddressKnown)) return memo->address;
+  const AddressMatch m = ComputeMatchAddress(mem);
+  MatchMemo& memo = MemoOf(mem);
+  memo.address = m;
+  memo.known |= kAddressKnown;
+  return m;
+}
+
+Lowerer::AddressMatch Lowerer::ComputeMatchAddress(ir::Inst mem) const {
   const ir::InstData& d = dfg_[mem];
   const ir::Value addr =
       ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0];
@@ -848,6 +888,15 @@ uint64_t Lowerer::UpperBoundI32(ir::Value v, int depth) const {
 }
 
 Lowerer::RmwMatch Lowerer::MatchRmwStore(ir::Inst st) const {
+  if (const MatchMemo* memo = FindMemo(st, kRmwKnown)) return memo->rmw;
+  const RmwMatch r = ComputeMatchRmwStore(st);
+  MatchMemo& memo = MemoOf(st);
+  memo.rmw = r;
+  memo.known |= kRmwKnown;
+  return r;
+}
+
+Lowerer::RmwMatch Lowerer::ComputeMatchRmwStore(ir::Inst st) const {
   RmwMatch r;
   const ir::InstData& s = dfg_[st];
   // The width written: a full-width store pairs with a plain load, a narrow store
@@ -1352,6 +1401,15 @@ bool Lowerer::ZeroExtendedI32(ir::Value v) const {
 }
 
 ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
+  if (const MatchMemo* memo = FindMemo(user, kFoldedKnown)) return memo->folded;
+  const ir::Value v = ComputeFoldedLoadOperand(user);
+  MatchMemo& memo = MemoOf(user);
+  memo.folded = v;
+  memo.known |= kFoldedKnown;
+  return v;
+}
+
+ir::Value Lowerer::ComputeFoldedLoadOperand(ir::Inst user) const {
   const ir::InstData& d = dfg_[user];
   switch (d.opcode) {
     case Opcode::kIadd:
@@ -1979,7 +2037,9 @@ Status Lowerer::LowerEntry(ir::Block b) {
   ComputeZeroExtendDemand(self);
   ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   ComputeIvBounds();
-  sunk_.assign(dfg_.NumInsts(), 0);  // IsSunk's answers depend on the analyses above
+  sunk_.assign(dfg_.NumInsts(), 0);                // IsSunk's answers depend on the analyses above
+  memo_slot_.assign(dfg_.NumInsts(), UINT32_MAX);  // and so do the other matchers'
+  memos_.clear();
   v_.frame.stack_args = self.stack_args;
   v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
   std::span<const ir::Value> params = dfg_.BlockParams(b);
