@@ -528,6 +528,9 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
+  std::vector<VReg> jump_args_;         // a jump's argument vregs (LowerTerminator's scratch)
+  std::vector<ir::Inst> mem_insts_;     // the loads and stores (ComputeZeroExtendDemand)
+  CallLayout self_layout_;              // this function's own signature (LowerEntry)
   std::vector<uint8_t> zext_param_;     // by IR value index: ZeroExtendedI32 for block parameters
   std::vector<uint8_t> zext_def_;       // by IR value index: ComputeZeroExtendDemand
   bool has_uextend_ = false;            // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
@@ -1784,13 +1787,18 @@ void Lowerer::ComputeZeroExtendedParams() {
 void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   // The uextended i32 values first: most functions have none, and then nothing else is needed
   // (zext_def_ and, in ComputeIvBounds, iv_max_ stay empty).
+  // (The same walk lists the loads and stores for ComputeIvBounds.)
   std::vector<uint32_t> worklist;
+  mem_insts_.clear();
   for (ir::Block b : ctx_.order().order)
     for (ir::Inst i : f_.layout.Insts(b)) {
       const ir::InstData& d = dfg_[i];
-      if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
-          dfg_.ValueType(d.args[0]) == Type::kI32)
+      if (IsMemory(d)) {
+        mem_insts_.push_back(i);
+      } else if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
+                 dfg_.ValueType(d.args[0]) == Type::kI32) {
         worklist.push_back(Resolve(d.args[0]).index);
+      }
     }
   has_uextend_ = !worklist.empty();
   if (!has_uextend_) return;
@@ -1877,15 +1885,13 @@ void Lowerer::ComputeIvBounds() {
   const size_t nvalues = dfg_.NumValues();
   iv_max_.assign(nvalues, UINT32_MAX);
   addr_max_off_.assign(nvalues, -1);
-  for (ir::Block b : ctx_.order().order)
-    for (ir::Inst i : f_.layout.Insts(b)) {
-      const ir::InstData& d = dfg_[i];
-      if (!IsMemory(d)) continue;
-      const ir::Value addr =
-          Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
-      int64_t& m = addr_max_off_[addr.index];
-      m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
-    }
+  for (ir::Inst i : mem_insts_) {  // listed by ComputeZeroExtendDemand, in layout order
+    const ir::InstData& d = dfg_[i];
+    const ir::Value addr =
+        Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
+    int64_t& m = addr_max_off_[addr.index];
+    m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
+  }
   // Per candidate parameter: the constants' maximum and the guarded step (one kind only).
   // kUlt/kNe/kSlt: the sum is compared; kPUlt/kPNe/kPSlt: the parameter itself, before the step.
   enum class Guard : uint8_t { kNone, kUlt, kNe, kSlt, kPUlt, kPNe, kPSlt, kBad };
@@ -2032,8 +2038,12 @@ Expected<VCode> Lowerer::Run() {
 }
 
 Status Lowerer::LowerEntry(ir::Block b) {
-  // Frame facts for this function's own signature.
-  CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
+  // Frame facts for this function's own signature (its layout kept for the returns).
+  self_layout_ = ComputeCallLayout(f_.signature.params, f_.signature.results);
+  const CallLayout& self = self_layout_;
+  // Room for about one machine instruction per IR instruction up front.
+  v_.insts.reserve(dfg_.NumInsts());
+  v_.srclocs.reserve(dfg_.NumInsts());
   ComputeZeroExtendDemand(self);
   ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   ComputeIvBounds();
@@ -2080,7 +2090,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
   switch (d.opcode) {
     case Opcode::kReturn: {
       std::span<const ir::Value> vals = dfg_.pool().Get(d.vargs);
-      CallLayout l = ComputeCallLayout(f_.signature.params, f_.signature.results);
+      const CallLayout& l = self_layout_;
       ops_.clear();
       std::vector<Operand> ret_ops;
       for (size_t k = 0; k < vals.size(); ++k) {
@@ -2113,7 +2123,8 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
       return Status::Ok();
     }
     case Opcode::kJump: {
-      std::vector<VReg> args;
+      std::vector<VReg>& args = jump_args_;
+      args.clear();
       for (ir::Value a : dfg_.pool().Get(d.dest[0].args)) args.push_back(Use(a));
       MInst m;
       m.op = MOp::kJmp;
