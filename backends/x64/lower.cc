@@ -6,6 +6,7 @@
 // so no decision is recorded ahead of time.
 #include "backends/x64/lower.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -1754,12 +1755,10 @@ void Lowerer::ComputeZeroExtendedParams() {
       }
     });
   }
-  // CSR of edges by source.
-  std::vector<uint32_t> begin(nvalues + 1, 0), to(edges.size());
-  for (const Edge& e : edges) ++begin[e.from + 1];
-  for (size_t v = 0; v < nvalues; ++v) begin[v + 1] += begin[v];
-  std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
-  for (const Edge& e : edges) to[fill[e.from]++] = e.to;
+  // Edges sorted by source: each value's out-edges are one run, found by binary search (a CSR
+  // indexed by value would cost O(values) per function; most values are no parameter).
+  std::sort(edges.begin(), edges.end(),
+            [](const Edge& x, const Edge& y) { return x.from < y.from; });
   for (ir::Value p : dfg_.BlockParams(entry)) {
     if (ZeroExtendedAtDef(p)) {
       zext_param_[p.index] = 1;  // movl at entry
@@ -1776,10 +1775,12 @@ void Lowerer::ComputeZeroExtendedParams() {
   while (!worklist.empty()) {
     const uint32_t v = worklist.back();
     worklist.pop_back();
-    for (uint32_t k = begin[v]; k < begin[v + 1]; ++k)
-      if (zext_param_[to[k]]) {
-        zext_param_[to[k]] = 0;
-        worklist.push_back(to[k]);
+    auto e = std::lower_bound(edges.begin(), edges.end(), v,
+                              [](const Edge& x, uint32_t from) { return x.from < from; });
+    for (; e != edges.end() && e->from == v; ++e)
+      if (zext_param_[e->to]) {
+        zext_param_[e->to] = 0;
+        worklist.push_back(e->to);
       }
   }
 }
@@ -1804,25 +1805,22 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   if (!has_uextend_) return;
   const size_t nvalues = dfg_.NumValues();
   zext_def_.assign(nvalues, 0);
-  // (block parameter <- argument) edges, CSR by parameter.
-  std::vector<uint32_t> begin(nvalues + 1, 0), from;
+  // The edges into each block (CSR by block index: blocks are far fewer than values); the
+  // arguments of parameter k of a block are argument k of each. (Every value on the worklist
+  // is an i32, so these are the i32 parameters' edges.)
+  const size_t nblocks = dfg_.NumBlocks();
+  std::vector<uint32_t> in_begin(nblocks + 1, 0);
   auto for_each_edge = [&](auto&& fn) {
     for (ir::Block b : ctx_.order().order) {
       const ir::Inst term = f_.layout.LastInst(b);
-      if (!term.valid()) continue;
-      dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
-        std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
-        std::span<const ir::Value> args = dfg_.pool().Get(bc.args);
-        for (size_t k = 0; k < params.size() && k < args.size(); ++k)
-          if (dfg_.ValueType(params[k]) == Type::kI32) fn(params[k].index, Resolve(args[k]).index);
-      });
+      if (term.valid()) dfg_.ForEachDest(term, fn);
     }
   };
-  for_each_edge([&](uint32_t p, uint32_t) { ++begin[p + 1]; });
-  for (size_t v = 0; v < nvalues; ++v) begin[v + 1] += begin[v];
-  from.resize(begin[nvalues]);
-  std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
-  for_each_edge([&](uint32_t p, uint32_t a) { from[fill[p]++] = a; });
+  for_each_edge([&](const ir::BlockCall& bc) { ++in_begin[bc.block.index + 1]; });
+  for (size_t b = 0; b < nblocks; ++b) in_begin[b + 1] += in_begin[b];
+  std::vector<const ir::BlockCall*> in_edges(in_begin[nblocks]);
+  std::vector<uint32_t> fill(in_begin.begin(), in_begin.end() - 1);
+  for_each_edge([&](const ir::BlockCall& bc) { in_edges[fill[bc.block.index]++] = &bc; });
   const ir::Block entry = f_.EntryBlock();
   std::vector<uint8_t> seen(nvalues, 0);
   while (!worklist.empty()) {
@@ -1837,7 +1835,11 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
         if (!self.params[vd.num].on_stack) zext_def_[v] = 1;
         continue;
       }
-      for (uint32_t k = begin[v]; k < begin[v + 1]; ++k) worklist.push_back(from[k]);
+      const uint32_t b = vd.def;
+      for (uint32_t k = in_begin[b]; k < in_begin[b + 1]; ++k) {
+        std::span<const ir::Value> args = dfg_.pool().Get(in_edges[k]->args);
+        if (vd.num < args.size()) worklist.push_back(Resolve(args[vd.num]).index);
+      }
       continue;
     }
     if (vd.kind != ir::ValueKind::kResult) continue;
@@ -1901,7 +1903,11 @@ void Lowerer::ComputeIvBounds() {
     Guard guard = Guard::kNone;
     uint32_t bound = 0, step = 0;
   };
-  std::vector<Iv> iv(nvalues);
+  // By value index, per thread: grown as needed, and every entry written here is reset to Iv()
+  // at the end (`touched`), so a function pays for its parameters, not for all its values.
+  thread_local std::vector<Iv> iv;
+  if (iv.size() < nvalues) iv.resize(nvalues);
+  std::vector<uint32_t> touched;
   std::vector<uint32_t> consts;  // (param, constant) pairs for the congruence check, flattened
   const ir::Block entry = f_.EntryBlock();
   // For a block with one predecessor edge, which comes from a brif: that brif and whether the
@@ -1935,6 +1941,7 @@ void Lowerer::ComputeIvBounds() {
         const ir::Value pv = params[k];
         if (dfg_.ValueType(pv) != Type::kI32) continue;
         Iv& s = iv[pv.index];
+        touched.push_back(pv.index);
         if (s.guard == Guard::kBad) continue;
         const ir::Value a = Resolve(args[k]);
         int64_t cv;
@@ -2029,6 +2036,7 @@ void Lowerer::ComputeIvBounds() {
       iv_max_[pv.index] = static_cast<uint32_t>(std::min<uint64_t>(bound_of(s), UINT32_MAX));
     }
   }
+  for (uint32_t v : touched) iv[v] = Iv();  // the next function finds every entry default
 }
 
 Expected<VCode> Lowerer::Run() {
