@@ -843,6 +843,72 @@ void EncodeWith(Writer& w, const Inst& inst) {
   EGRET_CHECK(false && "unknown form");
 }
 
+// The register moves, loads and stores at 32 or 64 bits through a base (+ index) address:
+// most of what emission encodes (every allocator edit between GPRs and spill slots is one),
+// written directly, without the general path's opcode record and byte writer. The bytes are
+// EncodeWith's exactly (X64Differential.EncodeToMatchesEncode compares the two on every case of
+// every form). Returns the length, or 0 when `inst` is none of these (the general path then).
+uint32_t EncodeMovFast(const Inst& inst, uint8_t* out) {
+  OpSize size;
+  unsigned reg, rm = 0;
+  uint8_t opcode;
+  const Amode* mem = nullptr;
+  switch (inst.form()) {
+    case Form::kMovRR: {
+      const auto& p = inst.As<forms::MovRR>();
+      size = p.size, reg = Enc(p.src), rm = Enc(p.dst), opcode = 0x89;
+      break;
+    }
+    case Form::kMovRM: {
+      const auto& p = inst.As<forms::MovRM>();
+      size = p.size, reg = Enc(p.dst), mem = &p.src, opcode = 0x8B;
+      break;
+    }
+    case Form::kMovMR: {
+      const auto& p = inst.As<forms::MovMR>();
+      size = p.size, reg = Enc(p.src), mem = &p.dst, opcode = 0x89;
+      break;
+    }
+    default:
+      return 0;
+  }
+  if (size != OpSize::k32 && size != OpSize::k64) return 0;
+  const unsigned w = size == OpSize::k64 ? 8 : 0;
+  uint32_t n = 0;
+  if (mem == nullptr) {  // REX.R: the source, REX.B: the destination; ModRM mod=11
+    const unsigned rex = 0x40 | w | ((reg >> 3) & 1) << 2 | ((rm >> 3) & 1);
+    if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
+    out[n++] = opcode;
+    out[n++] = ModRm(3, reg, rm);
+    return n;
+  }
+  const bool has_index = mem->kind == Amode::Kind::kBaseIndex;
+  if (!has_index && mem->kind != Amode::Kind::kBase) return 0;
+  if (has_index && mem->index == Gpr::kRsp) return 0;  // the general path rejects it
+  const unsigned base = Enc(mem->base);
+  const unsigned index = has_index ? Enc(mem->index) : 4;  // 100 = no index
+  const unsigned rex =
+      0x40 | w | ((reg >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1);
+  if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
+  out[n++] = opcode;
+  // As EmitRegMem: rbp/r13 need a displacement even when it is 0, rsp/r12 a SIB byte.
+  const int32_t disp = mem->disp;
+  const unsigned mod = disp == 0 && (base & 7) != 5 ? 0 : FitsSimm8(disp) ? 1 : 2;
+  const bool need_sib = has_index || (base & 7) == 4;
+  out[n++] = ModRm(mod, reg, need_sib ? 4 : base);
+  if (need_sib) {
+    out[n++] = static_cast<uint8_t>((has_index ? mem->scale_log2 : 0) << 6 | (index & 7) << 3 |
+                                    (base & 7));
+  }
+  if (mod == 1) {
+    out[n++] = static_cast<uint8_t>(disp);
+  } else if (mod == 2) {
+    const auto d = static_cast<uint32_t>(disp);
+    for (int k = 0; k < 4; ++k) out[n++] = static_cast<uint8_t>(d >> (8 * k));
+  }
+  return n;
+}
+
 }  // namespace
 
 void Encode(const Inst& inst, EncodedInst* out) {
@@ -852,6 +918,10 @@ void Encode(const Inst& inst, EncodedInst* out) {
 }
 
 uint32_t EncodeTo(const Inst& inst, uint8_t* bytes, LabelField* label) {
+  if (const uint32_t n = EncodeMovFast(inst, bytes)) {
+    *label = LabelField();
+    return n;
+  }
   Writer w(bytes, label);
   EncodeWith(w, inst);
   return w.pos();
