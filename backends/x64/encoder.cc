@@ -843,12 +843,13 @@ void EncodeWith(Writer& w, const Inst& inst) {
   EGRET_CHECK(false && "unknown form");
 }
 
-// The register moves, loads and stores at 32 or 64 bits through a base (+ index) address:
-// most of what emission encodes (every allocator edit between GPRs and spill slots is one),
-// written directly, without the general path's opcode record and byte writer. The bytes are
+// The one-byte-opcode integer forms with a register and a register or base (+ index) memory
+// operand at 32 or 64 bits (mov, load, store, add/sub/and/or/xor/cmp, test, lea): most of what
+// emission encodes (every allocator edit between GPRs and spill slots is a mov), written
+// directly, without the general path's opcode record and byte writer. The bytes are
 // EncodeWith's exactly (X64Differential.EncodeToMatchesEncode compares the two on every case of
 // every form). Returns the length, or 0 when `inst` is none of these (the general path then).
-uint32_t EncodeMovFast(const Inst& inst, uint8_t* out) {
+uint32_t EncodeRegRmFast(const Inst& inst, uint8_t* out) {
   OpSize size;
   unsigned reg, rm = 0;
   uint8_t opcode;
@@ -867,6 +868,31 @@ uint32_t EncodeMovFast(const Inst& inst, uint8_t* out) {
     case Form::kMovMR: {
       const auto& p = inst.As<forms::MovMR>();
       size = p.size, reg = Enc(p.src), mem = &p.dst, opcode = 0x89;
+      break;
+    }
+    case Form::kAluRR: {
+      const auto& p = inst.As<forms::AluRR>();
+      size = p.size, reg = Enc(p.src), rm = Enc(p.dst), opcode = AluOpcode(p.op, p.size, false);
+      break;
+    }
+    case Form::kAluRM: {
+      const auto& p = inst.As<forms::AluRM>();
+      size = p.size, reg = Enc(p.dst), mem = &p.src, opcode = AluOpcode(p.op, p.size, true);
+      break;
+    }
+    case Form::kAluMR: {
+      const auto& p = inst.As<forms::AluMR>();
+      size = p.size, reg = Enc(p.src), mem = &p.dst, opcode = AluOpcode(p.op, p.size, false);
+      break;
+    }
+    case Form::kTestRR: {
+      const auto& p = inst.As<forms::TestRR>();
+      size = p.size, reg = Enc(p.b), rm = Enc(p.a), opcode = 0x85;
+      break;
+    }
+    case Form::kLea: {
+      const auto& p = inst.As<forms::Lea>();
+      size = p.size, reg = Enc(p.dst), mem = &p.addr, opcode = 0x8D;
       break;
     }
     default:
@@ -909,6 +935,32 @@ uint32_t EncodeMovFast(const Inst& inst, uint8_t* out) {
   return n;
 }
 
+// add/or/.../cmp of a register and an immediate at 32 or 64 bits, as EncodeAluImm writes it
+// (83 /digit ib when the value fits a signed byte, else the accumulator's short form or
+// 81 /digit id), written directly; 0 for anything else. Checked like EncodeRegRmFast.
+uint32_t EncodeAluImmFast(const Inst& inst, uint8_t* out) {
+  if (inst.form() != Form::kAluRI) return 0;
+  const auto& p = inst.As<forms::AluRI>();
+  if (p.size != OpSize::k32 && p.size != OpSize::k64) return 0;
+  const int64_t v = ImmAtSize(p.imm, p.size);
+  const unsigned digit = static_cast<unsigned>(p.op), rm = Enc(p.dst);
+  const unsigned rex = 0x40 | (p.size == OpSize::k64 ? 8 : 0) | ((rm >> 3) & 1);
+  uint32_t n = 0;
+  const bool imm8 = FitsSimm8(v);
+  if (!imm8 && rm == Enc(Gpr::kRax)) {  // no ModRM: the register is implied
+    if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
+    out[n++] = static_cast<uint8_t>(digit * 8 + 5);
+  } else {
+    if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
+    out[n++] = imm8 ? 0x83 : 0x81;
+    out[n++] = ModRm(3, digit, rm);
+  }
+  const auto u = static_cast<uint64_t>(v);
+  const int bytes = imm8 ? 1 : 4;
+  for (int k = 0; k < bytes; ++k) out[n++] = static_cast<uint8_t>(u >> (8 * k));
+  return n;
+}
+
 }  // namespace
 
 void Encode(const Inst& inst, EncodedInst* out) {
@@ -918,7 +970,11 @@ void Encode(const Inst& inst, EncodedInst* out) {
 }
 
 uint32_t EncodeTo(const Inst& inst, uint8_t* bytes, LabelField* label) {
-  if (const uint32_t n = EncodeMovFast(inst, bytes)) {
+  if (const uint32_t n = EncodeRegRmFast(inst, bytes); n != 0) {
+    *label = LabelField();
+    return n;
+  }
+  if (const uint32_t n = EncodeAluImmFast(inst, bytes)) {
     *label = LabelField();
     return n;
   }
