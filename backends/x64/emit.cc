@@ -31,13 +31,14 @@ class Emitter final : public backend::InstEmitter {
  private:
   // ---- Encoding helpers.
   void Put(const Inst& inst) {
-    EncodedInst e;
-    Encode(inst, &e);
+    // Encoded straight into the buffer's tail (no intermediate EncodedInst to copy).
+    uint8_t* bytes = buf_.ReserveBytes(kMaxInstLength);
     const uint32_t start = buf_.CurOffset();
-    buf_.PutBytes(e.view());
-    if (e.label.label.valid()) {
-      EGRET_CHECK(e.label.use == LabelUse::kRipRel32 && e.label.pc_base_delta == 4);
-      buf_.UseLabelAtOffset(start + e.label.offset, MachLabel(e.label.label.index),
+    LabelField label;
+    buf_.CommitBytes(EncodeTo(inst, bytes, &label));
+    if (label.label.valid()) {
+      EGRET_CHECK(label.use == LabelUse::kRipRel32 && label.pc_base_delta == 4);
+      buf_.UseLabelAtOffset(start + label.offset, MachLabel(label.label.index),
                             X64LabelUse::kRipRel32);
     }
   }

@@ -6,6 +6,7 @@
 // so no decision is recorded ahead of time.
 #include "backends/x64/lower.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -139,6 +140,8 @@ class Lowerer final : public backend::LowerRules {
   // backend::LowerRules.
   VReg Rematerialize(ir::Value v, const ir::InstData& d) override;
   bool IsSunk(ir::Inst i) const override;
+  // IsSunk's decision, uncached.
+  bool ComputeIsSunk(ir::Inst i) const;
   Status LowerEntry(ir::Block entry) override;
   Status LowerInst(ir::Inst i) override;
   Status LowerTerminator(ir::Inst i, ir::Block b) override;
@@ -358,6 +361,7 @@ class Lowerer final : public backend::LowerRules {
   // non-constants in the same block used only as this address, and an ishl_imm by 0..3 (used
   // only there) as its index.
   AddressMatch MatchAddress(ir::Inst mem) const;
+  AddressMatch ComputeMatchAddress(ir::Inst mem) const;  // uncached
   // The memory access whose MatchAddress folds the offset add, uextend or shift `i` of a Wasm
   // heap address (AddressMatch::offset), or an invalid instruction.
   ir::Inst OffsetFoldingAccess(ir::Inst i) const;
@@ -371,11 +375,13 @@ class Lowerer final : public backend::LowerRules {
   // load and the store (so no access in between can observe or change the memory, and the load
   // traps first exactly when the RMW does).
   RmwMatch MatchRmwStore(ir::Inst st) const;
+  RmwMatch ComputeMatchRmwStore(ir::Inst st) const;  // uncached
   // The RMW store whose ALU op (`as_load`: whose load) is `i`, or an invalid instruction.
   ir::Inst RmwStoreOf(ir::Inst i, bool as_load) const;
   // The operand of ALU instruction `user` whose integer load becomes its memory operand (the
   // right operand first; register-register forms only), or an invalid value.
   ir::Value FoldedLoadOperand(ir::Inst user) const;
+  ir::Value ComputeFoldedLoadOperand(ir::Inst user) const;  // uncached
   // Whether load result `v` can move to `user`: a plain load of `v`'s type (integer, or float
   // for the SSE arithmetic users), only used there, with only pure instructions in between.
   bool LoadFoldableInto(ir::Value v, ir::Inst user) const;
@@ -545,11 +551,47 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
+  std::vector<VReg> jump_args_;         // a jump's argument vregs (LowerTerminator's scratch)
+  std::vector<ir::Inst> mem_insts_;     // the loads and stores (ComputeZeroExtendDemand)
+  CallLayout self_layout_;              // this function's own signature (LowerEntry)
   std::vector<uint8_t> zext_param_;     // by IR value index: ZeroExtendedI32 for block parameters
   std::vector<uint8_t> zext_def_;       // by IR value index: ComputeZeroExtendDemand
   bool has_uextend_ = false;            // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
   std::vector<uint32_t> iv_max_;        // by IR value index: ComputeIvBounds
   mutable std::vector<uint8_t> depth_;  // by IR value index: Depth + 1 (0: not computed)
+  // By IR instruction index: IsSunk's answer, 0 not computed yet, 1 no, 2 yes. Sized (and
+  // cleared) by LowerEntry once its analyses are done: every matcher IsSunk asks is a pure
+  // function of the IR, the walk's use counts and those analyses, none of which change while
+  // the blocks are lowered, so an answer computed once holds for the whole function.
+  mutable std::vector<uint8_t> sunk_;
+  // The same for the matchers asked both where a definition decides whether it is sunk and
+  // where its user is lowered (MatchAddress, MatchRmwStore, FoldedLoadOperand): one MatchMemo
+  // per instruction asked, found through memo_slot_ (by IR instruction index, UINT32_MAX: none
+  // yet), `known` saying which of its answers are filled in. Reset by LowerEntry.
+  static constexpr uint8_t kAddressKnown = 1, kRmwKnown = 2, kFoldedKnown = 4;
+  struct MatchMemo {
+    AddressMatch address;
+    RmwMatch rmw;
+    ir::Value folded;
+    uint8_t known = 0;
+  };
+  mutable std::vector<uint32_t> memo_slot_;
+  mutable std::vector<MatchMemo> memos_;
+  // The memo of `i` when its answer `what` is known, else null.
+  const MatchMemo* FindMemo(ir::Inst i, uint8_t what) const {
+    EGRET_DCHECK(i.index < memo_slot_.size());  // asked only after LowerEntry
+    const uint32_t slot = memo_slot_[i.index];
+    return slot != UINT32_MAX && (memos_[slot].known & what) ? &memos_[slot] : nullptr;
+  }
+  // The memo of `i`, created empty if it has none (valid until the next MemoOf).
+  MatchMemo& MemoOf(ir::Inst i) const {
+    uint32_t& slot = memo_slot_[i.index];
+    if (slot == UINT32_MAX) {
+      slot = static_cast<uint32_t>(memos_.size());
+      memos_.emplace_back();
+    }
+    return memos_[slot];
+  }
   // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
   // when one is negative; -1 when none does). ComputeIvBounds.
   std::vector<int64_t> addr_max_off_;
@@ -750,6 +792,15 @@ ir::Value Lowerer::TestedLoad(ir::Inst user) const {
 }
 
 Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
+  if (const MatchMemo* memo = FindMemo(mem, kAddressKnown)) return memo->address;
+  const AddressMatch m = ComputeMatchAddress(mem);
+  MatchMemo& memo = MemoOf(mem);
+  memo.address = m;
+  memo.known |= kAddressKnown;
+  return m;
+}
+
+Lowerer::AddressMatch Lowerer::ComputeMatchAddress(ir::Inst mem) const {
   const ir::InstData& d = dfg_[mem];
   const ir::Value addr =
       ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0];
@@ -863,6 +914,15 @@ uint64_t Lowerer::UpperBoundI32(ir::Value v, int depth) const {
 }
 
 Lowerer::RmwMatch Lowerer::MatchRmwStore(ir::Inst st) const {
+  if (const MatchMemo* memo = FindMemo(st, kRmwKnown)) return memo->rmw;
+  const RmwMatch r = ComputeMatchRmwStore(st);
+  MatchMemo& memo = MemoOf(st);
+  memo.rmw = r;
+  memo.known |= kRmwKnown;
+  return r;
+}
+
+Lowerer::RmwMatch Lowerer::ComputeMatchRmwStore(ir::Inst st) const {
   RmwMatch r;
   const ir::InstData& s = dfg_[st];
   // The width written: a full-width store pairs with a plain load, a narrow store
@@ -1367,6 +1427,15 @@ bool Lowerer::ZeroExtendedI32(ir::Value v) const {
 }
 
 ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
+  if (const MatchMemo* memo = FindMemo(user, kFoldedKnown)) return memo->folded;
+  const ir::Value v = ComputeFoldedLoadOperand(user);
+  MatchMemo& memo = MemoOf(user);
+  memo.folded = v;
+  memo.known |= kFoldedKnown;
+  return v;
+}
+
+ir::Value Lowerer::ComputeFoldedLoadOperand(ir::Inst user) const {
   const ir::InstData& d = dfg_[user];
   switch (d.opcode) {
     case Opcode::kIadd:
@@ -1400,6 +1469,15 @@ ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
 }
 
 bool Lowerer::IsSunk(ir::Inst i) const {
+  // Memoized: the walk asks every instruction once, and the matchers ask again of the users
+  // they fold into (a load's ALU user, a shift's add), usually before the walk reaches them.
+  EGRET_DCHECK(i.index < sunk_.size());  // asked only after LowerEntry
+  uint8_t& known = sunk_[i.index];
+  if (known == 0) known = ComputeIsSunk(i) ? 2 : 1;
+  return known == 2;
+}
+
+bool Lowerer::ComputeIsSunk(ir::Inst i) const {
   const ir::InstData& d = dfg_[i];
   switch (d.opcode) {
     case Opcode::kBand:
@@ -1699,12 +1777,10 @@ void Lowerer::ComputeZeroExtendedParams() {
       }
     });
   }
-  // CSR of edges by source.
-  std::vector<uint32_t> begin(nvalues + 1, 0), to(edges.size());
-  for (const Edge& e : edges) ++begin[e.from + 1];
-  for (size_t v = 0; v < nvalues; ++v) begin[v + 1] += begin[v];
-  std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
-  for (const Edge& e : edges) to[fill[e.from]++] = e.to;
+  // Edges sorted by source: each value's out-edges are one run, found by binary search (a CSR
+  // indexed by value would cost O(values) per function; most values are no parameter).
+  std::sort(edges.begin(), edges.end(),
+            [](const Edge& x, const Edge& y) { return x.from < y.from; });
   for (ir::Value p : dfg_.BlockParams(entry)) {
     if (ZeroExtendedAtDef(p)) {
       zext_param_[p.index] = 1;  // movl at entry
@@ -1721,10 +1797,12 @@ void Lowerer::ComputeZeroExtendedParams() {
   while (!worklist.empty()) {
     const uint32_t v = worklist.back();
     worklist.pop_back();
-    for (uint32_t k = begin[v]; k < begin[v + 1]; ++k)
-      if (zext_param_[to[k]]) {
-        zext_param_[to[k]] = 0;
-        worklist.push_back(to[k]);
+    auto e = std::lower_bound(edges.begin(), edges.end(), v,
+                              [](const Edge& x, uint32_t from) { return x.from < from; });
+    for (; e != edges.end() && e->from == v; ++e)
+      if (zext_param_[e->to]) {
+        zext_param_[e->to] = 0;
+        worklist.push_back(e->to);
       }
   }
 }
@@ -1732,37 +1810,39 @@ void Lowerer::ComputeZeroExtendedParams() {
 void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   // The uextended i32 values first: most functions have none, and then nothing else is needed
   // (zext_def_ and, in ComputeIvBounds, iv_max_ stay empty).
+  // (The same walk lists the loads and stores for ComputeIvBounds.)
   std::vector<uint32_t> worklist;
+  mem_insts_.clear();
   for (ir::Block b : ctx_.order().order)
     for (ir::Inst i : f_.layout.Insts(b)) {
       const ir::InstData& d = dfg_[i];
-      if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
-          dfg_.ValueType(d.args[0]) == Type::kI32)
+      if (IsMemory(d)) {
+        mem_insts_.push_back(i);
+      } else if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
+                 dfg_.ValueType(d.args[0]) == Type::kI32) {
         worklist.push_back(Resolve(d.args[0]).index);
+      }
     }
   has_uextend_ = !worklist.empty();
   if (!has_uextend_) return;
   const size_t nvalues = dfg_.NumValues();
   zext_def_.assign(nvalues, 0);
-  // (block parameter <- argument) edges, CSR by parameter.
-  std::vector<uint32_t> begin(nvalues + 1, 0), from;
+  // The edges into each block (CSR by block index: blocks are far fewer than values); the
+  // arguments of parameter k of a block are argument k of each. (Every value on the worklist
+  // is an i32, so these are the i32 parameters' edges.)
+  const size_t nblocks = dfg_.NumBlocks();
+  std::vector<uint32_t> in_begin(nblocks + 1, 0);
   auto for_each_edge = [&](auto&& fn) {
     for (ir::Block b : ctx_.order().order) {
       const ir::Inst term = f_.layout.LastInst(b);
-      if (!term.valid()) continue;
-      dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
-        std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
-        std::span<const ir::Value> args = dfg_.pool().Get(bc.args);
-        for (size_t k = 0; k < params.size() && k < args.size(); ++k)
-          if (dfg_.ValueType(params[k]) == Type::kI32) fn(params[k].index, Resolve(args[k]).index);
-      });
+      if (term.valid()) dfg_.ForEachDest(term, fn);
     }
   };
-  for_each_edge([&](uint32_t p, uint32_t) { ++begin[p + 1]; });
-  for (size_t v = 0; v < nvalues; ++v) begin[v + 1] += begin[v];
-  from.resize(begin[nvalues]);
-  std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
-  for_each_edge([&](uint32_t p, uint32_t a) { from[fill[p]++] = a; });
+  for_each_edge([&](const ir::BlockCall& bc) { ++in_begin[bc.block.index + 1]; });
+  for (size_t b = 0; b < nblocks; ++b) in_begin[b + 1] += in_begin[b];
+  std::vector<const ir::BlockCall*> in_edges(in_begin[nblocks]);
+  std::vector<uint32_t> fill(in_begin.begin(), in_begin.end() - 1);
+  for_each_edge([&](const ir::BlockCall& bc) { in_edges[fill[bc.block.index]++] = &bc; });
   const ir::Block entry = f_.EntryBlock();
   std::vector<uint8_t> seen(nvalues, 0);
   while (!worklist.empty()) {
@@ -1777,7 +1857,11 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
         if (!self.params[vd.num].on_stack) zext_def_[v] = 1;
         continue;
       }
-      for (uint32_t k = begin[v]; k < begin[v + 1]; ++k) worklist.push_back(from[k]);
+      const uint32_t b = vd.def;
+      for (uint32_t k = in_begin[b]; k < in_begin[b + 1]; ++k) {
+        std::span<const ir::Value> args = dfg_.pool().Get(in_edges[k]->args);
+        if (vd.num < args.size()) worklist.push_back(Resolve(args[vd.num]).index);
+      }
       continue;
     }
     if (vd.kind != ir::ValueKind::kResult) continue;
@@ -1825,15 +1909,13 @@ void Lowerer::ComputeIvBounds() {
   const size_t nvalues = dfg_.NumValues();
   iv_max_.assign(nvalues, UINT32_MAX);
   addr_max_off_.assign(nvalues, -1);
-  for (ir::Block b : ctx_.order().order)
-    for (ir::Inst i : f_.layout.Insts(b)) {
-      const ir::InstData& d = dfg_[i];
-      if (!IsMemory(d)) continue;
-      const ir::Value addr =
-          Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
-      int64_t& m = addr_max_off_[addr.index];
-      m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
-    }
+  for (ir::Inst i : mem_insts_) {  // listed by ComputeZeroExtendDemand, in layout order
+    const ir::InstData& d = dfg_[i];
+    const ir::Value addr =
+        Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
+    int64_t& m = addr_max_off_[addr.index];
+    m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
+  }
   // Per candidate parameter: the constants' maximum and the guarded step (one kind only).
   // kUlt/kNe/kSlt: the sum is compared; kPUlt/kPNe/kPSlt: the parameter itself, before the step.
   enum class Guard : uint8_t { kNone, kUlt, kNe, kSlt, kPUlt, kPNe, kPSlt, kBad };
@@ -1843,7 +1925,11 @@ void Lowerer::ComputeIvBounds() {
     Guard guard = Guard::kNone;
     uint32_t bound = 0, step = 0;
   };
-  std::vector<Iv> iv(nvalues);
+  // By value index, per thread: grown as needed, and every entry written here is reset to Iv()
+  // at the end (`touched`), so a function pays for its parameters, not for all its values.
+  thread_local std::vector<Iv> iv;
+  if (iv.size() < nvalues) iv.resize(nvalues);
+  std::vector<uint32_t> touched;
   std::vector<uint32_t> consts;  // (param, constant) pairs for the congruence check, flattened
   const ir::Block entry = f_.EntryBlock();
   // For a block with one predecessor edge, which comes from a brif: that brif and whether the
@@ -1877,6 +1963,7 @@ void Lowerer::ComputeIvBounds() {
         const ir::Value pv = params[k];
         if (dfg_.ValueType(pv) != Type::kI32) continue;
         Iv& s = iv[pv.index];
+        touched.push_back(pv.index);
         if (s.guard == Guard::kBad) continue;
         const ir::Value a = Resolve(args[k]);
         int64_t cv;
@@ -1971,6 +2058,7 @@ void Lowerer::ComputeIvBounds() {
       iv_max_[pv.index] = static_cast<uint32_t>(std::min<uint64_t>(bound_of(s), UINT32_MAX));
     }
   }
+  for (uint32_t v : touched) iv[v] = Iv();  // the next function finds every entry default
 }
 
 Expected<VCode> Lowerer::Run() {
@@ -1980,11 +2068,18 @@ Expected<VCode> Lowerer::Run() {
 }
 
 Status Lowerer::LowerEntry(ir::Block b) {
-  // Frame facts for this function's own signature.
-  CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
+  // Frame facts for this function's own signature (its layout kept for the returns).
+  self_layout_ = ComputeCallLayout(f_.signature.params, f_.signature.results);
+  const CallLayout& self = self_layout_;
+  // Room for about one machine instruction per IR instruction up front.
+  v_.insts.reserve(dfg_.NumInsts());
+  v_.srclocs.reserve(dfg_.NumInsts());
   ComputeZeroExtendDemand(self);
   ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   ComputeIvBounds();
+  sunk_.assign(dfg_.NumInsts(), 0);                // IsSunk's answers depend on the analyses above
+  memo_slot_.assign(dfg_.NumInsts(), UINT32_MAX);  // and so do the other matchers'
+  memos_.clear();
   v_.frame.stack_args = self.stack_args;
   v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
   std::span<const ir::Value> params = dfg_.BlockParams(b);
@@ -2025,7 +2120,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
   switch (d.opcode) {
     case Opcode::kReturn: {
       std::span<const ir::Value> vals = dfg_.pool().Get(d.vargs);
-      CallLayout l = ComputeCallLayout(f_.signature.params, f_.signature.results);
+      const CallLayout& l = self_layout_;
       ops_.clear();
       std::vector<Operand> ret_ops;
       for (size_t k = 0; k < vals.size(); ++k) {
@@ -2058,7 +2153,8 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
       return Status::Ok();
     }
     case Opcode::kJump: {
-      std::vector<VReg> args;
+      std::vector<VReg>& args = jump_args_;
+      args.clear();
       for (ir::Value a : dfg_.pool().Get(d.dest[0].args)) args.push_back(Use(a));
       MInst m;
       m.op = MOp::kJmp;
