@@ -29,8 +29,31 @@ struct Scratch {
 
 }  // namespace
 
+namespace {
+
+// Whether `f` has loop tables that name a loop (else the layout order stands).
+bool HasLoops(const regalloc::Function& f) {
+  const uint32_t n = f.num_blocks();
+  if (n < 3 || f.loop_header.size() != n || f.loop_parent.size() != n || f.loop_depth.size() != n)
+    return false;
+  for (uint32_t b = 0; b < n; ++b)
+    if (f.loop_header[b] == b) return true;
+  return false;
+}
+
+}  // namespace
+
 void EmitOrder::Compute(const regalloc::Function& f, const regalloc::Output& ra) {
   const uint32_t n = f.num_blocks();
+  if (!HasLoops(f)) {
+    order.resize(n);
+    next.resize(n);
+    for (uint32_t b = 0; b < n; ++b) {
+      order[b] = b;
+      next[b] = b + 1 < n ? b + 1 : kNoNext;
+    }
+    return;
+  }
   thread_local std::vector<uint8_t> trivial;
   trivial.assign(n, 0);
   for (uint32_t b = 0; b < n; ++b) {
@@ -54,11 +77,7 @@ void EmitOrder::Compute(const regalloc::Function& f, std::span<const uint8_t> tr
   auto fill_next = [&] {
     for (uint32_t k = 0; k < n; ++k) next[order[k]] = k + 1 < n ? order[k + 1] : kNoNext;
   };
-  const bool has_loops = f.loop_header.size() == n && f.loop_parent.size() == n &&
-                         f.loop_depth.size() == n &&
-                         std::any_of(f.loop_header.begin(), f.loop_header.end(),
-                                     [](uint32_t h) { return h != Function::kNoLoop; });
-  if (!has_loops || n < 3) {
+  if (!HasLoops(f)) {
     fill_next();
     return;
   }
