@@ -7,6 +7,7 @@
 #include "backends/aarch64/abi.h"
 #include "backends/aarch64/encoder.h"
 #include "backends/common/emit_loop.h"
+#include "backends/common/emit_order.h"
 #include "ir/opcode.h"
 
 namespace egret::aarch64 {
@@ -340,7 +341,12 @@ class Emitter final : public backend::InstEmitter {
   // 8-byte words from sp at the call, the frame (x29 - sp) being the saved register pairs and
   // the fixed frame (sp does not move between prologue and epilogue).
   void StackMapHere(uint32_t i) {
-    while (next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst < i) ++next_map_;
+    // Sorted by instruction; found by search because blocks are emitted out of layout order
+    // (backend::EmitOrder).
+    next_map_ = static_cast<size_t>(
+        std::lower_bound(ra_.stack_maps.begin(), ra_.stack_maps.end(), i,
+                         [](const regalloc::StackMap& m, uint32_t at) { return m.inst < at; }) -
+        ra_.stack_maps.begin());
     EGRET_CHECK(next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst == i);
     map_words_.clear();
     for (uint32_t slot : ra_.StackMapSlots(ra_.stack_maps[next_map_])) {
@@ -387,7 +393,7 @@ class Emitter final : public backend::InstEmitter {
   FrameInfo frame_;
   bool frameless_ = false;  // NeedsNoFrame: no frame record, no stack check, one frame range
   std::vector<MachLabel> block_label_;
-  size_t next_map_ = 0;              // the first ra_.stack_maps entry not yet emitted
+  size_t next_map_ = 0;              // the ra_.stack_maps entry being emitted
   std::vector<uint32_t> map_words_;  // scratch for StackMapHere
   backend::RematDefs remat_defs_;    // the constants that remat edits re-emit
   // WritesOnlyAllowed's state: on inside an expansion (not in edits, prologue or epilogue).
@@ -628,7 +634,10 @@ void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
   frameless_ = backend::NeedsNoFrame(
       v_, frame_.gpr_pairs.empty() && frame_.fpr_pairs.empty() && frame_.frame_bytes == 0);
-  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this);
+  thread_local backend::EmitOrder order;  // storage reused across functions
+  order.Compute(v_.ra, ra_);
+  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this,
+                      order.order);
 }
 
 void Emitter::EmitAlu(uint32_t i, const MInst& m) {

@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "backends/common/emit_loop.h"
+#include "backends/common/emit_order.h"
 #include "backends/x64/abi.h"
 #include "backends/x64/encoder.h"
 #include "ir/types.h"
@@ -86,9 +87,10 @@ class Emitter final : public backend::InstEmitter {
     buf_.EmitUncondBranch(bytes, 1, l, X64LabelUse::kJmpRel32);
   }
   // The two-way branch of block-ending instruction i: `j<cc> t; jmp f`, with the jump (or, by
-  // inverting the condition, the conditional branch) left out when its target is the next block.
+  // inverting the condition, the conditional branch) left out when its target is the block
+  // emitted next (EmitOrder::next, which rotated loops make differ from the layout's next).
   void Branch2(uint32_t i, CondCode cc, uint32_t t, uint32_t f) {
-    const uint32_t next = block_of_[i] + 1;
+    const uint32_t next = (*next_block_)[block_of_[i]];
     if (t == next) {
       Jcc(Invert(cc), block_label_[f]);
       return;
@@ -221,7 +223,12 @@ class Emitter final : public backend::InstEmitter {
   // 8-byte words from rsp at the call, the frame (rbp - rsp) being the callee-saved pushes and
   // the fixed frame (rsp does not move between prologue and epilogue).
   void StackMapHere(uint32_t i) {
-    while (next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst < i) ++next_map_;
+    // Sorted by instruction; found by search because blocks are emitted out of layout order
+    // (backend::EmitOrder).
+    next_map_ = static_cast<size_t>(
+        std::lower_bound(ra_.stack_maps.begin(), ra_.stack_maps.end(), i,
+                         [](const regalloc::StackMap& m, uint32_t at) { return m.inst < at; }) -
+        ra_.stack_maps.begin());
     EGRET_CHECK(next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst == i);
     map_words_.clear();
     for (uint32_t slot : ra_.StackMapSlots(ra_.stack_maps[next_map_])) {
@@ -289,13 +296,14 @@ class Emitter final : public backend::InstEmitter {
   std::vector<MachLabel> block_label_;
   std::vector<uint8_t> block_start_;  // by VCode instruction: the first of its block
   std::vector<uint32_t> block_of_;    // by VCode instruction: its block
+  const std::vector<uint32_t>* next_block_ = nullptr;  // by block: the block emitted after it
   FlagsFrom flags_;
   uint32_t cur_srcloc_ = backend::kNoSrcLoc;  // of the instruction being emitted
   std::vector<Stub> stubs_;
   std::unordered_map<uint64_t, uint32_t> stub_of_;  // (code << 32 | srcloc) -> index in stubs_
-  size_t next_map_ = 0;              // the first ra_.stack_maps entry not yet emitted
-  std::vector<uint32_t> map_words_;  // scratch for StackMapHere
-  backend::RematDefs remat_defs_;    // the constants that remat edits re-emit
+  size_t next_map_ = 0;                             // the ra_.stack_maps entry being emitted
+  std::vector<uint32_t> map_words_;                 // scratch for StackMapHere
+  backend::RematDefs remat_defs_;                   // the constants that remat edits re-emit
 };
 
 MachLabel Emitter::TrapStub(TrapCode code) {
@@ -558,7 +566,11 @@ void Emitter::Run() {
     block_start_[bd.inst_begin] = 1;
     for (uint32_t k = bd.inst_begin; k < bd.inst_end; ++k) block_of_[k] = b;
   }
-  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this);
+  thread_local backend::EmitOrder order;  // storage reused across functions
+  order.Compute(v_.ra, ra_);
+  next_block_ = &order.next;
+  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this,
+                      order.order);
   EmitTrapStubs();
 }
 
