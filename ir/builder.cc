@@ -22,6 +22,7 @@ FunctionBuilder::~FunctionBuilder() {
   incomplete_nodes_.clear();
   var_types_.clear();
   def_pool_.clear();
+  loop_vars_.clear();
   cur_vals_.clear();
   cur_stamp_.clear();
   cur_touched_.clear();
@@ -37,6 +38,7 @@ void FunctionBuilder::SwapTables(Scratch& s) {
   incomplete_nodes_.swap(s.incomplete_nodes);
   var_types_.swap(s.var_types);
   def_pool_.swap(s.def_pool);
+  loop_vars_.swap(s.loop_vars);
   cur_vals_.swap(s.cur_vals);
   cur_stamp_.swap(s.cur_stamp);
   cur_touched_.swap(s.cur_touched);
@@ -161,6 +163,31 @@ void FunctionBuilder::SealBlock(Block b) {
   }
 }
 
+void FunctionBuilder::DeclareLoopHeader(Block header, std::span<const Variable> vars) {
+  BlockSsa& s = ssa_[header];
+  EGRET_CHECK(!s.sealed && !s.loop && s.num_preds == 1);
+  s.loop = true;
+  s.loop_entry = pred_nodes_[s.pred_head].from;
+  s.loop_begin = static_cast<uint32_t>(loop_vars_.size());
+  for (Variable v : vars) {
+    EGRET_CHECK(v.index < var_types_.size());
+    loop_vars_.push_back(v.index);
+    s.loop_mask |= uint64_t{1} << (v.index & 63);
+  }
+  auto first = loop_vars_.begin() + s.loop_begin;
+  std::sort(first, loop_vars_.end());
+  loop_vars_.erase(std::unique(first, loop_vars_.end()), loop_vars_.end());
+  s.loop_size = static_cast<uint32_t>(loop_vars_.size() - s.loop_begin);
+}
+
+bool FunctionBuilder::IsLoopVar(Block header, Variable var) const {
+  const BlockSsa& s = ssa_[header];
+  if (!s.loop) return true;
+  if (!((s.loop_mask >> (var.index & 63)) & 1)) return false;
+  const uint32_t* first = loop_vars_.data() + s.loop_begin;
+  return std::binary_search(first, first + s.loop_size, var.index);
+}
+
 void FunctionBuilder::SealAllBlocks() {
   for (uint32_t i = 0; i < f_.dfg.NumBlocks(); ++i) SealBlock(Block(i));
 }
@@ -209,7 +236,14 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
             result = f_.dfg.ResolveAliases(d);
             break;
           }
-          const BlockSsa s = ssa_[cur];
+          const BlockSsa& s = ssa_[cur];
+          if (s.loop && !IsLoopVar(cur, var)) {
+            // The loop does not change var: its value at the entry, remembered in the header.
+            work_.push_back({Work::kFinishHeader, w.block, cur, Value(), 0});
+            work_.push_back({Work::kUse, s.loop_entry, Block(), Value(), 0});
+            pending = true;
+            break;
+          }
           if (!s.sealed) {
             result = f_.dfg.AppendBlockParam(cur, type);
             var_params_.Insert(result);
@@ -253,6 +287,10 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
         break;
       }
       case Work::kFinishChain:
+        SetChainDefs(var, w.block, w.other, results_.back());
+        break;
+      case Work::kFinishHeader:
+        SetDef(w.other, var, results_.back());
         SetChainDefs(var, w.block, w.other, results_.back());
         break;
     }

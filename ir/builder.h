@@ -12,6 +12,10 @@
 //     trivial (all incoming values are the same value or the parameter itself): the parameter
 //     then becomes an alias of that value;
 //   - sealed, no predecessor (entry, unreachable code): the type's zero, as Wasm locals start.
+// A client that knows which variables a loop assigns (Wasm: the locals its body sets) declares
+// the loop's header with DeclareLoopHeader: reading any other variable there reads it in the
+// header's entry predecessor, sealed or not, so no parameter is created (and none removed again)
+// for a variable the loop does not change; the value is then remembered in the header too.
 // Finalize() removes trivial parameters that became trivial later (a fixpoint over the
 // parameters the construction added) and rewrites every use of an alias to its target.
 //
@@ -96,6 +100,16 @@ class FunctionBuilder {
   bool IsSealed(Block b) const { return ssa_[b].sealed; }
   // Number of distinct branch instructions that target b so far.
   uint32_t NumPreds(Block b) const { return ssa_[b].num_preds; }
+  // Declares `header` a loop header: not sealed, its one predecessor so far the loop's entry,
+  // every predecessor added later inside the loop, and `vars` (any order, duplicates allowed) a
+  // superset of the variables DefVar assigns in the loop's blocks. Any other variable then
+  // keeps, everywhere in the loop, the value it has at the entry, and reading it there creates
+  // no parameter. Naming too few variables makes wrong code: the client must know (the
+  // translator checks every local.set against its innermost loop, IsLoopVar).
+  void DeclareLoopHeader(Block header, std::span<const Variable> vars);
+  // Whether `var` may be assigned in the loop of `header`: true unless `header` was declared by
+  // DeclareLoopHeader without naming `var`.
+  bool IsLoopVar(Block header, Variable var) const;
 
   // --- Variables.
   Variable DeclareVar(Type t);
@@ -183,6 +197,12 @@ class FunctionBuilder {
     // Bit (variable % 64) is set for every variable the span defines, so most lookups of a
     // variable the block does not define (reads walking a predecessor chain) skip the search.
     uint64_t defs_mask = 0;
+    // DeclareLoopHeader: the variables the loop may assign, loop_vars_[loop_begin, +loop_size)
+    // sorted, with their (variable % 64) mask, and the entry predecessor.
+    bool loop = false;
+    uint32_t loop_begin = 0, loop_size = 0;
+    uint64_t loop_mask = 0;
+    Block loop_entry;
   };
   struct PredNode {
     Inst branch;
@@ -200,9 +220,9 @@ class FunctionBuilder {
   };
   // One step of UseVar's explicit work stack.
   struct Work {
-    enum Kind : uint8_t { kUse, kFinishParam, kFinishChain } kind;
-    Block block;    // kUse: where to read; others: the param's block
-    Block other;    // kFinishChain: the block the chain ends at
+    enum Kind : uint8_t { kUse, kFinishParam, kFinishChain, kFinishHeader } kind;
+    Block block;    // kUse: where to read; others: the param's block or the chain's start
+    Block other;    // kFinishChain: the block the chain ends at; kFinishHeader: the loop header
     Value param;    // kFinishParam
     uint32_t pred;  // unused
   };
@@ -241,7 +261,8 @@ class FunctionBuilder {
   std::vector<IncompleteNode> incomplete_nodes_;
   std::vector<Type> var_types_;
   std::vector<Def> def_pool_;
-  std::vector<Value> cur_vals_;  // per variable, valid where cur_stamp_ == cur_epoch_
+  std::vector<uint32_t> loop_vars_;  // DeclareLoopHeader's variables, a sorted span per header
+  std::vector<Value> cur_vals_;      // per variable, valid where cur_stamp_ == cur_epoch_
   std::vector<uint32_t> cur_stamp_;
   std::vector<uint32_t> cur_touched_;  // variables with a cached definition in cur_
   uint32_t cur_epoch_ = 1;
@@ -256,6 +277,7 @@ struct FunctionBuilder::Scratch {
   std::vector<IncompleteNode> incomplete_nodes;
   std::vector<Type> var_types;
   std::vector<Def> def_pool;
+  std::vector<uint32_t> loop_vars;
   std::vector<Value> cur_vals;
   std::vector<uint32_t> cur_stamp;
   std::vector<uint32_t> cur_touched;
