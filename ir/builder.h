@@ -7,17 +7,21 @@
 // variable in a block that does not define it:
 //   - unsealed block: add a block parameter now, fill in the predecessors' arguments on SealBlock;
 //   - sealed, one predecessor: read it there (walked iteratively, no recursion on long chains);
-//   - sealed, several predecessors: add a block parameter, read the variable in every
-//     predecessor, append the values to their branches, and remove the parameter again if it is
-//     trivial (all incoming values are the same value or the parameter itself): the parameter
-//     then becomes an alias of that value;
+//   - sealed, several predecessors: read the variable in every predecessor; if they all give
+//     one value, that is the variable's value here and no parameter is made; otherwise add a
+//     block parameter and append the values to the branches. While the predecessors are read
+//     the block's definition is *pending*: a read that comes round a cycle back to it (through
+//     a loop's back edge) adds the parameter then, which ends the cycle, and the parameter is
+//     removed again if it turns out trivial (all incoming values are one value or the
+//     parameter itself): it then becomes an alias of that value;
 //   - sealed, no predecessor (entry, unreachable code): the type's zero, as Wasm locals start.
 // A client that knows which variables a loop assigns (Wasm: the locals its body sets) declares
 // the loop's header with DeclareLoopHeader: reading any other variable there reads it in the
 // header's entry predecessor, sealed or not, so no parameter is created (and none removed again)
 // for a variable the loop does not change; the value is then remembered in the header too.
 // Finalize() removes trivial parameters that became trivial later (a fixpoint over the
-// parameters the construction added) and rewrites every use of an alias to its target.
+// parameters the construction added) and, if any parameter became an alias, rewrites every use
+// of an alias to its target.
 //
 // The walk uses an explicit work stack, so deep nests of joins cannot overflow the C++ stack.
 // Definitions involve no hashing: the current block's live in a dense per-variable array
@@ -218,13 +222,24 @@ class FunctionBuilder {
     uint32_t var;
     Value value;
   };
+  // The blocks' BlockSsa by block index. CreateBlock makes every block's entry, so indexing
+  // needs no growth check (a SecondaryMap's writable operator[] has one, and is not inlined).
+  struct BlockTable {
+    std::vector<BlockSsa> items;
+    BlockSsa& operator[](Block b) { return items[b.index]; }
+    const BlockSsa& operator[](Block b) const { return items[b.index]; }
+    void Clear() { items.clear(); }
+  };
   // One step of UseVar's explicit work stack.
   struct Work {
     enum Kind : uint8_t { kUse, kFinishParam, kFinishChain, kFinishHeader } kind;
-    Block block;    // kUse: where to read; others: the param's block or the chain's start
-    Block other;    // kFinishChain: the block the chain ends at; kFinishHeader: the loop header
-    Value param;    // kFinishParam
-    uint32_t pred;  // unused
+    Block block;  // kUse: where to read; others: the param's block or the chain's start
+    Block other;  // kFinishChain: the block the chain ends at; kFinishHeader: the loop header
+    Value param;  // kFinishParam
+    // kFinishParam: FinishJoin's slot. kUse, kFinishHeader: nonzero to remember the value in
+    // the block the read started in (the top-level read only: a join's predecessors are not
+    // asked again once the join has the value).
+    uint32_t slot;
   };
 
   // Definitions of the current block live in a dense per-variable cache (most reads and writes
@@ -232,7 +247,8 @@ class FunctionBuilder {
   Value FindDef(Block b, Variable var) const;
   Value FindSpanDef(Block b, Variable var) const;
   void SetDef(Block b, Variable var, Value val);
-  void InsertSpanDef(Block b, uint32_t var, Value val);
+  // Returns the definition's index in def_pool_ (valid until b's span grows).
+  uint32_t InsertSpanDef(Block b, uint32_t var, Value val);
   Inst Append(const InstData& data);
   Value AppendOne(const InstData& data) { return f_.dfg.FirstResult(Append(data)); }
   void AddPred(Block target, Inst branch);
@@ -247,6 +263,11 @@ class FunctionBuilder {
   // parameter is removed without its arguments ever being added (TryRemoveTrivialParam's
   // result, without the insert-then-remove); otherwise the arguments are added.
   Value FinishJoinParam(Block block, Value param);
+  // Ends a join read of `var` in `block` (kFinishParam): FinishJoinParam if a cycle created the
+  // parameter meanwhile; else the predecessors' value if they agree (no parameter at all), or
+  // a new parameter with their values as arguments.
+  // `slot`: the pending definition's index in def_pool_, or kNone for the current block's cache.
+  Value FinishJoin(Block block, Variable var, uint32_t slot);
   void SetChainDefs(Variable var, Block start, Block end, Value v);
 
   // Moves every table between this builder and `s` (both ways: a swap).
@@ -256,7 +277,7 @@ class FunctionBuilder {
   Scratch* scratch_;  // lent storage, given back by the destructor; may be null
   Block cur_;
   uint32_t srcloc_ = kNoSrcLoc;
-  SecondaryMap<Block, BlockSsa> ssa_;
+  BlockTable ssa_;
   std::vector<PredNode> pred_nodes_;
   std::vector<IncompleteNode> incomplete_nodes_;
   std::vector<Type> var_types_;
@@ -267,12 +288,13 @@ class FunctionBuilder {
   std::vector<uint32_t> cur_touched_;  // variables with a cached definition in cur_
   uint32_t cur_epoch_ = 1;
   EntitySet<Value> var_params_;  // block parameters created by SSA construction
+  uint32_t num_aliases_ = 0;     // parameters removed as trivial (aliases) so far
   std::vector<Work> work_;       // reused across UseVar calls
   std::vector<Value> results_;
 };
 
 struct FunctionBuilder::Scratch {
-  SecondaryMap<Block, BlockSsa> ssa;
+  BlockTable ssa;
   std::vector<PredNode> pred_nodes;
   std::vector<IncompleteNode> incomplete_nodes;
   std::vector<Type> var_types;
