@@ -88,20 +88,12 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   cur_ = b;
 }
 
-Value FunctionBuilder::FindSpanDef(Block b, Variable var) const {
-  const BlockSsa& s = ssa_[b];
-  if (!((s.defs_mask >> (var.index & 63)) & 1)) return Value();
+Value FunctionBuilder::SearchSpan(const BlockSsa& s, Variable var) const {
   const Def* first = def_pool_.data() + s.defs_begin;
   const Def* last = first + s.defs_size;
   const Def* it =
       std::lower_bound(first, last, var.index, [](const Def& d, uint32_t v) { return d.var < v; });
   return it != last && it->var == var.index ? it->value : Value();
-}
-
-Value FunctionBuilder::FindDef(Block b, Variable var) const {
-  if (b == cur_ && cur_stamp_[var.index] == cur_epoch_) return cur_vals_[var.index];
-  // Not cached: another block, or the current one entered again (its older definitions).
-  return FindSpanDef(b, var);
 }
 
 uint32_t FunctionBuilder::InsertSpanDef(Block b, uint32_t var, Value val) {

@@ -244,8 +244,19 @@ class FunctionBuilder {
 
   // Definitions of the current block live in a dense per-variable cache (most reads and writes
   // hit it); other blocks' in their sorted spans. SwitchToBlock moves the cache into the span.
-  Value FindDef(Block b, Variable var) const;
-  Value FindSpanDef(Block b, Variable var) const;
+  // Inline: most lookups (a read walking a predecessor chain) end at the mask test.
+  Value FindDef(Block b, Variable var) const {
+    if (b == cur_ && cur_stamp_[var.index] == cur_epoch_) return cur_vals_[var.index];
+    // Not cached: another block, or the current one entered again (its older definitions).
+    return FindSpanDef(b, var);
+  }
+  Value FindSpanDef(Block b, Variable var) const {
+    const BlockSsa& s = ssa_[b];
+    if (!((s.defs_mask >> (var.index & 63)) & 1)) return Value();
+    return SearchSpan(s, var);
+  }
+  // The binary search of FindSpanDef.
+  Value SearchSpan(const BlockSsa& s, Variable var) const;
   void SetDef(Block b, Variable var, Value val);
   // Returns the definition's index in def_pool_ (valid until b's span grows).
   uint32_t InsertSpanDef(Block b, uint32_t var, Value val);
