@@ -399,6 +399,7 @@ Status Backtrack::MergeBundles() {
     bu.end = static_cast<uint32_t>(arena_.size());
     bu.cls = f_.vregs[v].cls;
     bu.hint = hint_[v];
+    bu.one_vreg = true;
     vreg_bundle_[v] = static_cast<uint32_t>(bundles_.size());
     bundles_.push_back(bu);
   }
@@ -415,6 +416,7 @@ Status Backtrack::MergeBundles() {
                arena_.begin() + by.end, std::back_inserter(merged),
                [](const Range& p, const Range& q) { return p.from < q.from; });
     Bundle& t = bundles_[x];
+    t.one_vreg = false;
     t.begin = static_cast<uint32_t>(arena_.size());
     arena_.insert(arena_.end(), merged.begin(), merged.end());
     t.end = static_cast<uint32_t>(arena_.size());
@@ -468,30 +470,85 @@ Status Backtrack::MergeBundles() {
   return std::lower_bound(it, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
 }
 
+// Calls f(use) for each use record of the ranges' vreg whose first point lies in one of the
+// ranges, in order. The ranges (sorted, disjoint) must all be of one vreg. Each use's range is
+// found by a short forward search from the previous one's, so the cost follows the uses, not
+// the ranges (a value has a range per block it lives through, and few uses).
+template <class F>
+void Backtrack::ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const {
+  if (rs.empty()) return;
+  const uint32_t v = rs.front().vreg;
+  const UseRec* uses = uses_.data();
+  const UseRec* e = uses + use_begin_[v + 1];
+  const UseRec* it = std::lower_bound(uses + use_begin_[v], e, rs.front().from,
+                                      [](const UseRec& u, uint32_t x) { return u.from < x; });
+  const uint32_t last = rs.back().to;
+  size_t k = 0;  // the first range ending after the last use seen
+  for (; it < e && it->from < last; ++it) {
+    const uint32_t p = it->from;
+    if (rs[k].to <= p) {  // some range ends after p (p < last): a few steps, else a search
+      size_t j = k + 1;
+      for (int step = 0; step < 4 && rs[j].to <= p; ++step) ++j;
+      if (rs[j].to <= p)
+        j = static_cast<size_t>(std::partition_point(rs.begin() + static_cast<std::ptrdiff_t>(j),
+                                                     rs.end(),
+                                                     [p](const Range& r) { return r.to <= p; }) -
+                                rs.begin());
+      k = j;
+    }
+    if (rs[k].from <= p) f(*it);  // else between two ranges
+  }
+}
+
 // Spill weight: use frequency per instruction covered (LLVM's normalization, roughly), so short
 // hot ranges outweigh long cold ones. Also the queue priority (points covered).
-void Backtrack::Weigh(uint32_t b) {
+//
+// A use counts when its first point lies in one of the bundle's ranges; the sum runs in point
+// order (range by range, each range's uses in order). A bundle of one vreg (most are, and the
+// long ones split again and again are) walks that vreg's uses and finds each one's range by a
+// short forward search: its ranges outnumber its uses many times over (a range per block it
+// lives through). Same uses, same order, so the same float sum as the range walk below.
+void Backtrack::Weigh(uint32_t b, uint32_t size) {
   Bundle& bu = bundles_[b];
+  const auto rs = Ranges(bu);
   float w = 0;
-  uint32_t size = 0;
   bool req = false, remat = true;
-  UseCursor cur;
-  const UseRec* e = nullptr;  // end of cur.vreg's uses
-  for (const Range& r : Ranges(bu)) {
-    size += r.to - r.from;
-    // No use of the run's vreg left in r (a value live through blocks it does not use): r adds
-    // only its size, and the cursor stays where it is (as UsesFrom would leave it).
-    if (r.vreg == cur.vreg && (cur.at == e || cur.at->from >= r.to)) continue;
-    if (r.vreg != cur.vreg) {  // a bundle's ranges mostly come in runs of one vreg
-      remat &= f_.vregs[r.vreg].remat;
-      e = uses_.data() + use_begin_[r.vreg + 1];
+  if (bu.one_vreg && !rs.empty()) {
+    if (size == kNone) {
+      size = 0;
+      for (const Range& r : rs) size += r.to - r.from;
     }
-    const UseRec* it = UsesFrom(r, &cur);
-    for (; it < e && it->from < r.to; ++it) {
-      w += it->requiring ? it->freq : 0.5f * it->freq;
-      req |= it->requiring;
+#ifdef EGRET_DEBUG
+    uint32_t counted = 0;
+    for (const Range& r : rs) counted += r.to - r.from;
+    EGRET_DCHECK(counted == size);
+#endif
+    remat = f_.vregs[rs.front().vreg].remat;
+    ForEachUseOfOneVReg(rs, [&](const UseRec& u) {
+      w += u.requiring ? u.freq : 0.5f * u.freq;
+      req |= u.requiring;
+    });
+  } else {
+    uint32_t sum = 0;
+    UseCursor cur;
+    const UseRec* e = nullptr;  // end of cur.vreg's uses
+    for (const Range& r : rs) {
+      sum += r.to - r.from;
+      // No use of the run's vreg left in r (a value live through blocks it does not use): r
+      // adds only its size, and the cursor stays where it is (as UsesFrom would leave it).
+      if (r.vreg == cur.vreg && (cur.at == e || cur.at->from >= r.to)) continue;
+      if (r.vreg != cur.vreg) {  // a bundle's ranges mostly come in runs of one vreg
+        remat &= f_.vregs[r.vreg].remat;
+        e = uses_.data() + use_begin_[r.vreg + 1];
+      }
+      const UseRec* it = UsesFrom(r, &cur);
+      for (; it < e && it->from < r.to; ++it) {
+        w += it->requiring ? it->freq : 0.5f * it->freq;
+        req |= it->requiring;
+      }
+      cur = {r.vreg, it};
     }
-    cur = {r.vreg, it};
+    size = sum;
   }
   bu.size = size;
   bu.has_req = req;
@@ -1035,20 +1092,36 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     for (uint32_t steps = 0; x != kNone && steps < 256; ++steps, x = parent_[x])
       if (!f(x)) return;
   };
-  UseCursor cur;
-  for (const Range& r : rs) {
-    const uint32_t blk = block_of_inst_[r.from / 4];
-    if (r.from == 4 * f_.blocks[blk].inst_begin) live_mark_[blk] = stamp;
-    if (NoUseLeftIn(r, cur)) continue;
-    const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
-    const UseRec* it = UsesFrom(r, &cur);
-    cur = {r.vreg, it};
-    if (it < e && it->from < r.to)
-      chain(blk, [&](uint32_t h) {
-        if (used_mark_[h] == stamp) return false;  // and so is every loop around it
-        used_mark_[h] = stamp;
-        return true;
-      });
+  auto mark_used = [&](uint32_t blk) {
+    chain(blk, [&](uint32_t h) {
+      if (used_mark_[h] == stamp) return false;  // and so is every loop around it
+      used_mark_[h] = stamp;
+      return true;
+    });
+  };
+  if (bundles_[b].one_vreg) {
+    // Only the headers on at's chain need their live-in mark: a range starting at the header's
+    // first point (binary search). The loops with a use: from the uses (a range lies in one
+    // block, so a use's block is its range's).
+    ForEachUseOfOneVReg(rs, [&](const UseRec& u) { mark_used(block_of_inst_[u.from / 4]); });
+    chain(at, [&](uint32_t h) {
+      const uint32_t start = 4 * f_.blocks[h].inst_begin;
+      const auto it = std::partition_point(rs.begin(), rs.end(),
+                                           [start](const Range& r) { return r.from < start; });
+      if (it != rs.end() && it->from == start) live_mark_[h] = stamp;
+      return true;
+    });
+  } else {
+    UseCursor cur;
+    for (const Range& r : rs) {
+      const uint32_t blk = block_of_inst_[r.from / 4];
+      if (r.from == 4 * f_.blocks[blk].inst_begin) live_mark_[blk] = stamp;
+      if (NoUseLeftIn(r, cur)) continue;
+      const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+      const UseRec* it = UsesFrom(r, &cur);
+      cur = {r.vreg, it};
+      if (it < e && it->from < r.to) mark_used(blk);
+    }
   }
   uint32_t outermost = kNone;
   chain(at, [&](uint32_t h) {
@@ -1082,6 +1155,7 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     nb.cls = old.cls;
     nb.hint = old.hint;
     nb.gen = static_cast<uint8_t>(old.gen + 1);
+    nb.one_vreg = old.one_vreg;
     nb.begin = static_cast<uint32_t>(arena_.size());
     ReserveArena(rs.size());  // may move the arena (rs dangles from here on): index it anew
     const Range* src = arena_.data() + old.begin;
@@ -1154,12 +1228,17 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
   // Before g: ranges [old.begin, cut), plus range `cut` clipped to end at g if it starts before.
   // After g: ranges [cut, old.end), the first clipped to start at g.
   const bool straddles = cut < old.end && arena_[cut].from < g;
+  // The parts' sizes add up to old.size (Weigh counted it on these ranges; the cut range's two
+  // pieces together cover it): the head's is counted while copying, the tail's follows.
+  uint32_t head_size = 0;
   auto make = [&](bool before) {
     Bundle nb;
     nb.cls = old.cls;
     nb.hint = old.hint;
     nb.gen = static_cast<uint8_t>(old.gen + 1);
+    nb.one_vreg = old.one_vreg;
     nb.begin = static_cast<uint32_t>(arena_.size());
+    uint32_t size;
     if (before) {
       const uint32_t hi = cut + (straddles ? 1 : 0);
       if (hi == old.begin) return kNone;
@@ -1168,15 +1247,18 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
       for (uint32_t k = old.begin; k < hi; ++k) arena_.push_back(src[k]);
       arena_.back().to = std::min(arena_.back().to, g);
       nb.end = static_cast<uint32_t>(arena_.size());
+      for (uint32_t k = nb.begin; k < nb.end; ++k) head_size += arena_[k].to - arena_[k].from;
+      size = head_size;
     } else {
       if (cut == old.end) return kNone;
       arena_[cut].from = std::max(arena_[cut].from, g);
       nb.begin = cut;
       nb.end = old.end;
+      size = old.size - head_size;
     }
     bundles_.push_back(nb);
     const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
-    Weigh(id);
+    Weigh(id, size);
     return id;
   };
   const uint32_t first = make(true);
@@ -1311,6 +1393,7 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
       nb.cls = old.cls;
       nb.hint = old.hint;
       nb.grouped = true;
+      nb.one_vreg = old.one_vreg;
       nb.gen = kMaxSplits;
       nb.begin = static_cast<uint32_t>(arena_.size());
       for (uint32_t q = old.begin; q < old.end; ++q) {
@@ -1337,6 +1420,7 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
     nb.cls = old.cls;
     nb.hint = old.hint;
     nb.minimal = true;
+    nb.one_vreg = old.one_vreg;
     nb.gen = kMaxSplits;
     nb.begin = static_cast<uint32_t>(arena_.size());
     size_t group_end = k;

@@ -48,6 +48,9 @@ struct BacktrackScratch {
     uint8_t gen = 0;  // splits that led to this bundle
     bool minimal = false, spilled = false, dead = false, has_req = false;
     bool grouped = false;  // made of nearby operands of a spilled bundle (SpillToMinimal)
+    // Every range is of one vreg (an unmerged vreg's bundle, or a part of one): Weigh then
+    // walks the vreg's uses instead of the ranges. False is always safe.
+    bool one_vreg = false;
     // Put off once because only a fresh callee-saved register was free (Place, AllocateAll).
     bool deferred = false;
   };
@@ -198,7 +201,10 @@ class Backtrack : private BacktrackScratch {
     return cur.vreg == r.vreg &&
            (cur.at == uses_.data() + use_begin_[r.vreg + 1] || cur.at->from >= r.to);
   }
-  void Weigh(uint32_t b);
+  // `size`: the points the bundle covers when the caller knows them (kNone: count them).
+  void Weigh(uint32_t b, uint32_t size = kNone);
+  template <class F>
+  void ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const;
   void Enqueue(uint32_t b);
   uint32_t PopQueue();
   Status AllocateAll();
