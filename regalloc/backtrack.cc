@@ -172,6 +172,12 @@ void Backtrack::BuildRanges() {
   pos.assign(nv, kNone);
   raw.reserve(f_.num_insts() * 2);
   def_inst_.assign(nv, kNone);
+  // Ranges per vreg, counted as they are made (at range_begin_[v + 1], summed below).
+  range_begin_.assign(nv + 1, 0);
+  auto push = [&](const Range& r) {
+    raw.push_back(r);
+    ++range_begin_[r.vreg + 1];
+  };
   auto add = [&](uint32_t v, uint32_t to) {
     pos[v] = static_cast<uint32_t>(live.size());
     live.push_back(v);
@@ -200,7 +206,7 @@ void Backtrack::BuildRanges() {
           to = std::max(to, end[v]);
           remove(v);
         }
-        raw.push_back({from, to, v});
+        push({from, to, v});
         def_inst_[v] = i;
       }
       if (f_.insts[i].safepoint) {
@@ -210,7 +216,7 @@ void Backtrack::BuildRanges() {
           bool late_use = false;
           for (const Operand& op : ops)
             late_use |= op.is_use() && !op.is_early() && op.vreg.index == v;
-          if (end[v] > 4 * i + 4) raw.push_back({4 * i + 4, end[v], v});
+          if (end[v] > 4 * i + 4) push({4 * i + 4, end[v], v});
           end[v] = late_use ? 4 * i + 4 : 4 * i + 2;
         }
       }
@@ -224,15 +230,16 @@ void Backtrack::BuildRanges() {
           end[v] = std::max(end[v], to);
       }
     }
-    while (!live.empty()) {
-      const uint32_t v = live.back();
-      raw.push_back({bs, end[v], v});
-      remove(v);
+    for (size_t k = live.size(); k-- > 0;) {  // everything still live enters the block live
+      const uint32_t v = live[k];
+      push({bs, end[v], v});
+      pos[v] = kNone;
     }
+    live.clear();
   }
-  // Per-vreg lists (counting sort by vreg; each list is nearly sorted, so insertion sort).
-  range_begin_.assign(nv + 1, 0);
-  for (const Range& r : raw) ++range_begin_[r.vreg + 1];
+  // Per-vreg lists (counting sort by vreg). A vreg has at most one range per block, made in
+  // block order, except a reference's pieces around safepoints (made backwards within a block):
+  // only references' lists need sorting (insertion sort, they are nearly sorted).
   for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] += range_begin_[v];
   ranges_.resize(raw.size());
   {
@@ -240,7 +247,13 @@ void Backtrack::BuildRanges() {
     fill.assign(range_begin_.begin(), range_begin_.end() - 1);
     for (const Range& r : raw) ranges_[fill[r.vreg]++] = r;
   }
+#ifdef EGRET_DEBUG
+  for (uint32_t v = 0; v < nv; ++v)
+    for (uint32_t k = range_begin_[v] + 1; k < range_begin_[v + 1]; ++k)
+      EGRET_DCHECK(f_.vregs[v].is_ref || ranges_[k - 1].from < ranges_[k].from);
+#endif
   for (uint32_t v = 0; v < nv; ++v) {
+    if (!f_.vregs[v].is_ref) continue;
     Range* a = ranges_.data() + range_begin_[v];
     Range* e = ranges_.data() + range_begin_[v + 1];
     for (Range* p = a + 1; p < e; ++p)
@@ -389,14 +402,15 @@ bool Overlap(std::span<const Range> a, std::span<const Range> b) {
 Status Backtrack::MergeBundles() {
   const uint32_t nv = f_.num_vregs();
   vreg_bundle_.assign(nv, kNone);
+  // The initial bundles' ranges are the per-vreg lists in vreg order: one copy of ranges_, each
+  // bundle indexing its vreg's list in it.
   arena_.reserve(ranges_.size() * 2);
+  arena_.assign(ranges_.begin(), ranges_.end());
   for (uint32_t v = 0; v < nv; ++v) {
     if (range_begin_[v] == range_begin_[v + 1]) continue;
     Bundle bu;
-    bu.begin = static_cast<uint32_t>(arena_.size());
-    arena_.insert(arena_.end(), ranges_.begin() + range_begin_[v],
-                  ranges_.begin() + range_begin_[v + 1]);
-    bu.end = static_cast<uint32_t>(arena_.size());
+    bu.begin = range_begin_[v];
+    bu.end = range_begin_[v + 1];
     bu.cls = f_.vregs[v].cls;
     bu.hint = hint_[v];
     bu.one_vreg = true;
@@ -470,10 +484,10 @@ Status Backtrack::MergeBundles() {
   return std::lower_bound(it, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
 }
 
-// Calls f(use) for each use record of the ranges' vreg whose first point lies in one of the
-// ranges, in order. The ranges (sorted, disjoint) must all be of one vreg. Each use's range is
-// found by a short forward search from the previous one's, so the cost follows the uses, not
-// the ranges (a value has a range per block it lives through, and few uses).
+// Calls f(use, its range) for each use record of the ranges' vreg whose first point lies in one of
+// the ranges, in order, until f returns false. The ranges (sorted, disjoint) must all be of one
+// vreg. Each use's range is found by a short forward search from the previous one's, so the cost
+// follows the uses, not the ranges (a value has a range per block it lives through, and few uses).
 template <class F>
 void Backtrack::ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const {
   if (rs.empty()) return;
@@ -496,7 +510,7 @@ void Backtrack::ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const {
                                 rs.begin());
       k = j;
     }
-    if (rs[k].from <= p) f(*it);  // else between two ranges
+    if (rs[k].from <= p && !f(*it, rs[k])) return;  // else between two ranges
   }
 }
 
@@ -524,9 +538,10 @@ void Backtrack::Weigh(uint32_t b, uint32_t size) {
     EGRET_DCHECK(counted == size);
 #endif
     remat = f_.vregs[rs.front().vreg].remat;
-    ForEachUseOfOneVReg(rs, [&](const UseRec& u) {
+    ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
       w += u.requiring ? u.freq : 0.5f * u.freq;
       req |= u.requiring;
+      return true;
     });
   } else {
     uint32_t sum = 0;
@@ -902,18 +917,28 @@ void Backtrack::Evict(uint32_t b) {
 float Backtrack::SpillCost(const Bundle& bu) const {
   float cost = 0;
   bool remat = true;
+  auto add = [&](const UseRec& u) {
+    const Operand& op = f_.operands[u.operand];
+    if (op.constraint == Constraint::kStack) return;
+    cost +=
+        op.is_use() && op.constraint == Constraint::kAny && !u.requiring ? 0.5f * u.freq : u.freq;
+  };
+  const auto rs = Ranges(bu);
+  if (bu.one_vreg && !rs.empty()) {
+    remat = f_.vregs[rs.front().vreg].remat;
+    ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
+      add(u);
+      return true;
+    });
+    return remat ? cost * kRematWeight : cost;
+  }
   UseCursor cur;
-  for (const Range& r : Ranges(bu)) {
+  for (const Range& r : rs) {
     if (NoUseLeftIn(r, cur)) continue;  // the run's vreg (remat already counted)
     remat &= f_.vregs[r.vreg].remat;
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
-    for (; it < e && it->from < r.to; ++it) {
-      const Operand& op = f_.operands[it->operand];
-      if (op.constraint == Constraint::kStack) continue;
-      cost += op.is_use() && op.constraint == Constraint::kAny && !it->requiring ? 0.5f * it->freq
-                                                                                 : it->freq;
-    }
+    for (; it < e && it->from < r.to; ++it) add(*it);
     cur = {r.vreg, it};
   }
   return remat ? cost * kRematWeight : cost;
@@ -1103,7 +1128,10 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     // Only the headers on at's chain need their live-in mark: a range starting at the header's
     // first point (binary search). The loops with a use: from the uses (a range lies in one
     // block, so a use's block is its range's).
-    ForEachUseOfOneVReg(rs, [&](const UseRec& u) { mark_used(block_of_inst_[u.from / 4]); });
+    ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
+      mark_used(block_of_inst_[u.from / 4]);
+      return true;
+    });
     chain(at, [&](uint32_t h) {
       const uint32_t start = 4 * f_.blocks[h].inst_begin;
       const auto it = std::partition_point(rs.begin(), rs.end(),
@@ -1269,8 +1297,14 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
 // Requiring use extents of bundle b, in point order (clipped to the ranges).
 void Backtrack::RequiringUses(const Bundle& bu, std::vector<Range>* out) const {
   out->clear();
+  if (bu.one_vreg) {
+    ForEachUseOfOneVReg(Ranges(bu), [&](const UseRec& u, const Range& r) {
+      if (u.requiring) out->push_back({std::max(u.from, r.from), std::min(u.to, r.to), r.vreg});
+      return true;
+    });
+  }
   UseCursor cur;
-  for (const Range& r : Ranges(bu)) {
+  for (const Range& r : bu.one_vreg ? std::span<const Range>() : Ranges(bu)) {
     if (NoUseLeftIn(r, cur)) continue;
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
@@ -1310,7 +1344,15 @@ Status Backtrack::Split(uint32_t b) {
   const uint32_t hi_a = best_pt / 4 * 4;  // case A's last gap
   uint32_t first_from = UINT32_MAX;
   uint32_t last = kNone;  // instruction of the last requiring use that ends by the gap
-  {
+  if (bundles_[b].one_vreg) {
+    ForEachUseOfOneVReg(Ranges(bundles_[b]), [&](const UseRec& u, const Range&) {
+      if (!u.requiring) return true;
+      first_from = std::min(first_from, u.from);  // u.from lies in its range
+      if (u.from / 4 * 4 + 4 > hi_a) return false;
+      if (last == kNone || u.from / 4 > last) last = u.from / 4;
+      return true;
+    });
+  } else {
     UseCursor cur;
     bool past = false;
     for (const Range& r : Ranges(bundles_[b])) {
