@@ -814,19 +814,14 @@ uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r) const {
 // one span where it has a range per block.
 void Backtrack::BuildSpans(const Bundle& bu) {
   spans_.clear();
-  const auto rs = Ranges(bu);
-  if (rs.empty()) return;
-  Span cur{rs[0].from, rs[0].to, 0, 1};  // the open span, kept out of memory
-  for (uint32_t k = 1; k < rs.size(); ++k) {
-    if (rs[k].from == cur.to) {
-      cur.to = rs[k].to;
-      cur.last = k + 1;
-    } else {
-      spans_.push_back(cur);
-      cur = {rs[k].from, rs[k].to, k, k + 1};
-    }
+  const Range* rs = arena_.data() + bu.begin;
+  const uint32_t n = bu.end - bu.begin;
+  for (uint32_t k = 0; k < n;) {
+    const uint32_t first = k, from = rs[k].from;
+    uint32_t to = rs[k].to;
+    for (++k; k < n && rs[k].from == to; ++k) to = rs[k].to;
+    spans_.push_back({from, to, first, k});
   }
-  spans_.push_back(cur);
 }
 
 // Index of the first reservation of r starting at or after point p.

@@ -251,11 +251,8 @@ Status Backtrack::Resolve() {
     std::vector<SlotExtent> items[kNumRegClasses];
     for (uint32_t v = 0; v < nv; ++v)
       if (needs_slot_[v] && range_begin_[v] < range_begin_[v + 1]) {
-        uint32_t lo = UINT32_MAX, hi = 0;
-        for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k) {
-          lo = std::min(lo, ranges_[k].from);
-          hi = std::max(hi, ranges_[k].to);
-        }
+        // v's ranges are sorted and disjoint: the first starts first, the last ends last.
+        const uint32_t lo = ranges_[range_begin_[v]].from, hi = ranges_[range_begin_[v + 1] - 1].to;
         items[static_cast<int>(f_.vregs[v].cls)].push_back({lo, hi, v});
       }
     for (int c = 0; c < kNumRegClasses; ++c)
