@@ -27,7 +27,8 @@ void BacktrackScratch::ForEachContainer(F&& f) {
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
-  f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_raw_), f(tmp_merged_), f(spans_);
+  f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_raw_), f(tmp_merged_),
+      f(spans_);
   f(bundle_mask_), f(tmp_inside_);
 }
 
@@ -190,11 +191,23 @@ void Backtrack::BuildRanges() {
     live.pop_back();
     pos[v] = kNone;
   };
+  // seen[v] == b + 1: v is an operand in block b. A value live out of b that is not (and is
+  // no reference, which safepoints cut) is live through all of b: its range is made at once,
+  // without entering the live set (most live-out values of a large function are such).
+  std::vector<uint32_t>& seen = tmp_seen_;
+  seen.assign(nv, 0);
   for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
     const BlockData& bd = f_.blocks[b];
     const uint32_t bs = 4 * bd.inst_begin, be = 4 * bd.inst_end;
-    for (VReg v : live_.LiveOut(Block(b)))
-      if (pos[v.index] == kNone) add(v.index, be);
+    for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
+         k < f_.insts[bd.inst_end - 1].operand_end; ++k)
+      seen[f_.operands[k].vreg.index] = b + 1;
+    for (VReg v : live_.LiveOut(Block(b))) {
+      if (seen[v.index] != b + 1 && !f_.vregs[v.index].is_ref)
+        push({bs, be, v.index});
+      else if (pos[v.index] == kNone)
+        add(v.index, be);
+    }
     for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
       const auto ops = f_.InstOperands(i);
       for (const Operand& op : ops) {

@@ -143,7 +143,7 @@ struct BacktrackScratch {
   std::vector<InReg> in_reg_;
 
   // Temporaries of BuildRanges and MergeBundles.
-  std::vector<uint32_t> tmp_end_, tmp_pos_, tmp_live_, tmp_fill_;
+  std::vector<uint32_t> tmp_end_, tmp_pos_, tmp_live_, tmp_fill_, tmp_seen_;
   std::vector<Range> tmp_raw_, tmp_merged_;
   // Place(): the bundle's ranges with touching neighbours joined (see Place).
   struct Span {
