@@ -27,8 +27,7 @@ void BacktrackScratch::ForEachContainer(F&& f) {
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
-  f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_raw_), f(tmp_merged_),
-      f(spans_);
+  f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_raw_), f(spans_);
   f(bundle_mask_), f(tmp_inside_);
 }
 
@@ -430,7 +429,6 @@ Status Backtrack::MergeBundles() {
     vreg_bundle_[v] = static_cast<uint32_t>(bundles_.size());
     bundles_.push_back(bu);
   }
-  std::vector<Range>& merged = tmp_merged_;
   auto try_merge = [&](uint32_t a, uint32_t b) {
     uint32_t x = vreg_bundle_[a], y = vreg_bundle_[b];
     if (x == kNone || y == kNone || x == y) return x == y && x != kNone;
@@ -438,18 +436,27 @@ Status Backtrack::MergeBundles() {
     if (bx.cls != by.cls) return false;
     if (bx.end - bx.begin + by.end - by.begin > kMergeCap) return false;
     if (Overlap(Ranges(bx), Ranges(by))) return false;
-    merged.clear();
-    std::merge(arena_.begin() + bx.begin, arena_.begin() + bx.end, arena_.begin() + by.begin,
-               arena_.begin() + by.end, std::back_inserter(merged),
+    // Merged straight onto the arena's end: room is reserved first, so the sources (earlier
+    // in the arena) stay where they are.
+    const uint32_t xb = bx.begin, xe = bx.end, yb = by.begin, ye = by.end;
+    ReserveArena(xe - xb + ye - yb);
+    const uint32_t begin = static_cast<uint32_t>(arena_.size());
+    const Range* src = arena_.data();
+    std::merge(src + xb, src + xe, src + yb, src + ye, std::back_inserter(arena_),
                [](const Range& p, const Range& q) { return p.from < q.from; });
     Bundle& t = bundles_[x];
     t.one_vreg = false;
-    t.begin = static_cast<uint32_t>(arena_.size());
-    arena_.insert(arena_.end(), merged.begin(), merged.end());
+    t.begin = begin;
     t.end = static_cast<uint32_t>(arena_.size());
     if (!t.hint.valid()) t.hint = bundles_[y].hint;
     bundles_[y].dead = true;
-    for (const Range& r : merged) vreg_bundle_[r.vreg] = x;
+    // Only y's vregs change bundle (its ranges come in runs of one vreg).
+    uint32_t last = kNone;
+    for (uint32_t k = yb; k < ye; ++k)
+      if (arena_[k].vreg != last) {
+        last = arena_[k].vreg;
+        vreg_bundle_[last] = x;
+      }
     return true;
   };
   for (const ReusePair& p : reuse_pairs_) {
