@@ -14,7 +14,8 @@ template <class F>
 void BacktrackScratch::ForEachContainer(F&& f) {
   f(depth_), f(prev_shallower_), f(header_), f(parent_), f(block_of_inst_), f(next_call_);
   f(live_mark_), f(used_mark_), f(cut_mark_), f(outer_header_start_), f(freq_);
-  f(range_begin_), f(ranges_), f(use_begin_), f(uses_), f(def_inst_), f(cross_), f(op_flags_);
+  f(range_begin_), f(ranges_), f(vreg_size_), f(use_begin_), f(uses_), f(def_inst_), f(cross_),
+      f(op_flags_);
   f(hint_), f(reuse_pairs_);
   for (auto& v : res_) f(v);
   for (auto& v : res_index_) f(v);
@@ -257,7 +258,11 @@ void Backtrack::BuildRanges() {
   {
     std::vector<uint32_t>& fill = tmp_fill_;
     fill.assign(range_begin_.begin(), range_begin_.end() - 1);
-    for (const Range& r : raw) ranges_[fill[r.vreg]++] = r;
+    vreg_size_.assign(nv, 0);
+    for (const Range& r : raw) {
+      ranges_[fill[r.vreg]++] = r;
+      vreg_size_[r.vreg] += r.to - r.from;
+    }
   }
 #ifdef EGRET_DEBUG
   for (uint32_t v = 0; v < nv; ++v)
@@ -390,7 +395,10 @@ void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
   Range* a = ranges_.data() + range_begin_[d];
   Range* e = ranges_.data() + range_begin_[d + 1];
   for (Range* r = a; r < e; ++r)
-    if (r->from == 4 * inst + 3) r->from = 4 * inst;
+    if (r->from == 4 * inst + 3) {
+      r->from = 4 * inst;
+      vreg_size_[d] += 3;
+    }
 }
 
 namespace {

@@ -15,6 +15,10 @@ namespace egret::regalloc {
 
 // [from, to) points of one vreg.
 struct Range {
+  // Default construction leaves the fields unset: BuildRanges sizes its per-vreg lists and then
+  // writes every entry, and value-initializing (zeroing) them first cost a pass over the array.
+  Range() {}  // NOLINT(modernize-use-equals-default): `= default` would zero in resize()
+  Range(uint32_t f, uint32_t t, uint32_t v) : from(f), to(t), vreg(v) {}
   uint32_t from, to, vreg;
 };
 
@@ -87,6 +91,7 @@ struct BacktrackScratch {
   // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
   std::vector<uint32_t> range_begin_;
   std::vector<Range> ranges_;
+  std::vector<uint32_t> vreg_size_;  // per vreg: points its ranges cover
   std::vector<uint32_t> use_begin_;
   std::vector<UseRec> uses_;
   std::vector<uint32_t> def_inst_;

@@ -138,7 +138,8 @@ Status Backtrack::Resolve() {
     Piece* a = pieces_.data() + piece_begin_[v];
     Piece* e = pieces_.data() + piece_begin_[v + 1];
     std::sort(a, e, [](const Piece& x, const Piece& y) { return x.from < y.from; });
-    uint64_t covered = 0, total = 0;
+    uint64_t covered = 0;
+    const uint64_t total = vreg_size_[v];
     for (Piece* p = a; p < e; ++p) covered += p->to - p->from;
     piece_begin_[v] = kept;
     // Not for references: a reference live across a safepoint that also reads it (a late use
@@ -152,8 +153,6 @@ Status Backtrack::Resolve() {
       else
         pieces_[kept++] = *p;
     }
-    for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k)
-      total += ranges_[k].to - ranges_[k].from;
     if (covered < total) needs_slot_[v] = 1;
   }
   piece_begin_[nv] = kept;
