@@ -11,20 +11,16 @@
 namespace egret::regalloc {
 
 template <class F>
-void BacktrackScratch::ForEachContainer(F&& f) {
+void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(depth_), f(prev_shallower_), f(header_), f(parent_), f(block_of_inst_), f(next_call_);
   f(live_mark_), f(used_mark_), f(cut_mark_), f(outer_header_start_), f(freq_);
   f(range_begin_), f(ranges_), f(vreg_size_), f(use_begin_), f(uses_), f(def_inst_), f(cross_),
       f(op_flags_);
   f(hint_), f(reuse_pairs_);
-  for (auto& v : res_) f(v);
-  for (auto& v : res_index_) f(v);
   f(arena_), f(bundles_), f(vreg_bundle_);
-  for (auto& v : occ_) f(v);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
   f(cands_), f(first_conflict_range_);
   for (auto& v : cands_base_) f(v);
-  for (auto& v : busy_) f(v);
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
@@ -32,6 +28,18 @@ void BacktrackScratch::ForEachContainer(F&& f) {
   f(bundle_mask_), f(tmp_inside_);
 }
 
+template <class F>
+void BacktrackScratch::ForEachContainer(F&& f) {
+  ForEachSharedContainer(f);
+  for (auto& v : res_) f(v);
+  for (auto& v : res_index_) f(v);
+  for (auto& v : occ_) f(v);
+  for (auto& v : busy_) f(v);
+}
+
+// The per-register containers (PReg::kNumIndices of each kind, most never used by a target) are
+// cleared only for the registers the last run touched: clearing them all touched a few hundred
+// cache lines of container headers per function.
 void BacktrackScratch::Clear() {
   res_.resize(PReg::kNumIndices);
   res_index_.resize(PReg::kNumIndices);
@@ -39,7 +47,14 @@ void BacktrackScratch::Clear() {
   busy_.resize(PReg::kNumIndices);
   classes_.resize(33);
   for (SizeClass& sc : classes_) sc.next = 0;
-  ForEachContainer([](auto& c) { c.clear(); });
+  touched_regs_.ForEach([&](PReg r) {
+    res_[r.index()].clear();
+    res_index_[r.index()].clear();
+    occ_[r.index()].clear();
+    busy_[r.index()].clear();
+  });
+  touched_regs_ = PRegSet();
+  ForEachSharedContainer([](auto& c) { c.clear(); });
 }
 
 size_t BacktrackScratch::RetainedBytes() const {
@@ -366,9 +381,12 @@ void Backtrack::BuildUses() {
   const uint32_t buckets = ((4 * f_.num_insts()) >> kResShift) + 2;
   const size_t words = 2 * (static_cast<size_t>(f_.num_insts()) * 4 / 64 + 2);
   allocatable_.ForEach([&](PReg r) { busy_[r.index()].assign(words, 0); });
+  // Assigned ranges (occ_) and the bitmaps are only ever of allocatable registers.
+  touched_regs_ |= allocatable_;
   for (int r = 0; r < PReg::kNumIndices; ++r) {
     auto& list = res_[r];
     if (list.empty()) continue;
+    touched_regs_.Add(PReg::FromIndex(r));
     if (!busy_[r].empty())
       for (const Res& x : list) MarkBusy(PReg::FromIndex(r), x.from, x.to, 0, true);
     // Pushed in instruction order, so out of order only within an instruction (a call's clobbers

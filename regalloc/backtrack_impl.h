@@ -76,6 +76,11 @@ struct BacktrackScratch {
   // Calls f(container) for each container member (vectors and interval sets).
   template <class F>
   void ForEachContainer(F&& f);
+  // The same, except the per-register containers (res_, res_index_, occ_, busy_).
+  template <class F>
+  void ForEachSharedContainer(F&& f);
+  // Registers whose per-register containers may be nonempty (Clear empties only those).
+  PRegSet touched_regs_;
 
   // Blocks.
   std::vector<uint32_t> depth_, prev_shallower_, header_, parent_, block_of_inst_;
