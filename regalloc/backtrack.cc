@@ -24,7 +24,8 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
-  f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_raw_), f(spans_);
+  f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_acc_), f(tmp_raw_),
+      f(spans_);
   f(bundle_mask_), f(tmp_inside_);
 }
 
@@ -188,11 +189,14 @@ void Backtrack::BuildRanges() {
   pos.assign(nv, kNone);
   raw.reserve(f_.num_insts() * 2);
   def_inst_.assign(nv, kNone);
-  // Ranges per vreg, counted as they are made (at range_begin_[v + 1], summed below).
-  range_begin_.assign(nv + 1, 0);
+  // Ranges per vreg and the points they cover, counted as they are made (one entry per vreg:
+  // the vreg's line is already in cache from the live-set update that made the range).
+  std::vector<std::pair<uint32_t, uint32_t>>& acc = tmp_acc_;  // (ranges, points) per vreg
+  acc.assign(nv, {0, 0});
   auto push = [&](const Range& r) {
     raw.push_back(r);
-    ++range_begin_[r.vreg + 1];
+    ++acc[r.vreg].first;
+    acc[r.vreg].second += r.to - r.from;
   };
   auto add = [&](uint32_t v, uint32_t to) {
     pos[v] = static_cast<uint32_t>(live.size());
@@ -268,16 +272,18 @@ void Backtrack::BuildRanges() {
   // Per-vreg lists (counting sort by vreg). A vreg has at most one range per block, made in
   // block order, except a reference's pieces around safepoints (made backwards within a block):
   // only references' lists need sorting (insertion sort, they are nearly sorted).
-  for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] += range_begin_[v];
+  range_begin_.resize(nv + 1);
+  vreg_size_.resize(nv);
+  range_begin_[0] = 0;
+  for (uint32_t v = 0; v < nv; ++v) {
+    range_begin_[v + 1] = range_begin_[v] + acc[v].first;
+    vreg_size_[v] = acc[v].second;
+  }
   ranges_.resize(raw.size());
   {
     std::vector<uint32_t>& fill = tmp_fill_;
     fill.assign(range_begin_.begin(), range_begin_.end() - 1);
-    vreg_size_.assign(nv, 0);
-    for (const Range& r : raw) {
-      ranges_[fill[r.vreg]++] = r;
-      vreg_size_[r.vreg] += r.to - r.from;
-    }
+    for (const Range& r : raw) ranges_[fill[r.vreg]++] = r;
   }
 #ifdef EGRET_DEBUG
   for (uint32_t v = 0; v < nv; ++v)

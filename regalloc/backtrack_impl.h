@@ -155,6 +155,7 @@ struct BacktrackScratch {
   // Temporaries of BuildRanges and MergeBundles.
   std::vector<uint32_t> tmp_end_, tmp_pos_, tmp_live_, tmp_fill_, tmp_seen_;
   std::vector<Range> tmp_raw_;
+  std::vector<std::pair<uint32_t, uint32_t>> tmp_acc_;
   // Place(): the bundle's ranges with touching neighbours joined (see Place).
   struct Span {
     uint32_t from, to;
