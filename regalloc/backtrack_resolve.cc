@@ -201,7 +201,8 @@ Status Backtrack::Resolve() {
     Piece* a = pieces_.data() + piece_begin_[v];
     Piece* e = pieces_.data() + piece_begin_[v + 1];
     std::sort(a, e, [](const Piece& x, const Piece& y) { return x.from < y.from; });
-    uint64_t covered = 0, total = 0;
+    uint64_t covered = 0;
+    const uint64_t total = vreg_size_[v];
     for (Piece* p = a; p < e; ++p) covered += p->to - p->from;
     piece_begin_[v] = kept;
     // Not for references: a reference live across a safepoint that also reads it (a late use
@@ -215,8 +216,6 @@ Status Backtrack::Resolve() {
       else
         pieces_[kept++] = *p;
     }
-    for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k)
-      total += ranges_[k].to - ranges_[k].from;
     if (covered < total) needs_slot_[v] = 1;
   }
   piece_begin_[nv] = kept;
@@ -320,11 +319,8 @@ Status Backtrack::Resolve() {
     std::vector<SlotExtent> items[kNumRegClasses];
     for (uint32_t v = 0; v < nv; ++v)
       if (needs_slot_[v] && range_begin_[v] < range_begin_[v + 1]) {
-        uint32_t lo = UINT32_MAX, hi = 0;
-        for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k) {
-          lo = std::min(lo, ranges_[k].from);
-          hi = std::max(hi, ranges_[k].to);
-        }
+        // v's ranges are sorted and disjoint: the first starts first, the last ends last.
+        const uint32_t lo = ranges_[range_begin_[v]].from, hi = ranges_[range_begin_[v + 1] - 1].to;
         items[static_cast<int>(f_.vregs[v].cls)].push_back({lo, hi, v});
       }
     for (int c = 0; c < kNumRegClasses; ++c)

@@ -253,6 +253,10 @@ Status Function::Validate(const MachineEnv& env) const {
     }
   }
 
+  // Per instruction, the vreg fixed to each register by a use: an entry is read only where
+  // that instruction's fixed_uses holds the register, so it is never stale (no per-instruction
+  // clearing).
+  VReg fixed_use_vreg[PReg::kNumIndices];
   for (uint32_t b = 0; b < blocks.size(); ++b) {
     const BlockData& bd = blocks[b];
     const uint32_t term = bd.inst_end - 1;
@@ -261,7 +265,6 @@ Status Function::Validate(const MachineEnv& env) const {
       const auto ops = InstOperands(i);
       auto where = [&] { return absl::StrCat("i", i, " (block", b, ")"); };
       PRegSet fixed_uses, fixed_early_defs, fixed_late_defs, fixed_late_uses;
-      VReg fixed_use_vreg[PReg::kNumIndices];  // valid where fixed_uses has the register
       for (size_t k = 0; k < ops.size(); ++k) {
         const Operand& op = ops[k];
         auto at = [&] { return absl::StrCat(where(), " operand ", k, " ", op.ToString()); };
