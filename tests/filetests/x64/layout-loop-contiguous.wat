@@ -22,16 +22,15 @@
 ;; CHECK-NEXT: 4: xorl %ecx, %ecx
 ;; CHECK-NEXT: 6: xorl %edi, %edi
 ;; CHECK-NEXT: 8: cmpl %esi, %ecx
-;; CHECK-NEXT: a: jae 0x2a
+;; CHECK-NEXT: a: jae 0x2b
 ;; CHECK-NEXT: c: xorl %r8d, %r8d
 ;; CHECK-NEXT: f: cmpl %edx, %r8d
-;; CHECK-NEXT: 12: jae 0x25
-;; CHECK-NEXT: 14: movq %r8, %r9
-;; CHECK-NEXT: 17: shll $2, %r9d
-;; CHECK-NEXT: 1b: addl (%rax, %r9), %edi
-;; CHECK-NEXT: 1f: addl $1, %r8d
-;; CHECK-NEXT: 23: jmp 0xf
-;; CHECK-NEXT: 25: addl $1, %ecx
-;; CHECK-NEXT: 28: jmp 8
-;; CHECK-NEXT: 2a: movq %rdi, %rax
-;; CHECK-NEXT: 2d: retq
+;; CHECK-NEXT: 12: jae 0x26
+;; CHECK-NEXT: 14: leal (, %r8, 4), %r9d
+;; CHECK-NEXT: 1c: addl (%rax, %r9), %edi
+;; CHECK-NEXT: 20: addl $1, %r8d
+;; CHECK-NEXT: 24: jmp 0xf
+;; CHECK-NEXT: 26: addl $1, %ecx
+;; CHECK-NEXT: 29: jmp 8
+;; CHECK-NEXT: 2b: movq %rdi, %rax
+;; CHECK-NEXT: 2e: retq
