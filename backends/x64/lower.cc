@@ -542,9 +542,10 @@ class Lowerer final : public backend::LowerRules {
   // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
   // when one is negative; -1 when none does). ComputeIvBounds.
   std::vector<int64_t> addr_max_off_;
-  // By IR value index: how many loads and stores, in any block, use it as their address
-  // (ComputeIvBounds; empty when that did not run). AddressFoldsEverywhere.
-  std::vector<uint32_t> addr_uses_;
+  // By IR value index: how many loads and stores, in any block, use it as their address.
+  // Filled by AddressFoldsEverywhere when first asked (most functions at --opt-level=none
+  // never ask: each access has its own address).
+  mutable std::vector<uint32_t> addr_uses_;
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -750,11 +751,12 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
   // (each access then recomputes it in its addressing mode: no instruction, no register), or
   // in any block (AddressFoldsEverywhere: then only base and index, no shift and no heap
   // offset, so that every user folds the same operands whatever its block).
-  const bool everywhere = !ctx_.CanSinkInto(addr, mem) && !ctx_.OnlyAddressUsesInBlock(addr);
-  if (everywhere && !AddressFoldsEverywhere(addr)) return m;
   const ir::Inst ai = DefInstId(addr);
+  if (!ai.valid()) return m;
   const ir::InstData& a = dfg_[ai];
   if (a.opcode != Opcode::kIadd || IsConst(a.args[0]) || IsConst(a.args[1])) return m;
+  const bool everywhere = !ctx_.CanSinkInto(addr, mem) && !ctx_.OnlyAddressUsesInBlock(addr);
+  if (everywhere && !AddressFoldsEverywhere(addr)) return m;
   m.add = ai;
   if (everywhere) return m;
   const ir::Inst si = DefInstId(a.args[1]);
@@ -800,9 +802,15 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
 
 bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
   const ir::Value r = Resolve(addr);
-  if (r.index >= addr_uses_.size() || addr_uses_[r.index] != ctx_.UseCount(r)) return false;
   const ir::InstData* a = DefInst(r);
   if (a == nullptr || a->opcode != Opcode::kIadd) return false;
+  // Its last user must address through it (O(1), before anything else: most iadds are not
+  // addresses at all).
+  const ir::Inst lu = ctx_.order().last_user[r.index];
+  if (!lu.valid() || !IsMemory(dfg_[lu])) return false;
+  const ir::InstData& ld = dfg_[lu];
+  if (Resolve(ir::Info(ld.opcode).format == ir::InstFormat::kStore ? ld.args[1] : ld.args[0]) != r)
+    return false;
   // An operand lives on when it has other uses, or when it is a free uextend (the register of
   // its zero-extended i32 operand, LowerExtend) of a value that has.
   auto lives_on = [&](ir::Value v) {
@@ -812,7 +820,19 @@ bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
            dfg_.ValueType(e->args[0]) == Type::kI32 && ZeroExtendedI32(e->args[0]) &&
            ctx_.UseCount(e->args[0]) > 1;
   };
-  return lives_on(a->args[0]) || lives_on(a->args[1]);
+  if (!lives_on(a->args[0]) && !lives_on(a->args[1])) return false;
+  if (ctx_.UseCount(r) == 1) return true;  // that last user is the only one
+  if (addr_uses_.empty()) {
+    addr_uses_.assign(dfg_.NumValues(), 0);
+    for (ir::Block b : ctx_.order().order)
+      for (ir::Inst i : f_.layout.Insts(b)) {
+        const ir::InstData& d = dfg_[i];
+        if (!IsMemory(d)) continue;
+        const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
+        ++addr_uses_[Resolve(store ? d.args[1] : d.args[0]).index];
+      }
+  }
+  return addr_uses_[r.index] == ctx_.UseCount(r);
 }
 
 ir::Inst Lowerer::OffsetFoldingAccess(ir::Inst i) const {
@@ -1846,14 +1866,12 @@ void Lowerer::ComputeIvBounds() {
   const size_t nvalues = dfg_.NumValues();
   iv_max_.assign(nvalues, UINT32_MAX);
   addr_max_off_.assign(nvalues, -1);
-  addr_uses_.assign(nvalues, 0);
   for (ir::Block b : ctx_.order().order)
     for (ir::Inst i : f_.layout.Insts(b)) {
       const ir::InstData& d = dfg_[i];
       if (!IsMemory(d)) continue;
       const ir::Value addr =
           Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
-      ++addr_uses_[addr.index];
       int64_t& m = addr_max_off_[addr.index];
       m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
     }
