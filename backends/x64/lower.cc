@@ -362,6 +362,14 @@ class Lowerer final : public backend::LowerRules {
   // only there) as its index.
   AddressMatch MatchAddress(ir::Inst mem) const;
   AddressMatch ComputeMatchAddress(ir::Inst mem) const;  // uncached
+  // Whether address `addr` (an iadd of two non-constants) is folded into the addressing mode of
+  // each of its users although they are not all in its block: every use is the address of a
+  // load or store (addr_uses_), and one of the add's operands has other uses (directly or
+  // through a free uextend). That operand is then usually live at the users anyway, so holding
+  // base and index instead of the sum costs at most the one register the sum's own live range
+  // took (a heuristic; Cranelift folds unconditionally). Quicksort's `while (a[i] < p) i++`
+  // loads a[i] in the loop and swaps it after: heap base + the loop-carried offset.
+  bool AddressFoldsEverywhere(ir::Value addr) const;
   // The memory access whose MatchAddress folds the offset add, uextend or shift `i` of a Wasm
   // heap address (AddressMatch::offset), or an invalid instruction.
   ir::Inst OffsetFoldingAccess(ir::Inst i) const;
@@ -434,6 +442,9 @@ class Lowerer final : public backend::LowerRules {
   // Whether `i` is a left shift by a constant (ishl_imm, or ishl of an iconst amount) of the
   // non-constant `x`; `amount` is taken modulo the width.
   bool ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const;
+  // How many low bits of integer `v` are known zero from its definition (a left shift by a
+  // constant: the amount), 0 when unknown.
+  int KnownZeroLowBits(ir::Value v) const;
   // Whether i32 value `v` is defined by an instruction whose lowering writes its result with a
   // 32-bit operation, which zeroes bits 32..63 of the register: then `uextend.i64 v` is `v`'s
   // register itself. Function parameters and call results give no such guarantee (a caller or
@@ -595,6 +606,10 @@ class Lowerer final : public backend::LowerRules {
   // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
   // when one is negative; -1 when none does). ComputeIvBounds.
   std::vector<int64_t> addr_max_off_;
+  // By IR value index: how many loads and stores, in any block, use it as their address.
+  // Filled by AddressFoldsEverywhere when first asked (most functions at --opt-level=none
+  // never ask: each access has its own address).
+  mutable std::vector<uint32_t> addr_uses_;
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -806,12 +821,17 @@ Lowerer::AddressMatch Lowerer::ComputeMatchAddress(ir::Inst mem) const {
       ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0];
   AddressMatch m;
   // Folded when this access is its only use, or when every use is an address in the same block
-  // (each access then recomputes it in its addressing mode: no instruction, no register).
-  if (!ctx_.CanSinkInto(addr, mem) && !ctx_.OnlyAddressUsesInBlock(addr)) return m;
+  // (each access then recomputes it in its addressing mode: no instruction, no register), or
+  // in any block (AddressFoldsEverywhere: then only base and index, no shift and no heap
+  // offset, so that every user folds the same operands whatever its block).
   const ir::Inst ai = DefInstId(addr);
+  if (!ai.valid()) return m;
   const ir::InstData& a = dfg_[ai];
   if (a.opcode != Opcode::kIadd || IsConst(a.args[0]) || IsConst(a.args[1])) return m;
+  const bool everywhere = !ctx_.CanSinkInto(addr, mem) && !ctx_.OnlyAddressUsesInBlock(addr);
+  if (everywhere && !AddressFoldsEverywhere(addr)) return m;
   m.add = ai;
+  if (everywhere) return m;
   const ir::Inst si = DefInstId(a.args[1]);
   ir::Value x;
   int64_t amount;
@@ -851,6 +871,41 @@ Lowerer::AddressMatch Lowerer::ComputeMatchAddress(ir::Inst mem) const {
   m.offset = oi;
   m.disp = static_cast<int32_t>(c);
   return m;
+}
+
+bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
+  const ir::Value r = Resolve(addr);
+  const ir::InstData* a = DefInst(r);
+  if (a == nullptr || a->opcode != Opcode::kIadd) return false;
+  // Its last user must address through it (O(1), before anything else: most iadds are not
+  // addresses at all).
+  const ir::Inst lu = ctx_.order().last_user[r.index];
+  if (!lu.valid() || !IsMemory(dfg_[lu])) return false;
+  const ir::InstData& ld = dfg_[lu];
+  if (Resolve(ir::Info(ld.opcode).format == ir::InstFormat::kStore ? ld.args[1] : ld.args[0]) != r)
+    return false;
+  // An operand lives on when it has other uses, or when it is a free uextend (the register of
+  // its zero-extended i32 operand, LowerExtend) of a value that has.
+  auto lives_on = [&](ir::Value v) {
+    if (ctx_.UseCount(v) > 1) return true;
+    const ir::InstData* e = DefInst(v);
+    return e != nullptr && e->opcode == Opcode::kUextend &&
+           dfg_.ValueType(e->args[0]) == Type::kI32 && ZeroExtendedI32(e->args[0]) &&
+           ctx_.UseCount(e->args[0]) > 1;
+  };
+  if (!lives_on(a->args[0]) && !lives_on(a->args[1])) return false;
+  if (ctx_.UseCount(r) == 1) return true;  // that last user is the only one
+  if (addr_uses_.empty()) {
+    addr_uses_.assign(dfg_.NumValues(), 0);
+    for (ir::Block b : ctx_.order().order)
+      for (ir::Inst i : f_.layout.Insts(b)) {
+        const ir::InstData& d = dfg_[i];
+        if (!IsMemory(d)) continue;
+        const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
+        ++addr_uses_[Resolve(store ? d.args[1] : d.args[0]).index];
+      }
+  }
+  return addr_uses_[r.index] == ctx_.UseCount(r);
 }
 
 ir::Inst Lowerer::OffsetFoldingAccess(ir::Inst i) const {
@@ -1331,6 +1386,13 @@ bool Lowerer::InAddTree(ir::Inst i) const {
   return true;
 }
 
+int Lowerer::KnownZeroLowBits(ir::Value v) const {
+  const ir::Inst k = DefInstId(v);
+  ir::Value x;
+  int64_t amount = 0;
+  return k.valid() && ShlByConst(k, &x, &amount) ? static_cast<int>(amount) : 0;
+}
+
 bool Lowerer::ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const {
   const ir::InstData& s = dfg_[i];
   int64_t k = s.imm;
@@ -1533,8 +1595,9 @@ bool Lowerer::ComputeIsSunk(ir::Inst i) const {
       // Every user is a memory access folding it (MatchAddress asks the same of each).
       const ir::Value r = dfg_.FirstResult(i);
       const ir::Inst u = ctx_.order().last_user[Resolve(r).index];
-      return (ctx_.SoleUser(r).valid() || ctx_.OnlyAddressUsesInBlock(r)) && u.valid() &&
-             IsMemory(dfg_[u]) && MatchAddress(u).add == i;
+      return (ctx_.SoleUser(r).valid() || ctx_.OnlyAddressUsesInBlock(r) ||
+              AddressFoldsEverywhere(r)) &&
+             u.valid() && IsMemory(dfg_[u]) && MatchAddress(u).add == i;
     }
     case Opcode::kIshl:
     case Opcode::kIshlImm: {
@@ -2724,6 +2787,15 @@ Status Lowerer::LowerAlu(ir::Inst i) {
       EmitLea(i, d.args[0], ir::Value(), 0, imm32);
       return Status::Ok();
     }
+    if ((op == Opcode::kBor || op == Opcode::kBorImm || op == Opcode::kBxor ||
+         op == Opcode::kBxorImm) &&
+        imm32 > 0 && LivesOn(d.args[0], i) &&
+        (static_cast<uint64_t>(imm32) >> KnownZeroLowBits(d.args[0])) == 0) {
+      // The operand's low bits under the constant are zero (`2 * c | 1`), so or and xor add it
+      // without carries: `lea imm(a), d` instead of a copy of the operand that lives on.
+      EmitLea(i, d.args[0], ir::Value(), 0, imm32);
+      return Status::Ok();
+    }
     if (is_mul && (imm32 == 3 || imm32 == 5 || imm32 == 9)) {
       // a * (2^k + 1) = a + a << k.
       EmitLea(i, d.args[0], d.args[0], imm32 == 3 ? 1 : imm32 == 5 ? 2 : 3, 0);
@@ -2925,6 +2997,15 @@ Status Lowerer::LowerShift(ir::Inst i) {
   if (imm_form || IsIconst(d.args[1], &imm)) {
     m.imm_operand = true;
     m.imm = imm & (bits - 1);
+    if (s == ShiftOp::kShl && m.imm >= 1 && m.imm <= 3 && LivesOn(d.args[0], i)) {
+      // The operand lives on: a three-address lea instead of a copy and a shift (at 32 bits
+      // truncated and zero-extended alike): `leal (%a,%a), %d` for 1, `leal 0(,%a,4|8), %d`.
+      if (m.imm == 1)
+        EmitLea(i, d.args[0], d.args[0], 0, 0);
+      else
+        EmitLea(i, ir::Value(), d.args[0], static_cast<uint8_t>(m.imm), 0);
+      return Status::Ok();
+    }
     VReg a = Use(d.args[0]);
     if (features_.bmi2 && (s == ShiftOp::kRol || s == ShiftOp::kRor) && m.imm != 0) {
       // rorx: three-address (no copy when `a` lives on); a left rotation by k is a right one by
