@@ -27,20 +27,29 @@ void ControlFlowGraph::Compute(const Function& f) {
   succ_start_[n] = static_cast<uint32_t>(succs_.size());
   // Predecessors by counting sort over the successor lists: count into pred_start_, turn the
   // counts into offsets, then fill through cursors in scratch_.
-  for (Block s : succs_) ++pred_start_[s.index];
+  // (Through raw pointers: a store to a Block may alias a uint32_t, so the vectors' bounds
+  // would be reloaded after every store.)
+  const Block* const succs = succs_.data();
+  const uint32_t num_edges = static_cast<uint32_t>(succs_.size());
+  uint32_t* const pred_start = pred_start_.data();
+  for (uint32_t e = 0; e < num_edges; ++e) ++pred_start[succs[e].index];
   uint32_t acc = 0;
   for (size_t k = 0; k < n; ++k) {
-    const uint32_t c = pred_start_[k];
-    pred_start_[k] = acc;
+    const uint32_t c = pred_start[k];
+    pred_start[k] = acc;
     acc += c;
   }
-  pred_start_[n] = acc;
+  pred_start[n] = acc;
   preds_.resize(acc);
-  std::vector<uint32_t>& fill = scratch_;
-  fill.assign(pred_start_.begin(), pred_start_.end() - 1);
-  for (uint32_t bi = 0; bi < n; ++bi)
-    for (uint32_t e = succ_start_[bi]; e < succ_start_[bi + 1]; ++e)
-      preds_[fill[succs_[e].index]++] = Block(bi);
+  std::vector<uint32_t>& fill_storage = scratch_;
+  fill_storage.assign(pred_start_.begin(), pred_start_.end() - 1);
+  uint32_t* const fill = fill_storage.data();
+  const uint32_t* const succ_start = succ_start_.data();
+  Block* const preds = preds_.data();
+  for (uint32_t bi = 0; bi < n; ++bi) {
+    const uint32_t end = succ_start[bi + 1];
+    for (uint32_t e = succ_start[bi]; e < end; ++e) preds[fill[succs[e].index]++] = Block(bi);
+  }
 }
 
 }  // namespace egret::ir

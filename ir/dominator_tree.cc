@@ -12,19 +12,40 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
   rpo_.clear();
   rpo_number_.assign(n, 0);
   idom_.assign(n, Block());
-  pre_.assign(n, 0);
-  post_.assign(n, 0);
-  child_start_.assign(n + 1, 0);
-  children_.clear();
   Block entry = f.EntryBlock();
-  if (!entry.valid()) return;
+  if (!entry.valid()) {
+    pre_.assign(n, 0);
+    post_.assign(n, 0);
+    child_start_.assign(n + 1, 0);
+    children_.clear();
+    return;
+  }
 
-  std::vector<std::pair<Block, uint32_t>>& stack = stack_;
-  ComputeReversePostOrder(f, cfg, rpo_, stack, visited_);
+  ComputeReversePostOrder(f, cfg, rpo_, stack_, visited_);
   for (uint32_t k = 0; k < rpo_.size(); ++k) rpo_number_[rpo_[k].index] = k + 1;
 
-  // Cooper-Harvey-Kennedy: iterate idom = intersect(processed preds) to a fixpoint.
+  // One Cooper-Harvey-Kennedy sweep in RPO. A predecessor later in RPO (the source of a
+  // retreating edge) has no idom yet and is skipped, so the sweep computes exactly the dominator
+  // tree of the forward edges. That is the tree of the whole graph when every retreating edge
+  // p -> b is a back edge (b dominates p in that tree): a path using such an edge reached b
+  // before p, so the edge adds no way around any dominator. Checked below; a graph that fails
+  // the check (irreducible control flow) is recomputed by iterating the sweep to its fixpoint.
+  // Both give the unique dominator tree, so the result does not depend on which ran.
   idom_[entry.index] = entry;
+  Sweep(cfg);
+  idom_[entry.index] = Block();
+  Number(n, entry);
+  if (RetreatingEdgesAreBackEdges(cfg)) return;
+
+  std::fill(idom_.begin(), idom_.end(), Block());
+  idom_[entry.index] = entry;
+  while (Sweep(cfg)) {
+  }
+  idom_[entry.index] = Block();
+  Number(n, entry);
+}
+
+bool DominatorTree::Sweep(const ControlFlowGraph& cfg) {
   auto intersect = [&](Block a, Block b) {
     while (a != b) {
       while (rpo_number_[a.index] > rpo_number_[b.index]) a = idom_[a.index];
@@ -32,23 +53,39 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
     }
     return a;
   };
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t k = 1; k < rpo_.size(); ++k) {
-      Block b = rpo_[k];
-      Block new_idom;
-      for (Block p : cfg.Preds(b)) {
-        if (!rpo_number_[p.index] || !idom_[p.index].valid()) continue;
-        new_idom = new_idom.valid() ? intersect(p, new_idom) : p;
-      }
-      if (new_idom != idom_[b.index]) {
-        idom_[b.index] = new_idom;
-        changed = true;
-      }
+  bool changed = false;
+  for (size_t k = 1; k < rpo_.size(); ++k) {
+    const Block b = rpo_[k];
+    Block new_idom;
+    for (Block p : cfg.Preds(b)) {
+      if (!rpo_number_[p.index] || !idom_[p.index].valid()) continue;
+      new_idom = new_idom.valid() ? intersect(p, new_idom) : p;
+    }
+    if (new_idom != idom_[b.index]) {
+      idom_[b.index] = new_idom;
+      changed = true;
     }
   }
-  idom_[entry.index] = Block();
+  return changed;
+}
 
+bool DominatorTree::RetreatingEdgesAreBackEdges(const ControlFlowGraph& cfg) const {
+  for (size_t k = 0; k < rpo_.size(); ++k) {
+    const Block b = rpo_[k];
+    const uint32_t nb = static_cast<uint32_t>(k + 1);
+    for (Block p : cfg.Preds(b)) {
+      const uint32_t np = rpo_number_[p.index];
+      if (np >= nb && !Dominates(b, p)) return false;  // np == 0: unreachable, never >= nb
+    }
+  }
+  return true;
+}
+
+void DominatorTree::Number(size_t n, Block entry) {
+  pre_.assign(n, 0);
+  post_.assign(n, 0);
+  child_start_.assign(n + 1, 0);
+  children_.clear();
   // Children lists (in RPO order) and DFS numbering for O(1) Dominates.
   // Counts into child_start_, turned into offsets, then filled through cursors in scratch_.
   for (Block b : rpo_)
@@ -65,19 +102,25 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
   fill.assign(child_start_.begin(), child_start_.end() - 1);
   for (Block b : rpo_)
     if (idom_[b.index].valid()) children_[fill[idom_[b.index].index]++] = b;
+  // Pre/post numbers by an explicit DFS over the children lists (raw pointers: the stores to
+  // the numbers would otherwise reload every vector's bounds).
+  const uint32_t* const child_start = child_start_.data();
+  const Block* const children = children_.data();
+  uint32_t* const pre = pre_.data();
+  uint32_t* const post = post_.data();
   uint32_t clock = 0;
+  std::vector<std::pair<Block, uint32_t>>& stack = stack_;
   stack.clear();
-  stack.push_back({entry, 0});
-  pre_[entry.index] = ++clock;
+  stack.push_back({entry, child_start[entry.index]});
+  pre[entry.index] = ++clock;
   while (!stack.empty()) {
     auto& [b, next] = stack.back();
-    auto kids = Children(b);
-    if (next < kids.size()) {
-      Block c = kids[next++];
-      pre_[c.index] = ++clock;
-      stack.push_back({c, 0});
+    if (next < child_start[b.index + 1]) {
+      const Block c = children[next++];
+      pre[c.index] = ++clock;
+      stack.push_back({c, child_start[c.index]});
     } else {
-      post_[b.index] = ++clock;
+      post[b.index] = ++clock;
       stack.pop_back();
     }
   }

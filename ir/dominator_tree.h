@@ -2,8 +2,10 @@
 //
 // Computed with the iterative algorithm of Cooper, Harvey and Kennedy ("A Simple, Fast
 // Dominance Algorithm", 2001) over a reverse post-order from the entry block; the walk is
-// iterative, so deep CFGs do not overflow the stack. Dominates(a, b) compares DFS entry/exit
-// numbers of the tree. Unreachable blocks have no immediate dominator, are dominated by
+// iterative, so deep CFGs do not overflow the stack. A reducible CFG (every retreating edge
+// goes to a block dominating its source) takes one sweep, checked instead of confirmed by a
+// second sweep; an irreducible one iterates to the fixpoint. Dominates(a, b) compares DFS
+// entry/exit numbers of the tree. Unreachable blocks have no immediate dominator, are dominated by
 // nothing, and dominate nothing.
 #ifndef EGRET_IR_DOMINATOR_TREE_H_
 #define EGRET_IR_DOMINATOR_TREE_H_
@@ -38,6 +40,14 @@ class DominatorTree {
   std::span<const Block> Children(Block b) const;
 
  private:
+  // One Cooper-Harvey-Kennedy pass over rpo_[1..]; whether any idom changed.
+  bool Sweep(const ControlFlowGraph& cfg);
+  // Whether every edge p -> b with RpoNumber(p) >= RpoNumber(b) has b dominating p in the
+  // current tree (Number must have run).
+  bool RetreatingEdgesAreBackEdges(const ControlFlowGraph& cfg) const;
+  // Children lists and DFS numbers of the tree idom_ describes.
+  void Number(size_t n, Block entry);
+
   std::vector<Block> rpo_;
   std::vector<uint32_t> rpo_number_;
   std::vector<Block> idom_;

@@ -6,6 +6,7 @@
 
 #include "ir/cfg.h"
 #include "ir/dominator_tree.h"
+#include "ir/operand_walk.h"
 #include "ir/printer.h"
 #include "ir/simd.h"
 
@@ -224,7 +225,7 @@ class Verifier {
   template <class Defined>
   void CheckRefs(Block b, Inst i, Defined&& defined) {
     const InstData& d = dfg_[i];
-    dfg_.ForEachOperand(i, [&](Value v) {
+    ForEachOperandInline(dfg_, i, [&](Value v) {
       if (dfg_.IsValidValue(v)) {
         const ValueData& vd = dfg_.ValueInfo(v);
         if ((vd.kind == ValueKind::kResult && f_.layout.IsInstInserted(Inst(vd.def))) ||
@@ -235,10 +236,12 @@ class Verifier {
       }
       ReportBadOperand(b, i, v);
     });
-    dfg_.ForEachDest(i, [&](const BlockCall& bc) {
-      if (!dfg_.IsValidBlock(bc.block) || !f_.layout.IsBlockInserted(bc.block))
-        Fail(i, b, "branch target " + BlockName(bc.block) + " is not in the function");
-    });
+    if (Info(d.opcode).Has(kBranch)) {  // the only opcodes with destinations
+      dfg_.ForEachDest(i, [&](const BlockCall& bc) {
+        if (!dfg_.IsValidBlock(bc.block) || !f_.layout.IsBlockInserted(bc.block))
+          Fail(i, b, "branch target " + BlockName(bc.block) + " is not in the function");
+      });
+    }
     for (Value r : dfg_.InstResults(i)) {
       const ValueData& vd = dfg_.ValueInfo(r);
       if (vd.kind != ValueKind::kResult || vd.def != i.index)
@@ -404,7 +407,8 @@ class Verifier {
     } else {
       CheckScalarOperands(b, i);
     }
-    dfg_.ForEachDest(i, [&](const BlockCall& bc) { CheckEdge(b, i, bc); });
+    if (Info(dfg_[i].opcode).Has(kBranch))  // the only opcodes with destinations
+      dfg_.ForEachDest(i, [&](const BlockCall& bc) { CheckEdge(b, i, bc); });
     // Results against the typing rule (DataFlowGraph::ExpectedResultTypes, without building
     // the list).
     const ResultTyping typing = Info(dfg_[i].opcode).typing;

@@ -61,7 +61,7 @@ bool MayAlias(const MemLocation& a, const MemLocation& b) {
          b.offset < a.offset + static_cast<int64_t>(a.size);
 }
 
-void ClobberSet::AddEffectsOf(const ir::Function& f, ir::Inst i) {
+void ClobberSet::AddEffectsOfWriter(const ir::Function& f, ir::Inst i) {
   const ir::InstData& d = f.dfg[i];
   if (ir::Info(d.opcode).Has(ir::kIsCall)) {
     everything_ = true;

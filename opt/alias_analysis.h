@@ -48,9 +48,15 @@ bool MayAlias(const MemLocation& a, const MemLocation& b);
 // are few, whole classes after that, everything after a call.
 class ClobberSet {
  public:
-  // Adds the writes of instruction i (stores and calls; nothing for other instructions).
-  void AddEffectsOf(const ir::Function& f, ir::Inst i);
+  // Adds the writes of instruction i (stores and calls; nothing for other instructions, which
+  // are told apart inline: the callers walk every instruction of a block or loop).
+  void AddEffectsOf(const ir::Function& f, ir::Inst i) {
+    const ir::OpcodeInfo& info = ir::Info(f.dfg[i].opcode);
+    if (info.Has(ir::kIsCall) || info.Has(ir::kWritesMem)) AddEffectsOfWriter(f, i);
+  }
   void AddStore(const MemLocation& loc);
+  // AddEffectsOf for a call or an instruction that writes memory.
+  void AddEffectsOfWriter(const ir::Function& f, ir::Inst i);
   void AddEverything() { everything_ = true; }
   void Merge(const ClobberSet& other);
   // Whether any of the writes may change what `loc` holds.

@@ -47,7 +47,7 @@ const ir::Liveness& AnalysisCache::Liveness() {
 }
 
 void AnalysisCache::Invalidate(uint8_t preserved) {
-  if (!(preserved & kCfgAnalysis)) preserved = 0;
+  if (!(preserved & kCfgAnalysis)) preserved &= kUseCountAnalysis;
   if (!(preserved & kDomTreeAnalysis)) preserved &= ~(kLoopAnalysis | kLivenessAnalysis);
   valid_ &= preserved;
 }

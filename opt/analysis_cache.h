@@ -5,13 +5,14 @@
 // manager keeps this by calling Invalidate(preserved) after every pass with the set that pass
 // declares it preserves (Pass::preserves); a pass that edits the CFG in the middle of its own
 // run and needs fresh analyses afterwards calls Invalidate itself. Dependencies are kept
-// consistent: dropping the CFG drops everything, dropping the dominator tree drops loops and
-// liveness.
+// consistent: dropping the CFG drops everything derived from it (all but the use counts),
+// dropping the dominator tree drops loops and liveness.
 #ifndef EGRET_OPT_ANALYSIS_CACHE_H_
 #define EGRET_OPT_ANALYSIS_CACHE_H_
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "ir/cfg.h"
 #include "ir/dominator_tree.h"
@@ -28,10 +29,15 @@ enum AnalysisBits : uint8_t {
   kDomTreeAnalysis = 1 << 1,   // ir::DominatorTree
   kLoopAnalysis = 1 << 2,      // ir::LoopAnalysis
   kLivenessAnalysis = 1 << 3,  // ir::Liveness
+  // Use counts of every value over the placed instructions. Never computed on demand: a pass
+  // that ends with them exact publishes them (PublishUseCounts; cfg_simplify keeps them exact
+  // through its edits), and a later pass may take them instead of counting (dce). Independent
+  // of the CFG: dropping the CFG does not drop them.
+  kUseCountAnalysis = 1 << 4,
   // What a pass that removes or rewrites instructions but never touches terminators, blocks or
   // block parameters preserves: the block graph and everything derived from it, not liveness.
   kCfgShapeAnalyses = kCfgAnalysis | kDomTreeAnalysis | kLoopAnalysis,
-  kAllAnalyses = 0xf,
+  kAllAnalyses = 0x1f,
 };
 
 class AnalysisCache {
@@ -53,6 +59,19 @@ class AnalysisCache {
   const ir::LoopAnalysis& Loops();
   const ir::Liveness& Liveness();
 
+  // Use counts published by the last pass that had them exact, by value index (size
+  // NumValues() when published), or null when none are valid. The caller may change them (a
+  // pass that does not preserve kUseCountAnalysis: they are dropped after it).
+  std::vector<uint32_t>* UseCounts() {
+    return (valid_ & kUseCountAnalysis) ? &use_counts_ : nullptr;
+  }
+  // Takes `counts` (swapped with the cache's storage, so both keep their capacity) as the use
+  // counts of the function as it is now.
+  void PublishUseCounts(std::vector<uint32_t>& counts) {
+    use_counts_.swap(counts);
+    valid_ |= kUseCountAnalysis;
+  }
+
   // Drops every analysis not in `preserved` (and whatever depends on a dropped one).
   void Invalidate(uint8_t preserved);
   // Which analyses are currently held (for tests and statistics).
@@ -68,6 +87,7 @@ class AnalysisCache {
   ir::DominatorTree domtree_;
   ir::LoopAnalysis loops_;
   ir::Liveness liveness_;
+  std::vector<uint32_t> use_counts_;
 };
 
 }  // namespace egret::opt

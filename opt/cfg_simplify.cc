@@ -16,7 +16,8 @@
 // Invariants: the entry block and its parameters are never touched; no instruction other than
 // the terminators and the removed blocks' contents changes; a predecessor is never left with
 // two edges to one block carrying different arguments (forwarding skips such predecessors).
-// The CFG changes, so no analysis is preserved.
+// The CFG changes, so no analysis of it is preserved; the use counts it keeps are published to
+// the analysis cache (kUseCountAnalysis) when it ends.
 //
 // Cost: the first round's phase 1 walks every instruction once and counts every value's uses
 // on the way; from then on each edit keeps the counts exact (a folded terminator, a removed
@@ -76,36 +77,43 @@ class CfgSimplifier {
     // A single block has no branches to fold, parameters to remove or blocks to merge.
     if (!f_.layout.NextBlock(f_.EntryBlock()).valid()) return;
     uses_.assign(dfg_.NumValues(), 0);
+    // A CFG that describes the current edges, or null. Only the terminators' destinations and
+    // the blocks in the layout shape it: phases 1, 2, 4 and 5 change them, phase 3 (parameters
+    // and branch arguments) does not, so a round after one that changed only parameters reuses
+    // the CFG. While nothing has changed yet, the CFG the pass manager's cache holds (if any)
+    // still describes the function: the first round takes it instead of computing its own.
+    const ir::ControlFlowGraph* cfg =
+        (analyses_.Valid() & kCfgAnalysis) ? &analyses_.Cfg() : nullptr;
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators(/*count_uses=*/round == 0);
       changed |= RemoveUnreachable();
-      // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
-      // While nothing has changed yet, the CFG the pass manager's cache holds (if any) still
-      // describes the function: the first round takes it instead of computing its own.
-      const ir::ControlFlowGraph* cfg = &cfg_;
-      if (round == 0 && !changed && (analyses_.Valid() & kCfgAnalysis)) {
-        cfg = &analyses_.Cfg();
-      } else {
+      if (changed) cfg = nullptr;
+      if (cfg == nullptr) {
         cfg_.Compute(f_);
+        cfg = &cfg_;
       }
       CheckUseCounts();
-      changed |= SimplifyParams(*cfg, uses_);
-      changed |= ForwardEmptyBlocks(*cfg, uses_);
-      changed |= MergeBlocks();
-      if (!changed) break;
+      // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
+      const bool params = SimplifyParams(*cfg, uses_);
+      bool edges = ForwardEmptyBlocks(*cfg, uses_);
+      edges |= MergeBlocks();
+      if (edges) cfg = nullptr;
+      if (!(changed || params || edges)) break;
     }
     // No alias is left in an operand: none survives a pass (ir_edit.h), and phases 3 and 5,
     // the only ones that replace values, resolve theirs before returning.
+    // The counts are exact (aliases' aside): a following dce takes them instead of counting.
+    analyses_.PublishUseCounts(uses_);
   }
 
  private:
   // Use counts (uses_) of one instruction's operands, added or taken away. No operand names an
   // alias outside phases 3 and 5 (see CountUses).
   void Count(Inst i) {
-    dfg_.ForEachOperand(i, [&](Value v) { ++uses_[v.index]; });
+    ForEachOperandInline(dfg_, i, [&](Value v) { ++uses_[v.index]; });
   }
   void Uncount(Inst i) {
-    dfg_.ForEachOperand(i, [&](Value v) { --uses_[v.index]; });
+    ForEachOperandInline(dfg_, i, [&](Value v) { --uses_[v.index]; });
   }
 
   // In a build with EGRET_DCHECKs: the maintained counts equal a recount (aliases excepted:
@@ -184,7 +192,8 @@ class CfgSimplifier {
       }
       const Inst t = Terminator(b);
       if (!t.valid()) continue;
-      const InstData d = dfg_[t];
+      // FoldToJump rewrites dfg_[t], but takes its destination by value first.
+      const InstData& d = dfg_[t];
       if (d.opcode == Opcode::kBrif) {
         if (const std::optional<uint64_t> c = IntConstant(f_, d.args[0])) {
           FoldToJump(t, d.dest[*c != 0 ? 0 : 1]);
@@ -259,6 +268,7 @@ class CfgSimplifier {
   // --- 3.
   bool SimplifyParams(const ir::ControlFlowGraph& cfg, std::vector<uint32_t>& uses) {
     bool changed = false;
+    bool replaced = false;  // an alias was made (removing an unused parameter makes none)
     for (Block b : f_.layout.Blocks()) {
       if (b == f_.EntryBlock()) continue;
       for (uint32_t p = static_cast<uint32_t>(dfg_.BlockParams(b).size()); p-- > 0;) {
@@ -290,7 +300,7 @@ class CfgSimplifier {
         }
         RemoveBlockParamAndArgs(f_, b, p, cfg.Preds(b));
         if (!unused) {
-          replaced_ = true;
+          replaced_ = replaced = true;
           ReplaceValue(f_, param, same);
           // The edges' arguments (self-passes included) were subtracted above: what is left
           // are the parameter's other uses, which now use `same`.
@@ -299,7 +309,8 @@ class CfgSimplifier {
         changed = true;
       }
     }
-    if (changed) ResolveOperandAliases(f_);
+    // Operands name aliases only if this phase made some (phases 1, 2 and 4 make none).
+    if (replaced) ResolveOperandAliases(f_);
     return changed;
   }
 
@@ -378,6 +389,7 @@ class CfgSimplifier {
 
   // --- 5.
   bool MergeBlocks() {
+    bool replaced = false;  // an alias was made (merging a block without parameters makes none)
     // Incoming edges per block (every branch destination counts, duplicates too).
     std::vector<uint32_t>& edges = edges_;
     edges.assign(dfg_.NumBlocks(), 0);
@@ -408,7 +420,7 @@ class CfgSimplifier {
           if (to == p) continue;
           uses_[to.index] += uses_[p.index];
           uses_[p.index] = 0;
-          replaced_ = true;
+          replaced_ = replaced = true;
         }
         while (f_.layout.FirstInst(c).valid()) {
           const Inst i = f_.layout.FirstInst(c);
@@ -419,7 +431,8 @@ class CfgSimplifier {
         changed = true;
       }
     }
-    if (changed) ResolveOperandAliases(f_);
+    // Operands name aliases only if this phase made some (phases 1, 2 and 4 make none).
+    if (replaced) ResolveOperandAliases(f_);
     return changed;
   }
 

@@ -20,6 +20,7 @@
 
 #include "ir/cfg.h"
 #include "ir/dominator_tree.h"
+#include "opt/ir_edit.h"
 #include "opt/pass_manager.h"
 
 namespace egret::opt {
@@ -38,18 +39,22 @@ struct Key {
   friend bool operator==(const Key&, const Key&) = default;
 };
 
+// The key packed into four words, each folded in by one multiply: a slot's position depends on
+// the hash, what the table finds does not (keys are compared whole), so the hash only needs to
+// spread the keys of one function.
 struct KeyHash {
   size_t operator()(const Key& k) const {
-    uint64_t h = static_cast<uint64_t>(k.opcode) * 0x9E3779B97F4A7C15ull;
-    auto mix = [&h](uint64_t v) { h ^= v + 0x9E3779B97F4A7C15ull + (h << 6) + (h >> 2); };
-    mix(static_cast<uint64_t>(k.type) | (uint64_t{k.cond} << 8) | (uint64_t{k.flags} << 16) |
-        (static_cast<uint64_t>(k.trap) << 24));
-    mix(k.args[0]);
-    mix(k.args[1]);
-    mix(k.args[2]);
-    mix(k.ref);
-    mix(static_cast<uint64_t>(k.imm));
-    return static_cast<size_t>(h);
+    constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+    const uint64_t w0 = static_cast<uint64_t>(k.opcode) | (static_cast<uint64_t>(k.type) << 16) |
+                        (uint64_t{k.cond} << 24) | (uint64_t{k.flags} << 32) |
+                        (static_cast<uint64_t>(k.trap) << 40);
+    const uint64_t w1 = uint64_t{k.args[0]} | (uint64_t{k.args[1]} << 32);
+    const uint64_t w2 = uint64_t{k.args[2]} | (uint64_t{k.ref} << 32);
+    uint64_t h = (w0 ^ 0x243F6A8885A308D3ull) * kMul;
+    h = (h ^ (h >> 29) ^ w1) * kMul;
+    h = (h ^ (h >> 29) ^ w2) * kMul;
+    h = (h ^ (h >> 29) ^ static_cast<uint64_t>(k.imm)) * kMul;
+    return static_cast<size_t>(h ^ (h >> 32));
   }
 };
 
@@ -111,10 +116,9 @@ Key MakeKey(const ir::Function& f, ir::Inst i) {
   k.cond = d.cond;
   k.flags = d.flags.bits;
   k.trap = d.trap;
+  // The operands were mapped (aliases resolved, replacements applied) just before.
   const auto fixed = f.dfg.FixedArgs(i);
-  for (size_t n = 0; n < 3; ++n) {
-    k.args[n] = n < fixed.size() ? f.dfg.ResolveAliases(fixed[n]).index : UINT32_MAX;
-  }
+  for (size_t n = 0; n < 3; ++n) k.args[n] = n < fixed.size() ? fixed[n].index : UINT32_MAX;
   // Integer iadd/imul/band/bor/bxor (and their lanewise vector forms, and integer lane min/max)
   // are commutative: order their operands so `iadd v2, v1` meets `iadd v1, v2`. (Not floats:
   // which NaN payload propagates may depend on the order.)
@@ -164,13 +168,14 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
   };
   thread_local Scratch scratch;
 
-  // replacement[v]: the value v's uses are rewritten to (v itself when unchanged).
+  // replacement[v]: the value v's uses are rewritten to (invalid when unchanged, so the table
+  // is cleared by a fill rather than numbered).
   std::vector<ir::Value>& replacement = scratch.replacement;
-  replacement.resize(dfg.NumValues());
-  for (uint32_t n = 0; n < replacement.size(); ++n) replacement[n] = ir::Value(n);
+  replacement.assign(dfg.NumValues(), ir::Value());
   auto map_value = [&](ir::Value v) {
     const ir::Value r = dfg.ResolveAliases(v);
-    return replacement[r.index];
+    const ir::Value to = replacement[r.index];
+    return to.valid() ? to : r;
   };
 
   // At most one key per instruction is live at a time.
@@ -194,7 +199,7 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
     ir::Inst i = f.layout.FirstInst(b);
     while (i.valid()) {
       const ir::Inst next = f.layout.NextInst(i);
-      dfg.MapOperands(i, [&](ir::Value& v) { v = map_value(v); });
+      MapOperandsInline(dfg, i, [&](ir::Value& v) { v = map_value(v); });
       if (Candidate(f, i)) {
         bool inserted;
         const uint32_t slot = table.FindOrInsert(MakeKey(f, i), dfg.FirstResult(i), &inserted);

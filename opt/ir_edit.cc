@@ -27,7 +27,7 @@ void ReplaceValue(ir::Function& f, ir::Value from, ir::Value to) {
 void ResolveOperandAliases(ir::Function& f) {
   for (ir::Block b : f.layout.Blocks()) {
     for (ir::Inst i : f.layout.Insts(b)) {
-      f.dfg.MapOperands(i, [&](ir::Value& v) { v = f.dfg.ResolveAliases(v); });
+      MapOperandsInline(f.dfg, i, [&](ir::Value& v) { v = f.dfg.ResolveAliases(v); });
     }
   }
 }

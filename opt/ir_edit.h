@@ -14,6 +14,7 @@
 #include <span>
 
 #include "ir/function.h"
+#include "ir/operand_walk.h"
 
 namespace egret::opt {
 
@@ -28,6 +29,10 @@ constexpr int64_t SignExtend(uint64_t v, uint32_t bits) {
   v &= LowMask(bits);
   return static_cast<int64_t>((v ^ sign) - sign);
 }
+
+// The inline operand walks (ir/operand_walk.h), used unqualified by the passes.
+using ir::ForEachOperandInline;
+using ir::MapOperandsInline;
 
 // The instruction defining v (aliases resolved), or an invalid Inst for block parameters.
 ir::Inst DefiningInst(const ir::Function& f, ir::Value v);

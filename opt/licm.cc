@@ -185,7 +185,7 @@ class Hoister {
     }
     if (dfg_.InstResults(i).size() > 1) return false;
     bool invariant = true;
-    dfg_.ForEachOperand(i, [&](Value v) {
+    ForEachOperandInline(dfg_, i, [&](Value v) {
       const Inst def = DefiningInst(f_, v);
       if (def.valid() && IsConst(dfg_[def].opcode)) return;
       if (loops_.Contains(l, DefBlock(v))) invariant = false;

@@ -222,7 +222,9 @@ class LoadEliminator {
       const Inst next = f_.layout.NextInst(i);
       const InstData d = dfg_[i];
       const ir::OpcodeInfo& info = ir::Info(d.opcode);
-      const std::optional<MemLocation> loc = LocationOf(f_, i);
+      // Every use of the location below is for an instruction that reads or writes memory.
+      const std::optional<MemLocation> loc =
+          info.Has(ir::kReadsMem) || info.Has(ir::kWritesMem) ? LocationOf(f_, i) : std::nullopt;
       if (loc && info.Has(ir::kReadsMem)) {
         if (ir::InstCanTrap(d)) {
           pending.clear();  // a load that may trap ends every pending store's deadness

@@ -20,7 +20,7 @@ constexpr Pass kPasses[] = {
     {"cfg_simplify",
      "fold constant branches, drop unreachable blocks, remove redundant block parameters, "
      "forward empty blocks and merge straight-line blocks",
-     &RunCfgSimplify, kNoAnalyses},
+     &RunCfgSimplify, kUseCountAnalysis},
     {"gvn", "global value numbering of pure instructions and readonly notrap loads", &RunGvn,
      kCfgShapeAnalyses},
     {"licm",

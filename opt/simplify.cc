@@ -93,7 +93,7 @@ class Simplifier {
       Inst i = f_.layout.FirstInst(b);
       while (i.valid()) {
         const Inst next = f_.layout.NextInst(i);
-        dfg_.MapOperands(i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
+        MapOperandsInline(dfg_, i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
         for (int round = 0; round < kMaxRounds && f_.layout.IsInstInserted(i); ++round) {
           if (!Step(i)) break;
         }
@@ -119,7 +119,7 @@ class Simplifier {
     for (ir::Block b : f_.layout.Blocks()) {
       if (in_rpo[b.index]) continue;
       for (Inst i : f_.layout.Insts(b))
-        dfg_.MapOperands(i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
+        MapOperandsInline(dfg_, i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
     }
   }
 

@@ -369,7 +369,11 @@ void Backtrack::BuildUses() {
         if (op_flags_[base + k] & kSharedInput) u.requiring = true;
         // A rematerializable value has no slot to serve as a memory operand: it is recomputed
         // into a register instead (otherwise the use would force it a slot and a store).
-        if (op.constraint == Constraint::kAny && f_.vregs[v].remat) u.requiring = true;
+        // (Not one recomputed from an operand: it keeps its slot where the operand is in no
+        // register, so a memory operand may read that.)
+        if (op.constraint == Constraint::kAny && f_.vregs[v].remat &&
+            !f_.vregs[v].remat_reads_operand)
+          u.requiring = true;
       } else {
         u.from = op.is_early() || (op_flags_[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
         u.to = 4 * i + 4;
@@ -589,7 +593,7 @@ void Backtrack::Weigh(uint32_t b, uint32_t size) {
     for (const Range& r : rs) counted += r.to - r.from;
     EGRET_DCHECK(counted == size);
 #endif
-    remat = f_.vregs[rs.front().vreg].remat;
+    remat = IsCheapRemat(rs.front().vreg);
     ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
       w += u.requiring ? u.freq : 0.5f * u.freq;
       req |= u.requiring;
@@ -605,7 +609,7 @@ void Backtrack::Weigh(uint32_t b, uint32_t size) {
       // adds only its size, and the cursor stays where it is (as UsesFrom would leave it).
       if (r.vreg == cur.vreg && (cur.at == e || cur.at->from >= r.to)) continue;
       if (r.vreg != cur.vreg) {  // a bundle's ranges mostly come in runs of one vreg
-        remat &= f_.vregs[r.vreg].remat;
+        remat &= IsCheapRemat(r.vreg);
         e = uses_.data() + use_begin_[r.vreg + 1];
       }
       const UseRec* it = UsesFrom(r, &cur);
@@ -972,7 +976,7 @@ float Backtrack::SpillCost(const Bundle& bu) const {
   };
   const auto rs = Ranges(bu);
   if (bu.one_vreg && !rs.empty()) {
-    remat = f_.vregs[rs.front().vreg].remat;
+    remat = IsCheapRemat(rs.front().vreg);
     ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
       add(u);
       return true;
@@ -982,7 +986,7 @@ float Backtrack::SpillCost(const Bundle& bu) const {
   UseCursor cur;
   for (const Range& r : rs) {
     if (NoUseLeftIn(r, cur)) continue;  // the run's vreg (remat already counted)
-    remat &= f_.vregs[r.vreg].remat;
+    remat &= IsCheapRemat(r.vreg);
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
     for (; it < e && it->from < r.to; ++it) add(*it);

@@ -76,6 +76,38 @@ TEST(DominatorTree, NestedLoops) {
   EXPECT_EQ(dt.Rpo()[0], Block(0));
 }
 
+// Irreducible: block2 is entered from block1 and (through block3) from block0. The first sweep
+// sees only the forward edges, where block1 dominates block2; the retreating edge block3 ->
+// block2 does not go to a dominator of its source, so the tree is recomputed to the fixpoint.
+TEST(DominatorTree, IrreducibleCfgIsIteratedToTheFixpoint) {
+  Function f = Parse(R"(
+function %f(i32) {
+block0(v0: i32):
+    brif v0, block1, block3
+block1:
+    jump block2
+block2:
+    brif v0, block3, block4
+block3:
+    jump block2
+block4:
+    return
+}
+)");
+  ControlFlowGraph cfg(f);
+  DominatorTree dt(f, cfg);
+  ASSERT_EQ(std::vector<Block>(dt.Rpo().begin(), dt.Rpo().end()),
+            (std::vector<Block>{Block(0), Block(1), Block(2), Block(4), Block(3)}));
+  EXPECT_EQ(dt.Idom(Block(1)), Block(0));
+  EXPECT_EQ(dt.Idom(Block(2)), Block(0));
+  EXPECT_EQ(dt.Idom(Block(3)), Block(0));
+  EXPECT_EQ(dt.Idom(Block(4)), Block(2));
+  EXPECT_FALSE(dt.Dominates(Block(1), Block(2)));
+  EXPECT_TRUE(dt.Dominates(Block(2), Block(4)));
+  EXPECT_EQ(std::vector<Block>(dt.Children(Block(0)).begin(), dt.Children(Block(0)).end()),
+            (std::vector<Block>{Block(1), Block(2), Block(3)}));
+}
+
 TEST(DominatorTree, UnreachableBlocksDominateNothing) {
   Function f = Parse(R"(
 function %f() {

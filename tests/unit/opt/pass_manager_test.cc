@@ -6,8 +6,10 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ir/parser.h"
+#include "ir/printer.h"
 #include "opt/analysis_cache.h"
 
 namespace egret::opt {
@@ -55,6 +57,67 @@ TEST(AnalysisCache, ComputesOnceUntilInvalidated) {
   cache.Loops();
   cache.Invalidate(kDomTreeAnalysis | kLoopAnalysis);
   EXPECT_EQ(cache.Valid(), kNoAnalyses);
+}
+
+// Use counts over the placed instructions, recounted.
+std::vector<uint32_t> Recount(const ir::Function& f) {
+  std::vector<uint32_t> uses(f.dfg.NumValues(), 0);
+  for (ir::Block b : f.layout.Blocks())
+    for (ir::Inst i : f.layout.Insts(b))
+      f.dfg.ForEachOperand(i, [&](ir::Value v) { ++uses[v.index]; });
+  return uses;
+}
+
+// cfg_simplify publishes the use counts it maintains; they match a recount after its edits
+// (a merged block, a removed parameter, a folded branch), survive only passes that preserve
+// them, and dce gives the same function with them as without.
+TEST(AnalysisCache, CfgSimplifyPublishesExactUseCounts) {
+  constexpr std::string_view kText = R"(
+function %f(i32) -> i32 {
+block0(v0: i32):
+    v1 = iconst.i32 1
+    v9 = iadd v0, v0
+    brif v1, block1(v0, v0), block3
+block1(v2: i32, v3: i32):
+    v4 = iadd v2, v3
+    jump block2(v4)
+block2(v5: i32):
+    v6 = iadd_imm v5, -1
+    v7 = imul v6, v6
+    brif v6, block2(v6), block3
+block3:
+    return v0
+}
+)";
+  ir::Function f = ParseOne(kText);
+  ir::Function g = ParseOne(kText);
+  AnalysisCache cache(f);
+  ASSERT_EQ(cache.UseCounts(), nullptr);
+  ASSERT_TRUE(FindPass("cfg_simplify")->run(f, cache).ok());
+  cache.Invalidate(FindPass("cfg_simplify")->preserves);
+  ASSERT_NE(cache.UseCounts(), nullptr);
+  const std::vector<uint32_t> fresh = Recount(f);
+  ASSERT_EQ(cache.UseCounts()->size(), fresh.size());
+  for (uint32_t k = 0; k < fresh.size(); ++k) {
+    if (f.dfg.ValueInfo(ir::Value(k)).kind == ir::ValueKind::kAlias) continue;
+    EXPECT_EQ((*cache.UseCounts())[k], fresh[k]) << "v" << k;
+  }
+  // dce with the published counts, and on a copy without them (it counts itself): same text.
+  ASSERT_TRUE(FindPass("dce")->run(f, cache).ok());
+  AnalysisCache other(g);
+  ASSERT_TRUE(FindPass("cfg_simplify")->run(g, other).ok());
+  other.Invalidate(kCfgShapeAnalyses);  // drops the counts
+  ASSERT_EQ(other.UseCounts(), nullptr);
+  ASSERT_TRUE(FindPass("dce")->run(g, other).ok());
+  EXPECT_EQ(ir::PrintFunction(f), ir::PrintFunction(g));
+  EXPECT_EQ(ir::PrintFunction(f).find("imul"), std::string::npos);  // v7 was dead
+  // Dropping the CFG keeps them; a pass that does not preserve them drops them.
+  std::vector<uint32_t> counts = Recount(f);
+  cache.PublishUseCounts(counts);
+  cache.Invalidate(kUseCountAnalysis);
+  EXPECT_NE(cache.UseCounts(), nullptr);
+  cache.Invalidate(kCfgShapeAnalyses);
+  EXPECT_EQ(cache.UseCounts(), nullptr);
 }
 
 TEST(PassManager, SharesAnalysesBetweenPreservingPasses) {
