@@ -21,17 +21,16 @@
 ;; CHECK-NEXT: 0: movq 0x40(%rdi), %rax
 ;; CHECK-NEXT: 4: xorl %ecx, %ecx
 ;; CHECK-NEXT: 6: xorl %edi, %edi
-;; CHECK-NEXT: 8: jmp 0x21
-;; CHECK-NEXT: a: movq %r8, %r9
-;; CHECK-NEXT: d: shll $2, %r9d
-;; CHECK-NEXT: 11: addl (%rax, %r9), %edi
-;; CHECK-NEXT: 15: addl $1, %r8d
-;; CHECK-NEXT: 19: cmpl %edx, %r8d
-;; CHECK-NEXT: 1c: jb 0xa
-;; CHECK-NEXT: 1e: addl $1, %ecx
-;; CHECK-NEXT: 21: cmpl %esi, %ecx
-;; CHECK-NEXT: 23: jae 0x2a
-;; CHECK-NEXT: 25: xorl %r8d, %r8d
-;; CHECK-NEXT: 28: jmp 0x19
-;; CHECK-NEXT: 2a: movq %rdi, %rax
-;; CHECK-NEXT: 2d: retq
+;; CHECK-NEXT: 8: jmp 0x22
+;; CHECK-NEXT: a: leal (, %r8, 4), %r9d
+;; CHECK-NEXT: 12: addl (%rax, %r9), %edi
+;; CHECK-NEXT: 16: addl $1, %r8d
+;; CHECK-NEXT: 1a: cmpl %edx, %r8d
+;; CHECK-NEXT: 1d: jb 0xa
+;; CHECK-NEXT: 1f: addl $1, %ecx
+;; CHECK-NEXT: 22: cmpl %esi, %ecx
+;; CHECK-NEXT: 24: jae 0x2b
+;; CHECK-NEXT: 26: xorl %r8d, %r8d
+;; CHECK-NEXT: 29: jmp 0x1a
+;; CHECK-NEXT: 2b: movq %rdi, %rax
+;; CHECK-NEXT: 2e: retq

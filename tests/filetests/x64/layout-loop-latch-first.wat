@@ -22,13 +22,11 @@
 ;; CHECK-NEXT: 8: jmp 0x11
 ;; CHECK-NEXT: a: addl $1, %ecx
 ;; CHECK-NEXT: d: cmpl %esi, %ecx
-;; CHECK-NEXT: f: je 0x24
-;; CHECK-NEXT: 11: movq %rcx, %rdi
-;; CHECK-NEXT: 14: addq %rax, %rdi
-;; CHECK-NEXT: 17: cmpb $0, (%rdi)
-;; CHECK-NEXT: 1a: jne 0xa
-;; CHECK-NEXT: 1c: addl $1, %edx
-;; CHECK-NEXT: 1f: movb $1, (%rdi)
-;; CHECK-NEXT: 22: jmp 0xa
-;; CHECK-NEXT: 24: movq %rdx, %rax
-;; CHECK-NEXT: 27: retq
+;; CHECK-NEXT: f: je 0x20
+;; CHECK-NEXT: 11: cmpb $0, (%rax, %rcx)
+;; CHECK-NEXT: 15: jne 0xa
+;; CHECK-NEXT: 17: addl $1, %edx
+;; CHECK-NEXT: 1a: movb $1, (%rax, %rcx)
+;; CHECK-NEXT: 1e: jmp 0xa
+;; CHECK-NEXT: 20: movq %rdx, %rax
+;; CHECK-NEXT: 23: retq
