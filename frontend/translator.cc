@@ -239,6 +239,13 @@ Status Translation::OpenFrame(const Operator& op) {
     case Op::kLoop: {
       EGRET_ASSIGN_OR_RETURN(f.header, BlockWithParams(f.params));
       b_.Jump(f.header, Top(f.params.size()));
+      // Only the locals the loop sets can differ around it (ScanLoops has recorded them).
+      loop_vars_.clear();
+      for (uint32_t n = loop_head_[loops_seen_ - 1]; n != UINT32_MAX; n = loop_nodes_[n].second)
+        loop_vars_.push_back(locals_[loop_nodes_[n].first]);
+      b_.DeclareLoopHeader(f.header, loop_vars_);
+      f.outer_loop = innermost_loop_;
+      innermost_loop_ = static_cast<uint32_t>(frames_.size());
       values_.resize(values_.size() - f.params.size());
       f.height = static_cast<uint32_t>(values_.size());
       b_.SwitchToBlock(f.header);
@@ -292,7 +299,10 @@ void Translation::End() {
     b_.Jump(f.next, params);
     saved_.resize(f.saved_params);
   }
-  if (f.op == Op::kLoop) b_.SealBlock(f.header);
+  if (f.op == Op::kLoop) {
+    b_.SealBlock(f.header);
+    innermost_loop_ = f.outer_loop;
+  }
   b_.SealBlock(f.next);
   if (b_.NumPreds(f.next) == 0) {
     // Nothing reaches the code after this construct.
@@ -598,13 +608,19 @@ Status Translation::Variable(const Operator& op) {
       values_.push_back(b_.UseVar(locals_[op.index]));
       return Status::Ok();
     case Op::kLocalSet:
+    case Op::kLocalTee: {
       CanonicalizeVectors(1);
-      b_.DefVar(locals_[op.index], Pop());
+      const ir::Variable var = locals_[op.index];
+      // ScanLoops must have seen every local the loops set (DeclareLoopHeader).
+      EGRET_CHECK(innermost_loop_ == UINT32_MAX ||
+                  b_.IsLoopVar(frames_[innermost_loop_].header, var));
+      if (op.op == Op::kLocalSet) {
+        b_.DefVar(var, Pop());
+      } else {
+        b_.DefVar(var, values_.back());
+      }
       return Status::Ok();
-    case Op::kLocalTee:
-      CanonicalizeVectors(1);
-      b_.DefVar(locals_[op.index], values_.back());
-      return Status::Ok();
+    }
     case Op::kGlobalGet:
     case Op::kGlobalSet: {
       const Global& g = env_.globals[op.index];
@@ -862,6 +878,54 @@ Status Translation::Bulk(const Operator& op) {
   return Status::Ok();
 }
 
+Status Translation::ScanLoops(OperatorReader& reader, uint32_t first) {
+  EGRET_CHECK(first == loops_scanned_);
+  const size_t start = reader.pos();
+  constexpr uint32_t kNotLoop = UINT32_MAX;
+  scan_stack_.assign(1, first);
+  scan_loops_.assign(1, first);
+  uint32_t next = first + 1;
+  Operator op;
+  while (!scan_stack_.empty()) {
+    EGRET_TRY(reader.Read(&op));
+    switch (op.op) {
+      case Op::kBlock:
+      case Op::kIf:
+        scan_stack_.push_back(kNotLoop);
+        break;
+      case Op::kLoop:
+        scan_stack_.push_back(next);
+        scan_loops_.push_back(next++);
+        break;
+      case Op::kEnd:
+        if (scan_stack_.back() != kNotLoop) scan_loops_.pop_back();
+        scan_stack_.pop_back();
+        break;
+      case Op::kLocalSet:
+      case Op::kLocalTee: {
+        // Add the local to the open loops from the innermost out, up to one that has it (the
+        // loops outside that one have it too: they were open when it was added).
+        const uint32_t local = op.index;
+        const uint32_t have = marked_[local];
+        for (size_t k = scan_loops_.size(); k-- > 0 && scan_loops_[k] + 1 > have;) {
+          const uint32_t loop = scan_loops_[k];
+          if (loop >= loop_head_.size()) loop_head_.resize(loop + 1, UINT32_MAX);
+          loop_nodes_.push_back({local, loop_head_[loop]});
+          loop_head_[loop] = static_cast<uint32_t>(loop_nodes_.size() - 1);
+        }
+        marked_[local] = scan_loops_.back() + 1;
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  if (next > loop_head_.size()) loop_head_.resize(next, UINT32_MAX);
+  loops_scanned_ = next;
+  reader.Seek(start);
+  return Status::Ok();
+}
+
 Status Translation::Step(const Operator& op, OperatorReader& reader) {
   if (options_.fuel && !frames_.back().unreachable) {
     ++fuel_pending_;
@@ -886,8 +950,13 @@ Status Translation::Step(const Operator& op, OperatorReader& reader) {
     }
   }
   switch (op.op) {
+    case Op::kLoop: {
+      const uint32_t ordinal = loops_seen_++;
+      if (ordinal >= loops_scanned_ && !frames_.back().unreachable)
+        EGRET_TRY(ScanLoops(reader, ordinal));
+      return OpenFrame(op);
+    }
     case Op::kBlock:
-    case Op::kLoop:
     case Op::kIf: {
       return OpenFrame(op);
     }
@@ -993,6 +1062,7 @@ Status Translation::Run() {
     Type it = *IrType(g.type);
     for (uint32_t i = 0; i < g.count; ++i) locals_.push_back(b_.DeclareVar(it));
   }
+  marked_.assign(locals_.size(), 0);
 
   Frame body;
   body.op = Op::kBlock;

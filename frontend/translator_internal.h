@@ -109,6 +109,7 @@ class Translation {
     ir::Block else_block;       // ifs before their else
     uint32_t height = 0;        // values_ size at entry, below the parameters
     uint32_t saved_params = 0;  // ifs: where the parameters are kept in saved_
+    uint32_t outer_loop = 0;    // live loops: innermost_loop_ outside this one
     bool dead = false;          // opened in unreachable code: nesting only
     bool unreachable = false;   // the current position in this frame is unreachable
   };
@@ -119,6 +120,12 @@ class Translation {
 
   Status Step(const Operator& op, OperatorReader& reader);
   Status OpenFrame(const Operator& op);
+  // Reads ahead from a live `loop` (its ordinal `first`, the reader just past its block type)
+  // to its `end` and records the locals every loop in there (nested ones included) sets, so the
+  // builder needs no parameter for the others (FunctionBuilder::DeclareLoopHeader). Each byte of
+  // a function body is read ahead at most once: nested loops are recorded by the outermost.
+  // The reader is back where it was afterwards.
+  Status ScanLoops(OperatorReader& reader, uint32_t first);
   void Else();
   void End();
   Status Control(const Operator& op, OperatorReader& reader);
@@ -200,6 +207,19 @@ class Translation {
   std::vector<std::pair<std::string_view, ir::FuncRef>> builtins_;
   std::vector<ir::Value> call_args_;
   std::vector<ir::FunctionBuilder::Dest> dests_;
+  // The locals each loop sets, by loop ordinal (the loop operators of the body counted in order,
+  // dead ones too): a list through loop_nodes_ (local, next) from loop_head_[ordinal].
+  // ScanLoops has filled the first loops_scanned_ ordinals; loops_seen_ counts the loop
+  // operators translated so far. marked_[local] is 1 + the ordinal of the innermost loop the
+  // scan has added the local to (0: none): the open loops at or outside it have it already.
+  std::vector<uint32_t> loop_head_;
+  std::vector<std::pair<uint32_t, uint32_t>> loop_nodes_;
+  std::vector<uint32_t> marked_;
+  std::vector<uint32_t> scan_stack_;  // ScanLoops' open constructs (a loop's ordinal or none)
+  std::vector<uint32_t> scan_loops_;  // ScanLoops' open loops' ordinals
+  std::vector<ir::Variable> loop_vars_;
+  uint32_t loops_seen_ = 0, loops_scanned_ = 0;
+  uint32_t innermost_loop_ = UINT32_MAX;  // index in frames_ of the innermost live loop, if any
 };
 
 // The storage of one thread's translations (Translation::SwapScratch).
@@ -213,6 +233,12 @@ struct Translation::Scratch {
   std::vector<std::pair<std::string_view, ir::FuncRef>> builtins;
   std::vector<ir::Value> call_args;
   std::vector<ir::FunctionBuilder::Dest> dests;
+  std::vector<uint32_t> loop_head;
+  std::vector<std::pair<uint32_t, uint32_t>> loop_nodes;
+  std::vector<uint32_t> marked;
+  std::vector<uint32_t> scan_stack;
+  std::vector<uint32_t> scan_loops;
+  std::vector<ir::Variable> loop_vars;
 };
 
 inline Translation::Scratch& Translation::ThreadScratch() {
@@ -234,6 +260,12 @@ inline void Translation::SwapScratch() {
   builtins_.swap(s.builtins);
   call_args_.swap(s.call_args);
   dests_.swap(s.dests);
+  loop_head_.swap(s.loop_head);
+  loop_nodes_.swap(s.loop_nodes);
+  marked_.swap(s.marked);
+  scan_stack_.swap(s.scan_stack);
+  scan_loops_.swap(s.scan_loops);
+  loop_vars_.swap(s.loop_vars);
 }
 
 inline Translation::~Translation() {
@@ -245,6 +277,12 @@ inline Translation::~Translation() {
   builtins_.clear();
   call_args_.clear();
   dests_.clear();
+  loop_head_.clear();
+  loop_nodes_.clear();
+  marked_.clear();
+  scan_stack_.clear();
+  scan_loops_.clear();
+  loop_vars_.clear();
   SwapScratch();
 }
 

@@ -7,6 +7,10 @@ namespace egret::ir {
 
 namespace {
 constexpr uint32_t kNone = UINT32_MAX;
+// The definition a join block holds while its predecessors are read (ReadVariable): no value
+// yet. A walk that meets it has gone round a cycle back to the join, which then gets its
+// parameter on the spot (the parameter breaks the cycle).
+constexpr Value kPending(UINT32_MAX - 1);
 }  // namespace
 
 // --- Blocks.
@@ -22,6 +26,7 @@ FunctionBuilder::~FunctionBuilder() {
   incomplete_nodes_.clear();
   var_types_.clear();
   def_pool_.clear();
+  loop_vars_.clear();
   cur_vals_.clear();
   cur_stamp_.clear();
   cur_touched_.clear();
@@ -37,6 +42,7 @@ void FunctionBuilder::SwapTables(Scratch& s) {
   incomplete_nodes_.swap(s.incomplete_nodes);
   var_types_.swap(s.var_types);
   def_pool_.swap(s.def_pool);
+  loop_vars_.swap(s.loop_vars);
   cur_vals_.swap(s.cur_vals);
   cur_stamp_.swap(s.cur_stamp);
   cur_touched_.swap(s.cur_touched);
@@ -47,6 +53,7 @@ void FunctionBuilder::SwapTables(Scratch& s) {
 
 Block FunctionBuilder::CreateBlock() {
   Block b = f_.dfg.MakeBlock();
+  if (b.index >= ssa_.items.size()) ssa_.items.resize(size_t{b.index} + 1);
   ssa_[b] = BlockSsa();
   return b;
 }
@@ -81,9 +88,7 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   cur_ = b;
 }
 
-Value FunctionBuilder::FindSpanDef(Block b, Variable var) const {
-  const BlockSsa& s = ssa_[b];
-  if (!((s.defs_mask >> (var.index & 63)) & 1)) return Value();
+Value FunctionBuilder::SearchSpan(const BlockSsa& s, Variable var) const {
   const Def* first = def_pool_.data() + s.defs_begin;
   const Def* last = first + s.defs_size;
   const Def* it =
@@ -91,13 +96,7 @@ Value FunctionBuilder::FindSpanDef(Block b, Variable var) const {
   return it != last && it->var == var.index ? it->value : Value();
 }
 
-Value FunctionBuilder::FindDef(Block b, Variable var) const {
-  if (b == cur_ && cur_stamp_[var.index] == cur_epoch_) return cur_vals_[var.index];
-  // Not cached: another block, or the current one entered again (its older definitions).
-  return FindSpanDef(b, var);
-}
-
-void FunctionBuilder::InsertSpanDef(Block b, uint32_t var, Value val) {
+uint32_t FunctionBuilder::InsertSpanDef(Block b, uint32_t var, Value val) {
   BlockSsa& s = ssa_[b];
   s.defs_mask |= uint64_t{1} << (var & 63);
   Def* first = def_pool_.data() + s.defs_begin;
@@ -105,7 +104,7 @@ void FunctionBuilder::InsertSpanDef(Block b, uint32_t var, Value val) {
                              [](const Def& d, uint32_t v) { return d.var < v; });
   if (it != first + s.defs_size && it->var == var) {
     it->value = val;
-    return;
+    return static_cast<uint32_t>(it - def_pool_.data());
   }
   const size_t pos = static_cast<size_t>(it - first);
   if (s.defs_size == s.defs_capacity) {
@@ -121,6 +120,7 @@ void FunctionBuilder::InsertSpanDef(Block b, uint32_t var, Value val) {
   std::copy_backward(span + pos, span + s.defs_size, span + s.defs_size + 1);
   span[pos] = {var, val};
   ++s.defs_size;
+  return static_cast<uint32_t>(s.defs_begin + pos);
 }
 
 void FunctionBuilder::SetDef(Block b, Variable var, Value val) {
@@ -161,8 +161,33 @@ void FunctionBuilder::SealBlock(Block b) {
   }
 }
 
+void FunctionBuilder::DeclareLoopHeader(Block header, std::span<const Variable> vars) {
+  BlockSsa& s = ssa_[header];
+  EGRET_CHECK(!s.sealed && !s.loop && s.num_preds == 1);
+  s.loop = true;
+  s.loop_entry = pred_nodes_[s.pred_head].from;
+  s.loop_begin = static_cast<uint32_t>(loop_vars_.size());
+  for (Variable v : vars) {
+    EGRET_CHECK(v.index < var_types_.size());
+    loop_vars_.push_back(v.index);
+    s.loop_mask |= uint64_t{1} << (v.index & 63);
+  }
+  auto first = loop_vars_.begin() + s.loop_begin;
+  std::sort(first, loop_vars_.end());
+  loop_vars_.erase(std::unique(first, loop_vars_.end()), loop_vars_.end());
+  s.loop_size = static_cast<uint32_t>(loop_vars_.size() - s.loop_begin);
+}
+
+bool FunctionBuilder::IsLoopVar(Block header, Variable var) const {
+  const BlockSsa& s = ssa_[header];
+  if (!s.loop) return true;
+  if (!((s.loop_mask >> (var.index & 63)) & 1)) return false;
+  const uint32_t* first = loop_vars_.data() + s.loop_begin;
+  return std::binary_search(first, first + s.loop_size, var.index);
+}
+
 void FunctionBuilder::SealAllBlocks() {
-  for (uint32_t i = 0; i < f_.dfg.NumBlocks(); ++i) SealBlock(Block(i));
+  for (uint32_t i = 0; i < ssa_.items.size(); ++i) SealBlock(Block(i));
 }
 
 // --- Variables.
@@ -194,7 +219,7 @@ void FunctionBuilder::SetChainDefs(Variable var, Block start, Block end, Value v
 Value FunctionBuilder::ReadVariable(Variable var, Block block) {
   const Type type = var_types_[var.index];
   const size_t work_base = work_.size();
-  work_.push_back({Work::kUse, block, Block(), Value(), 0});
+  work_.push_back({Work::kUse, block, Block(), Value(), 1});
   while (work_.size() > work_base) {
     const Work w = work_.back();
     work_.pop_back();
@@ -205,11 +230,26 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
         bool pending = false;
         for (;;) {
           Value d = FindDef(cur, var);
+          if (d == kPending) {
+            // Round a cycle back to a join whose predecessors are being read: it needs its
+            // parameter after all (FinishJoin then fills it in).
+            result = f_.dfg.AppendBlockParam(cur, type);
+            var_params_.Insert(result);
+            SetDef(cur, var, result);
+            break;
+          }
           if (d.valid()) {
             result = f_.dfg.ResolveAliases(d);
             break;
           }
-          const BlockSsa s = ssa_[cur];
+          const BlockSsa& s = ssa_[cur];
+          if (s.loop && !IsLoopVar(cur, var)) {
+            // The loop does not change var: its value at the entry, remembered in the header.
+            work_.push_back({Work::kFinishHeader, w.block, cur, Value(), w.slot});
+            work_.push_back({Work::kUse, s.loop_entry, Block(), Value(), 0});  // header memos
+            pending = true;
+            break;
+          }
           if (!s.sealed) {
             result = f_.dfg.AppendBlockParam(cur, type);
             var_params_.Insert(result);
@@ -227,14 +267,19 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
             cur = pred_nodes_[s.pred_head].from;
             continue;
           }
-          // A join: the parameter is defined before its operands are read, which ends cycles.
-          Value param = f_.dfg.AppendBlockParam(cur, type);
-          var_params_.Insert(param);
-          SetDef(cur, var, param);
+          // A join: read every predecessor first and create the parameter only if they
+          // disagree. The block is marked pending meanwhile; a read that comes round a cycle
+          // to it creates the parameter then (above), which ends the cycle.
+          uint32_t slot = kNone;  // where the pending definition is: the cache, or the pool
+          if (cur == cur_) {
+            SetDef(cur, var, kPending);
+          } else {
+            slot = InsertSpanDef(cur, var.index, kPending);
+          }
           // Each predecessor's value stays on results_ (the first predecessor's on top) until
-          // kFinishParam, which adds them as arguments only if the parameter is not trivial.
-          work_.push_back({Work::kFinishChain, w.block, cur, Value(), 0});
-          work_.push_back({Work::kFinishParam, cur, Block(), param, 0});
+          // kFinishParam (FinishJoin).
+          if (w.slot != 0) work_.push_back({Work::kFinishChain, w.block, cur, Value(), 0});
+          work_.push_back({Work::kFinishParam, cur, Block(), Value(), slot});
           for (uint32_t p = s.pred_head; p != kNone; p = pred_nodes_[p].next) {
             work_.push_back({Work::kUse, pred_nodes_[p].from, Block(), Value(), 0});
           }
@@ -242,18 +287,22 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
           break;
         }
         if (!pending) {
-          SetChainDefs(var, w.block, cur, result);
+          if (w.slot != 0) SetChainDefs(var, w.block, cur, result);
           results_.push_back(result);
         }
         break;
       }
       case Work::kFinishParam: {
-        const Value r = FinishJoinParam(w.block, w.param);
+        const Value r = FinishJoin(w.block, var, w.slot);
         results_.push_back(r);
         break;
       }
       case Work::kFinishChain:
         SetChainDefs(var, w.block, w.other, results_.back());
+        break;
+      case Work::kFinishHeader:
+        SetDef(w.other, var, results_.back());
+        if (w.slot != 0) SetChainDefs(var, w.block, w.other, results_.back());
         break;
     }
   }
@@ -270,6 +319,34 @@ void FunctionBuilder::AddParamArg(Block target, Value param, uint32_t pred, Valu
   f_.dfg.ForEachDestMut(pred_nodes_[pred].branch, [&](BlockCall& bc) {
     if (bc.block == target) pool.Insert(bc.args, index, value);
   });
+}
+
+Value FunctionBuilder::FinishJoin(Block block, Variable var, uint32_t slot) {
+  // The pending definition has not moved: only this read's variable was defined meanwhile,
+  // and in this block at most by replacing it (a cycle), which keeps its place in the span.
+  Value& def = slot == kNone ? cur_vals_[var.index] : def_pool_[slot].value;
+  EGRET_DCHECK(slot == kNone ? block == cur_ : def_pool_[slot].var == var.index);
+  if (def != kPending) return FinishJoinParam(block, def);  // a cycle made the parameter
+  // No cycle came back here: the predecessors' values (on top of results_, the k-th of the
+  // list at results_[size - 1 - k]) are final. One value: it is the variable's here.
+  const uint32_t n = ssa_[block].num_preds;
+  EGRET_CHECK(results_.size() >= n);
+  const size_t top = results_.size() - 1;
+  const Value first = f_.dfg.ResolveAliases(results_[top]);
+  bool same = true;
+  for (size_t k = 1; k < n && same; ++k) same = f_.dfg.ResolveAliases(results_[top - k]) == first;
+  Value r = first;
+  if (!same) {
+    r = f_.dfg.AppendBlockParam(block, var_types_[var.index]);
+    var_params_.Insert(r);
+    size_t k = 0;
+    for (uint32_t p = ssa_[block].pred_head; p != kNone; p = pred_nodes_[p].next, ++k) {
+      AddParamArg(block, r, p, results_[top - k]);
+    }
+  }
+  def = r;
+  results_.resize(results_.size() - n);
+  return r;
 }
 
 Value FunctionBuilder::FinishJoinParam(Block block, Value param) {
@@ -301,6 +378,7 @@ Value FunctionBuilder::FinishJoinParam(Block block, Value param) {
     // What TryRemoveTrivialParam would do, without the arguments ever having been added.
     f_.dfg.RemoveBlockParam(block, pd.num);
     f_.dfg.MakeAlias(param, same);
+    ++num_aliases_;
     var_params_.Erase(param);
     r = same;
   } else {
@@ -342,6 +420,7 @@ Value FunctionBuilder::TryRemoveTrivialParam(Block block, Value param) {
     });
   }
   f_.dfg.MakeAlias(param, same);
+  ++num_aliases_;
   var_params_.Erase(param);
   return same;
 }
@@ -380,6 +459,10 @@ void FunctionBuilder::Finalize() {
       }
     }
   }
+  // Operands taken before their value became an alias still name it. Reads resolve aliases,
+  // so without any alias (the usual case once joins create only the parameters they need)
+  // every operand is final already.
+  if (num_aliases_ == 0) return;
   for (Block b : f_.layout.Blocks())
     for (Inst i : f_.layout.Insts(b))
       f_.dfg.MapOperands(i, [&](Value& v) { v = f_.dfg.ResolveAliases(v); });

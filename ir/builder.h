@@ -7,13 +7,21 @@
 // variable in a block that does not define it:
 //   - unsealed block: add a block parameter now, fill in the predecessors' arguments on SealBlock;
 //   - sealed, one predecessor: read it there (walked iteratively, no recursion on long chains);
-//   - sealed, several predecessors: add a block parameter, read the variable in every
-//     predecessor, append the values to their branches, and remove the parameter again if it is
-//     trivial (all incoming values are the same value or the parameter itself): the parameter
-//     then becomes an alias of that value;
+//   - sealed, several predecessors: read the variable in every predecessor; if they all give
+//     one value, that is the variable's value here and no parameter is made; otherwise add a
+//     block parameter and append the values to the branches. While the predecessors are read
+//     the block's definition is *pending*: a read that comes round a cycle back to it (through
+//     a loop's back edge) adds the parameter then, which ends the cycle, and the parameter is
+//     removed again if it turns out trivial (all incoming values are one value or the
+//     parameter itself): it then becomes an alias of that value;
 //   - sealed, no predecessor (entry, unreachable code): the type's zero, as Wasm locals start.
+// A client that knows which variables a loop assigns (Wasm: the locals its body sets) declares
+// the loop's header with DeclareLoopHeader: reading any other variable there reads it in the
+// header's entry predecessor, sealed or not, so no parameter is created (and none removed again)
+// for a variable the loop does not change; the value is then remembered in the header too.
 // Finalize() removes trivial parameters that became trivial later (a fixpoint over the
-// parameters the construction added) and rewrites every use of an alias to its target.
+// parameters the construction added) and, if any parameter became an alias, rewrites every use
+// of an alias to its target.
 //
 // The walk uses an explicit work stack, so deep nests of joins cannot overflow the C++ stack.
 // Definitions involve no hashing: the current block's live in a dense per-variable array
@@ -96,6 +104,16 @@ class FunctionBuilder {
   bool IsSealed(Block b) const { return ssa_[b].sealed; }
   // Number of distinct branch instructions that target b so far.
   uint32_t NumPreds(Block b) const { return ssa_[b].num_preds; }
+  // Declares `header` a loop header: not sealed, its one predecessor so far the loop's entry,
+  // every predecessor added later inside the loop, and `vars` (any order, duplicates allowed) a
+  // superset of the variables DefVar assigns in the loop's blocks. Any other variable then
+  // keeps, everywhere in the loop, the value it has at the entry, and reading it there creates
+  // no parameter. Naming too few variables makes wrong code: the client must know (the
+  // translator checks every local.set against its innermost loop, IsLoopVar).
+  void DeclareLoopHeader(Block header, std::span<const Variable> vars);
+  // Whether `var` may be assigned in the loop of `header`: true unless `header` was declared by
+  // DeclareLoopHeader without naming `var`.
+  bool IsLoopVar(Block header, Variable var) const;
 
   // --- Variables.
   Variable DeclareVar(Type t);
@@ -183,6 +201,12 @@ class FunctionBuilder {
     // Bit (variable % 64) is set for every variable the span defines, so most lookups of a
     // variable the block does not define (reads walking a predecessor chain) skip the search.
     uint64_t defs_mask = 0;
+    // DeclareLoopHeader: the variables the loop may assign, loop_vars_[loop_begin, +loop_size)
+    // sorted, with their (variable % 64) mask, and the entry predecessor.
+    bool loop = false;
+    uint32_t loop_begin = 0, loop_size = 0;
+    uint64_t loop_mask = 0;
+    Block loop_entry;
   };
   struct PredNode {
     Inst branch;
@@ -198,21 +222,44 @@ class FunctionBuilder {
     uint32_t var;
     Value value;
   };
+  // The blocks' BlockSsa by block index. CreateBlock makes every block's entry, so indexing
+  // needs no growth check (a SecondaryMap's writable operator[] has one, and is not inlined).
+  struct BlockTable {
+    std::vector<BlockSsa> items;
+    BlockSsa& operator[](Block b) { return items[b.index]; }
+    const BlockSsa& operator[](Block b) const { return items[b.index]; }
+    void Clear() { items.clear(); }
+  };
   // One step of UseVar's explicit work stack.
   struct Work {
-    enum Kind : uint8_t { kUse, kFinishParam, kFinishChain } kind;
-    Block block;    // kUse: where to read; others: the param's block
-    Block other;    // kFinishChain: the block the chain ends at
-    Value param;    // kFinishParam
-    uint32_t pred;  // unused
+    enum Kind : uint8_t { kUse, kFinishParam, kFinishChain, kFinishHeader } kind;
+    Block block;  // kUse: where to read; others: the param's block or the chain's start
+    Block other;  // kFinishChain: the block the chain ends at; kFinishHeader: the loop header
+    Value param;  // kFinishParam
+    // kFinishParam: FinishJoin's slot. kUse, kFinishHeader: nonzero to remember the value in
+    // the block the read started in (the top-level read only: a join's predecessors are not
+    // asked again once the join has the value).
+    uint32_t slot;
   };
 
   // Definitions of the current block live in a dense per-variable cache (most reads and writes
   // hit it); other blocks' in their sorted spans. SwitchToBlock moves the cache into the span.
-  Value FindDef(Block b, Variable var) const;
-  Value FindSpanDef(Block b, Variable var) const;
+  // Inline: most lookups (a read walking a predecessor chain) end at the mask test.
+  Value FindDef(Block b, Variable var) const {
+    if (b == cur_ && cur_stamp_[var.index] == cur_epoch_) return cur_vals_[var.index];
+    // Not cached: another block, or the current one entered again (its older definitions).
+    return FindSpanDef(b, var);
+  }
+  Value FindSpanDef(Block b, Variable var) const {
+    const BlockSsa& s = ssa_[b];
+    if (!((s.defs_mask >> (var.index & 63)) & 1)) return Value();
+    return SearchSpan(s, var);
+  }
+  // The binary search of FindSpanDef.
+  Value SearchSpan(const BlockSsa& s, Variable var) const;
   void SetDef(Block b, Variable var, Value val);
-  void InsertSpanDef(Block b, uint32_t var, Value val);
+  // Returns the definition's index in def_pool_ (valid until b's span grows).
+  uint32_t InsertSpanDef(Block b, uint32_t var, Value val);
   Inst Append(const InstData& data);
   Value AppendOne(const InstData& data) { return f_.dfg.FirstResult(Append(data)); }
   void AddPred(Block target, Inst branch);
@@ -227,6 +274,11 @@ class FunctionBuilder {
   // parameter is removed without its arguments ever being added (TryRemoveTrivialParam's
   // result, without the insert-then-remove); otherwise the arguments are added.
   Value FinishJoinParam(Block block, Value param);
+  // Ends a join read of `var` in `block` (kFinishParam): FinishJoinParam if a cycle created the
+  // parameter meanwhile; else the predecessors' value if they agree (no parameter at all), or
+  // a new parameter with their values as arguments.
+  // `slot`: the pending definition's index in def_pool_, or kNone for the current block's cache.
+  Value FinishJoin(Block block, Variable var, uint32_t slot);
   void SetChainDefs(Variable var, Block start, Block end, Value v);
 
   // Moves every table between this builder and `s` (both ways: a swap).
@@ -236,26 +288,29 @@ class FunctionBuilder {
   Scratch* scratch_;  // lent storage, given back by the destructor; may be null
   Block cur_;
   uint32_t srcloc_ = kNoSrcLoc;
-  SecondaryMap<Block, BlockSsa> ssa_;
+  BlockTable ssa_;
   std::vector<PredNode> pred_nodes_;
   std::vector<IncompleteNode> incomplete_nodes_;
   std::vector<Type> var_types_;
   std::vector<Def> def_pool_;
-  std::vector<Value> cur_vals_;  // per variable, valid where cur_stamp_ == cur_epoch_
+  std::vector<uint32_t> loop_vars_;  // DeclareLoopHeader's variables, a sorted span per header
+  std::vector<Value> cur_vals_;      // per variable, valid where cur_stamp_ == cur_epoch_
   std::vector<uint32_t> cur_stamp_;
   std::vector<uint32_t> cur_touched_;  // variables with a cached definition in cur_
   uint32_t cur_epoch_ = 1;
   EntitySet<Value> var_params_;  // block parameters created by SSA construction
+  uint32_t num_aliases_ = 0;     // parameters removed as trivial (aliases) so far
   std::vector<Work> work_;       // reused across UseVar calls
   std::vector<Value> results_;
 };
 
 struct FunctionBuilder::Scratch {
-  SecondaryMap<Block, BlockSsa> ssa;
+  BlockTable ssa;
   std::vector<PredNode> pred_nodes;
   std::vector<IncompleteNode> incomplete_nodes;
   std::vector<Type> var_types;
   std::vector<Def> def_pool;
+  std::vector<uint32_t> loop_vars;
   std::vector<Value> cur_vals;
   std::vector<uint32_t> cur_stamp;
   std::vector<uint32_t> cur_touched;

@@ -46,7 +46,9 @@ void DataFlowGraph::AttachInstResult(Inst i, Value v, Type t) {
 
 void DataFlowGraph::MakeInstResults(Inst i) {
   // No temporary vector: this runs once per instruction the frontend builds.
-  if (Info(insts_[i].opcode).typing == ResultTyping::kCallResults) {
+  const ResultTyping typing = Info(insts_[i].opcode).typing;
+  if (typing == ResultTyping::kNoResult) return;
+  if (typing == ResultTyping::kCallResults) {
     SigRef s = CallSignature(i);
     EGRET_CHECK(signatures_.IsValid(s));
     const size_t n = signatures_[s].results.size();
@@ -54,9 +56,15 @@ void DataFlowGraph::MakeInstResults(Inst i) {
     return;
   }
   const Type t = SingleResultType(i);
-  if (Info(insts_[i].opcode).typing == ResultTyping::kNoResult) return;
   EGRET_CHECK(t != Type::kInvalid);
-  AppendInstResult(i, t);
+  InstData& d = insts_[i];
+  if (d.results.size != 0) {
+    AppendInstResult(i, t);
+    return;
+  }
+  // The common case, a new instruction's one result: a fresh list, no move.
+  const Value v = values_.Push({t, ValueKind::kResult, 0, i.index});
+  d.results = pool_.MakeOne(v);
 }
 
 void DataFlowGraph::MakeAlias(Value v, Value target) {

@@ -64,6 +64,16 @@ class ValueListPool {
     return l;
   }
 
+  // A new list holding `v` (Make of one value, without the aliasing test).
+  ValueList MakeOne(Value v) {
+    ValueList l;
+    l.start = static_cast<uint32_t>(data_.size());
+    l.size = 1;
+    data_.resize(data_.size() + Capacity(1));
+    data_[l.start] = v;
+    return l;
+  }
+
   void Push(ValueList& l, Value v) {
     Reserve(l, l.size + 1);
     data_[l.start + l.size++] = v;

@@ -76,6 +76,9 @@ class Layout {
     friend bool operator==(const InstNode&, const InstNode&) = default;
   };
 
+  // AppendInst's cold path: makes the instruction table hold `i`, doubling it at least.
+  [[gnu::noinline]] void GrowInsts(Inst i);
+
   SecondaryMap<Block, BlockNode> blocks_;
   SecondaryMap<Inst, InstNode> insts_;
   Block first_block_, last_block_;

@@ -67,6 +67,17 @@ class CodeBuffer {
     }
     size_ += n;
   }
+  // In-place appends: Reserve(n) makes n bytes past size() writable and returns them; the
+  // caller writes up to n bytes there and Commit(k), k <= n, appends the first k (an encoder
+  // writing an instruction of unknown length straight into the code, with no copy).
+  uint8_t* Reserve(size_t n) {
+    if (n > storage_.size() - size_) Grow(size_ + n);
+    return storage_.data() + size_;
+  }
+  void Commit(size_t k) {
+    EGRET_DCHECK(k <= storage_.size() - size_);
+    size_ += k;
+  }
   // Shrinks, or grows with zero bytes.
   void resize(size_t n) {
     if (n > storage_.size()) Grow(n);

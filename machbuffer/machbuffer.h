@@ -77,6 +77,14 @@ class MachBuffer {
     SettleIfNeeded();
     data_.append(bytes.data(), bytes.size());
   }
+  // PutBytes in place: room for up to `n` bytes at CurOffset(), of which CommitBytes(k) then
+  // appends the first k (an encoder writing into the buffer). Nothing else may use the buffer
+  // in between.
+  uint8_t* ReserveBytes(size_t n) {
+    SettleIfNeeded();
+    return data_.Reserve(n);
+  }
+  void CommitBytes(size_t k) { data_.Commit(k); }
   // `n` bytes of the target's trapping filler (tests use it to put distance between code).
   void PutPadding(size_t n);
   std::span<const uint8_t> Bytes() const { return data_.view(); }

@@ -11,26 +11,36 @@
 namespace egret::regalloc {
 
 template <class F>
-void BacktrackScratch::ForEachContainer(F&& f) {
+void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(depth_), f(prev_shallower_), f(header_), f(parent_), f(block_of_inst_), f(next_call_);
   f(live_mark_), f(used_mark_), f(cut_mark_), f(outer_header_start_), f(freq_);
-  f(range_begin_), f(ranges_), f(use_begin_), f(uses_), f(def_inst_), f(cross_), f(op_flags_);
+  f(range_begin_), f(ranges_), f(vreg_size_), f(use_begin_), f(uses_), f(def_inst_), f(cross_),
+      f(op_flags_);
   f(hint_), f(reuse_pairs_);
-  for (auto& v : res_) f(v);
-  for (auto& v : res_index_) f(v);
   f(arena_), f(bundles_), f(vreg_bundle_);
-  for (auto& v : occ_) f(v);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
   f(cands_), f(first_conflict_range_);
   for (auto& v : cands_base_) f(v);
-  for (auto& v : busy_) f(v);
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
-  f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_raw_), f(tmp_merged_), f(spans_);
+  f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_acc_), f(tmp_raw_),
+      f(spans_);
   f(bundle_mask_), f(tmp_inside_);
 }
 
+template <class F>
+void BacktrackScratch::ForEachContainer(F&& f) {
+  ForEachSharedContainer(f);
+  for (auto& v : res_) f(v);
+  for (auto& v : res_index_) f(v);
+  for (auto& v : occ_) f(v);
+  for (auto& v : busy_) f(v);
+}
+
+// The per-register containers (PReg::kNumIndices of each kind, most never used by a target) are
+// cleared only for the registers the last run touched: clearing them all touched a few hundred
+// cache lines of container headers per function.
 void BacktrackScratch::Clear() {
   res_.resize(PReg::kNumIndices);
   res_index_.resize(PReg::kNumIndices);
@@ -38,7 +48,14 @@ void BacktrackScratch::Clear() {
   busy_.resize(PReg::kNumIndices);
   classes_.resize(33);
   for (SizeClass& sc : classes_) sc.next = 0;
-  ForEachContainer([](auto& c) { c.clear(); });
+  touched_regs_.ForEach([&](PReg r) {
+    res_[r.index()].clear();
+    res_index_[r.index()].clear();
+    occ_[r.index()].clear();
+    busy_[r.index()].clear();
+  });
+  touched_regs_ = PRegSet();
+  ForEachSharedContainer([](auto& c) { c.clear(); });
 }
 
 size_t BacktrackScratch::RetainedBytes() const {
@@ -172,6 +189,15 @@ void Backtrack::BuildRanges() {
   pos.assign(nv, kNone);
   raw.reserve(f_.num_insts() * 2);
   def_inst_.assign(nv, kNone);
+  // Ranges per vreg and the points they cover, counted as they are made (one entry per vreg:
+  // the vreg's line is already in cache from the live-set update that made the range).
+  std::vector<std::pair<uint32_t, uint32_t>>& acc = tmp_acc_;  // (ranges, points) per vreg
+  acc.assign(nv, {0, 0});
+  auto push = [&](const Range& r) {
+    raw.push_back(r);
+    ++acc[r.vreg].first;
+    acc[r.vreg].second += r.to - r.from;
+  };
   auto add = [&](uint32_t v, uint32_t to) {
     pos[v] = static_cast<uint32_t>(live.size());
     live.push_back(v);
@@ -184,11 +210,23 @@ void Backtrack::BuildRanges() {
     live.pop_back();
     pos[v] = kNone;
   };
+  // seen[v] == b + 1: v is an operand in block b. A value live out of b that is not (and is
+  // no reference, which safepoints cut) is live through all of b: its range is made at once,
+  // without entering the live set (most live-out values of a large function are such).
+  std::vector<uint32_t>& seen = tmp_seen_;
+  seen.assign(nv, 0);
   for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
     const BlockData& bd = f_.blocks[b];
     const uint32_t bs = 4 * bd.inst_begin, be = 4 * bd.inst_end;
-    for (VReg v : live_.LiveOut(Block(b)))
-      if (pos[v.index] == kNone) add(v.index, be);
+    for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
+         k < f_.insts[bd.inst_end - 1].operand_end; ++k)
+      seen[f_.operands[k].vreg.index] = b + 1;
+    for (VReg v : live_.LiveOut(Block(b))) {
+      if (seen[v.index] != b + 1 && !f_.vregs[v.index].is_ref)
+        push({bs, be, v.index});
+      else if (pos[v.index] == kNone)
+        add(v.index, be);
+    }
     for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
       const auto ops = f_.InstOperands(i);
       for (const Operand& op : ops) {
@@ -200,7 +238,7 @@ void Backtrack::BuildRanges() {
           to = std::max(to, end[v]);
           remove(v);
         }
-        raw.push_back({from, to, v});
+        push({from, to, v});
         def_inst_[v] = i;
       }
       if (f_.insts[i].safepoint) {
@@ -210,7 +248,7 @@ void Backtrack::BuildRanges() {
           bool late_use = false;
           for (const Operand& op : ops)
             late_use |= op.is_use() && !op.is_early() && op.vreg.index == v;
-          if (end[v] > 4 * i + 4) raw.push_back({4 * i + 4, end[v], v});
+          if (end[v] > 4 * i + 4) push({4 * i + 4, end[v], v});
           end[v] = late_use ? 4 * i + 4 : 4 * i + 2;
         }
       }
@@ -224,23 +262,36 @@ void Backtrack::BuildRanges() {
           end[v] = std::max(end[v], to);
       }
     }
-    while (!live.empty()) {
-      const uint32_t v = live.back();
-      raw.push_back({bs, end[v], v});
-      remove(v);
+    for (size_t k = live.size(); k-- > 0;) {  // everything still live enters the block live
+      const uint32_t v = live[k];
+      push({bs, end[v], v});
+      pos[v] = kNone;
     }
+    live.clear();
   }
-  // Per-vreg lists (counting sort by vreg; each list is nearly sorted, so insertion sort).
-  range_begin_.assign(nv + 1, 0);
-  for (const Range& r : raw) ++range_begin_[r.vreg + 1];
-  for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] += range_begin_[v];
+  // Per-vreg lists (counting sort by vreg). A vreg has at most one range per block, made in
+  // block order, except a reference's pieces around safepoints (made backwards within a block):
+  // only references' lists need sorting (insertion sort, they are nearly sorted).
+  range_begin_.resize(nv + 1);
+  vreg_size_.resize(nv);
+  range_begin_[0] = 0;
+  for (uint32_t v = 0; v < nv; ++v) {
+    range_begin_[v + 1] = range_begin_[v] + acc[v].first;
+    vreg_size_[v] = acc[v].second;
+  }
   ranges_.resize(raw.size());
   {
     std::vector<uint32_t>& fill = tmp_fill_;
     fill.assign(range_begin_.begin(), range_begin_.end() - 1);
     for (const Range& r : raw) ranges_[fill[r.vreg]++] = r;
   }
+#ifdef EGRET_DEBUG
+  for (uint32_t v = 0; v < nv; ++v)
+    for (uint32_t k = range_begin_[v] + 1; k < range_begin_[v + 1]; ++k)
+      EGRET_DCHECK(f_.vregs[v].is_ref || ranges_[k - 1].from < ranges_[k].from);
+#endif
   for (uint32_t v = 0; v < nv; ++v) {
+    if (!f_.vregs[v].is_ref) continue;
     Range* a = ranges_.data() + range_begin_[v];
     Range* e = ranges_.data() + range_begin_[v + 1];
     for (Range* p = a + 1; p < e; ++p)
@@ -318,7 +369,11 @@ void Backtrack::BuildUses() {
         if (op_flags_[base + k] & kSharedInput) u.requiring = true;
         // A rematerializable value has no slot to serve as a memory operand: it is recomputed
         // into a register instead (otherwise the use would force it a slot and a store).
-        if (op.constraint == Constraint::kAny && f_.vregs[v].remat) u.requiring = true;
+        // (Not one recomputed from an operand: it keeps its slot where the operand is in no
+        // register, so a memory operand may read that.)
+        if (op.constraint == Constraint::kAny && f_.vregs[v].remat &&
+            !f_.vregs[v].remat_reads_operand)
+          u.requiring = true;
       } else {
         u.from = op.is_early() || (op_flags_[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
         u.to = 4 * i + 4;
@@ -336,9 +391,12 @@ void Backtrack::BuildUses() {
   const uint32_t buckets = ((4 * f_.num_insts()) >> kResShift) + 2;
   const size_t words = 2 * (static_cast<size_t>(f_.num_insts()) * 4 / 64 + 2);
   allocatable_.ForEach([&](PReg r) { busy_[r.index()].assign(words, 0); });
+  // Assigned ranges (occ_) and the bitmaps are only ever of allocatable registers.
+  touched_regs_ |= allocatable_;
   for (int r = 0; r < PReg::kNumIndices; ++r) {
     auto& list = res_[r];
     if (list.empty()) continue;
+    touched_regs_.Add(PReg::FromIndex(r));
     if (!busy_[r].empty())
       for (const Res& x : list) MarkBusy(PReg::FromIndex(r), x.from, x.to, 0, true);
     // Pushed in instruction order, so out of order only within an instruction (a call's clobbers
@@ -365,7 +423,10 @@ void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
   Range* a = ranges_.data() + range_begin_[d];
   Range* e = ranges_.data() + range_begin_[d + 1];
   for (Range* r = a; r < e; ++r)
-    if (r->from == 4 * inst + 3) r->from = 4 * inst;
+    if (r->from == 4 * inst + 3) {
+      r->from = 4 * inst;
+      vreg_size_[d] += 3;
+    }
 }
 
 namespace {
@@ -389,20 +450,21 @@ bool Overlap(std::span<const Range> a, std::span<const Range> b) {
 Status Backtrack::MergeBundles() {
   const uint32_t nv = f_.num_vregs();
   vreg_bundle_.assign(nv, kNone);
+  // The initial bundles' ranges are the per-vreg lists in vreg order: one copy of ranges_, each
+  // bundle indexing its vreg's list in it.
   arena_.reserve(ranges_.size() * 2);
+  arena_.assign(ranges_.begin(), ranges_.end());
   for (uint32_t v = 0; v < nv; ++v) {
     if (range_begin_[v] == range_begin_[v + 1]) continue;
     Bundle bu;
-    bu.begin = static_cast<uint32_t>(arena_.size());
-    arena_.insert(arena_.end(), ranges_.begin() + range_begin_[v],
-                  ranges_.begin() + range_begin_[v + 1]);
-    bu.end = static_cast<uint32_t>(arena_.size());
+    bu.begin = range_begin_[v];
+    bu.end = range_begin_[v + 1];
     bu.cls = f_.vregs[v].cls;
     bu.hint = hint_[v];
+    bu.one_vreg = true;
     vreg_bundle_[v] = static_cast<uint32_t>(bundles_.size());
     bundles_.push_back(bu);
   }
-  std::vector<Range>& merged = tmp_merged_;
   auto try_merge = [&](uint32_t a, uint32_t b) {
     uint32_t x = vreg_bundle_[a], y = vreg_bundle_[b];
     if (x == kNone || y == kNone || x == y) return x == y && x != kNone;
@@ -410,17 +472,27 @@ Status Backtrack::MergeBundles() {
     if (bx.cls != by.cls) return false;
     if (bx.end - bx.begin + by.end - by.begin > kMergeCap) return false;
     if (Overlap(Ranges(bx), Ranges(by))) return false;
-    merged.clear();
-    std::merge(arena_.begin() + bx.begin, arena_.begin() + bx.end, arena_.begin() + by.begin,
-               arena_.begin() + by.end, std::back_inserter(merged),
+    // Merged straight onto the arena's end: room is reserved first, so the sources (earlier
+    // in the arena) stay where they are.
+    const uint32_t xb = bx.begin, xe = bx.end, yb = by.begin, ye = by.end;
+    ReserveArena(xe - xb + ye - yb);
+    const uint32_t begin = static_cast<uint32_t>(arena_.size());
+    const Range* src = arena_.data();
+    std::merge(src + xb, src + xe, src + yb, src + ye, std::back_inserter(arena_),
                [](const Range& p, const Range& q) { return p.from < q.from; });
     Bundle& t = bundles_[x];
-    t.begin = static_cast<uint32_t>(arena_.size());
-    arena_.insert(arena_.end(), merged.begin(), merged.end());
+    t.one_vreg = false;
+    t.begin = begin;
     t.end = static_cast<uint32_t>(arena_.size());
     if (!t.hint.valid()) t.hint = bundles_[y].hint;
     bundles_[y].dead = true;
-    for (const Range& r : merged) vreg_bundle_[r.vreg] = x;
+    // Only y's vregs change bundle (its ranges come in runs of one vreg).
+    uint32_t last = kNone;
+    for (uint32_t k = yb; k < ye; ++k)
+      if (arena_[k].vreg != last) {
+        last = arena_[k].vreg;
+        vreg_bundle_[last] = x;
+      }
     return true;
   };
   for (const ReusePair& p : reuse_pairs_) {
@@ -468,30 +540,86 @@ Status Backtrack::MergeBundles() {
   return std::lower_bound(it, e, r.from, [](const UseRec& u, uint32_t x) { return u.from < x; });
 }
 
+// Calls f(use, its range) for each use record of the ranges' vreg whose first point lies in one of
+// the ranges, in order, until f returns false. The ranges (sorted, disjoint) must all be of one
+// vreg. Each use's range is found by a short forward search from the previous one's, so the cost
+// follows the uses, not the ranges (a value has a range per block it lives through, and few uses).
+template <class F>
+void Backtrack::ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const {
+  if (rs.empty()) return;
+  const uint32_t v = rs.front().vreg;
+  const UseRec* uses = uses_.data();
+  const UseRec* e = uses + use_begin_[v + 1];
+  const UseRec* it = std::lower_bound(uses + use_begin_[v], e, rs.front().from,
+                                      [](const UseRec& u, uint32_t x) { return u.from < x; });
+  const uint32_t last = rs.back().to;
+  size_t k = 0;  // the first range ending after the last use seen
+  for (; it < e && it->from < last; ++it) {
+    const uint32_t p = it->from;
+    if (rs[k].to <= p) {  // some range ends after p (p < last): a few steps, else a search
+      size_t j = k + 1;
+      for (int step = 0; step < 4 && rs[j].to <= p; ++step) ++j;
+      if (rs[j].to <= p)
+        j = static_cast<size_t>(std::partition_point(rs.begin() + static_cast<std::ptrdiff_t>(j),
+                                                     rs.end(),
+                                                     [p](const Range& r) { return r.to <= p; }) -
+                                rs.begin());
+      k = j;
+    }
+    if (rs[k].from <= p && !f(*it, rs[k])) return;  // else between two ranges
+  }
+}
+
 // Spill weight: use frequency per instruction covered (LLVM's normalization, roughly), so short
 // hot ranges outweigh long cold ones. Also the queue priority (points covered).
-void Backtrack::Weigh(uint32_t b) {
+//
+// A use counts when its first point lies in one of the bundle's ranges; the sum runs in point
+// order (range by range, each range's uses in order). A bundle of one vreg (most are, and the
+// long ones split again and again are) walks that vreg's uses and finds each one's range by a
+// short forward search: its ranges outnumber its uses many times over (a range per block it
+// lives through). Same uses, same order, so the same float sum as the range walk below.
+void Backtrack::Weigh(uint32_t b, uint32_t size) {
   Bundle& bu = bundles_[b];
+  const auto rs = Ranges(bu);
   float w = 0;
-  uint32_t size = 0;
   bool req = false, remat = true;
-  UseCursor cur;
-  const UseRec* e = nullptr;  // end of cur.vreg's uses
-  for (const Range& r : Ranges(bu)) {
-    size += r.to - r.from;
-    // No use of the run's vreg left in r (a value live through blocks it does not use): r adds
-    // only its size, and the cursor stays where it is (as UsesFrom would leave it).
-    if (r.vreg == cur.vreg && (cur.at == e || cur.at->from >= r.to)) continue;
-    if (r.vreg != cur.vreg) {  // a bundle's ranges mostly come in runs of one vreg
-      remat &= f_.vregs[r.vreg].remat;
-      e = uses_.data() + use_begin_[r.vreg + 1];
+  if (bu.one_vreg && !rs.empty()) {
+    if (size == kNone) {
+      size = 0;
+      for (const Range& r : rs) size += r.to - r.from;
     }
-    const UseRec* it = UsesFrom(r, &cur);
-    for (; it < e && it->from < r.to; ++it) {
-      w += it->requiring ? it->freq : 0.5f * it->freq;
-      req |= it->requiring;
+#ifdef EGRET_DEBUG
+    uint32_t counted = 0;
+    for (const Range& r : rs) counted += r.to - r.from;
+    EGRET_DCHECK(counted == size);
+#endif
+    remat = IsCheapRemat(rs.front().vreg);
+    ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
+      w += u.requiring ? u.freq : 0.5f * u.freq;
+      req |= u.requiring;
+      return true;
+    });
+  } else {
+    uint32_t sum = 0;
+    UseCursor cur;
+    const UseRec* e = nullptr;  // end of cur.vreg's uses
+    for (const Range& r : rs) {
+      sum += r.to - r.from;
+      // No use of the run's vreg left in r (a value live through blocks it does not use): r
+      // adds only its size, and the cursor stays where it is (as UsesFrom would leave it).
+      if (r.vreg == cur.vreg && (cur.at == e || cur.at->from >= r.to)) continue;
+      if (r.vreg != cur.vreg) {  // a bundle's ranges mostly come in runs of one vreg
+        remat &= IsCheapRemat(r.vreg);
+        e = uses_.data() + use_begin_[r.vreg + 1];
+      }
+      const UseRec* it = UsesFrom(r, &cur);
+      for (; it < e && it->from < r.to; ++it) {
+        w += it->requiring ? it->freq : 0.5f * it->freq;
+        req |= it->requiring;
+      }
+      cur = {r.vreg, it};
     }
-    cur = {r.vreg, it};
+    size = sum;
   }
   bu.size = size;
   bu.has_req = req;
@@ -742,19 +870,14 @@ uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r) const {
 // one span where it has a range per block.
 void Backtrack::BuildSpans(const Bundle& bu) {
   spans_.clear();
-  const auto rs = Ranges(bu);
-  if (rs.empty()) return;
-  Span cur{rs[0].from, rs[0].to, 0, 1};  // the open span, kept out of memory
-  for (uint32_t k = 1; k < rs.size(); ++k) {
-    if (rs[k].from == cur.to) {
-      cur.to = rs[k].to;
-      cur.last = k + 1;
-    } else {
-      spans_.push_back(cur);
-      cur = {rs[k].from, rs[k].to, k, k + 1};
-    }
+  const Range* rs = arena_.data() + bu.begin;
+  const uint32_t n = bu.end - bu.begin;
+  for (uint32_t k = 0; k < n;) {
+    const uint32_t first = k, from = rs[k].from;
+    uint32_t to = rs[k].to;
+    for (++k; k < n && rs[k].from == to; ++k) to = rs[k].to;
+    spans_.push_back({from, to, first, k});
   }
-  spans_.push_back(cur);
 }
 
 // Index of the first reservation of r starting at or after point p.
@@ -845,18 +968,28 @@ void Backtrack::Evict(uint32_t b) {
 float Backtrack::SpillCost(const Bundle& bu) const {
   float cost = 0;
   bool remat = true;
+  auto add = [&](const UseRec& u) {
+    const Operand& op = f_.operands[u.operand];
+    if (op.constraint == Constraint::kStack) return;
+    cost +=
+        op.is_use() && op.constraint == Constraint::kAny && !u.requiring ? 0.5f * u.freq : u.freq;
+  };
+  const auto rs = Ranges(bu);
+  if (bu.one_vreg && !rs.empty()) {
+    remat = IsCheapRemat(rs.front().vreg);
+    ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
+      add(u);
+      return true;
+    });
+    return remat ? cost * kRematWeight : cost;
+  }
   UseCursor cur;
-  for (const Range& r : Ranges(bu)) {
+  for (const Range& r : rs) {
     if (NoUseLeftIn(r, cur)) continue;  // the run's vreg (remat already counted)
-    remat &= f_.vregs[r.vreg].remat;
+    remat &= IsCheapRemat(r.vreg);
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
-    for (; it < e && it->from < r.to; ++it) {
-      const Operand& op = f_.operands[it->operand];
-      if (op.constraint == Constraint::kStack) continue;
-      cost += op.is_use() && op.constraint == Constraint::kAny && !it->requiring ? 0.5f * it->freq
-                                                                                 : it->freq;
-    }
+    for (; it < e && it->from < r.to; ++it) add(*it);
     cur = {r.vreg, it};
   }
   return remat ? cost * kRematWeight : cost;
@@ -1035,20 +1168,39 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     for (uint32_t steps = 0; x != kNone && steps < 256; ++steps, x = parent_[x])
       if (!f(x)) return;
   };
-  UseCursor cur;
-  for (const Range& r : rs) {
-    const uint32_t blk = block_of_inst_[r.from / 4];
-    if (r.from == 4 * f_.blocks[blk].inst_begin) live_mark_[blk] = stamp;
-    if (NoUseLeftIn(r, cur)) continue;
-    const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
-    const UseRec* it = UsesFrom(r, &cur);
-    cur = {r.vreg, it};
-    if (it < e && it->from < r.to)
-      chain(blk, [&](uint32_t h) {
-        if (used_mark_[h] == stamp) return false;  // and so is every loop around it
-        used_mark_[h] = stamp;
-        return true;
-      });
+  auto mark_used = [&](uint32_t blk) {
+    chain(blk, [&](uint32_t h) {
+      if (used_mark_[h] == stamp) return false;  // and so is every loop around it
+      used_mark_[h] = stamp;
+      return true;
+    });
+  };
+  if (bundles_[b].one_vreg) {
+    // Only the headers on at's chain need their live-in mark: a range starting at the header's
+    // first point (binary search). The loops with a use: from the uses (a range lies in one
+    // block, so a use's block is its range's).
+    ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
+      mark_used(block_of_inst_[u.from / 4]);
+      return true;
+    });
+    chain(at, [&](uint32_t h) {
+      const uint32_t start = 4 * f_.blocks[h].inst_begin;
+      const auto it = std::partition_point(rs.begin(), rs.end(),
+                                           [start](const Range& r) { return r.from < start; });
+      if (it != rs.end() && it->from == start) live_mark_[h] = stamp;
+      return true;
+    });
+  } else {
+    UseCursor cur;
+    for (const Range& r : rs) {
+      const uint32_t blk = block_of_inst_[r.from / 4];
+      if (r.from == 4 * f_.blocks[blk].inst_begin) live_mark_[blk] = stamp;
+      if (NoUseLeftIn(r, cur)) continue;
+      const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
+      const UseRec* it = UsesFrom(r, &cur);
+      cur = {r.vreg, it};
+      if (it < e && it->from < r.to) mark_used(blk);
+    }
   }
   uint32_t outermost = kNone;
   chain(at, [&](uint32_t h) {
@@ -1082,6 +1234,7 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     nb.cls = old.cls;
     nb.hint = old.hint;
     nb.gen = static_cast<uint8_t>(old.gen + 1);
+    nb.one_vreg = old.one_vreg;
     nb.begin = static_cast<uint32_t>(arena_.size());
     ReserveArena(rs.size());  // may move the arena (rs dangles from here on): index it anew
     const Range* src = arena_.data() + old.begin;
@@ -1154,12 +1307,17 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
   // Before g: ranges [old.begin, cut), plus range `cut` clipped to end at g if it starts before.
   // After g: ranges [cut, old.end), the first clipped to start at g.
   const bool straddles = cut < old.end && arena_[cut].from < g;
+  // The parts' sizes add up to old.size (Weigh counted it on these ranges; the cut range's two
+  // pieces together cover it): the head's is counted while copying, the tail's follows.
+  uint32_t head_size = 0;
   auto make = [&](bool before) {
     Bundle nb;
     nb.cls = old.cls;
     nb.hint = old.hint;
     nb.gen = static_cast<uint8_t>(old.gen + 1);
+    nb.one_vreg = old.one_vreg;
     nb.begin = static_cast<uint32_t>(arena_.size());
+    uint32_t size;
     if (before) {
       const uint32_t hi = cut + (straddles ? 1 : 0);
       if (hi == old.begin) return kNone;
@@ -1168,15 +1326,18 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
       for (uint32_t k = old.begin; k < hi; ++k) arena_.push_back(src[k]);
       arena_.back().to = std::min(arena_.back().to, g);
       nb.end = static_cast<uint32_t>(arena_.size());
+      for (uint32_t k = nb.begin; k < nb.end; ++k) head_size += arena_[k].to - arena_[k].from;
+      size = head_size;
     } else {
       if (cut == old.end) return kNone;
       arena_[cut].from = std::max(arena_[cut].from, g);
       nb.begin = cut;
       nb.end = old.end;
+      size = old.size - head_size;
     }
     bundles_.push_back(nb);
     const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
-    Weigh(id);
+    Weigh(id, size);
     return id;
   };
   const uint32_t first = make(true);
@@ -1187,8 +1348,14 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
 // Requiring use extents of bundle b, in point order (clipped to the ranges).
 void Backtrack::RequiringUses(const Bundle& bu, std::vector<Range>* out) const {
   out->clear();
+  if (bu.one_vreg) {
+    ForEachUseOfOneVReg(Ranges(bu), [&](const UseRec& u, const Range& r) {
+      if (u.requiring) out->push_back({std::max(u.from, r.from), std::min(u.to, r.to), r.vreg});
+      return true;
+    });
+  }
   UseCursor cur;
-  for (const Range& r : Ranges(bu)) {
+  for (const Range& r : bu.one_vreg ? std::span<const Range>() : Ranges(bu)) {
     if (NoUseLeftIn(r, cur)) continue;
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
@@ -1228,7 +1395,15 @@ Status Backtrack::Split(uint32_t b) {
   const uint32_t hi_a = best_pt / 4 * 4;  // case A's last gap
   uint32_t first_from = UINT32_MAX;
   uint32_t last = kNone;  // instruction of the last requiring use that ends by the gap
-  {
+  if (bundles_[b].one_vreg) {
+    ForEachUseOfOneVReg(Ranges(bundles_[b]), [&](const UseRec& u, const Range&) {
+      if (!u.requiring) return true;
+      first_from = std::min(first_from, u.from);  // u.from lies in its range
+      if (u.from / 4 * 4 + 4 > hi_a) return false;
+      if (last == kNone || u.from / 4 > last) last = u.from / 4;
+      return true;
+    });
+  } else {
     UseCursor cur;
     bool past = false;
     for (const Range& r : Ranges(bundles_[b])) {
@@ -1311,6 +1486,7 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
       nb.cls = old.cls;
       nb.hint = old.hint;
       nb.grouped = true;
+      nb.one_vreg = old.one_vreg;
       nb.gen = kMaxSplits;
       nb.begin = static_cast<uint32_t>(arena_.size());
       for (uint32_t q = old.begin; q < old.end; ++q) {
@@ -1337,6 +1513,7 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
     nb.cls = old.cls;
     nb.hint = old.hint;
     nb.minimal = true;
+    nb.one_vreg = old.one_vreg;
     nb.gen = kMaxSplits;
     nb.begin = static_cast<uint32_t>(arena_.size());
     size_t group_end = k;

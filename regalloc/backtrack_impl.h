@@ -15,6 +15,10 @@ namespace egret::regalloc {
 
 // [from, to) points of one vreg.
 struct Range {
+  // Default construction leaves the fields unset: BuildRanges sizes its per-vreg lists and then
+  // writes every entry, and value-initializing (zeroing) them first cost a pass over the array.
+  Range() {}  // NOLINT(modernize-use-equals-default): `= default` would zero in resize()
+  Range(uint32_t f, uint32_t t, uint32_t v) : from(f), to(t), vreg(v) {}
   uint32_t from, to, vreg;
 };
 
@@ -48,6 +52,9 @@ struct BacktrackScratch {
     uint8_t gen = 0;  // splits that led to this bundle
     bool minimal = false, spilled = false, dead = false, has_req = false;
     bool grouped = false;  // made of nearby operands of a spilled bundle (SpillToMinimal)
+    // Every range is of one vreg (an unmerged vreg's bundle, or a part of one): Weigh then
+    // walks the vreg's uses instead of the ranges. False is always safe.
+    bool one_vreg = false;
     // Put off once because only a fresh callee-saved register was free (Place, AllocateAll).
     bool deferred = false;
   };
@@ -69,6 +76,11 @@ struct BacktrackScratch {
   // Calls f(container) for each container member (vectors and interval sets).
   template <class F>
   void ForEachContainer(F&& f);
+  // The same, except the per-register containers (res_, res_index_, occ_, busy_).
+  template <class F>
+  void ForEachSharedContainer(F&& f);
+  // Registers whose per-register containers may be nonempty (Clear empties only those).
+  PRegSet touched_regs_;
 
   // Blocks.
   std::vector<uint32_t> depth_, prev_shallower_, header_, parent_, block_of_inst_;
@@ -84,6 +96,7 @@ struct BacktrackScratch {
   // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
   std::vector<uint32_t> range_begin_;
   std::vector<Range> ranges_;
+  std::vector<uint32_t> vreg_size_;  // per vreg: points its ranges cover
   std::vector<uint32_t> use_begin_;
   std::vector<UseRec> uses_;
   std::vector<uint32_t> def_inst_;
@@ -140,8 +153,9 @@ struct BacktrackScratch {
   std::vector<InReg> in_reg_;
 
   // Temporaries of BuildRanges and MergeBundles.
-  std::vector<uint32_t> tmp_end_, tmp_pos_, tmp_live_, tmp_fill_;
-  std::vector<Range> tmp_raw_, tmp_merged_;
+  std::vector<uint32_t> tmp_end_, tmp_pos_, tmp_live_, tmp_fill_, tmp_seen_;
+  std::vector<Range> tmp_raw_;
+  std::vector<std::pair<uint32_t, uint32_t>> tmp_acc_;
   // Place(): the bundle's ranges with touching neighbours joined (see Place).
   struct Span {
     uint32_t from, to;
@@ -168,6 +182,14 @@ class Backtrack : private BacktrackScratch {
   static constexpr uint32_t kMergeCap = 512;   // ranges in a bundle merged from copies
   static constexpr uint32_t kGroupSpan = 8;    // instructions between operands sharing a reload
   static constexpr float kRematWeight = 0.5f;  // weight factor of all-rematerializable bundles
+  // Whether v weighs as rematerializable (kRematWeight): a constant. A value recomputed from an
+  // operand (remat_reads_operand) keeps its full weight: whether its operand will be in a
+  // register where it comes back is not known while bundles are placed (Resolve decides, see
+  // OperandInRegAtRemats). A factor of 0.75 for those was tried: more of them were evicted and
+  // split, +20 moves per bench program for 7 fewer reloads.
+  bool IsCheapRemat(uint32_t v) const {
+    return f_.vregs[v].remat && !f_.vregs[v].remat_reads_operand;
+  }
 
   std::span<const Range> Ranges(const Bundle& b) const {
     return {arena_.data() + b.begin, b.end - b.begin};
@@ -198,7 +220,10 @@ class Backtrack : private BacktrackScratch {
     return cur.vreg == r.vreg &&
            (cur.at == uses_.data() + use_begin_[r.vreg + 1] || cur.at->from >= r.to);
   }
-  void Weigh(uint32_t b);
+  // `size`: the points the bundle covers when the caller knows them (kNone: count them).
+  void Weigh(uint32_t b, uint32_t size = kNone);
+  template <class F>
+  void ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const;
   void Enqueue(uint32_t b);
   uint32_t PopQueue();
   Status AllocateAll();
@@ -234,6 +259,16 @@ class Backtrack : private BacktrackScratch {
   Allocation Loc(uint32_t v, uint32_t p) const;
   Allocation EndOf(uint32_t v, uint32_t inst) const;
   bool Crosses(uint32_t v, uint32_t inst) const;
+  // For a remat_reads_operand vreg v: whether its operand is in a register wherever Resolve
+  // would recompute v (RematSourcePoint), so every reload of v can be a remat.
+  bool OperandInRegAtRemats(uint32_t v) const;
+  // Whether a remat of v at target point p may read its operand's register (see the .cc).
+  bool OperandInRegFor(uint32_t v, uint32_t p, uint32_t before, uint32_t succ) const;
+  // v keeps its slot but is recomputed instead of reloaded where OperandInRegFor holds.
+  bool PartialRemat(uint32_t v) const { return f_.vregs[v].remat_reads_operand && !remat_[v]; }
+  // Where the register a remat of v reads is looked up: the point of its parallel move's target
+  // state (the gap `4 * inst`, or for edge moves at a predecessor's end, its successor's start).
+  uint32_t RematSourcePoint(uint32_t inst, bool at_pred_end) const;
   void AssignSlots();
 
   const Function& f_;

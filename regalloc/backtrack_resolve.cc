@@ -42,6 +42,69 @@ Allocation Backtrack::EndOf(uint32_t v, uint32_t inst) const {
   return Loc(v, 4 * inst + 3);
 }
 
+uint32_t Backtrack::RematSourcePoint(uint32_t inst, bool at_pred_end) const {
+  if (!at_pred_end) return 4 * inst;
+  const Block s = f_.Succs(Block(block_of_inst_[inst]))[0].block;
+  return 4 * f_.blocks[s.index].inst_begin;
+}
+
+// Whether a remat of v, run by the parallel move whose target point is `p`, can read v's
+// operand u: u is in a register at p. The remat runs after the plain moves of its parallel move
+// (parallel_move.h), so it reads u where u is after them, Loc(u, p). A rematerializable u must
+// already be in a register before the moves, at the end of instruction `before` (kNone: no
+// moves of u precede, as at a block's first instruction after the edge moves): its own remat,
+// in the same parallel move, could come after v's. On an edge into block `succ` (kNone
+// otherwise), u must not be one of its parameters: moves at a predecessor's end run before the
+// parameters take their arguments' names.
+bool Backtrack::OperandInRegFor(uint32_t v, uint32_t p, uint32_t before, uint32_t succ) const {
+  const uint32_t u = f_.RematOperand(def_inst_[v]).index;
+  if (!Loc(u, p).is_reg()) return false;
+  if (f_.vregs[u].remat && before != kNone && !EndOf(u, before).is_reg()) return false;
+  if (succ != kNone)
+    for (VReg param : f_.Params(Block(succ)))
+      if (param.index == u) return false;
+  return true;
+}
+
+// The points where Resolve recomputes v are where one of its register pieces begins without v
+// in a register just before: (a) at a gap inside a block, (c) for a fixed-register use or a
+// copied reuse input, and on an edge into a block v enters in a register from a predecessor
+// that left it elsewhere. Each needs OperandInRegFor. Pieces and uses of v are walked once:
+// linear in their number (and predecessors).
+bool Backtrack::OperandInRegAtRemats(uint32_t v) const {
+  auto first_in_block = [&](uint32_t j) { return f_.blocks[block_of_inst_[j]].inst_begin == j; };
+  for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {  // (a)
+    const uint32_t from = pieces_[k].from;
+    if (from % 4 != 0) continue;
+    const uint32_t j = from / 4;
+    if (first_in_block(j) || def_inst_[v] == j || EndOf(v, j - 1).is_reg()) continue;
+    if (!OperandInRegFor(v, from, j - 1, kNone)) return false;
+  }
+  for (uint32_t k = use_begin_[v]; k < use_begin_[v + 1]; ++k) {  // (c)
+    const Operand& op = f_.operands[uses_[k].operand];
+    if (!op.is_use() ||
+        !(op.constraint == Constraint::kFixedReg || (op_flags_[uses_[k].operand] & kCopyIntoReuse)))
+      continue;
+    const uint32_t i = uses_[k].inst;
+    const bool first = first_in_block(i);
+    if ((first ? Loc(v, 4 * i) : EndOf(v, i - 1)).is_reg()) continue;
+    if (!OperandInRegFor(v, 4 * i, first ? kNone : i - 1, kNone)) return false;
+  }
+  const uint32_t def_block = block_of_inst_[def_inst_[v]];
+  for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k) {  // edges
+    const uint32_t start = ranges_[k].from;
+    if (start % 4 != 0) continue;
+    const uint32_t s = block_of_inst_[start / 4];
+    if (s == def_block || 4 * f_.blocks[s].inst_begin != start || !Loc(v, start).is_reg()) continue;
+    for (Block p : f_.Preds(Block(s))) {
+      const uint32_t last = f_.blocks[p.index].inst_end - 1;
+      if (EndOf(v, last).is_reg()) continue;
+      if (!OperandInRegFor(v, start, last, s)) return false;
+    }
+  }
+  return true;
+}
+
 namespace {
 struct PendingEdit {
   uint32_t point;
@@ -138,7 +201,8 @@ Status Backtrack::Resolve() {
     Piece* a = pieces_.data() + piece_begin_[v];
     Piece* e = pieces_.data() + piece_begin_[v + 1];
     std::sort(a, e, [](const Piece& x, const Piece& y) { return x.from < y.from; });
-    uint64_t covered = 0, total = 0;
+    uint64_t covered = 0;
+    const uint64_t total = vreg_size_[v];
     for (Piece* p = a; p < e; ++p) covered += p->to - p->from;
     piece_begin_[v] = kept;
     // Not for references: a reference live across a safepoint that also reads it (a late use
@@ -152,8 +216,6 @@ Status Backtrack::Resolve() {
       else
         pieces_[kept++] = *p;
     }
-    for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k)
-      total += ranges_[k].to - ranges_[k].from;
     if (covered < total) needs_slot_[v] = 1;
   }
   piece_begin_[nv] = kept;
@@ -239,6 +301,12 @@ Status Backtrack::Resolve() {
       }
     }
   }
+  // A value whose definition reads an operand is recomputed from the operand's register: only
+  // if the operand is in a register wherever that happens; otherwise it is stored and reloaded.
+  // Such a value that keeps its slot is still recomputed, instead of reloaded, at the points
+  // where its operand is in a register (PartialRemat; the store after its definition stays).
+  for (uint32_t v = 0; v < nv; ++v)
+    if (remat_[v] && f_.vregs[v].remat_reads_operand && !OperandInRegAtRemats(v)) remat_[v] = 0;
   for (uint32_t v = 0; v < nv; ++v) {
     EGRET_DCHECK(!remat_[v] || !f_.vregs[v].is_ref);  // Validate(): references never remat
     if (remat_[v]) needs_slot_[v] = 0;
@@ -251,11 +319,8 @@ Status Backtrack::Resolve() {
     std::vector<SlotExtent> items[kNumRegClasses];
     for (uint32_t v = 0; v < nv; ++v)
       if (needs_slot_[v] && range_begin_[v] < range_begin_[v + 1]) {
-        uint32_t lo = UINT32_MAX, hi = 0;
-        for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k) {
-          lo = std::min(lo, ranges_[k].from);
-          hi = std::max(hi, ranges_[k].to);
-        }
+        // v's ranges are sorted and disjoint: the first starts first, the last ends last.
+        const uint32_t lo = ranges_[range_begin_[v]].from, hi = ranges_[range_begin_[v + 1] - 1].to;
         items[static_cast<int>(f_.vregs[v].cls)].push_back({lo, hi, v});
       }
     for (int c = 0; c < kNumRegClasses; ++c)
@@ -281,7 +346,9 @@ Status Backtrack::Resolve() {
       if (p.from % 4 != 0) continue;
       const uint32_t j = p.from / 4;
       if (first_in_block(j) || def_inst_[v] == j) continue;
-      const Allocation src = end_of(v, j - 1);
+      Allocation src = end_of(v, j - 1);
+      if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, p.from, j - 1, kNone))
+        src = Allocation::Remat(v);
       if (!(src == Allocation::Reg(p.reg)))
         gap.push_back({j, src, Allocation::Reg(p.reg), f_.vregs[v].cls});
     }
@@ -302,7 +369,11 @@ Status Backtrack::Resolve() {
         if (next.is_reg() && !(next == dl)) gap.push_back({i + 1, dl, next, cls});
         if (needs_slot_[v] && !(dl == slot_of(v))) gap.push_back({i + 1, dl, slot_of(v), cls});
       } else if (op.constraint == Constraint::kFixedReg || (op_flags_[base + k] & kCopyIntoReuse)) {
-        const Allocation src = first_in_block(i) ? loc(v, 4 * i) : end_of(v, i - 1);
+        const bool first = first_in_block(i);
+        Allocation src = first ? loc(v, 4 * i) : end_of(v, i - 1);
+        if (src.is_stack() && PartialRemat(v) &&
+            OperandInRegFor(v, 4 * i, first ? kNone : i - 1, kNone))
+          src = Allocation::Remat(v);
         const Allocation dst = out_->allocs[base + k];
         if (!(src == dst)) gap.push_back({i, src, dst, cls});
       }
@@ -336,6 +407,11 @@ Status Backtrack::Resolve() {
     size_t w = 0;
     for (size_t r = 0; r < moves.size(); ++r) {
       if (w > 0 && moves[w - 1].to == moves[r].to) {
+        // One register piece begins at the destination, so both moves carry its value. A
+        // partial remat of it (PartialRemat) beside a plain move of it, e.g. from the slot its
+        // definition wrote: keep the plain one (remats sort last).
+        const Allocation b = moves[r].from;
+        if (b.is_remat() && PartialRemat(b.remat_vreg()) && !moves[w - 1].from.is_remat()) continue;
         if (!(moves[w - 1].from == moves[r].from))
           return Error(
               absl::StrCat("regalloc internal: two values move into ", moves[r].to.ToString()));
@@ -390,7 +466,10 @@ Status Backtrack::Resolve() {
       moves.clear();
       for (uint32_t k = in_reg_begin_[s]; k < in_reg_begin_[s + 1]; ++k) {
         const uint32_t v = in_reg_[k].vreg;
-        moves.push_back({end_of(v, last), in_reg_[k].loc, f_.vregs[v].cls});
+        Allocation src = end_of(v, last);
+        if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
+          src = Allocation::Remat(v);
+        moves.push_back({src, in_reg_[k].loc, f_.vregs[v].cls});
       }
       const auto params = f_.Params(e.block);
       const auto args = f_.Args(e);
@@ -457,6 +536,16 @@ Status Backtrack::Resolve() {
     edit.point = e.point & 1 ? ProgPoint::After(e.point / 2) : ProgPoint::Before(e.point / 2);
     edit.from = e.from;
     edit.to = e.to;
+    if (e.from.is_remat() && f_.vregs[e.from.remat_vreg()].remat_reads_operand) {
+      // OperandInRegAtRemats or OperandInRegFor made sure the operand is in a register here.
+      const uint32_t v = e.from.remat_vreg();
+      const Allocation src = Loc(f_.RematOperand(def_inst_[v]).index,
+                                 RematSourcePoint(e.point / 2, /*at_pred_end=*/e.phase == 2));
+      if (!src.is_reg())
+        return Error(absl::StrCat("regalloc internal: remat of v", v, " at ", edit.point.ToString(),
+                                  " finds its operand in no register"));
+      edit.remat_src = src.reg();
+    }
     out_->edits.push_back(edit);
   }
   return Status::Ok();

@@ -110,6 +110,18 @@ class Checker {
     for (const Edit& e : out_.edits) {
       if (e.from.is_reg()) AddRegLoc(e.from.reg());
       if (e.to.is_reg()) AddRegLoc(e.to.reg());
+      AddRegLoc(e.remat_src);
+    }
+    // The operand each remat_reads_operand vreg's definition reads (what remat_src must hold).
+    remat_operand_.clear();
+    for (const VRegData& d : f_.vregs) {
+      if (!d.remat_reads_operand) continue;
+      remat_operand_.assign(f_.num_vregs(), UINT32_MAX);
+      for (uint32_t i = 0; i < f_.num_insts(); ++i)
+        for (const Operand& op : f_.InstOperands(i))
+          if (op.is_def() && f_.vregs[op.vreg.index].remat_reads_operand)
+            remat_operand_[op.vreg.index] = f_.RematOperand(i).index;
+      break;
     }
     num_locs_ = num_reg_locs_ + out_.num_spill_slots;
     // Edits: sorted by point; edit_begin_[p] indexes the first edit at point >= p.
@@ -136,6 +148,16 @@ class Checker {
         if (!e.to.is_reg() || e.to.reg().cls() != f_.vregs[v].cls)
           return Err(e.point.inst(), absl::StrCat("remat edit of v", v, " into ", e.to.ToString(),
                                                   ", not a register of its class"));
+        // One that reads an operand names the register it reads (checked against the state in
+        // ApplyEdits); a constant names none.
+        if (f_.vregs[v].remat_reads_operand != e.remat_src.valid())
+          return Err(e.point.inst(),
+                     absl::StrCat("remat edit of v", v,
+                                  e.remat_src.valid() ? " names a source register, but v"
+                                                      : " names no source register, but v",
+                                  v, e.remat_src.valid() ? " reads no operand" : " reads one"));
+      } else if (e.remat_src.valid()) {
+        return Err(e.point.inst(), "an edit that is not a remat names a remat source register");
       }
       if (e.from.is_stack() && e.to.is_stack())
         return Err(e.point.inst(), absl::StrCat("stack-to-stack edit ", e.to.ToString(), " <- ",
@@ -205,14 +227,28 @@ class Checker {
       if (it != l.end() && *it == v) l.erase(it);
     }
   }
-  void ApplyEdits(uint32_t point, State* s) {
+  // A remat that reads an operand requires its source register to hold that operand's vreg
+  // right then (after the edits before it at the point).
+  Status ApplyEdits(uint32_t point, State* s, bool report) {
     for (uint32_t k = edit_begin_[point]; k < edit_begin_[point + 1]; ++k) {
       const Edit& e = out_.edits[k];
-      if (e.from.is_remat())
-        (*s)[Key(e.to)] = {e.from.remat_vreg()};
-      else
+      if (e.from.is_remat()) {
+        const uint32_t v = e.from.remat_vreg();
+        if (report && e.remat_src.valid()) {
+          const uint32_t u = remat_operand_[v];
+          const LocSet& held = (*s)[Key(Allocation::Reg(e.remat_src))];
+          if (!Has(held, u))
+            return Err(e.point.inst(),
+                       absl::StrCat("remat edit of v", v, " from ", e.remat_src.ToString(), " at ",
+                                    e.point.ToString(), ": ", e.remat_src.ToString(), " holds ",
+                                    SetToString(held), ", not its operand v", u));
+        }
+        (*s)[Key(e.to)] = {v};
+      } else {
         (*s)[Key(e.to)] = (*s)[Key(e.from)];
+      }
     }
+    return Status::Ok();
   }
 
   // Static checks of one operand's allocation against its constraint.
@@ -297,7 +333,7 @@ class Checker {
   Status Transfer(uint32_t b, State* s, bool report) {
     const BlockData& bd = f_.blocks[b];
     for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
-      ApplyEdits(ProgPoint::Before(i).bits(), s);
+      EGRET_TRY(ApplyEdits(ProgPoint::Before(i).bits(), s, report));
       const auto ops = f_.InstOperands(i);
       const auto allocs =
           std::span<const Allocation>(out_.allocs).subspan(f_.insts[i].operand_begin, ops.size());
@@ -344,7 +380,7 @@ class Checker {
       }
       for (size_t k = 0; k < ops.size(); ++k)
         if (ops[k].is_def() && !ops[k].is_early()) Define(s, ops[k], allocs[k]);
-      ApplyEdits(ProgPoint::After(i).bits(), s);
+      EGRET_TRY(ApplyEdits(ProgPoint::After(i).bits(), s, report));
     }
     return Status::Ok();
   }
@@ -401,6 +437,7 @@ class Checker {
   uint32_t num_reg_locs_ = 0;
   uint32_t num_locs_ = 0;
   std::vector<uint32_t> edit_begin_, stack_map_of_;
+  std::vector<uint32_t> remat_operand_;  // per vreg (remat_reads_operand only): u
   std::vector<std::vector<uint32_t>> live_refs_;
   Liveness liveness_;
   std::vector<std::pair<uint32_t, uint32_t>> pairs_;

@@ -220,6 +220,10 @@ Status Function::Validate(const MachineEnv& env) const {
   // A rematerializable vreg is recomputed by re-running its definition anywhere: that must be
   // an instruction with this one def and no inputs, clobbers or safepoint, and never a reference.
   for (uint32_t v = 0; v < vregs.size(); ++v) {
+    if (vregs[v].remat_reads_operand && !vregs[v].remat)
+      return err(absl::StrCat("v", v,
+                              " reads an operand for rematerialization but is not "
+                              "marked rematerializable"));
     if (!vregs[v].remat) continue;
     auto bad = [&](const std::string& why) {
       return err(absl::StrCat("v", v, " is marked rematerializable but ", why));
@@ -228,14 +232,31 @@ Status Function::Validate(const MachineEnv& env) const {
     if (v >= (1u << 30)) return bad("its index is too large");
     if (def_inst[v] == UINT32_MAX) return bad("is a block parameter");
     const uint32_t i = def_inst[v];
-    if (InstOperands(i).size() != 1 || insts[i].safepoint ||
-        insts[i].clobbers != InstData::kNoClobbers)
-      return bad(
-          absl::StrCat("its definition i", i, " has other operands, clobbers or a safepoint"));
-    if (InstOperands(i)[0].constraint == Constraint::kStack)
-      return bad("its definition writes a stack slot");
+    const auto ops = InstOperands(i);
+    const size_t want = vregs[v].remat_reads_operand ? 2 : 1;
+    if (ops.size() != want || insts[i].safepoint || insts[i].clobbers != InstData::kNoClobbers)
+      return bad(absl::StrCat("its definition i", i,
+                              vregs[v].remat_reads_operand
+                                  ? " does not read exactly one operand, or has clobbers or a "
+                                    "safepoint"
+                                  : " has other operands, clobbers or a safepoint"));
+    for (const Operand& op : ops) {
+      if (op.is_def() && op.constraint == Constraint::kStack)
+        return bad("its definition writes a stack slot");
+      if (op.is_def() && op.vreg.index != v)
+        return bad(absl::StrCat("its definition i", i, " defines another value"));
+      if (op.is_use() && (!op.is_early() || op.constraint != Constraint::kReg))
+        return bad(absl::StrCat("its definition i", i, " reads its operand ", op.ToString(),
+                                " from elsewhere than a register (early kReg use)"));
+      if (op.is_use() && vregs[op.vreg.index].is_ref)
+        return bad(absl::StrCat("its definition i", i, " reads a reference"));
+    }
   }
 
+  // Per instruction, the vreg fixed to each register by a use: an entry is read only where
+  // that instruction's fixed_uses holds the register, so it is never stale (no per-instruction
+  // clearing).
+  VReg fixed_use_vreg[PReg::kNumIndices];
   for (uint32_t b = 0; b < blocks.size(); ++b) {
     const BlockData& bd = blocks[b];
     const uint32_t term = bd.inst_end - 1;
@@ -244,7 +265,6 @@ Status Function::Validate(const MachineEnv& env) const {
       const auto ops = InstOperands(i);
       auto where = [&] { return absl::StrCat("i", i, " (block", b, ")"); };
       PRegSet fixed_uses, fixed_early_defs, fixed_late_defs, fixed_late_uses;
-      VReg fixed_use_vreg[PReg::kNumIndices];  // valid where fixed_uses has the register
       for (size_t k = 0; k < ops.size(); ++k) {
         const Operand& op = ops[k];
         auto at = [&] { return absl::StrCat(where(), " operand ", k, " ", op.ToString()); };
@@ -440,7 +460,8 @@ std::string Function::ToString() const {
   for (uint32_t v = 0; v < vregs.size(); ++v) {
     if (vregs[v].cls == RegClass::kFloat || vregs[v].is_ref || vregs[v].remat)
       absl::StrAppend(&out, "; v", v, ":", RegClassName(vregs[v].cls),
-                      vregs[v].is_ref ? " ref" : "", vregs[v].remat ? " remat" : "", "\n");
+                      vregs[v].is_ref ? " ref" : "", vregs[v].remat ? " remat" : "",
+                      vregs[v].remat_reads_operand ? "(operand)" : "", "\n");
   }
   return out;
 }

@@ -76,6 +76,13 @@ struct VRegData {
   // storing it and reloading it. Validate() requires the definition to be an instruction whose
   // only operand is this def (not kStack), with no clobbers or safepoint, and v not a reference.
   bool remat = false;
+  // With `remat`: the definition also reads one register operand, a use of vreg u (x64
+  // `lea imm(u), v` or `add $imm`, aarch64 `add v, u, #imm`, or a load from `imm(u)` of memory
+  // nothing writes while the function runs). v can then be recomputed only where u is in a
+  // register, and a remat edit names that register (Edit::remat_src). Validate() requires the
+  // definition to have exactly that one early kReg use besides the def, of a vreg that is not a
+  // reference.
+  bool remat_reads_operand = false;
 };
 
 class Function {
@@ -131,6 +138,13 @@ class Function {
                                                          : clobber_sets[insts[inst].clobbers];
   }
   RegClass ClassOf(VReg v) const { return vregs[v.index].cls; }
+  // The vreg u that the definition `def_inst` of a `remat_reads_operand` vreg reads (its one
+  // use operand); invalid if the instruction has no use.
+  VReg RematOperand(uint32_t def_inst) const {
+    for (const Operand& op : InstOperands(def_inst))
+      if (op.is_use()) return op.vreg;
+    return VReg();
+  }
 
   // Checks every invariant listed at the top of this file; errors name the block, instruction
   // and operand.

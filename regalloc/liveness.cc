@@ -18,12 +18,12 @@ namespace egret::regalloc {
 namespace {
 
 struct LivenessScratch {
-  std::vector<uint32_t> begin, use_blocks, fill, stamp, work, vstamp;
+  std::vector<uint32_t> begin, use_blocks, fill, stamp, vstamp;
   std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (block, vreg)
   static constexpr size_t kMaxRetainedBytes = size_t{16} << 20;
   size_t RetainedBytes() const {
     return (begin.capacity() + use_blocks.capacity() + fill.capacity() + stamp.capacity() +
-            work.capacity() + vstamp.capacity()) *
+            vstamp.capacity()) *
                sizeof(uint32_t) +
            pairs.capacity() * sizeof(pairs[0]);
   }
@@ -71,34 +71,34 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
     for_each_outside_use([&](uint32_t v, uint32_t b) { use_blocks[fill[v]++] = b; });
   }
 
-  // Walk up from each use block; collect (block, vreg) live-in pairs.
+  // Walk up from each use block; collect (block, vreg) live-in pairs. The pairs of the current
+  // vreg not yet expanded are the worklist (each block is expanded once per vreg, in the order
+  // it was found; the per-block lists come out in vreg order whatever the walk's order).
   std::vector<uint32_t>& stamp = scratch->stamp;
-  std::vector<uint32_t>& work = scratch->work;
   std::vector<std::pair<uint32_t, uint32_t>>& pairs = scratch->pairs;  // (block, vreg)
   stamp.assign(nb, UINT32_MAX);
-  work.clear();
   pairs.clear();
   livein_begin_.assign(nb + 1, 0);  // counts per block first (at livein_begin_[b + 1])
   for (uint32_t v = 0; v < nv; ++v) {
+    if (begin[v] == begin[v + 1]) continue;
+    size_t next = pairs.size();  // the first pair of v not expanded yet
+    const uint32_t def = def_block_[v];
     for (uint32_t k = begin[v]; k < begin[v + 1]; ++k) {
       const uint32_t ub = use_blocks[k];
       if (stamp[ub] == v) continue;
       stamp[ub] = v;
       pairs.emplace_back(ub, v);
       ++livein_begin_[ub + 1];
-      work.push_back(ub);
-      while (!work.empty()) {
-        const uint32_t x = work.back();
-        work.pop_back();
+      for (; next < pairs.size(); ++next) {
+        const uint32_t x = pairs[next].first;
         if (x == 0)
-          return Error(absl::StrCat("regalloc input: v", v, " (defined in block", def_block_[v],
+          return Error(absl::StrCat("regalloc input: v", v, " (defined in block", def,
                                     ") is used on a path that skips its definition"));
         for (Block p : f.Preds(Block(x))) {
-          if (p.index == def_block_[v] || stamp[p.index] == v) continue;
+          if (p.index == def || stamp[p.index] == v) continue;
           stamp[p.index] = v;
           pairs.emplace_back(p.index, v);
           ++livein_begin_[p.index + 1];
-          work.push_back(p.index);
         }
       }
     }

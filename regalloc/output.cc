@@ -75,6 +75,7 @@ std::string Output::ToString() const {
   std::string out;
   for (const Edit& e : edits)
     absl::StrAppend(&out, e.point.ToString(), ": ", e.to.ToString(), " <- ", e.from.ToString(),
+                    e.remat_src.valid() ? absl::StrCat(" from ", e.remat_src.ToString()) : "",
                     "\n");
   for (const StackMap& m : stack_maps) {
     absl::StrAppend(&out, "stack map i", m.inst, ":");

@@ -24,9 +24,14 @@ namespace egret::regalloc {
 // or Remat(v)->reg (remat: the backend re-emits rematerializable vreg v's defining instruction
 // with `to` as its destination; `to` then holds exactly v). A remat edit never targets a slot and
 // never changes the flags the surrounding code may rely on (x64: `mov $imm`, not `xor`).
+//
+// A remat of a vreg whose definition reads an operand u (VRegData::remat_reads_operand) also
+// names `remat_src`, the register that holds u at the edit (after the edits before it at the
+// same point), which the expansion reads (`lea imm(remat_src), to`); invalid for constants.
 struct Edit {
   ProgPoint point;
   Allocation from, to;
+  PReg remat_src = PReg();
   friend bool operator==(const Edit&, const Edit&) = default;
 };
 
@@ -40,7 +45,7 @@ struct Stats {
   uint64_t spills = 0;   // reg -> stack edits
   uint64_t reloads = 0;  // stack -> reg edits
   uint64_t moves = 0;    // reg -> reg edits
-  uint64_t remats = 0;   // remat -> reg edits (rematerialized constants)
+  uint64_t remats = 0;   // remat -> reg edits (rematerialized constants and cheap values)
   uint64_t spill_slots = 0;
   uint64_t edge_moves = 0;  // edits inserted on CFG edges (counted in the three above too)
   uint64_t alloc_ns = 0, check_ns = 0;

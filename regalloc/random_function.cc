@@ -64,13 +64,29 @@ class InstGen {
 
   // One non-terminator instruction over `avail`; its defs are appended to `avail`. With
   // probability remat_percent_, a constant: one def of a fresh rematerializable vreg (usually
-  // kReg, sometimes kAny, which may leave it in a slot) and nothing else.
+  // kReg, sometimes kAny, which may leave it in a slot) and nothing else; of those, a share of
+  // remat_operand_percent_ instead read one non-reference value of `avail` (`lea imm(u), d`:
+  // VRegData::remat_reads_operand), the def sometimes reusing the operand's register.
   ProtoInst Make(std::vector<VReg>* avail, uint32_t call_percent = 10) {
     ProtoInst inst;
     if (remat_percent_ != 0 && rng_.Chance(remat_percent_)) {
-      const VReg d = f_->AddVReg(RandomClass());
+      VReg u;
+      if (remat_operand_percent_ != 0 && rng_.Chance(remat_operand_percent_)) {
+        u = Pick(*avail);
+        if (u.valid() && f_->vregs[u.index].is_ref) u = VReg();
+      }
+      const VReg d = f_->AddVReg(u.valid() ? f_->ClassOf(u) : RandomClass());
       f_->vregs[d.index].remat = true;
-      inst.ops.push_back(Operand::Def(d, rng_.Chance(15) ? Constraint::kAny : Constraint::kReg));
+      if (u.valid()) {
+        f_->vregs[d.index].remat_reads_operand = true;
+        inst.ops.push_back(Operand::Use(u));
+        const uint32_t roll = rng_.Below(100);
+        inst.ops.push_back(roll < 20   ? Operand::ReuseDef(d, 0)
+                           : roll < 30 ? Operand::Def(d, Constraint::kAny)
+                                       : Operand::Def(d));
+      } else {
+        inst.ops.push_back(Operand::Def(d, rng_.Chance(15) ? Constraint::kAny : Constraint::kReg));
+      }
       avail->push_back(d);
       return inst;
     }
@@ -226,6 +242,7 @@ class InstGen {
 
   Rng& rng() { return rng_; }
   void set_remat_percent(uint32_t p) { remat_percent_ = p; }
+  void set_remat_operand_percent(uint32_t p) { remat_operand_percent_ = p; }
 
  private:
   Function* f_;
@@ -234,6 +251,7 @@ class InstGen {
   std::vector<PReg> all_[kNumRegClasses];
   std::vector<PReg> fixed_[kNumRegClasses];
   uint32_t remat_percent_ = 0;
+  uint32_t remat_operand_percent_ = 0;
 };
 
 void Emit(const std::vector<ProtoBlock>& blocks, Function* f) {
@@ -323,6 +341,7 @@ Function RandomFunction(uint64_t seed, const MachineEnv& env,
   Function f;
   InstGen gen(&f, env, &rng);
   gen.set_remat_percent(options.remat_percent);
+  gen.set_remat_operand_percent(options.remat_operand_percent);
   // Control flow: a random spanning tree (every block reachable) plus random extra edges,
   // including back edges and self loops.
   const uint32_t n = 1 + rng.Below(std::max(options.max_blocks, 1u));

@@ -46,6 +46,9 @@ struct RandomFunctionOptions {
   // Percentage of instructions that are constants defining a rematerializable vreg
   // (VRegData::remat). LargeFunction() makes none, so the benchmark's inputs stay as they were.
   uint32_t remat_percent = 10;
+  // Of those, the percentage whose definition reads one operand (VRegData::remat_reads_operand,
+  // `lea imm(u), v`): recomputed only from a register holding u.
+  uint32_t remat_operand_percent = 40;
 };
 
 // A small machine environment with high register pressure for random tests: 4 int registers

@@ -7,6 +7,7 @@
 #include "backends/aarch64/abi.h"
 #include "backends/aarch64/encoder.h"
 #include "backends/common/emit_loop.h"
+#include "backends/common/emit_order.h"
 #include "ir/opcode.h"
 
 namespace egret::aarch64 {
@@ -340,7 +341,12 @@ class Emitter final : public backend::InstEmitter {
   // 8-byte words from sp at the call, the frame (x29 - sp) being the saved register pairs and
   // the fixed frame (sp does not move between prologue and epilogue).
   void StackMapHere(uint32_t i) {
-    while (next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst < i) ++next_map_;
+    // Sorted by instruction; found by search because blocks are emitted out of layout order
+    // (backend::EmitOrder).
+    next_map_ = static_cast<size_t>(
+        std::lower_bound(ra_.stack_maps.begin(), ra_.stack_maps.end(), i,
+                         [](const regalloc::StackMap& m, uint32_t at) { return m.inst < at; }) -
+        ra_.stack_maps.begin());
     EGRET_CHECK(next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst == i);
     map_words_.clear();
     for (uint32_t slot : ra_.StackMapSlots(ra_.stack_maps[next_map_])) {
@@ -363,6 +369,11 @@ class Emitter final : public backend::InstEmitter {
   void EmitInstBody(uint32_t i);
   void EmitAlu(uint32_t i, const MInst& m);
   void EmitAluImm(uint32_t i, const MInst& m);
+  // kAluImm `m` as d = a op imm.
+  void PutAluImm(const MInst& m, Gpr d, Gpr a);
+  // kLoad/kStore `m` of register number `reg` at [base, index or disp] (`index` read only when
+  // m.index_op >= 0).
+  void PutMemory(const MInst& m, uint8_t reg, Gpr base, Gpr index);
   void EmitUnary(uint32_t i, const MInst& m);
   void EmitDivRem(uint32_t i, const MInst& m);
   void EmitAtomic(uint32_t i, const MInst& m);
@@ -382,7 +393,7 @@ class Emitter final : public backend::InstEmitter {
   FrameInfo frame_;
   bool frameless_ = false;  // NeedsNoFrame: no frame record, no stack check, one frame range
   std::vector<MachLabel> block_label_;
-  size_t next_map_ = 0;              // the first ra_.stack_maps entry not yet emitted
+  size_t next_map_ = 0;              // the ra_.stack_maps entry being emitted
   std::vector<uint32_t> map_words_;  // scratch for StackMapHere
   backend::RematDefs remat_defs_;    // the constants that remat edits re-emit
   // WritesOnlyAllowed's state: on inside an expansion (not in edits, prologue or epilogue).
@@ -394,6 +405,18 @@ class Emitter final : public backend::InstEmitter {
 // holds vectors (the edit does not say which value it moves), else d-register ones.
 void Emitter::EmitEdit(const regalloc::Edit& e) {
   const bool wide = frame_.wide_float_slots;
+  if (e.from.is_remat() && e.remat_src.valid()) {
+    // A value computed from one register (lowering's MarkRematFromOperand), recomputed from the
+    // register holding that operand now: the immediate ALU operation (no flags) or the readonly
+    // load again.
+    const MInst& m = v_.insts[remat_defs_.Of(v_.ra, e.from.remat_vreg())];
+    EGRET_CHECK(e.to.is_reg() && e.remat_src.cls() == regalloc::RegClass::kInt);
+    const Gpr src = GprFromEnc(e.remat_src.hw());
+    if (m.op == MOp::kAluImm) return PutAluImm(m, GprFromEnc(e.to.reg().hw()), src);
+    EGRET_CHECK(m.op == MOp::kLoad && !m.can_trap && m.index_op < 0);
+    const uint8_t d = m.fp ? R(FprFromEnc(e.to.reg().hw())) : R(GprFromEnc(e.to.reg().hw()));
+    return PutMemory(m, d, src, Gpr::kZr);
+  }
   if (e.from.is_remat()) {
     // Re-run the constant's definition into the edit's register: movz/movn/movk or orr (no
     // flags), fmov from xzr for +0.0, else an ldr literal from the constant pool.
@@ -611,7 +634,10 @@ void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
   frameless_ = backend::NeedsNoFrame(
       v_, frame_.gpr_pairs.empty() && frame_.fpr_pairs.empty() && frame_.frame_bytes == 0);
-  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this);
+  thread_local backend::EmitOrder order;  // storage reused across functions
+  order.Compute(v_.ra, ra_);
+  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this,
+                      order.order);
 }
 
 void Emitter::EmitAlu(uint32_t i, const MInst& m) {
@@ -679,7 +705,10 @@ void Emitter::EmitAlu(uint32_t i, const MInst& m) {
 
 void Emitter::EmitAluImm(uint32_t i, const MInst& m) {
   const OperandSlots o = Slots(i);
-  const Gpr a = G(i, o.a), d = G(i, o.dst);
+  PutAluImm(m, G(i, o.dst), G(i, o.a));
+}
+
+void Emitter::PutAluImm(const MInst& m, Gpr d, Gpr a) {
   Form f = Form::kAddImm;
   switch (m.alu) {
     case AluOp::kAdd:
@@ -887,7 +916,11 @@ void Emitter::EmitMemory(uint32_t i, const MInst& m) {
   const bool load = m.op == MOp::kLoad;
   const uint8_t reg = load ? (m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)))
                            : (m.fp ? R(V(i, o.value)) : R(G(i, o.value)));
-  const Gpr base = G(i, m.base_op);
+  PutMemory(m, reg, G(i, m.base_op), m.index_op >= 0 ? G(i, m.index_op) : Gpr::kZr);
+}
+
+void Emitter::PutMemory(const MInst& m, uint8_t reg, Gpr base, Gpr index) {
+  const bool load = m.op == MOp::kLoad;
   const int size = m.vec ? 4 : m.fp ? (m.f64 ? 3 : 2) : MemSizeLog2(m.mem);
   Inst x;
   x.is64 = load ? m.is64 : m.mem == MemKind::kX;
@@ -911,7 +944,7 @@ void Emitter::EmitMemory(uint32_t i, const MInst& m) {
   };
   if (m.index_op >= 0) {
     x.form = pick(Form::kLdrReg, Form::kStrReg, Form::kLdrFReg, Form::kStrFReg);
-    x.m = R(G(i, m.index_op));
+    x.m = R(index);
     x.extend = m.index_uxtw ? Extend::kUxtw : Extend::kUxtx;
     x.amount = m.index_shift;
     EGRET_CHECK(m.index_shift == 0 || m.index_shift == size);

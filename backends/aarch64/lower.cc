@@ -249,6 +249,23 @@ class Lowerer final : public backend::LowerRules {
     if ((mi.op == MOp::kIconst || mi.op == MOp::kFconst) && ops.size() == 1 && clobbers.Empty() &&
         !v_.ra.vregs[ops[0].vreg.index].is_ref)
       v_.ra.vregs[ops[0].vreg.index].remat = true;
+    // An ALU operation with an immediate (add/sub/and/orr/eor/shifts, none of which sets flags)
+    // can be recomputed from its one register operand (EmitEdit re-emits it).
+    if (mi.op == MOp::kAluImm && clobbers.Empty()) MarkRematFromOperand();
+  }
+  // The last instruction, if it is `d = op(u)` with u in a register and nothing else, defines a
+  // value the allocator may recompute from u's register (VRegData::remat_reads_operand).
+  void MarkRematFromOperand() {
+    const regalloc::InstData& d = v_.ra.insts.back();
+    if (d.operand_end - d.operand_begin != 2 || d.safepoint) return;
+    const Operand& u = v_.ra.operands[d.operand_begin];
+    const Operand& def = v_.ra.operands[d.operand_begin + 1];
+    if (!u.is_use() || !u.is_early() || u.constraint != regalloc::Constraint::kReg ||
+        !def.is_def() || def.constraint == regalloc::Constraint::kStack ||
+        v_.ra.vregs[u.vreg.index].is_ref || v_.ra.vregs[def.vreg.index].is_ref)
+      return;
+    v_.ra.vregs[def.vreg.index].remat = true;
+    v_.ra.vregs[def.vreg.index].remat_reads_operand = true;
   }
   void EmitUnary(ir::Inst i, const MInst& m) {
     const VReg a = Use(dfg_[i].args[0]);
@@ -1366,6 +1383,10 @@ void Lowerer::LowerMemory(ir::Inst i) {
   }
   if (!store) ops_.push_back(Operand::Def(Result(i)));
   EmitSpan(m, ops_);
+  // A load that cannot trap from memory nothing writes while the function runs (`readonly`),
+  // at disp(u): reloading it from u's register is as good as reloading a spill slot.
+  if (!store && !m.can_trap && m.index_op < 0 && d.flags.Has(ir::MemFlags::kReadonly))
+    MarkRematFromOperand();
 }
 
 // A tail call (backend::PlanTailCall says where each argument goes): stack arguments are stored

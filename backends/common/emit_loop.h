@@ -60,18 +60,37 @@ class RematDefs {
 };
 
 // Creates one label per block in `block_labels` (which the target's branches use), then emits
-// every block through `e`.
+// every block through `e`, in `order` (a permutation of the blocks with the entry first, e.g.
+// EmitOrder::order; empty: layout order). Branches name their targets, so any order is correct.
 template <class Traits>
 void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
                 const regalloc::Output& ra, uint32_t max_inst_bytes, MachBuffer<Traits>& buf,
-                std::vector<MachLabel>& block_labels, InstEmitter& e) {
-  block_labels.resize(f.num_blocks());
+                std::vector<MachLabel>& block_labels, InstEmitter& e,
+                std::span<const uint32_t> order = {}) {
+  const uint32_t nb = f.num_blocks();
+  EGRET_CHECK(order.empty() || (order.size() == nb && order[0] == 0));
+  block_labels.resize(nb);
   for (MachLabel& l : block_labels) l = buf.NewLabel();
-  size_t next_edit = 0;
-  for (uint32_t b = 0; b < f.num_blocks(); ++b) {
+  // The allocator's edits are sorted by program point; each block's start in them, found in one
+  // walk in layout order.
+  thread_local std::vector<uint32_t> edit_begin;
+  edit_begin.resize(nb + 1);
+  {
+    size_t k = 0;
+    for (uint32_t b = 0; b < nb; ++b) {
+      const regalloc::ProgPoint p = regalloc::ProgPoint::Before(f.blocks[b].inst_begin);
+      while (k < ra.edits.size() && ra.edits[k].point < p) ++k;
+      edit_begin[b] = static_cast<uint32_t>(k);
+    }
+    edit_begin[nb] = static_cast<uint32_t>(ra.edits.size());
+  }
+  size_t emitted_edits = 0;
+  for (uint32_t k = 0; k < nb; ++k) {
+    const uint32_t b = order.empty() ? k : order[k];
     buf.BindLabel(block_labels[b]);
     const regalloc::BlockData& bd = f.blocks[b];
     if (b == 0) e.Prologue();
+    size_t next_edit = edit_begin[b];
     for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
       if (buf.IslandNeeded(max_inst_bytes)) buf.EmitIsland(max_inst_bytes);
       const uint32_t srcloc = srclocs[i];
@@ -85,8 +104,10 @@ void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
         e.EmitEdit(ra.edits[next_edit++]);
       if (srcloc != kNoSrcLoc) buf.EndSrcLoc();
     }
+    EGRET_CHECK(next_edit == edit_begin[b + 1]);
+    emitted_edits += next_edit - edit_begin[b];
   }
-  EGRET_CHECK(next_edit == ra.edits.size());
+  EGRET_CHECK(emitted_edits == ra.edits.size());
 }
 
 }  // namespace egret::backend

@@ -33,41 +33,6 @@ LowerCtx::~LowerCtx() {
   ctx_storage.branch = std::move(branch_);
 }
 
-const ir::InstData* LowerCtx::DefInst(ir::Value v) const {
-  const ir::ValueData& vd = dfg_.ValueInfo(Resolve(v));
-  if (vd.kind != ir::ValueKind::kResult) return nullptr;
-  return &dfg_[ir::Inst(vd.def)];
-}
-
-ir::Inst LowerCtx::DefInstId(ir::Value v) const {
-  const ir::ValueData& vd = dfg_.ValueInfo(Resolve(v));
-  return vd.kind == ir::ValueKind::kResult ? ir::Inst(vd.def) : ir::Inst();
-}
-
-bool LowerCtx::IsIconst(ir::Value v, int64_t* imm) const {
-  const ir::InstData* d = DefInst(v);
-  if (d == nullptr || d->opcode != ir::Opcode::kIconst) return false;
-  *imm = d->imm;
-  return true;
-}
-
-bool LowerCtx::IsConst(ir::Value v) const {
-  const ir::InstData* d = DefInst(v);
-  return d != nullptr && (d->opcode == ir::Opcode::kIconst || d->opcode == ir::Opcode::kF32const ||
-                          d->opcode == ir::Opcode::kF64const);
-}
-
-ir::Inst LowerCtx::SoleUser(ir::Value v) const {
-  const uint32_t r = Resolve(v).index;
-  return lo_.use_count[r] == 1 ? lo_.last_user[r] : ir::Inst();
-}
-
-bool LowerCtx::CanSinkInto(ir::Value v, ir::Inst user) const {
-  const ir::Inst def = DefInstId(v);
-  if (!def.valid() || UseCount(v) != 1) return false;
-  return BlockOf(def) == BlockOf(user);
-}
-
 bool LowerCtx::OnlyAddressUsesInBlock(ir::Value v) const {
   const uint32_t r = Resolve(v).index;
   return DefInstId(v).valid() && lo_.use_count[r] != 0 && lo_.addr_use_count[r] == lo_.use_count[r];

@@ -78,21 +78,47 @@ class LowerCtx {
   // ---- IR queries.
   ir::Value Resolve(ir::Value v) const { return dfg_.ResolveAliases(v); }
   // The instruction defining `v` (null / invalid for block parameters).
-  const ir::InstData* DefInst(ir::Value v) const;
-  ir::Inst DefInstId(ir::Value v) const;
+  // (These queries and the sinking preconditions below are inline: the targets' matchers ask
+  // them several times per instruction.)
+  const ir::InstData* DefInst(ir::Value v) const {
+    const ir::ValueData& vd = dfg_.ValueInfo(Resolve(v));
+    return vd.kind == ir::ValueKind::kResult ? &dfg_[ir::Inst(vd.def)] : nullptr;
+  }
+  ir::Inst DefInstId(ir::Value v) const {
+    const ir::ValueData& vd = dfg_.ValueInfo(Resolve(v));
+    return vd.kind == ir::ValueKind::kResult ? ir::Inst(vd.def) : ir::Inst();
+  }
   // The constant an iconst defines (false if `v` is not one).
-  bool IsIconst(ir::Value v, int64_t* imm) const;
+  bool IsIconst(ir::Value v, int64_t* imm) const {
+    const ir::InstData* d = DefInst(v);
+    if (d == nullptr || d->opcode != ir::Opcode::kIconst) return false;
+    *imm = d->imm;
+    return true;
+  }
   // Defined by iconst, f32const or f64const.
-  bool IsConst(ir::Value v) const;
+  bool IsConst(ir::Value v) const {
+    const ir::InstData* d = DefInst(v);
+    return d != nullptr &&
+           (d->opcode == ir::Opcode::kIconst || d->opcode == ir::Opcode::kF32const ||
+            d->opcode == ir::Opcode::kF64const);
+  }
   uint32_t UseCount(ir::Value v) const { return lo_.use_count[Resolve(v).index]; }
   ir::Block BlockOf(ir::Inst i) const { return f_.layout.InstBlock(i); }
 
   // ---- Sinking preconditions (targets add their own pattern conditions).
   // Whether `v`'s definition may be folded into `user`: `v` is the result of an instruction in
   // the same block as `user`, and `user` holds its only use.
-  bool CanSinkInto(ir::Value v, ir::Inst user) const;
+  bool CanSinkInto(ir::Value v, ir::Inst user) const {
+    const ir::Value r = Resolve(v);
+    const ir::ValueData& vd = dfg_.ValueInfo(r);
+    return vd.kind == ir::ValueKind::kResult && lo_.use_count[r.index] == 1 &&
+           BlockOf(ir::Inst(vd.def)) == BlockOf(user);
+  }
   // The instruction holding the only use of `v` (invalid unless UseCount(v) == 1).
-  ir::Inst SoleUser(ir::Value v) const;
+  ir::Inst SoleUser(ir::Value v) const {
+    const uint32_t r = Resolve(v).index;
+    return lo_.use_count[r] == 1 ? lo_.last_user[r] : ir::Inst();
+  }
   // Whether `v` is the result of an instruction whose every use is the address operand of a
   // load or store in the same block (then each of them may fold its computation into an
   // addressing mode, and the instruction itself emits nothing).

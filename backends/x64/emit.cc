@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "backends/common/emit_loop.h"
+#include "backends/common/emit_order.h"
 #include "backends/x64/abi.h"
 #include "backends/x64/encoder.h"
 #include "ir/types.h"
@@ -31,13 +32,14 @@ class Emitter final : public backend::InstEmitter {
  private:
   // ---- Encoding helpers.
   void Put(const Inst& inst) {
-    EncodedInst e;
-    Encode(inst, &e);
+    // Encoded straight into the buffer's tail (no intermediate EncodedInst to copy).
+    uint8_t* bytes = buf_.ReserveBytes(kMaxInstLength);
     const uint32_t start = buf_.CurOffset();
-    buf_.PutBytes(e.view());
-    if (e.label.label.valid()) {
-      EGRET_CHECK(e.label.use == LabelUse::kRipRel32 && e.label.pc_base_delta == 4);
-      buf_.UseLabelAtOffset(start + e.label.offset, MachLabel(e.label.label.index),
+    LabelField label;
+    buf_.CommitBytes(EncodeTo(inst, bytes, &label));
+    if (label.label.valid()) {
+      EGRET_CHECK(label.use == LabelUse::kRipRel32 && label.pc_base_delta == 4);
+      buf_.UseLabelAtOffset(start + label.offset, MachLabel(label.label.index),
                             X64LabelUse::kRipRel32);
     }
   }
@@ -85,9 +87,10 @@ class Emitter final : public backend::InstEmitter {
     buf_.EmitUncondBranch(bytes, 1, l, X64LabelUse::kJmpRel32);
   }
   // The two-way branch of block-ending instruction i: `j<cc> t; jmp f`, with the jump (or, by
-  // inverting the condition, the conditional branch) left out when its target is the next block.
+  // inverting the condition, the conditional branch) left out when its target is the block
+  // emitted next (EmitOrder::next, which rotated loops make differ from the layout's next).
   void Branch2(uint32_t i, CondCode cc, uint32_t t, uint32_t f) {
-    const uint32_t next = block_of_[i] + 1;
+    const uint32_t next = (*next_block_)[block_of_[i]];
     if (t == next) {
       Jcc(Invert(cc), block_label_[f]);
       return;
@@ -177,12 +180,55 @@ class Emitter final : public backend::InstEmitter {
     return Amode::Base(G(i, m.base_op), m.disp);
   }
 
+  // The load of kLoad `m` from `src` into the register numbered `dst` (its class is the load's).
+  void PutLoad(const MInst& m, const Amode& src, uint8_t dst) {
+    const Gpr g = GprFromEnc(dst);
+    const Xmm x = XmmFromEnc(dst);
+    switch (m.load) {
+      case LoadKind::kInt:
+        Put(Inst::MovRM(m.size, g, src));
+        break;
+      case LoadKind::kZext8:
+        Put(Inst::MovzxRM(OpSize::k8, OpSize::k32, g, src));
+        break;
+      case LoadKind::kZext16:
+        Put(Inst::MovzxRM(OpSize::k16, OpSize::k32, g, src));
+        break;
+      case LoadKind::kZext32:
+        Put(Inst::MovRM(OpSize::k32, g, src));
+        break;
+      case LoadKind::kSext8:
+        Put(Inst::MovsxRM(OpSize::k8, m.size, g, src));
+        break;
+      case LoadKind::kSext16:
+        Put(Inst::MovsxRM(OpSize::k16, m.size, g, src));
+        break;
+      case LoadKind::kSext32:
+        Put(Inst::MovsxRM(OpSize::k32, OpSize::k64, g, src));
+        break;
+      case LoadKind::kFloat32:
+        Put(Inst::SseRM(SseOp::kMovss, x, src));
+        break;
+      case LoadKind::kFloat64:
+        Put(Inst::SseRM(SseOp::kMovsd, x, src));
+        break;
+      case LoadKind::kVector:
+        Put(Inst::SseRM(SseOp::kMovups, x, src));
+        break;
+    }
+  }
+
   void EmitEdit(const regalloc::Edit& e) override;
   // Right after call instruction i (a safepoint): its stack map at the return address, slots as
   // 8-byte words from rsp at the call, the frame (rbp - rsp) being the callee-saved pushes and
   // the fixed frame (rsp does not move between prologue and epilogue).
   void StackMapHere(uint32_t i) {
-    while (next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst < i) ++next_map_;
+    // Sorted by instruction; found by search because blocks are emitted out of layout order
+    // (backend::EmitOrder).
+    next_map_ = static_cast<size_t>(
+        std::lower_bound(ra_.stack_maps.begin(), ra_.stack_maps.end(), i,
+                         [](const regalloc::StackMap& m, uint32_t at) { return m.inst < at; }) -
+        ra_.stack_maps.begin());
     EGRET_CHECK(next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst == i);
     map_words_.clear();
     for (uint32_t slot : ra_.StackMapSlots(ra_.stack_maps[next_map_])) {
@@ -250,13 +296,14 @@ class Emitter final : public backend::InstEmitter {
   std::vector<MachLabel> block_label_;
   std::vector<uint8_t> block_start_;  // by VCode instruction: the first of its block
   std::vector<uint32_t> block_of_;    // by VCode instruction: its block
+  const std::vector<uint32_t>* next_block_ = nullptr;  // by block: the block emitted after it
   FlagsFrom flags_;
   uint32_t cur_srcloc_ = backend::kNoSrcLoc;  // of the instruction being emitted
   std::vector<Stub> stubs_;
   std::unordered_map<uint64_t, uint32_t> stub_of_;  // (code << 32 | srcloc) -> index in stubs_
-  size_t next_map_ = 0;              // the first ra_.stack_maps entry not yet emitted
-  std::vector<uint32_t> map_words_;  // scratch for StackMapHere
-  backend::RematDefs remat_defs_;    // the constants that remat edits re-emit
+  size_t next_map_ = 0;                             // the ra_.stack_maps entry being emitted
+  std::vector<uint32_t> map_words_;                 // scratch for StackMapHere
+  backend::RematDefs remat_defs_;                   // the constants that remat edits re-emit
 };
 
 MachLabel Emitter::TrapStub(TrapCode code) {
@@ -281,7 +328,24 @@ void Emitter::EmitEdit(const regalloc::Edit& e) {
   if (e.to.is_reg() && e.to.reg().cls() == regalloc::RegClass::kInt &&
       GprFromEnc(e.to.reg().hw()) == flags_.reg)
     flags_.valid = false;
-  if (e.from.is_remat()) {
+  if (e.from.is_remat() && e.remat_src.valid()) {
+    // A value computed from one register (lowering's MarkRematFromOperand), recomputed from
+    // the register holding that operand now: `lea`, also for `add/sub $imm` (lea leaves the
+    // flags alone, which may be live here), or the readonly load again.
+    const MInst& m = v_.insts[remat_defs_.Of(v_.ra, e.from.remat_vreg())];
+    EGRET_CHECK(e.to.is_reg() && e.remat_src.cls() == regalloc::RegClass::kInt);
+    const Gpr src = GprFromEnc(e.remat_src.hw());
+    if (m.op == MOp::kLoad) {
+      EGRET_CHECK(!m.can_trap && m.index_op < 0);
+      PutLoad(m, Amode::Base(src, m.disp), e.to.reg().hw());
+    } else {
+      EGRET_CHECK(m.op == MOp::kLea || m.op == MOp::kAlu);
+      const int32_t disp = m.op == MOp::kLea      ? m.disp
+                           : m.alu == AluOp::kSub ? static_cast<int32_t>(-m.imm)
+                                                  : static_cast<int32_t>(m.imm);
+      Put(Inst::Lea(m.size, GprFromEnc(e.to.reg().hw()), Amode::Base(src, disp)));
+    }
+  } else if (e.from.is_remat()) {
     // Re-run the constant's definition into the edit's register. The flags may be live here
     // (a compare before its jump, with the edit in between), so zero is `movl $0`, never `xor`;
     // xorps leaves the flags alone.
@@ -502,7 +566,11 @@ void Emitter::Run() {
     block_start_[bd.inst_begin] = 1;
     for (uint32_t k = bd.inst_begin; k < bd.inst_end; ++k) block_of_[k] = b;
   }
-  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this);
+  thread_local backend::EmitOrder order;  // storage reused across functions
+  order.Compute(v_.ra, ra_);
+  next_block_ = &order.next;
+  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this,
+                      order.order);
   EmitTrapStubs();
 }
 
@@ -1022,40 +1090,8 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     }
     case MOp::kLoad: {
       const Amode src = MemOperand(i, m);
-      const int8_t d = o.dst;
       if (m.can_trap) buf_.AddTrap(m.trap);
-      switch (m.load) {
-        case LoadKind::kInt:
-          Put(Inst::MovRM(m.size, G(i, d), src));
-          break;
-        case LoadKind::kZext8:
-          Put(Inst::MovzxRM(OpSize::k8, OpSize::k32, G(i, d), src));
-          break;
-        case LoadKind::kZext16:
-          Put(Inst::MovzxRM(OpSize::k16, OpSize::k32, G(i, d), src));
-          break;
-        case LoadKind::kZext32:
-          Put(Inst::MovRM(OpSize::k32, G(i, d), src));
-          break;
-        case LoadKind::kSext8:
-          Put(Inst::MovsxRM(OpSize::k8, m.size, G(i, d), src));
-          break;
-        case LoadKind::kSext16:
-          Put(Inst::MovsxRM(OpSize::k16, m.size, G(i, d), src));
-          break;
-        case LoadKind::kSext32:
-          Put(Inst::MovsxRM(OpSize::k32, OpSize::k64, G(i, d), src));
-          break;
-        case LoadKind::kFloat32:
-          Put(Inst::SseRM(SseOp::kMovss, X(i, d), src));
-          break;
-        case LoadKind::kFloat64:
-          Put(Inst::SseRM(SseOp::kMovsd, X(i, d), src));
-          break;
-        case LoadKind::kVector:
-          Put(Inst::SseRM(SseOp::kMovups, X(i, d), src));
-          break;
-      }
+      PutLoad(m, src, AllocOf(i, o.dst).reg().hw());
       return;
     }
     case MOp::kStore: {

@@ -54,6 +54,10 @@ struct EncodedInst {
 // Encodes `inst`. Operand invariants were checked by the Inst factories; violating them (e.g. an
 // Inst built by hand with an impossible size) aborts through EGRET_CHECK.
 void Encode(const Inst& inst, EncodedInst* out);
+// The same bytes written straight to `bytes` (room for kMaxInstLength; a code buffer's tail, so
+// nothing is copied afterwards), the PC-relative field in `*label` (invalid label: none).
+// Returns the length.
+uint32_t EncodeTo(const Inst& inst, uint8_t* bytes, LabelField* label);
 
 // A label reference recorded by Assembler: the field is at `offset` in the code.
 struct LabelFixup {

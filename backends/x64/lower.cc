@@ -6,6 +6,7 @@
 // so no decision is recorded ahead of time.
 #include "backends/x64/lower.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <optional>
 #include <string>
@@ -139,6 +140,8 @@ class Lowerer final : public backend::LowerRules {
   // backend::LowerRules.
   VReg Rematerialize(ir::Value v, const ir::InstData& d) override;
   bool IsSunk(ir::Inst i) const override;
+  // IsSunk's decision, uncached.
+  bool ComputeIsSunk(ir::Inst i) const;
   Status LowerEntry(ir::Block entry) override;
   Status LowerInst(ir::Inst i) override;
   Status LowerTerminator(ir::Inst i, ir::Block b) override;
@@ -219,7 +222,29 @@ class Lowerer final : public backend::LowerRules {
     if ((mi.op == MOp::kIconst || mi.op == MOp::kFconst) && ops.size() == 1 && clobbers.Empty() &&
         !v_.ra.vregs[ops[0].vreg.index].is_ref)
       v_.ra.vregs[ops[0].vreg.index].remat = true;
+    // `lea disp(u), d` and `add/sub $imm, d=u` can be recomputed from u's register (EmitEdit:
+    // a `lea`, which leaves the flags alone).
+    const bool lea = mi.op == MOp::kLea && mi.base_op == 0 && mi.index_op < 0;
+    const bool add_imm = mi.op == MOp::kAlu && mi.imm_operand && !mi.vex && mi.base_op < 0 &&
+                         (mi.alu == AluOp::kAdd || mi.alu == AluOp::kSub) &&
+                         (mi.size == OpSize::k32 || mi.size == OpSize::k64) && mi.imm > INT32_MIN &&
+                         mi.imm <= INT32_MAX;
+    if ((lea || add_imm) && clobbers.Empty()) MarkRematFromOperand();
     MarkCommutative(mi);
+  }
+  // The last instruction, if it is `d = op(u)` with u in a register and nothing else, defines a
+  // value the allocator may recompute from u's register (VRegData::remat_reads_operand).
+  void MarkRematFromOperand() {
+    const regalloc::InstData& d = v_.ra.insts.back();
+    if (d.operand_end - d.operand_begin != 2 || d.safepoint) return;
+    const Operand& u = v_.ra.operands[d.operand_begin];
+    const Operand& def = v_.ra.operands[d.operand_begin + 1];
+    if (!u.is_use() || !u.is_early() || u.constraint != Constraint::kReg || !def.is_def() ||
+        def.constraint == Constraint::kStack || v_.ra.vregs[u.vreg.index].is_ref ||
+        v_.ra.vregs[def.vreg.index].is_ref)
+      return;
+    v_.ra.vregs[def.vreg.index].remat = true;
+    v_.ra.vregs[def.vreg.index].remat_reads_operand = true;
   }
 
   // A two-address add/and/or/xor/imul of two registers (a, b, d = reuse(a)) may reuse either
@@ -336,6 +361,15 @@ class Lowerer final : public backend::LowerRules {
   // non-constants in the same block used only as this address, and an ishl_imm by 0..3 (used
   // only there) as its index.
   AddressMatch MatchAddress(ir::Inst mem) const;
+  AddressMatch ComputeMatchAddress(ir::Inst mem) const;  // uncached
+  // Whether address `addr` (an iadd of two non-constants) is folded into the addressing mode of
+  // each of its users although they are not all in its block: every use is the address of a
+  // load or store (addr_uses_), and one of the add's operands has other uses (directly or
+  // through a free uextend). That operand is then usually live at the users anyway, so holding
+  // base and index instead of the sum costs at most the one register the sum's own live range
+  // took (a heuristic; Cranelift folds unconditionally). Quicksort's `while (a[i] < p) i++`
+  // loads a[i] in the loop and swaps it after: heap base + the loop-carried offset.
+  bool AddressFoldsEverywhere(ir::Value addr) const;
   // The memory access whose MatchAddress folds the offset add, uextend or shift `i` of a Wasm
   // heap address (AddressMatch::offset), or an invalid instruction.
   ir::Inst OffsetFoldingAccess(ir::Inst i) const;
@@ -349,11 +383,13 @@ class Lowerer final : public backend::LowerRules {
   // load and the store (so no access in between can observe or change the memory, and the load
   // traps first exactly when the RMW does).
   RmwMatch MatchRmwStore(ir::Inst st) const;
+  RmwMatch ComputeMatchRmwStore(ir::Inst st) const;  // uncached
   // The RMW store whose ALU op (`as_load`: whose load) is `i`, or an invalid instruction.
   ir::Inst RmwStoreOf(ir::Inst i, bool as_load) const;
   // The operand of ALU instruction `user` whose integer load becomes its memory operand (the
   // right operand first; register-register forms only), or an invalid value.
   ir::Value FoldedLoadOperand(ir::Inst user) const;
+  ir::Value ComputeFoldedLoadOperand(ir::Inst user) const;  // uncached
   // Whether load result `v` can move to `user`: a plain load of `v`'s type (integer, or float
   // for the SSE arithmetic users), only used there, with only pure instructions in between.
   bool LoadFoldableInto(ir::Value v, ir::Inst user) const;
@@ -406,6 +442,9 @@ class Lowerer final : public backend::LowerRules {
   // Whether `i` is a left shift by a constant (ishl_imm, or ishl of an iconst amount) of the
   // non-constant `x`; `amount` is taken modulo the width.
   bool ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const;
+  // How many low bits of integer `v` are known zero from its definition (a left shift by a
+  // constant: the amount), 0 when unknown.
+  int KnownZeroLowBits(ir::Value v) const;
   // Whether i32 value `v` is defined by an instruction whose lowering writes its result with a
   // 32-bit operation, which zeroes bits 32..63 of the register: then `uextend.i64 v` is `v`'s
   // register itself. Function parameters and call results give no such guarantee (a caller or
@@ -523,14 +562,54 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
+  std::vector<VReg> jump_args_;         // a jump's argument vregs (LowerTerminator's scratch)
+  std::vector<ir::Inst> mem_insts_;     // the loads and stores (ComputeZeroExtendDemand)
+  CallLayout self_layout_;              // this function's own signature (LowerEntry)
   std::vector<uint8_t> zext_param_;     // by IR value index: ZeroExtendedI32 for block parameters
   std::vector<uint8_t> zext_def_;       // by IR value index: ComputeZeroExtendDemand
   bool has_uextend_ = false;            // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
   std::vector<uint32_t> iv_max_;        // by IR value index: ComputeIvBounds
   mutable std::vector<uint8_t> depth_;  // by IR value index: Depth + 1 (0: not computed)
+  // By IR instruction index: IsSunk's answer, 0 not computed yet, 1 no, 2 yes. Sized (and
+  // cleared) by LowerEntry once its analyses are done: every matcher IsSunk asks is a pure
+  // function of the IR, the walk's use counts and those analyses, none of which change while
+  // the blocks are lowered, so an answer computed once holds for the whole function.
+  mutable std::vector<uint8_t> sunk_;
+  // The same for the matchers asked both where a definition decides whether it is sunk and
+  // where its user is lowered (MatchAddress, MatchRmwStore, FoldedLoadOperand): one MatchMemo
+  // per instruction asked, found through memo_slot_ (by IR instruction index, UINT32_MAX: none
+  // yet), `known` saying which of its answers are filled in. Reset by LowerEntry.
+  static constexpr uint8_t kAddressKnown = 1, kRmwKnown = 2, kFoldedKnown = 4;
+  struct MatchMemo {
+    AddressMatch address;
+    RmwMatch rmw;
+    ir::Value folded;
+    uint8_t known = 0;
+  };
+  mutable std::vector<uint32_t> memo_slot_;
+  mutable std::vector<MatchMemo> memos_;
+  // The memo of `i` when its answer `what` is known, else null.
+  const MatchMemo* FindMemo(ir::Inst i, uint8_t what) const {
+    EGRET_DCHECK(i.index < memo_slot_.size());  // asked only after LowerEntry
+    const uint32_t slot = memo_slot_[i.index];
+    return slot != UINT32_MAX && (memos_[slot].known & what) ? &memos_[slot] : nullptr;
+  }
+  // The memo of `i`, created empty if it has none (valid until the next MemoOf).
+  MatchMemo& MemoOf(ir::Inst i) const {
+    uint32_t& slot = memo_slot_[i.index];
+    if (slot == UINT32_MAX) {
+      slot = static_cast<uint32_t>(memos_.size());
+      memos_.emplace_back();
+    }
+    return memos_[slot];
+  }
   // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
   // when one is negative; -1 when none does). ComputeIvBounds.
   std::vector<int64_t> addr_max_off_;
+  // By IR value index: how many loads and stores, in any block, use it as their address.
+  // Filled by AddressFoldsEverywhere when first asked (most functions at --opt-level=none
+  // never ask: each access has its own address).
+  mutable std::vector<uint32_t> addr_uses_;
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -728,17 +807,31 @@ ir::Value Lowerer::TestedLoad(ir::Inst user) const {
 }
 
 Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
+  if (const MatchMemo* memo = FindMemo(mem, kAddressKnown)) return memo->address;
+  const AddressMatch m = ComputeMatchAddress(mem);
+  MatchMemo& memo = MemoOf(mem);
+  memo.address = m;
+  memo.known |= kAddressKnown;
+  return m;
+}
+
+Lowerer::AddressMatch Lowerer::ComputeMatchAddress(ir::Inst mem) const {
   const ir::InstData& d = dfg_[mem];
   const ir::Value addr =
       ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0];
   AddressMatch m;
   // Folded when this access is its only use, or when every use is an address in the same block
-  // (each access then recomputes it in its addressing mode: no instruction, no register).
-  if (!ctx_.CanSinkInto(addr, mem) && !ctx_.OnlyAddressUsesInBlock(addr)) return m;
+  // (each access then recomputes it in its addressing mode: no instruction, no register), or
+  // in any block (AddressFoldsEverywhere: then only base and index, no shift and no heap
+  // offset, so that every user folds the same operands whatever its block).
   const ir::Inst ai = DefInstId(addr);
+  if (!ai.valid()) return m;
   const ir::InstData& a = dfg_[ai];
   if (a.opcode != Opcode::kIadd || IsConst(a.args[0]) || IsConst(a.args[1])) return m;
+  const bool everywhere = !ctx_.CanSinkInto(addr, mem) && !ctx_.OnlyAddressUsesInBlock(addr);
+  if (everywhere && !AddressFoldsEverywhere(addr)) return m;
   m.add = ai;
+  if (everywhere) return m;
   const ir::Inst si = DefInstId(a.args[1]);
   ir::Value x;
   int64_t amount;
@@ -778,6 +871,41 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
   m.offset = oi;
   m.disp = static_cast<int32_t>(c);
   return m;
+}
+
+bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
+  const ir::Value r = Resolve(addr);
+  const ir::InstData* a = DefInst(r);
+  if (a == nullptr || a->opcode != Opcode::kIadd) return false;
+  // Its last user must address through it (O(1), before anything else: most iadds are not
+  // addresses at all).
+  const ir::Inst lu = ctx_.order().last_user[r.index];
+  if (!lu.valid() || !IsMemory(dfg_[lu])) return false;
+  const ir::InstData& ld = dfg_[lu];
+  if (Resolve(ir::Info(ld.opcode).format == ir::InstFormat::kStore ? ld.args[1] : ld.args[0]) != r)
+    return false;
+  // An operand lives on when it has other uses, or when it is a free uextend (the register of
+  // its zero-extended i32 operand, LowerExtend) of a value that has.
+  auto lives_on = [&](ir::Value v) {
+    if (ctx_.UseCount(v) > 1) return true;
+    const ir::InstData* e = DefInst(v);
+    return e != nullptr && e->opcode == Opcode::kUextend &&
+           dfg_.ValueType(e->args[0]) == Type::kI32 && ZeroExtendedI32(e->args[0]) &&
+           ctx_.UseCount(e->args[0]) > 1;
+  };
+  if (!lives_on(a->args[0]) && !lives_on(a->args[1])) return false;
+  if (ctx_.UseCount(r) == 1) return true;  // that last user is the only one
+  if (addr_uses_.empty()) {
+    addr_uses_.assign(dfg_.NumValues(), 0);
+    for (ir::Block b : ctx_.order().order)
+      for (ir::Inst i : f_.layout.Insts(b)) {
+        const ir::InstData& d = dfg_[i];
+        if (!IsMemory(d)) continue;
+        const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
+        ++addr_uses_[Resolve(store ? d.args[1] : d.args[0]).index];
+      }
+  }
+  return addr_uses_[r.index] == ctx_.UseCount(r);
 }
 
 ir::Inst Lowerer::OffsetFoldingAccess(ir::Inst i) const {
@@ -841,6 +969,15 @@ uint64_t Lowerer::UpperBoundI32(ir::Value v, int depth) const {
 }
 
 Lowerer::RmwMatch Lowerer::MatchRmwStore(ir::Inst st) const {
+  if (const MatchMemo* memo = FindMemo(st, kRmwKnown)) return memo->rmw;
+  const RmwMatch r = ComputeMatchRmwStore(st);
+  MatchMemo& memo = MemoOf(st);
+  memo.rmw = r;
+  memo.known |= kRmwKnown;
+  return r;
+}
+
+Lowerer::RmwMatch Lowerer::ComputeMatchRmwStore(ir::Inst st) const {
   RmwMatch r;
   const ir::InstData& s = dfg_[st];
   // The width written: a full-width store pairs with a plain load, a narrow store
@@ -1249,6 +1386,13 @@ bool Lowerer::InAddTree(ir::Inst i) const {
   return true;
 }
 
+int Lowerer::KnownZeroLowBits(ir::Value v) const {
+  const ir::Inst k = DefInstId(v);
+  ir::Value x;
+  int64_t amount = 0;
+  return k.valid() && ShlByConst(k, &x, &amount) ? static_cast<int>(amount) : 0;
+}
+
 bool Lowerer::ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const {
   const ir::InstData& s = dfg_[i];
   int64_t k = s.imm;
@@ -1345,6 +1489,15 @@ bool Lowerer::ZeroExtendedI32(ir::Value v) const {
 }
 
 ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
+  if (const MatchMemo* memo = FindMemo(user, kFoldedKnown)) return memo->folded;
+  const ir::Value v = ComputeFoldedLoadOperand(user);
+  MatchMemo& memo = MemoOf(user);
+  memo.folded = v;
+  memo.known |= kFoldedKnown;
+  return v;
+}
+
+ir::Value Lowerer::ComputeFoldedLoadOperand(ir::Inst user) const {
   const ir::InstData& d = dfg_[user];
   switch (d.opcode) {
     case Opcode::kIadd:
@@ -1378,6 +1531,15 @@ ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
 }
 
 bool Lowerer::IsSunk(ir::Inst i) const {
+  // Memoized: the walk asks every instruction once, and the matchers ask again of the users
+  // they fold into (a load's ALU user, a shift's add), usually before the walk reaches them.
+  EGRET_DCHECK(i.index < sunk_.size());  // asked only after LowerEntry
+  uint8_t& known = sunk_[i.index];
+  if (known == 0) known = ComputeIsSunk(i) ? 2 : 1;
+  return known == 2;
+}
+
+bool Lowerer::ComputeIsSunk(ir::Inst i) const {
   const ir::InstData& d = dfg_[i];
   switch (d.opcode) {
     case Opcode::kBand:
@@ -1433,8 +1595,9 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       // Every user is a memory access folding it (MatchAddress asks the same of each).
       const ir::Value r = dfg_.FirstResult(i);
       const ir::Inst u = ctx_.order().last_user[Resolve(r).index];
-      return (ctx_.SoleUser(r).valid() || ctx_.OnlyAddressUsesInBlock(r)) && u.valid() &&
-             IsMemory(dfg_[u]) && MatchAddress(u).add == i;
+      return (ctx_.SoleUser(r).valid() || ctx_.OnlyAddressUsesInBlock(r) ||
+              AddressFoldsEverywhere(r)) &&
+             u.valid() && IsMemory(dfg_[u]) && MatchAddress(u).add == i;
     }
     case Opcode::kIshl:
     case Opcode::kIshlImm: {
@@ -1677,12 +1840,10 @@ void Lowerer::ComputeZeroExtendedParams() {
       }
     });
   }
-  // CSR of edges by source.
-  std::vector<uint32_t> begin(nvalues + 1, 0), to(edges.size());
-  for (const Edge& e : edges) ++begin[e.from + 1];
-  for (size_t v = 0; v < nvalues; ++v) begin[v + 1] += begin[v];
-  std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
-  for (const Edge& e : edges) to[fill[e.from]++] = e.to;
+  // Edges sorted by source: each value's out-edges are one run, found by binary search (a CSR
+  // indexed by value would cost O(values) per function; most values are no parameter).
+  std::sort(edges.begin(), edges.end(),
+            [](const Edge& x, const Edge& y) { return x.from < y.from; });
   for (ir::Value p : dfg_.BlockParams(entry)) {
     if (ZeroExtendedAtDef(p)) {
       zext_param_[p.index] = 1;  // movl at entry
@@ -1699,10 +1860,12 @@ void Lowerer::ComputeZeroExtendedParams() {
   while (!worklist.empty()) {
     const uint32_t v = worklist.back();
     worklist.pop_back();
-    for (uint32_t k = begin[v]; k < begin[v + 1]; ++k)
-      if (zext_param_[to[k]]) {
-        zext_param_[to[k]] = 0;
-        worklist.push_back(to[k]);
+    auto e = std::lower_bound(edges.begin(), edges.end(), v,
+                              [](const Edge& x, uint32_t from) { return x.from < from; });
+    for (; e != edges.end() && e->from == v; ++e)
+      if (zext_param_[e->to]) {
+        zext_param_[e->to] = 0;
+        worklist.push_back(e->to);
       }
   }
 }
@@ -1710,37 +1873,39 @@ void Lowerer::ComputeZeroExtendedParams() {
 void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   // The uextended i32 values first: most functions have none, and then nothing else is needed
   // (zext_def_ and, in ComputeIvBounds, iv_max_ stay empty).
+  // (The same walk lists the loads and stores for ComputeIvBounds.)
   std::vector<uint32_t> worklist;
+  mem_insts_.clear();
   for (ir::Block b : ctx_.order().order)
     for (ir::Inst i : f_.layout.Insts(b)) {
       const ir::InstData& d = dfg_[i];
-      if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
-          dfg_.ValueType(d.args[0]) == Type::kI32)
+      if (IsMemory(d)) {
+        mem_insts_.push_back(i);
+      } else if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
+                 dfg_.ValueType(d.args[0]) == Type::kI32) {
         worklist.push_back(Resolve(d.args[0]).index);
+      }
     }
   has_uextend_ = !worklist.empty();
   if (!has_uextend_) return;
   const size_t nvalues = dfg_.NumValues();
   zext_def_.assign(nvalues, 0);
-  // (block parameter <- argument) edges, CSR by parameter.
-  std::vector<uint32_t> begin(nvalues + 1, 0), from;
+  // The edges into each block (CSR by block index: blocks are far fewer than values); the
+  // arguments of parameter k of a block are argument k of each. (Every value on the worklist
+  // is an i32, so these are the i32 parameters' edges.)
+  const size_t nblocks = dfg_.NumBlocks();
+  std::vector<uint32_t> in_begin(nblocks + 1, 0);
   auto for_each_edge = [&](auto&& fn) {
     for (ir::Block b : ctx_.order().order) {
       const ir::Inst term = f_.layout.LastInst(b);
-      if (!term.valid()) continue;
-      dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
-        std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
-        std::span<const ir::Value> args = dfg_.pool().Get(bc.args);
-        for (size_t k = 0; k < params.size() && k < args.size(); ++k)
-          if (dfg_.ValueType(params[k]) == Type::kI32) fn(params[k].index, Resolve(args[k]).index);
-      });
+      if (term.valid()) dfg_.ForEachDest(term, fn);
     }
   };
-  for_each_edge([&](uint32_t p, uint32_t) { ++begin[p + 1]; });
-  for (size_t v = 0; v < nvalues; ++v) begin[v + 1] += begin[v];
-  from.resize(begin[nvalues]);
-  std::vector<uint32_t> fill(begin.begin(), begin.end() - 1);
-  for_each_edge([&](uint32_t p, uint32_t a) { from[fill[p]++] = a; });
+  for_each_edge([&](const ir::BlockCall& bc) { ++in_begin[bc.block.index + 1]; });
+  for (size_t b = 0; b < nblocks; ++b) in_begin[b + 1] += in_begin[b];
+  std::vector<const ir::BlockCall*> in_edges(in_begin[nblocks]);
+  std::vector<uint32_t> fill(in_begin.begin(), in_begin.end() - 1);
+  for_each_edge([&](const ir::BlockCall& bc) { in_edges[fill[bc.block.index]++] = &bc; });
   const ir::Block entry = f_.EntryBlock();
   std::vector<uint8_t> seen(nvalues, 0);
   while (!worklist.empty()) {
@@ -1755,7 +1920,11 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
         if (!self.params[vd.num].on_stack) zext_def_[v] = 1;
         continue;
       }
-      for (uint32_t k = begin[v]; k < begin[v + 1]; ++k) worklist.push_back(from[k]);
+      const uint32_t b = vd.def;
+      for (uint32_t k = in_begin[b]; k < in_begin[b + 1]; ++k) {
+        std::span<const ir::Value> args = dfg_.pool().Get(in_edges[k]->args);
+        if (vd.num < args.size()) worklist.push_back(Resolve(args[vd.num]).index);
+      }
       continue;
     }
     if (vd.kind != ir::ValueKind::kResult) continue;
@@ -1803,15 +1972,13 @@ void Lowerer::ComputeIvBounds() {
   const size_t nvalues = dfg_.NumValues();
   iv_max_.assign(nvalues, UINT32_MAX);
   addr_max_off_.assign(nvalues, -1);
-  for (ir::Block b : ctx_.order().order)
-    for (ir::Inst i : f_.layout.Insts(b)) {
-      const ir::InstData& d = dfg_[i];
-      if (!IsMemory(d)) continue;
-      const ir::Value addr =
-          Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
-      int64_t& m = addr_max_off_[addr.index];
-      m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
-    }
+  for (ir::Inst i : mem_insts_) {  // listed by ComputeZeroExtendDemand, in layout order
+    const ir::InstData& d = dfg_[i];
+    const ir::Value addr =
+        Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
+    int64_t& m = addr_max_off_[addr.index];
+    m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
+  }
   // Per candidate parameter: the constants' maximum and the guarded step (one kind only).
   // kUlt/kNe/kSlt: the sum is compared; kPUlt/kPNe/kPSlt: the parameter itself, before the step.
   enum class Guard : uint8_t { kNone, kUlt, kNe, kSlt, kPUlt, kPNe, kPSlt, kBad };
@@ -1821,7 +1988,11 @@ void Lowerer::ComputeIvBounds() {
     Guard guard = Guard::kNone;
     uint32_t bound = 0, step = 0;
   };
-  std::vector<Iv> iv(nvalues);
+  // By value index, per thread: grown as needed, and every entry written here is reset to Iv()
+  // at the end (`touched`), so a function pays for its parameters, not for all its values.
+  thread_local std::vector<Iv> iv;
+  if (iv.size() < nvalues) iv.resize(nvalues);
+  std::vector<uint32_t> touched;
   std::vector<uint32_t> consts;  // (param, constant) pairs for the congruence check, flattened
   const ir::Block entry = f_.EntryBlock();
   // For a block with one predecessor edge, which comes from a brif: that brif and whether the
@@ -1855,6 +2026,7 @@ void Lowerer::ComputeIvBounds() {
         const ir::Value pv = params[k];
         if (dfg_.ValueType(pv) != Type::kI32) continue;
         Iv& s = iv[pv.index];
+        touched.push_back(pv.index);
         if (s.guard == Guard::kBad) continue;
         const ir::Value a = Resolve(args[k]);
         int64_t cv;
@@ -1949,6 +2121,7 @@ void Lowerer::ComputeIvBounds() {
       iv_max_[pv.index] = static_cast<uint32_t>(std::min<uint64_t>(bound_of(s), UINT32_MAX));
     }
   }
+  for (uint32_t v : touched) iv[v] = Iv();  // the next function finds every entry default
 }
 
 Expected<VCode> Lowerer::Run() {
@@ -1958,11 +2131,18 @@ Expected<VCode> Lowerer::Run() {
 }
 
 Status Lowerer::LowerEntry(ir::Block b) {
-  // Frame facts for this function's own signature.
-  CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
+  // Frame facts for this function's own signature (its layout kept for the returns).
+  self_layout_ = ComputeCallLayout(f_.signature.params, f_.signature.results);
+  const CallLayout& self = self_layout_;
+  // Room for about one machine instruction per IR instruction up front.
+  v_.insts.reserve(dfg_.NumInsts());
+  v_.srclocs.reserve(dfg_.NumInsts());
   ComputeZeroExtendDemand(self);
   ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   ComputeIvBounds();
+  sunk_.assign(dfg_.NumInsts(), 0);                // IsSunk's answers depend on the analyses above
+  memo_slot_.assign(dfg_.NumInsts(), UINT32_MAX);  // and so do the other matchers'
+  memos_.clear();
   v_.frame.stack_args = self.stack_args;
   v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
   std::span<const ir::Value> params = dfg_.BlockParams(b);
@@ -2003,7 +2183,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
   switch (d.opcode) {
     case Opcode::kReturn: {
       std::span<const ir::Value> vals = dfg_.pool().Get(d.vargs);
-      CallLayout l = ComputeCallLayout(f_.signature.params, f_.signature.results);
+      const CallLayout& l = self_layout_;
       ops_.clear();
       std::vector<Operand> ret_ops;
       for (size_t k = 0; k < vals.size(); ++k) {
@@ -2036,7 +2216,8 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
       return Status::Ok();
     }
     case Opcode::kJump: {
-      std::vector<VReg> args;
+      std::vector<VReg>& args = jump_args_;
+      args.clear();
       for (ir::Value a : dfg_.pool().Get(d.dest[0].args)) args.push_back(Use(a));
       MInst m;
       m.op = MOp::kJmp;
@@ -2324,6 +2505,10 @@ void Lowerer::LowerMemory(ir::Inst i) {
     ops_.push_back(Operand::Def(DefVReg(dfg_.FirstResult(i))));
   }
   EmitSpan(m, ops_);
+  // A load that cannot trap from memory nothing writes while the function runs (`readonly`),
+  // at disp(u): reloading it from u's register is as good as reloading a spill slot.
+  if (!store && !m.can_trap && m.index_op < 0 && d.flags.Has(ir::MemFlags::kReadonly))
+    MarkRematFromOperand();
 }
 
 // Atomics (docs/x64.md, "Atomics"). x86-64 is TSO: a plain load is a sequentially consistent
@@ -2602,6 +2787,15 @@ Status Lowerer::LowerAlu(ir::Inst i) {
       EmitLea(i, d.args[0], ir::Value(), 0, imm32);
       return Status::Ok();
     }
+    if ((op == Opcode::kBor || op == Opcode::kBorImm || op == Opcode::kBxor ||
+         op == Opcode::kBxorImm) &&
+        imm32 > 0 && LivesOn(d.args[0], i) &&
+        (static_cast<uint64_t>(imm32) >> KnownZeroLowBits(d.args[0])) == 0) {
+      // The operand's low bits under the constant are zero (`2 * c | 1`), so or and xor add it
+      // without carries: `lea imm(a), d` instead of a copy of the operand that lives on.
+      EmitLea(i, d.args[0], ir::Value(), 0, imm32);
+      return Status::Ok();
+    }
     if (is_mul && (imm32 == 3 || imm32 == 5 || imm32 == 9)) {
       // a * (2^k + 1) = a + a << k.
       EmitLea(i, d.args[0], d.args[0], imm32 == 3 ? 1 : imm32 == 5 ? 2 : 3, 0);
@@ -2803,6 +2997,15 @@ Status Lowerer::LowerShift(ir::Inst i) {
   if (imm_form || IsIconst(d.args[1], &imm)) {
     m.imm_operand = true;
     m.imm = imm & (bits - 1);
+    if (s == ShiftOp::kShl && m.imm >= 1 && m.imm <= 3 && LivesOn(d.args[0], i)) {
+      // The operand lives on: a three-address lea instead of a copy and a shift (at 32 bits
+      // truncated and zero-extended alike): `leal (%a,%a), %d` for 1, `leal 0(,%a,4|8), %d`.
+      if (m.imm == 1)
+        EmitLea(i, d.args[0], d.args[0], 0, 0);
+      else
+        EmitLea(i, ir::Value(), d.args[0], static_cast<uint8_t>(m.imm), 0);
+      return Status::Ok();
+    }
     VReg a = Use(d.args[0]);
     if (features_.bmi2 && (s == ShiftOp::kRol || s == ShiftOp::kRor) && m.imm != 0) {
       // rorx: three-address (no copy when `a` lives on); a left rotation by k is a right one by

@@ -1,4 +1,4 @@
-;; Concept: block layout keeps each loop in one piece: in this while-shaped nest (each loop tests its exit first, `br_if` to the enclosing block) the inner loop's header branches out on its exit condition and its body follows (no taken branch into the body), the inner loop's exit (the outer loop's latch) comes after the inner back edge, and the function's exit after the outer back edge. Each iteration of either loop takes one branch, the back edge.
+;; Concept: block layout keeps each loop in one piece and the emitter rotates each while-shaped loop (docs/backend.md, "Emission order"): in this nest (each loop tests its exit first, `br_if` to the enclosing block) each loop is entered by a jump to its test, its body comes first and falls through into the test, whose conditional branch is the back edge; the inner loop (entry jump, body, test) lies inside the outer loop's span, between the outer body's start and the outer test, and the function's exit follows the outer test. Each iteration of the inner loop takes one branch, its back edge.
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=speed --emit=asm --target=aarch64 %t.wasm | %FileCheck %s
 (module
   (memory 1)
@@ -21,17 +21,17 @@
 ;; CHECK-NEXT: 0: ldr x0, [x0, #0x40]
 ;; CHECK-NEXT: 4: movz w3, #0
 ;; CHECK-NEXT: 8: movz w4, #0
-;; CHECK-NEXT: c: cmp w3, w1
-;; CHECK-NEXT: 10: b.hs #0x3c
-;; CHECK-NEXT: 14: movz w5, #0
-;; CHECK-NEXT: 18: cmp w5, w2
-;; CHECK-NEXT: 1c: b.hs #0x34
-;; CHECK-NEXT: 20: lsl w6, w5, #2
-;; CHECK-NEXT: 24: ldr w6, [x0, w6, uxtw]
-;; CHECK-NEXT: 28: add w4, w4, w6
-;; CHECK-NEXT: 2c: add w5, w5, #1
-;; CHECK-NEXT: 30: b #0x18
-;; CHECK-NEXT: 34: add w3, w3, #1
-;; CHECK-NEXT: 38: b #0xc
+;; CHECK-NEXT: c: b #0x2c
+;; CHECK-NEXT: 10: lsl w6, w5, #2
+;; CHECK-NEXT: 14: ldr w6, [x0, w6, uxtw]
+;; CHECK-NEXT: 18: add w4, w4, w6
+;; CHECK-NEXT: 1c: add w5, w5, #1
+;; CHECK-NEXT: 20: cmp w5, w2
+;; CHECK-NEXT: 24: b.lo #0x10
+;; CHECK-NEXT: 28: add w3, w3, #1
+;; CHECK-NEXT: 2c: cmp w3, w1
+;; CHECK-NEXT: 30: b.hs #0x3c
+;; CHECK-NEXT: 34: movz w5, #0
+;; CHECK-NEXT: 38: b #0x20
 ;; CHECK-NEXT: 3c: mov x0, x4
 ;; CHECK-NEXT: 40: ret

@@ -5,10 +5,12 @@
 ;; instruction with x64's 1024-byte bound, so at this N every forward branch pending there gets
 ;; its veneer: below, the prologue's stack check `jb` to the trap stub after the last block lands
 ;; on the veneer `jmp` at 0x1a (behind `jmp 0x1f`, the jump around its island, which --emit=asm
-;; marks with `;; island`), and the loop's
-;; exit test `je` on the veneer at 0x46, which goes on to the loop exit at 0x75 (the loop is laid
-;; out contiguously: header, body, back edge, exit). At real ranges the same `je` is a 2-byte rel8
-;; (branch relaxation at the end of the function).
+;; marks with `;; island`), and the jump into the loop's exit test `jmp 0x39` on the veneer at
+;; 0x39, which goes on to the test at 0x66 (the loop is rotated, docs/backend.md "Emission order":
+;; body, then the test whose `jne` is the back edge; the veneer's island needs no jump around it,
+;; the spot after the entry `jmp` being unreachable). The back edge is backward, bound in time,
+;; and needs no veneer. At real ranges the entry `jmp` is a 2-byte rel8 (branch relaxation at
+;; the end of the function).
 ;; RUN: %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt --debug-branch-range-shrink=4194304 %s | FileCheck %s --check-prefix=SHRUNK
 ;; RUN: %egret compile --opt-level=none --emit=asm --target-features=+all,-lzcnt %s | FileCheck %s --check-prefix=REAL
 ;; RUN: %egret compile --opt-level=none --stats --debug-branch-range-shrink=4194304 %s -o %t.egret 2>&1 | FileCheck %s --check-prefix=STATS
@@ -30,27 +32,29 @@
 ;; SHRUNK:      f: jb 0x1a
 ;; SHRUNK-NEXT: 15: ;; island
 ;; SHRUNK-NEXT: 15: jmp 0x1f
-;; SHRUNK-NEXT: 1a: jmp 0x80
-;; SHRUNK:      39: testl %eax, %eax
-;; SHRUNK-NEXT: 3b: je 0x46
-;; SHRUNK-NEXT: 41: ;; island
-;; SHRUNK-NEXT: 41: jmp 0x4b
-;; SHRUNK-NEXT: 46: jmp 0x75
-;; SHRUNK-NEXT: 4b: movq 0x10(%rsp), %rax
-;; SHRUNK:      73: jmp 0x34
-;; SHRUNK-NEXT: 75: movq 0x18(%rsp), %rax
-;; SHRUNK:      80: ud2
+;; SHRUNK-NEXT: 1a: jmp 0x7a
+;; SHRUNK:      2f: movq %rsi, 0x10(%rsp)
+;; SHRUNK-NEXT: 34: jmp 0x39
+;; SHRUNK-NEXT: 39: ;; island
+;; SHRUNK-NEXT: 39: jmp 0x66
+;; SHRUNK-NEXT: 3e: movq 0x10(%rsp), %rax
+;; SHRUNK:      66: movq 0x10(%rsp), %rax
+;; SHRUNK-NEXT: 6b: testl %eax, %eax
+;; SHRUNK-NEXT: 6d: jne 0x3e
+;; SHRUNK-NEXT: 6f: movq 0x18(%rsp), %rax
+;; SHRUNK:      7a: ud2
 
 ;; REAL-LABEL: function %sumsq:
-;; REAL:      2b: testl %eax, %eax
-;; REAL-NEXT: 2d: je 0x59
-;; REAL-NEXT: 2f: movq 0x10(%rsp), %rax
-;; REAL:      57: jmp 0x26
+;; REAL:      26: jmp 0x50
+;; REAL-NEXT: 28: movq 0x10(%rsp), %rax
+;; REAL:      50: movq 0x10(%rsp), %rax
+;; REAL-NEXT: 55: testl %eax, %eax
+;; REAL-NEXT: 57: jne 0x28
 ;; REAL-NEXT: 59: movq 0x18(%rsp), %rax
 ;; REAL:      64: ud2
 
-;; STATS: islands (ranges shrunk by 4194304): 2 in 1 functions (20 bytes: 2 veneers of 10 bytes, 0 constants); calls: 0 veneers of 0 bytes in 0 islands between functions
-;; STATS-NEXT: function %sumsq: 2 islands (20 bytes), 2 veneers (10 bytes), 0 constants in islands
+;; STATS: islands (ranges shrunk by 4194304): 2 in 1 functions (15 bytes: 2 veneers of 10 bytes, 0 constants); calls: 0 veneers of 0 bytes in 0 islands between functions
+;; STATS-NEXT: function %sumsq: 2 islands (15 bytes), 2 veneers (10 bytes), 0 constants in islands
 
 ;; NONE: islands: 0 in 0 functions (0 bytes: 0 veneers of 0 bytes, 0 constants); calls: 0 veneers of 0 bytes in 0 islands between functions
 ;; NONE-NOT: function %

@@ -30,18 +30,18 @@
         (br $lk)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $li)))))
-;; The outer and middle loop headers compare against n (in %esi) first; the third compare is the
-;; inner loop's header. The lowering lays each loop out contiguously (header, body, back edge,
-;; then the exit: docs/backend.md, "Block layout"), so the header's branch leaves the loop and
-;; the body follows it. From the header to the back edge: no %rsp; the exit comes right after.
+;; The lowering lays each loop out contiguously (docs/backend.md, "Block layout") and the
+;; emitter rotates each while-shaped loop (docs/backend.md, "Emission order"): the loop is
+;; entered by a jump to its test, the body comes first and the test's `jl` is the back edge. The
+;; first jump enters the outer loop, the second the middle loop, and the innermost body follows
+;; it. From the inner body to its back edge: no %rsp.
 ;; CHECK-LABEL: function %mm:
-;; CHECK:       cmpl %esi,
-;; CHECK:       cmpl %esi,
-;; CHECK:       [[HEAD:[0-9a-f]+]]:  cmpl %esi, [[J:%[a-z0-9]+]]
-;; CHECK-NEXT:  jge 0x[[EXIT:[0-9a-f]+]]
+;; CHECK:       jmp 0x
+;; CHECK:       jmp 0x
+;; CHECK-NEXT:  {{^ *}}[[BODY:[0-9a-f]+]]: {{.*}}
 ;; CHECK-NOT:   rsp
 ;; CHECK:       mulsd
 ;; CHECK-NOT:   rsp
-;; CHECK:       , [[J]]
-;; CHECK-NEXT:  jmp 0x[[HEAD]]
-;; CHECK-NEXT:  {{^ *}}[[EXIT]]:
+;; CHECK:       addl $1, [[J:%[a-z0-9]+]]
+;; CHECK-NEXT:  cmpl %esi, [[J]]
+;; CHECK-NEXT:  jl 0x[[BODY]]

@@ -32,23 +32,23 @@
 ;; CHECK-NEXT: 21: movq 0x18(%rdi), %r13
 ;; CHECK-NEXT: 25: xorl %r14d, %r14d
 ;; CHECK-NEXT: 28: xorl %r15d, %r15d
-;; CHECK-NEXT: 2b: cmpl %ebx, %r14d
-;; CHECK-NEXT: 2e: jae 0x60
-;; CHECK-NEXT: 30: movq %r14, %rax
-;; CHECK-NEXT: 33: andl $3, %eax
-;; CHECK-NEXT: 36: cmpq $3, %rax
-;; CHECK-NEXT: 3a: jae 0x74
-;; CHECK-NEXT: 3c: movq (%r12, %rax, 8), %rcx
-;; CHECK-NEXT: 40: movl 0x10(%rcx), %edx
-;; CHECK-NEXT: 43: cmpl (%r13), %edx
-;; CHECK-NEXT: 47: jne 0x76
-;; CHECK-NEXT: 49: movq 0x18(%r12, %rax, 8), %rax
-;; CHECK-NEXT: 4e: movq 0x18(%rcx), %rdi
-;; CHECK-NEXT: 52: movq %r14, %rsi
-;; CHECK-NEXT: 55: callq *%rax
-;; CHECK-NEXT: 57: addl %eax, %r15d
-;; CHECK-NEXT: 5a: addl $1, %r14d
-;; CHECK-NEXT: 5e: jmp 0x2b
+;; CHECK-NEXT: 2b: jmp 0x5b
+;; CHECK-NEXT: 2d: movq %r14, %rax
+;; CHECK-NEXT: 30: andl $3, %eax
+;; CHECK-NEXT: 33: cmpq $3, %rax
+;; CHECK-NEXT: 37: jae 0x74
+;; CHECK-NEXT: 39: movq (%r12, %rax, 8), %rcx
+;; CHECK-NEXT: 3d: movl 0x10(%rcx), %edx
+;; CHECK-NEXT: 40: cmpl (%r13), %edx
+;; CHECK-NEXT: 44: jne 0x76
+;; CHECK-NEXT: 46: movq 0x18(%r12, %rax, 8), %rax
+;; CHECK-NEXT: 4b: movq 0x18(%rcx), %rdi
+;; CHECK-NEXT: 4f: movq %r14, %rsi
+;; CHECK-NEXT: 52: callq *%rax
+;; CHECK-NEXT: 54: addl %eax, %r15d
+;; CHECK-NEXT: 57: addl $1, %r14d
+;; CHECK-NEXT: 5b: cmpl %ebx, %r14d
+;; CHECK-NEXT: 5e: jb 0x2d
 ;; CHECK-NEXT: 60: movq %r15, %rax
 ;; CHECK-NEXT: 63: addq $8, %rsp
 ;; CHECK-NEXT: 67: popq %r15

@@ -124,23 +124,23 @@
 ;; CHECK-NEXT: 0: movq 0x40(%rdi), %rax
 ;; CHECK-NEXT: 4: xorl %ecx, %ecx
 ;; CHECK-NEXT: 6: xorl %edx, %edx
-;; CHECK-NEXT: 8: cmpl $0xfc, %ecx
-;; CHECK-NEXT: e: je 0x1c
-;; CHECK-NEXT: 10: addl 0x530(%rax, %rcx), %edx
-;; CHECK-NEXT: 17: addl $4, %ecx
-;; CHECK-NEXT: 1a: jmp 8
+;; CHECK-NEXT: 8: jmp 0x14
+;; CHECK-NEXT: a: addl 0x530(%rax, %rcx), %edx
+;; CHECK-NEXT: 11: addl $4, %ecx
+;; CHECK-NEXT: 14: cmpl $0xfc, %ecx
+;; CHECK-NEXT: 1a: jne 0xa
 ;; CHECK-NEXT: 1c: movq %rdx, %rax
 ;; CHECK-NEXT: 1f: retq
 ;; CHECK-LABEL: function %test_on_counter_not_congruent:
 ;; CHECK-NEXT: 0: movq 0x40(%rdi), %rax
 ;; CHECK-NEXT: 4: xorl %ecx, %ecx
 ;; CHECK-NEXT: 6: xorl %edx, %edx
-;; CHECK-NEXT: 8: cmpl $0xfa, %ecx
-;; CHECK-NEXT: e: je 0x1e
-;; CHECK-NEXT: 10: leal 0x530(%rcx), %esi
-;; CHECK-NEXT: 16: addl (%rax, %rsi), %edx
-;; CHECK-NEXT: 19: addl $4, %ecx
-;; CHECK-NEXT: 1c: jmp 8
+;; CHECK-NEXT: 8: jmp 0x16
+;; CHECK-NEXT: a: leal 0x530(%rcx), %esi
+;; CHECK-NEXT: 10: addl (%rax, %rsi), %edx
+;; CHECK-NEXT: 13: addl $4, %ecx
+;; CHECK-NEXT: 16: cmpl $0xfa, %ecx
+;; CHECK-NEXT: 1c: jne 0xa
 ;; CHECK-NEXT: 1e: movq %rdx, %rax
 ;; CHECK-NEXT: 21: retq
 ;; CHECK-LABEL: function %more:

@@ -1,4 +1,4 @@
-;; Concept: block layout keeps each loop in one piece: in this while-shaped nest (each loop tests its exit first, `br_if` to the enclosing block) the inner loop's header branches out on its exit condition and its body follows (no taken branch into the body), the inner loop's exit (the outer loop's latch) comes after the inner back edge, and the function's exit after the outer back edge. Each iteration of either loop takes one branch, the back edge.
+;; Concept: block layout keeps each loop in one piece and the emitter rotates each while-shaped loop (docs/backend.md, "Emission order"): in this nest (each loop tests its exit first, `br_if` to the enclosing block) each loop is entered by a jump to its test, its body comes first and falls through into the test, whose conditional branch is the back edge; the inner loop (entry jump, body, test) lies inside the outer loop's span, between the outer body's start and the outer test, and the function's exit follows the outer test. Each iteration of the inner loop takes one branch, its back edge.
 ;; RUN: %wat2wasm --debug-names %s -o %t.wasm && %egret compile --opt-level=speed --emit=asm --target-features=+all,-lzcnt %t.wasm | %FileCheck %s
 (module
   (memory 1)
@@ -21,17 +21,17 @@
 ;; CHECK-NEXT: 0: movq 0x40(%rdi), %rax
 ;; CHECK-NEXT: 4: xorl %ecx, %ecx
 ;; CHECK-NEXT: 6: xorl %edi, %edi
-;; CHECK-NEXT: 8: cmpl %esi, %ecx
-;; CHECK-NEXT: a: jae 0x2a
-;; CHECK-NEXT: c: xorl %r8d, %r8d
-;; CHECK-NEXT: f: cmpl %edx, %r8d
-;; CHECK-NEXT: 12: jae 0x25
-;; CHECK-NEXT: 14: movq %r8, %r9
-;; CHECK-NEXT: 17: shll $2, %r9d
-;; CHECK-NEXT: 1b: addl (%rax, %r9), %edi
-;; CHECK-NEXT: 1f: addl $1, %r8d
-;; CHECK-NEXT: 23: jmp 0xf
-;; CHECK-NEXT: 25: addl $1, %ecx
-;; CHECK-NEXT: 28: jmp 8
+;; CHECK-NEXT: 8: jmp 0x21
+;; CHECK-NEXT: a: movq %r8, %r9
+;; CHECK-NEXT: d: shll $2, %r9d
+;; CHECK-NEXT: 11: addl (%rax, %r9), %edi
+;; CHECK-NEXT: 15: addl $1, %r8d
+;; CHECK-NEXT: 19: cmpl %edx, %r8d
+;; CHECK-NEXT: 1c: jb 0xa
+;; CHECK-NEXT: 1e: addl $1, %ecx
+;; CHECK-NEXT: 21: cmpl %esi, %ecx
+;; CHECK-NEXT: 23: jae 0x2a
+;; CHECK-NEXT: 25: xorl %r8d, %r8d
+;; CHECK-NEXT: 28: jmp 0x19
 ;; CHECK-NEXT: 2a: movq %rdi, %rax
 ;; CHECK-NEXT: 2d: retq

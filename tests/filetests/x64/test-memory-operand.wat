@@ -46,10 +46,10 @@
 ;; CHECK-NEXT: 0: movl %esi, %eax
 ;; CHECK-NEXT: 2: movq 0x40(%rdi), %rcx
 ;; CHECK-NEXT: 6: xorl %edx, %edx
-;; CHECK-NEXT: 8: cmpb $0, (%rcx, %rax)
-;; CHECK-NEXT: c: je 0x16
-;; CHECK-NEXT: e: addl $1, %eax
-;; CHECK-NEXT: 11: addl $1, %edx
-;; CHECK-NEXT: 14: jmp 8
+;; CHECK-NEXT: 8: jmp 0x10
+;; CHECK-NEXT: a: addl $1, %eax
+;; CHECK-NEXT: d: addl $1, %edx
+;; CHECK-NEXT: 10: cmpb $0, (%rcx, %rax)
+;; CHECK-NEXT: 14: jne 0xa
 ;; CHECK-NEXT: 16: movq %rdx, %rax
 ;; CHECK-NEXT: 19: retq

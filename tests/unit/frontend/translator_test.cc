@@ -80,6 +80,50 @@ TEST(Translator, LoopWithLocalsComputesSum) {
   EXPECT_EQ(r.values[0], I32(5050));
 }
 
+// Loop headers get parameters only for the locals their loops set (Translation::ScanLoops,
+// FunctionBuilder::DeclareLoopHeader): here the outer loop sets n, s (in the inner loop's `if`)
+// and j, the inner loop s and j, and k is set before the loops and only read in them.
+TEST(Translator, LoopHeadersGetParametersOnlyForTheLocalsTheirLoopsSet) {
+  // (func (param $n i32) (result i32) (local $s i32) (local $k i32) (local $j i32)
+  //   i32.const 2 local.set $k
+  //   loop $outer
+  //     i32.const 0 local.set $j
+  //     loop $inner
+  //       local.get $n local.get $k i32.gt_u
+  //       if local.get $s local.get $k i32.add local.set $s end
+  //       local.get $j i32.const 1 i32.add local.tee $j i32.const 3 i32.lt_u br_if $inner
+  //     end
+  //     local.get $n i32.const 1 i32.sub local.tee $n br_if $outer
+  //   end
+  //   local.get $s)
+  Bytes body = {0x01, 0x03, kI32,                                // three i32 locals
+                0x41, 0x02, 0x21, 0x02,                          // k = 2
+                0x03, 0x40, 0x41, 0x00, 0x21, 0x03,              // loop  j = 0
+                0x03, 0x40, 0x20, 0x00, 0x20, 0x02, 0x4b,        // loop  n > k
+                0x04, 0x40, 0x20, 0x01, 0x20, 0x02, 0x6a, 0x21,  // if s += k
+                0x01, 0x0b,                                      // end
+                0x20, 0x03, 0x41, 0x01, 0x6a, 0x22, 0x03,        // ++j
+                0x41, 0x03, 0x49, 0x0d, 0x00, 0x0b,              // j < 3: br_if inner, end
+                0x20, 0x00, 0x41, 0x01, 0x6b, 0x22, 0x00,        // --n
+                0x0d, 0x00, 0x0b, 0x20, 0x01, 0x0b};             // br_if outer, end, s
+  Translated t =
+      TranslateOk(ModuleOf({TypeSection({kI32}, {kI32}), FunctionSection(1), CodeSection({body})}));
+  const ir::Function& f = t.module.functions[0];
+  // entry (vmctx, n), outer (n, s), inner (s, j), the if's join (s); none for k anywhere.
+  std::vector<size_t> params;
+  for (ir::Block b : f.layout.Blocks()) {
+    if (!f.dfg.BlockParams(b).empty()) params.push_back(f.dfg.BlockParams(b).size());
+  }
+  EXPECT_EQ(params, (std::vector<size_t>{2, 2, 2, 1})) << ir::PrintFunction(f);
+  ir::Interpreter interp(t.module);
+  for (int32_t n : {10, 2}) {
+    const DataValue args[] = {I64(0), I32(n)};
+    InterpResult r = interp.Call("func0", args);
+    ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+    EXPECT_EQ(r.values[0], I32(n > 2 ? 6 * (n - 2) : 0));
+  }
+}
+
 TEST(Translator, MultiValueIfElse) {
   // type [i32] -> [i32 i32]; if (type 0) with param: swap-ish arms.
   // local.get 0 local.get 0 if (type 0) i32.const 1 else i32.const 2 end

@@ -231,6 +231,71 @@ TEST(Builder, NestedLoopsThreadVariableThroughBothHeaders) {
   EXPECT_EQ(f.dfg[Inst(f.dfg.ValueInfo(dec).def)].args[0], f.dfg.BlockParams(outer)[0]);
 }
 
+// DeclareLoopHeader: in two nested loops that assign only `i` (the inner one) and `j` (the
+// outer one), reading `k` (assigned before the loops) creates no parameter in either header,
+// and the value read is the entry's, with no alias left to resolve; `i` and `j` still get their
+// loop-carried parameters, and IsLoopVar answers what was declared.
+TEST(Builder, DeclaredLoopHeadersCreateParametersOnlyForTheirVariables) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable i = b.DeclareVar(Type::kI32), j = b.DeclareVar(Type::kI32), k = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock(), outer = b.CreateBlock(), inner = b.CreateBlock(),
+        latch = b.CreateBlock(), exit = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value n = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  Value three = b.Iconst(Type::kI32, 3);
+  b.DefVar(k, three);
+  b.DefVar(j, n);
+  b.Jump(outer);
+  const Variable outer_vars[] = {j, i, j};  // any order, duplicates allowed
+  b.DeclareLoopHeader(outer, outer_vars);
+  b.SwitchToBlock(outer);
+  b.DefVar(i, n);
+  b.Jump(inner);
+  const Variable inner_vars[] = {i};
+  b.DeclareLoopHeader(inner, inner_vars);
+  EXPECT_TRUE(b.IsLoopVar(outer, i));
+  EXPECT_TRUE(b.IsLoopVar(outer, j));
+  EXPECT_FALSE(b.IsLoopVar(outer, k));
+  EXPECT_TRUE(b.IsLoopVar(inner, i));
+  EXPECT_FALSE(b.IsLoopVar(inner, j));
+  EXPECT_TRUE(b.IsLoopVar(entry, k));  // not a declared header: anything may change
+  b.SwitchToBlock(inner);
+  // Read while both headers are unsealed: k passes through both, j through the inner one.
+  EXPECT_EQ(b.UseVar(k), three);
+  const Value j_in = b.UseVar(j);
+  const Value dec = b.Binary(Opcode::kIsub, b.UseVar(i), b.UseVar(k));
+  b.DefVar(i, dec);
+  b.Brif(dec, inner, {}, latch, {});
+  b.SealBlock(inner);
+  b.SealBlock(latch);
+  b.SwitchToBlock(latch);
+  const Value j_next = b.Binary(Opcode::kIsub, b.UseVar(j), b.UseVar(k));
+  b.DefVar(j, j_next);
+  b.Brif(j_next, outer, {}, exit, {});
+  b.SealBlock(outer);
+  b.SealBlock(exit);
+  b.SwitchToBlock(exit);
+  b.Return({b.Binary(Opcode::kIadd, b.UseVar(i), b.UseVar(k))});
+  b.Finalize();
+  ASSERT_TRUE(VerifyFunction(f).empty()) << PrintFunction(f);
+  // outer: j only (i is defined in outer before any read); inner: i only.
+  ASSERT_EQ(f.dfg.BlockParams(outer).size(), 1u);
+  EXPECT_EQ(j_in, f.dfg.BlockParams(outer)[0]);
+  EXPECT_EQ(ArgsTo(f, entry, outer), std::vector<Value>{n});
+  EXPECT_EQ(ArgsTo(f, latch, outer), std::vector<Value>{j_next});
+  ASSERT_EQ(f.dfg.BlockParams(inner).size(), 1u);
+  EXPECT_EQ(ArgsTo(f, outer, inner), std::vector<Value>{n});
+  EXPECT_EQ(ArgsTo(f, inner, inner), std::vector<Value>{dec});
+  EXPECT_EQ(f.dfg[Inst(f.dfg.ValueInfo(dec).def)].args[1], three);
+  EXPECT_EQ(f.dfg[Inst(f.dfg.ValueInfo(j_next).def)].args[1], three);
+  // Nothing was created for k: the only parameters are the two above and entry's n.
+  uint32_t params = 0;
+  for (Block blk : f.layout.Blocks()) params += f.dfg.BlockParams(blk).size();
+  EXPECT_EQ(params, 3u);
+}
+
 // entry branches into the middle of a two-block cycle (a <-> b): irreducible.
 TEST(Builder, IrreducibleCycleGetsParametersAtBothEntries) {
   Function f("f", {{Type::kI32}, {Type::kI32}});

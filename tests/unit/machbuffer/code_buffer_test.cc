@@ -1,7 +1,7 @@
 // code_buffer_test.cc: CodeBuffer (machbuffer/code_buffer.h), the MachBuffer's byte array:
-// appends of every size across growth against a std::vector model, resize's zero bytes after a
-// shrink, Release at both sides of the copy limit, and the per-thread storage handed from one
-// buffer to the next.
+// appends of every size (copied, or written in place: Reserve/Commit) across growth against a
+// std::vector model, resize's zero bytes after a shrink, Release at both sides of the copy
+// limit, and the per-thread storage handed from one buffer to the next.
 #include "machbuffer/code_buffer.h"
 
 #include <gtest/gtest.h>
@@ -23,7 +23,7 @@ TEST(CodeBuffer, RandomOperationsMatchAVector) {
   std::vector<uint8_t> src(100);
   for (int step = 0; step < 20000; ++step) {
     for (uint8_t& x : src) x = static_cast<uint8_t>(rng());
-    switch (rng() % 6) {
+    switch (rng() % 7) {
       case 0:
       case 1: {  // short appends (instructions) are the common case
         const size_t n = rng() % 17;
@@ -55,6 +55,15 @@ TEST(CodeBuffer, RandomOperationsMatchAVector) {
           model[i] = src[1];
         }
         break;
+      case 6: {  // in place (an encoder): room for n, then k <= n of them kept
+        const size_t n = 1 + rng() % 32, k = rng() % (n + 1);
+        uint8_t* p = b.Reserve(n);
+        for (size_t j = 0; j < n; ++j) p[j] = src[j];
+        ASSERT_EQ(b.size(), model.size());  // reserving appends nothing
+        b.Commit(k);
+        model.insert(model.end(), src.begin(), src.begin() + k);
+        break;
+      }
     }
     ASSERT_EQ(b.size(), model.size());
     ASSERT_LE(b.size(), b.capacity());

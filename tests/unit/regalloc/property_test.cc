@@ -41,6 +41,9 @@ MachineEnv PropertyEnv(uint64_t seed) {
 // Remat edits the checker has verified in this process (RandomFunction marks constants
 // rematerializable; a shard must actually exercise them).
 uint64_t g_checked_remats = 0;
+// Of those, remats of values whose definition reads an operand (Edit::remat_src), which the
+// checker verified against the operand's location.
+uint64_t g_checked_operand_remats = 0;
 
 std::string RunSeed(uint64_t seed, std::string_view algorithm) {
   const MachineEnv env = PropertyEnv(seed);
@@ -59,6 +62,7 @@ std::string RunSeed(uint64_t seed, std::string_view algorithm) {
   if (Status s = CheckAllocation(f, env, *out); !s.ok())
     return absl::StrCat(s.error().message, "\n", f.ToString(), out->ToString());
   g_checked_remats += out->stats.remats;
+  for (const Edit& e : out->edits) g_checked_operand_remats += e.remat_src.valid();
   return "";
 }
 
@@ -75,6 +79,7 @@ void RunShard(uint64_t shard) {
   const uint64_t total = TotalCount();
   const uint64_t begin = total * shard / kShards, end = total * (shard + 1) / kShards;
   const uint64_t remats_before = g_checked_remats;
+  const uint64_t operand_remats_before = g_checked_operand_remats;
   for (std::string_view a : AllocatorNames()) {
     int failures = 0;
     for (uint64_t seed = begin; seed < end && failures < 3; ++seed) {
@@ -91,6 +96,7 @@ void RunShard(uint64_t shard) {
   // backtrack rematerializes some constants in every shard of the default size.
   if (end - begin >= 100) {
     EXPECT_GT(g_checked_remats, remats_before);
+    EXPECT_GT(g_checked_operand_remats, operand_remats_before);
   }
 }
 

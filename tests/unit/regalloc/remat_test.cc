@@ -1,4 +1,5 @@
-// remat_test.cc: rematerialization of constants (VRegData::remat, `Remat(v) -> reg` edits).
+// remat_test.cc: rematerialization of constants and of values computable from one register
+// operand (VRegData::remat, remat_reads_operand; `Remat(v) [from r] -> reg` edits).
 // The backtracking allocator recomputes a rematerializable value where a register piece begins
 // instead of storing it at its definition and reloading it; the checker verifies every remat
 // edit (the register holds exactly v afterwards, v is marked rematerializable) and rejects
@@ -293,6 +294,210 @@ TEST(Remat, ValidateRejectsValuesThatCannotBeRecomputed) {
     auto [f, a, b, p] = build(c.variant);
     const VReg v = c.variant == 0 ? a : c.variant == 1 ? b : p;
     f.vregs[v.index].remat = true;
+    const Status s = f.Validate(env);
+    ASSERT_FALSE(s.ok()) << c.why;
+    EXPECT_NE(Message(s).find(c.why), std::string::npos) << Message(s);
+  }
+}
+
+// ---- Values computable from one register operand (VRegData::remat_reads_operand). ----
+
+// v = `lea 8(u)`: a remat of v reads u's register.
+VReg FromOperand(Function& f, VReg u, bool remat = true) {
+  const VReg v = f.AddVReg(RegClass::kInt);
+  f.vregs[v.index].remat = remat;
+  f.vregs[v.index].remat_reads_operand = remat;
+  f.AddInst({Operand::Use(u), Operand::Def(v)});
+  return v;
+}
+
+int RematsFromOperand(const Output& out, VReg v) {
+  int n = 0;
+  for (const Edit& e : out.edits)
+    n += e.from.is_remat() && e.from.remat_vreg() == v.index && e.remat_src.valid();
+  return n;
+}
+
+// A base u crossing calls in the one callee-saved register and an address v = lea 8(u) used
+// after each call: v is recomputed from u's register after the calls (one `lea`) instead of
+// being stored before them and reloaded after, and gets no spill slot. The same function with
+// v a plain value stores and reloads it.
+struct BaseAcrossCalls {
+  Function f;
+  VReg u, v;
+};
+BaseAcrossCalls AddressAcrossCalls(bool remat) {
+  BaseAcrossCalls s;
+  Function& f = s.f;
+  PRegSet clobbers;
+  for (int k = 0; k < 3; ++k) clobbers.Add(PReg(RegClass::kInt, static_cast<uint8_t>(k)));
+  f.StartBlock();
+  s.u = f.AddVReg(RegClass::kInt);
+  f.AddInst({Operand::FixedDef(s.u, r0)});
+  s.v = FromOperand(f, s.u, remat);
+  for (int call = 0; call < 3; ++call) {
+    f.AddInst({Operand::Use(s.u)});
+    f.AddInst({}, clobbers);
+    f.AddInst({Operand::Use(s.v)});
+  }
+  f.AddInst({Operand::Use(s.u)});
+  f.AddInst({});
+  f.Finish();
+  return s;
+}
+
+TEST(Remat, ValueComputableFromALiveRegisterIsRecomputed) {
+  const MachineEnv env = MachineEnv::ForTesting(4, 2, 1);  // r0-r2 caller-saved, r3 callee
+  const BaseAcrossCalls s = AddressAcrossCalls(/*remat=*/true);
+  const Output out = Backtrack(s.f, env);  // the checker verifies every remat's source
+  EXPECT_EQ(RematsFromOperand(out, s.v), 3) << s.f.ToString() << out.ToString();
+  EXPECT_EQ(out.stats.spills, 0u) << out.ToString();
+  EXPECT_EQ(out.stats.reloads, 0u) << out.ToString();
+  EXPECT_EQ(out.num_spill_slots, 0u) << out.ToString();
+  for (const Edit& e : out.edits)  // u lives in the callee-saved register
+    if (e.from.is_remat()) {
+      EXPECT_EQ(e.remat_src, PReg(RegClass::kInt, 3)) << out.ToString();
+    }
+
+  const BaseAcrossCalls plain = AddressAcrossCalls(/*remat=*/false);
+  const Output base = Backtrack(plain.f, env);
+  EXPECT_EQ(base.stats.remats, 0u);
+  EXPECT_GE(base.stats.spills, 1u) << base.ToString();
+  EXPECT_GE(base.stats.reloads, 3u) << base.ToString();
+}
+
+// With no callee-saved register both u and v cross the calls in slots; v is needed before u is
+// reloaded, so u is in no register there: v is stored and reloaded as a plain value, never
+// recomputed (and the allocation checks).
+TEST(Remat, NotRecomputedWhenItsOperandIsSpilled) {
+  const MachineEnv env = MachineEnv::ForTesting(3, 2, 0);
+  PRegSet clobbers;
+  for (int k = 0; k < 3; ++k) clobbers.Add(PReg(RegClass::kInt, static_cast<uint8_t>(k)));
+  Function f;
+  f.StartBlock();
+  const VReg u = f.AddVReg(RegClass::kInt);
+  f.AddInst({Operand::FixedDef(u, r0)});
+  const VReg v = FromOperand(f, u);
+  f.AddInst({}, clobbers);
+  f.AddInst({Operand::Use(v)});
+  f.AddInst({Operand::Use(u)});
+  f.AddInst({});
+  f.Finish();
+  const Output out = Backtrack(f, env);
+  EXPECT_EQ(RematsOf(out, v), 0) << f.ToString() << out.ToString();
+  EXPECT_GE(out.stats.spills, 2u) << out.ToString();
+  EXPECT_GE(out.stats.reloads, 2u) << out.ToString();
+}
+
+// Where the operand is in a register at some of v's reloads only, v keeps its slot (and the
+// store after its definition) and is reloaded where u is in no register (i3), but recomputed
+// where u is in one: after the second call u is reloaded for i6 and still live at i8, so v comes
+// back at i7 from u's register.
+TEST(Remat, RecomputedWhereItsOperandIsInARegisterOnly) {
+  const MachineEnv env = MachineEnv::ForTesting(3, 2, 0);
+  PRegSet clobbers;
+  for (int k = 0; k < 3; ++k) clobbers.Add(PReg(RegClass::kInt, static_cast<uint8_t>(k)));
+  Function f;
+  f.StartBlock();
+  const VReg u = f.AddVReg(RegClass::kInt);
+  f.AddInst({Operand::FixedDef(u, r0)});  // i0
+  const VReg v = FromOperand(f, u);       // i1
+  f.AddInst({}, clobbers);                // i2
+  f.AddInst({Operand::Use(v)});           // i3: u in its slot: v reloaded
+  f.AddInst({Operand::Use(u)});           // i4
+  f.AddInst({}, clobbers);                // i5
+  f.AddInst({Operand::Use(u)});           // i6: u reloaded
+  f.AddInst({Operand::Use(v)});           // i7: u in a register: v recomputed
+  f.AddInst({Operand::Use(u)});           // i8
+  f.AddInst({});
+  f.Finish();
+  const Output out = Backtrack(f, env);  // the checker verifies the remat's source
+  EXPECT_EQ(RematsFromOperand(out, v), 1) << f.ToString() << out.ToString();
+  int remat_at = -1;
+  for (const Edit& e : out.edits)
+    if (e.from.is_remat()) remat_at = static_cast<int>(e.point.inst());
+  EXPECT_EQ(remat_at, 7) << out.ToString();
+  EXPECT_GE(out.stats.spills, 2u) << out.ToString();   // u and v are both stored
+  EXPECT_GE(out.stats.reloads, 3u) << out.ToString();  // v at i3, u at i4 and i6
+}
+
+// The checker: `Remat(v) from r -> d` is valid only if r holds v's operand u right then. A remat
+// from a register holding something else, a remat of such a v naming no source, and a constant's
+// remat naming one are errors.
+TEST(Remat, CheckerRejectsARematFromARegisterWithoutTheOperand) {
+  const MachineEnv env = MachineEnv::ForTesting(3, 2, 1);
+  PRegSet clobbers;
+  clobbers.Add(r1);
+  Function f;
+  f.StartBlock();
+  const VReg u = f.AddVReg(RegClass::kInt);
+  f.AddInst({Operand::FixedDef(u, r0)});  // i0
+  const VReg v = FromOperand(f, u);       // i1: v = lea 8(u)
+  const VReg w = f.AddVReg(RegClass::kInt);
+  f.AddInst({Operand::FixedDef(w, r2)});                           // i2: r2 holds w
+  f.AddInst({}, clobbers);                                         // i3: destroys v's register r1
+  f.AddInst({Operand::Use(v), Operand::Use(u), Operand::Use(w)});  // i4
+  f.AddInst({});
+  f.Finish();
+  ASSERT_TRUE(f.Validate(env).ok()) << Message(f.Validate(env));
+  Output out;
+  out.allocs = {Allocation::Reg(r0), Allocation::Reg(r0), Allocation::Reg(r1), Allocation::Reg(r2),
+                Allocation::Reg(r1), Allocation::Reg(r0), Allocation::Reg(r2)};
+  Edit remat{ProgPoint::Before(4), Allocation::Remat(v.index), Allocation::Reg(r1)};
+  remat.remat_src = r0;
+  out.edits = {remat};
+  EXPECT_TRUE(CheckAllocation(f, env, out).ok()) << Message(CheckAllocation(f, env, out));
+
+  Output wrong = out;  // r2 holds w, not u
+  wrong.edits[0].remat_src = r2;
+  Status s = CheckAllocation(f, env, wrong);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(Message(s).find("r2 holds {v2}, not its operand v0"), std::string::npos) << Message(s);
+  EXPECT_NE(Message(s).find("i4"), std::string::npos) << Message(s);
+
+  Output clobbered = out;  // r1 was destroyed at i3
+  clobbered.edits[0].remat_src = r1;
+  EXPECT_FALSE(CheckAllocation(f, env, clobbered).ok());
+
+  Output unnamed = out;
+  unnamed.edits[0].remat_src = PReg();
+  s = CheckAllocation(f, env, unnamed);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(Message(s).find("names no source register"), std::string::npos) << Message(s);
+
+  Function constant = f;  // v as a constant: a source register is an error
+  constant.vregs[v.index].remat_reads_operand = false;
+  s = CheckAllocation(constant, env, out);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(Message(s).find("names a source register"), std::string::npos) << Message(s);
+}
+
+// Validate(): a value recomputed from an operand must be defined by an instruction with exactly
+// that one early kReg use besides its def; the flag needs `remat` too.
+TEST(Remat, ValidateRejectsOperandRematsThatCannotBeRecomputed) {
+  const MachineEnv env = MachineEnv::ForTesting(3, 2, 1);
+  struct Case {
+    Constraint use;
+    bool two_uses, remat;
+    const char* why;
+  };
+  for (const Case& c : {Case{Constraint::kAny, false, true, "from elsewhere than a register"},
+                        Case{Constraint::kReg, true, true, "does not read exactly one operand"},
+                        Case{Constraint::kReg, false, false, "is not marked rematerializable"}}) {
+    Function f;
+    f.StartBlock();
+    const VReg u = f.AddVReg(RegClass::kInt);
+    f.AddInst({Operand::FixedDef(u, r0)});
+    const VReg v = f.AddVReg(RegClass::kInt);
+    f.vregs[v.index].remat = c.remat;
+    f.vregs[v.index].remat_reads_operand = true;
+    if (c.two_uses)
+      f.AddInst({Operand::Use(u), Operand::Use(u, Constraint::kAny), Operand::Def(v)});
+    else
+      f.AddInst({Operand::Use(u, c.use), Operand::Def(v)});
+    f.AddInst({Operand::Use(v)});
+    f.AddInst({});
+    f.Finish();
     const Status s = f.Validate(env);
     ASSERT_FALSE(s.ok()) << c.why;
     EXPECT_NE(Message(s).find(c.why), std::string::npos) << Message(s);

@@ -1,7 +1,8 @@
 // remat_emit_test.cc: the aarch64 emitter's expansion of the allocator's remat edits
 // (`Remat(v) -> reg`, regalloc/output.h): the constant's instruction re-emitted into the edit's
 // register, decoded by capstone: movz/movk (no flags), fmov from xzr for +0.0, ldr (literal)
-// for other floats.
+// for other floats. Values computed from one register come back as the immediate ALU operation
+// or the readonly load from the edit's source register.
 #include <capstone/capstone.h>
 #include <gtest/gtest.h>
 
@@ -118,6 +119,89 @@ TEST(A64Remat, FloatConstantsAreFmovOrLiteralLoads) {
   const std::string all = Join(lines);
   EXPECT_EQ(Count(lines, "fmov d3, xzr"), 1) << all;
   EXPECT_EQ(Count(lines, "ldr d2, "), 1) << all;
+}
+
+// Values computed from one register (remat_reads_operand): v0 = a base in x3, then each MInst
+// reading v0 (vregs v1..) defined into `def_regs`, then a return with one remat edit per value
+// into `into[k]` from `src` (the register the allocator says holds v0 there).
+std::vector<std::string> EmitOperandRemats(const std::vector<MInst>& defs,
+                                           const std::vector<PReg>& def_regs,
+                                           const std::vector<PReg>& into, PReg src) {
+  VCode v;
+  regalloc::Output ra;
+  v.ra.StartBlock();
+  const regalloc::VReg base = v.ra.AddVReg(RegClass::kInt);
+  MInst arg;
+  arg.op = MOp::kIconst;
+  arg.imm = 4096;
+  v.insts.push_back(arg);
+  v.srclocs.push_back(backend::kNoSrcLoc);
+  v.ra.AddInst({Operand::Def(base)});
+  ra.allocs.push_back(Allocation::Reg(PReg(RegClass::kInt, 3)));
+  for (size_t k = 0; k < defs.size(); ++k) {
+    const regalloc::VReg r = v.ra.AddVReg(defs[k].fp ? RegClass::kFloat : RegClass::kInt);
+    v.ra.vregs[r.index].remat = true;
+    v.ra.vregs[r.index].remat_reads_operand = true;
+    v.insts.push_back(defs[k]);
+    v.srclocs.push_back(backend::kNoSrcLoc);
+    v.ra.AddInst({Operand::Use(base), Operand::Def(r)});
+    ra.allocs.push_back(Allocation::Reg(PReg(RegClass::kInt, 3)));
+    ra.allocs.push_back(Allocation::Reg(def_regs[k]));
+  }
+  MInst ret;
+  ret.op = MOp::kRet;
+  v.insts.push_back(ret);
+  v.srclocs.push_back(backend::kNoSrcLoc);
+  const uint32_t ret_inst = v.ra.AddInst(std::span<const Operand>());
+  v.ra.Finish();
+  for (size_t k = 0; k < into.size(); ++k) {
+    regalloc::Edit e{ProgPoint::Before(ret_inst), Allocation::Remat(static_cast<uint32_t>(k + 1)),
+                     Allocation::Reg(into[k])};
+    e.remat_src = src;
+    ra.edits.push_back(e);
+  }
+  A64MachBuffer buf;
+  EmitFunction(v, ra, backend::ModuleContext(), &buf);
+  const MachCode code = buf.Finish();
+  std::vector<std::string> out;
+  for (size_t at = 0; at + 4 <= code.bytes.size(); at += 4) {
+    uint32_t word;
+    std::memcpy(&word, code.bytes.data() + at, 4);
+    const std::string text = Capstone(word, at);
+    out.push_back(text);
+    if (text == "ret") break;
+  }
+  return out;
+}
+
+// An immediate ALU operation comes back as itself from the edit's source register (no flags);
+// a readonly load is loaded again from it.
+TEST(A64Remat, ValuesFromAnOperandAreRecomputedFromTheSourceRegister) {
+  MInst add, eor, load, fload;
+  add.op = eor.op = MOp::kAluImm;
+  add.alu = AluOp::kAdd;
+  add.imm = 16;
+  eor.alu = AluOp::kEor;
+  eor.is64 = false;
+  eor.imm = 0xff;
+  load.op = fload.op = MOp::kLoad;
+  load.base_op = fload.base_op = 0;
+  load.mem = MemKind::kX;
+  load.disp = 24;
+  fload.fp = fload.f64 = true;
+  fload.disp = 40;
+  const PReg x = PReg(RegClass::kInt, 0);
+  const auto lines = EmitOperandRemats(
+      {add, eor, load, fload},
+      {x, PReg(RegClass::kInt, 1), PReg(RegClass::kInt, 2), PReg(RegClass::kFloat, 0)},
+      {PReg(RegClass::kInt, 7), PReg(RegClass::kInt, 8), PReg(RegClass::kInt, 9),
+       PReg(RegClass::kFloat, 5)},
+      PReg(RegClass::kInt, 20));
+  const std::string all = Join(lines);
+  EXPECT_EQ(Count(lines, "add x7, x20, #0x10"), 1) << all;
+  EXPECT_EQ(Count(lines, "eor w8, w20, #0xff"), 1) << all;
+  EXPECT_EQ(Count(lines, "ldr x9, [x20, #0x18]"), 1) << all;
+  EXPECT_EQ(Count(lines, "ldr d5, [x20, #0x28]"), 1) << all;
 }
 
 }  // namespace

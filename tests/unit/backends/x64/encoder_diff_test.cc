@@ -7,6 +7,8 @@
 // text or length, so this checks encoder and printer against an independent decoder at once.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
 #include <set>
 #include <string>
 #include <type_traits>
@@ -180,6 +182,34 @@ TEST(X64Differential, FamiliesPartitionAllForms) {
     EXPECT_EQ(seen.count(form), 1u) << FormName(form);
   }
   EXPECT_EQ(seen.size(), static_cast<size_t>(kNumForms));
+}
+
+// EncodeTo (the emitter's in-place path, writing into a code buffer's tail) gives exactly
+// Encode's bytes and label field for every case of every form, and writes nothing past them.
+TEST(X64Differential, EncodeToMatchesEncode) {
+  size_t checked = 0;
+  for (int f = 0; f < kNumForms; ++f) {
+    for (const Inst& inst : CasesFor(static_cast<Form>(f))) {
+      EncodedInst e;
+      Encode(inst, &e);
+      uint8_t bytes[kMaxInstLength + 1];
+      std::fill(std::begin(bytes), std::end(bytes), uint8_t{0xcc});
+      LabelField label;
+      label.label = Label(7);  // EncodeTo must reset it
+      const uint32_t len = EncodeTo(inst, bytes, &label);
+      ASSERT_EQ(len, e.len) << FormName(inst.form());
+      EXPECT_TRUE(std::equal(bytes, bytes + len, e.bytes)) << FormName(inst.form());
+      for (size_t k = len; k < sizeof(bytes); ++k) EXPECT_EQ(bytes[k], 0xcc);
+      EXPECT_EQ(label.label, e.label.label) << FormName(inst.form());
+      if (label.label.valid()) {
+        EXPECT_EQ(label.use, e.label.use);
+        EXPECT_EQ(label.offset, e.label.offset);
+        EXPECT_EQ(label.pc_base_delta, e.label.pc_base_delta);
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 10000u);
 }
 
 // Each group's every op and every condition code occurs in the cases.

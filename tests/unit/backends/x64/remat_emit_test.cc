@@ -2,7 +2,8 @@
 // (`Remat(v) -> reg`, regalloc/output.h): the constant's instruction re-emitted into the edit's
 // register, decoded by capstone. Zero is `movl $0`, never `xorl` (an edit may sit between a
 // compare and its jump, where the flags are live); floats use xorps (flags untouched) or a
-// RIP-relative constant.
+// RIP-relative constant. Values computed from one register come back as a `lea` or the
+// readonly load from the edit's source register.
 #include <gtest/gtest.h>
 
 #include <cstring>
@@ -112,6 +113,95 @@ TEST(X64Remat, FloatConstantsUseXorpsOrTheConstantPool) {
     rip_loads_into_xmm2 +=
         l.rfind("movsd ", 0) == 0 && l.find("(%rip), %xmm2") != std::string::npos;
   EXPECT_EQ(rip_loads_into_xmm2, 1) << all;
+}
+
+// Values computed from one register (remat_reads_operand): v0 = a base in %rbx, then each MInst
+// reading v0 (vregs v1..) defined into `def_regs`, then a return with one remat edit per value
+// into `into[k]` from `src` (the register the allocator says holds v0 there).
+std::vector<std::string> EmitOperandRemats(const std::vector<MInst>& defs,
+                                           const std::vector<PReg>& def_regs,
+                                           const std::vector<PReg>& into, PReg src) {
+  VCode v;
+  regalloc::Output ra;
+  v.ra.StartBlock();
+  const regalloc::VReg base = v.ra.AddVReg(RegClass::kInt);
+  MInst arg;
+  arg.op = MOp::kIconst;
+  arg.imm = 4096;
+  v.insts.push_back(arg);
+  v.srclocs.push_back(backend::kNoSrcLoc);
+  v.ra.AddInst({Operand::Def(base)});
+  ra.allocs.push_back(Allocation::Reg(Gp(3)));
+  for (size_t k = 0; k < defs.size(); ++k) {
+    const regalloc::VReg r = v.ra.AddVReg(defs[k].fp ? RegClass::kFloat : RegClass::kInt);
+    v.ra.vregs[r.index].remat = true;
+    v.ra.vregs[r.index].remat_reads_operand = true;
+    v.insts.push_back(defs[k]);
+    v.srclocs.push_back(backend::kNoSrcLoc);
+    const bool reuse = defs[k].op == MOp::kAlu;
+    v.ra.AddInst({Operand::Use(base), reuse ? Operand::ReuseDef(r, 0) : Operand::Def(r)});
+    ra.allocs.push_back(Allocation::Reg(reuse ? def_regs[k] : Gp(3)));
+    ra.allocs.push_back(Allocation::Reg(def_regs[k]));
+  }
+  MInst ret;
+  ret.op = MOp::kRet;
+  v.insts.push_back(ret);
+  v.srclocs.push_back(backend::kNoSrcLoc);
+  const uint32_t ret_inst = v.ra.AddInst(std::span<const Operand>());
+  v.ra.Finish();
+  for (size_t k = 0; k < into.size(); ++k) {
+    regalloc::Edit e{ProgPoint::Before(ret_inst), Allocation::Remat(static_cast<uint32_t>(k + 1)),
+                     Allocation::Reg(into[k])};
+    e.remat_src = src;
+    ra.edits.push_back(e);
+  }
+  X64MachBuffer buf;
+  EmitFunction(v, ra, backend::ModuleContext(), &buf);
+  const MachCode code = buf.Finish();
+  std::vector<std::string> out;
+  for (size_t at = 0; at < code.bytes.size();) {
+    const testing::Decoded d =
+        testing::Disassemble(std::span<const uint8_t>(code.bytes).subspan(at), at);
+    if (!d.ok) break;
+    out.push_back(d.text);
+    at += d.len;
+    if (d.text.rfind("ret", 0) == 0) break;
+  }
+  return out;
+}
+
+// `lea disp(u)` and `add/sub $imm` come back as a lea from the edit's source register (lea, not
+// add: the flags may be live at an edit), at the definition's width; a readonly load is loaded
+// again from the source register.
+TEST(X64Remat, ValuesFromAnOperandAreRecomputedFromTheSourceRegister) {
+  MInst lea, add, sub, load, fload;
+  lea.op = MOp::kLea;
+  lea.base_op = 0;
+  lea.disp = 16;
+  add.op = sub.op = MOp::kAlu;
+  add.alu = AluOp::kAdd;
+  sub.alu = AluOp::kSub;
+  add.imm_operand = sub.imm_operand = true;
+  add.imm = 8;
+  add.size = OpSize::k32;
+  sub.imm = 32;
+  load.op = fload.op = MOp::kLoad;
+  load.base_op = fload.base_op = 0;
+  load.load = LoadKind::kInt;
+  load.disp = 24;
+  fload.fp = fload.fp64 = true;
+  fload.load = LoadKind::kFloat64;
+  fload.disp = 40;
+  // The base was moved to %r12 by the time of the edits (the allocator names where it is).
+  const auto lines =
+      EmitOperandRemats({lea, add, sub, load, fload}, {Gp(0), Gp(1), Gp(2), Gp(6), Xm(0)},
+                        {Gp(7), Gp(8), Gp(9), Gp(10), Xm(5)}, Gp(12));
+  const std::string all = Join(lines);
+  EXPECT_TRUE(Has(lines, "leaq 0x10(%r12), %rdi")) << all;
+  EXPECT_TRUE(Has(lines, "leal 8(%r12), %r8d")) << all;
+  EXPECT_TRUE(Has(lines, "leaq -0x20(%r12), %r9")) << all;
+  EXPECT_TRUE(Has(lines, "movq 0x18(%r12), %r10")) << all;
+  EXPECT_TRUE(Has(lines, "movsd 0x28(%r12), %xmm5")) << all;
 }
 
 }  // namespace
