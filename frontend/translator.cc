@@ -879,7 +879,9 @@ Status Translation::Bulk(const Operator& op) {
 }
 
 Status Translation::ScanLoops(OperatorReader& reader, uint32_t first) {
-  EGRET_CHECK(first == loops_scanned_);
+  // Loops before `first` are scanned, or dead (opened in unreachable code outside any scanned
+  // loop: never declared, so never read).
+  EGRET_CHECK(first >= loops_scanned_);
   const size_t start = reader.pos();
   constexpr uint32_t kNotLoop = UINT32_MAX;
   scan_stack_.assign(1, first);

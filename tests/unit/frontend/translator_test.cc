@@ -124,6 +124,28 @@ TEST(Translator, LoopHeadersGetParametersOnlyForTheLocalsTheirLoopsSet) {
   }
 }
 
+// A loop in unreachable code outside any loop is counted but never read ahead; the live loop
+// after it is read ahead from its own ordinal (the fuzz generator found this).
+TEST(Translator, LiveLoopAfterDeadLoopIsReadAhead) {
+  // (func (param $n i32) (result i32) (local $c i32)
+  //   block br 0 loop end end
+  //   loop  local.get $c i32.const 1 i32.add local.set $c
+  //         local.get $n i32.const 1 i32.sub local.tee $n br_if 0  end
+  //   local.get $c)
+  Bytes body = {0x01, 0x01, kI32,                                // one i32 local
+                0x02, 0x40, 0x0c, 0x00, 0x03, 0x40, 0x0b, 0x0b,  // block br 0 loop end end
+                0x03, 0x40, 0x20, 0x01, 0x41, 0x01, 0x6a, 0x21,  // loop ++c
+                0x01, 0x20, 0x00, 0x41, 0x01, 0x6b, 0x22, 0x00,  // --n
+                0x0d, 0x00, 0x0b, 0x20, 0x01, 0x0b};             // br_if 0 end, c
+  Translated t =
+      TranslateOk(ModuleOf({TypeSection({kI32}, {kI32}), FunctionSection(1), CodeSection({body})}));
+  ir::Interpreter interp(t.module);
+  const DataValue args[] = {I64(0), I32(7)};
+  InterpResult r = interp.Call("func0", args);
+  ASSERT_EQ(r.kind, InterpResult::Kind::kReturned) << r.error;
+  EXPECT_EQ(r.values[0], I32(7));
+}
+
 TEST(Translator, MultiValueIfElse) {
   // type [i32] -> [i32 i32]; if (type 0) with param: swap-ish arms.
   // local.get 0 local.get 0 if (type 0) i32.const 1 else i32.const 2 end
