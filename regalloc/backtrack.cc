@@ -798,18 +798,19 @@ uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
   return UINT32_MAX;
 }
 
+// The span walk of the conflict queries: calls f(range, its index, Busy(r, range)) for each range
+// of bu from index from_range on whose points have a busy bit in r, in order, until f returns
+// false (then returns false). spans_ must hold bu's spans. The ranges of a span touch, so every
+// point of it lies in exactly one of them: the walk jumps from one set bit to the range holding
+// it, skipping the ranges with no bit set (no conflict there).
 template <class F>
-void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
-  const auto& res = res_[r.index()];
-  const auto& occ = occ_[r.index()];
+[[gnu::always_inline]] inline bool Backtrack::ForEachBusyRange(const Bundle& bu, PReg r,
+                                                               uint32_t from_range, F&& f) const {
   const auto rs = Ranges(bu);
-  IntervalSet::Cursor cursor;  // the queries below start at increasing points
   for (const Span& s : spans_) {
-    // The span's ranges touch, so every point of it lies in exactly one of them: jump from one
-    // set bit to the range holding it, skipping the ranges with no bit set (no conflict there),
-    // then query that range exactly as a range-by-range scan would.
-    uint32_t k = s.first;
-    for (uint32_t p = s.from; k < s.last;) {
+    if (s.last <= from_range) continue;
+    uint32_t k = std::max(s.first, from_range);
+    for (uint32_t p = rs[k].from; k < s.last;) {
       if (s.last - s.first > 1) {
         p = FirstBusy(r, p, s.to);
         if (p == UINT32_MAX) break;
@@ -819,20 +820,30 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
       const uint32_t busy = Busy(r, x.from, x.to);
       p = x.to;
       ++k;
-      if (busy == 0) continue;
-      if (busy & 1) {
-        auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-        for (; it != res.end() && it->from < x.to; ++it)
-          if (it->to > x.from && it->vreg != x.vreg)
-            if (!f(&x, kNone, 0.0f)) return;
-      }
-      if (!(busy & 2)) continue;
-      if (!occ.ForEachOverlap(&cursor, x.from, x.to, [&](const IntervalSet::Entry& e) {
-            return f(&x, e.bundle, e.weight);
-          }))
-        return;
+      if (busy != 0 && !f(x, k - 1, busy)) return false;
     }
   }
+  return true;
+}
+
+template <class F>
+void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
+  const auto& res = res_[r.index()];
+  const auto& occ = occ_[r.index()];
+  IntervalSet::Cursor cursor;  // the queries below start at increasing points
+  // Each range with a busy bit is queried exactly as a range-by-range scan would.
+  ForEachBusyRange(bu, r, 0, [&](const Range& x, uint32_t, uint32_t busy) {
+    if (busy & 1) {
+      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+      for (; it != res.end() && it->from < x.to; ++it)
+        if (it->to > x.from && it->vreg != x.vreg)
+          if (!f(&x, kNone, 0.0f)) return false;
+    }
+    if (!(busy & 2)) return true;
+    return occ.ForEachOverlap(&cursor, x.from, x.to, [&](const IntervalSet::Entry& e) {
+      return f(&x, e.bundle, e.weight);
+    });
+  });
 }
 
 // The index of bu's first range with a conflict in r, or kNone: the range of ForEachConflict's
@@ -840,28 +851,21 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
 // bit there is a conflict with an assigned bundle in that range). spans_ must hold bu's spans.
 uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r) const {
   const auto& res = res_[r.index()];
-  const auto rs = Ranges(bu);
-  for (const Span& s : spans_) {
-    uint32_t k = s.first;
-    for (uint32_t p = s.from; k < s.last;) {
-      if (s.last - s.first > 1) {
-        p = FirstBusy(r, p, s.to);
-        if (p == UINT32_MAX) break;
-        while (rs[k].to <= p) ++k;
-      }
-      const Range& x = rs[k];
-      const uint32_t busy = Busy(r, x.from, x.to);
-      p = x.to;
-      ++k;
-      if (busy & 2) return k - 1;
-      if (busy & 1) {
-        auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-        for (; it != res.end() && it->from < x.to; ++it)
-          if (it->to > x.from && it->vreg != x.vreg) return k - 1;
-      }
+  uint32_t found = kNone;
+  ForEachBusyRange(bu, r, 0, [&](const Range& x, uint32_t k, uint32_t busy) {
+    if (busy & 2) {
+      found = k;
+      return false;
     }
-  }
-  return kNone;
+    auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+    for (; it != res.end() && it->from < x.to; ++it)
+      if (it->to > x.from && it->vreg != x.vreg) {
+        found = k;
+        return false;
+      }
+    return true;
+  });
+  return found;
 }
 
 // spans_ := the ranges of bu with touching neighbours joined (a range that starts where the
@@ -896,34 +900,21 @@ uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
 // `from_range`: ranges before it are known to have no conflict in r.
 uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const {
   const auto& res = res_[r.index()];
-  const auto rs = Ranges(bu);
-  // spans_ holds bu's spans (Split runs right after Place on the same bundle): ranges without a
-  // bit set are skipped as in ForEachConflict.
-  for (const Span& s : spans_) {
-    if (s.last <= from_range) continue;
-    uint32_t k = std::max(s.first, from_range);
-    for (uint32_t p = rs[k].from; k < s.last;) {
-      p = FirstBusy(r, p, s.to);
-      if (p == UINT32_MAX) break;
-      while (rs[k].to <= p) ++k;
-      const Range& x = rs[k];
-      const uint32_t busy = Busy(r, x.from, x.to);
-      p = x.to;
-      ++k;
-      uint32_t first = UINT32_MAX;
-      if (busy & 1) {
-        auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-        for (; it != res.end() && it->from < x.to; ++it)
-          if (it->to > x.from && it->vreg != x.vreg) {
-            first = std::max(x.from, it->from);
-            break;
-          }
-      }
-      if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
-      if (first != UINT32_MAX) return first;
+  // spans_ holds bu's spans (Split runs right after Place on the same bundle).
+  uint32_t first = UINT32_MAX;
+  ForEachBusyRange(bu, r, from_range, [&](const Range& x, uint32_t, uint32_t busy) {
+    if (busy & 1) {
+      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+      for (; it != res.end() && it->from < x.to; ++it)
+        if (it->to > x.from && it->vreg != x.vreg) {
+          first = std::max(x.from, it->from);
+          break;
+        }
     }
-  }
-  return UINT32_MAX;
+    if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
+    return first == UINT32_MAX;
+  });
+  return first;
 }
 
 void Backtrack::Assign(uint32_t b, PReg r) {

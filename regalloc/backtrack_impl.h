@@ -235,6 +235,8 @@ class Backtrack : private BacktrackScratch {
   // false to stop. spans_ must hold bu's spans (BuildSpans).
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
+  template <class F>
+  bool ForEachBusyRange(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const;
   uint32_t FirstConflictRange(const Bundle& bu, PReg r) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;

@@ -603,6 +603,16 @@ class Lowerer final : public backend::LowerRules {
     }
     return memos_[slot];
   }
+  // The answer `Field` of `i` (known bit `What`): compute() on the first ask, the memo after.
+  template <auto Field, uint8_t What, class F>
+  auto Memoized(ir::Inst i, F&& compute) const {
+    if (const MatchMemo* memo = FindMemo(i, What)) return memo->*Field;
+    const auto answer = compute();
+    MatchMemo& memo = MemoOf(i);
+    memo.*Field = answer;
+    memo.known |= What;
+    return answer;
+  }
   // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
   // when one is negative; -1 when none does). ComputeIvBounds.
   std::vector<int64_t> addr_max_off_;
@@ -807,12 +817,8 @@ ir::Value Lowerer::TestedLoad(ir::Inst user) const {
 }
 
 Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
-  if (const MatchMemo* memo = FindMemo(mem, kAddressKnown)) return memo->address;
-  const AddressMatch m = ComputeMatchAddress(mem);
-  MatchMemo& memo = MemoOf(mem);
-  memo.address = m;
-  memo.known |= kAddressKnown;
-  return m;
+  return Memoized<&MatchMemo::address, kAddressKnown>(mem,
+                                                      [&] { return ComputeMatchAddress(mem); });
 }
 
 Lowerer::AddressMatch Lowerer::ComputeMatchAddress(ir::Inst mem) const {
@@ -969,12 +975,7 @@ uint64_t Lowerer::UpperBoundI32(ir::Value v, int depth) const {
 }
 
 Lowerer::RmwMatch Lowerer::MatchRmwStore(ir::Inst st) const {
-  if (const MatchMemo* memo = FindMemo(st, kRmwKnown)) return memo->rmw;
-  const RmwMatch r = ComputeMatchRmwStore(st);
-  MatchMemo& memo = MemoOf(st);
-  memo.rmw = r;
-  memo.known |= kRmwKnown;
-  return r;
+  return Memoized<&MatchMemo::rmw, kRmwKnown>(st, [&] { return ComputeMatchRmwStore(st); });
 }
 
 Lowerer::RmwMatch Lowerer::ComputeMatchRmwStore(ir::Inst st) const {
@@ -1489,12 +1490,8 @@ bool Lowerer::ZeroExtendedI32(ir::Value v) const {
 }
 
 ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
-  if (const MatchMemo* memo = FindMemo(user, kFoldedKnown)) return memo->folded;
-  const ir::Value v = ComputeFoldedLoadOperand(user);
-  MatchMemo& memo = MemoOf(user);
-  memo.folded = v;
-  memo.known |= kFoldedKnown;
-  return v;
+  return Memoized<&MatchMemo::folded, kFoldedKnown>(user,
+                                                    [&] { return ComputeFoldedLoadOperand(user); });
 }
 
 ir::Value Lowerer::ComputeFoldedLoadOperand(ir::Inst user) const {
