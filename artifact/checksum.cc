@@ -60,6 +60,21 @@ uint64_t FinishTail(uint64_t h, const uint8_t* p, size_t n) {
   return Avalanche(h);
 }
 
+// Folds the whole 32-byte stripes at the front of [p, p + n) into the lanes a..d, advancing p and
+// n past them (n < 32 after). The callers pass locals: lanes reached through `this` could alias
+// the input bytes for the compiler, which would then reload and store all four per stripe.
+[[gnu::always_inline]] inline void FoldStripes(uint64_t& a, uint64_t& b, uint64_t& c, uint64_t& d,
+                                               const uint8_t*& p, size_t& n) {
+  while (n >= 32) {
+    a = Step(a, Load64(p));
+    b = Step(b, Load64(p + 8));
+    c = Step(c, Load64(p + 16));
+    d = Step(d, Load64(p + 24));
+    p += 32;
+    n -= 32;
+  }
+}
+
 }  // namespace
 
 uint64_t Checksum64(std::span<const uint8_t> bytes, uint64_t seed) {
@@ -68,14 +83,7 @@ uint64_t Checksum64(std::span<const uint8_t> bytes, uint64_t seed) {
   uint64_t h;
   if (n >= 32) {
     uint64_t a = seed + kK1 + kK2, b = seed + kK2, c = seed, d = seed - kK1;
-    while (n >= 32) {
-      a = Step(a, Load64(p));
-      b = Step(b, Load64(p + 8));
-      c = Step(c, Load64(p + 16));
-      d = Step(d, Load64(p + 24));
-      p += 32;
-      n -= 32;
-    }
+    FoldStripes(a, b, c, d, p, n);
     h = MergeLanes(a, b, c, d);
   } else {
     h = seed + kK3;
@@ -109,19 +117,11 @@ void Checksum64Stream::Update(std::span<const uint8_t> bytes) {
     pending_size_ = 0;
   }
   // Full stripes straight from the input; a stripe that is the input's last bytes is only
-  // consumed as a stripe, exactly as Checksum64 does (its tail is what is left below 32). The
-  // lanes live in locals here: through `this` every store to them could alias the input bytes
-  // for the compiler, which would reload and store all four per stripe.
+  // consumed as a stripe, exactly as Checksum64 does (its tail is what is left below 32); the
+  // lanes are copied to locals for FoldStripes.
   if (n >= 32) {
     uint64_t a = lanes_[0], b = lanes_[1], c = lanes_[2], d = lanes_[3];
-    while (n >= 32) {
-      a = Step(a, Load64(p));
-      b = Step(b, Load64(p + 8));
-      c = Step(c, Load64(p + 16));
-      d = Step(d, Load64(p + 24));
-      p += 32;
-      n -= 32;
-    }
+    FoldStripes(a, b, c, d, p, n);
     lanes_[0] = a;
     lanes_[1] = b;
     lanes_[2] = c;
