@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,39 @@ std::string Capstone(uint32_t word, uint64_t address) {
   return out;
 }
 
+// Ends the block being built in `v` with a return, puts one remat edit before it per `into[k]`
+// (of vreg first_vreg + k, from `src` when given), emits the function and returns its
+// instructions decoded up to the return.
+std::vector<std::string> EmitWithRematsBeforeRet(VCode* v, regalloc::Output* ra,
+                                                 const std::vector<PReg>& into, uint32_t first_vreg,
+                                                 std::optional<PReg> src) {
+  MInst ret;
+  ret.op = MOp::kRet;
+  v->insts.push_back(ret);
+  v->srclocs.push_back(backend::kNoSrcLoc);
+  const uint32_t ret_inst = v->ra.AddInst(std::span<const Operand>());
+  v->ra.Finish();
+  for (size_t k = 0; k < into.size(); ++k) {
+    regalloc::Edit e{ProgPoint::Before(ret_inst),
+                     Allocation::Remat(first_vreg + static_cast<uint32_t>(k)),
+                     Allocation::Reg(into[k])};
+    if (src) e.remat_src = *src;
+    ra->edits.push_back(e);
+  }
+  A64MachBuffer buf;
+  EmitFunction(*v, *ra, backend::ModuleContext(), &buf);
+  const MachCode code = buf.Finish();
+  std::vector<std::string> out;
+  for (size_t at = 0; at + 4 <= code.bytes.size(); at += 4) {
+    uint32_t word;
+    std::memcpy(&word, code.bytes.data() + at, 4);
+    const std::string text = Capstone(word, at);
+    out.push_back(text);
+    if (text == "ret") break;
+  }
+  return out;
+}
+
 // One block: the constant definitions (vregs v0..) in `def_regs`, then a return, with one remat
 // edit per constant before the return into `into[k]`. Returns the decoded instructions after
 // the definitions' own code (from the first remat on), up to the return.
@@ -53,27 +87,7 @@ std::vector<std::string> EmitRemats(const std::vector<MInst>& consts,
     v.ra.AddInst({Operand::Def(r)});
     ra.allocs.push_back(Allocation::Reg(def_regs[k]));
   }
-  MInst ret;
-  ret.op = MOp::kRet;
-  v.insts.push_back(ret);
-  v.srclocs.push_back(backend::kNoSrcLoc);
-  const uint32_t ret_inst = v.ra.AddInst(std::span<const Operand>());
-  v.ra.Finish();
-  for (size_t k = 0; k < into.size(); ++k)
-    ra.edits.push_back({ProgPoint::Before(ret_inst), Allocation::Remat(static_cast<uint32_t>(k)),
-                        Allocation::Reg(into[k])});
-  A64MachBuffer buf;
-  EmitFunction(v, ra, backend::ModuleContext(), &buf);
-  const MachCode code = buf.Finish();
-  std::vector<std::string> out;
-  for (size_t at = 0; at + 4 <= code.bytes.size(); at += 4) {
-    uint32_t word;
-    std::memcpy(&word, code.bytes.data() + at, 4);
-    const std::string text = Capstone(word, at);
-    out.push_back(text);
-    if (text == "ret") break;
-  }
-  return out;
+  return EmitWithRematsBeforeRet(&v, &ra, into, 0, std::nullopt);
 }
 
 std::string Join(const std::vector<std::string>& lines) {
@@ -148,30 +162,7 @@ std::vector<std::string> EmitOperandRemats(const std::vector<MInst>& defs,
     ra.allocs.push_back(Allocation::Reg(PReg(RegClass::kInt, 3)));
     ra.allocs.push_back(Allocation::Reg(def_regs[k]));
   }
-  MInst ret;
-  ret.op = MOp::kRet;
-  v.insts.push_back(ret);
-  v.srclocs.push_back(backend::kNoSrcLoc);
-  const uint32_t ret_inst = v.ra.AddInst(std::span<const Operand>());
-  v.ra.Finish();
-  for (size_t k = 0; k < into.size(); ++k) {
-    regalloc::Edit e{ProgPoint::Before(ret_inst), Allocation::Remat(static_cast<uint32_t>(k + 1)),
-                     Allocation::Reg(into[k])};
-    e.remat_src = src;
-    ra.edits.push_back(e);
-  }
-  A64MachBuffer buf;
-  EmitFunction(v, ra, backend::ModuleContext(), &buf);
-  const MachCode code = buf.Finish();
-  std::vector<std::string> out;
-  for (size_t at = 0; at + 4 <= code.bytes.size(); at += 4) {
-    uint32_t word;
-    std::memcpy(&word, code.bytes.data() + at, 4);
-    const std::string text = Capstone(word, at);
-    out.push_back(text);
-    if (text == "ret") break;
-  }
-  return out;
+  return EmitWithRematsBeforeRet(&v, &ra, into, 1, src);
 }
 
 // An immediate ALU operation comes back as itself from the edit's source register (no flags);

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,41 @@ using regalloc::RegClass;
 PReg Gp(uint8_t enc) { return PReg(RegClass::kInt, enc); }
 PReg Xm(uint8_t enc) { return PReg(RegClass::kFloat, enc); }
 
+// Ends the block being built in `v` with a return, puts one remat edit before it per `into[k]`
+// (of vreg first_vreg + k, from `src` when given), emits the function and returns its
+// instructions decoded up to the return.
+std::vector<std::string> EmitWithRematsBeforeRet(VCode* v, regalloc::Output* ra,
+                                                 const std::vector<PReg>& into, uint32_t first_vreg,
+                                                 std::optional<PReg> src) {
+  MInst ret;
+  ret.op = MOp::kRet;
+  v->insts.push_back(ret);
+  v->srclocs.push_back(backend::kNoSrcLoc);
+  const uint32_t ret_inst = v->ra.AddInst(std::span<const Operand>());
+  v->ra.Finish();
+  for (size_t k = 0; k < into.size(); ++k) {
+    regalloc::Edit e{ProgPoint::Before(ret_inst),
+                     Allocation::Remat(first_vreg + static_cast<uint32_t>(k)),
+                     Allocation::Reg(into[k])};
+    if (src) e.remat_src = *src;
+    ra->edits.push_back(e);
+  }
+  ra->stack_maps.clear();
+  X64MachBuffer buf;
+  EmitFunction(*v, *ra, backend::ModuleContext(), &buf);
+  const MachCode code = buf.Finish();
+  std::vector<std::string> out;
+  for (size_t at = 0; at < code.bytes.size();) {
+    const testing::Decoded d =
+        testing::Disassemble(std::span<const uint8_t>(code.bytes).subspan(at), at);
+    if (!d.ok) break;
+    out.push_back(d.text);
+    at += d.len;
+    if (d.text.rfind("ret", 0) == 0) break;
+  }
+  return out;
+}
+
 // Emits one block: the given constant definitions (vregs v0..), then a return, with one remat
 // edit per constant before the return into `into[k]`. Returns the decoded instructions.
 std::vector<std::string> EmitRemats(const std::vector<MInst>& consts,
@@ -41,29 +77,7 @@ std::vector<std::string> EmitRemats(const std::vector<MInst>& consts,
     v.ra.AddInst({Operand::Def(r)});
     ra.allocs.push_back(Allocation::Reg(def_regs[k]));
   }
-  MInst ret;
-  ret.op = MOp::kRet;
-  v.insts.push_back(ret);
-  v.srclocs.push_back(backend::kNoSrcLoc);
-  const uint32_t ret_inst = v.ra.AddInst(std::span<const Operand>());
-  v.ra.Finish();
-  for (size_t k = 0; k < into.size(); ++k)
-    ra.edits.push_back({ProgPoint::Before(ret_inst), Allocation::Remat(static_cast<uint32_t>(k)),
-                        Allocation::Reg(into[k])});
-  ra.stack_maps.clear();
-  X64MachBuffer buf;
-  EmitFunction(v, ra, backend::ModuleContext(), &buf);
-  const MachCode code = buf.Finish();
-  std::vector<std::string> out;
-  for (size_t at = 0; at < code.bytes.size();) {
-    const testing::Decoded d =
-        testing::Disassemble(std::span<const uint8_t>(code.bytes).subspan(at), at);
-    if (!d.ok) break;
-    out.push_back(d.text);
-    at += d.len;
-    if (d.text.rfind("ret", 0) == 0) break;
-  }
-  return out;
+  return EmitWithRematsBeforeRet(&v, &ra, into, 0, std::nullopt);
 }
 
 std::string Join(const std::vector<std::string>& lines) {
@@ -143,31 +157,7 @@ std::vector<std::string> EmitOperandRemats(const std::vector<MInst>& defs,
     ra.allocs.push_back(Allocation::Reg(reuse ? def_regs[k] : Gp(3)));
     ra.allocs.push_back(Allocation::Reg(def_regs[k]));
   }
-  MInst ret;
-  ret.op = MOp::kRet;
-  v.insts.push_back(ret);
-  v.srclocs.push_back(backend::kNoSrcLoc);
-  const uint32_t ret_inst = v.ra.AddInst(std::span<const Operand>());
-  v.ra.Finish();
-  for (size_t k = 0; k < into.size(); ++k) {
-    regalloc::Edit e{ProgPoint::Before(ret_inst), Allocation::Remat(static_cast<uint32_t>(k + 1)),
-                     Allocation::Reg(into[k])};
-    e.remat_src = src;
-    ra.edits.push_back(e);
-  }
-  X64MachBuffer buf;
-  EmitFunction(v, ra, backend::ModuleContext(), &buf);
-  const MachCode code = buf.Finish();
-  std::vector<std::string> out;
-  for (size_t at = 0; at < code.bytes.size();) {
-    const testing::Decoded d =
-        testing::Disassemble(std::span<const uint8_t>(code.bytes).subspan(at), at);
-    if (!d.ok) break;
-    out.push_back(d.text);
-    at += d.len;
-    if (d.text.rfind("ret", 0) == 0) break;
-  }
-  return out;
+  return EmitWithRematsBeforeRet(&v, &ra, into, 1, src);
 }
 
 // `lea disp(u)` and `add/sub $imm` come back as a lea from the edit's source register (lea, not
