@@ -223,6 +223,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   bopts.regalloc = std::string(Name(options.allocator()));
   bopts.regalloc_checker = options.regalloc_checker;
   bopts.keep_text = options.keep_text;
+  bopts.duplicate_dispatch = options.opt_level == OptLevel::kSpeed;
   EGRET_ASSIGN_OR_RETURN(bopts.debug_branch_range_shrink,
                          ParseBranchRangeShrink(options.debug_branch_range_shrink));
 

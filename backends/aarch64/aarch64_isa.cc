@@ -135,9 +135,10 @@ struct A64Stages {
     return aarch64::PrintVCode(v, allocs);
   }
   MachCode Emit(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
-                const MachBufferOptions& buffer_options) const {
+                const MachBufferOptions& buffer_options,
+                const backend::EmitOptions& emit_options) const {
     A64MachBuffer buf(buffer_options);
-    EmitFunction(v, ra, module, &buf);
+    EmitFunction(v, ra, module, &buf, emit_options);
     return buf.Finish();
   }
   std::string_view ErrorPrefix() const { return "aarch64"; }

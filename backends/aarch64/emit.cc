@@ -232,8 +232,8 @@ bool PlanShuffle(const uint8_t (&m)[16], bool one_source, ShufflePlan* p) {
 class Emitter final : public backend::InstEmitter {
  public:
   Emitter(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
-          A64MachBuffer* buf)
-      : v_(v), ra_(ra), module_(module), buf_(*buf) {}
+          A64MachBuffer* buf, const backend::EmitOptions& options)
+      : v_(v), ra_(ra), module_(module), buf_(*buf), options_(options) {}
 
   void Run();
 
@@ -337,6 +337,7 @@ class Emitter final : public backend::InstEmitter {
   }
 
   void EmitEdit(const regalloc::Edit& e) override;
+  backend::CopyInfo CopyInfoOf(uint32_t i) const override;
   // Right after call instruction i (a safepoint): its stack map at the return address, slots as
   // 8-byte words from sp at the call, the frame (x29 - sp) being the saved register pairs and
   // the fixed frame (sp does not move between prologue and epilogue).
@@ -390,9 +391,13 @@ class Emitter final : public backend::InstEmitter {
   const regalloc::Output& ra_;
   const backend::ModuleContext& module_;
   A64MachBuffer& buf_;
+  const backend::EmitOptions options_;
   FrameInfo frame_;
   bool frameless_ = false;  // NeedsNoFrame: no frame record, no stack check, one frame range
   std::vector<MachLabel> block_label_;
+  // By jump table: the base label of its last emitted copy. Copies of a dispatch block
+  // (dispatch_copies.h) share it while it is bound and within adr's reach, else emit their own.
+  std::vector<MachLabel> table_label_;
   size_t next_map_ = 0;              // the ra_.stack_maps entry being emitted
   std::vector<uint32_t> map_words_;  // scratch for StackMapHere
   backend::RematDefs remat_defs_;    // the constants that remat edits re-emit
@@ -634,10 +639,41 @@ void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
   frameless_ = backend::NeedsNoFrame(
       v_, frame_.gpr_pairs.empty() && frame_.fpr_pairs.empty() && frame_.frame_bytes == 0);
+  table_label_.assign(v_.jump_tables.size(), MachLabel());
   thread_local backend::EmitOrder order;  // storage reused across functions
   order.Compute(v_.ra, ra_);
+  thread_local backend::DispatchCopies copies;
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this,
-                      order.order);
+                      order.order, order.next, options_.duplicate_dispatch ? &copies : nullptr);
+}
+
+backend::CopyInfo Emitter::CopyInfoOf(uint32_t i) const {
+  using backend::CopyKind;
+  // Kinds whose expansion depends only on the instruction and its allocation, with the machine
+  // instructions each expands to at most.
+  switch (v_.insts[i].op) {
+    case MOp::kJmp:
+      return {CopyKind::kJump, 1};
+    case MOp::kBrTable:  // subs (or mov + subs), b.hs, adr, add, ldrsw, add, br
+      return {CopyKind::kIndirect, 8};
+    case MOp::kCopy:
+    case MOp::kAlu:
+    case MOp::kAluImm:
+    case MOp::kMadd:
+    case MOp::kUnary:
+    case MOp::kExtend:
+    case MOp::kBitcast:
+      return {CopyKind::kPlain, 1};
+    case MOp::kCmpSet:  // cmp, cset
+    case MOp::kSelect:  // cmp, csel
+    case MOp::kLoad:    // an offset beyond the immediate forms goes through x16
+    case MOp::kStore:
+      return {CopyKind::kPlain, 2};
+    case MOp::kIconst:  // movz + up to three movk
+      return {CopyKind::kPlain, 4};
+    default:
+      return {};
+  }
 }
 
 void Emitter::EmitAlu(uint32_t i, const MInst& m) {
@@ -1142,7 +1178,16 @@ void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
   }
   buf_.Put4(0x54000000u | static_cast<uint32_t>(Cond::kHs));  // b.hs default
   buf_.UseLabelAtOffset(buf_.CurOffset() - 4, block_label_[table[n]], A64LabelUse::kBranch19);
-  MachLabel base = buf_.NewLabel();
+  // A copy of a dispatch block (dispatch_copies.h) uses the table of an earlier copy when adr
+  // reaches it from here (it is behind us, so its offset is final), else it emits its own.
+  MachLabel& base = table_label_[m.jump_table];
+  bool share = false;
+  if (base.valid()) {
+    const uint32_t at = buf_.LabelOffset(base);
+    share = at != UINT32_MAX &&
+            int64_t{buf_.CurOffset()} - at < buf_.MaxBackward(A64LabelUse::kAdr21) - 64;
+  }
+  if (!share) base = buf_.NewLabel();
   Inst adr;
   adr.form = Form::kAdr;
   adr.d = R(kTmp1);
@@ -1158,6 +1203,7 @@ void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
   br.form = Form::kBr;
   br.n = R(kTmp1);
   Put(br);
+  if (share) return;
   // A table longer than kMaxInstBytes: the b.hs above (and older branches) may not wait for the
   // island after it, so one goes here, where nothing falls into it (only under
   // --debug-branch-range-shrink or for tables of more than 256 entries).
@@ -1868,8 +1914,8 @@ FrameInfo ComputeFrame(const VCode& v, const regalloc::Output& ra) {
 }
 
 void EmitFunction(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
-                  A64MachBuffer* buf) {
-  Emitter e(v, ra, module, buf);
+                  A64MachBuffer* buf, const backend::EmitOptions& options) {
+  Emitter e(v, ra, module, buf, options);
   e.Run();
 }
 

@@ -43,7 +43,7 @@ struct FrameInfo {
 FrameInfo ComputeFrame(const VCode& v, const regalloc::Output& ra);
 
 void EmitFunction(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
-                  A64MachBuffer* buf);
+                  A64MachBuffer* buf, const backend::EmitOptions& options = {});
 
 // Loads the 64-bit (or 32-bit) constant into `d` with movz/movn/movk or orr #bitmask.
 void EmitMovImm(A64MachBuffer& buf, Gpr d, uint64_t value, bool is64);

@@ -11,7 +11,11 @@
 //     target's largest instruction (`max_inst_bytes`) could push a pending fixup out of range;
 //   - edits are emitted in the allocator's order, each at its point (before or after its
 //     instruction), and all of them are emitted;
-//   - the bytes of instruction i (with its edits) carry srclocs[i] unless it is kNoSrcLoc.
+//   - the bytes of instruction i (with its edits) carry srclocs[i] unless it is kNoSrcLoc;
+//   - with tail duplication (dispatch_copies.h), a block P with `copy_of[P] = D` emits its
+//     instructions and edits up to its jump, then D's instructions and edits (each with its
+//     own source location and island check) in place of the jump; D is still emitted at its
+//     own place for its other predecessors.
 #ifndef EGRET_BACKENDS_COMMON_EMIT_LOOP_H_
 #define EGRET_BACKENDS_COMMON_EMIT_LOOP_H_
 
@@ -19,6 +23,8 @@
 #include <span>
 #include <vector>
 
+#include "backends/common/dispatch_copies.h"
+#include "backends/common/target_isa.h"
 #include "backends/common/vcode.h"
 #include "machbuffer/machbuffer.h"
 #include "regalloc/function.h"
@@ -37,6 +43,10 @@ class InstEmitter {
   // One allocator edit (register/register move, spill, reload, or rematerialization: the
   // defining instruction of a rematerializable vreg into a register, leaving the flags alone).
   virtual void EmitEdit(const regalloc::Edit& edit) = 0;
+  // Tail duplication (dispatch_copies.h): what instruction i is to it. The default copies
+  // nothing; a target answers for the kinds whose emission depends on nothing but the
+  // instruction and its allocation (a copy is emitted by EmitInst(i) again, elsewhere).
+  virtual CopyInfo CopyInfoOf(uint32_t /*i*/) const { return {}; }
 };
 
 // The defining instruction of each rematerializable vreg (regalloc::VRegData::remat), which the
@@ -62,13 +72,17 @@ class RematDefs {
 // Creates one label per block in `block_labels` (which the target's branches use), then emits
 // every block through `e`, in `order` (a permutation of the blocks with the entry first, e.g.
 // EmitOrder::order; empty: layout order). Branches name their targets, so any order is correct.
+// With `copies` (and `next`, the block emitted after each, EmitOrder::next), dispatch blocks
+// are copied in place of the jumps to them (dispatch_copies.h; `copies` is filled).
 template <class Traits>
 void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
                 const regalloc::Output& ra, uint32_t max_inst_bytes, MachBuffer<Traits>& buf,
                 std::vector<MachLabel>& block_labels, InstEmitter& e,
-                std::span<const uint32_t> order = {}) {
+                std::span<const uint32_t> order = {}, std::span<const uint32_t> next = {},
+                DispatchCopies* copies = nullptr) {
   const uint32_t nb = f.num_blocks();
   EGRET_CHECK(order.empty() || (order.size() == nb && order[0] == 0));
+  EGRET_CHECK(copies == nullptr || next.size() == nb);
   block_labels.resize(nb);
   for (MachLabel& l : block_labels) l = buf.NewLabel();
   // The allocator's edits are sorted by program point; each block's start in them, found in one
@@ -84,28 +98,47 @@ void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
     }
     edit_begin[nb] = static_cast<uint32_t>(ra.edits.size());
   }
-  size_t emitted_edits = 0;
-  for (uint32_t k = 0; k < nb; ++k) {
-    const uint32_t b = order.empty() ? k : order[k];
-    buf.BindLabel(block_labels[b]);
-    const regalloc::BlockData& bd = f.blocks[b];
-    if (b == 0) e.Prologue();
-    size_t next_edit = edit_begin[b];
-    for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
+  std::span<const uint32_t> copy_of;
+  if (copies != nullptr) {
+    copies->Compute(f, ra, edit_begin, order, next,
+                    [&e](uint32_t i) { return e.CopyInfoOf(i); });
+    copy_of = copies->copy_of;
+  }
+  // Instructions [begin, end) with their edits from ra.edits[next_edit] on; returns the index
+  // after the last edit emitted. `skip_last`: the last instruction's own bytes are left out
+  // (the jump a copy replaces; its edits are emitted).
+  auto emit_range = [&](uint32_t begin, uint32_t end, size_t next_edit, bool skip_last) {
+    for (uint32_t i = begin; i < end; ++i) {
       if (buf.IslandNeeded(max_inst_bytes)) buf.EmitIsland(max_inst_bytes);
       const uint32_t srcloc = srclocs[i];
       if (srcloc != kNoSrcLoc) buf.StartSrcLoc(srcloc);
       while (next_edit < ra.edits.size() &&
              ra.edits[next_edit].point == regalloc::ProgPoint::Before(i))
         e.EmitEdit(ra.edits[next_edit++]);
-      e.EmitInst(i);
+      if (!skip_last || i + 1 != end) e.EmitInst(i);
       while (next_edit < ra.edits.size() &&
              ra.edits[next_edit].point == regalloc::ProgPoint::After(i))
         e.EmitEdit(ra.edits[next_edit++]);
       if (srcloc != kNoSrcLoc) buf.EndSrcLoc();
     }
+    return next_edit;
+  };
+  size_t emitted_edits = 0;
+  for (uint32_t k = 0; k < nb; ++k) {
+    const uint32_t b = order.empty() ? k : order[k];
+    buf.BindLabel(block_labels[b]);
+    const regalloc::BlockData& bd = f.blocks[b];
+    if (b == 0) e.Prologue();
+    const uint32_t copy = copy_of.empty() ? DispatchCopies::kNone : copy_of[b];
+    const size_t next_edit =
+        emit_range(bd.inst_begin, bd.inst_end, edit_begin[b], copy != DispatchCopies::kNone);
     EGRET_CHECK(next_edit == edit_begin[b + 1]);
     emitted_edits += next_edit - edit_begin[b];
+    if (copy != DispatchCopies::kNone) {
+      const regalloc::BlockData& d = f.blocks[copy];
+      EGRET_CHECK(emit_range(d.inst_begin, d.inst_end, edit_begin[copy], false) ==
+                  edit_begin[copy + 1]);
+    }
   }
   EGRET_CHECK(emitted_edits == ra.edits.size());
 }

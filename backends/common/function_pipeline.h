@@ -8,7 +8,8 @@
 //   const regalloc::MachineEnv& MachineEnv() const;
 //   std::string VCodeText(const VCode<I>&, const std::vector<regalloc::Allocation>*) const;
 //   MachCode Emit(const VCode<I>&, const regalloc::Output&, const ModuleContext&,
-//                 const MachBufferOptions&) const;   // the options of the function's MachBuffer
+//                 const MachBufferOptions&,    // the options of the function's MachBuffer
+//                 const EmitOptions&) const;   // and of the emission loop (emit_loop.h)
 //   std::string_view ErrorPrefix() const;   // "x64"
 // and calls CompileFunctionPipeline from its TargetIsa::CompileFunction, so the template is
 // instantiated once, in that target's .cc.
@@ -20,6 +21,7 @@
 
 #include <string>
 
+#include "backends/common/emit_loop.h"
 #include "backends/common/target_isa.h"
 #include "backends/common/vcode.h"
 #include "backends/common/vcode_printer.h"
@@ -60,7 +62,9 @@ Expected<CompiledFunction> CompileFunctionPipeline(const Target& target, const i
   }
   MachBufferOptions buffer_options;
   buffer_options.debug_branch_range_shrink = options.debug_branch_range_shrink;
-  out.code = target.Emit(v, *ra, module, buffer_options);
+  EmitOptions emit_options;
+  emit_options.duplicate_dispatch = options.duplicate_dispatch;
+  out.code = target.Emit(v, *ra, module, buffer_options, emit_options);
   done(PipelineStage::kEmit);
   return out;
 }

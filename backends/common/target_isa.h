@@ -73,6 +73,14 @@ struct CompileOptions {
   // shrinkable label-use range by N (MachBufferOptions), so small functions get islands and
   // veneers. 1: real ranges.
   uint32_t debug_branch_range_shrink = 1;
+  // Tail duplication of dispatch blocks at emission (dispatch_copies.h; `--opt-level=speed`).
+  bool duplicate_dispatch = false;
+};
+
+// What the emission loop does beyond emitting each block once (emit_loop.h). The pipeline sets
+// it from CompileOptions; the compiler duplicates dispatch blocks at `speed` (dispatch_copies.h).
+struct EmitOptions {
+  bool duplicate_dispatch = false;
 };
 
 struct CompiledFunction {

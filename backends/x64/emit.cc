@@ -24,8 +24,8 @@ constexpr uint32_t kStubBytes = 2;
 class Emitter final : public backend::InstEmitter {
  public:
   Emitter(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
-          X64MachBuffer* buf)
-      : v_(v), ra_(ra), module_(module), buf_(*buf) {}
+          X64MachBuffer* buf, const backend::EmitOptions& options)
+      : v_(v), ra_(ra), module_(module), buf_(*buf), options_(options) {}
 
   void Run();
 
@@ -219,6 +219,7 @@ class Emitter final : public backend::InstEmitter {
   }
 
   void EmitEdit(const regalloc::Edit& e) override;
+  backend::CopyInfo CopyInfoOf(uint32_t i) const override;
   // Right after call instruction i (a safepoint): its stack map at the return address, slots as
   // 8-byte words from rsp at the call, the frame (rbp - rsp) being the callee-saved pushes and
   // the fixed frame (rsp does not move between prologue and epilogue).
@@ -291,9 +292,13 @@ class Emitter final : public backend::InstEmitter {
   const regalloc::Output& ra_;
   const backend::ModuleContext& module_;
   X64MachBuffer& buf_;
+  const backend::EmitOptions options_;
   FrameInfo frame_;
   bool frameless_ = false;  // NeedsNoFrame: no push rbp, no stack check, one frame range
   std::vector<MachLabel> block_label_;
+  // By jump table: its base label once emitted. Copies of a dispatch block share the table of
+  // the first copy emitted (dispatch_copies.h); rip-relative, so it is always in reach.
+  std::vector<MachLabel> table_label_;
   std::vector<uint8_t> block_start_;  // by VCode instruction: the first of its block
   std::vector<uint32_t> block_of_;    // by VCode instruction: its block
   const std::vector<uint32_t>* next_block_ = nullptr;  // by block: the block emitted after it
@@ -566,12 +571,45 @@ void Emitter::Run() {
     block_start_[bd.inst_begin] = 1;
     for (uint32_t k = bd.inst_begin; k < bd.inst_end; ++k) block_of_[k] = b;
   }
+  table_label_.assign(v_.jump_tables.size(), MachLabel());
   thread_local backend::EmitOrder order;  // storage reused across functions
   order.Compute(v_.ra, ra_);
   next_block_ = &order.next;
+  thread_local backend::DispatchCopies copies;
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this,
-                      order.order);
+                      order.order, order.next, options_.duplicate_dispatch ? &copies : nullptr);
   EmitTrapStubs();
+}
+
+backend::CopyInfo Emitter::CopyInfoOf(uint32_t i) const {
+  using backend::CopyKind;
+  // Kinds whose expansion depends only on the instruction and its allocation, with the machine
+  // instructions each expands to at most.
+  switch (v_.insts[i].op) {
+    case MOp::kJmp:
+      return {CopyKind::kJump, 1};
+    case MOp::kBrTable:  // mov, cmp, jae, lea, lea, movslq, add, jmp
+      return {CopyKind::kIndirect, 8};
+    case MOp::kCopy:
+    case MOp::kIconst:
+    case MOp::kAlu:
+    case MOp::kImul:
+    case MOp::kUnary:
+    case MOp::kBswap:
+    case MOp::kShift:
+    case MOp::kLoad:
+    case MOp::kStore:
+    case MOp::kAluStore:
+    case MOp::kLea:
+    case MOp::kExtend:
+    case MOp::kBitcast:
+      return {CopyKind::kPlain, 1};
+    case MOp::kCmpSet:  // xor, cmp, setcc
+    case MOp::kSelect:  // cmp, cmov
+      return {CopyKind::kPlain, 3};
+    default:
+      return {};
+  }
 }
 
 void Emitter::EmitDiv(uint32_t i, const MInst& m) {
@@ -821,12 +859,16 @@ void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
   }
   Put(Inst::AluRI(AluOp::kCmp, OpSize::k32, index, static_cast<int32_t>(n)));
   JccLocal(CondCode::kAe, block_label_[table[n]]);
-  MachLabel base = buf_.NewLabel();
+  // Copies of a dispatch block (dispatch_copies.h) share one table.
+  MachLabel& base = table_label_[m.jump_table];
+  const bool first = !base.valid();
+  if (first) base = buf_.NewLabel();
   Put(Inst::Lea(OpSize::k64, t2, Rip(base)));
   Put(Inst::Lea(OpSize::k64, t2, Amode::BaseIndex(t2, index, 4, 0)));
   Put(Inst::MovsxRM(OpSize::k32, OpSize::k64, t, Amode::Base(t2, 0)));
   Put(Inst::AluRR(AluOp::kAdd, OpSize::k64, t2, t));
   Put(Inst::JmpR(t2));
+  if (!first) return;
   // The table may be longer than kMaxInstBytes: under --debug-branch-range-shrink the jae above
   // (and older branches) could not wait until the island after it, so one goes here, where
   // nothing falls into it. At real ranges it is never needed.
@@ -2111,8 +2153,8 @@ FrameInfo ComputeFrame(const VCode& v, const regalloc::Output& ra) {
 }
 
 void EmitFunction(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
-                  X64MachBuffer* buf) {
-  Emitter e(v, ra, module, buf);
+                  X64MachBuffer* buf, const backend::EmitOptions& options) {
+  Emitter e(v, ra, module, buf, options);
   e.Run();
 }
 

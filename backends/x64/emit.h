@@ -43,7 +43,7 @@ struct FrameInfo {
 FrameInfo ComputeFrame(const VCode& v, const regalloc::Output& ra);
 
 void EmitFunction(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
-                  X64MachBuffer* buf);
+                  X64MachBuffer* buf, const backend::EmitOptions& options = {});
 
 }  // namespace egret::x64
 

@@ -135,11 +135,12 @@ struct X64Stages {
     return x64::PrintVCode(v, allocs);
   }
   MachCode Emit(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
-                const MachBufferOptions& buffer_options) const {
+                const MachBufferOptions& buffer_options,
+                const backend::EmitOptions& emit_options) const {
     MachBufferOptions options = buffer_options;
     options.relax_branches = true;  // jmp/jcc rel8 wherever the target is near
     X64MachBuffer buf(options);
-    EmitFunction(v, ra, module, &buf);
+    EmitFunction(v, ra, module, &buf, emit_options);
     return buf.Finish();
   }
   std::string_view ErrorPrefix() const { return "x64"; }
