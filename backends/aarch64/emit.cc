@@ -643,19 +643,20 @@ void Emitter::Run() {
   thread_local backend::EmitOrder order;  // storage reused across functions
   order.Compute(v_.ra, ra_);
   thread_local backend::DispatchCopies copies;
-  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this,
-                      order.order, order.next, options_.duplicate_dispatch ? &copies : nullptr);
+  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this, order.order,
+                      order.next, options_.duplicate_dispatch ? &copies : nullptr);
 }
 
 backend::CopyInfo Emitter::CopyInfoOf(uint32_t i) const {
   using backend::CopyKind;
   // Kinds whose expansion depends only on the instruction and its allocation, with the machine
   // instructions each expands to at most.
-  switch (v_.insts[i].op) {
+  const MInst& m = v_.insts[i];
+  switch (m.op) {
     case MOp::kJmp:
       return {CopyKind::kJump, 1};
-    case MOp::kBrTable:  // subs (or mov + subs), b.hs, adr, add, ldrsw, add, br
-      return {CopyKind::kIndirect, 8};
+    case MOp::kBrTable:  // subs (or a constant and subs), b.hs, adr, add, ldrsw, add, br
+      return {CopyKind::kIndirect, v_.jump_tables[m.jump_table].size() - 1 <= 4095 ? 7u : 10u};
     case MOp::kCopy:
     case MOp::kAlu:
     case MOp::kAluImm:
@@ -666,11 +667,25 @@ backend::CopyInfo Emitter::CopyInfoOf(uint32_t i) const {
       return {CopyKind::kPlain, 1};
     case MOp::kCmpSet:  // cmp, cset
     case MOp::kSelect:  // cmp, csel
-    case MOp::kLoad:    // an offset beyond the immediate forms goes through x16
-    case MOp::kStore:
       return {CopyKind::kPlain, 2};
-    case MOp::kIconst:  // movz + up to three movk
-      return {CopyKind::kPlain, 4};
+    case MOp::kLoad:
+    case MOp::kStore: {
+      // An offset beyond the immediate forms is built in x16 first (up to four instructions).
+      const int size = m.vec ? 4 : m.fp ? (m.f64 ? 3 : 2) : MemSizeLog2(m.mem);
+      const bool direct =
+          m.index_op >= 0 || IsScaledOffset(m.disp, size) || IsUnscaledOffset(m.disp);
+      return {CopyKind::kPlain, direct ? 1u : 5u};
+    }
+    case MOp::kIconst: {  // movz/movn and a movk per other half that is not all zeros or ones
+      const int halves = m.is64 ? 4 : 2;
+      const uint64_t value = m.is64 ? static_cast<uint64_t>(m.imm) : m.imm & 0xffffffffu;
+      int zero = 0, full = 0;
+      for (int h = 0; h < halves; ++h) {
+        zero += ((value >> (16 * h)) & 0xffff) == 0;
+        full += ((value >> (16 * h)) & 0xffff) == 0xffff;
+      }
+      return {CopyKind::kPlain, static_cast<uint32_t>(std::max(1, halves - std::max(zero, full)))};
+    }
     default:
       return {};
   }

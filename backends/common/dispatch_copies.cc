@@ -4,8 +4,8 @@
 namespace egret::backend {
 
 void DispatchCopies::Assign(const regalloc::Function& f, const regalloc::Output& ra,
-                            std::span<const uint32_t> edit_begin,
-                            std::span<const uint32_t> order, std::span<const uint32_t> next) {
+                            std::span<const uint32_t> edit_begin, std::span<const uint32_t> order,
+                            std::span<const uint32_t> next) {
   const uint32_t nb = f.num_blocks();
   auto only_succ = [&](uint32_t b) { return f.succs[f.blocks[b].succ_begin].block.index; };
   // A block that is one jump and no allocator edit: the MachBuffer threads jumps through it.

@@ -84,9 +84,8 @@ struct DispatchCopies {
 
 template <class InfoFn>
 void DispatchCopies::Compute(const regalloc::Function& f, const regalloc::Output& ra,
-                             std::span<const uint32_t> edit_begin,
-                             std::span<const uint32_t> order, std::span<const uint32_t> next,
-                             InfoFn&& info) {
+                             std::span<const uint32_t> edit_begin, std::span<const uint32_t> order,
+                             std::span<const uint32_t> next, InfoFn&& info) {
   copy_of.clear();
   copies = copied_cost = 0;
   const uint32_t nb = f.num_blocks();

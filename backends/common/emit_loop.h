@@ -100,8 +100,7 @@ void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
   }
   std::span<const uint32_t> copy_of;
   if (copies != nullptr) {
-    copies->Compute(f, ra, edit_begin, order, next,
-                    [&e](uint32_t i) { return e.CopyInfoOf(i); });
+    copies->Compute(f, ra, edit_begin, order, next, [&e](uint32_t i) { return e.CopyInfoOf(i); });
     copy_of = copies->copy_of;
   }
   // Instructions [begin, end) with their edits from ra.edits[next_edit] on; returns the index

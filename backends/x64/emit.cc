@@ -576,8 +576,8 @@ void Emitter::Run() {
   order.Compute(v_.ra, ra_);
   next_block_ = &order.next;
   thread_local backend::DispatchCopies copies;
-  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this,
-                      order.order, order.next, options_.duplicate_dispatch ? &copies : nullptr);
+  backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this, order.order,
+                      order.next, options_.duplicate_dispatch ? &copies : nullptr);
   EmitTrapStubs();
 }
 
