@@ -65,50 +65,30 @@ struct DispatchCopies {
   uint32_t copies = 0;            // how many blocks got a copy
   uint32_t copied_cost = 0;       // their total cost
 
-  // `info(i)` is the target's CopyInfo of instruction i; `edit_begin[b]` is block b's first
-  // allocator edit (nb + 1 entries); `order`/`next` are the emission order (EmitOrder).
-  template <class InfoFn>
+  // `info(ctx, i)` is the target's CopyInfo of instruction i; `edit_begin[b]` is block b's
+  // first allocator edit (nb + 1 entries); `order`/`next` are the emission order (EmitOrder;
+  // `order` empty: layout order).
+  using InfoFn = CopyInfo (*)(const void* ctx, uint32_t inst);
   void Compute(const regalloc::Function& f, const regalloc::Output& ra,
                std::span<const uint32_t> edit_begin, std::span<const uint32_t> order,
-               std::span<const uint32_t> next, InfoFn&& info);
+               std::span<const uint32_t> next, InfoFn info, const void* ctx);
+  // The same with any callable `info(i)` (tests).
+  template <class F>
+  void Compute(const regalloc::Function& f, const regalloc::Output& ra,
+               std::span<const uint32_t> edit_begin, std::span<const uint32_t> order,
+               std::span<const uint32_t> next, const F& info) {
+    Compute(
+        f, ra, edit_begin, order, next,
+        [](const void* ctx, uint32_t i) { return (*static_cast<const F*>(ctx))(i); }, &info);
+  }
 
  private:
-  // The work after the dispatch blocks are known (`cost[d]` != kNone) and `jump[b]` says which
-  // blocks end in a plain jump.
-  void Assign(const regalloc::Function& f, const regalloc::Output& ra,
-              std::span<const uint32_t> edit_begin, std::span<const uint32_t> order,
-              std::span<const uint32_t> next);
-  std::vector<uint32_t> cost_;  // by block: its cost if it is a dispatch block, else kNone
-  std::vector<uint8_t> jump_;   // by block: ends in a plain jump
+  struct Candidate {
+    uint32_t block, cost;
+  };
+  std::vector<Candidate> candidates_;  // the dispatch blocks of the function being planned
+  std::vector<uint32_t> cost_;         // by block: its cost if it is a dispatch block, else kNone
 };
-
-template <class InfoFn>
-void DispatchCopies::Compute(const regalloc::Function& f, const regalloc::Output& ra,
-                             std::span<const uint32_t> edit_begin, std::span<const uint32_t> order,
-                             std::span<const uint32_t> next, InfoFn&& info) {
-  copy_of.clear();
-  copies = copied_cost = 0;
-  const uint32_t nb = f.num_blocks();
-  bool any = false;
-  cost_.assign(nb, kNone);
-  jump_.assign(nb, 0);
-  for (uint32_t b = 0; b < nb; ++b) {
-    const regalloc::BlockData& bd = f.blocks[b];
-    const CopyInfo term = info(bd.inst_end - 1);
-    if (term.kind == CopyKind::kJump) jump_[b] = 1;
-    if (term.kind != CopyKind::kIndirect || b == 0) continue;
-    uint32_t cost = edit_begin[b + 1] - edit_begin[b] + term.cost;
-    for (uint32_t i = bd.inst_begin; i + 1 < bd.inst_end && cost <= kMaxDispatchCost; ++i) {
-      const CopyInfo ci = info(i);
-      cost = ci.kind == CopyKind::kPlain ? cost + ci.cost : kNone;
-    }
-    if (cost <= kMaxDispatchCost) {
-      cost_[b] = cost;
-      any = true;
-    }
-  }
-  if (any) Assign(f, ra, edit_begin, order, next);
-}
 
 }  // namespace egret::backend
 

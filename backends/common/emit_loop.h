@@ -69,6 +69,36 @@ class RematDefs {
   std::vector<uint32_t> def_;
 };
 
+// Out of EmitBlocks' loop (rarely taken): the edits of jump `jump` from ra.edits[next_edit] on
+// (the jump itself is left out), then a copy of block `d`, whose edits start at `d_edit`, with
+// its source locations and island checks. Returns the index after the jump's edits.
+template <class Traits>
+[[gnu::noinline]] size_t EmitDispatchCopy(const regalloc::Function& f,
+                                          std::span<const uint32_t> srclocs,
+                                          const regalloc::Output& ra, uint32_t max_inst_bytes,
+                                          MachBuffer<Traits>& buf, InstEmitter& e, uint32_t jump,
+                                          size_t next_edit, uint32_t d, size_t d_edit) {
+  auto edits_at = [&](size_t& k, regalloc::ProgPoint p) {
+    while (k < ra.edits.size() && ra.edits[k].point == p) e.EmitEdit(ra.edits[k++]);
+  };
+  if (buf.IslandNeeded(max_inst_bytes)) buf.EmitIsland(max_inst_bytes);
+  if (srclocs[jump] != kNoSrcLoc) buf.StartSrcLoc(srclocs[jump]);
+  edits_at(next_edit, regalloc::ProgPoint::Before(jump));
+  edits_at(next_edit, regalloc::ProgPoint::After(jump));
+  if (srclocs[jump] != kNoSrcLoc) buf.EndSrcLoc();
+  const regalloc::BlockData& bd = f.blocks[d];
+  for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
+    if (buf.IslandNeeded(max_inst_bytes)) buf.EmitIsland(max_inst_bytes);
+    const uint32_t srcloc = srclocs[i];
+    if (srcloc != kNoSrcLoc) buf.StartSrcLoc(srcloc);
+    edits_at(d_edit, regalloc::ProgPoint::Before(i));
+    e.EmitInst(i);
+    edits_at(d_edit, regalloc::ProgPoint::After(i));
+    if (srcloc != kNoSrcLoc) buf.EndSrcLoc();
+  }
+  return next_edit;
+}
+
 // Creates one label per block in `block_labels` (which the target's branches use), then emits
 // every block through `e`, in `order` (a permutation of the blocks with the entry first, e.g.
 // EmitOrder::order; empty: layout order). Branches name their targets, so any order is correct.
@@ -100,44 +130,42 @@ void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
   }
   std::span<const uint32_t> copy_of;
   if (copies != nullptr) {
-    copies->Compute(f, ra, edit_begin, order, next, [&e](uint32_t i) { return e.CopyInfoOf(i); });
+    copies->Compute(
+        f, ra, edit_begin, order, next,
+        [](const void* ctx, uint32_t i) {
+          return static_cast<const InstEmitter*>(ctx)->CopyInfoOf(i);
+        },
+        &e);
     copy_of = copies->copy_of;
   }
-  // Instructions [begin, end) with their edits from ra.edits[next_edit] on; returns the index
-  // after the last edit emitted. `skip_last`: the last instruction's own bytes are left out
-  // (the jump a copy replaces; its edits are emitted).
-  auto emit_range = [&](uint32_t begin, uint32_t end, size_t next_edit, bool skip_last) {
-    for (uint32_t i = begin; i < end; ++i) {
-      if (buf.IslandNeeded(max_inst_bytes)) buf.EmitIsland(max_inst_bytes);
-      const uint32_t srcloc = srclocs[i];
-      if (srcloc != kNoSrcLoc) buf.StartSrcLoc(srcloc);
-      while (next_edit < ra.edits.size() &&
-             ra.edits[next_edit].point == regalloc::ProgPoint::Before(i))
-        e.EmitEdit(ra.edits[next_edit++]);
-      if (!skip_last || i + 1 != end) e.EmitInst(i);
-      while (next_edit < ra.edits.size() &&
-             ra.edits[next_edit].point == regalloc::ProgPoint::After(i))
-        e.EmitEdit(ra.edits[next_edit++]);
-      if (srcloc != kNoSrcLoc) buf.EndSrcLoc();
-    }
-    return next_edit;
-  };
   size_t emitted_edits = 0;
   for (uint32_t k = 0; k < nb; ++k) {
     const uint32_t b = order.empty() ? k : order[k];
     buf.BindLabel(block_labels[b]);
     const regalloc::BlockData& bd = f.blocks[b];
     if (b == 0) e.Prologue();
+    // With a copy, the block's jump is left out (its edits stay) and the copy follows.
     const uint32_t copy = copy_of.empty() ? DispatchCopies::kNone : copy_of[b];
-    const size_t next_edit =
-        emit_range(bd.inst_begin, bd.inst_end, edit_begin[b], copy != DispatchCopies::kNone);
+    const uint32_t end = copy == DispatchCopies::kNone ? bd.inst_end : bd.inst_end - 1;
+    size_t next_edit = edit_begin[b];
+    for (uint32_t i = bd.inst_begin; i < end; ++i) {
+      if (buf.IslandNeeded(max_inst_bytes)) buf.EmitIsland(max_inst_bytes);
+      const uint32_t srcloc = srclocs[i];
+      if (srcloc != kNoSrcLoc) buf.StartSrcLoc(srcloc);
+      while (next_edit < ra.edits.size() &&
+             ra.edits[next_edit].point == regalloc::ProgPoint::Before(i))
+        e.EmitEdit(ra.edits[next_edit++]);
+      e.EmitInst(i);
+      while (next_edit < ra.edits.size() &&
+             ra.edits[next_edit].point == regalloc::ProgPoint::After(i))
+        e.EmitEdit(ra.edits[next_edit++]);
+      if (srcloc != kNoSrcLoc) buf.EndSrcLoc();
+    }
+    if (copy != DispatchCopies::kNone)
+      next_edit = EmitDispatchCopy(f, srclocs, ra, max_inst_bytes, buf, e, bd.inst_end - 1,
+                                   next_edit, copy, edit_begin[copy]);
     EGRET_CHECK(next_edit == edit_begin[b + 1]);
     emitted_edits += next_edit - edit_begin[b];
-    if (copy != DispatchCopies::kNone) {
-      const regalloc::BlockData& d = f.blocks[copy];
-      EGRET_CHECK(emit_range(d.inst_begin, d.inst_end, edit_begin[copy], false) ==
-                  edit_begin[copy + 1]);
-    }
   }
   EGRET_CHECK(emitted_edits == ra.edits.size());
 }
