@@ -642,9 +642,10 @@ void Emitter::Run() {
   table_label_.assign(v_.jump_tables.size(), MachLabel());
   thread_local backend::EmitOrder order;  // storage reused across functions
   order.Compute(v_.ra, ra_);
-  thread_local backend::DispatchCopies copies;
+  thread_local backend::DispatchCopies copies;  // only functions with a jump table get copies
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this, order.order,
-                      order.next, options_.duplicate_dispatch ? &copies : nullptr);
+                      order.next,
+                      options_.duplicate_dispatch && !v_.jump_tables.empty() ? &copies : nullptr);
 }
 
 backend::CopyInfo Emitter::CopyInfoOf(uint32_t i) const {

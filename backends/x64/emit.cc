@@ -575,9 +575,10 @@ void Emitter::Run() {
   thread_local backend::EmitOrder order;  // storage reused across functions
   order.Compute(v_.ra, ra_);
   next_block_ = &order.next;
-  thread_local backend::DispatchCopies copies;
+  thread_local backend::DispatchCopies copies;  // only functions with a jump table get copies
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this, order.order,
-                      order.next, options_.duplicate_dispatch ? &copies : nullptr);
+                      order.next,
+                      options_.duplicate_dispatch && !v_.jump_tables.empty() ? &copies : nullptr);
   EmitTrapStubs();
 }
 
