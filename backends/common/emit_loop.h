@@ -24,7 +24,6 @@
 #include <vector>
 
 #include "backends/common/dispatch_copies.h"
-#include "backends/common/target_isa.h"
 #include "backends/common/vcode.h"
 #include "machbuffer/machbuffer.h"
 #include "regalloc/function.h"
@@ -71,13 +70,15 @@ class RematDefs {
 
 // Out of EmitBlocks' loop (rarely taken): the edits of jump `jump` from ra.edits[next_edit] on
 // (the jump itself is left out), then a copy of block `d`, whose edits start at `d_edit`, with
-// its source locations and island checks. Returns the index after the jump's edits.
+// its source locations and island checks (all of d's edits, up to `d_edit_end`). Returns the
+// index after the jump's edits.
 template <class Traits>
 [[gnu::noinline]] size_t EmitDispatchCopy(const regalloc::Function& f,
                                           std::span<const uint32_t> srclocs,
                                           const regalloc::Output& ra, uint32_t max_inst_bytes,
                                           MachBuffer<Traits>& buf, InstEmitter& e, uint32_t jump,
-                                          size_t next_edit, uint32_t d, size_t d_edit) {
+                                          size_t next_edit, uint32_t d, size_t d_edit,
+                                          size_t d_edit_end) {
   auto edits_at = [&](size_t& k, regalloc::ProgPoint p) {
     while (k < ra.edits.size() && ra.edits[k].point == p) e.EmitEdit(ra.edits[k++]);
   };
@@ -96,6 +97,7 @@ template <class Traits>
     edits_at(d_edit, regalloc::ProgPoint::After(i));
     if (srcloc != kNoSrcLoc) buf.EndSrcLoc();
   }
+  EGRET_CHECK(d_edit == d_edit_end);
   return next_edit;
 }
 
@@ -163,7 +165,7 @@ void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
     }
     if (copy != DispatchCopies::kNone)
       next_edit = EmitDispatchCopy(f, srclocs, ra, max_inst_bytes, buf, e, bd.inst_end - 1,
-                                   next_edit, copy, edit_begin[copy]);
+                                   next_edit, copy, edit_begin[copy], edit_begin[copy + 1]);
     EGRET_CHECK(next_edit == edit_begin[b + 1]);
     emitted_edits += next_edit - edit_begin[b];
   }

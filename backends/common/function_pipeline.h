@@ -21,7 +21,6 @@
 
 #include <string>
 
-#include "backends/common/emit_loop.h"
 #include "backends/common/target_isa.h"
 #include "backends/common/vcode.h"
 #include "backends/common/vcode_printer.h"
