@@ -49,7 +49,9 @@ void DispatchCopies::Compute(const regalloc::Function& f, const regalloc::Output
     uint32_t d = first;
     for (int steps = 0; cost_[d] == kNone && steps < kMaxChain && empty_jump(d); ++steps)
       d = only_succ(d);
-    if (cost_[d] == kNone || cost_[d] > budget) continue;
+    // Through empty blocks to the block emitted next: the MachBuffer threads the jump and drops
+    // it as a fall-through, so it costs nothing either.
+    if (cost_[d] == kNone || next[p] == d || cost_[d] > budget) continue;
     budget -= cost_[d];
     copy_of[p] = d;
     ++copies;

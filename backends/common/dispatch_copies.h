@@ -21,7 +21,7 @@
 //     upper estimate) plus one per allocator edit inside it, is at most kMaxDispatchCost;
 //   - a block P whose terminator is an unconditional jump (`CopyKind::kJump`) to D, or to a
 //     chain of empty jump blocks (one jump, no edits) ending at D, gets a copy of D, unless D
-//     (or the chain's first block) is emitted right after P, where the jump costs nothing;
+//     or the chain's first block is emitted right after P, where the jump costs nothing;
 //   - per function, the copies total at most `kBaseBudget + (instructions + edits) / 2` in
 //     cost, handed out in emission order.
 // Invariants: `copy_of[p]` is kNone or a dispatch block D != 0 that P reaches through its

@@ -146,6 +146,13 @@ TEST(DispatchCopies, FollowsEmptyJumpBlocksToTheDispatchBlock) {
   DispatchCopies d;
   d.Compute(c.f, ra, EditBegin(c.f, ra), order, next, [&](uint32_t i) { return c.info[i]; });
   EXPECT_EQ(d.copy_of, (std::vector<uint32_t>{kNo, kNo, 1, 1, kNo, 1, kNo}));
+  // Emitted 0 3 2 1 ...: b2 reaches the dispatch block b1 through b3 but b1 comes right after
+  // it (the jump is threaded and dropped), so no copy; the entry and b3 jump to it and get one.
+  const std::vector<uint32_t> order2 = {0, 3, 2, 1, 4, 5, 6};
+  std::vector<uint32_t> next2(7, UINT32_MAX);
+  for (size_t k = 0; k + 1 < order2.size(); ++k) next2[order2[k]] = order2[k + 1];
+  d.Compute(c.f, ra, EditBegin(c.f, ra), order2, next2, [&](uint32_t i) { return c.info[i]; });
+  EXPECT_EQ(d.copy_of, (std::vector<uint32_t>{1, kNo, kNo, 1, kNo, 1, kNo}));
 }
 
 TEST(DispatchCopies, BudgetBoundsTheCopiesOfOneFunction) {
