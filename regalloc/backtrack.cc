@@ -827,12 +827,12 @@ template <class F>
 }
 
 template <class F>
-void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
+void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const {
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
   IntervalSet::Cursor cursor;  // the queries below start at increasing points
   // Each range with a busy bit is queried exactly as a range-by-range scan would.
-  ForEachBusyRange(bu, r, 0, [&](const Range& x, uint32_t, uint32_t busy) {
+  ForEachBusyRange(bu, r, from_range, [&](const Range& x, uint32_t, uint32_t busy) {
     if (busy & 1) {
       auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
       for (; it != res.end() && it->from < x.to; ++it)
@@ -849,9 +849,12 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
 // The index of bu's first range with a conflict in r, or kNone: the range of ForEachConflict's
 // first call, found without the interval set (the assigned half of the bitmap is exact, so a set
 // bit there is a conflict with an assigned bundle in that range). spans_ must hold bu's spans.
-uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r) const {
+// *reserved is set when that range is known to meet a reservation of another vreg (it has no
+// assigned bit and a reservation conflict): ForEachConflict's first call is then a reservation.
+uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r, bool* reserved) const {
   const auto& res = res_[r.index()];
   uint32_t found = kNone;
+  *reserved = false;
   ForEachBusyRange(bu, r, 0, [&](const Range& x, uint32_t k, uint32_t busy) {
     if (busy & 2) {
       found = k;
@@ -861,6 +864,7 @@ uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r) const {
     for (; it != res.end() && it->from < x.to; ++it)
       if (it->to > x.from && it->vreg != x.vreg) {
         found = k;
+        *reserved = true;
         return false;
       }
     return true;
@@ -931,6 +935,19 @@ void Backtrack::Assign(uint32_t b, PReg r) {
     for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
     occ.Insert({from, to, b, bu.weight});
     MarkBusy(r, from, to, 1, true);
+  }
+}
+
+// Assign() for the bundle Place() is placing: spans_ already holds its spans (the same runs
+// Assign joins), so the ranges are not walked again.
+void Backtrack::AssignSpans(uint32_t b, PReg r) {
+  Bundle& bu = bundles_[b];
+  bu.reg = r;
+  if (callee_saved_.Contains(r)) claimed_.Add(r);
+  auto& occ = occ_[r.index()];
+  for (const Span& s : spans_) {
+    occ.Insert({s.from, s.to, b, bu.weight});
+    MarkBusy(r, s.from, s.to, 1, true);
   }
 }
 
@@ -1029,6 +1046,7 @@ Status Backtrack::Place(uint32_t b) {
   // First pass: the first free candidate in order wins. A candidate is free when its scan finds
   // no conflict; a taken one stops at its first conflict, which Split may need.
   declined_ = PRegSet();
+  reserved_first_ = PRegSet();
   for (PReg r : cand_list_) {
     if (clobbered.Contains(r)) {
       first_conflict_range_.push_back(0);
@@ -1040,7 +1058,8 @@ Status Backtrack::Place(uint32_t b) {
       declined_.Add(r);
       first_conflict_range_.push_back(0);
       if (!bundles_[b].deferred) {
-        const bool free = FirstConflictRange(bundles_[b], r) == kNone;
+        bool reserved;
+        const bool free = FirstConflictRange(bundles_[b], r, &reserved) == kNone;
         if (free) {  // put off: some bundle may claim the register meanwhile (AllocateAll)
           bundles_[b].deferred = true;
           deferred_.push_back(b);
@@ -1055,51 +1074,61 @@ Status Backtrack::Place(uint32_t b) {
       for (uint32_t k = 0; k < num_words; ++k)
         any |= bundle_mask_[k] & (bits[2 * k] | bits[2 * k + 1]);
       if (any == 0) {
-        Assign(b, r);
+        AssignSpans(b, r);
         return Status::Ok();
       }
     }
-    const uint32_t first = FirstConflictRange(bundles_[b], r);
-    if (first != kNone) first_conflict_range_.push_back(first);
+    bool reserved;
+    const uint32_t first = FirstConflictRange(bundles_[b], r, &reserved);
     if (first == kNone) {
-      Assign(b, r);
+      AssignSpans(b, r);
       return Status::Ok();
     }
+    first_conflict_range_.push_back(first);
+    if (reserved) reserved_first_.Add(r);
   }
   // No register is free: the register whose conflicts are all lighter than this bundle, with
   // the lightest heaviest one (the first such in candidate order). A conflict with a
   // reservation or a heavier bundle rules a register out.
+  // The first pass found each remaining candidate's first conflicting range: the scan starts
+  // there (no conflict before it), and a candidate whose first conflict is a reservation is
+  // ruled out without one.
   PReg best;
+  uint32_t best_k = 0;
   float best_cost = kInfWeight * 2;
   if (may_evict) {
-    for (PReg r : cand_list_) {
-      if (clobbered.Contains(r) || declined_.Contains(r)) continue;
+    for (uint32_t k = 0; k < cand_list_.size(); ++k) {
+      const PReg r = cand_list_[k];
+      if (clobbered.Contains(r) || declined_.Contains(r) || reserved_first_.Contains(r)) continue;
       float cost = 0;
-      ForEachConflict(bundles_[b], r, [&](const Range*, uint32_t c, float cw) {
-        if (c == kNone || cw >= w) {
-          cost = kInfWeight * 4;
-          return false;
-        }
-        cost = std::max(cost, cw);
-        return cost < best_cost;  // no better than the best so far: stop scanning
-      });
+      ForEachConflict(bundles_[b], r, first_conflict_range_[k],
+                      [&](const Range*, uint32_t c, float cw) {
+                        if (c == kNone || cw >= w) {
+                          cost = kInfWeight * 4;
+                          return false;
+                        }
+                        cost = std::max(cost, cw);
+                        return cost < best_cost;  // no better than the best so far: stop scanning
+                      });
       if (cost < best_cost) {
         best_cost = cost;
         best = r;
+        best_k = k;
       }
     }
   }
   if (best.valid()) {
     if (budget_ > 0) --budget_;
     evict_list_.clear();
-    ForEachConflict(bundles_[b], best, [&](const Range*, uint32_t c, float) {
-      evict_list_.push_back(c);
-      return true;
-    });
+    ForEachConflict(bundles_[b], best, first_conflict_range_[best_k],
+                    [&](const Range*, uint32_t c, float) {
+                      evict_list_.push_back(c);
+                      return true;
+                    });
     std::sort(evict_list_.begin(), evict_list_.end());
     evict_list_.erase(std::unique(evict_list_.begin(), evict_list_.end()), evict_list_.end());
     for (uint32_t c : evict_list_) Evict(c);
-    Assign(b, best);
+    AssignSpans(b, best);
     return Status::Ok();
   }
   if (bundles_[b].minimal)
