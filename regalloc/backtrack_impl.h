@@ -147,7 +147,7 @@ struct BacktrackScratch {
   std::vector<uint8_t> remat_;  // per vreg: rematerialized instead of spilled (no slot)
   struct InReg {                // a live-in of a block in a register at its start (edge moves)
     uint32_t vreg;
-    Allocation loc;
+    uint32_t piece;  // index in pieces_ of its piece covering the block's first point
   };
   std::vector<uint32_t> in_reg_begin_;  // per block: its first entry in in_reg_
   std::vector<InReg> in_reg_;
