@@ -711,12 +711,16 @@ Status Backtrack::AllocateAll() {
 
 // Registers to try for a bundle, hint first, then caller-saved, then callee-saved.
 // cands_base_[class] is that list without a hint, built once per run and returned as is (no
-// copy) when the bundle has no usable hint; with one, the list is written to cands_.
+// copy) when the bundle has no usable hint; with one, the list is written to cands_, unless
+// cands_ already holds the list of that hint (cands_hint_: nothing else writes cands_, and a
+// hint's register fixes its class).
 std::span<const PReg> Backtrack::Candidates(const Bundle& bu) {
   const auto& base = cands_base_[static_cast<int>(bu.cls)];
   const PReg hint = bu.hint;
   // Not a candidate of this class, so the list holds no register equal to it.
   if (!(hint.valid() && hint.cls() == bu.cls && allocatable_.Contains(hint))) return base;
+  if (hint == cands_hint_) return cands_;
+  cands_hint_ = hint;
   cands_.clear();
   cands_.push_back(hint);
   for (PReg r : base)

@@ -288,6 +288,7 @@ class Backtrack : private BacktrackScratch {
   float claim_cost_ = 0;
   // The last Place(): its candidates in order (cands_base_ of the class, or cands_ with a hint).
   std::span<const PReg> cand_list_;
+  PReg cands_hint_;  // the hint whose candidate list cands_ holds (none yet: invalid)
   // The last Place(): candidates whose first conflict (first pass) is a reservation.
   PRegSet reserved_first_;
   PRegSet declined_;  // the last Place(): callee-saved candidates the bundle did not pay for  // a
