@@ -1185,8 +1185,19 @@ uint32_t Backtrack::ColdestGap(uint32_t lo, uint32_t hi) const {
 // uses times the loop depth (per-block stamps instead of sets). Returns false if there is no
 // such loop.
 bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
-  const uint32_t stamp = ++cut_stamp_;
   const auto rs = Ranges(bundles_[b]);
+  // The walk up at's loop chain below stops at its first header, finding no loop to cut, unless
+  // the bundle is live into that header (a range starts at the header's first point: the ranges
+  // are sorted and disjoint, so a binary search tells). Most calls end here, before the marks
+  // walk the bundle's ranges and uses.
+  if (header_[at] == kNone) return false;
+  {
+    const uint32_t start = 4 * f_.blocks[header_[at]].inst_begin;
+    const auto it = std::partition_point(rs.begin(), rs.end(),
+                                         [start](const Range& r) { return r.from < start; });
+    if (it == rs.end() || it->from != start) return false;
+  }
+  const uint32_t stamp = ++cut_stamp_;
   auto chain = [&](uint32_t block, auto&& f) {
     uint32_t x = header_[block];
     for (uint32_t steps = 0; x != kNone && steps < 256; ++steps, x = parent_[x])
