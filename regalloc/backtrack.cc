@@ -855,7 +855,8 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
 // bit there is a conflict with an assigned bundle in that range). spans_ must hold bu's spans.
 // *reserved is set when that range is known to meet a reservation of another vreg (it has no
 // assigned bit and a reservation conflict): ForEachConflict's first call is then a reservation.
-uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r, bool* reserved) const {
+[[gnu::always_inline]] inline uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r,
+                                                                     bool* reserved) const {
   const auto& res = res_[r.index()];
   uint32_t found = kNone;
   *reserved = false;
