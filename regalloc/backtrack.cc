@@ -1507,6 +1507,11 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
     // with register operands (same block, at most kGroupSpan apart) becomes one bundle, the
     // bundle's ranges between the run's first and last operand points. A run that finds no
     // register is spilled again, then into per-instruction minimal bundles.
+    // The runs' first points (lo) only increase, and the bundle's ranges are sorted and
+    // disjoint (so their ends are sorted too): the ranges ending by a run's lo end by every later
+    // run's, and a run's ranges stop at the first one starting at or after its hi. A cursor
+    // skips the former once, so the runs cost one pass over the ranges, not one each.
+    uint32_t first_live = old.begin;  // the first range ending after the current run's lo
     size_t k = 0;
     while (k < req_.size()) {
       size_t e = k + 1;
@@ -1525,9 +1530,10 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
       nb.one_vreg = old.one_vreg;
       nb.gen = kMaxSplits;
       nb.begin = static_cast<uint32_t>(arena_.size());
-      for (uint32_t q = old.begin; q < old.end; ++q) {
+      while (first_live < old.end && arena_[first_live].to <= lo) ++first_live;
+      for (uint32_t q = first_live; q < old.end; ++q) {
         Range r = arena_[q];
-        if (r.to <= lo || r.from >= hi) continue;
+        if (r.from >= hi) break;
         r.from = std::max(r.from, lo);
         r.to = std::min(r.to, hi);
         arena_.push_back(r);
