@@ -835,7 +835,12 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
   IntervalSet::Cursor cursor;  // the queries below start at increasing points
-  // Each range with a busy bit is queried exactly as a range-by-range scan would.
+  // The end of the last assigned entry reported. Assigned entries in one register are
+  // disjoint, so a later range of the bundle that ends by it lies inside that entry (which
+  // began before the range that reported it) and meets no other: it is not queried, and that
+  // entry's bundle is not reported again (f took it and went on).
+  uint32_t reported_to = 0;
+  // Each other range with a busy bit is queried exactly as a range-by-range scan would.
   ForEachBusyRange(bu, r, from_range, [&](const Range& x, uint32_t, uint32_t busy) {
     if (busy & 1) {
       auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
@@ -843,8 +848,9 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
         if (it->to > x.from && it->vreg != x.vreg)
           if (!f(&x, kNone, 0.0f)) return false;
     }
-    if (!(busy & 2)) return true;
+    if (!(busy & 2) || x.to <= reported_to) return true;
     return occ.ForEachOverlap(&cursor, x.from, x.to, [&](const IntervalSet::Entry& e) {
+      reported_to = e.to;  // entries come in order, so the last one ends last
       return f(&x, e.bundle, e.weight);
     });
   });

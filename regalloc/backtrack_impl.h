@@ -232,7 +232,9 @@ class Backtrack : private BacktrackScratch {
   void BuildSpans(const Bundle& bu);
   // Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for
   // each conflict of the bundle's ranges in register r, in increasing range order; f returns
-  // false to stop. spans_ must hold bu's spans (BuildSpans).
+  // false to stop. An assigned bundle met by consecutive ranges inside one of its entries is
+  // reported for the first of them only (callers keep the maximum weight or a set of bundles).
+  // spans_ must hold bu's spans (BuildSpans).
   // Ranges before from_range are known to have no conflict in r.
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const;
