@@ -788,6 +788,20 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
   return UINT32_MAX;
 }
 
+// The first point in [a, b) with a bit set in the reservation half of r's bitmap, or UINT32_MAX.
+[[gnu::always_inline]] inline uint32_t Backtrack::FirstReserved(PReg r, uint32_t a,
+                                                                uint32_t b) const {
+  const uint64_t* bits = busy_[r.index()].data();
+  const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
+  const uint64_t m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  uint64_t mask = ~uint64_t{0} << (a % 64);
+  for (uint32_t w = w0; w <= w1; ++w, mask = ~uint64_t{0}) {
+    const uint64_t m = bits[2 * w] & mask & (w == w1 ? m1 : ~uint64_t{0});
+    if (m != 0) return 64 * w + static_cast<uint32_t>(__builtin_ctzll(m));
+  }
+  return UINT32_MAX;
+}
+
 // The first point in [a, b) covered by an assigned range of r, or UINT32_MAX (exact: the
 // assigned half of the bitmap holds exactly the assigned ranges).
 uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
@@ -807,16 +821,31 @@ uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
 // false (then returns false). spans_ must hold bu's spans. The ranges of a span touch, so every
 // point of it lies in exactly one of them: the walk jumps from one set bit to the range holding
 // it, skipping the ranges with no bit set (no conflict there).
+// `occ_seen` (optional, read before each jump): below that point the assigned bits belong to an
+// entry f has already been given, so there the walk jumps by reservation bits only; a range it
+// then skips has assigned bits of that entry alone (entries in one register are disjoint).
 template <class F>
 [[gnu::always_inline]] inline bool Backtrack::ForEachBusyRange(const Bundle& bu, PReg r,
-                                                               uint32_t from_range, F&& f) const {
+                                                               uint32_t from_range, F&& f,
+                                                               const uint32_t* occ_seen) const {
   const auto rs = Ranges(bu);
   for (const Span& s : spans_) {
     if (s.last <= from_range) continue;
     uint32_t k = std::max(s.first, from_range);
     for (uint32_t p = rs[k].from; k < s.last;) {
       if (s.last - s.first > 1) {
-        p = FirstBusy(r, p, s.to);
+        if (occ_seen != nullptr && p < *occ_seen) {
+          const uint32_t until = std::min(*occ_seen, s.to);
+          const uint32_t q = FirstReserved(r, p, until);
+          if (q != UINT32_MAX)
+            p = q;
+          else if (until == s.to)
+            break;
+          else
+            p = FirstBusy(r, until, s.to);
+        } else {
+          p = FirstBusy(r, p, s.to);
+        }
         if (p == UINT32_MAX) break;
         while (rs[k].to <= p) ++k;
       }
@@ -841,19 +870,22 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
   // entry's bundle is not reported again (f took it and went on).
   uint32_t reported_to = 0;
   // Each other range with a busy bit is queried exactly as a range-by-range scan would.
-  ForEachBusyRange(bu, r, from_range, [&](const Range& x, uint32_t, uint32_t busy) {
-    if (busy & 1) {
-      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-      for (; it != res.end() && it->from < x.to; ++it)
-        if (it->to > x.from && it->vreg != x.vreg)
-          if (!f(&x, kNone, 0.0f)) return false;
-    }
-    if (!(busy & 2) || x.to <= reported_to) return true;
-    return occ.ForEachOverlap(&cursor, x.from, x.to, [&](const IntervalSet::Entry& e) {
-      reported_to = e.to;  // entries come in order, so the last one ends last
-      return f(&x, e.bundle, e.weight);
-    });
-  });
+  ForEachBusyRange(
+      bu, r, from_range,
+      [&](const Range& x, uint32_t, uint32_t busy) {
+        if (busy & 1) {
+          auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+          for (; it != res.end() && it->from < x.to; ++it)
+            if (it->to > x.from && it->vreg != x.vreg)
+              if (!f(&x, kNone, 0.0f)) return false;
+        }
+        if (!(busy & 2) || x.to <= reported_to) return true;
+        return occ.ForEachOverlap(&cursor, x.from, x.to, [&](const IntervalSet::Entry& e) {
+          reported_to = e.to;  // entries come in order, so the last one ends last
+          return f(&x, e.bundle, e.weight);
+        });
+      },
+      &reported_to);
 }
 
 // The index of bu's first range with a conflict in r, or kNone: the range of ForEachConflict's

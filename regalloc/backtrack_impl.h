@@ -239,12 +239,14 @@ class Backtrack : private BacktrackScratch {
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const;
   template <class F>
-  bool ForEachBusyRange(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const;
+  bool ForEachBusyRange(const Bundle& bu, PReg r, uint32_t from_range, F&& f,
+                        const uint32_t* occ_seen = nullptr) const;
   uint32_t FirstConflictRange(const Bundle& bu, PReg r, bool* reserved) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstAssigned(PReg r, uint32_t a, uint32_t b) const;
+  uint32_t FirstReserved(PReg r, uint32_t a, uint32_t b) const;
   void MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set);
   uint32_t ResLowerBound(PReg r, uint32_t p) const;
   void Assign(uint32_t b, PReg r);
