@@ -179,7 +179,61 @@ void Backtrack::ComputeBlockInfo() {
 // Live ranges by one backward pass per block over an explicit live set (insert and erase O(1)).
 // References live across a safepoint get a hole at [4i+2, 4i+4): they are in their slot there,
 // and reloaded after it (the collector may have moved the object).
+//
+// Without references (most functions), the number of ranges of each vreg is known before the
+// walk: one per block it is live into, plus one in its defining block (see CountRanges). The
+// walk then writes every range straight into its vreg's list in ranges_, in block order. With
+// references, a safepoint adds pieces no count foresees: the walk collects the ranges in block
+// order and a counting sort by vreg makes the lists.
 void Backtrack::BuildRanges() {
+  bool any_ref = false;
+  for (const VRegData& d : f_.vregs) any_ref |= d.is_ref;
+  if (any_ref)
+    BuildRangesWalk<true>();
+  else
+    BuildRangesWalk<false>();
+}
+
+// range_begin_ for a function without references, and fill (tmp_fill_) at each list's start.
+// A vreg has a range in every block it is live into, and one in its defining block: always for
+// an instruction's def (a dead def still occupies its point), and for a block parameter when it
+// has a use (an operand in its block, a branch argument there, or liveness into a successor,
+// which NumLiveIn counts). A parameter not live into any block may still be used in its own
+// block: those are looked up in their block's operands and branch arguments.
+void Backtrack::CountRanges() {
+  const uint32_t nv = f_.num_vregs();
+  range_begin_.resize(nv + 1);
+  range_begin_[0] = 0;
+  for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] = live_.NumLiveIn(VReg(v)) + 1;
+  // stamp[p] == kNone - b: p is a parameter of block b live into no block (the walk clears
+  // tmp_seen_ again before its own stamps).
+  std::vector<uint32_t>& stamp = tmp_seen_;
+  stamp.assign(nv, 0);
+  for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
+    bool any = false;
+    for (VReg p : f_.Params(Block(b)))
+      if (live_.NumLiveIn(p) == 0) {
+        range_begin_[p.index + 1] = 0;
+        stamp[p.index] = kNone - b;
+        any = true;
+      }
+    if (!any) continue;
+    const BlockData& bd = f_.blocks[b];
+    for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
+         k < f_.insts[bd.inst_end - 1].operand_end; ++k) {
+      const Operand& op = f_.operands[k];
+      if (op.is_use() && stamp[op.vreg.index] == kNone - b) range_begin_[op.vreg.index + 1] = 1;
+    }
+    for (const SuccEdge& e : f_.Succs(Block(b)))
+      for (VReg a : f_.Args(e))
+        if (stamp[a.index] == kNone - b) range_begin_[a.index + 1] = 1;
+  }
+  for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] += range_begin_[v];
+  tmp_fill_.assign(range_begin_.begin(), range_begin_.end() - 1);
+}
+
+template <bool kAnyRef>
+void Backtrack::BuildRangesWalk() {
   const uint32_t nv = f_.num_vregs();
   std::vector<uint32_t>& end = tmp_end_;
   std::vector<uint32_t>& pos = tmp_pos_;
@@ -187,16 +241,36 @@ void Backtrack::BuildRanges() {
   std::vector<Range>& raw = tmp_raw_;
   end.assign(nv, 0);
   pos.assign(nv, kNone);
-  raw.reserve(f_.num_insts() * 2);
   def_inst_.assign(nv, kNone);
-  // Ranges per vreg and the points they cover, counted as they are made (one entry per vreg:
-  // the vreg's line is already in cache from the live-set update that made the range).
+  // With references: ranges per vreg and the points they cover, counted as they are made (one
+  // entry per vreg: the vreg's line is already in cache from the live-set update that made the
+  // range). Without: each range goes to its place in its vreg's list (fill), its points to
+  // vreg_size_.
   std::vector<std::pair<uint32_t, uint32_t>>& acc = tmp_acc_;  // (ranges, points) per vreg
-  acc.assign(nv, {0, 0});
+  Range* out = nullptr;
+  uint32_t* fill = nullptr;
+  uint32_t* size = nullptr;
+  if constexpr (kAnyRef) {
+    raw.reserve(f_.num_insts() * 2);
+    acc.assign(nv, {0, 0});
+  } else {
+    CountRanges();
+    ranges_.resize(range_begin_[nv]);
+    vreg_size_.assign(nv, 0);
+    out = ranges_.data();
+    fill = tmp_fill_.data();
+    size = vreg_size_.data();
+  }
   auto push = [&](const Range& r) {
-    raw.push_back(r);
-    ++acc[r.vreg].first;
-    acc[r.vreg].second += r.to - r.from;
+    if constexpr (kAnyRef) {
+      raw.push_back(r);
+      ++acc[r.vreg].first;
+      acc[r.vreg].second += r.to - r.from;
+    } else {
+      EGRET_DCHECK(fill[r.vreg] < range_begin_[r.vreg + 1]);
+      out[fill[r.vreg]++] = r;
+      size[r.vreg] += r.to - r.from;
+    }
   };
   auto add = [&](uint32_t v, uint32_t to) {
     pos[v] = static_cast<uint32_t>(live.size());
@@ -222,7 +296,7 @@ void Backtrack::BuildRanges() {
          k < f_.insts[bd.inst_end - 1].operand_end; ++k)
       seen[f_.operands[k].vreg.index] = b + 1;
     for (VReg v : live_.LiveOut(Block(b))) {
-      if (seen[v.index] != b + 1 && !f_.vregs[v.index].is_ref)
+      if (seen[v.index] != b + 1 && (!kAnyRef || !f_.vregs[v.index].is_ref))
         push({bs, be, v.index});
       else if (pos[v.index] == kNone)
         add(v.index, be);
@@ -241,7 +315,7 @@ void Backtrack::BuildRanges() {
         push({from, to, v});
         def_inst_[v] = i;
       }
-      if (f_.insts[i].safepoint) {
+      if (kAnyRef && f_.insts[i].safepoint) {  // without references, nothing to cut
         for (uint32_t v : live) {
           if (!f_.vregs[v].is_ref) continue;
           cross_.push_back({i, v});
@@ -269,37 +343,42 @@ void Backtrack::BuildRanges() {
     }
     live.clear();
   }
-  // Per-vreg lists (counting sort by vreg). A vreg has at most one range per block, made in
-  // block order, except a reference's pieces around safepoints (made backwards within a block):
-  // only references' lists need sorting (insertion sort, they are nearly sorted).
-  range_begin_.resize(nv + 1);
-  vreg_size_.resize(nv);
-  range_begin_[0] = 0;
-  for (uint32_t v = 0; v < nv; ++v) {
-    range_begin_[v + 1] = range_begin_[v] + acc[v].first;
-    vreg_size_[v] = acc[v].second;
-  }
-  ranges_.resize(raw.size());
-  {
-    std::vector<uint32_t>& fill = tmp_fill_;
-    fill.assign(range_begin_.begin(), range_begin_.end() - 1);
-    for (const Range& r : raw) ranges_[fill[r.vreg]++] = r;
+  if constexpr (!kAnyRef) {
+    // Every list filled exactly (the counts follow from liveness, see CountRanges).
+    for (uint32_t v = 0; v < nv; ++v) EGRET_CHECK(fill[v] == range_begin_[v + 1]);
+  } else {
+    // Per-vreg lists (counting sort by vreg). A vreg has at most one range per block, made in
+    // block order, except a reference's pieces around safepoints (made backwards within a
+    // block): only references' lists need sorting (insertion sort, they are nearly sorted).
+    range_begin_.resize(nv + 1);
+    vreg_size_.resize(nv);
+    range_begin_[0] = 0;
+    for (uint32_t v = 0; v < nv; ++v) {
+      range_begin_[v + 1] = range_begin_[v] + acc[v].first;
+      vreg_size_[v] = acc[v].second;
+    }
+    ranges_.resize(raw.size());
+    {
+      std::vector<uint32_t>& fill_at = tmp_fill_;
+      fill_at.assign(range_begin_.begin(), range_begin_.end() - 1);
+      for (const Range& r : raw) ranges_[fill_at[r.vreg]++] = r;
+    }
+    for (uint32_t v = 0; v < nv; ++v) {
+      if (!f_.vregs[v].is_ref) continue;
+      Range* a = ranges_.data() + range_begin_[v];
+      Range* e = ranges_.data() + range_begin_[v + 1];
+      for (Range* p = a + 1; p < e; ++p)
+        for (Range* q = p; q > a && q[-1].from > q->from; --q) std::swap(q[-1], q[0]);
+    }
+    std::sort(cross_.begin(), cross_.end(), [](const Cross& a, const Cross& b) {
+      return a.vreg != b.vreg ? a.vreg < b.vreg : a.inst < b.inst;
+    });
   }
 #ifdef EGRET_DEBUG
   for (uint32_t v = 0; v < nv; ++v)
     for (uint32_t k = range_begin_[v] + 1; k < range_begin_[v + 1]; ++k)
       EGRET_DCHECK(f_.vregs[v].is_ref || ranges_[k - 1].from < ranges_[k].from);
 #endif
-  for (uint32_t v = 0; v < nv; ++v) {
-    if (!f_.vregs[v].is_ref) continue;
-    Range* a = ranges_.data() + range_begin_[v];
-    Range* e = ranges_.data() + range_begin_[v + 1];
-    for (Range* p = a + 1; p < e; ++p)
-      for (Range* q = p; q > a && q[-1].from > q->from; --q) std::swap(q[-1], q[0]);
-  }
-  std::sort(cross_.begin(), cross_.end(), [](const Cross& a, const Cross& b) {
-    return a.vreg != b.vreg ? a.vreg < b.vreg : a.inst < b.inst;
-  });
 }
 
 // The range of v containing point p, or nullptr.
@@ -452,8 +531,12 @@ Status Backtrack::MergeBundles() {
   vreg_bundle_.assign(nv, kNone);
   // The initial bundles' ranges are the per-vreg lists in vreg order: one copy of ranges_, each
   // bundle indexing its vreg's list in it.
+  // resize + copy, not assign: Range is trivially copyable but not trivial (its default
+  // constructor leaves the fields unset), so assign() copies element by element where
+  // std::copy moves the bytes at once; resize() constructs nothing (the constructor is empty).
   arena_.reserve(ranges_.size() * 2);
-  arena_.assign(ranges_.begin(), ranges_.end());
+  arena_.resize(ranges_.size());
+  std::copy(ranges_.begin(), ranges_.end(), arena_.begin());
   for (uint32_t v = 0; v < nv; ++v) {
     if (range_begin_[v] == range_begin_[v + 1]) continue;
     Bundle bu;
@@ -475,10 +558,12 @@ Status Backtrack::MergeBundles() {
     // Merged straight onto the arena's end: room is reserved first, so the sources (earlier
     // in the arena) stay where they are.
     const uint32_t xb = bx.begin, xe = bx.end, yb = by.begin, ye = by.end;
+    // Written through a pointer, not a back_inserter: no capacity check per range.
     ReserveArena(xe - xb + ye - yb);
     const uint32_t begin = static_cast<uint32_t>(arena_.size());
+    arena_.resize(begin + (xe - xb) + (ye - yb));  // within the capacity: no reallocation
     const Range* src = arena_.data();
-    std::merge(src + xb, src + xe, src + yb, src + ye, std::back_inserter(arena_),
+    std::merge(src + xb, src + xe, src + yb, src + ye, arena_.data() + begin,
                [](const Range& p, const Range& q) { return p.from < q.from; });
     Bundle& t = bundles_[x];
     t.one_vreg = false;

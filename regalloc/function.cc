@@ -315,20 +315,25 @@ Status Function::Validate(const MachineEnv& env) const {
             break;
         }
       }
-      PRegSet both = fixed_early_defs;
-      fixed_uses.ForEach([&](PReg r) {
-        if (both.Contains(r)) both.Remove(r);
-      });
-      if (!(both == fixed_early_defs))
-        return err(where() + ": an early def and a use are fixed to one register");
-      bool late_conflict = false;
-      fixed_late_uses.ForEach([&](PReg r) { late_conflict |= fixed_late_defs.Contains(r); });
-      fixed_early_defs.ForEach([&](PReg r) { late_conflict |= fixed_late_uses.Contains(r); });
-      if (late_conflict) return err(where() + ": a late use and a def are fixed to one register");
       const PRegSet clobbers = Clobbers(i);
-      bool early_clobbered = false;
-      fixed_early_defs.ForEach([&](PReg r) { early_clobbered |= clobbers.Contains(r); });
-      if (early_clobbered) return err(where() + ": an early def is fixed to a clobbered register");
+      // The checks between fixed registers: each needs a fixed use or def, and most
+      // instructions have none (then every check below holds trivially).
+      if (!(fixed_uses | fixed_early_defs | fixed_late_defs).Empty()) {
+        PRegSet both = fixed_early_defs;
+        fixed_uses.ForEach([&](PReg r) {
+          if (both.Contains(r)) both.Remove(r);
+        });
+        if (!(both == fixed_early_defs))
+          return err(where() + ": an early def and a use are fixed to one register");
+        bool late_conflict = false;
+        fixed_late_uses.ForEach([&](PReg r) { late_conflict |= fixed_late_defs.Contains(r); });
+        fixed_early_defs.ForEach([&](PReg r) { late_conflict |= fixed_late_uses.Contains(r); });
+        if (late_conflict) return err(where() + ": a late use and a def are fixed to one register");
+        bool early_clobbered = false;
+        fixed_early_defs.ForEach([&](PReg r) { early_clobbered |= clobbers.Contains(r); });
+        if (early_clobbered)
+          return err(where() + ": an early def is fixed to a clobbered register");
+      }
       if (i != term) continue;
       if (nsucc == 1 && (!ops.empty() || !clobbers.Empty() || insts[i].safepoint))
         return err(where() + ": a jump to one successor must have no operands or clobbers");

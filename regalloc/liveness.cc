@@ -79,9 +79,12 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
   stamp.assign(nb, UINT32_MAX);
   pairs.clear();
   livein_begin_.assign(nb + 1, 0);  // counts per block first (at livein_begin_[b + 1])
+  livein_count_.resize(nv);
   for (uint32_t v = 0; v < nv; ++v) {
+    livein_count_[v] = 0;
     if (begin[v] == begin[v + 1]) continue;
-    size_t next = pairs.size();  // the first pair of v not expanded yet
+    const size_t first = pairs.size();
+    size_t next = first;  // the first pair of v not expanded yet
     const uint32_t def = def_block_[v];
     for (uint32_t k = begin[v]; k < begin[v + 1]; ++k) {
       const uint32_t ub = use_blocks[k];
@@ -102,6 +105,7 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
         }
       }
     }
+    livein_count_[v] = static_cast<uint32_t>(pairs.size() - first);
   }
   for (uint32_t b = 0; b < nb; ++b) livein_begin_[b + 1] += livein_begin_[b];
   livein_.resize(pairs.size());

@@ -32,12 +32,15 @@ class Liveness {
   }
   // The block that defines v (for a block parameter, its block).
   Block DefBlock(VReg v) const { return Block(def_block_[v.index]); }
+  // The number of blocks v is live into (the blocks whose LiveIn holds v).
+  uint32_t NumLiveIn(VReg v) const { return livein_count_[v.index]; }
 
  private:
   template <class Scratch>
   Status Compute(const Function& f, Scratch* scratch);
 
   std::vector<uint32_t> def_block_;
+  std::vector<uint32_t> livein_count_;  // per vreg
   std::vector<uint32_t> livein_begin_, liveout_begin_;
   std::vector<VReg> livein_, liveout_;
 };
