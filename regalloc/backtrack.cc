@@ -401,9 +401,17 @@ void Backtrack::BuildUses() {
   const uint32_t no = static_cast<uint32_t>(f_.operands.size());
   op_flags_.assign(no, 0);
   hint_.assign(nv, PReg());
+  use_begin_.assign(nv + 1, 0);
+  for (const Operand& op : f_.operands) ++use_begin_[op.vreg.index + 1];
+  for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
+  uses_.resize(no);
+  std::vector<uint32_t>& fill = tmp_fill_;
+  fill.assign(use_begin_.begin(), use_begin_.end() - 1);
   for (uint32_t i = 0; i < f_.num_insts(); ++i) {
     const auto ops = f_.InstOperands(i);
     const uint32_t base = f_.insts[i].operand_begin;
+    // The reuse decisions of this instruction first: they set flags of its own operands only,
+    // which its use records below read.
     for (uint32_t k = 0; k < ops.size(); ++k) {
       const Operand& op = ops[k];
       if (op.constraint != Constraint::kReuse) continue;
@@ -419,16 +427,6 @@ void Backtrack::BuildUses() {
         Extend(op.vreg.index, i, base + k);
       }
     }
-  }
-  use_begin_.assign(nv + 1, 0);
-  for (const Operand& op : f_.operands) ++use_begin_[op.vreg.index + 1];
-  for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
-  uses_.resize(no);
-  std::vector<uint32_t>& fill = tmp_fill_;
-  fill.assign(use_begin_.begin(), use_begin_.end() - 1);
-  for (uint32_t i = 0; i < f_.num_insts(); ++i) {
-    const auto ops = f_.InstOperands(i);
-    const uint32_t base = f_.insts[i].operand_begin;
     const float fr = freq_[block_of_inst_[i]];
     f_.Clobbers(i).ForEach([&](PReg r) {
       res_[r.index()].push_back({4 * i + 2, 4 * i + 3, kNone});
@@ -957,15 +955,23 @@ uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r) const {
 // previous one ends, as a value live from one block into the next in layout order does). Conflict
 // queries and the per-register structures work on spans: a bundle live through many blocks has
 // one span where it has a range per block.
+//
+// Runs of touching ranges are long (a value live through consecutive blocks: about 25 ranges a
+// span on lz20), so the run is followed four ranges at a time while four more remain, then one
+// at a time.
 void Backtrack::BuildSpans(const Bundle& bu) {
   spans_.clear();
   const Range* rs = arena_.data() + bu.begin;
-  const uint32_t n = bu.end - bu.begin;
-  for (uint32_t k = 0; k < n;) {
-    const uint32_t first = k, from = rs[k].from;
-    uint32_t to = rs[k].to;
-    for (++k; k < n && rs[k].from == to; ++k) to = rs[k].to;
-    spans_.push_back({from, to, first, k});
+  const Range* const e = rs + (bu.end - bu.begin);
+  for (const Range* p = rs; p < e;) {
+    const uint32_t first = static_cast<uint32_t>(p - rs), from = p->from;
+    uint32_t to = p->to;
+    for (++p; e - p >= 4 && p[0].from == to && p[1].from == p[0].to && p[2].from == p[1].to &&
+              p[3].from == p[2].to;
+         p += 4)
+      to = p[3].to;
+    for (; p < e && p->from == to; ++p) to = p->to;
+    spans_.push_back({from, to, first, static_cast<uint32_t>(p - rs)});
   }
 }
 
