@@ -2,6 +2,7 @@
 // The resolution of the result into operand allocations, edits, spill slots and stack maps is in
 // backtrack_resolve.cc.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <type_traits>
 
@@ -170,9 +171,15 @@ void Backtrack::ComputeBlockInfo() {
   for (uint32_t b = 0; b < nb; ++b)
     for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i)
       block_of_inst_[i] = b;
+  // 8^min(depth, 10): std::pow's own values, computed once per process (a call per block cost
+  // more than the rest of this function on lz20).
+  static const std::array<float, 11> kPow8 = [] {
+    std::array<float, 11> t;
+    for (uint32_t d = 0; d < t.size(); ++d) t[d] = std::pow(8.0f, static_cast<float>(d));
+    return t;
+  }();
   freq_.resize(nb);
-  for (uint32_t b = 0; b < nb; ++b)
-    freq_[b] = std::pow(8.0f, static_cast<float>(std::min<uint32_t>(depth_[b], 10)));
+  for (uint32_t b = 0; b < nb; ++b) freq_[b] = kPow8[std::min<uint32_t>(depth_[b], 10)];
   claim_cost_ = nb > 0 ? 2 * freq_[0] : 0;
 }
 
@@ -428,9 +435,10 @@ void Backtrack::BuildUses() {
       }
     }
     const float fr = freq_[block_of_inst_[i]];
-    f_.Clobbers(i).ForEach([&](PReg r) {
-      res_[r.index()].push_back({4 * i + 2, 4 * i + 3, kNone});
-    });
+    if (f_.insts[i].clobbers != InstData::kNoClobbers)  // most instructions clobber nothing
+      f_.clobber_sets[f_.insts[i].clobbers].ForEach([&](PReg r) {
+        res_[r.index()].push_back({4 * i + 2, 4 * i + 3, kNone});
+      });
     for (uint32_t k = 0; k < ops.size(); ++k) {
       const Operand& op = ops[k];
       const uint32_t v = op.vreg.index;
@@ -509,12 +517,12 @@ void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
 namespace {
 // True if the sorted, internally disjoint range lists overlap.
 bool Overlap(std::span<const Range> a, std::span<const Range> b) {
-  size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i].to <= b[j].from)
-      ++i;
-    else if (b[j].to <= a[i].from)
-      ++j;
+  const Range *p = a.data(), *pe = p + a.size(), *q = b.data(), *qe = q + b.size();
+  while (p < pe && q < qe) {
+    if (p->to <= q->from)
+      ++p;
+    else if (q->to <= p->from)
+      ++q;
     else
       return true;
   }
