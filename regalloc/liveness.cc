@@ -163,8 +163,19 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
       vstamp[v.index] = b;
       sets_.push_back(v);  // within the capacity reserved: LiveIn spans stay valid
     };
+    // The first successor's live-in set has no duplicates and nothing precedes it: copied
+    // (and stamped) without the membership test.
+    bool first = true;
     for (const SuccEdge& e : succs) {
-      for (VReg v : LiveIn(e.block)) add(v);
+      if (first) {
+        for (VReg v : LiveIn(e.block)) {
+          vstamp[v.index] = b;
+          sets_.push_back(v);  // within the capacity reserved
+        }
+        first = false;
+      } else {
+        for (VReg v : LiveIn(e.block)) add(v);
+      }
       for (VReg a : f.Args(e)) add(a);
     }
     liveout_end_[b] = static_cast<uint32_t>(sets_.size());
