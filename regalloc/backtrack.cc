@@ -515,18 +515,22 @@ void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
 }
 
 namespace {
-// True if the sorted, internally disjoint range lists overlap.
-bool Overlap(std::span<const Range> a, std::span<const Range> b) {
-  const Range *p = a.data(), *pe = p + a.size(), *q = b.data(), *qe = q + b.size();
+// Merges the sorted, internally disjoint range lists [p, pe) and [q, qe) into out (by start),
+// unless they overlap: returns false as soon as two ranges overlap (out then holds a partial
+// merge). Without overlap the result is std::merge's by start: one of two disjoint non-empty
+// ranges ends before the other starts, and that one starts first.
+bool MergeDisjoint(const Range* p, const Range* pe, const Range* q, const Range* qe, Range* out) {
   while (p < pe && q < qe) {
     if (p->to <= q->from)
-      ++p;
+      *out++ = *p++;
     else if (q->to <= p->from)
-      ++q;
+      *out++ = *q++;
     else
-      return true;
+      return false;
   }
-  return false;
+  std::copy(p, pe, out);
+  std::copy(q, qe, out + (pe - p));
+  return true;
 }
 }  // namespace
 
@@ -560,17 +564,19 @@ Status Backtrack::MergeBundles() {
     const Bundle &bx = bundles_[x], &by = bundles_[y];
     if (bx.cls != by.cls) return false;
     if (bx.end - bx.begin + by.end - by.begin > kMergeCap) return false;
-    if (Overlap(Ranges(bx), Ranges(by))) return false;
-    // Merged straight onto the arena's end: room is reserved first, so the sources (earlier
-    // in the arena) stay where they are.
+    // Merged straight onto the arena's end (room is reserved first, so the sources, earlier in
+    // the arena, stay where they are), checking for overlap on the way: one walk over both
+    // lists instead of an overlap test and then a merge. On overlap the partial merge is
+    // dropped.
     const uint32_t xb = bx.begin, xe = bx.end, yb = by.begin, ye = by.end;
-    // Written through a pointer, not a back_inserter: no capacity check per range.
     ReserveArena(xe - xb + ye - yb);
     const uint32_t begin = static_cast<uint32_t>(arena_.size());
     arena_.resize(begin + (xe - xb) + (ye - yb));  // within the capacity: no reallocation
     const Range* src = arena_.data();
-    std::merge(src + xb, src + xe, src + yb, src + ye, arena_.data() + begin,
-               [](const Range& p, const Range& q) { return p.from < q.from; });
+    if (!MergeDisjoint(src + xb, src + xe, src + yb, src + ye, arena_.data() + begin)) {
+      arena_.resize(begin);
+      return false;
+    }
     Bundle& t = bundles_[x];
     t.one_vreg = false;
     t.begin = begin;
@@ -676,8 +682,14 @@ void Backtrack::Weigh(uint32_t b, uint32_t size) {
   bool req = false, remat = true;
   if (bu.one_vreg && !rs.empty()) {
     if (size == kNone) {
-      size = 0;
-      for (const Range& r : rs) size += r.to - r.from;
+      // Four partial sums, four ranges a step (exact in any order): a long bundle has a range
+      // per block it lives through.
+      uint32_t s[4] = {0, 0, 0, 0};
+      size_t k = 0;
+      for (; k + 4 <= rs.size(); k += 4)
+        for (size_t j = 0; j < 4; ++j) s[j] += rs[k + j].to - rs[k + j].from;
+      for (; k < rs.size(); ++k) s[0] += rs[k].to - rs[k].from;
+      size = s[0] + s[1] + s[2] + s[3];
     }
 #ifdef EGRET_DEBUG
     uint32_t counted = 0;
