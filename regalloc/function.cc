@@ -207,26 +207,30 @@ Status Function::Validate(const MachineEnv& env) const {
   // Definitions: exactly one per vreg. def_inst is UINT32_MAX for block parameters.
   constexpr uint32_t kUndefined = UINT32_MAX - 1;
   std::vector<uint32_t> def_block(vregs.size(), kUndefined), def_inst(vregs.size(), kUndefined);
-  auto define = [&](VReg v, uint32_t b, uint32_t inst) -> Status {
-    auto where = [&] {
-      return inst == UINT32_MAX ? absl::StrCat("block", b) : absl::StrCat("i", inst);
-    };
-    if (v.index >= vregs.size()) return err(absl::StrCat(where(), ": v", v.index, " out of range"));
-    if (def_block[v.index] != kUndefined)
-      return err(absl::StrCat(where(), ": v", v.index, " defined twice (SSA)"));
+  // define() records a definition and says whether it was valid (in range, the first); the
+  // error, when not, comes from define_error() (a flag per definition instead of a Status).
+  auto define = [&](VReg v, uint32_t b, uint32_t inst) {
+    if (v.index >= vregs.size() || def_block[v.index] != kUndefined) return false;
     def_block[v.index] = b;
     def_inst[v.index] = inst;
-    return Status::Ok();
+    return true;
+  };
+  auto define_error = [&](VReg v, uint32_t b, uint32_t inst) -> Status {
+    const std::string where =
+        inst == UINT32_MAX ? absl::StrCat("block", b) : absl::StrCat("i", inst);
+    if (v.index >= vregs.size()) return err(absl::StrCat(where, ": v", v.index, " out of range"));
+    return err(absl::StrCat(where, ": v", v.index, " defined twice (SSA)"));
   };
   for (uint32_t b = 0; b < blocks.size(); ++b) {
     const BlockData& bd = blocks[b];
     if (bd.inst_begin >= bd.inst_end) return err(absl::StrCat("block", b, " has no instructions"));
     if (b == 0 && bd.param_end != bd.param_begin) return err("entry block0 has parameters");
     if (b == 0 && bd.pred_end != bd.pred_begin) return err("entry block0 has predecessors");
-    for (VReg p : Params(Block(b))) EGRET_TRY(define(p, b, UINT32_MAX));
+    for (VReg p : Params(Block(b)))
+      if (!define(p, b, UINT32_MAX)) return define_error(p, b, UINT32_MAX);
     for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
       for (const Operand& op : InstOperands(i))
-        if (op.is_def()) EGRET_TRY(define(op.vreg, b, i));
+        if (op.is_def() && !define(op.vreg, b, i)) return define_error(op.vreg, b, i);
     }
   }
   for (uint32_t v = 0; v < vregs.size(); ++v)
