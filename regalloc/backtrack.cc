@@ -569,6 +569,7 @@ Status Backtrack::MergeBundles() {
     // lists instead of an overlap test and then a merge. On overlap the partial merge is
     // dropped.
     const uint32_t xb = bx.begin, xe = bx.end, yb = by.begin, ye = by.end;
+    const bool y_one_vreg = by.one_vreg;
     ReserveArena(xe - xb + ye - yb);
     const uint32_t begin = static_cast<uint32_t>(arena_.size());
     arena_.resize(begin + (xe - xb) + (ye - yb));  // within the capacity: no reallocation
@@ -583,7 +584,12 @@ Status Backtrack::MergeBundles() {
     t.end = static_cast<uint32_t>(arena_.size());
     if (!t.hint.valid()) t.hint = bundles_[y].hint;
     bundles_[y].dead = true;
-    // Only y's vregs change bundle (its ranges come in runs of one vreg).
+    // Only y's vregs change bundle: its one vreg, or those of its ranges (which come in runs
+    // of one vreg).
+    if (y_one_vreg) {
+      vreg_bundle_[arena_[yb].vreg] = x;
+      return true;
+    }
     uint32_t last = kNone;
     for (uint32_t k = yb; k < ye; ++k)
       if (arena_[k].vreg != last) {
