@@ -44,11 +44,18 @@ template <class Scratch>
 Status Liveness::Compute(const Function& f, Scratch* scratch) {
   const uint32_t nb = f.num_blocks(), nv = f.num_vregs();
   def_block_.assign(nv, 0);
+  // A block's instructions' operands are one contiguous run of f.operands (the tables tile
+  // their arrays, Function::Validate), walked by index; an empty block (invalid) has none.
+  auto block_operands = [&](uint32_t b) -> std::pair<uint32_t, uint32_t> {
+    const BlockData& bd = f.blocks[b];
+    if (bd.inst_begin == bd.inst_end) return {0, 0};
+    return {f.insts[bd.inst_begin].operand_begin, f.insts[bd.inst_end - 1].operand_end};
+  };
   for (uint32_t b = 0; b < nb; ++b) {
     for (VReg p : f.Params(Block(b))) def_block_[p.index] = b;
-    for (uint32_t i = f.blocks[b].inst_begin; i < f.blocks[b].inst_end; ++i)
-      for (const Operand& op : f.InstOperands(i))
-        if (op.is_def()) def_block_[op.vreg.index] = b;
+    const auto [first, last] = block_operands(b);
+    for (uint32_t k = first; k < last; ++k)
+      if (f.operands[k].is_def()) def_block_[f.operands[k].vreg.index] = b;
   }
   // Use sites outside the defining block, grouped by vreg: collected (and counted) in one walk
   // over the operands, then placed by a counting sort (in the order found, per vreg).
@@ -65,9 +72,8 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
   std::pair<uint32_t, uint32_t>* const site = sites.data();
   size_t num_sites = 0;
   for (uint32_t b = 0; b < nb; ++b) {
-    const BlockData& bd = f.blocks[b];
-    for (uint32_t k = f.insts[bd.inst_begin].operand_begin;
-         k < f.insts[bd.inst_end - 1].operand_end; ++k) {
+    const auto [first, last] = block_operands(b);
+    for (uint32_t k = first; k < last; ++k) {
       const Operand& op = f.operands[k];
       if (op.is_use() && def_block_[op.vreg.index] != b) {
         site[num_sites++] = {op.vreg.index, b};
@@ -114,9 +120,6 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
       ++livein_begin_[ub + 1];
       for (; next < num_pairs; ++next) {
         const uint32_t x = pair[next].first;
-        if (x == 0)
-          return Error(absl::StrCat("regalloc input: v", v, " (defined in block", def,
-                                    ") is used on a path that skips its definition"));
         for (Block p : f.Preds(Block(x))) {
           if (p.index == def || stamp[p.index] == v) continue;
           stamp[p.index] = v;
@@ -125,6 +128,11 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
         }
       }
     }
+    // Reaching the entry (which has no predecessors) means a path from it to a use avoids the
+    // definition: tested once per vreg, by the entry's stamp, instead of per block expanded.
+    if (stamp[0] == v)
+      return Error(absl::StrCat("regalloc input: v", v, " (defined in block", def,
+                                ") is used on a path that skips its definition"));
     livein_count_[v] = static_cast<uint32_t>(num_pairs - first);
   }
   for (uint32_t b = 0; b < nb; ++b) livein_begin_[b + 1] += livein_begin_[b];
