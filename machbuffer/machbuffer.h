@@ -66,6 +66,14 @@ class MachBuffer {
   static constexpr uint64_t kConstantSlack = 64;
 
   explicit MachBuffer(MachBufferOptions options = {});
+  // Gives the working vectors' storage back to the thread (see Storage).
+  ~MachBuffer();
+  MachBuffer(const MachBuffer&) = delete;
+  MachBuffer& operator=(const MachBuffer&) = delete;
+
+  // Room for `n` source-location ranges (one per instruction that has one), so that the table,
+  // which leaves in the MachCode, is allocated once instead of doubled up from nothing.
+  void ReserveSrcLocs(size_t n) { srclocs_.reserve(n); }
 
   // --- Bytes. Emitting bytes ends any pending branch simplification at the tail.
   uint32_t CurOffset() const { return static_cast<uint32_t>(data_.size()); }
@@ -207,6 +215,21 @@ class MachBuffer {
     uint32_t next_same_hash;
     bool pending;  // the current copy is not placed yet
   };
+
+  // The working vectors that stay inside the buffer (labels, fixups, queues, branch
+  // simplification, scratch): per thread and per target, a buffer takes their storage when it is
+  // made and gives it back when it dies, so a worker emitting many functions grows them once
+  // instead of once per function. Every vector is empty when taken (capacity only).
+  struct Storage {
+    std::vector<LabelState> labels;
+    std::vector<Fixup> fixups;
+    std::array<std::vector<uint32_t>, kNumKinds> queue;
+    std::vector<uint32_t> labels_at_tail;
+    std::vector<Branch> latest_branches;
+    std::vector<uint32_t> branch_labels;
+    std::vector<uint32_t> island_scratch, moved_scratch, stayed_scratch, settle_scratch;
+  };
+  static Storage& Spare();
 
   static int Index(Kind k) { return static_cast<int>(k); }
   void PutRaw(const uint8_t* p, size_t n) { data_.append(p, n); }

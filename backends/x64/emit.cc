@@ -569,6 +569,8 @@ void Emitter::Run() {
   thread_local backend::EmitOrder order;  // storage reused across functions
   order.Compute(v_.ra, ra_);
   next_block_ = &order.next;
+  // At most one source-location range per instruction (the trap stubs' few may grow it once).
+  buf_.ReserveSrcLocs(v_.insts.size());
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this,
                       order.order);
   EmitTrapStubs();
