@@ -1929,7 +1929,9 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
     const Opcode op = dfg_[di].opcode;
     if (op != Opcode::kCall && op != Opcode::kCallIndirect) continue;
     const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(di));
-    if (!ComputeCallLayout(sig.params, sig.results).results[vd.num].on_stack) zext_def_[v] = 1;
+    thread_local CallLayout layout;  // storage reused
+    backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &layout);
+    if (!layout.results[vd.num].on_stack) zext_def_[v] = 1;
   }
 }
 
@@ -2309,7 +2311,16 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
 Status Lowerer::LowerCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
-  CallLayout l = ComputeCallLayout(sig.params, sig.results);
+  // Per thread, reused by every call site (LowerCall does not nest): the layout, the call's
+  // operands and its zero-extended results keep their capacity.
+  struct CallScratch {
+    CallLayout layout;
+    std::vector<Operand> ops;
+    std::vector<std::pair<VReg, VReg>> widen;
+  };
+  thread_local CallScratch scratch;
+  CallLayout& l = scratch.layout;
+  backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &l);
   v_.frame.has_calls = true;
   v_.frame.outgoing_bytes = std::max(v_.frame.outgoing_bytes, l.AreaBytes());
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
@@ -2344,13 +2355,15 @@ Status Lowerer::LowerCall(ir::Inst i) {
     VReg r = Use(args[k]);
     Emit(s, {Operand::Use(r)});
   }
-  std::vector<Operand> call_ops = ops_;
+  std::vector<Operand>& call_ops = scratch.ops;
+  call_ops.assign(ops_.begin(), ops_.end());
   for (size_t k = 0; k < args.size(); ++k)
     if (!l.params[k].on_stack)
       call_ops.push_back(Operand::FixedUse(Use(args[k]), LocPReg(l.params[k])));
   std::span<const ir::Value> results = dfg_.InstResults(i);
   // A result zero-extended after the call arrives in a temporary: (temporary, result's vreg).
-  std::vector<std::pair<VReg, VReg>> widen;
+  std::vector<std::pair<VReg, VReg>>& widen = scratch.widen;
+  widen.clear();
   for (size_t k = 0; k < results.size(); ++k) {
     if (l.results[k].on_stack) continue;
     call_ops.push_back(Operand::FixedDef(FixedDefVReg(results[k], &widen), LocPReg(l.results[k])));
