@@ -25,7 +25,12 @@ class Emitter final : public backend::InstEmitter {
  public:
   Emitter(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
           X64MachBuffer* buf)
-      : v_(v), ra_(ra), module_(module), buf_(*buf) {}
+      : v_(v), ra_(ra), module_(module), buf_(*buf) {
+    SwapStorage(/*take=*/true);
+  }
+  ~Emitter() override { SwapStorage(/*take=*/false); }
+  Emitter(const Emitter&) = delete;
+  Emitter& operator=(const Emitter&) = delete;
 
   void Run();
 
@@ -304,6 +309,30 @@ class Emitter final : public backend::InstEmitter {
   size_t next_map_ = 0;                             // the ra_.stack_maps entry being emitted
   std::vector<uint32_t> map_words_;                 // scratch for StackMapHere
   backend::RematDefs remat_defs_;                   // the constants that remat edits re-emit
+
+  // The vectors above live in per-thread storage between functions: the constructor takes them
+  // (emptied, capacity kept), the destructor gives them back, so a worker emitting many
+  // functions allocates them once. Each starts empty, as a fresh one would.
+  void SwapStorage(bool take) {
+    struct Storage {
+      std::vector<MachLabel> block_label;
+      std::vector<uint8_t> block_start;
+      std::vector<uint32_t> block_of, map_words;
+      std::vector<Stub> stubs;
+      std::unordered_map<uint64_t, uint32_t> stub_of;
+    };
+    thread_local Storage spare;
+    auto swap = [take](auto& mine, auto& theirs) {
+      mine.swap(theirs);
+      if (take) mine.clear();
+    };
+    swap(block_label_, spare.block_label);
+    swap(block_start_, spare.block_start);
+    swap(block_of_, spare.block_of);
+    swap(map_words_, spare.map_words);
+    swap(stubs_, spare.stubs);
+    swap(stub_of_, spare.stub_of);
+  }
 };
 
 MachLabel Emitter::TrapStub(TrapCode code) {
