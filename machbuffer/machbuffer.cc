@@ -611,22 +611,6 @@ void MachBuffer<Traits>::EndNoFrame() {
   open_frame_start_ = kNone;
 }
 
-template <class Traits>
-void MachBuffer<Traits>::StartSrcLoc(uint32_t loc) {
-  EGRET_CHECK(open_srcloc_start_ == kNone);
-  open_srcloc_start_ = CurOffset();
-  open_srcloc_ = loc;
-}
-
-template <class Traits>
-void MachBuffer<Traits>::EndSrcLoc() {
-  EGRET_CHECK(open_srcloc_start_ != kNone);
-  if (CurOffset() > open_srcloc_start_) {
-    srclocs_.push_back(MachSrcLoc{open_srcloc_start_, CurOffset(), open_srcloc_});
-  }
-  open_srcloc_start_ = kNone;
-}
-
 template class MachBuffer<A64LabelUses>;
 template class MachBuffer<X64LabelUses>;
 
