@@ -943,14 +943,14 @@ bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
   if (!lives_on(a->args[0]) && !lives_on(a->args[1])) return false;
   if (ctx_.UseCount(r) == 1) return true;  // that last user is the only one
   if (addr_uses_.empty()) {
+    // Over the loads and stores ComputeZeroExtendDemand listed (every one of the reachable
+    // blocks), not a second walk over all instructions.
     addr_uses_.assign(dfg_.NumValues(), 0);
-    for (ir::Block b : ctx_.order().order)
-      for (ir::Inst i : f_.layout.Insts(b)) {
-        const ir::InstData& d = dfg_[i];
-        if (!IsMemory(d)) continue;
-        const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
-        ++addr_uses_[Resolve(store ? d.args[1] : d.args[0]).index];
-      }
+    for (ir::Inst i : mem_insts_) {
+      const ir::InstData& d = dfg_[i];
+      const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
+      ++addr_uses_[Resolve(store ? d.args[1] : d.args[0]).index];
+    }
   }
   return addr_uses_[r.index] == ctx_.UseCount(r);
 }
