@@ -251,8 +251,9 @@ class Emitter final : public backend::InstEmitter {
   void EndEpilogueRange();
   void ReleaseArgArea(uint32_t bytes);
   void ReserveOutgoingArgs(const MInst& m);
-  // Sets the flags for a condition; returns the condition code that holds when it is true.
-  CondCode Compare(uint32_t i, const MInst& m);
+  // Sets the flags for a condition; returns the condition code that holds when it is true. `o`:
+  // the instruction's operand slots (EmitInstBody's, not found again).
+  CondCode Compare(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitInst(uint32_t i) override;
   void EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitDiv(uint32_t i, const MInst& m);
@@ -501,8 +502,7 @@ void Emitter::EndEpilogueRange() {
   if (!frameless_) buf_.EndNoFrame();
 }
 
-CondCode Emitter::Compare(uint32_t i, const MInst& m) {
-  const OperandSlots o = Slots(i);
+CondCode Emitter::Compare(uint32_t i, const MInst& m, const OperandSlots& o) {
   switch (m.cond) {
     case CondKind::kNonZero:
       // Holds when a != 0: ZF alone, which the ALU instruction that just computed `a` set too.
@@ -1034,7 +1034,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       const Gpr d = G(i, o.dst);
       Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
       flags_.valid = false;  // the xor replaced them
-      const CondCode cc = Compare(i, m);
+      const CondCode cc = Compare(i, m, o);
       Put(Inst::Setcc(cc, d));
       return;
     }
@@ -1102,7 +1102,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
              : fcc == ir::FloatCC::kGt || fcc == ir::FloatCC::kLt ? CondCode::kA
                                                                   : CondCode::kAe;
       } else {
-        cc = Compare(i, m);
+        cc = Compare(i, m, o);
       }
       if (m.fp) {
         // d already holds x; replace it with y when the condition is false.
@@ -1368,7 +1368,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
         EmitFloatBranch(i, m);
         return;
       }
-      const CondCode cc = Compare(i, m);
+      const CondCode cc = Compare(i, m, o);
       Branch2(i, cc, m.target[0], m.target[1]);
       return;
     }
@@ -1379,7 +1379,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       Ud2(m.trap);
       return;
     case MOp::kTrapIf: {
-      const CondCode cc = Compare(i, m);
+      const CondCode cc = Compare(i, m, o);
       JccLocal(cc, TrapStub(m.trap));
       return;
     }
