@@ -357,10 +357,17 @@ uint32_t MachBuffer<Traits>::LabelOffset(MachLabel label) {
 
 template <class Traits>
 void MachBuffer<Traits>::SettleTail() {
-  // Leave the tail first, so that Observe (called by ResolveList) has no tail to search.
+  // Leave the tail first, so that Observe (called by ResolveList) has no tail to search: the
+  // tail's labels move into the (empty) scratch by a swap, then take their real offsets as
+  // ClearTail would give them.
   std::vector<uint32_t>& settling = settle_scratch_;
-  settling.assign(labels_at_tail_.begin(), labels_at_tail_.end());
-  ClearTail();
+  EGRET_DCHECK(settling.empty());
+  settling.swap(labels_at_tail_);
+  for (uint32_t l : settling) {
+    labels_[l].offset = CurOffset();
+    labels_[l].at_tail = false;
+  }
+  tail_observed_ = 0;
   for (uint32_t l : settling) {
     if (labels_[l].alias == kNone) ResolveList(l);
   }
