@@ -544,15 +544,19 @@ CondCode Emitter::Compare(uint32_t i, const MInst& m, const OperandSlots& o) {
 
 FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   FrameInfo fi;
-  regalloc::PRegSet used;
-  for (const Allocation& a : ra.allocs)
-    if (a.is_reg()) used.Add(a.reg());
+  // The integer registers used (by hardware number): the callee-saved ones are all GPRs.
+  uint64_t used = 0;
+  auto add = [&used](Allocation a) {
+    if (a.is_reg() && a.reg().cls() == regalloc::RegClass::kInt)
+      used |= uint64_t{1} << a.reg().hw();
+  };
+  for (const Allocation& a : ra.allocs) add(a);
   for (const regalloc::Edit& e : ra.edits) {
-    if (e.from.is_reg()) used.Add(e.from.reg());
-    if (e.to.is_reg()) used.Add(e.to.reg());
+    add(e.from);
+    add(e.to);
   }
   for (Gpr r : kCalleeSaved)
-    if (used.Contains(IntPReg(r))) fi.callee_saved[fi.num_callee_saved++] = r;
+    if (used >> Enc(r) & 1) fi.callee_saved[fi.num_callee_saved++] = r;
   fi.spill_base = v.frame.outgoing_bytes;
   uint32_t spill_bytes = 8 * ra.num_spill_slots;
   if (v.frame.wide_float_slots) {
