@@ -25,8 +25,12 @@
 // Requirements: the loop has a preheader (the sole outside predecessor of the header, ending in
 // `jump`; licm makes them). Loops are processed innermost first; the values an inner loop's
 // rewrite places in its preheader are offsets an enclosing loop may reduce in turn.
-// Cost: one walk over the function for use counts (only when some loop has an induction
-// variable), then one walk over each loop's blocks per nesting level, as licm.
+// Cost: per loop, a look at the header's parameters and back edges; a loop whose variable its
+// header's or a latch's brif tests (the counted loop) stops there. Otherwise a walk over the
+// loop's blocks, nested loops' included, that stops once every variable has a use other than
+// an offset; and when one is still in the running, one walk over the function for use counts
+// (once per function; kept exact through every edit), which finds the uses after the loop.
+// On lz20 (no loop rewritten) the pass costs 7.1 M instructions of 1,866 M (callgrind).
 // Analyses: the pass adds and removes header parameters and branch arguments and places
 // instructions, but no block or edge changes, so the CFG, dominator tree and loops stay valid.
 #include <algorithm>
@@ -73,37 +77,31 @@ struct Candidate {
   std::vector<Offset> offsets;
 };
 
+// The pass's tables, kept per thread for their capacity.
+struct Scratch {
+  std::vector<uint32_t> start, fill, uses, tags;
+  std::vector<Block> blocks;
+  std::vector<Loop> order;
+  std::vector<Candidate> cands;
+};
+
 class IvReducer {
  public:
-  IvReducer(ir::Function& f, AnalysisCache& analyses)
+  IvReducer(ir::Function& f, AnalysisCache& analyses, Scratch& scratch)
       : f_(f),
         dfg_(f.dfg),
         cfg_(analyses.Cfg()),
         domtree_(analyses.DomTree()),
-        loops_(analyses.Loops()) {}
+        loops_(analyses.Loops()),
+        s_(scratch),
+        cands_(scratch.cands),
+        uses_(scratch.uses),
+        tags_(scratch.tags) {}
 
   bool Run() {
-    const size_t num_loops = loops_.NumLoops();
-    // Every block of each loop, nested loops' included, in reverse post-order (counting sort,
-    // as licm).
-    start_.assign(num_loops + 1, 0);
-    for (Block b : domtree_.Rpo()) {
-      for (Loop m = loops_.InnermostLoop(b); m.valid(); m = loops_.Parent(m)) ++start_[m.index];
-    }
-    uint32_t acc = 0;
-    for (size_t k = 0; k <= num_loops; ++k) {
-      const uint32_t c = start_[k];
-      start_[k] = acc;
-      acc += c;
-    }
-    blocks_.resize(acc);
-    std::vector<uint32_t> fill(start_.begin(), start_.end() - 1);
-    for (Block b : domtree_.Rpo()) {
-      for (Loop m = loops_.InnermostLoop(b); m.valid(); m = loops_.Parent(m))
-        blocks_[fill[m.index]++] = b;
-    }
-    std::vector<Loop> order;
-    for (uint32_t k = 0; k < num_loops; ++k) order.push_back(Loop(k));
+    std::vector<Loop>& order = s_.order;
+    order.clear();
+    for (uint32_t k = 0; k < loops_.NumLoops(); ++k) order.push_back(Loop(k));
     std::stable_sort(order.begin(), order.end(),
                      [&](Loop a, Loop b) { return loops_.Depth(a) > loops_.Depth(b); });
     bool changed = false;
@@ -122,6 +120,31 @@ class IvReducer {
     return f_.layout.InstBlock(Inst(vd.def));
   }
   bool Invariant(Loop l, Value v) const { return !loops_.Contains(l, DefBlock(v)); }
+
+  // Every block of each loop, nested loops' included, in reverse post-order (a counting sort,
+  // as licm), on first need: blocks_[start_[l], start_[l + 1]).
+  void EnsureLoopBlocks() {
+    if (have_blocks_) return;
+    have_blocks_ = true;
+    const size_t num_loops = loops_.NumLoops();
+    std::vector<uint32_t>& start = s_.start;
+    start.assign(num_loops + 1, 0);
+    for (Block b : domtree_.Rpo()) {
+      for (Loop m = loops_.InnermostLoop(b); m.valid(); m = loops_.Parent(m)) ++start[m.index];
+    }
+    uint32_t acc = 0;
+    for (size_t k = 0; k <= num_loops; ++k) {
+      const uint32_t c = start[k];
+      start[k] = acc;
+      acc += c;
+    }
+    s_.blocks.resize(acc);
+    s_.fill.assign(start.begin(), start.end() - 1);
+    for (Block b : domtree_.Rpo()) {
+      for (Loop m = loops_.InnermostLoop(b); m.valid(); m = loops_.Parent(m))
+        s_.blocks[s_.fill[m.index]++] = b;
+    }
+  }
 
   Block Preheader(Loop l) const {
     const Block h = loops_.Header(l);
@@ -175,6 +198,32 @@ class IvReducer {
     return ok && agreed.valid() ? agreed : v;
   }
 
+  // Whether the header's or a latch's brif tests p or next directly or through one compare: the
+  // common counted loop, whose variable therefore stays. A quick filter that spares most loops
+  // the walk over their blocks (ClassifyUses would find the same use).
+  bool TestedByBranch(Loop l, Block header, Value p, Value next) const {
+    auto tests = [&](Block b) {
+      const Inst t = f_.layout.LastInst(b);
+      if (dfg_[t].opcode != Opcode::kBrif) return false;
+      const Value cond = Resolve(dfg_[t].args[0]);
+      if (cond == p || cond == next) return true;
+      const Inst def = DefiningInst(f_, cond);
+      if (!def.valid()) return false;
+      const InstData& d = dfg_[def];
+      if (d.opcode == Opcode::kIcmpImm)
+        return Resolve(d.args[0]) == p || Resolve(d.args[0]) == next;
+      if (d.opcode != Opcode::kIcmp) return false;
+      for (const Value v : {Resolve(d.args[0]), Resolve(d.args[1])})
+        if (v == p || v == next) return true;
+      return false;
+    };
+    if (tests(header)) return true;
+    for (Block b : cfg_.Preds(header)) {
+      if (b != header && loops_.Contains(l, b) && tests(b)) return true;
+    }
+    return false;
+  }
+
   // Finds the basic induction variables of l's header (see the file comment).
   void FindCandidates(Loop l, Block header) {
     cands_.clear();
@@ -218,6 +267,7 @@ class IvReducer {
       } else {
         continue;
       }
+      if (TestedByBranch(l, header, p, next)) continue;
       cands_.push_back(std::move(c));
     }
   }
@@ -226,6 +276,12 @@ class IvReducer {
   uint32_t& Tag(Value v) {
     if (v.index >= tags_.size()) tags_.resize(dfg_.NumValues(), 0);
     return tags_[v.index];
+  }
+
+  // Marks c as kept (a use other than an offset): no rewrite.
+  void Keep(Candidate& c) {
+    if (!c.bad) --alive_;
+    c.bad = true;
   }
 
   // Classifies one instruction's uses of candidate values.
@@ -237,7 +293,7 @@ class IvReducer {
       for (Value v : dfg_.FixedArgs(i)) {
         if (const uint32_t t = Tag(Resolve(v))) {
           cands_[(t - 1) / 2].loop_uses++;
-          cands_[(t - 1) / 2].bad = true;
+          Keep(cands_[(t - 1) / 2]);
         }
       }
       dfg_.ForEachDest(i, [&](const BlockCall& bc) {
@@ -248,7 +304,7 @@ class IvReducer {
           Candidate& c = cands_[(t - 1) / 2];
           c.loop_uses++;
           const bool is_next = (t - 1) % 2 == 1;
-          if (!(is_next && bc.block == header && j == c.index)) c.bad = true;
+          if (!(is_next && bc.block == header && j == c.index)) Keep(c);
         }
       });
       return;
@@ -267,7 +323,7 @@ class IvReducer {
     Candidate& c = cands_[(first_tag - 1) / 2];
     if (several) {  // two candidate operands (p + p, p - next, p1 + p2): keeps them
       ForEachOperandInline(dfg_, i, [&](Value v) {
-        if (const uint32_t t = Tag(Resolve(v))) cands_[(t - 1) / 2].bad = true;
+        if (const uint32_t t = Tag(Resolve(v))) Keep(cands_[(t - 1) / 2]);
       });
       return;
     }
@@ -285,7 +341,7 @@ class IvReducer {
         return;
       }
     }
-    c.bad = true;
+    Keep(c);
   }
 
   InstData Binary(Opcode op, Value a, Value b) const {
@@ -401,24 +457,23 @@ class IvReducer {
     if (!ph.valid()) return false;
     FindCandidates(l, header);
     if (cands_.empty()) return false;
-    EnsureUseCounts();
     for (uint32_t n = 0; n < cands_.size(); ++n) {
       Tag(cands_[n].p) = 2 * n + 1;
       Tag(cands_[n].next) = 2 * n + 2;
     }
-    for (uint32_t k = start_[l.index]; k < start_[l.index + 1]; ++k) {
-      for (Inst i : f_.layout.Insts(blocks_[k])) ClassifyUses(l, header, i);
+    EnsureLoopBlocks();
+    // The walk stops as soon as every candidate is kept.
+    alive_ = static_cast<uint32_t>(cands_.size());
+    for (uint32_t k = s_.start[l.index]; k < s_.start[l.index + 1] && alive_ != 0; ++k) {
+      for (Inst i = f_.layout.FirstInst(s_.blocks[k]); i.valid() && alive_ != 0;
+           i = f_.layout.NextInst(i)) {
+        ClassifyUses(l, header, i);
+      }
     }
-    for (const Candidate& c : cands_) {
+    bool any = false;
+    for (Candidate& c : cands_) {
       Tag(c.p) = 0;
       Tag(c.next) = 0;
-    }
-    bool changed = false;
-    std::vector<uint32_t> dead;  // candidate numbers, in increasing parameter position
-    for (uint32_t n = 0; n < cands_.size(); ++n) {
-      Candidate& c = cands_[n];
-      // Uses after the loop keep p or next live.
-      if (c.bad || c.loop_uses != Uses(c.p) + Uses(c.next)) continue;
       size_t distinct = 0;
       for (size_t a = 0; a < c.offsets.size(); ++a) {
         bool seen = false;
@@ -427,7 +482,19 @@ class IvReducer {
         }
         distinct += !seen;
       }
-      if (distinct > kMaxOffsets) continue;
+      if (distinct > kMaxOffsets) c.bad = true;
+      any |= !c.bad;
+    }
+    // Most loops end here (their variables feed a compare): the function-wide use counts are
+    // computed only for a loop with a variable still in the running, once per function.
+    if (!any) return false;
+    EnsureUseCounts();
+    bool changed = false;
+    std::vector<uint32_t> dead;  // candidate numbers, in increasing parameter position
+    for (uint32_t n = 0; n < cands_.size(); ++n) {
+      Candidate& c = cands_[n];
+      // Uses after the loop keep p or next live.
+      if (c.bad || c.loop_uses != Uses(c.p) + Uses(c.next)) continue;
       Rewrite(l, header, ph, c);
       dead.push_back(n);
       changed = true;
@@ -442,11 +509,13 @@ class IvReducer {
   const ir::ControlFlowGraph& cfg_;
   const ir::DominatorTree& domtree_;
   const ir::LoopAnalysis& loops_;
-  std::vector<uint32_t> start_;
-  std::vector<Block> blocks_;
-  std::vector<Candidate> cands_;
-  std::vector<uint32_t> uses_, tags_;
+  Scratch& s_;
+  std::vector<Candidate>& cands_;
+  std::vector<uint32_t>& uses_;
+  std::vector<uint32_t>& tags_;  // all zero between loops (and so between functions)
   bool counted_ = false;
+  bool have_blocks_ = false;
+  uint32_t alive_ = 0;  // candidates not kept, during a loop's walk
 };
 
 }  // namespace
@@ -454,7 +523,8 @@ class IvReducer {
 Status RunIvReduce(ir::Function& f, AnalysisCache& analyses) {
   if (!f.EntryBlock().valid()) return Status::Ok();
   if (analyses.Loops().NumLoops() == 0) return Status::Ok();
-  IvReducer(f, analyses).Run();
+  thread_local Scratch scratch;
+  IvReducer(f, analyses, scratch).Run();
   return Status::Ok();
 }
 
