@@ -82,6 +82,8 @@ struct Scratch {
   std::vector<uint32_t> start, fill, uses, tags;
   std::vector<Block> blocks;
   std::vector<Loop> order;
+  std::vector<Inst> latches;  // of the loop being examined
+  std::vector<Value> tested;  // values its header's and latches' brifs test
   std::vector<Candidate> cands;
 };
 
@@ -198,35 +200,37 @@ class IvReducer {
     return ok && agreed.valid() ? agreed : v;
   }
 
-  // Whether the header's or a latch's brif tests p or next directly or through one compare: the
-  // common counted loop, whose variable therefore stays. A quick filter that spares most loops
-  // the walk over their blocks (ClassifyUses would find the same use).
-  bool TestedByBranch(Loop l, Block header, Value p, Value next) const {
-    auto tests = [&](Block b) {
-      const Inst t = f_.layout.LastInst(b);
-      if (dfg_[t].opcode != Opcode::kBrif) return false;
-      const Value cond = Resolve(dfg_[t].args[0]);
-      if (cond == p || cond == next) return true;
-      const Inst def = DefiningInst(f_, cond);
-      if (!def.valid()) return false;
-      const InstData& d = dfg_[def];
-      if (d.opcode == Opcode::kIcmpImm)
-        return Resolve(d.args[0]) == p || Resolve(d.args[0]) == next;
-      if (d.opcode != Opcode::kIcmp) return false;
-      for (const Value v : {Resolve(d.args[0]), Resolve(d.args[1])})
-        if (v == p || v == next) return true;
-      return false;
-    };
-    if (tests(header)) return true;
-    for (Block b : cfg_.Preds(header)) {
-      if (b != header && loops_.Contains(l, b) && tests(b)) return true;
+  // Adds the values terminator t's brif tests, directly or through one compare, to tested.
+  void AddTested(Inst t) {
+    if (dfg_[t].opcode != Opcode::kBrif) return;
+    const Value cond = Resolve(dfg_[t].args[0]);
+    s_.tested.push_back(cond);
+    const Inst def = DefiningInst(f_, cond);
+    if (!def.valid()) return;
+    const InstData& d = dfg_[def];
+    if (d.opcode == Opcode::kIcmpImm) {
+      s_.tested.push_back(Resolve(d.args[0]));
+    } else if (d.opcode == Opcode::kIcmp) {
+      s_.tested.push_back(Resolve(d.args[0]));
+      s_.tested.push_back(Resolve(d.args[1]));
     }
-    return false;
+  }
+  bool Tested(Value v) const {
+    return std::find(s_.tested.begin(), s_.tested.end(), v) != s_.tested.end();
   }
 
   // Finds the basic induction variables of l's header (see the file comment).
   void FindCandidates(Loop l, Block header) {
     cands_.clear();
+    // The latches' terminators, and what the header's and the latches' brifs test: a variable
+    // tested there (the common counted loop) stays, so it is dropped before any walk.
+    s_.latches.clear();
+    s_.tested.clear();
+    for (Block b : cfg_.Preds(header)) {
+      if (loops_.Contains(l, b)) s_.latches.push_back(f_.layout.LastInst(b));
+    }
+    AddTested(f_.layout.LastInst(header));
+    for (Inst t : s_.latches) AddTested(t);
     const std::span<const Value> params = dfg_.BlockParams(header);
     for (uint32_t k = 0; k < params.size(); ++k) {
       const Value p = params[k];
@@ -234,16 +238,15 @@ class IvReducer {
       if (t != Type::kI32 && t != Type::kI64) continue;
       Value next;
       bool ok = true;
-      for (Block b : cfg_.Preds(header)) {
-        if (!loops_.Contains(l, b)) continue;
-        dfg_.ForEachDest(f_.layout.LastInst(b), [&](const BlockCall& bc) {
+      for (Inst t : s_.latches) {
+        dfg_.ForEachDest(t, [&](const BlockCall& bc) {
           if (bc.block != header) return;
           const Value a = Resolve(dfg_.pool().Get(bc.args)[k]);
           if (!next.valid()) next = a;
           if (a != next) ok = false;
         });
       }
-      if (!ok || !next.valid()) continue;
+      if (!ok || !next.valid() || Tested(p) || Tested(next)) continue;
       const Inst def = DefiningInst(f_, next);
       if (!def.valid()) continue;
       const InstData& d = dfg_[def];
@@ -267,7 +270,6 @@ class IvReducer {
       } else {
         continue;
       }
-      if (TestedByBranch(l, header, p, next)) continue;
       cands_.push_back(std::move(c));
     }
   }
@@ -351,11 +353,13 @@ class IvReducer {
     d.args[1] = b;
     return d;
   }
-  InstData AddImm(Value a, int64_t imm) const {
+  // `iadd_imm a, imm` with the immediate in canonical form: sign-extended from a's width (as
+  // simplify writes it, and as the backends expect).
+  InstData AddImm(Value a, uint64_t imm) const {
     InstData d;
     d.opcode = Opcode::kIaddImm;
     d.args[0] = a;
-    d.imm = imm;
+    d.imm = SignExtend(imm, ir::TypeBits(dfg_.ValueType(a)));
     return d;
   }
   Value Place(const InstData& d, Inst before) {
@@ -370,12 +374,12 @@ class IvReducer {
     const std::optional<uint64_t> k = IntConstant(f_, x0);
     switch (form) {
       case Form::kAdd:
-        if (k) return *k == 0 ? inv : Place(AddImm(inv, static_cast<int64_t>(*k)), before);
+        if (k) return *k == 0 ? inv : Place(AddImm(inv, *k), before);
         return Place(Binary(Opcode::kIadd, inv, x0), before);
       case Form::kSubInv:
         return Place(Binary(Opcode::kIsub, x0, inv), before);
       case Form::kInvSub:
-        if (k) return *k == 0 ? inv : Place(AddImm(inv, static_cast<int64_t>(0 - *k)), before);
+        if (k) return *k == 0 ? inv : Place(AddImm(inv, 0 - *k), before);
         return Place(Binary(Opcode::kIsub, inv, x0), before);
     }
     return inv;
@@ -386,8 +390,8 @@ class IvReducer {
     const bool negate = form == Form::kInvSub;
     switch (c.step_op) {
       case Opcode::kIaddImm:
-        return Place(AddImm(q, negate ? static_cast<int64_t>(0 - static_cast<uint64_t>(c.step_imm))
-                                      : c.step_imm),
+        return Place(AddImm(q, negate ? 0 - static_cast<uint64_t>(c.step_imm)
+                                      : static_cast<uint64_t>(c.step_imm)),
                      before);
       case Opcode::kIadd:
         return Place(Binary(negate ? Opcode::kIsub : Opcode::kIadd, q, c.step), before);
