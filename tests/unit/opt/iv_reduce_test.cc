@@ -8,7 +8,8 @@
 // sometimes an exit on a compared offset, sometimes no preheader. The arguments are the
 // interesting values of the width (0, +-1, the extremes) and random ones, so offsets and
 // steps wrap. The pass alone, after licm, and the speed pipeline must keep the function
-// verifying and give the interpreter's exact results; the pass must also rewrite most of them.
+// verifying, write iadd_imm immediates in canonical (sign-extended) form and give the
+// interpreter's exact results; the pass must also rewrite most of them.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -189,6 +190,24 @@ Outcome Check(std::span<const std::string_view> names, uint32_t seed, int count)
       return out;
     }
     const std::string printed = ir::PrintFunction(after.functions[0]);
+    // Immediates in canonical form: sign-extended from the operand's width (what simplify
+    // writes and the backends encode).
+    const ir::Function& af = after.functions[0];
+    for (ir::Block b : af.layout.Blocks()) {
+      for (ir::Inst i : af.layout.Insts(b)) {
+        const ir::InstData& d = af.dfg[i];
+        if (d.opcode != ir::Opcode::kIaddImm) continue;
+        const uint32_t bits = ir::TypeBits(af.dfg.ValueType(d.args[0]));
+        const int64_t canonical =
+            bits >= 64
+                ? d.imm
+                : static_cast<int64_t>(static_cast<uint64_t>(d.imm) << (64 - bits)) >> (64 - bits);
+        if (d.imm != canonical) {
+          ADD_FAILURE() << "iadd_imm immediate " << d.imm << " not sign-extended:\n" << printed;
+          return out;
+        }
+      }
+    }
     ++out.functions;
     if (printed != ir::PrintFunction(before.functions[0])) ++out.changed;
     ir::InterpOptions io;
