@@ -55,6 +55,17 @@ class LoopAnalysis {
   SecondaryMap<Block, Loop> block_loop_;
 };
 
+// Where a consumer takes the loops of a function from when its caller holds them
+// (opt::AnalysisCache is one; the compiler hands it to lowering, CompileOptions::loops):
+// computed on first use if need be, and describing the function as it is now.
+class LoopSource {
+ public:
+  virtual const LoopAnalysis& Loops() = 0;
+
+ protected:
+  ~LoopSource() = default;
+};
+
 }  // namespace egret::ir
 
 #endif  // EGRET_IR_LOOP_ANALYSIS_H_

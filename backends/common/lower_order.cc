@@ -31,6 +31,27 @@ struct OrderScratch {
 
 }  // namespace
 
+namespace {
+// The innermost ScopedProvidedLoops of this thread.
+thread_local const ir::Function* provided_f = nullptr;
+thread_local ir::LoopSource* provided_loops = nullptr;
+}  // namespace
+
+ScopedProvidedLoops::ScopedProvidedLoops(const ir::Function& f, ir::LoopSource* loops)
+    : saved_f_(provided_f), saved_loops_(provided_loops) {
+  provided_f = &f;
+  provided_loops = loops;
+}
+
+ScopedProvidedLoops::~ScopedProvidedLoops() {
+  provided_f = saved_f_;
+  provided_loops = saved_loops_;
+}
+
+ir::LoopSource* ProvidedLoops(const ir::Function& f) {
+  return provided_f == &f ? provided_loops : nullptr;
+}
+
 LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& loops) {
   LowerOrder lo;
   lo.Recompute(f, loops);

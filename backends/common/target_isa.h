@@ -29,6 +29,10 @@
 #include "regalloc/output.h"
 #include "support/error.h"
 
+namespace egret::ir {
+class LoopSource;
+}  // namespace egret::ir
+
 namespace egret::artifact {
 enum class Target : uint8_t;  // artifact/artifact.h; declared here so targets name their tag
 }  // namespace egret::artifact
@@ -73,6 +77,10 @@ struct CompileOptions {
   // shrinkable label-use range by N (MachBufferOptions), so small functions get islands and
   // veneers. 1: real ranges.
   uint32_t debug_branch_range_shrink = 1;
+  // Where lowering takes the loops of the function being compiled from, when the caller holds
+  // them (the compiler's analysis cache, after the IR passes and the verifier); they must
+  // describe the function as it is. Null: lowering computes them. The output is the same.
+  ir::LoopSource* loops = nullptr;
 };
 
 struct CompiledFunction {
