@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "ir/loop_analysis.h"
+#include "ir/operand_walk.h"
 
 namespace egret::backend {
 namespace {
@@ -255,7 +256,7 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
     for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k)
       ++lo.num_preds[succ[k].index];
     for (ir::Inst i : f.layout.Insts(b)) {
-      f.dfg.ForEachOperand(i, [&](ir::Value v) {
+      ir::ForEachOperandInline(f.dfg, i, [&](ir::Value v) {
         const uint32_t r = f.dfg.ResolveAliases(v).index;
         ++lo.use_count[r];
         lo.last_user[r] = i;
