@@ -24,6 +24,10 @@ class ControlFlowGraph {
   ControlFlowGraph() = default;
   explicit ControlFlowGraph(const Function& f) { Compute(f); }
   void Compute(const Function& f);
+  // After the order of b's destinations changed but not the set of blocks they name (simplify
+  // swaps a brif's arms): rewrites b's successor list in the new order, exactly as Compute
+  // would. Linear in the destinations times the successors: for terminators with few (brif).
+  void ReorderSuccessors(const Function& f, Block b);
   // Exchanges the two graphs (storage included: neither allocates).
   void Swap(ControlFlowGraph& o) {
     succ_start_.swap(o.succ_start_);

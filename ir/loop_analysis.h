@@ -53,6 +53,7 @@ class LoopAnalysis {
   };
   PrimaryMap<Loop, LoopData> loops_;
   SecondaryMap<Block, Loop> block_loop_;
+  std::vector<Block> work_;  // Compute's worklist, kept for its capacity
 };
 
 // Where a consumer takes the loops of a function from when its caller holds them

@@ -71,6 +71,12 @@ const ir::Liveness& AnalysisCache::Liveness() {
   return liveness_;
 }
 
+void AnalysisCache::ReorderSuccessors(ir::Block b) {
+  if (!(valid_ & kCfgAnalysis)) return;
+  cfg_.ReorderSuccessors(*f_, b);
+  Invalidate(kCfgAnalysis | kUseCountAnalysis);
+}
+
 void AnalysisCache::Invalidate(uint8_t preserved) {
   published_ &= preserved;
   if (!(preserved & kCfgAnalysis)) preserved &= kUseCountAnalysis;

@@ -92,6 +92,11 @@ class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
     published_ |= valid_ & (kDomTreeAnalysis | kLoopAnalysis);
   }
 
+  // The order of b's destinations changed, not the blocks they name (simplify swaps a brif's
+  // arms): the CFG, if held, takes the new order (ControlFlowGraph::ReorderSuccessors); what
+  // was derived from it (the reverse post-order follows the successor order) is dropped.
+  void ReorderSuccessors(ir::Block b);
+
   // Drops every analysis not in `preserved` (and whatever depends on a dropped one).
   void Invalidate(uint8_t preserved);
   // The pass manager's call after each pass: Invalidate(preserved), except that what the pass

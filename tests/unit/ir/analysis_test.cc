@@ -60,6 +60,30 @@ block2:
   EXPECT_TRUE(cfg.Preds(Block(0)).empty());
 }
 
+// A brif whose arms are swapped keeps its successors but not their order: ReorderSuccessors
+// makes the graph what Compute gives for the new order.
+TEST(Cfg, ReorderSuccessorsFollowsSwappedArms) {
+  Function f = Parse(R"(
+function %f(i32) {
+block0(v0: i32):
+    brif v0, block1, block2
+block1:
+    return
+block2:
+    brif v0, block1, block1
+}
+)");
+  ControlFlowGraph cfg(f);
+  ASSERT_EQ(cfg.Succs(Block(0))[0], Block(1));
+  const Inst term = f.layout.LastInst(Block(0));
+  std::swap(f.dfg[term].dest[0], f.dfg[term].dest[1]);
+  EXPECT_FALSE(cfg.SameEdges(ControlFlowGraph(f)));
+  cfg.ReorderSuccessors(f, Block(0));
+  cfg.ReorderSuccessors(f, Block(2));  // one successor named twice: unchanged
+  EXPECT_TRUE(cfg.SameEdges(ControlFlowGraph(f)));
+  EXPECT_EQ(cfg.Succs(Block(0))[0], Block(2));
+}
+
 TEST(DominatorTree, NestedLoops) {
   Function f = Parse(kNested);
   ControlFlowGraph cfg(f);

@@ -172,6 +172,33 @@ block3:
   EXPECT_EQ(dropped.Valid() & kCfgAnalysis, 0);
 }
 
+// simplify turns `brif (x == 0), A, B` into `brif x, B, A`: the CFG it keeps takes the new
+// successor order, so the one cfg_simplify then publishes (it changes nothing here) is exact.
+TEST(AnalysisCache, SimplifyKeepsTheCfgExactWhenItSwapsArms) {
+  ir::Function f = ParseOne(R"(
+function %f(i32) -> i32 {
+block0(v0: i32):
+    v1 = icmp_imm eq v0, 0
+    brif v1, block1, block2
+block1:
+    return v0
+block2:
+    v2 = iadd v0, v0
+    return v2
+}
+)");
+  const std::string_view names[] = {"simplify", "cfg_simplify"};
+  Expected<PassManager> pm = PassManager::FromNames(names);
+  ASSERT_TRUE(pm.ok());
+  AnalysisCache cache(f);
+  ASSERT_TRUE(pm->Run(f, cache).ok());
+  ASSERT_NE(ir::PrintFunction(f).find("brif v0, block2, block1"), std::string::npos)
+      << ir::PrintFunction(f);
+  ASSERT_TRUE(cache.Valid() & kCfgAnalysis);
+  EXPECT_TRUE(cache.Cfg().SameEdges(ir::ControlFlowGraph(f)));
+  EXPECT_EQ(cache.Cfg().Succs(ir::Block(0))[0], ir::Block(2));
+}
+
 TEST(PassManager, SharesAnalysesBetweenPreservingPasses) {
   ir::Function f = ParseOne(kLoop);
   PassManagerOptions o;
