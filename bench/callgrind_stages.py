@@ -17,7 +17,7 @@ import sys
 STAGES = [
     ("decode/validate", r"egret::wasm::LoadModule\("),
     ("translate", r"egret::wasm::FunctionTranslator::Translate\("),
-    ("verify", r"egret::ir::Verify\(egret::ir::Function const&\)"),
+    ("verify", r"egret::ir::Verify\(egret::ir::Function const&"),
     ("IR passes", r"egret::opt::PassManager::Run\("),
     ("lower", r"egret::(x64|aarch64)::Lower\(egret::ir::Function const&"),
     ("regalloc", r"egret::regalloc::Allocate\("),

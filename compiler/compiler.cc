@@ -294,6 +294,9 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     // capacity, ir::Function::Reset; the translator's tables are per thread too) and the pass
     // pipeline.
     ir::Function f;
+    // The analyses of f: the passes' cache, then the verifier's CFG and dominator tree and
+    // lowering's loops (each computed once unless a pass changed what it depends on).
+    opt::AnalysisCache analyses;
     FunctionResult* current = nullptr;  // the function being compiled, for on_print
     std::optional<Expected<opt::PassManager>> pm;
     if (run_passes) {
@@ -318,10 +321,11 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
         r.compiled = std::move(translated).error();
         continue;
       }
+      analyses.Reset(f);
       // Verifies the function; the error says which stage produced IR that does not verify.
       auto verify = [&](const char* after) -> bool {
         const uint64_t v0 = now();
-        Status st = ir::Verify(f);
+        Status st = ir::Verify(f, analyses);
         times->verify += now() - v0;
         if (st.ok()) return true;
         r.compiled = Error("internal error: the IR of function " + f.name + " does not verify " +
@@ -334,13 +338,14 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
           r.compiled = pm->error();
           continue;
         }
-        if (Status st = (*pm)->Run(f, timing ? &times->passes : nullptr); !st.ok()) {
+        if (Status st = (*pm)->Run(f, analyses, timing ? &times->passes : nullptr); !st.ok()) {
           r.compiled = Error("internal error in function " + f.name + ": " + st.error().message);
           continue;
         }
         if (!verify_each && !verify("after the IR passes")) continue;
       }
       if (options.keep_opt_ir) r.opt_ir = ir::PrintFunction(f, print_options);
+      worker_bopts.loops = &analyses;
       if (timing) clock.Start();
       r.compiled = isa->CompileFunction(f, module, worker_bopts);
       compiled(k);

@@ -52,4 +52,22 @@ void ControlFlowGraph::Compute(const Function& f) {
   }
 }
 
+void ControlFlowGraph::ReorderSuccessors(const Function& f, Block b) {
+  if (b.index + 1 >= succ_start_.size()) return;
+  Block* const first = succs_.data() + succ_start_[b.index];
+  Block* const end = succs_.data() + succ_start_[b.index + 1];
+  Block* w = first;
+  const Inst term = f.layout.LastInst(b);
+  if (term.valid()) {
+    f.dfg.ForEachDest(term, [&](const BlockCall& bc) {
+      if (!f.dfg.IsValidBlock(bc.block)) return;
+      for (const Block* p = first; p != w; ++p)
+        if (*p == bc.block) return;  // listed once, at its first destination (as Compute)
+      EGRET_CHECK(w != end);         // the set of successors did not grow
+      *w++ = bc.block;
+    });
+  }
+  EGRET_CHECK(w == end);  // nor shrink
+}
+
 }  // namespace egret::ir

@@ -24,10 +24,28 @@ class ControlFlowGraph {
   ControlFlowGraph() = default;
   explicit ControlFlowGraph(const Function& f) { Compute(f); }
   void Compute(const Function& f);
+  // After the order of b's destinations changed but not the set of blocks they name (simplify
+  // swaps a brif's arms): rewrites b's successor list in the new order, exactly as Compute
+  // would. Linear in the destinations times the successors: for terminators with few (brif).
+  void ReorderSuccessors(const Function& f, Block b);
+  // Exchanges the two graphs (storage included: neither allocates).
+  void Swap(ControlFlowGraph& o) {
+    succ_start_.swap(o.succ_start_);
+    pred_start_.swap(o.pred_start_);
+    succs_.swap(o.succs_);
+    preds_.swap(o.preds_);
+    scratch_.swap(o.scratch_);
+  }
 
   std::span<const Block> Succs(Block b) const { return Span(succ_start_, succs_, b); }
   std::span<const Block> Preds(Block b) const { return Span(pred_start_, preds_, b); }
   size_t NumBlocks() const { return succ_start_.empty() ? 0 : succ_start_.size() - 1; }
+  // Whether both describe the same edges in the same order (a cached graph against a fresh one,
+  // in checks of the analysis cache).
+  bool SameEdges(const ControlFlowGraph& o) const {
+    return succ_start_ == o.succ_start_ && succs_ == o.succs_ && pred_start_ == o.pred_start_ &&
+           preds_ == o.preds_;
+  }
 
  private:
   static std::span<const Block> Span(const std::vector<uint32_t>& start,

@@ -31,21 +31,25 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
   // before p, so the edge adds no way around any dominator. Checked below; a graph that fails
   // the check (irreducible control flow) is recomputed by iterating the sweep to its fixpoint.
   // Both give the unique dominator tree, so the result does not depend on which ran.
+  // The sweep collects the retreating edges it skips, so an acyclic graph (none) needs no
+  // check and a reducible one checks only those.
   idom_[entry.index] = entry;
-  Sweep(cfg);
+  retreating_.clear();
+  Sweep(cfg, &retreating_);
   idom_[entry.index] = Block();
   Number(n, entry);
-  if (RetreatingEdgesAreBackEdges(cfg)) return;
+  if (RetreatingEdgesAreBackEdges()) return;
 
   std::fill(idom_.begin(), idom_.end(), Block());
   idom_[entry.index] = entry;
-  while (Sweep(cfg)) {
+  while (Sweep(cfg, nullptr)) {
   }
   idom_[entry.index] = Block();
   Number(n, entry);
 }
 
-bool DominatorTree::Sweep(const ControlFlowGraph& cfg) {
+bool DominatorTree::Sweep(const ControlFlowGraph& cfg,
+                          std::vector<std::pair<Block, Block>>* retreating) {
   auto intersect = [&](Block a, Block b) {
     while (a != b) {
       while (rpo_number_[a.index] > rpo_number_[b.index]) a = idom_[a.index];
@@ -58,7 +62,11 @@ bool DominatorTree::Sweep(const ControlFlowGraph& cfg) {
     const Block b = rpo_[k];
     Block new_idom;
     for (Block p : cfg.Preds(b)) {
-      if (!rpo_number_[p.index] || !idom_[p.index].valid()) continue;
+      if (!rpo_number_[p.index]) continue;  // unreachable
+      if (!idom_[p.index].valid()) {
+        if (retreating != nullptr) retreating->push_back({p, b});
+        continue;
+      }
       new_idom = new_idom.valid() ? intersect(p, new_idom) : p;
     }
     if (new_idom != idom_[b.index]) {
@@ -69,15 +77,14 @@ bool DominatorTree::Sweep(const ControlFlowGraph& cfg) {
   return changed;
 }
 
-bool DominatorTree::RetreatingEdgesAreBackEdges(const ControlFlowGraph& cfg) const {
-  for (size_t k = 0; k < rpo_.size(); ++k) {
-    const Block b = rpo_[k];
-    const uint32_t nb = static_cast<uint32_t>(k + 1);
-    for (Block p : cfg.Preds(b)) {
-      const uint32_t np = rpo_number_[p.index];
-      if (np >= nb && !Dominates(b, p)) return false;  // np == 0: unreachable, never >= nb
-    }
-  }
+bool DominatorTree::RetreatingEdgesAreBackEdges() const {
+  // In the first sweep a reachable predecessor has its idom set exactly when it comes earlier
+  // in RPO (every reachable block but the entry has a predecessor earlier in RPO, its DFS
+  // parent, so it gets one), so the collected edges are all the retreating edges between
+  // reachable blocks except those into the entry, which the sweep never visits and which are
+  // back edges anyway (the entry dominates every reachable block).
+  for (const auto& [p, b] : retreating_)
+    if (!Dominates(b, p)) return false;
   return true;
 }
 
@@ -124,11 +131,6 @@ void DominatorTree::Number(size_t n, Block entry) {
       stack.pop_back();
     }
   }
-}
-
-bool DominatorTree::Dominates(Block a, Block b) const {
-  if (!IsReachable(a) || !IsReachable(b)) return false;
-  return pre_[a.index] <= pre_[b.index] && post_[b.index] <= post_[a.index];
 }
 
 std::span<const Block> DominatorTree::Children(Block b) const {

@@ -29,7 +29,12 @@ class DominatorTree {
   // The immediate dominator; invalid for the entry block and unreachable blocks.
   Block Idom(Block b) const { return b.index < idom_.size() ? idom_[b.index] : Block(); }
   // Whether every path from the entry to b passes through a (a block dominates itself).
-  bool Dominates(Block a, Block b) const;
+  bool Dominates(Block a, Block b) const {
+    if (!IsReachable(a) || !IsReachable(b)) return false;
+    // Both reachable, so both indices are below rpo_number_.size() == pre_.size() ==
+    // post_.size() (Compute sizes all three by the function's blocks).
+    return pre_[a.index] <= pre_[b.index] && post_[b.index] <= post_[a.index];
+  }
   bool StrictlyDominates(Block a, Block b) const { return a != b && Dominates(a, b); }
   // Reachable blocks in reverse post-order (the entry first).
   std::span<const Block> Rpo() const { return rpo_; }
@@ -38,13 +43,20 @@ class DominatorTree {
     return b.index < rpo_number_.size() ? rpo_number_[b.index] : 0;
   }
   std::span<const Block> Children(Block b) const;
+  // Whether both describe the same tree with the same numbering (checks of the analysis cache).
+  bool SameTree(const DominatorTree& o) const {
+    return rpo_ == o.rpo_ && idom_ == o.idom_ && children_ == o.children_ &&
+           child_start_ == o.child_start_ && pre_ == o.pre_ && post_ == o.post_;
+  }
 
  private:
-  // One Cooper-Harvey-Kennedy pass over rpo_[1..]; whether any idom changed.
-  bool Sweep(const ControlFlowGraph& cfg);
-  // Whether every edge p -> b with RpoNumber(p) >= RpoNumber(b) has b dominating p in the
+  // One Cooper-Harvey-Kennedy pass over rpo_[1..]; whether any idom changed. With `retreating`,
+  // also collects the edges p -> b from reachable blocks it skipped (p has no idom yet), which
+  // in the first sweep are exactly the retreating edges (RpoNumber(p) >= RpoNumber(b)).
+  bool Sweep(const ControlFlowGraph& cfg, std::vector<std::pair<Block, Block>>* retreating);
+  // Whether every retreating edge p -> b the first sweep collected has b dominating p in the
   // current tree (Number must have run).
-  bool RetreatingEdgesAreBackEdges(const ControlFlowGraph& cfg) const;
+  bool RetreatingEdgesAreBackEdges() const;
   // Children lists and DFS numbers of the tree idom_ describes.
   void Number(size_t n, Block entry);
 
@@ -59,6 +71,7 @@ class DominatorTree {
   std::vector<std::pair<Block, uint32_t>> stack_;
   std::vector<uint8_t> visited_;
   std::vector<uint32_t> scratch_;
+  std::vector<std::pair<Block, Block>> retreating_;  // (p, b) edges, from the first sweep
 };
 
 }  // namespace egret::ir

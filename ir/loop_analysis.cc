@@ -5,9 +5,11 @@ namespace egret::ir {
 
 void LoopAnalysis::Compute(const Function& f, const ControlFlowGraph& cfg,
                            const DominatorTree& domtree) {
-  (void)f;
   loops_.Clear();
+  // Sized for every block up front, so the writes below never grow it (the table and work_
+  // keep their capacity from one function to the next).
   block_loop_.Clear();
+  block_loop_.Resize(f.dfg.NumBlocks());
   auto rpo = domtree.Rpo();
   // Headers, innermost first.
   for (size_t k = rpo.size(); k-- > 0;) {
@@ -19,7 +21,7 @@ void LoopAnalysis::Compute(const Function& f, const ControlFlowGraph& cfg,
       }
     }
   }
-  std::vector<Block> work;
+  std::vector<Block>& work = work_;
   for (Loop l : loops_.Keys()) {
     const Block h = loops_[l].header;
     if (!block_loop_[h].valid()) block_loop_[h] = l;

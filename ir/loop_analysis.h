@@ -53,6 +53,18 @@ class LoopAnalysis {
   };
   PrimaryMap<Loop, LoopData> loops_;
   SecondaryMap<Block, Loop> block_loop_;
+  std::vector<Block> work_;  // Compute's worklist, kept for its capacity
+};
+
+// Where a consumer takes the loops of a function from when its caller holds them
+// (opt::AnalysisCache is one; the compiler hands it to lowering, CompileOptions::loops):
+// computed on first use if need be, and describing the function as it is now.
+class LoopSource {
+ public:
+  virtual const LoopAnalysis& Loops() = 0;
+
+ protected:
+  ~LoopSource() = default;
 };
 
 }  // namespace egret::ir

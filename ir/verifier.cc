@@ -17,16 +17,28 @@ std::string TypeStr(Type t) { return std::string(TypeName(t)); }
 
 // The verifier's tables, one set per thread and kept between functions for their capacity
 // (each run overwrites what it reads: nothing carries over from one function to the next).
-struct VerifierScratch {
+// Also the source of the analyses when the caller supplies none: computed here, on demand.
+struct VerifierScratch final : VerifierAnalyses {
+  const Function* f = nullptr;
   std::vector<uint32_t> inst_pos;
   ControlFlowGraph cfg;
   DominatorTree domtree;
+
+  const ControlFlowGraph& Cfg() override {
+    cfg.Compute(*f);
+    return cfg;
+  }
+  // After Cfg(), of the same function.
+  const DominatorTree& DomTree() override {
+    domtree.Compute(*f, cfg);
+    return domtree;
+  }
 };
 
 class Verifier {
  public:
-  Verifier(const Function& f, VerifierScratch& scratch)
-      : f_(f), dfg_(f.dfg), inst_pos_(scratch.inst_pos), scratch_(scratch) {}
+  Verifier(const Function& f, VerifierScratch& scratch, VerifierAnalyses& analyses)
+      : f_(f), dfg_(f.dfg), inst_pos_(scratch.inst_pos), scratch_(scratch), analyses_(analyses) {}
 
   std::vector<VerifierError> Run() {
     if (!f_.EntryBlock().valid()) {
@@ -70,10 +82,8 @@ class Verifier {
   // then the per-instruction ones (after CheckEntry's), then dominance. Once a structural error
   // is found, the other two stop: they may rely on what it found broken.
   std::vector<VerifierError> RunFused() {
-    ControlFlowGraph& cfg = scratch_.cfg;
-    cfg.Compute(f_);
-    DominatorTree& dt = scratch_.domtree;
-    dt.Compute(f_, cfg);
+    analyses_.Cfg();
+    const DominatorTree& dt = analyses_.DomTree();
     std::vector<VerifierError> inst_errors, dom_errors;
     const size_t before = errors_.size();
     inst_pos_.assign(dfg_.NumInsts(), 0);
@@ -97,16 +107,13 @@ class Verifier {
         // Dominance needs only operands that passed their range checks, which CheckRefs
         // makes before it calls back.
         const bool check_dominance = ok_before && reachable && inst_errors.empty();
-        CheckRefs(b, i, [&](Value v, const ValueData& vd) {
+        CheckRefs(b, i, [&](Value v, const ValueData& vd, Block def_block) {
           if (!check_dominance) return;
-          Block def_block;
           bool ok;
           if (vd.kind == ValueKind::kParam) {
-            def_block = Block(vd.def);
             ok = dt.Dominates(def_block, b);
           } else {
             const Inst def(vd.def);
-            def_block = f_.layout.InstBlock(def);
             // Positions are given in layout order as the walk goes: a definition later in
             // this block has none yet.
             ok = def_block == b
@@ -191,7 +198,7 @@ class Verifier {
           return false;
         }
         CheckTerminatorPlace(b, i, last);
-        CheckRefs(b, i, [](Value, const ValueData&) {});
+        CheckRefs(b, i, [](Value, const ValueData&, Block) {});
       }
     }
     return errors_.size() == before;
@@ -220,17 +227,24 @@ class Verifier {
     }
   }
 
-  // Range and definition checks of i's operands, destinations and results; `defined(v, info)`
-  // is called for each operand that passes them (a defined value, with its definition placed).
+  // Range and definition checks of i's operands, destinations and results;
+  // `defined(v, info, def_block)` is called for each operand that passes them (a defined value,
+  // with its definition placed in def_block).
   template <class Defined>
   void CheckRefs(Block b, Inst i, Defined&& defined) {
     const InstData& d = dfg_[i];
     ForEachOperandInline(dfg_, i, [&](Value v) {
       if (dfg_.IsValidValue(v)) {
         const ValueData& vd = dfg_.ValueInfo(v);
-        if ((vd.kind == ValueKind::kResult && f_.layout.IsInstInserted(Inst(vd.def))) ||
-            (vd.kind == ValueKind::kParam && f_.layout.IsBlockInserted(Block(vd.def)))) {
-          defined(v, vd);
+        if (vd.kind == ValueKind::kResult) {
+          // The block of a placed instruction, invalid if it is not placed (IsInstInserted).
+          const Block def_block = f_.layout.InstBlock(Inst(vd.def));
+          if (def_block.valid()) {
+            defined(v, vd, def_block);
+            return;
+          }
+        } else if (vd.kind == ValueKind::kParam && f_.layout.IsBlockInserted(Block(vd.def))) {
+          defined(v, vd, Block(vd.def));
           return;
         }
       }
@@ -750,19 +764,32 @@ class Verifier {
   std::vector<VerifierError> errors_;
   std::vector<VerifierError>* sink_ = &errors_;  // where Fail reports
   VerifierScratch& scratch_;
+  VerifierAnalyses& analyses_;  // the CFG and dominator tree of the fused walk
 };
+
+thread_local VerifierScratch verifier_scratch;
+
+Status FirstError(const Function& f, const std::vector<VerifierError>& errors) {
+  if (errors.empty()) return Status::Ok();
+  return Error("function %" + f.name + ": " + errors[0].message);
+}
 
 }  // namespace
 
 std::vector<VerifierError> VerifyFunction(const Function& f) {
-  thread_local VerifierScratch scratch;
-  return Verifier(f, scratch).Run();
+  VerifierScratch& scratch = verifier_scratch;
+  scratch.f = &f;
+  return Verifier(f, scratch, scratch).Run();
 }
 
-Status Verify(const Function& f) {
-  auto errors = VerifyFunction(f);
-  if (errors.empty()) return Status::Ok();
-  return Error("function %" + f.name + ": " + errors[0].message);
+std::vector<VerifierError> VerifyFunction(const Function& f, VerifierAnalyses& analyses) {
+  return Verifier(f, verifier_scratch, analyses).Run();
+}
+
+Status Verify(const Function& f) { return FirstError(f, VerifyFunction(f)); }
+
+Status Verify(const Function& f, VerifierAnalyses& analyses) {
+  return FirstError(f, VerifyFunction(f, analyses));
 }
 
 void VerifyOrDie(const Function& f, const char* context) {

@@ -24,17 +24,37 @@
 
 namespace egret::ir {
 
+class ControlFlowGraph;
+class DominatorTree;
+
 struct VerifierError {
   Inst inst;    // the offending instruction, if any
   Block block;  // the offending block, if any
   std::string message;
 };
 
+// Where the verifier takes the CFG and dominator tree from. It asks only once every placed
+// block and its last instruction are in range (all ControlFlowGraph::Compute needs), and at most
+// once each. Invariant a source keeps: what it returns describes the function as it is now.
+// opt::AnalysisCache is one (so a compile that verifies after the passes reuses the analyses
+// the last passes left, and lowering then reuses the same ones); without a source the verifier
+// computes its own.
+class VerifierAnalyses {
+ public:
+  virtual const ControlFlowGraph& Cfg() = 0;
+  virtual const DominatorTree& DomTree() = 0;
+
+ protected:
+  ~VerifierAnalyses() = default;
+};
+
 // All problems found (empty: the function is valid). Structural problems may hide later ones.
 std::vector<VerifierError> VerifyFunction(const Function& f);
+std::vector<VerifierError> VerifyFunction(const Function& f, VerifierAnalyses& analyses);
 
 // The first problem as an Error (`function %f: message`), or Ok.
 Status Verify(const Function& f);
+Status Verify(const Function& f, VerifierAnalyses& analyses);
 
 // For internal consistency checks after a transformation: aborts with the function's text and
 // every error if the function is invalid.

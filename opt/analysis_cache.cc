@@ -9,6 +9,12 @@ const ir::ControlFlowGraph& AnalysisCache::Cfg() {
     cfg_.Compute(*f_);
     valid_ |= kCfgAnalysis;
     ++computations_;
+  } else {
+#ifdef EGRET_DEBUG
+    // A held CFG must be the one the function has now (a pass that declared the CFG preserved,
+    // or published one, and changed an edge would fail here).
+    EGRET_CHECK(cfg_.SameEdges(ir::ControlFlowGraph(*f_)));
+#endif
   }
   return cfg_;
 }
@@ -19,8 +25,27 @@ const ir::DominatorTree& AnalysisCache::DomTree() {
     domtree_.Compute(*f_, cfg);
     valid_ |= kDomTreeAnalysis;
     ++computations_;
+  } else {
+#ifdef EGRET_DEBUG
+    const ir::ControlFlowGraph fresh(*f_);
+    EGRET_CHECK(cfg_.SameEdges(fresh) && domtree_.SameTree(ir::DominatorTree(*f_, fresh)));
+#endif
   }
   return domtree_;
+}
+
+void AnalysisCache::PublishCfg(ir::ControlFlowGraph& cfg) {
+  if (&cfg != &cfg_) {
+    cfg_.Swap(cfg);
+    // What was derived from the graph held before (if any) describes that one.
+    valid_ &= kUseCountAnalysis;
+    valid_ |= kCfgAnalysis;
+  }
+  EGRET_DCHECK(valid_ & kCfgAnalysis);
+  published_ |= kCfgAnalysis;
+#ifdef EGRET_DEBUG
+  EGRET_CHECK(cfg_.SameEdges(ir::ControlFlowGraph(*f_)));
+#endif
 }
 
 const ir::LoopAnalysis& AnalysisCache::Loops() {
@@ -46,7 +71,14 @@ const ir::Liveness& AnalysisCache::Liveness() {
   return liveness_;
 }
 
+void AnalysisCache::ReorderSuccessors(ir::Block b) {
+  if (!(valid_ & kCfgAnalysis)) return;
+  cfg_.ReorderSuccessors(*f_, b);
+  Invalidate(kCfgAnalysis | kUseCountAnalysis);
+}
+
 void AnalysisCache::Invalidate(uint8_t preserved) {
+  published_ &= preserved;
   if (!(preserved & kCfgAnalysis)) preserved &= kUseCountAnalysis;
   if (!(preserved & kDomTreeAnalysis)) preserved &= ~(kLoopAnalysis | kLivenessAnalysis);
   valid_ &= preserved;

@@ -2,11 +2,17 @@
 // pass that does not preserve them runs.
 //
 // Invariant: an analysis handed out by the cache describes the function as it is now. The pass
-// manager keeps this by calling Invalidate(preserved) after every pass with the set that pass
-// declares it preserves (Pass::preserves); a pass that edits the CFG in the middle of its own
-// run and needs fresh analyses afterwards calls Invalidate itself. Dependencies are kept
+// manager keeps this by calling EndPass(preserved) after every pass with the set that pass
+// declares it preserves (Pass::preserves), which also keeps what the pass published as exact
+// when it ended (PublishUseCounts, PublishCfg); a pass that edits the CFG in the middle of its
+// own run and needs fresh analyses afterwards calls Invalidate itself. Dependencies are kept
 // consistent: dropping the CFG drops everything derived from it (all but the use counts),
-// dropping the dominator tree drops loops and liveness.
+// dropping the dominator tree drops loops and liveness. In builds with EGRET_DCHECKs every
+// cached CFG and dominator tree handed out is compared with a fresh computation.
+//
+// The cache outlives the pipeline: the compiler keeps one per worker, verifies the function
+// with its CFG and dominator tree (it is an ir::VerifierAnalyses) and hands it to lowering for
+// the loops (an ir::LoopSource), so what the last passes left is not computed again.
 #ifndef EGRET_OPT_ANALYSIS_CACHE_H_
 #define EGRET_OPT_ANALYSIS_CACHE_H_
 
@@ -19,6 +25,7 @@
 #include "ir/function.h"
 #include "ir/liveness.h"
 #include "ir/loop_analysis.h"
+#include "ir/verifier.h"
 
 namespace egret::opt {
 
@@ -40,7 +47,7 @@ enum AnalysisBits : uint8_t {
   kAllAnalyses = 0x1f,
 };
 
-class AnalysisCache {
+class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
  public:
   AnalysisCache() = default;
   explicit AnalysisCache(const ir::Function& f) : f_(&f) {}
@@ -51,12 +58,13 @@ class AnalysisCache {
   void Reset(const ir::Function& f) {
     f_ = &f;
     valid_ = 0;
+    published_ = 0;
     computations_ = 0;
   }
 
-  const ir::ControlFlowGraph& Cfg();
-  const ir::DominatorTree& DomTree();
-  const ir::LoopAnalysis& Loops();
+  const ir::ControlFlowGraph& Cfg() override;
+  const ir::DominatorTree& DomTree() override;
+  const ir::LoopAnalysis& Loops() override;
   const ir::Liveness& Liveness();
 
   // Use counts published by the last pass that had them exact, by value index (size
@@ -70,10 +78,33 @@ class AnalysisCache {
   void PublishUseCounts(std::vector<uint32_t>& counts) {
     use_counts_.swap(counts);
     valid_ |= kUseCountAnalysis;
+    published_ |= kUseCountAnalysis;
   }
+  // Takes `cfg` (swapped, as above) as the CFG of the function as it is now, and drops what was
+  // derived from the one held before. EndPass keeps it even when the running pass declares no
+  // CFG preserved (cfg_simplify ends with a CFG of its final edges).
+  void PublishCfg(ir::ControlFlowGraph& cfg);
+  // The same for the CFG the cache holds (a pass that took it and then added, removed and
+  // redirected nothing: the blocks and edges are as they were), with what was derived from it
+  // and depends on nothing else: the dominator tree and the loops, if held, stay too.
+  void PublishCfg() {
+    PublishCfg(cfg_);
+    published_ |= valid_ & (kDomTreeAnalysis | kLoopAnalysis);
+  }
+
+  // The order of b's destinations changed, not the blocks they name (simplify swaps a brif's
+  // arms): the CFG, if held, takes the new order (ControlFlowGraph::ReorderSuccessors); what
+  // was derived from it (the reverse post-order follows the successor order) is dropped.
+  void ReorderSuccessors(ir::Block b);
 
   // Drops every analysis not in `preserved` (and whatever depends on a dropped one).
   void Invalidate(uint8_t preserved);
+  // The pass manager's call after each pass: Invalidate(preserved), except that what the pass
+  // published stays.
+  void EndPass(uint8_t preserved) {
+    Invalidate(preserved | published_);
+    published_ = 0;
+  }
   // Which analyses are currently held (for tests and statistics).
   uint8_t Valid() const { return valid_; }
   // How many analyses were computed since construction (each compute counts once).
@@ -82,6 +113,7 @@ class AnalysisCache {
  private:
   const ir::Function* f_ = nullptr;
   uint8_t valid_ = 0;
+  uint8_t published_ = 0;  // published since the last EndPass
   uint32_t computations_ = 0;
   ir::ControlFlowGraph cfg_;
   ir::DominatorTree domtree_;

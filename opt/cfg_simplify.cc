@@ -17,7 +17,8 @@
 // the terminators and the removed blocks' contents changes; a predecessor is never left with
 // two edges to one block carrying different arguments (forwarding skips such predecessors).
 // The CFG changes, so no analysis of it is preserved; the use counts it keeps are published to
-// the analysis cache (kUseCountAnalysis) when it ends.
+// the analysis cache (kUseCountAnalysis) when it ends, and so is the CFG of its final edges
+// (AnalysisCache::PublishCfg), which it has at hand when it ends by finding nothing to change.
 //
 // Cost: the first round's phase 1 walks every instruction once and counts every value's uses
 // on the way; from then on each edit keeps the counts exact (a folded terminator, a removed
@@ -74,8 +75,12 @@ class CfgSimplifier {
         new_args_(scratch.new_args) {}
 
   void Run() {
-    // A single block has no branches to fold, parameters to remove or blocks to merge.
-    if (!f_.layout.NextBlock(f_.EntryBlock()).valid()) return;
+    // A single block has no branches to fold, parameters to remove or blocks to merge: nothing
+    // changes, so whatever the cache holds of the block graph stays.
+    if (!f_.layout.NextBlock(f_.EntryBlock()).valid()) {
+      if (analyses_.Valid() & kCfgAnalysis) analyses_.PublishCfg();
+      return;
+    }
     uses_.assign(dfg_.NumValues(), 0);
     // A CFG that describes the current edges, or null. Only the terminators' destinations and
     // the blocks in the layout shape it: phases 1, 2, 4 and 5 change them, phase 3 (parameters
@@ -104,6 +109,15 @@ class CfgSimplifier {
     // the only ones that replace values, resolve theirs before returning.
     // The counts are exact (aliases' aside): a following dce takes them instead of counting.
     analyses_.PublishUseCounts(uses_);
+    // A CFG left non-null describes the final edges (the loop drops it after every phase that
+    // changes one): the passes after this one (gvn, or dce and then the verifier and lowering)
+    // take it instead of computing their own. If it is still the cache's, taken in the first
+    // round, no block or edge changed at all, so the cache's dominator tree and loops stay too.
+    if (cfg == &cfg_) {
+      analyses_.PublishCfg(cfg_);
+    } else if (cfg != nullptr) {
+      analyses_.PublishCfg();
+    }
   }
 
  private:

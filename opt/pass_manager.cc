@@ -148,12 +148,17 @@ Status PassManager::Run(ir::Function& f, PipelineStats* stats) const {
   // One cache per thread, reset per function: its analyses' vectors keep their capacity.
   thread_local AnalysisCache analyses;
   analyses.Reset(f);
+  return Run(f, analyses, stats);
+}
+
+Status PassManager::Run(ir::Function& f, AnalysisCache& analyses, PipelineStats* stats) const {
+  const uint32_t computations_before = analyses.computations();
   if (stats) stats->insts_in += f.NumLayoutInsts();
   for (const Pass* p : passes_) {
     const size_t before = stats ? f.NumLayoutInsts() : 0;
     const uint64_t t0 = stats ? ThreadCpuNanoseconds() : 0;
     EGRET_TRY(p->run(f, analyses));
-    analyses.Invalidate(p->preserves);
+    analyses.EndPass(p->preserves);
     if (stats) {
       const uint64_t t1 = ThreadCpuNanoseconds();
       PassStats& s = stats->For(p->name);
@@ -175,7 +180,7 @@ Status PassManager::Run(ir::Function& f, PipelineStats* stats) const {
       options_.on_print(p->name, f);
     }
   }
-  if (stats) stats->analysis_computations += analyses.computations();
+  if (stats) stats->analysis_computations += analyses.computations() - computations_before;
   return Status::Ok();
 }
 

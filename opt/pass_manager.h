@@ -128,6 +128,10 @@ class PassManager {
   // Runs the passes in order. When `stats` is given, adds each pass's CPU time, the verifier's,
   // and each pass's instruction count change to it.
   Status Run(ir::Function& f, PipelineStats* stats = nullptr) const;
+  // The same with the caller's cache, which must describe `f` when called (Reset(f), or kept
+  // current since) and still describes it after: the analyses the last passes left stay in it
+  // (the compiler verifies with them and lowers with its loops).
+  Status Run(ir::Function& f, AnalysisCache& analyses, PipelineStats* stats = nullptr) const;
 
   std::span<const Pass* const> passes() const { return passes_; }
   bool empty() const { return passes_.empty(); }

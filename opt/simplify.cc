@@ -15,7 +15,11 @@
 //    INT_MIN dividend, stays a division; trapz/trapnz are removed only when their condition is
 //    a constant that cannot trap. No instruction is moved across another.
 //  - The CFG is not changed (branch conditions may be simplified and brif arms swapped, but
-//    every block keeps its successors): the pass preserves the CFG-shaped analyses.
+//    every block keeps its successors): the pass preserves the CFG-shaped analyses. A swap of
+//    arms to two different blocks changes the order of the block's successors, which the CFG
+//    records and the reverse post-order (so the dominator tree's numbering and the loops'
+//    order) follows: after one the pass has the cache's CFG take the new order and drops what
+//    was derived from it (AnalysisCache::ReorderSuccessors).
 //  - Vector ops get no scalar rule (vicmp shares kIntCompare with icmp but `vicmp eq x, x` is a
 //    vector of all-ones lanes): only constant folding through ir::EvalVector and bitcast rules.
 // Cost: O(instructions); a 32-bit division by a constant becomes at most 7 instructions.
@@ -726,14 +730,24 @@ class Simplifier {
     if (cc != IntCC::kEq && cc != IntCC::kNe) return false;
     InstData& nd = dfg_[i];
     nd.args[0] = dc->args[0];
-    if (cc == IntCC::kEq) std::swap(nd.dest[0], nd.dest[1]);
+    if (cc == IntCC::kEq) {
+      std::swap(nd.dest[0], nd.dest[1]);
+      if (nd.dest[0].block != nd.dest[1].block) swapped_.push_back(f_.layout.InstBlock(i));
+    }
     return true;
   }
 
+ public:
+  // The blocks whose brif's arms to two different blocks were swapped (their successor order
+  // changed; a block may be listed more than once).
+  const std::vector<ir::Block>& swapped() const { return swapped_; }
+
+ private:
   ir::Function& f_;
   ir::DataFlowGraph& dfg_;
-  bool replaced_ = false;        // ReplaceValue was called (an alias may be in an operand)
-  std::vector<uint8_t> in_rpo_;  // by block: visited by Run (only when some block is not)
+  bool replaced_ = false;           // ReplaceValue was called (an alias may be in an operand)
+  std::vector<ir::Block> swapped_;  // see swapped()
+  std::vector<uint8_t> in_rpo_;     // by block: visited by Run (only when some block is not)
 };
 
 }  // namespace
@@ -744,12 +758,15 @@ Status RunSimplify(ir::Function& f, AnalysisCache& analyses) {
   // order computed alone (ir/rpo.h), which is cheaper than the tree.
   if (analyses.Valid() & kDomTreeAnalysis) {
     s.Run(analyses.DomTree().Rpo());
-    return Status::Ok();
+  } else {
+    thread_local std::vector<ir::Block> rpo;
+    thread_local ir::RpoScratch scratch;
+    ir::ComputeReversePostOrder(f, analyses.Cfg(), rpo, scratch);
+    s.Run(rpo);
   }
-  thread_local std::vector<ir::Block> rpo;
-  thread_local ir::RpoScratch scratch;
-  ir::ComputeReversePostOrder(f, analyses.Cfg(), rpo, scratch);
-  s.Run(rpo);
+  // The successor order of these blocks changed (the file comment): the cached CFG takes it,
+  // since the passes after this one may hand it on (cfg_simplify publishes the CFG it took).
+  for (const ir::Block b : s.swapped()) analyses.ReorderSuccessors(b);
   return Status::Ok();
 }
 

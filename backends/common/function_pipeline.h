@@ -21,6 +21,7 @@
 
 #include <string>
 
+#include "backends/common/lower_order.h"
 #include "backends/common/target_isa.h"
 #include "backends/common/vcode.h"
 #include "backends/common/vcode_printer.h"
@@ -37,7 +38,11 @@ Expected<CompiledFunction> CompileFunctionPipeline(const Target& target, const i
   auto done = [&](PipelineStage stage) {
     if (options.observer != nullptr) options.observer->StageDone(stage);
   };
-  EGRET_ASSIGN_OR_RETURN(auto v, target.Lower(f, module));
+  // Lowering takes the caller's loops of f, if any (lower_order.h), for this call only.
+  EGRET_ASSIGN_OR_RETURN(auto v, [&] {
+    const ScopedProvidedLoops loops(f, options.loops);
+    return target.Lower(f, module);
+  }());
   done(PipelineStage::kLower);
   regalloc::Options ra_options;
   ra_options.algorithm = options.regalloc;

@@ -139,20 +139,21 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   const ir::Function& f = ctx.f_;
   const ir::DataFlowGraph& dfg = ctx.dfg_;
   // The loops steer the block layout (LowerOrder) and, below, the allocator's spill weights and
-  // split points. (Per thread and recomputed per function: the analyses keep their storage's
-  // capacity.)
+  // split points: the caller's (ProvidedLoops, the compiler's analysis cache), else computed
+  // here (per thread and recomputed per function: the analyses keep their storage's capacity).
   struct Analyses {
     ir::ControlFlowGraph cfg;
     ir::DominatorTree domtree;
     ir::LoopAnalysis loops;
   };
   thread_local Analyses analyses;
-  ir::ControlFlowGraph& cfg = analyses.cfg;
-  cfg.Compute(f);
-  ir::DominatorTree& domtree = analyses.domtree;
-  domtree.Compute(f, cfg);
-  ir::LoopAnalysis& loops = analyses.loops;
-  loops.Compute(f, cfg, domtree);
+  ir::LoopSource* const provided = ProvidedLoops(f);
+  if (provided == nullptr) {
+    analyses.cfg.Compute(f);
+    analyses.domtree.Compute(f, analyses.cfg);
+    analyses.loops.Compute(f, analyses.cfg, analyses.domtree);
+  }
+  const ir::LoopAnalysis& loops = provided != nullptr ? provided->Loops() : analyses.loops;
   if (!ctx.owns_storage_) {
     ctx.lo_ = std::move(ctx_storage.lo);
     ctx.vreg_of_ = std::move(ctx_storage.vreg_of);

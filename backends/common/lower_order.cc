@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "ir/loop_analysis.h"
+#include "ir/operand_walk.h"
 
 namespace egret::backend {
 namespace {
@@ -30,6 +31,27 @@ struct OrderScratch {
 };
 
 }  // namespace
+
+namespace {
+// The innermost ScopedProvidedLoops of this thread.
+thread_local const ir::Function* provided_f = nullptr;
+thread_local ir::LoopSource* provided_loops = nullptr;
+}  // namespace
+
+ScopedProvidedLoops::ScopedProvidedLoops(const ir::Function& f, ir::LoopSource* loops)
+    : saved_f_(provided_f), saved_loops_(provided_loops) {
+  provided_f = &f;
+  provided_loops = loops;
+}
+
+ScopedProvidedLoops::~ScopedProvidedLoops() {
+  provided_f = saved_f_;
+  provided_loops = saved_loops_;
+}
+
+ir::LoopSource* ProvidedLoops(const ir::Function& f) {
+  return provided_f == &f ? provided_loops : nullptr;
+}
 
 LowerOrder LowerOrder::Compute(const ir::Function& f, const ir::LoopAnalysis& loops) {
   LowerOrder lo;
@@ -234,7 +256,7 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
     for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k)
       ++lo.num_preds[succ[k].index];
     for (ir::Inst i : f.layout.Insts(b)) {
-      f.dfg.ForEachOperand(i, [&](ir::Value v) {
+      ir::ForEachOperandInline(f.dfg, i, [&](ir::Value v) {
         const uint32_t r = f.dfg.ResolveAliases(v).index;
         ++lo.use_count[r];
         lo.last_user[r] = i;

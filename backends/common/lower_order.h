@@ -38,6 +38,7 @@
 
 namespace egret::ir {
 class LoopAnalysis;
+class LoopSource;
 }  // namespace egret::ir
 
 namespace egret::backend {
@@ -68,6 +69,23 @@ struct LowerOrder {
   // reuses one LowerOrder; the working storage is per thread).
   void Recompute(const ir::Function& f, const ir::LoopAnalysis& loops);
 };
+
+// The loops of the function a pipeline run on this thread is compiling, when its caller holds
+// them (CompileOptions::loops): CompileFunctionPipeline sets them for the run's duration and
+// LowerFunction takes them instead of computing the CFG, dominator tree and loops again.
+// Scopes nest; each names its function, and ProvidedLoops(f) is null for any other.
+class ScopedProvidedLoops {
+ public:
+  ScopedProvidedLoops(const ir::Function& f, ir::LoopSource* loops);
+  ~ScopedProvidedLoops();
+  ScopedProvidedLoops(const ScopedProvidedLoops&) = delete;
+  ScopedProvidedLoops& operator=(const ScopedProvidedLoops&) = delete;
+
+ private:
+  const ir::Function* saved_f_;
+  ir::LoopSource* saved_loops_;
+};
+ir::LoopSource* ProvidedLoops(const ir::Function& f);
 
 // Number of distinct edge blocks a multi-successor terminator needs (one per destination whose
 // target has several predecessors; br_table destinations with equal block and arguments share).

@@ -29,6 +29,10 @@
 #include "regalloc/output.h"
 #include "support/error.h"
 
+namespace egret::ir {
+class LoopSource;
+}  // namespace egret::ir
+
 namespace egret::artifact {
 enum class Target : uint8_t;  // artifact/artifact.h; declared here so targets name their tag
 }  // namespace egret::artifact
@@ -75,6 +79,10 @@ struct CompileOptions {
   uint32_t debug_branch_range_shrink = 1;
   // Tail duplication of dispatch blocks at emission (dispatch_copies.h; `--opt-level=speed`).
   bool duplicate_dispatch = false;
+  // Where lowering takes the loops of the function being compiled from, when the caller holds
+  // them (the compiler's analysis cache, after the IR passes and the verifier); they must
+  // describe the function as it is. Null: lowering computes them. The output is the same.
+  ir::LoopSource* loops = nullptr;
 };
 
 // What the emission loop does beyond emitting each block once (emit_loop.h). The pipeline sets

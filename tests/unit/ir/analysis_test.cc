@@ -60,6 +60,30 @@ block2:
   EXPECT_TRUE(cfg.Preds(Block(0)).empty());
 }
 
+// A brif whose arms are swapped keeps its successors but not their order: ReorderSuccessors
+// makes the graph what Compute gives for the new order.
+TEST(Cfg, ReorderSuccessorsFollowsSwappedArms) {
+  Function f = Parse(R"(
+function %f(i32) {
+block0(v0: i32):
+    brif v0, block1, block2
+block1:
+    return
+block2:
+    brif v0, block1, block1
+}
+)");
+  ControlFlowGraph cfg(f);
+  ASSERT_EQ(cfg.Succs(Block(0))[0], Block(1));
+  const Inst term = f.layout.LastInst(Block(0));
+  std::swap(f.dfg[term].dest[0], f.dfg[term].dest[1]);
+  EXPECT_FALSE(cfg.SameEdges(ControlFlowGraph(f)));
+  cfg.ReorderSuccessors(f, Block(0));
+  cfg.ReorderSuccessors(f, Block(2));  // one successor named twice: unchanged
+  EXPECT_TRUE(cfg.SameEdges(ControlFlowGraph(f)));
+  EXPECT_EQ(cfg.Succs(Block(0))[0], Block(2));
+}
+
 TEST(DominatorTree, NestedLoops) {
   Function f = Parse(kNested);
   ControlFlowGraph cfg(f);
@@ -106,6 +130,79 @@ block4:
   EXPECT_TRUE(dt.Dominates(Block(2), Block(4)));
   EXPECT_EQ(std::vector<Block>(dt.Children(Block(0)).begin(), dt.Children(Block(0)).end()),
             (std::vector<Block>{Block(1), Block(2), Block(3)}));
+}
+
+// A back edge into the entry block is never seen by the sweep (it visits the entry's
+// successors only); the entry dominates the edge's source, so the first sweep's tree stands.
+TEST(DominatorTree, BackEdgeIntoTheEntryNeedsNoFixpoint) {
+  Function f = Parse(R"(
+function %f(i32) {
+block0(v0: i32):
+    brif v0, block1, block2
+block1:
+    jump block0(v0)
+block2:
+    return
+}
+)");
+  ControlFlowGraph cfg(f);
+  DominatorTree dt(f, cfg);
+  EXPECT_EQ(dt.Idom(Block(1)), Block(0));
+  EXPECT_EQ(dt.Idom(Block(2)), Block(0));
+  EXPECT_TRUE(dt.Dominates(Block(0), Block(1)));
+  EXPECT_FALSE(dt.Dominates(Block(1), Block(0)));
+}
+
+// The verifier takes the CFG and dominator tree from the caller's source (once each) and finds
+// the same problems as with its own.
+class CountingAnalyses final : public VerifierAnalyses {
+ public:
+  explicit CountingAnalyses(const Function& f) : f_(f) {}
+  const ControlFlowGraph& Cfg() override {
+    ++cfg_calls;
+    cfg_.Compute(f_);
+    return cfg_;
+  }
+  const DominatorTree& DomTree() override {
+    ++domtree_calls;
+    domtree_.Compute(f_, ControlFlowGraph(f_));
+    return domtree_;
+  }
+  int cfg_calls = 0, domtree_calls = 0;
+
+ private:
+  const Function& f_;
+  ControlFlowGraph cfg_;
+  DominatorTree domtree_;
+};
+
+TEST(Verifier, TakesItsAnalysesFromTheCallersSource) {
+  Function ok = Parse(kNested);
+  CountingAnalyses source(ok);
+  EXPECT_TRUE(VerifyFunction(ok, source).empty());
+  EXPECT_TRUE(Verify(ok, source).ok());
+  EXPECT_EQ(source.cfg_calls, 2);
+  EXPECT_EQ(source.domtree_calls, 2);
+  // v2 is defined in block1 and used in block2, which block1 does not dominate.
+  Function bad = Parse(R"(
+function %f(i32) -> i32 {
+block0(v0: i32):
+    brif v0, block1, block2
+block1:
+    v2 = iadd v0, v0
+    jump block2
+block2:
+    return v2
+}
+)");
+  CountingAnalyses bad_source(bad);
+  const std::vector<VerifierError> with_source = VerifyFunction(bad, bad_source);
+  const std::vector<VerifierError> own = VerifyFunction(bad);
+  ASSERT_EQ(with_source.size(), 1u);
+  ASSERT_EQ(own.size(), 1u);
+  EXPECT_EQ(with_source[0].message, own[0].message);
+  EXPECT_NE(own[0].message.find("not dominated"), std::string::npos) << own[0].message;
+  EXPECT_EQ(bad_source.domtree_calls, 1);
 }
 
 TEST(DominatorTree, UnreachableBlocksDominateNothing) {

@@ -120,6 +120,85 @@ block3:
   EXPECT_EQ(cache.UseCounts(), nullptr);
 }
 
+// cfg_simplify ends with the CFG of its final edges and publishes it: the passes after it (and
+// the compiler's verifier and lowering) take it. When it changed no block or edge, the
+// dominator tree and loops the cache held stay as well. In builds with EGRET_DCHECKs the cache
+// also compares every held analysis it hands out with a fresh one.
+TEST(AnalysisCache, CfgSimplifyPublishesItsFinalCfg) {
+  // block1 is merged into block0 and the constant branch folded: the edges change.
+  ir::Function f = ParseOne(R"(
+function %f(i32) -> i32 {
+block0(v0: i32):
+    jump block1
+block1:
+    v1 = iconst.i32 0
+    brif v1, block2, block3
+block2:
+    return v0
+block3:
+    v2 = iadd v0, v0
+    return v2
+}
+)");
+  const std::string_view names[] = {"cfg_simplify"};
+  Expected<PassManager> pm = PassManager::FromNames(names);
+  ASSERT_TRUE(pm.ok());
+  AnalysisCache cache(f);
+  cache.Loops();
+  ASSERT_TRUE(pm->Run(f, cache).ok());
+  EXPECT_EQ(cache.Valid() & (kCfgAnalysis | kDomTreeAnalysis | kLoopAnalysis), kCfgAnalysis);
+  EXPECT_TRUE(cache.Cfg().SameEdges(ir::ControlFlowGraph(f)));
+  EXPECT_EQ(f.layout.NumBlocks(), 1u) << ir::PrintFunction(f);
+
+  // Nothing to fold, forward or merge in kLoop (block1's parameter gets two values): the block
+  // graph stays, so do the dominator tree and loops computed before, and nothing is recomputed.
+  ir::Function g = ParseOne(kLoop);
+  AnalysisCache kept(g);
+  kept.Loops();
+  const uint32_t computed = kept.computations();
+  ASSERT_TRUE(pm->Run(g, kept).ok());
+  EXPECT_EQ(kept.Valid() & (kCfgAnalysis | kDomTreeAnalysis | kLoopAnalysis),
+            kCfgAnalysis | kDomTreeAnalysis | kLoopAnalysis);
+  EXPECT_EQ(kept.Loops().NumLoops(), 1u);
+  EXPECT_EQ(kept.computations(), computed);
+  const ir::ControlFlowGraph fresh(g);
+  EXPECT_TRUE(kept.Cfg().SameEdges(fresh));
+  EXPECT_TRUE(kept.DomTree().SameTree(ir::DominatorTree(g, fresh)));
+
+  // A pass that neither preserves nor publishes the CFG still drops it.
+  AnalysisCache dropped(g);
+  dropped.Cfg();
+  dropped.EndPass(kUseCountAnalysis);
+  EXPECT_EQ(dropped.Valid() & kCfgAnalysis, 0);
+}
+
+// simplify turns `brif (x == 0), A, B` into `brif x, B, A`: the CFG it keeps takes the new
+// successor order, so the one cfg_simplify then publishes (it changes nothing here) is exact.
+TEST(AnalysisCache, SimplifyKeepsTheCfgExactWhenItSwapsArms) {
+  ir::Function f = ParseOne(R"(
+function %f(i32) -> i32 {
+block0(v0: i32):
+    v1 = icmp_imm eq v0, 0
+    brif v1, block1, block2
+block1:
+    return v0
+block2:
+    v2 = iadd v0, v0
+    return v2
+}
+)");
+  const std::string_view names[] = {"simplify", "cfg_simplify"};
+  Expected<PassManager> pm = PassManager::FromNames(names);
+  ASSERT_TRUE(pm.ok());
+  AnalysisCache cache(f);
+  ASSERT_TRUE(pm->Run(f, cache).ok());
+  ASSERT_NE(ir::PrintFunction(f).find("brif v0, block2, block1"), std::string::npos)
+      << ir::PrintFunction(f);
+  ASSERT_TRUE(cache.Valid() & kCfgAnalysis);
+  EXPECT_TRUE(cache.Cfg().SameEdges(ir::ControlFlowGraph(f)));
+  EXPECT_EQ(cache.Cfg().Succs(ir::Block(0))[0], ir::Block(2));
+}
+
 TEST(PassManager, SharesAnalysesBetweenPreservingPasses) {
   ir::Function f = ParseOne(kLoop);
   PassManagerOptions o;
