@@ -164,8 +164,20 @@ void FunctionBuilder::SealBlock(Block b) {
 void FunctionBuilder::DeclareLoopHeader(Block header, std::span<const Variable> vars) {
   BlockSsa& s = ssa_[header];
   EGRET_CHECK(!s.sealed && !s.loop && s.num_preds == 1);
+  DeclareVars(s, pred_nodes_[s.pred_head].from, vars);
+}
+
+void FunctionBuilder::DeclareJoin(Block join, Block entry, std::span<const Variable> vars) {
+  EGRET_CHECK(join.index < ssa_.items.size() && entry.index < ssa_.items.size());
+  BlockSsa& s = ssa_[join];
+  // Before any read at the join: none has left a definition in it yet.
+  EGRET_CHECK(!s.loop && s.defs_size == 0 && (join != cur_ || cur_touched_.empty()));
+  DeclareVars(s, entry, vars);
+}
+
+void FunctionBuilder::DeclareVars(BlockSsa& s, Block entry, std::span<const Variable> vars) {
   s.loop = true;
-  s.loop_entry = pred_nodes_[s.pred_head].from;
+  s.loop_entry = entry;
   s.loop_begin = static_cast<uint32_t>(loop_vars_.size());
   for (Variable v : vars) {
     EGRET_CHECK(v.index < var_types_.size());
@@ -244,7 +256,8 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
           }
           const BlockSsa& s = ssa_[cur];
           if (s.loop && !IsLoopVar(cur, var)) {
-            // The loop does not change var: its value at the entry, remembered in the header.
+            // The loop (region) does not change var: its value at the entry, remembered in the
+            // header (join).
             work_.push_back({Work::kFinishHeader, w.block, cur, Value(), w.slot});
             work_.push_back({Work::kUse, s.loop_entry, Block(), Value(), 0});  // header memos
             pending = true;
