@@ -276,7 +276,9 @@ class FunctionBuilder {
   // Returns the definition's index in def_pool_ (valid until b's span grows).
   uint32_t InsertSpanDef(Block b, uint32_t var, Value val);
   Inst Append(const InstData& data);
-  Value AppendOne(const InstData& data) { return f_.dfg.FirstResult(Append(data)); }
+  // Append for an instruction with exactly one result (not a call, not a branch): the same
+  // instruction, result and layout position, typed and created in one step; returns the result.
+  Value AppendOne(const InstData& data);
   void AddPred(Block target, Inst branch);
   Value ZeroAtBlockStart(Block b, Type t);
   Value ReadVariable(Variable var, Block block);
