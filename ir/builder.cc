@@ -86,6 +86,7 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   cur_touched_.clear();
   ++cur_epoch_;
   cur_ = b;
+  cur_filled_ = IsFilled();
 }
 
 Value FunctionBuilder::SearchSpan(const BlockSsa& s, Variable var) const {
@@ -215,11 +216,6 @@ void FunctionBuilder::DefVar(Variable var, Value val) {
   EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
   EGRET_CHECK(f_.dfg.ValueType(val) == var_types_[var.index]);
   SetDef(cur_, var, val);
-}
-
-Value FunctionBuilder::UseVar(Variable var) {
-  EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
-  return ReadVariable(var, cur_);
 }
 
 void FunctionBuilder::SetChainDefs(Variable var, Block start, Block end, Value v) {
@@ -498,7 +494,9 @@ FuncRef FunctionBuilder::ImportFunction(std::string name, SigRef sig) {
 // --- Instructions.
 
 Inst FunctionBuilder::Append(const InstData& data) {
-  EGRET_CHECK(cur_.valid() && !IsFilled());
+  EGRET_CHECK(cur_.valid() && !cur_filled_);
+  EGRET_DCHECK(cur_filled_ == IsFilled());
+  if (IsTerminator(data.opcode)) cur_filled_ = true;
   Inst i = f_.dfg.MakeInst(data);
   f_.dfg.MakeInstResults(i);
   f_.layout.AppendInst(i, cur_);
@@ -511,7 +509,8 @@ Inst FunctionBuilder::Append(const InstData& data) {
 }
 
 Value FunctionBuilder::AppendOne(const InstData& data) {
-  EGRET_CHECK(cur_.valid() && !IsFilled());
+  EGRET_CHECK(cur_.valid() && !cur_filled_);
+  EGRET_DCHECK(cur_filled_ == IsFilled() && !IsTerminator(data.opcode));
   // What MakeInstResults would create: one result of the typing rule's type.
   const Type t = f_.dfg.ResultTypeOf(data);
   EGRET_CHECK(t != Type::kInvalid);

@@ -132,7 +132,13 @@ class FunctionBuilder {
   Variable DeclareVar(Type t);
   Type VarType(Variable v) const { return var_types_[v.index]; }
   void DefVar(Variable var, Value val);
-  Value UseVar(Variable var);
+  Value UseVar(Variable var) {
+    EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
+    // Most reads find a definition of the current block: ReadVariable's first step, inline
+    // and without its work stack (no read is under way, so the cache holds no kPending).
+    if (cur_stamp_[var.index] == cur_epoch_) return f_.dfg.ResolveAliases(cur_vals_[var.index]);
+    return ReadVariable(var, cur_);
+  }
 
   // --- Attributes of the instructions that follow.
   void SetSrcLoc(uint32_t wasm_offset) { srcloc_ = wasm_offset; }
@@ -308,6 +314,9 @@ class FunctionBuilder {
   Scratch* scratch_;  // lent storage, given back by the destructor; may be null
   Block cur_;
   uint32_t srcloc_ = kNoSrcLoc;
+  // IsFilled() of cur_, kept up to date by SwitchToBlock and Append (the builder is the only
+  // one to append to the current block), so appending needs no layout lookup.
+  bool cur_filled_ = false;
   BlockTable ssa_;
   std::vector<PredNode> pred_nodes_;
   std::vector<IncompleteNode> incomplete_nodes_;

@@ -44,15 +44,14 @@ class Layout {
     const BlockNode& cbn = std::as_const(blocks_)[b];
     EGRET_CHECK(cbn.inserted);
     BlockNode& bn = const_cast<BlockNode&>(cbn);
-    // In the table (grown above), so the const lookup's entry is the writable one: the
-    // writable operator[]'s growth check is not needed.
-    InstNode& n = const_cast<InstNode&>(std::as_const(insts_)[i]);
+    // i is in the table (grown above), and so is bn.last (placed before i): no growth check.
+    InstNode& n = insts_.Unchecked(i);
     EGRET_CHECK(!n.block.valid());
     n.block = b;
     n.prev = bn.last;
     n.next = Inst();
     if (bn.last.valid()) {
-      const_cast<InstNode&>(std::as_const(insts_)[bn.last]).next = i;  // placed before i
+      insts_.Unchecked(bn.last).next = i;
     } else {
       bn.first = i;
     }
