@@ -711,12 +711,16 @@ Status Backtrack::AllocateAll() {
 
 // Registers to try for a bundle, hint first, then caller-saved, then callee-saved.
 // cands_base_[class] is that list without a hint, built once per run and returned as is (no
-// copy) when the bundle has no usable hint; with one, the list is written to cands_.
+// copy) when the bundle has no usable hint; with one, the list is written to cands_, unless
+// cands_ already holds the list of that hint (cands_hint_: nothing else writes cands_, and a
+// hint's register fixes its class).
 std::span<const PReg> Backtrack::Candidates(const Bundle& bu) {
   const auto& base = cands_base_[static_cast<int>(bu.cls)];
   const PReg hint = bu.hint;
   // Not a candidate of this class, so the list holds no register equal to it.
   if (!(hint.valid() && hint.cls() == bu.cls && allocatable_.Contains(hint))) return base;
+  if (hint == cands_hint_) return cands_;
+  cands_hint_ = hint;
   cands_.clear();
   cands_.push_back(hint);
   for (PReg r : base)
@@ -784,6 +788,20 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
   return UINT32_MAX;
 }
 
+// The first point in [a, b) with a bit set in the reservation half of r's bitmap, or UINT32_MAX.
+[[gnu::always_inline]] inline uint32_t Backtrack::FirstReserved(PReg r, uint32_t a,
+                                                                uint32_t b) const {
+  const uint64_t* bits = busy_[r.index()].data();
+  const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
+  const uint64_t m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  uint64_t mask = ~uint64_t{0} << (a % 64);
+  for (uint32_t w = w0; w <= w1; ++w, mask = ~uint64_t{0}) {
+    const uint64_t m = bits[2 * w] & mask & (w == w1 ? m1 : ~uint64_t{0});
+    if (m != 0) return 64 * w + static_cast<uint32_t>(__builtin_ctzll(m));
+  }
+  return UINT32_MAX;
+}
+
 // The first point in [a, b) covered by an assigned range of r, or UINT32_MAX (exact: the
 // assigned half of the bitmap holds exactly the assigned ranges).
 uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
@@ -803,16 +821,31 @@ uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
 // false (then returns false). spans_ must hold bu's spans. The ranges of a span touch, so every
 // point of it lies in exactly one of them: the walk jumps from one set bit to the range holding
 // it, skipping the ranges with no bit set (no conflict there).
+// `occ_seen` (optional, read before each jump): below that point the assigned bits belong to an
+// entry f has already been given, so there the walk jumps by reservation bits only; a range it
+// then skips has assigned bits of that entry alone (entries in one register are disjoint).
 template <class F>
 [[gnu::always_inline]] inline bool Backtrack::ForEachBusyRange(const Bundle& bu, PReg r,
-                                                               uint32_t from_range, F&& f) const {
+                                                               uint32_t from_range, F&& f,
+                                                               const uint32_t* occ_seen) const {
   const auto rs = Ranges(bu);
   for (const Span& s : spans_) {
     if (s.last <= from_range) continue;
     uint32_t k = std::max(s.first, from_range);
     for (uint32_t p = rs[k].from; k < s.last;) {
       if (s.last - s.first > 1) {
-        p = FirstBusy(r, p, s.to);
+        if (occ_seen != nullptr && p < *occ_seen) {
+          const uint32_t until = std::min(*occ_seen, s.to);
+          const uint32_t q = FirstReserved(r, p, until);
+          if (q != UINT32_MAX)
+            p = q;
+          else if (until == s.to)
+            break;
+          else
+            p = FirstBusy(r, until, s.to);
+        } else {
+          p = FirstBusy(r, p, s.to);
+        }
         if (p == UINT32_MAX) break;
         while (rs[k].to <= p) ++k;
       }
@@ -827,31 +860,44 @@ template <class F>
 }
 
 template <class F>
-void Backtrack::ForEachConflict(const Bundle& bu, PReg r, F&& f) const {
+void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const {
   const auto& res = res_[r.index()];
   const auto& occ = occ_[r.index()];
   IntervalSet::Cursor cursor;  // the queries below start at increasing points
-  // Each range with a busy bit is queried exactly as a range-by-range scan would.
-  ForEachBusyRange(bu, r, 0, [&](const Range& x, uint32_t, uint32_t busy) {
-    if (busy & 1) {
-      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-      for (; it != res.end() && it->from < x.to; ++it)
-        if (it->to > x.from && it->vreg != x.vreg)
-          if (!f(&x, kNone, 0.0f)) return false;
-    }
-    if (!(busy & 2)) return true;
-    return occ.ForEachOverlap(&cursor, x.from, x.to, [&](const IntervalSet::Entry& e) {
-      return f(&x, e.bundle, e.weight);
-    });
-  });
+  // The end of the last assigned entry reported. Assigned entries in one register are
+  // disjoint, so a later range of the bundle that ends by it lies inside that entry (which
+  // began before the range that reported it) and meets no other: it is not queried, and that
+  // entry's bundle is not reported again (f took it and went on).
+  uint32_t reported_to = 0;
+  // Each other range with a busy bit is queried exactly as a range-by-range scan would.
+  ForEachBusyRange(
+      bu, r, from_range,
+      [&](const Range& x, uint32_t, uint32_t busy) {
+        if (busy & 1) {
+          auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+          for (; it != res.end() && it->from < x.to; ++it)
+            if (it->to > x.from && it->vreg != x.vreg)
+              if (!f(&x, kNone, 0.0f)) return false;
+        }
+        if (!(busy & 2) || x.to <= reported_to) return true;
+        return occ.ForEachOverlap(&cursor, x.from, x.to, [&](const IntervalSet::Entry& e) {
+          reported_to = e.to;  // entries come in order, so the last one ends last
+          return f(&x, e.bundle, e.weight);
+        });
+      },
+      &reported_to);
 }
 
 // The index of bu's first range with a conflict in r, or kNone: the range of ForEachConflict's
 // first call, found without the interval set (the assigned half of the bitmap is exact, so a set
 // bit there is a conflict with an assigned bundle in that range). spans_ must hold bu's spans.
-uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r) const {
+// *reserved is set when that range is known to meet a reservation of another vreg (it has no
+// assigned bit and a reservation conflict): ForEachConflict's first call is then a reservation.
+[[gnu::always_inline]] inline uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r,
+                                                                     bool* reserved) const {
   const auto& res = res_[r.index()];
   uint32_t found = kNone;
+  *reserved = false;
   ForEachBusyRange(bu, r, 0, [&](const Range& x, uint32_t k, uint32_t busy) {
     if (busy & 2) {
       found = k;
@@ -861,6 +907,7 @@ uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r) const {
     for (; it != res.end() && it->from < x.to; ++it)
       if (it->to > x.from && it->vreg != x.vreg) {
         found = k;
+        *reserved = true;
         return false;
       }
     return true;
@@ -931,6 +978,19 @@ void Backtrack::Assign(uint32_t b, PReg r) {
     for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
     occ.Insert({from, to, b, bu.weight});
     MarkBusy(r, from, to, 1, true);
+  }
+}
+
+// Assign() for the bundle Place() is placing: spans_ already holds its spans (the same runs
+// Assign joins), so the ranges are not walked again.
+void Backtrack::AssignSpans(uint32_t b, PReg r) {
+  Bundle& bu = bundles_[b];
+  bu.reg = r;
+  if (callee_saved_.Contains(r)) claimed_.Add(r);
+  auto& occ = occ_[r.index()];
+  for (const Span& s : spans_) {
+    occ.Insert({s.from, s.to, b, bu.weight});
+    MarkBusy(r, s.from, s.to, 1, true);
   }
 }
 
@@ -1029,6 +1089,7 @@ Status Backtrack::Place(uint32_t b) {
   // First pass: the first free candidate in order wins. A candidate is free when its scan finds
   // no conflict; a taken one stops at its first conflict, which Split may need.
   declined_ = PRegSet();
+  reserved_first_ = PRegSet();
   for (PReg r : cand_list_) {
     if (clobbered.Contains(r)) {
       first_conflict_range_.push_back(0);
@@ -1040,7 +1101,8 @@ Status Backtrack::Place(uint32_t b) {
       declined_.Add(r);
       first_conflict_range_.push_back(0);
       if (!bundles_[b].deferred) {
-        const bool free = FirstConflictRange(bundles_[b], r) == kNone;
+        bool reserved;
+        const bool free = FirstConflictRange(bundles_[b], r, &reserved) == kNone;
         if (free) {  // put off: some bundle may claim the register meanwhile (AllocateAll)
           bundles_[b].deferred = true;
           deferred_.push_back(b);
@@ -1055,51 +1117,61 @@ Status Backtrack::Place(uint32_t b) {
       for (uint32_t k = 0; k < num_words; ++k)
         any |= bundle_mask_[k] & (bits[2 * k] | bits[2 * k + 1]);
       if (any == 0) {
-        Assign(b, r);
+        AssignSpans(b, r);
         return Status::Ok();
       }
     }
-    const uint32_t first = FirstConflictRange(bundles_[b], r);
-    if (first != kNone) first_conflict_range_.push_back(first);
+    bool reserved;
+    const uint32_t first = FirstConflictRange(bundles_[b], r, &reserved);
     if (first == kNone) {
-      Assign(b, r);
+      AssignSpans(b, r);
       return Status::Ok();
     }
+    first_conflict_range_.push_back(first);
+    if (reserved) reserved_first_.Add(r);
   }
   // No register is free: the register whose conflicts are all lighter than this bundle, with
   // the lightest heaviest one (the first such in candidate order). A conflict with a
   // reservation or a heavier bundle rules a register out.
+  // The first pass found each remaining candidate's first conflicting range: the scan starts
+  // there (no conflict before it), and a candidate whose first conflict is a reservation is
+  // ruled out without one.
   PReg best;
+  uint32_t best_k = 0;
   float best_cost = kInfWeight * 2;
   if (may_evict) {
-    for (PReg r : cand_list_) {
-      if (clobbered.Contains(r) || declined_.Contains(r)) continue;
+    for (uint32_t k = 0; k < cand_list_.size(); ++k) {
+      const PReg r = cand_list_[k];
+      if (clobbered.Contains(r) || declined_.Contains(r) || reserved_first_.Contains(r)) continue;
       float cost = 0;
-      ForEachConflict(bundles_[b], r, [&](const Range*, uint32_t c, float cw) {
-        if (c == kNone || cw >= w) {
-          cost = kInfWeight * 4;
-          return false;
-        }
-        cost = std::max(cost, cw);
-        return cost < best_cost;  // no better than the best so far: stop scanning
-      });
+      ForEachConflict(bundles_[b], r, first_conflict_range_[k],
+                      [&](const Range*, uint32_t c, float cw) {
+                        if (c == kNone || cw >= w) {
+                          cost = kInfWeight * 4;
+                          return false;
+                        }
+                        cost = std::max(cost, cw);
+                        return cost < best_cost;  // no better than the best so far: stop scanning
+                      });
       if (cost < best_cost) {
         best_cost = cost;
         best = r;
+        best_k = k;
       }
     }
   }
   if (best.valid()) {
     if (budget_ > 0) --budget_;
     evict_list_.clear();
-    ForEachConflict(bundles_[b], best, [&](const Range*, uint32_t c, float) {
-      evict_list_.push_back(c);
-      return true;
-    });
+    ForEachConflict(bundles_[b], best, first_conflict_range_[best_k],
+                    [&](const Range*, uint32_t c, float) {
+                      evict_list_.push_back(c);
+                      return true;
+                    });
     std::sort(evict_list_.begin(), evict_list_.end());
     evict_list_.erase(std::unique(evict_list_.begin(), evict_list_.end()), evict_list_.end());
     for (uint32_t c : evict_list_) Evict(c);
-    Assign(b, best);
+    AssignSpans(b, best);
     return Status::Ok();
   }
   if (bundles_[b].minimal)
@@ -1152,8 +1224,19 @@ uint32_t Backtrack::ColdestGap(uint32_t lo, uint32_t hi) const {
 // uses times the loop depth (per-block stamps instead of sets). Returns false if there is no
 // such loop.
 bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
-  const uint32_t stamp = ++cut_stamp_;
   const auto rs = Ranges(bundles_[b]);
+  // The walk up at's loop chain below stops at its first header, finding no loop to cut, unless
+  // the bundle is live into that header (a range starts at the header's first point: the ranges
+  // are sorted and disjoint, so a binary search tells). Most calls end here, before the marks
+  // walk the bundle's ranges and uses.
+  if (header_[at] == kNone) return false;
+  {
+    const uint32_t start = 4 * f_.blocks[header_[at]].inst_begin;
+    const auto it = std::partition_point(rs.begin(), rs.end(),
+                                         [start](const Range& r) { return r.from < start; });
+    if (it == rs.end() || it->from != start) return false;
+  }
+  const uint32_t stamp = ++cut_stamp_;
   auto chain = [&](uint32_t block, auto&& f) {
     uint32_t x = header_[block];
     for (uint32_t steps = 0; x != kNone && steps < 256; ++steps, x = parent_[x])
@@ -1462,6 +1545,11 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
     // with register operands (same block, at most kGroupSpan apart) becomes one bundle, the
     // bundle's ranges between the run's first and last operand points. A run that finds no
     // register is spilled again, then into per-instruction minimal bundles.
+    // The runs' first points (lo) only increase, and the bundle's ranges are sorted and
+    // disjoint (so their ends are sorted too): the ranges ending by a run's lo end by every later
+    // run's, and a run's ranges stop at the first one starting at or after its hi. A cursor
+    // skips the former once, so the runs cost one pass over the ranges, not one each.
+    uint32_t first_live = old.begin;  // the first range ending after the current run's lo
     size_t k = 0;
     while (k < req_.size()) {
       size_t e = k + 1;
@@ -1480,9 +1568,10 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
       nb.one_vreg = old.one_vreg;
       nb.gen = kMaxSplits;
       nb.begin = static_cast<uint32_t>(arena_.size());
-      for (uint32_t q = old.begin; q < old.end; ++q) {
+      while (first_live < old.end && arena_[first_live].to <= lo) ++first_live;
+      for (uint32_t q = first_live; q < old.end; ++q) {
         Range r = arena_[q];
-        if (r.to <= lo || r.from >= hi) continue;
+        if (r.from >= hi) break;
         r.from = std::max(r.from, lo);
         r.to = std::min(r.to, hi);
         arena_.push_back(r);

@@ -147,7 +147,7 @@ struct BacktrackScratch {
   std::vector<uint8_t> remat_;  // per vreg: rematerialized instead of spilled (no slot)
   struct InReg {                // a live-in of a block in a register at its start (edge moves)
     uint32_t vreg;
-    Allocation loc;
+    uint32_t piece;  // index in pieces_ of its piece covering the block's first point
   };
   std::vector<uint32_t> in_reg_begin_;  // per block: its first entry in in_reg_
   std::vector<InReg> in_reg_;
@@ -232,19 +232,25 @@ class Backtrack : private BacktrackScratch {
   void BuildSpans(const Bundle& bu);
   // Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for
   // each conflict of the bundle's ranges in register r, in increasing range order; f returns
-  // false to stop. spans_ must hold bu's spans (BuildSpans).
+  // false to stop. An assigned bundle met by consecutive ranges inside one of its entries is
+  // reported for the first of them only (callers keep the maximum weight or a set of bundles).
+  // spans_ must hold bu's spans (BuildSpans).
+  // Ranges before from_range are known to have no conflict in r.
   template <class F>
-  void ForEachConflict(const Bundle& bu, PReg r, F&& f) const;
+  void ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const;
   template <class F>
-  bool ForEachBusyRange(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const;
-  uint32_t FirstConflictRange(const Bundle& bu, PReg r) const;
+  bool ForEachBusyRange(const Bundle& bu, PReg r, uint32_t from_range, F&& f,
+                        const uint32_t* occ_seen = nullptr) const;
+  uint32_t FirstConflictRange(const Bundle& bu, PReg r, bool* reserved) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstAssigned(PReg r, uint32_t a, uint32_t b) const;
+  uint32_t FirstReserved(PReg r, uint32_t a, uint32_t b) const;
   void MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set);
   uint32_t ResLowerBound(PReg r, uint32_t p) const;
   void Assign(uint32_t b, PReg r);
+  void AssignSpans(uint32_t b, PReg r);
   void Evict(uint32_t b);
   uint32_t ColdestGap(uint32_t lo, uint32_t hi) const;
   bool CutLoop(uint32_t b, uint32_t at);
@@ -286,6 +292,9 @@ class Backtrack : private BacktrackScratch {
   float claim_cost_ = 0;
   // The last Place(): its candidates in order (cands_base_ of the class, or cands_ with a hint).
   std::span<const PReg> cand_list_;
+  PReg cands_hint_;  // the hint whose candidate list cands_ holds (none yet: invalid)
+  // The last Place(): candidates whose first conflict (first pass) is a reservation.
+  PRegSet reserved_first_;
   PRegSet declined_;  // the last Place(): callee-saved candidates the bundle did not pay for  // a
                       // save and a restore at the entry block's frequency
   uint32_t cut_stamp_ = 0;

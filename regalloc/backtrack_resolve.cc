@@ -90,14 +90,26 @@ bool Backtrack::OperandInRegAtRemats(uint32_t v) const {
     if ((first ? Loc(v, 4 * i) : EndOf(v, i - 1)).is_reg()) continue;
     if (!OperandInRegFor(v, 4 * i, first ? kNone : i - 1, kNone)) return false;
   }
+  // Edges. v's ranges are sorted (v is no reference), so the block starts come in increasing
+  // order and one cursor over its pieces finds the piece holding each (Loc without a search).
+  // EndOf(v, last) is a register when that piece also holds the predecessor's end (v is not
+  // defined by its last instruction, and no reference: Validate() rejects rematerializable
+  // ones), as on a fallthrough edge.
+  const bool fast_end = !f_.vregs[v].is_ref;
   const uint32_t def_block = block_of_inst_[def_inst_[v]];
+  const Piece* pc = pieces_.data() + piece_begin_[v];
+  const Piece* const pe = pieces_.data() + piece_begin_[v + 1];
   for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k) {  // edges
     const uint32_t start = ranges_[k].from;
     if (start % 4 != 0) continue;
     const uint32_t s = block_of_inst_[start / 4];
-    if (s == def_block || 4 * f_.blocks[s].inst_begin != start || !Loc(v, start).is_reg()) continue;
+    if (s == def_block || 4 * f_.blocks[s].inst_begin != start) continue;
+    while (pc < pe && pc->to <= start) ++pc;
+    if (pc == pe || pc->from > start) continue;  // Loc(v, start) is not a register
     for (Block p : f_.Preds(Block(s))) {
       const uint32_t last = f_.blocks[p.index].inst_end - 1;
+      if (fast_end && pc->from <= 4 * last + 3 && 4 * last + 3 < pc->to && def_inst_[v] != last)
+        continue;
       if (EndOf(v, last).is_reg()) continue;
       if (!OperandInRegFor(v, start, last, s)) return false;
     }
@@ -178,11 +190,27 @@ class GapScratch final : public ParallelMoveResolver::ScratchSource {
 
 Status Backtrack::Resolve() {
   const uint32_t nv = f_.num_vregs();
-  // Register pieces per vreg.
+  // Register pieces per vreg. A bundle's ranges are sorted and disjoint, so touching ranges of
+  // one vreg in it are neighbours there (a range of another vreg between them would overlap one
+  // of them): each such run is one piece from the start, as the per-vreg join below would make
+  // it (not for references, which that join leaves apart). The sort and the join then see a
+  // piece per run instead of a range per block (lz20: about 1.4 M ranges in registers).
+  auto for_each_run = [&](const Bundle& b, auto&& f) {
+    const Range* rs = arena_.data() + b.begin;
+    const uint32_t n = b.end - b.begin;
+    for (uint32_t k = 0; k < n;) {
+      const uint32_t v = rs[k].vreg, from = rs[k].from;
+      uint32_t to = rs[k].to;
+      ++k;
+      if (!f_.vregs[v].is_ref)
+        for (; k < n && rs[k].from == to && rs[k].vreg == v; ++k) to = rs[k].to;
+      f(v, from, to);
+    }
+  };
   piece_begin_.assign(nv + 1, 0);
   for (const Bundle& b : bundles_)
     if (!b.dead && b.reg.valid())
-      for (const Range& r : Ranges(b)) ++piece_begin_[r.vreg + 1];
+      for_each_run(b, [&](uint32_t v, uint32_t, uint32_t) { ++piece_begin_[v + 1]; });
   for (uint32_t v = 0; v < nv; ++v) piece_begin_[v + 1] += piece_begin_[v];
   pieces_.resize(piece_begin_[nv]);
   {
@@ -190,7 +218,9 @@ Status Backtrack::Resolve() {
     fill.assign(piece_begin_.begin(), piece_begin_.end() - 1);
     for (const Bundle& b : bundles_)
       if (!b.dead && b.reg.valid())
-        for (const Range& r : Ranges(b)) pieces_[fill[r.vreg]++] = {r.from, r.to, b.reg};
+        for_each_run(b, [&](uint32_t v, uint32_t from, uint32_t to) {
+          pieces_[fill[v]++] = {from, to, b.reg};
+        });
   }
   needs_slot_.assign(nv + kNumRegClasses, 0);
   // Sorted per vreg, and touching pieces in one register joined (a value that stays in its
@@ -434,29 +464,39 @@ Status Backtrack::Resolve() {
     for (const auto& [from, to] : seq) edits.push_back({ProgPoint::Before(j).bits(), 1, from, to});
   }
 
-  // Edges. Per block, its live-ins that start it in a register and where (the same on every
-  // incoming edge, so looked up once per block, not once per edge).
-  // Block starts only increase, so each vreg's pieces are walked once with a cursor (the first
-  // piece not ending at or before the last start asked) instead of searched per block: the
-  // pieces are sorted and disjoint, so the cursor's piece holds the start if any piece does.
-  // A location outside the pieces is a slot, never a register, so it is not mapped.
-  in_reg_begin_.assign(f_.num_blocks() + 1, 0);
-  in_reg_.clear();
-  std::vector<uint32_t>& cursor = tmp_fill_;
-  cursor.assign(piece_begin_.begin(), piece_begin_.end() - 1);
-  for (uint32_t s = 0; s < f_.num_blocks(); ++s) {
-    in_reg_begin_[s] = static_cast<uint32_t>(in_reg_.size());
-    const uint32_t start = 4 * f_.blocks[s].inst_begin;
-    for (VReg v : live_.LiveIn(Block(s))) {
-      const uint32_t e = piece_begin_[v.index + 1];
-      uint32_t k = cursor[v.index];
-      while (k < e && pieces_[k].to <= start) ++k;
-      cursor[v.index] = k;
-      if (k < e && pieces_[k].from <= start)
-        in_reg_.push_back({v.index, Allocation::Reg(pieces_[k].reg)});
+  // Edges. Per block, its live-ins that start it in a register and their pieces (the same on
+  // every incoming edge, so found once per block, not once per edge).
+  // v is live into block s in a register exactly when one of its pieces covers s's first point
+  // and s is not v's defining block: a range at a block's first point is made only for a value
+  // live into the block or defined there (a block parameter, or an early def of its first
+  // instruction), and in SSA a value is never live into its own defining block. So each piece
+  // is walked over the block starts it covers (blocks are in layout order, so their starts
+  // increase) instead of every (block, live-in) pair being looked up (lz20: about 1.4 M pairs,
+  // most of them in slots). A counting sort by block; within a block the entries come in vreg
+  // order where LiveIn's order was used before: the edge moves are sorted (dedupe) before
+  // anything reads their order.
+  const uint32_t nb = f_.num_blocks();
+  auto for_each_start = [&](auto&& f) {
+    for (uint32_t v = 0; v < nv; ++v) {
+      const uint32_t def_block = live_.DefBlock(VReg(v)).index;
+      for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {
+        const Piece& pc = pieces_[k];
+        uint32_t s = block_of_inst_[pc.from / 4];
+        if (4 * f_.blocks[s].inst_begin < pc.from) ++s;
+        for (; s < nb && 4 * f_.blocks[s].inst_begin < pc.to; ++s)
+          if (s != def_block) f(s, v, k);
+      }
     }
+  };
+  in_reg_begin_.assign(nb + 1, 0);
+  for_each_start([&](uint32_t s, uint32_t, uint32_t) { ++in_reg_begin_[s + 1]; });
+  for (uint32_t s = 0; s < nb; ++s) in_reg_begin_[s + 1] += in_reg_begin_[s];
+  in_reg_.resize(in_reg_begin_[nb]);
+  {
+    std::vector<uint32_t>& fill = tmp_fill_;
+    fill.assign(in_reg_begin_.begin(), in_reg_begin_.end() - 1);
+    for_each_start([&](uint32_t s, uint32_t v, uint32_t k) { in_reg_[fill[s]++] = {v, k}; });
   }
-  in_reg_begin_[f_.num_blocks()] = static_cast<uint32_t>(in_reg_.size());
   for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
     const auto succs = f_.Succs(Block(p));
     const uint32_t last = f_.blocks[p].inst_end - 1;
@@ -464,12 +504,26 @@ Status Backtrack::Resolve() {
       const uint32_t s = e.block.index;
       const uint32_t start = 4 * f_.blocks[s].inst_begin;
       moves.clear();
+      // Whether some move is not an identity: an edge whose moves are all identities (every
+      // value stays where it is) sequentializes to nothing (ParallelMoveResolver drops
+      // identities and asks for no temporary), and none can collide in dedupe (two moves into
+      // one location from the same source are one move), so it is skipped. Most edges are.
+      bool moved = false;
+      const uint32_t end = 4 * last + 3;  // the point EndOf(v, last) looks v up at
       for (uint32_t k = in_reg_begin_[s]; k < in_reg_begin_[s + 1]; ++k) {
         const uint32_t v = in_reg_[k].vreg;
-        Allocation src = end_of(v, last);
-        if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
-          src = Allocation::Remat(v);
-        moves.push_back({src, in_reg_[k].loc, f_.vregs[v].cls});
+        const Piece& pc = pieces_[in_reg_[k].piece];
+        const Allocation dst = Allocation::Reg(pc.reg);
+        Allocation src;
+        if (pc.from <= end && end < pc.to && def_inst_[v] != last && !f_.vregs[v].is_ref) {
+          src = dst;  // EndOf(v, last) is Loc(v, end): this piece (a fallthrough edge, mostly)
+        } else {
+          src = end_of(v, last);
+          if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
+            src = Allocation::Remat(v);
+        }
+        moved |= !(src == dst);
+        moves.push_back({src, dst, f_.vregs[v].cls});
       }
       const auto params = f_.Params(e.block);
       const auto args = f_.Args(e);
@@ -480,9 +534,13 @@ Status Backtrack::Resolve() {
         const Allocation dst = loc(pv, start);
         const RegClass cls = f_.vregs[pv].cls;
         moves.push_back({src, dst, cls});
-        if (dst.is_reg() && needs_slot_[pv]) moves.push_back({src, slot_of(pv), cls});
+        moved |= !(src == dst);
+        if (dst.is_reg() && needs_slot_[pv]) {
+          moves.push_back({src, slot_of(pv), cls});
+          moved |= !(src == slot_of(pv));
+        }
       }
-      if (moves.empty()) continue;  // most edges: nothing to sort, sequentialize or emit
+      if (!moved) continue;  // nothing to sort, sequentialize or emit
       EGRET_TRY(dedupe());
       seq.clear();
       resolver.Resolve(moves, edge_temps, &seq);

@@ -61,6 +61,12 @@ void ParallelMoveResolver::ResolveMoves(std::span<const Move> moves, const Temps
   for (const Move& m : moves)
     if (!(m.from == m.to)) pending_.push_back(m);
   if (pending_.empty()) return;
+  // One move (a reload or a move at most gaps) that needs no temporary: what the general path
+  // below emits for it, without its tables.
+  if (pending_.size() == 1 && !(pending_[0].from.is_stack() && pending_[0].to.is_stack())) {
+    out->emplace_back(pending_[0].from, pending_[0].to);
+    return;
+  }
   const uint32_t n = static_cast<uint32_t>(pending_.size());
   next_reader_.assign(n, kNone);
   done_.assign(n, 0);
