@@ -291,7 +291,8 @@ TEST(OperatorReader, ReadsImmediates) {
 TEST(OperatorReader, ReadFastAgreesWithRead) {
   const uint8_t kTails[] = {0x00, 0x01, 0x02, 0x3f, 0x40, 0x41, 0x6f, 0x7b,
                             0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0xc0, 0xff};
-  const WasmFeatures kFeatures[] = {WasmFeatures::None(), WasmFeatures::Default(), With(true, true)};
+  const WasmFeatures kFeatures[] = {WasmFeatures::None(), WasmFeatures::Default(),
+                                    With(true, true)};
   auto junk = [] {
     Operator op;
     op.op = Op::kI64Popcnt;
