@@ -198,6 +198,9 @@ class Backtrack : private BacktrackScratch {
   // Building (backtrack.cc).
   void ComputeBlockInfo();
   void BuildRanges();
+  template <bool kAnyRef>
+  void BuildRangesWalk();
+  void CountRanges();
   void BuildUses();
   void Extend(uint32_t d, uint32_t inst, uint32_t def_operand);
   Status MergeBundles();

@@ -51,6 +51,20 @@ std::string Operand::ToString() const {
   return s;
 }
 
+namespace {
+
+// Where an instruction or one of its operands is, for Validate's errors. Out of line and cold:
+// the operand loop then keeps nothing alive for them.
+[[gnu::cold, gnu::noinline]] std::string InstWhere(uint32_t i, uint32_t b) {
+  return absl::StrCat("i", i, " (block", b, ")");
+}
+[[gnu::cold, gnu::noinline]] std::string OperandWhere(uint32_t i, uint32_t b, size_t k,
+                                                      const Operand& op) {
+  return absl::StrCat(InstWhere(i, b), " operand ", k, " ", op.ToString());
+}
+
+}  // namespace
+
 MachineEnv MachineEnv::ForTesting(int int_regs, int float_regs, int callee_saved) {
   MachineEnv env;
   const int counts[kNumRegClasses] = {int_regs, float_regs};
@@ -193,26 +207,30 @@ Status Function::Validate(const MachineEnv& env) const {
   // Definitions: exactly one per vreg. def_inst is UINT32_MAX for block parameters.
   constexpr uint32_t kUndefined = UINT32_MAX - 1;
   std::vector<uint32_t> def_block(vregs.size(), kUndefined), def_inst(vregs.size(), kUndefined);
-  auto define = [&](VReg v, uint32_t b, uint32_t inst) -> Status {
-    auto where = [&] {
-      return inst == UINT32_MAX ? absl::StrCat("block", b) : absl::StrCat("i", inst);
-    };
-    if (v.index >= vregs.size()) return err(absl::StrCat(where(), ": v", v.index, " out of range"));
-    if (def_block[v.index] != kUndefined)
-      return err(absl::StrCat(where(), ": v", v.index, " defined twice (SSA)"));
+  // define() records a definition and says whether it was valid (in range, the first); the
+  // error, when not, comes from define_error() (a flag per definition instead of a Status).
+  auto define = [&](VReg v, uint32_t b, uint32_t inst) {
+    if (v.index >= vregs.size() || def_block[v.index] != kUndefined) return false;
     def_block[v.index] = b;
     def_inst[v.index] = inst;
-    return Status::Ok();
+    return true;
+  };
+  auto define_error = [&](VReg v, uint32_t b, uint32_t inst) -> Status {
+    const std::string where =
+        inst == UINT32_MAX ? absl::StrCat("block", b) : absl::StrCat("i", inst);
+    if (v.index >= vregs.size()) return err(absl::StrCat(where, ": v", v.index, " out of range"));
+    return err(absl::StrCat(where, ": v", v.index, " defined twice (SSA)"));
   };
   for (uint32_t b = 0; b < blocks.size(); ++b) {
     const BlockData& bd = blocks[b];
     if (bd.inst_begin >= bd.inst_end) return err(absl::StrCat("block", b, " has no instructions"));
     if (b == 0 && bd.param_end != bd.param_begin) return err("entry block0 has parameters");
     if (b == 0 && bd.pred_end != bd.pred_begin) return err("entry block0 has predecessors");
-    for (VReg p : Params(Block(b))) EGRET_TRY(define(p, b, UINT32_MAX));
+    for (VReg p : Params(Block(b)))
+      if (!define(p, b, UINT32_MAX)) return define_error(p, b, UINT32_MAX);
     for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
       for (const Operand& op : InstOperands(i))
-        if (op.is_def()) EGRET_TRY(define(op.vreg, b, i));
+        if (op.is_def() && !define(op.vreg, b, i)) return define_error(op.vreg, b, i);
     }
   }
   for (uint32_t v = 0; v < vregs.size(); ++v)
@@ -263,31 +281,30 @@ Status Function::Validate(const MachineEnv& env) const {
     const uint32_t nsucc = bd.succ_end - bd.succ_begin;
     for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
       const auto ops = InstOperands(i);
-      auto where = [&] { return absl::StrCat("i", i, " (block", b, ")"); };
       PRegSet fixed_uses, fixed_early_defs, fixed_late_defs, fixed_late_uses;
       for (size_t k = 0; k < ops.size(); ++k) {
         const Operand& op = ops[k];
-        auto at = [&] { return absl::StrCat(where(), " operand ", k, " ", op.ToString()); };
-        if (op.vreg.index >= vregs.size()) return err(at() + ": vreg out of range");
+        if (op.vreg.index >= vregs.size())
+          return err(OperandWhere(i, b, k, op) + ": vreg out of range");
         const RegClass cls = vregs[op.vreg.index].cls;
         if (op.is_use() && def_block[op.vreg.index] == b &&
             (def_inst[op.vreg.index] != UINT32_MAX && def_inst[op.vreg.index] >= i))
-          return err(at() + ": use before definition");
+          return err(OperandWhere(i, b, k, op) + ": use before definition");
         switch (op.constraint) {
           case Constraint::kFixedReg: {
             if (!op.fixed.valid() || op.fixed.cls() != cls)
-              return err(at() + ": fixed register of the wrong class");
+              return err(OperandWhere(i, b, k, op) + ": fixed register of the wrong class");
             if (op.fixed == env.scratch[static_cast<int>(cls)])
-              return err(at() + ": fixed to the scratch register");
+              return err(OperandWhere(i, b, k, op) + ": fixed to the scratch register");
             PRegSet& set = op.is_use()     ? fixed_uses
                            : op.is_early() ? fixed_early_defs
                                            : fixed_late_defs;
             if (op.is_def() && set.Contains(op.fixed))
-              return err(at() + ": two defs fixed to one register");
+              return err(OperandWhere(i, b, k, op) + ": two defs fixed to one register");
             if (op.is_use()) {
               VReg& holder = fixed_use_vreg[op.fixed.index()];
               if (set.Contains(op.fixed) && holder != op.vreg)
-                return err(at() + ": two vregs fixed to one register");
+                return err(OperandWhere(i, b, k, op) + ": two vregs fixed to one register");
               holder = op.vreg;
               if (!op.is_early()) fixed_late_uses.Add(op.fixed);
             }
@@ -295,19 +312,23 @@ Status Function::Validate(const MachineEnv& env) const {
             break;
           }
           case Constraint::kReuse: {
-            if (op.is_use() || op.is_early()) return err(at() + ": reuse must be a late def");
-            if (op.reuse_index >= ops.size()) return err(at() + ": reuse index out of range");
+            if (op.is_use() || op.is_early())
+              return err(OperandWhere(i, b, k, op) + ": reuse must be a late def");
+            if (op.reuse_index >= ops.size())
+              return err(OperandWhere(i, b, k, op) + ": reuse index out of range");
             const Operand& src = ops[op.reuse_index];
             if (!src.is_use() || !src.is_early() || src.constraint != Constraint::kReg ||
                 vregs[src.vreg.index].cls != cls)
-              return err(at() + ": reuse source must be an early reg use of the same class");
+              return err(OperandWhere(i, b, k, op) +
+                         ": reuse source must be an early reg use of the same class");
             if (op.commutes_with != Operand::kNoCommute) {
               if (op.commutes_with >= ops.size() || op.commutes_with == op.reuse_index)
-                return err(at() + ": commutative partner out of range");
+                return err(OperandWhere(i, b, k, op) + ": commutative partner out of range");
               const Operand& other = ops[op.commutes_with];
               if (!other.is_use() || !other.is_early() || other.constraint != Constraint::kReg ||
                   vregs[other.vreg.index].cls != cls)
-                return err(at() + ": commutative partner must be an early reg use of the class");
+                return err(OperandWhere(i, b, k, op) +
+                           ": commutative partner must be an early reg use of the class");
             }
             break;
           }
@@ -315,27 +336,33 @@ Status Function::Validate(const MachineEnv& env) const {
             break;
         }
       }
-      PRegSet both = fixed_early_defs;
-      fixed_uses.ForEach([&](PReg r) {
-        if (both.Contains(r)) both.Remove(r);
-      });
-      if (!(both == fixed_early_defs))
-        return err(where() + ": an early def and a use are fixed to one register");
-      bool late_conflict = false;
-      fixed_late_uses.ForEach([&](PReg r) { late_conflict |= fixed_late_defs.Contains(r); });
-      fixed_early_defs.ForEach([&](PReg r) { late_conflict |= fixed_late_uses.Contains(r); });
-      if (late_conflict) return err(where() + ": a late use and a def are fixed to one register");
-      const PRegSet clobbers = Clobbers(i);
-      bool early_clobbered = false;
-      fixed_early_defs.ForEach([&](PReg r) { early_clobbered |= clobbers.Contains(r); });
-      if (early_clobbered) return err(where() + ": an early def is fixed to a clobbered register");
+      // The checks between fixed registers: each needs a fixed use or def, and most
+      // instructions have none (then every check below holds trivially).
+      if (!(fixed_uses | fixed_early_defs | fixed_late_defs).Empty()) {
+        const PRegSet clobbers = Clobbers(i);
+        PRegSet both = fixed_early_defs;
+        fixed_uses.ForEach([&](PReg r) {
+          if (both.Contains(r)) both.Remove(r);
+        });
+        if (!(both == fixed_early_defs))
+          return err(InstWhere(i, b) + ": an early def and a use are fixed to one register");
+        bool late_conflict = false;
+        fixed_late_uses.ForEach([&](PReg r) { late_conflict |= fixed_late_defs.Contains(r); });
+        fixed_early_defs.ForEach([&](PReg r) { late_conflict |= fixed_late_uses.Contains(r); });
+        if (late_conflict)
+          return err(InstWhere(i, b) + ": a late use and a def are fixed to one register");
+        bool early_clobbered = false;
+        fixed_early_defs.ForEach([&](PReg r) { early_clobbered |= clobbers.Contains(r); });
+        if (early_clobbered)
+          return err(InstWhere(i, b) + ": an early def is fixed to a clobbered register");
+      }
       if (i != term) continue;
-      if (nsucc == 1 && (!ops.empty() || !clobbers.Empty() || insts[i].safepoint))
-        return err(where() + ": a jump to one successor must have no operands or clobbers");
+      if (nsucc == 1 && (!ops.empty() || !Clobbers(i).Empty() || insts[i].safepoint))
+        return err(InstWhere(i, b) + ": a jump to one successor must have no operands or clobbers");
       if (nsucc > 1) {
         for (const Operand& op : ops)
           if (op.is_def())
-            return err(where() + ": a branch to several successors defines v" +
+            return err(InstWhere(i, b) + ": a branch to several successors defines v" +
                        std::to_string(op.vreg.index));
       }
     }
@@ -360,17 +387,19 @@ Status Function::Validate(const MachineEnv& env) const {
                                 " (split it first)"));
     }
   }
-  // Reachability.
+  // Reachability. A block is pushed once (when first seen), so the stack never holds more than
+  // the blocks: one allocation, no capacity checks.
   std::vector<uint8_t> seen(blocks.size(), 0);
-  std::vector<uint32_t> stack = {0};
+  std::vector<uint32_t> stack(blocks.size());
+  uint32_t depth = 0;
+  stack[depth++] = 0;
   seen[0] = 1;
-  while (!stack.empty()) {
-    const uint32_t b = stack.back();
-    stack.pop_back();
+  while (depth > 0) {
+    const uint32_t b = stack[--depth];
     for (const SuccEdge& e : Succs(Block(b))) {
       if (!seen[e.block.index]) {
         seen[e.block.index] = 1;
-        stack.push_back(e.block.index);
+        stack[depth++] = e.block.index;
       }
     }
   }

@@ -23,23 +23,29 @@ class Liveness {
   Status Compute(const Function& f);
 
   std::span<const VReg> LiveIn(Block b) const {
-    return {livein_.data() + livein_begin_[b.index],
+    return {sets_.data() + livein_begin_[b.index],
             livein_begin_[b.index + 1] - livein_begin_[b.index]};
   }
   std::span<const VReg> LiveOut(Block b) const {
-    return {liveout_.data() + liveout_begin_[b.index],
-            liveout_begin_[b.index + 1] - liveout_begin_[b.index]};
+    return {sets_.data() + liveout_begin_[b.index],
+            liveout_end_[b.index] - liveout_begin_[b.index]};
   }
   // The block that defines v (for a block parameter, its block).
   Block DefBlock(VReg v) const { return Block(def_block_[v.index]); }
+  // The number of blocks v is live into (the blocks whose LiveIn holds v).
+  uint32_t NumLiveIn(VReg v) const { return livein_count_[v.index]; }
 
  private:
   template <class Scratch>
   Status Compute(const Function& f, Scratch* scratch);
 
   std::vector<uint32_t> def_block_;
-  std::vector<uint32_t> livein_begin_, liveout_begin_;
-  std::vector<VReg> livein_, liveout_;
+  std::vector<uint32_t> livein_count_;  // per vreg
+  // The sets in sets_: live-ins per block at [livein_begin_[b], livein_begin_[b + 1]); live-outs
+  // at [liveout_begin_[b], liveout_end_[b]), either a union stored after the live-ins or, for a
+  // block with one successor and no branch arguments, that successor's live-in set itself.
+  std::vector<uint32_t> livein_begin_, liveout_begin_, liveout_end_;
+  std::vector<VReg> sets_;
 };
 
 }  // namespace egret::regalloc

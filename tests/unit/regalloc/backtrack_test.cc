@@ -393,6 +393,34 @@ TEST(Backtrack, ColdValueSharesAClaimedCalleeSavedRegister) {
 
 // Large generated functions (x64-like registers) through the checker, from 1k to 20k
 // instructions; the allocator must stay correct when bundles are split many times.
+// Block parameters in each shape BuildRanges counts ranges for before it makes them: dead (no
+// range), used only by an operand of its own block, only as a branch argument there, and live
+// into the next block; and a dead def (a range at its point all the same).
+TEST(Backtrack, BlockParametersOfEveryLiveness) {
+  const MachineEnv env = MachineEnv::ForTesting(6, 2);
+  Function f;
+  VReg v[5], p[4];
+  for (VReg& x : v) x = f.AddVReg(RegClass::kInt);
+  for (VReg& x : p) x = f.AddVReg(RegClass::kInt);
+  const VReg q = f.AddVReg(RegClass::kInt);
+  f.StartBlock();
+  f.AddInst({Operand::Def(v[0]), Operand::Def(v[1]), Operand::Def(v[2]), Operand::Def(v[3])});
+  f.AddInst({Operand::Def(v[4])});  // never used
+  f.AddInst({});
+  f.AddSucc(Block(1), {v[0], v[1], v[2], v[3]});
+  f.StartBlock();
+  for (VReg x : p) f.AddBlockParam(x);
+  f.AddInst({Operand::Use(p[1])});  // p[0] is dead; p[1] used here only
+  f.AddInst({});
+  f.AddSucc(Block(2), {p[2]});  // p[2] only passed on; p[3] live into block2
+  f.StartBlock();
+  f.AddBlockParam(q);
+  f.AddInst({Operand::Use(q), Operand::Use(p[3])});
+  f.Finish();
+  const Output out = Backtrack(f, env);
+  EXPECT_EQ(out.allocs.size(), f.operands.size());
+}
+
 TEST(Backtrack, LargeFunctionsAreChecked) {
   const MachineEnv env = X64LikeEnv();
   for (uint32_t n : {1000u, 5000u, 20000u}) {

@@ -1,0 +1,132 @@
+// liveness_test.cc: the live-in and live-out sets, the per-vreg live-in counts, and how a
+// live-out set is stored (a jump's is its successor's live-in set itself; a branch's is the
+// union in first-seen order).
+#include "regalloc/liveness.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "regalloc/function.h"
+
+namespace egret::regalloc {
+namespace {
+
+std::vector<uint32_t> Ids(std::span<const VReg> vs) {
+  std::vector<uint32_t> out;
+  for (VReg v : vs) out.push_back(v.index);
+  return out;
+}
+
+// block0: v0, v1, v2 = ...; branch on v0 -> block1 | block2
+// block1: use v1; jump -> block3(v1)
+// block2: use v2; jump -> block3(v2)
+// block3(v3): use v3, v0; return
+TEST(Liveness, DiamondWithAParameter) {
+  Function f;
+  const VReg v0 = f.AddVReg(RegClass::kInt), v1 = f.AddVReg(RegClass::kInt),
+             v2 = f.AddVReg(RegClass::kInt), v3 = f.AddVReg(RegClass::kInt);
+  f.StartBlock();
+  f.AddInst({Operand::Def(v0), Operand::Def(v1), Operand::Def(v2)});
+  f.AddInst({Operand::Use(v0)});
+  f.AddSucc(Block(1));
+  f.AddSucc(Block(2));
+  f.StartBlock();
+  f.AddInst({Operand::Use(v1)});
+  f.AddInst({});
+  f.AddSucc(Block(3), {v1});
+  f.StartBlock();
+  f.AddInst({Operand::Use(v2)});
+  f.AddInst({});
+  f.AddSucc(Block(3), {v2});
+  f.StartBlock();
+  f.AddBlockParam(v3);
+  f.AddInst({Operand::Use(v3), Operand::Use(v0)});
+  f.Finish();
+  ASSERT_TRUE(f.Validate(MachineEnv::ForTesting(4, 2)).ok());
+
+  Liveness live;
+  ASSERT_TRUE(live.Compute(f).ok());
+  EXPECT_EQ(Ids(live.LiveIn(Block(0))), std::vector<uint32_t>{});
+  EXPECT_EQ(Ids(live.LiveIn(Block(1))), (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(Ids(live.LiveIn(Block(2))), (std::vector<uint32_t>{0, 2}));
+  EXPECT_EQ(Ids(live.LiveIn(Block(3))), std::vector<uint32_t>{0});  // v3 is its parameter
+  // The branch's live-out: block1's live-in, then what block2 adds.
+  EXPECT_EQ(Ids(live.LiveOut(Block(0))), (std::vector<uint32_t>{0, 1, 2}));
+  // Jumps with an argument: the successor's live-in set and the argument.
+  EXPECT_EQ(Ids(live.LiveOut(Block(1))), (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(Ids(live.LiveOut(Block(2))), (std::vector<uint32_t>{0, 2}));
+  EXPECT_EQ(Ids(live.LiveOut(Block(3))), std::vector<uint32_t>{});
+  EXPECT_EQ(live.NumLiveIn(v0), 3u);
+  EXPECT_EQ(live.NumLiveIn(v1), 1u);
+  EXPECT_EQ(live.NumLiveIn(v2), 1u);
+  EXPECT_EQ(live.NumLiveIn(v3), 0u);
+  EXPECT_EQ(live.DefBlock(v3).index, 3u);
+}
+
+// block0: v0 = ...; jump -> block1
+// block1: loop header; use v0; branch -> block2 | block3
+// block2: jump -> block1 (back edge, no arguments)
+// block3: return
+// A jump without arguments shares its successor's live-in set: same elements, same order, same
+// storage.
+TEST(Liveness, JumpSharesItsSuccessorsLiveInSet) {
+  Function f;
+  const VReg v0 = f.AddVReg(RegClass::kInt), v1 = f.AddVReg(RegClass::kInt);
+  f.StartBlock();
+  f.AddInst({Operand::Def(v1), Operand::Def(v0)});
+  f.AddInst({});
+  f.AddSucc(Block(1));
+  f.StartBlock();
+  f.AddInst({Operand::Use(v0), Operand::Use(v1)});
+  f.AddSucc(Block(2));
+  f.AddSucc(Block(3));
+  f.StartBlock();
+  f.AddInst({});
+  f.AddSucc(Block(1));
+  f.StartBlock();
+  f.AddInst({});
+  f.Finish();
+  ASSERT_TRUE(f.Validate(MachineEnv::ForTesting(4, 2)).ok());
+
+  Liveness live;
+  ASSERT_TRUE(live.Compute(f).ok());
+  EXPECT_EQ(Ids(live.LiveIn(Block(1))), (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(Ids(live.LiveIn(Block(2))), (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(Ids(live.LiveIn(Block(3))), std::vector<uint32_t>{});
+  EXPECT_EQ(Ids(live.LiveOut(Block(0))), (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(live.LiveOut(Block(0)).data(), live.LiveIn(Block(1)).data());
+  EXPECT_EQ(live.LiveOut(Block(2)).data(), live.LiveIn(Block(1)).data());
+  EXPECT_EQ(Ids(live.LiveOut(Block(1))), (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(live.NumLiveIn(v0), 2u);
+  EXPECT_EQ(live.NumLiveIn(v1), 2u);
+}
+
+// A use on a path that skips the definition is an error, not a crash.
+TEST(Liveness, UseWithoutDefinitionOnSomePathIsAnError) {
+  Function f;
+  const VReg v0 = f.AddVReg(RegClass::kInt), v1 = f.AddVReg(RegClass::kInt);
+  f.StartBlock();
+  f.AddInst({Operand::Def(v1)});
+  f.AddInst({Operand::Use(v1)});
+  f.AddSucc(Block(1));
+  f.AddSucc(Block(2));
+  f.StartBlock();
+  f.AddInst({Operand::Def(v0)});
+  f.AddInst({});
+  f.AddSucc(Block(3));
+  f.StartBlock();
+  f.AddInst({});
+  f.AddSucc(Block(3));
+  f.StartBlock();
+  f.AddInst({Operand::Use(v0)});
+  f.Finish();
+  Liveness live;
+  const Status s = live.Compute(f);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("v0"), std::string::npos) << s.error().message;
+  EXPECT_NE(s.error().message.find("skips its definition"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace egret::regalloc
