@@ -18,7 +18,53 @@
 namespace egret {
 
 template <class Traits>
+typename MachBuffer<Traits>::Storage& MachBuffer<Traits>::Spare() {
+  thread_local Storage spare;
+  return spare;
+}
+
+namespace {
+// Takes `spare`'s storage into `v` (cleared).
+template <class T>
+void TakeStorage(std::vector<T>& v, std::vector<T>& spare) {
+  v.swap(spare);
+  v.clear();
+}
+// Gives `v`'s storage back unless the spare one is larger (a moved-from or smaller buffer).
+template <class T>
+void GiveStorage(std::vector<T>& v, std::vector<T>& spare) {
+  if (v.capacity() > spare.capacity()) spare.swap(v);
+}
+}  // namespace
+
+template <class Traits>
+MachBuffer<Traits>::~MachBuffer() {
+  Storage& s = Spare();
+  GiveStorage(labels_, s.labels);
+  GiveStorage(fixups_, s.fixups);
+  for (int k = 0; k < kNumKinds; ++k) GiveStorage(queue_[k], s.queue[k]);
+  GiveStorage(labels_at_tail_, s.labels_at_tail);
+  GiveStorage(latest_branches_, s.latest_branches);
+  GiveStorage(branch_labels_, s.branch_labels);
+  GiveStorage(island_scratch_, s.island_scratch);
+  GiveStorage(moved_scratch_, s.moved_scratch);
+  GiveStorage(stayed_scratch_, s.stayed_scratch);
+  GiveStorage(settle_scratch_, s.settle_scratch);
+}
+
+template <class Traits>
 MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
+  Storage& spare = Spare();
+  TakeStorage(labels_, spare.labels);
+  TakeStorage(fixups_, spare.fixups);
+  for (int k = 0; k < kNumKinds; ++k) TakeStorage(queue_[k], spare.queue[k]);
+  TakeStorage(labels_at_tail_, spare.labels_at_tail);
+  TakeStorage(latest_branches_, spare.latest_branches);
+  TakeStorage(branch_labels_, spare.branch_labels);
+  TakeStorage(island_scratch_, spare.island_scratch);
+  TakeStorage(moved_scratch_, spare.moved_scratch);
+  TakeStorage(stayed_scratch_, spare.stayed_scratch);
+  TakeStorage(settle_scratch_, spare.settle_scratch);
   for (int k = 0; k < kNumKinds; ++k) {
     const LabelUseInfo& info = Traits::Info(static_cast<Kind>(k));
     max_forward_[k] = ShrunkRange(info.max_forward, info.shrinkable,
@@ -311,10 +357,17 @@ uint32_t MachBuffer<Traits>::LabelOffset(MachLabel label) {
 
 template <class Traits>
 void MachBuffer<Traits>::SettleTail() {
-  // Leave the tail first, so that Observe (called by ResolveList) has no tail to search.
+  // Leave the tail first, so that Observe (called by ResolveList) has no tail to search: the
+  // tail's labels move into the (empty) scratch by a swap, then take their real offsets as
+  // ClearTail would give them.
   std::vector<uint32_t>& settling = settle_scratch_;
-  settling.assign(labels_at_tail_.begin(), labels_at_tail_.end());
-  ClearTail();
+  EGRET_DCHECK(settling.empty());
+  settling.swap(labels_at_tail_);
+  for (uint32_t l : settling) {
+    labels_[l].offset = CurOffset();
+    labels_[l].at_tail = false;
+  }
+  tail_observed_ = 0;
   for (uint32_t l : settling) {
     if (labels_[l].alias == kNone) ResolveList(l);
   }
@@ -563,22 +616,6 @@ void MachBuffer<Traits>::EndNoFrame() {
     frame_ranges_.push_back(MachFrameRange{open_frame_start_, CurOffset(), open_frame_kind_});
   }
   open_frame_start_ = kNone;
-}
-
-template <class Traits>
-void MachBuffer<Traits>::StartSrcLoc(uint32_t loc) {
-  EGRET_CHECK(open_srcloc_start_ == kNone);
-  open_srcloc_start_ = CurOffset();
-  open_srcloc_ = loc;
-}
-
-template <class Traits>
-void MachBuffer<Traits>::EndSrcLoc() {
-  EGRET_CHECK(open_srcloc_start_ != kNone);
-  if (CurOffset() > open_srcloc_start_) {
-    srclocs_.push_back(MachSrcLoc{open_srcloc_start_, CurOffset(), open_srcloc_});
-  }
-  open_srcloc_start_ = kNone;
 }
 
 template class MachBuffer<A64LabelUses>;

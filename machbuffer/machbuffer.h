@@ -66,6 +66,14 @@ class MachBuffer {
   static constexpr uint64_t kConstantSlack = 64;
 
   explicit MachBuffer(MachBufferOptions options = {});
+  // Gives the working vectors' storage back to the thread (see Storage).
+  ~MachBuffer();
+  MachBuffer(const MachBuffer&) = delete;
+  MachBuffer& operator=(const MachBuffer&) = delete;
+
+  // Room for `n` source-location ranges (one per instruction that has one), so that the table,
+  // which leaves in the MachCode, is allocated once instead of doubled up from nothing.
+  void ReserveSrcLocs(size_t n) { srclocs_.reserve(n); }
 
   // --- Bytes. Emitting bytes ends any pending branch simplification at the tail.
   uint32_t CurOffset() const { return static_cast<uint32_t>(data_.size()); }
@@ -127,8 +135,19 @@ class MachBuffer {
   void AddCall(uint32_t fixup_offset, uint32_t callee, Kind kind);
   // A stack map at the current offset (call right after the call instruction).
   void AddStackMap(std::span<const uint32_t> slots, uint32_t frame_size);
-  void StartSrcLoc(uint32_t loc);
-  void EndSrcLoc();
+  // (Inline: the emission loop calls both around every instruction.)
+  void StartSrcLoc(uint32_t loc) {
+    EGRET_CHECK(open_srcloc_start_ == kNone);
+    open_srcloc_start_ = CurOffset();
+    open_srcloc_ = loc;
+  }
+  void EndSrcLoc() {
+    EGRET_CHECK(open_srcloc_start_ != kNone);
+    if (CurOffset() > open_srcloc_start_) {
+      srclocs_.push_back(MachSrcLoc{open_srcloc_start_, CurOffset(), open_srcloc_});
+    }
+    open_srcloc_start_ = kNone;
+  }
   // Bytes from here until EndNoFrame (or the end of the function, islands included, if it is
   // never called) run without the function's frame record (MachFrameRange). One open at a time;
   // empty ranges are dropped.
@@ -140,7 +159,13 @@ class MachBuffer {
   // each instruction. The answer leaves room for what that instruction may add besides its
   // bytes: one fixup and one constant of up to kConstantSlack bytes with its alignment; request
   // a larger constant (ConstantLabel) before asking.
-  bool IslandNeeded(uint32_t distance);
+  bool IslandNeeded(uint32_t distance) {
+    const int64_t base = static_cast<int64_t>(CurOffset()) + distance + island_slack_;
+    // Fast path (inline: every instruction asks): the cached limit is a lower bound of the
+    // exact one.
+    if (safe_valid_ && base <= safe_limit_) return false;
+    return IslandNeededAt(base);
+  }
   // Emits an island. With `reachable` (the default) a jump around it is emitted first; pass
   // false right after an unconditional branch or return to save the jump.
   void EmitIsland(uint32_t distance, bool reachable = true);
@@ -208,7 +233,24 @@ class MachBuffer {
     bool pending;  // the current copy is not placed yet
   };
 
+  // The working vectors that stay inside the buffer (labels, fixups, queues, branch
+  // simplification, scratch): per thread and per target, a buffer takes their storage when it is
+  // made and gives it back when it dies, so a worker emitting many functions grows them once
+  // instead of once per function. Every vector is empty when taken (capacity only).
+  struct Storage {
+    std::vector<LabelState> labels;
+    std::vector<Fixup> fixups;
+    std::array<std::vector<uint32_t>, kNumKinds> queue;
+    std::vector<uint32_t> labels_at_tail;
+    std::vector<Branch> latest_branches;
+    std::vector<uint32_t> branch_labels;
+    std::vector<uint32_t> island_scratch, moved_scratch, stayed_scratch, settle_scratch;
+  };
+  static Storage& Spare();
+
   static int Index(Kind k) { return static_cast<int>(k); }
+  // IslandNeeded past its fast path: recomputes the limit for an island starting before `base`.
+  bool IslandNeededAt(int64_t base);
   void PutRaw(const uint8_t* p, size_t n) { data_.append(p, n); }
   void SettleIfNeeded() {
     if (!labels_at_tail_.empty() || !latest_branches_.empty()) SettleTail();

@@ -92,10 +92,7 @@ uint64_t MachBuffer<Traits>::EarliestDeadline() {
 }
 
 template <class Traits>
-bool MachBuffer<Traits>::IslandNeeded(uint32_t distance) {
-  const int64_t base = static_cast<int64_t>(CurOffset()) + distance + island_slack_;
-  // Fast path (every instruction): the cached limit is a lower bound of the exact one.
-  if (safe_valid_ && base <= safe_limit_) return false;
+bool MachBuffer<Traits>::IslandNeededAt(int64_t base) {
   safe_limit_ = SafeLimit();
   safe_valid_ = true;
   return base > safe_limit_;
@@ -461,7 +458,7 @@ MachCode MachBuffer<Traits>::Finish() {
   template bool MachBuffer<T>::NeededAt(uint64_t);                                  \
   template int MachBuffer<T>::FrontKind();                                          \
   template uint64_t MachBuffer<T>::EarliestDeadline();                              \
-  template bool MachBuffer<T>::IslandNeeded(uint32_t);                              \
+  template bool MachBuffer<T>::IslandNeededAt(int64_t);                             \
   template void MachBuffer<T>::EmitIsland(uint32_t, bool);                          \
   template void MachBuffer<T>::DeadlineMissed(uint32_t, const char*);               \
   template void MachBuffer<T>::PadToCodeAlign();                                    \

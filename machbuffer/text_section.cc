@@ -63,9 +63,10 @@ void TextSectionBuilder<Traits>::Pad(uint64_t bytes) {
 
 template <class Traits>
 Status TextSectionBuilder<Traits>::Append(uint32_t index, const MachCode& code) {
-  const std::string where = "function " + std::to_string(index);
-  if (index >= placed_.size()) return Error(where + ": index out of range");
-  if (placed_[index]) return Error(where + ": appended twice");
+  // The error prefix, built only when there is an error.
+  auto where = [index] { return "function " + std::to_string(index); };
+  if (index >= placed_.size()) return Error(where() + ": index out of range");
+  if (placed_[index]) return Error(where() + ": appended twice");
   // The function's calls join the pending fixups at once: count their veneers in the distance
   // of the island check, so that the island after the function (if the next Append needs one)
   // still serves every older call in time.
@@ -74,24 +75,24 @@ Status TextSectionBuilder<Traits>::Append(uint32_t index, const MachCode& code) 
       code.bytes.size() + align + uint64_t{code.call_sites.size()} * LongestChain();
   for (const MachCallSite& cs : code.call_sites) {
     if (cs.callee >= placed_.size()) {
-      return Error(where + ": call to unknown function " + std::to_string(cs.callee));
+      return Error(where() + ": call to unknown function " + std::to_string(cs.callee));
     }
-    if (cs.kind >= Traits::kNumKinds) return Error(where + ": call with an unknown label use");
+    if (cs.kind >= Traits::kNumKinds) return Error(where() + ": call with an unknown label use");
     const Kind kind = static_cast<Kind>(cs.kind);
     if (cs.fixup_offset + uint64_t{Traits::Info(kind).patch_size} > code.bytes.size()) {
-      return Error(where + ": call site outside the function");
+      return Error(where() + ": call site outside the function");
     }
     // A call must be able to reach past the end of its own function, and past the veneers of
     // all its calls, to its own veneer.
     if (distance + Traits::kJumpSize >= uint64_t(buf_.MaxForward(kind))) {
-      return Error(where + " is " + std::to_string(code.bytes.size()) + " bytes and " +
+      return Error(where() + " is " + std::to_string(code.bytes.size()) + " bytes and " +
                    std::to_string(code.call_sites.size()) +
                    " call sites, beyond the reach of its " + Traits::Info(kind).name + " calls (" +
                    std::to_string(buf_.MaxForward(kind)) + " bytes)");
     }
   }
   if (uint64_t{buf_.CurOffset()} + options_.debug_padding + distance + 4096 >= UINT32_MAX / 2) {
-    return Error(where + ": text section too large");
+    return Error(where() + ": text section too large");
   }
   if (appended_ != 0 && options_.debug_padding != 0) Pad(options_.debug_padding);
   out_.alignment = std::max(out_.alignment, align);

@@ -31,6 +31,10 @@ constexpr Pass kPasses[] = {
      "remove loads whose value is available along dominance (earlier load or store of the same "
      "bytes, alias classes from the memory flags) and non-heap stores overwritten in their block",
      &RunLoadElim, kCfgShapeAnalyses},
+    {"iv_reduce",
+     "give each loop-invariant offset (inv + i, i - inv, inv - i) of an induction variable its own "
+     "induction variable when that lets the original one go",
+     &RunIvReduce, kCfgShapeAnalyses},
     {"dce", "remove instructions without side effects whose results are unused", &RunDce,
      kCfgShapeAnalyses},
 };
@@ -44,12 +48,14 @@ constexpr Pass kPasses[] = {
 //  - licm then hoists what is left invariant in loops into preheaders (after gvn, so one copy
 //    of each value moves);
 //  - load_elim removes loads whose value is available, now also from the preheaders;
+//  - iv_reduce turns offsets of induction variables into induction variables of their own
+//    (after licm, which made the preheaders and the invariants);
 //  - cfg_simplify again removes the preheaders licm made that stayed empty and the block
 //    parameters that only forward values;
 //  - dce last, sweeping what the passes before left unused (including the arguments of
 //    removed block parameters).
-constexpr std::string_view kSpeedPipeline[] = {"simplify",  "cfg_simplify", "gvn", "licm",
-                                               "load_elim", "cfg_simplify", "dce"};
+constexpr std::string_view kSpeedPipeline[] = {"simplify",  "cfg_simplify", "gvn",          "licm",
+                                               "load_elim", "iv_reduce",    "cfg_simplify", "dce"};
 
 }  // namespace
 

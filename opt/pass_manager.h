@@ -40,6 +40,7 @@ struct Pass {
 Status RunCfgSimplify(ir::Function& f, AnalysisCache& analyses);  // cfg_simplify.cc
 Status RunDce(ir::Function& f, AnalysisCache& analyses);          // dce.cc
 Status RunGvn(ir::Function& f, AnalysisCache& analyses);
+Status RunIvReduce(ir::Function& f, AnalysisCache& analyses);  // iv_reduce.cc
 Status RunLicm(ir::Function& f, AnalysisCache& analyses);      // licm.cc
 Status RunLoadElim(ir::Function& f, AnalysisCache& analyses);  // load_elim.cc          // gvn.cc
 Status RunSimplify(ir::Function& f, AnalysisCache& analyses);  // simplify.cc

@@ -10,6 +10,17 @@ namespace egret::backend {
 CallLayout ComputeCallLayout(const CallConv& conv, std::span<const ir::Type> params,
                              std::span<const ir::Type> results) {
   CallLayout l;
+  ComputeCallLayoutInto(conv, params, results, &l);
+  return l;
+}
+
+void ComputeCallLayoutInto(const CallConv& conv, std::span<const ir::Type> params,
+                           std::span<const ir::Type> results, CallLayout* out) {
+  CallLayout& l = *out;
+  l.params.clear();
+  l.results.clear();
+  l.params.reserve(params.size());
+  l.results.reserve(results.size());
   // The next free 8-byte slot of the area, aligned for a value of `kind`.
   uint32_t next = 0;
   auto take_slot = [&next](ValueKind kind) {
@@ -53,7 +64,6 @@ CallLayout ComputeCallLayout(const CallConv& conv, std::span<const ir::Type> par
     l.results.push_back(loc);
   }
   l.stack_results = next - l.stack_args;
-  return l;
 }
 
 namespace {

@@ -82,6 +82,9 @@ struct CallLayout {
 
 CallLayout ComputeCallLayout(const CallConv& conv, std::span<const ir::Type> params,
                              std::span<const ir::Type> results);
+// The same into `*out`, reusing its vectors' capacity (lowering asks once per call site).
+void ComputeCallLayoutInto(const CallConv& conv, std::span<const ir::Type> params,
+                           std::span<const ir::Type> results, CallLayout* out);
 
 // Bytes between the frame pointer and the argument area on every target: the saved frame
 // pointer and the return address (x64) or the saved fp/lr pair (aarch64).

@@ -82,7 +82,8 @@ const BranchTargets& LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
   // under the same condition); a br_table with only a default is a plain jump.
   std::vector<uint32_t>& slots = plan_slots_;
   slots.assign(dests.size(), UINT32_MAX);
-  if (dests.size() > 1) PlanEdgeBlocks(f_, lo_, dests, &slots);
+  plan_edges_ = dests.size() > 1 ? PlanEdgeBlocks(f_, lo_, dests, &slots) : 0;
+  plan_term_ = term;
   const uint32_t self = lo_.vblock_of[b.index];
   BranchTargets& out = branch_;
   out.target.resize(dests.size());
@@ -209,11 +210,17 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     }
     // Edge blocks for this block's multi-successor terminator, in the order PlanEdgeBlocks
     // numbered them (the first destination naming each one supplies its arguments).
+    // (When the rules planned the terminator's branch, dests and slots still hold that plan.)
     const ir::Inst term = f.layout.LastInst(b);
-    dests.clear();
-    dfg.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
-    if (dests.size() > 1) {
-      const uint32_t n = PlanEdgeBlocks(f, lo, dests, &slots);
+    uint32_t n = 0;
+    if (term.valid() && term == ctx.plan_term_) {
+      n = ctx.plan_edges_;
+    } else {
+      dests.clear();
+      dfg.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
+      if (dests.size() > 1) n = PlanEdgeBlocks(f, lo, dests, &slots);
+    }
+    if (n != 0) {
       first.assign(n, nullptr);
       for (size_t k = 0; k < dests.size(); ++k)
         if (slots[k] != UINT32_MAX && first[slots[k]] == nullptr) first[slots[k]] = dests[k];

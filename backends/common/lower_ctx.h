@@ -172,6 +172,10 @@ class LowerCtx {
   // loop never run interleaved (the rules finish the terminator first).
   std::vector<const ir::BlockCall*> plan_dests_;
   std::vector<uint32_t> plan_slots_;
+  // The terminator plan_dests_ and plan_slots_ were last filled for by PlanBranch, and its
+  // number of edge blocks: LowerFunction's edge-block loop takes them instead of planning again.
+  ir::Inst plan_term_;
+  uint32_t plan_edges_ = 0;
   BranchTargets branch_;
   std::vector<const ir::BlockCall*> edge_first_;
   std::vector<regalloc::VReg> edge_args_;

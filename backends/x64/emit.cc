@@ -25,7 +25,12 @@ class Emitter final : public backend::InstEmitter {
  public:
   Emitter(const VCode& v, const regalloc::Output& ra, const backend::ModuleContext& module,
           X64MachBuffer* buf)
-      : v_(v), ra_(ra), module_(module), buf_(*buf) {}
+      : v_(v), ra_(ra), module_(module), buf_(*buf) {
+    SwapStorage(/*take=*/true);
+  }
+  ~Emitter() override { SwapStorage(/*take=*/false); }
+  Emitter(const Emitter&) = delete;
+  Emitter& operator=(const Emitter&) = delete;
 
   void Run();
 
@@ -246,8 +251,9 @@ class Emitter final : public backend::InstEmitter {
   void EndEpilogueRange();
   void ReleaseArgArea(uint32_t bytes);
   void ReserveOutgoingArgs(const MInst& m);
-  // Sets the flags for a condition; returns the condition code that holds when it is true.
-  CondCode Compare(uint32_t i, const MInst& m);
+  // Sets the flags for a condition; returns the condition code that holds when it is true. `o`:
+  // the instruction's operand slots (EmitInstBody's, not found again).
+  CondCode Compare(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitInst(uint32_t i) override;
   void EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitDiv(uint32_t i, const MInst& m);
@@ -304,6 +310,30 @@ class Emitter final : public backend::InstEmitter {
   size_t next_map_ = 0;                             // the ra_.stack_maps entry being emitted
   std::vector<uint32_t> map_words_;                 // scratch for StackMapHere
   backend::RematDefs remat_defs_;                   // the constants that remat edits re-emit
+
+  // The vectors above live in per-thread storage between functions: the constructor takes them
+  // (emptied, capacity kept), the destructor gives them back, so a worker emitting many
+  // functions allocates them once. Each starts empty, as a fresh one would.
+  void SwapStorage(bool take) {
+    struct Storage {
+      std::vector<MachLabel> block_label;
+      std::vector<uint8_t> block_start;
+      std::vector<uint32_t> block_of, map_words;
+      std::vector<Stub> stubs;
+      std::unordered_map<uint64_t, uint32_t> stub_of;
+    };
+    thread_local Storage spare;
+    auto swap = [take](auto& mine, auto& theirs) {
+      mine.swap(theirs);
+      if (take) mine.clear();
+    };
+    swap(block_label_, spare.block_label);
+    swap(block_start_, spare.block_start);
+    swap(block_of_, spare.block_of);
+    swap(map_words_, spare.map_words);
+    swap(stubs_, spare.stubs);
+    swap(stub_of_, spare.stub_of);
+  }
 };
 
 MachLabel Emitter::TrapStub(TrapCode code) {
@@ -472,8 +502,7 @@ void Emitter::EndEpilogueRange() {
   if (!frameless_) buf_.EndNoFrame();
 }
 
-CondCode Emitter::Compare(uint32_t i, const MInst& m) {
-  const OperandSlots o = Slots(i);
+CondCode Emitter::Compare(uint32_t i, const MInst& m, const OperandSlots& o) {
   switch (m.cond) {
     case CondKind::kNonZero:
       // Holds when a != 0: ZF alone, which the ALU instruction that just computed `a` set too.
@@ -515,15 +544,19 @@ CondCode Emitter::Compare(uint32_t i, const MInst& m) {
 
 FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   FrameInfo fi;
-  regalloc::PRegSet used;
-  for (const Allocation& a : ra.allocs)
-    if (a.is_reg()) used.Add(a.reg());
+  // The integer registers used (by hardware number): the callee-saved ones are all GPRs.
+  uint64_t used = 0;
+  auto add = [&used](Allocation a) {
+    if (a.is_reg() && a.reg().cls() == regalloc::RegClass::kInt)
+      used |= uint64_t{1} << a.reg().hw();
+  };
+  for (const Allocation& a : ra.allocs) add(a);
   for (const regalloc::Edit& e : ra.edits) {
-    if (e.from.is_reg()) used.Add(e.from.reg());
-    if (e.to.is_reg()) used.Add(e.to.reg());
+    add(e.from);
+    add(e.to);
   }
   for (Gpr r : kCalleeSaved)
-    if (used.Contains(IntPReg(r))) fi.callee_saved[fi.num_callee_saved++] = r;
+    if (used >> Enc(r) & 1) fi.callee_saved[fi.num_callee_saved++] = r;
   fi.spill_base = v.frame.outgoing_bytes;
   uint32_t spill_bytes = 8 * ra.num_spill_slots;
   if (v.frame.wide_float_slots) {
@@ -569,6 +602,8 @@ void Emitter::Run() {
   thread_local backend::EmitOrder order;  // storage reused across functions
   order.Compute(v_.ra, ra_);
   next_block_ = &order.next;
+  // At most one source-location range per instruction (the trap stubs' few may grow it once).
+  buf_.ReserveSrcLocs(v_.insts.size());
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this,
                       order.order);
   EmitTrapStubs();
@@ -1003,7 +1038,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       const Gpr d = G(i, o.dst);
       Put(Inst::AluRR(AluOp::kXor, OpSize::k32, d, d));
       flags_.valid = false;  // the xor replaced them
-      const CondCode cc = Compare(i, m);
+      const CondCode cc = Compare(i, m, o);
       Put(Inst::Setcc(cc, d));
       return;
     }
@@ -1071,7 +1106,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
              : fcc == ir::FloatCC::kGt || fcc == ir::FloatCC::kLt ? CondCode::kA
                                                                   : CondCode::kAe;
       } else {
-        cc = Compare(i, m);
+        cc = Compare(i, m, o);
       }
       if (m.fp) {
         // d already holds x; replace it with y when the condition is false.
@@ -1337,7 +1372,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
         EmitFloatBranch(i, m);
         return;
       }
-      const CondCode cc = Compare(i, m);
+      const CondCode cc = Compare(i, m, o);
       Branch2(i, cc, m.target[0], m.target[1]);
       return;
     }
@@ -1348,7 +1383,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       Ud2(m.trap);
       return;
     case MOp::kTrapIf: {
-      const CondCode cc = Compare(i, m);
+      const CondCode cc = Compare(i, m, o);
       JccLocal(cc, TrapStub(m.trap));
       return;
     }

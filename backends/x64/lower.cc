@@ -133,7 +133,12 @@ bool StoreImmediate(int64_t v, OpSize size, int64_t* out) {
 class Lowerer final : public backend::LowerRules {
  public:
   Lowerer(const ir::Function& f, const backend::ModuleContext& module, const CpuFeatures& features)
-      : f_(f), dfg_(f.dfg), module_(module), features_(features), ctx_(f, v_.ra, "x64") {}
+      : f_(f), dfg_(f.dfg), module_(module), features_(features), ctx_(f, v_.ra, "x64") {
+    SwapStorage(/*take=*/true);
+  }
+  ~Lowerer() override { SwapStorage(/*take=*/false); }
+  Lowerer(const Lowerer&) = delete;
+  Lowerer& operator=(const Lowerer&) = delete;
 
   Expected<VCode> Run();
 
@@ -620,6 +625,42 @@ class Lowerer final : public backend::LowerRules {
   // Filled by AddressFoldsEverywhere when first asked (most functions at --opt-level=none
   // never ask: each access has its own address).
   mutable std::vector<uint32_t> addr_uses_;
+
+  // The vectors above that stay inside the Lowerer live in per-thread storage between
+  // functions: the constructor takes them (emptied, capacity kept), the destructor gives them
+  // back, so a worker lowering many functions allocates them once instead of once per function.
+  // Every one starts empty, as a fresh vector would.
+  struct Storage {
+    std::vector<Operand> ops;
+    std::vector<VReg> jump_args;
+    std::vector<ir::Inst> mem_insts;
+    CallLayout self_layout;
+    std::vector<uint8_t> zext_param, zext_def, depth, sunk;
+    std::vector<uint32_t> iv_max, memo_slot, addr_uses;
+    std::vector<MatchMemo> memos;
+    std::vector<int64_t> addr_max_off;
+  };
+  void SwapStorage(bool take) {
+    thread_local Storage spare;
+    auto swap = [take](auto& mine, auto& theirs) {
+      mine.swap(theirs);
+      if (take) mine.clear();
+    };
+    swap(ops_, spare.ops);
+    swap(jump_args_, spare.jump_args);
+    swap(mem_insts_, spare.mem_insts);
+    swap(self_layout_.params, spare.self_layout.params);
+    swap(self_layout_.results, spare.self_layout.results);
+    swap(zext_param_, spare.zext_param);
+    swap(zext_def_, spare.zext_def);
+    swap(depth_, spare.depth);
+    swap(sunk_, spare.sunk);
+    swap(iv_max_, spare.iv_max);
+    swap(memo_slot_, spare.memo_slot);
+    swap(addr_uses_, spare.addr_uses);
+    swap(memos_, spare.memos);
+    swap(addr_max_off_, spare.addr_max_off);
+  }
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -902,14 +943,14 @@ bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
   if (!lives_on(a->args[0]) && !lives_on(a->args[1])) return false;
   if (ctx_.UseCount(r) == 1) return true;  // that last user is the only one
   if (addr_uses_.empty()) {
+    // Over the loads and stores ComputeZeroExtendDemand listed (every one of the reachable
+    // blocks), not a second walk over all instructions.
     addr_uses_.assign(dfg_.NumValues(), 0);
-    for (ir::Block b : ctx_.order().order)
-      for (ir::Inst i : f_.layout.Insts(b)) {
-        const ir::InstData& d = dfg_[i];
-        if (!IsMemory(d)) continue;
-        const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
-        ++addr_uses_[Resolve(store ? d.args[1] : d.args[0]).index];
-      }
+    for (ir::Inst i : mem_insts_) {
+      const ir::InstData& d = dfg_[i];
+      const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
+      ++addr_uses_[Resolve(store ? d.args[1] : d.args[0]).index];
+    }
   }
   return addr_uses_[r.index] == ctx_.UseCount(r);
 }
@@ -1810,8 +1851,11 @@ void Lowerer::ComputeZeroExtendedParams() {
   struct Edge {
     uint32_t from, to;  // value indices: argument -> block parameter
   };
-  std::vector<Edge> edges;
-  std::vector<uint32_t> worklist;
+  // Per thread (storage reused across functions).
+  thread_local std::vector<Edge> edges;
+  thread_local std::vector<uint32_t> worklist;
+  edges.clear();
+  worklist.clear();
   const ir::Block entry = f_.EntryBlock();
   for (ir::Block b : ctx_.order().order) {
     if (b == entry) continue;
@@ -1871,7 +1915,8 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   // The uextended i32 values first: most functions have none, and then nothing else is needed
   // (zext_def_ and, in ComputeIvBounds, iv_max_ stay empty).
   // (The same walk lists the loads and stores for ComputeIvBounds.)
-  std::vector<uint32_t> worklist;
+  thread_local std::vector<uint32_t> worklist;  // per thread: storage reused
+  worklist.clear();
   mem_insts_.clear();
   for (ir::Block b : ctx_.order().order)
     for (ir::Inst i : f_.layout.Insts(b)) {
@@ -1891,7 +1936,10 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   // arguments of parameter k of a block are argument k of each. (Every value on the worklist
   // is an i32, so these are the i32 parameters' edges.)
   const size_t nblocks = dfg_.NumBlocks();
-  std::vector<uint32_t> in_begin(nblocks + 1, 0);
+  thread_local std::vector<uint32_t> in_begin, fill;  // per thread: storage reused
+  thread_local std::vector<const ir::BlockCall*> in_edges;
+  thread_local std::vector<uint8_t> seen;
+  in_begin.assign(nblocks + 1, 0);
   auto for_each_edge = [&](auto&& fn) {
     for (ir::Block b : ctx_.order().order) {
       const ir::Inst term = f_.layout.LastInst(b);
@@ -1900,11 +1948,11 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   };
   for_each_edge([&](const ir::BlockCall& bc) { ++in_begin[bc.block.index + 1]; });
   for (size_t b = 0; b < nblocks; ++b) in_begin[b + 1] += in_begin[b];
-  std::vector<const ir::BlockCall*> in_edges(in_begin[nblocks]);
-  std::vector<uint32_t> fill(in_begin.begin(), in_begin.end() - 1);
+  in_edges.assign(in_begin[nblocks], nullptr);
+  fill.assign(in_begin.begin(), in_begin.end() - 1);
   for_each_edge([&](const ir::BlockCall& bc) { in_edges[fill[bc.block.index]++] = &bc; });
   const ir::Block entry = f_.EntryBlock();
-  std::vector<uint8_t> seen(nvalues, 0);
+  seen.assign(nvalues, 0);
   while (!worklist.empty()) {
     const uint32_t v = worklist.back();
     worklist.pop_back();
@@ -1929,7 +1977,9 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
     const Opcode op = dfg_[di].opcode;
     if (op != Opcode::kCall && op != Opcode::kCallIndirect) continue;
     const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(di));
-    if (!ComputeCallLayout(sig.params, sig.results).results[vd.num].on_stack) zext_def_[v] = 1;
+    thread_local CallLayout layout;  // storage reused
+    backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &layout);
+    if (!layout.results[vd.num].on_stack) zext_def_[v] = 1;
   }
 }
 
@@ -1989,13 +2039,17 @@ void Lowerer::ComputeIvBounds() {
   // at the end (`touched`), so a function pays for its parameters, not for all its values.
   thread_local std::vector<Iv> iv;
   if (iv.size() < nvalues) iv.resize(nvalues);
-  std::vector<uint32_t> touched;
-  std::vector<uint32_t> consts;  // (param, constant) pairs for the congruence check, flattened
+  thread_local std::vector<uint32_t> touched;  // per thread: storage reused
+  thread_local std::vector<uint32_t> consts;   // (param, constant) pairs, flattened, for the
+  touched.clear();                             // congruence check
+  consts.clear();
   const ir::Block entry = f_.EntryBlock();
   // For a block with one predecessor edge, which comes from a brif: that brif and whether the
   // edge is its taken (compare holds) side. A jump ending such a block is guarded by it.
-  std::vector<ir::Inst> guard_term(dfg_.NumBlocks());
-  std::vector<uint8_t> guard_holds(dfg_.NumBlocks(), 0);
+  thread_local std::vector<ir::Inst> guard_term;  // per thread: storage reused
+  thread_local std::vector<uint8_t> guard_holds;
+  guard_term.assign(dfg_.NumBlocks(), ir::Inst());
+  guard_holds.assign(dfg_.NumBlocks(), 0);
   for (ir::Block b : ctx_.order().order) {
     const ir::Inst term = f_.layout.LastInst(b);
     if (!term.valid() || dfg_[term].opcode != Opcode::kBrif) continue;
@@ -2129,7 +2183,8 @@ Expected<VCode> Lowerer::Run() {
 
 Status Lowerer::LowerEntry(ir::Block b) {
   // Frame facts for this function's own signature (its layout kept for the returns).
-  self_layout_ = ComputeCallLayout(f_.signature.params, f_.signature.results);
+  backend::ComputeCallLayoutInto(WasmCallConv(), f_.signature.params, f_.signature.results,
+                                 &self_layout_);
   const CallLayout& self = self_layout_;
   // Room for about one machine instruction per IR instruction up front.
   v_.insts.reserve(dfg_.NumInsts());
@@ -2309,7 +2364,16 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
 Status Lowerer::LowerCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
-  CallLayout l = ComputeCallLayout(sig.params, sig.results);
+  // Per thread, reused by every call site (LowerCall does not nest): the layout, the call's
+  // operands and its zero-extended results keep their capacity.
+  struct CallScratch {
+    CallLayout layout;
+    std::vector<Operand> ops;
+    std::vector<std::pair<VReg, VReg>> widen;
+  };
+  thread_local CallScratch scratch;
+  CallLayout& l = scratch.layout;
+  backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &l);
   v_.frame.has_calls = true;
   v_.frame.outgoing_bytes = std::max(v_.frame.outgoing_bytes, l.AreaBytes());
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
@@ -2344,13 +2408,15 @@ Status Lowerer::LowerCall(ir::Inst i) {
     VReg r = Use(args[k]);
     Emit(s, {Operand::Use(r)});
   }
-  std::vector<Operand> call_ops = ops_;
+  std::vector<Operand>& call_ops = scratch.ops;
+  call_ops.assign(ops_.begin(), ops_.end());
   for (size_t k = 0; k < args.size(); ++k)
     if (!l.params[k].on_stack)
       call_ops.push_back(Operand::FixedUse(Use(args[k]), LocPReg(l.params[k])));
   std::span<const ir::Value> results = dfg_.InstResults(i);
   // A result zero-extended after the call arrives in a temporary: (temporary, result's vreg).
-  std::vector<std::pair<VReg, VReg>> widen;
+  std::vector<std::pair<VReg, VReg>>& widen = scratch.widen;
+  widen.clear();
   for (size_t k = 0; k < results.size(); ++k) {
     if (l.results[k].on_stack) continue;
     call_ops.push_back(Operand::FixedDef(FixedDefVReg(results[k], &widen), LocPReg(l.results[k])));

@@ -79,18 +79,22 @@ std::string_view VecOpName(VecOp op) {
   return kNames[static_cast<int>(op)];
 }
 
-OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
-  OperandSlots s;
-  const auto last = static_cast<int8_t>(num_ops - 1);
-  // Condition operands come first: the tested value, or the two compared ones, or a compared
-  // register and a folded load's address, or that address alone.
-  const bool cond_two_regs =
-      m.cond == CondKind::kIntRR || m.cond == CondKind::kFloat || m.cond == CondKind::kTestRR;
+// Condition operands come first: the tested value, or the two compared ones, or a compared
+// register and a folded load's address, or that address alone. (Only kinds with a condition ask.)
+static bool CondTwoRegs(const MInst& m) {
+  return m.cond == CondKind::kIntRR || m.cond == CondKind::kFloat || m.cond == CondKind::kTestRR;
+}
+static int8_t CondOps(const MInst& m) {
   const bool cond_mem = m.cond == CondKind::kIntRM || m.cond == CondKind::kIntMI;
-  const auto cond_ops = static_cast<int8_t>((cond_two_regs                ? 2
-                                             : m.cond == CondKind::kIntMI ? 0
-                                                                          : 1) +  // kMask: 1
-                                            (cond_mem ? (m.base_op >= 0) + (m.index_op >= 0) : 0));
+  return static_cast<int8_t>((CondTwoRegs(m)               ? 2
+                              : m.cond == CondKind::kIntMI ? 0
+                                                           : 1) +  // kMask: 1
+                             (cond_mem ? (m.base_op >= 0) + (m.index_op >= 0) : 0));
+}
+
+void FillSlots(const MInst& m, uint32_t num_ops, OperandSlots* out) {
+  OperandSlots& s = *out;
+  const auto last = static_cast<int8_t>(num_ops - 1);
   const int8_t cond_a = m.cond == CondKind::kIntMI ? -1 : 0;
   switch (m.op) {
     case MOp::kArgs:
@@ -100,24 +104,24 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kCallBuiltin:
     case MOp::kJmp:
     case MOp::kTrap:
-      return s;
+      return;
     case MOp::kLoadArg:
     case MOp::kLoadOutRet:
     case MOp::kIconst:
     case MOp::kFconst:
       s.dst = 0;
-      return s;
+      return;
     case MOp::kStore:
     case MOp::kAluStore:
       if (!m.imm_operand) s.value = 0;  // else the stored value is the immediate
-      return s;
+      return;
     case MOp::kStoreOutArg:
     case MOp::kStoreRet:
     case MOp::kBrTable:
     case MOp::kCallInd:
     case MOp::kReturnCallInd:
       s.value = 0;
-      return s;
+      return;
     case MOp::kCopy:
     case MOp::kUnary:
     case MOp::kBswap:
@@ -131,7 +135,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       s.dst = 1;
       if (num_ops > 2) s.tmp = 2;   // kBitCount fallbacks, unsigned kIntToFp / 64-bit kFpToInt
       if (num_ops > 3) s.tmp2 = 3;  // the popcount fallback
-      return s;
+      return;
     case MOp::kAlu:
     case MOp::kImul:
     case MOp::kShift:
@@ -139,18 +143,18 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       s.a = 0;
       if (!m.imm_operand && m.base_op < 0) s.b = 1;
       s.dst = last;
-      return s;
+      return;
     case MOp::kSseBin:
       // a [, b | memory | constant], dst.
       s.a = 0;
       if (!m.imm_operand && m.base_op < 0) s.b = 1;
       s.dst = last;
-      return s;
+      return;
     case MOp::kFminmax:
       s.a = 0;
       s.b = 1;
       s.dst = 2;
-      return s;
+      return;
     case MOp::kFsign:
       s.a = 0;
       if (num_ops == 4) {  // copysign: the sign source, the result, an xmm temporary
@@ -160,12 +164,12 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       } else {
         s.dst = 1;
       }
-      return s;
+      return;
     case MOp::kMulHi:  // the high half lands in rdx
       s.a = 0;
       s.b = 1;
       s.dst = 2;
-      return s;
+      return;
     case MOp::kDiv:
       s.a = 0;
       s.b = 1;
@@ -175,59 +179,61 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       } else {  // srem/urem: the remainder is in rdx
         s.dst = 2;
       }
-      return s;
+      return;
     case MOp::kFcmpSet:
       s.a = 0;
       s.b = 1;
       s.dst = 2;
       s.tmp = 3;
-      return s;
+      return;
     case MOp::kCmpSet:
     case MOp::kBrif:
     case MOp::kTrapIf:
       s.a = cond_a;
-      if (cond_two_regs) s.b = 1;
+      if (CondTwoRegs(m)) s.b = 1;
       if (m.op == MOp::kCmpSet) s.dst = last;
-      return s;
-    case MOp::kSelect:
+      return;
+    case MOp::kSelect: {
+      const int8_t cond_ops = CondOps(m);
       s.a = cond_a;
-      if (cond_two_regs) s.b = 1;
+      if (CondTwoRegs(m)) s.b = 1;
       s.x = cond_ops;
       s.y = static_cast<int8_t>(cond_ops + 1);
       s.dst = static_cast<int8_t>(cond_ops + 2);
-      return s;
+      return;
+    }
     case MOp::kLoad:
     case MOp::kLea:
       s.dst = last;
-      return s;
+      return;
     case MOp::kAtomicRmw:  // base, a, dst
       s.a = 1;
       s.dst = 2;
-      return s;
+      return;
     case MOp::kAtomicLoop:  // base, b, dst, tmp
       s.b = 1;
       s.dst = 2;
       s.tmp = 3;
-      return s;
+      return;
     case MOp::kAtomicCas:  // base, a (expected), b (replacement), dst
       s.a = 1;
       s.b = 2;
       s.dst = 3;
-      return s;
+      return;
     case MOp::kFence:
-      return s;
+      return;
     case MOp::kVecConst:
       s.dst = 0;
-      return s;
+      return;
     case MOp::kVecBin:
       s.a = 0;
       s.b = 1;
       s.dst = 2;
-      return s;
+      return;
     case MOp::kVecUnary:
       s.a = 0;
       s.dst = 1;
-      return s;
+      return;
     case MOp::kVec: {
       int8_t k = 0;
       if (m.vec_uses > 0) s.a = k++;
@@ -237,10 +243,9 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
       if (m.vec_xtmps > 0) s.tmp = k++;
       if (m.vec_xtmps > 1) s.tmp2 = k++;
       if (m.vec_gtmp) s.gtmp = k++;
-      return s;
+      return;
     }
   }
-  return s;
 }
 
 uint8_t SseCmpPredicate(ir::FloatCC cc, bool* swap) {

@@ -232,8 +232,16 @@ struct OperandSlots {
   int8_t gtmp = -1;   // kVec: the GPR temporary
 };
 
-// The slots of `m`, whose operand list has `num_ops` entries (memory operands: base_op, index_op).
-OperandSlots SlotsOf(const MInst& m, uint32_t num_ops);
+// The slots of `m`, whose operand list has `num_ops` entries (memory operands: base_op, index_op),
+// written into `*s` (which must hold the defaults, -1 everywhere, on entry). Out of line and
+// through memory: returned by value, the 11 bytes were packed into two registers byte by byte,
+// which cost the emitter more than finding them (asked once per emitted instruction).
+void FillSlots(const MInst& m, uint32_t num_ops, OperandSlots* s);
+inline OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
+  OperandSlots s;
+  FillSlots(m, num_ops, &s);
+  return s;
+}
 
 // The shared VCode container (backends/common/vcode.h) over x64's MInst.
 using VCode = backend::VCode<MInst>;

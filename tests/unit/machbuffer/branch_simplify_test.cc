@@ -60,6 +60,46 @@ TEST(BranchSimplify, ChainOfJumpsToNextAllGo) {
   EXPECT_EQ(RunA64(code, 0), (Trace{3}));
 }
 
+// A buffer takes the working storage (labels, fixups, queues, branch state) the last buffer
+// destroyed on its thread gave back (MachBuffer::Storage): a program gives the same code and
+// tables whatever ran before it.
+TEST(BranchSimplify, SameCodeAfterStorageReuse) {
+  auto build = [](uint32_t n) {
+    A64Emitter e;
+    std::vector<MachLabel> labels;
+    for (uint32_t k = 0; k < n; ++k) labels.push_back(e.buf.NewLabel());
+    for (uint32_t k = 0; k < n; ++k) {
+      e.buf.BindLabel(labels[k]);
+      e.Marker(k);
+      if (k + 2 < n) e.Cond(A64BCond(0), labels[k + 2]);  // taken when bit 0 of the input is set
+      if (k + 1 < n) e.B(labels[k + 1]);                  // removed: jumps to the next label
+    }
+    e.Ret();
+    return e.buf.Finish();
+  };
+  const MachCode first = build(9);
+  {
+    const MachCode big = build(3000);  // grows every working vector well past what 9 need
+    EXPECT_EQ(big.stats.branches_removed, 2999u);  // (too long for the simulator's trace)
+  }
+  {
+    // Abandoned mid-function (an error path): branches at the tail, a label bound there, fixups
+    // waiting. None of it may reach the next buffer.
+    A64Emitter e;
+    MachLabel l = e.buf.NewLabel(), m = e.buf.NewLabel();
+    e.Cond(A64BCond(0), m);
+    e.B(l);
+    e.buf.BindLabel(e.buf.NewLabel());
+  }
+  const MachCode again = build(9);
+  EXPECT_EQ(again.bytes, first.bytes);
+  EXPECT_EQ(again.stats, first.stats);
+  EXPECT_EQ(first.stats.branches_removed, 8u);
+  EXPECT_EQ(RunA64(again, 0), (Trace{0, 1, 2, 3, 4, 5, 6, 7, 8}));
+  EXPECT_EQ(RunA64(again, 1), (Trace{0, 2, 4, 6, 8}));
+  EXPECT_EQ(RunA64(again, 1), RunA64(first, 1));
+}
+
 TEST(BranchSimplify, CondBranchOverJumpIsInverted) {
   A64Emitter e;
   MachLabel taken = e.buf.NewLabel(), other = e.buf.NewLabel();

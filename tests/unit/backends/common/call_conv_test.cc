@@ -49,6 +49,35 @@ TEST(CallConv, RegistersInOrderThenStackSlots) {
   EXPECT_EQ(LocPReg(l.params[1]), regalloc::PReg(regalloc::RegClass::kFloat, 0));
 }
 
+// ComputeCallLayoutInto reuses a layout (lowering keeps one per thread): whatever the layout
+// held before, the result is ComputeCallLayout's.
+TEST(CallConv, IntoReusedLayoutMatchesFresh) {
+  const std::vector<std::vector<Type>> sigs = {
+      {Type::kI64, Type::kF64, Type::kI32, Type::kF32, Type::kI64, Type::kI32x4, Type::kI32},
+      {Type::kF32},
+      {},
+      {Type::kI32, Type::kI32, Type::kI32, Type::kF64, Type::kF64}};
+  CallLayout reused;
+  for (size_t a = 0; a < sigs.size(); ++a) {
+    for (size_t b = 0; b < sigs.size(); ++b) {
+      ComputeCallLayoutInto(kConv, sigs[a], sigs[b], &reused);
+      const CallLayout fresh = ComputeCallLayout(kConv, sigs[a], sigs[b]);
+      ASSERT_EQ(reused.params.size(), fresh.params.size());
+      ASSERT_EQ(reused.results.size(), fresh.results.size());
+      auto same = [](const AbiLoc& x, const AbiLoc& y) {
+        return x.kind == y.kind && x.fp == y.fp && x.reg == y.reg && x.on_stack == y.on_stack &&
+               x.slot == y.slot;
+      };
+      for (size_t k = 0; k < fresh.params.size(); ++k)
+        EXPECT_TRUE(same(reused.params[k], fresh.params[k])) << a << " " << b << " param " << k;
+      for (size_t k = 0; k < fresh.results.size(); ++k)
+        EXPECT_TRUE(same(reused.results[k], fresh.results[k])) << a << " " << b << " result " << k;
+      EXPECT_EQ(reused.stack_args, fresh.stack_args);
+      EXPECT_EQ(reused.stack_results, fresh.stack_results);
+    }
+  }
+}
+
 TEST(CallConv, AreaKeeps16ByteAlignment) {
   const std::vector<Type> params = {Type::kI64, Type::kI64, Type::kI64};
   CallLayout l = ComputeCallLayout(kConv, params, {});
