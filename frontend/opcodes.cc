@@ -37,15 +37,23 @@ constexpr OpSig ParseSig(std::string_view s) {
   return sig;
 }
 
-constexpr OpInfo kOpTable[] = {
+}  // namespace
+
+constexpr OpInfo kOpInfoTable[kNumOps] = {
 #define EGRET_OP_INFO(name, prefix, code, text, imm, sig, extra) \
   {text, prefix, code, ImmKind::imm, ParseSig(sig), extra},
     EGRET_WASM_OPCODES(EGRET_OP_INFO)
 #undef EGRET_OP_INFO
 };
-static_assert(sizeof(kOpTable) / sizeof(kOpTable[0]) == kNumOps);
 
-constexpr uint16_t kNoOp = 0xffff;
+#define EGRET_OP_COUNT(name, prefix, code, text, imm, sig, extra) +1
+static_assert(0 EGRET_WASM_OPCODES(EGRET_OP_COUNT) == kNumOps);  // no entry left default
+#undef EGRET_OP_COUNT
+
+namespace {
+
+constexpr const OpInfo* kOpTable = kOpInfoTable;
+constexpr uint16_t kNoOp = kNoSingleByteOp;
 
 struct LookupTables {
   std::array<uint16_t, 256> single{};
@@ -71,7 +79,7 @@ constexpr LookupTables kLookup;
 
 }  // namespace
 
-const OpInfo& GetOpInfo(Op op) { return kOpTable[static_cast<int>(op)]; }
+constexpr std::array<uint16_t, 256> kSingleByteOp = kLookup.single;
 
 bool LookupOp(uint8_t prefix, uint32_t code, Op* op) {
   uint16_t index = kNoOp;

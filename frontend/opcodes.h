@@ -586,12 +586,19 @@ struct OpInfo {
   uint16_t extra;
 };
 
-// The table, indexed by Op.
-const OpInfo& GetOpInfo(Op op);
+// The table, indexed by Op (defined in opcodes.cc; declared here so that GetOpInfo inlines:
+// the translator asks it for nearly every operator).
+extern const OpInfo kOpInfoTable[kNumOps];
+inline const OpInfo& GetOpInfo(Op op) { return kOpInfoTable[static_cast<int>(op)]; }
 inline std::string_view OpName(Op op) { return GetOpInfo(op).name; }
 
 // Looks an encoding up; returns false for unknown opcodes.
 bool LookupOp(uint8_t prefix, uint32_t code, Op* op);
+
+// The Op of each single-byte opcode, as a uint16_t, or kNoSingleByteOp (unknown opcodes and
+// the prefix bytes): LookupOp(0x00, byte) as one inline load, for OperatorReader::ReadFast.
+inline constexpr uint16_t kNoSingleByteOp = 0xffff;
+extern const std::array<uint16_t, 256> kSingleByteOp;
 
 // Memory access facts from the table's extra column.
 inline uint32_t NaturalAlignLog2(Op op) {

@@ -74,6 +74,63 @@ class OperatorReader {
   // Reads the next operator. Errors are malformed, except an operator of a proposal egret does
   // not implement (wasm_features.h: UnsupportedOpcode), after which last_error_unsupported().
   Status Read(Operator* op);
+  // Read's common case, inline and without a Status: a single-byte opcode whose immediates are
+  // absent, a one-byte LEB128 (index, i32/i64 constant), a one-byte block type (empty or a
+  // number type) or a memarg of two one-byte LEB128s without a memory index. Fills exactly the
+  // fields Read would and returns true; otherwise reads nothing and returns false, and the
+  // caller calls Read (which also reports every error). `if (!r.ReadFast(&op)) TRY(r.Read(&op))`
+  // therefore behaves as Read alone.
+  bool ReadFast(Operator* op) {
+    const size_t left = size_ - pos_;
+    if (left == 0) return false;
+    const uint8_t* p = data_ + pos_;
+    const uint16_t index = kSingleByteOp[p[0]];
+    if (index == kNoSingleByteOp) return false;
+    size_t n = 1;
+    switch (kOpInfoTable[index].imm) {
+      case ImmKind::kNone:
+        break;
+      case ImmKind::kIndex:
+        if (left < 2 || p[1] >= 0x80) return false;
+        op->index = p[1];
+        n = 2;
+        break;
+      case ImmKind::kI32:
+      case ImmKind::kI64:
+        // A one-byte signed LEB128: bit 6 is the sign.
+        if (left < 2 || p[1] >= 0x80) return false;
+        op->bits = static_cast<uint64_t>(static_cast<int64_t>(p[1] & 0x40 ? p[1] - 0x80 : p[1]));
+        n = 2;
+        break;
+      case ImmKind::kBlockType:
+        if (left < 2) return false;
+        if (p[1] == 0x40) {
+          op->block.kind = BlockType::Kind::kEmpty;
+        } else if (p[1] >= 0x7c && p[1] <= 0x7f) {  // i32, i64, f32, f64 (ValType's encodings)
+          op->block.kind = BlockType::Kind::kValue;
+          op->block.value = static_cast<ValType>(p[1]);
+        } else {
+          return false;
+        }
+        n = 2;
+        break;
+      case ImmKind::kMemArg:
+        // Alignment below 0x40: one byte, and no memory index (bit 6) follows; a one-byte
+        // offset reads the same as a u32 or (memory64) a u64.
+        if (left < 3 || p[1] >= 0x40 || p[2] >= 0x80) return false;
+        op->align = p[1];
+        op->memory = 0;
+        op->mem_offset = p[2];
+        n = 3;
+        break;
+      default:
+        return false;
+    }
+    op->op = static_cast<Op>(index);
+    op->offset = base_ + pos_;
+    pos_ += n;
+    return true;
+  }
   bool last_error_unsupported() const { return unsupported_; }
 
   // The label depths of the last br_table, default last.

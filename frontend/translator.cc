@@ -232,6 +232,8 @@ Status Translation::OpenFrame(const Operator& op) {
   }
   EGRET_TRY(BlockSpans(op.block, &f.params, &f.results));
   EGRET_ASSIGN_OR_RETURN(f.next, BlockWithParams(f.results));
+  f.entry = b_.CurrentBlock();
+  f.serial = ++frame_serial_;
   switch (op.op) {
     case Op::kBlock:
       f.height = static_cast<uint32_t>(values_.size() - f.params.size());
@@ -302,6 +304,13 @@ void Translation::End() {
   if (f.op == Op::kLoop) {
     b_.SealBlock(f.header);
     innermost_loop_ = f.outer_loop;
+  } else if (b_.NumPreds(f.next) > 1) {
+    // A join after a block or if: the locals the construct does not set are read where it
+    // started, not along every path through it.
+    loop_vars_.clear();
+    for (uint32_t n = f.sets; n != UINT32_MAX; n = set_nodes_[n].second)
+      loop_vars_.push_back(locals_[set_nodes_[n].first]);
+    b_.DeclareJoin(f.next, f.entry, loop_vars_);
   }
   b_.SealBlock(f.next);
   if (b_.NumPreds(f.next) == 0) {
@@ -614,6 +623,17 @@ Status Translation::Variable(const Operator& op) {
       // ScanLoops must have seen every local the loops set (DeclareLoopHeader).
       EGRET_CHECK(innermost_loop_ == UINT32_MAX ||
                   b_.IsLoopVar(frames_[innermost_loop_].header, var));
+      // Add the local to the open frames from the innermost out, up to one that has it (the
+      // frames outside that one have it too: they were open when it was added). Reachable
+      // code has no dead frame open; the function's frame (index 0) has no join to declare.
+      const uint32_t have = set_mark_[op.index];
+      for (size_t k = frames_.size(); k-- > 1 && frames_[k].serial >= have;) {
+        Frame& fr = frames_[k];
+        if (fr.op == Op::kLoop) continue;
+        set_nodes_.push_back({op.index, fr.sets});
+        fr.sets = static_cast<uint32_t>(set_nodes_.size() - 1);
+      }
+      set_mark_[op.index] = frames_.back().serial + 1;
       if (op.op == Op::kLocalSet) {
         b_.DefVar(var, Pop());
       } else {
@@ -889,7 +909,7 @@ Status Translation::ScanLoops(OperatorReader& reader, uint32_t first) {
   uint32_t next = first + 1;
   Operator op;
   while (!scan_stack_.empty()) {
-    EGRET_TRY(reader.Read(&op));
+    if (!reader.ReadFast(&op)) EGRET_TRY(reader.Read(&op));
     switch (op.op) {
       case Op::kBlock:
       case Op::kIf:
@@ -1065,6 +1085,7 @@ Status Translation::Run() {
     for (uint32_t i = 0; i < g.count; ++i) locals_.push_back(b_.DeclareVar(it));
   }
   marked_.assign(locals_.size(), 0);
+  set_mark_.assign(locals_.size(), 0);
 
   Frame body;
   body.op = Op::kBlock;
@@ -1074,7 +1095,7 @@ Status Translation::Run() {
 
   Operator op;
   while (!frames_.empty()) {
-    EGRET_TRY(reader.Read(&op));
+    if (!reader.ReadFast(&op)) EGRET_TRY(reader.Read(&op));
     b_.SetSrcLoc(static_cast<uint32_t>(op.offset));
     if (op.op == Op::kEnd && frames_.size() == 1) {
       // The function's end: return directly unless some branch targets the return block.

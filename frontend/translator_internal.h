@@ -110,8 +110,15 @@ class Translation {
     uint32_t height = 0;        // values_ size at entry, below the parameters
     uint32_t saved_params = 0;  // ifs: where the parameters are kept in saved_
     uint32_t outer_loop = 0;    // live loops: innermost_loop_ outside this one
-    bool dead = false;          // opened in unreachable code: nesting only
-    bool unreachable = false;   // the current position in this frame is unreachable
+    // Live frames: the block the construct starts in (blocks and ifs: every local it does not
+    // set has at `next` the value it has at the end of `entry`, FunctionBuilder::DeclareJoin),
+    // the frame's number in order of opening (set_mark_), and the list (set_nodes_) of the
+    // locals a reachable local.set/local.tee inside it has assigned so far.
+    ir::Block entry;
+    uint32_t serial = 0;
+    uint32_t sets = UINT32_MAX;
+    bool dead = false;         // opened in unreachable code: nesting only
+    bool unreachable = false;  // the current position in this frame is unreachable
   };
   struct Target {
     ir::Block block;
@@ -218,6 +225,12 @@ class Translation {
   std::vector<uint32_t> scan_stack_;  // ScanLoops' open constructs (a loop's ordinal or none)
   std::vector<uint32_t> scan_loops_;  // ScanLoops' open loops' ordinals
   std::vector<ir::Variable> loop_vars_;
+  // The locals set in each live block/if frame (Frame::sets): a list through set_nodes_
+  // (local, next). set_mark_[local] is 1 + the serial of the innermost frame the local was
+  // added to (0: none): the open frames at or outside that one have it already.
+  std::vector<std::pair<uint32_t, uint32_t>> set_nodes_;
+  std::vector<uint32_t> set_mark_;
+  uint32_t frame_serial_ = 0;  // serials handed out so far (the function's frame has 0)
   uint32_t loops_seen_ = 0, loops_scanned_ = 0;
   uint32_t innermost_loop_ = UINT32_MAX;  // index in frames_ of the innermost live loop, if any
 };
@@ -239,6 +252,8 @@ struct Translation::Scratch {
   std::vector<uint32_t> scan_stack;
   std::vector<uint32_t> scan_loops;
   std::vector<ir::Variable> loop_vars;
+  std::vector<std::pair<uint32_t, uint32_t>> set_nodes;
+  std::vector<uint32_t> set_mark;
 };
 
 inline Translation::Scratch& Translation::ThreadScratch() {
@@ -266,6 +281,8 @@ inline void Translation::SwapScratch() {
   scan_stack_.swap(s.scan_stack);
   scan_loops_.swap(s.scan_loops);
   loop_vars_.swap(s.loop_vars);
+  set_nodes_.swap(s.set_nodes);
+  set_mark_.swap(s.set_mark);
 }
 
 inline Translation::~Translation() {
@@ -283,6 +300,8 @@ inline Translation::~Translation() {
   scan_stack_.clear();
   scan_loops_.clear();
   loop_vars_.clear();
+  set_nodes_.clear();
+  set_mark_.clear();
   SwapScratch();
 }
 

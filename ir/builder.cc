@@ -86,6 +86,7 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   cur_touched_.clear();
   ++cur_epoch_;
   cur_ = b;
+  cur_filled_ = IsFilled();
 }
 
 Value FunctionBuilder::SearchSpan(const BlockSsa& s, Variable var) const {
@@ -164,8 +165,20 @@ void FunctionBuilder::SealBlock(Block b) {
 void FunctionBuilder::DeclareLoopHeader(Block header, std::span<const Variable> vars) {
   BlockSsa& s = ssa_[header];
   EGRET_CHECK(!s.sealed && !s.loop && s.num_preds == 1);
+  DeclareVars(s, pred_nodes_[s.pred_head].from, vars);
+}
+
+void FunctionBuilder::DeclareJoin(Block join, Block entry, std::span<const Variable> vars) {
+  EGRET_CHECK(join.index < ssa_.items.size() && entry.index < ssa_.items.size());
+  BlockSsa& s = ssa_[join];
+  // Before any read at the join: none has left a definition in it yet.
+  EGRET_CHECK(!s.loop && s.defs_size == 0 && (join != cur_ || cur_touched_.empty()));
+  DeclareVars(s, entry, vars);
+}
+
+void FunctionBuilder::DeclareVars(BlockSsa& s, Block entry, std::span<const Variable> vars) {
   s.loop = true;
-  s.loop_entry = pred_nodes_[s.pred_head].from;
+  s.loop_entry = entry;
   s.loop_begin = static_cast<uint32_t>(loop_vars_.size());
   for (Variable v : vars) {
     EGRET_CHECK(v.index < var_types_.size());
@@ -205,11 +218,6 @@ void FunctionBuilder::DefVar(Variable var, Value val) {
   SetDef(cur_, var, val);
 }
 
-Value FunctionBuilder::UseVar(Variable var) {
-  EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
-  return ReadVariable(var, cur_);
-}
-
 void FunctionBuilder::SetChainDefs(Variable var, Block start, Block end, Value v) {
   // Only the block the read started in remembers the value: the blocks between it and `end`
   // are finished, and inserting into each of their spans costs more than walking them again.
@@ -244,7 +252,8 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
           }
           const BlockSsa& s = ssa_[cur];
           if (s.loop && !IsLoopVar(cur, var)) {
-            // The loop does not change var: its value at the entry, remembered in the header.
+            // The loop (region) does not change var: its value at the entry, remembered in the
+            // header (join).
             work_.push_back({Work::kFinishHeader, w.block, cur, Value(), w.slot});
             work_.push_back({Work::kUse, s.loop_entry, Block(), Value(), 0});  // header memos
             pending = true;
@@ -485,7 +494,9 @@ FuncRef FunctionBuilder::ImportFunction(std::string name, SigRef sig) {
 // --- Instructions.
 
 Inst FunctionBuilder::Append(const InstData& data) {
-  EGRET_CHECK(cur_.valid() && !IsFilled());
+  EGRET_CHECK(cur_.valid() && !cur_filled_);
+  EGRET_DCHECK(cur_filled_ == IsFilled());
+  if (IsTerminator(data.opcode)) cur_filled_ = true;
   Inst i = f_.dfg.MakeInst(data);
   f_.dfg.MakeInstResults(i);
   f_.layout.AppendInst(i, cur_);
@@ -495,6 +506,19 @@ Inst FunctionBuilder::Append(const InstData& data) {
     f_.dfg.ForEachDest(i, [&](const BlockCall& bc) { AddPred(bc.block, i); });
   }
   return i;
+}
+
+Value FunctionBuilder::AppendOne(const InstData& data) {
+  EGRET_CHECK(cur_.valid() && !cur_filled_);
+  EGRET_DCHECK(cur_filled_ == IsFilled() && !IsTerminator(data.opcode));
+  // What MakeInstResults would create: one result of the typing rule's type.
+  const Type t = f_.dfg.ResultTypeOf(data);
+  EGRET_CHECK(t != Type::kInvalid);
+  const Inst i = f_.dfg.MakeInstWithResult(data, t);
+  f_.layout.AppendInst(i, cur_);
+  if (srcloc_ != kNoSrcLoc) f_.SetSrcLoc(i, srcloc_);
+  EGRET_DCHECK(!IsBranch(data.opcode));
+  return Value(static_cast<uint32_t>(f_.dfg.NumValues() - 1));  // the one MakeInstWithResult made
 }
 
 Inst FunctionBuilder::Build(const InstData& data) { return Append(data); }

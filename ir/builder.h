@@ -19,6 +19,10 @@
 // the loop's header with DeclareLoopHeader: reading any other variable there reads it in the
 // header's entry predecessor, sealed or not, so no parameter is created (and none removed again)
 // for a variable the loop does not change; the value is then remembered in the header too.
+// Likewise a client that knows which variables a single-entry region assigns (Wasm: the locals a
+// `block` or `if` sets) declares the region's join block with DeclareJoin: reading any other
+// variable at the join reads it at the end of the region's entry block, instead of in every
+// predecessor (which would all find that same value, each walking its own path back).
 // Finalize() removes trivial parameters that became trivial later (a fixpoint over the
 // parameters the construction added) and, if any parameter became an alias, rewrites every use
 // of an alias to its target.
@@ -112,14 +116,29 @@ class FunctionBuilder {
   // translator checks every local.set against its innermost loop, IsLoopVar).
   void DeclareLoopHeader(Block header, std::span<const Variable> vars);
   // Whether `var` may be assigned in the loop of `header`: true unless `header` was declared by
-  // DeclareLoopHeader without naming `var`.
+  // DeclareLoopHeader (or DeclareJoin) without naming `var`.
   bool IsLoopVar(Block header, Variable var) const;
+  // Declares that every variable not in `vars` (any order, duplicates allowed) has at `join`
+  // the value it has at the end of `entry`: `entry` dominates `join`, and no path from `entry`
+  // to `join` assigns such a variable after leaving `entry` (a Wasm block or if: `entry` is the
+  // block it starts in, `join` the block after its `end`, `vars` the locals set inside it).
+  // Reading such a variable at `join` then reads it at `entry` (the value is remembered in
+  // `join`); the others are read in `join`'s predecessors as usual. Call it before any read
+  // at `join`, at most once, and not for a loop header. Naming too few variables makes wrong
+  // code.
+  void DeclareJoin(Block join, Block entry, std::span<const Variable> vars);
 
   // --- Variables.
   Variable DeclareVar(Type t);
   Type VarType(Variable v) const { return var_types_[v.index]; }
   void DefVar(Variable var, Value val);
-  Value UseVar(Variable var);
+  Value UseVar(Variable var) {
+    EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
+    // Most reads find a definition of the current block: ReadVariable's first step, inline
+    // and without its work stack (no read is under way, so the cache holds no kPending).
+    if (cur_stamp_[var.index] == cur_epoch_) return f_.dfg.ResolveAliases(cur_vals_[var.index]);
+    return ReadVariable(var, cur_);
+  }
 
   // --- Attributes of the instructions that follow.
   void SetSrcLoc(uint32_t wasm_offset) { srcloc_ = wasm_offset; }
@@ -201,8 +220,10 @@ class FunctionBuilder {
     // Bit (variable % 64) is set for every variable the span defines, so most lookups of a
     // variable the block does not define (reads walking a predecessor chain) skip the search.
     uint64_t defs_mask = 0;
-    // DeclareLoopHeader: the variables the loop may assign, loop_vars_[loop_begin, +loop_size)
-    // sorted, with their (variable % 64) mask, and the entry predecessor.
+    // DeclareLoopHeader or DeclareJoin: the variables the loop (region) may assign,
+    // loop_vars_[loop_begin, +loop_size) sorted, with their (variable % 64) mask, and the block
+    // where every other variable is read instead (the loop's entry predecessor, the region's
+    // entry block).
     bool loop = false;
     uint32_t loop_begin = 0, loop_size = 0;
     uint64_t loop_mask = 0;
@@ -261,7 +282,9 @@ class FunctionBuilder {
   // Returns the definition's index in def_pool_ (valid until b's span grows).
   uint32_t InsertSpanDef(Block b, uint32_t var, Value val);
   Inst Append(const InstData& data);
-  Value AppendOne(const InstData& data) { return f_.dfg.FirstResult(Append(data)); }
+  // Append for an instruction with exactly one result (not a call, not a branch): the same
+  // instruction, result and layout position, typed and created in one step; returns the result.
+  Value AppendOne(const InstData& data);
   void AddPred(Block target, Inst branch);
   Value ZeroAtBlockStart(Block b, Type t);
   Value ReadVariable(Variable var, Block block);
@@ -281,6 +304,9 @@ class FunctionBuilder {
   Value FinishJoin(Block block, Variable var, uint32_t slot);
   void SetChainDefs(Variable var, Block start, Block end, Value v);
 
+  // DeclareLoopHeader's and DeclareJoin's common part: records `vars` as s's sorted span.
+  void DeclareVars(BlockSsa& s, Block entry, std::span<const Variable> vars);
+
   // Moves every table between this builder and `s` (both ways: a swap).
   void SwapTables(Scratch& s);
 
@@ -288,6 +314,9 @@ class FunctionBuilder {
   Scratch* scratch_;  // lent storage, given back by the destructor; may be null
   Block cur_;
   uint32_t srcloc_ = kNoSrcLoc;
+  // IsFilled() of cur_, kept up to date by SwitchToBlock and Append (the builder is the only
+  // one to append to the current block), so appending needs no layout lookup.
+  bool cur_filled_ = false;
   BlockTable ssa_;
   std::vector<PredNode> pred_nodes_;
   std::vector<IncompleteNode> incomplete_nodes_;

@@ -125,38 +125,6 @@ SigRef DataFlowGraph::CallSignature(Inst i) const {
   return SigRef();
 }
 
-Type DataFlowGraph::SingleResultType(Inst i) const {
-  const InstData& d = insts_[i];
-  auto arg_type = [&](int k) -> Type {
-    Value v = d.args[k];
-    return values_.IsValid(v) ? values_[v].type : Type::kInvalid;
-  };
-  switch (Info(d.opcode).typing) {
-    case ResultTyping::kSameAsArg:
-      return arg_type(0);
-    case ResultTyping::kCtrl:
-      return d.type;
-    case ResultTyping::kFixedF32:
-      return Type::kF32;
-    case ResultTyping::kFixedF64:
-      return Type::kF64;
-    case ResultTyping::kBool:
-      return Type::kI32;
-    case ResultTyping::kSelectTyping:
-      return arg_type(1);
-    case ResultTyping::kFixedI32:
-      return Type::kI32;
-    case ResultTyping::kLaneOfArg:
-      return LaneType(arg_type(0));
-    case ResultTyping::kIntVecOfArg:
-      return IsFloatVector(arg_type(0)) ? IntVectorOf(arg_type(0)) : Type::kInvalid;
-    case ResultTyping::kNoResult:
-    case ResultTyping::kCallResults:
-      break;
-  }
-  return Type::kInvalid;
-}
-
 bool DataFlowGraph::ExpectedResultTypes(Inst i, std::vector<Type>& out) const {
   out.clear();
   const ResultTyping typing = Info(insts_[i].opcode).typing;

@@ -146,7 +146,48 @@ class DataFlowGraph {
   // cannot be determined (bad operands), in which case `out` is unspecified.
   bool ExpectedResultTypes(Inst i, std::vector<Type>& out) const;
   // The one result type of a non-call instruction (kInvalid for no result or unknown operands).
-  Type SingleResultType(Inst i) const;
+  Type SingleResultType(Inst i) const { return ResultTypeOf(insts_[i]); }
+  // SingleResultType's rule for an instruction's data, made or not (inline: the builder types
+  // every instruction it appends with it).
+  Type ResultTypeOf(const InstData& d) const {
+    auto arg_type = [&](int k) -> Type {
+      const Value v = d.args[k];
+      return values_.IsValid(v) ? values_[v].type : Type::kInvalid;
+    };
+    switch (Info(d.opcode).typing) {
+      case ResultTyping::kSameAsArg:
+        return arg_type(0);
+      case ResultTyping::kCtrl:
+        return d.type;
+      case ResultTyping::kFixedF32:
+        return Type::kF32;
+      case ResultTyping::kFixedF64:
+        return Type::kF64;
+      case ResultTyping::kBool:
+        return Type::kI32;
+      case ResultTyping::kSelectTyping:
+        return arg_type(1);
+      case ResultTyping::kFixedI32:
+        return Type::kI32;
+      case ResultTyping::kLaneOfArg:
+        return LaneType(arg_type(0));
+      case ResultTyping::kIntVecOfArg:
+        return IsFloatVector(arg_type(0)) ? IntVectorOf(arg_type(0)) : Type::kInvalid;
+      case ResultTyping::kNoResult:
+      case ResultTyping::kCallResults:
+        break;
+    }
+    return Type::kInvalid;
+  }
+  // MakeInst then MakeInstResults, in one step, for an instruction with exactly one result,
+  // of type `t` (ResultTypeOf(data), which the caller has checked is valid): the same
+  // instruction, value and result list, in the same order.
+  Inst MakeInstWithResult(const InstData& data, Type t) {
+    const Inst i = insts_.Push(data);
+    const Value v = values_.Push({t, ValueKind::kResult, 0, i.index});
+    insts_[i].results = pool_.MakeOne(v);
+    return i;
+  }
 
   // The fixed value operands used by the instruction's format (not vargs or branch args).
   std::span<const Value> FixedArgs(Inst i) const {

@@ -63,41 +63,8 @@ void Layout::RemoveBlock(Block b) {
   --num_blocks_;
 }
 
-namespace {
-// The entry of `k`, which is in the table: the writable operator[]'s growth check (and the
-// resize GCC inlines with it, once per access) is not needed.
-template <class K, class V>
-V& InTable(SecondaryMap<K, V>& m, K k) {
-  EGRET_DCHECK(k.index < m.size());
-  return const_cast<V&>(std::as_const(m)[k]);
-}
-}  // namespace
-
 void Layout::GrowInsts(Inst i) {
   insts_.Resize(std::max<size_t>(size_t{i.index} + 1, 2 * insts_.size()));
-}
-
-void Layout::AppendInst(Inst i, Block b) {
-  // The builder appends instructions in creation order, one past the table's end each time:
-  // grow it geometrically instead of by one entry per instruction (an entry past the end reads
-  // as the default, unplaced node either way).
-  if (i.index >= insts_.size()) [[unlikely]]
-    GrowInsts(i);
-  // A block past the table's end reads as not inserted, and fails the check before any write.
-  const BlockNode& cbn = std::as_const(blocks_)[b];
-  EGRET_CHECK(cbn.inserted);
-  BlockNode& bn = const_cast<BlockNode&>(cbn);
-  InstNode& n = InTable(insts_, i);
-  EGRET_CHECK(!n.block.valid());
-  n.block = b;
-  n.prev = bn.last;
-  n.next = Inst();
-  if (bn.last.valid()) {
-    InTable(insts_, bn.last).next = i;  // placed before i, so in the table
-  } else {
-    bn.first = i;
-  }
-  bn.last = i;
 }
 
 void Layout::InsertInstBefore(Inst i, Inst before) {

@@ -10,6 +10,8 @@
 #ifndef EGRET_IR_LAYOUT_H_
 #define EGRET_IR_LAYOUT_H_
 
+#include <utility>
+
 #include "ir/entities.h"
 #include "support/entity.h"
 
@@ -31,7 +33,30 @@ class Layout {
   void Clear();
 
   // --- Instructions.
-  void AppendInst(Inst i, Block b);
+  // Inline: the builder appends every instruction with it.
+  void AppendInst(Inst i, Block b) {
+    // The builder appends instructions in creation order, one past the table's end each time:
+    // grow it geometrically instead of by one entry per instruction (an entry past the end
+    // reads as the default, unplaced node either way).
+    if (i.index >= insts_.size()) [[unlikely]]
+      GrowInsts(i);
+    // A block past the table's end reads as not inserted, and fails the check before any write.
+    const BlockNode& cbn = std::as_const(blocks_)[b];
+    EGRET_CHECK(cbn.inserted);
+    BlockNode& bn = const_cast<BlockNode&>(cbn);
+    // i is in the table (grown above), and so is bn.last (placed before i): no growth check.
+    InstNode& n = insts_.Unchecked(i);
+    EGRET_CHECK(!n.block.valid());
+    n.block = b;
+    n.prev = bn.last;
+    n.next = Inst();
+    if (bn.last.valid()) {
+      insts_.Unchecked(bn.last).next = i;
+    } else {
+      bn.first = i;
+    }
+    bn.last = i;
+  }
   void InsertInstBefore(Inst i, Inst before);
   void PrependInst(Inst i, Block b);  // at the start of b
   void RemoveInst(Inst i);

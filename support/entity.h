@@ -97,6 +97,12 @@ class SecondaryMap {
     if (k.index >= items_.size()) items_.resize(size_t{k.index} + 1, default_);
     return items_[k.index];
   }
+  // The entry of a key the caller knows is in the table (k.index < size(), checked in Debug
+  // builds only): no growth check and no default, for inner loops that have sized the table.
+  V& Unchecked(K k) {
+    EGRET_DCHECK(k.index < items_.size());
+    return items_[k.index];
+  }
   void Resize(size_t n) { items_.resize(n, default_); }
   void Clear() { items_.clear(); }
   size_t size() const { return items_.size(); }

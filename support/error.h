@@ -71,7 +71,9 @@ class [[nodiscard]] Expected {
 // Status: success, or an Error.
 class [[nodiscard]] Status {
  public:
-  Status() = default;
+  // Not `= default`: Status() (as in Ok()) would then value-initialise, zeroing the whole
+  // disengaged Error on every successful return; this constructor only marks it disengaged.
+  Status() {}                                        // NOLINT(modernize-use-equals-default)
   Status(Error error) : error_(std::move(error)) {}  // NOLINT
   static Status Ok() { return Status(); }
 

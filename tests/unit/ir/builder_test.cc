@@ -296,6 +296,65 @@ TEST(Builder, DeclaredLoopHeadersCreateParametersOnlyForTheirVariables) {
   EXPECT_EQ(params, 3u);
 }
 
+// DeclareJoin: a diamond entry -> {left, right} -> join where only `left` assigns y. Reading x
+// at the join takes entry's value without reading the predecessors (so no parameter); y, which
+// was declared, still gets its parameter from both sides. A second join declared with no
+// variables at all reads y at its entry even though a predecessor assigns it: the builder
+// trusts the declaration (which is what makes it cheap), so a client must name every variable
+// the region assigns.
+TEST(Builder, DeclaredJoinReadsUndeclaredVariablesAtItsEntry) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable x = b.DeclareVar(Type::kI32), y = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock(), left = b.CreateBlock(), right = b.CreateBlock(),
+        join = b.CreateBlock(), left2 = b.CreateBlock(), right2 = b.CreateBlock(),
+        join2 = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value n = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  Value one = b.Iconst(Type::kI32, 1), two = b.Iconst(Type::kI32, 2);
+  b.DefVar(x, one);
+  b.DefVar(y, two);
+  b.Brif(n, left, {}, right, {});
+  b.SealBlock(left);
+  b.SealBlock(right);
+  b.SwitchToBlock(left);
+  Value three = b.Iconst(Type::kI32, 3);
+  b.DefVar(y, three);
+  b.Jump(join);
+  b.SwitchToBlock(right);
+  b.Jump(join);
+  const Variable join_vars[] = {y, y};
+  b.DeclareJoin(join, entry, join_vars);
+  EXPECT_FALSE(b.IsLoopVar(join, x));
+  EXPECT_TRUE(b.IsLoopVar(join, y));
+  b.SealBlock(join);
+  b.SwitchToBlock(join);
+  EXPECT_EQ(b.UseVar(x), one);
+  const Value y_join = b.UseVar(y);
+  ASSERT_EQ(f.dfg.BlockParams(join).size(), 1u);
+  EXPECT_EQ(y_join, f.dfg.BlockParams(join)[0]);
+  EXPECT_EQ(ArgsTo(f, left, join), std::vector<Value>{three});
+  EXPECT_EQ(ArgsTo(f, right, join), std::vector<Value>{two});
+  // The second diamond, declared (wrongly) with no variables.
+  b.Brif(n, left2, {}, right2, {});
+  b.SealBlock(left2);
+  b.SealBlock(right2);
+  b.SwitchToBlock(left2);
+  b.DefVar(y, one);
+  b.Jump(join2);
+  b.SwitchToBlock(right2);
+  b.Jump(join2);
+  b.DeclareJoin(join2, join, {});
+  b.SealBlock(join2);
+  b.SwitchToBlock(join2);
+  EXPECT_EQ(b.UseVar(y), y_join);  // join's value: left2's assignment is not looked at
+  EXPECT_TRUE(f.dfg.BlockParams(join2).empty());
+  b.Return({b.Binary(Opcode::kIadd, b.UseVar(x), b.UseVar(y))});
+  b.Finalize();
+  ASSERT_TRUE(VerifyFunction(f).empty()) << PrintFunction(f);
+}
+
 // entry branches into the middle of a two-block cycle (a <-> b): irreducible.
 TEST(Builder, IrreducibleCycleGetsParametersAtBothEntries) {
   Function f("f", {{Type::kI32}, {Type::kI32}});
