@@ -60,6 +60,11 @@ run_spec() {  # run_spec TITLE LOG [run.sh flags...]
 }
 run_spec "spec testsuite" spec.log
 run_spec "spec testsuite at --opt-level=none" spec-none.log --opt-level=none
+# Compile mode proves every valid module's register allocation with the checker (issue 15).
+run_spec "spec testsuite, compile mode with the regalloc checker (speed)" spec-compile.log \
+  --mode=compile --opt-level=speed
+run_spec "spec testsuite, compile mode with the regalloc checker (none)" spec-compile-none.log \
+  --mode=compile --opt-level=none
 # Post-2.0 proposals (issue 19): each must pass at least as many commands as wabt's interpreter.
 run_spec "spec proposal extended-const" spec-extended-const.log --proposal=extended-const
 run_spec "spec proposal tail-call" spec-tail-call.log --proposal=tail-call
@@ -78,6 +83,9 @@ if [ -n "${EGRET_AARCH64_BUILD_DIR:-}" ]; then
   if [ -x "$EGRET_AARCH64_BUILD_DIR/bin/egret" ]; then
     EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
       run_spec "spec testsuite on aarch64 (qemu-aarch64)" spec-aarch64.log --target=aarch64
+    EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
+      run_spec "spec testsuite on aarch64, compile mode with the regalloc checker (qemu-aarch64)" \
+      spec-aarch64-compile.log --target=aarch64 --mode=compile --opt-level=speed
     EGRET_BUILD_DIR="$(cd "$EGRET_AARCH64_BUILD_DIR" && pwd)" \
       run_spec "spec proposals extended-const, tail-call, threads on aarch64 (qemu-aarch64)" \
       spec-aarch64-proposals.log --target=aarch64 --proposal=extended-const --proposal=tail-call \

@@ -266,7 +266,9 @@ class WastExecutor {
         store_(engine_) {
     compile_ = options.compile;
     compile_.debug_branch_range_shrink = options.debug_branch_range_shrink;
-    compile_.regalloc_checker = false;  // the spec suite tests results, not the allocator
+    // Run mode tests results, so it skips the allocation checker; compile mode exists to prove
+    // every module's allocation (docs/testing.md), so it runs the checker on every function.
+    compile_.regalloc_checker = !options.execute;
     execute_ = options.execute;
     linker_.set_allow_shadowing(true);  // `register` may rebind a name, as in the reference
   }
