@@ -141,8 +141,8 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
   {
     size_t bound = num_livein;  // the unions' total size before removing duplicates
     for (uint32_t b = 0; b < nb; ++b)
-      for (const SuccEdge& e : f.Succs(Block(b)))
-        bound += LiveIn(e.block).size() + f.Args(e).size();
+      for (const SuccEdge& e : f.Succs(Block(b)))  // sizes only: sets_ is not filled yet
+        bound += livein_begin_[e.block.index + 1] - livein_begin_[e.block.index] + f.Args(e).size();
     // One allocation: the unions below read live-in sets of sets_ while appending to it.
     sets_.clear();
     sets_.reserve(bound);
