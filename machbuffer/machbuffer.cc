@@ -14,6 +14,7 @@
 #include <string>
 
 #include "support/error.h"
+#include "support/spare_storage.h"
 
 namespace egret {
 
@@ -23,48 +24,29 @@ typename MachBuffer<Traits>::Storage& MachBuffer<Traits>::Spare() {
   return spare;
 }
 
-namespace {
-// Takes `spare`'s storage into `v` (cleared).
-template <class T>
-void TakeStorage(std::vector<T>& v, std::vector<T>& spare) {
-  v.swap(spare);
-  v.clear();
+template <class Traits>
+void MachBuffer<Traits>::SwapStorage(bool take) {
+  Storage& s = Spare();
+  SwapSpare(labels_, s.labels, take);
+  SwapSpare(fixups_, s.fixups, take);
+  for (int k = 0; k < kNumKinds; ++k) SwapSpare(queue_[k], s.queue[k], take);
+  SwapSpare(labels_at_tail_, s.labels_at_tail, take);
+  SwapSpare(latest_branches_, s.latest_branches, take);
+  SwapSpare(branch_labels_, s.branch_labels, take);
+  SwapSpare(island_scratch_, s.island_scratch, take);
+  SwapSpare(moved_scratch_, s.moved_scratch, take);
+  SwapSpare(stayed_scratch_, s.stayed_scratch, take);
+  SwapSpare(settle_scratch_, s.settle_scratch, take);
 }
-// Gives `v`'s storage back unless the spare one is larger (a moved-from or smaller buffer).
-template <class T>
-void GiveStorage(std::vector<T>& v, std::vector<T>& spare) {
-  if (v.capacity() > spare.capacity()) spare.swap(v);
-}
-}  // namespace
 
 template <class Traits>
 MachBuffer<Traits>::~MachBuffer() {
-  Storage& s = Spare();
-  GiveStorage(labels_, s.labels);
-  GiveStorage(fixups_, s.fixups);
-  for (int k = 0; k < kNumKinds; ++k) GiveStorage(queue_[k], s.queue[k]);
-  GiveStorage(labels_at_tail_, s.labels_at_tail);
-  GiveStorage(latest_branches_, s.latest_branches);
-  GiveStorage(branch_labels_, s.branch_labels);
-  GiveStorage(island_scratch_, s.island_scratch);
-  GiveStorage(moved_scratch_, s.moved_scratch);
-  GiveStorage(stayed_scratch_, s.stayed_scratch);
-  GiveStorage(settle_scratch_, s.settle_scratch);
+  SwapStorage(/*take=*/false);
 }
 
 template <class Traits>
 MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
-  Storage& spare = Spare();
-  TakeStorage(labels_, spare.labels);
-  TakeStorage(fixups_, spare.fixups);
-  for (int k = 0; k < kNumKinds; ++k) TakeStorage(queue_[k], spare.queue[k]);
-  TakeStorage(labels_at_tail_, spare.labels_at_tail);
-  TakeStorage(latest_branches_, spare.latest_branches);
-  TakeStorage(branch_labels_, spare.branch_labels);
-  TakeStorage(island_scratch_, spare.island_scratch);
-  TakeStorage(moved_scratch_, spare.moved_scratch);
-  TakeStorage(stayed_scratch_, spare.stayed_scratch);
-  TakeStorage(settle_scratch_, spare.settle_scratch);
+  SwapStorage(/*take=*/true);
   for (int k = 0; k < kNumKinds; ++k) {
     const LabelUseInfo& info = Traits::Info(static_cast<Kind>(k));
     max_forward_[k] = ShrunkRange(info.max_forward, info.shrinkable,

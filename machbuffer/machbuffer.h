@@ -247,6 +247,8 @@ class MachBuffer {
     std::vector<uint32_t> island_scratch, moved_scratch, stayed_scratch, settle_scratch;
   };
   static Storage& Spare();
+  // Takes (`take`) or gives back the vectors of Storage (support/spare_storage.h).
+  void SwapStorage(bool take);
 
   static int Index(Kind k) { return static_cast<int>(k); }
   // IslandNeeded past its fast path: recomputes the limit for an island starting before `base`.

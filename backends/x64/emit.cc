@@ -11,6 +11,7 @@
 #include "backends/x64/abi.h"
 #include "backends/x64/encoder.h"
 #include "ir/types.h"
+#include "support/spare_storage.h"
 
 namespace egret::x64 {
 namespace {
@@ -328,17 +329,13 @@ class Emitter final : public backend::InstEmitter {
       std::unordered_map<uint64_t, uint32_t> stub_of;
     };
     thread_local Storage spare;
-    auto swap = [take](auto& mine, auto& theirs) {
-      mine.swap(theirs);
-      if (take) mine.clear();
-    };
-    swap(block_label_, spare.block_label);
-    swap(table_label_, spare.table_label);
-    swap(block_start_, spare.block_start);
-    swap(block_of_, spare.block_of);
-    swap(map_words_, spare.map_words);
-    swap(stubs_, spare.stubs);
-    swap(stub_of_, spare.stub_of);
+    SwapSpare(block_label_, spare.block_label, take);
+    SwapSpare(table_label_, spare.table_label, take);
+    SwapSpare(block_start_, spare.block_start, take);
+    SwapSpare(block_of_, spare.block_of, take);
+    SwapSpare(map_words_, spare.map_words, take);
+    SwapSpare(stubs_, spare.stubs, take);
+    SwapSpare(stub_of_, spare.stub_of, take);
   }
 };
 

@@ -17,6 +17,7 @@
 #include "backends/x64/amode.h"
 #include "backends/x64/inst.h"
 #include "ir/simd.h"
+#include "support/spare_storage.h"
 
 namespace egret::x64 {
 namespace {
@@ -642,24 +643,20 @@ class Lowerer final : public backend::LowerRules {
   };
   void SwapStorage(bool take) {
     thread_local Storage spare;
-    auto swap = [take](auto& mine, auto& theirs) {
-      mine.swap(theirs);
-      if (take) mine.clear();
-    };
-    swap(ops_, spare.ops);
-    swap(jump_args_, spare.jump_args);
-    swap(mem_insts_, spare.mem_insts);
-    swap(self_layout_.params, spare.self_layout.params);
-    swap(self_layout_.results, spare.self_layout.results);
-    swap(zext_param_, spare.zext_param);
-    swap(zext_def_, spare.zext_def);
-    swap(depth_, spare.depth);
-    swap(sunk_, spare.sunk);
-    swap(iv_max_, spare.iv_max);
-    swap(memo_slot_, spare.memo_slot);
-    swap(addr_uses_, spare.addr_uses);
-    swap(memos_, spare.memos);
-    swap(addr_max_off_, spare.addr_max_off);
+    SwapSpare(ops_, spare.ops, take);
+    SwapSpare(jump_args_, spare.jump_args, take);
+    SwapSpare(mem_insts_, spare.mem_insts, take);
+    SwapSpare(self_layout_.params, spare.self_layout.params, take);
+    SwapSpare(self_layout_.results, spare.self_layout.results, take);
+    SwapSpare(zext_param_, spare.zext_param, take);
+    SwapSpare(zext_def_, spare.zext_def, take);
+    SwapSpare(depth_, spare.depth, take);
+    SwapSpare(sunk_, spare.sunk, take);
+    SwapSpare(iv_max_, spare.iv_max, take);
+    SwapSpare(memo_slot_, spare.memo_slot, take);
+    SwapSpare(addr_uses_, spare.addr_uses, take);
+    SwapSpare(memos_, spare.memos, take);
+    SwapSpare(addr_max_off_, spare.addr_max_off, take);
   }
 };
 
