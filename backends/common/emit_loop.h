@@ -68,6 +68,29 @@ class RematDefs {
   std::vector<uint32_t> def_;
 };
 
+// Emits instructions [begin, end), each with its edits (ra.edits from `next_edit` on, which
+// advances past them), its source location and the island check before it: the body of
+// EmitBlocks' loop, and of a dispatch copy.
+template <class Traits>
+[[gnu::always_inline]] inline void EmitInsts(std::span<const uint32_t> srclocs,
+                                             const regalloc::Output& ra, uint32_t max_inst_bytes,
+                                             MachBuffer<Traits>& buf, InstEmitter& e,
+                                             uint32_t begin, uint32_t end, size_t& next_edit) {
+  for (uint32_t i = begin; i < end; ++i) {
+    if (buf.IslandNeeded(max_inst_bytes)) buf.EmitIsland(max_inst_bytes);
+    const uint32_t srcloc = srclocs[i];
+    if (srcloc != kNoSrcLoc) buf.StartSrcLoc(srcloc);
+    while (next_edit < ra.edits.size() &&
+           ra.edits[next_edit].point == regalloc::ProgPoint::Before(i))
+      e.EmitEdit(ra.edits[next_edit++]);
+    e.EmitInst(i);
+    while (next_edit < ra.edits.size() &&
+           ra.edits[next_edit].point == regalloc::ProgPoint::After(i))
+      e.EmitEdit(ra.edits[next_edit++]);
+    if (srcloc != kNoSrcLoc) buf.EndSrcLoc();
+  }
+}
+
 // Out of EmitBlocks' loop (rarely taken): the edits of jump `jump` from ra.edits[next_edit] on
 // (the jump itself is left out), then a copy of block `d`, whose edits start at `d_edit`, with
 // its source locations and island checks (all of d's edits, up to `d_edit_end`). Returns the
@@ -88,15 +111,7 @@ template <class Traits>
   edits_at(next_edit, regalloc::ProgPoint::After(jump));
   if (srclocs[jump] != kNoSrcLoc) buf.EndSrcLoc();
   const regalloc::BlockData& bd = f.blocks[d];
-  for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i) {
-    if (buf.IslandNeeded(max_inst_bytes)) buf.EmitIsland(max_inst_bytes);
-    const uint32_t srcloc = srclocs[i];
-    if (srcloc != kNoSrcLoc) buf.StartSrcLoc(srcloc);
-    edits_at(d_edit, regalloc::ProgPoint::Before(i));
-    e.EmitInst(i);
-    edits_at(d_edit, regalloc::ProgPoint::After(i));
-    if (srcloc != kNoSrcLoc) buf.EndSrcLoc();
-  }
+  EmitInsts(srclocs, ra, max_inst_bytes, buf, e, bd.inst_begin, bd.inst_end, d_edit);
   EGRET_CHECK(d_edit == d_edit_end);
   return next_edit;
 }
@@ -150,19 +165,7 @@ void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
     const uint32_t copy = copy_of.empty() ? DispatchCopies::kNone : copy_of[b];
     const uint32_t end = copy == DispatchCopies::kNone ? bd.inst_end : bd.inst_end - 1;
     size_t next_edit = edit_begin[b];
-    for (uint32_t i = bd.inst_begin; i < end; ++i) {
-      if (buf.IslandNeeded(max_inst_bytes)) buf.EmitIsland(max_inst_bytes);
-      const uint32_t srcloc = srclocs[i];
-      if (srcloc != kNoSrcLoc) buf.StartSrcLoc(srcloc);
-      while (next_edit < ra.edits.size() &&
-             ra.edits[next_edit].point == regalloc::ProgPoint::Before(i))
-        e.EmitEdit(ra.edits[next_edit++]);
-      e.EmitInst(i);
-      while (next_edit < ra.edits.size() &&
-             ra.edits[next_edit].point == regalloc::ProgPoint::After(i))
-        e.EmitEdit(ra.edits[next_edit++]);
-      if (srcloc != kNoSrcLoc) buf.EndSrcLoc();
-    }
+    EmitInsts(srclocs, ra, max_inst_bytes, buf, e, bd.inst_begin, end, next_edit);
     if (copy != DispatchCopies::kNone)
       next_edit = EmitDispatchCopy(f, srclocs, ra, max_inst_bytes, buf, e, bd.inst_end - 1,
                                    next_edit, copy, edit_begin[copy], edit_begin[copy + 1]);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "backends/common/emit_loop.h"
+#include "tests/unit/backends/common/log_emitter.h"
 
 namespace egret::backend {
 namespace {
@@ -174,26 +175,6 @@ TEST(DispatchCopies, BudgetBoundsTheCopiesOfOneFunction) {
   for (uint32_t h = 0; h < 40; ++h) EXPECT_EQ(d.copy_of[2 + h], h < d.copies ? 1u : kNo) << h;
 }
 
-// Logs one letter per event: instructions as their index, edits as 'b'/'a', and writes a byte.
-class LogEmitter final : public InstEmitter {
- public:
-  LogEmitter(X64MachBuffer& buf, const std::vector<CopyInfo>& info) : buf_(buf), info_(info) {}
-  void Prologue() override { Put('P'); }
-  void EmitInst(uint32_t i) override { Put(static_cast<char>('0' + i)); }
-  void EmitEdit(const regalloc::Edit& e) override { Put(e.point.is_after() ? 'a' : 'b'); }
-  CopyInfo CopyInfoOf(uint32_t i) const override { return info_[i]; }
-  std::string log;
-
- private:
-  void Put(char c) {
-    log += c;
-    const uint8_t byte = static_cast<uint8_t>(c);
-    buf_.PutBytes(std::span<const uint8_t>(&byte, 1));
-  }
-  X64MachBuffer& buf_;
-  const std::vector<CopyInfo>& info_;
-};
-
 TEST(DispatchCopies, EmitBlocksEmitsTheCopyWithItsEditsInPlaceOfTheJump) {
   // i0 | i1 i2 i3(table) | i4 i5(jump) | i6 i7 i8(jump) | i9(ret); an edit before i1 (in the
   // dispatch block), one before i5 (the handler's edge move, before its jump).
@@ -206,7 +187,7 @@ TEST(DispatchCopies, EmitBlocksEmitsTheCopyWithItsEditsInPlaceOfTheJump) {
   const std::vector<uint32_t> srclocs(c.f.num_insts(), kNoSrcLoc);
   const std::vector<uint32_t> next = {1, 2, 3, 4, UINT32_MAX};
   X64MachBuffer buf;
-  LogEmitter e(buf, c.info);
+  LogEmitter e(buf, &c.info);
   std::vector<MachLabel> labels;
   DispatchCopies copies;
   EmitBlocks(c.f, srclocs, ra, 64, buf, labels, e, {}, next, &copies);
@@ -215,7 +196,7 @@ TEST(DispatchCopies, EmitBlocksEmitsTheCopyWithItsEditsInPlaceOfTheJump) {
   EXPECT_EQ(copies.copies, 2u);
   // Without copies the same loop emits every block once.
   X64MachBuffer buf2;
-  LogEmitter plain(buf2, c.info);
+  LogEmitter plain(buf2, &c.info);
   EmitBlocks(c.f, srclocs, ra, 64, buf2, labels, plain, {}, next, nullptr);
   EXPECT_EQ(plain.log, "P0b1234b56789");
 }

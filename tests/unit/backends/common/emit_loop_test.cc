@@ -7,26 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/unit/backends/common/log_emitter.h"
+
 namespace egret::backend {
 namespace {
-
-// Emits one byte per event and logs it.
-class ByteEmitter final : public InstEmitter {
- public:
-  explicit ByteEmitter(X64MachBuffer& buf) : buf_(buf) {}
-  void Prologue() override { Put('P'); }
-  void EmitInst(uint32_t i) override { Put(static_cast<char>('0' + i)); }
-  void EmitEdit(const regalloc::Edit& e) override { Put(e.point.is_after() ? 'a' : 'b'); }
-  std::string log;
-
- private:
-  void Put(char c) {
-    log += c;
-    const uint8_t byte = static_cast<uint8_t>(c);
-    buf_.PutBytes(std::span<const uint8_t>(&byte, 1));
-  }
-  X64MachBuffer& buf_;
-};
 
 TEST(EmitLoop, PrologueInstructionsEditsAndSourceLocations) {
   regalloc::Function f;
@@ -45,7 +29,7 @@ TEST(EmitLoop, PrologueInstructionsEditsAndSourceLocations) {
               {regalloc::ProgPoint::After(1), s0, r0},
               {regalloc::ProgPoint::Before(2), r0, s0}};
   X64MachBuffer buf;
-  ByteEmitter e(buf);
+  LogEmitter e(buf);
   std::vector<MachLabel> labels;
   EmitBlocks(f, srclocs, ra, 64, buf, labels, e);
   EXPECT_EQ(e.log, "P0b1ab2");

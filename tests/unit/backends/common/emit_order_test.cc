@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backends/common/emit_loop.h"
+#include "tests/unit/backends/common/log_emitter.h"
 
 namespace egret::backend {
 namespace {
@@ -192,14 +193,6 @@ TEST(EmitOrder, WithoutLoopTablesLayoutOrder) {
 }
 
 // The emission loop emits each block's instructions with their edits wherever the block goes.
-class LogEmitter final : public InstEmitter {
- public:
-  void Prologue() override { log += 'P'; }
-  void EmitInst(uint32_t i) override { log += static_cast<char>('0' + i); }
-  void EmitEdit(const regalloc::Edit& e) override { log += e.point.is_after() ? 'a' : 'b'; }
-  std::string log;
-};
-
 TEST(EmitOrder, EmitBlocksFollowsTheOrderWithEdits) {
   regalloc::Function f;
   f.StartBlock();
@@ -219,7 +212,7 @@ TEST(EmitOrder, EmitBlocksFollowsTheOrderWithEdits) {
               {regalloc::ProgPoint::Before(3), s0, r0},
               {regalloc::ProgPoint::After(3), s0, r0}};
   X64MachBuffer buf;
-  LogEmitter e;
+  LogEmitter e(buf);
   std::vector<MachLabel> labels;
   const std::vector<uint32_t> order = {0, 2, 1};
   EmitBlocks(f, srclocs, ra, 64, buf, labels, e, order);
