@@ -1,6 +1,7 @@
 // verifier.cc: the IR well-formedness checks listed in verifier.h.
 #include "ir/verifier.h"
 
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 
@@ -14,6 +15,16 @@ namespace egret::ir {
 namespace {
 
 std::string TypeStr(Type t) { return std::string(TypeName(t)); }
+
+// Per type class, bit t for every type t TypeInClass admits (built once, at start-up).
+const std::array<uint16_t, 16> kClassMasks = [] {
+  std::array<uint16_t, 16> m{};
+  for (int c = 0; c < 16; ++c)
+    for (int t = 0; t < kNumTypes; ++t)
+      if (TypeInClass(static_cast<TypeClass>(c), static_cast<Type>(t)))
+        m[c] |= static_cast<uint16_t>(1u << t);
+  return m;
+}();
 
 // The verifier's tables, one set per thread and kept between functions for their capacity
 // (each run overwrites what it reads: nothing carries over from one function to the next).
@@ -35,6 +46,8 @@ struct VerifierScratch final : VerifierAnalyses {
   }
 };
 
+thread_local bool fast_path = true;  // SetVerifierFastPathForTesting
+
 class Verifier {
  public:
   Verifier(const Function& f, VerifierScratch& scratch, VerifierAnalyses& analyses)
@@ -47,7 +60,13 @@ class Verifier {
     }
     CheckEntry();
     if (!CheckDeclarations()) return std::move(errors_);
-    if (BlocksInRange()) return RunFused();
+    if (BlocksInRange()) {
+      analyses_.Cfg();
+      const DominatorTree& dt = analyses_.DomTree();
+      // A valid function (the common case) passes the lean walk, and has no error to report.
+      if (fast_path && errors_.empty() && Accepts(dt)) return {};
+      return RunFused(dt);
+    }
     // Blocks or terminators out of range: the CFG cannot be built before the structure is
     // checked, so the checks run one after the other (each only if the one before passed).
     if (!CheckStructure()) return std::move(errors_);
@@ -81,9 +100,7 @@ class Verifier {
   // instructions, with the same errors: structural errors win (then nothing else is reported),
   // then the per-instruction ones (after CheckEntry's), then dominance. Once a structural error
   // is found, the other two stop: they may rely on what it found broken.
-  std::vector<VerifierError> RunFused() {
-    analyses_.Cfg();
-    const DominatorTree& dt = analyses_.DomTree();
+  std::vector<VerifierError> RunFused(const DominatorTree& dt) {
     std::vector<VerifierError> inst_errors, dom_errors;
     const size_t before = errors_.size();
     inst_pos_.assign(dfg_.NumInsts(), 0);
@@ -132,6 +149,192 @@ class Verifier {
     for (VerifierError& e : inst_errors) errors_.push_back(std::move(e));
     if (!errors_.empty()) return std::move(errors_);
     return dom_errors;
+  }
+
+  // Accepts: the checks of RunFused (structure, per-instruction rules, dominance) in one lean
+  // walk that only answers yes or no. Invariant: it returns true only for a function RunFused
+  // finds no error in; it may return false for a valid one (then RunFused runs and finds none),
+  // so every check here is the rule RunFused applies or a stricter one. The common formats are
+  // checked inline; the others go through CheckInst with a scratch sink.
+  bool Accepts(const DominatorTree& dt) {
+    const Layout& layout = f_.layout;
+    const uint32_t num_insts = static_cast<uint32_t>(dfg_.NumInsts());
+    const uint32_t num_values = static_cast<uint32_t>(dfg_.NumValues());
+    inst_pos_.assign(num_insts, 0);
+    uint32_t pos = 0;
+    for (Block b : layout.Blocks()) {
+      for (Value p : dfg_.BlockParams(b)) {
+        if (p.index >= num_values) return false;
+        const ValueData& vd = dfg_.ValueInfo(p);
+        if (vd.kind != ValueKind::kParam || vd.def != b.index) return false;
+      }
+      const Inst last = layout.LastInst(b);
+      if (!last.valid()) return false;
+      const bool reachable = dt.IsReachable(b);
+      for (Inst i = layout.FirstInst(b); i.valid(); i = layout.NextInst(i)) {
+        if (i.index >= num_insts) return false;
+        const uint32_t here = ++pos;
+        inst_pos_[i.index] = here;
+        const InstData& d = dfg_[i];
+        const OpcodeInfo& info = Info(d.opcode);
+        if ((i == last) != info.Has(kTerminator)) return false;
+        // Operands (the fixed ones and the variable list here, branch arguments with the
+        // edges below): defined by a placed instruction or block, dominating this use in a
+        // reachable block (a definition earlier in this block has its position already).
+        const Use use{b, here, reachable, &dt};
+        const uint8_t shape = kOperandShape[static_cast<size_t>(d.opcode)];
+        for (size_t k = 0, n = shape & ~kOperandShapeBranch; k < n; ++k)
+          if (!OperandOk(d.args[k], use)) return false;
+        if (d.vargs.size != 0) {
+          for (Value v : dfg_.pool().Get(d.vargs))
+            if (!OperandOk(v, use)) return false;
+        }
+        // Results: defined here, of the types the typing rule gives.
+        const auto results = dfg_.InstResults(i);
+        for (Value r : results) {
+          if (r.index >= num_values) return false;
+          const ValueData& vd = dfg_.ValueInfo(r);
+          if (vd.kind != ValueKind::kResult || vd.def != i.index) return false;
+        }
+        if (info.typing == ResultTyping::kNoResult) {
+          if (!results.empty()) return false;
+        } else if (info.typing != ResultTyping::kCallResults) {
+          const Type t = dfg_.ResultTypeOf(d);
+          if (t == Type::kInvalid || results.size() != 1 || T(results[0]) != t) return false;
+        }  // call results: with the call's signature, below
+        if ((shape & kOperandShapeBranch) && !EdgesOk(i, use)) return false;
+        if (!InstOk(b, i, d, info)) return false;
+      }
+    }
+    return true;
+  }
+
+  // Where Accepts checks an operand: its block, its position, whether the block is reachable.
+  struct Use {
+    Block block;
+    uint32_t pos;
+    bool reachable;
+    const DominatorTree* dt;
+  };
+  [[gnu::always_inline]] bool OperandOk(Value v, const Use& use) const {
+    if (v.index >= dfg_.NumValues()) return false;
+    const ValueData& vd = dfg_.ValueInfo(v);
+    if (vd.kind == ValueKind::kResult) {
+      const Block def_block = f_.layout.InstBlock(Inst(vd.def));
+      if (!def_block.valid() || vd.def >= inst_pos_.size()) return false;
+      if (!use.reachable) return true;
+      if (def_block == use.block) return inst_pos_[vd.def] != 0 && inst_pos_[vd.def] < use.pos;
+      return use.dt->Dominates(def_block, use.block);
+    }
+    if (vd.kind != ValueKind::kParam || !f_.layout.IsBlockInserted(Block(vd.def))) return false;
+    return !use.reachable || use.dt->Dominates(Block(vd.def), use.block);
+  }
+
+  // Branch targets placed, with arguments of their parameters' number and types, each one a
+  // good operand.
+  bool EdgesOk(Inst i, const Use& use) const {
+    bool ok = true;
+    dfg_.ForEachDest(i, [&](const BlockCall& bc) {
+      if (!ok || !dfg_.IsValidBlock(bc.block) || !f_.layout.IsBlockInserted(bc.block)) {
+        ok = false;
+        return;
+      }
+      const auto args = dfg_.pool().Get(bc.args);
+      const auto params = dfg_.BlockParams(bc.block);
+      ok = args.size() == params.size();
+      for (size_t k = 0; ok && k < args.size(); ++k)
+        ok = OperandOk(args[k], use) && params[k].index < dfg_.NumValues() &&
+             T(args[k]) == T(params[k]);
+    });
+    return ok;
+  }
+
+  // Whether `t` is in class `c` (TypeInClass, as a table).
+  static bool InClass(TypeClass c, Type t) {
+    const uint32_t k = static_cast<uint32_t>(t);
+    return k < kNumTypes && ((kClassMasks[static_cast<size_t>(c) & 15] >> k) & 1);
+  }
+
+  // CheckInst's operand, reference and suffix rules for the scalar formats the frontend makes
+  // most (inline), and CheckInst itself into a scratch sink for the others.
+  bool InstOk(Block b, Inst i, const InstData& d, const OpcodeInfo& info) {
+    auto ctrl_ok = [&] { return info.typing != ResultTyping::kCtrl || CtrlOk(i, &why_); };
+    switch (info.Has(kVector) ? InstFormat::kVconst : info.format) {
+      case InstFormat::kUnaryImm:
+      case InstFormat::kUnaryF32:
+      case InstFormat::kUnaryF64:
+      case InstFormat::kTrap:
+      case InstFormat::kJump:
+        return ctrl_ok();
+      case InstFormat::kUnary:
+      case InstFormat::kBinaryImm:
+      case InstFormat::kIntCompareImm:
+        return InClass(info.arg_class, T(d.args[0])) && ctrl_ok();
+      case InstFormat::kBinary:
+      case InstFormat::kIntCompare:
+      case InstFormat::kFloatCompare:
+        return InClass(info.arg_class, T(d.args[0])) && T(d.args[0]) == T(d.args[1]) && ctrl_ok();
+      case InstFormat::kTernary:
+        return IsInt(T(d.args[0])) && InClass(TypeClass::kAnyOrVec, T(d.args[1])) &&
+               T(d.args[1]) == T(d.args[2]) && ctrl_ok();
+      case InstFormat::kBrif:
+      case InstFormat::kCondTrap:
+        return IsInt(T(d.args[0])) && ctrl_ok();
+      case InstFormat::kLoad:
+      case InstFormat::kStore: {
+        const bool is_store = info.format == InstFormat::kStore;
+        if (T(is_store ? d.args[1] : d.args[0]) != Type::kI64) return false;
+        const int regions = d.flags.Has(MemFlags::kHeap) + d.flags.Has(MemFlags::kVmctx) +
+                            d.flags.Has(MemFlags::kTable);
+        if (regions > 1 || d.imm < INT32_MIN || d.imm > INT32_MAX) return false;
+        if (is_store) {
+          const Type vt = T(d.args[0]);
+          const uint32_t bytes = MemAccessBytes(d.opcode);
+          if (bytes == 0 ? !InClass(TypeClass::kAnyOrVec, vt)
+                         : !IsInt(vt) || TypeBits(vt) <= bytes * 8)
+            return false;
+        }
+        return ctrl_ok();
+      }
+      case InstFormat::kCall:
+      case InstFormat::kCallIndirect: {
+        const bool indirect = info.format == InstFormat::kCallIndirect;
+        if (indirect ? !dfg_.IsValidSigRef(SigRef(d.ref)) : !dfg_.IsValidFuncRef(FuncRef(d.ref)))
+          return false;
+        const SigRef s = dfg_.CallSignature(i);
+        if (!dfg_.IsValidSigRef(s)) return false;
+        const Signature& sig = dfg_.signature(s);
+        if (indirect && T(d.args[0]) != Type::kI64) return false;
+        if (!TypesAre(dfg_.VarArgs(i), sig.params)) return false;
+        if (info.typing == ResultTyping::kCallResults &&
+            !TypesAre(dfg_.InstResults(i), sig.results))
+          return false;
+        if ((d.opcode == Opcode::kReturnCall || d.opcode == Opcode::kReturnCallIndirect) &&
+            sig.results != f_.signature.results)
+          return false;
+        return ctrl_ok();
+      }
+      case InstFormat::kMultiAry:
+        return TypesAre(dfg_.VarArgs(i), f_.signature.results) && ctrl_ok();
+      default:
+        break;
+    }
+    // The other formats (stack slots, br_table, atomics, vectors, ...): the full checks, in
+    // RunFused's order (CheckInst only after CheckRefs passed).
+    sink_ = &scratch_errors_;
+    CheckRefs(b, i, [](Value, const ValueData&, Block) {});
+    if (scratch_errors_.empty()) CheckInst(b, i);
+    sink_ = &errors_;
+    const bool clean = scratch_errors_.empty();
+    scratch_errors_.clear();
+    return clean;
+  }
+
+  bool TypesAre(std::span<const Value> vs, const std::vector<Type>& ts) const {
+    if (vs.size() != ts.size()) return false;
+    for (size_t k = 0; k < vs.size(); ++k)
+      if (T(vs[k]) != ts[k]) return false;
+    return true;
   }
 
   void DominanceError(std::vector<VerifierError>& out, Inst i, Block b, Value v,
@@ -763,6 +966,8 @@ class Verifier {
   std::vector<uint32_t>& inst_pos_;
   std::vector<VerifierError> errors_;
   std::vector<VerifierError>* sink_ = &errors_;  // where Fail reports
+  std::vector<VerifierError> scratch_errors_;    // Accepts' sink for CheckInst
+  std::string why_;                              // Accepts' CtrlOk message, unused
   VerifierScratch& scratch_;
   VerifierAnalyses& analyses_;  // the CFG and dominator tree of the fused walk
 };
@@ -785,6 +990,8 @@ std::vector<VerifierError> VerifyFunction(const Function& f) {
 std::vector<VerifierError> VerifyFunction(const Function& f, VerifierAnalyses& analyses) {
   return Verifier(f, verifier_scratch, analyses).Run();
 }
+
+void SetVerifierFastPathForTesting(bool enabled) { fast_path = enabled; }
 
 Status Verify(const Function& f) { return FirstError(f, VerifyFunction(f)); }
 

@@ -56,6 +56,12 @@ std::vector<VerifierError> VerifyFunction(const Function& f, VerifierAnalyses& a
 Status Verify(const Function& f);
 Status Verify(const Function& f, VerifierAnalyses& analyses);
 
+// Tests only: turns the verifier's fast path off (true: on, the default) for the calling thread.
+// The fast path answers "valid" for a function with no error in one lean walk, and otherwise
+// hands over to the full checks, which find and word every error; so the result never depends on
+// it. The tests compare both modes on mutated functions.
+void SetVerifierFastPathForTesting(bool enabled);
+
 // For internal consistency checks after a transformation: aborts with the function's text and
 // every error if the function is invalid.
 void VerifyOrDie(const Function& f, const char* context);

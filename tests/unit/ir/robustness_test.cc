@@ -9,6 +9,7 @@
 #include "ir/parser.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
+#include "random_function.h"
 
 namespace egret::ir {
 namespace {
@@ -116,6 +117,87 @@ TEST(Robustness, MutatedTextNeverCrashes) {
   // The mutations must exercise both paths, or this test proves little.
   EXPECT_GT(parsed, 100);
   EXPECT_GT(verified, 20);
+}
+
+// Every error of both modes, as text: the fast path may only ever decline (and let the full
+// checks run), so the two lists are always the same.
+std::string Errors(const Function& f, bool fast) {
+  SetVerifierFastPathForTesting(fast);
+  std::string out;
+  for (const VerifierError& e : VerifyFunction(f)) out += e.message + "\n";
+  SetVerifierFastPathForTesting(true);
+  return out;
+}
+
+TEST(Robustness, VerifierFastPathAgreesOnMutatedText) {
+  std::mt19937 rng(77);
+  int invalid = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    auto m = ParseModule(Mutate(rng, std::string(kSeed)), "fuzz.eir");
+    if (!m.ok()) continue;
+    for (const Function& f : m->functions) {
+      const std::string full = Errors(f, false);
+      ASSERT_EQ(Errors(f, true), full) << PrintFunction(f);
+      invalid += !full.empty();
+    }
+  }
+  EXPECT_GT(invalid, 20);
+}
+
+// Random valid functions with one field of one instruction or value changed at random
+// (operands, types, opcodes of the same format, flags, offsets, results, placement): what the
+// text parser cannot express, such as unplaced definitions, included. (Values stay in range: the
+// printer, which words the full checks' errors, needs that.)
+TEST(Robustness, VerifierFastPathAgreesOnMutatedFunctions) {
+  std::mt19937 rng(4242);
+  int invalid = 0, valid = 0;
+  for (int iter = 0; iter < 3000; ++iter) {
+    Function f = testing::BuildRandomFunction(rng, testing::MakeRandomCfg(rng, 12));
+    ASSERT_EQ(Errors(f, true), "");
+    DataFlowGraph& dfg = f.dfg;
+    const uint32_t values = static_cast<uint32_t>(dfg.NumValues());
+    const uint32_t insts = static_cast<uint32_t>(dfg.NumInsts());
+    auto any_value = [&] { return Value(static_cast<uint32_t>(rng() % values)); };
+    const Inst i(static_cast<uint32_t>(rng() % insts));
+    InstData& d = dfg[i];
+    switch (rng() % 9) {
+      case 0:
+        d.args[rng() % 3] = any_value();
+        break;
+      case 1:
+        d.type = static_cast<Type>(1 + rng() % (kNumTypes - 1));
+        break;
+      case 2: {
+        const Opcode op = static_cast<Opcode>(rng() % kNumOpcodes);
+        if (Info(op).format == Info(d.opcode).format) d.opcode = op;
+        break;
+      }
+      case 3:
+        d.imm = static_cast<int64_t>(rng()) << (rng() % 40);
+        break;
+      case 4:
+        d.flags = MemFlags{}.With(MemFlags::kHeap).With(MemFlags::kTable);
+        break;
+      case 5:
+        if (d.results.size != 0) dfg.pool().GetMut(d.results)[0] = any_value();
+        break;
+      case 6:
+        dfg.MutableValueInfo(Value(static_cast<uint32_t>(rng() % values))).type =
+            static_cast<Type>(1 + rng() % (kNumTypes - 1));
+        break;
+      case 7:
+        if (f.layout.IsInstInserted(i) && !IsTerminator(d.opcode)) f.layout.RemoveInst(i);
+        break;
+      default:
+        if (d.dest[0].args.size != 0) dfg.pool().GetMut(d.dest[0].args)[0] = any_value();
+        break;
+    }
+    const std::string full = Errors(f, false);
+    ASSERT_EQ(Errors(f, true), full) << PrintFunction(f);
+    (full.empty() ? valid : invalid) += 1;
+  }
+  EXPECT_GT(invalid, 500);
+  EXPECT_GT(valid, 100);
 }
 
 }  // namespace
