@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "ir/operand_walk.h"
+
 namespace egret::ir {
 
 namespace {
@@ -472,9 +474,14 @@ void FunctionBuilder::Finalize() {
   // so without any alias (the usual case once joins create only the parameters they need)
   // every operand is final already.
   if (num_aliases_ == 0) return;
-  for (Block b : f_.layout.Blocks())
-    for (Inst i : f_.layout.Insts(b))
-      f_.dfg.MapOperands(i, [&](Value& v) { v = f_.dfg.ResolveAliases(v); });
+  DataFlowGraph& dfg = f_.dfg;
+  for (Block b : f_.layout.Blocks()) {
+    for (Inst i : f_.layout.Insts(b)) {
+      MapOperandsInline(dfg, i, [&](Value& v) {
+        if (dfg.ValueInfo(v).kind == ValueKind::kAlias) v = dfg.ResolveAliases(v);
+      });
+    }
+  }
 }
 
 // --- Declarations.
