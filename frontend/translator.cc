@@ -181,13 +181,6 @@ std::span<const ir::Value> Translation::Top(size_t n) {
   return {values_.data() + values_.size() - n, n};
 }
 
-ir::Value Translation::Pop() {
-  EGRET_CHECK(!values_.empty());
-  ir::Value v = values_.back();
-  values_.pop_back();
-  return v;
-}
-
 void Translation::SetUnreachable() {
   Frame& f = frames_.back();
   values_.resize(f.height);

@@ -164,7 +164,12 @@ class Translation {
   // The top `n` operands, as block, call or return arguments: vectors among them are made
   // i8x16 first (CanonicalizeVectors).
   std::span<const ir::Value> Top(size_t n);
-  ir::Value Pop();
+  ir::Value Pop() {  // inline: most operators pop one or two operands
+    EGRET_CHECK(!values_.empty());
+    const ir::Value v = values_.back();
+    values_.pop_back();
+    return v;
+  }
   void Push(ir::Value v) { values_.push_back(v); }
 
   // Fuel: adds fuel_pending_ to the VMContext's fuel counter and traps out_of_fuel when the sum

@@ -539,14 +539,6 @@ void FunctionBuilder::AddPred(Block target, Inst branch) {
   ++s.num_preds;
 }
 
-Value FunctionBuilder::Iconst(Type t, int64_t value) {
-  InstData d;
-  d.opcode = Opcode::kIconst;
-  d.type = t;
-  d.imm = value;
-  return AppendOne(d);
-}
-
 Value FunctionBuilder::F32const(uint32_t bits) {
   InstData d;
   d.opcode = Opcode::kF32const;
@@ -558,41 +550,6 @@ Value FunctionBuilder::F64const(uint64_t bits) {
   InstData d;
   d.opcode = Opcode::kF64const;
   d.imm = static_cast<int64_t>(bits);
-  return AppendOne(d);
-}
-
-Value FunctionBuilder::Unary(Opcode op, Value x) {
-  EGRET_CHECK(Info(op).format == InstFormat::kUnary);
-  InstData d;
-  d.opcode = op;
-  d.args[0] = x;
-  return AppendOne(d);
-}
-
-Value FunctionBuilder::Binary(Opcode op, Value x, Value y) {
-  EGRET_CHECK(Info(op).format == InstFormat::kBinary);
-  InstData d;
-  d.opcode = op;
-  d.args[0] = x;
-  d.args[1] = y;
-  return AppendOne(d);
-}
-
-Value FunctionBuilder::BinaryImm(Opcode op, Value x, int64_t imm) {
-  EGRET_CHECK(Info(op).format == InstFormat::kBinaryImm);
-  InstData d;
-  d.opcode = op;
-  d.args[0] = x;
-  d.imm = imm;
-  return AppendOne(d);
-}
-
-Value FunctionBuilder::Convert(Opcode op, Type to, Value x) {
-  EGRET_CHECK(Info(op).format == InstFormat::kUnary && HasCtrlTypeSuffix(op));
-  InstData d;
-  d.opcode = op;
-  d.type = to;
-  d.args[0] = x;
   return AppendOne(d);
 }
 
@@ -671,24 +628,6 @@ Value FunctionBuilder::Vbitselect(Value mask, Value if_set, Value if_clear) {
   return AppendOne(d);
 }
 
-Value FunctionBuilder::Icmp(IntCC cc, Value x, Value y) {
-  InstData d;
-  d.opcode = Opcode::kIcmp;
-  d.cond = static_cast<uint8_t>(cc);
-  d.args[0] = x;
-  d.args[1] = y;
-  return AppendOne(d);
-}
-
-Value FunctionBuilder::IcmpImm(IntCC cc, Value x, int64_t imm) {
-  InstData d;
-  d.opcode = Opcode::kIcmpImm;
-  d.cond = static_cast<uint8_t>(cc);
-  d.args[0] = x;
-  d.imm = imm;
-  return AppendOne(d);
-}
-
 Value FunctionBuilder::Fcmp(FloatCC cc, Value x, Value y) {
   InstData d;
   d.opcode = Opcode::kFcmp;
@@ -704,19 +643,6 @@ Value FunctionBuilder::Select(Value cond, Value if_true, Value if_false) {
   d.args[0] = cond;
   d.args[1] = if_true;
   d.args[2] = if_false;
-  return AppendOne(d);
-}
-
-Value FunctionBuilder::Load(Opcode op, Type t, MemFlags flags, Value addr, int32_t offset,
-                            TrapCode trap) {
-  EGRET_CHECK(Info(op).format == InstFormat::kLoad);
-  InstData d;
-  d.opcode = op;
-  d.type = t;
-  d.flags = flags;
-  d.trap = trap;
-  d.args[0] = addr;
-  d.imm = offset;
   return AppendOne(d);
 }
 

@@ -148,16 +148,64 @@ class FunctionBuilder {
   SigRef ImportSignature(Signature sig);
   FuncRef ImportFunction(std::string name, SigRef sig);
 
-  // --- Instructions, appended to the current block.
-  Value Iconst(Type t, int64_t value);
+  // --- Instructions, appended to the current block. The one-result forms the translator
+  // makes most are inline (each is an InstData and AppendOne).
+  Value Iconst(Type t, int64_t value) {
+    InstData d;
+    d.opcode = Opcode::kIconst;
+    d.type = t;
+    d.imm = value;
+    return AppendOne(d);
+  }
   Value F32const(uint32_t bits);
   Value F64const(uint64_t bits);
-  Value Unary(Opcode op, Value x);                   // InstFormat::kUnary, same type
-  Value Binary(Opcode op, Value x, Value y);         // InstFormat::kBinary
-  Value BinaryImm(Opcode op, Value x, int64_t imm);  // InstFormat::kBinaryImm
-  Value Convert(Opcode op, Type to, Value x);        // uextend, fcvt_*, bitcast, ...
-  Value Icmp(IntCC cc, Value x, Value y);
-  Value IcmpImm(IntCC cc, Value x, int64_t imm);
+  Value Unary(Opcode op, Value x) {  // InstFormat::kUnary, same type
+    EGRET_CHECK(Info(op).format == InstFormat::kUnary);
+    InstData d;
+    d.opcode = op;
+    d.args[0] = x;
+    return AppendOne(d);
+  }
+  Value Binary(Opcode op, Value x, Value y) {  // InstFormat::kBinary
+    EGRET_CHECK(Info(op).format == InstFormat::kBinary);
+    InstData d;
+    d.opcode = op;
+    d.args[0] = x;
+    d.args[1] = y;
+    return AppendOne(d);
+  }
+  Value BinaryImm(Opcode op, Value x, int64_t imm) {  // InstFormat::kBinaryImm
+    EGRET_CHECK(Info(op).format == InstFormat::kBinaryImm);
+    InstData d;
+    d.opcode = op;
+    d.args[0] = x;
+    d.imm = imm;
+    return AppendOne(d);
+  }
+  Value Convert(Opcode op, Type to, Value x) {  // uextend, fcvt_*, bitcast, ...
+    EGRET_CHECK(Info(op).format == InstFormat::kUnary && HasCtrlTypeSuffix(op));
+    InstData d;
+    d.opcode = op;
+    d.type = to;
+    d.args[0] = x;
+    return AppendOne(d);
+  }
+  Value Icmp(IntCC cc, Value x, Value y) {
+    InstData d;
+    d.opcode = Opcode::kIcmp;
+    d.cond = static_cast<uint8_t>(cc);
+    d.args[0] = x;
+    d.args[1] = y;
+    return AppendOne(d);
+  }
+  Value IcmpImm(IntCC cc, Value x, int64_t imm) {
+    InstData d;
+    d.opcode = Opcode::kIcmpImm;
+    d.cond = static_cast<uint8_t>(cc);
+    d.args[0] = x;
+    d.imm = imm;
+    return AppendOne(d);
+  }
   Value Fcmp(FloatCC cc, Value x, Value y);
   Value Select(Value cond, Value if_true, Value if_false);
   // SIMD (ir/simd.h has each op's shapes and operand types). Other vector ops use the generic
@@ -173,7 +221,17 @@ class FunctionBuilder {
   Value Vfcmp(FloatCC cc, Value x, Value y);
   Value Vbitselect(Value mask, Value if_set, Value if_clear);
   Value Load(Opcode op, Type t, MemFlags flags, Value addr, int32_t offset,
-             TrapCode trap = TrapCode::kHeapOutOfBounds);
+             TrapCode trap = TrapCode::kHeapOutOfBounds) {
+    EGRET_CHECK(Info(op).format == InstFormat::kLoad);
+    InstData d;
+    d.opcode = op;
+    d.type = t;
+    d.flags = flags;
+    d.trap = trap;
+    d.args[0] = addr;
+    d.imm = offset;
+    return AppendOne(d);
+  }
   void Store(Opcode op, MemFlags flags, Value value, Value addr, int32_t offset,
              TrapCode trap = TrapCode::kHeapOutOfBounds);
   Value StackLoad(Type t, StackSlot slot, int32_t offset);
