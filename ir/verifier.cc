@@ -199,7 +199,12 @@ class Verifier {
         if (info.typing == ResultTyping::kNoResult) {
           if (!results.empty()) return false;
         } else if (info.typing != ResultTyping::kCallResults) {
-          const Type t = dfg_.ResultTypeOf(d);
+          // ResultTypeOf's common rules inline, the others through it.
+          const Type t = info.typing == ResultTyping::kCtrl ? d.type
+                         : info.typing == ResultTyping::kSameAsArg && dfg_.IsValidValue(d.args[0])
+                             ? T(d.args[0])
+                         : info.typing == ResultTyping::kBool ? Type::kI32
+                                                              : dfg_.ResultTypeOf(d);
           if (t == Type::kInvalid || results.size() != 1 || T(results[0]) != t) return false;
         }  // call results: with the call's signature, below
         if ((shape & kOperandShapeBranch) && !EdgesOk(i, use)) return false;
@@ -513,7 +518,7 @@ class Verifier {
 
   Type T(Value v) const { return dfg_.ValueType(v); }
 
-  bool ClassOk(TypeClass c, Type t) const { return TypeInClass(c, t); }
+  bool ClassOk(TypeClass c, Type t) const { return InClass(c, t); }
   static const char* ClassName(TypeClass c) {
     switch (c) {
       case TypeClass::kInt:
