@@ -26,6 +26,7 @@ FunctionBuilder::~FunctionBuilder() {
   ssa_.Clear();
   pred_nodes_.clear();
   incomplete_nodes_.clear();
+  sealing_.clear();
   var_types_.clear();
   def_pool_.clear();
   loop_vars_.clear();
@@ -42,6 +43,7 @@ void FunctionBuilder::SwapTables(Scratch& s) {
   std::swap(ssa_, s.ssa);
   pred_nodes_.swap(s.pred_nodes);
   incomplete_nodes_.swap(s.incomplete_nodes);
+  sealing_.swap(s.sealing);
   var_types_.swap(s.var_types);
   def_pool_.swap(s.def_pool);
   loop_vars_.swap(s.loop_vars);
@@ -148,7 +150,10 @@ Value FunctionBuilder::AppendBlockParam(Block b, Type t) { return f_.dfg.AppendB
 
 void FunctionBuilder::SealBlock(Block b) {
   if (ssa_[b].sealed) return;
-  std::vector<IncompleteNode> incomplete;
+  // A copy of b's list: the reads below may add nodes (for other blocks) to incomplete_nodes_.
+  // SealBlock does not nest (reads never seal), so one scratch vector serves every call.
+  std::vector<IncompleteNode>& incomplete = sealing_;
+  incomplete.clear();
   for (uint32_t n = ssa_[b].incomplete_head; n != kNone; n = incomplete_nodes_[n].next)
     incomplete.push_back(incomplete_nodes_[n]);
   ssa_[b].sealed = true;

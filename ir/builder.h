@@ -378,6 +378,7 @@ class FunctionBuilder {
   BlockTable ssa_;
   std::vector<PredNode> pred_nodes_;
   std::vector<IncompleteNode> incomplete_nodes_;
+  std::vector<IncompleteNode> sealing_;  // SealBlock's copy of the block's incomplete list
   std::vector<Type> var_types_;
   std::vector<Def> def_pool_;
   std::vector<uint32_t> loop_vars_;  // DeclareLoopHeader's variables, a sorted span per header
@@ -395,6 +396,7 @@ struct FunctionBuilder::Scratch {
   BlockTable ssa;
   std::vector<PredNode> pred_nodes;
   std::vector<IncompleteNode> incomplete_nodes;
+  std::vector<IncompleteNode> sealing;
   std::vector<Type> var_types;
   std::vector<Def> def_pool;
   std::vector<uint32_t> loop_vars;
