@@ -62,7 +62,13 @@ regalloc::VReg LowerCtx::DefVReg(ir::Value v) {
 
 regalloc::VReg LowerCtx::Use(ir::Value v) {
   v = Resolve(v);
-  if (IsConst(v)) return rules_->Rematerialize(v, *DefInst(v));
+  const ir::ValueData& vd = dfg_.ValueInfo(v);  // (IsConst and DefInst, with one lookup)
+  if (vd.kind == ir::ValueKind::kResult) {
+    const ir::InstData& d = dfg_[ir::Inst(vd.def)];
+    if (d.opcode == ir::Opcode::kIconst || d.opcode == ir::Opcode::kF32const ||
+        d.opcode == ir::Opcode::kF64const)
+      return rules_->Rematerialize(v, d);
+  }
   regalloc::VReg r = vreg_of_[v.index];
   EGRET_CHECK(r.valid());
   return r;
@@ -80,9 +86,18 @@ const BranchTargets& LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
   dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
   // Edge blocks exist only for terminators with several destinations (LowerFunction emits them
   // under the same condition); a br_table with only a default is a plain jump.
+  // (The order planned them already: a multi-destination terminator ends its block.)
   std::vector<uint32_t>& slots = plan_slots_;
-  slots.assign(dests.size(), UINT32_MAX);
-  plan_edges_ = dests.size() > 1 ? PlanEdgeBlocks(f_, lo_, dests, &slots) : 0;
+  if (dests.size() > 1) {
+    EGRET_DCHECK(term == f_.layout.LastInst(b));
+    const std::span<const uint32_t> planned = lo_.EdgeSlotsOf(b);
+    EGRET_DCHECK(planned.size() == dests.size());
+    slots.assign(planned.begin(), planned.end());
+    plan_edges_ = lo_.EdgeBlocksOf(b);
+  } else {
+    slots.assign(dests.size(), UINT32_MAX);
+    plan_edges_ = 0;
+  }
   plan_term_ = term;
   const uint32_t self = lo_.vblock_of[b.index];
   BranchTargets& out = branch_;
@@ -219,7 +234,11 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     } else {
       dests.clear();
       dfg.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
-      if (dests.size() > 1) n = PlanEdgeBlocks(f, lo, dests, &slots);
+      if (dests.size() > 1) {
+        const std::span<const uint32_t> planned = lo.EdgeSlotsOf(b);
+        slots.assign(planned.begin(), planned.end());
+        n = lo.EdgeBlocksOf(b);
+      }
     }
     if (n != 0) {
       first.assign(n, nullptr);
