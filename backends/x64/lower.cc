@@ -590,6 +590,7 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
+  std::vector<Operand> ret_ops_;        // a return's register operands (LowerTerminator)
   std::vector<VReg> jump_args_;         // a jump's argument vregs (LowerTerminator's scratch)
   std::vector<ir::Inst> mem_insts_;     // the loads and stores (ComputeZeroExtendDemand)
   CallLayout self_layout_;              // this function's own signature (LowerEntry)
@@ -655,7 +656,7 @@ class Lowerer final : public backend::LowerRules {
   // back, so a worker lowering many functions allocates them once instead of once per function.
   // Every one starts empty, as a fresh vector would.
   struct Storage {
-    std::vector<Operand> ops;
+    std::vector<Operand> ops, ret_ops;
     std::vector<VReg> jump_args;
     std::vector<ir::Inst> mem_insts;
     CallLayout self_layout;
@@ -667,6 +668,7 @@ class Lowerer final : public backend::LowerRules {
   void SwapStorage(bool take) {
     thread_local Storage spare;
     SwapSpare(ops_, spare.ops, take);
+    SwapSpare(ret_ops_, spare.ret_ops, take);
     SwapSpare(jump_args_, spare.jump_args, take);
     SwapSpare(mem_insts_, spare.mem_insts, take);
     SwapSpare(self_layout_.params, spare.self_layout.params, take);
@@ -2232,9 +2234,17 @@ Status Lowerer::LowerEntry(ir::Block b) {
   backend::ComputeCallLayoutInto(WasmCallConv(), f_.signature.params, f_.signature.results,
                                  &self_layout_);
   const CallLayout& self = self_layout_;
-  // Room for about one machine instruction per IR instruction up front.
+  // Room for about one machine instruction per IR instruction up front, in the VCode and in
+  // the allocator's tables (which would otherwise grow by doubling, copying as they go): about
+  // three operands per instruction, a vreg per value, the blocks the order counted, and two
+  // successor edges per block.
   v_.insts.reserve(dfg_.NumInsts());
   v_.srclocs.reserve(dfg_.NumInsts());
+  v_.ra.insts.reserve(dfg_.NumInsts());
+  v_.ra.operands.reserve(3 * dfg_.NumInsts());
+  v_.ra.vregs.reserve(dfg_.NumValues());
+  v_.ra.blocks.reserve(ctx_.order().num_vblocks);
+  v_.ra.succs.reserve(2 * ctx_.order().num_vblocks);
   ComputeZeroExtendDemand(self);
   ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   ComputeIvBounds();
@@ -2283,7 +2293,8 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
       std::span<const ir::Value> vals = dfg_.pool().Get(d.vargs);
       const CallLayout& l = self_layout_;
       ops_.clear();
-      std::vector<Operand> ret_ops;
+      std::vector<Operand>& ret_ops = ret_ops_;
+      ret_ops.clear();
       for (size_t k = 0; k < vals.size(); ++k) {
         VReg r = Use(vals[k]);
         if (l.results[k].on_stack) {
