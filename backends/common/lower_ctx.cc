@@ -207,7 +207,8 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   std::vector<uint32_t>& slots = ctx.plan_slots_;
   std::vector<const ir::BlockCall*>& first = ctx.edge_first_;
   std::vector<regalloc::VReg>& args = ctx.edge_args_;
-  for (ir::Block b : lo.order) {
+  for (size_t k = 0; k < lo.order.size(); ++k) {
+    const ir::Block b = lo.order[k];
     ctx.ra_.StartBlock();
     add_block_loop(loops.InnermostLoop(b), loops.IsLoopHeader(b));
     if (b == f.EntryBlock()) {
@@ -215,7 +216,7 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     } else {
       for (ir::Value p : dfg.BlockParams(b)) ctx.ra_.AddBlockParam(ctx.DefVReg(p));
     }
-    for (ir::Inst i : f.layout.Insts(b)) {
+    for (ir::Inst i : lo.InstsAt(k)) {
       ctx.srcloc_ = f.SrcLoc(i);
       if (rules.IsSunk(i)) continue;
       if (ir::IsTerminator(dfg[i].opcode)) {

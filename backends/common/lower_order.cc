@@ -121,6 +121,9 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
   lo.last_user.assign(f.dfg.NumValues(), ir::Inst());
   lo.addr_use_count.assign(f.dfg.NumValues(), 0);
   lo.cold.assign(nblocks, 0);
+  lo.insts.clear();
+  lo.insts_begin.assign(1, 0);
+  lo.mem_insts.clear();
   const ir::Block entry = f.EntryBlock();
   if (!entry.valid()) return;
 
@@ -263,12 +266,17 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
   lo.num_hot = static_cast<uint32_t>(lo.order.size());
   lo.order.insert(lo.order.end(), cold_tail.begin(), cold_tail.end());
 
-  // Predecessor and use counts, last users and address uses: one walk of the reachable
-  // instructions in layout order.
+  // Predecessor and use counts, last users and address uses, and the flat instruction and
+  // memory-access lists: one walk of the reachable instructions in layout order.
+  lo.insts.clear();
+  lo.insts_begin.clear();
+  lo.mem_insts.clear();
   for (ir::Block b : lo.order) {
     for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k)
       ++lo.num_preds[succ[k].index];
+    lo.insts_begin.push_back(static_cast<uint32_t>(lo.insts.size()));
     for (ir::Inst i : f.layout.Insts(b)) {
+      lo.insts.push_back(i);
       ir::ForEachOperandInline(f.dfg, i, [&](ir::Value v) {
         const uint32_t r = f.dfg.ResolveAliases(v).index;
         ++lo.use_count[r];
@@ -277,6 +285,7 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
       const ir::InstData& d = f.dfg[i];
       const ir::InstFormat fmt = ir::Info(d.opcode).format;
       if (fmt != ir::InstFormat::kLoad && fmt != ir::InstFormat::kStore) continue;
+      lo.mem_insts.push_back(i);
       const ir::Value a =
           f.dfg.ResolveAliases(fmt == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
       const ir::ValueData& vd = f.dfg.ValueInfo(a);
@@ -284,6 +293,7 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
         ++lo.addr_use_count[a.index];
     }
   }
+  lo.insts_begin.push_back(static_cast<uint32_t>(lo.insts.size()));
   uint32_t vnext = 0;
   lo.edge_plan.resize(nblocks);  // entries of blocks with fewer than two successors are unread
   lo.edge_slots.clear();

@@ -60,6 +60,13 @@ struct LowerOrder {
   // addressing mode of every user; always <= use_count).
   std::vector<uint32_t> addr_use_count;
   uint32_t num_vblocks = 0;
+  // The reachable instructions, block by block in `order`, each block's in layout order:
+  // order[k]'s are insts[insts_begin[k], insts_begin[k + 1]) (InstsAt), so that the walks after
+  // this one read a flat array instead of following the layout's links.
+  std::vector<ir::Inst> insts;
+  std::vector<uint32_t> insts_begin;  // order.size() + 1 entries
+  // The loads and stores among them (format kLoad or kStore), in the same order.
+  std::vector<ir::Inst> mem_insts;
   // The edge-block plan of every reachable block with two or more successors, as PlanEdgeBlocks
   // gives it for the block's terminator (computed once here: lowering asks it again at the
   // terminator): by IR block index, where the block's slots start in `edge_slots` (one per
@@ -80,6 +87,10 @@ struct LowerOrder {
     return {edge_slots.data() + p.begin, p.num_dests};
   }
   uint32_t EdgeBlocksOf(ir::Block b) const { return edge_plan[b.index].num_edges; }
+  // The instructions of order[k].
+  std::span<const ir::Inst> InstsAt(size_t k) const {
+    return {insts.data() + insts_begin[k], insts_begin[k + 1] - insts_begin[k]};
+  }
 
   // `loops` must have been computed for `f` (ir::LoopAnalysis::Compute).
   static LowerOrder Compute(const ir::Function& f, const ir::LoopAnalysis& loops);

@@ -592,7 +592,6 @@ class Lowerer final : public backend::LowerRules {
   std::vector<Operand> ops_;
   std::vector<Operand> ret_ops_;        // a return's register operands (LowerTerminator)
   std::vector<VReg> jump_args_;         // a jump's argument vregs (LowerTerminator's scratch)
-  std::vector<ir::Inst> mem_insts_;     // the loads and stores (ComputeZeroExtendDemand)
   CallLayout self_layout_;              // this function's own signature (LowerEntry)
   std::vector<uint8_t> zext_param_;     // by IR value index: ZeroExtendedI32 for block parameters
   std::vector<uint8_t> zext_def_;       // by IR value index: ComputeZeroExtendDemand
@@ -658,7 +657,6 @@ class Lowerer final : public backend::LowerRules {
   struct Storage {
     std::vector<Operand> ops, ret_ops;
     std::vector<VReg> jump_args;
-    std::vector<ir::Inst> mem_insts;
     CallLayout self_layout;
     std::vector<uint8_t> zext_param, zext_def, depth, sunk;
     std::vector<uint32_t> iv_max, memo_slot, addr_uses;
@@ -670,7 +668,6 @@ class Lowerer final : public backend::LowerRules {
     SwapSpare(ops_, spare.ops, take);
     SwapSpare(ret_ops_, spare.ret_ops, take);
     SwapSpare(jump_args_, spare.jump_args, take);
-    SwapSpare(mem_insts_, spare.mem_insts, take);
     SwapSpare(self_layout_.params, spare.self_layout.params, take);
     SwapSpare(self_layout_.results, spare.self_layout.results, take);
     SwapSpare(zext_param_, spare.zext_param, take);
@@ -977,10 +974,10 @@ bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
   if (!lives_on(a->args[0]) && !lives_on(a->args[1])) return false;
   if (ctx_.UseCount(r) == 1) return true;  // that last user is the only one
   if (addr_uses_.empty()) {
-    // Over the loads and stores ComputeZeroExtendDemand listed (every one of the reachable
-    // blocks), not a second walk over all instructions.
+    // Over the loads and stores the order listed (every one of the reachable blocks), not a
+    // second walk over all instructions.
     addr_uses_.assign(dfg_.NumValues(), 0);
-    for (ir::Inst i : mem_insts_) {
+    for (ir::Inst i : ctx_.order().mem_insts) {
       const ir::InstData& d = dfg_[i];
       const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
       ++addr_uses_[Resolve(store ? d.args[1] : d.args[0]).index];
@@ -1962,20 +1959,14 @@ void Lowerer::ComputeZeroExtendedParams() {
 void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   // The uextended i32 values first: most functions have none, and then nothing else is needed
   // (zext_def_ and, in ComputeIvBounds, iv_max_ stay empty).
-  // (The same walk lists the loads and stores for ComputeIvBounds.)
   thread_local std::vector<uint32_t> worklist;  // per thread: storage reused
   worklist.clear();
-  mem_insts_.clear();
-  for (ir::Block b : ctx_.order().order)
-    for (ir::Inst i : f_.layout.Insts(b)) {
-      const ir::InstData& d = dfg_[i];
-      if (IsMemory(d)) {
-        mem_insts_.push_back(i);
-      } else if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
-                 dfg_.ValueType(d.args[0]) == Type::kI32) {
-        worklist.push_back(Resolve(d.args[0]).index);
-      }
-    }
+  for (ir::Inst i : ctx_.order().insts) {
+    const ir::InstData& d = dfg_[i];
+    if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
+        dfg_.ValueType(d.args[0]) == Type::kI32)
+      worklist.push_back(Resolve(d.args[0]).index);
+  }
   has_uextend_ = !worklist.empty();
   if (!has_uextend_) return;
   const size_t nvalues = dfg_.NumValues();
@@ -2067,7 +2058,7 @@ void Lowerer::ComputeIvBounds() {
   const size_t nvalues = dfg_.NumValues();
   iv_max_.assign(nvalues, UINT32_MAX);
   addr_max_off_.assign(nvalues, -1);
-  for (ir::Inst i : mem_insts_) {  // listed by ComputeZeroExtendDemand, in layout order
+  for (ir::Inst i : ctx_.order().mem_insts) {  // in layout order
     const ir::InstData& d = dfg_[i];
     const ir::Value addr =
         Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
