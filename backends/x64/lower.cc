@@ -2227,8 +2227,8 @@ Status Lowerer::LowerEntry(ir::Block b) {
   const CallLayout& self = self_layout_;
   // Room for about one machine instruction per IR instruction up front, in the VCode and in
   // the allocator's tables (which would otherwise grow by doubling, copying as they go): about
-  // three operands per instruction, a vreg per value, the blocks the order counted, and two
-  // successor edges per block.
+  // three operands per instruction, a vreg per value, the blocks the order counted, two
+  // successor edges per block, and as many branch arguments as values.
   v_.insts.reserve(dfg_.NumInsts());
   v_.srclocs.reserve(dfg_.NumInsts());
   v_.ra.insts.reserve(dfg_.NumInsts());
@@ -2236,6 +2236,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
   v_.ra.vregs.reserve(dfg_.NumValues());
   v_.ra.blocks.reserve(ctx_.order().num_vblocks);
   v_.ra.succs.reserve(2 * ctx_.order().num_vblocks);
+  v_.ra.branch_args.reserve(dfg_.NumValues());
   ComputeZeroExtendDemand(self);
   ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   ComputeIvBounds();
