@@ -598,11 +598,11 @@ class Lowerer final : public backend::LowerRules {
   bool has_uextend_ = false;            // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
   std::vector<uint32_t> iv_max_;        // by IR value index: ComputeIvBounds
   mutable std::vector<uint8_t> depth_;  // by IR value index: Depth + 1 (0: not computed)
-  // By IR instruction index: IsSunk's answer in bits 0-1, 0 not computed yet, 1 no, 2 yes (and
-  // SinkableCompare's in bits 2-3, the same way). Sized (and
-  // cleared) by LowerEntry once its analyses are done: every matcher IsSunk asks is a pure
-  // function of the IR, the walk's use counts and those analyses, none of which change while
-  // the blocks are lowered, so an answer computed once holds for the whole function.
+  // By IR instruction index: IsSunk's answer in bits 0-1, 0 not computed yet, 1 no, 2 yes, and
+  // SinkableCompare's in bits 2-3 the same way. Sized (and cleared) by LowerEntry once its
+  // analyses are done: every matcher IsSunk asks is a pure function of the IR, the walk's use
+  // counts and those analyses, none of which change while the blocks are lowered, so an answer
+  // computed once holds for the whole function.
   mutable std::vector<uint8_t> sunk_;
   // The same for the matchers asked both where a definition decides whether it is sunk and
   // where its user is lowered (MatchAddress, MatchRmwStore, FoldedLoadOperand): one MatchMemo
