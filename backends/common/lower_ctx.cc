@@ -62,7 +62,13 @@ regalloc::VReg LowerCtx::DefVReg(ir::Value v) {
 
 regalloc::VReg LowerCtx::Use(ir::Value v) {
   v = Resolve(v);
-  if (IsConst(v)) return rules_->Rematerialize(v, *DefInst(v));
+  const ir::ValueData& vd = dfg_.ValueInfo(v);  // (IsConst and DefInst, with one lookup)
+  if (vd.kind == ir::ValueKind::kResult) {
+    const ir::InstData& d = dfg_[ir::Inst(vd.def)];
+    if (d.opcode == ir::Opcode::kIconst || d.opcode == ir::Opcode::kF32const ||
+        d.opcode == ir::Opcode::kF64const)
+      return rules_->Rematerialize(v, d);
+  }
   regalloc::VReg r = vreg_of_[v.index];
   EGRET_CHECK(r.valid());
   return r;
@@ -80,9 +86,18 @@ const BranchTargets& LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
   dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
   // Edge blocks exist only for terminators with several destinations (LowerFunction emits them
   // under the same condition); a br_table with only a default is a plain jump.
+  // (The order planned them already: a multi-destination terminator ends its block.)
   std::vector<uint32_t>& slots = plan_slots_;
-  slots.assign(dests.size(), UINT32_MAX);
-  plan_edges_ = dests.size() > 1 ? PlanEdgeBlocks(f_, lo_, dests, &slots) : 0;
+  if (dests.size() > 1) {
+    EGRET_DCHECK(term == f_.layout.LastInst(b));
+    const std::span<const uint32_t> planned = lo_.EdgeSlotsOf(b);
+    EGRET_DCHECK(planned.size() == dests.size());
+    slots.assign(planned.begin(), planned.end());
+    plan_edges_ = lo_.EdgeBlocksOf(b);
+  } else {
+    slots.assign(dests.size(), UINT32_MAX);
+    plan_edges_ = 0;
+  }
   plan_term_ = term;
   const uint32_t self = lo_.vblock_of[b.index];
   BranchTargets& out = branch_;
@@ -192,7 +207,8 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   std::vector<uint32_t>& slots = ctx.plan_slots_;
   std::vector<const ir::BlockCall*>& first = ctx.edge_first_;
   std::vector<regalloc::VReg>& args = ctx.edge_args_;
-  for (ir::Block b : lo.order) {
+  for (size_t k = 0; k < lo.order.size(); ++k) {
+    const ir::Block b = lo.order[k];
     ctx.ra_.StartBlock();
     add_block_loop(loops.InnermostLoop(b), loops.IsLoopHeader(b));
     if (b == f.EntryBlock()) {
@@ -200,7 +216,7 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     } else {
       for (ir::Value p : dfg.BlockParams(b)) ctx.ra_.AddBlockParam(ctx.DefVReg(p));
     }
-    for (ir::Inst i : f.layout.Insts(b)) {
+    for (ir::Inst i : lo.InstsAt(k)) {
       ctx.srcloc_ = f.SrcLoc(i);
       if (rules.IsSunk(i)) continue;
       if (ir::IsTerminator(dfg[i].opcode)) {
@@ -219,7 +235,11 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     } else {
       dests.clear();
       dfg.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
-      if (dests.size() > 1) n = PlanEdgeBlocks(f, lo, dests, &slots);
+      if (dests.size() > 1) {
+        const std::span<const uint32_t> planned = lo.EdgeSlotsOf(b);
+        slots.assign(planned.begin(), planned.end());
+        n = lo.EdgeBlocksOf(b);
+      }
     }
     if (n != 0) {
       first.assign(n, nullptr);

@@ -79,7 +79,9 @@ class LowerCtx {
   ir::Value Resolve(ir::Value v) const { return dfg_.ResolveAliases(v); }
   // The instruction defining `v` (null / invalid for block parameters).
   // (These queries and the sinking preconditions below are inline: the targets' matchers ask
-  // them several times per instruction.)
+  // them several times per instruction. GCC left IsIconst and CanSinkInto out of line in the
+  // x64 matchers, a call per ask: forced inline, lz20's x64 lowering runs 1.2 M Ir fewer; the
+  // same attribute on the other queries cost more than it saved.)
   const ir::InstData* DefInst(ir::Value v) const {
     const ir::ValueData& vd = dfg_.ValueInfo(Resolve(v));
     return vd.kind == ir::ValueKind::kResult ? &dfg_[ir::Inst(vd.def)] : nullptr;
@@ -89,7 +91,7 @@ class LowerCtx {
     return vd.kind == ir::ValueKind::kResult ? ir::Inst(vd.def) : ir::Inst();
   }
   // The constant an iconst defines (false if `v` is not one).
-  bool IsIconst(ir::Value v, int64_t* imm) const {
+  [[gnu::always_inline]] bool IsIconst(ir::Value v, int64_t* imm) const {
     const ir::InstData* d = DefInst(v);
     if (d == nullptr || d->opcode != ir::Opcode::kIconst) return false;
     *imm = d->imm;
@@ -108,7 +110,7 @@ class LowerCtx {
   // ---- Sinking preconditions (targets add their own pattern conditions).
   // Whether `v`'s definition may be folded into `user`: `v` is the result of an instruction in
   // the same block as `user`, and `user` holds its only use.
-  bool CanSinkInto(ir::Value v, ir::Inst user) const {
+  [[gnu::always_inline]] bool CanSinkInto(ir::Value v, ir::Inst user) const {
     const ir::Value r = Resolve(v);
     const ir::ValueData& vd = dfg_.ValueInfo(r);
     return vd.kind == ir::ValueKind::kResult && lo_.use_count[r.index] == 1 &&

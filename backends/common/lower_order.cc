@@ -30,6 +30,54 @@ struct OrderScratch {
   std::vector<const ir::BlockCall*> dests;
 };
 
+// Cold blocks: a block ending in `trap`, and a block (other than the entry) all of whose
+// successor edges lead to cold blocks. This is the least fixpoint, found backwards from the
+// traps with a count of not-yet-cold successor edges per block; a block in a cycle never
+// becomes cold, so cold blocks are in no loop and everything reachable from one is cold.
+// Reads the successor lists and trap flags in `sc`; sets lo->cold (all 0 on entry).
+void MarkCold(const ir::Function& f, OrderScratch& sc, LowerOrder* lo) {
+  const size_t nblocks = f.dfg.NumBlocks();
+  const ir::Block entry = f.EntryBlock();
+  const std::vector<uint32_t>& succ_begin = sc.succ_begin;
+  const std::vector<uint32_t>& succ_end = sc.succ_end;
+  const std::vector<ir::Block>& succ = sc.succ;
+  // Predecessors in one flat array by a counting sort, [pred_start[b], pred_start[b + 1]).
+  std::vector<uint32_t>& pred_start = sc.pred_start;
+  pred_start.assign(nblocks + 1, 0);
+  for (ir::Block s : succ) ++pred_start[s.index + 1];
+  for (size_t k = 0; k < nblocks; ++k) pred_start[k + 1] += pred_start[k];
+  std::vector<ir::Block>& pred = sc.pred;
+  pred.resize(succ.size());
+  {
+    std::vector<uint32_t>& fill = sc.fill;
+    fill.assign(pred_start.begin(), pred_start.end() - 1);
+    for (ir::Block b : f.layout.Blocks())
+      for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k)
+        pred[fill[succ[k].index]++] = b;
+  }
+  std::vector<uint32_t>& hot_succs = sc.hot_succs;
+  hot_succs.assign(nblocks, 0);
+  std::vector<ir::Block>& work = sc.work;
+  work.clear();
+  for (ir::Block b : f.layout.Blocks()) {
+    hot_succs[b.index] = succ_end[b.index] - succ_begin[b.index];
+    if (sc.traps[b.index] && b != entry) {
+      lo->cold[b.index] = 1;
+      work.push_back(b);
+    }
+  }
+  while (!work.empty()) {
+    const ir::Block c = work.back();
+    work.pop_back();
+    for (uint32_t k = pred_start[c.index]; k < pred_start[c.index + 1]; ++k) {
+      const ir::Block p = pred[k];
+      if (lo->cold[p.index] || p == entry || --hot_succs[p.index] != 0) continue;
+      lo->cold[p.index] = 1;
+      work.push_back(p);
+    }
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -73,11 +121,14 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
   lo.last_user.assign(f.dfg.NumValues(), ir::Inst());
   lo.addr_use_count.assign(f.dfg.NumValues(), 0);
   lo.cold.assign(nblocks, 0);
+  lo.insts.clear();
+  lo.insts_begin.assign(1, 0);
+  lo.mem_insts.clear();
   const ir::Block entry = f.EntryBlock();
   if (!entry.valid()) return;
 
   // Successors of every block in one flat array (duplicates kept: a br_table may name a block
-  // several times), [succ_begin[b], succ_end[b]); predecessors the same way by a counting sort.
+  // several times), [succ_begin[b], succ_end[b]).
   std::vector<uint32_t>& succ_begin = sc.succ_begin;
   std::vector<uint32_t>& succ_end = sc.succ_end;
   std::vector<ir::Block>& succ = sc.succ;
@@ -86,55 +137,20 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
   succ_end.assign(nblocks, 0);
   succ.clear();
   traps.assign(nblocks, 0);
+  bool any_trap = false;  // some block other than the entry ends in `trap`
   for (ir::Block b : f.layout.Blocks()) {
     succ_begin[b.index] = static_cast<uint32_t>(succ.size());
     const ir::Inst term = f.layout.LastInst(b);
     if (term.valid()) {
       f.dfg.ForEachDest(term, [&](const ir::BlockCall& bc) { succ.push_back(bc.block); });
       traps[b.index] = f.dfg[term].opcode == ir::Opcode::kTrap;
+      any_trap |= traps[b.index] && b != entry;
     }
     succ_end[b.index] = static_cast<uint32_t>(succ.size());
   }
-  std::vector<uint32_t>& pred_start = sc.pred_start;
-  pred_start.assign(nblocks + 1, 0);
-  for (ir::Block s : succ) ++pred_start[s.index + 1];
-  for (size_t k = 0; k < nblocks; ++k) pred_start[k + 1] += pred_start[k];
-  std::vector<ir::Block>& pred = sc.pred;
-  pred.resize(succ.size());
-  {
-    std::vector<uint32_t>& fill = sc.fill;
-    fill.assign(pred_start.begin(), pred_start.end() - 1);
-    for (ir::Block b : f.layout.Blocks())
-      for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k)
-        pred[fill[succ[k].index]++] = b;
-  }
-
-  // Cold blocks: a block ending in `trap`, and a block (other than the entry) all of whose
-  // successor edges lead to cold blocks. This is the least fixpoint, found backwards from the
-  // traps with a count of not-yet-cold successor edges per block; a block in a cycle never
-  // becomes cold, so cold blocks are in no loop and everything reachable from one is cold.
-  std::vector<uint32_t>& hot_succs = sc.hot_succs;
-  hot_succs.assign(nblocks, 0);
-  std::vector<ir::Block>& work = sc.work;
-  work.clear();
-  for (ir::Block b : f.layout.Blocks()) {
-    hot_succs[b.index] = succ_end[b.index] - succ_begin[b.index];
-    if (traps[b.index] && b != entry) {
-      lo.cold[b.index] = 1;
-      work.push_back(b);
-    }
-  }
-  while (!work.empty()) {
-    const ir::Block c = work.back();
-    work.pop_back();
-    for (uint32_t k = pred_start[c.index]; k < pred_start[c.index + 1]; ++k) {
-      const ir::Block p = pred[k];
-      if (lo.cold[p.index] || p == entry || --hot_succs[p.index] != 0) continue;
-      lo.cold[p.index] = 1;
-      work.push_back(p);
-    }
-  }
-
+  // Without a trap no block is cold (the fixpoint starts from the traps), and the predecessor
+  // lists serve only that fixpoint.
+  if (any_trap) MarkCold(f, sc, &lo);
   // Each block's successors rearranged into the order the depth-first search visits them:
   // cold ones first, then the others, then the preferred one, which the search visits last so
   // that it ends up right after the block in reverse post-order (the fall-through). Preferred:
@@ -250,12 +266,17 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
   lo.num_hot = static_cast<uint32_t>(lo.order.size());
   lo.order.insert(lo.order.end(), cold_tail.begin(), cold_tail.end());
 
-  // Predecessor and use counts, last users and address uses: one walk of the reachable
-  // instructions in layout order.
+  // Predecessor and use counts, last users and address uses, and the flat instruction and
+  // memory-access lists: one walk of the reachable instructions in layout order.
+  lo.insts.clear();
+  lo.insts_begin.clear();
+  lo.mem_insts.clear();
   for (ir::Block b : lo.order) {
     for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k)
       ++lo.num_preds[succ[k].index];
+    lo.insts_begin.push_back(static_cast<uint32_t>(lo.insts.size()));
     for (ir::Inst i : f.layout.Insts(b)) {
+      lo.insts.push_back(i);
       ir::ForEachOperandInline(f.dfg, i, [&](ir::Value v) {
         const uint32_t r = f.dfg.ResolveAliases(v).index;
         ++lo.use_count[r];
@@ -264,6 +285,7 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
       const ir::InstData& d = f.dfg[i];
       const ir::InstFormat fmt = ir::Info(d.opcode).format;
       if (fmt != ir::InstFormat::kLoad && fmt != ir::InstFormat::kStore) continue;
+      lo.mem_insts.push_back(i);
       const ir::Value a =
           f.dfg.ResolveAliases(fmt == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
       const ir::ValueData& vd = f.dfg.ValueInfo(a);
@@ -271,14 +293,21 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
         ++lo.addr_use_count[a.index];
     }
   }
+  lo.insts_begin.push_back(static_cast<uint32_t>(lo.insts.size()));
   uint32_t vnext = 0;
+  lo.edge_plan.resize(nblocks);  // entries of blocks with fewer than two successors are unread
+  lo.edge_slots.clear();
   for (ir::Block b : lo.order) {
     lo.vblock_of[b.index] = vnext++;
     if (succ_end[b.index] - succ_begin[b.index] > 1) {
       sc.dests.clear();
       f.dfg.ForEachDest(f.layout.LastInst(b),
                         [&](const ir::BlockCall& bc) { sc.dests.push_back(&bc); });
-      vnext += PlanEdgeBlocks(f, lo, sc.dests, &sc.slot);
+      const uint32_t n = PlanEdgeBlocks(f, lo, sc.dests, &sc.slot);
+      lo.edge_plan[b.index] = {static_cast<uint32_t>(lo.edge_slots.size()),
+                               static_cast<uint32_t>(sc.dests.size()), n};
+      lo.edge_slots.insert(lo.edge_slots.end(), sc.slot.begin(), sc.slot.end());
+      vnext += n;
     }
   }
   lo.num_vblocks = vnext;

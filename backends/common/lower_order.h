@@ -32,6 +32,7 @@
 #define EGRET_BACKENDS_COMMON_LOWER_ORDER_H_
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "ir/function.h"
@@ -59,9 +60,37 @@ struct LowerOrder {
   // addressing mode of every user; always <= use_count).
   std::vector<uint32_t> addr_use_count;
   uint32_t num_vblocks = 0;
+  // The reachable instructions, block by block in `order`, each block's in layout order:
+  // order[k]'s are insts[insts_begin[k], insts_begin[k + 1]) (InstsAt), so that the walks after
+  // this one read a flat array instead of following the layout's links.
+  std::vector<ir::Inst> insts;
+  std::vector<uint32_t> insts_begin;  // order.size() + 1 entries
+  // The loads and stores among them (format kLoad or kStore), in the same order.
+  std::vector<ir::Inst> mem_insts;
+  // The edge-block plan of every reachable block with two or more successors, as PlanEdgeBlocks
+  // gives it for the block's terminator (computed once here: lowering asks it again at the
+  // terminator): by IR block index, where the block's slots start in `edge_slots` (one per
+  // destination, in ForEachDest order), how many there are, and the number of edge blocks.
+  // Entries of other blocks hold stale values and are never read.
+  struct EdgePlan {
+    uint32_t begin = 0, num_dests = 0, num_edges = 0;
+  };
+  std::vector<EdgePlan> edge_plan;
+  std::vector<uint32_t> edge_slots;
 
   // Whether an edge into `target` from a multi-successor terminator needs its own block.
   bool NeedsEdgeBlock(ir::Block target) const { return num_preds[target.index] > 1; }
+  // PlanEdgeBlocks' slots for the terminator of reachable block `b`, which has two or more
+  // destinations (EdgeBlocksOf: their number of distinct edge blocks).
+  std::span<const uint32_t> EdgeSlotsOf(ir::Block b) const {
+    const EdgePlan& p = edge_plan[b.index];
+    return {edge_slots.data() + p.begin, p.num_dests};
+  }
+  uint32_t EdgeBlocksOf(ir::Block b) const { return edge_plan[b.index].num_edges; }
+  // The instructions of order[k].
+  std::span<const ir::Inst> InstsAt(size_t k) const {
+    return {insts.data() + insts_begin[k], insts_begin[k + 1] - insts_begin[k]};
+  }
 
   // `loops` must have been computed for `f` (ir::LoopAnalysis::Compute).
   static LowerOrder Compute(const ir::Function& f, const ir::LoopAnalysis& loops);

@@ -199,8 +199,15 @@ class Lowerer final : public backend::LowerRules {
   VReg DefVReg(ir::Value v) { return ctx_.DefVReg(v); }
   // A register holding `v` (constants are materialized here, right before the user).
   VReg Use(ir::Value v) { return ctx_.Use(v); }
-  VReg Result(ir::Inst i) { return DefVReg(dfg_.FirstResult(i)); }
-  Type ResultType(ir::Inst i) const { return dfg_.ValueType(dfg_.FirstResult(i)); }
+  // The first result of `i` (ir::DataFlowGraph::FirstResult, inline: the matchers ask it of
+  // nearly every instruction they look at).
+  [[gnu::always_inline]] ir::Value FirstResult(ir::Inst i) const {
+    const ir::InstData& d = dfg_[i];
+    EGRET_CHECK(d.results.size > 0);
+    return dfg_.pool().Get(d.results)[0];
+  }
+  VReg Result(ir::Inst i) { return DefVReg(FirstResult(i)); }
+  Type ResultType(ir::Inst i) const { return dfg_.ValueType(FirstResult(i)); }
 
   // Appends an MInst with its operands.
   void Emit(const MInst& mi, std::initializer_list<Operand> ops,
@@ -223,20 +230,34 @@ class Lowerer final : public backend::LowerRules {
     const bool safepoint =
         mi.op == MOp::kCall || mi.op == MOp::kCallBuiltin || mi.op == MOp::kCallInd;
     v_.ra.AddInst(ops, clobbers, safepoint);
-    // A constant's vreg is rematerializable: the allocator may recompute it (the emitter
-    // re-emits this instruction, EmitEdit) instead of spilling and reloading it.
-    if ((mi.op == MOp::kIconst || mi.op == MOp::kFconst) && ops.size() == 1 && clobbers.Empty() &&
-        !v_.ra.vregs[ops[0].vreg.index].is_ref)
-      v_.ra.vregs[ops[0].vreg.index].remat = true;
-    // `lea disp(u), d` and `add/sub $imm, d=u` can be recomputed from u's register (EmitEdit:
-    // a `lea`, which leaves the flags alone).
-    const bool lea = mi.op == MOp::kLea && mi.base_op == 0 && mi.index_op < 0;
-    const bool add_imm = mi.op == MOp::kAlu && mi.imm_operand && !mi.vex && mi.base_op < 0 &&
-                         (mi.alu == AluOp::kAdd || mi.alu == AluOp::kSub) &&
-                         (mi.size == OpSize::k32 || mi.size == OpSize::k64) && mi.imm > INT32_MIN &&
-                         mi.imm <= INT32_MAX;
-    if ((lea || add_imm) && clobbers.Empty()) MarkRematFromOperand();
-    MarkCommutative(mi);
+    switch (mi.op) {
+      case MOp::kIconst:
+      case MOp::kFconst:
+        // A constant's vreg is rematerializable: the allocator may recompute it (the emitter
+        // re-emits this instruction, EmitEdit) instead of spilling and reloading it.
+        if (ops.size() == 1 && clobbers.Empty() && !v_.ra.vregs[ops[0].vreg.index].is_ref)
+          v_.ra.vregs[ops[0].vreg.index].remat = true;
+        break;
+      case MOp::kLea:
+        // `lea disp(u), d` can be recomputed from u's register (EmitEdit: a `lea`).
+        if (mi.base_op == 0 && mi.index_op < 0 && clobbers.Empty()) MarkRematFromOperand();
+        break;
+      case MOp::kAlu: {
+        // So can `add/sub $imm, d=u` (as a `lea`, which leaves the flags alone).
+        const bool add_imm = mi.imm_operand && !mi.vex && mi.base_op < 0 &&
+                             (mi.alu == AluOp::kAdd || mi.alu == AluOp::kSub) &&
+                             (mi.size == OpSize::k32 || mi.size == OpSize::k64) &&
+                             mi.imm > INT32_MIN && mi.imm <= INT32_MAX;
+        if (add_imm && clobbers.Empty()) MarkRematFromOperand();
+        MarkCommutative(mi);
+        break;
+      }
+      case MOp::kImul:
+        MarkCommutative(mi);
+        break;
+      default:
+        break;
+    }
   }
   // The last instruction, if it is `d = op(u)` with u in a register and nothing else, defines a
   // value the allocator may recompute from u's register (VRegData::remat_reads_operand).
@@ -332,6 +353,7 @@ class Lowerer final : public backend::LowerRules {
   // block as its only predecessor (CompareReachesBlock: the compare is re-emitted at the user,
   // its operands kept live across the edge). Invalid when there is none.
   ir::Inst SinkableCompare(ir::Inst user) const;
+  ir::Inst ComputeSinkableCompare(ir::Inst user) const;  // uncached
   // Whether compare `cmp` (or a tested band: TestedAnd) may be re-emitted in block `b`, the
   // block of its only user, when they differ: `b`'s only predecessor edge comes from the jump or
   // brif ending `cmp`'s block
@@ -568,18 +590,19 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
+  std::vector<Operand> ret_ops_;        // a return's register operands (LowerTerminator)
   std::vector<VReg> jump_args_;         // a jump's argument vregs (LowerTerminator's scratch)
-  std::vector<ir::Inst> mem_insts_;     // the loads and stores (ComputeZeroExtendDemand)
   CallLayout self_layout_;              // this function's own signature (LowerEntry)
   std::vector<uint8_t> zext_param_;     // by IR value index: ZeroExtendedI32 for block parameters
   std::vector<uint8_t> zext_def_;       // by IR value index: ComputeZeroExtendDemand
   bool has_uextend_ = false;            // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
   std::vector<uint32_t> iv_max_;        // by IR value index: ComputeIvBounds
   mutable std::vector<uint8_t> depth_;  // by IR value index: Depth + 1 (0: not computed)
-  // By IR instruction index: IsSunk's answer, 0 not computed yet, 1 no, 2 yes. Sized (and
-  // cleared) by LowerEntry once its analyses are done: every matcher IsSunk asks is a pure
-  // function of the IR, the walk's use counts and those analyses, none of which change while
-  // the blocks are lowered, so an answer computed once holds for the whole function.
+  // By IR instruction index: IsSunk's answer in bits 0-1, 0 not computed yet, 1 no, 2 yes, and
+  // SinkableCompare's in bits 2-3 the same way. Sized (and cleared) by LowerEntry once its
+  // analyses are done: every matcher IsSunk asks is a pure function of the IR, the walk's use
+  // counts and those analyses, none of which change while the blocks are lowered, so an answer
+  // computed once holds for the whole function.
   mutable std::vector<uint8_t> sunk_;
   // The same for the matchers asked both where a definition decides whether it is sunk and
   // where its user is lowered (MatchAddress, MatchRmwStore, FoldedLoadOperand): one MatchMemo
@@ -632,9 +655,8 @@ class Lowerer final : public backend::LowerRules {
   // back, so a worker lowering many functions allocates them once instead of once per function.
   // Every one starts empty, as a fresh vector would.
   struct Storage {
-    std::vector<Operand> ops;
+    std::vector<Operand> ops, ret_ops;
     std::vector<VReg> jump_args;
-    std::vector<ir::Inst> mem_insts;
     CallLayout self_layout;
     std::vector<uint8_t> zext_param, zext_def, depth, sunk;
     std::vector<uint32_t> iv_max, memo_slot, addr_uses;
@@ -644,8 +666,8 @@ class Lowerer final : public backend::LowerRules {
   void SwapStorage(bool take) {
     thread_local Storage spare;
     SwapSpare(ops_, spare.ops, take);
+    SwapSpare(ret_ops_, spare.ret_ops, take);
     SwapSpare(jump_args_, spare.jump_args, take);
-    SwapSpare(mem_insts_, spare.mem_insts, take);
     SwapSpare(self_layout_.params, spare.self_layout.params, take);
     SwapSpare(self_layout_.results, spare.self_layout.results, take);
     SwapSpare(zext_param_, spare.zext_param, take);
@@ -678,6 +700,18 @@ VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
 }
 
 ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
+  // Memoized in bits 2-3 of sunk_ (0: not computed yet, 1: none, 2: the definition of the
+  // condition): asked of a branch by its compare's IsSunk, TestedAnd, TestedLoad and its rule.
+  EGRET_DCHECK(user.index < sunk_.size());  // asked only after LowerEntry
+  const uint8_t known = sunk_[user.index] >> 2;
+  if (known == 2) return DefInstId(dfg_[user].args[0]);
+  if (known == 1) return ir::Inst();
+  const ir::Inst cmp = ComputeSinkableCompare(user);
+  sunk_[user.index] |= (cmp.valid() ? 2 : 1) << 2;
+  return cmp;
+}
+
+ir::Inst Lowerer::ComputeSinkableCompare(ir::Inst user) const {
   const ir::InstData& d = dfg_[user];
   bool allow_float = false;
   switch (d.opcode) {
@@ -686,7 +720,7 @@ ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
       break;
     case Opcode::kSelect: {
       // An f32/f64 select on a compare of its own type is a branchless mask (LowerSelect).
-      const Type t = dfg_.ValueType(dfg_.FirstResult(user));
+      const Type t = dfg_.ValueType(FirstResult(user));
       const ir::Inst di = DefInstId(d.args[0]);
       allow_float = (t == Type::kF32 || t == Type::kF64) && di.valid() &&
                     dfg_[di].opcode == Opcode::kFcmp && dfg_.ValueType(dfg_[di].args[0]) == t;
@@ -724,7 +758,7 @@ bool Lowerer::CompareReachesBlock(ir::Inst cmp, ir::Block b) const {
 }
 
 ir::Inst Lowerer::CompareSite(ir::Inst cmp) const {
-  const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(cmp));
+  const ir::Inst u = ctx_.SoleUser(FirstResult(cmp));
   return u.valid() && SinkableCompare(u) == cmp ? u : cmp;
 }
 
@@ -806,11 +840,11 @@ ir::Inst Lowerer::TestedAnd(ir::Inst user) const {
 }
 
 bool Lowerer::IsTestedAnd(ir::Inst i) const {
-  ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+  ir::Inst u = ctx_.SoleUser(FirstResult(i));
   if (!u.valid()) return false;
   const Opcode op = dfg_[u].opcode;
   if (op == Opcode::kIcmp || op == Opcode::kIcmpImm) {
-    u = ctx_.SoleUser(dfg_.FirstResult(u));
+    u = ctx_.SoleUser(FirstResult(u));
     if (!u.valid()) return false;
   }
   return TestedAnd(u) == i;
@@ -820,7 +854,7 @@ OpSize Lowerer::LoadWidth(ir::Inst li) const {
   const ir::InstData& l = dfg_[li];
   switch (l.opcode) {
     case Opcode::kLoad: {
-      const Type t = dfg_.ValueType(dfg_.FirstResult(li));
+      const Type t = dfg_.ValueType(FirstResult(li));
       return t == Type::kI32 ? OpSize::k32 : OpSize::k64;  // callers check the type
     }
     case Opcode::kUload8:
@@ -940,10 +974,10 @@ bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
   if (!lives_on(a->args[0]) && !lives_on(a->args[1])) return false;
   if (ctx_.UseCount(r) == 1) return true;  // that last user is the only one
   if (addr_uses_.empty()) {
-    // Over the loads and stores ComputeZeroExtendDemand listed (every one of the reachable
-    // blocks), not a second walk over all instructions.
+    // Over the loads and stores the order listed (every one of the reachable blocks), not a
+    // second walk over all instructions.
     addr_uses_.assign(dfg_.NumValues(), 0);
-    for (ir::Inst i : mem_insts_) {
+    for (ir::Inst i : ctx_.order().mem_insts) {
       const ir::InstData& d = dfg_[i];
       const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
       ++addr_uses_[Resolve(store ? d.args[1] : d.args[0]).index];
@@ -965,11 +999,11 @@ ir::Inst Lowerer::OffsetFoldingAccess(ir::Inst i) const {
   else if (op != Opcode::kIshlImm && op != Opcode::kIshl)
     return ir::Inst();
   for (; next < 3; ++next) {
-    const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(k));
+    const ir::Inst u = ctx_.SoleUser(FirstResult(k));
     if (!u.valid() || dfg_[u].opcode != kChain[next]) return ir::Inst();
     k = u;
   }
-  const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(k));
+  const ir::Inst u = ctx_.SoleUser(FirstResult(k));
   if (!u.valid() || !IsMemory(dfg_[u])) return ir::Inst();
   const AddressMatch m = MatchAddress(u);
   if (!m.offset.valid() || m.add != k) return ir::Inst();
@@ -1013,6 +1047,10 @@ uint64_t Lowerer::UpperBoundI32(ir::Value v, int depth) const {
 }
 
 Lowerer::RmwMatch Lowerer::MatchRmwStore(ir::Inst st) const {
+  // Most stores store no ALU result: that answer needs no memo (ComputeMatchRmwStore's first
+  // requirement, checked here so that only candidates get one).
+  const ir::InstData* a = DefInst(dfg_[st].args[0]);
+  if (a == nullptr || !AluOpOf(a->opcode)) return RmwMatch();
   return Memoized<&MatchMemo::rmw, kRmwKnown>(st, [&] { return ComputeMatchRmwStore(st); });
 }
 
@@ -1085,12 +1123,19 @@ Lowerer::RmwMatch Lowerer::ComputeMatchRmwStore(ir::Inst st) const {
 ir::Inst Lowerer::RmwStoreOf(ir::Inst i, bool as_load) const {
   ir::Inst alu = i;
   if (as_load) {
-    alu = ctx_.SoleUser(dfg_.FirstResult(i));
+    alu = ctx_.SoleUser(FirstResult(i));
     if (!alu.valid()) return ir::Inst();
   }
   if (dfg_[alu].results.size != 1) return ir::Inst();  // e.g. a load whose user is a store
-  const ir::Inst st = ctx_.SoleUser(dfg_.FirstResult(alu));
+  const ir::Value alu_result = FirstResult(alu);
+  const ir::Inst st = ctx_.SoleUser(alu_result);
   if (!st.valid()) return ir::Inst();
+  // MatchRmwStore's necessary shape, checked before its memo is made: `st` stores the value
+  // of an ALU instruction (`alu`), so a store of anything else, and every non-store, is no match.
+  const ir::InstData& s = dfg_[st];
+  if (ir::Info(s.opcode).format != ir::InstFormat::kStore || Resolve(s.args[0]) != alu_result ||
+      !AluOpOf(dfg_[alu].opcode))
+    return ir::Inst();
   const RmwMatch r = MatchRmwStore(st);
   return (as_load ? r.load : r.alu) == i ? st : ir::Inst();
 }
@@ -1101,7 +1146,7 @@ bool Lowerer::LoadFoldableInto(ir::Value v, ir::Inst user) const {
   if (dfg_[li].opcode != Opcode::kLoad) return false;
   const Type t = dfg_.ValueType(Resolve(v));
   const bool float_user = ir::Info(dfg_[user].opcode).format != ir::InstFormat::kBinary ||
-                          ir::IsFloat(dfg_.ValueType(dfg_.FirstResult(user)));
+                          ir::IsFloat(dfg_.ValueType(FirstResult(user)));
   if (ir::IsFloat(t) != float_user || t == Type::kI8 || t == Type::kI16) return false;
   return ctx_.OnlyPureBetween(li, user);
 }
@@ -1261,7 +1306,7 @@ bool Lowerer::InBswapTree(ir::Inst i) const {
   // A tree has at most 15 bors and leaves of three moves: its root is within 18 sole users.
   ir::Inst cur = i;
   for (int depth = 0; depth < 18; ++depth) {
-    const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(cur));
+    const ir::Inst u = ctx_.SoleUser(FirstResult(cur));
     if (!u.valid()) return false;
     const Opcode op = dfg_[u].opcode;
     if (op == Opcode::kBor) {
@@ -1315,9 +1360,9 @@ int Lowerer::AddTreeLeaves(ir::Inst root, ir::Value* leaves, uint8_t* mem) const
   if (t != Type::kI32 && t != Type::kI64) return 0;
   if (LeaShiftOperand(root).valid()) return 0;
   // The root's own operands must not be interior nodes of a bigger tree: it is not one itself.
-  const ir::Inst up = ctx_.SoleUser(dfg_.FirstResult(root));
-  if (up.valid() && dfg_[up].opcode == Opcode::kIadd &&
-      ctx_.CanSinkInto(dfg_.FirstResult(root), up) && ResultType(up) == t)
+  const ir::Inst up = ctx_.SoleUser(FirstResult(root));
+  if (up.valid() && dfg_[up].opcode == Opcode::kIadd && ctx_.CanSinkInto(FirstResult(root), up) &&
+      ResultType(up) == t)
     return 0;
   ir::Value stack[kMaxAddLeaves + 2];
   int sp = 0, n = 0, interior = 0;
@@ -1390,13 +1435,13 @@ ir::Inst Lowerer::AddTreeRoot(ir::Inst i) const {
   if (InAddTree(i)) {
     ir::Inst cur = i;
     for (;;) {  // InAddTree walked the same chain
-      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(cur));
+      const ir::Inst u = ctx_.SoleUser(FirstResult(cur));
       if (!u.valid() || dfg_[u].opcode != Opcode::kIadd || !InAddTree(cur)) return cur;
       cur = u;
     }
   }
   if (AddTreeLeaves(i, leaves) == 0) return ir::Inst();
-  const ir::Inst ru = ctx_.order().last_user[Resolve(dfg_.FirstResult(i)).index];
+  const ir::Inst ru = ctx_.order().last_user[Resolve(FirstResult(i)).index];
   if (RmwStoreOf(i, /*as_load=*/false).valid()) return ir::Inst();
   if (ru.valid() && IsMemory(dfg_[ru]) && MatchAddress(ru).add == i) return ir::Inst();
   return i;
@@ -1408,7 +1453,7 @@ bool Lowerer::InAddTree(ir::Inst i) const {
   ir::Inst cur = i;
   const Type t = ResultType(i);
   for (int depth = 0; depth < kMaxAddLeaves; ++depth) {
-    const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(cur));
+    const ir::Inst u = ctx_.SoleUser(FirstResult(cur));
     if (!u.valid() || dfg_[u].opcode != Opcode::kIadd || ResultType(u) != t ||
         ctx_.BlockOf(u) != ctx_.BlockOf(cur) || RmwStoreOf(cur, /*as_load=*/false).valid() ||
         LeaShiftOperand(cur).valid())
@@ -1419,7 +1464,7 @@ bool Lowerer::InAddTree(ir::Inst i) const {
   ir::Value leaves[kMaxAddLeaves];
   if (AddTreeLeaves(cur, leaves) == 0) return false;
   // The root must emit (not an address or a read-modify-write store).
-  const ir::Inst ru = ctx_.order().last_user[Resolve(dfg_.FirstResult(cur)).index];
+  const ir::Inst ru = ctx_.order().last_user[Resolve(FirstResult(cur)).index];
   if (RmwStoreOf(cur, /*as_load=*/false).valid()) return false;
   if (ru.valid() && IsMemory(dfg_[ru]) && MatchAddress(ru).add == cur) return false;
   return true;
@@ -1569,9 +1614,12 @@ bool Lowerer::IsSunk(ir::Inst i) const {
   // Memoized: the walk asks every instruction once, and the matchers ask again of the users
   // they fold into (a load's ALU user, a shift's add), usually before the walk reaches them.
   EGRET_DCHECK(i.index < sunk_.size());  // asked only after LowerEntry
-  uint8_t& known = sunk_[i.index];
-  if (known == 0) known = ComputeIsSunk(i) ? 2 : 1;
-  return known == 2;
+  // (Bits 0-1 of sunk_; SinkableCompare keeps its own answer in bits 2-3.)
+  if ((sunk_[i.index] & 3) == 0) {
+    const bool sunk = ComputeIsSunk(i);
+    sunk_[i.index] |= sunk ? 2 : 1;
+  }
+  return (sunk_[i.index] & 3) == 2;
 }
 
 bool Lowerer::ComputeIsSunk(ir::Inst i) const {
@@ -1596,17 +1644,17 @@ bool Lowerer::ComputeIsSunk(ir::Inst i) const {
       // the displacement (IndexOffset).
       if (RmwStoreOf(i, /*as_load=*/false).valid()) return true;
       if (OffsetFoldingAccess(i).valid()) return true;  // a bounded heap offset (MatchAddress)
-      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
       if (!u.valid() || dfg_[u].opcode != Opcode::kUextend) return false;
       ir::Value p;
       int64_t c;
-      return IndexOffset(dfg_.FirstResult(u), &p, &c) == i;
+      return IndexOffset(FirstResult(u), &p, &c) == i;
     }
     case Opcode::kUextend: {
       if (OffsetFoldingAccess(i).valid()) return true;  // a bounded heap offset (MatchAddress)
       ir::Value p;
       int64_t c;
-      return IndexOffset(dfg_.FirstResult(i), &p, &c).valid();
+      return IndexOffset(FirstResult(i), &p, &c).valid();
     }
     case Opcode::kIsub:
     case Opcode::kBxor:
@@ -1617,18 +1665,18 @@ bool Lowerer::ComputeIsSunk(ir::Inst i) const {
     case Opcode::kIcmp:
     case Opcode::kIcmpImm:
     case Opcode::kFcmp: {
-      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
       return u.valid() && SinkableCompare(u) == i;
     }
     case Opcode::kIadd: {
       if (RmwStoreOf(i, /*as_load=*/false).valid()) return true;
       {  // The base and index of its iadd_imm user's lea.
-        const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+        const ir::Inst u = ctx_.SoleUser(FirstResult(i));
         if (u.valid() && LeaImmAdd(u) == i) return true;
       }
       if (InAddTree(i)) return true;  // an interior node of a reassociated add tree
       // Every user is a memory access folding it (MatchAddress asks the same of each).
-      const ir::Value r = dfg_.FirstResult(i);
+      const ir::Value r = FirstResult(i);
       const ir::Inst u = ctx_.order().last_user[Resolve(r).index];
       return (ctx_.SoleUser(r).valid() || ctx_.OnlyAddressUsesInBlock(r) ||
               AddressFoldsEverywhere(r)) &&
@@ -1638,23 +1686,23 @@ bool Lowerer::ComputeIsSunk(ir::Inst i) const {
     case Opcode::kIshlImm: {
       // Folded into its add's lea, or with that add into the addressing modes of its users, or
       // a byte-lane move of a bswap tree.
-      const ir::Inst add = ctx_.SoleUser(dfg_.FirstResult(i));
+      const ir::Inst add = ctx_.SoleUser(FirstResult(i));
       if (!add.valid()) return false;
       if (dfg_[add].opcode == Opcode::kIaddImm &&
           (OffsetFoldingAccess(i).valid() || LeaImmAdd(add) == i))
         return true;
       if (dfg_[add].opcode != Opcode::kIadd) return InBswapTree(i);
-      const ir::Inst add_user = ctx_.SoleUser(dfg_.FirstResult(add));
+      const ir::Inst add_user = ctx_.SoleUser(FirstResult(add));
       if (!IsSunk(add) || (add_user.valid() && LeaImmAdd(add_user) == add))
-        return LeaShiftOperand(add) == dfg_.FirstResult(i);
-      const ir::Inst u = ctx_.order().last_user[Resolve(dfg_.FirstResult(add)).index];
+        return LeaShiftOperand(add) == FirstResult(i);
+      const ir::Inst u = ctx_.order().last_user[Resolve(FirstResult(add)).index];
       const AddressMatch m = MatchAddress(u);
       return m.add == add && m.shift == i;
     }
     case Opcode::kBnot: {
       // Folded into its band user's andn.
-      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
-      return u.valid() && AndnOperand(u) == dfg_.FirstResult(i);
+      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+      return u.valid() && AndnOperand(u) == FirstResult(i);
     }
     case Opcode::kUload8:
     case Opcode::kSload8:
@@ -1664,19 +1712,19 @@ bool Lowerer::ComputeIsSunk(ir::Inst i) const {
     case Opcode::kSload32: {
       // Folded into the compare or test of its only user at the width it reads, or into a
       // narrow read-modify-write store.
-      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
       if (!u.valid()) return false;
-      const ir::Value r = dfg_.FirstResult(i);
+      const ir::Value r = FirstResult(i);
       return CompareLoadOperand(u) == r || TestedLoad(u) == r ||
              RmwStoreOf(i, /*as_load=*/true).valid();
     }
     case Opcode::kLoad: {
       // Folded into its ALU user, unless that user is itself an address folded into an
       // addressing mode (then the load needs a register).
-      const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
       if (!u.valid()) return false;
       if (RmwStoreOf(i, /*as_load=*/true).valid()) return true;
-      const ir::Value r = dfg_.FirstResult(i);  // both matchers return resolved values
+      const ir::Value r = FirstResult(i);  // both matchers return resolved values
       if (dfg_[u].opcode == Opcode::kIadd) {
         // A leaf of a reassociated add tree: a memory operand when the tree says so.
         const ir::Inst root = AddTreeRoot(u);
@@ -1709,7 +1757,7 @@ Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
     out.cc = CondCode::kNe;
     if (fold && static_cast<ir::IntCC>(dfg_[DefInstId(c)].cond) == ir::IntCC::kEq)
       out.cc = CondCode::kE;
-    const Type t = dfg_.ValueType(dfg_.FirstResult(tested));
+    const Type t = dfg_.ValueType(FirstResult(tested));
     out.size = AluSize(t);
     int64_t imm = ad.imm;
     int32_t imm32 = 0;
@@ -1911,20 +1959,14 @@ void Lowerer::ComputeZeroExtendedParams() {
 void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   // The uextended i32 values first: most functions have none, and then nothing else is needed
   // (zext_def_ and, in ComputeIvBounds, iv_max_ stay empty).
-  // (The same walk lists the loads and stores for ComputeIvBounds.)
   thread_local std::vector<uint32_t> worklist;  // per thread: storage reused
   worklist.clear();
-  mem_insts_.clear();
-  for (ir::Block b : ctx_.order().order)
-    for (ir::Inst i : f_.layout.Insts(b)) {
-      const ir::InstData& d = dfg_[i];
-      if (IsMemory(d)) {
-        mem_insts_.push_back(i);
-      } else if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
-                 dfg_.ValueType(d.args[0]) == Type::kI32) {
-        worklist.push_back(Resolve(d.args[0]).index);
-      }
-    }
+  for (ir::Inst i : ctx_.order().insts) {
+    const ir::InstData& d = dfg_[i];
+    if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
+        dfg_.ValueType(d.args[0]) == Type::kI32)
+      worklist.push_back(Resolve(d.args[0]).index);
+  }
   has_uextend_ = !worklist.empty();
   if (!has_uextend_) return;
   const size_t nvalues = dfg_.NumValues();
@@ -2004,7 +2046,7 @@ ir::Inst Lowerer::IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const {
       !IsSunk(add))
     return ir::Inst();
   // Every access through it keeps its displacement within int32.
-  const ir::Value a = Resolve(dfg_.FirstResult(add));
+  const ir::Value a = Resolve(FirstResult(add));
   if (a.index >= addr_max_off_.size() || addr_max_off_[a.index] > INT32_MAX - k) return ir::Inst();
   *p = base;
   *c = k;
@@ -2016,7 +2058,7 @@ void Lowerer::ComputeIvBounds() {
   const size_t nvalues = dfg_.NumValues();
   iv_max_.assign(nvalues, UINT32_MAX);
   addr_max_off_.assign(nvalues, -1);
-  for (ir::Inst i : mem_insts_) {  // listed by ComputeZeroExtendDemand, in layout order
+  for (ir::Inst i : ctx_.order().mem_insts) {  // in layout order
     const ir::InstData& d = dfg_[i];
     const ir::Value addr =
         Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
@@ -2183,9 +2225,18 @@ Status Lowerer::LowerEntry(ir::Block b) {
   backend::ComputeCallLayoutInto(WasmCallConv(), f_.signature.params, f_.signature.results,
                                  &self_layout_);
   const CallLayout& self = self_layout_;
-  // Room for about one machine instruction per IR instruction up front.
+  // Room for about one machine instruction per IR instruction up front, in the VCode and in
+  // the allocator's tables (which would otherwise grow by doubling, copying as they go): about
+  // three operands per instruction, a vreg per value, the blocks the order counted, two
+  // successor edges per block, and as many branch arguments as values.
   v_.insts.reserve(dfg_.NumInsts());
   v_.srclocs.reserve(dfg_.NumInsts());
+  v_.ra.insts.reserve(dfg_.NumInsts());
+  v_.ra.operands.reserve(3 * dfg_.NumInsts());
+  v_.ra.vregs.reserve(dfg_.NumValues());
+  v_.ra.blocks.reserve(ctx_.order().num_vblocks);
+  v_.ra.succs.reserve(2 * ctx_.order().num_vblocks);
+  v_.ra.branch_args.reserve(dfg_.NumValues());
   ComputeZeroExtendDemand(self);
   ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   ComputeIvBounds();
@@ -2234,7 +2285,8 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
       std::span<const ir::Value> vals = dfg_.pool().Get(d.vargs);
       const CallLayout& l = self_layout_;
       ops_.clear();
-      std::vector<Operand> ret_ops;
+      std::vector<Operand>& ret_ops = ret_ops_;
+      ret_ops.clear();
       for (size_t k = 0; k < vals.size(); ++k) {
         VReg r = Use(vals[k]);
         if (l.results[k].on_stack) {
@@ -2525,7 +2577,7 @@ void Lowerer::LowerMemory(ir::Inst i) {
   }
   AddressOperands(i, &m);
   if (!store) {
-    const Type rt = dfg_.ValueType(dfg_.FirstResult(i));
+    const Type rt = dfg_.ValueType(FirstResult(i));
     m.fp = backend::IsFloatClass(rt);
     m.fp64 = rt == Type::kF64;
     m.vec = backend::IsVectorType(rt);
@@ -2562,7 +2614,7 @@ void Lowerer::LowerMemory(ir::Inst i) {
         break;
     }
     m.load = k;
-    ops_.push_back(Operand::Def(DefVReg(dfg_.FirstResult(i))));
+    ops_.push_back(Operand::Def(DefVReg(FirstResult(i))));
   }
   EmitSpan(m, ops_);
   // A load that cannot trap from memory nothing writes while the function runs (`readonly`),
@@ -3131,7 +3183,7 @@ Status Lowerer::LowerUnary(ir::Inst i) {
 
 Status Lowerer::LowerIcmp(ir::Inst i) {
   MInst m;
-  Cond c = CondOf(dfg_.FirstResult(i), /*fold=*/true);  // CondOf's operand selection
+  Cond c = CondOf(FirstResult(i), /*fold=*/true);  // CondOf's operand selection
   m.op = MOp::kCmpSet;
   ops_.clear();
   PushCondOperands(c, &m, &ops_);
@@ -3184,7 +3236,7 @@ bool Lowerer::LoopCarriedSelect(ir::Inst i, ir::Inst cmp) const {
   const ir::InstData& d = dfg_[i];
   const ir::InstData& cd = dfg_[cmp];
   // The result's only use passes it back as the compared block parameter itself.
-  const ir::Value r = dfg_.FirstResult(i);
+  const ir::Value r = FirstResult(i);
   const ir::Inst u = ctx_.SoleUser(r);
   if (!u.valid()) return false;
   const ir::InstData& ud = dfg_[u];
@@ -3236,7 +3288,7 @@ Status Lowerer::LowerExtend(ir::Inst i) {
   if (op == Opcode::kUextend && from == Type::kI32 && to == Type::kI64 &&
       ZeroExtendedI32(d.args[0])) {
     // The 32-bit definition already zeroed the upper half: no instruction.
-    ctx_.AliasVReg(dfg_.FirstResult(i), Use(d.args[0]));
+    ctx_.AliasVReg(FirstResult(i), Use(d.args[0]));
     return Status::Ok();
   }
   if (op == Opcode::kIreduce) {
@@ -3244,7 +3296,7 @@ Status Lowerer::LowerExtend(ir::Inst i) {
     // stores, movzx/movsx); none relies on the upper half being zero except through
     // ZeroExtendedI32, which says no for an ireduce. So the wide register itself is the result:
     // no instruction (`leal (%rax, %rdx), %ecx` reads the i64 counter in %rdx directly).
-    ctx_.AliasVReg(dfg_.FirstResult(i), Use(d.args[0]));
+    ctx_.AliasVReg(FirstResult(i), Use(d.args[0]));
     return Status::Ok();
   }
   VReg a = Use(d.args[0]);
@@ -3605,7 +3657,7 @@ Status Lowerer::LowerVector(ir::Inst i) {
       return Status::Ok();
     }
     case Opcode::kVbitcast:
-      ctx_.AliasVReg(dfg_.FirstResult(i), Use(a));
+      ctx_.AliasVReg(FirstResult(i), Use(a));
       return Status::Ok();
     case Opcode::kVsplat:
       if (VectorLoadOperand(i).valid()) {  // movss/movsd from memory, then pshufd

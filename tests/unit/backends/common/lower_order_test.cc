@@ -2,7 +2,8 @@
 // CFGs (nested loops, irreducible cycles, critical edges, cold trap blocks) with exact orders,
 // and on random CFGs against a checker of the layout's invariants: every reachable block once,
 // the entry first, each block after its immediate dominator and after one of its predecessors,
-// each natural loop contiguous with its header first, cold blocks (and only they) at the end.
+// each natural loop contiguous with its header first, cold blocks (and only they) at the end,
+// the flat instruction lists and the edge-block plan kept per block.
 #include "backends/common/lower_order.h"
 
 #include <gtest/gtest.h>
@@ -98,6 +99,37 @@ Layout CheckedLayout(const ir::Function& f) {
   // VCode indices increase along the order; edge blocks sit between a block and the next.
   for (uint32_t k = 0; k + 1 < lo.order.size(); ++k)
     EXPECT_LT(lo.vblock_of[lo.order[k].index], lo.vblock_of[lo.order[k + 1].index]);
+  // The flat instruction lists are the layout's, block by block in the order; the edge-block
+  // plan kept per block is PlanEdgeBlocks' for its terminator, and the VCode blocks are the
+  // order's blocks plus their edge blocks.
+  std::vector<ir::Inst> insts, mem_insts;
+  uint32_t vblocks = 0;
+  EXPECT_EQ(lo.insts_begin.size(), lo.order.size() + 1);
+  if (lo.insts_begin.size() != lo.order.size() + 1) return out;
+  for (uint32_t k = 0; k < lo.order.size(); ++k) {
+    const ir::Block b = lo.order[k];
+    EXPECT_EQ(lo.insts_begin[k], insts.size()) << "block" << b.index;
+    for (ir::Inst i : f.layout.Insts(b)) {
+      insts.push_back(i);
+      const ir::InstFormat fmt = ir::Info(f.dfg[i].opcode).format;
+      if (fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore) mem_insts.push_back(i);
+    }
+    const std::span<const ir::Inst> at = lo.InstsAt(k);
+    EXPECT_TRUE(std::equal(at.begin(), at.end(), insts.begin() + lo.insts_begin[k], insts.end()))
+        << "block" << b.index;
+    ++vblocks;
+    std::vector<const ir::BlockCall*> dests;
+    f.dfg.ForEachDest(f.layout.LastInst(b), [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
+    if (dests.size() < 2) continue;
+    std::vector<uint32_t> slot;
+    const uint32_t n = PlanEdgeBlocks(f, lo, dests, &slot);
+    EXPECT_EQ(lo.EdgeBlocksOf(b), n) << "block" << b.index;
+    EXPECT_TRUE(std::ranges::equal(lo.EdgeSlotsOf(b), slot)) << "block" << b.index;
+    vblocks += n;
+  }
+  EXPECT_EQ(lo.insts, insts);
+  EXPECT_EQ(lo.mem_insts, mem_insts);
+  EXPECT_EQ(lo.num_vblocks, vblocks);
   return out;
 }
 
@@ -422,6 +454,16 @@ block2:
     EXPECT_EQ(reused.last_user, fresh.last_user);
     EXPECT_EQ(reused.addr_use_count, fresh.addr_use_count);
     EXPECT_EQ(reused.num_vblocks, fresh.num_vblocks);
+    EXPECT_EQ(reused.insts, fresh.insts);
+    EXPECT_EQ(reused.insts_begin, fresh.insts_begin);
+    EXPECT_EQ(reused.mem_insts, fresh.mem_insts);
+    for (ir::Block b : fresh.order) {
+      size_t num_dests = 0;
+      f.dfg.ForEachDest(f.layout.LastInst(b), [&](const ir::BlockCall&) { ++num_dests; });
+      if (num_dests < 2) continue;  // no plan
+      EXPECT_TRUE(std::ranges::equal(reused.EdgeSlotsOf(b), fresh.EdgeSlotsOf(b)));
+      EXPECT_EQ(reused.EdgeBlocksOf(b), fresh.EdgeBlocksOf(b));
+    }
   }
 }
 
