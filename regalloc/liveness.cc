@@ -146,41 +146,49 @@ bool Liveness::DenseLiveIn(const Function& f, Scratch* scratch) {
   // in(b) = (union of in(s) over successors s) - kill(b) + sites(b); gen and kill are disjoint
   // (a site is a use outside its vreg's defining block). Visited backwards over the layout;
   // a block whose set changed makes its predecessors dirty, and one laid out at or after it
-  // needs another sweep.
+  // needs another sweep. `bits` is a buffer (grown, never shrunk or cleared: clearing it cost
+  // more than the sweeps): a row holds b's set once b has been visited, and reads as empty
+  // before (kUnvisited).
+  enum : uint8_t { kClean, kDirty, kUnvisited };
   std::vector<uint64_t>& bits = scratch->bits;
-  bits.assign(static_cast<size_t>(nb) * nw, 0);
+  if (bits.size() < static_cast<size_t>(nb) * nw)
+    bits.resize(std::max(static_cast<size_t>(nb) * nw, 2 * bits.size()));
   std::vector<uint64_t>& row = scratch->row;
   row.resize(nw);
   uint64_t* const out = row.data();
-  std::vector<uint8_t>& dirty = scratch->dirty;
-  dirty.assign(nb, 1);
+  std::vector<uint8_t>& state = scratch->dirty;
+  state.assign(nb, kUnvisited);
   uint64_t budget = kDenseVisitsPerBlock * nb + 64;
   for (bool again = true; again;) {
     again = false;
     for (uint32_t b = nb; b-- > 0;) {
-      if (!dirty[b]) continue;
+      if (state[b] == kClean) continue;
       if (budget-- == 0) return false;
-      dirty[b] = 0;
-      const auto succs = f.Succs(Block(b));
-      if (succs.empty()) {
-        std::fill(out, out + nw, 0);
-      } else {
-        const uint64_t* first = bits.data() + static_cast<size_t>(succs[0].block.index) * nw;
-        std::copy(first, first + nw, out);
-        for (size_t k = 1; k < succs.size(); ++k) {
-          const uint64_t* in = bits.data() + static_cast<size_t>(succs[k].block.index) * nw;
+      bool any = false;  // out holds a successor's set
+      for (const SuccEdge& e : f.Succs(Block(b))) {
+        if (state[e.block.index] == kUnvisited) continue;
+        const uint64_t* in = bits.data() + static_cast<size_t>(e.block.index) * nw;
+        if (!any)
+          std::copy(in, in + nw, out);
+        else
           for (uint32_t w = 0; w < nw; ++w) out[w] |= in[w];
-        }
+        any = true;
       }
+      if (!any) std::fill(out, out + nw, 0);
       for (uint32_t k = kill_begin[b]; k < kill_begin[b + 1]; ++k)
         out[kills[k] >> 6] &= ~(uint64_t{1} << (kills[k] & 63));
       for (uint32_t k = sites_begin[b]; k < sites_begin[b + 1]; ++k)
         out[site[k].first >> 6] |= uint64_t{1} << (site[k].first & 63);
       uint64_t* const in = bits.data() + static_cast<size_t>(b) * nw;
-      if (std::equal(out, out + nw, in)) continue;
+      // Changed: against the row, or on the first visit against the empty set the row read as.
+      const bool changed = state[b] == kUnvisited
+                               ? std::any_of(out, out + nw, [](uint64_t w) { return w != 0; })
+                               : !std::equal(out, out + nw, in);
+      state[b] = kClean;
       std::copy(out, out + nw, in);
+      if (!changed) continue;
       for (Block p : f.Preds(Block(b))) {
-        dirty[p.index] = 1;
+        if (state[p.index] == kClean) state[p.index] = kDirty;
         again |= p.index >= b;
       }
     }
