@@ -255,6 +255,7 @@ void Backtrack::BuildRangesWalk() {
   // vreg_size_.
   std::vector<std::pair<uint32_t, uint32_t>>& acc = tmp_acc_;  // (ranges, points) per vreg
   Range* out = nullptr;
+  Range* arena = nullptr;
   uint32_t* fill = nullptr;
   uint32_t* size = nullptr;
   if constexpr (kAnyRef) {
@@ -263,8 +264,14 @@ void Backtrack::BuildRangesWalk() {
   } else {
     CountRanges();
     ranges_.resize(range_begin_[nv]);
+    // The initial bundles' ranges are these lists too (MergeBundles): each range is written to
+    // the arena as well, at the same index (room for merges reserved), instead of the lists
+    // being copied there afterwards. Range's constructor is empty: resize() writes nothing.
+    arena_.reserve(2 * static_cast<size_t>(range_begin_[nv]));
+    arena_.resize(range_begin_[nv]);
     vreg_size_.assign(nv, 0);
     out = ranges_.data();
+    arena = arena_.data();
     fill = tmp_fill_.data();
     size = vreg_size_.data();
   }
@@ -275,7 +282,9 @@ void Backtrack::BuildRangesWalk() {
       acc[r.vreg].second += r.to - r.from;
     } else {
       EGRET_DCHECK(fill[r.vreg] < range_begin_[r.vreg + 1]);
-      out[fill[r.vreg]++] = r;
+      const uint32_t at = fill[r.vreg]++;
+      out[at] = r;
+      arena[at] = r;
       size[r.vreg] += r.to - r.from;
     }
   };
@@ -380,6 +389,11 @@ void Backtrack::BuildRangesWalk() {
     std::sort(cross_.begin(), cross_.end(), [](const Cross& a, const Cross& b) {
       return a.vreg != b.vreg ? a.vreg < b.vreg : a.inst < b.inst;
     });
+    // The initial bundles' ranges (see the other path). resize + copy, not assign: Range is
+    // trivially copyable but not trivial, so assign() would copy element by element.
+    arena_.reserve(2 * ranges_.size());
+    arena_.resize(ranges_.size());
+    std::copy(ranges_.begin(), ranges_.end(), arena_.begin());
   }
 #ifdef EGRET_DEBUG
   for (uint32_t v = 0; v < nv; ++v)
@@ -502,14 +516,16 @@ void Backtrack::BuildUses() {
 
 // A reuse def that cannot share its input's bundle: its range starts at the early point and the
 // input operand is copied into the def's register before the instruction.
+// The vreg's list in ranges_ changes, and the same list in the arena (the initial bundle's
+// storage, equal to ranges_ until MergeBundles merges; past that, when d's bundle has moved, the
+// caller updates the bundle's ranges itself and the arena's copy here is dead storage).
 void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
   op_flags_[def_operand] |= kReuseExtended;
   op_flags_[f_.insts[inst].operand_begin + f_.operands[def_operand].reuse_index] |= kCopyIntoReuse;
-  Range* a = ranges_.data() + range_begin_[d];
-  Range* e = ranges_.data() + range_begin_[d + 1];
-  for (Range* r = a; r < e; ++r)
-    if (r->from == 4 * inst + 3) {
-      r->from = 4 * inst;
+  for (uint32_t k = range_begin_[d]; k < range_begin_[d + 1]; ++k)
+    if (ranges_[k].from == 4 * inst + 3) {
+      ranges_[k].from = 4 * inst;
+      arena_[k].from = 4 * inst;
       vreg_size_[d] += 3;
     }
 }
@@ -539,14 +555,9 @@ bool MergeDisjoint(const Range* p, const Range* pe, const Range* q, const Range*
 Status Backtrack::MergeBundles() {
   const uint32_t nv = f_.num_vregs();
   vreg_bundle_.assign(nv, kNone);
-  // The initial bundles' ranges are the per-vreg lists in vreg order: one copy of ranges_, each
-  // bundle indexing its vreg's list in it.
-  // resize + copy, not assign: Range is trivially copyable but not trivial (its default
-  // constructor leaves the fields unset), so assign() copies element by element where
-  // std::copy moves the bytes at once; resize() constructs nothing (the constructor is empty).
-  arena_.reserve(ranges_.size() * 2);
-  arena_.resize(ranges_.size());
-  std::copy(ranges_.begin(), ranges_.end(), arena_.begin());
+  // The initial bundles' ranges are the per-vreg lists in vreg order, which BuildRanges wrote to
+  // the arena as well (room reserved for merges): each bundle indexes its vreg's list there.
+  EGRET_DCHECK(arena_.size() == ranges_.size() && arena_.capacity() >= 2 * ranges_.size());
   for (uint32_t v = 0; v < nv; ++v) {
     if (range_begin_[v] == range_begin_[v + 1]) continue;
     Bundle bu;
