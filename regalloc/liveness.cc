@@ -112,7 +112,8 @@ Status Liveness::Compute(const Function& f, Method method, Scratch* scratch) {
   sites_begin[nb] = static_cast<uint32_t>(num_sites);
   livein_begin_.assign(nb + 1, 0);
   livein_count_.assign(nv, 0);
-  if (dense && DenseLiveIn(f, scratch)) {
+  const bool rows = dense && DenseLiveIn(f, scratch);
+  if (rows) {
     // Reaching the entry: the error names the first such vreg, as the sparse walk does.
     if (livein_begin_[1] != 0) {
       const uint32_t v = sets_[0].index;
@@ -122,7 +123,7 @@ Status Liveness::Compute(const Function& f, Method method, Scratch* scratch) {
   } else {
     EGRET_TRY(SparseLiveIn(f, num_sites, scratch));
   }
-  return LiveOut(f, scratch);
+  return LiveOut(f, rows, scratch);
 }
 
 template <class Scratch>
@@ -290,14 +291,21 @@ void Liveness::ReserveSets(const Function& f) {
 }
 
 template <class Scratch>
-Status Liveness::LiveOut(const Function& f, Scratch* scratch) {
-  const uint32_t nb = f.num_blocks(), nv = f.num_vregs();
+Status Liveness::LiveOut(const Function& f, bool dense, Scratch* scratch) {
+  const uint32_t nb = f.num_blocks(), nv = f.num_vregs(), nw = (nv + 63) / 64;
   // sets_: the live-in sets, block after block, then the live-out sets that are not shared.
   // Live-out: union of the successors' live-ins and the branch arguments. A block with one
   // successor and no arguments (a jump) shares that successor's live-in set (the union would
-  // copy it in the same order: a set has no duplicates).
+  // copy it in the same order: a set has no duplicates). The first successor's set is copied
+  // as it is; each later one adds what is new, in vreg order, and each edge's arguments follow
+  // its successor's set. Membership: by the dense method's rows when it ran (a word at a time),
+  // else by a stamp per vreg.
   std::vector<uint32_t>& vstamp = scratch->vstamp;
-  vstamp.assign(nv, UINT32_MAX);
+  if (!dense) vstamp.assign(nv, UINT32_MAX);
+  const uint64_t* const rows = scratch->bits.data();
+  std::vector<uint64_t>& acc_row = scratch->row;  // the dense method's scratch row, free now
+  acc_row.resize(nw);
+  uint64_t* const acc = acc_row.data();
   liveout_begin_.resize(nb);
   liveout_end_.resize(nb);
   for (uint32_t b = 0; b < nb; ++b) {
@@ -308,25 +316,48 @@ Status Liveness::LiveOut(const Function& f, Scratch* scratch) {
       continue;
     }
     liveout_begin_[b] = static_cast<uint32_t>(sets_.size());
-    auto add = [&](VReg v) {
-      if (vstamp[v.index] == b) return;
-      vstamp[v.index] = b;
-      sets_.push_back(v);  // within the capacity reserved: LiveIn spans stay valid
-    };
-    // The first successor's live-in set has no duplicates and nothing precedes it: copied
-    // (and stamped) without the membership test.
+    // Appends stay within the capacity reserved (ReserveSets): LiveIn spans stay valid.
     bool first = true;
     for (const SuccEdge& e : succs) {
-      if (first) {
-        for (VReg v : LiveIn(e.block)) {
-          vstamp[v.index] = b;
-          sets_.push_back(v);  // within the capacity reserved
+      const uint32_t s = e.block.index;
+      if (dense) {
+        const uint64_t* in = rows + static_cast<size_t>(s) * nw;
+        if (first) {
+          for (VReg v : LiveIn(e.block)) sets_.push_back(v);
+          std::copy(in, in + nw, acc);
+        } else {
+          for (uint32_t w = 0; w < nw; ++w) {
+            for (uint64_t fresh = in[w] & ~acc[w]; fresh != 0; fresh &= fresh - 1)
+              sets_.push_back(VReg(64 * w + static_cast<uint32_t>(__builtin_ctzll(fresh))));
+            acc[w] |= in[w];
+          }
         }
-        first = false;
+        for (VReg a : f.Args(e)) {
+          const uint64_t bit = uint64_t{1} << (a.index & 63);
+          if (acc[a.index >> 6] & bit) continue;
+          acc[a.index >> 6] |= bit;
+          sets_.push_back(a);
+        }
       } else {
-        for (VReg v : LiveIn(e.block)) add(v);
+        if (first) {
+          for (VReg v : LiveIn(e.block)) {
+            vstamp[v.index] = b;
+            sets_.push_back(v);
+          }
+        } else {
+          for (VReg v : LiveIn(e.block))
+            if (vstamp[v.index] != b) {
+              vstamp[v.index] = b;
+              sets_.push_back(v);
+            }
+        }
+        for (VReg a : f.Args(e))
+          if (vstamp[a.index] != b) {
+            vstamp[a.index] = b;
+            sets_.push_back(a);
+          }
       }
-      for (VReg a : f.Args(e)) add(a);
+      first = false;
     }
     liveout_end_[b] = static_cast<uint32_t>(sets_.size());
   }

@@ -54,9 +54,9 @@ class Liveness {
   template <class Scratch>
   Status SparseLiveIn(const Function& f, size_t num_sites, Scratch* scratch);
   void ReserveSets(const Function& f);
-  // The live-out sets, after the live-ins.
+  // The live-out sets, after the live-ins (`dense`: the dense method's rows are the live-ins).
   template <class Scratch>
-  Status LiveOut(const Function& f, Scratch* scratch);
+  Status LiveOut(const Function& f, bool dense, Scratch* scratch);
 
   std::vector<uint32_t> def_block_;
   std::vector<uint32_t> livein_count_;  // per vreg
