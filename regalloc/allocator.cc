@@ -153,10 +153,12 @@ void ChooseCommutedReuse(Function* f, const Liveness& live) {
   std::optional<ParamOf> param_of;  // built on the first def whose inputs both die
   for (uint32_t b = 0; b < f->num_blocks(); ++b) {
     const BlockData& bd = f->blocks[b];
-    bool any = false;
-    for (uint32_t i = bd.inst_begin; i < bd.inst_end && !any; ++i)
-      for (const Operand& op : f->InstOperands(i)) any |= op.commutes_with != Operand::kNoCommute;
-    if (!any) continue;
+    // Most blocks have no commutative def: the block's operands (one run of f->operands, the
+    // instructions' ranges tile it) are scanned as one array, stopping at the first.
+    const Operand* op = f->operands.data() + f->insts[bd.inst_begin].operand_begin;
+    const Operand* const end = f->operands.data() + f->insts[bd.inst_end - 1].operand_end;
+    while (op < end && op->commutes_with == Operand::kNoCommute) ++op;
+    if (op == end) continue;
     if (stamp.empty()) {
       stamp.assign(nv, 0);
       last_use.assign(nv, 0);
