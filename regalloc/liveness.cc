@@ -182,11 +182,11 @@ bool Liveness::DenseLiveIn(const Function& f, Scratch* scratch) {
         out[site[k].first >> 6] |= uint64_t{1} << (site[k].first & 63);
       uint64_t* const in = bits.data() + static_cast<size_t>(b) * nw;
       // Changed: against the row, or on the first visit against the empty set the row read as.
-      const bool changed = state[b] == kUnvisited
-                               ? std::any_of(out, out + nw, [](uint64_t w) { return w != 0; })
-                               : !std::equal(out, out + nw, in);
+      const bool first = state[b] == kUnvisited;
+      const bool changed = first ? std::any_of(out, out + nw, [](uint64_t w) { return w != 0; })
+                                 : !std::equal(out, out + nw, in);
       state[b] = kClean;
-      std::copy(out, out + nw, in);
+      if (first || changed) std::copy(out, out + nw, in);
       if (!changed) continue;
       for (Block p : f.Preds(Block(b))) {
         if (state[p.index] == kClean) state[p.index] = kDirty;
