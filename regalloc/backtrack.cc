@@ -428,26 +428,23 @@ void Backtrack::BuildUses() {
   uses_.resize(no);
   std::vector<uint32_t>& fill = tmp_fill_;
   fill.assign(use_begin_.begin(), use_begin_.end() - 1);
+  // Whether a use needs a register: its constraint, the reuse decisions' flags, remat.
+  auto use_requiring = [&](const Operand& op, uint8_t flags) {
+    bool requiring = op.constraint == Constraint::kReg;
+    if (flags & kCopyIntoReuse) requiring = false;
+    if (flags & kSharedInput) requiring = true;
+    // A rematerializable value has no slot to serve as a memory operand: it is recomputed
+    // into a register instead (otherwise the use would force it a slot and a store).
+    // (Not one recomputed from an operand: it keeps its slot where the operand is in no
+    // register, so a memory operand may read that.)
+    if (op.constraint == Constraint::kAny && f_.vregs[op.vreg.index].remat &&
+        !f_.vregs[op.vreg.index].remat_reads_operand)
+      requiring = true;
+    return requiring;
+  };
   for (uint32_t i = 0; i < f_.num_insts(); ++i) {
     const auto ops = f_.InstOperands(i);
     const uint32_t base = f_.insts[i].operand_begin;
-    // The reuse decisions of this instruction first: they set flags of its own operands only,
-    // which its use records below read.
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      const Operand& op = ops[k];
-      if (op.constraint != Constraint::kReuse) continue;
-      const uint32_t in = base + op.reuse_index;
-      const Operand& input = f_.operands[in];
-      const Range* r = RangeAt(input.vreg.index, 4 * i);
-      const bool dies = input.is_early() && r != nullptr && r->to == 4 * i + 1;
-      if (dies) {
-        op_flags_[base + k] |= kReuseShared;
-        op_flags_[in] |= kSharedInput;
-        reuse_pairs_.push_back({input.vreg.index, op.vreg.index, i, base + k});
-      } else {
-        Extend(op.vreg.index, i, base + k);
-      }
-    }
     const float fr = freq_[block_of_inst_[i]];
     if (f_.insts[i].clobbers != InstData::kNoClobbers)  // most instructions clobber nothing
       f_.clobber_sets[f_.insts[i].clobbers].ForEach([&](PReg r) {
@@ -456,6 +453,28 @@ void Backtrack::BuildUses() {
     for (uint32_t k = 0; k < ops.size(); ++k) {
       const Operand& op = ops[k];
       const uint32_t v = op.vreg.index;
+      if (op.constraint == Constraint::kReuse) {
+        // The reuse decision sets flags of this def and of its input, both of this
+        // instruction: made before the def's record; an input whose record is already written
+        // (an earlier operand) has it recomputed.
+        const uint32_t in = base + op.reuse_index;
+        const Operand& input = f_.operands[in];
+        const Range* r = RangeAt(input.vreg.index, 4 * i);
+        const bool dies = input.is_early() && r != nullptr && r->to == 4 * i + 1;
+        if (dies) {
+          op_flags_[base + k] |= kReuseShared;
+          op_flags_[in] |= kSharedInput;
+          reuse_pairs_.push_back({input.vreg.index, op.vreg.index, i, base + k});
+        } else {
+          Extend(op.vreg.index, i, base + k);
+        }
+        if (op.reuse_index < k && input.is_use()) {
+          // Its vreg's records of this instruction are the last ones written, in operand order.
+          UseRec* rec = uses_.data() + fill[input.vreg.index] - 1;
+          while (rec->operand != in) --rec;
+          rec->requiring = use_requiring(input, op_flags_[in]);
+        }
+      }
       UseRec u;
       u.inst = i;
       u.operand = base + k;
@@ -463,16 +482,7 @@ void Backtrack::BuildUses() {
       if (op.is_use()) {
         u.from = 4 * i;
         u.to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
-        u.requiring = op.constraint == Constraint::kReg;
-        if (op_flags_[base + k] & kCopyIntoReuse) u.requiring = false;
-        if (op_flags_[base + k] & kSharedInput) u.requiring = true;
-        // A rematerializable value has no slot to serve as a memory operand: it is recomputed
-        // into a register instead (otherwise the use would force it a slot and a store).
-        // (Not one recomputed from an operand: it keeps its slot where the operand is in no
-        // register, so a memory operand may read that.)
-        if (op.constraint == Constraint::kAny && f_.vregs[v].remat &&
-            !f_.vregs[v].remat_reads_operand)
-          u.requiring = true;
+        u.requiring = use_requiring(op, op_flags_[base + k]);
       } else {
         u.from = op.is_early() || (op_flags_[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
         u.to = 4 * i + 4;
