@@ -115,7 +115,7 @@ Status Liveness::Compute(const Function& f, Method method, Scratch* scratch) {
   const bool rows = dense && DenseLiveIn(f, scratch);
   if (rows) {
     // Reaching the entry: the error names the first such vreg, as the sparse walk does.
-    if (livein_begin_[1] != 0) {
+    if (nb > 0 && livein_begin_[1] != 0) {
       const uint32_t v = sets_[0].index;
       return Error(absl::StrCat("regalloc input: v", v, " (defined in block", def_block_[v],
                                 ") is used on a path that skips its definition"));

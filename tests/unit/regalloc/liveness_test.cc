@@ -159,7 +159,8 @@ TEST(Liveness, DenseAndSparseAgree) {
     RandomFunctionOptions options;
     options.max_blocks = 4 + seed % 29;
     Function f = RandomFunction(seed, env, options);
-    if (seed % 3 == 0 && !f.operands.empty()) {  // a use of a vreg defined in another block, moved to a random block
+    if (seed % 3 == 0 &&
+        !f.operands.empty()) {  // a use of a vreg defined in another block, moved to a random block
       Rng rng(seed);
       const uint32_t k = rng.Below(static_cast<uint32_t>(f.operands.size()));
       Operand& op = f.operands[k];
@@ -180,6 +181,13 @@ TEST(Liveness, DenseAndSparseAgree) {
     EXPECT_EQ(Dump(f, sparse), Dump(f, chosen)) << "seed " << seed;
   }
   EXPECT_GT(errors, 0);
+  {
+    const Function empty;  // no blocks (Validate rejects it; Compute must not read past)
+    for (Liveness::Method m : {Liveness::Method::kSparse, Liveness::Method::kDense}) {
+      Liveness live;
+      EXPECT_TRUE(live.Compute(empty, m).ok());
+    }
+  }
   // A large function: the automatic choice is sparse there (blocks x vregs is too many words).
   const Function large = LargeFunction(1, 20000, X64LikeEnv());
   Liveness sparse, dense;
