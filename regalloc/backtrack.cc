@@ -303,14 +303,19 @@ void Backtrack::BuildRangesWalk() {
   // seen[v] == b + 1: v is an operand in block b. A value live out of b that is not (and is
   // no reference, which safepoints cut) is live through all of b: its range is made at once,
   // without entering the live set (most live-out values of a large function are such).
+  // The same walk over the operands counts them per vreg for BuildUses (use_begin_[v + 1]).
   std::vector<uint32_t>& seen = tmp_seen_;
   seen.assign(nv, 0);
+  use_begin_.assign(nv + 1, 0);
+  uint32_t* const uses_of = use_begin_.data() + 1;
   for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
     const BlockData& bd = f_.blocks[b];
     const uint32_t bs = 4 * bd.inst_begin, be = 4 * bd.inst_end;
     for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
-         k < f_.insts[bd.inst_end - 1].operand_end; ++k)
+         k < f_.insts[bd.inst_end - 1].operand_end; ++k) {
       seen[f_.operands[k].vreg.index] = b + 1;
+      ++uses_of[f_.operands[k].vreg.index];
+    }
     for (VReg v : live_.LiveOut(Block(b))) {
       if (seen[v.index] != b + 1 && (!kAnyRef || !f_.vregs[v.index].is_ref))
         push({bs, be, v.index});
@@ -422,8 +427,7 @@ void Backtrack::BuildUses() {
   const uint32_t no = static_cast<uint32_t>(f_.operands.size());
   op_flags_.assign(no, 0);
   hint_.assign(nv, PReg());
-  use_begin_.assign(nv + 1, 0);
-  for (const Operand& op : f_.operands) ++use_begin_[op.vreg.index + 1];
+  // use_begin_[v + 1] holds v's operand count (BuildRanges counted them): prefix sums.
   for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
   uses_.resize(no);
   std::vector<uint32_t>& fill = tmp_fill_;
