@@ -4,10 +4,12 @@
 //   EGRET_ASSIGN_OR_RETURN(regalloc::Output out, regalloc::Allocate(func, env, options));
 //   // out.allocs[k] locates func.operands[k]; insert out.edits; frame gets out.num_spill_slots.
 //
-// Allocate() validates the input (bad input is an Error naming the block/instruction/operand),
-// computes liveness, runs the named allocator, fills statistics and, when options.run_checker
-// is set, proves the result with the checker. A checker failure is an allocator bug: Allocate()
-// aborts with the error and a dump of the function, never returning a wrong allocation.
+// Allocate() validates the input (bad input is an Error naming the block/instruction/operand;
+// in full when options.run_checker is set, else its structure only: Function::Validate() and
+// ValidateStructure()), computes liveness, runs the named allocator, fills statistics and, when
+// options.run_checker is set, proves the result with the checker. A checker failure is an allocator
+// bug: Allocate() aborts with the error and a dump of the function, never returning a wrong
+// allocation.
 //
 // Adding an allocator: implement Allocator in a new file, add it to the table in allocator.cc.
 #ifndef EGRET_REGALLOC_ALLOCATOR_H_

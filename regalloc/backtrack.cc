@@ -255,6 +255,7 @@ void Backtrack::BuildRangesWalk() {
   // vreg_size_.
   std::vector<std::pair<uint32_t, uint32_t>>& acc = tmp_acc_;  // (ranges, points) per vreg
   Range* out = nullptr;
+  Range* arena = nullptr;
   uint32_t* fill = nullptr;
   uint32_t* size = nullptr;
   if constexpr (kAnyRef) {
@@ -263,8 +264,14 @@ void Backtrack::BuildRangesWalk() {
   } else {
     CountRanges();
     ranges_.resize(range_begin_[nv]);
+    // The initial bundles' ranges are these lists too (MergeBundles): each range is written to
+    // the arena as well, at the same index (room for merges reserved), instead of the lists
+    // being copied there afterwards. Range's constructor is empty: resize() writes nothing.
+    arena_.reserve(2 * static_cast<size_t>(range_begin_[nv]));
+    arena_.resize(range_begin_[nv]);
     vreg_size_.assign(nv, 0);
     out = ranges_.data();
+    arena = arena_.data();
     fill = tmp_fill_.data();
     size = vreg_size_.data();
   }
@@ -275,7 +282,9 @@ void Backtrack::BuildRangesWalk() {
       acc[r.vreg].second += r.to - r.from;
     } else {
       EGRET_DCHECK(fill[r.vreg] < range_begin_[r.vreg + 1]);
-      out[fill[r.vreg]++] = r;
+      const uint32_t at = fill[r.vreg]++;
+      out[at] = r;
+      arena[at] = r;
       size[r.vreg] += r.to - r.from;
     }
   };
@@ -294,14 +303,19 @@ void Backtrack::BuildRangesWalk() {
   // seen[v] == b + 1: v is an operand in block b. A value live out of b that is not (and is
   // no reference, which safepoints cut) is live through all of b: its range is made at once,
   // without entering the live set (most live-out values of a large function are such).
+  // The same walk over the operands counts them per vreg for BuildUses (use_begin_[v + 1]).
   std::vector<uint32_t>& seen = tmp_seen_;
   seen.assign(nv, 0);
+  use_begin_.assign(nv + 1, 0);
+  uint32_t* const uses_of = use_begin_.data() + 1;
   for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
     const BlockData& bd = f_.blocks[b];
     const uint32_t bs = 4 * bd.inst_begin, be = 4 * bd.inst_end;
     for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
-         k < f_.insts[bd.inst_end - 1].operand_end; ++k)
+         k < f_.insts[bd.inst_end - 1].operand_end; ++k) {
       seen[f_.operands[k].vreg.index] = b + 1;
+      ++uses_of[f_.operands[k].vreg.index];
+    }
     for (VReg v : live_.LiveOut(Block(b))) {
       if (seen[v.index] != b + 1 && (!kAnyRef || !f_.vregs[v.index].is_ref))
         push({bs, be, v.index});
@@ -380,6 +394,11 @@ void Backtrack::BuildRangesWalk() {
     std::sort(cross_.begin(), cross_.end(), [](const Cross& a, const Cross& b) {
       return a.vreg != b.vreg ? a.vreg < b.vreg : a.inst < b.inst;
     });
+    // The initial bundles' ranges (see the other path). resize + copy, not assign: Range is
+    // trivially copyable but not trivial, so assign() would copy element by element.
+    arena_.reserve(2 * ranges_.size());
+    arena_.resize(ranges_.size());
+    std::copy(ranges_.begin(), ranges_.end(), arena_.begin());
   }
 #ifdef EGRET_DEBUG
   for (uint32_t v = 0; v < nv; ++v)
@@ -408,32 +427,28 @@ void Backtrack::BuildUses() {
   const uint32_t no = static_cast<uint32_t>(f_.operands.size());
   op_flags_.assign(no, 0);
   hint_.assign(nv, PReg());
-  use_begin_.assign(nv + 1, 0);
-  for (const Operand& op : f_.operands) ++use_begin_[op.vreg.index + 1];
+  // use_begin_[v + 1] holds v's operand count (BuildRanges counted them): prefix sums.
   for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
   uses_.resize(no);
   std::vector<uint32_t>& fill = tmp_fill_;
   fill.assign(use_begin_.begin(), use_begin_.end() - 1);
+  // Whether a use needs a register: its constraint, the reuse decisions' flags, remat.
+  auto use_requiring = [&](const Operand& op, uint8_t flags) {
+    bool requiring = op.constraint == Constraint::kReg;
+    if (flags & kCopyIntoReuse) requiring = false;
+    if (flags & kSharedInput) requiring = true;
+    // A rematerializable value has no slot to serve as a memory operand: it is recomputed
+    // into a register instead (otherwise the use would force it a slot and a store).
+    // (Not one recomputed from an operand: it keeps its slot where the operand is in no
+    // register, so a memory operand may read that.)
+    if (op.constraint == Constraint::kAny && f_.vregs[op.vreg.index].remat &&
+        !f_.vregs[op.vreg.index].remat_reads_operand)
+      requiring = true;
+    return requiring;
+  };
   for (uint32_t i = 0; i < f_.num_insts(); ++i) {
     const auto ops = f_.InstOperands(i);
     const uint32_t base = f_.insts[i].operand_begin;
-    // The reuse decisions of this instruction first: they set flags of its own operands only,
-    // which its use records below read.
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      const Operand& op = ops[k];
-      if (op.constraint != Constraint::kReuse) continue;
-      const uint32_t in = base + op.reuse_index;
-      const Operand& input = f_.operands[in];
-      const Range* r = RangeAt(input.vreg.index, 4 * i);
-      const bool dies = input.is_early() && r != nullptr && r->to == 4 * i + 1;
-      if (dies) {
-        op_flags_[base + k] |= kReuseShared;
-        op_flags_[in] |= kSharedInput;
-        reuse_pairs_.push_back({input.vreg.index, op.vreg.index, i, base + k});
-      } else {
-        Extend(op.vreg.index, i, base + k);
-      }
-    }
     const float fr = freq_[block_of_inst_[i]];
     if (f_.insts[i].clobbers != InstData::kNoClobbers)  // most instructions clobber nothing
       f_.clobber_sets[f_.insts[i].clobbers].ForEach([&](PReg r) {
@@ -442,6 +457,28 @@ void Backtrack::BuildUses() {
     for (uint32_t k = 0; k < ops.size(); ++k) {
       const Operand& op = ops[k];
       const uint32_t v = op.vreg.index;
+      if (op.constraint == Constraint::kReuse) {
+        // The reuse decision sets flags of this def and of its input, both of this
+        // instruction: made before the def's record; an input whose record is already written
+        // (an earlier operand) has it recomputed.
+        const uint32_t in = base + op.reuse_index;
+        const Operand& input = f_.operands[in];
+        const Range* r = RangeAt(input.vreg.index, 4 * i);
+        const bool dies = input.is_early() && r != nullptr && r->to == 4 * i + 1;
+        if (dies) {
+          op_flags_[base + k] |= kReuseShared;
+          op_flags_[in] |= kSharedInput;
+          reuse_pairs_.push_back({input.vreg.index, op.vreg.index, i, base + k});
+        } else {
+          Extend(op.vreg.index, i, base + k);
+        }
+        if (op.reuse_index < k && input.is_use()) {
+          // Its vreg's records of this instruction are the last ones written, in operand order.
+          UseRec* rec = uses_.data() + fill[input.vreg.index] - 1;
+          while (rec->operand != in) --rec;
+          rec->requiring = use_requiring(input, op_flags_[in]);
+        }
+      }
       UseRec u;
       u.inst = i;
       u.operand = base + k;
@@ -449,16 +486,7 @@ void Backtrack::BuildUses() {
       if (op.is_use()) {
         u.from = 4 * i;
         u.to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
-        u.requiring = op.constraint == Constraint::kReg;
-        if (op_flags_[base + k] & kCopyIntoReuse) u.requiring = false;
-        if (op_flags_[base + k] & kSharedInput) u.requiring = true;
-        // A rematerializable value has no slot to serve as a memory operand: it is recomputed
-        // into a register instead (otherwise the use would force it a slot and a store).
-        // (Not one recomputed from an operand: it keeps its slot where the operand is in no
-        // register, so a memory operand may read that.)
-        if (op.constraint == Constraint::kAny && f_.vregs[v].remat &&
-            !f_.vregs[v].remat_reads_operand)
-          u.requiring = true;
+        u.requiring = use_requiring(op, op_flags_[base + k]);
       } else {
         u.from = op.is_early() || (op_flags_[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
         u.to = 4 * i + 4;
@@ -502,14 +530,16 @@ void Backtrack::BuildUses() {
 
 // A reuse def that cannot share its input's bundle: its range starts at the early point and the
 // input operand is copied into the def's register before the instruction.
+// The vreg's list in ranges_ changes, and the same list in the arena (the initial bundle's
+// storage, equal to ranges_ until MergeBundles merges; past that, when d's bundle has moved, the
+// caller updates the bundle's ranges itself and the arena's copy here is dead storage).
 void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
   op_flags_[def_operand] |= kReuseExtended;
   op_flags_[f_.insts[inst].operand_begin + f_.operands[def_operand].reuse_index] |= kCopyIntoReuse;
-  Range* a = ranges_.data() + range_begin_[d];
-  Range* e = ranges_.data() + range_begin_[d + 1];
-  for (Range* r = a; r < e; ++r)
-    if (r->from == 4 * inst + 3) {
-      r->from = 4 * inst;
+  for (uint32_t k = range_begin_[d]; k < range_begin_[d + 1]; ++k)
+    if (ranges_[k].from == 4 * inst + 3) {
+      ranges_[k].from = 4 * inst;
+      arena_[k].from = 4 * inst;
       vreg_size_[d] += 3;
     }
 }
@@ -539,14 +569,9 @@ bool MergeDisjoint(const Range* p, const Range* pe, const Range* q, const Range*
 Status Backtrack::MergeBundles() {
   const uint32_t nv = f_.num_vregs();
   vreg_bundle_.assign(nv, kNone);
-  // The initial bundles' ranges are the per-vreg lists in vreg order: one copy of ranges_, each
-  // bundle indexing its vreg's list in it.
-  // resize + copy, not assign: Range is trivially copyable but not trivial (its default
-  // constructor leaves the fields unset), so assign() copies element by element where
-  // std::copy moves the bytes at once; resize() constructs nothing (the constructor is empty).
-  arena_.reserve(ranges_.size() * 2);
-  arena_.resize(ranges_.size());
-  std::copy(ranges_.begin(), ranges_.end(), arena_.begin());
+  // The initial bundles' ranges are the per-vreg lists in vreg order, which BuildRanges wrote to
+  // the arena as well (room reserved for merges): each bundle indexes its vreg's list there.
+  EGRET_DCHECK(arena_.size() == ranges_.size() && arena_.capacity() >= 2 * ranges_.size());
   for (uint32_t v = 0; v < nv; ++v) {
     if (range_begin_[v] == range_begin_[v + 1]) continue;
     Bundle bu;

@@ -171,8 +171,9 @@ void Function::Finish() {
   }
 }
 
-Status Function::Validate(const MachineEnv& env) const {
-  EGRET_TRY(env.Validate());
+// The shape every reader of a Function relies on to stay within its arrays: linear in the blocks,
+// instructions and edges, with no per-operand work.
+Status Function::ValidateStructure(const MachineEnv& env) const {
   auto err = [](std::string msg) { return Error("regalloc input: " + std::move(msg)); };
   if (blocks.empty()) return err("function has no blocks");
   if (preds.size() != succs.size()) return err("predecessors not computed (call Finish())");
@@ -199,11 +200,26 @@ Status Function::Validate(const MachineEnv& env) const {
                                   " has vregs but no register (allocatable or scratch)"));
     }
   }
-  PRegSet allocatable;
-  for (int c = 0; c < kNumRegClasses; ++c) {
-    for (PReg r : env.preferred[c]) allocatable.Add(r);
-    for (PReg r : env.non_preferred[c]) allocatable.Add(r);
+  for (uint32_t b = 0; b < nb; ++b) {
+    const BlockData& bd = blocks[b];
+    if (bd.inst_begin >= bd.inst_end) return err(absl::StrCat("block", b, " has no instructions"));
+    for (const SuccEdge& e : Succs(Block(b))) {
+      if (e.block.index >= nb)
+        return err(absl::StrCat("block", b, " branches to missing block", e.block.index));
+      const auto params = Params(e.block);
+      const auto args = Args(e);
+      if (params.size() != args.size())
+        return err(absl::StrCat("block", b, " passes ", args.size(), " args to block",
+                                e.block.index, " which has ", params.size(), " params"));
+    }
   }
+  return Status::Ok();
+}
+
+Status Function::Validate(const MachineEnv& env) const {
+  EGRET_TRY(env.Validate());
+  EGRET_TRY(ValidateStructure(env));
+  auto err = [](std::string msg) { return Error("regalloc input: " + std::move(msg)); };
   // Definitions: exactly one per vreg. def_inst is UINT32_MAX for block parameters.
   constexpr uint32_t kUndefined = UINT32_MAX - 1;
   std::vector<uint32_t> def_block(vregs.size(), kUndefined), def_inst(vregs.size(), kUndefined);
@@ -223,7 +239,6 @@ Status Function::Validate(const MachineEnv& env) const {
   };
   for (uint32_t b = 0; b < blocks.size(); ++b) {
     const BlockData& bd = blocks[b];
-    if (bd.inst_begin >= bd.inst_end) return err(absl::StrCat("block", b, " has no instructions"));
     if (b == 0 && bd.param_end != bd.param_begin) return err("entry block0 has parameters");
     if (b == 0 && bd.pred_end != bd.pred_begin) return err("entry block0 has predecessors");
     for (VReg p : Params(Block(b)))
@@ -366,15 +381,10 @@ Status Function::Validate(const MachineEnv& env) const {
                        std::to_string(op.vreg.index));
       }
     }
-    for (const SuccEdge& e : Succs(Block(b))) {
-      if (e.block.index >= blocks.size())
-        return err(absl::StrCat("block", b, " branches to missing block", e.block.index));
+    for (const SuccEdge& e : Succs(Block(b))) {  // in range, with matching counts (structure)
       if (e.block.index == 0) return err(absl::StrCat("block", b, " branches to the entry"));
       const auto params = Params(e.block);
       const auto args = Args(e);
-      if (params.size() != args.size())
-        return err(absl::StrCat("block", b, " passes ", args.size(), " args to block",
-                                e.block.index, " which has ", params.size(), " params"));
       for (size_t k = 0; k < args.size(); ++k) {
         if (args[k].index >= vregs.size()) return err(absl::StrCat("block", b, ": bad arg"));
         if (vregs[args[k].index].cls != vregs[params[k].index].cls)

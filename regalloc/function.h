@@ -5,7 +5,7 @@
 // instruction a contiguous range of Operands; successors with the branch arguments that feed the
 // successor's block parameters; clobber sets; safepoint flags; vreg classes and reference flags.
 //
-// Invariants (checked by Validate(), which every allocation runs first):
+// Invariants (checked by Validate(), which every checked allocation runs first):
 //   - SSA: every vreg has exactly one definition (a def operand or a block parameter), and that
 //     definition reaches every use on every path.
 //   - Block 0 is the entry; it has no predecessors and no parameters. Every block is reachable.
@@ -147,10 +147,17 @@ class Function {
   }
 
   // Checks every invariant listed at the top of this file; errors name the block, instruction
-  // and operand.
+  // and operand. Allocate() runs it when the checker runs (always in Debug and test builds);
+  // without the checker it runs ValidateStructure() only (see allocator.h).
   Status Validate(const MachineEnv& env) const;
 
-  // The structural part of Validate(): every range within its array, ranges in order.
+  // The part of Validate() that keeps every reader within the tables, linear in blocks,
+  // instructions and edges with no per-operand work: ValidateTables(), the loop tables' sizes,
+  // a register for every class in use, no empty block, successors in range, as many branch
+  // arguments as parameters.
+  Status ValidateStructure(const MachineEnv& env) const;
+
+  // The tables' part of ValidateStructure(): every range within its array, ranges in order.
   Status ValidateTables() const;
 
   // A readable dump (for checker failures and reproducers).

@@ -22,27 +22,46 @@ struct LivenessScratch {
   std::vector<uint32_t> begin, use_blocks, fill, stamp, vstamp;
   std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (block, vreg)
   std::vector<std::pair<uint32_t, uint32_t>> sites;  // (vreg, block)
+  // The dense method: sites_begin[b] indexes b's sites (they are collected block by block);
+  // kills are the vregs by defining block (kill_begin); live-in bits, nb rows of words.
+  std::vector<uint32_t> sites_begin, kill_begin, kills;
+  std::vector<uint64_t> bits, row;
+  std::vector<uint8_t> dirty;
   static constexpr size_t kMaxRetainedBytes = size_t{16} << 20;
   size_t RetainedBytes() const {
     return (begin.capacity() + use_blocks.capacity() + fill.capacity() + stamp.capacity() +
-            vstamp.capacity()) *
+            vstamp.capacity() + sites_begin.capacity() + kill_begin.capacity() + kills.capacity()) *
                sizeof(uint32_t) +
-           (pairs.capacity() + sites.capacity()) * sizeof(pairs[0]);
+           (pairs.capacity() + sites.capacity()) * sizeof(pairs[0]) +
+           (bits.capacity() + row.capacity()) * sizeof(uint64_t) + dirty.capacity();
   }
 };
 
+// The dense method's words (blocks x ceil(vregs / 64)) may be at most this many per operand,
+// branch argument and block: a sweep then costs a constant per element of the input.
+constexpr uint64_t kDenseWordsPerElement = 8;
+// Block visits the dense method may make per block before it gives up for the sparse method
+// (sweeps over the layout converge in about loop depth + 2; irreducible or badly laid out
+// flow may take more).
+constexpr uint64_t kDenseVisitsPerBlock = 16;
+
 }  // namespace
 
-Status Liveness::Compute(const Function& f) {
+Status Liveness::Compute(const Function& f, Method method) {
   thread_local LivenessScratch scratch;
-  const Status s = Compute(f, &scratch);
+  const Status s = Compute(f, method, &scratch);
   if (scratch.RetainedBytes() > LivenessScratch::kMaxRetainedBytes) scratch = LivenessScratch();
   return s;
 }
 
 template <class Scratch>
-Status Liveness::Compute(const Function& f, Scratch* scratch) {
+Status Liveness::Compute(const Function& f, Method method, Scratch* scratch) {
   const uint32_t nb = f.num_blocks(), nv = f.num_vregs();
+  const uint64_t words = static_cast<uint64_t>(nb) * ((nv + 63) / 64);
+  const bool dense =
+      method == Method::kDense ||
+      (method == Method::kAuto &&
+       words <= kDenseWordsPerElement * (f.operands.size() + f.branch_args.size() + nb));
   def_block_.assign(nv, 0);
   // A block's instructions' operands are one contiguous run of f.operands (the tables tile
   // their arrays, Function::Validate), walked by index; an empty block (invalid) has none.
@@ -71,7 +90,10 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
   ensure(sites, f.operands.size() + f.branch_args.size());
   std::pair<uint32_t, uint32_t>* const site = sites.data();
   size_t num_sites = 0;
+  std::vector<uint32_t>& sites_begin = scratch->sites_begin;
+  sites_begin.resize(nb + 1);
   for (uint32_t b = 0; b < nb; ++b) {
+    sites_begin[b] = static_cast<uint32_t>(num_sites);
     const auto [first, last] = block_operands(b);
     for (uint32_t k = first; k < last; ++k) {
       const Operand& op = f.operands[k];
@@ -87,6 +109,121 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
           ++begin[a.index + 1];
         }
   }
+  sites_begin[nb] = static_cast<uint32_t>(num_sites);
+  livein_begin_.assign(nb + 1, 0);
+  livein_count_.assign(nv, 0);
+  const bool rows = dense && DenseLiveIn(f, scratch);
+  if (rows) {
+    // Reaching the entry: the error names the first such vreg, as the sparse walk does.
+    if (nb > 0 && livein_begin_[1] != 0) {
+      const uint32_t v = sets_[0].index;
+      return Error(absl::StrCat("regalloc input: v", v, " (defined in block", def_block_[v],
+                                ") is used on a path that skips its definition"));
+    }
+  } else {
+    EGRET_TRY(SparseLiveIn(f, num_sites, scratch));
+  }
+  return LiveOut(f, rows, scratch);
+}
+
+template <class Scratch>
+bool Liveness::DenseLiveIn(const Function& f, Scratch* scratch) {
+  const uint32_t nb = f.num_blocks(), nv = f.num_vregs(), nw = (nv + 63) / 64;
+  // Kill sets: the vregs by defining block (counting sort). A vreg is never live into the block
+  // def_block_ names, exactly where the sparse walk stops.
+  std::vector<uint32_t>& kill_begin = scratch->kill_begin;
+  std::vector<uint32_t>& kills = scratch->kills;
+  kill_begin.assign(nb + 1, 0);
+  for (uint32_t v = 0; v < nv; ++v) ++kill_begin[def_block_[v] + 1];
+  for (uint32_t b = 0; b < nb; ++b) kill_begin[b + 1] += kill_begin[b];
+  kills.resize(nv);
+  {
+    std::vector<uint32_t>& fill = scratch->fill;
+    fill.assign(kill_begin.begin(), kill_begin.end() - 1);
+    for (uint32_t v = 0; v < nv; ++v) kills[fill[def_block_[v]]++] = v;
+  }
+  const std::pair<uint32_t, uint32_t>* const site = scratch->sites.data();
+  const uint32_t* const sites_begin = scratch->sites_begin.data();
+  // in(b) = (union of in(s) over successors s) - kill(b) + sites(b); gen and kill are disjoint
+  // (a site is a use outside its vreg's defining block). Visited backwards over the layout;
+  // a block whose set changed makes its predecessors dirty, and one laid out at or after it
+  // needs another sweep. `bits` is a buffer (grown, never shrunk or cleared: clearing it cost
+  // more than the sweeps): a row holds b's set once b has been visited, and reads as empty
+  // before (kUnvisited).
+  enum : uint8_t { kClean, kDirty, kUnvisited };
+  std::vector<uint64_t>& bits = scratch->bits;
+  if (bits.size() < static_cast<size_t>(nb) * nw)
+    bits.resize(std::max(static_cast<size_t>(nb) * nw, 2 * bits.size()));
+  std::vector<uint64_t>& row = scratch->row;
+  row.resize(nw);
+  uint64_t* const out = row.data();
+  std::vector<uint8_t>& state = scratch->dirty;
+  state.assign(nb, kUnvisited);
+  uint64_t budget = kDenseVisitsPerBlock * nb + 64;
+  for (bool again = true; again;) {
+    again = false;
+    for (uint32_t b = nb; b-- > 0;) {
+      if (state[b] == kClean) continue;
+      if (budget-- == 0) return false;
+      bool any = false;  // out holds a successor's set
+      for (const SuccEdge& e : f.Succs(Block(b))) {
+        if (state[e.block.index] == kUnvisited) continue;
+        const uint64_t* in = bits.data() + static_cast<size_t>(e.block.index) * nw;
+        if (!any)
+          std::copy(in, in + nw, out);
+        else
+          for (uint32_t w = 0; w < nw; ++w) out[w] |= in[w];
+        any = true;
+      }
+      if (!any) std::fill(out, out + nw, 0);
+      for (uint32_t k = kill_begin[b]; k < kill_begin[b + 1]; ++k)
+        out[kills[k] >> 6] &= ~(uint64_t{1} << (kills[k] & 63));
+      for (uint32_t k = sites_begin[b]; k < sites_begin[b + 1]; ++k)
+        out[site[k].first >> 6] |= uint64_t{1} << (site[k].first & 63);
+      uint64_t* const in = bits.data() + static_cast<size_t>(b) * nw;
+      // Changed: against the row, or on the first visit against the empty set the row read as.
+      const bool first = state[b] == kUnvisited;
+      const bool changed = first ? std::any_of(out, out + nw, [](uint64_t w) { return w != 0; })
+                                 : !std::equal(out, out + nw, in);
+      state[b] = kClean;
+      if (first || changed) std::copy(out, out + nw, in);
+      if (!changed) continue;
+      for (Block p : f.Preds(Block(b))) {
+        if (state[p.index] == kClean) state[p.index] = kDirty;
+        again |= p.index >= b;
+      }
+    }
+  }
+  // The sets, block after block, each in vreg order: into a buffer with room for a whole row
+  // before each block (written without capacity checks), then into sets_ once its size is known.
+  std::vector<uint32_t>& found = scratch->use_blocks;  // the sparse method's, unused here
+  size_t n = 0;
+  for (uint32_t b = 0; b < nb; ++b) {
+    if (found.size() < n + nv) found.resize(std::max(n + nv, 2 * found.size()));
+    uint32_t* const o = found.data();
+    const uint64_t* in = bits.data() + static_cast<size_t>(b) * nw;
+    for (uint32_t w = 0; w < nw; ++w)
+      for (uint64_t word = in[w]; word != 0; word &= word - 1) {
+        const uint32_t v = 64 * w + static_cast<uint32_t>(__builtin_ctzll(word));
+        o[n++] = v;
+        ++livein_count_[v];
+      }
+    livein_begin_[b + 1] = static_cast<uint32_t>(n);
+  }
+  ReserveSets(f);
+  sets_.resize(n);
+  for (size_t k = 0; k < n; ++k) sets_[k] = VReg(found[k]);
+  return true;
+}
+
+template <class Scratch>
+Status Liveness::SparseLiveIn(const Function& f, size_t num_sites, Scratch* scratch) {
+  const uint32_t nb = f.num_blocks(), nv = f.num_vregs();
+  std::vector<uint32_t>& begin = scratch->begin;
+  const std::pair<uint32_t, uint32_t>* const site = scratch->sites.data();
+  auto ensure = [](auto& buffer, size_t n) {
+    if (buffer.size() < n) buffer.resize(std::max(n, 2 * buffer.size()));
+  };
   for (uint32_t v = 0; v < nv; ++v) begin[v + 1] += begin[v];
   std::vector<uint32_t>& use_blocks = scratch->use_blocks;
   use_blocks.resize(begin[nv]);
@@ -101,10 +238,8 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
   std::vector<std::pair<uint32_t, uint32_t>>& pairs = scratch->pairs;  // (block, vreg)
   stamp.assign(nb, UINT32_MAX);
   size_t num_pairs = 0;
-  livein_begin_.assign(nb + 1, 0);  // counts per block first (at livein_begin_[b + 1])
-  livein_count_.resize(nv);
+  // livein_begin_ (all zero) counts per block first (at livein_begin_[b + 1]).
   for (uint32_t v = 0; v < nv; ++v) {
-    livein_count_[v] = 0;
     if (begin[v] == begin[v + 1]) continue;
     // A vreg adds at most one pair per block (the stamp): room for nb more.
     ensure(pairs, num_pairs + nb);
@@ -136,26 +271,41 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
     livein_count_[v] = static_cast<uint32_t>(num_pairs - first);
   }
   for (uint32_t b = 0; b < nb; ++b) livein_begin_[b + 1] += livein_begin_[b];
-  // sets_: the live-in sets, block after block, then the live-out sets that are not shared.
-  const uint32_t num_livein = static_cast<uint32_t>(num_pairs);
-  {
-    size_t bound = num_livein;  // the unions' total size before removing duplicates
-    for (uint32_t b = 0; b < nb; ++b)
-      for (const SuccEdge& e : f.Succs(Block(b)))  // sizes only: sets_ is not filled yet
-        bound += livein_begin_[e.block.index + 1] - livein_begin_[e.block.index] + f.Args(e).size();
-    // One allocation: the unions below read live-in sets of sets_ while appending to it.
-    sets_.clear();
-    sets_.reserve(bound);
-  }
-  sets_.resize(num_livein);
+  ReserveSets(f);
+  sets_.resize(num_pairs);
   fill.assign(livein_begin_.begin(), livein_begin_.end() - 1);
   for (size_t k = 0; k < num_pairs; ++k) sets_[fill[pairs[k].first]++] = VReg(pairs[k].second);
+  return Status::Ok();
+}
 
+// Room for the live-in sets (livein_begin_ is final) and the live-out unions after them, in one
+// allocation: the unions read live-in sets of sets_ while appending to it.
+void Liveness::ReserveSets(const Function& f) {
+  const uint32_t nb = f.num_blocks();
+  size_t bound = livein_begin_[nb];  // with the unions' total size before removing duplicates
+  for (uint32_t b = 0; b < nb; ++b)
+    for (const SuccEdge& e : f.Succs(Block(b)))
+      bound += livein_begin_[e.block.index + 1] - livein_begin_[e.block.index] + f.Args(e).size();
+  sets_.clear();
+  sets_.reserve(bound);
+}
+
+template <class Scratch>
+Status Liveness::LiveOut(const Function& f, bool dense, Scratch* scratch) {
+  const uint32_t nb = f.num_blocks(), nv = f.num_vregs(), nw = (nv + 63) / 64;
+  // sets_: the live-in sets, block after block, then the live-out sets that are not shared.
   // Live-out: union of the successors' live-ins and the branch arguments. A block with one
   // successor and no arguments (a jump) shares that successor's live-in set (the union would
-  // copy it in the same order: a set has no duplicates).
+  // copy it in the same order: a set has no duplicates). The first successor's set is copied
+  // as it is; each later one adds what is new, in vreg order, and each edge's arguments follow
+  // its successor's set. Membership: by the dense method's rows when it ran (a word at a time),
+  // else by a stamp per vreg.
   std::vector<uint32_t>& vstamp = scratch->vstamp;
-  vstamp.assign(nv, UINT32_MAX);
+  if (!dense) vstamp.assign(nv, UINT32_MAX);
+  const uint64_t* const rows = scratch->bits.data();
+  std::vector<uint64_t>& acc_row = scratch->row;  // the dense method's scratch row, free now
+  acc_row.resize(nw);
+  uint64_t* const acc = acc_row.data();
   liveout_begin_.resize(nb);
   liveout_end_.resize(nb);
   for (uint32_t b = 0; b < nb; ++b) {
@@ -166,25 +316,48 @@ Status Liveness::Compute(const Function& f, Scratch* scratch) {
       continue;
     }
     liveout_begin_[b] = static_cast<uint32_t>(sets_.size());
-    auto add = [&](VReg v) {
-      if (vstamp[v.index] == b) return;
-      vstamp[v.index] = b;
-      sets_.push_back(v);  // within the capacity reserved: LiveIn spans stay valid
-    };
-    // The first successor's live-in set has no duplicates and nothing precedes it: copied
-    // (and stamped) without the membership test.
+    // Appends stay within the capacity reserved (ReserveSets): LiveIn spans stay valid.
     bool first = true;
     for (const SuccEdge& e : succs) {
-      if (first) {
-        for (VReg v : LiveIn(e.block)) {
-          vstamp[v.index] = b;
-          sets_.push_back(v);  // within the capacity reserved
+      const uint32_t s = e.block.index;
+      if (dense) {
+        const uint64_t* in = rows + static_cast<size_t>(s) * nw;
+        if (first) {
+          for (VReg v : LiveIn(e.block)) sets_.push_back(v);
+          std::copy(in, in + nw, acc);
+        } else {
+          for (uint32_t w = 0; w < nw; ++w) {
+            for (uint64_t fresh = in[w] & ~acc[w]; fresh != 0; fresh &= fresh - 1)
+              sets_.push_back(VReg(64 * w + static_cast<uint32_t>(__builtin_ctzll(fresh))));
+            acc[w] |= in[w];
+          }
         }
-        first = false;
+        for (VReg a : f.Args(e)) {
+          const uint64_t bit = uint64_t{1} << (a.index & 63);
+          if (acc[a.index >> 6] & bit) continue;
+          acc[a.index >> 6] |= bit;
+          sets_.push_back(a);
+        }
       } else {
-        for (VReg v : LiveIn(e.block)) add(v);
+        if (first) {
+          for (VReg v : LiveIn(e.block)) {
+            vstamp[v.index] = b;
+            sets_.push_back(v);
+          }
+        } else {
+          for (VReg v : LiveIn(e.block))
+            if (vstamp[v.index] != b) {
+              vstamp[v.index] = b;
+              sets_.push_back(v);
+            }
+        }
+        for (VReg a : f.Args(e))
+          if (vstamp[a.index] != b) {
+            vstamp[a.index] = b;
+            sets_.push_back(a);
+          }
       }
-      for (VReg a : f.Args(e)) add(a);
+      first = false;
     }
     liveout_end_[b] = static_cast<uint32_t>(sets_.size());
   }

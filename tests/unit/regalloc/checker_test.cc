@@ -272,6 +272,67 @@ TEST(Validate, RejectsDoubleDefinitionAndUseBeforeDef) {
   }
 }
 
+// The validation policy (allocator.cc): ValidateStructure() is what Allocate() checks without the
+// checker; it rejects what would take a reader outside the tables and leaves the operand-level
+// invariants (SSA, constraints, critical edges, reachability) to the full Validate(), which
+// Allocate() runs with the checker.
+TEST(Validate, StructureIsTheTablesAndTheEdges) {
+  MachineEnv env = MachineEnv::ForTesting(2, 1, 0);
+  auto build = [](bool twice) {
+    Function f;
+    const VReg v = f.AddVReg(RegClass::kInt), p = f.AddVReg(RegClass::kInt);
+    f.StartBlock();
+    f.AddInst({Operand::Def(v)});
+    if (twice) f.AddInst({Operand::Def(v)});
+    f.AddInst({});
+    f.AddSucc(Block(1), {v});
+    f.StartBlock();
+    f.AddBlockParam(p);
+    f.AddInst({Operand::Use(p)});
+    f.Finish();
+    return f;
+  };
+  ASSERT_TRUE(build(false).Validate(env).ok());
+  {
+    // Operand-level: only the full check sees it, and Allocate() runs that with the checker.
+    const Function f = build(true);
+    EXPECT_TRUE(f.ValidateStructure(env).ok());
+    EXPECT_NE(f.Validate(env).error().message.find("v0 defined twice"), std::string::npos);
+    Options options;
+    options.run_checker = true;
+    const Expected<Output> out = Allocate(f, env, options);
+    ASSERT_FALSE(out.ok());
+    EXPECT_NE(out.error().message.find("v0 defined twice"), std::string::npos);
+  }
+  {
+    Function f = build(false);
+    f.succs[0].block = Block(2);
+    EXPECT_NE(f.ValidateStructure(env).error().message.find("branches to missing block2"),
+              std::string::npos);
+  }
+  {
+    Function f = build(false);
+    --f.succs[0].arg_end;
+    EXPECT_NE(f.ValidateStructure(env).error().message.find("passes 0 args to block1"),
+              std::string::npos);
+  }
+  {
+    Function f = build(false);
+    f.blocks[1].inst_end = f.blocks[1].inst_begin;  // the tables no longer cover the last inst
+    EXPECT_FALSE(f.ValidateStructure(env).ok());
+    f.insts.pop_back();
+    f.operands.pop_back();
+    EXPECT_NE(f.ValidateStructure(env).error().message.find("block1 has no instructions"),
+              std::string::npos);
+  }
+  {
+    Function f = build(false);
+    f.preds.clear();
+    EXPECT_NE(f.ValidateStructure(env).error().message.find("predecessors not computed"),
+              std::string::npos);
+  }
+}
+
 TEST(Validate, RejectsUseNotDominatedByDef) {
   MachineEnv env = MachineEnv::ForTesting(2, 1, 0);
   Function f;
