@@ -45,6 +45,22 @@ using ir::Value;
 
 constexpr int kMaxRounds = 16;
 
+// What the edges into a block pass to one of its parameters.
+struct ParamArgs {
+  Value same;              // the value every edge passes (other than the parameter itself)
+  bool unique = true;      // no edge passes another value
+  uint32_t self_uses = 0;  // edges that pass the parameter back to itself
+  void Add(Value a, Value param) {
+    if (a == param) {
+      ++self_uses;
+    } else if (!same.valid()) {
+      same = a;
+    } else if (same != a) {
+      unique = false;
+    }
+  }
+};
+
 // The simplifier's storage, one per thread and kept between functions and rounds for its
 // capacity (nothing in it carries meaning from one function to the next).
 struct CfgScratch {
@@ -56,6 +72,8 @@ struct CfgScratch {
   std::vector<Block> stack;
   // Copies of block parameters and branch arguments (phases 4 and 5), kept between blocks.
   std::vector<Value> params, out_args, new_args;
+  // Phase 3's sweep: what the edges into one block pass to each of its parameters.
+  std::vector<ParamArgs> param_args;
 };
 
 class CfgSimplifier {
@@ -71,6 +89,7 @@ class CfgSimplifier {
         reached_(scratch.reached),
         stack_(scratch.stack),
         params_(scratch.params),
+        param_args_(scratch.param_args),
         out_args_(scratch.out_args),
         new_args_(scratch.new_args) {}
 
@@ -279,34 +298,46 @@ class CfgSimplifier {
     }
   }
 
-  // --- 3.
+  // The ParamArgs of parameter p of b, edge by edge in CFG order.
+  ParamArgs ArgsOf(const ir::ControlFlowGraph& cfg, Block b, uint32_t p, Value param) const {
+    ParamArgs pa;
+    for (Block pred : cfg.Preds(b)) {
+      dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
+        if (bc.block == b) pa.Add(dfg_.ResolveAliases(dfg_.pool().Get(bc.args)[p]), param);
+      });
+    }
+    return pa;
+  }
+
+  // --- 3. Per block, one sweep over the edges into it gives every parameter's ParamArgs (the
+  // same edges in the same order as ArgsOf, so the same result). Removing an unused parameter
+  // leaves the lower parameters' arguments as they were; replacing one changes what they may
+  // resolve to (an argument naming it now names its replacement), so after a replacement the
+  // block's remaining parameters are looked at one by one, as they are then.
   bool SimplifyParams(const ir::ControlFlowGraph& cfg, std::vector<uint32_t>& uses) {
     bool changed = false;
     bool replaced = false;  // an alias was made (removing an unused parameter makes none)
+    std::vector<ParamArgs>& swept = param_args_;
     for (Block b : f_.layout.Blocks()) {
       if (b == f_.EntryBlock()) continue;
-      for (uint32_t p = static_cast<uint32_t>(dfg_.BlockParams(b).size()); p-- > 0;) {
+      const auto block_params = dfg_.BlockParams(b);
+      const uint32_t n = static_cast<uint32_t>(block_params.size());
+      if (n == 0) continue;
+      swept.assign(n, ParamArgs{});
+      for (Block pred : cfg.Preds(b)) {
+        dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
+          if (bc.block != b) return;
+          const auto args = dfg_.pool().Get(bc.args);
+          for (uint32_t k = 0; k < n; ++k)
+            swept[k].Add(dfg_.ResolveAliases(args[k]), block_params[k]);
+        });
+      }
+      bool stale = false;  // a parameter of b was replaced: `swept` may be stale for the others
+      for (uint32_t p = n; p-- > 0;) {
         const Value param = dfg_.BlockParams(b)[p];
-        // The value every edge passes (other than the parameter itself), and how many edges
-        // pass the parameter back to itself.
-        Value same;
-        bool unique = true;
-        uint32_t self_uses = 0;
-        for (Block pred : cfg.Preds(b)) {
-          dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
-            if (bc.block != b) return;
-            const Value a = dfg_.ResolveAliases(dfg_.pool().Get(bc.args)[p]);
-            if (a == param) {
-              ++self_uses;
-            } else if (!same.valid()) {
-              same = a;
-            } else if (same != a) {
-              unique = false;
-            }
-          });
-        }
-        const bool unused = uses[param.index] == self_uses;
-        if (!unused && !(unique && same.valid())) continue;
+        const ParamArgs pa = stale ? ArgsOf(cfg, b, p, param) : swept[p];
+        const bool unused = uses[param.index] == pa.self_uses;
+        if (!unused && !(pa.unique && pa.same.valid())) continue;
         for (Block pred : cfg.Preds(b)) {
           dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
             if (bc.block == b) --uses[dfg_.ResolveAliases(dfg_.pool().Get(bc.args)[p]).index];
@@ -314,11 +345,11 @@ class CfgSimplifier {
         }
         RemoveBlockParamAndArgs(f_, b, p, cfg.Preds(b));
         if (!unused) {
-          replaced_ = replaced = true;
-          ReplaceValue(f_, param, same);
+          replaced_ = replaced = stale = true;
+          ReplaceValue(f_, param, pa.same);
           // The edges' arguments (self-passes included) were subtracted above: what is left
           // are the parameter's other uses, which now use `same`.
-          uses[same.index] += uses[param.index];
+          uses[pa.same.index] += uses[param.index];
         }
         changed = true;
       }
@@ -465,6 +496,7 @@ class CfgSimplifier {
   std::vector<uint8_t>& reached_;
   std::vector<Block>& stack_;
   std::vector<Value>& params_;
+  std::vector<ParamArgs>& param_args_;
   std::vector<Value>& out_args_;
   std::vector<Value>& new_args_;
 };
