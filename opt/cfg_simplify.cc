@@ -108,9 +108,17 @@ class CfgSimplifier {
     // still describes the function: the first round takes it instead of computing its own.
     const ir::ControlFlowGraph* cfg =
         (analyses_.Valid() & kCfgAnalysis) ? &analyses_.Cfg() : nullptr;
+    // Phases 2 and 5 each leave nothing for a second run to find unless an edge went away or
+    // moved in between: phase 2 removes every block the entry cannot reach, and only a removed
+    // edge (a folded terminator, phase 1; a forwarded one, phase 4) makes another; phase 5
+    // leaves no block ending in a jump to a block without other incoming edges, and its own
+    // merges change no other block's incoming edges. Phase 3 changes no edge. So after the
+    // first round each runs only when phase 1 (or 2), or phase 4 of the round before (phase 2)
+    // or of this round (phase 5), changed something: skipping them changes nothing.
+    bool forwarded = false;  // phase 4 of the round before redirected an edge
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators(/*count_uses=*/round == 0);
-      changed |= RemoveUnreachable();
+      if (round == 0 || changed || forwarded) changed |= RemoveUnreachable();
       if (changed) cfg = nullptr;
       if (cfg == nullptr) {
         cfg_.Compute(f_);
@@ -119,8 +127,9 @@ class CfgSimplifier {
       CheckUseCounts();
       // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
       const bool params = SimplifyParams(*cfg, uses_);
-      bool edges = ForwardEmptyBlocks(*cfg, uses_);
-      edges |= MergeBlocks();
+      forwarded = ForwardEmptyBlocks(*cfg, uses_);
+      const bool merged = (round == 0 || changed || forwarded) && MergeBlocks();
+      const bool edges = forwarded || merged;
       if (edges) cfg = nullptr;
       if (!(changed || params || edges)) break;
     }
