@@ -1,7 +1,8 @@
 // cfg_simplify.cc: control-flow cleanup.
 //
-// Rounds of five linear phases, repeated while any of them changes something (at most
-// kMaxRounds):
+// Rounds of five linear phases, repeated while a later round could change something (at most
+// kMaxRounds; a round whose phases 3-5 changed nothing is the last, and phases 2 and 5 run only
+// after an edge changed, see Run):
 //  1. fold terminators: brif on a constant, or to one block with the same arguments on both
 //     arms, and br_table on a constant or with every entry equal, become jumps; a trapz/trapnz
 //     whose condition is a constant that traps becomes `trap` and ends its block;
@@ -131,7 +132,11 @@ class CfgSimplifier {
       const bool merged = (round == 0 || changed || forwarded) && MergeBlocks();
       const bool edges = forwarded || merged;
       if (edges) cfg = nullptr;
-      if (!(changed || params || edges)) break;
+      // Phases 1 and 2 leave nothing for a second run to find by themselves (phase 1 folds
+      // every foldable terminator, and only a replaced value, phase 3 or 5, makes another
+      // condition constant or two arms' arguments equal; phase 2, above). So a round whose
+      // phases 3-5 changed nothing ends the loop: the next one would change nothing either.
+      if (!(params || edges)) break;
     }
     // No alias is left in an operand: none survives a pass (ir_edit.h), and phases 3 and 5,
     // the only ones that replace values, resolve theirs before returning.
