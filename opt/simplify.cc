@@ -124,7 +124,8 @@ class Simplifier {
       Inst i = f_.layout.FirstInst(b);
       while (i.valid()) {
         const Inst next = f_.layout.NextInst(i);
-        MapOperandsInline(dfg_, i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
+        // No alias enters a pass, so until this one replaces a value no operand names one.
+        if (replaced_) MapOperandsInline(dfg_, i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
         for (int round = 0; round < kMaxRounds && f_.layout.IsInstInserted(i); ++round) {
           if (!Step(i)) break;
         }
