@@ -330,7 +330,8 @@ class CfgSimplifier {
   // block's remaining parameters are looked at one by one, as they are then.
   bool SimplifyParams(const ir::ControlFlowGraph& cfg, std::vector<uint32_t>& uses) {
     bool changed = false;
-    bool replaced = false;  // an alias was made (removing an unused parameter makes none)
+    bool replaced = false;      // an alias was made (removing an unused parameter makes none)
+    size_t alias_operands = 0;  // a bound on the operand slots that name an alias
     std::vector<ParamArgs>& swept = param_args_;
     for (Block b : f_.layout.Blocks()) {
       if (b == f_.EntryBlock()) continue;
@@ -360,6 +361,9 @@ class CfgSimplifier {
         RemoveBlockParamAndArgs(f_, b, p, cfg.Preds(b));
         if (!unused) {
           replaced_ = replaced = stale = true;
+          // Every operand slot that names the parameter, or an alias of it made earlier in this
+          // phase, is counted in its (exact) use count: their sum bounds the rewrites.
+          alias_operands += uses[param.index];
           ReplaceValue(f_, param, pa.same);
           // The edges' arguments (self-passes included) were subtracted above: what is left
           // are the parameter's other uses, which now use `same`.
@@ -369,7 +373,7 @@ class CfgSimplifier {
       }
     }
     // Operands name aliases only if this phase made some (phases 1, 2 and 4 make none).
-    if (replaced) ResolveOperandAliases(f_);
+    if (replaced) ResolveOperandAliases(f_, alias_operands);
     return changed;
   }
 

@@ -32,6 +32,20 @@ void ResolveOperandAliases(ir::Function& f) {
   }
 }
 
+void ResolveOperandAliases(ir::Function& f, size_t bound) {
+  size_t rewritten = 0;
+  for (ir::Block b : f.layout.Blocks()) {
+    for (ir::Inst i : f.layout.Insts(b)) {
+      MapOperandsInline(f.dfg, i, [&](ir::Value& v) {
+        const ir::Value r = f.dfg.ResolveAliases(v);
+        rewritten += r != v;
+        v = r;
+      });
+      if (rewritten >= bound) return;
+    }
+  }
+}
+
 ir::Inst InsertInstBefore(ir::Function& f, const ir::InstData& data, ir::Inst before) {
   const ir::Inst i = f.dfg.MakeInst(data);
   f.dfg[i].results = {};

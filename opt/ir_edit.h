@@ -43,6 +43,10 @@ std::optional<uint64_t> IntConstant(const ir::Function& f, ir::Value v);
 void ReplaceValue(ir::Function& f, ir::Value from, ir::Value to);
 // Rewrites every operand of every placed instruction to its alias-free value.
 void ResolveOperandAliases(ir::Function& f);
+// The same for a caller that knows (from exact use counts) at most how many operand slots name
+// an alias: the walk stops after the instruction that makes the `bound`-th rewrite. A bound
+// above the true number only walks to the end; one below it would leave aliases behind.
+void ResolveOperandAliases(ir::Function& f, size_t bound);
 
 // Builds `data` (results made from its typing rule) and places it before `before`, with
 // before's source location. Returns the new instruction.
