@@ -212,10 +212,12 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
   // is cleared by a fill rather than numbered).
   std::vector<ir::Value>& replacement = scratch.replacement;
   replacement.assign(dfg.NumValues(), ir::Value());
+  // No alias enters a pass and this one makes none (it records replacements here instead), so
+  // an operand names no alias.
   auto map_value = [&](ir::Value v) {
-    const ir::Value r = dfg.ResolveAliases(v);
-    const ir::Value to = replacement[r.index];
-    return to.valid() ? to : r;
+    EGRET_DCHECK(dfg.ResolveAliases(v) == v);
+    const ir::Value to = replacement[v.index];
+    return to.valid() ? to : v;
   };
 
   // At most one key per instruction is live at a time.
