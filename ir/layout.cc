@@ -93,21 +93,4 @@ void Layout::PrependInst(Inst i, Block b) {
   }
 }
 
-void Layout::RemoveInst(Inst i) {
-  InstNode& n = insts_[i];
-  EGRET_CHECK(n.block.valid());
-  BlockNode& bn = blocks_[n.block];
-  if (n.prev.valid()) {
-    insts_[n.prev].next = n.next;
-  } else {
-    bn.first = n.next;
-  }
-  if (n.next.valid()) {
-    insts_[n.next].prev = n.prev;
-  } else {
-    bn.last = n.prev;
-  }
-  n = InstNode();
-}
-
 }  // namespace egret::ir

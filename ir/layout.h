@@ -59,7 +59,25 @@ class Layout {
   }
   void InsertInstBefore(Inst i, Inst before);
   void PrependInst(Inst i, Block b);  // at the start of b
-  void RemoveInst(Inst i);
+  // Inline, with unchecked table accesses: the passes remove instructions one at a time in
+  // their inner loops. An inserted instruction, its neighbours and its block are all in the
+  // tables (only placed entries link to each other), so no access needs a growth check.
+  void RemoveInst(Inst i) {
+    EGRET_CHECK(IsInstInserted(i));
+    InstNode& n = insts_.Unchecked(i);
+    BlockNode& bn = blocks_.Unchecked(n.block);
+    if (n.prev.valid()) {
+      insts_.Unchecked(n.prev).next = n.next;
+    } else {
+      bn.first = n.next;
+    }
+    if (n.next.valid()) {
+      insts_.Unchecked(n.next).prev = n.prev;
+    } else {
+      bn.last = n.prev;
+    }
+    n = InstNode();
+  }
   bool IsInstInserted(Inst i) const { return insts_[i].block.valid(); }
   Block InstBlock(Inst i) const { return insts_[i].block; }
   Inst FirstInst(Block b) const { return blocks_[b].first; }

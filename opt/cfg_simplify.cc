@@ -1,7 +1,8 @@
 // cfg_simplify.cc: control-flow cleanup.
 //
-// Rounds of five linear phases, repeated while any of them changes something (at most
-// kMaxRounds):
+// Rounds of five linear phases, repeated while a later round could change something (at most
+// kMaxRounds; a round whose phases 3-5 changed nothing is the last, and phases 2 and 5 run only
+// after an edge changed, see Run):
 //  1. fold terminators: brif on a constant, or to one block with the same arguments on both
 //     arms, and br_table on a constant or with every entry equal, become jumps; a trapz/trapnz
 //     whose condition is a constant that traps becomes `trap` and ends its block;
@@ -45,6 +46,22 @@ using ir::Value;
 
 constexpr int kMaxRounds = 16;
 
+// What the edges into a block pass to one of its parameters.
+struct ParamArgs {
+  Value same;              // the value every edge passes (other than the parameter itself)
+  bool unique = true;      // no edge passes another value
+  uint32_t self_uses = 0;  // edges that pass the parameter back to itself
+  void Add(Value a, Value param) {
+    if (a == param) {
+      ++self_uses;
+    } else if (!same.valid()) {
+      same = a;
+    } else if (same != a) {
+      unique = false;
+    }
+  }
+};
+
 // The simplifier's storage, one per thread and kept between functions and rounds for its
 // capacity (nothing in it carries meaning from one function to the next).
 struct CfgScratch {
@@ -56,6 +73,8 @@ struct CfgScratch {
   std::vector<Block> stack;
   // Copies of block parameters and branch arguments (phases 4 and 5), kept between blocks.
   std::vector<Value> params, out_args, new_args;
+  // Phase 3's sweep: what the edges into one block pass to each of its parameters.
+  std::vector<ParamArgs> param_args;
 };
 
 class CfgSimplifier {
@@ -71,6 +90,7 @@ class CfgSimplifier {
         reached_(scratch.reached),
         stack_(scratch.stack),
         params_(scratch.params),
+        param_args_(scratch.param_args),
         out_args_(scratch.out_args),
         new_args_(scratch.new_args) {}
 
@@ -89,9 +109,17 @@ class CfgSimplifier {
     // still describes the function: the first round takes it instead of computing its own.
     const ir::ControlFlowGraph* cfg =
         (analyses_.Valid() & kCfgAnalysis) ? &analyses_.Cfg() : nullptr;
+    // Phases 2 and 5 each leave nothing for a second run to find unless an edge went away or
+    // moved in between: phase 2 removes every block the entry cannot reach, and only a removed
+    // edge (a folded terminator, phase 1; a forwarded one, phase 4) makes another; phase 5
+    // leaves no block ending in a jump to a block without other incoming edges, and its own
+    // merges change no other block's incoming edges. Phase 3 changes no edge. So after the
+    // first round each runs only when phase 1 (or 2), or phase 4 of the round before (phase 2)
+    // or of this round (phase 5), changed something: skipping them changes nothing.
+    bool forwarded = false;  // phase 4 of the round before redirected an edge
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators(/*count_uses=*/round == 0);
-      changed |= RemoveUnreachable();
+      if (round == 0 || changed || forwarded) changed |= RemoveUnreachable();
       if (changed) cfg = nullptr;
       if (cfg == nullptr) {
         cfg_.Compute(f_);
@@ -100,10 +128,15 @@ class CfgSimplifier {
       CheckUseCounts();
       // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
       const bool params = SimplifyParams(*cfg, uses_);
-      bool edges = ForwardEmptyBlocks(*cfg, uses_);
-      edges |= MergeBlocks();
+      forwarded = ForwardEmptyBlocks(*cfg, uses_);
+      const bool merged = (round == 0 || changed || forwarded) && MergeBlocks();
+      const bool edges = forwarded || merged;
       if (edges) cfg = nullptr;
-      if (!(changed || params || edges)) break;
+      // Phases 1 and 2 leave nothing for a second run to find by themselves (phase 1 folds
+      // every foldable terminator, and only a replaced value, phase 3 or 5, makes another
+      // condition constant or two arms' arguments equal; phase 2, above). So a round whose
+      // phases 3-5 changed nothing ends the loop: the next one would change nothing either.
+      if (!(params || edges)) break;
     }
     // No alias is left in an operand: none survives a pass (ir_edit.h), and phases 3 and 5,
     // the only ones that replace values, resolve theirs before returning.
@@ -279,34 +312,47 @@ class CfgSimplifier {
     }
   }
 
-  // --- 3.
+  // The ParamArgs of parameter p of b, edge by edge in CFG order.
+  ParamArgs ArgsOf(const ir::ControlFlowGraph& cfg, Block b, uint32_t p, Value param) const {
+    ParamArgs pa;
+    for (Block pred : cfg.Preds(b)) {
+      dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
+        if (bc.block == b) pa.Add(dfg_.ResolveAliases(dfg_.pool().Get(bc.args)[p]), param);
+      });
+    }
+    return pa;
+  }
+
+  // --- 3. Per block, one sweep over the edges into it gives every parameter's ParamArgs (the
+  // same edges in the same order as ArgsOf, so the same result). Removing an unused parameter
+  // leaves the lower parameters' arguments as they were; replacing one changes what they may
+  // resolve to (an argument naming it now names its replacement), so after a replacement the
+  // block's remaining parameters are looked at one by one, as they are then.
   bool SimplifyParams(const ir::ControlFlowGraph& cfg, std::vector<uint32_t>& uses) {
     bool changed = false;
-    bool replaced = false;  // an alias was made (removing an unused parameter makes none)
+    bool replaced = false;      // an alias was made (removing an unused parameter makes none)
+    size_t alias_operands = 0;  // a bound on the operand slots that name an alias
+    std::vector<ParamArgs>& swept = param_args_;
     for (Block b : f_.layout.Blocks()) {
       if (b == f_.EntryBlock()) continue;
-      for (uint32_t p = static_cast<uint32_t>(dfg_.BlockParams(b).size()); p-- > 0;) {
+      const auto block_params = dfg_.BlockParams(b);
+      const uint32_t n = static_cast<uint32_t>(block_params.size());
+      if (n == 0) continue;
+      swept.assign(n, ParamArgs{});
+      for (Block pred : cfg.Preds(b)) {
+        dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
+          if (bc.block != b) return;
+          const auto args = dfg_.pool().Get(bc.args);
+          for (uint32_t k = 0; k < n; ++k)
+            swept[k].Add(dfg_.ResolveAliases(args[k]), block_params[k]);
+        });
+      }
+      bool stale = false;  // a parameter of b was replaced: `swept` may be stale for the others
+      for (uint32_t p = n; p-- > 0;) {
         const Value param = dfg_.BlockParams(b)[p];
-        // The value every edge passes (other than the parameter itself), and how many edges
-        // pass the parameter back to itself.
-        Value same;
-        bool unique = true;
-        uint32_t self_uses = 0;
-        for (Block pred : cfg.Preds(b)) {
-          dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
-            if (bc.block != b) return;
-            const Value a = dfg_.ResolveAliases(dfg_.pool().Get(bc.args)[p]);
-            if (a == param) {
-              ++self_uses;
-            } else if (!same.valid()) {
-              same = a;
-            } else if (same != a) {
-              unique = false;
-            }
-          });
-        }
-        const bool unused = uses[param.index] == self_uses;
-        if (!unused && !(unique && same.valid())) continue;
+        const ParamArgs pa = stale ? ArgsOf(cfg, b, p, param) : swept[p];
+        const bool unused = uses[param.index] == pa.self_uses;
+        if (!unused && !(pa.unique && pa.same.valid())) continue;
         for (Block pred : cfg.Preds(b)) {
           dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
             if (bc.block == b) --uses[dfg_.ResolveAliases(dfg_.pool().Get(bc.args)[p]).index];
@@ -314,17 +360,20 @@ class CfgSimplifier {
         }
         RemoveBlockParamAndArgs(f_, b, p, cfg.Preds(b));
         if (!unused) {
-          replaced_ = replaced = true;
-          ReplaceValue(f_, param, same);
+          replaced_ = replaced = stale = true;
+          // Every operand slot that names the parameter, or an alias of it made earlier in this
+          // phase, is counted in its (exact) use count: their sum bounds the rewrites.
+          alias_operands += uses[param.index];
+          ReplaceValue(f_, param, pa.same);
           // The edges' arguments (self-passes included) were subtracted above: what is left
           // are the parameter's other uses, which now use `same`.
-          uses[same.index] += uses[param.index];
+          uses[pa.same.index] += uses[param.index];
         }
         changed = true;
       }
     }
     // Operands name aliases only if this phase made some (phases 1, 2 and 4 make none).
-    if (replaced) ResolveOperandAliases(f_);
+    if (replaced) ResolveOperandAliases(f_, alias_operands);
     return changed;
   }
 
@@ -465,6 +514,7 @@ class CfgSimplifier {
   std::vector<uint8_t>& reached_;
   std::vector<Block>& stack_;
   std::vector<Value>& params_;
+  std::vector<ParamArgs>& param_args_;
   std::vector<Value>& out_args_;
   std::vector<Value>& new_args_;
 };

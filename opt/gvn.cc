@@ -13,6 +13,7 @@
 // subtree, so a value is never reused in a block its definition does not dominate. Cost:
 // O(instructions) expected, one hash lookup each, in an open-addressing table whose storage a
 // thread keeps from one function to the next (ScopedKeyTable): no allocation per instruction.
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -20,6 +21,7 @@
 
 #include "ir/cfg.h"
 #include "ir/dominator_tree.h"
+#include "ir/operand_walk.h"
 #include "opt/ir_edit.h"
 #include "opt/pass_manager.h"
 
@@ -117,8 +119,9 @@ Key MakeKey(const ir::Function& f, ir::Inst i) {
   k.flags = d.flags.bits;
   k.trap = d.trap;
   // The operands were mapped (aliases resolved, replacements applied) just before.
-  const auto fixed = f.dfg.FixedArgs(i);
-  for (size_t n = 0; n < 3; ++n) k.args[n] = n < fixed.size() ? fixed[n].index : UINT32_MAX;
+  // The format's fixed operand count (FixedArgs(i).size(); candidates are not branches).
+  const size_t fixed = ir::kOperandShape[static_cast<size_t>(d.opcode)] & ~ir::kOperandShapeBranch;
+  for (size_t n = 0; n < 3; ++n) k.args[n] = n < fixed ? d.args[n].index : UINT32_MAX;
   // Integer iadd/imul/band/bor/bxor (and their lanewise vector forms, and integer lane min/max)
   // are commutative: order their operands so `iadd v2, v1` meets `iadd v1, v2`. (Not floats:
   // which NaN payload propagates may depend on the order.)
@@ -147,11 +150,48 @@ Key MakeKey(const ir::Function& f, ir::Inst i) {
   return k;
 }
 
+// How far an opcode alone decides whether its instructions can take part: never (side effects
+// whatever the memory flags say, a terminator, or a memory read that is not a load), always (pure,
+// no memory), or by the instruction's memory flags (loads, stores and atomics: ask
+// ir::InstIsMovable). One table load instead of InstIsMovable's opcode and flag tests.
+enum class Movability : uint8_t { kNever, kAlways, kByFlags };
+constexpr std::array<Movability, ir::kNumOpcodes> kMovability = [] {
+  std::array<Movability, ir::kNumOpcodes> t{};
+  for (int k = 0; k < ir::kNumOpcodes; ++k) {
+    const ir::OpcodeInfo& info = ir::kOpcodeInfos[k];
+    const ir::InstFormat f = info.format;
+    if (f == ir::InstFormat::kLoad || f == ir::InstFormat::kStore ||
+        f == ir::InstFormat::kAtomicLoad || f == ir::InstFormat::kAtomicStore ||
+        f == ir::InstFormat::kAtomicRmw || f == ir::InstFormat::kAtomicCas) {
+      t[k] = Movability::kByFlags;
+    } else if (info.flags &
+               (ir::kCanTrap | ir::kWritesMem | ir::kIsCall | ir::kTerminator | ir::kReadsMem)) {
+      t[k] = Movability::kNever;
+    } else {
+      t[k] = Movability::kAlways;
+    }
+  }
+  return t;
+}();
+
+bool MovableByOpcodeAndFlags(const ir::InstData& d) {
+  switch (kMovability[static_cast<size_t>(d.opcode)]) {
+    case Movability::kNever:
+      return false;
+    case Movability::kByFlags:
+      return ir::InstIsMovable(d);
+    case Movability::kAlways:
+      return true;
+  }
+  return false;
+}
+
 bool Candidate(const ir::Function& f, ir::Inst i) {
   const ir::InstData& d = f.dfg[i];
-  if (!ir::InstIsMovable(d) || ir::IsTerminator(d.opcode)) return false;
-  if (f.dfg.InstResults(i).size() != 1) return false;
-  return f.dfg.VarArgs(i).empty();
+  const bool movable = MovableByOpcodeAndFlags(d);
+  EGRET_DCHECK(movable == (ir::InstIsMovable(d) && !ir::IsTerminator(d.opcode)));
+  // One result and no variable operands (InstResults(i).size() == 1, VarArgs(i).empty()).
+  return movable && d.results.size == 1 && d.vargs.size == 0;
 }
 
 }  // namespace
@@ -172,10 +212,12 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
   // is cleared by a fill rather than numbered).
   std::vector<ir::Value>& replacement = scratch.replacement;
   replacement.assign(dfg.NumValues(), ir::Value());
+  // No alias enters a pass and this one makes none (it records replacements here instead), so
+  // an operand names no alias.
   auto map_value = [&](ir::Value v) {
-    const ir::Value r = dfg.ResolveAliases(v);
-    const ir::Value to = replacement[r.index];
-    return to.valid() ? to : r;
+    EGRET_DCHECK(dfg.ResolveAliases(v) == v);
+    const ir::Value to = replacement[v.index];
+    return to.valid() ? to : v;
   };
 
   // At most one key per instruction is live at a time.

@@ -3,20 +3,6 @@
 
 namespace egret::opt {
 
-ir::Inst DefiningInst(const ir::Function& f, ir::Value v) {
-  const ir::ValueData& vd = f.dfg.ValueInfo(f.dfg.ResolveAliases(v));
-  if (vd.kind != ir::ValueKind::kResult) return ir::Inst();
-  return ir::Inst(vd.def);
-}
-
-std::optional<uint64_t> IntConstant(const ir::Function& f, ir::Value v) {
-  const ir::Inst def = DefiningInst(f, v);
-  if (!def.valid()) return std::nullopt;
-  const ir::InstData& d = f.dfg[def];
-  if (d.opcode != ir::Opcode::kIconst) return std::nullopt;
-  return static_cast<uint64_t>(d.imm) & LowMask(ir::TypeBits(d.type));
-}
-
 void ReplaceValue(ir::Function& f, ir::Value from, ir::Value to) {
   from = f.dfg.ResolveAliases(from);
   to = f.dfg.ResolveAliases(to);
@@ -28,6 +14,20 @@ void ResolveOperandAliases(ir::Function& f) {
   for (ir::Block b : f.layout.Blocks()) {
     for (ir::Inst i : f.layout.Insts(b)) {
       MapOperandsInline(f.dfg, i, [&](ir::Value& v) { v = f.dfg.ResolveAliases(v); });
+    }
+  }
+}
+
+void ResolveOperandAliases(ir::Function& f, size_t bound) {
+  size_t rewritten = 0;
+  for (ir::Block b : f.layout.Blocks()) {
+    for (ir::Inst i : f.layout.Insts(b)) {
+      MapOperandsInline(f.dfg, i, [&](ir::Value& v) {
+        const ir::Value r = f.dfg.ResolveAliases(v);
+        rewritten += r != v;
+        v = r;
+      });
+      if (rewritten >= bound) return;
     }
   }
 }

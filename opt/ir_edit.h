@@ -35,14 +35,29 @@ using ir::ForEachOperandInline;
 using ir::MapOperandsInline;
 
 // The instruction defining v (aliases resolved), or an invalid Inst for block parameters.
-ir::Inst DefiningInst(const ir::Function& f, ir::Value v);
+// Inline, as IntConstant: the passes ask them for most operands they look at.
+inline ir::Inst DefiningInst(const ir::Function& f, ir::Value v) {
+  const ir::ValueData& vd = f.dfg.ValueInfo(f.dfg.ResolveAliases(v));
+  if (vd.kind != ir::ValueKind::kResult) return ir::Inst();
+  return ir::Inst(vd.def);
+}
 // The bits of v (masked to its width) when it is defined by an `iconst`.
-std::optional<uint64_t> IntConstant(const ir::Function& f, ir::Value v);
+inline std::optional<uint64_t> IntConstant(const ir::Function& f, ir::Value v) {
+  const ir::Inst def = DefiningInst(f, v);
+  if (!def.valid()) return std::nullopt;
+  const ir::InstData& d = f.dfg[def];
+  if (d.opcode != ir::Opcode::kIconst) return std::nullopt;
+  return static_cast<uint64_t>(d.imm) & LowMask(ir::TypeBits(d.type));
+}
 
 // Makes every use of `from` a use of `to` (through an alias; see the file comment).
 void ReplaceValue(ir::Function& f, ir::Value from, ir::Value to);
 // Rewrites every operand of every placed instruction to its alias-free value.
 void ResolveOperandAliases(ir::Function& f);
+// The same for a caller that knows (from exact use counts) at most how many operand slots name
+// an alias: the walk stops after the instruction that makes the `bound`-th rewrite. A bound
+// above the true number only walks to the end; one below it would leave aliases behind.
+void ResolveOperandAliases(ir::Function& f, size_t bound);
 
 // Builds `data` (results made from its typing rule) and places it before `before`, with
 // before's source location. Returns the new instruction.

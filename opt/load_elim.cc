@@ -20,6 +20,7 @@
 // effect visible. Heap stores are never removed.
 // Analyses: instructions are removed or rewritten in place; the CFG shape is preserved.
 #include <algorithm>
+#include <array>
 #include <span>
 #include <utility>
 #include <vector>
@@ -70,6 +71,25 @@ struct LoadElimScratch {
   std::vector<Block> work;   // EntryState's region walk
   ClobberSet region;
 };
+
+// Per opcode, whether Visit may do anything for its instructions: a memory access (its format
+// says; whether it traps depends on its flags), or an opcode that reads or writes memory, calls,
+// may trap or ends the block. Visit skips the others (arithmetic, constants, conversions that
+// cannot trap) without copying them: they change neither the available set nor the pending
+// stores.
+constexpr std::array<bool, ir::kNumOpcodes> kAffectsState = [] {
+  std::array<bool, ir::kNumOpcodes> t{};
+  for (int k = 0; k < ir::kNumOpcodes; ++k) {
+    const ir::OpcodeInfo& info = ir::kOpcodeInfos[k];
+    const ir::InstFormat f = info.format;
+    t[k] = f == ir::InstFormat::kLoad || f == ir::InstFormat::kStore ||
+           f == ir::InstFormat::kAtomicLoad || f == ir::InstFormat::kAtomicStore ||
+           f == ir::InstFormat::kAtomicRmw || f == ir::InstFormat::kAtomicCas ||
+           (info.flags &
+            (ir::kReadsMem | ir::kWritesMem | ir::kIsCall | ir::kCanTrap | ir::kTerminator)) != 0;
+  }
+  return t;
+}();
 
 class LoadEliminator {
  public:
@@ -220,6 +240,10 @@ class LoadEliminator {
     pending.clear();
     for (Inst i = f_.layout.FirstInst(b); i.valid();) {
       const Inst next = f_.layout.NextInst(i);
+      if (!kAffectsState[static_cast<size_t>(dfg_[i].opcode)]) {
+        i = next;
+        continue;
+      }
       const InstData d = dfg_[i];
       const ir::OpcodeInfo& info = ir::Info(d.opcode);
       // Every use of the location below is for an instruction that reads or writes memory.

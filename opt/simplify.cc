@@ -23,6 +23,7 @@
 //  - Vector ops get no scalar rule (vicmp shares kIntCompare with icmp but `vicmp eq x, x` is a
 //    vector of all-ones lanes): only constant folding through ir::EvalVector and bitcast rules.
 // Cost: O(instructions); a 32-bit division by a constant becomes at most 7 instructions.
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <optional>
@@ -88,6 +89,32 @@ bool ProducesBool(Opcode op) {
   return op == Opcode::kIcmp || op == Opcode::kIcmpImm || op == Opcode::kFcmp;
 }
 
+// Per opcode, whether Step has rules for it: every vector op (VectorOp), and the scalar formats
+// its switch names. Step asks this before copying the instruction.
+constexpr std::array<bool, ir::kNumOpcodes> kHasRules = [] {
+  std::array<bool, ir::kNumOpcodes> t{};
+  for (int k = 0; k < ir::kNumOpcodes; ++k) {
+    const ir::OpcodeInfo& info = ir::kOpcodeInfos[k];
+    switch (info.format) {
+      case ir::InstFormat::kBinary:
+      case ir::InstFormat::kBinaryImm:
+      case ir::InstFormat::kUnary:
+      case ir::InstFormat::kIntCompare:
+      case ir::InstFormat::kIntCompareImm:
+      case ir::InstFormat::kFloatCompare:
+      case ir::InstFormat::kTernary:
+      case ir::InstFormat::kCondTrap:
+      case ir::InstFormat::kBrif:
+        t[k] = true;
+        break;
+      default:
+        t[k] = (info.flags & ir::kVector) != 0;
+        break;
+    }
+  }
+  return t;
+}();
+
 class Simplifier {
  public:
   explicit Simplifier(ir::Function& f) : f_(f), dfg_(f.dfg) {}
@@ -97,7 +124,8 @@ class Simplifier {
       Inst i = f_.layout.FirstInst(b);
       while (i.valid()) {
         const Inst next = f_.layout.NextInst(i);
-        MapOperandsInline(dfg_, i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
+        // No alias enters a pass, so until this one replaces a value no operand names one.
+        if (replaced_) MapOperandsInline(dfg_, i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
         for (int round = 0; round < kMaxRounds && f_.layout.IsInstInserted(i); ++round) {
           if (!Step(i)) break;
         }
@@ -201,6 +229,9 @@ class Simplifier {
 
   // One rule application; false when no rule applies.
   bool Step(Inst i) {
+    // Most instructions (constants, memory accesses, calls, jumps) have no rule: tell from the
+    // opcode before copying the instruction.
+    if (!kHasRules[static_cast<size_t>(dfg_[i].opcode)]) return false;
     const InstData d = dfg_[i];
     // SIMD ops share formats with scalar ones (vicmp is a kIntCompare) but none of the scalar
     // rules: `vicmp eq x, x` is an all-ones vector, not `iconst 1`.

@@ -11,6 +11,7 @@
 #include "ir/parser.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
+#include "opt/ir_edit.h"
 #include "opt/pass_manager.h"
 
 namespace egret::opt {
@@ -265,6 +266,42 @@ block2(v10: i32):
     ASSERT_EQ(static_cast<int>(rb.kind), static_cast<int>(ra.kind));
     EXPECT_EQ(rb.values, ra.values);
   }
+}
+
+TEST(IrEdit, ResolveOperandAliasesWithABoundStopsAfterTheLastAlias) {
+  constexpr std::string_view kText = R"(
+function %f(i32) -> i32 {
+block0(v0: i32):
+    v1 = iadd_imm v0, 1
+    v2 = iadd_imm v1, 2
+    v3 = iadd v2, v1
+    jump block1
+block1:
+    v4 = iadd v3, v1
+    return v4
+}
+)";
+  // v1 becomes an alias of v0 (its instruction removed): three operand slots name it.
+  auto replace_v1 = [](ir::Function& f) {
+    f.layout.RemoveInst(f.layout.FirstInst(f.EntryBlock()));
+    ReplaceValue(f, ir::Value(1), ir::Value(0));
+  };
+  // A bound of 3 (v1's use count) resolves every slot, as the unbounded walk does.
+  ir::Module m = Parse(kText);
+  ir::Function& f = m.functions[0];
+  replace_v1(f);
+  ResolveOperandAliases(f, 3);
+  EXPECT_TRUE(ir::Verify(f).ok());
+  const std::string out = ir::PrintFunction(f);
+  EXPECT_NE(out.find("v2 = iadd_imm v0, 2"), std::string::npos) << out;
+  EXPECT_NE(out.find("v3 = iadd v2, v0"), std::string::npos) << out;
+  EXPECT_NE(out.find("v4 = iadd v3, v0"), std::string::npos) << out;
+  // A bound of 1 stops after the first rewrite: later slots still name the alias.
+  ir::Module m2 = Parse(kText);
+  ir::Function& g = m2.functions[0];
+  replace_v1(g);
+  ResolveOperandAliases(g, 1);
+  EXPECT_FALSE(ir::Verify(g).ok());
 }
 
 }  // namespace
