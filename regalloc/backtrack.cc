@@ -790,6 +790,7 @@ uint32_t Backtrack::PopQueue() {
 }
 
 Status Backtrack::AllocateAll() {
+  for (const PRegSet& s : f_.clobber_sets) all_clobbers_ |= s;
   filling_ = true;
   for (uint32_t b = 0; b < bundles_.size(); ++b) {
     if (bundles_[b].dead) continue;
@@ -1182,11 +1183,17 @@ Status Backtrack::Place(uint32_t b) {
   // (not free) and can never be the eviction choice (a reservation conflict costs more than
   // any eviction), whatever else conflicts. They are skipped without a scan; Split's
   // FirstConflict then searches them from the first range.
+  // The walk stops once the set holds every register any call of the function clobbers
+  // (all_clobbers_): a long bundle across many calls usually has them all at its first call.
   PRegSet clobbered;
-  for (const Span& s : spans_)
-    for (uint32_t j = next_call_[(s.from + 1) / 4]; j != kNone && 4 * j + 2 < s.to;
-         j = next_call_[j + 1])
+  for (const Span& s : spans_) {
+    uint32_t j = next_call_[(s.from + 1) / 4];
+    for (; j != kNone && 4 * j + 2 < s.to; j = next_call_[j + 1]) {
       clobbered |= f_.Clobbers(j);
+      if (clobbered == all_clobbers_) break;
+    }
+    if (j != kNone && 4 * j + 2 < s.to) break;  // stopped early: the set is complete
+  }
   // The bundle's points as a bitmap over the words of its extent, when that is short next to
   // its span list: a candidate whose bitmap words are clear under it is free at a few ANDs.
   const uint32_t lo_word = spans_.front().from / 64;

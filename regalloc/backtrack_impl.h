@@ -293,6 +293,7 @@ class Backtrack : private BacktrackScratch {
   // usually gets another occupant).
   PRegSet claimed_;
   float claim_cost_ = 0;
+  PRegSet all_clobbers_;  // every register some call of the function clobbers (AllocateAll)
   // The last Place(): its candidates in order (cands_base_ of the class, or cands_ with a hint).
   std::span<const PReg> cand_list_;
   PReg cands_hint_;  // the hint whose candidate list cands_ holds (none yet: invalid)
