@@ -32,28 +32,36 @@ class IntervalSet {
     order_.clear();
     first_.clear();
     free_.clear();
+    last_ = 0;
   }
   size_t CapacityBytes() const {
     return chunks_.capacity() * sizeof(Chunk) +
            (order_.capacity() + first_.capacity() + free_.capacity()) * sizeof(uint32_t);
   }
 
+  // The backtracking allocator places bundles in sweeps over the function, so an insert usually
+  // lands in the chunk of the previous one or the next (`last_`, a hint checked before use), and
+  // at that chunk's end: both are tried before the binary searches.
   void Insert(const Entry& e) {
     if (order_.empty()) {
       order_.push_back(NewChunk());
       first_.push_back(e.from);
     }
-    uint32_t c = ChunkFor(e.from);
+    uint32_t c = HintedChunkFor(e.from);
     Chunk* ch = &chunks_[order_[c]];
     if (ch->n == kChunk) {
       Split(c);
       if (e.from >= first_[c + 1]) ++c;
       ch = &chunks_[order_[c]];
     }
-    const uint32_t pos = static_cast<uint32_t>(
-        std::upper_bound(ch->e, ch->e + ch->n, e.from,
-                         [](uint32_t x, const Entry& y) { return x < y.from; }) -
-        ch->e);
+    last_ = c;
+    const uint32_t pos =
+        ch->n == 0 || ch->e[ch->n - 1].from < e.from
+            ? ch->n
+            : static_cast<uint32_t>(
+                  std::upper_bound(ch->e, ch->e + ch->n, e.from,
+                                   [](uint32_t x, const Entry& y) { return x < y.from; }) -
+                  ch->e);
     std::copy_backward(ch->e + pos, ch->e + ch->n, ch->e + ch->n + 1);
     ch->e[pos] = e;
     ++ch->n;
@@ -163,6 +171,16 @@ class IntervalSet {
     }
   }
 
+  // ChunkFor(from), trying the chunk of the last insert and the one after it first.
+  uint32_t HintedChunkFor(uint32_t from) const {
+    const uint32_t n = static_cast<uint32_t>(first_.size());
+    for (uint32_t c = last_; c < n && c <= last_ + 1; ++c) {
+      if (c + 1 < n && first_[c + 1] <= from) continue;  // a later chunk holds it
+      if (c == 0 || first_[c] <= from) return c;
+      break;  // an earlier chunk holds it
+    }
+    return ChunkFor(from);
+  }
   // The chunk whose range holds `from`: the last with first_ <= from, or the first.
   uint32_t ChunkFor(uint32_t from) const {
     const auto it = std::upper_bound(first_.begin(), first_.end(), from);
@@ -195,6 +213,7 @@ class IntervalSet {
   std::vector<uint32_t> order_;  // chunk ids in start order
   std::vector<uint32_t> first_;  // first start of each chunk in order_
   std::vector<uint32_t> free_;   // emptied chunks, reused
+  uint32_t last_ = 0;            // position in order_ of the last insert's chunk (a hint only)
 };
 
 }  // namespace egret::regalloc
