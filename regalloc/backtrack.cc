@@ -1185,10 +1185,16 @@ Status Backtrack::Place(uint32_t b) {
   // FirstConflict then searches them from the first range.
   // The walk stops once the set holds every register any call of the function clobbers
   // (all_clobbers_): a long bundle across many calls usually has them all at its first call.
-  PRegSet clobbered;
+  PRegSet& clobbered = clobbered_;
+  clobbered = PRegSet();
+  first_call_set_ = PRegSet();
   for (const Span& s : spans_) {
     uint32_t j = next_call_[(s.from + 1) / 4];
     for (; j != kNone && 4 * j + 2 < s.to; j = next_call_[j + 1]) {
+      if (clobbered.Empty()) {
+        first_call_set_ = f_.Clobbers(j);
+        first_call_pt_ = 4 * j + 2;
+      }
       clobbered |= f_.Clobbers(j);
       if (clobbered == all_clobbers_) break;
     }
@@ -1488,6 +1494,18 @@ void Backtrack::ReserveArena(size_t n) {
     arena_.reserve(std::max(arena_.size() + n, 2 * arena_.capacity()));
 }
 
+// The point of the first clobber of r by a call inside the bundle whose spans spans_ holds, or
+// kNone. A clobber is a reservation of no vreg at that point, which a range of the bundle covers:
+// a conflict, so the bundle's first conflict in r is at or before it.
+uint32_t Backtrack::FirstClobber(PReg r) const {
+  if (first_call_set_.Contains(r)) return first_call_pt_;  // the first call usually clobbers all
+  for (const Span& s : spans_)
+    for (uint32_t j = next_call_[(s.from + 1) / 4]; j != kNone && 4 * j + 2 < s.to;
+         j = next_call_[j + 1])
+      if (f_.Clobbers(j).Contains(r)) return 4 * j + 2;
+  return kNone;
+}
+
 // Replaces bundle b by its parts before and after gap g; returns their ids (kNone if empty).
 //
 // The ranges are sorted and disjoint, so their ends are sorted too: the first range ending after
@@ -1572,17 +1590,33 @@ void Backtrack::RequiringUses(const Bundle& bu, std::vector<Range>* out) const {
 Status Backtrack::Split(uint32_t b) {
   if (bundles_[b].gen >= kMaxSplits) return SpillToMinimal(b);
   const uint32_t start = Ranges(bundles_[b]).front().from;
+  // The register whose first conflict is latest, the earliest in candidate order among equals.
+  // Place() just scanned the same candidates and recorded each one's first conflicting range,
+  // so an unclobbered candidate's scan starts at its conflict. A clobbered one's scan starts at
+  // the first range, but its first conflict is at most its first clobber inside the bundle
+  // (FirstClobber): the unclobbered candidates are done first, and a clobbered one whose bound
+  // cannot beat the best so far is not scanned.
   PReg best;
-  uint32_t best_pt = 0;
-  // Place() just scanned the same candidates and recorded each one's first conflicting range.
-  for (size_t k = 0; k < cand_list_.size(); ++k) {
-    const PReg r = cand_list_[k];
-    if (declined_.Contains(r)) continue;
-    const uint32_t first = FirstConflict(bundles_[b], r, first_conflict_range_[k]);
-    if (first > best_pt || !best.valid()) {
-      best_pt = first;
-      best = r;
+  uint32_t best_pt = 0, best_k = kNone;
+  auto consider = [&](uint32_t k, bool clobbered) {
+    if (clobbered && best_k != kNone) {
+      const uint32_t bound = FirstClobber(cand_list_[k]);
+      if (bound < best_pt || (bound == best_pt && k > best_k)) return;
     }
+    const uint32_t first = FirstConflict(bundles_[b], cand_list_[k], first_conflict_range_[k]);
+    if (best_k == kNone || first > best_pt || (first == best_pt && k < best_k)) {
+      best_pt = first;
+      best = cand_list_[k];
+      best_k = k;
+    }
+  };
+  for (uint32_t k = 0; k < cand_list_.size(); ++k) {
+    const PReg r = cand_list_[k];
+    if (!declined_.Contains(r) && !clobbered_.Contains(r)) consider(k, false);
+  }
+  for (uint32_t k = 0; k < cand_list_.size(); ++k) {
+    const PReg r = cand_list_[k];
+    if (!declined_.Contains(r) && clobbered_.Contains(r)) consider(k, true);
   }
   // Of the requiring uses (clipped to the ranges, as RequiringUses lists them): the first one's
   // instruction, and the instruction of the last one that ends by the gap before best_pt (the

@@ -246,6 +246,7 @@ class Backtrack : private BacktrackScratch {
                         const uint32_t* occ_seen = nullptr) const;
   uint32_t FirstConflictRange(const Bundle& bu, PReg r, bool* reserved) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
+  uint32_t FirstClobber(PReg r) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstAssigned(PReg r, uint32_t a, uint32_t b) const;
@@ -299,6 +300,11 @@ class Backtrack : private BacktrackScratch {
   PReg cands_hint_;  // the hint whose candidate list cands_ holds (none yet: invalid)
   // The last Place(): candidates whose first conflict (first pass) is a reservation.
   PRegSet reserved_first_;
+  // The last Place(): the registers the calls inside the bundle clobber.
+  PRegSet clobbered_;
+  // The last Place(): the first call inside the bundle with clobbers, its set and point (4j+2).
+  PRegSet first_call_set_;
+  uint32_t first_call_pt_ = 0;
   PRegSet declined_;  // the last Place(): callee-saved candidates the bundle did not pay for  // a
                       // save and a restore at the entry block's frequency
   uint32_t cut_stamp_ = 0;
