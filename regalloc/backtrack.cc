@@ -27,7 +27,7 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(in_reg_begin_), f(in_reg_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_acc_), f(tmp_raw_),
       f(spans_);
-  f(bundle_mask_), f(tmp_inside_);
+  f(bundle_mask_), f(tmp_inside_), f(last_looped_);
 }
 
 template <class F>
@@ -1463,15 +1463,43 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
 //
 // The ranges from g on are found by binary search; whether a block's loop chain has a header
 // before g is one comparison with the block's earliest header start (OuterHeaderStart).
+//
+// A block qualifies when its earliest header starts before g, that is at or before the start of
+// the block holding point g - 1 (header starts are block starts). LastLooped(h) is the last block
+// (in layout order, which the ranges follow) whose earliest header starts at or before block h's
+// start: the walk stops there instead of running to the bundle's end.
 bool Backtrack::CutLoopAcross(uint32_t b, uint32_t g) {
+  const uint32_t last = LastLooped(block_of_inst_[(g - 1) / 4]);
+  if (last == kNone) return false;
   const auto rs = Ranges(bundles_[b]);
   const auto first =
       std::partition_point(rs.begin(), rs.end(), [g](const Range& r) { return r.from < g; });
   for (auto it = first; it != rs.end(); ++it) {
     const uint32_t x = block_of_inst_[it->from / 4];
+    if (x > last) break;
     if (header_[x] != kNone && OuterHeaderStart(x) < g) return CutLoop(b, x);
   }
   return false;
+}
+
+// The last block y with a header whose OuterHeaderStart(y) is at most block h's start, or kNone;
+// the table (a prefix maximum over the blocks holding those earliest headers) is built on the
+// first call of a run.
+uint32_t Backtrack::LastLooped(uint32_t h) {
+  if (last_looped_.empty()) {
+    const uint32_t nb = static_cast<uint32_t>(f_.blocks.size());
+    last_looped_.assign(nb, kNone);
+    for (uint32_t y = 0; y < nb; ++y) {
+      if (header_[y] == kNone) continue;
+      uint32_t& m = last_looped_[block_of_inst_[OuterHeaderStart(y) / 4]];
+      m = m == kNone ? y : std::max(m, y);
+    }
+    for (uint32_t x = 1; x < nb; ++x)
+      if (last_looped_[x - 1] != kNone &&
+          (last_looped_[x] == kNone || last_looped_[x] < last_looped_[x - 1]))
+        last_looped_[x] = last_looped_[x - 1];
+  }
+  return last_looped_[h];
 }
 
 // The smallest start point of a header on block x's loop chain (header_, then parent_, at most

@@ -91,6 +91,9 @@ struct BacktrackScratch {
   // Per block, for CutLoopAcross: the earliest start point of a header on its loop chain, or
   // kNone; Backtrack::kUnknown until first asked (OuterHeaderStart).
   std::vector<uint32_t> outer_header_start_;
+  // Per block h, for CutLoopAcross: the last block whose OuterHeaderStart is at most h's start
+  // (kNone: none). Empty until first asked in a run (LastLooped).
+  std::vector<uint32_t> last_looped_;
   std::vector<float> freq_;
 
   // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
@@ -260,6 +263,7 @@ class Backtrack : private BacktrackScratch {
   bool CutLoop(uint32_t b, uint32_t at);
   bool CutLoopAcross(uint32_t b, uint32_t g);
   uint32_t OuterHeaderStart(uint32_t block);
+  uint32_t LastLooped(uint32_t block);
   std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g);
   void ReserveArena(size_t n);
   void RequiringUses(const Bundle& bu, std::vector<Range>* out) const;
