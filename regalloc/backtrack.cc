@@ -1243,12 +1243,20 @@ Status Backtrack::Place(uint32_t b) {
     }
     if (use_mask) {
       const uint64_t* bits = busy_[r.index()].data() + 2 * lo_word;
-      uint64_t any = 0;
-      for (uint32_t k = 0; k < num_words; ++k)
-        any |= bundle_mask_[k] & (bits[2 * k] | bits[2 * k + 1]);
-      if (any == 0) {
+      uint64_t res = 0, occ = 0;
+      for (uint32_t k = 0; k < num_words; ++k) {
+        res |= bundle_mask_[k] & bits[2 * k];
+        occ |= bundle_mask_[k] & bits[2 * k + 1];
+      }
+      if ((res | occ) == 0) {
         AssignSpans(b, r);
         return Status::Ok();
+      }
+      // An assigned bit under the bundle's points is a conflict (that half is exact): taken.
+      // Its first conflicting range is found only if no later candidate is free (below).
+      if (occ != 0) {
+        first_conflict_range_.push_back(kUnknown);
+        continue;
       }
     }
     bool reserved;
@@ -1259,6 +1267,13 @@ Status Backtrack::Place(uint32_t b) {
     }
     first_conflict_range_.push_back(first);
     if (reserved) reserved_first_.Add(r);
+  }
+  for (uint32_t k = 0; k < cand_list_.size(); ++k) {
+    if (first_conflict_range_[k] != kUnknown) continue;
+    bool reserved;
+    first_conflict_range_[k] = FirstConflictRange(bundles_[b], cand_list_[k], &reserved);
+    EGRET_DCHECK(first_conflict_range_[k] != kNone);
+    if (reserved) reserved_first_.Add(cand_list_[k]);
   }
   // No register is free: the register whose conflicts are all lighter than this bundle, with
   // the lightest heaviest one (the first such in candidate order). A conflict with a
