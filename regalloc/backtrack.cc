@@ -792,9 +792,12 @@ uint32_t Backtrack::PopQueue() {
 Status Backtrack::AllocateAll() {
   for (const PRegSet& s : f_.clobber_sets) all_clobbers_ |= s;
   filling_ = true;
+  // An initial one-vreg bundle holds its vreg's whole range list, whose points BuildRanges
+  // counted (vreg_size_): Weigh need not sum them.
   for (uint32_t b = 0; b < bundles_.size(); ++b) {
-    if (bundles_[b].dead) continue;
-    Weigh(b);
+    const Bundle& bu = bundles_[b];
+    if (bu.dead) continue;
+    Weigh(b, bu.one_vreg ? vreg_size_[arena_[bu.begin].vreg] : kNone);
     Enqueue(b);
   }
   filling_ = false;
