@@ -27,7 +27,7 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(in_reg_begin_), f(in_reg_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_acc_), f(tmp_raw_),
       f(spans_);
-  f(bundle_mask_), f(tmp_inside_), f(last_looped_);
+  f(bundle_mask_), f(tmp_inside_), f(last_looped_), f(span_arena_);
 }
 
 template <class F>
@@ -1037,6 +1037,20 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
 // span on lz20), so the run is followed four ranges at a time while four more remain, then one
 // at a time.
 void Backtrack::BuildSpans(const Bundle& bu) {
+  if (bu.span_end != bu.span_begin) {  // kept by SplitAt or Evict
+    spans_.assign(span_arena_.begin() + bu.span_begin, span_arena_.begin() + bu.span_end);
+#ifdef EGRET_DEBUG
+    const std::vector<Span> kept = spans_;
+    Bundle fresh = bu;
+    fresh.span_begin = fresh.span_end = 0;
+    BuildSpans(fresh);
+    EGRET_DCHECK(spans_.size() == kept.size());
+    for (size_t k = 0; k < kept.size(); ++k)
+      EGRET_DCHECK(spans_[k].from == kept[k].from && spans_[k].to == kept[k].to &&
+                   spans_[k].first == kept[k].first && spans_[k].last == kept[k].last);
+#endif
+    return;
+  }
   spans_.clear();
   const Range* rs = arena_.data() + bu.begin;
   const Range* const e = rs + (bu.end - bu.begin);
@@ -1092,6 +1106,14 @@ void Backtrack::Assign(uint32_t b, PReg r) {
   auto& occ = occ_[r.index()];
   // One interval-set entry per span (touching ranges joined): the conflicts of any query are
   // the same bundles with the same weights, with fewer entries to insert, search and erase.
+  if (bu.span_end != bu.span_begin) {  // kept by SplitAt
+    for (uint32_t k = bu.span_begin; k < bu.span_end; ++k) {
+      const Span& s = span_arena_[k];
+      occ.Insert({s.from, s.to, b, bu.weight});
+      MarkBusy(r, s.from, s.to, 1, true);
+    }
+    return;
+  }
   const auto rs = Ranges(bu);
   for (size_t k = 0; k < rs.size();) {
     const uint32_t from = rs[k].from;
@@ -1118,13 +1140,21 @@ void Backtrack::AssignSpans(uint32_t b, PReg r) {
 void Backtrack::Evict(uint32_t b) {
   Bundle& bu = bundles_[b];
   auto& occ = occ_[bu.reg.index()];
-  const auto rs = Ranges(bu);
-  for (size_t k = 0; k < rs.size();) {  // the spans Assign inserted
-    const uint32_t from = rs[k].from;
-    uint32_t to = rs[k].to;
-    for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
-    occ.Erase(from);
-    MarkBusy(bu.reg, from, to, 1, false);
+  if (bu.span_end == bu.span_begin) {  // joined here and kept for the bundle's next Place
+    bu.span_begin = static_cast<uint32_t>(span_arena_.size());
+    const auto rs = Ranges(bu);
+    for (uint32_t k = 0; k < rs.size();) {
+      const uint32_t first = k, from = rs[k].from;
+      uint32_t to = rs[k].to;
+      for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
+      span_arena_.push_back({from, to, first, k});
+    }
+    bu.span_end = static_cast<uint32_t>(span_arena_.size());
+  }
+  for (uint32_t k = bu.span_begin; k < bu.span_end; ++k) {  // the spans Assign inserted
+    const Span& s = span_arena_[k];
+    occ.Erase(s.from);
+    MarkBusy(bu.reg, s.from, s.to, 1, false);
   }
   bu.reg = PReg();
   // An eviction counts as a split: a bundle that keeps being evicted ends in minimal bundles
@@ -1569,8 +1599,18 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
   // Before g: ranges [old.begin, cut), plus range `cut` clipped to end at g if it starts before.
   // After g: ranges [cut, old.end), the first clipped to start at g.
   const bool straddles = cut < old.end && arena_[cut].from < g;
+  // spans_ holds b's spans (Split runs right after Place built them). The parts' spans are cut
+  // from them and kept with the parts (span_arena_), so placing, assigning or splitting a part
+  // again does not rejoin its ranges: the spans before the one holding range `cut` belong to the
+  // head, that one is shared (cut where the head's last range ends and where the tail's first
+  // range starts), the rest belong to the tail.
+  const uint32_t c_rel = cut - old.begin;
+  const size_t sk =
+      static_cast<size_t>(std::partition_point(spans_.begin(), spans_.end(),
+                                               [c_rel](const Span& s) { return s.last <= c_rel; }) -
+                          spans_.begin());
   // The parts' sizes add up to old.size (Weigh counted it on these ranges; the cut range's two
-  // pieces together cover it): the head's is counted while copying, the tail's follows.
+  // pieces together cover it): the head's is summed over its spans, the tail's follows.
   uint32_t head_size = 0;
   auto make = [&](bool before) {
     Bundle nb;
@@ -1579,6 +1619,7 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
     nb.gen = static_cast<uint8_t>(old.gen + 1);
     nb.one_vreg = old.one_vreg;
     nb.begin = static_cast<uint32_t>(arena_.size());
+    nb.span_begin = static_cast<uint32_t>(span_arena_.size());
     uint32_t size;
     if (before) {
       const uint32_t hi = cut + (straddles ? 1 : 0);
@@ -1588,15 +1629,26 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
       for (uint32_t k = old.begin; k < hi; ++k) arena_.push_back(src[k]);
       arena_.back().to = std::min(arena_.back().to, g);
       nb.end = static_cast<uint32_t>(arena_.size());
-      for (uint32_t k = nb.begin; k < nb.end; ++k) head_size += arena_[k].to - arena_[k].from;
+      span_arena_.insert(span_arena_.end(), spans_.begin(),
+                         spans_.begin() + static_cast<std::ptrdiff_t>(sk));
+      const uint32_t hi_rel = hi - old.begin;
+      if (sk < spans_.size() && spans_[sk].first < hi_rel)
+        span_arena_.push_back({spans_[sk].from, arena_.back().to, spans_[sk].first, hi_rel});
+      for (size_t k = nb.span_begin; k < span_arena_.size(); ++k)
+        head_size += span_arena_[k].to - span_arena_[k].from;
       size = head_size;
     } else {
       if (cut == old.end) return kNone;
       arena_[cut].from = std::max(arena_[cut].from, g);
       nb.begin = cut;
       nb.end = old.end;
+      span_arena_.push_back({arena_[cut].from, spans_[sk].to, 0, spans_[sk].last - c_rel});
+      for (size_t k = sk + 1; k < spans_.size(); ++k)
+        span_arena_.push_back(
+            {spans_[k].from, spans_[k].to, spans_[k].first - c_rel, spans_[k].last - c_rel});
       size = old.size - head_size;
     }
+    nb.span_end = static_cast<uint32_t>(span_arena_.size());
     bundles_.push_back(nb);
     const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
     Weigh(id, size);

@@ -57,6 +57,10 @@ struct BacktrackScratch {
     bool one_vreg = false;
     // Put off once because only a fresh callee-saved register was free (Place, AllocateAll).
     bool deferred = false;
+    // Its spans (see Span below), when kept in span_arena_ (by SplitAt for its parts, by Evict);
+    // empty: not kept, BuildSpans joins the ranges. A live bundle's ranges do not change, so
+    // kept spans stay exact.
+    uint32_t span_begin = 0, span_end = 0;
   };
   struct ReusePair {
     uint32_t input, def, inst, def_operand;
@@ -165,6 +169,7 @@ struct BacktrackScratch {
     uint32_t first, last;  // ranges [first, last) of the bundle it covers
   };
   std::vector<Span> spans_;
+  std::vector<Span> span_arena_;       // the kept spans of bundles (Bundle::span_begin)
   std::vector<uint64_t> bundle_mask_;  // Place(): the bundle's points, from its first word on
   std::vector<uint8_t> tmp_inside_;    // CutLoop(): per range of the bundle, inside the loop
 };
