@@ -1488,11 +1488,16 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     nb.gen = static_cast<uint8_t>(old.gen + 1);
     nb.one_vreg = old.one_vreg;
     nb.begin = static_cast<uint32_t>(arena_.size());
-    ReserveArena(rs.size());  // may move the arena (rs dangles from here on): index it anew
+    // May move the arena (rs dangles from here on): index it anew. Room for every range is
+    // made at once (Range's constructor writes nothing) and the unused tail dropped after.
+    ReserveArena(rs.size());
+    arena_.resize(nb.begin + rs.size());
     const Range* src = arena_.data() + old.begin;
+    Range* out = arena_.data() + nb.begin;
     for (size_t k = 0; k < rs.size(); ++k)
-      if (in_loop[k] == in) arena_.push_back(src[k]);
-    nb.end = static_cast<uint32_t>(arena_.size());
+      if (in_loop[k] == in) *out++ = src[k];
+    nb.end = static_cast<uint32_t>(out - arena_.data());
+    arena_.resize(nb.end);
     bundles_.push_back(nb);
     parts[in] = static_cast<uint32_t>(bundles_.size() - 1);
   }
@@ -1624,9 +1629,11 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
     if (before) {
       const uint32_t hi = cut + (straddles ? 1 : 0);
       if (hi == old.begin) return kNone;
-      ReserveArena(hi - old.begin);  // the copy below then never moves the arena under its source
-      const Range* src = arena_.data();
-      for (uint32_t k = old.begin; k < hi; ++k) arena_.push_back(src[k]);
+      // resize + copy within the reserved capacity (no reallocation, so the source stays put):
+      // one block copy instead of a push_back per range.
+      ReserveArena(hi - old.begin);
+      arena_.resize(arena_.size() + (hi - old.begin));
+      std::copy(arena_.data() + old.begin, arena_.data() + hi, arena_.data() + nb.begin);
       arena_.back().to = std::min(arena_.back().to, g);
       nb.end = static_cast<uint32_t>(arena_.size());
       span_arena_.insert(span_arena_.end(), spans_.begin(),
