@@ -130,6 +130,9 @@ class IntervalSet {
   static constexpr uint32_t kChunk = 32;
   static constexpr uint32_t kMaxSteps = 8;  // cursor steps before a query searches instead
   struct Chunk {
+    // User-provided, so emplace_back() does not zero the entries (value-initialization of a
+    // class without one zeroes the whole object first); only e[0, n) is ever read.
+    Chunk() {}  // NOLINT(modernize-use-equals-default)
     uint32_t n = 0;
     Entry e[kChunk];
   };
