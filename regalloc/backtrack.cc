@@ -681,7 +681,7 @@ void Backtrack::ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const {
 // long ones split again and again are) walks that vreg's uses and finds each one's range by a
 // short forward search: its ranges outnumber its uses many times over (a range per block it
 // lives through). Same uses, same order, so the same float sum as the range walk below.
-void Backtrack::Weigh(uint32_t b, uint32_t size) {
+void Backtrack::Weigh(uint32_t b, uint32_t size, bool whole_vreg) {
   Bundle& bu = bundles_[b];
   const auto rs = Ranges(bu);
   float w = 0;
@@ -702,12 +702,28 @@ void Backtrack::Weigh(uint32_t b, uint32_t size) {
     for (const Range& r : rs) counted += r.to - r.from;
     EGRET_DCHECK(counted == size);
 #endif
-    remat = IsCheapRemat(rs.front().vreg);
-    ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
-      w += u.requiring ? u.freq : 0.5f * u.freq;
-      req |= u.requiring;
-      return true;
-    });
+    const uint32_t v = rs.front().vreg;
+    remat = IsCheapRemat(v);
+    if (whole_vreg) {
+      // Every use record of v lies in one of its ranges (an operand gets its location from
+      // the range holding its point): the same uses in the same order as the walk below.
+      for (uint32_t k = use_begin_[v]; k < use_begin_[v + 1]; ++k) {
+        const UseRec& u = uses_[k];
+        w += u.requiring ? u.freq : 0.5f * u.freq;
+        req |= u.requiring;
+      }
+#ifdef EGRET_DEBUG
+      uint32_t walked = 0;
+      ForEachUseOfOneVReg(rs, [&](const UseRec&, const Range&) { return ++walked, true; });
+      EGRET_DCHECK(walked == use_begin_[v + 1] - use_begin_[v]);
+#endif
+    } else {
+      ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
+        w += u.requiring ? u.freq : 0.5f * u.freq;
+        req |= u.requiring;
+        return true;
+      });
+    }
   } else {
     uint32_t sum = 0;
     UseCursor cur;
@@ -793,11 +809,14 @@ Status Backtrack::AllocateAll() {
   for (const PRegSet& s : f_.clobber_sets) all_clobbers_ |= s;
   filling_ = true;
   // An initial one-vreg bundle holds its vreg's whole range list, whose points BuildRanges
-  // counted (vreg_size_): Weigh need not sum them.
+  // counted (vreg_size_), and all its uses: Weigh need not sum the ranges nor place the uses.
   for (uint32_t b = 0; b < bundles_.size(); ++b) {
     const Bundle& bu = bundles_[b];
     if (bu.dead) continue;
-    Weigh(b, bu.one_vreg ? vreg_size_[arena_[bu.begin].vreg] : kNone);
+    if (bu.one_vreg)
+      Weigh(b, vreg_size_[arena_[bu.begin].vreg], /*whole_vreg=*/true);
+    else
+      Weigh(b);
     Enqueue(b);
   }
   filling_ = false;

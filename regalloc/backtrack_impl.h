@@ -232,7 +232,8 @@ class Backtrack : private BacktrackScratch {
            (cur.at == uses_.data() + use_begin_[r.vreg + 1] || cur.at->from >= r.to);
   }
   // `size`: the points the bundle covers when the caller knows them (kNone: count them).
-  void Weigh(uint32_t b, uint32_t size = kNone);
+  // `whole_vreg`: a one-vreg bundle holding its vreg's whole range list (so all of its uses).
+  void Weigh(uint32_t b, uint32_t size = kNone, bool whole_vreg = false);
   template <class F>
   void ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const;
   void Enqueue(uint32_t b);
