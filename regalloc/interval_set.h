@@ -107,22 +107,27 @@ class IntervalSet {
   template <class F>
   bool ForEachOverlap(Cursor* cur, uint32_t a, uint32_t b, F&& f) const {
     if (order_.empty()) return true;
-    uint32_t steps = 0;
-    for (;;) {
-      const Chunk& ch = chunks_[order_[cur->c]];
-      if (cur->pos < ch.n) {
-        if (ch.e[cur->pos].from > a) break;
-        ++cur->pos;
+    // The position is kept in locals and the chunk is looked up once per chunk entered.
+    uint32_t c = cur->c, pos = cur->pos;
+    const Chunk* ch = &chunks_[order_[c]];
+    const uint32_t num_chunks = static_cast<uint32_t>(order_.size());
+    for (uint32_t steps = 0;;) {
+      if (pos < ch->n) {
+        if (ch->e[pos].from > a) break;
+        ++pos;
       } else {
-        if (cur->c + 1 >= order_.size() || first_[cur->c + 1] > a) break;
-        ++cur->c;
-        cur->pos = 0;
+        if (c + 1 >= num_chunks || first_[c + 1] > a) break;
+        ch = &chunks_[order_[++c]];
+        pos = 0;
       }
       if (++steps == kMaxSteps) {
-        *cur = Seek(a);
+        const Cursor at = Seek(a);
+        c = at.c;
+        pos = at.pos;
         break;
       }
     }
+    *cur = {c, pos};
     return ForEachOverlapAt(*cur, a, b, f);
   }
 
