@@ -673,6 +673,27 @@ void Backtrack::ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const {
   }
 }
 
+// Calls f(use) for each use record of one-vreg bundle bu whose first point lies in one of its
+// ranges, in order, until f returns false: the records [use_lo, use_hi) when the bundle knows
+// them (Bundle::uses_exact), else by ForEachUseOfOneVReg.
+template <class F>
+void Backtrack::ForEachUseOf(const Bundle& bu, F&& f) const {
+  if (!bu.uses_exact) {
+    ForEachUseOfOneVReg(Ranges(bu), [&](const UseRec& u, const Range&) { return f(u); });
+    return;
+  }
+#ifdef EGRET_DEBUG
+  uint32_t walked = 0;
+  ForEachUseOfOneVReg(Ranges(bu), [&](const UseRec& u, const Range&) {
+    EGRET_DCHECK(&u == uses_.data() + bu.use_lo + walked);
+    return ++walked, true;
+  });
+  EGRET_DCHECK(walked == bu.use_hi - bu.use_lo);
+#endif
+  for (uint32_t k = bu.use_lo; k < bu.use_hi; ++k)
+    if (!f(uses_[k])) return;
+}
+
 // Spill weight: use frequency per instruction covered (LLVM's normalization, roughly), so short
 // hot ranges outweigh long cold ones. Also the queue priority (points covered).
 //
@@ -681,7 +702,7 @@ void Backtrack::ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const {
 // long ones split again and again are) walks that vreg's uses and finds each one's range by a
 // short forward search: its ranges outnumber its uses many times over (a range per block it
 // lives through). Same uses, same order, so the same float sum as the range walk below.
-void Backtrack::Weigh(uint32_t b, uint32_t size, bool whole_vreg) {
+void Backtrack::Weigh(uint32_t b, uint32_t size) {
   Bundle& bu = bundles_[b];
   const auto rs = Ranges(bu);
   float w = 0;
@@ -702,28 +723,12 @@ void Backtrack::Weigh(uint32_t b, uint32_t size, bool whole_vreg) {
     for (const Range& r : rs) counted += r.to - r.from;
     EGRET_DCHECK(counted == size);
 #endif
-    const uint32_t v = rs.front().vreg;
-    remat = IsCheapRemat(v);
-    if (whole_vreg) {
-      // Every use record of v lies in one of its ranges (an operand gets its location from
-      // the range holding its point): the same uses in the same order as the walk below.
-      for (uint32_t k = use_begin_[v]; k < use_begin_[v + 1]; ++k) {
-        const UseRec& u = uses_[k];
-        w += u.requiring ? u.freq : 0.5f * u.freq;
-        req |= u.requiring;
-      }
-#ifdef EGRET_DEBUG
-      uint32_t walked = 0;
-      ForEachUseOfOneVReg(rs, [&](const UseRec&, const Range&) { return ++walked, true; });
-      EGRET_DCHECK(walked == use_begin_[v + 1] - use_begin_[v]);
-#endif
-    } else {
-      ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
-        w += u.requiring ? u.freq : 0.5f * u.freq;
-        req |= u.requiring;
-        return true;
-      });
-    }
+    remat = IsCheapRemat(rs.front().vreg);
+    ForEachUseOf(bu, [&](const UseRec& u) {
+      w += u.requiring ? u.freq : 0.5f * u.freq;
+      req |= u.requiring;
+      return true;
+    });
   } else {
     uint32_t sum = 0;
     UseCursor cur;
@@ -809,14 +814,22 @@ Status Backtrack::AllocateAll() {
   for (const PRegSet& s : f_.clobber_sets) all_clobbers_ |= s;
   filling_ = true;
   // An initial one-vreg bundle holds its vreg's whole range list, whose points BuildRanges
-  // counted (vreg_size_), and all its uses: Weigh need not sum the ranges nor place the uses.
+  // counted (vreg_size_), and all its use records: every use lies in one of the vreg's ranges
+  // (an operand gets its location from the range holding its point). Weigh then neither sums
+  // the ranges nor finds each use's range (Bundle::uses_exact).
   for (uint32_t b = 0; b < bundles_.size(); ++b) {
     const Bundle& bu = bundles_[b];
     if (bu.dead) continue;
-    if (bu.one_vreg)
-      Weigh(b, vreg_size_[arena_[bu.begin].vreg], /*whole_vreg=*/true);
-    else
+    if (bu.one_vreg) {
+      const uint32_t v = arena_[bu.begin].vreg;
+      Bundle& ob = bundles_[b];
+      ob.uses_exact = true;
+      ob.use_lo = use_begin_[v];
+      ob.use_hi = use_begin_[v + 1];
+      Weigh(b, vreg_size_[v]);
+    } else {
       Weigh(b);
+    }
     Enqueue(b);
   }
   filling_ = false;
@@ -1198,7 +1211,7 @@ float Backtrack::SpillCost(const Bundle& bu) const {
   const auto rs = Ranges(bu);
   if (bu.one_vreg && !rs.empty()) {
     remat = IsCheapRemat(rs.front().vreg);
-    ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
+    ForEachUseOf(bu, [&](const UseRec& u) {
       add(u);
       return true;
     });
@@ -1450,7 +1463,7 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     // Only the headers on at's chain need their live-in mark: a range starting at the header's
     // first point (binary search). The loops with a use: from the uses (a range lies in one
     // block, so a use's block is its range's).
-    ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
+    ForEachUseOf(bundles_[b], [&](const UseRec& u) {
       mark_used(block_of_inst_[u.from / 4]);
       return true;
     });
@@ -1636,6 +1649,14 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
   // The parts' sizes add up to old.size (Weigh counted it on these ranges; the cut range's two
   // pieces together cover it): the head's is summed over its spans, the tail's follows.
   uint32_t head_size = 0;
+  // Known use records split at g too: a use before g lies in a range (or the cut range's piece)
+  // before g, the others after it.
+  uint32_t use_mid = 0;
+  if (old.uses_exact)
+    use_mid = static_cast<uint32_t>(
+        std::partition_point(uses_.begin() + old.use_lo, uses_.begin() + old.use_hi,
+                             [g](const UseRec& u) { return u.from < g; }) -
+        uses_.begin());
   auto make = [&](bool before) {
     Bundle nb;
     nb.cls = old.cls;
@@ -1644,6 +1665,9 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
     nb.one_vreg = old.one_vreg;
     nb.begin = static_cast<uint32_t>(arena_.size());
     nb.span_begin = static_cast<uint32_t>(span_arena_.size());
+    nb.uses_exact = old.uses_exact;
+    nb.use_lo = before ? old.use_lo : use_mid;
+    nb.use_hi = before ? use_mid : old.use_hi;
     uint32_t size;
     if (before) {
       const uint32_t hi = cut + (straddles ? 1 : 0);
@@ -1752,7 +1776,7 @@ Status Backtrack::Split(uint32_t b) {
   uint32_t first_from = UINT32_MAX;
   uint32_t last = kNone;  // instruction of the last requiring use that ends by the gap
   if (bundles_[b].one_vreg) {
-    ForEachUseOfOneVReg(Ranges(bundles_[b]), [&](const UseRec& u, const Range&) {
+    ForEachUseOf(bundles_[b], [&](const UseRec& u) {
       if (!u.requiring) return true;
       first_from = std::min(first_from, u.from);  // u.from lies in its range
       if (u.from / 4 * 4 + 4 > hi_a) return false;

@@ -61,6 +61,11 @@ struct BacktrackScratch {
     // empty: not kept, BuildSpans joins the ranges. A live bundle's ranges do not change, so
     // kept spans stay exact.
     uint32_t span_begin = 0, span_end = 0;
+    // A one-vreg bundle whose uses (records whose first point lies in one of its ranges) are
+    // exactly uses_[use_lo, use_hi): an initial bundle (all of its vreg's records) and the
+    // SplitAt parts of one (split at the gap). False is always safe.
+    bool uses_exact = false;
+    uint32_t use_lo = 0, use_hi = 0;
   };
   struct ReusePair {
     uint32_t input, def, inst, def_operand;
@@ -232,8 +237,9 @@ class Backtrack : private BacktrackScratch {
            (cur.at == uses_.data() + use_begin_[r.vreg + 1] || cur.at->from >= r.to);
   }
   // `size`: the points the bundle covers when the caller knows them (kNone: count them).
-  // `whole_vreg`: a one-vreg bundle holding its vreg's whole range list (so all of its uses).
-  void Weigh(uint32_t b, uint32_t size = kNone, bool whole_vreg = false);
+  void Weigh(uint32_t b, uint32_t size = kNone);
+  template <class F>
+  void ForEachUseOf(const Bundle& bu, F&& f) const;
   template <class F>
   void ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const;
   void Enqueue(uint32_t b);
