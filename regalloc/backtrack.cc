@@ -1307,21 +1307,21 @@ Status Backtrack::Place(uint32_t b) {
       continue;
     }
     if (use_mask) {
+      // An assigned bit under the bundle's points is a conflict (that half is exact): taken,
+      // without looking further. Its first conflicting range is found only if no later
+      // candidate is free (below).
       const uint64_t* bits = busy_[r.index()].data() + 2 * lo_word;
-      uint64_t res = 0, occ = 0;
-      for (uint32_t k = 0; k < num_words; ++k) {
+      uint64_t res = 0;
+      uint32_t k = 0;
+      for (; k < num_words && (bundle_mask_[k] & bits[2 * k + 1]) == 0; ++k)
         res |= bundle_mask_[k] & bits[2 * k];
-        occ |= bundle_mask_[k] & bits[2 * k + 1];
-      }
-      if ((res | occ) == 0) {
-        AssignSpans(b, r);
-        return Status::Ok();
-      }
-      // An assigned bit under the bundle's points is a conflict (that half is exact): taken.
-      // Its first conflicting range is found only if no later candidate is free (below).
-      if (occ != 0) {
+      if (k < num_words) {
         first_conflict_range_.push_back(kUnknown);
         continue;
+      }
+      if (res == 0) {
+        AssignSpans(b, r);
+        return Status::Ok();
       }
     }
     bool reserved;
