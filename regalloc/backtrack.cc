@@ -1272,14 +1272,19 @@ Status Backtrack::Place(uint32_t b) {
   const bool use_mask = num_words <= 2 * spans_.size() + 2;
   if (use_mask) {
     bundle_mask_.assign(num_words, 0);
-    for (const Span& s : spans_)
-      for (uint32_t p = s.from; p < s.to;) {  // word by word
-        const uint32_t wd = p / 64, end = std::min(s.to, 64 * (wd + 1));
-        const uint32_t n = end - p;
-        bundle_mask_[wd - lo_word] |= (n == 64 ? ~uint64_t{0} : ((uint64_t{1} << n) - 1))
-                                      << (p % 64);
-        p = end;
+    uint64_t* mask = bundle_mask_.data();
+    for (const Span& s : spans_) {  // first and last word masked, the words between filled
+      const uint32_t w0 = s.from / 64 - lo_word, w1 = (s.to - 1) / 64 - lo_word;
+      const uint64_t m0 = ~uint64_t{0} << (s.from % 64),
+                     m1 = ~uint64_t{0} >> (63 - (s.to - 1) % 64);
+      if (w0 == w1) {
+        mask[w0] |= m0 & m1;
+        continue;
       }
+      mask[w0] |= m0;
+      for (uint32_t w = w0 + 1; w < w1; ++w) mask[w] = ~uint64_t{0};
+      mask[w1] |= m1;
+    }
   }
   // First pass: the first free candidate in order wins. A candidate is free when its scan finds
   // no conflict; a taken one stops at its first conflict, which Split may need.
