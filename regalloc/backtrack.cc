@@ -1517,6 +1517,19 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
   }
   if (inside_count == 0 || inside_count == rs.size()) return false;
   const Bundle old = bundles_[b];
+  // Both parts are written in one pass into room made at once (Range's constructor writes
+  // nothing): the ranges outside the loop first, then those inside. ReserveArena may move the
+  // arena (rs dangles from here on): it is indexed anew.
+  const uint32_t n = static_cast<uint32_t>(rs.size());
+  const uint32_t base = static_cast<uint32_t>(arena_.size());
+  const uint32_t split = base + n - static_cast<uint32_t>(inside_count);
+  ReserveArena(n);
+  arena_.resize(base + n);
+  {
+    const Range* src = arena_.data() + old.begin;
+    Range* out[2] = {arena_.data() + base, arena_.data() + split};
+    for (uint32_t k = 0; k < n; ++k) *out[in_loop[k]]++ = src[k];
+  }
   uint32_t parts[2];
   for (int in = 0; in < 2; ++in) {
     Bundle nb;
@@ -1524,17 +1537,8 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     nb.hint = old.hint;
     nb.gen = static_cast<uint8_t>(old.gen + 1);
     nb.one_vreg = old.one_vreg;
-    nb.begin = static_cast<uint32_t>(arena_.size());
-    // May move the arena (rs dangles from here on): index it anew. Room for every range is
-    // made at once (Range's constructor writes nothing) and the unused tail dropped after.
-    ReserveArena(rs.size());
-    arena_.resize(nb.begin + rs.size());
-    const Range* src = arena_.data() + old.begin;
-    Range* out = arena_.data() + nb.begin;
-    for (size_t k = 0; k < rs.size(); ++k)
-      if (in_loop[k] == in) *out++ = src[k];
-    nb.end = static_cast<uint32_t>(out - arena_.data());
-    arena_.resize(nb.end);
+    nb.begin = in == 0 ? base : split;
+    nb.end = in == 0 ? split : base + n;
     bundles_.push_back(nb);
     parts[in] = static_cast<uint32_t>(bundles_.size() - 1);
   }
