@@ -132,7 +132,7 @@ class IntervalSet {
   }
 
  private:
-  static constexpr uint32_t kChunk = 32;
+  static constexpr uint32_t kChunk = 16;
   static constexpr uint32_t kMaxSteps = 8;  // cursor steps before a query searches instead
   struct Chunk {
     // User-provided, so emplace_back() does not zero the entries (value-initialization of a
