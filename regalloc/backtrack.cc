@@ -1167,6 +1167,11 @@ void Backtrack::AssignSpans(uint32_t b, PReg r) {
     occ.Insert({s.from, s.to, b, bu.weight});
     MarkBusy(r, s.from, s.to, 1, true);
   }
+  if (bu.span_end == bu.span_begin) {  // kept for Evict and the bundle's next Place
+    bu.span_begin = static_cast<uint32_t>(span_arena_.size());
+    span_arena_.insert(span_arena_.end(), spans_.begin(), spans_.end());
+    bu.span_end = static_cast<uint32_t>(span_arena_.size());
+  }
 }
 
 void Backtrack::Evict(uint32_t b) {

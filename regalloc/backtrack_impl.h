@@ -57,7 +57,8 @@ struct BacktrackScratch {
     bool one_vreg = false;
     // Put off once because only a fresh callee-saved register was free (Place, AllocateAll).
     bool deferred = false;
-    // Its spans (see Span below), when kept in span_arena_ (by SplitAt for its parts, by Evict);
+    // Its spans (see Span below), when kept in span_arena_ (by SplitAt for its parts, by
+    // AssignSpans, by Evict);
     // empty: not kept, BuildSpans joins the ranges. A live bundle's ranges do not change, so
     // kept spans stay exact.
     uint32_t span_begin = 0, span_end = 0;
