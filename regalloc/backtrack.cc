@@ -27,7 +27,7 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(in_reg_begin_), f(in_reg_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_acc_), f(tmp_raw_),
       f(spans_);
-  f(bundle_mask_), f(tmp_inside_);
+  f(bundle_mask_), f(tmp_inside_), f(last_looped_), f(span_arena_);
 }
 
 template <class F>
@@ -698,6 +698,27 @@ void Backtrack::ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const {
   }
 }
 
+// Calls f(use) for each use record of one-vreg bundle bu whose first point lies in one of its
+// ranges, in order, until f returns false: the records [use_lo, use_hi) when the bundle knows
+// them (Bundle::uses_exact), else by ForEachUseOfOneVReg.
+template <class F>
+void Backtrack::ForEachUseOf(const Bundle& bu, F&& f) const {
+  if (!bu.uses_exact) {
+    ForEachUseOfOneVReg(Ranges(bu), [&](const UseRec& u, const Range&) { return f(u); });
+    return;
+  }
+#ifdef EGRET_DEBUG
+  uint32_t walked = 0;
+  ForEachUseOfOneVReg(Ranges(bu), [&](const UseRec& u, const Range&) {
+    EGRET_DCHECK(&u == uses_.data() + bu.use_lo + walked);
+    return ++walked, true;
+  });
+  EGRET_DCHECK(walked == bu.use_hi - bu.use_lo);
+#endif
+  for (uint32_t k = bu.use_lo; k < bu.use_hi; ++k)
+    if (!f(uses_[k])) return;
+}
+
 // Spill weight: use frequency per instruction covered (LLVM's normalization, roughly), so short
 // hot ranges outweigh long cold ones. Also the queue priority (points covered).
 //
@@ -728,7 +749,7 @@ void Backtrack::Weigh(uint32_t b, uint32_t size) {
     EGRET_DCHECK(counted == size);
 #endif
     remat = IsCheapRemat(rs.front().vreg);
-    ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
+    ForEachUseOf(bu, [&](const UseRec& u) {
       w += u.requiring ? u.freq : 0.5f * u.freq;
       req |= u.requiring;
       return true;
@@ -815,10 +836,25 @@ uint32_t Backtrack::PopQueue() {
 }
 
 Status Backtrack::AllocateAll() {
+  for (const PRegSet& s : f_.clobber_sets) all_clobbers_ |= s;
   filling_ = true;
+  // An initial one-vreg bundle holds its vreg's whole range list, whose points BuildRanges
+  // counted (vreg_size_), and all its use records: every use lies in one of the vreg's ranges
+  // (an operand gets its location from the range holding its point). Weigh then neither sums
+  // the ranges nor finds each use's range (Bundle::uses_exact).
   for (uint32_t b = 0; b < bundles_.size(); ++b) {
-    if (bundles_[b].dead) continue;
-    Weigh(b);
+    const Bundle& bu = bundles_[b];
+    if (bu.dead) continue;
+    if (bu.one_vreg) {
+      const uint32_t v = arena_[bu.begin].vreg;
+      Bundle& ob = bundles_[b];
+      ob.uses_exact = true;
+      ob.use_lo = use_begin_[v];
+      ob.use_hi = use_begin_[v + 1];
+      Weigh(b, vreg_size_[v]);
+    } else {
+      Weigh(b);
+    }
     Enqueue(b);
   }
   filling_ = false;
@@ -1058,6 +1094,20 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
 // span on lz20), so the run is followed four ranges at a time while four more remain, then one
 // at a time.
 void Backtrack::BuildSpans(const Bundle& bu) {
+  if (bu.span_end != bu.span_begin) {  // kept by SplitAt or Evict
+    spans_.assign(span_arena_.begin() + bu.span_begin, span_arena_.begin() + bu.span_end);
+#ifdef EGRET_DEBUG
+    const std::vector<Span> kept = spans_;
+    Bundle fresh = bu;
+    fresh.span_begin = fresh.span_end = 0;
+    BuildSpans(fresh);
+    EGRET_DCHECK(spans_.size() == kept.size());
+    for (size_t k = 0; k < kept.size(); ++k)
+      EGRET_DCHECK(spans_[k].from == kept[k].from && spans_[k].to == kept[k].to &&
+                   spans_[k].first == kept[k].first && spans_[k].last == kept[k].last);
+#endif
+    return;
+  }
   spans_.clear();
   const Range* rs = arena_.data() + bu.begin;
   const Range* const e = rs + (bu.end - bu.begin);
@@ -1113,6 +1163,14 @@ void Backtrack::Assign(uint32_t b, PReg r) {
   auto& occ = occ_[r.index()];
   // One interval-set entry per span (touching ranges joined): the conflicts of any query are
   // the same bundles with the same weights, with fewer entries to insert, search and erase.
+  if (bu.span_end != bu.span_begin) {  // kept by SplitAt
+    for (uint32_t k = bu.span_begin; k < bu.span_end; ++k) {
+      const Span& s = span_arena_[k];
+      occ.Insert({s.from, s.to, b, bu.weight});
+      MarkBusy(r, s.from, s.to, 1, true);
+    }
+    return;
+  }
   const auto rs = Ranges(bu);
   for (size_t k = 0; k < rs.size();) {
     const uint32_t from = rs[k].from;
@@ -1134,18 +1192,31 @@ void Backtrack::AssignSpans(uint32_t b, PReg r) {
     occ.Insert({s.from, s.to, b, bu.weight});
     MarkBusy(r, s.from, s.to, 1, true);
   }
+  if (bu.span_end == bu.span_begin) {  // kept for Evict and the bundle's next Place
+    bu.span_begin = static_cast<uint32_t>(span_arena_.size());
+    span_arena_.insert(span_arena_.end(), spans_.begin(), spans_.end());
+    bu.span_end = static_cast<uint32_t>(span_arena_.size());
+  }
 }
 
 void Backtrack::Evict(uint32_t b) {
   Bundle& bu = bundles_[b];
   auto& occ = occ_[bu.reg.index()];
-  const auto rs = Ranges(bu);
-  for (size_t k = 0; k < rs.size();) {  // the spans Assign inserted
-    const uint32_t from = rs[k].from;
-    uint32_t to = rs[k].to;
-    for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
-    occ.Erase(from);
-    MarkBusy(bu.reg, from, to, 1, false);
+  if (bu.span_end == bu.span_begin) {  // joined here and kept for the bundle's next Place
+    bu.span_begin = static_cast<uint32_t>(span_arena_.size());
+    const auto rs = Ranges(bu);
+    for (uint32_t k = 0; k < rs.size();) {
+      const uint32_t first = k, from = rs[k].from;
+      uint32_t to = rs[k].to;
+      for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
+      span_arena_.push_back({from, to, first, k});
+    }
+    bu.span_end = static_cast<uint32_t>(span_arena_.size());
+  }
+  for (uint32_t k = bu.span_begin; k < bu.span_end; ++k) {  // the spans Assign inserted
+    const Span& s = span_arena_[k];
+    occ.Erase(s.from);
+    MarkBusy(bu.reg, s.from, s.to, 1, false);
   }
   bu.reg = PReg();
   // An eviction counts as a split: a bundle that keeps being evicted ends in minimal bundles
@@ -1170,7 +1241,7 @@ float Backtrack::SpillCost(const Bundle& bu) const {
   const auto rs = Ranges(bu);
   if (bu.one_vreg && !rs.empty()) {
     remat = IsCheapRemat(rs.front().vreg);
-    ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
+    ForEachUseOf(bu, [&](const UseRec& u) {
       add(u);
       return true;
     });
@@ -1207,11 +1278,23 @@ Status Backtrack::Place(uint32_t b) {
   // (not free) and can never be the eviction choice (a reservation conflict costs more than
   // any eviction), whatever else conflicts. They are skipped without a scan; Split's
   // FirstConflict then searches them from the first range.
-  PRegSet clobbered;
-  for (const Span& s : spans_)
-    for (uint32_t j = next_call_[(s.from + 1) / 4]; j != kNone && 4 * j + 2 < s.to;
-         j = next_call_[j + 1])
+  // The walk stops once the set holds every register any call of the function clobbers
+  // (all_clobbers_): a long bundle across many calls usually has them all at its first call.
+  PRegSet& clobbered = clobbered_;
+  clobbered = PRegSet();
+  first_call_set_ = PRegSet();
+  for (const Span& s : spans_) {
+    uint32_t j = next_call_[(s.from + 1) / 4];
+    for (; j != kNone && 4 * j + 2 < s.to; j = next_call_[j + 1]) {
+      if (clobbered.Empty()) {
+        first_call_set_ = f_.Clobbers(j);
+        first_call_pt_ = 4 * j + 2;
+      }
       clobbered |= f_.Clobbers(j);
+      if (clobbered == all_clobbers_) break;
+    }
+    if (j != kNone && 4 * j + 2 < s.to) break;  // stopped early: the set is complete
+  }
   // The bundle's points as a bitmap over the words of its extent, when that is short next to
   // its span list: a candidate whose bitmap words are clear under it is free at a few ANDs.
   const uint32_t lo_word = spans_.front().from / 64;
@@ -1219,14 +1302,19 @@ Status Backtrack::Place(uint32_t b) {
   const bool use_mask = num_words <= 2 * spans_.size() + 2;
   if (use_mask) {
     bundle_mask_.assign(num_words, 0);
-    for (const Span& s : spans_)
-      for (uint32_t p = s.from; p < s.to;) {  // word by word
-        const uint32_t wd = p / 64, end = std::min(s.to, 64 * (wd + 1));
-        const uint32_t n = end - p;
-        bundle_mask_[wd - lo_word] |= (n == 64 ? ~uint64_t{0} : ((uint64_t{1} << n) - 1))
-                                      << (p % 64);
-        p = end;
+    uint64_t* mask = bundle_mask_.data();
+    for (const Span& s : spans_) {  // first and last word masked, the words between filled
+      const uint32_t w0 = s.from / 64 - lo_word, w1 = (s.to - 1) / 64 - lo_word;
+      const uint64_t m0 = ~uint64_t{0} << (s.from % 64),
+                     m1 = ~uint64_t{0} >> (63 - (s.to - 1) % 64);
+      if (w0 == w1) {
+        mask[w0] |= m0 & m1;
+        continue;
       }
+      mask[w0] |= m0;
+      for (uint32_t w = w0 + 1; w < w1; ++w) mask[w] = ~uint64_t{0};
+      mask[w1] |= m1;
+    }
   }
   // First pass: the first free candidate in order wins. A candidate is free when its scan finds
   // no conflict; a taken one stops at its first conflict, which Split may need.
@@ -1254,11 +1342,19 @@ Status Backtrack::Place(uint32_t b) {
       continue;
     }
     if (use_mask) {
+      // An assigned bit under the bundle's points is a conflict (that half is exact): taken,
+      // without looking further. Its first conflicting range is found only if no later
+      // candidate is free (below).
       const uint64_t* bits = busy_[r.index()].data() + 2 * lo_word;
-      uint64_t any = 0;
-      for (uint32_t k = 0; k < num_words; ++k)
-        any |= bundle_mask_[k] & (bits[2 * k] | bits[2 * k + 1]);
-      if (any == 0) {
+      uint64_t res = 0;
+      uint32_t k = 0;
+      for (; k < num_words && (bundle_mask_[k] & bits[2 * k + 1]) == 0; ++k)
+        res |= bundle_mask_[k] & bits[2 * k];
+      if (k < num_words) {
+        first_conflict_range_.push_back(kUnknown);
+        continue;
+      }
+      if (res == 0) {
         AssignSpans(b, r);
         return Status::Ok();
       }
@@ -1271,6 +1367,13 @@ Status Backtrack::Place(uint32_t b) {
     }
     first_conflict_range_.push_back(first);
     if (reserved) reserved_first_.Add(r);
+  }
+  for (uint32_t k = 0; k < cand_list_.size(); ++k) {
+    if (first_conflict_range_[k] != kUnknown) continue;
+    bool reserved;
+    first_conflict_range_[k] = FirstConflictRange(bundles_[b], cand_list_[k], &reserved);
+    EGRET_DCHECK(first_conflict_range_[k] != kNone);
+    if (reserved) reserved_first_.Add(cand_list_[k]);
   }
   // No register is free: the register whose conflicts are all lighter than this bundle, with
   // the lightest heaviest one (the first such in candidate order). A conflict with a
@@ -1395,7 +1498,7 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     // Only the headers on at's chain need their live-in mark: a range starting at the header's
     // first point (binary search). The loops with a use: from the uses (a range lies in one
     // block, so a use's block is its range's).
-    ForEachUseOfOneVReg(rs, [&](const UseRec& u, const Range&) {
+    ForEachUseOf(bundles_[b], [&](const UseRec& u) {
       mark_used(block_of_inst_[u.from / 4]);
       return true;
     });
@@ -1444,6 +1547,19 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
   }
   if (inside_count == 0 || inside_count == rs.size()) return false;
   const Bundle old = bundles_[b];
+  // Both parts are written in one pass into room made at once (Range's constructor writes
+  // nothing): the ranges outside the loop first, then those inside. ReserveArena may move the
+  // arena (rs dangles from here on): it is indexed anew.
+  const uint32_t n = static_cast<uint32_t>(rs.size());
+  const uint32_t base = static_cast<uint32_t>(arena_.size());
+  const uint32_t split = base + n - static_cast<uint32_t>(inside_count);
+  ReserveArena(n);
+  arena_.resize(base + n);
+  {
+    const Range* src = arena_.data() + old.begin;
+    Range* out[2] = {arena_.data() + base, arena_.data() + split};
+    for (uint32_t k = 0; k < n; ++k) *out[in_loop[k]]++ = src[k];
+  }
   uint32_t parts[2];
   for (int in = 0; in < 2; ++in) {
     Bundle nb;
@@ -1451,12 +1567,8 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     nb.hint = old.hint;
     nb.gen = static_cast<uint8_t>(old.gen + 1);
     nb.one_vreg = old.one_vreg;
-    nb.begin = static_cast<uint32_t>(arena_.size());
-    ReserveArena(rs.size());  // may move the arena (rs dangles from here on): index it anew
-    const Range* src = arena_.data() + old.begin;
-    for (size_t k = 0; k < rs.size(); ++k)
-      if (in_loop[k] == in) arena_.push_back(src[k]);
-    nb.end = static_cast<uint32_t>(arena_.size());
+    nb.begin = in == 0 ? base : split;
+    nb.end = in == 0 ? split : base + n;
     bundles_.push_back(nb);
     parts[in] = static_cast<uint32_t>(bundles_.size() - 1);
   }
@@ -1475,15 +1587,43 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
 //
 // The ranges from g on are found by binary search; whether a block's loop chain has a header
 // before g is one comparison with the block's earliest header start (OuterHeaderStart).
+//
+// A block qualifies when its earliest header starts before g, that is at or before the start of
+// the block holding point g - 1 (header starts are block starts). LastLooped(h) is the last block
+// (in layout order, which the ranges follow) whose earliest header starts at or before block h's
+// start: the walk stops there instead of running to the bundle's end.
 bool Backtrack::CutLoopAcross(uint32_t b, uint32_t g) {
+  const uint32_t last = LastLooped(block_of_inst_[(g - 1) / 4]);
+  if (last == kNone) return false;
   const auto rs = Ranges(bundles_[b]);
   const auto first =
       std::partition_point(rs.begin(), rs.end(), [g](const Range& r) { return r.from < g; });
   for (auto it = first; it != rs.end(); ++it) {
     const uint32_t x = block_of_inst_[it->from / 4];
+    if (x > last) break;
     if (header_[x] != kNone && OuterHeaderStart(x) < g) return CutLoop(b, x);
   }
   return false;
+}
+
+// The last block y with a header whose OuterHeaderStart(y) is at most block h's start, or kNone;
+// the table (a prefix maximum over the blocks holding those earliest headers) is built on the
+// first call of a run.
+uint32_t Backtrack::LastLooped(uint32_t h) {
+  if (last_looped_.empty()) {
+    const uint32_t nb = static_cast<uint32_t>(f_.blocks.size());
+    last_looped_.assign(nb, kNone);
+    for (uint32_t y = 0; y < nb; ++y) {
+      if (header_[y] == kNone) continue;
+      uint32_t& m = last_looped_[block_of_inst_[OuterHeaderStart(y) / 4]];
+      m = m == kNone ? y : std::max(m, y);
+    }
+    for (uint32_t x = 1; x < nb; ++x)
+      if (last_looped_[x - 1] != kNone &&
+          (last_looped_[x] == kNone || last_looped_[x] < last_looped_[x - 1]))
+        last_looped_[x] = last_looped_[x - 1];
+  }
+  return last_looped_[h];
 }
 
 // The smallest start point of a header on block x's loop chain (header_, then parent_, at most
@@ -1506,6 +1646,18 @@ void Backtrack::ReserveArena(size_t n) {
     arena_.reserve(std::max(arena_.size() + n, 2 * arena_.capacity()));
 }
 
+// The point of the first clobber of r by a call inside the bundle whose spans spans_ holds, or
+// kNone. A clobber is a reservation of no vreg at that point, which a range of the bundle covers:
+// a conflict, so the bundle's first conflict in r is at or before it.
+uint32_t Backtrack::FirstClobber(PReg r) const {
+  if (first_call_set_.Contains(r)) return first_call_pt_;  // the first call usually clobbers all
+  for (const Span& s : spans_)
+    for (uint32_t j = next_call_[(s.from + 1) / 4]; j != kNone && 4 * j + 2 < s.to;
+         j = next_call_[j + 1])
+      if (f_.Clobbers(j).Contains(r)) return 4 * j + 2;
+  return kNone;
+}
+
 // Replaces bundle b by its parts before and after gap g; returns their ids (kNone if empty).
 //
 // The ranges are sorted and disjoint, so their ends are sorted too: the first range ending after
@@ -1523,9 +1675,27 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
   // Before g: ranges [old.begin, cut), plus range `cut` clipped to end at g if it starts before.
   // After g: ranges [cut, old.end), the first clipped to start at g.
   const bool straddles = cut < old.end && arena_[cut].from < g;
+  // spans_ holds b's spans (Split runs right after Place built them). The parts' spans are cut
+  // from them and kept with the parts (span_arena_), so placing, assigning or splitting a part
+  // again does not rejoin its ranges: the spans before the one holding range `cut` belong to the
+  // head, that one is shared (cut where the head's last range ends and where the tail's first
+  // range starts), the rest belong to the tail.
+  const uint32_t c_rel = cut - old.begin;
+  const size_t sk =
+      static_cast<size_t>(std::partition_point(spans_.begin(), spans_.end(),
+                                               [c_rel](const Span& s) { return s.last <= c_rel; }) -
+                          spans_.begin());
   // The parts' sizes add up to old.size (Weigh counted it on these ranges; the cut range's two
-  // pieces together cover it): the head's is counted while copying, the tail's follows.
+  // pieces together cover it): the head's is summed over its spans, the tail's follows.
   uint32_t head_size = 0;
+  // Known use records split at g too: a use before g lies in a range (or the cut range's piece)
+  // before g, the others after it.
+  uint32_t use_mid = 0;
+  if (old.uses_exact)
+    use_mid = static_cast<uint32_t>(
+        std::partition_point(uses_.begin() + old.use_lo, uses_.begin() + old.use_hi,
+                             [g](const UseRec& u) { return u.from < g; }) -
+        uses_.begin());
   auto make = [&](bool before) {
     Bundle nb;
     nb.cls = old.cls;
@@ -1533,24 +1703,41 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
     nb.gen = static_cast<uint8_t>(old.gen + 1);
     nb.one_vreg = old.one_vreg;
     nb.begin = static_cast<uint32_t>(arena_.size());
+    nb.span_begin = static_cast<uint32_t>(span_arena_.size());
+    nb.uses_exact = old.uses_exact;
+    nb.use_lo = before ? old.use_lo : use_mid;
+    nb.use_hi = before ? use_mid : old.use_hi;
     uint32_t size;
     if (before) {
       const uint32_t hi = cut + (straddles ? 1 : 0);
       if (hi == old.begin) return kNone;
-      ReserveArena(hi - old.begin);  // the copy below then never moves the arena under its source
-      const Range* src = arena_.data();
-      for (uint32_t k = old.begin; k < hi; ++k) arena_.push_back(src[k]);
+      // resize + copy within the reserved capacity (no reallocation, so the source stays put):
+      // one block copy instead of a push_back per range.
+      ReserveArena(hi - old.begin);
+      arena_.resize(arena_.size() + (hi - old.begin));
+      std::copy(arena_.data() + old.begin, arena_.data() + hi, arena_.data() + nb.begin);
       arena_.back().to = std::min(arena_.back().to, g);
       nb.end = static_cast<uint32_t>(arena_.size());
-      for (uint32_t k = nb.begin; k < nb.end; ++k) head_size += arena_[k].to - arena_[k].from;
+      span_arena_.insert(span_arena_.end(), spans_.begin(),
+                         spans_.begin() + static_cast<std::ptrdiff_t>(sk));
+      const uint32_t hi_rel = hi - old.begin;
+      if (sk < spans_.size() && spans_[sk].first < hi_rel)
+        span_arena_.push_back({spans_[sk].from, arena_.back().to, spans_[sk].first, hi_rel});
+      for (size_t k = nb.span_begin; k < span_arena_.size(); ++k)
+        head_size += span_arena_[k].to - span_arena_[k].from;
       size = head_size;
     } else {
       if (cut == old.end) return kNone;
       arena_[cut].from = std::max(arena_[cut].from, g);
       nb.begin = cut;
       nb.end = old.end;
+      span_arena_.push_back({arena_[cut].from, spans_[sk].to, 0, spans_[sk].last - c_rel});
+      for (size_t k = sk + 1; k < spans_.size(); ++k)
+        span_arena_.push_back(
+            {spans_[k].from, spans_[k].to, spans_[k].first - c_rel, spans_[k].last - c_rel});
       size = old.size - head_size;
     }
+    nb.span_end = static_cast<uint32_t>(span_arena_.size());
     bundles_.push_back(nb);
     const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
     Weigh(id, size);
@@ -1590,17 +1777,33 @@ void Backtrack::RequiringUses(const Bundle& bu, std::vector<Range>* out) const {
 Status Backtrack::Split(uint32_t b) {
   if (bundles_[b].gen >= kMaxSplits) return SpillToMinimal(b);
   const uint32_t start = Ranges(bundles_[b]).front().from;
+  // The register whose first conflict is latest, the earliest in candidate order among equals.
+  // Place() just scanned the same candidates and recorded each one's first conflicting range,
+  // so an unclobbered candidate's scan starts at its conflict. A clobbered one's scan starts at
+  // the first range, but its first conflict is at most its first clobber inside the bundle
+  // (FirstClobber): the unclobbered candidates are done first, and a clobbered one whose bound
+  // cannot beat the best so far is not scanned.
   PReg best;
-  uint32_t best_pt = 0;
-  // Place() just scanned the same candidates and recorded each one's first conflicting range.
-  for (size_t k = 0; k < cand_list_.size(); ++k) {
-    const PReg r = cand_list_[k];
-    if (declined_.Contains(r)) continue;
-    const uint32_t first = FirstConflict(bundles_[b], r, first_conflict_range_[k]);
-    if (first > best_pt || !best.valid()) {
-      best_pt = first;
-      best = r;
+  uint32_t best_pt = 0, best_k = kNone;
+  auto consider = [&](uint32_t k, bool clobbered) {
+    if (clobbered && best_k != kNone) {
+      const uint32_t bound = FirstClobber(cand_list_[k]);
+      if (bound < best_pt || (bound == best_pt && k > best_k)) return;
     }
+    const uint32_t first = FirstConflict(bundles_[b], cand_list_[k], first_conflict_range_[k]);
+    if (best_k == kNone || first > best_pt || (first == best_pt && k < best_k)) {
+      best_pt = first;
+      best = cand_list_[k];
+      best_k = k;
+    }
+  };
+  for (uint32_t k = 0; k < cand_list_.size(); ++k) {
+    const PReg r = cand_list_[k];
+    if (!declined_.Contains(r) && !clobbered_.Contains(r)) consider(k, false);
+  }
+  for (uint32_t k = 0; k < cand_list_.size(); ++k) {
+    const PReg r = cand_list_[k];
+    if (!declined_.Contains(r) && clobbered_.Contains(r)) consider(k, true);
   }
   // Of the requiring uses (clipped to the ranges, as RequiringUses lists them): the first one's
   // instruction, and the instruction of the last one that ends by the gap before best_pt (the
@@ -1612,7 +1815,7 @@ Status Backtrack::Split(uint32_t b) {
   uint32_t first_from = UINT32_MAX;
   uint32_t last = kNone;  // instruction of the last requiring use that ends by the gap
   if (bundles_[b].one_vreg) {
-    ForEachUseOfOneVReg(Ranges(bundles_[b]), [&](const UseRec& u, const Range&) {
+    ForEachUseOf(bundles_[b], [&](const UseRec& u) {
       if (!u.requiring) return true;
       first_from = std::min(first_from, u.from);  // u.from lies in its range
       if (u.from / 4 * 4 + 4 > hi_a) return false;

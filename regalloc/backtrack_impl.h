@@ -57,6 +57,16 @@ struct BacktrackScratch {
     bool one_vreg = false;
     // Put off once because only a fresh callee-saved register was free (Place, AllocateAll).
     bool deferred = false;
+    // Its spans (see Span below), when kept in span_arena_ (by SplitAt for its parts, by
+    // AssignSpans, by Evict);
+    // empty: not kept, BuildSpans joins the ranges. A live bundle's ranges do not change, so
+    // kept spans stay exact.
+    uint32_t span_begin = 0, span_end = 0;
+    // A one-vreg bundle whose uses (records whose first point lies in one of its ranges) are
+    // exactly uses_[use_lo, use_hi): an initial bundle (all of its vreg's records) and the
+    // SplitAt parts of one (split at the gap). False is always safe.
+    bool uses_exact = false;
+    uint32_t use_lo = 0, use_hi = 0;
   };
   struct ReusePair {
     uint32_t input, def, inst, def_operand;
@@ -91,6 +101,9 @@ struct BacktrackScratch {
   // Per block, for CutLoopAcross: the earliest start point of a header on its loop chain, or
   // kNone; Backtrack::kUnknown until first asked (OuterHeaderStart).
   std::vector<uint32_t> outer_header_start_;
+  // Per block h, for CutLoopAcross: the last block whose OuterHeaderStart is at most h's start
+  // (kNone: none). Empty until first asked in a run (LastLooped).
+  std::vector<uint32_t> last_looped_;
   std::vector<float> freq_;
 
   // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
@@ -162,6 +175,7 @@ struct BacktrackScratch {
     uint32_t first, last;  // ranges [first, last) of the bundle it covers
   };
   std::vector<Span> spans_;
+  std::vector<Span> span_arena_;       // the kept spans of bundles (Bundle::span_begin)
   std::vector<uint64_t> bundle_mask_;  // Place(): the bundle's points, from its first word on
   std::vector<uint8_t> tmp_inside_;    // CutLoop(): per range of the bundle, inside the loop
 };
@@ -226,6 +240,8 @@ class Backtrack : private BacktrackScratch {
   // `size`: the points the bundle covers when the caller knows them (kNone: count them).
   void Weigh(uint32_t b, uint32_t size = kNone);
   template <class F>
+  void ForEachUseOf(const Bundle& bu, F&& f) const;
+  template <class F>
   void ForEachUseOfOneVReg(std::span<const Range> rs, F&& f) const;
   void Enqueue(uint32_t b);
   uint32_t PopQueue();
@@ -246,6 +262,7 @@ class Backtrack : private BacktrackScratch {
                         const uint32_t* occ_seen = nullptr) const;
   uint32_t FirstConflictRange(const Bundle& bu, PReg r, bool* reserved) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
+  uint32_t FirstClobber(PReg r) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstAssigned(PReg r, uint32_t a, uint32_t b) const;
@@ -259,6 +276,7 @@ class Backtrack : private BacktrackScratch {
   bool CutLoop(uint32_t b, uint32_t at);
   bool CutLoopAcross(uint32_t b, uint32_t g);
   uint32_t OuterHeaderStart(uint32_t block);
+  uint32_t LastLooped(uint32_t block);
   std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g);
   void ReserveArena(size_t n);
   void RequiringUses(const Bundle& bu, std::vector<Range>* out) const;
@@ -293,11 +311,17 @@ class Backtrack : private BacktrackScratch {
   // usually gets another occupant).
   PRegSet claimed_;
   float claim_cost_ = 0;
+  PRegSet all_clobbers_;  // every register some call of the function clobbers (AllocateAll)
   // The last Place(): its candidates in order (cands_base_ of the class, or cands_ with a hint).
   std::span<const PReg> cand_list_;
   PReg cands_hint_;  // the hint whose candidate list cands_ holds (none yet: invalid)
   // The last Place(): candidates whose first conflict (first pass) is a reservation.
   PRegSet reserved_first_;
+  // The last Place(): the registers the calls inside the bundle clobber.
+  PRegSet clobbered_;
+  // The last Place(): the first call inside the bundle with clobbers, its set and point (4j+2).
+  PRegSet first_call_set_;
+  uint32_t first_call_pt_ = 0;
   PRegSet declined_;  // the last Place(): callee-saved candidates the bundle did not pay for  // a
                       // save and a restore at the entry block's frequency
   uint32_t cut_stamp_ = 0;

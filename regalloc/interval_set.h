@@ -32,28 +32,36 @@ class IntervalSet {
     order_.clear();
     first_.clear();
     free_.clear();
+    last_ = 0;
   }
   size_t CapacityBytes() const {
     return chunks_.capacity() * sizeof(Chunk) +
            (order_.capacity() + first_.capacity() + free_.capacity()) * sizeof(uint32_t);
   }
 
+  // The backtracking allocator places bundles in sweeps over the function, so an insert usually
+  // lands in the chunk of the previous one or the next (`last_`, a hint checked before use), and
+  // at that chunk's end: both are tried before the binary searches.
   void Insert(const Entry& e) {
     if (order_.empty()) {
       order_.push_back(NewChunk());
       first_.push_back(e.from);
     }
-    uint32_t c = ChunkFor(e.from);
+    uint32_t c = HintedChunkFor(e.from);
     Chunk* ch = &chunks_[order_[c]];
     if (ch->n == kChunk) {
       Split(c);
       if (e.from >= first_[c + 1]) ++c;
       ch = &chunks_[order_[c]];
     }
-    const uint32_t pos = static_cast<uint32_t>(
-        std::upper_bound(ch->e, ch->e + ch->n, e.from,
-                         [](uint32_t x, const Entry& y) { return x < y.from; }) -
-        ch->e);
+    last_ = c;
+    const uint32_t pos =
+        ch->n == 0 || ch->e[ch->n - 1].from < e.from
+            ? ch->n
+            : static_cast<uint32_t>(
+                  std::upper_bound(ch->e, ch->e + ch->n, e.from,
+                                   [](uint32_t x, const Entry& y) { return x < y.from; }) -
+                  ch->e);
     std::copy_backward(ch->e + pos, ch->e + ch->n, ch->e + ch->n + 1);
     ch->e[pos] = e;
     ++ch->n;
@@ -99,29 +107,37 @@ class IntervalSet {
   template <class F>
   bool ForEachOverlap(Cursor* cur, uint32_t a, uint32_t b, F&& f) const {
     if (order_.empty()) return true;
-    uint32_t steps = 0;
-    for (;;) {
-      const Chunk& ch = chunks_[order_[cur->c]];
-      if (cur->pos < ch.n) {
-        if (ch.e[cur->pos].from > a) break;
-        ++cur->pos;
+    // The position is kept in locals and the chunk is looked up once per chunk entered.
+    uint32_t c = cur->c, pos = cur->pos;
+    const Chunk* ch = &chunks_[order_[c]];
+    const uint32_t num_chunks = static_cast<uint32_t>(order_.size());
+    for (uint32_t steps = 0;;) {
+      if (pos < ch->n) {
+        if (ch->e[pos].from > a) break;
+        ++pos;
       } else {
-        if (cur->c + 1 >= order_.size() || first_[cur->c + 1] > a) break;
-        ++cur->c;
-        cur->pos = 0;
+        if (c + 1 >= num_chunks || first_[c + 1] > a) break;
+        ch = &chunks_[order_[++c]];
+        pos = 0;
       }
       if (++steps == kMaxSteps) {
-        *cur = Seek(a);
+        const Cursor at = Seek(a);
+        c = at.c;
+        pos = at.pos;
         break;
       }
     }
+    *cur = {c, pos};
     return ForEachOverlapAt(*cur, a, b, f);
   }
 
  private:
-  static constexpr uint32_t kChunk = 32;
+  static constexpr uint32_t kChunk = 16;
   static constexpr uint32_t kMaxSteps = 8;  // cursor steps before a query searches instead
   struct Chunk {
+    // User-provided, so emplace_back() does not zero the entries (value-initialization of a
+    // class without one zeroes the whole object first); only e[0, n) is ever read.
+    Chunk() {}  // NOLINT(modernize-use-equals-default)
     uint32_t n = 0;
     Entry e[kChunk];
   };
@@ -163,6 +179,16 @@ class IntervalSet {
     }
   }
 
+  // ChunkFor(from), trying the chunk of the last insert and the one after it first.
+  uint32_t HintedChunkFor(uint32_t from) const {
+    const uint32_t n = static_cast<uint32_t>(first_.size());
+    for (uint32_t c = last_; c < n && c <= last_ + 1; ++c) {
+      if (c + 1 < n && first_[c + 1] <= from) continue;  // a later chunk holds it
+      if (c == 0 || first_[c] <= from) return c;
+      break;  // an earlier chunk holds it
+    }
+    return ChunkFor(from);
+  }
   // The chunk whose range holds `from`: the last with first_ <= from, or the first.
   uint32_t ChunkFor(uint32_t from) const {
     const auto it = std::upper_bound(first_.begin(), first_.end(), from);
@@ -195,6 +221,7 @@ class IntervalSet {
   std::vector<uint32_t> order_;  // chunk ids in start order
   std::vector<uint32_t> first_;  // first start of each chunk in order_
   std::vector<uint32_t> free_;   // emptied chunks, reused
+  uint32_t last_ = 0;            // position in order_ of the last insert's chunk (a hint only)
 };
 
 }  // namespace egret::regalloc

@@ -86,6 +86,40 @@ TEST(IntervalSet, RandomInsertEraseAndQueriesMatchBruteForce) {
   }
 }
 
+// Inserts in sweeps of increasing starts, as the allocator makes them (each sweep fills gaps the
+// previous ones left, so inserts land at chunk ends, in the middle of chunks, in the chunk after
+// the last insert's and far from it), with erases between sweeps: Insert's hinted chunk and
+// append paths must keep the set equal to the reference.
+TEST(IntervalSet, SweepsOfIncreasingInsertsMatchBruteForce) {
+  std::mt19937 rng(777);
+  IntervalSet set;
+  std::vector<Entry> ref;
+  constexpr uint32_t kSpan = 4000;
+  std::vector<uint8_t> used(kSpan, 0);
+  uint32_t next_id = 0;
+  for (int sweep = 0; sweep < 12; ++sweep) {
+    for (uint32_t p = rng() % 7; p < kSpan; p += 1 + rng() % (sweep < 4 ? 40 : 9)) {
+      uint32_t to = p;
+      while (to < kSpan && to - p < 3 && !used[to]) ++to;
+      if (to == p) continue;
+      for (uint32_t q = p; q < to; ++q) used[q] = 1;
+      const Entry e{p, to, next_id++, 1.0f};
+      set.Insert(e);
+      ref.push_back(e);
+    }
+    for (int k = 0; k < 60 && !ref.empty(); ++k) {
+      const size_t i = rng() % ref.size();
+      for (uint32_t q = ref[i].from; q < ref[i].to; ++q) used[q] = 0;
+      set.Erase(ref[i].from);
+      ref.erase(ref.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    for (uint32_t a = 0; a < kSpan; a += 1 + rng() % 50) {
+      const uint32_t b = a + 1 + rng() % 30;
+      ASSERT_EQ(Query(set, a, b), Expected(ref, a, b)) << "sweep " << sweep;
+    }
+  }
+}
+
 TEST(IntervalSet, StoppingEarlyReportsFalse) {
   IntervalSet set;
   for (uint32_t k = 0; k < 100; ++k) set.Insert({4 * k, 4 * k + 2, k, 0.0f});
