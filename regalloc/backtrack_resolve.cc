@@ -207,46 +207,65 @@ Status Backtrack::Resolve() {
       f(v, from, to);
     }
   };
+  // One walk over the assigned bundles collects the runs (as Range: from, to, vreg) and counts
+  // them per vreg; a counting sort by vreg then places them, with the register of each bundle's
+  // slice of runs (run_regs: where the slice ends, the register).
+  std::vector<Range>& runs = tmp_raw_;
+  std::vector<std::pair<uint32_t, uint32_t>>& run_regs = tmp_acc_;
+  runs.clear();
+  run_regs.clear();
   piece_begin_.assign(nv + 1, 0);
   for (const Bundle& b : bundles_)
-    if (!b.dead && b.reg.valid())
-      for_each_run(b, [&](uint32_t v, uint32_t, uint32_t) { ++piece_begin_[v + 1]; });
+    if (!b.dead && b.reg.valid()) {
+      for_each_run(b, [&](uint32_t v, uint32_t from, uint32_t to) {
+        runs.emplace_back(from, to, v);
+        ++piece_begin_[v + 1];
+      });
+      run_regs.emplace_back(static_cast<uint32_t>(runs.size()), b.reg.index());
+    }
   for (uint32_t v = 0; v < nv; ++v) piece_begin_[v + 1] += piece_begin_[v];
   pieces_.resize(piece_begin_[nv]);
   {
     std::vector<uint32_t>& fill = tmp_fill_;
     fill.assign(piece_begin_.begin(), piece_begin_.end() - 1);
-    for (const Bundle& b : bundles_)
-      if (!b.dead && b.reg.valid())
-        for_each_run(b, [&](uint32_t v, uint32_t from, uint32_t to) {
-          pieces_[fill[v]++] = {from, to, b.reg};
-        });
+    uint32_t r = 0;
+    for (const auto& [end, reg] : run_regs)
+      for (; r < end; ++r)
+        pieces_[fill[runs[r].vreg]++] = {runs[r].from, runs[r].to, PReg::FromIndex(reg)};
   }
   needs_slot_.assign(nv + kNumRegClasses, 0);
   // Sorted per vreg, and touching pieces in one register joined (a value that stays in its
   // register from block to block has one piece, not one per block): Loc's answers and the moves
-  // below are the same, and lookups are short.
+  // below are the same, and lookups are short. The pieces of a vreg are disjoint, so the order
+  // is unique; most vregs have one piece or come sorted, and skip the sort.
   uint32_t kept = 0;
   for (uint32_t v = 0; v < nv; ++v) {
     Piece* a = pieces_.data() + piece_begin_[v];
     Piece* e = pieces_.data() + piece_begin_[v + 1];
-    std::sort(a, e, [](const Piece& x, const Piece& y) { return x.from < y.from; });
-    uint64_t covered = 0;
-    const uint64_t total = vreg_size_[v];
-    for (Piece* p = a; p < e; ++p) covered += p->to - p->from;
     piece_begin_[v] = kept;
+    if (a == e) {
+      if (vreg_size_[v] > 0) needs_slot_[v] = 1;
+      continue;
+    }
+    for (Piece* p = a + 1; p < e; ++p)
+      if (p->from < p[-1].from) {
+        std::sort(a, e, [](const Piece& x, const Piece& y) { return x.from < y.from; });
+        break;
+      }
     // Not for references: a reference live across a safepoint that also reads it (a late use
     // keeps its range unbroken there) has a piece ending and one starting at the next gap in the
     // same register, and the reload between them (EndOf: the slot) is that boundary's move.
     const bool join = !f_.vregs[v].is_ref;
-    for (Piece* p = a; p < e; ++p) {
-      if (join && kept > piece_begin_[v] && pieces_[kept - 1].to == p->from &&
-          pieces_[kept - 1].reg == p->reg)
+    uint64_t covered = a->to - a->from;
+    pieces_[kept++] = *a;
+    for (Piece* p = a + 1; p < e; ++p) {
+      covered += p->to - p->from;
+      if (join && pieces_[kept - 1].to == p->from && pieces_[kept - 1].reg == p->reg)
         pieces_[kept - 1].to = p->to;
       else
         pieces_[kept++] = *p;
     }
-    if (covered < total) needs_slot_[v] = 1;
+    if (covered < vreg_size_[v]) needs_slot_[v] = 1;
   }
   piece_begin_[nv] = kept;
   pieces_.resize(kept);
@@ -476,30 +495,52 @@ Status Backtrack::Resolve() {
   // order where LiveIn's order was used before: the edge moves are sorted (dedupe) before
   // anything reads their order.
   const uint32_t nb = f_.num_blocks();
-  auto for_each_start = [&](auto&& f) {
-    for (uint32_t v = 0; v < nv; ++v) {
-      const uint32_t def_block = live_.DefBlock(VReg(v)).index;
-      for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {
-        const Piece& pc = pieces_[k];
-        uint32_t s = block_of_inst_[pc.from / 4];
-        if (4 * f_.blocks[s].inst_begin < pc.from) ++s;
-        for (; s < nb && 4 * f_.blocks[s].inst_begin < pc.to; ++s)
-          if (s != def_block) f(s, v, k);
+  // One walk collects the (block, live-in) pairs (as Range: block, piece, vreg) and counts them
+  // per block; a counting sort by block then places them. The walk also keeps, per block, the
+  // latest start and the earliest end of those pieces (in_reg_span): an edge from a predecessor
+  // whose end point lies inside all of them moves none of these values (see the edges below).
+  // block_start: the blocks' first points, and past the last block a point no piece reaches.
+  std::vector<uint32_t>& block_start = tmp_end_;
+  block_start.resize(nb + 1);
+  for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_.blocks[s].inst_begin;
+  block_start[nb] = UINT32_MAX;
+  std::vector<Range>& pairs = tmp_raw_;
+  std::vector<std::pair<uint32_t, uint32_t>>& in_reg_span = tmp_acc_;
+  pairs.clear();
+  in_reg_span.assign(nb, {0, UINT32_MAX});
+  in_reg_begin_.assign(nb + 1, 0);
+  for (uint32_t v = 0; v < nv; ++v) {
+    const uint32_t def_block = live_.DefBlock(VReg(v)).index;
+    for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {
+      const Piece& pc = pieces_[k];
+      uint32_t s = block_of_inst_[pc.from / 4];
+      if (block_start[s] < pc.from) ++s;
+      for (; block_start[s] < pc.to; ++s) {
+        if (s == def_block) continue;
+        pairs.emplace_back(s, k, v);
+        ++in_reg_begin_[s + 1];
+        auto& [latest_from, earliest_to] = in_reg_span[s];
+        latest_from = std::max(latest_from, pc.from);
+        earliest_to = std::min(earliest_to, pc.to);
       }
     }
-  };
-  in_reg_begin_.assign(nb + 1, 0);
-  for_each_start([&](uint32_t s, uint32_t, uint32_t) { ++in_reg_begin_[s + 1]; });
+  }
   for (uint32_t s = 0; s < nb; ++s) in_reg_begin_[s + 1] += in_reg_begin_[s];
   in_reg_.resize(in_reg_begin_[nb]);
   {
     std::vector<uint32_t>& fill = tmp_fill_;
     fill.assign(in_reg_begin_.begin(), in_reg_begin_.end() - 1);
-    for_each_start([&](uint32_t s, uint32_t v, uint32_t k) { in_reg_[fill[s]++] = {v, k}; });
+    for (const Range& r : pairs) in_reg_[fill[r.from]++] = {r.vreg, r.to};
   }
+  // References may have a piece break at a safepoint inside a piece's extent (EndOf: the slot),
+  // so with any reference every edge is looked at in full.
+  bool any_ref = false;
+  for (uint32_t v = 0; v < nv; ++v) any_ref |= f_.vregs[v].is_ref;
   for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
     const auto succs = f_.Succs(Block(p));
     const uint32_t last = f_.blocks[p].inst_end - 1;
+    bool last_defines = false;  // never, by function.h's invariants; checked to stay exact
+    for (const Operand& op : f_.InstOperands(last)) last_defines |= op.is_def();
     for (const SuccEdge& e : succs) {
       const uint32_t s = e.block.index;
       const uint32_t start = 4 * f_.blocks[s].inst_begin;
@@ -510,21 +551,6 @@ Status Backtrack::Resolve() {
       // one location from the same source are one move), so it is skipped. Most edges are.
       bool moved = false;
       const uint32_t end = 4 * last + 3;  // the point EndOf(v, last) looks v up at
-      for (uint32_t k = in_reg_begin_[s]; k < in_reg_begin_[s + 1]; ++k) {
-        const uint32_t v = in_reg_[k].vreg;
-        const Piece& pc = pieces_[in_reg_[k].piece];
-        const Allocation dst = Allocation::Reg(pc.reg);
-        Allocation src;
-        if (pc.from <= end && end < pc.to && def_inst_[v] != last && !f_.vregs[v].is_ref) {
-          src = dst;  // EndOf(v, last) is Loc(v, end): this piece (a fallthrough edge, mostly)
-        } else {
-          src = end_of(v, last);
-          if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
-            src = Allocation::Remat(v);
-        }
-        moved |= !(src == dst);
-        moves.push_back({src, dst, f_.vregs[v].cls});
-      }
       const auto params = f_.Params(e.block);
       const auto args = f_.Args(e);
       for (size_t k = 0; k < params.size(); ++k) {
@@ -539,6 +565,29 @@ Status Backtrack::Resolve() {
           moves.push_back({src, slot_of(pv), cls});
           moved |= !(src == slot_of(pv));
         }
+      }
+      // The live-ins in registers: each one's piece covers the block's start; if it also covers
+      // `end`, EndOf(v, last) is that piece's register (v is no reference, and not defined by
+      // `last`: a terminator with a successor defines nothing, see function.h), an identity.
+      // So when `end` lies inside every such piece, all of them are identities.
+      const auto [latest_from, earliest_to] = in_reg_span[s];
+      const bool in_reg_identities =
+          !any_ref && !last_defines && latest_from <= end && end < earliest_to;
+      if (!moved && in_reg_identities) continue;
+      for (uint32_t k = in_reg_begin_[s]; k < in_reg_begin_[s + 1]; ++k) {
+        const uint32_t v = in_reg_[k].vreg;
+        const Piece& pc = pieces_[in_reg_[k].piece];
+        const Allocation dst = Allocation::Reg(pc.reg);
+        Allocation src;
+        if (pc.from <= end && end < pc.to && def_inst_[v] != last && !f_.vregs[v].is_ref) {
+          src = dst;  // EndOf(v, last) is Loc(v, end): this piece (a fallthrough edge, mostly)
+        } else {
+          src = end_of(v, last);
+          if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
+            src = Allocation::Remat(v);
+        }
+        moved |= !(src == dst);
+        moves.push_back({src, dst, f_.vregs[v].cls});
       }
       if (!moved) continue;  // nothing to sort, sequentialize or emit
       EGRET_TRY(dedupe());
