@@ -270,59 +270,82 @@ Status Backtrack::Resolve() {
   piece_begin_[nv] = kept;
   pieces_.resize(kept);
   for (const Cross& c : cross_) needs_slot_[c.vreg] = 1;
-  // Operand allocations and definition locations.
+  // Operand allocations and definition locations, in one walk over the operands. A reuse def
+  // comes after the instruction's uses (an extended one writes its input's allocation), and the
+  // register check after both. The walk notes the operands later steps look at again, so those
+  // need no walk over all operands: the ones left in a slot (stack_ops; a reuse input written
+  // over by its def stays listed, the steps check is_stack() again) and the ones with moves at
+  // their gap (gap_ops, as (instruction, operand): definitions, except at a block's last
+  // instruction, where no gap follows; fixed-register uses and copied reuse inputs).
+  std::vector<uint32_t>& stack_ops = tmp_pos_;
+  std::vector<std::pair<uint32_t, uint32_t>>& gap_ops = tmp_acc_;
+  stack_ops.clear();
+  gap_ops.clear();
   out_->allocs.assign(f_.operands.size(), Allocation());
   def_loc_.assign(nv, Allocation());
-  for (uint32_t i = 0; i < f_.num_insts(); ++i) {
-    const auto ops = f_.InstOperands(i);
-    const uint32_t base = f_.insts[i].operand_begin;
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      const Operand& op = ops[k];
-      if (!op.is_use()) continue;
-      const uint32_t v = op.vreg.index;
-      Allocation a;
-      if (op.constraint == Constraint::kFixedReg)
-        a = Allocation::Reg(op.fixed);
-      else if (op.constraint == Constraint::kStack)
-        a = Allocation::Stack(v), needs_slot_[v] = 1;
-      else
-        a = Loc(v, op.is_early() ? 4 * i : 4 * i + 1);
-      out_->allocs[base + k] = a;
-    }
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      const Operand& op = ops[k];
-      if (!op.is_def()) continue;
-      const uint32_t d = op.vreg.index;
-      Allocation a;
-      switch (op.constraint) {
-        case Constraint::kFixedReg:
-          a = Allocation::Reg(op.fixed);
-          break;
-        case Constraint::kStack:
-          a = Allocation::Stack(d);
-          needs_slot_[d] = 1;
-          break;
-        case Constraint::kReuse:
-          a = Loc(d, 4 * i + 3);
-          if (op_flags_[base + k] & kReuseExtended)
-            out_->allocs[base + op.reuse_index] = a;
-          else if (!(out_->allocs[base + op.reuse_index] == a))
+  Allocation* const allocs = out_->allocs.data();
+  const Operand* const operands = f_.operands.data();
+  auto needs_reg = [](Constraint c) { return c == Constraint::kReg || c == Constraint::kReuse; };
+  for (uint32_t bl = 0; bl < f_.num_blocks(); ++bl) {
+    const uint32_t block_last = f_.blocks[bl].inst_end - 1;
+    for (uint32_t i = f_.blocks[bl].inst_begin; i <= block_last; ++i) {
+      const uint32_t base = f_.insts[i].operand_begin, op_end = f_.insts[i].operand_end;
+      bool has_reuse = false, check = false;
+      for (uint32_t o = base; o < op_end; ++o) {
+        const Operand& op = operands[o];
+        const uint32_t v = op.vreg.index;
+        Allocation a;
+        if (op.is_use()) {
+          if (op.constraint == Constraint::kFixedReg)
+            a = Allocation::Reg(op.fixed);
+          else if (op.constraint == Constraint::kStack)
+            a = Allocation::Stack(v), needs_slot_[v] = 1;
+          else
+            a = Loc(v, op.is_early() ? 4 * i : 4 * i + 1);
+          if (op.constraint == Constraint::kFixedReg || (op_flags_[o] & kCopyIntoReuse))
+            gap_ops.emplace_back(i, o);
+        } else {
+          if (op.constraint == Constraint::kReuse) {
+            has_reuse = true;
+            continue;
+          }
+          if (op.constraint == Constraint::kFixedReg)
+            a = Allocation::Reg(op.fixed);
+          else if (op.constraint == Constraint::kStack)
+            a = Allocation::Stack(v);
+          else
+            a = Loc(v, op.is_early() ? 4 * i : 4 * i + 3);
+          if (a.is_stack()) needs_slot_[v] = 1;
+          def_loc_[v] = a;
+          if (i != block_last) gap_ops.emplace_back(i, o);
+        }
+        if (a.is_stack()) stack_ops.push_back(o);
+        check |= needs_reg(op.constraint) && !a.is_reg();
+        allocs[o] = a;
+      }
+      if (has_reuse) {
+        for (uint32_t o = base; o < op_end; ++o) {
+          const Operand& op = operands[o];
+          if (!op.is_def() || op.constraint != Constraint::kReuse) continue;
+          const uint32_t d = op.vreg.index;
+          const Allocation a = Loc(d, 4 * i + 3);
+          if (op_flags_[o] & kReuseExtended)
+            allocs[base + op.reuse_index] = a;
+          else if (!(allocs[base + op.reuse_index] == a))
             return Error(absl::StrCat("regalloc internal: reuse def v", d, " at i", i,
                                       " is not in its input's register"));
-          break;
-        default:
-          a = Loc(d, op.is_early() ? 4 * i : 4 * i + 3);
-          break;
+          if (a.is_stack()) needs_slot_[d] = 1, stack_ops.push_back(o);
+          allocs[o] = a;
+          def_loc_[d] = a;
+          if (i != block_last) gap_ops.emplace_back(i, o);
+          check |= !a.is_reg();
+        }
       }
-      if (a.is_stack()) needs_slot_[d] = 1;
-      out_->allocs[base + k] = a;
-      def_loc_[d] = a;
-    }
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      const Constraint c = ops[k].constraint;
-      if ((c == Constraint::kReg || c == Constraint::kReuse) && !out_->allocs[base + k].is_reg())
-        return Error(absl::StrCat("regalloc internal: operand ", k, " of i", i,
-                                  " needs a register and has none"));
+      if (check)  // some operand needing a register has none (or had none before a reuse def)
+        for (uint32_t o = base; o < op_end; ++o)
+          if (needs_reg(operands[o].constraint) && !allocs[o].is_reg())
+            return Error(absl::StrCat("regalloc internal: operand ", o - base, " of i", i,
+                                      " needs a register and has none"));
     }
   }
 
@@ -332,8 +355,8 @@ Status Backtrack::Resolve() {
   // kAny use left in the slot) keeps its slot.
   remat_.assign(nv + kNumRegClasses, 0);
   for (uint32_t v = 0; v < nv; ++v) remat_[v] = f_.vregs[v].remat;
-  for (size_t k = 0; k < f_.operands.size(); ++k)
-    if (out_->allocs[k].is_stack()) remat_[f_.operands[k].vreg.index] = 0;
+  for (uint32_t o : stack_ops)
+    if (allocs[o].is_stack()) remat_[operands[o].vreg.index] = 0;
   // A branch argument that is not in a register at its branch keeps its slot too: the move into
   // the parameter must read a location that holds the argument (a remat would produce the
   // argument's value, but under the argument's name only, and the parameter's name is what the
@@ -381,7 +404,7 @@ Status Backtrack::Resolve() {
     if (!a.is_stack()) return a;
     return remat_[a.slot()] ? Allocation::Remat(a.slot()) : Allocation::Stack(phys[a.slot()]);
   };
-  for (Allocation& a : out_->allocs) a = map(a);
+  for (uint32_t o : stack_ops) allocs[o] = map(allocs[o]);  // the others are registers
   auto loc = [&](uint32_t v, uint32_t p) { return map(Loc(v, p)); };
   auto end_of = [&](uint32_t v, uint32_t i) { return map(EndOf(v, i)); };
   auto slot_of = [&](uint32_t v) { return Allocation::Stack(phys[v]); };
@@ -401,31 +424,32 @@ Status Backtrack::Resolve() {
       if (!(src == Allocation::Reg(p.reg)))
         gap.push_back({j, src, Allocation::Reg(p.reg), f_.vregs[v].cls});
     }
-  // (b) after definitions: into the register the value lives on in, and into the slot.
+  // (b) after definitions: into the register the value lives on in, and into the slot (where
+  // it is live after the gap: in a register piece there, which lies in one of its ranges, or
+  // else in one of its ranges).
   // (c) fixed-register uses and reuse inputs copied into place.
-  for (uint32_t i = 0; i < f_.num_insts(); ++i) {
-    const auto ops = f_.InstOperands(i);
-    const uint32_t base = f_.insts[i].operand_begin;
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      const Operand& op = ops[k];
-      const uint32_t v = op.vreg.index;
-      const RegClass cls = f_.vregs[v].cls;
-      if (op.is_def()) {
-        if (RangeAt(v, 4 * i + 4) == nullptr || f_.blocks[block_of_inst_[i]].inst_end == i + 1)
-          continue;
-        const Allocation dl = map(def_loc_[v]);
-        const Allocation next = loc(v, 4 * i + 4);
-        if (next.is_reg() && !(next == dl)) gap.push_back({i + 1, dl, next, cls});
-        if (needs_slot_[v] && !(dl == slot_of(v))) gap.push_back({i + 1, dl, slot_of(v), cls});
-      } else if (op.constraint == Constraint::kFixedReg || (op_flags_[base + k] & kCopyIntoReuse)) {
-        const bool first = first_in_block(i);
-        Allocation src = first ? loc(v, 4 * i) : end_of(v, i - 1);
-        if (src.is_stack() && PartialRemat(v) &&
-            OperandInRegFor(v, 4 * i, first ? kNone : i - 1, kNone))
-          src = Allocation::Remat(v);
-        const Allocation dst = out_->allocs[base + k];
-        if (!(src == dst)) gap.push_back({i, src, dst, cls});
+  for (const auto& [i, o] : gap_ops) {
+    const Operand& op = operands[o];
+    const uint32_t v = op.vreg.index;
+    const RegClass cls = f_.vregs[v].cls;
+    if (op.is_def()) {
+      const Allocation dl = map(def_loc_[v]);
+      const Allocation next = loc(v, 4 * i + 4);
+      const bool store = needs_slot_[v] && !(dl == slot_of(v));
+      if (next.is_reg()) {
+        if (!(next == dl)) gap.push_back({i + 1, dl, next, cls});
+        if (store) gap.push_back({i + 1, dl, slot_of(v), cls});
+      } else if (store && RangeAt(v, 4 * i + 4) != nullptr) {
+        gap.push_back({i + 1, dl, slot_of(v), cls});
       }
+    } else {
+      const bool first = first_in_block(i);
+      Allocation src = first ? loc(v, 4 * i) : end_of(v, i - 1);
+      if (src.is_stack() && PartialRemat(v) &&
+          OperandInRegFor(v, 4 * i, first ? kNone : i - 1, kNone))
+        src = Allocation::Remat(v);
+      const Allocation dst = allocs[o];
+      if (!(src == dst)) gap.push_back({i, src, dst, cls});
     }
   }
   std::stable_sort(gap.begin(), gap.end(),
