@@ -377,8 +377,12 @@ Status Backtrack::Resolve() {
   // if the operand is in a register wherever that happens; otherwise it is stored and reloaded.
   // Such a value that keeps its slot is still recomputed, instead of reloaded, at the points
   // where its operand is in a register (PartialRemat; the store after its definition stays).
+  // A candidate without needs_slot_ here has register pieces covering all of its ranges (its
+  // other reasons for a slot, a slot operand or a safepoint crossing, exclude it): it is in a
+  // register before each of its pieces begins, and is never recomputed.
   for (uint32_t v = 0; v < nv; ++v)
-    if (remat_[v] && f_.vregs[v].remat_reads_operand && !OperandInRegAtRemats(v)) remat_[v] = 0;
+    if (remat_[v] && needs_slot_[v] && f_.vregs[v].remat_reads_operand && !OperandInRegAtRemats(v))
+      remat_[v] = 0;
   for (uint32_t v = 0; v < nv; ++v) {
     EGRET_DCHECK(!remat_[v] || !f_.vregs[v].is_ref);  // Validate(): references never remat
     if (remat_[v]) needs_slot_[v] = 0;
@@ -408,7 +412,16 @@ Status Backtrack::Resolve() {
   auto loc = [&](uint32_t v, uint32_t p) { return map(Loc(v, p)); };
   auto end_of = [&](uint32_t v, uint32_t i) { return map(EndOf(v, i)); };
   auto slot_of = [&](uint32_t v) { return Allocation::Stack(phys[v]); };
+  // Edits: the gap moves' come in point order (phase 1); the edge moves' come per edge, each
+  // edge's at one (point, phase), and are merged in by their groups.
   std::vector<PendingEdit> edits;
+  std::vector<PendingEdit> edge_edits;
+  struct EdgeGroup {
+    uint32_t point;
+    uint8_t phase;
+    uint32_t begin;  // into edge_edits, up to the next group's begin
+  };
+  std::vector<EdgeGroup> edge_groups;
   std::vector<GapMove> gap;
   auto first_in_block = [&](uint32_t j) { return f_.blocks[block_of_inst_[j]].inst_begin == j; };
   // (a) register pieces beginning at a gap inside a block.
@@ -452,8 +465,9 @@ Status Backtrack::Resolve() {
       if (!(src == dst)) gap.push_back({i, src, dst, cls});
     }
   }
-  std::stable_sort(gap.begin(), gap.end(),
-                   [](const GapMove& a, const GapMove& b) { return a.inst < b.inst; });
+  // By gap; the order within a gap does not matter, dedupe sorts each gap's moves.
+  std::sort(gap.begin(), gap.end(),
+            [](const GapMove& a, const GapMove& b) { return a.inst < b.inst; });
   ParallelMoveResolver resolver;
   std::vector<ParallelMoveResolver::Move> moves;
   std::vector<std::pair<Allocation, Allocation>> seq;
@@ -474,6 +488,7 @@ Status Backtrack::Resolve() {
     }
   }
   auto dedupe = [&]() -> Status {
+    if (moves.size() < 2) return Status::Ok();  // most gaps: one move
     std::sort(moves.begin(), moves.end(), [](const auto& a, const auto& b) {
       return a.to.bits() != b.to.bits() ? a.to.bits() < b.to.bits() : a.from.bits() < b.from.bits();
     });
@@ -620,8 +635,9 @@ Status Backtrack::Resolve() {
       const bool at_end = succs.size() == 1;
       const uint32_t point = at_end ? ProgPoint::Before(last).bits()
                                     : ProgPoint::Before(f_.blocks[s].inst_begin).bits();
-      for (const auto& [from, to] : seq)
-        edits.push_back({point, static_cast<uint8_t>(at_end ? 2 : 0), from, to});
+      const uint8_t phase = at_end ? 2 : 0;
+      edge_groups.push_back({point, phase, static_cast<uint32_t>(edge_edits.size())});
+      for (const auto& [from, to] : seq) edge_edits.push_back({point, phase, from, to});
       out_->stats.edge_moves += seq.size();
     }
   }
@@ -657,12 +673,22 @@ Status Backtrack::Resolve() {
   }
 
   for (uint32_t& s : out_->stack_map_slots) s = phys[s];
-  std::stable_sort(edits.begin(), edits.end(), [](const PendingEdit& a, const PendingEdit& b) {
+  // Edits by point, and at one point by phase, each (point, phase) in the order made: the gap
+  // moves' are in that order already; the edge groups are sorted (by begin too, which keeps two
+  // groups with one key, which the CFG's shape rules out, in the order made) and merged in.
+  const uint32_t num_groups = static_cast<uint32_t>(edge_groups.size());
+  edge_groups.push_back({0, 0, static_cast<uint32_t>(edge_edits.size())});  // the last's end
+  std::vector<uint32_t> group_order(num_groups);
+  for (uint32_t g = 0; g < num_groups; ++g) group_order[g] = g;
+  auto group_less = [&](uint32_t x, uint32_t y) {
+    const EdgeGroup &a = edge_groups[x], &b = edge_groups[y];
     return a.point != b.point ? a.point < b.point : a.phase < b.phase;
-  });
+  };
+  if (!std::is_sorted(group_order.begin(), group_order.end(), group_less))
+    std::stable_sort(group_order.begin(), group_order.end(), group_less);
   out_->edits.clear();
-  out_->edits.reserve(edits.size());
-  for (const PendingEdit& e : edits) {
+  out_->edits.reserve(edits.size() + edge_edits.size());
+  auto emit = [&](const PendingEdit& e) -> Status {
     Edit edit;
     edit.point = e.point & 1 ? ProgPoint::After(e.point / 2) : ProgPoint::Before(e.point / 2);
     edit.from = e.from;
@@ -678,7 +704,19 @@ Status Backtrack::Resolve() {
       edit.remat_src = src.reg();
     }
     out_->edits.push_back(edit);
+    return Status::Ok();
+  };
+  size_t k = 0;
+  for (const uint32_t g : group_order) {
+    const EdgeGroup& group = edge_groups[g];
+    for (; k < edits.size() && (edits[k].point < group.point ||
+                                (edits[k].point == group.point && edits[k].phase < group.phase));
+         ++k)
+      EGRET_TRY(emit(edits[k]));
+    for (uint32_t r = group.begin; r < edge_groups[g + 1].begin; ++r)
+      EGRET_TRY(emit(edge_edits[r]));
   }
+  for (; k < edits.size(); ++k) EGRET_TRY(emit(edits[k]));
   return Status::Ok();
 }
 

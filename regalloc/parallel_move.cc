@@ -25,6 +25,12 @@ void ParallelMoveResolver::Grow(uint32_t key) {
 
 void ParallelMoveResolver::Resolve(std::span<const Move> moves, const Temps& temps,
                                    std::vector<std::pair<Allocation, Allocation>>* out) {
+  bool any_remat = false;
+  for (const Move& m : moves) any_remat |= m.from.is_remat();
+  if (!any_remat) {  // most calls: nothing to set apart
+    ResolveMoves(moves, temps, out);
+    return;
+  }
   plain_.clear();
   remats_.clear();
   for (const Move& m : moves) (m.from.is_remat() ? remats_ : plain_).push_back(m);
