@@ -234,119 +234,128 @@ Status Backtrack::Resolve() {
         pieces_[fill[runs[r].vreg]++] = {runs[r].from, runs[r].to, PReg::FromIndex(reg)};
   }
   needs_slot_.assign(nv + kNumRegClasses, 0);
-  // Sorted per vreg, and touching pieces in one register joined (a value that stays in its
-  // register from block to block has one piece, not one per block): Loc's answers and the moves
-  // below are the same, and lookups are short. The pieces of a vreg are disjoint, so the order
-  // is unique; most vregs have one piece or come sorted, and skip the sort.
-  uint32_t kept = 0;
-  for (uint32_t v = 0; v < nv; ++v) {
-    Piece* a = pieces_.data() + piece_begin_[v];
-    Piece* e = pieces_.data() + piece_begin_[v + 1];
-    piece_begin_[v] = kept;
-    if (a == e) {
-      if (vreg_size_[v] > 0) needs_slot_[v] = 1;
-      continue;
-    }
-    for (Piece* p = a + 1; p < e; ++p)
-      if (p->from < p[-1].from) {
-        std::sort(a, e, [](const Piece& x, const Piece& y) { return x.from < y.from; });
-        break;
-      }
-    // Not for references: a reference live across a safepoint that also reads it (a late use
-    // keeps its range unbroken there) has a piece ending and one starting at the next gap in the
-    // same register, and the reload between them (EndOf: the slot) is that boundary's move.
-    const bool join = !f_.vregs[v].is_ref;
-    uint64_t covered = a->to - a->from;
-    pieces_[kept++] = *a;
-    for (Piece* p = a + 1; p < e; ++p) {
-      covered += p->to - p->from;
-      if (join && pieces_[kept - 1].to == p->from && pieces_[kept - 1].reg == p->reg)
-        pieces_[kept - 1].to = p->to;
-      else
-        pieces_[kept++] = *p;
-    }
-    if (covered < vreg_size_[v]) needs_slot_[v] = 1;
-  }
-  piece_begin_[nv] = kept;
-  pieces_.resize(kept);
-  for (const Cross& c : cross_) needs_slot_[c.vreg] = 1;
-  // Operand allocations and definition locations, in one walk over the operands. A reuse def
-  // comes after the instruction's uses (an extended one writes its input's allocation), and the
-  // register check after both. The walk notes the operands later steps look at again, so those
-  // need no walk over all operands: the ones left in a slot (stack_ops; a reuse input written
-  // over by its def stays listed, the steps check is_stack() again) and the ones with moves at
-  // their gap (gap_ops, as (instruction, operand): definitions, except at a block's last
-  // instruction, where no gap follows; fixed-register uses and copied reuse inputs).
+  // Per vreg: its pieces sorted, and touching pieces in one register joined (a value that stays
+  // in its register from block to block has one piece, not one per block): Loc's answers and
+  // the moves below are the same, and lookups are short. The pieces of a vreg are disjoint, so
+  // the order is unique; most vregs have one piece or come sorted, and skip the sort.
+  //
+  // Then, while they are at hand, the allocations of its operands, from its use records (one
+  // per operand, in instruction order, so one cursor over the pieces finds each operand's
+  // location, as Loc would), and its definition's location. The walk notes what later steps
+  // look at again, so those need no walk over all operands: the operands left in a slot
+  // (stack_ops), the ones with moves at their gap (gap_ops, as (instruction, operand): the
+  // definitions, except at a block's last instruction, where no gap follows; fixed-register uses
+  // and copied reuse inputs), and the instructions to revisit (revisit: a reuse def, which
+  // an extended one writes into its input's allocation and a shared one must agree with, or an
+  // operand that needs a register and has none, checked after those writes).
   std::vector<uint32_t>& stack_ops = tmp_pos_;
   std::vector<std::pair<uint32_t, uint32_t>>& gap_ops = tmp_acc_;
+  std::vector<uint32_t>& revisit = tmp_live_;
+  const uint32_t num_ops = static_cast<uint32_t>(f_.operands.size());
   stack_ops.clear();
   gap_ops.clear();
-  out_->allocs.assign(f_.operands.size(), Allocation());
+  revisit.clear();
+  out_->allocs.assign(num_ops, Allocation());
   def_loc_.assign(nv, Allocation());
   Allocation* const allocs = out_->allocs.data();
   const Operand* const operands = f_.operands.data();
   auto needs_reg = [](Constraint c) { return c == Constraint::kReg || c == Constraint::kReuse; };
-  for (uint32_t bl = 0; bl < f_.num_blocks(); ++bl) {
-    const uint32_t block_last = f_.blocks[bl].inst_end - 1;
-    for (uint32_t i = f_.blocks[bl].inst_begin; i <= block_last; ++i) {
-      const uint32_t base = f_.insts[i].operand_begin, op_end = f_.insts[i].operand_end;
-      bool has_reuse = false, check = false;
-      for (uint32_t o = base; o < op_end; ++o) {
-        const Operand& op = operands[o];
-        const uint32_t v = op.vreg.index;
-        Allocation a;
-        if (op.is_use()) {
-          if (op.constraint == Constraint::kFixedReg)
-            a = Allocation::Reg(op.fixed);
-          else if (op.constraint == Constraint::kStack)
-            a = Allocation::Stack(v), needs_slot_[v] = 1;
-          else
-            a = Loc(v, op.is_early() ? 4 * i : 4 * i + 1);
-          if (op.constraint == Constraint::kFixedReg || (op_flags_[o] & kCopyIntoReuse))
-            gap_ops.emplace_back(i, o);
-        } else {
-          if (op.constraint == Constraint::kReuse) {
-            has_reuse = true;
-            continue;
+  {
+    uint32_t kept = 0;
+    for (uint32_t v = 0; v < nv; ++v) {
+      Piece* a = pieces_.data() + piece_begin_[v];
+      Piece* e = pieces_.data() + piece_begin_[v + 1];
+      piece_begin_[v] = kept;
+      if (a == e) {
+        if (vreg_size_[v] > 0) needs_slot_[v] = 1;
+      } else {
+        for (Piece* p = a + 1; p < e; ++p)
+          if (p->from < p[-1].from) {
+            std::sort(a, e, [](const Piece& x, const Piece& y) { return x.from < y.from; });
+            break;
           }
-          if (op.constraint == Constraint::kFixedReg)
-            a = Allocation::Reg(op.fixed);
-          else if (op.constraint == Constraint::kStack)
-            a = Allocation::Stack(v);
+        // Not for references: a reference live across a safepoint that also reads it (a late
+        // use keeps its range unbroken there) has a piece ending and one starting at the next
+        // gap in the same register, and the reload between them (EndOf: the slot) is that
+        // boundary's move.
+        const bool join = !f_.vregs[v].is_ref;
+        uint64_t covered = a->to - a->from;
+        pieces_[kept++] = *a;
+        for (Piece* p = a + 1; p < e; ++p) {
+          covered += p->to - p->from;
+          if (join && pieces_[kept - 1].to == p->from && pieces_[kept - 1].reg == p->reg)
+            pieces_[kept - 1].to = p->to;
           else
-            a = Loc(v, op.is_early() ? 4 * i : 4 * i + 3);
-          if (a.is_stack()) needs_slot_[v] = 1;
-          def_loc_[v] = a;
-          if (i != block_last) gap_ops.emplace_back(i, o);
+            pieces_[kept++] = *p;
         }
-        if (a.is_stack()) stack_ops.push_back(o);
-        check |= needs_reg(op.constraint) && !a.is_reg();
-        allocs[o] = a;
+        if (covered < vreg_size_[v]) needs_slot_[v] = 1;
       }
-      if (has_reuse) {
-        for (uint32_t o = base; o < op_end; ++o) {
-          const Operand& op = operands[o];
-          if (!op.is_def() || op.constraint != Constraint::kReuse) continue;
-          const uint32_t d = op.vreg.index;
-          const Allocation a = Loc(d, 4 * i + 3);
-          if (op_flags_[o] & kReuseExtended)
-            allocs[base + op.reuse_index] = a;
-          else if (!(allocs[base + op.reuse_index] == a))
-            return Error(absl::StrCat("regalloc internal: reuse def v", d, " at i", i,
-                                      " is not in its input's register"));
-          if (a.is_stack()) needs_slot_[d] = 1, stack_ops.push_back(o);
-          allocs[o] = a;
-          def_loc_[d] = a;
-          if (i != block_last) gap_ops.emplace_back(i, o);
-          check |= !a.is_reg();
+      const Piece* cursor = pieces_.data() + piece_begin_[v];  // no piece before it reaches i
+      const Piece* const pieces_end = pieces_.data() + kept;
+      for (uint32_t k = use_begin_[v]; k < use_begin_[v + 1]; ++k) {
+        const uint32_t i = uses_[k].inst, o = uses_[k].operand;
+        const Operand& op = operands[o];
+        Allocation loc;
+        if (op.constraint == Constraint::kFixedReg) {
+          loc = Allocation::Reg(op.fixed);
+        } else if (op.constraint == Constraint::kStack) {
+          loc = Allocation::Stack(v);
+        } else {
+          // The point the operand is looked up at: a use's early or late point, a def's late
+          // point (a reuse def's too) or early point.
+          const uint32_t p =
+              op.is_use()
+                  ? (op.is_early() ? 4 * i : 4 * i + 1)
+                  : (op.is_early() && op.constraint != Constraint::kReuse ? 4 * i : 4 * i + 3);
+          while (cursor < pieces_end && cursor->to <= 4 * i) ++cursor;
+          loc = Allocation::Stack(v);
+          for (const Piece* q = cursor; q < pieces_end && q->from <= p; ++q)
+            if (p < q->to) {
+              loc = Allocation::Reg(q->reg);
+              break;
+            }
         }
+        allocs[o] = loc;
+        bool again = false;  // revisit i
+        if (op.is_def()) {
+          def_loc_[v] = loc;
+          if (f_.blocks[block_of_inst_[i]].inst_end != i + 1) gap_ops.emplace_back(i, o);
+          again = op.constraint == Constraint::kReuse;
+        } else if (op.constraint == Constraint::kFixedReg || (op_flags_[o] & kCopyIntoReuse)) {
+          gap_ops.emplace_back(i, o);
+        }
+        if (loc.is_stack()) {
+          // A slot operand, or a def left in the slot: v needs its slot (a use in the slot is
+          // in a range the pieces do not cover: needs_slot_ is set).
+          if (op.constraint == Constraint::kStack || op.is_def()) needs_slot_[v] = 1;
+          stack_ops.push_back(o);
+          again |= needs_reg(op.constraint);
+        }
+        if (again) revisit.push_back(i);
       }
-      if (check)  // some operand needing a register has none (or had none before a reuse def)
-        for (uint32_t o = base; o < op_end; ++o)
-          if (needs_reg(operands[o].constraint) && !allocs[o].is_reg())
-            return Error(absl::StrCat("regalloc internal: operand ", o - base, " of i", i,
-                                      " needs a register and has none"));
     }
+    piece_begin_[nv] = kept;
+    pieces_.resize(kept);
+  }
+  for (const Cross& c : cross_) needs_slot_[c.vreg] = 1;
+  // The revisited instructions: reuse defs after the uses, then the register check. Each step is
+  // the same if an instruction comes twice. (A reuse input written over by its def stays in
+  // stack_ops; the steps that read that list check is_stack() again.)
+  for (const uint32_t i : revisit) {
+    const uint32_t base = f_.insts[i].operand_begin, op_end = f_.insts[i].operand_end;
+    for (uint32_t o = base; o < op_end; ++o) {
+      const Operand& op = operands[o];
+      if (!op.is_def() || op.constraint != Constraint::kReuse) continue;
+      if (op_flags_[o] & kReuseExtended)
+        allocs[base + op.reuse_index] = allocs[o];
+      else if (!(allocs[base + op.reuse_index] == allocs[o]))
+        return Error(absl::StrCat("regalloc internal: reuse def v", op.vreg.index, " at i", i,
+                                  " is not in its input's register"));
+    }
+    for (uint32_t o = base; o < op_end; ++o)
+      if (needs_reg(operands[o].constraint) && !allocs[o].is_reg())
+        return Error(absl::StrCat("regalloc internal: operand ", o - base, " of i", i,
+                                  " needs a register and has none"));
   }
 
   // Rematerialization: a rematerializable vreg whose operands all got registers needs no slot.
@@ -487,8 +496,29 @@ Status Backtrack::Resolve() {
       t->save_slot[c] = Allocation::Stack(cycle_base + kNumRegClasses + c);
     }
   }
+  // Orders a parallel move's moves by (destination, source) and drops duplicates (see below).
+  // When every destination is a distinct register (most edges: each live-in in its register,
+  // mostly identities), nothing is dropped, and only the moves that move are sorted, in front:
+  // the resolver reads the identities only for the registers they hold, so the sequence it
+  // makes is the same as from the whole sorted list.
   auto dedupe = [&]() -> Status {
     if (moves.size() < 2) return Status::Ok();  // most gaps: one move
+    PRegSet dests;
+    bool distinct_regs = true;
+    for (const auto& m : moves) {
+      if (!m.to.is_reg() || dests.Contains(m.to.reg())) {
+        distinct_regs = false;
+        break;
+      }
+      dests.Add(m.to.reg());
+    }
+    if (distinct_regs) {
+      const auto moving = std::partition(moves.begin(), moves.end(),
+                                         [](const auto& m) { return !(m.from == m.to); });
+      std::sort(moves.begin(), moving,
+                [](const auto& a, const auto& b) { return a.to.bits() < b.to.bits(); });
+      return Status::Ok();
+    }
     std::sort(moves.begin(), moves.end(), [](const auto& a, const auto& b) {
       return a.to.bits() != b.to.bits() ? a.to.bits() < b.to.bits() : a.from.bits() < b.from.bits();
     });
