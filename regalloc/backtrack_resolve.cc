@@ -129,6 +129,39 @@ struct GapMove {
   Allocation from, to;
   RegClass cls;
 };
+struct EdgeGroup {  // the edits of one edge's parallel move, all at one (point, phase)
+  uint32_t point;
+  uint8_t phase;
+  uint32_t begin;  // into edge_edits, up to the next group's begin
+};
+
+// Resolve's temporaries, kept per thread from function to function (as RunBacktrack keeps its
+// BacktrackScratch): a worker resolving function after function reuses their capacity instead
+// of allocating and freeing them per function. Resolve empties each before use; after a
+// function that grew them past kMaxRetainedBytes, they are freed.
+struct ResolveTemps {
+  ParallelMoveResolver resolver;
+  std::vector<PendingEdit> edits;       // the gap moves' edits, in point order
+  std::vector<PendingEdit> edge_edits;  // the edge moves' edits, per edge
+  std::vector<EdgeGroup> edge_groups;
+  std::vector<uint32_t> group_order;
+  std::vector<GapMove> gap;
+  std::vector<ParallelMoveResolver::Move> moves;
+  std::vector<std::pair<Allocation, Allocation>> seq;
+  std::vector<uint32_t> phys;
+  std::vector<SlotExtent> items[kNumRegClasses];
+
+  static constexpr size_t kMaxRetainedBytes = size_t{4} << 20;
+  size_t RetainedBytes() const {
+    size_t bytes =
+        edits.capacity() * sizeof(PendingEdit) + edge_edits.capacity() * sizeof(PendingEdit) +
+        edge_groups.capacity() * sizeof(EdgeGroup) + group_order.capacity() * sizeof(uint32_t) +
+        gap.capacity() * sizeof(GapMove) + moves.capacity() * sizeof(ParallelMoveResolver::Move) +
+        seq.capacity() * sizeof(seq[0]) + phys.capacity() * sizeof(uint32_t);
+    for (const auto& v : items) bytes += v.capacity() * sizeof(SlotExtent);
+    return bytes;
+  }
+};
 
 // Free registers at the gaps inside blocks, asked in increasing gap order. A register is busy
 // at the gap before instruction j when a register piece holds a value there (a piece starting at
@@ -399,9 +432,12 @@ Status Backtrack::Resolve() {
 
   // Shared physical slots: vregs whose extents in layout order do not overlap share one
   // (interval colouring per class with a min-heap of slot ends).
-  std::vector<uint32_t> phys(nv + kNumRegClasses, UINT32_MAX);
+  thread_local ResolveTemps temps;
+  std::vector<uint32_t>& phys = temps.phys;
+  phys.assign(nv + kNumRegClasses, UINT32_MAX);
   {
-    std::vector<SlotExtent> items[kNumRegClasses];
+    std::vector<SlotExtent>* const items = temps.items;
+    for (int c = 0; c < kNumRegClasses; ++c) items[c].clear();
     for (uint32_t v = 0; v < nv; ++v)
       if (needs_slot_[v] && range_begin_[v] < range_begin_[v + 1]) {
         // v's ranges are sorted and disjoint: the first starts first, the last ends last.
@@ -423,15 +459,14 @@ Status Backtrack::Resolve() {
   auto slot_of = [&](uint32_t v) { return Allocation::Stack(phys[v]); };
   // Edits: the gap moves' come in point order (phase 1); the edge moves' come per edge, each
   // edge's at one (point, phase), and are merged in by their groups.
-  std::vector<PendingEdit> edits;
-  std::vector<PendingEdit> edge_edits;
-  struct EdgeGroup {
-    uint32_t point;
-    uint8_t phase;
-    uint32_t begin;  // into edge_edits, up to the next group's begin
-  };
-  std::vector<EdgeGroup> edge_groups;
-  std::vector<GapMove> gap;
+  std::vector<PendingEdit>& edits = temps.edits;
+  std::vector<PendingEdit>& edge_edits = temps.edge_edits;
+  std::vector<EdgeGroup>& edge_groups = temps.edge_groups;
+  std::vector<GapMove>& gap = temps.gap;
+  edits.clear();
+  edge_edits.clear();
+  edge_groups.clear();
+  gap.clear();
   auto first_in_block = [&](uint32_t j) { return f_.blocks[block_of_inst_[j]].inst_begin == j; };
   // (a) register pieces beginning at a gap inside a block.
   for (uint32_t v = 0; v < nv; ++v)
@@ -477,9 +512,10 @@ Status Backtrack::Resolve() {
   // By gap; the order within a gap does not matter, dedupe sorts each gap's moves.
   std::sort(gap.begin(), gap.end(),
             [](const GapMove& a, const GapMove& b) { return a.inst < b.inst; });
-  ParallelMoveResolver resolver;
-  std::vector<ParallelMoveResolver::Move> moves;
-  std::vector<std::pair<Allocation, Allocation>> seq;
+  ParallelMoveResolver& resolver = temps.resolver;
+  resolver.ClearUsage();
+  std::vector<ParallelMoveResolver::Move>& moves = temps.moves;
+  std::vector<std::pair<Allocation, Allocation>>& seq = temps.seq;
   // Cycle slots (cycle_base + c) and save slots of borrowed registers (cycle_base + 2 + c),
   // created after the resolution if it used any of them.
   const uint32_t cycle_base = out_->num_spill_slots;
@@ -708,7 +744,8 @@ Status Backtrack::Resolve() {
   // groups with one key, which the CFG's shape rules out, in the order made) and merged in.
   const uint32_t num_groups = static_cast<uint32_t>(edge_groups.size());
   edge_groups.push_back({0, 0, static_cast<uint32_t>(edge_edits.size())});  // the last's end
-  std::vector<uint32_t> group_order(num_groups);
+  std::vector<uint32_t>& group_order = temps.group_order;
+  group_order.resize(num_groups);
   for (uint32_t g = 0; g < num_groups; ++g) group_order[g] = g;
   auto group_less = [&](uint32_t x, uint32_t y) {
     const EdgeGroup &a = edge_groups[x], &b = edge_groups[y];
@@ -747,6 +784,7 @@ Status Backtrack::Resolve() {
       EGRET_TRY(emit(edge_edits[r]));
   }
   for (; k < edits.size(); ++k) EGRET_TRY(emit(edits[k]));
+  if (temps.RetainedBytes() > ResolveTemps::kMaxRetainedBytes) temps = ResolveTemps();
   return Status::Ok();
 }
 

@@ -69,6 +69,12 @@ class ParallelMoveResolver {
   bool used_save_slot(RegClass c) const { return used_save_slot_[static_cast<int>(c)]; }
   // Stack-to-stack moves that had to borrow a register (4 edits instead of 2), over all calls.
   uint64_t borrowed_moves() const { return borrowed_moves_; }
+  // Forgets the uses above, as for a new function (a resolver kept from function to function
+  // keeps its tables' capacity).
+  void ClearUsage() {
+    for (int c = 0; c < kNumRegClasses; ++c) used_cycle_slot_[c] = used_save_slot_[c] = false;
+    borrowed_moves_ = 0;
+  }
 
  private:
   static uint32_t Key(Allocation a) {
