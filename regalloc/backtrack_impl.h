@@ -148,8 +148,9 @@ struct BacktrackScratch {
   struct InReg {                // a live-in of a block in a register at its start (edge moves)
     uint32_t vreg;
     uint32_t piece;  // index in pieces_ of its piece covering the block's first point
+    uint32_t next;   // the block's next entry in in_reg_, or kNone
   };
-  std::vector<uint32_t> in_reg_begin_;  // per block: its first entry in in_reg_
+  std::vector<uint32_t> in_reg_begin_;  // per block: its first entry in in_reg_, or kNone
   std::vector<InReg> in_reg_;
 
   // Temporaries of BuildRanges and MergeBundles.

@@ -36,7 +36,7 @@ bool Backtrack::Crosses(uint32_t v, uint32_t inst) const {
 }
 
 // Where v is right after instruction `inst` (before the next gap's moves).
-Allocation Backtrack::EndOf(uint32_t v, uint32_t inst) const {
+[[gnu::always_inline]] inline Allocation Backtrack::EndOf(uint32_t v, uint32_t inst) const {
   if (def_inst_[v] == inst) return def_loc_[v];
   if (f_.vregs[v].is_ref && Crosses(v, inst)) return Allocation::Stack(v);
   return Loc(v, 4 * inst + 3);
@@ -150,6 +150,12 @@ struct ResolveTemps {
   std::vector<std::pair<Allocation, Allocation>> seq;
   std::vector<uint32_t> phys;
   std::vector<SlotExtent> items[kNumRegClasses];
+  std::vector<Range> runs;  // register pieces as found in the bundles: from, to, vreg
+  std::vector<std::pair<uint32_t, uint32_t>> run_regs;  // per bundle: end of its runs, register
+  std::vector<uint32_t> stack_ops, revisit;
+  std::vector<std::pair<uint32_t, uint32_t>> gap_ops;  // (instruction, operand)
+  std::vector<uint32_t> block_start;
+  std::vector<std::pair<uint32_t, uint32_t>> in_reg_span;  // per block
 
   static constexpr size_t kMaxRetainedBytes = size_t{4} << 20;
   size_t RetainedBytes() const {
@@ -159,6 +165,10 @@ struct ResolveTemps {
         gap.capacity() * sizeof(GapMove) + moves.capacity() * sizeof(ParallelMoveResolver::Move) +
         seq.capacity() * sizeof(seq[0]) + phys.capacity() * sizeof(uint32_t);
     for (const auto& v : items) bytes += v.capacity() * sizeof(SlotExtent);
+    bytes +=
+        runs.capacity() * sizeof(Range) + run_regs.capacity() * sizeof(run_regs[0]) +
+        (stack_ops.capacity() + revisit.capacity() + block_start.capacity()) * sizeof(uint32_t) +
+        gap_ops.capacity() * sizeof(gap_ops[0]) + in_reg_span.capacity() * sizeof(in_reg_span[0]);
     return bytes;
   }
 };
@@ -228,34 +238,36 @@ Status Backtrack::Resolve() {
   // of them): each such run is one piece from the start, as the per-vreg join below would make
   // it (not for references, which that join leaves apart). The sort and the join then see a
   // piece per run instead of a range per block (lz20: about 1.4 M ranges in registers).
-  auto for_each_run = [&](const Bundle& b, auto&& f) {
-    const Range* rs = arena_.data() + b.begin;
-    const uint32_t n = b.end - b.begin;
-    for (uint32_t k = 0; k < n;) {
-      const uint32_t v = rs[k].vreg, from = rs[k].from;
-      uint32_t to = rs[k].to;
-      ++k;
-      if (!f_.vregs[v].is_ref)
-        for (; k < n && rs[k].from == to && rs[k].vreg == v; ++k) to = rs[k].to;
-      f(v, from, to);
-    }
-  };
-  // One walk over the assigned bundles collects the runs (as Range: from, to, vreg) and counts
-  // them per vreg; a counting sort by vreg then places them, with the register of each bundle's
-  // slice of runs (run_regs: where the slice ends, the register).
-  std::vector<Range>& runs = tmp_raw_;
-  std::vector<std::pair<uint32_t, uint32_t>>& run_regs = tmp_acc_;
-  runs.clear();
+  // One walk over the assigned bundles collects the runs and counts them per vreg; a counting
+  // sort by vreg then places them, with the register of each bundle's slice of runs (run_regs:
+  // where the slice ends, the register). The runs are at most the arena's ranges.
+  thread_local ResolveTemps temps;
+  bool any_ref = false;
+  for (uint32_t v = 0; v < nv; ++v) any_ref |= f_.vregs[v].is_ref;
+  std::vector<Range>& runs = temps.runs;
+  std::vector<std::pair<uint32_t, uint32_t>>& run_regs = temps.run_regs;
+  runs.resize(arena_.size());  // Range() writes nothing
   run_regs.clear();
   piece_begin_.assign(nv + 1, 0);
-  for (const Bundle& b : bundles_)
-    if (!b.dead && b.reg.valid()) {
-      for_each_run(b, [&](uint32_t v, uint32_t from, uint32_t to) {
-        runs.emplace_back(from, to, v);
+  {
+    Range* out = runs.data();
+    for (const Bundle& b : bundles_) {
+      if (b.dead || !b.reg.valid()) continue;
+      const Range* rs = arena_.data() + b.begin;
+      const Range* const re = arena_.data() + b.end;
+      while (rs < re) {
+        const uint32_t v = rs->vreg, from = rs->from;
+        uint32_t to = rs->to;
+        ++rs;
+        if (!any_ref || !f_.vregs[v].is_ref)
+          for (; rs < re && rs->from == to && rs->vreg == v; ++rs) to = rs->to;
+        *out++ = Range(from, to, v);
         ++piece_begin_[v + 1];
-      });
-      run_regs.emplace_back(static_cast<uint32_t>(runs.size()), b.reg.index());
+      }
+      run_regs.emplace_back(static_cast<uint32_t>(out - runs.data()), b.reg.index());
     }
+    runs.resize(out - runs.data());
+  }
   for (uint32_t v = 0; v < nv; ++v) piece_begin_[v + 1] += piece_begin_[v];
   pieces_.resize(piece_begin_[nv]);
   {
@@ -281,9 +293,9 @@ Status Backtrack::Resolve() {
   // and copied reuse inputs), and the instructions to revisit (revisit: a reuse def, which
   // an extended one writes into its input's allocation and a shared one must agree with, or an
   // operand that needs a register and has none, checked after those writes).
-  std::vector<uint32_t>& stack_ops = tmp_pos_;
-  std::vector<std::pair<uint32_t, uint32_t>>& gap_ops = tmp_acc_;
-  std::vector<uint32_t>& revisit = tmp_live_;
+  std::vector<uint32_t>& stack_ops = temps.stack_ops;
+  std::vector<std::pair<uint32_t, uint32_t>>& gap_ops = temps.gap_ops;
+  std::vector<uint32_t>& revisit = temps.revisit;
   const uint32_t num_ops = static_cast<uint32_t>(f_.operands.size());
   stack_ops.clear();
   gap_ops.clear();
@@ -432,7 +444,6 @@ Status Backtrack::Resolve() {
 
   // Shared physical slots: vregs whose extents in layout order do not overlap share one
   // (interval colouring per class with a min-heap of slot ends).
-  thread_local ResolveTemps temps;
   std::vector<uint32_t>& phys = temps.phys;
   phys.assign(nv + kNumRegClasses, UINT32_MAX);
   {
@@ -596,24 +607,22 @@ Status Backtrack::Resolve() {
   // instruction), and in SSA a value is never live into its own defining block. So each piece
   // is walked over the block starts it covers (blocks are in layout order, so their starts
   // increase) instead of every (block, live-in) pair being looked up (lz20: about 1.4 M pairs,
-  // most of them in slots). A counting sort by block; within a block the entries come in vreg
-  // order where LiveIn's order was used before: the edge moves are sorted (dedupe) before
-  // anything reads their order.
+  // most of them in slots).
   const uint32_t nb = f_.num_blocks();
-  // One walk collects the (block, live-in) pairs (as Range: block, piece, vreg) and counts them
-  // per block; a counting sort by block then places them. The walk also keeps, per block, the
-  // latest start and the earliest end of those pieces (in_reg_span): an edge from a predecessor
-  // whose end point lies inside all of them moves none of these values (see the edges below).
+  // One walk collects the (block, live-in) pairs, as a list per block (in_reg_begin_, through
+  // InReg::next: the edges read them in any order, their moves are sorted before anything reads
+  // that). The walk also keeps, per block, the latest start and the earliest end of those
+  // pieces (in_reg_span): an edge from a predecessor whose end point lies inside all of them
+  // moves none of these values (see the edges below).
   // block_start: the blocks' first points, and past the last block a point no piece reaches.
-  std::vector<uint32_t>& block_start = tmp_end_;
+  std::vector<uint32_t>& block_start = temps.block_start;
   block_start.resize(nb + 1);
   for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_.blocks[s].inst_begin;
   block_start[nb] = UINT32_MAX;
-  std::vector<Range>& pairs = tmp_raw_;
-  std::vector<std::pair<uint32_t, uint32_t>>& in_reg_span = tmp_acc_;
-  pairs.clear();
+  std::vector<std::pair<uint32_t, uint32_t>>& in_reg_span = temps.in_reg_span;
   in_reg_span.assign(nb, {0, UINT32_MAX});
-  in_reg_begin_.assign(nb + 1, 0);
+  in_reg_begin_.assign(nb, kNone);
+  in_reg_.clear();
   for (uint32_t v = 0; v < nv; ++v) {
     const uint32_t def_block = live_.DefBlock(VReg(v)).index;
     for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {
@@ -622,30 +631,19 @@ Status Backtrack::Resolve() {
       if (block_start[s] < pc.from) ++s;
       for (; block_start[s] < pc.to; ++s) {
         if (s == def_block) continue;
-        pairs.emplace_back(s, k, v);
-        ++in_reg_begin_[s + 1];
+        in_reg_.push_back({v, k, in_reg_begin_[s]});
+        in_reg_begin_[s] = static_cast<uint32_t>(in_reg_.size() - 1);
         auto& [latest_from, earliest_to] = in_reg_span[s];
         latest_from = std::max(latest_from, pc.from);
         earliest_to = std::min(earliest_to, pc.to);
       }
     }
   }
-  for (uint32_t s = 0; s < nb; ++s) in_reg_begin_[s + 1] += in_reg_begin_[s];
-  in_reg_.resize(in_reg_begin_[nb]);
-  {
-    std::vector<uint32_t>& fill = tmp_fill_;
-    fill.assign(in_reg_begin_.begin(), in_reg_begin_.end() - 1);
-    for (const Range& r : pairs) in_reg_[fill[r.from]++] = {r.vreg, r.to};
-  }
   // References may have a piece break at a safepoint inside a piece's extent (EndOf: the slot),
-  // so with any reference every edge is looked at in full.
-  bool any_ref = false;
-  for (uint32_t v = 0; v < nv; ++v) any_ref |= f_.vregs[v].is_ref;
+  // so with any reference (any_ref) every edge is looked at in full.
   for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
     const auto succs = f_.Succs(Block(p));
     const uint32_t last = f_.blocks[p].inst_end - 1;
-    bool last_defines = false;  // never, by function.h's invariants; checked to stay exact
-    for (const Operand& op : f_.InstOperands(last)) last_defines |= op.is_def();
     for (const SuccEdge& e : succs) {
       const uint32_t s = e.block.index;
       const uint32_t start = 4 * f_.blocks[s].inst_begin;
@@ -673,13 +671,12 @@ Status Backtrack::Resolve() {
       }
       // The live-ins in registers: each one's piece covers the block's start; if it also covers
       // `end`, EndOf(v, last) is that piece's register (v is no reference, and not defined by
-      // `last`: a terminator with a successor defines nothing, see function.h), an identity.
-      // So when `end` lies inside every such piece, all of them are identities.
+      // `last`: a terminator with a successor defines nothing, Validate() checks it), an
+      // identity. So when `end` lies inside every such piece, all of them are identities.
       const auto [latest_from, earliest_to] = in_reg_span[s];
-      const bool in_reg_identities =
-          !any_ref && !last_defines && latest_from <= end && end < earliest_to;
+      const bool in_reg_identities = !any_ref && latest_from <= end && end < earliest_to;
       if (!moved && in_reg_identities) continue;
-      for (uint32_t k = in_reg_begin_[s]; k < in_reg_begin_[s + 1]; ++k) {
+      for (uint32_t k = in_reg_begin_[s]; k != kNone; k = in_reg_[k].next) {
         const uint32_t v = in_reg_[k].vreg;
         const Piece& pc = pieces_[in_reg_[k].piece];
         const Allocation dst = Allocation::Reg(pc.reg);
@@ -725,8 +722,10 @@ Status Backtrack::Resolve() {
       return a.inst != b.inst ? a.inst < b.inst : a.vreg < b.vreg;
     });
     size_t k = 0;
-    for (uint32_t i = 0; i < f_.num_insts(); ++i) {
-      if (!f_.insts[i].safepoint) continue;
+    const InstData* const insts = f_.insts.data();
+    const uint32_t ni = f_.num_insts();
+    for (uint32_t i = 0; i < ni; ++i) {
+      if (!insts[i].safepoint) continue;
       StackMap m;
       m.inst = i;
       m.slot_begin = static_cast<uint32_t>(out_->stack_map_slots.size());
