@@ -129,6 +129,12 @@ struct GapMove {
   Allocation from, to;
   RegClass cls;
 };
+struct GapOp {  // an operand with moves at a gap next to its instruction
+  uint32_t inst, operand;
+  // A def's location right after its instruction's gap, 4 * inst + 4, before slot mapping:
+  // its register piece's there, else a slot.
+  Allocation next;
+};
 struct EdgeGroup {  // the edits of one edge's parallel move, all at one (point, phase)
   uint32_t point;
   uint8_t phase;
@@ -153,7 +159,7 @@ struct ResolveTemps {
   std::vector<Range> runs;  // register pieces as found in the bundles: from, to, vreg
   std::vector<std::pair<uint32_t, uint32_t>> run_regs;  // per bundle: end of its runs, register
   std::vector<uint32_t> stack_ops, revisit;
-  std::vector<std::pair<uint32_t, uint32_t>> gap_ops;  // (instruction, operand)
+  std::vector<GapOp> gap_ops;
   std::vector<uint32_t> block_start;
   std::vector<std::pair<uint32_t, uint32_t>> in_reg_span;  // per block
 
@@ -294,7 +300,7 @@ Status Backtrack::Resolve() {
   // an extended one writes into its input's allocation and a shared one must agree with, or an
   // operand that needs a register and has none, checked after those writes).
   std::vector<uint32_t>& stack_ops = temps.stack_ops;
-  std::vector<std::pair<uint32_t, uint32_t>>& gap_ops = temps.gap_ops;
+  std::vector<GapOp>& gap_ops = temps.gap_ops;
   std::vector<uint32_t>& revisit = temps.revisit;
   const uint32_t num_ops = static_cast<uint32_t>(f_.operands.size());
   stack_ops.clear();
@@ -336,6 +342,13 @@ Status Backtrack::Resolve() {
         if (covered < vreg_size_[v]) needs_slot_[v] = 1;
       }
       const Piece* cursor = pieces_.data() + piece_begin_[v];  // no piece before it reaches i
+      // Where v is at point p (Loc), its pieces from `from` on being the only ones that may
+      // hold p.
+      auto at = [](const Piece* from, const Piece* end, uint32_t p, uint32_t v) {
+        for (const Piece* q = from; q < end && q->from <= p; ++q)
+          if (p < q->to) return Allocation::Reg(q->reg);
+        return Allocation::Stack(v);
+      };
       const Piece* const pieces_end = pieces_.data() + kept;
       for (uint32_t k = use_begin_[v]; k < use_begin_[v + 1]; ++k) {
         const uint32_t i = uses_[k].inst, o = uses_[k].operand;
@@ -353,21 +366,19 @@ Status Backtrack::Resolve() {
                   ? (op.is_early() ? 4 * i : 4 * i + 1)
                   : (op.is_early() && op.constraint != Constraint::kReuse ? 4 * i : 4 * i + 3);
           while (cursor < pieces_end && cursor->to <= 4 * i) ++cursor;
-          loc = Allocation::Stack(v);
-          for (const Piece* q = cursor; q < pieces_end && q->from <= p; ++q)
-            if (p < q->to) {
-              loc = Allocation::Reg(q->reg);
-              break;
-            }
+          loc = at(cursor, pieces_end, p, v);
         }
         allocs[o] = loc;
         bool again = false;  // revisit i
         if (op.is_def()) {
           def_loc_[v] = loc;
-          if (f_.blocks[block_of_inst_[i]].inst_end != i + 1) gap_ops.emplace_back(i, o);
+          // The cursor may lag behind i (a fixed or slot def moves it not), which costs only
+          // steps: pieces before i end before 4 * i + 4.
+          if (f_.blocks[block_of_inst_[i]].inst_end != i + 1)
+            gap_ops.push_back({i, o, at(cursor, pieces_end, 4 * i + 4, v)});
           again = op.constraint == Constraint::kReuse;
         } else if (op.constraint == Constraint::kFixedReg || (op_flags_[o] & kCopyIntoReuse)) {
-          gap_ops.emplace_back(i, o);
+          gap_ops.push_back({i, o, Allocation()});
         }
         if (loc.is_stack()) {
           // A slot operand, or a def left in the slot: v needs its slot (a use in the slot is
@@ -486,7 +497,16 @@ Status Backtrack::Resolve() {
       if (p.from % 4 != 0) continue;
       const uint32_t j = p.from / 4;
       if (first_in_block(j) || def_inst_[v] == j) continue;
-      Allocation src = end_of(v, j - 1);
+      // Where v is at the end of j - 1 (EndOf): unless it is defined there or a reference, in
+      // the piece before this one if that ends at the gap (one in the same register would
+      // have been joined to this one), else in its slot.
+      Allocation src;
+      if (def_inst_[v] == j - 1 || f_.vregs[v].is_ref)
+        src = end_of(v, j - 1);
+      else if (k > piece_begin_[v] && pieces_[k - 1].to == p.from)
+        src = Allocation::Reg(pieces_[k - 1].reg);
+      else
+        src = map(Allocation::Stack(v));
       if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, p.from, j - 1, kNone))
         src = Allocation::Remat(v);
       if (!(src == Allocation::Reg(p.reg)))
@@ -496,13 +516,12 @@ Status Backtrack::Resolve() {
   // it is live after the gap: in a register piece there, which lies in one of its ranges, or
   // else in one of its ranges).
   // (c) fixed-register uses and reuse inputs copied into place.
-  for (const auto& [i, o] : gap_ops) {
+  for (const auto& [i, o, next] : gap_ops) {
     const Operand& op = operands[o];
     const uint32_t v = op.vreg.index;
     const RegClass cls = f_.vregs[v].cls;
     if (op.is_def()) {
       const Allocation dl = map(def_loc_[v]);
-      const Allocation next = loc(v, 4 * i + 4);
       const bool store = needs_slot_[v] && !(dl == slot_of(v));
       if (next.is_reg()) {
         if (!(next == dl)) gap.push_back({i + 1, dl, next, cls});
@@ -746,12 +765,12 @@ Status Backtrack::Resolve() {
   std::vector<uint32_t>& group_order = temps.group_order;
   group_order.resize(num_groups);
   for (uint32_t g = 0; g < num_groups; ++g) group_order[g] = g;
-  auto group_less = [&](uint32_t x, uint32_t y) {
+  auto group_less = [&](uint32_t x, uint32_t y) {  // a total order: sort is stable here
     const EdgeGroup &a = edge_groups[x], &b = edge_groups[y];
-    return a.point != b.point ? a.point < b.point : a.phase < b.phase;
+    return a.point != b.point ? a.point < b.point : a.phase != b.phase ? a.phase < b.phase : x < y;
   };
   if (!std::is_sorted(group_order.begin(), group_order.end(), group_less))
-    std::stable_sort(group_order.begin(), group_order.end(), group_less);
+    std::sort(group_order.begin(), group_order.end(), group_less);
   out_->edits.clear();
   out_->edits.reserve(edits.size() + edge_edits.size());
   auto emit = [&](const PendingEdit& e) -> Status {

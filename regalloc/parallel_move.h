@@ -86,6 +86,7 @@ class ParallelMoveResolver {
                     std::vector<std::pair<Allocation, Allocation>>* out);
 
   static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr uint32_t kSmall = 8;  // moves checked pairwise for independence
   std::vector<uint32_t> writer_, reader_count_, first_reader_;  // per location key
   std::vector<uint32_t> next_reader_;                           // per move
   std::vector<uint8_t> done_;
