@@ -269,6 +269,7 @@ class Backtrack : private BacktrackScratch {
   // Resolution (backtrack_resolve.cc).
   Status Resolve();
   Allocation Loc(uint32_t v, uint32_t p) const;
+  Allocation LocNear(uint32_t v, uint32_t near, uint32_t p) const;  // from piece `near` outwards
   Allocation EndOf(uint32_t v, uint32_t inst) const;
   bool Crosses(uint32_t v, uint32_t inst) const;
   // For a remat_reads_operand vreg v: whether its operand is in a register wherever Resolve

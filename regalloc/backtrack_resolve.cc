@@ -28,6 +28,24 @@ namespace egret::regalloc {
   return Allocation::Stack(v);  // virtual slot: the vreg's index
 }
 
+// Loc(v, p) searched from v's piece `near` outwards: the pieces are sorted and disjoint, so the
+// one holding p, if any, is the last starting at or before p. A few steps find it when p is
+// near; farther, Loc's search does.
+Allocation Backtrack::LocNear(uint32_t v, uint32_t near, uint32_t p) const {
+  constexpr int kSteps = 4;
+  const uint32_t lo = piece_begin_[v], hi = piece_begin_[v + 1];
+  uint32_t k = near;
+  int steps = 0;
+  if (pieces_[k].from > p) {
+    while (k > lo && pieces_[k].from > p && steps++ < kSteps) --k;
+    if (pieces_[k].from > p) return k == lo ? Allocation::Stack(v) : Loc(v, p);
+  } else {
+    while (k + 1 < hi && pieces_[k + 1].from <= p && steps++ < kSteps) ++k;
+    if (k + 1 < hi && pieces_[k + 1].from <= p) return Loc(v, p);
+  }
+  return p < pieces_[k].to ? Allocation::Reg(pieces_[k].reg) : Allocation::Stack(v);
+}
+
 bool Backtrack::Crosses(uint32_t v, uint32_t inst) const {
   return std::binary_search(cross_.begin(), cross_.end(), Cross{inst, v},
                             [](const Cross& a, const Cross& b) {
@@ -697,13 +715,21 @@ Status Backtrack::Resolve() {
       if (!moved && in_reg_identities) continue;
       for (uint32_t k = in_reg_begin_[s]; k != kNone; k = in_reg_[k].next) {
         const uint32_t v = in_reg_[k].vreg;
-        const Piece& pc = pieces_[in_reg_[k].piece];
+        const uint32_t piece = in_reg_[k].piece;
+        const Piece& pc = pieces_[piece];
         const Allocation dst = Allocation::Reg(pc.reg);
         Allocation src;
-        if (pc.from <= end && end < pc.to && def_inst_[v] != last && !f_.vregs[v].is_ref) {
-          src = dst;  // EndOf(v, last) is Loc(v, end): this piece (a fallthrough edge, mostly)
+        if (def_inst_[v] != last && !f_.vregs[v].is_ref) {
+          // EndOf(v, last) is Loc(v, end): this piece (a fallthrough edge, mostly), or one
+          // near it, looked for from it outwards (a few steps, else Loc's search).
+          if (pc.from <= end && end < pc.to)
+            src = dst;
+          else
+            src = map(LocNear(v, piece, end));
         } else {
           src = end_of(v, last);
+        }
+        if (!(src == dst)) {
           if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
             src = Allocation::Remat(v);
         }
