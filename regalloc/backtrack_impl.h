@@ -146,6 +146,9 @@ struct BacktrackScratch {
   std::vector<uint8_t> needs_slot_;
   std::vector<uint8_t> remat_;  // per vreg: rematerialized instead of spilled (no slot)
   struct InReg {                // a live-in of a block in a register at its start (edge moves)
+    // As Range: default construction writes nothing (Resolve sizes the list ahead of filling).
+    InReg() {}  // NOLINT(modernize-use-equals-default)
+    InReg(uint32_t v, uint32_t p, uint32_t n) : vreg(v), piece(p), next(n) {}
     uint32_t vreg;
     uint32_t piece;  // index in pieces_ of its piece covering the block's first point
     uint32_t next;   // the block's next entry in in_reg_, or kNone

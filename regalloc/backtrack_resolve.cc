@@ -659,22 +659,36 @@ Status Backtrack::Resolve() {
   std::vector<std::pair<uint32_t, uint32_t>>& in_reg_span = temps.in_reg_span;
   in_reg_span.assign(nb, {0, UINT32_MAX});
   in_reg_begin_.assign(nb, kNone);
-  in_reg_.clear();
-  for (uint32_t v = 0; v < nv; ++v) {
-    const uint32_t def_block = live_.DefBlock(VReg(v)).index;
-    for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {
-      const Piece& pc = pieces_[k];
-      uint32_t s = block_of_inst_[pc.from / 4];
-      if (block_start[s] < pc.from) ++s;
-      for (; block_start[s] < pc.to; ++s) {
-        if (s == def_block) continue;
-        in_reg_.push_back({v, k, in_reg_begin_[s]});
-        in_reg_begin_[s] = static_cast<uint32_t>(in_reg_.size() - 1);
-        auto& [latest_from, earliest_to] = in_reg_span[s];
-        latest_from = std::max(latest_from, pc.from);
-        earliest_to = std::min(earliest_to, pc.to);
+  {
+    // Filled through local pointers, grown by doubling (a push_back's stores of the vector's
+    // end would make the compiler reload the other arrays' pointers in this loop).
+    in_reg_.resize(pieces_.size() + nb);
+    InReg* in_reg = in_reg_.data();
+    uint32_t n = 0, cap = static_cast<uint32_t>(in_reg_.size());
+    uint32_t* const head = in_reg_begin_.data();
+    std::pair<uint32_t, uint32_t>* const span = in_reg_span.data();
+    const uint32_t* const starts = block_start.data();
+    for (uint32_t v = 0; v < nv; ++v) {
+      const uint32_t def_block = live_.DefBlock(VReg(v)).index;
+      for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {
+        const Piece pc = pieces_[k];
+        uint32_t s = block_of_inst_[pc.from / 4];
+        if (starts[s] < pc.from) ++s;
+        for (; starts[s] < pc.to; ++s) {
+          if (s == def_block) continue;
+          if (n == cap) {
+            in_reg_.resize(2 * cap + 16);
+            in_reg = in_reg_.data();
+            cap = static_cast<uint32_t>(in_reg_.size());
+          }
+          in_reg[n] = InReg(v, k, head[s]);
+          head[s] = n++;
+          span[s].first = std::max(span[s].first, pc.from);  // latest start
+          span[s].second = std::min(span[s].second, pc.to);  // earliest end
+        }
       }
     }
+    in_reg_.resize(n);
   }
   // References may have a piece break at a safepoint inside a piece's extent (EndOf: the slot),
   // so with any reference (any_ref) every edge is looked at in full.
