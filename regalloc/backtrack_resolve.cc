@@ -324,7 +324,8 @@ Status Backtrack::Resolve() {
   stack_ops.clear();
   gap_ops.clear();
   revisit.clear();
-  out_->allocs.assign(num_ops, Allocation());
+  // Every operand has a use record, so the walk writes every allocation: sizing is enough.
+  out_->allocs.resize(num_ops);
   def_loc_.assign(nv, Allocation());
   Allocation* const allocs = out_->allocs.data();
   const Operand* const operands = f_.operands.data();
