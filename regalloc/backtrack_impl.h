@@ -159,10 +159,14 @@ struct BacktrackScratch {
   std::vector<uint8_t> needs_slot_;
   std::vector<uint8_t> remat_;  // per vreg: rematerialized instead of spilled (no slot)
   struct InReg {                // a live-in of a block in a register at its start (edge moves)
+    // As Range: default construction writes nothing (Resolve sizes the list ahead of filling).
+    InReg() {}  // NOLINT(modernize-use-equals-default)
+    InReg(uint32_t v, uint32_t p, uint32_t n) : vreg(v), piece(p), next(n) {}
     uint32_t vreg;
     uint32_t piece;  // index in pieces_ of its piece covering the block's first point
+    uint32_t next;   // the block's next entry in in_reg_, or kNone
   };
-  std::vector<uint32_t> in_reg_begin_;  // per block: its first entry in in_reg_
+  std::vector<uint32_t> in_reg_begin_;  // per block: its first entry in in_reg_, or kNone
   std::vector<InReg> in_reg_;
 
   // Temporaries of BuildRanges and MergeBundles.
@@ -286,6 +290,7 @@ class Backtrack : private BacktrackScratch {
   // Resolution (backtrack_resolve.cc).
   Status Resolve();
   Allocation Loc(uint32_t v, uint32_t p) const;
+  Allocation LocNear(uint32_t v, uint32_t near, uint32_t p) const;  // from piece `near` outwards
   Allocation EndOf(uint32_t v, uint32_t inst) const;
   bool Crosses(uint32_t v, uint32_t inst) const;
   // For a remat_reads_operand vreg v: whether its operand is in a register wherever Resolve

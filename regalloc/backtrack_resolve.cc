@@ -28,6 +28,24 @@ namespace egret::regalloc {
   return Allocation::Stack(v);  // virtual slot: the vreg's index
 }
 
+// Loc(v, p) searched from v's piece `near` outwards: the pieces are sorted and disjoint, so the
+// one holding p, if any, is the last starting at or before p. A few steps find it when p is
+// near; farther, Loc's search does.
+Allocation Backtrack::LocNear(uint32_t v, uint32_t near, uint32_t p) const {
+  constexpr int kSteps = 4;
+  const uint32_t lo = piece_begin_[v], hi = piece_begin_[v + 1];
+  uint32_t k = near;
+  int steps = 0;
+  if (pieces_[k].from > p) {
+    while (k > lo && pieces_[k].from > p && steps++ < kSteps) --k;
+    if (pieces_[k].from > p) return k == lo ? Allocation::Stack(v) : Loc(v, p);
+  } else {
+    while (k + 1 < hi && pieces_[k + 1].from <= p && steps++ < kSteps) ++k;
+    if (k + 1 < hi && pieces_[k + 1].from <= p) return Loc(v, p);
+  }
+  return p < pieces_[k].to ? Allocation::Reg(pieces_[k].reg) : Allocation::Stack(v);
+}
+
 bool Backtrack::Crosses(uint32_t v, uint32_t inst) const {
   return std::binary_search(cross_.begin(), cross_.end(), Cross{inst, v},
                             [](const Cross& a, const Cross& b) {
@@ -36,7 +54,7 @@ bool Backtrack::Crosses(uint32_t v, uint32_t inst) const {
 }
 
 // Where v is right after instruction `inst` (before the next gap's moves).
-Allocation Backtrack::EndOf(uint32_t v, uint32_t inst) const {
+[[gnu::always_inline]] inline Allocation Backtrack::EndOf(uint32_t v, uint32_t inst) const {
   if (def_inst_[v] == inst) return def_loc_[v];
   if (f_.vregs[v].is_ref && Crosses(v, inst)) return Allocation::Stack(v);
   return Loc(v, 4 * inst + 3);
@@ -129,6 +147,55 @@ struct GapMove {
   Allocation from, to;
   RegClass cls;
 };
+struct GapOp {  // an operand with moves at a gap next to its instruction
+  uint32_t inst, operand;
+  // A def's location right after its instruction's gap, 4 * inst + 4, before slot mapping:
+  // its register piece's there, else a slot.
+  Allocation next;
+};
+struct EdgeGroup {  // the edits of one edge's parallel move, all at one (point, phase)
+  uint32_t point;
+  uint8_t phase;
+  uint32_t begin;  // into edge_edits, up to the next group's begin
+};
+
+// Resolve's temporaries, kept per thread from function to function (as RunBacktrack keeps its
+// BacktrackScratch): a worker resolving function after function reuses their capacity instead
+// of allocating and freeing them per function. Resolve empties each before use; after a
+// function that grew them past kMaxRetainedBytes, they are freed.
+struct ResolveTemps {
+  ParallelMoveResolver resolver;
+  std::vector<PendingEdit> edits;       // the gap moves' edits, in point order
+  std::vector<PendingEdit> edge_edits;  // the edge moves' edits, per edge
+  std::vector<EdgeGroup> edge_groups;
+  std::vector<uint32_t> group_order;
+  std::vector<GapMove> gap;
+  std::vector<ParallelMoveResolver::Move> moves;
+  std::vector<std::pair<Allocation, Allocation>> seq;
+  std::vector<uint32_t> phys;
+  std::vector<SlotExtent> items[kNumRegClasses];
+  std::vector<Range> runs;  // register pieces as found in the bundles: from, to, vreg
+  std::vector<std::pair<uint32_t, uint32_t>> run_regs;  // per bundle: end of its runs, register
+  std::vector<uint32_t> stack_ops, revisit;
+  std::vector<GapOp> gap_ops;
+  std::vector<uint32_t> block_start;
+  std::vector<std::pair<uint32_t, uint32_t>> in_reg_span;  // per block
+
+  static constexpr size_t kMaxRetainedBytes = size_t{4} << 20;
+  size_t RetainedBytes() const {
+    size_t bytes =
+        edits.capacity() * sizeof(PendingEdit) + edge_edits.capacity() * sizeof(PendingEdit) +
+        edge_groups.capacity() * sizeof(EdgeGroup) + group_order.capacity() * sizeof(uint32_t) +
+        gap.capacity() * sizeof(GapMove) + moves.capacity() * sizeof(ParallelMoveResolver::Move) +
+        seq.capacity() * sizeof(seq[0]) + phys.capacity() * sizeof(uint32_t);
+    for (const auto& v : items) bytes += v.capacity() * sizeof(SlotExtent);
+    bytes +=
+        runs.capacity() * sizeof(Range) + run_regs.capacity() * sizeof(run_regs[0]) +
+        (stack_ops.capacity() + revisit.capacity() + block_start.capacity()) * sizeof(uint32_t) +
+        gap_ops.capacity() * sizeof(gap_ops[0]) + in_reg_span.capacity() * sizeof(in_reg_span[0]);
+    return bytes;
+  }
+};
 
 // Free registers at the gaps inside blocks, asked in increasing gap order. A register is busy
 // at the gap before instruction j when a register piece holds a value there (a piece starting at
@@ -195,116 +262,175 @@ Status Backtrack::Resolve() {
   // of them): each such run is one piece from the start, as the per-vreg join below would make
   // it (not for references, which that join leaves apart). The sort and the join then see a
   // piece per run instead of a range per block (lz20: about 1.4 M ranges in registers).
-  auto for_each_run = [&](const Bundle& b, auto&& f) {
-    const Range* rs = arena_.data() + b.begin;
-    const uint32_t n = b.end - b.begin;
-    for (uint32_t k = 0; k < n;) {
-      const uint32_t v = rs[k].vreg, from = rs[k].from;
-      uint32_t to = rs[k].to;
-      ++k;
-      if (!f_.vregs[v].is_ref)
-        for (; k < n && rs[k].from == to && rs[k].vreg == v; ++k) to = rs[k].to;
-      f(v, from, to);
-    }
-  };
+  // One walk over the assigned bundles collects the runs and counts them per vreg; a counting
+  // sort by vreg then places them, with the register of each bundle's slice of runs (run_regs:
+  // where the slice ends, the register). The runs are at most the arena's ranges.
+  thread_local ResolveTemps temps;
+  bool any_ref = false;
+  for (uint32_t v = 0; v < nv; ++v) any_ref |= f_.vregs[v].is_ref;
+  std::vector<Range>& runs = temps.runs;
+  std::vector<std::pair<uint32_t, uint32_t>>& run_regs = temps.run_regs;
+  runs.resize(arena_.size());  // Range() writes nothing
+  run_regs.clear();
   piece_begin_.assign(nv + 1, 0);
-  for (const Bundle& b : bundles_)
-    if (!b.dead && b.reg.valid())
-      for_each_run(b, [&](uint32_t v, uint32_t, uint32_t) { ++piece_begin_[v + 1]; });
+  {
+    Range* out = runs.data();
+    for (const Bundle& b : bundles_) {
+      if (b.dead || !b.reg.valid()) continue;
+      const Range* rs = arena_.data() + b.begin;
+      const Range* const re = arena_.data() + b.end;
+      while (rs < re) {
+        const uint32_t v = rs->vreg, from = rs->from;
+        uint32_t to = rs->to;
+        ++rs;
+        if (!any_ref || !f_.vregs[v].is_ref)
+          for (; rs < re && rs->from == to && rs->vreg == v; ++rs) to = rs->to;
+        *out++ = Range(from, to, v);
+        ++piece_begin_[v + 1];
+      }
+      run_regs.emplace_back(static_cast<uint32_t>(out - runs.data()), b.reg.index());
+    }
+    runs.resize(out - runs.data());
+  }
   for (uint32_t v = 0; v < nv; ++v) piece_begin_[v + 1] += piece_begin_[v];
   pieces_.resize(piece_begin_[nv]);
   {
     std::vector<uint32_t>& fill = tmp_fill_;
     fill.assign(piece_begin_.begin(), piece_begin_.end() - 1);
-    for (const Bundle& b : bundles_)
-      if (!b.dead && b.reg.valid())
-        for_each_run(b, [&](uint32_t v, uint32_t from, uint32_t to) {
-          pieces_[fill[v]++] = {from, to, b.reg};
-        });
+    uint32_t r = 0;
+    for (const auto& [end, reg] : run_regs)
+      for (; r < end; ++r)
+        pieces_[fill[runs[r].vreg]++] = {runs[r].from, runs[r].to, PReg::FromIndex(reg)};
   }
   needs_slot_.assign(nv + kNumRegClasses, 0);
-  // Sorted per vreg, and touching pieces in one register joined (a value that stays in its
-  // register from block to block has one piece, not one per block): Loc's answers and the moves
-  // below are the same, and lookups are short.
-  uint32_t kept = 0;
-  for (uint32_t v = 0; v < nv; ++v) {
-    Piece* a = pieces_.data() + piece_begin_[v];
-    Piece* e = pieces_.data() + piece_begin_[v + 1];
-    std::sort(a, e, [](const Piece& x, const Piece& y) { return x.from < y.from; });
-    uint64_t covered = 0;
-    const uint64_t total = vreg_size_[v];
-    for (Piece* p = a; p < e; ++p) covered += p->to - p->from;
-    piece_begin_[v] = kept;
-    // Not for references: a reference live across a safepoint that also reads it (a late use
-    // keeps its range unbroken there) has a piece ending and one starting at the next gap in the
-    // same register, and the reload between them (EndOf: the slot) is that boundary's move.
-    const bool join = !f_.vregs[v].is_ref;
-    for (Piece* p = a; p < e; ++p) {
-      if (join && kept > piece_begin_[v] && pieces_[kept - 1].to == p->from &&
-          pieces_[kept - 1].reg == p->reg)
-        pieces_[kept - 1].to = p->to;
-      else
-        pieces_[kept++] = *p;
-    }
-    if (covered < total) needs_slot_[v] = 1;
-  }
-  piece_begin_[nv] = kept;
-  pieces_.resize(kept);
-  for (const Cross& c : cross_) needs_slot_[c.vreg] = 1;
-  // Operand allocations and definition locations.
-  out_->allocs.assign(f_.operands.size(), Allocation());
+  // Per vreg: its pieces sorted, and touching pieces in one register joined (a value that stays
+  // in its register from block to block has one piece, not one per block): Loc's answers and
+  // the moves below are the same, and lookups are short. The pieces of a vreg are disjoint, so
+  // the order is unique; most vregs have one piece or come sorted, and skip the sort.
+  //
+  // Then, while they are at hand, the allocations of its operands, from its use records (one
+  // per operand, in instruction order, so one cursor over the pieces finds each operand's
+  // location, as Loc would), and its definition's location. The walk notes what later steps
+  // look at again, so those need no walk over all operands: the operands left in a slot
+  // (stack_ops), the ones with moves at their gap (gap_ops, as (instruction, operand): the
+  // definitions, except at a block's last instruction, where no gap follows; fixed-register uses
+  // and copied reuse inputs), and the instructions to revisit (revisit: a reuse def, which
+  // an extended one writes into its input's allocation and a shared one must agree with, or an
+  // operand that needs a register and has none, checked after those writes).
+  std::vector<uint32_t>& stack_ops = temps.stack_ops;
+  std::vector<GapOp>& gap_ops = temps.gap_ops;
+  std::vector<uint32_t>& revisit = temps.revisit;
+  const uint32_t num_ops = static_cast<uint32_t>(f_.operands.size());
+  stack_ops.clear();
+  gap_ops.clear();
+  revisit.clear();
+  // Every operand has a use record, so the walk writes every allocation: sizing is enough.
+  out_->allocs.resize(num_ops);
   def_loc_.assign(nv, Allocation());
-  for (uint32_t i = 0; i < f_.num_insts(); ++i) {
-    const auto ops = f_.InstOperands(i);
-    const uint32_t base = f_.insts[i].operand_begin;
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      const Operand& op = ops[k];
-      if (!op.is_use()) continue;
-      const uint32_t v = op.vreg.index;
-      Allocation a;
-      if (op.constraint == Constraint::kFixedReg)
-        a = Allocation::Reg(op.fixed);
-      else if (op.constraint == Constraint::kStack)
-        a = Allocation::Stack(v), needs_slot_[v] = 1;
-      else
-        a = Loc(v, op.is_early() ? 4 * i : 4 * i + 1);
-      out_->allocs[base + k] = a;
-    }
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      const Operand& op = ops[k];
-      if (!op.is_def()) continue;
-      const uint32_t d = op.vreg.index;
-      Allocation a;
-      switch (op.constraint) {
-        case Constraint::kFixedReg:
-          a = Allocation::Reg(op.fixed);
-          break;
-        case Constraint::kStack:
-          a = Allocation::Stack(d);
-          needs_slot_[d] = 1;
-          break;
-        case Constraint::kReuse:
-          a = Loc(d, 4 * i + 3);
-          if (op_flags_[base + k] & kReuseExtended)
-            out_->allocs[base + op.reuse_index] = a;
-          else if (!(out_->allocs[base + op.reuse_index] == a))
-            return Error(absl::StrCat("regalloc internal: reuse def v", d, " at i", i,
-                                      " is not in its input's register"));
-          break;
-        default:
-          a = Loc(d, op.is_early() ? 4 * i : 4 * i + 3);
-          break;
+  Allocation* const allocs = out_->allocs.data();
+  const Operand* const operands = f_.operands.data();
+  auto needs_reg = [](Constraint c) { return c == Constraint::kReg || c == Constraint::kReuse; };
+  {
+    uint32_t kept = 0;
+    for (uint32_t v = 0; v < nv; ++v) {
+      Piece* a = pieces_.data() + piece_begin_[v];
+      Piece* e = pieces_.data() + piece_begin_[v + 1];
+      piece_begin_[v] = kept;
+      if (a == e) {
+        if (vreg_size_[v] > 0) needs_slot_[v] = 1;
+      } else {
+        for (Piece* p = a + 1; p < e; ++p)
+          if (p->from < p[-1].from) {
+            std::sort(a, e, [](const Piece& x, const Piece& y) { return x.from < y.from; });
+            break;
+          }
+        // Not for references: a reference live across a safepoint that also reads it (a late
+        // use keeps its range unbroken there) has a piece ending and one starting at the next
+        // gap in the same register, and the reload between them (EndOf: the slot) is that
+        // boundary's move.
+        const bool join = !f_.vregs[v].is_ref;
+        uint64_t covered = a->to - a->from;
+        pieces_[kept++] = *a;
+        for (Piece* p = a + 1; p < e; ++p) {
+          covered += p->to - p->from;
+          if (join && pieces_[kept - 1].to == p->from && pieces_[kept - 1].reg == p->reg)
+            pieces_[kept - 1].to = p->to;
+          else
+            pieces_[kept++] = *p;
+        }
+        if (covered < vreg_size_[v]) needs_slot_[v] = 1;
       }
-      if (a.is_stack()) needs_slot_[d] = 1;
-      out_->allocs[base + k] = a;
-      def_loc_[d] = a;
+      const Piece* cursor = pieces_.data() + piece_begin_[v];  // no piece before it reaches i
+      // Where v is at point p (Loc), its pieces from `from` on being the only ones that may
+      // hold p.
+      auto at = [](const Piece* from, const Piece* end, uint32_t p, uint32_t v) {
+        for (const Piece* q = from; q < end && q->from <= p; ++q)
+          if (p < q->to) return Allocation::Reg(q->reg);
+        return Allocation::Stack(v);
+      };
+      const Piece* const pieces_end = pieces_.data() + kept;
+      for (uint32_t k = use_begin_[v]; k < use_begin_[v + 1]; ++k) {
+        const uint32_t i = uses_[k].inst, o = uses_[k].operand;
+        const Operand& op = operands[o];
+        Allocation loc;
+        if (op.constraint == Constraint::kFixedReg) {
+          loc = Allocation::Reg(op.fixed);
+        } else if (op.constraint == Constraint::kStack) {
+          loc = Allocation::Stack(v);
+        } else {
+          // The point the operand is looked up at: a use's early or late point, a def's late
+          // point (a reuse def's too) or early point.
+          const uint32_t p =
+              op.is_use()
+                  ? (op.is_early() ? 4 * i : 4 * i + 1)
+                  : (op.is_early() && op.constraint != Constraint::kReuse ? 4 * i : 4 * i + 3);
+          while (cursor < pieces_end && cursor->to <= 4 * i) ++cursor;
+          loc = at(cursor, pieces_end, p, v);
+        }
+        allocs[o] = loc;
+        bool again = false;  // revisit i
+        if (op.is_def()) {
+          def_loc_[v] = loc;
+          // The cursor may lag behind i (a fixed or slot def moves it not), which costs only
+          // steps: pieces before i end before 4 * i + 4.
+          if (f_.blocks[block_of_inst_[i]].inst_end != i + 1)
+            gap_ops.push_back({i, o, at(cursor, pieces_end, 4 * i + 4, v)});
+          again = op.constraint == Constraint::kReuse;
+        } else if (op.constraint == Constraint::kFixedReg || (op_flags_[o] & kCopyIntoReuse)) {
+          gap_ops.push_back({i, o, Allocation()});
+        }
+        if (loc.is_stack()) {
+          // A slot operand, or a def left in the slot: v needs its slot (a use in the slot is
+          // in a range the pieces do not cover: needs_slot_ is set).
+          if (op.constraint == Constraint::kStack || op.is_def()) needs_slot_[v] = 1;
+          stack_ops.push_back(o);
+          again |= needs_reg(op.constraint);
+        }
+        if (again) revisit.push_back(i);
+      }
     }
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      const Constraint c = ops[k].constraint;
-      if ((c == Constraint::kReg || c == Constraint::kReuse) && !out_->allocs[base + k].is_reg())
-        return Error(absl::StrCat("regalloc internal: operand ", k, " of i", i,
+    piece_begin_[nv] = kept;
+    pieces_.resize(kept);
+  }
+  for (const Cross& c : cross_) needs_slot_[c.vreg] = 1;
+  // The revisited instructions: reuse defs after the uses, then the register check. Each step is
+  // the same if an instruction comes twice. (A reuse input written over by its def stays in
+  // stack_ops; the steps that read that list check is_stack() again.)
+  for (const uint32_t i : revisit) {
+    const uint32_t base = f_.insts[i].operand_begin, op_end = f_.insts[i].operand_end;
+    for (uint32_t o = base; o < op_end; ++o) {
+      const Operand& op = operands[o];
+      if (!op.is_def() || op.constraint != Constraint::kReuse) continue;
+      if (op_flags_[o] & kReuseExtended)
+        allocs[base + op.reuse_index] = allocs[o];
+      else if (!(allocs[base + op.reuse_index] == allocs[o]))
+        return Error(absl::StrCat("regalloc internal: reuse def v", op.vreg.index, " at i", i,
+                                  " is not in its input's register"));
+    }
+    for (uint32_t o = base; o < op_end; ++o)
+      if (needs_reg(operands[o].constraint) && !allocs[o].is_reg())
+        return Error(absl::StrCat("regalloc internal: operand ", o - base, " of i", i,
                                   " needs a register and has none"));
-    }
   }
 
   // Rematerialization: a rematerializable vreg whose operands all got registers needs no slot.
@@ -313,8 +439,8 @@ Status Backtrack::Resolve() {
   // kAny use left in the slot) keeps its slot.
   remat_.assign(nv + kNumRegClasses, 0);
   for (uint32_t v = 0; v < nv; ++v) remat_[v] = f_.vregs[v].remat;
-  for (size_t k = 0; k < f_.operands.size(); ++k)
-    if (out_->allocs[k].is_stack()) remat_[f_.operands[k].vreg.index] = 0;
+  for (uint32_t o : stack_ops)
+    if (allocs[o].is_stack()) remat_[operands[o].vreg.index] = 0;
   // A branch argument that is not in a register at its branch keeps its slot too: the move into
   // the parameter must read a location that holds the argument (a remat would produce the
   // argument's value, but under the argument's name only, and the parameter's name is what the
@@ -335,8 +461,12 @@ Status Backtrack::Resolve() {
   // if the operand is in a register wherever that happens; otherwise it is stored and reloaded.
   // Such a value that keeps its slot is still recomputed, instead of reloaded, at the points
   // where its operand is in a register (PartialRemat; the store after its definition stays).
+  // A candidate without needs_slot_ here has register pieces covering all of its ranges (its
+  // other reasons for a slot, a slot operand or a safepoint crossing, exclude it): it is in a
+  // register before each of its pieces begins, and is never recomputed.
   for (uint32_t v = 0; v < nv; ++v)
-    if (remat_[v] && f_.vregs[v].remat_reads_operand && !OperandInRegAtRemats(v)) remat_[v] = 0;
+    if (remat_[v] && needs_slot_[v] && f_.vregs[v].remat_reads_operand && !OperandInRegAtRemats(v))
+      remat_[v] = 0;
   for (uint32_t v = 0; v < nv; ++v) {
     EGRET_DCHECK(!remat_[v] || !f_.vregs[v].is_ref);  // Validate(): references never remat
     if (remat_[v]) needs_slot_[v] = 0;
@@ -344,9 +474,11 @@ Status Backtrack::Resolve() {
 
   // Shared physical slots: vregs whose extents in layout order do not overlap share one
   // (interval colouring per class with a min-heap of slot ends).
-  std::vector<uint32_t> phys(nv + kNumRegClasses, UINT32_MAX);
+  std::vector<uint32_t>& phys = temps.phys;
+  phys.assign(nv + kNumRegClasses, UINT32_MAX);
   {
-    std::vector<SlotExtent> items[kNumRegClasses];
+    std::vector<SlotExtent>* const items = temps.items;
+    for (int c = 0; c < kNumRegClasses; ++c) items[c].clear();
     for (uint32_t v = 0; v < nv; ++v)
       if (needs_slot_[v] && range_begin_[v] < range_begin_[v + 1]) {
         // v's ranges are sorted and disjoint: the first starts first, the last ends last.
@@ -362,12 +494,20 @@ Status Backtrack::Resolve() {
     if (!a.is_stack()) return a;
     return remat_[a.slot()] ? Allocation::Remat(a.slot()) : Allocation::Stack(phys[a.slot()]);
   };
-  for (Allocation& a : out_->allocs) a = map(a);
+  for (uint32_t o : stack_ops) allocs[o] = map(allocs[o]);  // the others are registers
   auto loc = [&](uint32_t v, uint32_t p) { return map(Loc(v, p)); };
   auto end_of = [&](uint32_t v, uint32_t i) { return map(EndOf(v, i)); };
   auto slot_of = [&](uint32_t v) { return Allocation::Stack(phys[v]); };
-  std::vector<PendingEdit> edits;
-  std::vector<GapMove> gap;
+  // Edits: the gap moves' come in point order (phase 1); the edge moves' come per edge, each
+  // edge's at one (point, phase), and are merged in by their groups.
+  std::vector<PendingEdit>& edits = temps.edits;
+  std::vector<PendingEdit>& edge_edits = temps.edge_edits;
+  std::vector<EdgeGroup>& edge_groups = temps.edge_groups;
+  std::vector<GapMove>& gap = temps.gap;
+  edits.clear();
+  edge_edits.clear();
+  edge_groups.clear();
+  gap.clear();
   auto first_in_block = [&](uint32_t j) { return f_.blocks[block_of_inst_[j]].inst_begin == j; };
   // (a) register pieces beginning at a gap inside a block.
   for (uint32_t v = 0; v < nv; ++v)
@@ -376,44 +516,55 @@ Status Backtrack::Resolve() {
       if (p.from % 4 != 0) continue;
       const uint32_t j = p.from / 4;
       if (first_in_block(j) || def_inst_[v] == j) continue;
-      Allocation src = end_of(v, j - 1);
+      // Where v is at the end of j - 1 (EndOf): unless it is defined there or a reference, in
+      // the piece before this one if that ends at the gap (one in the same register would
+      // have been joined to this one), else in its slot.
+      Allocation src;
+      if (def_inst_[v] == j - 1 || f_.vregs[v].is_ref)
+        src = end_of(v, j - 1);
+      else if (k > piece_begin_[v] && pieces_[k - 1].to == p.from)
+        src = Allocation::Reg(pieces_[k - 1].reg);
+      else
+        src = map(Allocation::Stack(v));
       if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, p.from, j - 1, kNone))
         src = Allocation::Remat(v);
       if (!(src == Allocation::Reg(p.reg)))
         gap.push_back({j, src, Allocation::Reg(p.reg), f_.vregs[v].cls});
     }
-  // (b) after definitions: into the register the value lives on in, and into the slot.
+  // (b) after definitions: into the register the value lives on in, and into the slot (where
+  // it is live after the gap: in a register piece there, which lies in one of its ranges, or
+  // else in one of its ranges).
   // (c) fixed-register uses and reuse inputs copied into place.
-  for (uint32_t i = 0; i < f_.num_insts(); ++i) {
-    const auto ops = f_.InstOperands(i);
-    const uint32_t base = f_.insts[i].operand_begin;
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      const Operand& op = ops[k];
-      const uint32_t v = op.vreg.index;
-      const RegClass cls = f_.vregs[v].cls;
-      if (op.is_def()) {
-        if (RangeAt(v, 4 * i + 4) == nullptr || f_.blocks[block_of_inst_[i]].inst_end == i + 1)
-          continue;
-        const Allocation dl = map(def_loc_[v]);
-        const Allocation next = loc(v, 4 * i + 4);
-        if (next.is_reg() && !(next == dl)) gap.push_back({i + 1, dl, next, cls});
-        if (needs_slot_[v] && !(dl == slot_of(v))) gap.push_back({i + 1, dl, slot_of(v), cls});
-      } else if (op.constraint == Constraint::kFixedReg || (op_flags_[base + k] & kCopyIntoReuse)) {
-        const bool first = first_in_block(i);
-        Allocation src = first ? loc(v, 4 * i) : end_of(v, i - 1);
-        if (src.is_stack() && PartialRemat(v) &&
-            OperandInRegFor(v, 4 * i, first ? kNone : i - 1, kNone))
-          src = Allocation::Remat(v);
-        const Allocation dst = out_->allocs[base + k];
-        if (!(src == dst)) gap.push_back({i, src, dst, cls});
+  for (const auto& [i, o, next] : gap_ops) {
+    const Operand& op = operands[o];
+    const uint32_t v = op.vreg.index;
+    const RegClass cls = f_.vregs[v].cls;
+    if (op.is_def()) {
+      const Allocation dl = map(def_loc_[v]);
+      const bool store = needs_slot_[v] && !(dl == slot_of(v));
+      if (next.is_reg()) {
+        if (!(next == dl)) gap.push_back({i + 1, dl, next, cls});
+        if (store) gap.push_back({i + 1, dl, slot_of(v), cls});
+      } else if (store && RangeAt(v, 4 * i + 4) != nullptr) {
+        gap.push_back({i + 1, dl, slot_of(v), cls});
       }
+    } else {
+      const bool first = first_in_block(i);
+      Allocation src = first ? loc(v, 4 * i) : end_of(v, i - 1);
+      if (src.is_stack() && PartialRemat(v) &&
+          OperandInRegFor(v, 4 * i, first ? kNone : i - 1, kNone))
+        src = Allocation::Remat(v);
+      const Allocation dst = allocs[o];
+      if (!(src == dst)) gap.push_back({i, src, dst, cls});
     }
   }
-  std::stable_sort(gap.begin(), gap.end(),
-                   [](const GapMove& a, const GapMove& b) { return a.inst < b.inst; });
-  ParallelMoveResolver resolver;
-  std::vector<ParallelMoveResolver::Move> moves;
-  std::vector<std::pair<Allocation, Allocation>> seq;
+  // By gap; the order within a gap does not matter, dedupe sorts each gap's moves.
+  std::sort(gap.begin(), gap.end(),
+            [](const GapMove& a, const GapMove& b) { return a.inst < b.inst; });
+  ParallelMoveResolver& resolver = temps.resolver;
+  resolver.ClearUsage();
+  std::vector<ParallelMoveResolver::Move>& moves = temps.moves;
+  std::vector<std::pair<Allocation, Allocation>>& seq = temps.seq;
   // Cycle slots (cycle_base + c) and save slots of borrowed registers (cycle_base + 2 + c),
   // created after the resolution if it used any of them.
   const uint32_t cycle_base = out_->num_spill_slots;
@@ -430,7 +581,29 @@ Status Backtrack::Resolve() {
       t->save_slot[c] = Allocation::Stack(cycle_base + kNumRegClasses + c);
     }
   }
+  // Orders a parallel move's moves by (destination, source) and drops duplicates (see below).
+  // When every destination is a distinct register (most edges: each live-in in its register,
+  // mostly identities), nothing is dropped, and only the moves that move are sorted, in front:
+  // the resolver reads the identities only for the registers they hold, so the sequence it
+  // makes is the same as from the whole sorted list.
   auto dedupe = [&]() -> Status {
+    if (moves.size() < 2) return Status::Ok();  // most gaps: one move
+    PRegSet dests;
+    bool distinct_regs = true;
+    for (const auto& m : moves) {
+      if (!m.to.is_reg() || dests.Contains(m.to.reg())) {
+        distinct_regs = false;
+        break;
+      }
+      dests.Add(m.to.reg());
+    }
+    if (distinct_regs) {
+      const auto moving = std::partition(moves.begin(), moves.end(),
+                                         [](const auto& m) { return !(m.from == m.to); });
+      std::sort(moves.begin(), moving,
+                [](const auto& a, const auto& b) { return a.to.bits() < b.to.bits(); });
+      return Status::Ok();
+    }
     std::sort(moves.begin(), moves.end(), [](const auto& a, const auto& b) {
       return a.to.bits() != b.to.bits() ? a.to.bits() < b.to.bits() : a.from.bits() < b.from.bits();
     });
@@ -472,31 +645,54 @@ Status Backtrack::Resolve() {
   // instruction), and in SSA a value is never live into its own defining block. So each piece
   // is walked over the block starts it covers (blocks are in layout order, so their starts
   // increase) instead of every (block, live-in) pair being looked up (lz20: about 1.4 M pairs,
-  // most of them in slots). A counting sort by block; within a block the entries come in vreg
-  // order where LiveIn's order was used before: the edge moves are sorted (dedupe) before
-  // anything reads their order.
+  // most of them in slots).
   const uint32_t nb = f_.num_blocks();
-  auto for_each_start = [&](auto&& f) {
+  // One walk collects the (block, live-in) pairs, as a list per block (in_reg_begin_, through
+  // InReg::next: the edges read them in any order, their moves are sorted before anything reads
+  // that). The walk also keeps, per block, the latest start and the earliest end of those
+  // pieces (in_reg_span): an edge from a predecessor whose end point lies inside all of them
+  // moves none of these values (see the edges below).
+  // block_start: the blocks' first points, and past the last block a point no piece reaches.
+  std::vector<uint32_t>& block_start = temps.block_start;
+  block_start.resize(nb + 1);
+  for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_.blocks[s].inst_begin;
+  block_start[nb] = UINT32_MAX;
+  std::vector<std::pair<uint32_t, uint32_t>>& in_reg_span = temps.in_reg_span;
+  in_reg_span.assign(nb, {0, UINT32_MAX});
+  in_reg_begin_.assign(nb, kNone);
+  {
+    // Filled through local pointers, grown by doubling (a push_back's stores of the vector's
+    // end would make the compiler reload the other arrays' pointers in this loop).
+    in_reg_.resize(pieces_.size() + nb);
+    InReg* in_reg = in_reg_.data();
+    uint32_t n = 0, cap = static_cast<uint32_t>(in_reg_.size());
+    uint32_t* const head = in_reg_begin_.data();
+    std::pair<uint32_t, uint32_t>* const span = in_reg_span.data();
+    const uint32_t* const starts = block_start.data();
     for (uint32_t v = 0; v < nv; ++v) {
       const uint32_t def_block = live_.DefBlock(VReg(v)).index;
       for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {
-        const Piece& pc = pieces_[k];
+        const Piece pc = pieces_[k];
         uint32_t s = block_of_inst_[pc.from / 4];
-        if (4 * f_.blocks[s].inst_begin < pc.from) ++s;
-        for (; s < nb && 4 * f_.blocks[s].inst_begin < pc.to; ++s)
-          if (s != def_block) f(s, v, k);
+        if (starts[s] < pc.from) ++s;
+        for (; starts[s] < pc.to; ++s) {
+          if (s == def_block) continue;
+          if (n == cap) {
+            in_reg_.resize(2 * cap + 16);
+            in_reg = in_reg_.data();
+            cap = static_cast<uint32_t>(in_reg_.size());
+          }
+          in_reg[n] = InReg(v, k, head[s]);
+          head[s] = n++;
+          span[s].first = std::max(span[s].first, pc.from);  // latest start
+          span[s].second = std::min(span[s].second, pc.to);  // earliest end
+        }
       }
     }
-  };
-  in_reg_begin_.assign(nb + 1, 0);
-  for_each_start([&](uint32_t s, uint32_t, uint32_t) { ++in_reg_begin_[s + 1]; });
-  for (uint32_t s = 0; s < nb; ++s) in_reg_begin_[s + 1] += in_reg_begin_[s];
-  in_reg_.resize(in_reg_begin_[nb]);
-  {
-    std::vector<uint32_t>& fill = tmp_fill_;
-    fill.assign(in_reg_begin_.begin(), in_reg_begin_.end() - 1);
-    for_each_start([&](uint32_t s, uint32_t v, uint32_t k) { in_reg_[fill[s]++] = {v, k}; });
+    in_reg_.resize(n);
   }
+  // References may have a piece break at a safepoint inside a piece's extent (EndOf: the slot),
+  // so with any reference (any_ref) every edge is looked at in full.
   for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
     const auto succs = f_.Succs(Block(p));
     const uint32_t last = f_.blocks[p].inst_end - 1;
@@ -510,21 +706,6 @@ Status Backtrack::Resolve() {
       // one location from the same source are one move), so it is skipped. Most edges are.
       bool moved = false;
       const uint32_t end = 4 * last + 3;  // the point EndOf(v, last) looks v up at
-      for (uint32_t k = in_reg_begin_[s]; k < in_reg_begin_[s + 1]; ++k) {
-        const uint32_t v = in_reg_[k].vreg;
-        const Piece& pc = pieces_[in_reg_[k].piece];
-        const Allocation dst = Allocation::Reg(pc.reg);
-        Allocation src;
-        if (pc.from <= end && end < pc.to && def_inst_[v] != last && !f_.vregs[v].is_ref) {
-          src = dst;  // EndOf(v, last) is Loc(v, end): this piece (a fallthrough edge, mostly)
-        } else {
-          src = end_of(v, last);
-          if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
-            src = Allocation::Remat(v);
-        }
-        moved |= !(src == dst);
-        moves.push_back({src, dst, f_.vregs[v].cls});
-      }
       const auto params = f_.Params(e.block);
       const auto args = f_.Args(e);
       for (size_t k = 0; k < params.size(); ++k) {
@@ -540,6 +721,36 @@ Status Backtrack::Resolve() {
           moved |= !(src == slot_of(pv));
         }
       }
+      // The live-ins in registers: each one's piece covers the block's start; if it also covers
+      // `end`, EndOf(v, last) is that piece's register (v is no reference, and not defined by
+      // `last`: a terminator with a successor defines nothing, Validate() checks it), an
+      // identity. So when `end` lies inside every such piece, all of them are identities.
+      const auto [latest_from, earliest_to] = in_reg_span[s];
+      const bool in_reg_identities = !any_ref && latest_from <= end && end < earliest_to;
+      if (!moved && in_reg_identities) continue;
+      for (uint32_t k = in_reg_begin_[s]; k != kNone; k = in_reg_[k].next) {
+        const uint32_t v = in_reg_[k].vreg;
+        const uint32_t piece = in_reg_[k].piece;
+        const Piece& pc = pieces_[piece];
+        const Allocation dst = Allocation::Reg(pc.reg);
+        Allocation src;
+        if (def_inst_[v] != last && !f_.vregs[v].is_ref) {
+          // EndOf(v, last) is Loc(v, end): this piece (a fallthrough edge, mostly), or one
+          // near it, looked for from it outwards (a few steps, else Loc's search).
+          if (pc.from <= end && end < pc.to)
+            src = dst;
+          else
+            src = map(LocNear(v, piece, end));
+        } else {
+          src = end_of(v, last);
+        }
+        if (!(src == dst)) {
+          if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
+            src = Allocation::Remat(v);
+        }
+        moved |= !(src == dst);
+        moves.push_back({src, dst, f_.vregs[v].cls});
+      }
       if (!moved) continue;  // nothing to sort, sequentialize or emit
       EGRET_TRY(dedupe());
       seq.clear();
@@ -547,8 +758,9 @@ Status Backtrack::Resolve() {
       const bool at_end = succs.size() == 1;
       const uint32_t point = at_end ? ProgPoint::Before(last).bits()
                                     : ProgPoint::Before(f_.blocks[s].inst_begin).bits();
-      for (const auto& [from, to] : seq)
-        edits.push_back({point, static_cast<uint8_t>(at_end ? 2 : 0), from, to});
+      const uint8_t phase = at_end ? 2 : 0;
+      edge_groups.push_back({point, phase, static_cast<uint32_t>(edge_edits.size())});
+      for (const auto& [from, to] : seq) edge_edits.push_back({point, phase, from, to});
       out_->stats.edge_moves += seq.size();
     }
   }
@@ -570,8 +782,10 @@ Status Backtrack::Resolve() {
       return a.inst != b.inst ? a.inst < b.inst : a.vreg < b.vreg;
     });
     size_t k = 0;
-    for (uint32_t i = 0; i < f_.num_insts(); ++i) {
-      if (!f_.insts[i].safepoint) continue;
+    const InstData* const insts = f_.insts.data();
+    const uint32_t ni = f_.num_insts();
+    for (uint32_t i = 0; i < ni; ++i) {
+      if (!insts[i].safepoint) continue;
       StackMap m;
       m.inst = i;
       m.slot_begin = static_cast<uint32_t>(out_->stack_map_slots.size());
@@ -584,12 +798,23 @@ Status Backtrack::Resolve() {
   }
 
   for (uint32_t& s : out_->stack_map_slots) s = phys[s];
-  std::stable_sort(edits.begin(), edits.end(), [](const PendingEdit& a, const PendingEdit& b) {
-    return a.point != b.point ? a.point < b.point : a.phase < b.phase;
-  });
+  // Edits by point, and at one point by phase, each (point, phase) in the order made: the gap
+  // moves' are in that order already; the edge groups are sorted (by begin too, which keeps two
+  // groups with one key, which the CFG's shape rules out, in the order made) and merged in.
+  const uint32_t num_groups = static_cast<uint32_t>(edge_groups.size());
+  edge_groups.push_back({0, 0, static_cast<uint32_t>(edge_edits.size())});  // the last's end
+  std::vector<uint32_t>& group_order = temps.group_order;
+  group_order.resize(num_groups);
+  for (uint32_t g = 0; g < num_groups; ++g) group_order[g] = g;
+  auto group_less = [&](uint32_t x, uint32_t y) {  // a total order: sort is stable here
+    const EdgeGroup &a = edge_groups[x], &b = edge_groups[y];
+    return a.point != b.point ? a.point < b.point : a.phase != b.phase ? a.phase < b.phase : x < y;
+  };
+  if (!std::is_sorted(group_order.begin(), group_order.end(), group_less))
+    std::sort(group_order.begin(), group_order.end(), group_less);
   out_->edits.clear();
-  out_->edits.reserve(edits.size());
-  for (const PendingEdit& e : edits) {
+  out_->edits.reserve(edits.size() + edge_edits.size());
+  auto emit = [&](const PendingEdit& e) -> Status {
     Edit edit;
     edit.point = e.point & 1 ? ProgPoint::After(e.point / 2) : ProgPoint::Before(e.point / 2);
     edit.from = e.from;
@@ -605,7 +830,20 @@ Status Backtrack::Resolve() {
       edit.remat_src = src.reg();
     }
     out_->edits.push_back(edit);
+    return Status::Ok();
+  };
+  size_t k = 0;
+  for (const uint32_t g : group_order) {
+    const EdgeGroup& group = edge_groups[g];
+    for (; k < edits.size() && (edits[k].point < group.point ||
+                                (edits[k].point == group.point && edits[k].phase < group.phase));
+         ++k)
+      EGRET_TRY(emit(edits[k]));
+    for (uint32_t r = group.begin; r < edge_groups[g + 1].begin; ++r)
+      EGRET_TRY(emit(edge_edits[r]));
   }
+  for (; k < edits.size(); ++k) EGRET_TRY(emit(edits[k]));
+  if (temps.RetainedBytes() > ResolveTemps::kMaxRetainedBytes) temps = ResolveTemps();
   return Status::Ok();
 }
 

@@ -25,6 +25,12 @@ void ParallelMoveResolver::Grow(uint32_t key) {
 
 void ParallelMoveResolver::Resolve(std::span<const Move> moves, const Temps& temps,
                                    std::vector<std::pair<Allocation, Allocation>>* out) {
+  bool any_remat = false;
+  for (const Move& m : moves) any_remat |= m.from.is_remat();
+  if (!any_remat) {  // most calls: nothing to set apart
+    ResolveMoves(moves, temps, out);
+    return;
+  }
   plain_.clear();
   remats_.clear();
   for (const Move& m : moves) (m.from.is_remat() ? remats_ : plain_).push_back(m);
@@ -68,6 +74,23 @@ void ParallelMoveResolver::ResolveMoves(std::span<const Move> moves, const Temps
     return;
   }
   const uint32_t n = static_cast<uint32_t>(pending_.size());
+  // A few moves none of which reads another's destination (nor writes one twice), none stack
+  // to stack: every move is ready at once and nothing ever becomes ready later, so the general
+  // path below emits them in reverse order (its ready list is a stack); so does this, without
+  // its tables. Most parallel moves on edges are of this kind.
+  if (n <= kSmall) {
+    bool independent = true;
+    for (uint32_t a = 0; a < n && independent; ++a) {
+      independent = !(pending_[a].from.is_stack() && pending_[a].to.is_stack());
+      for (uint32_t b = 0; b < n && independent; ++b)
+        independent =
+            pending_[a].from != pending_[b].to && (a == b || pending_[a].to != pending_[b].to);
+    }
+    if (independent) {
+      for (uint32_t m = n; m-- > 0;) out->emplace_back(pending_[m].from, pending_[m].to);
+      return;
+    }
+  }
   next_reader_.assign(n, kNone);
   done_.assign(n, 0);
   touched_.clear();

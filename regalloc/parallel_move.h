@@ -69,6 +69,12 @@ class ParallelMoveResolver {
   bool used_save_slot(RegClass c) const { return used_save_slot_[static_cast<int>(c)]; }
   // Stack-to-stack moves that had to borrow a register (4 edits instead of 2), over all calls.
   uint64_t borrowed_moves() const { return borrowed_moves_; }
+  // Forgets the uses above, as for a new function (a resolver kept from function to function
+  // keeps its tables' capacity).
+  void ClearUsage() {
+    for (int c = 0; c < kNumRegClasses; ++c) used_cycle_slot_[c] = used_save_slot_[c] = false;
+    borrowed_moves_ = 0;
+  }
 
  private:
   static uint32_t Key(Allocation a) {
@@ -80,6 +86,7 @@ class ParallelMoveResolver {
                     std::vector<std::pair<Allocation, Allocation>>* out);
 
   static constexpr uint32_t kNone = UINT32_MAX;
+  static constexpr uint32_t kSmall = 8;  // moves checked pairwise for independence
   std::vector<uint32_t> writer_, reader_count_, first_reader_;  // per location key
   std::vector<uint32_t> next_reader_;                           // per move
   std::vector<uint8_t> done_;

@@ -155,6 +155,45 @@ TEST(ParallelMove, MixedClassesAndSelfMoves) {
   EXPECT_EQ(AllModes({{R(0), R(0), kI}, {F(0), F(1), kF}, {F(1), F(0), kF}, {R(1), S(3), kI}}), "");
 }
 
+// Independent moves (none reads another's destination) come out in reverse order whether the
+// resolver takes its shortcut for a few of them or its general path (more than kSmall): the
+// sequence, and so the code, does not depend on the count.
+TEST(ParallelMove, IndependentMovesInReverseOrderAtAnyCount) {
+  for (int n : {2, 3, 8, 9, 12}) {
+    std::vector<Move> moves;
+    for (int k = 0; k < n; ++k) moves.push_back({R(k), R(20 + k), kI});
+    moves.push_back({S(1), R(40), kI});  // a reload and a spill among them
+    moves.push_back({R(41), S(2), kI});
+    std::vector<std::pair<Allocation, Allocation>> seq;
+    ASSERT_EQ(Sequence(moves, nullptr, Mode::kScratch, &seq), "") << n;
+    ASSERT_EQ(seq.size(), moves.size()) << n;
+    for (size_t k = 0; k < moves.size(); ++k) {
+      EXPECT_EQ(seq[k].first, moves[moves.size() - 1 - k].from) << n << " " << k;
+      EXPECT_EQ(seq[k].second, moves[moves.size() - 1 - k].to) << n << " " << k;
+    }
+  }
+}
+
+// A move reading another's destination leaves the shortcut: the reader goes first.
+TEST(ParallelMove, DependentFewMovesKeepTheirOrderConstraint) {
+  std::vector<std::pair<Allocation, Allocation>> seq;
+  ASSERT_EQ(Sequence({{R(1), R(2), kI}, {R(0), R(1), kI}}, nullptr, Mode::kScratch, &seq), "");
+  ASSERT_EQ(seq.size(), 2u);
+  EXPECT_EQ(seq[0].second, R(2));
+  EXPECT_EQ(seq[1].second, R(1));
+}
+
+// ClearUsage() forgets the slots used so far, as for a resolver kept for the next function.
+TEST(ParallelMove, ClearUsageForgetsSlotUse) {
+  ParallelMoveResolver r;
+  ASSERT_EQ(Sequence({{S(0), S(1), kI}, {S(1), S(0), kI}}, &r, Mode::kBorrow), "");
+  EXPECT_TRUE(r.used_cycle_slot(kI) || r.used_save_slot(kI));
+  r.ClearUsage();
+  EXPECT_FALSE(r.used_cycle_slot(kI));
+  EXPECT_FALSE(r.used_save_slot(kI));
+  EXPECT_EQ(r.borrowed_moves(), 0u);
+}
+
 // Random parallel moves over a few registers and slots: each destination written once; the
 // three temporary modes in turn.
 TEST(ParallelMove, Random) {
