@@ -126,6 +126,13 @@ MachLabel MachBuffer<Traits>::NewLabel() {
 }
 
 template <class Traits>
+MachLabel MachBuffer<Traits>::NewLabels(uint32_t n) {
+  const size_t first = labels_.size();
+  labels_.resize(first + n);
+  return MachLabel(static_cast<uint32_t>(first));
+}
+
+template <class Traits>
 uint32_t MachBuffer<Traits>::Resolve(uint32_t label) {
   uint32_t l = label;
   while (labels_[l].alias != kNone) l = labels_[l].alias;

@@ -99,6 +99,9 @@ class MachBuffer {
 
   // --- Labels.
   MachLabel NewLabel();
+  // `n` new labels at once (one per block, say): their indices are consecutive, the first one's
+  // is returned.
+  MachLabel NewLabels(uint32_t n);
   // Binds `label` to the current offset. Each label is bound at most once.
   void BindLabel(MachLabel label);
   // Records that the `Info(kind).patch_size` bytes at `offset` (already emitted) refer to `label`.

@@ -44,7 +44,8 @@ TextSectionBuilder<Traits>::TextSectionBuilder(uint32_t num_functions, TextSecti
   EGRET_CHECK(options_.function_alignment != 0 &&
               (options_.function_alignment & (options_.function_alignment - 1)) == 0);
   labels_.reserve(num_functions);
-  for (uint32_t i = 0; i < num_functions; ++i) labels_.push_back(buf_.NewLabel());
+  const uint32_t first_label = buf_.NewLabels(num_functions).index;
+  for (uint32_t i = 0; i < num_functions; ++i) labels_.push_back(MachLabel(first_label + i));
   out_.functions.resize(num_functions);
   out_.alignment = options_.function_alignment;
 }

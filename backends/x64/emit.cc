@@ -10,6 +10,7 @@
 #include "backends/common/emit_order.h"
 #include "backends/x64/abi.h"
 #include "backends/x64/encoder.h"
+#include "backends/x64/encoder_fast.h"
 #include "ir/types.h"
 #include "support/spare_storage.h"
 
@@ -38,11 +39,16 @@ class Emitter final : public backend::InstEmitter {
  private:
   // ---- Encoding helpers.
   void Put(const Inst& inst) {
-    // Encoded straight into the buffer's tail (no intermediate EncodedInst to copy).
+    // Encoded straight into the buffer's tail (no intermediate EncodedInst to copy); the common
+    // forms inline (encoder_fast.h), the rest through the general encoder.
     uint8_t* bytes = buf_.ReserveBytes(kMaxInstLength);
+    if (const uint32_t n = EncodeFast(inst, bytes); n != 0) return buf_.CommitBytes(n);
+    PutGeneral(inst, bytes);
+  }
+  [[gnu::noinline]] void PutGeneral(const Inst& inst, uint8_t* bytes) {
     const uint32_t start = buf_.CurOffset();
     LabelField label;
-    buf_.CommitBytes(EncodeTo(inst, bytes, &label));
+    buf_.CommitBytes(EncodeGeneral(inst, bytes, &label));
     if (label.label.valid()) {
       EGRET_CHECK(label.use == LabelUse::kRipRel32 && label.pc_base_delta == 4);
       buf_.UseLabelAtOffset(start + label.offset, MachLabel(label.label.index),
