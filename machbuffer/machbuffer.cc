@@ -50,28 +50,53 @@ MachBuffer<Traits>::~MachBuffer() {
 template <class Traits>
 MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
   SwapStorage(/*take=*/true);
-  for (int k = 0; k < kNumKinds; ++k) {
-    const LabelUseInfo& info = Traits::Info(static_cast<Kind>(k));
-    max_forward_[k] = ShrunkRange(info.max_forward, info.shrinkable,
-                                  options_.debug_branch_range_shrink, options_.min_shrunk_range);
-    max_backward_[k] = ShrunkRange(info.max_backward, info.shrinkable,
-                                   options_.debug_branch_range_shrink, options_.min_shrunk_range);
-    has_veneer_[k] = info.veneer_kind != LabelUseInfo::kNoVeneer;
-    patch_size_[k] = static_cast<uint8_t>(info.patch_size);
-  }
-  // Veneer kinds have larger values, but compute chains without assuming an order.
-  for (int k = 0; k < kNumKinds; ++k) {
-    uint32_t bytes = 0;
-    int kind = k;
-    for (int depth = 0; depth < kNumKinds; ++depth) {
-      const LabelUseInfo& info = Traits::Info(static_cast<Kind>(kind));
-      if (info.veneer_kind == LabelUseInfo::kNoVeneer) break;
-      bytes += info.veneer_size;
-      kind = info.veneer_kind;
+  // The per-kind tables depend on the traits and the range shrinking only: a thread computes
+  // them for the shrinking it last saw and copies them into every buffer after that (a worker
+  // makes one buffer per function and trampoline, all with the same options).
+  struct KindTables {
+    bool valid = false;
+    uint32_t shrink = 0;
+    int64_t min_range = 0;
+    std::array<int64_t, kNumKinds> max_forward{}, max_backward{};
+    std::array<uint32_t, kNumKinds> chain_bytes{};
+    std::array<bool, kNumKinds> has_veneer{};
+    std::array<uint8_t, kNumKinds> patch_size{};
+    uint64_t island_slack = 0;
+  };
+  thread_local KindTables t;
+  if (!t.valid || t.shrink != options_.debug_branch_range_shrink ||
+      t.min_range != options_.min_shrunk_range) {
+    t = KindTables();
+    t.valid = true;
+    t.shrink = options_.debug_branch_range_shrink;
+    t.min_range = options_.min_shrunk_range;
+    for (int k = 0; k < kNumKinds; ++k) {
+      const LabelUseInfo& info = Traits::Info(static_cast<Kind>(k));
+      t.max_forward[k] = ShrunkRange(info.max_forward, info.shrinkable, t.shrink, t.min_range);
+      t.max_backward[k] = ShrunkRange(info.max_backward, info.shrinkable, t.shrink, t.min_range);
+      t.has_veneer[k] = info.veneer_kind != LabelUseInfo::kNoVeneer;
+      t.patch_size[k] = static_cast<uint8_t>(info.patch_size);
     }
-    chain_bytes_[k] = bytes;
-    island_slack_ = std::max<uint64_t>(island_slack_, kConstantSlack + bytes);
+    // Veneer kinds have larger values, but compute chains without assuming an order.
+    for (int k = 0; k < kNumKinds; ++k) {
+      uint32_t bytes = 0;
+      int kind = k;
+      for (int depth = 0; depth < kNumKinds; ++depth) {
+        const LabelUseInfo& info = Traits::Info(static_cast<Kind>(kind));
+        if (info.veneer_kind == LabelUseInfo::kNoVeneer) break;
+        bytes += info.veneer_size;
+        kind = info.veneer_kind;
+      }
+      t.chain_bytes[k] = bytes;
+      t.island_slack = std::max<uint64_t>(t.island_slack, kConstantSlack + bytes);
+    }
   }
+  max_forward_ = t.max_forward;
+  max_backward_ = t.max_backward;
+  chain_bytes_ = t.chain_bytes;
+  has_veneer_ = t.has_veneer;
+  patch_size_ = t.patch_size;
+  island_slack_ = t.island_slack;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -149,7 +149,7 @@ class Emitter final : public backend::InstEmitter {
   }
 
   // ---- Operands.
-  Allocation AllocOf(uint32_t inst, int k) const {
+  [[gnu::always_inline]] Allocation AllocOf(uint32_t inst, int k) const {
     return ra_.allocs[v_.ra.insts[inst].operand_begin + static_cast<uint32_t>(k)];
   }
   // (Inlined: most operands of most instructions are read through these.)
