@@ -243,6 +243,14 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   // largest function and call count first (TextSectionOptions), so linking waits for the end.
   TextSectionOptions text_options;
   text_options.debug_branch_range_shrink = bopts.debug_branch_range_shrink;
+  // The text section's size, estimated from the function bodies (x64 and aarch64 emit about
+  // 2-3 bytes of code per byte of Wasm body at speed, more at none; trampolines and alignment
+  // add a little per function): reserved up front, so that appended code is rarely moved.
+  {
+    uint64_t body_bytes = 0;
+    for (uint32_t k = 0; k < ndef; ++k) body_bytes += env.body(nimp + k).size();
+    text_options.expected_bytes = 4 * body_bytes + 256 * uint64_t{ndef};
+  }
   const uint32_t num_text = 2 * ndef + static_cast<uint32_t>(supported_import_types.size());
   const bool stream = bopts.debug_branch_range_shrink == 1;
   std::unique_ptr<backend::TextBuilder> text;

@@ -74,6 +74,9 @@ class MachBuffer {
   // Room for `n` source-location ranges (one per instruction that has one), so that the table,
   // which leaves in the MachCode, is allocated once instead of doubled up from nothing.
   void ReserveSrcLocs(size_t n) { srclocs_.reserve(n); }
+  // Room for about `n` bytes of code, when known up front (a text section): the code is then
+  // never copied to a larger allocation as it grows.
+  void ReserveCode(size_t n) { data_.ReserveCapacity(n); }
 
   // --- Bytes. Emitting bytes ends any pending branch simplification at the tail.
   uint32_t CurOffset() const { return static_cast<uint32_t>(data_.size()); }
