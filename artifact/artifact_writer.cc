@@ -37,6 +37,22 @@ void PutCount(Bytes& out, size_t n) { WriteU32(out, uint32_t(n)); }
 constexpr size_t kMaxLeb32 = 5;
 
 inline uint8_t* PutLeb32(uint8_t* p, uint32_t v) {
+  // Text offsets and Wasm offsets are mostly below 2^21: up to three bytes without a loop.
+  if (v < 0x80) {
+    *p = uint8_t(v);
+    return p + 1;
+  }
+  if (v < (1u << 14)) {
+    p[0] = uint8_t(v | 0x80);
+    p[1] = uint8_t(v >> 7);
+    return p + 2;
+  }
+  if (v < (1u << 21)) {
+    p[0] = uint8_t(v | 0x80);
+    p[1] = uint8_t((v >> 7) | 0x80);
+    p[2] = uint8_t(v >> 14);
+    return p + 3;
+  }
   while (v >= 0x80) {
     *p++ = uint8_t(v | 0x80);
     v >>= 7;
@@ -46,19 +62,20 @@ inline uint8_t* PutLeb32(uint8_t* p, uint32_t v) {
 }
 
 // Appends `count` entries of at most `max_entry` bytes each; put(p, k) writes entry k at p and
-// returns the end of what it wrote. Room is made for a chunk of entries at a time, so the
-// vector never holds (and never touches) much more than the bytes written.
+// returns the end of what it wrote. A chunk of entries at a time is written into a stack buffer
+// (never zero-filled, unlike the room a vector resize makes) and appended with one copy, so the
+// vector never holds (and never touches) more than the bytes written.
 template <class Put>
 void PutEntries(Bytes& out, size_t count, size_t max_entry, Put&& put) {
-  constexpr size_t kChunk = 1024;
+  constexpr size_t kBufferBytes = 8192;
+  uint8_t buffer[kBufferBytes];
+  const size_t chunk = kBufferBytes / max_entry;
+  EGRET_CHECK(chunk != 0);
   for (size_t k = 0; k < count;) {
-    const size_t end = std::min(count, k + kChunk);
-    const size_t at = out.size();
-    out.resize(at + (end - k) * max_entry);
-    uint8_t* const begin = out.data();
-    uint8_t* p = begin + at;
+    const size_t end = std::min(count, k + chunk);
+    uint8_t* p = buffer;
     for (; k < end; ++k) p = put(p, k);
-    out.resize(size_t(p - begin));
+    out.insert(out.end(), buffer, p);
   }
 }
 

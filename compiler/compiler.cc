@@ -243,6 +243,14 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   // largest function and call count first (TextSectionOptions), so linking waits for the end.
   TextSectionOptions text_options;
   text_options.debug_branch_range_shrink = bopts.debug_branch_range_shrink;
+  // The text section's size, estimated from the function bodies (x64 and aarch64 emit about
+  // 2-3 bytes of code per byte of Wasm body at speed, more at none; trampolines and alignment
+  // add a little per function): reserved up front, so that appended code is rarely moved.
+  {
+    uint64_t body_bytes = 0;
+    for (uint32_t k = 0; k < ndef; ++k) body_bytes += env.body(nimp + k).size();
+    text_options.expected_bytes = 4 * body_bytes + 256 * uint64_t{ndef};
+  }
   const uint32_t num_text = 2 * ndef + static_cast<uint32_t>(supported_import_types.size());
   const bool stream = bopts.debug_branch_range_shrink == 1;
   std::unique_ptr<backend::TextBuilder> text;
@@ -438,9 +446,13 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   // Stack maps, sorted by return offset (functions may have been appended out of index order).
   std::vector<uint32_t> map_order(section.stack_maps.size());
   for (uint32_t k = 0; k < map_order.size(); ++k) map_order[k] = k;
-  std::sort(map_order.begin(), map_order.end(), [&](uint32_t x, uint32_t y) {
+  // (Return offsets are distinct, so skipping the sort of an already sorted table, the usual
+  // case: functions appended in index order, changes nothing.)
+  auto map_before = [&](uint32_t x, uint32_t y) {
     return section.stack_maps[x].offset < section.stack_maps[y].offset;
-  });
+  };
+  if (!std::is_sorted(map_order.begin(), map_order.end(), map_before))
+    std::sort(map_order.begin(), map_order.end(), map_before);
   art.stack_maps.reserve(map_order.size());
   art.stack_map_slots.reserve(section.stack_map_slots.size());
   for (uint32_t k : map_order) {
@@ -455,10 +467,12 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   art.frame_ranges.reserve(section.frame_ranges.size());
   for (const MachFrameRange& r : section.frame_ranges)
     art.frame_ranges.push_back({r.start, r.end - r.start, artifact::FrameKind(r.kind)});
-  std::sort(art.frame_ranges.begin(), art.frame_ranges.end(),
-            [](const artifact::FrameRange& x, const artifact::FrameRange& y) {
-              return x.offset < y.offset;
-            });
+  // (Ranges do not overlap, so their offsets are distinct: as for the stack maps.)
+  auto range_before = [](const artifact::FrameRange& x, const artifact::FrameRange& y) {
+    return x.offset < y.offset;
+  };
+  if (!std::is_sorted(art.frame_ranges.begin(), art.frame_ranges.end(), range_before))
+    std::sort(art.frame_ranges.begin(), art.frame_ranges.end(), range_before);
   for (uint32_t k = 0; k < ndef; ++k) st.frameless_functions += art.IsFrameless(k);
   st.code_bytes = art.text.size();
   st.time.link = now() - link_start;

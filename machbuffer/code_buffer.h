@@ -78,6 +78,13 @@ class CodeBuffer {
     EGRET_DCHECK(k <= storage_.size() - size_);
     size_ += k;
   }
+  // Room for `n` bytes in the allocation (a size known up front: a whole text section), so that
+  // appends up to it never move the code; as with growth, no byte of it is touched until code
+  // reaches it.
+  void ReserveCapacity(size_t n) {
+    n = std::min(n, kMaxBytes);
+    if (n > storage_.capacity()) storage_.reserve(n);
+  }
   // Shrinks, or grows with zero bytes.
   void resize(size_t n) {
     if (n > storage_.size()) Grow(n);

@@ -36,6 +36,7 @@
 #include <cstdint>
 
 #include "machbuffer/label_use.h"
+#include "support/error.h"
 
 namespace egret {
 
@@ -51,9 +52,29 @@ enum class X64LabelUse : uint8_t {
   kJmpRel32Veneer,
 };
 
+// Indexed by X64LabelUse. Only JmpRel32 is shrinkable (it has a veneer); see above for why the
+// others are not. (Inline, with Patch: the MachBuffer reads them for every fixup.)
+inline constexpr LabelUseInfo kX64LabelUseInfos[8] = {
+    {"jmp_rel32", int64_t{INT32_MAX} + 4, (int64_t{1} << 31) - 4, 4, 5,
+     static_cast<int>(X64LabelUse::kJmpRel32Veneer), true},
+    {"rip_rel32", int64_t{INT32_MAX} + 4, (int64_t{1} << 31) - 4, 4, 0, LabelUseInfo::kNoVeneer,
+     false},
+    {"jmp_rel8", 128, 127, 1, 0, LabelUseInfo::kNoVeneer, false},
+    {"pcrel32", INT32_MAX, int64_t{1} << 31, 4, 0, LabelUseInfo::kNoVeneer, false},
+    {"rip_rel32_imm1", int64_t{INT32_MAX} + 5, (int64_t{1} << 31) - 5, 4, 0,
+     LabelUseInfo::kNoVeneer, false},
+    {"rip_rel32_imm2", int64_t{INT32_MAX} + 6, (int64_t{1} << 31) - 6, 4, 0,
+     LabelUseInfo::kNoVeneer, false},
+    {"rip_rel32_imm4", int64_t{INT32_MAX} + 8, (int64_t{1} << 31) - 8, 4, 0,
+     LabelUseInfo::kNoVeneer, false},
+    {"jmp_rel32_veneer", int64_t{INT32_MAX} + 4, (int64_t{1} << 31) - 4, 4, 0,
+     LabelUseInfo::kNoVeneer, false},
+};
+
 struct X64LabelUses {
   using Kind = X64LabelUse;
   static constexpr int kNumKinds = 8;
+  static_assert(sizeof(kX64LabelUseInfos) / sizeof(kX64LabelUseInfos[0]) == kNumKinds);
   static constexpr uint32_t kCodeAlign = 1;
   static constexpr Kind kJumpKind = X64LabelUse::kJmpRel32;
   static constexpr uint32_t kJumpSize = 5;
@@ -66,10 +87,55 @@ struct X64LabelUses {
   // If the use of `kind` whose field is at `field` in `code` is a shortenable branch: its start,
   // its length and the short form's opcode byte.
   static bool ShortForm(Kind kind, const uint8_t* code, uint32_t field, uint32_t* start,
-                        uint32_t* len, uint8_t* short_opcode);
+                        uint32_t* len, uint8_t* short_opcode) {
+    if (kind != X64LabelUse::kJmpRel32 || field < 1) return false;
+    if (code[field - 1] == 0xe9) {
+      *start = field - 1;
+      *len = 5;
+      *short_opcode = 0xeb;
+      return true;
+    }
+    if (field >= 2 && code[field - 2] == 0x0f && (code[field - 1] & 0xf0) == 0x80) {
+      *start = field - 2;
+      *len = 6;
+      *short_opcode = static_cast<uint8_t>(0x70 | (code[field - 1] & 0x0f));
+      return true;
+    }
+    return false;  // a call (e8): resolved by the text builder, never shortened
+  }
 
-  static const LabelUseInfo& Info(Kind kind);
-  static void Patch(Kind kind, uint8_t* at, uint32_t use_offset, uint32_t label_offset);
+  static const LabelUseInfo& Info(Kind kind) { return kX64LabelUseInfos[static_cast<int>(kind)]; }
+  static void Patch(Kind kind, uint8_t* at, uint32_t use_offset, uint32_t label_offset) {
+    const int64_t delta = int64_t{label_offset} - int64_t{use_offset};
+    const LabelUseInfo& info = Info(kind);
+    if (delta > info.max_forward || -delta > info.max_backward)
+      PatchOutOfRange(kind, use_offset, label_offset);
+    switch (kind) {
+      case X64LabelUse::kJmpRel32:
+      case X64LabelUse::kRipRel32:
+      case X64LabelUse::kJmpRel32Veneer:
+        Write32(at, static_cast<uint32_t>(delta - 4));
+        return;
+      case X64LabelUse::kJmpRel8:
+        at[0] = static_cast<uint8_t>(delta - 1);
+        return;
+      case X64LabelUse::kPcRel32:
+        Write32(at, static_cast<uint32_t>(delta));
+        return;
+      case X64LabelUse::kRipRel32Imm1:
+        Write32(at, static_cast<uint32_t>(delta - 5));
+        return;
+      case X64LabelUse::kRipRel32Imm2:
+        Write32(at, static_cast<uint32_t>(delta - 6));
+        return;
+      case X64LabelUse::kRipRel32Imm4:
+        Write32(at, static_cast<uint32_t>(delta - 8));
+        return;
+    }
+    EGRET_CHECK(false && "unknown x64 label use");
+  }
+  // Patch's error: the use cannot reach the label (aborts, naming both).
+  [[noreturn]] static void PatchOutOfRange(Kind kind, uint32_t use_offset, uint32_t label_offset);
   // jmp rel32 with its displacement at +1.
   static void EncodeJump(uint8_t* at);
   // JmpRel32's veneer: `jmp rel32` (e9), its own use at +1; aborts for kinds without one.

@@ -37,6 +37,9 @@ void MachBuffer<Traits>::SwapStorage(bool take) {
   SwapSpare(moved_scratch_, s.moved_scratch, take);
   SwapSpare(stayed_scratch_, s.stayed_scratch, take);
   SwapSpare(settle_scratch_, s.settle_scratch, take);
+  SwapSpare(shrinks_, s.shrinks, take);
+  SwapSpare(shrink_removed_, s.shrink_removed, take);
+  SwapSpare(shrink_bucket_, s.shrink_bucket, take);
 }
 
 template <class Traits>
@@ -47,26 +50,53 @@ MachBuffer<Traits>::~MachBuffer() {
 template <class Traits>
 MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
   SwapStorage(/*take=*/true);
-  for (int k = 0; k < kNumKinds; ++k) {
-    const LabelUseInfo& info = Traits::Info(static_cast<Kind>(k));
-    max_forward_[k] = ShrunkRange(info.max_forward, info.shrinkable,
-                                  options_.debug_branch_range_shrink, options_.min_shrunk_range);
-    max_backward_[k] = ShrunkRange(info.max_backward, info.shrinkable,
-                                   options_.debug_branch_range_shrink, options_.min_shrunk_range);
-  }
-  // Veneer kinds have larger values, but compute chains without assuming an order.
-  for (int k = 0; k < kNumKinds; ++k) {
-    uint32_t bytes = 0;
-    int kind = k;
-    for (int depth = 0; depth < kNumKinds; ++depth) {
-      const LabelUseInfo& info = Traits::Info(static_cast<Kind>(kind));
-      if (info.veneer_kind == LabelUseInfo::kNoVeneer) break;
-      bytes += info.veneer_size;
-      kind = info.veneer_kind;
+  // The per-kind tables depend on the traits and the range shrinking only: a thread computes
+  // them for the shrinking it last saw and copies them into every buffer after that (a worker
+  // makes one buffer per function and trampoline, all with the same options).
+  struct KindTables {
+    bool valid = false;
+    uint32_t shrink = 0;
+    int64_t min_range = 0;
+    std::array<int64_t, kNumKinds> max_forward{}, max_backward{};
+    std::array<uint32_t, kNumKinds> chain_bytes{};
+    std::array<bool, kNumKinds> has_veneer{};
+    std::array<uint8_t, kNumKinds> patch_size{};
+    uint64_t island_slack = 0;
+  };
+  thread_local KindTables t;
+  if (!t.valid || t.shrink != options_.debug_branch_range_shrink ||
+      t.min_range != options_.min_shrunk_range) {
+    t = KindTables();
+    t.valid = true;
+    t.shrink = options_.debug_branch_range_shrink;
+    t.min_range = options_.min_shrunk_range;
+    for (int k = 0; k < kNumKinds; ++k) {
+      const LabelUseInfo& info = Traits::Info(static_cast<Kind>(k));
+      t.max_forward[k] = ShrunkRange(info.max_forward, info.shrinkable, t.shrink, t.min_range);
+      t.max_backward[k] = ShrunkRange(info.max_backward, info.shrinkable, t.shrink, t.min_range);
+      t.has_veneer[k] = info.veneer_kind != LabelUseInfo::kNoVeneer;
+      t.patch_size[k] = static_cast<uint8_t>(info.patch_size);
     }
-    chain_bytes_[k] = bytes;
-    island_slack_ = std::max<uint64_t>(island_slack_, kConstantSlack + bytes);
+    // Veneer kinds have larger values, but compute chains without assuming an order.
+    for (int k = 0; k < kNumKinds; ++k) {
+      uint32_t bytes = 0;
+      int kind = k;
+      for (int depth = 0; depth < kNumKinds; ++depth) {
+        const LabelUseInfo& info = Traits::Info(static_cast<Kind>(kind));
+        if (info.veneer_kind == LabelUseInfo::kNoVeneer) break;
+        bytes += info.veneer_size;
+        kind = info.veneer_kind;
+      }
+      t.chain_bytes[k] = bytes;
+      t.island_slack = std::max<uint64_t>(t.island_slack, kConstantSlack + bytes);
+    }
   }
+  max_forward_ = t.max_forward;
+  max_backward_ = t.max_backward;
+  chain_bytes_ = t.chain_bytes;
+  has_veneer_ = t.has_veneer;
+  patch_size_ = t.patch_size;
+  island_slack_ = t.island_slack;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -121,6 +151,13 @@ MachLabel MachBuffer<Traits>::NewLabel() {
 }
 
 template <class Traits>
+MachLabel MachBuffer<Traits>::NewLabels(uint32_t n) {
+  const size_t first = labels_.size();
+  labels_.resize(first + n);
+  return MachLabel(static_cast<uint32_t>(first));
+}
+
+template <class Traits>
 uint32_t MachBuffer<Traits>::Resolve(uint32_t label) {
   uint32_t l = label;
   while (labels_[l].alias != kNone) l = labels_[l].alias;
@@ -162,7 +199,12 @@ void MachBuffer<Traits>::Enqueue(uint32_t fixup) {
     // Keep safe_limit_ a lower bound of the exact limit (see SafeLimit) without recomputing:
     // every island-size term that counts this kind grows by its chain, and a kind that had no
     // live fixup gains a term of its own, bounded using every kind's chains.
-    const bool first_of_kind = FrontDeadline(k) == UINT64_MAX;
+    // Whether no live fixup of this kind waits in its queue. For a kind with veneers, outside
+    // islands, the waiting ones are exactly those counted in pending_chain_bytes_ (every use of
+    // such a kind that waits is queued; it stops waiting through PatchNow or KillFixup), so the
+    // queue need not be walked.
+    const bool first_of_kind = chain_bytes_[k] != 0 && !in_island_ ? pending_chain_bytes_[k] == 0
+                                                                   : FrontDeadline(k) == UINT64_MAX;
     safe_limit_ -= chain_bytes_[k];
     if (first_of_kind) {
       const int64_t own =
@@ -222,7 +264,7 @@ uint32_t MachBuffer<Traits>::AddFixup(uint32_t offset, uint32_t label, Kind kind
   const uint32_t target_offset = OffsetOf(target);
   // A label bound before the current offset will not move: resolve now if in range. A label at
   // the tail may still move (branch removal), so its uses wait in its list until it settles.
-  const bool has_veneer = Traits::Info(kind).veneer_kind != LabelUseInfo::kNoVeneer;
+  const bool has_veneer = has_veneer_[Index(kind)];
   if (target_offset != kNone && target_offset < CurOffset()) {
     if (InRange(kind, offset, target_offset)) {
       Traits::Patch(kind, data_.data() + offset, offset, target_offset);
@@ -271,7 +313,7 @@ void MachBuffer<Traits>::ResolveList(uint32_t label) {
       if (InRange(fixups_[f].kind, fixups_[f].offset, target_offset)) {
         PatchNow(f, target_offset);
         patched = true;
-      } else if (Traits::Info(fixups_[f].kind).veneer_kind == LabelUseInfo::kNoVeneer) {
+      } else if (!has_veneer_[Index(fixups_[f].kind)]) {
         DeadlineMissed(f, "label bound out of range and this kind has no veneer");
       }
       // Otherwise the fixup stays queued and the next island gives it a veneer.
@@ -296,7 +338,7 @@ void MachBuffer<Traits>::BindLabel(MachLabel label) {
 template <class Traits>
 void MachBuffer<Traits>::UseLabelAtOffset(uint32_t offset, MachLabel label, Kind kind) {
   EGRET_CHECK(label.index < labels_.size());
-  EGRET_CHECK(uint64_t{offset} + Traits::Info(kind).patch_size <= CurOffset());
+  EGRET_CHECK(uint64_t{offset} + patch_size_[Index(kind)] <= CurOffset());
   uint32_t l = label.index;
   const uint32_t c = labels_[l].constant;
   if (c != kNone && !constants_[c].pending &&
@@ -459,7 +501,7 @@ template <class Traits>
 void MachBuffer<Traits>::EmitUncondBranch(std::span<const uint8_t> insn, uint32_t fixup_at,
                                           MachLabel target, Kind kind) {
   EGRET_CHECK(target.index < labels_.size() && !finished_);
-  EGRET_CHECK(fixup_at + Traits::Info(kind).patch_size <= insn.size());
+  EGRET_CHECK(fixup_at + patch_size_[Index(kind)] <= insn.size());
   // Jump threading: a label bound right here only names this jump, so it can name the jump's
   // target instead. Not for observed labels, nor when the jump targets the label itself.
   if (!labels_at_tail_.empty()) {
@@ -508,7 +550,7 @@ void MachBuffer<Traits>::EmitCondBranch(std::span<const uint8_t> insn,
                                         MachLabel target, Kind kind) {
   EGRET_CHECK(target.index < labels_.size() && !finished_);
   EGRET_CHECK(insn.size() == inverted.size() && insn.size() <= 15);
-  EGRET_CHECK(fixup_at + Traits::Info(kind).patch_size <= insn.size());
+  EGRET_CHECK(fixup_at + patch_size_[Index(kind)] <= insn.size());
   if (latest_branches_.empty()) branch_labels_.clear();
   Branch b{};
   b.start = CurOffset();
@@ -570,7 +612,7 @@ void MachBuffer<Traits>::AddTrapAt(uint32_t offset, TrapCode code) {
 
 template <class Traits>
 void MachBuffer<Traits>::AddCall(uint32_t fixup_offset, uint32_t callee, Kind kind) {
-  EGRET_CHECK(uint64_t{fixup_offset} + Traits::Info(kind).patch_size <= CurOffset());
+  EGRET_CHECK(uint64_t{fixup_offset} + patch_size_[Index(kind)] <= CurOffset());
   call_sites_.push_back(
       MachCallSite{fixup_offset, CurOffset(), callee, static_cast<uint8_t>(Index(kind))});
 }

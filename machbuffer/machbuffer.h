@@ -74,6 +74,9 @@ class MachBuffer {
   // Room for `n` source-location ranges (one per instruction that has one), so that the table,
   // which leaves in the MachCode, is allocated once instead of doubled up from nothing.
   void ReserveSrcLocs(size_t n) { srclocs_.reserve(n); }
+  // Room for about `n` bytes of code, when known up front (a text section): the code is then
+  // never copied to a larger allocation as it grows.
+  void ReserveCode(size_t n) { data_.ReserveCapacity(n); }
 
   // --- Bytes. Emitting bytes ends any pending branch simplification at the tail.
   uint32_t CurOffset() const { return static_cast<uint32_t>(data_.size()); }
@@ -99,6 +102,9 @@ class MachBuffer {
 
   // --- Labels.
   MachLabel NewLabel();
+  // `n` new labels at once (one per block, say): their indices are consecutive, the first one's
+  // is returned.
+  MachLabel NewLabels(uint32_t n);
   // Binds `label` to the current offset. Each label is bound at most once.
   void BindLabel(MachLabel label);
   // Records that the `Info(kind).patch_size` bytes at `offset` (already emitted) refer to `label`.
@@ -224,6 +230,13 @@ class MachBuffer {
     uint8_t inverted_len;
     std::array<uint8_t, 15> inverted;
   };
+  // A branch that RelaxBranches shortens: its start, its long form's length, the short opcode.
+  struct Shrink {
+    uint32_t start;
+    uint32_t len;
+    uint32_t fixup;
+    uint8_t opcode;
+  };
   struct Constant {
     uint32_t bytes_begin;
     uint32_t size;
@@ -245,6 +258,8 @@ class MachBuffer {
     std::vector<Branch> latest_branches;
     std::vector<uint32_t> branch_labels;
     std::vector<uint32_t> island_scratch, moved_scratch, stayed_scratch, settle_scratch;
+    std::vector<Shrink> shrinks;
+    std::vector<uint32_t> shrink_removed, shrink_bucket;
   };
   static Storage& Spare();
   // Takes (`take`) or gives back the vectors of Storage (support/spare_storage.h).
@@ -296,6 +311,9 @@ class MachBuffer {
   std::array<int64_t, kNumKinds> max_forward_{};
   std::array<int64_t, kNumKinds> max_backward_{};
   std::array<uint32_t, kNumKinds> chain_bytes_{};  // worst-case veneer bytes, whole chain
+  // Traits::Info(kind) fields read on every fixup, cached here (Info is out of line).
+  std::array<bool, kNumKinds> has_veneer_{};
+  std::array<uint8_t, kNumKinds> patch_size_{};
   uint64_t island_slack_ = 0;  // kConstantSlack + the longest chain: see IslandNeeded
 
   CodeBuffer data_;  // per-thread storage, reused by the next function
@@ -339,6 +357,9 @@ class MachBuffer {
   std::vector<uint32_t> moved_scratch_;
   std::vector<uint32_t> stayed_scratch_;
   std::vector<uint32_t> settle_scratch_;
+  std::vector<Shrink> shrinks_;           // RelaxBranches' working tables
+  std::vector<uint32_t> shrink_removed_;  // bytes removed by shrinks_[0, i)
+  std::vector<uint32_t> shrink_bucket_;   // first shrink starting at or after 16 * j
   MachBufferStats stats_;
   bool in_island_ = false;
   bool finished_ = false;

@@ -302,13 +302,8 @@ void MachBuffer<Traits>::RelaxBranches() {
   if constexpr (Traits::kCanRelax) {
     if (!options_.relax_branches || stats_.code_islands != 0) return;
     SettleIfNeeded();  // tail labels take their real offsets; their waiting uses are patched
-    struct Shrink {
-      uint32_t start;
-      uint32_t len;
-      uint32_t fixup;
-      uint8_t opcode;
-    };
-    std::vector<Shrink> shrinks;
+    std::vector<Shrink>& shrinks = shrinks_;
+    shrinks.clear();
     for (uint32_t k = 0; k < fixups_.size(); ++k) {
       const Fixup& f = fixups_[k];
       if (f.state != FixupState::kDone) continue;
@@ -328,41 +323,35 @@ void MachBuffer<Traits>::RelaxBranches() {
     if (!std::is_sorted(shrinks.begin(), shrinks.end(), by_start))
       std::sort(shrinks.begin(), shrinks.end(), by_start);
     // removed[i]: bytes removed by shrinks[0, i); an offset o not inside a shortened branch moves
-    // down by the bytes removed before it.
-    std::vector<uint32_t> removed(shrinks.size() + 1, 0);
-    for (size_t i = 0; i < shrinks.size(); ++i)
+    // down by removed[c], c the number of shrinks starting before o.
+    const size_t n = shrinks.size();
+    std::vector<uint32_t>& removed = shrink_removed_;
+    removed.resize(n + 1);
+    removed[0] = 0;
+    for (size_t i = 0; i < n; ++i)
       removed[i + 1] = removed[i] + shrinks[i].len - Traits::kShortSize;
-    // Offsets come mostly in increasing order (source locations, traps, call sites, labels,
-    // fixups are recorded as code is emitted), so the lookup starts from the previous answer
-    // and steps forward a few shrinks; out of order or far, it falls back to a binary search.
-    // Each sequence below is mapped with its own cursor.
-    size_t cursor = 0;  // number of shrinks starting before the previous offset mapped
+    // Offsets are recorded in any order (labels are bound out of creation order), so c is found
+    // from a table instead of a search: bucket[j] = the number of shrinks starting before
+    // offset 16*j. A long branch is 5 or 6 bytes and shrinks do not overlap, so at most 3 start
+    // in the 16 bytes after 16*j: the step from bucket[o / 16] to c is short.
+    constexpr uint32_t kBucketShift = 4;
+    const uint32_t code_size = static_cast<uint32_t>(data_.size());
+    std::vector<uint32_t>& bucket = shrink_bucket_;
+    bucket.resize((code_size >> kBucketShift) + 1);
+    {
+      uint32_t c = 0;
+      for (uint32_t j = 0; j < bucket.size(); ++j) {
+        while (c < n && shrinks[c].start < (j << kBucketShift)) ++c;
+        bucket[j] = c;
+      }
+    }
     auto map = [&](uint32_t o) -> uint32_t {
       if (o == kNone) return o;
-      const size_t n = shrinks.size();
-      size_t c = cursor;
-      if (c > 0 && shrinks[c - 1].start >= o) {
-        c = 0;  // went backwards: search from the start
-      }
-      for (int step = 0; c < n && shrinks[c].start < o; ++c) {
-        if (++step == 8) {  // far ahead: binary search over the rest
-          size_t lo = c, hi = n;
-          while (lo < hi) {
-            const size_t mid = (lo + hi) / 2;
-            if (shrinks[mid].start < o) {
-              lo = mid + 1;
-            } else {
-              hi = mid;
-            }
-          }
-          c = lo;
-          break;
-        }
-      }
-      cursor = c;
+      const size_t j = std::min<size_t>(o >> kBucketShift, bucket.size() - 1);
+      uint32_t c = bucket[j];
+      while (c < n && shrinks[c].start < o) ++c;
       return o - removed[c];
     };
-    auto restart = [&] { cursor = 0; };
     // The code without the removed bytes, compacted in place (bytes only move down).
     uint32_t pos = 0, out = 0;
     auto keep = [&](uint32_t end) {
@@ -381,36 +370,41 @@ void MachBuffer<Traits>::RelaxBranches() {
     // then sits right after its new one-byte opcode, at the short kind.
     for (Fixup& f : fixups_)
       if (f.state != FixupState::kDead) f.offset = map(f.offset);
-    restart();
     for (const Shrink& s : shrinks) {
       Fixup& f = fixups_[s.fixup];
       f.offset = map(s.start) + 1;
       f.kind = Traits::kShortKind;
     }
-    restart();
     for (LabelState& l : labels_)
       if (l.constant == kNone) l.offset = map(l.offset);
-    restart();
     for (MachTrap& t : traps_) t.offset = map(t.offset);
-    restart();
     for (MachCallSite& c : call_sites_) {
       c.fixup_offset = map(c.fixup_offset);
       c.return_offset = map(c.return_offset);
     }
-    restart();
-    for (MachSrcLoc& r : srclocs_) {
-      r.start = map(r.start);
-      r.end = map(r.end);
+    // Source locations, the largest table, are recorded in code order without overlap: one
+    // forward walk over the shrinks maps them all (a range out of order takes the table).
+    {
+      uint32_t c = 0, prev = 0;
+      for (MachSrcLoc& r : srclocs_) {
+        if (r.start < prev || r.end < r.start) {
+          r.start = map(r.start);
+          r.end = map(r.end);
+          continue;
+        }
+        prev = r.end;
+        while (c < n && shrinks[c].start < r.start) ++c;
+        r.start -= removed[c];
+        while (c < n && shrinks[c].start < r.end) ++c;
+        r.end -= removed[c];
+      }
     }
-    restart();
     for (MachStackMap& m : stack_maps_) m.offset = map(m.offset);
-    restart();
     for (MachFrameRange& r : frame_ranges_) {
       r.start = map(r.start);
       r.end = map(r.end);
     }
     if (open_frame_start_ != kNone) open_frame_start_ = map(open_frame_start_);
-    restart();
     for (MachData& d : data_ranges_) {
       d.start = map(d.start);
       d.end = map(d.end);

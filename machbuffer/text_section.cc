@@ -43,8 +43,10 @@ TextSectionBuilder<Traits>::TextSectionBuilder(uint32_t num_functions, TextSecti
       called_(num_functions, 0) {
   EGRET_CHECK(options_.function_alignment != 0 &&
               (options_.function_alignment & (options_.function_alignment - 1)) == 0);
+  if (options_.expected_bytes != 0) buf_.ReserveCode(options_.expected_bytes);
   labels_.reserve(num_functions);
-  for (uint32_t i = 0; i < num_functions; ++i) labels_.push_back(buf_.NewLabel());
+  const uint32_t first_label = buf_.NewLabels(num_functions).index;
+  for (uint32_t i = 0; i < num_functions; ++i) labels_.push_back(MachLabel(first_label + i));
   out_.functions.resize(num_functions);
   out_.alignment = options_.function_alignment;
 }

@@ -35,6 +35,10 @@ struct TextSectionOptions {
   uint32_t debug_branch_range_shrink = 1;
   uint32_t largest_function = 0;
   uint32_t most_calls = 0;
+  // An estimate of the section's size (0: none), reserved up front so that the bytes appended
+  // are not copied again each time the buffer outgrows its allocation; pages the code never
+  // reaches are never touched.
+  uint64_t expected_bytes = 0;
 };
 
 struct TextFunctionRange {

@@ -131,7 +131,8 @@ void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
   EGRET_CHECK(order.empty() || (order.size() == nb && order[0] == 0));
   EGRET_CHECK(copies == nullptr || next.size() == nb);
   block_labels.resize(nb);
-  for (MachLabel& l : block_labels) l = buf.NewLabel();
+  const uint32_t first_label = buf.NewLabels(nb).index;
+  for (uint32_t b = 0; b < nb; ++b) block_labels[b] = MachLabel(first_label + b);
   // The allocator's edits are sorted by program point; each block's start in them, found in one
   // walk in layout order.
   thread_local std::vector<uint32_t> edit_begin;

@@ -56,15 +56,16 @@ void EmitOrder::Compute(const regalloc::Function& f, const regalloc::Output& ra)
   }
   thread_local std::vector<uint8_t> trivial;
   trivial.assign(n, 0);
+  // Blocks are in layout order (increasing instructions) and the edits sorted by program point:
+  // one merged walk finds each block's first edit at or after it.
+  size_t k = 0;
   for (uint32_t b = 0; b < n; ++b) {
     const regalloc::BlockData& bd = f.blocks[b];
     if (bd.inst_end - bd.inst_begin != 1 || bd.succ_end - bd.succ_begin != 1) continue;
     // No allocator edit at either point of the block's one instruction.
     const regalloc::ProgPoint p = regalloc::ProgPoint::Before(bd.inst_begin);
-    auto it = std::lower_bound(
-        ra.edits.begin(), ra.edits.end(), p,
-        [](const regalloc::Edit& e, regalloc::ProgPoint q) { return e.point < q; });
-    trivial[b] = it == ra.edits.end() || it->point.inst() != bd.inst_begin;
+    while (k < ra.edits.size() && ra.edits[k].point < p) ++k;
+    trivial[b] = k == ra.edits.size() || ra.edits[k].point.inst() != bd.inst_begin;
   }
   Compute(f, trivial);
 }

@@ -10,6 +10,7 @@
 #include "backends/common/emit_order.h"
 #include "backends/x64/abi.h"
 #include "backends/x64/encoder.h"
+#include "backends/x64/encoder_fast.h"
 #include "ir/types.h"
 #include "support/spare_storage.h"
 
@@ -38,11 +39,16 @@ class Emitter final : public backend::InstEmitter {
  private:
   // ---- Encoding helpers.
   void Put(const Inst& inst) {
-    // Encoded straight into the buffer's tail (no intermediate EncodedInst to copy).
+    // Encoded straight into the buffer's tail (no intermediate EncodedInst to copy); the common
+    // forms inline (encoder_fast.h), the rest through the general encoder.
     uint8_t* bytes = buf_.ReserveBytes(kMaxInstLength);
+    if (const uint32_t n = EncodeFast(inst, bytes); n != 0) return buf_.CommitBytes(n);
+    PutGeneral(inst, bytes);
+  }
+  [[gnu::noinline]] void PutGeneral(const Inst& inst, uint8_t* bytes) {
     const uint32_t start = buf_.CurOffset();
     LabelField label;
-    buf_.CommitBytes(EncodeTo(inst, bytes, &label));
+    buf_.CommitBytes(EncodeGeneral(inst, bytes, &label));
     if (label.label.valid()) {
       EGRET_CHECK(label.use == LabelUse::kRipRel32 && label.pc_base_delta == 4);
       buf_.UseLabelAtOffset(start + label.offset, MachLabel(label.label.index),
@@ -143,16 +149,17 @@ class Emitter final : public backend::InstEmitter {
   }
 
   // ---- Operands.
-  Allocation AllocOf(uint32_t inst, int k) const {
+  [[gnu::always_inline]] Allocation AllocOf(uint32_t inst, int k) const {
     return ra_.allocs[v_.ra.insts[inst].operand_begin + static_cast<uint32_t>(k)];
   }
-  Gpr G(uint32_t inst, int k) const {
+  // (Inlined: most operands of most instructions are read through these.)
+  [[gnu::always_inline]] Gpr G(uint32_t inst, int k) const {
     EGRET_CHECK(k >= 0);
     Allocation a = AllocOf(inst, k);
     EGRET_CHECK(a.is_reg() && a.reg().cls() == regalloc::RegClass::kInt);
     return GprFromEnc(a.reg().hw());
   }
-  Xmm X(uint32_t inst, int k) const {
+  [[gnu::always_inline]] Xmm X(uint32_t inst, int k) const {
     EGRET_CHECK(k >= 0);
     Allocation a = AllocOf(inst, k);
     EGRET_CHECK(a.is_reg() && a.reg().cls() == regalloc::RegClass::kFloat);
@@ -549,9 +556,14 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
   FrameInfo fi;
   // The integer registers used (by hardware number): the callee-saved ones are all GPRs.
   uint64_t used = 0;
+  // Without a branch: an integer register's allocation is the register tag plus its hardware
+  // number (below 64, RegClass::kInt being class 0); anything else is at least 64 away.
+  constexpr uint32_t kIntReg0 = Allocation::Reg(regalloc::PReg(regalloc::RegClass::kInt, 0)).bits();
+  static_assert(regalloc::PReg::kMaxPerClass == 64 &&
+                static_cast<int>(regalloc::RegClass::kInt) == 0);
   auto add = [&used](Allocation a) {
-    if (a.is_reg() && a.reg().cls() == regalloc::RegClass::kInt)
-      used |= uint64_t{1} << a.reg().hw();
+    const uint32_t rel = a.bits() - kIntReg0;
+    used |= uint64_t{rel < 64} << (rel & 63);
   };
   for (const Allocation& a : ra.allocs) add(a);
   for (const regalloc::Edit& e : ra.edits) {

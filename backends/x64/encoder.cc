@@ -5,6 +5,7 @@
 // special case, so a special case is handled once for all forms.
 #include "backends/x64/encoder.h"
 
+#include "backends/x64/encoder_fast.h"
 #include "support/error.h"
 
 namespace egret::x64 {
@@ -843,124 +844,6 @@ void EncodeWith(Writer& w, const Inst& inst) {
   EGRET_CHECK(false && "unknown form");
 }
 
-// The one-byte-opcode integer forms with a register and a register or base (+ index) memory
-// operand at 32 or 64 bits (mov, load, store, add/sub/and/or/xor/cmp, test, lea): most of what
-// emission encodes (every allocator edit between GPRs and spill slots is a mov), written
-// directly, without the general path's opcode record and byte writer. The bytes are
-// EncodeWith's exactly (X64Differential.EncodeToMatchesEncode compares the two on every case of
-// every form). Returns the length, or 0 when `inst` is none of these (the general path then).
-uint32_t EncodeRegRmFast(const Inst& inst, uint8_t* out) {
-  OpSize size;
-  unsigned reg, rm = 0;
-  uint8_t opcode;
-  const Amode* mem = nullptr;
-  switch (inst.form()) {
-    case Form::kMovRR: {
-      const auto& p = inst.As<forms::MovRR>();
-      size = p.size, reg = Enc(p.src), rm = Enc(p.dst), opcode = 0x89;
-      break;
-    }
-    case Form::kMovRM: {
-      const auto& p = inst.As<forms::MovRM>();
-      size = p.size, reg = Enc(p.dst), mem = &p.src, opcode = 0x8B;
-      break;
-    }
-    case Form::kMovMR: {
-      const auto& p = inst.As<forms::MovMR>();
-      size = p.size, reg = Enc(p.src), mem = &p.dst, opcode = 0x89;
-      break;
-    }
-    case Form::kAluRR: {
-      const auto& p = inst.As<forms::AluRR>();
-      size = p.size, reg = Enc(p.src), rm = Enc(p.dst), opcode = AluOpcode(p.op, p.size, false);
-      break;
-    }
-    case Form::kAluRM: {
-      const auto& p = inst.As<forms::AluRM>();
-      size = p.size, reg = Enc(p.dst), mem = &p.src, opcode = AluOpcode(p.op, p.size, true);
-      break;
-    }
-    case Form::kAluMR: {
-      const auto& p = inst.As<forms::AluMR>();
-      size = p.size, reg = Enc(p.src), mem = &p.dst, opcode = AluOpcode(p.op, p.size, false);
-      break;
-    }
-    case Form::kTestRR: {
-      const auto& p = inst.As<forms::TestRR>();
-      size = p.size, reg = Enc(p.b), rm = Enc(p.a), opcode = 0x85;
-      break;
-    }
-    case Form::kLea: {
-      const auto& p = inst.As<forms::Lea>();
-      size = p.size, reg = Enc(p.dst), mem = &p.addr, opcode = 0x8D;
-      break;
-    }
-    default:
-      return 0;
-  }
-  if (size != OpSize::k32 && size != OpSize::k64) return 0;
-  const unsigned w = size == OpSize::k64 ? 8 : 0;
-  uint32_t n = 0;
-  if (mem == nullptr) {  // REX.R: the source, REX.B: the destination; ModRM mod=11
-    const unsigned rex = 0x40 | w | ((reg >> 3) & 1) << 2 | ((rm >> 3) & 1);
-    if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
-    out[n++] = opcode;
-    out[n++] = ModRm(3, reg, rm);
-    return n;
-  }
-  const bool has_index = mem->kind == Amode::Kind::kBaseIndex;
-  if (!has_index && mem->kind != Amode::Kind::kBase) return 0;
-  if (has_index && mem->index == Gpr::kRsp) return 0;  // the general path rejects it
-  const unsigned base = Enc(mem->base);
-  const unsigned index = has_index ? Enc(mem->index) : 4;  // 100 = no index
-  const unsigned rex =
-      0x40 | w | ((reg >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1);
-  if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
-  out[n++] = opcode;
-  // As EmitRegMem: rbp/r13 need a displacement even when it is 0, rsp/r12 a SIB byte.
-  const int32_t disp = mem->disp;
-  const unsigned mod = disp == 0 && (base & 7) != 5 ? 0 : FitsSimm8(disp) ? 1 : 2;
-  const bool need_sib = has_index || (base & 7) == 4;
-  out[n++] = ModRm(mod, reg, need_sib ? 4 : base);
-  if (need_sib) {
-    out[n++] = static_cast<uint8_t>((has_index ? mem->scale_log2 : 0) << 6 | (index & 7) << 3 |
-                                    (base & 7));
-  }
-  if (mod == 1) {
-    out[n++] = static_cast<uint8_t>(disp);
-  } else if (mod == 2) {
-    const auto d = static_cast<uint32_t>(disp);
-    for (int k = 0; k < 4; ++k) out[n++] = static_cast<uint8_t>(d >> (8 * k));
-  }
-  return n;
-}
-
-// add/or/.../cmp of a register and an immediate at 32 or 64 bits, as EncodeAluImm writes it
-// (83 /digit ib when the value fits a signed byte, else the accumulator's short form or
-// 81 /digit id), written directly; 0 for anything else. Checked like EncodeRegRmFast.
-uint32_t EncodeAluImmFast(const Inst& inst, uint8_t* out) {
-  if (inst.form() != Form::kAluRI) return 0;
-  const auto& p = inst.As<forms::AluRI>();
-  if (p.size != OpSize::k32 && p.size != OpSize::k64) return 0;
-  const int64_t v = ImmAtSize(p.imm, p.size);
-  const unsigned digit = static_cast<unsigned>(p.op), rm = Enc(p.dst);
-  const unsigned rex = 0x40 | (p.size == OpSize::k64 ? 8 : 0) | ((rm >> 3) & 1);
-  uint32_t n = 0;
-  const bool imm8 = FitsSimm8(v);
-  if (!imm8 && rm == Enc(Gpr::kRax)) {  // no ModRM: the register is implied
-    if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
-    out[n++] = static_cast<uint8_t>(digit * 8 + 5);
-  } else {
-    if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
-    out[n++] = imm8 ? 0x83 : 0x81;
-    out[n++] = ModRm(3, digit, rm);
-  }
-  const auto u = static_cast<uint64_t>(v);
-  const int bytes = imm8 ? 1 : 4;
-  for (int k = 0; k < bytes; ++k) out[n++] = static_cast<uint8_t>(u >> (8 * k));
-  return n;
-}
-
 }  // namespace
 
 void Encode(const Inst& inst, EncodedInst* out) {
@@ -970,14 +853,14 @@ void Encode(const Inst& inst, EncodedInst* out) {
 }
 
 uint32_t EncodeTo(const Inst& inst, uint8_t* bytes, LabelField* label) {
-  if (const uint32_t n = EncodeRegRmFast(inst, bytes); n != 0) {
+  if (const uint32_t n = EncodeFast(inst, bytes); n != 0) {
     *label = LabelField();
     return n;
   }
-  if (const uint32_t n = EncodeAluImmFast(inst, bytes)) {
-    *label = LabelField();
-    return n;
-  }
+  return EncodeGeneral(inst, bytes, label);
+}
+
+uint32_t EncodeGeneral(const Inst& inst, uint8_t* bytes, LabelField* label) {
   Writer w(bytes, label);
   EncodeWith(w, inst);
   return w.pos();

@@ -58,6 +58,8 @@ void Encode(const Inst& inst, EncodedInst* out);
 // nothing is copied afterwards), the PC-relative field in `*label` (invalid label: none).
 // Returns the length.
 uint32_t EncodeTo(const Inst& inst, uint8_t* bytes, LabelField* label);
+// EncodeTo without its fast paths (encoder_fast.h): for a caller that tried EncodeFast first.
+uint32_t EncodeGeneral(const Inst& inst, uint8_t* bytes, LabelField* label);
 
 // A label reference recorded by Assembler: the field is at `offset` in the code.
 struct LabelFixup {

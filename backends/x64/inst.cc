@@ -35,20 +35,6 @@ constexpr XmmShiftOpInfo kXmmShiftOpInfo[] = {
 
 }  // namespace
 
-bool ImmFitsSize(int64_t imm, OpSize size) {
-  switch (size) {
-    case OpSize::k8:
-      return imm >= -128 && imm <= 255;
-    case OpSize::k16:
-      return imm >= -32768 && imm <= 65535;
-    case OpSize::k32:
-      return imm >= INT32_MIN && imm <= int64_t{UINT32_MAX};
-    case OpSize::k64:
-      return FitsSimm32(imm);
-  }
-  return false;
-}
-
 namespace {
 
 bool IsWordOrLarger(OpSize s) { return s != OpSize::k8; }
@@ -120,24 +106,10 @@ Label Inst::label() const {
 
 // ---- integer ALU ----
 
-Inst Inst::AluRR(AluOp op, OpSize size, Gpr dst, Gpr src) {
-  return Inst(forms::AluRR{op, size, dst, src});
-}
-Inst Inst::AluRI(AluOp op, OpSize size, Gpr dst, int64_t imm) {
-  EGRET_CHECK(ImmFitsSize(imm, size));
-  return Inst(forms::AluRI{op, size, dst, imm});
-}
-Inst Inst::AluRM(AluOp op, OpSize size, Gpr dst, const Amode& src) {
-  return Inst(forms::AluRM{op, size, dst, src});
-}
-Inst Inst::AluMR(AluOp op, OpSize size, const Amode& dst, Gpr src) {
-  return Inst(forms::AluMR{op, size, dst, src});
-}
 Inst Inst::AluMI(AluOp op, OpSize size, const Amode& dst, int64_t imm) {
   EGRET_CHECK(ImmFitsSize(imm, size));
   return Inst(forms::AluMI{op, size, dst, imm});
 }
-Inst Inst::TestRR(OpSize size, Gpr a, Gpr b) { return Inst(forms::TestRR{size, a, b}); }
 Inst Inst::TestRI(OpSize size, Gpr a, int64_t imm) {
   EGRET_CHECK(ImmFitsSize(imm, size));
   return Inst(forms::TestRI{size, a, imm});
@@ -163,15 +135,8 @@ Inst Inst::ImulRMI(OpSize size, Gpr dst, const Amode& src, int64_t imm) {
   EGRET_CHECK(IsWordOrLarger(size) && ImmFitsSize(imm, size));
   return Inst(forms::ImulRMI{size, dst, src, imm});
 }
-Inst Inst::UnaryR(UnaryOp op, OpSize size, Gpr reg) { return Inst(forms::UnaryR{op, size, reg}); }
 Inst Inst::UnaryM(UnaryOp op, OpSize size, const Amode& mem) {
   return Inst(forms::UnaryM{op, size, mem});
-}
-Inst Inst::ShiftRI(ShiftOp op, OpSize size, Gpr dst, uint8_t count) {
-  return Inst(forms::ShiftRI{op, size, dst, count});
-}
-Inst Inst::ShiftRCl(ShiftOp op, OpSize size, Gpr dst) {
-  return Inst(forms::ShiftRCl{op, size, dst});
 }
 Inst Inst::BitRR(BitOp op, OpSize size, Gpr dst, Gpr src) {
   EGRET_CHECK(IsWordOrLarger(size));
@@ -192,18 +157,6 @@ Inst Inst::SignExtendAx(OpSize size) {
 
 // ---- moves ----
 
-Inst Inst::MovRR(OpSize size, Gpr dst, Gpr src) { return Inst(forms::MovRR{size, dst, src}); }
-Inst Inst::MovRI(OpSize size, Gpr dst, int64_t imm) {
-  // 64-bit moves take any value; smaller ones a value that fits signed or unsigned.
-  EGRET_CHECK(size == OpSize::k64 || ImmFitsSize(imm, size));
-  return Inst(forms::MovRI{size, dst, imm});
-}
-Inst Inst::MovRM(OpSize size, Gpr dst, const Amode& src) {
-  return Inst(forms::MovRM{size, dst, src});
-}
-Inst Inst::MovMR(OpSize size, const Amode& dst, Gpr src) {
-  return Inst(forms::MovMR{size, dst, src});
-}
 Inst Inst::MovMI(OpSize size, const Amode& dst, int64_t imm) {
   EGRET_CHECK(ImmFitsSize(imm, size));
   return Inst(forms::MovMI{size, dst, imm});
@@ -229,11 +182,6 @@ Inst Inst::MovsxRM(OpSize src_size, OpSize size, Gpr dst, const Amode& src) {
   CheckExtend(src_size, size);
   return Inst(forms::MovsxRM{src_size, size, dst, src});
 }
-Inst Inst::Lea(OpSize size, Gpr dst, const Amode& addr) {
-  EGRET_CHECK(Is32Or64(size));
-  return Inst(forms::Lea{size, dst, addr});
-}
-Inst Inst::Setcc(CondCode cc, Gpr dst) { return Inst(forms::Setcc{cc, dst}); }
 Inst Inst::CmovRR(CondCode cc, OpSize size, Gpr dst, Gpr src) {
   EGRET_CHECK(IsWordOrLarger(size));
   return Inst(forms::CmovRR{cc, size, dst, src});
@@ -245,15 +193,11 @@ Inst Inst::CmovRM(CondCode cc, OpSize size, Gpr dst, const Amode& src) {
 
 // ---- stack and control flow ----
 
-Inst Inst::PushR(Gpr reg) { return Inst(forms::PushR{reg}); }
 Inst Inst::PushI(int32_t imm) { return Inst(forms::PushI{imm}); }
-Inst Inst::PopR(Gpr reg) { return Inst(forms::PopR{reg}); }
-Inst Inst::Ret(uint16_t pop) { return Inst(forms::Ret{pop}); }
 Inst Inst::CallRel32(Label target) {
   EGRET_CHECK(target.valid());
   return Inst(forms::CallRel32{target});
 }
-Inst Inst::CallR(Gpr target) { return Inst(forms::CallR{target}); }
 Inst Inst::CallM(const Amode& target) { return Inst(forms::CallM{target}); }
 Inst Inst::JmpRel32(Label target) {
   EGRET_CHECK(target.valid());
@@ -263,7 +207,6 @@ Inst Inst::JmpRel8(Label target) {
   EGRET_CHECK(target.valid());
   return Inst(forms::JmpRel8{target});
 }
-Inst Inst::JmpR(Gpr target) { return Inst(forms::JmpR{target}); }
 Inst Inst::JmpM(const Amode& target) { return Inst(forms::JmpM{target}); }
 Inst Inst::JccRel32(CondCode cc, Label target) {
   EGRET_CHECK(target.valid());

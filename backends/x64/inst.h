@@ -597,11 +597,74 @@ class Inst {
   Payload u_;
 };
 
-// The value of `imm` as the CPU sees it at `size`: the low Bits(size) bits, sign-extended.
-int64_t ImmAtSize(int64_t imm, OpSize size);
 // Whether `imm` is a valid immediate for an operation of `size`: it fits the size as a signed or
 // an unsigned number; 64-bit operations take sign-extended 32-bit immediates only.
-bool ImmFitsSize(int64_t imm, OpSize size);
+inline bool ImmFitsSize(int64_t imm, OpSize size) {
+  switch (size) {
+    case OpSize::k8:
+      return imm >= -128 && imm <= 255;
+    case OpSize::k16:
+      return imm >= -32768 && imm <= 65535;
+    case OpSize::k32:
+      return imm >= INT32_MIN && imm <= int64_t{UINT32_MAX};
+    case OpSize::k64:
+      return FitsSimm32(imm);
+  }
+  return false;
+}
+
+// The factories of the forms that emission builds most often, inline (their checks are cheap): one
+// Inst per allocator move, load, store and ALU instruction.
+inline Inst Inst::AluRR(AluOp op, OpSize size, Gpr dst, Gpr src) {
+  return Inst(forms::AluRR{op, size, dst, src});
+}
+inline Inst Inst::AluRM(AluOp op, OpSize size, Gpr dst, const Amode& src) {
+  return Inst(forms::AluRM{op, size, dst, src});
+}
+inline Inst Inst::AluMR(AluOp op, OpSize size, const Amode& dst, Gpr src) {
+  return Inst(forms::AluMR{op, size, dst, src});
+}
+inline Inst Inst::TestRR(OpSize size, Gpr a, Gpr b) { return Inst(forms::TestRR{size, a, b}); }
+inline Inst Inst::MovRR(OpSize size, Gpr dst, Gpr src) {
+  return Inst(forms::MovRR{size, dst, src});
+}
+inline Inst Inst::MovRM(OpSize size, Gpr dst, const Amode& src) {
+  return Inst(forms::MovRM{size, dst, src});
+}
+inline Inst Inst::MovMR(OpSize size, const Amode& dst, Gpr src) {
+  return Inst(forms::MovMR{size, dst, src});
+}
+inline Inst Inst::UnaryR(UnaryOp op, OpSize size, Gpr reg) {
+  return Inst(forms::UnaryR{op, size, reg});
+}
+inline Inst Inst::ShiftRI(ShiftOp op, OpSize size, Gpr dst, uint8_t count) {
+  return Inst(forms::ShiftRI{op, size, dst, count});
+}
+inline Inst Inst::ShiftRCl(ShiftOp op, OpSize size, Gpr dst) {
+  return Inst(forms::ShiftRCl{op, size, dst});
+}
+inline Inst Inst::Setcc(CondCode cc, Gpr dst) { return Inst(forms::Setcc{cc, dst}); }
+inline Inst Inst::PushR(Gpr reg) { return Inst(forms::PushR{reg}); }
+inline Inst Inst::PopR(Gpr reg) { return Inst(forms::PopR{reg}); }
+inline Inst Inst::Ret(uint16_t pop) { return Inst(forms::Ret{pop}); }
+inline Inst Inst::CallR(Gpr target) { return Inst(forms::CallR{target}); }
+inline Inst Inst::JmpR(Gpr target) { return Inst(forms::JmpR{target}); }
+inline Inst Inst::AluRI(AluOp op, OpSize size, Gpr dst, int64_t imm) {
+  EGRET_CHECK(ImmFitsSize(imm, size));
+  return Inst(forms::AluRI{op, size, dst, imm});
+}
+inline Inst Inst::MovRI(OpSize size, Gpr dst, int64_t imm) {
+  // 64-bit moves take any value; smaller ones a value that fits signed or unsigned.
+  EGRET_CHECK(size == OpSize::k64 || ImmFitsSize(imm, size));
+  return Inst(forms::MovRI{size, dst, imm});
+}
+inline Inst Inst::Lea(OpSize size, Gpr dst, const Amode& addr) {
+  EGRET_CHECK(size == OpSize::k32 || size == OpSize::k64);
+  return Inst(forms::Lea{size, dst, addr});
+}
+
+// The value of `imm` as the CPU sees it at `size`: the low Bits(size) bits, sign-extended.
+int64_t ImmAtSize(int64_t imm, OpSize size);
 
 }  // namespace egret::x64
 

@@ -20,6 +20,31 @@ TEST(ArtifactRoundTrip, SmallArtifact) {
   EXPECT_EQ(*back, a);
 }
 
+// The per-entry tables' LEB128 writer has separate paths for one, two, three and more bytes:
+// every width boundary round-trips (the source location's Wasm offset is unconstrained), in
+// the size the writer gives each entry.
+TEST(ArtifactRoundTrip, Leb128WidthBoundaries) {
+  const uint32_t values[] = {0,        0x7f,     0x80,      0x3fff,     0x4000,
+                             0x1fffff, 0x200000, 0xfffffff, 0x10000000, UINT32_MAX};
+  const size_t base = WriteArtifact(testing::SmallArtifact()).size();
+  for (uint32_t v : values) {
+    Artifact a = testing::SmallArtifact();
+    ASSERT_EQ(a.source_locs.size(), 1u);
+    a.source_locs[0].wasm_offset = v;
+    auto bytes = WriteArtifact(a);
+    const size_t width = v < (1u << 7)    ? 1
+                         : v < (1u << 14) ? 2
+                         : v < (1u << 21) ? 3
+                         : v < (1u << 28) ? 4
+                                          : 5;
+    // SmallArtifact's own Wasm offset (0x2a) takes one byte.
+    EXPECT_EQ(bytes.size(), base + width - 1) << v;
+    auto back = ReadArtifact(bytes);
+    ASSERT_TRUE(back.ok()) << v << ": " << back.error().ToString();
+    EXPECT_EQ(*back, a) << v;
+  }
+}
+
 TEST(ArtifactRoundTrip, EmptyArtifact) {
   Artifact a;
   auto bytes = WriteArtifact(a);

@@ -45,6 +45,28 @@ TEST(BranchSimplify, JumpToNextInstructionIsRemoved) {
   EXPECT_EQ(RunA64(code, 0), (Trace{1, 2}));
 }
 
+// NewLabels(n) hands out n consecutive fresh labels, the same as n NewLabel calls: here the
+// labels of a chain of jumps to the next instruction, all removed.
+TEST(BranchSimplify, LabelsMadeAtOnceBehaveAsSingleOnes) {
+  A64Emitter e;
+  const MachLabel before = e.buf.NewLabel();
+  const uint32_t first = e.buf.NewLabels(3).index;
+  EXPECT_EQ(first, before.index + 1);
+  EXPECT_EQ(e.buf.NewLabel().index, first + 3);
+  e.Marker(1);
+  for (uint32_t k = 0; k < 3; ++k) {
+    e.B(MachLabel(first + k));
+    e.buf.BindLabel(MachLabel(first + k));
+  }
+  e.buf.BindLabel(before);
+  e.Marker(2);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.bytes.size(), 12u);
+  EXPECT_EQ(code.stats.branches_removed, 3u);
+  EXPECT_EQ(RunA64(code, 0), (Trace{1, 2}));
+}
+
 TEST(BranchSimplify, ChainOfJumpsToNextAllGo) {
   A64Emitter e;
   MachLabel a = e.buf.NewLabel(), b = e.buf.NewLabel();

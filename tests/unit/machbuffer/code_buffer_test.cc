@@ -1,7 +1,8 @@
 // code_buffer_test.cc: CodeBuffer (machbuffer/code_buffer.h), the MachBuffer's byte array:
 // appends of every size (copied, or written in place: Reserve/Commit) across growth against a
 // std::vector model, resize's zero bytes after a shrink, Release at both sides of the copy
-// limit, and the per-thread storage handed from one buffer to the next.
+// limit, the per-thread storage handed from one buffer to the next, and a reserved capacity
+// that keeps the code in place.
 #include "machbuffer/code_buffer.h"
 
 #include <gtest/gtest.h>
@@ -67,6 +68,27 @@ TEST(CodeBuffer, RandomOperationsMatchAVector) {
     }
     ASSERT_EQ(b.size(), model.size());
     ASSERT_LE(b.size(), b.capacity());
+  }
+  EXPECT_EQ(Contents(b), model);
+}
+
+// ReserveCapacity (a text section's estimated size): appends up to it never move the code,
+// appends beyond it still grow, and the contents are the appended bytes either way.
+TEST(CodeBuffer, ReservedCapacityKeepsTheCodeInPlace) {
+  CodeBuffer b;
+  b.ReserveCapacity(size_t{1} << 20);
+  std::vector<uint8_t> model;
+  const uint8_t* const at = b.Reserve(1);
+  uint8_t chunk[1000];
+  for (int k = 0; k < 1000; ++k) {
+    for (int i = 0; i < 1000; ++i) chunk[i] = static_cast<uint8_t>(k * 7 + i);
+    b.append(chunk, sizeof chunk);
+    model.insert(model.end(), chunk, chunk + sizeof chunk);
+    ASSERT_EQ(b.data(), at) << k;
+  }
+  for (int k = 0; k < 100; ++k) {  // past the reservation
+    b.append(chunk, sizeof chunk);
+    model.insert(model.end(), chunk, chunk + sizeof chunk);
   }
   EXPECT_EQ(Contents(b), model);
 }
