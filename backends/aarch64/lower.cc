@@ -13,6 +13,7 @@
 #include "backends/aarch64/encoder.h"
 #include "backends/common/lower_ctx.h"
 #include "ir/simd.h"
+#include "support/spare_storage.h"
 
 namespace egret::aarch64 {
 namespace {
@@ -132,7 +133,12 @@ bool NarrowOperandsAreExact(Opcode op) {
 class Lowerer final : public backend::LowerRules {
  public:
   Lowerer(const ir::Function& f, const backend::ModuleContext& module, const CpuFeatures& features)
-      : f_(f), dfg_(f.dfg), module_(module), features_(features), ctx_(f, v_.ra, "aarch64") {}
+      : f_(f), dfg_(f.dfg), module_(module), features_(features), ctx_(f, v_.ra, "aarch64") {
+    SwapStorage(/*take=*/true);
+  }
+  ~Lowerer() override { SwapStorage(/*take=*/false); }
+  Lowerer(const Lowerer&) = delete;
+  Lowerer& operator=(const Lowerer&) = delete;
 
   Expected<VCode> Run() {
     EGRET_TRY(CheckNarrowIntegers());
@@ -334,7 +340,33 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
+  std::vector<Operand> ret_ops_;   // a return's register operands (LowerTerminator)
+  std::vector<Operand> call_ops_;  // a call's operands (LowerCall, LowerTailCall; neither nests)
+  std::vector<VReg> jump_args_;    // a jump's argument vregs (LowerTerminator)
+  CallLayout self_layout_;         // this function's own signature (LowerEntry, returns)
+  CallLayout call_layout_;         // the callee's layout (LowerCall, LowerTailCall)
   bool has_vectors_ = false;
+
+  // The vectors above that stay inside the Lowerer live in per-thread storage between
+  // functions: the constructor takes them (emptied, capacity kept), the destructor gives them
+  // back, so a worker lowering many functions allocates them once instead of once per function.
+  // Every one starts empty, as a fresh vector would.
+  struct Storage {
+    std::vector<Operand> ops, ret_ops, call_ops;
+    std::vector<VReg> jump_args;
+    CallLayout self_layout, call_layout;
+  };
+  void SwapStorage(bool take) {
+    thread_local Storage spare;
+    SwapSpare(ops_, spare.ops, take);
+    SwapSpare(ret_ops_, spare.ret_ops, take);
+    SwapSpare(call_ops_, spare.call_ops, take);
+    SwapSpare(jump_args_, spare.jump_args, take);
+    SwapSpare(self_layout_.params, spare.self_layout.params, take);
+    SwapSpare(self_layout_.results, spare.self_layout.results, take);
+    SwapSpare(call_layout_.params, spare.call_layout.params, take);
+    SwapSpare(call_layout_.results, spare.call_layout.results, take);
+  }
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -604,7 +636,21 @@ void Lowerer::PushCond(const Cond2& c, MInst* m, std::vector<Operand>* ops) {
 }
 
 Status Lowerer::LowerEntry(ir::Block b) {
-  CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
+  backend::ComputeCallLayoutInto(WasmCallConv(), f_.signature.params, f_.signature.results,
+                                 &self_layout_);
+  const CallLayout& self = self_layout_;
+  // Room for about one machine instruction per IR instruction up front, in the VCode and in
+  // the allocator's tables (which would otherwise grow by doubling, copying as they go): about
+  // three operands per instruction, a vreg per value, the blocks the order counted, two
+  // successor edges per block, and as many branch arguments as values.
+  v_.insts.reserve(dfg_.NumInsts());
+  v_.srclocs.reserve(dfg_.NumInsts());
+  v_.ra.insts.reserve(dfg_.NumInsts());
+  v_.ra.operands.reserve(3 * dfg_.NumInsts());
+  v_.ra.vregs.reserve(dfg_.NumValues());
+  v_.ra.blocks.reserve(ctx_.order().num_vblocks);
+  v_.ra.succs.reserve(2 * ctx_.order().num_vblocks);
+  v_.ra.branch_args.reserve(dfg_.NumValues());
   v_.frame.stack_args = self.stack_args;
   v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
   std::span<const ir::Value> params = dfg_.BlockParams(b);
@@ -642,8 +688,9 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
   switch (d.opcode) {
     case Opcode::kReturn: {
       std::span<const ir::Value> vals = dfg_.pool().Get(d.vargs);
-      CallLayout l = ComputeCallLayout(f_.signature.params, f_.signature.results);
-      std::vector<Operand> ret_ops;
+      const CallLayout& l = self_layout_;  // LowerEntry computed it
+      std::vector<Operand>& ret_ops = ret_ops_;
+      ret_ops.clear();
       for (size_t k = 0; k < vals.size(); ++k) {
         VReg r = Use(vals[k]);
         if (l.results[k].on_stack) {
@@ -674,7 +721,8 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
       return Status::Ok();
     }
     case Opcode::kJump: {
-      std::vector<VReg> args;
+      std::vector<VReg>& args = jump_args_;
+      args.clear();
       for (ir::Value a : dfg_.pool().Get(d.dest[0].args)) args.push_back(Use(a));
       EmitJump(ctx_.order().vblock_of[d.dest[0].block.index], args);
       return Status::Ok();
@@ -1399,12 +1447,14 @@ void Lowerer::LowerMemory(ir::Inst i) {
 Status Lowerer::LowerTailCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
-  const CallLayout l = ComputeCallLayout(sig.params, sig.results);
+  backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &call_layout_);
+  const CallLayout& l = call_layout_;
   const backend::TailCallPlan plan = backend::PlanTailCall(l, v_.frame.arg_area_slots);
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
   MInst m;
   m.imm = plan.pop_bytes;
-  std::vector<Operand> ops;
+  std::vector<Operand>& ops = call_ops_;
+  ops.clear();
   if (d.opcode == Opcode::kReturnCall) {
     const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
     auto it = module_.callees.find(ext.name);
@@ -1434,12 +1484,14 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
 Status Lowerer::LowerCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
-  CallLayout l = ComputeCallLayout(sig.params, sig.results);
+  backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &call_layout_);
+  const CallLayout& l = call_layout_;
   v_.frame.has_calls = true;
   v_.frame.outgoing_bytes = std::max(v_.frame.outgoing_bytes, l.AreaBytes());
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
   MInst m;
-  std::vector<Operand> call_ops;
+  std::vector<Operand>& call_ops = call_ops_;
+  call_ops.clear();
   if (d.opcode == Opcode::kCall) {
     const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
     auto it = module_.callees.find(ext.name);
