@@ -141,8 +141,17 @@ class Lowerer final : public backend::LowerRules {
   Lowerer& operator=(const Lowerer&) = delete;
 
   Expected<VCode> Run() {
-    EGRET_TRY(CheckNarrowIntegers());
-    has_vectors_ = HasVectorValues();
+    // The value table holds every value the layout walks below can meet (and dead ones too), so
+    // when none of its types is narrow or a vector, neither walk can find one: most functions
+    // skip both.
+    bool maybe_narrow = false, maybe_vector = false;
+    for (uint32_t k = 0; k < dfg_.NumValues(); ++k) {
+      const Type t = dfg_.ValueType(ir::Value(k));
+      maybe_narrow |= IsNarrow(t);
+      maybe_vector |= backend::IsVectorType(t);
+    }
+    if (maybe_narrow) EGRET_TRY(CheckNarrowIntegers());
+    has_vectors_ = maybe_vector && HasVectorValues();
     EGRET_TRY(backend::LowerFunction(ctx_, *this));
     v_.frame.wide_float_slots = has_vectors_;
     return std::move(v_);
@@ -304,6 +313,15 @@ class Lowerer final : public backend::LowerRules {
   // Operand index of an add (or sub's right operand) that is an imul folding into madd/msub.
   int MatchMulAdd(ir::Inst user) const;
   AddressMatch MatchAddress(ir::Inst mem) const;
+  // When `add` is an iadd sunk into its only user's address (IsSunk(add)), that address's match.
+  std::optional<AddressMatch> SunkAddress(ir::Inst add) const {
+    if (dfg_[add].opcode != Opcode::kIadd) return std::nullopt;
+    const ir::Inst mem = ctx_.SoleUser(dfg_.FirstResult(add));
+    if (!mem.valid() || !IsMemory(dfg_[mem])) return std::nullopt;
+    const AddressMatch m = MatchAddress(mem);
+    if (m.add != add) return std::nullopt;
+    return m;
+  }
   bool Foldable(ir::Value v, ir::Inst user, Opcode op) const {
     return !IsConst(v) && ctx_.CanSinkInto(v, user) && OpcodeOf(v) == op;
   }
@@ -558,21 +576,17 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       return MatchBitTest(u) == i;
     case Opcode::kIadd:
       return IsMemory(dfg_[u]) && MatchAddress(u).add == i;
+    // When the user is an add sunk into an address (IsSunk(u), whose one MatchAddress also
+    // names the index's shift or extend), the address decides; otherwise the user's own form.
     case Opcode::kIshlImm: {
-      if (dfg_[u].opcode == Opcode::kIadd && IsSunk(u)) {
-        const ir::Inst mem = ctx_.SoleUser(dfg_.FirstResult(u));
-        return MatchAddress(mem).shift == i;
-      }
+      if (const std::optional<AddressMatch> am = SunkAddress(u)) return am->shift == i;
       return arg_is(MatchShiftedOperand(u));
     }
     // Their users are adds/subs, which are only sunk into an address (and then lower nothing).
     // Asking IsSunk of other users would recurse down chains such as x * c * c * ...
     case Opcode::kUextend:
     case Opcode::kSextend:
-      if (dfg_[u].opcode == Opcode::kIadd && IsSunk(u)) {
-        const ir::Inst mem = ctx_.SoleUser(dfg_.FirstResult(u));
-        return MatchAddress(mem).extend == i;
-      }
+      if (const std::optional<AddressMatch> am = SunkAddress(u)) return am->extend == i;
       return arg_is(MatchExtendedOperand(u));
     case Opcode::kImul:
       return arg_is(MatchMulAdd(u)) && !IsSunk(u);
