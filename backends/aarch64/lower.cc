@@ -308,10 +308,18 @@ class Lowerer final : public backend::LowerRules {
   bool BitTestOperands(ir::Inst band, ir::Value* x, uint64_t* mask) const;
   // Operand index (0/1) of an add/sub/and/orr/eor whose `ishl_imm` folds as a shifted register.
   int MatchShiftedOperand(ir::Inst user) const;
-  // Operand index of an i64 add/sub whose uextend/sextend from i32 folds as uxtw/sxtw.
-  int MatchExtendedOperand(ir::Inst user) const;
-  // Operand index of an add (or sub's right operand) that is an imul folding into madd/msub.
-  int MatchMulAdd(ir::Inst user) const;
+  // How an ALU instruction folds an operand: as a shifted register, else (i64 add/sub) as an
+  // extended register (a uextend/sextend from i32: uxtw/sxtw), else (add, or sub's right
+  // operand) as the product of a madd/msub. At most one index is >= 0, in that precedence, so
+  // the user's lowering and IsSunk of the folded definition agree; one call asks each matcher
+  // once.
+  struct AluFold {
+    int shifted = -1, extended = -1, mul_add = -1;
+  };
+  AluFold MatchAluFold(ir::Inst user) const;
+  // The extended-register and madd candidates on their own (MatchAluFold applies the precedence).
+  int ExtendableOperand(ir::Inst user) const;
+  int MulAddOperand(ir::Inst user) const;
   AddressMatch MatchAddress(ir::Inst mem) const;
   // When `add` is an iadd sunk into its only user's address (IsSunk(add)), that address's match.
   std::optional<AddressMatch> SunkAddress(ir::Inst add) const {
@@ -476,7 +484,17 @@ int Lowerer::MatchShiftedOperand(ir::Inst user) const {
   return -1;
 }
 
-int Lowerer::MatchExtendedOperand(ir::Inst user) const {
+Lowerer::AluFold Lowerer::MatchAluFold(ir::Inst user) const {
+  AluFold f;
+  f.shifted = MatchShiftedOperand(user);
+  if (f.shifted >= 0) return f;
+  f.extended = ExtendableOperand(user);
+  if (f.extended >= 0) return f;
+  f.mul_add = MulAddOperand(user);
+  return f;
+}
+
+int Lowerer::ExtendableOperand(ir::Inst user) const {
   const ir::InstData& d = dfg_[user];
   if (d.opcode != Opcode::kIadd && d.opcode != Opcode::kIsub) return -1;
   if (ResultType(user) != Type::kI64 || IsConst(d.args[0]) || IsConst(d.args[1])) return -1;
@@ -487,16 +505,14 @@ int Lowerer::MatchExtendedOperand(ir::Inst user) const {
     const ir::InstData& e = dfg_[DefInstId(v)];
     if (ValueType(e.args[0]) != Type::kI32 || IsConst(e.args[0])) continue;
     // A sub of the extended value is only foldable on the right; an add either way (swapped).
-    if (MatchShiftedOperand(user) >= 0) return -1;
     return k;
   }
   return -1;
 }
 
-int Lowerer::MatchMulAdd(ir::Inst user) const {
+int Lowerer::MulAddOperand(ir::Inst user) const {
   const ir::InstData& d = dfg_[user];
   if (d.opcode != Opcode::kIadd && d.opcode != Opcode::kIsub) return -1;
-  if (MatchShiftedOperand(user) >= 0 || MatchExtendedOperand(user) >= 0) return -1;
   for (int k : {1, 0}) {
     if (k == 0 && d.opcode == Opcode::kIsub) break;
     if (!Foldable(d.args[k], user, Opcode::kImul)) continue;
@@ -587,9 +603,9 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     case Opcode::kUextend:
     case Opcode::kSextend:
       if (const std::optional<AddressMatch> am = SunkAddress(u)) return am->extend == i;
-      return arg_is(MatchExtendedOperand(u));
+      return arg_is(MatchAluFold(u).extended);
     case Opcode::kImul:
-      return arg_is(MatchMulAdd(u)) && !IsSunk(u);
+      return arg_is(MatchAluFold(u).mul_add) && !IsSunk(u);
     default:
       return false;
   }
@@ -1009,8 +1025,9 @@ Status Lowerer::LowerAlu(ir::Inst i) {
       m.alu = AluOp::kMul;
       break;
   }
+  const AluFold fold = MatchAluFold(i);
   // madd/msub: c +/- a * b.
-  if (const int k = MatchMulAdd(i); k >= 0) {
+  if (const int k = fold.mul_add; k >= 0) {
     const ir::InstData& mul = dfg_[DefInstId(d.args[k])];
     const VReg a = Use(mul.args[0]), b = Use(mul.args[1]), c = Use(d.args[1 - k]);
     MInst ma;
@@ -1067,13 +1084,13 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   if (imm_form) {
     a = Use(lhs);
     b = Const(imm, m.is64);
-  } else if (const int k = MatchShiftedOperand(i); k >= 0) {
+  } else if (const int k = fold.shifted; k >= 0) {
     const ir::InstData& s = dfg_[DefInstId(d.args[k])];
     m.opnd_shift = Shift::kLsl;
     m.opnd_amount = static_cast<uint8_t>(s.imm & (m.is64 ? 63 : 31));
     a = Use(d.args[1 - k]);
     b = Use(s.args[0]);
-  } else if (const int e = MatchExtendedOperand(i); e >= 0) {
+  } else if (const int e = fold.extended; e >= 0) {
     const ir::InstData& x = dfg_[DefInstId(d.args[e])];
     m.opnd_extend = true;
     m.opnd_ext = x.opcode == Opcode::kUextend ? Extend::kUxtw : Extend::kSxtw;
