@@ -320,7 +320,17 @@ class Lowerer final : public backend::LowerRules {
   // The extended-register and madd candidates on their own (MatchAluFold applies the precedence).
   int ExtendableOperand(ir::Inst user) const;
   int MulAddOperand(ir::Inst user) const;
-  AddressMatch MatchAddress(ir::Inst mem) const;
+  // The address match of a load or store. IsSunk asks it of the add (and of the add's index)
+  // shortly before LowerMemory asks it of the access, so the last answer is kept: the match is
+  // a pure function of the IR and the walk's use counts, which do not change while lowering.
+  AddressMatch MatchAddress(ir::Inst mem) const {
+    if (mem != last_address_mem_) {
+      last_address_ = ComputeAddressMatch(mem);
+      last_address_mem_ = mem;
+    }
+    return last_address_;
+  }
+  AddressMatch ComputeAddressMatch(ir::Inst mem) const;
   // When `add` is an iadd sunk into its only user's address (IsSunk(add)), that address's match.
   std::optional<AddressMatch> SunkAddress(ir::Inst add) const {
     if (dfg_[add].opcode != Opcode::kIadd) return std::nullopt;
@@ -371,6 +381,8 @@ class Lowerer final : public backend::LowerRules {
   std::vector<VReg> jump_args_;    // a jump's argument vregs (LowerTerminator)
   CallLayout self_layout_;         // this function's own signature (LowerEntry, returns)
   CallLayout call_layout_;         // the callee's layout (LowerCall, LowerTailCall)
+  mutable ir::Inst last_address_mem_;  // MatchAddress's last question (invalid: none yet)
+  mutable AddressMatch last_address_;  // and its answer
   bool has_vectors_ = false;
 
   // The vectors above that stay inside the Lowerer live in per-thread storage between
@@ -523,7 +535,7 @@ int Lowerer::MulAddOperand(ir::Inst user) const {
   return -1;
 }
 
-Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
+Lowerer::AddressMatch Lowerer::ComputeAddressMatch(ir::Inst mem) const {
   const ir::InstData& d = dfg_[mem];
   AddressMatch m;
   if (d.imm != 0) return m;  // the register-offset form has no displacement
