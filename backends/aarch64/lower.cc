@@ -13,6 +13,7 @@
 #include "backends/aarch64/encoder.h"
 #include "backends/common/lower_ctx.h"
 #include "ir/simd.h"
+#include "support/spare_storage.h"
 
 namespace egret::aarch64 {
 namespace {
@@ -132,11 +133,25 @@ bool NarrowOperandsAreExact(Opcode op) {
 class Lowerer final : public backend::LowerRules {
  public:
   Lowerer(const ir::Function& f, const backend::ModuleContext& module, const CpuFeatures& features)
-      : f_(f), dfg_(f.dfg), module_(module), features_(features), ctx_(f, v_.ra, "aarch64") {}
+      : f_(f), dfg_(f.dfg), module_(module), features_(features), ctx_(f, v_.ra, "aarch64") {
+    SwapStorage(/*take=*/true);
+  }
+  ~Lowerer() override { SwapStorage(/*take=*/false); }
+  Lowerer(const Lowerer&) = delete;
+  Lowerer& operator=(const Lowerer&) = delete;
 
   Expected<VCode> Run() {
-    EGRET_TRY(CheckNarrowIntegers());
-    has_vectors_ = HasVectorValues();
+    // The value table holds every value the layout walks below can meet (and dead ones too), so
+    // when none of its types is narrow or a vector, neither walk can find one: most functions
+    // skip both.
+    bool maybe_narrow = false, maybe_vector = false;
+    for (uint32_t k = 0; k < dfg_.NumValues(); ++k) {
+      const Type t = dfg_.ValueType(ir::Value(k));
+      maybe_narrow |= IsNarrow(t);
+      maybe_vector |= backend::IsVectorType(t);
+    }
+    if (maybe_narrow) EGRET_TRY(CheckNarrowIntegers());
+    has_vectors_ = maybe_vector && HasVectorValues();
     EGRET_TRY(backend::LowerFunction(ctx_, *this));
     v_.frame.wide_float_slots = has_vectors_;
     return std::move(v_);
@@ -293,11 +308,38 @@ class Lowerer final : public backend::LowerRules {
   bool BitTestOperands(ir::Inst band, ir::Value* x, uint64_t* mask) const;
   // Operand index (0/1) of an add/sub/and/orr/eor whose `ishl_imm` folds as a shifted register.
   int MatchShiftedOperand(ir::Inst user) const;
-  // Operand index of an i64 add/sub whose uextend/sextend from i32 folds as uxtw/sxtw.
-  int MatchExtendedOperand(ir::Inst user) const;
-  // Operand index of an add (or sub's right operand) that is an imul folding into madd/msub.
-  int MatchMulAdd(ir::Inst user) const;
-  AddressMatch MatchAddress(ir::Inst mem) const;
+  // How an ALU instruction folds an operand: as a shifted register, else (i64 add/sub) as an
+  // extended register (a uextend/sextend from i32: uxtw/sxtw), else (add, or sub's right
+  // operand) as the product of a madd/msub. At most one index is >= 0, in that precedence, so
+  // the user's lowering and IsSunk of the folded definition agree; one call asks each matcher
+  // once.
+  struct AluFold {
+    int shifted = -1, extended = -1, mul_add = -1;
+  };
+  AluFold MatchAluFold(ir::Inst user) const;
+  // The extended-register and madd candidates on their own (MatchAluFold applies the precedence).
+  int ExtendableOperand(ir::Inst user) const;
+  int MulAddOperand(ir::Inst user) const;
+  // The address match of a load or store. IsSunk asks it of the add (and of the add's index)
+  // shortly before LowerMemory asks it of the access, so the last answer is kept: the match is
+  // a pure function of the IR and the walk's use counts, which do not change while lowering.
+  AddressMatch MatchAddress(ir::Inst mem) const {
+    if (mem != last_address_mem_) {
+      last_address_ = ComputeAddressMatch(mem);
+      last_address_mem_ = mem;
+    }
+    return last_address_;
+  }
+  AddressMatch ComputeAddressMatch(ir::Inst mem) const;
+  // When `add` is an iadd sunk into its only user's address (IsSunk(add)), that address's match.
+  std::optional<AddressMatch> SunkAddress(ir::Inst add) const {
+    if (dfg_[add].opcode != Opcode::kIadd) return std::nullopt;
+    const ir::Inst mem = ctx_.SoleUser(dfg_.FirstResult(add));
+    if (!mem.valid() || !IsMemory(dfg_[mem])) return std::nullopt;
+    const AddressMatch m = MatchAddress(mem);
+    if (m.add != add) return std::nullopt;
+    return m;
+  }
   bool Foldable(ir::Value v, ir::Inst user, Opcode op) const {
     return !IsConst(v) && ctx_.CanSinkInto(v, user) && OpcodeOf(v) == op;
   }
@@ -334,7 +376,35 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
+  std::vector<Operand> ret_ops_;   // a return's register operands (LowerTerminator)
+  std::vector<Operand> call_ops_;  // a call's operands (LowerCall, LowerTailCall; neither nests)
+  std::vector<VReg> jump_args_;    // a jump's argument vregs (LowerTerminator)
+  CallLayout self_layout_;         // this function's own signature (LowerEntry, returns)
+  CallLayout call_layout_;         // the callee's layout (LowerCall, LowerTailCall)
+  mutable ir::Inst last_address_mem_;  // MatchAddress's last question (invalid: none yet)
+  mutable AddressMatch last_address_;  // and its answer
   bool has_vectors_ = false;
+
+  // The vectors above that stay inside the Lowerer live in per-thread storage between
+  // functions: the constructor takes them (emptied, capacity kept), the destructor gives them
+  // back, so a worker lowering many functions allocates them once instead of once per function.
+  // Every one starts empty, as a fresh vector would.
+  struct Storage {
+    std::vector<Operand> ops, ret_ops, call_ops;
+    std::vector<VReg> jump_args;
+    CallLayout self_layout, call_layout;
+  };
+  void SwapStorage(bool take) {
+    thread_local Storage spare;
+    SwapSpare(ops_, spare.ops, take);
+    SwapSpare(ret_ops_, spare.ret_ops, take);
+    SwapSpare(call_ops_, spare.call_ops, take);
+    SwapSpare(jump_args_, spare.jump_args, take);
+    SwapSpare(self_layout_.params, spare.self_layout.params, take);
+    SwapSpare(self_layout_.results, spare.self_layout.results, take);
+    SwapSpare(call_layout_.params, spare.call_layout.params, take);
+    SwapSpare(call_layout_.results, spare.call_layout.results, take);
+  }
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
@@ -426,7 +496,17 @@ int Lowerer::MatchShiftedOperand(ir::Inst user) const {
   return -1;
 }
 
-int Lowerer::MatchExtendedOperand(ir::Inst user) const {
+Lowerer::AluFold Lowerer::MatchAluFold(ir::Inst user) const {
+  AluFold f;
+  f.shifted = MatchShiftedOperand(user);
+  if (f.shifted >= 0) return f;
+  f.extended = ExtendableOperand(user);
+  if (f.extended >= 0) return f;
+  f.mul_add = MulAddOperand(user);
+  return f;
+}
+
+int Lowerer::ExtendableOperand(ir::Inst user) const {
   const ir::InstData& d = dfg_[user];
   if (d.opcode != Opcode::kIadd && d.opcode != Opcode::kIsub) return -1;
   if (ResultType(user) != Type::kI64 || IsConst(d.args[0]) || IsConst(d.args[1])) return -1;
@@ -437,16 +517,14 @@ int Lowerer::MatchExtendedOperand(ir::Inst user) const {
     const ir::InstData& e = dfg_[DefInstId(v)];
     if (ValueType(e.args[0]) != Type::kI32 || IsConst(e.args[0])) continue;
     // A sub of the extended value is only foldable on the right; an add either way (swapped).
-    if (MatchShiftedOperand(user) >= 0) return -1;
     return k;
   }
   return -1;
 }
 
-int Lowerer::MatchMulAdd(ir::Inst user) const {
+int Lowerer::MulAddOperand(ir::Inst user) const {
   const ir::InstData& d = dfg_[user];
   if (d.opcode != Opcode::kIadd && d.opcode != Opcode::kIsub) return -1;
-  if (MatchShiftedOperand(user) >= 0 || MatchExtendedOperand(user) >= 0) return -1;
   for (int k : {1, 0}) {
     if (k == 0 && d.opcode == Opcode::kIsub) break;
     if (!Foldable(d.args[k], user, Opcode::kImul)) continue;
@@ -457,7 +535,7 @@ int Lowerer::MatchMulAdd(ir::Inst user) const {
   return -1;
 }
 
-Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
+Lowerer::AddressMatch Lowerer::ComputeAddressMatch(ir::Inst mem) const {
   const ir::InstData& d = dfg_[mem];
   AddressMatch m;
   if (d.imm != 0) return m;  // the register-offset form has no displacement
@@ -526,24 +604,20 @@ bool Lowerer::IsSunk(ir::Inst i) const {
       return MatchBitTest(u) == i;
     case Opcode::kIadd:
       return IsMemory(dfg_[u]) && MatchAddress(u).add == i;
+    // When the user is an add sunk into an address (IsSunk(u), whose one MatchAddress also
+    // names the index's shift or extend), the address decides; otherwise the user's own form.
     case Opcode::kIshlImm: {
-      if (dfg_[u].opcode == Opcode::kIadd && IsSunk(u)) {
-        const ir::Inst mem = ctx_.SoleUser(dfg_.FirstResult(u));
-        return MatchAddress(mem).shift == i;
-      }
+      if (const std::optional<AddressMatch> am = SunkAddress(u)) return am->shift == i;
       return arg_is(MatchShiftedOperand(u));
     }
     // Their users are adds/subs, which are only sunk into an address (and then lower nothing).
     // Asking IsSunk of other users would recurse down chains such as x * c * c * ...
     case Opcode::kUextend:
     case Opcode::kSextend:
-      if (dfg_[u].opcode == Opcode::kIadd && IsSunk(u)) {
-        const ir::Inst mem = ctx_.SoleUser(dfg_.FirstResult(u));
-        return MatchAddress(mem).extend == i;
-      }
-      return arg_is(MatchExtendedOperand(u));
+      if (const std::optional<AddressMatch> am = SunkAddress(u)) return am->extend == i;
+      return arg_is(MatchAluFold(u).extended);
     case Opcode::kImul:
-      return arg_is(MatchMulAdd(u)) && !IsSunk(u);
+      return arg_is(MatchAluFold(u).mul_add) && !IsSunk(u);
     default:
       return false;
   }
@@ -604,7 +678,21 @@ void Lowerer::PushCond(const Cond2& c, MInst* m, std::vector<Operand>* ops) {
 }
 
 Status Lowerer::LowerEntry(ir::Block b) {
-  CallLayout self = ComputeCallLayout(f_.signature.params, f_.signature.results);
+  backend::ComputeCallLayoutInto(WasmCallConv(), f_.signature.params, f_.signature.results,
+                                 &self_layout_);
+  const CallLayout& self = self_layout_;
+  // Room for about one machine instruction per IR instruction up front, in the VCode and in
+  // the allocator's tables (which would otherwise grow by doubling, copying as they go): about
+  // three operands per instruction, a vreg per value, the blocks the order counted, two
+  // successor edges per block, and as many branch arguments as values.
+  v_.insts.reserve(dfg_.NumInsts());
+  v_.srclocs.reserve(dfg_.NumInsts());
+  v_.ra.insts.reserve(dfg_.NumInsts());
+  v_.ra.operands.reserve(3 * dfg_.NumInsts());
+  v_.ra.vregs.reserve(dfg_.NumValues());
+  v_.ra.blocks.reserve(ctx_.order().num_vblocks);
+  v_.ra.succs.reserve(2 * ctx_.order().num_vblocks);
+  v_.ra.branch_args.reserve(dfg_.NumValues());
   v_.frame.stack_args = self.stack_args;
   v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
   std::span<const ir::Value> params = dfg_.BlockParams(b);
@@ -642,8 +730,9 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
   switch (d.opcode) {
     case Opcode::kReturn: {
       std::span<const ir::Value> vals = dfg_.pool().Get(d.vargs);
-      CallLayout l = ComputeCallLayout(f_.signature.params, f_.signature.results);
-      std::vector<Operand> ret_ops;
+      const CallLayout& l = self_layout_;  // LowerEntry computed it
+      std::vector<Operand>& ret_ops = ret_ops_;
+      ret_ops.clear();
       for (size_t k = 0; k < vals.size(); ++k) {
         VReg r = Use(vals[k]);
         if (l.results[k].on_stack) {
@@ -674,7 +763,8 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
       return Status::Ok();
     }
     case Opcode::kJump: {
-      std::vector<VReg> args;
+      std::vector<VReg>& args = jump_args_;
+      args.clear();
       for (ir::Value a : dfg_.pool().Get(d.dest[0].args)) args.push_back(Use(a));
       EmitJump(ctx_.order().vblock_of[d.dest[0].block.index], args);
       return Status::Ok();
@@ -947,8 +1037,9 @@ Status Lowerer::LowerAlu(ir::Inst i) {
       m.alu = AluOp::kMul;
       break;
   }
+  const AluFold fold = MatchAluFold(i);
   // madd/msub: c +/- a * b.
-  if (const int k = MatchMulAdd(i); k >= 0) {
+  if (const int k = fold.mul_add; k >= 0) {
     const ir::InstData& mul = dfg_[DefInstId(d.args[k])];
     const VReg a = Use(mul.args[0]), b = Use(mul.args[1]), c = Use(d.args[1 - k]);
     MInst ma;
@@ -1005,13 +1096,13 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   if (imm_form) {
     a = Use(lhs);
     b = Const(imm, m.is64);
-  } else if (const int k = MatchShiftedOperand(i); k >= 0) {
+  } else if (const int k = fold.shifted; k >= 0) {
     const ir::InstData& s = dfg_[DefInstId(d.args[k])];
     m.opnd_shift = Shift::kLsl;
     m.opnd_amount = static_cast<uint8_t>(s.imm & (m.is64 ? 63 : 31));
     a = Use(d.args[1 - k]);
     b = Use(s.args[0]);
-  } else if (const int e = MatchExtendedOperand(i); e >= 0) {
+  } else if (const int e = fold.extended; e >= 0) {
     const ir::InstData& x = dfg_[DefInstId(d.args[e])];
     m.opnd_extend = true;
     m.opnd_ext = x.opcode == Opcode::kUextend ? Extend::kUxtw : Extend::kSxtw;
@@ -1399,12 +1490,14 @@ void Lowerer::LowerMemory(ir::Inst i) {
 Status Lowerer::LowerTailCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
-  const CallLayout l = ComputeCallLayout(sig.params, sig.results);
+  backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &call_layout_);
+  const CallLayout& l = call_layout_;
   const backend::TailCallPlan plan = backend::PlanTailCall(l, v_.frame.arg_area_slots);
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
   MInst m;
   m.imm = plan.pop_bytes;
-  std::vector<Operand> ops;
+  std::vector<Operand>& ops = call_ops_;
+  ops.clear();
   if (d.opcode == Opcode::kReturnCall) {
     const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
     auto it = module_.callees.find(ext.name);
@@ -1434,12 +1527,14 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
 Status Lowerer::LowerCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
   const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
-  CallLayout l = ComputeCallLayout(sig.params, sig.results);
+  backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &call_layout_);
+  const CallLayout& l = call_layout_;
   v_.frame.has_calls = true;
   v_.frame.outgoing_bytes = std::max(v_.frame.outgoing_bytes, l.AreaBytes());
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
   MInst m;
-  std::vector<Operand> call_ops;
+  std::vector<Operand>& call_ops = call_ops_;
+  call_ops.clear();
   if (d.opcode == Opcode::kCall) {
     const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
     auto it = module_.callees.find(ext.name);

@@ -14,6 +14,47 @@ CallLayout ComputeCallLayout(const CallConv& conv, std::span<const ir::Type> par
   return l;
 }
 
+namespace {
+
+// The layout rule, one value at a time: integer and float-class values take the next free
+// register of their class from `int_regs` / `float_regs`, the rest the next free 8-byte slots of
+// the area (`*next`), aligned for their kind. Parameters and results each have one; both share
+// the area's slot counter.
+class LocAssigner {
+ public:
+  LocAssigner(std::span<const uint8_t> int_regs, std::span<const uint8_t> float_regs,
+              uint32_t* next)
+      : int_regs_(int_regs), float_regs_(float_regs), next_(next) {}
+
+  AbiLoc Next(ir::Type t) {
+    AbiLoc loc;
+    loc.kind = KindOf(t);
+    loc.fp = IsFloatClass(t);
+    if (loc.fp && nf_ < float_regs_.size()) {
+      loc.reg = float_regs_[nf_++];
+    } else if (!loc.fp && ni_ < int_regs_.size()) {
+      loc.reg = int_regs_[ni_++];
+    } else {
+      loc.on_stack = true;
+      if (loc.kind == ValueKind::kV128) *next_ = (*next_ + 1) & ~1u;
+      loc.slot = *next_;
+      *next_ += StackBytes(loc.kind) / 8;
+    }
+    return loc;
+  }
+
+ private:
+  std::span<const uint8_t> int_regs_, float_regs_;
+  uint32_t* next_;
+  size_t ni_ = 0, nf_ = 0;
+};
+
+// The argument part ends 16-byte aligned, so results start at the same place after any argument
+// list (tail calls rely on it) and the callee pops a multiple of 16 bytes.
+uint32_t EndOfArgs(uint32_t next) { return (next + 1) & ~1u; }
+
+}  // namespace
+
 void ComputeCallLayoutInto(const CallConv& conv, std::span<const ir::Type> params,
                            std::span<const ir::Type> results, CallLayout* out) {
   CallLayout& l = *out;
@@ -21,49 +62,21 @@ void ComputeCallLayoutInto(const CallConv& conv, std::span<const ir::Type> param
   l.results.clear();
   l.params.reserve(params.size());
   l.results.reserve(results.size());
-  // The next free 8-byte slot of the area, aligned for a value of `kind`.
-  uint32_t next = 0;
-  auto take_slot = [&next](ValueKind kind) {
-    if (kind == ValueKind::kV128) next = (next + 1) & ~1u;
-    const uint32_t slot = next;
-    next += StackBytes(kind) / 8;
-    return slot;
-  };
-  size_t ni = 0, nf = 0;
-  for (ir::Type t : params) {
-    AbiLoc loc;
-    loc.kind = KindOf(t);
-    loc.fp = IsFloatClass(t);
-    if (loc.fp && nf < conv.float_args.size()) {
-      loc.reg = conv.float_args[nf++];
-    } else if (!loc.fp && ni < conv.int_args.size()) {
-      loc.reg = conv.int_args[ni++];
-    } else {
-      loc.on_stack = true;
-      loc.slot = take_slot(loc.kind);
-    }
-    l.params.push_back(loc);
-  }
-  // The argument part ends 16-byte aligned, so results start at the same place after any
-  // argument list (tail calls rely on it) and the callee pops a multiple of 16 bytes.
-  next = (next + 1) & ~1u;
+  uint32_t next = 0;  // the next free 8-byte slot of the area
+  LocAssigner args(conv.int_args, conv.float_args, &next);
+  for (ir::Type t : params) l.params.push_back(args.Next(t));
+  next = EndOfArgs(next);
   l.stack_args = next;
-  size_t ri = 0, rf = 0;
-  for (ir::Type t : results) {
-    AbiLoc loc;
-    loc.kind = KindOf(t);
-    loc.fp = IsFloatClass(t);
-    if (loc.fp && rf < conv.float_results.size()) {
-      loc.reg = conv.float_results[rf++];
-    } else if (!loc.fp && ri < conv.int_results.size()) {
-      loc.reg = conv.int_results[ri++];
-    } else {
-      loc.on_stack = true;
-      loc.slot = take_slot(loc.kind);
-    }
-    l.results.push_back(loc);
-  }
+  LocAssigner res(conv.int_results, conv.float_results, &next);
+  for (ir::Type t : results) l.results.push_back(res.Next(t));
   l.stack_results = next - l.stack_args;
+}
+
+uint32_t StackArgSlots(const CallConv& conv, std::span<const ir::Type> params) {
+  uint32_t next = 0;
+  LocAssigner args(conv.int_args, conv.float_args, &next);
+  for (ir::Type t : params) args.Next(t);
+  return EndOfArgs(next);
 }
 
 namespace {
@@ -82,12 +95,12 @@ int32_t AreaDisp(uint32_t stack_args, uint32_t area_slots, uint32_t slot) {
 }  // namespace
 
 uint32_t ArgAreaSlots(const ir::Function& f, const CallConv& conv) {
-  uint32_t slots = ComputeCallLayout(conv, f.signature.params, f.signature.results).stack_args;
+  uint32_t slots = StackArgSlots(conv, f.signature.params);
   for (ir::Block b : f.layout.Blocks()) {
     const ir::Inst last = f.layout.LastInst(b);
     if (!last.valid() || !IsTailCall(f.dfg[last].opcode)) continue;
     const ir::Signature& sig = f.dfg.signature(f.dfg.CallSignature(last));
-    slots = std::max(slots, ComputeCallLayout(conv, sig.params, sig.results).stack_args);
+    slots = std::max(slots, StackArgSlots(conv, sig.params));
   }
   return slots;
 }

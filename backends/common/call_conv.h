@@ -85,6 +85,9 @@ CallLayout ComputeCallLayout(const CallConv& conv, std::span<const ir::Type> par
 // The same into `*out`, reusing its vectors' capacity (lowering asks once per call site).
 void ComputeCallLayoutInto(const CallConv& conv, std::span<const ir::Type> params,
                            std::span<const ir::Type> results, CallLayout* out);
+// ComputeCallLayout(conv, params, results).stack_args (it does not depend on the results),
+// without building the layout: ArgAreaSlots asks it for every function and tail call.
+uint32_t StackArgSlots(const CallConv& conv, std::span<const ir::Type> params);
 
 // Bytes between the frame pointer and the argument area on every target: the saved frame
 // pointer and the return address (x64) or the saved fp/lr pair (aarch64).

@@ -78,6 +78,24 @@ TEST(CallConv, IntoReusedLayoutMatchesFresh) {
   }
 }
 
+// StackArgSlots (what ArgAreaSlots asks for every function and tail call) counts the argument
+// slots without building a layout: the layout's stack_args, vector alignment gaps and the even
+// end included.
+TEST(CallConv, StackArgSlotsMatchesLayout) {
+  const std::vector<std::vector<Type>> sigs = {
+      {Type::kI64, Type::kF64, Type::kI32, Type::kF32, Type::kI64, Type::kI32x4, Type::kI32},
+      {Type::kF32},
+      {},
+      {Type::kF32, Type::kF32, Type::kI32x4},  // slot 0, a gap, slots 2-3
+      {Type::kF32, Type::kI32x4, Type::kF64},  // slots 0-1, slot 2, and the even end
+      {Type::kI32, Type::kI32, Type::kI32, Type::kF64, Type::kF64}};
+  const std::vector<uint32_t> expected = {6, 0, 0, 4, 4, 2};
+  for (size_t a = 0; a < sigs.size(); ++a) {
+    EXPECT_EQ(StackArgSlots(kConv, sigs[a]), ComputeCallLayout(kConv, sigs[a], {}).stack_args) << a;
+    EXPECT_EQ(StackArgSlots(kConv, sigs[a]), expected[a]) << a;
+  }
+}
+
 TEST(CallConv, AreaKeeps16ByteAlignment) {
   const std::vector<Type> params = {Type::kI64, Type::kI64, Type::kI64};
   CallLayout l = ComputeCallLayout(kConv, params, {});
