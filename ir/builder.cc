@@ -526,11 +526,12 @@ Value FunctionBuilder::AppendOne(const InstData& data) {
   // What MakeInstResults would create: one result of the typing rule's type.
   const Type t = f_.dfg.ResultTypeOf(data);
   EGRET_CHECK(t != Type::kInvalid);
-  const Inst i = f_.dfg.MakeInstWithResult(data, t);
+  Value result;
+  const Inst i = f_.dfg.MakeInstWithResult(data, t, result);
   f_.layout.AppendInst(i, cur_);
   if (srcloc_ != kNoSrcLoc) f_.SetSrcLoc(i, srcloc_);
   EGRET_DCHECK(!IsBranch(data.opcode));
-  return Value(static_cast<uint32_t>(f_.dfg.NumValues() - 1));  // the one MakeInstWithResult made
+  return result;
 }
 
 Inst FunctionBuilder::Build(const InstData& data) { return Append(data); }

@@ -182,10 +182,14 @@ class DataFlowGraph {
   // MakeInst then MakeInstResults, in one step, for an instruction with exactly one result,
   // of type `t` (ResultTypeOf(data), which the caller has checked is valid): the same
   // instruction, value and result list, in the same order.
-  Inst MakeInstWithResult(const InstData& data, Type t) {
-    const Inst i = insts_.Push(data);
-    const Value v = values_.Push({t, ValueKind::kResult, 0, i.index});
-    insts_[i].results = pool_.MakeOne(v);
+  // Returns the instruction and sets `result` to its one result.
+  Inst MakeInstWithResult(const InstData& data, Type t, Value& result) {
+    const Inst i = insts_.NextKey();
+    result = values_.Push({t, ValueKind::kResult, 0, i.index});
+    // The result list is filled in before the instruction is pushed, so the instruction is
+    // copied once and its table entry is not looked up again.
+    InstData& d = insts_.PushRef(data);
+    d.results = pool_.MakeOne(result);
     return i;
   }
 

@@ -85,6 +85,17 @@ class Layout {
   Inst NextInst(Inst i) const { return insts_[i].next; }
   Inst PrevInst(Inst i) const { return insts_[i].prev; }
 
+ private:
+  // The successor of an entity the walk reached through the layout's own links: first_block_,
+  // a block's first instruction, or a node's next. Only placed entities are linked, and placing
+  // one writes its table entry, so the entity is in its table (tables never shrink, except in
+  // Clear, which also unlinks everything): no bounds check outside Debug builds. An entity
+  // removed while the walk stands on it reads as a default node, whose next is invalid, as
+  // through the checked NextInst.
+  Block LinkedNextBlock(Block b) const { return blocks_.Unchecked(b).next; }
+  Inst LinkedNextInst(Inst i) const { return insts_.Unchecked(i).next; }
+
+ public:
   // Range-for helpers: `for (Block b : layout.Blocks())`, `for (Inst i : layout.Insts(b))`.
   template <class K, class Owner, K (Owner::*Next)(K) const>
   struct Range {
@@ -103,8 +114,10 @@ class Layout {
     It begin() const { return {owner, first}; }
     It end() const { return {owner, K()}; }
   };
-  Range<Block, Layout, &Layout::NextBlock> Blocks() const { return {this, first_block_}; }
-  Range<Inst, Layout, &Layout::NextInst> Insts(Block b) const { return {this, FirstInst(b)}; }
+  // The walks advance without a bounds check (see LinkedNextBlock): they are in every pass and
+  // in lowering.
+  Range<Block, Layout, &Layout::LinkedNextBlock> Blocks() const { return {this, first_block_}; }
+  Range<Inst, Layout, &Layout::LinkedNextInst> Insts(Block b) const { return {this, FirstInst(b)}; }
 
  private:
   struct BlockNode {

@@ -42,6 +42,8 @@ class PrimaryMap {
     items_.push_back(std::move(value));
     return K(static_cast<uint32_t>(items_.size() - 1));
   }
+  // Push, returning the new entry rather than its key (which is the NextKey() before the call).
+  V& PushRef(V value) { return items_.emplace_back(std::move(value)); }
   K NextKey() const { return K(static_cast<uint32_t>(items_.size())); }
   V& operator[](K k) {
     EGRET_DCHECK(k.index < items_.size());
@@ -100,6 +102,10 @@ class SecondaryMap {
   // The entry of a key the caller knows is in the table (k.index < size(), checked in Debug
   // builds only): no growth check and no default, for inner loops that have sized the table.
   V& Unchecked(K k) {
+    EGRET_DCHECK(k.index < items_.size());
+    return items_[k.index];
+  }
+  const V& Unchecked(K k) const {
     EGRET_DCHECK(k.index < items_.size());
     return items_[k.index];
   }

@@ -94,6 +94,60 @@ TEST(Builder, StraightLineUsesLatestDefinition) {
   EXPECT_EQ(f.dfg.BlockParams(entry).size(), 1u);
 }
 
+// AppendOne hands back the one result MakeInstWithResult made, and places the instruction
+// last in the current block.
+TEST(Builder, AppendOneReturnsTheInstructionsResult) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Block entry = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value p = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  Value c = b.Iconst(Type::kI32, 7);
+  Value s = b.Binary(Opcode::kIadd, p, c);
+  for (Value v : {c, s}) {
+    const ValueData& vd = f.dfg.ValueInfo(v);
+    ASSERT_EQ(vd.kind, ValueKind::kResult);
+    EXPECT_EQ(f.dfg.FirstResult(Inst(vd.def)), v);
+    EXPECT_EQ(f.dfg.InstResults(Inst(vd.def)).size(), 1u);
+    EXPECT_EQ(f.dfg.ValueType(v), Type::kI32);
+  }
+  EXPECT_EQ(f.layout.LastInst(entry), Inst(f.dfg.ValueInfo(s).def));
+  b.Return({s});
+  b.Finalize();
+  EXPECT_TRUE(Verify(f).ok());
+}
+
+// The layout's range walks advance without bounds checks; removing the instruction a walk
+// stands on ends that block's walk (its node reads as unplaced), and the block walk goes on.
+TEST(Builder, LayoutWalkAcrossRemoval) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Block entry = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value p = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  Value c = b.Iconst(Type::kI32, 7);
+  Value s = b.Binary(Opcode::kIadd, p, c);
+  b.Return({s});
+  b.Finalize();
+  const Inst ci = Inst(f.dfg.ValueInfo(c).def);
+  size_t seen = 0;
+  for (Inst i : f.layout.Insts(entry)) {
+    ++seen;
+    if (i == ci) f.layout.RemoveInst(i);
+  }
+  EXPECT_EQ(seen, 1u);
+  EXPECT_FALSE(f.layout.IsInstInserted(ci));
+  size_t remaining = 0, blocks = 0;
+  for (Block blk : f.layout.Blocks()) {
+    ++blocks;
+    for (Inst i : f.layout.Insts(blk)) remaining += i.valid();
+  }
+  EXPECT_EQ(blocks, 1u);
+  EXPECT_EQ(remaining, 2u);
+}
+
 TEST(Builder, UndefinedVariableReadsZero) {
   Function f("f", {{}, {Type::kF64}});
   FunctionBuilder b(f);
