@@ -53,6 +53,22 @@ struct VCode {
   FrameFacts frame;
 
   uint32_t size() const { return static_cast<uint32_t>(insts.size()); }
+
+  // Room for about one machine instruction per IR instruction up front, in the VCode and in
+  // the allocator's tables (which would otherwise grow by doubling, copying as they go): about
+  // three operands per instruction, a vreg per value, the blocks the lowering order counted,
+  // two successor edges per block, and as many branch arguments as values. Both targets'
+  // lowerings call it at their entry block.
+  void Reserve(size_t ir_insts, size_t ir_values, size_t vblocks) {
+    insts.reserve(ir_insts);
+    srclocs.reserve(ir_insts);
+    ra.insts.reserve(ir_insts);
+    ra.operands.reserve(3 * ir_insts);
+    ra.vregs.reserve(ir_values);
+    ra.blocks.reserve(vblocks);
+    ra.succs.reserve(2 * vblocks);
+    ra.branch_args.reserve(ir_values);
+  }
 };
 
 // Whether a function can run without a frame record (a frameless leaf, docs/x64.md and

@@ -2225,18 +2225,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
   backend::ComputeCallLayoutInto(WasmCallConv(), f_.signature.params, f_.signature.results,
                                  &self_layout_);
   const CallLayout& self = self_layout_;
-  // Room for about one machine instruction per IR instruction up front, in the VCode and in
-  // the allocator's tables (which would otherwise grow by doubling, copying as they go): about
-  // three operands per instruction, a vreg per value, the blocks the order counted, two
-  // successor edges per block, and as many branch arguments as values.
-  v_.insts.reserve(dfg_.NumInsts());
-  v_.srclocs.reserve(dfg_.NumInsts());
-  v_.ra.insts.reserve(dfg_.NumInsts());
-  v_.ra.operands.reserve(3 * dfg_.NumInsts());
-  v_.ra.vregs.reserve(dfg_.NumValues());
-  v_.ra.blocks.reserve(ctx_.order().num_vblocks);
-  v_.ra.succs.reserve(2 * ctx_.order().num_vblocks);
-  v_.ra.branch_args.reserve(dfg_.NumValues());
+  v_.Reserve(dfg_.NumInsts(), dfg_.NumValues(), ctx_.order().num_vblocks);
   ComputeZeroExtendDemand(self);
   ComputeZeroExtendedParams();  // needs the walk's order, computed by now
   ComputeIvBounds();
