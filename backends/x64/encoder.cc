@@ -115,9 +115,8 @@ void EmitPrefixesAndOpcode(Writer& w, const Opcode& op, unsigned rxb, bool force
   w.Byte(op.opcode);
 }
 
-uint8_t ModRm(unsigned mod, unsigned reg, unsigned rm) {
-  return static_cast<uint8_t>((mod << 6) | ((reg & 7) << 3) | (rm & 7));
-}
+// The ModRM byte: encoder_fast.h's, so the two encoders cannot disagree on it.
+using encoder_internal::ModRm;
 
 // ModRM with mod=11: both operands are registers. `reg` may be a /digit.
 void EmitRegReg(Writer& w, const Opcode& op, unsigned reg, unsigned rm, bool force_rex = false) {

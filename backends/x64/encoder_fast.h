@@ -17,7 +17,8 @@
 namespace egret::x64 {
 namespace encoder_internal {
 
-constexpr uint8_t FastModRm(unsigned mod, unsigned reg, unsigned rm) {
+// The ModRM byte (mod, reg or /digit, r/m); the general encoder uses it too.
+constexpr uint8_t ModRm(unsigned mod, unsigned reg, unsigned rm) {
   return static_cast<uint8_t>((mod << 6) | ((reg & 7) << 3) | (rm & 7));
 }
 // The ALU group's opcode row at 32/64 bits: op*8 + 1 (r/m <- r) or + 3 (r <- r/m).
@@ -88,7 +89,7 @@ inline uint32_t EncodeRegRmFast(const Inst& inst, uint8_t* out) {
     const unsigned rex = 0x40 | w | ((reg >> 3) & 1) << 2 | ((rm >> 3) & 1);
     if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
     out[n++] = opcode;
-    out[n++] = FastModRm(3, reg, rm);
+    out[n++] = ModRm(3, reg, rm);
     return n;
   }
   const bool has_index = mem->kind == Amode::Kind::kBaseIndex;
@@ -104,7 +105,7 @@ inline uint32_t EncodeRegRmFast(const Inst& inst, uint8_t* out) {
   const int32_t disp = mem->disp;
   const unsigned mod = disp == 0 && (base & 7) != 5 ? 0 : FitsSimm8(disp) ? 1 : 2;
   const bool need_sib = has_index || (base & 7) == 4;
-  out[n++] = FastModRm(mod, reg, need_sib ? 4 : base);
+  out[n++] = ModRm(mod, reg, need_sib ? 4 : base);
   if (need_sib) {
     out[n++] = static_cast<uint8_t>((has_index ? mem->scale_log2 : 0) << 6 | (index & 7) << 3 |
                                     (base & 7));
@@ -136,7 +137,7 @@ inline uint32_t EncodeAluImmFast(const Inst& inst, uint8_t* out) {
   } else {
     if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
     out[n++] = imm8 ? 0x83 : 0x81;
-    out[n++] = FastModRm(3, digit, rm);
+    out[n++] = ModRm(3, digit, rm);
   }
   const auto u = static_cast<uint64_t>(v);
   const int bytes = imm8 ? 1 : 4;
