@@ -121,15 +121,20 @@ class Simplifier {
 
   void Run(std::span<const ir::Block> rpo) {
     for (ir::Block b : rpo) {
-      Inst i = f_.layout.FirstInst(b);
-      while (i.valid()) {
-        const Inst next = f_.layout.NextInst(i);
+      // The layout's own walk (no bounds check), stepped past i before i may be removed; the
+      // instructions a rule inserts go before i, so the walk does not visit them.
+      const auto insts = f_.layout.Insts(b);
+      for (auto it = insts.begin(); it != insts.end();) {
+        const Inst i = *it;
+        ++it;
         // No alias enters a pass, so until this one replaces a value no operand names one.
         if (replaced_) MapOperandsInline(dfg_, i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
-        for (int round = 0; round < kMaxRounds && f_.layout.IsInstInserted(i); ++round) {
-          if (!Step(i)) break;
+        // Rules apply while one does and i is still placed (removed_: only ReplaceWith and
+        // CondTrap remove it).
+        removed_ = false;
+        for (int round = 0; round < kMaxRounds; ++round) {
+          if (!Step(i) || removed_) break;
         }
-        i = next;
       }
     }
     // Each instruction's operands were resolved when it was visited, and a value is replaced
@@ -138,13 +143,7 @@ class Simplifier {
     // visited afterwards and resolved then. What can still name an alias are the operands of
     // blocks the order leaves out (unreachable ones). Without a replacement there is no new
     // alias (none enters a pass), so no walk.
-    if (!replaced_) return;
-    size_t placed = 0;
-    for (ir::Block b : f_.layout.Blocks()) {
-      (void)b;
-      ++placed;
-    }
-    if (placed == rpo.size()) return;
+    if (!replaced_ || f_.layout.NumBlocks() == rpo.size()) return;
     std::vector<uint8_t>& in_rpo = in_rpo_;
     in_rpo.assign(dfg_.NumBlocks(), 0);
     for (ir::Block b : rpo) in_rpo[b.index] = 1;
@@ -176,6 +175,7 @@ class Simplifier {
     ReplaceValue(f_, dfg_.FirstResult(i), v);
     replaced_ = true;
     f_.layout.RemoveInst(i);
+    removed_ = true;
     return true;
   }
   bool Rewrite(Inst i, InstData nd) {
@@ -230,9 +230,12 @@ class Simplifier {
   // One rule application; false when no rule applies.
   bool Step(Inst i) {
     // Most instructions (constants, memory accesses, calls, jumps) have no rule: tell from the
-    // opcode before copying the instruction.
-    if (!kHasRules[static_cast<size_t>(dfg_[i].opcode)]) return false;
-    const InstData d = dfg_[i];
+    // opcode.
+    const InstData& d = dfg_[i];
+    if (!kHasRules[static_cast<size_t>(d.opcode)]) return false;
+    // `d` is read in place: a rule reads it only before it changes i (Rewrite, the last thing a
+    // rule does) or inserts instructions (which may move the instruction table: only
+    // DivByConstant inserts, and it takes what it needs of d by value).
     // SIMD ops share formats with scalar ones (vicmp is a kIntCompare) but none of the scalar
     // rules: `vicmp eq x, x` is an all-ones vector, not `iconst 1`.
     if (ir::IsVectorOp(d.opcode)) return VectorOp(i, d);
@@ -750,6 +753,7 @@ class Simplifier {
     const bool traps = d.opcode == Opcode::kTrapz ? *c == 0 : *c != 0;
     if (traps) return false;  // an unconditional trap: cfg_simplify turns it into `trap`
     f_.layout.RemoveInst(i);
+    removed_ = true;
     return true;
   }
 
@@ -777,6 +781,7 @@ class Simplifier {
   ir::Function& f_;
   ir::DataFlowGraph& dfg_;
   bool replaced_ = false;           // ReplaceValue was called (an alias may be in an operand)
+  bool removed_ = false;            // the instruction Run is at was removed from the layout
   std::vector<ir::Block> swapped_;  // see swapped()
   std::vector<uint8_t> in_rpo_;     // by block: visited by Run (only when some block is not)
 };
