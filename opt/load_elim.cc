@@ -54,7 +54,11 @@ struct Entry {
 // (nothing in it carries meaning from one function to the next, except that `seen` entries are
 // below `stamp`).
 struct LoadElimScratch {
-  std::vector<ClobberSet> effects;  // per block; entries past the function's blocks are stale
+  // Per block, what its instructions may write (as the function entered the pass), valid for
+  // this function where effects_stamp[b] == function_stamp.
+  std::vector<ClobberSet> effects;
+  std::vector<uint32_t> effects_stamp;
+  uint32_t function_stamp = 0;
   std::vector<uint32_t> seen;
   uint32_t stamp = 0;
   std::vector<std::pair<MemLocation, Inst>> pending;  // Visit's, kept between blocks
@@ -127,7 +131,15 @@ class LoadEliminator {
         pending_(scratch.pending) {}
 
   void Run() {
-    ComputeBlockEffects();
+    // Block effects are computed when first needed: by Visit, from the instructions it walks
+    // anyway, or by a region walk that reaches a block not visited yet (EffectsOf).
+    const size_t n = dfg_.NumBlocks();
+    if (effects_.size() < n) effects_.resize(n);
+    if (scratch_.effects_stamp.size() < n) scratch_.effects_stamp.resize(n, 0);
+    if (++scratch_.function_stamp == 0) {  // wrapped: no entry may look current
+      std::fill(scratch_.effects_stamp.begin(), scratch_.effects_stamp.end(), 0);
+      scratch_.function_stamp = 1;
+    }
     std::vector<LoadElimScratch::Frame>& stack = scratch_.frames;
     std::vector<Entry>& states = scratch_.states;
     stack.clear();
@@ -165,13 +177,41 @@ class LoadEliminator {
   }
 
  private:
-  void ComputeBlockEffects() {
-    const size_t n = dfg_.NumBlocks();
-    if (effects_.size() < n) effects_.resize(n);
-    for (size_t k = 0; k < n; ++k) effects_[k].Clear();
-    for (Block b : f_.layout.Blocks()) {
-      for (Inst i : f_.layout.Insts(b)) effects_[b.index].AddEffectsOf(f_, i);
+  // The effects of block b, which no Visit has reached yet if they are not computed: its
+  // instructions are as the function entered the pass.
+  const ClobberSet& EffectsOf(Block b) {
+    ClobberSet& set = effects_[b.index];
+    if (scratch_.effects_stamp[b.index] == scratch_.function_stamp) return set;
+    scratch_.effects_stamp[b.index] = scratch_.function_stamp;
+    set.Clear();
+    for (const Inst i : f_.layout.Insts(b)) {
+      const InstData& d = dfg_[i];
+      if (kAffectsState[static_cast<size_t>(d.opcode)]) AddWriterEffects(set, i, d, nullptr);
     }
+    return set;
+  }
+
+  // Adds to `set` what i may write (ClobberSet::AddEffectsOf): everything for a call or a write
+  // without a location, else the location's bytes; `loc` is i's location when the caller has it.
+  // The address is the operand as written: LocationOf resolves aliases, and this pass's
+  // replacements make some, but the effects are those of the function as it entered the pass,
+  // where no operand named one (none enters a pass), and operands are not rewritten before the
+  // pass ends.
+  void AddWriterEffects(ClobberSet& set, Inst i, const InstData& d, const MemLocation* loc) {
+    const ir::OpcodeInfo& info = ir::Info(d.opcode);
+    if (info.Has(ir::kIsCall)) {
+      set.AddEverything();
+      return;
+    }
+    if (!info.Has(ir::kWritesMem)) return;
+    std::optional<MemLocation> written =
+        loc != nullptr ? std::optional<MemLocation>(*loc) : LocationOf(f_, i);
+    if (!written) {
+      set.AddEverything();
+      return;
+    }
+    if (info.format == ir::InstFormat::kStore) written->base = d.args[1];
+    set.AddStore(*written);
   }
 
   // The available set at the start of c, given its immediate dominator's final set, the
@@ -220,7 +260,7 @@ class LoadEliminator {
         region.AddEverything();
         break;
       }
-      region.Merge(effects_[b.index]);
+      region.Merge(EffectsOf(b));
       for (Block p : cfg_.Preds(b)) work.push_back(p);
     }
     if (in_place) {
@@ -281,6 +321,15 @@ class LoadEliminator {
     // Stores in this block whose bytes nothing has read, trapped or called since.
     std::vector<std::pair<MemLocation, Inst>>& pending = pending_;
     pending.clear();
+    // The block's effects, recorded on the way unless a region walk computed them already (from
+    // the same instructions: a block is only changed by its own visit, and an instruction is
+    // recorded before anything in the block is removed or inserted after it).
+    ClobberSet* record = nullptr;
+    if (scratch_.effects_stamp[b.index] != scratch_.function_stamp) {
+      scratch_.effects_stamp[b.index] = scratch_.function_stamp;
+      record = &effects_[b.index];
+      record->Clear();
+    }
     // The layout's own walk (no bounds check), stepped past i before i may be removed; the
     // instructions Reuse inserts go before i, so the walk does not visit them.
     const auto insts = f_.layout.Insts(b);
@@ -295,6 +344,7 @@ class LoadEliminator {
       // Every use of the location below is for an instruction that reads or writes memory.
       const std::optional<MemLocation> loc =
           info.Has(ir::kReadsMem) || info.Has(ir::kWritesMem) ? LocationOf(f_, i) : std::nullopt;
+      if (record != nullptr) AddWriterEffects(*record, i, d, loc ? &*loc : nullptr);
       if (loc && info.Has(ir::kReadsMem)) {
         if (ir::InstCanTrap(d)) {
           pending.clear();  // a load that may trap ends every pending store's deadness
