@@ -89,26 +89,61 @@ bool ProducesBool(Opcode op) {
   return op == Opcode::kIcmp || op == Opcode::kIcmpImm || op == Opcode::kFcmp;
 }
 
-// Per opcode, whether Step has rules for it: every vector op (VectorOp), and the scalar formats
-// its switch names. Step asks this before copying the instruction.
-constexpr std::array<bool, ir::kNumOpcodes> kHasRules = [] {
-  std::array<bool, ir::kNumOpcodes> t{};
+// Per opcode, which of Step's rule sets applies: none (constants, memory accesses, calls,
+// jumps), the vector rules for every vector op (SIMD ops share formats with scalar ones, vicmp
+// is a kIntCompare, but none of the scalar rules: `vicmp eq x, x` is an all-ones vector, not
+// `iconst 1`), else the rules of the scalar format. One table load tells Step where to go.
+enum class RuleKind : uint8_t {
+  kNone,
+  kVector,
+  kBinary,
+  kBinaryImm,
+  kUnary,
+  kIntCompare,
+  kIntCompareImm,
+  kFloatCompare,
+  kTernary,
+  kCondTrap,
+  kBrif,
+};
+constexpr std::array<RuleKind, ir::kNumOpcodes> kRuleKind = [] {
+  std::array<RuleKind, ir::kNumOpcodes> t{};
   for (int k = 0; k < ir::kNumOpcodes; ++k) {
     const ir::OpcodeInfo& info = ir::kOpcodeInfos[k];
+    if (info.flags & ir::kVector) {
+      t[k] = RuleKind::kVector;
+      continue;
+    }
     switch (info.format) {
       case ir::InstFormat::kBinary:
+        t[k] = RuleKind::kBinary;
+        break;
       case ir::InstFormat::kBinaryImm:
+        t[k] = RuleKind::kBinaryImm;
+        break;
       case ir::InstFormat::kUnary:
+        t[k] = RuleKind::kUnary;
+        break;
       case ir::InstFormat::kIntCompare:
+        t[k] = RuleKind::kIntCompare;
+        break;
       case ir::InstFormat::kIntCompareImm:
+        t[k] = RuleKind::kIntCompareImm;
+        break;
       case ir::InstFormat::kFloatCompare:
+        t[k] = RuleKind::kFloatCompare;
+        break;
       case ir::InstFormat::kTernary:
+        t[k] = RuleKind::kTernary;
+        break;
       case ir::InstFormat::kCondTrap:
+        t[k] = RuleKind::kCondTrap;
+        break;
       case ir::InstFormat::kBrif:
-        t[k] = true;
+        t[k] = RuleKind::kBrif;
         break;
       default:
-        t[k] = (info.flags & ir::kVector) != 0;
+        t[k] = RuleKind::kNone;
         break;
     }
   }
@@ -229,38 +264,35 @@ class Simplifier {
 
   // One rule application; false when no rule applies.
   bool Step(Inst i) {
-    // Most instructions (constants, memory accesses, calls, jumps) have no rule: tell from the
-    // opcode.
-    const InstData& d = dfg_[i];
-    if (!kHasRules[static_cast<size_t>(d.opcode)]) return false;
     // `d` is read in place: a rule reads it only before it changes i (Rewrite, the last thing a
     // rule does) or inserts instructions (which may move the instruction table: only
     // DivByConstant inserts, and it takes what it needs of d by value).
-    // SIMD ops share formats with scalar ones (vicmp is a kIntCompare) but none of the scalar
-    // rules: `vicmp eq x, x` is an all-ones vector, not `iconst 1`.
-    if (ir::IsVectorOp(d.opcode)) return VectorOp(i, d);
-    switch (ir::Info(d.opcode).format) {
-      case ir::InstFormat::kBinary:
-        return ir::IsFloat(TypeOf(d.args[0])) ? FloatBinary(i, d) : IntBinary(i, d);
-      case ir::InstFormat::kBinaryImm:
-        return IntBinaryImm(i, d);
-      case ir::InstFormat::kUnary:
-        return UnaryOp(i, d);
-      case ir::InstFormat::kIntCompare:
-        return IntCompare(i, d);
-      case ir::InstFormat::kIntCompareImm:
-        return IntCompareImm(i, d);
-      case ir::InstFormat::kFloatCompare:
-        return FloatCompare(i, d);
-      case ir::InstFormat::kTernary:
-        return Select(i, d);
-      case ir::InstFormat::kCondTrap:
-        return CondTrap(i, d);
-      case ir::InstFormat::kBrif:
-        return Brif(i, d);
-      default:
+    const InstData& d = dfg_[i];
+    switch (kRuleKind[static_cast<size_t>(d.opcode)]) {
+      case RuleKind::kNone:
         return false;
+      case RuleKind::kVector:
+        return VectorOp(i, d);
+      case RuleKind::kBinary:
+        return ir::IsFloat(TypeOf(d.args[0])) ? FloatBinary(i, d) : IntBinary(i, d);
+      case RuleKind::kBinaryImm:
+        return IntBinaryImm(i, d);
+      case RuleKind::kUnary:
+        return UnaryOp(i, d);
+      case RuleKind::kIntCompare:
+        return IntCompare(i, d);
+      case RuleKind::kIntCompareImm:
+        return IntCompareImm(i, d);
+      case RuleKind::kFloatCompare:
+        return FloatCompare(i, d);
+      case RuleKind::kTernary:
+        return Select(i, d);
+      case RuleKind::kCondTrap:
+        return CondTrap(i, d);
+      case RuleKind::kBrif:
+        return Brif(i, d);
     }
+    return false;
   }
 
   bool IntBinary(Inst i, const InstData& d) {
