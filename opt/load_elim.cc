@@ -57,6 +57,7 @@ struct LoadElimScratch {
   // Per block, what its instructions may write (as the function entered the pass), valid for
   // this function where effects_stamp[b] == function_stamp.
   std::vector<ClobberSet> effects;
+  std::vector<uint8_t> writes_everything;  // per block: its effects include everything
   std::vector<uint32_t> effects_stamp;
   uint32_t function_stamp = 0;
   std::vector<uint32_t> seen;
@@ -136,6 +137,7 @@ class LoadEliminator {
     const size_t n = dfg_.NumBlocks();
     if (effects_.size() < n) effects_.resize(n);
     if (scratch_.effects_stamp.size() < n) scratch_.effects_stamp.resize(n, 0);
+    if (scratch_.writes_everything.size() < n) scratch_.writes_everything.resize(n, 0);
     if (++scratch_.function_stamp == 0) {  // wrapped: no entry may look current
       std::fill(scratch_.effects_stamp.begin(), scratch_.effects_stamp.end(), 0);
       scratch_.function_stamp = 1;
@@ -182,32 +184,42 @@ class LoadEliminator {
   const ClobberSet& EffectsOf(Block b) {
     ClobberSet& set = effects_[b.index];
     if (scratch_.effects_stamp[b.index] == scratch_.function_stamp) return set;
-    scratch_.effects_stamp[b.index] = scratch_.function_stamp;
-    set.Clear();
+    StartEffects(b);
     for (const Inst i : f_.layout.Insts(b)) {
       const InstData& d = dfg_[i];
-      if (kAffectsState[static_cast<size_t>(d.opcode)]) AddWriterEffects(set, i, d, nullptr);
+      if (kAffectsState[static_cast<size_t>(d.opcode)]) AddWriterEffects(b, i, d, nullptr);
     }
     return set;
   }
 
-  // Adds to `set` what i may write (ClobberSet::AddEffectsOf): everything for a call or a write
-  // without a location, else the location's bytes; `loc` is i's location when the caller has it.
+  // Makes b's effects empty and current for this function.
+  void StartEffects(Block b) {
+    scratch_.effects_stamp[b.index] = scratch_.function_stamp;
+    scratch_.writes_everything[b.index] = 0;
+    effects_[b.index].Clear();
+  }
+
+  // Adds to b's effects what i, one of b's instructions, may write (ClobberSet::AddEffectsOf):
+  // everything for a call, a write without a location or one of class `other` (writes_everything
+  // notes it), else the location's bytes; `loc` is i's location when the caller has it.
   // The address is the operand as written: LocationOf resolves aliases, and this pass's
   // replacements make some, but the effects are those of the function as it entered the pass,
   // where no operand named one (none enters a pass), and operands are not rewritten before the
   // pass ends.
-  void AddWriterEffects(ClobberSet& set, Inst i, const InstData& d, const MemLocation* loc) {
+  void AddWriterEffects(Block b, Inst i, const InstData& d, const MemLocation* loc) {
+    ClobberSet& set = effects_[b.index];
     const ir::OpcodeInfo& info = ir::Info(d.opcode);
     if (info.Has(ir::kIsCall)) {
       set.AddEverything();
+      scratch_.writes_everything[b.index] = 1;
       return;
     }
     if (!info.Has(ir::kWritesMem)) return;
     std::optional<MemLocation> written =
         loc != nullptr ? std::optional<MemLocation>(*loc) : LocationOf(f_, i);
-    if (!written) {
-      set.AddEverything();
+    if (!written || written->cls == MemClass::kOther) {
+      set.AddEverything();  // what AddStore makes of a store of class `other`
+      scratch_.writes_everything[b.index] = 1;
       return;
     }
     if (info.format == ir::InstFormat::kStore) written->base = d.args[1];
@@ -260,7 +272,13 @@ class LoadEliminator {
         region.AddEverything();
         break;
       }
-      region.Merge(EffectsOf(b));
+      const ClobberSet& effects = EffectsOf(b);
+      if (scratch_.writes_everything[b.index]) {
+        // The rest of the region cannot add to everything: the set is decided.
+        region.AddEverything();
+        break;
+      }
+      region.Merge(effects);
       for (Block p : cfg_.Preds(b)) work.push_back(p);
     }
     if (in_place) {
@@ -324,12 +342,8 @@ class LoadEliminator {
     // The block's effects, recorded on the way unless a region walk computed them already (from
     // the same instructions: a block is only changed by its own visit, and an instruction is
     // recorded before anything in the block is removed or inserted after it).
-    ClobberSet* record = nullptr;
-    if (scratch_.effects_stamp[b.index] != scratch_.function_stamp) {
-      scratch_.effects_stamp[b.index] = scratch_.function_stamp;
-      record = &effects_[b.index];
-      record->Clear();
-    }
+    const bool record = scratch_.effects_stamp[b.index] != scratch_.function_stamp;
+    if (record) StartEffects(b);
     // The layout's own walk (no bounds check), stepped past i before i may be removed; the
     // instructions Reuse inserts go before i, so the walk does not visit them.
     const auto insts = f_.layout.Insts(b);
@@ -344,7 +358,7 @@ class LoadEliminator {
       // Every use of the location below is for an instruction that reads or writes memory.
       const std::optional<MemLocation> loc =
           info.Has(ir::kReadsMem) || info.Has(ir::kWritesMem) ? LocationOf(f_, i) : std::nullopt;
-      if (record != nullptr) AddWriterEffects(*record, i, d, loc ? &*loc : nullptr);
+      if (record) AddWriterEffects(b, i, d, loc ? &*loc : nullptr);
       if (loc && info.Has(ir::kReadsMem)) {
         if (ir::InstCanTrap(d)) {
           pending.clear();  // a load that may trap ends every pending store's deadness

@@ -168,5 +168,64 @@ block2:
   EXPECT_NE(loop.find("v6 = load"), std::string::npos) << loop;
 }
 
+// A join's region (the blocks between it and its immediate dominator) that calls or stores
+// without a region flag may write anything but readonly fields; the region walk stops at the
+// first such block, with the same result as the whole walk. Without them, what the region's
+// stores miss stays available.
+TEST(LoadElim, JoinsDropWhatTheirRegionMayWrite) {
+  const std::string clobbered = RunPass("load_elim", R"(
+function %f(i64, i32) -> i32 {
+    sig0 = (i32) -> i32
+    fn0 = %g sig0
+block0(v0: i64, v1: i32):
+    v2 = load.i32 vmctx notrap v0+16
+    v3 = load.i32 vmctx notrap readonly v0+32
+    v4 = load.i32 heap notrap v0+8
+    brif v1, block1, block4
+block1:
+    brif v2, block2, block3
+block2:
+    v5 = call %g(v1)
+    jump block3
+block3:
+    jump block5
+block4:
+    store notrap v1, v0+64
+    jump block5
+block5:
+    v6 = load.i32 vmctx notrap v0+16
+    v7 = load.i32 vmctx notrap readonly v0+32
+    v8 = load.i32 heap notrap v0+8
+    v9 = iadd v6, v7
+    v10 = iadd v9, v8
+    return v10
+}
+)");
+  EXPECT_NE(clobbered.find("v6 = load"), std::string::npos) << clobbered;
+  EXPECT_EQ(clobbered.find("v7 = load"), std::string::npos) << clobbered;  // readonly
+  EXPECT_NE(clobbered.find("v8 = load"), std::string::npos) << clobbered;
+  const std::string kept = RunPass("load_elim", R"(
+function %f(i64, i32) -> i32 {
+block0(v0: i64, v1: i32):
+    v2 = load.i32 vmctx notrap v0+16
+    v4 = load.i32 heap notrap v0+8
+    brif v1, block1, block2
+block1:
+    store vmctx notrap v1, v0+20
+    jump block3
+block2:
+    store heap notrap v1, v0+12
+    jump block3
+block3:
+    v6 = load.i32 vmctx notrap v0+16
+    v8 = load.i32 heap notrap v0+8
+    v10 = iadd v6, v8
+    return v10
+}
+)");
+  EXPECT_EQ(kept.find("v6 = load"), std::string::npos) << kept;
+  EXPECT_EQ(kept.find("v8 = load"), std::string::npos) << kept;
+}
+
 }  // namespace
 }  // namespace egret::opt
