@@ -311,7 +311,9 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
     stack.pop_back();
   }
 
-  // Blocks the walk did not reach (unreachable code) may still name replaced values.
+  // Blocks the walk did not reach (unreachable code) may still name replaced values; when the
+  // tree's order holds every placed block there are none.
+  if (domtree.Rpo().size() == f.layout.NumBlocks()) return Status::Ok();
   for (ir::Block b : f.layout.Blocks()) {
     if (domtree.IsReachable(b)) continue;
     for (ir::Inst i : f.layout.Insts(b)) {
