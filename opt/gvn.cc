@@ -278,7 +278,12 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
     for (auto it = insts.begin(); it != insts.end();) {
       const ir::Inst i = *it;
       ++it;
-      MapOperandsInline(dfg, i, [&](ir::Value& v) { v = map_value(v); });
+      // Most operands are not replaced: the slot is written only when one is.
+      MapOperandsInline(dfg, i, [&](ir::Value& v) {
+        EGRET_DCHECK(dfg.ResolveAliases(v) == v);
+        const ir::Value to = replacement[v.index];
+        if (to.valid()) v = to;
+      });
       const ir::InstData& d = dfg[i];
       const OpcodeTraits& traits = kOpcodeTraits[static_cast<size_t>(d.opcode)];
       if (!Candidate(d, traits)) continue;

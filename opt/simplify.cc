@@ -163,7 +163,12 @@ class Simplifier {
         const Inst i = *it;
         ++it;
         // No alias enters a pass, so until this one replaces a value no operand names one.
-        if (replaced_) MapOperandsInline(dfg_, i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
+        // The slot is written only when it names an alias (few do).
+        if (replaced_) {
+          MapOperandsInline(dfg_, i, [&](Value& v) {
+            if (dfg_.ValueInfo(v).kind == ir::ValueKind::kAlias) v = dfg_.ResolveAliases(v);
+          });
+        }
         // Rules apply while one does and i is still placed (removed_: only ReplaceWith and
         // CondTrap remove it).
         removed_ = false;
