@@ -195,8 +195,13 @@ bool Candidate(const ir::InstData& d, const OpcodeTraits& traits) {
 // The key of d, whose operands were mapped (replacements applied) just before.
 Key MakeKey(const ir::InstData& d, const OpcodeTraits& traits) {
   Key k;
-  uint64_t raw[4];
-  std::memcpy(raw, &d, sizeof(raw));
+  // Four 8-byte loads, each straight into a register.
+  const auto word = [&d](size_t n) {
+    uint64_t w;
+    std::memcpy(&w, reinterpret_cast<const char*>(&d) + 8 * n, sizeof(w));
+    return w;
+  };
+  const uint64_t raw[4] = {word(0), word(1), word(2), word(3)};
   k.w[0] = raw[0] & kHeaderMask;
   // Operands past the fixed count read as UINT32_MAX: keep the low 32 * fixed bits of the
   // operand words and set the rest.
