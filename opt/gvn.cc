@@ -115,7 +115,7 @@ class ScopedKeyTable {
   uint32_t shift_ = 64;
 };
 
-// What gvn needs to know of an opcode, one byte per opcode (kOpcodeTraits):
+// What gvn needs to know of an opcode (kOpcodeTraits, one four-byte entry per opcode):
 //  - movability: never (side effects whatever the memory flags say, a terminator, or a memory
 //    read that is not a load), always (pure, no memory), or by the instruction's memory flags
 //    (loads, stores and atomics: ask ir::InstIsMovable);
