@@ -14,6 +14,7 @@
 // O(instructions) expected, one hash lookup each, in an open-addressing table whose storage a
 // thread keeps from one function to the next (ScopedKeyTable): no allocation per instruction.
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <utility>
@@ -29,43 +30,48 @@ namespace egret::opt {
 
 namespace {
 
+// An instruction's identity for numbering, packed into four words:
+//   w[0] opcode, `.type`, condition code, memory flags and trap code (InstData's first six
+//        bytes; its two bytes of padding masked off),
+//   w[1] args[0] | args[1] << 32, w[2] args[2] | ref << 32 (an operand past the format's fixed
+//        count reads as UINT32_MAX, whatever the slot holds), w[3] the immediate.
+// The same fields, compared whole, as an instruction's (opcode, type, cond, flags, trap, fixed
+// operands, ref, imm): two keys are equal exactly when those are. Built by MakeKey from the
+// InstData's bytes (InstData's layout is checked below), so building one is a few loads and
+// masks rather than a field-by-field copy.
 struct Key {
-  ir::Opcode opcode;
-  ir::Type type;
-  uint8_t cond;
-  uint8_t flags;
-  TrapCode trap;
-  uint32_t args[3];
-  uint32_t ref;
-  int64_t imm;
+  uint64_t w[4];
   friend bool operator==(const Key&, const Key&) = default;
 };
 
-// The key packed into four words, each folded in by one multiply: a slot's position depends on
-// the hash, what the table finds does not (keys are compared whole), so the hash only needs to
-// spread the keys of one function.
-struct KeyHash {
-  size_t operator()(const Key& k) const {
-    constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-    const uint64_t w0 = static_cast<uint64_t>(k.opcode) | (static_cast<uint64_t>(k.type) << 16) |
-                        (uint64_t{k.cond} << 24) | (uint64_t{k.flags} << 32) |
-                        (static_cast<uint64_t>(k.trap) << 40);
-    const uint64_t w1 = uint64_t{k.args[0]} | (uint64_t{k.args[1]} << 32);
-    const uint64_t w2 = uint64_t{k.args[2]} | (uint64_t{k.ref} << 32);
-    uint64_t h = (w0 ^ 0x243F6A8885A308D3ull) * kMul;
-    h = (h ^ (h >> 29) ^ w1) * kMul;
-    h = (h ^ (h >> 29) ^ w2) * kMul;
-    h = (h ^ (h >> 29) ^ static_cast<uint64_t>(k.imm)) * kMul;
-    return static_cast<size_t>(h ^ (h >> 32));
-  }
-};
+static_assert(offsetof(ir::InstData, opcode) == 0 && sizeof(ir::Opcode) == 2);
+static_assert(offsetof(ir::InstData, type) == 2 && sizeof(ir::Type) == 1);
+static_assert(offsetof(ir::InstData, cond) == 3);
+static_assert(offsetof(ir::InstData, flags) == 4 && sizeof(ir::MemFlags) == 1);
+static_assert(offsetof(ir::InstData, trap) == 5 && sizeof(TrapCode) == 1);
+static_assert(offsetof(ir::InstData, args) == 8 && sizeof(ir::Value) == 4);
+static_assert(offsetof(ir::InstData, ref) == 20 && offsetof(ir::InstData, imm) == 24);
+constexpr uint64_t kHeaderMask = (uint64_t{1} << 48) - 1;  // w[0]: the six bytes before padding
+
+// A key's hash, whose top bits pick its slot: each word is folded in by one multiply, and the
+// top bits of a product depend on every bit of the multiplicand (Fibonacci hashing), so they mix
+// every bit of every word. A slot's position depends on the hash, what the table finds does not
+// (keys are compared whole), so the hash only needs to spread the keys of one function.
+inline uint64_t HashKey(const Key& k) {
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  uint64_t h = (k.w[0] ^ 0x243F6A8885A308D3ull) * kMul;
+  h = (h ^ k.w[1]) * kMul;
+  h = (h ^ k.w[2]) * kMul;
+  h = (h ^ k.w[3]) * kMul;
+  return h;
+}
 
 // Key -> value with linear probing, for insertions and erasures in stack order: only the most
 // recently inserted key still present is ever erased (the walk's undo log). Under that
 // discipline an erasure just empties the slot: a key whose probe sequence passed the slot was
 // inserted after the slot's occupant, so it has been erased already, and no probe sequence is
 // cut. The table is empty between functions (the walk undoes every insertion), so Prepare only
-// grows it.
+// grows it. A slot is empty when its value is invalid (a stored value never is).
 class ScopedKeyTable {
  public:
   // Makes room for up to `n` keys at once (load factor at most 1/2). The table must be empty.
@@ -74,19 +80,18 @@ class ScopedKeyTable {
     while ((size_t{1} << bits) < 2 * n) ++bits;
     if ((size_t{1} << bits) <= slots_.size()) return;
     slots_.assign(size_t{1} << bits, Slot{});
+    mask_ = slots_.size() - 1;
     shift_ = 64 - bits;
   }
-  // The slot holding k, after storing `v` under k if k was absent (`inserted` says which).
+  // The slot holding k, after storing `v` (valid) under k if k was absent (`inserted` says
+  // which).
   uint32_t FindOrInsert(const Key& k, ir::Value v, bool* inserted) {
-    const size_t mask = slots_.size() - 1;
-    // Fibonacci hashing: the top bits of the product mix every bit of KeyHash's result.
-    size_t s = static_cast<size_t>((KeyHash{}(k)*0x9E3779B97F4A7C15ull) >> shift_);
-    for (;; s = (s + 1) & mask) {
+    size_t s = static_cast<size_t>(HashKey(k) >> shift_);
+    for (;; s = (s + 1) & mask_) {
       Slot& slot = slots_[s];
-      if (!slot.used) {
+      if (!slot.value.valid()) {
         slot.key = k;
         slot.value = v;
-        slot.used = true;
         *inserted = true;
         return static_cast<uint32_t>(s);
       }
@@ -98,34 +103,35 @@ class ScopedKeyTable {
   }
   ir::Value ValueAt(uint32_t slot) const { return slots_[slot].value; }
   // Erases the key in `slot`, which must be the most recent insertion not yet erased.
-  void EraseLatest(uint32_t slot) { slots_[slot].used = false; }
+  void EraseLatest(uint32_t slot) { slots_[slot].value = ir::Value(); }
 
  private:
   struct Slot {
     Key key{};
-    ir::Value value;
-    bool used = false;
+    ir::Value value;  // invalid: the slot is empty
   };
   std::vector<Slot> slots_;
+  size_t mask_ = 0;  // slots_.size() - 1
   uint32_t shift_ = 64;
 };
 
-Key MakeKey(const ir::Function& f, ir::Inst i) {
-  const ir::InstData& d = f.dfg[i];
-  Key k{};
-  k.opcode = d.opcode;
-  k.type = d.type;
-  k.cond = d.cond;
-  k.flags = d.flags.bits;
-  k.trap = d.trap;
-  // The operands were mapped (aliases resolved, replacements applied) just before.
-  // The format's fixed operand count (FixedArgs(i).size(); candidates are not branches).
-  const size_t fixed = ir::kOperandShape[static_cast<size_t>(d.opcode)] & ~ir::kOperandShapeBranch;
-  for (size_t n = 0; n < 3; ++n) k.args[n] = n < fixed ? d.args[n].index : UINT32_MAX;
-  // Integer iadd/imul/band/bor/bxor (and their lanewise vector forms, and integer lane min/max)
-  // are commutative: order their operands so `iadd v2, v1` meets `iadd v1, v2`. (Not floats:
-  // which NaN payload propagates may depend on the order.)
-  switch (d.opcode) {
+// What gvn needs to know of an opcode (kOpcodeTraits, one four-byte entry per opcode):
+//  - movability: never (side effects whatever the memory flags say, a terminator, or a memory
+//    read that is not a load), always (pure, no memory), or by the instruction's memory flags
+//    (loads, stores and atomics: ask ir::InstIsMovable);
+//  - the format's fixed operand count (FixedArgs(i).size(); candidates are not branches);
+//  - whether it is commutative: integer iadd/imul/band/bor/bxor, their lanewise vector forms and
+//    integer lane min/max, whose operands the key orders so `iadd v2, v1` meets `iadd v1, v2`
+//    (not floats: which NaN payload propagates may depend on the order).
+enum class Movability : uint8_t { kNever, kAlways, kByFlags };
+struct OpcodeTraits {
+  Movability movability;
+  uint8_t fixed;
+  bool commutative;
+  uint8_t unused = 0;  // four bytes: the table is indexed by a shift
+};
+constexpr bool IsCommutative(ir::Opcode op) {
+  switch (op) {
     case ir::Opcode::kIadd:
     case ir::Opcode::kImul:
     case ir::Opcode::kBand:
@@ -140,58 +146,90 @@ Key MakeKey(const ir::Function& f, ir::Inst i) {
     case ir::Opcode::kVumin:
     case ir::Opcode::kVsmax:
     case ir::Opcode::kVumax:
-      if (k.args[0] > k.args[1]) std::swap(k.args[0], k.args[1]);
-      break;
+      return true;
     default:
-      break;
+      return false;
   }
-  k.ref = d.ref;
-  k.imm = d.imm;
-  return k;
 }
-
-// How far an opcode alone decides whether its instructions can take part: never (side effects
-// whatever the memory flags say, a terminator, or a memory read that is not a load), always (pure,
-// no memory), or by the instruction's memory flags (loads, stores and atomics: ask
-// ir::InstIsMovable). One table load instead of InstIsMovable's opcode and flag tests.
-enum class Movability : uint8_t { kNever, kAlways, kByFlags };
-constexpr std::array<Movability, ir::kNumOpcodes> kMovability = [] {
-  std::array<Movability, ir::kNumOpcodes> t{};
+constexpr std::array<OpcodeTraits, ir::kNumOpcodes> kOpcodeTraits = [] {
+  std::array<OpcodeTraits, ir::kNumOpcodes> t{};
   for (int k = 0; k < ir::kNumOpcodes; ++k) {
     const ir::OpcodeInfo& info = ir::kOpcodeInfos[k];
     const ir::InstFormat f = info.format;
     if (f == ir::InstFormat::kLoad || f == ir::InstFormat::kStore ||
         f == ir::InstFormat::kAtomicLoad || f == ir::InstFormat::kAtomicStore ||
         f == ir::InstFormat::kAtomicRmw || f == ir::InstFormat::kAtomicCas) {
-      t[k] = Movability::kByFlags;
+      t[k].movability = Movability::kByFlags;
     } else if (info.flags &
                (ir::kCanTrap | ir::kWritesMem | ir::kIsCall | ir::kTerminator | ir::kReadsMem)) {
-      t[k] = Movability::kNever;
+      t[k].movability = Movability::kNever;
     } else {
-      t[k] = Movability::kAlways;
+      t[k].movability = Movability::kAlways;
     }
+    t[k].fixed = static_cast<uint8_t>(ir::kOperandShape[k] & ~ir::kOperandShapeBranch);
+    t[k].commutative = IsCommutative(static_cast<ir::Opcode>(k));
   }
   return t;
 }();
 
-bool MovableByOpcodeAndFlags(const ir::InstData& d) {
-  switch (kMovability[static_cast<size_t>(d.opcode)]) {
+// Whether i takes part: movable (EGRET_DCHECKed against ir::InstIsMovable), one result and no
+// variable operands (InstResults(i).size() == 1, VarArgs(i).empty()).
+bool Candidate(const ir::InstData& d, const OpcodeTraits& traits) {
+  bool movable;
+  switch (traits.movability) {
     case Movability::kNever:
-      return false;
+      movable = false;
+      break;
     case Movability::kByFlags:
-      return ir::InstIsMovable(d);
+      movable = ir::InstIsMovable(d);
+      break;
     case Movability::kAlways:
-      return true;
+    default:
+      movable = true;
+      break;
   }
-  return false;
+  EGRET_DCHECK(movable == (ir::InstIsMovable(d) && !ir::IsTerminator(d.opcode)));
+  return movable && d.results.size == 1 && d.vargs.size == 0;
 }
 
-bool Candidate(const ir::Function& f, ir::Inst i) {
-  const ir::InstData& d = f.dfg[i];
-  const bool movable = MovableByOpcodeAndFlags(d);
-  EGRET_DCHECK(movable == (ir::InstIsMovable(d) && !ir::IsTerminator(d.opcode)));
-  // One result and no variable operands (InstResults(i).size() == 1, VarArgs(i).empty()).
-  return movable && d.results.size == 1 && d.vargs.size == 0;
+// The key of d, whose operands were mapped (replacements applied) just before.
+Key MakeKey(const ir::InstData& d, const OpcodeTraits& traits) {
+  Key k;
+  // Four 8-byte loads, each straight into a register.
+  const auto word = [&d](size_t n) {
+    uint64_t w;
+    std::memcpy(&w, reinterpret_cast<const char*>(&d) + 8 * n, sizeof(w));
+    return w;
+  };
+  const uint64_t raw[4] = {word(0), word(1), word(2), word(3)};
+  k.w[0] = raw[0] & kHeaderMask;
+  // Operands past the fixed count read as UINT32_MAX: keep the low 32 * fixed bits of the
+  // operand words and set the rest.
+  constexpr uint64_t kLow = 0xFFFFFFFFull;
+  switch (traits.fixed) {
+    case 0:
+      k.w[1] = ~uint64_t{0};
+      k.w[2] = raw[2] | kLow;
+      break;
+    case 1:
+      k.w[1] = raw[1] | ~kLow;
+      k.w[2] = raw[2] | kLow;
+      break;
+    case 2:
+      k.w[1] = raw[1];
+      k.w[2] = raw[2] | kLow;
+      break;
+    default:
+      k.w[1] = raw[1];
+      k.w[2] = raw[2];
+      break;
+  }
+  if (traits.commutative) {
+    const uint64_t a = k.w[1] & kLow, b = k.w[1] >> 32;
+    if (a > b) k.w[1] = b | (a << 32);
+  }
+  k.w[3] = raw[3];
+  return k;
 }
 
 }  // namespace
@@ -201,10 +239,16 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
   const ir::DominatorTree& domtree = analyses.DomTree();
 
   // The walk's storage, kept per thread for its capacity.
+  struct Frame {
+    ir::Block block;
+    size_t child = 0;
+    size_t undo_mark = 0;
+  };
   struct Scratch {
     std::vector<ir::Value> replacement;
     ScopedKeyTable table;
     std::vector<uint32_t> added;
+    std::vector<Frame> stack;
   };
   thread_local Scratch scratch;
 
@@ -227,32 +271,36 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
   // when the walk leaves the subtree.
   std::vector<uint32_t>& added = scratch.added;
   added.clear();
-  struct Frame {
-    ir::Block block;
-    size_t child = 0;
-    size_t undo_mark = 0;
-  };
-  std::vector<Frame> stack;
+  std::vector<Frame>& stack = scratch.stack;
+  stack.clear();
   const ir::Block entry = f.EntryBlock();
   if (!entry.valid()) return Status::Ok();
 
   auto enter = [&](ir::Block b) {
     Frame fr{b, 0, added.size()};
-    ir::Inst i = f.layout.FirstInst(b);
-    while (i.valid()) {
-      const ir::Inst next = f.layout.NextInst(i);
-      MapOperandsInline(dfg, i, [&](ir::Value& v) { v = map_value(v); });
-      if (Candidate(f, i)) {
-        bool inserted;
-        const uint32_t slot = table.FindOrInsert(MakeKey(f, i), dfg.FirstResult(i), &inserted);
-        if (inserted) {
-          added.push_back(slot);
-        } else {
-          replacement[dfg.FirstResult(i).index] = table.ValueAt(slot);
-          f.layout.RemoveInst(i);
-        }
+    // The layout's own walk (no bounds check), stepped past i before i may be removed.
+    const auto insts = f.layout.Insts(b);
+    for (auto it = insts.begin(); it != insts.end();) {
+      const ir::Inst i = *it;
+      ++it;
+      // Most operands are not replaced: the slot is written only when one is.
+      MapOperandsInline(dfg, i, [&](ir::Value& v) {
+        EGRET_DCHECK(dfg.ResolveAliases(v) == v);
+        const ir::Value to = replacement[v.index];
+        if (to.valid()) v = to;
+      });
+      const ir::InstData& d = dfg[i];
+      const OpcodeTraits& traits = kOpcodeTraits[static_cast<size_t>(d.opcode)];
+      if (!Candidate(d, traits)) continue;
+      const ir::Value result = dfg.FirstResult(i);
+      bool inserted;
+      const uint32_t slot = table.FindOrInsert(MakeKey(d, traits), result, &inserted);
+      if (inserted) {
+        added.push_back(slot);
+      } else {
+        replacement[result.index] = table.ValueAt(slot);
+        f.layout.RemoveInst(i);
       }
-      i = next;
     }
     stack.push_back(fr);
   };
@@ -273,7 +321,9 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
     stack.pop_back();
   }
 
-  // Blocks the walk did not reach (unreachable code) may still name replaced values.
+  // Blocks the walk did not reach (unreachable code) may still name replaced values; when the
+  // tree's order holds every placed block there are none.
+  if (domtree.Rpo().size() == f.layout.NumBlocks()) return Status::Ok();
   for (ir::Block b : f.layout.Blocks()) {
     if (domtree.IsReachable(b)) continue;
     for (ir::Inst i : f.layout.Insts(b)) {

@@ -54,12 +54,19 @@ struct Entry {
 // (nothing in it carries meaning from one function to the next, except that `seen` entries are
 // below `stamp`).
 struct LoadElimScratch {
-  std::vector<ClobberSet> effects;  // per block; entries past the function's blocks are stale
+  // Per block, what its instructions may write (as the function entered the pass), valid for
+  // this function where effects_stamp[b] == function_stamp.
+  std::vector<ClobberSet> effects;
+  std::vector<uint8_t> writes_everything;  // per block: its effects include everything
+  std::vector<uint32_t> effects_stamp;
+  uint32_t function_stamp = 0;
   std::vector<uint32_t> seen;
   uint32_t stamp = 0;
   std::vector<std::pair<MemLocation, Inst>> pending;  // Visit's, kept between blocks
   // The dominator-tree walk: every frame's exit state is its range of `states`, the frames'
-  // ranges stacked in walk order (a child's range follows its parent's).
+  // ranges stacked in walk order (a child's range follows its parent's). The block being
+  // visited builds its state at the end of `states` (StateTail), where it stays as its frame's
+  // range: no copy in or out per block.
   struct Frame {
     Block block;
     size_t child;
@@ -67,8 +74,7 @@ struct LoadElimScratch {
   };
   std::vector<Frame> frames;
   std::vector<Entry> states;
-  std::vector<Entry> state;  // the block being visited
-  std::vector<Block> work;   // EntryState's region walk
+  std::vector<Block> work;  // EntryState's region walk
   ClobberSet region;
 };
 
@@ -91,6 +97,28 @@ constexpr std::array<bool, ir::kNumOpcodes> kAffectsState = [] {
   return t;
 }();
 
+// The available set of the block being visited: the entries of `states` from `begin` on (nothing
+// follows the top frame's range while its block is visited), in the order they became
+// available. The vector operations Visit needs, on that range only.
+class StateTail {
+ public:
+  StateTail(std::vector<Entry>& states, size_t begin) : v_(states), begin_(begin) {}
+  size_t size() const { return v_.size() - begin_; }
+  const Entry& operator[](size_t k) const { return v_[begin_ + k]; }
+  void push_back(const Entry& e) { v_.push_back(e); }
+  void erase_front() { v_.erase(v_.begin() + static_cast<std::ptrdiff_t>(begin_)); }
+  // Removes the entries `p` holds for, keeping the others' order.
+  template <class P>
+  void erase_if(P p) {
+    v_.erase(std::remove_if(v_.begin() + static_cast<std::ptrdiff_t>(begin_), v_.end(), p),
+             v_.end());
+  }
+
+ private:
+  std::vector<Entry>& v_;
+  size_t begin_;
+};
+
 class LoadEliminator {
  public:
   LoadEliminator(ir::Function& f, AnalysisCache& analyses, LoadElimScratch& scratch)
@@ -104,15 +132,22 @@ class LoadEliminator {
         pending_(scratch.pending) {}
 
   void Run() {
-    ComputeBlockEffects();
+    // Block effects are computed when first needed: by Visit, from the instructions it walks
+    // anyway, or by a region walk that reaches a block not visited yet (EffectsOf).
+    const size_t n = dfg_.NumBlocks();
+    if (effects_.size() < n) effects_.resize(n);
+    if (scratch_.effects_stamp.size() < n) scratch_.effects_stamp.resize(n, 0);
+    if (scratch_.writes_everything.size() < n) scratch_.writes_everything.resize(n, 0);
+    if (++scratch_.function_stamp == 0) {  // wrapped: no entry may look current
+      std::fill(scratch_.effects_stamp.begin(), scratch_.effects_stamp.end(), 0);
+      scratch_.function_stamp = 1;
+    }
     std::vector<LoadElimScratch::Frame>& stack = scratch_.frames;
     std::vector<Entry>& states = scratch_.states;
-    std::vector<Entry>& state = scratch_.state;
     stack.clear();
     states.clear();
-    state.clear();
-    Visit(f_.EntryBlock(), state);
-    Push(f_.EntryBlock(), state);
+    Visit(f_.EntryBlock(), StateTail(states, 0));
+    stack.push_back({f_.EntryBlock(), 0, 0, states.size()});
     while (!stack.empty()) {
       LoadElimScratch::Frame& top = stack.back();
       const auto children = domtree_.Children(top.block);
@@ -122,46 +157,98 @@ class LoadEliminator {
         continue;
       }
       const Block c = children[top.child++];
-      EntryState(c, std::span<const Entry>(states.data() + top.begin, top.end - top.begin), state);
-      Visit(c, state);
-      Push(c, state);  // may reallocate: `top` is not used after this
+      // The parent's range ends the stack (every deeper frame has been popped).
+      EGRET_DCHECK(states.size() == top.end);
+      size_t begin;
+      if (top.child == children.size()) {
+        // The last child takes its parent's range over (no later child needs it): its entry
+        // state is made in place and the parent's frame ends here (most blocks are the last or
+        // only child of their immediate dominator, so most blocks copy no state).
+        begin = top.begin;
+        stack.pop_back();  // `top` is dead from here
+        EntryState(c, begin, states.size(), /*in_place=*/true);
+      } else {
+        begin = top.end;
+        EntryState(c, top.begin, top.end, /*in_place=*/false);
+      }
+      Visit(c, StateTail(states, begin));
+      stack.push_back({c, 0, begin, states.size()});
     }
     // Without a replacement there is no new alias (none enters a pass), so no walk.
     if (replaced_any_) ResolveOperandAliases(f_);
   }
 
  private:
-  // A frame for block b whose exit state is s (copied onto the states stack).
-  void Push(Block b, const std::vector<Entry>& s) {
-    std::vector<Entry>& states = scratch_.states;
-    const size_t begin = states.size();
-    states.insert(states.end(), s.begin(), s.end());
-    scratch_.frames.push_back({b, 0, begin, states.size()});
-  }
-
-  void ComputeBlockEffects() {
-    const size_t n = dfg_.NumBlocks();
-    if (effects_.size() < n) effects_.resize(n);
-    for (size_t k = 0; k < n; ++k) effects_[k].Clear();
-    for (Block b : f_.layout.Blocks()) {
-      for (Inst i : f_.layout.Insts(b)) effects_[b.index].AddEffectsOf(f_, i);
+  // The effects of block b, which no Visit has reached yet if they are not computed: its
+  // instructions are as the function entered the pass.
+  const ClobberSet& EffectsOf(Block b) {
+    ClobberSet& set = effects_[b.index];
+    if (scratch_.effects_stamp[b.index] == scratch_.function_stamp) return set;
+    StartEffects(b);
+    for (const Inst i : f_.layout.Insts(b)) {
+      const InstData& d = dfg_[i];
+      if (kAffectsState[static_cast<size_t>(d.opcode)]) AddWriterEffects(b, i, d, nullptr);
     }
+    return set;
   }
 
-  // The available set at the start of c into `out`, given its immediate dominator's final set.
-  void EntryState(Block c, std::span<const Entry> idom_state, std::vector<Entry>& out) {
-    out.clear();
+  // Makes b's effects empty and current for this function.
+  void StartEffects(Block b) {
+    scratch_.effects_stamp[b.index] = scratch_.function_stamp;
+    scratch_.writes_everything[b.index] = 0;
+    effects_[b.index].Clear();
+  }
+
+  // Adds to b's effects what i, one of b's instructions, may write (ClobberSet::AddEffectsOf):
+  // everything for a call, a write without a location or one of class `other` (writes_everything
+  // notes it), else the location's bytes; `loc` is i's location when the caller has it.
+  // The address is the operand as written: LocationOf resolves aliases, and this pass's
+  // replacements make some, but the effects are those of the function as it entered the pass,
+  // where no operand named one (none enters a pass), and operands are not rewritten before the
+  // pass ends.
+  void AddWriterEffects(Block b, Inst i, const InstData& d, const MemLocation* loc) {
+    ClobberSet& set = effects_[b.index];
+    const ir::OpcodeInfo& info = ir::Info(d.opcode);
+    if (info.Has(ir::kIsCall)) {
+      set.AddEverything();
+      scratch_.writes_everything[b.index] = 1;
+      return;
+    }
+    if (!info.Has(ir::kWritesMem)) return;
+    std::optional<MemLocation> written =
+        loc != nullptr ? std::optional<MemLocation>(*loc) : LocationOf(f_, i);
+    if (!written || written->cls == MemClass::kOther) {
+      set.AddEverything();  // what AddStore makes of a store of class `other`
+      scratch_.writes_everything[b.index] = 1;
+      return;
+    }
+    if (info.format == ir::InstFormat::kStore) written->base = d.args[1];
+    set.AddStore(*written);
+  }
+
+  // The available set at the start of c, given its immediate dominator's final set, the
+  // entries of `states` from `begin` to `end` (its end): appended to `states`, or, when
+  // `in_place`, made from the dominator's entries where they are.
+  void EntryState(Block c, size_t begin, size_t end, bool in_place) {
+    std::vector<Entry>& states = scratch_.states;
+    EGRET_DCHECK(states.size() == end);
     const auto preds = cfg_.Preds(c);
-    if (preds.size() == 1 || idom_state.empty()) {
-      out.assign(idom_state.begin(), idom_state.end());
+    // Reserved first: the entries pushed are read from the same vector.
+    if (!in_place) states.reserve(end + (end - begin));
+    auto copy_all = [&] {
+      if (in_place) return;
+      for (size_t k = begin; k < end; ++k) states.push_back(states[k]);
+    };
+    if (preds.size() == 1 || begin == end) {
+      copy_all();
       return;
     }
     // Only the classes the available entries belong to need the region walk's attention;
     // when every entry is readonly nothing can clobber them.
     bool all_readonly = true;
-    for (const Entry& e : idom_state) all_readonly &= e.loc.readonly;
+    for (size_t k = begin; k < end; ++k) all_readonly &= states[k].loc.readonly;
     if (all_readonly) {
-      out.assign(idom_state.begin(), idom_state.end());
+      copy_all();
       return;
     }
     const Block idom = domtree_.Idom(c);
@@ -185,20 +272,34 @@ class LoadEliminator {
         region.AddEverything();
         break;
       }
-      region.Merge(effects_[b.index]);
+      const ClobberSet& effects = EffectsOf(b);
+      if (scratch_.writes_everything[b.index]) {
+        // The rest of the region cannot add to everything: the set is decided.
+        region.AddEverything();
+        break;
+      }
+      region.Merge(effects);
       for (Block p : cfg_.Preds(b)) work.push_back(p);
     }
-    for (const Entry& e : idom_state) {
-      if (!region.MayClobber(e.loc)) out.push_back(e);
+    if (in_place) {
+      size_t kept = begin;
+      for (size_t k = begin; k < end; ++k) {
+        if (!region.MayClobber(states[k].loc)) states[kept++] = states[k];
+      }
+      states.resize(kept);
+      return;
+    }
+    for (size_t k = begin; k < end; ++k) {
+      if (!region.MayClobber(states[k].loc)) states.push_back(states[k]);
     }
   }
 
-  void Kill(std::vector<Entry>& s, const MemLocation& written) {
-    std::erase_if(s, [&](const Entry& e) { return MayAlias(e.loc, written); });
+  void Kill(StateTail s, const MemLocation& written) {
+    s.erase_if([&](const Entry& e) { return MayAlias(e.loc, written); });
   }
 
-  void Remember(std::vector<Entry>& s, const Entry& e) {
-    if (s.size() >= kMaxEntries) s.erase(s.begin());
+  void Remember(StateTail s, const Entry& e) {
+    if (s.size() >= kMaxEntries) s.erase_front();
     s.push_back(e);
   }
 
@@ -234,21 +335,30 @@ class LoadEliminator {
     return InsertValueBefore(f_, op, load);
   }
 
-  void Visit(Block b, std::vector<Entry>& s) {
+  void Visit(Block b, StateTail s) {
     // Stores in this block whose bytes nothing has read, trapped or called since.
     std::vector<std::pair<MemLocation, Inst>>& pending = pending_;
     pending.clear();
-    for (Inst i = f_.layout.FirstInst(b); i.valid();) {
-      const Inst next = f_.layout.NextInst(i);
-      if (!kAffectsState[static_cast<size_t>(dfg_[i].opcode)]) {
-        i = next;
-        continue;
-      }
-      const InstData d = dfg_[i];
+    // The block's effects, recorded on the way unless a region walk computed them already (from
+    // the same instructions: a block is only changed by its own visit, and an instruction is
+    // recorded before anything in the block is removed or inserted after it).
+    const bool record = scratch_.effects_stamp[b.index] != scratch_.function_stamp;
+    if (record) StartEffects(b);
+    // The layout's own walk (no bounds check), stepped past i before i may be removed; the
+    // instructions Reuse inserts go before i, so the walk does not visit them.
+    const auto insts = f_.layout.Insts(b);
+    for (auto walk = insts.begin(); walk != insts.end();) {
+      const Inst i = *walk;
+      ++walk;
+      // Read in place: it is not read after Reuse inserts instructions (which may move the
+      // instruction table), since the load is then removed.
+      const InstData& d = dfg_[i];
+      if (!kAffectsState[static_cast<size_t>(d.opcode)]) continue;
       const ir::OpcodeInfo& info = ir::Info(d.opcode);
       // Every use of the location below is for an instruction that reads or writes memory.
       const std::optional<MemLocation> loc =
           info.Has(ir::kReadsMem) || info.Has(ir::kWritesMem) ? LocationOf(f_, i) : std::nullopt;
+      if (record) AddWriterEffects(b, i, d, loc ? &*loc : nullptr);
       if (loc && info.Has(ir::kReadsMem)) {
         if (ir::InstCanTrap(d)) {
           pending.clear();  // a load that may trap ends every pending store's deadness
@@ -285,12 +395,11 @@ class LoadEliminator {
         if (loc->cls != MemClass::kHeap && loc->cls != MemClass::kOther)
           pending.push_back({*loc, i});
       } else if (info.Has(ir::kIsCall) || info.Has(ir::kWritesMem)) {
-        std::erase_if(s, [](const Entry& e) { return !e.loc.readonly; });
+        s.erase_if([](const Entry& e) { return !e.loc.readonly; });
         pending.clear();
       } else if (ir::InstCanTrap(d) || info.Has(ir::kReadsMem) || info.Has(ir::kTerminator)) {
         pending.clear();
       }
-      i = next;
     }
   }
 

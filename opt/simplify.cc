@@ -89,26 +89,61 @@ bool ProducesBool(Opcode op) {
   return op == Opcode::kIcmp || op == Opcode::kIcmpImm || op == Opcode::kFcmp;
 }
 
-// Per opcode, whether Step has rules for it: every vector op (VectorOp), and the scalar formats
-// its switch names. Step asks this before copying the instruction.
-constexpr std::array<bool, ir::kNumOpcodes> kHasRules = [] {
-  std::array<bool, ir::kNumOpcodes> t{};
+// Per opcode, which of Step's rule sets applies: none (constants, memory accesses, calls,
+// jumps), the vector rules for every vector op (SIMD ops share formats with scalar ones, vicmp
+// is a kIntCompare, but none of the scalar rules: `vicmp eq x, x` is an all-ones vector, not
+// `iconst 1`), else the rules of the scalar format. One table load tells Step where to go.
+enum class RuleKind : uint8_t {
+  kNone,
+  kVector,
+  kBinary,
+  kBinaryImm,
+  kUnary,
+  kIntCompare,
+  kIntCompareImm,
+  kFloatCompare,
+  kTernary,
+  kCondTrap,
+  kBrif,
+};
+constexpr std::array<RuleKind, ir::kNumOpcodes> kRuleKind = [] {
+  std::array<RuleKind, ir::kNumOpcodes> t{};
   for (int k = 0; k < ir::kNumOpcodes; ++k) {
     const ir::OpcodeInfo& info = ir::kOpcodeInfos[k];
+    if (info.flags & ir::kVector) {
+      t[k] = RuleKind::kVector;
+      continue;
+    }
     switch (info.format) {
       case ir::InstFormat::kBinary:
+        t[k] = RuleKind::kBinary;
+        break;
       case ir::InstFormat::kBinaryImm:
+        t[k] = RuleKind::kBinaryImm;
+        break;
       case ir::InstFormat::kUnary:
+        t[k] = RuleKind::kUnary;
+        break;
       case ir::InstFormat::kIntCompare:
+        t[k] = RuleKind::kIntCompare;
+        break;
       case ir::InstFormat::kIntCompareImm:
+        t[k] = RuleKind::kIntCompareImm;
+        break;
       case ir::InstFormat::kFloatCompare:
+        t[k] = RuleKind::kFloatCompare;
+        break;
       case ir::InstFormat::kTernary:
+        t[k] = RuleKind::kTernary;
+        break;
       case ir::InstFormat::kCondTrap:
+        t[k] = RuleKind::kCondTrap;
+        break;
       case ir::InstFormat::kBrif:
-        t[k] = true;
+        t[k] = RuleKind::kBrif;
         break;
       default:
-        t[k] = (info.flags & ir::kVector) != 0;
+        t[k] = RuleKind::kNone;
         break;
     }
   }
@@ -121,15 +156,25 @@ class Simplifier {
 
   void Run(std::span<const ir::Block> rpo) {
     for (ir::Block b : rpo) {
-      Inst i = f_.layout.FirstInst(b);
-      while (i.valid()) {
-        const Inst next = f_.layout.NextInst(i);
+      // The layout's own walk (no bounds check), stepped past i before i may be removed; the
+      // instructions a rule inserts go before i, so the walk does not visit them.
+      const auto insts = f_.layout.Insts(b);
+      for (auto it = insts.begin(); it != insts.end();) {
+        const Inst i = *it;
+        ++it;
         // No alias enters a pass, so until this one replaces a value no operand names one.
-        if (replaced_) MapOperandsInline(dfg_, i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
-        for (int round = 0; round < kMaxRounds && f_.layout.IsInstInserted(i); ++round) {
-          if (!Step(i)) break;
+        // The slot is written only when it names an alias (few do).
+        if (replaced_) {
+          MapOperandsInline(dfg_, i, [&](Value& v) {
+            if (dfg_.ValueInfo(v).kind == ir::ValueKind::kAlias) v = dfg_.ResolveAliases(v);
+          });
         }
-        i = next;
+        // Rules apply while one does and i is still placed (removed_: only ReplaceWith and
+        // CondTrap remove it).
+        removed_ = false;
+        for (int round = 0; round < kMaxRounds; ++round) {
+          if (!Step(i) || removed_) break;
+        }
       }
     }
     // Each instruction's operands were resolved when it was visited, and a value is replaced
@@ -138,13 +183,7 @@ class Simplifier {
     // visited afterwards and resolved then. What can still name an alias are the operands of
     // blocks the order leaves out (unreachable ones). Without a replacement there is no new
     // alias (none enters a pass), so no walk.
-    if (!replaced_) return;
-    size_t placed = 0;
-    for (ir::Block b : f_.layout.Blocks()) {
-      (void)b;
-      ++placed;
-    }
-    if (placed == rpo.size()) return;
+    if (!replaced_ || f_.layout.NumBlocks() == rpo.size()) return;
     std::vector<uint8_t>& in_rpo = in_rpo_;
     in_rpo.assign(dfg_.NumBlocks(), 0);
     for (ir::Block b : rpo) in_rpo[b.index] = 1;
@@ -176,6 +215,7 @@ class Simplifier {
     ReplaceValue(f_, dfg_.FirstResult(i), v);
     replaced_ = true;
     f_.layout.RemoveInst(i);
+    removed_ = true;
     return true;
   }
   bool Rewrite(Inst i, InstData nd) {
@@ -229,35 +269,35 @@ class Simplifier {
 
   // One rule application; false when no rule applies.
   bool Step(Inst i) {
-    // Most instructions (constants, memory accesses, calls, jumps) have no rule: tell from the
-    // opcode before copying the instruction.
-    if (!kHasRules[static_cast<size_t>(dfg_[i].opcode)]) return false;
-    const InstData d = dfg_[i];
-    // SIMD ops share formats with scalar ones (vicmp is a kIntCompare) but none of the scalar
-    // rules: `vicmp eq x, x` is an all-ones vector, not `iconst 1`.
-    if (ir::IsVectorOp(d.opcode)) return VectorOp(i, d);
-    switch (ir::Info(d.opcode).format) {
-      case ir::InstFormat::kBinary:
-        return ir::IsFloat(TypeOf(d.args[0])) ? FloatBinary(i, d) : IntBinary(i, d);
-      case ir::InstFormat::kBinaryImm:
-        return IntBinaryImm(i, d);
-      case ir::InstFormat::kUnary:
-        return UnaryOp(i, d);
-      case ir::InstFormat::kIntCompare:
-        return IntCompare(i, d);
-      case ir::InstFormat::kIntCompareImm:
-        return IntCompareImm(i, d);
-      case ir::InstFormat::kFloatCompare:
-        return FloatCompare(i, d);
-      case ir::InstFormat::kTernary:
-        return Select(i, d);
-      case ir::InstFormat::kCondTrap:
-        return CondTrap(i, d);
-      case ir::InstFormat::kBrif:
-        return Brif(i, d);
-      default:
+    // `d` is read in place: a rule reads it only before it changes i (Rewrite, the last thing a
+    // rule does) or inserts instructions (which may move the instruction table: only
+    // DivByConstant inserts, and it takes what it needs of d by value).
+    const InstData& d = dfg_[i];
+    switch (kRuleKind[static_cast<size_t>(d.opcode)]) {
+      case RuleKind::kNone:
         return false;
+      case RuleKind::kVector:
+        return VectorOp(i, d);
+      case RuleKind::kBinary:
+        return ir::IsFloat(TypeOf(d.args[0])) ? FloatBinary(i, d) : IntBinary(i, d);
+      case RuleKind::kBinaryImm:
+        return IntBinaryImm(i, d);
+      case RuleKind::kUnary:
+        return UnaryOp(i, d);
+      case RuleKind::kIntCompare:
+        return IntCompare(i, d);
+      case RuleKind::kIntCompareImm:
+        return IntCompareImm(i, d);
+      case RuleKind::kFloatCompare:
+        return FloatCompare(i, d);
+      case RuleKind::kTernary:
+        return Select(i, d);
+      case RuleKind::kCondTrap:
+        return CondTrap(i, d);
+      case RuleKind::kBrif:
+        return Brif(i, d);
     }
+    return false;
   }
 
   bool IntBinary(Inst i, const InstData& d) {
@@ -750,6 +790,7 @@ class Simplifier {
     const bool traps = d.opcode == Opcode::kTrapz ? *c == 0 : *c != 0;
     if (traps) return false;  // an unconditional trap: cfg_simplify turns it into `trap`
     f_.layout.RemoveInst(i);
+    removed_ = true;
     return true;
   }
 
@@ -777,6 +818,7 @@ class Simplifier {
   ir::Function& f_;
   ir::DataFlowGraph& dfg_;
   bool replaced_ = false;           // ReplaceValue was called (an alias may be in an operand)
+  bool removed_ = false;            // the instruction Run is at was removed from the layout
   std::vector<ir::Block> swapped_;  // see swapped()
   std::vector<uint8_t> in_rpo_;     // by block: visited by Run (only when some block is not)
 };
