@@ -134,7 +134,12 @@ bool StoreImmediate(int64_t v, OpSize size, int64_t* out) {
 class Lowerer final : public backend::LowerRules {
  public:
   Lowerer(const ir::Function& f, const backend::ModuleContext& module, const CpuFeatures& features)
-      : f_(f), dfg_(f.dfg), module_(module), features_(features), ctx_(f, v_.ra, "x64") {
+      : f_(f),
+        dfg_(f.dfg),
+        module_(module),
+        features_(features),
+        v_(backend::TakeRecycledVCode<MInst>()),
+        ctx_(f, v_.ra, "x64") {
     SwapStorage(/*take=*/true);
   }
   ~Lowerer() override { SwapStorage(/*take=*/false); }
