@@ -172,7 +172,7 @@ class LowerCtx {
   // PlanBranch's scratch (destinations, edge-block slots) and result, and LowerFunction's for the
   // edge blocks, kept across the function's branches. PlanBranch and LowerFunction's edge-block
   // loop never run interleaved (the rules finish the terminator first).
-  std::vector<const ir::BlockCall*> plan_dests_;
+  std::span<const ir::BlockCall* const> plan_dests_;
   std::vector<uint32_t> plan_slots_;
   // The terminator plan_dests_ and plan_slots_ were last filled for by PlanBranch, and its
   // number of edge blocks: LowerFunction's edge-block loop takes them instead of planning again.

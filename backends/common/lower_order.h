@@ -67,6 +67,13 @@ struct LowerOrder {
   std::vector<uint32_t> insts_begin;  // order.size() + 1 entries
   // The loads and stores among them (format kLoad or kStore), in the same order.
   std::vector<ir::Inst> mem_insts;
+  // The destinations of every block's terminator in ForEachDest order (DestsOf), by IR block
+  // index: dests[dest_begin[b], dest_end[b]), so that the walks over edges after this one
+  // (edge-block planning, PlanBranch, the edge blocks, the targets' analyses) read a flat array
+  // instead of dispatching on each terminator's format again. Empty for a block with no
+  // terminator.
+  std::vector<const ir::BlockCall*> dests;
+  std::vector<uint32_t> dest_begin, dest_end;
   // The edge-block plan of every reachable block with two or more successors, as PlanEdgeBlocks
   // gives it for the block's terminator (computed once here: lowering asks it again at the
   // terminator): by IR block index, where the block's slots start in `edge_slots` (one per
@@ -87,6 +94,10 @@ struct LowerOrder {
     return {edge_slots.data() + p.begin, p.num_dests};
   }
   uint32_t EdgeBlocksOf(ir::Block b) const { return edge_plan[b.index].num_edges; }
+  // The destinations of block `b`'s terminator.
+  std::span<const ir::BlockCall* const> DestsOf(ir::Block b) const {
+    return {dests.data() + dest_begin[b.index], dest_end[b.index] - dest_begin[b.index]};
+  }
   // The instructions of order[k].
   std::span<const ir::Inst> InstsAt(size_t k) const {
     return {insts.data() + insts_begin[k], insts_begin[k + 1] - insts_begin[k]};
@@ -121,8 +132,7 @@ ir::LoopSource* ProvidedLoops(const ir::Function& f);
 // `dests` are the terminator's destinations in order; `slot[k]` receives the edge-block ordinal
 // (0-based, in first-appearance order) of dests[k], or UINT32_MAX if it needs none.
 uint32_t PlanEdgeBlocks(const ir::Function& f, const LowerOrder& lo,
-                        const std::vector<const ir::BlockCall*>& dests,
-                        std::vector<uint32_t>* slot);
+                        std::span<const ir::BlockCall* const> dests, std::vector<uint32_t>* slot);
 
 }  // namespace egret::backend
 

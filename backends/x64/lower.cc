@@ -1901,11 +1901,9 @@ void Lowerer::ComputeZeroExtendedParams() {
       if (dfg_.ValueType(p) == Type::kI32) zext_param_[p.index] = 1;
   }
   for (ir::Block b : ctx_.order().order) {
-    const ir::Inst term = f_.layout.LastInst(b);
-    if (!term.valid()) continue;
-    dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
-      std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
-      std::span<const ir::Value> args = dfg_.pool().Get(bc.args);
+    for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) {
+      std::span<const ir::Value> params = dfg_.BlockParams(bc->block);
+      std::span<const ir::Value> args = dfg_.pool().Get(bc->args);
       for (size_t k = 0; k < params.size() && k < args.size(); ++k) {
         const uint32_t p = params[k].index;
         if (!zext_param_[p]) continue;
@@ -1917,7 +1915,7 @@ void Lowerer::ComputeZeroExtendedParams() {
           worklist.push_back(p);
         }
       }
-    });
+    }
   }
   // Edges sorted by source: each value's out-edges are one run, found by binary search (a CSR
   // indexed by value would cost O(values) per function; most values are no parameter).
@@ -1973,10 +1971,8 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   thread_local std::vector<uint8_t> seen;
   in_begin.assign(nblocks + 1, 0);
   auto for_each_edge = [&](auto&& fn) {
-    for (ir::Block b : ctx_.order().order) {
-      const ir::Inst term = f_.layout.LastInst(b);
-      if (term.valid()) dfg_.ForEachDest(term, fn);
-    }
+    for (ir::Block b : ctx_.order().order)
+      for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) fn(*bc);
   };
   for_each_edge([&](const ir::BlockCall& bc) { ++in_begin[bc.block.index + 1]; });
   for (size_t b = 0; b < nblocks; ++b) in_begin[b + 1] += in_begin[b];
@@ -2085,13 +2081,13 @@ void Lowerer::ComputeIvBounds() {
   for (ir::Block b : ctx_.order().order) {
     const ir::Inst term = f_.layout.LastInst(b);
     if (!term.valid() || dfg_[term].opcode != Opcode::kBrif) continue;
-    int dest_index = 0;
-    dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
-      const int which = dest_index++;
-      if (ctx_.order().num_preds[bc.block.index] != 1) return;
-      guard_term[bc.block.index] = term;
-      guard_holds[bc.block.index] = which == 0;
-    });
+    const std::span<const ir::BlockCall* const> dests = ctx_.order().DestsOf(b);
+    for (size_t which = 0; which < dests.size(); ++which) {
+      const ir::Block t = dests[which]->block;
+      if (ctx_.order().num_preds[t.index] != 1) continue;
+      guard_term[t.index] = term;
+      guard_holds[t.index] = which == 0;
+    }
   }
   for (ir::Block b : ctx_.order().order) {
     const ir::Inst term = f_.layout.LastInst(b);
@@ -2100,7 +2096,7 @@ void Lowerer::ComputeIvBounds() {
     const bool is_brif = td.opcode == Opcode::kBrif;
     const bool guarded_jump = td.opcode == Opcode::kJump && guard_term[b.index].valid();
     int dest_index = 0;
-    dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
+    auto visit = [&](const ir::BlockCall& bc) {
       const int which = dest_index++;
       if (bc.block == entry) return;
       std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
@@ -2158,7 +2154,8 @@ void Lowerer::ComputeIvBounds() {
         s.bound = bound;
         s.step = step;
       }
-    });
+    };
+    for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) visit(*bc);
   }
   auto bound_of = [](const Iv& s) -> uint64_t {
     switch (s.guard) {
