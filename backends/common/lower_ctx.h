@@ -76,7 +76,10 @@ class LowerCtx {
   regalloc::Function& ra() { return ra_; }
 
   // ---- IR queries.
-  ir::Value Resolve(ir::Value v) const { return dfg_.ResolveAliases(v); }
+  ir::Value Resolve(ir::Value v) const {
+    EGRET_DCHECK(lo_.resolved[v.index] == dfg_.ResolveAliases(v));  // LowerOrder::resolved
+    return lo_.resolved[v.index];
+  }
   // The instruction defining `v` (null / invalid for block parameters).
   // (These queries and the sinking preconditions below are inline: the targets' matchers ask
   // them several times per instruction. GCC left IsIconst and CanSinkInto out of line in the

@@ -120,6 +120,12 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
   lo.use_count.assign(f.dfg.NumValues(), 0);
   lo.last_user.assign(f.dfg.NumValues(), ir::Inst());
   lo.addr_use_count.assign(f.dfg.NumValues(), 0);
+  lo.resolved.resize(f.dfg.NumValues());
+  {
+    ir::Value* const resolved = lo.resolved.data();  // (a plain loop the compiler vectorizes)
+    const uint32_t n = static_cast<uint32_t>(lo.resolved.size());
+    for (uint32_t v = 0; v < n; ++v) resolved[v] = ir::Value(v);
+  }
   lo.cold.assign(nblocks, 0);
   lo.insts.clear();
   lo.insts_begin.assign(1, 0);
@@ -283,7 +289,9 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
     for (ir::Inst i : f.layout.Insts(b)) {
       lo.insts.push_back(i);
       ir::ForEachOperandInline(f.dfg, i, [&](ir::Value v) {
-        const uint32_t r = f.dfg.ResolveAliases(v).index;
+        const ir::Value rv = f.dfg.ResolveAliases(v);
+        lo.resolved[v.index] = rv;
+        const uint32_t r = rv.index;
         ++lo.use_count[r];
         lo.last_user[r] = i;
       });
@@ -292,7 +300,7 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
       if (fmt != ir::InstFormat::kLoad && fmt != ir::InstFormat::kStore) continue;
       lo.mem_insts.push_back(i);
       const ir::Value a =
-          f.dfg.ResolveAliases(fmt == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
+          lo.resolved[(fmt == ir::InstFormat::kStore ? d.args[1] : d.args[0]).index];
       const ir::ValueData& vd = f.dfg.ValueInfo(a);
       if (vd.kind == ir::ValueKind::kResult && f.layout.InstBlock(ir::Inst(vd.def)) == b)
         ++lo.addr_use_count[a.index];

@@ -55,6 +55,12 @@ struct LowerOrder {
   std::vector<uint32_t> use_count;  // by IR value index
   std::vector<ir::Inst> last_user;  // by IR value index: the last instruction using it (the only
                                     // one when use_count is 1)
+  // By IR value index: what it resolves to (DataFlowGraph::ResolveAliases), recorded for every
+  // operand of a reachable instruction; every other value maps to itself. Results and
+  // parameters are never aliases and lowering asks only about the operands, results and
+  // parameters of reachable code, so LowerCtx::Resolve is one load instead of a walk of the
+  // alias chain behind a bounds-checked lookup (the matchers resolve every value they look at).
+  std::vector<ir::Value> resolved;
   // By IR value index: how many of its uses are the address operand of a load or store in the
   // block of its defining instruction (so an address used only that way can be folded into the
   // addressing mode of every user; always <= use_count).

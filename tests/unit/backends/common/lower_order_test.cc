@@ -112,6 +112,11 @@ Layout CheckedLayout(const ir::Function& f) {
     EXPECT_EQ(lo.insts_begin[k], insts.size()) << "block" << b.index;
     for (ir::Inst i : f.layout.Insts(b)) {
       insts.push_back(i);
+      // Every operand's resolved value is recorded, and every result maps to itself.
+      f.dfg.ForEachOperand(i, [&](ir::Value v) {
+        EXPECT_EQ(lo.resolved[v.index], f.dfg.ResolveAliases(v)) << "v" << v.index;
+      });
+      for (ir::Value r : f.dfg.InstResults(i)) EXPECT_EQ(lo.resolved[r.index], r);
       const ir::InstFormat fmt = ir::Info(f.dfg[i].opcode).format;
       if (fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore) mem_insts.push_back(i);
     }
