@@ -2476,9 +2476,14 @@ void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
       ShlByConst(match.shift, &index, &amount);
       scale = static_cast<uint8_t>(amount);
     } else if (!match.offset.valid()) {
+      // zext(p + c) as index p, displacement + c. Only a uextend that is sunk can be one: its
+      // IsSunk (memoized; the walk reached it before this user) is IndexOffset's answer here,
+      // since it is no heap-offset part (that would be this match's, with a valid offset).
+      const ir::Inst ui = DefInstId(index);
       ir::Value p;
       int64_t c = 0;
-      if (IndexOffset(index, &p, &c).valid()) {  // zext(p + c) as index p, displacement + c
+      if (ui.valid() && dfg_[ui].opcode == Opcode::kUextend && IsSunk(ui) &&
+          IndexOffset(index, &p, &c).valid()) {
         index = p;
         m->disp = static_cast<int32_t>(m->disp + c);
       }
