@@ -70,6 +70,7 @@ Expected<CompiledFunction> CompileFunctionPipeline(const Target& target, const i
   emit_options.duplicate_dispatch = options.duplicate_dispatch;
   out.code = target.Emit(v, *ra, module, buffer_options, emit_options);
   done(PipelineStage::kEmit);
+  RecycleVCode(std::move(v));  // the next function's lowering on this thread starts from it
   return out;
 }
 

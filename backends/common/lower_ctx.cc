@@ -81,15 +81,15 @@ void LowerCtx::AliasVReg(ir::Value v, regalloc::VReg r) {
 }
 
 const BranchTargets& LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
-  std::vector<const ir::BlockCall*>& dests = plan_dests_;
-  dests.clear();
-  dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
+  // A terminator ends its block: its destinations are the order's list of the block's.
+  EGRET_DCHECK(term == f_.layout.LastInst(b));
+  plan_dests_ = lo_.DestsOf(b);
+  const std::span<const ir::BlockCall* const> dests = plan_dests_;
   // Edge blocks exist only for terminators with several destinations (LowerFunction emits them
   // under the same condition); a br_table with only a default is a plain jump.
   // (The order planned them already: a multi-destination terminator ends its block.)
   std::vector<uint32_t>& slots = plan_slots_;
   if (dests.size() > 1) {
-    EGRET_DCHECK(term == f_.layout.LastInst(b));
     const std::span<const uint32_t> planned = lo_.EdgeSlotsOf(b);
     EGRET_DCHECK(planned.size() == dests.size());
     slots.assign(planned.begin(), planned.end());
@@ -203,7 +203,7 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     parent.push_back(p.valid() ? lo.vblock_of[loops.Header(p).index] : kNoLoop);
   };
 
-  std::vector<const ir::BlockCall*>& dests = ctx.plan_dests_;
+  std::span<const ir::BlockCall* const>& dests = ctx.plan_dests_;
   std::vector<uint32_t>& slots = ctx.plan_slots_;
   std::vector<const ir::BlockCall*>& first = ctx.edge_first_;
   std::vector<regalloc::VReg>& args = ctx.edge_args_;
@@ -233,8 +233,7 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     if (term.valid() && term == ctx.plan_term_) {
       n = ctx.plan_edges_;
     } else {
-      dests.clear();
-      dfg.ForEachDest(term, [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
+      dests = lo.DestsOf(b);
       if (dests.size() > 1) {
         const std::span<const uint32_t> planned = lo.EdgeSlotsOf(b);
         slots.assign(planned.begin(), planned.end());

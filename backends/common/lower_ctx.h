@@ -76,7 +76,10 @@ class LowerCtx {
   regalloc::Function& ra() { return ra_; }
 
   // ---- IR queries.
-  ir::Value Resolve(ir::Value v) const { return dfg_.ResolveAliases(v); }
+  ir::Value Resolve(ir::Value v) const {
+    EGRET_DCHECK(lo_.resolved[v.index] == dfg_.ResolveAliases(v));  // LowerOrder::resolved
+    return lo_.resolved[v.index];
+  }
   // The instruction defining `v` (null / invalid for block parameters).
   // (These queries and the sinking preconditions below are inline: the targets' matchers ask
   // them several times per instruction. GCC left IsIconst and CanSinkInto out of line in the
@@ -172,7 +175,7 @@ class LowerCtx {
   // PlanBranch's scratch (destinations, edge-block slots) and result, and LowerFunction's for the
   // edge blocks, kept across the function's branches. PlanBranch and LowerFunction's edge-block
   // loop never run interleaved (the rules finish the terminator first).
-  std::vector<const ir::BlockCall*> plan_dests_;
+  std::span<const ir::BlockCall* const> plan_dests_;
   std::vector<uint32_t> plan_slots_;
   // The terminator plan_dests_ and plan_slots_ were last filled for by PlanBranch, and its
   // number of edge blocks: LowerFunction's edge-block loop takes them instead of planning again.

@@ -22,24 +22,24 @@ bool SameCall(const ir::Function& f, const ir::BlockCall& a, const ir::BlockCall
 // Compute's working storage, one per thread: every vector keeps its capacity between functions,
 // so a function's layout allocates nothing once the worker has seen a function as large.
 struct OrderScratch {
-  std::vector<uint32_t> succ_begin, succ_end, pred_start, fill, hot_succs;
+  std::vector<uint32_t> pred_start, fill, hot_succs;
   std::vector<ir::Block> succ, pred, work, visit, post, cold_tail;
   std::vector<uint8_t> traps, seen;
   std::vector<std::pair<ir::Block, uint32_t>> stack;
   std::vector<uint32_t> head, tail, next, resume, slot;
-  std::vector<const ir::BlockCall*> dests;
 };
 
 // Cold blocks: a block ending in `trap`, and a block (other than the entry) all of whose
 // successor edges lead to cold blocks. This is the least fixpoint, found backwards from the
 // traps with a count of not-yet-cold successor edges per block; a block in a cycle never
 // becomes cold, so cold blocks are in no loop and everything reachable from one is cold.
-// Reads the successor lists and trap flags in `sc`; sets lo->cold (all 0 on entry).
+// Reads the successor lists (lo's dest_begin, dest_end) and trap flags in `sc`; sets lo->cold
+// (all 0 on entry).
 void MarkCold(const ir::Function& f, OrderScratch& sc, LowerOrder* lo) {
   const size_t nblocks = f.dfg.NumBlocks();
   const ir::Block entry = f.EntryBlock();
-  const std::vector<uint32_t>& succ_begin = sc.succ_begin;
-  const std::vector<uint32_t>& succ_end = sc.succ_end;
+  const std::vector<uint32_t>& succ_begin = lo->dest_begin;
+  const std::vector<uint32_t>& succ_end = lo->dest_end;
   const std::vector<ir::Block>& succ = sc.succ;
   // Predecessors in one flat array by a counting sort, [pred_start[b], pred_start[b + 1]).
   std::vector<uint32_t>& pred_start = sc.pred_start;
@@ -120,21 +120,29 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
   lo.use_count.assign(f.dfg.NumValues(), 0);
   lo.last_user.assign(f.dfg.NumValues(), ir::Inst());
   lo.addr_use_count.assign(f.dfg.NumValues(), 0);
+  lo.resolved.resize(f.dfg.NumValues());
+  {
+    ir::Value* const resolved = lo.resolved.data();  // (a plain loop the compiler vectorizes)
+    const uint32_t n = static_cast<uint32_t>(lo.resolved.size());
+    for (uint32_t v = 0; v < n; ++v) resolved[v] = ir::Value(v);
+  }
   lo.cold.assign(nblocks, 0);
   lo.insts.clear();
   lo.insts_begin.assign(1, 0);
   lo.mem_insts.clear();
+  lo.dests.clear();
+  lo.dest_begin.assign(nblocks, 0);
+  lo.dest_end.assign(nblocks, 0);
   const ir::Block entry = f.EntryBlock();
   if (!entry.valid()) return;
 
   // Successors of every block in one flat array (duplicates kept: a br_table may name a block
-  // several times), [succ_begin[b], succ_end[b]).
-  std::vector<uint32_t>& succ_begin = sc.succ_begin;
-  std::vector<uint32_t>& succ_end = sc.succ_end;
+  // several times), [succ_begin[b], succ_end[b]), parallel to lo.dests (which keeps the
+  // destinations' order; succ is rearranged below).
+  std::vector<uint32_t>& succ_begin = lo.dest_begin;
+  std::vector<uint32_t>& succ_end = lo.dest_end;
   std::vector<ir::Block>& succ = sc.succ;
   std::vector<uint8_t>& traps = sc.traps;
-  succ_begin.assign(nblocks, 0);
-  succ_end.assign(nblocks, 0);
   succ.clear();
   traps.assign(nblocks, 0);
   bool any_trap = false;  // some block other than the entry ends in `trap`
@@ -142,7 +150,10 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
     succ_begin[b.index] = static_cast<uint32_t>(succ.size());
     const ir::Inst term = f.layout.LastInst(b);
     if (term.valid()) {
-      f.dfg.ForEachDest(term, [&](const ir::BlockCall& bc) { succ.push_back(bc.block); });
+      f.dfg.ForEachDest(term, [&](const ir::BlockCall& bc) {
+        succ.push_back(bc.block);
+        lo.dests.push_back(&bc);
+      });
       traps[b.index] = f.dfg[term].opcode == ir::Opcode::kTrap;
       any_trap |= traps[b.index] && b != entry;
     }
@@ -278,7 +289,9 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
     for (ir::Inst i : f.layout.Insts(b)) {
       lo.insts.push_back(i);
       ir::ForEachOperandInline(f.dfg, i, [&](ir::Value v) {
-        const uint32_t r = f.dfg.ResolveAliases(v).index;
+        const ir::Value rv = f.dfg.ResolveAliases(v);
+        lo.resolved[v.index] = rv;
+        const uint32_t r = rv.index;
         ++lo.use_count[r];
         lo.last_user[r] = i;
       });
@@ -287,7 +300,7 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
       if (fmt != ir::InstFormat::kLoad && fmt != ir::InstFormat::kStore) continue;
       lo.mem_insts.push_back(i);
       const ir::Value a =
-          f.dfg.ResolveAliases(fmt == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
+          lo.resolved[(fmt == ir::InstFormat::kStore ? d.args[1] : d.args[0]).index];
       const ir::ValueData& vd = f.dfg.ValueInfo(a);
       if (vd.kind == ir::ValueKind::kResult && f.layout.InstBlock(ir::Inst(vd.def)) == b)
         ++lo.addr_use_count[a.index];
@@ -300,12 +313,10 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
   for (ir::Block b : lo.order) {
     lo.vblock_of[b.index] = vnext++;
     if (succ_end[b.index] - succ_begin[b.index] > 1) {
-      sc.dests.clear();
-      f.dfg.ForEachDest(f.layout.LastInst(b),
-                        [&](const ir::BlockCall& bc) { sc.dests.push_back(&bc); });
-      const uint32_t n = PlanEdgeBlocks(f, lo, sc.dests, &sc.slot);
+      const std::span<const ir::BlockCall* const> dests = lo.DestsOf(b);
+      const uint32_t n = PlanEdgeBlocks(f, lo, dests, &sc.slot);
       lo.edge_plan[b.index] = {static_cast<uint32_t>(lo.edge_slots.size()),
-                               static_cast<uint32_t>(sc.dests.size()), n};
+                               static_cast<uint32_t>(dests.size()), n};
       lo.edge_slots.insert(lo.edge_slots.end(), sc.slot.begin(), sc.slot.end());
       vnext += n;
     }
@@ -314,8 +325,7 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
 }
 
 uint32_t PlanEdgeBlocks(const ir::Function& f, const LowerOrder& lo,
-                        const std::vector<const ir::BlockCall*>& dests,
-                        std::vector<uint32_t>* slot) {
+                        std::span<const ir::BlockCall* const> dests, std::vector<uint32_t>* slot) {
   slot->assign(dests.size(), UINT32_MAX);
   uint32_t n = 0;
   // Destinations with the same block and arguments share one edge block (br_table often names

@@ -55,6 +55,12 @@ struct LowerOrder {
   std::vector<uint32_t> use_count;  // by IR value index
   std::vector<ir::Inst> last_user;  // by IR value index: the last instruction using it (the only
                                     // one when use_count is 1)
+  // By IR value index: what it resolves to (DataFlowGraph::ResolveAliases), recorded for every
+  // operand of a reachable instruction; every other value maps to itself. Results and
+  // parameters are never aliases and lowering asks only about the operands, results and
+  // parameters of reachable code, so LowerCtx::Resolve is one load instead of a walk of the
+  // alias chain behind a bounds-checked lookup (the matchers resolve every value they look at).
+  std::vector<ir::Value> resolved;
   // By IR value index: how many of its uses are the address operand of a load or store in the
   // block of its defining instruction (so an address used only that way can be folded into the
   // addressing mode of every user; always <= use_count).
@@ -67,6 +73,13 @@ struct LowerOrder {
   std::vector<uint32_t> insts_begin;  // order.size() + 1 entries
   // The loads and stores among them (format kLoad or kStore), in the same order.
   std::vector<ir::Inst> mem_insts;
+  // The destinations of every block's terminator in ForEachDest order (DestsOf), by IR block
+  // index: dests[dest_begin[b], dest_end[b]), so that the walks over edges after this one
+  // (edge-block planning, PlanBranch, the edge blocks, the targets' analyses) read a flat array
+  // instead of dispatching on each terminator's format again. Empty for a block with no
+  // terminator.
+  std::vector<const ir::BlockCall*> dests;
+  std::vector<uint32_t> dest_begin, dest_end;
   // The edge-block plan of every reachable block with two or more successors, as PlanEdgeBlocks
   // gives it for the block's terminator (computed once here: lowering asks it again at the
   // terminator): by IR block index, where the block's slots start in `edge_slots` (one per
@@ -87,6 +100,10 @@ struct LowerOrder {
     return {edge_slots.data() + p.begin, p.num_dests};
   }
   uint32_t EdgeBlocksOf(ir::Block b) const { return edge_plan[b.index].num_edges; }
+  // The destinations of block `b`'s terminator.
+  std::span<const ir::BlockCall* const> DestsOf(ir::Block b) const {
+    return {dests.data() + dest_begin[b.index], dest_end[b.index] - dest_begin[b.index]};
+  }
   // The instructions of order[k].
   std::span<const ir::Inst> InstsAt(size_t k) const {
     return {insts.data() + insts_begin[k], insts_begin[k + 1] - insts_begin[k]};
@@ -121,8 +138,7 @@ ir::LoopSource* ProvidedLoops(const ir::Function& f);
 // `dests` are the terminator's destinations in order; `slot[k]` receives the edge-block ordinal
 // (0-based, in first-appearance order) of dests[k], or UINT32_MAX if it needs none.
 uint32_t PlanEdgeBlocks(const ir::Function& f, const LowerOrder& lo,
-                        const std::vector<const ir::BlockCall*>& dests,
-                        std::vector<uint32_t>* slot);
+                        std::span<const ir::BlockCall* const> dests, std::vector<uint32_t>* slot);
 
 }  // namespace egret::backend
 

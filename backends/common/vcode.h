@@ -22,6 +22,7 @@
 #define EGRET_BACKENDS_COMMON_VCODE_H_
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "regalloc/function.h"
@@ -70,6 +71,51 @@ struct VCode {
     ra.branch_args.reserve(ir_values);
   }
 };
+
+// Per thread and instruction type, the storage of the VCode the last pipeline run finished
+// with: CompileFunctionPipeline gives its VCode back (RecycleVCode) after emission and a
+// target's lowering starts the next function from it (TakeRecycledVCode), so a worker's VCode
+// vectors keep their capacity across functions instead of being allocated (Reserve) and freed
+// once per function. A taken VCode is empty, as a default-constructed one is.
+template <class I>
+VCode<I>& RecycledVCode() {
+  thread_local VCode<I> spare;
+  return spare;
+}
+template <class I>
+VCode<I> TakeRecycledVCode() {
+  VCode<I> v = std::move(RecycledVCode<I>());
+  RecycledVCode<I>() = VCode<I>();
+  return v;
+}
+template <class I>
+void RecycleVCode(VCode<I>&& v) {
+  VCode<I>& spare = RecycledVCode<I>();
+  spare = VCode<I>();
+  // The vectors that grow with the function keep their storage; everything else (the name, the
+  // jump tables, the frame facts, and any member regalloc::Function gains) is reset by the
+  // assignment of a fresh object.
+  auto keep = [](auto& to, auto& from) {
+    from.clear();
+    to = std::move(from);
+  };
+  keep(spare.insts, v.insts);
+  keep(spare.srclocs, v.srclocs);
+  regalloc::Function& from = v.ra;
+  regalloc::Function& to = spare.ra;
+  keep(to.blocks, from.blocks);
+  keep(to.insts, from.insts);
+  keep(to.operands, from.operands);
+  keep(to.clobber_sets, from.clobber_sets);
+  keep(to.succs, from.succs);
+  keep(to.preds, from.preds);
+  keep(to.block_params, from.block_params);
+  keep(to.branch_args, from.branch_args);
+  keep(to.vregs, from.vregs);
+  keep(to.loop_depth, from.loop_depth);
+  keep(to.loop_header, from.loop_header);
+  keep(to.loop_parent, from.loop_parent);
+}
 
 // Whether a function can run without a frame record (a frameless leaf, docs/x64.md and
 // docs/aarch64.md): no call of any kind (Wasm, import, indirect, builtin, tail call: only a call

@@ -134,7 +134,12 @@ bool StoreImmediate(int64_t v, OpSize size, int64_t* out) {
 class Lowerer final : public backend::LowerRules {
  public:
   Lowerer(const ir::Function& f, const backend::ModuleContext& module, const CpuFeatures& features)
-      : f_(f), dfg_(f.dfg), module_(module), features_(features), ctx_(f, v_.ra, "x64") {
+      : f_(f),
+        dfg_(f.dfg),
+        module_(module),
+        features_(features),
+        v_(backend::TakeRecycledVCode<MInst>()),
+        ctx_(f, v_.ra, "x64") {
     SwapStorage(/*take=*/true);
   }
   ~Lowerer() override { SwapStorage(/*take=*/false); }
@@ -398,9 +403,12 @@ class Lowerer final : public backend::LowerRules {
   // took (a heuristic; Cranelift folds unconditionally). Quicksort's `while (a[i] < p) i++`
   // loads a[i] in the loop and swaps it after: heap base + the loop-carried offset.
   bool AddressFoldsEverywhere(ir::Value addr) const;
-  // The memory access whose MatchAddress folds the offset add, uextend or shift `i` of a Wasm
-  // heap address (AddressMatch::offset), or an invalid instruction.
-  ir::Inst OffsetFoldingAccess(ir::Inst i) const;
+  // Whether `i` is the offset add, uextend or shift of a Wasm heap address that a memory
+  // access's MatchAddress folds (AddressMatch::offset valid; MarkFoldedMemoryOperands).
+  bool IsHeapOffsetPart(ir::Inst i) const { return (sunk_[i.index] & kHeapOffsetPart) != 0; }
+  // Whether iadd `i` is the address arithmetic (AddressMatch::add) of the memory accesses using
+  // its result (MarkFoldedMemoryOperands; when one access folds it, every one does).
+  bool IsFoldedAddressAdd(ir::Inst i) const { return (sunk_[i.index] & kFoldedAdd) != 0; }
   // An upper bound on the unsigned value of i32 `v` from its definition (masks, narrow loads,
   // right shifts, or/xor of bounded values; `depth` limits the walk), 0xffffffff when unknown.
   uint64_t UpperBoundI32(ir::Value v, int depth = 4) const;
@@ -412,8 +420,15 @@ class Lowerer final : public backend::LowerRules {
   // traps first exactly when the RMW does).
   RmwMatch MatchRmwStore(ir::Inst st) const;
   RmwMatch ComputeMatchRmwStore(ir::Inst st) const;  // uncached
-  // The RMW store whose ALU op (`as_load`: whose load) is `i`, or an invalid instruction.
-  ir::Inst RmwStoreOf(ir::Inst i, bool as_load) const;
+  // Whether `i` is the ALU op (IsRmwLoad: the load) of a read-modify-write store
+  // (MatchRmwStore of the store using its result; MarkFoldedMemoryOperands).
+  bool IsRmwAlu(ir::Inst i) const { return (sunk_[i.index] & kRmwAlu) != 0; }
+  bool IsRmwLoad(ir::Inst i) const { return (sunk_[i.index] & kRmwLoad) != 0; }
+  // Runs MatchAddress and MatchRmwStore on every reachable load and store once, in LowerEntry
+  // after the analyses they read, and marks what they fold in sunk_ (IsFoldedAddressAdd,
+  // IsHeapOffsetPart, IsRmwAlu, IsRmwLoad): a definition then asks a bit instead of walking its
+  // chain of sole users to the access and asking the access's matcher.
+  void MarkFoldedMemoryOperands();
   // The operand of ALU instruction `user` whose integer load becomes its memory operand (the
   // right operand first; register-register forms only), or an invalid value.
   ir::Value FoldedLoadOperand(ir::Inst user) const;
@@ -602,8 +617,11 @@ class Lowerer final : public backend::LowerRules {
   // SinkableCompare's in bits 2-3 the same way. Sized (and cleared) by LowerEntry once its
   // analyses are done: every matcher IsSunk asks is a pure function of the IR, the walk's use
   // counts and those analyses, none of which change while the blocks are lowered, so an answer
-  // computed once holds for the whole function.
+  // computed once holds for the whole function. Bits 4-7 are what the memory accesses' matchers
+  // fold (MarkFoldedMemoryOperands, complete before the first IsSunk).
   mutable std::vector<uint8_t> sunk_;
+  static constexpr uint8_t kFoldedAdd = 1 << 4, kHeapOffsetPart = 1 << 5, kRmwAlu = 1 << 6,
+                           kRmwLoad = 1 << 7;
   // The same for the matchers asked both where a definition decides whether it is sunk and
   // where its user is lowered (MatchAddress, MatchRmwStore, FoldedLoadOperand): one MatchMemo
   // per instruction asked, found through memo_slot_ (by IR instruction index, UINT32_MAX: none
@@ -703,7 +721,7 @@ ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
   // Memoized in bits 2-3 of sunk_ (0: not computed yet, 1: none, 2: the definition of the
   // condition): asked of a branch by its compare's IsSunk, TestedAnd, TestedLoad and its rule.
   EGRET_DCHECK(user.index < sunk_.size());  // asked only after LowerEntry
-  const uint8_t known = sunk_[user.index] >> 2;
+  const uint8_t known = (sunk_[user.index] >> 2) & 3;
   if (known == 2) return DefInstId(dfg_[user].args[0]);
   if (known == 1) return ir::Inst();
   const ir::Inst cmp = ComputeSinkableCompare(user);
@@ -951,6 +969,36 @@ Lowerer::AddressMatch Lowerer::ComputeMatchAddress(ir::Inst mem) const {
   return m;
 }
 
+void Lowerer::MarkFoldedMemoryOperands() {
+  // Every access's matchers, once: what they fold is marked on the folded definitions. The
+  // definitions' own queries (IsSunk, AddTreeRoot, InAddTree, LeaImmAdd) read the marks, which
+  // says the same as asking the matcher of the access at the end of the definition's chain of
+  // sole users (OffsetFoldingAccess and RmwStoreOf did that walk per definition):
+  //  - AddressMatch::add: when one access folds the add, every access using it does (MatchAddress
+  //    decides from the add alone whether it folds: sole use, only addresses in its block, or
+  //    AddressFoldsEverywhere), so a mark from any of them is the answer of its last user;
+  //  - AddressMatch::offset, ext, shift (with a valid offset): each is used once, by the next one
+  //    on the chain, up to the add and the access;
+  //  - RmwMatch::alu, load: the ALU op is used once, by the store; the load once, by the ALU op.
+  // The memos MatchAddress and MatchRmwStore keep serve the accesses' own rules later.
+  for (ir::Inst mem : ctx_.order().mem_insts) {
+    if (ir::Info(dfg_[mem].opcode).format == ir::InstFormat::kStore) {
+      const RmwMatch r = MatchRmwStore(mem);
+      if (r.alu.valid()) {
+        sunk_[r.alu.index] |= kRmwAlu;
+        sunk_[r.load.index] |= kRmwLoad;
+      }
+    }
+    const AddressMatch m = MatchAddress(mem);
+    if (!m.add.valid()) continue;
+    sunk_[m.add.index] |= kFoldedAdd;
+    if (!m.offset.valid()) continue;
+    sunk_[m.offset.index] |= kHeapOffsetPart;
+    sunk_[m.ext.index] |= kHeapOffsetPart;
+    if (m.shift.valid()) sunk_[m.shift.index] |= kHeapOffsetPart;
+  }
+}
+
 bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
   const ir::Value r = Resolve(addr);
   const ir::InstData* a = DefInst(r);
@@ -984,30 +1032,6 @@ bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
     }
   }
   return addr_uses_[r.index] == ctx_.UseCount(r);
-}
-
-ir::Inst Lowerer::OffsetFoldingAccess(ir::Inst i) const {
-  // Walk the single-use chain ishl_imm -> iadd_imm -> uextend -> iadd -> access.
-  static constexpr Opcode kChain[] = {Opcode::kIaddImm, Opcode::kUextend, Opcode::kIadd};
-  ir::Inst k = i;
-  size_t next = 0;
-  const Opcode op = dfg_[i].opcode;
-  if (op == Opcode::kIaddImm)
-    next = 1;
-  else if (op == Opcode::kUextend)
-    next = 2;
-  else if (op != Opcode::kIshlImm && op != Opcode::kIshl)
-    return ir::Inst();
-  for (; next < 3; ++next) {
-    const ir::Inst u = ctx_.SoleUser(FirstResult(k));
-    if (!u.valid() || dfg_[u].opcode != kChain[next]) return ir::Inst();
-    k = u;
-  }
-  const ir::Inst u = ctx_.SoleUser(FirstResult(k));
-  if (!u.valid() || !IsMemory(dfg_[u])) return ir::Inst();
-  const AddressMatch m = MatchAddress(u);
-  if (!m.offset.valid() || m.add != k) return ir::Inst();
-  return (i == m.offset || i == m.ext || i == m.shift) ? u : ir::Inst();
 }
 
 uint64_t Lowerer::UpperBoundI32(ir::Value v, int depth) const {
@@ -1118,26 +1142,6 @@ Lowerer::RmwMatch Lowerer::ComputeMatchRmwStore(ir::Inst st) const {
     return r;
   }
   return r;
-}
-
-ir::Inst Lowerer::RmwStoreOf(ir::Inst i, bool as_load) const {
-  ir::Inst alu = i;
-  if (as_load) {
-    alu = ctx_.SoleUser(FirstResult(i));
-    if (!alu.valid()) return ir::Inst();
-  }
-  if (dfg_[alu].results.size != 1) return ir::Inst();  // e.g. a load whose user is a store
-  const ir::Value alu_result = FirstResult(alu);
-  const ir::Inst st = ctx_.SoleUser(alu_result);
-  if (!st.valid()) return ir::Inst();
-  // MatchRmwStore's necessary shape, checked before its memo is made: `st` stores the value
-  // of an ALU instruction (`alu`), so a store of anything else, and every non-store, is no match.
-  const ir::InstData& s = dfg_[st];
-  if (ir::Info(s.opcode).format != ir::InstFormat::kStore || Resolve(s.args[0]) != alu_result ||
-      !AluOpOf(dfg_[alu].opcode))
-    return ir::Inst();
-  const RmwMatch r = MatchRmwStore(st);
-  return (as_load ? r.load : r.alu) == i ? st : ir::Inst();
 }
 
 bool Lowerer::LoadFoldableInto(ir::Value v, ir::Inst user) const {
@@ -1376,8 +1380,7 @@ int Lowerer::AddTreeLeaves(ir::Inst root, ir::Value* leaves, uint8_t* mem) const
     const ir::InstData* vd = DefInst(v);
     if (vd != nullptr && vd->opcode == Opcode::kIadd && ResultType(DefInstId(v)) == t &&
         ctx_.UseCount(v) == 1 && ctx_.BlockOf(DefInstId(v)) == ctx_.BlockOf(root) &&
-        !RmwStoreOf(DefInstId(v), /*as_load=*/false).valid() &&
-        !LeaShiftOperand(DefInstId(v)).valid()) {
+        !IsRmwAlu(DefInstId(v)) && !LeaShiftOperand(DefInstId(v)).valid()) {
       if (sp + 2 > kMaxAddLeaves + 2 || ++interior >= kMaxAddLeaves) return 0;
       stack[sp++] = vd->args[1];
       stack[sp++] = vd->args[0];
@@ -1441,9 +1444,8 @@ ir::Inst Lowerer::AddTreeRoot(ir::Inst i) const {
     }
   }
   if (AddTreeLeaves(i, leaves) == 0) return ir::Inst();
-  const ir::Inst ru = ctx_.order().last_user[Resolve(FirstResult(i)).index];
-  if (RmwStoreOf(i, /*as_load=*/false).valid()) return ir::Inst();
-  if (ru.valid() && IsMemory(dfg_[ru]) && MatchAddress(ru).add == i) return ir::Inst();
+  if (IsRmwAlu(i)) return ir::Inst();
+  if (IsFoldedAddressAdd(i)) return ir::Inst();
   return i;
 }
 
@@ -1455,8 +1457,7 @@ bool Lowerer::InAddTree(ir::Inst i) const {
   for (int depth = 0; depth < kMaxAddLeaves; ++depth) {
     const ir::Inst u = ctx_.SoleUser(FirstResult(cur));
     if (!u.valid() || dfg_[u].opcode != Opcode::kIadd || ResultType(u) != t ||
-        ctx_.BlockOf(u) != ctx_.BlockOf(cur) || RmwStoreOf(cur, /*as_load=*/false).valid() ||
-        LeaShiftOperand(cur).valid())
+        ctx_.BlockOf(u) != ctx_.BlockOf(cur) || IsRmwAlu(cur) || LeaShiftOperand(cur).valid())
       break;
     cur = u;
   }
@@ -1464,9 +1465,8 @@ bool Lowerer::InAddTree(ir::Inst i) const {
   ir::Value leaves[kMaxAddLeaves];
   if (AddTreeLeaves(cur, leaves) == 0) return false;
   // The root must emit (not an address or a read-modify-write store).
-  const ir::Inst ru = ctx_.order().last_user[Resolve(FirstResult(cur)).index];
-  if (RmwStoreOf(cur, /*as_load=*/false).valid()) return false;
-  if (ru.valid() && IsMemory(dfg_[ru]) && MatchAddress(ru).add == cur) return false;
+  if (IsRmwAlu(cur)) return false;
+  if (IsFoldedAddressAdd(cur)) return false;
   return true;
 }
 
@@ -1519,8 +1519,7 @@ ir::Inst Lowerer::LeaImmAdd(ir::Inst user) const {
       const ir::Inst vi = DefInstId(v);
       if (vi.valid() && dfg_[vi].opcode == Opcode::kIadd && InAddTree(vi)) return ir::Inst();
     }
-  if (RmwStoreOf(user, /*as_load=*/false).valid() || OffsetFoldingAccess(user).valid())
-    return ir::Inst();
+  if (IsRmwAlu(user) || IsHeapOffsetPart(user)) return ir::Inst();
   return add;
 }
 
@@ -1629,9 +1628,9 @@ bool Lowerer::ComputeIsSunk(ir::Inst i) const {
     case Opcode::kBandImm:
       // Tested by its user's `test`, the operation of a read-modify-write store, or a byte-lane
       // mask of a bswap tree.
-      return IsTestedAnd(i) || RmwStoreOf(i, /*as_load=*/false).valid() || InBswapTree(i);
+      return IsTestedAnd(i) || IsRmwAlu(i) || InBswapTree(i);
     case Opcode::kBor:
-      return RmwStoreOf(i, /*as_load=*/false).valid() || InBswapTree(i);
+      return IsRmwAlu(i) || InBswapTree(i);
     case Opcode::kUshr:
     case Opcode::kUshrImm:
     case Opcode::kRotl:
@@ -1642,8 +1641,8 @@ bool Lowerer::ComputeIsSunk(ir::Inst i) const {
     case Opcode::kIaddImm: {
       // The operation of a read-modify-write store, or the offset of a heap index folded into
       // the displacement (IndexOffset).
-      if (RmwStoreOf(i, /*as_load=*/false).valid()) return true;
-      if (OffsetFoldingAccess(i).valid()) return true;  // a bounded heap offset (MatchAddress)
+      if (IsRmwAlu(i)) return true;
+      if (IsHeapOffsetPart(i)) return true;  // a bounded heap offset (MatchAddress)
       const ir::Inst u = ctx_.SoleUser(FirstResult(i));
       if (!u.valid() || dfg_[u].opcode != Opcode::kUextend) return false;
       ir::Value p;
@@ -1651,7 +1650,7 @@ bool Lowerer::ComputeIsSunk(ir::Inst i) const {
       return IndexOffset(FirstResult(u), &p, &c) == i;
     }
     case Opcode::kUextend: {
-      if (OffsetFoldingAccess(i).valid()) return true;  // a bounded heap offset (MatchAddress)
+      if (IsHeapOffsetPart(i)) return true;  // a bounded heap offset (MatchAddress)
       ir::Value p;
       int64_t c;
       return IndexOffset(FirstResult(i), &p, &c).valid();
@@ -1661,7 +1660,7 @@ bool Lowerer::ComputeIsSunk(ir::Inst i) const {
     case Opcode::kBorImm:
     case Opcode::kBxorImm:
       // The operation of a read-modify-write store.
-      return RmwStoreOf(i, /*as_load=*/false).valid();
+      return IsRmwAlu(i);
     case Opcode::kIcmp:
     case Opcode::kIcmpImm:
     case Opcode::kFcmp: {
@@ -1669,18 +1668,14 @@ bool Lowerer::ComputeIsSunk(ir::Inst i) const {
       return u.valid() && SinkableCompare(u) == i;
     }
     case Opcode::kIadd: {
-      if (RmwStoreOf(i, /*as_load=*/false).valid()) return true;
+      if (IsRmwAlu(i)) return true;
       {  // The base and index of its iadd_imm user's lea.
         const ir::Inst u = ctx_.SoleUser(FirstResult(i));
         if (u.valid() && LeaImmAdd(u) == i) return true;
       }
       if (InAddTree(i)) return true;  // an interior node of a reassociated add tree
-      // Every user is a memory access folding it (MatchAddress asks the same of each).
-      const ir::Value r = FirstResult(i);
-      const ir::Inst u = ctx_.order().last_user[Resolve(r).index];
-      return (ctx_.SoleUser(r).valid() || ctx_.OnlyAddressUsesInBlock(r) ||
-              AddressFoldsEverywhere(r)) &&
-             u.valid() && IsMemory(dfg_[u]) && MatchAddress(u).add == i;
+      // Every user is a memory access folding it (MatchAddress gives the same of each).
+      return IsFoldedAddressAdd(i);
     }
     case Opcode::kIshl:
     case Opcode::kIshlImm: {
@@ -1688,8 +1683,7 @@ bool Lowerer::ComputeIsSunk(ir::Inst i) const {
       // a byte-lane move of a bswap tree.
       const ir::Inst add = ctx_.SoleUser(FirstResult(i));
       if (!add.valid()) return false;
-      if (dfg_[add].opcode == Opcode::kIaddImm &&
-          (OffsetFoldingAccess(i).valid() || LeaImmAdd(add) == i))
+      if (dfg_[add].opcode == Opcode::kIaddImm && (IsHeapOffsetPart(i) || LeaImmAdd(add) == i))
         return true;
       if (dfg_[add].opcode != Opcode::kIadd) return InBswapTree(i);
       const ir::Inst add_user = ctx_.SoleUser(FirstResult(add));
@@ -1715,15 +1709,14 @@ bool Lowerer::ComputeIsSunk(ir::Inst i) const {
       const ir::Inst u = ctx_.SoleUser(FirstResult(i));
       if (!u.valid()) return false;
       const ir::Value r = FirstResult(i);
-      return CompareLoadOperand(u) == r || TestedLoad(u) == r ||
-             RmwStoreOf(i, /*as_load=*/true).valid();
+      return CompareLoadOperand(u) == r || TestedLoad(u) == r || IsRmwLoad(i);
     }
     case Opcode::kLoad: {
       // Folded into its ALU user, unless that user is itself an address folded into an
       // addressing mode (then the load needs a register).
       const ir::Inst u = ctx_.SoleUser(FirstResult(i));
       if (!u.valid()) return false;
-      if (RmwStoreOf(i, /*as_load=*/true).valid()) return true;
+      if (IsRmwLoad(i)) return true;
       const ir::Value r = FirstResult(i);  // both matchers return resolved values
       if (dfg_[u].opcode == Opcode::kIadd) {
         // A leaf of a reassociated add tree: a memory operand when the tree says so.
@@ -1908,11 +1901,9 @@ void Lowerer::ComputeZeroExtendedParams() {
       if (dfg_.ValueType(p) == Type::kI32) zext_param_[p.index] = 1;
   }
   for (ir::Block b : ctx_.order().order) {
-    const ir::Inst term = f_.layout.LastInst(b);
-    if (!term.valid()) continue;
-    dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
-      std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
-      std::span<const ir::Value> args = dfg_.pool().Get(bc.args);
+    for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) {
+      std::span<const ir::Value> params = dfg_.BlockParams(bc->block);
+      std::span<const ir::Value> args = dfg_.pool().Get(bc->args);
       for (size_t k = 0; k < params.size() && k < args.size(); ++k) {
         const uint32_t p = params[k].index;
         if (!zext_param_[p]) continue;
@@ -1924,7 +1915,7 @@ void Lowerer::ComputeZeroExtendedParams() {
           worklist.push_back(p);
         }
       }
-    });
+    }
   }
   // Edges sorted by source: each value's out-edges are one run, found by binary search (a CSR
   // indexed by value would cost O(values) per function; most values are no parameter).
@@ -1980,10 +1971,8 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   thread_local std::vector<uint8_t> seen;
   in_begin.assign(nblocks + 1, 0);
   auto for_each_edge = [&](auto&& fn) {
-    for (ir::Block b : ctx_.order().order) {
-      const ir::Inst term = f_.layout.LastInst(b);
-      if (term.valid()) dfg_.ForEachDest(term, fn);
-    }
+    for (ir::Block b : ctx_.order().order)
+      for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) fn(*bc);
   };
   for_each_edge([&](const ir::BlockCall& bc) { ++in_begin[bc.block.index + 1]; });
   for (size_t b = 0; b < nblocks; ++b) in_begin[b + 1] += in_begin[b];
@@ -2092,13 +2081,13 @@ void Lowerer::ComputeIvBounds() {
   for (ir::Block b : ctx_.order().order) {
     const ir::Inst term = f_.layout.LastInst(b);
     if (!term.valid() || dfg_[term].opcode != Opcode::kBrif) continue;
-    int dest_index = 0;
-    dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
-      const int which = dest_index++;
-      if (ctx_.order().num_preds[bc.block.index] != 1) return;
-      guard_term[bc.block.index] = term;
-      guard_holds[bc.block.index] = which == 0;
-    });
+    const std::span<const ir::BlockCall* const> dests = ctx_.order().DestsOf(b);
+    for (size_t which = 0; which < dests.size(); ++which) {
+      const ir::Block t = dests[which]->block;
+      if (ctx_.order().num_preds[t.index] != 1) continue;
+      guard_term[t.index] = term;
+      guard_holds[t.index] = which == 0;
+    }
   }
   for (ir::Block b : ctx_.order().order) {
     const ir::Inst term = f_.layout.LastInst(b);
@@ -2107,7 +2096,7 @@ void Lowerer::ComputeIvBounds() {
     const bool is_brif = td.opcode == Opcode::kBrif;
     const bool guarded_jump = td.opcode == Opcode::kJump && guard_term[b.index].valid();
     int dest_index = 0;
-    dfg_.ForEachDest(term, [&](const ir::BlockCall& bc) {
+    auto visit = [&](const ir::BlockCall& bc) {
       const int which = dest_index++;
       if (bc.block == entry) return;
       std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
@@ -2165,7 +2154,8 @@ void Lowerer::ComputeIvBounds() {
         s.bound = bound;
         s.step = step;
       }
-    });
+    };
+    for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) visit(*bc);
   }
   auto bound_of = [](const Iv& s) -> uint64_t {
     switch (s.guard) {
@@ -2232,6 +2222,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
   sunk_.assign(dfg_.NumInsts(), 0);                // IsSunk's answers depend on the analyses above
   memo_slot_.assign(dfg_.NumInsts(), UINT32_MAX);  // and so do the other matchers'
   memos_.clear();
+  MarkFoldedMemoryOperands();  // before the first IsSunk, which reads its marks
   v_.frame.stack_args = self.stack_args;
   v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
   std::span<const ir::Value> params = dfg_.BlockParams(b);
@@ -2485,9 +2476,14 @@ void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
       ShlByConst(match.shift, &index, &amount);
       scale = static_cast<uint8_t>(amount);
     } else if (!match.offset.valid()) {
+      // zext(p + c) as index p, displacement + c. Only a uextend that is sunk can be one: its
+      // IsSunk (memoized; the walk reached it before this user) is IndexOffset's answer here,
+      // since it is no heap-offset part (that would be this match's, with a valid offset).
+      const ir::Inst ui = DefInstId(index);
       ir::Value p;
       int64_t c = 0;
-      if (IndexOffset(index, &p, &c).valid()) {  // zext(p + c) as index p, displacement + c
+      if (ui.valid() && dfg_[ui].opcode == Opcode::kUextend && IsSunk(ui) &&
+          IndexOffset(index, &p, &c).valid()) {
         index = p;
         m->disp = static_cast<int32_t>(m->disp + c);
       }

@@ -99,7 +99,8 @@ Layout CheckedLayout(const ir::Function& f) {
   // VCode indices increase along the order; edge blocks sit between a block and the next.
   for (uint32_t k = 0; k + 1 < lo.order.size(); ++k)
     EXPECT_LT(lo.vblock_of[lo.order[k].index], lo.vblock_of[lo.order[k + 1].index]);
-  // The flat instruction lists are the layout's, block by block in the order; the edge-block
+  // The flat instruction lists are the layout's, block by block in the order; the destinations
+  // are each terminator's; the edge-block
   // plan kept per block is PlanEdgeBlocks' for its terminator, and the VCode blocks are the
   // order's blocks plus their edge blocks.
   std::vector<ir::Inst> insts, mem_insts;
@@ -111,6 +112,11 @@ Layout CheckedLayout(const ir::Function& f) {
     EXPECT_EQ(lo.insts_begin[k], insts.size()) << "block" << b.index;
     for (ir::Inst i : f.layout.Insts(b)) {
       insts.push_back(i);
+      // Every operand's resolved value is recorded, and every result maps to itself.
+      f.dfg.ForEachOperand(i, [&](ir::Value v) {
+        EXPECT_EQ(lo.resolved[v.index], f.dfg.ResolveAliases(v)) << "v" << v.index;
+      });
+      for (ir::Value r : f.dfg.InstResults(i)) EXPECT_EQ(lo.resolved[r.index], r);
       const ir::InstFormat fmt = ir::Info(f.dfg[i].opcode).format;
       if (fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore) mem_insts.push_back(i);
     }
@@ -120,6 +126,8 @@ Layout CheckedLayout(const ir::Function& f) {
     ++vblocks;
     std::vector<const ir::BlockCall*> dests;
     f.dfg.ForEachDest(f.layout.LastInst(b), [&](const ir::BlockCall& bc) { dests.push_back(&bc); });
+    // The flat destination list is the terminator's, in ForEachDest order.
+    EXPECT_TRUE(std::ranges::equal(lo.DestsOf(b), dests)) << "block" << b.index;
     if (dests.size() < 2) continue;
     std::vector<uint32_t> slot;
     const uint32_t n = PlanEdgeBlocks(f, lo, dests, &slot);
