@@ -133,7 +133,12 @@ bool NarrowOperandsAreExact(Opcode op) {
 class Lowerer final : public backend::LowerRules {
  public:
   Lowerer(const ir::Function& f, const backend::ModuleContext& module, const CpuFeatures& features)
-      : f_(f), dfg_(f.dfg), module_(module), features_(features), ctx_(f, v_.ra, "aarch64") {
+      : f_(f),
+        dfg_(f.dfg),
+        module_(module),
+        features_(features),
+        v_(backend::TakeRecycledVCode<MInst>()),
+        ctx_(f, v_.ra, "aarch64") {
     SwapStorage(/*take=*/true);
   }
   ~Lowerer() override { SwapStorage(/*take=*/false); }
