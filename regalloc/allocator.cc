@@ -42,6 +42,8 @@ class BacktrackAllocator final : public Allocator {
   Status Run(const Function& f, const MachineEnv& env, const Liveness& live, Output* out) override {
     return RunBacktrack(f, env, live, out);
   }
+  // It reads live-out sets (building ranges), NumLiveIn and DefBlock only.
+  Liveness::Sets LivenessSets() const override { return Liveness::Sets::kLiveOutOnly; }
 };
 
 constexpr std::string_view kNames[] = {"fast", "linear", "backtrack"};
@@ -76,6 +78,9 @@ Error Named(const Function& f, Error e) {
 
 namespace {
 
+// A thread's Liveness keeps at most this much capacity between functions.
+constexpr size_t kMaxLivenessBytes = size_t{16} << 20;
+
 // `commute`: the same function, mutable, when the caller lets ChooseCommutedReuse() run.
 Expected<Output> AllocateImpl(const Function& f, Function* commute, const MachineEnv& env,
                               const Options& options) {
@@ -90,8 +95,16 @@ Expected<Output> AllocateImpl(const Function& f, Function* commute, const Machin
   const Status valid = options.run_checker ? f.Validate(env) : f.ValidateStructure(env);
   if (!valid.ok()) return Named(f, valid.error());
   const auto start = Clock::now();
-  Liveness live;
-  if (Status s = live.Compute(f); !s.ok()) return Named(f, std::move(s).error());
+  // One Liveness per thread, computed for function after function: its arrays keep their
+  // capacity (a compile worker allocates many functions in a row), up to kMaxLivenessBytes.
+  thread_local Liveness live;
+  struct Trim {  // on every return
+    ~Trim() {
+      if (live.RetainedBytes() > kMaxLivenessBytes) live = Liveness();
+    }
+  } trim;
+  if (Status s = live.Compute(f, Liveness::Method::kAuto, allocator->LivenessSets()); !s.ok())
+    return Named(f, std::move(s).error());
   // Swapping which input is reused changes no vreg's liveness, only constraints.
   if (commute != nullptr) ChooseCommutedReuse(commute, live);
   Output out;
@@ -165,7 +178,7 @@ void ChooseCommutedReuse(Function* f, const Liveness& live) {
       live_out.assign(nv, 0);
     }
     ++epoch;
-    for (VReg v : live.LiveOut(Block(b))) live_out[v.index] = epoch;
+    live.ForEachLiveOut(Block(b), [&](VReg v) { live_out[v.index] = epoch; });
     for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i)
       for (const Operand& op : f->InstOperands(i))
         if (op.is_use()) {

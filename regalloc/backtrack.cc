@@ -316,12 +316,14 @@ void Backtrack::BuildRangesWalk() {
       seen[f_.operands[k].vreg.index] = b + 1;
       ++uses_of[f_.operands[k].vreg.index];
     }
-    for (VReg v : live_.LiveOut(Block(b))) {
+    // In any order: each range goes to its vreg's list, and the live set's order decides
+    // nothing but the order ranges are made in.
+    live_.ForEachLiveOut(Block(b), [&](VReg v) {
       if (seen[v.index] != b + 1 && (!kAnyRef || !f_.vregs[v.index].is_ref))
         push({bs, be, v.index});
       else if (pos[v.index] == kNone)
         add(v.index, be);
-    }
+    });
     for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
       const auto ops = f_.InstOperands(i);
       for (const Operand& op : ops) {
