@@ -448,57 +448,64 @@ void Backtrack::BuildUses() {
       requiring = true;
     return requiring;
   };
-  for (uint32_t i = 0; i < f_.num_insts(); ++i) {
-    const auto ops = f_.InstOperands(i);
-    const uint32_t base = f_.insts[i].operand_begin;
-    const float fr = freq_[block_of_inst_[i]];
-    if (f_.insts[i].clobbers != InstData::kNoClobbers)  // most instructions clobber nothing
-      f_.clobber_sets[f_.insts[i].clobbers].ForEach([&](PReg r) {
-        res_[r.index()].push_back({4 * i + 2, 4 * i + 3, kNone});
-      });
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      const Operand& op = ops[k];
-      const uint32_t v = op.vreg.index;
-      if (op.constraint == Constraint::kReuse) {
-        // The reuse decision sets flags of this def and of its input, both of this
-        // instruction: made before the def's record; an input whose record is already written
-        // (an earlier operand) has it recomputed.
-        const uint32_t in = base + op.reuse_index;
-        const Operand& input = f_.operands[in];
-        const Range* r = RangeAt(input.vreg.index, 4 * i);
-        const bool dies = input.is_early() && r != nullptr && r->to == 4 * i + 1;
-        if (dies) {
-          op_flags_[base + k] |= kReuseShared;
-          op_flags_[in] |= kSharedInput;
-          reuse_pairs_.push_back({input.vreg.index, op.vreg.index, i, base + k});
+  // Block by block (a block's frequency is its instructions'), with the tables' base pointers
+  // in locals: the loop stores bytes (op_flags_, hints), which may alias any member.
+  const Operand* const opnds = f_.operands.data();
+  const InstData* const insts = f_.insts.data();
+  uint8_t* const flags = op_flags_.data();
+  uint32_t* const fill_at = fill.data();
+  for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
+    const float fr = freq_[b];
+    for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i) {
+      const uint32_t base = insts[i].operand_begin, n = insts[i].operand_end - base;
+      if (insts[i].clobbers != InstData::kNoClobbers)  // most instructions clobber nothing
+        f_.clobber_sets[insts[i].clobbers].ForEach([&](PReg r) {
+          res_[r.index()].push_back({4 * i + 2, 4 * i + 3, kNone});
+        });
+      for (uint32_t k = 0; k < n; ++k) {
+        const Operand& op = opnds[base + k];
+        const uint32_t v = op.vreg.index;
+        if (op.constraint == Constraint::kReuse) {
+          // The reuse decision sets flags of this def and of its input, both of this
+          // instruction: made before the def's record; an input whose record is already
+          // written (an earlier operand) has it recomputed.
+          const uint32_t in = base + op.reuse_index;
+          const Operand& input = opnds[in];
+          const Range* r = RangeAt(input.vreg.index, 4 * i);
+          const bool dies = input.is_early() && r != nullptr && r->to == 4 * i + 1;
+          if (dies) {
+            flags[base + k] |= kReuseShared;
+            flags[in] |= kSharedInput;
+            reuse_pairs_.push_back({input.vreg.index, op.vreg.index, i, base + k});
+          } else {
+            Extend(op.vreg.index, i, base + k);
+          }
+          if (op.reuse_index < k && input.is_use()) {
+            // Its vreg's records of this instruction are the last ones written, in operand
+            // order.
+            UseRec* rec = uses_.data() + fill_at[input.vreg.index] - 1;
+            while (rec->operand != in) --rec;
+            rec->requiring = use_requiring(input, flags[in]);
+          }
+        }
+        UseRec& u = uses_.data()[fill_at[v]++];
+        u.inst = i;
+        u.operand = base + k;
+        u.freq = fr;
+        if (op.is_use()) {
+          u.from = 4 * i;
+          u.to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
+          u.requiring = use_requiring(op, flags[base + k]);
         } else {
-          Extend(op.vreg.index, i, base + k);
+          u.from = op.is_early() || (flags[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
+          u.to = 4 * i + 4;
+          u.requiring = op.constraint == Constraint::kReg || op.constraint == Constraint::kReuse;
         }
-        if (op.reuse_index < k && input.is_use()) {
-          // Its vreg's records of this instruction are the last ones written, in operand order.
-          UseRec* rec = uses_.data() + fill[input.vreg.index] - 1;
-          while (rec->operand != in) --rec;
-          rec->requiring = use_requiring(input, op_flags_[in]);
+        if (op.constraint == Constraint::kFixedReg) {
+          if (!hint_[v].valid()) hint_[v] = op.fixed;
+          res_[op.fixed.index()].push_back({u.from, u.to, v});
         }
       }
-      UseRec u;
-      u.inst = i;
-      u.operand = base + k;
-      u.freq = fr;
-      if (op.is_use()) {
-        u.from = 4 * i;
-        u.to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
-        u.requiring = use_requiring(op, op_flags_[base + k]);
-      } else {
-        u.from = op.is_early() || (op_flags_[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
-        u.to = 4 * i + 4;
-        u.requiring = op.constraint == Constraint::kReg || op.constraint == Constraint::kReuse;
-      }
-      if (op.constraint == Constraint::kFixedReg) {
-        if (!hint_[v].valid()) hint_[v] = op.fixed;
-        res_[op.fixed.index()].push_back({u.from, u.to, v});
-      }
-      uses_[fill[v]++] = u;
     }
   }
   // Sorted by start, with an index of the first reservation of every kResShift-point bucket, so
