@@ -317,13 +317,32 @@ void Backtrack::BuildRangesWalk() {
       ++uses_of[f_.operands[k].vreg.index];
     }
     // In any order: each range goes to its vreg's list, and the live set's order decides
-    // nothing but the order ranges are made in.
-    live_.ForEachLiveOut(Block(b), [&](VReg v) {
-      if (seen[v.index] != b + 1 && (!kAnyRef || !f_.vregs[v.index].is_ref))
-        push({bs, be, v.index});
-      else if (pos[v.index] == kNone)
-        add(v.index, be);
-    });
+    // nothing but the order ranges are made in. Without references, a live-through range is
+    // written here with the arrays in locals (the per-bit loop of most pairs).
+    if constexpr (kAnyRef) {
+      live_.ForEachLiveOut(Block(b), [&](VReg v) {
+        if (seen[v.index] != b + 1 && !f_.vregs[v.index].is_ref)
+          push({bs, be, v.index});
+        else if (pos[v.index] == kNone)
+          add(v.index, be);
+      });
+    } else {
+      const uint32_t* const seen_at = seen.data();
+      const uint32_t* const pos_at = pos.data();
+      const uint32_t mark = b + 1, len = be - bs;
+      live_.ForEachLiveOut(Block(b), [&, seen_at, pos_at, out, arena, fill, size](VReg v) {
+        const uint32_t x = v.index;
+        if (seen_at[x] != mark) {
+          EGRET_DCHECK(fill[x] < range_begin_[x + 1]);
+          const uint32_t at = fill[x]++;
+          out[at] = Range(bs, be, x);
+          arena[at] = Range(bs, be, x);
+          size[x] += len;
+        } else if (pos_at[x] == kNone) {
+          add(x, be);
+        }
+      });
+    }
     for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
       const auto ops = f_.InstOperands(i);
       for (const Operand& op : ops) {
