@@ -78,10 +78,8 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
     for (uint32_t k = first; k < last; ++k)
       if (f.operands[k].is_def()) def_block_[f.operands[k].vreg.index] = b;
   }
-  // Use sites outside the defining block, grouped by vreg: collected (and counted) in one walk
-  // over the operands, then placed by a counting sort (in the order found, per vreg).
-  std::vector<uint32_t>& begin = scratch->begin;
-  begin.assign(nv + 1, 0);
+  // Use sites outside the defining block, block by block: the dense method's gen sets; the
+  // sparse method groups them by vreg (SparseLiveIn).
   // `sites` and `pairs` are buffers: their sizes are high-water marks (grown, never shrunk, so
   // a worker's later functions find them large enough), the counts of entries made are local.
   // Room is made before each walk that fills them, which then writes without capacity checks.
@@ -99,17 +97,11 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
     const auto [first, last] = block_operands(b);
     for (uint32_t k = first; k < last; ++k) {
       const Operand& op = f.operands[k];
-      if (op.is_use() && def_block_[op.vreg.index] != b) {
-        site[num_sites++] = {op.vreg.index, b};
-        ++begin[op.vreg.index + 1];
-      }
+      if (op.is_use() && def_block_[op.vreg.index] != b) site[num_sites++] = {op.vreg.index, b};
     }
     for (const SuccEdge& e : f.Succs(Block(b)))
       for (VReg a : f.Args(e))
-        if (def_block_[a.index] != b) {
-          site[num_sites++] = {a.index, b};
-          ++begin[a.index + 1];
-        }
+        if (def_block_[a.index] != b) site[num_sites++] = {a.index, b};
   }
   sites_begin[nb] = static_cast<uint32_t>(num_sites);
   livein_count_.assign(nv, 0);
@@ -334,6 +326,9 @@ Status Liveness::SparseLiveIn(const Function& f, size_t num_sites, Scratch* scra
   auto ensure = [](auto& buffer, size_t n) {
     if (buffer.size() < n) buffer.resize(std::max(n, 2 * buffer.size()));
   };
+  // The sites grouped by vreg (counting sort, in the order found per vreg).
+  begin.assign(nv + 1, 0);
+  for (size_t k = 0; k < num_sites; ++k) ++begin[site[k].first + 1];
   for (uint32_t v = 0; v < nv; ++v) begin[v + 1] += begin[v];
   std::vector<uint32_t>& use_blocks = scratch->use_blocks;
   use_blocks.resize(begin[nv]);
