@@ -345,6 +345,31 @@ void Backtrack::BuildRangesWalk() {
     }
     for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
       const auto ops = f_.InstOperands(i);
+      if constexpr (!kAnyRef) {
+        // One pass: an instruction's defs and uses are of different vregs (SSA), so a def's
+        // leaving the live set and a use's entering it do not depend on each other's order
+        // (the live set's order decides only the order ranges are made in).
+        for (const Operand& op : ops) {
+          const uint32_t v = op.vreg.index;
+          if (op.is_def()) {
+            const uint32_t from = op.is_early() ? 4 * i : 4 * i + 3;
+            uint32_t to = 4 * i + 4;
+            if (pos[v] != kNone) {
+              to = std::max(to, end[v]);
+              remove(v);
+            }
+            push({from, to, v});
+            def_inst_[v] = i;
+          } else {
+            const uint32_t to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
+            if (pos[v] == kNone)
+              add(v, to);
+            else
+              end[v] = std::max(end[v], to);
+          }
+        }
+        continue;
+      }
       for (const Operand& op : ops) {
         if (!op.is_def()) continue;
         const uint32_t v = op.vreg.index;
@@ -538,8 +563,17 @@ void Backtrack::BuildUses() {
     auto& list = res_[r];
     if (list.empty()) continue;
     touched_regs_.Add(PReg::FromIndex(r));
-    if (!busy_[r].empty())
-      for (const Res& x : list) MarkBusy(PReg::FromIndex(r), x.from, x.to, 0, true);
+    // A reservation lies within one instruction's points [4i, 4i + 4), so within one word of
+    // the bitmap (a word holds 16 instructions): its bits are set inline (MarkBusy's one-word
+    // case).
+    if (!busy_[r].empty()) {
+      uint64_t* const bits = busy_[r].data();
+      for (const Res& x : list) {
+        EGRET_DCHECK(x.from < x.to && x.from / 64 == (x.to - 1) / 64);
+        bits[2 * (x.from / 64)] |=
+            (~uint64_t{0} << (x.from % 64)) & (~uint64_t{0} >> (63 - (x.to - 1) % 64));
+      }
+    }
     // Pushed in instruction order, so out of order only within an instruction (a call's clobbers
     // before its fixed operands): an insertion sort moves each entry a step or two. Reservations
     // with equal starts may end up in any order: every query depends on their starts only.
