@@ -630,20 +630,33 @@ bool MergeDisjoint(const Range* p, const Range* pe, const Range* q, const Range*
 // parameters with their branch arguments when they do not interfere.
 Status Backtrack::MergeBundles() {
   const uint32_t nv = f_.num_vregs();
-  vreg_bundle_.assign(nv, kNone);
   // The initial bundles' ranges are the per-vreg lists in vreg order, which BuildRanges wrote to
   // the arena as well (room reserved for merges): each bundle indexes its vreg's list there.
+  // At most one bundle per vreg: made in place (the vector sized once, the unused tail dropped)
+  // rather than pushed one by one.
   EGRET_DCHECK(arena_.size() == ranges_.size() && arena_.capacity() >= 2 * ranges_.size());
-  for (uint32_t v = 0; v < nv; ++v) {
-    if (range_begin_[v] == range_begin_[v + 1]) continue;
-    Bundle bu;
-    bu.begin = range_begin_[v];
-    bu.end = range_begin_[v + 1];
-    bu.cls = f_.vregs[v].cls;
-    bu.hint = hint_[v];
-    bu.one_vreg = true;
-    vreg_bundle_[v] = static_cast<uint32_t>(bundles_.size());
-    bundles_.push_back(bu);
+  EGRET_DCHECK(bundles_.empty());
+  vreg_bundle_.resize(nv);
+  bundles_.resize(nv);
+  {
+    Bundle* const made = bundles_.data();
+    uint32_t* const bundle_of = vreg_bundle_.data();
+    const uint32_t* const begin = range_begin_.data();
+    uint32_t n = 0;
+    for (uint32_t v = 0; v < nv; ++v) {
+      if (begin[v] == begin[v + 1]) {
+        bundle_of[v] = kNone;
+        continue;
+      }
+      Bundle& bu = made[n];
+      bu.begin = begin[v];
+      bu.end = begin[v + 1];
+      bu.cls = f_.vregs[v].cls;
+      bu.hint = hint_[v];
+      bu.one_vreg = true;
+      bundle_of[v] = n++;
+    }
+    bundles_.resize(n);
   }
   auto try_merge = [&](uint32_t a, uint32_t b) {
     uint32_t x = vreg_bundle_[a], y = vreg_bundle_[b];
