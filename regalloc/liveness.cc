@@ -173,42 +173,61 @@ bool Liveness::DenseRows(const Function& f, Scratch* scratch) {
   uint64_t* const out = row.data();
   std::vector<uint8_t>& state = scratch->dirty;
   state.assign(nb, kUnvisited);
-  uint64_t budget = kDenseVisitsPerBlock * nb + 64;
-  for (bool again = true; again;) {
-    again = false;
-    for (uint32_t b = nb; b-- > 0;) {
-      if (state[b] == kClean) continue;
-      if (budget-- == 0) return false;
-      bool any = false;  // out holds a successor's set
-      for (const SuccEdge& e : f.Succs(Block(b))) {
-        if (state[e.block.index] == kUnvisited) continue;
-        const uint64_t* in = bits.data() + static_cast<size_t>(e.block.index) * nw;
-        if (!any)
-          std::copy(in, in + nw, out);
-        else
-          for (uint32_t w = 0; w < nw; ++w) out[w] |= in[w];
-        any = true;
-      }
-      if (!any) std::fill(out, out + nw, 0);
-      for (uint32_t k = kill_begin[b]; k < kill_begin[b + 1]; ++k)
-        out[kills[k] >> 6] &= ~(uint64_t{1} << (kills[k] & 63));
-      for (uint32_t k = sites_begin[b]; k < sites_begin[b + 1]; ++k)
-        out[site[k].first >> 6] |= uint64_t{1} << (site[k].first & 63);
-      uint64_t* const in = bits.data() + static_cast<size_t>(b) * nw;
-      // Changed: against the row, or on the first visit against the empty set the row read as.
-      const bool first = state[b] == kUnvisited;
-      const bool changed = first ? std::any_of(out, out + nw, [](uint64_t w) { return w != 0; })
-                                 : !std::equal(out, out + nw, in);
-      state[b] = kClean;
-      if (first || changed) std::copy(out, out + nw, in);
-      if (!changed) continue;
-      for (Block p : f.Preds(Block(b))) {
-        if (state[p.index] == kClean) state[p.index] = kDirty;
-        again |= p.index >= b;
+  // The sweeps, with the row length a constant for short rows (functions of up to 256 vregs,
+  // most of them): the word loops are then a few inline instructions, where a run-time length
+  // made each copy and compare a library call.
+  auto sweeps = [&]<uint32_t kWords>() {
+    const uint32_t nw = kWords != 0 ? kWords : row_words_;
+    uint64_t budget = kDenseVisitsPerBlock * nb + 64;
+    for (bool again = true; again;) {
+      again = false;
+      for (uint32_t b = nb; b-- > 0;) {
+        if (state[b] == kClean) continue;
+        if (budget-- == 0) return false;
+        bool any = false;  // out holds a successor's set
+        for (const SuccEdge& e : f.Succs(Block(b))) {
+          if (state[e.block.index] == kUnvisited) continue;
+          const uint64_t* in = bits.data() + static_cast<size_t>(e.block.index) * nw;
+          if (!any)
+            std::copy(in, in + nw, out);
+          else
+            for (uint32_t w = 0; w < nw; ++w) out[w] |= in[w];
+          any = true;
+        }
+        if (!any) std::fill(out, out + nw, 0);
+        for (uint32_t k = kill_begin[b]; k < kill_begin[b + 1]; ++k)
+          out[kills[k] >> 6] &= ~(uint64_t{1} << (kills[k] & 63));
+        for (uint32_t k = sites_begin[b]; k < sites_begin[b + 1]; ++k)
+          out[site[k].first >> 6] |= uint64_t{1} << (site[k].first & 63);
+        uint64_t* const in = bits.data() + static_cast<size_t>(b) * nw;
+        // Changed: against the row, or on the first visit against the empty set the row read
+        // as.
+        const bool first = state[b] == kUnvisited;
+        const bool changed = first ? std::any_of(out, out + nw, [](uint64_t w) { return w != 0; })
+                                   : !std::equal(out, out + nw, in);
+        state[b] = kClean;
+        if (first || changed) std::copy(out, out + nw, in);
+        if (!changed) continue;
+        for (Block p : f.Preds(Block(b))) {
+          if (state[p.index] == kClean) state[p.index] = kDirty;
+          again |= p.index >= b;
+        }
       }
     }
+    return true;
+  };
+  switch (nw) {
+    case 1:
+      return sweeps.template operator()<1>();
+    case 2:
+      return sweeps.template operator()<2>();
+    case 3:
+      return sweeps.template operator()<3>();
+    case 4:
+      return sweeps.template operator()<4>();
+    default:
+      return sweeps.template operator()<0>();
   }
-  return true;
 }
 
 template <class Scratch>
