@@ -159,10 +159,28 @@ class ParamOf {
 
 }  // namespace
 
+namespace {
+
+// ChooseCommutedReuse's per-vreg arrays, kept by each thread from function to function (a
+// compile worker runs it for every function): the epoch counts on across functions, so an entry
+// left by an earlier block or function never equals the current epoch, and the arrays are
+// cleared only when they grow or the epoch wraps around.
+struct CommuteTemps {
+  std::vector<uint32_t> stamp, last_use, live_out;
+  uint32_t epoch = 0;
+  static constexpr size_t kMaxRetained = size_t{1} << 20;  // entries per array kept
+};
+
+}  // namespace
+
 void ChooseCommutedReuse(Function* f, const Liveness& live) {
   const uint32_t nv = f->num_vregs();
-  std::vector<uint32_t> stamp, last_use, live_out;  // sized on the first candidate block
-  uint32_t epoch = 0;
+  thread_local CommuteTemps temps;
+  std::vector<uint32_t>& stamp = temps.stamp;
+  std::vector<uint32_t>& last_use = temps.last_use;  // read only where stamp is the epoch
+  std::vector<uint32_t>& live_out = temps.live_out;
+  uint32_t& epoch = temps.epoch;
+  bool sized = false;               // on the first candidate block
   std::optional<ParamOf> param_of;  // built on the first def whose inputs both die
   for (uint32_t b = 0; b < f->num_blocks(); ++b) {
     const BlockData& bd = f->blocks[b];
@@ -172,12 +190,19 @@ void ChooseCommutedReuse(Function* f, const Liveness& live) {
     const Operand* const end = f->operands.data() + f->insts[bd.inst_end - 1].operand_end;
     while (op < end && op->commutes_with == Operand::kNoCommute) ++op;
     if (op == end) continue;
-    if (stamp.empty()) {
-      stamp.assign(nv, 0);
-      last_use.assign(nv, 0);
-      live_out.assign(nv, 0);
+    if (!sized) {
+      sized = true;
+      if (stamp.size() < nv) {
+        stamp.assign(nv, 0);
+        last_use.resize(nv);
+        live_out.assign(nv, 0);
+      }
     }
-    ++epoch;
+    if (++epoch == 0) {  // wrapped around: no entry may hold the new epoch
+      std::fill(stamp.begin(), stamp.end(), 0);
+      std::fill(live_out.begin(), live_out.end(), 0);
+      epoch = 1;
+    }
     live.ForEachLiveOut(Block(b), [&](VReg v) { live_out[v.index] = epoch; });
     for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i)
       for (const Operand& op : f->InstOperands(i))
@@ -215,6 +240,7 @@ void ChooseCommutedReuse(Function* f, const Liveness& live) {
       }
     }
   }
+  if (stamp.capacity() > CommuteTemps::kMaxRetained) temps = CommuteTemps();
 }
 
 Expected<Output> Allocate(const Function& f, const MachineEnv& env, const Options& options) {
