@@ -42,6 +42,8 @@ class BacktrackAllocator final : public Allocator {
   Status Run(const Function& f, const MachineEnv& env, const Liveness& live, Output* out) override {
     return RunBacktrack(f, env, live, out);
   }
+  // It reads live-out sets (building ranges), NumLiveIn and DefBlock only.
+  Liveness::Sets LivenessSets() const override { return Liveness::Sets::kLiveOutOnly; }
 };
 
 constexpr std::string_view kNames[] = {"fast", "linear", "backtrack"};
@@ -76,6 +78,9 @@ Error Named(const Function& f, Error e) {
 
 namespace {
 
+// A thread's Liveness keeps at most this much capacity between functions.
+constexpr size_t kMaxLivenessBytes = size_t{16} << 20;
+
 // `commute`: the same function, mutable, when the caller lets ChooseCommutedReuse() run.
 Expected<Output> AllocateImpl(const Function& f, Function* commute, const MachineEnv& env,
                               const Options& options) {
@@ -90,8 +95,16 @@ Expected<Output> AllocateImpl(const Function& f, Function* commute, const Machin
   const Status valid = options.run_checker ? f.Validate(env) : f.ValidateStructure(env);
   if (!valid.ok()) return Named(f, valid.error());
   const auto start = Clock::now();
-  Liveness live;
-  if (Status s = live.Compute(f); !s.ok()) return Named(f, std::move(s).error());
+  // One Liveness per thread, computed for function after function: its arrays keep their
+  // capacity (a compile worker allocates many functions in a row), up to kMaxLivenessBytes.
+  thread_local Liveness live;
+  struct Trim {  // on every return
+    ~Trim() {
+      if (live.RetainedBytes() > kMaxLivenessBytes) live = Liveness();
+    }
+  } trim;
+  if (Status s = live.Compute(f, Liveness::Method::kAuto, allocator->LivenessSets()); !s.ok())
+    return Named(f, std::move(s).error());
   // Swapping which input is reused changes no vreg's liveness, only constraints.
   if (commute != nullptr) ChooseCommutedReuse(commute, live);
   Output out;
@@ -146,10 +159,28 @@ class ParamOf {
 
 }  // namespace
 
+namespace {
+
+// ChooseCommutedReuse's per-vreg arrays, kept by each thread from function to function (a
+// compile worker runs it for every function): the epoch counts on across functions, so an entry
+// left by an earlier block or function never equals the current epoch, and the arrays are
+// cleared only when they grow or the epoch wraps around.
+struct CommuteTemps {
+  std::vector<uint32_t> stamp, last_use, live_out;
+  uint32_t epoch = 0;
+  static constexpr size_t kMaxRetained = size_t{1} << 20;  // entries per array kept
+};
+
+}  // namespace
+
 void ChooseCommutedReuse(Function* f, const Liveness& live) {
   const uint32_t nv = f->num_vregs();
-  std::vector<uint32_t> stamp, last_use, live_out;  // sized on the first candidate block
-  uint32_t epoch = 0;
+  thread_local CommuteTemps temps;
+  std::vector<uint32_t>& stamp = temps.stamp;
+  std::vector<uint32_t>& last_use = temps.last_use;  // read only where stamp is the epoch
+  std::vector<uint32_t>& live_out = temps.live_out;
+  uint32_t& epoch = temps.epoch;
+  bool sized = false;               // on the first candidate block
   std::optional<ParamOf> param_of;  // built on the first def whose inputs both die
   for (uint32_t b = 0; b < f->num_blocks(); ++b) {
     const BlockData& bd = f->blocks[b];
@@ -159,13 +190,20 @@ void ChooseCommutedReuse(Function* f, const Liveness& live) {
     const Operand* const end = f->operands.data() + f->insts[bd.inst_end - 1].operand_end;
     while (op < end && op->commutes_with == Operand::kNoCommute) ++op;
     if (op == end) continue;
-    if (stamp.empty()) {
-      stamp.assign(nv, 0);
-      last_use.assign(nv, 0);
-      live_out.assign(nv, 0);
+    if (!sized) {
+      sized = true;
+      if (stamp.size() < nv) {
+        stamp.assign(nv, 0);
+        last_use.resize(nv);
+        live_out.assign(nv, 0);
+      }
     }
-    ++epoch;
-    for (VReg v : live.LiveOut(Block(b))) live_out[v.index] = epoch;
+    if (++epoch == 0) {  // wrapped around: no entry may hold the new epoch
+      std::fill(stamp.begin(), stamp.end(), 0);
+      std::fill(live_out.begin(), live_out.end(), 0);
+      epoch = 1;
+    }
+    live.ForEachLiveOut(Block(b), [&](VReg v) { live_out[v.index] = epoch; });
     for (uint32_t i = bd.inst_begin; i < bd.inst_end; ++i)
       for (const Operand& op : f->InstOperands(i))
         if (op.is_use()) {
@@ -202,6 +240,7 @@ void ChooseCommutedReuse(Function* f, const Liveness& live) {
       }
     }
   }
+  if (stamp.capacity() > CommuteTemps::kMaxRetained) temps = CommuteTemps();
 }
 
 Expected<Output> Allocate(const Function& f, const MachineEnv& env, const Options& options) {

@@ -46,6 +46,8 @@ class Allocator {
   // timing and counts (Allocate() does those).
   virtual Status Run(const Function& f, const MachineEnv& env, const Liveness& live,
                      Output* out) = 0;
+  // What Run() reads of `live`: the lists (LiveIn, LiveOut), or only ForEachLiveOut.
+  virtual Liveness::Sets LivenessSets() const { return Liveness::Sets::kLists; }
 };
 
 // "fast", "linear" and "backtrack", in that order.
@@ -62,7 +64,7 @@ Expected<Output> Allocate(const Function& f, const MachineEnv& env, const Option
 // and the accumulator share one register and the back edge needs no move. Linear in the
 // operands, plus the live-out sets of the blocks holding such defs, plus one pass over the
 // branch arguments when both inputs of some such def die. `f` must be valid; `live` its
-// liveness.
+// liveness (either kind of Liveness::Sets).
 void ChooseCommutedReuse(Function* f, const Liveness& live);
 
 // Allocate() after ChooseCommutedReuse(), on the liveness Allocate() computes anyway; the

@@ -316,14 +316,60 @@ void Backtrack::BuildRangesWalk() {
       seen[f_.operands[k].vreg.index] = b + 1;
       ++uses_of[f_.operands[k].vreg.index];
     }
-    for (VReg v : live_.LiveOut(Block(b))) {
-      if (seen[v.index] != b + 1 && (!kAnyRef || !f_.vregs[v.index].is_ref))
-        push({bs, be, v.index});
-      else if (pos[v.index] == kNone)
-        add(v.index, be);
+    // In any order: each range goes to its vreg's list, and the live set's order decides
+    // nothing but the order ranges are made in. Without references, a live-through range is
+    // written here with the arrays in locals (the per-bit loop of most pairs).
+    if constexpr (kAnyRef) {
+      live_.ForEachLiveOut(Block(b), [&](VReg v) {
+        if (seen[v.index] != b + 1 && !f_.vregs[v.index].is_ref)
+          push({bs, be, v.index});
+        else if (pos[v.index] == kNone)
+          add(v.index, be);
+      });
+    } else {
+      const uint32_t* const seen_at = seen.data();
+      const uint32_t* const pos_at = pos.data();
+      const uint32_t mark = b + 1, len = be - bs;
+      live_.ForEachLiveOut(Block(b), [&, seen_at, pos_at, out, arena, fill, size](VReg v) {
+        const uint32_t x = v.index;
+        if (seen_at[x] != mark) {
+          EGRET_DCHECK(fill[x] < range_begin_[x + 1]);
+          const uint32_t at = fill[x]++;
+          out[at] = Range(bs, be, x);
+          arena[at] = Range(bs, be, x);
+          size[x] += len;
+        } else if (pos_at[x] == kNone) {
+          add(x, be);
+        }
+      });
     }
     for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
       const auto ops = f_.InstOperands(i);
+      if constexpr (!kAnyRef) {
+        // One pass: an instruction's defs and uses are of different vregs (SSA), so a def's
+        // leaving the live set and a use's entering it do not depend on each other's order
+        // (the live set's order decides only the order ranges are made in).
+        for (const Operand& op : ops) {
+          const uint32_t v = op.vreg.index;
+          if (op.is_def()) {
+            const uint32_t from = op.is_early() ? 4 * i : 4 * i + 3;
+            uint32_t to = 4 * i + 4;
+            if (pos[v] != kNone) {
+              to = std::max(to, end[v]);
+              remove(v);
+            }
+            push({from, to, v});
+            def_inst_[v] = i;
+          } else {
+            const uint32_t to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
+            if (pos[v] == kNone)
+              add(v, to);
+            else
+              end[v] = std::max(end[v], to);
+          }
+        }
+        continue;
+      }
       for (const Operand& op : ops) {
         if (!op.is_def()) continue;
         const uint32_t v = op.vreg.index;
@@ -446,57 +492,64 @@ void Backtrack::BuildUses() {
       requiring = true;
     return requiring;
   };
-  for (uint32_t i = 0; i < f_.num_insts(); ++i) {
-    const auto ops = f_.InstOperands(i);
-    const uint32_t base = f_.insts[i].operand_begin;
-    const float fr = freq_[block_of_inst_[i]];
-    if (f_.insts[i].clobbers != InstData::kNoClobbers)  // most instructions clobber nothing
-      f_.clobber_sets[f_.insts[i].clobbers].ForEach([&](PReg r) {
-        res_[r.index()].push_back({4 * i + 2, 4 * i + 3, kNone});
-      });
-    for (uint32_t k = 0; k < ops.size(); ++k) {
-      const Operand& op = ops[k];
-      const uint32_t v = op.vreg.index;
-      if (op.constraint == Constraint::kReuse) {
-        // The reuse decision sets flags of this def and of its input, both of this
-        // instruction: made before the def's record; an input whose record is already written
-        // (an earlier operand) has it recomputed.
-        const uint32_t in = base + op.reuse_index;
-        const Operand& input = f_.operands[in];
-        const Range* r = RangeAt(input.vreg.index, 4 * i);
-        const bool dies = input.is_early() && r != nullptr && r->to == 4 * i + 1;
-        if (dies) {
-          op_flags_[base + k] |= kReuseShared;
-          op_flags_[in] |= kSharedInput;
-          reuse_pairs_.push_back({input.vreg.index, op.vreg.index, i, base + k});
+  // Block by block (a block's frequency is its instructions'), with the tables' base pointers
+  // in locals: the loop stores bytes (op_flags_, hints), which may alias any member.
+  const Operand* const opnds = f_.operands.data();
+  const InstData* const insts = f_.insts.data();
+  uint8_t* const flags = op_flags_.data();
+  uint32_t* const fill_at = fill.data();
+  for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
+    const float fr = freq_[b];
+    for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i) {
+      const uint32_t base = insts[i].operand_begin, n = insts[i].operand_end - base;
+      if (insts[i].clobbers != InstData::kNoClobbers)  // most instructions clobber nothing
+        f_.clobber_sets[insts[i].clobbers].ForEach([&](PReg r) {
+          res_[r.index()].push_back({4 * i + 2, 4 * i + 3, kNone});
+        });
+      for (uint32_t k = 0; k < n; ++k) {
+        const Operand& op = opnds[base + k];
+        const uint32_t v = op.vreg.index;
+        if (op.constraint == Constraint::kReuse) {
+          // The reuse decision sets flags of this def and of its input, both of this
+          // instruction: made before the def's record; an input whose record is already
+          // written (an earlier operand) has it recomputed.
+          const uint32_t in = base + op.reuse_index;
+          const Operand& input = opnds[in];
+          const Range* r = RangeAt(input.vreg.index, 4 * i);
+          const bool dies = input.is_early() && r != nullptr && r->to == 4 * i + 1;
+          if (dies) {
+            flags[base + k] |= kReuseShared;
+            flags[in] |= kSharedInput;
+            reuse_pairs_.push_back({input.vreg.index, op.vreg.index, i, base + k});
+          } else {
+            Extend(op.vreg.index, i, base + k);
+          }
+          if (op.reuse_index < k && input.is_use()) {
+            // Its vreg's records of this instruction are the last ones written, in operand
+            // order.
+            UseRec* rec = uses_.data() + fill_at[input.vreg.index] - 1;
+            while (rec->operand != in) --rec;
+            rec->requiring = use_requiring(input, flags[in]);
+          }
+        }
+        UseRec& u = uses_.data()[fill_at[v]++];
+        u.inst = i;
+        u.operand = base + k;
+        u.freq = fr;
+        if (op.is_use()) {
+          u.from = 4 * i;
+          u.to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
+          u.requiring = use_requiring(op, flags[base + k]);
         } else {
-          Extend(op.vreg.index, i, base + k);
+          u.from = op.is_early() || (flags[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
+          u.to = 4 * i + 4;
+          u.requiring = op.constraint == Constraint::kReg || op.constraint == Constraint::kReuse;
         }
-        if (op.reuse_index < k && input.is_use()) {
-          // Its vreg's records of this instruction are the last ones written, in operand order.
-          UseRec* rec = uses_.data() + fill[input.vreg.index] - 1;
-          while (rec->operand != in) --rec;
-          rec->requiring = use_requiring(input, op_flags_[in]);
+        if (op.constraint == Constraint::kFixedReg) {
+          if (!hint_[v].valid()) hint_[v] = op.fixed;
+          res_[op.fixed.index()].push_back({u.from, u.to, v});
         }
       }
-      UseRec u;
-      u.inst = i;
-      u.operand = base + k;
-      u.freq = fr;
-      if (op.is_use()) {
-        u.from = 4 * i;
-        u.to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
-        u.requiring = use_requiring(op, op_flags_[base + k]);
-      } else {
-        u.from = op.is_early() || (op_flags_[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
-        u.to = 4 * i + 4;
-        u.requiring = op.constraint == Constraint::kReg || op.constraint == Constraint::kReuse;
-      }
-      if (op.constraint == Constraint::kFixedReg) {
-        if (!hint_[v].valid()) hint_[v] = op.fixed;
-        res_[op.fixed.index()].push_back({u.from, u.to, v});
-      }
-      uses_[fill[v]++] = u;
     }
   }
   // Sorted by start, with an index of the first reservation of every kResShift-point bucket, so
@@ -510,8 +563,17 @@ void Backtrack::BuildUses() {
     auto& list = res_[r];
     if (list.empty()) continue;
     touched_regs_.Add(PReg::FromIndex(r));
-    if (!busy_[r].empty())
-      for (const Res& x : list) MarkBusy(PReg::FromIndex(r), x.from, x.to, 0, true);
+    // A reservation lies within one instruction's points [4i, 4i + 4), so within one word of
+    // the bitmap (a word holds 16 instructions): its bits are set inline (MarkBusy's one-word
+    // case).
+    if (!busy_[r].empty()) {
+      uint64_t* const bits = busy_[r].data();
+      for (const Res& x : list) {
+        EGRET_DCHECK(x.from < x.to && x.from / 64 == (x.to - 1) / 64);
+        bits[2 * (x.from / 64)] |=
+            (~uint64_t{0} << (x.from % 64)) & (~uint64_t{0} >> (63 - (x.to - 1) % 64));
+      }
+    }
     // Pushed in instruction order, so out of order only within an instruction (a call's clobbers
     // before its fixed operands): an insertion sort moves each entry a step or two. Reservations
     // with equal starts may end up in any order: every query depends on their starts only.
@@ -568,20 +630,33 @@ bool MergeDisjoint(const Range* p, const Range* pe, const Range* q, const Range*
 // parameters with their branch arguments when they do not interfere.
 Status Backtrack::MergeBundles() {
   const uint32_t nv = f_.num_vregs();
-  vreg_bundle_.assign(nv, kNone);
   // The initial bundles' ranges are the per-vreg lists in vreg order, which BuildRanges wrote to
   // the arena as well (room reserved for merges): each bundle indexes its vreg's list there.
+  // At most one bundle per vreg: made in place (the vector sized once, the unused tail dropped)
+  // rather than pushed one by one.
   EGRET_DCHECK(arena_.size() == ranges_.size() && arena_.capacity() >= 2 * ranges_.size());
-  for (uint32_t v = 0; v < nv; ++v) {
-    if (range_begin_[v] == range_begin_[v + 1]) continue;
-    Bundle bu;
-    bu.begin = range_begin_[v];
-    bu.end = range_begin_[v + 1];
-    bu.cls = f_.vregs[v].cls;
-    bu.hint = hint_[v];
-    bu.one_vreg = true;
-    vreg_bundle_[v] = static_cast<uint32_t>(bundles_.size());
-    bundles_.push_back(bu);
+  EGRET_DCHECK(bundles_.empty());
+  vreg_bundle_.resize(nv);
+  bundles_.resize(nv);
+  {
+    Bundle* const made = bundles_.data();
+    uint32_t* const bundle_of = vreg_bundle_.data();
+    const uint32_t* const begin = range_begin_.data();
+    uint32_t n = 0;
+    for (uint32_t v = 0; v < nv; ++v) {
+      if (begin[v] == begin[v + 1]) {
+        bundle_of[v] = kNone;
+        continue;
+      }
+      Bundle& bu = made[n];
+      bu.begin = begin[v];
+      bu.end = begin[v + 1];
+      bu.cls = f_.vregs[v].cls;
+      bu.hint = hint_[v];
+      bu.one_vreg = true;
+      bundle_of[v] = n++;
+    }
+    bundles_.resize(n);
   }
   auto try_merge = [&](uint32_t a, uint32_t b) {
     uint32_t x = vreg_bundle_[a], y = vreg_bundle_[b];

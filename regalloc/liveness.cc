@@ -10,6 +10,7 @@
 #include "regalloc/liveness.h"
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -23,9 +24,10 @@ struct LivenessScratch {
   std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (block, vreg)
   std::vector<std::pair<uint32_t, uint32_t>> sites;  // (vreg, block)
   // The dense method: sites_begin[b] indexes b's sites (they are collected block by block);
-  // kills are the vregs by defining block (kill_begin); live-in bits, nb rows of words.
+  // kills are the vregs by defining block (kill_begin); row, a visit's set; lanes, the column
+  // sums' accumulators (the rows themselves are Liveness::rows_).
   std::vector<uint32_t> sites_begin, kill_begin, kills;
-  std::vector<uint64_t> bits, row;
+  std::vector<uint64_t> row, lanes;
   std::vector<uint8_t> dirty;
   static constexpr size_t kMaxRetainedBytes = size_t{16} << 20;
   size_t RetainedBytes() const {
@@ -33,7 +35,7 @@ struct LivenessScratch {
             vstamp.capacity() + sites_begin.capacity() + kill_begin.capacity() + kills.capacity()) *
                sizeof(uint32_t) +
            (pairs.capacity() + sites.capacity()) * sizeof(pairs[0]) +
-           (bits.capacity() + row.capacity()) * sizeof(uint64_t) + dirty.capacity();
+           (row.capacity() + lanes.capacity()) * sizeof(uint64_t) + dirty.capacity();
   }
 };
 
@@ -47,15 +49,15 @@ constexpr uint64_t kDenseVisitsPerBlock = 16;
 
 }  // namespace
 
-Status Liveness::Compute(const Function& f, Method method) {
+Status Liveness::Compute(const Function& f, Method method, Sets sets) {
   thread_local LivenessScratch scratch;
-  const Status s = Compute(f, method, &scratch);
+  const Status s = Compute(f, method, sets, &scratch);
   if (scratch.RetainedBytes() > LivenessScratch::kMaxRetainedBytes) scratch = LivenessScratch();
   return s;
 }
 
 template <class Scratch>
-Status Liveness::Compute(const Function& f, Method method, Scratch* scratch) {
+Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* scratch) {
   const uint32_t nb = f.num_blocks(), nv = f.num_vregs();
   const uint64_t words = static_cast<uint64_t>(nb) * ((nv + 63) / 64);
   const bool dense =
@@ -76,10 +78,8 @@ Status Liveness::Compute(const Function& f, Method method, Scratch* scratch) {
     for (uint32_t k = first; k < last; ++k)
       if (f.operands[k].is_def()) def_block_[f.operands[k].vreg.index] = b;
   }
-  // Use sites outside the defining block, grouped by vreg: collected (and counted) in one walk
-  // over the operands, then placed by a counting sort (in the order found, per vreg).
-  std::vector<uint32_t>& begin = scratch->begin;
-  begin.assign(nv + 1, 0);
+  // Use sites outside the defining block, block by block: the dense method's gen sets; the
+  // sparse method groups them by vreg (SparseLiveIn).
   // `sites` and `pairs` are buffers: their sizes are high-water marks (grown, never shrunk, so
   // a worker's later functions find them large enough), the counts of entries made are local.
   // Room is made before each walk that fills them, which then writes without capacity checks.
@@ -97,38 +97,52 @@ Status Liveness::Compute(const Function& f, Method method, Scratch* scratch) {
     const auto [first, last] = block_operands(b);
     for (uint32_t k = first; k < last; ++k) {
       const Operand& op = f.operands[k];
-      if (op.is_use() && def_block_[op.vreg.index] != b) {
-        site[num_sites++] = {op.vreg.index, b};
-        ++begin[op.vreg.index + 1];
-      }
+      if (op.is_use() && def_block_[op.vreg.index] != b) site[num_sites++] = {op.vreg.index, b};
     }
     for (const SuccEdge& e : f.Succs(Block(b)))
       for (VReg a : f.Args(e))
-        if (def_block_[a.index] != b) {
-          site[num_sites++] = {a.index, b};
-          ++begin[a.index + 1];
-        }
+        if (def_block_[a.index] != b) site[num_sites++] = {a.index, b};
   }
   sites_begin[nb] = static_cast<uint32_t>(num_sites);
-  livein_begin_.assign(nb + 1, 0);
   livein_count_.assign(nv, 0);
-  const bool rows = dense && DenseLiveIn(f, scratch);
+  lists_ = false;
+  rows_live_out_ = false;
+  const bool rows = dense && DenseRows(f, scratch);
   if (rows) {
-    // Reaching the entry: the error names the first such vreg, as the sparse walk does.
-    if (nb > 0 && livein_begin_[1] != 0) {
-      const uint32_t v = sets_[0].index;
-      return Error(absl::StrCat("regalloc input: v", v, " (defined in block", def_block_[v],
-                                ") is used on a path that skips its definition"));
+    // Reaching the entry: the error names the first such vreg (the lowest of the entry's row),
+    // as the sparse walk does.
+    for (uint32_t w = 0; nb > 0 && w < row_words_; ++w)
+      if (rows_[w] != 0) {
+        const uint32_t v = 64 * w + static_cast<uint32_t>(__builtin_ctzll(rows_[w]));
+        return Error(absl::StrCat("regalloc input: v", v, " (defined in block", def_block_[v],
+                                  ") is used on a path that skips its definition"));
+      }
+    if (sets == Sets::kLiveOutOnly) {
+      DenseLiveOutRows(f, scratch);
+      return Status::Ok();
     }
+    livein_begin_.assign(nb + 1, 0);
+    DenseLiveInLists(f, scratch);
   } else {
+    livein_begin_.assign(nb + 1, 0);
     EGRET_TRY(SparseLiveIn(f, num_sites, scratch));
   }
-  return LiveOut(f, rows, scratch);
+  EGRET_TRY(LiveOut(f, rows, scratch));
+  lists_ = true;
+  return Status::Ok();
+}
+
+size_t Liveness::RetainedBytes() const {
+  return (def_block_.capacity() + livein_count_.capacity() + livein_begin_.capacity() +
+          liveout_begin_.capacity() + liveout_end_.capacity() + liveout_row_.capacity()) *
+             sizeof(uint32_t) +
+         sets_.capacity() * sizeof(VReg) + rows_.capacity() * sizeof(uint64_t);
 }
 
 template <class Scratch>
-bool Liveness::DenseLiveIn(const Function& f, Scratch* scratch) {
+bool Liveness::DenseRows(const Function& f, Scratch* scratch) {
   const uint32_t nb = f.num_blocks(), nv = f.num_vregs(), nw = (nv + 63) / 64;
+  row_words_ = nw;
   // Kill sets: the vregs by defining block (counting sort). A vreg is never live into the block
   // def_block_ names, exactly where the sparse walk stops.
   std::vector<uint32_t>& kill_begin = scratch->kill_begin;
@@ -147,11 +161,11 @@ bool Liveness::DenseLiveIn(const Function& f, Scratch* scratch) {
   // in(b) = (union of in(s) over successors s) - kill(b) + sites(b); gen and kill are disjoint
   // (a site is a use outside its vreg's defining block). Visited backwards over the layout;
   // a block whose set changed makes its predecessors dirty, and one laid out at or after it
-  // needs another sweep. `bits` is a buffer (grown, never shrunk or cleared: clearing it cost
+  // needs another sweep. rows_ is a buffer (grown, never shrunk or cleared: clearing it cost
   // more than the sweeps): a row holds b's set once b has been visited, and reads as empty
-  // before (kUnvisited).
+  // before (kUnvisited). Every block is visited in the first sweep.
   enum : uint8_t { kClean, kDirty, kUnvisited };
-  std::vector<uint64_t>& bits = scratch->bits;
+  std::vector<uint64_t>& bits = rows_;
   if (bits.size() < static_cast<size_t>(nb) * nw)
     bits.resize(std::max(static_cast<size_t>(nb) * nw, 2 * bits.size()));
   std::vector<uint64_t>& row = scratch->row;
@@ -159,41 +173,67 @@ bool Liveness::DenseLiveIn(const Function& f, Scratch* scratch) {
   uint64_t* const out = row.data();
   std::vector<uint8_t>& state = scratch->dirty;
   state.assign(nb, kUnvisited);
-  uint64_t budget = kDenseVisitsPerBlock * nb + 64;
-  for (bool again = true; again;) {
-    again = false;
-    for (uint32_t b = nb; b-- > 0;) {
-      if (state[b] == kClean) continue;
-      if (budget-- == 0) return false;
-      bool any = false;  // out holds a successor's set
-      for (const SuccEdge& e : f.Succs(Block(b))) {
-        if (state[e.block.index] == kUnvisited) continue;
-        const uint64_t* in = bits.data() + static_cast<size_t>(e.block.index) * nw;
-        if (!any)
-          std::copy(in, in + nw, out);
-        else
-          for (uint32_t w = 0; w < nw; ++w) out[w] |= in[w];
-        any = true;
-      }
-      if (!any) std::fill(out, out + nw, 0);
-      for (uint32_t k = kill_begin[b]; k < kill_begin[b + 1]; ++k)
-        out[kills[k] >> 6] &= ~(uint64_t{1} << (kills[k] & 63));
-      for (uint32_t k = sites_begin[b]; k < sites_begin[b + 1]; ++k)
-        out[site[k].first >> 6] |= uint64_t{1} << (site[k].first & 63);
-      uint64_t* const in = bits.data() + static_cast<size_t>(b) * nw;
-      // Changed: against the row, or on the first visit against the empty set the row read as.
-      const bool first = state[b] == kUnvisited;
-      const bool changed = first ? std::any_of(out, out + nw, [](uint64_t w) { return w != 0; })
-                                 : !std::equal(out, out + nw, in);
-      state[b] = kClean;
-      if (first || changed) std::copy(out, out + nw, in);
-      if (!changed) continue;
-      for (Block p : f.Preds(Block(b))) {
-        if (state[p.index] == kClean) state[p.index] = kDirty;
-        again |= p.index >= b;
+  // The sweeps, with the row length a constant for short rows (functions of up to 256 vregs,
+  // most of them): the word loops are then a few inline instructions, where a run-time length
+  // made each copy and compare a library call.
+  auto sweeps = [&]<uint32_t kWords>() {
+    const uint32_t nw = kWords != 0 ? kWords : row_words_;
+    uint64_t budget = kDenseVisitsPerBlock * nb + 64;
+    for (bool again = true; again;) {
+      again = false;
+      for (uint32_t b = nb; b-- > 0;) {
+        if (state[b] == kClean) continue;
+        if (budget-- == 0) return false;
+        bool any = false;  // out holds a successor's set
+        for (const SuccEdge& e : f.Succs(Block(b))) {
+          if (state[e.block.index] == kUnvisited) continue;
+          const uint64_t* in = bits.data() + static_cast<size_t>(e.block.index) * nw;
+          if (!any)
+            std::copy(in, in + nw, out);
+          else
+            for (uint32_t w = 0; w < nw; ++w) out[w] |= in[w];
+          any = true;
+        }
+        if (!any) std::fill(out, out + nw, 0);
+        for (uint32_t k = kill_begin[b]; k < kill_begin[b + 1]; ++k)
+          out[kills[k] >> 6] &= ~(uint64_t{1} << (kills[k] & 63));
+        for (uint32_t k = sites_begin[b]; k < sites_begin[b + 1]; ++k)
+          out[site[k].first >> 6] |= uint64_t{1} << (site[k].first & 63);
+        uint64_t* const in = bits.data() + static_cast<size_t>(b) * nw;
+        // Changed: against the row, or on the first visit against the empty set the row read
+        // as.
+        const bool first = state[b] == kUnvisited;
+        const bool changed = first ? std::any_of(out, out + nw, [](uint64_t w) { return w != 0; })
+                                   : !std::equal(out, out + nw, in);
+        state[b] = kClean;
+        if (first || changed) std::copy(out, out + nw, in);
+        if (!changed) continue;
+        for (Block p : f.Preds(Block(b))) {
+          if (state[p.index] == kClean) state[p.index] = kDirty;
+          again |= p.index >= b;
+        }
       }
     }
+    return true;
+  };
+  switch (nw) {
+    case 1:
+      return sweeps.template operator()<1>();
+    case 2:
+      return sweeps.template operator()<2>();
+    case 3:
+      return sweeps.template operator()<3>();
+    case 4:
+      return sweeps.template operator()<4>();
+    default:
+      return sweeps.template operator()<0>();
   }
+}
+
+template <class Scratch>
+void Liveness::DenseLiveInLists(const Function& f, Scratch* scratch) {
+  const uint32_t nb = f.num_blocks(), nv = f.num_vregs(), nw = row_words_;
+  const std::vector<uint64_t>& bits = rows_;
   // The sets, block after block, each in vreg order: into a buffer with room for a whole row
   // before each block (written without capacity checks), then into sets_ once its size is known.
   std::vector<uint32_t>& found = scratch->use_blocks;  // the sparse method's, unused here
@@ -213,7 +253,88 @@ bool Liveness::DenseLiveIn(const Function& f, Scratch* scratch) {
   ReserveSets(f);
   sets_.resize(n);
   for (size_t k = 0; k < n; ++k) sets_[k] = VReg(found[k]);
-  return true;
+}
+
+namespace {
+
+// Lane j (bits 8j..8j+7) of kSpread[x] is bit j of x: adding kSpread[x] to a word of eight byte
+// lanes counts the eight bits of byte x at once.
+constexpr std::array<uint64_t, 256> kSpread = [] {
+  std::array<uint64_t, 256> t{};
+  for (uint32_t x = 0; x < 256; ++x)
+    for (uint32_t j = 0; j < 8; ++j)
+      if ((x >> j) & 1) t[x] |= uint64_t{1} << (8 * j);
+  return t;
+}();
+
+// count[v] += the number of the n rows (nw words each) that hold bit v; count has room for
+// 64 * nw entries. Per nonzero row word, a table add per byte into eight byte-lane accumulators
+// instead of work per set bit; a lane holds at most 255, so every 255 rows the lanes are emptied
+// into count.
+void AddColumnSums(const uint64_t* rows, uint32_t n, uint32_t nw, uint32_t* count,
+                   std::vector<uint64_t>* lanes) {
+  lanes->assign(8 * static_cast<size_t>(nw), 0);
+  uint64_t* const lane = lanes->data();
+  for (uint32_t b0 = 0; b0 < n; b0 += 255) {
+    const uint32_t b1 = std::min(n, b0 + 255);
+    for (const uint64_t* p = rows + static_cast<size_t>(b0) * nw;
+         p < rows + static_cast<size_t>(b1) * nw; p += nw)
+      for (uint32_t w = 0; w < nw; ++w) {
+        const uint64_t x = p[w];
+        if (x == 0) continue;
+        uint64_t* const l = lane + 8 * w;
+        for (uint32_t k = 0; k < 8; ++k) l[k] += kSpread[(x >> (8 * k)) & 0xff];
+      }
+    // Lane word i counts bits 8i..8i+7.
+    for (uint32_t i = 0; i < 8 * nw; ++i) {
+      const uint64_t a = lane[i];
+      if (a == 0) continue;
+      lane[i] = 0;
+      for (uint32_t j = 0; j < 8; ++j)
+        count[8 * i + j] += static_cast<uint32_t>((a >> (8 * j)) & 0xff);
+    }
+  }
+}
+
+}  // namespace
+
+template <class Scratch>
+void Liveness::DenseLiveOutRows(const Function& f, Scratch* scratch) {
+  const uint32_t nb = f.num_blocks(), nv = f.num_vregs(), nw = row_words_;
+  // NumLiveIn: the column sums of the live-in rows (count has room for every bit of a row).
+  livein_count_.resize(64 * static_cast<size_t>(nw));
+  AddColumnSums(rows_.data(), nb, nw, livein_count_.data(), &scratch->lanes);
+  livein_count_.resize(nv);
+  // Live-out rows: a jump without arguments reads its successor's live-in row; every other
+  // block gets a union row after the live-in rows (its successors' rows and its arguments).
+  liveout_row_.resize(nb);
+  uint32_t next = nb;
+  for (uint32_t b = 0; b < nb; ++b) {
+    const auto succs = f.Succs(Block(b));
+    liveout_row_[b] =
+        succs.size() == 1 && succs[0].arg_begin == succs[0].arg_end ? succs[0].block.index : next++;
+  }
+  if (rows_.size() < static_cast<size_t>(next) * nw)  // keeps the live-in rows
+    rows_.resize(std::max(static_cast<size_t>(next) * nw, 2 * rows_.size()));
+  uint64_t* const rows = rows_.data();
+  for (uint32_t b = 0; b < nb; ++b) {
+    if (liveout_row_[b] < nb) continue;
+    uint64_t* const out = rows + static_cast<size_t>(liveout_row_[b]) * nw;
+    const auto succs = f.Succs(Block(b));
+    if (succs.empty()) {
+      std::fill(out, out + nw, 0);
+      continue;
+    }
+    const uint64_t* in = rows + static_cast<size_t>(succs[0].block.index) * nw;
+    std::copy(in, in + nw, out);
+    for (size_t k = 1; k < succs.size(); ++k) {
+      in = rows + static_cast<size_t>(succs[k].block.index) * nw;
+      for (uint32_t w = 0; w < nw; ++w) out[w] |= in[w];
+    }
+    for (const SuccEdge& e : succs)
+      for (VReg a : f.Args(e)) out[a.index >> 6] |= uint64_t{1} << (a.index & 63);
+  }
+  rows_live_out_ = true;
 }
 
 template <class Scratch>
@@ -224,6 +345,9 @@ Status Liveness::SparseLiveIn(const Function& f, size_t num_sites, Scratch* scra
   auto ensure = [](auto& buffer, size_t n) {
     if (buffer.size() < n) buffer.resize(std::max(n, 2 * buffer.size()));
   };
+  // The sites grouped by vreg (counting sort, in the order found per vreg).
+  begin.assign(nv + 1, 0);
+  for (size_t k = 0; k < num_sites; ++k) ++begin[site[k].first + 1];
   for (uint32_t v = 0; v < nv; ++v) begin[v + 1] += begin[v];
   std::vector<uint32_t>& use_blocks = scratch->use_blocks;
   use_blocks.resize(begin[nv]);
@@ -302,7 +426,7 @@ Status Liveness::LiveOut(const Function& f, bool dense, Scratch* scratch) {
   // else by a stamp per vreg.
   std::vector<uint32_t>& vstamp = scratch->vstamp;
   if (!dense) vstamp.assign(nv, UINT32_MAX);
-  const uint64_t* const rows = scratch->bits.data();
+  const uint64_t* const rows = rows_.data();
   std::vector<uint64_t>& acc_row = scratch->row;  // the dense method's scratch row, free now
   acc_row.resize(nw);
   uint64_t* const acc = acc_row.data();

@@ -10,7 +10,8 @@
 //     is used only when that product is within a constant factor of the function's size (most
 //     functions: their live-in sets are dense), and only for a bounded number of block visits
 //     (past it, the sparse method starts over). Bits come out in vreg order, block after block,
-//     so the live-in sets need no transposition.
+//     so the live-in sets need no transposition; a caller that needs only the live-out sets
+//     (Sets::kLiveOutOnly) reads them from the rows, and no lists are written.
 //
 // A block parameter is defined at its block's entry, so it is never live into its own block.
 // A branch argument is a use at the end of its block, so it is live out of that block.
@@ -27,44 +28,90 @@ namespace egret::regalloc {
 class Liveness {
  public:
   enum class Method : uint8_t { kAuto, kSparse, kDense };
+  // What Compute() makes besides DefBlock and NumLiveIn. kLists: the live-in and live-out sets as
+  // lists (LiveIn, LiveOut). kLiveOutOnly: only what ForEachLiveOut reads, so no lists when the
+  // dense method runs (its bit rows are the answer: the backtracking allocator reads nothing
+  // else, and writing the lists cost it more than the fixpoint); the sparse method makes the
+  // lists either way.
+  enum class Sets : uint8_t { kLists, kLiveOutOnly };
   // Errors when a use is reachable from the entry without passing its definition. kAuto picks
   // the method by the function's shape; the others are for tests (kDense still falls back to
-  // the sparse method past its visit budget).
-  Status Compute(const Function& f, Method method = Method::kAuto);
+  // the sparse method past its visit budget). A Liveness may be computed again for another
+  // function; its buffers keep their capacity (RetainedBytes).
+  Status Compute(const Function& f, Method method = Method::kAuto, Sets sets = Sets::kLists);
 
+  // The lists: only after Compute(f, ..., Sets::kLists), or when has_lists().
+  bool has_lists() const { return lists_; }
   std::span<const VReg> LiveIn(Block b) const {
+    EGRET_DCHECK(lists_);
     return {sets_.data() + livein_begin_[b.index],
             livein_begin_[b.index + 1] - livein_begin_[b.index]};
   }
   std::span<const VReg> LiveOut(Block b) const {
+    EGRET_DCHECK(lists_);
     return {sets_.data() + liveout_begin_[b.index],
             liveout_end_[b.index] - liveout_begin_[b.index]};
+  }
+  // Calls f(v) for each v live out of b, in no particular order (vreg order from the rows, list
+  // order from the lists). Works after either kind of Compute().
+  template <class F>
+  void ForEachLiveOut(Block b, F&& f) const {
+    if (!rows_live_out_) {
+      for (VReg v : LiveOut(b)) f(v);
+      return;
+    }
+    const uint32_t nw = row_words_;  // locals: f's stores could alias the members
+    const uint64_t* const row = rows_.data() + static_cast<size_t>(liveout_row_[b.index]) * nw;
+    for (uint32_t w = 0; w < nw; ++w)
+      for (uint64_t word = row[w]; word != 0; word &= word - 1)
+        f(VReg(64 * w + static_cast<uint32_t>(__builtin_ctzll(word))));
   }
   // The block that defines v (for a block parameter, its block).
   Block DefBlock(VReg v) const { return Block(def_block_[v.index]); }
   // The number of blocks v is live into (the blocks whose LiveIn holds v).
   uint32_t NumLiveIn(VReg v) const { return livein_count_[v.index]; }
 
+  // Bytes of capacity held by the buffers (a caller that keeps one Liveness for function after
+  // function drops it past a limit, so one huge function does not pin its memory).
+  size_t RetainedBytes() const;
+
  private:
   template <class Scratch>
-  Status Compute(const Function& f, Method method, Scratch* scratch);
-  // The live-in sets into sets_ (livein_begin_, livein_count_ too), or false past the budget.
+  Status Compute(const Function& f, Method method, Sets sets, Scratch* scratch);
+  // The dense method's fixpoint into rows_ (row b: the live-in set of block b), or false past
+  // the budget.
   template <class Scratch>
-  bool DenseLiveIn(const Function& f, Scratch* scratch);
+  bool DenseRows(const Function& f, Scratch* scratch);
+  // From the rows: the live-in lists into sets_ (livein_begin_, livein_count_ too).
+  template <class Scratch>
+  void DenseLiveInLists(const Function& f, Scratch* scratch);
+  // From the rows, without lists: livein_count_, and a live-out row per block (liveout_row_).
+  template <class Scratch>
+  void DenseLiveOutRows(const Function& f, Scratch* scratch);
   template <class Scratch>
   Status SparseLiveIn(const Function& f, size_t num_sites, Scratch* scratch);
   void ReserveSets(const Function& f);
-  // The live-out sets, after the live-ins (`dense`: the dense method's rows are the live-ins).
+  // The live-out lists, after the live-in lists (`dense`: rows_ holds the live-in rows).
   template <class Scratch>
   Status LiveOut(const Function& f, bool dense, Scratch* scratch);
 
   std::vector<uint32_t> def_block_;
   std::vector<uint32_t> livein_count_;  // per vreg
-  // The sets in sets_: live-ins per block at [livein_begin_[b], livein_begin_[b + 1]); live-outs
-  // at [liveout_begin_[b], liveout_end_[b]), either a union stored after the live-ins or, for a
-  // block with one successor and no branch arguments, that successor's live-in set itself.
+  // The lists in sets_: live-ins per block at [livein_begin_[b], livein_begin_[b + 1]);
+  // live-outs at [liveout_begin_[b], liveout_end_[b]), either a union stored after the live-ins
+  // or, for a block with one successor and no branch arguments, that successor's live-in set
+  // itself.
   std::vector<uint32_t> livein_begin_, liveout_begin_, liveout_end_;
   std::vector<VReg> sets_;
+  bool lists_ = false;
+  // The dense method's bit rows, row_words_ words each: rows 0..nb-1 the live-in sets, then the
+  // live-out unions (kLiveOutOnly). A buffer: grown, never shrunk or cleared (a row is written
+  // before it is read). liveout_row_[b]: the row of b's live-out set, valid when
+  // rows_live_out_ (a jump without arguments: its successor's live-in row).
+  std::vector<uint64_t> rows_;
+  uint32_t row_words_ = 0;
+  bool rows_live_out_ = false;
+  std::vector<uint32_t> liveout_row_;
 };
 
 }  // namespace egret::regalloc

@@ -3,6 +3,7 @@
 // union in first-seen order).
 #include "regalloc/liveness.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -148,13 +149,34 @@ std::string Dump(const Function& f, const Liveness& live) {
   return out;
 }
 
+// What a Liveness computed with Sets::kLiveOutOnly answers (ForEachLiveOut, in no particular
+// order: sorted here), for comparing it with one that has lists.
+std::string DumpLiveOut(const Function& f, const Liveness& live) {
+  std::string out;
+  for (uint32_t b = 0; b < f.num_blocks(); ++b) {
+    std::vector<uint32_t> vs;
+    live.ForEachLiveOut(Block(b), [&](VReg v) { vs.push_back(v.index); });
+    std::sort(vs.begin(), vs.end());
+    out += "block" + std::to_string(b) + " out";
+    for (uint32_t v : vs) out += " " + std::to_string(v);
+    out += "\n";
+  }
+  for (uint32_t v = 0; v < f.num_vregs(); ++v)
+    out += "v" + std::to_string(v) + " def " + std::to_string(live.DefBlock(VReg(v)).index) +
+           " n " + std::to_string(live.NumLiveIn(VReg(v))) + "\n";
+  return out;
+}
+
 // The dense method (bit vectors iterated to the fixpoint) and the sparse one (path exploration)
 // give the same sets in the same order, and the same error naming the same vreg, on random
 // control flow (loops, irreducible regions, self loops, random layouts), valid or with a use
-// moved to where its definition does not reach.
+// moved to where its definition does not reach. Without lists (Sets::kLiveOutOnly, the dense
+// method's rows), the live-out sets, counts and errors are the same too, also from one Liveness
+// computed again and again for function after function, as Allocate() keeps one per thread.
 TEST(Liveness, DenseAndSparseAgree) {
   const MachineEnv env = RandomTestEnv();
   int errors = 0;
+  Liveness reused;
   for (uint64_t seed = 0; seed < 3000; ++seed) {
     RandomFunctionOptions options;
     options.max_blocks = 4 + seed % 29;
@@ -170,15 +192,30 @@ TEST(Liveness, DenseAndSparseAgree) {
     const Status s = sparse.Compute(f, Liveness::Method::kSparse);
     const Status d = dense.Compute(f, Liveness::Method::kDense);
     ASSERT_EQ(s.ok(), d.ok()) << "seed " << seed;
+    Liveness rows;
+    const Status r = rows.Compute(f, Liveness::Method::kDense, Liveness::Sets::kLiveOutOnly);
+    const Liveness::Sets sets =
+        seed % 2 == 0 ? Liveness::Sets::kLists : Liveness::Sets::kLiveOutOnly;
+    const Status u = reused.Compute(f, Liveness::Method::kAuto, sets);
+    ASSERT_EQ(s.ok(), r.ok()) << "seed " << seed;
+    ASSERT_EQ(s.ok(), u.ok()) << "seed " << seed;
     if (!s.ok()) {
       ++errors;
       EXPECT_EQ(s.error().message, d.error().message) << "seed " << seed;
+      EXPECT_EQ(s.error().message, r.error().message) << "seed " << seed;
+      EXPECT_EQ(s.error().message, u.error().message) << "seed " << seed;
       continue;
     }
     ASSERT_EQ(Dump(f, sparse), Dump(f, dense)) << "seed " << seed << "\n" << f.ToString();
     Liveness chosen;
     ASSERT_TRUE(chosen.Compute(f).ok());
     EXPECT_EQ(Dump(f, sparse), Dump(f, chosen)) << "seed " << seed;
+    EXPECT_FALSE(rows.has_lists()) << "seed " << seed;  // the dense method ran: no lists
+    EXPECT_EQ(DumpLiveOut(f, sparse), DumpLiveOut(f, rows)) << "seed " << seed;
+    EXPECT_EQ(DumpLiveOut(f, sparse), DumpLiveOut(f, reused)) << "seed " << seed;
+    if (reused.has_lists()) {
+      EXPECT_EQ(Dump(f, sparse), Dump(f, reused)) << "seed " << seed;
+    }
   }
   EXPECT_GT(errors, 0);
   {
@@ -194,6 +231,44 @@ TEST(Liveness, DenseAndSparseAgree) {
   ASSERT_TRUE(sparse.Compute(large, Liveness::Method::kSparse).ok());
   ASSERT_TRUE(dense.Compute(large, Liveness::Method::kDense).ok());
   EXPECT_EQ(Dump(large, sparse), Dump(large, dense));
+  ASSERT_TRUE(reused.Compute(large, Liveness::Method::kAuto, Liveness::Sets::kLiveOutOnly).ok());
+  EXPECT_TRUE(reused.has_lists());  // the sparse method makes the lists either way
+  EXPECT_EQ(DumpLiveOut(large, sparse), DumpLiveOut(large, reused));
+}
+
+// A chain laid out backwards (block0 -> blockN -> ... -> block1), each block using its own
+// value from the entry: a backward sweep moves each value one block up the chain, so blockN's
+// set changes N times and the dense method runs past its visit budget. The sparse method then
+// starts over, lists and all (even when no lists were asked for), and the answers are the
+// sparse method's.
+TEST(Liveness, DenseFallsBackToSparsePastItsBudget) {
+  constexpr uint32_t kN = 48;
+  Function f;
+  std::vector<VReg> vs;
+  for (uint32_t k = 0; k <= kN; ++k) vs.push_back(f.AddVReg(RegClass::kInt));
+  f.StartBlock();
+  std::vector<Operand> defs;  // vs[0] is dead
+  for (uint32_t k = 0; k <= kN; ++k) defs.push_back(Operand::Def(vs[k]));
+  f.AddInst(defs);
+  f.AddInst({});
+  f.AddSucc(Block(kN));
+  for (uint32_t k = 1; k <= kN; ++k) {
+    f.StartBlock();
+    f.AddInst({Operand::Use(vs[k])});
+    if (k > 1) {
+      f.AddInst({});
+      f.AddSucc(Block(k - 1));
+    }
+  }
+  f.Finish();
+  ASSERT_TRUE(f.Validate(MachineEnv::ForTesting(4, 2)).ok());
+  Liveness sparse, dense;
+  ASSERT_TRUE(sparse.Compute(f, Liveness::Method::kSparse).ok());
+  ASSERT_TRUE(dense.Compute(f, Liveness::Method::kDense, Liveness::Sets::kLiveOutOnly).ok());
+  EXPECT_TRUE(dense.has_lists());  // the sparse method ran
+  EXPECT_EQ(Dump(f, sparse), Dump(f, dense));
+  EXPECT_EQ(DumpLiveOut(f, sparse), DumpLiveOut(f, dense));
+  EXPECT_EQ(dense.NumLiveIn(vs[1]), kN);  // live into blocks 1..N
 }
 
 }  // namespace

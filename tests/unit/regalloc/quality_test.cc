@@ -1,6 +1,9 @@
 // quality_test.cc: small functions where the right answer is known, so a change that makes the
 // allocators worse (not wrong: the checker covers that) shows up as a failing test.
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "gtest/gtest.h"
 #include "regalloc/allocator.h"
@@ -182,6 +185,48 @@ TEST(RegallocQuality, CommutativeReuseTakesTheDyingInput) {
     EXPECT_GE(plain->stats.moves, 6u) << name << "\n" << plain->ToString();
     for (uint32_t i = 2; i < 8; ++i)  // every def now reuses operand 1, the accumulator
       EXPECT_EQ(chosen.InstOperands(i)[2].reuse_index, 1) << name << " i" << i;
+  }
+}
+
+// ChooseCommutedReuse keeps its per-vreg arrays on the thread from function to function (an
+// epoch that counts on, so entries left behind never match): after functions larger and smaller
+// than this one, with the other input dying or living on, it chooses as on a fresh thread.
+TEST(RegallocQuality, CommutativeReuseChoosesAlikeAfterOtherFunctions) {
+  // `steps` commutative defs; `x_dies`: x is used by the last def only (then x's input is the
+  // one to reuse at that def), else x lives on and the accumulator is reused.
+  auto build = [](int steps, bool x_dies) {
+    Function f;
+    const VReg x = f.AddVReg(RegClass::kInt);
+    VReg acc = f.AddVReg(RegClass::kInt);
+    f.StartBlock();
+    f.AddInst({Operand::Def(x)});
+    f.AddInst({Operand::Def(acc)});
+    for (int k = 0; k < steps; ++k) {
+      const VReg d = f.AddVReg(RegClass::kInt);
+      f.AddInst({Operand::Use(acc), Operand::Use(x), Operand::CommutativeReuseDef(d, 1, 0)});
+      acc = d;
+    }
+    f.AddInst(x_dies ? std::initializer_list<Operand>{Operand::Use(acc)}
+                     : std::initializer_list<Operand>{Operand::Use(x), Operand::Use(acc)});
+    f.Finish();
+    return f;
+  };
+  auto choices = [](Function f) {
+    Liveness live;
+    EXPECT_TRUE(live.Compute(f).ok());
+    ChooseCommutedReuse(&f, live);
+    std::vector<int> out;
+    for (uint32_t i = 0; i < f.num_insts(); ++i)
+      for (const Operand& op : f.InstOperands(i))
+        if (op.commutes_with != Operand::kNoCommute) out.push_back(op.reuse_index);
+    return out;
+  };
+  const std::pair<int, bool> shapes[] = {{300, false}, {6, true},   {40, false}, {2, true},
+                                         {6, false},   {300, true}, {1, true}};
+  for (const auto& [steps, x_dies] : shapes) {
+    std::vector<int> fresh;
+    std::thread([&] { fresh = choices(build(steps, x_dies)); }).join();
+    EXPECT_EQ(choices(build(steps, x_dies)), fresh) << steps << " " << x_dies;
   }
 }
 
