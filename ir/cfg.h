@@ -19,6 +19,16 @@
 
 namespace egret::ir {
 
+// A block a pass inserted in front of an existing one (licm's preheaders): `block` is new (its
+// index is past every block the graph was computed for), its only instruction is `jump
+// target(...)`, and every edge of the blocks in `sources` that went to `target` now goes to
+// `block` instead.
+struct ForwardingBlock {
+  Block block;
+  Block target;
+  std::span<const Block> sources;
+};
+
 class ControlFlowGraph {
  public:
   ControlFlowGraph() = default;
@@ -28,6 +38,12 @@ class ControlFlowGraph {
   // swaps a brif's arms): rewrites b's successor list in the new order, exactly as Compute
   // would. Linear in the destinations times the successors: for terminators with few (brif).
   void ReorderSuccessors(const Function& f, Block b);
+  // After the pass inserted `added` (in increasing block order, see ForwardingBlock): updates
+  // the graph to exactly what Compute would give now, without reading any terminator. Each
+  // source's successor list names the forwarder where it named the target (same position), the
+  // forwarders' lists are their targets, and the predecessor lists are rebuilt from those.
+  // Linear in the edges, with none of Compute's per-block layout lookups.
+  void AddForwardingBlocks(const Function& f, std::span<const ForwardingBlock> added);
   // Exchanges the two graphs (storage included: neither allocates).
   void Swap(ControlFlowGraph& o) {
     succ_start_.swap(o.succ_start_);
@@ -53,6 +69,9 @@ class ControlFlowGraph {
     if (b.index + 1 >= start.size()) return {};
     return {edges.data() + start[b.index], start[b.index + 1] - start[b.index]};
   }
+
+  // The predecessor lists, by a counting sort over the successor lists.
+  void ComputePreds();
 
   std::vector<uint32_t> succ_start_, pred_start_;  // NumBlocks()+1 offsets
   std::vector<Block> succs_, preds_;

@@ -24,6 +24,16 @@ class DominatorTree {
   DominatorTree() = default;
   DominatorTree(const Function& f, const ControlFlowGraph& cfg) { Compute(f, cfg); }
   void Compute(const Function& f, const ControlFlowGraph& cfg);
+  // After forwarding blocks were inserted (ir/cfg.h, ForwardingBlock) whose sources are exactly
+  // the predecessors their (reachable, non-entry) target does not dominate: updates the tree to
+  // exactly what Compute would give on the new graph. Every path into the target now passes
+  // through its forwarder, so the forwarder takes the target's immediate dominator and becomes
+  // the target's; the depth-first search from the entry reaches the forwarder where it reached
+  // the target first (through a source: a block the target dominates cannot come before it)
+  // and goes straight on to the target, so the reverse post-order gains the forwarder just
+  // before its target and is otherwise unchanged. Linear (the tree is renumbered), with no
+  // search and no sweep.
+  void AddForwardingBlocks(const Function& f, std::span<const ForwardingBlock> added);
 
   bool IsReachable(Block b) const { return b.index < rpo_number_.size() && rpo_number_[b.index]; }
   // The immediate dominator; invalid for the entry block and unreachable blocks.

@@ -55,6 +55,15 @@ void LoopAnalysis::Compute(const Function& f, const ControlFlowGraph& cfg,
   }
 }
 
+void LoopAnalysis::AddForwardingBlocks(const Function& f, std::span<const ForwardingBlock> added) {
+  block_loop_.Resize(f.dfg.NumBlocks());
+  for (const ForwardingBlock& fb : added) {
+    Loop l = block_loop_[fb.target];
+    if (l.valid() && loops_[l].header == fb.target) l = loops_[l].parent;
+    block_loop_[fb.block] = l;
+  }
+}
+
 bool LoopAnalysis::IsChildOf(Loop inner, Loop outer) const {
   for (Loop l = inner; l.valid(); l = loops_[l].parent)
     if (l == outer) return true;

@@ -23,8 +23,10 @@
 // Invariants: hoisting keeps the relative order of hoisted instructions (so traps keep their
 // order); an inner loop's preheader belongs to the enclosing loop, so invariants move out one
 // level per loop, innermost first, and can leave a whole nest.
-// Analyses: after creating preheaders the pass invalidates and recomputes the CFG, dominator
-// tree and loops; hoisting moves instructions only, so those stay valid (kCfgShapeAnalyses).
+// Analyses: creating preheaders updates the cached CFG, dominator tree and loops in place
+// (AnalysisCache::AddForwardingBlocks: the result is what recomputing them would give, so the
+// hoister's walk sees each preheader in its loops' block lists as a fresh computation places
+// it); hoisting moves instructions only, so those stay valid (kCfgShapeAnalyses).
 #include <algorithm>
 #include <unordered_map>
 #include <vector>
@@ -48,18 +50,32 @@ bool IsConst(Opcode op) {
   return op == Opcode::kIconst || op == Opcode::kF32const || op == Opcode::kF64const;
 }
 
-// Creates preheaders where missing; returns whether the CFG changed.
-bool MakePreheaders(ir::Function& f, AnalysisCache& analyses) {
+// The preheaders MakePreheaders created, as forwarding blocks (ir/cfg.h) for the analysis cache,
+// kept per thread for their capacity.
+struct PreheaderScratch {
+  std::vector<ir::ForwardingBlock> made;
+  std::vector<Block> sources;   // every made preheader's sources, one after the other
+  std::vector<uint32_t> count;  // how many of `sources` belong to each made preheader
+  std::vector<Block> outside;
+};
+
+// Creates preheaders where missing and updates the cache's CFG, dominator tree and loops to
+// include them (AnalysisCache::AddForwardingBlocks: each preheader's sources are the header's
+// predecessors outside its loop, which are exactly those the header does not dominate).
+void MakePreheaders(ir::Function& f, AnalysisCache& analyses) {
   const ir::ControlFlowGraph& cfg = analyses.Cfg();
   const ir::LoopAnalysis& loops = analyses.Loops();
   ir::DataFlowGraph& dfg = f.dfg;
-  std::vector<std::pair<Block, Loop>> headers;
-  for (uint32_t k = 0; k < loops.NumLoops(); ++k)
-    headers.push_back({loops.Header(Loop(k)), Loop(k)});
-  bool changed = false;
-  for (auto [h, l] : headers) {
+  thread_local PreheaderScratch scratch;
+  scratch.made.clear();
+  scratch.sources.clear();
+  scratch.count.clear();
+  std::vector<Block>& outside = scratch.outside;
+  for (uint32_t k = 0; k < loops.NumLoops(); ++k) {
+    const Loop l(k);
+    const Block h = loops.Header(l);
     if (h == f.EntryBlock()) continue;
-    std::vector<Block> outside;
+    outside.clear();
     for (Block p : cfg.Preds(h)) {
       if (!loops.Contains(l, p)) outside.push_back(p);
     }
@@ -83,9 +99,17 @@ bool MakePreheaders(ir::Function& f, AnalysisCache& analyses) {
         if (bc.block == header) bc.block = ph;
       });
     }
-    changed = true;
+    scratch.made.push_back({ph, h, {}});
+    scratch.sources.insert(scratch.sources.end(), outside.begin(), outside.end());
+    scratch.count.push_back(static_cast<uint32_t>(outside.size()));
   }
-  return changed;
+  // The sources' spans, now that `sources` no longer grows.
+  size_t at = 0;
+  for (size_t k = 0; k < scratch.made.size(); ++k) {
+    scratch.made[k].sources = std::span<const Block>(scratch.sources.data() + at, scratch.count[k]);
+    at += scratch.count[k];
+  }
+  analyses.AddForwardingBlocks(scratch.made);
 }
 
 class Hoister {
@@ -139,8 +163,13 @@ class Hoister {
     return f_.layout.InstBlock(Inst(vd.def));
   }
 
+  // The sole predecessor outside the loop, ending in `jump`, if any. Never for a loop headed by
+  // the entry block: every reachable predecessor of the entry is in the loop, so an outside one
+  // is unreachable, and a value hoisted there would not dominate its uses (MakePreheaders makes
+  // no preheader for such a loop either).
   Block Preheader(Loop l) const {
     const Block h = loops_.Header(l);
+    if (h == f_.EntryBlock()) return Block();
     Block ph;
     for (Block p : cfg_.Preds(h)) {
       if (loops_.Contains(l, p)) continue;
@@ -244,7 +273,7 @@ class Hoister {
 Status RunLicm(ir::Function& f, AnalysisCache& analyses) {
   if (!f.EntryBlock().valid()) return Status::Ok();
   if (analyses.Loops().NumLoops() == 0) return Status::Ok();
-  if (MakePreheaders(f, analyses)) analyses.Invalidate(kNoAnalyses);
+  MakePreheaders(f, analyses);
   Hoister(f, analyses).Run();
   return Status::Ok();
 }
