@@ -129,7 +129,9 @@ class CfgSimplifier {
       // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
       const bool params = SimplifyParams(*cfg, uses_);
       forwarded = ForwardEmptyBlocks(*cfg, uses_);
-      const bool merged = (round == 0 || changed || forwarded) && MergeBlocks();
+      // Phase 3 changes no edge, so the CFG still holds for phase 5 unless phase 4 forwarded.
+      const bool merged =
+          (round == 0 || changed || forwarded) && MergeBlocks(forwarded ? nullptr : cfg);
       const bool edges = forwarded || merged;
       if (edges) cfg = nullptr;
       // Phases 1 and 2 leave nothing for a second run to find by themselves (phase 1 folds
@@ -155,12 +157,16 @@ class CfgSimplifier {
 
  private:
   // Use counts (uses_) of one instruction's operands, added or taken away. No operand names an
-  // alias outside phases 3 and 5 (see CountUses).
+  // alias outside phases 3 and 5 (see CountUses). uses_ is sized once per run (Run) and no
+  // value is made during the pass, so its storage does not move: the walks go through the raw
+  // pointer (a store through a uint32_t* could otherwise be taken to change the vector).
   void Count(Inst i) {
-    ForEachOperandInline(dfg_, i, [&](Value v) { ++uses_[v.index]; });
+    uint32_t* const uses = uses_.data();
+    ForEachOperandInline(dfg_, i, [uses](Value v) { ++uses[v.index]; });
   }
   void Uncount(Inst i) {
-    ForEachOperandInline(dfg_, i, [&](Value v) { --uses_[v.index]; });
+    uint32_t* const uses = uses_.data();
+    ForEachOperandInline(dfg_, i, [uses](Value v) { --uses[v.index]; });
   }
 
   // In a build with EGRET_DCHECKs: the maintained counts equal a recount (aliases excepted:
@@ -210,7 +216,9 @@ class CfgSimplifier {
     replaced_ = false;
     for (Block b : f_.layout.Blocks()) {
       if (scan_traps) {
-        for (Inst i = f_.layout.FirstInst(b); i.valid(); i = f_.layout.NextInst(i)) {
+        // (The layout's own walk: the trap case below removes what follows i and leaves the
+        // loop before advancing.)
+        for (Inst i : f_.layout.Insts(b)) {
           const InstData& d = dfg_[i];
           if (d.opcode == Opcode::kTrapz || d.opcode == Opcode::kTrapnz) {
             const std::optional<uint64_t> c = IntConstant(f_, d.args[0]);
@@ -450,16 +458,26 @@ class CfgSimplifier {
     return changed;
   }
 
-  // --- 5.
-  bool MergeBlocks() {
+  // --- 5. `cfg`, when not null, describes the edges as they are when the phase starts.
+  bool MergeBlocks(const ir::ControlFlowGraph* cfg) {
     bool replaced = false;  // an alias was made (merging a block without parameters makes none)
-    // Incoming edges per block (every branch destination counts, duplicates too).
+    // Whether b's `jump c` is c's only incoming edge. Every branch destination counts,
+    // duplicates too: without a CFG, through a count of the destinations of every terminator
+    // taken when the phase starts. With one, c's predecessor list is [b] exactly then (b's jump
+    // is one edge, and any other predecessor adds at least one). Neither changes during the
+    // phase: a merge removes c's one incoming edge, and c's terminator moves to b, which keeps
+    // the number of edges into c's successors (their lists keep naming c, counted once).
     std::vector<uint32_t>& edges = edges_;
-    edges.assign(dfg_.NumBlocks(), 0);
-    for (Block b : f_.layout.Blocks()) {
-      const Inst t = Terminator(b);
-      if (t.valid()) dfg_.ForEachDest(t, [&](const BlockCall& bc) { ++edges[bc.block.index]; });
+    if (cfg == nullptr) {
+      edges.assign(dfg_.NumBlocks(), 0);
+      for (Block b : f_.layout.Blocks()) {
+        const Inst t = Terminator(b);
+        if (t.valid()) dfg_.ForEachDest(t, [&](const BlockCall& bc) { ++edges[bc.block.index]; });
+      }
     }
+    auto sole_edge = [&](Block c) {
+      return cfg != nullptr ? cfg->Preds(c).size() == 1 : edges[c.index] == 1;
+    };
     bool changed = false;
     for (Block b : f_.layout.Blocks()) {
       for (;;) {
@@ -467,7 +485,7 @@ class CfgSimplifier {
         if (!t.valid() || dfg_[t].opcode != Opcode::kJump) break;
         const BlockCall dest = dfg_[t].dest[0];
         const Block c = dest.block;
-        if (c == b || c == f_.EntryBlock() || edges[c.index] != 1) break;
+        if (c == b || c == f_.EntryBlock() || !sole_edge(c)) break;
         std::vector<Value>& params = params_;
         params.assign(dfg_.BlockParams(c).begin(), dfg_.BlockParams(c).end());
         std::vector<Value>& args = out_args_;
