@@ -28,7 +28,6 @@
 // hoister's walk sees each preheader in its loops' block lists as a fresh computation places
 // it); hoisting moves instructions only, so those stay valid (kCfgShapeAnalyses).
 #include <algorithm>
-#include <unordered_map>
 #include <vector>
 
 #include "opt/alias_analysis.h"
@@ -112,47 +111,69 @@ void MakePreheaders(ir::Function& f, AnalysisCache& analyses) {
   analyses.AddForwardingBlocks(scratch.made);
 }
 
+// The hoister's storage, one per thread and kept between functions for its capacity (nothing
+// in it carries meaning from one function to the next).
+struct HoistScratch {
+  std::vector<uint32_t> inner_start, all_start, inner_fill, all_fill, depth_start;
+  std::vector<Block> inner_blocks, all_blocks;
+  std::vector<Loop> order;
+  std::vector<Value> const_copy, copied, operands;
+  ClobberSet written;
+};
+
 class Hoister {
  public:
-  Hoister(ir::Function& f, AnalysisCache& analyses)
+  Hoister(ir::Function& f, AnalysisCache& analyses, HoistScratch& scratch)
       : f_(f),
         dfg_(f.dfg),
         loops_(analyses.Loops()),
         domtree_(analyses.DomTree()),
-        cfg_(analyses.Cfg()) {}
+        cfg_(analyses.Cfg()),
+        s_(scratch) {}
 
   void Run() {
-    // Blocks per innermost loop, in reverse post-order.
-    std::vector<std::vector<Block>> blocks(loops_.NumLoops());
+    // Per loop, in reverse post-order (flat, loop by loop, by counting sorts): the blocks whose
+    // innermost loop it is, inner_blocks[inner_start[l], inner_start[l + 1]), and every block
+    // of it, nested loops' included (a block belongs to its innermost loop and that loop's
+    // ancestors), all_blocks[all_start[l], all_start[l + 1]).
+    const size_t num_loops = loops_.NumLoops();
+    std::vector<uint32_t>& inner_start = s_.inner_start;
+    std::vector<uint32_t>& all_start = s_.all_start;
+    inner_start.assign(num_loops + 1, 0);
+    all_start.assign(num_loops + 1, 0);
     for (Block b : domtree_.Rpo()) {
       const Loop l = loops_.InnermostLoop(b);
-      if (l.valid()) blocks[l.index].push_back(b);
+      if (!l.valid()) continue;
+      ++inner_start[l.index];
+      for (Loop m = l; m.valid(); m = loops_.Parent(m)) ++all_start[m.index];
     }
-    // Every block of each loop, nested loops' included, in reverse post-order: a block
-    // belongs to its innermost loop and that loop's ancestors. Flat, loop by loop (counting
-    // sort), instead of a walk over the whole function per loop.
-    const size_t num_loops = loops_.NumLoops();
-    all_start_.assign(num_loops + 1, 0);
+    const uint32_t num_inner = ToOffsets(inner_start);
+    const uint32_t num_all = ToOffsets(all_start);
+    s_.inner_blocks.resize(num_inner);
+    s_.all_blocks.resize(num_all);
+    s_.inner_fill.assign(inner_start.begin(), inner_start.end() - 1);
+    s_.all_fill.assign(all_start.begin(), all_start.end() - 1);
     for (Block b : domtree_.Rpo()) {
-      for (Loop m = loops_.InnermostLoop(b); m.valid(); m = loops_.Parent(m)) ++all_start_[m.index];
+      const Loop l = loops_.InnermostLoop(b);
+      if (!l.valid()) continue;
+      s_.inner_blocks[s_.inner_fill[l.index]++] = b;
+      for (Loop m = l; m.valid(); m = loops_.Parent(m)) s_.all_blocks[s_.all_fill[m.index]++] = b;
     }
-    uint32_t acc = 0;
-    for (size_t k = 0; k <= num_loops; ++k) {
-      const uint32_t c = all_start_[k];
-      all_start_[k] = acc;
-      acc += c;
-    }
-    all_blocks_.resize(acc);
-    fill_.assign(all_start_.begin(), all_start_.end() - 1);
-    for (Block b : domtree_.Rpo()) {
-      for (Loop m = loops_.InnermostLoop(b); m.valid(); m = loops_.Parent(m))
-        all_blocks_[fill_[m.index]++] = b;
-    }
-    std::vector<Loop> order;
-    for (uint32_t k = 0; k < num_loops; ++k) order.push_back(Loop(k));
-    std::stable_sort(order.begin(), order.end(),
-                     [&](Loop a, Loop b) { return loops_.Depth(a) > loops_.Depth(b); });
-    for (Loop l : order) HoistFrom(l, blocks[l.index]);
+    // Innermost first: by decreasing depth, loops of one depth in index order (a counting sort,
+    // stable like the sort it replaces).
+    uint32_t max_depth = 0;
+    for (uint32_t k = 0; k < num_loops; ++k) max_depth = std::max(max_depth, loops_.Depth(Loop(k)));
+    std::vector<uint32_t>& depth_start = s_.depth_start;
+    depth_start.assign(max_depth + 2, 0);
+    for (uint32_t k = 0; k < num_loops; ++k) ++depth_start[max_depth - loops_.Depth(Loop(k))];
+    ToOffsets(depth_start);
+    s_.order.resize(num_loops);
+    for (uint32_t k = 0; k < num_loops; ++k)
+      s_.order[depth_start[max_depth - loops_.Depth(Loop(k))]++] = Loop(k);
+    // By value index: the copy in the current loop's preheader of a constant defined in the
+    // loop (invalid: none yet); reset after each loop through the list of keys it set.
+    s_.const_copy.assign(dfg_.NumValues(), Value());
+    for (Loop l : s_.order) HoistFrom(l);
   }
 
  private:
@@ -180,32 +201,44 @@ class Hoister {
     return ph;
   }
 
-  void HoistFrom(Loop l, const std::vector<Block>& blocks) {
+  void HoistFrom(Loop l) {
     const Block ph = Preheader(l);
     if (!ph.valid()) return;
     const Block header = loops_.Header(l);
-    // Memory written anywhere in the loop (nested loops included), for loads, in reverse
-    // post-order (ClobberSet keeps the first stores it sees precisely).
-    ClobberSet written;
-    for (uint32_t k = all_start_[l.index]; k < all_start_[l.index + 1]; ++k) {
-      for (Inst i : f_.layout.Insts(all_blocks_[k])) written.AddEffectsOf(f_, i);
-    }
-    std::unordered_map<uint32_t, Value> const_copies;  // constant in the loop -> copy in ph
-    for (Block b : blocks) {
+    written_ready_ = false;  // the loop's writes are collected when a load first asks
+    for (uint32_t k = s_.inner_start[l.index]; k < s_.inner_start[l.index + 1]; ++k) {
+      const Block b = s_.inner_blocks[k];
       bool prefix_pure = b == header;  // only side-effect-free instructions so far (header)
       for (Inst i = f_.layout.FirstInst(b); i.valid();) {
         const Inst next = f_.layout.NextInst(i);
-        if (CanHoist(l, i, prefix_pure, written)) {
-          Hoist(l, i, ph, const_copies);
+        if (CanHoist(l, i, prefix_pure)) {
+          Hoist(l, i, ph);
         } else if (ir::InstHasSideEffects(dfg_[i])) {
           prefix_pure = false;
         }
         i = next;
       }
     }
+    for (Value v : s_.copied) s_.const_copy[v.index] = Value();
+    s_.copied.clear();
   }
 
-  bool CanHoist(Loop l, Inst i, bool prefix_pure, const ClobberSet& written) const {
+  // Memory written anywhere in loop l (nested loops included), collected in reverse post-order
+  // (ClobberSet keeps the first stores it sees precisely) on the first call for the loop.
+  // Hoisting moves no writer (CanHoist refuses them), so collecting it late gives the set
+  // collecting it before the walk would.
+  const ClobberSet& Written(Loop l) {
+    if (!written_ready_) {
+      s_.written.Clear();
+      for (uint32_t k = s_.all_start[l.index]; k < s_.all_start[l.index + 1]; ++k) {
+        for (Inst i : f_.layout.Insts(s_.all_blocks[k])) s_.written.AddEffectsOf(f_, i);
+      }
+      written_ready_ = true;
+    }
+    return s_.written;
+  }
+
+  bool CanHoist(Loop l, Inst i, bool prefix_pure) {
     const InstData& d = dfg_[i];
     const ir::OpcodeInfo& info = ir::Info(d.opcode);
     if (IsConst(d.opcode) || info.Has(ir::kTerminator) || info.Has(ir::kIsCall) ||
@@ -222,7 +255,7 @@ class Hoister {
     if (!invariant) return false;
     if (info.Has(ir::kReadsMem)) {
       if (info.format != ir::InstFormat::kLoad) return false;
-      if (!d.flags.Has(ir::MemFlags::kReadonly) && written.MayClobber(f_, i)) return false;
+      if (!d.flags.Has(ir::MemFlags::kReadonly) && Written(l).MayClobber(f_, i)) return false;
     }
     // A heap or table load marked `notrap` is safe only where the explicit bounds check that
     // dominates it has run (--heap=bounds-check): outside the vmctx its address is not valid on
@@ -234,27 +267,42 @@ class Hoister {
     return true;
   }
 
-  void Hoist(Loop l, Inst i, Block ph, std::unordered_map<uint32_t, Value>& const_copies) {
+  void Hoist(Loop l, Inst i, Block ph) {
     const Inst before = f_.layout.LastInst(ph);
     // Copy the loop's constants first: making instructions may move the instruction table, so
     // no reference into it may be held while they are made (MapOperands holds one).
-    std::vector<Value> operands;
+    std::vector<Value>& operands = s_.operands;
+    operands.clear();
     dfg_.ForEachOperand(i, [&](Value v) { operands.push_back(dfg_.ResolveAliases(v)); });
     for (Value v : operands) {
       const Inst def = DefiningInst(f_, v);
       if (!def.valid() || !IsConst(dfg_[def].opcode) || !loops_.Contains(l, DefBlock(v))) continue;
-      if (const_copies.count(v.index)) continue;
+      // (v may be a copy this pass made in an inner loop's preheader, which is in l.)
+      if (v.index >= s_.const_copy.size()) s_.const_copy.resize(dfg_.NumValues(), Value());
+      if (s_.const_copy[v.index].valid()) continue;
       InstData c = dfg_[def];
       c.results = {};
-      const_copies[v.index] = InsertValueBefore(f_, c, before);
+      s_.const_copy[v.index] = InsertValueBefore(f_, c, before);
+      s_.copied.push_back(v);
     }
+    const std::vector<Value>& const_copy = s_.const_copy;
     dfg_.MapOperands(i, [&](Value& v) {
       v = dfg_.ResolveAliases(v);
-      auto it = const_copies.find(v.index);
-      if (it != const_copies.end()) v = it->second;
+      if (v.index < const_copy.size() && const_copy[v.index].valid()) v = const_copy[v.index];
     });
     f_.layout.RemoveInst(i);
     f_.layout.InsertInstBefore(i, before);
+  }
+
+  // Prefix sums: counts become start offsets, with the total in the last entry (returned).
+  static uint32_t ToOffsets(std::vector<uint32_t>& v) {
+    uint32_t acc = 0;
+    for (uint32_t& x : v) {
+      const uint32_t c = x;
+      x = acc;
+      acc += c;
+    }
+    return acc;
   }
 
   ir::Function& f_;
@@ -262,10 +310,8 @@ class Hoister {
   const ir::LoopAnalysis& loops_;
   const ir::DominatorTree& domtree_;
   const ir::ControlFlowGraph& cfg_;
-  // Blocks of loop l, nested loops' included, in reverse post-order:
-  // all_blocks_[all_start_[l], all_start_[l + 1]).
-  std::vector<uint32_t> all_start_, fill_;
-  std::vector<Block> all_blocks_;
+  HoistScratch& s_;
+  bool written_ready_ = false;  // s_.written holds the current loop's writes
 };
 
 }  // namespace
@@ -274,7 +320,8 @@ Status RunLicm(ir::Function& f, AnalysisCache& analyses) {
   if (!f.EntryBlock().valid()) return Status::Ok();
   if (analyses.Loops().NumLoops() == 0) return Status::Ok();
   MakePreheaders(f, analyses);
-  Hoister(f, analyses).Run();
+  thread_local HoistScratch scratch;
+  Hoister(f, analyses, scratch).Run();
   return Status::Ok();
 }
 
