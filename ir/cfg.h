@@ -54,6 +54,11 @@ class ControlFlowGraph {
   }
 
   std::span<const Block> Succs(Block b) const { return Span(succ_start_, succs_, b); }
+  // The compressed successor lists themselves, for walks over every block's (the reverse
+  // post-order): block b's are SuccEdges()[SuccStarts()[b] .. SuccStarts()[b + 1]), for b below
+  // NumBlocks().
+  std::span<const uint32_t> SuccStarts() const { return succ_start_; }
+  std::span<const Block> SuccEdges() const { return succs_; }
   std::span<const Block> Preds(Block b) const { return Span(pred_start_, preds_, b); }
   size_t NumBlocks() const { return succ_start_.empty() ? 0 : succ_start_.size() - 1; }
   // Whether both describe the same edges in the same order (a cached graph against a fresh one,

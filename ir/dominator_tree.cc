@@ -12,6 +12,7 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
   rpo_.clear();
   rpo_number_.assign(n, 0);
   idom_.assign(n, Block());
+  retreating_.clear();
   Block entry = f.EntryBlock();
   if (!entry.valid()) {
     pre_.assign(n, 0);
@@ -34,7 +35,6 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
   // The sweep collects the retreating edges it skips, so an acyclic graph (none) needs no
   // check and a reducible one checks only those.
   idom_[entry.index] = entry;
-  retreating_.clear();
   Sweep(cfg, &retreating_);
   idom_[entry.index] = Block();
   Number(n, entry);

@@ -53,6 +53,14 @@ class DominatorTree {
     return b.index < rpo_number_.size() ? rpo_number_[b.index] : 0;
   }
   std::span<const Block> Children(Block b) const;
+  // Edges p -> b between reachable blocks, b not the entry, that retreat in the reverse
+  // post-order (RpoNumber(p) >= RpoNumber(b)), as the first sweep of Compute met them. Every
+  // back edge (b dominates p) into a block other than the entry is among them, so a walk for
+  // loop headers looks at these (and the entry's predecessors) instead of every edge. After
+  // AddForwardingBlocks an edge from a forwarder's source may still name the target: it is no
+  // back edge either way (the target does not dominate its sources), and the back edges are
+  // all still listed (no forwarder is in one).
+  std::span<const std::pair<Block, Block>> RetreatingEdges() const { return retreating_; }
   // Whether both describe the same tree with the same numbering (checks of the analysis cache).
   bool SameTree(const DominatorTree& o) const {
     return rpo_ == o.rpo_ && idom_ == o.idom_ && children_ == o.children_ &&
@@ -75,13 +83,13 @@ class DominatorTree {
   std::vector<Block> idom_;
   std::vector<uint32_t> child_start_;
   std::vector<Block> children_;
-  std::vector<uint32_t> pre_, post_;  // DFS numbers in the dominator tree
+  std::vector<uint32_t> pre_, post_;                 // DFS numbers in the dominator tree
+  std::vector<std::pair<Block, Block>> retreating_;  // (p, b) edges, see RetreatingEdges
   // Compute's scratch, kept for its capacity (a tree recomputed per function allocates nothing
   // in steady state): the DFS stack, visited marks, and the children counts and fill cursors.
   std::vector<std::pair<Block, uint32_t>> stack_;
   std::vector<uint8_t> visited_;
   std::vector<uint32_t> scratch_;
-  std::vector<std::pair<Block, Block>> retreating_;  // (p, b) edges, from the first sweep
 };
 
 }  // namespace egret::ir

@@ -68,7 +68,9 @@ class LoopAnalysis {
   };
   PrimaryMap<Loop, LoopData> loops_;
   SecondaryMap<Block, Loop> block_loop_;
-  std::vector<Block> work_;  // Compute's worklist, kept for its capacity
+  // Compute's worklist and header marks (by block), kept for their capacity.
+  std::vector<Block> work_;
+  std::vector<uint8_t> is_header_;
 };
 
 // Where a consumer takes the loops of a function from when its caller holds them
