@@ -75,6 +75,8 @@ struct CfgScratch {
   std::vector<Value> params, out_args, new_args;
   // Phase 3's sweep: what the edges into one block pass to each of its parameters.
   std::vector<ParamArgs> param_args;
+  // The blocks phases 3 and 4 can act on, in layout order (see Run).
+  std::vector<Block> param_blocks, lone_blocks;
 };
 
 class CfgSimplifier {
@@ -91,6 +93,8 @@ class CfgSimplifier {
         stack_(scratch.stack),
         params_(scratch.params),
         param_args_(scratch.param_args),
+        param_blocks_(scratch.param_blocks),
+        lone_blocks_(scratch.lone_blocks),
         out_args_(scratch.out_args),
         new_args_(scratch.new_args) {}
 
@@ -102,6 +106,21 @@ class CfgSimplifier {
       return;
     }
     uses_.assign(dfg_.NumValues(), 0);
+    // The only blocks phase 3 (blocks with parameters) and phase 4 (blocks whose one
+    // instruction is a jump) can act on, other than the entry, listed once in layout order: the
+    // pass never adds a parameter, never reorders blocks, and a block gets to be a lone jump only
+    // from being a lone branch (folded in phase 1, or the block a merge appends a lone
+    // terminator to, which was a lone jump itself). So both phases walk these lists, skipping
+    // blocks removed since, instead of every block in every round, and act on the same blocks
+    // in the same order.
+    param_blocks_.clear();
+    lone_blocks_.clear();
+    for (Block b : f_.layout.Blocks()) {
+      if (b == f_.EntryBlock()) continue;
+      if (!dfg_.BlockParams(b).empty()) param_blocks_.push_back(b);
+      const Inst first = f_.layout.FirstInst(b);
+      if (first.valid() && first == Terminator(b)) lone_blocks_.push_back(b);
+    }
     // A CFG that describes the current edges, or null. Only the terminators' destinations and
     // the blocks in the layout shape it: phases 1, 2, 4 and 5 change them, phase 3 (parameters
     // and branch arguments) does not, so a round after one that changed only parameters reuses
@@ -341,8 +360,8 @@ class CfgSimplifier {
     bool replaced = false;      // an alias was made (removing an unused parameter makes none)
     size_t alias_operands = 0;  // a bound on the operand slots that name an alias
     std::vector<ParamArgs>& swept = param_args_;
-    for (Block b : f_.layout.Blocks()) {
-      if (b == f_.EntryBlock()) continue;
+    for (Block b : param_blocks_) {
+      if (!f_.layout.IsBlockInserted(b)) continue;
       const auto block_params = dfg_.BlockParams(b);
       const uint32_t n = static_cast<uint32_t>(block_params.size());
       if (n == 0) continue;
@@ -394,9 +413,10 @@ class CfgSimplifier {
   }
   bool ForwardEmptyBlocksAt(const ir::ControlFlowGraph& cfg, const std::vector<uint32_t>& uses) {
     bool changed = false;
-    for (Block e : f_.layout.Blocks()) {
+    for (Block e : lone_blocks_) {
+      if (!f_.layout.IsBlockInserted(e)) continue;
       const Inst j = f_.layout.FirstInst(e);
-      if (e == f_.EntryBlock() || !j.valid() || j != Terminator(e)) continue;
+      if (!j.valid() || j != Terminator(e)) continue;
       if (dfg_[j].opcode != Opcode::kJump) continue;
       const BlockCall out = dfg_[j].dest[0];
       const Block target = out.block;
@@ -533,6 +553,8 @@ class CfgSimplifier {
   std::vector<Block>& stack_;
   std::vector<Value>& params_;
   std::vector<ParamArgs>& param_args_;
+  std::vector<Block>& param_blocks_;
+  std::vector<Block>& lone_blocks_;
   std::vector<Value>& out_args_;
   std::vector<Value>& new_args_;
 };
