@@ -56,6 +56,7 @@ struct PreheaderScratch {
   std::vector<Block> sources;   // every made preheader's sources, one after the other
   std::vector<uint32_t> count;  // how many of `sources` belong to each made preheader
   std::vector<Block> outside;
+  std::vector<Value> params;  // the preheader being made
 };
 
 // Creates preheaders where missing and updates the cache's CFG, dominator tree and loops to
@@ -84,9 +85,14 @@ void MakePreheaders(ir::Function& f, AnalysisCache& analyses) {
       if (dfg[t].opcode == Opcode::kJump) continue;  // already a preheader
     }
     const Block ph = dfg.MakeBlock();
-    std::vector<Value> params;
-    const std::vector<Value> header_params(dfg.BlockParams(h).begin(), dfg.BlockParams(h).end());
-    for (Value v : header_params) params.push_back(dfg.AppendBlockParam(ph, dfg.ValueType(v)));
+    // The header's parameter types are read by index: appending the preheader's parameters may
+    // move the value-list pool the header's list lives in.
+    std::vector<Value>& params = scratch.params;
+    params.clear();
+    const uint32_t num_params = static_cast<uint32_t>(dfg.BlockParams(h).size());
+    for (uint32_t k = 0; k < num_params; ++k) {
+      params.push_back(dfg.AppendBlockParam(ph, dfg.ValueType(dfg.BlockParams(h)[k])));
+    }
     f.layout.InsertBlockAfter(ph, f.layout.PrevBlock(h).valid() ? f.layout.PrevBlock(h) : h);
     InstData j;
     j.opcode = Opcode::kJump;
