@@ -1,14 +1,14 @@
 // cfg.cc: builds the compressed successor and predecessor lists.
 #include "ir/cfg.h"
 
+#include <algorithm>
+
 namespace egret::ir {
 
 void ControlFlowGraph::Compute(const Function& f) {
   const size_t n = f.dfg.NumBlocks();
   succ_start_.assign(n + 1, 0);
-  pred_start_.assign(n + 1, 0);
   succs_.clear();
-  preds_.clear();
   // Successors, block by block in index order; scratch_[s] == bi dedups block bi's targets.
   std::vector<uint32_t>& seen = scratch_;
   seen.assign(n, UINT32_MAX);
@@ -25,8 +25,16 @@ void ControlFlowGraph::Compute(const Function& f) {
     });
   }
   succ_start_[n] = static_cast<uint32_t>(succs_.size());
+  ComputePreds();
+}
+
+void ControlFlowGraph::ComputePreds() {
+  const size_t n = NumBlocks();
+  pred_start_.assign(n + 1, 0);
+  preds_.clear();
   // Predecessors by counting sort over the successor lists: count into pred_start_, turn the
-  // counts into offsets, then fill through cursors in scratch_.
+  // counts into offsets, then fill through cursors in scratch_, source by source in block
+  // order (so each list is in increasing block order).
   // (Through raw pointers: a store to a Block may alias a uint32_t, so the vectors' bounds
   // would be reloaded after every store.)
   const Block* const succs = succs_.data();
@@ -50,6 +58,40 @@ void ControlFlowGraph::Compute(const Function& f) {
     const uint32_t end = succ_start[bi + 1];
     for (uint32_t e = succ_start[bi]; e < end; ++e) preds[fill[succs[e].index]++] = Block(bi);
   }
+}
+
+void ControlFlowGraph::AddForwardingBlocks(const Function& f,
+                                           std::span<const ForwardingBlock> added) {
+  const size_t old_n = NumBlocks();
+  const size_t n = f.dfg.NumBlocks();
+  // Each source names the target once (Compute dedups), and never the forwarder (it is new):
+  // the forwarder takes the target's place.
+  for (const ForwardingBlock& fb : added) {
+    for (Block s : fb.sources) {
+      EGRET_CHECK(s.index < old_n);
+      Block* const first = succs_.data() + succ_start_[s.index];
+      Block* const end = succs_.data() + succ_start_[s.index + 1];
+      Block* const it = std::find(first, end, fb.target);
+      EGRET_CHECK(it != end);
+      *it = fb.block;
+    }
+  }
+  // The new blocks come after every old one in block order, so their lists go at the end: a
+  // forwarder's is its target, any other new block (not in the layout) has none.
+  succ_start_.resize(n + 1);
+  size_t next = 0;
+  for (size_t bi = old_n; bi < n; ++bi) {
+    succ_start_[bi] = static_cast<uint32_t>(succs_.size());
+    if (next < added.size() && added[next].block.index == bi) {
+      succs_.push_back(added[next].target);
+      ++next;
+    } else {
+      EGRET_CHECK(!f.layout.IsBlockInserted(Block(static_cast<uint32_t>(bi))));
+    }
+  }
+  EGRET_CHECK(next == added.size());  // every forwarder is new, in increasing order
+  succ_start_[n] = static_cast<uint32_t>(succs_.size());
+  ComputePreds();
 }
 
 void ControlFlowGraph::ReorderSuccessors(const Function& f, Block b) {

@@ -19,6 +19,16 @@
 
 namespace egret::ir {
 
+// A block a pass inserted in front of an existing one (licm's preheaders): `block` is new (its
+// index is past every block the graph was computed for), its only instruction is `jump
+// target(...)`, and every edge of the blocks in `sources` that went to `target` now goes to
+// `block` instead.
+struct ForwardingBlock {
+  Block block;
+  Block target;
+  std::span<const Block> sources;
+};
+
 class ControlFlowGraph {
  public:
   ControlFlowGraph() = default;
@@ -28,6 +38,12 @@ class ControlFlowGraph {
   // swaps a brif's arms): rewrites b's successor list in the new order, exactly as Compute
   // would. Linear in the destinations times the successors: for terminators with few (brif).
   void ReorderSuccessors(const Function& f, Block b);
+  // After the pass inserted `added` (in increasing block order, see ForwardingBlock): updates
+  // the graph to exactly what Compute would give now, without reading any terminator. Each
+  // source's successor list names the forwarder where it named the target (same position), the
+  // forwarders' lists are their targets, and the predecessor lists are rebuilt from those.
+  // Linear in the edges, with none of Compute's per-block layout lookups.
+  void AddForwardingBlocks(const Function& f, std::span<const ForwardingBlock> added);
   // Exchanges the two graphs (storage included: neither allocates).
   void Swap(ControlFlowGraph& o) {
     succ_start_.swap(o.succ_start_);
@@ -38,6 +54,11 @@ class ControlFlowGraph {
   }
 
   std::span<const Block> Succs(Block b) const { return Span(succ_start_, succs_, b); }
+  // The compressed successor lists themselves, for walks over every block's (the reverse
+  // post-order): block b's are SuccEdges()[SuccStarts()[b] .. SuccStarts()[b + 1]), for b below
+  // NumBlocks().
+  std::span<const uint32_t> SuccStarts() const { return succ_start_; }
+  std::span<const Block> SuccEdges() const { return succs_; }
   std::span<const Block> Preds(Block b) const { return Span(pred_start_, preds_, b); }
   size_t NumBlocks() const { return succ_start_.empty() ? 0 : succ_start_.size() - 1; }
   // Whether both describe the same edges in the same order (a cached graph against a fresh one,
@@ -53,6 +74,9 @@ class ControlFlowGraph {
     if (b.index + 1 >= start.size()) return {};
     return {edges.data() + start[b.index], start[b.index + 1] - start[b.index]};
   }
+
+  // The predecessor lists, by a counting sort over the successor lists.
+  void ComputePreds();
 
   std::vector<uint32_t> succ_start_, pred_start_;  // NumBlocks()+1 offsets
   std::vector<Block> succs_, preds_;

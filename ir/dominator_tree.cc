@@ -12,6 +12,7 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
   rpo_.clear();
   rpo_number_.assign(n, 0);
   idom_.assign(n, Block());
+  retreating_.clear();
   Block entry = f.EntryBlock();
   if (!entry.valid()) {
     pre_.assign(n, 0);
@@ -34,7 +35,6 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
   // The sweep collects the retreating edges it skips, so an acyclic graph (none) needs no
   // check and a reducible one checks only those.
   idom_[entry.index] = entry;
-  retreating_.clear();
   Sweep(cfg, &retreating_);
   idom_[entry.index] = Block();
   Number(n, entry);
@@ -46,6 +46,36 @@ void DominatorTree::Compute(const Function& f, const ControlFlowGraph& cfg) {
   }
   idom_[entry.index] = Block();
   Number(n, entry);
+}
+
+void DominatorTree::AddForwardingBlocks(const Function& f, std::span<const ForwardingBlock> added) {
+  const size_t n = f.dfg.NumBlocks();
+  const size_t old_n = rpo_number_.size();
+  if (added.empty()) return;
+  rpo_number_.resize(n, 0);
+  idom_.resize(n, Block());
+  // Which forwarder goes before each target, through the targets' RPO numbers (still the old
+  // ones): insert_before[k] is the forwarder of rpo_[k - 1], if any. Then one pass rebuilds
+  // the order with them inserted.
+  std::vector<uint32_t>& insert_before = scratch_;
+  insert_before.assign(rpo_.size() + 1, UINT32_MAX);
+  for (const ForwardingBlock& fb : added) {
+    EGRET_CHECK(fb.block.index >= old_n && fb.target.index < old_n);
+    const uint32_t k = rpo_number_[fb.target.index];
+    EGRET_CHECK(k > 1);  // reachable, and not the entry (which has no idom to hand on)
+    insert_before[k] = fb.block.index;
+    idom_[fb.block.index] = idom_[fb.target.index];
+    idom_[fb.target.index] = fb.block;
+  }
+  std::vector<Block>& old_rpo = children_;  // rebuilt by Number below
+  old_rpo.swap(rpo_);
+  rpo_.clear();
+  for (uint32_t k = 0; k < old_rpo.size(); ++k) {
+    if (insert_before[k + 1] != UINT32_MAX) rpo_.push_back(Block(insert_before[k + 1]));
+    rpo_.push_back(old_rpo[k]);
+  }
+  for (uint32_t k = 0; k < rpo_.size(); ++k) rpo_number_[rpo_[k].index] = k + 1;
+  Number(n, f.EntryBlock());
 }
 
 bool DominatorTree::Sweep(const ControlFlowGraph& cfg,

@@ -24,6 +24,16 @@ class DominatorTree {
   DominatorTree() = default;
   DominatorTree(const Function& f, const ControlFlowGraph& cfg) { Compute(f, cfg); }
   void Compute(const Function& f, const ControlFlowGraph& cfg);
+  // After forwarding blocks were inserted (ir/cfg.h, ForwardingBlock) whose sources are exactly
+  // the predecessors their (reachable, non-entry) target does not dominate: updates the tree to
+  // exactly what Compute would give on the new graph. Every path into the target now passes
+  // through its forwarder, so the forwarder takes the target's immediate dominator and becomes
+  // the target's; the depth-first search from the entry reaches the forwarder where it reached
+  // the target first (through a source: a block the target dominates cannot come before it)
+  // and goes straight on to the target, so the reverse post-order gains the forwarder just
+  // before its target and is otherwise unchanged. Linear (the tree is renumbered), with no
+  // search and no sweep.
+  void AddForwardingBlocks(const Function& f, std::span<const ForwardingBlock> added);
 
   bool IsReachable(Block b) const { return b.index < rpo_number_.size() && rpo_number_[b.index]; }
   // The immediate dominator; invalid for the entry block and unreachable blocks.
@@ -43,6 +53,14 @@ class DominatorTree {
     return b.index < rpo_number_.size() ? rpo_number_[b.index] : 0;
   }
   std::span<const Block> Children(Block b) const;
+  // Edges p -> b between reachable blocks, b not the entry, that retreat in the reverse
+  // post-order (RpoNumber(p) >= RpoNumber(b)), as the first sweep of Compute met them. Every
+  // back edge (b dominates p) into a block other than the entry is among them, so a walk for
+  // loop headers looks at these (and the entry's predecessors) instead of every edge. After
+  // AddForwardingBlocks an edge from a forwarder's source may still name the target: it is no
+  // back edge either way (the target does not dominate its sources), and the back edges are
+  // all still listed (no forwarder is in one).
+  std::span<const std::pair<Block, Block>> RetreatingEdges() const { return retreating_; }
   // Whether both describe the same tree with the same numbering (checks of the analysis cache).
   bool SameTree(const DominatorTree& o) const {
     return rpo_ == o.rpo_ && idom_ == o.idom_ && children_ == o.children_ &&
@@ -65,13 +83,13 @@ class DominatorTree {
   std::vector<Block> idom_;
   std::vector<uint32_t> child_start_;
   std::vector<Block> children_;
-  std::vector<uint32_t> pre_, post_;  // DFS numbers in the dominator tree
+  std::vector<uint32_t> pre_, post_;                 // DFS numbers in the dominator tree
+  std::vector<std::pair<Block, Block>> retreating_;  // (p, b) edges, see RetreatingEdges
   // Compute's scratch, kept for its capacity (a tree recomputed per function allocates nothing
   // in steady state): the DFS stack, visited marks, and the children counts and fill cursors.
   std::vector<std::pair<Block, uint32_t>> stack_;
   std::vector<uint8_t> visited_;
   std::vector<uint32_t> scratch_;
-  std::vector<std::pair<Block, Block>> retreating_;  // (p, b) edges, from the first sweep
 };
 
 }  // namespace egret::ir

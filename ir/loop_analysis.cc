@@ -11,15 +11,26 @@ void LoopAnalysis::Compute(const Function& f, const ControlFlowGraph& cfg,
   block_loop_.Clear();
   block_loop_.Resize(f.dfg.NumBlocks());
   auto rpo = domtree.Rpo();
-  // Headers, innermost first.
-  for (size_t k = rpo.size(); k-- > 0;) {
-    Block h = rpo[k];
-    for (Block p : cfg.Preds(h)) {
-      if (domtree.IsReachable(p) && domtree.Dominates(h, p)) {
-        loops_.Push({h, Loop(), 1});
-        break;
-      }
+  // Headers: the targets of back edges (a reachable predecessor they dominate). Those into a
+  // block other than the entry are among the dominator tree's retreating edges (none in an
+  // acyclic function, which ends here); the entry dominates every reachable block, so any
+  // reachable predecessor of it closes a loop. Marked, then listed innermost first (decreasing
+  // RPO number).
+  std::vector<uint8_t>& is_header = is_header_;
+  is_header.assign(f.dfg.NumBlocks(), 0);
+  bool any = false;
+  for (const auto& [p, h] : domtree.RetreatingEdges()) {
+    if (domtree.Dominates(h, p)) is_header[h.index] = any = true;
+  }
+  const Block entry = f.EntryBlock();
+  if (entry.valid()) {
+    for (Block p : cfg.Preds(entry)) {
+      if (domtree.IsReachable(p)) is_header[entry.index] = any = true;
     }
+  }
+  if (!any) return;
+  for (size_t k = rpo.size(); k-- > 0;) {
+    if (is_header[rpo[k].index]) loops_.Push({rpo[k], Loop(), 1});
   }
   std::vector<Block>& work = work_;
   for (Loop l : loops_.Keys()) {
@@ -52,6 +63,15 @@ void LoopAnalysis::Compute(const Function& f, const ControlFlowGraph& cfg,
     Loop l(k);
     Loop p = loops_[l].parent;
     loops_[l].depth = p.valid() ? loops_[p].depth + 1 : 1;
+  }
+}
+
+void LoopAnalysis::AddForwardingBlocks(const Function& f, std::span<const ForwardingBlock> added) {
+  block_loop_.Resize(f.dfg.NumBlocks());
+  for (const ForwardingBlock& fb : added) {
+    Loop l = block_loop_[fb.target];
+    if (l.valid() && loops_[l].header == fb.target) l = loops_[l].parent;
+    block_loop_[fb.block] = l;
   }
 }
 

@@ -10,6 +10,7 @@
 #ifndef EGRET_IR_LOOP_ANALYSIS_H_
 #define EGRET_IR_LOOP_ANALYSIS_H_
 
+#include <span>
 #include <vector>
 
 #include "ir/cfg.h"
@@ -22,6 +23,19 @@ using Loop = Id<struct LoopTag>;
 class LoopAnalysis {
  public:
   void Compute(const Function& f, const ControlFlowGraph& cfg, const DominatorTree& domtree);
+  // After forwarding blocks were inserted as for DominatorTree::AddForwardingBlocks: gives the
+  // result Compute would give on the new graph. The headers and their order do not change (a
+  // forwarder has no back edge: the target does not dominate its sources, so neither does the
+  // forwarder), nor does any old block's loop; a forwarder is in exactly the loops that hold
+  // its target other than the one the target heads (it reaches their latches through the
+  // target), so its innermost loop is the target's, or that loop's parent when the target is
+  // its header.
+  void AddForwardingBlocks(const Function& f, std::span<const ForwardingBlock> added);
+  // Whether both describe the same loops, nesting and block membership (checks of the
+  // analysis cache).
+  bool SameLoops(const LoopAnalysis& o) const {
+    return loops_ == o.loops_ && block_loop_ == o.block_loop_;
+  }
 
   size_t NumLoops() const { return loops_.size(); }
   Block Header(Loop l) const { return loops_[l].header; }
@@ -50,10 +64,13 @@ class LoopAnalysis {
     Block header;
     Loop parent;
     uint32_t depth = 1;
+    friend bool operator==(const LoopData&, const LoopData&) = default;
   };
   PrimaryMap<Loop, LoopData> loops_;
   SecondaryMap<Block, Loop> block_loop_;
-  std::vector<Block> work_;  // Compute's worklist, kept for its capacity
+  // Compute's worklist and header marks (by block), kept for their capacity.
+  std::vector<Block> work_;
+  std::vector<uint8_t> is_header_;
 };
 
 // Where a consumer takes the loops of a function from when its caller holds them

@@ -1,7 +1,7 @@
 // rpo.cc: see rpo.h.
 #include "ir/rpo.h"
 
-#include <algorithm>
+#include <cstddef>
 
 namespace egret::ir {
 
@@ -12,26 +12,39 @@ void ComputeReversePostOrder(const Function& f, const ControlFlowGraph& cfg,
   rpo.clear();
   const Block entry = f.EntryBlock();
   if (!entry.valid()) return;
-  // Post-order by an explicit DFS stack, built in rpo and then reversed.
+  const size_t n = f.dfg.NumBlocks();
+  // Post-order by an explicit DFS stack. Each frame holds its block and the position of its
+  // next successor in the CFG's edge array (the block's end is its successor's start), read
+  // through raw pointers. A graph computed for fewer blocks than the function has (none of the
+  // missing ones is in the layout) gives those blocks no successors.
+  const std::span<const uint32_t> starts = cfg.SuccStarts();
+  const uint32_t* const succ_start = starts.data();
+  const size_t num_listed = starts.empty() ? 0 : starts.size() - 1;
+  const Block* const succs = cfg.SuccEdges().data();
+  // The post-order fills rpo from the back, so no reversal is needed: each block finishes once.
+  rpo.resize(n);
+  Block* const out = rpo.data();
+  size_t pos = n;
   stack.clear();
-  visited.assign(f.dfg.NumBlocks(), 0);
-  stack.push_back({entry, 0});
-  visited[entry.index] = 1;
+  visited.assign(n, 0);
+  uint8_t* const seen = visited.data();
+  auto push = [&](Block b) {
+    seen[b.index] = 1;
+    stack.push_back({b, b.index < num_listed ? succ_start[b.index] : 0});
+  };
+  push(entry);
   while (!stack.empty()) {
     auto& [b, next] = stack.back();
-    auto succs = cfg.Succs(b);
-    if (next < succs.size()) {
-      Block s = succs[next++];
-      if (!visited[s.index]) {
-        visited[s.index] = 1;
-        stack.push_back({s, 0});
-      }
+    const uint32_t end = b.index < num_listed ? succ_start[b.index + 1] : 0;
+    if (next < end) {
+      const Block s = succs[next++];
+      if (!seen[s.index]) push(s);
     } else {
-      rpo.push_back(b);
+      out[--pos] = b;
       stack.pop_back();
     }
   }
-  std::reverse(rpo.begin(), rpo.end());
+  rpo.erase(rpo.begin(), rpo.begin() + static_cast<std::ptrdiff_t>(pos));
 }
 
 }  // namespace egret::ir

@@ -77,6 +77,28 @@ void AnalysisCache::ReorderSuccessors(ir::Block b) {
   Invalidate(kCfgAnalysis | kUseCountAnalysis);
 }
 
+void AnalysisCache::AddForwardingBlocks(std::span<const ir::ForwardingBlock> added) {
+  EGRET_CHECK(valid_ & kCfgAnalysis);
+  Invalidate(kCfgShapeAnalyses);
+  if (added.empty()) return;
+  cfg_.AddForwardingBlocks(*f_, added);
+  if (valid_ & kDomTreeAnalysis) domtree_.AddForwardingBlocks(*f_, added);
+  if (valid_ & kLoopAnalysis) loops_.AddForwardingBlocks(*f_, added);
+#ifdef EGRET_DEBUG
+  const ir::ControlFlowGraph fresh(*f_);
+  EGRET_CHECK(cfg_.SameEdges(fresh));
+  if (valid_ & kDomTreeAnalysis) {
+    const ir::DominatorTree fresh_dt(*f_, fresh);
+    EGRET_CHECK(domtree_.SameTree(fresh_dt));
+    if (valid_ & kLoopAnalysis) {
+      ir::LoopAnalysis fresh_loops;
+      fresh_loops.Compute(*f_, fresh, fresh_dt);
+      EGRET_CHECK(loops_.SameLoops(fresh_loops));
+    }
+  }
+#endif
+}
+
 void AnalysisCache::Invalidate(uint8_t preserved) {
   published_ &= preserved;
   if (!(preserved & kCfgAnalysis)) preserved &= kUseCountAnalysis;

@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "ir/cfg.h"
@@ -96,6 +97,14 @@ class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
   // arms): the CFG, if held, takes the new order (ControlFlowGraph::ReorderSuccessors); what
   // was derived from it (the reverse post-order follows the successor order) is dropped.
   void ReorderSuccessors(ir::Block b);
+
+  // The pass inserted forwarding blocks (ir::ForwardingBlock; licm's preheaders) whose sources
+  // are exactly the predecessors their target does not dominate, and changed nothing else of
+  // the block graph: the held CFG, dominator tree and loops are updated in place to what
+  // computing them now would give (their AddForwardingBlocks), instead of being dropped. The
+  // CFG must be held. Liveness and use counts are dropped (the forwarders add parameters and
+  // arguments).
+  void AddForwardingBlocks(std::span<const ir::ForwardingBlock> added);
 
   // Drops every analysis not in `preserved` (and whatever depends on a dropped one).
   void Invalidate(uint8_t preserved);

@@ -75,6 +75,8 @@ struct CfgScratch {
   std::vector<Value> params, out_args, new_args;
   // Phase 3's sweep: what the edges into one block pass to each of its parameters.
   std::vector<ParamArgs> param_args;
+  // The blocks phases 3 and 4 can act on, in layout order (see Run).
+  std::vector<Block> param_blocks, lone_blocks;
 };
 
 class CfgSimplifier {
@@ -91,6 +93,8 @@ class CfgSimplifier {
         stack_(scratch.stack),
         params_(scratch.params),
         param_args_(scratch.param_args),
+        param_blocks_(scratch.param_blocks),
+        lone_blocks_(scratch.lone_blocks),
         out_args_(scratch.out_args),
         new_args_(scratch.new_args) {}
 
@@ -102,6 +106,21 @@ class CfgSimplifier {
       return;
     }
     uses_.assign(dfg_.NumValues(), 0);
+    // The only blocks phase 3 (blocks with parameters) and phase 4 (blocks whose one
+    // instruction is a jump) can act on, other than the entry, listed once in layout order: the
+    // pass never adds a parameter, never reorders blocks, and a block gets to be a lone jump only
+    // from being a lone branch (folded in phase 1, or the block a merge appends a lone
+    // terminator to, which was a lone jump itself). So both phases walk these lists, skipping
+    // blocks removed since, instead of every block in every round, and act on the same blocks
+    // in the same order.
+    param_blocks_.clear();
+    lone_blocks_.clear();
+    for (Block b : f_.layout.Blocks()) {
+      if (b == f_.EntryBlock()) continue;
+      if (!dfg_.BlockParams(b).empty()) param_blocks_.push_back(b);
+      const Inst first = f_.layout.FirstInst(b);
+      if (first.valid() && first == Terminator(b)) lone_blocks_.push_back(b);
+    }
     // A CFG that describes the current edges, or null. Only the terminators' destinations and
     // the blocks in the layout shape it: phases 1, 2, 4 and 5 change them, phase 3 (parameters
     // and branch arguments) does not, so a round after one that changed only parameters reuses
@@ -129,7 +148,9 @@ class CfgSimplifier {
       // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
       const bool params = SimplifyParams(*cfg, uses_);
       forwarded = ForwardEmptyBlocks(*cfg, uses_);
-      const bool merged = (round == 0 || changed || forwarded) && MergeBlocks();
+      // Phase 3 changes no edge, so the CFG still holds for phase 5 unless phase 4 forwarded.
+      const bool merged =
+          (round == 0 || changed || forwarded) && MergeBlocks(forwarded ? nullptr : cfg);
       const bool edges = forwarded || merged;
       if (edges) cfg = nullptr;
       // Phases 1 and 2 leave nothing for a second run to find by themselves (phase 1 folds
@@ -155,12 +176,16 @@ class CfgSimplifier {
 
  private:
   // Use counts (uses_) of one instruction's operands, added or taken away. No operand names an
-  // alias outside phases 3 and 5 (see CountUses).
+  // alias outside phases 3 and 5 (see CountUses). uses_ is sized once per run (Run) and no
+  // value is made during the pass, so its storage does not move: the walks go through the raw
+  // pointer (a store through a uint32_t* could otherwise be taken to change the vector).
   void Count(Inst i) {
-    ForEachOperandInline(dfg_, i, [&](Value v) { ++uses_[v.index]; });
+    uint32_t* const uses = uses_.data();
+    ForEachOperandInline(dfg_, i, [uses](Value v) { ++uses[v.index]; });
   }
   void Uncount(Inst i) {
-    ForEachOperandInline(dfg_, i, [&](Value v) { --uses_[v.index]; });
+    uint32_t* const uses = uses_.data();
+    ForEachOperandInline(dfg_, i, [uses](Value v) { --uses[v.index]; });
   }
 
   // In a build with EGRET_DCHECKs: the maintained counts equal a recount (aliases excepted:
@@ -210,7 +235,9 @@ class CfgSimplifier {
     replaced_ = false;
     for (Block b : f_.layout.Blocks()) {
       if (scan_traps) {
-        for (Inst i = f_.layout.FirstInst(b); i.valid(); i = f_.layout.NextInst(i)) {
+        // (The layout's own walk: the trap case below removes what follows i and leaves the
+        // loop before advancing.)
+        for (Inst i : f_.layout.Insts(b)) {
           const InstData& d = dfg_[i];
           if (d.opcode == Opcode::kTrapz || d.opcode == Opcode::kTrapnz) {
             const std::optional<uint64_t> c = IntConstant(f_, d.args[0]);
@@ -333,8 +360,8 @@ class CfgSimplifier {
     bool replaced = false;      // an alias was made (removing an unused parameter makes none)
     size_t alias_operands = 0;  // a bound on the operand slots that name an alias
     std::vector<ParamArgs>& swept = param_args_;
-    for (Block b : f_.layout.Blocks()) {
-      if (b == f_.EntryBlock()) continue;
+    for (Block b : param_blocks_) {
+      if (!f_.layout.IsBlockInserted(b)) continue;
       const auto block_params = dfg_.BlockParams(b);
       const uint32_t n = static_cast<uint32_t>(block_params.size());
       if (n == 0) continue;
@@ -386,9 +413,10 @@ class CfgSimplifier {
   }
   bool ForwardEmptyBlocksAt(const ir::ControlFlowGraph& cfg, const std::vector<uint32_t>& uses) {
     bool changed = false;
-    for (Block e : f_.layout.Blocks()) {
+    for (Block e : lone_blocks_) {
+      if (!f_.layout.IsBlockInserted(e)) continue;
       const Inst j = f_.layout.FirstInst(e);
-      if (e == f_.EntryBlock() || !j.valid() || j != Terminator(e)) continue;
+      if (!j.valid() || j != Terminator(e)) continue;
       if (dfg_[j].opcode != Opcode::kJump) continue;
       const BlockCall out = dfg_[j].dest[0];
       const Block target = out.block;
@@ -450,16 +478,26 @@ class CfgSimplifier {
     return changed;
   }
 
-  // --- 5.
-  bool MergeBlocks() {
+  // --- 5. `cfg`, when not null, describes the edges as they are when the phase starts.
+  bool MergeBlocks(const ir::ControlFlowGraph* cfg) {
     bool replaced = false;  // an alias was made (merging a block without parameters makes none)
-    // Incoming edges per block (every branch destination counts, duplicates too).
+    // Whether b's `jump c` is c's only incoming edge. Every branch destination counts,
+    // duplicates too: without a CFG, through a count of the destinations of every terminator
+    // taken when the phase starts. With one, c's predecessor list is [b] exactly then (b's jump
+    // is one edge, and any other predecessor adds at least one). Neither changes during the
+    // phase: a merge removes c's one incoming edge, and c's terminator moves to b, which keeps
+    // the number of edges into c's successors (their lists keep naming c, counted once).
     std::vector<uint32_t>& edges = edges_;
-    edges.assign(dfg_.NumBlocks(), 0);
-    for (Block b : f_.layout.Blocks()) {
-      const Inst t = Terminator(b);
-      if (t.valid()) dfg_.ForEachDest(t, [&](const BlockCall& bc) { ++edges[bc.block.index]; });
+    if (cfg == nullptr) {
+      edges.assign(dfg_.NumBlocks(), 0);
+      for (Block b : f_.layout.Blocks()) {
+        const Inst t = Terminator(b);
+        if (t.valid()) dfg_.ForEachDest(t, [&](const BlockCall& bc) { ++edges[bc.block.index]; });
+      }
     }
+    auto sole_edge = [&](Block c) {
+      return cfg != nullptr ? cfg->Preds(c).size() == 1 : edges[c.index] == 1;
+    };
     bool changed = false;
     for (Block b : f_.layout.Blocks()) {
       for (;;) {
@@ -467,7 +505,7 @@ class CfgSimplifier {
         if (!t.valid() || dfg_[t].opcode != Opcode::kJump) break;
         const BlockCall dest = dfg_[t].dest[0];
         const Block c = dest.block;
-        if (c == b || c == f_.EntryBlock() || edges[c.index] != 1) break;
+        if (c == b || c == f_.EntryBlock() || !sole_edge(c)) break;
         std::vector<Value>& params = params_;
         params.assign(dfg_.BlockParams(c).begin(), dfg_.BlockParams(c).end());
         std::vector<Value>& args = out_args_;
@@ -515,6 +553,8 @@ class CfgSimplifier {
   std::vector<Block>& stack_;
   std::vector<Value>& params_;
   std::vector<ParamArgs>& param_args_;
+  std::vector<Block>& param_blocks_;
+  std::vector<Block>& lone_blocks_;
   std::vector<Value>& out_args_;
   std::vector<Value>& new_args_;
 };

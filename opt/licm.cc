@@ -23,10 +23,11 @@
 // Invariants: hoisting keeps the relative order of hoisted instructions (so traps keep their
 // order); an inner loop's preheader belongs to the enclosing loop, so invariants move out one
 // level per loop, innermost first, and can leave a whole nest.
-// Analyses: after creating preheaders the pass invalidates and recomputes the CFG, dominator
-// tree and loops; hoisting moves instructions only, so those stay valid (kCfgShapeAnalyses).
+// Analyses: creating preheaders updates the cached CFG, dominator tree and loops in place
+// (AnalysisCache::AddForwardingBlocks: the result is what recomputing them would give, so the
+// hoister's walk sees each preheader in its loops' block lists as a fresh computation places
+// it); hoisting moves instructions only, so those stay valid (kCfgShapeAnalyses).
 #include <algorithm>
-#include <unordered_map>
 #include <vector>
 
 #include "opt/alias_analysis.h"
@@ -48,18 +49,33 @@ bool IsConst(Opcode op) {
   return op == Opcode::kIconst || op == Opcode::kF32const || op == Opcode::kF64const;
 }
 
-// Creates preheaders where missing; returns whether the CFG changed.
-bool MakePreheaders(ir::Function& f, AnalysisCache& analyses) {
+// The preheaders MakePreheaders created, as forwarding blocks (ir/cfg.h) for the analysis cache,
+// kept per thread for their capacity.
+struct PreheaderScratch {
+  std::vector<ir::ForwardingBlock> made;
+  std::vector<Block> sources;   // every made preheader's sources, one after the other
+  std::vector<uint32_t> count;  // how many of `sources` belong to each made preheader
+  std::vector<Block> outside;
+  std::vector<Value> params;  // the preheader being made
+};
+
+// Creates preheaders where missing and updates the cache's CFG, dominator tree and loops to
+// include them (AnalysisCache::AddForwardingBlocks: each preheader's sources are the header's
+// predecessors outside its loop, which are exactly those the header does not dominate).
+void MakePreheaders(ir::Function& f, AnalysisCache& analyses) {
   const ir::ControlFlowGraph& cfg = analyses.Cfg();
   const ir::LoopAnalysis& loops = analyses.Loops();
   ir::DataFlowGraph& dfg = f.dfg;
-  std::vector<std::pair<Block, Loop>> headers;
-  for (uint32_t k = 0; k < loops.NumLoops(); ++k)
-    headers.push_back({loops.Header(Loop(k)), Loop(k)});
-  bool changed = false;
-  for (auto [h, l] : headers) {
+  thread_local PreheaderScratch scratch;
+  scratch.made.clear();
+  scratch.sources.clear();
+  scratch.count.clear();
+  std::vector<Block>& outside = scratch.outside;
+  for (uint32_t k = 0; k < loops.NumLoops(); ++k) {
+    const Loop l(k);
+    const Block h = loops.Header(l);
     if (h == f.EntryBlock()) continue;
-    std::vector<Block> outside;
+    outside.clear();
     for (Block p : cfg.Preds(h)) {
       if (!loops.Contains(l, p)) outside.push_back(p);
     }
@@ -69,9 +85,14 @@ bool MakePreheaders(ir::Function& f, AnalysisCache& analyses) {
       if (dfg[t].opcode == Opcode::kJump) continue;  // already a preheader
     }
     const Block ph = dfg.MakeBlock();
-    std::vector<Value> params;
-    const std::vector<Value> header_params(dfg.BlockParams(h).begin(), dfg.BlockParams(h).end());
-    for (Value v : header_params) params.push_back(dfg.AppendBlockParam(ph, dfg.ValueType(v)));
+    // The header's parameter types are read by index: appending the preheader's parameters may
+    // move the value-list pool the header's list lives in.
+    std::vector<Value>& params = scratch.params;
+    params.clear();
+    const uint32_t num_params = static_cast<uint32_t>(dfg.BlockParams(h).size());
+    for (uint32_t k = 0; k < num_params; ++k) {
+      params.push_back(dfg.AppendBlockParam(ph, dfg.ValueType(dfg.BlockParams(h)[k])));
+    }
     f.layout.InsertBlockAfter(ph, f.layout.PrevBlock(h).valid() ? f.layout.PrevBlock(h) : h);
     InstData j;
     j.opcode = Opcode::kJump;
@@ -83,52 +104,82 @@ bool MakePreheaders(ir::Function& f, AnalysisCache& analyses) {
         if (bc.block == header) bc.block = ph;
       });
     }
-    changed = true;
+    scratch.made.push_back({ph, h, {}});
+    scratch.sources.insert(scratch.sources.end(), outside.begin(), outside.end());
+    scratch.count.push_back(static_cast<uint32_t>(outside.size()));
   }
-  return changed;
+  // The sources' spans, now that `sources` no longer grows.
+  size_t at = 0;
+  for (size_t k = 0; k < scratch.made.size(); ++k) {
+    scratch.made[k].sources = std::span<const Block>(scratch.sources.data() + at, scratch.count[k]);
+    at += scratch.count[k];
+  }
+  analyses.AddForwardingBlocks(scratch.made);
 }
+
+// The hoister's storage, one per thread and kept between functions for its capacity (nothing
+// in it carries meaning from one function to the next).
+struct HoistScratch {
+  std::vector<uint32_t> inner_start, all_start, inner_fill, all_fill, depth_start;
+  std::vector<Block> inner_blocks, all_blocks;
+  std::vector<Loop> order;
+  std::vector<Value> const_copy, copied, operands;
+  ClobberSet written;
+};
 
 class Hoister {
  public:
-  Hoister(ir::Function& f, AnalysisCache& analyses)
+  Hoister(ir::Function& f, AnalysisCache& analyses, HoistScratch& scratch)
       : f_(f),
         dfg_(f.dfg),
         loops_(analyses.Loops()),
         domtree_(analyses.DomTree()),
-        cfg_(analyses.Cfg()) {}
+        cfg_(analyses.Cfg()),
+        s_(scratch) {}
 
   void Run() {
-    // Blocks per innermost loop, in reverse post-order.
-    std::vector<std::vector<Block>> blocks(loops_.NumLoops());
+    // Per loop, in reverse post-order (flat, loop by loop, by counting sorts): the blocks whose
+    // innermost loop it is, inner_blocks[inner_start[l], inner_start[l + 1]), and every block
+    // of it, nested loops' included (a block belongs to its innermost loop and that loop's
+    // ancestors), all_blocks[all_start[l], all_start[l + 1]).
+    const size_t num_loops = loops_.NumLoops();
+    std::vector<uint32_t>& inner_start = s_.inner_start;
+    std::vector<uint32_t>& all_start = s_.all_start;
+    inner_start.assign(num_loops + 1, 0);
+    all_start.assign(num_loops + 1, 0);
     for (Block b : domtree_.Rpo()) {
       const Loop l = loops_.InnermostLoop(b);
-      if (l.valid()) blocks[l.index].push_back(b);
+      if (!l.valid()) continue;
+      ++inner_start[l.index];
+      for (Loop m = l; m.valid(); m = loops_.Parent(m)) ++all_start[m.index];
     }
-    // Every block of each loop, nested loops' included, in reverse post-order: a block
-    // belongs to its innermost loop and that loop's ancestors. Flat, loop by loop (counting
-    // sort), instead of a walk over the whole function per loop.
-    const size_t num_loops = loops_.NumLoops();
-    all_start_.assign(num_loops + 1, 0);
+    const uint32_t num_inner = ToOffsets(inner_start);
+    const uint32_t num_all = ToOffsets(all_start);
+    s_.inner_blocks.resize(num_inner);
+    s_.all_blocks.resize(num_all);
+    s_.inner_fill.assign(inner_start.begin(), inner_start.end() - 1);
+    s_.all_fill.assign(all_start.begin(), all_start.end() - 1);
     for (Block b : domtree_.Rpo()) {
-      for (Loop m = loops_.InnermostLoop(b); m.valid(); m = loops_.Parent(m)) ++all_start_[m.index];
+      const Loop l = loops_.InnermostLoop(b);
+      if (!l.valid()) continue;
+      s_.inner_blocks[s_.inner_fill[l.index]++] = b;
+      for (Loop m = l; m.valid(); m = loops_.Parent(m)) s_.all_blocks[s_.all_fill[m.index]++] = b;
     }
-    uint32_t acc = 0;
-    for (size_t k = 0; k <= num_loops; ++k) {
-      const uint32_t c = all_start_[k];
-      all_start_[k] = acc;
-      acc += c;
-    }
-    all_blocks_.resize(acc);
-    fill_.assign(all_start_.begin(), all_start_.end() - 1);
-    for (Block b : domtree_.Rpo()) {
-      for (Loop m = loops_.InnermostLoop(b); m.valid(); m = loops_.Parent(m))
-        all_blocks_[fill_[m.index]++] = b;
-    }
-    std::vector<Loop> order;
-    for (uint32_t k = 0; k < num_loops; ++k) order.push_back(Loop(k));
-    std::stable_sort(order.begin(), order.end(),
-                     [&](Loop a, Loop b) { return loops_.Depth(a) > loops_.Depth(b); });
-    for (Loop l : order) HoistFrom(l, blocks[l.index]);
+    // Innermost first: by decreasing depth, loops of one depth in index order (a counting sort,
+    // stable like the sort it replaces).
+    uint32_t max_depth = 0;
+    for (uint32_t k = 0; k < num_loops; ++k) max_depth = std::max(max_depth, loops_.Depth(Loop(k)));
+    std::vector<uint32_t>& depth_start = s_.depth_start;
+    depth_start.assign(max_depth + 2, 0);
+    for (uint32_t k = 0; k < num_loops; ++k) ++depth_start[max_depth - loops_.Depth(Loop(k))];
+    ToOffsets(depth_start);
+    s_.order.resize(num_loops);
+    for (uint32_t k = 0; k < num_loops; ++k)
+      s_.order[depth_start[max_depth - loops_.Depth(Loop(k))]++] = Loop(k);
+    // By value index: the copy in the current loop's preheader of a constant defined in the
+    // loop (invalid: none yet); reset after each loop through the list of keys it set.
+    s_.const_copy.assign(dfg_.NumValues(), Value());
+    for (Loop l : s_.order) HoistFrom(l);
   }
 
  private:
@@ -139,8 +190,13 @@ class Hoister {
     return f_.layout.InstBlock(Inst(vd.def));
   }
 
+  // The sole predecessor outside the loop, ending in `jump`, if any. Never for a loop headed by
+  // the entry block: every reachable predecessor of the entry is in the loop, so an outside one
+  // is unreachable, and a value hoisted there would not dominate its uses (MakePreheaders makes
+  // no preheader for such a loop either).
   Block Preheader(Loop l) const {
     const Block h = loops_.Header(l);
+    if (h == f_.EntryBlock()) return Block();
     Block ph;
     for (Block p : cfg_.Preds(h)) {
       if (loops_.Contains(l, p)) continue;
@@ -151,32 +207,44 @@ class Hoister {
     return ph;
   }
 
-  void HoistFrom(Loop l, const std::vector<Block>& blocks) {
+  void HoistFrom(Loop l) {
     const Block ph = Preheader(l);
     if (!ph.valid()) return;
     const Block header = loops_.Header(l);
-    // Memory written anywhere in the loop (nested loops included), for loads, in reverse
-    // post-order (ClobberSet keeps the first stores it sees precisely).
-    ClobberSet written;
-    for (uint32_t k = all_start_[l.index]; k < all_start_[l.index + 1]; ++k) {
-      for (Inst i : f_.layout.Insts(all_blocks_[k])) written.AddEffectsOf(f_, i);
-    }
-    std::unordered_map<uint32_t, Value> const_copies;  // constant in the loop -> copy in ph
-    for (Block b : blocks) {
+    written_ready_ = false;  // the loop's writes are collected when a load first asks
+    for (uint32_t k = s_.inner_start[l.index]; k < s_.inner_start[l.index + 1]; ++k) {
+      const Block b = s_.inner_blocks[k];
       bool prefix_pure = b == header;  // only side-effect-free instructions so far (header)
       for (Inst i = f_.layout.FirstInst(b); i.valid();) {
         const Inst next = f_.layout.NextInst(i);
-        if (CanHoist(l, i, prefix_pure, written)) {
-          Hoist(l, i, ph, const_copies);
+        if (CanHoist(l, i, prefix_pure)) {
+          Hoist(l, i, ph);
         } else if (ir::InstHasSideEffects(dfg_[i])) {
           prefix_pure = false;
         }
         i = next;
       }
     }
+    for (Value v : s_.copied) s_.const_copy[v.index] = Value();
+    s_.copied.clear();
   }
 
-  bool CanHoist(Loop l, Inst i, bool prefix_pure, const ClobberSet& written) const {
+  // Memory written anywhere in loop l (nested loops included), collected in reverse post-order
+  // (ClobberSet keeps the first stores it sees precisely) on the first call for the loop.
+  // Hoisting moves no writer (CanHoist refuses them), so collecting it late gives the set
+  // collecting it before the walk would.
+  const ClobberSet& Written(Loop l) {
+    if (!written_ready_) {
+      s_.written.Clear();
+      for (uint32_t k = s_.all_start[l.index]; k < s_.all_start[l.index + 1]; ++k) {
+        for (Inst i : f_.layout.Insts(s_.all_blocks[k])) s_.written.AddEffectsOf(f_, i);
+      }
+      written_ready_ = true;
+    }
+    return s_.written;
+  }
+
+  bool CanHoist(Loop l, Inst i, bool prefix_pure) {
     const InstData& d = dfg_[i];
     const ir::OpcodeInfo& info = ir::Info(d.opcode);
     if (IsConst(d.opcode) || info.Has(ir::kTerminator) || info.Has(ir::kIsCall) ||
@@ -193,7 +261,7 @@ class Hoister {
     if (!invariant) return false;
     if (info.Has(ir::kReadsMem)) {
       if (info.format != ir::InstFormat::kLoad) return false;
-      if (!d.flags.Has(ir::MemFlags::kReadonly) && written.MayClobber(f_, i)) return false;
+      if (!d.flags.Has(ir::MemFlags::kReadonly) && Written(l).MayClobber(f_, i)) return false;
     }
     // A heap or table load marked `notrap` is safe only where the explicit bounds check that
     // dominates it has run (--heap=bounds-check): outside the vmctx its address is not valid on
@@ -205,27 +273,42 @@ class Hoister {
     return true;
   }
 
-  void Hoist(Loop l, Inst i, Block ph, std::unordered_map<uint32_t, Value>& const_copies) {
+  void Hoist(Loop l, Inst i, Block ph) {
     const Inst before = f_.layout.LastInst(ph);
     // Copy the loop's constants first: making instructions may move the instruction table, so
     // no reference into it may be held while they are made (MapOperands holds one).
-    std::vector<Value> operands;
+    std::vector<Value>& operands = s_.operands;
+    operands.clear();
     dfg_.ForEachOperand(i, [&](Value v) { operands.push_back(dfg_.ResolveAliases(v)); });
     for (Value v : operands) {
       const Inst def = DefiningInst(f_, v);
       if (!def.valid() || !IsConst(dfg_[def].opcode) || !loops_.Contains(l, DefBlock(v))) continue;
-      if (const_copies.count(v.index)) continue;
+      // (v may be a copy this pass made in an inner loop's preheader, which is in l.)
+      if (v.index >= s_.const_copy.size()) s_.const_copy.resize(dfg_.NumValues(), Value());
+      if (s_.const_copy[v.index].valid()) continue;
       InstData c = dfg_[def];
       c.results = {};
-      const_copies[v.index] = InsertValueBefore(f_, c, before);
+      s_.const_copy[v.index] = InsertValueBefore(f_, c, before);
+      s_.copied.push_back(v);
     }
+    const std::vector<Value>& const_copy = s_.const_copy;
     dfg_.MapOperands(i, [&](Value& v) {
       v = dfg_.ResolveAliases(v);
-      auto it = const_copies.find(v.index);
-      if (it != const_copies.end()) v = it->second;
+      if (v.index < const_copy.size() && const_copy[v.index].valid()) v = const_copy[v.index];
     });
     f_.layout.RemoveInst(i);
     f_.layout.InsertInstBefore(i, before);
+  }
+
+  // Prefix sums: counts become start offsets, with the total in the last entry (returned).
+  static uint32_t ToOffsets(std::vector<uint32_t>& v) {
+    uint32_t acc = 0;
+    for (uint32_t& x : v) {
+      const uint32_t c = x;
+      x = acc;
+      acc += c;
+    }
+    return acc;
   }
 
   ir::Function& f_;
@@ -233,10 +316,8 @@ class Hoister {
   const ir::LoopAnalysis& loops_;
   const ir::DominatorTree& domtree_;
   const ir::ControlFlowGraph& cfg_;
-  // Blocks of loop l, nested loops' included, in reverse post-order:
-  // all_blocks_[all_start_[l], all_start_[l + 1]).
-  std::vector<uint32_t> all_start_, fill_;
-  std::vector<Block> all_blocks_;
+  HoistScratch& s_;
+  bool written_ready_ = false;  // s_.written holds the current loop's writes
 };
 
 }  // namespace
@@ -244,8 +325,9 @@ class Hoister {
 Status RunLicm(ir::Function& f, AnalysisCache& analyses) {
   if (!f.EntryBlock().valid()) return Status::Ok();
   if (analyses.Loops().NumLoops() == 0) return Status::Ok();
-  if (MakePreheaders(f, analyses)) analyses.Invalidate(kNoAnalyses);
-  Hoister(f, analyses).Run();
+  MakePreheaders(f, analyses);
+  thread_local HoistScratch scratch;
+  Hoister(f, analyses, scratch).Run();
   return Status::Ok();
 }
 
