@@ -464,27 +464,32 @@ Status Backtrack::Resolve() {
   // A candidate without needs_slot_ here has register pieces covering all of its ranges (its
   // other reasons for a slot, a slot operand or a safepoint crossing, exclude it): it is in a
   // register before each of its pieces begins, and is never recomputed.
-  for (uint32_t v = 0; v < nv; ++v)
-    if (remat_[v] && needs_slot_[v] && f_.vregs[v].remat_reads_operand && !OperandInRegAtRemats(v))
-      remat_[v] = 0;
-  for (uint32_t v = 0; v < nv; ++v) {
-    EGRET_DCHECK(!remat_[v] || !f_.vregs[v].is_ref);  // Validate(): references never remat
-    if (remat_[v]) needs_slot_[v] = 0;
-  }
-
+  // (OperandInRegAtRemats reads pieces and the vregs' own flags, not remat_ or needs_slot_ of
+  // other vregs, so one walk decides each vreg in turn.)
+  //
   // Shared physical slots: vregs whose extents in layout order do not overlap share one
-  // (interval colouring per class with a min-heap of slot ends).
+  // (interval colouring per class with a min-heap of slot ends). Their extents are collected in
+  // the same walk, once each vreg's needs_slot_ is final.
   std::vector<uint32_t>& phys = temps.phys;
   phys.assign(nv + kNumRegClasses, UINT32_MAX);
   {
     std::vector<SlotExtent>* const items = temps.items;
     for (int c = 0; c < kNumRegClasses; ++c) items[c].clear();
-    for (uint32_t v = 0; v < nv; ++v)
+    for (uint32_t v = 0; v < nv; ++v) {
+      if (remat_[v]) {
+        if (!needs_slot_[v] || !f_.vregs[v].remat_reads_operand || OperandInRegAtRemats(v)) {
+          EGRET_DCHECK(!f_.vregs[v].is_ref);  // Validate(): references never remat
+          needs_slot_[v] = 0;
+          continue;
+        }
+        remat_[v] = 0;
+      }
       if (needs_slot_[v] && range_begin_[v] < range_begin_[v + 1]) {
         // v's ranges are sorted and disjoint: the first starts first, the last ends last.
         const uint32_t lo = ranges_[range_begin_[v]].from, hi = ranges_[range_begin_[v + 1] - 1].to;
         items[static_cast<int>(f_.vregs[v].cls)].push_back({lo, hi, v});
       }
+    }
     for (int c = 0; c < kNumRegClasses; ++c)
       out_->ShareSpillSlots(static_cast<RegClass>(c), items[c], /*touching_share=*/true, phys);
   }
@@ -509,28 +514,82 @@ Status Backtrack::Resolve() {
   edge_groups.clear();
   gap.clear();
   auto first_in_block = [&](uint32_t j) { return f_.blocks[block_of_inst_[j]].inst_begin == j; };
-  // (a) register pieces beginning at a gap inside a block.
-  for (uint32_t v = 0; v < nv; ++v)
-    for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {
-      const Piece& p = pieces_[k];
-      if (p.from % 4 != 0) continue;
-      const uint32_t j = p.from / 4;
-      if (first_in_block(j) || def_inst_[v] == j) continue;
-      // Where v is at the end of j - 1 (EndOf): unless it is defined there or a reference, in
-      // the piece before this one if that ends at the gap (one in the same register would
-      // have been joined to this one), else in its slot.
-      Allocation src;
-      if (def_inst_[v] == j - 1 || f_.vregs[v].is_ref)
-        src = end_of(v, j - 1);
-      else if (k > piece_begin_[v] && pieces_[k - 1].to == p.from)
-        src = Allocation::Reg(pieces_[k - 1].reg);
-      else
-        src = map(Allocation::Stack(v));
-      if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, p.from, j - 1, kNone))
-        src = Allocation::Remat(v);
-      if (!(src == Allocation::Reg(p.reg)))
-        gap.push_back({j, src, Allocation::Reg(p.reg), f_.vregs[v].cls});
+  // One walk over the pieces makes (a), the moves of register pieces beginning at a gap inside
+  // a block, and, for the edges (below), per block its live-ins that start it in a register
+  // and their pieces (the same on every incoming edge, so found once per block, not once per
+  // edge). Both look up the block of each piece's first point.
+  // v is live into block s in a register exactly when one of its pieces covers s's first point
+  // and s is not v's defining block: a range at a block's first point is made only for a value
+  // live into the block or defined there (a block parameter, or an early def of its first
+  // instruction), and in SSA a value is never live into its own defining block. So each piece
+  // is walked over the block starts it covers (blocks are in layout order, so their starts
+  // increase) instead of every (block, live-in) pair being looked up (lz20: about 1.4 M pairs,
+  // most of them in slots).
+  const uint32_t nb = f_.num_blocks();
+  // The walk collects the (block, live-in) pairs as a list per block (in_reg_begin_, through
+  // InReg::next: the edges read them in any order, their moves are sorted before anything reads
+  // that). It also keeps, per block, the latest start and the earliest end of those pieces
+  // (in_reg_span): an edge from a predecessor whose end point lies inside all of them moves
+  // none of these values (see the edges below).
+  // block_start: the blocks' first points, and past the last block a point no piece reaches.
+  std::vector<uint32_t>& block_start = temps.block_start;
+  block_start.resize(nb + 1);
+  for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_.blocks[s].inst_begin;
+  block_start[nb] = UINT32_MAX;
+  std::vector<std::pair<uint32_t, uint32_t>>& in_reg_span = temps.in_reg_span;
+  in_reg_span.assign(nb, {0, UINT32_MAX});
+  in_reg_begin_.assign(nb, kNone);
+  {
+    // Filled through local pointers, grown by doubling (a push_back's stores of the vector's
+    // end would make the compiler reload the other arrays' pointers in this loop).
+    in_reg_.resize(pieces_.size() + nb);
+    InReg* in_reg = in_reg_.data();
+    uint32_t n = 0, cap = static_cast<uint32_t>(in_reg_.size());
+    uint32_t* const head = in_reg_begin_.data();
+    std::pair<uint32_t, uint32_t>* const span = in_reg_span.data();
+    const uint32_t* const starts = block_start.data();
+    for (uint32_t v = 0; v < nv; ++v) {
+      const uint32_t def_block = live_.DefBlock(VReg(v)).index;
+      const uint32_t k_begin = piece_begin_[v], k_end = piece_begin_[v + 1];
+      for (uint32_t k = k_begin; k < k_end; ++k) {
+        const Piece pc = pieces_[k];
+        uint32_t s = block_of_inst_[pc.from / 4];
+        if (starts[s] < pc.from) {
+          ++s;
+          if (pc.from % 4 == 0 && def_inst_[v] != pc.from / 4) {
+            // (a): where v is at the end of j - 1 (EndOf): unless it is defined there or a
+            // reference, in the piece before this one if that ends at the gap (one in the same
+            // register would have been joined to this one), else in its slot.
+            const uint32_t j = pc.from / 4;
+            Allocation src;
+            if (def_inst_[v] == j - 1 || f_.vregs[v].is_ref)
+              src = end_of(v, j - 1);
+            else if (k > k_begin && pieces_[k - 1].to == pc.from)
+              src = Allocation::Reg(pieces_[k - 1].reg);
+            else
+              src = map(Allocation::Stack(v));
+            if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, pc.from, j - 1, kNone))
+              src = Allocation::Remat(v);
+            if (!(src == Allocation::Reg(pc.reg)))
+              gap.push_back({j, src, Allocation::Reg(pc.reg), f_.vregs[v].cls});
+          }
+        }
+        for (; starts[s] < pc.to; ++s) {
+          if (s == def_block) continue;
+          if (n == cap) {
+            in_reg_.resize(2 * cap + 16);
+            in_reg = in_reg_.data();
+            cap = static_cast<uint32_t>(in_reg_.size());
+          }
+          in_reg[n] = InReg(v, k, head[s]);
+          head[s] = n++;
+          span[s].first = std::max(span[s].first, pc.from);  // latest start
+          span[s].second = std::min(span[s].second, pc.to);  // earliest end
+        }
+      }
     }
+    in_reg_.resize(n);
+  }
   // (b) after definitions: into the register the value lives on in, and into the slot (where
   // it is live after the gap: in a register piece there, which lies in one of its ranges, or
   // else in one of its ranges).
@@ -584,26 +643,42 @@ Status Backtrack::Resolve() {
   // Orders a parallel move's moves by (destination, source) and drops duplicates (see below).
   // When every destination is a distinct register (most edges: each live-in in its register,
   // mostly identities), nothing is dropped, and only the moves that move are sorted, in front:
-  // the resolver reads the identities only for the registers they hold, so the sequence it
-  // makes is the same as from the whole sorted list.
+  // the resolver reads the identities only for the registers they hold, so only those moves
+  // (num_resolved) go to it, with the identities' registers as held ones (Temps::held): the
+  // sequence it makes is the same as from the whole sorted list.
+  size_t num_resolved = 0;
+  PRegSet held;
   auto dedupe = [&]() -> Status {
+    num_resolved = moves.size();
+    held = PRegSet();
     if (moves.size() < 2) return Status::Ok();  // most gaps: one move
+    // One pass checks the destinations and brings the moves that move to the front (in any
+    // order: they are sorted next, and the full sort below, if it runs, orders everything).
     PRegSet dests;
     bool distinct_regs = true;
-    for (const auto& m : moves) {
-      if (!m.to.is_reg() || dests.Contains(m.to.reg())) {
+    size_t num_moving = 0;
+    for (size_t r = 0; r < moves.size(); ++r) {
+      const Allocation to = moves[r].to;
+      if (!to.is_reg() || dests.Contains(to.reg())) {
         distinct_regs = false;
         break;
       }
-      dests.Add(m.to.reg());
+      dests.Add(to.reg());
+      if (!(moves[r].from == to))
+        std::swap(moves[num_moving++], moves[r]);
+      else
+        held.Add(to.reg());
     }
     if (distinct_regs) {
-      const auto moving = std::partition(moves.begin(), moves.end(),
-                                         [](const auto& m) { return !(m.from == m.to); });
-      std::sort(moves.begin(), moving,
-                [](const auto& a, const auto& b) { return a.to.bits() < b.to.bits(); });
+      num_resolved = num_moving;
+      // Few moves move (most edges: one or two), and their destinations are distinct.
+      auto* const first = moves.data();
+      for (size_t r = 1; r < num_moving; ++r)
+        for (size_t q = r; q > 0 && first[q].to.bits() < first[q - 1].to.bits(); --q)
+          std::swap(first[q - 1], first[q]);
       return Status::Ok();
     }
+    held = PRegSet();  // every move goes to the resolver
     std::sort(moves.begin(), moves.end(), [](const auto& a, const auto& b) {
       return a.to.bits() != b.to.bits() ? a.to.bits() < b.to.bits() : a.from.bits() < b.from.bits();
     });
@@ -623,6 +698,7 @@ Status Backtrack::Resolve() {
       moves[w++] = moves[r];
     }
     moves.resize(w);
+    num_resolved = w;
     return Status::Ok();
   };
   for (size_t k = 0; k < gap.size();) {
@@ -633,64 +709,11 @@ Status Backtrack::Resolve() {
     EGRET_TRY(dedupe());
     seq.clear();
     gap_scratch.SetGap(j);
-    resolver.Resolve(moves, gap_temps, &seq);
+    gap_temps.held = held;
+    resolver.Resolve(std::span(moves.data(), num_resolved), gap_temps, &seq);
     for (const auto& [from, to] : seq) edits.push_back({ProgPoint::Before(j).bits(), 1, from, to});
   }
 
-  // Edges. Per block, its live-ins that start it in a register and their pieces (the same on
-  // every incoming edge, so found once per block, not once per edge).
-  // v is live into block s in a register exactly when one of its pieces covers s's first point
-  // and s is not v's defining block: a range at a block's first point is made only for a value
-  // live into the block or defined there (a block parameter, or an early def of its first
-  // instruction), and in SSA a value is never live into its own defining block. So each piece
-  // is walked over the block starts it covers (blocks are in layout order, so their starts
-  // increase) instead of every (block, live-in) pair being looked up (lz20: about 1.4 M pairs,
-  // most of them in slots).
-  const uint32_t nb = f_.num_blocks();
-  // One walk collects the (block, live-in) pairs, as a list per block (in_reg_begin_, through
-  // InReg::next: the edges read them in any order, their moves are sorted before anything reads
-  // that). The walk also keeps, per block, the latest start and the earliest end of those
-  // pieces (in_reg_span): an edge from a predecessor whose end point lies inside all of them
-  // moves none of these values (see the edges below).
-  // block_start: the blocks' first points, and past the last block a point no piece reaches.
-  std::vector<uint32_t>& block_start = temps.block_start;
-  block_start.resize(nb + 1);
-  for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_.blocks[s].inst_begin;
-  block_start[nb] = UINT32_MAX;
-  std::vector<std::pair<uint32_t, uint32_t>>& in_reg_span = temps.in_reg_span;
-  in_reg_span.assign(nb, {0, UINT32_MAX});
-  in_reg_begin_.assign(nb, kNone);
-  {
-    // Filled through local pointers, grown by doubling (a push_back's stores of the vector's
-    // end would make the compiler reload the other arrays' pointers in this loop).
-    in_reg_.resize(pieces_.size() + nb);
-    InReg* in_reg = in_reg_.data();
-    uint32_t n = 0, cap = static_cast<uint32_t>(in_reg_.size());
-    uint32_t* const head = in_reg_begin_.data();
-    std::pair<uint32_t, uint32_t>* const span = in_reg_span.data();
-    const uint32_t* const starts = block_start.data();
-    for (uint32_t v = 0; v < nv; ++v) {
-      const uint32_t def_block = live_.DefBlock(VReg(v)).index;
-      for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {
-        const Piece pc = pieces_[k];
-        uint32_t s = block_of_inst_[pc.from / 4];
-        if (starts[s] < pc.from) ++s;
-        for (; starts[s] < pc.to; ++s) {
-          if (s == def_block) continue;
-          if (n == cap) {
-            in_reg_.resize(2 * cap + 16);
-            in_reg = in_reg_.data();
-            cap = static_cast<uint32_t>(in_reg_.size());
-          }
-          in_reg[n] = InReg(v, k, head[s]);
-          head[s] = n++;
-          span[s].first = std::max(span[s].first, pc.from);  // latest start
-          span[s].second = std::min(span[s].second, pc.to);  // earliest end
-        }
-      }
-    }
-    in_reg_.resize(n);
-  }
   // References may have a piece break at a safepoint inside a piece's extent (EndOf: the slot),
   // so with any reference (any_ref) every edge is looked at in full.
   for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
@@ -754,7 +777,8 @@ Status Backtrack::Resolve() {
       if (!moved) continue;  // nothing to sort, sequentialize or emit
       EGRET_TRY(dedupe());
       seq.clear();
-      resolver.Resolve(moves, edge_temps, &seq);
+      edge_temps.held = held;
+      resolver.Resolve(std::span(moves.data(), num_resolved), edge_temps, &seq);
       const bool at_end = succs.size() == 1;
       const uint32_t point = at_end ? ProgPoint::Before(last).bits()
                                     : ProgPoint::Before(f_.blocks[s].inst_begin).bits();
