@@ -646,15 +646,18 @@ Status Backtrack::Resolve() {
   // the resolver reads the identities only for the registers they hold, so only those moves
   // (num_resolved) go to it, with the identities' registers as held ones (Temps::held): the
   // sequence it makes is the same as from the whole sorted list.
+  // `held_in`: registers of identity moves the caller left out of `moves` already (the edges'
+  // live-ins that stay in their register); a move into one of them from elsewhere would be a
+  // second value moving there.
   size_t num_resolved = 0;
   PRegSet held;
-  auto dedupe = [&]() -> Status {
+  auto dedupe = [&](PRegSet held_in) -> Status {
     num_resolved = moves.size();
-    held = PRegSet();
-    if (moves.size() < 2) return Status::Ok();  // most gaps: one move
+    held = held_in;
+    if (moves.size() < 2 && held_in.Empty()) return Status::Ok();  // most gaps: one move
     // One pass checks the destinations and brings the moves that move to the front (in any
     // order: they are sorted next, and the full sort below, if it runs, orders everything).
-    PRegSet dests;
+    PRegSet dests = held_in;
     bool distinct_regs = true;
     size_t num_moving = 0;
     for (size_t r = 0; r < moves.size(); ++r) {
@@ -678,7 +681,7 @@ Status Backtrack::Resolve() {
           std::swap(first[q - 1], first[q]);
       return Status::Ok();
     }
-    held = PRegSet();  // every move goes to the resolver
+    held = held_in;  // the identities in `moves` go to the resolver
     std::sort(moves.begin(), moves.end(), [](const auto& a, const auto& b) {
       return a.to.bits() != b.to.bits() ? a.to.bits() < b.to.bits() : a.from.bits() < b.from.bits();
     });
@@ -695,6 +698,10 @@ Status Backtrack::Resolve() {
               absl::StrCat("regalloc internal: two values move into ", moves[r].to.ToString()));
         continue;
       }
+      if (moves[r].to.is_reg() && held_in.Contains(moves[r].to.reg()) &&
+          !(moves[r].from == moves[r].to))
+        return Error(
+            absl::StrCat("regalloc internal: two values move into ", moves[r].to.ToString()));
       moves[w++] = moves[r];
     }
     moves.resize(w);
@@ -706,7 +713,7 @@ Status Backtrack::Resolve() {
     moves.clear();
     for (; k < gap.size() && gap[k].inst == j; ++k)
       moves.push_back({gap[k].from, gap[k].to, gap[k].cls});
-    EGRET_TRY(dedupe());
+    EGRET_TRY(dedupe(PRegSet()));
     seq.clear();
     gap_scratch.SetGap(j);
     gap_temps.held = held;
@@ -751,6 +758,9 @@ Status Backtrack::Resolve() {
       const auto [latest_from, earliest_to] = in_reg_span[s];
       const bool in_reg_identities = !any_ref && latest_from <= end && end < earliest_to;
       if (!moved && in_reg_identities) continue;
+      // A live-in that stays in its register is an identity move: it is left out, its register
+      // held (see dedupe).
+      PRegSet stays;
       for (uint32_t k = in_reg_begin_[s]; k != kNone; k = in_reg_[k].next) {
         const uint32_t v = in_reg_[k].vreg;
         const uint32_t piece = in_reg_[k].piece;
@@ -767,15 +777,17 @@ Status Backtrack::Resolve() {
         } else {
           src = end_of(v, last);
         }
-        if (!(src == dst)) {
-          if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
-            src = Allocation::Remat(v);
+        if (src == dst) {
+          stays.Add(pc.reg);
+          continue;
         }
-        moved |= !(src == dst);
+        if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
+          src = Allocation::Remat(v);
+        moved = true;
         moves.push_back({src, dst, f_.vregs[v].cls});
       }
       if (!moved) continue;  // nothing to sort, sequentialize or emit
-      EGRET_TRY(dedupe());
+      EGRET_TRY(dedupe(stays));
       seq.clear();
       edge_temps.held = held;
       resolver.Resolve(std::span(moves.data(), num_resolved), edge_temps, &seq);
