@@ -336,6 +336,12 @@ Status Backtrack::Resolve() {
       Piece* a = pieces_.data() + piece_begin_[v];
       Piece* e = pieces_.data() + piece_begin_[v + 1];
       piece_begin_[v] = kept;
+      // One piece covering all of v's ranges (most vregs that have a piece): every operand
+      // that is looked up finds that piece, and its end says whether v is still there after
+      // a definition's gap (whole_to).
+      bool whole = false;
+      Allocation whole_reg;
+      uint32_t whole_to = 0;
       if (a == e) {
         if (vreg_size_[v] > 0) needs_slot_[v] = 1;
       } else {
@@ -358,7 +364,13 @@ Status Backtrack::Resolve() {
           else
             pieces_[kept++] = *p;
         }
-        if (covered < vreg_size_[v]) needs_slot_[v] = 1;
+        if (covered < vreg_size_[v]) {
+          needs_slot_[v] = 1;
+        } else if (kept - piece_begin_[v] == 1) {
+          whole = true;
+          whole_reg = Allocation::Reg(pieces_[kept - 1].reg);
+          whole_to = pieces_[kept - 1].to;
+        }
       }
       const Piece* cursor = pieces_.data() + piece_begin_[v];  // no piece before it reaches i
       // Where v is at point p (Loc), its pieces from `from` on being the only ones that may
@@ -377,6 +389,8 @@ Status Backtrack::Resolve() {
           loc = Allocation::Reg(op.fixed);
         } else if (op.constraint == Constraint::kStack) {
           loc = Allocation::Stack(v);
+        } else if (whole) {
+          loc = whole_reg;  // the point looked up lies in one of v's ranges
         } else {
           // The point the operand is looked up at: a use's early or late point, a def's late
           // point (a reuse def's too) or early point.
@@ -394,7 +408,9 @@ Status Backtrack::Resolve() {
           // The cursor may lag behind i (a fixed or slot def moves it not), which costs only
           // steps: pieces before i end before 4 * i + 4.
           if (f_.blocks[block_of_inst_[i]].inst_end != i + 1)
-            gap_ops.push_back({i, o, at(cursor, pieces_end, 4 * i + 4, v)});
+            gap_ops.push_back({i, o,
+                               whole ? (4 * i + 4 < whole_to ? whole_reg : Allocation::Stack(v))
+                                     : at(cursor, pieces_end, 4 * i + 4, v)});
           again = op.constraint == Constraint::kReuse;
         } else if (op.constraint == Constraint::kFixedReg || (op_flags_[o] & kCopyIntoReuse)) {
           gap_ops.push_back({i, o, Allocation()});
