@@ -178,6 +178,10 @@ struct ResolveTemps {
   std::vector<std::pair<uint32_t, uint32_t>> run_regs;  // per bundle: end of its runs, register
   std::vector<uint32_t> stack_ops, revisit;
   std::vector<GapOp> gap_ops;
+  // Per vreg: in one register wherever it is live (one piece over all its ranges, no
+  // reference, not defined by a block's last instruction), so on every edge into a block it
+  // is live into, it stays where it is (see the edges).
+  std::vector<uint8_t> stays;
   std::vector<uint32_t> block_start;
   std::vector<std::pair<uint32_t, uint32_t>> in_reg_span;  // per block
 
@@ -192,7 +196,8 @@ struct ResolveTemps {
     bytes +=
         runs.capacity() * sizeof(Range) + run_regs.capacity() * sizeof(run_regs[0]) +
         (stack_ops.capacity() + revisit.capacity() + block_start.capacity()) * sizeof(uint32_t) +
-        gap_ops.capacity() * sizeof(gap_ops[0]) + in_reg_span.capacity() * sizeof(in_reg_span[0]);
+        gap_ops.capacity() * sizeof(gap_ops[0]) + in_reg_span.capacity() * sizeof(in_reg_span[0]) +
+        stays.capacity();
     return bytes;
   }
 };
@@ -252,6 +257,39 @@ class GapScratch final : public ParallelMoveResolver::ScratchSource {
   std::vector<Piece> by_from_;
   std::vector<uint32_t> busy_until_;  // per register index: the end of its latest piece so far
   size_t next_ = 0;
+};
+
+// The temporary register of an edge's parallel move: a register of the class that no move
+// mentions (UnmentionedRegScratch), that is not held (the live-ins that stay in their register,
+// left out of the moves) and that no vreg which `stays` holds at the successor's start: those
+// are not on the block's live-in lists, and are found from its live-in set (each in its one
+// piece) only when a temporary is needed.
+template <class Piece>
+class EdgeScratch final : public ParallelMoveResolver::ScratchSource {
+ public:
+  EdgeScratch(const MachineEnv& env, const Liveness& live, const std::vector<uint8_t>& stays,
+              const std::vector<uint32_t>& piece_begin, const std::vector<Piece>& pieces)
+      : env_(env), live_(live), stays_(stays), piece_begin_(piece_begin), pieces_(pieces) {}
+  void SetSuccessor(uint32_t s) { succ_ = s; }
+
+  PReg FreeReg(RegClass cls, const PRegSet& busy_by_moves) override {
+    PRegSet busy = busy_by_moves;
+    for (VReg v : live_.LiveIn(Block(succ_)))
+      if (stays_[v.index]) busy.Add(pieces_[piece_begin_[v.index]].reg);
+    const int c = static_cast<int>(cls);
+    for (const auto* list : {&env_.preferred[c], &env_.non_preferred[c]})
+      for (PReg r : *list)
+        if (!busy.Contains(r)) return r;
+    return PReg();
+  }
+
+ private:
+  const MachineEnv& env_;
+  const Liveness& live_;
+  const std::vector<uint8_t>& stays_;
+  const std::vector<uint32_t>& piece_begin_;
+  const std::vector<Piece>& pieces_;
+  uint32_t succ_ = 0;
 };
 }  // namespace
 
@@ -327,6 +365,8 @@ Status Backtrack::Resolve() {
   // Every operand has a use record, so the walk writes every allocation: sizing is enough.
   out_->allocs.resize(num_ops);
   def_loc_.assign(nv, Allocation());
+  std::vector<uint8_t>& stays = temps.stays;
+  stays.resize(nv);  // the walk writes each
   Allocation* const allocs = out_->allocs.data();
   const Operand* const operands = f_.operands.data();
   auto needs_reg = [](Constraint c) { return c == Constraint::kReg || c == Constraint::kReuse; };
@@ -339,7 +379,7 @@ Status Backtrack::Resolve() {
       // One piece covering all of v's ranges (most vregs that have a piece): every operand
       // that is looked up finds that piece, and its end says whether v is still there after
       // a definition's gap (whole_to).
-      bool whole = false;
+      bool whole = false, def_ends_block = false;
       Allocation whole_reg;
       uint32_t whole_to = 0;
       if (a == e) {
@@ -411,6 +451,8 @@ Status Backtrack::Resolve() {
             gap_ops.push_back({i, o,
                                whole ? (4 * i + 4 < whole_to ? whole_reg : Allocation::Stack(v))
                                      : at(cursor, pieces_end, 4 * i + 4, v)});
+          else
+            def_ends_block = true;
           again = op.constraint == Constraint::kReuse;
         } else if (op.constraint == Constraint::kFixedReg || (op_flags_[o] & kCopyIntoReuse)) {
           gap_ops.push_back({i, o, Allocation()});
@@ -424,6 +466,7 @@ Status Backtrack::Resolve() {
         }
         if (again) revisit.push_back(i);
       }
+      stays[v] = whole && !def_ends_block && !f_.vregs[v].is_ref;
     }
     piece_begin_[nv] = kept;
     pieces_.resize(kept);
@@ -564,7 +607,11 @@ Status Backtrack::Resolve() {
     uint32_t* const head = in_reg_begin_.data();
     std::pair<uint32_t, uint32_t>* const span = in_reg_span.data();
     const uint32_t* const starts = block_start.data();
+    const uint8_t* const stay = stays.data();
     for (uint32_t v = 0; v < nv; ++v) {
+      // A vreg that stays in its register moves on no edge and has no piece starting inside a
+      // block after its definition: its live-ins are left to the edges' scratch search.
+      if (stay[v]) continue;
       const uint32_t def_block = live_.DefBlock(VReg(v)).index;
       const uint32_t k_begin = piece_begin_[v], k_end = piece_begin_[v + 1];
       for (uint32_t k = k_begin; k < k_end; ++k) {
@@ -645,7 +692,7 @@ Status Backtrack::Resolve() {
   const uint32_t cycle_base = out_->num_spill_slots;
   ParallelMoveResolver::Temps gap_temps, edge_temps;
   GapScratch gap_scratch(f_, env_, pieces_, out_->allocs);  // deduces the piece type
-  UnmentionedRegScratch edge_scratch(env_);
+  EdgeScratch edge_scratch(env_, live_, temps.stays, piece_begin_, pieces_);
   gap_temps.source = &gap_scratch;
   edge_temps.source = &edge_scratch;
   for (auto* t : {&gap_temps, &edge_temps}) {
@@ -806,6 +853,7 @@ Status Backtrack::Resolve() {
       EGRET_TRY(dedupe(stays));
       seq.clear();
       edge_temps.held = held;
+      edge_scratch.SetSuccessor(s);
       resolver.Resolve(std::span(moves.data(), num_resolved), edge_temps, &seq);
       const bool at_end = succs.size() == 1;
       const uint32_t point = at_end ? ProgPoint::Before(last).bits()
