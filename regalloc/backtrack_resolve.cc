@@ -379,7 +379,8 @@ Status Backtrack::Resolve() {
       // One piece covering all of v's ranges (most vregs that have a piece): every operand
       // that is looked up finds that piece, and its end says whether v is still there after
       // a definition's gap (whole_to).
-      bool whole = false, def_ends_block = false;
+      bool whole = false, def_ends_block = false, has_def_op = false;
+      GapOp def_op;
       Allocation whole_reg;
       uint32_t whole_to = 0;
       if (a == e) {
@@ -447,12 +448,14 @@ Status Backtrack::Resolve() {
           def_loc_[v] = loc;
           // The cursor may lag behind i (a fixed or slot def moves it not), which costs only
           // steps: pieces before i end before 4 * i + 4.
-          if (f_.blocks[block_of_inst_[i]].inst_end != i + 1)
-            gap_ops.push_back({i, o,
-                               whole ? (4 * i + 4 < whole_to ? whole_reg : Allocation::Stack(v))
-                                     : at(cursor, pieces_end, 4 * i + 4, v)});
-          else
+          if (f_.blocks[block_of_inst_[i]].inst_end != i + 1) {
+            def_op = {i, o,
+                      whole ? (4 * i + 4 < whole_to ? whole_reg : Allocation::Stack(v))
+                            : at(cursor, pieces_end, 4 * i + 4, v)};
+            has_def_op = true;
+          } else {
             def_ends_block = true;
+          }
           again = op.constraint == Constraint::kReuse;
         } else if (op.constraint == Constraint::kFixedReg || (op_flags_[o] & kCopyIntoReuse)) {
           gap_ops.push_back({i, o, Allocation()});
@@ -466,6 +469,13 @@ Status Backtrack::Resolve() {
         }
         if (again) revisit.push_back(i);
       }
+      // The definition's gap moves (b), once v's walk knows whether it needs its slot (only a
+      // reference's safepoint crossings, below, and remat, which only clears it, change that
+      // later): without the slot, a definition whose value goes on where it was written, or
+      // nowhere, has none.
+      if (has_def_op && (f_.vregs[v].is_ref || needs_slot_[v] ||
+                         (def_op.next.is_reg() && !(def_op.next == def_loc_[v]))))
+        gap_ops.push_back(def_op);
       stays[v] = whole && !def_ends_block && !f_.vregs[v].is_ref;
     }
     piece_begin_[nv] = kept;
