@@ -814,8 +814,13 @@ Status Backtrack::Resolve() {
       for (size_t k = 0; k < params.size(); ++k) {
         const uint32_t pv = params[k].index;
         if (range_begin_[pv] == range_begin_[pv + 1]) continue;  // dead parameter
-        const Allocation src = end_of(args[k].index, last);
-        const Allocation dst = loc(pv, start);
+        // A vreg that stays in its register (temps.stays) is there at both ends: the argument
+        // is live out of p, the parameter's range starts at `start`.
+        const uint32_t av = args[k].index;
+        const Allocation src =
+            temps.stays[av] ? Allocation::Reg(pieces_[piece_begin_[av]].reg) : end_of(av, last);
+        const Allocation dst =
+            temps.stays[pv] ? Allocation::Reg(pieces_[piece_begin_[pv]].reg) : loc(pv, start);
         const RegClass cls = f_.vregs[pv].cls;
         moves.push_back({src, dst, cls});
         moved |= !(src == dst);
