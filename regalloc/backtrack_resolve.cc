@@ -304,8 +304,19 @@ Status Backtrack::Resolve() {
   // sort by vreg then places them, with the register of each bundle's slice of runs (run_regs:
   // where the slice ends, the register). The runs are at most the arena's ranges.
   thread_local ResolveTemps temps;
+  // Whether any vreg is a reference, and the remat flags to start from (see Rematerialization
+  // below), in one walk over the vregs.
   bool any_ref = false;
-  for (uint32_t v = 0; v < nv; ++v) any_ref |= f_.vregs[v].is_ref;
+  remat_.resize(nv + kNumRegClasses);
+  {
+    const VRegData* const vregs = f_.vregs.data();
+    uint8_t* const remat = remat_.data();
+    for (uint32_t v = 0; v < nv; ++v) {
+      any_ref |= vregs[v].is_ref;
+      remat[v] = vregs[v].remat;
+    }
+    for (int c = 0; c < kNumRegClasses; ++c) remat[nv + c] = 0;
+  }
   std::vector<Range>& runs = temps.runs;
   std::vector<std::pair<uint32_t, uint32_t>>& run_regs = temps.run_regs;
   runs.resize(arena_.size());  // Range() writes nothing
@@ -376,6 +387,7 @@ Status Backtrack::Resolve() {
       Piece* a = pieces_.data() + piece_begin_[v];
       Piece* e = pieces_.data() + piece_begin_[v + 1];
       piece_begin_[v] = kept;
+      const bool is_ref = any_ref && f_.vregs[v].is_ref;
       // One piece covering all of v's ranges (most vregs that have a piece): every operand
       // that is looked up finds that piece, and its end says whether v is still there after
       // a definition's gap (whole_to).
@@ -395,7 +407,7 @@ Status Backtrack::Resolve() {
         // use keeps its range unbroken there) has a piece ending and one starting at the next
         // gap in the same register, and the reload between them (EndOf: the slot) is that
         // boundary's move.
-        const bool join = !f_.vregs[v].is_ref;
+        const bool join = !is_ref;
         uint64_t covered = a->to - a->from;
         pieces_[kept++] = *a;
         for (Piece* p = a + 1; p < e; ++p) {
@@ -473,10 +485,10 @@ Status Backtrack::Resolve() {
       // reference's safepoint crossings, below, and remat, which only clears it, change that
       // later): without the slot, a definition whose value goes on where it was written, or
       // nowhere, has none.
-      if (has_def_op && (f_.vregs[v].is_ref || needs_slot_[v] ||
-                         (def_op.next.is_reg() && !(def_op.next == def_loc_[v]))))
+      if (has_def_op &&
+          (is_ref || needs_slot_[v] || (def_op.next.is_reg() && !(def_op.next == def_loc_[v]))))
         gap_ops.push_back(def_op);
-      stays[v] = whole && !def_ends_block && !f_.vregs[v].is_ref;
+      stays[v] = whole && !def_ends_block && !is_ref;
     }
     piece_begin_[nv] = kept;
     pieces_.resize(kept);
@@ -506,8 +518,7 @@ Status Backtrack::Resolve() {
   // Wherever it is outside its register pieces it is "in" Remat(v): each reload becomes a remat
   // edit and the store after the definition disappears. One with a stack operand (kStack, or a
   // kAny use left in the slot) keeps its slot.
-  remat_.assign(nv + kNumRegClasses, 0);
-  for (uint32_t v = 0; v < nv; ++v) remat_[v] = f_.vregs[v].remat;
+  // (remat_ starts as the vregs' flags, set at the top.)
   for (uint32_t o : stack_ops)
     if (allocs[o].is_stack()) remat_[operands[o].vreg.index] = 0;
   // A branch argument that is not in a register at its branch keeps its slot too: the move into
@@ -517,6 +528,7 @@ Status Backtrack::Resolve() {
   for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
     const uint32_t last = f_.blocks[p].inst_end - 1;
     for (const SuccEdge& e : f_.Succs(Block(p))) {
+      if (e.arg_begin == e.arg_end) continue;  // most edges (as many arguments as parameters)
       const auto params = f_.Params(e.block);
       const auto args = f_.Args(e);
       for (size_t k = 0; k < params.size(); ++k) {
@@ -809,7 +821,7 @@ Status Backtrack::Resolve() {
       // one location from the same source are one move), so it is skipped. Most edges are.
       bool moved = false;
       const uint32_t end = 4 * last + 3;  // the point EndOf(v, last) looks v up at
-      const auto params = f_.Params(e.block);
+      const auto params = e.arg_begin == e.arg_end ? std::span<const VReg>() : f_.Params(e.block);
       const auto args = f_.Args(e);
       for (size_t k = 0; k < params.size(); ++k) {
         const uint32_t pv = params[k].index;
@@ -845,7 +857,7 @@ Status Backtrack::Resolve() {
         const Piece& pc = pieces_[piece];
         const Allocation dst = Allocation::Reg(pc.reg);
         Allocation src;
-        if (def_inst_[v] != last && !f_.vregs[v].is_ref) {
+        if (def_inst_[v] != last && (!any_ref || !f_.vregs[v].is_ref)) {
           // EndOf(v, last) is Loc(v, end): this piece (a fallthrough edge, mostly), or one
           // near it, looked for from it outwards (a few steps, else Loc's search).
           if (pc.from <= end && end < pc.to)
