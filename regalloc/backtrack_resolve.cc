@@ -533,7 +533,9 @@ Status Backtrack::Resolve() {
       const auto args = f_.Args(e);
       for (size_t k = 0; k < params.size(); ++k) {
         const uint32_t a = args[k].index, pv = params[k].index;
-        if (remat_[a] && range_begin_[pv] != range_begin_[pv + 1] && !EndOf(a, last).is_reg())
+        // (An argument that stays in its register is in it at the branch.)
+        if (remat_[a] && !temps.stays[a] && range_begin_[pv] != range_begin_[pv + 1] &&
+            !EndOf(a, last).is_reg())
           remat_[a] = 0;
       }
     }
@@ -694,7 +696,12 @@ Status Backtrack::Resolve() {
       }
     } else {
       const bool first = first_in_block(i);
-      Allocation src = first ? loc(v, 4 * i) : end_of(v, i - 1);
+      // A vreg that stays in its register is in it before its use, unless just defined at
+      // i - 1 (its definition's location, EndOf).
+      Allocation src = temps.stays[v] && def_inst_[v] + 1 != i
+                           ? Allocation::Reg(pieces_[piece_begin_[v]].reg)
+                       : first ? loc(v, 4 * i)
+                               : end_of(v, i - 1);
       if (src.is_stack() && PartialRemat(v) &&
           OperandInRegFor(v, 4 * i, first ? kNone : i - 1, kNone))
         src = Allocation::Remat(v);
