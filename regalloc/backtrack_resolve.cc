@@ -174,8 +174,15 @@ struct ResolveTemps {
   std::vector<std::pair<Allocation, Allocation>> seq;
   std::vector<uint32_t> phys;
   std::vector<SlotExtent> items[kNumRegClasses];
-  std::vector<Range> runs;  // register pieces as found in the bundles: from, to, vreg
-  std::vector<std::pair<uint32_t, uint32_t>> run_regs;  // per bundle: end of its runs, register
+  // A register piece as found in a bundle. As Range: default construction writes nothing
+  // (Resolve sizes the list ahead of filling it).
+  struct Run {
+    Run() {}  // NOLINT(modernize-use-equals-default)
+    Run(uint32_t f, uint32_t t, uint32_t v, uint8_t r) : from(f), to(t), vreg(v), reg(r) {}
+    uint32_t from, to, vreg;
+    uint8_t reg;  // PReg index
+  };
+  std::vector<Run> runs;
   std::vector<uint32_t> stack_ops, revisit;
   std::vector<GapOp> gap_ops;
   // Per vreg: in one register wherever it is live (one piece over all its ranges, no
@@ -194,7 +201,7 @@ struct ResolveTemps {
         seq.capacity() * sizeof(seq[0]) + phys.capacity() * sizeof(uint32_t);
     for (const auto& v : items) bytes += v.capacity() * sizeof(SlotExtent);
     bytes +=
-        runs.capacity() * sizeof(Range) + run_regs.capacity() * sizeof(run_regs[0]) +
+        runs.capacity() * sizeof(Run) +
         (stack_ops.capacity() + revisit.capacity() + block_start.capacity()) * sizeof(uint32_t) +
         gap_ops.capacity() * sizeof(gap_ops[0]) + in_reg_span.capacity() * sizeof(in_reg_span[0]) +
         stays.capacity();
@@ -300,9 +307,9 @@ Status Backtrack::Resolve() {
   // of them): each such run is one piece from the start, as the per-vreg join below would make
   // it (not for references, which that join leaves apart). The sort and the join then see a
   // piece per run instead of a range per block (lz20: about 260 K ranges in registers).
-  // One walk over the assigned bundles collects the runs and counts them per vreg; a counting
-  // sort by vreg then places them, with the register of each bundle's slice of runs (run_regs:
-  // where the slice ends, the register). The runs are at most the arena's ranges.
+  // One walk over the assigned bundles collects the runs with their bundle's register and
+  // counts them per vreg; a counting sort by vreg then places them. The runs are at most the
+  // arena's ranges.
   thread_local ResolveTemps temps;
   // Whether any vreg is a reference, and the remat flags to start from (see Rematerialization
   // below), in one walk over the vregs.
@@ -317,15 +324,14 @@ Status Backtrack::Resolve() {
     }
     for (int c = 0; c < kNumRegClasses; ++c) remat[nv + c] = 0;
   }
-  std::vector<Range>& runs = temps.runs;
-  std::vector<std::pair<uint32_t, uint32_t>>& run_regs = temps.run_regs;
-  runs.resize(arena_.size());  // Range() writes nothing
-  run_regs.clear();
+  std::vector<ResolveTemps::Run>& runs = temps.runs;
+  runs.resize(arena_.size());  // Run() writes nothing
   piece_begin_.assign(nv + 1, 0);
   {
-    Range* out = runs.data();
+    ResolveTemps::Run* out = runs.data();
     for (const Bundle& b : bundles_) {
       if (b.dead || !b.reg.valid()) continue;
+      const uint8_t reg = static_cast<uint8_t>(b.reg.index());
       const Range* rs = arena_.data() + b.begin;
       const Range* const re = arena_.data() + b.end;
       while (rs < re) {
@@ -334,10 +340,9 @@ Status Backtrack::Resolve() {
         ++rs;
         if (!any_ref || !f_.vregs[v].is_ref)
           for (; rs < re && rs->from == to && rs->vreg == v; ++rs) to = rs->to;
-        *out++ = Range(from, to, v);
+        *out++ = ResolveTemps::Run(from, to, v, reg);
         ++piece_begin_[v + 1];
       }
-      run_regs.emplace_back(static_cast<uint32_t>(out - runs.data()), b.reg.index());
     }
     runs.resize(out - runs.data());
   }
@@ -346,10 +351,8 @@ Status Backtrack::Resolve() {
   {
     std::vector<uint32_t>& fill = tmp_fill_;
     fill.assign(piece_begin_.begin(), piece_begin_.end() - 1);
-    uint32_t r = 0;
-    for (const auto& [end, reg] : run_regs)
-      for (; r < end; ++r)
-        pieces_[fill[runs[r].vreg]++] = {runs[r].from, runs[r].to, PReg::FromIndex(reg)};
+    for (const ResolveTemps::Run& r : runs)
+      pieces_[fill[r.vreg]++] = {r.from, r.to, PReg::FromIndex(r.reg)};
   }
   needs_slot_.assign(nv + kNumRegClasses, 0);
   // Per vreg: its pieces sorted, and touching pieces in one register joined (a value that stays
