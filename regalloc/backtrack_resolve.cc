@@ -394,8 +394,9 @@ Status Backtrack::Resolve() {
       // One piece covering all of v's ranges (most vregs that have a piece): every operand
       // that is looked up finds that piece, and its end says whether v is still there after
       // a definition's gap (whole_to).
-      bool whole = false, def_ends_block = false, has_def_op = false;
-      GapOp def_op;
+      bool whole = false, def_ends_block = false;
+      uint32_t def_i = kNone, def_o = 0;  // the definition's gap entry (GapOp), if any
+      Allocation def_next;
       Allocation whole_reg;
       uint32_t whole_to = 0;
       if (a == e) {
@@ -464,10 +465,10 @@ Status Backtrack::Resolve() {
           // The cursor may lag behind i (a fixed or slot def moves it not), which costs only
           // steps: pieces before i end before 4 * i + 4.
           if (f_.blocks[block_of_inst_[i]].inst_end != i + 1) {
-            def_op = {i, o,
-                      whole ? (4 * i + 4 < whole_to ? whole_reg : Allocation::Stack(v))
-                            : at(cursor, pieces_end, 4 * i + 4, v)};
-            has_def_op = true;
+            def_i = i;
+            def_o = o;
+            def_next = whole ? (4 * i + 4 < whole_to ? whole_reg : Allocation::Stack(v))
+                             : at(cursor, pieces_end, 4 * i + 4, v);
           } else {
             def_ends_block = true;
           }
@@ -488,9 +489,9 @@ Status Backtrack::Resolve() {
       // reference's safepoint crossings, below, and remat, which only clears it, change that
       // later): without the slot, a definition whose value goes on where it was written, or
       // nowhere, has none.
-      if (has_def_op &&
-          (is_ref || needs_slot_[v] || (def_op.next.is_reg() && !(def_op.next == def_loc_[v]))))
-        gap_ops.push_back(def_op);
+      if (def_i != kNone &&
+          (is_ref || needs_slot_[v] || (def_next.is_reg() && !(def_next == def_loc_[v]))))
+        gap_ops.push_back({def_i, def_o, def_next});
       stays[v] = whole && !def_ends_block && !is_ref;
     }
     piece_begin_[nv] = kept;
