@@ -174,10 +174,21 @@ struct ResolveTemps {
   std::vector<std::pair<Allocation, Allocation>> seq;
   std::vector<uint32_t> phys;
   std::vector<SlotExtent> items[kNumRegClasses];
-  std::vector<Range> runs;  // register pieces as found in the bundles: from, to, vreg
-  std::vector<std::pair<uint32_t, uint32_t>> run_regs;  // per bundle: end of its runs, register
+  // A register piece as found in a bundle. As Range: default construction writes nothing
+  // (Resolve sizes the list ahead of filling it).
+  struct Run {
+    Run() {}  // NOLINT(modernize-use-equals-default)
+    Run(uint32_t f, uint32_t t, uint32_t v, uint8_t r) : from(f), to(t), vreg(v), reg(r) {}
+    uint32_t from, to, vreg;
+    uint8_t reg;  // PReg index
+  };
+  std::vector<Run> runs;
   std::vector<uint32_t> stack_ops, revisit;
   std::vector<GapOp> gap_ops;
+  // Per vreg: in one register wherever it is live (one piece over all its ranges, no
+  // reference, not defined by a block's last instruction), so on every edge into a block it
+  // is live into, it stays where it is (see the edges).
+  std::vector<uint8_t> stays;
   std::vector<uint32_t> block_start;
   std::vector<std::pair<uint32_t, uint32_t>> in_reg_span;  // per block
 
@@ -190,9 +201,10 @@ struct ResolveTemps {
         seq.capacity() * sizeof(seq[0]) + phys.capacity() * sizeof(uint32_t);
     for (const auto& v : items) bytes += v.capacity() * sizeof(SlotExtent);
     bytes +=
-        runs.capacity() * sizeof(Range) + run_regs.capacity() * sizeof(run_regs[0]) +
+        runs.capacity() * sizeof(Run) +
         (stack_ops.capacity() + revisit.capacity() + block_start.capacity()) * sizeof(uint32_t) +
-        gap_ops.capacity() * sizeof(gap_ops[0]) + in_reg_span.capacity() * sizeof(in_reg_span[0]);
+        gap_ops.capacity() * sizeof(gap_ops[0]) + in_reg_span.capacity() * sizeof(in_reg_span[0]) +
+        stays.capacity();
     return bytes;
   }
 };
@@ -253,6 +265,39 @@ class GapScratch final : public ParallelMoveResolver::ScratchSource {
   std::vector<uint32_t> busy_until_;  // per register index: the end of its latest piece so far
   size_t next_ = 0;
 };
+
+// The temporary register of an edge's parallel move: a register of the class that no move
+// mentions (UnmentionedRegScratch), that is not held (the live-ins that stay in their register,
+// left out of the moves) and that no vreg which `stays` holds at the successor's start: those
+// are not on the block's live-in lists, and are found from its live-in set (each in its one
+// piece) only when a temporary is needed.
+template <class Piece>
+class EdgeScratch final : public ParallelMoveResolver::ScratchSource {
+ public:
+  EdgeScratch(const MachineEnv& env, const Liveness& live, const std::vector<uint8_t>& stays,
+              const std::vector<uint32_t>& piece_begin, const std::vector<Piece>& pieces)
+      : env_(env), live_(live), stays_(stays), piece_begin_(piece_begin), pieces_(pieces) {}
+  void SetSuccessor(uint32_t s) { succ_ = s; }
+
+  PReg FreeReg(RegClass cls, const PRegSet& busy_by_moves) override {
+    PRegSet busy = busy_by_moves;
+    for (VReg v : live_.LiveIn(Block(succ_)))
+      if (stays_[v.index]) busy.Add(pieces_[piece_begin_[v.index]].reg);
+    const int c = static_cast<int>(cls);
+    for (const auto* list : {&env_.preferred[c], &env_.non_preferred[c]})
+      for (PReg r : *list)
+        if (!busy.Contains(r)) return r;
+    return PReg();
+  }
+
+ private:
+  const MachineEnv& env_;
+  const Liveness& live_;
+  const std::vector<uint8_t>& stays_;
+  const std::vector<uint32_t>& piece_begin_;
+  const std::vector<Piece>& pieces_;
+  uint32_t succ_ = 0;
+};
 }  // namespace
 
 Status Backtrack::Resolve() {
@@ -262,21 +307,31 @@ Status Backtrack::Resolve() {
   // of them): each such run is one piece from the start, as the per-vreg join below would make
   // it (not for references, which that join leaves apart). The sort and the join then see a
   // piece per run instead of a range per block (lz20: about 260 K ranges in registers).
-  // One walk over the assigned bundles collects the runs and counts them per vreg; a counting
-  // sort by vreg then places them, with the register of each bundle's slice of runs (run_regs:
-  // where the slice ends, the register). The runs are at most the arena's ranges.
+  // One walk over the assigned bundles collects the runs with their bundle's register and
+  // counts them per vreg; a counting sort by vreg then places them. The runs are at most the
+  // arena's ranges.
   thread_local ResolveTemps temps;
+  // Whether any vreg is a reference, and the remat flags to start from (see Rematerialization
+  // below), in one walk over the vregs.
   bool any_ref = false;
-  for (uint32_t v = 0; v < nv; ++v) any_ref |= f_.vregs[v].is_ref;
-  std::vector<Range>& runs = temps.runs;
-  std::vector<std::pair<uint32_t, uint32_t>>& run_regs = temps.run_regs;
-  runs.resize(arena_.size());  // Range() writes nothing
-  run_regs.clear();
+  remat_.resize(nv + kNumRegClasses);
+  {
+    const VRegData* const vregs = f_.vregs.data();
+    uint8_t* const remat = remat_.data();
+    for (uint32_t v = 0; v < nv; ++v) {
+      any_ref |= vregs[v].is_ref;
+      remat[v] = vregs[v].remat;
+    }
+    for (int c = 0; c < kNumRegClasses; ++c) remat[nv + c] = 0;
+  }
+  std::vector<ResolveTemps::Run>& runs = temps.runs;
+  runs.resize(arena_.size());  // Run() writes nothing
   piece_begin_.assign(nv + 1, 0);
   {
-    Range* out = runs.data();
+    ResolveTemps::Run* out = runs.data();
     for (const Bundle& b : bundles_) {
       if (b.dead || !b.reg.valid()) continue;
+      const uint8_t reg = static_cast<uint8_t>(b.reg.index());
       const Range* rs = arena_.data() + b.begin;
       const Range* const re = arena_.data() + b.end;
       while (rs < re) {
@@ -285,10 +340,9 @@ Status Backtrack::Resolve() {
         ++rs;
         if (!any_ref || !f_.vregs[v].is_ref)
           for (; rs < re && rs->from == to && rs->vreg == v; ++rs) to = rs->to;
-        *out++ = Range(from, to, v);
+        *out++ = ResolveTemps::Run(from, to, v, reg);
         ++piece_begin_[v + 1];
       }
-      run_regs.emplace_back(static_cast<uint32_t>(out - runs.data()), b.reg.index());
     }
     runs.resize(out - runs.data());
   }
@@ -297,10 +351,8 @@ Status Backtrack::Resolve() {
   {
     std::vector<uint32_t>& fill = tmp_fill_;
     fill.assign(piece_begin_.begin(), piece_begin_.end() - 1);
-    uint32_t r = 0;
-    for (const auto& [end, reg] : run_regs)
-      for (; r < end; ++r)
-        pieces_[fill[runs[r].vreg]++] = {runs[r].from, runs[r].to, PReg::FromIndex(reg)};
+    for (const ResolveTemps::Run& r : runs)
+      pieces_[fill[r.vreg]++] = {r.from, r.to, PReg::FromIndex(r.reg)};
   }
   needs_slot_.assign(nv + kNumRegClasses, 0);
   // Per vreg: its pieces sorted, and touching pieces in one register joined (a value that stays
@@ -327,6 +379,8 @@ Status Backtrack::Resolve() {
   // Every operand has a use record, so the walk writes every allocation: sizing is enough.
   out_->allocs.resize(num_ops);
   def_loc_.assign(nv, Allocation());
+  std::vector<uint8_t>& stays = temps.stays;
+  stays.resize(nv);  // the walk writes each
   Allocation* const allocs = out_->allocs.data();
   const Operand* const operands = f_.operands.data();
   auto needs_reg = [](Constraint c) { return c == Constraint::kReg || c == Constraint::kReuse; };
@@ -336,6 +390,15 @@ Status Backtrack::Resolve() {
       Piece* a = pieces_.data() + piece_begin_[v];
       Piece* e = pieces_.data() + piece_begin_[v + 1];
       piece_begin_[v] = kept;
+      const bool is_ref = any_ref && f_.vregs[v].is_ref;
+      // One piece covering all of v's ranges (most vregs that have a piece): every operand
+      // that is looked up finds that piece, and its end says whether v is still there after
+      // a definition's gap (whole_to).
+      bool whole = false, def_ends_block = false;
+      uint32_t def_i = kNone, def_o = 0;  // the definition's gap entry (GapOp), if any
+      Allocation def_next;
+      Allocation whole_reg;
+      uint32_t whole_to = 0;
       if (a == e) {
         if (vreg_size_[v] > 0) needs_slot_[v] = 1;
       } else {
@@ -348,7 +411,7 @@ Status Backtrack::Resolve() {
         // use keeps its range unbroken there) has a piece ending and one starting at the next
         // gap in the same register, and the reload between them (EndOf: the slot) is that
         // boundary's move.
-        const bool join = !f_.vregs[v].is_ref;
+        const bool join = !is_ref;
         uint64_t covered = a->to - a->from;
         pieces_[kept++] = *a;
         for (Piece* p = a + 1; p < e; ++p) {
@@ -358,7 +421,13 @@ Status Backtrack::Resolve() {
           else
             pieces_[kept++] = *p;
         }
-        if (covered < vreg_size_[v]) needs_slot_[v] = 1;
+        if (covered < vreg_size_[v]) {
+          needs_slot_[v] = 1;
+        } else if (kept - piece_begin_[v] == 1) {
+          whole = true;
+          whole_reg = Allocation::Reg(pieces_[kept - 1].reg);
+          whole_to = pieces_[kept - 1].to;
+        }
       }
       const Piece* cursor = pieces_.data() + piece_begin_[v];  // no piece before it reaches i
       // Where v is at point p (Loc), its pieces from `from` on being the only ones that may
@@ -377,6 +446,8 @@ Status Backtrack::Resolve() {
           loc = Allocation::Reg(op.fixed);
         } else if (op.constraint == Constraint::kStack) {
           loc = Allocation::Stack(v);
+        } else if (whole) {
+          loc = whole_reg;  // the point looked up lies in one of v's ranges
         } else {
           // The point the operand is looked up at: a use's early or late point, a def's late
           // point (a reuse def's too) or early point.
@@ -393,8 +464,14 @@ Status Backtrack::Resolve() {
           def_loc_[v] = loc;
           // The cursor may lag behind i (a fixed or slot def moves it not), which costs only
           // steps: pieces before i end before 4 * i + 4.
-          if (f_.blocks[block_of_inst_[i]].inst_end != i + 1)
-            gap_ops.push_back({i, o, at(cursor, pieces_end, 4 * i + 4, v)});
+          if (f_.blocks[block_of_inst_[i]].inst_end != i + 1) {
+            def_i = i;
+            def_o = o;
+            def_next = whole ? (4 * i + 4 < whole_to ? whole_reg : Allocation::Stack(v))
+                             : at(cursor, pieces_end, 4 * i + 4, v);
+          } else {
+            def_ends_block = true;
+          }
           again = op.constraint == Constraint::kReuse;
         } else if (op.constraint == Constraint::kFixedReg || (op_flags_[o] & kCopyIntoReuse)) {
           gap_ops.push_back({i, o, Allocation()});
@@ -408,6 +485,14 @@ Status Backtrack::Resolve() {
         }
         if (again) revisit.push_back(i);
       }
+      // The definition's gap moves (b), once v's walk knows whether it needs its slot (only a
+      // reference's safepoint crossings, below, and remat, which only clears it, change that
+      // later): without the slot, a definition whose value goes on where it was written, or
+      // nowhere, has none.
+      if (def_i != kNone &&
+          (is_ref || needs_slot_[v] || (def_next.is_reg() && !(def_next == def_loc_[v]))))
+        gap_ops.push_back({def_i, def_o, def_next});
+      stays[v] = whole && !def_ends_block && !is_ref;
     }
     piece_begin_[nv] = kept;
     pieces_.resize(kept);
@@ -437,8 +522,7 @@ Status Backtrack::Resolve() {
   // Wherever it is outside its register pieces it is "in" Remat(v): each reload becomes a remat
   // edit and the store after the definition disappears. One with a stack operand (kStack, or a
   // kAny use left in the slot) keeps its slot.
-  remat_.assign(nv + kNumRegClasses, 0);
-  for (uint32_t v = 0; v < nv; ++v) remat_[v] = f_.vregs[v].remat;
+  // (remat_ starts as the vregs' flags, set at the top.)
   for (uint32_t o : stack_ops)
     if (allocs[o].is_stack()) remat_[operands[o].vreg.index] = 0;
   // A branch argument that is not in a register at its branch keeps its slot too: the move into
@@ -448,11 +532,14 @@ Status Backtrack::Resolve() {
   for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
     const uint32_t last = f_.blocks[p].inst_end - 1;
     for (const SuccEdge& e : f_.Succs(Block(p))) {
+      if (e.arg_begin == e.arg_end) continue;  // most edges (as many arguments as parameters)
       const auto params = f_.Params(e.block);
       const auto args = f_.Args(e);
       for (size_t k = 0; k < params.size(); ++k) {
         const uint32_t a = args[k].index, pv = params[k].index;
-        if (remat_[a] && range_begin_[pv] != range_begin_[pv + 1] && !EndOf(a, last).is_reg())
+        // (An argument that stays in its register is in it at the branch.)
+        if (remat_[a] && !temps.stays[a] && range_begin_[pv] != range_begin_[pv + 1] &&
+            !EndOf(a, last).is_reg())
           remat_[a] = 0;
       }
     }
@@ -464,27 +551,32 @@ Status Backtrack::Resolve() {
   // A candidate without needs_slot_ here has register pieces covering all of its ranges (its
   // other reasons for a slot, a slot operand or a safepoint crossing, exclude it): it is in a
   // register before each of its pieces begins, and is never recomputed.
-  for (uint32_t v = 0; v < nv; ++v)
-    if (remat_[v] && needs_slot_[v] && f_.vregs[v].remat_reads_operand && !OperandInRegAtRemats(v))
-      remat_[v] = 0;
-  for (uint32_t v = 0; v < nv; ++v) {
-    EGRET_DCHECK(!remat_[v] || !f_.vregs[v].is_ref);  // Validate(): references never remat
-    if (remat_[v]) needs_slot_[v] = 0;
-  }
-
+  // (OperandInRegAtRemats reads pieces and the vregs' own flags, not remat_ or needs_slot_ of
+  // other vregs, so one walk decides each vreg in turn.)
+  //
   // Shared physical slots: vregs whose extents in layout order do not overlap share one
-  // (interval colouring per class with a min-heap of slot ends).
+  // (interval colouring per class with a min-heap of slot ends). Their extents are collected in
+  // the same walk, once each vreg's needs_slot_ is final.
   std::vector<uint32_t>& phys = temps.phys;
   phys.assign(nv + kNumRegClasses, UINT32_MAX);
   {
     std::vector<SlotExtent>* const items = temps.items;
     for (int c = 0; c < kNumRegClasses; ++c) items[c].clear();
-    for (uint32_t v = 0; v < nv; ++v)
+    for (uint32_t v = 0; v < nv; ++v) {
+      if (remat_[v]) {
+        if (!needs_slot_[v] || !f_.vregs[v].remat_reads_operand || OperandInRegAtRemats(v)) {
+          EGRET_DCHECK(!f_.vregs[v].is_ref);  // Validate(): references never remat
+          needs_slot_[v] = 0;
+          continue;
+        }
+        remat_[v] = 0;
+      }
       if (needs_slot_[v] && range_begin_[v] < range_begin_[v + 1]) {
         // v's ranges are sorted and disjoint: the first starts first, the last ends last.
         const uint32_t lo = ranges_[range_begin_[v]].from, hi = ranges_[range_begin_[v + 1] - 1].to;
         items[static_cast<int>(f_.vregs[v].cls)].push_back({lo, hi, v});
       }
+    }
     for (int c = 0; c < kNumRegClasses; ++c)
       out_->ShareSpillSlots(static_cast<RegClass>(c), items[c], /*touching_share=*/true, phys);
   }
@@ -509,28 +601,86 @@ Status Backtrack::Resolve() {
   edge_groups.clear();
   gap.clear();
   auto first_in_block = [&](uint32_t j) { return f_.blocks[block_of_inst_[j]].inst_begin == j; };
-  // (a) register pieces beginning at a gap inside a block.
-  for (uint32_t v = 0; v < nv; ++v)
-    for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {
-      const Piece& p = pieces_[k];
-      if (p.from % 4 != 0) continue;
-      const uint32_t j = p.from / 4;
-      if (first_in_block(j) || def_inst_[v] == j) continue;
-      // Where v is at the end of j - 1 (EndOf): unless it is defined there or a reference, in
-      // the piece before this one if that ends at the gap (one in the same register would
-      // have been joined to this one), else in its slot.
-      Allocation src;
-      if (def_inst_[v] == j - 1 || f_.vregs[v].is_ref)
-        src = end_of(v, j - 1);
-      else if (k > piece_begin_[v] && pieces_[k - 1].to == p.from)
-        src = Allocation::Reg(pieces_[k - 1].reg);
-      else
-        src = map(Allocation::Stack(v));
-      if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, p.from, j - 1, kNone))
-        src = Allocation::Remat(v);
-      if (!(src == Allocation::Reg(p.reg)))
-        gap.push_back({j, src, Allocation::Reg(p.reg), f_.vregs[v].cls});
+  // One walk over the pieces makes (a), the moves of register pieces beginning at a gap inside
+  // a block, and, for the edges (below), per block its live-ins that start it in a register
+  // and their pieces (the same on every incoming edge, so found once per block, not once per
+  // edge). Both look up the block of each piece's first point.
+  // v is live into block s in a register exactly when one of its pieces covers s's first point
+  // and s is not v's defining block: a range at a block's first point is made only for a value
+  // live into the block or defined there (a block parameter, or an early def of its first
+  // instruction), and in SSA a value is never live into its own defining block. So each piece
+  // is walked over the block starts it covers (blocks are in layout order, so their starts
+  // increase) instead of every (block, live-in) pair being looked up (lz20: about 1.4 M pairs,
+  // most of them in slots).
+  const uint32_t nb = f_.num_blocks();
+  // The walk collects the (block, live-in) pairs as a list per block (in_reg_begin_, through
+  // InReg::next: the edges read them in any order, their moves are sorted before anything reads
+  // that). It also keeps, per block, the latest start and the earliest end of those pieces
+  // (in_reg_span): an edge from a predecessor whose end point lies inside all of them moves
+  // none of these values (see the edges below).
+  // block_start: the blocks' first points, and past the last block a point no piece reaches.
+  std::vector<uint32_t>& block_start = temps.block_start;
+  block_start.resize(nb + 1);
+  for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_.blocks[s].inst_begin;
+  block_start[nb] = UINT32_MAX;
+  std::vector<std::pair<uint32_t, uint32_t>>& in_reg_span = temps.in_reg_span;
+  in_reg_span.assign(nb, {0, UINT32_MAX});
+  in_reg_begin_.assign(nb, kNone);
+  {
+    // Filled through local pointers, grown by doubling (a push_back's stores of the vector's
+    // end would make the compiler reload the other arrays' pointers in this loop).
+    in_reg_.resize(pieces_.size() + nb);
+    InReg* in_reg = in_reg_.data();
+    uint32_t n = 0, cap = static_cast<uint32_t>(in_reg_.size());
+    uint32_t* const head = in_reg_begin_.data();
+    std::pair<uint32_t, uint32_t>* const span = in_reg_span.data();
+    const uint32_t* const starts = block_start.data();
+    const uint8_t* const stay = stays.data();
+    for (uint32_t v = 0; v < nv; ++v) {
+      // A vreg that stays in its register moves on no edge and has no piece starting inside a
+      // block after its definition: its live-ins are left to the edges' scratch search.
+      if (stay[v]) continue;
+      const uint32_t def_block = live_.DefBlock(VReg(v)).index;
+      const uint32_t k_begin = piece_begin_[v], k_end = piece_begin_[v + 1];
+      for (uint32_t k = k_begin; k < k_end; ++k) {
+        const Piece pc = pieces_[k];
+        uint32_t s = block_of_inst_[pc.from / 4];
+        if (starts[s] < pc.from) {
+          ++s;
+          if (pc.from % 4 == 0 && def_inst_[v] != pc.from / 4) {
+            // (a): where v is at the end of j - 1 (EndOf): unless it is defined there or a
+            // reference, in the piece before this one if that ends at the gap (one in the same
+            // register would have been joined to this one), else in its slot.
+            const uint32_t j = pc.from / 4;
+            Allocation src;
+            if (def_inst_[v] == j - 1 || f_.vregs[v].is_ref)
+              src = end_of(v, j - 1);
+            else if (k > k_begin && pieces_[k - 1].to == pc.from)
+              src = Allocation::Reg(pieces_[k - 1].reg);
+            else
+              src = map(Allocation::Stack(v));
+            if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, pc.from, j - 1, kNone))
+              src = Allocation::Remat(v);
+            if (!(src == Allocation::Reg(pc.reg)))
+              gap.push_back({j, src, Allocation::Reg(pc.reg), f_.vregs[v].cls});
+          }
+        }
+        for (; starts[s] < pc.to; ++s) {
+          if (s == def_block) continue;
+          if (n == cap) {
+            in_reg_.resize(2 * cap + 16);
+            in_reg = in_reg_.data();
+            cap = static_cast<uint32_t>(in_reg_.size());
+          }
+          in_reg[n] = InReg(v, k, head[s]);
+          head[s] = n++;
+          span[s].first = std::max(span[s].first, pc.from);  // latest start
+          span[s].second = std::min(span[s].second, pc.to);  // earliest end
+        }
+      }
     }
+    in_reg_.resize(n);
+  }
   // (b) after definitions: into the register the value lives on in, and into the slot (where
   // it is live after the gap: in a register piece there, which lies in one of its ranges, or
   // else in one of its ranges).
@@ -550,7 +700,12 @@ Status Backtrack::Resolve() {
       }
     } else {
       const bool first = first_in_block(i);
-      Allocation src = first ? loc(v, 4 * i) : end_of(v, i - 1);
+      // A vreg that stays in its register is in it before its use, unless just defined at
+      // i - 1 (its definition's location, EndOf).
+      Allocation src = temps.stays[v] && def_inst_[v] + 1 != i
+                           ? Allocation::Reg(pieces_[piece_begin_[v]].reg)
+                       : first ? loc(v, 4 * i)
+                               : end_of(v, i - 1);
       if (src.is_stack() && PartialRemat(v) &&
           OperandInRegFor(v, 4 * i, first ? kNone : i - 1, kNone))
         src = Allocation::Remat(v);
@@ -570,7 +725,7 @@ Status Backtrack::Resolve() {
   const uint32_t cycle_base = out_->num_spill_slots;
   ParallelMoveResolver::Temps gap_temps, edge_temps;
   GapScratch gap_scratch(f_, env_, pieces_, out_->allocs);  // deduces the piece type
-  UnmentionedRegScratch edge_scratch(env_);
+  EdgeScratch edge_scratch(env_, live_, temps.stays, piece_begin_, pieces_);
   gap_temps.source = &gap_scratch;
   edge_temps.source = &edge_scratch;
   for (auto* t : {&gap_temps, &edge_temps}) {
@@ -584,26 +739,45 @@ Status Backtrack::Resolve() {
   // Orders a parallel move's moves by (destination, source) and drops duplicates (see below).
   // When every destination is a distinct register (most edges: each live-in in its register,
   // mostly identities), nothing is dropped, and only the moves that move are sorted, in front:
-  // the resolver reads the identities only for the registers they hold, so the sequence it
-  // makes is the same as from the whole sorted list.
-  auto dedupe = [&]() -> Status {
-    if (moves.size() < 2) return Status::Ok();  // most gaps: one move
-    PRegSet dests;
+  // the resolver reads the identities only for the registers they hold, so only those moves
+  // (num_resolved) go to it, with the identities' registers as held ones (Temps::held): the
+  // sequence it makes is the same as from the whole sorted list.
+  // `held_in`: registers of identity moves the caller left out of `moves` already (the edges'
+  // live-ins that stay in their register); a move into one of them from elsewhere would be a
+  // second value moving there.
+  size_t num_resolved = 0;
+  PRegSet held;
+  auto dedupe = [&](PRegSet held_in) -> Status {
+    num_resolved = moves.size();
+    held = held_in;
+    if (moves.size() < 2 && held_in.Empty()) return Status::Ok();  // most gaps: one move
+    // One pass checks the destinations and brings the moves that move to the front (in any
+    // order: they are sorted next, and the full sort below, if it runs, orders everything).
+    PRegSet dests = held_in;
     bool distinct_regs = true;
-    for (const auto& m : moves) {
-      if (!m.to.is_reg() || dests.Contains(m.to.reg())) {
+    size_t num_moving = 0;
+    for (size_t r = 0; r < moves.size(); ++r) {
+      const Allocation to = moves[r].to;
+      if (!to.is_reg() || dests.Contains(to.reg())) {
         distinct_regs = false;
         break;
       }
-      dests.Add(m.to.reg());
+      dests.Add(to.reg());
+      if (!(moves[r].from == to))
+        std::swap(moves[num_moving++], moves[r]);
+      else
+        held.Add(to.reg());
     }
     if (distinct_regs) {
-      const auto moving = std::partition(moves.begin(), moves.end(),
-                                         [](const auto& m) { return !(m.from == m.to); });
-      std::sort(moves.begin(), moving,
-                [](const auto& a, const auto& b) { return a.to.bits() < b.to.bits(); });
+      num_resolved = num_moving;
+      // Few moves move (most edges: one or two), and their destinations are distinct.
+      auto* const first = moves.data();
+      for (size_t r = 1; r < num_moving; ++r)
+        for (size_t q = r; q > 0 && first[q].to.bits() < first[q - 1].to.bits(); --q)
+          std::swap(first[q - 1], first[q]);
       return Status::Ok();
     }
+    held = held_in;  // the identities in `moves` go to the resolver
     std::sort(moves.begin(), moves.end(), [](const auto& a, const auto& b) {
       return a.to.bits() != b.to.bits() ? a.to.bits() < b.to.bits() : a.from.bits() < b.from.bits();
     });
@@ -620,9 +794,14 @@ Status Backtrack::Resolve() {
               absl::StrCat("regalloc internal: two values move into ", moves[r].to.ToString()));
         continue;
       }
+      if (moves[r].to.is_reg() && held_in.Contains(moves[r].to.reg()) &&
+          !(moves[r].from == moves[r].to))
+        return Error(
+            absl::StrCat("regalloc internal: two values move into ", moves[r].to.ToString()));
       moves[w++] = moves[r];
     }
     moves.resize(w);
+    num_resolved = w;
     return Status::Ok();
   };
   for (size_t k = 0; k < gap.size();) {
@@ -630,67 +809,14 @@ Status Backtrack::Resolve() {
     moves.clear();
     for (; k < gap.size() && gap[k].inst == j; ++k)
       moves.push_back({gap[k].from, gap[k].to, gap[k].cls});
-    EGRET_TRY(dedupe());
+    EGRET_TRY(dedupe(PRegSet()));
     seq.clear();
     gap_scratch.SetGap(j);
-    resolver.Resolve(moves, gap_temps, &seq);
+    gap_temps.held = held;
+    resolver.Resolve(std::span(moves.data(), num_resolved), gap_temps, &seq);
     for (const auto& [from, to] : seq) edits.push_back({ProgPoint::Before(j).bits(), 1, from, to});
   }
 
-  // Edges. Per block, its live-ins that start it in a register and their pieces (the same on
-  // every incoming edge, so found once per block, not once per edge).
-  // v is live into block s in a register exactly when one of its pieces covers s's first point
-  // and s is not v's defining block: a range at a block's first point is made only for a value
-  // live into the block or defined there (a block parameter, or an early def of its first
-  // instruction), and in SSA a value is never live into its own defining block. So each piece
-  // is walked over the block starts it covers (blocks are in layout order, so their starts
-  // increase) instead of every (block, live-in) pair being looked up (lz20: about 1.4 M pairs,
-  // most of them in slots).
-  const uint32_t nb = f_.num_blocks();
-  // One walk collects the (block, live-in) pairs, as a list per block (in_reg_begin_, through
-  // InReg::next: the edges read them in any order, their moves are sorted before anything reads
-  // that). The walk also keeps, per block, the latest start and the earliest end of those
-  // pieces (in_reg_span): an edge from a predecessor whose end point lies inside all of them
-  // moves none of these values (see the edges below).
-  // block_start: the blocks' first points, and past the last block a point no piece reaches.
-  std::vector<uint32_t>& block_start = temps.block_start;
-  block_start.resize(nb + 1);
-  for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_.blocks[s].inst_begin;
-  block_start[nb] = UINT32_MAX;
-  std::vector<std::pair<uint32_t, uint32_t>>& in_reg_span = temps.in_reg_span;
-  in_reg_span.assign(nb, {0, UINT32_MAX});
-  in_reg_begin_.assign(nb, kNone);
-  {
-    // Filled through local pointers, grown by doubling (a push_back's stores of the vector's
-    // end would make the compiler reload the other arrays' pointers in this loop).
-    in_reg_.resize(pieces_.size() + nb);
-    InReg* in_reg = in_reg_.data();
-    uint32_t n = 0, cap = static_cast<uint32_t>(in_reg_.size());
-    uint32_t* const head = in_reg_begin_.data();
-    std::pair<uint32_t, uint32_t>* const span = in_reg_span.data();
-    const uint32_t* const starts = block_start.data();
-    for (uint32_t v = 0; v < nv; ++v) {
-      const uint32_t def_block = live_.DefBlock(VReg(v)).index;
-      for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {
-        const Piece pc = pieces_[k];
-        uint32_t s = block_of_inst_[pc.from / 4];
-        if (starts[s] < pc.from) ++s;
-        for (; starts[s] < pc.to; ++s) {
-          if (s == def_block) continue;
-          if (n == cap) {
-            in_reg_.resize(2 * cap + 16);
-            in_reg = in_reg_.data();
-            cap = static_cast<uint32_t>(in_reg_.size());
-          }
-          in_reg[n] = InReg(v, k, head[s]);
-          head[s] = n++;
-          span[s].first = std::max(span[s].first, pc.from);  // latest start
-          span[s].second = std::min(span[s].second, pc.to);  // earliest end
-        }
-      }
-    }
-    in_reg_.resize(n);
-  }
   // References may have a piece break at a safepoint inside a piece's extent (EndOf: the slot),
   // so with any reference (any_ref) every edge is looked at in full.
   for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
@@ -706,13 +832,18 @@ Status Backtrack::Resolve() {
       // one location from the same source are one move), so it is skipped. Most edges are.
       bool moved = false;
       const uint32_t end = 4 * last + 3;  // the point EndOf(v, last) looks v up at
-      const auto params = f_.Params(e.block);
+      const auto params = e.arg_begin == e.arg_end ? std::span<const VReg>() : f_.Params(e.block);
       const auto args = f_.Args(e);
       for (size_t k = 0; k < params.size(); ++k) {
         const uint32_t pv = params[k].index;
         if (range_begin_[pv] == range_begin_[pv + 1]) continue;  // dead parameter
-        const Allocation src = end_of(args[k].index, last);
-        const Allocation dst = loc(pv, start);
+        // A vreg that stays in its register (temps.stays) is there at both ends: the argument
+        // is live out of p, the parameter's range starts at `start`.
+        const uint32_t av = args[k].index;
+        const Allocation src =
+            temps.stays[av] ? Allocation::Reg(pieces_[piece_begin_[av]].reg) : end_of(av, last);
+        const Allocation dst =
+            temps.stays[pv] ? Allocation::Reg(pieces_[piece_begin_[pv]].reg) : loc(pv, start);
         const RegClass cls = f_.vregs[pv].cls;
         moves.push_back({src, dst, cls});
         moved |= !(src == dst);
@@ -728,13 +859,16 @@ Status Backtrack::Resolve() {
       const auto [latest_from, earliest_to] = in_reg_span[s];
       const bool in_reg_identities = !any_ref && latest_from <= end && end < earliest_to;
       if (!moved && in_reg_identities) continue;
+      // A live-in that stays in its register is an identity move: it is left out, its register
+      // held (see dedupe).
+      PRegSet stays;
       for (uint32_t k = in_reg_begin_[s]; k != kNone; k = in_reg_[k].next) {
         const uint32_t v = in_reg_[k].vreg;
         const uint32_t piece = in_reg_[k].piece;
         const Piece& pc = pieces_[piece];
         const Allocation dst = Allocation::Reg(pc.reg);
         Allocation src;
-        if (def_inst_[v] != last && !f_.vregs[v].is_ref) {
+        if (def_inst_[v] != last && (!any_ref || !f_.vregs[v].is_ref)) {
           // EndOf(v, last) is Loc(v, end): this piece (a fallthrough edge, mostly), or one
           // near it, looked for from it outwards (a few steps, else Loc's search).
           if (pc.from <= end && end < pc.to)
@@ -744,17 +878,21 @@ Status Backtrack::Resolve() {
         } else {
           src = end_of(v, last);
         }
-        if (!(src == dst)) {
-          if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
-            src = Allocation::Remat(v);
+        if (src == dst) {
+          stays.Add(pc.reg);
+          continue;
         }
-        moved |= !(src == dst);
+        if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
+          src = Allocation::Remat(v);
+        moved = true;
         moves.push_back({src, dst, f_.vregs[v].cls});
       }
       if (!moved) continue;  // nothing to sort, sequentialize or emit
-      EGRET_TRY(dedupe());
+      EGRET_TRY(dedupe(stays));
       seq.clear();
-      resolver.Resolve(moves, edge_temps, &seq);
+      edge_temps.held = held;
+      edge_scratch.SetSuccessor(s);
+      resolver.Resolve(std::span(moves.data(), num_resolved), edge_temps, &seq);
       const bool at_end = succs.size() == 1;
       const uint32_t point = at_end ? ProgPoint::Before(last).bits()
                                     : ProgPoint::Before(f_.blocks[s].inst_begin).bits();

@@ -25,6 +25,15 @@ void ParallelMoveResolver::Grow(uint32_t key) {
 
 void ParallelMoveResolver::Resolve(std::span<const Move> moves, const Temps& temps,
                                    std::vector<std::pair<Allocation, Allocation>>* out) {
+  if (moves.size() == 1) {  // most calls (a reload, a move, a remat at a gap)
+    // What the paths below emit for it, when it needs no temporary.
+    const Move& m = moves[0];
+    if (m.from == m.to) return;
+    if (m.from.is_remat() ? !m.to.is_stack() : !(m.from.is_stack() && m.to.is_stack())) {
+      out->emplace_back(m.from, m.to);
+      return;
+    }
+  }
   bool any_remat = false;
   for (const Move& m : moves) any_remat |= m.from.is_remat();
   if (!any_remat) {  // most calls: nothing to set apart
@@ -114,7 +123,9 @@ void ParallelMoveResolver::ResolveMoves(std::span<const Move> moves, const Temps
     if (!temp_known[c]) {
       temp_known[c] = true;
       if (temps.source != nullptr) {
-        PRegSet busy;  // identity moves included: their register holds a live value too
+        // Identity moves included (in `moves` or as held registers): their register holds a
+        // live value too.
+        PRegSet busy = temps.held;
         for (const Move& m : moves) {
           if (m.from.is_reg()) busy.Add(m.from.reg());
           if (m.to.is_reg()) busy.Add(m.to.reg());

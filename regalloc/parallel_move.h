@@ -59,6 +59,10 @@ class ParallelMoveResolver {
     PReg borrow[kNumRegClasses];
     Allocation save_slot[kNumRegClasses];
     ScratchSource* source = nullptr;  // null: no register is known to be free
+    // Registers that hold live values at the moves' program point without being a location of
+    // any move: the identity moves a caller leaves out (each would read and write its
+    // register). A register temporary is never one of them, as if they were moves.
+    PRegSet held;
   };
 
   // `out` receives (from, to) pairs in execution order.

@@ -155,6 +155,42 @@ TEST(ParallelMove, MixedClassesAndSelfMoves) {
   EXPECT_EQ(AllModes({{R(0), R(0), kI}, {F(0), F(1), kF}, {F(1), F(0), kF}, {R(1), S(3), kI}}), "");
 }
 
+// Identity moves left out and their registers given as held (Temps::held, as Backtrack's edges
+// do) make the same sequence as the moves with the identities: a held register is as busy as a
+// register a move mentions, so the free-register source never returns it as the temporary.
+TEST(ParallelMove, HeldRegistersActAsIdentityMoves) {
+  MachineEnv env = MachineEnv::ForTesting(4, 2, 0);
+  for (int c = 0; c < kNumRegClasses; ++c) env.scratch[c] = PReg();
+  ASSERT_GE(env.preferred[0].size(), 4u);
+  UnmentionedRegScratch source(env);
+  // The first register holds a value that stays (an identity); a swap of the next two needs a
+  // temporary, which must be the fourth.
+  const Allocation kept = Allocation::Reg(env.preferred[0][0]);
+  const Allocation a = Allocation::Reg(env.preferred[0][1]);
+  const Allocation b = Allocation::Reg(env.preferred[0][2]);
+  const Allocation temp = Allocation::Reg(env.preferred[0][3]);
+  ParallelMoveResolver::Temps temps;
+  for (int c = 0; c < kNumRegClasses; ++c) {
+    temps.cycle_slot[c] = kCycle[c];
+    temps.borrow[c] = FirstAllocatable(env, static_cast<RegClass>(c));
+    temps.save_slot[c] = kSave[c];
+  }
+  temps.source = &source;
+  ParallelMoveResolver r;
+  std::vector<std::pair<Allocation, Allocation>> expected, seq;
+  r.Resolve(std::vector<Move>{{kept, kept, kI}, {a, b, kI}, {b, a, kI}}, temps, &expected);
+  temps.held.Add(kept.reg());
+  r.Resolve(std::vector<Move>{{a, b, kI}, {b, a, kI}}, temps, &seq);
+  EXPECT_EQ(seq, expected);
+  bool used_temp = false;
+  for (const auto& [from, to] : seq) {
+    EXPECT_FALSE(to == kept) << "a held register written";
+    used_temp |= to == temp;
+  }
+  EXPECT_TRUE(used_temp);
+  EXPECT_FALSE(r.used_cycle_slot(kI));
+}
+
 // Independent moves (none reads another's destination) come out in reverse order whether the
 // resolver takes its shortcut for a few of them or its general path (more than kSmall): the
 // sequence, and so the code, does not depend on the count.
