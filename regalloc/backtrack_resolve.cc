@@ -281,8 +281,9 @@ class EdgeScratch final : public ParallelMoveResolver::ScratchSource {
 
   PReg FreeReg(RegClass cls, const PRegSet& busy_by_moves) override {
     PRegSet busy = busy_by_moves;
-    for (VReg v : live_.LiveIn(Block(succ_)))
+    live_.ForEachLiveIn(Block(succ_), [&](VReg v) {
       if (stays_[v.index]) busy.Add(pieces_[piece_begin_[v.index]].reg);
+    });
     const int c = static_cast<int>(cls);
     for (const auto* list : {&env_.preferred[c], &env_.non_preferred[c]})
       for (PReg r : *list)

@@ -66,6 +66,21 @@ class Liveness {
       for (uint64_t word = row[w]; word != 0; word &= word - 1)
         f(VReg(64 * w + static_cast<uint32_t>(__builtin_ctzll(word))));
   }
+  // Calls f(v) for each v live into b, in no particular order, likewise after either kind of
+  // Compute(): without lists, the dense method's live-in rows (row b is b's live-in set) are
+  // kept beside the live-out rows.
+  template <class F>
+  void ForEachLiveIn(Block b, F&& f) const {
+    if (!rows_live_out_) {
+      for (VReg v : LiveIn(b)) f(v);
+      return;
+    }
+    const uint32_t nw = row_words_;
+    const uint64_t* const row = rows_.data() + static_cast<size_t>(b.index) * nw;
+    for (uint32_t w = 0; w < nw; ++w)
+      for (uint64_t word = row[w]; word != 0; word &= word - 1)
+        f(VReg(64 * w + static_cast<uint32_t>(__builtin_ctzll(word))));
+  }
   // The block that defines v (for a block parameter, its block).
   Block DefBlock(VReg v) const { return Block(def_block_[v.index]); }
   // The number of blocks v is live into (the blocks whose LiveIn holds v).

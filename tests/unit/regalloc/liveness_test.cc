@@ -149,15 +149,19 @@ std::string Dump(const Function& f, const Liveness& live) {
   return out;
 }
 
-// What a Liveness computed with Sets::kLiveOutOnly answers (ForEachLiveOut, in no particular
-// order: sorted here), for comparing it with one that has lists.
+// What a Liveness computed with Sets::kLiveOutOnly answers (ForEachLiveIn and ForEachLiveOut,
+// in no particular order: sorted here), for comparing it with one that has lists.
 std::string DumpLiveOut(const Function& f, const Liveness& live) {
   std::string out;
   for (uint32_t b = 0; b < f.num_blocks(); ++b) {
-    std::vector<uint32_t> vs;
+    std::vector<uint32_t> ins, vs;
+    live.ForEachLiveIn(Block(b), [&](VReg v) { ins.push_back(v.index); });
     live.ForEachLiveOut(Block(b), [&](VReg v) { vs.push_back(v.index); });
+    std::sort(ins.begin(), ins.end());
     std::sort(vs.begin(), vs.end());
-    out += "block" + std::to_string(b) + " out";
+    out += "block" + std::to_string(b) + " in";
+    for (uint32_t v : ins) out += " " + std::to_string(v);
+    out += " out";
     for (uint32_t v : vs) out += " " + std::to_string(v);
     out += "\n";
   }
