@@ -20,14 +20,14 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(hint_), f(reuse_pairs_);
   f(arena_), f(bundles_), f(vreg_bundle_);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
-  f(cands_), f(first_conflict_range_);
+  f(cands_), f(cands_at_), f(first_conflict_range_);
   for (auto& v : cands_base_) f(v);
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_acc_), f(tmp_raw_),
       f(spans_);
-  f(bundle_mask_), f(tmp_inside_), f(last_looped_), f(span_arena_);
+  f(bundle_mask_), f(tmp_inside_), f(last_looped_), f(span_arena_), f(occ_);
 }
 
 template <class F>
@@ -35,8 +35,9 @@ void BacktrackScratch::ForEachContainer(F&& f) {
   ForEachSharedContainer(f);
   for (auto& v : res_) f(v);
   for (auto& v : res_index_) f(v);
-  for (auto& v : occ_) f(v);
   for (auto& v : busy_) f(v);
+  for (auto& v : starts_) f(v);
+  for (auto& v : cover_) f(v);
 }
 
 // The per-register containers (PReg::kNumIndices of each kind, most never used by a target) are
@@ -45,15 +46,17 @@ void BacktrackScratch::ForEachContainer(F&& f) {
 void BacktrackScratch::Clear() {
   res_.resize(PReg::kNumIndices);
   res_index_.resize(PReg::kNumIndices);
-  occ_.resize(PReg::kNumIndices);
   busy_.resize(PReg::kNumIndices);
+  starts_.resize(PReg::kNumIndices);
+  cover_.resize(PReg::kNumIndices);
   classes_.resize(33);
   for (SizeClass& sc : classes_) sc.next = 0;
   touched_regs_.ForEach([&](PReg r) {
     res_[r.index()].clear();
     res_index_[r.index()].clear();
-    occ_[r.index()].clear();
     busy_[r.index()].clear();
+    starts_[r.index()].clear();
+    cover_[r.index()].clear();
   });
   touched_regs_ = PRegSet();
   ForEachSharedContainer([](auto& c) { c.clear(); });
@@ -62,7 +65,7 @@ void BacktrackScratch::Clear() {
 size_t BacktrackScratch::RetainedBytes() const {
   size_t bytes = 0;
   const_cast<BacktrackScratch*>(this)->ForEachContainer([&](auto& c) {
-    if constexpr (std::is_same_v<std::decay_t<decltype(c)>, IntervalSet>)
+    if constexpr (std::is_same_v<std::decay_t<decltype(c)>, IntervalMap>)
       bytes += c.CapacityBytes();
     else
       bytes += c.capacity() * sizeof(c[0]);
@@ -836,6 +839,14 @@ uint32_t Backtrack::PopQueue() {
 }
 
 Status Backtrack::AllocateAll() {
+  cands_at_.assign(PReg::kNumIndices, kNone);
+  // Most bundles end up assigned, most of them as one span: the table starts at that size.
+  occ_.Reset(bundles_.size());
+  allocatable_.ForEach([&](PReg r) {
+    const size_t words = busy_[r.index()].size() / 2;
+    starts_[r.index()].assign(words, 0);
+    cover_[r.index()].resize(words);  // written before it is read (see backtrack_impl.h)
+  });
   for (const PRegSet& s : f_.clobber_sets) all_clobbers_ |= s;
   filling_ = true;
   // An initial one-vreg bundle holds its vreg's whole range list, whose points BuildRanges
@@ -881,21 +892,24 @@ Status Backtrack::AllocateAll() {
 
 // Registers to try for a bundle, hint first, then caller-saved, then callee-saved.
 // cands_base_[class] is that list without a hint, built once per run and returned as is (no
-// copy) when the bundle has no usable hint; with one, the list is written to cands_, unless
-// cands_ already holds the list of that hint (cands_hint_: nothing else writes cands_, and a
-// hint's register fixes its class).
+// copy) when the bundle has no usable hint. With one, the list is built on the hint's first use
+// in the run and kept in cands_ (cands_at_[hint]: where it starts), so bundles whose hints
+// alternate between a few registers do not rebuild it. A usable hint is an allocatable register
+// of the bundle's class, so it is in the base list and the list keeps the base list's length.
+// cands_ may grow (and move) only here: the span returned last stays valid until the next call.
 std::span<const PReg> Backtrack::Candidates(const Bundle& bu) {
   const auto& base = cands_base_[static_cast<int>(bu.cls)];
   const PReg hint = bu.hint;
-  // Not a candidate of this class, so the list holds no register equal to it.
   if (!(hint.valid() && hint.cls() == bu.cls && allocatable_.Contains(hint))) return base;
-  if (hint == cands_hint_) return cands_;
-  cands_hint_ = hint;
-  cands_.clear();
-  cands_.push_back(hint);
-  for (PReg r : base)
-    if (r != hint) cands_.push_back(r);
-  return cands_;
+  uint32_t& at = cands_at_[hint.index()];
+  if (at == kNone) {
+    at = static_cast<uint32_t>(cands_.size());
+    cands_.push_back(hint);
+    for (PReg r : base)
+      if (r != hint) cands_.push_back(r);
+    EGRET_DCHECK(cands_.size() - at == base.size());
+  }
+  return {cands_.data() + at, base.size()};
 }
 
 // Sets or clears the bits of points [a, b) of register r in half `half` (0: reservations,
@@ -986,6 +1000,95 @@ uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
   return UINT32_MAX;
 }
 
+// Adds the assigned span [from, to) of bundle b (spill weight `weight`) to register r: its bits
+// in the assigned half of busy_, its start bit, the cover_ words of the 64-point words whose first
+// point it covers, and its entry in occ_.
+[[gnu::always_inline]] inline void Backtrack::AddAssigned(PReg r, uint32_t from, uint32_t to,
+                                                          uint32_t b, float weight) {
+  // MarkBusy(r, from, to, 1, true), with cover_ written in the same pass over the words.
+  uint64_t* bits = busy_[r.index()].data() + 1;
+  uint32_t* cover = cover_[r.index()].data();
+  const uint32_t w0 = from / 64, w1 = (to - 1) / 64;
+  const uint64_t m0 = ~uint64_t{0} << (from % 64), m1 = ~uint64_t{0} >> (63 - (to - 1) % 64);
+  if (from % 64 == 0) cover[w0] = from;
+  if (w0 == w1) {
+    bits[2 * w0] |= m0 & m1;
+  } else {
+    bits[2 * w0] |= m0;
+    for (uint32_t w = w0 + 1; w < w1; ++w) {
+      bits[2 * w] = ~uint64_t{0};
+      cover[w] = from;
+    }
+    bits[2 * w1] |= m1;
+    cover[w1] = from;
+  }
+  starts_[r.index()][w0] |= uint64_t{1} << (from % 64);
+  occ_.Insert(r.index(), {from, to, b, weight});
+}
+
+// Removes the assigned span [from, to) from register r (cover_ needs no clearing: it is read only
+// where an assigned bit is set, and the span that sets it writes it).
+void Backtrack::RemoveAssigned(PReg r, uint32_t from, uint32_t to) {
+  MarkBusy(r, from, to, 1, false);
+  starts_[r.index()][from / 64] &= ~(uint64_t{1} << (from % 64));
+  occ_.Erase(r.index(), from);
+}
+
+// Calls f(entry) for each assigned span of r overlapping [a, b), in order, until f returns false.
+// Assigned spans of one register are disjoint and the assigned half of busy_ holds exactly their
+// points, so: the span covering a (if a's bit is set) began at the last start bit at or before a
+// in a's word, or, with none there, before that word, at cover_[a's word]; after a span ends (or
+// from a, when nothing covers it), the first assigned point is the start of the next span.
+template <class F>
+void Backtrack::ForEachAssigned(PReg r, uint32_t a, uint32_t b, F&& f) const {
+#ifdef EGRET_DEBUG
+  // The walk below meets exactly the entries of r overlapping [a, b), in order (checked against
+  // a scan of the whole table while it is small, so Debug builds stay linear).
+  if (occ_.size() > 256) {
+    ForEachAssignedWalk(r, a, b, f);
+    return;
+  }
+  std::vector<uint32_t> expected, met;
+  occ_.ForEachEntry([&](uint32_t reg, const IntervalMap::Entry& e) {
+    if (reg == r.index() && e.from < b && e.to > a) expected.push_back(e.from);
+  });
+  std::sort(expected.begin(), expected.end());
+  bool stopped = false;
+  const auto f_checked = [&](const IntervalMap::Entry& e) {
+    met.push_back(e.from);
+    stopped = !f(e);
+    return !stopped;
+  };
+  ForEachAssignedWalk(r, a, b, f_checked);
+  // All of them, or (f stopped the walk) the first ones.
+  EGRET_DCHECK(stopped ? met.size() <= expected.size() : met.size() == expected.size());
+  for (size_t k = 0; k < met.size(); ++k) EGRET_DCHECK(met[k] == expected[k]);
+}
+
+template <class F>
+void Backtrack::ForEachAssignedWalk(PReg r, uint32_t a, uint32_t b, F&& f) const {
+#endif
+  const uint64_t* bits = busy_[r.index()].data();
+  uint32_t p = a;
+  if ((bits[2 * (a / 64) + 1] >> (a % 64)) & 1) {
+    const uint64_t below = starts_[r.index()][a / 64] & (~uint64_t{0} >> (63 - a % 64));
+    const uint32_t start = below != 0
+                               ? a / 64 * 64 + 63 - static_cast<uint32_t>(__builtin_clzll(below))
+                               : cover_[r.index()][a / 64];
+    const IntervalMap::Entry& e = occ_.Find(r.index(), start);
+    EGRET_DCHECK(e.from <= a && a < e.to);
+    if (!f(e)) return;
+    p = e.to;
+  }
+  while (p < b) {
+    const uint32_t q = FirstAssigned(r, p, b);
+    if (q == UINT32_MAX) return;
+    const IntervalMap::Entry& e = occ_.Find(r.index(), q);
+    if (!f(e)) return;
+    p = e.to;
+  }
+}
+
 // The span walk of the conflict queries: calls f(range, its index, Busy(r, range)) for each range
 // of bu from index from_range on whose points have a busy bit in r, in order, until f returns
 // false (then returns false). spans_ must hold bu's spans. The ranges of a span touch, so every
@@ -1032,8 +1135,6 @@ template <class F>
 template <class F>
 void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const {
   const auto& res = res_[r.index()];
-  const auto& occ = occ_[r.index()];
-  IntervalSet::Cursor cursor;  // the queries below start at increasing points
   // The end of the last assigned entry reported. Assigned entries in one register are
   // disjoint, so a later range of the bundle that ends by it lies inside that entry (which
   // began before the range that reported it) and meets no other: it is not queried, and that
@@ -1050,10 +1151,12 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
               if (!f(&x, kNone, 0.0f)) return false;
         }
         if (!(busy & 2) || x.to <= reported_to) return true;
-        return occ.ForEachOverlap(&cursor, x.from, x.to, [&](const IntervalSet::Entry& e) {
+        bool go_on = true;
+        ForEachAssigned(r, x.from, x.to, [&](const IntervalMap::Entry& e) {
           reported_to = e.to;  // entries come in order, so the last one ends last
-          return f(&x, e.bundle, e.weight);
+          return go_on = f(&x, e.bundle, e.weight);
         });
+        return go_on;
       },
       &reported_to);
 }
@@ -1160,14 +1263,12 @@ void Backtrack::Assign(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
   if (callee_saved_.Contains(r)) claimed_.Add(r);
-  auto& occ = occ_[r.index()];
-  // One interval-set entry per span (touching ranges joined): the conflicts of any query are
-  // the same bundles with the same weights, with fewer entries to insert, search and erase.
+  // One assigned entry per span (touching ranges joined): the conflicts of any query are the
+  // same bundles with the same weights, with fewer entries to insert, look up and erase.
   if (bu.span_end != bu.span_begin) {  // kept by SplitAt
     for (uint32_t k = bu.span_begin; k < bu.span_end; ++k) {
       const Span& s = span_arena_[k];
-      occ.Insert({s.from, s.to, b, bu.weight});
-      MarkBusy(r, s.from, s.to, 1, true);
+      AddAssigned(r, s.from, s.to, b, bu.weight);
     }
     return;
   }
@@ -1176,8 +1277,7 @@ void Backtrack::Assign(uint32_t b, PReg r) {
     const uint32_t from = rs[k].from;
     uint32_t to = rs[k].to;
     for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
-    occ.Insert({from, to, b, bu.weight});
-    MarkBusy(r, from, to, 1, true);
+    AddAssigned(r, from, to, b, bu.weight);
   }
 }
 
@@ -1187,11 +1287,7 @@ void Backtrack::AssignSpans(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
   if (callee_saved_.Contains(r)) claimed_.Add(r);
-  auto& occ = occ_[r.index()];
-  for (const Span& s : spans_) {
-    occ.Insert({s.from, s.to, b, bu.weight});
-    MarkBusy(r, s.from, s.to, 1, true);
-  }
+  for (const Span& s : spans_) AddAssigned(r, s.from, s.to, b, bu.weight);
   if (bu.span_end == bu.span_begin) {  // kept for Evict and the bundle's next Place
     bu.span_begin = static_cast<uint32_t>(span_arena_.size());
     span_arena_.insert(span_arena_.end(), spans_.begin(), spans_.end());
@@ -1201,7 +1297,6 @@ void Backtrack::AssignSpans(uint32_t b, PReg r) {
 
 void Backtrack::Evict(uint32_t b) {
   Bundle& bu = bundles_[b];
-  auto& occ = occ_[bu.reg.index()];
   if (bu.span_end == bu.span_begin) {  // joined here and kept for the bundle's next Place
     bu.span_begin = static_cast<uint32_t>(span_arena_.size());
     const auto rs = Ranges(bu);
@@ -1215,8 +1310,7 @@ void Backtrack::Evict(uint32_t b) {
   }
   for (uint32_t k = bu.span_begin; k < bu.span_end; ++k) {  // the spans Assign inserted
     const Span& s = span_arena_[k];
-    occ.Erase(s.from);
-    MarkBusy(bu.reg, s.from, s.to, 1, false);
+    RemoveAssigned(bu.reg, s.from, s.to);
   }
   bu.reg = PReg();
   // An eviction counts as a split: a bundle that keeps being evicted ends in minimal bundles

@@ -86,7 +86,7 @@ struct BacktrackScratch {
   // Calls f(container) for each container member (vectors and interval sets).
   template <class F>
   void ForEachContainer(F&& f);
-  // The same, except the per-register containers (res_, res_index_, occ_, busy_).
+  // The same, except the per-register containers (res_, res_index_, busy_, starts_, cover_).
   template <class F>
   void ForEachSharedContainer(F&& f);
   // Registers whose per-register containers may be nonempty (Clear empties only those).
@@ -127,13 +127,18 @@ struct BacktrackScratch {
   std::vector<Range> arena_;
   std::vector<Bundle> bundles_;
   std::vector<uint32_t> vreg_bundle_;
-  std::vector<IntervalSet> occ_;
+  // The assigned spans of every register: their ends, bundles and weights by (register, start)
+  // (interval_set.h); where they begin and what they cover is in the bitmaps (busy_, starts_,
+  // cover_). Assigned spans of one register are disjoint.
+  IntervalMap occ_;
   struct SizeClass {  // (first point, bundle): initial bundles sorted, requeued ones in a heap
     std::vector<std::pair<uint32_t, uint32_t>> sorted, heap;
     size_t next = 0;
   };
   std::vector<SizeClass> classes_;  // 33 size classes
-  std::vector<PReg> cands_;  // Candidates() with a hint: the hint, then cands_base_ without it
+  // Candidates() with a hint: per hint used in the run, the hint then cands_base_ without it.
+  std::vector<PReg> cands_;
+  std::vector<uint32_t> cands_at_;  // per register: its list's start in cands_, or kNone
   // Per register class: preferred then non-preferred registers (Candidates without a hint).
   std::vector<PReg> cands_base_[kNumRegClasses];
   // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
@@ -144,6 +149,12 @@ struct BacktrackScratch {
   // of the bundle's own vreg sets bits but is no conflict). The assigned half is exact because
   // assigned ranges in one register are disjoint.
   std::vector<std::vector<uint64_t>> busy_;
+  // Per allocatable register, one bit per point: the starts of its assigned spans (one word per
+  // 64 points, beside busy_'s pair). And per 64-point word w, the start of the assigned span
+  // covering point 64w, meaningful only while busy_'s assigned bit of 64w is set (the span that
+  // sets that bit writes it, and no other span covers 64w while it is assigned).
+  std::vector<std::vector<uint64_t>> starts_;
+  std::vector<std::vector<uint32_t>> cover_;
   std::vector<uint32_t> evict_list_;
   std::vector<uint32_t> deferred_, deferred_round_;  // bundles Place() put off (AllocateAll)
   std::vector<Range> req_;
@@ -271,6 +282,16 @@ class Backtrack : private BacktrackScratch {
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstAssigned(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstReserved(PReg r, uint32_t a, uint32_t b) const;
+  // The assigned spans of r (occ_ and the bitmaps): adding one, removing one, and calling
+  // f(entry) for each one overlapping [a, b) in order until f returns false.
+  void AddAssigned(PReg r, uint32_t from, uint32_t to, uint32_t b, float weight);
+  void RemoveAssigned(PReg r, uint32_t from, uint32_t to);
+  template <class F>
+  void ForEachAssigned(PReg r, uint32_t a, uint32_t b, F&& f) const;
+#ifdef EGRET_DEBUG
+  template <class F>
+  void ForEachAssignedWalk(PReg r, uint32_t a, uint32_t b, F&& f) const;  // checked by the above
+#endif
   void MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set);
   uint32_t ResLowerBound(PReg r, uint32_t p) const;
   void Assign(uint32_t b, PReg r);
@@ -317,9 +338,8 @@ class Backtrack : private BacktrackScratch {
   PRegSet claimed_;
   float claim_cost_ = 0;
   PRegSet all_clobbers_;  // every register some call of the function clobbers (AllocateAll)
-  // The last Place(): its candidates in order (cands_base_ of the class, or cands_ with a hint).
+  // The last Place(): its candidates in order (cands_base_ of the class, or in cands_ with a hint).
   std::span<const PReg> cand_list_;
-  PReg cands_hint_;  // the hint whose candidate list cands_ holds (none yet: invalid)
   // The last Place(): candidates whose first conflict (first pass) is a reservation.
   PRegSet reserved_first_;
   // The last Place(): the registers the calls inside the bundle clobber.
