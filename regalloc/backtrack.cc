@@ -1166,8 +1166,8 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
 // bit there is a conflict with an assigned bundle in that range). spans_ must hold bu's spans.
 // *reserved is set when that range is known to meet a reservation of another vreg (it has no
 // assigned bit and a reservation conflict): ForEachConflict's first call is then a reservation.
-[[gnu::always_inline]] inline uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r,
-                                                                     bool* reserved) const {
+[[gnu::noinline]] uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r,
+                                                         bool* reserved) const {
   const auto& res = res_[r.index()];
   uint32_t found = kNone;
   *reserved = false;
@@ -1462,17 +1462,24 @@ Status Backtrack::Place(uint32_t b) {
     first_conflict_range_.push_back(first);
     if (reserved) reserved_first_.Add(r);
   }
-  for (uint32_t k = 0; k < cand_list_.size(); ++k) {
-    if (first_conflict_range_[k] != kUnknown) continue;
-    bool reserved;
-    first_conflict_range_[k] = FirstConflictRange(bundles_[b], cand_list_[k], &reserved);
-    EGRET_DCHECK(first_conflict_range_[k] != kNone);
-    if (reserved) reserved_first_.Add(cand_list_[k]);
+  // Candidates the first pass found taken at an assigned bit (kUnknown) still need their first
+  // conflicting range, for the scans below and for Split. Without an eviction pass it is found
+  // here; with one, that pass's scan of the candidate starts at the first range instead and
+  // records the range of its first conflict (the same range: ForEachConflict's first call is
+  // there), so the ranges before it are walked once, not twice.
+  const Range* const first_range = arena_.data() + bundles_[b].begin;
+  if (!may_evict) {
+    for (uint32_t k = 0; k < cand_list_.size(); ++k) {
+      if (first_conflict_range_[k] != kUnknown) continue;
+      bool reserved;
+      first_conflict_range_[k] = FirstConflictRange(bundles_[b], cand_list_[k], &reserved);
+      EGRET_DCHECK(first_conflict_range_[k] != kNone);
+    }
   }
   // No register is free: the register whose conflicts are all lighter than this bundle, with
   // the lightest heaviest one (the first such in candidate order). A conflict with a
   // reservation or a heavier bundle rules a register out.
-  // The first pass found each remaining candidate's first conflicting range: the scan starts
+  // The first pass found most remaining candidates' first conflicting range: the scan starts
   // there (no conflict before it), and a candidate whose first conflict is a reservation is
   // ruled out without one.
   PReg best;
@@ -1483,8 +1490,13 @@ Status Backtrack::Place(uint32_t b) {
       const PReg r = cand_list_[k];
       if (clobbered.Contains(r) || declined_.Contains(r) || reserved_first_.Contains(r)) continue;
       float cost = 0;
-      ForEachConflict(bundles_[b], r, first_conflict_range_[k],
-                      [&](const Range*, uint32_t c, float cw) {
+      bool unknown = first_conflict_range_[k] == kUnknown;
+      ForEachConflict(bundles_[b], r, unknown ? 0 : first_conflict_range_[k],
+                      [&](const Range* x, uint32_t c, float cw) {
+                        if (unknown) {
+                          first_conflict_range_[k] = static_cast<uint32_t>(x - first_range);
+                          unknown = false;
+                        }
                         if (c == kNone || cw >= w) {
                           cost = kInfWeight * 4;
                           return false;
@@ -1499,6 +1511,9 @@ Status Backtrack::Place(uint32_t b) {
       }
     }
   }
+#ifdef EGRET_DEBUG
+  for (uint32_t x : first_conflict_range_) EGRET_DCHECK(x != kUnknown);
+#endif
   if (best.valid()) {
     if (budget_ > 0) --budget_;
     evict_list_.clear();
