@@ -1241,21 +1241,29 @@ uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
 // none). Stops at the first range of the bundle that has a conflict.
 // `from_range`: ranges before it are known to have no conflict in r.
 uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const {
-  const auto& res = res_[r.index()];
   // spans_ holds bu's spans (Split runs right after Place on the same bundle).
   uint32_t first = UINT32_MAX;
   ForEachBusyRange(bu, r, from_range, [&](const Range& x, uint32_t, uint32_t busy) {
-    if (busy & 1) {
-      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-      for (; it != res.end() && it->from < x.to; ++it)
-        if (it->to > x.from && it->vreg != x.vreg) {
-          first = std::max(x.from, it->from);
-          break;
-        }
-    }
-    if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
+    first = FirstConflictIn(r, x, busy);
     return first == UINT32_MAX;
   });
+  return first;
+}
+
+// The first point of range x (whose bits in r are `busy`, as Busy gives them) where it meets a
+// reservation of another vreg or an assigned range in r, or UINT32_MAX.
+uint32_t Backtrack::FirstConflictIn(PReg r, const Range& x, uint32_t busy) const {
+  uint32_t first = UINT32_MAX;
+  if (busy & 1) {
+    const auto& res = res_[r.index()];
+    auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+    for (; it != res.end() && it->from < x.to; ++it)
+      if (it->to > x.from && it->vreg != x.vreg) {
+        first = std::max(x.from, it->from);
+        break;
+      }
+  }
+  if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
   return first;
 }
 
@@ -1899,7 +1907,17 @@ Status Backtrack::Split(uint32_t b) {
       const uint32_t bound = FirstClobber(cand_list_[k]);
       if (bound < best_pt || (bound == best_pt && k > best_k)) return;
     }
-    const uint32_t first = FirstConflict(bundles_[b], cand_list_[k], first_conflict_range_[k]);
+    // An unclobbered candidate's recorded range is its first conflicting one (Place), so its
+    // first conflict lies in it: no walk. A clobbered one's scan starts at the first range.
+    uint32_t first;
+    if (clobbered) {
+      first = FirstConflict(bundles_[b], cand_list_[k], 0);
+    } else {
+      const Range& x = Ranges(bundles_[b])[first_conflict_range_[k]];
+      first = FirstConflictIn(cand_list_[k], x, Busy(cand_list_[k], x.from, x.to));
+      EGRET_DCHECK(first != UINT32_MAX &&
+                   first == FirstConflict(bundles_[b], cand_list_[k], first_conflict_range_[k]));
+    }
     if (best_k == kNone || first > best_pt || (first == best_pt && k < best_k)) {
       best_pt = first;
       best = cand_list_[k];

@@ -277,6 +277,7 @@ class Backtrack : private BacktrackScratch {
                         const uint32_t* occ_seen = nullptr) const;
   uint32_t FirstConflictRange(const Bundle& bu, PReg r, bool* reserved) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
+  uint32_t FirstConflictIn(PReg r, const Range& x, uint32_t busy) const;
   uint32_t FirstClobber(PReg r) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
