@@ -1375,7 +1375,6 @@ Status Backtrack::Place(uint32_t b) {
   BuildSpans(bundles_[b]);
   const float w = bundles_[b].weight;
   const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
-  first_conflict_range_.clear();
   // Registers a call clobbers inside the bundle: a reservation of no vreg, so each is taken
   // (not free) and can never be the eviction choice (a reservation conflict costs more than
   // any eviction), whatever else conflicts. They are skipped without a scan; Split's
@@ -1422,16 +1421,22 @@ Status Backtrack::Place(uint32_t b) {
   // no conflict; a taken one stops at its first conflict, which Split may need.
   declined_ = PRegSet();
   reserved_first_ = PRegSet();
-  for (PReg r : cand_list_) {
+  // Written by index (the first pass reaches candidate k only after writing 0..k-1), so the
+  // vector only ever grows to the longest candidate list.
+  const uint32_t num_cands = static_cast<uint32_t>(cand_list_.size());
+  if (first_conflict_range_.size() < num_cands) first_conflict_range_.resize(num_cands);
+  uint32_t* const first_conflict = first_conflict_range_.data();
+  for (uint32_t ci = 0; ci < num_cands; ++ci) {
+    const PReg r = cand_list_[ci];
     if (clobbered.Contains(r)) {
-      first_conflict_range_.push_back(0);
+      first_conflict[ci] = 0;
       continue;
     }
     // A fresh callee-saved register the bundle does not pay for counts as taken; it is not
     // an eviction or split choice either (it holds no bundle to evict).
     if (DeclinesCalleeSaved(bundles_[b], r)) {
       declined_.Add(r);
-      first_conflict_range_.push_back(0);
+      first_conflict[ci] = 0;
       if (!bundles_[b].deferred) {
         bool reserved;
         const bool free = FirstConflictRange(bundles_[b], r, &reserved) == kNone;
@@ -1453,7 +1458,7 @@ Status Backtrack::Place(uint32_t b) {
       for (; k < num_words && (bundle_mask_[k] & bits[2 * k + 1]) == 0; ++k)
         res |= bundle_mask_[k] & bits[2 * k];
       if (k < num_words) {
-        first_conflict_range_.push_back(kUnknown);
+        first_conflict[ci] = kUnknown;
         continue;
       }
       if (res == 0) {
@@ -1467,7 +1472,7 @@ Status Backtrack::Place(uint32_t b) {
       AssignSpans(b, r);
       return Status::Ok();
     }
-    first_conflict_range_.push_back(first);
+    first_conflict[ci] = first;
     if (reserved) reserved_first_.Add(r);
   }
   // Candidates the first pass found taken at an assigned bit (kUnknown) still need their first
@@ -1520,7 +1525,7 @@ Status Backtrack::Place(uint32_t b) {
     }
   }
 #ifdef EGRET_DEBUG
-  for (uint32_t x : first_conflict_range_) EGRET_DCHECK(x != kUnknown);
+  for (uint32_t k = 0; k < num_cands; ++k) EGRET_DCHECK(first_conflict_range_[k] != kUnknown);
 #endif
   if (best.valid()) {
     if (budget_ > 0) --budget_;
