@@ -1651,12 +1651,20 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
   });
   if (outermost == kNone) return false;
   cut_mark_[outermost] = stamp;
+  // A range's side depends only on its block's innermost header (the chain walked from it), and
+  // consecutive ranges mostly lie in blocks of one loop: the last header's answer is reused.
+  uint32_t last_header = kNone;
+  bool last_in = false;
   auto inside = [&](const Range& r) {
+    const uint32_t blk = block_of_inst_[r.from / 4];
+    if (header_[blk] == last_header) return last_in;
     bool in = false;
-    chain(block_of_inst_[r.from / 4], [&](uint32_t h) {
+    chain(blk, [&](uint32_t h) {
       in = cut_mark_[h] == stamp;
       return !in;
     });
+    last_header = header_[blk];
+    last_in = in;
     return in;
   };
   // Each range's side, decided once (a walk up its block's loop chain).
@@ -1680,7 +1688,14 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
   {
     const Range* src = arena_.data() + old.begin;
     Range* out[2] = {arena_.data() + base, arena_.data() + split};
-    for (uint32_t k = 0; k < n; ++k) *out[in_loop[k]]++ = src[k];
+    // By runs of one side (a loop's blocks are mostly consecutive): a block copy per run.
+    for (uint32_t k = 0; k < n;) {
+      const uint8_t side = in_loop[k];
+      uint32_t e = k + 1;
+      while (e < n && in_loop[e] == side) ++e;
+      out[side] = std::copy(src + k, src + e, out[side]);
+      k = e;
+    }
   }
   uint32_t parts[2];
   for (int in = 0; in < 2; ++in) {
