@@ -1000,30 +1000,36 @@ uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
   return UINT32_MAX;
 }
 
-// Adds the assigned span [from, to) of bundle b (spill weight `weight`) to register r: its bits
-// in the assigned half of busy_, its start bit, the cover_ words of the 64-point words whose first
-// point it covers, and its entry in occ_.
-[[gnu::always_inline]] inline void Backtrack::AddAssigned(PReg r, uint32_t from, uint32_t to,
-                                                          uint32_t b, float weight) {
-  // MarkBusy(r, from, to, 1, true), with cover_ written in the same pass over the words.
-  uint64_t* bits = busy_[r.index()].data() + 1;
-  uint32_t* cover = cover_[r.index()].data();
-  const uint32_t w0 = from / 64, w1 = (to - 1) / 64;
-  const uint64_t m0 = ~uint64_t{0} << (from % 64), m1 = ~uint64_t{0} >> (63 - (to - 1) % 64);
-  if (from % 64 == 0) cover[w0] = from;
-  if (w0 == w1) {
-    bits[2 * w0] |= m0 & m1;
-  } else {
-    bits[2 * w0] |= m0;
-    for (uint32_t w = w0 + 1; w < w1; ++w) {
-      bits[2 * w] = ~uint64_t{0};
-      cover[w] = from;
+// Adds the assigned spans [first, last) of bundle b (spill weight `weight`) to register r: their
+// bits in the assigned half of busy_, their start bits, the cover_ words of the 64-point words
+// whose first point they cover, and their entries in occ_. The register's arrays are looked up
+// once for all the spans.
+[[gnu::always_inline]] inline void Backtrack::AddAssigned(PReg r, const Span* first,
+                                                          const Span* last, uint32_t b,
+                                                          float weight) {
+  uint64_t* const bits = busy_[r.index()].data() + 1;
+  uint64_t* const starts = starts_[r.index()].data();
+  uint32_t* const cover = cover_[r.index()].data();
+  for (const Span* s = first; s != last; ++s) {
+    // MarkBusy(r, from, to, 1, true), with cover_ written in the same pass over the words.
+    const uint32_t from = s->from, to = s->to;
+    const uint32_t w0 = from / 64, w1 = (to - 1) / 64;
+    const uint64_t m0 = ~uint64_t{0} << (from % 64), m1 = ~uint64_t{0} >> (63 - (to - 1) % 64);
+    if (from % 64 == 0) cover[w0] = from;
+    if (w0 == w1) {
+      bits[2 * w0] |= m0 & m1;
+    } else {
+      bits[2 * w0] |= m0;
+      for (uint32_t w = w0 + 1; w < w1; ++w) {
+        bits[2 * w] = ~uint64_t{0};
+        cover[w] = from;
+      }
+      bits[2 * w1] |= m1;
+      cover[w1] = from;
     }
-    bits[2 * w1] |= m1;
-    cover[w1] = from;
+    starts[w0] |= uint64_t{1} << (from % 64);
+    occ_.Insert(r.index(), {from, to, b, weight});
   }
-  starts_[r.index()][w0] |= uint64_t{1} << (from % 64);
-  occ_.Insert(r.index(), {from, to, b, weight});
 }
 
 // Removes the assigned span [from, to) from register r (cover_ needs no clearing: it is read only
@@ -1274,10 +1280,8 @@ void Backtrack::Assign(uint32_t b, PReg r) {
   // One assigned entry per span (touching ranges joined): the conflicts of any query are the
   // same bundles with the same weights, with fewer entries to insert, look up and erase.
   if (bu.span_end != bu.span_begin) {  // kept by SplitAt
-    for (uint32_t k = bu.span_begin; k < bu.span_end; ++k) {
-      const Span& s = span_arena_[k];
-      AddAssigned(r, s.from, s.to, b, bu.weight);
-    }
+    AddAssigned(r, span_arena_.data() + bu.span_begin, span_arena_.data() + bu.span_end, b,
+                bu.weight);
     return;
   }
   const auto rs = Ranges(bu);
@@ -1285,7 +1289,8 @@ void Backtrack::Assign(uint32_t b, PReg r) {
     const uint32_t from = rs[k].from;
     uint32_t to = rs[k].to;
     for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
-    AddAssigned(r, from, to, b, bu.weight);
+    const Span s{from, to, 0, 0};
+    AddAssigned(r, &s, &s + 1, b, bu.weight);
   }
 }
 
@@ -1295,7 +1300,7 @@ void Backtrack::AssignSpans(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
   if (callee_saved_.Contains(r)) claimed_.Add(r);
-  for (const Span& s : spans_) AddAssigned(r, s.from, s.to, b, bu.weight);
+  AddAssigned(r, spans_.data(), spans_.data() + spans_.size(), b, bu.weight);
   if (bu.span_end == bu.span_begin) {  // kept for Evict and the bundle's next Place
     bu.span_begin = static_cast<uint32_t>(span_arena_.size());
     span_arena_.insert(span_arena_.end(), spans_.begin(), spans_.end());
@@ -1796,13 +1801,15 @@ uint32_t Backtrack::FirstClobber(PReg r) const {
 }
 
 // Replaces bundle b by its parts before and after gap g; returns their ids (kNone if empty).
+// Without weigh_head the part before g gets its size but no weight: the caller spills it at once
+// (Split's cases B and C), and a spilled bundle's weight is never read.
 //
 // The ranges are sorted and disjoint, so their ends are sorted too: the first range ending after
 // g (found by binary search) is the only one g may cut. The part before g is a copy; the part
 // after g keeps b's storage (b is dead from here on and nothing reads a dead bundle's ranges),
 // its first range clipped in place after the copy read it: a long bundle split near its start
 // again and again is not copied again and again.
-std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
+std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g, bool weigh_head) {
   Bundle old = bundles_[b];
   bundles_[b].dead = true;
   const uint32_t cut = static_cast<uint32_t>(
@@ -1877,7 +1884,10 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
     nb.span_end = static_cast<uint32_t>(span_arena_.size());
     bundles_.push_back(nb);
     const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
-    Weigh(id, size);
+    if (before && !weigh_head)
+      bundles_[id].size = size;
+    else
+      Weigh(id, size);
     return id;
   };
   const uint32_t first = make(true);
@@ -2011,7 +2021,7 @@ Status Backtrack::Split(uint32_t b) {
     if (lo <= hi) {
       const uint32_t g = ColdestGap(lo, hi);
       if (CutLoopAcross(b, g)) return Status::Ok();
-      auto [head, tail] = SplitAt(b, g);
+      auto [head, tail] = SplitAt(b, g, /*weigh_head=*/false);
       if (head != kNone) bundles_[head].spilled = true;
       if (tail != kNone) Enqueue(tail);
       return Status::Ok();
@@ -2019,7 +2029,7 @@ Status Backtrack::Split(uint32_t b) {
   }
   // Case C: the first instruction gets a minimal bundle; the rest after it is requeued.
   const uint32_t g = 4 * (first_inst + 1);
-  auto [head, tail] = SplitAt(b, g);
+  auto [head, tail] = SplitAt(b, g, /*weigh_head=*/false);
   if (head != kNone) EGRET_TRY(SpillToMinimal(head));
   if (tail != kNone) Enqueue(tail);
   return Status::Ok();

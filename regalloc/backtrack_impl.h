@@ -283,9 +283,9 @@ class Backtrack : private BacktrackScratch {
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstAssigned(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstReserved(PReg r, uint32_t a, uint32_t b) const;
-  // The assigned spans of r (occ_ and the bitmaps): adding one, removing one, and calling
+  // The assigned spans of r (occ_ and the bitmaps): adding some, removing one, and calling
   // f(entry) for each one overlapping [a, b) in order until f returns false.
-  void AddAssigned(PReg r, uint32_t from, uint32_t to, uint32_t b, float weight);
+  void AddAssigned(PReg r, const Span* first, const Span* last, uint32_t b, float weight);
   void RemoveAssigned(PReg r, uint32_t from, uint32_t to);
   template <class F>
   void ForEachAssigned(PReg r, uint32_t a, uint32_t b, F&& f) const;
@@ -303,7 +303,7 @@ class Backtrack : private BacktrackScratch {
   bool CutLoopAcross(uint32_t b, uint32_t g);
   uint32_t OuterHeaderStart(uint32_t block);
   uint32_t LastLooped(uint32_t block);
-  std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g);
+  std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g, bool weigh_head = true);
   void ReserveArena(size_t n);
   void RequiringUses(const Bundle& bu, std::vector<Range>* out) const;
   Status Split(uint32_t b);
