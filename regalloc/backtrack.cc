@@ -1370,9 +1370,10 @@ float Backtrack::SpillCost(const Bundle& bu) const {
 // restore that the first use adds to the prologue and epilogue (claim_cost_) cost more than
 // leaving the bundle in its slot. Minimal bundles never decline (their operands need a
 // register); a register some bundle already claimed costs nothing more.
-bool Backtrack::DeclinesCalleeSaved(const Bundle& bu, PReg r) const {
+bool Backtrack::DeclinesCalleeSaved(const Bundle& bu, PReg r, float* cost) const {
   if (!callee_saved_.Contains(r) || claimed_.Contains(r) || bu.minimal) return false;
-  return SpillCost(bu) < claim_cost_;
+  if (*cost < 0) *cost = SpillCost(bu);  // the same for every candidate: computed once
+  return *cost < claim_cost_;
 }
 
 Status Backtrack::Place(uint32_t b) {
@@ -1433,6 +1434,7 @@ Status Backtrack::Place(uint32_t b) {
   const uint32_t num_cands = static_cast<uint32_t>(cand_list_.size());
   if (first_conflict_range_.size() < num_cands) first_conflict_range_.resize(num_cands);
   uint32_t* const first_conflict = first_conflict_range_.data();
+  float spill_cost = -1;  // SpillCost of the bundle, once a candidate needs it
   for (uint32_t ci = 0; ci < num_cands; ++ci) {
     const PReg r = cand_list_[ci];
     if (clobbered.Contains(r)) {
@@ -1441,7 +1443,7 @@ Status Backtrack::Place(uint32_t b) {
     }
     // A fresh callee-saved register the bundle does not pay for counts as taken; it is not
     // an eviction or split choice either (it holds no bundle to evict).
-    if (DeclinesCalleeSaved(bundles_[b], r)) {
+    if (DeclinesCalleeSaved(bundles_[b], r, &spill_cost)) {
       declined_.Add(r);
       first_conflict[ci] = 0;
       if (!bundles_[b].deferred) {

@@ -238,7 +238,8 @@ class Backtrack : private BacktrackScratch {
   // Callee-saved registers (backtrack.cc): the first bundle placed in one costs a save and a
   // restore in the prologue and epilogue.
   float SpillCost(const Bundle& bu) const;
-  bool DeclinesCalleeSaved(const Bundle& bu, PReg r) const;
+  // *cost: the bundle's SpillCost, or negative until computed (then stored there).
+  bool DeclinesCalleeSaved(const Bundle& bu, PReg r, float* cost) const;
 
   // Allocation (backtrack.cc).
   struct UseCursor {  // where the last range's use scan stopped (UsesFrom)
