@@ -20,14 +20,14 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(hint_), f(reuse_pairs_);
   f(arena_), f(bundles_), f(vreg_bundle_);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
-  f(cands_), f(first_conflict_range_);
+  f(cands_), f(cands_at_), f(first_conflict_range_);
   for (auto& v : cands_base_) f(v);
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_acc_), f(tmp_raw_),
       f(spans_);
-  f(bundle_mask_), f(tmp_inside_), f(last_looped_), f(span_arena_);
+  f(bundle_mask_), f(tmp_inside_), f(last_looped_), f(span_arena_), f(occ_);
 }
 
 template <class F>
@@ -35,8 +35,9 @@ void BacktrackScratch::ForEachContainer(F&& f) {
   ForEachSharedContainer(f);
   for (auto& v : res_) f(v);
   for (auto& v : res_index_) f(v);
-  for (auto& v : occ_) f(v);
   for (auto& v : busy_) f(v);
+  for (auto& v : starts_) f(v);
+  for (auto& v : cover_) f(v);
 }
 
 // The per-register containers (PReg::kNumIndices of each kind, most never used by a target) are
@@ -45,15 +46,17 @@ void BacktrackScratch::ForEachContainer(F&& f) {
 void BacktrackScratch::Clear() {
   res_.resize(PReg::kNumIndices);
   res_index_.resize(PReg::kNumIndices);
-  occ_.resize(PReg::kNumIndices);
   busy_.resize(PReg::kNumIndices);
+  starts_.resize(PReg::kNumIndices);
+  cover_.resize(PReg::kNumIndices);
   classes_.resize(33);
   for (SizeClass& sc : classes_) sc.next = 0;
   touched_regs_.ForEach([&](PReg r) {
     res_[r.index()].clear();
     res_index_[r.index()].clear();
-    occ_[r.index()].clear();
     busy_[r.index()].clear();
+    starts_[r.index()].clear();
+    cover_[r.index()].clear();
   });
   touched_regs_ = PRegSet();
   ForEachSharedContainer([](auto& c) { c.clear(); });
@@ -62,7 +65,7 @@ void BacktrackScratch::Clear() {
 size_t BacktrackScratch::RetainedBytes() const {
   size_t bytes = 0;
   const_cast<BacktrackScratch*>(this)->ForEachContainer([&](auto& c) {
-    if constexpr (std::is_same_v<std::decay_t<decltype(c)>, IntervalSet>)
+    if constexpr (std::is_same_v<std::decay_t<decltype(c)>, IntervalMap>)
       bytes += c.CapacityBytes();
     else
       bytes += c.capacity() * sizeof(c[0]);
@@ -911,6 +914,14 @@ uint32_t Backtrack::PopQueue() {
 }
 
 Status Backtrack::AllocateAll() {
+  cands_at_.assign(PReg::kNumIndices, kNone);
+  // Most bundles end up assigned, most of them as one span: the table starts at that size.
+  occ_.Reset(bundles_.size());
+  allocatable_.ForEach([&](PReg r) {
+    const size_t words = busy_[r.index()].size() / 2;
+    starts_[r.index()].assign(words, 0);
+    cover_[r.index()].resize(words);  // written before it is read (see backtrack_impl.h)
+  });
   for (const PRegSet& s : f_.clobber_sets) all_clobbers_ |= s;
   filling_ = true;
   // An initial one-vreg bundle holds its vreg's whole range list, whose points BuildRanges
@@ -956,21 +967,24 @@ Status Backtrack::AllocateAll() {
 
 // Registers to try for a bundle, hint first, then caller-saved, then callee-saved.
 // cands_base_[class] is that list without a hint, built once per run and returned as is (no
-// copy) when the bundle has no usable hint; with one, the list is written to cands_, unless
-// cands_ already holds the list of that hint (cands_hint_: nothing else writes cands_, and a
-// hint's register fixes its class).
+// copy) when the bundle has no usable hint. With one, the list is built on the hint's first use
+// in the run and kept in cands_ (cands_at_[hint]: where it starts), so bundles whose hints
+// alternate between a few registers do not rebuild it. A usable hint is an allocatable register
+// of the bundle's class, so it is in the base list and the list keeps the base list's length.
+// cands_ may grow (and move) only here: the span returned last stays valid until the next call.
 std::span<const PReg> Backtrack::Candidates(const Bundle& bu) {
   const auto& base = cands_base_[static_cast<int>(bu.cls)];
   const PReg hint = bu.hint;
-  // Not a candidate of this class, so the list holds no register equal to it.
   if (!(hint.valid() && hint.cls() == bu.cls && allocatable_.Contains(hint))) return base;
-  if (hint == cands_hint_) return cands_;
-  cands_hint_ = hint;
-  cands_.clear();
-  cands_.push_back(hint);
-  for (PReg r : base)
-    if (r != hint) cands_.push_back(r);
-  return cands_;
+  uint32_t& at = cands_at_[hint.index()];
+  if (at == kNone) {
+    at = static_cast<uint32_t>(cands_.size());
+    cands_.push_back(hint);
+    for (PReg r : base)
+      if (r != hint) cands_.push_back(r);
+    EGRET_DCHECK(cands_.size() - at == base.size());
+  }
+  return {cands_.data() + at, base.size()};
 }
 
 // Sets or clears the bits of points [a, b) of register r in half `half` (0: reservations,
@@ -1061,6 +1075,101 @@ uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
   return UINT32_MAX;
 }
 
+// Adds the assigned spans [first, last) of bundle b (spill weight `weight`) to register r: their
+// bits in the assigned half of busy_, their start bits, the cover_ words of the 64-point words
+// whose first point they cover, and their entries in occ_. The register's arrays are looked up
+// once for all the spans.
+[[gnu::always_inline]] inline void Backtrack::AddAssigned(PReg r, const Span* first,
+                                                          const Span* last, uint32_t b,
+                                                          float weight) {
+  uint64_t* const bits = busy_[r.index()].data() + 1;
+  uint64_t* const starts = starts_[r.index()].data();
+  uint32_t* const cover = cover_[r.index()].data();
+  for (const Span* s = first; s != last; ++s) {
+    // MarkBusy(r, from, to, 1, true), with cover_ written in the same pass over the words.
+    const uint32_t from = s->from, to = s->to;
+    const uint32_t w0 = from / 64, w1 = (to - 1) / 64;
+    const uint64_t m0 = ~uint64_t{0} << (from % 64), m1 = ~uint64_t{0} >> (63 - (to - 1) % 64);
+    if (from % 64 == 0) cover[w0] = from;
+    if (w0 == w1) {
+      bits[2 * w0] |= m0 & m1;
+    } else {
+      bits[2 * w0] |= m0;
+      for (uint32_t w = w0 + 1; w < w1; ++w) {
+        bits[2 * w] = ~uint64_t{0};
+        cover[w] = from;
+      }
+      bits[2 * w1] |= m1;
+      cover[w1] = from;
+    }
+    starts[w0] |= uint64_t{1} << (from % 64);
+    occ_.Insert(r.index(), {from, to, b, weight});
+  }
+}
+
+// Removes the assigned span [from, to) from register r (cover_ needs no clearing: it is read only
+// where an assigned bit is set, and the span that sets it writes it).
+void Backtrack::RemoveAssigned(PReg r, uint32_t from, uint32_t to) {
+  MarkBusy(r, from, to, 1, false);
+  starts_[r.index()][from / 64] &= ~(uint64_t{1} << (from % 64));
+  occ_.Erase(r.index(), from);
+}
+
+// Calls f(entry) for each assigned span of r overlapping [a, b), in order, until f returns false.
+// Assigned spans of one register are disjoint and the assigned half of busy_ holds exactly their
+// points, so: the span covering a (if a's bit is set) began at the last start bit at or before a
+// in a's word, or, with none there, before that word, at cover_[a's word]; after a span ends (or
+// from a, when nothing covers it), the first assigned point is the start of the next span.
+template <class F>
+void Backtrack::ForEachAssigned(PReg r, uint32_t a, uint32_t b, F&& f) const {
+#ifdef EGRET_DEBUG
+  // The walk below meets exactly the entries of r overlapping [a, b), in order (checked against
+  // a scan of the whole table while it is small, so Debug builds stay linear).
+  if (occ_.size() > 256) {
+    ForEachAssignedWalk(r, a, b, f);
+    return;
+  }
+  std::vector<uint32_t> expected, met;
+  occ_.ForEachEntry([&](uint32_t reg, const IntervalMap::Entry& e) {
+    if (reg == r.index() && e.from < b && e.to > a) expected.push_back(e.from);
+  });
+  std::sort(expected.begin(), expected.end());
+  bool stopped = false;
+  const auto f_checked = [&](const IntervalMap::Entry& e) {
+    met.push_back(e.from);
+    stopped = !f(e);
+    return !stopped;
+  };
+  ForEachAssignedWalk(r, a, b, f_checked);
+  // All of them, or (f stopped the walk) the first ones.
+  EGRET_DCHECK(stopped ? met.size() <= expected.size() : met.size() == expected.size());
+  for (size_t k = 0; k < met.size(); ++k) EGRET_DCHECK(met[k] == expected[k]);
+}
+
+template <class F>
+void Backtrack::ForEachAssignedWalk(PReg r, uint32_t a, uint32_t b, F&& f) const {
+#endif
+  const uint64_t* bits = busy_[r.index()].data();
+  uint32_t p = a;
+  if ((bits[2 * (a / 64) + 1] >> (a % 64)) & 1) {
+    const uint64_t below = starts_[r.index()][a / 64] & (~uint64_t{0} >> (63 - a % 64));
+    const uint32_t start = below != 0
+                               ? a / 64 * 64 + 63 - static_cast<uint32_t>(__builtin_clzll(below))
+                               : cover_[r.index()][a / 64];
+    const IntervalMap::Entry& e = occ_.Find(r.index(), start);
+    EGRET_DCHECK(e.from <= a && a < e.to);
+    if (!f(e)) return;
+    p = e.to;
+  }
+  while (p < b) {
+    const uint32_t q = FirstAssigned(r, p, b);
+    if (q == UINT32_MAX) return;
+    const IntervalMap::Entry& e = occ_.Find(r.index(), q);
+    if (!f(e)) return;
+    p = e.to;
+  }
+}
+
 // The span walk of the conflict queries: calls f(range, its index, Busy(r, range)) for each range
 // of bu from index from_range on whose points have a busy bit in r, in order, until f returns
 // false (then returns false). spans_ must hold bu's spans. The ranges of a span touch, so every
@@ -1107,8 +1216,6 @@ template <class F>
 template <class F>
 void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const {
   const auto& res = res_[r.index()];
-  const auto& occ = occ_[r.index()];
-  IntervalSet::Cursor cursor;  // the queries below start at increasing points
   // The end of the last assigned entry reported. Assigned entries in one register are
   // disjoint, so a later range of the bundle that ends by it lies inside that entry (which
   // began before the range that reported it) and meets no other: it is not queried, and that
@@ -1125,10 +1232,12 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
               if (!f(&x, kNone, 0.0f)) return false;
         }
         if (!(busy & 2) || x.to <= reported_to) return true;
-        return occ.ForEachOverlap(&cursor, x.from, x.to, [&](const IntervalSet::Entry& e) {
+        bool go_on = true;
+        ForEachAssigned(r, x.from, x.to, [&](const IntervalMap::Entry& e) {
           reported_to = e.to;  // entries come in order, so the last one ends last
-          return f(&x, e.bundle, e.weight);
+          return go_on = f(&x, e.bundle, e.weight);
         });
+        return go_on;
       },
       &reported_to);
 }
@@ -1138,8 +1247,8 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
 // bit there is a conflict with an assigned bundle in that range). spans_ must hold bu's spans.
 // *reserved is set when that range is known to meet a reservation of another vreg (it has no
 // assigned bit and a reservation conflict): ForEachConflict's first call is then a reservation.
-[[gnu::always_inline]] inline uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r,
-                                                                     bool* reserved) const {
+[[gnu::noinline]] uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r,
+                                                         bool* reserved) const {
   const auto& res = res_[r.index()];
   uint32_t found = kNone;
   *reserved = false;
@@ -1213,21 +1322,29 @@ uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
 // none). Stops at the first range of the bundle that has a conflict.
 // `from_range`: ranges before it are known to have no conflict in r.
 uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const {
-  const auto& res = res_[r.index()];
   // spans_ holds bu's spans (Split runs right after Place on the same bundle).
   uint32_t first = UINT32_MAX;
   ForEachBusyRange(bu, r, from_range, [&](const Range& x, uint32_t, uint32_t busy) {
-    if (busy & 1) {
-      auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-      for (; it != res.end() && it->from < x.to; ++it)
-        if (it->to > x.from && it->vreg != x.vreg) {
-          first = std::max(x.from, it->from);
-          break;
-        }
-    }
-    if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
+    first = FirstConflictIn(r, x, busy);
     return first == UINT32_MAX;
   });
+  return first;
+}
+
+// The first point of range x (whose bits in r are `busy`, as Busy gives them) where it meets a
+// reservation of another vreg or an assigned range in r, or UINT32_MAX.
+uint32_t Backtrack::FirstConflictIn(PReg r, const Range& x, uint32_t busy) const {
+  uint32_t first = UINT32_MAX;
+  if (busy & 1) {
+    const auto& res = res_[r.index()];
+    auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+    for (; it != res.end() && it->from < x.to; ++it)
+      if (it->to > x.from && it->vreg != x.vreg) {
+        first = std::max(x.from, it->from);
+        break;
+      }
+  }
+  if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
   return first;
 }
 
@@ -1235,15 +1352,11 @@ void Backtrack::Assign(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
   if (callee_saved_.Contains(r)) claimed_.Add(r);
-  auto& occ = occ_[r.index()];
-  // One interval-set entry per span (touching ranges joined): the conflicts of any query are
-  // the same bundles with the same weights, with fewer entries to insert, search and erase.
+  // One assigned entry per span (touching ranges joined): the conflicts of any query are the
+  // same bundles with the same weights, with fewer entries to insert, look up and erase.
   if (bu.span_end != bu.span_begin) {  // kept by SplitAt
-    for (uint32_t k = bu.span_begin; k < bu.span_end; ++k) {
-      const Span& s = span_arena_[k];
-      occ.Insert({s.from, s.to, b, bu.weight});
-      MarkBusy(r, s.from, s.to, 1, true);
-    }
+    AddAssigned(r, span_arena_.data() + bu.span_begin, span_arena_.data() + bu.span_end, b,
+                bu.weight);
     return;
   }
   const auto rs = Ranges(bu);
@@ -1251,8 +1364,8 @@ void Backtrack::Assign(uint32_t b, PReg r) {
     const uint32_t from = rs[k].from;
     uint32_t to = rs[k].to;
     for (++k; k < rs.size() && rs[k].from == to; ++k) to = rs[k].to;
-    occ.Insert({from, to, b, bu.weight});
-    MarkBusy(r, from, to, 1, true);
+    const Span s{from, to, 0, 0};
+    AddAssigned(r, &s, &s + 1, b, bu.weight);
   }
 }
 
@@ -1262,11 +1375,7 @@ void Backtrack::AssignSpans(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
   if (callee_saved_.Contains(r)) claimed_.Add(r);
-  auto& occ = occ_[r.index()];
-  for (const Span& s : spans_) {
-    occ.Insert({s.from, s.to, b, bu.weight});
-    MarkBusy(r, s.from, s.to, 1, true);
-  }
+  AddAssigned(r, spans_.data(), spans_.data() + spans_.size(), b, bu.weight);
   if (bu.span_end == bu.span_begin) {  // kept for Evict and the bundle's next Place
     bu.span_begin = static_cast<uint32_t>(span_arena_.size());
     span_arena_.insert(span_arena_.end(), spans_.begin(), spans_.end());
@@ -1276,7 +1385,6 @@ void Backtrack::AssignSpans(uint32_t b, PReg r) {
 
 void Backtrack::Evict(uint32_t b) {
   Bundle& bu = bundles_[b];
-  auto& occ = occ_[bu.reg.index()];
   if (bu.span_end == bu.span_begin) {  // joined here and kept for the bundle's next Place
     bu.span_begin = static_cast<uint32_t>(span_arena_.size());
     const auto rs = Ranges(bu);
@@ -1290,8 +1398,7 @@ void Backtrack::Evict(uint32_t b) {
   }
   for (uint32_t k = bu.span_begin; k < bu.span_end; ++k) {  // the spans Assign inserted
     const Span& s = span_arena_[k];
-    occ.Erase(s.from);
-    MarkBusy(bu.reg, s.from, s.to, 1, false);
+    RemoveAssigned(bu.reg, s.from, s.to);
   }
   bu.reg = PReg();
   // An eviction counts as a split: a bundle that keeps being evicted ends in minimal bundles
@@ -1338,9 +1445,10 @@ float Backtrack::SpillCost(const Bundle& bu) const {
 // restore that the first use adds to the prologue and epilogue (claim_cost_) cost more than
 // leaving the bundle in its slot. Minimal bundles never decline (their operands need a
 // register); a register some bundle already claimed costs nothing more.
-bool Backtrack::DeclinesCalleeSaved(const Bundle& bu, PReg r) const {
+bool Backtrack::DeclinesCalleeSaved(const Bundle& bu, PReg r, float* cost) const {
   if (!callee_saved_.Contains(r) || claimed_.Contains(r) || bu.minimal) return false;
-  return SpillCost(bu) < claim_cost_;
+  if (*cost < 0) *cost = SpillCost(bu);  // the same for every candidate: computed once
+  return *cost < claim_cost_;
 }
 
 Status Backtrack::Place(uint32_t b) {
@@ -1348,7 +1456,6 @@ Status Backtrack::Place(uint32_t b) {
   BuildSpans(bundles_[b]);
   const float w = bundles_[b].weight;
   const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
-  first_conflict_range_.clear();
   // Registers a call clobbers inside the bundle: a reservation of no vreg, so each is taken
   // (not free) and can never be the eviction choice (a reservation conflict costs more than
   // any eviction), whatever else conflicts. They are skipped without a scan; Split's
@@ -1372,9 +1479,11 @@ Status Backtrack::Place(uint32_t b) {
   }
   // The bundle's points as a bitmap over the words of its extent, when that is short next to
   // its span list: a candidate whose bitmap words are clear under it is free at a few ANDs.
+  // Either way the answers are the same; the bound only weighs building and ANDing the words
+  // against the span walks (lz20: +16 words beat +2, +8, +32 and 4 words a span + 64).
   const uint32_t lo_word = spans_.front().from / 64;
   const uint32_t num_words = (spans_.back().to - 1) / 64 - lo_word + 1;
-  const bool use_mask = num_words <= 2 * spans_.size() + 2;
+  const bool use_mask = num_words <= 2 * spans_.size() + 16;
   if (use_mask) {
     bundle_mask_.assign(num_words, 0);
     uint64_t* mask = bundle_mask_.data();
@@ -1395,16 +1504,23 @@ Status Backtrack::Place(uint32_t b) {
   // no conflict; a taken one stops at its first conflict, which Split may need.
   declined_ = PRegSet();
   reserved_first_ = PRegSet();
-  for (PReg r : cand_list_) {
+  // Written by index (the first pass reaches candidate k only after writing 0..k-1), so the
+  // vector only ever grows to the longest candidate list.
+  const uint32_t num_cands = static_cast<uint32_t>(cand_list_.size());
+  if (first_conflict_range_.size() < num_cands) first_conflict_range_.resize(num_cands);
+  uint32_t* const first_conflict = first_conflict_range_.data();
+  float spill_cost = -1;  // SpillCost of the bundle, once a candidate needs it
+  for (uint32_t ci = 0; ci < num_cands; ++ci) {
+    const PReg r = cand_list_[ci];
     if (clobbered.Contains(r)) {
-      first_conflict_range_.push_back(0);
+      first_conflict[ci] = 0;
       continue;
     }
     // A fresh callee-saved register the bundle does not pay for counts as taken; it is not
     // an eviction or split choice either (it holds no bundle to evict).
-    if (DeclinesCalleeSaved(bundles_[b], r)) {
+    if (DeclinesCalleeSaved(bundles_[b], r, &spill_cost)) {
       declined_.Add(r);
-      first_conflict_range_.push_back(0);
+      first_conflict[ci] = 0;
       if (!bundles_[b].deferred) {
         bool reserved;
         const bool free = FirstConflictRange(bundles_[b], r, &reserved) == kNone;
@@ -1426,7 +1542,7 @@ Status Backtrack::Place(uint32_t b) {
       for (; k < num_words && (bundle_mask_[k] & bits[2 * k + 1]) == 0; ++k)
         res |= bundle_mask_[k] & bits[2 * k];
       if (k < num_words) {
-        first_conflict_range_.push_back(kUnknown);
+        first_conflict[ci] = kUnknown;
         continue;
       }
       if (res == 0) {
@@ -1440,20 +1556,27 @@ Status Backtrack::Place(uint32_t b) {
       AssignSpans(b, r);
       return Status::Ok();
     }
-    first_conflict_range_.push_back(first);
+    first_conflict[ci] = first;
     if (reserved) reserved_first_.Add(r);
   }
-  for (uint32_t k = 0; k < cand_list_.size(); ++k) {
-    if (first_conflict_range_[k] != kUnknown) continue;
-    bool reserved;
-    first_conflict_range_[k] = FirstConflictRange(bundles_[b], cand_list_[k], &reserved);
-    EGRET_DCHECK(first_conflict_range_[k] != kNone);
-    if (reserved) reserved_first_.Add(cand_list_[k]);
+  // Candidates the first pass found taken at an assigned bit (kUnknown) still need their first
+  // conflicting range, for the scans below and for Split. Without an eviction pass it is found
+  // here; with one, that pass's scan of the candidate starts at the first range instead and
+  // records the range of its first conflict (the same range: ForEachConflict's first call is
+  // there), so the ranges before it are walked once, not twice.
+  const Range* const first_range = arena_.data() + bundles_[b].begin;
+  if (!may_evict) {
+    for (uint32_t k = 0; k < cand_list_.size(); ++k) {
+      if (first_conflict_range_[k] != kUnknown) continue;
+      bool reserved;
+      first_conflict_range_[k] = FirstConflictRange(bundles_[b], cand_list_[k], &reserved);
+      EGRET_DCHECK(first_conflict_range_[k] != kNone);
+    }
   }
   // No register is free: the register whose conflicts are all lighter than this bundle, with
   // the lightest heaviest one (the first such in candidate order). A conflict with a
   // reservation or a heavier bundle rules a register out.
-  // The first pass found each remaining candidate's first conflicting range: the scan starts
+  // The first pass found most remaining candidates' first conflicting range: the scan starts
   // there (no conflict before it), and a candidate whose first conflict is a reservation is
   // ruled out without one.
   PReg best;
@@ -1464,8 +1587,13 @@ Status Backtrack::Place(uint32_t b) {
       const PReg r = cand_list_[k];
       if (clobbered.Contains(r) || declined_.Contains(r) || reserved_first_.Contains(r)) continue;
       float cost = 0;
-      ForEachConflict(bundles_[b], r, first_conflict_range_[k],
-                      [&](const Range*, uint32_t c, float cw) {
+      bool unknown = first_conflict_range_[k] == kUnknown;
+      ForEachConflict(bundles_[b], r, unknown ? 0 : first_conflict_range_[k],
+                      [&](const Range* x, uint32_t c, float cw) {
+                        if (unknown) {
+                          first_conflict_range_[k] = static_cast<uint32_t>(x - first_range);
+                          unknown = false;
+                        }
                         if (c == kNone || cw >= w) {
                           cost = kInfWeight * 4;
                           return false;
@@ -1480,6 +1608,9 @@ Status Backtrack::Place(uint32_t b) {
       }
     }
   }
+#ifdef EGRET_DEBUG
+  for (uint32_t k = 0; k < num_cands; ++k) EGRET_DCHECK(first_conflict_range_[k] != kUnknown);
+#endif
   if (best.valid()) {
     if (budget_ > 0) --budget_;
     evict_list_.clear();
@@ -1604,12 +1735,20 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
   });
   if (outermost == kNone) return false;
   cut_mark_[outermost] = stamp;
+  // A range's side depends only on its block's innermost header (the chain walked from it), and
+  // consecutive ranges mostly lie in blocks of one loop: the last header's answer is reused.
+  uint32_t last_header = kNone;
+  bool last_in = false;
   auto inside = [&](const Range& r) {
+    const uint32_t blk = block_of_inst_[r.from / 4];
+    if (header_[blk] == last_header) return last_in;
     bool in = false;
-    chain(block_of_inst_[r.from / 4], [&](uint32_t h) {
+    chain(blk, [&](uint32_t h) {
       in = cut_mark_[h] == stamp;
       return !in;
     });
+    last_header = header_[blk];
+    last_in = in;
     return in;
   };
   // Each range's side, decided once (a walk up its block's loop chain).
@@ -1633,7 +1772,14 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
   {
     const Range* src = arena_.data() + old.begin;
     Range* out[2] = {arena_.data() + base, arena_.data() + split};
-    for (uint32_t k = 0; k < n; ++k) *out[in_loop[k]]++ = src[k];
+    // By runs of one side (a loop's blocks are mostly consecutive): a block copy per run.
+    for (uint32_t k = 0; k < n;) {
+      const uint8_t side = in_loop[k];
+      uint32_t e = k + 1;
+      while (e < n && in_loop[e] == side) ++e;
+      out[side] = std::copy(src + k, src + e, out[side]);
+      k = e;
+    }
   }
   uint32_t parts[2];
   for (int in = 0; in < 2; ++in) {
@@ -1734,13 +1880,15 @@ uint32_t Backtrack::FirstClobber(PReg r) const {
 }
 
 // Replaces bundle b by its parts before and after gap g; returns their ids (kNone if empty).
+// Without weigh_head the part before g gets its size but no weight: the caller spills it at once
+// (Split's cases B and C), and a spilled bundle's weight is never read.
 //
 // The ranges are sorted and disjoint, so their ends are sorted too: the first range ending after
 // g (found by binary search) is the only one g may cut. The part before g is a copy; the part
 // after g keeps b's storage (b is dead from here on and nothing reads a dead bundle's ranges),
 // its first range clipped in place after the copy read it: a long bundle split near its start
 // again and again is not copied again and again.
-std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
+std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g, bool weigh_head) {
   Bundle old = bundles_[b];
   bundles_[b].dead = true;
   const uint32_t cut = static_cast<uint32_t>(
@@ -1815,7 +1963,10 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g) {
     nb.span_end = static_cast<uint32_t>(span_arena_.size());
     bundles_.push_back(nb);
     const uint32_t id = static_cast<uint32_t>(bundles_.size() - 1);
-    Weigh(id, size);
+    if (before && !weigh_head)
+      bundles_[id].size = size;
+    else
+      Weigh(id, size);
     return id;
   };
   const uint32_t first = make(true);
@@ -1865,7 +2016,17 @@ Status Backtrack::Split(uint32_t b) {
       const uint32_t bound = FirstClobber(cand_list_[k]);
       if (bound < best_pt || (bound == best_pt && k > best_k)) return;
     }
-    const uint32_t first = FirstConflict(bundles_[b], cand_list_[k], first_conflict_range_[k]);
+    // An unclobbered candidate's recorded range is its first conflicting one (Place), so its
+    // first conflict lies in it: no walk. A clobbered one's scan starts at the first range.
+    uint32_t first;
+    if (clobbered) {
+      first = FirstConflict(bundles_[b], cand_list_[k], 0);
+    } else {
+      const Range& x = Ranges(bundles_[b])[first_conflict_range_[k]];
+      first = FirstConflictIn(cand_list_[k], x, Busy(cand_list_[k], x.from, x.to));
+      EGRET_DCHECK(first != UINT32_MAX &&
+                   first == FirstConflict(bundles_[b], cand_list_[k], first_conflict_range_[k]));
+    }
     if (best_k == kNone || first > best_pt || (first == best_pt && k < best_k)) {
       best_pt = first;
       best = cand_list_[k];
@@ -1939,7 +2100,7 @@ Status Backtrack::Split(uint32_t b) {
     if (lo <= hi) {
       const uint32_t g = ColdestGap(lo, hi);
       if (CutLoopAcross(b, g)) return Status::Ok();
-      auto [head, tail] = SplitAt(b, g);
+      auto [head, tail] = SplitAt(b, g, /*weigh_head=*/false);
       if (head != kNone) bundles_[head].spilled = true;
       if (tail != kNone) Enqueue(tail);
       return Status::Ok();
@@ -1947,7 +2108,7 @@ Status Backtrack::Split(uint32_t b) {
   }
   // Case C: the first instruction gets a minimal bundle; the rest after it is requeued.
   const uint32_t g = 4 * (first_inst + 1);
-  auto [head, tail] = SplitAt(b, g);
+  auto [head, tail] = SplitAt(b, g, /*weigh_head=*/false);
   if (head != kNone) EGRET_TRY(SpillToMinimal(head));
   if (tail != kNone) Enqueue(tail);
   return Status::Ok();

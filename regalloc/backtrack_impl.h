@@ -86,7 +86,7 @@ struct BacktrackScratch {
   // Calls f(container) for each container member (vectors and interval sets).
   template <class F>
   void ForEachContainer(F&& f);
-  // The same, except the per-register containers (res_, res_index_, occ_, busy_).
+  // The same, except the per-register containers (res_, res_index_, busy_, starts_, cover_).
   template <class F>
   void ForEachSharedContainer(F&& f);
   // Registers whose per-register containers may be nonempty (Clear empties only those).
@@ -127,13 +127,18 @@ struct BacktrackScratch {
   std::vector<Range> arena_;
   std::vector<Bundle> bundles_;
   std::vector<uint32_t> vreg_bundle_;
-  std::vector<IntervalSet> occ_;
+  // The assigned spans of every register: their ends, bundles and weights by (register, start)
+  // (interval_set.h); where they begin and what they cover is in the bitmaps (busy_, starts_,
+  // cover_). Assigned spans of one register are disjoint.
+  IntervalMap occ_;
   struct SizeClass {  // (first point, bundle): initial bundles sorted, requeued ones in a heap
     std::vector<std::pair<uint32_t, uint32_t>> sorted, heap;
     size_t next = 0;
   };
   std::vector<SizeClass> classes_;  // 33 size classes
-  std::vector<PReg> cands_;  // Candidates() with a hint: the hint, then cands_base_ without it
+  // Candidates() with a hint: per hint used in the run, the hint then cands_base_ without it.
+  std::vector<PReg> cands_;
+  std::vector<uint32_t> cands_at_;  // per register: its list's start in cands_, or kNone
   // Per register class: preferred then non-preferred registers (Candidates without a hint).
   std::vector<PReg> cands_base_[kNumRegClasses];
   // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
@@ -144,6 +149,12 @@ struct BacktrackScratch {
   // of the bundle's own vreg sets bits but is no conflict). The assigned half is exact because
   // assigned ranges in one register are disjoint.
   std::vector<std::vector<uint64_t>> busy_;
+  // Per allocatable register, one bit per point: the starts of its assigned spans (one word per
+  // 64 points, beside busy_'s pair). And per 64-point word w, the start of the assigned span
+  // covering point 64w, meaningful only while busy_'s assigned bit of 64w is set (the span that
+  // sets that bit writes it, and no other span covers 64w while it is assigned).
+  std::vector<std::vector<uint64_t>> starts_;
+  std::vector<std::vector<uint32_t>> cover_;
   std::vector<uint32_t> evict_list_;
   std::vector<uint32_t> deferred_, deferred_round_;  // bundles Place() put off (AllocateAll)
   std::vector<Range> req_;
@@ -227,7 +238,8 @@ class Backtrack : private BacktrackScratch {
   // Callee-saved registers (backtrack.cc): the first bundle placed in one costs a save and a
   // restore in the prologue and epilogue.
   float SpillCost(const Bundle& bu) const;
-  bool DeclinesCalleeSaved(const Bundle& bu, PReg r) const;
+  // *cost: the bundle's SpillCost, or negative until computed (then stored there).
+  bool DeclinesCalleeSaved(const Bundle& bu, PReg r, float* cost) const;
 
   // Allocation (backtrack.cc).
   struct UseCursor {  // where the last range's use scan stopped (UsesFrom)
@@ -266,11 +278,22 @@ class Backtrack : private BacktrackScratch {
                         const uint32_t* occ_seen = nullptr) const;
   uint32_t FirstConflictRange(const Bundle& bu, PReg r, bool* reserved) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
+  uint32_t FirstConflictIn(PReg r, const Range& x, uint32_t busy) const;
   uint32_t FirstClobber(PReg r) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstAssigned(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstReserved(PReg r, uint32_t a, uint32_t b) const;
+  // The assigned spans of r (occ_ and the bitmaps): adding some, removing one, and calling
+  // f(entry) for each one overlapping [a, b) in order until f returns false.
+  void AddAssigned(PReg r, const Span* first, const Span* last, uint32_t b, float weight);
+  void RemoveAssigned(PReg r, uint32_t from, uint32_t to);
+  template <class F>
+  void ForEachAssigned(PReg r, uint32_t a, uint32_t b, F&& f) const;
+#ifdef EGRET_DEBUG
+  template <class F>
+  void ForEachAssignedWalk(PReg r, uint32_t a, uint32_t b, F&& f) const;  // checked by the above
+#endif
   void MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set);
   uint32_t ResLowerBound(PReg r, uint32_t p) const;
   void Assign(uint32_t b, PReg r);
@@ -281,7 +304,7 @@ class Backtrack : private BacktrackScratch {
   bool CutLoopAcross(uint32_t b, uint32_t g);
   uint32_t OuterHeaderStart(uint32_t block);
   uint32_t LastLooped(uint32_t block);
-  std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g);
+  std::pair<uint32_t, uint32_t> SplitAt(uint32_t b, uint32_t g, bool weigh_head = true);
   void ReserveArena(size_t n);
   void RequiringUses(const Bundle& bu, std::vector<Range>* out) const;
   Status Split(uint32_t b);
@@ -317,9 +340,8 @@ class Backtrack : private BacktrackScratch {
   PRegSet claimed_;
   float claim_cost_ = 0;
   PRegSet all_clobbers_;  // every register some call of the function clobbers (AllocateAll)
-  // The last Place(): its candidates in order (cands_base_ of the class, or cands_ with a hint).
+  // The last Place(): its candidates in order (cands_base_ of the class, or in cands_ with a hint).
   std::span<const PReg> cand_list_;
-  PReg cands_hint_;  // the hint whose candidate list cands_ holds (none yet: invalid)
   // The last Place(): candidates whose first conflict (first pass) is a reservation.
   PRegSet reserved_first_;
   // The last Place(): the registers the calls inside the bundle clobber.

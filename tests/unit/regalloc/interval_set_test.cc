@@ -1,14 +1,17 @@
-// interval_set_test.cc: IntervalSet against a brute-force list of intervals.
+// interval_set_test.cc: IntervalMap against std::map.
 //
-// Random inserts and erases of disjoint intervals (enough to split chunks and empty them again),
-// each followed by random overlap queries; every query's answer (the entries met, in order) must
-// equal a linear scan of the reference list. Cursor queries (non-decreasing starts on an
-// unchanged set) must answer exactly as fresh queries, whether the cursor steps or searches.
+// Random inserts and erases of entries keyed by (register, start) over several registers, with
+// keys dense enough to collide and form long probe clusters (so erases shift entries back across
+// the table's end), growth past the size Reset asked for, and Reset reusing the storage: after
+// every step each present key must be found with its entry, and the set of entries must equal
+// the reference.
 #include "regalloc/interval_set.h"
 
-#include <algorithm>
 #include <cstdint>
+#include <map>
 #include <random>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -16,123 +19,109 @@
 namespace egret::regalloc {
 namespace {
 
-using Entry = IntervalSet::Entry;
+using Entry = IntervalMap::Entry;
+using Ref = std::map<std::pair<uint32_t, uint32_t>, Entry>;  // (reg, from) -> entry
 
-std::vector<uint32_t> Expected(const std::vector<Entry>& ref, uint32_t a, uint32_t b) {
-  std::vector<Entry> sorted = ref;
-  std::sort(sorted.begin(), sorted.end(),
-            [](const Entry& x, const Entry& y) { return x.from < y.from; });
-  std::vector<uint32_t> out;
-  for (const Entry& e : sorted)
-    if (e.from < b && e.to > a) out.push_back(e.bundle);
-  return out;
-}
-
-std::vector<uint32_t> Query(const IntervalSet& set, uint32_t a, uint32_t b) {
-  std::vector<uint32_t> out;
-  set.ForEachOverlap(a, b, [&](const Entry& e) {
-    out.push_back(e.bundle);
-    return true;
+void ExpectSame(const IntervalMap& map, const Ref& ref) {
+  ASSERT_EQ(map.size(), ref.size());
+  for (const auto& [key, e] : ref) {
+    const Entry& got = map.Find(key.first, key.second);
+    EXPECT_EQ(got.from, e.from);
+    EXPECT_EQ(got.to, e.to);
+    EXPECT_EQ(got.bundle, e.bundle);
+    EXPECT_EQ(got.weight, e.weight);
+  }
+  Ref seen;
+  map.ForEachEntry([&](uint32_t reg, const Entry& e) {
+    EXPECT_TRUE(seen.emplace(std::make_pair(reg, e.from), e).second);
   });
-  return out;
+  ASSERT_EQ(seen.size(), ref.size());
+  for (const auto& [key, e] : ref) EXPECT_EQ(seen.at(key).bundle, e.bundle);
 }
 
-TEST(IntervalSet, RandomInsertEraseAndQueriesMatchBruteForce) {
+TEST(IntervalMap, RandomInsertEraseFindMatchStdMap) {
   std::mt19937 rng(12345);
-  for (int round = 0; round < 8; ++round) {
-    IntervalSet set;
-    std::vector<Entry> ref;
-    const uint32_t span = 200 + 400 * static_cast<uint32_t>(round);  // points used
-    std::vector<uint8_t> used(span, 0);
+  IntervalMap map;
+  for (int round = 0; round < 6; ++round) {
+    // Rounds alternate between a table sized for what comes and one that must grow.
+    map.Reset(round % 2 == 0 ? 4 : 600);
+    Ref ref;
+    const uint32_t points = 64 + 300 * static_cast<uint32_t>(round);
+    const uint32_t regs = 1 + static_cast<uint32_t>(round);
     uint32_t next_id = 0;
-    for (int step = 0; step < 400; ++step) {
+    for (int step = 0; step < 1500; ++step) {
       if (ref.empty() || rng() % 3 != 0) {
-        // Insert a random free interval [from, to) of length 1..8.
-        const uint32_t from = rng() % span;
-        uint32_t to = from;
-        const uint32_t len = 1 + rng() % 8;
-        while (to < span && to - from < len && !used[to]) ++to;
-        if (to == from) continue;
-        for (uint32_t p = from; p < to; ++p) used[p] = 1;
-        const Entry e{from, to, next_id++, 1.0f};
-        set.Insert(e);
-        ref.push_back(e);
+        const uint32_t reg = rng() % regs, from = rng() % points;
+        if (ref.count({reg, from}) != 0) continue;
+        const Entry e{from, from + 1 + static_cast<uint32_t>(rng() % 8), next_id++,
+                      static_cast<float>(rng() % 100)};
+        map.Insert(reg, e);
+        ref.emplace(std::make_pair(reg, from), e);
       } else {
-        const size_t k = rng() % ref.size();
-        for (uint32_t p = ref[k].from; p < ref[k].to; ++p) used[p] = 0;
-        set.Erase(ref[k].from);
-        ref.erase(ref.begin() + static_cast<std::ptrdiff_t>(k));
+        auto it = ref.begin();
+        std::advance(it, static_cast<std::ptrdiff_t>(rng() % ref.size()));
+        map.Erase(it->first.first, it->first.second);
+        ref.erase(it);
       }
-      ASSERT_EQ(set.empty(), ref.empty());
-      for (int q = 0; q < 4; ++q) {
-        const uint32_t a = rng() % (span + 10), b = a + 1 + rng() % 40;
-        ASSERT_EQ(Query(set, a, b), Expected(ref, a, b)) << "round " << round << " step " << step;
-      }
-      // A run of cursor queries with non-decreasing starts: short hops (the cursor steps) and
-      // long ones (it searches), some queries empty, some repeating the previous start.
-      IntervalSet::Cursor cur;
-      uint32_t a = rng() % 16;
-      while (a < span + 10) {
-        const uint32_t b = a + 1 + rng() % 12;
-        std::vector<uint32_t> got;
-        set.ForEachOverlap(&cur, a, b, [&](const Entry& e) {
-          got.push_back(e.bundle);
-          return true;
-        });
-        ASSERT_EQ(got, Expected(ref, a, b)) << "cursor, round " << round << " step " << step;
-        a += rng() % 4 == 0 ? rng() % 200 : rng() % 6;
+      if (step % 50 == 0 || step > 1450) {
+        ASSERT_NO_FATAL_FAILURE(ExpectSame(map, ref));
       }
     }
+    // Empty it again entry by entry: every erase shifts the rest of its cluster back.
+    while (!ref.empty()) {
+      auto it = ref.begin();
+      std::advance(it, static_cast<std::ptrdiff_t>(rng() % ref.size()));
+      map.Erase(it->first.first, it->first.second);
+      ref.erase(it);
+      if (ref.size() % 37 == 0) {
+        ASSERT_NO_FATAL_FAILURE(ExpectSame(map, ref));
+      }
+    }
+    EXPECT_EQ(map.size(), 0u);
   }
 }
 
-// Inserts in sweeps of increasing starts, as the allocator makes them (each sweep fills gaps the
-// previous ones left, so inserts land at chunk ends, in the middle of chunks, in the chunk after
-// the last insert's and far from it), with erases between sweeps: Insert's hinted chunk and
-// append paths must keep the set equal to the reference.
-TEST(IntervalSet, SweepsOfIncreasingInsertsMatchBruteForce) {
+// Inserts in sweeps of increasing starts in a few registers, as the allocator makes them, with
+// erases between sweeps, starting from a table far too small.
+TEST(IntervalMap, SweepsWithErasesMatchStdMap) {
   std::mt19937 rng(777);
-  IntervalSet set;
-  std::vector<Entry> ref;
-  constexpr uint32_t kSpan = 4000;
-  std::vector<uint8_t> used(kSpan, 0);
+  IntervalMap map;
+  map.Reset(0);
+  Ref ref;
   uint32_t next_id = 0;
   for (int sweep = 0; sweep < 12; ++sweep) {
-    for (uint32_t p = rng() % 7; p < kSpan; p += 1 + rng() % (sweep < 4 ? 40 : 9)) {
-      uint32_t to = p;
-      while (to < kSpan && to - p < 3 && !used[to]) ++to;
-      if (to == p) continue;
-      for (uint32_t q = p; q < to; ++q) used[q] = 1;
-      const Entry e{p, to, next_id++, 1.0f};
-      set.Insert(e);
-      ref.push_back(e);
+    const uint32_t reg = static_cast<uint32_t>(sweep) % 3;
+    for (uint32_t p = rng() % 7; p < 4000; p += 1 + rng() % (sweep < 4 ? 40 : 9)) {
+      if (ref.count({reg, p}) != 0) continue;
+      const Entry e{p, p + 2, next_id++, 1.0f};
+      map.Insert(reg, e);
+      ref.emplace(std::make_pair(reg, p), e);
     }
-    for (int k = 0; k < 60 && !ref.empty(); ++k) {
-      const size_t i = rng() % ref.size();
-      for (uint32_t q = ref[i].from; q < ref[i].to; ++q) used[q] = 0;
-      set.Erase(ref[i].from);
-      ref.erase(ref.begin() + static_cast<std::ptrdiff_t>(i));
+    for (int k = 0; k < 200 && !ref.empty(); ++k) {
+      auto it = ref.begin();
+      std::advance(it, static_cast<std::ptrdiff_t>(rng() % ref.size()));
+      map.Erase(it->first.first, it->first.second);
+      ref.erase(it);
     }
-    for (uint32_t a = 0; a < kSpan; a += 1 + rng() % 50) {
-      const uint32_t b = a + 1 + rng() % 30;
-      ASSERT_EQ(Query(set, a, b), Expected(ref, a, b)) << "sweep " << sweep;
-    }
+    ASSERT_NO_FATAL_FAILURE(ExpectSame(map, ref)) << "sweep " << sweep;
   }
 }
 
-TEST(IntervalSet, StoppingEarlyReportsFalse) {
-  IntervalSet set;
-  for (uint32_t k = 0; k < 100; ++k) set.Insert({4 * k, 4 * k + 2, k, 0.0f});
-  int calls = 0;
-  EXPECT_FALSE(set.ForEachOverlap(0, 400, [&](const Entry&) { return ++calls < 3; }));
-  EXPECT_EQ(calls, 3);
-  IntervalSet::Cursor cur;
-  EXPECT_TRUE(set.ForEachOverlap(&cur, 2, 4, [](const Entry&) { return false; }));  // none
-  calls = 0;
-  EXPECT_FALSE(set.ForEachOverlap(&cur, 5, 400, [&](const Entry& e) {
-    EXPECT_EQ(e.bundle, 1u + static_cast<uint32_t>(calls));  // [4, 6) first, then in order
-    return ++calls < 2;
-  }));
+TEST(IntervalMap, ResetEmptiesAndKeysOfRegistersAreDistinct) {
+  IntervalMap map;
+  map.Reset(2);
+  map.Insert(0, {8, 12, 1, 0.5f});
+  map.Insert(1, {8, 10, 2, 0.25f});  // same start, another register
+  EXPECT_EQ(map.Find(0, 8).bundle, 1u);
+  EXPECT_EQ(map.Find(1, 8).bundle, 2u);
+  EXPECT_EQ(map.Find(1, 8).to, 10u);
+  map.Reset(2);
+  EXPECT_EQ(map.size(), 0u);
+  int entries = 0;
+  map.ForEachEntry([&](uint32_t, const Entry&) { ++entries; });
+  EXPECT_EQ(entries, 0);
+  map.Insert(1, {8, 9, 3, 1.0f});
+  EXPECT_EQ(map.Find(1, 8).bundle, 3u);
 }
 
 }  // namespace
