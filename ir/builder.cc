@@ -63,7 +63,8 @@ Block FunctionBuilder::CreateBlock() {
 }
 
 void FunctionBuilder::SwitchToBlock(Block b) {
-  if (!f_.layout.IsBlockInserted(b)) f_.layout.AppendBlock(b);
+  const bool fresh = !f_.layout.IsBlockInserted(b);
+  if (fresh) f_.layout.AppendBlock(b);
   if (b == cur_) return;
   // The current block's definitions move from the dense cache to its sorted span.
   if (cur_.valid() && !cur_touched_.empty()) {
@@ -89,6 +90,13 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   }
   cur_touched_.clear();
   ++cur_epoch_;
+  // A new block whose only predecessor (final: it is sealed) is the block being left starts
+  // with that block's values: keep the cache (chain_epoch_), so reading a variable there needs
+  // no walk back to its definition. Anything else starts with an empty cache.
+  const BlockSsa& s = ssa_[b];
+  const bool inherit = fresh && cur_.valid() && s.sealed && !s.loop && s.num_preds == 1 &&
+                       pred_nodes_[s.pred_head].from == cur_;
+  if (!inherit) chain_epoch_ = cur_epoch_;
   cur_ = b;
   cur_filled_ = IsFilled();
 }

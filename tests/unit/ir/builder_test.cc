@@ -613,5 +613,51 @@ TEST(Builder, ReenteredBlockKeepsItsDefinitions) {
   b.Finalize();
 }
 
+// A new sealed block entered straight from its only predecessor keeps that block's values
+// (the blocks after successive br_ifs share one cache); its own definitions stay its own: a
+// block entered from elsewhere sees the values of its own predecessor, not of the block left.
+TEST(Builder, SinglePredecessorChainsInheritTheirPredecessorsValues) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable x = b.DeclareVar(Type::kI32), y = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock(), b1 = b.CreateBlock(), b2 = b.CreateBlock(), side = b.CreateBlock(),
+        join = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value p = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  Value c1 = b.Iconst(Type::kI32, 1);
+  b.DefVar(x, c1);
+  b.Brif(p, b1, {}, join, {});
+  b.SealBlock(b1);
+  b.SwitchToBlock(b1);  // inherits entry's x
+  EXPECT_EQ(b.UseVar(x), c1);
+  Value d = b.Iconst(Type::kI32, 2);
+  b.DefVar(y, d);
+  b.Brif(p, b2, {}, side, {});
+  b.SealBlock(b2);
+  b.SealBlock(side);
+  b.SwitchToBlock(b2);  // inherits b1's values, entry's too
+  EXPECT_EQ(b.UseVar(x), c1);
+  EXPECT_EQ(b.UseVar(y), d);
+  Value c2 = b.Iconst(Type::kI32, 3);
+  b.DefVar(x, c2);
+  EXPECT_EQ(b.UseVar(x), c2);
+  b.Jump(join);
+  b.SwitchToBlock(side);  // its predecessor is b1, not b2: b2's x must not show
+  EXPECT_EQ(b.UseVar(x), c1);
+  EXPECT_EQ(b.UseVar(y), d);
+  b.Jump(join);
+  b.SealBlock(join);
+  b.SwitchToBlock(join);
+  Value joined = b.UseVar(x);  // c1 from entry and side, c2 from b2: a parameter
+  EXPECT_EQ(f.dfg.ValueInfo(joined).kind, ValueKind::kParam);
+  EXPECT_EQ(ArgsTo(f, b2, join), std::vector<Value>{c2});
+  EXPECT_EQ(ArgsTo(f, side, join), std::vector<Value>{c1});
+  EXPECT_EQ(ArgsTo(f, entry, join), std::vector<Value>{c1});
+  b.Return({joined});
+  b.Finalize();
+  EXPECT_TRUE(Verify(f).ok());
+}
+
 }  // namespace
 }  // namespace egret::ir
