@@ -90,13 +90,22 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   }
   cur_touched_.clear();
   ++cur_epoch_;
-  // A new block whose only predecessor (final: it is sealed) is the block being left starts
-  // with that block's values: keep the cache (chain_epoch_), so reading a variable there needs
-  // no walk back to its definition. Anything else starts with an empty cache.
+  // A new block that starts with the values of the block being left keeps the cache
+  // (chain_epoch_), so reading a variable there needs no walk back to its definition: a block
+  // whose only predecessor (final: it is sealed) is that block, or a declared loop header (or
+  // join) whose entry is that block, finished, minus the variables the loop (region) may
+  // assign. Anything else starts with an empty cache.
   const BlockSsa& s = ssa_[b];
-  const bool inherit = fresh && cur_.valid() && s.sealed && !s.loop && s.num_preds == 1 &&
-                       pred_nodes_[s.pred_head].from == cur_;
-  if (!inherit) chain_epoch_ = cur_epoch_;
+  bool inherit = false;
+  if (fresh && cur_.valid()) {
+    inherit = s.loop ? s.loop_entry == cur_ && cur_filled_
+                     : s.sealed && s.num_preds == 1 && pred_nodes_[s.pred_head].from == cur_;
+  }
+  if (!inherit) {
+    chain_epoch_ = cur_epoch_;
+  } else if (s.loop) {
+    for (uint32_t k = 0; k < s.loop_size; ++k) cur_stamp_[loop_vars_[s.loop_begin + k]] = 0;
+  }
   cur_ = b;
   cur_filled_ = IsFilled();
 }
@@ -240,6 +249,37 @@ void FunctionBuilder::SetChainDefs(Variable var, Block start, Block end, Value v
 }
 
 Value FunctionBuilder::ReadVariable(Variable var, Block block) {
+  // Most reads find their value by walking down single-predecessor chains of sealed blocks and
+  // from declared loop headers (joins) that do not assign var to their entries, creating
+  // nothing: that walk first, without the work stack. It has the general walk's side effects,
+  // in its order: the value remembered at each header passed (innermost first), then in
+  // `block`. Anything else (a join, an unsealed block, no predecessor, a pending join, more
+  // than kFastHeaders headers) starts over with the general walk below, nothing done yet.
+  {
+    constexpr uint32_t kFastHeaders = 8;
+    Block headers[kFastHeaders];
+    uint32_t num_headers = 0;
+    Block cur = block;
+    for (;;) {
+      const Value d = FindDef(cur, var);
+      if (d.valid()) {
+        if (d == kPending) break;
+        const Value result = f_.dfg.ResolveAliases(d);
+        for (uint32_t k = num_headers; k-- > 0;) SetDef(headers[k], var, result);
+        SetChainDefs(var, block, num_headers != 0 ? headers[0] : cur, result);
+        return result;
+      }
+      const BlockSsa& s = ssa_[cur];
+      if (s.loop && !IsLoopVar(cur, var)) {
+        if (num_headers == kFastHeaders) break;
+        headers[num_headers++] = cur;
+        cur = s.loop_entry;
+        continue;
+      }
+      if (!s.sealed || s.num_preds != 1) break;
+      cur = pred_nodes_[s.pred_head].from;
+    }
+  }
   const Type type = var_types_[var.index];
   const size_t work_base = work_.size();
   work_.push_back({Work::kUse, block, Block(), Value(), 1});

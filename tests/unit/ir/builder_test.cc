@@ -523,6 +523,31 @@ TEST(Builder, ValueListPoolSurvivesCopiesFromItself) {
   EXPECT_EQ(std::vector<Value>(ret.begin(), ret.end()), params);
 }
 
+// A one-value list has room for one value: growing it (Push, Insert at either end) moves it
+// or, at the pool's end, grows it in place, and every list keeps its values.
+TEST(Builder, OneValueListsGrowLikeOthers) {
+  ValueListPool pool;
+  const Value a(1), b(2), c(3), d(4);
+  ValueList first = pool.MakeOne(a);
+  ValueList second = pool.MakeOne(b);
+  EXPECT_EQ(pool.PoolSize(), 2u);  // one slot each
+  pool.Push(first, c);             // not at the end: moves
+  pool.Insert(second, 0, d);       // `first` moved past it: not at the end either, moves
+  pool.Push(second, a);
+  pool.Insert(first, 1, b);
+  auto as_vector = [&](ValueList l) {
+    auto s = pool.Get(l);
+    return std::vector<Value>(s.begin(), s.end());
+  };
+  EXPECT_EQ(as_vector(first), (std::vector<Value>{a, b, c}));
+  EXPECT_EQ(as_vector(second), (std::vector<Value>{d, b, a}));
+  ValueList last = pool.MakeOne(c);  // at the end: grows in place
+  const size_t before = pool.PoolSize();
+  pool.Push(last, d);
+  EXPECT_EQ(pool.PoolSize(), before + 3);  // capacity 4 from the same start
+  EXPECT_EQ(as_vector(last), (std::vector<Value>{c, d}));
+}
+
 // Many variables: the definitions of blocks left behind live in sorted per-block spans that
 // grow (and move) as reads add parameters and zero definitions to finished blocks, in an order
 // unrelated to the variables' numbers. Every read must still see its own variable's value.
