@@ -57,8 +57,12 @@ void FunctionBuilder::SwapTables(Scratch& s) {
 
 Block FunctionBuilder::CreateBlock() {
   Block b = f_.dfg.MakeBlock();
-  if (b.index >= ssa_.items.size()) ssa_.items.resize(size_t{b.index} + 1);
-  ssa_[b] = BlockSsa();
+  if (b.index == ssa_.items.size()) {
+    ssa_.items.emplace_back();  // the usual case: blocks are made in order, one past the end
+  } else {
+    if (b.index > ssa_.items.size()) ssa_.items.resize(size_t{b.index} + 1);
+    ssa_[b] = BlockSsa();
+  }
   return b;
 }
 
