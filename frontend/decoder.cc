@@ -661,8 +661,7 @@ bool IsValidUtf8(std::span<const uint8_t> s) {
   return true;
 }
 
-Expected<ModuleEnv> DecodeModule(std::vector<uint8_t> bytes, std::string file,
-                                 WasmFeatures features) {
+Expected<ModuleEnv> DecodeModule(ModuleBytes bytes, std::string file, WasmFeatures features) {
   ModuleEnv env;
   env.bytes = std::move(bytes);
   env.file = std::move(file);

@@ -22,7 +22,7 @@ namespace egret::wasm {
 
 // Decodes `bytes` (which the result takes over). `file` names the input in errors. `features`
 // become the result's ModuleEnv::features.
-Expected<ModuleEnv> DecodeModule(std::vector<uint8_t> bytes, std::string file = "",
+Expected<ModuleEnv> DecodeModule(ModuleBytes bytes, std::string file = "",
                                  WasmFeatures features = WasmFeatures::Default());
 
 // True if `s` is well-formed UTF-8 (no overlong forms, surrogates, or code points past U+10FFFF).

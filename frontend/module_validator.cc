@@ -409,7 +409,7 @@ std::optional<WasmError> ValidateModule(const ModuleEnv& env, uint32_t jobs) {
   return result;
 }
 
-std::optional<ModuleEnv> LoadModule(std::vector<uint8_t> bytes, std::string file, WasmError* error,
+std::optional<ModuleEnv> LoadModule(ModuleBytes bytes, std::string file, WasmError* error,
                                     uint32_t jobs, WasmFeatures features) {
   Expected<ModuleEnv> env = DecodeModule(std::move(bytes), std::move(file), features);
   if (!env.ok()) {

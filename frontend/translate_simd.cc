@@ -37,9 +37,7 @@ ir::Value Translation::AsVector(ir::Value v, Type t) {
   return b_.Convert(Opcode::kVbitcast, t, v);
 }
 
-void Translation::CanonicalizeVectors(size_t n) {
-  EGRET_CHECK(values_.size() >= n);
-  if (!vectors_) return;  // only SIMD operations make vectors of other types
+void Translation::BitcastTopVectors(size_t n) {
   for (size_t i = values_.size() - n; i < values_.size(); ++i) {
     const Type t = b_.func().dfg.ValueType(values_[i]);
     if (ir::IsVector(t) && t != kI8x16)

@@ -148,8 +148,13 @@ class Translation {
   ir::Value AsVector(ir::Value v, ir::Type t);
   ir::Value PopVector(ir::Type t) { return AsVector(Pop(), t); }
   // Bitcasts the vectors among the top `n` operands to i8x16, the canonical v128 type of every
-  // boundary (block and call arguments, results, locals, globals).
-  void CanonicalizeVectors(size_t n);
+  // boundary (block and call arguments, results, locals, globals). Inline: every local.set asks,
+  // and only a function with SIMD operations has anything to do.
+  void CanonicalizeVectors(size_t n) {
+    EGRET_CHECK(values_.size() >= n);
+    if (vectors_) BitcastTopVectors(n);  // only SIMD operations make vectors of other types
+  }
+  void BitcastTopVectors(size_t n);
 
   Status Unsupported(uint64_t offset, const std::string& what);
   Status BlockSpans(const BlockType& bt, std::span<const ValType>* params,

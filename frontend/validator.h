@@ -160,7 +160,7 @@ std::optional<WasmError> ValidateModule(const ModuleEnv& env, uint32_t jobs = 1)
 
 // Decodes and validates; the convenience entry point for tools. On failure `*error` is set.
 // `features`: the proposals the module may use (--wasm-features).
-std::optional<ModuleEnv> LoadModule(std::vector<uint8_t> bytes, std::string file, WasmError* error,
+std::optional<ModuleEnv> LoadModule(ModuleBytes bytes, std::string file, WasmError* error,
                                     uint32_t jobs = 1,
                                     WasmFeatures features = WasmFeatures::Default());
 

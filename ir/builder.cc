@@ -57,13 +57,18 @@ void FunctionBuilder::SwapTables(Scratch& s) {
 
 Block FunctionBuilder::CreateBlock() {
   Block b = f_.dfg.MakeBlock();
-  if (b.index >= ssa_.items.size()) ssa_.items.resize(size_t{b.index} + 1);
-  ssa_[b] = BlockSsa();
+  if (b.index == ssa_.items.size()) {
+    ssa_.items.emplace_back();  // the usual case: blocks are made in order, one past the end
+  } else {
+    if (b.index > ssa_.items.size()) ssa_.items.resize(size_t{b.index} + 1);
+    ssa_[b] = BlockSsa();
+  }
   return b;
 }
 
 void FunctionBuilder::SwitchToBlock(Block b) {
-  if (!f_.layout.IsBlockInserted(b)) f_.layout.AppendBlock(b);
+  const bool fresh = !f_.layout.IsBlockInserted(b);
+  if (fresh) f_.layout.AppendBlock(b);
   if (b == cur_) return;
   // The current block's definitions move from the dense cache to its sorted span.
   if (cur_.valid() && !cur_touched_.empty()) {
@@ -89,6 +94,22 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   }
   cur_touched_.clear();
   ++cur_epoch_;
+  // A new block that starts with the values of the block being left keeps the cache
+  // (chain_epoch_), so reading a variable there needs no walk back to its definition: a block
+  // whose only predecessor (final: it is sealed) is that block, or a declared loop header (or
+  // join) whose entry is that block, finished, minus the variables the loop (region) may
+  // assign. Anything else starts with an empty cache.
+  const BlockSsa& s = ssa_[b];
+  bool inherit = false;
+  if (fresh && cur_.valid()) {
+    inherit = s.loop ? s.loop_entry == cur_ && cur_filled_
+                     : s.sealed && s.num_preds == 1 && pred_nodes_[s.pred_head].from == cur_;
+  }
+  if (!inherit) {
+    chain_epoch_ = cur_epoch_;
+  } else if (s.loop) {
+    for (uint32_t k = 0; k < s.loop_size; ++k) cur_stamp_[loop_vars_[s.loop_begin + k]] = 0;
+  }
   cur_ = b;
   cur_filled_ = IsFilled();
 }
@@ -232,6 +253,37 @@ void FunctionBuilder::SetChainDefs(Variable var, Block start, Block end, Value v
 }
 
 Value FunctionBuilder::ReadVariable(Variable var, Block block) {
+  // Most reads find their value by walking down single-predecessor chains of sealed blocks and
+  // from declared loop headers (joins) that do not assign var to their entries, creating
+  // nothing: that walk first, without the work stack. It has the general walk's side effects,
+  // in its order: the value remembered at each header passed (innermost first), then in
+  // `block`. Anything else (a join, an unsealed block, no predecessor, a pending join, more
+  // than kFastHeaders headers) starts over with the general walk below, nothing done yet.
+  {
+    constexpr uint32_t kFastHeaders = 8;
+    Block headers[kFastHeaders];
+    uint32_t num_headers = 0;
+    Block cur = block;
+    for (;;) {
+      const Value d = FindDef(cur, var);
+      if (d.valid()) {
+        if (d == kPending) break;
+        const Value result = f_.dfg.ResolveAliases(d);
+        for (uint32_t k = num_headers; k-- > 0;) SetDef(headers[k], var, result);
+        SetChainDefs(var, block, num_headers != 0 ? headers[0] : cur, result);
+        return result;
+      }
+      const BlockSsa& s = ssa_[cur];
+      if (s.loop && !IsLoopVar(cur, var)) {
+        if (num_headers == kFastHeaders) break;
+        headers[num_headers++] = cur;
+        cur = s.loop_entry;
+        continue;
+      }
+      if (!s.sealed || s.num_preds != 1) break;
+      cur = pred_nodes_[s.pred_head].from;
+    }
+  }
   const Type type = var_types_[var.index];
   const size_t work_base = work_.size();
   work_.push_back({Work::kUse, block, Block(), Value(), 1});

@@ -134,9 +134,10 @@ class FunctionBuilder {
   void DefVar(Variable var, Value val);
   Value UseVar(Variable var) {
     EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
-    // Most reads find a definition of the current block: ReadVariable's first step, inline
-    // and without its work stack (no read is under way, so the cache holds no kPending).
-    if (cur_stamp_[var.index] == cur_epoch_) return f_.dfg.ResolveAliases(cur_vals_[var.index]);
+    // Most reads find a value in the current block's cache (its definition, or one inherited
+    // from its single predecessor): ReadVariable's first step, inline and without its work
+    // stack (no read is under way, so the cache holds no kPending).
+    if (cur_stamp_[var.index] >= chain_epoch_) return f_.dfg.ResolveAliases(cur_vals_[var.index]);
     return ReadVariable(var, cur_);
   }
 
@@ -325,7 +326,7 @@ class FunctionBuilder {
   // hit it); other blocks' in their sorted spans. SwitchToBlock moves the cache into the span.
   // Inline: most lookups (a read walking a predecessor chain) end at the mask test.
   Value FindDef(Block b, Variable var) const {
-    if (b == cur_ && cur_stamp_[var.index] == cur_epoch_) return cur_vals_[var.index];
+    if (b == cur_ && cur_stamp_[var.index] >= chain_epoch_) return cur_vals_[var.index];
     // Not cached: another block, or the current one entered again (its older definitions).
     return FindSpanDef(b, var);
   }
@@ -382,10 +383,19 @@ class FunctionBuilder {
   std::vector<Type> var_types_;
   std::vector<Def> def_pool_;
   std::vector<uint32_t> loop_vars_;  // DeclareLoopHeader's variables, a sorted span per header
-  std::vector<Value> cur_vals_;      // per variable, valid where cur_stamp_ == cur_epoch_
+  // The current block's cache: per variable, its value at the current point, valid where
+  // cur_stamp_ >= chain_epoch_. cur_epoch_ is bumped on every switch; chain_epoch_ with it,
+  // except when the block entered is new, sealed, and its one predecessor is the block being
+  // left: then every value cached there is the variable's value at the new block's start too,
+  // and stays valid (a chain of such blocks, e.g. the blocks after successive br_ifs, shares
+  // one cache). A stamp == cur_epoch_ marks a value the current block itself defines (or
+  // remembered from a read), which SwitchToBlock moves into its span; the inherited ones are
+  // its predecessors' and stay out of it.
+  std::vector<Value> cur_vals_;
   std::vector<uint32_t> cur_stamp_;
-  std::vector<uint32_t> cur_touched_;  // variables with a cached definition in cur_
+  std::vector<uint32_t> cur_touched_;  // variables with stamp == cur_epoch_, each once
   uint32_t cur_epoch_ = 1;
+  uint32_t chain_epoch_ = 1;
   EntitySet<Value> var_params_;  // block parameters created by SSA construction
   uint32_t num_aliases_ = 0;     // parameters removed as trivial (aliases) so far
   std::vector<Work> work_;       // reused across UseVar calls

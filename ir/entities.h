@@ -13,10 +13,11 @@
 //
 // Variable-length operand lists (call arguments, branch arguments, block parameters, results)
 // live in one ValueListPool per function: a ValueList is {start, size} into it, so building an
-// instruction never allocates on its own. A list's capacity is implied by its size (the next
-// power of two, at least 4); growing past it moves the list to the end of the pool (or grows it
-// in place when it already is at the end). Spans returned by the pool are invalidated by any
-// pool growth.
+// instruction never allocates on its own. A list's capacity is implied by its size: a list of
+// one value has room for exactly one (most lists are an instruction's one result, which never
+// grows), a longer one for the next power of two, at least 4; growing past it moves the list to
+// the end of the pool (or grows it in place when it already is at the end). Spans returned by
+// the pool are invalidated by any pool growth.
 #ifndef EGRET_IR_ENTITIES_H_
 #define EGRET_IR_ENTITIES_H_
 
@@ -64,13 +65,12 @@ class ValueListPool {
     return l;
   }
 
-  // A new list holding `v` (Make of one value, without the aliasing test).
+  // A new list holding `v` (Make of one value, without the aliasing test): one slot.
   ValueList MakeOne(Value v) {
     ValueList l;
     l.start = static_cast<uint32_t>(data_.size());
     l.size = 1;
-    data_.resize(data_.size() + Capacity(1));
-    data_[l.start] = v;
+    data_.push_back(v);
     return l;
   }
 
@@ -103,7 +103,7 @@ class ValueListPool {
 
  private:
   static uint32_t Capacity(uint32_t n) {
-    return n == 0 ? 0 : std::max<uint32_t>(4, std::bit_ceil(n));
+    return n <= 1 ? n : std::max<uint32_t>(4, std::bit_ceil(n));
   }
   // Makes room for `n` elements in l, moving it if its implied capacity is too small.
   void Reserve(ValueList& l, uint32_t n) {

@@ -15,7 +15,12 @@ void Layout::Clear() {
 }
 
 void Layout::AppendBlock(Block b) {
-  BlockNode& n = blocks_[b];
+  // Blocks are placed roughly in creation order, each often one past the table's end: grow
+  // the table geometrically rather than by one entry per block (an entry past the end reads as
+  // the default, unplaced node either way).
+  if (b.index >= blocks_.size())
+    blocks_.Resize(std::max<size_t>(size_t{b.index} + 1, 2 * blocks_.size()));
+  BlockNode& n = blocks_.Unchecked(b);
   EGRET_CHECK(!n.inserted);
   n.inserted = true;
   n.prev = last_block_;

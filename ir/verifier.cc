@@ -170,18 +170,19 @@ class Verifier {
       }
       const Inst last = layout.LastInst(b);
       if (!last.valid()) return false;
-      const bool reachable = dt.IsReachable(b);
-      for (Inst i = layout.FirstInst(b); i.valid(); i = layout.NextInst(i)) {
+      // Operands (the fixed ones and the variable list here, branch arguments with the edges
+      // below): defined by a placed instruction or block, dominating this use in a reachable
+      // block (a definition earlier in this block has its position already).
+      Use use{b, 0, dt.IsReachable(b), &dt};
+      // The layout's own walk: it follows only links the layout made (docs/ir.md).
+      for (Inst i : layout.Insts(b)) {
         if (i.index >= num_insts) return false;
         const uint32_t here = ++pos;
         inst_pos_[i.index] = here;
+        use.pos = here;
         const InstData& d = dfg_[i];
         const OpcodeInfo& info = Info(d.opcode);
         if ((i == last) != info.Has(kTerminator)) return false;
-        // Operands (the fixed ones and the variable list here, branch arguments with the
-        // edges below): defined by a placed instruction or block, dominating this use in a
-        // reachable block (a definition earlier in this block has its position already).
-        const Use use{b, here, reachable, &dt};
         const uint8_t shape = kOperandShape[static_cast<size_t>(d.opcode)];
         for (size_t k = 0, n = shape & ~kOperandShapeBranch; k < n; ++k)
           if (!OperandOk(d.args[k], use)) return false;

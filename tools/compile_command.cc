@@ -256,7 +256,7 @@ int EmitIr(const CompileOptions& o, const wasm::ModuleEnv& env) {
 }
 
 // --emit=wasm: the input's binary encoding (a .wat converted, a .wasm copied), unvalidated.
-int WriteWasm(const CompileOptions& o, const std::vector<uint8_t>& bytes) {
+int WriteWasm(const CompileOptions& o, std::span<const uint8_t> bytes) {
   if (o.output.empty() || o.output == "-") {
     std::fwrite(bytes.data(), 1, bytes.size(), stdout);
     return cli::kExitOk;
@@ -333,12 +333,12 @@ int CompileCommand(std::span<const std::string> args) {
     }
   }
   // A .wat input is converted first (tools/text_input.h); --emit=wasm writes that binary.
-  Expected<std::vector<uint8_t>> input = ReadModuleInput(o.input);
+  Expected<wasm::ModuleBytes> input = ReadModuleInput(o.input);
   if (!input.ok()) {
     std::fprintf(stderr, "%s\n", input.error().ToString().c_str());
     return cli::kExitFailure;
   }
-  std::vector<uint8_t> bytes = std::move(*input);
+  wasm::ModuleBytes bytes = std::move(*input);
   if (o.emit == "wasm") return WriteWasm(o, bytes);
   wasm::WasmError error;
   // Bodies are validated on as many threads as they are compiled on; the time is the process's

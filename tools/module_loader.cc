@@ -82,8 +82,8 @@ Expected<LoadedModule> LoadModuleFile(runtime::Engine& engine, const std::string
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     return out;
   }
-  EGRET_ASSIGN_OR_RETURN(std::vector<uint8_t> bytes, ReadModuleInput(path));  // .wat too
-  return LoadModuleBytes(engine, std::move(bytes), path, options);
+  EGRET_ASSIGN_OR_RETURN(wasm::ModuleBytes bytes, ReadModuleInput(path));  // .wat too
+  return LoadModuleBytes(engine, std::move(bytes).TakeVector(), path, options);
 }
 
 }  // namespace egret::tools

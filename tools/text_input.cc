@@ -11,7 +11,7 @@
 
 namespace egret::tools {
 
-bool IsBinaryInput(const std::vector<uint8_t>& bytes) {
+bool IsBinaryInput(std::span<const uint8_t> bytes) {
   static constexpr uint8_t kWasm[4] = {0x00, 0x61, 0x73, 0x6d};
   static constexpr uint8_t kArtifact[8] = {0x00, 0x65, 0x67, 0x72, 0x65, 0x74, 0x61, 0x66};
   auto starts = [&](const uint8_t* m, size_t n) {
@@ -21,8 +21,8 @@ bool IsBinaryInput(const std::vector<uint8_t>& bytes) {
   return starts(kWasm, 4) || starts(kArtifact, 8) || (!bytes.empty() && bytes[0] == 0);
 }
 
-Expected<std::vector<uint8_t>> TextToBinaryIfNeeded(std::vector<uint8_t> bytes,
-                                                    const std::string& name, bool* text_error) {
+Expected<wasm::ModuleBytes> TextToBinaryIfNeeded(wasm::ModuleBytes bytes, const std::string& name,
+                                                 bool* text_error) {
   if (text_error) *text_error = false;
   if (IsBinaryInput(bytes)) return bytes;
   const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
@@ -34,10 +34,10 @@ Expected<std::vector<uint8_t>> TextToBinaryIfNeeded(std::vector<uint8_t> bytes,
     e.InFile(name);
     return e;
   }
-  return wasm;
+  return wasm::ModuleBytes(std::move(*wasm));
 }
 
-Expected<std::vector<uint8_t>> ReadModuleInput(const std::string& path, bool* text_error) {
+Expected<wasm::ModuleBytes> ReadModuleInput(const std::string& path, bool* text_error) {
   if (text_error) *text_error = false;
   auto fail = [&](std::string why) {
     Error e("cannot read file: " + std::move(why));
@@ -48,25 +48,28 @@ Expected<std::vector<uint8_t>> ReadModuleInput(const std::string& path, bool* te
   if (std::filesystem::is_directory(path, ec)) return fail("Is a directory");
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(std::strerror(errno));
-  // A regular file is read in one call into a buffer of its size (a byte-at-a-time stream
-  // iterator cost 13 instructions per byte, most of `egret validate`, and doubled the buffer);
-  // anything else (a pipe) in chunks. libstdc++ reports read errors by throwing from the
-  // stream buffer whatever the stream's exception mask, hence the catch.
-  std::vector<uint8_t> bytes;
+  // A regular file is read in one call into a buffer of its size, not zero-filled first (a
+  // byte-at-a-time stream iterator cost 13 instructions per byte, most of `egret validate`, and
+  // doubled the buffer; a std::vector's zero fill cost one per byte); anything else (a pipe) in
+  // chunks. libstdc++ reports read errors by throwing from the stream buffer whatever the
+  // stream's exception mask, hence the catch.
+  wasm::ModuleBytes bytes;
   try {
     if (std::filesystem::is_regular_file(path, ec)) {
       in.seekg(0, std::ios::end);
       const std::streamoff size = in.tellg();
       in.seekg(0, std::ios::beg);
       if (size > 0) {
-        bytes.resize(static_cast<size_t>(size));
-        in.read(reinterpret_cast<char*>(bytes.data()), static_cast<std::streamsize>(size));
-        bytes.resize(static_cast<size_t>(in.gcount()));
+        bytes = wasm::ModuleBytes::ForOverwrite(static_cast<size_t>(size));
+        in.read(reinterpret_cast<char*>(bytes.mutable_data()), static_cast<std::streamsize>(size));
+        bytes.Truncate(static_cast<size_t>(in.gcount()));  // only what was read is defined
       }
     } else {
+      std::vector<uint8_t> v;
       char chunk[1 << 16];
       while (in.read(chunk, sizeof chunk) || in.gcount() > 0)
-        bytes.insert(bytes.end(), chunk, chunk + in.gcount());
+        v.insert(v.end(), chunk, chunk + in.gcount());
+      bytes = wasm::ModuleBytes(std::move(v));
     }
   } catch (const std::ios_base::failure& f) {
     return fail(f.what());

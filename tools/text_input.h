@@ -9,24 +9,25 @@
 #define EGRET_TOOLS_TEXT_INPUT_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
-#include <vector>
 
+#include "frontend/module_env.h"
 #include "support/error.h"
 
 namespace egret::tools {
 
 // Whether `bytes` start like a binary the tools read directly (`\0asm` or `\0egretaf`).
-bool IsBinaryInput(const std::vector<uint8_t>& bytes);
+bool IsBinaryInput(std::span<const uint8_t> bytes);
 
 // Converts `bytes` to a binary module if they are text; otherwise returns them unchanged. On a
 // text error, sets *text_error (when given) and returns the error, located in `name`.
-Expected<std::vector<uint8_t>> TextToBinaryIfNeeded(std::vector<uint8_t> bytes,
-                                                    const std::string& name,
-                                                    bool* text_error = nullptr);
+Expected<wasm::ModuleBytes> TextToBinaryIfNeeded(wasm::ModuleBytes bytes, const std::string& name,
+                                                 bool* text_error = nullptr);
 
-// Reads `path` and converts text as above.
-Expected<std::vector<uint8_t>> ReadModuleInput(const std::string& path, bool* text_error = nullptr);
+// Reads `path` and converts text as above. A regular file is read into storage that is not
+// zero-filled first (wasm::ModuleBytes::ForOverwrite), ready for wasm::LoadModule.
+Expected<wasm::ModuleBytes> ReadModuleInput(const std::string& path, bool* text_error = nullptr);
 
 }  // namespace egret::tools
 

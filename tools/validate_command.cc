@@ -44,7 +44,7 @@ int ValidateCommand(std::span<const std::string> args) {
   }
   const std::string& path = files[0];
   bool text_error = false;  // a .wat that does not parse is malformed
-  Expected<std::vector<uint8_t>> input = ReadModuleInput(path, &text_error);
+  Expected<wasm::ModuleBytes> input = ReadModuleInput(path, &text_error);
   if (!input.ok()) {
     if (!text_error) {
       std::fprintf(stderr, "egret validate: error: cannot read '%s'\n", path.c_str());
@@ -55,7 +55,7 @@ int ValidateCommand(std::span<const std::string> args) {
     std::fprintf(stderr, "%s\n", text.c_str());
     return cli::kExitFailure;
   }
-  std::vector<uint8_t> bytes = std::move(*input);
+  wasm::ModuleBytes bytes = std::move(*input);
   wasm::WasmError error;
   if (!wasm::LoadModule(std::move(bytes), path, &error,
                         static_cast<uint32_t>(std::clamp<int64_t>(jobs, 0, 1024)), features)) {

@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <span>
+
 #include "tests/unit/frontend/wasm_builder.h"
 
 namespace egret::wasm {
@@ -19,6 +22,37 @@ TEST(Decoder, EmptyModule) {
   Expected<ModuleEnv> env = DecodeModule(Header());
   ASSERT_TRUE(env.ok());
   EXPECT_TRUE(env->functions.empty());
+}
+
+// ModuleBytes: a vector is adopted without a copy; ForOverwrite storage holds what was written
+// into it; copies are deep; a moved-from object is empty; TakeVector gives the bytes back.
+TEST(ModuleBytes, AdoptOverwriteCopyMoveTake) {
+  std::vector<uint8_t> v = Header();
+  const uint8_t* storage = v.data();
+  ModuleBytes adopted(std::move(v));
+  EXPECT_EQ(adopted.data(), storage);
+  EXPECT_EQ(adopted.size(), 8u);
+  EXPECT_EQ(adopted[1], 'a');
+
+  ModuleBytes raw = ModuleBytes::ForOverwrite(8);
+  ASSERT_EQ(raw.size(), 8u);
+  const std::vector<uint8_t> header = Header();
+  std::copy(header.begin(), header.end(), raw.mutable_data());
+  raw.Truncate(20);  // never grows
+  EXPECT_EQ(raw.size(), 8u);
+  ModuleBytes copy = raw;
+  EXPECT_NE(copy.data(), raw.data());
+  EXPECT_TRUE(std::equal(copy.begin(), copy.end(), header.begin(), header.end()));
+  Expected<ModuleEnv> env = DecodeModule(std::move(raw));
+  ASSERT_TRUE(env.ok());
+  EXPECT_TRUE(raw.empty());  // NOLINT(bugprone-use-after-move): moved-from is empty
+  EXPECT_EQ(std::span<const uint8_t>(env->bytes).size(), 8u);
+
+  copy.Truncate(4);
+  std::vector<uint8_t> taken = std::move(copy).TakeVector();
+  EXPECT_EQ(taken, std::vector<uint8_t>(header.begin(), header.begin() + 4));
+  EXPECT_TRUE(copy.empty());  // NOLINT(bugprone-use-after-move)
+  EXPECT_TRUE(ModuleBytes::ForOverwrite(0).empty());
 }
 
 TEST(Decoder, BadMagicAndVersion) {

@@ -523,6 +523,31 @@ TEST(Builder, ValueListPoolSurvivesCopiesFromItself) {
   EXPECT_EQ(std::vector<Value>(ret.begin(), ret.end()), params);
 }
 
+// A one-value list has room for one value: growing it (Push, Insert at either end) moves it
+// or, at the pool's end, grows it in place, and every list keeps its values.
+TEST(Builder, OneValueListsGrowLikeOthers) {
+  ValueListPool pool;
+  const Value a(1), b(2), c(3), d(4);
+  ValueList first = pool.MakeOne(a);
+  ValueList second = pool.MakeOne(b);
+  EXPECT_EQ(pool.PoolSize(), 2u);  // one slot each
+  pool.Push(first, c);             // not at the end: moves
+  pool.Insert(second, 0, d);       // `first` moved past it: not at the end either, moves
+  pool.Push(second, a);
+  pool.Insert(first, 1, b);
+  auto as_vector = [&](ValueList l) {
+    auto s = pool.Get(l);
+    return std::vector<Value>(s.begin(), s.end());
+  };
+  EXPECT_EQ(as_vector(first), (std::vector<Value>{a, b, c}));
+  EXPECT_EQ(as_vector(second), (std::vector<Value>{d, b, a}));
+  ValueList last = pool.MakeOne(c);  // at the end: grows in place
+  const size_t before = pool.PoolSize();
+  pool.Push(last, d);
+  EXPECT_EQ(pool.PoolSize(), before + 3);  // capacity 4 from the same start
+  EXPECT_EQ(as_vector(last), (std::vector<Value>{c, d}));
+}
+
 // Many variables: the definitions of blocks left behind live in sorted per-block spans that
 // grow (and move) as reads add parameters and zero definitions to finished blocks, in an order
 // unrelated to the variables' numbers. Every read must still see its own variable's value.
@@ -611,6 +636,52 @@ TEST(Builder, ReenteredBlockKeepsItsDefinitions) {
   EXPECT_EQ(b.UseVar(y), d);
   b.Return({b.UseVar(x)});
   b.Finalize();
+}
+
+// A new sealed block entered straight from its only predecessor keeps that block's values
+// (the blocks after successive br_ifs share one cache); its own definitions stay its own: a
+// block entered from elsewhere sees the values of its own predecessor, not of the block left.
+TEST(Builder, SinglePredecessorChainsInheritTheirPredecessorsValues) {
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable x = b.DeclareVar(Type::kI32), y = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock(), b1 = b.CreateBlock(), b2 = b.CreateBlock(), side = b.CreateBlock(),
+        join = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value p = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  Value c1 = b.Iconst(Type::kI32, 1);
+  b.DefVar(x, c1);
+  b.Brif(p, b1, {}, join, {});
+  b.SealBlock(b1);
+  b.SwitchToBlock(b1);  // inherits entry's x
+  EXPECT_EQ(b.UseVar(x), c1);
+  Value d = b.Iconst(Type::kI32, 2);
+  b.DefVar(y, d);
+  b.Brif(p, b2, {}, side, {});
+  b.SealBlock(b2);
+  b.SealBlock(side);
+  b.SwitchToBlock(b2);  // inherits b1's values, entry's too
+  EXPECT_EQ(b.UseVar(x), c1);
+  EXPECT_EQ(b.UseVar(y), d);
+  Value c2 = b.Iconst(Type::kI32, 3);
+  b.DefVar(x, c2);
+  EXPECT_EQ(b.UseVar(x), c2);
+  b.Jump(join);
+  b.SwitchToBlock(side);  // its predecessor is b1, not b2: b2's x must not show
+  EXPECT_EQ(b.UseVar(x), c1);
+  EXPECT_EQ(b.UseVar(y), d);
+  b.Jump(join);
+  b.SealBlock(join);
+  b.SwitchToBlock(join);
+  Value joined = b.UseVar(x);  // c1 from entry and side, c2 from b2: a parameter
+  EXPECT_EQ(f.dfg.ValueInfo(joined).kind, ValueKind::kParam);
+  EXPECT_EQ(ArgsTo(f, b2, join), std::vector<Value>{c2});
+  EXPECT_EQ(ArgsTo(f, side, join), std::vector<Value>{c1});
+  EXPECT_EQ(ArgsTo(f, entry, join), std::vector<Value>{c1});
+  b.Return({joined});
+  b.Finalize();
+  EXPECT_TRUE(Verify(f).ok());
 }
 
 }  // namespace
