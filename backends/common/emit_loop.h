@@ -35,6 +35,10 @@ namespace egret::backend {
 class InstEmitter {
  public:
   virtual ~InstEmitter() = default;
+  // Block b's instructions follow (called after its label is bound, before the prologue of the
+  // entry block, and before the instructions of a dispatch copy of b): until the next call,
+  // every instruction emitted is b's.
+  virtual void BeginBlock(uint32_t /*b*/) {}
   // The frame setup, emitted at the start of the entry block.
   virtual void Prologue() = 0;
   // Instruction i with its allocated registers.
@@ -76,19 +80,32 @@ template <class Traits>
                                              const regalloc::Output& ra, uint32_t max_inst_bytes,
                                              MachBuffer<Traits>& buf, InstEmitter& e,
                                              uint32_t begin, uint32_t end, size_t& next_edit) {
+  // The edits in locals: the target's calls cannot change them (ra is const), but the compiler
+  // would read ra.edits again after each one. next_point: the program point of edit k, or
+  // UINT32_MAX when none is left (no instruction's point reaches it).
+  const regalloc::Edit* const edits = ra.edits.data();
+  const size_t num_edits = ra.edits.size();
+  size_t k = next_edit;
+  auto point_of = [&](size_t j) { return j < num_edits ? edits[j].point.bits() : UINT32_MAX; };
+  uint32_t next_point = point_of(k);
   for (uint32_t i = begin; i < end; ++i) {
     if (buf.IslandNeeded(max_inst_bytes)) buf.EmitIsland(max_inst_bytes);
     const uint32_t srcloc = srclocs[i];
     if (srcloc != kNoSrcLoc) buf.StartSrcLoc(srcloc);
-    while (next_edit < ra.edits.size() &&
-           ra.edits[next_edit].point == regalloc::ProgPoint::Before(i))
-      e.EmitEdit(ra.edits[next_edit++]);
+    const uint32_t before = regalloc::ProgPoint::Before(i).bits();
+    if (next_point == before) {
+      do e.EmitEdit(edits[k++]);
+      while ((next_point = point_of(k)) == before);
+    }
     e.EmitInst(i);
-    while (next_edit < ra.edits.size() &&
-           ra.edits[next_edit].point == regalloc::ProgPoint::After(i))
-      e.EmitEdit(ra.edits[next_edit++]);
+    const uint32_t after = regalloc::ProgPoint::After(i).bits();
+    if (next_point == after) {
+      do e.EmitEdit(edits[k++]);
+      while ((next_point = point_of(k)) == after);
+    }
     if (srcloc != kNoSrcLoc) buf.EndSrcLoc();
   }
+  next_edit = k;
 }
 
 // Out of EmitBlocks' loop (rarely taken): the edits of jump `jump` from ra.edits[next_edit] on
@@ -111,6 +128,7 @@ template <class Traits>
   edits_at(next_edit, regalloc::ProgPoint::After(jump));
   if (srclocs[jump] != kNoSrcLoc) buf.EndSrcLoc();
   const regalloc::BlockData& bd = f.blocks[d];
+  e.BeginBlock(d);
   EmitInsts(srclocs, ra, max_inst_bytes, buf, e, bd.inst_begin, bd.inst_end, d_edit);
   EGRET_CHECK(d_edit == d_edit_end);
   return next_edit;
@@ -161,6 +179,7 @@ void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
     const uint32_t b = order.empty() ? k : order[k];
     buf.BindLabel(block_labels[b]);
     const regalloc::BlockData& bd = f.blocks[b];
+    e.BeginBlock(b);
     if (b == 0) e.Prologue();
     // With a copy, the block's jump is left out (its edits stay) and the copy follows.
     const uint32_t copy = copy_of.empty() ? DispatchCopies::kNone : copy_of[b];
