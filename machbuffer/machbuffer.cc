@@ -116,14 +116,6 @@ void MachBuffer<Traits>::Put2(uint16_t v) {
 }
 
 template <class Traits>
-void MachBuffer<Traits>::Put4(uint32_t v) {
-  uint8_t b[4];
-  Write32(b, v);
-  SettleIfNeeded();
-  PutRaw(b, 4);
-}
-
-template <class Traits>
 void MachBuffer<Traits>::Put8(uint64_t v) {
   uint8_t b[8];
   Write32(b, static_cast<uint32_t>(v));

@@ -82,7 +82,12 @@ class MachBuffer {
   uint32_t CurOffset() const { return static_cast<uint32_t>(data_.size()); }
   void Put1(uint8_t v);
   void Put2(uint16_t v);
-  void Put4(uint32_t v);
+  // (Inline: every aarch64 instruction is one.)
+  void Put4(uint32_t v) {
+    SettleIfNeeded();
+    Write32(data_.Reserve(4), v);
+    data_.Commit(4);
+  }
   void Put8(uint64_t v);
   void PutBytes(std::span<const uint8_t> bytes) {
     SettleIfNeeded();
