@@ -237,6 +237,12 @@ class Emitter final : public backend::InstEmitter {
 
   void Run();
 
+  // The InstEmitter interface (public: the shared emission loop calls it directly).
+  void EmitEdit(const regalloc::Edit& e) override;
+  backend::CopyInfo CopyInfoOf(uint32_t i) const override;
+  void Prologue() override;
+  void EmitInst(uint32_t i) override;
+
  private:
   void Put(const Inst& i) {
     EGRET_DCHECK(!checking_ || WritesOnlyAllowed(i));
@@ -336,8 +342,6 @@ class Emitter final : public backend::InstEmitter {
     SlotAccess(load, m.fp, m.f64, reg, base, off);
   }
 
-  void EmitEdit(const regalloc::Edit& e) override;
-  backend::CopyInfo CopyInfoOf(uint32_t i) const override;
   // Right after call instruction i (a safepoint): its stack map at the return address, slots as
   // 8-byte words from sp at the call, the frame (x29 - sp) being the saved register pairs and
   // the fixed frame (sp does not move between prologue and epilogue).
@@ -361,13 +365,12 @@ class Emitter final : public backend::InstEmitter {
     buf_.AddStackMap(map_words_, saved + frame_.frame_bytes);
     ++next_map_;
   }
-  void Prologue() override;
   void Epilogue();
   void TearDownFrame();
   void EndEpilogueRange();
   Cond Compare(uint32_t i, const MInst& m, const OperandSlots& o);
-  void EmitInst(uint32_t i) override;
-  void EmitInstBody(uint32_t i);
+  // (Inlined into EmitInst, its only caller.)
+  [[gnu::always_inline]] inline void EmitInstBody(uint32_t i);
   void EmitAlu(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitAluImm(uint32_t i, const MInst& m, const OperandSlots& o);
   // kAluImm `m` as d = a op imm.

@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "backends/common/dispatch_copies.h"
@@ -75,11 +76,11 @@ class RematDefs {
 // Emits instructions [begin, end), each with its edits (ra.edits from `next_edit` on, which
 // advances past them), its source location and the island check before it: the body of
 // EmitBlocks' loop, and of a dispatch copy.
-template <class Traits>
+template <class Traits, class Emitter>
 [[gnu::always_inline]] inline void EmitInsts(std::span<const uint32_t> srclocs,
                                              const regalloc::Output& ra, uint32_t max_inst_bytes,
-                                             MachBuffer<Traits>& buf, InstEmitter& e,
-                                             uint32_t begin, uint32_t end, size_t& next_edit) {
+                                             MachBuffer<Traits>& buf, Emitter& e, uint32_t begin,
+                                             uint32_t end, size_t& next_edit) {
   // The edits in locals: the target's calls cannot change them (ra is const), but the compiler
   // would read ra.edits again after each one. next_point: the program point of edit k, or
   // UINT32_MAX when none is left (no instruction's point reaches it).
@@ -112,11 +113,11 @@ template <class Traits>
 // (the jump itself is left out), then a copy of block `d`, whose edits start at `d_edit`, with
 // its source locations and island checks (all of d's edits, up to `d_edit_end`). Returns the
 // index after the jump's edits.
-template <class Traits>
+template <class Traits, class Emitter>
 [[gnu::noinline]] size_t EmitDispatchCopy(const regalloc::Function& f,
                                           std::span<const uint32_t> srclocs,
                                           const regalloc::Output& ra, uint32_t max_inst_bytes,
-                                          MachBuffer<Traits>& buf, InstEmitter& e, uint32_t jump,
+                                          MachBuffer<Traits>& buf, Emitter& e, uint32_t jump,
                                           size_t next_edit, uint32_t d, size_t d_edit,
                                           size_t d_edit_end) {
   auto edits_at = [&](size_t& k, regalloc::ProgPoint p) {
@@ -139,12 +140,15 @@ template <class Traits>
 // EmitOrder::order; empty: layout order). Branches name their targets, so any order is correct.
 // With `copies` (and `next`, the block emitted after each, EmitOrder::next), dispatch blocks
 // are copied in place of the jumps to them (dispatch_copies.h; `copies` is filled).
-template <class Traits>
+//
+// `Emitter` is the target's InstEmitter itself (a final class), so the calls into it are direct.
+template <class Traits, class Emitter>
 void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
                 const regalloc::Output& ra, uint32_t max_inst_bytes, MachBuffer<Traits>& buf,
-                std::vector<MachLabel>& block_labels, InstEmitter& e,
+                std::vector<MachLabel>& block_labels, Emitter& e,
                 std::span<const uint32_t> order = {}, std::span<const uint32_t> next = {},
                 DispatchCopies* copies = nullptr) {
+  static_assert(std::is_base_of_v<InstEmitter, Emitter>);
   const uint32_t nb = f.num_blocks();
   EGRET_CHECK(order.empty() || (order.size() == nb && order[0] == 0));
   EGRET_CHECK(copies == nullptr || next.size() == nb);

@@ -36,6 +36,17 @@ class Emitter final : public backend::InstEmitter {
 
   void Run();
 
+  // The InstEmitter interface (public: the shared emission loop calls it directly).
+  // A block's first instruction never reuses flags: its other predecessors did not set them.
+  void BeginBlock(uint32_t b) override {
+    cur_block_ = b;
+    flags_.valid = false;
+  }
+  void EmitEdit(const regalloc::Edit& e) override;
+  backend::CopyInfo CopyInfoOf(uint32_t i) const override;
+  void Prologue() override;
+  void EmitInst(uint32_t i) override;
+
  private:
   // ---- Encoding helpers.
   void Put(const Inst& inst) {
@@ -232,8 +243,6 @@ class Emitter final : public backend::InstEmitter {
     }
   }
 
-  void EmitEdit(const regalloc::Edit& e) override;
-  backend::CopyInfo CopyInfoOf(uint32_t i) const override;
   // Right after call instruction i (a safepoint): its stack map at the return address, slots as
   // 8-byte words from rsp at the call, the frame (rbp - rsp) being the callee-saved pushes and
   // the fixed frame (rsp does not move between prologue and epilogue).
@@ -255,12 +264,6 @@ class Emitter final : public backend::InstEmitter {
     buf_.AddStackMap(map_words_, 8 * frame_.num_callee_saved + frame_.frame_bytes);
     ++next_map_;
   }
-  // A block's first instruction never reuses flags: its other predecessors did not set them.
-  void BeginBlock(uint32_t b) override {
-    cur_block_ = b;
-    flags_.valid = false;
-  }
-  void Prologue() override;
   void Epilogue();
   void TearDownFrame();
   void EndEpilogueRange();
@@ -269,8 +272,9 @@ class Emitter final : public backend::InstEmitter {
   // Sets the flags for a condition; returns the condition code that holds when it is true. `o`:
   // the instruction's operand slots (EmitInstBody's, not found again).
   CondCode Compare(uint32_t i, const MInst& m, const OperandSlots& o);
-  void EmitInst(uint32_t i) override;
-  void EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o);
+  // (Inlined into EmitInst, its only caller.)
+  [[gnu::always_inline]] inline void EmitInstBody(uint32_t i, const MInst& m,
+                                                  const OperandSlots& o);
   void EmitDiv(uint32_t i, const MInst& m);
   void EmitBitCount(uint32_t i, const MInst& m);
   void EmitFpToInt(uint32_t i, const MInst& m);
