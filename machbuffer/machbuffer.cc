@@ -359,7 +359,7 @@ void MachBuffer<Traits>::PinLabel(MachLabel label) {
 }
 
 template <class Traits>
-uint32_t MachBuffer<Traits>::LabelOffset(MachLabel label) {
+uint32_t MachBuffer<Traits>::BoundLabelOffset(MachLabel label) {
   EGRET_CHECK(label.index < labels_.size());
   const uint32_t target = Resolve(label.index);
   const uint32_t offset = OffsetOf(target);
