@@ -116,14 +116,6 @@ void MachBuffer<Traits>::Put2(uint16_t v) {
 }
 
 template <class Traits>
-void MachBuffer<Traits>::Put4(uint32_t v) {
-  uint8_t b[4];
-  Write32(b, v);
-  SettleIfNeeded();
-  PutRaw(b, 4);
-}
-
-template <class Traits>
 void MachBuffer<Traits>::Put8(uint64_t v) {
   uint8_t b[8];
   Write32(b, static_cast<uint32_t>(v));
@@ -367,7 +359,7 @@ void MachBuffer<Traits>::PinLabel(MachLabel label) {
 }
 
 template <class Traits>
-uint32_t MachBuffer<Traits>::LabelOffset(MachLabel label) {
+uint32_t MachBuffer<Traits>::BoundLabelOffset(MachLabel label) {
   EGRET_CHECK(label.index < labels_.size());
   const uint32_t target = Resolve(label.index);
   const uint32_t offset = OffsetOf(target);

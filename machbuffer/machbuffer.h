@@ -82,7 +82,12 @@ class MachBuffer {
   uint32_t CurOffset() const { return static_cast<uint32_t>(data_.size()); }
   void Put1(uint8_t v);
   void Put2(uint16_t v);
-  void Put4(uint32_t v);
+  // (Inline: every aarch64 instruction is one.)
+  void Put4(uint32_t v) {
+    SettleIfNeeded();
+    Write32(data_.Reserve(4), v);
+    data_.Commit(4);
+  }
   void Put8(uint64_t v);
   void PutBytes(std::span<const uint8_t> bytes) {
     SettleIfNeeded();
@@ -114,7 +119,14 @@ class MachBuffer {
   // For labels whose address is computed other than through a fixup (e.g. jump-table bases).
   void PinLabel(MachLabel label);
   // The offset `label` resolves to (following aliases); pins it. UINT32_MAX if not bound yet.
-  uint32_t LabelOffset(MachLabel label);
+  // (Inline for a label never bound, the common answer for a forward branch: only bound labels
+  // get an offset or an alias, so there is nothing to resolve or pin.)
+  uint32_t LabelOffset(MachLabel label) {
+    if (label.index < labels_.size() && labels_[label.index].offset == kNone &&
+        labels_[label.index].alias == kNone)
+      return kNone;
+    return BoundLabelOffset(label);
+  }
 
   // --- Branches. The instruction bytes are emitted here, with the displacement at
   // `fixup_at` bytes into the instruction; `inverted` is the same instruction with the opposite
@@ -266,6 +278,8 @@ class MachBuffer {
   void SwapStorage(bool take);
 
   static int Index(Kind k) { return static_cast<int>(k); }
+  // LabelOffset past its fast path.
+  uint32_t BoundLabelOffset(MachLabel label);
   // IslandNeeded past its fast path: recomputes the limit for an island starting before `base`.
   bool IslandNeededAt(int64_t base);
   void PutRaw(const uint8_t* p, size_t n) { data_.append(p, n); }

@@ -323,8 +323,11 @@ void MachBuffer<Traits>::RelaxBranches() {
     if (!std::is_sorted(shrinks.begin(), shrinks.end(), by_start))
       std::sort(shrinks.begin(), shrinks.end(), by_start);
     // removed[i]: bytes removed by shrinks[0, i); an offset o not inside a shortened branch moves
-    // down by removed[c], c the number of shrinks starting before o.
+    // down by removed[c], c the number of shrinks starting before o. A sentinel shrink starting
+    // at UINT32_MAX ends the table, so a walk to c needs one comparison per step (no offset
+    // reaches it: code offsets are below UINT32_MAX).
     const size_t n = shrinks.size();
+    shrinks.push_back(Shrink{UINT32_MAX, 0, kNone, 0});
     std::vector<uint32_t>& removed = shrink_removed_;
     removed.resize(n + 1);
     removed[0] = 0;
@@ -341,7 +344,7 @@ void MachBuffer<Traits>::RelaxBranches() {
     {
       uint32_t c = 0;
       for (uint32_t j = 0; j < bucket.size(); ++j) {
-        while (c < n && shrinks[c].start < (j << kBucketShift)) ++c;
+        while (shrinks[c].start < (j << kBucketShift)) ++c;
         bucket[j] = c;
       }
     }
@@ -349,8 +352,22 @@ void MachBuffer<Traits>::RelaxBranches() {
       if (o == kNone) return o;
       const size_t j = std::min<size_t>(o >> kBucketShift, bucket.size() - 1);
       uint32_t c = bucket[j];
-      while (c < n && shrinks[c].start < o) ++c;
+      while (shrinks[c].start < o) ++c;
       return o - removed[c];
+    };
+    // The tables recorded in code order (fixups, traps, call sites, stack maps, frame ranges,
+    // mostly) are mapped by a forward walk over the shrinks, each from where the previous
+    // offset left it; an offset below the previous one takes the bucket table. Same answer as
+    // map: c only grows with the offset.
+    struct Walk {
+      uint32_t c = 0;
+      uint32_t prev = 0;
+    };
+    auto map_walk = [&](uint32_t o, Walk& w) -> uint32_t {
+      if (o < w.prev || o == kNone) return map(o);
+      w.prev = o;
+      while (shrinks[w.c].start < o) ++w.c;
+      return o - removed[w.c];
     };
     // The code without the removed bytes, compacted in place (bytes only move down).
     uint32_t pos = 0, out = 0;
@@ -358,7 +375,8 @@ void MachBuffer<Traits>::RelaxBranches() {
       if (out != pos) std::memmove(data_.data() + out, data_.data() + pos, end - pos);
       out += end - pos;
     };
-    for (const Shrink& s : shrinks) {
+    for (size_t i = 0; i < n; ++i) {
+      const Shrink& s = shrinks[i];
       keep(s.start);
       data_[out++] = s.opcode;
       data_[out++] = 0;
@@ -368,19 +386,31 @@ void MachBuffer<Traits>::RelaxBranches() {
     data_.resize(out);
     // Remap every offset. Every live fixup moves with its bytes; a shortened branch's displacement
     // then sits right after its new one-byte opcode, at the short kind.
-    for (Fixup& f : fixups_)
-      if (f.state != FixupState::kDead) f.offset = map(f.offset);
-    for (const Shrink& s : shrinks) {
-      Fixup& f = fixups_[s.fixup];
-      f.offset = map(s.start) + 1;
-      f.kind = Traits::kShortKind;
+    {
+      Walk w;
+      for (Fixup& f : fixups_)
+        if (f.state != FixupState::kDead) f.offset = map_walk(f.offset, w);
+    }
+    {
+      Walk w;
+      for (size_t i = 0; i < n; ++i) {
+        Fixup& f = fixups_[shrinks[i].fixup];
+        f.offset = map_walk(shrinks[i].start, w) + 1;
+        f.kind = Traits::kShortKind;
+      }
     }
     for (LabelState& l : labels_)
       if (l.constant == kNone) l.offset = map(l.offset);
-    for (MachTrap& t : traps_) t.offset = map(t.offset);
-    for (MachCallSite& c : call_sites_) {
-      c.fixup_offset = map(c.fixup_offset);
-      c.return_offset = map(c.return_offset);
+    {
+      Walk w;
+      for (MachTrap& t : traps_) t.offset = map_walk(t.offset, w);
+    }
+    {
+      Walk w;
+      for (MachCallSite& c : call_sites_) {
+        c.fixup_offset = map_walk(c.fixup_offset, w);
+        c.return_offset = map_walk(c.return_offset, w);
+      }
     }
     // Source locations, the largest table, are recorded in code order without overlap: one
     // forward walk over the shrinks maps them all (a range out of order takes the table).
@@ -393,16 +423,22 @@ void MachBuffer<Traits>::RelaxBranches() {
           continue;
         }
         prev = r.end;
-        while (c < n && shrinks[c].start < r.start) ++c;
+        while (shrinks[c].start < r.start) ++c;
         r.start -= removed[c];
-        while (c < n && shrinks[c].start < r.end) ++c;
+        while (shrinks[c].start < r.end) ++c;
         r.end -= removed[c];
       }
     }
-    for (MachStackMap& m : stack_maps_) m.offset = map(m.offset);
-    for (MachFrameRange& r : frame_ranges_) {
-      r.start = map(r.start);
-      r.end = map(r.end);
+    {
+      Walk w;
+      for (MachStackMap& m : stack_maps_) m.offset = map_walk(m.offset, w);
+    }
+    {
+      Walk w;
+      for (MachFrameRange& r : frame_ranges_) {
+        r.start = map_walk(r.start, w);
+        r.end = map_walk(r.end, w);
+      }
     }
     if (open_frame_start_ != kNone) open_frame_start_ = map(open_frame_start_);
     for (MachData& d : data_ranges_) {
@@ -417,7 +453,7 @@ void MachBuffer<Traits>::RelaxBranches() {
       Traits::Patch(f.kind, data_.data() + f.offset, f.offset, target);
     }
     safe_valid_ = false;  // pending constant uses moved: their deadlines only grew
-    stats_.branches_relaxed += static_cast<uint32_t>(shrinks.size());
+    stats_.branches_relaxed += static_cast<uint32_t>(n);
   }
 }
 

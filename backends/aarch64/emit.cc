@@ -237,6 +237,12 @@ class Emitter final : public backend::InstEmitter {
 
   void Run();
 
+  // The InstEmitter interface (public: the shared emission loop calls it directly).
+  void EmitEdit(const regalloc::Edit& e) override;
+  backend::CopyInfo CopyInfoOf(uint32_t i) const override;
+  void Prologue() override;
+  void EmitInst(uint32_t i) override;
+
  private:
   void Put(const Inst& i) {
     EGRET_DCHECK(!checking_ || WritesOnlyAllowed(i));
@@ -310,16 +316,16 @@ class Emitter final : public backend::InstEmitter {
     EmitSlotAccess(buf_, load, fp, f64, reg, base, off);
   }
 
-  Allocation AllocOf(uint32_t inst, int k) const {
+  [[gnu::always_inline]] Allocation AllocOf(uint32_t inst, int k) const {
     return ra_.allocs[v_.ra.insts[inst].operand_begin + static_cast<uint32_t>(k)];
   }
-  Gpr G(uint32_t inst, int k) const {
+  [[gnu::always_inline]] Gpr G(uint32_t inst, int k) const {
     EGRET_CHECK(k >= 0);
     Allocation a = AllocOf(inst, k);
     EGRET_CHECK(a.is_reg() && a.reg().cls() == regalloc::RegClass::kInt);
     return GprFromEnc(a.reg().hw());
   }
-  Fpr V(uint32_t inst, int k) const {
+  [[gnu::always_inline]] Fpr V(uint32_t inst, int k) const {
     EGRET_CHECK(k >= 0);
     Allocation a = AllocOf(inst, k);
     EGRET_CHECK(a.is_reg() && a.reg().cls() == regalloc::RegClass::kFloat);
@@ -336,8 +342,6 @@ class Emitter final : public backend::InstEmitter {
     SlotAccess(load, m.fp, m.f64, reg, base, off);
   }
 
-  void EmitEdit(const regalloc::Edit& e) override;
-  backend::CopyInfo CopyInfoOf(uint32_t i) const override;
   // Right after call instruction i (a safepoint): its stack map at the return address, slots as
   // 8-byte words from sp at the call, the frame (x29 - sp) being the saved register pairs and
   // the fixed frame (sp does not move between prologue and epilogue).
@@ -361,30 +365,29 @@ class Emitter final : public backend::InstEmitter {
     buf_.AddStackMap(map_words_, saved + frame_.frame_bytes);
     ++next_map_;
   }
-  void Prologue() override;
   void Epilogue();
   void TearDownFrame();
   void EndEpilogueRange();
-  Cond Compare(uint32_t i, const MInst& m);
-  void EmitInst(uint32_t i) override;
-  void EmitInstBody(uint32_t i);
-  void EmitAlu(uint32_t i, const MInst& m);
-  void EmitAluImm(uint32_t i, const MInst& m);
+  Cond Compare(uint32_t i, const MInst& m, const OperandSlots& o);
+  // (Inlined into EmitInst, its only caller.)
+  [[gnu::always_inline]] inline void EmitInstBody(uint32_t i);
+  void EmitAlu(uint32_t i, const MInst& m, const OperandSlots& o);
+  void EmitAluImm(uint32_t i, const MInst& m, const OperandSlots& o);
   // kAluImm `m` as d = a op imm.
   void PutAluImm(const MInst& m, Gpr d, Gpr a);
   // kLoad/kStore `m` of register number `reg` at [base, index or disp] (`index` read only when
   // m.index_op >= 0).
   void PutMemory(const MInst& m, uint8_t reg, Gpr base, Gpr index);
-  void EmitUnary(uint32_t i, const MInst& m);
-  void EmitDivRem(uint32_t i, const MInst& m);
-  void EmitAtomic(uint32_t i, const MInst& m);
-  void EmitMemory(uint32_t i, const MInst& m);
-  void EmitFpu(uint32_t i, const MInst& m);
-  void EmitFpToInt(uint32_t i, const MInst& m);
-  void EmitBrif(uint32_t i, const MInst& m);
-  void EmitBrTable(uint32_t i, const MInst& m);
-  void EmitTrapIf(uint32_t i, const MInst& m);
-  void EmitVec(uint32_t i, const MInst& m);
+  void EmitUnary(uint32_t i, const MInst& m, const OperandSlots& o);
+  void EmitDivRem(uint32_t i, const MInst& m, const OperandSlots& o);
+  void EmitAtomic(uint32_t i, const MInst& m, const OperandSlots& o);
+  void EmitMemory(uint32_t i, const MInst& m, const OperandSlots& o);
+  void EmitFpu(uint32_t i, const MInst& m, const OperandSlots& o);
+  void EmitFpToInt(uint32_t i, const MInst& m, const OperandSlots& o);
+  void EmitBrif(uint32_t i, const MInst& m, const OperandSlots& o);
+  void EmitBrTable(uint32_t i, const MInst& m, const OperandSlots& o);
+  void EmitTrapIf(uint32_t i, const MInst& m, const OperandSlots& o);
+  void EmitVec(uint32_t i, const MInst& m, const OperandSlots& o);
   void LoadVecConst(Fpr d, uint64_t lo, uint64_t hi);
 
   const VCode& v_;
@@ -554,8 +557,7 @@ void Emitter::EndEpilogueRange() {
   if (!frameless_) buf_.EndNoFrame();
 }
 
-Cond Emitter::Compare(uint32_t i, const MInst& m) {
-  const OperandSlots o = Slots(i);
+Cond Emitter::Compare(uint32_t i, const MInst& m, const OperandSlots& o) {
   switch (m.cond) {
     case CondKind::kNonZero:
       Put(RRI(Form::kSubsImm, m.is64, Gpr::kZr, G(i, o.a), 0));
@@ -692,8 +694,7 @@ backend::CopyInfo Emitter::CopyInfoOf(uint32_t i) const {
   }
 }
 
-void Emitter::EmitAlu(uint32_t i, const MInst& m) {
-  const OperandSlots o = Slots(i);
+void Emitter::EmitAlu(uint32_t i, const MInst& m, const OperandSlots& o) {
   const Gpr a = G(i, o.a), b = G(i, o.b), d = G(i, o.dst);
   auto shifted = [&](Form f) {
     Inst x = RRR(f, m.is64, d, a, b);
@@ -755,8 +756,7 @@ void Emitter::EmitAlu(uint32_t i, const MInst& m) {
   }
 }
 
-void Emitter::EmitAluImm(uint32_t i, const MInst& m) {
-  const OperandSlots o = Slots(i);
+void Emitter::EmitAluImm(uint32_t i, const MInst& m, const OperandSlots& o) {
   PutAluImm(m, G(i, o.dst), G(i, o.a));
 }
 
@@ -800,8 +800,7 @@ void Emitter::PutAluImm(const MInst& m, Gpr d, Gpr a) {
   Put(RRI(f, m.is64, d, a, m.imm));
 }
 
-void Emitter::EmitUnary(uint32_t i, const MInst& m) {
-  const OperandSlots o = Slots(i);
+void Emitter::EmitUnary(uint32_t i, const MInst& m, const OperandSlots& o) {
   const Gpr a = G(i, o.a), d = G(i, o.dst);
   switch (m.unary) {
     case UnaryOp::kNeg:
@@ -845,8 +844,7 @@ Inst AtomicMem(Form f, MemKind k, Gpr t, Gpr base, Gpr m = Gpr::kZr) {
   return a;
 }
 
-void Emitter::EmitAtomic(uint32_t i, const MInst& m) {
-  const OperandSlots o = Slots(i);
+void Emitter::EmitAtomic(uint32_t i, const MInst& m, const OperandSlots& o) {
   if (m.op == MOp::kFence) {
     Inst dmb;
     dmb.form = Form::kDmbIsh;
@@ -926,8 +924,7 @@ void Emitter::EmitAtomic(uint32_t i, const MInst& m) {
   cbnz_back(status, 12);
 }
 
-void Emitter::EmitDivRem(uint32_t i, const MInst& m) {
-  const OperandSlots o = Slots(i);
+void Emitter::EmitDivRem(uint32_t i, const MInst& m, const OperandSlots& o) {
   const Gpr a = G(i, o.a), b = G(i, o.b), d = G(i, o.dst);
   Inst cbnz;
   cbnz.form = Form::kCbnz;
@@ -963,8 +960,7 @@ void Emitter::EmitDivRem(uint32_t i, const MInst& m) {
   }
 }
 
-void Emitter::EmitMemory(uint32_t i, const MInst& m) {
-  const OperandSlots o = Slots(i);
+void Emitter::EmitMemory(uint32_t i, const MInst& m, const OperandSlots& o) {
   const bool load = m.op == MOp::kLoad;
   const uint8_t reg = load ? (m.fp ? R(V(i, o.dst)) : R(G(i, o.dst)))
                            : (m.fp ? R(V(i, o.value)) : R(G(i, o.value)));
@@ -1030,8 +1026,7 @@ void Emitter::PutMemory(const MInst& m, uint8_t reg, Gpr base, Gpr index) {
   Put(x);
 }
 
-void Emitter::EmitFpu(uint32_t i, const MInst& m) {
-  const OperandSlots o = Slots(i);
+void Emitter::EmitFpu(uint32_t i, const MInst& m, const OperandSlots& o) {
   const Fpr a = V(i, o.a), d = V(i, o.dst);
   auto bin = [&](Form f) { Put(VVV(f, m.f64, d, a, V(i, o.b))); };
   auto un = [&](Form f) { Put(VV(f, m.f64, d, a)); };
@@ -1094,8 +1089,7 @@ void Emitter::EmitFpu(uint32_t i, const MInst& m) {
   }
 }
 
-void Emitter::EmitFpToInt(uint32_t i, const MInst& m) {
-  const OperandSlots o = Slots(i);
+void Emitter::EmitFpToInt(uint32_t i, const MInst& m, const OperandSlots& o) {
   const Fpr a = V(i, o.a);
   const Gpr d = G(i, o.dst);
   Inst cvt;
@@ -1149,8 +1143,7 @@ void Emitter::EmitFpToInt(uint32_t i, const MInst& m) {
   Put(cvt);
 }
 
-void Emitter::EmitBrif(uint32_t i, const MInst& m) {
-  const OperandSlots o = Slots(i);
+void Emitter::EmitBrif(uint32_t i, const MInst& m, const OperandSlots& o) {
   const MachLabel t = block_label_[m.target[0]];
   if (m.cond == CondKind::kNonZero || m.cond == CondKind::kBitSet) {
     const bool bit = m.cond == CondKind::kBitSet;
@@ -1168,7 +1161,7 @@ void Emitter::EmitBrif(uint32_t i, const MInst& m) {
     buf_.EmitCondBranch(bytes, inverted, 0, t,
                         bit ? A64LabelUse::kBranch14 : A64LabelUse::kBranch19);
   } else {
-    const Cond cc = Compare(i, m);
+    const Cond cc = Compare(i, m, o);
     const uint32_t w = 0x54000000u | static_cast<uint32_t>(cc);
     const uint32_t iw = 0x54000000u | static_cast<uint32_t>(Invert(cc));
     uint8_t bytes[4], inverted[4];
@@ -1180,12 +1173,12 @@ void Emitter::EmitBrif(uint32_t i, const MInst& m) {
   buf_.EmitUncondBranch(b, 0, block_label_[m.target[1]], A64LabelUse::kBranch26);
 }
 
-void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
+void Emitter::EmitBrTable(uint32_t i, const MInst& m, const OperandSlots& o) {
   const std::vector<uint32_t>& table = v_.jump_tables[m.jump_table];
   const uint32_t n = static_cast<uint32_t>(table.size() - 1);
   // The bounds check and the dispatch (at most 9 words) are not split by an island.
   if (buf_.IslandNeeded(9 * 4)) buf_.EmitIsland(9 * 4);
-  const Gpr idx = G(i, Slots(i).value);
+  const Gpr idx = G(i, o.value);
   if (n <= 4095) {
     Put(RRI(Form::kSubsImm, false, Gpr::kZr, idx, n));
   } else {
@@ -1233,19 +1226,19 @@ void Emitter::EmitBrTable(uint32_t i, const MInst& m) {
   }
 }
 
-void Emitter::EmitTrapIf(uint32_t i, const MInst& m) {
+void Emitter::EmitTrapIf(uint32_t i, const MInst& m, const OperandSlots& o) {
   if (m.cond == CondKind::kNonZero) {
     // Trap when a != 0 (ne) or a == 0 (eq): skip the udf with cbz / cbnz.
     Inst skip;
     skip.form = m.cc == Cond::kNe ? Form::kCbz : Form::kCbnz;
     skip.is64 = m.is64;
-    skip.d = R(G(i, Slots(i).a));
+    skip.d = R(G(i, o.a));
     skip.imm = 8;
     Put(skip);
     Trap(m.trap);
     return;
   }
-  const Cond cc = Compare(i, m);
+  const Cond cc = Compare(i, m, o);
   TrapUnless(Invert(cc), m.trap);
 }
 
@@ -1283,9 +1276,8 @@ void Emitter::LoadVecConst(Fpr d, uint64_t lo, uint64_t hi) {
   buf_.UseLabelAtOffset(buf_.CurOffset() - 4, l, A64LabelUse::kLdr19);
 }
 
-void Emitter::EmitVec(uint32_t i, const MInst& m) {
+void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
   using ir::Opcode;
-  const OperandSlots o = Slots(i);
   const VArr arr = ArrOf(m.shape);
   const uint32_t size = VSize(arr);
   const uint32_t lane_bits = 8u << size;
@@ -1760,20 +1752,20 @@ void Emitter::EmitInstBody(uint32_t i) {
       return LoadFpConst(V(i, o.dst), bits, m.f64);
     }
     case MOp::kAlu:
-      return EmitAlu(i, m);
+      return EmitAlu(i, m, o);
     case MOp::kAluImm:
-      return EmitAluImm(i, m);
+      return EmitAluImm(i, m, o);
     case MOp::kMadd: {
       Inst x = RRR(m.is_sub ? Form::kMsub : Form::kMadd, m.is64, G(i, o.dst), G(i, o.a), G(i, o.b));
       x.a = R(G(i, o.c));
       return Put(x);
     }
     case MOp::kUnary:
-      return EmitUnary(i, m);
+      return EmitUnary(i, m, o);
     case MOp::kDivRem:
-      return EmitDivRem(i, m);
+      return EmitDivRem(i, m, o);
     case MOp::kCmpSet: {
-      const Cond cc = Compare(i, m);
+      const Cond cc = Compare(i, m, o);
       Inst s;
       s.form = Form::kCset;
       s.is64 = false;
@@ -1782,7 +1774,7 @@ void Emitter::EmitInstBody(uint32_t i) {
       return Put(s);
     }
     case MOp::kSelect: {
-      const Cond cc = Compare(i, m);
+      const Cond cc = Compare(i, m, o);
       if (m.vec) {
         // A mask from the condition (csetm x16; dup v30.2d, x16), then bsl into v30 and a move:
         // d may share a register with x or y (late def), v30 with neither.
@@ -1809,13 +1801,13 @@ void Emitter::EmitInstBody(uint32_t i) {
     }
     case MOp::kLoad:
     case MOp::kStore:
-      return EmitMemory(i, m);
+      return EmitMemory(i, m, o);
     case MOp::kAtomicLoad:
     case MOp::kAtomicStore:
     case MOp::kAtomicRmw:
     case MOp::kAtomicCas:
     case MOp::kFence:
-      return EmitAtomic(i, m);
+      return EmitAtomic(i, m, o);
     case MOp::kExtend: {
       const Gpr a = G(i, o.a), d = G(i, o.dst);
       switch (m.extend) {
@@ -1836,7 +1828,7 @@ void Emitter::EmitInstBody(uint32_t i) {
     }
     case MOp::kFpuBin:
     case MOp::kFpuUnary:
-      return EmitFpu(i, m);
+      return EmitFpu(i, m, o);
     case MOp::kIntToFp: {
       Inst c;
       c.form = m.is_unsigned ? Form::kUcvtf : Form::kScvtf;
@@ -1847,7 +1839,7 @@ void Emitter::EmitInstBody(uint32_t i) {
       return Put(c);
     }
     case MOp::kFpToInt:
-      return EmitFpToInt(i, m);
+      return EmitFpToInt(i, m, o);
     case MOp::kBitcast: {
       Inst c;
       c.is64 = c.f64 = m.is64;
@@ -1908,15 +1900,15 @@ void Emitter::EmitInstBody(uint32_t i) {
       return;
     }
     case MOp::kBrif:
-      return EmitBrif(i, m);
+      return EmitBrif(i, m, o);
     case MOp::kBrTable:
-      return EmitBrTable(i, m);
+      return EmitBrTable(i, m, o);
     case MOp::kTrap:
       return Trap(m.trap);
     case MOp::kTrapIf:
-      return EmitTrapIf(i, m);
+      return EmitTrapIf(i, m, o);
     case MOp::kVec:
-      return EmitVec(i, m);
+      return EmitVec(i, m, o);
     case MOp::kVconst:
       return LoadVecConst(V(i, o.dst), static_cast<uint64_t>(m.imm),
                           static_cast<uint64_t>(m.imm_hi));

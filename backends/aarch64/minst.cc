@@ -220,8 +220,8 @@ class A64Syntax final : public backend::VCodeSyntax {
 
 std::string_view MOpName(MOp op) { return kMOpNames[static_cast<int>(op)]; }
 
-OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
-  OperandSlots s;
+void FillSlots(const MInst& m, uint32_t num_ops, OperandSlots* out) {
+  OperandSlots& s = *out;
   const auto last = static_cast<int8_t>(num_ops - 1);
   const int8_t cond_ops = m.cond == CondKind::kIntRR || m.cond == CondKind::kFloat ? 2 : 1;
   switch (m.op) {
@@ -232,21 +232,21 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kCallBuiltin:
     case MOp::kJmp:
     case MOp::kTrap:
-      return s;
+      return;
     case MOp::kLoadArg:
     case MOp::kLoadOutRet:
     case MOp::kIconst:
     case MOp::kFconst:
     case MOp::kVconst:
       s.dst = 0;
-      return s;
+      return;
     case MOp::kVec:
       // The uses in IR operand order, then the def.
       if (num_ops >= 2) s.a = 0;
       if (num_ops >= 3) s.b = 1;
       if (num_ops >= 4) s.c = 2;
       s.dst = last;
-      return s;
+      return;
     case MOp::kStoreOutArg:
     case MOp::kStoreRet:
     case MOp::kStore:
@@ -254,7 +254,7 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kCallInd:
     case MOp::kReturnCallInd:
       s.value = 0;
-      return s;
+      return;
     case MOp::kCopy:
     case MOp::kAluImm:
     case MOp::kUnary:
@@ -265,43 +265,43 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
     case MOp::kBitcast:
       s.a = 0;
       s.dst = 1;
-      return s;
+      return;
     case MOp::kAlu:
     case MOp::kDivRem:
     case MOp::kFpuBin:
       s.a = 0;
       s.b = 1;
       s.dst = 2;
-      return s;
+      return;
     case MOp::kMadd:
       s.a = 0;
       s.b = 1;
       s.c = 2;
       s.dst = 3;
-      return s;
+      return;
     case MOp::kCmpSet:
     case MOp::kBrif:
     case MOp::kTrapIf:
       s.a = 0;
       if (cond_ops == 2) s.b = 1;
       if (m.op == MOp::kCmpSet) s.dst = last;
-      return s;
+      return;
     case MOp::kSelect:
       s.a = 0;
       if (cond_ops == 2) s.b = 1;
       s.x = cond_ops;
       s.y = static_cast<int8_t>(cond_ops + 1);
       s.dst = static_cast<int8_t>(cond_ops + 2);
-      return s;
+      return;
     case MOp::kLoad:
       s.dst = last;
-      return s;
+      return;
     case MOp::kAtomicLoad:  // base, dst
       s.dst = 1;
-      return s;
+      return;
     case MOp::kAtomicStore:  // value, base
       s.value = 0;
-      return s;
+      return;
     case MOp::kAtomicRmw:  // base, a, dst [, tmp, status]
       s.a = 1;
       s.dst = 2;
@@ -309,17 +309,16 @@ OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
         s.tmp = 3;
         s.status = 4;
       }
-      return s;
+      return;
     case MOp::kAtomicCas:  // base, a (expected), b (replacement), dst [, status]
       s.a = 1;
       s.b = 2;
       s.dst = 3;
       if (!m.lse) s.status = 4;
-      return s;
+      return;
     case MOp::kFence:
-      return s;
+      return;
   }
-  return s;
 }
 
 std::string PrintVCode(const VCode& v, const std::vector<regalloc::Allocation>* allocs) {

@@ -198,7 +198,16 @@ struct OperandSlots {
   int8_t status = -1;  // atomics (LL/SC): stlxr's status
 };
 
-OperandSlots SlotsOf(const MInst& m, uint32_t num_ops);
+// The slots of `m`, whose operand list has `num_ops` entries, written into `*s` (which must hold
+// the defaults, -1 everywhere, on entry). Out of line and through memory: a 9-byte struct
+// returned by value is packed into registers byte by byte, which cost the emitter more than
+// finding the slots (as on x64).
+void FillSlots(const MInst& m, uint32_t num_ops, OperandSlots* s);
+inline OperandSlots SlotsOf(const MInst& m, uint32_t num_ops) {
+  OperandSlots s;
+  FillSlots(m, num_ops, &s);
+  return s;
+}
 
 using VCode = backend::VCode<MInst>;
 

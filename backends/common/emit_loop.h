@@ -21,6 +21,7 @@
 
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "backends/common/dispatch_copies.h"
@@ -35,6 +36,10 @@ namespace egret::backend {
 class InstEmitter {
  public:
   virtual ~InstEmitter() = default;
+  // Block b's instructions follow (called after its label is bound, before the prologue of the
+  // entry block, and before the instructions of a dispatch copy of b): until the next call,
+  // every instruction emitted is b's.
+  virtual void BeginBlock(uint32_t /*b*/) {}
   // The frame setup, emitted at the start of the entry block.
   virtual void Prologue() = 0;
   // Instruction i with its allocated registers.
@@ -71,35 +76,48 @@ class RematDefs {
 // Emits instructions [begin, end), each with its edits (ra.edits from `next_edit` on, which
 // advances past them), its source location and the island check before it: the body of
 // EmitBlocks' loop, and of a dispatch copy.
-template <class Traits>
+template <class Traits, class Emitter>
 [[gnu::always_inline]] inline void EmitInsts(std::span<const uint32_t> srclocs,
                                              const regalloc::Output& ra, uint32_t max_inst_bytes,
-                                             MachBuffer<Traits>& buf, InstEmitter& e,
-                                             uint32_t begin, uint32_t end, size_t& next_edit) {
+                                             MachBuffer<Traits>& buf, Emitter& e, uint32_t begin,
+                                             uint32_t end, size_t& next_edit) {
+  // The edits in locals: the target's calls cannot change them (ra is const), but the compiler
+  // would read ra.edits again after each one. next_point: the program point of edit k, or
+  // UINT32_MAX when none is left (no instruction's point reaches it).
+  const regalloc::Edit* const edits = ra.edits.data();
+  const size_t num_edits = ra.edits.size();
+  size_t k = next_edit;
+  auto point_of = [&](size_t j) { return j < num_edits ? edits[j].point.bits() : UINT32_MAX; };
+  uint32_t next_point = point_of(k);
   for (uint32_t i = begin; i < end; ++i) {
     if (buf.IslandNeeded(max_inst_bytes)) buf.EmitIsland(max_inst_bytes);
     const uint32_t srcloc = srclocs[i];
     if (srcloc != kNoSrcLoc) buf.StartSrcLoc(srcloc);
-    while (next_edit < ra.edits.size() &&
-           ra.edits[next_edit].point == regalloc::ProgPoint::Before(i))
-      e.EmitEdit(ra.edits[next_edit++]);
+    const uint32_t before = regalloc::ProgPoint::Before(i).bits();
+    if (next_point == before) {
+      do e.EmitEdit(edits[k++]);
+      while ((next_point = point_of(k)) == before);
+    }
     e.EmitInst(i);
-    while (next_edit < ra.edits.size() &&
-           ra.edits[next_edit].point == regalloc::ProgPoint::After(i))
-      e.EmitEdit(ra.edits[next_edit++]);
+    const uint32_t after = regalloc::ProgPoint::After(i).bits();
+    if (next_point == after) {
+      do e.EmitEdit(edits[k++]);
+      while ((next_point = point_of(k)) == after);
+    }
     if (srcloc != kNoSrcLoc) buf.EndSrcLoc();
   }
+  next_edit = k;
 }
 
 // Out of EmitBlocks' loop (rarely taken): the edits of jump `jump` from ra.edits[next_edit] on
 // (the jump itself is left out), then a copy of block `d`, whose edits start at `d_edit`, with
 // its source locations and island checks (all of d's edits, up to `d_edit_end`). Returns the
 // index after the jump's edits.
-template <class Traits>
+template <class Traits, class Emitter>
 [[gnu::noinline]] size_t EmitDispatchCopy(const regalloc::Function& f,
                                           std::span<const uint32_t> srclocs,
                                           const regalloc::Output& ra, uint32_t max_inst_bytes,
-                                          MachBuffer<Traits>& buf, InstEmitter& e, uint32_t jump,
+                                          MachBuffer<Traits>& buf, Emitter& e, uint32_t jump,
                                           size_t next_edit, uint32_t d, size_t d_edit,
                                           size_t d_edit_end) {
   auto edits_at = [&](size_t& k, regalloc::ProgPoint p) {
@@ -111,6 +129,7 @@ template <class Traits>
   edits_at(next_edit, regalloc::ProgPoint::After(jump));
   if (srclocs[jump] != kNoSrcLoc) buf.EndSrcLoc();
   const regalloc::BlockData& bd = f.blocks[d];
+  e.BeginBlock(d);
   EmitInsts(srclocs, ra, max_inst_bytes, buf, e, bd.inst_begin, bd.inst_end, d_edit);
   EGRET_CHECK(d_edit == d_edit_end);
   return next_edit;
@@ -121,12 +140,15 @@ template <class Traits>
 // EmitOrder::order; empty: layout order). Branches name their targets, so any order is correct.
 // With `copies` (and `next`, the block emitted after each, EmitOrder::next), dispatch blocks
 // are copied in place of the jumps to them (dispatch_copies.h; `copies` is filled).
-template <class Traits>
+//
+// `Emitter` is the target's InstEmitter itself (a final class), so the calls into it are direct.
+template <class Traits, class Emitter>
 void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
                 const regalloc::Output& ra, uint32_t max_inst_bytes, MachBuffer<Traits>& buf,
-                std::vector<MachLabel>& block_labels, InstEmitter& e,
+                std::vector<MachLabel>& block_labels, Emitter& e,
                 std::span<const uint32_t> order = {}, std::span<const uint32_t> next = {},
                 DispatchCopies* copies = nullptr) {
+  static_assert(std::is_base_of_v<InstEmitter, Emitter>);
   const uint32_t nb = f.num_blocks();
   EGRET_CHECK(order.empty() || (order.size() == nb && order[0] == 0));
   EGRET_CHECK(copies == nullptr || next.size() == nb);
@@ -161,6 +183,7 @@ void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
     const uint32_t b = order.empty() ? k : order[k];
     buf.BindLabel(block_labels[b]);
     const regalloc::BlockData& bd = f.blocks[b];
+    e.BeginBlock(b);
     if (b == 0) e.Prologue();
     // With a copy, the block's jump is left out (its edits stay) and the copy follows.
     const uint32_t copy = copy_of.empty() ? DispatchCopies::kNone : copy_of[b];

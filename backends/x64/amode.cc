@@ -5,27 +5,6 @@
 
 namespace egret::x64 {
 
-Amode Amode::Base(Gpr base, int32_t disp) {
-  Amode a;
-  a.kind = Kind::kBase;
-  a.base = base;
-  a.disp = disp;
-  return a;
-}
-
-Amode Amode::BaseIndex(Gpr base, Gpr index, int scale, int32_t disp) {
-  // SIB.index = 100 without REX.X means "no index", so %rsp can never be an index.
-  EGRET_CHECK(index != Gpr::kRsp);
-  EGRET_CHECK(scale == 1 || scale == 2 || scale == 4 || scale == 8);
-  Amode a;
-  a.kind = Kind::kBaseIndex;
-  a.base = base;
-  a.index = index;
-  a.scale_log2 = static_cast<uint8_t>(scale == 1 ? 0 : scale == 2 ? 1 : scale == 4 ? 2 : 3);
-  a.disp = disp;
-  return a;
-}
-
 Amode Amode::Index(Gpr index, int scale, int32_t disp) {
   Amode a = BaseIndex(Gpr::kRax, index, scale, disp);  // checks the index and the scale
   a.kind = Kind::kIndex;

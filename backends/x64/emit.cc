@@ -36,6 +36,17 @@ class Emitter final : public backend::InstEmitter {
 
   void Run();
 
+  // The InstEmitter interface (public: the shared emission loop calls it directly).
+  // A block's first instruction never reuses flags: its other predecessors did not set them.
+  void BeginBlock(uint32_t b) override {
+    cur_block_ = b;
+    flags_.valid = false;
+  }
+  void EmitEdit(const regalloc::Edit& e) override;
+  backend::CopyInfo CopyInfoOf(uint32_t i) const override;
+  void Prologue() override;
+  void EmitInst(uint32_t i) override;
+
  private:
   // ---- Encoding helpers.
   void Put(const Inst& inst) {
@@ -102,7 +113,8 @@ class Emitter final : public backend::InstEmitter {
   // inverting the condition, the conditional branch) left out when its target is the block
   // emitted next (EmitOrder::next, which rotated loops make differ from the layout's next).
   void Branch2(uint32_t i, CondCode cc, uint32_t t, uint32_t f) {
-    const uint32_t next = (*next_block_)[block_of_[i]];
+    EGRET_DCHECK(i >= v_.ra.blocks[cur_block_].inst_begin && i < v_.ra.blocks[cur_block_].inst_end);
+    const uint32_t next = (*next_block_)[cur_block_];
     if (t == next) {
       Jcc(Invert(cc), block_label_[f]);
       return;
@@ -231,8 +243,6 @@ class Emitter final : public backend::InstEmitter {
     }
   }
 
-  void EmitEdit(const regalloc::Edit& e) override;
-  backend::CopyInfo CopyInfoOf(uint32_t i) const override;
   // Right after call instruction i (a safepoint): its stack map at the return address, slots as
   // 8-byte words from rsp at the call, the frame (rbp - rsp) being the callee-saved pushes and
   // the fixed frame (rsp does not move between prologue and epilogue).
@@ -254,7 +264,6 @@ class Emitter final : public backend::InstEmitter {
     buf_.AddStackMap(map_words_, 8 * frame_.num_callee_saved + frame_.frame_bytes);
     ++next_map_;
   }
-  void Prologue() override;
   void Epilogue();
   void TearDownFrame();
   void EndEpilogueRange();
@@ -263,8 +272,9 @@ class Emitter final : public backend::InstEmitter {
   // Sets the flags for a condition; returns the condition code that holds when it is true. `o`:
   // the instruction's operand slots (EmitInstBody's, not found again).
   CondCode Compare(uint32_t i, const MInst& m, const OperandSlots& o);
-  void EmitInst(uint32_t i) override;
-  void EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o);
+  // (Inlined into EmitInst, its only caller.)
+  [[gnu::always_inline]] inline void EmitInstBody(uint32_t i, const MInst& m,
+                                                  const OperandSlots& o);
   void EmitDiv(uint32_t i, const MInst& m);
   void EmitBitCount(uint32_t i, const MInst& m);
   void EmitFpToInt(uint32_t i, const MInst& m);
@@ -292,8 +302,8 @@ class Emitter final : public backend::InstEmitter {
   };
   // Whether `test reg, reg` at `size` would only repeat the flags instruction i's predecessor set.
   bool FlagsAlreadySet(uint32_t i, Gpr reg, OpSize size) const {
-    return flags_.valid && flags_.inst + 1 == i && !block_start_[i] && flags_.reg == reg &&
-           flags_.size == size;
+    // (BeginBlock invalidates the flags: a block's first instruction never finds them set.)
+    return flags_.valid && flags_.inst + 1 == i && flags_.reg == reg && flags_.size == size;
   }
 
   struct Stub {
@@ -313,8 +323,7 @@ class Emitter final : public backend::InstEmitter {
   // By jump table: its base label once emitted. Copies of a dispatch block share the table of
   // the first copy emitted (dispatch_copies.h); rip-relative, so it is always in reach.
   std::vector<MachLabel> table_label_;
-  std::vector<uint8_t> block_start_;  // by VCode instruction: the first of its block
-  std::vector<uint32_t> block_of_;    // by VCode instruction: its block
+  uint32_t cur_block_ = 0;  // the block whose instructions are being emitted (BeginBlock)
   const std::vector<uint32_t>* next_block_ = nullptr;  // by block: the block emitted after it
   FlagsFrom flags_;
   uint32_t cur_srcloc_ = backend::kNoSrcLoc;  // of the instruction being emitted
@@ -330,16 +339,13 @@ class Emitter final : public backend::InstEmitter {
   void SwapStorage(bool take) {
     struct Storage {
       std::vector<MachLabel> block_label, table_label;
-      std::vector<uint8_t> block_start;
-      std::vector<uint32_t> block_of, map_words;
+      std::vector<uint32_t> map_words;
       std::vector<Stub> stubs;
       std::unordered_map<uint64_t, uint32_t> stub_of;
     };
     thread_local Storage spare;
     SwapSpare(block_label_, spare.block_label, take);
     SwapSpare(table_label_, spare.table_label, take);
-    SwapSpare(block_start_, spare.block_start, take);
-    SwapSpare(block_of_, spare.block_of, take);
     SwapSpare(map_words_, spare.map_words, take);
     SwapSpare(stubs_, spare.stubs, take);
     SwapSpare(stub_of_, spare.stub_of, take);
@@ -607,13 +613,6 @@ constexpr uint32_t kMaxInstBytes = 1024;
 void Emitter::Run() {
   frame_ = ComputeFrameImpl(v_, ra_);
   frameless_ = backend::NeedsNoFrame(v_, frame_.num_callee_saved == 0 && frame_.frame_bytes == 0);
-  block_start_.assign(v_.insts.size() + 1, 0);
-  block_of_.assign(v_.insts.size(), 0);
-  for (uint32_t b = 0; b < v_.ra.num_blocks(); ++b) {
-    const regalloc::BlockData& bd = v_.ra.blocks[b];
-    block_start_[bd.inst_begin] = 1;
-    for (uint32_t k = bd.inst_begin; k < bd.inst_end; ++k) block_of_[k] = b;
-  }
   table_label_.assign(v_.jump_tables.size(), MachLabel());
   thread_local backend::EmitOrder order;  // storage reused across functions
   order.Compute(v_.ra, ra_);

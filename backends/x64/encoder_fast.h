@@ -1,12 +1,12 @@
 // encoder_fast.h: the inline fast paths of EncodeTo (encoder.h), for the forms emission encodes
-// most: mov, load, store, the ALU group and test between registers and base (+ index) memory at
-// 32 or 64 bits, and the ALU group with an immediate. The emitter calls EncodeFast first and
-// the general encoder (EncodeGeneral) only when it answers 0, so the common instruction costs
-// no call and no opcode record.
+// most: the integer forms with register, immediate and base (+ index) memory operands (mov, load,
+// store, the ALU group, test, lea, shifts by a constant, extensions, setcc, cmov, push, pop, ud2,
+// ret). The emitter calls EncodeFast first and the general encoder (EncodeGeneral) only when it
+// answers 0, so the common instruction costs no call and no opcode record.
 //
 // Invariant: EncodeFast writes exactly the bytes the general encoder writes for the same Inst
 // (X64Differential.EncodeToMatchesEncode compares them on every case of every form), and none
-// of these forms has a PC-relative field.
+// of these forms has a PC-relative field (RIP-relative operands take the general path).
 #ifndef EGRET_BACKENDS_X64_ENCODER_FAST_H_
 #define EGRET_BACKENDS_X64_ENCODER_FAST_H_
 
@@ -26,89 +26,51 @@ constexpr uint8_t FastAluOpcode(AluOp op, OpSize /*size: 32 or 64*/, bool to_reg
   return static_cast<uint8_t>(static_cast<uint8_t>(op) * 8 + (to_reg ? 2 : 0) + 1);
 }
 
-// The one-byte-opcode integer forms with a register and a register or base (+ index) memory
-// operand at 32 or 64 bits (mov, load, store, add/sub/and/or/xor/cmp, test, lea): most of what
-// emission encodes (every allocator edit between GPRs and spill slots is a mov), written
-// directly, without the general path's opcode record and byte writer. The bytes are
-// the general encoder's exactly (X64Differential.EncodeToMatchesEncode compares the two on every
-// case of every form). Returns the length, or 0 when `inst` is none of these (the general path
-// then).
-inline uint32_t EncodeRegRmFast(const Inst& inst, uint8_t* out) {
-  OpSize size;
-  unsigned reg, rm = 0;
-  uint8_t opcode;
-  const Amode* mem = nullptr;
-  switch (inst.form()) {
-    case Form::kMovRR: {
-      const auto& p = inst.As<forms::MovRR>();
-      size = p.size, reg = Enc(p.src), rm = Enc(p.dst), opcode = 0x89;
-      break;
-    }
-    case Form::kMovRM: {
-      const auto& p = inst.As<forms::MovRM>();
-      size = p.size, reg = Enc(p.dst), mem = &p.src, opcode = 0x8B;
-      break;
-    }
-    case Form::kMovMR: {
-      const auto& p = inst.As<forms::MovMR>();
-      size = p.size, reg = Enc(p.src), mem = &p.dst, opcode = 0x89;
-      break;
-    }
-    case Form::kAluRR: {
-      const auto& p = inst.As<forms::AluRR>();
-      size = p.size, reg = Enc(p.src), rm = Enc(p.dst), opcode = FastAluOpcode(p.op, p.size, false);
-      break;
-    }
-    case Form::kAluRM: {
-      const auto& p = inst.As<forms::AluRM>();
-      size = p.size, reg = Enc(p.dst), mem = &p.src, opcode = FastAluOpcode(p.op, p.size, true);
-      break;
-    }
-    case Form::kAluMR: {
-      const auto& p = inst.As<forms::AluMR>();
-      size = p.size, reg = Enc(p.src), mem = &p.dst, opcode = FastAluOpcode(p.op, p.size, false);
-      break;
-    }
-    case Form::kTestRR: {
-      const auto& p = inst.As<forms::TestRR>();
-      size = p.size, reg = Enc(p.b), rm = Enc(p.a), opcode = 0x85;
-      break;
-    }
-    case Form::kLea: {
-      const auto& p = inst.As<forms::Lea>();
-      size = p.size, reg = Enc(p.dst), mem = &p.addr, opcode = 0x8D;
-      break;
-    }
-    default:
-      return 0;
-  }
-  if (size != OpSize::k32 && size != OpSize::k64) return 0;
-  const unsigned w = size == OpSize::k64 ? 8 : 0;
+// The pieces of the fast forms below, written as EmitPrefixesAndOpcode + EmitRegReg /
+// EmitRegMem write them for an integer opcode without lock, rep or VEX: [66] [REX] [0F] opcode
+// ModRM. REX is written when W, R, X or B is set, or when `force_rex` (a byte register 4..7).
+struct FastOp {
+  bool p66 = false;       // 16-bit operand size
+  bool w = false;         // REX.W: 64-bit operand size
+  bool two_byte = false;  // the 0F escape
+  uint8_t opcode = 0;
+};
+[[gnu::always_inline]] inline uint32_t FastPrefixes(const FastOp& op, unsigned rxb, bool force_rex,
+                                                    uint8_t* out) {
   uint32_t n = 0;
-  if (mem == nullptr) {  // REX.R: the source, REX.B: the destination; ModRM mod=11
-    const unsigned rex = 0x40 | w | ((reg >> 3) & 1) << 2 | ((rm >> 3) & 1);
-    if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
-    out[n++] = opcode;
-    out[n++] = ModRm(3, reg, rm);
-    return n;
-  }
-  const bool has_index = mem->kind == Amode::Kind::kBaseIndex;
-  if (!has_index && mem->kind != Amode::Kind::kBase) return 0;
-  if (has_index && mem->index == Gpr::kRsp) return 0;  // the general path rejects it
-  const unsigned base = Enc(mem->base);
-  const unsigned index = has_index ? Enc(mem->index) : 4;  // 100 = no index
-  const unsigned rex =
-      0x40 | w | ((reg >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1);
-  if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
-  out[n++] = opcode;
+  if (op.p66) out[n++] = 0x66;
+  const unsigned rex = 0x40 | (op.w ? 8 : 0) | rxb;
+  if (rex != 0x40 || force_rex) out[n++] = static_cast<uint8_t>(rex);
+  if (op.two_byte) out[n++] = 0x0F;
+  out[n++] = op.opcode;
+  return n;
+}
+// Register-register (ModRM mod=11): `reg` (or a /digit) in ModRM.reg, `rm` in ModRM.rm.
+[[gnu::always_inline]] inline uint32_t FastRR(const FastOp& op, unsigned reg, unsigned rm,
+                                              uint8_t* out, bool force_rex = false) {
+  uint32_t n = FastPrefixes(op, ((reg >> 3) & 1) << 2 | ((rm >> 3) & 1), force_rex, out);
+  out[n++] = ModRm(3, reg, rm);
+  return n;
+}
+// Register-memory with a base (+ index) operand; 0 for any other addressing mode (RIP-relative
+// labels, index only: the general path).
+[[gnu::always_inline]] inline uint32_t FastRM(const FastOp& op, unsigned reg, const Amode& mem,
+                                              uint8_t* out, bool force_rex = false) {
+  const bool has_index = mem.kind == Amode::Kind::kBaseIndex;
+  if (!has_index && mem.kind != Amode::Kind::kBase) return 0;
+  if (has_index && mem.index == Gpr::kRsp) return 0;  // the general path rejects it
+  const unsigned base = Enc(mem.base);
+  const unsigned index = has_index ? Enc(mem.index) : 4;  // 100 = no index
+  uint32_t n = FastPrefixes(op, ((reg >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1),
+                            force_rex, out);
   // As EmitRegMem: rbp/r13 need a displacement even when it is 0, rsp/r12 a SIB byte.
-  const int32_t disp = mem->disp;
+  const int32_t disp = mem.disp;
   const unsigned mod = disp == 0 && (base & 7) != 5 ? 0 : FitsSimm8(disp) ? 1 : 2;
   const bool need_sib = has_index || (base & 7) == 4;
   out[n++] = ModRm(mod, reg, need_sib ? 4 : base);
   if (need_sib) {
-    out[n++] = static_cast<uint8_t>((has_index ? mem->scale_log2 : 0) << 6 | (index & 7) << 3 |
-                                    (base & 7));
+    out[n++] =
+        static_cast<uint8_t>((has_index ? mem.scale_log2 : 0) << 6 | (index & 7) << 3 | (base & 7));
   }
   if (mod == 1) {
     out[n++] = static_cast<uint8_t>(disp);
@@ -118,40 +80,225 @@ inline uint32_t EncodeRegRmFast(const Inst& inst, uint8_t* out) {
   }
   return n;
 }
-
-// add/or/.../cmp of a register and an immediate at 32 or 64 bits, as EncodeAluImm writes it
-// (83 /digit ib when the value fits a signed byte, else the accumulator's short form or
-// 81 /digit id), written directly; 0 for anything else. Checked like EncodeRegRmFast.
-inline uint32_t EncodeAluImmFast(const Inst& inst, uint8_t* out) {
-  if (inst.form() != Form::kAluRI) return 0;
-  const auto& p = inst.As<forms::AluRI>();
-  if (p.size != OpSize::k32 && p.size != OpSize::k64) return 0;
-  const int64_t v = ImmAtSize(p.imm, p.size);
-  const unsigned digit = static_cast<unsigned>(p.op), rm = Enc(p.dst);
-  const unsigned rex = 0x40 | (p.size == OpSize::k64 ? 8 : 0) | ((rm >> 3) & 1);
+// The opcode with the register in its low three bits (push, pop, mov $imm): [REX.W/B] op+r.
+[[gnu::always_inline]] inline uint32_t FastOpReg(bool w, uint8_t opcode, unsigned reg,
+                                                 uint8_t* out) {
   uint32_t n = 0;
-  const bool imm8 = FitsSimm8(v);
-  if (!imm8 && rm == Enc(Gpr::kRax)) {  // no ModRM: the register is implied
-    if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
-    out[n++] = static_cast<uint8_t>(digit * 8 + 5);
-  } else {
-    if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
-    out[n++] = imm8 ? 0x83 : 0x81;
-    out[n++] = ModRm(3, digit, rm);
-  }
-  const auto u = static_cast<uint64_t>(v);
-  const int bytes = imm8 ? 1 : 4;
-  for (int k = 0; k < bytes; ++k) out[n++] = static_cast<uint8_t>(u >> (8 * k));
+  const unsigned rex = 0x40 | (w ? 8 : 0) | ((reg >> 3) & 1);
+  if (rex != 0x40) out[n++] = static_cast<uint8_t>(rex);
+  out[n++] = static_cast<uint8_t>(opcode + (reg & 7));
   return n;
+}
+// The low `bytes` bytes of `v`, little-endian.
+[[gnu::always_inline]] inline uint32_t FastLe(uint64_t v, int bytes, uint8_t* out) {
+  for (int k = 0; k < bytes; ++k) out[k] = static_cast<uint8_t>(v >> (8 * k));
+  return static_cast<uint32_t>(bytes);
+}
+[[gnu::always_inline]] inline bool Is32Or64(OpSize size) {
+  return size == OpSize::k32 || size == OpSize::k64;
+}
+[[gnu::always_inline]] inline FastOp IntOp(OpSize size, uint8_t opcode, bool two_byte = false) {
+  return FastOp{size == OpSize::k16, size == OpSize::k64, two_byte, opcode};
+}
+// A byte-sized operand in register encodings 4..7 means spl/bpl/sil/dil only with a REX prefix.
+[[gnu::always_inline]] inline bool ByteNeedsRex(OpSize size, unsigned enc) {
+  return size == OpSize::k8 && enc >= 4 && enc < 8;
+}
+// movzx/movsx from memory or a register: the general encoder's ExtendOpcode for an 8-, 16- or
+// 32-bit source into a 32- or 64-bit destination.
+// The caller checks that src_size is not 64 bits (ExtendSourceOk).
+[[gnu::always_inline]] inline bool ExtendSourceOk(OpSize src_size) {
+  return src_size != OpSize::k64;
+}
+[[gnu::always_inline]] inline FastOp ExtendOp(OpSize src_size, OpSize size, bool sign) {
+  if (src_size == OpSize::k32) {
+    return sign ? IntOp(OpSize::k64, 0x63) : IntOp(OpSize::k32, 0x8B);
+  }
+  const bool byte = src_size == OpSize::k8;
+  return IntOp(size, sign ? (byte ? 0xBE : 0xBF) : (byte ? 0xB6 : 0xB7), true);
+}
+
+// The integer forms emission encodes most (mov, load, store, the ALU group, test, lea, push,
+// pop, shifts and extensions by a constant, setcc, cmov, mov of an immediate, ud2, ret) with
+// register and base (+ index) memory operands, written directly, without the general path's
+// opcode record and byte writer. The bytes are the general encoder's exactly
+// (X64Differential.EncodeToMatchesEncode compares the two on every case of every form).
+// Returns the length, or 0 when `inst` is none of these (the general path then).
+[[gnu::always_inline]] inline uint32_t EncodeFastForm(const Inst& inst, uint8_t* out) {
+  switch (inst.form()) {
+    case Form::kMovRR: {
+      const auto& p = inst.As<forms::MovRR>();
+      if (!Is32Or64(p.size)) return 0;
+      return FastRR(IntOp(p.size, 0x89), Enc(p.src), Enc(p.dst), out);
+    }
+    case Form::kMovRM: {
+      const auto& p = inst.As<forms::MovRM>();
+      const unsigned r = Enc(p.dst);
+      return FastRM(IntOp(p.size, p.size == OpSize::k8 ? 0x8A : 0x8B), r, p.src, out,
+                    ByteNeedsRex(p.size, r));
+    }
+    case Form::kMovMR: {
+      const auto& p = inst.As<forms::MovMR>();
+      const unsigned r = Enc(p.src);
+      return FastRM(IntOp(p.size, p.size == OpSize::k8 ? 0x88 : 0x89), r, p.dst, out,
+                    ByteNeedsRex(p.size, r));
+    }
+    case Form::kAluRR: {
+      const auto& p = inst.As<forms::AluRR>();
+      if (!Is32Or64(p.size)) return 0;
+      return FastRR(IntOp(p.size, FastAluOpcode(p.op, p.size, false)), Enc(p.src), Enc(p.dst), out);
+    }
+    case Form::kAluRM: {
+      const auto& p = inst.As<forms::AluRM>();
+      if (!Is32Or64(p.size)) return 0;
+      return FastRM(IntOp(p.size, FastAluOpcode(p.op, p.size, true)), Enc(p.dst), p.src, out);
+    }
+    case Form::kAluMR: {
+      const auto& p = inst.As<forms::AluMR>();
+      if (!Is32Or64(p.size)) return 0;
+      return FastRM(IntOp(p.size, FastAluOpcode(p.op, p.size, false)), Enc(p.src), p.dst, out);
+    }
+    case Form::kAluRI: {
+      // 83 /digit ib when the value fits a signed byte, else the accumulator's short form or
+      // 81 /digit id (EncodeAluImm).
+      const auto& p = inst.As<forms::AluRI>();
+      if (!Is32Or64(p.size)) return 0;
+      const int64_t v = ImmAtSize(p.imm, p.size);
+      const unsigned digit = static_cast<unsigned>(p.op), rm = Enc(p.dst);
+      const bool w = p.size == OpSize::k64, imm8 = FitsSimm8(v);
+      uint32_t n;
+      if (!imm8 && rm == Enc(Gpr::kRax)) {  // no ModRM: the register is implied
+        n = FastPrefixes(FastOp{false, w, false, static_cast<uint8_t>(digit * 8 + 5)}, 0, false,
+                         out);
+      } else {
+        n = FastRR(FastOp{false, w, false, static_cast<uint8_t>(imm8 ? 0x83 : 0x81)}, digit, rm,
+                   out);
+      }
+      return n + FastLe(static_cast<uint64_t>(v), imm8 ? 1 : 4, out + n);
+    }
+    case Form::kTestRR: {
+      const auto& p = inst.As<forms::TestRR>();
+      if (!Is32Or64(p.size)) return 0;
+      return FastRR(IntOp(p.size, 0x85), Enc(p.b), Enc(p.a), out);
+    }
+    case Form::kTestRI: {
+      // A9 id for the accumulator, else F7 /0 id (EncodeTestImm).
+      const auto& p = inst.As<forms::TestRI>();
+      if (!Is32Or64(p.size)) return 0;
+      const int64_t v = ImmAtSize(p.imm, p.size);
+      const unsigned rm = Enc(p.a);
+      const uint32_t n = rm == Enc(Gpr::kRax) ? FastPrefixes(IntOp(p.size, 0xA9), 0, false, out)
+                                              : FastRR(IntOp(p.size, 0xF7), 0, rm, out);
+      return n + FastLe(static_cast<uint64_t>(v), 4, out + n);
+    }
+    case Form::kLea: {
+      const auto& p = inst.As<forms::Lea>();
+      if (!Is32Or64(p.size)) return 0;
+      return FastRM(IntOp(p.size, 0x8D), Enc(p.dst), p.addr, out);
+    }
+    case Form::kMovRI: {
+      const auto& p = inst.As<forms::MovRI>();
+      if (!Is32Or64(p.size)) return 0;
+      const unsigned r = Enc(p.dst);
+      uint32_t n;
+      switch (MovImmKindOf(p.size, p.imm)) {
+        case MovImmKind::kMovImm:  // the 32-bit form, zero-extending into 64 bits
+          n = FastOpReg(false, 0xB8, r, out);
+          return n + FastLe(static_cast<uint64_t>(p.imm), 4, out + n);
+        case MovImmKind::kMovSext32:
+          n = FastRR(IntOp(OpSize::k64, 0xC7), 0, r, out);
+          return n + FastLe(static_cast<uint64_t>(p.imm), 4, out + n);
+        case MovImmKind::kMovAbs:
+          n = FastOpReg(true, 0xB8, r, out);
+          return n + FastLe(static_cast<uint64_t>(p.imm), 8, out + n);
+      }
+      return 0;
+    }
+    case Form::kMovMI: {
+      const auto& p = inst.As<forms::MovMI>();
+      if (!Is32Or64(p.size)) return 0;
+      const uint32_t n = FastRM(IntOp(p.size, 0xC7), 0, p.dst, out);
+      return n == 0 ? 0 : n + FastLe(static_cast<uint64_t>(p.imm), 4, out + n);
+    }
+    case Form::kMovzxRR: {
+      const auto& p = inst.As<forms::MovzxRR>();
+      if (!Is32Or64(p.size) || !ExtendSourceOk(p.src_size)) return 0;
+      if (p.src_size == OpSize::k32)
+        return FastRR(IntOp(OpSize::k32, 0x89), Enc(p.src), Enc(p.dst), out);
+      return FastRR(ExtendOp(p.src_size, p.size, false), Enc(p.dst), Enc(p.src), out,
+                    ByteNeedsRex(p.src_size, Enc(p.src)));
+    }
+    case Form::kMovsxRR: {
+      const auto& p = inst.As<forms::MovsxRR>();
+      if (!Is32Or64(p.size) || !ExtendSourceOk(p.src_size)) return 0;
+      return FastRR(ExtendOp(p.src_size, p.size, true), Enc(p.dst), Enc(p.src), out,
+                    ByteNeedsRex(p.src_size, Enc(p.src)));
+    }
+    case Form::kMovzxRM: {
+      const auto& p = inst.As<forms::MovzxRM>();
+      if (!Is32Or64(p.size) || !ExtendSourceOk(p.src_size)) return 0;
+      return FastRM(ExtendOp(p.src_size, p.size, false), Enc(p.dst), p.src, out);
+    }
+    case Form::kMovsxRM: {
+      const auto& p = inst.As<forms::MovsxRM>();
+      if (!Is32Or64(p.size) || !ExtendSourceOk(p.src_size)) return 0;
+      return FastRM(ExtendOp(p.src_size, p.size, true), Enc(p.dst), p.src, out);
+    }
+    case Form::kShiftRI: {
+      // D1 /digit for a count of 1, else C1 /digit ib.
+      const auto& p = inst.As<forms::ShiftRI>();
+      if (!Is32Or64(p.size)) return 0;
+      const unsigned digit = static_cast<unsigned>(p.op);
+      if (p.count == 1) return FastRR(IntOp(p.size, 0xD1), digit, Enc(p.dst), out);
+      const uint32_t n = FastRR(IntOp(p.size, 0xC1), digit, Enc(p.dst), out);
+      out[n] = p.count;
+      return n + 1;
+    }
+    case Form::kUnaryR: {
+      const auto& p = inst.As<forms::UnaryR>();
+      if (!Is32Or64(p.size)) return 0;
+      return FastRR(IntOp(p.size, 0xF7), static_cast<unsigned>(p.op), Enc(p.reg), out);
+    }
+    case Form::kSetcc: {
+      const auto& p = inst.As<forms::Setcc>();
+      const unsigned r = Enc(p.dst);
+      return FastRR(FastOp{false, false, true, static_cast<uint8_t>(0x90 + static_cast<int>(p.cc))},
+                    0, r, out, ByteNeedsRex(OpSize::k8, r));
+    }
+    case Form::kCmovRR: {
+      const auto& p = inst.As<forms::CmovRR>();
+      if (!Is32Or64(p.size)) return 0;
+      return FastRR(IntOp(p.size, static_cast<uint8_t>(0x40 + static_cast<int>(p.cc)), true),
+                    Enc(p.dst), Enc(p.src), out);
+    }
+    case Form::kPushR:
+      return FastOpReg(false, 0x50, Enc(inst.As<forms::PushR>().reg), out);
+    case Form::kPopR:
+      return FastOpReg(false, 0x58, Enc(inst.As<forms::PopR>().reg), out);
+    case Form::kRet: {
+      const uint16_t pop = inst.As<forms::Ret>().pop;
+      if (pop == 0) {
+        out[0] = 0xC3;
+        return 1;
+      }
+      out[0] = 0xC2;
+      return 1 + FastLe(pop, 2, out + 1);
+    }
+    case Form::kUd2:
+      out[0] = 0x0F;
+      out[1] = 0x0B;
+      return 2;
+    default:
+      return 0;
+  }
 }
 
 }  // namespace encoder_internal
 
 // The bytes of `inst` at `out` (room for kMaxInstLength) if it is one of the fast forms above,
 // returning the length; 0 (nothing written that counts) for any other instruction.
-inline uint32_t EncodeFast(const Inst& inst, uint8_t* out) {
-  if (const uint32_t n = encoder_internal::EncodeRegRmFast(inst, out); n != 0) return n;
-  return encoder_internal::EncodeAluImmFast(inst, out);
+[[gnu::always_inline]] inline uint32_t EncodeFast(const Inst& inst, uint8_t* out) {
+  return encoder_internal::EncodeFastForm(inst, out);
 }
 
 }  // namespace egret::x64

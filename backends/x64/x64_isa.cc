@@ -30,11 +30,12 @@
 namespace egret::x64 {
 namespace {
 
+// Encoded straight into the buffer (EncodeTo: the common forms inline, encoder_fast.h).
 void Put(X64MachBuffer& buf, const Inst& inst) {
-  EncodedInst e;
-  Encode(inst, &e);
-  EGRET_CHECK(!e.label.label.valid());
-  buf.PutBytes(e.view());
+  uint8_t* bytes = buf.ReserveBytes(kMaxInstLength);
+  LabelField label;
+  buf.CommitBytes(EncodeTo(inst, bytes, &label));
+  EGRET_CHECK(!label.label.valid());
 }
 
 uint32_t Align16(uint32_t v) { return (v + 15) & ~15u; }
