@@ -194,7 +194,8 @@ TEST(AnalysisCache, LicmUpdatesItsAnalysesToTheFreshOnes) {
     cache.Reset(f);
     const size_t blocks_before = f.dfg.NumBlocks();
     ASSERT_TRUE(pm->Run(f, cache).ok());
-    ASSERT_TRUE(ir::Verify(f).ok()) << ir::Verify(f).error().message << "\n" << ir::PrintFunction(f);
+    ASSERT_TRUE(ir::Verify(f).ok()) << ir::Verify(f).error().message << "\n"
+                                    << ir::PrintFunction(f);
     if (f.dfg.NumBlocks() == blocks_before) continue;
     ++with_preheaders;
     // Held (not recomputed) after the pass.
