@@ -348,6 +348,18 @@ void Backtrack::BuildRangesWalk() {
     }
     for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
       const auto ops = f_.InstOperands(i);
+      // A def ends its vreg's current range (or makes a point range) and leaves the live set.
+      const auto def = [&](const Operand& op) {
+        const uint32_t v = op.vreg.index;
+        const uint32_t from = op.is_early() ? 4 * i : 4 * i + 3;
+        uint32_t to = 4 * i + 4;
+        if (pos[v] != kNone) {
+          to = std::max(to, end[v]);
+          remove(v);
+        }
+        push({from, to, v});
+        def_inst_[v] = i;
+      };
       if constexpr (!kAnyRef) {
         // One pass: an instruction's defs and uses are of different vregs (SSA), so a def's
         // leaving the live set and a use's entering it do not depend on each other's order
@@ -355,14 +367,7 @@ void Backtrack::BuildRangesWalk() {
         for (const Operand& op : ops) {
           const uint32_t v = op.vreg.index;
           if (op.is_def()) {
-            const uint32_t from = op.is_early() ? 4 * i : 4 * i + 3;
-            uint32_t to = 4 * i + 4;
-            if (pos[v] != kNone) {
-              to = std::max(to, end[v]);
-              remove(v);
-            }
-            push({from, to, v});
-            def_inst_[v] = i;
+            def(op);
           } else {
             const uint32_t to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
             if (pos[v] == kNone)
@@ -373,18 +378,8 @@ void Backtrack::BuildRangesWalk() {
         }
         continue;
       }
-      for (const Operand& op : ops) {
-        if (!op.is_def()) continue;
-        const uint32_t v = op.vreg.index;
-        const uint32_t from = op.is_early() ? 4 * i : 4 * i + 3;
-        uint32_t to = 4 * i + 4;
-        if (pos[v] != kNone) {
-          to = std::max(to, end[v]);
-          remove(v);
-        }
-        push({from, to, v});
-        def_inst_[v] = i;
-      }
+      for (const Operand& op : ops)
+        if (op.is_def()) def(op);
       if (kAnyRef && f_.insts[i].safepoint) {  // without references, nothing to cut
         for (uint32_t v : live) {
           if (!f_.vregs[v].is_ref) continue;

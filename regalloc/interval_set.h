@@ -55,16 +55,7 @@ class IntervalMap {
   }
 
   // The entry of reg starting at `from` (which must be present).
-  const Entry& Find(uint32_t reg, uint32_t from) const {
-    const uint64_t key = Key(reg, from);
-    const size_t mask = slots_.size() - 1;
-    size_t i = Home(key);
-    while (slots_[i].key != key) {
-      EGRET_DCHECK(slots_[i].key != kEmpty);
-      i = (i + 1) & mask;
-    }
-    return slots_[i].entry;
-  }
+  const Entry& Find(uint32_t reg, uint32_t from) const { return slots_[SlotOf(reg, from)].entry; }
 
   // Calls f(register, entry) for every entry, in no particular order (tests and debug checks).
   template <class F>
@@ -75,13 +66,8 @@ class IntervalMap {
 
   // Removes the entry of reg starting at `from` (which must be present).
   void Erase(uint32_t reg, uint32_t from) {
-    const uint64_t key = Key(reg, from);
     const size_t mask = slots_.size() - 1;
-    size_t i = Home(key);
-    while (slots_[i].key != key) {
-      EGRET_DCHECK(slots_[i].key != kEmpty);
-      i = (i + 1) & mask;
-    }
+    size_t i = SlotOf(reg, from);
     // Backward shift: each later entry of the cluster whose home does not lie cyclically in
     // (i, j] moves into the hole, which moves on to its slot.
     for (size_t j = (i + 1) & mask; slots_[j].key != kEmpty; j = (j + 1) & mask) {
@@ -107,6 +93,18 @@ class IntervalMap {
   }
   size_t Home(uint64_t key) const {
     return static_cast<size_t>((key * 0x9E3779B97F4A7C15ull) >> shift_);
+  }
+  // The slot holding the entry of reg starting at `from` (which must be present): linear
+  // probing from its home; a present key is reached before any empty slot.
+  size_t SlotOf(uint32_t reg, uint32_t from) const {
+    const uint64_t key = Key(reg, from);
+    const size_t mask = slots_.size() - 1;
+    size_t i = Home(key);
+    while (slots_[i].key != key) {
+      EGRET_DCHECK(slots_[i].key != kEmpty);
+      i = (i + 1) & mask;
+    }
+    return i;
   }
   // Writes key/e into the first empty slot of key's probe path.
   void Place(uint64_t key, const Entry& e) {
