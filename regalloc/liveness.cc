@@ -447,7 +447,7 @@ Status Liveness::LiveOut(const Function& f, bool dense, Scratch* scratch) {
       if (dense) {
         const uint64_t* in = rows + static_cast<size_t>(s) * nw;
         if (first) {
-          for (VReg v : LiveIn(e.block)) sets_.push_back(v);
+          for (VReg v : LiveInList(e.block)) sets_.push_back(v);
           std::copy(in, in + nw, acc);
         } else {
           for (uint32_t w = 0; w < nw; ++w) {
@@ -464,12 +464,12 @@ Status Liveness::LiveOut(const Function& f, bool dense, Scratch* scratch) {
         }
       } else {
         if (first) {
-          for (VReg v : LiveIn(e.block)) {
+          for (VReg v : LiveInList(e.block)) {
             vstamp[v.index] = b;
             sets_.push_back(v);
           }
         } else {
-          for (VReg v : LiveIn(e.block))
+          for (VReg v : LiveInList(e.block))
             if (vstamp[v.index] != b) {
               vstamp[v.index] = b;
               sets_.push_back(v);

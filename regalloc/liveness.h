@@ -44,8 +44,7 @@ class Liveness {
   bool has_lists() const { return lists_; }
   std::span<const VReg> LiveIn(Block b) const {
     EGRET_DCHECK(lists_);
-    return {sets_.data() + livein_begin_[b.index],
-            livein_begin_[b.index + 1] - livein_begin_[b.index]};
+    return LiveInList(b);
   }
   std::span<const VReg> LiveOut(Block b) const {
     EGRET_DCHECK(lists_);
@@ -91,6 +90,12 @@ class Liveness {
   size_t RetainedBytes() const;
 
  private:
+  // Block b's live-in list, once the live-in lists are made (Compute makes the live-out lists
+  // from them before it sets lists_).
+  std::span<const VReg> LiveInList(Block b) const {
+    return {sets_.data() + livein_begin_[b.index],
+            livein_begin_[b.index + 1] - livein_begin_[b.index]};
+  }
   template <class Scratch>
   Status Compute(const Function& f, Method method, Sets sets, Scratch* scratch);
   // The dense method's fixpoint into rows_ (row b: the live-in set of block b), or false past
