@@ -1302,7 +1302,10 @@ void Backtrack::BuildSpans(const Bundle& bu) {
   }
 }
 
-// Index of the first reservation of r starting at or after point p.
+// Index of the first reservation of r starting at or after point p. Every reservation lies
+// inside one instruction's four points ([4i, 4i + 4]: a clobber or a fixed-register operand,
+// BuildUses), so one that overlaps a range starting at `from` starts at or after from - 4: the
+// callers search from there.
 uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
   const auto& list = res_[r.index()];
   const auto& index = res_index_[r.index()];
