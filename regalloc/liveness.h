@@ -59,11 +59,7 @@ class Liveness {
       for (VReg v : LiveOut(b)) f(v);
       return;
     }
-    const uint32_t nw = row_words_;  // locals: f's stores could alias the members
-    const uint64_t* const row = rows_.data() + static_cast<size_t>(liveout_row_[b.index]) * nw;
-    for (uint32_t w = 0; w < nw; ++w)
-      for (uint64_t word = row[w]; word != 0; word &= word - 1)
-        f(VReg(64 * w + static_cast<uint32_t>(__builtin_ctzll(word))));
+    ForEachInRow(liveout_row_[b.index], f);
   }
   // Calls f(v) for each v live into b, in no particular order, likewise after either kind of
   // Compute(): without lists, the dense method's live-in rows (row b is b's live-in set) are
@@ -74,11 +70,7 @@ class Liveness {
       for (VReg v : LiveIn(b)) f(v);
       return;
     }
-    const uint32_t nw = row_words_;
-    const uint64_t* const row = rows_.data() + static_cast<size_t>(b.index) * nw;
-    for (uint32_t w = 0; w < nw; ++w)
-      for (uint64_t word = row[w]; word != 0; word &= word - 1)
-        f(VReg(64 * w + static_cast<uint32_t>(__builtin_ctzll(word))));
+    ForEachInRow(b.index, f);
   }
   // The block that defines v (for a block parameter, its block).
   Block DefBlock(VReg v) const { return Block(def_block_[v.index]); }
@@ -90,6 +82,15 @@ class Liveness {
   size_t RetainedBytes() const;
 
  private:
+  // Calls f(v) for each bit v of the dense method's row `row_index`, in vreg order.
+  template <class F>
+  void ForEachInRow(uint32_t row_index, F& f) const {
+    const uint32_t nw = row_words_;  // locals: f's stores could alias the members
+    const uint64_t* const row = rows_.data() + static_cast<size_t>(row_index) * nw;
+    for (uint32_t w = 0; w < nw; ++w)
+      for (uint64_t word = row[w]; word != 0; word &= word - 1)
+        f(VReg(64 * w + static_cast<uint32_t>(__builtin_ctzll(word))));
+  }
   // Block b's live-in list, once the live-in lists are made (Compute makes the live-out lists
   // from them before it sets lists_).
   std::span<const VReg> LiveInList(Block b) const {
