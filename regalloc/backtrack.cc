@@ -25,8 +25,7 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
-  f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_acc_), f(tmp_raw_),
-      f(spans_);
+  f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_acc_), f(tmp_raw_);
   f(bundle_mask_), f(tmp_inside_), f(last_looped_), f(span_arena_), f(occ_);
 }
 
@@ -916,6 +915,9 @@ Status Backtrack::AllocateAll() {
     const size_t words = busy_[r.index()].size() / 2;
     starts_[r.index()].assign(words, 0);
     cover_[r.index()].resize(words);  // written before it is read (see backtrack_impl.h)
+    busy_at_[r.index()] = busy_[r.index()].data();
+    starts_at_[r.index()] = starts_[r.index()].data();
+    cover_at_[r.index()] = cover_[r.index()].data();
   });
   for (const PRegSet& s : f_.clobber_sets) all_clobbers_ |= s;
   filling_ = true;
@@ -985,7 +987,7 @@ std::span<const PReg> Backtrack::Candidates(const Bundle& bu) {
 // Sets or clears the bits of points [a, b) of register r in half `half` (0: reservations,
 // 1: assigned ranges).
 void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set) {
-  uint64_t* bits = busy_[r.index()].data() + half;
+  uint64_t* bits = busy_at_[r.index()] + half;
   const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
   const uint64_t m0 = ~uint64_t{0} << (a % 64), m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
   if (w0 == w1) {
@@ -1009,7 +1011,7 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
 // Which halves of r's bitmap have a bit set in [a, b) (a < b): bit 0 reservations, bit 1
 // assigned ranges. 0 means no conflict in r there.
 [[gnu::always_inline]] inline uint32_t Backtrack::Busy(PReg r, uint32_t a, uint32_t b) const {
-  const uint64_t* bits = busy_[r.index()].data();
+  const uint64_t* bits = busy_at_[r.index()];
   const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
   const uint64_t m0 = ~uint64_t{0} << (a % 64), m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
   uint64_t res, occ;
@@ -1031,7 +1033,7 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
 
 // The first point in [a, b) with a bit set in either half of r's bitmap, or UINT32_MAX.
 [[gnu::always_inline]] inline uint32_t Backtrack::FirstBusy(PReg r, uint32_t a, uint32_t b) const {
-  const uint64_t* bits = busy_[r.index()].data();
+  const uint64_t* bits = busy_at_[r.index()];
   const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
   const uint64_t m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
   uint64_t mask = ~uint64_t{0} << (a % 64);
@@ -1045,7 +1047,7 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
 // The first point in [a, b) with a bit set in the reservation half of r's bitmap, or UINT32_MAX.
 [[gnu::always_inline]] inline uint32_t Backtrack::FirstReserved(PReg r, uint32_t a,
                                                                 uint32_t b) const {
-  const uint64_t* bits = busy_[r.index()].data();
+  const uint64_t* bits = busy_at_[r.index()];
   const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
   const uint64_t m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
   uint64_t mask = ~uint64_t{0} << (a % 64);
@@ -1059,7 +1061,7 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
 // The first point in [a, b) covered by an assigned range of r, or UINT32_MAX (exact: the
 // assigned half of the bitmap holds exactly the assigned ranges).
 uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
-  const uint64_t* bits = busy_[r.index()].data();
+  const uint64_t* bits = busy_at_[r.index()];
   const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
   const uint64_t m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
   uint64_t mask = ~uint64_t{0} << (a % 64);
@@ -1077,9 +1079,9 @@ uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
 [[gnu::always_inline]] inline void Backtrack::AddAssigned(PReg r, const Span* first,
                                                           const Span* last, uint32_t b,
                                                           float weight) {
-  uint64_t* const bits = busy_[r.index()].data() + 1;
-  uint64_t* const starts = starts_[r.index()].data();
-  uint32_t* const cover = cover_[r.index()].data();
+  uint64_t* const bits = busy_at_[r.index()] + 1;
+  uint64_t* const starts = starts_at_[r.index()];
+  uint32_t* const cover = cover_at_[r.index()];
   for (const Span* s = first; s != last; ++s) {
     // MarkBusy(r, from, to, 1, true), with cover_ written in the same pass over the words.
     const uint32_t from = s->from, to = s->to;
@@ -1106,7 +1108,7 @@ uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
 // where an assigned bit is set, and the span that sets it writes it).
 void Backtrack::RemoveAssigned(PReg r, uint32_t from, uint32_t to) {
   MarkBusy(r, from, to, 1, false);
-  starts_[r.index()][from / 64] &= ~(uint64_t{1} << (from % 64));
+  starts_at_[r.index()][from / 64] &= ~(uint64_t{1} << (from % 64));
   occ_.Erase(r.index(), from);
 }
 
@@ -1144,13 +1146,13 @@ void Backtrack::ForEachAssigned(PReg r, uint32_t a, uint32_t b, F&& f) const {
 template <class F>
 void Backtrack::ForEachAssignedWalk(PReg r, uint32_t a, uint32_t b, F&& f) const {
 #endif
-  const uint64_t* bits = busy_[r.index()].data();
+  const uint64_t* bits = busy_at_[r.index()];
   uint32_t p = a;
   if ((bits[2 * (a / 64) + 1] >> (a % 64)) & 1) {
-    const uint64_t below = starts_[r.index()][a / 64] & (~uint64_t{0} >> (63 - a % 64));
+    const uint64_t below = starts_at_[r.index()][a / 64] & (~uint64_t{0} >> (63 - a % 64));
     const uint32_t start = below != 0
                                ? a / 64 * 64 + 63 - static_cast<uint32_t>(__builtin_clzll(below))
-                               : cover_[r.index()][a / 64];
+                               : cover_at_[r.index()][a / 64];
     const IntervalMap::Entry& e = occ_.Find(r.index(), start);
     EGRET_DCHECK(e.from <= a && a < e.to);
     if (!f(e)) return;
@@ -1167,7 +1169,7 @@ void Backtrack::ForEachAssignedWalk(PReg r, uint32_t a, uint32_t b, F&& f) const
 
 // The span walk of the conflict queries: calls f(range, its index, Busy(r, range)) for each range
 // of bu from index from_range on whose points have a busy bit in r, in order, until f returns
-// false (then returns false). spans_ must hold bu's spans. The ranges of a span touch, so every
+// false (then returns false). bu's spans must be kept. The ranges of a span touch, so every
 // point of it lies in exactly one of them: the walk jumps from one set bit to the range holding
 // it, skipping the ranges with no bit set (no conflict there).
 // `occ_seen` (optional, read before each jump): below that point the assigned bits belong to an
@@ -1178,7 +1180,7 @@ template <class F>
                                                                uint32_t from_range, F&& f,
                                                                const uint32_t* occ_seen) const {
   const auto rs = Ranges(bu);
-  for (const Span& s : spans_) {
+  for (const Span& s : SpansOf(bu)) {
     if (s.last <= from_range) continue;
     uint32_t k = std::max(s.first, from_range);
     for (uint32_t p = rs[k].from; k < s.last;) {
@@ -1239,7 +1241,7 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
 
 // The index of bu's first range with a conflict in r, or kNone: the range of ForEachConflict's
 // first call, found without the interval set (the assigned half of the bitmap is exact, so a set
-// bit there is a conflict with an assigned bundle in that range). spans_ must hold bu's spans.
+// bit there is a conflict with an assigned bundle in that range). bu's spans must be kept.
 // *reserved is set when that range is known to meet a reservation of another vreg (it has no
 // assigned bit and a reservation conflict): ForEachConflict's first call is then a reservation.
 [[gnu::noinline]] uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r,
@@ -1264,30 +1266,37 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
   return found;
 }
 
-// spans_ := the ranges of bu with touching neighbours joined (a range that starts where the
-// previous one ends, as a value live from one block into the next in layout order does). Conflict
-// queries and the per-register structures work on spans: a bundle live through many blocks has
-// one span where it has a range per block.
+// Keeps the spans of bundle b (SpansOf): the ranges with touching neighbours joined (a range
+// that starts where the previous one ends, as a value live from one block into the next in layout
+// order does). Conflict queries and the per-register structures work on spans: a bundle live
+// through many blocks has one span where it has a range per block. Spans already kept (by
+// SplitAt, Evict or an earlier Place) are used as they are; new ones are joined straight into
+// span_arena_, where AssignSpans, Evict and the bundle's next Place find them without a copy.
 //
 // Runs of touching ranges are long (a value live through consecutive blocks: about 25 ranges a
 // span on lz20), so the run is followed four ranges at a time while four more remain, then one
 // at a time.
-void Backtrack::BuildSpans(const Bundle& bu) {
-  if (bu.span_end != bu.span_begin) {  // kept by SplitAt or Evict
-    spans_.assign(span_arena_.begin() + bu.span_begin, span_arena_.begin() + bu.span_end);
+void Backtrack::BuildSpans(uint32_t b) {
+  Bundle& bu = bundles_[b];
+  if (bu.span_end != bu.span_begin) {  // kept
 #ifdef EGRET_DEBUG
-    const std::vector<Span> kept = spans_;
-    Bundle fresh = bu;
-    fresh.span_begin = fresh.span_end = 0;
-    BuildSpans(fresh);
-    EGRET_DCHECK(spans_.size() == kept.size());
+    const auto kept = SpansOf(bu);
+    std::vector<Span> fresh;
+    JoinRanges(bu, &fresh);
+    EGRET_DCHECK(fresh.size() == kept.size());
     for (size_t k = 0; k < kept.size(); ++k)
-      EGRET_DCHECK(spans_[k].from == kept[k].from && spans_[k].to == kept[k].to &&
-                   spans_[k].first == kept[k].first && spans_[k].last == kept[k].last);
+      EGRET_DCHECK(fresh[k].from == kept[k].from && fresh[k].to == kept[k].to &&
+                   fresh[k].first == kept[k].first && fresh[k].last == kept[k].last);
 #endif
     return;
   }
-  spans_.clear();
+  bu.span_begin = static_cast<uint32_t>(span_arena_.size());
+  JoinRanges(bu, &span_arena_);
+  bu.span_end = static_cast<uint32_t>(span_arena_.size());
+}
+
+// Appends the spans of bu's ranges to *out (see BuildSpans).
+void Backtrack::JoinRanges(const Bundle& bu, std::vector<Span>* out) const {
   const Range* rs = arena_.data() + bu.begin;
   const Range* const e = rs + (bu.end - bu.begin);
   for (const Range* p = rs; p < e;) {
@@ -1298,7 +1307,7 @@ void Backtrack::BuildSpans(const Bundle& bu) {
          p += 4)
       to = p[3].to;
     for (; p < e && p->from == to; ++p) to = p->to;
-    spans_.push_back({from, to, first, static_cast<uint32_t>(p - rs)});
+    out->push_back({from, to, first, static_cast<uint32_t>(p - rs)});
   }
 }
 
@@ -1320,7 +1329,7 @@ uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
 // none). Stops at the first range of the bundle that has a conflict.
 // `from_range`: ranges before it are known to have no conflict in r.
 uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const {
-  // spans_ holds bu's spans (Split runs right after Place on the same bundle).
+  // bu's spans are kept (Split runs right after Place on the same bundle).
   uint32_t first = UINT32_MAX;
   ForEachBusyRange(bu, r, from_range, [&](const Range& x, uint32_t, uint32_t busy) {
     first = FirstConflictIn(r, x, busy);
@@ -1367,18 +1376,14 @@ void Backtrack::Assign(uint32_t b, PReg r) {
   }
 }
 
-// Assign() for the bundle Place() is placing: spans_ already holds its spans (the same runs
-// Assign joins), so the ranges are not walked again.
+// Assign() for the bundle Place() is placing: its spans are kept (BuildSpans), so the ranges are
+// not walked again, and Evict finds the spans it inserted.
 void Backtrack::AssignSpans(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
   if (callee_saved_.Contains(r)) claimed_.Add(r);
-  AddAssigned(r, spans_.data(), spans_.data() + spans_.size(), b, bu.weight);
-  if (bu.span_end == bu.span_begin) {  // kept for Evict and the bundle's next Place
-    bu.span_begin = static_cast<uint32_t>(span_arena_.size());
-    span_arena_.insert(span_arena_.end(), spans_.begin(), spans_.end());
-    bu.span_end = static_cast<uint32_t>(span_arena_.size());
-  }
+  const auto spans = SpansOf(bu);
+  AddAssigned(r, spans.data(), spans.data() + spans.size(), b, bu.weight);
 }
 
 void Backtrack::Evict(uint32_t b) {
@@ -1451,7 +1456,9 @@ bool Backtrack::DeclinesCalleeSaved(const Bundle& bu, PReg r, float* cost) const
 
 Status Backtrack::Place(uint32_t b) {
   cand_list_ = Candidates(bundles_[b]);
-  BuildSpans(bundles_[b]);
+  BuildSpans(b);
+  // Valid until the arena of spans grows (nothing below appends to it before the evictions).
+  const auto spans = SpansOf(bundles_[b]);
   const float w = bundles_[b].weight;
   const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
   // Registers a call clobbers inside the bundle: a reservation of no vreg, so each is taken
@@ -1463,7 +1470,7 @@ Status Backtrack::Place(uint32_t b) {
   PRegSet& clobbered = clobbered_;
   clobbered = PRegSet();
   first_call_set_ = PRegSet();
-  for (const Span& s : spans_) {
+  for (const Span& s : spans) {
     uint32_t j = next_call_[(s.from + 1) / 4];
     for (; j != kNone && 4 * j + 2 < s.to; j = next_call_[j + 1]) {
       if (clobbered.Empty()) {
@@ -1479,13 +1486,13 @@ Status Backtrack::Place(uint32_t b) {
   // its span list: a candidate whose bitmap words are clear under it is free at a few ANDs.
   // Either way the answers are the same; the bound only weighs building and ANDing the words
   // against the span walks (lz20: +16 words beat +2, +8, +32 and 4 words a span + 64).
-  const uint32_t lo_word = spans_.front().from / 64;
-  const uint32_t num_words = (spans_.back().to - 1) / 64 - lo_word + 1;
-  const bool use_mask = num_words <= 2 * spans_.size() + 16;
+  const uint32_t lo_word = spans.front().from / 64;
+  const uint32_t num_words = (spans.back().to - 1) / 64 - lo_word + 1;
+  const bool use_mask = num_words <= 2 * spans.size() + 16;
   if (use_mask) {
     bundle_mask_.assign(num_words, 0);
     uint64_t* mask = bundle_mask_.data();
-    for (const Span& s : spans_) {  // first and last word masked, the words between filled
+    for (const Span& s : spans) {  // first and last word masked, the words between filled
       const uint32_t w0 = s.from / 64 - lo_word, w1 = (s.to - 1) / 64 - lo_word;
       const uint64_t m0 = ~uint64_t{0} << (s.from % 64),
                      m1 = ~uint64_t{0} >> (63 - (s.to - 1) % 64);
@@ -1534,7 +1541,7 @@ Status Backtrack::Place(uint32_t b) {
       // An assigned bit under the bundle's points is a conflict (that half is exact): taken,
       // without looking further. Its first conflicting range is found only if no later
       // candidate is free (below).
-      const uint64_t* bits = busy_[r.index()].data() + 2 * lo_word;
+      const uint64_t* bits = busy_at_[r.index()] + 2 * lo_word;
       uint64_t res = 0;
       uint32_t k = 0;
       for (; k < num_words && (bundle_mask_[k] & bits[2 * k + 1]) == 0; ++k)
@@ -1865,12 +1872,12 @@ void Backtrack::ReserveArena(size_t n) {
     arena_.reserve(std::max(arena_.size() + n, 2 * arena_.capacity()));
 }
 
-// The point of the first clobber of r by a call inside the bundle whose spans spans_ holds, or
-// kNone. A clobber is a reservation of no vreg at that point, which a range of the bundle covers:
-// a conflict, so the bundle's first conflict in r is at or before it.
-uint32_t Backtrack::FirstClobber(PReg r) const {
+// The point of the first clobber of r by a call inside bundle bu (the one the last Place placed,
+// its spans kept), or kNone. A clobber is a reservation of no vreg at that point, which a range of
+// the bundle covers: a conflict, so the bundle's first conflict in r is at or before it.
+uint32_t Backtrack::FirstClobber(const Bundle& bu, PReg r) const {
   if (first_call_set_.Contains(r)) return first_call_pt_;  // the first call usually clobbers all
-  for (const Span& s : spans_)
+  for (const Span& s : SpansOf(bu))
     for (uint32_t j = next_call_[(s.from + 1) / 4]; j != kNone && 4 * j + 2 < s.to;
          j = next_call_[j + 1])
       if (f_.Clobbers(j).Contains(r)) return 4 * j + 2;
@@ -1896,16 +1903,22 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g, bool we
   // Before g: ranges [old.begin, cut), plus range `cut` clipped to end at g if it starts before.
   // After g: ranges [cut, old.end), the first clipped to start at g.
   const bool straddles = cut < old.end && arena_[cut].from < g;
-  // spans_ holds b's spans (Split runs right after Place built them). The parts' spans are cut
+  // b's spans are kept (Split runs right after Place built them). The parts' spans are cut
   // from them and kept with the parts (span_arena_), so placing, assigning or splitting a part
   // again does not rejoin its ranges: the spans before the one holding range `cut` belong to the
   // head, that one is shared (cut where the head's last range ends and where the tail's first
   // range starts), the rest belong to the tail.
   const uint32_t c_rel = cut - old.begin;
+  // The parts take at most one span more than b has: room is made first, so the appends below
+  // do not move the arena that `spans` reads.
+  const uint32_t num_spans = old.span_end - old.span_begin;
+  if (span_arena_.capacity() - span_arena_.size() < num_spans + 1)
+    span_arena_.reserve(std::max(span_arena_.size() + num_spans + 1, 2 * span_arena_.capacity()));
+  const std::span<const Span> spans(span_arena_.data() + old.span_begin, num_spans);
   const size_t sk =
-      static_cast<size_t>(std::partition_point(spans_.begin(), spans_.end(),
+      static_cast<size_t>(std::partition_point(spans.begin(), spans.end(),
                                                [c_rel](const Span& s) { return s.last <= c_rel; }) -
-                          spans_.begin());
+                          spans.begin());
   // The parts' sizes add up to old.size (Weigh counted it on these ranges; the cut range's two
   // pieces together cover it): the head's is summed over its spans, the tail's follows.
   uint32_t head_size = 0;
@@ -1939,11 +1952,10 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g, bool we
       std::copy(arena_.data() + old.begin, arena_.data() + hi, arena_.data() + nb.begin);
       arena_.back().to = std::min(arena_.back().to, g);
       nb.end = static_cast<uint32_t>(arena_.size());
-      span_arena_.insert(span_arena_.end(), spans_.begin(),
-                         spans_.begin() + static_cast<std::ptrdiff_t>(sk));
+      for (size_t k = 0; k < sk; ++k) span_arena_.push_back(spans[k]);
       const uint32_t hi_rel = hi - old.begin;
-      if (sk < spans_.size() && spans_[sk].first < hi_rel)
-        span_arena_.push_back({spans_[sk].from, arena_.back().to, spans_[sk].first, hi_rel});
+      if (sk < spans.size() && spans[sk].first < hi_rel)
+        span_arena_.push_back({spans[sk].from, arena_.back().to, spans[sk].first, hi_rel});
       for (size_t k = nb.span_begin; k < span_arena_.size(); ++k)
         head_size += span_arena_[k].to - span_arena_[k].from;
       size = head_size;
@@ -1952,10 +1964,10 @@ std::pair<uint32_t, uint32_t> Backtrack::SplitAt(uint32_t b, uint32_t g, bool we
       arena_[cut].from = std::max(arena_[cut].from, g);
       nb.begin = cut;
       nb.end = old.end;
-      span_arena_.push_back({arena_[cut].from, spans_[sk].to, 0, spans_[sk].last - c_rel});
-      for (size_t k = sk + 1; k < spans_.size(); ++k)
+      span_arena_.push_back({arena_[cut].from, spans[sk].to, 0, spans[sk].last - c_rel});
+      for (size_t k = sk + 1; k < spans.size(); ++k)
         span_arena_.push_back(
-            {spans_[k].from, spans_[k].to, spans_[k].first - c_rel, spans_[k].last - c_rel});
+            {spans[k].from, spans[k].to, spans[k].first - c_rel, spans[k].last - c_rel});
       size = old.size - head_size;
     }
     nb.span_end = static_cast<uint32_t>(span_arena_.size());
@@ -2011,7 +2023,7 @@ Status Backtrack::Split(uint32_t b) {
   uint32_t best_pt = 0, best_k = kNone;
   auto consider = [&](uint32_t k, bool clobbered) {
     if (clobbered && best_k != kNone) {
-      const uint32_t bound = FirstClobber(cand_list_[k]);
+      const uint32_t bound = FirstClobber(bundles_[b], cand_list_[k]);
       if (bound < best_pt || (bound == best_pt && k > best_k)) return;
     }
     // An unclobbered candidate's recorded range is its first conflicting one (Place), so its

@@ -57,10 +57,9 @@ struct BacktrackScratch {
     bool one_vreg = false;
     // Put off once because only a fresh callee-saved register was free (Place, AllocateAll).
     bool deferred = false;
-    // Its spans (see Span below), when kept in span_arena_ (by SplitAt for its parts, by
-    // AssignSpans, by Evict);
-    // empty: not kept, BuildSpans joins the ranges. A live bundle's ranges do not change, so
-    // kept spans stay exact.
+    // Its spans (see Span below), when kept in span_arena_ (by BuildSpans when Place first
+    // sees it, by SplitAt for its parts, by Evict); empty: not kept yet, BuildSpans joins the
+    // ranges. A live bundle's ranges do not change, so kept spans stay exact.
     uint32_t span_begin = 0, span_end = 0;
     // A one-vreg bundle whose uses (records whose first point lies in one of its ranges) are
     // exactly uses_[use_lo, use_hi): an initial bundle (all of its vreg's records) and the
@@ -184,12 +183,11 @@ struct BacktrackScratch {
   std::vector<uint32_t> tmp_end_, tmp_pos_, tmp_live_, tmp_fill_, tmp_seen_;
   std::vector<Range> tmp_raw_;
   std::vector<std::pair<uint32_t, uint32_t>> tmp_acc_;
-  // Place(): the bundle's ranges with touching neighbours joined (see Place).
+  // A bundle's ranges with touching neighbours joined (see BuildSpans).
   struct Span {
     uint32_t from, to;
     uint32_t first, last;  // ranges [first, last) of the bundle it covers
   };
-  std::vector<Span> spans_;
   std::vector<Span> span_arena_;       // the kept spans of bundles (Bundle::span_begin)
   std::vector<uint64_t> bundle_mask_;  // Place(): the bundle's points, from its first word on
   std::vector<uint8_t> tmp_inside_;    // CutLoop(): per range of the bundle, inside the loop
@@ -264,12 +262,17 @@ class Backtrack : private BacktrackScratch {
   Status AllocateAll();
   Status Place(uint32_t b);
   std::span<const PReg> Candidates(const Bundle& bu);
-  void BuildSpans(const Bundle& bu);
+  void BuildSpans(uint32_t b);
+  void JoinRanges(const Bundle& bu, std::vector<Span>* out) const;
+  // The kept spans of bu (BuildSpans): valid until span_arena_ grows.
+  std::span<const Span> SpansOf(const Bundle& bu) const {
+    return {span_arena_.data() + bu.span_begin, bu.span_end - bu.span_begin};
+  }
   // Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for
   // each conflict of the bundle's ranges in register r, in increasing range order; f returns
   // false to stop. An assigned bundle met by consecutive ranges inside one of its entries is
   // reported for the first of them only (callers keep the maximum weight or a set of bundles).
-  // spans_ must hold bu's spans (BuildSpans).
+  // bu's spans must be kept (BuildSpans).
   // Ranges before from_range are known to have no conflict in r.
   template <class F>
   void ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const;
@@ -279,7 +282,7 @@ class Backtrack : private BacktrackScratch {
   uint32_t FirstConflictRange(const Bundle& bu, PReg r, bool* reserved) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
   uint32_t FirstConflictIn(PReg r, const Range& x, uint32_t busy) const;
-  uint32_t FirstClobber(PReg r) const;
+  uint32_t FirstClobber(const Bundle& bu, PReg r) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstAssigned(PReg r, uint32_t a, uint32_t b) const;
@@ -352,6 +355,12 @@ class Backtrack : private BacktrackScratch {
   PRegSet declined_;  // the last Place(): callee-saved candidates the bundle did not pay for  // a
                       // save and a restore at the entry block's frequency
   uint32_t cut_stamp_ = 0;
+  // busy_[r].data(), starts_[r].data() and cover_[r].data() of each allocatable register, set
+  // by AllocateAll (the vectors keep their size while bundles are placed): the allocation loop's
+  // bitmap queries load one pointer where the vector of vectors costs two loads.
+  uint64_t* busy_at_[PReg::kNumIndices];
+  uint64_t* starts_at_[PReg::kNumIndices];
+  uint32_t* cover_at_[PReg::kNumIndices];
   uint64_t nonempty_ = 0;  // bit c: classes_[c] may hold bundles
   bool filling_ = false;   // AllocateAll is queueing the initial bundles
   uint64_t budget_ = 0;    // evictions of non-minimal bundles left
