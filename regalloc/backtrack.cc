@@ -1489,7 +1489,12 @@ Status Backtrack::Place(uint32_t b) {
   const uint32_t lo_word = spans.front().from / 64;
   const uint32_t num_words = (spans.back().to - 1) / 64 - lo_word + 1;
   const bool use_mask = num_words <= 2 * spans.size() + 16;
-  if (use_mask) {
+  // A bundle within one word (most are short) keeps its bitmap in a register.
+  uint64_t mask0 = 0;
+  if (num_words == 1) {
+    for (const Span& s : spans)
+      mask0 |= (~uint64_t{0} << (s.from % 64)) & (~uint64_t{0} >> (63 - (s.to - 1) % 64));
+  } else if (use_mask) {
     bundle_mask_.assign(num_words, 0);
     uint64_t* mask = bundle_mask_.data();
     for (const Span& s : spans) {  // first and last word masked, the words between filled
@@ -1543,12 +1548,20 @@ Status Backtrack::Place(uint32_t b) {
       // candidate is free (below).
       const uint64_t* bits = busy_at_[r.index()] + 2 * lo_word;
       uint64_t res = 0;
-      uint32_t k = 0;
-      for (; k < num_words && (bundle_mask_[k] & bits[2 * k + 1]) == 0; ++k)
-        res |= bundle_mask_[k] & bits[2 * k];
-      if (k < num_words) {
-        first_conflict[ci] = kUnknown;
-        continue;
+      if (num_words == 1) {
+        if ((mask0 & bits[1]) != 0) {
+          first_conflict[ci] = kUnknown;
+          continue;
+        }
+        res = mask0 & bits[0];
+      } else {
+        uint32_t k = 0;
+        for (; k < num_words && (bundle_mask_[k] & bits[2 * k + 1]) == 0; ++k)
+          res |= bundle_mask_[k] & bits[2 * k];
+        if (k < num_words) {
+          first_conflict[ci] = kUnknown;
+          continue;
+        }
       }
       if (res == 0) {
         AssignSpans(b, r);
