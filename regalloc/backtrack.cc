@@ -1246,7 +1246,6 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
 // assigned bit and a reservation conflict): ForEachConflict's first call is then a reservation.
 [[gnu::noinline]] uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r,
                                                          bool* reserved) const {
-  const auto& res = res_[r.index()];
   uint32_t found = kNone;
   *reserved = false;
   ForEachBusyRange(bu, r, 0, [&](const Range& x, uint32_t k, uint32_t busy) {
@@ -1254,16 +1253,23 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
       found = k;
       return false;
     }
-    auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-    for (; it != res.end() && it->from < x.to; ++it)
-      if (it->to > x.from && it->vreg != x.vreg) {
-        found = k;
-        *reserved = true;
-        return false;
-      }
+    if (ReservedByOther(r, x)) {
+      found = k;
+      *reserved = true;
+      return false;
+    }
     return true;
   });
   return found;
+}
+
+// Whether a reservation of r overlapping range x belongs to another vreg than x's (a conflict).
+bool Backtrack::ReservedByOther(PReg r, const Range& x) const {
+  const auto& res = res_[r.index()];
+  auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
+  for (; it != res.end() && it->from < x.to; ++it)
+    if (it->to > x.from && it->vreg != x.vreg) return true;
+  return false;
 }
 
 // Keeps the spans of bundle b (SpansOf): the ranges with touching neighbours joined (a range
@@ -1554,6 +1560,33 @@ Status Backtrack::Place(uint32_t b) {
           continue;
         }
         res = mask0 & bits[0];
+        if (res != 0) {
+          // Only reservation bits under the bundle: FirstConflictRange's walk, from the bits.
+          // Each range holding one is checked for a reservation of another vreg, in order.
+          const auto rs = Ranges(bundles_[b]);
+          const uint32_t base = 64 * lo_word;
+          uint32_t k = 0;
+          for (uint64_t m = res; m != 0;) {
+            const uint32_t q = base + static_cast<uint32_t>(__builtin_ctzll(m));
+            while (rs[k].to <= q) ++k;
+            if (ReservedByOther(r, rs[k])) break;
+            const uint32_t past = rs[k].to - base;  // clear the bits up to the range's end
+            m &= past >= 64 ? 0 : ~uint64_t{0} << past;
+            if (m == 0) k = kNone;
+          }
+#ifdef EGRET_DEBUG
+          bool reserved;
+          EGRET_DCHECK(k == FirstConflictRange(bundles_[b], r, &reserved));
+          EGRET_DCHECK(k == kNone || reserved);
+#endif
+          if (k == kNone) {
+            AssignSpans(b, r);
+            return Status::Ok();
+          }
+          first_conflict[ci] = k;
+          reserved_first_.Add(r);
+          continue;
+        }
       } else {
         uint32_t k = 0;
         for (; k < num_words && (bundle_mask_[k] & bits[2 * k + 1]) == 0; ++k)

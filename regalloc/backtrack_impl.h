@@ -280,6 +280,7 @@ class Backtrack : private BacktrackScratch {
   bool ForEachBusyRange(const Bundle& bu, PReg r, uint32_t from_range, F&& f,
                         const uint32_t* occ_seen = nullptr) const;
   uint32_t FirstConflictRange(const Bundle& bu, PReg r, bool* reserved) const;
+  bool ReservedByOther(PReg r, const Range& x) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
   uint32_t FirstConflictIn(PReg r, const Range& x, uint32_t busy) const;
   uint32_t FirstClobber(const Bundle& bu, PReg r) const;
