@@ -844,7 +844,7 @@ void Backtrack::Weigh(uint32_t b, uint32_t size) {
         w += it->requiring ? it->freq : 0.5f * it->freq;
         req |= it->requiring;
       }
-      cur = {r.vreg, it};
+      cur = {r.vreg, it, e};
     }
     size = sum;
   }
@@ -1445,7 +1445,7 @@ float Backtrack::SpillCost(const Bundle& bu) const {
     const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
     const UseRec* it = UsesFrom(r, &cur);
     for (; it < e && it->from < r.to; ++it) add(*it);
-    cur = {r.vreg, it};
+    cur = {r.vreg, it, e};
   }
   return remat ? cost * kRematWeight : cost;
 }
@@ -1774,7 +1774,7 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
       if (NoUseLeftIn(r, cur)) continue;
       const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
       const UseRec* it = UsesFrom(r, &cur);
-      cur = {r.vreg, it};
+      cur = {r.vreg, it, e};
       if (it < e && it->from < r.to) mark_used(blk);
     }
   }
@@ -2047,7 +2047,7 @@ void Backtrack::RequiringUses(const Bundle& bu, std::vector<Range>* out) const {
     for (; it < e && it->from < r.to; ++it)
       if (it->requiring)
         out->push_back({std::max(it->from, r.from), std::min(it->to, r.to), r.vreg});
-    cur = {r.vreg, it};
+    cur = {r.vreg, it, e};
   }
   std::sort(out->begin(), out->end(),
             [](const Range& x, const Range& y) { return x.from < y.from; });
@@ -2089,11 +2089,16 @@ Status Backtrack::Split(uint32_t b) {
       best_k = k;
     }
   };
+  bool any_clobbered = false;
   for (uint32_t k = 0; k < cand_list_.size(); ++k) {
     const PReg r = cand_list_[k];
-    if (!declined_.Contains(r) && !clobbered_.Contains(r)) consider(k, false);
+    if (declined_.Contains(r)) continue;
+    if (clobbered_.Contains(r))
+      any_clobbered = true;
+    else
+      consider(k, false);
   }
-  for (uint32_t k = 0; k < cand_list_.size(); ++k) {
+  for (uint32_t k = 0; any_clobbered && k < cand_list_.size(); ++k) {
     const PReg r = cand_list_[k];
     if (!declined_.Contains(r) && clobbered_.Contains(r)) consider(k, true);
   }
@@ -2132,7 +2137,7 @@ Status Backtrack::Split(uint32_t b) {
         if (last == kNone || from / 4 > last) last = from / 4;
       }
       if (past) break;
-      cur = {r.vreg, it};
+      cur = {r.vreg, it, e};
     }
   }
   const uint32_t first_inst = first_from / 4;

@@ -243,13 +243,13 @@ class Backtrack : private BacktrackScratch {
   struct UseCursor {  // where the last range's use scan stopped (UsesFrom)
     uint32_t vreg = UINT32_MAX;
     const UseRec* at = nullptr;
+    const UseRec* end = nullptr;  // the end of vreg's uses
   };
   const UseRec* UsesFrom(const Range& r, UseCursor* cur) const;
   // True if no use of r's vreg from the cursor on lies in r, the cursor being in that vreg's
   // uses: a walk may skip r and leave the cursor as it is (UsesFrom would not move it).
   bool NoUseLeftIn(const Range& r, const UseCursor& cur) const {
-    return cur.vreg == r.vreg &&
-           (cur.at == uses_.data() + use_begin_[r.vreg + 1] || cur.at->from >= r.to);
+    return cur.vreg == r.vreg && (cur.at == cur.end || cur.at->from >= r.to);
   }
   // `size`: the points the bundle covers when the caller knows them (kNone: count them).
   void Weigh(uint32_t b, uint32_t size = kNone);
