@@ -873,17 +873,15 @@ bool QueueHeapLess(const std::pair<uint32_t, uint32_t>& a, const std::pair<uint3
 }
 }  // namespace
 
+// Queues a bundle made or evicted during allocation (AllocateAll puts the initial ones straight
+// into the sorted arrays).
 void Backtrack::Enqueue(uint32_t b) {
   const Bundle& bu = bundles_[b];
   const uint32_t cls = 32 - static_cast<uint32_t>(__builtin_clz(bu.size | 1));
   SizeClass& sc = classes_[cls];
   const std::pair<uint32_t, uint32_t> item{arena_[bu.begin].from, b};
-  if (filling_) {
-    sc.sorted.push_back(item);
-  } else {
-    sc.heap.push_back(item);
-    std::push_heap(sc.heap.begin(), sc.heap.end(), QueueHeapLess);
-  }
+  sc.heap.push_back(item);
+  std::push_heap(sc.heap.begin(), sc.heap.end(), QueueHeapLess);
   nonempty_ |= uint64_t{1} << cls;
 }
 
@@ -920,7 +918,6 @@ Status Backtrack::AllocateAll() {
     cover_at_[r.index()] = cover_[r.index()].data();
   });
   for (const PRegSet& s : f_.clobber_sets) all_clobbers_ |= s;
-  filling_ = true;
   // An initial one-vreg bundle holds its vreg's whole range list, whose points BuildRanges
   // counted (vreg_size_), and all its use records: every use lies in one of the vreg's ranges
   // (an operand gets its location from the range holding its point). Weigh then neither sums
@@ -938,9 +935,11 @@ Status Backtrack::AllocateAll() {
     } else {
       Weigh(b);
     }
-    Enqueue(b);
+    // Enqueue while filling, inline: into its class's sorted array.
+    const uint32_t cls = 32 - static_cast<uint32_t>(__builtin_clz(bundles_[b].size | 1));
+    classes_[cls].sorted.emplace_back(arena_[bundles_[b].begin].from, b);
+    nonempty_ |= uint64_t{1} << cls;
   }
-  filling_ = false;
   for (SizeClass& sc : classes_) std::sort(sc.sorted.begin(), sc.sorted.end(), QueueBefore);
   budget_ = 8 * static_cast<uint64_t>(bundles_.size()) + 4 * f_.num_insts() + 64;
   // Bundles that found only fresh callee-saved registers free, and did not pay for one, are put
@@ -969,7 +968,7 @@ Status Backtrack::AllocateAll() {
 // alternate between a few registers do not rebuild it. A usable hint is an allocatable register
 // of the bundle's class, so it is in the base list and the list keeps the base list's length.
 // cands_ may grow (and move) only here: the span returned last stays valid until the next call.
-std::span<const PReg> Backtrack::Candidates(const Bundle& bu) {
+[[gnu::always_inline]] inline std::span<const PReg> Backtrack::Candidates(const Bundle& bu) {
   const auto& base = cands_base_[static_cast<int>(bu.cls)];
   const PReg hint = bu.hint;
   if (!(hint.valid() && hint.cls() == bu.cls && allocatable_.Contains(hint))) return base;
@@ -1081,23 +1080,23 @@ uint32_t Backtrack::FirstAssigned(PReg r, uint32_t a, uint32_t b) const {
                                                           float weight) {
   uint64_t* const bits = busy_at_[r.index()] + 1;
   uint64_t* const starts = starts_at_[r.index()];
-  uint32_t* const cover = cover_at_[r.index()];
+  CoverStart* const cover = cover_at_[r.index()];
   for (const Span* s = first; s != last; ++s) {
     // MarkBusy(r, from, to, 1, true), with cover_ written in the same pass over the words.
     const uint32_t from = s->from, to = s->to;
     const uint32_t w0 = from / 64, w1 = (to - 1) / 64;
     const uint64_t m0 = ~uint64_t{0} << (from % 64), m1 = ~uint64_t{0} >> (63 - (to - 1) % 64);
-    if (from % 64 == 0) cover[w0] = from;
+    if (from % 64 == 0) cover[w0].start = from;
     if (w0 == w1) {
       bits[2 * w0] |= m0 & m1;
     } else {
       bits[2 * w0] |= m0;
       for (uint32_t w = w0 + 1; w < w1; ++w) {
         bits[2 * w] = ~uint64_t{0};
-        cover[w] = from;
+        cover[w].start = from;
       }
       bits[2 * w1] |= m1;
-      cover[w1] = from;
+      cover[w1].start = from;
     }
     starts[w0] |= uint64_t{1} << (from % 64);
     occ_.Insert(r.index(), {from, to, b, weight});
@@ -1152,7 +1151,7 @@ void Backtrack::ForEachAssignedWalk(PReg r, uint32_t a, uint32_t b, F&& f) const
     const uint64_t below = starts_at_[r.index()][a / 64] & (~uint64_t{0} >> (63 - a % 64));
     const uint32_t start = below != 0
                                ? a / 64 * 64 + 63 - static_cast<uint32_t>(__builtin_clzll(below))
-                               : cover_at_[r.index()][a / 64];
+                               : cover_at_[r.index()][a / 64].start;
     const IntervalMap::Entry& e = occ_.Find(r.index(), start);
     EGRET_DCHECK(e.from <= a && a < e.to);
     if (!f(e)) return;

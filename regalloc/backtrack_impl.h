@@ -153,7 +153,13 @@ struct BacktrackScratch {
   // covering point 64w, meaningful only while busy_'s assigned bit of 64w is set (the span that
   // sets that bit writes it, and no other span covers 64w while it is assigned).
   std::vector<std::vector<uint64_t>> starts_;
-  std::vector<std::vector<uint32_t>> cover_;
+  // Default construction writes nothing (as Range's): cover_ is sized per run and written before
+  // it is read, so resize() need not zero it.
+  struct CoverStart {
+    CoverStart() {}  // NOLINT(modernize-use-equals-default): `= default` would zero in resize()
+    uint32_t start;
+  };
+  std::vector<std::vector<CoverStart>> cover_;
   std::vector<uint32_t> evict_list_;
   std::vector<uint32_t> deferred_, deferred_round_;  // bundles Place() put off (AllocateAll)
   std::vector<Range> req_;
@@ -361,9 +367,8 @@ class Backtrack : private BacktrackScratch {
   // bitmap queries load one pointer where the vector of vectors costs two loads.
   uint64_t* busy_at_[PReg::kNumIndices];
   uint64_t* starts_at_[PReg::kNumIndices];
-  uint32_t* cover_at_[PReg::kNumIndices];
+  CoverStart* cover_at_[PReg::kNumIndices];
   uint64_t nonempty_ = 0;  // bit c: classes_[c] may hold bundles
-  bool filling_ = false;   // AllocateAll is queueing the initial bundles
   uint64_t budget_ = 0;    // evictions of non-minimal bundles left
 };
 
