@@ -437,7 +437,7 @@ class Verifier {
       case AcceptKind::kFull:
         return FullChecksOk(b, i);
     }
-    return traits.typing != ResultTyping::kCtrl || CtrlOk(i, &why_);
+    return traits.typing != ResultTyping::kCtrl || CtrlOk<false>(i, nullptr);
   }
 
   // InstOk's rules for a load or store (CheckMemory's, as a yes or no).
@@ -889,56 +889,69 @@ class Verifier {
     const InstData& d = dfg_[i];
     const Type to = d.type;
     std::string why;
-    if (!CtrlOk(i, &why)) Fail(i, b, why.empty() ? "invalid type ." + TypeStr(to) : why);
+    if (!CtrlOk<true>(i, &why)) Fail(i, b, why.empty() ? "invalid type ." + TypeStr(to) : why);
   }
-  // Whether i's `.type` suffix is allowed; if not, *why says why.
+  // Whether i's `.type` suffix is allowed; if not, and kWord, *why says why. The messages are
+  // built only when worded (Accepts asks without), so the rules are one copy.
+  template <bool kWord>
   bool CtrlOk(Inst i, std::string* why) const {
-    auto fail = [&](std::string message) {
-      *why = std::move(message);
+    auto fail = [&](auto&& message) {
+      if constexpr (kWord) *why = message();
       return false;
     };
     const InstData& d = dfg_[i];
     const Type to = d.type;
     const OpcodeInfo& info = Info(d.opcode);
     if (!ClassOk(info.ctrl_class, to))
-      return fail("type suffix ." + TypeStr(to) + " must be " + ClassName(info.ctrl_class));
+      return fail(
+          [&] { return "type suffix ." + TypeStr(to) + " must be " + ClassName(info.ctrl_class); });
     const Type from = info.format == InstFormat::kUnary ? T(d.args[0]) : Type::kInvalid;
     const uint32_t fb = TypeBits(from), tb = TypeBits(to);
     switch (d.opcode) {
       case Opcode::kUextend:
       case Opcode::kSextend:
-        if (tb <= fb) return fail("extension must widen, " + TypeStr(from) + " to " + TypeStr(to));
+        if (tb <= fb)
+          return fail(
+              [&] { return "extension must widen, " + TypeStr(from) + " to " + TypeStr(to); });
         break;
       case Opcode::kIreduce:
-        if (tb >= fb) return fail("reduction must narrow, " + TypeStr(from) + " to " + TypeStr(to));
+        if (tb >= fb)
+          return fail(
+              [&] { return "reduction must narrow, " + TypeStr(from) + " to " + TypeStr(to); });
         break;
       case Opcode::kFpromote:
-        if (from != Type::kF32 || to != Type::kF64) return fail("fpromote converts f32 to f64");
+        if (from != Type::kF32 || to != Type::kF64)
+          return fail([&] { return std::string("fpromote converts f32 to f64"); });
         break;
       case Opcode::kFdemote:
-        if (from != Type::kF64 || to != Type::kF32) return fail("fdemote converts f64 to f32");
+        if (from != Type::kF64 || to != Type::kF32)
+          return fail([&] { return std::string("fdemote converts f64 to f32"); });
         break;
       case Opcode::kFcvtToSint:
       case Opcode::kFcvtToUint:
       case Opcode::kFcvtToSintSat:
       case Opcode::kFcvtToUintSat:
-        if (tb < 32) return fail("float-to-int conversions produce i32 or i64");
+        if (tb < 32)
+          return fail([&] { return std::string("float-to-int conversions produce i32 or i64"); });
         break;
       case Opcode::kFcvtFromSint:
       case Opcode::kFcvtFromUint:
-        if (fb < 32) return fail("int-to-float conversions take i32 or i64");
+        if (fb < 32)
+          return fail([&] { return std::string("int-to-float conversions take i32 or i64"); });
         break;
       case Opcode::kIconst:
         if (IsRef(to) && d.imm != 0)
-          return fail("iconst." + TypeStr(to) + " is the null reference and takes only 0");
+          return fail(
+              [&] { return "iconst." + TypeStr(to) + " is the null reference and takes only 0"; });
         break;
       case Opcode::kBitcast:
         if (fb != tb || from == to || IsInt(from) == IsInt(to) || fb < 32 || IsRef(from) ||
             IsRef(to))
-          return fail(
-              "bitcast converts between an integer and a float of the same width, "
-              "not " +
-              TypeStr(from) + " to " + TypeStr(to));
+          return fail([&] {
+            return "bitcast converts between an integer and a float of the same width, "
+                   "not " +
+                   TypeStr(from) + " to " + TypeStr(to);
+          });
         break;
       case Opcode::kUload8:
       case Opcode::kSload8:
@@ -947,12 +960,14 @@ class Verifier {
       case Opcode::kUload32:
       case Opcode::kSload32:
         if (tb <= MemAccessBytes(d.opcode) * 8)
-          return fail("." + TypeStr(to) + " is not wider than the " +
-                      std::to_string(MemAccessBytes(d.opcode) * 8) + "-bit access");
+          return fail([&] {
+            return "." + TypeStr(to) + " is not wider than the " +
+                   std::to_string(MemAccessBytes(d.opcode) * 8) + "-bit access";
+          });
         break;
       case Opcode::kStackAddr:
       case Opcode::kFuncAddr:
-        if (to != Type::kI64) return fail("addresses are i64");
+        if (to != Type::kI64) return fail([&] { return std::string("addresses are i64"); });
         break;
       default:
         break;
@@ -1123,7 +1138,6 @@ class Verifier {
   std::vector<VerifierError> errors_;
   std::vector<VerifierError>* sink_ = &errors_;  // where Fail reports
   std::vector<VerifierError> scratch_errors_;    // Accepts' sink for CheckInst
-  std::string why_;                              // Accepts' CtrlOk message, unused
   VerifierScratch& scratch_;
   VerifierAnalyses& analyses_;  // the CFG and dominator tree of the fused walk
 };
