@@ -135,6 +135,15 @@ class Verifier {
   Verifier(const Function& f, VerifierScratch& scratch, VerifierAnalyses& analyses)
       : f_(f), dfg_(f.dfg), inst_pos_(scratch.inst_pos), scratch_(scratch), analyses_(analyses) {}
 
+  // Run's steps up to the fast path's answer (VerifierFastPathAcceptsForTesting).
+  bool FastPathAccepts() {
+    if (!f_.EntryBlock().valid()) return false;
+    CheckEntry();
+    if (!CheckDeclarations() || !BlocksInRange() || !errors_.empty()) return false;
+    analyses_.Cfg();
+    return Accepts(analyses_.DomTree());
+  }
+
   std::vector<VerifierError> Run() {
     if (!f_.EntryBlock().valid()) {
       Fail(Inst(), Block(), "function has no blocks");
@@ -1162,6 +1171,12 @@ std::vector<VerifierError> VerifyFunction(const Function& f, VerifierAnalyses& a
 }
 
 void SetVerifierFastPathForTesting(bool enabled) { fast_path = enabled; }
+
+bool VerifierFastPathAcceptsForTesting(const Function& f) {
+  VerifierScratch& scratch = verifier_scratch;
+  scratch.f = &f;
+  return Verifier(f, scratch, scratch).FastPathAccepts();
+}
 
 Status Verify(const Function& f) { return FirstError(f, VerifyFunction(f)); }
 
