@@ -1,6 +1,7 @@
 // verifier.cc: the IR well-formedness checks listed in verifier.h.
 #include "ir/verifier.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +33,16 @@ const std::array<uint16_t, 16> kClassMasks = [] {
 struct VerifierScratch final : VerifierAnalyses {
   const Function* f = nullptr;
   std::vector<uint32_t> inst_pos;
+  // Accepts' tables: a mark per value (all 0 between runs), the marked values in marking order,
+  // and the dominator-tree walk's stack (a block, its next child, `marked`'s size on entry).
+  struct Frame {
+    Block block;
+    uint32_t child;
+    uint32_t marks;
+  };
+  std::vector<uint8_t> defined;
+  std::vector<Value> marked;
+  std::vector<Frame> stack;
   ControlFlowGraph cfg;
   DominatorTree domtree;
 
@@ -46,12 +57,92 @@ struct VerifierScratch final : VerifierAnalyses {
   }
 };
 
+// Which of InstOk's rule sets an opcode takes: the `.type` suffix only (kSuffix), the first
+// operand's class, that and equal operand types, select's, an integer condition, a memory
+// access, a call, a return; or CheckInst's full checks (kFull: every vector op, and the formats
+// InstOk has no inline rules for). Every set but kFull ends with the suffix rule (CtrlOk).
+enum class AcceptKind : uint8_t {
+  kSuffix,
+  kArgClass,
+  kSameTypeArgs,
+  kSelect,
+  kCondition,
+  kMemory,
+  kCall,
+  kReturn,
+  kFull,
+};
+
+// What Accepts reads of an opcode, in one table entry: kOperandShape, the rule set, and the
+// OpcodeInfo fields it uses.
+struct AcceptTraits {
+  uint8_t shape;
+  AcceptKind kind;
+  ResultTyping typing;
+  TypeClass arg_class;
+  bool terminator;
+};
+
+constexpr AcceptKind AcceptKindOf(const OpcodeInfo& info) {
+  if (info.flags & kVector) return AcceptKind::kFull;
+  switch (info.format) {
+    case InstFormat::kUnaryImm:
+    case InstFormat::kUnaryF32:
+    case InstFormat::kUnaryF64:
+    case InstFormat::kTrap:
+    case InstFormat::kJump:
+      return AcceptKind::kSuffix;
+    case InstFormat::kUnary:
+    case InstFormat::kBinaryImm:
+    case InstFormat::kIntCompareImm:
+      return AcceptKind::kArgClass;
+    case InstFormat::kBinary:
+    case InstFormat::kIntCompare:
+    case InstFormat::kFloatCompare:
+      return AcceptKind::kSameTypeArgs;
+    case InstFormat::kTernary:
+      return AcceptKind::kSelect;
+    case InstFormat::kBrif:
+    case InstFormat::kCondTrap:
+      return AcceptKind::kCondition;
+    case InstFormat::kLoad:
+    case InstFormat::kStore:
+      return AcceptKind::kMemory;
+    case InstFormat::kCall:
+    case InstFormat::kCallIndirect:
+      return AcceptKind::kCall;
+    case InstFormat::kMultiAry:
+      return AcceptKind::kReturn;
+    default:
+      return AcceptKind::kFull;
+  }
+}
+
+constexpr std::array<AcceptTraits, kNumOpcodes> kAcceptTraits = [] {
+  std::array<AcceptTraits, kNumOpcodes> t{};
+  for (int k = 0; k < kNumOpcodes; ++k) {
+    const OpcodeInfo& info = kOpcodeInfos[k];
+    t[k] = {kOperandShape[k], AcceptKindOf(info), info.typing, info.arg_class,
+            (info.flags & kTerminator) != 0};
+  }
+  return t;
+}();
+
 thread_local bool fast_path = true;  // SetVerifierFastPathForTesting
 
 class Verifier {
  public:
   Verifier(const Function& f, VerifierScratch& scratch, VerifierAnalyses& analyses)
       : f_(f), dfg_(f.dfg), inst_pos_(scratch.inst_pos), scratch_(scratch), analyses_(analyses) {}
+
+  // Run's steps up to the fast path's answer (VerifierFastPathAcceptsForTesting).
+  bool FastPathAccepts() {
+    if (!f_.EntryBlock().valid()) return false;
+    CheckEntry();
+    if (!CheckDeclarations() || !BlocksInRange() || !errors_.empty()) return false;
+    analyses_.Cfg();
+    return Accepts(analyses_.DomTree());
+  }
 
   std::vector<VerifierError> Run() {
     if (!f_.EntryBlock().valid()) {
@@ -156,89 +247,147 @@ class Verifier {
   // finds no error in; it may return false for a valid one (then RunFused runs and finds none),
   // so every check here is the rule RunFused applies or a stricter one. The common formats are
   // checked inline; the others go through CheckInst with a scratch sink.
+  //
+  // Dominance without queries: the reachable blocks are walked in the dominator tree's
+  // pre-order, a value is marked (`defined_`) when the walk passes its definition (a block's
+  // parameters on entering it, an instruction's results after its own checks) and unmarked
+  // when the walk leaves the subtree of the block that defines it. At a use in a reachable
+  // block the marked values are then exactly those defined in a block that dominates it, before
+  // the use if in the same block, by a placed instruction listing the value among its results
+  // or a placed block listing it among its parameters: RunFused's definition and dominance
+  // rules, or stricter ones (a value whose definition does not list it fails here only). So
+  // an operand costs one byte load. Unreachable blocks come after, in layout order, with the
+  // definition checks alone (RunFused checks no dominance there).
   bool Accepts(const DominatorTree& dt) {
+    std::vector<uint8_t>& defined = scratch_.defined;
+    if (defined.size() < dfg_.NumValues()) defined.resize(dfg_.NumValues(), 0);
+    const bool ok = AcceptsWalk(dt);
+    // Between runs every mark is 0: a walk that finishes has undone its own; one that stopped
+    // early leaves some, cleared here.
+    if (!ok) std::fill(defined.begin(), defined.end(), uint8_t{0});
+    EGRET_DCHECK(std::find(defined.begin(), defined.begin() + dfg_.NumValues(), uint8_t{1}) ==
+                 defined.begin() + dfg_.NumValues());
+    return ok;
+  }
+
+  bool AcceptsWalk(const DominatorTree& dt) {
+    const Layout& layout = f_.layout;
+    std::vector<uint8_t>& defined = scratch_.defined;
+    std::vector<Value>& marked = scratch_.marked;
+    std::vector<VerifierScratch::Frame>& stack = scratch_.stack;
+    marked.clear();
+    stack.clear();
+    auto enter = [&](Block b) {
+      if (!dfg_.IsValidBlock(b) || !layout.IsBlockInserted(b)) return false;
+      stack.push_back({b, 0, static_cast<uint32_t>(marked.size())});
+      return AcceptsBlock</*reachable=*/true>(b);
+    };
+    if (!enter(f_.EntryBlock())) return false;
+    while (!stack.empty()) {
+      VerifierScratch::Frame& top = stack.back();
+      const auto children = dt.Children(top.block);
+      if (top.child < children.size()) {
+        if (!enter(children[top.child++])) return false;  // `top` is not used after this
+        continue;
+      }
+      for (size_t n = top.marks; marked.size() > n; marked.pop_back())
+        defined[marked.back().index] = 0;
+      stack.pop_back();
+    }
+    // Every reachable block is in the tree and was placed; the others are unreachable.
+    if (dt.Rpo().size() == layout.NumBlocks()) return true;
+    for (Block b : layout.Blocks())
+      if (!dt.IsReachable(b) && !AcceptsBlock</*reachable=*/false>(b)) return false;
+    return true;
+  }
+
+  // One block of Accepts. In a reachable block an operand must be marked, and the block's
+  // parameters and results are marked as the walk passes them; in an unreachable one it must
+  // only be defined by a placed instruction or block.
+  template <bool kReachable>
+  bool AcceptsBlock(Block b) {
     const Layout& layout = f_.layout;
     const uint32_t num_insts = static_cast<uint32_t>(dfg_.NumInsts());
     const uint32_t num_values = static_cast<uint32_t>(dfg_.NumValues());
-    inst_pos_.assign(num_insts, 0);
-    uint32_t pos = 0;
-    for (Block b : layout.Blocks()) {
-      for (Value p : dfg_.BlockParams(b)) {
-        if (p.index >= num_values) return false;
-        const ValueData& vd = dfg_.ValueInfo(p);
-        if (vd.kind != ValueKind::kParam || vd.def != b.index) return false;
+    uint8_t* const defined = scratch_.defined.data();
+    std::vector<Value>& marked = scratch_.marked;
+    const auto operand_ok = [&](Value v) {
+      if constexpr (kReachable) {
+        return v.index < num_values && defined[v.index] != 0;
+      } else {
+        return DefinedAnywhere(v);
       }
-      const Inst last = layout.LastInst(b);
-      if (!last.valid()) return false;
-      // Operands (the fixed ones and the variable list here, branch arguments with the edges
-      // below): defined by a placed instruction or block, dominating this use in a reachable
-      // block (a definition earlier in this block has its position already).
-      Use use{b, 0, dt.IsReachable(b), &dt};
-      // The layout's own walk: it follows only links the layout made (docs/ir.md).
-      for (Inst i : layout.Insts(b)) {
-        if (i.index >= num_insts) return false;
-        const uint32_t here = ++pos;
-        inst_pos_[i.index] = here;
-        use.pos = here;
-        const InstData& d = dfg_[i];
-        const OpcodeInfo& info = Info(d.opcode);
-        if ((i == last) != info.Has(kTerminator)) return false;
-        const uint8_t shape = kOperandShape[static_cast<size_t>(d.opcode)];
-        for (size_t k = 0, n = shape & ~kOperandShapeBranch; k < n; ++k)
-          if (!OperandOk(d.args[k], use)) return false;
-        if (d.vargs.size != 0) {
-          for (Value v : dfg_.pool().Get(d.vargs))
-            if (!OperandOk(v, use)) return false;
-        }
-        // Results: defined here, of the types the typing rule gives.
-        const auto results = dfg_.InstResults(i);
+    };
+    for (Value p : dfg_.BlockParams(b)) {
+      if (p.index >= num_values) return false;
+      const ValueData& vd = dfg_.ValueInfo(p);
+      if (vd.kind != ValueKind::kParam || vd.def != b.index) return false;
+      if constexpr (kReachable) {
+        defined[p.index] = 1;
+        marked.push_back(p);
+      }
+    }
+    const Inst last = layout.LastInst(b);
+    if (!last.valid()) return false;
+    // The layout's own walk: it follows only links the layout made (docs/ir.md).
+    for (Inst i : layout.Insts(b)) {
+      if (i.index >= num_insts) return false;
+      const InstData& d = dfg_[i];
+      const AcceptTraits& traits = kAcceptTraits[static_cast<size_t>(d.opcode)];
+      if ((i == last) != traits.terminator) return false;
+      // Operands: the fixed ones and the variable list here, branch arguments with the edges.
+      const uint8_t shape = traits.shape;
+      for (size_t k = 0, n = shape & ~kOperandShapeBranch; k < n; ++k)
+        if (!operand_ok(d.args[k])) return false;
+      if (d.vargs.size != 0) {
+        for (Value v : dfg_.pool().Get(d.vargs))
+          if (!operand_ok(v)) return false;
+      }
+      // Results: defined here, of the types the typing rule gives.
+      const auto results = dfg_.InstResults(i);
+      for (Value r : results) {
+        if (r.index >= num_values) return false;
+        const ValueData& vd = dfg_.ValueInfo(r);
+        if (vd.kind != ValueKind::kResult || vd.def != i.index) return false;
+      }
+      const ResultTyping typing = traits.typing;
+      if (typing == ResultTyping::kNoResult) {
+        if (!results.empty()) return false;
+      } else if (typing != ResultTyping::kCallResults) {
+        // ResultTypeOf's common rules inline, the others through it.
+        const Type t = typing == ResultTyping::kCtrl ? d.type
+                       : typing == ResultTyping::kSameAsArg && dfg_.IsValidValue(d.args[0])
+                           ? T(d.args[0])
+                       : typing == ResultTyping::kBool ? Type::kI32
+                                                       : dfg_.ResultTypeOf(d);
+        if (t == Type::kInvalid || results.size() != 1 || T(results[0]) != t) return false;
+      }  // call results: with the call's signature, below
+      if ((shape & kOperandShapeBranch) && !EdgesOk(i, operand_ok)) return false;
+      if (!InstOk(b, i, d, traits)) return false;
+      if constexpr (kReachable) {
         for (Value r : results) {
-          if (r.index >= num_values) return false;
-          const ValueData& vd = dfg_.ValueInfo(r);
-          if (vd.kind != ValueKind::kResult || vd.def != i.index) return false;
+          defined[r.index] = 1;
+          marked.push_back(r);
         }
-        if (info.typing == ResultTyping::kNoResult) {
-          if (!results.empty()) return false;
-        } else if (info.typing != ResultTyping::kCallResults) {
-          // ResultTypeOf's common rules inline, the others through it.
-          const Type t = info.typing == ResultTyping::kCtrl ? d.type
-                         : info.typing == ResultTyping::kSameAsArg && dfg_.IsValidValue(d.args[0])
-                             ? T(d.args[0])
-                         : info.typing == ResultTyping::kBool ? Type::kI32
-                                                              : dfg_.ResultTypeOf(d);
-          if (t == Type::kInvalid || results.size() != 1 || T(results[0]) != t) return false;
-        }  // call results: with the call's signature, below
-        if ((shape & kOperandShapeBranch) && !EdgesOk(i, use)) return false;
-        if (!InstOk(b, i, d, info)) return false;
       }
     }
     return true;
   }
 
-  // Where Accepts checks an operand: its block, its position, whether the block is reachable.
-  struct Use {
-    Block block;
-    uint32_t pos;
-    bool reachable;
-    const DominatorTree* dt;
-  };
-  [[gnu::always_inline]] bool OperandOk(Value v, const Use& use) const {
+  // Whether v is defined by a placed instruction or block (RunFused's rule for an operand in
+  // an unreachable block).
+  bool DefinedAnywhere(Value v) const {
     if (v.index >= dfg_.NumValues()) return false;
     const ValueData& vd = dfg_.ValueInfo(v);
-    if (vd.kind == ValueKind::kResult) {
-      const Block def_block = f_.layout.InstBlock(Inst(vd.def));
-      if (!def_block.valid() || vd.def >= inst_pos_.size()) return false;
-      if (!use.reachable) return true;
-      if (def_block == use.block) return inst_pos_[vd.def] != 0 && inst_pos_[vd.def] < use.pos;
-      return use.dt->Dominates(def_block, use.block);
-    }
-    if (vd.kind != ValueKind::kParam || !f_.layout.IsBlockInserted(Block(vd.def))) return false;
-    return !use.reachable || use.dt->Dominates(Block(vd.def), use.block);
+    if (vd.kind == ValueKind::kResult)
+      return vd.def < dfg_.NumInsts() && f_.layout.InstBlock(Inst(vd.def)).valid();
+    return vd.kind == ValueKind::kParam && f_.layout.IsBlockInserted(Block(vd.def));
   }
 
   // Branch targets placed, with arguments of their parameters' number and types, each one a
-  // good operand.
-  bool EdgesOk(Inst i, const Use& use) const {
+  // good operand (`operand_ok`).
+  template <class OperandOk>
+  bool EdgesOk(Inst i, const OperandOk& operand_ok) const {
     bool ok = true;
     dfg_.ForEachDest(i, [&](const BlockCall& bc) {
       if (!ok || !dfg_.IsValidBlock(bc.block) || !f_.layout.IsBlockInserted(bc.block)) {
@@ -249,8 +398,8 @@ class Verifier {
       const auto params = dfg_.BlockParams(bc.block);
       ok = args.size() == params.size();
       for (size_t k = 0; ok && k < args.size(); ++k)
-        ok = OperandOk(args[k], use) && params[k].index < dfg_.NumValues() &&
-             T(args[k]) == T(params[k]);
+        ok =
+            operand_ok(args[k]) && params[k].index < dfg_.NumValues() && T(args[k]) == T(params[k]);
     });
     return ok;
   }
@@ -262,71 +411,81 @@ class Verifier {
   }
 
   // CheckInst's operand, reference and suffix rules for the scalar formats the frontend makes
-  // most (inline), and CheckInst itself into a scratch sink for the others.
-  bool InstOk(Block b, Inst i, const InstData& d, const OpcodeInfo& info) {
-    auto ctrl_ok = [&] { return info.typing != ResultTyping::kCtrl || CtrlOk(i, &why_); };
-    switch (info.Has(kVector) ? InstFormat::kVconst : info.format) {
-      case InstFormat::kUnaryImm:
-      case InstFormat::kUnaryF32:
-      case InstFormat::kUnaryF64:
-      case InstFormat::kTrap:
-      case InstFormat::kJump:
-        return ctrl_ok();
-      case InstFormat::kUnary:
-      case InstFormat::kBinaryImm:
-      case InstFormat::kIntCompareImm:
-        return InClass(info.arg_class, T(d.args[0])) && ctrl_ok();
-      case InstFormat::kBinary:
-      case InstFormat::kIntCompare:
-      case InstFormat::kFloatCompare:
-        return InClass(info.arg_class, T(d.args[0])) && T(d.args[0]) == T(d.args[1]) && ctrl_ok();
-      case InstFormat::kTernary:
-        return IsInt(T(d.args[0])) && InClass(TypeClass::kAnyOrVec, T(d.args[1])) &&
-               T(d.args[1]) == T(d.args[2]) && ctrl_ok();
-      case InstFormat::kBrif:
-      case InstFormat::kCondTrap:
-        return IsInt(T(d.args[0])) && ctrl_ok();
-      case InstFormat::kLoad:
-      case InstFormat::kStore: {
-        const bool is_store = info.format == InstFormat::kStore;
-        if (T(is_store ? d.args[1] : d.args[0]) != Type::kI64) return false;
-        const int regions = d.flags.Has(MemFlags::kHeap) + d.flags.Has(MemFlags::kVmctx) +
-                            d.flags.Has(MemFlags::kTable);
-        if (regions > 1 || d.imm < INT32_MIN || d.imm > INT32_MAX) return false;
-        if (is_store) {
-          const Type vt = T(d.args[0]);
-          const uint32_t bytes = MemAccessBytes(d.opcode);
-          if (bytes == 0 ? !InClass(TypeClass::kAnyOrVec, vt)
-                         : !IsInt(vt) || TypeBits(vt) <= bytes * 8)
-            return false;
-        }
-        return ctrl_ok();
-      }
-      case InstFormat::kCall:
-      case InstFormat::kCallIndirect: {
-        const bool indirect = info.format == InstFormat::kCallIndirect;
-        if (indirect ? !dfg_.IsValidSigRef(SigRef(d.ref)) : !dfg_.IsValidFuncRef(FuncRef(d.ref)))
-          return false;
-        const SigRef s = dfg_.CallSignature(i);
-        if (!dfg_.IsValidSigRef(s)) return false;
-        const Signature& sig = dfg_.signature(s);
-        if (indirect && T(d.args[0]) != Type::kI64) return false;
-        if (!TypesAre(dfg_.VarArgs(i), sig.params)) return false;
-        if (info.typing == ResultTyping::kCallResults &&
-            !TypesAre(dfg_.InstResults(i), sig.results))
-          return false;
-        if ((d.opcode == Opcode::kReturnCall || d.opcode == Opcode::kReturnCallIndirect) &&
-            sig.results != f_.signature.results)
-          return false;
-        return ctrl_ok();
-      }
-      case InstFormat::kMultiAry:
-        return TypesAre(dfg_.VarArgs(i), f_.signature.results) && ctrl_ok();
-      default:
+  // most (inline, by the opcode's AcceptKind), and CheckInst itself into a scratch sink for the
+  // others.
+  [[gnu::always_inline]] bool InstOk(Block b, Inst i, const InstData& d,
+                                     const AcceptTraits& traits) {
+    switch (traits.kind) {
+      case AcceptKind::kSuffix:
         break;
+      case AcceptKind::kArgClass:
+        if (!InClass(traits.arg_class, T(d.args[0]))) return false;
+        break;
+      case AcceptKind::kSameTypeArgs: {
+        const Type t = T(d.args[0]);
+        if (!InClass(traits.arg_class, t) || t != T(d.args[1])) return false;
+        break;
+      }
+      case AcceptKind::kSelect:
+        if (!IsInt(T(d.args[0])) || !InClass(TypeClass::kAnyOrVec, T(d.args[1])) ||
+            T(d.args[1]) != T(d.args[2]))
+          return false;
+        break;
+      case AcceptKind::kCondition:
+        if (!IsInt(T(d.args[0]))) return false;
+        break;
+      case AcceptKind::kMemory:
+        if (!MemoryOk(d)) return false;
+        break;
+      case AcceptKind::kCall:
+        if (!CallOk(i, d, traits.typing)) return false;
+        break;
+      case AcceptKind::kReturn:
+        if (!TypesAre(dfg_.VarArgs(i), f_.signature.results)) return false;
+        break;
+      case AcceptKind::kFull:
+        return FullChecksOk(b, i);
     }
-    // The other formats (stack slots, br_table, atomics, vectors, ...): the full checks, in
-    // RunFused's order (CheckInst only after CheckRefs passed).
+    return traits.typing != ResultTyping::kCtrl || CtrlOk<false>(i, nullptr);
+  }
+
+  // InstOk's rules for a load or store (CheckMemory's, as a yes or no).
+  bool MemoryOk(const InstData& d) const {
+    const bool is_store = Info(d.opcode).format == InstFormat::kStore;
+    if (T(is_store ? d.args[1] : d.args[0]) != Type::kI64) return false;
+    const int regions = d.flags.Has(MemFlags::kHeap) + d.flags.Has(MemFlags::kVmctx) +
+                        d.flags.Has(MemFlags::kTable);
+    if (regions > 1 || d.imm < INT32_MIN || d.imm > INT32_MAX) return false;
+    if (is_store) {
+      const Type vt = T(d.args[0]);
+      const uint32_t bytes = MemAccessBytes(d.opcode);
+      if (bytes == 0 ? !InClass(TypeClass::kAnyOrVec, vt) : !IsInt(vt) || TypeBits(vt) <= bytes * 8)
+        return false;
+    }
+    return true;
+  }
+
+  // InstOk's rules for a call (CheckCall's, as a yes or no).
+  [[gnu::noinline]] bool CallOk(Inst i, const InstData& d, ResultTyping typing) const {
+    const bool indirect = Info(d.opcode).format == InstFormat::kCallIndirect;
+    if (indirect ? !dfg_.IsValidSigRef(SigRef(d.ref)) : !dfg_.IsValidFuncRef(FuncRef(d.ref)))
+      return false;
+    const SigRef s = dfg_.CallSignature(i);
+    if (!dfg_.IsValidSigRef(s)) return false;
+    const Signature& sig = dfg_.signature(s);
+    if (indirect && T(d.args[0]) != Type::kI64) return false;
+    if (!TypesAre(dfg_.VarArgs(i), sig.params)) return false;
+    if (typing == ResultTyping::kCallResults && !TypesAre(dfg_.InstResults(i), sig.results))
+      return false;
+    if ((d.opcode == Opcode::kReturnCall || d.opcode == Opcode::kReturnCallIndirect) &&
+        sig.results != f_.signature.results)
+      return false;
+    return true;
+  }
+
+  // The other formats (stack slots, br_table, atomics, vectors, ...): the full checks, in
+  // RunFused's order (CheckInst only after CheckRefs passed), into a scratch sink.
+  [[gnu::noinline]] bool FullChecksOk(Block b, Inst i) {
     sink_ = &scratch_errors_;
     CheckRefs(b, i, [](Value, const ValueData&, Block) {});
     if (scratch_errors_.empty()) CheckInst(b, i);
@@ -739,56 +898,69 @@ class Verifier {
     const InstData& d = dfg_[i];
     const Type to = d.type;
     std::string why;
-    if (!CtrlOk(i, &why)) Fail(i, b, why.empty() ? "invalid type ." + TypeStr(to) : why);
+    if (!CtrlOk<true>(i, &why)) Fail(i, b, why.empty() ? "invalid type ." + TypeStr(to) : why);
   }
-  // Whether i's `.type` suffix is allowed; if not, *why says why.
+  // Whether i's `.type` suffix is allowed; if not, and kWord, *why says why. The messages are
+  // built only when worded (Accepts asks without), so the rules are one copy.
+  template <bool kWord>
   bool CtrlOk(Inst i, std::string* why) const {
-    auto fail = [&](std::string message) {
-      *why = std::move(message);
+    auto fail = [&](auto&& message) {
+      if constexpr (kWord) *why = message();
       return false;
     };
     const InstData& d = dfg_[i];
     const Type to = d.type;
     const OpcodeInfo& info = Info(d.opcode);
     if (!ClassOk(info.ctrl_class, to))
-      return fail("type suffix ." + TypeStr(to) + " must be " + ClassName(info.ctrl_class));
+      return fail(
+          [&] { return "type suffix ." + TypeStr(to) + " must be " + ClassName(info.ctrl_class); });
     const Type from = info.format == InstFormat::kUnary ? T(d.args[0]) : Type::kInvalid;
     const uint32_t fb = TypeBits(from), tb = TypeBits(to);
     switch (d.opcode) {
       case Opcode::kUextend:
       case Opcode::kSextend:
-        if (tb <= fb) return fail("extension must widen, " + TypeStr(from) + " to " + TypeStr(to));
+        if (tb <= fb)
+          return fail(
+              [&] { return "extension must widen, " + TypeStr(from) + " to " + TypeStr(to); });
         break;
       case Opcode::kIreduce:
-        if (tb >= fb) return fail("reduction must narrow, " + TypeStr(from) + " to " + TypeStr(to));
+        if (tb >= fb)
+          return fail(
+              [&] { return "reduction must narrow, " + TypeStr(from) + " to " + TypeStr(to); });
         break;
       case Opcode::kFpromote:
-        if (from != Type::kF32 || to != Type::kF64) return fail("fpromote converts f32 to f64");
+        if (from != Type::kF32 || to != Type::kF64)
+          return fail([&] { return std::string("fpromote converts f32 to f64"); });
         break;
       case Opcode::kFdemote:
-        if (from != Type::kF64 || to != Type::kF32) return fail("fdemote converts f64 to f32");
+        if (from != Type::kF64 || to != Type::kF32)
+          return fail([&] { return std::string("fdemote converts f64 to f32"); });
         break;
       case Opcode::kFcvtToSint:
       case Opcode::kFcvtToUint:
       case Opcode::kFcvtToSintSat:
       case Opcode::kFcvtToUintSat:
-        if (tb < 32) return fail("float-to-int conversions produce i32 or i64");
+        if (tb < 32)
+          return fail([&] { return std::string("float-to-int conversions produce i32 or i64"); });
         break;
       case Opcode::kFcvtFromSint:
       case Opcode::kFcvtFromUint:
-        if (fb < 32) return fail("int-to-float conversions take i32 or i64");
+        if (fb < 32)
+          return fail([&] { return std::string("int-to-float conversions take i32 or i64"); });
         break;
       case Opcode::kIconst:
         if (IsRef(to) && d.imm != 0)
-          return fail("iconst." + TypeStr(to) + " is the null reference and takes only 0");
+          return fail(
+              [&] { return "iconst." + TypeStr(to) + " is the null reference and takes only 0"; });
         break;
       case Opcode::kBitcast:
         if (fb != tb || from == to || IsInt(from) == IsInt(to) || fb < 32 || IsRef(from) ||
             IsRef(to))
-          return fail(
-              "bitcast converts between an integer and a float of the same width, "
-              "not " +
-              TypeStr(from) + " to " + TypeStr(to));
+          return fail([&] {
+            return "bitcast converts between an integer and a float of the same width, "
+                   "not " +
+                   TypeStr(from) + " to " + TypeStr(to);
+          });
         break;
       case Opcode::kUload8:
       case Opcode::kSload8:
@@ -797,12 +969,14 @@ class Verifier {
       case Opcode::kUload32:
       case Opcode::kSload32:
         if (tb <= MemAccessBytes(d.opcode) * 8)
-          return fail("." + TypeStr(to) + " is not wider than the " +
-                      std::to_string(MemAccessBytes(d.opcode) * 8) + "-bit access");
+          return fail([&] {
+            return "." + TypeStr(to) + " is not wider than the " +
+                   std::to_string(MemAccessBytes(d.opcode) * 8) + "-bit access";
+          });
         break;
       case Opcode::kStackAddr:
       case Opcode::kFuncAddr:
-        if (to != Type::kI64) return fail("addresses are i64");
+        if (to != Type::kI64) return fail([&] { return std::string("addresses are i64"); });
         break;
       default:
         break;
@@ -973,7 +1147,6 @@ class Verifier {
   std::vector<VerifierError> errors_;
   std::vector<VerifierError>* sink_ = &errors_;  // where Fail reports
   std::vector<VerifierError> scratch_errors_;    // Accepts' sink for CheckInst
-  std::string why_;                              // Accepts' CtrlOk message, unused
   VerifierScratch& scratch_;
   VerifierAnalyses& analyses_;  // the CFG and dominator tree of the fused walk
 };
@@ -998,6 +1171,12 @@ std::vector<VerifierError> VerifyFunction(const Function& f, VerifierAnalyses& a
 }
 
 void SetVerifierFastPathForTesting(bool enabled) { fast_path = enabled; }
+
+bool VerifierFastPathAcceptsForTesting(const Function& f) {
+  VerifierScratch& scratch = verifier_scratch;
+  scratch.f = &f;
+  return Verifier(f, scratch, scratch).FastPathAccepts();
+}
 
 Status Verify(const Function& f) { return FirstError(f, VerifyFunction(f)); }
 

@@ -62,6 +62,11 @@ Status Verify(const Function& f, VerifierAnalyses& analyses);
 // it. The tests compare both modes on mutated functions.
 void SetVerifierFastPathForTesting(bool enabled);
 
+// Tests only: whether the fast path alone accepts f (with analyses computed here). It must for
+// the valid functions compiles make, or every compile pays for the full checks; it never does
+// for an invalid one.
+bool VerifierFastPathAcceptsForTesting(const Function& f);
+
 // For internal consistency checks after a transformation: aborts with the function's text and
 // every error if the function is invalid.
 void VerifyOrDie(const Function& f, const char* context);
