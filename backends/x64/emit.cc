@@ -1418,7 +1418,10 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       Put(Inst::JmpR(G(i, o.value)));
       return EndEpilogueRange();
     case MOp::kJmp:
-      Jmp(block_label_[m.target[0]]);
+      // A jump to the block emitted next is left out: the MachBuffer would remove it when that
+      // block's label is bound (nothing is emitted in between, and a label not yet bound is
+      // never observed), so the bytes are the same without its bookkeeping.
+      if (m.target[0] != (*next_block_)[cur_block_]) Jmp(block_label_[m.target[0]]);
       return;
     case MOp::kBrif: {
       if (m.cond == CondKind::kFloat) {
