@@ -150,26 +150,6 @@ MachLabel MachBuffer<Traits>::NewLabels(uint32_t n) {
 }
 
 template <class Traits>
-uint32_t MachBuffer<Traits>::Resolve(uint32_t label) {
-  uint32_t l = label;
-  while (labels_[l].alias != kNone) l = labels_[l].alias;
-  // Path compression: aliases are final once set, so pointing straight at the end is safe.
-  uint32_t m = label;
-  while (labels_[m].alias != kNone) {
-    const uint32_t next = labels_[m].alias;
-    if (next != l) labels_[m].alias = l;
-    m = next;
-  }
-  return l;
-}
-
-template <class Traits>
-bool MachBuffer<Traits>::InRange(Kind kind, uint32_t use, uint32_t target) const {
-  const int64_t delta = int64_t{target} - int64_t{use};
-  return delta <= max_forward_[Index(kind)] && -delta <= max_backward_[Index(kind)];
-}
-
-template <class Traits>
 void MachBuffer<Traits>::PatchNow(uint32_t fixup, uint32_t label_offset) {
   Fixup& f = fixups_[fixup];
   Traits::Patch(f.kind, data_.data() + f.offset, f.offset, label_offset);

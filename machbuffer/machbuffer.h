@@ -222,7 +222,8 @@ class MachBuffer {
     bool observed = false;      // the offset was committed to; never alias or move
     bool at_tail = false;       // in labels_at_tail_
   };
-  enum class FixupState : uint8_t { kQueued, kDone, kDead };
+  // kRelaxed: only inside RelaxBranches, a resolved branch being shortened (then kDone).
+  enum class FixupState : uint8_t { kQueued, kDone, kDead, kRelaxed };
   struct Fixup {
     uint32_t offset;
     uint32_t label;
@@ -287,14 +288,29 @@ class MachBuffer {
     if (!labels_at_tail_.empty() || !latest_branches_.empty()) SettleTail();
   }
   void SettleTail();
-  uint32_t Resolve(uint32_t label);
+  // The label `label` means, following aliases (with path compression: aliases are final once
+  // set, so pointing straight at the end is safe). Inline: every fixup asks.
+  uint32_t Resolve(uint32_t label) {
+    uint32_t l = label;
+    while (labels_[l].alias != kNone) l = labels_[l].alias;
+    uint32_t m = label;
+    while (labels_[m].alias != kNone) {
+      const uint32_t next = labels_[m].alias;
+      if (next != l) labels_[m].alias = l;
+      m = next;
+    }
+    return l;
+  }
   // Labels at the tail are at the current offset, whatever their stored offset says: removing a
   // branch moves them all down without touching each (ClearTail stores the real offset).
   uint32_t OffsetOf(uint32_t label) const {
     return labels_[label].at_tail ? CurOffset() : labels_[label].offset;
   }
   uint32_t ResolvedOffset(uint32_t label) { return OffsetOf(Resolve(label)); }
-  bool InRange(Kind kind, uint32_t use, uint32_t target) const;
+  bool InRange(Kind kind, uint32_t use, uint32_t target) const {
+    const int64_t delta = int64_t{target} - int64_t{use};
+    return delta <= max_forward_[Index(kind)] && -delta <= max_backward_[Index(kind)];
+  }
   void PatchNow(uint32_t fixup, uint32_t label_offset);
   uint32_t AddFixup(uint32_t offset, uint32_t label, Kind kind);
   void KillFixup(uint32_t fixup);

@@ -342,10 +342,18 @@ void MachBuffer<Traits>::RelaxBranches() {
     std::vector<uint32_t>& bucket = shrink_bucket_;
     bucket.resize((code_size >> kBucketShift) + 1);
     {
-      uint32_t c = 0;
-      for (uint32_t j = 0; j < bucket.size(); ++j) {
-        while (shrinks[c].start < (j << kBucketShift)) ++c;
-        bucket[j] = c;
+      // bucket[j] = i exactly for shrinks[i - 1].start < 16 * j <= shrinks[i].start: a run of
+      // entries per shrink (the sentinel's run ends the table), filled without a comparison
+      // per entry.
+      const size_t last = bucket.size() - 1;
+      size_t j = 0;
+      for (uint32_t i = 0; j <= last; ++i) {
+        const size_t hi = std::min<size_t>(shrinks[i].start >> kBucketShift, last);
+        if (hi >= j) {
+          std::fill(bucket.begin() + static_cast<std::ptrdiff_t>(j),
+                    bucket.begin() + static_cast<std::ptrdiff_t>(hi) + 1, i);
+          j = hi + 1;
+        }
       }
     }
     auto map = [&](uint32_t o) -> uint32_t {
@@ -384,21 +392,8 @@ void MachBuffer<Traits>::RelaxBranches() {
     }
     keep(static_cast<uint32_t>(data_.size()));
     data_.resize(out);
-    // Remap every offset. Every live fixup moves with its bytes; a shortened branch's displacement
-    // then sits right after its new one-byte opcode, at the short kind.
-    {
-      Walk w;
-      for (Fixup& f : fixups_)
-        if (f.state != FixupState::kDead) f.offset = map_walk(f.offset, w);
-    }
-    {
-      Walk w;
-      for (size_t i = 0; i < n; ++i) {
-        Fixup& f = fixups_[shrinks[i].fixup];
-        f.offset = map_walk(shrinks[i].start, w) + 1;
-        f.kind = Traits::kShortKind;
-      }
-    }
+    // Remap every offset. Labels first: the fixups' walk below patches each resolved use as it
+    // maps it.
     for (LabelState& l : labels_)
       if (l.constant == kNone) l.offset = map(l.offset);
     {
@@ -413,20 +408,33 @@ void MachBuffer<Traits>::RelaxBranches() {
       }
     }
     // Source locations, the largest table, are recorded in code order without overlap: one
-    // forward walk over the shrinks maps them all (a range out of order takes the table).
+    // forward walk over the shrinks maps them all (a range out of order takes the table). The
+    // ranges between two shrinks all move down by the same amount (the inner loop); a range
+    // that contains a shrink's start (the branch's own instruction) takes the step by step walk.
     {
       uint32_t c = 0, prev = 0;
-      for (MachSrcLoc& r : srclocs_) {
-        if (r.start < prev || r.end < r.start) {
-          r.start = map(r.start);
-          r.end = map(r.end);
-          continue;
+      MachSrcLoc* r = srclocs_.data();
+      MachSrcLoc* const end = r + srclocs_.size();
+      while (r != end) {
+        const uint32_t limit = shrinks[c].start;
+        const uint32_t d = removed[c];
+        for (; r != end && r->start >= prev && r->end <= limit && r->end >= r->start; ++r) {
+          prev = r->end;
+          r->start -= d;
+          r->end -= d;
         }
-        prev = r.end;
-        while (shrinks[c].start < r.start) ++c;
-        r.start -= removed[c];
-        while (shrinks[c].start < r.end) ++c;
-        r.end -= removed[c];
+        if (r == end) break;
+        if (r->start < prev || r->end < r->start) {
+          r->start = map(r->start);
+          r->end = map(r->end);
+        } else {
+          prev = r->end;
+          while (shrinks[c].start < r->start) ++c;
+          r->start -= removed[c];
+          while (shrinks[c].start < r->end) ++c;
+          r->end -= removed[c];
+        }
+        ++r;
       }
     }
     {
@@ -445,12 +453,29 @@ void MachBuffer<Traits>::RelaxBranches() {
       d.start = map(d.start);
       d.end = map(d.end);
     }
-    for (uint32_t k = 0; k < fixups_.size(); ++k) {
-      const Fixup& f = fixups_[k];
-      if (f.state != FixupState::kDone) continue;
-      const uint32_t target = ResolvedOffset(f.label);
-      EGRET_CHECK(InRange(f.kind, f.offset, target));
-      Traits::Patch(f.kind, data_.data() + f.offset, f.offset, target);
+    // Every live fixup moves with its bytes, and every resolved one is patched again (the
+    // distance may have shrunk). A shortened branch is marked kRelaxed at its start first: its
+    // displacement then sits right after its new one-byte opcode, at the short kind.
+    for (size_t i = 0; i < n; ++i) {
+      Fixup& f = fixups_[shrinks[i].fixup];
+      f.offset = shrinks[i].start;
+      f.kind = Traits::kShortKind;
+      f.state = FixupState::kRelaxed;
+    }
+    {
+      Walk w;
+      for (Fixup& f : fixups_) {
+        if (f.state == FixupState::kDead) continue;
+        f.offset = map_walk(f.offset, w);
+        if (f.state == FixupState::kQueued) continue;
+        if (f.state == FixupState::kRelaxed) {
+          f.offset += 1;
+          f.state = FixupState::kDone;
+        }
+        const uint32_t target = ResolvedOffset(f.label);
+        EGRET_CHECK(InRange(f.kind, f.offset, target));
+        Traits::Patch(f.kind, data_.data() + f.offset, f.offset, target);
+      }
     }
     safe_valid_ = false;  // pending constant uses moved: their deadlines only grew
     stats_.branches_relaxed += static_cast<uint32_t>(n);

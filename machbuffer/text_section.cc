@@ -43,7 +43,16 @@ TextSectionBuilder<Traits>::TextSectionBuilder(uint32_t num_functions, TextSecti
       called_(num_functions, 0) {
   EGRET_CHECK(options_.function_alignment != 0 &&
               (options_.function_alignment & (options_.function_alignment - 1)) == 0);
-  if (options_.expected_bytes != 0) buf_.ReserveCode(options_.expected_bytes);
+  if (options_.expected_bytes != 0) {
+    buf_.ReserveCode(options_.expected_bytes);
+    // The per-instruction tables, from the same estimate (at least one source-location range
+    // per 16 bytes of estimated code, one trap per 64: both above what egret emits, which
+    // averages about one range per 10 bytes of code, and the estimate is about twice the code):
+    // they are then not copied each time they outgrow their allocation. As for the code, pages
+    // no entry reaches are never touched.
+    out_.srclocs.reserve(options_.expected_bytes / 16);
+    out_.traps.reserve(options_.expected_bytes / 64);
+  }
   labels_.reserve(num_functions);
   const uint32_t first_label = buf_.NewLabels(num_functions).index;
   for (uint32_t i = 0; i < num_functions; ++i) labels_.push_back(MachLabel(first_label + i));

@@ -238,6 +238,7 @@ class Emitter final : public backend::InstEmitter {
   void Run();
 
   // The InstEmitter interface (public: the shared emission loop calls it directly).
+  void BeginBlock(uint32_t b) override { cur_block_ = b; }
   void EmitEdit(const regalloc::Edit& e) override;
   backend::CopyInfo CopyInfoOf(uint32_t i) const override;
   void Prologue() override;
@@ -398,6 +399,8 @@ class Emitter final : public backend::InstEmitter {
   FrameInfo frame_;
   bool frameless_ = false;  // NeedsNoFrame: no frame record, no stack check, one frame range
   std::vector<MachLabel> block_label_;
+  uint32_t cur_block_ = 0;  // the block whose instructions are being emitted (BeginBlock)
+  const std::vector<uint32_t>* next_block_ = nullptr;  // by block: the block emitted after it
   // By jump table: the base label of its last emitted copy. Copies of a dispatch block
   // (dispatch_copies.h) share it while it is bound and within adr's reach, else emit their own.
   std::vector<MachLabel> table_label_;
@@ -644,6 +647,7 @@ void Emitter::Run() {
   table_label_.assign(v_.jump_tables.size(), MachLabel());
   thread_local backend::EmitOrder order;  // storage reused across functions
   order.Compute(v_.ra, ra_);
+  next_block_ = &order.next;
   thread_local backend::DispatchCopies copies;  // only functions with a jump table get copies
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this, order.order,
                       order.next,
@@ -1143,8 +1147,23 @@ void Emitter::EmitFpToInt(uint32_t i, const MInst& m, const OperandSlots& o) {
   Put(cvt);
 }
 
+// `b.<cc> t; b f`, with the `b` (or, by inverting the condition, the `b.<cc>`) left out when its
+// target is the block emitted next (EmitOrder::next): the MachBuffer would remove or invert the
+// pair when that block's label is bound (nothing is emitted in between, and a label not yet
+// bound is never observed), so the bytes are the same without its bookkeeping.
 void Emitter::EmitBrif(uint32_t i, const MInst& m, const OperandSlots& o) {
-  const MachLabel t = block_label_[m.target[0]];
+  EGRET_DCHECK(i >= v_.ra.blocks[cur_block_].inst_begin && i < v_.ra.blocks[cur_block_].inst_end);
+  const uint32_t next = (*next_block_)[cur_block_];
+  const uint32_t t = m.target[0], f = m.target[1];
+  // The conditional branch: `bytes` to t, or, when t is next, `inverted` to f.
+  auto cond_branch = [&](std::span<const uint8_t> bytes, std::span<const uint8_t> inverted,
+                         A64LabelUse kind) {
+    if (t == next) {
+      buf_.EmitCondBranch(inverted, bytes, 0, block_label_[f], kind);
+    } else {
+      buf_.EmitCondBranch(bytes, inverted, 0, block_label_[t], kind);
+    }
+  };
   if (m.cond == CondKind::kNonZero || m.cond == CondKind::kBitSet) {
     const bool bit = m.cond == CondKind::kBitSet;
     Inst br;
@@ -1158,8 +1177,7 @@ void Emitter::EmitBrif(uint32_t i, const MInst& m, const OperandSlots& o) {
     uint8_t bytes[4], inverted[4];
     std::memcpy(bytes, &w, 4);
     std::memcpy(inverted, &iw, 4);
-    buf_.EmitCondBranch(bytes, inverted, 0, t,
-                        bit ? A64LabelUse::kBranch14 : A64LabelUse::kBranch19);
+    cond_branch(bytes, inverted, bit ? A64LabelUse::kBranch14 : A64LabelUse::kBranch19);
   } else {
     const Cond cc = Compare(i, m, o);
     const uint32_t w = 0x54000000u | static_cast<uint32_t>(cc);
@@ -1167,10 +1185,11 @@ void Emitter::EmitBrif(uint32_t i, const MInst& m, const OperandSlots& o) {
     uint8_t bytes[4], inverted[4];
     std::memcpy(bytes, &w, 4);
     std::memcpy(inverted, &iw, 4);
-    buf_.EmitCondBranch(bytes, inverted, 0, t, A64LabelUse::kBranch19);
+    cond_branch(bytes, inverted, A64LabelUse::kBranch19);
   }
+  if (t == next || f == next) return;
   const uint8_t b[4] = {0, 0, 0, 0x14};
-  buf_.EmitUncondBranch(b, 0, block_label_[m.target[1]], A64LabelUse::kBranch26);
+  buf_.EmitUncondBranch(b, 0, block_label_[f], A64LabelUse::kBranch26);
 }
 
 void Emitter::EmitBrTable(uint32_t i, const MInst& m, const OperandSlots& o) {
@@ -1895,6 +1914,8 @@ void Emitter::EmitInstBody(uint32_t i) {
       return EndEpilogueRange();
     }
     case MOp::kJmp: {
+      // A jump to the block emitted next is left out (see EmitBrif).
+      if (m.target[0] == (*next_block_)[cur_block_]) return;
       const uint8_t b[4] = {0, 0, 0, 0x14};
       buf_.EmitUncondBranch(b, 0, block_label_[m.target[0]], A64LabelUse::kBranch26);
       return;

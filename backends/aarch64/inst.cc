@@ -1,4 +1,4 @@
-// inst.cc: the form table, logical immediates and the small constructors.
+// inst.cc: logical immediates and the small constructors (the form table is in inst.h).
 #include "backends/aarch64/inst.h"
 
 #include <bit>
@@ -6,18 +6,6 @@
 #include "support/error.h"
 
 namespace egret::aarch64 {
-namespace {
-
-constexpr FormInfo kForms[] = {
-#define EGRET_A64_FORM_INFO(name, mn, d, n, m, a, def) \
-  {#name, mn, SlotKind::k##d, SlotKind::k##n, SlotKind::k##m, SlotKind::k##a, def},
-    EGRET_A64_FORMS(EGRET_A64_FORM_INFO)
-#undef EGRET_A64_FORM_INFO
-};
-
-}  // namespace
-
-const FormInfo& Info(Form f) { return kForms[static_cast<int>(f)]; }
 
 std::string_view CondName(Cond c) {
   static constexpr std::string_view kNames[] = {"eq", "ne", "hs", "lo", "mi", "pl", "vs", "vc",
@@ -28,23 +16,6 @@ std::string_view CondName(Cond c) {
 std::string_view VArrName(VArr a) {
   static constexpr std::string_view kNames[] = {"8b", "16b", "4h", "8h", "2s", "4s", "1d", "2d"};
   return kNames[static_cast<int>(a)];
-}
-
-int MemSizeLog2(MemKind k) {
-  switch (k) {
-    case MemKind::kB:
-    case MemKind::kSB:
-      return 0;
-    case MemKind::kH:
-    case MemKind::kSH:
-      return 1;
-    case MemKind::kW:
-    case MemKind::kSW:
-      return 2;
-    case MemKind::kX:
-      return 3;
-  }
-  return 3;
 }
 
 // A logical immediate is a run of k ones (0 < k < e), rotated right by r, repeated in every

@@ -311,7 +311,16 @@ struct FormInfo {
   SlotKind d, n, m, a;
   bool d_is_def;
 };
-const FormInfo& Info(Form f);
+namespace internal {
+inline constexpr FormInfo kFormInfos[] = {
+#define EGRET_A64_FORM_INFO(name, mn, d, n, m, a, def) \
+  {#name, mn, SlotKind::k##d, SlotKind::k##n, SlotKind::k##m, SlotKind::k##a, def},
+    EGRET_A64_FORMS(EGRET_A64_FORM_INFO)
+#undef EGRET_A64_FORM_INFO
+};
+}  // namespace internal
+// (Inline: the encoder asks for every instruction.)
+inline const FormInfo& Info(Form f) { return internal::kFormInfos[static_cast<int>(f)]; }
 
 // Condition codes in their encoding order.
 enum class Cond : uint8_t {
@@ -351,8 +360,23 @@ std::string_view VArrName(VArr a);  // "16b"
 
 // What an integer memory form moves: width and, for loads, sign extension (to is64's width).
 enum class MemKind : uint8_t { kB, kH, kW, kX, kSB, kSH, kSW };
-// log2 of the access size in bytes.
-int MemSizeLog2(MemKind k);
+// log2 of the access size in bytes (inline: every memory form's encoding asks).
+inline int MemSizeLog2(MemKind k) {
+  switch (k) {
+    case MemKind::kB:
+    case MemKind::kSB:
+      return 0;
+    case MemKind::kH:
+    case MemKind::kSH:
+      return 1;
+    case MemKind::kW:
+    case MemKind::kSW:
+      return 2;
+    case MemKind::kX:
+      return 3;
+  }
+  return 3;
+}
 
 // One instruction. Register slots hold Gpr or Fpr values by the form's slot kinds.
 struct Inst {

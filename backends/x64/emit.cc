@@ -571,10 +571,21 @@ FrameInfo ComputeFrameImpl(const VCode& v, const regalloc::Output& ra) {
     const uint32_t rel = a.bits() - kIntReg0;
     used |= uint64_t{rel < 64} << (rel & 63);
   };
-  for (const Allocation& a : ra.allocs) add(a);
-  for (const regalloc::Edit& e : ra.edits) {
-    add(e.from);
-    add(e.to);
+  // Only the callee-saved registers matter: once all of them are seen, the rest cannot change
+  // the answer (checked every 64 allocations, so the walk itself stays branch-free).
+  uint64_t all_callee_saved = 0;
+  for (Gpr r : kCalleeSaved) all_callee_saved |= uint64_t{1} << Enc(r);
+  const Allocation* allocs = ra.allocs.data();
+  for (size_t k = 0, n = ra.allocs.size();
+       k < n && (used & all_callee_saved) != all_callee_saved;) {
+    for (const size_t stop = std::min(n, k + 64); k < stop; ++k) add(allocs[k]);
+  }
+  const regalloc::Edit* edits = ra.edits.data();
+  for (size_t k = 0, n = ra.edits.size(); k < n && (used & all_callee_saved) != all_callee_saved;) {
+    for (const size_t stop = std::min(n, k + 32); k < stop; ++k) {
+      add(edits[k].from);
+      add(edits[k].to);
+    }
   }
   for (Gpr r : kCalleeSaved)
     if (used >> Enc(r) & 1) fi.callee_saved[fi.num_callee_saved++] = r;
@@ -1418,7 +1429,10 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       Put(Inst::JmpR(G(i, o.value)));
       return EndEpilogueRange();
     case MOp::kJmp:
-      Jmp(block_label_[m.target[0]]);
+      // A jump to the block emitted next is left out: the MachBuffer would remove it when that
+      // block's label is bound (nothing is emitted in between, and a label not yet bound is
+      // never observed), so the bytes are the same without its bookkeeping.
+      if (m.target[0] != (*next_block_)[cur_block_]) Jmp(block_label_[m.target[0]]);
       return;
     case MOp::kBrif: {
       if (m.cond == CondKind::kFloat) {
