@@ -496,8 +496,10 @@ class Lowerer final : public backend::LowerRules {
   bool ZeroExtendedI32(ir::Value v) const;
   // Fills zext_param_: the greatest fixpoint of "every incoming argument is zero-extended" over
   // the block parameters (loop-carried counters and indices are, unless fed by a function
-  // parameter or a call result).
-  void ComputeZeroExtendedParams();
+  // parameter or a call result). On demand: the first ZeroExtendedI32 of a parameter runs it
+  // (most functions never ask; it reads only the IR, the order and zext_def_, all complete
+  // once LowerEntry's analyses are done, so the answer does not depend on when it runs).
+  void ComputeZeroExtendedParams() const;
   // Fills zext_def_: the i32 register parameters of the entry block and i32 register results of
   // calls (which carry no guarantee above bit 31) that reach a `uextend.i64`, directly or through
   // block parameters. Each is zero-extended once where it is defined (LowerEntry, LowerCall: one
@@ -510,8 +512,9 @@ class Lowerer final : public backend::LowerRules {
   // compare of that sum against a constant B guards: taken only when sum <u B (bound
   // max(constants, B - 1)), or only when sum != B with every constant c < B and (B - c) % s == 0
   // (the count steps exactly onto B: bound B - s), or only when sum <s B with the bound plus s
-  // below 2^31 (the sum never reaches the sign bit).
-  void ComputeIvBounds();
+  // below 2^31 (the sum never reaches the sign bit). Also fills addr_max_off_. On demand, like
+  // ComputeZeroExtendedParams: IndexOffset runs it when a candidate first needs the bounds.
+  void ComputeIvBounds() const;
   // The folding of a heap index `uextend.i64 (iadd_imm p, c)` into the addressing mode as index
   // p and displacement c: valid when the iadd_imm is used only by the uextend, which is used
   // only as the index operand of an address iadd folded into its memory users (IsSunk), p is
@@ -605,13 +608,16 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
-  std::vector<Operand> ret_ops_;        // a return's register operands (LowerTerminator)
-  std::vector<VReg> jump_args_;         // a jump's argument vregs (LowerTerminator's scratch)
-  CallLayout self_layout_;              // this function's own signature (LowerEntry)
-  std::vector<uint8_t> zext_param_;     // by IR value index: ZeroExtendedI32 for block parameters
-  std::vector<uint8_t> zext_def_;       // by IR value index: ComputeZeroExtendDemand
-  bool has_uextend_ = false;            // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
-  std::vector<uint32_t> iv_max_;        // by IR value index: ComputeIvBounds
+  std::vector<Operand> ret_ops_;             // a return's register operands (LowerTerminator)
+  std::vector<VReg> jump_args_;              // a jump's argument vregs (LowerTerminator's scratch)
+  CallLayout self_layout_;                   // this function's own signature (LowerEntry)
+  mutable std::vector<uint8_t> zext_param_;  // by IR value index: ZeroExtendedI32 for block
+                                             // parameters (ComputeZeroExtendedParams)
+  std::vector<uint8_t> zext_def_;            // by IR value index: ComputeZeroExtendDemand
+  bool has_uextend_ = false;                 // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
+  mutable std::vector<uint32_t> iv_max_;     // by IR value index: ComputeIvBounds
+  // Whether the on-demand analyses ran for this function (reset by LowerEntry).
+  mutable bool zext_params_done_ = false, iv_bounds_done_ = false;
   mutable std::vector<uint8_t> depth_;  // by IR value index: Depth + 1 (0: not computed)
   // By IR instruction index: IsSunk's answer in bits 0-1, 0 not computed yet, 1 no, 2 yes, and
   // SinkableCompare's in bits 2-3 the same way. Sized (and cleared) by LowerEntry once its
@@ -662,7 +668,7 @@ class Lowerer final : public backend::LowerRules {
   }
   // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
   // when one is negative; -1 when none does). ComputeIvBounds.
-  std::vector<int64_t> addr_max_off_;
+  mutable std::vector<int64_t> addr_max_off_;
   // By IR value index: how many loads and stores, in any block, use it as their address.
   // Filled by AddressFoldsEverywhere when first asked (most functions at --opt-level=none
   // never ask: each access has its own address).
@@ -1527,7 +1533,10 @@ bool Lowerer::ZeroExtendedI32(ir::Value v) const {
   v = Resolve(v);
   if (dfg_.ValueType(v) != Type::kI32) return false;
   const ir::InstData* d = DefInst(v);
-  if (d == nullptr) return v.index < zext_param_.size() && zext_param_[v.index];
+  if (d == nullptr) {
+    if (!zext_params_done_) ComputeZeroExtendedParams();
+    return zext_param_[v.index] != 0;
+  }
   switch (d->opcode) {
     case Opcode::kIconst:  // movl $imm / xorl
     case Opcode::kIadd:    // add or lea at 32 bits
@@ -1880,10 +1889,11 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
   }
 }
 
-void Lowerer::ComputeZeroExtendedParams() {
+void Lowerer::ComputeZeroExtendedParams() const {
   // Optimistic: every i32 parameter of a non-entry block is zero-extended until an incoming
   // argument is not; a parameter found not to be makes every parameter it flows into not, through
   // a worklist over the (param <- param) edges, so the whole fixpoint is linear in the edges.
+  zext_params_done_ = true;  // (before the walk: ZeroExtendedI32 of a result asks nothing here)
   const size_t nvalues = dfg_.NumValues();
   zext_param_.assign(nvalues, 0);
   struct Edge {
@@ -1964,21 +1974,26 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   zext_def_.assign(nvalues, 0);
   // The edges into each block (CSR by block index: blocks are far fewer than values); the
   // arguments of parameter k of a block are argument k of each. (Every value on the worklist
-  // is an i32, so these are the i32 parameters' edges.)
+  // is an i32, so these are the i32 parameters' edges.) Built when the walk first reaches a
+  // parameter of a block other than the entry: often every uextended value is a result.
   const size_t nblocks = dfg_.NumBlocks();
   thread_local std::vector<uint32_t> in_begin, fill;  // per thread: storage reused
   thread_local std::vector<const ir::BlockCall*> in_edges;
   thread_local std::vector<uint8_t> seen;
-  in_begin.assign(nblocks + 1, 0);
-  auto for_each_edge = [&](auto&& fn) {
-    for (ir::Block b : ctx_.order().order)
-      for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) fn(*bc);
+  bool have_in_edges = false;
+  auto build_in_edges = [&] {
+    have_in_edges = true;
+    in_begin.assign(nblocks + 1, 0);
+    auto for_each_edge = [&](auto&& fn) {
+      for (ir::Block b : ctx_.order().order)
+        for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) fn(*bc);
+    };
+    for_each_edge([&](const ir::BlockCall& bc) { ++in_begin[bc.block.index + 1]; });
+    for (size_t b = 0; b < nblocks; ++b) in_begin[b + 1] += in_begin[b];
+    in_edges.assign(in_begin[nblocks], nullptr);
+    fill.assign(in_begin.begin(), in_begin.end() - 1);
+    for_each_edge([&](const ir::BlockCall& bc) { in_edges[fill[bc.block.index]++] = &bc; });
   };
-  for_each_edge([&](const ir::BlockCall& bc) { ++in_begin[bc.block.index + 1]; });
-  for (size_t b = 0; b < nblocks; ++b) in_begin[b + 1] += in_begin[b];
-  in_edges.assign(in_begin[nblocks], nullptr);
-  fill.assign(in_begin.begin(), in_begin.end() - 1);
-  for_each_edge([&](const ir::BlockCall& bc) { in_edges[fill[bc.block.index]++] = &bc; });
   const ir::Block entry = f_.EntryBlock();
   seen.assign(nvalues, 0);
   while (!worklist.empty()) {
@@ -1994,6 +2009,7 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
         continue;
       }
       const uint32_t b = vd.def;
+      if (!have_in_edges) build_in_edges();
       for (uint32_t k = in_begin[b]; k < in_begin[b + 1]; ++k) {
         std::span<const ir::Value> args = dfg_.pool().Get(in_edges[k]->args);
         if (vd.num < args.size()) worklist.push_back(Resolve(args[vd.num]).index);
@@ -2024,7 +2040,9 @@ ir::Inst Lowerer::IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const {
     return ir::Inst();
   const ir::Value base = Resolve(xd.args[0]);
   k = static_cast<int64_t>(static_cast<uint32_t>(k));  // the i32 constant, unsigned
-  if (IsConst(base) || !ZeroExtendedI32(base) || base.index >= iv_max_.size() ||
+  if (IsConst(base) || !ZeroExtendedI32(base)) return ir::Inst();
+  if (!iv_bounds_done_) ComputeIvBounds();
+  if (base.index >= iv_max_.size() ||
       static_cast<uint64_t>(iv_max_[base.index]) + static_cast<uint64_t>(k) > UINT32_MAX ||
       k > INT32_MAX / 2)
     return ir::Inst();
@@ -2042,7 +2060,8 @@ ir::Inst Lowerer::IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const {
   return xi;
 }
 
-void Lowerer::ComputeIvBounds() {
+void Lowerer::ComputeIvBounds() const {
+  iv_bounds_done_ = true;
   if (!has_uextend_) return;  // no heap index to fold
   const size_t nvalues = dfg_.NumValues();
   iv_max_.assign(nvalues, UINT32_MAX);
@@ -2217,8 +2236,11 @@ Status Lowerer::LowerEntry(ir::Block b) {
   const CallLayout& self = self_layout_;
   v_.Reserve(dfg_.NumInsts(), dfg_.NumValues(), ctx_.order().num_vblocks);
   ComputeZeroExtendDemand(self);
-  ComputeZeroExtendedParams();  // needs the walk's order, computed by now
-  ComputeIvBounds();
+  // ComputeZeroExtendedParams and ComputeIvBounds run on demand (their first question).
+  zext_params_done_ = false;
+  iv_bounds_done_ = false;
+  iv_max_.clear();
+  addr_max_off_.clear();
   sunk_.assign(dfg_.NumInsts(), 0);                // IsSunk's answers depend on the analyses above
   memo_slot_.assign(dfg_.NumInsts(), UINT32_MAX);  // and so do the other matchers'
   memos_.clear();
