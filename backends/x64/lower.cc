@@ -1983,16 +1983,18 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   bool have_in_edges = false;
   auto build_in_edges = [&] {
     have_in_edges = true;
-    in_begin.assign(nblocks + 1, 0);
-    auto for_each_edge = [&](auto&& fn) {
-      for (ir::Block b : ctx_.order().order)
-        for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) fn(*bc);
-    };
-    for_each_edge([&](const ir::BlockCall& bc) { ++in_begin[bc.block.index + 1]; });
-    for (size_t b = 0; b < nblocks; ++b) in_begin[b + 1] += in_begin[b];
-    in_edges.assign(in_begin[nblocks], nullptr);
+    // (The order counted these edges per target already: num_preds counts the destinations of
+    // every reachable block's terminator, as the fill below walks them.)
+    const std::vector<uint32_t>& num_preds = ctx_.order().num_preds;
+    in_begin.resize(nblocks + 1);
+    in_begin[0] = 0;
+    for (size_t b = 0; b < nblocks; ++b) in_begin[b + 1] = in_begin[b] + num_preds[b];
+    in_edges.resize(in_begin[nblocks]);
     fill.assign(in_begin.begin(), in_begin.end() - 1);
-    for_each_edge([&](const ir::BlockCall& bc) { in_edges[fill[bc.block.index]++] = &bc; });
+    for (ir::Block b : ctx_.order().order)
+      for (const ir::BlockCall* bc : ctx_.order().DestsOf(b))
+        in_edges[fill[bc->block.index]++] = bc;
+    EGRET_DCHECK(std::equal(fill.begin(), fill.end(), in_begin.begin() + 1));
   };
   const ir::Block entry = f_.EntryBlock();
   seen.assign(nvalues, 0);
