@@ -497,8 +497,9 @@ class Lowerer final : public backend::LowerRules {
   // Fills zext_param_: the greatest fixpoint of "every incoming argument is zero-extended" over
   // the block parameters (loop-carried counters and indices are, unless fed by a function
   // parameter or a call result). On demand: the first ZeroExtendedI32 of a parameter runs it
-  // (most functions never ask; it reads only the IR, the order and zext_def_, all complete
-  // once LowerEntry's analyses are done, so the answer does not depend on when it runs).
+  // (a function with no uextend or br_table on a parameter never asks; it reads only the IR,
+  // the order and zext_def_, all complete once LowerEntry's demand walk is done, so the answer
+  // does not depend on when it runs).
   void ComputeZeroExtendedParams() const;
   // Fills zext_def_: the i32 register parameters of the entry block and i32 register results of
   // calls (which carry no guarantee above bit 31) that reach a `uextend.i64`, directly or through
