@@ -87,17 +87,14 @@ const BranchTargets& LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
   const std::span<const ir::BlockCall* const> dests = plan_dests_;
   // Edge blocks exist only for terminators with several destinations (LowerFunction emits them
   // under the same condition); a br_table with only a default is a plain jump.
-  // (The order planned them already: a multi-destination terminator ends its block.)
-  std::vector<uint32_t>& slots = plan_slots_;
-  if (dests.size() > 1) {
-    const std::span<const uint32_t> planned = lo_.EdgeSlotsOf(b);
-    EGRET_DCHECK(planned.size() == dests.size());
-    slots.assign(planned.begin(), planned.end());
-    plan_edges_ = lo_.EdgeBlocksOf(b);
-  } else {
-    slots.assign(dests.size(), UINT32_MAX);
-    plan_edges_ = 0;
-  }
+  // (The order planned them already: a multi-destination terminator ends its block. The plan
+  // is read in place: lo_ does not change while the function is lowered.)
+  const bool multi = dests.size() > 1;
+  plan_slots_ = multi ? lo_.EdgeSlotsOf(b) : std::span<const uint32_t>();
+  plan_edges_ = multi ? lo_.EdgeBlocksOf(b) : 0;
+  EGRET_DCHECK(!multi || plan_slots_.size() == dests.size());
+  const std::span<const uint32_t> slots = plan_slots_;
+  auto edge_slot = [&](size_t k) { return multi ? slots[k] : UINT32_MAX; };
   plan_term_ = term;
   const uint32_t self = lo_.vblock_of[b.index];
   BranchTargets& out = branch_;
@@ -106,20 +103,20 @@ const BranchTargets& LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
   size_t num_distinct = 0;
   for (size_t k = 0; k < dests.size(); ++k)
     out.target[k] =
-        slots[k] != UINT32_MAX ? self + 1 + slots[k] : lo_.vblock_of[dests[k]->block.index];
+        edge_slot(k) != UINT32_MAX ? self + 1 + edge_slot(k) : lo_.vblock_of[dests[k]->block.index];
   for (size_t k = 0; k < dests.size(); ++k) {
     bool seen = false;
     for (uint32_t t : out.distinct) seen |= t == out.target[k];
     if (seen) continue;
     out.distinct.push_back(out.target[k]);
-    // distinct_args keeps its inner vectors' capacity from earlier branches.
+    // distinct_args keeps its inner vectors (and their capacity) from earlier branches.
     if (out.distinct_args.size() <= num_distinct) out.distinct_args.emplace_back();
     std::vector<regalloc::VReg>& args = out.distinct_args[num_distinct++];
     args.clear();
-    if (slots[k] == UINT32_MAX)
+    if (edge_slot(k) == UINT32_MAX)
       for (ir::Value a : dfg_.pool().Get(dests[k]->args)) args.push_back(Use(a));
   }
-  out.distinct_args.resize(num_distinct);
+  // (Entries past num_distinct stay, with their capacity, for later branches.)
   return out;
 }
 
@@ -195,22 +192,40 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   depth.reserve(lo.num_vblocks);
   header.reserve(lo.num_vblocks);
   parent.reserve(lo.num_vblocks);
+  // Per loop, what its blocks record (a loop's facts are the same for each of its blocks, so
+  // they are looked up once per loop, not once per block): its depth, its header's VCode index
+  // and its parent's header's (for the header's own entry). Index nloops: no loop.
+  constexpr uint32_t kNoLoop = regalloc::Function::kNoLoop;
+  struct LoopFacts {
+    uint32_t depth, header, parent_header;
+  };
+  thread_local std::vector<LoopFacts> loop_facts;  // per thread: storage reused
+  const uint32_t nloops = static_cast<uint32_t>(loops.NumLoops());
+  loop_facts.resize(nloops + 1);
+  for (uint32_t k = 0; k < nloops; ++k) {
+    const ir::Loop l(k), p = loops.Parent(l);
+    loop_facts[k] = {loops.Depth(l), lo.vblock_of[loops.Header(l).index],
+                     p.valid() ? lo.vblock_of[loops.Header(p).index] : kNoLoop};
+  }
+  loop_facts[nloops] = {0, kNoLoop, kNoLoop};
   auto add_block_loop = [&](ir::Loop l, bool is_header) {
-    constexpr uint32_t kNoLoop = regalloc::Function::kNoLoop;
-    depth.push_back(l.valid() ? loops.Depth(l) : 0);
-    header.push_back(l.valid() ? lo.vblock_of[loops.Header(l).index] : kNoLoop);
-    const ir::Loop p = is_header ? loops.Parent(l) : ir::Loop();
-    parent.push_back(p.valid() ? lo.vblock_of[loops.Header(p).index] : kNoLoop);
+    const LoopFacts& lf = loop_facts[l.valid() ? l.index : nloops];
+    depth.push_back(lf.depth);
+    header.push_back(lf.header);
+    parent.push_back(is_header ? lf.parent_header : kNoLoop);
   };
 
   std::span<const ir::BlockCall* const>& dests = ctx.plan_dests_;
-  std::vector<uint32_t>& slots = ctx.plan_slots_;
+  std::span<const uint32_t>& slots = ctx.plan_slots_;
   std::vector<const ir::BlockCall*>& first = ctx.edge_first_;
   std::vector<regalloc::VReg>& args = ctx.edge_args_;
   for (size_t k = 0; k < lo.order.size(); ++k) {
     const ir::Block b = lo.order[k];
     ctx.ra_.StartBlock();
-    add_block_loop(loops.InnermostLoop(b), loops.IsLoopHeader(b));
+    {
+      const ir::Loop l = loops.InnermostLoop(b);
+      add_block_loop(l, l.valid() && loop_facts[l.index].header == lo.vblock_of[b.index]);
+    }
     if (b == f.EntryBlock()) {
       EGRET_TRY(rules.LowerEntry(b));
     } else {
@@ -235,8 +250,7 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     } else {
       dests = lo.DestsOf(b);
       if (dests.size() > 1) {
-        const std::span<const uint32_t> planned = lo.EdgeSlotsOf(b);
-        slots.assign(planned.begin(), planned.end());
+        slots = lo.EdgeSlotsOf(b);
         n = lo.EdgeBlocksOf(b);
       }
     }

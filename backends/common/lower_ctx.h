@@ -59,6 +59,9 @@ class LowerRules {
 struct BranchTargets {
   std::vector<uint32_t> target;  // per destination, in ForEachDest order
   std::vector<uint32_t> distinct;
+  // distinct_args[k]: the arguments of distinct[k]. Only the first distinct.size() entries
+  // belong to this branch: the rest are reused storage (kept with their capacity, so that
+  // planning a branch allocates nothing once a worker has seen one as wide).
   std::vector<std::vector<regalloc::VReg>> distinct_args;
 };
 
@@ -176,7 +179,7 @@ class LowerCtx {
   // edge blocks, kept across the function's branches. PlanBranch and LowerFunction's edge-block
   // loop never run interleaved (the rules finish the terminator first).
   std::span<const ir::BlockCall* const> plan_dests_;
-  std::vector<uint32_t> plan_slots_;
+  std::span<const uint32_t> plan_slots_;  // into lo_.edge_slots (empty: one destination)
   // The terminator plan_dests_ and plan_slots_ were last filled for by PlanBranch, and its
   // number of edge blocks: LowerFunction's edge-block loop takes them instead of planning again.
   ir::Inst plan_term_;

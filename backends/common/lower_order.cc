@@ -13,6 +13,10 @@ namespace {
 // PlanEdgeBlocks finds repeated blocks by a scan up to this many destinations, by a table above.
 constexpr size_t kSmallDests = 8;
 
+// PlanEdgeBlocks into `slot` (dests.size() entries), which may be the order's own table.
+uint32_t PlanEdgeBlocksInto(const ir::Function& f, const LowerOrder& lo,
+                            std::span<const ir::BlockCall* const> dests, uint32_t* slot);
+
 bool SameCall(const ir::Function& f, const ir::BlockCall& a, const ir::BlockCall& b) {
   if (a.block != b.block) return false;
   auto x = f.dfg.pool().Get(a.args), y = f.dfg.pool().Get(b.args);
@@ -26,7 +30,7 @@ struct OrderScratch {
   std::vector<ir::Block> succ, pred, work, visit, post, cold_tail;
   std::vector<uint8_t> traps, seen;
   std::vector<std::pair<ir::Block, uint32_t>> stack;
-  std::vector<uint32_t> head, tail, next, resume, slot;
+  std::vector<uint32_t> head, tail, next, resume;
 };
 
 // Cold blocks: a block ending in `trap`, and a block (other than the entry) all of whose
@@ -179,6 +183,15 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
           lt == lb || (lt.valid() && loops.IsLoopHeader(t) && loops.Parent(lt) == lb);
       return (uint64_t{stays} << 32) | loops.LoopDepth(t);
     };
+    if (hi_k - lo_k == 2) {
+      // Two successors (every brif), the rule below without the visit list: s1 goes first when
+      // it is cold, or when neither is cold and s0 ranks at least as high (ties keep the earlier
+      // destination as the preferred one, visited last).
+      const ir::Block s0 = succ[lo_k], s1 = succ[lo_k + 1];
+      const bool c0 = lo.cold[s0.index] != 0, c1 = lo.cold[s1.index] != 0;
+      if (c1 || (!c0 && rank(s1) <= rank(s0))) std::swap(succ[lo_k], succ[lo_k + 1]);
+      continue;
+    }
     uint32_t best = UINT32_MAX;
     uint64_t best_rank = 0;
     for (uint32_t k = lo_k; k < hi_k; ++k) {
@@ -314,10 +327,10 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
     lo.vblock_of[b.index] = vnext++;
     if (succ_end[b.index] - succ_begin[b.index] > 1) {
       const std::span<const ir::BlockCall* const> dests = lo.DestsOf(b);
-      const uint32_t n = PlanEdgeBlocks(f, lo, dests, &sc.slot);
-      lo.edge_plan[b.index] = {static_cast<uint32_t>(lo.edge_slots.size()),
-                               static_cast<uint32_t>(dests.size()), n};
-      lo.edge_slots.insert(lo.edge_slots.end(), sc.slot.begin(), sc.slot.end());
+      const size_t at = lo.edge_slots.size();
+      lo.edge_slots.resize(at + dests.size());  // (planned in place, no copy)
+      const uint32_t n = PlanEdgeBlocksInto(f, lo, dests, lo.edge_slots.data() + at);
+      lo.edge_plan[b.index] = {static_cast<uint32_t>(at), static_cast<uint32_t>(dests.size()), n};
       vnext += n;
     }
   }
@@ -326,7 +339,15 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
 
 uint32_t PlanEdgeBlocks(const ir::Function& f, const LowerOrder& lo,
                         std::span<const ir::BlockCall* const> dests, std::vector<uint32_t>* slot) {
-  slot->assign(dests.size(), UINT32_MAX);
+  slot->resize(dests.size());
+  return PlanEdgeBlocksInto(f, lo, dests, slot->data());
+}
+
+namespace {
+
+uint32_t PlanEdgeBlocksInto(const ir::Function& f, const LowerOrder& lo,
+                            std::span<const ir::BlockCall* const> dests, uint32_t* slot) {
+  std::fill(slot, slot + dests.size(), UINT32_MAX);
   uint32_t n = 0;
   // Destinations with the same block and arguments share one edge block (br_table often names
   // one target many times); the first destination naming each block is the key. Whether an
@@ -339,7 +360,7 @@ uint32_t PlanEdgeBlocks(const ir::Function& f, const LowerOrder& lo,
       if (!lo.NeedsEdgeBlock(t)) continue;
       size_t first = 0;
       while (dests[first]->block != t) ++first;
-      (*slot)[k] = first != k && SameCall(f, *dests[first], *dests[k]) ? (*slot)[first] : n++;
+      slot[k] = first != k && SameCall(f, *dests[first], *dests[k]) ? slot[first] : n++;
     }
     return n;
   }
@@ -354,13 +375,15 @@ uint32_t PlanEdgeBlocks(const ir::Function& f, const LowerOrder& lo,
     uint32_t& first = first_by_block[t.index];
     if (first == kNoBlock) {
       first = static_cast<uint32_t>(k);
-      (*slot)[k] = n++;
+      slot[k] = n++;
     } else {
-      (*slot)[k] = SameCall(f, *dests[first], *dests[k]) ? (*slot)[first] : n++;
+      slot[k] = SameCall(f, *dests[first], *dests[k]) ? slot[first] : n++;
     }
   }
   for (const ir::BlockCall* d : dests) first_by_block[d->block.index] = kNoBlock;
   return n;
 }
+
+}  // namespace
 
 }  // namespace egret::backend

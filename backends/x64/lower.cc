@@ -496,26 +496,41 @@ class Lowerer final : public backend::LowerRules {
   bool ZeroExtendedI32(ir::Value v) const;
   // Fills zext_param_: the greatest fixpoint of "every incoming argument is zero-extended" over
   // the block parameters (loop-carried counters and indices are, unless fed by a function
-  // parameter or a call result).
-  void ComputeZeroExtendedParams();
+  // parameter or a call result). On demand: the first ZeroExtendedI32 of a parameter runs it
+  // (a function with no uextend or br_table on a parameter never asks; it reads only the IR,
+  // the order and zext_def_, all complete once LowerEntry's demand walk is done, so the answer
+  // does not depend on when it runs).
+  void ComputeZeroExtendedParams() const;
   // Fills zext_def_: the i32 register parameters of the entry block and i32 register results of
   // calls (which carry no guarantee above bit 31) that reach a `uextend.i64`, directly or through
   // block parameters. Each is zero-extended once where it is defined (LowerEntry, LowerCall: one
   // `movl`), so it and every block parameter it feeds count as zero-extended, and the uextends
   // (heap addresses in a loop over a malloc'ed pointer) emit nothing.
   void ComputeZeroExtendDemand(const CallLayout& self);
-  // Fills iv_max_: for i32 block parameters that count a loop, an unsigned upper bound (else
-  // UINT32_MAX). A parameter qualifies when every incoming argument is a constant or
-  // `iadd_imm p, s` (0 < s < 2^16) of the parameter itself, passed only on an edge that a
-  // compare of that sum against a constant B guards: taken only when sum <u B (bound
-  // max(constants, B - 1)), or only when sum != B with every constant c < B and (B - c) % s == 0
-  // (the count steps exactly onto B: bound B - s), or only when sum <s B with the bound plus s
-  // below 2^31 (the sum never reaches the sign bit).
-  void ComputeIvBounds();
+  // For an i32 block parameter that counts a loop, an unsigned upper bound (else UINT32_MAX). A
+  // parameter qualifies when every incoming argument is a constant or `iadd_imm p, s`
+  // (0 < s < 2^16) of the parameter itself, passed only on an edge that a compare of that sum
+  // against a constant B guards: taken only when sum <u B (bound max(constants, B - 1)), or only
+  // when sum != B with every constant c < B and (B - c) % s == 0 (the count steps exactly onto
+  // B: bound B - s), or only when sum <s B with the bound plus s below 2^31 (the sum never
+  // reaches the sign bit). Per parameter, on its first question (IndexOffset asks only of the
+  // counters under a heap index; a function has few), from the parameter's in-edges, memoized
+  // in iv_max_ / iv_known_. The first call also fills addr_max_off_.
+  uint32_t IvBound(ir::Value p) const;
+  // An edge into a block: the destination `call` of block `src`'s terminator, its `which`-th.
+  struct InEdge {
+    const ir::BlockCall* call;
+    ir::Block src;
+    uint32_t which;
+  };
+  // The edges into block `b` from the reachable blocks, in the order's block and destination
+  // order (a table by block, CSR, built on the first call: ComputeZeroExtendDemand's walk and
+  // IvBound ask for it).
+  std::span<const InEdge> InEdges(ir::Block b) const;
   // The folding of a heap index `uextend.i64 (iadd_imm p, c)` into the addressing mode as index
   // p and displacement c: valid when the iadd_imm is used only by the uextend, which is used
   // only as the index operand of an address iadd folded into its memory users (IsSunk), p is
-  // zero-extended (ZeroExtendedI32) and iv_max_[p] + c < 2^32 (the i32 add cannot wrap, so
+  // zero-extended (ZeroExtendedI32) and IvBound(p) + c < 2^32 (the i32 add cannot wrap, so
   // zext(p + c) = zext(p) + c), and 0 <= c with c plus any access offset within int32.
   // Returns the iadd_imm (invalid: no folding) and its p and c.
   ir::Inst IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const;
@@ -605,13 +620,20 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
-  std::vector<Operand> ret_ops_;        // a return's register operands (LowerTerminator)
-  std::vector<VReg> jump_args_;         // a jump's argument vregs (LowerTerminator's scratch)
-  CallLayout self_layout_;              // this function's own signature (LowerEntry)
-  std::vector<uint8_t> zext_param_;     // by IR value index: ZeroExtendedI32 for block parameters
-  std::vector<uint8_t> zext_def_;       // by IR value index: ComputeZeroExtendDemand
-  bool has_uextend_ = false;            // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
-  std::vector<uint32_t> iv_max_;        // by IR value index: ComputeIvBounds
+  std::vector<Operand> ret_ops_;             // a return's register operands (LowerTerminator)
+  std::vector<VReg> jump_args_;              // a jump's argument vregs (LowerTerminator's scratch)
+  CallLayout self_layout_;                   // this function's own signature (LowerEntry)
+  mutable std::vector<uint8_t> zext_param_;  // by IR value index: ZeroExtendedI32 for block
+                                             // parameters (ComputeZeroExtendedParams)
+  std::vector<uint8_t> zext_def_;            // by IR value index: ComputeZeroExtendDemand
+  bool has_uextend_ = false;                 // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
+  mutable std::vector<uint32_t> iv_max_;     // by IR value index: IvBound's answers
+  mutable std::vector<uint8_t> iv_known_;    // by IR value index: iv_max_ holds the answer
+  mutable std::vector<uint32_t> in_begin_;   // by IR block index: InEdges, CSR
+  mutable std::vector<InEdge> in_edges_;
+  // Whether the on-demand analyses and tables were made for this function (reset by
+  // LowerEntry).
+  mutable bool zext_params_done_ = false, iv_bounds_started_ = false, in_edges_built_ = false;
   mutable std::vector<uint8_t> depth_;  // by IR value index: Depth + 1 (0: not computed)
   // By IR instruction index: IsSunk's answer in bits 0-1, 0 not computed yet, 1 no, 2 yes, and
   // SinkableCompare's in bits 2-3 the same way. Sized (and cleared) by LowerEntry once its
@@ -661,8 +683,8 @@ class Lowerer final : public backend::LowerRules {
     return answer;
   }
   // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
-  // when one is negative; -1 when none does). ComputeIvBounds.
-  std::vector<int64_t> addr_max_off_;
+  // when one is negative; -1 when none does). Filled by the first IvBound.
+  mutable std::vector<int64_t> addr_max_off_;
   // By IR value index: how many loads and stores, in any block, use it as their address.
   // Filled by AddressFoldsEverywhere when first asked (most functions at --opt-level=none
   // never ask: each access has its own address).
@@ -676,8 +698,9 @@ class Lowerer final : public backend::LowerRules {
     std::vector<Operand> ops, ret_ops;
     std::vector<VReg> jump_args;
     CallLayout self_layout;
-    std::vector<uint8_t> zext_param, zext_def, depth, sunk;
-    std::vector<uint32_t> iv_max, memo_slot, addr_uses;
+    std::vector<uint8_t> zext_param, zext_def, depth, sunk, iv_known;
+    std::vector<uint32_t> iv_max, memo_slot, addr_uses, in_begin;
+    std::vector<InEdge> in_edges;
     std::vector<MatchMemo> memos;
     std::vector<int64_t> addr_max_off;
   };
@@ -693,6 +716,9 @@ class Lowerer final : public backend::LowerRules {
     SwapSpare(depth_, spare.depth, take);
     SwapSpare(sunk_, spare.sunk, take);
     SwapSpare(iv_max_, spare.iv_max, take);
+    SwapSpare(iv_known_, spare.iv_known, take);
+    SwapSpare(in_begin_, spare.in_begin, take);
+    SwapSpare(in_edges_, spare.in_edges, take);
     SwapSpare(memo_slot_, spare.memo_slot, take);
     SwapSpare(addr_uses_, spare.addr_uses, take);
     SwapSpare(memos_, spare.memos, take);
@@ -1527,7 +1553,10 @@ bool Lowerer::ZeroExtendedI32(ir::Value v) const {
   v = Resolve(v);
   if (dfg_.ValueType(v) != Type::kI32) return false;
   const ir::InstData* d = DefInst(v);
-  if (d == nullptr) return v.index < zext_param_.size() && zext_param_[v.index];
+  if (d == nullptr) {
+    if (!zext_params_done_) ComputeZeroExtendedParams();
+    return zext_param_[v.index] != 0;
+  }
   switch (d->opcode) {
     case Opcode::kIconst:  // movl $imm / xorl
     case Opcode::kIadd:    // add or lea at 32 bits
@@ -1880,10 +1909,11 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
   }
 }
 
-void Lowerer::ComputeZeroExtendedParams() {
+void Lowerer::ComputeZeroExtendedParams() const {
   // Optimistic: every i32 parameter of a non-entry block is zero-extended until an incoming
   // argument is not; a parameter found not to be makes every parameter it flows into not, through
   // a worklist over the (param <- param) edges, so the whole fixpoint is linear in the edges.
+  zext_params_done_ = true;  // (before the walk: ZeroExtendedI32 of a result asks nothing here)
   const size_t nvalues = dfg_.NumValues();
   zext_param_.assign(nvalues, 0);
   struct Edge {
@@ -1949,7 +1979,7 @@ void Lowerer::ComputeZeroExtendedParams() {
 
 void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   // The uextended i32 values first: most functions have none, and then nothing else is needed
-  // (zext_def_ and, in ComputeIvBounds, iv_max_ stay empty).
+  // (zext_def_ stays empty, and IvBound is never asked: IndexOffset needs a uextend).
   thread_local std::vector<uint32_t> worklist;  // per thread: storage reused
   worklist.clear();
   for (ir::Inst i : ctx_.order().insts) {
@@ -1962,23 +1992,9 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   if (!has_uextend_) return;
   const size_t nvalues = dfg_.NumValues();
   zext_def_.assign(nvalues, 0);
-  // The edges into each block (CSR by block index: blocks are far fewer than values); the
-  // arguments of parameter k of a block are argument k of each. (Every value on the worklist
-  // is an i32, so these are the i32 parameters' edges.)
-  const size_t nblocks = dfg_.NumBlocks();
-  thread_local std::vector<uint32_t> in_begin, fill;  // per thread: storage reused
-  thread_local std::vector<const ir::BlockCall*> in_edges;
-  thread_local std::vector<uint8_t> seen;
-  in_begin.assign(nblocks + 1, 0);
-  auto for_each_edge = [&](auto&& fn) {
-    for (ir::Block b : ctx_.order().order)
-      for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) fn(*bc);
-  };
-  for_each_edge([&](const ir::BlockCall& bc) { ++in_begin[bc.block.index + 1]; });
-  for (size_t b = 0; b < nblocks; ++b) in_begin[b + 1] += in_begin[b];
-  in_edges.assign(in_begin[nblocks], nullptr);
-  fill.assign(in_begin.begin(), in_begin.end() - 1);
-  for_each_edge([&](const ir::BlockCall& bc) { in_edges[fill[bc.block.index]++] = &bc; });
+  // The arguments of parameter k of a block are argument k of each of its in-edges
+  // (InEdges; every value on the worklist is an i32, so these are the i32 parameters' edges).
+  thread_local std::vector<uint8_t> seen;  // per thread: storage reused
   const ir::Block entry = f_.EntryBlock();
   seen.assign(nvalues, 0);
   while (!worklist.empty()) {
@@ -1993,9 +2009,8 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
         if (!self.params[vd.num].on_stack) zext_def_[v] = 1;
         continue;
       }
-      const uint32_t b = vd.def;
-      for (uint32_t k = in_begin[b]; k < in_begin[b + 1]; ++k) {
-        std::span<const ir::Value> args = dfg_.pool().Get(in_edges[k]->args);
+      for (const InEdge& e : InEdges(ir::Block(vd.def))) {
+        std::span<const ir::Value> args = dfg_.pool().Get(e.call->args);
         if (vd.num < args.size()) worklist.push_back(Resolve(args[vd.num]).index);
       }
       continue;
@@ -2024,8 +2039,8 @@ ir::Inst Lowerer::IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const {
     return ir::Inst();
   const ir::Value base = Resolve(xd.args[0]);
   k = static_cast<int64_t>(static_cast<uint32_t>(k));  // the i32 constant, unsigned
-  if (IsConst(base) || !ZeroExtendedI32(base) || base.index >= iv_max_.size() ||
-      static_cast<uint64_t>(iv_max_[base.index]) + static_cast<uint64_t>(k) > UINT32_MAX ||
+  if (IsConst(base) || !ZeroExtendedI32(base) || !has_uextend_ ||
+      static_cast<uint64_t>(IvBound(base)) + static_cast<uint64_t>(k) > UINT32_MAX ||
       k > INT32_MAX / 2)
     return ir::Inst();
   // The address add: the uextend is its index, and it folds into every memory user.
@@ -2042,166 +2057,161 @@ ir::Inst Lowerer::IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const {
   return xi;
 }
 
-void Lowerer::ComputeIvBounds() {
-  if (!has_uextend_) return;  // no heap index to fold
-  const size_t nvalues = dfg_.NumValues();
-  iv_max_.assign(nvalues, UINT32_MAX);
-  addr_max_off_.assign(nvalues, -1);
-  for (ir::Inst i : ctx_.order().mem_insts) {  // in layout order
-    const ir::InstData& d = dfg_[i];
-    const ir::Value addr =
-        Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
-    int64_t& m = addr_max_off_[addr.index];
-    m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
+std::span<const Lowerer::InEdge> Lowerer::InEdges(ir::Block b) const {
+  if (!in_edges_built_) {
+    in_edges_built_ = true;
+    // (The order counted these edges per target already: num_preds counts the destinations of
+    // every reachable block's terminator, as the fill below walks them.)
+    const size_t nblocks = dfg_.NumBlocks();
+    const std::vector<uint32_t>& num_preds = ctx_.order().num_preds;
+    in_begin_.resize(nblocks + 1);
+    in_begin_[0] = 0;
+    for (size_t k = 0; k < nblocks; ++k) in_begin_[k + 1] = in_begin_[k] + num_preds[k];
+    in_edges_.resize(in_begin_[nblocks]);
+    thread_local std::vector<uint32_t> fill;  // per thread: storage reused
+    fill.assign(in_begin_.begin(), in_begin_.end() - 1);
+    for (ir::Block src : ctx_.order().order) {
+      const std::span<const ir::BlockCall* const> dests = ctx_.order().DestsOf(src);
+      for (uint32_t which = 0; which < dests.size(); ++which)
+        in_edges_[fill[dests[which]->block.index]++] = {dests[which], src, which};
+    }
+    EGRET_DCHECK(std::equal(fill.begin(), fill.end(), in_begin_.begin() + 1));
   }
-  // Per candidate parameter: the constants' maximum and the guarded step (one kind only).
+  return {in_edges_.data() + in_begin_[b.index], in_begin_[b.index + 1] - in_begin_[b.index]};
+}
+
+uint32_t Lowerer::IvBound(ir::Value pv) const {
+  if (!iv_bounds_started_) {
+    iv_bounds_started_ = true;
+    const size_t nvalues = dfg_.NumValues();
+    iv_known_.assign(nvalues, 0);
+    iv_max_.resize(nvalues);
+    addr_max_off_.assign(nvalues, -1);
+    for (ir::Inst i : ctx_.order().mem_insts) {  // in layout order
+      const ir::InstData& d = dfg_[i];
+      const ir::Value addr =
+          Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
+      int64_t& m = addr_max_off_[addr.index];
+      m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
+    }
+  }
+  if (iv_known_[pv.index]) return iv_max_[pv.index];
+  iv_known_[pv.index] = 1;
+  uint32_t& result = iv_max_[pv.index];
+  result = UINT32_MAX;
+  // Only i32 parameters of reachable blocks other than the entry count loops.
+  const ir::ValueData& vd = dfg_.ValueInfo(pv);
+  if (vd.kind != ir::ValueKind::kParam || dfg_.ValueType(pv) != Type::kI32 ||
+      ir::Block(vd.def) == f_.EntryBlock() || ctx_.order().vblock_of[vd.def] == backend::kNoBlock)
+    return result;
+  // The constants' maximum and the guarded step (one kind only) over the incoming arguments.
   // kUlt/kNe/kSlt: the sum is compared; kPUlt/kPNe/kPSlt: the parameter itself, before the step.
+  // (The answer does not depend on the order of the edges: kBad absorbs, two guards must agree,
+  // and the constants are a maximum and a set.)
   enum class Guard : uint8_t { kNone, kUlt, kNe, kSlt, kPUlt, kPNe, kPSlt, kBad };
-  struct Iv {
-    uint32_t max_c = 0;
-    bool any_c = false;
-    Guard guard = Guard::kNone;
-    uint32_t bound = 0, step = 0;
-  };
-  // By value index, per thread: grown as needed, and every entry written here is reset to Iv()
-  // at the end (`touched`), so a function pays for its parameters, not for all its values.
-  thread_local std::vector<Iv> iv;
-  if (iv.size() < nvalues) iv.resize(nvalues);
-  thread_local std::vector<uint32_t> touched;  // per thread: storage reused
-  thread_local std::vector<uint32_t> consts;   // (param, constant) pairs, flattened, for the
-  touched.clear();                             // congruence check
+  Guard guard = Guard::kNone;
+  uint32_t max_c = 0, bound = 0, step = 0;
+  bool any_c = false;
+  thread_local std::vector<uint32_t> consts;  // per thread: storage reused
   consts.clear();
-  const ir::Block entry = f_.EntryBlock();
-  // For a block with one predecessor edge, which comes from a brif: that brif and whether the
-  // edge is its taken (compare holds) side. A jump ending such a block is guarded by it.
-  thread_local std::vector<ir::Inst> guard_term;  // per thread: storage reused
-  thread_local std::vector<uint8_t> guard_holds;
-  guard_term.assign(dfg_.NumBlocks(), ir::Inst());
-  guard_holds.assign(dfg_.NumBlocks(), 0);
-  for (ir::Block b : ctx_.order().order) {
-    const ir::Inst term = f_.layout.LastInst(b);
-    if (!term.valid() || dfg_[term].opcode != Opcode::kBrif) continue;
-    const std::span<const ir::BlockCall* const> dests = ctx_.order().DestsOf(b);
-    for (size_t which = 0; which < dests.size(); ++which) {
-      const ir::Block t = dests[which]->block;
-      if (ctx_.order().num_preds[t.index] != 1) continue;
-      guard_term[t.index] = term;
-      guard_holds[t.index] = which == 0;
+  for (const InEdge& e : InEdges(ir::Block(vd.def))) {
+    std::span<const ir::Value> args = dfg_.pool().Get(e.call->args);
+    if (vd.num >= args.size()) continue;
+    const ir::Value a = Resolve(args[vd.num]);
+    int64_t cv;
+    if (IsIconst(a, &cv)) {
+      const uint32_t c = static_cast<uint32_t>(cv);
+      max_c = std::max(max_c, c);
+      any_c = true;
+      consts.push_back(c);
+      continue;
     }
-  }
-  for (ir::Block b : ctx_.order().order) {
-    const ir::Inst term = f_.layout.LastInst(b);
-    if (!term.valid()) continue;
-    const ir::InstData& td = dfg_[term];
-    const bool is_brif = td.opcode == Opcode::kBrif;
-    const bool guarded_jump = td.opcode == Opcode::kJump && guard_term[b.index].valid();
-    int dest_index = 0;
-    auto visit = [&](const ir::BlockCall& bc) {
-      const int which = dest_index++;
-      if (bc.block == entry) return;
-      std::span<const ir::Value> params = dfg_.BlockParams(bc.block);
-      std::span<const ir::Value> args = dfg_.pool().Get(bc.args);
-      for (size_t k = 0; k < params.size() && k < args.size(); ++k) {
-        const ir::Value pv = params[k];
-        if (dfg_.ValueType(pv) != Type::kI32) continue;
-        Iv& s = iv[pv.index];
-        touched.push_back(pv.index);
-        if (s.guard == Guard::kBad) continue;
-        const ir::Value a = Resolve(args[k]);
-        int64_t cv;
-        if (IsIconst(a, &cv)) {
-          const uint32_t c = static_cast<uint32_t>(cv);
-          s.max_c = std::max(s.max_c, c);
-          s.any_c = true;
-          consts.push_back(pv.index);
-          consts.push_back(c);
-          continue;
-        }
-        // a = iadd_imm p, step, guarded by the brif on a compare of a against a constant.
-        const ir::InstData* ad = DefInst(a);
-        Guard g = Guard::kBad;
-        uint32_t bound = 0, step = 0;
-        if (ad != nullptr && ad->opcode == Opcode::kIaddImm && Resolve(ad->args[0]) == pv &&
-            ad->imm > 0 && ad->imm < (1 << 16) && (is_brif || guarded_jump)) {
-          step = static_cast<uint32_t>(ad->imm);
-          // The brif guarding this edge, and whether the edge means its compare holds.
-          const ir::Inst gt = is_brif ? term : guard_term[b.index];
-          const bool holds = is_brif ? which == 0 : guard_holds[b.index] != 0;
-          const ir::InstData* cd = DefInst(dfg_[gt].args[0]);
-          // (Only an icmp_imm's args[0] is read: the condition may be a call or a constant.)
-          const bool is_cmp = cd != nullptr && cd->opcode == Opcode::kIcmpImm;
-          const ir::Value cmp_v = is_cmp ? Resolve(cd->args[0]) : ir::Value();
-          if (is_cmp && (cmp_v == a || cmp_v == pv)) {
-            const bool on_param = cmp_v == pv;
-            const auto cc = static_cast<ir::IntCC>(cd->cond);
-            bound = static_cast<uint32_t>(cd->imm);
-            if ((cc == ir::IntCC::kUlt && holds) || (cc == ir::IntCC::kUge && !holds)) {
-              g = on_param ? Guard::kPUlt : Guard::kUlt;
-            } else if ((cc == ir::IntCC::kNe && holds) || (cc == ir::IntCC::kEq && !holds)) {
-              g = on_param ? Guard::kPNe : Guard::kNe;
-            } else if (((cc == ir::IntCC::kSlt && holds) || (cc == ir::IntCC::kSge && !holds)) &&
-                       static_cast<int32_t>(bound) > 0) {
-              g = on_param ? Guard::kPSlt : Guard::kSlt;
-            }
-          }
-        }
-        if (g == Guard::kBad ||
-            (s.guard != Guard::kNone && (s.guard != g || s.bound != bound || s.step != step))) {
-          s.guard = Guard::kBad;
-          continue;
-        }
-        s.guard = g;
-        s.bound = bound;
-        s.step = step;
+    // a = iadd_imm p, step, guarded by the brif on a compare of a against a constant: the brif
+    // ending the edge's block, or, for a jump, the brif whose edge is the only way into it.
+    const ir::InstData& td = dfg_[f_.layout.LastInst(e.src)];
+    ir::Inst gt;
+    bool holds = false;
+    if (td.opcode == Opcode::kBrif) {
+      gt = f_.layout.LastInst(e.src);
+      holds = e.which == 0;
+    } else if (td.opcode == Opcode::kJump && ctx_.order().num_preds[e.src.index] == 1) {
+      const InEdge& in = InEdges(e.src)[0];
+      const ir::Inst pt = f_.layout.LastInst(in.src);
+      if (dfg_[pt].opcode == Opcode::kBrif) {
+        gt = pt;
+        holds = in.which == 0;
       }
-    };
-    for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) visit(*bc);
-  }
-  auto bound_of = [](const Iv& s) -> uint64_t {
-    switch (s.guard) {
-      case Guard::kNone:
-        return s.any_c ? s.max_c : UINT32_MAX;
-      case Guard::kUlt:
-        return s.bound == 0 ? UINT32_MAX : std::max<uint64_t>(s.max_c, s.bound - 1);
-      case Guard::kNe:
-        return s.bound >= s.step ? s.bound - s.step : UINT32_MAX;  // constants checked below
-      case Guard::kSlt: {
-        const uint64_t m = std::max<uint64_t>(s.max_c, s.bound - 1);
-        return m + s.step < (uint64_t{1} << 31) ? m : UINT32_MAX;
-      }
-      // Guards on the parameter: p passes the test, then steps once more.
-      case Guard::kPUlt:
-        return s.bound == 0 ? UINT32_MAX : std::max<uint64_t>(s.max_c, s.bound - 1 + s.step);
-      case Guard::kPNe:
-        return s.bound;  // p steps onto B and stops there (constants checked below)
-      case Guard::kPSlt: {
-        // p passes only when 0 <= p < B as a signed value: the sum stays below 2^31.
-        const uint64_t m = std::max<uint64_t>(s.max_c, s.bound - 1 + s.step);
-        return m < (uint64_t{1} << 31) ? m : UINT32_MAX;
-      }
-      default:
-        return UINT32_MAX;
     }
-  };
+    const ir::InstData* ad = DefInst(a);
+    Guard g = Guard::kBad;
+    uint32_t b = 0, st = 0;
+    if (ad != nullptr && ad->opcode == Opcode::kIaddImm && Resolve(ad->args[0]) == pv &&
+        ad->imm > 0 && ad->imm < (1 << 16) && gt.valid()) {
+      st = static_cast<uint32_t>(ad->imm);
+      const ir::InstData* cd = DefInst(dfg_[gt].args[0]);
+      // (Only an icmp_imm's args[0] is read: the condition may be a call or a constant.)
+      const bool is_cmp = cd != nullptr && cd->opcode == Opcode::kIcmpImm;
+      const ir::Value cmp_v = is_cmp ? Resolve(cd->args[0]) : ir::Value();
+      if (is_cmp && (cmp_v == a || cmp_v == pv)) {
+        const bool on_param = cmp_v == pv;
+        const auto cc = static_cast<ir::IntCC>(cd->cond);
+        b = static_cast<uint32_t>(cd->imm);
+        if ((cc == ir::IntCC::kUlt && holds) || (cc == ir::IntCC::kUge && !holds)) {
+          g = on_param ? Guard::kPUlt : Guard::kUlt;
+        } else if ((cc == ir::IntCC::kNe && holds) || (cc == ir::IntCC::kEq && !holds)) {
+          g = on_param ? Guard::kPNe : Guard::kNe;
+        } else if (((cc == ir::IntCC::kSlt && holds) || (cc == ir::IntCC::kSge && !holds)) &&
+                   static_cast<int32_t>(b) > 0) {
+          g = on_param ? Guard::kPSlt : Guard::kSlt;
+        }
+      }
+    }
+    if (g == Guard::kBad || (guard != Guard::kNone && (guard != g || bound != b || step != st)))
+      return result;  // kBad: no bound
+    guard = g;
+    bound = b;
+    step = st;
+  }
   // kNe: every constant must be below the bound and congruent to it modulo the step.
-  for (size_t k = 0; k + 1 < consts.size(); k += 2) {
-    Iv& s = iv[consts[k]];
-    const uint32_t c = consts[k + 1];
-    if (s.guard == Guard::kNe && (c >= s.bound || (s.bound - c) % s.step != 0))
-      s.guard = Guard::kBad;
-    if (s.guard == Guard::kPNe && (c > s.bound || (s.bound - c) % s.step != 0))
-      s.guard = Guard::kBad;
+  for (uint32_t c : consts) {
+    if (guard == Guard::kNe && (c >= bound || (bound - c) % step != 0)) return result;
+    if (guard == Guard::kPNe && (c > bound || (bound - c) % step != 0)) return result;
   }
-  for (ir::Block b : ctx_.order().order) {
-    if (b == entry) continue;
-    for (ir::Value pv : dfg_.BlockParams(b)) {
-      if (dfg_.ValueType(pv) != Type::kI32) continue;
-      const Iv& s = iv[pv.index];
-      if (s.guard == Guard::kNone && !s.any_c) continue;  // no incoming edge seen
-      iv_max_[pv.index] = static_cast<uint32_t>(std::min<uint64_t>(bound_of(s), UINT32_MAX));
+  uint64_t m = UINT32_MAX;
+  switch (guard) {
+    case Guard::kNone:
+      if (!any_c) return result;  // no incoming edge seen
+      m = max_c;
+      break;
+    case Guard::kUlt:
+      m = bound == 0 ? UINT32_MAX : std::max<uint64_t>(max_c, bound - 1);
+      break;
+    case Guard::kNe:
+      m = bound >= step ? bound - step : UINT32_MAX;  // constants checked above
+      break;
+    case Guard::kSlt: {
+      const uint64_t x = std::max<uint64_t>(max_c, bound - 1);
+      m = x + step < (uint64_t{1} << 31) ? x : UINT32_MAX;
+      break;
     }
+    // Guards on the parameter: p passes the test, then steps once more.
+    case Guard::kPUlt:
+      m = bound == 0 ? UINT32_MAX : std::max<uint64_t>(max_c, bound - 1 + step);
+      break;
+    case Guard::kPNe:
+      m = bound;  // p steps onto B and stops there (constants checked above)
+      break;
+    case Guard::kPSlt: {
+      // p passes only when 0 <= p < B as a signed value: the sum stays below 2^31.
+      const uint64_t x = std::max<uint64_t>(max_c, bound - 1 + step);
+      m = x < (uint64_t{1} << 31) ? x : UINT32_MAX;
+      break;
+    }
+    default:
+      break;
   }
-  for (uint32_t v : touched) iv[v] = Iv();  // the next function finds every entry default
+  result = static_cast<uint32_t>(std::min<uint64_t>(m, UINT32_MAX));
+  return result;
 }
 
 Expected<VCode> Lowerer::Run() {
@@ -2216,9 +2226,11 @@ Status Lowerer::LowerEntry(ir::Block b) {
                                  &self_layout_);
   const CallLayout& self = self_layout_;
   v_.Reserve(dfg_.NumInsts(), dfg_.NumValues(), ctx_.order().num_vblocks);
+  // ComputeZeroExtendedParams, IvBound and InEdges make their tables on their first question.
+  zext_params_done_ = false;
+  iv_bounds_started_ = false;
+  in_edges_built_ = false;
   ComputeZeroExtendDemand(self);
-  ComputeZeroExtendedParams();  // needs the walk's order, computed by now
-  ComputeIvBounds();
   sunk_.assign(dfg_.NumInsts(), 0);                // IsSunk's answers depend on the analyses above
   memo_slot_.assign(dfg_.NumInsts(), UINT32_MAX);  // and so do the other matchers'
   memos_.clear();

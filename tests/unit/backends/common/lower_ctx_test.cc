@@ -88,7 +88,10 @@ class Recorder final : public LowerRules {
     BranchTargets t = ctx_.PlanBranch(i, b);
     ctx_.ra().AddInst({});
     for (size_t k = 0; k < t.distinct.size(); ++k) {
-      log += "->" + std::to_string(t.distinct[k]) + " ";
+      // (Only the first distinct.size() argument lists belong to this branch.)
+      log += "->" + std::to_string(t.distinct[k]);
+      if (!t.distinct_args[k].empty()) log += "(" + std::to_string(t.distinct_args[k].size()) + ")";
+      log += " ";
       ctx_.ra().AddSucc(regalloc::Block(t.distinct[k]), t.distinct_args[k]);
     }
     return Status::Ok();
@@ -147,10 +150,54 @@ TEST(LowerCtx, WalkOrderEdgeBlocksAndRematerialization) {
   // sunk (so its use of the constant never happens); the constant is rematerialized at its
   // remaining use, in block2, when the rule asks for it.
   EXPECT_EQ(rules.log,
-            "entry load iconst iadd brif ->2 ->1 edge->3 load store iadd jump ->3 iadd remat(v3=5) "
-            "return ");
+            "entry load iconst iadd brif ->2 ->1 edge->3 load store iadd jump ->3(1) iadd "
+            "remat(v3=5) return ");
   EXPECT_EQ(ctx.order().num_vblocks, 4u);
   EXPECT_EQ(ra.num_blocks(), 4u);
+}
+
+TEST(LowerCtx, BranchPlansAndLoopTablesAcrossBlocks) {
+  // A loop nested in a loop, branches with two, one and no argument lists of their own (edge
+  // blocks pass theirs): each plan's argument lists are its own although the context keeps the
+  // lists of earlier, wider branches; each VCode block's loop depth, header and parent header
+  // (the allocator's loop tables) are those of its IR block's innermost loop.
+  Expected<ir::Module> m = ir::ParseModule(R"(
+function %nest(i32, i32) -> i32 {
+block0(v0: i32, v1: i32):
+    brif v0, block1(v0, v1), block4(v1)
+block1(v2: i32, v3: i32):
+    jump block2(v3)
+block2(v4: i32):
+    brif v4, block2(v2), block3
+block3:
+    brif v2, block1(v4, v3), block4(v4)
+block4(v5: i32):
+    return v5
+}
+)");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  const ir::Function& f = m->functions[0];
+  regalloc::Function ra;
+  LowerCtx ctx(f, ra, "test");
+  Recorder rules(ctx);
+  ASSERT_TRUE(LowerFunction(ctx, rules).ok());
+  // block0 = 0 (block1 and block4 have two predecessors: edge blocks 1 and 2); block1 = 3;
+  // block2 = 4 (its brif: to itself through edge block 5, block3 directly); block3 = 6 (edge
+  // blocks 7 and 8); block4 = 9.
+  EXPECT_EQ(rules.log,
+            "entry brif ->1 ->2 edge->3 edge->9 jump ->4(1) brif ->5 ->6 edge->4 brif ->7 ->8 "
+            "edge->3 edge->9 return ");
+  ASSERT_EQ(ra.num_blocks(), 10u);
+  constexpr uint32_t kNo = regalloc::Function::kNoLoop;
+  // Outer loop: block1 (header, VCode 3), block2, block3 and the edge blocks inside it (an edge
+  // block is in the innermost loop holding both ends: the entry's edge into the outer loop is in
+  // none); inner loop: block2 (header, VCode 4) and its back edge's block 5.
+  const std::vector<uint32_t> depth = {0, 0, 0, 1, 2, 2, 1, 1, 0, 0};
+  const std::vector<uint32_t> header = {kNo, kNo, kNo, 3, 4, 4, 3, 3, kNo, kNo};
+  const std::vector<uint32_t> parent = {kNo, kNo, kNo, kNo, 3, kNo, kNo, kNo, kNo, kNo};
+  EXPECT_EQ(ra.loop_depth, depth);
+  EXPECT_EQ(ra.loop_header, header);
+  EXPECT_EQ(ra.loop_parent, parent);
 }
 
 TEST(LowerCtx, RejectsABranchToTheEntry) {
