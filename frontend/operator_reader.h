@@ -65,6 +65,10 @@ class OperatorReader {
   // Position within `bytes`; Seek moves it (to an operator's first byte, for a caller that
   // decodes the common operators itself and hands the others to Read).
   size_t pos() const { return pos_; }
+  // The bytes being read (`bytes` of the constructor), for a caller that skips over operators
+  // itself (the translator's loop read-ahead).
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
   void Seek(size_t pos) { pos_ = pos; }
 
   // Reads the local declarations at the start of a function body. Fails (malformed) with "too
