@@ -238,8 +238,10 @@ Status Translation::OpenFrame(const Operator& op) {
       b_.Jump(f.header, Top(f.params.size()));
       // Only the locals the loop sets can differ around it (ScanLoops has recorded them).
       loop_vars_.clear();
-      for (uint32_t n = loop_head_[loops_seen_ - 1]; n != UINT32_MAX; n = loop_nodes_[n].second)
+      for (uint32_t n = loop_head_[loops_seen_ - 1]; n != UINT32_MAX; n = loop_nodes_[n].second) {
         loop_vars_.push_back(locals_[loop_nodes_[n].first]);
+        in_loop_[loop_nodes_[n].first] = f.serial;
+      }
       b_.DeclareLoopHeader(f.header, loop_vars_);
       f.outer_loop = innermost_loop_;
       innermost_loop_ = static_cast<uint32_t>(frames_.size());
@@ -619,8 +621,12 @@ Status Translation::Atomic(const Operator& op) {
       CanonicalizeVectors(1);
       const ir::Variable var = locals_[op.index];
       // ScanLoops must have seen every local the loops set (DeclareLoopHeader).
+      // (The locals passed to the innermost loop's DeclareLoopHeader are the ones with
+      // in_loop_ at or above its serial, see in_loop_; b_.IsLoopVar would say the same.)
       EGRET_CHECK(innermost_loop_ == UINT32_MAX ||
-                  b_.IsLoopVar(frames_[innermost_loop_].header, var));
+                  in_loop_[op.index] >= frames_[innermost_loop_].serial);
+      EGRET_DCHECK(innermost_loop_ == UINT32_MAX ||
+                   b_.IsLoopVar(frames_[innermost_loop_].header, var));
       // Add the local to the open frames from the innermost out, up to one that has it (the
       // frames outside that one have it too: they were open when it was added). Reachable
       // code has no dead frame open; the function's frame (index 0) has no join to declare.
@@ -1230,6 +1236,7 @@ Status Translation::Run() {
     for (uint32_t i = 0; i < g.count; ++i) locals_.push_back(b_.DeclareVar(it));
   }
   marked_.assign(locals_.size(), 0);
+  in_loop_.assign(locals_.size(), 0);
   set_mark_.assign(locals_.size(), 0);
 
   Frame body;
