@@ -1029,7 +1029,10 @@ Status Translation::ScanLoops(OperatorReader& reader, uint32_t first) {
           break;
         case kScanMemArg:
           // An alignment with bit 6 set announces a memory index: the reader's case.
-          skipped = q < size && data[q] < 0x40 && SkipLeb(data, size, &++q, 10);
+          if (q < size && data[q] < 0x40) {
+            ++q;
+            skipped = SkipLeb(data, size, &q, 10);
+          }
           break;
         case kScanF32:
           skipped = size - q >= 4;
