@@ -44,6 +44,117 @@ Status OperatorReader::SlowS33(int64_t* v) {
   return Status::Ok();
 }
 
+namespace {
+
+// The payload of a LEB128 of one to five bytes at p (`left` bytes readable) and its length; 0
+// for a longer one or one cut off by the end (Read's cases). Five bytes hold 35 bits: the
+// caller checks the last byte's unused bits where the type is 32 bits wide.
+inline size_t ShortLeb(const uint8_t* p, size_t left, uint64_t* v) {
+  uint64_t x = 0;
+  const size_t max = left < 5 ? left : 5;
+  for (size_t i = 0; i < max; ++i) {
+    x |= uint64_t{p[i] & 0x7fu} << (7 * i);
+    if (p[i] < 0x80) {
+      *v = x;
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+// A u32 LEB128 at p (ShortLeb, and the spec's rule for a fifth byte: payload bits 4-6 zero).
+inline size_t ShortU32(const uint8_t* p, size_t left, uint32_t* v) {
+  uint64_t x = 0;
+  const size_t k = ShortLeb(p, left, &x);
+  if (k == 5 && (p[4] & 0x70) != 0) return 0;
+  *v = static_cast<uint32_t>(x);
+  return k;
+}
+
+// `bytes` raw bytes at p, little-endian.
+inline uint64_t LoadLe(const uint8_t* p, int bytes) {
+  uint64_t x = 0;
+  for (int i = 0; i < bytes; ++i) x |= uint64_t{p[i]} << (8 * i);
+  return x;
+}
+
+}  // namespace
+
+bool OperatorReader::ReadFastLonger(Operator* op) {
+  const size_t left = size_ - pos_;
+  if (left == 0) return false;
+  const uint8_t* p = data_ + pos_;
+  const uint16_t index = kSingleByteOp[p[0]];
+  if (index == kNoSingleByteOp) return false;
+  size_t n = 1;
+  switch (kOpInfoTable[index].imm) {
+    case ImmKind::kIndex: {
+      const size_t k = ShortU32(p + 1, left - 1, &op->index);
+      if (k == 0) return false;
+      n = 1 + k;
+      break;
+    }
+    case ImmKind::kTwoIndices: {
+      const size_t k = ShortU32(p + 1, left - 1, &op->index);
+      if (k == 0) return false;
+      const size_t k2 = ShortU32(p + 1 + k, left - 1 - k, &op->index2);
+      if (k2 == 0) return false;
+      n = 1 + k + k2;
+      break;
+    }
+    case ImmKind::kI32:
+    case ImmKind::kI64: {
+      uint64_t raw = 0;
+      const size_t k = ShortLeb(p + 1, left - 1, &raw);
+      if (k == 0) return false;
+      int64_t v;
+      if (k == 5 && kOpInfoTable[index].imm == ImmKind::kI32) {
+        // s32's fifth byte: payload bits 3-6 all copies of the sign (bit 31).
+        const uint8_t high = (p[5] & 0x7f) >> 3;
+        if (high != 0 && high != 0xf) return false;
+        v = static_cast<int32_t>(static_cast<uint32_t>(raw));
+      } else {
+        // Sign-extend from the 7k payload bits (the last byte's bit 6 is the sign).
+        const uint64_t sign = uint64_t{1} << (7 * k - 1);
+        v = static_cast<int64_t>(raw ^ sign) - static_cast<int64_t>(sign);
+      }
+      op->bits = static_cast<uint64_t>(v);
+      n = 1 + k;
+      break;
+    }
+    case ImmKind::kF32:
+      if (left < 5) return false;
+      op->bits = LoadLe(p + 1, 4);
+      n = 5;
+      break;
+    case ImmKind::kF64:
+      if (left < 9) return false;
+      op->bits = LoadLe(p + 1, 8);
+      n = 9;
+      break;
+    case ImmKind::kMemArg: {
+      // Alignment below 0x40: one byte, and no memory index (bit 6) follows; then the offset, a
+      // u32 (memory64: a u64, whose limits only bite at ten bytes).
+      if (left < 3 || p[1] >= 0x40) return false;
+      uint64_t offset = 0;
+      const size_t k = ShortLeb(p + 2, left - 2, &offset);
+      if (k == 0) return false;
+      if (k == 5 && (p[6] & 0x70) != 0 && !features_.has(WasmFeature::kMemory64)) return false;
+      op->align = p[1];
+      op->memory = 0;
+      op->mem_offset = offset;
+      n = 2 + k;
+      break;
+    }
+    default:
+      return false;
+  }
+  op->op = static_cast<Op>(index);
+  op->offset = base_ + pos_;
+  pos_ += n;
+  return true;
+}
+
 Status OperatorReader::Fixed(uint64_t* v, int bytes) {
   if (size_ - pos_ < static_cast<size_t>(bytes)) return Error(offset(), "unexpected end");
   uint64_t x = 0;

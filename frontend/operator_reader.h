@@ -65,6 +65,10 @@ class OperatorReader {
   // Position within `bytes`; Seek moves it (to an operator's first byte, for a caller that
   // decodes the common operators itself and hands the others to Read).
   size_t pos() const { return pos_; }
+  // The bytes being read (`bytes` of the constructor), for a caller that skips over operators
+  // itself (the translator's loop read-ahead).
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
   void Seek(size_t pos) { pos_ = pos; }
 
   // Reads the local declarations at the start of a function body. Fails (malformed) with "too
@@ -74,13 +78,17 @@ class OperatorReader {
   // Reads the next operator. Errors are malformed, except an operator of a proposal egret does
   // not implement (wasm_features.h: UnsupportedOpcode), after which last_error_unsupported().
   Status Read(Operator* op);
-  // Read's common case, inline and without a Status: a single-byte opcode whose immediates are
-  // absent, a one-byte LEB128 (index, i32/i64 constant), a one-byte block type (empty or a
-  // number type) or a memarg of two one-byte LEB128s without a memory index. Fills exactly the
-  // fields Read would and returns true; otherwise reads nothing and returns false, and the
-  // caller calls Read (which also reports every error). `if (!r.ReadFast(&op)) TRY(r.Read(&op))`
-  // therefore behaves as Read alone.
-  bool ReadFast(Operator* op) {
+  // Read's common case, without a Status: a single-byte opcode whose immediates are absent,
+  // a one-byte block type (empty or a number type), valid LEB128s of at most five bytes (an
+  // index, two indices, an i32/i64 constant; linkers pad relocated ones to five), raw f32/f64
+  // bytes, or a memarg whose alignment is one byte without a memory index and whose offset has
+  // at most five bytes. Fills exactly the fields Read would and returns true; otherwise reads
+  // nothing and returns false, and the caller calls Read (which also reports every error).
+  // `if (!r.ReadFast(&op)) TRY(r.Read(&op))` therefore behaves as Read alone. One-byte
+  // immediates are read inline; the longer ones by ReadFastLonger, out of line, which applies
+  // the spec's rule for a fifth byte of a 32-bit LEB128 (leb128.h) and leaves anything else,
+  // valid or not, to Read.
+  [[gnu::always_inline]] bool ReadFast(Operator* op) {
     const size_t left = size_ - pos_;
     if (left == 0) return false;
     const uint8_t* p = data_ + pos_;
@@ -91,14 +99,14 @@ class OperatorReader {
       case ImmKind::kNone:
         break;
       case ImmKind::kIndex:
-        if (left < 2 || p[1] >= 0x80) return false;
+        if (left < 2 || p[1] >= 0x80) return ReadFastLonger(op);
         op->index = p[1];
         n = 2;
         break;
       case ImmKind::kI32:
       case ImmKind::kI64:
         // A one-byte signed LEB128: bit 6 is the sign.
-        if (left < 2 || p[1] >= 0x80) return false;
+        if (left < 2 || p[1] >= 0x80) return ReadFastLonger(op);
         op->bits = static_cast<uint64_t>(static_cast<int64_t>(p[1] & 0x40 ? p[1] - 0x80 : p[1]));
         n = 2;
         break;
@@ -117,14 +125,14 @@ class OperatorReader {
       case ImmKind::kMemArg:
         // Alignment below 0x40: one byte, and no memory index (bit 6) follows; a one-byte
         // offset reads the same as a u32 or (memory64) a u64.
-        if (left < 3 || p[1] >= 0x40 || p[2] >= 0x80) return false;
+        if (left < 3 || p[1] >= 0x40 || p[2] >= 0x80) return ReadFastLonger(op);
         op->align = p[1];
         op->memory = 0;
         op->mem_offset = p[2];
         n = 3;
         break;
       default:
-        return false;
+        return ReadFastLonger(op);
     }
     op->op = static_cast<Op>(index);
     op->offset = base_ + pos_;
@@ -137,6 +145,8 @@ class OperatorReader {
   std::span<const uint32_t> br_targets() const { return br_targets_; }
 
  private:
+  // ReadFast's cases with longer immediates (its contract); false for anything else.
+  [[gnu::noinline]] bool ReadFastLonger(Operator* op);
   Status ReadBlockType(BlockType* bt);
   Status ReadMemArg(Operator* op);
   // A memory index: a LEB128 u32 with multi-memory, else a single 0x00 byte.

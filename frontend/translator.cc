@@ -19,6 +19,8 @@
 // every loop iteration and every call passes a check: code can't run unboundedly on no fuel.
 #include "frontend/translator.h"
 
+#include <algorithm>
+#include <array>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -236,8 +238,10 @@ Status Translation::OpenFrame(const Operator& op) {
       b_.Jump(f.header, Top(f.params.size()));
       // Only the locals the loop sets can differ around it (ScanLoops has recorded them).
       loop_vars_.clear();
-      for (uint32_t n = loop_head_[loops_seen_ - 1]; n != UINT32_MAX; n = loop_nodes_[n].second)
+      for (uint32_t n = loop_head_[loops_seen_ - 1]; n != UINT32_MAX; n = loop_nodes_[n].second) {
         loop_vars_.push_back(locals_[loop_nodes_[n].first]);
+        in_loop_[loop_nodes_[n].first] = f.serial;
+      }
       b_.DeclareLoopHeader(f.header, loop_vars_);
       f.outer_loop = innermost_loop_;
       innermost_loop_ = static_cast<uint32_t>(frames_.size());
@@ -617,8 +621,12 @@ Status Translation::Atomic(const Operator& op) {
       CanonicalizeVectors(1);
       const ir::Variable var = locals_[op.index];
       // ScanLoops must have seen every local the loops set (DeclareLoopHeader).
+      // (The locals passed to the innermost loop's DeclareLoopHeader are the ones with
+      // in_loop_ at or above its serial, see in_loop_; b_.IsLoopVar would say the same.)
       EGRET_CHECK(innermost_loop_ == UINT32_MAX ||
-                  b_.IsLoopVar(frames_[innermost_loop_].header, var));
+                  in_loop_[op.index] >= frames_[innermost_loop_].serial);
+      EGRET_DCHECK(innermost_loop_ == UINT32_MAX ||
+                   b_.IsLoopVar(frames_[innermost_loop_].header, var));
       // Add the local to the open frames from the innermost out, up to one that has it (the
       // frames outside that one have it too: they were open when it was added). Reachable
       // code has no dead frame open; the function's frame (index 0) has no join to declare.
@@ -894,6 +902,85 @@ Status Translation::Bulk(const Operator& op) {
   return Status::Ok();
 }
 
+namespace {
+
+// How ScanLoops' skip loop treats each single-byte opcode: the length of its immediates, or
+// what it records. Anything else (kScanSlow: prefixes, br_table, select t, memory indices,
+// unknown bytes) is decoded by the OperatorReader.
+enum ScanClass : uint8_t {
+  kScanSlow,
+  kScanNone,     // no immediate
+  kScanLeb,      // one LEB128 (an index, a constant)
+  kScanTwoLebs,  // call_indirect, return_call_indirect
+  kScanMemArg,   // alignment (without a memory index) and offset
+  kScanF32,      // four raw bytes
+  kScanF64,      // eight raw bytes
+  kScanBlock,    // block, if: a block type
+  kScanLoop,     // loop: a block type
+  kScanEnd,
+  kScanSet,  // local.set, local.tee: a local index
+};
+
+constexpr uint8_t ScanClassOf(uint8_t prefix, uint32_t code, ImmKind imm) {
+  if (prefix != 0) return kScanSlow;
+  switch (code) {
+    case 0x02:
+    case 0x04:
+      return kScanBlock;
+    case 0x03:
+      return kScanLoop;
+    case 0x0b:
+      return kScanEnd;
+    case 0x21:
+    case 0x22:
+      return kScanSet;
+    default:
+      break;
+  }
+  switch (imm) {
+    case ImmKind::kNone:
+      return kScanNone;
+    case ImmKind::kIndex:
+    case ImmKind::kI32:
+    case ImmKind::kI64:
+      return kScanLeb;
+    case ImmKind::kTwoIndices:
+      return kScanTwoLebs;
+    case ImmKind::kMemArg:
+      return kScanMemArg;
+    case ImmKind::kF32:
+      return kScanF32;
+    case ImmKind::kF64:
+      return kScanF64;
+    default:
+      return kScanSlow;
+  }
+}
+
+constexpr std::array<uint8_t, 256> kScanClasses = [] {
+  std::array<uint8_t, 256> t{};  // kScanSlow
+#define EGRET_SCAN_CLASS(name, prefix, code, text, imm, sig, extra) \
+  if ((prefix) == 0 && (code) < 256) t[code] = ScanClassOf(prefix, code, ImmKind::imm);
+  EGRET_WASM_OPCODES(EGRET_SCAN_CLASS)
+#undef EGRET_SCAN_CLASS
+  return t;
+}();
+
+// Skips the LEB128 at data[*pos] (at most `max_bytes` bytes, all before `size`); false, with
+// *pos unspecified, if it is longer or cut off.
+inline bool SkipLeb(const uint8_t* data, size_t size, size_t* pos, size_t max_bytes) {
+  const size_t limit = std::min(size, *pos + max_bytes);
+  for (size_t q = *pos; q < limit; ++q) {
+    if (data[q] < 0x80) {
+      *pos = q + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 Status Translation::ScanLoops(OperatorReader& reader, uint32_t first) {
   // Loops before `first` are scanned, or dead (opened in unreachable code outside any scanned
   // loop: never declared, so never read).
@@ -903,9 +990,91 @@ Status Translation::ScanLoops(OperatorReader& reader, uint32_t first) {
   scan_stack_.assign(1, first);
   scan_loops_.assign(1, first);
   uint32_t next = first + 1;
+  // Add the local to the open loops from the innermost out, up to one that has it (the loops
+  // outside that one have it too: they were open when it was added).
+  auto record_set = [&](uint32_t local) {
+    const uint32_t have = marked_[local];
+    for (size_t k = scan_loops_.size(); k-- > 0 && scan_loops_[k] + 1 > have;) {
+      const uint32_t loop = scan_loops_[k];
+      if (loop >= loop_head_.size()) loop_head_.resize(loop + 1, UINT32_MAX);
+      loop_nodes_.push_back({local, loop_head_[loop]});
+      loop_head_[loop] = static_cast<uint32_t>(loop_nodes_.size() - 1);
+    }
+    marked_[local] = scan_loops_.back() + 1;
+  };
+  auto end = [&] {
+    if (scan_stack_.back() != kNotLoop) scan_loops_.pop_back();
+    scan_stack_.pop_back();
+  };
+  // Most operators are only skipped: the loop below reads their opcode byte and the length of
+  // their immediates (the body is valid; an operator it cannot size, or one that looks
+  // malformed, goes to the reader, which decodes it or reports the error as Read does).
+  const uint8_t* const data = reader.data();
+  const size_t size = reader.size();
+  size_t pos = start;
   Operator op;
   while (!scan_stack_.empty()) {
+    if (pos < size) {
+      size_t q = pos + 1;
+      bool skipped = false;
+      switch (kScanClasses[data[pos]]) {
+        case kScanNone:
+          skipped = true;
+          break;
+        case kScanLeb:
+          skipped = SkipLeb(data, size, &q, 10);
+          break;
+        case kScanTwoLebs:
+          skipped = SkipLeb(data, size, &q, 5) && SkipLeb(data, size, &q, 5);
+          break;
+        case kScanMemArg:
+          // An alignment with bit 6 set announces a memory index: the reader's case.
+          if (q < size && data[q] < 0x40) {
+            ++q;
+            skipped = SkipLeb(data, size, &q, 10);
+          }
+          break;
+        case kScanF32:
+          skipped = size - q >= 4;
+          q += 4;
+          break;
+        case kScanF64:
+          skipped = size - q >= 8;
+          q += 8;
+          break;
+        case kScanBlock:
+          if ((skipped = SkipLeb(data, size, &q, 5))) scan_stack_.push_back(kNotLoop);
+          break;
+        case kScanLoop:
+          if ((skipped = SkipLeb(data, size, &q, 5))) {
+            scan_stack_.push_back(next);
+            scan_loops_.push_back(next++);
+          }
+          break;
+        case kScanEnd:
+          skipped = true;
+          end();
+          break;
+        case kScanSet: {
+          uint32_t local = 0;
+          if (q < size && data[q] < 0x80 && data[q] < marked_.size()) {
+            local = data[q++];
+            skipped = true;
+            record_set(local);
+          }
+          break;
+        }
+        default:
+          break;
+      }
+      if (skipped) {
+        pos = q;
+        continue;
+      }
+    }
+    reader.Seek(pos);
     if (!reader.ReadFast(&op)) EGRET_TRY(reader.Read(&op));
+    pos = reader.pos();
     switch (op.op) {
       case Op::kBlock:
       case Op::kIf:
@@ -916,24 +1085,12 @@ Status Translation::ScanLoops(OperatorReader& reader, uint32_t first) {
         scan_loops_.push_back(next++);
         break;
       case Op::kEnd:
-        if (scan_stack_.back() != kNotLoop) scan_loops_.pop_back();
-        scan_stack_.pop_back();
+        end();
         break;
       case Op::kLocalSet:
-      case Op::kLocalTee: {
-        // Add the local to the open loops from the innermost out, up to one that has it (the
-        // loops outside that one have it too: they were open when it was added).
-        const uint32_t local = op.index;
-        const uint32_t have = marked_[local];
-        for (size_t k = scan_loops_.size(); k-- > 0 && scan_loops_[k] + 1 > have;) {
-          const uint32_t loop = scan_loops_[k];
-          if (loop >= loop_head_.size()) loop_head_.resize(loop + 1, UINT32_MAX);
-          loop_nodes_.push_back({local, loop_head_[loop]});
-          loop_head_[loop] = static_cast<uint32_t>(loop_nodes_.size() - 1);
-        }
-        marked_[local] = scan_loops_.back() + 1;
+      case Op::kLocalTee:
+        record_set(op.index);
         break;
-      }
       default:
         break;
     }
@@ -1082,6 +1239,7 @@ Status Translation::Run() {
     for (uint32_t i = 0; i < g.count; ++i) locals_.push_back(b_.DeclareVar(it));
   }
   marked_.assign(locals_.size(), 0);
+  in_loop_.assign(locals_.size(), 0);
   set_mark_.assign(locals_.size(), 0);
 
   Frame body;

@@ -232,6 +232,11 @@ class Translation {
   std::vector<uint32_t> loop_head_;
   std::vector<std::pair<uint32_t, uint32_t>> loop_nodes_;
   std::vector<uint32_t> marked_;
+  // in_loop_[local]: the serial of the last live loop opened whose locals (the ones ScanLoops
+  // recorded for it) include `local`, 0 if none. A loop's locals include those of every loop
+  // nested in it, and a frame opened later has a larger serial, so inside the innermost live
+  // loop L a local is one of L's exactly when in_loop_[local] >= L's serial (the local.set check).
+  std::vector<uint32_t> in_loop_;
   std::vector<uint32_t> scan_stack_;  // ScanLoops' open constructs (a loop's ordinal or none)
   std::vector<uint32_t> scan_loops_;  // ScanLoops' open loops' ordinals
   std::vector<ir::Variable> loop_vars_;
@@ -259,6 +264,7 @@ struct Translation::Scratch {
   std::vector<uint32_t> loop_head;
   std::vector<std::pair<uint32_t, uint32_t>> loop_nodes;
   std::vector<uint32_t> marked;
+  std::vector<uint32_t> in_loop;
   std::vector<uint32_t> scan_stack;
   std::vector<uint32_t> scan_loops;
   std::vector<ir::Variable> loop_vars;
@@ -288,6 +294,7 @@ inline void Translation::SwapScratch() {
   loop_head_.swap(s.loop_head);
   loop_nodes_.swap(s.loop_nodes);
   marked_.swap(s.marked);
+  in_loop_.swap(s.in_loop);
   scan_stack_.swap(s.scan_stack);
   scan_loops_.swap(s.scan_loops);
   loop_vars_.swap(s.loop_vars);
@@ -307,6 +314,7 @@ inline Translation::~Translation() {
   loop_head_.clear();
   loop_nodes_.clear();
   marked_.clear();
+  in_loop_.clear();
   scan_stack_.clear();
   scan_loops_.clear();
   loop_vars_.clear();

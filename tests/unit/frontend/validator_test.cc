@@ -345,6 +345,75 @@ TEST(OperatorReader, ReadFastAgreesWithRead) {
   EXPECT_GT(taken, 10000);  // the fast path is taken, so the comparison means something
 }
 
+// ReadFast's longer immediates (ReadFastLonger) against Read: every first byte followed by
+// LEB128s of one to six bytes whose bytes come from the continuation and last-byte boundaries
+// (a fifth byte with the unused bits of a u32 or s32 clear, set or sign copies), and raw float
+// bytes, whole or cut short, under three feature sets. Same contract as above; in addition
+// every five-byte encoding Read accepts for an index, a constant or a memarg offset must be
+// taken by ReadFast (linkers pad relocated immediates to five bytes).
+TEST(OperatorReader, ReadFastLongerAgreesWithRead) {
+  const uint8_t kBytes[] = {0x00, 0x01, 0x07, 0x08, 0x0f, 0x10, 0x3f, 0x40,
+                            0x70, 0x78, 0x7f, 0x80, 0x81, 0xbf, 0xc0, 0xff};
+  const WasmFeatures kFeatures[] = {WasmFeatures::None(), WasmFeatures::Default(),
+                                    With(true, true)};
+  uint32_t seed = 12345;
+  auto next = [&] {
+    seed = seed * 1103515245u + 12345u;
+    return seed >> 16;
+  };
+  int taken = 0, taken_five = 0;
+  for (const WasmFeatures& features : kFeatures) {
+    for (int first = 0; first < 256; ++first) {
+      for (int trial = 0; trial < 120; ++trial) {
+        // One or two LEB128s (a memarg's alignment byte first, sometimes), then a filler.
+        Bytes whole = {static_cast<uint8_t>(first)};
+        if (trial % 3 == 0) whole.push_back(static_cast<uint8_t>(next() % 0x48));
+        for (int leb = 0; leb < 2; ++leb) {
+          const int len = 1 + static_cast<int>(next() % 6);
+          for (int i = 0; i < len; ++i) {
+            uint8_t b = kBytes[next() % sizeof(kBytes)];
+            b = i + 1 < len ? static_cast<uint8_t>(b | 0x80) : static_cast<uint8_t>(b & 0x7f);
+            whole.push_back(b);
+          }
+        }
+        for (int i = 0; i < 9; ++i) whole.push_back(static_cast<uint8_t>(next()));
+        for (size_t len : {whole.size(), size_t{3} + next() % 6}) {
+          const std::span<const uint8_t> code(whole.data(), std::min(len, whole.size()));
+          OperatorReader fast(code, 1000, features), slow(code, 1000, features);
+          Operator a, b;
+          const bool read_ok = slow.Read(&b).ok();
+          if (!fast.ReadFast(&a)) {
+            EXPECT_EQ(fast.pos(), 0u);
+            const ImmKind kind = read_ok ? GetOpInfo(b.op).imm : ImmKind::kNone;
+            if (first < 0xfb &&
+                (((kind == ImmKind::kIndex || kind == ImmKind::kI32 || kind == ImmKind::kI64) &&
+                  slow.pos() <= 6) ||
+                 (kind == ImmKind::kMemArg && code[1] < 0x40 && slow.pos() <= 7)))
+              ADD_FAILURE() << "ReadFast declined " << first << " of " << code.size();
+            continue;
+          }
+          ++taken;
+          if (slow.pos() >= 6) ++taken_five;
+          ASSERT_TRUE(read_ok) << first;
+          EXPECT_EQ(fast.pos(), slow.pos()) << first;
+          EXPECT_EQ(a.op, b.op);
+          EXPECT_EQ(a.offset, b.offset);
+          EXPECT_EQ(a.index, b.index);
+          EXPECT_EQ(a.index2, b.index2);
+          EXPECT_EQ(a.align, b.align);
+          EXPECT_EQ(a.mem_offset, b.mem_offset);
+          EXPECT_EQ(a.memory, b.memory);
+          EXPECT_EQ(a.bits, b.bits) << first;
+          EXPECT_EQ(a.block.kind, b.block.kind);
+          EXPECT_EQ(a.block.value, b.block.value);
+        }
+      }
+    }
+  }
+  EXPECT_GT(taken, 10000);
+  EXPECT_GT(taken_five, 1000);
+}
+
 TEST(Validator, SeveralMemoriesNeedMultiMemory) {
   const Bytes two = OneFunction({}, {}, {0x0b}, {Section(5, Bytes{0x02, 0x00, 0x01, 0x00, 0x01})});
   EXPECT_EQ(Check(two),
