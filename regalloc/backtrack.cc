@@ -605,18 +605,44 @@ void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
 }
 
 namespace {
+// The end of the run of ranges from p that end at or before point x (p->to <= x already
+// checked by the caller for p itself): the first range of [p, pe) ending after x. The ranges are
+// sorted and disjoint, so their ends increase: a few steps first (most runs are short), then a
+// binary search over the rest (a block parameter's long bundle meets one argument's few ranges).
+const Range* RunEnd(const Range* p, const Range* pe, uint32_t x) {
+  for (int k = 0; k < 4; ++k, ++p)
+    if (p == pe || p->to > x) return p;
+  return std::partition_point(p, pe, [x](const Range& r) { return r.to <= x; });
+}
+
+// Copies [p, e) to out; a short run inline (a library call costs more than a few stores).
+Range* CopyRun(const Range* p, const Range* e, Range* out) {
+  if (e - p <= 4) {
+    while (p < e) *out++ = *p++;
+    return out;
+  }
+  return std::copy(p, e, out);
+}
+
 // Merges the sorted, internally disjoint range lists [p, pe) and [q, qe) into out (by start),
 // unless they overlap: returns false as soon as two ranges overlap (out then holds a partial
 // merge). Without overlap the result is std::merge's by start: one of two disjoint non-empty
-// ranges ends before the other starts, and that one starts first.
+// ranges ends before the other starts, and that one starts first. Runs of one list that end
+// before the other list's next range starts are copied as blocks (RunEnd): the decisions are
+// those of comparing range by range.
 bool MergeDisjoint(const Range* p, const Range* pe, const Range* q, const Range* qe, Range* out) {
   while (p < pe && q < qe) {
-    if (p->to <= q->from)
-      *out++ = *p++;
-    else if (q->to <= p->from)
-      *out++ = *q++;
-    else
+    if (p->to <= q->from) {
+      const Range* e = RunEnd(p + 1, pe, q->from);
+      out = CopyRun(p, e, out);
+      p = e;
+    } else if (q->to <= p->from) {
+      const Range* e = RunEnd(q + 1, qe, p->from);
+      out = CopyRun(q, e, out);
+      q = e;
+    } else {
       return false;
+    }
   }
   std::copy(p, pe, out);
   std::copy(q, qe, out + (pe - p));
