@@ -307,6 +307,12 @@ void Backtrack::BuildRangesWalk() {
   // no reference, which safepoints cut) is live through all of b: its range is made at once,
   // without entering the live set (most live-out values of a large function are such).
   // The same walk over the operands counts them per vreg for BuildUses (use_begin_[v + 1]).
+  // Without references, the live-out values are taken after the walk over the instructions,
+  // which marks the operands as it meets them: one that is live out has had its range in the
+  // block made by the walk as if it were not (by its definition, or at the block's start), and
+  // that range, its vreg's last one so far, is extended to the block's end (the walk makes no
+  // decision from a range's end: a definition's range ends at the later of its point and its
+  // uses', and the block's end is later than both).
   std::vector<uint32_t>& seen = tmp_seen_;
   seen.assign(nv, 0);
   use_begin_.assign(nv + 1, 0);
@@ -314,36 +320,20 @@ void Backtrack::BuildRangesWalk() {
   for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
     const BlockData& bd = f_.blocks[b];
     const uint32_t bs = 4 * bd.inst_begin, be = 4 * bd.inst_end;
-    for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
-         k < f_.insts[bd.inst_end - 1].operand_end; ++k) {
-      seen[f_.operands[k].vreg.index] = b + 1;
-      ++uses_of[f_.operands[k].vreg.index];
-    }
-    // In any order: each range goes to its vreg's list, and the live set's order decides
-    // nothing but the order ranges are made in. Without references, a live-through range is
-    // written here with the arrays in locals (the per-bit loop of most pairs).
+    const uint32_t mark = b + 1;
     if constexpr (kAnyRef) {
+      for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
+           k < f_.insts[bd.inst_end - 1].operand_end; ++k) {
+        seen[f_.operands[k].vreg.index] = mark;
+        ++uses_of[f_.operands[k].vreg.index];
+      }
+      // In any order: each range goes to its vreg's list, and the live set's order decides
+      // nothing but the order ranges are made in.
       live_.ForEachLiveOut(Block(b), [&](VReg v) {
-        if (seen[v.index] != b + 1 && !f_.vregs[v.index].is_ref)
+        if (seen[v.index] != mark && !f_.vregs[v.index].is_ref)
           push({bs, be, v.index});
         else if (pos[v.index] == kNone)
           add(v.index, be);
-      });
-    } else {
-      const uint32_t* const seen_at = seen.data();
-      const uint32_t* const pos_at = pos.data();
-      const uint32_t mark = b + 1, len = be - bs;
-      live_.ForEachLiveOut(Block(b), [&, seen_at, pos_at, out, arena, fill, size](VReg v) {
-        const uint32_t x = v.index;
-        if (seen_at[x] != mark) {
-          EGRET_DCHECK(fill[x] < range_begin_[x + 1]);
-          const uint32_t at = fill[x]++;
-          out[at] = Range(bs, be, x);
-          arena[at] = Range(bs, be, x);
-          size[x] += len;
-        } else if (pos_at[x] == kNone) {
-          add(x, be);
-        }
       });
     }
     for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
@@ -366,6 +356,8 @@ void Backtrack::BuildRangesWalk() {
         // (the live set's order decides only the order ranges are made in).
         for (const Operand& op : ops) {
           const uint32_t v = op.vreg.index;
+          seen[v] = mark;
+          ++uses_of[v];
           if (op.is_def()) {
             def(op);
           } else {
@@ -407,6 +399,28 @@ void Backtrack::BuildRangesWalk() {
       pos[v] = kNone;
     }
     live.clear();
+    if constexpr (!kAnyRef) {
+      // The live-out values (see above), with the arrays in locals: the live-through ranges
+      // are the per-bit loop of most pairs.
+      const uint32_t* const seen_at = seen.data();
+      const uint32_t len = be - bs;
+      live_.ForEachLiveOut(Block(b), [&, seen_at, out, arena, fill, size](VReg v) {
+        const uint32_t x = v.index;
+        if (seen_at[x] != mark) {
+          EGRET_DCHECK(fill[x] < range_begin_[x + 1]);
+          const uint32_t at = fill[x]++;
+          out[at] = Range(bs, be, x);
+          arena[at] = Range(bs, be, x);
+          size[x] += len;
+        } else {
+          EGRET_DCHECK(fill[x] > range_begin_[x] && out[fill[x] - 1].from >= bs);
+          const uint32_t at = fill[x] - 1;
+          size[x] += be - out[at].to;
+          out[at].to = be;
+          arena[at].to = be;
+        }
+      });
+    }
   }
   if constexpr (!kAnyRef) {
     // Every list filled exactly (the counts follow from liveness, see CountRanges).
