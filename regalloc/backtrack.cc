@@ -169,7 +169,9 @@ void Backtrack::ComputeBlockInfo() {
   next_call_.resize(f_.num_insts() + 1);
   next_call_[f_.num_insts()] = kNone;
   for (uint32_t i = f_.num_insts(); i-- > 0;)
-    next_call_[i] = f_.Clobbers(i).Empty() ? next_call_[i + 1] : i;
+    next_call_[i] = f_.insts[i].clobbers == InstData::kNoClobbers || f_.Clobbers(i).Empty()
+                        ? next_call_[i + 1]
+                        : i;
   block_of_inst_.resize(f_.num_insts());
   for (uint32_t b = 0; b < nb; ++b)
     for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i)
@@ -610,12 +612,18 @@ void Backtrack::BuildUses() {
 void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
   op_flags_[def_operand] |= kReuseExtended;
   op_flags_[f_.insts[inst].operand_begin + f_.operands[def_operand].reuse_index] |= kCopyIntoReuse;
-  for (uint32_t k = range_begin_[d]; k < range_begin_[d + 1]; ++k)
-    if (ranges_[k].from == 4 * inst + 3) {
-      ranges_[k].from = 4 * inst;
-      arena_[k].from = 4 * inst;
-      vreg_size_[d] += 3;
-    }
+  // d's ranges are sorted by start and disjoint: at most one starts at the def's point, found by
+  // a binary search (a reuse def that cannot share is often a long-lived value, such as a loop's
+  // accumulator, with a range per block it lives through).
+  Range* const first = ranges_.data() + range_begin_[d];
+  Range* const last = ranges_.data() + range_begin_[d + 1];
+  Range* const r = std::lower_bound(first, last, 4 * inst + 3,
+                                    [](const Range& x, uint32_t p) { return x.from < p; });
+  if (r != last && r->from == 4 * inst + 3) {
+    r->from = 4 * inst;
+    arena_[r - ranges_.data()].from = 4 * inst;
+    vreg_size_[d] += 3;
+  }
 }
 
 namespace {
