@@ -168,7 +168,9 @@ void Backtrack::ComputeBlockInfo() {
   next_call_.resize(f_.num_insts() + 1);
   next_call_[f_.num_insts()] = kNone;
   for (uint32_t i = f_.num_insts(); i-- > 0;)
-    next_call_[i] = f_.Clobbers(i).Empty() ? next_call_[i + 1] : i;
+    next_call_[i] = f_.insts[i].clobbers == InstData::kNoClobbers || f_.Clobbers(i).Empty()
+                        ? next_call_[i + 1]
+                        : i;
   block_of_inst_.resize(f_.num_insts());
   for (uint32_t b = 0; b < nb; ++b)
     for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i)
@@ -306,6 +308,12 @@ void Backtrack::BuildRangesWalk() {
   // no reference, which safepoints cut) is live through all of b: its range is made at once,
   // without entering the live set (most live-out values of a large function are such).
   // The same walk over the operands counts them per vreg for BuildUses (use_begin_[v + 1]).
+  // Without references, the live-out values are taken after the walk over the instructions,
+  // which marks the operands as it meets them: one that is live out has had its range in the
+  // block made by the walk as if it were not (by its definition, or at the block's start), and
+  // that range, its vreg's last one so far, is extended to the block's end (the walk makes no
+  // decision from a range's end: a definition's range ends at the later of its point and its
+  // uses', and the block's end is later than both).
   std::vector<uint32_t>& seen = tmp_seen_;
   seen.assign(nv, 0);
   use_begin_.assign(nv + 1, 0);
@@ -313,36 +321,20 @@ void Backtrack::BuildRangesWalk() {
   for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
     const BlockData& bd = f_.blocks[b];
     const uint32_t bs = 4 * bd.inst_begin, be = 4 * bd.inst_end;
-    for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
-         k < f_.insts[bd.inst_end - 1].operand_end; ++k) {
-      seen[f_.operands[k].vreg.index] = b + 1;
-      ++uses_of[f_.operands[k].vreg.index];
-    }
-    // In any order: each range goes to its vreg's list, and the live set's order decides
-    // nothing but the order ranges are made in. Without references, a live-through range is
-    // written here with the arrays in locals (the per-bit loop of most pairs).
+    const uint32_t mark = b + 1;
     if constexpr (kAnyRef) {
+      for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
+           k < f_.insts[bd.inst_end - 1].operand_end; ++k) {
+        seen[f_.operands[k].vreg.index] = mark;
+        ++uses_of[f_.operands[k].vreg.index];
+      }
+      // In any order: each range goes to its vreg's list, and the live set's order decides
+      // nothing but the order ranges are made in.
       live_.ForEachLiveOut(Block(b), [&](VReg v) {
-        if (seen[v.index] != b + 1 && !f_.vregs[v.index].is_ref)
+        if (seen[v.index] != mark && !f_.vregs[v.index].is_ref)
           push({bs, be, v.index});
         else if (pos[v.index] == kNone)
           add(v.index, be);
-      });
-    } else {
-      const uint32_t* const seen_at = seen.data();
-      const uint32_t* const pos_at = pos.data();
-      const uint32_t mark = b + 1, len = be - bs;
-      live_.ForEachLiveOut(Block(b), [&, seen_at, pos_at, out, arena, fill, size](VReg v) {
-        const uint32_t x = v.index;
-        if (seen_at[x] != mark) {
-          EGRET_DCHECK(fill[x] < range_begin_[x + 1]);
-          const uint32_t at = fill[x]++;
-          out[at] = Range(bs, be, x);
-          arena[at] = Range(bs, be, x);
-          size[x] += len;
-        } else if (pos_at[x] == kNone) {
-          add(x, be);
-        }
       });
     }
     for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
@@ -365,6 +357,8 @@ void Backtrack::BuildRangesWalk() {
         // (the live set's order decides only the order ranges are made in).
         for (const Operand& op : ops) {
           const uint32_t v = op.vreg.index;
+          seen[v] = mark;
+          ++uses_of[v];
           if (op.is_def()) {
             def(op);
           } else {
@@ -406,6 +400,28 @@ void Backtrack::BuildRangesWalk() {
       pos[v] = kNone;
     }
     live.clear();
+    if constexpr (!kAnyRef) {
+      // The live-out values (see above), with the arrays in locals: the live-through ranges
+      // are the per-bit loop of most pairs.
+      const uint32_t* const seen_at = seen.data();
+      const uint32_t len = be - bs;
+      live_.ForEachLiveOut(Block(b), [&, seen_at, out, arena, fill, size](VReg v) {
+        const uint32_t x = v.index;
+        if (seen_at[x] != mark) {
+          EGRET_DCHECK(fill[x] < range_begin_[x + 1]);
+          const uint32_t at = fill[x]++;
+          out[at] = Range(bs, be, x);
+          arena[at] = Range(bs, be, x);
+          size[x] += len;
+        } else {
+          EGRET_DCHECK(fill[x] > range_begin_[x] && out[fill[x] - 1].from >= bs);
+          const uint32_t at = fill[x] - 1;
+          size[x] += be - out[at].to;
+          out[at].to = be;
+          arena[at].to = be;
+        }
+      });
+    }
   }
   if constexpr (!kAnyRef) {
     // Every list filled exactly (the counts follow from liveness, see CountRanges).
@@ -595,27 +611,59 @@ void Backtrack::BuildUses() {
 void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
   op_flags_[def_operand] |= kReuseExtended;
   op_flags_[f_.insts[inst].operand_begin + f_.operands[def_operand].reuse_index] |= kCopyIntoReuse;
-  for (uint32_t k = range_begin_[d]; k < range_begin_[d + 1]; ++k)
-    if (ranges_[k].from == 4 * inst + 3) {
-      ranges_[k].from = 4 * inst;
-      arena_[k].from = 4 * inst;
-      vreg_size_[d] += 3;
-    }
+  // d's ranges are sorted by start and disjoint: at most one starts at the def's point, found by
+  // a binary search (a reuse def that cannot share is often a long-lived value, such as a loop's
+  // accumulator, with a range per block it lives through).
+  Range* const first = ranges_.data() + range_begin_[d];
+  Range* const last = ranges_.data() + range_begin_[d + 1];
+  Range* const r = std::lower_bound(first, last, 4 * inst + 3,
+                                    [](const Range& x, uint32_t p) { return x.from < p; });
+  if (r != last && r->from == 4 * inst + 3) {
+    r->from = 4 * inst;
+    arena_[r - ranges_.data()].from = 4 * inst;
+    vreg_size_[d] += 3;
+  }
 }
 
 namespace {
+// The end of the run of ranges from p that end at or before point x (p->to <= x already
+// checked by the caller for p itself): the first range of [p, pe) ending after x. The ranges are
+// sorted and disjoint, so their ends increase: a few steps first (most runs are short), then a
+// binary search over the rest (a block parameter's long bundle meets one argument's few ranges).
+const Range* RunEnd(const Range* p, const Range* pe, uint32_t x) {
+  for (int k = 0; k < 4; ++k, ++p)
+    if (p == pe || p->to > x) return p;
+  return std::partition_point(p, pe, [x](const Range& r) { return r.to <= x; });
+}
+
+// Copies [p, e) to out; a short run inline (a library call costs more than a few stores).
+Range* CopyRun(const Range* p, const Range* e, Range* out) {
+  if (e - p <= 4) {
+    while (p < e) *out++ = *p++;
+    return out;
+  }
+  return std::copy(p, e, out);
+}
+
 // Merges the sorted, internally disjoint range lists [p, pe) and [q, qe) into out (by start),
 // unless they overlap: returns false as soon as two ranges overlap (out then holds a partial
 // merge). Without overlap the result is std::merge's by start: one of two disjoint non-empty
-// ranges ends before the other starts, and that one starts first.
+// ranges ends before the other starts, and that one starts first. Runs of one list that end
+// before the other list's next range starts are copied as blocks (RunEnd): the decisions are
+// those of comparing range by range.
 bool MergeDisjoint(const Range* p, const Range* pe, const Range* q, const Range* qe, Range* out) {
   while (p < pe && q < qe) {
-    if (p->to <= q->from)
-      *out++ = *p++;
-    else if (q->to <= p->from)
-      *out++ = *q++;
-    else
+    if (p->to <= q->from) {
+      const Range* e = RunEnd(p + 1, pe, q->from);
+      out = CopyRun(p, e, out);
+      p = e;
+    } else if (q->to <= p->from) {
+      const Range* e = RunEnd(q + 1, qe, p->from);
+      out = CopyRun(q, e, out);
+      q = e;
+    } else {
       return false;
+    }
   }
   std::copy(p, pe, out);
   std::copy(q, qe, out + (pe - p));

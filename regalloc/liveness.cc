@@ -64,7 +64,6 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
       method == Method::kDense ||
       (method == Method::kAuto &&
        words <= kDenseWordsPerElement * (f.operands.size() + f.branch_args.size() + nb));
-  def_block_.assign(nv, 0);
   // A block's instructions' operands are one contiguous run of f.operands (the tables tile
   // their arrays, Function::Validate), walked by index; an empty block (invalid) has none.
   auto block_operands = [&](uint32_t b) -> std::pair<uint32_t, uint32_t> {
@@ -72,17 +71,16 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
     if (bd.inst_begin == bd.inst_end) return {0, 0};
     return {f.insts[bd.inst_begin].operand_begin, f.insts[bd.inst_end - 1].operand_end};
   };
-  for (uint32_t b = 0; b < nb; ++b) {
-    for (VReg p : f.Params(Block(b))) def_block_[p.index] = b;
-    const auto [first, last] = block_operands(b);
-    for (uint32_t k = first; k < last; ++k)
-      if (f.operands[k].is_def()) def_block_[f.operands[k].vreg.index] = b;
-  }
-  // Use sites outside the defining block, block by block: the dense method's gen sets; the
-  // sparse method groups them by vreg (SparseLiveIn).
-  // `sites` and `pairs` are buffers: their sizes are high-water marks (grown, never shrunk, so
-  // a worker's later functions find them large enough), the counts of entries made are local.
-  // Room is made before each walk that fills them, which then writes without capacity checks.
+  // One walk over the operands finds the defining blocks and the use sites outside them, block
+  // by block: the dense method's gen sets; the sparse method groups them by vreg (SparseLiveIn).
+  // A use is a site unless its vreg is defined earlier in its own block: in SSA a definition
+  // in the use's block comes before the use (a block parameter at the block's entry), so a
+  // vreg not defined yet when its use is met (kNoBlock) is defined in another block.
+  // `sites` is a buffer: its size is a high-water mark (grown, never shrunk, so a worker's
+  // later functions find it large enough), the count of entries made is local. Room is made
+  // before the walk, which then writes without capacity checks.
+  constexpr uint32_t kNoBlock = UINT32_MAX;
+  def_block_.assign(nv, kNoBlock);
   auto ensure = [](auto& buffer, size_t n) {
     if (buffer.size() < n) buffer.resize(std::max(n, 2 * buffer.size()));
   };
@@ -92,17 +90,26 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
   size_t num_sites = 0;
   std::vector<uint32_t>& sites_begin = scratch->sites_begin;
   sites_begin.resize(nb + 1);
+  uint32_t* const def_block = def_block_.data();
   for (uint32_t b = 0; b < nb; ++b) {
     sites_begin[b] = static_cast<uint32_t>(num_sites);
+    for (VReg p : f.Params(Block(b))) def_block[p.index] = b;
     const auto [first, last] = block_operands(b);
     for (uint32_t k = first; k < last; ++k) {
       const Operand& op = f.operands[k];
-      if (op.is_use() && def_block_[op.vreg.index] != b) site[num_sites++] = {op.vreg.index, b};
+      if (op.is_def())
+        def_block[op.vreg.index] = b;
+      else if (def_block[op.vreg.index] != b)
+        site[num_sites++] = {op.vreg.index, b};
     }
     for (const SuccEdge& e : f.Succs(Block(b)))
       for (VReg a : f.Args(e))
-        if (def_block_[a.index] != b) site[num_sites++] = {a.index, b};
+        if (def_block[a.index] != b) site[num_sites++] = {a.index, b};
   }
+  // A vreg without a definition (invalid input, which Validate() reports) reads as defined in
+  // the entry, as DefBlock and the kill sets need a block.
+  for (uint32_t v = 0; v < nv; ++v)
+    if (def_block[v] == kNoBlock) def_block[v] = 0;
   sites_begin[nb] = static_cast<uint32_t>(num_sites);
   livein_count_.assign(nv, 0);
   lists_ = false;
