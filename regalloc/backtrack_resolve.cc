@@ -821,7 +821,12 @@ Status Backtrack::Resolve() {
     moves.clear();
     for (; k < gap.size() && gap[k].inst == j; ++k)
       moves.push_back({gap[k].from, gap[k].to, gap[k].cls});
-    EGRET_TRY(dedupe(PRegSet()));
+    if (moves.size() < 2) {  // most gaps: one move, nothing to order or check (as dedupe)
+      num_resolved = moves.size();
+      held = PRegSet();
+    } else {
+      EGRET_TRY(dedupe(PRegSet()));
+    }
     seq.clear();
     gap_scratch.SetGap(j);
     gap_temps.held = held;
