@@ -336,6 +336,8 @@ class Backtrack : private BacktrackScratch {
   // Where the register a remat of v reads is looked up: the point of its parallel move's target
   // state (the gap `4 * inst`, or for edge moves at a predecessor's end, its successor's start).
   uint32_t RematSourcePoint(uint32_t inst, bool at_pred_end) const;
+  // Sets a remat edit's remat_src when its value reads an operand (see the .cc).
+  Status SetRematSource(Edit* e, bool at_pred_end) const;
   void AssignSlots();
 
   const Function& f_;

@@ -46,6 +46,21 @@ Allocation Backtrack::LocNear(uint32_t v, uint32_t near, uint32_t p) const {
   return p < pieces_[k].to ? Allocation::Reg(pieces_[k].reg) : Allocation::Stack(v);
 }
 
+// A remat edit of a value computed from an operand names the operand's register: the edit's
+// parallel move's target state is at e->point, at its successor's start if `at_pred_end`
+// (RematSourcePoint). OperandInRegAtRemats or OperandInRegFor made sure it is in one there.
+Status Backtrack::SetRematSource(Edit* e, bool at_pred_end) const {
+  const uint32_t v = e->from.remat_vreg();
+  if (!f_.vregs[v].remat_reads_operand) return Status::Ok();
+  const Allocation src =
+      Loc(f_.RematOperand(def_inst_[v]).index, RematSourcePoint(e->point.inst(), at_pred_end));
+  if (!src.is_reg())
+    return Error(absl::StrCat("regalloc internal: remat of v", v, " at ", e->point.ToString(),
+                              " finds its operand in no register"));
+  e->remat_src = src.reg();
+  return Status::Ok();
+}
+
 bool Backtrack::Crosses(uint32_t v, uint32_t inst) const {
   return std::binary_search(cross_.begin(), cross_.end(), Cross{inst, v},
                             [](const Cross& a, const Cross& b) {
@@ -136,12 +151,6 @@ bool Backtrack::OperandInRegAtRemats(uint32_t v) const {
 }
 
 namespace {
-struct PendingEdit {
-  uint32_t point;
-  uint8_t
-      phase;  // 0: edge moves at a block's top, 1: moves inside blocks, 2: edge moves at its end
-  Allocation from, to;
-};
 struct GapMove {
   uint32_t inst;
   Allocation from, to;
@@ -154,7 +163,9 @@ struct GapOp {  // an operand with moves at a gap next to its instruction
   Allocation next;
 };
 struct EdgeGroup {  // the edits of one edge's parallel move, all at one (point, phase)
-  uint32_t point;
+  uint32_t point;   // ProgPoint bits
+  // 0: edge moves at a block's top, 2: edge moves at its end; the moves inside blocks at the
+  // same point come between (1).
   uint8_t phase;
   uint32_t begin;  // into edge_edits, up to the next group's begin
 };
@@ -165,8 +176,8 @@ struct EdgeGroup {  // the edits of one edge's parallel move, all at one (point,
 // function that grew them past kMaxRetainedBytes, they are freed.
 struct ResolveTemps {
   ParallelMoveResolver resolver;
-  std::vector<PendingEdit> edits;       // the gap moves' edits, in point order
-  std::vector<PendingEdit> edge_edits;  // the edge moves' edits, per edge
+  std::vector<Edit> edits;       // the gap moves' edits, in point order
+  std::vector<Edit> edge_edits;  // the edge moves' edits, per edge
   std::vector<EdgeGroup> edge_groups;
   std::vector<uint32_t> group_order;
   std::vector<GapMove> gap;
@@ -194,11 +205,11 @@ struct ResolveTemps {
 
   static constexpr size_t kMaxRetainedBytes = size_t{4} << 20;
   size_t RetainedBytes() const {
-    size_t bytes =
-        edits.capacity() * sizeof(PendingEdit) + edge_edits.capacity() * sizeof(PendingEdit) +
-        edge_groups.capacity() * sizeof(EdgeGroup) + group_order.capacity() * sizeof(uint32_t) +
-        gap.capacity() * sizeof(GapMove) + moves.capacity() * sizeof(ParallelMoveResolver::Move) +
-        seq.capacity() * sizeof(seq[0]) + phys.capacity() * sizeof(uint32_t);
+    size_t bytes = edits.capacity() * sizeof(Edit) + edge_edits.capacity() * sizeof(Edit) +
+                   edge_groups.capacity() * sizeof(EdgeGroup) +
+                   group_order.capacity() * sizeof(uint32_t) + gap.capacity() * sizeof(GapMove) +
+                   moves.capacity() * sizeof(ParallelMoveResolver::Move) +
+                   seq.capacity() * sizeof(seq[0]) + phys.capacity() * sizeof(uint32_t);
     for (const auto& v : items) bytes += v.capacity() * sizeof(SlotExtent);
     bytes +=
         runs.capacity() * sizeof(Run) +
@@ -593,8 +604,8 @@ Status Backtrack::Resolve() {
   auto slot_of = [&](uint32_t v) { return Allocation::Stack(phys[v]); };
   // Edits: the gap moves' come in point order (phase 1); the edge moves' come per edge, each
   // edge's at one (point, phase), and are merged in by their groups.
-  std::vector<PendingEdit>& edits = temps.edits;
-  std::vector<PendingEdit>& edge_edits = temps.edge_edits;
+  std::vector<Edit>& edits = temps.edits;
+  std::vector<Edit>& edge_edits = temps.edge_edits;
   std::vector<EdgeGroup>& edge_groups = temps.edge_groups;
   std::vector<GapMove>& gap = temps.gap;
   edits.clear();
@@ -810,12 +821,20 @@ Status Backtrack::Resolve() {
     moves.clear();
     for (; k < gap.size() && gap[k].inst == j; ++k)
       moves.push_back({gap[k].from, gap[k].to, gap[k].cls});
-    EGRET_TRY(dedupe(PRegSet()));
+    if (moves.size() < 2) {  // most gaps: one move, nothing to order or check (as dedupe)
+      num_resolved = moves.size();
+      held = PRegSet();
+    } else {
+      EGRET_TRY(dedupe(PRegSet()));
+    }
     seq.clear();
     gap_scratch.SetGap(j);
     gap_temps.held = held;
     resolver.Resolve(std::span(moves.data(), num_resolved), gap_temps, &seq);
-    for (const auto& [from, to] : seq) edits.push_back({ProgPoint::Before(j).bits(), 1, from, to});
+    for (const auto& [from, to] : seq) {
+      edits.push_back({ProgPoint::Before(j), from, to});
+      if (from.is_remat()) EGRET_TRY(SetRematSource(&edits.back(), /*at_pred_end=*/false));
+    }
   }
 
   // References may have a piece break at a safepoint inside a piece's extent (EndOf: the slot),
@@ -895,11 +914,14 @@ Status Backtrack::Resolve() {
       edge_scratch.SetSuccessor(s);
       resolver.Resolve(std::span(moves.data(), num_resolved), edge_temps, &seq);
       const bool at_end = succs.size() == 1;
-      const uint32_t point = at_end ? ProgPoint::Before(last).bits()
-                                    : ProgPoint::Before(f_.blocks[s].inst_begin).bits();
+      const ProgPoint point =
+          at_end ? ProgPoint::Before(last) : ProgPoint::Before(f_.blocks[s].inst_begin);
       const uint8_t phase = at_end ? 2 : 0;
-      edge_groups.push_back({point, phase, static_cast<uint32_t>(edge_edits.size())});
-      for (const auto& [from, to] : seq) edge_edits.push_back({point, phase, from, to});
+      edge_groups.push_back({point.bits(), phase, static_cast<uint32_t>(edge_edits.size())});
+      for (const auto& [from, to] : seq) {
+        edge_edits.push_back({point, from, to});
+        if (from.is_remat()) EGRET_TRY(SetRematSource(&edge_edits.back(), /*at_pred_end=*/at_end));
+      }
       out_->stats.edge_moves += seq.size();
     }
   }
@@ -951,37 +973,23 @@ Status Backtrack::Resolve() {
   };
   if (!std::is_sorted(group_order.begin(), group_order.end(), group_less))
     std::sort(group_order.begin(), group_order.end(), group_less);
-  out_->edits.clear();
-  out_->edits.reserve(edits.size() + edge_edits.size());
-  auto emit = [&](const PendingEdit& e) -> Status {
-    Edit edit;
-    edit.point = e.point & 1 ? ProgPoint::After(e.point / 2) : ProgPoint::Before(e.point / 2);
-    edit.from = e.from;
-    edit.to = e.to;
-    if (e.from.is_remat() && f_.vregs[e.from.remat_vreg()].remat_reads_operand) {
-      // OperandInRegAtRemats or OperandInRegFor made sure the operand is in a register here.
-      const uint32_t v = e.from.remat_vreg();
-      const Allocation src = Loc(f_.RematOperand(def_inst_[v]).index,
-                                 RematSourcePoint(e.point / 2, /*at_pred_end=*/e.phase == 2));
-      if (!src.is_reg())
-        return Error(absl::StrCat("regalloc internal: remat of v", v, " at ", edit.point.ToString(),
-                                  " finds its operand in no register"));
-      edit.remat_src = src.reg();
-    }
-    out_->edits.push_back(edit);
-    return Status::Ok();
-  };
-  size_t k = 0;
+  // Both lists hold final edits: the merge copies runs of them.
+  out_->edits.resize(edits.size() + edge_edits.size());
+  Edit* out = out_->edits.data();
+  const Edit* gap_edit = edits.data();
+  const Edit* const gap_end = edits.data() + edits.size();
   for (const uint32_t g : group_order) {
     const EdgeGroup& group = edge_groups[g];
-    for (; k < edits.size() && (edits[k].point < group.point ||
-                                (edits[k].point == group.point && edits[k].phase < group.phase));
-         ++k)
-      EGRET_TRY(emit(edits[k]));
-    for (uint32_t r = group.begin; r < edge_groups[g + 1].begin; ++r)
-      EGRET_TRY(emit(edge_edits[r]));
+    // The gap edits (phase 1) before the group's (point, phase).
+    const Edit* const gap_from = gap_edit;
+    while (gap_edit < gap_end && (gap_edit->point.bits() < group.point ||
+                                  (gap_edit->point.bits() == group.point && 1 < group.phase)))
+      ++gap_edit;
+    out = std::copy(gap_from, gap_edit, out);
+    out = std::copy(edge_edits.data() + group.begin, edge_edits.data() + edge_groups[g + 1].begin,
+                    out);
   }
-  for (; k < edits.size(); ++k) EGRET_TRY(emit(edits[k]));
+  std::copy(gap_edit, gap_end, out);
   if (temps.RetainedBytes() > ResolveTemps::kMaxRetainedBytes) temps = ResolveTemps();
   return Status::Ok();
 }

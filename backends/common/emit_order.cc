@@ -114,33 +114,61 @@ void EmitOrder::Compute(const regalloc::Function& f, std::span<const uint8_t> tr
   in_mass.assign(n, 0.0f);
   edge_freq.assign(f.succs.size(), 0.0f);
   in_mass[0] = 1.0f;
+  // In the same walk (each reads only its own block and earlier ones):
+  // - where a branch to block b really lands: through empty jump blocks (resolved);
+  // - edge blocks: a one-instruction, one-successor block whose only predecessor has several
+  //   successors and comes right before it (or before the edge blocks before it). It stays with
+  //   its predecessor's unit (owner).
+  std::vector<uint32_t>& resolved = sc.resolved;
+  resolved.resize(n);
+  std::vector<uint32_t>& owner = sc.owner;
+  owner.resize(n);
   for (uint32_t b = 0; b < n; ++b) {
+    const regalloc::BlockData& bd = f.blocks[b];
+    {
+      uint32_t t = b;
+      for (int step = 0; step < kMaxLook && trivial[t]; ++step)
+        t = f.succs[f.blocks[t].succ_begin].block.index;
+      resolved[b] = trivial[t] ? kNone : t;
+    }
+    owner[b] = b;
+    if (b != 0 && bd.inst_end - bd.inst_begin == 1 && bd.succ_end - bd.succ_begin == 1 &&
+        bd.pred_end - bd.pred_begin == 1) {
+      const uint32_t p = f.preds[bd.pred_begin].index;
+      const regalloc::BlockData& pd = f.blocks[p];
+      if (pd.succ_end - pd.succ_begin >= 2 && (p == b - 1 || (owner[b - 1] == p && b - 1 != p)))
+        owner[b] = p;
+    }
     const float fb = in_mass[b] * (is_header(b) ? kTrip : 1.0f);
     freq[b] = fb;
-    const regalloc::BlockData& bd = f.blocks[b];
     if (bd.succ_end == bd.succ_begin) continue;
     const uint32_t h = f.loop_header[b];
     auto weight = [&](uint32_t s) {
       return h == Function::kNoLoop || contains(h, s) ? 1.0f : 1.0f / kTrip;
     };
-    float total = 0.0f;
-    for (uint32_t k = bd.succ_begin; k < bd.succ_end; ++k) total += weight(f.succs[k].block.index);
-    for (uint32_t k = bd.succ_begin; k < bd.succ_end; ++k) {
+    auto give = [&](uint32_t k, float w, float total) {
       const uint32_t s = f.succs[k].block.index;
-      const float e = fb * weight(s) / total;
+      const float e = fb * w / total;
       edge_freq[k] = e;
       if (s > b) in_mass[s] += e;  // forward edge; back edges end at a header
+    };
+    const uint32_t k0 = bd.succ_begin;
+    if (bd.succ_end - k0 <= 2) {  // most blocks: each weight computed once (the same sums)
+      const float w0 = weight(f.succs[k0].block.index);
+      if (bd.succ_end - k0 == 1) {
+        give(k0, w0, 0.0f + w0);
+      } else {
+        const float w1 = weight(f.succs[k0 + 1].block.index);
+        const float total = 0.0f + w0 + w1;
+        give(k0, w0, total);
+        give(k0 + 1, w1, total);
+      }
+      continue;
     }
-  }
-
-  // Where a branch to block b really lands: through empty jump blocks.
-  std::vector<uint32_t>& resolved = sc.resolved;
-  resolved.resize(n);
-  for (uint32_t b = 0; b < n; ++b) {
-    uint32_t t = b;
-    for (int step = 0; step < kMaxLook && trivial[t]; ++step)
-      t = f.succs[f.blocks[t].succ_begin].block.index;
-    resolved[b] = trivial[t] ? kNone : t;
+    float total = 0.0f;
+    for (uint32_t k = bd.succ_begin; k < bd.succ_end; ++k) total += weight(f.succs[k].block.index);
+    for (uint32_t k = bd.succ_begin; k < bd.succ_end; ++k)
+      give(k, weight(f.succs[k].block.index), total);
   }
 
   // What emitting `b` right after `a` saves (both non-empty blocks, or kNone), per execution
@@ -165,23 +193,6 @@ void EmitOrder::Compute(const regalloc::Function& f, std::span<const uint8_t> tr
     if (to_t) return (kTaken - kNotTaken) * edge_freq[k] + kNotTaken * edge_freq[k + 1];
     return 0.0f;
   };
-
-  // Edge blocks: a one-instruction, one-successor block whose only predecessor has several
-  // successors and comes right before it (or before the edge blocks before it). It stays with
-  // its predecessor's unit.
-  std::vector<uint32_t>& owner = sc.owner;
-  owner.resize(n);
-  for (uint32_t b = 0; b < n; ++b) {
-    owner[b] = b;
-    const regalloc::BlockData& bd = f.blocks[b];
-    if (b == 0 || bd.inst_end - bd.inst_begin != 1 || bd.succ_end - bd.succ_begin != 1 ||
-        bd.pred_end - bd.pred_begin != 1)
-      continue;
-    const uint32_t p = f.preds[bd.pred_begin].index;
-    const regalloc::BlockData& pd = f.blocks[p];
-    if (pd.succ_end - pd.succ_begin < 2) continue;
-    if (p == b - 1 || (owner[b - 1] == p && b - 1 != p)) owner[b] = p;
-  }
 
   // Innermost loops first: a loop's span holds its nested loops' spans, already rotated in
   // place, as units (positions inside a span only move within it).

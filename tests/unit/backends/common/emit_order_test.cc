@@ -158,6 +158,22 @@ TEST(EmitOrder, BackEdgeBlockWithEditsFallsIntoHeader) {
   EXPECT_EQ(eo.next[5], 1u);
 }
 
+// A loop whose header branches three ways (a br_table): a multi-way branch costs the same
+// anywhere, and its edges' frequencies (the general path of the static estimate: one share per
+// successor, an exit weighing 1/16) still decide the rotation: b and the latch move above the
+// header, b falling into the latch and the latch into the header.
+TEST(EmitOrder, MultiWayBranchInLoop) {
+  const regalloc::Function f = Build({
+      {2, {1}},           // 0 entry
+      {2, {5, 2, 3}, 1},  // 1 header: br_table exit, a, b
+      {2, {4}, 1},        // 2 a, jmp latch
+      {2, {4}, 1},        // 3 b, falls into the latch
+      {2, {1, 5}, 1},     // 4 latch: brif back, exit
+      {1, {}},            // 5 exit
+  });
+  EXPECT_EQ(CheckedOrder(f), (std::vector<uint32_t>{0, 3, 4, 1, 2, 5}));
+}
+
 // Two while loops nested: the inner one becomes bottom-tested (body, then the test); the outer
 // one is rotated so that its latch falls into its test and the test into the outer body, which
 // jumps to the inner test: one taken branch per outer iteration besides the inner loop's.
