@@ -27,6 +27,8 @@
 // touch blocks and terminators only. Their conditional-trap scan runs only while a
 // `trapz`/`trapnz` is left and phase 3 or 5 of the round before replaced a value (nothing else
 // can make a condition constant).
+#include <algorithm>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -62,6 +64,11 @@ struct ParamArgs {
   }
 };
 
+// A predecessor whose every edge to `from` phase 4 sent to `to` instead.
+struct Redirect {
+  Block pred, from, to;
+};
+
 // The simplifier's storage, one per thread and kept between functions and rounds for its
 // capacity (nothing in it carries meaning from one function to the next).
 struct CfgScratch {
@@ -77,6 +84,10 @@ struct CfgScratch {
   std::vector<ParamArgs> param_args;
   // The blocks phases 3 and 4 can act on, in layout order (see Run).
   std::vector<Block> param_blocks, lone_blocks;
+  // Phase 4's redirections, in the order made: (pred, from, to), see ForwardEmptyBlocksAt.
+  std::vector<Redirect> redirects;
+  // The blocks phase 2 removed last, in increasing index order.
+  std::vector<Block> removed;
 };
 
 class CfgSimplifier {
@@ -95,6 +106,8 @@ class CfgSimplifier {
         param_args_(scratch.param_args),
         param_blocks_(scratch.param_blocks),
         lone_blocks_(scratch.lone_blocks),
+        redirects_(scratch.redirects),
+        removed_(scratch.removed),
         out_args_(scratch.out_args),
         new_args_(scratch.new_args) {}
 
@@ -136,14 +149,43 @@ class CfgSimplifier {
     // first round each runs only when phase 1 (or 2), or phase 4 of the round before (phase 2)
     // or of this round (phase 5), changed something: skipping them changes nothing.
     bool forwarded = false;  // phase 4 of the round before redirected an edge
+    // cfg_'s successor lists describe the current edges, its predecessor lists those before
+    // phase 4 of the round before (which changed no edge but the ones it redirected, applied to
+    // the successor lists; see ApplyRedirects): phase 2 searches them, and the graph is made
+    // current by rebuilding the predecessor lists instead of computing it again.
+    bool succs_current = false;
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators(/*count_uses=*/round == 0);
-      if (round == 0 || changed || forwarded) changed |= RemoveUnreachable();
-      if (changed) cfg = nullptr;
+      if (changed) succs_current = false;
+      bool removed = false;
+      if (round == 0 || changed || forwarded) {
+        // Phase 2, unless the cache's dominator tree, which describes the function as it is
+        // (the first round's phase 1 changed nothing), says every block is reachable: its
+        // reverse post-order lists exactly the blocks the entry reaches.
+        const bool all_reachable = round == 0 && !changed &&
+                                   (analyses_.Valid() & kDomTreeAnalysis) &&
+                                   analyses_.DomTree().Rpo().size() == f_.layout.NumBlocks();
+        if (!all_reachable) {
+          const ir::ControlFlowGraph* succs =
+              succs_current ? &cfg_ : (round == 0 && !changed ? cfg : nullptr);
+          removed = RemoveUnreachable(succs);
+        }
+        changed |= removed;
+      }
+      if (changed && !succs_current) cfg = nullptr;
       if (cfg == nullptr) {
-        cfg_.Compute(f_);
+        if (succs_current) {
+          if (removed) cfg_.DropSuccessors(removed_);
+          cfg_.RebuildPredecessors();
+#ifdef EGRET_DEBUG
+          EGRET_CHECK(cfg_.SameEdges(ir::ControlFlowGraph(f_)));
+#endif
+        } else {
+          cfg_.Compute(f_);
+        }
         cfg = &cfg_;
       }
+      succs_current = false;
       CheckUseCounts();
       // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
       const bool params = SimplifyParams(*cfg, uses_);
@@ -152,6 +194,12 @@ class CfgSimplifier {
       const bool merged =
           (round == 0 || changed || forwarded) && MergeBlocks(forwarded ? nullptr : cfg);
       const bool edges = forwarded || merged;
+      // Forwarding alone changed edges: the successor lists take its redirections (a merge
+      // moves whole lists, so the graph is computed again after one).
+      if (forwarded && !merged) {
+        ApplyRedirects(*cfg);
+        succs_current = true;
+      }
       if (edges) cfg = nullptr;
       // Phases 1 and 2 leave nothing for a second run to find by themselves (phase 1 folds
       // every foldable terminator, and only a replaced value, phase 3 or 5, makes another
@@ -294,26 +342,51 @@ class CfgSimplifier {
     return changed;
   }
 
-  // --- 2.
-  bool RemoveUnreachable() {
+  // --- 2. The search follows `succs`'s successor lists when they describe the current edges
+  // (not null), else the terminators. When it reaches every placed block (every block it
+  // reaches is placed), nothing is removed and the layout is not walked.
+  bool RemoveUnreachable(const ir::ControlFlowGraph* succs) {
     std::vector<uint8_t>& reached = reached_;
     reached.assign(dfg_.NumBlocks(), 0);
     std::vector<Block>& stack = stack_;
     stack.assign(1, f_.EntryBlock());
     reached[f_.EntryBlock().index] = 1;
-    while (!stack.empty()) {
-      const Block b = stack.back();
-      stack.pop_back();
-      const Inst t = Terminator(b);
-      if (!t.valid()) continue;
-      dfg_.ForEachDest(t, [&](const BlockCall& bc) {
-        if (!reached[bc.block.index]) {
-          reached[bc.block.index] = 1;
-          stack.push_back(bc.block);
+    size_t num_reached = 1;
+    if (succs != nullptr) {
+      const std::span<const uint32_t> starts = succs->SuccStarts();
+      const size_t num_listed = starts.empty() ? 0 : starts.size() - 1;
+      const Block* const edges = succs->SuccEdges().data();
+      uint8_t* const seen = reached.data();
+      while (!stack.empty()) {
+        const Block b = stack.back();
+        stack.pop_back();
+        if (b.index >= num_listed) continue;
+        for (uint32_t e = starts[b.index]; e < starts[b.index + 1]; ++e) {
+          const Block s = edges[e];
+          if (!seen[s.index]) {
+            seen[s.index] = 1;
+            ++num_reached;
+            stack.push_back(s);
+          }
         }
-      });
+      }
+    } else {
+      while (!stack.empty()) {
+        const Block b = stack.back();
+        stack.pop_back();
+        const Inst t = Terminator(b);
+        if (!t.valid()) continue;
+        dfg_.ForEachDest(t, [&](const BlockCall& bc) {
+          if (!reached[bc.block.index]) {
+            reached[bc.block.index] = 1;
+            ++num_reached;
+            stack.push_back(bc.block);
+          }
+        });
+      }
     }
-    bool changed = false;
+    removed_.clear();
+    if (num_reached == f_.layout.NumBlocks()) return false;
     for (Block b = f_.layout.FirstBlock(); b.valid();) {
       const Block next = f_.layout.NextBlock(b);
       if (!reached[b.index]) {
@@ -322,11 +395,12 @@ class CfgSimplifier {
           f_.layout.RemoveInst(f_.layout.FirstInst(b));
         }
         f_.layout.RemoveBlock(b);
-        changed = true;
+        removed_.push_back(b);
       }
       b = next;
     }
-    return changed;
+    std::sort(removed_.begin(), removed_.end());
+    return !removed_.empty();
   }
 
   // Use counts of every value over the placed instructions (what uses_ holds between phases).
@@ -406,6 +480,7 @@ class CfgSimplifier {
 
   // --- 4.
   bool ForwardEmptyBlocks(const ir::ControlFlowGraph& cfg, const std::vector<uint32_t>& uses) {
+    redirects_.clear();
     bool changed = ForwardEmptyBlocksAt(cfg, uses);
     for (const auto& [v, delta] : pending_) uses_[v.index] += delta;
     pending_.clear();
@@ -472,10 +547,21 @@ class CfgSimplifier {
           bc.block = target;
           bc.args = list;
         });
+        // pred had an edge to e and none to target, and now has every one of them to target.
+        redirects_.push_back({pred, e, target});
         changed = true;
       }
     }
     return changed;
+  }
+
+  // Phase 4's redirections applied to the successor lists of `cfg` (the round's graph, which
+  // phase 4 read; copied into cfg_ if it is the cache's), in the order they were made: each
+  // predecessor's list named `from` and not `to` when its edges moved, as its terminator did,
+  // so the lists end as Compute would make them from the terminators now.
+  void ApplyRedirects(const ir::ControlFlowGraph& cfg) {
+    if (&cfg != &cfg_) cfg_ = cfg;
+    for (const Redirect& r : redirects_) cfg_.ReplaceSuccessor(r.pred, r.from, r.to);
   }
 
   // --- 5. `cfg`, when not null, describes the edges as they are when the phase starts.
@@ -555,6 +641,8 @@ class CfgSimplifier {
   std::vector<ParamArgs>& param_args_;
   std::vector<Block>& param_blocks_;
   std::vector<Block>& lone_blocks_;
+  std::vector<Redirect>& redirects_;
+  std::vector<Block>& removed_;
   std::vector<Value>& out_args_;
   std::vector<Value>& new_args_;
 };
