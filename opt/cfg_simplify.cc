@@ -73,7 +73,7 @@ struct Redirect {
 // capacity (nothing in it carries meaning from one function to the next).
 struct CfgScratch {
   ir::ControlFlowGraph cfg;
-  std::vector<uint32_t> uses, edges;
+  std::vector<uint32_t> uses, edges;  // edges: MergeBlocks' predecessor count changes
   // Use-count changes of phase 4, applied when it ends (it decides on the counts of its start).
   std::vector<std::pair<Value, int32_t>> pending;
   std::vector<uint8_t> reached;
@@ -125,15 +125,9 @@ class CfgSimplifier {
     // from being a lone branch (folded in phase 1, or the block a merge appends a lone
     // terminator to, which was a lone jump itself). So both phases walk these lists, skipping
     // blocks removed since, instead of every block in every round, and act on the same blocks
-    // in the same order.
+    // in the same order. The first round's phase 1 makes them on its walk (ListBlock).
     param_blocks_.clear();
     lone_blocks_.clear();
-    for (Block b : f_.layout.Blocks()) {
-      if (b == f_.EntryBlock()) continue;
-      if (!dfg_.BlockParams(b).empty()) param_blocks_.push_back(b);
-      const Inst first = f_.layout.FirstInst(b);
-      if (first.valid() && first == Terminator(b)) lone_blocks_.push_back(b);
-    }
     // A CFG that describes the current edges, or null. Only the terminators' destinations and
     // the blocks in the layout shape it: phases 1, 2, 4 and 5 change them, phase 3 (parameters
     // and branch arguments) does not, so a round after one that changed only parameters reuses
@@ -191,8 +185,7 @@ class CfgSimplifier {
       const bool params = SimplifyParams(*cfg, uses_);
       forwarded = ForwardEmptyBlocks(*cfg, uses_);
       // Phase 3 changes no edge, so the CFG still holds for phase 5 unless phase 4 forwarded.
-      const bool merged =
-          (round == 0 || changed || forwarded) && MergeBlocks(forwarded ? nullptr : cfg);
+      const bool merged = (round == 0 || changed || forwarded) && MergeBlocks(*cfg, forwarded);
       const bool edges = forwarded || merged;
       // Forwarding alone changed edges: the successor lists take its redirections (a merge
       // moves whole lists, so the graph is computed again after one).
@@ -274,14 +267,26 @@ class CfgSimplifier {
     Count(t);
   }
 
+  // Puts b in the lists of the blocks phases 3 and 4 can act on (see Run), as the pass found it.
+  void ListBlock(Block b) {
+    if (b == f_.EntryBlock()) return;
+    if (!dfg_.BlockParams(b).empty()) param_blocks_.push_back(b);
+    const Inst first = f_.layout.FirstInst(b);
+    if (first.valid() && first == Terminator(b)) lone_blocks_.push_back(b);
+  }
+
   // --- 1. With count_uses (the first round), also counts the uses of every instruction that
-  // stays, which is every use in the function but those of blocks phase 2 then removes.
+  // stays, which is every use in the function but those of blocks phase 2 then removes, and
+  // lists the blocks phases 3 and 4 can act on (ListBlock).
   bool FoldTerminators(bool count_uses) {
     bool changed = false;
     const bool scan_traps = count_uses || (condtraps_ && replaced_);
     if (scan_traps) condtraps_ = false;
     replaced_ = false;
     for (Block b : f_.layout.Blocks()) {
+      // b is as the pass found it until this visit changes it: no phase ran before, and the
+      // visits of the blocks before b changed only those blocks.
+      if (count_uses) ListBlock(b);
       if (scan_traps) {
         // (The layout's own walk: the trap case below removes what follows i and leaves the
         // loop before advancing.)
@@ -564,25 +569,29 @@ class CfgSimplifier {
     for (const Redirect& r : redirects_) cfg_.ReplaceSuccessor(r.pred, r.from, r.to);
   }
 
-  // --- 5. `cfg`, when not null, describes the edges as they are when the phase starts.
-  bool MergeBlocks(const ir::ControlFlowGraph* cfg) {
+  // --- 5. `cfg` is the round's graph: it describes the edges as they are when the phase
+  // starts, except for phase 4's redirections when `forwarded`.
+  bool MergeBlocks(const ir::ControlFlowGraph& cfg, bool forwarded) {
     bool replaced = false;  // an alias was made (merging a block without parameters makes none)
-    // Whether b's `jump c` is c's only incoming edge. Every branch destination counts,
-    // duplicates too: without a CFG, through a count of the destinations of every terminator
-    // taken when the phase starts. With one, c's predecessor list is [b] exactly then (b's jump
-    // is one edge, and any other predecessor adds at least one). Neither changes during the
-    // phase: a merge removes c's one incoming edge, and c's terminator moves to b, which keeps
-    // the number of edges into c's successors (their lists keep naming c, counted once).
-    std::vector<uint32_t>& edges = edges_;
-    if (cfg == nullptr) {
-      edges.assign(dfg_.NumBlocks(), 0);
-      for (Block b : f_.layout.Blocks()) {
-        const Inst t = Terminator(b);
-        if (t.valid()) dfg_.ForEachDest(t, [&](const BlockCall& bc) { ++edges[bc.block.index]; });
+    // Whether b's `jump c` is c's only incoming edge (every branch destination counting,
+    // duplicates too): exactly when c's predecessor list in a graph of the edges as they are is
+    // [b] (b's jump is one edge, and any other predecessor adds at least one). Each of phase 4's
+    // redirections moved one entry of a predecessor's successor list (ApplyRedirects), so
+    // c's list has cfg's length plus the redirections to c minus those from c (in edges_, by
+    // block, modulo 2^32). Neither changes during the phase: a merge removes c's one incoming
+    // edge, and c's terminator moves to b, which keeps the number of edges into c's successors
+    // (their lists keep naming c, counted once).
+    std::vector<uint32_t>& delta = edges_;
+    if (forwarded) {
+      delta.assign(dfg_.NumBlocks(), 0);
+      for (const Redirect& r : redirects_) {
+        --delta[r.from.index];
+        ++delta[r.to.index];
       }
     }
     auto sole_edge = [&](Block c) {
-      return cfg != nullptr ? cfg->Preds(c).size() == 1 : edges[c.index] == 1;
+      const uint32_t n = static_cast<uint32_t>(cfg.Preds(c).size());
+      return (forwarded ? n + delta[c.index] : n) == 1;
     };
     bool changed = false;
     for (Block b : f_.layout.Blocks()) {
