@@ -88,6 +88,9 @@ struct CfgScratch {
   std::vector<Redirect> redirects;
   // The blocks phase 2 removed last, in increasing index order.
   std::vector<Block> removed;
+  // By block: the epoch (CfgSimplifier::epoch_) in which something phase 3 reads about the
+  // block last changed (see MarkBlock).
+  std::vector<uint32_t> changed_in;
 };
 
 class CfgSimplifier {
@@ -108,6 +111,7 @@ class CfgSimplifier {
         lone_blocks_(scratch.lone_blocks),
         redirects_(scratch.redirects),
         removed_(scratch.removed),
+        changed_in_(scratch.changed_in),
         out_args_(scratch.out_args),
         new_args_(scratch.new_args) {}
 
@@ -119,6 +123,7 @@ class CfgSimplifier {
       return;
     }
     uses_.assign(dfg_.NumValues(), 0);
+    changed_in_.assign(dfg_.NumBlocks(), 0);
     // The only blocks phase 3 (blocks with parameters) and phase 4 (blocks whose one
     // instruction is a jump) can act on, other than the entry, listed once in layout order: the
     // pass never adds a parameter, never reorders blocks, and a block gets to be a lone jump only
@@ -148,9 +153,13 @@ class CfgSimplifier {
     // the successor lists; see ApplyRedirects): phase 2 searches them, and the graph is made
     // current by rebuilding the predecessor lists instead of computing it again.
     bool succs_current = false;
+    // Phase 3 found nothing to change in the round before, and since then only forwarded
+    // edges and blocks phase 2 removed changed anything it reads (both mark the blocks they
+    // touch, MarkBlock): it then looks at marked blocks only, until it changes something.
+    bool marked_only = false;
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators(/*count_uses=*/round == 0);
-      if (changed) succs_current = false;
+      if (changed) succs_current = marked_only = false;
       bool removed = false;
       if (round == 0 || changed || forwarded) {
         // Phase 2, unless the cache's dominator tree, which describes the function as it is
@@ -182,10 +191,12 @@ class CfgSimplifier {
       succs_current = false;
       CheckUseCounts();
       // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
-      const bool params = SimplifyParams(*cfg, uses_);
+      const bool params = SimplifyParams(*cfg, uses_, marked_only);
+      ++epoch_;  // the marks from here on are of changes after this phase 3
       forwarded = ForwardEmptyBlocks(*cfg, uses_);
       // Phase 3 changes no edge, so the CFG still holds for phase 5 unless phase 4 forwarded.
       const bool merged = (round == 0 || changed || forwarded) && MergeBlocks(*cfg, forwarded);
+      marked_only = !params && forwarded && !merged;
       const bool edges = forwarded || merged;
       // Forwarding alone changed edges: the successor lists take its redirections (a merge
       // moves whole lists, so the graph is computed again after one).
@@ -243,6 +254,14 @@ class CfgSimplifier {
   }
 
   Inst Terminator(Block b) const { return f_.layout.LastInst(b); }
+
+  // Marks b as changed in the current epoch: its incoming edges or arguments, or the use count
+  // of one of its parameters (MarkOwner), changed since the last phase 3.
+  void MarkBlock(Block b) { changed_in_[b.index] = epoch_; }
+  void MarkOwner(Value v) {
+    const ir::ValueData& vd = dfg_.ValueInfo(dfg_.ResolveAliases(v));
+    if (vd.kind == ir::ValueKind::kParam) MarkBlock(Block(vd.def));
+  }
 
   bool SameArgs(const BlockCall& a, const BlockCall& b) const {
     if (a.block != b.block || a.args.size != b.args.size) return false;
@@ -396,8 +415,12 @@ class CfgSimplifier {
       const Block next = f_.layout.NextBlock(b);
       if (!reached[b.index]) {
         while (f_.layout.FirstInst(b).valid()) {
-          Uncount(f_.layout.FirstInst(b));
-          f_.layout.RemoveInst(f_.layout.FirstInst(b));
+          const Inst i = f_.layout.FirstInst(b);
+          Uncount(i);
+          // The counts of its operands change, and its successors lose an edge.
+          ForEachOperandInline(dfg_, i, [this](Value v) { MarkOwner(v); });
+          dfg_.ForEachDest(i, [this](const BlockCall& bc) { MarkBlock(bc.block); });
+          f_.layout.RemoveInst(i);
         }
         f_.layout.RemoveBlock(b);
         removed_.push_back(b);
@@ -434,12 +457,21 @@ class CfgSimplifier {
   // leaves the lower parameters' arguments as they were; replacing one changes what they may
   // resolve to (an argument naming it now names its replacement), so after a replacement the
   // block's remaining parameters are looked at one by one, as they are then.
-  bool SimplifyParams(const ir::ControlFlowGraph& cfg, std::vector<uint32_t>& uses) {
+  // With marked_only, a block not marked since the last phase 3 (which changed nothing) is
+  // skipped until the phase first changes something: nothing it would read about the block has
+  // changed, so it would find nothing again (a change made now could change that, so from the
+  // first one on every block is looked at, as in a full sweep).
+  bool SimplifyParams(const ir::ControlFlowGraph& cfg, std::vector<uint32_t>& uses,
+                      bool marked_only) {
     bool changed = false;
     bool replaced = false;      // an alias was made (removing an unused parameter makes none)
     size_t alias_operands = 0;  // a bound on the operand slots that name an alias
     std::vector<ParamArgs>& swept = param_args_;
     for (Block b : param_blocks_) {
+      if (marked_only && !changed && changed_in_[b.index] != epoch_) {
+        EGRET_DCHECK(!WouldRemoveAParam(cfg, b, uses));
+        continue;
+      }
       if (!f_.layout.IsBlockInserted(b)) continue;
       const auto block_params = dfg_.BlockParams(b);
       const uint32_t n = static_cast<uint32_t>(block_params.size());
@@ -483,11 +515,32 @@ class CfgSimplifier {
     return changed;
   }
 
+  // Whether phase 3 would remove a parameter of b now (for the check of skipped blocks).
+  bool WouldRemoveAParam(const ir::ControlFlowGraph& cfg, Block b,
+                         const std::vector<uint32_t>& uses) const {
+    if (!f_.layout.IsBlockInserted(b)) return false;
+    const auto block_params = dfg_.BlockParams(b);
+    for (uint32_t p = 0; p < block_params.size(); ++p) {
+      const ParamArgs pa = ArgsOf(cfg, b, p, block_params[p]);
+      if (uses[block_params[p].index] == pa.self_uses || (pa.unique && pa.same.valid())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // --- 4.
   bool ForwardEmptyBlocks(const ir::ControlFlowGraph& cfg, const std::vector<uint32_t>& uses) {
     redirects_.clear();
     bool changed = ForwardEmptyBlocksAt(cfg, uses);
-    for (const auto& [v, delta] : pending_) uses_[v.index] += delta;
+    for (const auto& [v, delta] : pending_) {
+      uses_[v.index] += delta;
+      MarkOwner(v);
+    }
+    for (const Redirect& r : redirects_) {
+      MarkBlock(r.from);
+      MarkBlock(r.to);
+    }
     pending_.clear();
     return changed;
   }
@@ -639,6 +692,8 @@ class CfgSimplifier {
   // 3 or 5 replaced a value since phase 1 last scanned for them.
   bool condtraps_ = false;
   bool replaced_ = false;
+  // Advanced after every phase 3: changed_in_[b] == epoch_ when b was marked since (MarkBlock).
+  uint32_t epoch_ = 1;
   // CfgScratch's members.
   ir::ControlFlowGraph& cfg_;
   std::vector<uint32_t>& uses_;
@@ -652,6 +707,7 @@ class CfgSimplifier {
   std::vector<Block>& lone_blocks_;
   std::vector<Redirect>& redirects_;
   std::vector<Block>& removed_;
+  std::vector<uint32_t>& changed_in_;
   std::vector<Value>& out_args_;
   std::vector<Value>& new_args_;
 };
