@@ -94,6 +94,42 @@ void ControlFlowGraph::AddForwardingBlocks(const Function& f,
   ComputePreds();
 }
 
+void ControlFlowGraph::ReplaceSuccessor(Block p, Block from, Block to) {
+  EGRET_CHECK(p.index + 1 < succ_start_.size());
+  Block* const first = succs_.data() + succ_start_[p.index];
+  Block* const end = succs_.data() + succ_start_[p.index + 1];
+  EGRET_DCHECK(std::find(first, end, to) == end);  // listed once, as Compute lists it
+  Block* const it = std::find(first, end, from);
+  EGRET_CHECK(it != end);
+  *it = to;
+}
+
+void ControlFlowGraph::DropSuccessors(std::span<const Block> removed) {
+  if (removed.empty()) return;
+  const uint32_t n = static_cast<uint32_t>(NumBlocks());
+  uint32_t* const start = succ_start_.data();
+  Block* const succs = succs_.data();
+  // Block b's list moves down by the number of edges of the removed blocks below b (`shift`):
+  // the kept lists between two removed blocks move as one run, and each start goes down by the
+  // shift of its block (a removed block's start then equals the next one's: an empty list).
+  uint32_t shift = 0;
+  for (size_t k = 0; k < removed.size(); ++k) {
+    const uint32_t r = removed[k].index;
+    EGRET_CHECK(r < n && (k == 0 || removed[k - 1].index < r));
+    const uint32_t next = k + 1 < removed.size() ? removed[k + 1].index : n;
+    const uint32_t gone = start[r + 1] - start[r];
+    // The run of kept lists r+1 .. next-1, still at its old place (the moves go downwards,
+    // run by run in increasing order, so no run is overwritten before it moves).
+    const uint32_t run_begin = start[r + 1], run_end = start[next];
+    start[r] -= shift;
+    shift += gone;
+    std::copy(succs + run_begin, succs + run_end, succs + run_begin - shift);
+    for (uint32_t b = r + 1; b < next; ++b) start[b] -= shift;
+  }
+  start[n] -= shift;
+  succs_.resize(succs_.size() - shift);
+}
+
 void ControlFlowGraph::ReorderSuccessors(const Function& f, Block b) {
   if (b.index + 1 >= succ_start_.size()) return;
   Block* const first = succs_.data() + succ_start_[b.index];

@@ -44,6 +44,20 @@ class ControlFlowGraph {
   // forwarders' lists are their targets, and the predecessor lists are rebuilt from those.
   // Linear in the edges, with none of Compute's per-block layout lookups.
   void AddForwardingBlocks(const Function& f, std::span<const ForwardingBlock> added);
+  // In-place edits for a pass that changes edges and keeps the graph current itself
+  // (cfg_simplify's forwarding) instead of computing it again from the terminators.
+  // ReplaceSuccessor: every edge of p to `from` now goes to `to`, which p had no edge to, so p's
+  // list names `to` where it named `from` (the position Compute gives it: the first
+  // destination naming it). The predecessor lists are stale until RebuildPredecessors.
+  void ReplaceSuccessor(Block p, Block from, Block to);
+  // After the blocks `removed` (in increasing index order) were removed from the layout: drops
+  // their successor lists (Compute gives a block not in the layout none), moving the lists
+  // after them down. Predecessor lists are stale until RebuildPredecessors.
+  void DropSuccessors(std::span<const Block> removed);
+  // The predecessor lists again from the successor lists (the counting sort Compute ends with):
+  // after the edits above, the graph is exactly what Compute would give, with none of its
+  // per-block layout and terminator lookups.
+  void RebuildPredecessors() { ComputePreds(); }
   // Exchanges the two graphs (storage included: neither allocates).
   void Swap(ControlFlowGraph& o) {
     succ_start_.swap(o.succ_start_);

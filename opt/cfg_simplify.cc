@@ -27,6 +27,8 @@
 // touch blocks and terminators only. Their conditional-trap scan runs only while a
 // `trapz`/`trapnz` is left and phase 3 or 5 of the round before replaced a value (nothing else
 // can make a condition constant).
+#include <algorithm>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -62,11 +64,16 @@ struct ParamArgs {
   }
 };
 
+// A predecessor whose every edge to `from` phase 4 sent to `to` instead.
+struct Redirect {
+  Block pred, from, to;
+};
+
 // The simplifier's storage, one per thread and kept between functions and rounds for its
 // capacity (nothing in it carries meaning from one function to the next).
 struct CfgScratch {
   ir::ControlFlowGraph cfg;
-  std::vector<uint32_t> uses, edges;
+  std::vector<uint32_t> uses, edges;  // edges: MergeBlocks' predecessor count changes
   // Use-count changes of phase 4, applied when it ends (it decides on the counts of its start).
   std::vector<std::pair<Value, int32_t>> pending;
   std::vector<uint8_t> reached;
@@ -77,6 +84,13 @@ struct CfgScratch {
   std::vector<ParamArgs> param_args;
   // The blocks phases 3 and 4 can act on, in layout order (see Run).
   std::vector<Block> param_blocks, lone_blocks;
+  // Phase 4's redirections, in the order made: (pred, from, to), see ForwardEmptyBlocksAt.
+  std::vector<Redirect> redirects;
+  // The blocks phase 2 removed last, in increasing index order.
+  std::vector<Block> removed;
+  // By block: the epoch (CfgSimplifier::epoch_) in which something phase 3 reads about the
+  // block last changed (see MarkBlock).
+  std::vector<uint32_t> changed_in;
 };
 
 class CfgSimplifier {
@@ -95,6 +109,9 @@ class CfgSimplifier {
         param_args_(scratch.param_args),
         param_blocks_(scratch.param_blocks),
         lone_blocks_(scratch.lone_blocks),
+        redirects_(scratch.redirects),
+        removed_(scratch.removed),
+        changed_in_(scratch.changed_in),
         out_args_(scratch.out_args),
         new_args_(scratch.new_args) {}
 
@@ -106,21 +123,16 @@ class CfgSimplifier {
       return;
     }
     uses_.assign(dfg_.NumValues(), 0);
+    changed_in_.assign(dfg_.NumBlocks(), 0);
     // The only blocks phase 3 (blocks with parameters) and phase 4 (blocks whose one
     // instruction is a jump) can act on, other than the entry, listed once in layout order: the
     // pass never adds a parameter, never reorders blocks, and a block gets to be a lone jump only
     // from being a lone branch (folded in phase 1, or the block a merge appends a lone
     // terminator to, which was a lone jump itself). So both phases walk these lists, skipping
     // blocks removed since, instead of every block in every round, and act on the same blocks
-    // in the same order.
+    // in the same order. The first round's phase 1 makes them on its walk (ListBlock).
     param_blocks_.clear();
     lone_blocks_.clear();
-    for (Block b : f_.layout.Blocks()) {
-      if (b == f_.EntryBlock()) continue;
-      if (!dfg_.BlockParams(b).empty()) param_blocks_.push_back(b);
-      const Inst first = f_.layout.FirstInst(b);
-      if (first.valid() && first == Terminator(b)) lone_blocks_.push_back(b);
-    }
     // A CFG that describes the current edges, or null. Only the terminators' destinations and
     // the blocks in the layout shape it: phases 1, 2, 4 and 5 change them, phase 3 (parameters
     // and branch arguments) does not, so a round after one that changed only parameters reuses
@@ -136,22 +148,62 @@ class CfgSimplifier {
     // first round each runs only when phase 1 (or 2), or phase 4 of the round before (phase 2)
     // or of this round (phase 5), changed something: skipping them changes nothing.
     bool forwarded = false;  // phase 4 of the round before redirected an edge
+    // cfg_'s successor lists describe the current edges, its predecessor lists those before
+    // phase 4 of the round before (which changed no edge but the ones it redirected, applied to
+    // the successor lists; see ApplyRedirects): phase 2 searches them, and the graph is made
+    // current by rebuilding the predecessor lists instead of computing it again.
+    bool succs_current = false;
+    // Phase 3 found nothing to change in the round before, and since then only forwarded
+    // edges and blocks phase 2 removed changed anything it reads (both mark the blocks they
+    // touch, MarkBlock): it then looks at marked blocks only, until it changes something.
+    bool marked_only = false;
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators(/*count_uses=*/round == 0);
-      if (round == 0 || changed || forwarded) changed |= RemoveUnreachable();
-      if (changed) cfg = nullptr;
+      if (changed) succs_current = marked_only = false;
+      bool removed = false;
+      if (round == 0 || changed || forwarded) {
+        // Phase 2, unless the cache's dominator tree, which describes the function as it is
+        // (the first round's phase 1 changed nothing), says every block is reachable: its
+        // reverse post-order lists exactly the blocks the entry reaches.
+        const bool all_reachable = round == 0 && !changed &&
+                                   (analyses_.Valid() & kDomTreeAnalysis) &&
+                                   analyses_.DomTree().Rpo().size() == f_.layout.NumBlocks();
+        if (!all_reachable) {
+          const ir::ControlFlowGraph* succs =
+              succs_current ? &cfg_ : (round == 0 && !changed ? cfg : nullptr);
+          removed = RemoveUnreachable(succs);
+        }
+        changed |= removed;
+      }
+      if (changed && !succs_current) cfg = nullptr;
       if (cfg == nullptr) {
-        cfg_.Compute(f_);
+        if (succs_current) {
+          if (removed) cfg_.DropSuccessors(removed_);
+          cfg_.RebuildPredecessors();
+#ifdef EGRET_DEBUG
+          EGRET_CHECK(cfg_.SameEdges(ir::ControlFlowGraph(f_)));
+#endif
+        } else {
+          cfg_.Compute(f_);
+        }
         cfg = &cfg_;
       }
+      succs_current = false;
       CheckUseCounts();
       // Parameter removal keeps the CFG and maintains the use counts, so forwarding reuses both.
-      const bool params = SimplifyParams(*cfg, uses_);
+      const bool params = SimplifyParams(*cfg, uses_, marked_only);
+      ++epoch_;  // the marks from here on are of changes after this phase 3
       forwarded = ForwardEmptyBlocks(*cfg, uses_);
       // Phase 3 changes no edge, so the CFG still holds for phase 5 unless phase 4 forwarded.
-      const bool merged =
-          (round == 0 || changed || forwarded) && MergeBlocks(forwarded ? nullptr : cfg);
+      const bool merged = (round == 0 || changed || forwarded) && MergeBlocks(*cfg, forwarded);
+      marked_only = !params && forwarded && !merged;
       const bool edges = forwarded || merged;
+      // Forwarding alone changed edges: the successor lists take its redirections (a merge
+      // moves whole lists, so the graph is computed again after one).
+      if (forwarded && !merged) {
+        ApplyRedirects(*cfg);
+        succs_current = true;
+      }
       if (edges) cfg = nullptr;
       // Phases 1 and 2 leave nothing for a second run to find by themselves (phase 1 folds
       // every foldable terminator, and only a replaced value, phase 3 or 5, makes another
@@ -203,6 +255,14 @@ class CfgSimplifier {
 
   Inst Terminator(Block b) const { return f_.layout.LastInst(b); }
 
+  // Marks b as changed in the current epoch: its incoming edges or arguments, or the use count
+  // of one of its parameters (MarkOwner), changed since the last phase 3.
+  void MarkBlock(Block b) { changed_in_[b.index] = epoch_; }
+  void MarkOwner(Value v) {
+    const ir::ValueData& vd = dfg_.ValueInfo(dfg_.ResolveAliases(v));
+    if (vd.kind == ir::ValueKind::kParam) MarkBlock(Block(vd.def));
+  }
+
   bool SameArgs(const BlockCall& a, const BlockCall& b) const {
     if (a.block != b.block || a.args.size != b.args.size) return false;
     const auto x = dfg_.pool().Get(a.args), y = dfg_.pool().Get(b.args);
@@ -226,14 +286,26 @@ class CfgSimplifier {
     Count(t);
   }
 
+  // Puts b in the lists of the blocks phases 3 and 4 can act on (see Run), as the pass found it.
+  void ListBlock(Block b) {
+    if (b == f_.EntryBlock()) return;
+    if (!dfg_.BlockParams(b).empty()) param_blocks_.push_back(b);
+    const Inst first = f_.layout.FirstInst(b);
+    if (first.valid() && first == Terminator(b)) lone_blocks_.push_back(b);
+  }
+
   // --- 1. With count_uses (the first round), also counts the uses of every instruction that
-  // stays, which is every use in the function but those of blocks phase 2 then removes.
+  // stays, which is every use in the function but those of blocks phase 2 then removes, and
+  // lists the blocks phases 3 and 4 can act on (ListBlock).
   bool FoldTerminators(bool count_uses) {
     bool changed = false;
     const bool scan_traps = count_uses || (condtraps_ && replaced_);
     if (scan_traps) condtraps_ = false;
     replaced_ = false;
     for (Block b : f_.layout.Blocks()) {
+      // b is as the pass found it until this visit changes it: no phase ran before, and the
+      // visits of the blocks before b changed only those blocks.
+      if (count_uses) ListBlock(b);
       if (scan_traps) {
         // (The layout's own walk: the trap case below removes what follows i and leaves the
         // loop before advancing.)
@@ -294,39 +366,69 @@ class CfgSimplifier {
     return changed;
   }
 
-  // --- 2.
-  bool RemoveUnreachable() {
+  // --- 2. The search follows `succs`'s successor lists when they describe the current edges
+  // (not null), else the terminators. When it reaches every placed block (every block it
+  // reaches is placed), nothing is removed and the layout is not walked.
+  bool RemoveUnreachable(const ir::ControlFlowGraph* succs) {
     std::vector<uint8_t>& reached = reached_;
     reached.assign(dfg_.NumBlocks(), 0);
     std::vector<Block>& stack = stack_;
     stack.assign(1, f_.EntryBlock());
     reached[f_.EntryBlock().index] = 1;
-    while (!stack.empty()) {
-      const Block b = stack.back();
-      stack.pop_back();
-      const Inst t = Terminator(b);
-      if (!t.valid()) continue;
-      dfg_.ForEachDest(t, [&](const BlockCall& bc) {
-        if (!reached[bc.block.index]) {
-          reached[bc.block.index] = 1;
-          stack.push_back(bc.block);
+    size_t num_reached = 1;
+    if (succs != nullptr) {
+      const std::span<const uint32_t> starts = succs->SuccStarts();
+      const size_t num_listed = starts.empty() ? 0 : starts.size() - 1;
+      const Block* const edges = succs->SuccEdges().data();
+      uint8_t* const seen = reached.data();
+      while (!stack.empty()) {
+        const Block b = stack.back();
+        stack.pop_back();
+        if (b.index >= num_listed) continue;
+        for (uint32_t e = starts[b.index]; e < starts[b.index + 1]; ++e) {
+          const Block s = edges[e];
+          if (!seen[s.index]) {
+            seen[s.index] = 1;
+            ++num_reached;
+            stack.push_back(s);
+          }
         }
-      });
+      }
+    } else {
+      while (!stack.empty()) {
+        const Block b = stack.back();
+        stack.pop_back();
+        const Inst t = Terminator(b);
+        if (!t.valid()) continue;
+        dfg_.ForEachDest(t, [&](const BlockCall& bc) {
+          if (!reached[bc.block.index]) {
+            reached[bc.block.index] = 1;
+            ++num_reached;
+            stack.push_back(bc.block);
+          }
+        });
+      }
     }
-    bool changed = false;
+    removed_.clear();
+    if (num_reached == f_.layout.NumBlocks()) return false;
     for (Block b = f_.layout.FirstBlock(); b.valid();) {
       const Block next = f_.layout.NextBlock(b);
       if (!reached[b.index]) {
         while (f_.layout.FirstInst(b).valid()) {
-          Uncount(f_.layout.FirstInst(b));
-          f_.layout.RemoveInst(f_.layout.FirstInst(b));
+          const Inst i = f_.layout.FirstInst(b);
+          Uncount(i);
+          // The counts of its operands change, and its successors lose an edge.
+          ForEachOperandInline(dfg_, i, [this](Value v) { MarkOwner(v); });
+          dfg_.ForEachDest(i, [this](const BlockCall& bc) { MarkBlock(bc.block); });
+          f_.layout.RemoveInst(i);
         }
         f_.layout.RemoveBlock(b);
-        changed = true;
+        removed_.push_back(b);
       }
       b = next;
     }
-    return changed;
+    std::sort(removed_.begin(), removed_.end());
+    return !removed_.empty();
   }
 
   // Use counts of every value over the placed instructions (what uses_ holds between phases).
@@ -355,12 +457,21 @@ class CfgSimplifier {
   // leaves the lower parameters' arguments as they were; replacing one changes what they may
   // resolve to (an argument naming it now names its replacement), so after a replacement the
   // block's remaining parameters are looked at one by one, as they are then.
-  bool SimplifyParams(const ir::ControlFlowGraph& cfg, std::vector<uint32_t>& uses) {
+  // With marked_only, a block not marked since the last phase 3 (which changed nothing) is
+  // skipped until the phase first changes something: nothing it would read about the block has
+  // changed, so it would find nothing again (a change made now could change that, so from the
+  // first one on every block is looked at, as in a full sweep).
+  bool SimplifyParams(const ir::ControlFlowGraph& cfg, std::vector<uint32_t>& uses,
+                      bool marked_only) {
     bool changed = false;
     bool replaced = false;      // an alias was made (removing an unused parameter makes none)
     size_t alias_operands = 0;  // a bound on the operand slots that name an alias
     std::vector<ParamArgs>& swept = param_args_;
     for (Block b : param_blocks_) {
+      if (marked_only && !changed && changed_in_[b.index] != epoch_) {
+        EGRET_DCHECK(!WouldRemoveAParam(cfg, b, uses));
+        continue;
+      }
       if (!f_.layout.IsBlockInserted(b)) continue;
       const auto block_params = dfg_.BlockParams(b);
       const uint32_t n = static_cast<uint32_t>(block_params.size());
@@ -404,10 +515,32 @@ class CfgSimplifier {
     return changed;
   }
 
+  // Whether phase 3 would remove a parameter of b now (for the check of skipped blocks).
+  bool WouldRemoveAParam(const ir::ControlFlowGraph& cfg, Block b,
+                         const std::vector<uint32_t>& uses) const {
+    if (!f_.layout.IsBlockInserted(b)) return false;
+    const auto block_params = dfg_.BlockParams(b);
+    for (uint32_t p = 0; p < block_params.size(); ++p) {
+      const ParamArgs pa = ArgsOf(cfg, b, p, block_params[p]);
+      if (uses[block_params[p].index] == pa.self_uses || (pa.unique && pa.same.valid())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   // --- 4.
   bool ForwardEmptyBlocks(const ir::ControlFlowGraph& cfg, const std::vector<uint32_t>& uses) {
+    redirects_.clear();
     bool changed = ForwardEmptyBlocksAt(cfg, uses);
-    for (const auto& [v, delta] : pending_) uses_[v.index] += delta;
+    for (const auto& [v, delta] : pending_) {
+      uses_[v.index] += delta;
+      MarkOwner(v);
+    }
+    for (const Redirect& r : redirects_) {
+      MarkBlock(r.from);
+      MarkBlock(r.to);
+    }
     pending_.clear();
     return changed;
   }
@@ -472,31 +605,46 @@ class CfgSimplifier {
           bc.block = target;
           bc.args = list;
         });
+        // pred had an edge to e and none to target, and now has every one of them to target.
+        redirects_.push_back({pred, e, target});
         changed = true;
       }
     }
     return changed;
   }
 
-  // --- 5. `cfg`, when not null, describes the edges as they are when the phase starts.
-  bool MergeBlocks(const ir::ControlFlowGraph* cfg) {
+  // Phase 4's redirections applied to the successor lists of `cfg` (the round's graph, which
+  // phase 4 read; copied into cfg_ if it is the cache's), in the order they were made: each
+  // predecessor's list named `from` and not `to` when its edges moved, as its terminator did,
+  // so the lists end as Compute would make them from the terminators now.
+  void ApplyRedirects(const ir::ControlFlowGraph& cfg) {
+    if (&cfg != &cfg_) cfg_ = cfg;
+    for (const Redirect& r : redirects_) cfg_.ReplaceSuccessor(r.pred, r.from, r.to);
+  }
+
+  // --- 5. `cfg` is the round's graph: it describes the edges as they are when the phase
+  // starts, except for phase 4's redirections when `forwarded`.
+  bool MergeBlocks(const ir::ControlFlowGraph& cfg, bool forwarded) {
     bool replaced = false;  // an alias was made (merging a block without parameters makes none)
-    // Whether b's `jump c` is c's only incoming edge. Every branch destination counts,
-    // duplicates too: without a CFG, through a count of the destinations of every terminator
-    // taken when the phase starts. With one, c's predecessor list is [b] exactly then (b's jump
-    // is one edge, and any other predecessor adds at least one). Neither changes during the
-    // phase: a merge removes c's one incoming edge, and c's terminator moves to b, which keeps
-    // the number of edges into c's successors (their lists keep naming c, counted once).
-    std::vector<uint32_t>& edges = edges_;
-    if (cfg == nullptr) {
-      edges.assign(dfg_.NumBlocks(), 0);
-      for (Block b : f_.layout.Blocks()) {
-        const Inst t = Terminator(b);
-        if (t.valid()) dfg_.ForEachDest(t, [&](const BlockCall& bc) { ++edges[bc.block.index]; });
+    // Whether b's `jump c` is c's only incoming edge (every branch destination counting,
+    // duplicates too): exactly when c's predecessor list in a graph of the edges as they are is
+    // [b] (b's jump is one edge, and any other predecessor adds at least one). Each of phase 4's
+    // redirections moved one entry of a predecessor's successor list (ApplyRedirects), so
+    // c's list has cfg's length plus the redirections to c minus those from c (in edges_, by
+    // block, modulo 2^32). Neither changes during the phase: a merge removes c's one incoming
+    // edge, and c's terminator moves to b, which keeps the number of edges into c's successors
+    // (their lists keep naming c, counted once).
+    std::vector<uint32_t>& delta = edges_;
+    if (forwarded) {
+      delta.assign(dfg_.NumBlocks(), 0);
+      for (const Redirect& r : redirects_) {
+        --delta[r.from.index];
+        ++delta[r.to.index];
       }
     }
     auto sole_edge = [&](Block c) {
-      return cfg != nullptr ? cfg->Preds(c).size() == 1 : edges[c.index] == 1;
+      const uint32_t n = static_cast<uint32_t>(cfg.Preds(c).size());
+      return (forwarded ? n + delta[c.index] : n) == 1;
     };
     bool changed = false;
     for (Block b : f_.layout.Blocks()) {
@@ -544,6 +692,8 @@ class CfgSimplifier {
   // 3 or 5 replaced a value since phase 1 last scanned for them.
   bool condtraps_ = false;
   bool replaced_ = false;
+  // Advanced after every phase 3: changed_in_[b] == epoch_ when b was marked since (MarkBlock).
+  uint32_t epoch_ = 1;
   // CfgScratch's members.
   ir::ControlFlowGraph& cfg_;
   std::vector<uint32_t>& uses_;
@@ -555,6 +705,9 @@ class CfgSimplifier {
   std::vector<ParamArgs>& param_args_;
   std::vector<Block>& param_blocks_;
   std::vector<Block>& lone_blocks_;
+  std::vector<Redirect>& redirects_;
+  std::vector<Block>& removed_;
+  std::vector<uint32_t>& changed_in_;
   std::vector<Value>& out_args_;
   std::vector<Value>& new_args_;
 };

@@ -71,8 +71,12 @@ Status RunDce(ir::Function& f, AnalysisCache& analyses) {
   // not change what is removed: everything whose results end up unused, transitively.
   std::vector<ir::Inst>& worklist = scratch.worklist;
   worklist.clear();
-  for (uint32_t k = 0; k < uses.size(); ++k) {
-    if (uses[k] != 0) continue;
+  // (Through a raw pointer and a size read once: nothing in the loop changes the counts, and
+  // the pushes onto the worklist would otherwise make the compiler reload both every value.)
+  const uint32_t* const counts = uses.data();
+  const uint32_t num_values = static_cast<uint32_t>(uses.size());
+  for (uint32_t k = 0; k < num_values; ++k) {
+    if (counts[k] != 0) continue;
     const ir::ValueData& vd = dfg.ValueInfo(ir::Value(k));
     if (vd.kind != ir::ValueKind::kResult) continue;
     const ir::Inst def(vd.def);

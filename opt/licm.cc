@@ -124,6 +124,9 @@ struct HoistScratch {
   std::vector<Block> inner_blocks, all_blocks;
   std::vector<Loop> order;
   std::vector<Value> const_copy, copied, operands;
+  // By block: the stamp (loop index + 1) of the last loop HoistFrom marked the block in, which
+  // is the current loop's exactly for the blocks of the current loop (see InLoop).
+  std::vector<uint32_t> in_loop;
   ClobberSet written;
 };
 
@@ -179,6 +182,7 @@ class Hoister {
     // By value index: the copy in the current loop's preheader of a constant defined in the
     // loop (invalid: none yet); reset after each loop through the list of keys it set.
     s_.const_copy.assign(dfg_.NumValues(), Value());
+    s_.in_loop.assign(dfg_.NumBlocks(), 0);
     for (Loop l : s_.order) HoistFrom(l);
   }
 
@@ -207,10 +211,20 @@ class Hoister {
     return ph;
   }
 
+  // Whether b is in the loop HoistFrom is walking (nested loops included): the same as
+  // loops_.Contains(l, b), from one load instead of a walk up the loop tree. Every block in a loop
+  // is reachable and so in all_blocks; no block is made while hoisting.
+  bool InLoop(Block b) const {
+    return b.index < s_.in_loop.size() && s_.in_loop[b.index] == stamp_;
+  }
+
   void HoistFrom(Loop l) {
     const Block ph = Preheader(l);
     if (!ph.valid()) return;
     const Block header = loops_.Header(l);
+    stamp_ = l.index + 1;
+    for (uint32_t k = s_.all_start[l.index]; k < s_.all_start[l.index + 1]; ++k)
+      s_.in_loop[s_.all_blocks[k].index] = stamp_;
     written_ready_ = false;  // the loop's writes are collected when a load first asks
     for (uint32_t k = s_.inner_start[l.index]; k < s_.inner_start[l.index + 1]; ++k) {
       const Block b = s_.inner_blocks[k];
@@ -218,7 +232,7 @@ class Hoister {
       for (Inst i = f_.layout.FirstInst(b); i.valid();) {
         const Inst next = f_.layout.NextInst(i);
         if (CanHoist(l, i, prefix_pure)) {
-          Hoist(l, i, ph);
+          Hoist(i, ph);
         } else if (ir::InstHasSideEffects(dfg_[i])) {
           prefix_pure = false;
         }
@@ -256,7 +270,7 @@ class Hoister {
     ForEachOperandInline(dfg_, i, [&](Value v) {
       const Inst def = DefiningInst(f_, v);
       if (def.valid() && IsConst(dfg_[def].opcode)) return;
-      if (loops_.Contains(l, DefBlock(v))) invariant = false;
+      if (InLoop(DefBlock(v))) invariant = false;
     });
     if (!invariant) return false;
     if (info.Has(ir::kReadsMem)) {
@@ -273,7 +287,7 @@ class Hoister {
     return true;
   }
 
-  void Hoist(Loop l, Inst i, Block ph) {
+  void Hoist(Inst i, Block ph) {
     const Inst before = f_.layout.LastInst(ph);
     // Copy the loop's constants first: making instructions may move the instruction table, so
     // no reference into it may be held while they are made (MapOperands holds one).
@@ -282,7 +296,7 @@ class Hoister {
     dfg_.ForEachOperand(i, [&](Value v) { operands.push_back(dfg_.ResolveAliases(v)); });
     for (Value v : operands) {
       const Inst def = DefiningInst(f_, v);
-      if (!def.valid() || !IsConst(dfg_[def].opcode) || !loops_.Contains(l, DefBlock(v))) continue;
+      if (!def.valid() || !IsConst(dfg_[def].opcode) || !InLoop(DefBlock(v))) continue;
       // (v may be a copy this pass made in an inner loop's preheader, which is in l.)
       if (v.index >= s_.const_copy.size()) s_.const_copy.resize(dfg_.NumValues(), Value());
       if (s_.const_copy[v.index].valid()) continue;
@@ -318,6 +332,7 @@ class Hoister {
   const ir::ControlFlowGraph& cfg_;
   HoistScratch& s_;
   bool written_ready_ = false;  // s_.written holds the current loop's writes
+  uint32_t stamp_ = 0;          // the current loop's index + 1 (InLoop)
 };
 
 }  // namespace

@@ -84,6 +84,40 @@ block2:
   EXPECT_EQ(cfg.Succs(Block(0))[0], Block(2));
 }
 
+// The in-place edits (cfg_simplify's forwarding and block removal) against Compute, on random
+// CFGs: random redirections of every edge of a block to one target to another block it has no
+// edge to, then random blocks removed from the layout (their instructions first).
+TEST(Cfg, InPlaceEditsGiveWhatComputeGives) {
+  std::mt19937 rng(2468);
+  for (int iter = 0; iter < 400; ++iter) {
+    auto desc = testing::MakeRandomCfg(rng, 25);
+    Function f = testing::BuildRandomFunction(rng, desc);
+    ControlFlowGraph cfg(f);
+    const uint32_t n = static_cast<uint32_t>(f.dfg.NumBlocks());
+    for (int k = 0; k < 6; ++k) {
+      const Block p(rng() % n), to(rng() % n);
+      const auto succs = cfg.Succs(p);
+      if (succs.empty() || std::find(succs.begin(), succs.end(), to) != succs.end()) continue;
+      const Block from = succs[rng() % succs.size()];
+      f.dfg.ForEachDestMut(f.layout.LastInst(p), [&](BlockCall& bc) {
+        if (bc.block == from) bc.block = to;
+      });
+      cfg.ReplaceSuccessor(p, from, to);
+    }
+    std::vector<Block> removed;
+    for (uint32_t b = 1; b < n; ++b) {
+      if (rng() % 4 != 0) continue;
+      while (f.layout.FirstInst(Block(b)).valid())
+        f.layout.RemoveInst(f.layout.FirstInst(Block(b)));
+      f.layout.RemoveBlock(Block(b));
+      removed.push_back(Block(b));
+    }
+    cfg.DropSuccessors(removed);
+    cfg.RebuildPredecessors();
+    ASSERT_TRUE(cfg.SameEdges(ControlFlowGraph(f))) << "iter " << iter;
+  }
+}
+
 TEST(DominatorTree, NestedLoops) {
   Function f = Parse(kNested);
   ControlFlowGraph cfg(f);
