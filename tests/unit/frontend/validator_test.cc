@@ -283,6 +283,40 @@ TEST(OperatorReader, ReadsImmediates) {
   EXPECT_TRUE(r.at_end());
 }
 
+// An operator with every field set to a value no reader writes, so a field one reader sets
+// and the other leaves alone shows up as a difference.
+Operator JunkOperator() {
+  Operator op;
+  op.op = Op::kI64Popcnt;
+  op.offset = op.index = op.index2 = op.align = op.memory = op.memory2 = 77;
+  op.mem_offset = op.bits = op.bits_hi = 0x5555;
+  op.block.kind = BlockType::Kind::kFuncType;
+  op.block.value = ValType::kV128;
+  op.block.type_index = 9;
+  op.lane = 3;
+  op.type = ValType::kExternRef;
+  return op;
+}
+
+// Every field of two decoded operators agrees (`first` is the opcode byte, for the message).
+void ExpectSameOperator(const Operator& a, const Operator& b, int first) {
+  EXPECT_EQ(a.op, b.op) << first;
+  EXPECT_EQ(a.offset, b.offset) << first;
+  EXPECT_EQ(a.index, b.index) << first;
+  EXPECT_EQ(a.index2, b.index2) << first;
+  EXPECT_EQ(a.align, b.align) << first;
+  EXPECT_EQ(a.mem_offset, b.mem_offset) << first;
+  EXPECT_EQ(a.memory, b.memory) << first;
+  EXPECT_EQ(a.memory2, b.memory2) << first;
+  EXPECT_EQ(a.lane, b.lane) << first;
+  EXPECT_EQ(a.type, b.type) << first;
+  EXPECT_EQ(a.bits, b.bits) << first;
+  EXPECT_EQ(a.bits_hi, b.bits_hi) << first;
+  EXPECT_EQ(a.block.kind, b.block.kind) << first;
+  EXPECT_EQ(a.block.value, b.block.value) << first;
+  EXPECT_EQ(a.block.type_index, b.block.type_index) << first;
+}
+
 // ReadFast against Read: every first byte, with second and third bytes around the one-byte
 // LEB128 and block-type boundaries, whole or cut short, under three feature sets. Whenever
 // ReadFast takes an encoding, Read must accept it too, leave every field of the Operator (both
@@ -293,18 +327,6 @@ TEST(OperatorReader, ReadFastAgreesWithRead) {
                             0x7c, 0x7d, 0x7e, 0x7f, 0x80, 0xc0, 0xff};
   const WasmFeatures kFeatures[] = {WasmFeatures::None(), WasmFeatures::Default(),
                                     With(true, true)};
-  auto junk = [] {
-    Operator op;
-    op.op = Op::kI64Popcnt;
-    op.offset = op.index = op.index2 = op.align = op.memory = op.memory2 = 77;
-    op.mem_offset = op.bits = op.bits_hi = 0x5555;
-    op.block.kind = BlockType::Kind::kFuncType;
-    op.block.value = ValType::kV128;
-    op.block.type_index = 9;
-    op.lane = 3;
-    op.type = ValType::kExternRef;
-    return op;
-  };
   int taken = 0;
   for (const WasmFeatures& features : kFeatures) {
     for (int first = 0; first < 256; ++first) {
@@ -314,7 +336,7 @@ TEST(OperatorReader, ReadFastAgreesWithRead) {
           for (size_t len = 1; len <= whole.size(); ++len) {
             const std::span<const uint8_t> code(whole.data(), len);
             OperatorReader fast(code, 1000, features), slow(code, 1000, features);
-            Operator a = junk(), b = junk();
+            Operator a = JunkOperator(), b = JunkOperator();
             if (!fast.ReadFast(&a)) {
               EXPECT_EQ(fast.pos(), 0u);
               continue;
@@ -322,21 +344,7 @@ TEST(OperatorReader, ReadFastAgreesWithRead) {
             ++taken;
             ASSERT_TRUE(slow.Read(&b).ok()) << first << " " << int{b1} << " " << int{b2};
             EXPECT_EQ(fast.pos(), slow.pos()) << first;
-            EXPECT_EQ(a.op, b.op);
-            EXPECT_EQ(a.offset, b.offset);
-            EXPECT_EQ(a.index, b.index);
-            EXPECT_EQ(a.index2, b.index2);
-            EXPECT_EQ(a.align, b.align);
-            EXPECT_EQ(a.mem_offset, b.mem_offset);
-            EXPECT_EQ(a.memory, b.memory);
-            EXPECT_EQ(a.memory2, b.memory2);
-            EXPECT_EQ(a.lane, b.lane);
-            EXPECT_EQ(a.type, b.type);
-            EXPECT_EQ(a.bits, b.bits);
-            EXPECT_EQ(a.bits_hi, b.bits_hi);
-            EXPECT_EQ(a.block.kind, b.block.kind);
-            EXPECT_EQ(a.block.value, b.block.value);
-            EXPECT_EQ(a.block.type_index, b.block.type_index);
+            ExpectSameOperator(a, b, first);
           }
         }
       }
@@ -380,7 +388,7 @@ TEST(OperatorReader, ReadFastLongerAgreesWithRead) {
         for (size_t len : {whole.size(), size_t{3} + next() % 6}) {
           const std::span<const uint8_t> code(whole.data(), std::min(len, whole.size()));
           OperatorReader fast(code, 1000, features), slow(code, 1000, features);
-          Operator a, b;
+          Operator a = JunkOperator(), b = JunkOperator();
           const bool read_ok = slow.Read(&b).ok();
           if (!fast.ReadFast(&a)) {
             EXPECT_EQ(fast.pos(), 0u);
@@ -396,16 +404,7 @@ TEST(OperatorReader, ReadFastLongerAgreesWithRead) {
           if (slow.pos() >= 6) ++taken_five;
           ASSERT_TRUE(read_ok) << first;
           EXPECT_EQ(fast.pos(), slow.pos()) << first;
-          EXPECT_EQ(a.op, b.op);
-          EXPECT_EQ(a.offset, b.offset);
-          EXPECT_EQ(a.index, b.index);
-          EXPECT_EQ(a.index2, b.index2);
-          EXPECT_EQ(a.align, b.align);
-          EXPECT_EQ(a.mem_offset, b.mem_offset);
-          EXPECT_EQ(a.memory, b.memory);
-          EXPECT_EQ(a.bits, b.bits) << first;
-          EXPECT_EQ(a.block.kind, b.block.kind);
-          EXPECT_EQ(a.block.value, b.block.value);
+          ExpectSameOperator(a, b, first);
         }
       }
     }
