@@ -29,6 +29,7 @@
 // can make a condition constant).
 #include <algorithm>
 #include <span>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -546,6 +547,9 @@ class CfgSimplifier {
   }
   bool ForwardEmptyBlocksAt(const ir::ControlFlowGraph& cfg, const std::vector<uint32_t>& uses) {
     bool changed = false;
+    wide_base_.clear();
+    wide_head_.clear();
+    wide_next_.clear();
     for (Block e : lone_blocks_) {
       if (!f_.layout.IsBlockInserted(e)) continue;
       const Inst j = f_.layout.FirstInst(e);
@@ -571,6 +575,10 @@ class CfgSimplifier {
       if (!local) continue;
       for (Block pred : cfg.Preds(e)) {
         const Inst t = Terminator(pred);
+        if (IsWide(t)) {
+          changed |= ForwardWide(pred, t, e, target, params, out_args);
+          continue;
+        }
         // Skip predecessors that already reach the target, or reach E with different
         // arguments on different edges: forwarding would give them two edges to one block.
         bool reaches_target = false, consistent = true;
@@ -611,6 +619,86 @@ class CfgSimplifier {
       }
     }
     return changed;
+  }
+
+  // A br_table with more destinations than this is a "wide" predecessor for phase 4: its
+  // destinations are indexed by the block they name (WideBase), so that asking it about one
+  // empty block costs that block's edges, not all of its destinations. Without the index a
+  // br_table of N entries into D empty blocks cost O(N x D).
+  static constexpr size_t kWideDests = 16;
+  static constexpr uint32_t kNoPos = UINT32_MAX;
+  static uint64_t WideKey(Inst t, Block b) { return uint64_t{t.index} << 32 | b.index; }
+  bool IsWide(Inst t) const {
+    const ir::InstData& d = dfg_[t];
+    return d.opcode == Opcode::kBrTable && dfg_.IsValidJumpTable(ir::JumpTable(d.ref)) &&
+           dfg_.jump_table(ir::JumpTable(d.ref)).entries.size() + 1 > kWideDests;
+  }
+  // Position p of a br_table's destinations: 0 is the default, k + 1 entry k (ForEachDest's
+  // order).
+  static BlockCall& WideAt(ir::JumpTableData& jt, uint32_t p) {
+    return p == 0 ? jt.default_dest : jt.entries[p - 1];
+  }
+  // Indexes t's destinations once per phase 4 (ForwardEmptyBlocksAt clears the index): for each
+  // block it names, wide_head_ holds the first position naming it and wide_next_ (from t's
+  // base) chains the others in increasing order. Invariant: the index describes t's
+  // destinations as they are, since phase 4 changes a wide terminator only in ForwardWide,
+  // which updates it.
+  uint32_t WideBase(Inst t) {
+    const auto [it, inserted] = wide_base_.try_emplace(t.index, 0);
+    if (!inserted) return it->second;
+    ir::JumpTableData& jt = dfg_.jump_table(ir::JumpTable(dfg_[t].ref));
+    const uint32_t n = static_cast<uint32_t>(jt.entries.size() + 1);
+    const uint32_t base = static_cast<uint32_t>(wide_next_.size());
+    it->second = base;
+    wide_next_.resize(base + n, kNoPos);
+    for (uint32_t p = n; p-- > 0;) {
+      const auto [h, fresh] = wide_head_.try_emplace(WideKey(t, WideAt(jt, p).block), p);
+      if (!fresh) {
+        wide_next_[base + p] = h->second;
+        h->second = p;
+      }
+    }
+    return base;
+  }
+  // The loop body of ForwardEmptyBlocksAt for a wide predecessor: the same decisions and the
+  // same edits, in the same order, read from the index.
+  bool ForwardWide(Block pred, Inst t, Block e, Block target, const std::vector<Value>& params,
+                   const std::vector<Value>& out_args) {
+    const uint32_t base = WideBase(t);
+    ir::JumpTableData& jt = dfg_.jump_table(ir::JumpTable(dfg_[t].ref));
+    if (wide_head_.count(WideKey(t, target))) return false;  // reaches the target already
+    const auto it = wide_head_.find(WideKey(t, e));
+    if (it == wide_head_.end()) return false;
+    const uint32_t head = it->second;
+    const BlockCall& first = WideAt(jt, head);
+    for (uint32_t p = wide_next_[base + head]; p != kNoPos; p = wide_next_[base + p]) {
+      if (!SameArgs(first, WideAt(jt, p))) return false;
+    }
+    std::vector<Value>& new_args = new_args_;
+    new_args.clear();
+    {
+      const auto in_args = dfg_.pool().Get(first.args);
+      for (Value a : out_args) {
+        Value mapped = a;
+        for (size_t k = 0; k < params.size(); ++k) {
+          if (params[k] == a) mapped = in_args[k];
+        }
+        new_args.push_back(mapped);
+      }
+    }
+    const ir::ValueList list = dfg_.MakeList(new_args);
+    for (uint32_t p = head; p != kNoPos; p = wide_next_[base + p]) {
+      BlockCall& bc = WideAt(jt, p);
+      for (Value a : dfg_.pool().Get(bc.args)) pending_.push_back({a, -1});
+      for (Value a : new_args) pending_.push_back({a, +1});
+      bc.block = target;
+      bc.args = list;
+    }
+    // The positions that named e name the target now (which t named nowhere before).
+    wide_head_.erase(it);
+    wide_head_.emplace(WideKey(t, target), head);
+    redirects_.push_back({pred, e, target});
+    return true;
   }
 
   // Phase 4's redirections applied to the successor lists of `cfg` (the round's graph, which
@@ -710,6 +798,12 @@ class CfgSimplifier {
   std::vector<uint32_t>& changed_in_;
   std::vector<Value>& out_args_;
   std::vector<Value>& new_args_;
+  // Phase 4's index of wide br_tables (WideBase): by terminator, the base of its positions in
+  // wide_next_; by (terminator, block), the first position naming the block. Used only for
+  // br_tables of more than kWideDests destinations, so the hash maps stay off the common path.
+  std::unordered_map<uint32_t, uint32_t> wide_base_;
+  std::unordered_map<uint64_t, uint32_t> wide_head_;
+  std::vector<uint32_t> wide_next_;
 };
 
 }  // namespace

@@ -1,6 +1,7 @@
 // lower_ctx.cc: the shared lowering walk and queries (see lower_ctx.h).
 #include "backends/common/lower_ctx.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "ir/cfg.h"
@@ -104,10 +105,29 @@ const BranchTargets& LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
   for (size_t k = 0; k < dests.size(); ++k)
     out.target[k] =
         edge_slot(k) != UINT32_MAX ? self + 1 + edge_slot(k) : lo_.vblock_of[dests[k]->block.index];
+  // Up to 16 destinations the scan of the distinct targets so far is cheapest; beyond, stamps
+  // by VCode block (plan_seen_) keep the check O(1) per destination: a br_table of N entries
+  // into D blocks would otherwise cost O(N x D).
+  const bool wide = dests.size() > 16;
+  if (wide) {
+    uint32_t max_target = 0;
+    for (uint32_t t : out.target) max_target = std::max(max_target, t);
+    if (plan_seen_.size() <= max_target) plan_seen_.resize(max_target + 1, 0);
+    if (++plan_stamp_ == 0) {  // wrapped: no entry may hold the new stamp
+      std::fill(plan_seen_.begin(), plan_seen_.end(), 0);
+      plan_stamp_ = 1;
+    }
+  }
   for (size_t k = 0; k < dests.size(); ++k) {
-    bool seen = false;
-    for (uint32_t t : out.distinct) seen |= t == out.target[k];
-    if (seen) continue;
+    if (wide) {
+      uint32_t& stamp = plan_seen_[out.target[k]];
+      if (stamp == plan_stamp_) continue;
+      stamp = plan_stamp_;
+    } else {
+      bool seen = false;
+      for (uint32_t t : out.distinct) seen |= t == out.target[k];
+      if (seen) continue;
+    }
     out.distinct.push_back(out.target[k]);
     // distinct_args keeps its inner vectors (and their capacity) from earlier branches.
     if (out.distinct_args.size() <= num_distinct) out.distinct_args.emplace_back();

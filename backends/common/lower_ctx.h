@@ -187,6 +187,11 @@ class LowerCtx {
   BranchTargets branch_;
   std::vector<const ir::BlockCall*> edge_first_;
   std::vector<regalloc::VReg> edge_args_;
+  // PlanBranch's duplicate check for terminators of many destinations (a wide br_table): by
+  // VCode block, the value of plan_stamp_ when it was last found a distinct target, so the
+  // check costs one load per destination instead of a scan of the distinct targets so far.
+  std::vector<uint32_t> plan_seen_;
+  uint32_t plan_stamp_ = 0;
   // lo_, vreg_of_ and branch_ hold the thread's reused storage (taken by LowerFunction, given
   // back by the destructor).
   bool owns_storage_ = false;
