@@ -80,12 +80,10 @@ inline uint64_t LoadLe(const uint8_t* p, int bytes) {
 
 }  // namespace
 
-bool OperatorReader::ReadFastLonger(Operator* op) {
+bool OperatorReader::ReadFastLonger(Operator* op, uint16_t index) {
   const size_t left = size_ - pos_;
-  if (left == 0) return false;
   const uint8_t* p = data_ + pos_;
-  const uint16_t index = kSingleByteOp[p[0]];
-  if (index == kNoSingleByteOp) return false;
+  EGRET_DCHECK(left > 0 && kSingleByteOp[p[0]] == index);
   size_t n = 1;
   switch (kOpInfoTable[index].imm) {
     case ImmKind::kIndex: {

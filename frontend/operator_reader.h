@@ -99,14 +99,14 @@ class OperatorReader {
       case ImmKind::kNone:
         break;
       case ImmKind::kIndex:
-        if (left < 2 || p[1] >= 0x80) return ReadFastLonger(op);
+        if (left < 2 || p[1] >= 0x80) return ReadFastLonger(op, index);
         op->index = p[1];
         n = 2;
         break;
       case ImmKind::kI32:
       case ImmKind::kI64:
         // A one-byte signed LEB128: bit 6 is the sign.
-        if (left < 2 || p[1] >= 0x80) return ReadFastLonger(op);
+        if (left < 2 || p[1] >= 0x80) return ReadFastLonger(op, index);
         op->bits = static_cast<uint64_t>(static_cast<int64_t>(p[1] & 0x40 ? p[1] - 0x80 : p[1]));
         n = 2;
         break;
@@ -125,14 +125,14 @@ class OperatorReader {
       case ImmKind::kMemArg:
         // Alignment below 0x40: one byte, and no memory index (bit 6) follows; a one-byte
         // offset reads the same as a u32 or (memory64) a u64.
-        if (left < 3 || p[1] >= 0x40 || p[2] >= 0x80) return ReadFastLonger(op);
+        if (left < 3 || p[1] >= 0x40 || p[2] >= 0x80) return ReadFastLonger(op, index);
         op->align = p[1];
         op->memory = 0;
         op->mem_offset = p[2];
         n = 3;
         break;
       default:
-        return ReadFastLonger(op);
+        return ReadFastLonger(op, index);
     }
     op->op = static_cast<Op>(index);
     op->offset = base_ + pos_;
@@ -145,8 +145,10 @@ class OperatorReader {
   std::span<const uint32_t> br_targets() const { return br_targets_; }
 
  private:
-  // ReadFast's cases with longer immediates (its contract); false for anything else.
-  [[gnu::noinline]] bool ReadFastLonger(Operator* op);
+  // ReadFast's cases with longer immediates (its contract); false for anything else. Called by
+  // ReadFast only, with the single-byte opcode's table index it looked up (so at least one
+  // byte is left and kSingleByteOp[data_[pos_]] == index).
+  [[gnu::noinline]] bool ReadFastLonger(Operator* op, uint16_t index);
   Status ReadBlockType(BlockType* bt);
   Status ReadMemArg(Operator* op);
   // A memory index: a LEB128 u32 with multi-memory, else a single 0x00 byte.

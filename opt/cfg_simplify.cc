@@ -593,25 +593,9 @@ class CfgSimplifier {
           }
         });
         if (reaches_target || !consistent || first == nullptr) continue;
-        std::vector<Value>& new_args = new_args_;
-        new_args.clear();
-        {
-          const auto in_args = dfg_.pool().Get(first->args);
-          for (Value a : out_args) {
-            Value mapped = a;
-            for (size_t k = 0; k < params.size(); ++k) {
-              if (params[k] == a) mapped = in_args[k];
-            }
-            new_args.push_back(mapped);
-          }
-        }
-        const ir::ValueList list = dfg_.MakeList(new_args);
+        const ir::ValueList list = ForwardedArgs(*first, params, out_args);
         dfg_.ForEachDestMut(t, [&](BlockCall& bc) {
-          if (bc.block != e) return;
-          for (Value a : dfg_.pool().Get(bc.args)) pending_.push_back({a, -1});
-          for (Value a : new_args) pending_.push_back({a, +1});
-          bc.block = target;
-          bc.args = list;
+          if (bc.block == e) Retarget(bc, target, list);
         });
         // pred had an edge to e and none to target, and now has every one of them to target.
         redirects_.push_back({pred, e, target});
@@ -619,6 +603,34 @@ class CfgSimplifier {
       }
     }
     return changed;
+  }
+
+  // Phase 4's arguments for a predecessor's edges once they bypass empty block e: e's jump
+  // arguments (out_args) with each of e's parameters (params) replaced by what `first`, an
+  // edge into e, passes for it. Left in new_args_ (Retarget reads them) and returned as a list.
+  ir::ValueList ForwardedArgs(const BlockCall& first, const std::vector<Value>& params,
+                              const std::vector<Value>& out_args) {
+    std::vector<Value>& new_args = new_args_;
+    new_args.clear();
+    {
+      const auto in_args = dfg_.pool().Get(first.args);
+      for (Value a : out_args) {
+        Value mapped = a;
+        for (size_t k = 0; k < params.size(); ++k) {
+          if (params[k] == a) mapped = in_args[k];
+        }
+        new_args.push_back(mapped);
+      }
+    }
+    return dfg_.MakeList(new_args);
+  }
+  // Moves edge bc to `target` with `list` (ForwardedArgs' result, still in new_args_), queueing
+  // the use-count changes the phase applies when it ends.
+  void Retarget(BlockCall& bc, Block target, ir::ValueList list) {
+    for (Value a : dfg_.pool().Get(bc.args)) pending_.push_back({a, -1});
+    for (Value a : new_args_) pending_.push_back({a, +1});
+    bc.block = target;
+    bc.args = list;
   }
 
   // A br_table with more destinations than this is a "wide" predecessor for phase 4: its
@@ -674,25 +686,9 @@ class CfgSimplifier {
     for (uint32_t p = wide_next_[base + head]; p != kNoPos; p = wide_next_[base + p]) {
       if (!SameArgs(first, WideAt(jt, p))) return false;
     }
-    std::vector<Value>& new_args = new_args_;
-    new_args.clear();
-    {
-      const auto in_args = dfg_.pool().Get(first.args);
-      for (Value a : out_args) {
-        Value mapped = a;
-        for (size_t k = 0; k < params.size(); ++k) {
-          if (params[k] == a) mapped = in_args[k];
-        }
-        new_args.push_back(mapped);
-      }
-    }
-    const ir::ValueList list = dfg_.MakeList(new_args);
+    const ir::ValueList list = ForwardedArgs(first, params, out_args);
     for (uint32_t p = head; p != kNoPos; p = wide_next_[base + p]) {
-      BlockCall& bc = WideAt(jt, p);
-      for (Value a : dfg_.pool().Get(bc.args)) pending_.push_back({a, -1});
-      for (Value a : new_args) pending_.push_back({a, +1});
-      bc.block = target;
-      bc.args = list;
+      Retarget(WideAt(jt, p), target, list);
     }
     // The positions that named e name the target now (which t named nowhere before).
     wide_head_.erase(it);
