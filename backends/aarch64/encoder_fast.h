@@ -3,8 +3,9 @@
 // Encode (encoder.cc) reads the form table for all four register slots, checks every operand and
 // then switches over about 230 forms: about 105 instructions per instruction, a sixth of the
 // aarch64 emission. EncodeFast handles the forms that make up most of the code (loads and stores
-// of spill slots and heap addresses, moves, add/sub/logical, compares, wide moves, shifts,
-// conditional selects, branches) with each form's slot kinds known at compile time.
+// of spill slots and heap addresses, moves, add/sub/logical (bitmask immediates too), compares,
+// wide moves, shifts, conditional selects, branches) with each form's slot kinds known at
+// compile time.
 //
 // Contract: EncodeFast(i, &w) returns true only when Encode(i) would return w without failing a
 // check; it returns false for every other form and for any operand that Encode would reject or
@@ -121,6 +122,17 @@ template <Form F>
   if (!RegFields<F>(i, f) || i.amount > 4) return false;
   w = op | Sf(i) | f.rm | static_cast<uint32_t>(i.extend) << 13 | uint32_t{i.amount} << 10 | f.rn |
       f.rd;
+  return true;
+}
+// and/orr/eor/ands with a bitmask immediate (imm: the value).
+template <Form F>
+[[gnu::always_inline]] inline bool LogicalImm(const Inst& i, uint32_t op, uint32_t& w) {
+  Fields f;
+  uint32_t bits = 0;
+  if (!RegFields<F>(i, f) || !EncodeLogicalImm(static_cast<uint64_t>(i.imm), i.is64, &bits) ||
+      (!i.is64 && (bits >> 12) != 0))
+    return false;
+  w = op | Sf(i) | bits << 10 | f.rn | f.rd;
   return true;
 }
 template <Form F>
@@ -262,6 +274,14 @@ template <Form F>
       return Shifted<Form::kEorReg, false>(i, 0x4A000000, w);
     case Form::kAndsReg:
       return Shifted<Form::kAndsReg, false>(i, 0x6A000000, w);
+    case Form::kAndImm:
+      return LogicalImm<Form::kAndImm>(i, 0x12000000, w);
+    case Form::kOrrImm:
+      return LogicalImm<Form::kOrrImm>(i, 0x32000000, w);
+    case Form::kEorImm:
+      return LogicalImm<Form::kEorImm>(i, 0x52000000, w);
+    case Form::kAndsImm:
+      return LogicalImm<Form::kAndsImm>(i, 0x72000000, w);
     case Form::kMovz:
       return Wide<Form::kMovz>(i, 0x52800000, w);
     case Form::kMovn:

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -197,6 +198,74 @@ TEST(A64Encoder, EncodeFastLeavesInvalidOperandsToEncode) {
   b.form = Form::kB;
   b.imm = 2;  // not a multiple of 4
   EXPECT_FALSE(EncodeFast(b, &w));
+}
+
+// The rotation search EncodeLogicalImm used before it found the rotation in closed form: the
+// oracle for every logical immediate and for random values.
+bool LogicalImmByRotationSearch(uint64_t value, bool is64, uint32_t* out) {
+  const uint32_t width = is64 ? 64 : 32;
+  if (!is64) {
+    if ((value >> 32) != 0) return false;
+    value |= value << 32;
+  }
+  if (value == 0 || value == ~uint64_t{0}) return false;
+  uint32_t e = 64;
+  while (e > 2) {
+    const uint32_t half = e / 2;
+    const uint64_t mask = (uint64_t{1} << half) - 1;
+    if ((value & mask) != ((value >> half) & mask)) break;
+    e = half;
+  }
+  if (e > width) return false;
+  const uint64_t emask = e == 64 ? ~uint64_t{0} : (uint64_t{1} << e) - 1;
+  const uint64_t elem = value & emask;
+  const uint32_t k = static_cast<uint32_t>(std::popcount(elem));
+  const uint64_t ones = (uint64_t{1} << k) - 1;
+  for (uint32_t r = 0; r < e; ++r) {
+    const uint64_t rot = r == 0 ? ones : (((ones >> r) | (ones << (e - r))) & emask);
+    if (rot != elem) continue;
+    const uint32_t imms = ((~(e * 2 - 1) & 0x3f) | (k - 1)) & 0x3f;
+    *out = (e == 64 ? 1u : 0u) << 12 | r << 6 | imms;
+    return true;
+  }
+  return false;
+}
+
+TEST(A64Encoder, LogicalImmediatesMatchTheRotationSearch) {
+  auto check = [](uint64_t v) {
+    for (bool is64 : {false, true}) {
+      uint32_t got = 0, want = 0;
+      const bool ok = EncodeLogicalImm(v, is64, &got);
+      ASSERT_EQ(ok, LogicalImmByRotationSearch(v, is64, &want)) << std::hex << v << " " << is64;
+      if (ok) {
+        ASSERT_EQ(got, want) << std::hex << v << " " << is64;
+      }
+    }
+  };
+  int valid = 0;
+  for (uint32_t e = 2; e <= 64; e *= 2) {
+    const uint64_t emask = e == 64 ? ~uint64_t{0} : (uint64_t{1} << e) - 1;
+    for (uint32_t k = 1; k < e; ++k) {
+      for (uint32_t r = 0; r < e; ++r) {
+        const uint64_t ones = (uint64_t{1} << k) - 1;
+        const uint64_t elem = r == 0 ? ones : (((ones >> r) | (ones << (e - r))) & emask);
+        uint64_t v = 0;
+        for (uint32_t at = 0; at < 64; at += e) v |= elem << at;
+        check(v);
+        check(v & 0xffffffffu);
+        check(v ^ (uint64_t{1} << (r % 64)));  // one bit off: usually not encodable
+        ++valid;
+      }
+    }
+  }
+  EXPECT_EQ(valid, 5334);  // sum over e of e * (e - 1)
+  std::mt19937_64 rng(5);
+  for (int t = 0; t < 200000; ++t) {
+    const uint64_t v = rng();
+    check(v);
+    check(v & 0xffff);
+    check(v >> (rng() % 64));
+  }
 }
 
 std::string Capstone(uint32_t word, uint64_t address) {
