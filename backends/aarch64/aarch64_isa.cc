@@ -26,6 +26,7 @@
 #include "backends/aarch64/printer.h"
 #include "backends/common/array_marshaller.h"
 #include "backends/common/function_pipeline.h"
+#include "backends/common/trampoline_cache.h"
 
 namespace egret::aarch64 {
 namespace {
@@ -167,7 +168,10 @@ Expected<backend::CompiledFunction> A64Isa::CompileFunction(
   return backend::CompileFunctionPipeline(A64Stages{features_}, f, module, options);
 }
 
-MachCode A64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const {
+namespace {
+
+// The trampoline itself (ArrayToWasmTrampoline caches it per signature).
+MachCode BuildArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) {
   A64MachBuffer buf;
   CallLayout l = ComputeCallLayout(sig.params, sig.results);
   FrameRecord(buf);
@@ -191,6 +195,14 @@ MachCode A64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee
   PopPair(buf, kFp, kLr);
   Ret(buf);
   return buf.Finish();
+}
+
+}  // namespace
+
+MachCode A64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const {
+  // The code depends on the signature only (backends/common/trampoline_cache.h).
+  thread_local backend::TrampolineCache cache;
+  return cache.Get(sig, callee, BuildArrayToWasmTrampoline);
 }
 
 MachCode A64Isa::WasmToArrayTrampoline(const ir::Signature& sig) const {

@@ -6,6 +6,7 @@
 
 #include "backends/aarch64/abi.h"
 #include "backends/aarch64/encoder.h"
+#include "backends/aarch64/encoder_fast.h"
 #include "backends/common/emit_loop.h"
 #include "backends/common/emit_order.h"
 #include "ir/opcode.h"
@@ -15,7 +16,13 @@ namespace {
 
 using regalloc::Allocation;
 
-void Put(A64MachBuffer& buf, const Inst& i) { buf.Put4(Encode(i)); }
+// The word of `i`: the common forms inline (encoder_fast.h), the others through Encode.
+uint32_t EncodeWord(const Inst& i) {
+  uint32_t w;
+  return EncodeFast(i, &w) ? w : Encode(i);
+}
+
+void Put(A64MachBuffer& buf, const Inst& i) { buf.Put4(EncodeWord(i)); }
 
 uint8_t R(Gpr g) { return static_cast<uint8_t>(g); }
 uint8_t R(Fpr v) { return static_cast<uint8_t>(v); }
@@ -1173,7 +1180,7 @@ void Emitter::EmitBrif(uint32_t i, const MInst& m, const OperandSlots& o) {
     br.amount = static_cast<uint8_t>(bit ? m.imm : 0);
     Inst inv = br;
     inv.form = bit ? Form::kTbz : Form::kCbz;
-    const uint32_t w = Encode(br), iw = Encode(inv);
+    const uint32_t w = EncodeWord(br), iw = EncodeWord(inv);
     uint8_t bytes[4], inverted[4];
     std::memcpy(bytes, &w, 4);
     std::memcpy(inverted, &iw, 4);

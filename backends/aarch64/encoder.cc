@@ -149,14 +149,6 @@ uint32_t LaneFields(const Inst& i) {
 
 }  // namespace
 
-bool IsAddSubImm(int64_t imm) {
-  return (imm >= 0 && imm <= 4095) || ((imm & 0xfff) == 0 && imm > 0 && imm < (1 << 24));
-}
-bool IsScaledOffset(int64_t offset, int size_log2) {
-  return offset >= 0 && (offset & ((1 << size_log2) - 1)) == 0 && (offset >> size_log2) <= 4095;
-}
-bool IsUnscaledOffset(int64_t offset) { return offset >= -256 && offset <= 255; }
-
 uint32_t Encode(const Inst& i) {
   const FormInfo& info = Info(i.form);
   const uint32_t rd = Field(info.d, i.d), rn = Field(info.n, i.n) << 5,

@@ -15,12 +15,17 @@ namespace egret::aarch64 {
 
 uint32_t Encode(const Inst& inst);
 
+// (Inline: the emitter and encoder_fast.h ask them of most instructions.)
 // Whether `imm` fits add/sub's immediate (0..4095, or a multiple of 4096 below 2^24).
-bool IsAddSubImm(int64_t imm);
+inline bool IsAddSubImm(int64_t imm) {
+  return (imm >= 0 && imm <= 4095) || ((imm & 0xfff) == 0 && imm > 0 && imm < (1 << 24));
+}
 // Whether `offset` fits the scaled unsigned offset of an access of 2^size_log2 bytes.
-bool IsScaledOffset(int64_t offset, int size_log2);
+inline bool IsScaledOffset(int64_t offset, int size_log2) {
+  return offset >= 0 && (offset & ((1 << size_log2) - 1)) == 0 && (offset >> size_log2) <= 4095;
+}
 // Whether `offset` fits the unscaled signed 9-bit offset (ldur/stur).
-bool IsUnscaledOffset(int64_t offset);
+inline bool IsUnscaledOffset(int64_t offset) { return offset >= -256 && offset <= 255; }
 
 }  // namespace egret::aarch64
 

@@ -39,17 +39,26 @@ bool EncodeLogicalImm(uint64_t value, bool is64, uint32_t* n_immr_imms) {
   const uint64_t emask = e == 64 ? ~uint64_t{0} : (uint64_t{1} << e) - 1;
   const uint64_t elem = value & emask;
   const uint32_t k = static_cast<uint32_t>(std::popcount(elem));
-  const uint64_t ones = (uint64_t{1} << k) - 1;  // k < e <= 64
-  for (uint32_t r = 0; r < e; ++r) {
-    // ror_e(ones, r)
-    const uint64_t rot = r == 0 ? ones : (((ones >> r) | (ones << (e - r))) & emask);
-    if (rot != elem) continue;
-    const uint32_t n = e == 64 ? 1 : 0;
-    const uint32_t imms = ((~(e * 2 - 1) & 0x3f) | (k - 1)) & 0x3f;
-    *n_immr_imms = (n << 12) | (r << 6) | imms;
-    return true;
+  const uint64_t ones = (uint64_t{1} << k) - 1;  // 0 < k < e <= 64: elem is neither 0 nor emask
+  // The bit s where the run starts: elem is the run shifted left by s, or, when the run wraps
+  // past bit e - 1, the zeros (within the element) are one run and the ones start right after
+  // it. Then ror_e(ones, r) == elem for r = (e - s) mod e, the only such r below e (a single
+  // run of 0 < k < e ones has no other rotation onto itself), found without trying each r.
+  uint32_t s;
+  const uint32_t tz = static_cast<uint32_t>(std::countr_zero(elem));
+  if ((elem >> tz) == ones) {
+    s = tz;
+  } else {
+    const uint64_t zeros = ~elem & emask;
+    const uint32_t zt = static_cast<uint32_t>(std::countr_zero(zeros));
+    if ((zeros >> zt) != (uint64_t{1} << (e - k)) - 1) return false;
+    s = zt + (e - k);
   }
-  return false;
+  const uint32_t r = (e - s) % e;
+  const uint32_t n = e == 64 ? 1 : 0;
+  const uint32_t imms = ((~(e * 2 - 1) & 0x3f) | (k - 1)) & 0x3f;
+  *n_immr_imms = (n << 12) | (r << 6) | imms;
+  return true;
 }
 
 Inst RRR(Form f, bool is64, Gpr d, Gpr n, Gpr m) {

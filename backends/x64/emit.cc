@@ -56,6 +56,40 @@ class Emitter final : public backend::InstEmitter {
     if (const uint32_t n = EncodeFast(inst, bytes); n != 0) return buf_.CommitBytes(n);
     PutGeneral(inst, bytes);
   }
+  // 64-bit moves between registers and to and from memory (the allocator's moves, spills and
+  // reloads) through the fast encoder's typed entry points: no Inst, no form dispatch, no call.
+  // The same bytes as Put(Inst::MovRR/MovMR/MovRM(OpSize::k64, ...)).
+  void PutMov64(Gpr dst, Gpr src) {
+    uint8_t* bytes = buf_.ReserveBytes(kMaxInstLength);
+    buf_.CommitBytes(encoder_internal::EncodeMovRR(OpSize::k64, dst, src, bytes));
+  }
+  // Put at the hottest sites (loads, stores, lea, the ALU group, constants): `encode(bytes)` is
+  // a typed entry point of encoder_fast.h (the bytes EncodeFast writes for that form, without an
+  // Inst or the form dispatch); when it answers 0, the general encoder takes `make()`.
+  template <class Encode, class Make>
+  [[gnu::always_inline]] void PutWith(Encode&& encode, Make&& make) {
+    uint8_t* bytes = buf_.ReserveBytes(kMaxInstLength);
+    if (const uint32_t n = encode(bytes); n != 0) return buf_.CommitBytes(n);
+    PutGeneral(make(), bytes);
+  }
+  // A spill (store: reg into the slot) or a reload (load) of an integer register.
+  void PutSpillMove(bool load, Gpr reg, uint32_t slot) {
+    uint8_t* bytes = buf_.ReserveBytes(kMaxInstLength);
+    buf_.CommitBytes(encoder_internal::EncodeMovRsp64(
+        load, reg, static_cast<int32_t>(frame_.SlotOffset(slot)), bytes));
+  }
+  void PutStore64(const Amode& dst, Gpr src) {
+    uint8_t* bytes = buf_.ReserveBytes(kMaxInstLength);
+    if (const uint32_t n = encoder_internal::EncodeMovMR(OpSize::k64, dst, src, bytes); n != 0)
+      return buf_.CommitBytes(n);
+    PutGeneral(Inst::MovMR(OpSize::k64, dst, src), bytes);
+  }
+  void PutLoad64(Gpr dst, const Amode& src) {
+    uint8_t* bytes = buf_.ReserveBytes(kMaxInstLength);
+    if (const uint32_t n = encoder_internal::EncodeMovRM(OpSize::k64, dst, src, bytes); n != 0)
+      return buf_.CommitBytes(n);
+    PutGeneral(Inst::MovRM(OpSize::k64, dst, src), bytes);
+  }
   [[gnu::noinline]] void PutGeneral(const Inst& inst, uint8_t* bytes) {
     const uint32_t start = buf_.CurOffset();
     LabelField label;
@@ -211,7 +245,8 @@ class Emitter final : public backend::InstEmitter {
     const Xmm x = XmmFromEnc(dst);
     switch (m.load) {
       case LoadKind::kInt:
-        Put(Inst::MovRM(m.size, g, src));
+        PutWith([&](uint8_t* b) { return encoder_internal::EncodeMovRM(m.size, g, src, b); },
+                [&] { return Inst::MovRM(m.size, g, src); });
         break;
       case LoadKind::kZext8:
         Put(Inst::MovzxRM(OpSize::k8, OpSize::k32, g, src));
@@ -220,7 +255,8 @@ class Emitter final : public backend::InstEmitter {
         Put(Inst::MovzxRM(OpSize::k16, OpSize::k32, g, src));
         break;
       case LoadKind::kZext32:
-        Put(Inst::MovRM(OpSize::k32, g, src));
+        PutWith([&](uint8_t* b) { return encoder_internal::EncodeMovRM(OpSize::k32, g, src, b); },
+                [&] { return Inst::MovRM(OpSize::k32, g, src); });
         break;
       case LoadKind::kSext8:
         Put(Inst::MovsxRM(OpSize::k8, m.size, g, src));
@@ -412,20 +448,20 @@ void Emitter::EmitEdit(const regalloc::Edit& e) {
     }
   } else if (e.from.is_reg() && e.to.is_reg()) {
     if (e.from.reg().cls() == regalloc::RegClass::kInt) {
-      Put(Inst::MovRR(OpSize::k64, GprFromEnc(e.to.reg().hw()), GprFromEnc(e.from.reg().hw())));
+      PutMov64(GprFromEnc(e.to.reg().hw()), GprFromEnc(e.from.reg().hw()));
     } else {
       Put(Inst::SseRR(SseOp::kMovaps, XmmFromEnc(e.to.reg().hw()), XmmFromEnc(e.from.reg().hw())));
     }
   } else if (e.from.is_reg()) {
     if (e.from.reg().cls() == regalloc::RegClass::kInt) {
-      Put(Inst::MovMR(OpSize::k64, SpillSlot(e.to.slot()), GprFromEnc(e.from.reg().hw())));
+      PutSpillMove(/*load=*/false, GprFromEnc(e.from.reg().hw()), e.to.slot());
     } else {
       Put(Inst::SseMR(SpillMoveOp(), SpillSlot(e.to.slot()), XmmFromEnc(e.from.reg().hw())));
     }
   } else {
     EGRET_CHECK(e.from.is_stack() && e.to.is_reg());
     if (e.to.reg().cls() == regalloc::RegClass::kInt) {
-      Put(Inst::MovRM(OpSize::k64, GprFromEnc(e.to.reg().hw()), SpillSlot(e.from.slot())));
+      PutSpillMove(/*load=*/true, GprFromEnc(e.to.reg().hw()), e.from.slot());
     } else {
       Put(Inst::SseRM(SpillMoveOp(), XmmFromEnc(e.to.reg().hw()), SpillSlot(e.from.slot())));
     }
@@ -1003,7 +1039,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       if (m.fp) {
         Put(Inst::SseRM(FloatMoveOp(m), X(i, o.dst), src));
       } else {
-        Put(Inst::MovRM(OpSize::k64, G(i, o.dst), src));
+        PutLoad64(G(i, o.dst), src);
       }
       return;
     }
@@ -1013,7 +1049,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       if (m.fp) {
         Put(Inst::SseMR(FloatMoveOp(m), dst, X(i, o.value)));
       } else {
-        Put(Inst::MovMR(OpSize::k64, dst, G(i, o.value)));
+        PutStore64(dst, G(i, o.value));
       }
       return;
     }
@@ -1021,16 +1057,23 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       if (m.fp) {
         if (X(i, o.a) != X(i, o.dst)) Put(Inst::SseRR(SseOp::kMovaps, X(i, o.dst), X(i, o.a)));
       } else if (G(i, o.a) != G(i, o.dst)) {
-        Put(Inst::MovRR(OpSize::k64, G(i, o.dst), G(i, o.a)));
+        PutMov64(G(i, o.dst), G(i, o.a));
       }
       return;
-    case MOp::kIconst:
+    case MOp::kIconst: {
+      const Gpr d = G(i, o.dst);
       if (m.imm == 0) {
-        Put(Inst::AluRR(AluOp::kXor, OpSize::k32, G(i, o.dst), G(i, o.dst)));
+        PutWith(
+            [&](uint8_t* b) {
+              return encoder_internal::EncodeAluRR(AluOp::kXor, OpSize::k32, d, d, b);
+            },
+            [&] { return Inst::AluRR(AluOp::kXor, OpSize::k32, d, d); });
       } else {
-        Put(Inst::MovRI(m.size, G(i, o.dst), m.imm));
+        PutWith([&](uint8_t* b) { return encoder_internal::EncodeMovRI(m.size, d, m.imm, b); },
+                [&] { return Inst::MovRI(m.size, d, m.imm); });
       }
       return;
+    }
     case MOp::kFconst:
       if (m.imm == 0) {
         Put(Inst::SseRR(SseOp::kXorps, X(i, o.dst), X(i, o.dst)));
@@ -1048,9 +1091,14 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
         if (m.can_trap) buf_.AddTrap(m.trap);
         Put(Inst::AluRM(m.alu, m.size, G(i, o.dst), MemOperand(i, m)));
       } else if (m.imm_operand) {
-        Put(Inst::AluRI(m.alu, m.size, G(i, o.dst), m.imm));
+        const Gpr d = G(i, o.dst);
+        PutWith(
+            [&](uint8_t* b) { return encoder_internal::EncodeAluRI(m.alu, m.size, d, m.imm, b); },
+            [&] { return Inst::AluRI(m.alu, m.size, d, m.imm); });
       } else {
-        Put(Inst::AluRR(m.alu, m.size, G(i, o.dst), G(i, NotReused(i, o))));
+        const Gpr d = G(i, o.dst), src = G(i, NotReused(i, o));
+        PutWith([&](uint8_t* b) { return encoder_internal::EncodeAluRR(m.alu, m.size, d, src, b); },
+                [&] { return Inst::AluRR(m.alu, m.size, d, src); });
       }
       return;
     case MOp::kImul:
@@ -1201,7 +1249,9 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       } else if (m.imm_operand) {
         Put(Inst::MovMI(m.size, dst, m.imm));
       } else {
-        Put(Inst::MovMR(m.size, dst, G(i, o.value)));
+        const Gpr v = G(i, o.value);
+        PutWith([&](uint8_t* b) { return encoder_internal::EncodeMovMR(m.size, dst, v, b); },
+                [&] { return Inst::MovMR(m.size, dst, v); });
       }
       return;
     }
@@ -1275,11 +1325,17 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
         // operation (at 32 bits truncated and zero-extended alike, same length) and sets ZF/SF
         // from the result, so a following test of it is dropped (`addl $8, %ecx; jne`). No
         // MInst keeps flags live across another, so clobbering them here is safe.
-        Put(Inst::AluRI(AluOp::kAdd, m.size, d, m.disp));
+        PutWith(
+            [&](uint8_t* b) {
+              return encoder_internal::EncodeAluRI(AluOp::kAdd, m.size, d, m.disp, b);
+            },
+            [&] { return Inst::AluRI(AluOp::kAdd, m.size, d, m.disp); });
         flags_ = {true, d, m.size, i};
         return;
       }
-      Put(Inst::Lea(m.size, d, MemOperand(i, m)));
+      const Amode addr = MemOperand(i, m);
+      PutWith([&](uint8_t* b) { return encoder_internal::EncodeLea(m.size, d, addr, b); },
+              [&] { return Inst::Lea(m.size, d, addr); });
       return;
     }
     case MOp::kExtend: {

@@ -118,6 +118,91 @@ struct FastOp {
   return IntOp(size, sign ? (byte ? 0xBE : 0xBF) : (byte ? 0xB6 : 0xB7), true);
 }
 
+// The moves by themselves, for callers that know the form (the emitter's moves, spills and
+// reloads, which are a quarter of its instructions): the bytes of EncodeFastForm's case for the
+// form, which calls them too. EncodeMovRM/MovMR return 0 for a memory operand the fast path
+// does not take (RIP-relative: the general path then).
+[[gnu::always_inline]] inline uint32_t EncodeMovRR(OpSize size, Gpr dst, Gpr src, uint8_t* out) {
+  return FastRR(IntOp(size, 0x89), Enc(src), Enc(dst), out);
+}
+[[gnu::always_inline]] inline uint32_t EncodeMovRM(OpSize size, Gpr dst, const Amode& src,
+                                                   uint8_t* out) {
+  const unsigned r = Enc(dst);
+  return FastRM(IntOp(size, size == OpSize::k8 ? 0x8A : 0x8B), r, src, out, ByteNeedsRex(size, r));
+}
+[[gnu::always_inline]] inline uint32_t EncodeMovMR(OpSize size, const Amode& dst, Gpr src,
+                                                   uint8_t* out) {
+  const unsigned r = Enc(src);
+  return FastRM(IntOp(size, size == OpSize::k8 ? 0x88 : 0x89), r, dst, out, ByteNeedsRex(size, r));
+}
+
+// A 64-bit mov between `reg` and the spill slot [rsp + disp] (load: into reg): EncodeMovRM /
+// EncodeMovMR's bytes for Amode::Base(rsp, disp) without looking at an address mode: REX.W (+R),
+// 8B or 89, ModRM with r/m 100 and SIB 0x24 (rsp as the base, no index), then no, one or four
+// displacement bytes (X64Differential.SpillSlotMovesMatchEncode).
+[[gnu::always_inline]] inline uint32_t EncodeMovRsp64(bool load, Gpr reg, int32_t disp,
+                                                      uint8_t* out) {
+  const unsigned r = Enc(reg);
+  out[0] = static_cast<uint8_t>(0x48 | ((r >> 3) & 1) << 2);
+  out[1] = load ? 0x8B : 0x89;
+  const unsigned mod = disp == 0 ? 0 : FitsSimm8(disp) ? 1 : 2;
+  out[2] = ModRm(mod, r, 4);
+  out[3] = 0x24;
+  if (mod == 0) return 4;
+  if (mod == 1) {
+    out[4] = static_cast<uint8_t>(disp);
+    return 5;
+  }
+  return 4 + FastLe(static_cast<uint32_t>(disp), 4, out + 4);
+}
+
+// More typed entry points, the same way: the ALU group between registers and with an
+// immediate, lea, and mov of an immediate, at 32 or 64 bits (0 for other sizes).
+[[gnu::always_inline]] inline uint32_t EncodeAluRR(AluOp op, OpSize size, Gpr dst, Gpr src,
+                                                   uint8_t* out) {
+  if (!Is32Or64(size)) return 0;
+  return FastRR(IntOp(size, FastAluOpcode(op, size, false)), Enc(src), Enc(dst), out);
+}
+// 83 /digit ib when the value fits a signed byte, else the accumulator's short form or
+// 81 /digit id (EncodeAluImm).
+[[gnu::always_inline]] inline uint32_t EncodeAluRI(AluOp op, OpSize size, Gpr dst, int64_t imm,
+                                                   uint8_t* out) {
+  if (!Is32Or64(size)) return 0;
+  const int64_t v = ImmAtSize(imm, size);
+  const unsigned digit = static_cast<unsigned>(op), rm = Enc(dst);
+  const bool w = size == OpSize::k64, imm8 = FitsSimm8(v);
+  uint32_t n;
+  if (!imm8 && rm == Enc(Gpr::kRax)) {  // no ModRM: the register is implied
+    n = FastPrefixes(FastOp{false, w, false, static_cast<uint8_t>(digit * 8 + 5)}, 0, false, out);
+  } else {
+    n = FastRR(FastOp{false, w, false, static_cast<uint8_t>(imm8 ? 0x83 : 0x81)}, digit, rm, out);
+  }
+  return n + FastLe(static_cast<uint64_t>(v), imm8 ? 1 : 4, out + n);
+}
+[[gnu::always_inline]] inline uint32_t EncodeLea(OpSize size, Gpr dst, const Amode& addr,
+                                                 uint8_t* out) {
+  if (!Is32Or64(size)) return 0;
+  return FastRM(IntOp(size, 0x8D), Enc(dst), addr, out);
+}
+[[gnu::always_inline]] inline uint32_t EncodeMovRI(OpSize size, Gpr dst, int64_t imm,
+                                                   uint8_t* out) {
+  if (!Is32Or64(size)) return 0;
+  const unsigned r = Enc(dst);
+  uint32_t n;
+  switch (MovImmKindOf(size, imm)) {
+    case MovImmKind::kMovImm:  // the 32-bit form, zero-extending into 64 bits
+      n = FastOpReg(false, 0xB8, r, out);
+      return n + FastLe(static_cast<uint64_t>(imm), 4, out + n);
+    case MovImmKind::kMovSext32:
+      n = FastRR(IntOp(OpSize::k64, 0xC7), 0, r, out);
+      return n + FastLe(static_cast<uint64_t>(imm), 4, out + n);
+    case MovImmKind::kMovAbs:
+      n = FastOpReg(true, 0xB8, r, out);
+      return n + FastLe(static_cast<uint64_t>(imm), 8, out + n);
+  }
+  return 0;
+}
+
 // The integer forms emission encodes most (mov, load, store, the ALU group, test, lea, push,
 // pop, shifts and extensions by a constant, setcc, cmov, mov of an immediate, ud2, ret) with
 // register and base (+ index) memory operands, written directly, without the general path's
@@ -129,24 +214,19 @@ struct FastOp {
     case Form::kMovRR: {
       const auto& p = inst.As<forms::MovRR>();
       if (!Is32Or64(p.size)) return 0;
-      return FastRR(IntOp(p.size, 0x89), Enc(p.src), Enc(p.dst), out);
+      return EncodeMovRR(p.size, p.dst, p.src, out);
     }
     case Form::kMovRM: {
       const auto& p = inst.As<forms::MovRM>();
-      const unsigned r = Enc(p.dst);
-      return FastRM(IntOp(p.size, p.size == OpSize::k8 ? 0x8A : 0x8B), r, p.src, out,
-                    ByteNeedsRex(p.size, r));
+      return EncodeMovRM(p.size, p.dst, p.src, out);
     }
     case Form::kMovMR: {
       const auto& p = inst.As<forms::MovMR>();
-      const unsigned r = Enc(p.src);
-      return FastRM(IntOp(p.size, p.size == OpSize::k8 ? 0x88 : 0x89), r, p.dst, out,
-                    ByteNeedsRex(p.size, r));
+      return EncodeMovMR(p.size, p.dst, p.src, out);
     }
     case Form::kAluRR: {
       const auto& p = inst.As<forms::AluRR>();
-      if (!Is32Or64(p.size)) return 0;
-      return FastRR(IntOp(p.size, FastAluOpcode(p.op, p.size, false)), Enc(p.src), Enc(p.dst), out);
+      return EncodeAluRR(p.op, p.size, p.dst, p.src, out);
     }
     case Form::kAluRM: {
       const auto& p = inst.As<forms::AluRM>();
@@ -159,22 +239,8 @@ struct FastOp {
       return FastRM(IntOp(p.size, FastAluOpcode(p.op, p.size, false)), Enc(p.src), p.dst, out);
     }
     case Form::kAluRI: {
-      // 83 /digit ib when the value fits a signed byte, else the accumulator's short form or
-      // 81 /digit id (EncodeAluImm).
       const auto& p = inst.As<forms::AluRI>();
-      if (!Is32Or64(p.size)) return 0;
-      const int64_t v = ImmAtSize(p.imm, p.size);
-      const unsigned digit = static_cast<unsigned>(p.op), rm = Enc(p.dst);
-      const bool w = p.size == OpSize::k64, imm8 = FitsSimm8(v);
-      uint32_t n;
-      if (!imm8 && rm == Enc(Gpr::kRax)) {  // no ModRM: the register is implied
-        n = FastPrefixes(FastOp{false, w, false, static_cast<uint8_t>(digit * 8 + 5)}, 0, false,
-                         out);
-      } else {
-        n = FastRR(FastOp{false, w, false, static_cast<uint8_t>(imm8 ? 0x83 : 0x81)}, digit, rm,
-                   out);
-      }
-      return n + FastLe(static_cast<uint64_t>(v), imm8 ? 1 : 4, out + n);
+      return EncodeAluRI(p.op, p.size, p.dst, p.imm, out);
     }
     case Form::kTestRR: {
       const auto& p = inst.As<forms::TestRR>();
@@ -193,26 +259,11 @@ struct FastOp {
     }
     case Form::kLea: {
       const auto& p = inst.As<forms::Lea>();
-      if (!Is32Or64(p.size)) return 0;
-      return FastRM(IntOp(p.size, 0x8D), Enc(p.dst), p.addr, out);
+      return EncodeLea(p.size, p.dst, p.addr, out);
     }
     case Form::kMovRI: {
       const auto& p = inst.As<forms::MovRI>();
-      if (!Is32Or64(p.size)) return 0;
-      const unsigned r = Enc(p.dst);
-      uint32_t n;
-      switch (MovImmKindOf(p.size, p.imm)) {
-        case MovImmKind::kMovImm:  // the 32-bit form, zero-extending into 64 bits
-          n = FastOpReg(false, 0xB8, r, out);
-          return n + FastLe(static_cast<uint64_t>(p.imm), 4, out + n);
-        case MovImmKind::kMovSext32:
-          n = FastRR(IntOp(OpSize::k64, 0xC7), 0, r, out);
-          return n + FastLe(static_cast<uint64_t>(p.imm), 4, out + n);
-        case MovImmKind::kMovAbs:
-          n = FastOpReg(true, 0xB8, r, out);
-          return n + FastLe(static_cast<uint64_t>(p.imm), 8, out + n);
-      }
-      return 0;
+      return EncodeMovRI(p.size, p.dst, p.imm, out);
     }
     case Form::kMovMI: {
       const auto& p = inst.As<forms::MovMI>();

@@ -22,6 +22,7 @@
 #include "artifact/vmoffsets.h"
 #include "backends/common/array_marshaller.h"
 #include "backends/common/function_pipeline.h"
+#include "backends/common/trampoline_cache.h"
 #include "backends/x64/abi.h"
 #include "backends/x64/emit.h"
 #include "backends/x64/encoder.h"
@@ -155,7 +156,10 @@ Expected<backend::CompiledFunction> X64Isa::CompileFunction(
   return backend::CompileFunctionPipeline(X64Stages{features_}, f, module, options);
 }
 
-MachCode X64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const {
+namespace {
+
+// The trampoline itself (ArrayToWasmTrampoline caches it per signature).
+MachCode BuildArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) {
   X64MachBuffer buf;
   CallLayout l = ComputeCallLayout(sig.params, sig.results);
   Put(buf, Inst::PushR(Gpr::kRbp));
@@ -183,6 +187,14 @@ MachCode X64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee
   Put(buf, Inst::PopR(Gpr::kRbp));
   Put(buf, Inst::Ret());
   return buf.Finish();
+}
+
+}  // namespace
+
+MachCode X64Isa::ArrayToWasmTrampoline(const ir::Signature& sig, uint32_t callee) const {
+  // The code depends on the signature only (backends/common/trampoline_cache.h).
+  thread_local backend::TrampolineCache cache;
+  return cache.Get(sig, callee, BuildArrayToWasmTrampoline);
 }
 
 MachCode X64Isa::WasmToArrayTrampoline(const ir::Signature& sig) const {

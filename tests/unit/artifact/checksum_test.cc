@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <random>
 #include <set>
+#include <utility>
 #include <vector>
 
 namespace egret::artifact {
@@ -32,6 +33,24 @@ TEST(Checksum64, PinnedValues) {
   EXPECT_EQ(v_empty, 0xd8a310150df90781ull);
   EXPECT_EQ(v_abc, 0x682357356540e819ull);
   EXPECT_EQ(v_long, 0xd2d52c10ef27f95ull);
+}
+
+// Inputs of one and more 64-byte pairs of stripes, with and without a single stripe and a tail
+// after them (FoldStripes folds two stripes per iteration): values of the one-stripe-a-time loop.
+TEST(Checksum64, PinnedValuesAcrossStripePairs) {
+  const std::pair<size_t, uint64_t> pinned[] = {
+      {64, 0x59554274877ceb9eull},  {96, 0xaa44a36889377070ull},   {127, 0xc95bee1e6fa0be83ull},
+      {128, 0xf54e663f8d86d148ull}, {1000, 0x7523a65cd23b3fe5ull}, {4099, 0x11bb80bd8cce7e1cull},
+  };
+  for (const auto& [len, want] : pinned) {
+    std::vector<uint8_t> data(len);
+    for (size_t i = 0; i < len; ++i) data[i] = uint8_t(i * 7 + 3);
+    EXPECT_EQ(Checksum64(data), want) << "length " << len;
+    Checksum64Stream stream;
+    stream.Update(std::span<const uint8_t>(data).first(len / 3));
+    stream.Update(std::span<const uint8_t>(data).subspan(len / 3));
+    EXPECT_EQ(stream.Finish(), want) << "length " << len;
+  }
 }
 
 TEST(Checksum64, EverySingleBitFlipChangesTheValue) {

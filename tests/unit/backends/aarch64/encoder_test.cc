@@ -13,14 +13,17 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <bit>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "backends/aarch64/encoder_fast.h"
 #include "backends/aarch64/printer.h"
 #include "tests/unit/backends/aarch64/form_cases.h"
 
@@ -54,6 +57,215 @@ TEST(A64Encoder, LogicalImmediates) {
   EXPECT_FALSE(EncodeLogicalImm(0xffffffffull, false, &bits));
   EXPECT_FALSE(EncodeLogicalImm(0x1234, true, &bits));
   EXPECT_FALSE(EncodeLogicalImm(0x100000000ull, false, &bits));
+}
+
+// encoder_fast.h: what EncodeFast accepts, Encode encodes to the same word. The cases hold
+// valid operands only, so the fast path must accept every case of the forms it covers.
+TEST(A64Encoder, EncodeFastMatchesEncodeOnEveryCase) {
+  int covered_forms = 0;
+  for (Form f : AllForms()) {
+    int accepted = 0, cases = 0;
+    for (const Inst& i : FormCases(f)) {
+      ++cases;
+      uint32_t w = 0;
+      if (!EncodeFast(i, &w)) continue;
+      ++accepted;
+      EXPECT_EQ(w, Encode(i)) << Print(i) << " (" << Info(f).name << ")";
+    }
+    EXPECT_TRUE(accepted == 0 || accepted == cases)
+        << Info(f).name << ": " << accepted << " of " << cases;
+    covered_forms += accepted != 0;
+  }
+  EXPECT_GE(covered_forms, 55);
+}
+
+// Random operands around every case: whenever the fast path accepts, Encode accepts too (it
+// would abort otherwise) and gives the same word.
+TEST(A64Encoder, EncodeFastMatchesEncodeOnRandomOperands) {
+  std::mt19937 rng(24);
+  const int64_t imms[] = {0,
+                          1,
+                          4,
+                          8,
+                          -8,
+                          16,
+                          255,
+                          256,
+                          -256,
+                          -257,
+                          504,
+                          512,
+                          -512,
+                          4095,
+                          4096,
+                          4097,
+                          8190,
+                          8192,
+                          32760,
+                          32768,
+                          0xfff000,
+                          0x1000000,
+                          65535,
+                          65536,
+                          -4,
+                          1 << 20,
+                          -(1 << 20),
+                          (1 << 20) - 4,
+                          1 << 27,
+                          -(1 << 27),
+                          (1 << 27) - 4,
+                          1 << 15,
+                          -(1 << 15),
+                          3,
+                          63,
+                          64};
+  uint32_t accepted = 0;
+  for (Form f : AllForms()) {
+    for (const Inst& base : FormCases(f)) {
+      for (int trial = 0; trial < 200; ++trial) {
+        Inst i = base;
+        switch (rng() % 8) {
+          case 0:
+            i.d = static_cast<uint8_t>(rng() % 34);
+            break;
+          case 1:
+            i.n = static_cast<uint8_t>(rng() % 34);
+            break;
+          case 2:
+            i.m = static_cast<uint8_t>(rng() % 34);
+            i.a = static_cast<uint8_t>(rng() % 34);
+            break;
+          case 3:
+            i.imm = imms[rng() % std::size(imms)];
+            break;
+          case 4:
+            i.amount = static_cast<uint8_t>(rng() % 70);
+            i.shift = static_cast<Shift>(rng() % 4);
+            break;
+          case 5:
+            i.extend = static_cast<Extend>(rng() % 8);
+            i.amount = static_cast<uint8_t>(rng() % 6);
+            break;
+          case 6:
+            i.mem = static_cast<MemKind>(rng() % 7);
+            i.is64 = rng() % 2 != 0;
+            break;
+          default:
+            i.cond = static_cast<Cond>(rng() % 16);
+            i.f64 = rng() % 2 != 0;
+            i.is64 = rng() % 2 != 0;
+            break;
+        }
+        uint32_t w = 0;
+        if (!EncodeFast(i, &w)) continue;
+        ++accepted;
+        ASSERT_EQ(w, Encode(i)) << Print(i) << " (" << Info(f).name << ")";
+      }
+    }
+  }
+  EXPECT_GT(accepted, 10000u);
+}
+
+// Operands that Encode rejects (with a check) are left to it.
+TEST(A64Encoder, EncodeFastLeavesInvalidOperandsToEncode) {
+  uint32_t w = 0;
+  Inst ldr;
+  ldr.form = Form::kLdr;
+  ldr.mem = MemKind::kX;
+  ldr.d = 0;
+  ldr.n = 1;
+  ldr.imm = 12;  // not a multiple of 8
+  EXPECT_FALSE(EncodeFast(ldr, &w));
+  ldr.imm = 8;
+  ldr.d = static_cast<uint8_t>(Gpr::kSp);  // an R slot cannot hold sp
+  EXPECT_FALSE(EncodeFast(ldr, &w));
+  ldr.d = 0;
+  ldr.mem = MemKind::kW;
+  ldr.is64 = true;  // a 32-bit load into an x register: ldrsw or 32-bit ldr, not this
+  EXPECT_FALSE(EncodeFast(ldr, &w));
+  Inst add = RRI(Form::kAddImm, true, Gpr::kX0, Gpr::kX1, 4097);
+  EXPECT_FALSE(EncodeFast(add, &w));
+  Inst movz;
+  movz.form = Form::kMovz;
+  movz.imm = 0x10000;
+  EXPECT_FALSE(EncodeFast(movz, &w));
+  Inst tbz;
+  tbz.form = Form::kTbz;
+  tbz.is64 = false;
+  tbz.amount = 40;
+  EXPECT_FALSE(EncodeFast(tbz, &w));
+  Inst b;
+  b.form = Form::kB;
+  b.imm = 2;  // not a multiple of 4
+  EXPECT_FALSE(EncodeFast(b, &w));
+}
+
+// The rotation search EncodeLogicalImm used before it found the rotation in closed form: the
+// oracle for every logical immediate and for random values.
+bool LogicalImmByRotationSearch(uint64_t value, bool is64, uint32_t* out) {
+  const uint32_t width = is64 ? 64 : 32;
+  if (!is64) {
+    if ((value >> 32) != 0) return false;
+    value |= value << 32;
+  }
+  if (value == 0 || value == ~uint64_t{0}) return false;
+  uint32_t e = 64;
+  while (e > 2) {
+    const uint32_t half = e / 2;
+    const uint64_t mask = (uint64_t{1} << half) - 1;
+    if ((value & mask) != ((value >> half) & mask)) break;
+    e = half;
+  }
+  if (e > width) return false;
+  const uint64_t emask = e == 64 ? ~uint64_t{0} : (uint64_t{1} << e) - 1;
+  const uint64_t elem = value & emask;
+  const uint32_t k = static_cast<uint32_t>(std::popcount(elem));
+  const uint64_t ones = (uint64_t{1} << k) - 1;
+  for (uint32_t r = 0; r < e; ++r) {
+    const uint64_t rot = r == 0 ? ones : (((ones >> r) | (ones << (e - r))) & emask);
+    if (rot != elem) continue;
+    const uint32_t imms = ((~(e * 2 - 1) & 0x3f) | (k - 1)) & 0x3f;
+    *out = (e == 64 ? 1u : 0u) << 12 | r << 6 | imms;
+    return true;
+  }
+  return false;
+}
+
+TEST(A64Encoder, LogicalImmediatesMatchTheRotationSearch) {
+  auto check = [](uint64_t v) {
+    for (bool is64 : {false, true}) {
+      uint32_t got = 0, want = 0;
+      const bool ok = EncodeLogicalImm(v, is64, &got);
+      ASSERT_EQ(ok, LogicalImmByRotationSearch(v, is64, &want)) << std::hex << v << " " << is64;
+      if (ok) {
+        ASSERT_EQ(got, want) << std::hex << v << " " << is64;
+      }
+    }
+  };
+  int valid = 0;
+  for (uint32_t e = 2; e <= 64; e *= 2) {
+    const uint64_t emask = e == 64 ? ~uint64_t{0} : (uint64_t{1} << e) - 1;
+    for (uint32_t k = 1; k < e; ++k) {
+      for (uint32_t r = 0; r < e; ++r) {
+        const uint64_t ones = (uint64_t{1} << k) - 1;
+        const uint64_t elem = r == 0 ? ones : (((ones >> r) | (ones << (e - r))) & emask);
+        uint64_t v = 0;
+        for (uint32_t at = 0; at < 64; at += e) v |= elem << at;
+        check(v);
+        check(v & 0xffffffffu);
+        check(v ^ (uint64_t{1} << (r % 64)));  // one bit off: usually not encodable
+        ++valid;
+      }
+    }
+  }
+  EXPECT_EQ(valid, 5334);  // sum over e of e * (e - 1)
+  std::mt19937_64 rng(5);
+  for (int t = 0; t < 200000; ++t) {
+    const uint64_t v = rng();
+    check(v);
+    check(v & 0xffff);
+    check(v >> (rng() % 64));
+  }
 }
 
 std::string Capstone(uint32_t word, uint64_t address) {

@@ -8,12 +8,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
 #include <set>
 #include <string>
 #include <type_traits>
 
 #include "backends/x64/encoder.h"
+#include "backends/x64/encoder_fast.h"
 #include "backends/x64/printer.h"
 #include "tests/unit/backends/x64/capstone_oracle.h"
 #include "tests/unit/backends/x64/form_cases.h"
@@ -210,6 +212,43 @@ TEST(X64Differential, EncodeToMatchesEncode) {
     }
   }
   EXPECT_GT(checked, 10000u);
+}
+
+// The emitter's typed moves (encoder_fast.h) give the general encoder's bytes: 64-bit register
+// moves, and moves to and from spill slots [rsp + disp] for every register and displacement
+// width.
+TEST(X64Differential, TypedMovesMatchEncode) {
+  auto same = [](const Inst& inst, const uint8_t* bytes, uint32_t len) {
+    EncodedInst e;
+    Encode(inst, &e);
+    ASSERT_EQ(len, e.len) << PrintAtt(inst);
+    EXPECT_TRUE(std::equal(bytes, bytes + len, e.bytes)) << PrintAtt(inst);
+  };
+  const int32_t disps[] = {0, 1, -1, 8, 127, -128, 128, -129, 4096, 0x7fffffff, INT32_MIN};
+  for (int a = 0; a < 16; ++a) {
+    const Gpr ra = GprFromEnc(static_cast<uint8_t>(a));
+    for (int b = 0; b < 16; ++b) {
+      const Gpr rb = GprFromEnc(static_cast<uint8_t>(b));
+      uint8_t bytes[kMaxInstLength];
+      same(Inst::MovRR(OpSize::k64, ra, rb), bytes,
+           encoder_internal::EncodeMovRR(OpSize::k64, ra, rb, bytes));
+      for (int32_t d : disps) {
+        const Amode m = Amode::Base(rb, d);
+        same(Inst::MovRM(OpSize::k64, ra, m), bytes,
+             encoder_internal::EncodeMovRM(OpSize::k64, ra, m, bytes));
+        same(Inst::MovMR(OpSize::k64, m, ra), bytes,
+             encoder_internal::EncodeMovMR(OpSize::k64, m, ra, bytes));
+      }
+    }
+    for (int32_t d : disps) {
+      uint8_t bytes[kMaxInstLength];
+      const Amode slot = Amode::Base(Gpr::kRsp, d);
+      same(Inst::MovRM(OpSize::k64, ra, slot), bytes,
+           encoder_internal::EncodeMovRsp64(true, ra, d, bytes));
+      same(Inst::MovMR(OpSize::k64, slot, ra), bytes,
+           encoder_internal::EncodeMovRsp64(false, ra, d, bytes));
+    }
+  }
 }
 
 // Each group's every op and every condition code occurs in the cases.
