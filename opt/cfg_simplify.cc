@@ -65,10 +65,8 @@ struct ParamArgs {
   }
 };
 
-// A predecessor whose every edge to `from` phase 4 sent to `to` instead.
-struct Redirect {
-  Block pred, from, to;
-};
+// A predecessor whose every edge to `forwarder` phase 4 sent to `target` instead.
+using Redirect = ir::BypassedEdge;
 
 // The simplifier's storage, one per thread and kept between functions and rounds for its
 // capacity (nothing in it carries meaning from one function to the next).
@@ -89,6 +87,10 @@ struct CfgScratch {
   std::vector<Redirect> redirects;
   // The blocks phase 2 removed last, in increasing index order.
   std::vector<Block> removed;
+  // Over the whole run: every redirection and every block phase 2 removed (see
+  // AnalysisCache::PublishCfgBypassing).
+  std::vector<Redirect> bypassed;
+  std::vector<Block> all_removed;
   // By block: the epoch (CfgSimplifier::epoch_) in which something phase 3 reads about the
   // block last changed (see MarkBlock).
   std::vector<uint32_t> changed_in;
@@ -112,6 +114,8 @@ class CfgSimplifier {
         lone_blocks_(scratch.lone_blocks),
         redirects_(scratch.redirects),
         removed_(scratch.removed),
+        bypassed_(scratch.bypassed),
+        all_removed_(scratch.all_removed),
         changed_in_(scratch.changed_in),
         out_args_(scratch.out_args),
         new_args_(scratch.new_args) {}
@@ -158,9 +162,15 @@ class CfgSimplifier {
     // edges and blocks phase 2 removed changed anything it reads (both mark the blocks they
     // touch, MarkBlock): it then looks at marked blocks only, until it changes something.
     bool marked_only = false;
+    // Whether the block graph changed only by forwardings and the removal of blocks (so far):
+    // then a dominator tree and loops the cache holds of the graph the pass started from can be
+    // updated instead of dropped (AnalysisCache::PublishCfgBypassing).
+    bool bypassing_only = true;
+    bypassed_.clear();
+    all_removed_.clear();
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators(/*count_uses=*/round == 0);
-      if (changed) succs_current = marked_only = false;
+      if (changed) succs_current = marked_only = bypassing_only = false;
       bool removed = false;
       if (round == 0 || changed || forwarded) {
         // Phase 2, unless the cache's dominator tree, which describes the function as it is
@@ -173,6 +183,7 @@ class CfgSimplifier {
           const ir::ControlFlowGraph* succs =
               succs_current ? &cfg_ : (round == 0 && !changed ? cfg : nullptr);
           removed = RemoveUnreachable(succs);
+          if (removed) all_removed_.insert(all_removed_.end(), removed_.begin(), removed_.end());
         }
         changed |= removed;
       }
@@ -198,6 +209,8 @@ class CfgSimplifier {
       // Phase 3 changes no edge, so the CFG still holds for phase 5 unless phase 4 forwarded.
       const bool merged = (round == 0 || changed || forwarded) && MergeBlocks(*cfg, forwarded);
       marked_only = !params && forwarded && !merged;
+      if (merged) bypassing_only = false;
+      if (forwarded) bypassed_.insert(bypassed_.end(), redirects_.begin(), redirects_.end());
       const bool edges = forwarded || merged;
       // Forwarding alone changed edges: the successor lists take its redirections (a merge
       // moves whole lists, so the graph is computed again after one).
@@ -220,7 +233,9 @@ class CfgSimplifier {
     // changes one): the passes after this one (gvn, or dce and then the verifier and lowering)
     // take it instead of computing their own. If it is still the cache's, taken in the first
     // round, no block or edge changed at all, so the cache's dominator tree and loops stay too.
-    if (cfg == &cfg_) {
+    if (cfg == &cfg_ && bypassing_only) {
+      analyses_.PublishCfgBypassing(cfg_, bypassed_, all_removed_);
+    } else if (cfg == &cfg_) {
       analyses_.PublishCfg(cfg_);
     } else if (cfg != nullptr) {
       analyses_.PublishCfg();
@@ -539,8 +554,8 @@ class CfgSimplifier {
       MarkOwner(v);
     }
     for (const Redirect& r : redirects_) {
-      MarkBlock(r.from);
-      MarkBlock(r.to);
+      MarkBlock(r.forwarder);
+      MarkBlock(r.target);
     }
     pending_.clear();
     return changed;
@@ -703,7 +718,7 @@ class CfgSimplifier {
   // so the lists end as Compute would make them from the terminators now.
   void ApplyRedirects(const ir::ControlFlowGraph& cfg) {
     if (&cfg != &cfg_) cfg_ = cfg;
-    for (const Redirect& r : redirects_) cfg_.ReplaceSuccessor(r.pred, r.from, r.to);
+    for (const Redirect& r : redirects_) cfg_.ReplaceSuccessor(r.pred, r.forwarder, r.target);
   }
 
   // --- 5. `cfg` is the round's graph: it describes the edges as they are when the phase
@@ -722,8 +737,8 @@ class CfgSimplifier {
     if (forwarded) {
       delta.assign(dfg_.NumBlocks(), 0);
       for (const Redirect& r : redirects_) {
-        --delta[r.from.index];
-        ++delta[r.to.index];
+        --delta[r.forwarder.index];
+        ++delta[r.target.index];
       }
     }
     auto sole_edge = [&](Block c) {
@@ -791,6 +806,8 @@ class CfgSimplifier {
   std::vector<Block>& lone_blocks_;
   std::vector<Redirect>& redirects_;
   std::vector<Block>& removed_;
+  std::vector<Redirect>& bypassed_;
+  std::vector<Block>& all_removed_;
   std::vector<uint32_t>& changed_in_;
   std::vector<Value>& out_args_;
   std::vector<Value>& new_args_;
