@@ -482,6 +482,7 @@ class CfgSimplifier {
     bool changed = false;
     bool replaced = false;      // an alias was made (removing an unused parameter makes none)
     size_t alias_operands = 0;  // a bound on the operand slots that name an alias
+    Block first_replaced;       // the first block whose parameter was replaced
     std::vector<ParamArgs>& swept = param_args_;
     for (Block b : param_blocks_) {
       if (marked_only && !changed && changed_in_[b.index] != epoch_) {
@@ -514,6 +515,9 @@ class CfgSimplifier {
         }
         RemoveBlockParamAndArgs(f_, b, p, cfg.Preds(b));
         if (!unused) {
+          // param_blocks_ is in layout order: the first block with a replaced parameter is
+          // the earliest, where the walk that resolves the aliases starts.
+          if (!replaced) first_replaced = b;
           replaced_ = replaced = stale = true;
           // Every operand slot that names the parameter, or an alias of it made earlier in this
           // phase, is counted in its (exact) use count: their sum bounds the rewrites.
@@ -527,7 +531,7 @@ class CfgSimplifier {
       }
     }
     // Operands name aliases only if this phase made some (phases 1, 2 and 4 make none).
-    if (replaced) ResolveOperandAliases(f_, alias_operands);
+    if (replaced) ResolveOperandAliases(f_, alias_operands, first_replaced);
     return changed;
   }
 
