@@ -728,7 +728,9 @@ class CfgSimplifier {
   // --- 5. `cfg` is the round's graph: it describes the edges as they are when the phase
   // starts, except for phase 4's redirections when `forwarded`.
   bool MergeBlocks(const ir::ControlFlowGraph& cfg, bool forwarded) {
-    bool replaced = false;  // an alias was made (merging a block without parameters makes none)
+    bool replaced = false;      // an alias was made (merging a block without parameters makes none)
+    size_t alias_operands = 0;  // the operand slots that name an alias (as in SimplifyParams)
+    Block first_replaced;
     // Whether b's `jump c` is c's only incoming edge (every branch destination counting,
     // duplicates too): exactly when c's predecessor list in a graph of the edges as they are is
     // [b] (b's jump is one edge, and any other predecessor adds at least one). Each of phase 4's
@@ -770,6 +772,9 @@ class CfgSimplifier {
         for (Value p : params) {
           const Value to = dfg_.ResolveAliases(p);
           if (to == p) continue;
+          // The slots naming p (an exact count: p was no alias) name an alias now.
+          alias_operands += uses_[p.index];
+          if (!replaced) first_replaced = b;  // the layout's walk: the earliest such block
           uses_[to.index] += uses_[p.index];
           uses_[p.index] = 0;
           replaced_ = replaced = true;
@@ -783,8 +788,9 @@ class CfgSimplifier {
         changed = true;
       }
     }
-    // Operands name aliases only if this phase made some (phases 1, 2 and 4 make none).
-    if (replaced) ResolveOperandAliases(f_);
+    // Operands name aliases only if this phase made some (phases 1, 2 and 4 make none). They
+    // are uses of c's parameters, in blocks c dominated (b's merged tail and what follows).
+    if (replaced) ResolveOperandAliases(f_, alias_operands, first_replaced);
     return changed;
   }
 
