@@ -182,7 +182,7 @@ class CfgSimplifier {
         if (!all_reachable) {
           const ir::ControlFlowGraph* succs =
               succs_current ? &cfg_ : (round == 0 && !changed ? cfg : nullptr);
-          removed = RemoveUnreachable(succs);
+          removed = succs_current ? RemoveBypassedUnreachable() : RemoveUnreachable(succs);
           if (removed) all_removed_.insert(all_removed_.end(), removed_.begin(), removed_.end());
         }
         changed |= removed;
@@ -382,6 +382,96 @@ class CfgSimplifier {
     return changed;
   }
 
+  // --- 2. After a round whose only edge changes were phase 4's redirections (cfg_'s successor
+  // lists current, its predecessor lists from before that phase 4: succs_current). Every placed
+  // block was reachable after the phase 2 before (or the dominator tree said so), phases 3 and 5
+  // change no reachability, and a redirection p -> F -> T to p -> T keeps every block but F
+  // reachable (F's only successor is T). So the only blocks that can be unreachable now are the
+  // forwarders edges were redirected from (the candidates), and a candidate is reachable
+  // exactly when a current predecessor is: any other block, or a reachable candidate. Its
+  // current predecessors are among its predecessors before that phase 4 and the redirections'
+  // preds that now go to it; the successor lists say which still have the edge. Removes the
+  // unreachable candidates as RemoveUnreachable would (the same blocks, the same edits) without
+  // a search from the entry or a walk over the layout.
+  bool RemoveBypassedUnreachable() {
+    std::vector<uint8_t>& state = reached_;  // by block: 0 no candidate, 1 candidate, 2 reached
+    state.assign(dfg_.NumBlocks(), 0);
+    for (const Redirect& r : redirects_) state[r.forwarder.index] = 1;
+    std::vector<Block>& work = stack_;
+    work.clear();
+    const auto has_edge = [&](Block p, Block to) {
+      for (const Block s : cfg_.Succs(p))
+        if (s == to) return true;
+      return false;
+    };
+    const auto reach = [&](Block b) {
+      if (state[b.index] != 1) return;
+      state[b.index] = 2;
+      work.push_back(b);
+    };
+    for (const Redirect& r : redirects_) {
+      const Block fw = r.forwarder;
+      if (state[fw.index] != 1) continue;
+      for (const Block p : cfg_.Preds(fw)) {
+        if (state[p.index] == 0 && has_edge(p, fw)) {
+          reach(fw);
+          break;
+        }
+      }
+    }
+    // An edge a redirection made (its pred is no candidate: a candidate's only edge goes to its
+    // target, reached through the walk below).
+    for (const Redirect& r : redirects_) {
+      if (state[r.pred.index] == 0 && has_edge(r.pred, r.target)) reach(r.target);
+    }
+    while (!work.empty()) {
+      const Block b = work.back();
+      work.pop_back();
+      for (const Block s : cfg_.Succs(b)) reach(s);
+    }
+    removed_.clear();
+    for (const Redirect& r : redirects_) {
+      const Block fw = r.forwarder;
+      if (state[fw.index] != 1) continue;
+      state[fw.index] = 0;  // listed once
+      RemoveBlockAndContents(fw);
+    }
+#ifdef EGRET_DEBUG
+    // The same blocks as a search from the entry over the successor lists finds unreachable.
+    std::vector<uint8_t> seen(dfg_.NumBlocks(), 0);
+    std::vector<Block> dfs{f_.EntryBlock()};
+    seen[f_.EntryBlock().index] = 1;
+    while (!dfs.empty()) {
+      const Block b = dfs.back();
+      dfs.pop_back();
+      for (const Block s : cfg_.Succs(b)) {
+        if (!seen[s.index]) {
+          seen[s.index] = 1;
+          dfs.push_back(s);
+        }
+      }
+    }
+    for (const Block b : f_.layout.Blocks()) EGRET_CHECK(seen[b.index]);
+    for (const Block b : removed_) EGRET_CHECK(!seen[b.index]);
+#endif
+    std::sort(removed_.begin(), removed_.end());
+    return !removed_.empty();
+  }
+
+  // Removes b and its instructions from the layout (phase 2), keeping the counts and marks.
+  void RemoveBlockAndContents(Block b) {
+    while (f_.layout.FirstInst(b).valid()) {
+      const Inst i = f_.layout.FirstInst(b);
+      Uncount(i);
+      // The counts of its operands change, and its successors lose an edge.
+      ForEachOperandInline(dfg_, i, [this](Value v) { MarkOwner(v); });
+      dfg_.ForEachDest(i, [this](const BlockCall& bc) { MarkBlock(bc.block); });
+      f_.layout.RemoveInst(i);
+    }
+    f_.layout.RemoveBlock(b);
+    removed_.push_back(b);
+  }
+
   // --- 2. The search follows `succs`'s successor lists when they describe the current edges
   // (not null), else the terminators. When it reaches every placed block (every block it
   // reaches is placed), nothing is removed and the layout is not walked.
@@ -429,18 +519,7 @@ class CfgSimplifier {
     if (num_reached == f_.layout.NumBlocks()) return false;
     for (Block b = f_.layout.FirstBlock(); b.valid();) {
       const Block next = f_.layout.NextBlock(b);
-      if (!reached[b.index]) {
-        while (f_.layout.FirstInst(b).valid()) {
-          const Inst i = f_.layout.FirstInst(b);
-          Uncount(i);
-          // The counts of its operands change, and its successors lose an edge.
-          ForEachOperandInline(dfg_, i, [this](Value v) { MarkOwner(v); });
-          dfg_.ForEachDest(i, [this](const BlockCall& bc) { MarkBlock(bc.block); });
-          f_.layout.RemoveInst(i);
-        }
-        f_.layout.RemoveBlock(b);
-        removed_.push_back(b);
-      }
+      if (!reached[b.index]) RemoveBlockAndContents(b);
       b = next;
     }
     std::sort(removed_.begin(), removed_.end());
