@@ -232,7 +232,9 @@ class CfgSimplifier {
     // A CFG left non-null describes the final edges (the loop drops it after every phase that
     // changes one): the passes after this one (gvn, or dce and then the verifier and lowering)
     // take it instead of computing their own. If it is still the cache's, taken in the first
-    // round, no block or edge changed at all, so the cache's dominator tree and loops stay too.
+    // round, no block or edge changed at all, so the cache's dominator tree and loops stay too;
+    // when the only changes were forwardings whose forwarders phase 2 then removed (and
+    // unreachable blocks removed), the cache updates them instead of dropping them.
     if (cfg == &cfg_ && bypassing_only) {
       analyses_.PublishCfgBypassing(cfg_, bypassed_, all_removed_);
     } else if (cfg == &cfg_) {
