@@ -29,6 +29,13 @@ struct ForwardingBlock {
   std::span<const Block> sources;
 };
 
+// An edge a pass bypassed (cfg_simplify's forwarding): `pred` ended with edges to `forwarder`,
+// a block whose only instruction is `jump target(...)`, and now has them to `target` instead,
+// which it had no edge to before.
+struct BypassedEdge {
+  Block pred, forwarder, target;
+};
+
 class ControlFlowGraph {
  public:
   ControlFlowGraph() = default;

@@ -78,6 +78,40 @@ void DominatorTree::AddForwardingBlocks(const Function& f, std::span<const Forwa
   Number(n, f.EntryBlock());
 }
 
+void DominatorTree::RemoveForwardingBlocks(const Function& f,
+                                           std::span<const BypassedEdge> bypassed) {
+  // The forwarders the entry reached leave the tree (a forwarder is listed once per pred; the
+  // first listing takes it out, so an unnumbered one is unreachable or done).
+  bool any = false;
+  for (const BypassedEdge& e : bypassed) {
+    const Block fw = e.forwarder;
+    if (fw.index >= rpo_number_.size() || !rpo_number_[fw.index]) continue;
+    EGRET_DCHECK(e.target != fw && rpo_number_[e.target.index] != 0);
+    if (idom_[e.target.index] == fw) idom_[e.target.index] = idom_[fw.index];
+    idom_[fw.index] = Block();
+    rpo_number_[fw.index] = 0;
+    any = true;
+  }
+  if (!any) return;
+  size_t kept = 0;
+  for (const Block b : rpo_)
+    if (rpo_number_[b.index]) rpo_[kept++] = b;
+  rpo_.resize(kept);
+  for (uint32_t k = 0; k < rpo_.size(); ++k) rpo_number_[rpo_[k].index] = k + 1;
+  // The retreating edges: those of the other blocks keep their order in the RPO; the bypassed
+  // edges replace the ones into and out of the forwarders.
+  std::erase_if(retreating_, [&](const std::pair<Block, Block>& edge) {
+    return !rpo_number_[edge.first.index] || !rpo_number_[edge.second.index];
+  });
+  const Block entry = f.EntryBlock();
+  for (const BypassedEdge& e : bypassed) {
+    const uint32_t p = rpo_number_[e.pred.index];
+    if (p != 0 && e.target != entry && p >= rpo_number_[e.target.index])
+      retreating_.push_back({e.pred, e.target});
+  }
+  Number(f.dfg.NumBlocks(), entry);
+}
+
 bool DominatorTree::Sweep(const ControlFlowGraph& cfg,
                           std::vector<std::pair<Block, Block>>* retreating) {
   auto intersect = [&](Block a, Block b) {

@@ -34,6 +34,19 @@ class DominatorTree {
   // before its target and is otherwise unchanged. Linear (the tree is renumbered), with no
   // search and no sweep.
   void AddForwardingBlocks(const Function& f, std::span<const ForwardingBlock> added);
+  // The inverse, after a pass bypassed forwarding blocks and removed them (cfg_simplify): each
+  // forwarder named in `bypassed` lost every edge into it (all of them are listed) and was
+  // removed from the layout, each listed pred and target stays, and nothing else changed in
+  // the block graph but the removal of blocks the entry did not reach. Updates the tree to
+  // exactly what Compute would give on the new graph (but for the order of
+  // RetreatingEdges()). A path into any other block corresponds to one before with the
+  // forwarder between its predecessor and its target, so dominance among the other blocks is
+  // unchanged; the only block a forwarder can be the immediate dominator of is its target
+  // (everything it dominates is reached through it), which takes the forwarder's; the
+  // depth-first search goes from the pred straight to the target where it went to the
+  // forwarder and then the target, so the reverse post-order loses the forwarders and is
+  // otherwise unchanged. Linear (the tree is renumbered), with no search and no sweep.
+  void RemoveForwardingBlocks(const Function& f, std::span<const BypassedEdge> bypassed);
 
   bool IsReachable(Block b) const { return b.index < rpo_number_.size() && rpo_number_[b.index]; }
   // The immediate dominator; invalid for the entry block and unreachable blocks.

@@ -75,6 +75,22 @@ void LoopAnalysis::AddForwardingBlocks(const Function& f, std::span<const Forwar
   }
 }
 
+bool LoopAnalysis::CanRemoveForwardingBlocks(const DominatorTree& domtree,
+                                             std::span<const BypassedEdge> bypassed) const {
+  for (const BypassedEdge& e : bypassed) {
+    if (!domtree.IsReachable(e.forwarder)) continue;
+    if (IsLoopHeader(e.forwarder)) return false;
+    // pred reaches the forwarder, so it is reachable too.
+    if (domtree.Dominates(e.target, e.pred) && !domtree.Dominates(e.target, e.forwarder))
+      return false;
+  }
+  return true;
+}
+
+void LoopAnalysis::RemoveForwardingBlocks(std::span<const BypassedEdge> bypassed) {
+  for (const BypassedEdge& e : bypassed) block_loop_[e.forwarder] = Loop();
+}
+
 bool LoopAnalysis::IsChildOf(Loop inner, Loop outer) const {
   for (Loop l = inner; l.valid(); l = loops_[l].parent)
     if (l == outer) return true;

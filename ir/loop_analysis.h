@@ -31,6 +31,18 @@ class LoopAnalysis {
   // target), so its innermost loop is the target's, or that loop's parent when the target is
   // its header.
   void AddForwardingBlocks(const Function& f, std::span<const ForwardingBlock> added);
+  // After forwarding blocks were bypassed and removed as for
+  // DominatorTree::RemoveForwardingBlocks, with `domtree` the tree of the graph before: whether
+  // the loops stay those Compute would give on the new graph but for the removed forwarders,
+  // which is so when no reachable forwarder heads a loop and every bypassed edge pred -> target
+  // that is a back edge now (target dominates pred) replaces one through a forwarder the target
+  // dominates (then forwarder -> target was a back edge, the headers are the same and each
+  // loop's body loses only the forwarders). Otherwise (an edge into an irreducible cycle became
+  // a back edge) the loops must be computed again.
+  bool CanRemoveForwardingBlocks(const DominatorTree& domtree,
+                                 std::span<const BypassedEdge> bypassed) const;
+  // Takes the forwarders out of their loops (CanRemoveForwardingBlocks must hold).
+  void RemoveForwardingBlocks(std::span<const BypassedEdge> bypassed);
   // Whether both describe the same loops, nesting and block membership (checks of the
   // analysis cache).
   bool SameLoops(const LoopAnalysis& o) const {

@@ -48,6 +48,43 @@ void AnalysisCache::PublishCfg(ir::ControlFlowGraph& cfg) {
 #endif
 }
 
+void AnalysisCache::PublishCfgBypassing(ir::ControlFlowGraph& cfg,
+                                        std::span<const ir::BypassedEdge> bypassed,
+                                        std::span<const ir::Block> removed) {
+  EGRET_DCHECK(&cfg != &cfg_);
+  bool tree = valid_ & kDomTreeAnalysis;
+  // Every forwarder is gone, and the preds and targets stay (no chain of forwarders).
+  const ir::Layout& layout = f_->layout;
+  for (const ir::BypassedEdge& e : bypassed) {
+    tree &= !layout.IsBlockInserted(e.forwarder) && layout.IsBlockInserted(e.pred) &&
+            layout.IsBlockInserted(e.target);
+  }
+  const bool loops =
+      tree && (valid_ & kLoopAnalysis) && loops_.CanRemoveForwardingBlocks(domtree_, bypassed);
+  PublishCfg(cfg);
+  if (!tree) return;
+  domtree_.RemoveForwardingBlocks(*f_, bypassed);
+  // Any other block removed must have been unreachable; else the tree goes after all.
+  for (const ir::Block b : removed)
+    if (domtree_.IsReachable(b)) return;
+  valid_ |= kDomTreeAnalysis;
+  published_ |= kDomTreeAnalysis;
+  if (loops) {
+    loops_.RemoveForwardingBlocks(bypassed);
+    valid_ |= kLoopAnalysis;
+    published_ |= kLoopAnalysis;
+  }
+#ifdef EGRET_DEBUG
+  const ir::DominatorTree fresh_dt(*f_, cfg_);
+  EGRET_CHECK(domtree_.SameTree(fresh_dt));
+  if (loops) {
+    ir::LoopAnalysis fresh_loops;
+    fresh_loops.Compute(*f_, cfg_, fresh_dt);
+    EGRET_CHECK(loops_.SameLoops(fresh_loops));
+  }
+#endif
+}
+
 const ir::LoopAnalysis& AnalysisCache::Loops() {
   if (!(valid_ & kLoopAnalysis)) {
     const ir::ControlFlowGraph& cfg = Cfg();

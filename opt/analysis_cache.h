@@ -93,6 +93,20 @@ class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
     published_ |= valid_ & (kDomTreeAnalysis | kLoopAnalysis);
   }
 
+  // PublishCfg(cfg) for a pass whose only changes to the block graph since the held dominator
+  // tree was computed were bypassed edges into forwarding blocks that it then removed, and the
+  // removal of blocks the entry did not reach (the preconditions of
+  // ir::DominatorTree::RemoveForwardingBlocks; cfg_simplify undoing licm's unused preheaders):
+  // the dominator tree, and the loops if they stay what Compute would give
+  // (ir::LoopAnalysis::CanRemoveForwardingBlocks), are updated in place and published with the
+  // CFG instead of being dropped.
+  // `removed` lists every block removed from the layout since then (forwarders included); the
+  // preconditions that can be checked here are (every forwarder removed, its preds and target
+  // not, every other removed block unreachable before), and when one fails the dominator tree
+  // and loops are dropped, as PublishCfg(cfg) drops them. `cfg` is not the cache's own.
+  void PublishCfgBypassing(ir::ControlFlowGraph& cfg, std::span<const ir::BypassedEdge> bypassed,
+                           std::span<const ir::Block> removed);
+
   // The order of b's destinations changed, not the blocks they name (simplify swaps a brif's
   // arms): the CFG, if held, takes the new order (ControlFlowGraph::ReorderSuccessors); what
   // was derived from it (the reverse post-order follows the successor order) is dropped.

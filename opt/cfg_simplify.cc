@@ -65,10 +65,8 @@ struct ParamArgs {
   }
 };
 
-// A predecessor whose every edge to `from` phase 4 sent to `to` instead.
-struct Redirect {
-  Block pred, from, to;
-};
+// A predecessor whose every edge to `forwarder` phase 4 sent to `target` instead.
+using Redirect = ir::BypassedEdge;
 
 // The simplifier's storage, one per thread and kept between functions and rounds for its
 // capacity (nothing in it carries meaning from one function to the next).
@@ -89,6 +87,10 @@ struct CfgScratch {
   std::vector<Redirect> redirects;
   // The blocks phase 2 removed last, in increasing index order.
   std::vector<Block> removed;
+  // Over the whole run: every redirection and every block phase 2 removed (see
+  // AnalysisCache::PublishCfgBypassing).
+  std::vector<Redirect> bypassed;
+  std::vector<Block> all_removed;
   // By block: the epoch (CfgSimplifier::epoch_) in which something phase 3 reads about the
   // block last changed (see MarkBlock).
   std::vector<uint32_t> changed_in;
@@ -112,6 +114,8 @@ class CfgSimplifier {
         lone_blocks_(scratch.lone_blocks),
         redirects_(scratch.redirects),
         removed_(scratch.removed),
+        bypassed_(scratch.bypassed),
+        all_removed_(scratch.all_removed),
         changed_in_(scratch.changed_in),
         out_args_(scratch.out_args),
         new_args_(scratch.new_args) {}
@@ -158,9 +162,15 @@ class CfgSimplifier {
     // edges and blocks phase 2 removed changed anything it reads (both mark the blocks they
     // touch, MarkBlock): it then looks at marked blocks only, until it changes something.
     bool marked_only = false;
+    // Whether the block graph changed only by forwardings and the removal of blocks (so far):
+    // then a dominator tree and loops the cache holds of the graph the pass started from can be
+    // updated instead of dropped (AnalysisCache::PublishCfgBypassing).
+    bool bypassing_only = true;
+    bypassed_.clear();
+    all_removed_.clear();
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators(/*count_uses=*/round == 0);
-      if (changed) succs_current = marked_only = false;
+      if (changed) succs_current = marked_only = bypassing_only = false;
       bool removed = false;
       if (round == 0 || changed || forwarded) {
         // Phase 2, unless the cache's dominator tree, which describes the function as it is
@@ -172,7 +182,8 @@ class CfgSimplifier {
         if (!all_reachable) {
           const ir::ControlFlowGraph* succs =
               succs_current ? &cfg_ : (round == 0 && !changed ? cfg : nullptr);
-          removed = RemoveUnreachable(succs);
+          removed = succs_current ? RemoveBypassedUnreachable() : RemoveUnreachable(succs);
+          if (removed) all_removed_.insert(all_removed_.end(), removed_.begin(), removed_.end());
         }
         changed |= removed;
       }
@@ -198,6 +209,8 @@ class CfgSimplifier {
       // Phase 3 changes no edge, so the CFG still holds for phase 5 unless phase 4 forwarded.
       const bool merged = (round == 0 || changed || forwarded) && MergeBlocks(*cfg, forwarded);
       marked_only = !params && forwarded && !merged;
+      if (merged) bypassing_only = false;
+      if (forwarded) bypassed_.insert(bypassed_.end(), redirects_.begin(), redirects_.end());
       const bool edges = forwarded || merged;
       // Forwarding alone changed edges: the successor lists take its redirections (a merge
       // moves whole lists, so the graph is computed again after one).
@@ -219,8 +232,12 @@ class CfgSimplifier {
     // A CFG left non-null describes the final edges (the loop drops it after every phase that
     // changes one): the passes after this one (gvn, or dce and then the verifier and lowering)
     // take it instead of computing their own. If it is still the cache's, taken in the first
-    // round, no block or edge changed at all, so the cache's dominator tree and loops stay too.
-    if (cfg == &cfg_) {
+    // round, no block or edge changed at all, so the cache's dominator tree and loops stay too;
+    // when the only changes were forwardings whose forwarders phase 2 then removed (and
+    // unreachable blocks removed), the cache updates them instead of dropping them.
+    if (cfg == &cfg_ && bypassing_only) {
+      analyses_.PublishCfgBypassing(cfg_, bypassed_, all_removed_);
+    } else if (cfg == &cfg_) {
       analyses_.PublishCfg(cfg_);
     } else if (cfg != nullptr) {
       analyses_.PublishCfg();
@@ -367,6 +384,96 @@ class CfgSimplifier {
     return changed;
   }
 
+  // --- 2. After a round whose only edge changes were phase 4's redirections (cfg_'s successor
+  // lists current, its predecessor lists from before that phase 4: succs_current). Every placed
+  // block was reachable after the phase 2 before (or the dominator tree said so), phases 3 and 5
+  // change no reachability, and a redirection p -> F -> T to p -> T keeps every block but F
+  // reachable (F's only successor is T). So the only blocks that can be unreachable now are the
+  // forwarders edges were redirected from (the candidates), and a candidate is reachable
+  // exactly when a current predecessor is: any other block, or a reachable candidate. Its
+  // current predecessors are among its predecessors before that phase 4 and the redirections'
+  // preds that now go to it; the successor lists say which still have the edge. Removes the
+  // unreachable candidates as RemoveUnreachable would (the same blocks, the same edits) without
+  // a search from the entry or a walk over the layout.
+  bool RemoveBypassedUnreachable() {
+    std::vector<uint8_t>& state = reached_;  // by block: 0 no candidate, 1 candidate, 2 reached
+    state.assign(dfg_.NumBlocks(), 0);
+    for (const Redirect& r : redirects_) state[r.forwarder.index] = 1;
+    std::vector<Block>& work = stack_;
+    work.clear();
+    const auto has_edge = [&](Block p, Block to) {
+      for (const Block s : cfg_.Succs(p))
+        if (s == to) return true;
+      return false;
+    };
+    const auto reach = [&](Block b) {
+      if (state[b.index] != 1) return;
+      state[b.index] = 2;
+      work.push_back(b);
+    };
+    for (const Redirect& r : redirects_) {
+      const Block fw = r.forwarder;
+      if (state[fw.index] != 1) continue;
+      for (const Block p : cfg_.Preds(fw)) {
+        if (state[p.index] == 0 && has_edge(p, fw)) {
+          reach(fw);
+          break;
+        }
+      }
+    }
+    // An edge a redirection made (its pred is no candidate: a candidate's only edge goes to its
+    // target, reached through the walk below).
+    for (const Redirect& r : redirects_) {
+      if (state[r.pred.index] == 0 && has_edge(r.pred, r.target)) reach(r.target);
+    }
+    while (!work.empty()) {
+      const Block b = work.back();
+      work.pop_back();
+      for (const Block s : cfg_.Succs(b)) reach(s);
+    }
+    removed_.clear();
+    for (const Redirect& r : redirects_) {
+      const Block fw = r.forwarder;
+      if (state[fw.index] != 1) continue;
+      state[fw.index] = 0;  // listed once
+      RemoveBlockAndContents(fw);
+    }
+#ifdef EGRET_DEBUG
+    // The same blocks as a search from the entry over the successor lists finds unreachable.
+    std::vector<uint8_t> seen(dfg_.NumBlocks(), 0);
+    std::vector<Block> dfs{f_.EntryBlock()};
+    seen[f_.EntryBlock().index] = 1;
+    while (!dfs.empty()) {
+      const Block b = dfs.back();
+      dfs.pop_back();
+      for (const Block s : cfg_.Succs(b)) {
+        if (!seen[s.index]) {
+          seen[s.index] = 1;
+          dfs.push_back(s);
+        }
+      }
+    }
+    for (const Block b : f_.layout.Blocks()) EGRET_CHECK(seen[b.index]);
+    for (const Block b : removed_) EGRET_CHECK(!seen[b.index]);
+#endif
+    std::sort(removed_.begin(), removed_.end());
+    return !removed_.empty();
+  }
+
+  // Removes b and its instructions from the layout (phase 2), keeping the counts and marks.
+  void RemoveBlockAndContents(Block b) {
+    while (f_.layout.FirstInst(b).valid()) {
+      const Inst i = f_.layout.FirstInst(b);
+      Uncount(i);
+      // The counts of its operands change, and its successors lose an edge.
+      ForEachOperandInline(dfg_, i, [this](Value v) { MarkOwner(v); });
+      dfg_.ForEachDest(i, [this](const BlockCall& bc) { MarkBlock(bc.block); });
+      f_.layout.RemoveInst(i);
+    }
+    f_.layout.RemoveBlock(b);
+    removed_.push_back(b);
+  }
+
   // --- 2. The search follows `succs`'s successor lists when they describe the current edges
   // (not null), else the terminators. When it reaches every placed block (every block it
   // reaches is placed), nothing is removed and the layout is not walked.
@@ -414,18 +521,7 @@ class CfgSimplifier {
     if (num_reached == f_.layout.NumBlocks()) return false;
     for (Block b = f_.layout.FirstBlock(); b.valid();) {
       const Block next = f_.layout.NextBlock(b);
-      if (!reached[b.index]) {
-        while (f_.layout.FirstInst(b).valid()) {
-          const Inst i = f_.layout.FirstInst(b);
-          Uncount(i);
-          // The counts of its operands change, and its successors lose an edge.
-          ForEachOperandInline(dfg_, i, [this](Value v) { MarkOwner(v); });
-          dfg_.ForEachDest(i, [this](const BlockCall& bc) { MarkBlock(bc.block); });
-          f_.layout.RemoveInst(i);
-        }
-        f_.layout.RemoveBlock(b);
-        removed_.push_back(b);
-      }
+      if (!reached[b.index]) RemoveBlockAndContents(b);
       b = next;
     }
     std::sort(removed_.begin(), removed_.end());
@@ -467,6 +563,7 @@ class CfgSimplifier {
     bool changed = false;
     bool replaced = false;      // an alias was made (removing an unused parameter makes none)
     size_t alias_operands = 0;  // a bound on the operand slots that name an alias
+    Block first_replaced;       // the first block whose parameter was replaced
     std::vector<ParamArgs>& swept = param_args_;
     for (Block b : param_blocks_) {
       if (marked_only && !changed && changed_in_[b.index] != epoch_) {
@@ -499,6 +596,9 @@ class CfgSimplifier {
         }
         RemoveBlockParamAndArgs(f_, b, p, cfg.Preds(b));
         if (!unused) {
+          // param_blocks_ is in layout order: the first block with a replaced parameter is
+          // the earliest, where the walk that resolves the aliases starts.
+          if (!replaced) first_replaced = b;
           replaced_ = replaced = stale = true;
           // Every operand slot that names the parameter, or an alias of it made earlier in this
           // phase, is counted in its (exact) use count: their sum bounds the rewrites.
@@ -512,7 +612,7 @@ class CfgSimplifier {
       }
     }
     // Operands name aliases only if this phase made some (phases 1, 2 and 4 make none).
-    if (replaced) ResolveOperandAliases(f_, alias_operands);
+    if (replaced) ResolveOperandAliases(f_, alias_operands, first_replaced);
     return changed;
   }
 
@@ -539,8 +639,8 @@ class CfgSimplifier {
       MarkOwner(v);
     }
     for (const Redirect& r : redirects_) {
-      MarkBlock(r.from);
-      MarkBlock(r.to);
+      MarkBlock(r.forwarder);
+      MarkBlock(r.target);
     }
     pending_.clear();
     return changed;
@@ -703,13 +803,15 @@ class CfgSimplifier {
   // so the lists end as Compute would make them from the terminators now.
   void ApplyRedirects(const ir::ControlFlowGraph& cfg) {
     if (&cfg != &cfg_) cfg_ = cfg;
-    for (const Redirect& r : redirects_) cfg_.ReplaceSuccessor(r.pred, r.from, r.to);
+    for (const Redirect& r : redirects_) cfg_.ReplaceSuccessor(r.pred, r.forwarder, r.target);
   }
 
   // --- 5. `cfg` is the round's graph: it describes the edges as they are when the phase
   // starts, except for phase 4's redirections when `forwarded`.
   bool MergeBlocks(const ir::ControlFlowGraph& cfg, bool forwarded) {
-    bool replaced = false;  // an alias was made (merging a block without parameters makes none)
+    bool replaced = false;      // an alias was made (merging a block without parameters makes none)
+    size_t alias_operands = 0;  // the operand slots that name an alias (as in SimplifyParams)
+    Block first_replaced;
     // Whether b's `jump c` is c's only incoming edge (every branch destination counting,
     // duplicates too): exactly when c's predecessor list in a graph of the edges as they are is
     // [b] (b's jump is one edge, and any other predecessor adds at least one). Each of phase 4's
@@ -722,8 +824,8 @@ class CfgSimplifier {
     if (forwarded) {
       delta.assign(dfg_.NumBlocks(), 0);
       for (const Redirect& r : redirects_) {
-        --delta[r.from.index];
-        ++delta[r.to.index];
+        --delta[r.forwarder.index];
+        ++delta[r.target.index];
       }
     }
     auto sole_edge = [&](Block c) {
@@ -751,6 +853,9 @@ class CfgSimplifier {
         for (Value p : params) {
           const Value to = dfg_.ResolveAliases(p);
           if (to == p) continue;
+          // The slots naming p (an exact count: p was no alias) name an alias now.
+          alias_operands += uses_[p.index];
+          if (!replaced) first_replaced = b;  // the layout's walk: the earliest such block
           uses_[to.index] += uses_[p.index];
           uses_[p.index] = 0;
           replaced_ = replaced = true;
@@ -764,8 +869,9 @@ class CfgSimplifier {
         changed = true;
       }
     }
-    // Operands name aliases only if this phase made some (phases 1, 2 and 4 make none).
-    if (replaced) ResolveOperandAliases(f_);
+    // Operands name aliases only if this phase made some (phases 1, 2 and 4 make none). They
+    // are uses of c's parameters, in blocks c dominated (b's merged tail and what follows).
+    if (replaced) ResolveOperandAliases(f_, alias_operands, first_replaced);
     return changed;
   }
 
@@ -791,6 +897,8 @@ class CfgSimplifier {
   std::vector<Block>& lone_blocks_;
   std::vector<Redirect>& redirects_;
   std::vector<Block>& removed_;
+  std::vector<Redirect>& bypassed_;
+  std::vector<Block>& all_removed_;
   std::vector<uint32_t>& changed_in_;
   std::vector<Value>& out_args_;
   std::vector<Value>& new_args_;

@@ -18,18 +18,25 @@ void ResolveOperandAliases(ir::Function& f) {
   }
 }
 
-void ResolveOperandAliases(ir::Function& f, size_t bound) {
+void ResolveOperandAliases(ir::Function& f, size_t bound, ir::Block start) {
   size_t rewritten = 0;
-  for (ir::Block b : f.layout.Blocks()) {
+  // Whether the walk made the bound-th rewrite in block b.
+  const auto walk = [&](ir::Block b) {
     for (ir::Inst i : f.layout.Insts(b)) {
       MapOperandsInline(f.dfg, i, [&](ir::Value& v) {
         const ir::Value r = f.dfg.ResolveAliases(v);
         rewritten += r != v;
         v = r;
       });
-      if (rewritten >= bound) return;
+      if (rewritten >= bound) return true;
     }
-  }
+    return false;
+  };
+  if (!start.valid()) start = f.layout.FirstBlock();
+  for (ir::Block b = start; b.valid(); b = f.layout.NextBlock(b))
+    if (walk(b)) return;
+  for (ir::Block b = f.layout.FirstBlock(); b != start; b = f.layout.NextBlock(b))
+    if (walk(b)) return;
 }
 
 ir::Inst InsertInstBefore(ir::Function& f, const ir::InstData& data, ir::Inst before) {

@@ -56,8 +56,12 @@ void ReplaceValue(ir::Function& f, ir::Value from, ir::Value to);
 void ResolveOperandAliases(ir::Function& f);
 // The same for a caller that knows (from exact use counts) at most how many operand slots name
 // an alias: the walk stops after the instruction that makes the `bound`-th rewrite. A bound
-// above the true number only walks to the end; one below it would leave aliases behind.
-void ResolveOperandAliases(ir::Function& f, size_t bound);
+// above the true number only walks the whole function; one below it would leave aliases
+// behind. The walk goes from block `start` (placed, or invalid for the first block) to the
+// end, then from the first block up to `start`: the same slots are rewritten whatever the
+// start, but one where the aliases' uses begin (the block of a replaced parameter: its uses
+// are in blocks it dominates, which the layout mostly places after it) stops sooner.
+void ResolveOperandAliases(ir::Function& f, size_t bound, ir::Block start = ir::Block());
 
 // Builds `data` (results made from its typing rule) and places it before `before`, with
 // before's source location. Returns the new instruction.

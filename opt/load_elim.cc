@@ -63,6 +63,10 @@ struct LoadElimScratch {
   std::vector<uint32_t> seen;
   uint32_t stamp = 0;
   std::vector<std::pair<MemLocation, Inst>> pending;  // Visit's, kept between blocks
+  // The blocks where a load was replaced (in visit order, possibly repeated), and by block
+  // whether a replacement's block dominates it (ResolveAliases).
+  std::vector<Block> replaced_in;
+  std::vector<uint8_t> resolve;
   // The dominator-tree walk: every frame's exit state is its range of `states`, the frames'
   // ranges stacked in walk order (a child's range follows its parent's). The block being
   // visited builds its state at the end of `states` (StateTail), where it stays as its frame's
@@ -146,6 +150,7 @@ class LoadEliminator {
     std::vector<Entry>& states = scratch_.states;
     stack.clear();
     states.clear();
+    scratch_.replaced_in.clear();
     Visit(f_.EntryBlock(), StateTail(states, 0));
     stack.push_back({f_.EntryBlock(), 0, 0, states.size()});
     while (!stack.empty()) {
@@ -175,7 +180,31 @@ class LoadEliminator {
       stack.push_back({c, 0, begin, states.size()});
     }
     // Without a replacement there is no new alias (none enters a pass), so no walk.
-    if (replaced_any_) ResolveOperandAliases(f_);
+    if (replaced_any_) ResolveAliases();
+  }
+
+  // ResolveOperandAliases over the blocks that can name an alias: a replaced load's result is
+  // used only in blocks its block dominates (the instructions Reuse inserts are in that block
+  // too), and every block the entry does not reach may name any value. Marked in reverse
+  // post-order (an immediate dominator comes first); the same slots are rewritten as by the
+  // walk over the whole function.
+  void ResolveAliases() {
+    std::vector<uint8_t>& resolve = scratch_.resolve;
+    resolve.assign(dfg_.NumBlocks(), 0);
+    for (const Block b : scratch_.replaced_in) resolve[b.index] = 1;
+    const auto resolve_block = [&](Block b) {
+      for (const Inst i : f_.layout.Insts(b))
+        MapOperandsInline(dfg_, i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
+    };
+    const std::span<const Block> rpo = domtree_.Rpo();
+    for (const Block b : rpo) {
+      const Block idom = domtree_.Idom(b);
+      if (idom.valid() && resolve[idom.index]) resolve[b.index] = 1;
+      if (resolve[b.index]) resolve_block(b);
+    }
+    if (rpo.size() == f_.layout.NumBlocks()) return;
+    for (const Block b : f_.layout.Blocks())
+      if (!domtree_.IsReachable(b)) resolve_block(b);
   }
 
  private:
@@ -375,6 +404,8 @@ class LoadEliminator {
             f_.layout.RemoveInst(i);
             replaced = true;
             replaced_any_ = true;
+            if (scratch_.replaced_in.empty() || scratch_.replaced_in.back() != b)
+              scratch_.replaced_in.push_back(b);
           }
           break;  // the latest entry for these bytes decides
         }

@@ -153,5 +153,33 @@ block3(v2: i32):
   EXPECT_EQ(out.find("block1"), std::string::npos) << out;
 }
 
+TEST(CfgSimplify, ForwardingKeepsTheForwarderOnlyWhileAnEdgeIntoItRemains) {
+  // block1 forwards to the empty loop block2, which jumps back to it: both of block1's
+  // predecessors are bypassed (block2 then jumps to itself), so the next round's phase 2, which
+  // looks only at the forwarders, removes block1. block4 forwards to block5, but block3 keeps
+  // its edge to block4 (it reaches block5 already on its other arm): block4 stays.
+  const std::string out = CfgSimplify(R"(
+function %f(i32) -> i32 {
+block0(v0: i32):
+    brif v0, block1, block3
+block1:
+    jump block2
+block2:
+    jump block1
+block3:
+    v1 = iadd_imm v0, 1
+    brif v1, block4, block5
+block4:
+    jump block5
+block5:
+    return v0
+}
+)");
+  EXPECT_NE(out.find("brif v0, block2, block3"), std::string::npos) << out;
+  EXPECT_NE(out.find("block2:\n    jump block2"), std::string::npos) << out;
+  EXPECT_EQ(out.find("block1"), std::string::npos) << out;
+  EXPECT_NE(out.find("block4:"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace egret::opt

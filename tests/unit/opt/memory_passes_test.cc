@@ -100,6 +100,39 @@ block0(v0: i64, v1: i32):
   EXPECT_EQ(out.find("v7 = load"), std::string::npos) << out;  // readonly: survives calls
 }
 
+// A replaced load's uses are resolved where they can be: its block (after it, and in what
+// Reuse inserts before it), the blocks it dominates, and blocks the entry does not reach (which
+// may name any value); a block it does not dominate cannot use it. The verifier (after the
+// pass, o.verify) fails on any operand left naming an alias.
+TEST(LoadElim, ResolvesTheReplacedLoadsUsesWhereverTheyAre) {
+  const std::string out = RunPass("load_elim", R"(
+function %f(i64, i32) -> i32 {
+block0(v0: i64, v1: i32):
+    v2 = load.i32 vmctx notrap v0+16
+    brif v1, block1, block2
+block1:
+    v3 = load.i32 vmctx notrap v0+16
+    v4 = iadd v3, v3
+    brif v4, block3(v3), block4
+block2:
+    jump block4
+block3(v5: i32):
+    v6 = iadd v5, v3
+    return v6
+block4:
+    return v2
+block5:
+    v7 = iadd v3, v2
+    return v7
+}
+)");
+  EXPECT_EQ(out.find("v3 = load"), std::string::npos) << out;
+  EXPECT_NE(out.find("v4 = iadd v2, v2"), std::string::npos) << out;
+  EXPECT_NE(out.find("block3(v2)"), std::string::npos) << out;
+  EXPECT_NE(out.find("v6 = iadd v5, v2"), std::string::npos) << out;
+  EXPECT_NE(out.find("v7 = iadd v2, v2"), std::string::npos) << out;  // unreachable block5
+}
+
 TEST(LoadElim, LoopHeadersSeeTheLoopsStores) {
   // The load in the header is not available from the entry: the back edge passes through a
   // store to the same field.

@@ -302,6 +302,21 @@ block1:
   replace_v1(g);
   ResolveOperandAliases(g, 1);
   EXPECT_FALSE(ir::Verify(g).ok());
+  // Started at block1, the walk goes on to the end and then from the first block up to block1:
+  // the same three slots, whatever the start.
+  ir::Module m3 = Parse(kText);
+  ir::Function& h = m3.functions[0];
+  replace_v1(h);
+  ResolveOperandAliases(h, 3, ir::Block(1));
+  EXPECT_TRUE(ir::Verify(h).ok());
+  EXPECT_EQ(ir::PrintFunction(h), out);
+  // With a bound of 1 from block1 only block1's slot is rewritten.
+  ir::Module m4 = Parse(kText);
+  ir::Function& k = m4.functions[0];
+  replace_v1(k);
+  ResolveOperandAliases(k, 1, ir::Block(1));
+  EXPECT_EQ(k.dfg[k.layout.FirstInst(ir::Block(1))].args[1], ir::Value(0));
+  EXPECT_FALSE(ir::Verify(k).ok());
 }
 
 }  // namespace
