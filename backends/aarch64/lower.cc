@@ -207,6 +207,7 @@ class Lowerer final : public backend::LowerRules {
 
   VReg Rematerialize(ir::Value v, const ir::InstData& d) override;
   bool LowersVectors() const override { return true; }
+  const uint8_t* WalkPlan() const override;
   bool IsSunk(ir::Inst i) const override;
   Status LowerEntry(ir::Block entry) override;
   Status LowerInst(ir::Inst i) override;
@@ -577,6 +578,23 @@ Lowerer::AddressMatch Lowerer::ComputeAddressMatch(ir::Inst mem) const {
     }
   }
   return m;
+}
+
+const uint8_t* Lowerer::WalkPlan() const {
+  // The opcodes IsSunk may answer yes for (its first switch; Debug builds check the rest).
+  static const backend::WalkPlanTable kPlan({
+      Opcode::kIcmp,
+      Opcode::kIcmpImm,
+      Opcode::kFcmp,
+      Opcode::kBandImm,
+      Opcode::kBand,
+      Opcode::kIadd,
+      Opcode::kIshlImm,
+      Opcode::kUextend,
+      Opcode::kSextend,
+      Opcode::kImul,
+  });
+  return kPlan.plan;
 }
 
 bool Lowerer::IsSunk(ir::Inst i) const {

@@ -158,6 +158,7 @@ class Lowerer final : public backend::LowerRules {
   Status LowerTerminator(ir::Inst i, ir::Block b) override;
   void EmitJump(uint32_t target, std::span<const VReg> args) override;
   bool LowersVectors() const override { return true; }
+  const uint8_t* WalkPlan() const override;
 
  private:
   struct Cond {
@@ -515,7 +516,7 @@ class Lowerer final : public backend::LowerRules {
   // B: bound B - s), or only when sum <s B with the bound plus s below 2^31 (the sum never
   // reaches the sign bit). Per parameter, on its first question (IndexOffset asks only of the
   // counters under a heap index; a function has few), from the parameter's in-edges, memoized
-  // in iv_max_ / iv_known_. The first call also fills addr_max_off_.
+  // in iv_max_ / iv_known_.
   uint32_t IvBound(ir::Value p) const;
   // An edge into a block: the destination `call` of block `src`'s terminator, its `which`-th.
   struct InEdge {
@@ -682,9 +683,13 @@ class Lowerer final : public backend::LowerRules {
     memo.known |= What;
     return answer;
   }
-  // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
-  // when one is negative; -1 when none does). Filled by the first IvBound.
+  // The largest offset of the loads and stores addressing through `addr` (INT64_MAX when one is
+  // negative; -1 when none does). A value used once asks its user; the first question about
+  // one used more often fills addr_max_off_ for every value (most heap addresses have one use).
+  int64_t MaxAccessOffset(ir::Value addr) const;
+  // By IR value index: MaxAccessOffset of a value used more than once.
   mutable std::vector<int64_t> addr_max_off_;
+  mutable bool addr_max_off_built_ = false;
   // By IR value index: how many loads and stores, in any block, use it as their address.
   // Filled by AddressFoldsEverywhere when first asked (most functions at --opt-level=none
   // never ask: each access has its own address).
@@ -1638,6 +1643,19 @@ ir::Value Lowerer::ComputeFoldedLoadOperand(ir::Inst user) const {
   }
 }
 
+const uint8_t* Lowerer::WalkPlan() const {
+  // The opcodes ComputeIsSunk may answer yes for (its cases; Debug builds check the rest).
+  static const backend::WalkPlanTable kPlan({
+      Opcode::kBand,    Opcode::kBandImm, Opcode::kBor,     Opcode::kUshr,    Opcode::kUshrImm,
+      Opcode::kRotl,    Opcode::kRotr,    Opcode::kRotlImm, Opcode::kRotrImm, Opcode::kIaddImm,
+      Opcode::kUextend, Opcode::kIsub,    Opcode::kBxor,    Opcode::kBorImm,  Opcode::kBxorImm,
+      Opcode::kIcmp,    Opcode::kIcmpImm, Opcode::kFcmp,    Opcode::kIadd,    Opcode::kIshl,
+      Opcode::kIshlImm, Opcode::kBnot,    Opcode::kUload8,  Opcode::kSload8,  Opcode::kUload16,
+      Opcode::kSload16, Opcode::kUload32, Opcode::kSload32, Opcode::kLoad,
+  });
+  return kPlan.plan;
+}
+
 bool Lowerer::IsSunk(ir::Inst i) const {
   // Memoized: the walk asks every instruction once, and the matchers ask again of the users
   // they fold into (a load's ALU user, a shift's add), usually before the walk reaches them.
@@ -2050,11 +2068,34 @@ ir::Inst Lowerer::IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const {
       !IsSunk(add))
     return ir::Inst();
   // Every access through it keeps its displacement within int32.
-  const ir::Value a = Resolve(FirstResult(add));
-  if (a.index >= addr_max_off_.size() || addr_max_off_[a.index] > INT32_MAX - k) return ir::Inst();
+  if (MaxAccessOffset(FirstResult(add)) > INT32_MAX - k) return ir::Inst();
   *p = base;
   *c = k;
   return xi;
+}
+
+int64_t Lowerer::MaxAccessOffset(ir::Value addr) const {
+  auto address_of = [&](const ir::InstData& d) {
+    return Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
+  };
+  const ir::Value r = Resolve(addr);
+  const uint32_t uses = ctx_.order().use_count[r.index];
+  if (uses == 0) return -1;
+  if (uses == 1) {
+    const ir::InstData& d = dfg_[ctx_.order().last_user[r.index]];
+    if (!IsMemory(d) || address_of(d) != r) return -1;
+    return d.imm < 0 ? INT64_MAX : d.imm;
+  }
+  if (!addr_max_off_built_) {
+    addr_max_off_built_ = true;
+    addr_max_off_.assign(dfg_.NumValues(), -1);
+    for (ir::Inst i : ctx_.order().mem_insts) {  // in layout order
+      const ir::InstData& d = dfg_[i];
+      int64_t& m = addr_max_off_[address_of(d).index];
+      m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
+    }
+  }
+  return addr_max_off_[r.index];
 }
 
 std::span<const Lowerer::InEdge> Lowerer::InEdges(ir::Block b) const {
@@ -2086,14 +2127,6 @@ uint32_t Lowerer::IvBound(ir::Value pv) const {
     const size_t nvalues = dfg_.NumValues();
     iv_known_.assign(nvalues, 0);
     iv_max_.resize(nvalues);
-    addr_max_off_.assign(nvalues, -1);
-    for (ir::Inst i : ctx_.order().mem_insts) {  // in layout order
-      const ir::InstData& d = dfg_[i];
-      const ir::Value addr =
-          Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
-      int64_t& m = addr_max_off_[addr.index];
-      m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
-    }
   }
   if (iv_known_[pv.index]) return iv_max_[pv.index];
   iv_known_[pv.index] = 1;
@@ -2230,6 +2263,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
   zext_params_done_ = false;
   iv_bounds_started_ = false;
   in_edges_built_ = false;
+  addr_max_off_built_ = false;
   ComputeZeroExtendDemand(self);
   sunk_.assign(dfg_.NumInsts(), 0);                // IsSunk's answers depend on the analyses above
   memo_slot_.assign(dfg_.NumInsts(), UINT32_MAX);  // and so do the other matchers'
