@@ -706,7 +706,9 @@ Status Lowerer::LowerEntry(ir::Block b) {
   const CallLayout& self = self_layout_;
   v_.Reserve(dfg_.NumInsts(), dfg_.NumValues(), ctx_.order().num_vblocks);
   v_.frame.stack_args = self.stack_args;
-  v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
+  v_.frame.arg_area_slots = ctx_.order().has_tail_call
+                                ? backend::ArgAreaSlots(f_, WasmCallConv())
+                                : backend::StackArgSlots(WasmCallConv(), f_.signature.params);
   std::span<const ir::Value> params = dfg_.BlockParams(b);
   ops_.clear();
   for (size_t k = 0; k < params.size(); ++k) {

@@ -119,6 +119,7 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
   lo.order.clear();
   lo.num_hot = 0;
   lo.num_vblocks = 0;
+  lo.has_tail_call = false;
   lo.vblock_of.assign(nblocks, kNoBlock);
   lo.num_preds.assign(nblocks, 0);
   lo.use_count.assign(f.dfg.NumValues(), 0);
@@ -158,7 +159,9 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
         succ.push_back(bc.block);
         lo.dests.push_back(&bc);
       });
-      traps[b.index] = f.dfg[term].opcode == ir::Opcode::kTrap;
+      const ir::Opcode op = f.dfg[term].opcode;
+      traps[b.index] = op == ir::Opcode::kTrap;
+      lo.has_tail_call |= op == ir::Opcode::kReturnCall || op == ir::Opcode::kReturnCallIndirect;
       any_trap |= traps[b.index] && b != entry;
     }
     succ_end[b.index] = static_cast<uint32_t>(succ.size());

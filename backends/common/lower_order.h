@@ -66,6 +66,10 @@ struct LowerOrder {
   // addressing mode of every user; always <= use_count).
   std::vector<uint32_t> addr_use_count;
   uint32_t num_vblocks = 0;
+  // Whether some block, reachable or not, ends in a tail call (return_call,
+  // return_call_indirect): without one, backend::ArgAreaSlots is the function's own stack
+  // arguments (StackArgSlots), and lowering skips its walk over the blocks.
+  bool has_tail_call = false;
   // The reachable instructions, block by block in `order`, each block's in layout order:
   // order[k]'s are insts[insts_begin[k], insts_begin[k + 1]) (InstsAt), so that the walks after
   // this one read a flat array instead of following the layout's links.

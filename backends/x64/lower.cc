@@ -655,12 +655,17 @@ class Lowerer final : public backend::LowerRules {
     RmwMatch rmw;
     ir::Value folded;
     uint8_t known = 0;
+    ir::Inst inst;  // whose memo this is
   };
+  // Invariant between functions (in the thread's spare storage, and when a Lowerer starts):
+  // every entry is UINT32_MAX. A function sets only the entries of the instructions it makes
+  // memos for and resets exactly those (by memos_) when it gives the table back, so a function
+  // costs O(memos), not O(instructions), here; LowerEntry only grows the table.
   mutable std::vector<uint32_t> memo_slot_;
   mutable std::vector<MatchMemo> memos_;
   // The memo of `i` when its answer `what` is known, else null.
   const MatchMemo* FindMemo(ir::Inst i, uint8_t what) const {
-    EGRET_DCHECK(i.index < memo_slot_.size());  // asked only after LowerEntry
+    EGRET_DCHECK(i.index < dfg_.NumInsts() && i.index < memo_slot_.size());  // after LowerEntry
     const uint32_t slot = memo_slot_[i.index];
     return slot != UINT32_MAX && (memos_[slot].known & what) ? &memos_[slot] : nullptr;
   }
@@ -669,7 +674,7 @@ class Lowerer final : public backend::LowerRules {
     uint32_t& slot = memo_slot_[i.index];
     if (slot == UINT32_MAX) {
       slot = static_cast<uint32_t>(memos_.size());
-      memos_.emplace_back();
+      memos_.emplace_back().inst = i;
     }
     return memos_[slot];
   }
@@ -704,7 +709,7 @@ class Lowerer final : public backend::LowerRules {
     std::vector<VReg> jump_args;
     CallLayout self_layout;
     std::vector<uint8_t> zext_param, zext_def, depth, sunk, iv_known;
-    std::vector<uint32_t> iv_max, memo_slot, addr_uses, in_begin;
+    std::vector<uint32_t> iv_max, memo_slot /* all UINT32_MAX */, addr_uses, in_begin;
     std::vector<InEdge> in_edges;
     std::vector<MatchMemo> memos;
     std::vector<int64_t> addr_max_off;
@@ -724,7 +729,12 @@ class Lowerer final : public backend::LowerRules {
     SwapSpare(iv_known_, spare.iv_known, take);
     SwapSpare(in_begin_, spare.in_begin, take);
     SwapSpare(in_edges_, spare.in_edges, take);
-    SwapSpare(memo_slot_, spare.memo_slot, take);
+    if (take) {  // kept as it is: all UINT32_MAX (the invariant at memo_slot_)
+      memo_slot_.swap(spare.memo_slot);
+    } else {
+      for (const MatchMemo& m : memos_) memo_slot_[m.inst.index] = UINT32_MAX;
+      GiveSpare(memo_slot_, spare.memo_slot);
+    }
     SwapSpare(addr_uses_, spare.addr_uses, take);
     SwapSpare(memos_, spare.memos, take);
     SwapSpare(addr_max_off_, spare.addr_max_off, take);
@@ -2265,12 +2275,15 @@ Status Lowerer::LowerEntry(ir::Block b) {
   in_edges_built_ = false;
   addr_max_off_built_ = false;
   ComputeZeroExtendDemand(self);
-  sunk_.assign(dfg_.NumInsts(), 0);                // IsSunk's answers depend on the analyses above
-  memo_slot_.assign(dfg_.NumInsts(), UINT32_MAX);  // and so do the other matchers'
-  memos_.clear();
+  sunk_.assign(dfg_.NumInsts(), 0);  // IsSunk's answers depend on the analyses above
+  // (The other matchers' memos too: memo_slot_ is all UINT32_MAX here, and memos_ empty.)
+  EGRET_DCHECK(memos_.empty());
+  if (memo_slot_.size() < dfg_.NumInsts()) memo_slot_.resize(dfg_.NumInsts(), UINT32_MAX);
   MarkFoldedMemoryOperands();  // before the first IsSunk, which reads its marks
   v_.frame.stack_args = self.stack_args;
-  v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
+  v_.frame.arg_area_slots = ctx_.order().has_tail_call
+                                ? backend::ArgAreaSlots(f_, WasmCallConv())
+                                : backend::StackArgSlots(WasmCallConv(), f_.signature.params);
   std::span<const ir::Value> params = dfg_.BlockParams(b);
   ops_.clear();
   // A parameter zero-extended at entry arrives in a temporary: (temporary, parameter's vreg).
