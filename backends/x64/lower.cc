@@ -628,9 +628,12 @@ class Lowerer final : public backend::LowerRules {
                                              // parameters (ComputeZeroExtendedParams)
   std::vector<uint8_t> zext_def_;            // by IR value index: ComputeZeroExtendDemand
   bool has_uextend_ = false;                 // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
-  mutable std::vector<uint32_t> iv_max_;     // by IR value index: IvBound's answers
-  mutable std::vector<uint8_t> iv_known_;    // by IR value index: iv_max_ holds the answer
-  mutable std::vector<uint32_t> in_begin_;   // by IR block index: InEdges, CSR
+  // By IR value index: IvBound's answers. Read only where iv_known_ is set, so its stale
+  // entries from earlier functions are never cleared: the table only grows (kept as it is in
+  // the thread's spare storage).
+  mutable std::vector<uint32_t> iv_max_;
+  mutable std::vector<uint8_t> iv_known_;   // by IR value index: iv_max_ holds the answer
+  mutable std::vector<uint32_t> in_begin_;  // by IR block index: InEdges, CSR
   mutable std::vector<InEdge> in_edges_;
   // Whether the on-demand analyses and tables were made for this function (reset by
   // LowerEntry).
@@ -709,7 +712,7 @@ class Lowerer final : public backend::LowerRules {
     std::vector<VReg> jump_args;
     CallLayout self_layout;
     std::vector<uint8_t> zext_param, zext_def, depth, sunk, iv_known;
-    std::vector<uint32_t> iv_max, memo_slot /* all UINT32_MAX */, addr_uses, in_begin;
+    std::vector<uint32_t> iv_max /* stale */, memo_slot /* all UINT32_MAX */, addr_uses, in_begin;
     std::vector<InEdge> in_edges;
     std::vector<MatchMemo> memos;
     std::vector<int64_t> addr_max_off;
@@ -725,7 +728,11 @@ class Lowerer final : public backend::LowerRules {
     SwapSpare(zext_def_, spare.zext_def, take);
     SwapSpare(depth_, spare.depth, take);
     SwapSpare(sunk_, spare.sunk, take);
-    SwapSpare(iv_max_, spare.iv_max, take);
+    if (take) {  // kept with its stale entries (iv_max_)
+      iv_max_.swap(spare.iv_max);
+    } else {
+      GiveSpare(iv_max_, spare.iv_max);
+    }
     SwapSpare(iv_known_, spare.iv_known, take);
     SwapSpare(in_begin_, spare.in_begin, take);
     SwapSpare(in_edges_, spare.in_edges, take);
@@ -2136,7 +2143,7 @@ uint32_t Lowerer::IvBound(ir::Value pv) const {
     iv_bounds_started_ = true;
     const size_t nvalues = dfg_.NumValues();
     iv_known_.assign(nvalues, 0);
-    iv_max_.resize(nvalues);
+    if (iv_max_.size() < nvalues) iv_max_.resize(nvalues);
   }
   if (iv_known_[pv.index]) return iv_max_[pv.index];
   iv_known_[pv.index] = 1;
