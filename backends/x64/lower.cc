@@ -560,7 +560,13 @@ class Lowerer final : public backend::LowerRules {
   // Pushes the operands of the addressing mode of memory access `mem` and records them in `m`.
   void AddressOperands(ir::Inst mem, MInst* m);
 
-  // ---- Rules, one per opcode family.
+  // ---- Rules, one per opcode family (LowerInst's table, RuleTable, names them).
+  friend struct RuleTable;
+  Status LowerNothing(ir::Inst i);
+  Status LowerIsNull(ir::Inst i);
+  Status LowerMemoryRule(ir::Inst i);
+  Status LowerAtomicRule(ir::Inst i);
+  Status LowerUnsupported(ir::Inst i);
   Status LowerAlu(ir::Inst i);
   // The sum of AddTreeLeaves' `n` leaves of `root`, in their order: lea (or add) of the first
   // two, then one add per leaf into the running sum (a load the root folds, FoldedLoadOperand,
@@ -2754,136 +2760,94 @@ void Lowerer::LowerAtomic(ir::Inst i) {
   }
 }
 
+// LowerInst's rule of each opcode (a table, so that LowerInst is one indirect call: a switch in
+// LowerInst inlined the smaller rules and made every instruction pay their stack frame).
+using Rule = Status (Lowerer::*)(ir::Inst);
+struct RuleTable {
+  Rule rule[ir::kNumOpcodes];
+  RuleTable();
+};
+extern const RuleTable kRules;  // (at namespace scope: no initialization guard per call)
+
 Status Lowerer::LowerInst(ir::Inst i) {
-  const Opcode op = dfg_[i].opcode;
-  if (ir::IsVectorOp(op)) return LowerVector(i);
-  switch (op) {
-    case Opcode::kIconst:
-    case Opcode::kF32const:
-    case Opcode::kF64const:
-      return Status::Ok();  // rematerialized at each use
-    case Opcode::kIadd:
-    case Opcode::kIsub:
-    case Opcode::kBand:
-    case Opcode::kBor:
-    case Opcode::kBxor:
-    case Opcode::kImul:
-    case Opcode::kIaddImm:
-    case Opcode::kBandImm:
-    case Opcode::kBorImm:
-    case Opcode::kBxorImm:
-    case Opcode::kImulImm:
-      return LowerAlu(i);
-    case Opcode::kSdiv:
-    case Opcode::kUdiv:
-    case Opcode::kSrem:
-    case Opcode::kUrem:
-      return LowerDivRem(i);
-    case Opcode::kUmulhi:
-    case Opcode::kSmulhi:
-      return LowerMulHi(i);
-    case Opcode::kIshl:
-    case Opcode::kUshr:
-    case Opcode::kSshr:
-    case Opcode::kRotl:
-    case Opcode::kRotr:
-    case Opcode::kIshlImm:
-    case Opcode::kUshrImm:
-    case Opcode::kSshrImm:
-    case Opcode::kRotlImm:
-    case Opcode::kRotrImm:
-      return LowerShift(i);
-    case Opcode::kClz:
-    case Opcode::kCtz:
-    case Opcode::kPopcnt:
-      return LowerBitCount(i);
-    case Opcode::kIneg:
-    case Opcode::kBnot:
-      return LowerUnary(i);
-    case Opcode::kIcmp:
-    case Opcode::kIcmpImm:
-      return LowerIcmp(i);
-    case Opcode::kIsNull: {  // cmp $0, ref (64-bit); sete
-      Cond c;
-      c.kind = CondKind::kIntRI;
-      c.cc = CondCode::kE;
-      c.size = OpSize::k64;
-      c.a = Use(dfg_[i].args[0]);
-      MInst m;
-      m.op = MOp::kCmpSet;
-      ops_.clear();
-      PushCondOperands(c, &m, &ops_);
-      ops_.push_back(Operand::EarlyDef(Result(i)));
-      EmitSpan(m, ops_);
-      return Status::Ok();
-    }
-    case Opcode::kFcmp:
-      return LowerFcmp(i);
-    case Opcode::kSelect:
-      return LowerSelect(i);
-    case Opcode::kUextend:
-    case Opcode::kSextend:
-    case Opcode::kIreduce:
-      return LowerExtend(i);
-    case Opcode::kFadd:
-    case Opcode::kFsub:
-    case Opcode::kFmul:
-    case Opcode::kFdiv:
-      return LowerFloatArith(i);
-    case Opcode::kFmin:
-    case Opcode::kFmax:
-      return LowerFminmax(i);
-    case Opcode::kFneg:
-    case Opcode::kFabs:
-    case Opcode::kFcopysign:
-      return LowerFsign(i);
-    case Opcode::kSqrt:
-    case Opcode::kCeil:
-    case Opcode::kFloor:
-    case Opcode::kTrunc:
-    case Opcode::kNearest:
-    case Opcode::kFpromote:
-    case Opcode::kFdemote:
-      return LowerFloatUnary(i);
-    case Opcode::kFcvtToSint:
-    case Opcode::kFcvtToUint:
-    case Opcode::kFcvtToSintSat:
-    case Opcode::kFcvtToUintSat:
-      return LowerFpToInt(i);
-    case Opcode::kFcvtFromSint:
-    case Opcode::kFcvtFromUint:
-      return LowerIntToFp(i);
-    case Opcode::kBitcast:
-      return LowerBitcast(i);
-    case Opcode::kLoad:
-    case Opcode::kUload8:
-    case Opcode::kSload8:
-    case Opcode::kUload16:
-    case Opcode::kSload16:
-    case Opcode::kUload32:
-    case Opcode::kSload32:
-    case Opcode::kStore:
-    case Opcode::kIstore8:
-    case Opcode::kIstore16:
-    case Opcode::kIstore32:
-      LowerMemory(i);
-      return Status::Ok();
-    case Opcode::kAtomicLoad:
-    case Opcode::kAtomicStore:
-    case Opcode::kAtomicRmw:
-    case Opcode::kAtomicCas:
-    case Opcode::kFence:
-      LowerAtomic(i);
-      return Status::Ok();
-    case Opcode::kCall:
-    case Opcode::kCallIndirect:
-      return LowerCall(i);
-    case Opcode::kTrapz:
-    case Opcode::kTrapnz:
-      return LowerTrapIf(i);
-    default:
-      return Unsupported(std::string("opcode ") + std::string(ir::OpcodeName(op)));
-  }
+  return (this->*kRules.rule[static_cast<size_t>(dfg_[i].opcode)])(i);
+}
+
+Status Lowerer::LowerNothing(ir::Inst) { return Status::Ok(); }
+
+Status Lowerer::LowerIsNull(ir::Inst i) {  // cmp $0, ref (64-bit); sete
+  Cond c;
+  c.kind = CondKind::kIntRI;
+  c.cc = CondCode::kE;
+  c.size = OpSize::k64;
+  c.a = Use(dfg_[i].args[0]);
+  MInst m;
+  m.op = MOp::kCmpSet;
+  ops_.clear();
+  PushCondOperands(c, &m, &ops_);
+  ops_.push_back(Operand::EarlyDef(Result(i)));
+  EmitSpan(m, ops_);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerMemoryRule(ir::Inst i) {
+  LowerMemory(i);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerAtomicRule(ir::Inst i) {
+  LowerAtomic(i);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerUnsupported(ir::Inst i) {
+  return Unsupported(std::string("opcode ") + std::string(ir::OpcodeName(dfg_[i].opcode)));
+}
+
+const RuleTable kRules;
+
+RuleTable::RuleTable() {
+  for (Rule& r : rule) r = &Lowerer::LowerUnsupported;
+  auto set = [&](Rule r, std::initializer_list<Opcode> ops) {
+    for (Opcode op : ops) rule[static_cast<size_t>(op)] = r;
+  };
+  // Rematerialized at each use (the walk skips them: WalkPlan).
+  set(&Lowerer::LowerNothing, {Opcode::kIconst, Opcode::kF32const, Opcode::kF64const});
+  set(&Lowerer::LowerAlu,
+      {Opcode::kIadd, Opcode::kIsub, Opcode::kBand, Opcode::kBor, Opcode::kBxor, Opcode::kImul,
+       Opcode::kIaddImm, Opcode::kBandImm, Opcode::kBorImm, Opcode::kBxorImm, Opcode::kImulImm});
+  set(&Lowerer::LowerDivRem, {Opcode::kSdiv, Opcode::kUdiv, Opcode::kSrem, Opcode::kUrem});
+  set(&Lowerer::LowerMulHi, {Opcode::kUmulhi, Opcode::kSmulhi});
+  set(&Lowerer::LowerShift,
+      {Opcode::kIshl, Opcode::kUshr, Opcode::kSshr, Opcode::kRotl, Opcode::kRotr, Opcode::kIshlImm,
+       Opcode::kUshrImm, Opcode::kSshrImm, Opcode::kRotlImm, Opcode::kRotrImm});
+  set(&Lowerer::LowerBitCount, {Opcode::kClz, Opcode::kCtz, Opcode::kPopcnt});
+  set(&Lowerer::LowerUnary, {Opcode::kIneg, Opcode::kBnot});
+  set(&Lowerer::LowerIcmp, {Opcode::kIcmp, Opcode::kIcmpImm});
+  set(&Lowerer::LowerIsNull, {Opcode::kIsNull});
+  set(&Lowerer::LowerFcmp, {Opcode::kFcmp});
+  set(&Lowerer::LowerSelect, {Opcode::kSelect});
+  set(&Lowerer::LowerExtend, {Opcode::kUextend, Opcode::kSextend, Opcode::kIreduce});
+  set(&Lowerer::LowerFloatArith, {Opcode::kFadd, Opcode::kFsub, Opcode::kFmul, Opcode::kFdiv});
+  set(&Lowerer::LowerFminmax, {Opcode::kFmin, Opcode::kFmax});
+  set(&Lowerer::LowerFsign, {Opcode::kFneg, Opcode::kFabs, Opcode::kFcopysign});
+  set(&Lowerer::LowerFloatUnary, {Opcode::kSqrt, Opcode::kCeil, Opcode::kFloor, Opcode::kTrunc,
+                                  Opcode::kNearest, Opcode::kFpromote, Opcode::kFdemote});
+  set(&Lowerer::LowerFpToInt,
+      {Opcode::kFcvtToSint, Opcode::kFcvtToUint, Opcode::kFcvtToSintSat, Opcode::kFcvtToUintSat});
+  set(&Lowerer::LowerIntToFp, {Opcode::kFcvtFromSint, Opcode::kFcvtFromUint});
+  set(&Lowerer::LowerBitcast, {Opcode::kBitcast});
+  set(&Lowerer::LowerMemoryRule,
+      {Opcode::kLoad, Opcode::kUload8, Opcode::kSload8, Opcode::kUload16, Opcode::kSload16,
+       Opcode::kUload32, Opcode::kSload32, Opcode::kStore, Opcode::kIstore8, Opcode::kIstore16,
+       Opcode::kIstore32});
+  set(&Lowerer::LowerAtomicRule, {Opcode::kAtomicLoad, Opcode::kAtomicStore, Opcode::kAtomicRmw,
+                                  Opcode::kAtomicCas, Opcode::kFence});
+  set(&Lowerer::LowerCall, {Opcode::kCall, Opcode::kCallIndirect});
+  set(&Lowerer::LowerTrapIf, {Opcode::kTrapz, Opcode::kTrapnz});
+  // Every vector opcode, whatever the entries above say (LowerVector decides).
+  for (int op = 0; op < ir::kNumOpcodes; ++op)
+    if (ir::IsVectorOp(static_cast<Opcode>(op))) rule[op] = &Lowerer::LowerVector;
 }
 
 Status Lowerer::LowerAlu(ir::Inst i) {
