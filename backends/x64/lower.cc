@@ -151,8 +151,25 @@ class Lowerer final : public backend::LowerRules {
   // backend::LowerRules.
   VReg Rematerialize(ir::Value v, const ir::InstData& d) override;
   bool IsSunk(ir::Inst i) const override;
-  // IsSunk's decision, uncached.
+  // IsSunk's decision, uncached: the rule of the instruction's opcode family (SinkTable).
   bool ComputeIsSunk(ir::Inst i) const;
+  friend struct SinkTable;
+  bool NeverSunk(ir::Inst i) const;
+  bool BandIsSunk(ir::Inst i) const;
+  bool BorIsSunk(ir::Inst i) const;
+  bool ByteMoveIsSunk(ir::Inst i) const;
+  bool IaddImmIsSunk(ir::Inst i) const;
+  bool UextendIsSunk(ir::Inst i) const;
+  bool RmwAluIsSunk(ir::Inst i) const;
+  bool CompareIsSunk(ir::Inst i) const;
+  bool IaddIsSunk(ir::Inst i) const;
+  bool ShlIsSunk(ir::Inst i) const;
+  bool BnotIsSunk(ir::Inst i) const;
+  bool NarrowLoadIsSunk(ir::Inst i) const;
+  bool LoadIsSunk(ir::Inst i) const;
+  // Whether value `r` is a leaf of the add tree of `root` that the tree takes as a memory
+  // operand (AddTreeLeaves' `mem`).
+  bool AddTreeLeafIsMemory(ir::Inst root, ir::Value r) const;
   Status LowerEntry(ir::Block entry) override;
   Status LowerInst(ir::Inst i) override;
   Status LowerTerminator(ir::Inst i, ir::Block b) override;
@@ -1667,7 +1684,7 @@ ir::Value Lowerer::ComputeFoldedLoadOperand(ir::Inst user) const {
 }
 
 const uint8_t* Lowerer::WalkPlan() const {
-  // The opcodes ComputeIsSunk may answer yes for (its cases; Debug builds check the rest).
+  // The opcodes ComputeIsSunk may answer yes for (SinkTable's; Debug builds check the rest).
   static const backend::WalkPlanTable kPlan({
       Opcode::kBand,    Opcode::kBandImm, Opcode::kBor,     Opcode::kUshr,    Opcode::kUshrImm,
       Opcode::kRotl,    Opcode::kRotr,    Opcode::kRotlImm, Opcode::kRotrImm, Opcode::kIaddImm,
@@ -1691,124 +1708,152 @@ bool Lowerer::IsSunk(ir::Inst i) const {
   return (sunk_[i.index] & 3) == 2;
 }
 
+// IsSunk's rule of each opcode family, asked through a table (SinkTable) so that the common
+// answers do not pay the stack frame of the heaviest (a load's add-tree leaves).
+using SinkRule = bool (Lowerer::*)(ir::Inst) const;
+struct SinkTable {
+  SinkRule rule[ir::kNumOpcodes];
+  SinkTable();
+};
+extern const SinkTable kSinkRules;  // (at namespace scope: no initialization guard per call)
+
 bool Lowerer::ComputeIsSunk(ir::Inst i) const {
-  const ir::InstData& d = dfg_[i];
-  switch (d.opcode) {
-    case Opcode::kBand:
-    case Opcode::kBandImm:
-      // Tested by its user's `test`, the operation of a read-modify-write store, or a byte-lane
-      // mask of a bswap tree.
-      return IsTestedAnd(i) || IsRmwAlu(i) || InBswapTree(i);
-    case Opcode::kBor:
-      return IsRmwAlu(i) || InBswapTree(i);
-    case Opcode::kUshr:
-    case Opcode::kUshrImm:
-    case Opcode::kRotl:
-    case Opcode::kRotr:
-    case Opcode::kRotlImm:
-    case Opcode::kRotrImm:
-      return InBswapTree(i);  // a byte-lane move of a bswap tree
-    case Opcode::kIaddImm: {
-      // The operation of a read-modify-write store, or the offset of a heap index folded into
-      // the displacement (IndexOffset).
-      if (IsRmwAlu(i)) return true;
-      if (IsHeapOffsetPart(i)) return true;  // a bounded heap offset (MatchAddress)
-      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-      if (!u.valid() || dfg_[u].opcode != Opcode::kUextend) return false;
-      ir::Value p;
-      int64_t c;
-      return IndexOffset(FirstResult(u), &p, &c) == i;
-    }
-    case Opcode::kUextend: {
-      if (IsHeapOffsetPart(i)) return true;  // a bounded heap offset (MatchAddress)
-      ir::Value p;
-      int64_t c;
-      return IndexOffset(FirstResult(i), &p, &c).valid();
-    }
-    case Opcode::kIsub:
-    case Opcode::kBxor:
-    case Opcode::kBorImm:
-    case Opcode::kBxorImm:
-      // The operation of a read-modify-write store.
-      return IsRmwAlu(i);
-    case Opcode::kIcmp:
-    case Opcode::kIcmpImm:
-    case Opcode::kFcmp: {
-      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-      return u.valid() && SinkableCompare(u) == i;
-    }
-    case Opcode::kIadd: {
-      if (IsRmwAlu(i)) return true;
-      {  // The base and index of its iadd_imm user's lea.
-        const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-        if (u.valid() && LeaImmAdd(u) == i) return true;
-      }
-      if (InAddTree(i)) return true;  // an interior node of a reassociated add tree
-      // Every user is a memory access folding it (MatchAddress gives the same of each).
-      return IsFoldedAddressAdd(i);
-    }
-    case Opcode::kIshl:
-    case Opcode::kIshlImm: {
-      // Folded into its add's lea, or with that add into the addressing modes of its users, or
-      // a byte-lane move of a bswap tree.
-      const ir::Inst add = ctx_.SoleUser(FirstResult(i));
-      if (!add.valid()) return false;
-      if (dfg_[add].opcode == Opcode::kIaddImm && (IsHeapOffsetPart(i) || LeaImmAdd(add) == i))
-        return true;
-      if (dfg_[add].opcode != Opcode::kIadd) return InBswapTree(i);
-      const ir::Inst add_user = ctx_.SoleUser(FirstResult(add));
-      if (!IsSunk(add) || (add_user.valid() && LeaImmAdd(add_user) == add))
-        return LeaShiftOperand(add) == FirstResult(i);
-      const ir::Inst u = ctx_.order().last_user[Resolve(FirstResult(add)).index];
-      const AddressMatch m = MatchAddress(u);
-      return m.add == add && m.shift == i;
-    }
-    case Opcode::kBnot: {
-      // Folded into its band user's andn.
-      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-      return u.valid() && AndnOperand(u) == FirstResult(i);
-    }
-    case Opcode::kUload8:
-    case Opcode::kSload8:
-    case Opcode::kUload16:
-    case Opcode::kSload16:
-    case Opcode::kUload32:
-    case Opcode::kSload32: {
-      // Folded into the compare or test of its only user at the width it reads, or into a
-      // narrow read-modify-write store.
-      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-      if (!u.valid()) return false;
-      const ir::Value r = FirstResult(i);
-      return CompareLoadOperand(u) == r || TestedLoad(u) == r || IsRmwLoad(i);
-    }
-    case Opcode::kLoad: {
-      // Folded into its ALU user, unless that user is itself an address folded into an
-      // addressing mode (then the load needs a register).
-      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-      if (!u.valid()) return false;
-      if (IsRmwLoad(i)) return true;
-      const ir::Value r = FirstResult(i);  // both matchers return resolved values
-      if (dfg_[u].opcode == Opcode::kIadd) {
-        // A leaf of a reassociated add tree: a memory operand when the tree says so.
-        const ir::Inst root = AddTreeRoot(u);
-        if (root.valid()) {
-          ir::Value leaves[kMaxAddLeaves];
-          uint8_t mem[kMaxAddLeaves];
-          const int n = AddTreeLeaves(root, leaves, mem);
-          for (int k = 0; k < n; ++k)
-            if (Resolve(leaves[k]) == Resolve(r)) return mem[k] != 0;
-          return false;
-        }
-      }
-      if (CompareLoadOperand(u) == r || TestedLoad(u) == r) return true;
-      const ir::Value vl = VectorLoadOperand(u);
-      if (vl.valid()) return DefInstId(vl) == i;
-      const ir::Value v = FoldedLoadOperand(u);
-      return v.valid() && DefInstId(v) == i && !IsSunk(u);
-    }
-    default:
-      return false;
+  return (this->*kSinkRules.rule[static_cast<size_t>(dfg_[i].opcode)])(i);
+}
+
+bool Lowerer::NeverSunk(ir::Inst) const { return false; }
+
+bool Lowerer::BandIsSunk(ir::Inst i) const {
+  // Tested by its user's `test`, the operation of a read-modify-write store, or a byte-lane
+  // mask of a bswap tree.
+  return IsTestedAnd(i) || IsRmwAlu(i) || InBswapTree(i);
+}
+
+bool Lowerer::BorIsSunk(ir::Inst i) const { return IsRmwAlu(i) || InBswapTree(i); }
+
+bool Lowerer::ByteMoveIsSunk(ir::Inst i) const {
+  return InBswapTree(i);  // a byte-lane move of a bswap tree
+}
+
+bool Lowerer::IaddImmIsSunk(ir::Inst i) const {
+  // The operation of a read-modify-write store, or the offset of a heap index folded into
+  // the displacement (IndexOffset).
+  if (IsRmwAlu(i)) return true;
+  if (IsHeapOffsetPart(i)) return true;  // a bounded heap offset (MatchAddress)
+  const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+  if (!u.valid() || dfg_[u].opcode != Opcode::kUextend) return false;
+  ir::Value p;
+  int64_t c;
+  return IndexOffset(FirstResult(u), &p, &c) == i;
+}
+
+bool Lowerer::UextendIsSunk(ir::Inst i) const {
+  if (IsHeapOffsetPart(i)) return true;  // a bounded heap offset (MatchAddress)
+  ir::Value p;
+  int64_t c;
+  return IndexOffset(FirstResult(i), &p, &c).valid();
+}
+
+bool Lowerer::RmwAluIsSunk(ir::Inst i) const {
+  return IsRmwAlu(i);  // the operation of a read-modify-write store
+}
+
+bool Lowerer::CompareIsSunk(ir::Inst i) const {
+  const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+  return u.valid() && SinkableCompare(u) == i;
+}
+
+bool Lowerer::IaddIsSunk(ir::Inst i) const {
+  if (IsRmwAlu(i)) return true;
+  {  // The base and index of its iadd_imm user's lea.
+    const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+    if (u.valid() && LeaImmAdd(u) == i) return true;
   }
+  if (InAddTree(i)) return true;  // an interior node of a reassociated add tree
+  // Every user is a memory access folding it (MatchAddress gives the same of each).
+  return IsFoldedAddressAdd(i);
+}
+
+bool Lowerer::ShlIsSunk(ir::Inst i) const {
+  // Folded into its add's lea, or with that add into the addressing modes of its users, or
+  // a byte-lane move of a bswap tree.
+  const ir::Inst add = ctx_.SoleUser(FirstResult(i));
+  if (!add.valid()) return false;
+  if (dfg_[add].opcode == Opcode::kIaddImm && (IsHeapOffsetPart(i) || LeaImmAdd(add) == i))
+    return true;
+  if (dfg_[add].opcode != Opcode::kIadd) return InBswapTree(i);
+  const ir::Inst add_user = ctx_.SoleUser(FirstResult(add));
+  if (!IsSunk(add) || (add_user.valid() && LeaImmAdd(add_user) == add))
+    return LeaShiftOperand(add) == FirstResult(i);
+  const ir::Inst u = ctx_.order().last_user[Resolve(FirstResult(add)).index];
+  const AddressMatch m = MatchAddress(u);
+  return m.add == add && m.shift == i;
+}
+
+bool Lowerer::BnotIsSunk(ir::Inst i) const {
+  // Folded into its band user's andn.
+  const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+  return u.valid() && AndnOperand(u) == FirstResult(i);
+}
+
+bool Lowerer::NarrowLoadIsSunk(ir::Inst i) const {
+  // Folded into the compare or test of its only user at the width it reads, or into a
+  // narrow read-modify-write store.
+  const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+  if (!u.valid()) return false;
+  const ir::Value r = FirstResult(i);
+  return CompareLoadOperand(u) == r || TestedLoad(u) == r || IsRmwLoad(i);
+}
+
+bool Lowerer::LoadIsSunk(ir::Inst i) const {
+  // Folded into its ALU user, unless that user is itself an address folded into an
+  // addressing mode (then the load needs a register).
+  const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+  if (!u.valid()) return false;
+  if (IsRmwLoad(i)) return true;
+  const ir::Value r = FirstResult(i);  // both matchers return resolved values
+  if (dfg_[u].opcode == Opcode::kIadd) {
+    // A leaf of a reassociated add tree: a memory operand when the tree says so.
+    const ir::Inst root = AddTreeRoot(u);
+    if (root.valid()) return AddTreeLeafIsMemory(root, r);
+  }
+  if (CompareLoadOperand(u) == r || TestedLoad(u) == r) return true;
+  const ir::Value vl = VectorLoadOperand(u);
+  if (vl.valid()) return DefInstId(vl) == i;
+  const ir::Value v = FoldedLoadOperand(u);
+  return v.valid() && DefInstId(v) == i && !IsSunk(u);
+}
+
+bool Lowerer::AddTreeLeafIsMemory(ir::Inst root, ir::Value r) const {
+  ir::Value leaves[kMaxAddLeaves];
+  uint8_t mem[kMaxAddLeaves];
+  const int n = AddTreeLeaves(root, leaves, mem);
+  for (int k = 0; k < n; ++k)
+    if (Resolve(leaves[k]) == Resolve(r)) return mem[k] != 0;
+  return false;
+}
+
+const SinkTable kSinkRules;
+
+SinkTable::SinkTable() {
+  for (SinkRule& r : rule) r = &Lowerer::NeverSunk;
+  auto set = [&](SinkRule r, std::initializer_list<Opcode> ops) {
+    for (Opcode op : ops) rule[static_cast<size_t>(op)] = r;
+  };
+  set(&Lowerer::BandIsSunk, {Opcode::kBand, Opcode::kBandImm});
+  set(&Lowerer::BorIsSunk, {Opcode::kBor});
+  set(&Lowerer::ByteMoveIsSunk, {Opcode::kUshr, Opcode::kUshrImm, Opcode::kRotl, Opcode::kRotr,
+                                 Opcode::kRotlImm, Opcode::kRotrImm});
+  set(&Lowerer::IaddImmIsSunk, {Opcode::kIaddImm});
+  set(&Lowerer::UextendIsSunk, {Opcode::kUextend});
+  set(&Lowerer::RmwAluIsSunk, {Opcode::kIsub, Opcode::kBxor, Opcode::kBorImm, Opcode::kBxorImm});
+  set(&Lowerer::CompareIsSunk, {Opcode::kIcmp, Opcode::kIcmpImm, Opcode::kFcmp});
+  set(&Lowerer::IaddIsSunk, {Opcode::kIadd});
+  set(&Lowerer::ShlIsSunk, {Opcode::kIshl, Opcode::kIshlImm});
+  set(&Lowerer::BnotIsSunk, {Opcode::kBnot});
+  set(&Lowerer::NarrowLoadIsSunk, {Opcode::kUload8, Opcode::kSload8, Opcode::kUload16,
+                                   Opcode::kSload16, Opcode::kUload32, Opcode::kSload32});
+  set(&Lowerer::LoadIsSunk, {Opcode::kLoad});
 }
 
 Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
