@@ -75,8 +75,10 @@ struct LowerOrder {
   // this one read a flat array instead of following the layout's links.
   std::vector<ir::Inst> insts;
   std::vector<uint32_t> insts_begin;  // order.size() + 1 entries
-  // The loads and stores among them (format kLoad or kStore), in the same order.
+  // The loads and stores among them (format kLoad or kStore), in the same order, and the
+  // uextends (x64 asks which i32 values reach one, for its heap addresses).
   std::vector<ir::Inst> mem_insts;
+  std::vector<ir::Inst> uextends;
   // The destinations of every block's terminator in ForEachDest order (DestsOf), by IR block
   // index: dests[dest_begin[b], dest_end[b]), so that the walks over edges after this one
   // (edge-block planning, PlanBranch, the edge blocks, the targets' analyses) read a flat array

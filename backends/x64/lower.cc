@@ -2068,10 +2068,9 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   // (zext_def_ stays empty, and IvBound is never asked: IndexOffset needs a uextend).
   thread_local std::vector<uint32_t> worklist;  // per thread: storage reused
   worklist.clear();
-  for (ir::Inst i : ctx_.order().insts) {
+  for (ir::Inst i : ctx_.order().uextends) {
     const ir::InstData& d = dfg_[i];
-    if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
-        dfg_.ValueType(d.args[0]) == Type::kI32)
+    if (ResultType(i) == Type::kI64 && dfg_.ValueType(d.args[0]) == Type::kI32)
       worklist.push_back(Resolve(d.args[0]).index);
   }
   has_uextend_ = !worklist.empty();
