@@ -207,6 +207,7 @@ class Lowerer final : public backend::LowerRules {
 
   VReg Rematerialize(ir::Value v, const ir::InstData& d) override;
   bool LowersVectors() const override { return true; }
+  const uint8_t* WalkPlan() const override;
   bool IsSunk(ir::Inst i) const override;
   Status LowerEntry(ir::Block entry) override;
   Status LowerInst(ir::Inst i) override;
@@ -579,6 +580,23 @@ Lowerer::AddressMatch Lowerer::ComputeAddressMatch(ir::Inst mem) const {
   return m;
 }
 
+const uint8_t* Lowerer::WalkPlan() const {
+  // The opcodes IsSunk may answer yes for (its first switch; Debug builds check the rest).
+  static const backend::WalkPlanTable kPlan({
+      Opcode::kIcmp,
+      Opcode::kIcmpImm,
+      Opcode::kFcmp,
+      Opcode::kBandImm,
+      Opcode::kBand,
+      Opcode::kIadd,
+      Opcode::kIshlImm,
+      Opcode::kUextend,
+      Opcode::kSextend,
+      Opcode::kImul,
+  });
+  return kPlan.plan;
+}
+
 bool Lowerer::IsSunk(ir::Inst i) const {
   const ir::InstData& d = dfg_[i];
   switch (d.opcode) {
@@ -688,7 +706,9 @@ Status Lowerer::LowerEntry(ir::Block b) {
   const CallLayout& self = self_layout_;
   v_.Reserve(dfg_.NumInsts(), dfg_.NumValues(), ctx_.order().num_vblocks);
   v_.frame.stack_args = self.stack_args;
-  v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
+  v_.frame.arg_area_slots = ctx_.order().has_tail_call
+                                ? backend::ArgAreaSlots(f_, WasmCallConv())
+                                : backend::StackArgSlots(WasmCallConv(), f_.signature.params);
   std::span<const ir::Value> params = dfg_.BlockParams(b);
   ops_.clear();
   for (size_t k = 0; k < params.size(); ++k) {

@@ -24,6 +24,12 @@ thread_local CtxStorage ctx_storage;
 
 }  // namespace
 
+WalkPlanTable::WalkPlanTable(std::initializer_list<ir::Opcode> may_sink) {
+  for (ir::Opcode op : may_sink) plan[static_cast<size_t>(op)] |= LowerRules::kWalkMaySink;
+  for (ir::Opcode op : {ir::Opcode::kIconst, ir::Opcode::kF32const, ir::Opcode::kF64const})
+    plan[static_cast<size_t>(op)] |= LowerRules::kWalkSkip;
+}
+
 LowerCtx::LowerCtx(const ir::Function& f, regalloc::Function& ra, std::string error_prefix)
     : f_(f), dfg_(f.dfg), ra_(ra), error_prefix_(std::move(error_prefix)) {}
 
@@ -235,6 +241,13 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     parent.push_back(is_header ? lf.parent_header : kNoLoop);
   };
 
+  // The rules' walk plan, or one that asks IsSunk and LowerInst of everything.
+  static const struct AskAll {
+    uint8_t plan[ir::kNumOpcodes];
+    AskAll() { std::fill(std::begin(plan), std::end(plan), LowerRules::kWalkMaySink); }
+  } ask_all;
+  const uint8_t* const plan = rules.WalkPlan() != nullptr ? rules.WalkPlan() : ask_all.plan;
+
   std::span<const ir::BlockCall* const>& dests = ctx.plan_dests_;
   std::span<const uint32_t>& slots = ctx.plan_slots_;
   std::vector<const ir::BlockCall*>& first = ctx.edge_first_;
@@ -252,9 +265,19 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
       for (ir::Value p : dfg.BlockParams(b)) ctx.ra_.AddBlockParam(ctx.DefVReg(p));
     }
     for (ir::Inst i : lo.InstsAt(k)) {
+      const ir::Opcode op = dfg[i].opcode;
+      const uint8_t what = plan[static_cast<size_t>(op)];
+      if (what & LowerRules::kWalkSkip) {
+        EGRET_DCHECK(!rules.IsSunk(i) && !ir::IsTerminator(op));
+        continue;
+      }
       ctx.srcloc_ = f.SrcLoc(i);
-      if (rules.IsSunk(i)) continue;
-      if (ir::IsTerminator(dfg[i].opcode)) {
+      if (what & LowerRules::kWalkMaySink) {
+        if (rules.IsSunk(i)) continue;
+      } else {
+        EGRET_DCHECK(!rules.IsSunk(i));
+      }
+      if (ir::IsTerminator(op)) {
         EGRET_TRY(rules.LowerTerminator(i, b));
       } else {
         EGRET_TRY(rules.LowerInst(i));

@@ -21,6 +21,7 @@
 #define EGRET_BACKENDS_COMMON_LOWER_CTX_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <vector>
@@ -52,6 +53,23 @@ class LowerRules {
   // Whether this target lowers the SIMD ops and vector-typed values (ir/simd.h). Until it
   // does, LowerFunction rejects any function that has one with a clear error.
   virtual bool LowersVectors() const { return false; }
+
+  // What the walk does with an instruction of each opcode, so that it makes no call for most
+  // of them: kWalkMaySink, IsSunk may answer yes (the walk asks it of no other opcode; a Debug
+  // build checks that IsSunk answers no for every other instruction); kWalkSkip, LowerInst
+  // would emit nothing (constants, rematerialized at each use), so the walk does not call it.
+  // Terminators go to LowerTerminator whatever their entry says.
+  enum : uint8_t { kWalkMaySink = 1, kWalkSkip = 2 };
+  // ir::kNumOpcodes entries, alive as long as the rules; null: IsSunk and LowerInst are asked of
+  // every instruction.
+  virtual const uint8_t* WalkPlan() const { return nullptr; }
+};
+
+// A WalkPlan table: kWalkMaySink for each of `may_sink`, kWalkSkip for iconst, f32const and
+// f64const (a target whose LowerInst emits nothing for them).
+struct WalkPlanTable {
+  uint8_t plan[ir::kNumOpcodes] = {};
+  explicit WalkPlanTable(std::initializer_list<ir::Opcode> may_sink);
 };
 
 // The successors of a terminator, after edge blocks: per destination its VCode target, and each

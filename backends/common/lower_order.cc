@@ -3,6 +3,7 @@
 #include "backends/common/lower_order.h"
 
 #include <algorithm>
+#include <array>
 
 #include "ir/loop_analysis.h"
 #include "ir/operand_walk.h"
@@ -12,6 +13,19 @@ namespace {
 
 // PlanEdgeBlocks finds repeated blocks by a scan up to this many destinations, by a table above.
 constexpr size_t kSmallDests = 8;
+
+// Per opcode, what the instruction walk lists besides every instruction: one byte loaded instead
+// of the opcode's format and a second test.
+constexpr uint8_t kListMemory = 1, kListUextend = 2;
+constexpr std::array<uint8_t, ir::kNumOpcodes> kListed = [] {
+  std::array<uint8_t, ir::kNumOpcodes> t{};
+  for (int k = 0; k < ir::kNumOpcodes; ++k) {
+    const ir::InstFormat fmt = ir::kOpcodeInfos[k].format;
+    if (fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore) t[k] |= kListMemory;
+  }
+  t[static_cast<size_t>(ir::Opcode::kUextend)] |= kListUextend;
+  return t;
+}();
 
 // PlanEdgeBlocks into `slot` (dests.size() entries), which may be the order's own table.
 uint32_t PlanEdgeBlocksInto(const ir::Function& f, const LowerOrder& lo,
@@ -82,6 +96,70 @@ void MarkCold(const ir::Function& f, OrderScratch& sc, LowerOrder* lo) {
   }
 }
 
+// Predecessor and use counts, last users and address uses, and the flat instruction,
+// memory-access and uextend lists: one walk of the reachable instructions in layout order (lo's
+// order, resolved, use tables and destinations set up). `succ` holds the successors of each
+// block at [dest_begin, dest_end). (A function of its own: inside Recompute the compiler gave
+// this loop, the hottest, worse code whenever the rest changed.)
+[[gnu::noinline]] void WalkInstructions(const ir::Function& f, std::span<const ir::Block> succ,
+                                        LowerOrder* out) {
+  LowerOrder& lo = *out;
+  const ir::ValueListPool& pool = f.dfg.pool();
+  lo.insts.clear();
+  lo.insts_begin.clear();
+  lo.mem_insts.clear();
+  lo.uextends.clear();
+  // The tables by value and block keep their size during the walk: their storage in locals, so
+  // that the list appends (which may allocate) do not make every access reload it.
+  ir::Value* const resolved = lo.resolved.data();
+  uint32_t* const use_count = lo.use_count.data();
+  ir::Inst* const last_user = lo.last_user.data();
+  uint32_t* const addr_use_count = lo.addr_use_count.data();
+  uint32_t* const num_preds = lo.num_preds.data();
+  for (ir::Block b : lo.order) {
+    for (uint32_t k = lo.dest_begin[b.index]; k < lo.dest_end[b.index]; ++k)
+      ++num_preds[succ[k].index];
+    lo.insts_begin.push_back(static_cast<uint32_t>(lo.insts.size()));
+    for (ir::Inst i : f.layout.Insts(b)) {
+      lo.insts.push_back(i);
+      const ir::InstData& d = f.dfg[i];
+      auto use = [&](ir::Value v) {
+        const ir::Value rv = f.dfg.ResolveAliases(v);
+        resolved[v.index] = rv;
+        const uint32_t r = rv.index;
+        ++use_count[r];
+        last_user[r] = i;
+      };
+      // ir::ForEachOperandInline, except that a branch's arguments come from the block's
+      // destinations (a branch ends its block) instead of a second dispatch on its format.
+      const size_t op = static_cast<size_t>(d.opcode);
+      const uint8_t shape = ir::kOperandShape[op];
+      const size_t nfixed = shape & ~ir::kOperandShapeBranch;
+      for (size_t k = 0; k < nfixed; ++k) use(d.args[k]);
+      if (d.vargs.size != 0)
+        for (ir::Value v : pool.Get(d.vargs)) use(v);
+      if (shape & ir::kOperandShapeBranch) {
+        EGRET_DCHECK(i == f.layout.LastInst(b));
+        for (const ir::BlockCall* bc : lo.DestsOf(b))
+          for (ir::Value v : pool.Get(bc->args)) use(v);
+      }
+      const uint8_t listed = kListed[op];
+      if (listed == 0) continue;
+      if (listed & kListUextend) {
+        lo.uextends.push_back(i);
+        continue;
+      }
+      lo.mem_insts.push_back(i);
+      const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
+      const ir::Value a = resolved[(store ? d.args[1] : d.args[0]).index];
+      const ir::ValueData& vd = f.dfg.ValueInfo(a);
+      if (vd.kind == ir::ValueKind::kResult && f.layout.InstBlock(ir::Inst(vd.def)) == b)
+        ++addr_use_count[a.index];
+    }
+  }
+  lo.insts_begin.push_back(static_cast<uint32_t>(lo.insts.size()));
+}
+
 }  // namespace
 
 namespace {
@@ -119,6 +197,7 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
   lo.order.clear();
   lo.num_hot = 0;
   lo.num_vblocks = 0;
+  lo.has_tail_call = false;
   lo.vblock_of.assign(nblocks, kNoBlock);
   lo.num_preds.assign(nblocks, 0);
   lo.use_count.assign(f.dfg.NumValues(), 0);
@@ -134,6 +213,7 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
   lo.insts.clear();
   lo.insts_begin.assign(1, 0);
   lo.mem_insts.clear();
+  lo.uextends.clear();
   lo.dests.clear();
   lo.dest_begin.assign(nblocks, 0);
   lo.dest_end.assign(nblocks, 0);
@@ -158,7 +238,9 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
         succ.push_back(bc.block);
         lo.dests.push_back(&bc);
       });
-      traps[b.index] = f.dfg[term].opcode == ir::Opcode::kTrap;
+      const ir::Opcode op = f.dfg[term].opcode;
+      traps[b.index] = op == ir::Opcode::kTrap;
+      lo.has_tail_call |= op == ir::Opcode::kReturnCall || op == ir::Opcode::kReturnCallIndirect;
       any_trap |= traps[b.index] && b != entry;
     }
     succ_end[b.index] = static_cast<uint32_t>(succ.size());
@@ -290,36 +372,7 @@ void LowerOrder::Recompute(const ir::Function& f, const ir::LoopAnalysis& loops)
   lo.num_hot = static_cast<uint32_t>(lo.order.size());
   lo.order.insert(lo.order.end(), cold_tail.begin(), cold_tail.end());
 
-  // Predecessor and use counts, last users and address uses, and the flat instruction and
-  // memory-access lists: one walk of the reachable instructions in layout order.
-  lo.insts.clear();
-  lo.insts_begin.clear();
-  lo.mem_insts.clear();
-  for (ir::Block b : lo.order) {
-    for (uint32_t k = succ_begin[b.index]; k < succ_end[b.index]; ++k)
-      ++lo.num_preds[succ[k].index];
-    lo.insts_begin.push_back(static_cast<uint32_t>(lo.insts.size()));
-    for (ir::Inst i : f.layout.Insts(b)) {
-      lo.insts.push_back(i);
-      ir::ForEachOperandInline(f.dfg, i, [&](ir::Value v) {
-        const ir::Value rv = f.dfg.ResolveAliases(v);
-        lo.resolved[v.index] = rv;
-        const uint32_t r = rv.index;
-        ++lo.use_count[r];
-        lo.last_user[r] = i;
-      });
-      const ir::InstData& d = f.dfg[i];
-      const ir::InstFormat fmt = ir::Info(d.opcode).format;
-      if (fmt != ir::InstFormat::kLoad && fmt != ir::InstFormat::kStore) continue;
-      lo.mem_insts.push_back(i);
-      const ir::Value a =
-          lo.resolved[(fmt == ir::InstFormat::kStore ? d.args[1] : d.args[0]).index];
-      const ir::ValueData& vd = f.dfg.ValueInfo(a);
-      if (vd.kind == ir::ValueKind::kResult && f.layout.InstBlock(ir::Inst(vd.def)) == b)
-        ++lo.addr_use_count[a.index];
-    }
-  }
-  lo.insts_begin.push_back(static_cast<uint32_t>(lo.insts.size()));
+  WalkInstructions(f, sc.succ, &lo);
   uint32_t vnext = 0;
   lo.edge_plan.resize(nblocks);  // entries of blocks with fewer than two successors are unread
   lo.edge_slots.clear();

@@ -66,13 +66,19 @@ struct LowerOrder {
   // addressing mode of every user; always <= use_count).
   std::vector<uint32_t> addr_use_count;
   uint32_t num_vblocks = 0;
+  // Whether some block, reachable or not, ends in a tail call (return_call,
+  // return_call_indirect): without one, backend::ArgAreaSlots is the function's own stack
+  // arguments (StackArgSlots), and lowering skips its walk over the blocks.
+  bool has_tail_call = false;
   // The reachable instructions, block by block in `order`, each block's in layout order:
   // order[k]'s are insts[insts_begin[k], insts_begin[k + 1]) (InstsAt), so that the walks after
   // this one read a flat array instead of following the layout's links.
   std::vector<ir::Inst> insts;
   std::vector<uint32_t> insts_begin;  // order.size() + 1 entries
-  // The loads and stores among them (format kLoad or kStore), in the same order.
+  // The loads and stores among them (format kLoad or kStore), in the same order, and the
+  // uextends (x64 asks which i32 values reach one, for its heap addresses).
   std::vector<ir::Inst> mem_insts;
+  std::vector<ir::Inst> uextends;
   // The destinations of every block's terminator in ForEachDest order (DestsOf), by IR block
   // index: dests[dest_begin[b], dest_end[b]), so that the walks over edges after this one
   // (edge-block planning, PlanBranch, the edge blocks, the targets' analyses) read a flat array

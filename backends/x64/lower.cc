@@ -151,13 +151,31 @@ class Lowerer final : public backend::LowerRules {
   // backend::LowerRules.
   VReg Rematerialize(ir::Value v, const ir::InstData& d) override;
   bool IsSunk(ir::Inst i) const override;
-  // IsSunk's decision, uncached.
+  // IsSunk's decision, uncached: the rule of the instruction's opcode family (SinkTable).
   bool ComputeIsSunk(ir::Inst i) const;
+  friend struct SinkTable;
+  bool NeverSunk(ir::Inst i) const;
+  bool BandIsSunk(ir::Inst i) const;
+  bool BorIsSunk(ir::Inst i) const;
+  bool ByteMoveIsSunk(ir::Inst i) const;
+  bool IaddImmIsSunk(ir::Inst i) const;
+  bool UextendIsSunk(ir::Inst i) const;
+  bool RmwAluIsSunk(ir::Inst i) const;
+  bool CompareIsSunk(ir::Inst i) const;
+  bool IaddIsSunk(ir::Inst i) const;
+  bool ShlIsSunk(ir::Inst i) const;
+  bool BnotIsSunk(ir::Inst i) const;
+  bool NarrowLoadIsSunk(ir::Inst i) const;
+  bool LoadIsSunk(ir::Inst i) const;
+  // Whether value `r` is a leaf of the add tree of `root` that the tree takes as a memory
+  // operand (AddTreeLeaves' `mem`).
+  bool AddTreeLeafIsMemory(ir::Inst root, ir::Value r) const;
   Status LowerEntry(ir::Block entry) override;
   Status LowerInst(ir::Inst i) override;
   Status LowerTerminator(ir::Inst i, ir::Block b) override;
   void EmitJump(uint32_t target, std::span<const VReg> args) override;
   bool LowersVectors() const override { return true; }
+  const uint8_t* WalkPlan() const override;
 
  private:
   struct Cond {
@@ -515,7 +533,7 @@ class Lowerer final : public backend::LowerRules {
   // B: bound B - s), or only when sum <s B with the bound plus s below 2^31 (the sum never
   // reaches the sign bit). Per parameter, on its first question (IndexOffset asks only of the
   // counters under a heap index; a function has few), from the parameter's in-edges, memoized
-  // in iv_max_ / iv_known_. The first call also fills addr_max_off_.
+  // in iv_max_ / iv_known_.
   uint32_t IvBound(ir::Value p) const;
   // An edge into a block: the destination `call` of block `src`'s terminator, its `which`-th.
   struct InEdge {
@@ -559,7 +577,13 @@ class Lowerer final : public backend::LowerRules {
   // Pushes the operands of the addressing mode of memory access `mem` and records them in `m`.
   void AddressOperands(ir::Inst mem, MInst* m);
 
-  // ---- Rules, one per opcode family.
+  // ---- Rules, one per opcode family (LowerInst's table, RuleTable, names them).
+  friend struct RuleTable;
+  Status LowerNothing(ir::Inst i);
+  Status LowerIsNull(ir::Inst i);
+  Status LowerMemoryRule(ir::Inst i);
+  Status LowerAtomicRule(ir::Inst i);
+  Status LowerUnsupported(ir::Inst i);
   Status LowerAlu(ir::Inst i);
   // The sum of AddTreeLeaves' `n` leaves of `root`, in their order: lea (or add) of the first
   // two, then one add per leaf into the running sum (a load the root folds, FoldedLoadOperand,
@@ -627,9 +651,12 @@ class Lowerer final : public backend::LowerRules {
                                              // parameters (ComputeZeroExtendedParams)
   std::vector<uint8_t> zext_def_;            // by IR value index: ComputeZeroExtendDemand
   bool has_uextend_ = false;                 // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
-  mutable std::vector<uint32_t> iv_max_;     // by IR value index: IvBound's answers
-  mutable std::vector<uint8_t> iv_known_;    // by IR value index: iv_max_ holds the answer
-  mutable std::vector<uint32_t> in_begin_;   // by IR block index: InEdges, CSR
+  // By IR value index: IvBound's answers. Read only where iv_known_ is set, so its stale
+  // entries from earlier functions are never cleared: the table only grows (kept as it is in
+  // the thread's spare storage).
+  mutable std::vector<uint32_t> iv_max_;
+  mutable std::vector<uint8_t> iv_known_;   // by IR value index: iv_max_ holds the answer
+  mutable std::vector<uint32_t> in_begin_;  // by IR block index: InEdges, CSR
   mutable std::vector<InEdge> in_edges_;
   // Whether the on-demand analyses and tables were made for this function (reset by
   // LowerEntry).
@@ -654,12 +681,17 @@ class Lowerer final : public backend::LowerRules {
     RmwMatch rmw;
     ir::Value folded;
     uint8_t known = 0;
+    ir::Inst inst;  // whose memo this is
   };
+  // Invariant between functions (in the thread's spare storage, and when a Lowerer starts):
+  // every entry is UINT32_MAX. A function sets only the entries of the instructions it makes
+  // memos for and resets exactly those (by memos_) when it gives the table back, so a function
+  // costs O(memos), not O(instructions), here; LowerEntry only grows the table.
   mutable std::vector<uint32_t> memo_slot_;
   mutable std::vector<MatchMemo> memos_;
   // The memo of `i` when its answer `what` is known, else null.
   const MatchMemo* FindMemo(ir::Inst i, uint8_t what) const {
-    EGRET_DCHECK(i.index < memo_slot_.size());  // asked only after LowerEntry
+    EGRET_DCHECK(i.index < dfg_.NumInsts() && i.index < memo_slot_.size());  // after LowerEntry
     const uint32_t slot = memo_slot_[i.index];
     return slot != UINT32_MAX && (memos_[slot].known & what) ? &memos_[slot] : nullptr;
   }
@@ -668,7 +700,7 @@ class Lowerer final : public backend::LowerRules {
     uint32_t& slot = memo_slot_[i.index];
     if (slot == UINT32_MAX) {
       slot = static_cast<uint32_t>(memos_.size());
-      memos_.emplace_back();
+      memos_.emplace_back().inst = i;
     }
     return memos_[slot];
   }
@@ -682,9 +714,13 @@ class Lowerer final : public backend::LowerRules {
     memo.known |= What;
     return answer;
   }
-  // By IR value index: the largest offset of a load or store addressing through it (INT64_MAX
-  // when one is negative; -1 when none does). Filled by the first IvBound.
+  // The largest offset of the loads and stores addressing through `addr` (INT64_MAX when one is
+  // negative; -1 when none does). A value used once asks its user; the first question about
+  // one used more often fills addr_max_off_ for every value (most heap addresses have one use).
+  int64_t MaxAccessOffset(ir::Value addr) const;
+  // By IR value index: MaxAccessOffset of a value used more than once.
   mutable std::vector<int64_t> addr_max_off_;
+  mutable bool addr_max_off_built_ = false;
   // By IR value index: how many loads and stores, in any block, use it as their address.
   // Filled by AddressFoldsEverywhere when first asked (most functions at --opt-level=none
   // never ask: each access has its own address).
@@ -699,7 +735,7 @@ class Lowerer final : public backend::LowerRules {
     std::vector<VReg> jump_args;
     CallLayout self_layout;
     std::vector<uint8_t> zext_param, zext_def, depth, sunk, iv_known;
-    std::vector<uint32_t> iv_max, memo_slot, addr_uses, in_begin;
+    std::vector<uint32_t> iv_max /* stale */, memo_slot /* all UINT32_MAX */, addr_uses, in_begin;
     std::vector<InEdge> in_edges;
     std::vector<MatchMemo> memos;
     std::vector<int64_t> addr_max_off;
@@ -715,11 +751,20 @@ class Lowerer final : public backend::LowerRules {
     SwapSpare(zext_def_, spare.zext_def, take);
     SwapSpare(depth_, spare.depth, take);
     SwapSpare(sunk_, spare.sunk, take);
-    SwapSpare(iv_max_, spare.iv_max, take);
+    if (take) {  // kept with its stale entries (iv_max_)
+      iv_max_.swap(spare.iv_max);
+    } else {
+      GiveSpare(iv_max_, spare.iv_max);
+    }
     SwapSpare(iv_known_, spare.iv_known, take);
     SwapSpare(in_begin_, spare.in_begin, take);
     SwapSpare(in_edges_, spare.in_edges, take);
-    SwapSpare(memo_slot_, spare.memo_slot, take);
+    if (take) {  // kept as it is: all UINT32_MAX (the invariant at memo_slot_)
+      memo_slot_.swap(spare.memo_slot);
+    } else {
+      for (const MatchMemo& m : memos_) memo_slot_[m.inst.index] = UINT32_MAX;
+      GiveSpare(memo_slot_, spare.memo_slot);
+    }
     SwapSpare(addr_uses_, spare.addr_uses, take);
     SwapSpare(memos_, spare.memos, take);
     SwapSpare(addr_max_off_, spare.addr_max_off, take);
@@ -1638,6 +1683,19 @@ ir::Value Lowerer::ComputeFoldedLoadOperand(ir::Inst user) const {
   }
 }
 
+const uint8_t* Lowerer::WalkPlan() const {
+  // The opcodes ComputeIsSunk may answer yes for (SinkTable's; Debug builds check the rest).
+  static const backend::WalkPlanTable kPlan({
+      Opcode::kBand,    Opcode::kBandImm, Opcode::kBor,     Opcode::kUshr,    Opcode::kUshrImm,
+      Opcode::kRotl,    Opcode::kRotr,    Opcode::kRotlImm, Opcode::kRotrImm, Opcode::kIaddImm,
+      Opcode::kUextend, Opcode::kIsub,    Opcode::kBxor,    Opcode::kBorImm,  Opcode::kBxorImm,
+      Opcode::kIcmp,    Opcode::kIcmpImm, Opcode::kFcmp,    Opcode::kIadd,    Opcode::kIshl,
+      Opcode::kIshlImm, Opcode::kBnot,    Opcode::kUload8,  Opcode::kSload8,  Opcode::kUload16,
+      Opcode::kSload16, Opcode::kUload32, Opcode::kSload32, Opcode::kLoad,
+  });
+  return kPlan.plan;
+}
+
 bool Lowerer::IsSunk(ir::Inst i) const {
   // Memoized: the walk asks every instruction once, and the matchers ask again of the users
   // they fold into (a load's ALU user, a shift's add), usually before the walk reaches them.
@@ -1650,124 +1708,152 @@ bool Lowerer::IsSunk(ir::Inst i) const {
   return (sunk_[i.index] & 3) == 2;
 }
 
+// IsSunk's rule of each opcode family, asked through a table (SinkTable) so that the common
+// answers do not pay the stack frame of the heaviest (a load's add-tree leaves).
+using SinkRule = bool (Lowerer::*)(ir::Inst) const;
+struct SinkTable {
+  SinkRule rule[ir::kNumOpcodes];
+  SinkTable();
+};
+extern const SinkTable kSinkRules;  // (at namespace scope: no initialization guard per call)
+
 bool Lowerer::ComputeIsSunk(ir::Inst i) const {
-  const ir::InstData& d = dfg_[i];
-  switch (d.opcode) {
-    case Opcode::kBand:
-    case Opcode::kBandImm:
-      // Tested by its user's `test`, the operation of a read-modify-write store, or a byte-lane
-      // mask of a bswap tree.
-      return IsTestedAnd(i) || IsRmwAlu(i) || InBswapTree(i);
-    case Opcode::kBor:
-      return IsRmwAlu(i) || InBswapTree(i);
-    case Opcode::kUshr:
-    case Opcode::kUshrImm:
-    case Opcode::kRotl:
-    case Opcode::kRotr:
-    case Opcode::kRotlImm:
-    case Opcode::kRotrImm:
-      return InBswapTree(i);  // a byte-lane move of a bswap tree
-    case Opcode::kIaddImm: {
-      // The operation of a read-modify-write store, or the offset of a heap index folded into
-      // the displacement (IndexOffset).
-      if (IsRmwAlu(i)) return true;
-      if (IsHeapOffsetPart(i)) return true;  // a bounded heap offset (MatchAddress)
-      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-      if (!u.valid() || dfg_[u].opcode != Opcode::kUextend) return false;
-      ir::Value p;
-      int64_t c;
-      return IndexOffset(FirstResult(u), &p, &c) == i;
-    }
-    case Opcode::kUextend: {
-      if (IsHeapOffsetPart(i)) return true;  // a bounded heap offset (MatchAddress)
-      ir::Value p;
-      int64_t c;
-      return IndexOffset(FirstResult(i), &p, &c).valid();
-    }
-    case Opcode::kIsub:
-    case Opcode::kBxor:
-    case Opcode::kBorImm:
-    case Opcode::kBxorImm:
-      // The operation of a read-modify-write store.
-      return IsRmwAlu(i);
-    case Opcode::kIcmp:
-    case Opcode::kIcmpImm:
-    case Opcode::kFcmp: {
-      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-      return u.valid() && SinkableCompare(u) == i;
-    }
-    case Opcode::kIadd: {
-      if (IsRmwAlu(i)) return true;
-      {  // The base and index of its iadd_imm user's lea.
-        const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-        if (u.valid() && LeaImmAdd(u) == i) return true;
-      }
-      if (InAddTree(i)) return true;  // an interior node of a reassociated add tree
-      // Every user is a memory access folding it (MatchAddress gives the same of each).
-      return IsFoldedAddressAdd(i);
-    }
-    case Opcode::kIshl:
-    case Opcode::kIshlImm: {
-      // Folded into its add's lea, or with that add into the addressing modes of its users, or
-      // a byte-lane move of a bswap tree.
-      const ir::Inst add = ctx_.SoleUser(FirstResult(i));
-      if (!add.valid()) return false;
-      if (dfg_[add].opcode == Opcode::kIaddImm && (IsHeapOffsetPart(i) || LeaImmAdd(add) == i))
-        return true;
-      if (dfg_[add].opcode != Opcode::kIadd) return InBswapTree(i);
-      const ir::Inst add_user = ctx_.SoleUser(FirstResult(add));
-      if (!IsSunk(add) || (add_user.valid() && LeaImmAdd(add_user) == add))
-        return LeaShiftOperand(add) == FirstResult(i);
-      const ir::Inst u = ctx_.order().last_user[Resolve(FirstResult(add)).index];
-      const AddressMatch m = MatchAddress(u);
-      return m.add == add && m.shift == i;
-    }
-    case Opcode::kBnot: {
-      // Folded into its band user's andn.
-      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-      return u.valid() && AndnOperand(u) == FirstResult(i);
-    }
-    case Opcode::kUload8:
-    case Opcode::kSload8:
-    case Opcode::kUload16:
-    case Opcode::kSload16:
-    case Opcode::kUload32:
-    case Opcode::kSload32: {
-      // Folded into the compare or test of its only user at the width it reads, or into a
-      // narrow read-modify-write store.
-      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-      if (!u.valid()) return false;
-      const ir::Value r = FirstResult(i);
-      return CompareLoadOperand(u) == r || TestedLoad(u) == r || IsRmwLoad(i);
-    }
-    case Opcode::kLoad: {
-      // Folded into its ALU user, unless that user is itself an address folded into an
-      // addressing mode (then the load needs a register).
-      const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-      if (!u.valid()) return false;
-      if (IsRmwLoad(i)) return true;
-      const ir::Value r = FirstResult(i);  // both matchers return resolved values
-      if (dfg_[u].opcode == Opcode::kIadd) {
-        // A leaf of a reassociated add tree: a memory operand when the tree says so.
-        const ir::Inst root = AddTreeRoot(u);
-        if (root.valid()) {
-          ir::Value leaves[kMaxAddLeaves];
-          uint8_t mem[kMaxAddLeaves];
-          const int n = AddTreeLeaves(root, leaves, mem);
-          for (int k = 0; k < n; ++k)
-            if (Resolve(leaves[k]) == Resolve(r)) return mem[k] != 0;
-          return false;
-        }
-      }
-      if (CompareLoadOperand(u) == r || TestedLoad(u) == r) return true;
-      const ir::Value vl = VectorLoadOperand(u);
-      if (vl.valid()) return DefInstId(vl) == i;
-      const ir::Value v = FoldedLoadOperand(u);
-      return v.valid() && DefInstId(v) == i && !IsSunk(u);
-    }
-    default:
-      return false;
+  return (this->*kSinkRules.rule[static_cast<size_t>(dfg_[i].opcode)])(i);
+}
+
+bool Lowerer::NeverSunk(ir::Inst) const { return false; }
+
+bool Lowerer::BandIsSunk(ir::Inst i) const {
+  // Tested by its user's `test`, the operation of a read-modify-write store, or a byte-lane
+  // mask of a bswap tree.
+  return IsTestedAnd(i) || IsRmwAlu(i) || InBswapTree(i);
+}
+
+bool Lowerer::BorIsSunk(ir::Inst i) const { return IsRmwAlu(i) || InBswapTree(i); }
+
+bool Lowerer::ByteMoveIsSunk(ir::Inst i) const {
+  return InBswapTree(i);  // a byte-lane move of a bswap tree
+}
+
+bool Lowerer::IaddImmIsSunk(ir::Inst i) const {
+  // The operation of a read-modify-write store, or the offset of a heap index folded into
+  // the displacement (IndexOffset).
+  if (IsRmwAlu(i)) return true;
+  if (IsHeapOffsetPart(i)) return true;  // a bounded heap offset (MatchAddress)
+  const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+  if (!u.valid() || dfg_[u].opcode != Opcode::kUextend) return false;
+  ir::Value p;
+  int64_t c;
+  return IndexOffset(FirstResult(u), &p, &c) == i;
+}
+
+bool Lowerer::UextendIsSunk(ir::Inst i) const {
+  if (IsHeapOffsetPart(i)) return true;  // a bounded heap offset (MatchAddress)
+  ir::Value p;
+  int64_t c;
+  return IndexOffset(FirstResult(i), &p, &c).valid();
+}
+
+bool Lowerer::RmwAluIsSunk(ir::Inst i) const {
+  return IsRmwAlu(i);  // the operation of a read-modify-write store
+}
+
+bool Lowerer::CompareIsSunk(ir::Inst i) const {
+  const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+  return u.valid() && SinkableCompare(u) == i;
+}
+
+bool Lowerer::IaddIsSunk(ir::Inst i) const {
+  if (IsRmwAlu(i)) return true;
+  {  // The base and index of its iadd_imm user's lea.
+    const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+    if (u.valid() && LeaImmAdd(u) == i) return true;
   }
+  if (InAddTree(i)) return true;  // an interior node of a reassociated add tree
+  // Every user is a memory access folding it (MatchAddress gives the same of each).
+  return IsFoldedAddressAdd(i);
+}
+
+bool Lowerer::ShlIsSunk(ir::Inst i) const {
+  // Folded into its add's lea, or with that add into the addressing modes of its users, or
+  // a byte-lane move of a bswap tree.
+  const ir::Inst add = ctx_.SoleUser(FirstResult(i));
+  if (!add.valid()) return false;
+  if (dfg_[add].opcode == Opcode::kIaddImm && (IsHeapOffsetPart(i) || LeaImmAdd(add) == i))
+    return true;
+  if (dfg_[add].opcode != Opcode::kIadd) return InBswapTree(i);
+  const ir::Inst add_user = ctx_.SoleUser(FirstResult(add));
+  if (!IsSunk(add) || (add_user.valid() && LeaImmAdd(add_user) == add))
+    return LeaShiftOperand(add) == FirstResult(i);
+  const ir::Inst u = ctx_.order().last_user[Resolve(FirstResult(add)).index];
+  const AddressMatch m = MatchAddress(u);
+  return m.add == add && m.shift == i;
+}
+
+bool Lowerer::BnotIsSunk(ir::Inst i) const {
+  // Folded into its band user's andn.
+  const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+  return u.valid() && AndnOperand(u) == FirstResult(i);
+}
+
+bool Lowerer::NarrowLoadIsSunk(ir::Inst i) const {
+  // Folded into the compare or test of its only user at the width it reads, or into a
+  // narrow read-modify-write store.
+  const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+  if (!u.valid()) return false;
+  const ir::Value r = FirstResult(i);
+  return CompareLoadOperand(u) == r || TestedLoad(u) == r || IsRmwLoad(i);
+}
+
+bool Lowerer::LoadIsSunk(ir::Inst i) const {
+  // Folded into its ALU user, unless that user is itself an address folded into an
+  // addressing mode (then the load needs a register).
+  const ir::Inst u = ctx_.SoleUser(FirstResult(i));
+  if (!u.valid()) return false;
+  if (IsRmwLoad(i)) return true;
+  const ir::Value r = FirstResult(i);  // both matchers return resolved values
+  if (dfg_[u].opcode == Opcode::kIadd) {
+    // A leaf of a reassociated add tree: a memory operand when the tree says so.
+    const ir::Inst root = AddTreeRoot(u);
+    if (root.valid()) return AddTreeLeafIsMemory(root, r);
+  }
+  if (CompareLoadOperand(u) == r || TestedLoad(u) == r) return true;
+  const ir::Value vl = VectorLoadOperand(u);
+  if (vl.valid()) return DefInstId(vl) == i;
+  const ir::Value v = FoldedLoadOperand(u);
+  return v.valid() && DefInstId(v) == i && !IsSunk(u);
+}
+
+bool Lowerer::AddTreeLeafIsMemory(ir::Inst root, ir::Value r) const {
+  ir::Value leaves[kMaxAddLeaves];
+  uint8_t mem[kMaxAddLeaves];
+  const int n = AddTreeLeaves(root, leaves, mem);
+  for (int k = 0; k < n; ++k)
+    if (Resolve(leaves[k]) == Resolve(r)) return mem[k] != 0;
+  return false;
+}
+
+const SinkTable kSinkRules;
+
+SinkTable::SinkTable() {
+  for (SinkRule& r : rule) r = &Lowerer::NeverSunk;
+  auto set = [&](SinkRule r, std::initializer_list<Opcode> ops) {
+    for (Opcode op : ops) rule[static_cast<size_t>(op)] = r;
+  };
+  set(&Lowerer::BandIsSunk, {Opcode::kBand, Opcode::kBandImm});
+  set(&Lowerer::BorIsSunk, {Opcode::kBor});
+  set(&Lowerer::ByteMoveIsSunk, {Opcode::kUshr, Opcode::kUshrImm, Opcode::kRotl, Opcode::kRotr,
+                                 Opcode::kRotlImm, Opcode::kRotrImm});
+  set(&Lowerer::IaddImmIsSunk, {Opcode::kIaddImm});
+  set(&Lowerer::UextendIsSunk, {Opcode::kUextend});
+  set(&Lowerer::RmwAluIsSunk, {Opcode::kIsub, Opcode::kBxor, Opcode::kBorImm, Opcode::kBxorImm});
+  set(&Lowerer::CompareIsSunk, {Opcode::kIcmp, Opcode::kIcmpImm, Opcode::kFcmp});
+  set(&Lowerer::IaddIsSunk, {Opcode::kIadd});
+  set(&Lowerer::ShlIsSunk, {Opcode::kIshl, Opcode::kIshlImm});
+  set(&Lowerer::BnotIsSunk, {Opcode::kBnot});
+  set(&Lowerer::NarrowLoadIsSunk, {Opcode::kUload8, Opcode::kSload8, Opcode::kUload16,
+                                   Opcode::kSload16, Opcode::kUload32, Opcode::kSload32});
+  set(&Lowerer::LoadIsSunk, {Opcode::kLoad});
 }
 
 Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
@@ -1982,10 +2068,9 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   // (zext_def_ stays empty, and IvBound is never asked: IndexOffset needs a uextend).
   thread_local std::vector<uint32_t> worklist;  // per thread: storage reused
   worklist.clear();
-  for (ir::Inst i : ctx_.order().insts) {
+  for (ir::Inst i : ctx_.order().uextends) {
     const ir::InstData& d = dfg_[i];
-    if (d.opcode == Opcode::kUextend && ResultType(i) == Type::kI64 &&
-        dfg_.ValueType(d.args[0]) == Type::kI32)
+    if (ResultType(i) == Type::kI64 && dfg_.ValueType(d.args[0]) == Type::kI32)
       worklist.push_back(Resolve(d.args[0]).index);
   }
   has_uextend_ = !worklist.empty();
@@ -2050,11 +2135,34 @@ ir::Inst Lowerer::IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const {
       !IsSunk(add))
     return ir::Inst();
   // Every access through it keeps its displacement within int32.
-  const ir::Value a = Resolve(FirstResult(add));
-  if (a.index >= addr_max_off_.size() || addr_max_off_[a.index] > INT32_MAX - k) return ir::Inst();
+  if (MaxAccessOffset(FirstResult(add)) > INT32_MAX - k) return ir::Inst();
   *p = base;
   *c = k;
   return xi;
+}
+
+int64_t Lowerer::MaxAccessOffset(ir::Value addr) const {
+  auto address_of = [&](const ir::InstData& d) {
+    return Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
+  };
+  const ir::Value r = Resolve(addr);
+  const uint32_t uses = ctx_.order().use_count[r.index];
+  if (uses == 0) return -1;
+  if (uses == 1) {
+    const ir::InstData& d = dfg_[ctx_.order().last_user[r.index]];
+    if (!IsMemory(d) || address_of(d) != r) return -1;
+    return d.imm < 0 ? INT64_MAX : d.imm;
+  }
+  if (!addr_max_off_built_) {
+    addr_max_off_built_ = true;
+    addr_max_off_.assign(dfg_.NumValues(), -1);
+    for (ir::Inst i : ctx_.order().mem_insts) {  // in layout order
+      const ir::InstData& d = dfg_[i];
+      int64_t& m = addr_max_off_[address_of(d).index];
+      m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
+    }
+  }
+  return addr_max_off_[r.index];
 }
 
 std::span<const Lowerer::InEdge> Lowerer::InEdges(ir::Block b) const {
@@ -2085,15 +2193,7 @@ uint32_t Lowerer::IvBound(ir::Value pv) const {
     iv_bounds_started_ = true;
     const size_t nvalues = dfg_.NumValues();
     iv_known_.assign(nvalues, 0);
-    iv_max_.resize(nvalues);
-    addr_max_off_.assign(nvalues, -1);
-    for (ir::Inst i : ctx_.order().mem_insts) {  // in layout order
-      const ir::InstData& d = dfg_[i];
-      const ir::Value addr =
-          Resolve(ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0]);
-      int64_t& m = addr_max_off_[addr.index];
-      m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
-    }
+    if (iv_max_.size() < nvalues) iv_max_.resize(nvalues);
   }
   if (iv_known_[pv.index]) return iv_max_[pv.index];
   iv_known_[pv.index] = 1;
@@ -2230,13 +2330,17 @@ Status Lowerer::LowerEntry(ir::Block b) {
   zext_params_done_ = false;
   iv_bounds_started_ = false;
   in_edges_built_ = false;
+  addr_max_off_built_ = false;
   ComputeZeroExtendDemand(self);
-  sunk_.assign(dfg_.NumInsts(), 0);                // IsSunk's answers depend on the analyses above
-  memo_slot_.assign(dfg_.NumInsts(), UINT32_MAX);  // and so do the other matchers'
-  memos_.clear();
+  sunk_.assign(dfg_.NumInsts(), 0);  // IsSunk's answers depend on the analyses above
+  // (The other matchers' memos too: memo_slot_ is all UINT32_MAX here, and memos_ empty.)
+  EGRET_DCHECK(memos_.empty());
+  if (memo_slot_.size() < dfg_.NumInsts()) memo_slot_.resize(dfg_.NumInsts(), UINT32_MAX);
   MarkFoldedMemoryOperands();  // before the first IsSunk, which reads its marks
   v_.frame.stack_args = self.stack_args;
-  v_.frame.arg_area_slots = backend::ArgAreaSlots(f_, WasmCallConv());
+  v_.frame.arg_area_slots = ctx_.order().has_tail_call
+                                ? backend::ArgAreaSlots(f_, WasmCallConv())
+                                : backend::StackArgSlots(WasmCallConv(), f_.signature.params);
   std::span<const ir::Value> params = dfg_.BlockParams(b);
   ops_.clear();
   // A parameter zero-extended at entry arrives in a temporary: (temporary, parameter's vreg).
@@ -2700,136 +2804,94 @@ void Lowerer::LowerAtomic(ir::Inst i) {
   }
 }
 
+// LowerInst's rule of each opcode (a table, so that LowerInst is one indirect call: a switch in
+// LowerInst inlined the smaller rules and made every instruction pay their stack frame).
+using Rule = Status (Lowerer::*)(ir::Inst);
+struct RuleTable {
+  Rule rule[ir::kNumOpcodes];
+  RuleTable();
+};
+extern const RuleTable kRules;  // (at namespace scope: no initialization guard per call)
+
 Status Lowerer::LowerInst(ir::Inst i) {
-  const Opcode op = dfg_[i].opcode;
-  if (ir::IsVectorOp(op)) return LowerVector(i);
-  switch (op) {
-    case Opcode::kIconst:
-    case Opcode::kF32const:
-    case Opcode::kF64const:
-      return Status::Ok();  // rematerialized at each use
-    case Opcode::kIadd:
-    case Opcode::kIsub:
-    case Opcode::kBand:
-    case Opcode::kBor:
-    case Opcode::kBxor:
-    case Opcode::kImul:
-    case Opcode::kIaddImm:
-    case Opcode::kBandImm:
-    case Opcode::kBorImm:
-    case Opcode::kBxorImm:
-    case Opcode::kImulImm:
-      return LowerAlu(i);
-    case Opcode::kSdiv:
-    case Opcode::kUdiv:
-    case Opcode::kSrem:
-    case Opcode::kUrem:
-      return LowerDivRem(i);
-    case Opcode::kUmulhi:
-    case Opcode::kSmulhi:
-      return LowerMulHi(i);
-    case Opcode::kIshl:
-    case Opcode::kUshr:
-    case Opcode::kSshr:
-    case Opcode::kRotl:
-    case Opcode::kRotr:
-    case Opcode::kIshlImm:
-    case Opcode::kUshrImm:
-    case Opcode::kSshrImm:
-    case Opcode::kRotlImm:
-    case Opcode::kRotrImm:
-      return LowerShift(i);
-    case Opcode::kClz:
-    case Opcode::kCtz:
-    case Opcode::kPopcnt:
-      return LowerBitCount(i);
-    case Opcode::kIneg:
-    case Opcode::kBnot:
-      return LowerUnary(i);
-    case Opcode::kIcmp:
-    case Opcode::kIcmpImm:
-      return LowerIcmp(i);
-    case Opcode::kIsNull: {  // cmp $0, ref (64-bit); sete
-      Cond c;
-      c.kind = CondKind::kIntRI;
-      c.cc = CondCode::kE;
-      c.size = OpSize::k64;
-      c.a = Use(dfg_[i].args[0]);
-      MInst m;
-      m.op = MOp::kCmpSet;
-      ops_.clear();
-      PushCondOperands(c, &m, &ops_);
-      ops_.push_back(Operand::EarlyDef(Result(i)));
-      EmitSpan(m, ops_);
-      return Status::Ok();
-    }
-    case Opcode::kFcmp:
-      return LowerFcmp(i);
-    case Opcode::kSelect:
-      return LowerSelect(i);
-    case Opcode::kUextend:
-    case Opcode::kSextend:
-    case Opcode::kIreduce:
-      return LowerExtend(i);
-    case Opcode::kFadd:
-    case Opcode::kFsub:
-    case Opcode::kFmul:
-    case Opcode::kFdiv:
-      return LowerFloatArith(i);
-    case Opcode::kFmin:
-    case Opcode::kFmax:
-      return LowerFminmax(i);
-    case Opcode::kFneg:
-    case Opcode::kFabs:
-    case Opcode::kFcopysign:
-      return LowerFsign(i);
-    case Opcode::kSqrt:
-    case Opcode::kCeil:
-    case Opcode::kFloor:
-    case Opcode::kTrunc:
-    case Opcode::kNearest:
-    case Opcode::kFpromote:
-    case Opcode::kFdemote:
-      return LowerFloatUnary(i);
-    case Opcode::kFcvtToSint:
-    case Opcode::kFcvtToUint:
-    case Opcode::kFcvtToSintSat:
-    case Opcode::kFcvtToUintSat:
-      return LowerFpToInt(i);
-    case Opcode::kFcvtFromSint:
-    case Opcode::kFcvtFromUint:
-      return LowerIntToFp(i);
-    case Opcode::kBitcast:
-      return LowerBitcast(i);
-    case Opcode::kLoad:
-    case Opcode::kUload8:
-    case Opcode::kSload8:
-    case Opcode::kUload16:
-    case Opcode::kSload16:
-    case Opcode::kUload32:
-    case Opcode::kSload32:
-    case Opcode::kStore:
-    case Opcode::kIstore8:
-    case Opcode::kIstore16:
-    case Opcode::kIstore32:
-      LowerMemory(i);
-      return Status::Ok();
-    case Opcode::kAtomicLoad:
-    case Opcode::kAtomicStore:
-    case Opcode::kAtomicRmw:
-    case Opcode::kAtomicCas:
-    case Opcode::kFence:
-      LowerAtomic(i);
-      return Status::Ok();
-    case Opcode::kCall:
-    case Opcode::kCallIndirect:
-      return LowerCall(i);
-    case Opcode::kTrapz:
-    case Opcode::kTrapnz:
-      return LowerTrapIf(i);
-    default:
-      return Unsupported(std::string("opcode ") + std::string(ir::OpcodeName(op)));
-  }
+  return (this->*kRules.rule[static_cast<size_t>(dfg_[i].opcode)])(i);
+}
+
+Status Lowerer::LowerNothing(ir::Inst) { return Status::Ok(); }
+
+Status Lowerer::LowerIsNull(ir::Inst i) {  // cmp $0, ref (64-bit); sete
+  Cond c;
+  c.kind = CondKind::kIntRI;
+  c.cc = CondCode::kE;
+  c.size = OpSize::k64;
+  c.a = Use(dfg_[i].args[0]);
+  MInst m;
+  m.op = MOp::kCmpSet;
+  ops_.clear();
+  PushCondOperands(c, &m, &ops_);
+  ops_.push_back(Operand::EarlyDef(Result(i)));
+  EmitSpan(m, ops_);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerMemoryRule(ir::Inst i) {
+  LowerMemory(i);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerAtomicRule(ir::Inst i) {
+  LowerAtomic(i);
+  return Status::Ok();
+}
+
+Status Lowerer::LowerUnsupported(ir::Inst i) {
+  return Unsupported(std::string("opcode ") + std::string(ir::OpcodeName(dfg_[i].opcode)));
+}
+
+const RuleTable kRules;
+
+RuleTable::RuleTable() {
+  for (Rule& r : rule) r = &Lowerer::LowerUnsupported;
+  auto set = [&](Rule r, std::initializer_list<Opcode> ops) {
+    for (Opcode op : ops) rule[static_cast<size_t>(op)] = r;
+  };
+  // Rematerialized at each use (the walk skips them: WalkPlan).
+  set(&Lowerer::LowerNothing, {Opcode::kIconst, Opcode::kF32const, Opcode::kF64const});
+  set(&Lowerer::LowerAlu,
+      {Opcode::kIadd, Opcode::kIsub, Opcode::kBand, Opcode::kBor, Opcode::kBxor, Opcode::kImul,
+       Opcode::kIaddImm, Opcode::kBandImm, Opcode::kBorImm, Opcode::kBxorImm, Opcode::kImulImm});
+  set(&Lowerer::LowerDivRem, {Opcode::kSdiv, Opcode::kUdiv, Opcode::kSrem, Opcode::kUrem});
+  set(&Lowerer::LowerMulHi, {Opcode::kUmulhi, Opcode::kSmulhi});
+  set(&Lowerer::LowerShift,
+      {Opcode::kIshl, Opcode::kUshr, Opcode::kSshr, Opcode::kRotl, Opcode::kRotr, Opcode::kIshlImm,
+       Opcode::kUshrImm, Opcode::kSshrImm, Opcode::kRotlImm, Opcode::kRotrImm});
+  set(&Lowerer::LowerBitCount, {Opcode::kClz, Opcode::kCtz, Opcode::kPopcnt});
+  set(&Lowerer::LowerUnary, {Opcode::kIneg, Opcode::kBnot});
+  set(&Lowerer::LowerIcmp, {Opcode::kIcmp, Opcode::kIcmpImm});
+  set(&Lowerer::LowerIsNull, {Opcode::kIsNull});
+  set(&Lowerer::LowerFcmp, {Opcode::kFcmp});
+  set(&Lowerer::LowerSelect, {Opcode::kSelect});
+  set(&Lowerer::LowerExtend, {Opcode::kUextend, Opcode::kSextend, Opcode::kIreduce});
+  set(&Lowerer::LowerFloatArith, {Opcode::kFadd, Opcode::kFsub, Opcode::kFmul, Opcode::kFdiv});
+  set(&Lowerer::LowerFminmax, {Opcode::kFmin, Opcode::kFmax});
+  set(&Lowerer::LowerFsign, {Opcode::kFneg, Opcode::kFabs, Opcode::kFcopysign});
+  set(&Lowerer::LowerFloatUnary, {Opcode::kSqrt, Opcode::kCeil, Opcode::kFloor, Opcode::kTrunc,
+                                  Opcode::kNearest, Opcode::kFpromote, Opcode::kFdemote});
+  set(&Lowerer::LowerFpToInt,
+      {Opcode::kFcvtToSint, Opcode::kFcvtToUint, Opcode::kFcvtToSintSat, Opcode::kFcvtToUintSat});
+  set(&Lowerer::LowerIntToFp, {Opcode::kFcvtFromSint, Opcode::kFcvtFromUint});
+  set(&Lowerer::LowerBitcast, {Opcode::kBitcast});
+  set(&Lowerer::LowerMemoryRule,
+      {Opcode::kLoad, Opcode::kUload8, Opcode::kSload8, Opcode::kUload16, Opcode::kSload16,
+       Opcode::kUload32, Opcode::kSload32, Opcode::kStore, Opcode::kIstore8, Opcode::kIstore16,
+       Opcode::kIstore32});
+  set(&Lowerer::LowerAtomicRule, {Opcode::kAtomicLoad, Opcode::kAtomicStore, Opcode::kAtomicRmw,
+                                  Opcode::kAtomicCas, Opcode::kFence});
+  set(&Lowerer::LowerCall, {Opcode::kCall, Opcode::kCallIndirect});
+  set(&Lowerer::LowerTrapIf, {Opcode::kTrapz, Opcode::kTrapnz});
+  // Every vector opcode, whatever the entries above say (LowerVector decides).
+  for (int op = 0; op < ir::kNumOpcodes; ++op)
+    if (ir::IsVectorOp(static_cast<Opcode>(op))) rule[op] = &Lowerer::LowerVector;
 }
 
 Status Lowerer::LowerAlu(ir::Inst i) {

@@ -103,7 +103,11 @@ Layout CheckedLayout(const ir::Function& f) {
   // are each terminator's; the edge-block
   // plan kept per block is PlanEdgeBlocks' for its terminator, and the VCode blocks are the
   // order's blocks plus their edge blocks.
-  std::vector<ir::Inst> insts, mem_insts;
+  std::vector<ir::Inst> insts, mem_insts, uextends;
+  // Use counts and last users from the generic operand walk (the order's walk takes a branch's
+  // arguments from the block's destination list).
+  std::vector<uint32_t> use_count(f.dfg.NumValues(), 0);
+  std::vector<ir::Inst> last_user(f.dfg.NumValues());
   uint32_t vblocks = 0;
   EXPECT_EQ(lo.insts_begin.size(), lo.order.size() + 1);
   if (lo.insts_begin.size() != lo.order.size() + 1) return out;
@@ -115,10 +119,14 @@ Layout CheckedLayout(const ir::Function& f) {
       // Every operand's resolved value is recorded, and every result maps to itself.
       f.dfg.ForEachOperand(i, [&](ir::Value v) {
         EXPECT_EQ(lo.resolved[v.index], f.dfg.ResolveAliases(v)) << "v" << v.index;
+        const ir::Value r = f.dfg.ResolveAliases(v);
+        ++use_count[r.index];
+        last_user[r.index] = i;
       });
       for (ir::Value r : f.dfg.InstResults(i)) EXPECT_EQ(lo.resolved[r.index], r);
       const ir::InstFormat fmt = ir::Info(f.dfg[i].opcode).format;
       if (fmt == ir::InstFormat::kLoad || fmt == ir::InstFormat::kStore) mem_insts.push_back(i);
+      if (f.dfg[i].opcode == ir::Opcode::kUextend) uextends.push_back(i);
     }
     const std::span<const ir::Inst> at = lo.InstsAt(k);
     EXPECT_TRUE(std::equal(at.begin(), at.end(), insts.begin() + lo.insts_begin[k], insts.end()))
@@ -137,7 +145,18 @@ Layout CheckedLayout(const ir::Function& f) {
   }
   EXPECT_EQ(lo.insts, insts);
   EXPECT_EQ(lo.mem_insts, mem_insts);
+  EXPECT_EQ(lo.uextends, uextends);
+  EXPECT_EQ(lo.use_count, use_count);
+  EXPECT_EQ(lo.last_user, last_user);
   EXPECT_EQ(lo.num_vblocks, vblocks);
+  // A tail call ending any block, reachable or not.
+  bool tail_call = false;
+  for (ir::Block b : f.layout.Blocks()) {
+    const ir::Inst t = f.layout.LastInst(b);
+    tail_call |= t.valid() && (f.dfg[t].opcode == ir::Opcode::kReturnCall ||
+                               f.dfg[t].opcode == ir::Opcode::kReturnCallIndirect);
+  }
+  EXPECT_EQ(lo.has_tail_call, tail_call);
   return out;
 }
 
@@ -465,6 +484,8 @@ block2:
     EXPECT_EQ(reused.insts, fresh.insts);
     EXPECT_EQ(reused.insts_begin, fresh.insts_begin);
     EXPECT_EQ(reused.mem_insts, fresh.mem_insts);
+    EXPECT_EQ(reused.uextends, fresh.uextends);
+    EXPECT_EQ(reused.has_tail_call, fresh.has_tail_call);
     for (ir::Block b : fresh.order) {
       size_t num_dests = 0;
       f.dfg.ForEachDest(f.layout.LastInst(b), [&](const ir::BlockCall&) { ++num_dests; });
