@@ -70,6 +70,7 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   const bool fresh = !f_.layout.IsBlockInserted(b);
   if (fresh) f_.layout.AppendBlock(b);
   if (b == cur_) return;
+  if (cur_.valid()) ssa_[cur_].exit_chain = chain_epoch_;
   // The current block's definitions move from the dense cache to its sorted span.
   if (cur_.valid() && !cur_touched_.empty()) {
     std::sort(cur_touched_.begin(), cur_touched_.end());
@@ -96,14 +97,21 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   ++cur_epoch_;
   // A new block that starts with the values of the block being left keeps the cache
   // (chain_epoch_), so reading a variable there needs no walk back to its definition: a block
-  // whose only predecessor (final: it is sealed) is that block, or a declared loop header (or
-  // join) whose entry is that block, finished, minus the variables the loop (region) may
-  // assign. Anything else starts with an empty cache.
+  // whose only predecessor (final: it is sealed) is that block, or a declared loop header
+  // whose entry is that block, finished, minus the variables the loop may assign. A declared
+  // join keeps the cache as it stood when the builder left the region's entry, minus the
+  // variables the region may assign (see cur_vals_). Anything else starts with an empty cache.
   const BlockSsa& s = ssa_[b];
   bool inherit = false;
   if (fresh && cur_.valid()) {
-    inherit = s.loop ? s.loop_entry == cur_ && cur_filled_
-                     : s.sealed && s.num_preds == 1 && pred_nodes_[s.pred_head].from == cur_;
+    if (s.join) {
+      const uint32_t entry_chain = ssa_[s.loop_entry].exit_chain;
+      inherit = entry_chain != 0;
+      if (inherit) chain_epoch_ = entry_chain;
+    } else {
+      inherit = s.loop ? s.loop_entry == cur_ && cur_filled_
+                       : s.sealed && s.num_preds == 1 && pred_nodes_[s.pred_head].from == cur_;
+    }
   }
   if (!inherit) {
     chain_epoch_ = cur_epoch_;
@@ -202,6 +210,7 @@ void FunctionBuilder::DeclareJoin(Block join, Block entry, std::span<const Varia
   // Before any read at the join: none has left a definition in it yet.
   EGRET_CHECK(!s.loop && s.defs_size == 0 && (join != cur_ || cur_touched_.empty()));
   DeclareVars(s, entry, vars);
+  s.join = true;
 }
 
 void FunctionBuilder::DeclareVars(BlockSsa& s, Block entry, std::span<const Variable> vars) {

@@ -284,9 +284,14 @@ class FunctionBuilder {
     // where every other variable is read instead (the loop's entry predecessor, the region's
     // entry block).
     bool loop = false;
+    bool join = false;  // declared by DeclareJoin (loop is set too)
     uint32_t loop_begin = 0, loop_size = 0;
     uint64_t loop_mask = 0;
     Block loop_entry;
+    // chain_epoch_ when the builder last left this block (0: never left): the current block's
+    // cache entries stamped at or above it held, at that moment, the values at this block's
+    // end (see SwitchToBlock, which lets a declared join reuse them).
+    uint32_t exit_chain = 0;
   };
   struct PredNode {
     Inst branch;
@@ -391,6 +396,12 @@ class FunctionBuilder {
   // one cache). A stamp == cur_epoch_ marks a value the current block itself defines (or
   // remembered from a read), which SwitchToBlock moves into its span; the inherited ones are
   // its predecessors' and stay out of it.
+  // A join declared with DeclareJoin(join, entry, vars) inherits the cache too, from further
+  // back: chain_epoch_ goes down to entry's exit_chain and the stamps of `vars` to 0. Every
+  // block translated since then lies inside the region (structured code), where a variable
+  // not in `vars` keeps its value at entry's end; so each cache entry stamped since entry's
+  // chain began, whichever block inside the region wrote it, holds that value, which is also
+  // the variable's value at the join.
   std::vector<Value> cur_vals_;
   std::vector<uint32_t> cur_stamp_;
   std::vector<uint32_t> cur_touched_;  // variables with stamp == cur_epoch_, each once
