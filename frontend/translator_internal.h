@@ -60,6 +60,53 @@ class EpochIndexMap {
   uint32_t epoch_ = 0;
 };
 
+// The Wasm operand stack of IR values: std::vector's interface as the translator uses it, with
+// an inline push (GCC does not inline vector::push_back into Translation::Run, whose loop
+// pushes for most operators). The storage vector is kept at its capacity's size; `size_` is
+// the stack's height.
+class ValueStack {
+ public:
+  void push_back(ir::Value v) {
+    if (size_ == items_.size()) [[unlikely]]
+      Grow();
+    items_[size_++] = v;
+  }
+  void pop_back() {
+    EGRET_DCHECK(size_ > 0);
+    --size_;
+  }
+  ir::Value& back() {
+    EGRET_DCHECK(size_ > 0);
+    return items_[size_ - 1];
+  }
+  ir::Value& operator[](size_t i) {
+    EGRET_DCHECK(i < size_);
+    return items_[i];
+  }
+  ir::Value* data() { return items_.data(); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void resize(size_t n) {
+    while (n > items_.size()) Grow();
+    for (size_t k = size_; k < n; ++k) items_[k] = ir::Value();
+    size_ = n;
+  }
+  void clear() { size_ = 0; }
+  // Exchanges the storage with a thread's scratch vector (Translation::SwapScratch); the
+  // stack must be empty (a translation starts and ends with it empty).
+  void swap(std::vector<ir::Value>& v) {
+    EGRET_CHECK(size_ == 0);
+    items_.swap(v);
+    items_.resize(items_.capacity());
+  }
+
+ private:
+  [[gnu::noinline]] void Grow() { items_.resize(std::max<size_t>(64, 2 * items_.size())); }
+
+  std::vector<ir::Value> items_;
+  size_t size_ = 0;
+};
+
 class Translation {
  public:
   Translation(const ModuleEnv& env, const VMContextLayout& layout,
@@ -212,7 +259,7 @@ class Translation {
   // Some SIMD operation ran: the operand stack may hold vectors of another type than i8x16.
   bool vectors_ = false;
 
-  std::vector<ir::Value> values_;
+  ValueStack values_;
   std::vector<Frame> frames_;
   std::vector<ir::Value> saved_;  // parameters of open ifs, for their else branches
   std::vector<ir::Variable> locals_;
