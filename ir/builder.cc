@@ -581,11 +581,11 @@ Inst FunctionBuilder::Append(const InstData& data) {
   return i;
 }
 
-Value FunctionBuilder::AppendOne(const InstData& data) {
+// AppendOne's and AppendOneTyped's body (inline in both).
+inline Value FunctionBuilder::AppendOneBody(const InstData& data, Type t) {
   EGRET_CHECK(cur_.valid() && !cur_filled_);
   EGRET_DCHECK(cur_filled_ == IsFilled() && !IsTerminator(data.opcode));
-  // What MakeInstResults would create: one result of the typing rule's type.
-  const Type t = f_.dfg.ResultTypeOf(data);
+  EGRET_DCHECK(t == f_.dfg.ResultTypeOf(data));
   EGRET_CHECK(t != Type::kInvalid);
   Value result;
   const Inst i = f_.dfg.MakeInstWithResult(data, t, result);
@@ -593,6 +593,15 @@ Value FunctionBuilder::AppendOne(const InstData& data) {
   if (srcloc_ != kNoSrcLoc) f_.SetSrcLoc(i, srcloc_);
   EGRET_DCHECK(!IsBranch(data.opcode));
   return result;
+}
+
+Value FunctionBuilder::AppendOne(const InstData& data) {
+  // What MakeInstResults would create: one result of the typing rule's type.
+  return AppendOneBody(data, f_.dfg.ResultTypeOf(data));
+}
+
+Value FunctionBuilder::AppendOneTyped(const InstData& data, Type t) {
+  return AppendOneBody(data, t);
 }
 
 Inst FunctionBuilder::Build(const InstData& data) { return Append(data); }
@@ -610,14 +619,14 @@ Value FunctionBuilder::F32const(uint32_t bits) {
   InstData d;
   d.opcode = Opcode::kF32const;
   d.imm = bits;
-  return AppendOne(d);
+  return AppendOneTyped(d, Type::kF32);
 }
 
 Value FunctionBuilder::F64const(uint64_t bits) {
   InstData d;
   d.opcode = Opcode::kF64const;
   d.imm = static_cast<int64_t>(bits);
-  return AppendOne(d);
+  return AppendOneTyped(d, Type::kF64);
 }
 
 Value FunctionBuilder::Vconst(Type t, const V128& bits) {
@@ -701,7 +710,7 @@ Value FunctionBuilder::Fcmp(FloatCC cc, Value x, Value y) {
   d.cond = static_cast<uint8_t>(cc);
   d.args[0] = x;
   d.args[1] = y;
-  return AppendOne(d);
+  return AppendOneTyped(d, Type::kI32);  // kBool
 }
 
 Value FunctionBuilder::Select(Value cond, Value if_true, Value if_false) {

@@ -156,7 +156,7 @@ class FunctionBuilder {
     d.opcode = Opcode::kIconst;
     d.type = t;
     d.imm = value;
-    return AppendOne(d);
+    return AppendOneTyped(d, t);  // kCtrl
   }
   Value F32const(uint32_t bits);
   Value F64const(uint64_t bits);
@@ -189,7 +189,7 @@ class FunctionBuilder {
     d.opcode = op;
     d.type = to;
     d.args[0] = x;
-    return AppendOne(d);
+    return AppendOneTyped(d, to);  // kCtrl
   }
   Value Icmp(IntCC cc, Value x, Value y) {
     InstData d;
@@ -197,7 +197,7 @@ class FunctionBuilder {
     d.cond = static_cast<uint8_t>(cc);
     d.args[0] = x;
     d.args[1] = y;
-    return AppendOne(d);
+    return AppendOneTyped(d, Type::kI32);  // kBool
   }
   Value IcmpImm(IntCC cc, Value x, int64_t imm) {
     InstData d;
@@ -205,7 +205,7 @@ class FunctionBuilder {
     d.cond = static_cast<uint8_t>(cc);
     d.args[0] = x;
     d.imm = imm;
-    return AppendOne(d);
+    return AppendOneTyped(d, Type::kI32);  // kBool
   }
   Value Fcmp(FloatCC cc, Value x, Value y);
   Value Select(Value cond, Value if_true, Value if_false);
@@ -231,7 +231,7 @@ class FunctionBuilder {
     d.trap = trap;
     d.args[0] = addr;
     d.imm = offset;
-    return AppendOne(d);
+    return AppendOneTyped(d, t);  // kCtrl
   }
   void Store(Opcode op, MemFlags flags, Value value, Value addr, int32_t offset,
              TrapCode trap = TrapCode::kHeapOutOfBounds);
@@ -349,6 +349,11 @@ class FunctionBuilder {
   // Append for an instruction with exactly one result (not a call, not a branch): the same
   // instruction, result and layout position, typed and created in one step; returns the result.
   Value AppendOne(const InstData& data);
+  // AppendOne with the result type given: `t` must be what ResultTypeOf(data) gives (checked in
+  // Debug builds). The inline forms whose result type is fixed or an argument (iconst, loads,
+  // conversions, compares) pass it, which spares the typing rule's dispatch per instruction.
+  Value AppendOneTyped(const InstData& data, Type t);
+  [[gnu::always_inline]] inline Value AppendOneBody(const InstData& data, Type t);  // builder.cc
   void AddPred(Block target, Inst branch);
   Value ZeroAtBlockStart(Block b, Type t);
   Value ReadVariable(Variable var, Block block);
