@@ -310,6 +310,7 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
             // Round a cycle back to a join whose predecessors are being read: it needs its
             // parameter after all (FinishJoin then fills it in).
             result = f_.dfg.AppendBlockParam(cur, type);
+            NoteVarParam();
             var_params_.Insert(result);
             SetDef(cur, var, result);
             break;
@@ -329,6 +330,7 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
           }
           if (!s.sealed) {
             result = f_.dfg.AppendBlockParam(cur, type);
+            NoteVarParam();
             var_params_.Insert(result);
             incomplete_nodes_.push_back({var, result, s.incomplete_head});
             ssa_[cur].incomplete_head = static_cast<uint32_t>(incomplete_nodes_.size() - 1);
@@ -393,6 +395,7 @@ void FunctionBuilder::AddParamArg(Block target, Value param, uint32_t pred, Valu
   EGRET_CHECK(pd.kind == ValueKind::kParam && pd.def == target.index);
   const uint32_t index = pd.num;
   ValueListPool& pool = f_.dfg.pool();
+  alias_walk_from_ = std::min(alias_walk_from_, pred_nodes_[pred].branch.index);
   f_.dfg.ForEachDestMut(pred_nodes_[pred].branch, [&](BlockCall& bc) {
     if (bc.block == target) pool.Insert(bc.args, index, value);
   });
@@ -415,6 +418,7 @@ Value FunctionBuilder::FinishJoin(Block block, Variable var, uint32_t slot) {
   Value r = first;
   if (!same) {
     r = f_.dfg.AppendBlockParam(block, var_types_[var.index]);
+    NoteVarParam();
     var_params_.Insert(r);
     size_t k = 0;
     for (uint32_t p = ssa_[block].pred_head; p != kNone; p = pred_nodes_[p].next, ++k) {
@@ -539,14 +543,16 @@ void FunctionBuilder::Finalize() {
   // Operands taken before their value became an alias still name it. Reads resolve aliases,
   // so without any alias (the usual case once joins create only the parameters they need)
   // every operand is final already.
+  // Only an instruction made after the first such parameter, or a branch given an argument
+  // for one, can name one (alias_walk_from_); every instruction the builder makes is placed,
+  // so they are walked in the order they were made.
   if (num_aliases_ == 0) return;
   DataFlowGraph& dfg = f_.dfg;
-  for (Block b : f_.layout.Blocks()) {
-    for (Inst i : f_.layout.Insts(b)) {
-      MapOperandsInline(dfg, i, [&](Value& v) {
-        if (dfg.ValueInfo(v).kind == ValueKind::kAlias) v = dfg.ResolveAliases(v);
-      });
-    }
+  const uint32_t n = static_cast<uint32_t>(dfg.NumInsts());
+  for (uint32_t k = alias_walk_from_; k < n; ++k) {
+    MapOperandsInline(dfg, Inst(k), [&](Value& v) {
+      if (dfg.ValueInfo(v).kind == ValueKind::kAlias) v = dfg.ResolveAliases(v);
+    });
   }
 }
 

@@ -63,6 +63,7 @@
 #ifndef EGRET_IR_BUILDER_H_
 #define EGRET_IR_BUILDER_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -413,8 +414,15 @@ class FunctionBuilder {
   uint32_t cur_epoch_ = 1;
   uint32_t chain_epoch_ = 1;
   EntitySet<Value> var_params_;  // block parameters created by SSA construction
-  uint32_t num_aliases_ = 0;     // parameters removed as trivial (aliases) so far
-  std::vector<Work> work_;       // reused across UseVar calls
+  // The first instruction that may name a parameter of var_params_ (only those become
+  // aliases): the number of instructions when the first was made, or a lower branch that
+  // AddParamArg gave an argument. Finalize resolves aliases from there on.
+  uint32_t alias_walk_from_ = UINT32_MAX;
+  void NoteVarParam() {
+    alias_walk_from_ = std::min(alias_walk_from_, static_cast<uint32_t>(f_.dfg.NumInsts()));
+  }
+  uint32_t num_aliases_ = 0;  // parameters removed as trivial (aliases) so far
+  std::vector<Work> work_;    // reused across UseVar calls
   std::vector<Value> results_;
 };
 
