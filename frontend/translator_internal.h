@@ -66,7 +66,7 @@ class EpochIndexMap {
 // the stack's height.
 class ValueStack {
  public:
-  void push_back(ir::Value v) {
+  [[gnu::always_inline]] void push_back(ir::Value v) {
     if (size_ == items_.size()) [[unlikely]]
       Grow();
     items_[size_++] = v;
@@ -197,7 +197,7 @@ class Translation {
   // Bitcasts the vectors among the top `n` operands to i8x16, the canonical v128 type of every
   // boundary (block and call arguments, results, locals, globals). Inline: every local.set asks,
   // and only a function with SIMD operations has anything to do.
-  void CanonicalizeVectors(size_t n) {
+  [[gnu::always_inline]] void CanonicalizeVectors(size_t n) {
     EGRET_CHECK(values_.size() >= n);
     if (vectors_) BitcastTopVectors(n);  // only SIMD operations make vectors of other types
   }
@@ -216,13 +216,13 @@ class Translation {
   // The top `n` operands, as block, call or return arguments: vectors among them are made
   // i8x16 first (CanonicalizeVectors).
   std::span<const ir::Value> Top(size_t n);
-  ir::Value Pop() {  // inline: most operators pop one or two operands
+  [[gnu::always_inline]] ir::Value Pop() {  // most operators pop one or two operands
     EGRET_CHECK(!values_.empty());
     const ir::Value v = values_.back();
     values_.pop_back();
     return v;
   }
-  void Push(ir::Value v) { values_.push_back(v); }
+  [[gnu::always_inline]] void Push(ir::Value v) { values_.push_back(v); }
 
   // Fuel: adds fuel_pending_ to the VMContext's fuel counter and traps out_of_fuel when the sum
   // is positive; a no-op when fuel is off or nothing is pending.
