@@ -13,6 +13,22 @@ constexpr uint32_t kNone = UINT32_MAX;
 // yet. A walk that meets it has gone round a cycle back to the join, which then gets its
 // parameter on the spot (the parameter breaks the cycle).
 constexpr Value kPending(UINT32_MAX - 1);
+
+// Sorts variable indices. The lists sorted here (the variables a block defines, those a loop or
+// region assigns) are mostly a handful long, where an insertion sort is a few instructions and
+// std::sort's set-up costs more than the sorting.
+void SortVars(uint32_t* first, uint32_t* last) {
+  if (last - first > 16) {
+    std::sort(first, last);
+    return;
+  }
+  for (uint32_t* i = first + 1; i < last; ++i) {
+    const uint32_t v = *i;
+    uint32_t* j = i;
+    for (; j > first && j[-1] > v; --j) *j = j[-1];
+    *j = v;
+  }
+}
 }  // namespace
 
 // --- Blocks.
@@ -73,7 +89,7 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   if (cur_.valid()) ssa_[cur_].exit_chain = chain_epoch_;
   // The current block's definitions move from the dense cache to its sorted span.
   if (cur_.valid() && !cur_touched_.empty()) {
-    std::sort(cur_touched_.begin(), cur_touched_.end());
+    SortVars(cur_touched_.data(), cur_touched_.data() + cur_touched_.size());
     BlockSsa& s = ssa_[cur_];
     if (s.defs_size == 0) {
       // The common case, a block left for good: its span is exactly its definitions.
@@ -217,14 +233,18 @@ void FunctionBuilder::DeclareVars(BlockSsa& s, Block entry, std::span<const Vari
   s.loop = true;
   s.loop_entry = entry;
   s.loop_begin = static_cast<uint32_t>(loop_vars_.size());
+  loop_vars_.resize(loop_vars_.size() + vars.size());
+  uint32_t* const first = loop_vars_.data() + s.loop_begin;
+  uint32_t* out = first;
+  uint64_t mask = 0;
   for (Variable v : vars) {
     EGRET_CHECK(v.index < var_types_.size());
-    loop_vars_.push_back(v.index);
-    s.loop_mask |= uint64_t{1} << (v.index & 63);
+    *out++ = v.index;
+    mask |= uint64_t{1} << (v.index & 63);
   }
-  auto first = loop_vars_.begin() + s.loop_begin;
-  std::sort(first, loop_vars_.end());
-  loop_vars_.erase(std::unique(first, loop_vars_.end()), loop_vars_.end());
+  s.loop_mask |= mask;
+  SortVars(first, out);
+  loop_vars_.resize(static_cast<size_t>(std::unique(first, out) - loop_vars_.data()));
   s.loop_size = static_cast<uint32_t>(loop_vars_.size() - s.loop_begin);
 }
 
