@@ -88,28 +88,29 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   if (b == cur_) return;
   if (cur_.valid()) ssa_[cur_].exit_chain = chain_epoch_;
   // The current block's definitions move from the dense cache to its sorted span.
-  if (cur_.valid() && !cur_touched_.empty()) {
-    SortVars(cur_touched_.data(), cur_touched_.data() + cur_touched_.size());
+  if (cur_.valid() && num_touched_ != 0) {
+    SortVars(cur_touched_.data(), cur_touched_.data() + num_touched_);
     BlockSsa& s = ssa_[cur_];
     if (s.defs_size == 0) {
       // The common case, a block left for good: its span is exactly its definitions.
-      const size_t n = cur_touched_.size();
+      const size_t n = num_touched_;
       if (n > s.defs_capacity) {
         s.defs_begin = static_cast<uint32_t>(def_pool_.size());
         s.defs_capacity = static_cast<uint32_t>(n);
         def_pool_.resize(def_pool_.size() + n);
       }
       Def* out = def_pool_.data() + s.defs_begin;
-      for (uint32_t v : cur_touched_) {
+      for (uint32_t v : std::span(cur_touched_.data(), num_touched_)) {
         *out++ = {v, cur_vals_[v]};
         s.defs_mask |= uint64_t{1} << (v & 63);
       }
       s.defs_size = static_cast<uint32_t>(n);
     } else {
-      for (uint32_t v : cur_touched_) InsertSpanDef(cur_, v, cur_vals_[v]);
+      for (uint32_t v : std::span(cur_touched_.data(), num_touched_))
+        InsertSpanDef(cur_, v, cur_vals_[v]);
     }
   }
-  cur_touched_.clear();
+  num_touched_ = 0;
   ++cur_epoch_;
   // A new block that starts with the values of the block being left keeps the cache
   // (chain_epoch_), so reading a variable there needs no walk back to its definition: a block
@@ -178,11 +179,7 @@ void FunctionBuilder::SetDef(Block b, Variable var, Value val) {
     InsertSpanDef(b, var.index, val);
     return;
   }
-  if (cur_stamp_[var.index] != cur_epoch_) {
-    cur_stamp_[var.index] = cur_epoch_;
-    cur_touched_.push_back(var.index);
-  }
-  cur_vals_[var.index] = val;
+  SetCurDef(var, val);
 }
 
 bool FunctionBuilder::IsFilled() const {
@@ -224,7 +221,7 @@ void FunctionBuilder::DeclareJoin(Block join, Block entry, std::span<const Varia
   EGRET_CHECK(join.index < ssa_.items.size() && entry.index < ssa_.items.size());
   BlockSsa& s = ssa_[join];
   // Before any read at the join: none has left a definition in it yet.
-  EGRET_CHECK(!s.loop && s.defs_size == 0 && (join != cur_ || cur_touched_.empty()));
+  EGRET_CHECK(!s.loop && s.defs_size == 0 && (join != cur_ || num_touched_ == 0));
   DeclareVars(s, entry, vars);
   s.join = true;
 }
@@ -266,13 +263,8 @@ Variable FunctionBuilder::DeclareVar(Type t) {
   var_types_.push_back(t);
   cur_vals_.push_back(Value());
   cur_stamp_.push_back(0);
+  cur_touched_.push_back(0);
   return Variable(static_cast<uint32_t>(var_types_.size() - 1));
-}
-
-void FunctionBuilder::DefVar(Variable var, Value val) {
-  EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
-  EGRET_CHECK(f_.dfg.ValueType(val) == var_types_[var.index]);
-  SetDef(cur_, var, val);
 }
 
 void FunctionBuilder::SetChainDefs(Variable var, Block start, Block end, Value v) {
@@ -597,7 +589,8 @@ Inst FunctionBuilder::Append(const InstData& data) {
   EGRET_DCHECK(cur_filled_ == IsFilled());
   if (IsTerminator(data.opcode)) cur_filled_ = true;
   Inst i = f_.dfg.MakeInst(data);
-  f_.dfg.MakeInstResults(i);
+  // Stores, traps and branches have no results: no call to find that out.
+  if (Info(data.opcode).typing != ResultTyping::kNoResult) f_.dfg.MakeInstResults(i);
   f_.layout.AppendInst(i, cur_);
   if (srcloc_ != kNoSrcLoc) f_.SetSrcLoc(i, srcloc_);
   if (IsBranch(data.opcode)) {

@@ -132,7 +132,12 @@ class FunctionBuilder {
   // --- Variables.
   Variable DeclareVar(Type t);
   Type VarType(Variable v) const { return var_types_[v.index]; }
-  void DefVar(Variable var, Value val);
+  // Inline: the translator defines a variable for every local.set and local.tee.
+  [[gnu::always_inline]] void DefVar(Variable var, Value val) {
+    EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
+    EGRET_CHECK(f_.dfg.ValueType(val) == var_types_[var.index]);
+    SetCurDef(var, val);
+  }
   Value UseVar(Variable var) {
     EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
     // Most reads find a value in the current block's cache (its definition, or one inherited
@@ -344,6 +349,14 @@ class FunctionBuilder {
   // The binary search of FindSpanDef.
   Value SearchSpan(const BlockSsa& s, Variable var) const;
   void SetDef(Block b, Variable var, Value val);
+  // SetDef in the current block: the cache.
+  [[gnu::always_inline]] void SetCurDef(Variable var, Value val) {
+    if (cur_stamp_[var.index] != cur_epoch_) {
+      cur_stamp_[var.index] = cur_epoch_;
+      cur_touched_[num_touched_++] = var.index;
+    }
+    cur_vals_[var.index] = val;
+  }
   // Returns the definition's index in def_pool_ (valid until b's span grows).
   uint32_t InsertSpanDef(Block b, uint32_t var, Value val);
   Inst Append(const InstData& data);
@@ -410,7 +423,10 @@ class FunctionBuilder {
   // the variable's value at the join.
   std::vector<Value> cur_vals_;
   std::vector<uint32_t> cur_stamp_;
-  std::vector<uint32_t> cur_touched_;  // variables with stamp == cur_epoch_, each once
+  // cur_touched_[0, num_touched_): the variables with stamp == cur_epoch_, each once (the
+  // vector has one entry per variable, so adding one needs no growth check).
+  std::vector<uint32_t> cur_touched_;
+  uint32_t num_touched_ = 0;
   uint32_t cur_epoch_ = 1;
   uint32_t chain_epoch_ = 1;
   EntitySet<Value> var_params_;  // block parameters created by SSA construction
