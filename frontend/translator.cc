@@ -178,11 +178,6 @@ ir::Value Translation::CallBuiltin(const char* name, std::initializer_list<Type>
   return r.empty() ? ir::Value() : r[0];
 }
 
-std::span<const ir::Value> Translation::Top(size_t n) {
-  CanonicalizeVectors(n);
-  return {values_.data() + values_.size() - n, n};
-}
-
 void Translation::SetUnreachable() {
   Frame& f = frames_.back();
   values_.resize(f.height);

@@ -215,7 +215,10 @@ class Translation {
   Status TailCall(ir::SigRef sig, ir::Value code, ir::FuncRef f);
   // The top `n` operands, as block, call or return arguments: vectors among them are made
   // i8x16 first (CanonicalizeVectors).
-  std::span<const ir::Value> Top(size_t n);
+  std::span<const ir::Value> Top(size_t n) {
+    CanonicalizeVectors(n);
+    return {values_.data() + values_.size() - n, n};
+  }
   [[gnu::always_inline]] ir::Value Pop() {  // most operators pop one or two operands
     EGRET_CHECK(!values_.empty());
     const ir::Value v = values_.back();

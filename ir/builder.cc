@@ -247,14 +247,17 @@ void FunctionBuilder::DeclareVars(BlockSsa& s, Block entry, std::span<const Vari
 
 bool FunctionBuilder::IsLoopVar(Block header, Variable var) const {
   const BlockSsa& s = ssa_[header];
-  if (!s.loop) return true;
-  if (!((s.loop_mask >> (var.index & 63)) & 1)) return false;
+  return !s.loop || LoopAssigns(s, var);
+}
+
+bool FunctionBuilder::SearchLoopVars(const BlockSsa& s, Variable var) const {
   const uint32_t* first = loop_vars_.data() + s.loop_begin;
   return std::binary_search(first, first + s.loop_size, var.index);
 }
 
 void FunctionBuilder::SealAllBlocks() {
-  for (uint32_t i = 0; i < ssa_.items.size(); ++i) SealBlock(Block(i));
+  for (uint32_t i = 0; i < ssa_.items.size(); ++i)
+    if (!ssa_.items[i].sealed) SealBlock(Block(i));
 }
 
 // --- Variables.
@@ -295,7 +298,7 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
         return result;
       }
       const BlockSsa& s = ssa_[cur];
-      if (s.loop && !IsLoopVar(cur, var)) {
+      if (s.loop && !LoopAssigns(s, var)) {
         if (num_headers == kFastHeaders) break;
         headers[num_headers++] = cur;
         cur = s.loop_entry;
@@ -332,7 +335,7 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
             break;
           }
           const BlockSsa& s = ssa_[cur];
-          if (s.loop && !IsLoopVar(cur, var)) {
+          if (s.loop && !LoopAssigns(s, var)) {
             // The loop (region) does not change var: its value at the entry, remembered in the
             // header (join).
             work_.push_back({Work::kFinishHeader, w.block, cur, Value(), w.slot});

@@ -346,6 +346,13 @@ class FunctionBuilder {
     if (!((s.defs_mask >> (var.index & 63)) & 1)) return Value();
     return SearchSpan(s, var);
   }
+  // Whether the declared loop (region) of `s` may assign `var`: the mask test inline (most
+  // variables a walk asks about fail it), the binary search out of line.
+  bool LoopAssigns(const BlockSsa& s, Variable var) const {
+    if (!((s.loop_mask >> (var.index & 63)) & 1)) return false;
+    return SearchLoopVars(s, var);
+  }
+  bool SearchLoopVars(const BlockSsa& s, Variable var) const;
   // The binary search of FindSpanDef.
   Value SearchSpan(const BlockSsa& s, Variable var) const;
   void SetDef(Block b, Variable var, Value val);
