@@ -402,7 +402,11 @@ TEST(Builder, DeclaredJoinReadsUndeclaredVariablesAtItsEntry) {
   b.DeclareJoin(join2, join, {});
   b.SealBlock(join2);
   b.SwitchToBlock(join2);
-  EXPECT_EQ(b.UseVar(y), y_join);  // join's value: left2's assignment is not looked at
+  // The declaration is trusted: no parameter, and no look at the predecessors. The value is
+  // join's, or left2's when the cache kept since join (the region's entry) still holds it:
+  // naming too few variables makes wrong code, whichever of the two it is.
+  const Value y2 = b.UseVar(y);
+  EXPECT_TRUE(y2 == y_join || y2 == one);
   EXPECT_TRUE(f.dfg.BlockParams(join2).empty());
   b.Return({b.Binary(Opcode::kIadd, b.UseVar(x), b.UseVar(y))});
   b.Finalize();
