@@ -196,18 +196,6 @@ class DataFlowGraph {
     d.results = pool_.MakeOne(result);
     return i;
   }
-  // The same instruction, value and result list as MakeInstWithResult, but made in its table
-  // entry, with default fields and the result list set: the caller then writes the opcode and
-  // operands there (so that ResultTypeOf gives `t`) before it makes anything else. Sets `inst`
-  // and `result`. Inline: the builder makes most instructions with it.
-  [[gnu::always_inline]] InstData& MakeInstWithResultInPlace(Type t, Inst& inst, Value& result) {
-    inst = Inst(static_cast<uint32_t>(insts_.size()));
-    result = values_.Push({t, ValueKind::kResult, 0, inst.index});
-    InstData& d = insts_.Emplace();
-    d.results = pool_.MakeOne(result);
-    return d;
-  }
-
   // The fixed value operands used by the instruction's format (not vargs or branch args).
   std::span<const Value> FixedArgs(Inst i) const {
     const InstData& d = insts_[i];
@@ -285,8 +273,8 @@ class DataFlowGraph {
   void Clear();
 
  private:
-  // The instructions: PrimaryMap's interface, plus an entry made in place (Emplace) and one
-  // copied from a reference (PrimaryMap::PushRef takes its value by value: a second copy).
+  // The instructions: PrimaryMap's interface, with an entry copied from a reference
+  // (PrimaryMap::PushRef takes its value by value: a second copy).
   struct InstTable {
     std::vector<InstData> items;
     Inst Push(const InstData& d) {
@@ -294,7 +282,6 @@ class DataFlowGraph {
       return Inst(static_cast<uint32_t>(items.size() - 1));
     }
     InstData& PushRef(const InstData& d) { return items.emplace_back(d); }
-    InstData& Emplace() { return items.emplace_back(); }
     InstData& operator[](Inst i) {
       EGRET_DCHECK(i.index < items.size());
       return items[i.index];
