@@ -5,6 +5,8 @@
 // Wasm's, fmin/fmax follow Wasm's NaN and signed-zero rules, and the trapping float-to-int
 // conversions trap bad_toint/int_ovf exactly as Wasm does. So almost every operator is one IR
 // instruction; only sign-extension from 8/16/32 bits needs two (reduce, then extend).
+#include <array>
+
 #include "frontend/translator_internal.h"
 
 namespace egret::wasm {
@@ -14,342 +16,320 @@ using ir::IntCC;
 using ir::Opcode;
 using ir::Type;
 
-Status Translation::Numeric(const Operator& op) {
-  auto unary = [&](Opcode o) { Push(b_.Unary(o, Pop())); };
-  auto binary = [&](Opcode o) {
-    ir::Value y = Pop(), x = Pop();
-    Push(b_.Binary(o, x, y));
-  };
-  auto icmp = [&](IntCC cc) {
-    ir::Value y = Pop(), x = Pop();
-    Push(b_.Icmp(cc, x, y));
-  };
-  auto fcmp = [&](FloatCC cc) {
-    ir::Value y = Pop(), x = Pop();
-    Push(b_.Fcmp(cc, x, y));
-  };
-  auto convert = [&](Opcode o, Type to) { Push(b_.Convert(o, to, Pop())); };
-  auto sign_extend = [&](Type from, Type to) {
-    ir::Value narrow = b_.Convert(Opcode::kIreduce, from, Pop());
-    Push(b_.Convert(Opcode::kSextend, to, narrow));
-  };
+namespace {
 
-  switch (op.op) {
-    // Constants.
+// What Numeric does for an operator: one IR instruction made from the popped operands (or two
+// for a sign extension), by kind, with the IR opcode and its condition code or result type.
+enum NumericKind : uint8_t {
+  kNumUnsupported,
+  kNumI32Const,
+  kNumI64Const,
+  kNumF32Const,
+  kNumF64Const,
+  kNumEqz,         // icmp_imm eq x, 0
+  kNumIcmp,        // cond: IntCC
+  kNumFcmp,        // cond: FloatCC
+  kNumUnary,       // same type
+  kNumBinary,      // same type
+  kNumConvert,     // to `type`
+  kNumSignExtend,  // ireduce to `from`, then sextend to `type`
+};
+
+struct NumericRule {
+  NumericKind kind = kNumUnsupported;
+  Opcode opcode = Opcode::kTrap;
+  uint8_t cond = 0;
+  Type type = Type::kInvalid;
+  Type from = Type::kInvalid;
+};
+
+constexpr NumericRule Rule(NumericKind kind, Opcode opcode, uint8_t cond = 0,
+                           Type type = Type::kInvalid, Type from = Type::kInvalid) {
+  return {kind, opcode, cond, type, from};
+}
+
+// One case per operator.
+constexpr NumericRule NumericRuleOf(Op op) {
+  switch (op) {
     case Op::kI32Const:
-      Push(b_.Iconst(Type::kI32, static_cast<int32_t>(op.bits)));
-      break;
+      return Rule(kNumI32Const, Opcode::kIconst);
     case Op::kI64Const:
-      Push(b_.Iconst(Type::kI64, static_cast<int64_t>(op.bits)));
-      break;
+      return Rule(kNumI64Const, Opcode::kIconst);
     case Op::kF32Const:
-      Push(b_.F32const(static_cast<uint32_t>(op.bits)));
-      break;
+      return Rule(kNumF32Const, Opcode::kF32const);
     case Op::kF64Const:
-      Push(b_.F64const(op.bits));
-      break;
-
-    // Integer comparisons.
+      return Rule(kNumF64Const, Opcode::kF64const);
     case Op::kI32Eqz:
     case Op::kI64Eqz:
-      Push(b_.IcmpImm(IntCC::kEq, Pop(), 0));
-      break;
+      return Rule(kNumEqz, Opcode::kIcmpImm, static_cast<uint8_t>(IntCC::kEq));
     case Op::kI32Eq:
     case Op::kI64Eq:
-      icmp(IntCC::kEq);
-      break;
+      return Rule(kNumIcmp, Opcode::kIcmp, static_cast<uint8_t>(IntCC::kEq));
     case Op::kI32Ne:
     case Op::kI64Ne:
-      icmp(IntCC::kNe);
-      break;
+      return Rule(kNumIcmp, Opcode::kIcmp, static_cast<uint8_t>(IntCC::kNe));
     case Op::kI32LtS:
     case Op::kI64LtS:
-      icmp(IntCC::kSlt);
-      break;
+      return Rule(kNumIcmp, Opcode::kIcmp, static_cast<uint8_t>(IntCC::kSlt));
     case Op::kI32LtU:
     case Op::kI64LtU:
-      icmp(IntCC::kUlt);
-      break;
+      return Rule(kNumIcmp, Opcode::kIcmp, static_cast<uint8_t>(IntCC::kUlt));
     case Op::kI32GtS:
     case Op::kI64GtS:
-      icmp(IntCC::kSgt);
-      break;
+      return Rule(kNumIcmp, Opcode::kIcmp, static_cast<uint8_t>(IntCC::kSgt));
     case Op::kI32GtU:
     case Op::kI64GtU:
-      icmp(IntCC::kUgt);
-      break;
+      return Rule(kNumIcmp, Opcode::kIcmp, static_cast<uint8_t>(IntCC::kUgt));
     case Op::kI32LeS:
     case Op::kI64LeS:
-      icmp(IntCC::kSle);
-      break;
+      return Rule(kNumIcmp, Opcode::kIcmp, static_cast<uint8_t>(IntCC::kSle));
     case Op::kI32LeU:
     case Op::kI64LeU:
-      icmp(IntCC::kUle);
-      break;
+      return Rule(kNumIcmp, Opcode::kIcmp, static_cast<uint8_t>(IntCC::kUle));
     case Op::kI32GeS:
     case Op::kI64GeS:
-      icmp(IntCC::kSge);
-      break;
+      return Rule(kNumIcmp, Opcode::kIcmp, static_cast<uint8_t>(IntCC::kSge));
     case Op::kI32GeU:
     case Op::kI64GeU:
-      icmp(IntCC::kUge);
-      break;
-
-    // Float comparisons.
+      return Rule(kNumIcmp, Opcode::kIcmp, static_cast<uint8_t>(IntCC::kUge));
     case Op::kF32Eq:
     case Op::kF64Eq:
-      fcmp(FloatCC::kEq);
-      break;
+      return Rule(kNumFcmp, Opcode::kFcmp, static_cast<uint8_t>(FloatCC::kEq));
     case Op::kF32Ne:
     case Op::kF64Ne:
-      fcmp(FloatCC::kNe);
-      break;
+      return Rule(kNumFcmp, Opcode::kFcmp, static_cast<uint8_t>(FloatCC::kNe));
     case Op::kF32Lt:
     case Op::kF64Lt:
-      fcmp(FloatCC::kLt);
-      break;
+      return Rule(kNumFcmp, Opcode::kFcmp, static_cast<uint8_t>(FloatCC::kLt));
     case Op::kF32Gt:
     case Op::kF64Gt:
-      fcmp(FloatCC::kGt);
-      break;
+      return Rule(kNumFcmp, Opcode::kFcmp, static_cast<uint8_t>(FloatCC::kGt));
     case Op::kF32Le:
     case Op::kF64Le:
-      fcmp(FloatCC::kLe);
-      break;
+      return Rule(kNumFcmp, Opcode::kFcmp, static_cast<uint8_t>(FloatCC::kLe));
     case Op::kF32Ge:
     case Op::kF64Ge:
-      fcmp(FloatCC::kGe);
-      break;
-
-    // Integer arithmetic.
+      return Rule(kNumFcmp, Opcode::kFcmp, static_cast<uint8_t>(FloatCC::kGe));
     case Op::kI32Clz:
     case Op::kI64Clz:
-      unary(Opcode::kClz);
-      break;
+      return Rule(kNumUnary, Opcode::kClz);
     case Op::kI32Ctz:
     case Op::kI64Ctz:
-      unary(Opcode::kCtz);
-      break;
+      return Rule(kNumUnary, Opcode::kCtz);
     case Op::kI32Popcnt:
     case Op::kI64Popcnt:
-      unary(Opcode::kPopcnt);
-      break;
+      return Rule(kNumUnary, Opcode::kPopcnt);
     case Op::kI32Add:
     case Op::kI64Add:
-      binary(Opcode::kIadd);
-      break;
+      return Rule(kNumBinary, Opcode::kIadd);
     case Op::kI32Sub:
     case Op::kI64Sub:
-      binary(Opcode::kIsub);
-      break;
+      return Rule(kNumBinary, Opcode::kIsub);
     case Op::kI32Mul:
     case Op::kI64Mul:
-      binary(Opcode::kImul);
-      break;
+      return Rule(kNumBinary, Opcode::kImul);
     case Op::kI32DivS:
     case Op::kI64DivS:
-      binary(Opcode::kSdiv);
-      break;
+      return Rule(kNumBinary, Opcode::kSdiv);
     case Op::kI32DivU:
     case Op::kI64DivU:
-      binary(Opcode::kUdiv);
-      break;
+      return Rule(kNumBinary, Opcode::kUdiv);
     case Op::kI32RemS:
     case Op::kI64RemS:
-      binary(Opcode::kSrem);
-      break;
+      return Rule(kNumBinary, Opcode::kSrem);
     case Op::kI32RemU:
     case Op::kI64RemU:
-      binary(Opcode::kUrem);
-      break;
+      return Rule(kNumBinary, Opcode::kUrem);
     case Op::kI32And:
     case Op::kI64And:
-      binary(Opcode::kBand);
-      break;
+      return Rule(kNumBinary, Opcode::kBand);
     case Op::kI32Or:
     case Op::kI64Or:
-      binary(Opcode::kBor);
-      break;
+      return Rule(kNumBinary, Opcode::kBor);
     case Op::kI32Xor:
     case Op::kI64Xor:
-      binary(Opcode::kBxor);
-      break;
+      return Rule(kNumBinary, Opcode::kBxor);
     case Op::kI32Shl:
     case Op::kI64Shl:
-      binary(Opcode::kIshl);
-      break;
+      return Rule(kNumBinary, Opcode::kIshl);
     case Op::kI32ShrS:
     case Op::kI64ShrS:
-      binary(Opcode::kSshr);
-      break;
+      return Rule(kNumBinary, Opcode::kSshr);
     case Op::kI32ShrU:
     case Op::kI64ShrU:
-      binary(Opcode::kUshr);
-      break;
+      return Rule(kNumBinary, Opcode::kUshr);
     case Op::kI32Rotl:
     case Op::kI64Rotl:
-      binary(Opcode::kRotl);
-      break;
+      return Rule(kNumBinary, Opcode::kRotl);
     case Op::kI32Rotr:
     case Op::kI64Rotr:
-      binary(Opcode::kRotr);
-      break;
-
-    // Float arithmetic.
+      return Rule(kNumBinary, Opcode::kRotr);
     case Op::kF32Abs:
     case Op::kF64Abs:
-      unary(Opcode::kFabs);
-      break;
+      return Rule(kNumUnary, Opcode::kFabs);
     case Op::kF32Neg:
     case Op::kF64Neg:
-      unary(Opcode::kFneg);
-      break;
+      return Rule(kNumUnary, Opcode::kFneg);
     case Op::kF32Ceil:
     case Op::kF64Ceil:
-      unary(Opcode::kCeil);
-      break;
+      return Rule(kNumUnary, Opcode::kCeil);
     case Op::kF32Floor:
     case Op::kF64Floor:
-      unary(Opcode::kFloor);
-      break;
+      return Rule(kNumUnary, Opcode::kFloor);
     case Op::kF32Trunc:
     case Op::kF64Trunc:
-      unary(Opcode::kTrunc);
-      break;
+      return Rule(kNumUnary, Opcode::kTrunc);
     case Op::kF32Nearest:
     case Op::kF64Nearest:
-      unary(Opcode::kNearest);
-      break;
+      return Rule(kNumUnary, Opcode::kNearest);
     case Op::kF32Sqrt:
     case Op::kF64Sqrt:
-      unary(Opcode::kSqrt);
-      break;
+      return Rule(kNumUnary, Opcode::kSqrt);
     case Op::kF32Add:
     case Op::kF64Add:
-      binary(Opcode::kFadd);
-      break;
+      return Rule(kNumBinary, Opcode::kFadd);
     case Op::kF32Sub:
     case Op::kF64Sub:
-      binary(Opcode::kFsub);
-      break;
+      return Rule(kNumBinary, Opcode::kFsub);
     case Op::kF32Mul:
     case Op::kF64Mul:
-      binary(Opcode::kFmul);
-      break;
+      return Rule(kNumBinary, Opcode::kFmul);
     case Op::kF32Div:
     case Op::kF64Div:
-      binary(Opcode::kFdiv);
-      break;
+      return Rule(kNumBinary, Opcode::kFdiv);
     case Op::kF32Min:
     case Op::kF64Min:
-      binary(Opcode::kFmin);
-      break;
+      return Rule(kNumBinary, Opcode::kFmin);
     case Op::kF32Max:
     case Op::kF64Max:
-      binary(Opcode::kFmax);
-      break;
+      return Rule(kNumBinary, Opcode::kFmax);
     case Op::kF32Copysign:
     case Op::kF64Copysign:
-      binary(Opcode::kFcopysign);
-      break;
-
-    // Integer width changes and sign extension.
+      return Rule(kNumBinary, Opcode::kFcopysign);
     case Op::kI32WrapI64:
-      convert(Opcode::kIreduce, Type::kI32);
-      break;
+      return Rule(kNumConvert, Opcode::kIreduce, 0, Type::kI32);
     case Op::kI64ExtendI32S:
-      convert(Opcode::kSextend, Type::kI64);
-      break;
+      return Rule(kNumConvert, Opcode::kSextend, 0, Type::kI64);
     case Op::kI64ExtendI32U:
-      convert(Opcode::kUextend, Type::kI64);
-      break;
+      return Rule(kNumConvert, Opcode::kUextend, 0, Type::kI64);
     case Op::kI32Extend8S:
-      sign_extend(Type::kI8, Type::kI32);
-      break;
+      return Rule(kNumSignExtend, Opcode::kSextend, 0, Type::kI32, Type::kI8);
     case Op::kI32Extend16S:
-      sign_extend(Type::kI16, Type::kI32);
-      break;
+      return Rule(kNumSignExtend, Opcode::kSextend, 0, Type::kI32, Type::kI16);
     case Op::kI64Extend8S:
-      sign_extend(Type::kI8, Type::kI64);
-      break;
+      return Rule(kNumSignExtend, Opcode::kSextend, 0, Type::kI64, Type::kI8);
     case Op::kI64Extend16S:
-      sign_extend(Type::kI16, Type::kI64);
-      break;
+      return Rule(kNumSignExtend, Opcode::kSextend, 0, Type::kI64, Type::kI16);
     case Op::kI64Extend32S:
-      sign_extend(Type::kI32, Type::kI64);
-      break;
-
-    // Float to integer (trapping and saturating).
+      return Rule(kNumSignExtend, Opcode::kSextend, 0, Type::kI64, Type::kI32);
     case Op::kI32TruncF32S:
     case Op::kI32TruncF64S:
-      convert(Opcode::kFcvtToSint, Type::kI32);
-      break;
+      return Rule(kNumConvert, Opcode::kFcvtToSint, 0, Type::kI32);
     case Op::kI32TruncF32U:
     case Op::kI32TruncF64U:
-      convert(Opcode::kFcvtToUint, Type::kI32);
-      break;
+      return Rule(kNumConvert, Opcode::kFcvtToUint, 0, Type::kI32);
     case Op::kI64TruncF32S:
     case Op::kI64TruncF64S:
-      convert(Opcode::kFcvtToSint, Type::kI64);
-      break;
+      return Rule(kNumConvert, Opcode::kFcvtToSint, 0, Type::kI64);
     case Op::kI64TruncF32U:
     case Op::kI64TruncF64U:
-      convert(Opcode::kFcvtToUint, Type::kI64);
-      break;
+      return Rule(kNumConvert, Opcode::kFcvtToUint, 0, Type::kI64);
     case Op::kI32TruncSatF32S:
     case Op::kI32TruncSatF64S:
-      convert(Opcode::kFcvtToSintSat, Type::kI32);
-      break;
+      return Rule(kNumConvert, Opcode::kFcvtToSintSat, 0, Type::kI32);
     case Op::kI32TruncSatF32U:
     case Op::kI32TruncSatF64U:
-      convert(Opcode::kFcvtToUintSat, Type::kI32);
-      break;
+      return Rule(kNumConvert, Opcode::kFcvtToUintSat, 0, Type::kI32);
     case Op::kI64TruncSatF32S:
     case Op::kI64TruncSatF64S:
-      convert(Opcode::kFcvtToSintSat, Type::kI64);
-      break;
+      return Rule(kNumConvert, Opcode::kFcvtToSintSat, 0, Type::kI64);
     case Op::kI64TruncSatF32U:
     case Op::kI64TruncSatF64U:
-      convert(Opcode::kFcvtToUintSat, Type::kI64);
-      break;
-
-    // Integer to float, float width, reinterpretation.
+      return Rule(kNumConvert, Opcode::kFcvtToUintSat, 0, Type::kI64);
     case Op::kF32ConvertI32S:
     case Op::kF32ConvertI64S:
-      convert(Opcode::kFcvtFromSint, Type::kF32);
-      break;
+      return Rule(kNumConvert, Opcode::kFcvtFromSint, 0, Type::kF32);
     case Op::kF32ConvertI32U:
     case Op::kF32ConvertI64U:
-      convert(Opcode::kFcvtFromUint, Type::kF32);
-      break;
+      return Rule(kNumConvert, Opcode::kFcvtFromUint, 0, Type::kF32);
     case Op::kF64ConvertI32S:
     case Op::kF64ConvertI64S:
-      convert(Opcode::kFcvtFromSint, Type::kF64);
-      break;
+      return Rule(kNumConvert, Opcode::kFcvtFromSint, 0, Type::kF64);
     case Op::kF64ConvertI32U:
     case Op::kF64ConvertI64U:
-      convert(Opcode::kFcvtFromUint, Type::kF64);
-      break;
+      return Rule(kNumConvert, Opcode::kFcvtFromUint, 0, Type::kF64);
     case Op::kF32DemoteF64:
-      convert(Opcode::kFdemote, Type::kF32);
-      break;
+      return Rule(kNumConvert, Opcode::kFdemote, 0, Type::kF32);
     case Op::kF64PromoteF32:
-      convert(Opcode::kFpromote, Type::kF64);
-      break;
+      return Rule(kNumConvert, Opcode::kFpromote, 0, Type::kF64);
     case Op::kI32ReinterpretF32:
-      convert(Opcode::kBitcast, Type::kI32);
-      break;
+      return Rule(kNumConvert, Opcode::kBitcast, 0, Type::kI32);
     case Op::kI64ReinterpretF64:
-      convert(Opcode::kBitcast, Type::kI64);
-      break;
+      return Rule(kNumConvert, Opcode::kBitcast, 0, Type::kI64);
     case Op::kF32ReinterpretI32:
-      convert(Opcode::kBitcast, Type::kF32);
-      break;
+      return Rule(kNumConvert, Opcode::kBitcast, 0, Type::kF32);
     case Op::kF64ReinterpretI64:
-      convert(Opcode::kBitcast, Type::kF64);
-      break;
-
+      return Rule(kNumConvert, Opcode::kBitcast, 0, Type::kF64);
     default:
+      return {};
+  }
+}
+
+// NumericRuleOf for every operator, so Numeric dispatches once, on the kind, with its opcode
+// at hand (a switch over the operators calling a helper per kind costs a call more).
+constexpr std::array<NumericRule, kNumOps> kNumericRules = [] {
+  std::array<NumericRule, kNumOps> t{};
+  for (int k = 0; k < kNumOps; ++k) t[k] = NumericRuleOf(static_cast<Op>(k));
+  return t;
+}();
+
+}  // namespace
+
+Status Translation::Numeric(const Operator& op) {
+  const NumericRule& r = kNumericRules[static_cast<int>(op.op)];
+  switch (r.kind) {
+    case kNumI32Const:
+      Push(b_.Iconst(Type::kI32, static_cast<int32_t>(op.bits)));
+      break;
+    case kNumI64Const:
+      Push(b_.Iconst(Type::kI64, static_cast<int64_t>(op.bits)));
+      break;
+    case kNumF32Const:
+      Push(b_.F32const(static_cast<uint32_t>(op.bits)));
+      break;
+    case kNumF64Const:
+      Push(b_.F64const(op.bits));
+      break;
+    case kNumEqz:
+      Push(b_.IcmpImm(IntCC::kEq, Pop(), 0));
+      break;
+    case kNumIcmp: {
+      ir::Value y = Pop(), x = Pop();
+      Push(b_.Icmp(static_cast<IntCC>(r.cond), x, y));
+      break;
+    }
+    case kNumFcmp: {
+      ir::Value y = Pop(), x = Pop();
+      Push(b_.Fcmp(static_cast<FloatCC>(r.cond), x, y));
+      break;
+    }
+    case kNumUnary:
+      Push(b_.Unary(r.opcode, Pop()));
+      break;
+    case kNumBinary: {
+      ir::Value y = Pop(), x = Pop();
+      Push(b_.Binary(r.opcode, x, y));
+      break;
+    }
+    case kNumConvert:
+      Push(b_.Convert(r.opcode, r.type, Pop()));
+      break;
+    case kNumSignExtend: {
+      ir::Value narrow = b_.Convert(Opcode::kIreduce, r.from, Pop());
+      Push(b_.Convert(Opcode::kSextend, r.type, narrow));
+      break;
+    }
+    case kNumUnsupported:
       return Unsupported(op.offset, std::string(OpName(op.op)));
   }
   return Status::Ok();

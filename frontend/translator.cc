@@ -178,11 +178,6 @@ ir::Value Translation::CallBuiltin(const char* name, std::initializer_list<Type>
   return r.empty() ? ir::Value() : r[0];
 }
 
-std::span<const ir::Value> Translation::Top(size_t n) {
-  CanonicalizeVectors(n);
-  return {values_.data() + values_.size() - n, n};
-}
-
 void Translation::SetUnreachable() {
   Frame& f = frames_.back();
   values_.resize(f.height);
@@ -1101,6 +1096,70 @@ Status Translation::ScanLoops(OperatorReader& reader, uint32_t first) {
   return Status::Ok();
 }
 
+namespace {
+
+// Where Step sends an operator: most go to Numeric or Memory, which Step's chain of tests
+// (structure, then the switch of control, call and variable operators, then SIMD, atomic,
+// memory and bulk by prefix and immediate) reaches last. This table, built from the opcode
+// X-macro with the same tests in the same order, sends them there in one lookup.
+enum StepRoute : uint8_t { kRouteChain, kRouteNumeric, kRouteMemory };
+
+constexpr uint8_t StepRouteOf(Op op, uint8_t prefix, ImmKind imm) {
+  switch (op) {
+    // Step's own cases, before and after its unreachable test.
+    case Op::kLoop:
+    case Op::kBlock:
+    case Op::kIf:
+    case Op::kElse:
+    case Op::kEnd:
+    case Op::kNop:
+    case Op::kUnreachable:
+    case Op::kBr:
+    case Op::kBrIf:
+    case Op::kBrTable:
+    case Op::kReturn:
+    case Op::kCall:
+    case Op::kCallIndirect:
+    case Op::kReturnCall:
+    case Op::kReturnCallIndirect:
+    case Op::kDrop:
+    case Op::kSelect:
+    case Op::kSelectT:
+    case Op::kLocalGet:
+    case Op::kLocalSet:
+    case Op::kLocalTee:
+    case Op::kGlobalGet:
+    case Op::kGlobalSet:
+    case Op::kRefNull:
+    case Op::kRefIsNull:
+    case Op::kRefFunc:
+    // Bulk's by name.
+    case Op::kMemorySize:
+    case Op::kMemoryGrow:
+    case Op::kTableGet:
+    case Op::kTableSet:
+      return kRouteChain;
+    default:
+      break;
+  }
+  if (prefix == 0xfd || prefix == 0xfe) return kRouteChain;  // Simd, Atomic
+  if (imm == ImmKind::kMemArg) return kRouteMemory;
+  if (prefix == 0xfc && static_cast<int>(op) >= static_cast<int>(Op::kMemoryInit))
+    return kRouteChain;  // Bulk
+  return kRouteNumeric;
+}
+
+constexpr std::array<uint8_t, kNumOps> kStepRoutes = [] {
+  std::array<uint8_t, kNumOps> t{};
+#define EGRET_STEP_ROUTE(name, prefix, code, text, imm, sig, extra) \
+  t[static_cast<int>(Op::k##name)] = StepRouteOf(Op::k##name, prefix, ImmKind::imm);
+  EGRET_WASM_OPCODES(EGRET_STEP_ROUTE)
+#undef EGRET_STEP_ROUTE
+  return t;
+}();
+
+}  // namespace
+
 // Inline: Run's loop is its only caller, once per operator.
 [[gnu::always_inline]] inline Status Translation::Step(const Operator& op, OperatorReader& reader) {
   if (options_.fuel && !frames_.back().unreachable) {
@@ -1124,6 +1183,11 @@ Status Translation::ScanLoops(OperatorReader& reader, uint32_t first) {
       default:
         break;
     }
+  }
+  // Numeric and memory operators (most of them) skip the chain below.
+  if (const uint8_t route = kStepRoutes[static_cast<int>(op.op)]; route != kRouteChain) {
+    if (frames_.back().unreachable) return Status::Ok();
+    return route == kRouteNumeric ? Numeric(op) : Memory(op);
   }
   switch (op.op) {
     case Op::kLoop: {

@@ -60,6 +60,53 @@ class EpochIndexMap {
   uint32_t epoch_ = 0;
 };
 
+// The Wasm operand stack of IR values: std::vector's interface as the translator uses it, with
+// an inline push (GCC does not inline vector::push_back into Translation::Run, whose loop
+// pushes for most operators). The storage vector is kept at its capacity's size; `size_` is
+// the stack's height.
+class ValueStack {
+ public:
+  [[gnu::always_inline]] void push_back(ir::Value v) {
+    if (size_ == items_.size()) [[unlikely]]
+      Grow();
+    items_[size_++] = v;
+  }
+  void pop_back() {
+    EGRET_DCHECK(size_ > 0);
+    --size_;
+  }
+  ir::Value& back() {
+    EGRET_DCHECK(size_ > 0);
+    return items_[size_ - 1];
+  }
+  ir::Value& operator[](size_t i) {
+    EGRET_DCHECK(i < size_);
+    return items_[i];
+  }
+  ir::Value* data() { return items_.data(); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  void resize(size_t n) {
+    while (n > items_.size()) Grow();
+    for (size_t k = size_; k < n; ++k) items_[k] = ir::Value();
+    size_ = n;
+  }
+  void clear() { size_ = 0; }
+  // Exchanges the storage with a thread's scratch vector (Translation::SwapScratch); the
+  // stack must be empty (a translation starts and ends with it empty).
+  void swap(std::vector<ir::Value>& v) {
+    EGRET_CHECK(size_ == 0);
+    items_.swap(v);
+    items_.resize(items_.capacity());
+  }
+
+ private:
+  [[gnu::noinline]] void Grow() { items_.resize(std::max<size_t>(64, 2 * items_.size())); }
+
+  std::vector<ir::Value> items_;
+  size_t size_ = 0;
+};
+
 class Translation {
  public:
   Translation(const ModuleEnv& env, const VMContextLayout& layout,
@@ -150,7 +197,7 @@ class Translation {
   // Bitcasts the vectors among the top `n` operands to i8x16, the canonical v128 type of every
   // boundary (block and call arguments, results, locals, globals). Inline: every local.set asks,
   // and only a function with SIMD operations has anything to do.
-  void CanonicalizeVectors(size_t n) {
+  [[gnu::always_inline]] void CanonicalizeVectors(size_t n) {
     EGRET_CHECK(values_.size() >= n);
     if (vectors_) BitcastTopVectors(n);  // only SIMD operations make vectors of other types
   }
@@ -168,14 +215,17 @@ class Translation {
   Status TailCall(ir::SigRef sig, ir::Value code, ir::FuncRef f);
   // The top `n` operands, as block, call or return arguments: vectors among them are made
   // i8x16 first (CanonicalizeVectors).
-  std::span<const ir::Value> Top(size_t n);
-  ir::Value Pop() {  // inline: most operators pop one or two operands
+  std::span<const ir::Value> Top(size_t n) {
+    CanonicalizeVectors(n);
+    return {values_.data() + values_.size() - n, n};
+  }
+  [[gnu::always_inline]] ir::Value Pop() {  // most operators pop one or two operands
     EGRET_CHECK(!values_.empty());
     const ir::Value v = values_.back();
     values_.pop_back();
     return v;
   }
-  void Push(ir::Value v) { values_.push_back(v); }
+  [[gnu::always_inline]] void Push(ir::Value v) { values_.push_back(v); }
 
   // Fuel: adds fuel_pending_ to the VMContext's fuel counter and traps out_of_fuel when the sum
   // is positive; a no-op when fuel is off or nothing is pending.
@@ -212,7 +262,7 @@ class Translation {
   // Some SIMD operation ran: the operand stack may hold vectors of another type than i8x16.
   bool vectors_ = false;
 
-  std::vector<ir::Value> values_;
+  ValueStack values_;
   std::vector<Frame> frames_;
   std::vector<ir::Value> saved_;  // parameters of open ifs, for their else branches
   std::vector<ir::Variable> locals_;

@@ -13,6 +13,22 @@ constexpr uint32_t kNone = UINT32_MAX;
 // yet. A walk that meets it has gone round a cycle back to the join, which then gets its
 // parameter on the spot (the parameter breaks the cycle).
 constexpr Value kPending(UINT32_MAX - 1);
+
+// Sorts variable indices. The lists sorted here (the variables a block defines, those a loop or
+// region assigns) are mostly a handful long, where an insertion sort is a few instructions and
+// std::sort's set-up costs more than the sorting.
+void SortVars(uint32_t* first, uint32_t* last) {
+  if (last - first > 16) {
+    std::sort(first, last);
+    return;
+  }
+  for (uint32_t* i = first + 1; i < last; ++i) {
+    const uint32_t v = *i;
+    uint32_t* j = i;
+    for (; j > first && j[-1] > v; --j) *j = j[-1];
+    *j = v;
+  }
+}
 }  // namespace
 
 // --- Blocks.
@@ -70,40 +86,49 @@ void FunctionBuilder::SwitchToBlock(Block b) {
   const bool fresh = !f_.layout.IsBlockInserted(b);
   if (fresh) f_.layout.AppendBlock(b);
   if (b == cur_) return;
+  if (cur_.valid()) ssa_[cur_].exit_chain = chain_epoch_;
   // The current block's definitions move from the dense cache to its sorted span.
-  if (cur_.valid() && !cur_touched_.empty()) {
-    std::sort(cur_touched_.begin(), cur_touched_.end());
+  if (cur_.valid() && num_touched_ != 0) {
+    SortVars(cur_touched_.data(), cur_touched_.data() + num_touched_);
     BlockSsa& s = ssa_[cur_];
     if (s.defs_size == 0) {
       // The common case, a block left for good: its span is exactly its definitions.
-      const size_t n = cur_touched_.size();
+      const size_t n = num_touched_;
       if (n > s.defs_capacity) {
         s.defs_begin = static_cast<uint32_t>(def_pool_.size());
         s.defs_capacity = static_cast<uint32_t>(n);
         def_pool_.resize(def_pool_.size() + n);
       }
       Def* out = def_pool_.data() + s.defs_begin;
-      for (uint32_t v : cur_touched_) {
+      for (uint32_t v : std::span(cur_touched_.data(), num_touched_)) {
         *out++ = {v, cur_vals_[v]};
         s.defs_mask |= uint64_t{1} << (v & 63);
       }
       s.defs_size = static_cast<uint32_t>(n);
     } else {
-      for (uint32_t v : cur_touched_) InsertSpanDef(cur_, v, cur_vals_[v]);
+      for (uint32_t v : std::span(cur_touched_.data(), num_touched_))
+        InsertSpanDef(cur_, v, cur_vals_[v]);
     }
   }
-  cur_touched_.clear();
+  num_touched_ = 0;
   ++cur_epoch_;
   // A new block that starts with the values of the block being left keeps the cache
   // (chain_epoch_), so reading a variable there needs no walk back to its definition: a block
-  // whose only predecessor (final: it is sealed) is that block, or a declared loop header (or
-  // join) whose entry is that block, finished, minus the variables the loop (region) may
-  // assign. Anything else starts with an empty cache.
+  // whose only predecessor (final: it is sealed) is that block, or a declared loop header
+  // whose entry is that block, finished, minus the variables the loop may assign. A declared
+  // join keeps the cache as it stood when the builder left the region's entry, minus the
+  // variables the region may assign (see cur_vals_). Anything else starts with an empty cache.
   const BlockSsa& s = ssa_[b];
   bool inherit = false;
   if (fresh && cur_.valid()) {
-    inherit = s.loop ? s.loop_entry == cur_ && cur_filled_
-                     : s.sealed && s.num_preds == 1 && pred_nodes_[s.pred_head].from == cur_;
+    if (s.join) {
+      const uint32_t entry_chain = ssa_[s.loop_entry].exit_chain;
+      inherit = entry_chain != 0;
+      if (inherit) chain_epoch_ = entry_chain;
+    } else {
+      inherit = s.loop ? s.loop_entry == cur_ && cur_filled_
+                       : s.sealed && s.num_preds == 1 && pred_nodes_[s.pred_head].from == cur_;
+    }
   }
   if (!inherit) {
     chain_epoch_ = cur_epoch_;
@@ -154,11 +179,7 @@ void FunctionBuilder::SetDef(Block b, Variable var, Value val) {
     InsertSpanDef(b, var.index, val);
     return;
   }
-  if (cur_stamp_[var.index] != cur_epoch_) {
-    cur_stamp_[var.index] = cur_epoch_;
-    cur_touched_.push_back(var.index);
-  }
-  cur_vals_[var.index] = val;
+  SetCurDef(var, val);
 }
 
 bool FunctionBuilder::IsFilled() const {
@@ -200,35 +221,43 @@ void FunctionBuilder::DeclareJoin(Block join, Block entry, std::span<const Varia
   EGRET_CHECK(join.index < ssa_.items.size() && entry.index < ssa_.items.size());
   BlockSsa& s = ssa_[join];
   // Before any read at the join: none has left a definition in it yet.
-  EGRET_CHECK(!s.loop && s.defs_size == 0 && (join != cur_ || cur_touched_.empty()));
+  EGRET_CHECK(!s.loop && s.defs_size == 0 && (join != cur_ || num_touched_ == 0));
   DeclareVars(s, entry, vars);
+  s.join = true;
 }
 
 void FunctionBuilder::DeclareVars(BlockSsa& s, Block entry, std::span<const Variable> vars) {
   s.loop = true;
   s.loop_entry = entry;
   s.loop_begin = static_cast<uint32_t>(loop_vars_.size());
+  loop_vars_.resize(loop_vars_.size() + vars.size());
+  uint32_t* const first = loop_vars_.data() + s.loop_begin;
+  uint32_t* out = first;
+  uint64_t mask = 0;
   for (Variable v : vars) {
     EGRET_CHECK(v.index < var_types_.size());
-    loop_vars_.push_back(v.index);
-    s.loop_mask |= uint64_t{1} << (v.index & 63);
+    *out++ = v.index;
+    mask |= uint64_t{1} << (v.index & 63);
   }
-  auto first = loop_vars_.begin() + s.loop_begin;
-  std::sort(first, loop_vars_.end());
-  loop_vars_.erase(std::unique(first, loop_vars_.end()), loop_vars_.end());
+  s.loop_mask |= mask;
+  SortVars(first, out);
+  loop_vars_.resize(static_cast<size_t>(std::unique(first, out) - loop_vars_.data()));
   s.loop_size = static_cast<uint32_t>(loop_vars_.size() - s.loop_begin);
 }
 
 bool FunctionBuilder::IsLoopVar(Block header, Variable var) const {
   const BlockSsa& s = ssa_[header];
-  if (!s.loop) return true;
-  if (!((s.loop_mask >> (var.index & 63)) & 1)) return false;
+  return !s.loop || LoopAssigns(s, var);
+}
+
+bool FunctionBuilder::SearchLoopVars(const BlockSsa& s, Variable var) const {
   const uint32_t* first = loop_vars_.data() + s.loop_begin;
   return std::binary_search(first, first + s.loop_size, var.index);
 }
 
 void FunctionBuilder::SealAllBlocks() {
-  for (uint32_t i = 0; i < ssa_.items.size(); ++i) SealBlock(Block(i));
+  for (uint32_t i = 0; i < ssa_.items.size(); ++i)
+    if (!ssa_.items[i].sealed) SealBlock(Block(i));
 }
 
 // --- Variables.
@@ -237,13 +266,8 @@ Variable FunctionBuilder::DeclareVar(Type t) {
   var_types_.push_back(t);
   cur_vals_.push_back(Value());
   cur_stamp_.push_back(0);
+  cur_touched_.push_back(0);
   return Variable(static_cast<uint32_t>(var_types_.size() - 1));
-}
-
-void FunctionBuilder::DefVar(Variable var, Value val) {
-  EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
-  EGRET_CHECK(f_.dfg.ValueType(val) == var_types_[var.index]);
-  SetDef(cur_, var, val);
 }
 
 void FunctionBuilder::SetChainDefs(Variable var, Block start, Block end, Value v) {
@@ -274,7 +298,7 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
         return result;
       }
       const BlockSsa& s = ssa_[cur];
-      if (s.loop && !IsLoopVar(cur, var)) {
+      if (s.loop && !LoopAssigns(s, var)) {
         if (num_headers == kFastHeaders) break;
         headers[num_headers++] = cur;
         cur = s.loop_entry;
@@ -301,6 +325,7 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
             // Round a cycle back to a join whose predecessors are being read: it needs its
             // parameter after all (FinishJoin then fills it in).
             result = f_.dfg.AppendBlockParam(cur, type);
+            NoteVarParam();
             var_params_.Insert(result);
             SetDef(cur, var, result);
             break;
@@ -310,7 +335,7 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
             break;
           }
           const BlockSsa& s = ssa_[cur];
-          if (s.loop && !IsLoopVar(cur, var)) {
+          if (s.loop && !LoopAssigns(s, var)) {
             // The loop (region) does not change var: its value at the entry, remembered in the
             // header (join).
             work_.push_back({Work::kFinishHeader, w.block, cur, Value(), w.slot});
@@ -320,6 +345,7 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
           }
           if (!s.sealed) {
             result = f_.dfg.AppendBlockParam(cur, type);
+            NoteVarParam();
             var_params_.Insert(result);
             incomplete_nodes_.push_back({var, result, s.incomplete_head});
             ssa_[cur].incomplete_head = static_cast<uint32_t>(incomplete_nodes_.size() - 1);
@@ -384,6 +410,7 @@ void FunctionBuilder::AddParamArg(Block target, Value param, uint32_t pred, Valu
   EGRET_CHECK(pd.kind == ValueKind::kParam && pd.def == target.index);
   const uint32_t index = pd.num;
   ValueListPool& pool = f_.dfg.pool();
+  alias_walk_from_ = std::min(alias_walk_from_, pred_nodes_[pred].branch.index);
   f_.dfg.ForEachDestMut(pred_nodes_[pred].branch, [&](BlockCall& bc) {
     if (bc.block == target) pool.Insert(bc.args, index, value);
   });
@@ -406,6 +433,7 @@ Value FunctionBuilder::FinishJoin(Block block, Variable var, uint32_t slot) {
   Value r = first;
   if (!same) {
     r = f_.dfg.AppendBlockParam(block, var_types_[var.index]);
+    NoteVarParam();
     var_params_.Insert(r);
     size_t k = 0;
     for (uint32_t p = ssa_[block].pred_head; p != kNone; p = pred_nodes_[p].next, ++k) {
@@ -530,14 +558,16 @@ void FunctionBuilder::Finalize() {
   // Operands taken before their value became an alias still name it. Reads resolve aliases,
   // so without any alias (the usual case once joins create only the parameters they need)
   // every operand is final already.
+  // Only an instruction made after the first such parameter, or a branch given an argument
+  // for one, can name one (alias_walk_from_); every instruction the builder makes is placed,
+  // so they are walked in the order they were made.
   if (num_aliases_ == 0) return;
   DataFlowGraph& dfg = f_.dfg;
-  for (Block b : f_.layout.Blocks()) {
-    for (Inst i : f_.layout.Insts(b)) {
-      MapOperandsInline(dfg, i, [&](Value& v) {
-        if (dfg.ValueInfo(v).kind == ValueKind::kAlias) v = dfg.ResolveAliases(v);
-      });
-    }
+  const uint32_t n = static_cast<uint32_t>(dfg.NumInsts());
+  for (uint32_t k = alias_walk_from_; k < n; ++k) {
+    MapOperandsInline(dfg, Inst(k), [&](Value& v) {
+      if (dfg.ValueInfo(v).kind == ValueKind::kAlias) v = dfg.ResolveAliases(v);
+    });
   }
 }
 
@@ -562,7 +592,8 @@ Inst FunctionBuilder::Append(const InstData& data) {
   EGRET_DCHECK(cur_filled_ == IsFilled());
   if (IsTerminator(data.opcode)) cur_filled_ = true;
   Inst i = f_.dfg.MakeInst(data);
-  f_.dfg.MakeInstResults(i);
+  // Stores, traps and branches have no results: no call to find that out.
+  if (Info(data.opcode).typing != ResultTyping::kNoResult) f_.dfg.MakeInstResults(i);
   f_.layout.AppendInst(i, cur_);
   if (srcloc_ != kNoSrcLoc) f_.SetSrcLoc(i, srcloc_);
   if (IsBranch(data.opcode)) {
@@ -572,11 +603,11 @@ Inst FunctionBuilder::Append(const InstData& data) {
   return i;
 }
 
-Value FunctionBuilder::AppendOne(const InstData& data) {
+// AppendOne's and AppendOneTyped's body (inline in both).
+inline Value FunctionBuilder::AppendOneBody(const InstData& data, Type t) {
   EGRET_CHECK(cur_.valid() && !cur_filled_);
   EGRET_DCHECK(cur_filled_ == IsFilled() && !IsTerminator(data.opcode));
-  // What MakeInstResults would create: one result of the typing rule's type.
-  const Type t = f_.dfg.ResultTypeOf(data);
+  EGRET_DCHECK(t == f_.dfg.ResultTypeOf(data));
   EGRET_CHECK(t != Type::kInvalid);
   Value result;
   const Inst i = f_.dfg.MakeInstWithResult(data, t, result);
@@ -584,6 +615,15 @@ Value FunctionBuilder::AppendOne(const InstData& data) {
   if (srcloc_ != kNoSrcLoc) f_.SetSrcLoc(i, srcloc_);
   EGRET_DCHECK(!IsBranch(data.opcode));
   return result;
+}
+
+Value FunctionBuilder::AppendOne(const InstData& data) {
+  // What MakeInstResults would create: one result of the typing rule's type.
+  return AppendOneBody(data, f_.dfg.ResultTypeOf(data));
+}
+
+Value FunctionBuilder::AppendOneTyped(const InstData& data, Type t) {
+  return AppendOneBody(data, t);
 }
 
 Inst FunctionBuilder::Build(const InstData& data) { return Append(data); }
@@ -601,14 +641,14 @@ Value FunctionBuilder::F32const(uint32_t bits) {
   InstData d;
   d.opcode = Opcode::kF32const;
   d.imm = bits;
-  return AppendOne(d);
+  return AppendOneTyped(d, Type::kF32);
 }
 
 Value FunctionBuilder::F64const(uint64_t bits) {
   InstData d;
   d.opcode = Opcode::kF64const;
   d.imm = static_cast<int64_t>(bits);
-  return AppendOne(d);
+  return AppendOneTyped(d, Type::kF64);
 }
 
 Value FunctionBuilder::Vconst(Type t, const V128& bits) {
@@ -692,7 +732,7 @@ Value FunctionBuilder::Fcmp(FloatCC cc, Value x, Value y) {
   d.cond = static_cast<uint8_t>(cc);
   d.args[0] = x;
   d.args[1] = y;
-  return AppendOne(d);
+  return AppendOneTyped(d, Type::kI32);  // kBool
 }
 
 Value FunctionBuilder::Select(Value cond, Value if_true, Value if_false) {

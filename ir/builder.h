@@ -63,6 +63,7 @@
 #ifndef EGRET_IR_BUILDER_H_
 #define EGRET_IR_BUILDER_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <initializer_list>
 #include <span>
@@ -131,7 +132,12 @@ class FunctionBuilder {
   // --- Variables.
   Variable DeclareVar(Type t);
   Type VarType(Variable v) const { return var_types_[v.index]; }
-  void DefVar(Variable var, Value val);
+  // Inline: the translator defines a variable for every local.set and local.tee.
+  [[gnu::always_inline]] void DefVar(Variable var, Value val) {
+    EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
+    EGRET_CHECK(f_.dfg.ValueType(val) == var_types_[var.index]);
+    SetCurDef(var, val);
+  }
   Value UseVar(Variable var) {
     EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
     // Most reads find a value in the current block's cache (its definition, or one inherited
@@ -156,7 +162,7 @@ class FunctionBuilder {
     d.opcode = Opcode::kIconst;
     d.type = t;
     d.imm = value;
-    return AppendOne(d);
+    return AppendOneTyped(d, t);  // kCtrl
   }
   Value F32const(uint32_t bits);
   Value F64const(uint64_t bits);
@@ -189,7 +195,7 @@ class FunctionBuilder {
     d.opcode = op;
     d.type = to;
     d.args[0] = x;
-    return AppendOne(d);
+    return AppendOneTyped(d, to);  // kCtrl
   }
   Value Icmp(IntCC cc, Value x, Value y) {
     InstData d;
@@ -197,7 +203,7 @@ class FunctionBuilder {
     d.cond = static_cast<uint8_t>(cc);
     d.args[0] = x;
     d.args[1] = y;
-    return AppendOne(d);
+    return AppendOneTyped(d, Type::kI32);  // kBool
   }
   Value IcmpImm(IntCC cc, Value x, int64_t imm) {
     InstData d;
@@ -205,7 +211,7 @@ class FunctionBuilder {
     d.cond = static_cast<uint8_t>(cc);
     d.args[0] = x;
     d.imm = imm;
-    return AppendOne(d);
+    return AppendOneTyped(d, Type::kI32);  // kBool
   }
   Value Fcmp(FloatCC cc, Value x, Value y);
   Value Select(Value cond, Value if_true, Value if_false);
@@ -231,7 +237,7 @@ class FunctionBuilder {
     d.trap = trap;
     d.args[0] = addr;
     d.imm = offset;
-    return AppendOne(d);
+    return AppendOneTyped(d, t);  // kCtrl
   }
   void Store(Opcode op, MemFlags flags, Value value, Value addr, int32_t offset,
              TrapCode trap = TrapCode::kHeapOutOfBounds);
@@ -284,9 +290,14 @@ class FunctionBuilder {
     // where every other variable is read instead (the loop's entry predecessor, the region's
     // entry block).
     bool loop = false;
+    bool join = false;  // declared by DeclareJoin (loop is set too)
     uint32_t loop_begin = 0, loop_size = 0;
     uint64_t loop_mask = 0;
     Block loop_entry;
+    // chain_epoch_ when the builder last left this block (0: never left): the current block's
+    // cache entries stamped at or above it held, at that moment, the values at this block's
+    // end (see SwitchToBlock, which lets a declared join reuse them).
+    uint32_t exit_chain = 0;
   };
   struct PredNode {
     Inst branch;
@@ -335,15 +346,35 @@ class FunctionBuilder {
     if (!((s.defs_mask >> (var.index & 63)) & 1)) return Value();
     return SearchSpan(s, var);
   }
+  // Whether the declared loop (region) of `s` may assign `var`: the mask test inline (most
+  // variables a walk asks about fail it), the binary search out of line.
+  bool LoopAssigns(const BlockSsa& s, Variable var) const {
+    if (!((s.loop_mask >> (var.index & 63)) & 1)) return false;
+    return SearchLoopVars(s, var);
+  }
+  bool SearchLoopVars(const BlockSsa& s, Variable var) const;
   // The binary search of FindSpanDef.
   Value SearchSpan(const BlockSsa& s, Variable var) const;
   void SetDef(Block b, Variable var, Value val);
+  // SetDef in the current block: the cache.
+  [[gnu::always_inline]] void SetCurDef(Variable var, Value val) {
+    if (cur_stamp_[var.index] != cur_epoch_) {
+      cur_stamp_[var.index] = cur_epoch_;
+      cur_touched_[num_touched_++] = var.index;
+    }
+    cur_vals_[var.index] = val;
+  }
   // Returns the definition's index in def_pool_ (valid until b's span grows).
   uint32_t InsertSpanDef(Block b, uint32_t var, Value val);
   Inst Append(const InstData& data);
   // Append for an instruction with exactly one result (not a call, not a branch): the same
   // instruction, result and layout position, typed and created in one step; returns the result.
   Value AppendOne(const InstData& data);
+  // AppendOne with the result type given: `t` must be what ResultTypeOf(data) gives (checked in
+  // Debug builds). The inline forms whose result type is fixed or an argument (iconst, loads,
+  // conversions, compares) pass it, which spares the typing rule's dispatch per instruction.
+  Value AppendOneTyped(const InstData& data, Type t);
+  [[gnu::always_inline]] inline Value AppendOneBody(const InstData& data, Type t);  // builder.cc
   void AddPred(Block target, Inst branch);
   Value ZeroAtBlockStart(Block b, Type t);
   Value ReadVariable(Variable var, Block block);
@@ -391,14 +422,30 @@ class FunctionBuilder {
   // one cache). A stamp == cur_epoch_ marks a value the current block itself defines (or
   // remembered from a read), which SwitchToBlock moves into its span; the inherited ones are
   // its predecessors' and stay out of it.
+  // A join declared with DeclareJoin(join, entry, vars) inherits the cache too, from further
+  // back: chain_epoch_ goes down to entry's exit_chain and the stamps of `vars` to 0. Every
+  // block translated since then lies inside the region (structured code), where a variable
+  // not in `vars` keeps its value at entry's end; so each cache entry stamped since entry's
+  // chain began, whichever block inside the region wrote it, holds that value, which is also
+  // the variable's value at the join.
   std::vector<Value> cur_vals_;
   std::vector<uint32_t> cur_stamp_;
-  std::vector<uint32_t> cur_touched_;  // variables with stamp == cur_epoch_, each once
+  // cur_touched_[0, num_touched_): the variables with stamp == cur_epoch_, each once (the
+  // vector has one entry per variable, so adding one needs no growth check).
+  std::vector<uint32_t> cur_touched_;
+  uint32_t num_touched_ = 0;
   uint32_t cur_epoch_ = 1;
   uint32_t chain_epoch_ = 1;
   EntitySet<Value> var_params_;  // block parameters created by SSA construction
-  uint32_t num_aliases_ = 0;     // parameters removed as trivial (aliases) so far
-  std::vector<Work> work_;       // reused across UseVar calls
+  // The first instruction that may name a parameter of var_params_ (only those become
+  // aliases): the number of instructions when the first was made, or a lower branch that
+  // AddParamArg gave an argument. Finalize resolves aliases from there on.
+  uint32_t alias_walk_from_ = UINT32_MAX;
+  void NoteVarParam() {
+    alias_walk_from_ = std::min(alias_walk_from_, static_cast<uint32_t>(f_.dfg.NumInsts()));
+  }
+  uint32_t num_aliases_ = 0;  // parameters removed as trivial (aliases) so far
+  std::vector<Work> work_;    // reused across UseVar calls
   std::vector<Value> results_;
 };
 

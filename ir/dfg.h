@@ -150,15 +150,19 @@ class DataFlowGraph {
   // SingleResultType's rule for an instruction's data, made or not (inline: the builder types
   // every instruction it appends with it).
   Type ResultTypeOf(const InstData& d) const {
-    auto arg_type = [&](int k) -> Type {
-      const Value v = d.args[k];
+    return ResultTypeFor(d.opcode, d.type, d.args[0], d.args[1]);
+  }
+  // The same rule from the fields it reads: the opcode, the `.type` suffix (ctrl) and the first
+  // two fixed operands, for a builder that knows them before the instruction exists.
+  Type ResultTypeFor(Opcode op, Type ctrl, Value a0, Value a1) const {
+    auto arg_type = [&](Value v) -> Type {
       return values_.IsValid(v) ? values_[v].type : Type::kInvalid;
     };
-    switch (Info(d.opcode).typing) {
+    switch (Info(op).typing) {
       case ResultTyping::kSameAsArg:
-        return arg_type(0);
+        return arg_type(a0);
       case ResultTyping::kCtrl:
-        return d.type;
+        return ctrl;
       case ResultTyping::kFixedF32:
         return Type::kF32;
       case ResultTyping::kFixedF64:
@@ -166,13 +170,13 @@ class DataFlowGraph {
       case ResultTyping::kBool:
         return Type::kI32;
       case ResultTyping::kSelectTyping:
-        return arg_type(1);
+        return arg_type(a1);
       case ResultTyping::kFixedI32:
         return Type::kI32;
       case ResultTyping::kLaneOfArg:
-        return LaneType(arg_type(0));
+        return LaneType(arg_type(a0));
       case ResultTyping::kIntVecOfArg:
-        return IsFloatVector(arg_type(0)) ? IntVectorOf(arg_type(0)) : Type::kInvalid;
+        return IsFloatVector(arg_type(a0)) ? IntVectorOf(arg_type(a0)) : Type::kInvalid;
       case ResultTyping::kNoResult:
       case ResultTyping::kCallResults:
         break;
@@ -184,7 +188,7 @@ class DataFlowGraph {
   // instruction, value and result list, in the same order.
   // Returns the instruction and sets `result` to its one result.
   Inst MakeInstWithResult(const InstData& data, Type t, Value& result) {
-    const Inst i = insts_.NextKey();
+    const Inst i(static_cast<uint32_t>(insts_.size()));
     result = values_.Push({t, ValueKind::kResult, 0, i.index});
     // The result list is filled in before the instruction is pushed, so the instruction is
     // copied once and its table entry is not looked up again.
@@ -192,7 +196,6 @@ class DataFlowGraph {
     d.results = pool_.MakeOne(result);
     return i;
   }
-
   // The fixed value operands used by the instruction's format (not vargs or branch args).
   std::span<const Value> FixedArgs(Inst i) const {
     const InstData& d = insts_[i];
@@ -270,7 +273,29 @@ class DataFlowGraph {
   void Clear();
 
  private:
-  PrimaryMap<Inst, InstData> insts_;
+  // The instructions: PrimaryMap's interface, with an entry copied from a reference
+  // (PrimaryMap::PushRef takes its value by value: a second copy).
+  struct InstTable {
+    std::vector<InstData> items;
+    Inst Push(const InstData& d) {
+      items.push_back(d);
+      return Inst(static_cast<uint32_t>(items.size() - 1));
+    }
+    InstData& PushRef(const InstData& d) { return items.emplace_back(d); }
+    InstData& operator[](Inst i) {
+      EGRET_DCHECK(i.index < items.size());
+      return items[i.index];
+    }
+    const InstData& operator[](Inst i) const {
+      EGRET_DCHECK(i.index < items.size());
+      return items[i.index];
+    }
+    bool IsValid(Inst i) const { return i.index < items.size(); }
+    size_t size() const { return items.size(); }
+    void Reserve(size_t n) { items.reserve(n); }
+    void Clear() { items.clear(); }
+  };
+  InstTable insts_;
   PrimaryMap<Value, ValueData> values_;
   PrimaryMap<Block, BlockData> blocks_;
   PrimaryMap<JumpTable, JumpTableData> jump_tables_;

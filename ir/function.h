@@ -49,14 +49,13 @@ class Function {
   void Reset(std::string_view new_name, const Signature& sig);
 
   uint32_t SrcLoc(Inst i) const { return srclocs_[i]; }
-  void SetSrcLoc(Inst i, uint32_t loc) {
-    if (i.index >= srclocs_.size()) {
+  // Inline (the builder sets one per instruction it makes); the table grows out of line.
+  [[gnu::always_inline]] void SetSrcLoc(Inst i, uint32_t loc) {
+    if (i.index >= srclocs_.size()) [[unlikely]] {
       if (loc == kNoSrcLoc) return;  // past the end reads as kNoSrcLoc already
-      // Set once per instruction in creation order: grow geometrically, not by one each time.
-      const size_t doubled = 2 * srclocs_.size();
-      srclocs_.Resize(doubled > i.index ? doubled : size_t{i.index} + 1);
+      GrowSrcLocs(i);
     }
-    srclocs_[i] = loc;
+    srclocs_.Unchecked(i) = loc;
   }
 
   StackSlot MakeStackSlot(uint32_t size, uint32_t align) { return stack_slots.Push({size, align}); }
@@ -65,6 +64,10 @@ class Function {
   size_t NumLayoutInsts() const;
 
  private:
+  // SetSrcLoc's cold path: makes the table hold `i`. Source locations are set once per
+  // instruction in creation order: the table grows geometrically, not by one each time.
+  [[gnu::noinline]] void GrowSrcLocs(Inst i);
+
   SecondaryMap<Inst, uint32_t> srclocs_;
 };
 

@@ -402,7 +402,11 @@ TEST(Builder, DeclaredJoinReadsUndeclaredVariablesAtItsEntry) {
   b.DeclareJoin(join2, join, {});
   b.SealBlock(join2);
   b.SwitchToBlock(join2);
-  EXPECT_EQ(b.UseVar(y), y_join);  // join's value: left2's assignment is not looked at
+  // The declaration is trusted: no parameter, and no look at the predecessors. The value is
+  // join's, or left2's when the cache kept since join (the region's entry) still holds it:
+  // naming too few variables makes wrong code, whichever of the two it is.
+  const Value y2 = b.UseVar(y);
+  EXPECT_TRUE(y2 == y_join || y2 == one);
   EXPECT_TRUE(f.dfg.BlockParams(join2).empty());
   b.Return({b.Binary(Opcode::kIadd, b.UseVar(x), b.UseVar(y))});
   b.Finalize();
@@ -680,6 +684,48 @@ TEST(Builder, SinglePredecessorChainsInheritTheirPredecessorsValues) {
   EXPECT_EQ(ArgsTo(f, side, join), std::vector<Value>{c1});
   EXPECT_EQ(ArgsTo(f, entry, join), std::vector<Value>{c1});
   b.Return({joined});
+  b.Finalize();
+  EXPECT_TRUE(Verify(f).ok());
+}
+
+TEST(Builder, DeclaredJoinsKeepTheCacheOfTheRegionsEntry) {
+  // if p { y = 3 } else { read x }; join: declared with the one variable the region sets (y).
+  // The join keeps the cache as it stood when the builder left the region's entry: x is
+  // answered there with nothing walked or made, y (set in the region) is not.
+  Function f("f", {{Type::kI32}, {Type::kI32}});
+  FunctionBuilder b(f);
+  Variable x = b.DeclareVar(Type::kI32), y = b.DeclareVar(Type::kI32);
+  Block entry = b.CreateBlock(), then_block = b.CreateBlock(), else_block = b.CreateBlock(),
+        join = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  Value p = b.AppendBlockParam(entry, Type::kI32);
+  b.SealBlock(entry);
+  Value c1 = b.Iconst(Type::kI32, 1), c2 = b.Iconst(Type::kI32, 2);
+  b.DefVar(x, c1);
+  b.DefVar(y, c2);
+  b.Brif(p, then_block, {}, else_block, {});
+  b.SealBlock(then_block);
+  b.SealBlock(else_block);
+  b.SwitchToBlock(then_block);
+  Value c3 = b.Iconst(Type::kI32, 3);
+  b.DefVar(y, c3);
+  EXPECT_EQ(b.UseVar(y), c3);
+  b.Jump(join);
+  b.SwitchToBlock(else_block);
+  EXPECT_EQ(b.UseVar(x), c1);
+  b.Jump(join);
+  const std::vector<Variable> region_sets = {y};
+  b.DeclareJoin(join, entry, region_sets);
+  b.SealBlock(join);
+  b.SwitchToBlock(join);
+  const size_t values = f.dfg.NumValues();
+  EXPECT_EQ(b.UseVar(x), c1);
+  EXPECT_EQ(f.dfg.NumValues(), values);
+  Value joined = b.UseVar(y);  // c3 from the then branch, c2 from the else branch
+  EXPECT_EQ(f.dfg.ValueInfo(joined).kind, ValueKind::kParam);
+  EXPECT_EQ(ArgsTo(f, then_block, join), std::vector<Value>{c3});
+  EXPECT_EQ(ArgsTo(f, else_block, join), std::vector<Value>{c2});
+  b.Return({b.Binary(Opcode::kIadd, b.UseVar(x), joined)});
   b.Finalize();
   EXPECT_TRUE(Verify(f).ok());
 }
