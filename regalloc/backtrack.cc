@@ -253,35 +253,28 @@ void Backtrack::BuildRangesWalk() {
   end.assign(nv, 0);
   pos.assign(nv, kNone);
   def_inst_.assign(nv, kNone);
-  // With references: ranges per vreg and the points they cover, counted as they are made (one
-  // entry per vreg: the vreg's line is already in cache from the live-set update that made the
-  // range). Without: each range goes to its place in its vreg's list (fill), its points to
-  // vreg_size_.
-  std::vector<std::pair<uint32_t, uint32_t>>& acc = tmp_acc_;  // (ranges, points) per vreg
+  // With references: ranges per vreg, counted as they are made. Without: each range goes to its
+  // place in its vreg's list (fill). The points each vreg's ranges cover (vreg_size_) are summed
+  // over the joined ranges afterwards (CompactRanges), not per (block, vreg) pair.
+  std::vector<std::pair<uint32_t, uint32_t>>& acc = tmp_acc_;  // (ranges, unused) per vreg
   Range* out = nullptr;
   uint32_t* fill = nullptr;
-  uint32_t* size = nullptr;
   if constexpr (kAnyRef) {
     raw.reserve(f_.num_insts() * 2);
     acc.assign(nv, {0, 0});
   } else {
     CountRanges();
     ranges_.resize(range_begin_[nv]);  // Range's constructor is empty: resize() writes nothing
-    vreg_size_.assign(nv, 0);
     out = ranges_.data();
     fill = tmp_fill_.data();
-    size = vreg_size_.data();
   }
   auto push = [&](const Range& r) {
     if constexpr (kAnyRef) {
       raw.push_back(r);
       ++acc[r.vreg].first;
-      acc[r.vreg].second += r.to - r.from;
     } else {
       EGRET_DCHECK(fill[r.vreg] < range_begin_[r.vreg + 1]);
-      const uint32_t at = fill[r.vreg]++;
-      out[at] = r;
-      size[r.vreg] += r.to - r.from;
+      out[fill[r.vreg]++] = r;
     }
   };
   auto add = [&](uint32_t v, uint32_t to) {
@@ -396,19 +389,14 @@ void Backtrack::BuildRangesWalk() {
       // The live-out values (see above), with the arrays in locals: the live-through ranges
       // are the per-bit loop of most pairs.
       const uint32_t* const seen_at = seen.data();
-      const uint32_t len = be - bs;
-      live_.ForEachLiveOut(Block(b), [&, seen_at, out, fill, size](VReg v) {
+      live_.ForEachLiveOut(Block(b), [&, seen_at, out, fill](VReg v) {
         const uint32_t x = v.index;
         if (seen_at[x] != mark) {
           EGRET_DCHECK(fill[x] < range_begin_[x + 1]);
-          const uint32_t at = fill[x]++;
-          out[at] = Range(bs, be, x);
-          size[x] += len;
+          out[fill[x]++] = Range(bs, be, x);
         } else {
           EGRET_DCHECK(fill[x] > range_begin_[x] && out[fill[x] - 1].from >= bs);
-          const uint32_t at = fill[x] - 1;
-          size[x] += be - out[at].to;
-          out[at].to = be;
+          out[fill[x] - 1].to = be;
         }
       });
     }
@@ -421,12 +409,8 @@ void Backtrack::BuildRangesWalk() {
     // block order, except a reference's pieces around safepoints (made backwards within a
     // block): only references' lists need sorting (insertion sort, they are nearly sorted).
     range_begin_.resize(nv + 1);
-    vreg_size_.resize(nv);
     range_begin_[0] = 0;
-    for (uint32_t v = 0; v < nv; ++v) {
-      range_begin_[v + 1] = range_begin_[v] + acc[v].first;
-      vreg_size_[v] = acc[v].second;
-    }
+    for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] = range_begin_[v] + acc[v].first;
     ranges_.resize(raw.size());
     {
       std::vector<uint32_t>& fill_at = tmp_fill_;
@@ -453,9 +437,10 @@ void Backtrack::BuildRangesWalk() {
 }
 
 // The initial bundles' ranges (MergeBundles): each vreg's list in ranges_ with touching ranges
-// joined, into the arena (arena_begin_). lz20 has 900 K ranges, 113 K once joined: a value
-// live through consecutive blocks has a range per block. A reference's ranges are copied as they
-// are (Resolve keeps the pieces of a reference unjoined around safepoints).
+// joined, into the arena (arena_begin_), and the points each vreg's ranges cover (vreg_size_).
+// lz20 has 900 K ranges, 113 K once joined: a value live through consecutive blocks has a range
+// per block. A reference's ranges are copied as they are (Resolve keeps the pieces of a
+// reference unjoined around safepoints).
 template <bool kAnyRef>
 void Backtrack::CompactRanges() {
   const uint32_t nv = f_.num_vregs();
@@ -467,26 +452,34 @@ void Backtrack::CompactRanges() {
   const Range* const in = ranges_.data();
   const uint32_t* const begin = range_begin_.data();
   uint32_t* const at = arena_begin_.data();
+  vreg_size_.resize(nv);
+  uint32_t* const size = vreg_size_.data();
   Range* const base = arena_.data();
   Range* out = base;
   for (uint32_t v = 0; v < nv; ++v) {
     at[v] = static_cast<uint32_t>(out - base);
     const Range* p = in + begin[v];
     const Range* const e = in + begin[v + 1];
-    if (p == e) continue;
+    uint32_t points = 0;
     if (kAnyRef && f_.vregs[v].is_ref) {
-      out = std::copy(p, e, out);
-      continue;
-    }
-    uint32_t from = p->from, to = p->to;
-    for (++p; p < e; ++p) {
-      if (p->from != to) {
-        *out++ = Range(from, to, v);
-        from = p->from;
+      for (; p < e; ++p) {
+        points += p->to - p->from;
+        *out++ = *p;
       }
-      to = p->to;
+    } else if (p != e) {
+      uint32_t from = p->from, to = p->to;
+      for (++p; p < e; ++p) {
+        if (p->from != to) {
+          points += to - from;
+          *out++ = Range(from, to, v);
+          from = p->from;
+        }
+        to = p->to;
+      }
+      points += to - from;
+      *out++ = Range(from, to, v);
     }
-    *out++ = Range(from, to, v);
+    size[v] = points;
   }
   at[nv] = static_cast<uint32_t>(out - base);
   arena_.resize(at[nv]);
