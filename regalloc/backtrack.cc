@@ -3,6 +3,7 @@
 // backtrack_resolve.cc.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <type_traits>
 
@@ -441,9 +442,18 @@ void Backtrack::BuildRangesWalk() {
 // lz20 has 900 K ranges, 113 K once joined: a value live through consecutive blocks has a range
 // per block. A reference's ranges are copied as they are (Resolve keeps the pieces of a
 // reference unjoined around safepoints).
+namespace {
+std::atomic<bool> g_join_ranges{true};  // SetBacktrackJoinRangesForTesting
+}  // namespace
+
+void SetBacktrackJoinRangesForTesting(bool join) {
+  g_join_ranges.store(join, std::memory_order_relaxed);
+}
+
 template <bool kAnyRef>
 void Backtrack::CompactRanges() {
   const uint32_t nv = f_.num_vregs();
+  const bool join = g_join_ranges.load(std::memory_order_relaxed);
   arena_begin_.resize(nv + 1);
   // Room for merges reserved (MergeBundles appends merged lists). resize() writes nothing
   // (Range's constructor is empty); the list is cut to what was written.
@@ -461,7 +471,7 @@ void Backtrack::CompactRanges() {
     const Range* p = in + begin[v];
     const Range* const e = in + begin[v + 1];
     uint32_t points = 0;
-    if (kAnyRef && f_.vregs[v].is_ref) {
+    if ((kAnyRef && f_.vregs[v].is_ref) || !join) {
       for (; p < e; ++p) {
         points += p->to - p->from;
         *out++ = *p;
