@@ -711,8 +711,9 @@ bool MergeDisjoint(const Range* p, const Range* pe, const Range* q, const Range*
 // parameters with their branch arguments when they do not interfere.
 Status Backtrack::MergeBundles() {
   const uint32_t nv = f_.num_vregs();
-  // The initial bundles' ranges are the per-vreg lists in vreg order, which BuildRanges wrote to
-  // the arena as well (room reserved for merges): each bundle indexes its vreg's list there.
+  // The initial bundles' ranges are the per-vreg joined lists in vreg order, which BuildRanges
+  // wrote to the arena (CompactRanges; room reserved for merges): each bundle indexes its vreg's
+  // list there.
   // At most one bundle per vreg: made in place (the vector sized once, the unused tail dropped)
   // rather than pushed one by one.
   EGRET_DCHECK(arena_.size() == arena_begin_[nv] && arena_.capacity() >= 2 * arena_.size());
@@ -1819,9 +1820,9 @@ uint32_t Backtrack::ColdestGap(uint32_t lo, uint32_t hi) const {
 // is free through the whole loop, else lives in the slot), the rest another; both are requeued.
 // The value then enters and leaves the loop on the loop's edges, never inside it or on its back
 // edge, whatever the layout (reverse post-order puts exits between a header and its body, so no
-// single layout point separates such a loop from its exits). Linear in the bundle's ranges and
-// uses times the loop depth (per-block stamps instead of sets). Returns false if there is no
-// such loop.
+// single layout point separates such a loop from its exits). Linear in the blocks the bundle's
+// ranges cover and its uses, times the loop depth (per-block stamps instead of sets). Returns
+// false if there is no such loop.
 bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
   const auto rs = Ranges(bundles_[b]);
   // The bundle is live into header h when one of its ranges holds h's first point: in per-block

@@ -225,7 +225,7 @@ class Backtrack : private BacktrackScratch {
   static constexpr uint32_t kUnknown = UINT32_MAX - 1;  // a cache entry not yet computed
   static constexpr float kInfWeight = 1e30f;
   static constexpr uint8_t kMaxSplits = 8;     // then the bundle's operands get minimal bundles
-  static constexpr uint32_t kMergeCap = 512;   // ranges in a bundle merged from copies
+  static constexpr uint32_t kMergeCap = 512;   // per-block ranges in a bundle merged from copies
   static constexpr uint32_t kGroupSpan = 8;    // instructions between operands sharing a reload
   static constexpr float kRematWeight = 0.5f;  // weight factor of all-rematerializable bundles
   // Whether v weighs as rematerializable (kRematWeight): a constant. A value recomputed from an
