@@ -3,6 +3,7 @@
 // backtrack_resolve.cc.
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <type_traits>
 
@@ -18,7 +19,7 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(range_begin_), f(ranges_), f(vreg_size_), f(use_begin_), f(uses_), f(def_inst_), f(cross_),
       f(op_flags_);
   f(hint_), f(reuse_pairs_);
-  f(arena_), f(bundles_), f(vreg_bundle_);
+  f(arena_begin_), f(bundle_blocks_), f(arena_), f(bundles_), f(vreg_bundle_);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
   f(cands_), f(cands_at_), f(first_conflict_range_);
   for (auto& v : cands_base_) f(v);
@@ -26,7 +27,7 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_acc_), f(tmp_raw_);
-  f(bundle_mask_), f(tmp_inside_), f(last_looped_), f(span_arena_), f(occ_);
+  f(bundle_mask_), f(tmp_inside_), f(tmp_pieces_), f(last_looped_), f(span_arena_), f(occ_);
 }
 
 template <class F>
@@ -253,43 +254,28 @@ void Backtrack::BuildRangesWalk() {
   end.assign(nv, 0);
   pos.assign(nv, kNone);
   def_inst_.assign(nv, kNone);
-  // With references: ranges per vreg and the points they cover, counted as they are made (one
-  // entry per vreg: the vreg's line is already in cache from the live-set update that made the
-  // range). Without: each range goes to its place in its vreg's list (fill), its points to
-  // vreg_size_.
-  std::vector<std::pair<uint32_t, uint32_t>>& acc = tmp_acc_;  // (ranges, points) per vreg
+  // With references: ranges per vreg, counted as they are made. Without: each range goes to its
+  // place in its vreg's list (fill). The points each vreg's ranges cover (vreg_size_) are summed
+  // over the joined ranges afterwards (CompactRanges), not per (block, vreg) pair.
+  std::vector<std::pair<uint32_t, uint32_t>>& acc = tmp_acc_;  // (ranges, unused) per vreg
   Range* out = nullptr;
-  Range* arena = nullptr;
   uint32_t* fill = nullptr;
-  uint32_t* size = nullptr;
   if constexpr (kAnyRef) {
     raw.reserve(f_.num_insts() * 2);
     acc.assign(nv, {0, 0});
   } else {
     CountRanges();
-    ranges_.resize(range_begin_[nv]);
-    // The initial bundles' ranges are these lists too (MergeBundles): each range is written to
-    // the arena as well, at the same index (room for merges reserved), instead of the lists
-    // being copied there afterwards. Range's constructor is empty: resize() writes nothing.
-    arena_.reserve(2 * static_cast<size_t>(range_begin_[nv]));
-    arena_.resize(range_begin_[nv]);
-    vreg_size_.assign(nv, 0);
+    ranges_.resize(range_begin_[nv]);  // Range's constructor is empty: resize() writes nothing
     out = ranges_.data();
-    arena = arena_.data();
     fill = tmp_fill_.data();
-    size = vreg_size_.data();
   }
   auto push = [&](const Range& r) {
     if constexpr (kAnyRef) {
       raw.push_back(r);
       ++acc[r.vreg].first;
-      acc[r.vreg].second += r.to - r.from;
     } else {
       EGRET_DCHECK(fill[r.vreg] < range_begin_[r.vreg + 1]);
-      const uint32_t at = fill[r.vreg]++;
-      out[at] = r;
-      arena[at] = r;
-      size[r.vreg] += r.to - r.from;
+      out[fill[r.vreg]++] = r;
     }
   };
   auto add = [&](uint32_t v, uint32_t to) {
@@ -404,21 +390,14 @@ void Backtrack::BuildRangesWalk() {
       // The live-out values (see above), with the arrays in locals: the live-through ranges
       // are the per-bit loop of most pairs.
       const uint32_t* const seen_at = seen.data();
-      const uint32_t len = be - bs;
-      live_.ForEachLiveOut(Block(b), [&, seen_at, out, arena, fill, size](VReg v) {
+      live_.ForEachLiveOut(Block(b), [&, seen_at, out, fill](VReg v) {
         const uint32_t x = v.index;
         if (seen_at[x] != mark) {
           EGRET_DCHECK(fill[x] < range_begin_[x + 1]);
-          const uint32_t at = fill[x]++;
-          out[at] = Range(bs, be, x);
-          arena[at] = Range(bs, be, x);
-          size[x] += len;
+          out[fill[x]++] = Range(bs, be, x);
         } else {
           EGRET_DCHECK(fill[x] > range_begin_[x] && out[fill[x] - 1].from >= bs);
-          const uint32_t at = fill[x] - 1;
-          size[x] += be - out[at].to;
-          out[at].to = be;
-          arena[at].to = be;
+          out[fill[x] - 1].to = be;
         }
       });
     }
@@ -431,12 +410,8 @@ void Backtrack::BuildRangesWalk() {
     // block order, except a reference's pieces around safepoints (made backwards within a
     // block): only references' lists need sorting (insertion sort, they are nearly sorted).
     range_begin_.resize(nv + 1);
-    vreg_size_.resize(nv);
     range_begin_[0] = 0;
-    for (uint32_t v = 0; v < nv; ++v) {
-      range_begin_[v + 1] = range_begin_[v] + acc[v].first;
-      vreg_size_[v] = acc[v].second;
-    }
+    for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] = range_begin_[v] + acc[v].first;
     ranges_.resize(raw.size());
     {
       std::vector<uint32_t>& fill_at = tmp_fill_;
@@ -453,17 +428,71 @@ void Backtrack::BuildRangesWalk() {
     std::sort(cross_.begin(), cross_.end(), [](const Cross& a, const Cross& b) {
       return a.vreg != b.vreg ? a.vreg < b.vreg : a.inst < b.inst;
     });
-    // The initial bundles' ranges (see the other path). resize + copy, not assign: Range is
-    // trivially copyable but not trivial, so assign() would copy element by element.
-    arena_.reserve(2 * ranges_.size());
-    arena_.resize(ranges_.size());
-    std::copy(ranges_.begin(), ranges_.end(), arena_.begin());
   }
+  CompactRanges<kAnyRef>();
 #ifdef EGRET_DEBUG
   for (uint32_t v = 0; v < nv; ++v)
     for (uint32_t k = range_begin_[v] + 1; k < range_begin_[v + 1]; ++k)
       EGRET_DCHECK(f_.vregs[v].is_ref || ranges_[k - 1].from < ranges_[k].from);
 #endif
+}
+
+// The initial bundles' ranges (MergeBundles): each vreg's list in ranges_ with touching ranges
+// joined, into the arena (arena_begin_), and the points each vreg's ranges cover (vreg_size_).
+// lz20 has 900 K ranges, 113 K once joined: a value live through consecutive blocks has a range
+// per block. A reference's ranges are copied as they are (Resolve keeps the pieces of a
+// reference unjoined around safepoints).
+namespace {
+std::atomic<bool> g_join_ranges{true};  // SetBacktrackJoinRangesForTesting
+}  // namespace
+
+void SetBacktrackJoinRangesForTesting(bool join) {
+  g_join_ranges.store(join, std::memory_order_relaxed);
+}
+
+template <bool kAnyRef>
+void Backtrack::CompactRanges() {
+  const uint32_t nv = f_.num_vregs();
+  const bool join = g_join_ranges.load(std::memory_order_relaxed);
+  arena_begin_.resize(nv + 1);
+  // Room for merges reserved (MergeBundles appends merged lists). resize() writes nothing
+  // (Range's constructor is empty); the list is cut to what was written.
+  arena_.reserve(2 * ranges_.size());
+  arena_.resize(ranges_.size());
+  const Range* const in = ranges_.data();
+  const uint32_t* const begin = range_begin_.data();
+  uint32_t* const at = arena_begin_.data();
+  vreg_size_.resize(nv);
+  uint32_t* const size = vreg_size_.data();
+  Range* const base = arena_.data();
+  Range* out = base;
+  for (uint32_t v = 0; v < nv; ++v) {
+    at[v] = static_cast<uint32_t>(out - base);
+    const Range* p = in + begin[v];
+    const Range* const e = in + begin[v + 1];
+    uint32_t points = 0;
+    if ((kAnyRef && f_.vregs[v].is_ref) || !join) {
+      for (; p < e; ++p) {
+        points += p->to - p->from;
+        *out++ = *p;
+      }
+    } else if (p != e) {
+      uint32_t from = p->from, to = p->to;
+      for (++p; p < e; ++p) {
+        if (p->from != to) {
+          points += to - from;
+          *out++ = Range(from, to, v);
+          from = p->from;
+        }
+        to = p->to;
+      }
+      points += to - from;
+      *out++ = Range(from, to, v);
+    }
+    size[v] = points;
+  }
+  at[nv] = static_cast<uint32_t>(out - base);
+  arena_.resize(at[nv]);
 }
 
 // The range of v containing point p, or nullptr.
@@ -605,9 +634,9 @@ void Backtrack::BuildUses() {
 
 // A reuse def that cannot share its input's bundle: its range starts at the early point and the
 // input operand is copied into the def's register before the instruction.
-// The vreg's list in ranges_ changes, and the same list in the arena (the initial bundle's
-// storage, equal to ranges_ until MergeBundles merges; past that, when d's bundle has moved, the
-// caller updates the bundle's ranges itself and the arena's copy here is dead storage).
+// The vreg's list in ranges_ changes, and its joined list in the arena (the initial bundle's
+// storage until MergeBundles merges; past that, when d's bundle has moved, the caller updates the
+// bundle's ranges itself and the arena's copy here is dead storage).
 void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
   op_flags_[def_operand] |= kReuseExtended;
   op_flags_[f_.insts[inst].operand_begin + f_.operands[def_operand].reuse_index] |= kCopyIntoReuse;
@@ -620,8 +649,15 @@ void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
                                     [](const Range& x, uint32_t p) { return x.from < p; });
   if (r != last && r->from == 4 * inst + 3) {
     r->from = 4 * inst;
-    arena_[r - ranges_.data()].from = 4 * inst;
     vreg_size_[d] += 3;
+    // The same range in d's joined list (it starts at the definition, so it was joined with
+    // nothing before it).
+    Range* const afirst = arena_.data() + arena_begin_[d];
+    Range* const alast = arena_.data() + arena_begin_[d + 1];
+    Range* const ar = std::lower_bound(afirst, alast, 4 * inst + 3,
+                                       [](const Range& x, uint32_t p) { return x.from < p; });
+    EGRET_DCHECK(ar != alast && ar->from == 4 * inst + 3);
+    ar->from = 4 * inst;
   }
 }
 
@@ -675,27 +711,34 @@ bool MergeDisjoint(const Range* p, const Range* pe, const Range* q, const Range*
 // parameters with their branch arguments when they do not interfere.
 Status Backtrack::MergeBundles() {
   const uint32_t nv = f_.num_vregs();
-  // The initial bundles' ranges are the per-vreg lists in vreg order, which BuildRanges wrote to
-  // the arena as well (room reserved for merges): each bundle indexes its vreg's list there.
+  // The initial bundles' ranges are the per-vreg joined lists in vreg order, which BuildRanges
+  // wrote to the arena (CompactRanges; room reserved for merges): each bundle indexes its vreg's
+  // list there.
   // At most one bundle per vreg: made in place (the vector sized once, the unused tail dropped)
   // rather than pushed one by one.
-  EGRET_DCHECK(arena_.size() == ranges_.size() && arena_.capacity() >= 2 * ranges_.size());
+  EGRET_DCHECK(arena_.size() == arena_begin_[nv] && arena_.capacity() >= 2 * arena_.size());
   EGRET_DCHECK(bundles_.empty());
   vreg_bundle_.resize(nv);
   bundles_.resize(nv);
+  // The cap on merged bundles counts ranges in per-block form (ranges_), as the lists had them
+  // before they were joined: the same merges are made.
+  bundle_blocks_.resize(nv);
   {
     Bundle* const made = bundles_.data();
     uint32_t* const bundle_of = vreg_bundle_.data();
+    uint32_t* const blocks = bundle_blocks_.data();
     const uint32_t* const begin = range_begin_.data();
+    const uint32_t* const abegin = arena_begin_.data();
     uint32_t n = 0;
     for (uint32_t v = 0; v < nv; ++v) {
       if (begin[v] == begin[v + 1]) {
         bundle_of[v] = kNone;
         continue;
       }
+      blocks[n] = begin[v + 1] - begin[v];
       Bundle& bu = made[n];
-      bu.begin = begin[v];
-      bu.end = begin[v + 1];
+      bu.begin = abegin[v];
+      bu.end = abegin[v + 1];
       bu.cls = f_.vregs[v].cls;
       bu.hint = hint_[v];
       bu.one_vreg = true;
@@ -708,7 +751,7 @@ Status Backtrack::MergeBundles() {
     if (x == kNone || y == kNone || x == y) return x == y && x != kNone;
     const Bundle &bx = bundles_[x], &by = bundles_[y];
     if (bx.cls != by.cls) return false;
-    if (bx.end - bx.begin + by.end - by.begin > kMergeCap) return false;
+    if (bundle_blocks_[x] + bundle_blocks_[y] > kMergeCap) return false;
     // Merged straight onto the arena's end (room is reserved first, so the sources, earlier in
     // the arena, stay where they are), checking for overlap on the way: one walk over both
     // lists instead of an overlap test and then a merge. On overlap the partial merge is
@@ -724,6 +767,7 @@ Status Backtrack::MergeBundles() {
       return false;
     }
     Bundle& t = bundles_[x];
+    bundle_blocks_[x] += bundle_blocks_[y];
     t.one_vreg = false;
     t.begin = begin;
     t.end = static_cast<uint32_t>(arena_.size());
@@ -1068,7 +1112,14 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
   } else {
     res = bits[2 * w0] & m0;
     occ = bits[2 * w0 + 1] & m0;
-    for (uint32_t w = w0 + 1; w < w1; ++w) {
+    // A joined range spans many words (a value live through many blocks): four words a step.
+    uint32_t w = w0 + 1;
+    for (; w + 4 <= w1; w += 4) {
+      const uint64_t* q = bits + 2 * w;
+      res |= (q[0] | q[2]) | (q[4] | q[6]);
+      occ |= (q[1] | q[3]) | (q[5] | q[7]);
+    }
+    for (; w < w1; ++w) {
       res |= bits[2 * w];
       occ |= bits[2 * w + 1];
     }
@@ -1769,22 +1820,24 @@ uint32_t Backtrack::ColdestGap(uint32_t lo, uint32_t hi) const {
 // is free through the whole loop, else lives in the slot), the rest another; both are requeued.
 // The value then enters and leaves the loop on the loop's edges, never inside it or on its back
 // edge, whatever the layout (reverse post-order puts exits between a header and its body, so no
-// single layout point separates such a loop from its exits). Linear in the bundle's ranges and
-// uses times the loop depth (per-block stamps instead of sets). Returns false if there is no
-// such loop.
+// single layout point separates such a loop from its exits). Linear in the blocks the bundle's
+// ranges cover and its uses, times the loop depth (per-block stamps instead of sets). Returns
+// false if there is no such loop.
 bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
   const auto rs = Ranges(bundles_[b]);
-  // The walk up at's loop chain below stops at its first header, finding no loop to cut, unless
-  // the bundle is live into that header (a range starts at the header's first point: the ranges
-  // are sorted and disjoint, so a binary search tells). Most calls end here, before the marks
-  // walk the bundle's ranges and uses.
-  if (header_[at] == kNone) return false;
-  {
-    const uint32_t start = 4 * f_.blocks[header_[at]].inst_begin;
+  // The bundle is live into header h when one of its ranges holds h's first point: in per-block
+  // form a range starts there (a header's first point is a block start, where a joined range is
+  // cut), and conversely. The ranges are sorted and disjoint, so a binary search tells.
+  auto live_into = [&rs, this](uint32_t h) {
+    const uint32_t start = 4 * f_.blocks[h].inst_begin;
     const auto it = std::partition_point(rs.begin(), rs.end(),
-                                         [start](const Range& r) { return r.from < start; });
-    if (it == rs.end() || it->from != start) return false;
-  }
+                                         [start](const Range& r) { return r.to <= start; });
+    return it != rs.end() && it->from <= start;
+  };
+  // The walk up at's loop chain below stops at its first header, finding no loop to cut, unless
+  // the bundle is live into that header. Most calls end here, before the marks walk the
+  // bundle's uses.
+  if (header_[at] == kNone || !live_into(header_[at])) return false;
   const uint32_t stamp = ++cut_stamp_;
   auto chain = [&](uint32_t block, auto&& f) {
     uint32_t x = header_[block];
@@ -1798,33 +1851,27 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
       return true;
     });
   };
+  // The loops with a use: from the uses' blocks (a use lies in one block). Only the headers on
+  // at's chain need their live-in mark.
   if (bundles_[b].one_vreg) {
-    // Only the headers on at's chain need their live-in mark: a range starting at the header's
-    // first point (binary search). The loops with a use: from the uses (a range lies in one
-    // block, so a use's block is its range's).
     ForEachUseOf(bundles_[b], [&](const UseRec& u) {
       mark_used(block_of_inst_[u.from / 4]);
-      return true;
-    });
-    chain(at, [&](uint32_t h) {
-      const uint32_t start = 4 * f_.blocks[h].inst_begin;
-      const auto it = std::partition_point(rs.begin(), rs.end(),
-                                           [start](const Range& r) { return r.from < start; });
-      if (it != rs.end() && it->from == start) live_mark_[h] = stamp;
       return true;
     });
   } else {
     UseCursor cur;
     for (const Range& r : rs) {
-      const uint32_t blk = block_of_inst_[r.from / 4];
-      if (r.from == 4 * f_.blocks[blk].inst_begin) live_mark_[blk] = stamp;
       if (NoUseLeftIn(r, cur)) continue;
       const UseRec* e = uses_.data() + use_begin_[r.vreg + 1];
       const UseRec* it = UsesFrom(r, &cur);
+      for (; it < e && it->from < r.to; ++it) mark_used(block_of_inst_[it->from / 4]);
       cur = {r.vreg, it, e};
-      if (it < e && it->from < r.to) mark_used(blk);
     }
   }
+  chain(at, [&](uint32_t h) {
+    if (live_into(h)) live_mark_[h] = stamp;
+    return true;
+  });
   uint32_t outermost = kNone;
   chain(at, [&](uint32_t h) {
     if (live_mark_[h] != stamp || used_mark_[h] == stamp) return false;
@@ -1833,12 +1880,11 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
   });
   if (outermost == kNone) return false;
   cut_mark_[outermost] = stamp;
-  // A range's side depends only on its block's innermost header (the chain walked from it), and
-  // consecutive ranges mostly lie in blocks of one loop: the last header's answer is reused.
+  // A block's side depends only on its innermost header (the chain walked from it), and
+  // consecutive blocks mostly lie in one loop: the last header's answer is reused.
   uint32_t last_header = kNone;
   bool last_in = false;
-  auto inside = [&](const Range& r) {
-    const uint32_t blk = block_of_inst_[r.from / 4];
+  auto inside = [&](uint32_t blk) {
     if (header_[blk] == last_header) return last_in;
     bool in = false;
     chain(blk, [&](uint32_t h) {
@@ -1849,26 +1895,46 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     last_in = in;
     return in;
   };
-  // Each range's side, decided once (a walk up its block's loop chain).
+  // Each range cut where its side changes (a range covering several blocks, in and out of the
+  // loop, becomes one piece per run of blocks on one side): the pieces of both parts in order,
+  // with their sides. In per-block form each range's side was decided by its block; the pieces
+  // are those ranges with touching neighbours on one side joined.
+  std::vector<Range>& pieces = tmp_pieces_;
   std::vector<uint8_t>& in_loop = tmp_inside_;
-  in_loop.resize(rs.size());
+  pieces.clear();
+  in_loop.clear();
   size_t inside_count = 0;
-  for (size_t k = 0; k < rs.size(); ++k) {
-    in_loop[k] = inside(rs[k]) ? 1 : 0;
-    inside_count += in_loop[k];
+  for (const Range& r : rs) {
+    uint32_t blk = block_of_inst_[r.from / 4];
+    const uint32_t last_blk = block_of_inst_[(r.to - 1) / 4];
+    uint8_t side = inside(blk) ? 1 : 0;
+    uint32_t from = r.from;
+    for (++blk; blk <= last_blk; ++blk) {
+      const uint8_t s = inside(blk) ? 1 : 0;
+      if (s == side) continue;
+      const uint32_t start = 4 * f_.blocks[blk].inst_begin;
+      pieces.emplace_back(from, start, r.vreg);
+      in_loop.push_back(side);
+      inside_count += side;
+      from = start;
+      side = s;
+    }
+    pieces.emplace_back(from, r.to, r.vreg);
+    in_loop.push_back(side);
+    inside_count += side;
   }
-  if (inside_count == 0 || inside_count == rs.size()) return false;
+  if (inside_count == 0 || inside_count == pieces.size()) return false;
   const Bundle old = bundles_[b];
   // Both parts are written in one pass into room made at once (Range's constructor writes
-  // nothing): the ranges outside the loop first, then those inside. ReserveArena may move the
-  // arena (rs dangles from here on): it is indexed anew.
-  const uint32_t n = static_cast<uint32_t>(rs.size());
+  // nothing): the pieces outside the loop first, then those inside. ReserveArena may move the
+  // arena (rs dangles from here on).
+  const uint32_t n = static_cast<uint32_t>(pieces.size());
   const uint32_t base = static_cast<uint32_t>(arena_.size());
   const uint32_t split = base + n - static_cast<uint32_t>(inside_count);
   ReserveArena(n);
   arena_.resize(base + n);
   {
-    const Range* src = arena_.data() + old.begin;
+    const Range* src = pieces.data();
     Range* out[2] = {arena_.data() + base, arena_.data() + split};
     // By runs of one side (a loop's blocks are mostly consecutive): a block copy per run.
     for (uint32_t k = 0; k < n;) {
@@ -1914,13 +1980,22 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
 bool Backtrack::CutLoopAcross(uint32_t b, uint32_t g) {
   const uint32_t last = LastLooped(block_of_inst_[(g - 1) / 4]);
   if (last == kNone) return false;
+  // The blocks the bundle covers from g on, in order (in per-block form: the blocks of its
+  // ranges starting at or after g). A range holding g - 1 covers from the first block starting
+  // at or after g.
   const auto rs = Ranges(bundles_[b]);
   const auto first =
-      std::partition_point(rs.begin(), rs.end(), [g](const Range& r) { return r.from < g; });
+      std::partition_point(rs.begin(), rs.end(), [g](const Range& r) { return r.to <= g; });
   for (auto it = first; it != rs.end(); ++it) {
-    const uint32_t x = block_of_inst_[it->from / 4];
-    if (x > last) break;
-    if (header_[x] != kNone && OuterHeaderStart(x) < g) return CutLoop(b, x);
+    uint32_t x = block_of_inst_[it->from / 4];
+    if (it->from < g) {
+      x = block_of_inst_[g / 4];
+      if (4 * f_.blocks[x].inst_begin < g) ++x;
+    }
+    for (const uint32_t lx = block_of_inst_[(it->to - 1) / 4]; x <= lx; ++x) {
+      if (x > last) return false;
+      if (header_[x] != kNone && OuterHeaderStart(x) < g) return CutLoop(b, x);
+    }
   }
   return false;
 }

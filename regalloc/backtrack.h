@@ -3,8 +3,10 @@
 //
 // Program points. Instruction i owns four points: 4i (early: early uses read, early defs
 // written), 4i+1 (late uses read), 4i+2 (clobbers and the safepoint), 4i+3 (late defs written).
-// A live range is a half-open interval [from, to) of points of one vreg within one block; a gap
-// (where moves go) is a point 4i, between instruction i-1 and instruction i.
+// A live range is a half-open interval [from, to) of points of one vreg: within one block when
+// liveness makes it, then joined with the ranges it touches in the blocks laid out next to it for
+// the allocation loop (see backtrack_impl.h, arena_begin_). A gap (where moves go) is a point 4i,
+// between instruction i-1 and instruction i.
 //
 // Invariants:
 //   - The ranges of one bundle never overlap; a bundle holds ranges of one register class.
@@ -37,6 +39,12 @@ namespace egret::regalloc {
 
 // Fills `out` for validated `f` (see Allocator::Run).
 Status RunBacktrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out);
+
+// Tests only. The allocation loop works on each vreg's ranges with touching neighbours joined (a
+// value live through consecutive blocks has one range there); with false it gets one range per
+// block instead. Every decision depends only on the points covered, so the output must be the
+// same either way (RegallocProperty.JoinedRangesAllocateAsPerBlockRanges).
+void SetBacktrackJoinRangesForTesting(bool join);
 
 }  // namespace egret::regalloc
 

@@ -123,6 +123,18 @@ struct BacktrackScratch {
   std::vector<std::vector<uint32_t>> res_index_;  // per bucket: first reservation in it
 
   // Bundles and the assigned bundles' ranges per register.
+  //
+  // The arena holds each vreg's ranges with touching neighbours joined (CompactRanges: a value
+  // live through consecutive blocks in layout order has one range there, not one per block;
+  // references' ranges are not joined), from arena_begin_[v] to arena_begin_[v + 1] before
+  // MergeBundles, then the bundles' lists. Every decision of the allocation loop depends only on
+  // the points a bundle's ranges cover per vreg and on block boundaries, never on where a range
+  // of one vreg ends and the next begins (the per-block form is the joined form cut at every
+  // block start inside a range): CutLoop and CutLoopAcross visit the blocks a range covers, and
+  // MergeBundles caps merges by the per-block count (bundle_blocks_). ranges_ keeps the
+  // per-block form for Resolve.
+  std::vector<uint32_t> arena_begin_;
+  std::vector<uint32_t> bundle_blocks_;  // MergeBundles: per bundle, its ranges in per-block form
   std::vector<Range> arena_;
   std::vector<Bundle> bundles_;
   std::vector<uint32_t> vreg_bundle_;
@@ -196,7 +208,8 @@ struct BacktrackScratch {
   };
   std::vector<Span> span_arena_;       // the kept spans of bundles (Bundle::span_begin)
   std::vector<uint64_t> bundle_mask_;  // Place(): the bundle's points, from its first word on
-  std::vector<uint8_t> tmp_inside_;    // CutLoop(): per range of the bundle, inside the loop
+  std::vector<uint8_t> tmp_inside_;    // CutLoop(): per piece of the bundle, inside the loop
+  std::vector<Range> tmp_pieces_;      // CutLoop(): the bundle's ranges cut where the side changes
 };
 
 class Backtrack : private BacktrackScratch {
@@ -212,7 +225,7 @@ class Backtrack : private BacktrackScratch {
   static constexpr uint32_t kUnknown = UINT32_MAX - 1;  // a cache entry not yet computed
   static constexpr float kInfWeight = 1e30f;
   static constexpr uint8_t kMaxSplits = 8;     // then the bundle's operands get minimal bundles
-  static constexpr uint32_t kMergeCap = 512;   // ranges in a bundle merged from copies
+  static constexpr uint32_t kMergeCap = 512;   // per-block ranges in a bundle merged from copies
   static constexpr uint32_t kGroupSpan = 8;    // instructions between operands sharing a reload
   static constexpr float kRematWeight = 0.5f;  // weight factor of all-rematerializable bundles
   // Whether v weighs as rematerializable (kRematWeight): a constant. A value recomputed from an
@@ -233,6 +246,8 @@ class Backtrack : private BacktrackScratch {
   void BuildRanges();
   template <bool kAnyRef>
   void BuildRangesWalk();
+  template <bool kAnyRef>
+  void CompactRanges();
   void CountRanges();
   void BuildUses();
   void Extend(uint32_t d, uint32_t inst, uint32_t def_operand);

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "regalloc/allocator.h"
+#include "regalloc/backtrack.h"
 #include "regalloc/checker.h"
 #include "regalloc/random_function.h"
 
@@ -127,6 +128,86 @@ TEST(RegallocProperty, LargeFunctions) {
       EXPECT_TRUE(s.ok()) << a << " seed " << seed << ": " << s.error().message;
     }
   }
+}
+
+// backtrack's allocation loop works on ranges joined across consecutive blocks; every decision
+// depends only on the points covered (and on block boundaries, which CutLoop visits), so the
+// output equals that of one range per block: random functions (with arbitrary loop tables too,
+// which CutLoop follows) and large ones with long-lived values.
+TEST(RegallocProperty, JoinedRangesAllocateAsPerBlockRanges) {
+  auto both = [](const Function& f, const MachineEnv& env, const std::string& what) {
+    Options options;
+    options.algorithm = "backtrack";
+    options.run_checker = false;
+    SetBacktrackJoinRangesForTesting(false);
+    Expected<Output> per_block = Allocate(f, env, options);
+    SetBacktrackJoinRangesForTesting(true);
+    Expected<Output> joined = Allocate(f, env, options);
+    ASSERT_EQ(per_block.ok(), joined.ok()) << what;
+    if (!joined.ok()) return;
+    ASSERT_EQ(per_block->ToString(), joined->ToString()) << what << "\n" << f.ToString();
+    ASSERT_TRUE(per_block->allocs == joined->allocs) << what;
+    ASSERT_TRUE(per_block->spill_slot_class == joined->spill_slot_class) << what;
+  };
+  for (uint64_t seed = 0; seed < 3000; ++seed) {
+    const MachineEnv env = PropertyEnv(seed);
+    Function f = RandomFunction(seed, env, {.max_blocks = 24, .max_insts_per_block = 6});
+    both(f, env, absl::StrCat("seed ", seed));
+    if (seed % 2 == 1) {  // arbitrary in-range loop tables (see the next test)
+      Rng rng(seed ^ 0x10b5);
+      const uint32_t nb = f.num_blocks();
+      auto block_or_none = [&] { return rng.Chance(30) ? Function::kNoLoop : rng.Below(nb); };
+      for (uint32_t b = 0; b < nb; ++b) {
+        f.loop_depth.push_back(rng.Below(13));
+        f.loop_header.push_back(block_or_none());
+        f.loop_parent.push_back(block_or_none());
+      }
+      both(f, env, absl::StrCat("seed ", seed, " with loop tables"));
+    }
+  }
+  const MachineEnv env = X64LikeEnv();
+  for (uint64_t seed = 0; seed < 10; ++seed)
+    both(LargeFunction(seed, 2000, env), env, absl::StrCat("large seed ", seed));
+}
+
+// Bundles are merged (a branch argument with its block parameter) only up to a cap on their
+// ranges, counted one per block as liveness makes them: a value live through 600 blocks into a
+// parameter is one joined range, but 600 per-block ones, so it keeps its own bundle.
+TEST(RegallocProperty, MergeCapCountsPerBlockRanges) {
+  const MachineEnv env = X64LikeEnv();
+  Function f;
+  const VReg a = f.AddVReg(RegClass::kInt), p = f.AddVReg(RegClass::kInt),
+             q = f.AddVReg(RegClass::kInt);
+  constexpr uint32_t kChain = 600;
+  f.StartBlock();
+  f.AddInst({Operand::Def(a)});
+  f.AddInst({});
+  f.AddSucc(Block(1));
+  for (uint32_t b = 1; b <= kChain; ++b) {
+    f.StartBlock();
+    f.AddInst({});
+    if (b < kChain)
+      f.AddSucc(Block(b + 1));
+    else
+      f.AddSucc(Block(b + 1), {a});
+  }
+  f.StartBlock();
+  f.AddBlockParam(p);
+  // p's fixed use hints its bundle to a register a would not take first: merged, a takes it
+  // too; not merged, the edge moves a into p's register.
+  f.AddInst({Operand::FixedUse(p, env.preferred[0][2]), Operand::Def(q)});
+  f.AddInst({Operand::Use(q)});
+  f.Finish();
+  ASSERT_TRUE(f.Validate(env).ok()) << f.Validate(env).error().message;
+  Options options;
+  options.algorithm = "backtrack";
+  SetBacktrackJoinRangesForTesting(false);
+  Expected<Output> per_block = Allocate(f, env, options);
+  SetBacktrackJoinRangesForTesting(true);
+  Expected<Output> joined = Allocate(f, env, options);
+  ASSERT_TRUE(per_block.ok() && joined.ok());
+  EXPECT_EQ(per_block->ToString(), joined->ToString());
+  EXPECT_TRUE(per_block->allocs == joined->allocs);
 }
 
 // The loop tables (loop_depth, loop_header, loop_parent) steer only quality: random functions
