@@ -196,9 +196,11 @@ struct ResolveTemps {
   std::vector<Run> runs;
   std::vector<uint32_t> stack_ops, revisit;
   std::vector<GapOp> gap_ops;
-  // Per vreg: in one register wherever it is live (one piece over all its ranges, no
-  // reference, not defined by a block's last instruction), so on every edge into a block it
-  // is live into, it stays where it is (see the edges).
+  // Per vreg: in one register wherever it is live (pieces in one register covering all its
+  // ranges, no reference, not defined by a block's last instruction), so on every edge into a
+  // block it is live into, it stays where it is (see the edges), and no piece of it starts
+  // inside a block after its definition (its pieces start where its ranges do: at its
+  // definition or at the starts of blocks it is live into).
   std::vector<uint8_t> stays;
   std::vector<uint32_t> block_start;
   std::vector<std::pair<uint32_t, uint32_t>> in_reg_span;  // per block
@@ -403,9 +405,10 @@ Status Backtrack::Resolve() {
       Piece* e = pieces_.data() + piece_begin_[v + 1];
       piece_begin_[v] = kept;
       const bool is_ref = any_ref && f_.vregs[v].is_ref;
-      // One piece covering all of v's ranges (most vregs that have a piece): every operand
-      // that is looked up finds that piece, and its end says whether v is still there after
-      // a definition's gap (whole_to).
+      // Pieces in one register covering all of v's ranges (most vregs that have a piece): every
+      // operand that is looked up finds that register, and the end of a lone piece says
+      // whether v is still there after a definition's gap (whole_to; kNone: several pieces,
+      // looked up).
       bool whole = false, def_ends_block = false;
       uint32_t def_i = kNone, def_o = 0;  // the definition's gap entry (GapOp), if any
       Allocation def_next;
@@ -425,20 +428,27 @@ Status Backtrack::Resolve() {
         // boundary's move.
         const bool join = !is_ref;
         uint64_t covered = a->to - a->from;
+        bool one_reg = true;
         pieces_[kept++] = *a;
         for (Piece* p = a + 1; p < e; ++p) {
           covered += p->to - p->from;
+          one_reg &= p->reg == a->reg;
           if (join && pieces_[kept - 1].to == p->from && pieces_[kept - 1].reg == p->reg)
             pieces_[kept - 1].to = p->to;
           else
             pieces_[kept++] = *p;
         }
+        // Pieces in one register covering all of v's ranges (they lie inside them, disjoint,
+        // so covering as many points is covering all): wherever v is live it is in that
+        // register, which is all that the operands, the edges and the gaps ask. Several such
+        // pieces (v dead between them; lz20: 8.9 K of 73.3 K vregs) count as one, except for
+        // a reference, whose pieces touching at a safepoint's reload are kept apart.
         if (covered < vreg_size_[v]) {
           needs_slot_[v] = 1;
-        } else if (kept - piece_begin_[v] == 1) {
+        } else if (kept - piece_begin_[v] == 1 || (one_reg && !is_ref)) {
           whole = true;
           whole_reg = Allocation::Reg(pieces_[kept - 1].reg);
-          whole_to = pieces_[kept - 1].to;
+          whole_to = kept - piece_begin_[v] == 1 ? pieces_[kept - 1].to : kNone;
         }
       }
       const Piece* cursor = pieces_.data() + piece_begin_[v];  // no piece before it reaches i
@@ -479,8 +489,9 @@ Status Backtrack::Resolve() {
           if (f_.blocks[block_of_inst_[i]].inst_end != i + 1) {
             def_i = i;
             def_o = o;
-            def_next = whole ? (4 * i + 4 < whole_to ? whole_reg : Allocation::Stack(v))
-                             : at(cursor, pieces_end, 4 * i + 4, v);
+            def_next = whole && whole_to != kNone
+                           ? (4 * i + 4 < whole_to ? whole_reg : Allocation::Stack(v))
+                           : at(cursor, pieces_end, 4 * i + 4, v);
           } else {
             def_ends_block = true;
           }
