@@ -194,8 +194,16 @@ struct ResolveTemps {
     uint8_t reg;  // PReg index
   };
   std::vector<Run> runs;
-  std::vector<uint32_t> stack_ops, revisit;
+  std::vector<uint32_t> stack_ops, revisit, safepoints, late_slot;
   std::vector<GapOp> gap_ops;
+  // Per vreg, how its operands are located: `whole`, its one register wherever it is live, or
+  // (none) its pieces from `cursor` on (an index into pieces_, advanced as the operand walk
+  // goes).
+  struct VRegAt {
+    uint32_t cursor;
+    Allocation whole;
+  };
+  std::vector<VRegAt> vreg_at;
   // Per vreg: in one register wherever it is live (pieces in one register covering all its
   // ranges, no reference, not defined by a block's last instruction), so on every edge into a
   // block it is live into, it stays where it is (see the edges), and no piece of it starts
@@ -213,11 +221,12 @@ struct ResolveTemps {
                    moves.capacity() * sizeof(ParallelMoveResolver::Move) +
                    seq.capacity() * sizeof(seq[0]) + phys.capacity() * sizeof(uint32_t);
     for (const auto& v : items) bytes += v.capacity() * sizeof(SlotExtent);
-    bytes +=
-        runs.capacity() * sizeof(Run) +
-        (stack_ops.capacity() + revisit.capacity() + block_start.capacity()) * sizeof(uint32_t) +
-        gap_ops.capacity() * sizeof(gap_ops[0]) + in_reg_span.capacity() * sizeof(in_reg_span[0]) +
-        stays.capacity();
+    bytes += runs.capacity() * sizeof(Run) +
+             (stack_ops.capacity() + revisit.capacity() + safepoints.capacity() +
+              late_slot.capacity() + block_start.capacity()) *
+                 sizeof(uint32_t) +
+             vreg_at.capacity() * sizeof(VRegAt) + gap_ops.capacity() * sizeof(gap_ops[0]) +
+             in_reg_span.capacity() * sizeof(in_reg_span[0]) + stays.capacity();
     return bytes;
   }
 };
@@ -374,30 +383,15 @@ Status Backtrack::Resolve() {
   // the moves below are the same, and lookups are short. The pieces of a vreg are disjoint, so
   // the order is unique; most vregs have one piece or come sorted, and skip the sort.
   //
-  // Then, while they are at hand, the allocations of its operands, from its use records (one
-  // per operand, in instruction order, so one cursor over the pieces finds each operand's
-  // location, as Loc would), and its definition's location. The walk notes what later steps
-  // look at again, so those need no walk over all operands: the operands left in a slot
-  // (stack_ops), the ones with moves at their gap (gap_ops, as (instruction, operand): the
-  // definitions, except at a block's last instruction, where no gap follows; fixed-register uses
-  // and copied reuse inputs), and the instructions to revisit (revisit: a reuse def, which
-  // an extended one writes into its input's allocation and a shared one must agree with, or an
-  // operand that needs a register and has none, checked after those writes).
-  std::vector<uint32_t>& stack_ops = temps.stack_ops;
-  std::vector<GapOp>& gap_ops = temps.gap_ops;
-  std::vector<uint32_t>& revisit = temps.revisit;
-  const uint32_t num_ops = static_cast<uint32_t>(f_.operands.size());
-  stack_ops.clear();
-  gap_ops.clear();
-  revisit.clear();
-  // Every operand has a use record, so the walk writes every allocation: sizing is enough.
-  out_->allocs.resize(num_ops);
-  def_loc_.assign(nv, Allocation());
+  // Each vreg's pieces decide how its operands are located (VRegAt): pieces in one register
+  // covering all of its ranges (most vregs: lz20 70.6 K of 73.3 K) give that register to every
+  // operand that is looked up; the others keep a cursor over their pieces, which the walk over
+  // the operands below advances (it goes in instruction order, so each vreg's lookups come in
+  // point order, as Loc's answers would be found from one cursor).
   std::vector<uint8_t>& stays = temps.stays;
   stays.resize(nv);  // the walk writes each
-  Allocation* const allocs = out_->allocs.data();
-  const Operand* const operands = f_.operands.data();
-  auto needs_reg = [](Constraint c) { return c == Constraint::kReg || c == Constraint::kReuse; };
+  std::vector<ResolveTemps::VRegAt>& vreg_at = temps.vreg_at;
+  vreg_at.resize(nv);  // the walk writes each
   {
     uint32_t kept = 0;
     for (uint32_t v = 0; v < nv; ++v) {
@@ -405,15 +399,7 @@ Status Backtrack::Resolve() {
       Piece* e = pieces_.data() + piece_begin_[v + 1];
       piece_begin_[v] = kept;
       const bool is_ref = any_ref && f_.vregs[v].is_ref;
-      // Pieces in one register covering all of v's ranges (most vregs that have a piece): every
-      // operand that is looked up finds that register, and the end of a lone piece says
-      // whether v is still there after a definition's gap (whole_to; kNone: several pieces,
-      // looked up).
-      bool whole = false, def_ends_block = false;
-      uint32_t def_i = kNone, def_o = 0;  // the definition's gap entry (GapOp), if any
-      Allocation def_next;
-      Allocation whole_reg;
-      uint32_t whole_to = 0;
+      bool whole = false;
       if (a == e) {
         if (vreg_size_[v] > 0) needs_slot_[v] = 1;
       } else {
@@ -443,82 +429,135 @@ Status Backtrack::Resolve() {
         // register, which is all that the operands, the edges and the gaps ask. Several such
         // pieces (v dead between them; lz20: 8.9 K of 73.3 K vregs) count as one, except for
         // a reference, whose pieces touching at a safepoint's reload are kept apart.
-        if (covered < vreg_size_[v]) {
+        if (covered < vreg_size_[v])
           needs_slot_[v] = 1;
-        } else if (kept - piece_begin_[v] == 1 || (one_reg && !is_ref)) {
-          whole = true;
-          whole_reg = Allocation::Reg(pieces_[kept - 1].reg);
-          whole_to = kept - piece_begin_[v] == 1 ? pieces_[kept - 1].to : kNone;
-        }
+        else
+          whole = kept - piece_begin_[v] == 1 || (one_reg && !is_ref);
       }
-      const Piece* cursor = pieces_.data() + piece_begin_[v];  // no piece before it reaches i
-      // Where v is at point p (Loc), its pieces from `from` on being the only ones that may
-      // hold p.
-      auto at = [](const Piece* from, const Piece* end, uint32_t p, uint32_t v) {
-        for (const Piece* q = from; q < end && q->from <= p; ++q)
-          if (p < q->to) return Allocation::Reg(q->reg);
-        return Allocation::Stack(v);
-      };
-      const Piece* const pieces_end = pieces_.data() + kept;
-      for (uint32_t k = use_begin_[v]; k < use_begin_[v + 1]; ++k) {
-        const uint32_t i = uses_[k].inst, o = uses_[k].operand;
-        const Operand& op = operands[o];
-        Allocation loc;
-        if (op.constraint == Constraint::kFixedReg) {
-          loc = Allocation::Reg(op.fixed);
-        } else if (op.constraint == Constraint::kStack) {
-          loc = Allocation::Stack(v);
-        } else if (whole) {
-          loc = whole_reg;  // the point looked up lies in one of v's ranges
-        } else {
-          // The point the operand is looked up at: a use's early or late point, a def's late
-          // point (a reuse def's too) or early point.
-          const uint32_t p =
-              op.is_use()
-                  ? (op.is_early() ? 4 * i : 4 * i + 1)
-                  : (op.is_early() && op.constraint != Constraint::kReuse ? 4 * i : 4 * i + 3);
-          while (cursor < pieces_end && cursor->to <= 4 * i) ++cursor;
-          loc = at(cursor, pieces_end, p, v);
-        }
-        allocs[o] = loc;
-        bool again = false;  // revisit i
-        if (op.is_def()) {
-          def_loc_[v] = loc;
-          // The cursor may lag behind i (a fixed or slot def moves it not), which costs only
-          // steps: pieces before i end before 4 * i + 4.
-          if (f_.blocks[block_of_inst_[i]].inst_end != i + 1) {
-            def_i = i;
-            def_o = o;
-            def_next = whole && whole_to != kNone
-                           ? (4 * i + 4 < whole_to ? whole_reg : Allocation::Stack(v))
-                           : at(cursor, pieces_end, 4 * i + 4, v);
-          } else {
-            def_ends_block = true;
-          }
-          again = op.constraint == Constraint::kReuse;
-        } else if (op.constraint == Constraint::kFixedReg || (op_flags_[o] & kCopyIntoReuse)) {
-          gap_ops.push_back({i, o, Allocation()});
-        }
-        if (loc.is_stack()) {
-          // A slot operand, or a def left in the slot: v needs its slot (a use in the slot is
-          // in a range the pieces do not cover: needs_slot_ is set).
-          if (op.constraint == Constraint::kStack || op.is_def()) needs_slot_[v] = 1;
-          stack_ops.push_back(o);
-          again |= needs_reg(op.constraint);
-        }
-        if (again) revisit.push_back(i);
-      }
-      // The definition's gap moves (b), once v's walk knows whether it needs its slot (only a
-      // reference's safepoint crossings, below, and remat, which only clears it, change that
-      // later): without the slot, a definition whose value goes on where it was written, or
-      // nowhere, has none.
-      if (def_i != kNone &&
-          (is_ref || needs_slot_[v] || (def_next.is_reg() && !(def_next == def_loc_[v]))))
-        gap_ops.push_back({def_i, def_o, def_next});
-      stays[v] = whole && !def_ends_block && !is_ref;
+      vreg_at[v] = {piece_begin_[v],
+                    whole ? Allocation::Reg(pieces_[piece_begin_[v]].reg) : Allocation()};
+      // (Cleared below if v is defined by a block's last instruction.)
+      stays[v] = whole && !is_ref;
     }
     piece_begin_[nv] = kept;
     pieces_.resize(kept);
+  }
+  // The operands' allocations and the definitions' locations, in one walk over the
+  // instructions (the operands, their flags and the allocations in array order). The walk notes
+  // what later steps look at again, so those need no walk over all operands: the operands left
+  // in a slot (stack_ops), the ones with moves at their gap (gap_ops, as (instruction,
+  // operand): the definitions, except at a block's last instruction, where no gap follows;
+  // fixed-register uses and copied reuse inputs), the instructions to revisit (revisit: a reuse
+  // def, which an extended one writes into its input's allocation and a shared one must agree
+  // with, or an operand that needs a register and has none, checked after those writes), and
+  // the safepoints (for the stack maps).
+  std::vector<uint32_t>& stack_ops = temps.stack_ops;
+  std::vector<GapOp>& gap_ops = temps.gap_ops;
+  std::vector<uint32_t>& revisit = temps.revisit;
+  std::vector<uint32_t>& safepoints = temps.safepoints;
+  const uint32_t num_ops = static_cast<uint32_t>(f_.operands.size());
+  stack_ops.clear();
+  gap_ops.clear();
+  revisit.clear();
+  safepoints.clear();
+  // The walk writes every allocation (Validate(): the instructions cover all operands).
+  out_->allocs.resize(num_ops);
+  def_loc_.assign(nv, Allocation());
+  Allocation* const allocs = out_->allocs.data();
+  const Operand* const operands = f_.operands.data();
+  auto needs_reg = [](Constraint c) { return c == Constraint::kReg || c == Constraint::kReuse; };
+  // Where v is at point p (Loc), its pieces from `from` on being the only ones that may hold p.
+  auto at = [](const Piece* from, const Piece* end, uint32_t p, uint32_t v) {
+    for (const Piece* q = from; q < end && q->from <= p; ++q)
+      if (p < q->to) return Allocation::Reg(q->reg);
+    return Allocation::Stack(v);
+  };
+  // A vreg whose slot becomes needed (a kStack use) after its definition's gap entry was left
+  // out: the entry is made at the end of the walk.
+  std::vector<uint32_t>& late_slot = temps.late_slot;
+  late_slot.clear();
+  {
+    const Piece* const pieces = pieces_.data();
+    const uint32_t* const piece_begin = piece_begin_.data();
+    ResolveTemps::VRegAt* const vat = vreg_at.data();
+    const InstData* const insts = f_.insts.data();
+    const uint8_t* const op_flags = op_flags_.data();
+    const uint32_t ni = f_.num_insts();
+    {
+      for (uint32_t i = 0; i < ni; ++i) {
+        if (insts[i].safepoint) safepoints.push_back(i);
+        const uint32_t o_end = insts[i].operand_end;
+        for (uint32_t o = insts[i].operand_begin; o < o_end; ++o) {
+          const Operand& op = operands[o];
+          const uint32_t v = op.vreg.index;
+          Allocation loc;
+          if (op.constraint == Constraint::kFixedReg) {
+            loc = Allocation::Reg(op.fixed);
+          } else if (op.constraint == Constraint::kStack) {
+            loc = Allocation::Stack(v);
+          } else if (!vat[v].whole.is_none()) {
+            loc = vat[v].whole;  // the point looked up lies in one of v's ranges
+          } else {
+            // The point the operand is looked up at: a use's early or late point, a def's late
+            // point (a reuse def's too) or early point. No piece before the cursor reaches i.
+            const uint32_t p =
+                op.is_use()
+                    ? (op.is_early() ? 4 * i : 4 * i + 1)
+                    : (op.is_early() && op.constraint != Constraint::kReuse ? 4 * i : 4 * i + 3);
+            const Piece* const end = pieces + piece_begin[v + 1];
+            const Piece* cursor = pieces + vat[v].cursor;
+            while (cursor < end && cursor->to <= 4 * i) ++cursor;
+            vat[v].cursor = static_cast<uint32_t>(cursor - pieces);
+            loc = at(cursor, end, p, v);
+          }
+          allocs[o] = loc;
+          bool again = false;  // revisit i
+          if (loc.is_stack()) {
+            // A slot operand, or a def left in the slot: v needs its slot (a use in the slot is
+            // in a range the pieces do not cover: needs_slot_ is set). A kStack use after the
+            // definition (not seen before it) may need the definition's store: late_slot.
+            if (op.constraint == Constraint::kStack || op.is_def()) {
+              if (!needs_slot_[v] && op.is_use() && !def_loc_[v].is_none()) late_slot.push_back(v);
+              needs_slot_[v] = 1;
+            }
+            stack_ops.push_back(o);
+            again = needs_reg(op.constraint);
+          }
+          if (op.is_def()) {
+            def_loc_[v] = loc;
+            if (f_.blocks[block_of_inst_[i]].inst_end != i + 1) {
+              // The definition's gap moves (b): where v is after the gap (its pieces from the
+              // cursor on, which may lag behind i: pieces before i end before 4 * i + 4). A
+              // definition whose value goes on where it was written, or nowhere, has none
+              // unless v needs its slot (known here unless a later kStack use sets it:
+              // late_slot) or is a reference (which gets its slot from its safepoint crossings).
+              const Allocation next =
+                  at(pieces + vat[v].cursor, pieces + piece_begin[v + 1], 4 * i + 4, v);
+              if ((any_ref && f_.vregs[v].is_ref) || needs_slot_[v] ||
+                  (next.is_reg() && !(next == loc)))
+                gap_ops.push_back({i, o, next});
+            } else {
+              stays[v] = 0;  // EndOf(v, i) is its definition's location, not its register
+            }
+            again |= op.constraint == Constraint::kReuse;
+          } else if (op.constraint == Constraint::kFixedReg || (op_flags[o] & kCopyIntoReuse)) {
+            gap_ops.push_back({i, o, Allocation()});
+          }
+          if (again) revisit.push_back(i);
+        }
+      }
+    }
+  }
+  // The definitions whose gap entry was left out before a kStack use set needs_slot_ (with
+  // needs_slot_ the entry is made, as it would have been).
+  for (const uint32_t v : late_slot) {
+    const uint32_t i = def_inst_[v];
+    if (f_.blocks[block_of_inst_[i]].inst_end == i + 1) continue;  // no gap after i
+    const Allocation next = Loc(v, 4 * i + 4);
+    if ((any_ref && f_.vregs[v].is_ref) || (next.is_reg() && !(next == def_loc_[v])))
+      continue;  // the entry was made at the definition
+    for (uint32_t o = f_.insts[i].operand_begin; o < f_.insts[i].operand_end; ++o)
+      if (operands[o].is_def() && operands[o].vreg.index == v) gap_ops.push_back({i, o, next});
   }
   for (const Cross& c : cross_) needs_slot_[c.vreg] = 1;
   // The revisited instructions: reuse defs after the uses, then the register check. Each step is
@@ -954,10 +993,7 @@ Status Backtrack::Resolve() {
       return a.inst != b.inst ? a.inst < b.inst : a.vreg < b.vreg;
     });
     size_t k = 0;
-    const InstData* const insts = f_.insts.data();
-    const uint32_t ni = f_.num_insts();
-    for (uint32_t i = 0; i < ni; ++i) {
-      if (!insts[i].safepoint) continue;
+    for (const uint32_t i : temps.safepoints) {  // in instruction order
       StackMap m;
       m.inst = i;
       m.slot_begin = static_cast<uint32_t>(out_->stack_map_slots.size());
