@@ -337,6 +337,10 @@ Status Backtrack::Resolve() {
   // Whether any vreg is a reference, and the remat flags to start from (see Rematerialization
   // below), in one walk over the vregs.
   bool any_ref = false;
+  // Whether some rematerializable vreg does not stay in one register (see stays), set as stays
+  // is decided; without one, no branch argument can lose its remat below (lz20: 60 of 1,220
+  // functions have one).
+  bool remat_off_reg = false;
   remat_.resize(nv + kNumRegClasses);
   {
     const VRegData* const vregs = f_.vregs.data();
@@ -438,6 +442,7 @@ Status Backtrack::Resolve() {
                     whole ? Allocation::Reg(pieces_[piece_begin_[v]].reg) : Allocation()};
       // (Cleared below if v is defined by a block's last instruction.)
       stays[v] = whole && !is_ref;
+      remat_off_reg |= remat_[v] && !stays[v];
     }
     piece_begin_[nv] = kept;
     pieces_.resize(kept);
@@ -538,6 +543,7 @@ Status Backtrack::Resolve() {
                 gap_ops.push_back({i, o, next});
             } else {
               stays[v] = 0;  // EndOf(v, i) is its definition's location, not its register
+              remat_off_reg |= remat_[v];
             }
             again |= op.constraint == Constraint::kReuse;
           } else if (op.constraint == Constraint::kFixedReg || (op_flags[o] & kCopyIntoReuse)) {
@@ -591,7 +597,7 @@ Status Backtrack::Resolve() {
   // the parameter must read a location that holds the argument (a remat would produce the
   // argument's value, but under the argument's name only, and the parameter's name is what the
   // successor uses).
-  for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
+  for (uint32_t p = 0; remat_off_reg && p < f_.num_blocks(); ++p) {
     const uint32_t last = f_.blocks[p].inst_end - 1;
     for (const SuccEdge& e : f_.Succs(Block(p))) {
       if (e.arg_begin == e.arg_end) continue;  // most edges (as many arguments as parameters)
@@ -894,6 +900,9 @@ Status Backtrack::Resolve() {
     const uint32_t last = f_.blocks[p].inst_end - 1;
     for (const SuccEdge& e : succs) {
       const uint32_t s = e.block.index;
+      // No parameters and no live-in on the block's list of those in registers (see below):
+      // nothing moves (most edges), known before anything else is looked up.
+      if (e.arg_begin == e.arg_end && in_reg_begin_[s] == kNone && !any_ref) continue;
       const uint32_t start = 4 * f_.blocks[s].inst_begin;
       moves.clear();
       // Whether some move is not an identity: an edge whose moves are all identities (every
