@@ -895,14 +895,18 @@ Status Backtrack::Resolve() {
 
   // References may have a piece break at a safepoint inside a piece's extent (EndOf: the slot),
   // so with any reference (any_ref) every edge is looked at in full.
-  for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
-    const auto succs = f_.Succs(Block(p));
-    const uint32_t last = f_.blocks[p].inst_end - 1;
+  const BlockData* const blocks = f_.blocks.data();
+  const SuccEdge* const succ_edges = f_.succs.data();
+  const uint32_t* const in_reg_begin = in_reg_begin_.data();
+  for (uint32_t p = 0; p < nb; ++p) {
+    const std::span<const SuccEdge> succs(succ_edges + blocks[p].succ_begin,
+                                          succ_edges + blocks[p].succ_end);
+    const uint32_t last = blocks[p].inst_end - 1;
     for (const SuccEdge& e : succs) {
       const uint32_t s = e.block.index;
       // No parameters and no live-in on the block's list of those in registers (see below):
       // nothing moves (most edges), known before anything else is looked up.
-      if (e.arg_begin == e.arg_end && in_reg_begin_[s] == kNone && !any_ref) continue;
+      if (e.arg_begin == e.arg_end && in_reg_begin[s] == kNone && !any_ref) continue;
       const uint32_t start = 4 * f_.blocks[s].inst_begin;
       moves.clear();
       // Whether some move is not an identity: an edge whose moves are all identities (every
