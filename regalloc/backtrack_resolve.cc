@@ -874,6 +874,18 @@ Status Backtrack::Resolve() {
   };
   for (size_t k = 0; k < gap.size();) {
     const uint32_t j = gap[k].inst;
+    if (k + 1 == gap.size() || gap[k + 1].inst != j) {
+      // Most gaps: one move, which needs no order, check or temporary unless it is stack to
+      // stack or a remat into a slot (ParallelMoveResolver's own one-move path, inlined).
+      const Allocation from = gap[k].from, to = gap[k].to;
+      if (from.is_remat() ? !to.is_stack() : !(from.is_stack() && to.is_stack())) {
+        ++k;
+        if (from == to) continue;
+        edits.push_back({ProgPoint::Before(j), from, to});
+        if (from.is_remat()) EGRET_TRY(SetRematSource(&edits.back(), /*at_pred_end=*/false));
+        continue;
+      }
+    }
     moves.clear();
     for (; k < gap.size() && gap[k].inst == j; ++k)
       moves.push_back({gap[k].from, gap[k].to, gap[k].cls});
