@@ -536,11 +536,15 @@ Status Backtrack::Resolve() {
               // definition whose value goes on where it was written, or nowhere, has none
               // unless v needs its slot (known here unless a later kStack use sets it:
               // late_slot) or is a reference (which gets its slot from its safepoint crossings).
-              const Allocation next =
-                  at(pieces + vat[v].cursor, pieces + piece_begin[v + 1], 4 * i + 4, v);
-              if ((any_ref && f_.vregs[v].is_ref) || needs_slot_[v] ||
-                  (next.is_reg() && !(next == loc)))
-                gap_ops.push_back({i, o, next});
+              // (A definition written into v's one register has none either way: after the
+              // gap v is there or dead.)
+              if ((any_ref && f_.vregs[v].is_ref) || needs_slot_[v] || !(loc == vat[v].whole)) {
+                const Allocation next =
+                    at(pieces + vat[v].cursor, pieces + piece_begin[v + 1], 4 * i + 4, v);
+                if ((any_ref && f_.vregs[v].is_ref) || needs_slot_[v] ||
+                    (next.is_reg() && !(next == loc)))
+                  gap_ops.push_back({i, o, next});
+              }
             } else {
               stays[v] = 0;  // EndOf(v, i) is its definition's location, not its register
               remat_off_reg |= remat_[v];
