@@ -549,7 +549,15 @@ Status Backtrack::Resolve() {
               stays[v] = 0;  // EndOf(v, i) is its definition's location, not its register
               remat_off_reg |= remat_[v];
             }
-            again |= op.constraint == Constraint::kReuse;
+            if (op.constraint == Constraint::kReuse) {
+              // The revisit's reuse step, done here when the input's allocation is written
+              // (an earlier operand, as usual); a mismatch is left for the revisit to report.
+              const uint32_t in = insts[i].operand_begin + op.reuse_index;
+              if (in < o && (op_flags[o] & kReuseExtended))
+                allocs[in] = loc;
+              else if (in > o || !(allocs[in] == loc))
+                again = true;
+            }
           } else if (op.constraint == Constraint::kFixedReg || (op_flags[o] & kCopyIntoReuse)) {
             gap_ops.push_back({i, o, Allocation()});
           }
@@ -571,8 +579,8 @@ Status Backtrack::Resolve() {
   }
   for (const Cross& c : cross_) needs_slot_[c.vreg] = 1;
   // The revisited instructions: reuse defs after the uses, then the register check. Each step is
-  // the same if an instruction comes twice. (A reuse input written over by its def stays in
-  // stack_ops; the steps that read that list check is_stack() again.)
+  // the same if an instruction comes twice (or was done by the walk). (A reuse input written over
+  // by its def stays in stack_ops; the steps that read that list check is_stack() again.)
   for (const uint32_t i : revisit) {
     const uint32_t base = f_.insts[i].operand_begin, op_end = f_.insts[i].operand_end;
     for (uint32_t o = base; o < op_end; ++o) {
