@@ -194,7 +194,7 @@ struct ResolveTemps {
     uint8_t reg;  // PReg index
   };
   std::vector<Run> runs;
-  std::vector<uint32_t> stack_ops, revisit, safepoints, late_slot;
+  std::vector<uint32_t> stack_ops, revisit, safepoints, late_slot, slot_vregs;
   std::vector<GapOp> gap_ops;
   // Per vreg, how its operands are located: `whole`, its one register wherever it is live, or
   // (none) its pieces from `cursor` on (an index into pieces_, advanced as the operand walk
@@ -223,7 +223,7 @@ struct ResolveTemps {
     for (const auto& v : items) bytes += v.capacity() * sizeof(SlotExtent);
     bytes += runs.capacity() * sizeof(Run) +
              (stack_ops.capacity() + revisit.capacity() + safepoints.capacity() +
-              late_slot.capacity() + block_start.capacity()) *
+              late_slot.capacity() + slot_vregs.capacity() + block_start.capacity()) *
                  sizeof(uint32_t) +
              vreg_at.capacity() * sizeof(VRegAt) + gap_ops.capacity() * sizeof(gap_ops[0]) +
              in_reg_span.capacity() * sizeof(in_reg_span[0]) + stays.capacity();
@@ -395,6 +395,10 @@ Status Backtrack::Resolve() {
   std::vector<uint8_t>& stays = temps.stays;
   stays.resize(nv);  // the walk writes each
   std::vector<ResolveTemps::VRegAt>& vreg_at = temps.vreg_at;
+  // The vregs whose needs_slot_ is set, each once (the step that assigns slots walks only
+  // these).
+  std::vector<uint32_t>& slot_vregs = temps.slot_vregs;
+  slot_vregs.clear();
   vreg_at.resize(nv);  // the walk writes each
   {
     uint32_t kept = 0;
@@ -405,7 +409,10 @@ Status Backtrack::Resolve() {
       const bool is_ref = any_ref && f_.vregs[v].is_ref;
       bool whole = false;
       if (a == e) {
-        if (vreg_size_[v] > 0) needs_slot_[v] = 1;
+        if (vreg_size_[v] > 0) {
+          needs_slot_[v] = 1;
+          slot_vregs.push_back(v);
+        }
       } else {
         for (Piece* p = a + 1; p < e; ++p)
           if (p->from < p[-1].from) {
@@ -433,10 +440,12 @@ Status Backtrack::Resolve() {
         // register, which is all that the operands, the edges and the gaps ask. Several such
         // pieces (v dead between them; lz20: 8.9 K of 73.3 K vregs) count as one, except for
         // a reference, whose pieces touching at a safepoint's reload are kept apart.
-        if (covered < vreg_size_[v])
+        if (covered < vreg_size_[v]) {
           needs_slot_[v] = 1;
-        else
+          slot_vregs.push_back(v);
+        } else {
           whole = kept - piece_begin_[v] == 1 || (one_reg && !is_ref);
+        }
       }
       vreg_at[v] = {piece_begin_[v],
                     whole ? Allocation::Reg(pieces_[piece_begin_[v]].reg) : Allocation()};
@@ -522,7 +531,10 @@ Status Backtrack::Resolve() {
             // in a range the pieces do not cover: needs_slot_ is set). A kStack use after the
             // definition (not seen before it) may need the definition's store: late_slot.
             if (op.constraint == Constraint::kStack || op.is_def()) {
-              if (!needs_slot_[v] && op.is_use() && !def_loc_[v].is_none()) late_slot.push_back(v);
+              if (!needs_slot_[v]) {
+                if (op.is_use() && !def_loc_[v].is_none()) late_slot.push_back(v);
+                slot_vregs.push_back(v);
+              }
               needs_slot_[v] = 1;
             }
             stack_ops.push_back(o);
@@ -577,7 +589,10 @@ Status Backtrack::Resolve() {
     for (uint32_t o = f_.insts[i].operand_begin; o < f_.insts[i].operand_end; ++o)
       if (operands[o].is_def() && operands[o].vreg.index == v) gap_ops.push_back({i, o, next});
   }
-  for (const Cross& c : cross_) needs_slot_[c.vreg] = 1;
+  for (const Cross& c : cross_) {
+    if (!needs_slot_[c.vreg]) slot_vregs.push_back(c.vreg);
+    needs_slot_[c.vreg] = 1;
+  }
   // The revisited instructions: reuse defs after the uses, then the register check. Each step is
   // the same if an instruction comes twice (or was done by the walk). (A reuse input written over
   // by its def stays in stack_ops; the steps that read that list check is_stack() again.)
@@ -642,16 +657,20 @@ Status Backtrack::Resolve() {
   {
     std::vector<SlotExtent>* const items = temps.items;
     for (int c = 0; c < kNumRegClasses; ++c) items[c].clear();
-    for (uint32_t v = 0; v < nv; ++v) {
+    // Only vregs with needs_slot_ set (slot_vregs, each once) can keep a slot or lose their
+    // remat; in vreg order, as the extents are numbered.
+    if (!std::is_sorted(slot_vregs.begin(), slot_vregs.end()))
+      std::sort(slot_vregs.begin(), slot_vregs.end());
+    for (const uint32_t v : slot_vregs) {
       if (remat_[v]) {
-        if (!needs_slot_[v] || !f_.vregs[v].remat_reads_operand || OperandInRegAtRemats(v)) {
+        if (!f_.vregs[v].remat_reads_operand || OperandInRegAtRemats(v)) {
           EGRET_DCHECK(!f_.vregs[v].is_ref);  // Validate(): references never remat
           needs_slot_[v] = 0;
           continue;
         }
         remat_[v] = 0;
       }
-      if (needs_slot_[v] && range_begin_[v] < range_begin_[v + 1]) {
+      if (range_begin_[v] < range_begin_[v + 1]) {
         // v's ranges are sorted and disjoint: the first starts first, the last ends last.
         const uint32_t lo = ranges_[range_begin_[v]].from, hi = ranges_[range_begin_[v + 1] - 1].to;
         items[static_cast<int>(f_.vregs[v].cls)].push_back({lo, hi, v});
