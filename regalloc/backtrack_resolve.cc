@@ -194,7 +194,7 @@ struct ResolveTemps {
     uint8_t reg;  // PReg index
   };
   std::vector<Run> runs;
-  std::vector<uint32_t> stack_ops, revisit, safepoints, late_slot, slot_vregs;
+  std::vector<uint32_t> stack_ops, revisit, safepoints, late_slot, slot_vregs, unsettled;
   std::vector<GapOp> gap_ops;
   // Per vreg, how its operands are located: `whole`, its one register wherever it is live, or
   // (none) its pieces from `cursor` on (an index into pieces_, advanced as the operand walk
@@ -221,12 +221,13 @@ struct ResolveTemps {
                    moves.capacity() * sizeof(ParallelMoveResolver::Move) +
                    seq.capacity() * sizeof(seq[0]) + phys.capacity() * sizeof(uint32_t);
     for (const auto& v : items) bytes += v.capacity() * sizeof(SlotExtent);
-    bytes += runs.capacity() * sizeof(Run) +
-             (stack_ops.capacity() + revisit.capacity() + safepoints.capacity() +
-              late_slot.capacity() + slot_vregs.capacity() + block_start.capacity()) *
-                 sizeof(uint32_t) +
-             vreg_at.capacity() * sizeof(VRegAt) + gap_ops.capacity() * sizeof(gap_ops[0]) +
-             in_reg_span.capacity() * sizeof(in_reg_span[0]) + stays.capacity();
+    bytes +=
+        runs.capacity() * sizeof(Run) +
+        (stack_ops.capacity() + revisit.capacity() + safepoints.capacity() + late_slot.capacity() +
+         slot_vregs.capacity() + unsettled.capacity() + block_start.capacity()) *
+            sizeof(uint32_t) +
+        vreg_at.capacity() * sizeof(VRegAt) + gap_ops.capacity() * sizeof(gap_ops[0]) +
+        in_reg_span.capacity() * sizeof(in_reg_span[0]) + stays.capacity();
     return bytes;
   }
 };
@@ -399,6 +400,10 @@ Status Backtrack::Resolve() {
   // these).
   std::vector<uint32_t>& slot_vregs = temps.slot_vregs;
   slot_vregs.clear();
+  // The vregs with register pieces that do not stay in one register, in vreg order (the
+  // block live-in walk below looks only at these).
+  std::vector<uint32_t>& unsettled = temps.unsettled;
+  unsettled.clear();
   vreg_at.resize(nv);  // the walk writes each
   {
     uint32_t kept = 0;
@@ -451,6 +456,7 @@ Status Backtrack::Resolve() {
                     whole ? Allocation::Reg(pieces_[piece_begin_[v]].reg) : Allocation()};
       // (Cleared below if v is defined by a block's last instruction.)
       stays[v] = whole && !is_ref;
+      if (!stays[v] && a != e) unsettled.push_back(v);
       remat_off_reg |= remat_[v] && !stays[v];
     }
     piece_begin_[nv] = kept;
@@ -558,7 +564,9 @@ Status Backtrack::Resolve() {
                   gap_ops.push_back({i, o, next});
               }
             } else {
-              stays[v] = 0;  // EndOf(v, i) is its definition's location, not its register
+              // EndOf(v, i) is its definition's location, not its register.
+              if (stays[v]) unsettled.push_back(v);
+              stays[v] = 0;
               remat_off_reg |= remat_[v];
             }
             if (op.constraint == Constraint::kReuse) {
@@ -734,11 +742,12 @@ Status Backtrack::Resolve() {
     uint32_t* const head = in_reg_begin_.data();
     std::pair<uint32_t, uint32_t>* const span = in_reg_span.data();
     const uint32_t* const starts = block_start.data();
-    const uint8_t* const stay = stays.data();
-    for (uint32_t v = 0; v < nv; ++v) {
-      // A vreg that stays in its register moves on no edge and has no piece starting inside a
-      // block after its definition: its live-ins are left to the edges' scratch search.
-      if (stay[v]) continue;
+    // A vreg that stays in its register moves on no edge and has no piece starting inside a
+    // block after its definition: its live-ins are left to the edges' scratch search. (The
+    // operand walk appended those defined by a block's last instruction.)
+    if (!std::is_sorted(unsettled.begin(), unsettled.end()))
+      std::sort(unsettled.begin(), unsettled.end());
+    for (const uint32_t v : unsettled) {
       const uint32_t def_block = live_.DefBlock(VReg(v)).index;
       const uint32_t k_begin = piece_begin_[v], k_end = piece_begin_[v + 1];
       for (uint32_t k = k_begin; k < k_end; ++k) {
