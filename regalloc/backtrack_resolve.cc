@@ -726,14 +726,17 @@ Status Backtrack::Resolve() {
   // (in_reg_span): an edge from a predecessor whose end point lies inside all of them moves
   // none of these values (see the edges below).
   // block_start: the blocks' first points, and past the last block a point no piece reaches.
+  // Without vregs that do not stay (any_in_reg false: many small functions), the lists are
+  // all empty and the per-block tables are not made; the edges do not read them then.
+  const bool any_in_reg = !unsettled.empty();
   std::vector<uint32_t>& block_start = temps.block_start;
-  block_start.resize(nb + 1);
-  for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_.blocks[s].inst_begin;
-  block_start[nb] = UINT32_MAX;
   std::vector<std::pair<uint32_t, uint32_t>>& in_reg_span = temps.in_reg_span;
-  in_reg_span.assign(nb, {0, UINT32_MAX});
-  in_reg_begin_.assign(nb, kNone);
-  {
+  if (any_in_reg) {
+    block_start.resize(nb + 1);
+    for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_.blocks[s].inst_begin;
+    block_start[nb] = UINT32_MAX;
+    in_reg_span.assign(nb, {0, UINT32_MAX});
+    in_reg_begin_.assign(nb, kNone);
     // Filled through local pointers, grown by doubling (a push_back's stores of the vector's
     // end would make the compiler reload the other arrays' pointers in this loop).
     in_reg_.resize(pieces_.size() + nb);
@@ -958,7 +961,8 @@ Status Backtrack::Resolve() {
       const uint32_t s = e.block.index;
       // No parameters and no live-in on the block's list of those in registers (see below):
       // nothing moves (most edges), known before anything else is looked up.
-      if (e.arg_begin == e.arg_end && in_reg_begin[s] == kNone && !any_ref) continue;
+      if (e.arg_begin == e.arg_end && (!any_in_reg || in_reg_begin[s] == kNone) && !any_ref)
+        continue;
       const uint32_t start = 4 * f_.blocks[s].inst_begin;
       moves.clear();
       // Whether some move is not an identity: an edge whose moves are all identities (every
@@ -991,13 +995,14 @@ Status Backtrack::Resolve() {
       // `end`, EndOf(v, last) is that piece's register (v is no reference, and not defined by
       // `last`: a terminator with a successor defines nothing, Validate() checks it), an
       // identity. So when `end` lies inside every such piece, all of them are identities.
-      const auto [latest_from, earliest_to] = in_reg_span[s];
+      const auto [latest_from, earliest_to] =
+          any_in_reg ? in_reg_span[s] : std::pair<uint32_t, uint32_t>(0, UINT32_MAX);
       const bool in_reg_identities = !any_ref && latest_from <= end && end < earliest_to;
       if (!moved && in_reg_identities) continue;
       // A live-in that stays in its register is an identity move: it is left out, its register
       // held (see dedupe).
       PRegSet stays;
-      for (uint32_t k = in_reg_begin_[s]; k != kNone; k = in_reg_[k].next) {
+      for (uint32_t k = any_in_reg ? in_reg_begin_[s] : kNone; k != kNone; k = in_reg_[k].next) {
         const uint32_t v = in_reg_[k].vreg;
         const uint32_t piece = in_reg_[k].piece;
         const Piece& pc = pieces_[piece];
