@@ -336,22 +336,14 @@ Status Backtrack::Resolve() {
   // arena's ranges.
   thread_local ResolveTemps temps;
   // Whether any vreg is a reference, and the remat flags to start from (see Rematerialization
-  // below), in one walk over the vregs.
+  // below): set by the per-vreg walk that joins the pieces.
   bool any_ref = false;
   // Whether some rematerializable vreg does not stay in one register (see stays), set as stays
   // is decided; without one, no branch argument can lose its remat below (lz20: 60 of 1,220
   // functions have one).
   bool remat_off_reg = false;
-  remat_.resize(nv + kNumRegClasses);
-  {
-    const VRegData* const vregs = f_.vregs.data();
-    uint8_t* const remat = remat_.data();
-    for (uint32_t v = 0; v < nv; ++v) {
-      any_ref |= vregs[v].is_ref;
-      remat[v] = vregs[v].remat;
-    }
-    for (int c = 0; c < kNumRegClasses; ++c) remat[nv + c] = 0;
-  }
+  remat_.resize(nv + kNumRegClasses);  // the per-vreg walk below writes each vreg's
+  for (int c = 0; c < kNumRegClasses; ++c) remat_[nv + c] = 0;
   std::vector<ResolveTemps::Run>& runs = temps.runs;
   runs.resize(arena_.size());  // Run() writes nothing
   piece_begin_.assign(nv + 1, 0);
@@ -366,7 +358,8 @@ Status Backtrack::Resolve() {
         const uint32_t v = rs->vreg, from = rs->from;
         uint32_t to = rs->to;
         ++rs;
-        if (!any_ref || !f_.vregs[v].is_ref)
+        // (A reference's ranges stay apart: its flag is read only when one touches the next.)
+        if (rs < re && rs->from == to && rs->vreg == v && !f_.vregs[v].is_ref)
           for (; rs < re && rs->from == to && rs->vreg == v; ++rs) to = rs->to;
         *out++ = ResolveTemps::Run(from, to, v, reg);
         ++piece_begin_[v + 1];
@@ -411,12 +404,23 @@ Status Backtrack::Resolve() {
       Piece* a = pieces_.data() + piece_begin_[v];
       Piece* e = pieces_.data() + piece_begin_[v + 1];
       piece_begin_[v] = kept;
-      const bool is_ref = any_ref && f_.vregs[v].is_ref;
+      const bool is_ref = f_.vregs[v].is_ref;
+      any_ref |= is_ref;
+      remat_[v] = f_.vregs[v].remat;  // the remat flags to start from (see Rematerialization)
       bool whole = false;
       if (a == e) {
         if (vreg_size_[v] > 0) {
           needs_slot_[v] = 1;
           slot_vregs.push_back(v);
+        }
+      } else if (e == a + 1) {  // most vregs: one piece, nothing to sort or join
+        const uint32_t len = a->to - a->from;
+        pieces_[kept++] = *a;
+        if (len < vreg_size_[v]) {
+          needs_slot_[v] = 1;
+          slot_vregs.push_back(v);
+        } else {
+          whole = true;
         }
       } else {
         for (Piece* p = a + 1; p < e; ++p)
