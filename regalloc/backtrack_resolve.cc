@@ -194,11 +194,21 @@ struct ResolveTemps {
     uint8_t reg;  // PReg index
   };
   std::vector<Run> runs;
-  std::vector<uint32_t> stack_ops, revisit;
+  std::vector<uint32_t> stack_ops, revisit, safepoints, late_slot, slot_vregs, unsettled;
   std::vector<GapOp> gap_ops;
-  // Per vreg: in one register wherever it is live (one piece over all its ranges, no
-  // reference, not defined by a block's last instruction), so on every edge into a block it
-  // is live into, it stays where it is (see the edges).
+  // Per vreg, how its operands are located: `whole`, its one register wherever it is live, or
+  // (none) its pieces from `cursor` on (an index into pieces_, advanced as the operand walk
+  // goes).
+  struct VRegAt {
+    uint32_t cursor;
+    Allocation whole;
+  };
+  std::vector<VRegAt> vreg_at;
+  // Per vreg: in one register wherever it is live (pieces in one register covering all its
+  // ranges, no reference, not defined by a block's last instruction), so on every edge into a
+  // block it is live into, it stays where it is (see the edges), and no piece of it starts
+  // inside a block after its definition (its pieces start where its ranges do: at its
+  // definition or at the starts of blocks it is live into).
   std::vector<uint8_t> stays;
   std::vector<uint32_t> block_start;
   std::vector<std::pair<uint32_t, uint32_t>> in_reg_span;  // per block
@@ -213,9 +223,11 @@ struct ResolveTemps {
     for (const auto& v : items) bytes += v.capacity() * sizeof(SlotExtent);
     bytes +=
         runs.capacity() * sizeof(Run) +
-        (stack_ops.capacity() + revisit.capacity() + block_start.capacity()) * sizeof(uint32_t) +
-        gap_ops.capacity() * sizeof(gap_ops[0]) + in_reg_span.capacity() * sizeof(in_reg_span[0]) +
-        stays.capacity();
+        (stack_ops.capacity() + revisit.capacity() + safepoints.capacity() + late_slot.capacity() +
+         slot_vregs.capacity() + unsettled.capacity() + block_start.capacity()) *
+            sizeof(uint32_t) +
+        vreg_at.capacity() * sizeof(VRegAt) + gap_ops.capacity() * sizeof(gap_ops[0]) +
+        in_reg_span.capacity() * sizeof(in_reg_span[0]) + stays.capacity();
     return bytes;
   }
 };
@@ -324,18 +336,14 @@ Status Backtrack::Resolve() {
   // arena's ranges.
   thread_local ResolveTemps temps;
   // Whether any vreg is a reference, and the remat flags to start from (see Rematerialization
-  // below), in one walk over the vregs.
+  // below): set by the per-vreg walk that joins the pieces.
   bool any_ref = false;
-  remat_.resize(nv + kNumRegClasses);
-  {
-    const VRegData* const vregs = f_.vregs.data();
-    uint8_t* const remat = remat_.data();
-    for (uint32_t v = 0; v < nv; ++v) {
-      any_ref |= vregs[v].is_ref;
-      remat[v] = vregs[v].remat;
-    }
-    for (int c = 0; c < kNumRegClasses; ++c) remat[nv + c] = 0;
-  }
+  // Whether some rematerializable vreg does not stay in one register (see stays), set as stays
+  // is decided; without one, no branch argument can lose its remat below (lz20: 60 of 1,220
+  // functions have one).
+  bool remat_off_reg = false;
+  remat_.resize(nv + kNumRegClasses);  // the per-vreg walk below writes each vreg's
+  for (int c = 0; c < kNumRegClasses; ++c) remat_[nv + c] = 0;
   std::vector<ResolveTemps::Run>& runs = temps.runs;
   runs.resize(arena_.size());  // Run() writes nothing
   piece_begin_.assign(nv + 1, 0);
@@ -350,7 +358,8 @@ Status Backtrack::Resolve() {
         const uint32_t v = rs->vreg, from = rs->from;
         uint32_t to = rs->to;
         ++rs;
-        if (!any_ref || !f_.vregs[v].is_ref)
+        // (A reference's ranges stay apart: its flag is read only when one touches the next.)
+        if (rs < re && rs->from == to && rs->vreg == v && !f_.vregs[v].is_ref)
           for (; rs < re && rs->from == to && rs->vreg == v; ++rs) to = rs->to;
         *out++ = ResolveTemps::Run(from, to, v, reg);
         ++piece_begin_[v + 1];
@@ -372,47 +381,47 @@ Status Backtrack::Resolve() {
   // the moves below are the same, and lookups are short. The pieces of a vreg are disjoint, so
   // the order is unique; most vregs have one piece or come sorted, and skip the sort.
   //
-  // Then, while they are at hand, the allocations of its operands, from its use records (one
-  // per operand, in instruction order, so one cursor over the pieces finds each operand's
-  // location, as Loc would), and its definition's location. The walk notes what later steps
-  // look at again, so those need no walk over all operands: the operands left in a slot
-  // (stack_ops), the ones with moves at their gap (gap_ops, as (instruction, operand): the
-  // definitions, except at a block's last instruction, where no gap follows; fixed-register uses
-  // and copied reuse inputs), and the instructions to revisit (revisit: a reuse def, which
-  // an extended one writes into its input's allocation and a shared one must agree with, or an
-  // operand that needs a register and has none, checked after those writes).
-  std::vector<uint32_t>& stack_ops = temps.stack_ops;
-  std::vector<GapOp>& gap_ops = temps.gap_ops;
-  std::vector<uint32_t>& revisit = temps.revisit;
-  const uint32_t num_ops = static_cast<uint32_t>(f_.operands.size());
-  stack_ops.clear();
-  gap_ops.clear();
-  revisit.clear();
-  // Every operand has a use record, so the walk writes every allocation: sizing is enough.
-  out_->allocs.resize(num_ops);
-  def_loc_.assign(nv, Allocation());
+  // Each vreg's pieces decide how its operands are located (VRegAt): pieces in one register
+  // covering all of its ranges (most vregs: lz20 70.6 K of 73.3 K) give that register to every
+  // operand that is looked up; the others keep a cursor over their pieces, which the walk over
+  // the operands below advances (it goes in instruction order, so each vreg's lookups come in
+  // point order, as Loc's answers would be found from one cursor).
   std::vector<uint8_t>& stays = temps.stays;
   stays.resize(nv);  // the walk writes each
-  Allocation* const allocs = out_->allocs.data();
-  const Operand* const operands = f_.operands.data();
-  auto needs_reg = [](Constraint c) { return c == Constraint::kReg || c == Constraint::kReuse; };
+  std::vector<ResolveTemps::VRegAt>& vreg_at = temps.vreg_at;
+  // The vregs whose needs_slot_ is set, each once (the step that assigns slots walks only
+  // these).
+  std::vector<uint32_t>& slot_vregs = temps.slot_vregs;
+  slot_vregs.clear();
+  // The vregs with register pieces that do not stay in one register, in vreg order (the
+  // block live-in walk below looks only at these).
+  std::vector<uint32_t>& unsettled = temps.unsettled;
+  unsettled.clear();
+  vreg_at.resize(nv);  // the walk writes each
   {
     uint32_t kept = 0;
     for (uint32_t v = 0; v < nv; ++v) {
       Piece* a = pieces_.data() + piece_begin_[v];
       Piece* e = pieces_.data() + piece_begin_[v + 1];
       piece_begin_[v] = kept;
-      const bool is_ref = any_ref && f_.vregs[v].is_ref;
-      // One piece covering all of v's ranges (most vregs that have a piece): every operand
-      // that is looked up finds that piece, and its end says whether v is still there after
-      // a definition's gap (whole_to).
-      bool whole = false, def_ends_block = false;
-      uint32_t def_i = kNone, def_o = 0;  // the definition's gap entry (GapOp), if any
-      Allocation def_next;
-      Allocation whole_reg;
-      uint32_t whole_to = 0;
+      const bool is_ref = f_.vregs[v].is_ref;
+      any_ref |= is_ref;
+      remat_[v] = f_.vregs[v].remat;  // the remat flags to start from (see Rematerialization)
+      bool whole = false;
       if (a == e) {
-        if (vreg_size_[v] > 0) needs_slot_[v] = 1;
+        if (vreg_size_[v] > 0) {
+          needs_slot_[v] = 1;
+          slot_vregs.push_back(v);
+        }
+      } else if (e == a + 1) {  // most vregs: one piece, nothing to sort or join
+        const uint32_t len = a->to - a->from;
+        pieces_[kept++] = *a;
+        if (len < vreg_size_[v]) {
+          needs_slot_[v] = 1;
+          slot_vregs.push_back(v);
+        } else {
+          whole = true;
+        }
       } else {
         for (Piece* p = a + 1; p < e; ++p)
           if (p->from < p[-1].from) {
@@ -425,94 +434,180 @@ Status Backtrack::Resolve() {
         // boundary's move.
         const bool join = !is_ref;
         uint64_t covered = a->to - a->from;
+        bool one_reg = true;
         pieces_[kept++] = *a;
         for (Piece* p = a + 1; p < e; ++p) {
           covered += p->to - p->from;
+          one_reg &= p->reg == a->reg;
           if (join && pieces_[kept - 1].to == p->from && pieces_[kept - 1].reg == p->reg)
             pieces_[kept - 1].to = p->to;
           else
             pieces_[kept++] = *p;
         }
+        // Pieces in one register covering all of v's ranges (they lie inside them, disjoint,
+        // so covering as many points is covering all): wherever v is live it is in that
+        // register, which is all that the operands, the edges and the gaps ask. Several such
+        // pieces (v dead between them; lz20: 8.9 K of 73.3 K vregs) count as one, except for
+        // a reference, whose pieces touching at a safepoint's reload are kept apart.
         if (covered < vreg_size_[v]) {
           needs_slot_[v] = 1;
-        } else if (kept - piece_begin_[v] == 1) {
-          whole = true;
-          whole_reg = Allocation::Reg(pieces_[kept - 1].reg);
-          whole_to = pieces_[kept - 1].to;
-        }
-      }
-      const Piece* cursor = pieces_.data() + piece_begin_[v];  // no piece before it reaches i
-      // Where v is at point p (Loc), its pieces from `from` on being the only ones that may
-      // hold p.
-      auto at = [](const Piece* from, const Piece* end, uint32_t p, uint32_t v) {
-        for (const Piece* q = from; q < end && q->from <= p; ++q)
-          if (p < q->to) return Allocation::Reg(q->reg);
-        return Allocation::Stack(v);
-      };
-      const Piece* const pieces_end = pieces_.data() + kept;
-      for (uint32_t k = use_begin_[v]; k < use_begin_[v + 1]; ++k) {
-        const uint32_t i = uses_[k].inst, o = uses_[k].operand;
-        const Operand& op = operands[o];
-        Allocation loc;
-        if (op.constraint == Constraint::kFixedReg) {
-          loc = Allocation::Reg(op.fixed);
-        } else if (op.constraint == Constraint::kStack) {
-          loc = Allocation::Stack(v);
-        } else if (whole) {
-          loc = whole_reg;  // the point looked up lies in one of v's ranges
+          slot_vregs.push_back(v);
         } else {
-          // The point the operand is looked up at: a use's early or late point, a def's late
-          // point (a reuse def's too) or early point.
-          const uint32_t p =
-              op.is_use()
-                  ? (op.is_early() ? 4 * i : 4 * i + 1)
-                  : (op.is_early() && op.constraint != Constraint::kReuse ? 4 * i : 4 * i + 3);
-          while (cursor < pieces_end && cursor->to <= 4 * i) ++cursor;
-          loc = at(cursor, pieces_end, p, v);
+          whole = kept - piece_begin_[v] == 1 || (one_reg && !is_ref);
         }
-        allocs[o] = loc;
-        bool again = false;  // revisit i
-        if (op.is_def()) {
-          def_loc_[v] = loc;
-          // The cursor may lag behind i (a fixed or slot def moves it not), which costs only
-          // steps: pieces before i end before 4 * i + 4.
-          if (f_.blocks[block_of_inst_[i]].inst_end != i + 1) {
-            def_i = i;
-            def_o = o;
-            def_next = whole ? (4 * i + 4 < whole_to ? whole_reg : Allocation::Stack(v))
-                             : at(cursor, pieces_end, 4 * i + 4, v);
-          } else {
-            def_ends_block = true;
-          }
-          again = op.constraint == Constraint::kReuse;
-        } else if (op.constraint == Constraint::kFixedReg || (op_flags_[o] & kCopyIntoReuse)) {
-          gap_ops.push_back({i, o, Allocation()});
-        }
-        if (loc.is_stack()) {
-          // A slot operand, or a def left in the slot: v needs its slot (a use in the slot is
-          // in a range the pieces do not cover: needs_slot_ is set).
-          if (op.constraint == Constraint::kStack || op.is_def()) needs_slot_[v] = 1;
-          stack_ops.push_back(o);
-          again |= needs_reg(op.constraint);
-        }
-        if (again) revisit.push_back(i);
       }
-      // The definition's gap moves (b), once v's walk knows whether it needs its slot (only a
-      // reference's safepoint crossings, below, and remat, which only clears it, change that
-      // later): without the slot, a definition whose value goes on where it was written, or
-      // nowhere, has none.
-      if (def_i != kNone &&
-          (is_ref || needs_slot_[v] || (def_next.is_reg() && !(def_next == def_loc_[v]))))
-        gap_ops.push_back({def_i, def_o, def_next});
-      stays[v] = whole && !def_ends_block && !is_ref;
+      vreg_at[v] = {piece_begin_[v],
+                    whole ? Allocation::Reg(pieces_[piece_begin_[v]].reg) : Allocation()};
+      // (Cleared below if v is defined by a block's last instruction.)
+      stays[v] = whole && !is_ref;
+      if (!stays[v] && a != e) unsettled.push_back(v);
+      remat_off_reg |= remat_[v] && !stays[v];
     }
     piece_begin_[nv] = kept;
     pieces_.resize(kept);
   }
-  for (const Cross& c : cross_) needs_slot_[c.vreg] = 1;
+  // The operands' allocations and the definitions' locations, in one walk over the
+  // instructions (the operands, their flags and the allocations in array order). The walk notes
+  // what later steps look at again, so those need no walk over all operands: the operands left
+  // in a slot (stack_ops), the ones with moves at their gap (gap_ops, as (instruction,
+  // operand): the definitions, except at a block's last instruction, where no gap follows;
+  // fixed-register uses and copied reuse inputs), the instructions to revisit (revisit: a reuse
+  // def, which an extended one writes into its input's allocation and a shared one must agree
+  // with, or an operand that needs a register and has none, checked after those writes), and
+  // the safepoints (for the stack maps).
+  std::vector<uint32_t>& stack_ops = temps.stack_ops;
+  std::vector<GapOp>& gap_ops = temps.gap_ops;
+  std::vector<uint32_t>& revisit = temps.revisit;
+  std::vector<uint32_t>& safepoints = temps.safepoints;
+  const uint32_t num_ops = static_cast<uint32_t>(f_.operands.size());
+  stack_ops.clear();
+  gap_ops.clear();
+  revisit.clear();
+  safepoints.clear();
+  // The walk writes every allocation (Validate(): the instructions cover all operands).
+  out_->allocs.resize(num_ops);
+  def_loc_.assign(nv, Allocation());
+  Allocation* const allocs = out_->allocs.data();
+  const Operand* const operands = f_.operands.data();
+  auto needs_reg = [](Constraint c) { return c == Constraint::kReg || c == Constraint::kReuse; };
+  // Where v is at point p (Loc), its pieces from `from` on being the only ones that may hold p.
+  auto at = [](const Piece* from, const Piece* end, uint32_t p, uint32_t v) {
+    for (const Piece* q = from; q < end && q->from <= p; ++q)
+      if (p < q->to) return Allocation::Reg(q->reg);
+    return Allocation::Stack(v);
+  };
+  // A vreg whose slot becomes needed (a kStack use) after its definition's gap entry was left
+  // out: the entry is made at the end of the walk.
+  std::vector<uint32_t>& late_slot = temps.late_slot;
+  late_slot.clear();
+  {
+    const Piece* const pieces = pieces_.data();
+    const uint32_t* const piece_begin = piece_begin_.data();
+    ResolveTemps::VRegAt* const vat = vreg_at.data();
+    const InstData* const insts = f_.insts.data();
+    const uint8_t* const op_flags = op_flags_.data();
+    const uint32_t ni = f_.num_insts();
+    {
+      for (uint32_t i = 0; i < ni; ++i) {
+        if (insts[i].safepoint) safepoints.push_back(i);
+        const uint32_t o_end = insts[i].operand_end;
+        for (uint32_t o = insts[i].operand_begin; o < o_end; ++o) {
+          const Operand& op = operands[o];
+          const uint32_t v = op.vreg.index;
+          Allocation loc;
+          if (op.constraint == Constraint::kFixedReg) {
+            loc = Allocation::Reg(op.fixed);
+          } else if (op.constraint == Constraint::kStack) {
+            loc = Allocation::Stack(v);
+          } else if (!vat[v].whole.is_none()) {
+            loc = vat[v].whole;  // the point looked up lies in one of v's ranges
+          } else {
+            // The point the operand is looked up at: a use's early or late point, a def's late
+            // point (a reuse def's too) or early point. No piece before the cursor reaches i.
+            const uint32_t p =
+                op.is_use()
+                    ? (op.is_early() ? 4 * i : 4 * i + 1)
+                    : (op.is_early() && op.constraint != Constraint::kReuse ? 4 * i : 4 * i + 3);
+            const Piece* const end = pieces + piece_begin[v + 1];
+            const Piece* cursor = pieces + vat[v].cursor;
+            while (cursor < end && cursor->to <= 4 * i) ++cursor;
+            vat[v].cursor = static_cast<uint32_t>(cursor - pieces);
+            loc = at(cursor, end, p, v);
+          }
+          allocs[o] = loc;
+          bool again = false;  // revisit i
+          if (loc.is_stack()) {
+            // A slot operand, or a def left in the slot: v needs its slot (a use in the slot is
+            // in a range the pieces do not cover: needs_slot_ is set). A kStack use after the
+            // definition (not seen before it) may need the definition's store: late_slot.
+            if (op.constraint == Constraint::kStack || op.is_def()) {
+              if (!needs_slot_[v]) {
+                if (op.is_use() && !def_loc_[v].is_none()) late_slot.push_back(v);
+                slot_vregs.push_back(v);
+              }
+              needs_slot_[v] = 1;
+            }
+            stack_ops.push_back(o);
+            again = needs_reg(op.constraint);
+          }
+          if (op.is_def()) {
+            def_loc_[v] = loc;
+            if (f_.blocks[block_of_inst_[i]].inst_end != i + 1) {
+              // The definition's gap moves (b): where v is after the gap (its pieces from the
+              // cursor on, which may lag behind i: pieces before i end before 4 * i + 4). A
+              // definition whose value goes on where it was written, or nowhere, has none
+              // unless v needs its slot (known here unless a later kStack use sets it:
+              // late_slot) or is a reference (which gets its slot from its safepoint crossings).
+              // (A definition written into v's one register has none either way: after the
+              // gap v is there or dead.)
+              if ((any_ref && f_.vregs[v].is_ref) || needs_slot_[v] || !(loc == vat[v].whole)) {
+                const Allocation next =
+                    at(pieces + vat[v].cursor, pieces + piece_begin[v + 1], 4 * i + 4, v);
+                if ((any_ref && f_.vregs[v].is_ref) || needs_slot_[v] ||
+                    (next.is_reg() && !(next == loc)))
+                  gap_ops.push_back({i, o, next});
+              }
+            } else {
+              // EndOf(v, i) is its definition's location, not its register.
+              if (stays[v]) unsettled.push_back(v);
+              stays[v] = 0;
+              remat_off_reg |= remat_[v];
+            }
+            if (op.constraint == Constraint::kReuse) {
+              // The revisit's reuse step, done here when the input's allocation is written
+              // (an earlier operand, as usual); a mismatch is left for the revisit to report.
+              const uint32_t in = insts[i].operand_begin + op.reuse_index;
+              if (in < o && (op_flags[o] & kReuseExtended))
+                allocs[in] = loc;
+              else if (in > o || !(allocs[in] == loc))
+                again = true;
+            }
+          } else if (op.constraint == Constraint::kFixedReg || (op_flags[o] & kCopyIntoReuse)) {
+            gap_ops.push_back({i, o, Allocation()});
+          }
+          if (again) revisit.push_back(i);
+        }
+      }
+    }
+  }
+  // The definitions whose gap entry was left out before a kStack use set needs_slot_ (with
+  // needs_slot_ the entry is made, as it would have been).
+  for (const uint32_t v : late_slot) {
+    const uint32_t i = def_inst_[v];
+    if (f_.blocks[block_of_inst_[i]].inst_end == i + 1) continue;  // no gap after i
+    const Allocation next = Loc(v, 4 * i + 4);
+    if ((any_ref && f_.vregs[v].is_ref) || (next.is_reg() && !(next == def_loc_[v])))
+      continue;  // the entry was made at the definition
+    for (uint32_t o = f_.insts[i].operand_begin; o < f_.insts[i].operand_end; ++o)
+      if (operands[o].is_def() && operands[o].vreg.index == v) gap_ops.push_back({i, o, next});
+  }
+  for (const Cross& c : cross_) {
+    if (!needs_slot_[c.vreg]) slot_vregs.push_back(c.vreg);
+    needs_slot_[c.vreg] = 1;
+  }
   // The revisited instructions: reuse defs after the uses, then the register check. Each step is
-  // the same if an instruction comes twice. (A reuse input written over by its def stays in
-  // stack_ops; the steps that read that list check is_stack() again.)
+  // the same if an instruction comes twice (or was done by the walk). (A reuse input written over
+  // by its def stays in stack_ops; the steps that read that list check is_stack() again.)
   for (const uint32_t i : revisit) {
     const uint32_t base = f_.insts[i].operand_begin, op_end = f_.insts[i].operand_end;
     for (uint32_t o = base; o < op_end; ++o) {
@@ -541,7 +636,7 @@ Status Backtrack::Resolve() {
   // the parameter must read a location that holds the argument (a remat would produce the
   // argument's value, but under the argument's name only, and the parameter's name is what the
   // successor uses).
-  for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
+  for (uint32_t p = 0; remat_off_reg && p < f_.num_blocks(); ++p) {
     const uint32_t last = f_.blocks[p].inst_end - 1;
     for (const SuccEdge& e : f_.Succs(Block(p))) {
       if (e.arg_begin == e.arg_end) continue;  // most edges (as many arguments as parameters)
@@ -574,16 +669,20 @@ Status Backtrack::Resolve() {
   {
     std::vector<SlotExtent>* const items = temps.items;
     for (int c = 0; c < kNumRegClasses; ++c) items[c].clear();
-    for (uint32_t v = 0; v < nv; ++v) {
+    // Only vregs with needs_slot_ set (slot_vregs, each once) can keep a slot or lose their
+    // remat; in vreg order, as the extents are numbered.
+    if (!std::is_sorted(slot_vregs.begin(), slot_vregs.end()))
+      std::sort(slot_vregs.begin(), slot_vregs.end());
+    for (const uint32_t v : slot_vregs) {
       if (remat_[v]) {
-        if (!needs_slot_[v] || !f_.vregs[v].remat_reads_operand || OperandInRegAtRemats(v)) {
+        if (!f_.vregs[v].remat_reads_operand || OperandInRegAtRemats(v)) {
           EGRET_DCHECK(!f_.vregs[v].is_ref);  // Validate(): references never remat
           needs_slot_[v] = 0;
           continue;
         }
         remat_[v] = 0;
       }
-      if (needs_slot_[v] && range_begin_[v] < range_begin_[v + 1]) {
+      if (range_begin_[v] < range_begin_[v + 1]) {
         // v's ranges are sorted and disjoint: the first starts first, the last ends last.
         const uint32_t lo = ranges_[range_begin_[v]].from, hi = ranges_[range_begin_[v + 1] - 1].to;
         items[static_cast<int>(f_.vregs[v].cls)].push_back({lo, hi, v});
@@ -631,14 +730,17 @@ Status Backtrack::Resolve() {
   // (in_reg_span): an edge from a predecessor whose end point lies inside all of them moves
   // none of these values (see the edges below).
   // block_start: the blocks' first points, and past the last block a point no piece reaches.
+  // Without vregs that do not stay (any_in_reg false: many small functions), the lists are
+  // all empty and the per-block tables are not made; the edges do not read them then.
+  const bool any_in_reg = !unsettled.empty();
   std::vector<uint32_t>& block_start = temps.block_start;
-  block_start.resize(nb + 1);
-  for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_.blocks[s].inst_begin;
-  block_start[nb] = UINT32_MAX;
   std::vector<std::pair<uint32_t, uint32_t>>& in_reg_span = temps.in_reg_span;
-  in_reg_span.assign(nb, {0, UINT32_MAX});
-  in_reg_begin_.assign(nb, kNone);
-  {
+  if (any_in_reg) {
+    block_start.resize(nb + 1);
+    for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_.blocks[s].inst_begin;
+    block_start[nb] = UINT32_MAX;
+    in_reg_span.assign(nb, {0, UINT32_MAX});
+    in_reg_begin_.assign(nb, kNone);
     // Filled through local pointers, grown by doubling (a push_back's stores of the vector's
     // end would make the compiler reload the other arrays' pointers in this loop).
     in_reg_.resize(pieces_.size() + nb);
@@ -647,11 +749,12 @@ Status Backtrack::Resolve() {
     uint32_t* const head = in_reg_begin_.data();
     std::pair<uint32_t, uint32_t>* const span = in_reg_span.data();
     const uint32_t* const starts = block_start.data();
-    const uint8_t* const stay = stays.data();
-    for (uint32_t v = 0; v < nv; ++v) {
-      // A vreg that stays in its register moves on no edge and has no piece starting inside a
-      // block after its definition: its live-ins are left to the edges' scratch search.
-      if (stay[v]) continue;
+    // A vreg that stays in its register moves on no edge and has no piece starting inside a
+    // block after its definition: its live-ins are left to the edges' scratch search. (The
+    // operand walk appended those defined by a block's last instruction.)
+    if (!std::is_sorted(unsettled.begin(), unsettled.end()))
+      std::sort(unsettled.begin(), unsettled.end());
+    for (const uint32_t v : unsettled) {
       const uint32_t def_block = live_.DefBlock(VReg(v)).index;
       const uint32_t k_begin = piece_begin_[v], k_end = piece_begin_[v + 1];
       for (uint32_t k = k_begin; k < k_end; ++k) {
@@ -818,6 +921,18 @@ Status Backtrack::Resolve() {
   };
   for (size_t k = 0; k < gap.size();) {
     const uint32_t j = gap[k].inst;
+    if (k + 1 == gap.size() || gap[k + 1].inst != j) {
+      // Most gaps: one move, which needs no order, check or temporary unless it is stack to
+      // stack or a remat into a slot (ParallelMoveResolver's own one-move path, inlined).
+      const Allocation from = gap[k].from, to = gap[k].to;
+      if (from.is_remat() ? !to.is_stack() : !(from.is_stack() && to.is_stack())) {
+        ++k;
+        if (from == to) continue;
+        edits.push_back({ProgPoint::Before(j), from, to});
+        if (from.is_remat()) EGRET_TRY(SetRematSource(&edits.back(), /*at_pred_end=*/false));
+        continue;
+      }
+    }
     moves.clear();
     for (; k < gap.size() && gap[k].inst == j; ++k)
       moves.push_back({gap[k].from, gap[k].to, gap[k].cls});
@@ -839,11 +954,19 @@ Status Backtrack::Resolve() {
 
   // References may have a piece break at a safepoint inside a piece's extent (EndOf: the slot),
   // so with any reference (any_ref) every edge is looked at in full.
-  for (uint32_t p = 0; p < f_.num_blocks(); ++p) {
-    const auto succs = f_.Succs(Block(p));
-    const uint32_t last = f_.blocks[p].inst_end - 1;
+  const BlockData* const blocks = f_.blocks.data();
+  const SuccEdge* const succ_edges = f_.succs.data();
+  const uint32_t* const in_reg_begin = in_reg_begin_.data();
+  for (uint32_t p = 0; p < nb; ++p) {
+    const std::span<const SuccEdge> succs(succ_edges + blocks[p].succ_begin,
+                                          succ_edges + blocks[p].succ_end);
+    const uint32_t last = blocks[p].inst_end - 1;
     for (const SuccEdge& e : succs) {
       const uint32_t s = e.block.index;
+      // No parameters and no live-in on the block's list of those in registers (see below):
+      // nothing moves (most edges), known before anything else is looked up.
+      if (e.arg_begin == e.arg_end && (!any_in_reg || in_reg_begin[s] == kNone) && !any_ref)
+        continue;
       const uint32_t start = 4 * f_.blocks[s].inst_begin;
       moves.clear();
       // Whether some move is not an identity: an edge whose moves are all identities (every
@@ -876,13 +999,14 @@ Status Backtrack::Resolve() {
       // `end`, EndOf(v, last) is that piece's register (v is no reference, and not defined by
       // `last`: a terminator with a successor defines nothing, Validate() checks it), an
       // identity. So when `end` lies inside every such piece, all of them are identities.
-      const auto [latest_from, earliest_to] = in_reg_span[s];
+      const auto [latest_from, earliest_to] =
+          any_in_reg ? in_reg_span[s] : std::pair<uint32_t, uint32_t>(0, UINT32_MAX);
       const bool in_reg_identities = !any_ref && latest_from <= end && end < earliest_to;
       if (!moved && in_reg_identities) continue;
       // A live-in that stays in its register is an identity move: it is left out, its register
       // held (see dedupe).
       PRegSet stays;
-      for (uint32_t k = in_reg_begin_[s]; k != kNone; k = in_reg_[k].next) {
+      for (uint32_t k = any_in_reg ? in_reg_begin_[s] : kNone; k != kNone; k = in_reg_[k].next) {
         const uint32_t v = in_reg_[k].vreg;
         const uint32_t piece = in_reg_[k].piece;
         const Piece& pc = pieces_[piece];
@@ -943,10 +1067,7 @@ Status Backtrack::Resolve() {
       return a.inst != b.inst ? a.inst < b.inst : a.vreg < b.vreg;
     });
     size_t k = 0;
-    const InstData* const insts = f_.insts.data();
-    const uint32_t ni = f_.num_insts();
-    for (uint32_t i = 0; i < ni; ++i) {
-      if (!insts[i].safepoint) continue;
+    for (const uint32_t i : temps.safepoints) {  // in instruction order
       StackMap m;
       m.inst = i;
       m.slot_begin = static_cast<uint32_t>(out_->stack_map_slots.size());
