@@ -93,9 +93,25 @@ class Function {
   // blocks not started yet.
   Block StartBlock();
   void AddBlockParam(VReg v);
-  // Appends an instruction to the current block; returns its index.
+  // Appends an instruction to the current block; returns its index. Inline: a backend calls it
+  // for every machine instruction, and out of line its call, register saves and the vectors'
+  // growth paths cost as much as the appends.
   uint32_t AddInst(std::span<const Operand> operands, PRegSet clobbers = PRegSet(),
-                   bool safepoint = false);
+                   bool safepoint = false) {
+    EGRET_CHECK(!blocks.empty());
+    InstData d;
+    d.operand_begin = static_cast<uint32_t>(this->operands.size());
+    this->operands.insert(this->operands.end(), operands.begin(), operands.end());
+    d.operand_end = static_cast<uint32_t>(this->operands.size());
+    if (!clobbers.Empty()) {
+      d.clobbers = static_cast<uint32_t>(clobber_sets.size());
+      clobber_sets.push_back(clobbers);
+    }
+    d.safepoint = safepoint;
+    insts.push_back(d);
+    blocks.back().inst_end = static_cast<uint32_t>(insts.size());
+    return static_cast<uint32_t>(insts.size() - 1);
+  }
   uint32_t AddInst(std::initializer_list<Operand> operands, PRegSet clobbers = PRegSet(),
                    bool safepoint = false) {
     return AddInst(std::span<const Operand>(operands.begin(), operands.size()), clobbers,
