@@ -106,9 +106,13 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
     ensure(kills, f.operands.size() + f.block_params.size());
     kill_begin.resize(nb + 1);
   }
+  commute_blocks_.clear();
   auto walk = [&]<bool kKills>() {
     uint32_t* const kill = kills.data();
     for (uint32_t b = 0; b < nb; ++b) {
+      // The AND of the block's operands' commutes_with: kNoCommute (all ones) unless one has a
+      // partner.
+      uint8_t commute = Operand::kNoCommute;
       sites_begin[b] = static_cast<uint32_t>(num_sites);
       if constexpr (kKills) kill_begin[b] = static_cast<uint32_t>(num_kills);
       for (VReg p : f.Params(Block(b))) {
@@ -121,6 +125,7 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
       const auto [first, last] = block_operands(b);
       for (uint32_t k = first; k < last; ++k) {
         const Operand& op = f.operands[k];
+        commute &= op.commutes_with;
         if (op.is_def()) {
           if constexpr (kKills) {
             one_def &= def_block[op.vreg.index] == kNoBlock;
@@ -131,6 +136,7 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
           site[num_sites++] = {op.vreg.index, b};
         }
       }
+      if (commute != Operand::kNoCommute) commute_blocks_.push_back(b);
       for (const SuccEdge& e : f.Succs(Block(b)))
         for (VReg a : f.Args(e))
           if (def_block[a.index] != b) site[num_sites++] = {a.index, b};
@@ -180,7 +186,8 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
 
 size_t Liveness::RetainedBytes() const {
   return (def_block_.capacity() + livein_count_.capacity() + livein_begin_.capacity() +
-          liveout_begin_.capacity() + liveout_end_.capacity() + liveout_row_.capacity()) *
+          liveout_begin_.capacity() + liveout_end_.capacity() + liveout_row_.capacity() +
+          commute_blocks_.capacity()) *
              sizeof(uint32_t) +
          sets_.capacity() * sizeof(VReg) + rows_.capacity() * sizeof(uint64_t);
 }

@@ -80,6 +80,10 @@ class Liveness {
   Block DefBlock(VReg v) const { return Block(def_block_[v.index]); }
   // The number of blocks v is live into (the blocks whose LiveIn holds v).
   uint32_t NumLiveIn(VReg v) const { return livein_count_[v.index]; }
+  // The blocks (in layout order) holding an operand with a commutative partner
+  // (Operand::commutes_with), noted by Compute's walk over the operands for
+  // ChooseCommutedReuse, which then visits only those blocks.
+  std::span<const uint32_t> CommutativeBlocks() const { return commute_blocks_; }
   // Whether the last Compute() made the dense method's rows by the loop forest (the loop tables
   // were exact) rather than by the fixpoint; for tests.
   bool by_loop_forest() const { return by_loop_forest_; }
@@ -142,6 +146,7 @@ class Liveness {
   bool rows_live_out_ = false;
   std::vector<uint32_t> liveout_row_;
   bool by_loop_forest_ = false;
+  std::vector<uint32_t> commute_blocks_;
 };
 
 }  // namespace egret::regalloc
