@@ -200,8 +200,9 @@ class Function {
   // itself); `loop_parent[h]`, for a header h, is the header of the loop around h's loop (kNoLoop
   // for an outermost loop and for blocks that are not headers). The backtracking allocator cuts
   // a value out of a loop it is live through and unused in; without these tables it derives
-  // headers from back edges in the layout. Only code quality depends on them, never
-  // correctness; Validate() checks their shape.
+  // headers from back edges in the layout. Liveness computes its sets by these loops when it
+  // has checked that they are exact (liveness.h), else as without them. Only code quality and
+  // compile time depend on them, never correctness; Validate() checks their shape.
   static constexpr uint32_t kNoLoop = UINT32_MAX;
   std::vector<uint32_t> loop_header;
   std::vector<uint32_t> loop_parent;
