@@ -328,7 +328,7 @@ bool Liveness::DenseRows(const Function& f, bool kills_found, Scratch* scratch) 
   std::vector<uint64_t>& row = scratch->row;
   row.resize(nw);
   uint64_t* const out = row.data();
-  // The loop method (Boissinot et al., "Computing liveness sets for SSA-form programs", 2011),
+  // The loop method (Brandner et al., "Computing liveness sets for SSA-form programs", 2011),
   // when the loop tables are exact: one sweep over the acyclic graph of forward edges, then each
   // block's row gets the rows of the headers of the loops around it. Exact means, besides
   // LoopsInLayoutOrder: (C2) an edge to a block laid out at or before its source goes to the

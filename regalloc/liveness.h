@@ -8,7 +8,7 @@
 //   - dense: one bit vector of live-ins per block. One sweep backwards over the layout along the
 //     edges to later blocks, then, when the function's loop tables are exact (checked during
 //     that sweep: a reducible graph laid out with each loop's header first), each block adds
-//     the set of its innermost loop's header ("loop forest" method, Boissinot et al. 2011);
+//     the set of its innermost loop's header ("loop forest" method, Brandner et al. 2011);
 //     otherwise the sweeps go on to the fixpoint with a dirty flag per block. Its cost is
 //     blocks x vregs / 64 words per sweep, so it is used only when that product is within a
 //     constant factor of the function's size (most functions: their live-in sets are dense),
