@@ -182,14 +182,10 @@ void ChooseCommutedReuse(Function* f, const Liveness& live) {
   uint32_t& epoch = temps.epoch;
   bool sized = false;               // on the first candidate block
   std::optional<ParamOf> param_of;  // built on the first def whose inputs both die
-  for (uint32_t b = 0; b < f->num_blocks(); ++b) {
+  // Most blocks have no commutative def: liveness's walk over the operands noted the ones that
+  // do.
+  for (uint32_t b : live.CommutativeBlocks()) {
     const BlockData& bd = f->blocks[b];
-    // Most blocks have no commutative def: the block's operands (one run of f->operands, the
-    // instructions' ranges tile it) are scanned as one array, stopping at the first.
-    const Operand* op = f->operands.data() + f->insts[bd.inst_begin].operand_begin;
-    const Operand* const end = f->operands.data() + f->insts[bd.inst_end - 1].operand_end;
-    while (op < end && op->commutes_with == Operand::kNoCommute) ++op;
-    if (op == end) continue;
     if (!sized) {
       sized = true;
       if (stamp.size() < nv) {

@@ -121,22 +121,6 @@ void Function::AddBlockParam(VReg v) {
   blocks.back().param_end = static_cast<uint32_t>(block_params.size());
 }
 
-uint32_t Function::AddInst(std::span<const Operand> ops, PRegSet clobbers, bool safepoint) {
-  EGRET_CHECK(!blocks.empty());
-  InstData d;
-  d.operand_begin = static_cast<uint32_t>(operands.size());
-  operands.insert(operands.end(), ops.begin(), ops.end());
-  d.operand_end = static_cast<uint32_t>(operands.size());
-  if (!clobbers.Empty()) {
-    d.clobbers = static_cast<uint32_t>(clobber_sets.size());
-    clobber_sets.push_back(clobbers);
-  }
-  d.safepoint = safepoint;
-  insts.push_back(d);
-  blocks.back().inst_end = static_cast<uint32_t>(insts.size());
-  return static_cast<uint32_t>(insts.size() - 1);
-}
-
 void Function::AddSucc(Block to, std::span<const VReg> args) {
   EGRET_CHECK(!blocks.empty());
   SuccEdge e;

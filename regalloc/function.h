@@ -93,9 +93,25 @@ class Function {
   // blocks not started yet.
   Block StartBlock();
   void AddBlockParam(VReg v);
-  // Appends an instruction to the current block; returns its index.
+  // Appends an instruction to the current block; returns its index. Inline: a backend calls it
+  // for every machine instruction, and out of line its call, register saves and the vectors'
+  // growth paths cost as much as the appends.
   uint32_t AddInst(std::span<const Operand> operands, PRegSet clobbers = PRegSet(),
-                   bool safepoint = false);
+                   bool safepoint = false) {
+    EGRET_CHECK(!blocks.empty());
+    InstData d;
+    d.operand_begin = static_cast<uint32_t>(this->operands.size());
+    this->operands.insert(this->operands.end(), operands.begin(), operands.end());
+    d.operand_end = static_cast<uint32_t>(this->operands.size());
+    if (!clobbers.Empty()) {
+      d.clobbers = static_cast<uint32_t>(clobber_sets.size());
+      clobber_sets.push_back(clobbers);
+    }
+    d.safepoint = safepoint;
+    insts.push_back(d);
+    blocks.back().inst_end = static_cast<uint32_t>(insts.size());
+    return static_cast<uint32_t>(insts.size() - 1);
+  }
   uint32_t AddInst(std::initializer_list<Operand> operands, PRegSet clobbers = PRegSet(),
                    bool safepoint = false) {
     return AddInst(std::span<const Operand>(operands.begin(), operands.size()), clobbers,
@@ -184,8 +200,9 @@ class Function {
   // itself); `loop_parent[h]`, for a header h, is the header of the loop around h's loop (kNoLoop
   // for an outermost loop and for blocks that are not headers). The backtracking allocator cuts
   // a value out of a loop it is live through and unused in; without these tables it derives
-  // headers from back edges in the layout. Only code quality depends on them, never
-  // correctness; Validate() checks their shape.
+  // headers from back edges in the layout. Liveness computes its sets by these loops when it
+  // has checked that they are exact (liveness.h), else as without them. Only code quality and
+  // compile time depend on them, never correctness; Validate() checks their shape.
   static constexpr uint32_t kNoLoop = UINT32_MAX;
   std::vector<uint32_t> loop_header;
   std::vector<uint32_t> loop_parent;

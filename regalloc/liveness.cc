@@ -29,13 +29,17 @@ struct LivenessScratch {
   std::vector<uint32_t> sites_begin, kill_begin, kills;
   std::vector<uint64_t> row, lanes;
   std::vector<uint8_t> dirty;
+  // The loop method's checks: per block, the depth of its loops and which headers it reaches.
+  std::vector<uint8_t> loop_depth;
+  std::vector<uint64_t> loop_reach;
   static constexpr size_t kMaxRetainedBytes = size_t{16} << 20;
   size_t RetainedBytes() const {
     return (begin.capacity() + use_blocks.capacity() + fill.capacity() + stamp.capacity() +
             vstamp.capacity() + sites_begin.capacity() + kill_begin.capacity() + kills.capacity()) *
                sizeof(uint32_t) +
            (pairs.capacity() + sites.capacity()) * sizeof(pairs[0]) +
-           (row.capacity() + lanes.capacity()) * sizeof(uint64_t) + dirty.capacity();
+           (row.capacity() + lanes.capacity() + loop_reach.capacity()) * sizeof(uint64_t) +
+           dirty.capacity() + loop_depth.capacity();
   }
 };
 
@@ -91,30 +95,71 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
   std::vector<uint32_t>& sites_begin = scratch->sites_begin;
   sites_begin.resize(nb + 1);
   uint32_t* const def_block = def_block_.data();
-  for (uint32_t b = 0; b < nb; ++b) {
-    sites_begin[b] = static_cast<uint32_t>(num_sites);
-    for (VReg p : f.Params(Block(b))) def_block[p.index] = b;
-    const auto [first, last] = block_operands(b);
-    for (uint32_t k = first; k < last; ++k) {
-      const Operand& op = f.operands[k];
-      if (op.is_def())
-        def_block[op.vreg.index] = b;
-      else if (def_block[op.vreg.index] != b)
-        site[num_sites++] = {op.vreg.index, b};
-    }
-    for (const SuccEdge& e : f.Succs(Block(b)))
-      for (VReg a : f.Args(e))
-        if (def_block[a.index] != b) site[num_sites++] = {a.index, b};
+  // The dense method also takes its kill sets (the vregs defined in each block) from the walk,
+  // when every vreg has one definition (valid input); otherwise DenseRows sorts the vregs by
+  // def_block_ (the last definition found), as the sparse method stops there.
+  std::vector<uint32_t>& kills = scratch->kills;
+  std::vector<uint32_t>& kill_begin = scratch->kill_begin;
+  size_t num_kills = 0;
+  bool one_def = true;
+  if (dense) {
+    ensure(kills, f.operands.size() + f.block_params.size());
+    kill_begin.resize(nb + 1);
   }
+  commute_blocks_.clear();
+  auto walk = [&]<bool kKills>() {
+    uint32_t* const kill = kills.data();
+    for (uint32_t b = 0; b < nb; ++b) {
+      // The AND of the block's operands' commutes_with: kNoCommute (all ones) unless one has a
+      // partner.
+      uint8_t commute = Operand::kNoCommute;
+      sites_begin[b] = static_cast<uint32_t>(num_sites);
+      if constexpr (kKills) kill_begin[b] = static_cast<uint32_t>(num_kills);
+      for (VReg p : f.Params(Block(b))) {
+        if constexpr (kKills) {
+          one_def &= def_block[p.index] == kNoBlock;
+          kill[num_kills++] = p.index;
+        }
+        def_block[p.index] = b;
+      }
+      const auto [first, last] = block_operands(b);
+      for (uint32_t k = first; k < last; ++k) {
+        const Operand& op = f.operands[k];
+        commute &= op.commutes_with;
+        if (op.is_def()) {
+          if constexpr (kKills) {
+            one_def &= def_block[op.vreg.index] == kNoBlock;
+            kill[num_kills++] = op.vreg.index;
+          }
+          def_block[op.vreg.index] = b;
+        } else if (def_block[op.vreg.index] != b) {
+          site[num_sites++] = {op.vreg.index, b};
+        }
+      }
+      if (commute != Operand::kNoCommute) commute_blocks_.push_back(b);
+      for (const SuccEdge& e : f.Succs(Block(b)))
+        for (VReg a : f.Args(e))
+          if (def_block[a.index] != b) site[num_sites++] = {a.index, b};
+    }
+    if constexpr (kKills) kill_begin[nb] = static_cast<uint32_t>(num_kills);
+  };
+  if (dense)
+    walk.template operator()<true>();
+  else
+    walk.template operator()<false>();
   // A vreg without a definition (invalid input, which Validate() reports) reads as defined in
   // the entry, as DefBlock and the kill sets need a block.
   for (uint32_t v = 0; v < nv; ++v)
-    if (def_block[v] == kNoBlock) def_block[v] = 0;
+    if (def_block[v] == kNoBlock) {
+      def_block[v] = 0;
+      one_def = false;
+    }
   sites_begin[nb] = static_cast<uint32_t>(num_sites);
   livein_count_.assign(nv, 0);
   lists_ = false;
   rows_live_out_ = false;
-  const bool rows = dense && DenseRows(f, scratch);
+  by_loop_forest_ = false;
+  const bool rows = dense && DenseRows(f, one_def, scratch);
   if (rows) {
     // Reaching the entry: the error names the first such vreg (the lowest of the entry's row),
     // as the sparse walk does.
@@ -141,24 +186,133 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
 
 size_t Liveness::RetainedBytes() const {
   return (def_block_.capacity() + livein_count_.capacity() + livein_begin_.capacity() +
-          liveout_begin_.capacity() + liveout_end_.capacity() + liveout_row_.capacity()) *
+          liveout_begin_.capacity() + liveout_end_.capacity() + liveout_row_.capacity() +
+          commute_blocks_.capacity()) *
              sizeof(uint32_t) +
          sets_.capacity() * sizeof(VReg) + rows_.capacity() * sizeof(uint64_t);
 }
 
+namespace {
+
+// Lane j (bits 8j..8j+7) of kSpread[x] is bit j of x: adding kSpread[x] to a word of eight byte
+// lanes counts the eight bits of byte x at once.
+constexpr std::array<uint64_t, 256> kSpread = [] {
+  std::array<uint64_t, 256> t{};
+  for (uint32_t x = 0; x < 256; ++x)
+    for (uint32_t j = 0; j < 8; ++j)
+      if ((x >> j) & 1) t[x] |= uint64_t{1} << (8 * j);
+  return t;
+}();
+
+// Column sums of bit rows: per nonzero row word, a table add per byte into eight byte-lane
+// accumulators (lane word 8w + k counts bits 64w + 8k .. 64w + 8k + 7) instead of work per set
+// bit. A lane holds at most 255, so the lanes are emptied into the counts (Flush) at least
+// every 255 rows.
+class ColumnLanes {
+ public:
+  ColumnLanes(uint32_t nw, std::vector<uint64_t>* lanes) {
+    lanes->assign(8 * static_cast<size_t>(nw), 0);
+    lane_ = lanes->data();
+    nw_ = nw;
+  }
+  // Counts the bits of word w of one row.
+  void Add(uint64_t x, uint32_t w) {
+    uint64_t* const l = lane_ + 8 * w;
+    for (uint32_t k = 0; k < 8; ++k) l[k] += kSpread[(x >> (8 * k)) & 0xff];
+  }
+  // count[v] += lane count of bit v (count has room for 64 * nw entries); the lanes read zero.
+  void Flush(uint32_t* count) {
+    for (uint32_t i = 0; i < 8 * nw_; ++i) {
+      const uint64_t a = lane_[i];
+      if (a == 0) continue;
+      lane_[i] = 0;
+      for (uint32_t j = 0; j < 8; ++j)
+        count[8 * i + j] += static_cast<uint32_t>((a >> (8 * j)) & 0xff);
+    }
+  }
+
+ private:
+  uint64_t* lane_;
+  uint32_t nw_;
+};
+
+// count[v] += the number of the n rows (nw words each) that hold bit v; count has room for
+// 64 * nw entries.
+void AddColumnSums(const uint64_t* rows, uint32_t n, uint32_t nw, uint32_t* count,
+                   std::vector<uint64_t>* lanes) {
+  ColumnLanes sums(nw, lanes);
+  for (uint32_t b0 = 0; b0 < n; b0 += 255) {
+    const uint32_t b1 = std::min(n, b0 + 255);
+    for (const uint64_t* p = rows + static_cast<size_t>(b0) * nw;
+         p < rows + static_cast<size_t>(b1) * nw; p += nw)
+      for (uint32_t w = 0; w < nw; ++w)
+        if (p[w] != 0) sums.Add(p[w], w);
+    sums.Flush(count);
+  }
+}
+
+// The loop method's first check (see DenseRows): the tables' loops are laid out in order and
+// every block is reached by forward edges. Every block's innermost loop (loop_header) is a header
+// laid out at or before it, every header's parent is a header laid out before it, the entry is in
+// no loop, loops nest at most 63 deep, and every block is reached from the entry by edges to
+// later blocks. Fills depth[b], the number of loops around b (a header is in its own loop).
+bool LoopsInLayoutOrder(const Function& f, uint8_t* depth, uint8_t* reached) {
+  constexpr uint32_t kNoLoop = Function::kNoLoop;
+  const uint32_t nb = f.num_blocks();
+  const uint32_t* const header = f.loop_header.data();
+  const uint32_t* const parent = f.loop_parent.data();
+  if (header[0] != kNoLoop) return false;
+  std::fill(reached, reached + nb, uint8_t{0});
+  reached[0] = 1;
+  for (uint32_t b = 0; b < nb; ++b) {
+    const uint32_t h = header[b];
+    uint32_t d = 0;
+    if (h == b) {
+      const uint32_t p = parent[b];
+      if (p == kNoLoop)
+        d = 1;
+      else if (p < b && header[p] == p)
+        d = depth[p] + 1u;
+      else
+        return false;
+    } else if (h != kNoLoop) {
+      if (h > b || header[h] != h) return false;
+      d = depth[h];
+    }
+    if (d > 63 || !reached[b]) return false;
+    depth[b] = static_cast<uint8_t>(d);
+    for (const SuccEdge& e : f.Succs(Block(b)))
+      if (e.block.index > b) reached[e.block.index] = 1;
+  }
+  return true;
+}
+
+// Whether loop `l` (a header) encloses block y (contains it; a header's own loop contains it),
+// once LoopsInLayoutOrder has accepted the tables: up y's loops to l's depth.
+inline bool Encloses(const Function& f, const uint8_t* depth, uint32_t l, uint32_t y) {
+  uint32_t x = f.loop_header[y];
+  if (x == l) return true;
+  if (x == Function::kNoLoop) return false;
+  for (uint32_t d = depth[x], dl = depth[l]; d > dl; --d) x = f.loop_parent[x];
+  return x == l;
+}
+
+}  // namespace
+
 template <class Scratch>
-bool Liveness::DenseRows(const Function& f, Scratch* scratch) {
+bool Liveness::DenseRows(const Function& f, bool kills_found, Scratch* scratch) {
   const uint32_t nb = f.num_blocks(), nv = f.num_vregs(), nw = (nv + 63) / 64;
   row_words_ = nw;
-  // Kill sets: the vregs by defining block (counting sort). A vreg is never live into the block
+  // Kill sets: the vregs by defining block. From the operand walk when every vreg has one
+  // definition; else by a counting sort over def_block_. A vreg is never live into the block
   // def_block_ names, exactly where the sparse walk stops.
   std::vector<uint32_t>& kill_begin = scratch->kill_begin;
   std::vector<uint32_t>& kills = scratch->kills;
-  kill_begin.assign(nb + 1, 0);
-  for (uint32_t v = 0; v < nv; ++v) ++kill_begin[def_block_[v] + 1];
-  for (uint32_t b = 0; b < nb; ++b) kill_begin[b + 1] += kill_begin[b];
-  kills.resize(nv);
-  {
+  if (!kills_found) {
+    kill_begin.assign(nb + 1, 0);
+    for (uint32_t v = 0; v < nv; ++v) ++kill_begin[def_block_[v] + 1];
+    for (uint32_t b = 0; b < nb; ++b) kill_begin[b + 1] += kill_begin[b];
+    if (kills.size() < nv) kills.resize(nv);
     std::vector<uint32_t>& fill = scratch->fill;
     fill.assign(kill_begin.begin(), kill_begin.end() - 1);
     for (uint32_t v = 0; v < nv; ++v) kills[fill[def_block_[v]]++] = v;
@@ -166,39 +320,128 @@ bool Liveness::DenseRows(const Function& f, Scratch* scratch) {
   const std::pair<uint32_t, uint32_t>* const site = scratch->sites.data();
   const uint32_t* const sites_begin = scratch->sites_begin.data();
   // in(b) = (union of in(s) over successors s) - kill(b) + sites(b); gen and kill are disjoint
-  // (a site is a use outside its vreg's defining block). Visited backwards over the layout;
-  // a block whose set changed makes its predecessors dirty, and one laid out at or after it
-  // needs another sweep. rows_ is a buffer (grown, never shrunk or cleared: clearing it cost
-  // more than the sweeps): a row holds b's set once b has been visited, and reads as empty
-  // before (kUnvisited). Every block is visited in the first sweep.
-  enum : uint8_t { kClean, kDirty, kUnvisited };
+  // (a site is a use outside its vreg's defining block). rows_ is a buffer (grown, never shrunk
+  // or cleared: clearing it cost more than the sweeps); row b holds in(b) once b is visited.
   std::vector<uint64_t>& bits = rows_;
   if (bits.size() < static_cast<size_t>(nb) * nw)
     bits.resize(std::max(static_cast<size_t>(nb) * nw, 2 * bits.size()));
   std::vector<uint64_t>& row = scratch->row;
   row.resize(nw);
   uint64_t* const out = row.data();
-  std::vector<uint8_t>& state = scratch->dirty;
-  state.assign(nb, kUnvisited);
-  // The sweeps, with the row length a constant for short rows (functions of up to 256 vregs,
-  // most of them): the word loops are then a few inline instructions, where a run-time length
-  // made each copy and compare a library call.
+  // The loop method (Brandner et al., "Computing liveness sets for SSA-form programs", 2011),
+  // when the loop tables are exact: one sweep over the acyclic graph of forward edges, then each
+  // block's row gets the rows of the headers of the loops around it. Exact means, besides
+  // LoopsInLayoutOrder: (C2) an edge to a block laid out at or before its source goes to the
+  // header of a loop around the source; (C3) an edge to a later block enters a loop only at its
+  // header (the target's loops other than its own enclose the source); (C4) every block reaches
+  // the header of its innermost loop (a header: of its parent's loop) inside that loop. Then, for
+  // reachable blocks, the first sweep misses only what flows over an edge to a header (a simple
+  // path from a block to a use leaves no loop that encloses both it and the edge's source), so
+  // the headers' rows complete the sets; and a header's row adds nothing that is not live (C4, and
+  // a vreg live into a header is defined outside its loop, else a path from the entry would skip
+  // the definition, which the entry's row reports either way). The first sweep is also the
+  // fixpoint's first sweep: when a check fails, the fixpoint goes on from it.
+  std::vector<uint8_t>& depth_buffer = scratch->loop_depth;
+  std::vector<uint64_t>& reach_buffer = scratch->loop_reach;
+  bool by_loops = nb > 1 && f.loop_header.size() == nb && f.loop_parent.size() == nb;
+  if (by_loops) {
+    depth_buffer.resize(nb);
+    reach_buffer.resize(nb);
+    scratch->dirty.resize(nb);  // the fixpoint's dirty flags, free until then
+    by_loops = LoopsInLayoutOrder(f, depth_buffer.data(), scratch->dirty.data());
+  }
+  const uint8_t* const depth = depth_buffer.data();
+  // reach[b], bit d - 1: b reaches the header of its depth-d loop inside that loop (C4).
+  uint64_t* const reach = reach_buffer.data();
+  const uint32_t* const header = f.loop_header.data();
+  const uint32_t* const parent = f.loop_parent.data();
   auto sweeps = [&]<uint32_t kWords>() {
     const uint32_t nw = kWords != 0 ? kWords : row_words_;
-    uint64_t budget = kDenseVisitsPerBlock * nb + 64;
-    for (bool again = true; again;) {
+    // The first sweep, backwards over the layout, over edges to later blocks only (a later
+    // block is visited already; an earlier one, or the block itself, would read as empty).
+    bool exact = by_loops;
+    for (uint32_t b = nb; b-- > 0;) {
+      uint64_t* const in = bits.data() + static_cast<size_t>(b) * nw;
+      bool any = false;
+      uint64_t reaches = 0;
+      for (const SuccEdge& e : f.Succs(Block(b))) {
+        const uint32_t s = e.block.index;
+        if (s > b) {
+          const uint64_t* const from = bits.data() + static_cast<size_t>(s) * nw;
+          if (!any)
+            std::copy(from, from + nw, in);
+          else
+            for (uint32_t w = 0; w < nw; ++w) in[w] |= from[w];
+          any = true;
+          if (exact) {
+            // s's loops other than its own: the ones an edge into s may come from (C3).
+            const uint32_t h = header[s];
+            const uint32_t up = h == s ? parent[s] : h;
+            if (up != Function::kNoLoop) {
+              const uint32_t d = depth[s] - (h == s ? 1u : 0u);
+              exact &= Encloses(f, depth, up, b);
+              reaches |= reach[s] & ((uint64_t{1} << d) - 1);
+            }
+          }
+        } else if (exact) {  // to a header of a loop around b (C2)
+          exact &= header[s] == s && Encloses(f, depth, s, b);
+          reaches |= uint64_t{1} << ((depth[s] - 1) & 63);
+        }
+      }
+      if (!any) std::fill(in, in + nw, 0);
+      for (uint32_t k = kill_begin[b]; k < kill_begin[b + 1]; ++k)
+        in[kills[k] >> 6] &= ~(uint64_t{1} << (kills[k] & 63));
+      for (uint32_t k = sites_begin[b]; k < sites_begin[b + 1]; ++k)
+        in[site[k].first >> 6] |= uint64_t{1} << (site[k].first & 63);
+      if (exact) {
+        reach[b] = reaches;
+        const uint32_t h = header[b];
+        const uint32_t d = h == Function::kNoLoop ? 0 : depth[b] - (h == b ? 1u : 0u);
+        exact &= d == 0 || ((reaches >> (d - 1)) & 1) != 0;  // C4
+      }
+    }
+    if (exact) {
+      // Each block gets its innermost loop's row (a header: its parent's), final already: the
+      // loop's header is laid out before the block, and has had its own loops' rows.
+      for (uint32_t b = 1; b < nb; ++b) {
+        const uint32_t h = header[b];
+        const uint32_t up = h == b ? parent[b] : h;
+        if (up == Function::kNoLoop) continue;
+        uint64_t* const in = bits.data() + static_cast<size_t>(b) * nw;
+        const uint64_t* const from = bits.data() + static_cast<size_t>(up) * nw;
+        for (uint32_t w = 0; w < nw; ++w) in[w] |= from[w];
+      }
+      by_loop_forest_ = true;
+      return true;
+    }
+    // The fixpoint from the first sweep on: a block whose set changed makes its predecessors
+    // dirty, and one laid out at or after it needs another sweep. After the first sweep, the
+    // dirty blocks are the sources of the edges back to a block with a nonempty set.
+    std::vector<uint8_t>& dirty = scratch->dirty;
+    dirty.assign(nb, 0);
+    bool again = false;
+    for (uint32_t b = 0; b < nb; ++b) {
+      const uint64_t* const in = bits.data() + static_cast<size_t>(b) * nw;
+      if (std::all_of(in, in + nw, [](uint64_t w) { return w == 0; })) continue;
+      for (Block p : f.Preds(Block(b)))
+        if (p.index >= b) {
+          dirty[p.index] = 1;
+          again = true;
+        }
+    }
+    uint64_t budget = (kDenseVisitsPerBlock - 1) * nb + 64;
+    while (again) {
       again = false;
       for (uint32_t b = nb; b-- > 0;) {
-        if (state[b] == kClean) continue;
+        if (!dirty[b]) continue;
         if (budget-- == 0) return false;
         bool any = false;  // out holds a successor's set
         for (const SuccEdge& e : f.Succs(Block(b))) {
-          if (state[e.block.index] == kUnvisited) continue;
-          const uint64_t* in = bits.data() + static_cast<size_t>(e.block.index) * nw;
+          const uint64_t* from = bits.data() + static_cast<size_t>(e.block.index) * nw;
           if (!any)
-            std::copy(in, in + nw, out);
+            std::copy(from, from + nw, out);
           else
-            for (uint32_t w = 0; w < nw; ++w) out[w] |= in[w];
+            for (uint32_t w = 0; w < nw; ++w) out[w] |= from[w];
           any = true;
         }
         if (!any) std::fill(out, out + nw, 0);
@@ -207,16 +450,11 @@ bool Liveness::DenseRows(const Function& f, Scratch* scratch) {
         for (uint32_t k = sites_begin[b]; k < sites_begin[b + 1]; ++k)
           out[site[k].first >> 6] |= uint64_t{1} << (site[k].first & 63);
         uint64_t* const in = bits.data() + static_cast<size_t>(b) * nw;
-        // Changed: against the row, or on the first visit against the empty set the row read
-        // as.
-        const bool first = state[b] == kUnvisited;
-        const bool changed = first ? std::any_of(out, out + nw, [](uint64_t w) { return w != 0; })
-                                   : !std::equal(out, out + nw, in);
-        state[b] = kClean;
-        if (first || changed) std::copy(out, out + nw, in);
-        if (!changed) continue;
+        dirty[b] = 0;
+        if (std::equal(out, out + nw, in)) continue;
+        std::copy(out, out + nw, in);
         for (Block p : f.Preds(Block(b))) {
-          if (state[p.index] == kClean) state[p.index] = kDirty;
+          dirty[p.index] = 1;
           again |= p.index >= b;
         }
       }
@@ -261,49 +499,6 @@ void Liveness::DenseLiveInLists(const Function& f, Scratch* scratch) {
   sets_.resize(n);
   for (size_t k = 0; k < n; ++k) sets_[k] = VReg(found[k]);
 }
-
-namespace {
-
-// Lane j (bits 8j..8j+7) of kSpread[x] is bit j of x: adding kSpread[x] to a word of eight byte
-// lanes counts the eight bits of byte x at once.
-constexpr std::array<uint64_t, 256> kSpread = [] {
-  std::array<uint64_t, 256> t{};
-  for (uint32_t x = 0; x < 256; ++x)
-    for (uint32_t j = 0; j < 8; ++j)
-      if ((x >> j) & 1) t[x] |= uint64_t{1} << (8 * j);
-  return t;
-}();
-
-// count[v] += the number of the n rows (nw words each) that hold bit v; count has room for
-// 64 * nw entries. Per nonzero row word, a table add per byte into eight byte-lane accumulators
-// instead of work per set bit; a lane holds at most 255, so every 255 rows the lanes are emptied
-// into count.
-void AddColumnSums(const uint64_t* rows, uint32_t n, uint32_t nw, uint32_t* count,
-                   std::vector<uint64_t>* lanes) {
-  lanes->assign(8 * static_cast<size_t>(nw), 0);
-  uint64_t* const lane = lanes->data();
-  for (uint32_t b0 = 0; b0 < n; b0 += 255) {
-    const uint32_t b1 = std::min(n, b0 + 255);
-    for (const uint64_t* p = rows + static_cast<size_t>(b0) * nw;
-         p < rows + static_cast<size_t>(b1) * nw; p += nw)
-      for (uint32_t w = 0; w < nw; ++w) {
-        const uint64_t x = p[w];
-        if (x == 0) continue;
-        uint64_t* const l = lane + 8 * w;
-        for (uint32_t k = 0; k < 8; ++k) l[k] += kSpread[(x >> (8 * k)) & 0xff];
-      }
-    // Lane word i counts bits 8i..8i+7.
-    for (uint32_t i = 0; i < 8 * nw; ++i) {
-      const uint64_t a = lane[i];
-      if (a == 0) continue;
-      lane[i] = 0;
-      for (uint32_t j = 0; j < 8; ++j)
-        count[8 * i + j] += static_cast<uint32_t>((a >> (8 * j)) & 0xff);
-    }
-  }
-}
-
-}  // namespace
 
 template <class Scratch>
 void Liveness::DenseLiveOutRows(const Function& f, Scratch* scratch) {

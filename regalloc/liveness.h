@@ -5,13 +5,17 @@
 //     every block that uses it, through predecessors, until reaching the defining block ("path
 //     exploration", Brandner et al. 2011). The cost is proportional to the total size of the
 //     live-in sets, so it stays near-linear on large functions.
-//   - dense: one bit vector of live-ins per block, iterated to the fixpoint backwards over the
-//     layout with a dirty flag per block. Its cost is blocks x vregs / 64 words per sweep, so it
-//     is used only when that product is within a constant factor of the function's size (most
-//     functions: their live-in sets are dense), and only for a bounded number of block visits
-//     (past it, the sparse method starts over). Bits come out in vreg order, block after block,
-//     so the live-in sets need no transposition; a caller that needs only the live-out sets
-//     (Sets::kLiveOutOnly) reads them from the rows, and no lists are written.
+//   - dense: one bit vector of live-ins per block. One sweep backwards over the layout along the
+//     edges to later blocks, then, when the function's loop tables are exact (checked during
+//     that sweep: a reducible graph laid out with each loop's header first), each block adds
+//     the set of its innermost loop's header ("loop forest" method, Brandner et al. 2011);
+//     otherwise the sweeps go on to the fixpoint with a dirty flag per block. Its cost is
+//     blocks x vregs / 64 words per sweep, so it is used only when that product is within a
+//     constant factor of the function's size (most functions: their live-in sets are dense),
+//     and only for a bounded number of block visits (past it, the sparse method starts over).
+//     Bits come out in vreg order, block after block, so the live-in sets need no
+//     transposition; a caller that needs only the live-out sets (Sets::kLiveOutOnly) reads them
+//     from the rows, and no lists are written.
 //
 // A block parameter is defined at its block's entry, so it is never live into its own block.
 // A branch argument is a use at the end of its block, so it is live out of that block.
@@ -76,6 +80,13 @@ class Liveness {
   Block DefBlock(VReg v) const { return Block(def_block_[v.index]); }
   // The number of blocks v is live into (the blocks whose LiveIn holds v).
   uint32_t NumLiveIn(VReg v) const { return livein_count_[v.index]; }
+  // The blocks (in layout order) holding an operand with a commutative partner
+  // (Operand::commutes_with), noted by Compute's walk over the operands for
+  // ChooseCommutedReuse, which then visits only those blocks.
+  std::span<const uint32_t> CommutativeBlocks() const { return commute_blocks_; }
+  // Whether the last Compute() made the dense method's rows by the loop forest (the loop tables
+  // were exact) rather than by the fixpoint; for tests.
+  bool by_loop_forest() const { return by_loop_forest_; }
 
   // Bytes of capacity held by the buffers (a caller that keeps one Liveness for function after
   // function drops it past a limit, so one huge function does not pin its memory).
@@ -99,10 +110,11 @@ class Liveness {
   }
   template <class Scratch>
   Status Compute(const Function& f, Method method, Sets sets, Scratch* scratch);
-  // The dense method's fixpoint into rows_ (row b: the live-in set of block b), or false past
-  // the budget.
+  // The dense method's rows_ (row b: the live-in set of block b), by the loop forest when the
+  // loop tables are exact, else by the fixpoint; false past the fixpoint's budget.
+  // `kills_found`: Compute's operand walk made the kill sets (every vreg has one definition).
   template <class Scratch>
-  bool DenseRows(const Function& f, Scratch* scratch);
+  bool DenseRows(const Function& f, bool kills_found, Scratch* scratch);
   // From the rows: the live-in lists into sets_ (livein_begin_, livein_count_ too).
   template <class Scratch>
   void DenseLiveInLists(const Function& f, Scratch* scratch);
@@ -133,6 +145,8 @@ class Liveness {
   uint32_t row_words_ = 0;
   bool rows_live_out_ = false;
   std::vector<uint32_t> liveout_row_;
+  bool by_loop_forest_ = false;
+  std::vector<uint32_t> commute_blocks_;
 };
 
 }  // namespace egret::regalloc

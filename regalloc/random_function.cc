@@ -321,6 +321,74 @@ std::vector<uint32_t> Dominators(const std::vector<ProtoBlock>& blocks,
   return idom;
 }
 
+// Lays the blocks out in reverse post-order (the entry stays first; every block is reachable).
+void LayOutInReversePostOrder(std::vector<ProtoBlock>* blocks) {
+  std::vector<uint32_t> rpo;
+  Dominators(*blocks, &rpo);
+  std::vector<uint32_t> new_id(blocks->size());
+  for (uint32_t k = 0; k < rpo.size(); ++k) new_id[rpo[k]] = k;
+  std::vector<ProtoBlock> laid_out(blocks->size());
+  for (uint32_t b = 0; b < blocks->size(); ++b) {
+    for (uint32_t& t : (*blocks)[b].succs) t = new_id[t];
+    laid_out[new_id[b]] = std::move((*blocks)[b]);
+  }
+  *blocks = std::move(laid_out);
+}
+
+// The natural loops (Aho et al.): an edge p -> h whose target dominates its source is a back
+// edge, and h's loop is h and the blocks that reach one of its back edges' sources without
+// passing h. Loops of different headers are nested or disjoint. Fills the Function's loop
+// tables: a block's innermost loop is the smallest one containing it. Quadratic: for tests.
+void FillNaturalLoops(const std::vector<ProtoBlock>& blocks, Function* f) {
+  const uint32_t n = static_cast<uint32_t>(blocks.size());
+  std::vector<uint32_t> rpo;
+  const std::vector<uint32_t> idom = Dominators(blocks, &rpo);
+  auto dominates = [&](uint32_t a, uint32_t b) {
+    for (;; b = idom[b]) {
+      if (b == a) return true;
+      if (b == 0) return false;
+    }
+  };
+  std::vector<std::vector<uint32_t>> preds(n);
+  for (uint32_t b = 0; b < n; ++b)
+    for (uint32_t t : blocks[b].succs) preds[t].push_back(b);
+  std::vector<std::vector<uint8_t>> body(n);  // body[h][b]: b is in h's loop; empty: no loop
+  std::vector<uint32_t> size(n, 0);
+  for (uint32_t h = 0; h < n; ++h) {
+    std::vector<uint32_t> work;
+    for (uint32_t p : preds[h])
+      if (dominates(h, p)) work.push_back(p);
+    if (work.empty()) continue;
+    body[h].assign(n, 0);
+    body[h][h] = 1;
+    while (!work.empty()) {
+      const uint32_t b = work.back();
+      work.pop_back();
+      if (body[h][b]) continue;
+      body[h][b] = 1;
+      for (uint32_t p : preds[b]) work.push_back(p);
+    }
+    for (uint32_t b = 0; b < n; ++b) size[h] += body[h][b];
+  }
+  // The smallest loop containing b, other than `except`'s.
+  auto innermost = [&](uint32_t b, uint32_t except) {
+    uint32_t best = Function::kNoLoop;
+    for (uint32_t h = 0; h < n; ++h)
+      if (h != except && !body[h].empty() && body[h][b] &&
+          (best == Function::kNoLoop || size[h] < size[best]))
+        best = h;
+    return best;
+  };
+  f->loop_header.assign(n, Function::kNoLoop);
+  f->loop_parent.assign(n, Function::kNoLoop);
+  f->loop_depth.assign(n, 0);
+  for (uint32_t b = 0; b < n; ++b) {
+    f->loop_header[b] = innermost(b, Function::kNoLoop);
+    if (f->loop_header[b] == b) f->loop_parent[b] = innermost(b, b);
+    for (uint32_t h = 0; h < n; ++h) f->loop_depth[b] += !body[h].empty() && body[h][b];
+  }
+}
+
 }  // namespace
 
 MachineEnv RandomTestEnv() { return MachineEnv::ForTesting(4, 3, 1); }
@@ -398,8 +466,10 @@ Function RandomFunction(uint64_t seed, const MachineEnv& env,
     avail_end[b] = std::move(avail);
   }
   // Sometimes lay the blocks out in a random order (the entry stays first), so allocators meet
-  // blocks before their predecessors.
-  if (blocks.size() > 2 && rng.Chance(25)) {
+  // blocks before their predecessors; with natural loops, in reverse post-order, as a backend.
+  if (options.natural_loops) {
+    LayOutInReversePostOrder(&blocks);
+  } else if (blocks.size() > 2 && rng.Chance(25)) {
     std::vector<uint32_t> order(blocks.size());
     for (uint32_t k = 0; k < order.size(); ++k) order[k] = k;
     for (uint32_t k = static_cast<uint32_t>(order.size()) - 1; k > 1; --k)
@@ -414,6 +484,7 @@ Function RandomFunction(uint64_t seed, const MachineEnv& env,
     blocks = std::move(laid_out);
   }
   Emit(blocks, &f);
+  if (options.natural_loops) FillNaturalLoops(blocks, &f);
   return f;
 }
 

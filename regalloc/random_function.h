@@ -49,6 +49,11 @@ struct RandomFunctionOptions {
   // Of those, the percentage whose definition reads one operand (VRegData::remat_reads_operand,
   // `lea imm(u), v`): recomputed only from a register holding u.
   uint32_t remat_operand_percent = 40;
+  // Lay the blocks out in reverse post-order and fill the loop tables (loop_header, loop_parent,
+  // loop_depth) with the natural loops, as a backend does. Irreducible regions stay: their
+  // cycles are no natural loops, and some of their edges go back in the layout to a block that
+  // is no header.
+  bool natural_loops = false;
 };
 
 // A small machine environment with high register pressure for random tests: 4 int registers

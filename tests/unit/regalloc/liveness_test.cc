@@ -285,6 +285,231 @@ TEST(Liveness, DenseAndSparseAgree) {
   EXPECT_EQ(DumpLiveOut(large, sparse), DumpLiveOut(large, reused));
 }
 
+// The loop forest's answers (one sweep over the forward edges, then each loop header's set added
+// to its loop's blocks) are the fixpoint's and the sparse method's, bit for bit and count for
+// count, on random control flow laid out in reverse post-order with its natural loops in the
+// tables. Where the tables are not exact, the fixpoint goes on instead and the answers are the
+// same: irreducible regions (an edge back to a block that heads no loop), tables corrupted at
+// random (a block given another loop, a header another parent), and the generator's own layouts
+// (split blocks laid out after their targets). Uses moved where their definitions do not reach
+// give the same error. Every allocator runs under the checker on some of them (backtrack reads
+// the tables too).
+TEST(Liveness, LoopForestAgreesWithTheFixpoint) {
+  const MachineEnv env = RandomTestEnv();
+  int by_loops = 0, fell_back = 0, corrupted_by_loops = 0, errors = 0;
+  Liveness reused;
+  for (uint64_t seed = 0; seed < 4000; ++seed) {
+    RandomFunctionOptions options;
+    options.max_blocks = 2 + seed % 40;
+    options.natural_loops = seed % 8 != 7;
+    Function f = RandomFunction(seed, env, options);
+    Rng rng(seed ^ 0x5eed);
+    if (!options.natural_loops) {  // the tables of another layout: mostly not exact
+      const Function g =
+          RandomFunction(seed, env, {.max_blocks = options.max_blocks, .natural_loops = true});
+      if (g.num_blocks() == f.num_blocks()) {
+        f.loop_header = g.loop_header;
+        f.loop_parent = g.loop_parent;
+        f.loop_depth = g.loop_depth;
+      }
+    }
+    bool corrupted = false;
+    if (rng.Chance(20) && !f.loop_header.empty()) {
+      corrupted = true;
+      const uint32_t nb = f.num_blocks();
+      const uint32_t b = rng.Below(nb);
+      const uint32_t to = rng.Chance(20) ? Function::kNoLoop : rng.Below(nb);
+      if (rng.Chance(50))
+        f.loop_header[b] = to;
+      else
+        f.loop_parent[b] = to;
+    }
+    if (seed % 5 == 0 && !f.operands.empty()) {  // a use moved to where its def may not reach
+      const uint32_t k = rng.Below(static_cast<uint32_t>(f.operands.size()));
+      Operand& op = f.operands[k];
+      if (op.is_use()) op.vreg = VReg(rng.Below(f.num_vregs()));
+    }
+    Function fixpoint_input = f;  // no tables: the fixpoint
+    fixpoint_input.loop_header.clear();
+    fixpoint_input.loop_parent.clear();
+    fixpoint_input.loop_depth.clear();
+    bool live_ok = true;
+    for (Liveness::Sets sets : {Liveness::Sets::kLists, Liveness::Sets::kLiveOutOnly}) {
+      Liveness loops, fixpoint, sparse;
+      const Status l = loops.Compute(f, Liveness::Method::kDense, sets);
+      const Status x = fixpoint.Compute(fixpoint_input, Liveness::Method::kDense, sets);
+      const Status s = sparse.Compute(f, Liveness::Method::kSparse, sets);
+      const Status u = reused.Compute(f, Liveness::Method::kAuto, sets);
+      EXPECT_FALSE(fixpoint.by_loop_forest());
+      ASSERT_EQ(l.ok(), x.ok()) << "seed " << seed;
+      ASSERT_EQ(l.ok(), s.ok()) << "seed " << seed;
+      ASSERT_EQ(l.ok(), u.ok()) << "seed " << seed;
+      if (!l.ok()) {
+        live_ok = false;
+        errors += sets == Liveness::Sets::kLists;
+        EXPECT_EQ(l.error().message, x.error().message) << "seed " << seed;
+        EXPECT_EQ(l.error().message, s.error().message) << "seed " << seed;
+        EXPECT_EQ(l.error().message, u.error().message) << "seed " << seed;
+        continue;
+      }
+      if (sets == Liveness::Sets::kLists) {
+        if (loops.by_loop_forest())
+          ++(corrupted ? corrupted_by_loops : by_loops);
+        else if (!f.loop_header.empty() && f.num_blocks() > 1)
+          ++fell_back;
+        ASSERT_EQ(Dump(f, loops), Dump(f, fixpoint)) << "seed " << seed << "\n" << f.ToString();
+        EXPECT_EQ(Dump(f, loops), Dump(f, sparse)) << "seed " << seed;
+      }
+      ASSERT_EQ(DumpLiveOut(f, loops), DumpLiveOut(f, fixpoint)) << "seed " << seed << "\n"
+                                                                 << f.ToString();
+      EXPECT_EQ(DumpLiveOut(f, loops), DumpLiveOut(f, sparse)) << "seed " << seed;
+      EXPECT_EQ(DumpLiveOut(f, loops), DumpLiveOut(f, reused)) << "seed " << seed;
+    }
+    if (seed % 16 == 0 && live_ok && f.Validate(env).ok()) {
+      for (std::string_view algorithm : AllocatorNames()) {
+        Options o;
+        o.algorithm = std::string(algorithm);
+        o.run_checker = true;
+        const Expected<Output> out = Allocate(f, env, o);
+        EXPECT_TRUE(out.ok()) << "seed " << seed << " " << algorithm << ": "
+                              << (out.ok() ? "" : out.error().message);
+      }
+    }
+  }
+  // Most functions take the loop forest; irreducible ones and corrupted tables fall back, and
+  // some corruptions are harmless (a block moved to an equivalent loop).
+  EXPECT_GT(by_loops, 1500);
+  EXPECT_GT(fell_back, 200);
+  EXPECT_GT(corrupted_by_loops, 0);
+  EXPECT_GT(errors, 50);
+}
+
+// One loop, block1 -> block2 -> block1, whose tables are made wrong one way at a time: each of
+// the checks turns the loop method down (the fixpoint's answers, by_loop_forest() false), and
+// the exact tables are taken.
+//   block0: v0 = ...; jump block1
+//   block1 (header): use v0; branch block2 | block3
+//   block2: jump block1 (the back edge)
+//   block3: return
+TEST(Liveness, LoopForestChecksTheTables) {
+  Function f;
+  const VReg v0 = f.AddVReg(RegClass::kInt);
+  f.StartBlock();
+  f.AddInst({Operand::Def(v0)});
+  f.AddInst({});
+  f.AddSucc(Block(1));
+  f.StartBlock();
+  f.AddInst({Operand::Use(v0)});
+  f.AddSucc(Block(2));
+  f.AddSucc(Block(4));
+  f.StartBlock();
+  f.AddInst({});
+  f.AddSucc(Block(3));
+  f.StartBlock();
+  f.AddInst({});
+  f.AddSucc(Block(1));
+  f.StartBlock();
+  f.AddInst({});
+  f.Finish();
+  constexpr uint32_t kNo = Function::kNoLoop;
+  f.loop_header = {kNo, 1, 1, 1, kNo};
+  f.loop_parent = {kNo, kNo, kNo, kNo, kNo};
+  f.loop_depth = {0, 1, 1, 1, 0};
+  ASSERT_TRUE(f.Validate(MachineEnv::ForTesting(4, 2)).ok());
+  Liveness fixpoint;
+  {
+    Function g = f;
+    g.loop_header.clear();
+    g.loop_parent.clear();
+    ASSERT_TRUE(fixpoint.Compute(g, Liveness::Method::kDense).ok());
+  }
+  auto check = [&](const Function& g, bool exact, const char* what) {
+    Liveness live;
+    ASSERT_TRUE(live.Compute(g, Liveness::Method::kDense).ok()) << what;
+    EXPECT_EQ(live.by_loop_forest(), exact) << what;
+    EXPECT_EQ(Dump(g, live), Dump(f, fixpoint)) << what;
+  };
+  check(f, true, "exact tables");
+  Function g = f;
+  g.loop_header[3] = kNo;  // the back edge's source outside the loop (C2)
+  check(g, false, "latch outside its loop");
+  g = f;
+  g.loop_header[2] = 3;  // a block's header laid out after it (layout order)
+  g.loop_header[3] = 3;
+  g.loop_parent[3] = 1;
+  check(g, false, "header after its block");
+  g = f;
+  g.loop_header[4] = 1;  // the exit in the loop: it cannot reach the header (C4)
+  check(g, false, "exit inside the loop");
+  g = f;
+  g.loop_header[0] = 1;  // the entry in a loop
+  check(g, false, "entry in a loop");
+  g = f;
+  g.loop_parent[1] = 1;  // a header its own parent
+  check(g, false, "header its own parent");
+  g = f;  // an unreachable block, laid out last, jumping to the exit
+  g.StartBlock();
+  g.AddInst({});
+  g.AddSucc(Block(4));
+  g.Finish();
+  g.loop_header.push_back(kNo);
+  g.loop_parent.push_back(kNo);
+  g.loop_depth.push_back(0);
+  {
+    Liveness live;
+    ASSERT_TRUE(live.Compute(g, Liveness::Method::kDense).ok());
+    EXPECT_FALSE(live.by_loop_forest());
+  }
+}
+
+// A cycle entered at two blocks (irreducible), block3 -> block4 -> block5 -> block3, with tables
+// that claim a loop headed by block3: every check but one passes, and the edge block2 -> block4
+// enters the loop below its header (C3). The loop method would miss v0 live into block2; the
+// fixpoint has it.
+//   block0: v0 = ...; branch block1 | block2
+//   block1: jump block3          block2: jump block4
+//   block3: use v0; jump block4  block4: branch block5 | block6
+//   block5: jump block3          block6: return
+TEST(Liveness, LoopForestRejectsALoopEnteredBelowItsHeader) {
+  Function f;
+  const VReg v0 = f.AddVReg(RegClass::kInt);
+  f.StartBlock();
+  f.AddInst({Operand::Def(v0)});
+  f.AddInst({});
+  f.AddSucc(Block(1));
+  f.AddSucc(Block(2));
+  for (uint32_t target : {3, 4}) {
+    f.StartBlock();
+    f.AddInst({});
+    f.AddSucc(Block(target));
+  }
+  f.StartBlock();
+  f.AddInst({Operand::Use(v0)});
+  f.AddInst({});
+  f.AddSucc(Block(4));
+  f.StartBlock();
+  f.AddInst({});
+  f.AddSucc(Block(5));
+  f.AddSucc(Block(6));
+  f.StartBlock();
+  f.AddInst({});
+  f.AddSucc(Block(3));
+  f.StartBlock();
+  f.AddInst({});
+  f.Finish();
+  constexpr uint32_t kNo = Function::kNoLoop;
+  f.loop_header = {kNo, kNo, kNo, 3, 3, 3, kNo};
+  f.loop_parent = {kNo, kNo, kNo, kNo, kNo, kNo, kNo};
+  f.loop_depth = {0, 0, 0, 1, 1, 1, 0};
+  const Status valid = f.Validate(MachineEnv::ForTesting(4, 2));
+  ASSERT_TRUE(valid.ok()) << valid.error().message;
+  Liveness live;
+  ASSERT_TRUE(live.Compute(f, Liveness::Method::kDense).ok());
+  EXPECT_FALSE(live.by_loop_forest());
+  EXPECT_EQ(Ids(live.LiveIn(Block(2))), std::vector<uint32_t>{0});
+  EXPECT_EQ(live.NumLiveIn(v0), 5u);  // blocks 1 to 5
+}
+
 // A chain laid out backwards (block0 -> blockN -> ... -> block1), each block using its own
 // value from the entry: a backward sweep moves each value one block up the chain, so blockN's
 // set changes N times and the dense method runs past its visit budget. The sparse method then
