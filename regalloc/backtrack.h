@@ -20,14 +20,15 @@
 //   - Every operand that needs a register lies in a bundle that has one: a bundle that cannot get
 //     a register is split, and in the end spilled with a minimal bundle around each such operand.
 //
-// Complexity: near-linear. Ranges are built by one backward pass per block; each physical
-// register keeps its assigned ranges in a two-level sorted array (interval_set.h) behind a
-// per-point bitmap; bundles leave the queue by size class and then position, so consecutive
-// queries touch nearby memory; a bundle is split at most kMaxSplits times before its operands
-// get minimal bundles; evictions are budgeted; loop cuts are linear in the bundle's ranges times
-// the loop depth. Conflict queries and the per-register structures work on spans (touching
-// ranges joined), and a run's containers are reused from function to function on a thread
-// (BacktrackScratch).
+// Complexity: near-linear. Ranges are built by one backward pass per block, and the bundles
+// hold each value's ranges joined across consecutive blocks; each physical register keeps
+// bitmaps of the points its assigned ranges cover and of their starts, and a hash table keyed
+// by (register, start) says what each range is (interval_set.h); bundles leave the queue by size
+// class and then position, so consecutive queries touch nearby memory; a bundle is split at most
+// kMaxSplits times before its operands get minimal bundles; evictions are budgeted; loop cuts are
+// linear in the bundle's ranges times the loop depth. Conflict queries and the per-register
+// structures work on spans (touching ranges joined), and a run's containers are reused from
+// function to function on a thread (BacktrackScratch).
 #ifndef EGRET_REGALLOC_BACKTRACK_H_
 #define EGRET_REGALLOC_BACKTRACK_H_
 
