@@ -574,6 +574,8 @@ class Lowerer final : public backend::LowerRules {
   // The condition `c` (the condition operand of `user`); `fold`: its compare is folded.
   Cond CondOf(ir::Value c, bool fold, ir::Inst user = ir::Inst());
   void PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* ops);
+  // The compare `c` and a setcc of its condition into `i`'s result (MOp::kCmpSet).
+  Status EmitCmpSet(const Cond& c, ir::Inst i);
   // Pushes the operands of the addressing mode of memory access `mem` and records them in `m`.
   void AddressOperands(ir::Inst mem, MInst* m);
 
@@ -2825,6 +2827,10 @@ Status Lowerer::LowerIsNull(ir::Inst i) {  // cmp $0, ref (64-bit); sete
   c.cc = CondCode::kE;
   c.size = OpSize::k64;
   c.a = Use(dfg_[i].args[0]);
+  return EmitCmpSet(c, i);
+}
+
+Status Lowerer::EmitCmpSet(const Cond& c, ir::Inst i) {
   MInst m;
   m.op = MOp::kCmpSet;
   ops_.clear();
@@ -3241,14 +3247,7 @@ Status Lowerer::LowerUnary(ir::Inst i) {
 }
 
 Status Lowerer::LowerIcmp(ir::Inst i) {
-  MInst m;
-  Cond c = CondOf(FirstResult(i), /*fold=*/true);  // CondOf's operand selection
-  m.op = MOp::kCmpSet;
-  ops_.clear();
-  PushCondOperands(c, &m, &ops_);
-  ops_.push_back(Operand::EarlyDef(Result(i)));
-  EmitSpan(m, ops_);
-  return Status::Ok();
+  return EmitCmpSet(CondOf(FirstResult(i), /*fold=*/true), i);  // CondOf's operand selection
 }
 
 Status Lowerer::LowerFcmp(ir::Inst i) {
