@@ -49,7 +49,12 @@ template <Form F>
   constexpr SlotKind kN = internal::kFormInfos[static_cast<int>(F)].n;
   constexpr SlotKind kM = internal::kFormInfos[static_cast<int>(F)].m;
   constexpr SlotKind kA = internal::kFormInfos[static_cast<int>(F)].a;
-  const bool ok = Reg<kD>(i.d, f.rd) & Reg<kN>(i.n, f.rn) & Reg<kM>(i.m, f.rm) & Reg<kA>(i.a, f.ra);
+  // Every slot is read (each call writes its field), so the four results are combined after.
+  const bool d = Reg<kD>(i.d, f.rd);
+  const bool n = Reg<kN>(i.n, f.rn);
+  const bool m = Reg<kM>(i.m, f.rm);
+  const bool a = Reg<kA>(i.a, f.ra);
+  const bool ok = d && n && m && a;
   f.rn <<= 5;
   f.rm <<= 16;
   f.ra <<= 10;

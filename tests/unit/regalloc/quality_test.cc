@@ -225,7 +225,8 @@ TEST(RegallocQuality, CommutativeReuseChoosesAlikeAfterOtherFunctions) {
                                          {6, false},   {300, true}, {1, true}};
   for (const auto& [steps, x_dies] : shapes) {
     std::vector<int> fresh;
-    std::thread([&] { fresh = choices(build(steps, x_dies)); }).join();
+    // (clang 14 cannot capture structured bindings in a lambda: pass them as arguments.)
+    std::thread([&](int n, bool dies) { fresh = choices(build(n, dies)); }, steps, x_dies).join();
     EXPECT_EQ(choices(build(steps, x_dies)), fresh) << steps << " " << x_dies;
   }
 }
