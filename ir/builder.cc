@@ -18,6 +18,7 @@ constexpr Value kPending(UINT32_MAX - 1);
 // region assigns) are mostly a handful long, where an insertion sort is a few instructions and
 // std::sort's set-up costs more than the sorting.
 void SortVars(uint32_t* first, uint32_t* last) {
+  if (last - first < 2) return;  // (an empty list's `first` may be null: no `first + 1` then)
   if (last - first > 16) {
     std::sort(first, last);
     return;
