@@ -39,6 +39,20 @@ MachineEnv PropertyEnv(uint64_t seed) {
   return env;
 }
 
+// Fills f's loop tables with arbitrary in-range entries drawn from `rng_seed`: depths up to 12,
+// headers and parents any block or none (cycles among parents included). They steer only
+// quality, so any such tables must allocate correctly.
+void AddArbitraryLoopTables(Function& f, uint64_t rng_seed) {
+  Rng rng(rng_seed);
+  const uint32_t nb = f.num_blocks();
+  auto block_or_none = [&] { return rng.Chance(30) ? Function::kNoLoop : rng.Below(nb); };
+  for (uint32_t b = 0; b < nb; ++b) {
+    f.loop_depth.push_back(rng.Below(13));
+    f.loop_header.push_back(block_or_none());
+    f.loop_parent.push_back(block_or_none());
+  }
+}
+
 // Remat edits the checker has verified in this process (RandomFunction marks constants
 // rematerializable; a shard must actually exercise them).
 uint64_t g_checked_remats = 0;
@@ -153,15 +167,8 @@ TEST(RegallocProperty, JoinedRangesAllocateAsPerBlockRanges) {
     const MachineEnv env = PropertyEnv(seed);
     Function f = RandomFunction(seed, env, {.max_blocks = 24, .max_insts_per_block = 6});
     both(f, env, absl::StrCat("seed ", seed));
-    if (seed % 2 == 1) {  // arbitrary in-range loop tables (see the next test)
-      Rng rng(seed ^ 0x10b5);
-      const uint32_t nb = f.num_blocks();
-      auto block_or_none = [&] { return rng.Chance(30) ? Function::kNoLoop : rng.Below(nb); };
-      for (uint32_t b = 0; b < nb; ++b) {
-        f.loop_depth.push_back(rng.Below(13));
-        f.loop_header.push_back(block_or_none());
-        f.loop_parent.push_back(block_or_none());
-      }
+    if (seed % 2 == 1) {
+      AddArbitraryLoopTables(f, seed ^ 0x10b5);
       both(f, env, absl::StrCat("seed ", seed, " with loop tables"));
     }
   }
@@ -218,14 +225,7 @@ TEST(RegallocProperty, ArbitraryLoopTablesAllocateCorrectly) {
   for (uint64_t seed = 0; seed < 2000; ++seed) {
     const MachineEnv env = PropertyEnv(seed);
     Function f = RandomFunction(seed, env);
-    Rng rng(seed ^ 0x100b);
-    const uint32_t nb = f.num_blocks();
-    auto block_or_none = [&] { return rng.Chance(30) ? Function::kNoLoop : rng.Below(nb); };
-    for (uint32_t b = 0; b < nb; ++b) {
-      f.loop_depth.push_back(rng.Below(13));
-      f.loop_header.push_back(block_or_none());
-      f.loop_parent.push_back(block_or_none());
-    }
+    AddArbitraryLoopTables(f, seed ^ 0x100b);
     for (std::string_view a : AllocatorNames()) {
       Options options;
       options.algorithm = std::string(a);
