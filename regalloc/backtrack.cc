@@ -16,8 +16,8 @@ template <class F>
 void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(depth_), f(prev_shallower_), f(header_), f(parent_), f(block_of_inst_), f(next_call_);
   f(live_mark_), f(used_mark_), f(cut_mark_), f(outer_header_start_), f(freq_);
-  f(range_begin_), f(ranges_), f(vreg_size_), f(use_begin_), f(uses_), f(def_inst_), f(cross_),
-      f(op_flags_);
+  f(range_begin_), f(ranges_), f(vreg_blocks_), f(tmp_bits_), f(vreg_size_), f(use_begin_),
+      f(uses_), f(def_inst_), f(cross_), f(op_flags_);
   f(hint_), f(reuse_pairs_);
   f(arena_begin_), f(bundle_blocks_), f(arena_), f(bundles_), f(vreg_bundle_);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
@@ -192,60 +192,216 @@ void Backtrack::ComputeBlockInfo() {
 // References live across a safepoint get a hole at [4i+2, 4i+4): they are in their slot there,
 // and reloaded after it (the collector may have moved the object).
 //
-// Without references (most functions), the number of ranges of each vreg is known before the
-// walk: one per block it is live into, plus one in its defining block (see CountRanges). The
-// walk then writes every range straight into its vreg's list in ranges_, in block order. With
-// references, a safepoint adds pieces no count foresees: the walk collects the ranges in block
-// order and a counting sort by vreg makes the lists.
+// ranges_ (CSR range_begin_) holds each vreg's ranges sorted, with touching neighbours joined: a
+// value live through consecutive blocks in layout order has one range there, not one per block
+// (lz20: 113 K ranges, against 900 K (block, live vreg) pairs). References' ranges are not
+// joined (Resolve keeps a reference's pieces apart around safepoints). The arena starts as a copy
+// (the initial bundles' lists, which the allocation loop cuts in place; ranges_ stays for
+// Resolve and Extend), and vreg_blocks_[v] counts v's ranges in per-block form (the blocks v has
+// a range in: MergeBundles' cap). The per-block form is the joined one cut at every block start
+// inside a range.
+//
+// Without references and with the dense liveness rows (most functions), BuildRangesJoined makes
+// the joined ranges directly: only the runs of blocks that start or end cost work per value.
+// Otherwise (references, the sparse method's lists, or a test asking for per-block ranges)
+// BuildRangesWalk makes one range per (block, live vreg) and CompactRanges joins them.
+namespace {
+std::atomic<bool> g_join_ranges{true};       // SetBacktrackJoinRangesForTesting
+std::atomic<bool> g_ranges_from_rows{true};  // SetBacktrackRangesFromRowsForTesting
+}  // namespace
+
+void SetBacktrackJoinRangesForTesting(bool join) {
+  g_join_ranges.store(join, std::memory_order_relaxed);
+}
+
+void SetBacktrackRangesFromRowsForTesting(bool rows) {
+  g_ranges_from_rows.store(rows, std::memory_order_relaxed);
+}
+
 void Backtrack::BuildRanges() {
   bool any_ref = false;
   for (const VRegData& d : f_.vregs) any_ref |= d.is_ref;
-  if (any_ref)
-    BuildRangesWalk<true>();
+  if (!any_ref && live_.has_live_out_rows() && g_join_ranges.load(std::memory_order_relaxed) &&
+      g_ranges_from_rows.load(std::memory_order_relaxed))
+    BuildRangesJoined();
   else
-    BuildRangesWalk<false>();
+    BuildRangesWalk(any_ref);
+#ifdef EGRET_DEBUG
+  for (uint32_t v = 0; v < f_.num_vregs(); ++v)
+    for (uint32_t k = range_begin_[v] + 1; k < range_begin_[v + 1]; ++k)
+      EGRET_DCHECK(f_.vregs[v].is_ref || ranges_[k - 1].to < ranges_[k].from);
+#endif
 }
 
-// range_begin_ for a function without references, and fill (tmp_fill_) at each list's start.
-// A vreg has a range in every block it is live into, and one in its defining block: always for
-// an instruction's def (a dead def still occupies its point), and for a block parameter when it
-// has a use (an operand in its block, a branch argument there, or liveness into a successor,
-// which NumLiveIn counts). A parameter not live into any block may still be used in its own
-// block: those are looked up in their block's operands and branch arguments.
-void Backtrack::CountRanges() {
-  const uint32_t nv = f_.num_vregs();
-  range_begin_.resize(nv + 1);
-  range_begin_[0] = 0;
-  for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] = live_.NumLiveIn(VReg(v)) + 1;
-  // stamp[p] == kNone - b: p is a parameter of block b live into no block (the walk clears
-  // tmp_seen_ again before its own stamps).
-  std::vector<uint32_t>& stamp = tmp_seen_;
-  stamp.assign(nv, 0);
-  for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
-    bool any = false;
-    for (VReg p : f_.Params(Block(b)))
-      if (live_.NumLiveIn(p) == 0) {
-        range_begin_[p.index + 1] = 0;
-        stamp[p.index] = kNone - b;
-        any = true;
-      }
-    if (!any) continue;
+// The joined ranges from the live-out rows, without references. Per block b, the walk over its
+// instructions (backwards, as BuildRangesWalk's) makes the range in b of each vreg that is an
+// operand of b; every other value live out of b is live through b, [start(b), end(b)). Whether
+// b's range of v joins v's previous range: exactly when that range ends at b's start (it is v's
+// range in the block before, reaching that block's end: `open`) and b's range begins there. For
+// the values live through b that is a row operation, a word at a time:
+//   through = liveout(b) & ~operands(b)
+//   through & open:   the run goes on (nothing to write: the range's end is written when the run
+//                     stops; until then its `to` may be stale)
+//   through & ~open:  a run starts: a range [start(b), end(b)) is made
+//   open & ~through & ~operands(b): the run stopped at b's start: its range's `to` is written
+//   open := through | (operands whose range in b reaches end(b))
+// so the (block, value) pairs that continue a run (lz20: some 680 K of 790 K) cost nothing each.
+// An operand's range is joined or made by emit() below. The ranges are made in block order, one
+// per vreg and block at most (SSA: a def ends the range walked from the block's end, and no use
+// comes before the def in its block), so each vreg's come sorted and a counting sort by vreg
+// gives the lists.
+void Backtrack::BuildRangesJoined() {
+  const uint32_t nv = f_.num_vregs(), nb = f_.num_blocks(), nw = live_.row_words();
+  std::vector<uint32_t>& end = tmp_end_;
+  std::vector<uint32_t>& pos = tmp_pos_;
+  std::vector<uint32_t>& live = tmp_live_;
+  std::vector<Range>& raw = tmp_raw_;  // a buffer: its size is a high-water mark
+  end.assign(nv, 0);
+  pos.assign(nv, kNone);
+  def_inst_.assign(nv, kNone);
+  use_begin_.assign(nv + 1, 0);
+  range_begin_.assign(nv + 1, 0);  // ranges per vreg at [v + 1], then the prefix sums
+  tmp_fill_.resize(nv);            // per vreg: its latest range in raw, read only while open
+  tmp_bits_.assign(3 * static_cast<size_t>(nw), 0);
+  uint64_t* const opnd = tmp_bits_.data();  // the operands of the block
+  uint64_t* const open = opnd + nw;         // the vregs whose latest range ends at its start
+  uint64_t* const ends = open + nw;         // operands whose range in the block reaches its end
+  uint32_t* const uses_of = use_begin_.data() + 1;  // operands per vreg, for BuildUses
+  uint32_t* const count = range_begin_.data() + 1;
+  uint32_t* const latest = tmp_fill_.data();
+  auto add = [&](uint32_t v, uint32_t to) {
+    pos[v] = static_cast<uint32_t>(live.size());
+    live.push_back(v);
+    end[v] = to;
+  };
+  auto remove = [&](uint32_t v) {
+    const uint32_t at = pos[v];
+    pos[live.back()] = at;
+    live[at] = live.back();
+    live.pop_back();
+    pos[v] = kNone;
+  };
+  uint32_t n = 0;  // ranges made
+  for (uint32_t b = 0; b < nb; ++b) {
     const BlockData& bd = f_.blocks[b];
-    for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
-         k < f_.insts[bd.inst_end - 1].operand_end; ++k) {
-      const Operand& op = f_.operands[k];
-      if (op.is_use() && stamp[op.vreg.index] == kNone - b) range_begin_[op.vreg.index + 1] = 1;
+    const uint32_t bs = 4 * bd.inst_begin, be = 4 * bd.inst_end;
+    const uint64_t* const lo = live_.LiveOutRow(Block(b));
+    // Room for the block's ranges: one per operand and one per live-out value at most.
+    const size_t room =
+        n + (f_.insts[bd.inst_end - 1].operand_end - f_.insts[bd.inst_begin].operand_begin) +
+        64 * static_cast<size_t>(nw);
+    if (raw.size() < room) raw.resize(std::max(room, 2 * raw.size()));
+    Range* const out = raw.data();
+    // The range [from, to) of operand v in b, extended to b's end when v is live out (the walk
+    // decides nothing from a range's end: a definition's range ends at the later of its point
+    // and its uses', and the block's end is later than both).
+    auto emit = [&](uint32_t v, uint32_t from, uint32_t to) {
+      const uint64_t bit = uint64_t{1} << (v & 63);
+      if (lo[v >> 6] & bit) to = be;
+      if (to == be) ends[v >> 6] |= bit;
+      if (open[v >> 6] & bit) {
+        if (from == bs) {  // joins v's run
+          out[latest[v]].to = to;
+          return;
+        }
+        out[latest[v]].to = bs;  // v's run stopped at b's start
+      }
+      latest[v] = n;
+      out[n++] = Range(from, to, v);
+      ++count[v];
+    };
+    for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
+      // One pass: an instruction's defs and uses are of different vregs (SSA), so a def's
+      // leaving the live set and a use's entering it do not depend on each other's order
+      // (the live set's order decides only the order ranges are made in).
+      for (const Operand& op : f_.InstOperands(i)) {
+        const uint32_t v = op.vreg.index;
+        opnd[v >> 6] |= uint64_t{1} << (v & 63);
+        ++uses_of[v];
+        if (op.is_def()) {
+          // A def ends its vreg's current range (or makes a point range), leaving the live set.
+          const uint32_t from = op.is_early() ? 4 * i : 4 * i + 3;
+          uint32_t to = 4 * i + 4;
+          if (pos[v] != kNone) {
+            to = std::max(to, end[v]);
+            remove(v);
+          }
+          emit(v, from, to);
+          def_inst_[v] = i;
+        } else {
+          const uint32_t to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
+          if (pos[v] == kNone)
+            add(v, to);
+          else
+            end[v] = std::max(end[v], to);
+        }
+      }
     }
-    for (const SuccEdge& e : f_.Succs(Block(b)))
-      for (VReg a : f_.Args(e))
-        if (stamp[a.index] == kNone - b) range_begin_[a.index + 1] = 1;
+    for (size_t k = live.size(); k-- > 0;) {  // everything still live enters the block live
+      const uint32_t v = live[k];
+      emit(v, bs, end[v]);
+      pos[v] = kNone;
+    }
+    live.clear();
+    for (uint32_t w = 0; w < nw; ++w) {
+      const uint64_t m = opnd[w], o = open[w];
+      // Most words change nothing: no operand, and the runs going on are those open (ends is
+      // empty without operands).
+      if ((m | (lo[w] ^ o)) == 0) continue;
+      const uint64_t through = lo[w] & ~m;
+      for (uint64_t x = o & ~through & ~m; x != 0; x &= x - 1)
+        out[latest[64 * w + static_cast<uint32_t>(__builtin_ctzll(x))]].to = bs;
+      for (uint64_t x = through & ~o; x != 0; x &= x - 1) {
+        const uint32_t v = 64 * w + static_cast<uint32_t>(__builtin_ctzll(x));
+        latest[v] = n;
+        out[n++] = Range(bs, be, v);
+        ++count[v];
+      }
+      open[w] = through | ends[w];
+      opnd[w] = 0;
+      ends[w] = 0;
+    }
   }
+  if (nb > 0) {  // the runs still open end at the function's end
+    const uint32_t fe = 4 * f_.blocks[nb - 1].inst_end;
+    for (uint32_t w = 0; w < nw; ++w)
+      for (uint64_t x = open[w]; x != 0; x &= x - 1)
+        raw[latest[64 * w + static_cast<uint32_t>(__builtin_ctzll(x))]].to = fe;
+  }
+  // Per-vreg lists (counting sort), into ranges_ and the arena (room reserved for merges:
+  // MergeBundles appends merged lists), with the points covered and the per-block counts.
   for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] += range_begin_[v];
-  tmp_fill_.assign(range_begin_.begin(), range_begin_.end() - 1);
+  ranges_.resize(n);  // Range's constructor is empty: resize() writes nothing
+  arena_.reserve(2 * static_cast<size_t>(n));
+  arena_.resize(n);
+  vreg_size_.assign(nv, 0);
+  vreg_blocks_.assign(nv, 0);
+  std::vector<uint32_t>& fill = tmp_pos_;  // every entry kNone again: free
+  fill.assign(range_begin_.begin(), range_begin_.end() - 1);
+  {
+    const Range* const in = raw.data();
+    Range* const lists = ranges_.data();
+    Range* const initial = arena_.data();
+    uint32_t* const fill_at = fill.data();
+    uint32_t* const size = vreg_size_.data();
+    uint32_t* const blocks = vreg_blocks_.data();
+    const uint32_t* const block_of = block_of_inst_.data();
+    for (uint32_t k = 0; k < n; ++k) {
+      const Range r = in[k];
+      const uint32_t at = fill_at[r.vreg]++;
+      lists[at] = r;
+      initial[at] = r;
+      size[r.vreg] += r.to - r.from;
+      blocks[r.vreg] += block_of[(r.to - 1) / 4] - block_of[r.from / 4] + 1;
+    }
+  }
+  arena_begin_.assign(range_begin_.begin(), range_begin_.end());
 }
 
-template <bool kAnyRef>
-void Backtrack::BuildRangesWalk() {
+// One range per (block, live vreg), for any liveness and with references: the ranges are
+// collected in block order, a counting sort by vreg makes the per-vreg lists, and CompactRanges
+// joins them.
+void Backtrack::BuildRangesWalk(bool any_ref) {
   const uint32_t nv = f_.num_vregs();
   std::vector<uint32_t>& end = tmp_end_;
   std::vector<uint32_t>& pos = tmp_pos_;
@@ -254,29 +410,14 @@ void Backtrack::BuildRangesWalk() {
   end.assign(nv, 0);
   pos.assign(nv, kNone);
   def_inst_.assign(nv, kNone);
-  // With references: ranges per vreg, counted as they are made. Without: each range goes to its
-  // place in its vreg's list (fill). The points each vreg's ranges cover (vreg_size_) are summed
-  // over the joined ranges afterwards (CompactRanges), not per (block, vreg) pair.
-  std::vector<std::pair<uint32_t, uint32_t>>& acc = tmp_acc_;  // (ranges, unused) per vreg
-  Range* out = nullptr;
-  uint32_t* fill = nullptr;
-  if constexpr (kAnyRef) {
-    raw.reserve(f_.num_insts() * 2);
-    acc.assign(nv, {0, 0});
-  } else {
-    CountRanges();
-    ranges_.resize(range_begin_[nv]);  // Range's constructor is empty: resize() writes nothing
-    out = ranges_.data();
-    fill = tmp_fill_.data();
-  }
+  // Ranges per vreg, counted as they are made.
+  std::vector<uint32_t>& num = tmp_fill_;
+  num.assign(nv, 0);
+  raw.clear();
+  raw.reserve(f_.num_insts() * 2);
   auto push = [&](const Range& r) {
-    if constexpr (kAnyRef) {
-      raw.push_back(r);
-      ++acc[r.vreg].first;
-    } else {
-      EGRET_DCHECK(fill[r.vreg] < range_begin_[r.vreg + 1]);
-      out[fill[r.vreg]++] = r;
-    }
+    raw.push_back(r);
+    ++num[r.vreg];
   };
   auto add = [&](uint32_t v, uint32_t to) {
     pos[v] = static_cast<uint32_t>(live.size());
@@ -292,14 +433,8 @@ void Backtrack::BuildRangesWalk() {
   };
   // seen[v] == b + 1: v is an operand in block b. A value live out of b that is not (and is
   // no reference, which safepoints cut) is live through all of b: its range is made at once,
-  // without entering the live set (most live-out values of a large function are such).
-  // The same walk over the operands counts them per vreg for BuildUses (use_begin_[v + 1]).
-  // Without references, the live-out values are taken after the walk over the instructions,
-  // which marks the operands as it meets them: one that is live out has had its range in the
-  // block made by the walk as if it were not (by its definition, or at the block's start), and
-  // that range, its vreg's last one so far, is extended to the block's end (the walk makes no
-  // decision from a range's end: a definition's range ends at the later of its point and its
-  // uses', and the block's end is later than both).
+  // without entering the live set. The same walk over the operands counts them per vreg for
+  // BuildUses (use_begin_[v + 1]).
   std::vector<uint32_t>& seen = tmp_seen_;
   seen.assign(nv, 0);
   use_begin_.assign(nv + 1, 0);
@@ -308,25 +443,24 @@ void Backtrack::BuildRangesWalk() {
     const BlockData& bd = f_.blocks[b];
     const uint32_t bs = 4 * bd.inst_begin, be = 4 * bd.inst_end;
     const uint32_t mark = b + 1;
-    if constexpr (kAnyRef) {
-      for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
-           k < f_.insts[bd.inst_end - 1].operand_end; ++k) {
-        seen[f_.operands[k].vreg.index] = mark;
-        ++uses_of[f_.operands[k].vreg.index];
-      }
-      // In any order: each range goes to its vreg's list, and the live set's order decides
-      // nothing but the order ranges are made in.
-      live_.ForEachLiveOut(Block(b), [&](VReg v) {
-        if (seen[v.index] != mark && !f_.vregs[v.index].is_ref)
-          push({bs, be, v.index});
-        else if (pos[v.index] == kNone)
-          add(v.index, be);
-      });
+    for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
+         k < f_.insts[bd.inst_end - 1].operand_end; ++k) {
+      seen[f_.operands[k].vreg.index] = mark;
+      ++uses_of[f_.operands[k].vreg.index];
     }
+    // In any order: each range goes to its vreg's list, and the live set's order decides
+    // nothing but the order ranges are made in.
+    live_.ForEachLiveOut(Block(b), [&](VReg v) {
+      if (seen[v.index] != mark && !f_.vregs[v.index].is_ref)
+        push({bs, be, v.index});
+      else if (pos[v.index] == kNone)
+        add(v.index, be);
+    });
     for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
       const auto ops = f_.InstOperands(i);
-      // A def ends its vreg's current range (or makes a point range) and leaves the live set.
-      const auto def = [&](const Operand& op) {
+      for (const Operand& op : ops) {
+        if (!op.is_def()) continue;
+        // A def ends its vreg's current range (or makes a point range) and leaves the live set.
         const uint32_t v = op.vreg.index;
         const uint32_t from = op.is_early() ? 4 * i : 4 * i + 3;
         uint32_t to = 4 * i + 4;
@@ -336,30 +470,8 @@ void Backtrack::BuildRangesWalk() {
         }
         push({from, to, v});
         def_inst_[v] = i;
-      };
-      if constexpr (!kAnyRef) {
-        // One pass: an instruction's defs and uses are of different vregs (SSA), so a def's
-        // leaving the live set and a use's entering it do not depend on each other's order
-        // (the live set's order decides only the order ranges are made in).
-        for (const Operand& op : ops) {
-          const uint32_t v = op.vreg.index;
-          seen[v] = mark;
-          ++uses_of[v];
-          if (op.is_def()) {
-            def(op);
-          } else {
-            const uint32_t to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
-            if (pos[v] == kNone)
-              add(v, to);
-            else
-              end[v] = std::max(end[v], to);
-          }
-        }
-        continue;
       }
-      for (const Operand& op : ops)
-        if (op.is_def()) def(op);
-      if (kAnyRef && f_.insts[i].safepoint) {  // without references, nothing to cut
+      if (any_ref && f_.insts[i].safepoint) {  // without references, nothing to cut
         for (uint32_t v : live) {
           if (!f_.vregs[v].is_ref) continue;
           cross_.push_back({i, v});
@@ -386,113 +498,78 @@ void Backtrack::BuildRangesWalk() {
       pos[v] = kNone;
     }
     live.clear();
-    if constexpr (!kAnyRef) {
-      // The live-out values (see above), with the arrays in locals: the live-through ranges
-      // are the per-bit loop of most pairs.
-      const uint32_t* const seen_at = seen.data();
-      live_.ForEachLiveOut(Block(b), [&, seen_at, out, fill](VReg v) {
-        const uint32_t x = v.index;
-        if (seen_at[x] != mark) {
-          EGRET_DCHECK(fill[x] < range_begin_[x + 1]);
-          out[fill[x]++] = Range(bs, be, x);
-        } else {
-          EGRET_DCHECK(fill[x] > range_begin_[x] && out[fill[x] - 1].from >= bs);
-          out[fill[x] - 1].to = be;
-        }
-      });
-    }
   }
-  if constexpr (!kAnyRef) {
-    // Every list filled exactly (the counts follow from liveness, see CountRanges).
-    for (uint32_t v = 0; v < nv; ++v) EGRET_CHECK(fill[v] == range_begin_[v + 1]);
-  } else {
-    // Per-vreg lists (counting sort by vreg). A vreg has at most one range per block, made in
-    // block order, except a reference's pieces around safepoints (made backwards within a
-    // block): only references' lists need sorting (insertion sort, they are nearly sorted).
-    range_begin_.resize(nv + 1);
-    range_begin_[0] = 0;
-    for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] = range_begin_[v] + acc[v].first;
-    ranges_.resize(raw.size());
-    {
-      std::vector<uint32_t>& fill_at = tmp_fill_;
-      fill_at.assign(range_begin_.begin(), range_begin_.end() - 1);
-      for (const Range& r : raw) ranges_[fill_at[r.vreg]++] = r;
-    }
-    for (uint32_t v = 0; v < nv; ++v) {
-      if (!f_.vregs[v].is_ref) continue;
-      Range* a = ranges_.data() + range_begin_[v];
-      Range* e = ranges_.data() + range_begin_[v + 1];
-      for (Range* p = a + 1; p < e; ++p)
-        for (Range* q = p; q > a && q[-1].from > q->from; --q) std::swap(q[-1], q[0]);
-    }
-    std::sort(cross_.begin(), cross_.end(), [](const Cross& a, const Cross& b) {
-      return a.vreg != b.vreg ? a.vreg < b.vreg : a.inst < b.inst;
-    });
+  // Per-vreg lists (counting sort by vreg). A vreg has at most one range per block, made in
+  // block order, except a reference's pieces around safepoints (made backwards within a
+  // block): only references' lists need sorting (insertion sort, they are nearly sorted).
+  range_begin_.resize(nv + 1);
+  range_begin_[0] = 0;
+  for (uint32_t v = 0; v < nv; ++v) range_begin_[v + 1] = range_begin_[v] + num[v];
+  ranges_.resize(raw.size());
+  {
+    std::vector<uint32_t>& fill_at = tmp_fill_;
+    fill_at.assign(range_begin_.begin(), range_begin_.end() - 1);
+    for (const Range& r : raw) ranges_[fill_at[r.vreg]++] = r;
   }
-  CompactRanges<kAnyRef>();
-#ifdef EGRET_DEBUG
-  for (uint32_t v = 0; v < nv; ++v)
-    for (uint32_t k = range_begin_[v] + 1; k < range_begin_[v + 1]; ++k)
-      EGRET_DCHECK(f_.vregs[v].is_ref || ranges_[k - 1].from < ranges_[k].from);
-#endif
+  for (uint32_t v = 0; v < nv; ++v) {
+    if (!f_.vregs[v].is_ref) continue;
+    Range* a = ranges_.data() + range_begin_[v];
+    Range* e = ranges_.data() + range_begin_[v + 1];
+    for (Range* p = a + 1; p < e; ++p)
+      for (Range* q = p; q > a && q[-1].from > q->from; --q) std::swap(q[-1], q[0]);
+  }
+  std::sort(cross_.begin(), cross_.end(), [](const Cross& a, const Cross& b) {
+    return a.vreg != b.vreg ? a.vreg < b.vreg : a.inst < b.inst;
+  });
+  CompactRanges();
 }
 
-// The initial bundles' ranges (MergeBundles): each vreg's list in ranges_ with touching ranges
-// joined, into the arena (arena_begin_), and the points each vreg's ranges cover (vreg_size_).
-// lz20 has 900 K ranges, 113 K once joined: a value live through consecutive blocks has a range
-// per block. A reference's ranges are copied as they are (Resolve keeps the pieces of a
-// reference unjoined around safepoints).
-namespace {
-std::atomic<bool> g_join_ranges{true};  // SetBacktrackJoinRangesForTesting
-}  // namespace
-
-void SetBacktrackJoinRangesForTesting(bool join) {
-  g_join_ranges.store(join, std::memory_order_relaxed);
-}
-
-template <bool kAnyRef>
+// From the per-block lists in ranges_ (BuildRangesWalk): the per-block counts (vreg_blocks_), the
+// points each vreg's ranges cover (vreg_size_), and each list with touching ranges joined, in
+// place (the joined list is never longer). The arena gets the joined lists, or the per-block
+// ones when a test asks for them (SetBacktrackJoinRangesForTesting(false)); ranges_ keeps the
+// joined ones either way (Resolve and Extend read them the same in both forms).
 void Backtrack::CompactRanges() {
   const uint32_t nv = f_.num_vregs();
-  const bool join = g_join_ranges.load(std::memory_order_relaxed);
-  arena_begin_.resize(nv + 1);
-  // Room for merges reserved (MergeBundles appends merged lists). resize() writes nothing
-  // (Range's constructor is empty); the list is cut to what was written.
-  arena_.reserve(2 * ranges_.size());
-  arena_.resize(ranges_.size());
-  const Range* const in = ranges_.data();
-  const uint32_t* const begin = range_begin_.data();
-  uint32_t* const at = arena_begin_.data();
   vreg_size_.resize(nv);
-  uint32_t* const size = vreg_size_.data();
-  Range* const base = arena_.data();
-  Range* out = base;
+  vreg_blocks_.resize(nv);
   for (uint32_t v = 0; v < nv; ++v) {
-    at[v] = static_cast<uint32_t>(out - base);
-    const Range* p = in + begin[v];
-    const Range* const e = in + begin[v + 1];
     uint32_t points = 0;
-    if ((kAnyRef && f_.vregs[v].is_ref) || !join) {
-      for (; p < e; ++p) {
-        points += p->to - p->from;
-        *out++ = *p;
-      }
-    } else if (p != e) {
-      uint32_t from = p->from, to = p->to;
-      for (++p; p < e; ++p) {
-        if (p->from != to) {
-          points += to - from;
-          *out++ = Range(from, to, v);
-          from = p->from;
-        }
-        to = p->to;
-      }
-      points += to - from;
-      *out++ = Range(from, to, v);
-    }
-    size[v] = points;
+    for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k)
+      points += ranges_[k].to - ranges_[k].from;
+    vreg_size_[v] = points;
+    vreg_blocks_[v] = range_begin_[v + 1] - range_begin_[v];
   }
-  at[nv] = static_cast<uint32_t>(out - base);
-  arena_.resize(at[nv]);
+  const bool join = g_join_ranges.load(std::memory_order_relaxed);
+  auto to_arena = [&] {  // room reserved for merges (MergeBundles appends merged lists)
+    arena_.reserve(2 * ranges_.size());
+    arena_.assign(ranges_.begin(), ranges_.end());
+    arena_begin_.assign(range_begin_.begin(), range_begin_.end());
+  };
+  if (!join) to_arena();
+  Range* const lists = ranges_.data();
+  uint32_t* const begin = range_begin_.data();
+  uint32_t out = 0;
+  for (uint32_t v = 0; v < nv; ++v) {
+    const uint32_t first = begin[v], last = begin[v + 1];
+    begin[v] = out;
+    if (f_.vregs[v].is_ref) {
+      for (uint32_t k = first; k < last; ++k) lists[out++] = lists[k];
+    } else if (first != last) {
+      Range r = lists[first];
+      for (uint32_t k = first + 1; k < last; ++k) {
+        if (lists[k].from != r.to) {
+          lists[out++] = r;
+          r.from = lists[k].from;
+        }
+        r.to = lists[k].to;
+      }
+      lists[out++] = r;
+    }
+  }
+  begin[nv] = out;
+  ranges_.resize(out);
+  if (join) to_arena();
 }
 
 // The range of v containing point p, or nullptr.
@@ -720,8 +797,8 @@ Status Backtrack::MergeBundles() {
   EGRET_DCHECK(bundles_.empty());
   vreg_bundle_.resize(nv);
   bundles_.resize(nv);
-  // The cap on merged bundles counts ranges in per-block form (ranges_), as the lists had them
-  // before they were joined: the same merges are made.
+  // The cap on merged bundles counts ranges in per-block form (vreg_blocks_), as the lists had
+  // them before they were joined: the same merges are made.
   bundle_blocks_.resize(nv);
   {
     Bundle* const made = bundles_.data();
@@ -729,13 +806,14 @@ Status Backtrack::MergeBundles() {
     uint32_t* const blocks = bundle_blocks_.data();
     const uint32_t* const begin = range_begin_.data();
     const uint32_t* const abegin = arena_begin_.data();
+    const uint32_t* const per_block = vreg_blocks_.data();
     uint32_t n = 0;
     for (uint32_t v = 0; v < nv; ++v) {
       if (begin[v] == begin[v + 1]) {
         bundle_of[v] = kNone;
         continue;
       }
-      blocks[n] = begin[v + 1] - begin[v];
+      blocks[n] = per_block[v];
       Bundle& bu = made[n];
       bu.begin = abegin[v];
       bu.end = abegin[v + 1];
@@ -2391,6 +2469,30 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
 // The scratch of the calling thread is reused from function to function (a compile worker
 // allocates many functions in a row); it is dropped after a run that grew it past
 // kMaxRetainedBytes.
+std::string Backtrack::RangesForTesting() {
+  ComputeBlockInfo();
+  BuildRanges();
+  std::string s;
+  for (uint32_t v = 0; v < f_.num_vregs(); ++v) {
+    absl::StrAppend(&s, "v", v, ":");
+    for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k)
+      absl::StrAppend(&s, " [", ranges_[k].from, ",", ranges_[k].to, ")");
+    absl::StrAppend(&s, " arena");
+    for (uint32_t k = arena_begin_[v]; k < arena_begin_[v + 1]; ++k)
+      absl::StrAppend(&s, " [", arena_[k].from, ",", arena_[k].to, ")");
+    absl::StrAppend(&s, " size ", vreg_size_[v], " blocks ", vreg_blocks_[v], " uses ",
+                    use_begin_[v + 1], " def ", def_inst_[v], "\n");
+  }
+  return s;
+}
+
+std::string BacktrackRangesForTesting(const Function& f, const MachineEnv& env,
+                                      const Liveness& live) {
+  Output out;
+  Backtrack bt(f, env, live, &out, BacktrackScratch());
+  return bt.RangesForTesting();
+}
+
 Status RunBacktrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out) {
   thread_local BacktrackScratch scratch;
   Backtrack bt(f, env, live, out, std::move(scratch));

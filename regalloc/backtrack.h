@@ -32,6 +32,8 @@
 #ifndef EGRET_REGALLOC_BACKTRACK_H_
 #define EGRET_REGALLOC_BACKTRACK_H_
 
+#include <string>
+
 #include "regalloc/function.h"
 #include "regalloc/liveness.h"
 #include "regalloc/output.h"
@@ -46,6 +48,18 @@ Status RunBacktrack(const Function& f, const MachineEnv& env, const Liveness& li
 // block instead. Every decision depends only on the points covered, so the output must be the
 // same either way (RegallocProperty.JoinedRangesAllocateAsPerBlockRanges).
 void SetBacktrackJoinRangesForTesting(bool join);
+
+// Tests only. Without references, with the dense liveness rows, the joined ranges are made
+// directly from the rows (BuildRangesJoined); with false they come from one range per (block,
+// live vreg), joined afterwards, as with references or the sparse liveness method. Both give
+// the same ranges (RegallocProperty.RangesFromRowsAsFromTheWalk).
+void SetBacktrackRangesFromRowsForTesting(bool rows);
+
+// Tests only: backtrack's live ranges of `f` (validated; `live` computed for it) as text, one
+// line per vreg: its joined ranges, the arena's initial list, the points covered, the ranges in
+// per-block form, the operand count and the defining instruction.
+std::string BacktrackRangesForTesting(const Function& f, const MachineEnv& env,
+                                      const Liveness& live);
 
 }  // namespace egret::regalloc
 

@@ -4,6 +4,7 @@
 #define EGRET_REGALLOC_BACKTRACK_IMPL_H_
 
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -105,10 +106,13 @@ struct BacktrackScratch {
   std::vector<uint32_t> last_looped_;
   std::vector<float> freq_;
 
-  // Ranges per vreg (CSR), uses per vreg (CSR), defs, safepoint crossings.
+  // Ranges per vreg (CSR, sorted, touching ranges joined except references': BuildRanges),
+  // uses per vreg (CSR), defs, safepoint crossings.
   std::vector<uint32_t> range_begin_;
   std::vector<Range> ranges_;
-  std::vector<uint32_t> vreg_size_;  // per vreg: points its ranges cover
+  std::vector<uint32_t> vreg_blocks_;  // per vreg: its ranges in per-block form (blocks it is in)
+  std::vector<uint64_t> tmp_bits_;     // BuildRangesJoined: three bit rows
+  std::vector<uint32_t> vreg_size_;    // per vreg: points its ranges cover
   std::vector<uint32_t> use_begin_;
   std::vector<UseRec> uses_;
   std::vector<uint32_t> def_inst_;
@@ -131,8 +135,8 @@ struct BacktrackScratch {
   // the points a bundle's ranges cover per vreg and on block boundaries, never on where a range
   // of one vreg ends and the next begins (the per-block form is the joined form cut at every
   // block start inside a range): CutLoop and CutLoopAcross visit the blocks a range covers, and
-  // MergeBundles caps merges by the per-block count (bundle_blocks_). ranges_ keeps the
-  // per-block form for Resolve.
+  // MergeBundles caps merges by the per-block count (bundle_blocks_, from vreg_blocks_). ranges_
+  // keeps the same lists for Resolve (the allocation loop cuts the arena's in place).
   std::vector<uint32_t> arena_begin_;
   std::vector<uint32_t> bundle_blocks_;  // MergeBundles: per bundle, its ranges in per-block form
   std::vector<Range> arena_;
@@ -218,6 +222,9 @@ class Backtrack : private BacktrackScratch {
   Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out,
             BacktrackScratch&& scratch);
   Status Run();
+  // Tests only: builds the ranges (BuildRanges) and prints them, with the per-vreg sizes,
+  // per-block counts, operand counts and defining instructions (BacktrackRangesForTesting).
+  std::string RangesForTesting();
   void GiveBack(BacktrackScratch* scratch) { *scratch = std::move(*this); }
 
  private:
@@ -244,11 +251,9 @@ class Backtrack : private BacktrackScratch {
   // Building (backtrack.cc).
   void ComputeBlockInfo();
   void BuildRanges();
-  template <bool kAnyRef>
-  void BuildRangesWalk();
-  template <bool kAnyRef>
+  void BuildRangesJoined();
+  void BuildRangesWalk(bool any_ref);
   void CompactRanges();
-  void CountRanges();
   void BuildUses();
   void Extend(uint32_t d, uint32_t inst, uint32_t def_operand);
   Status MergeBundles();

@@ -123,30 +123,33 @@ bool Backtrack::OperandInRegAtRemats(uint32_t v) const {
     if ((first ? Loc(v, 4 * i) : EndOf(v, i - 1)).is_reg()) continue;
     if (!OperandInRegFor(v, 4 * i, first ? kNone : i - 1, kNone)) return false;
   }
-  // Edges. v's ranges are sorted (v is no reference), so the block starts come in increasing
-  // order and one cursor over its pieces finds the piece holding each (Loc without a search).
-  // EndOf(v, last) is a register when that piece also holds the predecessor's end (v is not
-  // defined by its last instruction, and no reference: Validate() rejects rematerializable
-  // ones), as on a fallthrough edge.
+  // Edges: into the blocks v is live into, other than its defining block, which are the blocks
+  // whose first point lies in one of v's ranges (a range covers whole blocks between its ends:
+  // ranges_ joins v's ranges in consecutive blocks). v's ranges are sorted (v is no reference),
+  // so the block starts come in increasing order and one cursor over its pieces finds the piece
+  // holding each (Loc without a search). EndOf(v, last) is a register when that piece also
+  // holds the predecessor's end (v is not defined by its last instruction, and no reference:
+  // Validate() rejects rematerializable ones), as on a fallthrough edge.
   const bool fast_end = !f_.vregs[v].is_ref;
   const uint32_t def_block = block_of_inst_[def_inst_[v]];
   const Piece* pc = pieces_.data() + piece_begin_[v];
   const Piece* const pe = pieces_.data() + piece_begin_[v + 1];
-  for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k) {  // edges
-    const uint32_t start = ranges_[k].from;
-    if (start % 4 != 0) continue;
-    const uint32_t s = block_of_inst_[start / 4];
-    if (s == def_block || 4 * f_.blocks[s].inst_begin != start) continue;
-    while (pc < pe && pc->to <= start) ++pc;
-    if (pc == pe || pc->from > start) continue;  // Loc(v, start) is not a register
-    for (Block p : f_.Preds(Block(s))) {
-      const uint32_t last = f_.blocks[p.index].inst_end - 1;
-      if (fast_end && pc->from <= 4 * last + 3 && 4 * last + 3 < pc->to && def_inst_[v] != last)
-        continue;
-      if (EndOf(v, last).is_reg()) continue;
-      if (!OperandInRegFor(v, start, last, s)) return false;
+  const uint32_t nb = f_.num_blocks();
+  for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k)  // edges
+    for (uint32_t s = block_of_inst_[ranges_[k].from / 4];
+         s < nb && 4 * f_.blocks[s].inst_begin < ranges_[k].to; ++s) {
+      const uint32_t start = 4 * f_.blocks[s].inst_begin;
+      if (start < ranges_[k].from || s == def_block) continue;
+      while (pc < pe && pc->to <= start) ++pc;
+      if (pc == pe || pc->from > start) continue;  // Loc(v, start) is not a register
+      for (Block p : f_.Preds(Block(s))) {
+        const uint32_t last = f_.blocks[p.index].inst_end - 1;
+        if (fast_end && pc->from <= 4 * last + 3 && 4 * last + 3 < pc->to && def_inst_[v] != last)
+          continue;
+        if (EndOf(v, last).is_reg()) continue;
+        if (!OperandInRegFor(v, start, last, s)) return false;
+      }
     }
-  }
   return true;
 }
 

@@ -76,6 +76,16 @@ class Liveness {
     }
     ForEachInRow(b.index, f);
   }
+  // The dense method's live-out rows, after Compute(f, ..., Sets::kLiveOutOnly) when that method
+  // ran (has_live_out_rows): row_words() words per row, bit v of LiveOutRow(b) set iff v is live
+  // out of b. The backtracking allocator reads them a word at a time (the values live through a
+  // block, the runs of blocks a value lives through).
+  bool has_live_out_rows() const { return rows_live_out_; }
+  uint32_t row_words() const { return row_words_; }
+  const uint64_t* LiveOutRow(Block b) const {
+    EGRET_DCHECK(rows_live_out_);
+    return rows_.data() + static_cast<size_t>(liveout_row_[b.index]) * row_words_;
+  }
   // The block that defines v (for a block parameter, its block).
   Block DefBlock(VReg v) const { return Block(def_block_[v.index]); }
   // The number of blocks v is live into (the blocks whose LiveIn holds v).

@@ -13,6 +13,7 @@
 #include "regalloc/allocator.h"
 #include "regalloc/backtrack.h"
 #include "regalloc/checker.h"
+#include "regalloc/liveness.h"
 #include "regalloc/random_function.h"
 
 namespace egret::regalloc {
@@ -175,6 +176,106 @@ TEST(RegallocProperty, JoinedRangesAllocateAsPerBlockRanges) {
   const MachineEnv env = X64LikeEnv();
   for (uint64_t seed = 0; seed < 10; ++seed)
     both(LargeFunction(seed, 2000, env), env, absl::StrCat("large seed ", seed));
+}
+
+// Without references and with the dense liveness rows, backtrack makes each vreg's joined ranges
+// straight from the rows (runs of blocks started and stopped a word at a time); otherwise one
+// range per (block, live vreg) is made and joined afterwards. The ranges must be the same, so the
+// outputs are: random functions (natural loops, arbitrary layouts, late uses at terminators,
+// uses laid out before their definitions), with arbitrary loop tables, and large functions.
+TEST(RegallocProperty, RangesFromRowsAsFromTheWalk) {
+  auto both = [](const Function& f, const MachineEnv& env, const std::string& what) {
+    Options options;
+    options.algorithm = "backtrack";
+    options.run_checker = false;
+    SetBacktrackRangesFromRowsForTesting(false);
+    Expected<Output> walked = Allocate(f, env, options);
+    SetBacktrackRangesFromRowsForTesting(true);
+    Expected<Output> rows = Allocate(f, env, options);
+    ASSERT_EQ(walked.ok(), rows.ok()) << what;
+    if (!rows.ok()) return;
+    ASSERT_EQ(walked->ToString(), rows->ToString()) << what << "\n" << f.ToString();
+    ASSERT_TRUE(walked->allocs == rows->allocs) << what;
+    ASSERT_TRUE(walked->spill_slot_class == rows->spill_slot_class) << what;
+  };
+  for (uint64_t seed = 0; seed < 3000; ++seed) {
+    const MachineEnv env = PropertyEnv(seed);
+    Function f = RandomFunction(
+        seed, env, {.max_blocks = 24, .max_insts_per_block = 6, .natural_loops = seed % 3 == 0});
+    both(f, env, absl::StrCat("seed ", seed));
+    if (seed % 2 == 1) {
+      AddArbitraryLoopTables(f, seed ^ 0x7a11);
+      both(f, env, absl::StrCat("seed ", seed, " with loop tables"));
+    }
+  }
+  const MachineEnv env = X64LikeEnv();
+  for (uint64_t seed = 0; seed < 10; ++seed)
+    both(LargeFunction(seed, 2000, env), env, absl::StrCat("large seed ", seed));
+}
+
+// The ranges themselves (not only what they allocate: joining is invisible in the output), made
+// from the dense rows and by the per-block walk, for the same liveness: random functions and
+// large ones.
+TEST(RegallocProperty, RangesFromRowsEqualTheWalks) {
+  auto both = [](const Function& f, const MachineEnv& env, const std::string& what) {
+    Liveness live;
+    ASSERT_TRUE(live.Compute(f, Liveness::Method::kDense, Liveness::Sets::kLiveOutOnly).ok());
+    SetBacktrackRangesFromRowsForTesting(false);
+    const std::string walked = BacktrackRangesForTesting(f, env, live);
+    SetBacktrackRangesFromRowsForTesting(true);
+    const std::string rows = BacktrackRangesForTesting(f, env, live);
+    ASSERT_EQ(walked, rows) << what << "\n" << f.ToString();
+  };
+  int with_rows = 0;
+  for (uint64_t seed = 0; seed < 3000; ++seed) {
+    const MachineEnv env = PropertyEnv(seed);
+    const Function f = RandomFunction(seed, env,
+                                      {.max_blocks = 2 + static_cast<uint32_t>(seed % 30),
+                                       .max_insts_per_block = 6,
+                                       .natural_loops = seed % 3 == 0});
+    Liveness live;
+    if (!live.Compute(f, Liveness::Method::kDense, Liveness::Sets::kLiveOutOnly).ok()) continue;
+    with_rows += live.has_live_out_rows();
+    both(f, env, absl::StrCat("seed ", seed));
+  }
+  EXPECT_GT(with_rows, 2500);
+  const MachineEnv env = X64LikeEnv();
+  for (uint64_t seed = 0; seed < 10; ++seed)
+    both(LargeFunction(seed, 2000, env), env, absl::StrCat("large seed ", seed));
+}
+
+// A range that ends at its block's end without the value being live out (a late use by the
+// return) touches the value's range in the next block laid out, entered from elsewhere:
+// joined with it, as the per-block ranges are, and counted as two blocks.
+TEST(RegallocProperty, RangesFromRowsJoinALateUseAtTheEnd) {
+  const MachineEnv env = X64LikeEnv();
+  Function f;
+  const VReg v = f.AddVReg(RegClass::kInt), c = f.AddVReg(RegClass::kInt);
+  f.StartBlock();  // block0: v, c; to block1 or block2
+  f.AddInst({Operand::Def(v)});
+  f.AddInst({Operand::Def(c)});
+  f.AddInst({Operand::Use(c)});
+  f.AddSucc(Block(1));
+  f.AddSucc(Block(2));
+  f.StartBlock();  // block1: returns, reading v late
+  f.AddInst({});
+  f.AddInst({Operand::LateUse(v)});
+  f.StartBlock();  // block2: reads v, returns
+  f.AddInst({Operand::Use(v)});
+  f.AddInst({});
+  f.Finish();
+  ASSERT_TRUE(f.Validate(env).ok()) << f.Validate(env).error().message;
+  Liveness live;
+  ASSERT_TRUE(live.Compute(f, Liveness::Method::kDense, Liveness::Sets::kLiveOutOnly).ok());
+  ASSERT_TRUE(live.has_live_out_rows());
+  SetBacktrackRangesFromRowsForTesting(false);
+  const std::string walked = BacktrackRangesForTesting(f, env, live);
+  SetBacktrackRangesFromRowsForTesting(true);
+  const std::string rows = BacktrackRangesForTesting(f, env, live);
+  EXPECT_EQ(walked, rows);
+  // v from its definition (point 3) through block1 (points 12..20) into block2 (to its use at
+  // instruction 5): one range, in three blocks.
+  EXPECT_NE(rows.find("v0: [3,21) arena [3,21) size 18 blocks 3"), std::string::npos) << rows;
 }
 
 // Bundles are merged (a branch argument with its block parameter) only up to a cap on their
