@@ -24,10 +24,10 @@ struct LivenessScratch {
   std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (block, vreg)
   std::vector<std::pair<uint32_t, uint32_t>> sites;  // (vreg, block)
   // The dense method: sites_begin[b] indexes b's sites (they are collected block by block);
-  // kills are the vregs by defining block (kill_begin); row, a visit's set; lanes, the column
-  // sums' accumulators (the rows themselves are Liveness::rows_).
+  // kills are the vregs by defining block (kill_begin); row, a visit's set (the rows themselves
+  // are Liveness::rows_).
   std::vector<uint32_t> sites_begin, kill_begin, kills;
-  std::vector<uint64_t> row, lanes;
+  std::vector<uint64_t> row;
   std::vector<uint8_t> dirty;
   // The loop method's checks: per block, the depth of its loops and which headers it reaches.
   std::vector<uint8_t> loop_depth;
@@ -38,8 +38,8 @@ struct LivenessScratch {
             vstamp.capacity() + sites_begin.capacity() + kill_begin.capacity() + kills.capacity()) *
                sizeof(uint32_t) +
            (pairs.capacity() + sites.capacity()) * sizeof(pairs[0]) +
-           (row.capacity() + lanes.capacity() + loop_reach.capacity()) * sizeof(uint64_t) +
-           dirty.capacity() + loop_depth.capacity();
+           (row.capacity() + loop_reach.capacity()) * sizeof(uint64_t) + dirty.capacity() +
+           loop_depth.capacity();
   }
 };
 
@@ -156,6 +156,9 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
     }
   sites_begin[nb] = static_cast<uint32_t>(num_sites);
   livein_count_.assign(nv, 0);
+  counted_ = true;
+  num_blocks_ = nb;
+  num_vregs_ = nv;
   lists_ = false;
   rows_live_out_ = false;
   by_loop_forest_ = false;
@@ -502,11 +505,9 @@ void Liveness::DenseLiveInLists(const Function& f, Scratch* scratch) {
 
 template <class Scratch>
 void Liveness::DenseLiveOutRows(const Function& f, Scratch* scratch) {
-  const uint32_t nb = f.num_blocks(), nv = f.num_vregs(), nw = row_words_;
-  // NumLiveIn: the column sums of the live-in rows (count has room for every bit of a row).
-  livein_count_.resize(64 * static_cast<size_t>(nw));
-  AddColumnSums(rows_.data(), nb, nw, livein_count_.data(), &scratch->lanes);
-  livein_count_.resize(nv);
+  const uint32_t nb = f.num_blocks(), nw = row_words_;
+  (void)scratch;
+  counted_ = false;  // NumLiveIn counts on its first call (CountLiveIns)
   // Live-out rows: a jump without arguments reads its successor's live-in row; every other
   // block gets a union row after the live-in rows (its successors' rows and its arguments).
   liveout_row_.resize(nb);
@@ -537,6 +538,16 @@ void Liveness::DenseLiveOutRows(const Function& f, Scratch* scratch) {
       for (VReg a : f.Args(e)) out[a.index >> 6] |= uint64_t{1} << (a.index & 63);
   }
   rows_live_out_ = true;
+}
+
+// NumLiveIn without lists: the column sums of the live-in rows (count has room for every bit of a
+// row), made when first asked.
+void Liveness::CountLiveIns() const {
+  thread_local std::vector<uint64_t> lanes;
+  livein_count_.assign(64 * static_cast<size_t>(row_words_), 0);
+  AddColumnSums(rows_.data(), num_blocks_, row_words_, livein_count_.data(), &lanes);
+  livein_count_.resize(num_vregs_);
+  counted_ = true;
 }
 
 template <class Scratch>

@@ -88,8 +88,14 @@ class Liveness {
   }
   // The block that defines v (for a block parameter, its block).
   Block DefBlock(VReg v) const { return Block(def_block_[v.index]); }
-  // The number of blocks v is live into (the blocks whose LiveIn holds v).
-  uint32_t NumLiveIn(VReg v) const { return livein_count_[v.index]; }
+  // The number of blocks v is live into (the blocks whose LiveIn holds v). Without lists
+  // (Sets::kLiveOutOnly, the dense method), counted from the rows on the first call (column
+  // sums): the backtracking allocator asks for none, so it does not pay for them. Not safe to
+  // call from two threads at once on one Liveness.
+  uint32_t NumLiveIn(VReg v) const {
+    if (!counted_) CountLiveIns();
+    return livein_count_[v.index];
+  }
   // The blocks (in layout order) holding an operand with a commutative partner
   // (Operand::commutes_with), noted by Compute's walk over the operands for
   // ChooseCommutedReuse, which then visits only those blocks.
@@ -128,7 +134,7 @@ class Liveness {
   // From the rows: the live-in lists into sets_ (livein_begin_, livein_count_ too).
   template <class Scratch>
   void DenseLiveInLists(const Function& f, Scratch* scratch);
-  // From the rows, without lists: livein_count_, and a live-out row per block (liveout_row_).
+  // From the rows, without lists: a live-out row per block (liveout_row_).
   template <class Scratch>
   void DenseLiveOutRows(const Function& f, Scratch* scratch);
   template <class Scratch>
@@ -139,7 +145,11 @@ class Liveness {
   Status LiveOut(const Function& f, bool dense, Scratch* scratch);
 
   std::vector<uint32_t> def_block_;
-  std::vector<uint32_t> livein_count_;  // per vreg
+  // Per vreg; with the dense rows and no lists, filled by the first NumLiveIn (counted_).
+  mutable std::vector<uint32_t> livein_count_;
+  mutable bool counted_ = true;
+  void CountLiveIns() const;  // livein_count_ from the live-in rows
+  uint32_t num_blocks_ = 0, num_vregs_ = 0;
   // The lists in sets_: live-ins per block at [livein_begin_[b], livein_begin_[b + 1]);
   // live-outs at [liveout_begin_[b], liveout_end_[b]), either a union stored after the live-ins
   // or, for a block with one successor and no branch arguments, that successor's live-in set
