@@ -4,8 +4,9 @@
 // XXH3-64 (xxHash 0.8, the system's libxxhash-dev, used header-only so nothing is linked), whose
 // output for a given input and seed is fixed by the xxHash specification: the value is part of
 // the artifact format from format version 7 on (tests pin XXH3's published values). XXH3 runs
-// on 128-bit vectors (SSE2 on every x86-64, NEON on aarch64), which matters because the runtime
-// checks it on every load and an artifact is mostly data segments and code.
+// on 128-bit vectors (SSE2 on every x86-64, NEON on aarch64; AVX2's 256-bit ones where the CPU
+// has them), which matters because the runtime checks it on every load and the compiler over
+// every byte it writes, and an artifact is mostly data segments and code.
 #ifndef EGRET_ARTIFACT_CHECKSUM_H_
 #define EGRET_ARTIFACT_CHECKSUM_H_
 
@@ -33,6 +34,17 @@ class Checksum64Stream {
   alignas(64) std::byte state_[640] = {};
 };
 
+namespace internal {
+
+// The vector kernels behind Checksum64 (all give the same values): kBaseline is SSE2 on x86-64
+// and NEON on aarch64; kAvx2 is taken on x86-64 CPUs that have AVX2.
+enum class ChecksumKernel { kBaseline, kAvx2 };
+ChecksumKernel ActiveChecksumKernel();
+// Tests only: use `kernel` from now on in this process. False (and nothing changes) when this
+// CPU or build lacks it.
+bool SetChecksumKernelForTesting(ChecksumKernel kernel);
+
+}  // namespace internal
 }  // namespace egret::artifact
 
 #endif  // EGRET_ARTIFACT_CHECKSUM_H_

@@ -65,6 +65,32 @@ TEST(Checksum64, PublishedXxh3Vectors) {
   }
 }
 
+// Every kernel gives XXH3's values, one-shot and streamed (on x86-64 with AVX2 both kernels run
+// here; elsewhere only the baseline one).
+TEST(Checksum64, EveryKernelGivesThePublishedValues) {
+  using internal::ChecksumKernel;
+  const ChecksumKernel active = internal::ActiveChecksumKernel();
+  for (ChecksumKernel kernel : {ChecksumKernel::kBaseline, ChecksumKernel::kAvx2}) {
+    if (!internal::SetChecksumKernelForTesting(kernel)) continue;
+    EXPECT_EQ(internal::ActiveChecksumKernel(), kernel);
+    for (const Vector& v : kXxh3Vectors) {
+      const std::vector<uint8_t> data = SanityBuffer(v.len);
+      EXPECT_EQ(Checksum64(data, v.seed), v.want) << "kernel " << int(kernel) << " len " << v.len;
+      Checksum64Stream stream(v.seed);
+      stream.Update(std::span<const uint8_t>(data).first(v.len / 3));
+      stream.Update(std::span<const uint8_t>(data).subspan(v.len / 3));
+      EXPECT_EQ(stream.Finish(), v.want) << "kernel " << int(kernel) << " len " << v.len;
+    }
+    // Long inputs, many blocks: both kernels agree with each other.
+    const std::vector<uint8_t> big = SanityBuffer(100'003);
+    static uint64_t first = 0;
+    const uint64_t value = Checksum64(big, 7);
+    if (first == 0) first = value;
+    EXPECT_EQ(value, first);
+  }
+  ASSERT_TRUE(internal::SetChecksumKernelForTesting(active));
+}
+
 // The artifact writer seeds with the format version: different seeds, different values.
 TEST(Checksum64, SeedMatters) {
   const std::vector<uint8_t> data = SanityBuffer(5000);
