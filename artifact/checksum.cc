@@ -17,6 +17,9 @@
 #include <immintrin.h>  // the AVX2 types; xxhash.h includes only what XXH_VECTOR needs
 
 #define EGRET_CHECKSUM_AVX2 1
+// XXH_X86DISPATCH aligns the accumulators and the derived secret to 64 bytes (the SSE2 build
+// alone aligns them to 16), which the AVX2 kernels' aligned 32-byte loads and stores need.
+#define XXH_X86DISPATCH 1
 #define XXH_DISPATCH_AVX2 1
 #define XXH_TARGET_AVX2 __attribute__((__target__("avx2")))
 #else
