@@ -32,10 +32,9 @@ std::string Hex(uint64_t v) {
 
 class Parser {
  public:
-  Parser(Artifact& a, uint32_t version, std::span<const uint8_t>* borrowed_text)
+  Parser(Artifact& a, std::span<const uint8_t>* borrowed_text)
       : a_(a),
         insn_align_(a.target == Target::kAarch64 ? uint32_t{4} : uint32_t{1}),
-        version_(version),
         borrowed_text_(borrowed_text) {}
 
   Status ParsePayload(std::span<const uint8_t> payload) {
@@ -44,8 +43,8 @@ class Parser {
     while (!r.at_end()) {
       const uint64_t id_offset = r.offset();
       EGRET_ASSIGN_OR_RETURN(uint8_t id, r.ReadU8());
-      if ((id == 0 && version_ < 2) || (id == uint8_t(SectionId::kStackMaps) && version_ < 3) ||
-          (id == uint8_t(SectionId::kFrameRanges) && version_ < 5) || id > kMaxSectionId)
+      // Every readable version (7 on) knows all sections up to kMaxSectionId.
+      if (id > kMaxSectionId)
         return Error(id_offset, "artifact: unknown section id " + std::to_string(id));
       if (id <= last_id)
         return Error(id_offset,
@@ -857,7 +856,6 @@ class Parser {
 
   Artifact& a_;
   const uint32_t insn_align_;  // every instruction starts at a multiple of this (target's)
-  const uint32_t version_;
   std::span<const uint8_t>* borrowed_text_;  // set: the text stays in the input, not copied
   uint64_t text_size_ = 0;
   std::vector<DeclaredRange> code_;
@@ -868,6 +866,14 @@ class Parser {
   std::vector<MemoryType> memory_types_;
   std::vector<GlobalType> global_types_;
 };
+
+// "version 7", or "versions 4 to 6" when a build reads several.
+std::string ReadableVersions() {
+  if (kMinReadableFormatVersion == kFormatVersion)
+    return "version " + std::to_string(kFormatVersion);
+  return "versions " + std::to_string(kMinReadableFormatVersion) + " to " +
+         std::to_string(kFormatVersion);
+}
 
 }  // namespace
 
@@ -885,15 +891,17 @@ Expected<Artifact> ReadArtifact(std::span<const uint8_t> bytes, const ReadOption
   const uint32_t flags = *h.ReadFixedU32();
   const uint64_t payload_size = *h.ReadFixedU64();
   const uint64_t checksum = *h.ReadFixedU64();
-  if (version >= 1 && version < kMinReadableFormatVersion)
-    return Error(8, "artifact: format version " + std::to_string(version) +
-                        " was compiled for an older VMContext layout (this build reads versions " +
-                        std::to_string(kMinReadableFormatVersion) + " to " +
-                        std::to_string(kFormatVersion) + "): recompile the .wasm");
+  if (version >= 1 && version < kMinReadableFormatVersion) {
+    // Versions 1 to 3: code for the VMContext before the store-limits pointer; 4 to 6: the
+    // payload sealed with the multiply-rotate checksum that XXH3 replaced in version 7.
+    const char* why = version < 4 ? " was compiled for an older VMContext layout"
+                                  : " is sealed with the checksum before XXH3";
+    return Error(8, "artifact: format version " + std::to_string(version) + why +
+                        " (this build reads " + ReadableVersions() + "): recompile the .wasm");
+  }
   if (version < kMinReadableFormatVersion || version > kFormatVersion)
     return Error(8, "artifact: unsupported format version " + std::to_string(version) +
-                        " (this build reads versions " + std::to_string(kMinReadableFormatVersion) +
-                        " to " + std::to_string(kFormatVersion) + ")");
+                        " (this build reads " + ReadableVersions() + ")");
   if (flags != uint32_t(Target::kX86_64) && flags != uint32_t(Target::kAarch64))
     return Error(12, "artifact: unknown target or flags " + Hex(flags));
   if (options.host_target && flags != uint32_t(*options.host_target)) {
@@ -916,7 +924,7 @@ Expected<Artifact> ReadArtifact(std::span<const uint8_t> bytes, const ReadOption
   Artifact a;
   a.target = Target(flags);
   if (options.borrowed_text != nullptr) *options.borrowed_text = {};
-  Parser p(a, version, options.borrowed_text);
+  Parser p(a, options.borrowed_text);
   EGRET_TRY(p.ParsePayload(payload));
   return a;
 }

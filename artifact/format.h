@@ -5,7 +5,7 @@
 //   8       4     format version (u32 LE), kFormatVersion
 //   12      4     flags (u32 LE): bits 0-7 Target, all other bits zero
 //   16      8     payload size in bytes (u64 LE); must equal file size - 32
-//   24      8     Checksum64(payload, seed = version) (u64 LE)
+//   24      8     Checksum64(payload, seed = version) (u64 LE): XXH3-64 from version 7 on
 //   32      ...   payload: sections
 //
 // A section is `id:u8 size:uleb32 contents[size]`. Ids appear at most once, in increasing order;
@@ -18,14 +18,16 @@
 // only (the reader still knows which sections each version introduced). Version 5 added section
 // 18, frame ranges (artifact.h: FrameRange): the code ranges that run without their function's
 // frame record (frameless leaf functions, prologue and epilogue windows). A version-4 artifact
-// has none, which is exact for its code (every function kept its frame record), so readers accept
+// has none, which is exact for its code (every function kept its frame record), so readers accepted
 // versions 4 and 5. Version 6 has version 5's sections; its call_indirect through a fixed-size
 // funcref table reads the target from the table's code mirror (runtime/table.h), which a runtime
 // that reads only up to version 5 does not keep, so such a runtime must refuse it. Versions 4 and
-// 5 still run here (their code reads the target through the VMFuncRef). Inside sections, counts
-// and indices are unsigned LEB128 (the strict WebAssembly encoding), strings are
-// `len:uleb32 bytes`. docs/runtime.md has the per-section table. Any change to the layout bumps
-// kFormatVersion; readers reject other versions.
+// 5 still ran (their code reads the target through the VMFuncRef). Version 7 has version 6's
+// sections and code; its checksum is XXH3-64 (artifact/checksum.h) instead of the
+// multiply-rotate function of versions 1 to 6, so readers accept version 7 only and tell the
+// user of an older file to recompile it. Inside sections, counts and indices are unsigned
+// LEB128 (the strict WebAssembly encoding), strings are `len:uleb32 bytes`. docs/runtime.md has the
+// per-section table. Any change to the layout bumps kFormatVersion; readers reject other versions.
 #ifndef EGRET_ARTIFACT_FORMAT_H_
 #define EGRET_ARTIFACT_FORMAT_H_
 
@@ -37,8 +39,8 @@ namespace egret::artifact {
 static_assert(std::endian::native == std::endian::little, "artifacts assume a little-endian host");
 
 inline constexpr uint8_t kMagic[8] = {0x00, 'e', 'g', 'r', 'e', 't', 'a', 'f'};
-inline constexpr uint32_t kFormatVersion = 6;             // what the writer writes
-inline constexpr uint32_t kMinReadableFormatVersion = 4;  // readers accept [this, kFormatVersion]
+inline constexpr uint32_t kFormatVersion = 7;             // what the writer writes
+inline constexpr uint32_t kMinReadableFormatVersion = 7;  // readers accept [this, kFormatVersion]
 inline constexpr uint32_t kHeaderSize = 32;
 
 enum class SectionId : uint8_t {

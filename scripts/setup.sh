@@ -11,7 +11,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 PKGS=(
   cmake ninja-build g++ make ccache pkg-config python3 nodejs
   clang-14 lld-14 clang-format clang-tidy libclang-rt-14-dev
-  libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev libcapstone-dev nlohmann-json3-dev
+  libabsl-dev libgtest-dev libgmock-dev libbenchmark-dev libcapstone-dev nlohmann-json3-dev libxxhash-dev
   graphviz llvm-14-tools wabt binaryen valgrind gnuplot-nox linux-perf gdb
   qemu-user g++-aarch64-linux-gnu
   bazel-bootstrap bazel-rules-java

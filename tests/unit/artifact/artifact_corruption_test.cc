@@ -170,26 +170,27 @@ TEST(ArtifactCorruption, FrameRangesAreValidated) {
   EXPECT_TRUE(has(ErrorFor(a64), "is not aligned to 4 bytes"));
 }
 
-// Version 4 files (code that always kept its frame record) are still read; the frame-range
-// section exists from version 5 on, and a version-4 file holding one is refused at its id.
-TEST(ArtifactCorruption, FrameRangeSectionNeedsVersion5) {
-  auto as_version = [](Bytes b, uint32_t version) {
-    b[8] = uint8_t(version);
-    Seal(b);
-    const uint64_t sum = Checksum64(std::span<const uint8_t>(b).subspan(kHeaderSize), version);
-    std::memcpy(&b[24], &sum, 8);
-    return b;
-  };
-  Artifact a = testing::SmallArtifact();
-  auto old = ReadArtifact(as_version(WriteArtifact(a), 4));
-  ASSERT_TRUE(old.ok()) << old.error().ToString();
-  EXPECT_EQ(*old, a);
-  a.frame_ranges = {{8, 2, FrameKind::kReturnAtSp}};
-  const Bytes b = as_version(WriteArtifact(a), 4);
-  EXPECT_NE(ReadError(b).find("unknown section id 18"), std::string::npos);
+// Versions 4 to 6 hold code that this runtime could run, but their payload is sealed with the
+// multiply-rotate checksum that XXH3 replaced in version 7: refused at the version field, before
+// the checksum is looked at, with a message that says to recompile.
+TEST(ArtifactCorruption, VersionsBeforeXxh3AreRefused) {
+  const Bytes good = WriteArtifact(testing::SmallArtifact());
+  ASSERT_EQ(good[8], 7);
+  for (uint32_t old_version : {4u, 5u, 6u}) {
+    Bytes b = good;
+    b[8] = uint8_t(old_version);
+    auto r = ReadArtifact(b);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().offset, 8u);
+    EXPECT_NE(r.error().message.find("format version " + std::to_string(old_version) +
+                                     " is sealed with the checksum before XXH3"),
+              std::string::npos)
+        << r.error().message;
+    EXPECT_NE(r.error().message.find("recompile the .wasm"), std::string::npos);
+  }
 }
 
-// The stack-map section exists from version 3 on. Readers now accept versions 4 and 5, so a
+// The stack-map section exists from version 3 on. Readers now accept version 7 only, so a
 // version-2 file holding one is refused at its version field before any section is read.
 TEST(ArtifactCorruption, StackMapSectionNeedsVersion3) {
   Bytes b = WriteArtifact(testing::SmallArtifact());
