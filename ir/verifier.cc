@@ -27,6 +27,137 @@ const std::array<uint16_t, 16> kClassMasks = [] {
   return m;
 }();
 
+// Whether `t` is in class `c` (TypeInClass, as a table).
+bool InClass(TypeClass c, Type t) {
+  const uint32_t k = static_cast<uint32_t>(t);
+  return k < kNumTypes && ((kClassMasks[static_cast<size_t>(c) & 15] >> k) & 1);
+}
+
+const char* ClassName(TypeClass c) {
+  switch (c) {
+    case TypeClass::kInt:
+      return "an integer";
+    case TypeClass::kFloat:
+      return "a float";
+    case TypeClass::kAny:
+      return "a scalar";
+    case TypeClass::kVec:
+      return "a vector";
+    case TypeClass::kIntVec:
+      return "an integer vector";
+    case TypeClass::kFloatVec:
+      return "a float vector";
+    case TypeClass::kRef:
+      return "a reference";
+    case TypeClass::kIntOrRef:
+      return "an integer or a reference";
+    case TypeClass::kAnyOrVec:
+      break;
+  }
+  return "a value";
+}
+
+// The rules of each kCtrl opcode's `.type` suffix (CheckCtrl's), from the fields they read: the
+// opcode, its operand's type `from` (kInvalid unless the format is kUnary), the suffix `to` and
+// the immediate (iconst). If one fails and kWord, *why says why; the messages are built only
+// when worded (the lean walk asks without), so the rules are one copy.
+template <bool kWord>
+bool CtrlRuleOk(Opcode op, Type from, Type to, int64_t imm, std::string* why) {
+  auto fail = [&](auto&& message) {
+    if constexpr (kWord) *why = message();
+    return false;
+  };
+  const OpcodeInfo& info = Info(op);
+  if (!InClass(info.ctrl_class, to))
+    return fail(
+        [&] { return "type suffix ." + TypeStr(to) + " must be " + ClassName(info.ctrl_class); });
+  const uint32_t fb = TypeBits(from), tb = TypeBits(to);
+  switch (op) {
+    case Opcode::kUextend:
+    case Opcode::kSextend:
+      if (tb <= fb)
+        return fail(
+            [&] { return "extension must widen, " + TypeStr(from) + " to " + TypeStr(to); });
+      break;
+    case Opcode::kIreduce:
+      if (tb >= fb)
+        return fail(
+            [&] { return "reduction must narrow, " + TypeStr(from) + " to " + TypeStr(to); });
+      break;
+    case Opcode::kFpromote:
+      if (from != Type::kF32 || to != Type::kF64)
+        return fail([&] { return std::string("fpromote converts f32 to f64"); });
+      break;
+    case Opcode::kFdemote:
+      if (from != Type::kF64 || to != Type::kF32)
+        return fail([&] { return std::string("fdemote converts f64 to f32"); });
+      break;
+    case Opcode::kFcvtToSint:
+    case Opcode::kFcvtToUint:
+    case Opcode::kFcvtToSintSat:
+    case Opcode::kFcvtToUintSat:
+      if (tb < 32)
+        return fail([&] { return std::string("float-to-int conversions produce i32 or i64"); });
+      break;
+    case Opcode::kFcvtFromSint:
+    case Opcode::kFcvtFromUint:
+      if (fb < 32)
+        return fail([&] { return std::string("int-to-float conversions take i32 or i64"); });
+      break;
+    case Opcode::kIconst:
+      if (IsRef(to) && imm != 0)
+        return fail(
+            [&] { return "iconst." + TypeStr(to) + " is the null reference and takes only 0"; });
+      break;
+    case Opcode::kBitcast:
+      if (fb != tb || from == to || IsInt(from) == IsInt(to) || fb < 32 || IsRef(from) || IsRef(to))
+        return fail([&] {
+          return "bitcast converts between an integer and a float of the same width, "
+                 "not " +
+                 TypeStr(from) + " to " + TypeStr(to);
+        });
+      break;
+    case Opcode::kUload8:
+    case Opcode::kSload8:
+    case Opcode::kUload16:
+    case Opcode::kSload16:
+    case Opcode::kUload32:
+    case Opcode::kSload32:
+      if (tb <= MemAccessBytes(op) * 8)
+        return fail([&] {
+          return "." + TypeStr(to) + " is not wider than the " +
+                 std::to_string(MemAccessBytes(op) * 8) + "-bit access";
+        });
+      break;
+    case Opcode::kStackAddr:
+    case Opcode::kFuncAddr:
+      if (to != Type::kI64) return fail([&] { return std::string("addresses are i64"); });
+      break;
+    default:
+      break;
+  }
+  return true;
+}
+
+// Per kCtrl opcode and operand type `from` (kInvalid unless the format is kUnary), bit t for
+// every suffix t that CtrlRuleOk accepts whatever the immediate (built once, at start-up, from
+// the rules themselves). The lean walk accepts a suffix whose bit is set and asks CtrlRuleOk
+// about any other (iconst.r64 depends on the immediate), so the table only saves the call.
+const std::array<uint16_t, kNumOpcodes* 16> kCtrlMasks = [] {
+  std::array<uint16_t, kNumOpcodes * 16> m{};
+  for (int op = 0; op < kNumOpcodes; ++op) {
+    if (kOpcodeInfos[op].typing != ResultTyping::kCtrl) continue;
+    for (int from = 0; from < kNumTypes; ++from)
+      for (int to = 0; to < kNumTypes; ++to) {
+        const auto o = static_cast<Opcode>(op);
+        const auto f = static_cast<Type>(from), t = static_cast<Type>(to);
+        if (CtrlRuleOk<false>(o, f, t, 0, nullptr) && CtrlRuleOk<false>(o, f, t, 1, nullptr))
+          m[op * 16 + from] |= static_cast<uint16_t>(1u << to);
+      }
+  }
+  return m;
+}();
+
 // The verifier's tables, one set per thread and kept between functions for their capacity
 // (each run overwrites what it reads: nothing carries over from one function to the next).
 // Also the source of the analyses when the caller supplies none: computed here, on demand.
@@ -81,6 +212,7 @@ struct AcceptTraits {
   ResultTyping typing;
   TypeClass arg_class;
   bool terminator;
+  bool unary;  // format kUnary: a kCtrl suffix rule reads the operand's type
 };
 
 constexpr AcceptKind AcceptKindOf(const OpcodeInfo& info) {
@@ -122,8 +254,12 @@ constexpr std::array<AcceptTraits, kNumOpcodes> kAcceptTraits = [] {
   std::array<AcceptTraits, kNumOpcodes> t{};
   for (int k = 0; k < kNumOpcodes; ++k) {
     const OpcodeInfo& info = kOpcodeInfos[k];
-    t[k] = {kOperandShape[k], AcceptKindOf(info), info.typing, info.arg_class,
-            (info.flags & kTerminator) != 0};
+    t[k] = {kOperandShape[k],
+            AcceptKindOf(info),
+            info.typing,
+            info.arg_class,
+            (info.flags & kTerminator) != 0,
+            info.format == InstFormat::kUnary};
   }
   return t;
 }();
@@ -260,26 +396,30 @@ class Verifier {
   // definition checks alone (RunFused checks no dominance there).
   bool Accepts(const DominatorTree& dt) {
     std::vector<uint8_t>& defined = scratch_.defined;
-    if (defined.size() < dfg_.NumValues()) defined.resize(dfg_.NumValues(), 0);
+    const size_t num_values = dfg_.NumValues();
+    if (defined.size() < num_values) defined.resize(num_values, 0);
+    // A value is marked at most once per walk (AcceptsBlock rejects a second mark), so the
+    // marked list needs no more than one entry per value and is written without growth checks.
+    if (scratch_.marked.size() < num_values) scratch_.marked.resize(num_values);
+    num_marked_ = 0;
     const bool ok = AcceptsWalk(dt);
     // Between runs every mark is 0: a walk that finishes has undone its own; one that stopped
     // early leaves some, cleared here.
     if (!ok) std::fill(defined.begin(), defined.end(), uint8_t{0});
-    EGRET_DCHECK(std::find(defined.begin(), defined.begin() + dfg_.NumValues(), uint8_t{1}) ==
-                 defined.begin() + dfg_.NumValues());
+    EGRET_DCHECK(std::find(defined.begin(), defined.begin() + num_values, uint8_t{1}) ==
+                 defined.begin() + num_values);
     return ok;
   }
 
   bool AcceptsWalk(const DominatorTree& dt) {
     const Layout& layout = f_.layout;
-    std::vector<uint8_t>& defined = scratch_.defined;
-    std::vector<Value>& marked = scratch_.marked;
+    uint8_t* const defined = scratch_.defined.data();
+    const Value* const marked = scratch_.marked.data();
     std::vector<VerifierScratch::Frame>& stack = scratch_.stack;
-    marked.clear();
     stack.clear();
     auto enter = [&](Block b) {
       if (!dfg_.IsValidBlock(b) || !layout.IsBlockInserted(b)) return false;
-      stack.push_back({b, 0, static_cast<uint32_t>(marked.size())});
+      stack.push_back({b, 0, num_marked_});
       return AcceptsBlock</*reachable=*/true>(b);
     };
     if (!enter(f_.EntryBlock())) return false;
@@ -290,8 +430,7 @@ class Verifier {
         if (!enter(children[top.child++])) return false;  // `top` is not used after this
         continue;
       }
-      for (size_t n = top.marks; marked.size() > n; marked.pop_back())
-        defined[marked.back().index] = 0;
+      for (uint32_t n = top.marks; num_marked_ > n;) defined[marked[--num_marked_].index] = 0;
       stack.pop_back();
     }
     // Every reachable block is in the tree and was placed; the others are unreachable.
@@ -301,16 +440,39 @@ class Verifier {
     return true;
   }
 
+  // The tables AcceptsBlock reads, as plain pointers held in locals: a mark is a byte store,
+  // which may alias any object, so a table reached through a member or a vector would be
+  // reloaded after every one.
+  struct Tables {
+    const InstData* insts;
+    const ValueData* values;
+    const Value* pool;  // ValueListPool's storage: list l is pool[l.start .. l.start + l.size)
+    uint32_t num_insts, num_values;
+  };
+  Tables GetTables() const {
+    Tables t;
+    t.num_insts = static_cast<uint32_t>(dfg_.NumInsts());
+    t.num_values = static_cast<uint32_t>(dfg_.NumValues());
+    t.insts = t.num_insts ? &dfg_[Inst(0)] : nullptr;
+    t.values = t.num_values ? &dfg_.ValueInfo(Value(0)) : nullptr;
+    t.pool = dfg_.pool().Get(ValueList{}).data();
+    return t;
+  }
+
   // One block of Accepts. In a reachable block an operand must be marked, and the block's
   // parameters and results are marked as the walk passes them; in an unreachable one it must
-  // only be defined by a placed instruction or block.
+  // only be defined by a placed instruction or block. A value already marked when its
+  // definition is passed (listed twice) fails: stricter than RunFused, and it bounds the marked
+  // list by the number of values.
   template <bool kReachable>
   bool AcceptsBlock(Block b) {
-    const Layout& layout = f_.layout;
-    const uint32_t num_insts = static_cast<uint32_t>(dfg_.NumInsts());
-    const uint32_t num_values = static_cast<uint32_t>(dfg_.NumValues());
+    const Tables t = GetTables();
+    const ValueData* const values = t.values;
+    const Value* const pool = t.pool;
+    const uint32_t num_values = t.num_values;
     uint8_t* const defined = scratch_.defined.data();
-    std::vector<Value>& marked = scratch_.marked;
+    Value* const marked = scratch_.marked.data();
+    uint32_t num_marked = num_marked_;
     const auto operand_ok = [&](Value v) {
       if constexpr (kReachable) {
         return v.index < num_values && defined[v.index] != 0;
@@ -318,59 +480,67 @@ class Verifier {
         return DefinedAnywhere(v);
       }
     };
+    // Marks a definition (after its checks: an instruction's own operands come before it).
+    const auto mark = [&](Value v) {
+      if constexpr (kReachable) {
+        if (defined[v.index] != 0) return false;
+        defined[v.index] = 1;
+        marked[num_marked++] = v;
+      }
+      return true;
+    };
     for (Value p : dfg_.BlockParams(b)) {
       if (p.index >= num_values) return false;
-      const ValueData& vd = dfg_.ValueInfo(p);
-      if (vd.kind != ValueKind::kParam || vd.def != b.index) return false;
-      if constexpr (kReachable) {
-        defined[p.index] = 1;
-        marked.push_back(p);
-      }
+      const ValueData& vd = values[p.index];
+      if (vd.kind != ValueKind::kParam || vd.def != b.index || !mark(p)) return false;
     }
-    const Inst last = layout.LastInst(b);
+    const Inst last = f_.layout.LastInst(b);
     if (!last.valid()) return false;
+    // (A failure returns at once: Accepts then clears every mark, wherever the count stood.)
     // The layout's own walk: it follows only links the layout made (docs/ir.md).
-    for (Inst i : layout.Insts(b)) {
-      if (i.index >= num_insts) return false;
-      const InstData& d = dfg_[i];
+    for (Inst i : f_.layout.Insts(b)) {
+      if (i.index >= t.num_insts) return false;
+      const InstData& d = t.insts[i.index];
       const AcceptTraits& traits = kAcceptTraits[static_cast<size_t>(d.opcode)];
       if ((i == last) != traits.terminator) return false;
       // Operands: the fixed ones and the variable list here, branch arguments with the edges.
       const uint8_t shape = traits.shape;
       for (size_t k = 0, n = shape & ~kOperandShapeBranch; k < n; ++k)
         if (!operand_ok(d.args[k])) return false;
-      if (d.vargs.size != 0) {
-        for (Value v : dfg_.pool().Get(d.vargs))
-          if (!operand_ok(v)) return false;
+      if (d.vargs.size != 0) {  // (an empty list's start may be anything)
+        for (const Value *v = pool + d.vargs.start, *end = v + d.vargs.size; v != end; ++v)
+          if (!operand_ok(*v)) return false;
       }
-      // Results: defined here, of the types the typing rule gives.
-      const auto results = dfg_.InstResults(i);
-      for (Value r : results) {
-        if (r.index >= num_values) return false;
-        const ValueData& vd = dfg_.ValueInfo(r);
-        if (vd.kind != ValueKind::kResult || vd.def != i.index) return false;
-      }
-      const ResultTyping typing = traits.typing;
-      if (typing == ResultTyping::kNoResult) {
-        if (!results.empty()) return false;
-      } else if (typing != ResultTyping::kCallResults) {
-        // ResultTypeOf's common rules inline, the others through it.
-        const Type t = typing == ResultTyping::kCtrl ? d.type
-                       : typing == ResultTyping::kSameAsArg && dfg_.IsValidValue(d.args[0])
-                           ? T(d.args[0])
-                       : typing == ResultTyping::kBool ? Type::kI32
-                                                       : dfg_.ResultTypeOf(d);
-        if (t == Type::kInvalid || results.size() != 1 || T(results[0]) != t) return false;
-      }  // call results: with the call's signature, below
       if ((shape & kOperandShapeBranch) && !EdgesOk(i, operand_ok)) return false;
-      if (!InstOk(b, i, d, traits)) return false;
-      if constexpr (kReachable) {
-        for (Value r : results) {
-          defined[r.index] = 1;
-          marked.push_back(r);
+      // Results: defined here, of the types the typing rule gives (call results: by CallOk,
+      // with the call's signature), and marked (the operands above were checked before).
+      const ResultTyping typing = traits.typing;
+      const uint32_t num_results = d.results.size;
+      if (num_results == 1 && typing != ResultTyping::kCallResults) {
+        const Value r = pool[d.results.start];
+        if (r.index >= num_values) return false;
+        const ValueData& vd = values[r.index];
+        if (vd.kind != ValueKind::kResult || vd.def != i.index) return false;
+        // ResultTypeOf's common rules inline, the others through it (kNoResult: none fits).
+        const Type want = typing == ResultTyping::kCtrl ? d.type
+                          : typing == ResultTyping::kSameAsArg && d.args[0].index < num_values
+                              ? values[d.args[0].index].type
+                          : typing == ResultTyping::kBool ? Type::kI32
+                                                          : dfg_.ResultTypeOf(d);
+        if (want == Type::kInvalid || vd.type != want || !mark(r)) return false;
+      } else if (num_results != 0 || typing == ResultTyping::kCallResults) {
+        if (typing != ResultTyping::kCallResults) return false;
+        for (const Value *r = pool + d.results.start, *end = r + num_results; r != end; ++r) {
+          if (r->index >= num_values) return false;
+          const ValueData& vd = values[r->index];
+          if (vd.kind != ValueKind::kResult || vd.def != i.index || !mark(*r)) return false;
         }
+      } else if (typing != ResultTyping::kNoResult) {
+        return false;  // no result where the rule gives one
       }
+      if (!InstOk(b, i, d, traits, values)) return false;
     }
+    num_marked_ = num_marked;
     return true;
   }
 
@@ -404,38 +574,34 @@ class Verifier {
     return ok;
   }
 
-  // Whether `t` is in class `c` (TypeInClass, as a table).
-  static bool InClass(TypeClass c, Type t) {
-    const uint32_t k = static_cast<uint32_t>(t);
-    return k < kNumTypes && ((kClassMasks[static_cast<size_t>(c) & 15] >> k) & 1);
-  }
-
   // CheckInst's operand, reference and suffix rules for the scalar formats the frontend makes
   // most (inline, by the opcode's AcceptKind), and CheckInst itself into a scratch sink for the
   // others.
-  [[gnu::always_inline]] bool InstOk(Block b, Inst i, const InstData& d,
-                                     const AcceptTraits& traits) {
+  // `values` is the value table (Tables); every fixed operand the opcode has is in range.
+  [[gnu::always_inline]] bool InstOk(Block b, Inst i, const InstData& d, const AcceptTraits& traits,
+                                     const ValueData* values) {
+    const auto ty = [values](Value v) { return values[v.index].type; };
     switch (traits.kind) {
       case AcceptKind::kSuffix:
         break;
       case AcceptKind::kArgClass:
-        if (!InClass(traits.arg_class, T(d.args[0]))) return false;
+        if (!InClass(traits.arg_class, ty(d.args[0]))) return false;
         break;
       case AcceptKind::kSameTypeArgs: {
-        const Type t = T(d.args[0]);
-        if (!InClass(traits.arg_class, t) || t != T(d.args[1])) return false;
+        const Type t = ty(d.args[0]);
+        if (!InClass(traits.arg_class, t) || t != ty(d.args[1])) return false;
         break;
       }
       case AcceptKind::kSelect:
-        if (!IsInt(T(d.args[0])) || !InClass(TypeClass::kAnyOrVec, T(d.args[1])) ||
-            T(d.args[1]) != T(d.args[2]))
+        if (!IsInt(ty(d.args[0])) || !InClass(TypeClass::kAnyOrVec, ty(d.args[1])) ||
+            ty(d.args[1]) != ty(d.args[2]))
           return false;
         break;
       case AcceptKind::kCondition:
-        if (!IsInt(T(d.args[0]))) return false;
+        if (!IsInt(ty(d.args[0]))) return false;
         break;
       case AcceptKind::kMemory:
-        if (!MemoryOk(d)) return false;
+        if (!MemoryOk(d, values)) return false;
         break;
       case AcceptKind::kCall:
         if (!CallOk(i, d, traits.typing)) return false;
@@ -446,18 +612,26 @@ class Verifier {
       case AcceptKind::kFull:
         return FullChecksOk(b, i);
     }
-    return traits.typing != ResultTyping::kCtrl || CtrlOk<false>(i, nullptr);
+    if (traits.typing != ResultTyping::kCtrl) return true;
+    // The suffix by kCtrlMasks, and by the rules themselves where the table does not say yes.
+    const uint32_t from = traits.unary ? static_cast<uint32_t>(ty(d.args[0])) : 0;
+    const uint32_t to = static_cast<uint32_t>(d.type);
+    if (from < kNumTypes && to < kNumTypes &&
+        ((kCtrlMasks[static_cast<size_t>(d.opcode) * 16 + from] >> to) & 1))
+      return true;
+    return CtrlOk<false>(i, nullptr);
   }
 
   // InstOk's rules for a load or store (CheckMemory's, as a yes or no).
-  bool MemoryOk(const InstData& d) const {
+  static bool MemoryOk(const InstData& d, const ValueData* values) {
+    const auto ty = [values](Value v) { return values[v.index].type; };
     const bool is_store = Info(d.opcode).format == InstFormat::kStore;
-    if (T(is_store ? d.args[1] : d.args[0]) != Type::kI64) return false;
+    if (ty(is_store ? d.args[1] : d.args[0]) != Type::kI64) return false;
     const int regions = d.flags.Has(MemFlags::kHeap) + d.flags.Has(MemFlags::kVmctx) +
                         d.flags.Has(MemFlags::kTable);
     if (regions > 1 || d.imm < INT32_MIN || d.imm > INT32_MAX) return false;
     if (is_store) {
-      const Type vt = T(d.args[0]);
+      const Type vt = ty(d.args[0]);
       const uint32_t bytes = MemAccessBytes(d.opcode);
       if (bytes == 0 ? !InClass(TypeClass::kAnyOrVec, vt) : !IsInt(vt) || TypeBits(vt) <= bytes * 8)
         return false;
@@ -679,30 +853,6 @@ class Verifier {
   Type T(Value v) const { return dfg_.ValueType(v); }
 
   bool ClassOk(TypeClass c, Type t) const { return InClass(c, t); }
-  static const char* ClassName(TypeClass c) {
-    switch (c) {
-      case TypeClass::kInt:
-        return "an integer";
-      case TypeClass::kFloat:
-        return "a float";
-      case TypeClass::kAny:
-        return "a scalar";
-      case TypeClass::kVec:
-        return "a vector";
-      case TypeClass::kIntVec:
-        return "an integer vector";
-      case TypeClass::kFloatVec:
-        return "a float vector";
-      case TypeClass::kRef:
-        return "a reference";
-      case TypeClass::kIntOrRef:
-        return "an integer or a reference";
-      case TypeClass::kAnyOrVec:
-        break;
-    }
-    return "a value";
-  }
-
   static std::string ShapeList(ShapeSet s) {
     std::string out;
     for (int k = 0; k < kNumVectorTypes; ++k) {
@@ -904,86 +1054,10 @@ class Verifier {
   // built only when worded (Accepts asks without), so the rules are one copy.
   template <bool kWord>
   bool CtrlOk(Inst i, std::string* why) const {
-    auto fail = [&](auto&& message) {
-      if constexpr (kWord) *why = message();
-      return false;
-    };
     const InstData& d = dfg_[i];
-    const Type to = d.type;
-    const OpcodeInfo& info = Info(d.opcode);
-    if (!ClassOk(info.ctrl_class, to))
-      return fail(
-          [&] { return "type suffix ." + TypeStr(to) + " must be " + ClassName(info.ctrl_class); });
-    const Type from = info.format == InstFormat::kUnary ? T(d.args[0]) : Type::kInvalid;
-    const uint32_t fb = TypeBits(from), tb = TypeBits(to);
-    switch (d.opcode) {
-      case Opcode::kUextend:
-      case Opcode::kSextend:
-        if (tb <= fb)
-          return fail(
-              [&] { return "extension must widen, " + TypeStr(from) + " to " + TypeStr(to); });
-        break;
-      case Opcode::kIreduce:
-        if (tb >= fb)
-          return fail(
-              [&] { return "reduction must narrow, " + TypeStr(from) + " to " + TypeStr(to); });
-        break;
-      case Opcode::kFpromote:
-        if (from != Type::kF32 || to != Type::kF64)
-          return fail([&] { return std::string("fpromote converts f32 to f64"); });
-        break;
-      case Opcode::kFdemote:
-        if (from != Type::kF64 || to != Type::kF32)
-          return fail([&] { return std::string("fdemote converts f64 to f32"); });
-        break;
-      case Opcode::kFcvtToSint:
-      case Opcode::kFcvtToUint:
-      case Opcode::kFcvtToSintSat:
-      case Opcode::kFcvtToUintSat:
-        if (tb < 32)
-          return fail([&] { return std::string("float-to-int conversions produce i32 or i64"); });
-        break;
-      case Opcode::kFcvtFromSint:
-      case Opcode::kFcvtFromUint:
-        if (fb < 32)
-          return fail([&] { return std::string("int-to-float conversions take i32 or i64"); });
-        break;
-      case Opcode::kIconst:
-        if (IsRef(to) && d.imm != 0)
-          return fail(
-              [&] { return "iconst." + TypeStr(to) + " is the null reference and takes only 0"; });
-        break;
-      case Opcode::kBitcast:
-        if (fb != tb || from == to || IsInt(from) == IsInt(to) || fb < 32 || IsRef(from) ||
-            IsRef(to))
-          return fail([&] {
-            return "bitcast converts between an integer and a float of the same width, "
-                   "not " +
-                   TypeStr(from) + " to " + TypeStr(to);
-          });
-        break;
-      case Opcode::kUload8:
-      case Opcode::kSload8:
-      case Opcode::kUload16:
-      case Opcode::kSload16:
-      case Opcode::kUload32:
-      case Opcode::kSload32:
-        if (tb <= MemAccessBytes(d.opcode) * 8)
-          return fail([&] {
-            return "." + TypeStr(to) + " is not wider than the " +
-                   std::to_string(MemAccessBytes(d.opcode) * 8) + "-bit access";
-          });
-        break;
-      case Opcode::kStackAddr:
-      case Opcode::kFuncAddr:
-        if (to != Type::kI64) return fail([&] { return std::string("addresses are i64"); });
-        break;
-      default:
-        break;
-    }
-    return true;
+    const Type from = Info(d.opcode).format == InstFormat::kUnary ? T(d.args[0]) : Type::kInvalid;
+    return CtrlRuleOk<kWord>(d.opcode, from, d.type, d.imm, why);
   }
-
   void CheckMemory(Block b, Inst i) {
     const InstData& d = dfg_[i];
     const bool is_store = Info(d.opcode).format == InstFormat::kStore;
@@ -1149,6 +1223,7 @@ class Verifier {
   std::vector<VerifierError> scratch_errors_;    // Accepts' sink for CheckInst
   VerifierScratch& scratch_;
   VerifierAnalyses& analyses_;  // the CFG and dominator tree of the fused walk
+  uint32_t num_marked_ = 0;     // Accepts: the entries of scratch_.marked in use
 };
 
 thread_local VerifierScratch verifier_scratch;
