@@ -197,10 +197,4 @@ void DominatorTree::Number(size_t n, Block entry) {
   }
 }
 
-std::span<const Block> DominatorTree::Children(Block b) const {
-  if (b.index + 1 >= child_start_.size()) return {};
-  return {children_.data() + child_start_[b.index],
-          child_start_[b.index + 1] - child_start_[b.index]};
-}
-
 }  // namespace egret::ir

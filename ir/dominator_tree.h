@@ -65,7 +65,13 @@ class DominatorTree {
   uint32_t RpoNumber(Block b) const {
     return b.index < rpo_number_.size() ? rpo_number_[b.index] : 0;
   }
-  std::span<const Block> Children(Block b) const;
+  // The blocks b immediately dominates, in RPO order (inline: the dominator-tree walks of the
+  // verifier, gvn and load_elim ask once per block).
+  std::span<const Block> Children(Block b) const {
+    if (b.index + 1 >= child_start_.size()) return {};
+    return {children_.data() + child_start_[b.index],
+            child_start_[b.index + 1] - child_start_[b.index]};
+  }
   // Edges p -> b between reachable blocks, b not the entry, that retreat in the reverse
   // post-order (RpoNumber(p) >= RpoNumber(b)), as the first sweep of Compute met them. Every
   // back edge (b dominates p) into a block other than the entry is among them, so a walk for

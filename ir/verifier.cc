@@ -204,15 +204,18 @@ enum class AcceptKind : uint8_t {
   kFull,
 };
 
-// What Accepts reads of an opcode, in one table entry: kOperandShape, the rule set, and the
-// OpcodeInfo fields it uses.
+// What Accepts reads of an opcode, in one table entry: kOperandShape, the rule set, the
+// OpcodeInfo fields it uses, and the parts of the rules that depend on the opcode alone.
 struct AcceptTraits {
   uint8_t shape;
   AcceptKind kind;
   ResultTyping typing;
   TypeClass arg_class;
   bool terminator;
-  bool unary;  // format kUnary: a kCtrl suffix rule reads the operand's type
+  bool unary;            // format kUnary: a kCtrl suffix rule reads the operand's type
+  uint8_t dests;         // branches: 1 jump (dest[0]), 2 brif (dest[0], dest[1]), 3 others
+  bool store;            // kMemory: a store (the address is args[1], the value args[0])
+  uint16_t store_types;  // a store: bit t for every type t of value it may store
 };
 
 constexpr AcceptKind AcceptKindOf(const OpcodeInfo& info) {
@@ -250,16 +253,33 @@ constexpr AcceptKind AcceptKindOf(const OpcodeInfo& info) {
   }
 }
 
-constexpr std::array<AcceptTraits, kNumOpcodes> kAcceptTraits = [] {
+// Built at start-up (MemAccessBytes and the class table are not constexpr).
+const std::array<AcceptTraits, kNumOpcodes> kAcceptTraits = [] {
   std::array<AcceptTraits, kNumOpcodes> t{};
   for (int k = 0; k < kNumOpcodes; ++k) {
     const OpcodeInfo& info = kOpcodeInfos[k];
+    const uint8_t dests = !(info.flags & kBranch)            ? 0
+                          : info.format == InstFormat::kJump ? 1
+                          : info.format == InstFormat::kBrif ? 2
+                                                             : 3;
+    // CheckMemory's rule for the stored value: a plain store takes any scalar or vector, a
+    // narrow one an integer wider than its access.
+    uint16_t store_types = 0;
+    const uint32_t bytes = MemAccessBytes(static_cast<Opcode>(k));
+    for (int ty = 0; ty < kNumTypes; ++ty) {
+      const auto vt = static_cast<Type>(ty);
+      if (bytes == 0 ? InClass(TypeClass::kAnyOrVec, vt) : IsInt(vt) && TypeBits(vt) > bytes * 8)
+        store_types |= static_cast<uint16_t>(1u << ty);
+    }
     t[k] = {kOperandShape[k],
             AcceptKindOf(info),
             info.typing,
             info.arg_class,
             (info.flags & kTerminator) != 0,
-            info.format == InstFormat::kUnary};
+            info.format == InstFormat::kUnary,
+            dests,
+            info.format == InstFormat::kStore,
+            store_types};
   }
   return t;
 }();
@@ -430,7 +450,9 @@ class Verifier {
         if (!enter(children[top.child++])) return false;  // `top` is not used after this
         continue;
       }
-      for (uint32_t n = top.marks; num_marked_ > n;) defined[marked[--num_marked_].index] = 0;
+      uint32_t n = num_marked_;
+      while (n > top.marks) defined[marked[--n].index] = 0;
+      num_marked_ = n;
       stack.pop_back();
     }
     // Every reachable block is in the tree and was placed; the others are unreachable.
@@ -511,7 +533,19 @@ class Verifier {
         for (const Value *v = pool + d.vargs.start, *end = v + d.vargs.size; v != end; ++v)
           if (!operand_ok(*v)) return false;
       }
-      if ((shape & kOperandShapeBranch) && !EdgesOk(i, operand_ok)) return false;
+      switch (traits.dests) {
+        case 0:
+          break;
+        case 2:
+          if (!EdgeOk(d.dest[1], t, operand_ok)) return false;
+          [[fallthrough]];
+        case 1:
+          if (!EdgeOk(d.dest[0], t, operand_ok)) return false;
+          break;
+        default:
+          if (!EdgesOk(i, operand_ok)) return false;
+          break;
+      }
       // Results: defined here, of the types the typing rule gives (call results: by CallOk,
       // with the call's signature), and marked (the operands above were checked before).
       const ResultTyping typing = traits.typing;
@@ -574,6 +608,24 @@ class Verifier {
     return ok;
   }
 
+  // EdgesOk for one destination, inline (jumps and brifs), reading the tables `t`.
+  template <class OperandOk>
+  [[gnu::always_inline]] bool EdgeOk(const BlockCall& bc, const Tables& t,
+                                     const OperandOk& operand_ok) const {
+    if (!dfg_.IsValidBlock(bc.block) || !f_.layout.IsBlockInserted(bc.block)) return false;
+    const auto params = dfg_.BlockParams(bc.block);
+    if (bc.args.size != params.size()) return false;
+    if (bc.args.size == 0) return true;
+    const Value* const args = t.pool + bc.args.start;
+    for (size_t k = 0; k < params.size(); ++k) {
+      const Value a = args[k], p = params[k];
+      if (!operand_ok(a) || p.index >= t.num_values ||
+          t.values[a.index].type != t.values[p.index].type)
+        return false;
+    }
+    return true;
+  }
+
   // CheckInst's operand, reference and suffix rules for the scalar formats the frontend makes
   // most (inline, by the opcode's AcceptKind), and CheckInst itself into a scratch sink for the
   // others.
@@ -600,9 +652,20 @@ class Verifier {
       case AcceptKind::kCondition:
         if (!IsInt(ty(d.args[0]))) return false;
         break;
-      case AcceptKind::kMemory:
-        if (!MemoryOk(d, values)) return false;
+      case AcceptKind::kMemory: {
+        // CheckMemory's rules: an i64 address, at most one region flag, a 32-bit offset, and
+        // a stored value the opcode takes.
+        const uint32_t regions =
+            d.flags.bits & (MemFlags::kHeap | MemFlags::kVmctx | MemFlags::kTable);
+        if (ty(d.args[traits.store ? 1 : 0]) != Type::kI64 || (regions & (regions - 1)) != 0 ||
+            static_cast<int32_t>(d.imm) != d.imm)
+          return false;
+        if (traits.store) {
+          const uint32_t vt = static_cast<uint32_t>(ty(d.args[0]));
+          if (vt >= kNumTypes || !((traits.store_types >> vt) & 1)) return false;
+        }
         break;
+      }
       case AcceptKind::kCall:
         if (!CallOk(i, d, traits.typing)) return false;
         break;
@@ -620,23 +683,6 @@ class Verifier {
         ((kCtrlMasks[static_cast<size_t>(d.opcode) * 16 + from] >> to) & 1))
       return true;
     return CtrlOk<false>(i, nullptr);
-  }
-
-  // InstOk's rules for a load or store (CheckMemory's, as a yes or no).
-  static bool MemoryOk(const InstData& d, const ValueData* values) {
-    const auto ty = [values](Value v) { return values[v.index].type; };
-    const bool is_store = Info(d.opcode).format == InstFormat::kStore;
-    if (ty(is_store ? d.args[1] : d.args[0]) != Type::kI64) return false;
-    const int regions = d.flags.Has(MemFlags::kHeap) + d.flags.Has(MemFlags::kVmctx) +
-                        d.flags.Has(MemFlags::kTable);
-    if (regions > 1 || d.imm < INT32_MIN || d.imm > INT32_MAX) return false;
-    if (is_store) {
-      const Type vt = ty(d.args[0]);
-      const uint32_t bytes = MemAccessBytes(d.opcode);
-      if (bytes == 0 ? !InClass(TypeClass::kAnyOrVec, vt) : !IsInt(vt) || TypeBits(vt) <= bytes * 8)
-        return false;
-    }
-    return true;
   }
 
   // InstOk's rules for a call (CheckCall's, as a yes or no).
