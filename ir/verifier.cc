@@ -139,25 +139,6 @@ bool CtrlRuleOk(Opcode op, Type from, Type to, int64_t imm, std::string* why) {
   return true;
 }
 
-// Per kCtrl opcode and operand type `from` (kInvalid unless the format is kUnary), bit t for
-// every suffix t that CtrlRuleOk accepts whatever the immediate (built once, at start-up, from
-// the rules themselves). The lean walk accepts a suffix whose bit is set and asks CtrlRuleOk
-// about any other (iconst.r64 depends on the immediate), so the table only saves the call.
-const std::array<uint16_t, kNumOpcodes* 16> kCtrlMasks = [] {
-  std::array<uint16_t, kNumOpcodes * 16> m{};
-  for (int op = 0; op < kNumOpcodes; ++op) {
-    if (kOpcodeInfos[op].typing != ResultTyping::kCtrl) continue;
-    for (int from = 0; from < kNumTypes; ++from)
-      for (int to = 0; to < kNumTypes; ++to) {
-        const auto o = static_cast<Opcode>(op);
-        const auto f = static_cast<Type>(from), t = static_cast<Type>(to);
-        if (CtrlRuleOk<false>(o, f, t, 0, nullptr) && CtrlRuleOk<false>(o, f, t, 1, nullptr))
-          m[op * 16 + from] |= static_cast<uint16_t>(1u << to);
-      }
-  }
-  return m;
-}();
-
 // The verifier's tables, one set per thread and kept between functions for their capacity
 // (each run overwrites what it reads: nothing carries over from one function to the next).
 // Also the source of the analyses when the caller supplies none: computed here, on demand.
@@ -266,7 +247,7 @@ const std::array<AcceptTraits, kNumOpcodes> kAcceptTraits = [] {
     // narrow one an integer wider than its access.
     uint16_t store_types = 0;
     const uint32_t bytes = MemAccessBytes(static_cast<Opcode>(k));
-    for (int ty = 0; ty < kNumTypes; ++ty) {
+    for (int ty = 0; info.format == InstFormat::kStore && ty < kNumTypes; ++ty) {
       const auto vt = static_cast<Type>(ty);
       if (bytes == 0 ? InClass(TypeClass::kAnyOrVec, vt) : IsInt(vt) && TypeBits(vt) > bytes * 8)
         store_types |= static_cast<uint16_t>(1u << ty);
@@ -282,6 +263,34 @@ const std::array<AcceptTraits, kNumOpcodes> kAcceptTraits = [] {
             store_types};
   }
   return t;
+}();
+
+// Per kCtrl opcode the lean walk checks inline (not kFull) and operand type `from` (kInvalid
+// unless the format is kUnary), bit t for every suffix t that CtrlRuleOk accepts whatever the
+// immediate. Built at start-up from the rules themselves, and only for the rows a valid
+// instruction can use (`from` in the operand class, checked before) and the suffixes in the
+// opcode's class: a few hundred rule calls. The lean walk accepts a suffix whose bit is set
+// and asks CtrlRuleOk about any other (iconst.r64 depends on the immediate), so the table
+// saves the call and decides nothing the rules do not.
+const std::array<uint16_t, kNumOpcodes* 16> kCtrlMasks = [] {
+  std::array<uint16_t, kNumOpcodes * 16> m{};
+  for (int op = 0; op < kNumOpcodes; ++op) {
+    const OpcodeInfo& info = kOpcodeInfos[op];
+    if (info.typing != ResultTyping::kCtrl || kAcceptTraits[op].kind == AcceptKind::kFull) continue;
+    const bool unary = info.format == InstFormat::kUnary;
+    for (int from = 0; from < kNumTypes; ++from) {
+      const auto f = static_cast<Type>(from);
+      if (unary ? !InClass(info.arg_class, f) : f != Type::kInvalid) continue;
+      for (int to = 0; to < kNumTypes; ++to) {
+        const auto o = static_cast<Opcode>(op);
+        const auto t = static_cast<Type>(to);
+        if (InClass(info.ctrl_class, t) && CtrlRuleOk<false>(o, f, t, 0, nullptr) &&
+            CtrlRuleOk<false>(o, f, t, 1, nullptr))
+          m[op * 16 + from] |= static_cast<uint16_t>(1u << to);
+      }
+    }
+  }
+  return m;
 }();
 
 thread_local bool fast_path = true;  // SetVerifierFastPathForTesting
