@@ -446,10 +446,11 @@ class Verifier {
     const Value* const marked = scratch_.marked.data();
     std::vector<VerifierScratch::Frame>& stack = scratch_.stack;
     stack.clear();
+    const Tables t = GetTables();
     auto enter = [&](Block b) {
       if (!dfg_.IsValidBlock(b) || !layout.IsBlockInserted(b)) return false;
       stack.push_back({b, 0, num_marked_});
-      return AcceptsBlock</*reachable=*/true>(b);
+      return AcceptsBlock</*reachable=*/true>(b, t);
     };
     if (!enter(f_.EntryBlock())) return false;
     while (!stack.empty()) {
@@ -467,7 +468,7 @@ class Verifier {
     // Every reachable block is in the tree and was placed; the others are unreachable.
     if (dt.Rpo().size() == layout.NumBlocks()) return true;
     for (Block b : layout.Blocks())
-      if (!dt.IsReachable(b) && !AcceptsBlock</*reachable=*/false>(b)) return false;
+      if (!dt.IsReachable(b) && !AcceptsBlock</*reachable=*/false>(b, t)) return false;
     return true;
   }
 
@@ -496,8 +497,7 @@ class Verifier {
   // definition is passed (listed twice) fails: stricter than RunFused, and it bounds the marked
   // list by the number of values.
   template <bool kReachable>
-  bool AcceptsBlock(Block b) {
-    const Tables t = GetTables();
+  bool AcceptsBlock(Block b, const Tables& t) {
     const ValueData* const values = t.values;
     const Value* const pool = t.pool;
     const uint32_t num_values = t.num_values;
