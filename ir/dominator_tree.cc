@@ -114,27 +114,31 @@ void DominatorTree::RemoveForwardingBlocks(const Function& f,
 
 bool DominatorTree::Sweep(const ControlFlowGraph& cfg,
                           std::vector<std::pair<Block, Block>>* retreating) {
+  // (Through raw pointers: the vectors' bounds would be reloaded after every store.)
+  const uint32_t* const number = rpo_number_.data();
+  Block* const idom = idom_.data();
   auto intersect = [&](Block a, Block b) {
     while (a != b) {
-      while (rpo_number_[a.index] > rpo_number_[b.index]) a = idom_[a.index];
-      while (rpo_number_[b.index] > rpo_number_[a.index]) b = idom_[b.index];
+      while (number[a.index] > number[b.index]) a = idom[a.index];
+      while (number[b.index] > number[a.index]) b = idom[b.index];
     }
     return a;
   };
   bool changed = false;
-  for (size_t k = 1; k < rpo_.size(); ++k) {
-    const Block b = rpo_[k];
+  const Block* const rpo = rpo_.data();
+  for (size_t k = 1, n = rpo_.size(); k < n; ++k) {
+    const Block b = rpo[k];
     Block new_idom;
     for (Block p : cfg.Preds(b)) {
-      if (!rpo_number_[p.index]) continue;  // unreachable
-      if (!idom_[p.index].valid()) {
+      if (!number[p.index]) continue;  // unreachable
+      if (!idom[p.index].valid()) {
         if (retreating != nullptr) retreating->push_back({p, b});
         continue;
       }
       new_idom = new_idom.valid() ? intersect(p, new_idom) : p;
     }
-    if (new_idom != idom_[b.index]) {
-      idom_[b.index] = new_idom;
+    if (new_idom != idom[b.index]) {
+      idom[b.index] = new_idom;
       changed = true;
     }
   }
