@@ -31,10 +31,10 @@ void ControlFlowGraph::Compute(const Function& f) {
 void ControlFlowGraph::ComputePreds() {
   const size_t n = NumBlocks();
   pred_start_.assign(n + 1, 0);
-  preds_.clear();
   // Predecessors by counting sort over the successor lists: count into pred_start_, turn the
-  // counts into offsets, then fill through cursors in scratch_, source by source in block
-  // order (so each list is in increasing block order).
+  // counts into running sums (each entry the end of its block's list), then fill every list
+  // from its end, source by source in decreasing block order, moving each entry down to its
+  // list's start (so each list is in increasing block order, and no cursor copy is needed).
   // (Through raw pointers: a store to a Block may alias a uint32_t, so the vectors' bounds
   // would be reloaded after every store.)
   const Block* const succs = succs_.data();
@@ -43,20 +43,17 @@ void ControlFlowGraph::ComputePreds() {
   for (uint32_t e = 0; e < num_edges; ++e) ++pred_start[succs[e].index];
   uint32_t acc = 0;
   for (size_t k = 0; k < n; ++k) {
-    const uint32_t c = pred_start[k];
+    acc += pred_start[k];
     pred_start[k] = acc;
-    acc += c;
   }
   pred_start[n] = acc;
-  preds_.resize(acc);
-  std::vector<uint32_t>& fill_storage = scratch_;
-  fill_storage.assign(pred_start_.begin(), pred_start_.end() - 1);
-  uint32_t* const fill = fill_storage.data();
+  preds_.resize(acc);  // every entry is written below
   const uint32_t* const succ_start = succ_start_.data();
   Block* const preds = preds_.data();
-  for (uint32_t bi = 0; bi < n; ++bi) {
-    const uint32_t end = succ_start[bi + 1];
-    for (uint32_t e = succ_start[bi]; e < end; ++e) preds[fill[succs[e].index]++] = Block(bi);
+  for (uint32_t bi = static_cast<uint32_t>(n); bi-- > 0;) {
+    const uint32_t begin = succ_start[bi];
+    for (uint32_t e = succ_start[bi + 1]; e-- > begin;)
+      preds[--pred_start[succs[e].index]] = Block(bi);
   }
 }
 

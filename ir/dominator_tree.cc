@@ -114,27 +114,31 @@ void DominatorTree::RemoveForwardingBlocks(const Function& f,
 
 bool DominatorTree::Sweep(const ControlFlowGraph& cfg,
                           std::vector<std::pair<Block, Block>>* retreating) {
+  // (Through raw pointers: the vectors' bounds would be reloaded after every store.)
+  const uint32_t* const number = rpo_number_.data();
+  Block* const idom = idom_.data();
   auto intersect = [&](Block a, Block b) {
     while (a != b) {
-      while (rpo_number_[a.index] > rpo_number_[b.index]) a = idom_[a.index];
-      while (rpo_number_[b.index] > rpo_number_[a.index]) b = idom_[b.index];
+      while (number[a.index] > number[b.index]) a = idom[a.index];
+      while (number[b.index] > number[a.index]) b = idom[b.index];
     }
     return a;
   };
   bool changed = false;
-  for (size_t k = 1; k < rpo_.size(); ++k) {
-    const Block b = rpo_[k];
+  const Block* const rpo = rpo_.data();
+  for (size_t k = 1, n = rpo_.size(); k < n; ++k) {
+    const Block b = rpo[k];
     Block new_idom;
     for (Block p : cfg.Preds(b)) {
-      if (!rpo_number_[p.index]) continue;  // unreachable
-      if (!idom_[p.index].valid()) {
+      if (!number[p.index]) continue;  // unreachable
+      if (!idom[p.index].valid()) {
         if (retreating != nullptr) retreating->push_back({p, b});
         continue;
       }
       new_idom = new_idom.valid() ? intersect(p, new_idom) : p;
     }
-    if (new_idom != idom_[b.index]) {
-      idom_[b.index] = new_idom;
+    if (new_idom != idom[b.index]) {
+      idom[b.index] = new_idom;
       changed = true;
     }
   }
@@ -156,51 +160,57 @@ void DominatorTree::Number(size_t n, Block entry) {
   pre_.assign(n, 0);
   post_.assign(n, 0);
   child_start_.assign(n + 1, 0);
-  children_.clear();
-  // Children lists (in RPO order) and DFS numbering for O(1) Dominates.
-  // Counts into child_start_, turned into offsets, then filled through cursors in scratch_.
-  for (Block b : rpo_)
-    if (idom_[b.index].valid()) ++child_start_[idom_[b.index].index];
-  uint32_t acc = 0;
-  for (size_t k = 0; k < n; ++k) {
-    const uint32_t c = child_start_[k];
-    child_start_[k] = acc;
-    acc += c;
-  }
-  child_start_[n] = acc;
-  children_.assign(acc, Block());
-  std::vector<uint32_t>& fill = scratch_;
-  fill.assign(child_start_.begin(), child_start_.end() - 1);
-  for (Block b : rpo_)
-    if (idom_[b.index].valid()) children_[fill[idom_[b.index].index]++] = b;
-  // Pre/post numbers by an explicit DFS over the children lists (raw pointers: the stores to
-  // the numbers would otherwise reload every vector's bounds).
-  const uint32_t* const child_start = child_start_.data();
-  const Block* const children = children_.data();
+  // Children lists (in RPO order) by a counting sort, and the numbers Dominates compares: each
+  // block's position in the tree's preorder (children in list order, as a depth-first walk
+  // takes them) and the last position in its subtree. No walk is needed: a block dominates
+  // only blocks after it in RPO, so a pass in reverse RPO sees each subtree complete before
+  // its root (sizes add up into the parents), and a pass in RPO sees each block after its
+  // parent, which places its children one after the other behind it.
+  // (Raw pointers: a store to a Block may alias a uint32_t, so the vectors' bounds would be
+  // reloaded after every store.)
+  EGRET_DCHECK(!rpo_.empty() && rpo_[0] == entry);
+  const Block* const rpo = rpo_.data();
+  const size_t m = rpo_.size();
+  const Block* const idom = idom_.data();
+  uint32_t* const start = child_start_.data();
   uint32_t* const pre = pre_.data();
-  uint32_t* const post = post_.data();
-  uint32_t clock = 0;
-  std::vector<std::pair<Block, uint32_t>>& stack = stack_;
-  stack.clear();
-  stack.push_back({entry, child_start[entry.index]});
-  pre[entry.index] = ++clock;
-  while (!stack.empty()) {
-    auto& [b, next] = stack.back();
-    if (next < child_start[b.index + 1]) {
-      const Block c = children[next++];
-      pre[c.index] = ++clock;
-      stack.push_back({c, child_start[c.index]});
-    } else {
-      post[b.index] = ++clock;
-      stack.pop_back();
+  uint32_t* const post = post_.data();  // subtree sizes until the last pass
+  uint32_t num_children = 0;
+  for (size_t k = 0; k < m; ++k) {
+    const Block b = rpo[k];
+    post[b.index] = 1;
+    if (idom[b.index].valid()) {
+      ++start[idom[b.index].index];
+      ++num_children;
     }
   }
-}
-
-std::span<const Block> DominatorTree::Children(Block b) const {
-  if (b.index + 1 >= child_start_.size()) return {};
-  return {children_.data() + child_start_[b.index],
-          child_start_[b.index + 1] - child_start_[b.index]};
+  // Running sums: start[p] is the end of p's list, and the fill below moves it to the start.
+  uint32_t sum = 0;
+  for (size_t p = 0; p < n; ++p) {
+    sum += start[p];
+    start[p] = sum;
+  }
+  start[n] = sum;
+  children_.resize(num_children);  // every entry is written below
+  Block* const children = children_.data();
+  for (size_t k = m; k-- > 0;) {
+    const Block b = rpo[k];
+    const Block p = idom[b.index];
+    if (!p.valid()) continue;
+    children[--start[p.index]] = b;  // backwards, so each list ends up in RPO order
+    post[p.index] += post[b.index];
+  }
+  pre[entry.index] = 1;
+  for (size_t k = 0; k < m; ++k) {
+    const Block b = rpo[k];
+    uint32_t next = pre[b.index] + 1;
+    for (uint32_t e = start[b.index], end = start[b.index + 1]; e < end; ++e) {
+      const Block c = children[e];
+      pre[c.index] = next;
+      next += post[c.index];
+    }
+    post[b.index] = pre[b.index] + post[b.index] - 1;
+  }
 }
 
 }  // namespace egret::ir

@@ -4,9 +4,9 @@
 // Dominance Algorithm", 2001) over a reverse post-order from the entry block; the walk is
 // iterative, so deep CFGs do not overflow the stack. A reducible CFG (every retreating edge
 // goes to a block dominating its source) takes one sweep, checked instead of confirmed by a
-// second sweep; an irreducible one iterates to the fixpoint. Dominates(a, b) compares DFS
-// entry/exit numbers of the tree. Unreachable blocks have no immediate dominator, are dominated by
-// nothing, and dominate nothing.
+// second sweep; an irreducible one iterates to the fixpoint. Dominates(a, b) compares b's
+// preorder number in the tree with the range of a's subtree. Unreachable blocks have no
+// immediate dominator, are dominated by nothing, and dominate nothing.
 #ifndef EGRET_IR_DOMINATOR_TREE_H_
 #define EGRET_IR_DOMINATOR_TREE_H_
 
@@ -56,7 +56,7 @@ class DominatorTree {
     if (!IsReachable(a) || !IsReachable(b)) return false;
     // Both reachable, so both indices are below rpo_number_.size() == pre_.size() ==
     // post_.size() (Compute sizes all three by the function's blocks).
-    return pre_[a.index] <= pre_[b.index] && post_[b.index] <= post_[a.index];
+    return pre_[a.index] <= pre_[b.index] && pre_[b.index] <= post_[a.index];
   }
   bool StrictlyDominates(Block a, Block b) const { return a != b && Dominates(a, b); }
   // Reachable blocks in reverse post-order (the entry first).
@@ -65,7 +65,13 @@ class DominatorTree {
   uint32_t RpoNumber(Block b) const {
     return b.index < rpo_number_.size() ? rpo_number_[b.index] : 0;
   }
-  std::span<const Block> Children(Block b) const;
+  // The blocks b immediately dominates, in RPO order (inline: the dominator-tree walks of the
+  // verifier, gvn and load_elim ask once per block).
+  std::span<const Block> Children(Block b) const {
+    if (b.index + 1 >= child_start_.size()) return {};
+    return {children_.data() + child_start_[b.index],
+            child_start_[b.index + 1] - child_start_[b.index]};
+  }
   // Edges p -> b between reachable blocks, b not the entry, that retreat in the reverse
   // post-order (RpoNumber(p) >= RpoNumber(b)), as the first sweep of Compute met them. Every
   // back edge (b dominates p) into a block other than the entry is among them, so a walk for
@@ -88,7 +94,8 @@ class DominatorTree {
   // Whether every retreating edge p -> b the first sweep collected has b dominating p in the
   // current tree (Number must have run).
   bool RetreatingEdgesAreBackEdges() const;
-  // Children lists and DFS numbers of the tree idom_ describes.
+  // Children lists and preorder numbers of the tree idom_ describes; rpo_ starts with the
+  // entry and lists every block of the tree after its immediate dominator.
   void Number(size_t n, Block entry);
 
   std::vector<Block> rpo_;
@@ -96,10 +103,12 @@ class DominatorTree {
   std::vector<Block> idom_;
   std::vector<uint32_t> child_start_;
   std::vector<Block> children_;
-  std::vector<uint32_t> pre_, post_;                 // DFS numbers in the dominator tree
+  // Per reachable block, its position in the dominator tree's preorder (from 1) and the last
+  // position in its subtree: a dominates b exactly when pre_[b] is in [pre_[a], post_[a]].
+  std::vector<uint32_t> pre_, post_;
   std::vector<std::pair<Block, Block>> retreating_;  // (p, b) edges, see RetreatingEdges
   // Compute's scratch, kept for its capacity (a tree recomputed per function allocates nothing
-  // in steady state): the DFS stack, visited marks, and the children counts and fill cursors.
+  // in steady state): the RPO's stack and visited marks, and AddForwardingBlocks' insertions.
   std::vector<std::pair<Block, uint32_t>> stack_;
   std::vector<uint8_t> visited_;
   std::vector<uint32_t> scratch_;

@@ -22,26 +22,30 @@ void ComputeReversePostOrder(const Function& f, const ControlFlowGraph& cfg,
   const size_t num_listed = starts.empty() ? 0 : starts.size() - 1;
   const Block* const succs = cfg.SuccEdges().data();
   // The post-order fills rpo from the back, so no reversal is needed: each block finishes once.
+  // Each block is pushed at most once (when first seen), so the stack never holds more than n
+  // frames: it is sized once and used through a pointer.
   rpo.resize(n);
   Block* const out = rpo.data();
   size_t pos = n;
-  stack.clear();
+  if (stack.size() < n) stack.resize(n);
+  std::pair<Block, uint32_t>* const frames = stack.data();
+  size_t depth = 0;
   visited.assign(n, 0);
   uint8_t* const seen = visited.data();
   auto push = [&](Block b) {
     seen[b.index] = 1;
-    stack.push_back({b, b.index < num_listed ? succ_start[b.index] : 0});
+    frames[depth++] = {b, b.index < num_listed ? succ_start[b.index] : 0};
   };
   push(entry);
-  while (!stack.empty()) {
-    auto& [b, next] = stack.back();
+  while (depth != 0) {
+    auto& [b, next] = frames[depth - 1];
     const uint32_t end = b.index < num_listed ? succ_start[b.index + 1] : 0;
     if (next < end) {
       const Block s = succs[next++];
       if (!seen[s.index]) push(s);
     } else {
       out[--pos] = b;
-      stack.pop_back();
+      --depth;
     }
   }
   rpo.erase(rpo.begin(), rpo.begin() + static_cast<std::ptrdiff_t>(pos));

@@ -27,6 +27,118 @@ const std::array<uint16_t, 16> kClassMasks = [] {
   return m;
 }();
 
+// Whether `t` is in class `c` (TypeInClass, as a table).
+bool InClass(TypeClass c, Type t) {
+  const uint32_t k = static_cast<uint32_t>(t);
+  return k < kNumTypes && ((kClassMasks[static_cast<size_t>(c) & 15] >> k) & 1);
+}
+
+const char* ClassName(TypeClass c) {
+  switch (c) {
+    case TypeClass::kInt:
+      return "an integer";
+    case TypeClass::kFloat:
+      return "a float";
+    case TypeClass::kAny:
+      return "a scalar";
+    case TypeClass::kVec:
+      return "a vector";
+    case TypeClass::kIntVec:
+      return "an integer vector";
+    case TypeClass::kFloatVec:
+      return "a float vector";
+    case TypeClass::kRef:
+      return "a reference";
+    case TypeClass::kIntOrRef:
+      return "an integer or a reference";
+    case TypeClass::kAnyOrVec:
+      break;
+  }
+  return "a value";
+}
+
+// The rules of each kCtrl opcode's `.type` suffix (CheckCtrl's), from the fields they read: the
+// opcode, its operand's type `from` (kInvalid unless the format is kUnary), the suffix `to` and
+// the immediate (iconst). If one fails and kWord, *why says why; the messages are built only
+// when worded (the lean walk asks without), so the rules are one copy.
+template <bool kWord>
+bool CtrlRuleOk(Opcode op, Type from, Type to, int64_t imm, std::string* why) {
+  auto fail = [&](auto&& message) {
+    if constexpr (kWord) *why = message();
+    return false;
+  };
+  const OpcodeInfo& info = Info(op);
+  if (!InClass(info.ctrl_class, to))
+    return fail(
+        [&] { return "type suffix ." + TypeStr(to) + " must be " + ClassName(info.ctrl_class); });
+  const uint32_t fb = TypeBits(from), tb = TypeBits(to);
+  switch (op) {
+    case Opcode::kUextend:
+    case Opcode::kSextend:
+      if (tb <= fb)
+        return fail(
+            [&] { return "extension must widen, " + TypeStr(from) + " to " + TypeStr(to); });
+      break;
+    case Opcode::kIreduce:
+      if (tb >= fb)
+        return fail(
+            [&] { return "reduction must narrow, " + TypeStr(from) + " to " + TypeStr(to); });
+      break;
+    case Opcode::kFpromote:
+      if (from != Type::kF32 || to != Type::kF64)
+        return fail([&] { return std::string("fpromote converts f32 to f64"); });
+      break;
+    case Opcode::kFdemote:
+      if (from != Type::kF64 || to != Type::kF32)
+        return fail([&] { return std::string("fdemote converts f64 to f32"); });
+      break;
+    case Opcode::kFcvtToSint:
+    case Opcode::kFcvtToUint:
+    case Opcode::kFcvtToSintSat:
+    case Opcode::kFcvtToUintSat:
+      if (tb < 32)
+        return fail([&] { return std::string("float-to-int conversions produce i32 or i64"); });
+      break;
+    case Opcode::kFcvtFromSint:
+    case Opcode::kFcvtFromUint:
+      if (fb < 32)
+        return fail([&] { return std::string("int-to-float conversions take i32 or i64"); });
+      break;
+    case Opcode::kIconst:
+      if (IsRef(to) && imm != 0)
+        return fail(
+            [&] { return "iconst." + TypeStr(to) + " is the null reference and takes only 0"; });
+      break;
+    case Opcode::kBitcast:
+      if (fb != tb || from == to || IsInt(from) == IsInt(to) || fb < 32 || IsRef(from) || IsRef(to))
+        return fail([&] {
+          return "bitcast converts between an integer and a float of the same width, "
+                 "not " +
+                 TypeStr(from) + " to " + TypeStr(to);
+        });
+      break;
+    case Opcode::kUload8:
+    case Opcode::kSload8:
+    case Opcode::kUload16:
+    case Opcode::kSload16:
+    case Opcode::kUload32:
+    case Opcode::kSload32:
+      if (tb <= MemAccessBytes(op) * 8)
+        return fail([&] {
+          return "." + TypeStr(to) + " is not wider than the " +
+                 std::to_string(MemAccessBytes(op) * 8) + "-bit access";
+        });
+      break;
+    case Opcode::kStackAddr:
+    case Opcode::kFuncAddr:
+      if (to != Type::kI64) return fail([&] { return std::string("addresses are i64"); });
+      break;
+    default:
+      break;
+  }
+  return true;
+}
+
 // The verifier's tables, one set per thread and kept between functions for their capacity
 // (each run overwrites what it reads: nothing carries over from one function to the next).
 // Also the source of the analyses when the caller supplies none: computed here, on demand.
@@ -73,14 +185,18 @@ enum class AcceptKind : uint8_t {
   kFull,
 };
 
-// What Accepts reads of an opcode, in one table entry: kOperandShape, the rule set, and the
-// OpcodeInfo fields it uses.
+// What Accepts reads of an opcode, in one table entry: kOperandShape, the rule set, the
+// OpcodeInfo fields it uses, and the parts of the rules that depend on the opcode alone.
 struct AcceptTraits {
   uint8_t shape;
   AcceptKind kind;
   ResultTyping typing;
   TypeClass arg_class;
   bool terminator;
+  bool unary;            // format kUnary: a kCtrl suffix rule reads the operand's type
+  uint8_t dests;         // branches: 1 jump (dest[0]), 2 brif (dest[0], dest[1]), 3 others
+  bool store;            // kMemory: a store (the address is args[1], the value args[0])
+  uint16_t store_types;  // a store: bit t for every type t of value it may store
 };
 
 constexpr AcceptKind AcceptKindOf(const OpcodeInfo& info) {
@@ -118,14 +234,63 @@ constexpr AcceptKind AcceptKindOf(const OpcodeInfo& info) {
   }
 }
 
-constexpr std::array<AcceptTraits, kNumOpcodes> kAcceptTraits = [] {
+// Built at start-up (MemAccessBytes and the class table are not constexpr).
+const std::array<AcceptTraits, kNumOpcodes> kAcceptTraits = [] {
   std::array<AcceptTraits, kNumOpcodes> t{};
   for (int k = 0; k < kNumOpcodes; ++k) {
     const OpcodeInfo& info = kOpcodeInfos[k];
-    t[k] = {kOperandShape[k], AcceptKindOf(info), info.typing, info.arg_class,
-            (info.flags & kTerminator) != 0};
+    const uint8_t dests = !(info.flags & kBranch)            ? 0
+                          : info.format == InstFormat::kJump ? 1
+                          : info.format == InstFormat::kBrif ? 2
+                                                             : 3;
+    // CheckMemory's rule for the stored value: a plain store takes any scalar or vector, a
+    // narrow one an integer wider than its access.
+    uint16_t store_types = 0;
+    const uint32_t bytes = MemAccessBytes(static_cast<Opcode>(k));
+    for (int ty = 0; info.format == InstFormat::kStore && ty < kNumTypes; ++ty) {
+      const auto vt = static_cast<Type>(ty);
+      if (bytes == 0 ? InClass(TypeClass::kAnyOrVec, vt) : IsInt(vt) && TypeBits(vt) > bytes * 8)
+        store_types |= static_cast<uint16_t>(1u << ty);
+    }
+    t[k] = {kOperandShape[k],
+            AcceptKindOf(info),
+            info.typing,
+            info.arg_class,
+            (info.flags & kTerminator) != 0,
+            info.format == InstFormat::kUnary,
+            dests,
+            info.format == InstFormat::kStore,
+            store_types};
   }
   return t;
+}();
+
+// Per kCtrl opcode the lean walk checks inline (not kFull) and operand type `from` (kInvalid
+// unless the format is kUnary), bit t for every suffix t that CtrlRuleOk accepts whatever the
+// immediate. Built at start-up from the rules themselves, and only for the rows a valid
+// instruction can use (`from` in the operand class, checked before) and the suffixes in the
+// opcode's class: a few hundred rule calls. The lean walk accepts a suffix whose bit is set
+// and asks CtrlRuleOk about any other (iconst.r64 depends on the immediate), so the table
+// saves the call and decides nothing the rules do not.
+const std::array<uint16_t, kNumOpcodes* 16> kCtrlMasks = [] {
+  std::array<uint16_t, kNumOpcodes * 16> m{};
+  for (int op = 0; op < kNumOpcodes; ++op) {
+    const OpcodeInfo& info = kOpcodeInfos[op];
+    if (info.typing != ResultTyping::kCtrl || kAcceptTraits[op].kind == AcceptKind::kFull) continue;
+    const bool unary = info.format == InstFormat::kUnary;
+    for (int from = 0; from < kNumTypes; ++from) {
+      const auto f = static_cast<Type>(from);
+      if (unary ? !InClass(info.arg_class, f) : f != Type::kInvalid) continue;
+      for (int to = 0; to < kNumTypes; ++to) {
+        const auto o = static_cast<Opcode>(op);
+        const auto t = static_cast<Type>(to);
+        if (InClass(info.ctrl_class, t) && CtrlRuleOk<false>(o, f, t, 0, nullptr) &&
+            CtrlRuleOk<false>(o, f, t, 1, nullptr))
+          m[op * 16 + from] |= static_cast<uint16_t>(1u << to);
+      }
+    }
+  }
+  return m;
 }();
 
 thread_local bool fast_path = true;  // SetVerifierFastPathForTesting
@@ -260,27 +425,32 @@ class Verifier {
   // definition checks alone (RunFused checks no dominance there).
   bool Accepts(const DominatorTree& dt) {
     std::vector<uint8_t>& defined = scratch_.defined;
-    if (defined.size() < dfg_.NumValues()) defined.resize(dfg_.NumValues(), 0);
+    const size_t num_values = dfg_.NumValues();
+    if (defined.size() < num_values) defined.resize(num_values, 0);
+    // A value is marked at most once per walk (AcceptsBlock rejects a second mark), so the
+    // marked list needs no more than one entry per value and is written without growth checks.
+    if (scratch_.marked.size() < num_values) scratch_.marked.resize(num_values);
+    num_marked_ = 0;
     const bool ok = AcceptsWalk(dt);
     // Between runs every mark is 0: a walk that finishes has undone its own; one that stopped
     // early leaves some, cleared here.
     if (!ok) std::fill(defined.begin(), defined.end(), uint8_t{0});
-    EGRET_DCHECK(std::find(defined.begin(), defined.begin() + dfg_.NumValues(), uint8_t{1}) ==
-                 defined.begin() + dfg_.NumValues());
+    EGRET_DCHECK(std::find(defined.begin(), defined.begin() + num_values, uint8_t{1}) ==
+                 defined.begin() + num_values);
     return ok;
   }
 
   bool AcceptsWalk(const DominatorTree& dt) {
     const Layout& layout = f_.layout;
-    std::vector<uint8_t>& defined = scratch_.defined;
-    std::vector<Value>& marked = scratch_.marked;
+    uint8_t* const defined = scratch_.defined.data();
+    const Value* const marked = scratch_.marked.data();
     std::vector<VerifierScratch::Frame>& stack = scratch_.stack;
-    marked.clear();
     stack.clear();
+    const Tables t = GetTables();
     auto enter = [&](Block b) {
       if (!dfg_.IsValidBlock(b) || !layout.IsBlockInserted(b)) return false;
-      stack.push_back({b, 0, static_cast<uint32_t>(marked.size())});
-      return AcceptsBlock</*reachable=*/true>(b);
+      stack.push_back({b, 0, num_marked_});
+      return AcceptsBlock</*reachable=*/true>(b, t);
     };
     if (!enter(f_.EntryBlock())) return false;
     while (!stack.empty()) {
@@ -290,27 +460,50 @@ class Verifier {
         if (!enter(children[top.child++])) return false;  // `top` is not used after this
         continue;
       }
-      for (size_t n = top.marks; marked.size() > n; marked.pop_back())
-        defined[marked.back().index] = 0;
+      uint32_t n = num_marked_;
+      while (n > top.marks) defined[marked[--n].index] = 0;
+      num_marked_ = n;
       stack.pop_back();
     }
     // Every reachable block is in the tree and was placed; the others are unreachable.
     if (dt.Rpo().size() == layout.NumBlocks()) return true;
     for (Block b : layout.Blocks())
-      if (!dt.IsReachable(b) && !AcceptsBlock</*reachable=*/false>(b)) return false;
+      if (!dt.IsReachable(b) && !AcceptsBlock</*reachable=*/false>(b, t)) return false;
     return true;
+  }
+
+  // The tables AcceptsBlock reads, as plain pointers held in locals: a mark is a byte store,
+  // which may alias any object, so a table reached through a member or a vector would be
+  // reloaded after every one.
+  struct Tables {
+    const InstData* insts;
+    const ValueData* values;
+    const Value* pool;  // ValueListPool's storage: list l is pool[l.start .. l.start + l.size)
+    uint32_t num_insts, num_values;
+  };
+  Tables GetTables() const {
+    Tables t;
+    t.num_insts = static_cast<uint32_t>(dfg_.NumInsts());
+    t.num_values = static_cast<uint32_t>(dfg_.NumValues());
+    t.insts = t.num_insts ? &dfg_[Inst(0)] : nullptr;
+    t.values = t.num_values ? &dfg_.ValueInfo(Value(0)) : nullptr;
+    t.pool = dfg_.pool().Get(ValueList{}).data();
+    return t;
   }
 
   // One block of Accepts. In a reachable block an operand must be marked, and the block's
   // parameters and results are marked as the walk passes them; in an unreachable one it must
-  // only be defined by a placed instruction or block.
+  // only be defined by a placed instruction or block. A value already marked when its
+  // definition is passed (listed twice) fails: stricter than RunFused, and it bounds the marked
+  // list by the number of values.
   template <bool kReachable>
-  bool AcceptsBlock(Block b) {
-    const Layout& layout = f_.layout;
-    const uint32_t num_insts = static_cast<uint32_t>(dfg_.NumInsts());
-    const uint32_t num_values = static_cast<uint32_t>(dfg_.NumValues());
+  bool AcceptsBlock(Block b, const Tables& t) {
+    const ValueData* const values = t.values;
+    const Value* const pool = t.pool;
+    const uint32_t num_values = t.num_values;
     uint8_t* const defined = scratch_.defined.data();
-    std::vector<Value>& marked = scratch_.marked;
+    Value* const marked = scratch_.marked.data();
+    uint32_t num_marked = num_marked_;
     const auto operand_ok = [&](Value v) {
       if constexpr (kReachable) {
         return v.index < num_values && defined[v.index] != 0;
@@ -318,59 +511,79 @@ class Verifier {
         return DefinedAnywhere(v);
       }
     };
+    // Marks a definition (after its checks: an instruction's own operands come before it).
+    const auto mark = [&](Value v) {
+      if constexpr (kReachable) {
+        if (defined[v.index] != 0) return false;
+        defined[v.index] = 1;
+        marked[num_marked++] = v;
+      }
+      return true;
+    };
     for (Value p : dfg_.BlockParams(b)) {
       if (p.index >= num_values) return false;
-      const ValueData& vd = dfg_.ValueInfo(p);
-      if (vd.kind != ValueKind::kParam || vd.def != b.index) return false;
-      if constexpr (kReachable) {
-        defined[p.index] = 1;
-        marked.push_back(p);
-      }
+      const ValueData& vd = values[p.index];
+      if (vd.kind != ValueKind::kParam || vd.def != b.index || !mark(p)) return false;
     }
-    const Inst last = layout.LastInst(b);
+    const Inst last = f_.layout.LastInst(b);
     if (!last.valid()) return false;
+    // (A failure returns at once: Accepts then clears every mark, wherever the count stood.)
     // The layout's own walk: it follows only links the layout made (docs/ir.md).
-    for (Inst i : layout.Insts(b)) {
-      if (i.index >= num_insts) return false;
-      const InstData& d = dfg_[i];
+    for (Inst i : f_.layout.Insts(b)) {
+      if (i.index >= t.num_insts) return false;
+      const InstData& d = t.insts[i.index];
       const AcceptTraits& traits = kAcceptTraits[static_cast<size_t>(d.opcode)];
       if ((i == last) != traits.terminator) return false;
       // Operands: the fixed ones and the variable list here, branch arguments with the edges.
       const uint8_t shape = traits.shape;
       for (size_t k = 0, n = shape & ~kOperandShapeBranch; k < n; ++k)
         if (!operand_ok(d.args[k])) return false;
-      if (d.vargs.size != 0) {
-        for (Value v : dfg_.pool().Get(d.vargs))
-          if (!operand_ok(v)) return false;
+      if (d.vargs.size != 0) {  // (an empty list's start may be anything)
+        for (const Value *v = pool + d.vargs.start, *end = v + d.vargs.size; v != end; ++v)
+          if (!operand_ok(*v)) return false;
       }
-      // Results: defined here, of the types the typing rule gives.
-      const auto results = dfg_.InstResults(i);
-      for (Value r : results) {
-        if (r.index >= num_values) return false;
-        const ValueData& vd = dfg_.ValueInfo(r);
-        if (vd.kind != ValueKind::kResult || vd.def != i.index) return false;
+      switch (traits.dests) {
+        case 0:
+          break;
+        case 2:
+          if (!EdgeOk(d.dest[1], t, operand_ok)) return false;
+          [[fallthrough]];
+        case 1:
+          if (!EdgeOk(d.dest[0], t, operand_ok)) return false;
+          break;
+        default:
+          if (!EdgesOk(i, operand_ok)) return false;
+          break;
       }
+      // Results: defined here, of the types the typing rule gives (call results: by CallOk,
+      // with the call's signature), and marked (the operands above were checked before).
       const ResultTyping typing = traits.typing;
-      if (typing == ResultTyping::kNoResult) {
-        if (!results.empty()) return false;
-      } else if (typing != ResultTyping::kCallResults) {
-        // ResultTypeOf's common rules inline, the others through it.
-        const Type t = typing == ResultTyping::kCtrl ? d.type
-                       : typing == ResultTyping::kSameAsArg && dfg_.IsValidValue(d.args[0])
-                           ? T(d.args[0])
-                       : typing == ResultTyping::kBool ? Type::kI32
-                                                       : dfg_.ResultTypeOf(d);
-        if (t == Type::kInvalid || results.size() != 1 || T(results[0]) != t) return false;
-      }  // call results: with the call's signature, below
-      if ((shape & kOperandShapeBranch) && !EdgesOk(i, operand_ok)) return false;
-      if (!InstOk(b, i, d, traits)) return false;
-      if constexpr (kReachable) {
-        for (Value r : results) {
-          defined[r.index] = 1;
-          marked.push_back(r);
+      const uint32_t num_results = d.results.size;
+      if (num_results == 1 && typing != ResultTyping::kCallResults) {
+        const Value r = pool[d.results.start];
+        if (r.index >= num_values) return false;
+        const ValueData& vd = values[r.index];
+        if (vd.kind != ValueKind::kResult || vd.def != i.index) return false;
+        // ResultTypeOf's common rules inline, the others through it (kNoResult: none fits).
+        const Type want = typing == ResultTyping::kCtrl ? d.type
+                          : typing == ResultTyping::kSameAsArg && d.args[0].index < num_values
+                              ? values[d.args[0].index].type
+                          : typing == ResultTyping::kBool ? Type::kI32
+                                                          : dfg_.ResultTypeOf(d);
+        if (want == Type::kInvalid || vd.type != want || !mark(r)) return false;
+      } else if (num_results != 0 || typing == ResultTyping::kCallResults) {
+        if (typing != ResultTyping::kCallResults) return false;
+        for (const Value *r = pool + d.results.start, *end = r + num_results; r != end; ++r) {
+          if (r->index >= num_values) return false;
+          const ValueData& vd = values[r->index];
+          if (vd.kind != ValueKind::kResult || vd.def != i.index || !mark(*r)) return false;
         }
+      } else if (typing != ResultTyping::kNoResult) {
+        return false;  // no result where the rule gives one
       }
+      if (!InstOk(b, i, d, traits, values)) return false;
     }
+    num_marked_ = num_marked;
     return true;
   }
 
@@ -404,39 +617,64 @@ class Verifier {
     return ok;
   }
 
-  // Whether `t` is in class `c` (TypeInClass, as a table).
-  static bool InClass(TypeClass c, Type t) {
-    const uint32_t k = static_cast<uint32_t>(t);
-    return k < kNumTypes && ((kClassMasks[static_cast<size_t>(c) & 15] >> k) & 1);
+  // EdgesOk for one destination, inline (jumps and brifs), reading the tables `t`.
+  template <class OperandOk>
+  [[gnu::always_inline]] bool EdgeOk(const BlockCall& bc, const Tables& t,
+                                     const OperandOk& operand_ok) const {
+    if (!dfg_.IsValidBlock(bc.block) || !f_.layout.IsBlockInserted(bc.block)) return false;
+    const auto params = dfg_.BlockParams(bc.block);
+    if (bc.args.size != params.size()) return false;
+    if (bc.args.size == 0) return true;
+    const Value* const args = t.pool + bc.args.start;
+    for (size_t k = 0; k < params.size(); ++k) {
+      const Value a = args[k], p = params[k];
+      if (!operand_ok(a) || p.index >= t.num_values ||
+          t.values[a.index].type != t.values[p.index].type)
+        return false;
+    }
+    return true;
   }
 
   // CheckInst's operand, reference and suffix rules for the scalar formats the frontend makes
   // most (inline, by the opcode's AcceptKind), and CheckInst itself into a scratch sink for the
   // others.
-  [[gnu::always_inline]] bool InstOk(Block b, Inst i, const InstData& d,
-                                     const AcceptTraits& traits) {
+  // `values` is the value table (Tables); every fixed operand the opcode has is in range.
+  [[gnu::always_inline]] bool InstOk(Block b, Inst i, const InstData& d, const AcceptTraits& traits,
+                                     const ValueData* values) {
+    const auto ty = [values](Value v) { return values[v.index].type; };
     switch (traits.kind) {
       case AcceptKind::kSuffix:
         break;
       case AcceptKind::kArgClass:
-        if (!InClass(traits.arg_class, T(d.args[0]))) return false;
+        if (!InClass(traits.arg_class, ty(d.args[0]))) return false;
         break;
       case AcceptKind::kSameTypeArgs: {
-        const Type t = T(d.args[0]);
-        if (!InClass(traits.arg_class, t) || t != T(d.args[1])) return false;
+        const Type t = ty(d.args[0]);
+        if (!InClass(traits.arg_class, t) || t != ty(d.args[1])) return false;
         break;
       }
       case AcceptKind::kSelect:
-        if (!IsInt(T(d.args[0])) || !InClass(TypeClass::kAnyOrVec, T(d.args[1])) ||
-            T(d.args[1]) != T(d.args[2]))
+        if (!IsInt(ty(d.args[0])) || !InClass(TypeClass::kAnyOrVec, ty(d.args[1])) ||
+            ty(d.args[1]) != ty(d.args[2]))
           return false;
         break;
       case AcceptKind::kCondition:
-        if (!IsInt(T(d.args[0]))) return false;
+        if (!IsInt(ty(d.args[0]))) return false;
         break;
-      case AcceptKind::kMemory:
-        if (!MemoryOk(d)) return false;
+      case AcceptKind::kMemory: {
+        // CheckMemory's rules: an i64 address, at most one region flag, a 32-bit offset, and
+        // a stored value the opcode takes.
+        const uint32_t regions =
+            d.flags.bits & (MemFlags::kHeap | MemFlags::kVmctx | MemFlags::kTable);
+        if (ty(d.args[traits.store ? 1 : 0]) != Type::kI64 || (regions & (regions - 1)) != 0 ||
+            static_cast<int32_t>(d.imm) != d.imm)
+          return false;
+        if (traits.store) {
+          const uint32_t vt = static_cast<uint32_t>(ty(d.args[0]));
+          if (vt >= kNumTypes || !((traits.store_types >> vt) & 1)) return false;
+        }
         break;
+      }
       case AcceptKind::kCall:
         if (!CallOk(i, d, traits.typing)) return false;
         break;
@@ -446,23 +684,14 @@ class Verifier {
       case AcceptKind::kFull:
         return FullChecksOk(b, i);
     }
-    return traits.typing != ResultTyping::kCtrl || CtrlOk<false>(i, nullptr);
-  }
-
-  // InstOk's rules for a load or store (CheckMemory's, as a yes or no).
-  bool MemoryOk(const InstData& d) const {
-    const bool is_store = Info(d.opcode).format == InstFormat::kStore;
-    if (T(is_store ? d.args[1] : d.args[0]) != Type::kI64) return false;
-    const int regions = d.flags.Has(MemFlags::kHeap) + d.flags.Has(MemFlags::kVmctx) +
-                        d.flags.Has(MemFlags::kTable);
-    if (regions > 1 || d.imm < INT32_MIN || d.imm > INT32_MAX) return false;
-    if (is_store) {
-      const Type vt = T(d.args[0]);
-      const uint32_t bytes = MemAccessBytes(d.opcode);
-      if (bytes == 0 ? !InClass(TypeClass::kAnyOrVec, vt) : !IsInt(vt) || TypeBits(vt) <= bytes * 8)
-        return false;
-    }
-    return true;
+    if (traits.typing != ResultTyping::kCtrl) return true;
+    // The suffix by kCtrlMasks, and by the rules themselves where the table does not say yes.
+    const uint32_t from = traits.unary ? static_cast<uint32_t>(ty(d.args[0])) : 0;
+    const uint32_t to = static_cast<uint32_t>(d.type);
+    if (from < kNumTypes && to < kNumTypes &&
+        ((kCtrlMasks[static_cast<size_t>(d.opcode) * 16 + from] >> to) & 1))
+      return true;
+    return CtrlOk<false>(i, nullptr);
   }
 
   // InstOk's rules for a call (CheckCall's, as a yes or no).
@@ -679,30 +908,6 @@ class Verifier {
   Type T(Value v) const { return dfg_.ValueType(v); }
 
   bool ClassOk(TypeClass c, Type t) const { return InClass(c, t); }
-  static const char* ClassName(TypeClass c) {
-    switch (c) {
-      case TypeClass::kInt:
-        return "an integer";
-      case TypeClass::kFloat:
-        return "a float";
-      case TypeClass::kAny:
-        return "a scalar";
-      case TypeClass::kVec:
-        return "a vector";
-      case TypeClass::kIntVec:
-        return "an integer vector";
-      case TypeClass::kFloatVec:
-        return "a float vector";
-      case TypeClass::kRef:
-        return "a reference";
-      case TypeClass::kIntOrRef:
-        return "an integer or a reference";
-      case TypeClass::kAnyOrVec:
-        break;
-    }
-    return "a value";
-  }
-
   static std::string ShapeList(ShapeSet s) {
     std::string out;
     for (int k = 0; k < kNumVectorTypes; ++k) {
@@ -904,86 +1109,10 @@ class Verifier {
   // built only when worded (Accepts asks without), so the rules are one copy.
   template <bool kWord>
   bool CtrlOk(Inst i, std::string* why) const {
-    auto fail = [&](auto&& message) {
-      if constexpr (kWord) *why = message();
-      return false;
-    };
     const InstData& d = dfg_[i];
-    const Type to = d.type;
-    const OpcodeInfo& info = Info(d.opcode);
-    if (!ClassOk(info.ctrl_class, to))
-      return fail(
-          [&] { return "type suffix ." + TypeStr(to) + " must be " + ClassName(info.ctrl_class); });
-    const Type from = info.format == InstFormat::kUnary ? T(d.args[0]) : Type::kInvalid;
-    const uint32_t fb = TypeBits(from), tb = TypeBits(to);
-    switch (d.opcode) {
-      case Opcode::kUextend:
-      case Opcode::kSextend:
-        if (tb <= fb)
-          return fail(
-              [&] { return "extension must widen, " + TypeStr(from) + " to " + TypeStr(to); });
-        break;
-      case Opcode::kIreduce:
-        if (tb >= fb)
-          return fail(
-              [&] { return "reduction must narrow, " + TypeStr(from) + " to " + TypeStr(to); });
-        break;
-      case Opcode::kFpromote:
-        if (from != Type::kF32 || to != Type::kF64)
-          return fail([&] { return std::string("fpromote converts f32 to f64"); });
-        break;
-      case Opcode::kFdemote:
-        if (from != Type::kF64 || to != Type::kF32)
-          return fail([&] { return std::string("fdemote converts f64 to f32"); });
-        break;
-      case Opcode::kFcvtToSint:
-      case Opcode::kFcvtToUint:
-      case Opcode::kFcvtToSintSat:
-      case Opcode::kFcvtToUintSat:
-        if (tb < 32)
-          return fail([&] { return std::string("float-to-int conversions produce i32 or i64"); });
-        break;
-      case Opcode::kFcvtFromSint:
-      case Opcode::kFcvtFromUint:
-        if (fb < 32)
-          return fail([&] { return std::string("int-to-float conversions take i32 or i64"); });
-        break;
-      case Opcode::kIconst:
-        if (IsRef(to) && d.imm != 0)
-          return fail(
-              [&] { return "iconst." + TypeStr(to) + " is the null reference and takes only 0"; });
-        break;
-      case Opcode::kBitcast:
-        if (fb != tb || from == to || IsInt(from) == IsInt(to) || fb < 32 || IsRef(from) ||
-            IsRef(to))
-          return fail([&] {
-            return "bitcast converts between an integer and a float of the same width, "
-                   "not " +
-                   TypeStr(from) + " to " + TypeStr(to);
-          });
-        break;
-      case Opcode::kUload8:
-      case Opcode::kSload8:
-      case Opcode::kUload16:
-      case Opcode::kSload16:
-      case Opcode::kUload32:
-      case Opcode::kSload32:
-        if (tb <= MemAccessBytes(d.opcode) * 8)
-          return fail([&] {
-            return "." + TypeStr(to) + " is not wider than the " +
-                   std::to_string(MemAccessBytes(d.opcode) * 8) + "-bit access";
-          });
-        break;
-      case Opcode::kStackAddr:
-      case Opcode::kFuncAddr:
-        if (to != Type::kI64) return fail([&] { return std::string("addresses are i64"); });
-        break;
-      default:
-        break;
-    }
-    return true;
+    const Type from = Info(d.opcode).format == InstFormat::kUnary ? T(d.args[0]) : Type::kInvalid;
+    return CtrlRuleOk<kWord>(d.opcode, from, d.type, d.imm, why);
   }
-
   void CheckMemory(Block b, Inst i) {
     const InstData& d = dfg_[i];
     const bool is_store = Info(d.opcode).format == InstFormat::kStore;
@@ -1149,6 +1278,7 @@ class Verifier {
   std::vector<VerifierError> scratch_errors_;    // Accepts' sink for CheckInst
   VerifierScratch& scratch_;
   VerifierAnalyses& analyses_;  // the CFG and dominator tree of the fused walk
+  uint32_t num_marked_ = 0;     // Accepts: the entries of scratch_.marked in use
 };
 
 thread_local VerifierScratch verifier_scratch;
