@@ -595,7 +595,7 @@ Inst FunctionBuilder::Append(const InstData& data) {
   Inst i = f_.dfg.MakeInst(data);
   // Stores, traps and branches have no results: no call to find that out.
   if (Info(data.opcode).typing != ResultTyping::kNoResult) f_.dfg.MakeInstResults(i);
-  f_.layout.AppendInst(i, cur_);
+  f_.layout.AppendNewInst(i, cur_);
   if (srcloc_ != kNoSrcLoc) f_.SetSrcLoc(i, srcloc_);
   if (IsBranch(data.opcode)) {
     // Collect targets first: AddPred only reads the DFG, but keep the walk side-effect free.
@@ -612,7 +612,7 @@ inline Value FunctionBuilder::AppendOneBody(const InstData& data, Type t) {
   EGRET_CHECK(t != Type::kInvalid);
   Value result;
   const Inst i = f_.dfg.MakeInstWithResult(data, t, result);
-  f_.layout.AppendInst(i, cur_);
+  f_.layout.AppendNewInst(i, cur_);
   if (srcloc_ != kNoSrcLoc) f_.SetSrcLoc(i, srcloc_);
   EGRET_DCHECK(!IsBranch(data.opcode));
   return result;

@@ -17,9 +17,11 @@
 #ifndef EGRET_IR_DFG_H_
 #define EGRET_IR_DFG_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ir/entities.h"
@@ -273,30 +275,69 @@ class DataFlowGraph {
   void Clear();
 
  private:
-  // The instructions: PrimaryMap's interface, with an entry copied from a reference
-  // (PrimaryMap::PushRef takes its value by value: a second copy).
-  struct InstTable {
-    std::vector<InstData> items;
-    Inst Push(const InstData& d) {
-      items.push_back(d);
-      return Inst(static_cast<uint32_t>(items.size() - 1));
+  // The instructions and the values: PrimaryMap's interface, with an inline push whose only
+  // test is for room (the storage grows out of line), and an entry copied from a reference
+  // (PrimaryMap::PushRef takes its value by value: a second copy). The builder pushes one of
+  // each per instruction it makes; std::vector::push_back inlines its reallocation there, and
+  // the registers that path needs cost every push a longer prologue.
+  // Invariant: size_ <= items_.size() (the capacity, value-initialised when it grows; Clear
+  // keeps it); entries [0, size_) are the table's.
+  template <class K, class V>
+  struct PushTable {
+    std::vector<V> items;
+    uint32_t size_ = 0, capacity_ = 0;
+    PushTable() = default;
+    PushTable(const PushTable&) = default;
+    PushTable& operator=(const PushTable&) = default;
+    // A moved-from table is empty, with no storage (its counts must not outlive its vector).
+    PushTable(PushTable&& o) noexcept
+        : items(std::move(o.items)),
+          size_(std::exchange(o.size_, 0)),
+          capacity_(std::exchange(o.capacity_, 0)) {
+      o.items.clear();
     }
-    InstData& PushRef(const InstData& d) { return items.emplace_back(d); }
-    InstData& operator[](Inst i) {
-      EGRET_DCHECK(i.index < items.size());
-      return items[i.index];
+    PushTable& operator=(PushTable&& o) noexcept {
+      if (this != &o) {
+        items = std::move(o.items);
+        o.items.clear();
+        size_ = std::exchange(o.size_, 0);
+        capacity_ = std::exchange(o.capacity_, 0);
+      }
+      return *this;
     }
-    const InstData& operator[](Inst i) const {
-      EGRET_DCHECK(i.index < items.size());
-      return items[i.index];
+    K Push(const V& v) {
+      PushRef(v);
+      return K(size_ - 1);
     }
-    bool IsValid(Inst i) const { return i.index < items.size(); }
-    size_t size() const { return items.size(); }
-    void Reserve(size_t n) { items.reserve(n); }
-    void Clear() { items.clear(); }
+    [[gnu::always_inline]] V& PushRef(const V& v) {
+      if (size_ == capacity_) [[unlikely]]
+        Grow(size_t{size_} + 1);
+      V& e = items[size_++];
+      e = v;
+      return e;
+    }
+    V& operator[](K k) {
+      EGRET_DCHECK(k.index < size_);
+      return items[k.index];
+    }
+    const V& operator[](K k) const {
+      EGRET_DCHECK(k.index < size_);
+      return items[k.index];
+    }
+    bool IsValid(K k) const { return k.index < size_; }
+    size_t size() const { return size_; }
+    void Reserve(size_t n) {
+      if (n > capacity_) Grow(n);
+    }
+    void Clear() { size_ = 0; }
+    // Makes the capacity at least n, at least doubling it.
+    [[gnu::noinline]] void Grow(size_t n) {
+      items.resize(std::max<size_t>({n, 2 * size_t{capacity_}, 16}));
+      capacity_ = static_cast<uint32_t>(items.size());
+    }
   };
-  InstTable insts_;
-  PrimaryMap<Value, ValueData> values_;
+  PushTable<Inst, InstData> insts_;
+  PushTable<Value, ValueData> values_;
   PrimaryMap<Block, BlockData> blocks_;
   PrimaryMap<JumpTable, JumpTableData> jump_tables_;
   PrimaryMap<SigRef, Signature> signatures_;

@@ -66,7 +66,10 @@ class ValueListPool {
   }
 
   // A new list holding `v` (Make of one value, without the aliasing test): one slot.
+  // Inline (the builder makes one per instruction result), with the pool's growth out of line.
   ValueList MakeOne(Value v) {
+    if (data_.size() == data_.capacity()) [[unlikely]]
+      GrowStorage();
     ValueList l;
     l.start = static_cast<uint32_t>(data_.size());
     l.size = 1;
@@ -118,6 +121,11 @@ class ValueListPool {
     data_.resize(data_.size() + new_cap);
     std::copy(data_.begin() + l.start, data_.begin() + l.start + l.size, data_.begin() + start);
     l.start = start;
+  }
+
+  // Doubles the storage (MakeOne's cold path).
+  [[gnu::noinline]] void GrowStorage() {
+    data_.reserve(std::max<size_t>(64, 2 * data_.capacity()));
   }
 
   std::vector<Value> data_;

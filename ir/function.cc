@@ -15,11 +15,6 @@ void Function::Reset(std::string_view new_name, const Signature& sig) {
   srclocs_.Clear();
 }
 
-void Function::GrowSrcLocs(Inst i) {
-  const size_t doubled = 2 * srclocs_.size();
-  srclocs_.Resize(doubled > i.index ? doubled : size_t{i.index} + 1);
-}
-
 size_t Function::NumLayoutInsts() const {
   size_t n = 0;
   for (Block b : layout.Blocks())

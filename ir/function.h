@@ -49,13 +49,11 @@ class Function {
   void Reset(std::string_view new_name, const Signature& sig);
 
   uint32_t SrcLoc(Inst i) const { return srclocs_[i]; }
-  // Inline (the builder sets one per instruction it makes); the table grows out of line.
+  // Inline (the builder sets one per instruction it makes, each one past the table's end: one
+  // write, AppendMap::Set).
   [[gnu::always_inline]] void SetSrcLoc(Inst i, uint32_t loc) {
-    if (i.index >= srclocs_.size()) [[unlikely]] {
-      if (loc == kNoSrcLoc) return;  // past the end reads as kNoSrcLoc already
-      GrowSrcLocs(i);
-    }
-    srclocs_.Unchecked(i) = loc;
+    if (i.index >= srclocs_.size() && loc == kNoSrcLoc) return;  // reads as kNoSrcLoc already
+    srclocs_.Set(i, loc);
   }
 
   StackSlot MakeStackSlot(uint32_t size, uint32_t align) { return stack_slots.Push({size, align}); }
@@ -64,11 +62,7 @@ class Function {
   size_t NumLayoutInsts() const;
 
  private:
-  // SetSrcLoc's cold path: makes the table hold `i`. Source locations are set once per
-  // instruction in creation order: the table grows geometrically, not by one each time.
-  [[gnu::noinline]] void GrowSrcLocs(Inst i);
-
-  SecondaryMap<Inst, uint32_t> srclocs_;
+  AppendMap<Inst, uint32_t> srclocs_;
 };
 
 // The functions of one .eir file, in file order.

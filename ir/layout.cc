@@ -15,18 +15,16 @@ void Layout::Clear() {
 }
 
 void Layout::AppendBlock(Block b) {
-  // Blocks are placed roughly in creation order, each often one past the table's end: grow
-  // the table geometrically rather than by one entry per block (an entry past the end reads as
-  // the default, unplaced node either way).
-  if (b.index >= blocks_.size())
-    blocks_.Resize(std::max<size_t>(size_t{b.index} + 1, 2 * blocks_.size()));
-  BlockNode& n = blocks_.Unchecked(b);
-  EGRET_CHECK(!n.inserted);
+  // A block not in the layout has the default node (RemoveBlock resets it), and blocks are
+  // placed roughly in creation order, often one past the table's end: the new node is written
+  // whole, in one step for the next key (AppendMap::Set).
+  EGRET_CHECK(!IsBlockInserted(b));
+  BlockNode n;
   n.inserted = true;
   n.prev = last_block_;
-  n.next = Block();
+  blocks_.Set(b, n);
   if (last_block_.valid()) {
-    blocks_[last_block_].next = b;
+    blocks_.Unchecked(last_block_).next = b;
   } else {
     first_block_ = b;
   }
@@ -66,10 +64,6 @@ void Layout::RemoveBlock(Block b) {
   }
   n = BlockNode();
   --num_blocks_;
-}
-
-void Layout::GrowInsts(Inst i) {
-  insts_.Resize(std::max<size_t>(size_t{i.index} + 1, 2 * insts_.size()));
 }
 
 void Layout::InsertInstBefore(Inst i, Inst before) {

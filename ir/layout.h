@@ -10,12 +10,97 @@
 #ifndef EGRET_IR_LAYOUT_H_
 #define EGRET_IR_LAYOUT_H_
 
+#include <algorithm>
+#include <cstdint>
 #include <utility>
+#include <vector>
 
 #include "ir/entities.h"
 #include "support/entity.h"
 
 namespace egret::ir {
+
+// A SecondaryMap (reading a key never written gives the default) for the per-instruction and
+// per-block tables of a Function that a builder fills in key order, one new key at a time (the
+// layout's nodes, the source locations), and that a compiler worker reuses function after
+// function (Function::Reset):
+//  - Clear() keeps the storage: only the entries [0, size()) are the map's, the rest of the
+//    storage is stale and never read (every read is bounded by size()), so a reused table is not
+//    refilled with defaults for every function;
+//  - Set(k, v) with k the next key (k.index == size()) and room left is one write: no default
+//    written first, no growth test beyond the room's.
+// Invariant: size_ <= capacity_ == items_.size(); entries [0, size_) are the contents.
+template <class K, class V>
+class AppendMap {
+ public:
+  AppendMap() = default;
+  explicit AppendMap(V default_value) : default_(default_value) {}
+  AppendMap(const AppendMap&) = default;
+  AppendMap& operator=(const AppendMap&) = default;
+  // A moved-from map is empty, with no storage (its counts must not outlive its vector).
+  AppendMap(AppendMap&& o) noexcept
+      : items_(std::move(o.items_)),
+        size_(std::exchange(o.size_, 0)),
+        capacity_(std::exchange(o.capacity_, 0)),
+        default_(o.default_) {
+    o.items_.clear();
+  }
+  AppendMap& operator=(AppendMap&& o) noexcept {
+    if (this != &o) {
+      items_ = std::move(o.items_);
+      o.items_.clear();
+      size_ = std::exchange(o.size_, 0);
+      capacity_ = std::exchange(o.capacity_, 0);
+      default_ = o.default_;
+    }
+    return *this;
+  }
+
+  const V& operator[](K k) const { return k.index < size_ ? items_[k.index] : default_; }
+  // Writing grows the map to hold k, the entries before it the default.
+  V& operator[](K k) {
+    if (k.index >= size_) [[unlikely]]
+      Extend(size_t{k.index} + 1);
+    return items_[k.index];
+  }
+  // The entry of a key the caller knows is in the map (k.index < size(), checked in Debug
+  // builds only).
+  V& Unchecked(K k) {
+    EGRET_DCHECK(k.index < size_);
+    return items_[k.index];
+  }
+  const V& Unchecked(K k) const {
+    EGRET_DCHECK(k.index < size_);
+    return items_[k.index];
+  }
+  // operator[](k) = v, inline for the next key (the builder's case).
+  [[gnu::always_inline]] void Set(K k, const V& v) {
+    if (k.index == size_ && size_ < capacity_) [[likely]] {
+      items_[size_++] = v;
+      return;
+    }
+    SetSlow(k, v);
+  }
+  void Clear() { size_ = 0; }
+  size_t size() const { return size_; }
+
+ private:
+  [[gnu::noinline]] void SetSlow(K k, const V& v) { (*this)[k] = v; }
+  // Makes size() n (> size()), the new entries the default; the storage at least doubles when
+  // it grows, so a builder's appends cost amortised O(1).
+  [[gnu::noinline]] void Extend(size_t n) {
+    if (n > capacity_) {
+      items_.resize(std::max<size_t>({n, 2 * size_t{capacity_}, 16}));
+      capacity_ = static_cast<uint32_t>(items_.size());
+    }
+    std::fill(items_.begin() + size_, items_.begin() + n, default_);
+    size_ = static_cast<uint32_t>(n);
+  }
+
+  std::vector<V> items_;
+  uint32_t size_ = 0, capacity_ = 0;
+  V default_{};
+};
 
 class Layout {
  public:
@@ -33,25 +118,33 @@ class Layout {
   void Clear();
 
   // --- Instructions.
-  // Inline: the builder appends every instruction with it.
+  // Inline: the builder appends every instruction with it, each one past the table's end (an
+  // AppendMap: one write, no default fill).
   void AppendInst(Inst i, Block b) {
-    // The builder appends instructions in creation order, one past the table's end each time:
-    // grow it geometrically instead of by one entry per instruction (an entry past the end
-    // reads as the default, unplaced node either way).
-    if (i.index >= insts_.size()) [[unlikely]]
-      GrowInsts(i);
     // A block past the table's end reads as not inserted, and fails the check before any write.
     const BlockNode& cbn = std::as_const(blocks_)[b];
-    EGRET_CHECK(cbn.inserted);
+    EGRET_CHECK(cbn.inserted && !IsInstInserted(i));
     BlockNode& bn = const_cast<BlockNode&>(cbn);
-    // i is in the table (grown above), and so is bn.last (placed before i): no growth check.
-    InstNode& n = insts_.Unchecked(i);
-    EGRET_CHECK(!n.block.valid());
-    n.block = b;
-    n.prev = bn.last;
-    n.next = Inst();
-    if (bn.last.valid()) {
-      insts_.Unchecked(bn.last).next = i;
+    const Inst last = bn.last;
+    insts_.Set(i, InstNode{b, last, Inst()});
+    if (last.valid()) {
+      // Placed before i: in the table.
+      insts_.Unchecked(last).next = i;
+    } else {
+      bn.first = i;
+    }
+    bn.last = i;
+  }
+  // AppendInst for a builder placing the instruction it has just made at the end of the block
+  // it is filling (FunctionBuilder): the block is in the layout and the instruction in none,
+  // which the builder guarantees, so they are checked in Debug builds only.
+  [[gnu::always_inline]] void AppendNewInst(Inst i, Block b) {
+    EGRET_DCHECK(IsBlockInserted(b) && !IsInstInserted(i));
+    BlockNode& bn = blocks_.Unchecked(b);
+    const Inst last = bn.last;
+    insts_.Set(i, InstNode{b, last, Inst()});
+    if (last.valid()) {
+      insts_.Unchecked(last).next = i;
     } else {
       bn.first = i;
     }
@@ -132,11 +225,8 @@ class Layout {
     friend bool operator==(const InstNode&, const InstNode&) = default;
   };
 
-  // AppendInst's cold path: makes the instruction table hold `i`, doubling it at least.
-  [[gnu::noinline]] void GrowInsts(Inst i);
-
-  SecondaryMap<Block, BlockNode> blocks_;
-  SecondaryMap<Inst, InstNode> insts_;
+  AppendMap<Block, BlockNode> blocks_;
+  AppendMap<Inst, InstNode> insts_;
   Block first_block_, last_block_;
   size_t num_blocks_ = 0;
 };

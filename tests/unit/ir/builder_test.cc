@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
 #include <vector>
 
 #include "ir/printer.h"
@@ -74,6 +75,121 @@ TEST(Builder, ReusedScratchAndFunctionBuildLikeFresh) {
     ASSERT_TRUE(Verify(reused).ok()) << extra;
     EXPECT_EQ(PrintFunction(reused), PrintFunction(fresh)) << extra;
   }
+}
+
+// AppendMap (the layout's nodes, the source locations): reads past the end give the default,
+// Set on the next key appends, Set or a write further on fills the gap with the default, and
+// after Clear the old contents (still in the storage) read as the default again.
+TEST(AppendMap, ReadsDefaultPastTheEndAndAfterClear) {
+  AppendMap<Inst, uint32_t> m(kNoSrcLoc);
+  EXPECT_EQ(m.size(), 0u);
+  EXPECT_EQ(m[Inst(0)], kNoSrcLoc);
+  for (uint32_t k = 0; k < 100; ++k) m.Set(Inst(k), k * 3);  // the builder's order
+  EXPECT_EQ(m.size(), 100u);
+  for (uint32_t k = 0; k < 100; ++k) EXPECT_EQ(m[Inst(k)], k * 3);
+  EXPECT_EQ(std::as_const(m)[Inst(100)], kNoSrcLoc);
+  m.Set(Inst(105), 7);  // past the next key: a gap of defaults
+  EXPECT_EQ(m.size(), 106u);
+  for (uint32_t k = 100; k < 105; ++k) EXPECT_EQ(m[Inst(k)], kNoSrcLoc);
+  EXPECT_EQ(m[Inst(105)], 7u);
+  m.Set(Inst(50), 1);  // an existing key: overwritten in place
+  EXPECT_EQ(m[Inst(50)], 1u);
+  EXPECT_EQ(m.size(), 106u);
+  m.Clear();
+  EXPECT_EQ(m.size(), 0u);
+  for (uint32_t k = 0; k < 110; ++k) EXPECT_EQ(std::as_const(m)[Inst(k)], kNoSrcLoc);
+  m[Inst(3)] = 9;  // the writable operator[] grows with defaults, not the stale contents
+  EXPECT_EQ(m.size(), 4u);
+  EXPECT_EQ(m[Inst(0)], kNoSrcLoc);
+  EXPECT_EQ(m[Inst(2)], kNoSrcLoc);
+  EXPECT_EQ(m[Inst(3)], 9u);
+  m.Set(Inst(4), 11);
+  EXPECT_EQ(m[Inst(4)], 11u);
+}
+
+// A Function reset after a bigger one keeps its tables' storage, but nothing of the old
+// function reads back: source locations, placed instructions and blocks past the new
+// function's read as unset, and the new function prints like one built fresh.
+TEST(Builder, ResetFunctionForgetsTheOldTables) {
+  const Signature sig{{Type::kI32}, {Type::kI32}};
+  Function f("big", sig);
+  {
+    FunctionBuilder b(f);
+    Block entry = b.CreateBlock();
+    b.SwitchToBlock(entry);
+    Value x = b.AppendBlockParam(entry, Type::kI32);
+    b.SealBlock(entry);
+    for (uint32_t k = 0; k < 200; ++k) {
+      b.SetSrcLoc(1000 + k);
+      x = b.BinaryImm(Opcode::kIaddImm, x, 1);
+    }
+    for (int k = 0; k < 20; ++k) {
+      Block next = b.CreateBlock();
+      b.Jump(next);
+      b.SwitchToBlock(next);
+      b.SealBlock(next);
+    }
+    b.Return({x});
+    b.Finalize();
+  }
+  ASSERT_TRUE(Verify(f).ok());
+  f.Reset("small", sig);
+  EXPECT_EQ(f.layout.NumBlocks(), 0u);
+  EXPECT_FALSE(f.layout.FirstBlock().valid());
+  for (uint32_t k = 0; k < 230; ++k) {
+    EXPECT_EQ(f.SrcLoc(Inst(k)), kNoSrcLoc);
+    EXPECT_FALSE(f.layout.IsInstInserted(Inst(k)));
+  }
+  for (uint32_t k = 0; k < 25; ++k) EXPECT_FALSE(f.layout.IsBlockInserted(Block(k)));
+  Function fresh("small", sig);
+  for (Function* g : {&f, &fresh}) {
+    FunctionBuilder b(*g);
+    Block entry = b.CreateBlock();
+    b.SwitchToBlock(entry);
+    Value x = b.AppendBlockParam(entry, Type::kI32);
+    b.SealBlock(entry);
+    x = b.BinaryImm(Opcode::kIaddImm, x, 2);  // no source location
+    b.SetSrcLoc(77);
+    b.Return({x});
+    b.Finalize();
+  }
+  ASSERT_TRUE(Verify(f).ok());
+  EXPECT_EQ(PrintFunction(f), PrintFunction(fresh));
+  EXPECT_EQ(f.SrcLoc(Inst(0)), kNoSrcLoc);
+  EXPECT_EQ(f.SrcLoc(Inst(1)), 77u);
+  EXPECT_EQ(f.SrcLoc(Inst(2)), kNoSrcLoc);
+  EXPECT_FALSE(f.layout.IsInstInserted(Inst(2)));
+}
+
+// A moved-from Function (and AppendMap) is empty and can be reset and built again: the tables'
+// counts go with their storage.
+TEST(Builder, MovedFromFunctionBuildsAgain) {
+  const Signature sig{{Type::kI32}, {Type::kI32}};
+  Function f("sum", sig), fresh("sum", sig);
+  BuildSumLoop(f, nullptr, 5);
+  BuildSumLoop(fresh, nullptr, 5);
+  Function moved = std::move(f);
+  EXPECT_EQ(PrintFunction(moved), PrintFunction(fresh));
+  f.Reset("sum", sig);
+  BuildSumLoop(f, nullptr, 5);
+  ASSERT_TRUE(Verify(f).ok());
+  EXPECT_EQ(PrintFunction(f), PrintFunction(fresh));
+  Function assigned;
+  assigned = std::move(moved);
+  EXPECT_EQ(PrintFunction(assigned), PrintFunction(fresh));
+  moved.Reset("sum", sig);
+  BuildSumLoop(moved, nullptr, 5);
+  EXPECT_EQ(PrintFunction(moved), PrintFunction(fresh));
+
+  AppendMap<Inst, uint32_t> m(kNoSrcLoc);
+  for (uint32_t k = 0; k < 40; ++k) m.Set(Inst(k), k);
+  AppendMap<Inst, uint32_t> n = std::move(m);
+  EXPECT_EQ(m.size(), 0u);
+  EXPECT_EQ(std::as_const(m)[Inst(3)], kNoSrcLoc);
+  m.Set(Inst(0), 5);
+  EXPECT_EQ(m[Inst(0)], 5u);
+  EXPECT_EQ(n.size(), 40u);
+  EXPECT_EQ(n[Inst(39)], 39u);
 }
 
 TEST(Builder, StraightLineUsesLatestDefinition) {
