@@ -2,6 +2,8 @@
 // analysis_cache.h.
 #include "opt/analysis_cache.h"
 
+#include "opt/ir_edit.h"
+
 namespace egret::opt {
 
 const ir::ControlFlowGraph& AnalysisCache::Cfg() {
@@ -116,8 +118,14 @@ void AnalysisCache::ReorderSuccessors(ir::Block b) {
 
 void AnalysisCache::AddForwardingBlocks(std::span<const ir::ForwardingBlock> added) {
   EGRET_CHECK(valid_ & kCfgAnalysis);
-  Invalidate(kCfgShapeAnalyses);
+  Invalidate(kCfgShapeAnalyses | kUseCountAnalysis);
   if (added.empty()) return;
+  if (valid_ & kUseCountAnalysis) {
+    KeptUseCounts uses(&use_counts_);
+    for (const ir::ForwardingBlock& fb : added)
+      uses.AddOperands(f_->dfg, f_->layout.LastInst(fb.block), +1);
+    uses.Finish(f_->dfg);
+  }
   cfg_.AddForwardingBlocks(*f_, added);
   if (valid_ & kDomTreeAnalysis) domtree_.AddForwardingBlocks(*f_, added);
   if (valid_ & kLoopAnalysis) loops_.AddForwardingBlocks(*f_, added);

@@ -39,8 +39,10 @@ enum AnalysisBits : uint8_t {
   kLivenessAnalysis = 1 << 3,  // ir::Liveness
   // Use counts of every value over the placed instructions. Never computed on demand: a pass
   // that ends with them exact publishes them (PublishUseCounts; cfg_simplify keeps them exact
-  // through its edits), and a later pass may take them instead of counting (dce). Independent
-  // of the CFG: dropping the CFG does not drop them.
+  // through its edits), passes that keep them exact through their own edits preserve them
+  // (KeptUseCounts, opt/ir_edit.h: gvn, licm, load_elim, iv_reduce), and a later pass takes
+  // them instead of counting (cfg_simplify, iv_reduce, dce). Independent of the CFG: dropping
+  // the CFG does not drop them.
   kUseCountAnalysis = 1 << 4,
   // What a pass that removes or rewrites instructions but never touches terminators, blocks or
   // block parameters preserves: the block graph and everything derived from it, not liveness.
@@ -73,6 +75,15 @@ class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
   // pass that does not preserve kUseCountAnalysis: they are dropped after it).
   std::vector<uint32_t>* UseCounts() {
     return (valid_ & kUseCountAnalysis) ? &use_counts_ : nullptr;
+  }
+  // Moves the held use counts into `into` (swapped, so both keep their capacity) when they are
+  // valid and sized for `num_values` values, and returns whether it did; they are then no
+  // longer held (the caller keeps them exact and may publish them again).
+  bool TakeUseCounts(std::vector<uint32_t>& into, size_t num_values) {
+    if (!(valid_ & kUseCountAnalysis) || use_counts_.size() != num_values) return false;
+    into.swap(use_counts_);
+    valid_ &= ~kUseCountAnalysis;
+    return true;
   }
   // Takes `counts` (swapped with the cache's storage, so both keep their capacity) as the use
   // counts of the function as it is now.
@@ -116,8 +127,9 @@ class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
   // are exactly the predecessors their target does not dominate, and changed nothing else of
   // the block graph: the held CFG, dominator tree and loops are updated in place to what
   // computing them now would give (their AddForwardingBlocks), instead of being dropped. The
-  // CFG must be held. Liveness and use counts are dropped (the forwarders add parameters and
-  // arguments).
+  // CFG must be held. Liveness is dropped; held use counts take the forwarders' jumps (their
+  // arguments are the forwarders' new parameters; the sources' branches pass what they passed
+  // before).
   void AddForwardingBlocks(std::span<const ir::ForwardingBlock> added);
 
   // Drops every analysis not in `preserved` (and whatever depends on a dropped one).

@@ -22,11 +22,13 @@
 // (AnalysisCache::PublishCfg), which it has at hand when it ends by finding nothing to change.
 //
 // Cost: the first round's phase 1 walks every instruction once and counts every value's uses
-// on the way; from then on each edit keeps the counts exact (a folded terminator, a removed
-// block or instruction, a removed parameter, a forwarded edge, a merged jump), so later rounds
-// touch blocks and terminators only. Their conditional-trap scan runs only while a
-// `trapz`/`trapnz` is left and phase 3 or 5 of the round before replaced a value (nothing else
-// can make a condition constant).
+// on the way, unless the cache holds exact counts (the passes since the last cfg_simplify kept
+// the ones it published: in the speed pipeline the second run takes them, and its walk only
+// looks for conditional traps); from then on each edit keeps the counts exact (a folded
+// terminator, a removed block or instruction, a removed parameter, a forwarded edge, a merged
+// jump), so later rounds touch blocks and terminators only. Their conditional-trap scan runs only
+// while a `trapz`/`trapnz` is left and phase 3 or 5 of the round before replaced a value (nothing
+// else can make a condition constant).
 #include <algorithm>
 #include <span>
 #include <unordered_map>
@@ -127,7 +129,11 @@ class CfgSimplifier {
       if (analyses_.Valid() & kCfgAnalysis) analyses_.PublishCfg();
       return;
     }
-    uses_.assign(dfg_.NumValues(), 0);
+    // Use counts: those the cache holds, when the passes since the last cfg_simplify kept them
+    // exact (kUseCountAnalysis; sized for every value), else counted by the first round's
+    // phase 1 on its walk.
+    const bool count_uses = !analyses_.TakeUseCounts(uses_, dfg_.NumValues());
+    if (count_uses) uses_.assign(dfg_.NumValues(), 0);
     changed_in_.assign(dfg_.NumBlocks(), 0);
     // The only blocks phase 3 (blocks with parameters) and phase 4 (blocks whose one
     // instruction is a jump) can act on, other than the entry, listed once in layout order: the
@@ -169,7 +175,7 @@ class CfgSimplifier {
     bypassed_.clear();
     all_removed_.clear();
     for (int round = 0; round < kMaxRounds; ++round) {
-      bool changed = FoldTerminators(/*count_uses=*/round == 0);
+      bool changed = FoldTerminators(/*first_round=*/round == 0, round == 0 && count_uses);
       if (changed) succs_current = marked_only = bypassing_only = false;
       bool removed = false;
       if (round == 0 || changed || forwarded) {
@@ -312,18 +318,19 @@ class CfgSimplifier {
     if (first.valid() && first == Terminator(b)) lone_blocks_.push_back(b);
   }
 
-  // --- 1. With count_uses (the first round), also counts the uses of every instruction that
-  // stays, which is every use in the function but those of blocks phase 2 then removes, and
-  // lists the blocks phases 3 and 4 can act on (ListBlock).
-  bool FoldTerminators(bool count_uses) {
+  // --- 1. In the first round, also lists the blocks phases 3 and 4 can act on (ListBlock) and
+  // scans every block for conditional traps; with count_uses (the first round, when the cache
+  // held no counts), also counts the uses of every instruction that stays, which is every use in
+  // the function but those of blocks phase 2 then removes.
+  bool FoldTerminators(bool first_round, bool count_uses) {
     bool changed = false;
-    const bool scan_traps = count_uses || (condtraps_ && replaced_);
+    const bool scan_traps = first_round || (condtraps_ && replaced_);
     if (scan_traps) condtraps_ = false;
     replaced_ = false;
     for (Block b : f_.layout.Blocks()) {
       // b is as the pass found it until this visit changes it: no phase ran before, and the
       // visits of the blocks before b changed only those blocks.
-      if (count_uses) ListBlock(b);
+      if (first_round) ListBlock(b);
       if (scan_traps) {
         // (The layout's own walk: the trap case below removes what follows i and leaves the
         // loop before advancing.)
@@ -336,8 +343,8 @@ class CfgSimplifier {
               if (count_uses) Count(i);
               continue;
             }
-            // An unconditional trap: it ends the block. (In the first round neither it nor
-            // what follows has been counted yet.)
+            // An unconditional trap: it ends the block. (While counting, neither it nor what
+            // follows has been counted yet.)
             while (f_.layout.NextInst(i).valid()) {
               const Inst next = f_.layout.NextInst(i);
               if (!count_uses) Uncount(next);

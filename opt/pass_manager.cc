@@ -22,19 +22,19 @@ constexpr Pass kPasses[] = {
      "forward empty blocks and merge straight-line blocks",
      &RunCfgSimplify, kUseCountAnalysis},
     {"gvn", "global value numbering of pure instructions and readonly notrap loads", &RunGvn,
-     kCfgShapeAnalyses},
+     kCfgShapeAnalyses | kUseCountAnalysis},
     {"licm",
      "hoist loop-invariant pure values, readonly loads and loads of memory the loop does not "
      "write into preheaders; trapping ones only from the header's side-effect-free prefix",
-     &RunLicm, kCfgShapeAnalyses},
+     &RunLicm, kCfgShapeAnalyses | kUseCountAnalysis},
     {"load_elim",
      "remove loads whose value is available along dominance (earlier load or store of the same "
      "bytes, alias classes from the memory flags) and non-heap stores overwritten in their block",
-     &RunLoadElim, kCfgShapeAnalyses},
+     &RunLoadElim, kCfgShapeAnalyses | kUseCountAnalysis},
     {"iv_reduce",
      "give each loop-invariant offset (inv + i, i - inv, inv - i) of an induction variable its own "
      "induction variable when that lets the original one go",
-     &RunIvReduce, kCfgShapeAnalyses},
+     &RunIvReduce, kCfgShapeAnalyses | kUseCountAnalysis},
     {"dce", "remove instructions without side effects whose results are unused", &RunDce,
      kCfgShapeAnalyses},
 };
