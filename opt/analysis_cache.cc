@@ -40,7 +40,7 @@ void AnalysisCache::PublishCfg(ir::ControlFlowGraph& cfg) {
   if (&cfg != &cfg_) {
     cfg_.Swap(cfg);
     // What was derived from the graph held before (if any) describes that one.
-    valid_ &= kUseCountAnalysis;
+    valid_ &= kCfgIndependentAnalyses;
     valid_ |= kCfgAnalysis;
   }
   EGRET_DCHECK(valid_ & kCfgAnalysis);
@@ -113,12 +113,12 @@ const ir::Liveness& AnalysisCache::Liveness() {
 void AnalysisCache::ReorderSuccessors(ir::Block b) {
   if (!(valid_ & kCfgAnalysis)) return;
   cfg_.ReorderSuccessors(*f_, b);
-  Invalidate(kCfgAnalysis | kUseCountAnalysis);
+  Invalidate(kCfgAnalysis | kCfgIndependentAnalyses);
 }
 
 void AnalysisCache::AddForwardingBlocks(std::span<const ir::ForwardingBlock> added) {
   EGRET_CHECK(valid_ & kCfgAnalysis);
-  Invalidate(kCfgShapeAnalyses | kUseCountAnalysis);
+  Invalidate(kCfgShapeAnalyses | kCfgIndependentAnalyses);
   if (added.empty()) return;
   if (valid_ & kUseCountAnalysis) {
     KeptUseCounts uses(&use_counts_);
@@ -146,7 +146,7 @@ void AnalysisCache::AddForwardingBlocks(std::span<const ir::ForwardingBlock> add
 
 void AnalysisCache::Invalidate(uint8_t preserved) {
   published_ &= preserved;
-  if (!(preserved & kCfgAnalysis)) preserved &= kUseCountAnalysis;
+  if (!(preserved & kCfgAnalysis)) preserved &= kCfgIndependentAnalyses;
   if (!(preserved & kDomTreeAnalysis)) preserved &= ~(kLoopAnalysis | kLivenessAnalysis);
   valid_ &= preserved;
 }

@@ -6,7 +6,8 @@
 // declares it preserves (Pass::preserves), which also keeps what the pass published as exact
 // when it ended (PublishUseCounts, PublishCfg); a pass that edits the CFG in the middle of its
 // own run and needs fresh analyses afterwards calls Invalidate itself. Dependencies are kept
-// consistent: dropping the CFG drops everything derived from it (all but the use counts),
+// consistent: dropping the CFG drops everything derived from it (all but the use counts and
+// the conditional-trap fact, kCfgIndependentAnalyses),
 // dropping the dominator tree drops loops and liveness. In builds with EGRET_DCHECKs every
 // cached CFG and dominator tree handed out is compared with a fresh computation.
 //
@@ -44,10 +45,19 @@ enum AnalysisBits : uint8_t {
   // them instead of counting (cfg_simplify, iv_reduce, dce). Independent of the CFG: dropping
   // the CFG does not drop them.
   kUseCountAnalysis = 1 << 4,
+  // A fact rather than an analysis: no placed instruction is a `trapz` or `trapnz`. Never
+  // computed on demand: cfg_simplify publishes it when its scan for conditional traps found
+  // none (PublishNoCondTraps), and every pass that makes no conditional trap preserves it (all
+  // of them: simplify and cfg_simplify only remove them, the others only move them). The second
+  // cfg_simplify then skips that scan, which is its only walk over the instructions when it
+  // also takes the use counts. Independent of the CFG, as the use counts.
+  kNoCondTrapsAnalysis = 1 << 5,
+  // What no change to the block graph drops (they describe instructions, not edges).
+  kCfgIndependentAnalyses = kUseCountAnalysis | kNoCondTrapsAnalysis,
   // What a pass that removes or rewrites instructions but never touches terminators, blocks or
   // block parameters preserves: the block graph and everything derived from it, not liveness.
   kCfgShapeAnalyses = kCfgAnalysis | kDomTreeAnalysis | kLoopAnalysis,
-  kAllAnalyses = 0x1f,
+  kAllAnalyses = 0x3f,
 };
 
 class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
@@ -84,6 +94,11 @@ class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
     into.swap(use_counts_);
     valid_ &= ~kUseCountAnalysis;
     return true;
+  }
+  // Records that no placed instruction is a trapz or trapnz (kNoCondTrapsAnalysis).
+  void PublishNoCondTraps() {
+    valid_ |= kNoCondTrapsAnalysis;
+    published_ |= kNoCondTrapsAnalysis;
   }
   // Takes `counts` (swapped with the cache's storage, so both keep their capacity) as the use
   // counts of the function as it is now.

@@ -24,11 +24,12 @@
 // Cost: the first round's phase 1 walks every instruction once and counts every value's uses
 // on the way, unless the cache holds exact counts (the passes since the last cfg_simplify kept
 // the ones it published: in the speed pipeline the second run takes them, and its walk only
-// looks for conditional traps); from then on each edit keeps the counts exact (a folded
-// terminator, a removed block or instruction, a removed parameter, a forwarded edge, a merged
-// jump), so later rounds touch blocks and terminators only. Their conditional-trap scan runs only
-// while a `trapz`/`trapnz` is left and phase 3 or 5 of the round before replaced a value (nothing
-// else can make a condition constant).
+// looks for conditional traps, and is skipped when the cache says there are none,
+// kNoCondTrapsAnalysis, which a run publishes when its scan found none); from then on each edit
+// keeps the counts exact (a folded terminator, a removed block or instruction, a removed parameter,
+// a forwarded edge, a merged jump), so later rounds touch blocks and terminators only. Their
+// conditional-trap scan runs only while a `trapz`/`trapnz` is left and phase 3 or 5 of the round
+// before replaced a value (nothing else can make a condition constant).
 #include <algorithm>
 #include <span>
 #include <unordered_map>
@@ -134,6 +135,16 @@ class CfgSimplifier {
     // phase 1 on its walk.
     const bool count_uses = !analyses_.TakeUseCounts(uses_, dfg_.NumValues());
     if (count_uses) uses_.assign(dfg_.NumValues(), 0);
+    // Without conditional traps (the cache says so: an earlier run found none, and no pass
+    // makes one) and with the counts taken, the first round's phase 1 looks at terminators only.
+    no_condtraps_ = analyses_.Valid() & kNoCondTrapsAnalysis;
+#ifdef EGRET_DEBUG
+    if (no_condtraps_) {
+      for (Block b : f_.layout.Blocks())
+        for (Inst i : f_.layout.Insts(b))
+          EGRET_CHECK(dfg_[i].opcode != Opcode::kTrapz && dfg_[i].opcode != Opcode::kTrapnz);
+    }
+#endif
     changed_in_.assign(dfg_.NumBlocks(), 0);
     // The only blocks phase 3 (blocks with parameters) and phase 4 (blocks whose one
     // instruction is a jump) can act on, other than the entry, listed once in layout order: the
@@ -235,6 +246,9 @@ class CfgSimplifier {
     // the only ones that replace values, resolve theirs before returning.
     // The counts are exact (aliases' aside): a following dce takes them instead of counting.
     analyses_.PublishUseCounts(uses_);
+    // The last scan for conditional traps found none (or none was needed: the cache said so),
+    // and the phases since only removed instructions or moved whole blocks.
+    if (!condtraps_) analyses_.PublishNoCondTraps();
     // A CFG left non-null describes the final edges (the loop drops it after every phase that
     // changes one): the passes after this one (gvn, or dce and then the verifier and lowering)
     // take it instead of computing their own. If it is still the cache's, taken in the first
@@ -319,12 +333,14 @@ class CfgSimplifier {
   }
 
   // --- 1. In the first round, also lists the blocks phases 3 and 4 can act on (ListBlock) and
-  // scans every block for conditional traps; with count_uses (the first round, when the cache
-  // held no counts), also counts the uses of every instruction that stays, which is every use in
-  // the function but those of blocks phase 2 then removes.
+  // scans every block for conditional traps (unless the cache says there are none); with
+  // count_uses (the first round, when the cache held no counts), also counts the uses of every
+  // instruction that stays, which is every use in the function but those of blocks phase 2 then
+  // removes.
   bool FoldTerminators(bool first_round, bool count_uses) {
     bool changed = false;
-    const bool scan_traps = first_round || (condtraps_ && replaced_);
+    const bool scan_traps =
+        count_uses || (first_round && !no_condtraps_) || (condtraps_ && replaced_);
     if (scan_traps) condtraps_ = false;
     replaced_ = false;
     for (Block b : f_.layout.Blocks()) {
@@ -889,6 +905,8 @@ class CfgSimplifier {
   // 3 or 5 replaced a value since phase 1 last scanned for them.
   bool condtraps_ = false;
   bool replaced_ = false;
+  // The function held no trapz/trapnz when the pass started (kNoCondTrapsAnalysis).
+  bool no_condtraps_ = false;
   // Advanced after every phase 3: changed_in_[b] == epoch_ when b was marked since (MarkBlock).
   uint32_t epoch_ = 1;
   // CfgScratch's members.

@@ -125,6 +125,66 @@ block3:
   EXPECT_EQ(cache.UseCounts(), nullptr);
 }
 
+// cfg_simplify records that no conditional trap is left when its scan found none (one whose
+// constant condition must trap became `trap`, one that may trap stays and the fact is not
+// recorded); the passes keep the fact (none makes a trapz or trapnz), and a second cfg_simplify
+// that holds it and the use counts walks no instruction, with the same result.
+TEST(AnalysisCache, CfgSimplifyRecordsThatNoConditionalTrapIsLeft) {
+  constexpr std::string_view kFolded = R"(
+function %f(i32) -> i32 {
+block0(v0: i32):
+    v1 = iconst.i32 1
+    brif v0, block1(v1), block2
+block1(v2: i32):
+    trapnz v2, int_ovf
+    jump block2
+block2:
+    return v0
+}
+)";
+  constexpr std::string_view kKept = R"(
+function %f(i32) -> i32 {
+block0(v0: i32):
+    trapnz v0, int_ovf
+    brif v0, block1, block2
+block1:
+    jump block2
+block2:
+    return v0
+}
+)";
+  const std::string_view speed_rest[] = {"gvn", "licm", "load_elim", "iv_reduce"};
+  Expected<PassManager> rest = PassManager::FromNames(speed_rest);
+  ASSERT_TRUE(rest.ok());
+  {
+    ir::Function f = ParseOne(kFolded);
+    AnalysisCache cache(f);
+    ASSERT_TRUE(FindPass("cfg_simplify")->run(f, cache).ok());
+    cache.EndPass(FindPass("cfg_simplify")->preserves);
+    EXPECT_NE(ir::PrintFunction(f).find("trap int_ovf"), std::string::npos) << ir::PrintFunction(f);
+    EXPECT_TRUE(cache.Valid() & kNoCondTrapsAnalysis);
+    ASSERT_TRUE(rest->Run(f, cache).ok());
+    EXPECT_TRUE(cache.Valid() & kNoCondTrapsAnalysis);
+    ASSERT_NE(cache.UseCounts(), nullptr);
+    const std::string before = ir::PrintFunction(f);
+    ASSERT_TRUE(FindPass("cfg_simplify")->run(f, cache).ok());
+    EXPECT_EQ(ir::PrintFunction(f), before);
+    // A pass that does not declare it preserved drops it with everything else.
+    cache.EndPass(FindPass("cfg_simplify")->preserves);
+    EXPECT_TRUE(cache.Valid() & kNoCondTrapsAnalysis);
+    cache.EndPass(kNoAnalyses);
+    EXPECT_FALSE(cache.Valid() & kNoCondTrapsAnalysis);
+  }
+  {
+    ir::Function f = ParseOne(kKept);
+    AnalysisCache cache(f);
+    ASSERT_TRUE(FindPass("cfg_simplify")->run(f, cache).ok());
+    cache.EndPass(FindPass("cfg_simplify")->preserves);
+    EXPECT_NE(ir::PrintFunction(f).find("trapnz"), std::string::npos);
+    EXPECT_FALSE(cache.Valid() & kNoCondTrapsAnalysis);
+  }
+}
+
 // cfg_simplify ends with the CFG of its final edges and publishes it: the passes after it (and
 // the compiler's verifier and lowering) take it. When it changed no block or edge, the
 // dominator tree and loops the cache held stay as well. In builds with EGRET_DCHECKs the cache
