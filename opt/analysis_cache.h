@@ -39,18 +39,18 @@ enum AnalysisBits : uint8_t {
   kLoopAnalysis = 1 << 2,      // ir::LoopAnalysis
   kLivenessAnalysis = 1 << 3,  // ir::Liveness
   // Use counts of every value over the placed instructions. Never computed on demand: a pass
-  // that ends with them exact publishes them (PublishUseCounts; cfg_simplify keeps them exact
-  // through its edits), passes that keep them exact through their own edits preserve them
-  // (KeptUseCounts, opt/ir_edit.h: gvn, licm, load_elim, iv_reduce), and a later pass takes
-  // them instead of counting (cfg_simplify, iv_reduce, dce). Independent of the CFG: dropping
-  // the CFG does not drop them.
+  // that ends with them exact publishes them (PublishUseCounts: simplify counts them on its
+  // walk, cfg_simplify keeps them exact through its edits), passes that keep them exact through
+  // their own edits preserve them (KeptUseCounts, opt/ir_edit.h: gvn, licm, load_elim,
+  // iv_reduce), and a later pass takes them instead of counting (cfg_simplify, iv_reduce, dce).
+  // Independent of the CFG: dropping the CFG does not drop them.
   kUseCountAnalysis = 1 << 4,
   // A fact rather than an analysis: no placed instruction is a `trapz` or `trapnz`. Never
-  // computed on demand: cfg_simplify publishes it when its scan for conditional traps found
-  // none (PublishNoCondTraps), and every pass that makes no conditional trap preserves it (all
-  // of them: simplify and cfg_simplify only remove them, the others only move them). The second
-  // cfg_simplify then skips that scan, which is its only walk over the instructions when it
-  // also takes the use counts. Independent of the CFG, as the use counts.
+  // computed on demand: simplify publishes it when it kept none, cfg_simplify when its scan for
+  // conditional traps found none (PublishNoCondTraps), and every pass that makes no conditional
+  // trap preserves it (all of them: simplify and cfg_simplify only remove them, the others only
+  // move them). cfg_simplify then skips that scan, which is its only walk over the instructions
+  // when it also takes the use counts. Independent of the CFG, as the use counts.
   kNoCondTrapsAnalysis = 1 << 5,
   // What no change to the block graph drops (they describe instructions, not edges).
   kCfgIndependentAnalyses = kUseCountAnalysis | kNoCondTrapsAnalysis,

@@ -22,10 +22,10 @@
 // (AnalysisCache::PublishCfg), which it has at hand when it ends by finding nothing to change.
 //
 // Cost: the first round's phase 1 walks every instruction once and counts every value's uses
-// on the way, unless the cache holds exact counts (the passes since the last cfg_simplify kept
-// the ones it published: in the speed pipeline the second run takes them, and its walk only
-// looks for conditional traps, and is skipped when the cache says there are none,
-// kNoCondTrapsAnalysis, which a run publishes when its scan found none); from then on each edit
+// on the way, unless the cache holds exact counts (in the speed pipeline both runs take them:
+// simplify published them, the passes between the runs kept them exact), and then its walk
+// only looks for conditional traps, and is skipped when the cache says there are none
+// (kNoCondTrapsAnalysis, which simplify and a run that found none publish); from then on each edit
 // keeps the counts exact (a folded terminator, a removed block or instruction, a removed parameter,
 // a forwarded edge, a merged jump), so later rounds touch blocks and terminators only. Their
 // conditional-trap scan runs only while a `trapz`/`trapnz` is left and phase 3 or 5 of the round
@@ -130,12 +130,12 @@ class CfgSimplifier {
       if (analyses_.Valid() & kCfgAnalysis) analyses_.PublishCfg();
       return;
     }
-    // Use counts: those the cache holds, when the passes since the last cfg_simplify kept them
-    // exact (kUseCountAnalysis; sized for every value), else counted by the first round's
-    // phase 1 on its walk.
+    // Use counts: those the cache holds, when the passes before kept them exact
+    // (kUseCountAnalysis; sized for every value), else counted by the first round's phase 1 on
+    // its walk.
     const bool count_uses = !analyses_.TakeUseCounts(uses_, dfg_.NumValues());
     if (count_uses) uses_.assign(dfg_.NumValues(), 0);
-    // Without conditional traps (the cache says so: an earlier run found none, and no pass
+    // Without conditional traps (the cache says so: an earlier pass found none, and no pass
     // makes one) and with the counts taken, the first round's phase 1 looks at terminators only.
     no_condtraps_ = analyses_.Valid() & kNoCondTrapsAnalysis;
 #ifdef EGRET_DEBUG
