@@ -2,6 +2,8 @@
 // analysis_cache.h.
 #include "opt/analysis_cache.h"
 
+#include "opt/ir_edit.h"
+
 namespace egret::opt {
 
 const ir::ControlFlowGraph& AnalysisCache::Cfg() {
@@ -38,7 +40,7 @@ void AnalysisCache::PublishCfg(ir::ControlFlowGraph& cfg) {
   if (&cfg != &cfg_) {
     cfg_.Swap(cfg);
     // What was derived from the graph held before (if any) describes that one.
-    valid_ &= kUseCountAnalysis;
+    valid_ &= kCfgIndependentAnalyses;
     valid_ |= kCfgAnalysis;
   }
   EGRET_DCHECK(valid_ & kCfgAnalysis);
@@ -111,13 +113,19 @@ const ir::Liveness& AnalysisCache::Liveness() {
 void AnalysisCache::ReorderSuccessors(ir::Block b) {
   if (!(valid_ & kCfgAnalysis)) return;
   cfg_.ReorderSuccessors(*f_, b);
-  Invalidate(kCfgAnalysis | kUseCountAnalysis);
+  Invalidate(kCfgAnalysis | kCfgIndependentAnalyses);
 }
 
 void AnalysisCache::AddForwardingBlocks(std::span<const ir::ForwardingBlock> added) {
   EGRET_CHECK(valid_ & kCfgAnalysis);
-  Invalidate(kCfgShapeAnalyses);
+  Invalidate(kCfgShapeAnalyses | kCfgIndependentAnalyses);
   if (added.empty()) return;
+  if (valid_ & kUseCountAnalysis) {
+    KeptUseCounts uses(&use_counts_);
+    for (const ir::ForwardingBlock& fb : added)
+      uses.AddOperands(f_->dfg, f_->layout.LastInst(fb.block), +1);
+    uses.Finish(f_->dfg);
+  }
   cfg_.AddForwardingBlocks(*f_, added);
   if (valid_ & kDomTreeAnalysis) domtree_.AddForwardingBlocks(*f_, added);
   if (valid_ & kLoopAnalysis) loops_.AddForwardingBlocks(*f_, added);
@@ -138,7 +146,7 @@ void AnalysisCache::AddForwardingBlocks(std::span<const ir::ForwardingBlock> add
 
 void AnalysisCache::Invalidate(uint8_t preserved) {
   published_ &= preserved;
-  if (!(preserved & kCfgAnalysis)) preserved &= kUseCountAnalysis;
+  if (!(preserved & kCfgAnalysis)) preserved &= kCfgIndependentAnalyses;
   if (!(preserved & kDomTreeAnalysis)) preserved &= ~(kLoopAnalysis | kLivenessAnalysis);
   valid_ &= preserved;
 }

@@ -6,7 +6,8 @@
 // declares it preserves (Pass::preserves), which also keeps what the pass published as exact
 // when it ended (PublishUseCounts, PublishCfg); a pass that edits the CFG in the middle of its
 // own run and needs fresh analyses afterwards calls Invalidate itself. Dependencies are kept
-// consistent: dropping the CFG drops everything derived from it (all but the use counts),
+// consistent: dropping the CFG drops everything derived from it (all but the use counts and
+// the conditional-trap fact, kCfgIndependentAnalyses),
 // dropping the dominator tree drops loops and liveness. In builds with EGRET_DCHECKs every
 // cached CFG and dominator tree handed out is compared with a fresh computation.
 //
@@ -38,14 +39,25 @@ enum AnalysisBits : uint8_t {
   kLoopAnalysis = 1 << 2,      // ir::LoopAnalysis
   kLivenessAnalysis = 1 << 3,  // ir::Liveness
   // Use counts of every value over the placed instructions. Never computed on demand: a pass
-  // that ends with them exact publishes them (PublishUseCounts; cfg_simplify keeps them exact
-  // through its edits), and a later pass may take them instead of counting (dce). Independent
-  // of the CFG: dropping the CFG does not drop them.
+  // that ends with them exact publishes them (PublishUseCounts: simplify counts them on its
+  // walk, cfg_simplify keeps them exact through its edits), passes that keep them exact through
+  // their own edits preserve them (KeptUseCounts, opt/ir_edit.h: gvn, licm, load_elim,
+  // iv_reduce), and a later pass takes them instead of counting (cfg_simplify, iv_reduce, dce).
+  // Independent of the CFG: dropping the CFG does not drop them.
   kUseCountAnalysis = 1 << 4,
+  // A fact rather than an analysis: no placed instruction is a `trapz` or `trapnz`. Never
+  // computed on demand: simplify publishes it when it kept none, cfg_simplify when its scan for
+  // conditional traps found none (PublishNoCondTraps), and every pass that makes no conditional
+  // trap preserves it (all of them: simplify and cfg_simplify only remove them, the others only
+  // move them). cfg_simplify then skips that scan, which is its only walk over the instructions
+  // when it also takes the use counts. Independent of the CFG, as the use counts.
+  kNoCondTrapsAnalysis = 1 << 5,
+  // What no change to the block graph drops (they describe instructions, not edges).
+  kCfgIndependentAnalyses = kUseCountAnalysis | kNoCondTrapsAnalysis,
   // What a pass that removes or rewrites instructions but never touches terminators, blocks or
   // block parameters preserves: the block graph and everything derived from it, not liveness.
   kCfgShapeAnalyses = kCfgAnalysis | kDomTreeAnalysis | kLoopAnalysis,
-  kAllAnalyses = 0x1f,
+  kAllAnalyses = 0x3f,
 };
 
 class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
@@ -73,6 +85,20 @@ class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
   // pass that does not preserve kUseCountAnalysis: they are dropped after it).
   std::vector<uint32_t>* UseCounts() {
     return (valid_ & kUseCountAnalysis) ? &use_counts_ : nullptr;
+  }
+  // Moves the held use counts into `into` (swapped, so both keep their capacity) when they are
+  // valid and sized for `num_values` values, and returns whether it did; they are then no
+  // longer held (the caller keeps them exact and may publish them again).
+  bool TakeUseCounts(std::vector<uint32_t>& into, size_t num_values) {
+    if (!(valid_ & kUseCountAnalysis) || use_counts_.size() != num_values) return false;
+    into.swap(use_counts_);
+    valid_ &= ~kUseCountAnalysis;
+    return true;
+  }
+  // Records that no placed instruction is a trapz or trapnz (kNoCondTrapsAnalysis).
+  void PublishNoCondTraps() {
+    valid_ |= kNoCondTrapsAnalysis;
+    published_ |= kNoCondTrapsAnalysis;
   }
   // Takes `counts` (swapped with the cache's storage, so both keep their capacity) as the use
   // counts of the function as it is now.
@@ -116,8 +142,9 @@ class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
   // are exactly the predecessors their target does not dominate, and changed nothing else of
   // the block graph: the held CFG, dominator tree and loops are updated in place to what
   // computing them now would give (their AddForwardingBlocks), instead of being dropped. The
-  // CFG must be held. Liveness and use counts are dropped (the forwarders add parameters and
-  // arguments).
+  // CFG must be held. Liveness is dropped; held use counts take the forwarders' jumps (their
+  // arguments are the forwarders' new parameters; the sources' branches pass what they passed
+  // before).
   void AddForwardingBlocks(std::span<const ir::ForwardingBlock> added);
 
   // Drops every analysis not in `preserved` (and whatever depends on a dropped one).

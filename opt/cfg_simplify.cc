@@ -22,11 +22,14 @@
 // (AnalysisCache::PublishCfg), which it has at hand when it ends by finding nothing to change.
 //
 // Cost: the first round's phase 1 walks every instruction once and counts every value's uses
-// on the way; from then on each edit keeps the counts exact (a folded terminator, a removed
-// block or instruction, a removed parameter, a forwarded edge, a merged jump), so later rounds
-// touch blocks and terminators only. Their conditional-trap scan runs only while a
-// `trapz`/`trapnz` is left and phase 3 or 5 of the round before replaced a value (nothing else
-// can make a condition constant).
+// on the way, unless the cache holds exact counts (in the speed pipeline both runs take them:
+// simplify published them, the passes between the runs kept them exact), and then its walk
+// only looks for conditional traps, and is skipped when the cache says there are none
+// (kNoCondTrapsAnalysis, which simplify and a run that found none publish); from then on each edit
+// keeps the counts exact (a folded terminator, a removed block or instruction, a removed parameter,
+// a forwarded edge, a merged jump), so later rounds touch blocks and terminators only. Their
+// conditional-trap scan runs only while a `trapz`/`trapnz` is left and phase 3 or 5 of the round
+// before replaced a value (nothing else can make a condition constant).
 #include <algorithm>
 #include <span>
 #include <unordered_map>
@@ -127,7 +130,21 @@ class CfgSimplifier {
       if (analyses_.Valid() & kCfgAnalysis) analyses_.PublishCfg();
       return;
     }
-    uses_.assign(dfg_.NumValues(), 0);
+    // Use counts: those the cache holds, when the passes before kept them exact
+    // (kUseCountAnalysis; sized for every value), else counted by the first round's phase 1 on
+    // its walk.
+    const bool count_uses = !analyses_.TakeUseCounts(uses_, dfg_.NumValues());
+    if (count_uses) uses_.assign(dfg_.NumValues(), 0);
+    // Without conditional traps (the cache says so: an earlier pass found none, and no pass
+    // makes one) and with the counts taken, the first round's phase 1 looks at terminators only.
+    no_condtraps_ = analyses_.Valid() & kNoCondTrapsAnalysis;
+#ifdef EGRET_DEBUG
+    if (no_condtraps_) {
+      for (Block b : f_.layout.Blocks())
+        for (Inst i : f_.layout.Insts(b))
+          EGRET_CHECK(dfg_[i].opcode != Opcode::kTrapz && dfg_[i].opcode != Opcode::kTrapnz);
+    }
+#endif
     changed_in_.assign(dfg_.NumBlocks(), 0);
     // The only blocks phase 3 (blocks with parameters) and phase 4 (blocks whose one
     // instruction is a jump) can act on, other than the entry, listed once in layout order: the
@@ -169,7 +186,7 @@ class CfgSimplifier {
     bypassed_.clear();
     all_removed_.clear();
     for (int round = 0; round < kMaxRounds; ++round) {
-      bool changed = FoldTerminators(/*count_uses=*/round == 0);
+      bool changed = FoldTerminators(/*first_round=*/round == 0, round == 0 && count_uses);
       if (changed) succs_current = marked_only = bypassing_only = false;
       bool removed = false;
       if (round == 0 || changed || forwarded) {
@@ -229,6 +246,9 @@ class CfgSimplifier {
     // the only ones that replace values, resolve theirs before returning.
     // The counts are exact (aliases' aside): a following dce takes them instead of counting.
     analyses_.PublishUseCounts(uses_);
+    // The last scan for conditional traps found none (or none was needed: the cache said so),
+    // and the phases since only removed instructions or moved whole blocks.
+    if (!condtraps_) analyses_.PublishNoCondTraps();
     // A CFG left non-null describes the final edges (the loop drops it after every phase that
     // changes one): the passes after this one (gvn, or dce and then the verifier and lowering)
     // take it instead of computing their own. If it is still the cache's, taken in the first
@@ -312,18 +332,21 @@ class CfgSimplifier {
     if (first.valid() && first == Terminator(b)) lone_blocks_.push_back(b);
   }
 
-  // --- 1. With count_uses (the first round), also counts the uses of every instruction that
-  // stays, which is every use in the function but those of blocks phase 2 then removes, and
-  // lists the blocks phases 3 and 4 can act on (ListBlock).
-  bool FoldTerminators(bool count_uses) {
+  // --- 1. In the first round, also lists the blocks phases 3 and 4 can act on (ListBlock) and
+  // scans every block for conditional traps (unless the cache says there are none); with
+  // count_uses (the first round, when the cache held no counts), also counts the uses of every
+  // instruction that stays, which is every use in the function but those of blocks phase 2 then
+  // removes.
+  bool FoldTerminators(bool first_round, bool count_uses) {
     bool changed = false;
-    const bool scan_traps = count_uses || (condtraps_ && replaced_);
+    const bool scan_traps =
+        count_uses || (first_round && !no_condtraps_) || (condtraps_ && replaced_);
     if (scan_traps) condtraps_ = false;
     replaced_ = false;
     for (Block b : f_.layout.Blocks()) {
       // b is as the pass found it until this visit changes it: no phase ran before, and the
       // visits of the blocks before b changed only those blocks.
-      if (count_uses) ListBlock(b);
+      if (first_round) ListBlock(b);
       if (scan_traps) {
         // (The layout's own walk: the trap case below removes what follows i and leaves the
         // loop before advancing.)
@@ -336,8 +359,8 @@ class CfgSimplifier {
               if (count_uses) Count(i);
               continue;
             }
-            // An unconditional trap: it ends the block. (In the first round neither it nor
-            // what follows has been counted yet.)
+            // An unconditional trap: it ends the block. (While counting, neither it nor what
+            // follows has been counted yet.)
             while (f_.layout.NextInst(i).valid()) {
               const Inst next = f_.layout.NextInst(i);
               if (!count_uses) Uncount(next);
@@ -882,6 +905,8 @@ class CfgSimplifier {
   // 3 or 5 replaced a value since phase 1 last scanned for them.
   bool condtraps_ = false;
   bool replaced_ = false;
+  // The function held no trapz/trapnz when the pass started (kNoCondTrapsAnalysis).
+  bool no_condtraps_ = false;
   // Advanced after every phase 3: changed_in_[b] == epoch_ when b was marked since (MarkBlock).
   uint32_t epoch_ = 1;
   // CfgScratch's members.

@@ -10,7 +10,8 @@
 //
 // Invariants: only instructions with exactly one result take part (calls, which have varargs
 // and several results, are never movable anyway); the table is undone when the walk leaves a
-// subtree, so a value is never reused in a block its definition does not dominate. Cost:
+// subtree, so a value is never reused in a block its definition does not dominate. Use counts
+// the cache holds are kept exact (so the next cfg_simplify and iv_reduce take them). Cost:
 // O(instructions) expected, one hash lookup each, in an open-addressing table whose storage a
 // thread keeps from one function to the next (ScopedKeyTable): no allocation per instruction.
 #include <array>
@@ -264,6 +265,13 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
     return to.valid() ? to : v;
   };
 
+  // Use counts the cache holds stay exact (kUseCountAnalysis): a merge moves the removed
+  // result's uses to the value it takes and takes away the removed instruction's. Through a raw
+  // pointer: the pass makes no value, so the table neither grows nor moves.
+  std::vector<uint32_t>* held = analyses.UseCounts();
+  EGRET_DCHECK(held == nullptr || held->size() == dfg.NumValues());
+  uint32_t* const uses = held != nullptr ? held->data() : nullptr;
+
   // At most one key per instruction is live at a time.
   ScopedKeyTable& table = scratch.table;
   table.Prepare(dfg.NumInsts());
@@ -298,7 +306,15 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
       if (inserted) {
         added.push_back(slot);
       } else {
-        replacement[result.index] = table.ValueAt(slot);
+        const ir::Value to = table.ValueAt(slot);
+        replacement[result.index] = to;
+        if (uses != nullptr) {
+          // Every use of result becomes one of `to` (the mapping rewrites them as the walk
+          // meets them), and i's operands (mapped, fixed only: a candidate has no others) lose
+          // one each.
+          uses[to.index] += std::exchange(uses[result.index], 0);
+          for (size_t k = 0; k < traits.fixed; ++k) --uses[d.args[k].index];
+        }
         f.layout.RemoveInst(i);
       }
     }

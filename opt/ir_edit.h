@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
+#include <vector>
 
 #include "ir/function.h"
 #include "ir/operand_walk.h"
@@ -49,6 +51,49 @@ inline std::optional<uint64_t> IntConstant(const ir::Function& f, ir::Value v) {
   if (d.opcode != ir::Opcode::kIconst) return std::nullopt;
   return static_cast<uint64_t>(d.imm) & LowMask(ir::TypeBits(d.type));
 }
+
+// Use counts that a pass keeps exact through its edits, so that a later pass takes them instead
+// of counting (AnalysisCache::UseCounts, kUseCountAnalysis): per value, how many operand slots
+// of placed instructions name it once aliases are resolved. Wraps the cache's table, or none:
+// every call is then a no-op. A pass that calls these at each edit it makes (and Finish at its
+// end) declares kUseCountAnalysis preserved. Values the pass makes enter the table at 0 when
+// first counted; Finish sizes it for every value (a value made and never counted has no use).
+class KeptUseCounts {
+ public:
+  explicit KeptUseCounts(std::vector<uint32_t>* counts) : counts_(counts) {}
+  bool held() const { return counts_ != nullptr; }
+
+  // Adds delta to v's count (v resolved, a value of dfg).
+  void Add(const ir::DataFlowGraph& dfg, ir::Value v, int32_t delta) {
+    if (counts_ == nullptr) return;
+    At(dfg, dfg.ResolveAliases(v)) += delta;
+  }
+  // Adds delta to the count of every operand of i: +1 once i is placed, -1 before it goes.
+  void AddOperands(const ir::DataFlowGraph& dfg, ir::Inst i, int32_t delta) {
+    if (counts_ == nullptr) return;
+    ForEachOperandInline(dfg, i, [&](ir::Value v) { At(dfg, dfg.ResolveAliases(v)) += delta; });
+  }
+  // Every use of `from` becomes a use of `to` (with ReplaceValue, or a pass's own replacement).
+  void Move(const ir::DataFlowGraph& dfg, ir::Value from, ir::Value to) {
+    if (counts_ == nullptr) return;
+    from = dfg.ResolveAliases(from);
+    to = dfg.ResolveAliases(to);
+    if (from == to) return;
+    const uint32_t n = std::exchange(At(dfg, from), 0);
+    At(dfg, to) += n;
+  }
+  // Sizes the table for every value of dfg (the pass is done making values).
+  void Finish(const ir::DataFlowGraph& dfg) {
+    if (counts_ != nullptr) counts_->resize(dfg.NumValues(), 0);
+  }
+
+ private:
+  uint32_t& At(const ir::DataFlowGraph& dfg, ir::Value v) {
+    if (v.index >= counts_->size()) counts_->resize(dfg.NumValues(), 0);
+    return (*counts_)[v.index];
+  }
+  std::vector<uint32_t>* counts_;
+};
 
 // Makes every use of `from` a use of `to` (through an alias; see the file comment).
 void ReplaceValue(ir::Function& f, ir::Value from, ir::Value to);

@@ -26,7 +26,9 @@
 // Analyses: creating preheaders updates the cached CFG, dominator tree and loops in place
 // (AnalysisCache::AddForwardingBlocks: the result is what recomputing them would give, so the
 // hoister's walk sees each preheader in its loops' block lists as a fresh computation places
-// it); hoisting moves instructions only, so those stay valid (kCfgShapeAnalyses).
+// it); hoisting moves instructions only, so those stay valid (kCfgShapeAnalyses). Use counts the
+// cache holds are kept exact (the preheaders' jumps, and the constants' copies, which take
+// the uses of the hoisted instructions that name them).
 #include <algorithm>
 #include <vector>
 
@@ -138,6 +140,7 @@ class Hoister {
         loops_(analyses.Loops()),
         domtree_(analyses.DomTree()),
         cfg_(analyses.Cfg()),
+        uses_(analyses.UseCounts()),
         s_(scratch) {}
 
   void Run() {
@@ -184,6 +187,7 @@ class Hoister {
     s_.const_copy.assign(dfg_.NumValues(), Value());
     s_.in_loop.assign(dfg_.NumBlocks(), 0);
     for (Loop l : s_.order) HoistFrom(l);
+    uses_.Finish(dfg_);
   }
 
  private:
@@ -287,7 +291,9 @@ class Hoister {
     return true;
   }
 
-  void Hoist(Inst i, Block ph) {
+  // Out of line: it runs for few instructions, and inlined it would push CanHoist, which runs
+  // for every instruction of every loop, out of HoistFrom's walk.
+  [[gnu::noinline]] void Hoist(Inst i, Block ph) {
     const Inst before = f_.layout.LastInst(ph);
     // Copy the loop's constants first: making instructions may move the instruction table, so
     // no reference into it may be held while they are made (MapOperands holds one).
@@ -308,7 +314,11 @@ class Hoister {
     const std::vector<Value>& const_copy = s_.const_copy;
     dfg_.MapOperands(i, [&](Value& v) {
       v = dfg_.ResolveAliases(v);
-      if (v.index < const_copy.size() && const_copy[v.index].valid()) v = const_copy[v.index];
+      if (v.index < const_copy.size() && const_copy[v.index].valid()) {
+        uses_.Add(dfg_, v, -1);
+        v = const_copy[v.index];
+        uses_.Add(dfg_, v, +1);
+      }
     });
     f_.layout.RemoveInst(i);
     f_.layout.InsertInstBefore(i, before);
@@ -330,6 +340,7 @@ class Hoister {
   const ir::LoopAnalysis& loops_;
   const ir::DominatorTree& domtree_;
   const ir::ControlFlowGraph& cfg_;
+  KeptUseCounts uses_;  // the cache's, kept exact: a hoisted user takes a constant's copy
   HoistScratch& s_;
   bool written_ready_ = false;  // s_.written holds the current loop's writes
   uint32_t stamp_ = 0;          // the current loop's index + 1 (InLoop)

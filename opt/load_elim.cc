@@ -18,7 +18,8 @@
 // store in the block writes the same bytes, nothing in between may read them, and nothing in
 // between (the later store included) may trap or call: a trap would leave the first store's
 // effect visible. Heap stores are never removed.
-// Analyses: instructions are removed or rewritten in place; the CFG shape is preserved.
+// Analyses: instructions are removed or rewritten in place; the CFG shape is preserved, and so
+// are use counts the cache holds (kept exact through every edit).
 #include <algorithm>
 #include <array>
 #include <span>
@@ -130,6 +131,7 @@ class LoadEliminator {
         dfg_(f.dfg),
         cfg_(analyses.Cfg()),
         domtree_(analyses.DomTree()),
+        uses_(analyses.UseCounts()),
         scratch_(scratch),
         effects_(scratch.effects),
         seen_(scratch.seen),
@@ -181,6 +183,7 @@ class LoadEliminator {
     }
     // Without a replacement there is no new alias (none enters a pass), so no walk.
     if (replaced_any_) ResolveAliases();
+    uses_.Finish(dfg_);
   }
 
   // ResolveOperandAliases over the blocks that can name an alias: a replaced load's result is
@@ -354,14 +357,21 @@ class LoadEliminator {
     if (!is_signed) {
       op.opcode = Opcode::kBandImm;
       op.imm = SignExtend(LowMask(bits), n);
-      return InsertValueBefore(f_, op, load);
+      return Place(op, load);
     }
     op.opcode = Opcode::kIshlImm;
     op.imm = n - bits;
-    const Value up = InsertValueBefore(f_, op, load);
+    const Value up = Place(op, load);
     op.opcode = Opcode::kSshrImm;
     op.args[0] = up;
-    return InsertValueBefore(f_, op, load);
+    return Place(op, load);
+  }
+
+  // Inserts `op` before `before`, counting its operands' uses; returns its result.
+  Value Place(const InstData& op, Inst before) {
+    const Inst i = InsertInstBefore(f_, op, before);
+    uses_.AddOperands(dfg_, i, +1);
+    return dfg_.FirstResult(i);
   }
 
   void Visit(Block b, StateTail s) {
@@ -400,7 +410,9 @@ class LoadEliminator {
         for (size_t k = s.size(); k-- > 0;) {
           if (!s[k].loc.SameAs(*loc)) continue;
           if (std::optional<Value> v = Reuse(s[k], i, d, t)) {
+            uses_.Move(dfg_, result, *v);
             ReplaceValue(f_, result, *v);
+            uses_.AddOperands(dfg_, i, -1);
             f_.layout.RemoveInst(i);
             replaced = true;
             replaced_any_ = true;
@@ -414,6 +426,7 @@ class LoadEliminator {
         if (!ir::InstCanTrap(d) && loc->cls != MemClass::kHeap && loc->cls != MemClass::kOther) {
           for (auto it = pending.begin(); it != pending.end(); ++it) {
             if (it->first.SameAs(*loc)) {
+              uses_.AddOperands(dfg_, it->second, -1);
               f_.layout.RemoveInst(it->second);  // overwritten before anyone could see it
               pending.erase(it);
               break;
@@ -439,6 +452,7 @@ class LoadEliminator {
   bool replaced_any_ = false;  // ReplaceValue was called (an alias may be in an operand)
   const ir::ControlFlowGraph& cfg_;
   const ir::DominatorTree& domtree_;
+  KeptUseCounts uses_;  // the cache's, kept exact through every replacement and removal
   LoadElimScratch& scratch_;
   // LoadElimScratch's members.
   std::vector<ClobberSet>& effects_;

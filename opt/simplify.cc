@@ -22,6 +22,9 @@
 //    was derived from it (AnalysisCache::ReorderSuccessors).
 //  - Vector ops get no scalar rule (vicmp shares kIntCompare with icmp but `vicmp eq x, x` is a
 //    vector of all-ones lanes): only constant folding through ir::EvalVector and bitcast rules.
+// The walk counts every instruction's operands as it leaves it, and the pass publishes the use
+// counts (kUseCountAnalysis) and, when it met no trapz/trapnz, kNoCondTrapsAnalysis: the
+// cfg_simplify after it then walks no instruction of most functions.
 // Cost: O(instructions); a 32-bit division by a constant becomes at most 7 instructions.
 #include <array>
 #include <bit>
@@ -152,9 +155,10 @@ constexpr std::array<RuleKind, ir::kNumOpcodes> kRuleKind = [] {
 
 class Simplifier {
  public:
-  explicit Simplifier(ir::Function& f) : f_(f), dfg_(f.dfg) {}
+  Simplifier(ir::Function& f, std::vector<uint32_t>& uses) : f_(f), dfg_(f.dfg), uses_(uses) {}
 
   void Run(std::span<const ir::Block> rpo) {
+    uses_.assign(dfg_.NumValues(), 0);
     for (ir::Block b : rpo) {
       // The layout's own walk (no bounds check), stepped past i before i may be removed; the
       // instructions a rule inserts go before i, so the walk does not visit them.
@@ -163,11 +167,17 @@ class Simplifier {
         const Inst i = *it;
         ++it;
         // No alias enters a pass, so until this one replaces a value no operand names one.
-        // The slot is written only when it names an alias (few do).
+        // The slot is written only when it names an alias (few do). The operands are counted
+        // on the same walk, as they are before the rules; a rule that changes them keeps the
+        // counts (Rewrite, ReplaceWith, CondTrap, Brif).
+        uint32_t* const uses = uses_.data();
         if (replaced_) {
           MapOperandsInline(dfg_, i, [&](Value& v) {
             if (dfg_.ValueInfo(v).kind == ir::ValueKind::kAlias) v = dfg_.ResolveAliases(v);
+            ++uses[v.index];
           });
+        } else {
+          ForEachOperandInline(dfg_, i, [uses](Value v) { ++uses[v.index]; });
         }
         // Rules apply while one does and i is still placed (removed_: only ReplaceWith and
         // CondTrap remove it).
@@ -182,17 +192,24 @@ class Simplifier {
     // definition dominates, later in reverse post-order (or later in the same block), so it was
     // visited afterwards and resolved then. What can still name an alias are the operands of
     // blocks the order leaves out (unreachable ones). Without a replacement there is no new
-    // alias (none enters a pass), so no walk.
-    if (!replaced_ || f_.layout.NumBlocks() == rpo.size()) return;
+    // alias (none enters a pass), so no walk. Those blocks' instructions are counted there.
+    if (f_.layout.NumBlocks() == rpo.size()) return;
     std::vector<uint8_t>& in_rpo = in_rpo_;
     in_rpo.assign(dfg_.NumBlocks(), 0);
     for (ir::Block b : rpo) in_rpo[b.index] = 1;
     for (ir::Block b : f_.layout.Blocks()) {
       if (in_rpo[b.index]) continue;
-      for (Inst i : f_.layout.Insts(b))
-        MapOperandsInline(dfg_, i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
+      for (Inst i : f_.layout.Insts(b)) {
+        if (replaced_) MapOperandsInline(dfg_, i, [&](Value& v) { v = dfg_.ResolveAliases(v); });
+        AddOperands(i, +1);
+        const Opcode op = dfg_[i].opcode;
+        condtraps_ |= op == Opcode::kTrapz || op == Opcode::kTrapnz;
+      }
     }
   }
+
+  // Whether a trapz or trapnz may be left (CondTrap kept one, or an unreached block holds one).
+  bool condtraps() const { return condtraps_; }
 
  private:
   // --- Facts about values.
@@ -214,13 +231,16 @@ class Simplifier {
   bool ReplaceWith(Inst i, Value v) {
     ReplaceValue(f_, dfg_.FirstResult(i), v);
     replaced_ = true;
+    AddOperands(i, -1);
     f_.layout.RemoveInst(i);
     removed_ = true;
     return true;
   }
   bool Rewrite(Inst i, InstData nd) {
+    AddOperands(i, -1);
     nd.results = dfg_[i].results;
     dfg_[i] = nd;
+    AddOperands(i, +1);
     return true;
   }
   bool SetIconst(Inst i, Type t, uint64_t bits) {
@@ -265,7 +285,22 @@ class Simplifier {
     d.imm = SignExtend(imm, ir::TypeBits(t));
     return d;
   }
-  Value Insert(Inst before, const InstData& d) { return InsertValueBefore(f_, d, before); }
+  // Places d before `before` (the walk does not visit it: it is counted here).
+  Value Insert(Inst before, const InstData& d) {
+    const Inst i = InsertInstBefore(f_, d, before);
+    uses_.resize(dfg_.NumValues(), 0);
+    AddOperands(i, +1);
+    return dfg_.FirstResult(i);
+  }
+
+  // Adds delta to the use count of each of i's operands (+1 for an instruction placed or
+  // changed, -1 before it is removed or changed). Every value i names has a count (Insert sizes
+  // uses_ for the values it makes) and names no alias: i's operands were resolved when the walk
+  // reached it, and a rule only takes operands of instructions visited before.
+  void AddOperands(Inst i, int32_t delta) {
+    uint32_t* const uses = uses_.data();
+    ForEachOperandInline(dfg_, i, [uses, delta](Value v) { uses[v.index] += delta; });
+  }
 
   // One rule application; false when no rule applies.
   bool Step(Inst i) {
@@ -786,9 +821,12 @@ class Simplifier {
 
   bool CondTrap(Inst i, const InstData& d) {
     const std::optional<uint64_t> c = Const(d.args[0]);
-    if (!c) return false;
-    const bool traps = d.opcode == Opcode::kTrapz ? *c == 0 : *c != 0;
-    if (traps) return false;  // an unconditional trap: cfg_simplify turns it into `trap`
+    // Kept: a trap that may fire, or one that must (cfg_simplify turns it into `trap`).
+    if (!c || (d.opcode == Opcode::kTrapz ? *c == 0 : *c != 0)) {
+      condtraps_ = true;
+      return false;
+    }
+    AddOperands(i, -1);
     f_.layout.RemoveInst(i);
     removed_ = true;
     return true;
@@ -801,7 +839,9 @@ class Simplifier {
     const IntCC cc = static_cast<IntCC>(dc->cond);
     if (cc != IntCC::kEq && cc != IntCC::kNe) return false;
     InstData& nd = dfg_[i];
+    --uses_[nd.args[0].index];
     nd.args[0] = dc->args[0];
+    ++uses_[nd.args[0].index];
     if (cc == IntCC::kEq) {
       std::swap(nd.dest[0], nd.dest[1]);
       if (nd.dest[0].block != nd.dest[1].block) swapped_.push_back(f_.layout.InstBlock(i));
@@ -817,8 +857,10 @@ class Simplifier {
  private:
   ir::Function& f_;
   ir::DataFlowGraph& dfg_;
+  std::vector<uint32_t>& uses_;     // use counts of the instructions visited (Count)
   bool replaced_ = false;           // ReplaceValue was called (an alias may be in an operand)
   bool removed_ = false;            // the instruction Run is at was removed from the layout
+  bool condtraps_ = false;          // a trapz or trapnz was counted
   std::vector<ir::Block> swapped_;  // see swapped()
   std::vector<uint8_t> in_rpo_;     // by block: visited by Run (only when some block is not)
 };
@@ -826,7 +868,8 @@ class Simplifier {
 }  // namespace
 
 Status RunSimplify(ir::Function& f, AnalysisCache& analyses) {
-  Simplifier s(f);
+  thread_local std::vector<uint32_t> uses;  // for its capacity; swapped into the cache
+  Simplifier s(f, uses);
   // Only the order is needed: the cached dominator tree's when there is one, else the same
   // order computed alone (ir/rpo.h), which is cheaper than the tree.
   if (analyses.Valid() & kDomTreeAnalysis) {
@@ -840,6 +883,12 @@ Status RunSimplify(ir::Function& f, AnalysisCache& analyses) {
   // The successor order of these blocks changed (the file comment): the cached CFG takes it,
   // since the passes after this one may hand it on (cfg_simplify publishes the CFG it took).
   for (const ir::Block b : s.swapped()) analyses.ReorderSuccessors(b);
+  // The walk counted every placed instruction as it left it (the only way the pass edits one
+  // or places one), so the counts are exact, and cfg_simplify, next in the speed pipeline,
+  // takes them instead of counting; so is the absence of conditional traps, which spares it its
+  // walk over the instructions.
+  analyses.PublishUseCounts(uses);
+  if (!s.condtraps()) analyses.PublishNoCondTraps();
   return Status::Ok();
 }
 

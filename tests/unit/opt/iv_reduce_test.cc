@@ -14,12 +14,14 @@
 
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ir/interpreter.h"
 #include "ir/parser.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
+#include "opt/analysis_cache.h"
 #include "opt/pass_manager.h"
 
 namespace egret::opt {
@@ -254,6 +256,49 @@ TEST(IvReduce, AfterLicmPreservesSemantics) {
 TEST(IvReduce, SpeedPipelinePreservesSemantics) {
   const Outcome o = Check({}, 91, kFunctions);
   EXPECT_EQ(o.functions, kFunctions);
+}
+
+// iv_reduce keeps exact the use counts it works with and leaves them to the cache: the ones the
+// cache holds (cfg_simplify published them, licm kept them), or, without those, its own count.
+// Either way what the cache holds afterwards equals a recount (aliases resolved).
+TEST(IvReduce, LeavesExactUseCountsInTheCache) {
+  const std::string_view with_names[] = {"cfg_simplify", "licm", "iv_reduce"};
+  const std::string_view alone_names[] = {"iv_reduce"};
+  for (const bool held : {true, false}) {
+    SCOPED_TRACE(held ? "counts held" : "no counts held");
+    Expected<PassManager> pm =
+        held ? PassManager::FromNames(with_names) : PassManager::FromNames(alone_names);
+    ASSERT_TRUE(pm.ok());
+    AnalysisCache cache;
+    int rewritten = 0;
+    for (int iter = 0; iter < kFunctions; ++iter) {
+      LoopGenerator g(8111 + static_cast<uint32_t>(iter));
+      const std::string text = g.Make();
+      Expected<ir::Module> parsed = ir::ParseModule(text);
+      ASSERT_TRUE(parsed.ok());
+      ir::Function& f = parsed->functions[0];
+      const std::string before = ir::PrintFunction(f);
+      cache.Reset(f);
+      ASSERT_TRUE(pm->Run(f, cache).ok());
+      const std::vector<uint32_t>* counts = cache.UseCounts();
+      if (counts == nullptr) {
+        // Only without counts held, and only when iv_reduce counted nothing (no candidate).
+        ASSERT_FALSE(held) << text;
+        continue;
+      }
+      rewritten += ir::PrintFunction(f) != before;
+      std::vector<uint32_t> fresh(f.dfg.NumValues(), 0);
+      for (ir::Block b : f.layout.Blocks())
+        for (ir::Inst i : f.layout.Insts(b))
+          f.dfg.ForEachOperand(i, [&](ir::Value v) { ++fresh[f.dfg.ResolveAliases(v).index]; });
+      ASSERT_EQ(counts->size(), fresh.size());
+      for (uint32_t k = 0; k < fresh.size(); ++k) {
+        if (f.dfg.ValueInfo(ir::Value(k)).kind == ir::ValueKind::kAlias) continue;
+        ASSERT_EQ((*counts)[k], fresh[k]) << "v" << k << "\n" << text << ir::PrintFunction(f);
+      }
+    }
+    EXPECT_GT(rewritten, kFunctions / 2);
+  }
 }
 
 }  // namespace

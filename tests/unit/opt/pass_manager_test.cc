@@ -125,6 +125,112 @@ block3:
   EXPECT_EQ(cache.UseCounts(), nullptr);
 }
 
+// simplify counts every operand on its walk and publishes the counts, with the absence of
+// conditional traps when it kept none: through rewrites in place (iadd of a constant, a brif on
+// `x == 0` whose arms it swaps), replaced values, inserted instructions (a division by a
+// constant), a removed trap that cannot fire and a block the entry does not reach.
+TEST(AnalysisCache, SimplifyPublishesExactUseCounts) {
+  constexpr std::string_view kText = R"(
+function %f(i32, i32) -> i32 {
+block0(v0: i32, v1: i32):
+    v2 = iconst.i32 7
+    v3 = iadd v0, v2
+    v4 = udiv v3, v2
+    v5 = iconst.i32 0
+    v6 = iadd v4, v5
+    trapnz v5, int_ovf
+    v7 = icmp_imm eq v6, 0
+    brif v7, block1(v6), block2(v1)
+block1(v8: i32):
+    return v8
+block2(v9: i32):
+    return v9
+block3:
+    v10 = iadd v6, v3
+    return v10
+}
+)";
+  for (const bool with_trap : {false, true}) {
+    std::string text(kText);
+    if (with_trap) text.replace(text.find("trapnz v5"), 9, "trapnz v1");
+    ir::Function f = ParseOne(text);
+    AnalysisCache cache(f);
+    ASSERT_TRUE(FindPass("simplify")->run(f, cache).ok());
+    cache.EndPass(FindPass("simplify")->preserves);
+    const std::string printed = ir::PrintFunction(f);
+    ASSERT_EQ(printed.find("udiv"), std::string::npos) << printed;
+    ASSERT_NE(printed.find("brif v4, block2(v1), block1(v4)"), std::string::npos) << printed;
+    ASSERT_NE(cache.UseCounts(), nullptr);
+    std::vector<uint32_t> fresh = Recount(f);
+    ASSERT_EQ(cache.UseCounts()->size(), fresh.size());
+    for (uint32_t k = 0; k < fresh.size(); ++k) {
+      if (f.dfg.ValueInfo(ir::Value(k)).kind == ir::ValueKind::kAlias) continue;
+      EXPECT_EQ((*cache.UseCounts())[k], fresh[k]) << "v" << k << "\n" << printed;
+    }
+    EXPECT_EQ(static_cast<bool>(cache.Valid() & kNoCondTrapsAnalysis), !with_trap);
+  }
+}
+
+// cfg_simplify records that no conditional trap is left when its scan found none (one whose
+// constant condition must trap became `trap`, one that may trap stays and the fact is not
+// recorded); the passes keep the fact (none makes a trapz or trapnz), and a second cfg_simplify
+// that holds it and the use counts walks no instruction, with the same result.
+TEST(AnalysisCache, CfgSimplifyRecordsThatNoConditionalTrapIsLeft) {
+  constexpr std::string_view kFolded = R"(
+function %f(i32) -> i32 {
+block0(v0: i32):
+    v1 = iconst.i32 1
+    brif v0, block1(v1), block2
+block1(v2: i32):
+    trapnz v2, int_ovf
+    jump block2
+block2:
+    return v0
+}
+)";
+  constexpr std::string_view kKept = R"(
+function %f(i32) -> i32 {
+block0(v0: i32):
+    trapnz v0, int_ovf
+    brif v0, block1, block2
+block1:
+    jump block2
+block2:
+    return v0
+}
+)";
+  const std::string_view speed_rest[] = {"gvn", "licm", "load_elim", "iv_reduce"};
+  Expected<PassManager> rest = PassManager::FromNames(speed_rest);
+  ASSERT_TRUE(rest.ok());
+  {
+    ir::Function f = ParseOne(kFolded);
+    AnalysisCache cache(f);
+    ASSERT_TRUE(FindPass("cfg_simplify")->run(f, cache).ok());
+    cache.EndPass(FindPass("cfg_simplify")->preserves);
+    EXPECT_NE(ir::PrintFunction(f).find("trap int_ovf"), std::string::npos) << ir::PrintFunction(f);
+    EXPECT_TRUE(cache.Valid() & kNoCondTrapsAnalysis);
+    ASSERT_TRUE(rest->Run(f, cache).ok());
+    EXPECT_TRUE(cache.Valid() & kNoCondTrapsAnalysis);
+    ASSERT_NE(cache.UseCounts(), nullptr);
+    const std::string before = ir::PrintFunction(f);
+    ASSERT_TRUE(FindPass("cfg_simplify")->run(f, cache).ok());
+    EXPECT_EQ(ir::PrintFunction(f), before);
+    // A pass that does not declare it preserved drops it with everything else.
+    cache.EndPass(FindPass("cfg_simplify")->preserves);
+    EXPECT_TRUE(cache.Valid() & kNoCondTrapsAnalysis);
+    cache.EndPass(kNoAnalyses);
+    EXPECT_FALSE(cache.Valid() & kNoCondTrapsAnalysis);
+  }
+  {
+    ir::Function f = ParseOne(kKept);
+    AnalysisCache cache(f);
+    ASSERT_TRUE(FindPass("cfg_simplify")->run(f, cache).ok());
+    cache.EndPass(FindPass("cfg_simplify")->preserves);
+    EXPECT_NE(ir::PrintFunction(f).find("trapnz"), std::string::npos);
+    EXPECT_FALSE(cache.Valid() & kNoCondTrapsAnalysis);
+  }
+}
+
 // cfg_simplify ends with the CFG of its final edges and publishes it: the passes after it (and
 // the compiler's verifier and lowering) take it. When it changed no block or edge, the
 // dominator tree and loops the cache held stay as well. In builds with EGRET_DCHECKs the cache

@@ -16,14 +16,18 @@
 // left visible, is caught) on every input.
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <random>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "ir/builder.h"
 #include "ir/interpreter.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
+#include "opt/analysis_cache.h"
 #include "opt/pass_manager.h"
 
 namespace egret::opt {
@@ -482,6 +486,50 @@ TEST(Random, SpeedPipelinePreservesSemanticsWithLoopsAndMemory) {
   // mean something, and enough return.
   EXPECT_GT(o.trapped_runs, o.runs / 20);
   EXPECT_LT(o.trapped_runs, o.runs * 3 / 4);
+}
+
+// simplify counts the uses on its walk and publishes them, cfg_simplify keeps them exact, and
+// the passes that preserve them (gvn, licm, load_elim and iv_reduce: KeptUseCounts at each
+// edit) too, so that neither cfg_simplify nor iv_reduce counts. After each pass of the speed
+// pipeline, in its order, the cache's counts must equal a recount (aliases resolved), and each
+// pass must have changed some functions for the check to mean something.
+TEST(Random, PreservingPassesKeepTheUseCountsExact) {
+  const std::string_view kept[] = {"simplify", "cfg_simplify", "gvn",
+                                   "licm",     "load_elim",    "iv_reduce"};
+  std::vector<PassManager> one;
+  for (std::string_view name : kept) {
+    const std::string_view names[] = {name};
+    Expected<PassManager> pm = PassManager::FromNames(names);
+    ASSERT_TRUE(pm.ok());
+    one.push_back(std::move(*pm));
+  }
+  int changed[std::size(kept)] = {};
+  AnalysisCache cache;
+  for (int iter = 0; iter < kFunctions; ++iter) {
+    Generator g(4242 + static_cast<uint32_t>(iter), /*loops=*/true, /*memory=*/true);
+    ir::Module m = g.Make();
+    ir::Function& f = m.functions[0];
+    cache.Reset(f);
+    for (size_t p = 0; p < std::size(kept); ++p) {
+      const std::string before = ir::PrintFunction(f);
+      ASSERT_TRUE(one[p].Run(f, cache).ok());
+      const std::string after = ir::PrintFunction(f);
+      changed[p] += before != after;
+      const std::vector<uint32_t>* held = cache.UseCounts();
+      ASSERT_NE(held, nullptr) << kept[p];
+      std::vector<uint32_t> fresh(f.dfg.NumValues(), 0);
+      for (ir::Block b : f.layout.Blocks())
+        for (ir::Inst i : f.layout.Insts(b))
+          f.dfg.ForEachOperand(i, [&](Value v) { ++fresh[f.dfg.ResolveAliases(v).index]; });
+      ASSERT_EQ(held->size(), fresh.size()) << kept[p];
+      for (uint32_t k = 0; k < fresh.size(); ++k) {
+        if (f.dfg.ValueInfo(Value(k)).kind == ir::ValueKind::kAlias) continue;
+        ASSERT_EQ((*held)[k], fresh[k]) << "v" << k << " after " << kept[p] << "\n" << after;
+      }
+    }
+  }
+  // (iv_reduce rewrites none of these loops: iv_reduce_test.cc checks its counts.)
+  for (size_t p = 0; p + 1 < std::size(kept); ++p) EXPECT_GT(changed[p], 0) << kept[p];
 }
 
 }  // namespace
