@@ -253,14 +253,34 @@ class Lowerer final : public backend::LowerRules {
     const bool safepoint =
         mi.op == MOp::kCall || mi.op == MOp::kCallBuiltin || mi.op == MOp::kCallInd;
     v_.ra.AddInst(ops, clobbers, safepoint);
+    // The kinds whose vregs the allocator may rematerialize or whose operands commute get their
+    // marks out of line: most instructions are none of them, and the marking's stack frame
+    // would otherwise be paid by every append.
     switch (mi.op) {
       case MOp::kIconst:
       case MOp::kFconst:
+      case MOp::kLea:
+      case MOp::kAlu:
+      case MOp::kImul:
+        MarkAppended(mi, ops.size(), clobbers);
+        break;
+      default:
+        break;
+    }
+  }
+  // The allocator's marks for the instruction EmitSpan just appended (`mi`, with `num_ops`
+  // operands and `clobbers`).
+  [[gnu::noinline]] void MarkAppended(const MInst& mi, size_t num_ops, regalloc::PRegSet clobbers) {
+    switch (mi.op) {
+      case MOp::kIconst:
+      case MOp::kFconst: {
         // A constant's vreg is rematerializable: the allocator may recompute it (the emitter
         // re-emits this instruction, EmitEdit) instead of spilling and reloading it.
-        if (ops.size() == 1 && clobbers.Empty() && !v_.ra.vregs[ops[0].vreg.index].is_ref)
-          v_.ra.vregs[ops[0].vreg.index].remat = true;
+        if (num_ops != 1 || !clobbers.Empty()) break;
+        const VReg d = v_.ra.operands[v_.ra.insts.back().operand_begin].vreg;
+        if (!v_.ra.vregs[d.index].is_ref) v_.ra.vregs[d.index].remat = true;
         break;
+      }
       case MOp::kLea:
         // `lea disp(u), d` can be recomputed from u's register (EmitEdit: a `lea`).
         if (mi.base_op == 0 && mi.index_op < 0 && clobbers.Empty()) MarkRematFromOperand();
