@@ -18,6 +18,7 @@ namespace {
 struct CtxStorage {
   LowerOrder lo;
   std::vector<regalloc::VReg> vreg_of;
+  std::vector<std::pair<bool, const CallTarget*>> callee_of;
   BranchTargets branch;
 };
 thread_local CtxStorage ctx_storage;
@@ -37,6 +38,7 @@ LowerCtx::~LowerCtx() {
   if (!owns_storage_) return;
   ctx_storage.lo = std::move(lo_);
   ctx_storage.vreg_of = std::move(vreg_of_);
+  ctx_storage.callee_of = std::move(callee_of_);
   ctx_storage.branch = std::move(branch_);
 }
 
@@ -50,6 +52,11 @@ bool LowerCtx::OnlyPureBetween(ir::Inst def, ir::Inst user) const {
     if (!k.valid() || !ir::Info(dfg_[k].opcode).Has(ir::kPure)) return false;
   }
   return true;
+}
+
+const CallTarget* LowerCtx::LookUpCallee(ir::FuncRef f, const ModuleContext& module) const {
+  auto it = module.callees.find(dfg_.ext_func(f).name);
+  return it == module.callees.end() ? nullptr : &it->second;
 }
 
 regalloc::VReg LowerCtx::NewVReg(ir::Type t) {
@@ -195,11 +202,13 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   if (!ctx.owns_storage_) {
     ctx.lo_ = std::move(ctx_storage.lo);
     ctx.vreg_of_ = std::move(ctx_storage.vreg_of);
+    ctx.callee_of_ = std::move(ctx_storage.callee_of);
     ctx.branch_ = std::move(ctx_storage.branch);
     ctx.owns_storage_ = true;
   }
   ctx.lo_.Recompute(f, loops);
   ctx.vreg_of_.assign(dfg.NumValues(), regalloc::VReg());
+  ctx.callee_of_.assign(dfg.NumExtFuncs(), {false, nullptr});
   ctx.rules_ = &rules;
   const LowerOrder& lo = ctx.lo_;
   if (lo.order.empty()) return ctx.Unsupported("empty function");

@@ -2503,12 +2503,12 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
   m.imm = plan.pop_bytes;
   std::vector<Operand> ops;
   if (d.opcode == Opcode::kReturnCall) {
-    const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
-    auto it = module_.callees.find(ext.name);
-    if (it == module_.callees.end() || it->second.kind == backend::CallTarget::Kind::kBuiltin)
-      return Unsupported("tail call to %" + ext.name + ", which is not a defined function");
+    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), module_);
+    if (t == nullptr || t->kind == backend::CallTarget::Kind::kBuiltin)
+      return Unsupported("tail call to %" + dfg_.ext_func(ir::FuncRef(d.ref)).name +
+                         ", which is not a defined function");
     m.op = MOp::kReturnCall;
-    m.callee = it->second.index;
+    m.callee = t->index;
   } else {
     m.op = MOp::kReturnCallInd;
     ops.push_back(Operand::FixedUse(Use(d.args[0]), IntPReg(Gpr::kRax)));
@@ -2547,14 +2547,14 @@ Status Lowerer::LowerCall(ir::Inst i) {
   MInst m;
   ops_.clear();
   if (d.opcode == Opcode::kCall) {
-    const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
-    auto it = module_.callees.find(ext.name);
-    if (it == module_.callees.end()) return Unsupported("call to unknown function %" + ext.name);
-    m.op = it->second.kind == backend::CallTarget::Kind::kBuiltin ? MOp::kCallBuiltin : MOp::kCall;
+    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), module_);
+    if (t == nullptr)
+      return Unsupported("call to unknown function %" + dfg_.ext_func(ir::FuncRef(d.ref)).name);
+    m.op = t->kind == backend::CallTarget::Kind::kBuiltin ? MOp::kCallBuiltin : MOp::kCall;
     if (m.op == MOp::kCall) {
-      m.callee = it->second.index;
+      m.callee = t->index;
     } else {
-      m.builtin = it->second.index;
+      m.builtin = t->index;
     }
   } else {
     m.op = MOp::kCallInd;

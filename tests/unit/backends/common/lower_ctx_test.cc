@@ -216,5 +216,57 @@ block0(v0: i32):
   EXPECT_NE(st.error().message.find("branch to the entry block"), std::string::npos);
 }
 
+TEST(LowerCtx, CalleesAreLookedUpOncePerFunction) {
+  // Two functions calling through their own external-function tables, lowered one after the
+  // other on this thread (the second reuses the first's storage): each FuncRef answers its own
+  // name's target, an unknown name answers null, and nothing carries over between functions.
+  Expected<ir::Module> m = ir::ParseModule(R"(
+function %a(i32) -> i32 {
+    sig0 = (i32) -> i32
+    fn0 = %g sig0
+    fn1 = %h sig0
+    fn2 = %missing sig0
+block0(v0: i32):
+    v1 = call %g(v0)
+    v2 = call %h(v1)
+    v3 = call %g(v2)
+    return v3
+}
+function %b(i32) -> i32 {
+    sig0 = (i32) -> i32
+    fn0 = %h sig0
+block0(v0: i32):
+    v1 = call %h(v0)
+    return v1
+}
+)");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  ModuleContext module;
+  module.callees["g"] = {CallTarget::Kind::kFunction, 7};
+  module.callees["h"] = {CallTarget::Kind::kBuiltin, 3};
+  {
+    regalloc::Function ra;
+    LowerCtx ctx(m->functions[0], ra, "test");
+    Recorder rules(ctx);
+    ASSERT_TRUE(LowerFunction(ctx, rules).ok());
+    for (int round = 0; round < 2; ++round) {  // the second round reads the answers kept
+      const CallTarget* g = ctx.Callee(ir::FuncRef(0), module);
+      const CallTarget* h = ctx.Callee(ir::FuncRef(1), module);
+      ASSERT_NE(g, nullptr);
+      ASSERT_NE(h, nullptr);
+      EXPECT_EQ(g, &module.callees["g"]);
+      EXPECT_EQ(g->index, 7u);
+      EXPECT_EQ(h->kind, CallTarget::Kind::kBuiltin);
+      EXPECT_EQ(ctx.Callee(ir::FuncRef(2), module), nullptr);
+    }
+  }
+  regalloc::Function ra;
+  LowerCtx ctx(m->functions[1], ra, "test");
+  Recorder rules(ctx);
+  ASSERT_TRUE(LowerFunction(ctx, rules).ok());
+  // FuncRef 0 is %h here (it was %g in the function before).
+  EXPECT_EQ(ctx.Callee(ir::FuncRef(0), module), &module.callees["h"]);
+}
+
 }  // namespace
 }  // namespace egret::backend
