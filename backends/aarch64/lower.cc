@@ -1551,9 +1551,7 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
 
 Status Lowerer::LowerCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
-  const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
-  backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &call_layout_);
-  const CallLayout& l = call_layout_;
+  const CallLayout& l = ctx_.CallLayoutOf(dfg_.CallSignature(i), WasmCallConv());
   v_.frame.has_calls = true;
   v_.frame.outgoing_bytes = std::max(v_.frame.outgoing_bytes, l.AreaBytes());
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);

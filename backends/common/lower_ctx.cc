@@ -19,6 +19,8 @@ struct CtxStorage {
   LowerOrder lo;
   std::vector<regalloc::VReg> vreg_of;
   std::vector<std::pair<bool, const CallTarget*>> callee_of;
+  std::vector<CallLayout> sig_layouts;
+  std::vector<uint8_t> sig_layout_known;
   BranchTargets branch;
 };
 thread_local CtxStorage ctx_storage;
@@ -39,6 +41,8 @@ LowerCtx::~LowerCtx() {
   ctx_storage.lo = std::move(lo_);
   ctx_storage.vreg_of = std::move(vreg_of_);
   ctx_storage.callee_of = std::move(callee_of_);
+  ctx_storage.sig_layouts = std::move(sig_layouts_);
+  ctx_storage.sig_layout_known = std::move(sig_layout_known_);
   ctx_storage.branch = std::move(branch_);
 }
 
@@ -203,12 +207,16 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     ctx.lo_ = std::move(ctx_storage.lo);
     ctx.vreg_of_ = std::move(ctx_storage.vreg_of);
     ctx.callee_of_ = std::move(ctx_storage.callee_of);
+    ctx.sig_layouts_ = std::move(ctx_storage.sig_layouts);
+    ctx.sig_layout_known_ = std::move(ctx_storage.sig_layout_known);
     ctx.branch_ = std::move(ctx_storage.branch);
     ctx.owns_storage_ = true;
   }
   ctx.lo_.Recompute(f, loops);
   ctx.vreg_of_.assign(dfg.NumValues(), regalloc::VReg());
   ctx.callee_of_.assign(dfg.NumExtFuncs(), {false, nullptr});
+  if (ctx.sig_layouts_.size() < dfg.NumSignatures()) ctx.sig_layouts_.resize(dfg.NumSignatures());
+  ctx.sig_layout_known_.assign(dfg.NumSignatures(), 0);
   ctx.rules_ = &rules;
   const LowerOrder& lo = ctx.lo_;
   if (lo.order.empty()) return ctx.Unsupported("empty function");

@@ -182,6 +182,18 @@ class LowerCtx {
     return c.second;
   }
 
+  // The layout of the function's signature `s` under `conv` (ComputeCallLayout; `conv` must be
+  // the same for the whole function): computed at the first call site of the signature and kept
+  // for the others. Valid until the next function.
+  const CallLayout& CallLayoutOf(ir::SigRef s, const CallConv& conv) {
+    if (!sig_layout_known_[s.index]) {
+      const ir::Signature& sig = dfg_.signature(s);
+      ComputeCallLayoutInto(conv, sig.params, sig.results, &sig_layouts_[s.index]);
+      sig_layout_known_[s.index] = 1;
+    }
+    return sig_layouts_[s.index];
+  }
+
   // ---- Position.
   // The source location of the IR instruction being lowered (kNoSrcLoc outside one).
   uint32_t srcloc() const { return srcloc_; }
@@ -209,6 +221,10 @@ class LowerCtx {
   // Callee's answers by FuncRef index ({asked, answer}); reset per function by LowerFunction.
   std::vector<std::pair<bool, const CallTarget*>> callee_of_;
   const CallTarget* LookUpCallee(ir::FuncRef f, const ModuleContext& module) const;
+  // CallLayoutOf's layouts by SigRef index, and which of them this function computed (reset
+  // per function by LowerFunction; the layouts keep their vectors' capacity across functions).
+  std::vector<CallLayout> sig_layouts_;
+  std::vector<uint8_t> sig_layout_known_;
   // PlanBranch's scratch (destinations, edge-block slots) and result, and LowerFunction's for the
   // edge blocks, kept across the function's branches. PlanBranch and LowerFunction's edge-block
   // loop never run interleaved (the rules finish the terminator first).
@@ -226,8 +242,8 @@ class LowerCtx {
   // check costs one load per destination instead of a scan of the distinct targets so far.
   std::vector<uint32_t> plan_seen_;
   uint32_t plan_stamp_ = 0;
-  // lo_, vreg_of_, callee_of_ and branch_ hold the thread's reused storage (taken by LowerFunction,
-  // given back by the destructor).
+  // lo_, vreg_of_, callee_of_, sig_layouts_ and branch_ hold the thread's reused storage (taken by
+  // LowerFunction, given back by the destructor).
   bool owns_storage_ = false;
   uint32_t srcloc_ = UINT32_MAX;
   bool has_vector_vregs_ = false;

@@ -2126,9 +2126,7 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
     const ir::Inst di(vd.def);
     const Opcode op = dfg_[di].opcode;
     if (op != Opcode::kCall && op != Opcode::kCallIndirect) continue;
-    const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(di));
-    thread_local CallLayout layout;  // storage reused
-    backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &layout);
+    const CallLayout& layout = ctx_.CallLayoutOf(dfg_.CallSignature(di), WasmCallConv());
     if (!layout.results[vd.num].on_stack) zext_def_[v] = 1;
   }
 }
@@ -2530,17 +2528,14 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
 
 Status Lowerer::LowerCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
-  const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
-  // Per thread, reused by every call site (LowerCall does not nest): the layout, the call's
-  // operands and its zero-extended results keep their capacity.
+  // Per thread, reused by every call site (LowerCall does not nest): the call's operands and
+  // its zero-extended results keep their capacity.
   struct CallScratch {
-    CallLayout layout;
     std::vector<Operand> ops;
     std::vector<std::pair<VReg, VReg>> widen;
   };
   thread_local CallScratch scratch;
-  CallLayout& l = scratch.layout;
-  backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &l);
+  const CallLayout& l = ctx_.CallLayoutOf(dfg_.CallSignature(i), WasmCallConv());
   v_.frame.has_calls = true;
   v_.frame.outgoing_bytes = std::max(v_.frame.outgoing_bytes, l.AreaBytes());
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
