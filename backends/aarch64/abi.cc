@@ -45,11 +45,17 @@ const regalloc::MachineEnv& A64MachineEnv() {
 }
 
 regalloc::PRegSet CallClobbers(bool vectors) {
-  regalloc::PRegSet s;
-  for (Gpr r : kCallerSavedGprs) s.Add(IntPReg(r));
-  for (int v = 0; v < 30; ++v)
-    if (IsCallerSavedFpr(v) || vectors) s.Add(FloatPReg(FprFromEnc(v)));
-  return s;
+  // Asked at every call lowering makes: both sets are built once.
+  static const std::array<regalloc::PRegSet, 2> kSets = [] {
+    std::array<regalloc::PRegSet, 2> s;
+    for (int wide = 0; wide < 2; ++wide) {
+      for (Gpr r : kCallerSavedGprs) s[wide].Add(IntPReg(r));
+      for (int v = 0; v < 30; ++v)
+        if (IsCallerSavedFpr(v) || wide != 0) s[wide].Add(FloatPReg(FprFromEnc(v)));
+    }
+    return s;
+  }();
+  return kSets[vectors ? 1 : 0];
 }
 
 }  // namespace egret::aarch64

@@ -149,12 +149,19 @@ class Lowerer final : public backend::LowerRules {
     // The value table holds every value the layout walks below can meet (and dead ones too), so
     // when none of its types is narrow or a vector, neither walk can find one: most functions
     // skip both.
-    bool maybe_narrow = false, maybe_vector = false;
-    for (uint32_t k = 0; k < dfg_.NumValues(); ++k) {
-      const Type t = dfg_.ValueType(ir::Value(k));
-      maybe_narrow |= IsNarrow(t);
-      maybe_vector |= backend::IsVectorType(t);
-    }
+    // (One bit per type seen, then the two questions of the set: one OR per value.)
+    uint32_t types_seen = 0;
+    const uint32_t nvalues = static_cast<uint32_t>(dfg_.NumValues());
+    for (uint32_t k = 0; k < nvalues; ++k)
+      types_seen |= uint32_t{1} << static_cast<uint32_t>(dfg_.ValueType(ir::Value(k)));
+    static_assert(ir::kNumTypes <= 32 &&
+                  ir::kFirstVectorType + ir::kNumVectorTypes - 1 == static_cast<int>(Type::kF64x2));
+    constexpr uint32_t kNarrowTypes = uint32_t{1} << static_cast<uint32_t>(Type::kI8) |
+                                      uint32_t{1} << static_cast<uint32_t>(Type::kI16);
+    constexpr uint32_t kVectorTypes = ((uint32_t{1} << ir::kNumVectorTypes) - 1)
+                                      << ir::kFirstVectorType;
+    const bool maybe_narrow = (types_seen & kNarrowTypes) != 0;
+    const bool maybe_vector = (types_seen & kVectorTypes) != 0;
     if (maybe_narrow) EGRET_TRY(CheckNarrowIntegers());
     has_vectors_ = maybe_vector && HasVectorValues();
     EGRET_TRY(backend::LowerFunction(ctx_, *this));
@@ -347,7 +354,11 @@ class Lowerer final : public backend::LowerRules {
     return m;
   }
   bool Foldable(ir::Value v, ir::Inst user, Opcode op) const {
-    return !IsConst(v) && ctx_.CanSinkInto(v, user) && OpcodeOf(v) == op;
+    // The defining opcode first: it rejects most candidates with one lookup, where the sinking
+    // preconditions take several (the matchers ask this of nearly every ALU operand and brif).
+    const ir::InstData* d = DefInst(v);
+    if (d == nullptr || d->opcode != op) return false;
+    return !IsConst(v) && ctx_.CanSinkInto(v, user);
   }
   static bool IsMemory(const ir::InstData& d) {
     const ir::InstFormat fmt = ir::Info(d.opcode).format;
@@ -1513,12 +1524,12 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
   std::vector<Operand>& ops = call_ops_;
   ops.clear();
   if (d.opcode == Opcode::kReturnCall) {
-    const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
-    auto it = module_.callees.find(ext.name);
-    if (it == module_.callees.end() || it->second.kind == backend::CallTarget::Kind::kBuiltin)
-      return Unsupported("tail call to %" + ext.name + ", which is not a defined function");
+    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), module_);
+    if (t == nullptr || t->kind == backend::CallTarget::Kind::kBuiltin)
+      return Unsupported("tail call to %" + dfg_.ext_func(ir::FuncRef(d.ref)).name +
+                         ", which is not a defined function");
     m.op = MOp::kReturnCall;
-    m.callee = it->second.index;
+    m.callee = t->index;
   } else {
     m.op = MOp::kReturnCallInd;
     ops.push_back(Operand::FixedUse(Use(d.args[0]), IntPReg(Gpr::kX9)));
@@ -1540,9 +1551,7 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
 
 Status Lowerer::LowerCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
-  const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
-  backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &call_layout_);
-  const CallLayout& l = call_layout_;
+  const CallLayout& l = ctx_.CallLayoutOf(dfg_.CallSignature(i), WasmCallConv());
   v_.frame.has_calls = true;
   v_.frame.outgoing_bytes = std::max(v_.frame.outgoing_bytes, l.AreaBytes());
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
@@ -1550,14 +1559,14 @@ Status Lowerer::LowerCall(ir::Inst i) {
   std::vector<Operand>& call_ops = call_ops_;
   call_ops.clear();
   if (d.opcode == Opcode::kCall) {
-    const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
-    auto it = module_.callees.find(ext.name);
-    if (it == module_.callees.end()) return Unsupported("call to unknown function %" + ext.name);
-    m.op = it->second.kind == backend::CallTarget::Kind::kBuiltin ? MOp::kCallBuiltin : MOp::kCall;
+    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), module_);
+    if (t == nullptr)
+      return Unsupported("call to unknown function %" + dfg_.ext_func(ir::FuncRef(d.ref)).name);
+    m.op = t->kind == backend::CallTarget::Kind::kBuiltin ? MOp::kCallBuiltin : MOp::kCall;
     if (m.op == MOp::kCall) {
-      m.callee = it->second.index;
+      m.callee = t->index;
     } else {
-      m.builtin = it->second.index;
+      m.builtin = t->index;
     }
   } else {
     m.op = MOp::kCallInd;

@@ -18,6 +18,9 @@ namespace {
 struct CtxStorage {
   LowerOrder lo;
   std::vector<regalloc::VReg> vreg_of;
+  std::vector<std::pair<bool, const CallTarget*>> callee_of;
+  std::vector<CallLayout> sig_layouts;
+  std::vector<uint8_t> sig_layout_known;
   BranchTargets branch;
 };
 thread_local CtxStorage ctx_storage;
@@ -37,6 +40,9 @@ LowerCtx::~LowerCtx() {
   if (!owns_storage_) return;
   ctx_storage.lo = std::move(lo_);
   ctx_storage.vreg_of = std::move(vreg_of_);
+  ctx_storage.callee_of = std::move(callee_of_);
+  ctx_storage.sig_layouts = std::move(sig_layouts_);
+  ctx_storage.sig_layout_known = std::move(sig_layout_known_);
   ctx_storage.branch = std::move(branch_);
 }
 
@@ -50,6 +56,11 @@ bool LowerCtx::OnlyPureBetween(ir::Inst def, ir::Inst user) const {
     if (!k.valid() || !ir::Info(dfg_[k].opcode).Has(ir::kPure)) return false;
   }
   return true;
+}
+
+const CallTarget* LowerCtx::LookUpCallee(ir::FuncRef f, const ModuleContext& module) const {
+  auto it = module.callees.find(dfg_.ext_func(f).name);
+  return it == module.callees.end() ? nullptr : &it->second;
 }
 
 regalloc::VReg LowerCtx::NewVReg(ir::Type t) {
@@ -195,11 +206,17 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
   if (!ctx.owns_storage_) {
     ctx.lo_ = std::move(ctx_storage.lo);
     ctx.vreg_of_ = std::move(ctx_storage.vreg_of);
+    ctx.callee_of_ = std::move(ctx_storage.callee_of);
+    ctx.sig_layouts_ = std::move(ctx_storage.sig_layouts);
+    ctx.sig_layout_known_ = std::move(ctx_storage.sig_layout_known);
     ctx.branch_ = std::move(ctx_storage.branch);
     ctx.owns_storage_ = true;
   }
   ctx.lo_.Recompute(f, loops);
   ctx.vreg_of_.assign(dfg.NumValues(), regalloc::VReg());
+  ctx.callee_of_.assign(dfg.NumExtFuncs(), {false, nullptr});
+  if (ctx.sig_layouts_.size() < dfg.NumSignatures()) ctx.sig_layouts_.resize(dfg.NumSignatures());
+  ctx.sig_layout_known_.assign(dfg.NumSignatures(), 0);
   ctx.rules_ = &rules;
   const LowerOrder& lo = ctx.lo_;
   if (lo.order.empty()) return ctx.Unsupported("empty function");

@@ -28,6 +28,7 @@
 
 #include "backends/common/call_conv.h"
 #include "backends/common/lower_order.h"
+#include "backends/common/target_isa.h"
 #include "ir/function.h"
 #include "regalloc/function.h"
 #include "support/error.h"
@@ -104,8 +105,9 @@ class LowerCtx {
   // The instruction defining `v` (null / invalid for block parameters).
   // (These queries and the sinking preconditions below are inline: the targets' matchers ask
   // them several times per instruction. GCC left IsIconst and CanSinkInto out of line in the
-  // x64 matchers, a call per ask: forced inline, lz20's x64 lowering runs 1.2 M Ir fewer; the
-  // same attribute on the other queries cost more than it saved.)
+  // x64 matchers, a call per ask: forced inline, lz20's x64 lowering runs 1.2 M Ir fewer. IsConst
+  // too (session 37: any growth of this header made GCC call it out of line from the x64
+  // address matcher, +0.4 M); on DefInst the attribute costs 0.7 M more than it saves.)
   const ir::InstData* DefInst(ir::Value v) const {
     const ir::ValueData& vd = dfg_.ValueInfo(Resolve(v));
     return vd.kind == ir::ValueKind::kResult ? &dfg_[ir::Inst(vd.def)] : nullptr;
@@ -122,7 +124,7 @@ class LowerCtx {
     return true;
   }
   // Defined by iconst, f32const or f64const.
-  bool IsConst(ir::Value v) const {
+  [[gnu::always_inline]] bool IsConst(ir::Value v) const {
     const ir::InstData* d = DefInst(v);
     return d != nullptr &&
            (d->opcode == ir::Opcode::kIconst || d->opcode == ir::Opcode::kF32const ||
@@ -169,6 +171,29 @@ class LowerCtx {
   // bits). Both values must be of the same register class.
   void AliasVReg(ir::Value v, regalloc::VReg r);
 
+  // ---- Calls.
+  // What a call of the function's external function `f` means (module.callees[f's name]), or
+  // null when the module has no such callee. A function calls most of its callees from several
+  // sites (Flite: 5,359 calls of 2,228 callees per function), so each name is hashed and looked
+  // up once per function, on its first call. `module` must be the same for the whole function.
+  const CallTarget* Callee(ir::FuncRef f, const ModuleContext& module) {
+    std::pair<bool, const CallTarget*>& c = callee_of_[f.index];
+    if (!c.first) c = {true, LookUpCallee(f, module)};
+    return c.second;
+  }
+
+  // The layout of the function's signature `s` under `conv` (ComputeCallLayout; `conv` must be
+  // the same for the whole function): computed at the first call site of the signature and kept
+  // for the others. Valid until the next function.
+  const CallLayout& CallLayoutOf(ir::SigRef s, const CallConv& conv) {
+    if (!sig_layout_known_[s.index]) {
+      const ir::Signature& sig = dfg_.signature(s);
+      ComputeCallLayoutInto(conv, sig.params, sig.results, &sig_layouts_[s.index]);
+      sig_layout_known_[s.index] = 1;
+    }
+    return sig_layouts_[s.index];
+  }
+
   // ---- Position.
   // The source location of the IR instruction being lowered (kNoSrcLoc outside one).
   uint32_t srcloc() const { return srcloc_; }
@@ -193,6 +218,13 @@ class LowerCtx {
   LowerOrder lo_;
   LowerRules* rules_ = nullptr;
   std::vector<regalloc::VReg> vreg_of_;
+  // Callee's answers by FuncRef index ({asked, answer}); reset per function by LowerFunction.
+  std::vector<std::pair<bool, const CallTarget*>> callee_of_;
+  const CallTarget* LookUpCallee(ir::FuncRef f, const ModuleContext& module) const;
+  // CallLayoutOf's layouts by SigRef index, and which of them this function computed (reset
+  // per function by LowerFunction; the layouts keep their vectors' capacity across functions).
+  std::vector<CallLayout> sig_layouts_;
+  std::vector<uint8_t> sig_layout_known_;
   // PlanBranch's scratch (destinations, edge-block slots) and result, and LowerFunction's for the
   // edge blocks, kept across the function's branches. PlanBranch and LowerFunction's edge-block
   // loop never run interleaved (the rules finish the terminator first).
@@ -210,8 +242,8 @@ class LowerCtx {
   // check costs one load per destination instead of a scan of the distinct targets so far.
   std::vector<uint32_t> plan_seen_;
   uint32_t plan_stamp_ = 0;
-  // lo_, vreg_of_ and branch_ hold the thread's reused storage (taken by LowerFunction, given
-  // back by the destructor).
+  // lo_, vreg_of_, callee_of_, sig_layouts_ and branch_ hold the thread's reused storage (taken by
+  // LowerFunction, given back by the destructor).
   bool owns_storage_ = false;
   uint32_t srcloc_ = UINT32_MAX;
   bool has_vector_vregs_ = false;

@@ -253,14 +253,34 @@ class Lowerer final : public backend::LowerRules {
     const bool safepoint =
         mi.op == MOp::kCall || mi.op == MOp::kCallBuiltin || mi.op == MOp::kCallInd;
     v_.ra.AddInst(ops, clobbers, safepoint);
+    // The kinds whose vregs the allocator may rematerialize or whose operands commute get their
+    // marks out of line: most instructions are none of them, and the marking's stack frame
+    // would otherwise be paid by every append.
     switch (mi.op) {
       case MOp::kIconst:
       case MOp::kFconst:
+      case MOp::kLea:
+      case MOp::kAlu:
+      case MOp::kImul:
+        MarkAppended(mi, ops.size(), clobbers);
+        break;
+      default:
+        break;
+    }
+  }
+  // The allocator's marks for the instruction EmitSpan just appended (`mi`, with `num_ops`
+  // operands and `clobbers`).
+  [[gnu::noinline]] void MarkAppended(const MInst& mi, size_t num_ops, regalloc::PRegSet clobbers) {
+    switch (mi.op) {
+      case MOp::kIconst:
+      case MOp::kFconst: {
         // A constant's vreg is rematerializable: the allocator may recompute it (the emitter
         // re-emits this instruction, EmitEdit) instead of spilling and reloading it.
-        if (ops.size() == 1 && clobbers.Empty() && !v_.ra.vregs[ops[0].vreg.index].is_ref)
-          v_.ra.vregs[ops[0].vreg.index].remat = true;
+        if (num_ops != 1 || !clobbers.Empty()) break;
+        const VReg d = v_.ra.operands[v_.ra.insts.back().operand_begin].vreg;
+        if (!v_.ra.vregs[d.index].is_ref) v_.ra.vregs[d.index].remat = true;
         break;
+      }
       case MOp::kLea:
         // `lea disp(u), d` can be recomputed from u's register (EmitEdit: a `lea`).
         if (mi.base_op == 0 && mi.index_op < 0 && clobbers.Empty()) MarkRematFromOperand();
@@ -2106,9 +2126,7 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
     const ir::Inst di(vd.def);
     const Opcode op = dfg_[di].opcode;
     if (op != Opcode::kCall && op != Opcode::kCallIndirect) continue;
-    const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(di));
-    thread_local CallLayout layout;  // storage reused
-    backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &layout);
+    const CallLayout& layout = ctx_.CallLayoutOf(dfg_.CallSignature(di), WasmCallConv());
     if (!layout.results[vd.num].on_stack) zext_def_[v] = 1;
   }
 }
@@ -2483,12 +2501,12 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
   m.imm = plan.pop_bytes;
   std::vector<Operand> ops;
   if (d.opcode == Opcode::kReturnCall) {
-    const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
-    auto it = module_.callees.find(ext.name);
-    if (it == module_.callees.end() || it->second.kind == backend::CallTarget::Kind::kBuiltin)
-      return Unsupported("tail call to %" + ext.name + ", which is not a defined function");
+    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), module_);
+    if (t == nullptr || t->kind == backend::CallTarget::Kind::kBuiltin)
+      return Unsupported("tail call to %" + dfg_.ext_func(ir::FuncRef(d.ref)).name +
+                         ", which is not a defined function");
     m.op = MOp::kReturnCall;
-    m.callee = it->second.index;
+    m.callee = t->index;
   } else {
     m.op = MOp::kReturnCallInd;
     ops.push_back(Operand::FixedUse(Use(d.args[0]), IntPReg(Gpr::kRax)));
@@ -2510,31 +2528,28 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
 
 Status Lowerer::LowerCall(ir::Inst i) {
   const ir::InstData& d = dfg_[i];
-  const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
-  // Per thread, reused by every call site (LowerCall does not nest): the layout, the call's
-  // operands and its zero-extended results keep their capacity.
+  // Per thread, reused by every call site (LowerCall does not nest): the call's operands and
+  // its zero-extended results keep their capacity.
   struct CallScratch {
-    CallLayout layout;
     std::vector<Operand> ops;
     std::vector<std::pair<VReg, VReg>> widen;
   };
   thread_local CallScratch scratch;
-  CallLayout& l = scratch.layout;
-  backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &l);
+  const CallLayout& l = ctx_.CallLayoutOf(dfg_.CallSignature(i), WasmCallConv());
   v_.frame.has_calls = true;
   v_.frame.outgoing_bytes = std::max(v_.frame.outgoing_bytes, l.AreaBytes());
   std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
   MInst m;
   ops_.clear();
   if (d.opcode == Opcode::kCall) {
-    const ir::ExtFuncData& ext = dfg_.ext_func(ir::FuncRef(d.ref));
-    auto it = module_.callees.find(ext.name);
-    if (it == module_.callees.end()) return Unsupported("call to unknown function %" + ext.name);
-    m.op = it->second.kind == backend::CallTarget::Kind::kBuiltin ? MOp::kCallBuiltin : MOp::kCall;
+    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), module_);
+    if (t == nullptr)
+      return Unsupported("call to unknown function %" + dfg_.ext_func(ir::FuncRef(d.ref)).name);
+    m.op = t->kind == backend::CallTarget::Kind::kBuiltin ? MOp::kCallBuiltin : MOp::kCall;
     if (m.op == MOp::kCall) {
-      m.callee = it->second.index;
+      m.callee = t->index;
     } else {
-      m.builtin = it->second.index;
+      m.builtin = t->index;
     }
   } else {
     m.op = MOp::kCallInd;

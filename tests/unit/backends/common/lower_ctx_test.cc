@@ -38,6 +38,14 @@ ir::Function Parse() {
   return std::move(m->functions[0]);
 }
 
+// A small calling convention: two integer and one float argument register, the rest on the
+// stack (every call layout in the tests below has stack arguments).
+constexpr uint8_t kIntArgs[] = {7, 6};
+constexpr uint8_t kFloatArgs[] = {0};
+constexpr uint8_t kIntResults[] = {0};
+constexpr uint8_t kFloatResults[] = {0};
+const CallConv kConv{kIntArgs, kFloatArgs, kIntResults, kFloatResults};
+
 // Finds the instruction defining value `vN` (by its number in the text).
 ir::Inst Def(const LowerCtx& ctx, uint32_t n) { return ctx.DefInstId(ir::Value(n)); }
 
@@ -214,6 +222,88 @@ block0(v0: i32):
   Status st = LowerFunction(ctx, rules);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.error().message.find("branch to the entry block"), std::string::npos);
+}
+
+// Whether two call layouts place every parameter and result alike.
+bool SameLayout(const CallLayout& a, const CallLayout& b) {
+  auto same = [](const std::vector<AbiLoc>& x, const std::vector<AbiLoc>& y) {
+    if (x.size() != y.size()) return false;
+    for (size_t k = 0; k < x.size(); ++k)
+      if (x[k].on_stack != y[k].on_stack || x[k].fp != y[k].fp || x[k].kind != y[k].kind ||
+          x[k].reg != y[k].reg || x[k].slot != y[k].slot)
+        return false;
+    return true;
+  };
+  return same(a.params, b.params) && same(a.results, b.results) && a.stack_args == b.stack_args &&
+         a.stack_results == b.stack_results;
+}
+
+TEST(LowerCtx, CalleesAndCallLayoutsAreComputedOncePerFunction) {
+  // Two functions calling through their own external-function and signature tables, lowered one
+  // after the other on this thread (the second reuses the first's storage): each FuncRef answers
+  // its own name's target, an unknown name answers null, each SigRef its own signature's layout,
+  // and nothing carries over between functions.
+  Expected<ir::Module> m = ir::ParseModule(R"(
+function %a(i32) -> i32 {
+    sig0 = (i32) -> i32
+    sig1 = (i64, f64, i32, i32, i32) -> f32
+    fn0 = %g sig0
+    fn1 = %h sig0
+    fn2 = %missing sig0
+    fn3 = %k sig1
+block0(v0: i32):
+    v1 = call %g(v0)
+    v2 = call %h(v1)
+    v3 = call %g(v2)
+    return v3
+}
+function %b(i32) -> i32 {
+    sig0 = (i64, f64, i32, i32, i32) -> f32
+    sig1 = (i32) -> i32
+    fn0 = %h sig1
+block0(v0: i32):
+    v1 = call %h(v0)
+    return v1
+}
+)");
+  ASSERT_TRUE(m.ok()) << m.error().message;
+  ModuleContext module;
+  module.callees["g"] = {CallTarget::Kind::kFunction, 7};
+  module.callees["h"] = {CallTarget::Kind::kBuiltin, 3};
+  {
+    regalloc::Function ra;
+    LowerCtx ctx(m->functions[0], ra, "test");
+    Recorder rules(ctx);
+    ASSERT_TRUE(LowerFunction(ctx, rules).ok());
+    for (int round = 0; round < 2; ++round) {  // the second round reads the answers kept
+      const CallTarget* g = ctx.Callee(ir::FuncRef(0), module);
+      const CallTarget* h = ctx.Callee(ir::FuncRef(1), module);
+      ASSERT_NE(g, nullptr);
+      ASSERT_NE(h, nullptr);
+      EXPECT_EQ(g, &module.callees["g"]);
+      EXPECT_EQ(g->index, 7u);
+      EXPECT_EQ(h->kind, CallTarget::Kind::kBuiltin);
+      EXPECT_EQ(ctx.Callee(ir::FuncRef(2), module), nullptr);
+      for (uint32_t s = 0; s < 2; ++s) {
+        const ir::Signature& sig = m->functions[0].dfg.signature(ir::SigRef(s));
+        const CallLayout& l = ctx.CallLayoutOf(ir::SigRef(s), kConv);
+        EXPECT_TRUE(SameLayout(l, ComputeCallLayout(kConv, sig.params, sig.results))) << s;
+        EXPECT_EQ(&ctx.CallLayoutOf(ir::SigRef(s), kConv), &l);  // kept, not recomputed
+      }
+    }
+  }
+  regalloc::Function ra;
+  LowerCtx ctx(m->functions[1], ra, "test");
+  Recorder rules(ctx);
+  ASSERT_TRUE(LowerFunction(ctx, rules).ok());
+  // FuncRef 0 is %h here (it was %g in the function before), and the signatures swapped.
+  EXPECT_EQ(ctx.Callee(ir::FuncRef(0), module), &module.callees["h"]);
+  for (uint32_t s = 0; s < 2; ++s) {
+    const ir::Signature& sig = m->functions[1].dfg.signature(ir::SigRef(s));
+    EXPECT_TRUE(SameLayout(ctx.CallLayoutOf(ir::SigRef(s), kConv),
+                           ComputeCallLayout(kConv, sig.params, sig.results)))
+        << s;
+  }
 }
 
 }  // namespace
