@@ -21,7 +21,7 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(hint_), f(reuse_pairs_);
   f(arena_begin_), f(bundle_blocks_), f(arena_), f(bundles_), f(vreg_bundle_);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
-  f(cands_), f(cands_at_), f(first_conflict_range_);
+  f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_);
   for (auto& v : cands_base_) f(v);
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
@@ -517,6 +517,8 @@ void Backtrack::BuildUses() {
   hint_.assign(nv, PReg());
   // use_begin_[v + 1] holds v's operand count (BuildRanges counted them): prefix sums.
   for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
+  // One record per operand, each written below (uses_ is not zeroed first: see UseRec).
+  EGRET_DCHECK(use_begin_[nv] == no);
   uses_.resize(no);
   std::vector<uint32_t>& fill = tmp_fill_;
   fill.assign(use_begin_.begin(), use_begin_.end() - 1);
@@ -594,6 +596,9 @@ void Backtrack::BuildUses() {
       }
     }
   }
+#ifdef EGRET_DEBUG
+  for (uint32_t v = 0; v < nv; ++v) EGRET_DCHECK(fill[v] == use_begin_[v + 1]);
+#endif
   // Sorted by start, with an index of the first reservation of every kResShift-point bucket, so
   // a lookup costs a short search inside one bucket whatever the function's size.
   const uint32_t buckets = ((4 * f_.num_insts()) >> kResShift) + 2;
@@ -1210,6 +1215,21 @@ void Backtrack::RemoveAssigned(PReg r, uint32_t from, uint32_t to) {
   occ_.Erase(r.index(), from);
 }
 
+// The assigned span of r covering point p, whose bit in the assigned half of busy_ is set: it
+// began at the last start bit at or before p in p's word, or, with none there, before that word,
+// at cover_[p's word].
+[[gnu::always_inline]] inline const IntervalMap::Entry& Backtrack::AssignedAt(PReg r,
+                                                                              uint32_t p) const {
+  EGRET_DCHECK((busy_at_[r.index()][2 * (p / 64) + 1] >> (p % 64)) & 1);
+  const uint64_t below = starts_at_[r.index()][p / 64] & (~uint64_t{0} >> (63 - p % 64));
+  const uint32_t start = below != 0
+                             ? p / 64 * 64 + 63 - static_cast<uint32_t>(__builtin_clzll(below))
+                             : cover_at_[r.index()][p / 64].start;
+  const IntervalMap::Entry& e = occ_.Find(r.index(), start);
+  EGRET_DCHECK(e.from <= p && p < e.to);
+  return e;
+}
+
 // Calls f(entry) for each assigned span of r overlapping [a, b), in order, until f returns false.
 // Assigned spans of one register are disjoint and the assigned half of busy_ holds exactly their
 // points, so: the span covering a (if a's bit is set) began at the last start bit at or before a
@@ -1247,12 +1267,7 @@ void Backtrack::ForEachAssignedWalk(PReg r, uint32_t a, uint32_t b, F&& f) const
   const uint64_t* bits = busy_at_[r.index()];
   uint32_t p = a;
   if ((bits[2 * (a / 64) + 1] >> (a % 64)) & 1) {
-    const uint64_t below = starts_at_[r.index()][a / 64] & (~uint64_t{0} >> (63 - a % 64));
-    const uint32_t start = below != 0
-                               ? a / 64 * 64 + 63 - static_cast<uint32_t>(__builtin_clzll(below))
-                               : cover_at_[r.index()][a / 64].start;
-    const IntervalMap::Entry& e = occ_.Find(r.index(), start);
-    EGRET_DCHECK(e.from <= a && a < e.to);
+    const IntervalMap::Entry& e = AssignedAt(r, a);
     if (!f(e)) return;
     p = e.to;
   }
@@ -1413,6 +1428,16 @@ void Backtrack::JoinRanges(const Bundle& bu, std::vector<Span>* out) const {
     for (; p < e && p->from == to; ++p) to = p->to;
     out->push_back({from, to, first, static_cast<uint32_t>(p - rs)});
   }
+}
+
+// The index (in bu) of bu's range holding point p, which bu covers.
+uint32_t Backtrack::RangeIndexAt(const Bundle& bu, uint32_t p) const {
+  const auto rs = Ranges(bu);
+  const uint32_t k = static_cast<uint32_t>(
+      std::partition_point(rs.begin(), rs.end(), [p](const Range& x) { return x.to <= p; }) -
+      rs.begin());
+  EGRET_DCHECK(k < rs.size() && rs[k].from <= p);
+  return k;
 }
 
 // Index of the first reservation of r starting at or after point p. Every reservation lies
@@ -1618,11 +1643,17 @@ Status Backtrack::Place(uint32_t b) {
   // no conflict; a taken one stops at its first conflict, which Split may need.
   declined_ = PRegSet();
   reserved_first_ = PRegSet();
+  res_before_occ_ = PRegSet();
   // Written by index (the first pass reaches candidate k only after writing 0..k-1), so the
-  // vector only ever grows to the longest candidate list.
+  // vectors only ever grow to the longest candidate list.
   const uint32_t num_cands = static_cast<uint32_t>(cand_list_.size());
-  if (first_conflict_range_.size() < num_cands) first_conflict_range_.resize(num_cands);
+  if (first_conflict_range_.size() < num_cands) {
+    first_conflict_range_.resize(num_cands);
+    first_occ_word_.resize(num_cands);
+    first_occ_pt_.resize(num_cands);
+  }
   uint32_t* const first_conflict = first_conflict_range_.data();
+  uint32_t* const first_occ_word = first_occ_word_.data();
   float spill_cost = -1;  // SpillCost of the bundle, once a candidate needs it
   for (uint32_t ci = 0; ci < num_cands; ++ci) {
     const PReg r = cand_list_[ci];
@@ -1691,6 +1722,7 @@ Status Backtrack::Place(uint32_t b) {
           res |= bundle_mask_[k] & bits[2 * k];
         if (k < num_words) {
           first_conflict[ci] = kUnknown;
+          first_occ_word[ci] = k | (res != 0 ? kResBefore : 0);
           continue;
         }
       }
@@ -1708,26 +1740,40 @@ Status Backtrack::Place(uint32_t b) {
     first_conflict[ci] = first;
     if (reserved) reserved_first_.Add(r);
   }
-  // Candidates the first pass found taken at an assigned bit (kUnknown) still need their first
-  // conflicting range, for the scans below and for Split. Without an eviction pass it is found
-  // here; with one, that pass's scan of the candidate starts at the first range instead and
-  // records the range of its first conflict (the same range: ForEachConflict's first call is
-  // there), so the ranges before it are walked once, not twice.
-  const Range* const first_range = arena_.data() + bundles_[b].begin;
-  if (!may_evict) {
-    for (uint32_t k = 0; k < cand_list_.size(); ++k) {
-      if (first_conflict_range_[k] != kUnknown) continue;
-      bool reserved;
-      first_conflict_range_[k] = FirstConflictRange(bundles_[b], cand_list_[k], &reserved);
-      EGRET_DCHECK(first_conflict_range_[k] != kNone);
+  // Candidates the first pass found taken at an assigned bit (kUnknown) have no first
+  // conflicting range yet, but the bitmap word holding their first assigned point under the
+  // bundle (first_occ_word_; word 0 of a one-word bundle), found again here only for the
+  // candidates that still need it: the point, and whether reservation bits lie under the bundle
+  // before it (then res_before_occ_ holds the candidate). Without those bits that point is the
+  // first conflict: its range is where the scan below starts, and Split reads the point itself
+  // (first_occ_pt_). With them, the scan starts at the first range and records the range of its
+  // first conflict; Split walks from the first range.
+  const auto occ_point = [&](uint32_t ci) {
+    const PReg r = cand_list_[ci];
+    uint32_t k = 0;
+    uint64_t m = mask0;
+    bool res_before = false;
+    if (num_words != 1) {
+      k = first_occ_word_[ci] & ~kResBefore;
+      res_before = (first_occ_word_[ci] & kResBefore) != 0;
+      m = bundle_mask_[k];
     }
-  }
+    const uint64_t* bits = busy_at_[r.index()] + 2 * (lo_word + k);
+    const uint32_t q = static_cast<uint32_t>(__builtin_ctzll(m & bits[1]));
+    if (res_before || (m & bits[0] & ((uint64_t{1} << q) - 1)) != 0) res_before_occ_.Add(r);
+    return 64 * (lo_word + k) + q;
+  };
+  const Range* const first_range = arena_.data() + bundles_[b].begin;
   // No register is free: the register whose conflicts are all lighter than this bundle, with
   // the lightest heaviest one (the first such in candidate order). A conflict with a
-  // reservation or a heavier bundle rules a register out.
+  // reservation or a heavier bundle rules a register out. The choice depends only on the set of
+  // conflicts of each candidate (a scan may stop early only once the candidate cannot win), so
+  // any one conflict found to rule a candidate out settles it without a scan.
   // The first pass found most remaining candidates' first conflicting range: the scan starts
   // there (no conflict before it), and a candidate whose first conflict is a reservation is
-  // ruled out without one.
+  // ruled out without one; one taken at an assigned bit is ruled out when the span there is at
+  // least as heavy as the bundle (most are: bundles are placed largest first, and weight is
+  // use frequency per point).
   PReg best;
   uint32_t best_k = 0;
   float best_cost = kInfWeight * 2;
@@ -1737,6 +1783,14 @@ Status Backtrack::Place(uint32_t b) {
       if (clobbered.Contains(r) || declined_.Contains(r) || reserved_first_.Contains(r)) continue;
       float cost = 0;
       bool unknown = first_conflict_range_[k] == kUnknown;
+      if (unknown) {
+        const uint32_t q = occ_point(k);
+        if (AssignedAt(r, q).weight >= w) continue;
+        if (!res_before_occ_.Contains(r)) {
+          first_conflict_range_[k] = RangeIndexAt(bundles_[b], q);
+          unknown = false;
+        }
+      }
       ForEachConflict(bundles_[b], r, unknown ? 0 : first_conflict_range_[k],
                       [&](const Range* x, uint32_t c, float cw) {
                         if (unknown) {
@@ -1757,9 +1811,6 @@ Status Backtrack::Place(uint32_t b) {
       }
     }
   }
-#ifdef EGRET_DEBUG
-  for (uint32_t k = 0; k < num_cands; ++k) EGRET_DCHECK(first_conflict_range_[k] != kUnknown);
-#endif
   if (best.valid()) {
     if (budget_ > 0) --budget_;
     evict_list_.clear();
@@ -1782,6 +1833,8 @@ Status Backtrack::Place(uint32_t b) {
     bundles_[b].spilled = true;
     return Status::Ok();
   }
+  for (uint32_t k = 0; k < num_cands; ++k)
+    if (first_conflict_range_[k] == kUnknown) first_occ_pt_[k] = occ_point(k);
   return Split(b);
 }
 
@@ -2195,10 +2248,16 @@ Status Backtrack::Split(uint32_t b) {
       if (bound < best_pt || (bound == best_pt && k > best_k)) return;
     }
     // An unclobbered candidate's recorded range is its first conflicting one (Place), so its
-    // first conflict lies in it: no walk. A clobbered one's scan starts at the first range.
+    // first conflict lies in it: no walk. One Place left without a range (taken at an assigned
+    // bit, see Place) has its first conflict at that bit unless reservation bits come before.
+    // A clobbered one's scan starts at the first range.
     uint32_t first;
     if (clobbered) {
       first = FirstConflict(bundles_[b], cand_list_[k], 0);
+    } else if (first_conflict_range_[k] == kUnknown) {
+      first = res_before_occ_.Contains(cand_list_[k]) ? FirstConflict(bundles_[b], cand_list_[k], 0)
+                                                      : first_occ_pt_[k];
+      EGRET_DCHECK(first != UINT32_MAX && first == FirstConflict(bundles_[b], cand_list_[k], 0));
     } else {
       const Range& x = Ranges(bundles_[b])[first_conflict_range_[k]];
       first = FirstConflictIn(cand_list_[k], x, Busy(cand_list_[k], x.from, x.to));
