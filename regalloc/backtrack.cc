@@ -542,14 +542,26 @@ void Backtrack::BuildUses() {
   const InstData* const insts = f_.insts.data();
   uint8_t* const flags = op_flags_.data();
   uint32_t* const fill_at = fill.data();
+  // The bitmaps of the allocatable registers (see backtrack_impl.h), one word pair per 64 points.
+  const size_t words = 2 * (static_cast<size_t>(f_.num_insts()) * 4 / 64 + 2);
+  uint64_t* busy_of[PReg::kNumIndices] = {};
+  allocatable_.ForEach([&](PReg r) {
+    busy_[r.index()].assign(words, 0);
+    busy_of[r.index()] = busy_[r.index()].data();
+  });
   for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
     const float fr = freq_[b];
     for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i) {
       const uint32_t base = insts[i].operand_begin, n = insts[i].operand_end - base;
-      if (insts[i].clobbers != InstData::kNoClobbers)  // most instructions clobber nothing
+      // A clobber is a reservation of no vreg at point 4i + 2, kept only as that bit of each
+      // allocatable register it clobbers (FirstClobberIn finds it from there).
+      if (insts[i].clobbers != InstData::kNoClobbers) {  // most instructions clobber nothing
+        const uint32_t w = 2 * ((4 * i + 2) / 64);
+        const uint64_t bit = uint64_t{1} << ((4 * i + 2) % 64);
         f_.clobber_sets[insts[i].clobbers].ForEach([&](PReg r) {
-          res_[r.index()].push_back({4 * i + 2, 4 * i + 3, kNone});
+          if (busy_of[r.index()] != nullptr) busy_of[r.index()][w] |= bit;
         });
+      }
       for (uint32_t k = 0; k < n; ++k) {
         const Operand& op = opnds[base + k];
         const uint32_t v = op.vreg.index;
@@ -602,8 +614,6 @@ void Backtrack::BuildUses() {
   // Sorted by start, with an index of the first reservation of every kResShift-point bucket, so
   // a lookup costs a short search inside one bucket whatever the function's size.
   const uint32_t buckets = ((4 * f_.num_insts()) >> kResShift) + 2;
-  const size_t words = 2 * (static_cast<size_t>(f_.num_insts()) * 4 / 64 + 2);
-  allocatable_.ForEach([&](PReg r) { busy_[r.index()].assign(words, 0); });
   // Assigned ranges (occ_) and the bitmaps are only ever of allocatable registers.
   touched_regs_ |= allocatable_;
   for (int r = 0; r < PReg::kNumIndices; ++r) {
@@ -621,9 +631,10 @@ void Backtrack::BuildUses() {
             (~uint64_t{0} << (x.from % 64)) & (~uint64_t{0} >> (63 - (x.to - 1) % 64));
       }
     }
-    // Pushed in instruction order, so out of order only within an instruction (a call's clobbers
-    // before its fixed operands): an insertion sort moves each entry a step or two. Reservations
-    // with equal starts may end up in any order: every query depends on their starts only.
+    // Pushed in instruction order, so out of order only within an instruction (an early def's
+    // before an earlier operand's): an insertion sort moves each entry a step or two.
+    // Reservations with equal starts may end up in any order: every query depends on their starts
+    // only.
     for (size_t k = 1; k < list.size(); ++k)
       for (size_t j = k; j > 0 && list[j - 1].from > list[j].from; --j)
         std::swap(list[j - 1], list[j]);
@@ -1325,7 +1336,6 @@ template <class F>
 
 template <class F>
 void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const {
-  const auto& res = res_[r.index()];
   // The end of the last assigned entry reported. Assigned entries in one register are
   // disjoint, so a later range of the bundle that ends by it lies inside that entry (which
   // began before the range that reported it) and meets no other: it is not queried, and that
@@ -1335,12 +1345,7 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
   ForEachBusyRange(
       bu, r, from_range,
       [&](const Range& x, uint32_t, uint32_t busy) {
-        if (busy & 1) {
-          auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-          for (; it != res.end() && it->from < x.to; ++it)
-            if (it->to > x.from && it->vreg != x.vreg)
-              if (!f(&x, kNone, 0.0f)) return false;
-        }
+        if ((busy & 1) && ReservedByOther(r, x) && !f(&x, kNone, 0.0f)) return false;
         if (!(busy & 2) || x.to <= reported_to) return true;
         bool go_on = true;
         ForEachAssigned(r, x.from, x.to, [&](const IntervalMap::Entry& e) {
@@ -1376,13 +1381,35 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
   return found;
 }
 
-// Whether a reservation of r overlapping range x belongs to another vreg than x's (a conflict).
-bool Backtrack::ReservedByOther(PReg r, const Range& x) const {
+// Whether a reservation of r overlapping range x belongs to another vreg than x's (a conflict):
+// a fixed operand's, or a clobber (of no vreg).
+[[gnu::always_inline]] inline bool Backtrack::ReservedByOther(PReg r, const Range& x) const {
+  if (FirstClobberIn(r, x.from, x.to) != UINT32_MAX) return true;
   const auto& res = res_[r.index()];
   auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
   for (; it != res.end() && it->from < x.to; ++it)
     if (it->to > x.from && it->vreg != x.vreg) return true;
   return false;
+}
+
+// The first point in [a, b) where a call clobbers r (4j + 2 for call j), or UINT32_MAX. Each such
+// point has its bit set in the reservation half of r's bitmap (BuildUses), so only the set bits
+// at points 4j + 2 are visited (a fixed operand's reservation may set one too: its instruction
+// is then no call clobbering r, and the search goes on).
+uint32_t Backtrack::FirstClobberIn(PReg r, uint32_t a, uint32_t b) const {
+  if (a >= b) return UINT32_MAX;
+  const uint64_t* bits = busy_at_[r.index()];
+  const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
+  const uint64_t m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  constexpr uint64_t kAt2 = 0x4444444444444444ull;  // the points 4j + 2 of a word
+  uint64_t mask = kAt2 & (~uint64_t{0} << (a % 64));
+  for (uint32_t w = w0; w <= w1; ++w, mask = kAt2) {
+    for (uint64_t m = bits[2 * w] & mask & (w == w1 ? m1 : ~uint64_t{0}); m != 0; m &= m - 1) {
+      const uint32_t p = 64 * w + static_cast<uint32_t>(__builtin_ctzll(m));
+      if (f_.Clobbers(p / 4).Contains(r)) return p;
+    }
+  }
+  return UINT32_MAX;
 }
 
 // Keeps the spans of bundle b (SpansOf): the ranges with touching neighbours joined (a range
@@ -1479,6 +1506,9 @@ uint32_t Backtrack::FirstConflictIn(PReg r, const Range& x, uint32_t busy) const
         first = std::max(x.from, it->from);
         break;
       }
+    // A clobber lies inside x (one point), so only one before the fixed operand's conflict
+    // matters.
+    first = std::min(first, FirstClobberIn(r, x.from, std::min(first, x.to)));
   }
   if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
   return first;

@@ -42,7 +42,9 @@ struct BacktrackScratch {
     float freq;
     bool requiring;  // needs a register (kReg, kReuse), not a fixed one or the slot
   };
-  struct Res {  // a reservation of a physical register (fixed operand of `vreg`, or clobber)
+  // A reservation of a physical register by a fixed operand of `vreg`. Clobbers are reservations
+  // of no vreg at 4i + 2, kept only as bits of the busy_ bitmaps (Backtrack::FirstClobberIn).
+  struct Res {
     uint32_t from, to, vreg;
   };
   struct Bundle {
@@ -166,7 +168,8 @@ struct BacktrackScratch {
   // assigned ranges): a filter in front of the exact queries. A range whose bits are all clear
   // has no conflict in that register; a set bit sends the query to res_ and occ_ (a reservation
   // of the bundle's own vreg sets bits but is no conflict). The assigned half is exact because
-  // assigned ranges in one register are disjoint.
+  // assigned ranges in one register are disjoint; the reservation half holds the clobbers
+  // themselves (point 4i + 2 of each call that clobbers the register).
   std::vector<std::vector<uint64_t>> busy_;
   // Per allocatable register, one bit per point: the starts of its assigned spans (one word per
   // 64 points, beside busy_'s pair). And per 64-point word w, the start of the assigned span
@@ -299,8 +302,10 @@ class Backtrack : private BacktrackScratch {
   }
   // Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for
   // each conflict of the bundle's ranges in register r, in increasing range order; f returns
-  // false to stop. An assigned bundle met by consecutive ranges inside one of its entries is
-  // reported for the first of them only (callers keep the maximum weight or a set of bundles).
+  // false to stop. A range meeting reservations of other vregs reports them once, first (every
+  // caller stops there or meets none). An assigned bundle met by consecutive ranges inside one
+  // of its entries is reported for the first of them only (callers keep the maximum weight or a
+  // set of bundles).
   // bu's spans must be kept (BuildSpans).
   // Ranges before from_range are known to have no conflict in r.
   template <class F>
@@ -311,6 +316,7 @@ class Backtrack : private BacktrackScratch {
   uint32_t FirstConflictRange(const Bundle& bu, PReg r, bool* reserved) const;
   uint32_t RangeIndexAt(const Bundle& bu, uint32_t p) const;
   bool ReservedByOther(PReg r, const Range& x) const;
+  uint32_t FirstClobberIn(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
   uint32_t FirstConflictIn(PReg r, const Range& x, uint32_t busy) const;
   uint32_t FirstClobber(const Bundle& bu, PReg r) const;
