@@ -549,15 +549,21 @@ void Backtrack::BuildUses() {
     busy_[r.index()].assign(words, 0);
     busy_of[r.index()] = busy_[r.index()].data();
   });
-  for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
+  UseRec* const uses = uses_.data();
+  PRegSet reserved;  // the registers with reservations (res_ lists not empty)
+  const BlockData* const blocks = f_.blocks.data();
+  const uint32_t nb = f_.num_blocks();
+  for (uint32_t b = 0; b < nb; ++b) {
     const float fr = freq_[b];
-    for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i) {
+    const uint32_t inst_end = blocks[b].inst_end;
+    for (uint32_t i = blocks[b].inst_begin; i < inst_end; ++i) {
       const uint32_t base = insts[i].operand_begin, n = insts[i].operand_end - base;
+      const uint32_t pt = 4 * i;
       // A clobber is a reservation of no vreg at point 4i + 2, kept only as that bit of each
       // allocatable register it clobbers (FirstClobberIn finds it from there).
       if (insts[i].clobbers != InstData::kNoClobbers) {  // most instructions clobber nothing
-        const uint32_t w = 2 * ((4 * i + 2) / 64);
-        const uint64_t bit = uint64_t{1} << ((4 * i + 2) % 64);
+        const uint32_t w = 2 * ((pt + 2) / 64);
+        const uint64_t bit = uint64_t{1} << ((pt + 2) % 64);
         f_.clobber_sets[insts[i].clobbers].ForEach([&](PReg r) {
           if (busy_of[r.index()] != nullptr) busy_of[r.index()][w] |= bit;
         });
@@ -571,8 +577,8 @@ void Backtrack::BuildUses() {
           // written (an earlier operand) has it recomputed.
           const uint32_t in = base + op.reuse_index;
           const Operand& input = opnds[in];
-          const Range* r = RangeAt(input.vreg.index, 4 * i);
-          const bool dies = input.is_early() && r != nullptr && r->to == 4 * i + 1;
+          const Range* r = RangeAt(input.vreg.index, pt);
+          const bool dies = input.is_early() && r != nullptr && r->to == pt + 1;
           if (dies) {
             flags[base + k] |= kReuseShared;
             flags[in] |= kSharedInput;
@@ -583,27 +589,34 @@ void Backtrack::BuildUses() {
           if (op.reuse_index < k && input.is_use()) {
             // Its vreg's records of this instruction are the last ones written, in operand
             // order.
-            UseRec* rec = uses_.data() + fill_at[input.vreg.index] - 1;
+            UseRec* rec = uses + fill_at[input.vreg.index] - 1;
             while (rec->operand != in) --rec;
             rec->requiring = use_requiring(input, flags[in]);
           }
         }
-        UseRec& u = uses_.data()[fill_at[v]++];
+        // The record's fields in locals, then stored together (the byte stores of the flags
+        // and hints may alias anything, so fields written early would be reread).
+        const uint8_t fl = flags[base + k];
+        uint32_t from = pt, to = pt + 4;
+        bool requiring;
+        if (op.is_use()) {
+          if (op.is_early()) to = pt + 1;
+          requiring = use_requiring(op, fl);
+        } else {
+          if (!op.is_early() && !(fl & kReuseExtended)) from = pt + 3;
+          requiring = op.constraint == Constraint::kReg || op.constraint == Constraint::kReuse;
+        }
+        UseRec& u = uses[fill_at[v]++];
+        u.from = from;
+        u.to = to;
         u.inst = i;
         u.operand = base + k;
         u.freq = fr;
-        if (op.is_use()) {
-          u.from = 4 * i;
-          u.to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
-          u.requiring = use_requiring(op, flags[base + k]);
-        } else {
-          u.from = op.is_early() || (flags[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
-          u.to = 4 * i + 4;
-          u.requiring = op.constraint == Constraint::kReg || op.constraint == Constraint::kReuse;
-        }
+        u.requiring = requiring;
         if (op.constraint == Constraint::kFixedReg) {
           if (!hint_[v].valid()) hint_[v] = op.fixed;
-          res_[op.fixed.index()].push_back({u.from, u.to, v});
+          res_[op.fixed.index()].push_back({from, to, v});
+          reserved.Add(op.fixed);
         }
       }
     }
@@ -615,11 +628,10 @@ void Backtrack::BuildUses() {
   // a lookup costs a short search inside one bucket whatever the function's size.
   const uint32_t buckets = ((4 * f_.num_insts()) >> kResShift) + 2;
   // Assigned ranges (occ_) and the bitmaps are only ever of allocatable registers.
-  touched_regs_ |= allocatable_;
-  for (int r = 0; r < PReg::kNumIndices; ++r) {
+  touched_regs_ |= allocatable_ | reserved;
+  reserved.ForEach([&](PReg reg) {
+    const uint32_t r = reg.index();
     auto& list = res_[r];
-    if (list.empty()) continue;
-    touched_regs_.Add(PReg::FromIndex(r));
     // A reservation lies within one instruction's points [4i, 4i + 4), so within one word of
     // the bitmap (a word holds 16 instructions): its bits are set inline (MarkBusy's one-word
     // case).
@@ -645,7 +657,7 @@ void Backtrack::BuildUses() {
       while (k < list.size() && list[k].from < (b << kResShift)) ++k;
       index[b] = k;
     }
-  }
+  });
 }
 
 // A reuse def that cannot share its input's bundle: its range starts at the early point and the
