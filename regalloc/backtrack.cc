@@ -165,17 +165,30 @@ void Backtrack::ComputeBlockInfo() {
           }
         }
   }
-  // next_call_[i]: the first instruction j >= i with clobbers (kNone if none).
-  next_call_.resize(f_.num_insts() + 1);
-  next_call_[f_.num_insts()] = kNone;
-  for (uint32_t i = f_.num_insts(); i-- > 0;)
-    next_call_[i] = f_.insts[i].clobbers == InstData::kNoClobbers || f_.Clobbers(i).Empty()
-                        ? next_call_[i + 1]
-                        : i;
-  block_of_inst_.resize(f_.num_insts());
-  for (uint32_t b = 0; b < nb; ++b)
-    for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i)
-      block_of_inst_[i] = b;
+  // next_call_[i]: the first instruction j >= i with clobbers (kNone if none); block_of_inst_:
+  // each instruction's block. One backward pass (the blocks tile the instructions in order:
+  // ValidateTables), the tables in locals.
+  const uint32_t ni = f_.num_insts();
+  next_call_.resize(ni + 1);
+  block_of_inst_.resize(ni);
+  {
+    uint32_t* const next_call = next_call_.data();
+    uint32_t* const block_of = block_of_inst_.data();
+    const InstData* const insts = f_.insts.data();
+    const BlockData* const blocks = f_.blocks.data();
+    const PRegSet* const sets = f_.clobber_sets.data();
+    uint32_t call = kNone;
+    next_call[ni] = kNone;
+    for (uint32_t b = nb; b-- > 0;) {
+      const uint32_t begin = blocks[b].inst_begin;
+      for (uint32_t i = blocks[b].inst_end; i-- > begin;) {
+        const uint32_t c = insts[i].clobbers;
+        if (c != InstData::kNoClobbers && !sets[c].Empty()) call = i;
+        next_call[i] = call;
+        block_of[i] = b;
+      }
+    }
+  }
   // 8^min(depth, 10): std::pow's own values, computed once per process (a call per block cost
   // more than the rest of this function on lz20).
   static const std::array<float, 11> kPow8 = [] {
