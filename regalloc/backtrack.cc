@@ -21,7 +21,7 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(hint_), f(reuse_pairs_);
   f(arena_begin_), f(bundle_blocks_), f(arena_), f(bundles_), f(vreg_bundle_);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
-  f(cands_), f(cands_at_), f(first_conflict_range_);
+  f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_);
   for (auto& v : cands_base_) f(v);
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
@@ -165,17 +165,30 @@ void Backtrack::ComputeBlockInfo() {
           }
         }
   }
-  // next_call_[i]: the first instruction j >= i with clobbers (kNone if none).
-  next_call_.resize(f_.num_insts() + 1);
-  next_call_[f_.num_insts()] = kNone;
-  for (uint32_t i = f_.num_insts(); i-- > 0;)
-    next_call_[i] = f_.insts[i].clobbers == InstData::kNoClobbers || f_.Clobbers(i).Empty()
-                        ? next_call_[i + 1]
-                        : i;
-  block_of_inst_.resize(f_.num_insts());
-  for (uint32_t b = 0; b < nb; ++b)
-    for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i)
-      block_of_inst_[i] = b;
+  // next_call_[i]: the first instruction j >= i with clobbers (kNone if none); block_of_inst_:
+  // each instruction's block. One backward pass (the blocks tile the instructions in order:
+  // ValidateTables), the tables in locals.
+  const uint32_t ni = f_.num_insts();
+  next_call_.resize(ni + 1);
+  block_of_inst_.resize(ni);
+  {
+    uint32_t* const next_call = next_call_.data();
+    uint32_t* const block_of = block_of_inst_.data();
+    const InstData* const insts = f_.insts.data();
+    const BlockData* const blocks = f_.blocks.data();
+    const PRegSet* const sets = f_.clobber_sets.data();
+    uint32_t call = kNone;
+    next_call[ni] = kNone;
+    for (uint32_t b = nb; b-- > 0;) {
+      const uint32_t begin = blocks[b].inst_begin;
+      for (uint32_t i = blocks[b].inst_end; i-- > begin;) {
+        const uint32_t c = insts[i].clobbers;
+        if (c != InstData::kNoClobbers && !sets[c].Empty()) call = i;
+        next_call[i] = call;
+        block_of[i] = b;
+      }
+    }
+  }
   // 8^min(depth, 10): std::pow's own values, computed once per process (a call per block cost
   // more than the rest of this function on lz20).
   static const std::array<float, 11> kPow8 = [] {
@@ -594,6 +607,8 @@ void Backtrack::BuildUses() {
   hint_.assign(nv, PReg());
   // use_begin_[v + 1] holds v's operand count (BuildRanges counted them): prefix sums.
   for (uint32_t v = 0; v < nv; ++v) use_begin_[v + 1] += use_begin_[v];
+  // One record per operand, each written below (uses_ is not zeroed first: see UseRec).
+  EGRET_DCHECK(use_begin_[nv] == no);
   uses_.resize(no);
   std::vector<uint32_t>& fill = tmp_fill_;
   fill.assign(use_begin_.begin(), use_begin_.end() - 1);
@@ -617,14 +632,32 @@ void Backtrack::BuildUses() {
   const InstData* const insts = f_.insts.data();
   uint8_t* const flags = op_flags_.data();
   uint32_t* const fill_at = fill.data();
-  for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
+  // The bitmaps of the allocatable registers (see backtrack_impl.h), one word pair per 64 points.
+  const size_t words = 2 * (static_cast<size_t>(f_.num_insts()) * 4 / 64 + 2);
+  uint64_t* busy_of[PReg::kNumIndices] = {};
+  allocatable_.ForEach([&](PReg r) {
+    busy_[r.index()].assign(words, 0);
+    busy_of[r.index()] = busy_[r.index()].data();
+  });
+  UseRec* const uses = uses_.data();
+  PRegSet reserved;  // the registers with reservations (res_ lists not empty)
+  const BlockData* const blocks = f_.blocks.data();
+  const uint32_t nb = f_.num_blocks();
+  for (uint32_t b = 0; b < nb; ++b) {
     const float fr = freq_[b];
-    for (uint32_t i = f_.blocks[b].inst_begin; i < f_.blocks[b].inst_end; ++i) {
+    const uint32_t inst_end = blocks[b].inst_end;
+    for (uint32_t i = blocks[b].inst_begin; i < inst_end; ++i) {
       const uint32_t base = insts[i].operand_begin, n = insts[i].operand_end - base;
-      if (insts[i].clobbers != InstData::kNoClobbers)  // most instructions clobber nothing
+      const uint32_t pt = 4 * i;
+      // A clobber is a reservation of no vreg at point 4i + 2, kept only as that bit of each
+      // allocatable register it clobbers (FirstClobberIn finds it from there).
+      if (insts[i].clobbers != InstData::kNoClobbers) {  // most instructions clobber nothing
+        const uint32_t w = 2 * ((pt + 2) / 64);
+        const uint64_t bit = uint64_t{1} << ((pt + 2) % 64);
         f_.clobber_sets[insts[i].clobbers].ForEach([&](PReg r) {
-          res_[r.index()].push_back({4 * i + 2, 4 * i + 3, kNone});
+          if (busy_of[r.index()] != nullptr) busy_of[r.index()][w] |= bit;
         });
+      }
       for (uint32_t k = 0; k < n; ++k) {
         const Operand& op = opnds[base + k];
         const uint32_t v = op.vreg.index;
@@ -634,8 +667,8 @@ void Backtrack::BuildUses() {
           // written (an earlier operand) has it recomputed.
           const uint32_t in = base + op.reuse_index;
           const Operand& input = opnds[in];
-          const Range* r = RangeAt(input.vreg.index, 4 * i);
-          const bool dies = input.is_early() && r != nullptr && r->to == 4 * i + 1;
+          const Range* r = RangeAt(input.vreg.index, pt);
+          const bool dies = input.is_early() && r != nullptr && r->to == pt + 1;
           if (dies) {
             flags[base + k] |= kReuseShared;
             flags[in] |= kSharedInput;
@@ -646,42 +679,49 @@ void Backtrack::BuildUses() {
           if (op.reuse_index < k && input.is_use()) {
             // Its vreg's records of this instruction are the last ones written, in operand
             // order.
-            UseRec* rec = uses_.data() + fill_at[input.vreg.index] - 1;
+            UseRec* rec = uses + fill_at[input.vreg.index] - 1;
             while (rec->operand != in) --rec;
             rec->requiring = use_requiring(input, flags[in]);
           }
         }
-        UseRec& u = uses_.data()[fill_at[v]++];
+        // The record's fields in locals, then stored together (the byte stores of the flags
+        // and hints may alias anything, so fields written early would be reread).
+        const uint8_t fl = flags[base + k];
+        uint32_t from = pt, to = pt + 4;
+        bool requiring;
+        if (op.is_use()) {
+          if (op.is_early()) to = pt + 1;
+          requiring = use_requiring(op, fl);
+        } else {
+          if (!op.is_early() && !(fl & kReuseExtended)) from = pt + 3;
+          requiring = op.constraint == Constraint::kReg || op.constraint == Constraint::kReuse;
+        }
+        UseRec& u = uses[fill_at[v]++];
+        u.from = from;
+        u.to = to;
         u.inst = i;
         u.operand = base + k;
         u.freq = fr;
-        if (op.is_use()) {
-          u.from = 4 * i;
-          u.to = op.is_early() ? 4 * i + 1 : 4 * i + 4;
-          u.requiring = use_requiring(op, flags[base + k]);
-        } else {
-          u.from = op.is_early() || (flags[base + k] & kReuseExtended) ? 4 * i : 4 * i + 3;
-          u.to = 4 * i + 4;
-          u.requiring = op.constraint == Constraint::kReg || op.constraint == Constraint::kReuse;
-        }
+        u.requiring = requiring;
         if (op.constraint == Constraint::kFixedReg) {
           if (!hint_[v].valid()) hint_[v] = op.fixed;
-          res_[op.fixed.index()].push_back({u.from, u.to, v});
+          res_[op.fixed.index()].push_back({from, to, v});
+          reserved.Add(op.fixed);
         }
       }
     }
   }
+#ifdef EGRET_DEBUG
+  for (uint32_t v = 0; v < nv; ++v) EGRET_DCHECK(fill[v] == use_begin_[v + 1]);
+#endif
   // Sorted by start, with an index of the first reservation of every kResShift-point bucket, so
   // a lookup costs a short search inside one bucket whatever the function's size.
   const uint32_t buckets = ((4 * f_.num_insts()) >> kResShift) + 2;
-  const size_t words = 2 * (static_cast<size_t>(f_.num_insts()) * 4 / 64 + 2);
-  allocatable_.ForEach([&](PReg r) { busy_[r.index()].assign(words, 0); });
   // Assigned ranges (occ_) and the bitmaps are only ever of allocatable registers.
-  touched_regs_ |= allocatable_;
-  for (int r = 0; r < PReg::kNumIndices; ++r) {
+  touched_regs_ |= allocatable_ | reserved;
+  reserved.ForEach([&](PReg reg) {
+    const uint32_t r = reg.index();
     auto& list = res_[r];
-    if (list.empty()) continue;
-    touched_regs_.Add(PReg::FromIndex(r));
     // A reservation lies within one instruction's points [4i, 4i + 4), so within one word of
     // the bitmap (a word holds 16 instructions): its bits are set inline (MarkBusy's one-word
     // case).
@@ -693,9 +733,10 @@ void Backtrack::BuildUses() {
             (~uint64_t{0} << (x.from % 64)) & (~uint64_t{0} >> (63 - (x.to - 1) % 64));
       }
     }
-    // Pushed in instruction order, so out of order only within an instruction (a call's clobbers
-    // before its fixed operands): an insertion sort moves each entry a step or two. Reservations
-    // with equal starts may end up in any order: every query depends on their starts only.
+    // Pushed in instruction order, so out of order only within an instruction (an early def's
+    // before an earlier operand's): an insertion sort moves each entry a step or two.
+    // Reservations with equal starts may end up in any order: every query depends on their starts
+    // only.
     for (size_t k = 1; k < list.size(); ++k)
       for (size_t j = k; j > 0 && list[j - 1].from > list[j].from; --j)
         std::swap(list[j - 1], list[j]);
@@ -706,7 +747,7 @@ void Backtrack::BuildUses() {
       while (k < list.size() && list[k].from < (b << kResShift)) ++k;
       index[b] = k;
     }
-  }
+  });
 }
 
 // A reuse def that cannot share its input's bundle: its range starts at the early point and the
@@ -1288,6 +1329,21 @@ void Backtrack::RemoveAssigned(PReg r, uint32_t from, uint32_t to) {
   occ_.Erase(r.index(), from);
 }
 
+// The assigned span of r covering point p, whose bit in the assigned half of busy_ is set: it
+// began at the last start bit at or before p in p's word, or, with none there, before that word,
+// at cover_[p's word].
+[[gnu::always_inline]] inline const IntervalMap::Entry& Backtrack::AssignedAt(PReg r,
+                                                                              uint32_t p) const {
+  EGRET_DCHECK((busy_at_[r.index()][2 * (p / 64) + 1] >> (p % 64)) & 1);
+  const uint64_t below = starts_at_[r.index()][p / 64] & (~uint64_t{0} >> (63 - p % 64));
+  const uint32_t start = below != 0
+                             ? p / 64 * 64 + 63 - static_cast<uint32_t>(__builtin_clzll(below))
+                             : cover_at_[r.index()][p / 64].start;
+  const IntervalMap::Entry& e = occ_.Find(r.index(), start);
+  EGRET_DCHECK(e.from <= p && p < e.to);
+  return e;
+}
+
 // Calls f(entry) for each assigned span of r overlapping [a, b), in order, until f returns false.
 // Assigned spans of one register are disjoint and the assigned half of busy_ holds exactly their
 // points, so: the span covering a (if a's bit is set) began at the last start bit at or before a
@@ -1325,12 +1381,7 @@ void Backtrack::ForEachAssignedWalk(PReg r, uint32_t a, uint32_t b, F&& f) const
   const uint64_t* bits = busy_at_[r.index()];
   uint32_t p = a;
   if ((bits[2 * (a / 64) + 1] >> (a % 64)) & 1) {
-    const uint64_t below = starts_at_[r.index()][a / 64] & (~uint64_t{0} >> (63 - a % 64));
-    const uint32_t start = below != 0
-                               ? a / 64 * 64 + 63 - static_cast<uint32_t>(__builtin_clzll(below))
-                               : cover_at_[r.index()][a / 64].start;
-    const IntervalMap::Entry& e = occ_.Find(r.index(), start);
-    EGRET_DCHECK(e.from <= a && a < e.to);
+    const IntervalMap::Entry& e = AssignedAt(r, a);
     if (!f(e)) return;
     p = e.to;
   }
@@ -1388,7 +1439,6 @@ template <class F>
 
 template <class F>
 void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F&& f) const {
-  const auto& res = res_[r.index()];
   // The end of the last assigned entry reported. Assigned entries in one register are
   // disjoint, so a later range of the bundle that ends by it lies inside that entry (which
   // began before the range that reported it) and meets no other: it is not queried, and that
@@ -1398,12 +1448,7 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
   ForEachBusyRange(
       bu, r, from_range,
       [&](const Range& x, uint32_t, uint32_t busy) {
-        if (busy & 1) {
-          auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-          for (; it != res.end() && it->from < x.to; ++it)
-            if (it->to > x.from && it->vreg != x.vreg)
-              if (!f(&x, kNone, 0.0f)) return false;
-        }
+        if ((busy & 1) && ReservedByOther(r, x) && !f(&x, kNone, 0.0f)) return false;
         if (!(busy & 2) || x.to <= reported_to) return true;
         bool go_on = true;
         ForEachAssigned(r, x.from, x.to, [&](const IntervalMap::Entry& e) {
@@ -1439,13 +1484,35 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
   return found;
 }
 
-// Whether a reservation of r overlapping range x belongs to another vreg than x's (a conflict).
-bool Backtrack::ReservedByOther(PReg r, const Range& x) const {
+// Whether a reservation of r overlapping range x belongs to another vreg than x's (a conflict):
+// a fixed operand's, or a clobber (of no vreg).
+[[gnu::always_inline]] inline bool Backtrack::ReservedByOther(PReg r, const Range& x) const {
+  if (FirstClobberIn(r, x.from, x.to) != UINT32_MAX) return true;
   const auto& res = res_[r.index()];
   auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
   for (; it != res.end() && it->from < x.to; ++it)
     if (it->to > x.from && it->vreg != x.vreg) return true;
   return false;
+}
+
+// The first point in [a, b) where a call clobbers r (4j + 2 for call j), or UINT32_MAX. Each such
+// point has its bit set in the reservation half of r's bitmap (BuildUses), so only the set bits
+// at points 4j + 2 are visited (a fixed operand's reservation may set one too: its instruction
+// is then no call clobbering r, and the search goes on).
+uint32_t Backtrack::FirstClobberIn(PReg r, uint32_t a, uint32_t b) const {
+  if (a >= b) return UINT32_MAX;
+  const uint64_t* bits = busy_at_[r.index()];
+  const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
+  const uint64_t m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  constexpr uint64_t kAt2 = 0x4444444444444444ull;  // the points 4j + 2 of a word
+  uint64_t mask = kAt2 & (~uint64_t{0} << (a % 64));
+  for (uint32_t w = w0; w <= w1; ++w, mask = kAt2) {
+    for (uint64_t m = bits[2 * w] & mask & (w == w1 ? m1 : ~uint64_t{0}); m != 0; m &= m - 1) {
+      const uint32_t p = 64 * w + static_cast<uint32_t>(__builtin_ctzll(m));
+      if (f_.Clobbers(p / 4).Contains(r)) return p;
+    }
+  }
+  return UINT32_MAX;
 }
 
 // Keeps the spans of bundle b (SpansOf): the ranges with touching neighbours joined (a range
@@ -1493,6 +1560,16 @@ void Backtrack::JoinRanges(const Bundle& bu, std::vector<Span>* out) const {
   }
 }
 
+// The index (in bu) of bu's range holding point p, which bu covers.
+uint32_t Backtrack::RangeIndexAt(const Bundle& bu, uint32_t p) const {
+  const auto rs = Ranges(bu);
+  const uint32_t k = static_cast<uint32_t>(
+      std::partition_point(rs.begin(), rs.end(), [p](const Range& x) { return x.to <= p; }) -
+      rs.begin());
+  EGRET_DCHECK(k < rs.size() && rs[k].from <= p);
+  return k;
+}
+
 // Index of the first reservation of r starting at or after point p. Every reservation lies
 // inside one instruction's four points ([4i, 4i + 4]: a clobber or a fixed-register operand,
 // BuildUses), so one that overlaps a range starting at `from` starts at or after from - 4: the
@@ -1532,6 +1609,9 @@ uint32_t Backtrack::FirstConflictIn(PReg r, const Range& x, uint32_t busy) const
         first = std::max(x.from, it->from);
         break;
       }
+    // A clobber lies inside x (one point), so only one before the fixed operand's conflict
+    // matters.
+    first = std::min(first, FirstClobberIn(r, x.from, std::min(first, x.to)));
   }
   if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
   return first;
@@ -1696,11 +1776,17 @@ Status Backtrack::Place(uint32_t b) {
   // no conflict; a taken one stops at its first conflict, which Split may need.
   declined_ = PRegSet();
   reserved_first_ = PRegSet();
+  res_before_occ_ = PRegSet();
   // Written by index (the first pass reaches candidate k only after writing 0..k-1), so the
-  // vector only ever grows to the longest candidate list.
+  // vectors only ever grow to the longest candidate list.
   const uint32_t num_cands = static_cast<uint32_t>(cand_list_.size());
-  if (first_conflict_range_.size() < num_cands) first_conflict_range_.resize(num_cands);
+  if (first_conflict_range_.size() < num_cands) {
+    first_conflict_range_.resize(num_cands);
+    first_occ_word_.resize(num_cands);
+    first_occ_pt_.resize(num_cands);
+  }
   uint32_t* const first_conflict = first_conflict_range_.data();
+  uint32_t* const first_occ_word = first_occ_word_.data();
   float spill_cost = -1;  // SpillCost of the bundle, once a candidate needs it
   for (uint32_t ci = 0; ci < num_cands; ++ci) {
     const PReg r = cand_list_[ci];
@@ -1769,6 +1855,7 @@ Status Backtrack::Place(uint32_t b) {
           res |= bundle_mask_[k] & bits[2 * k];
         if (k < num_words) {
           first_conflict[ci] = kUnknown;
+          first_occ_word[ci] = k | (res != 0 ? kResBefore : 0);
           continue;
         }
       }
@@ -1786,26 +1873,40 @@ Status Backtrack::Place(uint32_t b) {
     first_conflict[ci] = first;
     if (reserved) reserved_first_.Add(r);
   }
-  // Candidates the first pass found taken at an assigned bit (kUnknown) still need their first
-  // conflicting range, for the scans below and for Split. Without an eviction pass it is found
-  // here; with one, that pass's scan of the candidate starts at the first range instead and
-  // records the range of its first conflict (the same range: ForEachConflict's first call is
-  // there), so the ranges before it are walked once, not twice.
-  const Range* const first_range = arena_.data() + bundles_[b].begin;
-  if (!may_evict) {
-    for (uint32_t k = 0; k < cand_list_.size(); ++k) {
-      if (first_conflict_range_[k] != kUnknown) continue;
-      bool reserved;
-      first_conflict_range_[k] = FirstConflictRange(bundles_[b], cand_list_[k], &reserved);
-      EGRET_DCHECK(first_conflict_range_[k] != kNone);
+  // Candidates the first pass found taken at an assigned bit (kUnknown) have no first
+  // conflicting range yet, but the bitmap word holding their first assigned point under the
+  // bundle (first_occ_word_; word 0 of a one-word bundle), found again here only for the
+  // candidates that still need it: the point, and whether reservation bits lie under the bundle
+  // before it (then res_before_occ_ holds the candidate). Without those bits that point is the
+  // first conflict: its range is where the scan below starts, and Split reads the point itself
+  // (first_occ_pt_). With them, the scan starts at the first range and records the range of its
+  // first conflict; Split walks from the first range.
+  const auto occ_point = [&](uint32_t ci) {
+    const PReg r = cand_list_[ci];
+    uint32_t k = 0;
+    uint64_t m = mask0;
+    bool res_before = false;
+    if (num_words != 1) {
+      k = first_occ_word_[ci] & ~kResBefore;
+      res_before = (first_occ_word_[ci] & kResBefore) != 0;
+      m = bundle_mask_[k];
     }
-  }
+    const uint64_t* bits = busy_at_[r.index()] + 2 * (lo_word + k);
+    const uint32_t q = static_cast<uint32_t>(__builtin_ctzll(m & bits[1]));
+    if (res_before || (m & bits[0] & ((uint64_t{1} << q) - 1)) != 0) res_before_occ_.Add(r);
+    return 64 * (lo_word + k) + q;
+  };
+  const Range* const first_range = arena_.data() + bundles_[b].begin;
   // No register is free: the register whose conflicts are all lighter than this bundle, with
   // the lightest heaviest one (the first such in candidate order). A conflict with a
-  // reservation or a heavier bundle rules a register out.
+  // reservation or a heavier bundle rules a register out. The choice depends only on the set of
+  // conflicts of each candidate (a scan may stop early only once the candidate cannot win), so
+  // any one conflict found to rule a candidate out settles it without a scan.
   // The first pass found most remaining candidates' first conflicting range: the scan starts
   // there (no conflict before it), and a candidate whose first conflict is a reservation is
-  // ruled out without one.
+  // ruled out without one; one taken at an assigned bit is ruled out when the span there is at
+  // least as heavy as the bundle (most are: bundles are placed largest first, and weight is
+  // use frequency per point).
   PReg best;
   uint32_t best_k = 0;
   float best_cost = kInfWeight * 2;
@@ -1815,6 +1916,14 @@ Status Backtrack::Place(uint32_t b) {
       if (clobbered.Contains(r) || declined_.Contains(r) || reserved_first_.Contains(r)) continue;
       float cost = 0;
       bool unknown = first_conflict_range_[k] == kUnknown;
+      if (unknown) {
+        const uint32_t q = occ_point(k);
+        if (AssignedAt(r, q).weight >= w) continue;
+        if (!res_before_occ_.Contains(r)) {
+          first_conflict_range_[k] = RangeIndexAt(bundles_[b], q);
+          unknown = false;
+        }
+      }
       ForEachConflict(bundles_[b], r, unknown ? 0 : first_conflict_range_[k],
                       [&](const Range* x, uint32_t c, float cw) {
                         if (unknown) {
@@ -1835,9 +1944,6 @@ Status Backtrack::Place(uint32_t b) {
       }
     }
   }
-#ifdef EGRET_DEBUG
-  for (uint32_t k = 0; k < num_cands; ++k) EGRET_DCHECK(first_conflict_range_[k] != kUnknown);
-#endif
   if (best.valid()) {
     if (budget_ > 0) --budget_;
     evict_list_.clear();
@@ -1860,6 +1966,8 @@ Status Backtrack::Place(uint32_t b) {
     bundles_[b].spilled = true;
     return Status::Ok();
   }
+  for (uint32_t k = 0; k < num_cands; ++k)
+    if (first_conflict_range_[k] == kUnknown) first_occ_pt_[k] = occ_point(k);
   return Split(b);
 }
 
@@ -2273,10 +2381,16 @@ Status Backtrack::Split(uint32_t b) {
       if (bound < best_pt || (bound == best_pt && k > best_k)) return;
     }
     // An unclobbered candidate's recorded range is its first conflicting one (Place), so its
-    // first conflict lies in it: no walk. A clobbered one's scan starts at the first range.
+    // first conflict lies in it: no walk. One Place left without a range (taken at an assigned
+    // bit, see Place) has its first conflict at that bit unless reservation bits come before.
+    // A clobbered one's scan starts at the first range.
     uint32_t first;
     if (clobbered) {
       first = FirstConflict(bundles_[b], cand_list_[k], 0);
+    } else if (first_conflict_range_[k] == kUnknown) {
+      first = res_before_occ_.Contains(cand_list_[k]) ? FirstConflict(bundles_[b], cand_list_[k], 0)
+                                                      : first_occ_pt_[k];
+      EGRET_DCHECK(first != UINT32_MAX && first == FirstConflict(bundles_[b], cand_list_[k], 0));
     } else {
       const Range& x = Ranges(bundles_[b])[first_conflict_range_[k]];
       first = FirstConflictIn(cand_list_[k], x, Busy(cand_list_[k], x.from, x.to));

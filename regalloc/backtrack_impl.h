@@ -35,12 +35,17 @@ struct BacktrackScratch {
   static constexpr uint8_t kSharedInput = 8;    // input: in the def's bundle, needs the register
 
   struct UseRec {
+    // Default construction writes nothing (as Range's): BuildUses sizes the records and writes
+    // each one, so resize() need not zero them first.
+    UseRec() {}         // NOLINT(modernize-use-equals-default): `= default` would zero in resize()
     uint32_t from, to;  // the points the operand needs its location for
     uint32_t inst, operand;
     float freq;
     bool requiring;  // needs a register (kReg, kReuse), not a fixed one or the slot
   };
-  struct Res {  // a reservation of a physical register (fixed operand of `vreg`, or clobber)
+  // A reservation of a physical register by a fixed operand of `vreg`. Clobbers are reservations
+  // of no vreg at 4i + 2, kept only as bits of the busy_ bitmaps (Backtrack::FirstClobberIn).
+  struct Res {
     uint32_t from, to, vreg;
   };
   struct Bundle {
@@ -156,13 +161,19 @@ struct BacktrackScratch {
   std::vector<uint32_t> cands_at_;  // per register: its list's start in cands_, or kNone
   // Per register class: preferred then non-preferred registers (Candidates without a hint).
   std::vector<PReg> cands_base_[kNumRegClasses];
-  // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict.
-  std::vector<uint32_t> first_conflict_range_;
+  // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict,
+  // or Backtrack::kUnknown for one the first pass found taken at an assigned bit under the
+  // bundle's bitmap. For those, the first pass notes the bitmap word of the first such bit (of
+  // a bundle over several words, with kResBefore when reservation bits under the bundle come
+  // before that word), and Place sets the point itself before it calls Split.
+  std::vector<uint32_t> first_conflict_range_, first_occ_word_, first_occ_pt_;
+  static constexpr uint32_t kResBefore = uint32_t{1} << 31;
   // Per allocatable register, one bit per point, in pairs of words (reservations of any vreg,
   // assigned ranges): a filter in front of the exact queries. A range whose bits are all clear
   // has no conflict in that register; a set bit sends the query to res_ and occ_ (a reservation
   // of the bundle's own vreg sets bits but is no conflict). The assigned half is exact because
-  // assigned ranges in one register are disjoint.
+  // assigned ranges in one register are disjoint; the reservation half holds the clobbers
+  // themselves (point 4i + 2 of each call that clobbers the register).
   std::vector<std::vector<uint64_t>> busy_;
   // Per allocatable register, one bit per point: the starts of its assigned spans (one word per
   // 64 points, beside busy_'s pair). And per 64-point word w, the start of the assigned span
@@ -296,8 +307,10 @@ class Backtrack : private BacktrackScratch {
   }
   // Calls f(range of the bundle, conflicting bundle or kNone for a reservation, its weight) for
   // each conflict of the bundle's ranges in register r, in increasing range order; f returns
-  // false to stop. An assigned bundle met by consecutive ranges inside one of its entries is
-  // reported for the first of them only (callers keep the maximum weight or a set of bundles).
+  // false to stop. A range meeting reservations of other vregs reports them once, first (every
+  // caller stops there or meets none). An assigned bundle met by consecutive ranges inside one
+  // of its entries is reported for the first of them only (callers keep the maximum weight or a
+  // set of bundles).
   // bu's spans must be kept (BuildSpans).
   // Ranges before from_range are known to have no conflict in r.
   template <class F>
@@ -306,7 +319,9 @@ class Backtrack : private BacktrackScratch {
   bool ForEachBusyRange(const Bundle& bu, PReg r, uint32_t from_range, F&& f,
                         const uint32_t* occ_seen = nullptr) const;
   uint32_t FirstConflictRange(const Bundle& bu, PReg r, bool* reserved) const;
+  uint32_t RangeIndexAt(const Bundle& bu, uint32_t p) const;
   bool ReservedByOther(PReg r, const Range& x) const;
+  uint32_t FirstClobberIn(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
   uint32_t FirstConflictIn(PReg r, const Range& x, uint32_t busy) const;
   uint32_t FirstClobber(const Bundle& bu, PReg r) const;
@@ -318,6 +333,7 @@ class Backtrack : private BacktrackScratch {
   // f(entry) for each one overlapping [a, b) in order until f returns false.
   void AddAssigned(PReg r, const Span* first, const Span* last, uint32_t b, float weight);
   void RemoveAssigned(PReg r, uint32_t from, uint32_t to);
+  const IntervalMap::Entry& AssignedAt(PReg r, uint32_t p) const;
   template <class F>
   void ForEachAssigned(PReg r, uint32_t a, uint32_t b, F&& f) const;
 #ifdef EGRET_DEBUG
@@ -376,6 +392,9 @@ class Backtrack : private BacktrackScratch {
   std::span<const PReg> cand_list_;
   // The last Place(): candidates whose first conflict (first pass) is a reservation.
   PRegSet reserved_first_;
+  // The last Place(): candidates taken at an assigned bit (first_occ_pt_) with reservation bits
+  // under the bundle before it (one of them may be an earlier conflict).
+  PRegSet res_before_occ_;
   // The last Place(): the registers the calls inside the bundle clobber.
   PRegSet clobbered_;
   // The last Place(): the first call inside the bundle with clobbers, its set and point (4j+2).

@@ -35,8 +35,7 @@ class IntervalMap {
   void Reset(size_t expected) {
     size_t cap = 16;
     while (cap < 2 * expected) cap *= 2;
-    slots_.assign(cap, Slot{});
-    shift_ = 64 - static_cast<uint32_t>(std::countr_zero(cap));
+    Empty(cap);
     size_ = 0;
   }
   size_t size() const { return size_; }
@@ -83,10 +82,21 @@ class IntervalMap {
 
  private:
   static constexpr uint64_t kEmpty = UINT64_MAX;
+  // Default construction writes nothing: Empty() writes every slot's key, and an entry is read
+  // only where its key is set.
   struct Slot {
-    uint64_t key = kEmpty;
+    Slot() {}  // NOLINT(modernize-use-equals-default): `= default` would zero in resize()
+    uint64_t key;
     Entry entry;
   };
+  // Sizes the table to `cap` slots (a power of two), all empty: one store per slot, of its key
+  // (assigning Slot{} copied whole slots; a memset writes the entries too).
+  void Empty(size_t cap) {
+    slots_.clear();
+    slots_.resize(cap);
+    for (Slot& s : slots_) s.key = kEmpty;
+    shift_ = 64 - static_cast<uint32_t>(std::countr_zero(cap));
+  }
   static uint64_t Key(uint32_t reg, uint32_t from) {
     EGRET_DCHECK(reg < 256);
     return (static_cast<uint64_t>(from) << 8) | reg;
@@ -117,9 +127,7 @@ class IntervalMap {
   void Grow() {
     std::vector<Slot> old;
     old.swap(slots_);
-    const size_t cap = old.empty() ? 16 : 2 * old.size();
-    slots_.assign(cap, Slot{});
-    shift_ = 64 - static_cast<uint32_t>(std::countr_zero(cap));
+    Empty(old.empty() ? 16 : 2 * old.size());
     for (const Slot& s : old)
       if (s.key != kEmpty) Place(s.key, s.entry);
   }

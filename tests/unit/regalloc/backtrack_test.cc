@@ -237,6 +237,31 @@ TEST(Backtrack, LongRangesAcrossCalls) {
   EXPECT_EQ(out.stats.reloads, 2u) << out.ToString();
 }
 
+// Clobbers are kept as bits of the reservation half of the bitmaps at points 4i + 2, which a
+// fixed operand's reservation may also cover (an early fixed def reserves [4i, 4i + 4)). A value
+// defined in r1 by such an operand stays there, across a call clobbering r0 and r2 only, to its
+// use: none of those bits is a conflict of r1, so the value needs no move.
+TEST(Backtrack, FixedReservationAtTheClobberPointIsNoClobber) {
+  const MachineEnv env = MachineEnv::ForTesting(3, 1, 0);  // r0-r2, all caller-saved
+  PRegSet clobbers;
+  clobbers.Add(r0);
+  clobbers.Add(r2);
+  Function f;
+  const VReg v = f.AddVReg(RegClass::kInt), t = f.AddVReg(RegClass::kInt);
+  f.StartBlock();
+  Operand early_def = Operand::FixedDef(v, r1);
+  early_def.pos = OperandPos::kEarly;
+  f.AddInst({early_def});
+  f.AddInst({Operand::Def(t)});
+  f.AddInst({Operand::Use(t)}, clobbers);
+  f.AddInst({Operand::FixedUse(v, r1)});
+  f.AddInst({});
+  f.Finish();
+  const Output out = Backtrack(f, env);
+  EXPECT_EQ(out.edits.size(), 0u) << f.ToString() << out.ToString();
+  EXPECT_EQ(out.allocs[0], Allocation::Reg(r1)) << out.ToString();
+}
+
 // Two-address accumulation under pressure: each `acc = acc + x` reuses the accumulator's
 // register (the input dies into the def), so the chain needs no moves even with three registers.
 TEST(Backtrack, ReuseOperandsShareTheAccumulator) {
