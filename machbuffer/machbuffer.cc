@@ -59,7 +59,7 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
     int64_t min_range = 0;
     std::array<int64_t, kNumKinds> max_forward{}, max_backward{};
     std::array<uint32_t, kNumKinds> chain_bytes{};
-    std::array<bool, kNumKinds> has_veneer{};
+    std::array<bool, kNumKinds> has_veneer{}, waits_for_island{};
     std::array<uint8_t, kNumKinds> patch_size{};
     uint64_t island_slack = 0;
   };
@@ -75,6 +75,7 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
       t.max_forward[k] = ShrunkRange(info.max_forward, info.shrinkable, t.shrink, t.min_range);
       t.max_backward[k] = ShrunkRange(info.max_backward, info.shrinkable, t.shrink, t.min_range);
       t.has_veneer[k] = info.veneer_kind != LabelUseInfo::kNoVeneer;
+      t.waits_for_island[k] = t.has_veneer[k] && t.max_forward[k] < kFarReach;
       t.patch_size[k] = static_cast<uint8_t>(info.patch_size);
     }
     // Veneer kinds have larger values, but compute chains without assuming an order.
@@ -87,7 +88,9 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
         bytes += info.veneer_size;
         kind = info.veneer_kind;
       }
-      t.chain_bytes[k] = bytes;
+      // A far kind's uses are never counted as pending veneers (they never wait in a queue), so
+      // its chain counts nothing; the island slack still allows for it.
+      t.chain_bytes[k] = t.waits_for_island[k] ? bytes : 0;
       t.island_slack = std::max<uint64_t>(t.island_slack, kConstantSlack + bytes);
     }
   }
@@ -95,6 +98,7 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
   max_backward_ = t.max_backward;
   chain_bytes_ = t.chain_bytes;
   has_veneer_ = t.has_veneer;
+  waits_for_island_ = t.waits_for_island;
   patch_size_ = t.patch_size;
   island_slack_ = t.island_slack;
 }
@@ -244,14 +248,17 @@ uint32_t MachBuffer<Traits>::AddFixup(uint32_t offset, uint32_t label, Kind kind
       return index;
     }
     if (!has_veneer) DeadlineMissed(index, "target out of range and this kind has no veneer");
+    if (!waits_for_island_[Index(kind)])
+      DeadlineMissed(index, "target beyond the reach of a far kind (code above 2 GiB)");
     Enqueue(index);  // known but out of range: the next island gives it a veneer
     return index;
   }
-  if (has_veneer || labels_[target].constant != kNone) {
+  if (waits_for_island_[Index(kind)] || labels_[target].constant != kNone) {
     Enqueue(index);
   } else {
-    // No island can help (e.g. a forward x64 rel8 jump): only binding the label in range can.
-    // It waits in the label's list only, so its deadline never asks for islands.
+    // No island can help (e.g. a forward x64 rel8 jump), or none is needed (a far kind: x64
+    // rel32 reaches past any code): only binding the label, in range, resolves it. It waits in
+    // the label's list only, so its deadline never asks for islands.
     fixups_[index].state = FixupState::kQueued;
   }
   AppendToList(target, index);
@@ -287,6 +294,8 @@ void MachBuffer<Traits>::ResolveList(uint32_t label) {
         patched = true;
       } else if (!has_veneer_[Index(fixups_[f].kind)]) {
         DeadlineMissed(f, "label bound out of range and this kind has no veneer");
+      } else if (!waits_for_island_[Index(fixups_[f].kind)] && labels_[label].constant == kNone) {
+        DeadlineMissed(f, "label bound beyond the reach of a far kind (code above 2 GiB)");
       }
       // Otherwise the fixup stays queued and the next island gives it a veneer.
     }

@@ -212,6 +212,9 @@ class MachBuffer {
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
   static constexpr int kNumKinds = Traits::kNumKinds;
+  // A kind whose forward reach is at least this covers any code egret emits (a text section is
+  // capped below 2 GiB, TextSectionBuilder::Append), so its forward uses never need an island.
+  static constexpr int64_t kFarReach = int64_t{1} << 31;
 
   struct LabelState {
     uint32_t offset = kNone;  // kNone until bound
@@ -343,6 +346,10 @@ class MachBuffer {
   std::array<uint32_t, kNumKinds> chain_bytes_{};  // worst-case veneer bytes, whole chain
   // Traits::Info(kind) fields read on every fixup, cached here (Info is out of line).
   std::array<bool, kNumKinds> has_veneer_{};
+  // Whether a forward use of the kind waits in its deadline queue for an island (has_veneer_ and
+  // a reach below kFarReach; see AddFixup). Far kinds (x64 rel32 at real ranges) wait in their
+  // label's list only: nothing an island could do is ever needed for them.
+  std::array<bool, kNumKinds> waits_for_island_{};
   std::array<uint8_t, kNumKinds> patch_size_{};
   uint64_t island_slack_ = 0;  // kConstantSlack + the longest chain: see IslandNeeded
 
