@@ -586,12 +586,6 @@ MachLabel MachBuffer<Traits>::ConstantLabel(std::span<const uint8_t> data, uint3
 }
 
 template <class Traits>
-void MachBuffer<Traits>::AddTrapAt(uint32_t offset, TrapCode code) {
-  EGRET_CHECK(traps_.empty() || traps_.back().offset <= offset);
-  traps_.push_back(MachTrap{offset, code});
-}
-
-template <class Traits>
 void MachBuffer<Traits>::AddCall(uint32_t fixup_offset, uint32_t callee, Kind kind) {
   EGRET_CHECK(uint64_t{fixup_offset} + patch_size_[Index(kind)] <= CurOffset());
   call_sites_.push_back(

@@ -148,7 +148,11 @@ class MachBuffer {
 
   // --- Side tables (offsets default to the current offset).
   void AddTrap(TrapCode code) { AddTrapAt(CurOffset(), code); }
-  void AddTrapAt(uint32_t offset, TrapCode code);
+  // (Inline: about one instruction in four records a trap.)
+  void AddTrapAt(uint32_t offset, TrapCode code) {
+    EGRET_CHECK(traps_.empty() || traps_.back().offset <= offset);
+    traps_.push_back(MachTrap{offset, code});
+  }
   // Call right after emitting the call instruction: the return offset is the current offset.
   void AddCall(uint32_t fixup_offset, uint32_t callee, Kind kind);
   // A stack map at the current offset (call right after the call instruction).
@@ -328,8 +332,13 @@ class MachBuffer {
   void RemoveLastBranch();
   void InvertLastCondBranch();
   void Truncate(uint32_t offset);
-  uint64_t FrontDeadline(int kind);   // skips dead entries; UINT64_MAX when empty
-  uint64_t FixedIslandBytes() const;  // jump, alignment, pending constants
+  // Skips dead entries; UINT64_MAX when empty. (Inline for an empty queue, what most kinds
+  // have: SafeLimit and the final island ask every kind.)
+  uint64_t FrontDeadline(int kind) {
+    return queue_[kind].empty() ? UINT64_MAX : QueuedFrontDeadline(kind);
+  }
+  uint64_t QueuedFrontDeadline(int kind);  // FrontDeadline of a non-empty queue
+  uint64_t FixedIslandBytes() const;       // jump, alignment, pending constants
   int64_t SafeLimit();
   bool NeededAt(uint64_t base);  // whether an island must start before `base`
   int FrontKind();               // the kind whose queue front has the earliest deadline, or -1

@@ -19,7 +19,7 @@
 namespace egret {
 
 template <class Traits>
-uint64_t MachBuffer<Traits>::FrontDeadline(int k) {
+uint64_t MachBuffer<Traits>::QueuedFrontDeadline(int k) {
   std::vector<uint32_t>& q = queue_[k];
   size_t& head = queue_head_[k];
   while (head < q.size() && fixups_[q[head]].state != FixupState::kQueued) ++head;
@@ -407,33 +407,34 @@ void MachBuffer<Traits>::RelaxBranches() {
         c.return_offset = map_walk(c.return_offset, w);
       }
     }
-    // Source locations, the largest table, are recorded in code order without overlap: one
-    // forward walk over the shrinks maps them all (a range out of order takes the table). The
-    // ranges between two shrinks all move down by the same amount (the inner loop); a range
-    // that contains a shrink's start (the branch's own instruction) takes the step by step walk.
+    // Source locations, the largest table, are in code order without overlap (EndSrcLoc appends
+    // a non-empty range ending at the current offset; Truncate only drops or shortens the last
+    // ones), so one forward walk over the shrinks maps them all: c, the shrinks starting before
+    // the current range, only grows. The ranges that end by the next shrink's start all move
+    // down by the same amount (the inner loop); a range containing a shrink's start (the
+    // branch's own instruction) takes the step by step walk.
+    EGRET_DCHECK(std::adjacent_find(srclocs_.begin(), srclocs_.end(),
+                                    [](const MachSrcLoc& a, const MachSrcLoc& b) {
+                                      return a.end > b.start;  // b starts before a ends
+                                    }) == srclocs_.end() &&
+                 std::all_of(srclocs_.begin(), srclocs_.end(),
+                             [](const MachSrcLoc& r) { return r.start <= r.end; }));
     {
-      uint32_t c = 0, prev = 0;
+      uint32_t c = 0;
       MachSrcLoc* r = srclocs_.data();
       MachSrcLoc* const end = r + srclocs_.size();
       while (r != end) {
         const uint32_t limit = shrinks[c].start;
         const uint32_t d = removed[c];
-        for (; r != end && r->start >= prev && r->end <= limit && r->end >= r->start; ++r) {
-          prev = r->end;
+        for (; r != end && r->end <= limit; ++r) {
           r->start -= d;
           r->end -= d;
         }
         if (r == end) break;
-        if (r->start < prev || r->end < r->start) {
-          r->start = map(r->start);
-          r->end = map(r->end);
-        } else {
-          prev = r->end;
-          while (shrinks[c].start < r->start) ++c;
-          r->start -= removed[c];
-          while (shrinks[c].start < r->end) ++c;
-          r->end -= removed[c];
-        }
+        while (shrinks[c].start < r->start) ++c;
+        r->start -= removed[c];
+        while (shrinks[c].start < r->end) ++c;
+        r->end -= removed[c];
         ++r;
       }
     }
@@ -511,7 +512,7 @@ MachCode MachBuffer<Traits>::Finish() {
 }
 
 #define EGRET_MACHBUFFER_ISLAND_MEMBERS(T)                                          \
-  template uint64_t MachBuffer<T>::FrontDeadline(int);                              \
+  template uint64_t MachBuffer<T>::QueuedFrontDeadline(int);                        \
   template uint64_t MachBuffer<T>::FixedIslandBytes() const;                        \
   template int64_t MachBuffer<T>::SafeLimit();                                      \
   template bool MachBuffer<T>::NeededAt(uint64_t);                                  \
