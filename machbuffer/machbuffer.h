@@ -157,14 +157,15 @@ class MachBuffer {
   void AddCall(uint32_t fixup_offset, uint32_t callee, Kind kind);
   // A stack map at the current offset (call right after the call instruction).
   void AddStackMap(std::span<const uint32_t> slots, uint32_t frame_size);
-  // (Inline: the emission loop calls both around every instruction.)
+  // (Inline: the emission loop calls both around every instruction. Their pairing is checked in
+  // Debug builds; Finish checks in every build that none is left open.)
   void StartSrcLoc(uint32_t loc) {
-    EGRET_CHECK(open_srcloc_start_ == kNone);
+    EGRET_DCHECK(open_srcloc_start_ == kNone);
     open_srcloc_start_ = CurOffset();
     open_srcloc_ = loc;
   }
   void EndSrcLoc() {
-    EGRET_CHECK(open_srcloc_start_ != kNone);
+    EGRET_DCHECK(open_srcloc_start_ != kNone);
     if (CurOffset() > open_srcloc_start_) {
       srclocs_.push_back(MachSrcLoc{open_srcloc_start_, CurOffset(), open_srcloc_});
     }
