@@ -58,7 +58,7 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
     uint32_t shrink = 0;
     int64_t min_range = 0;
     std::array<int64_t, kNumKinds> max_forward{}, max_backward{};
-    std::array<uint32_t, kNumKinds> chain_bytes{};
+    std::array<uint32_t, kNumKinds> chain_bytes{}, full_chain_bytes{};
     std::array<bool, kNumKinds> has_veneer{}, waits_for_island{};
     std::array<uint8_t, kNumKinds> patch_size{};
     uint64_t island_slack = 0;
@@ -91,6 +91,7 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
       // A far kind's uses are never counted as pending veneers (they never wait in a queue), so
       // its chain counts nothing; the island slack still allows for it.
       t.chain_bytes[k] = t.waits_for_island[k] ? bytes : 0;
+      t.full_chain_bytes[k] = bytes;
       t.island_slack = std::max<uint64_t>(t.island_slack, kConstantSlack + bytes);
     }
   }
@@ -99,6 +100,8 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
   chain_bytes_ = t.chain_bytes;
   has_veneer_ = t.has_veneer;
   waits_for_island_ = t.waits_for_island;
+  full_chain_bytes_ = t.full_chain_bytes;
+  for (int k = 0; k < kNumKinds; ++k) far_unqueued_ |= has_veneer_[k] && !waits_for_island_[k];
   patch_size_ = t.patch_size;
   island_slack_ = t.island_slack;
 }

@@ -56,6 +56,12 @@ struct MachBufferOptions {
   // Branch relaxation at Finish, for targets whose traits can shorten branches (x64: jmp/jcc
   // rel32 -> rel8). Off by default so that tests of exact layouts see the code as emitted.
   bool relax_branches = false;
+  // Far kinds (MachBuffer::kFarReach) wait in no deadline queue while the code is below this
+  // offset; the island check that first passes it queues their waiting uses, after which they
+  // get veneers like any other kind. So a function big enough to come near a far kind's reach
+  // still gets its veneers (and the text builder's size error) instead of an abort. Tests lower
+  // it.
+  uint32_t far_queue_offset = uint32_t{1} << 30;
 };
 
 template <class Traits>
@@ -344,6 +350,8 @@ class MachBuffer {
   bool NeededAt(uint64_t base);  // whether an island must start before `base`
   int FrontKind();               // the kind whose queue front has the earliest deadline, or -1
   void EmitIslandImpl(uint32_t distance, bool reachable, bool final_island);
+  // Makes every far kind an ordinary one: its waiting uses join its queue, in offset order.
+  void QueueFarUses();
   void HandleIslandFixup(uint32_t fixup, std::vector<uint32_t>& set_aside);
   void EmitPendingConstants(bool resolve_uses);
   void PadToCodeAlign();
@@ -360,6 +368,11 @@ class MachBuffer {
   // a reach below kFarReach; see AddFixup). Far kinds (x64 rel32 at real ranges) wait in their
   // label's list only: nothing an island could do is ever needed for them.
   std::array<bool, kNumKinds> waits_for_island_{};
+  std::array<uint32_t, kNumKinds> full_chain_bytes_{};  // chain_bytes_ once far kinds queue
+  // Some far kind's forward uses wait outside the queues (until the code passes
+  // options_.far_queue_offset: QueueFarUses). While set, the cached island limit is at most
+  // that offset, so the check that passes it takes the slow path.
+  bool far_unqueued_ = false;
   std::array<uint8_t, kNumKinds> patch_size_{};
   uint64_t island_slack_ = 0;  // kConstantSlack + the longest chain: see IslandNeeded
 

@@ -93,9 +93,36 @@ uint64_t MachBuffer<Traits>::EarliestDeadline() {
 
 template <class Traits>
 bool MachBuffer<Traits>::IslandNeededAt(int64_t base) {
+  if (far_unqueued_ && base > int64_t{options_.far_queue_offset}) QueueFarUses();
   safe_limit_ = SafeLimit();
+  if (far_unqueued_) safe_limit_ = std::min<int64_t>(safe_limit_, options_.far_queue_offset);
   safe_valid_ = true;
   return base > safe_limit_;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::QueueFarUses() {
+  EGRET_CHECK(!in_island_);
+  far_unqueued_ = false;
+  // Each far kind's queue is rebuilt from the fixups in creation order, which is offset order
+  // (uses are recorded as they are emitted; an inverted branch's new use replaces the two
+  // killed at and after it): its waiting uses and any already queued (constant uses), now
+  // counted at the kind's whole veneer chain.
+  std::array<bool, kNumKinds> far{};
+  for (int k = 0; k < kNumKinds; ++k) {
+    far[k] = has_veneer_[k] && !waits_for_island_[k];
+    if (!far[k]) continue;
+    total_chain_bytes_ -= pending_chain_bytes_[k];
+    pending_chain_bytes_[k] = 0;
+    queue_[k].clear();
+    queue_head_[k] = 0;
+    chain_bytes_[k] = full_chain_bytes_[k];
+    waits_for_island_[k] = true;
+  }
+  safe_valid_ = false;
+  for (uint32_t i = 0; i < fixups_.size(); ++i) {
+    if (fixups_[i].state == FixupState::kQueued && far[Index(fixups_[i].kind)]) Enqueue(i);
+  }
 }
 
 template <class Traits>
@@ -519,6 +546,7 @@ MachCode MachBuffer<Traits>::Finish() {
   template int MachBuffer<T>::FrontKind();                                          \
   template uint64_t MachBuffer<T>::EarliestDeadline();                              \
   template bool MachBuffer<T>::IslandNeededAt(int64_t);                             \
+  template void MachBuffer<T>::QueueFarUses();                                      \
   template void MachBuffer<T>::EmitIsland(uint32_t, bool);                          \
   template void MachBuffer<T>::DeadlineMissed(uint32_t, const char*);               \
   template void MachBuffer<T>::PadToCodeAlign();                                    \

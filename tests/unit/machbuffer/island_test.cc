@@ -363,6 +363,31 @@ TEST(IslandPlacement, X64FarRel32UsesHaveNoDeadline) {
   }
 }
 
+// Once the code passes MachBufferOptions::far_queue_offset (1 GiB; lowered here), the far uses
+// still waiting join the deadline queue, so a function that grows near their reach would get
+// veneers like any other. The code is the same either way at real ranges.
+TEST(IslandPlacement, X64FarUsesQueuePastTheSwitchOffset) {
+  testing::X64Emitter e(1, false, /*far_queue_offset=*/4096);
+  MachLabel a = e.buf.NewLabel();
+  e.Jmp(a);
+  EXPECT_EQ(e.buf.EarliestDeadline(), UINT64_MAX);
+  for (int i = 0; i < 32; ++i) {
+    e.Check();
+    e.buf.PutPadding(256);
+  }
+  // The jmp's displacement field is at offset 1; rel32 reaches INT32_MAX + 4 from it.
+  EXPECT_EQ(e.buf.EarliestDeadline(), uint64_t{1} + INT32_MAX + 4);
+  e.buf.BindLabel(a);
+  e.Marker(2);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.veneers, 0u);
+  EXPECT_EQ(code.stats.islands, 0u);
+  testing::SimResult r = testing::SimulateX64(code.bytes, 0, 0, 8, 100);
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.trace, (std::vector<uint64_t>{2}));
+}
+
 void ForwardRel32NeverBound() {
   testing::X64Emitter e;
   MachLabel nowhere = e.buf.NewLabel();
