@@ -58,8 +58,8 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
     uint32_t shrink = 0;
     int64_t min_range = 0;
     std::array<int64_t, kNumKinds> max_forward{}, max_backward{};
-    std::array<uint32_t, kNumKinds> chain_bytes{};
-    std::array<bool, kNumKinds> has_veneer{};
+    std::array<uint32_t, kNumKinds> chain_bytes{}, full_chain_bytes{};
+    std::array<bool, kNumKinds> has_veneer{}, waits_for_island{};
     std::array<uint8_t, kNumKinds> patch_size{};
     uint64_t island_slack = 0;
   };
@@ -75,6 +75,7 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
       t.max_forward[k] = ShrunkRange(info.max_forward, info.shrinkable, t.shrink, t.min_range);
       t.max_backward[k] = ShrunkRange(info.max_backward, info.shrinkable, t.shrink, t.min_range);
       t.has_veneer[k] = info.veneer_kind != LabelUseInfo::kNoVeneer;
+      t.waits_for_island[k] = t.has_veneer[k] && t.max_forward[k] < kFarReach;
       t.patch_size[k] = static_cast<uint8_t>(info.patch_size);
     }
     // Veneer kinds have larger values, but compute chains without assuming an order.
@@ -87,7 +88,10 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
         bytes += info.veneer_size;
         kind = info.veneer_kind;
       }
-      t.chain_bytes[k] = bytes;
+      // A far kind's uses are never counted as pending veneers (they never wait in a queue), so
+      // its chain counts nothing; the island slack still allows for it.
+      t.chain_bytes[k] = t.waits_for_island[k] ? bytes : 0;
+      t.full_chain_bytes[k] = bytes;
       t.island_slack = std::max<uint64_t>(t.island_slack, kConstantSlack + bytes);
     }
   }
@@ -95,6 +99,9 @@ MachBuffer<Traits>::MachBuffer(MachBufferOptions options) : options_(options) {
   max_backward_ = t.max_backward;
   chain_bytes_ = t.chain_bytes;
   has_veneer_ = t.has_veneer;
+  waits_for_island_ = t.waits_for_island;
+  full_chain_bytes_ = t.full_chain_bytes;
+  for (int k = 0; k < kNumKinds; ++k) far_unqueued_ |= has_veneer_[k] && !waits_for_island_[k];
   patch_size_ = t.patch_size;
   island_slack_ = t.island_slack;
 }
@@ -244,14 +251,17 @@ uint32_t MachBuffer<Traits>::AddFixup(uint32_t offset, uint32_t label, Kind kind
       return index;
     }
     if (!has_veneer) DeadlineMissed(index, "target out of range and this kind has no veneer");
+    if (!waits_for_island_[Index(kind)])
+      DeadlineMissed(index, "target beyond the reach of a far kind (code above 2 GiB)");
     Enqueue(index);  // known but out of range: the next island gives it a veneer
     return index;
   }
-  if (has_veneer || labels_[target].constant != kNone) {
+  if (waits_for_island_[Index(kind)] || labels_[target].constant != kNone) {
     Enqueue(index);
   } else {
-    // No island can help (e.g. a forward x64 rel8 jump): only binding the label in range can.
-    // It waits in the label's list only, so its deadline never asks for islands.
+    // No island can help (e.g. a forward x64 rel8 jump), or none is needed (a far kind: x64
+    // rel32 reaches past any code): only binding the label, in range, resolves it. It waits in
+    // the label's list only, so its deadline never asks for islands.
     fixups_[index].state = FixupState::kQueued;
   }
   AppendToList(target, index);
@@ -287,6 +297,8 @@ void MachBuffer<Traits>::ResolveList(uint32_t label) {
         patched = true;
       } else if (!has_veneer_[Index(fixups_[f].kind)]) {
         DeadlineMissed(f, "label bound out of range and this kind has no veneer");
+      } else if (!waits_for_island_[Index(fixups_[f].kind)] && labels_[label].constant == kNone) {
+        DeadlineMissed(f, "label bound beyond the reach of a far kind (code above 2 GiB)");
       }
       // Otherwise the fixup stays queued and the next island gives it a veneer.
     }
@@ -574,12 +586,6 @@ MachLabel MachBuffer<Traits>::ConstantLabel(std::span<const uint8_t> data, uint3
   safe_limit_ -= static_cast<int64_t>(data.size() + align - 1);
   max_align_ = std::max(max_align_, align);
   return MachLabel(label);
-}
-
-template <class Traits>
-void MachBuffer<Traits>::AddTrapAt(uint32_t offset, TrapCode code) {
-  EGRET_CHECK(traps_.empty() || traps_.back().offset <= offset);
-  traps_.push_back(MachTrap{offset, code});
 }
 
 template <class Traits>

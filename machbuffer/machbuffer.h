@@ -56,6 +56,12 @@ struct MachBufferOptions {
   // Branch relaxation at Finish, for targets whose traits can shorten branches (x64: jmp/jcc
   // rel32 -> rel8). Off by default so that tests of exact layouts see the code as emitted.
   bool relax_branches = false;
+  // Far kinds (MachBuffer::kFarReach) wait in no deadline queue while the code is below this
+  // offset; the island check that first passes it queues their waiting uses, after which they
+  // get veneers like any other kind. So a function big enough to come near a far kind's reach
+  // still gets its veneers (and the text builder's size error) instead of an abort. Tests lower
+  // it.
+  uint32_t far_queue_offset = uint32_t{1} << 30;
 };
 
 template <class Traits>
@@ -148,19 +154,24 @@ class MachBuffer {
 
   // --- Side tables (offsets default to the current offset).
   void AddTrap(TrapCode code) { AddTrapAt(CurOffset(), code); }
-  void AddTrapAt(uint32_t offset, TrapCode code);
+  // (Inline: about one instruction in four records a trap.)
+  void AddTrapAt(uint32_t offset, TrapCode code) {
+    EGRET_CHECK(traps_.empty() || traps_.back().offset <= offset);
+    traps_.push_back(MachTrap{offset, code});
+  }
   // Call right after emitting the call instruction: the return offset is the current offset.
   void AddCall(uint32_t fixup_offset, uint32_t callee, Kind kind);
   // A stack map at the current offset (call right after the call instruction).
   void AddStackMap(std::span<const uint32_t> slots, uint32_t frame_size);
-  // (Inline: the emission loop calls both around every instruction.)
+  // (Inline: the emission loop calls both around every instruction. Their pairing is checked in
+  // Debug builds; Finish checks in every build that none is left open.)
   void StartSrcLoc(uint32_t loc) {
-    EGRET_CHECK(open_srcloc_start_ == kNone);
+    EGRET_DCHECK(open_srcloc_start_ == kNone);
     open_srcloc_start_ = CurOffset();
     open_srcloc_ = loc;
   }
   void EndSrcLoc() {
-    EGRET_CHECK(open_srcloc_start_ != kNone);
+    EGRET_DCHECK(open_srcloc_start_ != kNone);
     if (CurOffset() > open_srcloc_start_) {
       srclocs_.push_back(MachSrcLoc{open_srcloc_start_, CurOffset(), open_srcloc_});
     }
@@ -212,6 +223,9 @@ class MachBuffer {
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
   static constexpr int kNumKinds = Traits::kNumKinds;
+  // A kind whose forward reach is at least this covers any code egret emits (a text section is
+  // capped below 2 GiB, TextSectionBuilder::Append), so its forward uses never need an island.
+  static constexpr int64_t kFarReach = int64_t{1} << 31;
 
   struct LabelState {
     uint32_t offset = kNone;  // kNone until bound
@@ -325,12 +339,19 @@ class MachBuffer {
   void RemoveLastBranch();
   void InvertLastCondBranch();
   void Truncate(uint32_t offset);
-  uint64_t FrontDeadline(int kind);   // skips dead entries; UINT64_MAX when empty
-  uint64_t FixedIslandBytes() const;  // jump, alignment, pending constants
+  // Skips dead entries; UINT64_MAX when empty. (Inline for an empty queue, what most kinds
+  // have: SafeLimit and the final island ask every kind.)
+  uint64_t FrontDeadline(int kind) {
+    return queue_[kind].empty() ? UINT64_MAX : QueuedFrontDeadline(kind);
+  }
+  uint64_t QueuedFrontDeadline(int kind);  // FrontDeadline of a non-empty queue
+  uint64_t FixedIslandBytes() const;       // jump, alignment, pending constants
   int64_t SafeLimit();
   bool NeededAt(uint64_t base);  // whether an island must start before `base`
   int FrontKind();               // the kind whose queue front has the earliest deadline, or -1
   void EmitIslandImpl(uint32_t distance, bool reachable, bool final_island);
+  // Makes every far kind an ordinary one: its waiting uses join its queue, in offset order.
+  void QueueFarUses();
   void HandleIslandFixup(uint32_t fixup, std::vector<uint32_t>& set_aside);
   void EmitPendingConstants(bool resolve_uses);
   void PadToCodeAlign();
@@ -343,6 +364,15 @@ class MachBuffer {
   std::array<uint32_t, kNumKinds> chain_bytes_{};  // worst-case veneer bytes, whole chain
   // Traits::Info(kind) fields read on every fixup, cached here (Info is out of line).
   std::array<bool, kNumKinds> has_veneer_{};
+  // Whether a forward use of the kind waits in its deadline queue for an island (has_veneer_ and
+  // a reach below kFarReach; see AddFixup). Far kinds (x64 rel32 at real ranges) wait in their
+  // label's list only: nothing an island could do is ever needed for them.
+  std::array<bool, kNumKinds> waits_for_island_{};
+  std::array<uint32_t, kNumKinds> full_chain_bytes_{};  // chain_bytes_ once far kinds queue
+  // Some far kind's forward uses wait outside the queues (until the code passes
+  // options_.far_queue_offset: QueueFarUses). While set, the cached island limit is at most
+  // that offset, so the check that passes it takes the slow path.
+  bool far_unqueued_ = false;
   std::array<uint8_t, kNumKinds> patch_size_{};
   uint64_t island_slack_ = 0;  // kConstantSlack + the longest chain: see IslandNeeded
 

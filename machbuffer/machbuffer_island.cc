@@ -19,7 +19,7 @@
 namespace egret {
 
 template <class Traits>
-uint64_t MachBuffer<Traits>::FrontDeadline(int k) {
+uint64_t MachBuffer<Traits>::QueuedFrontDeadline(int k) {
   std::vector<uint32_t>& q = queue_[k];
   size_t& head = queue_head_[k];
   while (head < q.size() && fixups_[q[head]].state != FixupState::kQueued) ++head;
@@ -93,9 +93,36 @@ uint64_t MachBuffer<Traits>::EarliestDeadline() {
 
 template <class Traits>
 bool MachBuffer<Traits>::IslandNeededAt(int64_t base) {
+  if (far_unqueued_ && base > int64_t{options_.far_queue_offset}) QueueFarUses();
   safe_limit_ = SafeLimit();
+  if (far_unqueued_) safe_limit_ = std::min<int64_t>(safe_limit_, options_.far_queue_offset);
   safe_valid_ = true;
   return base > safe_limit_;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::QueueFarUses() {
+  EGRET_CHECK(!in_island_);
+  far_unqueued_ = false;
+  // Each far kind's queue is rebuilt from the fixups in creation order, which is offset order
+  // (uses are recorded as they are emitted; an inverted branch's new use replaces the two
+  // killed at and after it): its waiting uses and any already queued (constant uses), now
+  // counted at the kind's whole veneer chain.
+  std::array<bool, kNumKinds> far{};
+  for (int k = 0; k < kNumKinds; ++k) {
+    far[k] = has_veneer_[k] && !waits_for_island_[k];
+    if (!far[k]) continue;
+    total_chain_bytes_ -= pending_chain_bytes_[k];
+    pending_chain_bytes_[k] = 0;
+    queue_[k].clear();
+    queue_head_[k] = 0;
+    chain_bytes_[k] = full_chain_bytes_[k];
+    waits_for_island_[k] = true;
+  }
+  safe_valid_ = false;
+  for (uint32_t i = 0; i < fixups_.size(); ++i) {
+    if (fixups_[i].state == FixupState::kQueued && far[Index(fixups_[i].kind)]) Enqueue(i);
+  }
 }
 
 template <class Traits>
@@ -407,33 +434,34 @@ void MachBuffer<Traits>::RelaxBranches() {
         c.return_offset = map_walk(c.return_offset, w);
       }
     }
-    // Source locations, the largest table, are recorded in code order without overlap: one
-    // forward walk over the shrinks maps them all (a range out of order takes the table). The
-    // ranges between two shrinks all move down by the same amount (the inner loop); a range
-    // that contains a shrink's start (the branch's own instruction) takes the step by step walk.
+    // Source locations, the largest table, are in code order without overlap (EndSrcLoc appends
+    // a non-empty range ending at the current offset; Truncate only drops or shortens the last
+    // ones), so one forward walk over the shrinks maps them all: c, the shrinks starting before
+    // the current range, only grows. The ranges that end by the next shrink's start all move
+    // down by the same amount (the inner loop); a range containing a shrink's start (the
+    // branch's own instruction) takes the step by step walk.
+    EGRET_DCHECK(std::adjacent_find(srclocs_.begin(), srclocs_.end(),
+                                    [](const MachSrcLoc& a, const MachSrcLoc& b) {
+                                      return a.end > b.start;  // b starts before a ends
+                                    }) == srclocs_.end() &&
+                 std::all_of(srclocs_.begin(), srclocs_.end(),
+                             [](const MachSrcLoc& r) { return r.start <= r.end; }));
     {
-      uint32_t c = 0, prev = 0;
+      uint32_t c = 0;
       MachSrcLoc* r = srclocs_.data();
       MachSrcLoc* const end = r + srclocs_.size();
       while (r != end) {
         const uint32_t limit = shrinks[c].start;
         const uint32_t d = removed[c];
-        for (; r != end && r->start >= prev && r->end <= limit && r->end >= r->start; ++r) {
-          prev = r->end;
+        for (; r != end && r->end <= limit; ++r) {
           r->start -= d;
           r->end -= d;
         }
         if (r == end) break;
-        if (r->start < prev || r->end < r->start) {
-          r->start = map(r->start);
-          r->end = map(r->end);
-        } else {
-          prev = r->end;
-          while (shrinks[c].start < r->start) ++c;
-          r->start -= removed[c];
-          while (shrinks[c].start < r->end) ++c;
-          r->end -= removed[c];
-        }
+        while (shrinks[c].start < r->start) ++c;
+        r->start -= removed[c];
+        while (shrinks[c].start < r->end) ++c;
+        r->end -= removed[c];
         ++r;
       }
     }
@@ -490,7 +518,11 @@ MachCode MachBuffer<Traits>::Finish() {
   EmitIslandImpl(0, /*reachable=*/false, /*final_island=*/true);
   if (open_frame_start_ != kNone) EndNoFrame();  // a frameless function: through its last island
   finished_ = true;
-  for (const Fixup& f : fixups_) EGRET_CHECK(f.state != FixupState::kQueued);
+  // Forward uses of far kinds wait in their labels' lists, not in the queues the final island
+  // drains: one still waiting has a label that was never bound.
+  for (uint32_t k = 0; k < fixups_.size(); ++k) {
+    if (fixups_[k].state == FixupState::kQueued) DeadlineMissed(k, "label never bound");
+  }
   MachCode code;
   code.bytes = data_.Release();
   code.alignment = max_align_;
@@ -507,13 +539,14 @@ MachCode MachBuffer<Traits>::Finish() {
 }
 
 #define EGRET_MACHBUFFER_ISLAND_MEMBERS(T)                                          \
-  template uint64_t MachBuffer<T>::FrontDeadline(int);                              \
+  template uint64_t MachBuffer<T>::QueuedFrontDeadline(int);                        \
   template uint64_t MachBuffer<T>::FixedIslandBytes() const;                        \
   template int64_t MachBuffer<T>::SafeLimit();                                      \
   template bool MachBuffer<T>::NeededAt(uint64_t);                                  \
   template int MachBuffer<T>::FrontKind();                                          \
   template uint64_t MachBuffer<T>::EarliestDeadline();                              \
   template bool MachBuffer<T>::IslandNeededAt(int64_t);                             \
+  template void MachBuffer<T>::QueueFarUses();                                      \
   template void MachBuffer<T>::EmitIsland(uint32_t, bool);                          \
   template void MachBuffer<T>::DeadlineMissed(uint32_t, const char*);               \
   template void MachBuffer<T>::PadToCodeAlign();                                    \

@@ -89,8 +89,9 @@ class A64Emitter {
 
 class X64Emitter {
  public:
-  explicit X64Emitter(uint32_t shrink = 1, bool relax = false)
-      : buf(MachBufferOptions{shrink, kMinShrunkRange, relax}) {}
+  explicit X64Emitter(uint32_t shrink = 1, bool relax = false,
+                      uint32_t far_queue_offset = MachBufferOptions{}.far_queue_offset)
+      : buf(MachBufferOptions{shrink, kMinShrunkRange, relax, far_queue_offset}) {}
   void Check(uint32_t distance = 16) {
     if (buf.IslandNeeded(distance)) buf.EmitIsland(distance);
   }

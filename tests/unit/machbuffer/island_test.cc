@@ -338,6 +338,69 @@ TEST(IslandPlacement, X64Rel8NeverAsksForIslands) {
   EXPECT_EQ(r.trace, (std::vector<uint64_t>{5, 1}));
 }
 
+// At real ranges x64 rel32 reaches past any code egret emits (a far kind): forward jmp/jcc uses
+// wait in their labels' lists only, never in a deadline queue, so they add no deadline and the
+// final island has nothing to drain. Under range shrinking the same uses are queued.
+TEST(IslandPlacement, X64FarRel32UsesHaveNoDeadline) {
+  for (uint32_t shrink : {1u, 1u << 20}) {
+    testing::X64Emitter e(shrink);
+    MachLabel a = e.buf.NewLabel();
+    e.Jmp(a);
+    if (shrink == 1) {
+      EXPECT_EQ(e.buf.EarliestDeadline(), UINT64_MAX);
+    } else {
+      EXPECT_LT(e.buf.EarliestDeadline(), uint64_t{1} << 20);
+    }
+    e.Marker(1);  // skipped
+    e.buf.BindLabel(a);
+    e.Marker(2);
+    e.Ret();
+    MachCode code = e.buf.Finish();
+    EXPECT_EQ(code.stats.veneers, 0u);
+    testing::SimResult r = testing::SimulateX64(code.bytes, 0, 0, 8, 100);
+    EXPECT_EQ(r.error, "");
+    EXPECT_EQ(r.trace, (std::vector<uint64_t>{2}));
+  }
+}
+
+// Once the code passes MachBufferOptions::far_queue_offset (1 GiB; lowered here), the far uses
+// still waiting join the deadline queue, so a function that grows near their reach would get
+// veneers like any other. The code is the same either way at real ranges.
+TEST(IslandPlacement, X64FarUsesQueuePastTheSwitchOffset) {
+  testing::X64Emitter e(1, false, /*far_queue_offset=*/4096);
+  MachLabel a = e.buf.NewLabel();
+  e.Jmp(a);
+  EXPECT_EQ(e.buf.EarliestDeadline(), UINT64_MAX);
+  for (int i = 0; i < 32; ++i) {
+    e.Check();
+    e.buf.PutPadding(256);
+  }
+  // The jmp's displacement field is at offset 1; rel32 reaches INT32_MAX + 4 from it.
+  EXPECT_EQ(e.buf.EarliestDeadline(), uint64_t{1} + INT32_MAX + 4);
+  e.buf.BindLabel(a);
+  e.Marker(2);
+  e.Ret();
+  MachCode code = e.buf.Finish();
+  EXPECT_EQ(code.stats.veneers, 0u);
+  EXPECT_EQ(code.stats.islands, 0u);
+  testing::SimResult r = testing::SimulateX64(code.bytes, 0, 0, 8, 100);
+  EXPECT_EQ(r.error, "");
+  EXPECT_EQ(r.trace, (std::vector<uint64_t>{2}));
+}
+
+void ForwardRel32NeverBound() {
+  testing::X64Emitter e;
+  MachLabel nowhere = e.buf.NewLabel();
+  e.Jmp(nowhere);
+  e.Ret();
+  e.buf.Finish();
+}
+
+// A far use waits in its label's list; if the label is never bound, Finish names it.
+TEST(IslandPlacementDeathTest, FarUseOfAnUnboundLabelAborts) {
+  EXPECT_DEATH(ForwardRel32NeverBound(), "jmp_rel32 use at offset 1 .*label never bound");
+}
+
 void ForwardRel8TooFar() {
   X64MachBuffer buf;
   MachLabel far = buf.NewLabel();
