@@ -47,9 +47,11 @@ fi
 build_targets=""
 for t in ${targets//,/ }; do build_targets="$build_targets ${t}_fuzz"; done
 [ "$count" != 0 ] && build_targets="$build_targets egret_fuzz_exec"
+# The build log lives in the build folder: two checkouts fuzzing at once must not share one.
+build_log="$build/fuzz-ci-build.log"
 # shellcheck disable=SC2086
-ninja -C "$build" -j"${EGRET_JOBS:-2}" $build_targets >/tmp/egret-fuzz-ci-build.log 2>&1 || {
-  echo "ci.sh: build failed:"; grep -m20 -E 'error|FAILED' /tmp/egret-fuzz-ci-build.log; exit 1; }
+ninja -C "$build" -j"${EGRET_JOBS:-2}" $build_targets >"$build_log" 2>&1 || {
+  echo "ci.sh: build failed (log: $build_log):"; grep -m20 -E 'error|FAILED' "$build_log"; exit 1; }
 status=0
 for t in ${targets//,/ }; do
   log="$(mktemp /tmp/egret-fuzz-ci.XXXXXX)"
