@@ -223,6 +223,23 @@ std::atomic<bool> g_join_ranges{true};       // SetBacktrackJoinRangesForTesting
 std::atomic<bool> g_ranges_from_rows{true};  // SetBacktrackRangesFromRowsForTesting
 }  // namespace
 
+// The live list of the two range builders' backwards walks: `live` holds the vregs live at the
+// walk's point in any order, pos[v] is v's index in it (kNone: not live) and end[v] the end of
+// v's open range. Both operations are O(1); removal moves the last entry into the hole.
+void Backtrack::LiveAdd(std::vector<uint32_t>& live, std::vector<uint32_t>& pos,
+                        std::vector<uint32_t>& end, uint32_t v, uint32_t to) {
+  pos[v] = static_cast<uint32_t>(live.size());
+  live.push_back(v);
+  end[v] = to;
+}
+void Backtrack::LiveRemove(std::vector<uint32_t>& live, std::vector<uint32_t>& pos, uint32_t v) {
+  const uint32_t at = pos[v];
+  pos[live.back()] = at;
+  live[at] = live.back();
+  live.pop_back();
+  pos[v] = kNone;
+}
+
 void SetBacktrackJoinRangesForTesting(bool join) {
   g_join_ranges.store(join, std::memory_order_relaxed);
 }
@@ -282,18 +299,8 @@ void Backtrack::BuildRangesJoined() {
   uint32_t* const uses_of = use_begin_.data() + 1;  // operands per vreg, for BuildUses
   uint32_t* const count = range_begin_.data() + 1;
   uint32_t* const latest = tmp_fill_.data();
-  auto add = [&](uint32_t v, uint32_t to) {
-    pos[v] = static_cast<uint32_t>(live.size());
-    live.push_back(v);
-    end[v] = to;
-  };
-  auto remove = [&](uint32_t v) {
-    const uint32_t at = pos[v];
-    pos[live.back()] = at;
-    live[at] = live.back();
-    live.pop_back();
-    pos[v] = kNone;
-  };
+  auto add = [&](uint32_t v, uint32_t to) { LiveAdd(live, pos, end, v, to); };
+  auto remove = [&](uint32_t v) { LiveRemove(live, pos, v); };
   uint32_t n = 0;  // ranges made
   for (uint32_t b = 0; b < nb; ++b) {
     const BlockData& bd = f_.blocks[b];
@@ -432,18 +439,8 @@ void Backtrack::BuildRangesWalk(bool any_ref) {
     raw.push_back(r);
     ++num[r.vreg];
   };
-  auto add = [&](uint32_t v, uint32_t to) {
-    pos[v] = static_cast<uint32_t>(live.size());
-    live.push_back(v);
-    end[v] = to;
-  };
-  auto remove = [&](uint32_t v) {
-    const uint32_t at = pos[v];
-    pos[live.back()] = at;
-    live[at] = live.back();
-    live.pop_back();
-    pos[v] = kNone;
-  };
+  auto add = [&](uint32_t v, uint32_t to) { LiveAdd(live, pos, end, v, to); };
+  auto remove = [&](uint32_t v) { LiveRemove(live, pos, v); };
   // seen[v] == b + 1: v is an operand in block b. A value live out of b that is not (and is
   // no reference, which safepoints cut) is live through all of b: its range is made at once,
   // without entering the live set. The same walk over the operands counts them per vreg for

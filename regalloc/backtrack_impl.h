@@ -240,6 +240,10 @@ class Backtrack : private BacktrackScratch {
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
+  // The live list of the range builders' backwards walks (backtrack.cc).
+  static void LiveAdd(std::vector<uint32_t>& live, std::vector<uint32_t>& pos,
+                      std::vector<uint32_t>& end, uint32_t v, uint32_t to);
+  static void LiveRemove(std::vector<uint32_t>& live, std::vector<uint32_t>& pos, uint32_t v);
   static constexpr uint32_t kUnknown = UINT32_MAX - 1;  // a cache entry not yet computed
   static constexpr float kInfWeight = 1e30f;
   static constexpr uint8_t kMaxSplits = 8;     // then the bundle's operands get minimal bundles
