@@ -530,15 +530,28 @@ class Lowerer final : public backend::LowerRules {
   // 32-bit operation, which zeroes bits 32..63 of the register: then `uextend.i64 v` is `v`'s
   // register itself. Function parameters and call results give no such guarantee (a caller or
   // the host may leave garbage above an i32); a block parameter does when every argument passed
-  // to it does (ComputeZeroExtendedParams).
+  // to it does (ResolveZeroExtendedParam).
   bool ZeroExtendedI32(ir::Value v) const;
-  // Fills zext_param_: the greatest fixpoint of "every incoming argument is zero-extended" over
-  // the block parameters (loop-carried counters and indices are, unless fed by a function
-  // parameter or a call result). On demand: the first ZeroExtendedI32 of a parameter runs it
-  // (a function with no uextend or br_table on a parameter never asks; it reads only the IR,
-  // the order and zext_def_, all complete once LowerEntry's demand walk is done, so the answer
-  // does not depend on when it runs).
-  void ComputeZeroExtendedParams() const;
+  // ZeroExtendedI32 of block parameter `q` (zext_param_[q] unknown): the greatest fixpoint of
+  // "every incoming argument is zero-extended" over the block parameters (loop-carried counters
+  // and indices are, unless fed by a function parameter or a call result), restricted to the
+  // parameters `q` reaches backwards through its incoming arguments. A parameter is not
+  // zero-extended exactly when a chain of (argument -> parameter) edges leads to it from a bad
+  // source: a result ZeroExtendedI32 rejects, an entry parameter not zero-extended at its
+  // definition, a parameter of a block outside the order. That depends only on the parameters
+  // behind it, so the fixpoint over that closure (with answers already known taken as they are)
+  // gives the whole function's answer for every member, and each parameter is resolved once
+  // per function: linear in the edges into the blocks of the parameters asked about, where the
+  // whole-function fixpoint walked every edge of every function that asked about one
+  // parameter. Reads only the IR, the order and zext_def_, all complete once LowerEntry's
+  // demand walk is done, so the answer does not depend on when it is asked.
+  void ResolveZeroExtendedParam(ir::Value q) const;
+  // zext_param_'s states, by IR value index (a parameter's entry is unknown until it is asked
+  // about or reached from one that is).
+  static constexpr uint8_t kZextUnknown = 0, kZextYes = 1, kZextNo = 2, kZextVisiting = 3;
+  // The whole-function fixpoint ResolveZeroExtendedParam replaced, into `out` (by value index, 1
+  // for a zero-extended block parameter): Debug builds check every answer against it.
+  void ComputeZeroExtendedParamsForCheck(std::vector<uint8_t>* out) const;
   // Fills zext_def_: the i32 register parameters of the entry block and i32 register results of
   // calls (which carry no guarantee above bit 31) that reach a `uextend.i64`, directly or through
   // block parameters. Each is zero-extended once where it is defined (LowerEntry, LowerCall: one
@@ -670,7 +683,8 @@ class Lowerer final : public backend::LowerRules {
   std::vector<VReg> jump_args_;              // a jump's argument vregs (LowerTerminator's scratch)
   CallLayout self_layout_;                   // this function's own signature (LowerEntry)
   mutable std::vector<uint8_t> zext_param_;  // by IR value index: ZeroExtendedI32 for block
-                                             // parameters (ComputeZeroExtendedParams)
+                                             // parameters (kZext*, ResolveZeroExtendedParam)
+  mutable std::vector<uint8_t> zext_check_;  // Debug builds: ComputeZeroExtendedParamsForCheck
   std::vector<uint8_t> zext_def_;            // by IR value index: ComputeZeroExtendDemand
   bool has_uextend_ = false;                 // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
   // By IR value index: IvBound's answers. Read only where iv_known_ is set, so its stale
@@ -682,7 +696,7 @@ class Lowerer final : public backend::LowerRules {
   mutable std::vector<InEdge> in_edges_;
   // Whether the on-demand analyses and tables were made for this function (reset by
   // LowerEntry).
-  mutable bool zext_params_done_ = false, iv_bounds_started_ = false, in_edges_built_ = false;
+  mutable bool zext_params_started_ = false, iv_bounds_started_ = false, in_edges_built_ = false;
   mutable std::vector<uint8_t> depth_;  // by IR value index: Depth + 1 (0: not computed)
   // By IR instruction index: IsSunk's answer in bits 0-1, 0 not computed yet, 1 no, 2 yes, and
   // SinkableCompare's in bits 2-3 the same way. Sized (and cleared) by LowerEntry once its
@@ -1621,8 +1635,16 @@ bool Lowerer::ZeroExtendedI32(ir::Value v) const {
   if (dfg_.ValueType(v) != Type::kI32) return false;
   const ir::InstData* d = DefInst(v);
   if (d == nullptr) {
-    if (!zext_params_done_) ComputeZeroExtendedParams();
-    return zext_param_[v.index] != 0;
+    if (!zext_params_started_) {
+      zext_params_started_ = true;
+      zext_param_.assign(dfg_.NumValues(), kZextUnknown);
+#ifdef EGRET_DEBUG
+      ComputeZeroExtendedParamsForCheck(&zext_check_);
+#endif
+    }
+    if (zext_param_[v.index] == kZextUnknown) ResolveZeroExtendedParam(v);
+    EGRET_DCHECK((zext_check_[v.index] != 0) == (zext_param_[v.index] == kZextYes));
+    return zext_param_[v.index] == kZextYes;
   }
   switch (d->opcode) {
     case Opcode::kIconst:  // movl $imm / xorl
@@ -2017,26 +2039,94 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
   }
 }
 
-void Lowerer::ComputeZeroExtendedParams() const {
-  // Optimistic: every i32 parameter of a non-entry block is zero-extended until an incoming
-  // argument is not; a parameter found not to be makes every parameter it flows into not, through
-  // a worklist over the (param <- param) edges, so the whole fixpoint is linear in the edges.
-  zext_params_done_ = true;  // (before the walk: ZeroExtendedI32 of a result asks nothing here)
-  const size_t nvalues = dfg_.NumValues();
-  zext_param_.assign(nvalues, 0);
+void Lowerer::ResolveZeroExtendedParam(ir::Value q) const {
   struct Edge {
-    uint32_t from, to;  // value indices: argument -> block parameter
+    uint32_t from, to;  // value indices: argument -> block parameter, both in the closure
   };
-  // Per thread (storage reused across functions).
+  // Per thread (storage reused across functions; never re-entered: the ZeroExtendedI32 asked
+  // below is of results, which asks nothing here).
+  thread_local std::vector<uint32_t> closure;
   thread_local std::vector<Edge> edges;
   thread_local std::vector<uint32_t> worklist;
+  closure.clear();
   edges.clear();
   worklist.clear();
+  const ir::Block entry = f_.EntryBlock();
+  // The closure, breadth first from q: each member's incoming arguments. A bad source makes its
+  // parameter not zero-extended at once (kZextNo, on the worklist to pass it on); an argument
+  // that is a parameter not yet known joins the closure with an edge to the parameter it feeds.
+  zext_param_[q.index] = kZextVisiting;
+  closure.push_back(q.index);
+  for (size_t n = 0; n < closure.size(); ++n) {
+    const ir::Value p(closure[n]);
+    const ir::ValueData& vd = dfg_.ValueInfo(p);
+    const ir::Block pb(vd.def);
+    bool bad = false;
+    if (pb == entry) {
+      bad = !ZeroExtendedAtDef(p);  // zero-extended by a `movl` at entry, or not at all
+    } else if (ctx_.order().vblock_of[pb.index] == backend::kNoBlock) {
+      bad = true;  // never lowered: no argument was checked
+    } else {
+      for (const InEdge& e : InEdges(pb)) {
+        const std::span<const ir::Value> args = dfg_.pool().Get(e.call->args);
+        if (vd.num >= args.size()) continue;
+        const ir::Value a = Resolve(args[vd.num]);
+        if (dfg_.ValueInfo(a).kind != ir::ValueKind::kParam) {
+          if (!ZeroExtendedI32(a)) bad = true;
+          continue;
+        }
+        uint8_t& s = zext_param_[a.index];
+        if (s == kZextNo) {
+          bad = true;
+        } else if (s != kZextYes) {
+          if (s == kZextUnknown) {
+            s = kZextVisiting;
+            closure.push_back(a.index);
+          }
+          edges.push_back({a.index, p.index});
+        }
+      }
+    }
+    if (bad) {
+      zext_param_[p.index] = kZextNo;
+      worklist.push_back(p.index);
+    }
+  }
+  // The bad parameters pass it on along the edges; every other member is zero-extended. Edges
+  // sorted by source: each value's out-edges are one run, found by binary search.
+  std::sort(edges.begin(), edges.end(),
+            [](const Edge& x, const Edge& y) { return x.from < y.from; });
+  while (!worklist.empty()) {
+    const uint32_t v = worklist.back();
+    worklist.pop_back();
+    auto e = std::lower_bound(edges.begin(), edges.end(), v,
+                              [](const Edge& x, uint32_t from) { return x.from < from; });
+    for (; e != edges.end() && e->from == v; ++e)
+      if (zext_param_[e->to] == kZextVisiting) {
+        zext_param_[e->to] = kZextNo;
+        worklist.push_back(e->to);
+      }
+  }
+  for (uint32_t v : closure)
+    if (zext_param_[v] == kZextVisiting) zext_param_[v] = kZextYes;
+}
+
+#ifdef EGRET_DEBUG
+void Lowerer::ComputeZeroExtendedParamsForCheck(std::vector<uint8_t>* out) const {
+  // Optimistic: every i32 parameter of a non-entry block is zero-extended until an incoming
+  // argument is not; a parameter found not to be makes every parameter it flows into not.
+  std::vector<uint8_t>& zext = *out;
+  zext.assign(dfg_.NumValues(), 0);
+  struct Edge {
+    uint32_t from, to;
+  };
+  std::vector<Edge> edges;
+  std::vector<uint32_t> worklist;
   const ir::Block entry = f_.EntryBlock();
   for (ir::Block b : ctx_.order().order) {
     if (b == entry) continue;
     for (ir::Value p : dfg_.BlockParams(b))
-      if (dfg_.ValueType(p) == Type::kI32) zext_param_[p.index] = 1;
+      if (dfg_.ValueType(p) == Type::kI32) zext[p.index] = 1;
   }
   for (ir::Block b : ctx_.order().order) {
     for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) {
@@ -2044,32 +2134,29 @@ void Lowerer::ComputeZeroExtendedParams() const {
       std::span<const ir::Value> args = dfg_.pool().Get(bc->args);
       for (size_t k = 0; k < params.size() && k < args.size(); ++k) {
         const uint32_t p = params[k].index;
-        if (!zext_param_[p]) continue;
+        if (!zext[p]) continue;
         const ir::Value a = Resolve(args[k]);
         if (dfg_.ValueInfo(a).kind == ir::ValueKind::kParam) {
           edges.push_back({a.index, p});
         } else if (!ZeroExtendedI32(a)) {
-          zext_param_[p] = 0;
+          zext[p] = 0;
           worklist.push_back(p);
         }
       }
     }
   }
-  // Edges sorted by source: each value's out-edges are one run, found by binary search (a CSR
-  // indexed by value would cost O(values) per function; most values are no parameter).
-  std::sort(edges.begin(), edges.end(),
-            [](const Edge& x, const Edge& y) { return x.from < y.from; });
   for (ir::Value p : dfg_.BlockParams(entry)) {
     if (ZeroExtendedAtDef(p)) {
-      zext_param_[p.index] = 1;  // movl at entry
+      zext[p.index] = 1;
     } else {
       worklist.push_back(p.index);
     }
   }
-  // Also every parameter fed by a non-candidate parameter (entry, or a non-i32 one).
+  std::sort(edges.begin(), edges.end(),
+            [](const Edge& x, const Edge& y) { return x.from < y.from; });
   for (const Edge& e : edges)
-    if (!zext_param_[e.from] && zext_param_[e.to]) {
-      zext_param_[e.to] = 0;
+    if (!zext[e.from] && zext[e.to]) {
+      zext[e.to] = 0;
       worklist.push_back(e.to);
     }
   while (!worklist.empty()) {
@@ -2078,12 +2165,13 @@ void Lowerer::ComputeZeroExtendedParams() const {
     auto e = std::lower_bound(edges.begin(), edges.end(), v,
                               [](const Edge& x, uint32_t from) { return x.from < from; });
     for (; e != edges.end() && e->from == v; ++e)
-      if (zext_param_[e->to]) {
-        zext_param_[e->to] = 0;
+      if (zext[e->to]) {
+        zext[e->to] = 0;
         worklist.push_back(e->to);
       }
   }
 }
+#endif  // EGRET_DEBUG
 
 void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   // The uextended i32 values first: most functions have none, and then nothing else is needed
@@ -2346,8 +2434,9 @@ Status Lowerer::LowerEntry(ir::Block b) {
                                  &self_layout_);
   const CallLayout& self = self_layout_;
   v_.Reserve(dfg_.NumInsts(), dfg_.NumValues(), ctx_.order().num_vblocks);
-  // ComputeZeroExtendedParams, IvBound and InEdges make their tables on their first question.
-  zext_params_done_ = false;
+  // ZeroExtendedI32 of a parameter, IvBound and InEdges make their tables on their first
+  // question.
+  zext_params_started_ = false;
   iv_bounds_started_ = false;
   in_edges_built_ = false;
   addr_max_off_built_ = false;
