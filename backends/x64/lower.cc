@@ -512,14 +512,19 @@ class Lowerer final : public backend::LowerRules {
   // shifts/rotates by multiples of 8 and masks of whole bytes (`x << 24 | (x << 8) & 0xff0000 |
   // (x >> 8) & 0xff00 | x >> 24`), every output byte supplied by exactly one leaf from the mirrored
   // input byte. Every instruction of the tree but x is used only by its parent in the same block
-  // (CanSinkInto), so all of them emit nothing and `root` is one bswap. `has_member` (when not
-  // null) is set when `member` is one of the tree's instructions below the root. Invalid when
-  // no match.
-  ir::Value BswapSource(ir::Inst root, ir::Inst member = ir::Inst(),
-                        bool* has_member = nullptr) const;
+  // (CanSinkInto), so all of them emit nothing and `root` is one bswap. `members` (when not
+  // null) receives the tree's instructions below the root (the other bors and every lane move
+  // and mask; only meaningful on a match). Invalid when no match.
+  ir::Value BswapSource(ir::Inst root, std::vector<ir::Inst>* members = nullptr) const;
   // Whether `i` lies below the root of a matched bswap tree (BswapSource of an ancestor along its
   // chain of sole users).
   bool InBswapTree(ir::Inst i) const;
+  // Whether bor `root` is the root of a bswap tree (BswapSource(root) valid), memoized per
+  // function in bswap_root_ (InBswapTree asks it of every bor above each lane move and mask of
+  // a bor tree; the answer is a pure function of the IR and the use counts). A root marks its
+  // tree's members there as it is found, so that InBswapTree reads a bit where it matched the
+  // whole tree again for every member.
+  bool IsBswapRoot(ir::Inst root) const;
   // Whether `i` is a left shift by a constant (ishl_imm, or ishl of an iconst amount) of the
   // non-constant `x`; `amount` is taken modulo the width.
   bool ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const;
@@ -698,6 +703,13 @@ class Lowerer final : public backend::LowerRules {
   // LowerEntry).
   mutable bool zext_params_started_ = false, iv_bounds_started_ = false, in_edges_built_ = false;
   mutable std::vector<uint8_t> depth_;  // by IR value index: Depth + 1 (0: not computed)
+  // By IR instruction index: IsBswapRoot's answer in bits 0-1 (0 not computed, 1 no, 2 yes)
+  // and kBswapMember for a member of a root's tree found so far; sized (and cleared) at the
+  // function's first question (bswap_roots_started_, reset by LowerEntry).
+  mutable std::vector<uint8_t> bswap_root_;
+  mutable std::vector<ir::Inst> bswap_members_;  // IsBswapRoot's scratch
+  mutable bool bswap_roots_started_ = false;
+  static constexpr uint8_t kBswapMember = 4;
   // By IR instruction index: IsSunk's answer in bits 0-1, 0 not computed yet, 1 no, 2 yes, and
   // SinkableCompare's in bits 2-3 the same way. Sized (and cleared) by LowerEntry once its
   // analyses are done: every matcher IsSunk asks is a pure function of the IR, the walk's use
@@ -770,9 +782,10 @@ class Lowerer final : public backend::LowerRules {
     std::vector<Operand> ops, ret_ops;
     std::vector<VReg> jump_args;
     CallLayout self_layout;
-    std::vector<uint8_t> zext_param, zext_def, depth, sunk, iv_known;
+    std::vector<uint8_t> zext_param, zext_def, depth, bswap_root, sunk, iv_known;
     std::vector<uint32_t> iv_max /* stale */, memo_slot /* all UINT32_MAX */, addr_uses, in_begin;
     std::vector<InEdge> in_edges;
+    std::vector<ir::Inst> bswap_members;
     std::vector<MatchMemo> memos;
     std::vector<int64_t> addr_max_off;
   };
@@ -786,6 +799,8 @@ class Lowerer final : public backend::LowerRules {
     SwapSpare(zext_param_, spare.zext_param, take);
     SwapSpare(zext_def_, spare.zext_def, take);
     SwapSpare(depth_, spare.depth, take);
+    SwapSpare(bswap_root_, spare.bswap_root, take);
+    SwapSpare(bswap_members_, spare.bswap_members, take);
     SwapSpare(sunk_, spare.sunk, take);
     if (take) {  // kept with its stale entries (iv_max_)
       iv_max_.swap(spare.iv_max);
@@ -1298,7 +1313,7 @@ bool IsLaneOp(Opcode op) {
 
 }  // namespace
 
-ir::Value Lowerer::BswapSource(ir::Inst root, ir::Inst member, bool* has_member) const {
+ir::Value Lowerer::BswapSource(ir::Inst root, std::vector<ir::Inst>* members) const {
   const ir::InstData& rd = dfg_[root];
   if (rd.opcode != Opcode::kBor) return ir::Value();
   const Type t = ResultType(root);
@@ -1320,9 +1335,9 @@ ir::Value Lowerer::BswapSource(ir::Inst root, ir::Inst member, bool* has_member)
     const ir::Inst parent = stack_p[sp];
     if (++nodes > kMaxNodes || IsConst(v) || !ctx_.CanSinkInto(v, parent)) return ir::Value();
     const ir::Inst vi = DefInstId(v);
-    if (vi == member && has_member != nullptr) *has_member = true;
     const ir::InstData& vd = dfg_[vi];
     if (vd.opcode == Opcode::kBor) {
+      if (members != nullptr) members->push_back(vi);
       if (sp + 2 > kMaxNodes) return ir::Value();
       stack_v[sp] = vd.args[1], stack_p[sp++] = vi;
       stack_v[sp] = vd.args[0], stack_p[sp++] = vi;
@@ -1349,7 +1364,7 @@ ir::Value Lowerer::BswapSource(ir::Inst root, ir::Inst member, bool* has_member)
       }
       if (IsConst(next)) break;
       chain[len++] = ci;
-      if (ci == member && has_member != nullptr) *has_member = true;
+      if (members != nullptr) members->push_back(ci);
       cur = next;
     }
     if (len == 0) return ir::Value();  // x itself keeps its bytes in place: not a bswap leaf
@@ -1421,14 +1436,30 @@ bool Lowerer::InBswapTree(ir::Inst i) const {
     if (!u.valid()) return false;
     const Opcode op = dfg_[u].opcode;
     if (op == Opcode::kBor) {
-      bool found = false;
-      if (BswapSource(u, i, &found).valid() && found) return true;
+      // A root marks its members: `i` is one of a root on its chain of sole users (members reach
+      // their root through bors and lane moves only, so this walk meets it).
+      if (IsBswapRoot(u) && (bswap_root_[i.index] & kBswapMember) != 0) return true;
     } else if (!IsLaneOp(op)) {
       return false;
     }
     cur = u;
   }
   return false;
+}
+
+bool Lowerer::IsBswapRoot(ir::Inst root) const {
+  if (!bswap_roots_started_) {
+    bswap_roots_started_ = true;
+    bswap_root_.assign(dfg_.NumInsts(), 0);
+  }
+  if ((bswap_root_[root.index] & 3) == 0) {
+    bswap_members_.clear();
+    const bool is_root = BswapSource(root, &bswap_members_).valid();
+    bswap_root_[root.index] |= is_root ? 2 : 1;
+    if (is_root)
+      for (ir::Inst m : bswap_members_) bswap_root_[m.index] |= kBswapMember;
+  }
+  return (bswap_root_[root.index] & 3) == 2;
 }
 
 uint32_t Lowerer::Depth(ir::Value v, int budget) const {
@@ -2437,6 +2468,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
   // ZeroExtendedI32 of a parameter, IvBound and InEdges make their tables on their first
   // question.
   zext_params_started_ = false;
+  bswap_roots_started_ = false;
   iv_bounds_started_ = false;
   in_edges_built_ = false;
   addr_max_off_built_ = false;
@@ -3019,7 +3051,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   const bool is_add = op == Opcode::kIadd || op == Opcode::kIaddImm;
   if (op == Opcode::kBor) {
     // A byte-reversing bor tree (every other member emits nothing): d = reuse(x); bswap d.
-    const ir::Value x = BswapSource(i);
+    const ir::Value x = IsBswapRoot(i) ? BswapSource(i) : ir::Value();
     if (x.valid()) {
       MInst b;
       b.op = MOp::kBswap;
