@@ -246,13 +246,11 @@ class Lowerer final : public backend::LowerRules {
         if (k >= static_cast<int>(ops.size())) return false;
       return o.dst < 0 || ops[o.dst].is_def();
     }());
-    v_.insts.push_back(mi);
-    v_.srclocs.push_back(ctx_.srcloc());
     // Every call is a safepoint: the collector may run below it (a host function or builtin), so
     // references live across it must be in stack slots its stack map lists.
     const bool safepoint =
         mi.op == MOp::kCall || mi.op == MOp::kCallBuiltin || mi.op == MOp::kCallInd;
-    v_.ra.AddInst(ops, clobbers, safepoint);
+    v_.Append(mi, ctx_.srcloc(), ops, clobbers, safepoint);
     // The kinds whose vregs the allocator may rematerialize or whose operands commute get their
     // marks out of line: most instructions are none of them, and the marking's stack frame
     // would otherwise be paid by every append.
