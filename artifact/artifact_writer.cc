@@ -378,21 +378,28 @@ Bytes BuildPayload(const Artifact& a, const WriteOptions& options, std::vector<H
   // Stack maps: per map the offset delta from the previous map, the frame size in 8-byte words,
   // the slot count, then each slot as the delta from the previous one (the first from -1), so
   // the common maps cost a few bytes.
+  // (One call site per map: written through a raw pointer into room for the longest encoding,
+  // like PutEntries, since a map's length varies with its slot count.)
   if (counted(a.stack_maps.size())) {
+    size_t room = 3 * kMaxLeb32 * a.stack_maps.size();
+    for (const StackMap& m : a.stack_maps) room += kMaxLeb32 * m.num_slots;
+    const size_t start = s.size();
+    s.resize(start + room);
+    uint8_t* p = s.data() + start;
     uint32_t prev = 0;
     for (const StackMap& m : a.stack_maps) {
       EGRET_CHECK(m.offset >= prev && m.frame_size % 8 == 0);
-      WriteU32(s, m.offset - prev);
+      p = PutLeb32(p, m.offset - prev);
       prev = m.offset;
-      WriteU32(s, m.frame_size / 8);
-      PutCount(s, m.num_slots);
+      p = PutLeb32(PutLeb32(p, m.frame_size / 8), m.num_slots);
       uint32_t last = UINT32_MAX;
       for (uint32_t k = 0; k < m.num_slots; ++k) {
         const uint32_t slot = a.stack_map_slots[m.first_slot + k];
-        WriteU32(s, slot - last - 1);
+        p = PutLeb32(p, slot - last - 1);
         last = slot;
       }
     }
+    s.resize(static_cast<size_t>(p - s.data()));
   }
   flush(SectionId::kStackMaps);
 

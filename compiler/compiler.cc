@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <iterator>
 #include <mutex>
 #include <thread>
 
@@ -204,6 +205,8 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   backend::ModuleContext module;
   const uint32_t nimp = env.num_imported_functions;
   const uint32_t ndef = env.num_defined_functions();
+  // Sized once: the defined functions, the builtins and the four `_ref` forms below.
+  module.callees.reserve(ndef + std::size(kBuiltinNames) + 4);
   for (uint32_t i = nimp; i < env.functions.size(); ++i)
     module.callees[symbols[i]] = {backend::CallTarget::Kind::kFunction, i - nimp};
   for (const BuiltinName& b : kBuiltinNames)

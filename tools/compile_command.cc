@@ -28,6 +28,7 @@
 #include "ir/printer.h"
 #include "ir/verifier.h"
 #include "opt/pass_manager.h"
+#include "support/capstone_library.h"
 #include "tools/cli.h"
 #include "tools/commands.h"
 #include "tools/compile_flags.h"
@@ -318,6 +319,14 @@ int CompileCommand(std::span<const std::string> args) {
     if (auto isa = compiler::LookupIsa(o.flags.target, o.features); !isa.ok()) {
       std::fprintf(stderr, "egret compile: error: %s\n", isa.error().message.c_str());
       return cli::kExitUsage;
+    }
+  }
+  // --emit=asm loads capstone (support/capstone_library.h): a missing library fails here, before
+  // any compile work, rather than printing the error in place of every function.
+  if (o.emit == "asm") {
+    if (std::string why; Capstone(&why) == nullptr) {
+      std::fprintf(stderr, "egret compile: error: --emit=asm: %s\n", why.c_str());
+      return cli::kExitFailure;
     }
   }
   if (!o.print_after.empty()) {

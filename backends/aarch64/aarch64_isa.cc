@@ -27,6 +27,7 @@
 #include "backends/common/array_marshaller.h"
 #include "backends/common/function_pipeline.h"
 #include "backends/common/trampoline_cache.h"
+#include "support/capstone_library.h"
 
 namespace egret::aarch64 {
 namespace {
@@ -285,18 +286,21 @@ bool DecodeLse(uint32_t word, Inst* out) {
 }  // namespace
 
 std::string A64Isa::Disassemble(std::span<const uint8_t> code, uint64_t address) const {
+  std::string error;
+  const CapstoneApi* cs = Capstone(&error);
+  if (cs == nullptr) return "(" + error + ")\n";
   csh handle;
-  if (cs_open(CS_ARCH_ARM64, CS_MODE_ARM, &handle) != CS_ERR_OK) return "(capstone unavailable)\n";
+  if (cs->open(CS_ARCH_ARM64, CS_MODE_ARM, &handle) != CS_ERR_OK) return "(capstone unavailable)\n";
   std::string out;
   char line[256];
-  cs_insn* insn = cs_malloc(handle);
+  cs_insn* insn = cs->malloc(handle);
   for (size_t at = 0; at + 4 <= code.size(); at += 4) {
     const uint8_t* p = code.data() + at;
     size_t size = 4;
     uint64_t addr = address + at;
     const uint32_t word = static_cast<uint32_t>(p[0]) | static_cast<uint32_t>(p[1]) << 8 |
                           static_cast<uint32_t>(p[2]) << 16 | static_cast<uint32_t>(p[3]) << 24;
-    if (cs_disasm_iter(handle, &p, &size, &addr, insn)) {
+    if (cs->disasm_iter(handle, &p, &size, &addr, insn)) {
       std::snprintf(line, sizeof line, "  %4" PRIx64 ":  %s %s\n", insn->address, insn->mnemonic,
                     insn->op_str);
     } else if (Inst lse; DecodeLse(word, &lse)) {
@@ -310,8 +314,8 @@ std::string A64Isa::Disassemble(std::span<const uint8_t> code, uint64_t address)
     }
     out += line;
   }
-  cs_free(insn, 1);
-  cs_close(&handle);
+  cs->free(insn, 1);
+  cs->close(&handle);
   return out;
 }
 

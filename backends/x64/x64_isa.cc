@@ -27,6 +27,7 @@
 #include "backends/x64/emit.h"
 #include "backends/x64/encoder.h"
 #include "backends/x64/lower.h"
+#include "support/capstone_library.h"
 
 namespace egret::x64 {
 namespace {
@@ -294,14 +295,17 @@ void PrintData(std::span<const uint8_t> code, uint64_t address, const MachData& 
 
 std::string X64Isa::DisassembleFunction(std::span<const uint8_t> code, uint64_t address,
                                         std::span<const MachData> data) const {
+  std::string error;
+  const CapstoneApi* cs = Capstone(&error);
+  if (cs == nullptr) return "(" + error + ")\n";
   csh handle;
-  if (cs_open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) return "(capstone unavailable)\n";
-  cs_option(handle, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
+  if (cs->open(CS_ARCH_X86, CS_MODE_64, &handle) != CS_ERR_OK) return "(capstone unavailable)\n";
+  cs->option(handle, CS_OPT_SYNTAX, CS_OPT_SYNTAX_ATT);
   std::string out;
   const uint8_t* p = code.data();
   size_t size = code.size();
   uint64_t addr = address;
-  cs_insn* insn = cs_malloc(handle);
+  cs_insn* insn = cs->malloc(handle);
   char line[256];
   size_t next = 0;  // the next data stretch
   while (size > 0) {
@@ -321,7 +325,7 @@ std::string X64Isa::DisassembleFunction(std::span<const uint8_t> code, uint64_t 
     if (next < data.size()) limit = std::min<size_t>(size, data[next].start - at);
     const size_t rest = size - limit;
     size = limit;
-    const bool ok = cs_disasm_iter(handle, &p, &size, &addr, insn);
+    const bool ok = cs->disasm_iter(handle, &p, &size, &addr, insn);
     size += rest;
     if (!ok) {
       std::snprintf(line, sizeof line, "  %4" PRIx64 ":  .byte 0x%02x\n", addr, *p);
@@ -335,8 +339,8 @@ std::string X64Isa::DisassembleFunction(std::span<const uint8_t> code, uint64_t 
                   insn->op_str);
     out += line;
   }
-  cs_free(insn, 1);
-  cs_close(&handle);
+  cs->free(insn, 1);
+  cs->close(&handle);
   return out;
 }
 

@@ -45,6 +45,22 @@ TEST(ArtifactRoundTrip, Leb128WidthBoundaries) {
   }
 }
 
+// Stack maps are written through the same raw LEB128 writer, in room reserved per map: a map
+// whose frame size, slot count and slot deltas take two and three bytes round-trips.
+TEST(ArtifactRoundTrip, StackMapWithWideFields) {
+  Artifact a = testing::SmallArtifact();
+  ASSERT_EQ(a.stack_maps.size(), 1u);
+  a.stack_map_slots.clear();
+  for (uint32_t slot = 0; slot < 128; ++slot) a.stack_map_slots.push_back(slot);
+  a.stack_map_slots.push_back(200);
+  a.stack_map_slots.push_back(0x4000);
+  a.stack_maps[0].frame_size = 8 * 0x4001;                         // 16,385 words: three bytes
+  a.stack_maps[0].num_slots = uint32_t(a.stack_map_slots.size());  // 130: two bytes
+  auto back = ReadArtifact(WriteArtifact(a));
+  ASSERT_TRUE(back.ok()) << back.error().ToString();
+  EXPECT_EQ(*back, a);
+}
+
 TEST(ArtifactRoundTrip, EmptyArtifact) {
   Artifact a;
   auto bytes = WriteArtifact(a);
