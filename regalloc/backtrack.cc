@@ -1216,7 +1216,7 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
 }
 
 // Which halves of r's bitmap have a bit set in [a, b) (a < b): bit 0 reservations, bit 1
-// assigned ranges. 0 means no conflict in r there.
+// assigned ranges. 0 means no conflict in r there. The scan stops once both halves are seen.
 [[gnu::always_inline]] inline uint32_t Backtrack::Busy(PReg r, uint32_t a, uint32_t b) const {
   const uint64_t* bits = busy_at_[r.index()];
   const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
@@ -1228,9 +1228,12 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
   } else {
     res = bits[2 * w0] & m0;
     occ = bits[2 * w0 + 1] & m0;
-    // A joined range spans many words (a value live through many blocks): four words a step.
+    // A joined range spans many words (a value live through many blocks): four words a step,
+    // until both halves have a bit (most long ranges cross a call, whose clobbers are
+    // reservation bits, and the conflict scans that ask are after a set bit).
     uint32_t w = w0 + 1;
     for (; w + 4 <= w1; w += 4) {
+      if (res != 0 && occ != 0) return 3;
       const uint64_t* q = bits + 2 * w;
       res |= (q[0] | q[2]) | (q[4] | q[6]);
       occ |= (q[1] | q[3]) | (q[5] | q[7]);
@@ -1408,6 +1411,8 @@ template <class F>
     if (s.last <= from_range) continue;
     uint32_t k = std::max(s.first, from_range);
     for (uint32_t p = rs[k].from; k < s.last;) {
+      // Where the range holding p is known to have no bit set before p (in either half).
+      uint32_t clear_to = 0;
       if (s.last - s.first > 1) {
         if (occ_seen != nullptr && p < *occ_seen) {
           const uint32_t until = std::min(*occ_seen, s.to);
@@ -1419,13 +1424,16 @@ template <class F>
           else
             p = FirstBusy(r, until, s.to);
         } else {
+          // The scan starts at or before the start of the range holding the bit it finds
+          // (ranges of a span touch), so that range has no bit before it.
           p = FirstBusy(r, p, s.to);
+          clear_to = p;
         }
         if (p == UINT32_MAX) break;
         while (rs[k].to <= p) ++k;
       }
       const Range& x = rs[k];
-      const uint32_t busy = Busy(r, x.from, x.to);
+      const uint32_t busy = Busy(r, std::max(x.from, clear_to), x.to);
       p = x.to;
       ++k;
       if (busy != 0 && !f(x, k - 1, busy)) return false;
@@ -1585,32 +1593,46 @@ uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
 // none). Stops at the first range of the bundle that has a conflict.
 // `from_range`: ranges before it are known to have no conflict in r.
 uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const {
-  // bu's spans are kept (Split runs right after Place on the same bundle).
-  uint32_t first = UINT32_MAX;
-  ForEachBusyRange(bu, r, from_range, [&](const Range& x, uint32_t, uint32_t busy) {
-    first = FirstConflictIn(r, x, busy);
-    return first == UINT32_MAX;
-  });
-  return first;
+  // bu's spans are kept (Split runs right after Place on the same bundle). The walk jumps from
+  // set bit to set bit within each span; a conflict is at a set bit, and the range holding the
+  // bit found has none before it (the scan started at or before its start: ranges of a span
+  // touch), so its conflicts are searched from that bit on.
+  const auto rs = Ranges(bu);
+  for (const Span& s : SpansOf(bu)) {
+    if (s.last <= from_range) continue;
+    uint32_t k = std::max(s.first, from_range);
+    for (uint32_t p = rs[k].from; p < s.to;) {
+      p = FirstBusy(r, p, s.to);
+      if (p == UINT32_MAX) break;
+      while (rs[k].to <= p) ++k;
+      const Range& x = rs[k];
+      const uint32_t first = FirstConflictIn(r, Range(p, x.to, x.vreg));
+      if (first != UINT32_MAX) return first;
+      p = x.to;
+    }
+  }
+  return UINT32_MAX;
 }
 
-// The first point of range x (whose bits in r are `busy`, as Busy gives them) where it meets a
-// reservation of another vreg or an assigned range in r, or UINT32_MAX.
-uint32_t Backtrack::FirstConflictIn(PReg r, const Range& x, uint32_t busy) const {
-  uint32_t first = UINT32_MAX;
-  if (busy & 1) {
+// The first point of range x where it meets a reservation of another vreg or an assigned range
+// in r, or UINT32_MAX. The first assigned point is found first (the assigned half is exact);
+// reservations are looked at only when a reservation bit comes before it, and only up to it.
+uint32_t Backtrack::FirstConflictIn(PReg r, const Range& x) const {
+  uint32_t first = FirstAssigned(r, x.from, x.to);
+  const uint32_t lim = std::min(first, x.to);
+  if (x.from < lim && FirstReserved(r, x.from, lim) != UINT32_MAX) {
+    // A fixed operand's reservation of another vreg overlapping x, starting before lim: the
+    // first one (they are sorted by start) is the earliest.
     const auto& res = res_[r.index()];
     auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-    for (; it != res.end() && it->from < x.to; ++it)
+    for (; it != res.end() && it->from < lim; ++it)
       if (it->to > x.from && it->vreg != x.vreg) {
         first = std::max(x.from, it->from);
         break;
       }
-    // A clobber lies inside x (one point), so only one before the fixed operand's conflict
-    // matters.
+    // A clobber lies inside x (one point), so only one before the other conflicts matters.
     first = std::min(first, FirstClobberIn(r, x.from, std::min(first, x.to)));
   }
-  if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
   return first;
 }
 
@@ -2389,8 +2411,7 @@ Status Backtrack::Split(uint32_t b) {
                                                       : first_occ_pt_[k];
       EGRET_DCHECK(first != UINT32_MAX && first == FirstConflict(bundles_[b], cand_list_[k], 0));
     } else {
-      const Range& x = Ranges(bundles_[b])[first_conflict_range_[k]];
-      first = FirstConflictIn(cand_list_[k], x, Busy(cand_list_[k], x.from, x.to));
+      first = FirstConflictIn(cand_list_[k], Ranges(bundles_[b])[first_conflict_range_[k]]);
       EGRET_DCHECK(first != UINT32_MAX &&
                    first == FirstConflict(bundles_[b], cand_list_[k], first_conflict_range_[k]));
     }

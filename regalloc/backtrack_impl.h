@@ -327,7 +327,7 @@ class Backtrack : private BacktrackScratch {
   bool ReservedByOther(PReg r, const Range& x) const;
   uint32_t FirstClobberIn(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
-  uint32_t FirstConflictIn(PReg r, const Range& x, uint32_t busy) const;
+  uint32_t FirstConflictIn(PReg r, const Range& x) const;
   uint32_t FirstClobber(const Bundle& bu, PReg r) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
