@@ -1470,23 +1470,31 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
 // bit there is a conflict with an assigned bundle in that range). bu's spans must be kept.
 // *reserved is set when that range is known to meet a reservation of another vreg (it has no
 // assigned bit and a reservation conflict): ForEachConflict's first call is then a reservation.
+//
+// The walk jumps from set bit to set bit within each span (as ForEachBusyRange). The range
+// holding the bit found has no bit before it (the scan started at or before its start: ranges
+// of a span touch), so from that bit on an assigned bit decides at once, and without one the
+// bit found is a reservation bit and only the reservations decide.
 [[gnu::noinline]] uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r,
                                                          bool* reserved) const {
-  uint32_t found = kNone;
   *reserved = false;
-  ForEachBusyRange(bu, r, 0, [&](const Range& x, uint32_t k, uint32_t busy) {
-    if (busy & 2) {
-      found = k;
-      return false;
+  const auto rs = Ranges(bu);
+  for (const Span& s : SpansOf(bu)) {
+    uint32_t k = s.first;
+    for (uint32_t p = s.from; p < s.to;) {
+      p = FirstBusy(r, p, s.to);
+      if (p == UINT32_MAX) break;
+      while (rs[k].to <= p) ++k;
+      const Range& x = rs[k];
+      if (FirstAssigned(r, p, x.to) != UINT32_MAX) return k;
+      if (ReservedByOther(r, Range(p, x.to, x.vreg))) {
+        *reserved = true;
+        return k;
+      }
+      p = x.to;
     }
-    if (ReservedByOther(r, x)) {
-      found = k;
-      *reserved = true;
-      return false;
-    }
-    return true;
-  });
-  return found;
+  }
+  return kNone;
 }
 
 // Whether a reservation of r overlapping range x belongs to another vreg than x's (a conflict):
