@@ -21,7 +21,8 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(hint_), f(reuse_pairs_);
   f(arena_begin_), f(bundle_blocks_), f(arena_), f(bundles_), f(vreg_bundle_);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
-  f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_);
+  f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_),
+      f(cand_state_);
   for (auto& v : cands_base_) f(v);
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
@@ -1801,9 +1802,6 @@ Status Backtrack::Place(uint32_t b) {
   }
   // First pass: the first free candidate in order wins. A candidate is free when its scan finds
   // no conflict; a taken one stops at its first conflict, which Split may need.
-  declined_ = PRegSet();
-  reserved_first_ = PRegSet();
-  res_before_occ_ = PRegSet();
   // Written by index (the first pass reaches candidate k only after writing 0..k-1), so the
   // vectors only ever grow to the longest candidate list.
   const uint32_t num_cands = static_cast<uint32_t>(cand_list_.size());
@@ -1811,20 +1809,23 @@ Status Backtrack::Place(uint32_t b) {
     first_conflict_range_.resize(num_cands);
     first_occ_word_.resize(num_cands);
     first_occ_pt_.resize(num_cands);
+    cand_state_.resize(num_cands);
   }
   uint32_t* const first_conflict = first_conflict_range_.data();
   uint32_t* const first_occ_word = first_occ_word_.data();
+  uint8_t* const cand_state = cand_state_.data();
   float spill_cost = -1;  // SpillCost of the bundle, once a candidate needs it
   for (uint32_t ci = 0; ci < num_cands; ++ci) {
     const PReg r = cand_list_[ci];
     if (clobbered.Contains(r)) {
       first_conflict[ci] = 0;
+      cand_state[ci] = kCandClobbered;
       continue;
     }
     // A fresh callee-saved register the bundle does not pay for counts as taken; it is not
     // an eviction or split choice either (it holds no bundle to evict).
     if (DeclinesCalleeSaved(bundles_[b], r, &spill_cost)) {
-      declined_.Add(r);
+      cand_state[ci] = kCandDeclined;
       first_conflict[ci] = 0;
       if (!bundles_[b].deferred) {
         bool reserved;
@@ -1837,6 +1838,7 @@ Status Backtrack::Place(uint32_t b) {
       }
       continue;
     }
+    cand_state[ci] = 0;
     if (use_mask) {
       // An assigned bit under the bundle's points is a conflict (that half is exact): taken,
       // without looking further. Its first conflicting range is found only if no later
@@ -1873,7 +1875,7 @@ Status Backtrack::Place(uint32_t b) {
             return Status::Ok();
           }
           first_conflict[ci] = k;
-          reserved_first_.Add(r);
+          cand_state[ci] = kCandReservedFirst;
           continue;
         }
       } else {
@@ -1898,13 +1900,13 @@ Status Backtrack::Place(uint32_t b) {
       return Status::Ok();
     }
     first_conflict[ci] = first;
-    if (reserved) reserved_first_.Add(r);
+    if (reserved) cand_state[ci] = kCandReservedFirst;
   }
   // Candidates the first pass found taken at an assigned bit (kUnknown) have no first
   // conflicting range yet, but the bitmap word holding their first assigned point under the
   // bundle (first_occ_word_; word 0 of a one-word bundle), found again here only for the
   // candidates that still need it: the point, and whether reservation bits lie under the bundle
-  // before it (then res_before_occ_ holds the candidate). Without those bits that point is the
+  // before it (then its cand_state_ has kCandResBeforeOcc). Without those bits that point is the
   // first conflict: its range is where the scan below starts, and Split reads the point itself
   // (first_occ_pt_). With them, the scan starts at the first range and records the range of its
   // first conflict; Split walks from the first range.
@@ -1920,7 +1922,8 @@ Status Backtrack::Place(uint32_t b) {
     }
     const uint64_t* bits = busy_at_[r.index()] + 2 * (lo_word + k);
     const uint32_t q = static_cast<uint32_t>(__builtin_ctzll(m & bits[1]));
-    if (res_before || (m & bits[0] & ((uint64_t{1} << q) - 1)) != 0) res_before_occ_.Add(r);
+    if (res_before || (m & bits[0] & ((uint64_t{1} << q) - 1)) != 0)
+      cand_state_[ci] |= kCandResBeforeOcc;
     return 64 * (lo_word + k) + q;
   };
   const Range* const first_range = arena_.data() + bundles_[b].begin;
@@ -1940,13 +1943,13 @@ Status Backtrack::Place(uint32_t b) {
   if (may_evict) {
     for (uint32_t k = 0; k < cand_list_.size(); ++k) {
       const PReg r = cand_list_[k];
-      if (clobbered.Contains(r) || declined_.Contains(r) || reserved_first_.Contains(r)) continue;
+      if ((cand_state_[k] & (kCandClobbered | kCandDeclined | kCandReservedFirst)) != 0) continue;
       float cost = 0;
       bool unknown = first_conflict_range_[k] == kUnknown;
       if (unknown) {
         const uint32_t q = occ_point(k);
         if (AssignedAt(r, q).weight >= w) continue;
-        if (!res_before_occ_.Contains(r)) {
+        if ((cand_state_[k] & kCandResBeforeOcc) == 0) {
           first_conflict_range_[k] = RangeIndexAt(bundles_[b], q);
           unknown = false;
         }
@@ -2415,8 +2418,9 @@ Status Backtrack::Split(uint32_t b) {
     if (clobbered) {
       first = FirstConflict(bundles_[b], cand_list_[k], 0);
     } else if (first_conflict_range_[k] == kUnknown) {
-      first = res_before_occ_.Contains(cand_list_[k]) ? FirstConflict(bundles_[b], cand_list_[k], 0)
-                                                      : first_occ_pt_[k];
+      first = (cand_state_[k] & kCandResBeforeOcc) != 0
+                  ? FirstConflict(bundles_[b], cand_list_[k], 0)
+                  : first_occ_pt_[k];
       EGRET_DCHECK(first != UINT32_MAX && first == FirstConflict(bundles_[b], cand_list_[k], 0));
     } else {
       first = FirstConflictIn(cand_list_[k], Ranges(bundles_[b])[first_conflict_range_[k]]);
@@ -2430,18 +2434,17 @@ Status Backtrack::Split(uint32_t b) {
     }
   };
   bool any_clobbered = false;
-  for (uint32_t k = 0; k < cand_list_.size(); ++k) {
-    const PReg r = cand_list_[k];
-    if (declined_.Contains(r)) continue;
-    if (clobbered_.Contains(r))
+  const uint32_t num_cands = static_cast<uint32_t>(cand_list_.size());
+  for (uint32_t k = 0; k < num_cands; ++k) {
+    const uint8_t state = cand_state_[k];
+    if ((state & kCandDeclined) != 0) continue;
+    if ((state & kCandClobbered) != 0)
       any_clobbered = true;
     else
       consider(k, false);
   }
-  for (uint32_t k = 0; any_clobbered && k < cand_list_.size(); ++k) {
-    const PReg r = cand_list_[k];
-    if (!declined_.Contains(r) && clobbered_.Contains(r)) consider(k, true);
-  }
+  for (uint32_t k = 0; any_clobbered && k < num_cands; ++k)
+    if ((cand_state_[k] & kCandClobbered) != 0) consider(k, true);
   // Of the requiring uses (clipped to the ranges, as RequiringUses lists them): the first one's
   // instruction, and the instruction of the last one that ends by the gap before best_pt (the
   // condition is monotone in the use's position, so a scan in order stops there). One pass,
