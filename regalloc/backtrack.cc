@@ -1599,28 +1599,32 @@ uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
 }
 
 // The first point where the bundle meets a reservation or another bundle in r (UINT32_MAX if
-// none). Stops at the first range of the bundle that has a conflict.
+// none), searched before `limit` only (a known conflict: the answer when none comes before).
+// Stops at the first range of the bundle that has a conflict.
 // `from_range`: ranges before it are known to have no conflict in r.
-uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const {
+uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range,
+                                  uint32_t limit) const {
   // bu's spans are kept (Split runs right after Place on the same bundle). The walk jumps from
   // set bit to set bit within each span; a conflict is at a set bit, and the range holding the
   // bit found has none before it (the scan started at or before its start: ranges of a span
-  // touch), so its conflicts are searched from that bit on.
+  // touch), so its conflicts are searched from that bit on, up to the limit.
   const auto rs = Ranges(bu);
   for (const Span& s : SpansOf(bu)) {
     if (s.last <= from_range) continue;
+    if (s.from >= limit) break;
+    const uint32_t end = std::min(s.to, limit);
     uint32_t k = std::max(s.first, from_range);
-    for (uint32_t p = rs[k].from; p < s.to;) {
-      p = FirstBusy(r, p, s.to);
+    for (uint32_t p = rs[k].from; p < end;) {
+      p = FirstBusy(r, p, end);
       if (p == UINT32_MAX) break;
       while (rs[k].to <= p) ++k;
       const Range& x = rs[k];
-      const uint32_t first = FirstConflictIn(r, Range(p, x.to, x.vreg));
+      const uint32_t first = FirstConflictIn(r, Range(p, std::min(x.to, limit), x.vreg));
       if (first != UINT32_MAX) return first;
       p = x.to;
     }
   }
-  return UINT32_MAX;
+  return limit;
 }
 
 // The first point of range x where it meets a reservation of another vreg or an assigned range
@@ -2406,17 +2410,17 @@ Status Backtrack::Split(uint32_t b) {
   PReg best;
   uint32_t best_pt = 0, best_k = kNone;
   auto consider = [&](uint32_t k, bool clobbered) {
-    if (clobbered && best_k != kNone) {
-      const uint32_t bound = FirstClobber(bundles_[b], cand_list_[k]);
-      if (bound < best_pt || (bound == best_pt && k > best_k)) return;
-    }
     // An unclobbered candidate's recorded range is its first conflicting one (Place), so its
     // first conflict lies in it: no walk. One Place left without a range (taken at an assigned
     // bit, see Place) has its first conflict at that bit unless reservation bits come before.
-    // A clobbered one's scan starts at the first range.
+    // A clobbered one's scan starts at the first range and stops at its first clobber, a
+    // conflict (the scan's answer when it finds none before).
     uint32_t first;
     if (clobbered) {
-      first = FirstConflict(bundles_[b], cand_list_[k], 0);
+      const uint32_t bound = FirstClobber(bundles_[b], cand_list_[k]);
+      if (best_k != kNone && (bound < best_pt || (bound == best_pt && k > best_k))) return;
+      first = FirstConflict(bundles_[b], cand_list_[k], 0, bound);
+      EGRET_DCHECK(first == FirstConflict(bundles_[b], cand_list_[k], 0));
     } else if (first_conflict_range_[k] == kUnknown) {
       first = (cand_state_[k] & kCandResBeforeOcc) != 0
                   ? FirstConflict(bundles_[b], cand_list_[k], 0)

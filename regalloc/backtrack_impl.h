@@ -335,7 +335,9 @@ class Backtrack : private BacktrackScratch {
   uint32_t RangeIndexAt(const Bundle& bu, uint32_t p) const;
   bool ReservedByOther(PReg r, const Range& x) const;
   uint32_t FirstClobberIn(PReg r, uint32_t a, uint32_t b) const;
-  uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
+  // `limit`: a point where bu is known to conflict in r (the answer when none comes before).
+  uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range,
+                         uint32_t limit = UINT32_MAX) const;
   uint32_t FirstConflictIn(PReg r, const Range& x) const;
   uint32_t FirstClobber(const Bundle& bu, PReg r) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
