@@ -88,6 +88,7 @@ Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& l
     cands_base_[c].insert(cands_base_[c].end(), env_.non_preferred[c].begin(),
                           env_.non_preferred[c].end());
   }
+  unclaimed_ = callee_saved_;
 }
 
 Status Backtrack::Run() {
@@ -1131,22 +1132,23 @@ Status Backtrack::AllocateAll() {
   // counted (vreg_size_), and all its use records: every use lies in one of the vreg's ranges
   // (an operand gets its location from the range holding its point). Weigh then neither sums
   // the ranges nor finds each use's range (Bundle::uses_exact).
-  for (uint32_t b = 0; b < bundles_.size(); ++b) {
-    const Bundle& bu = bundles_[b];
+  // Weigh writes the bundle's fields only (bundles_ does not grow here): the reference stays.
+  const uint32_t num_bundles = static_cast<uint32_t>(bundles_.size());
+  for (uint32_t b = 0; b < num_bundles; ++b) {
+    Bundle& bu = bundles_[b];
     if (bu.dead) continue;
     if (bu.one_vreg) {
       const uint32_t v = arena_[bu.begin].vreg;
-      Bundle& ob = bundles_[b];
-      ob.uses_exact = true;
-      ob.use_lo = use_begin_[v];
-      ob.use_hi = use_begin_[v + 1];
+      bu.uses_exact = true;
+      bu.use_lo = use_begin_[v];
+      bu.use_hi = use_begin_[v + 1];
       Weigh(b, vreg_size_[v]);
     } else {
       Weigh(b);
     }
     // Enqueue while filling, inline: into its class's sorted array.
-    const uint32_t cls = 32 - static_cast<uint32_t>(__builtin_clz(bundles_[b].size | 1));
-    classes_[cls].sorted.emplace_back(arena_[bundles_[b].begin].from, b);
+    const uint32_t cls = 32 - static_cast<uint32_t>(__builtin_clz(bu.size | 1));
+    classes_[cls].sorted.emplace_back(arena_[bu.begin].from, b);
     nonempty_ |= uint64_t{1} << cls;
   }
   for (SizeClass& sc : classes_) std::sort(sc.sorted.begin(), sc.sorted.end(), QueueBefore);
@@ -1652,7 +1654,7 @@ uint32_t Backtrack::FirstConflictIn(PReg r, const Range& x) const {
 void Backtrack::Assign(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
-  if (callee_saved_.Contains(r)) claimed_.Add(r);
+  unclaimed_.Remove(r);
   // One assigned entry per span (touching ranges joined): the conflicts of any query are the
   // same bundles with the same weights, with fewer entries to insert, look up and erase.
   if (bu.span_end != bu.span_begin) {  // kept by SplitAt
@@ -1675,7 +1677,7 @@ void Backtrack::Assign(uint32_t b, PReg r) {
 void Backtrack::AssignSpans(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
-  if (callee_saved_.Contains(r)) claimed_.Add(r);
+  unclaimed_.Remove(r);
   const auto spans = SpansOf(bu);
   AddAssigned(r, spans.data(), spans.data() + spans.size(), b, bu.weight);
 }
@@ -1743,7 +1745,7 @@ float Backtrack::SpillCost(const Bundle& bu) const {
 // leaving the bundle in its slot. Minimal bundles never decline (their operands need a
 // register); a register some bundle already claimed costs nothing more.
 bool Backtrack::DeclinesCalleeSaved(const Bundle& bu, PReg r, float* cost) const {
-  if (!callee_saved_.Contains(r) || claimed_.Contains(r) || bu.minimal) return false;
+  if (!unclaimed_.Contains(r) || bu.minimal) return false;
   if (*cost < 0) *cost = SpillCost(bu);  // the same for every candidate: computed once
   return *cost < claim_cost_;
 }

@@ -397,10 +397,10 @@ class Backtrack : private BacktrackScratch {
   Output* out_;
   PRegSet allocatable_;
   PRegSet callee_saved_;  // the environment's non_preferred registers
-  // Callee-saved registers some bundle has been assigned to: saved and restored by the frame,
-  // so further bundles use them at no extra cost. Only grows (an evicted bundle's register
-  // usually gets another occupant).
-  PRegSet claimed_;
+  // Callee-saved registers no bundle has been assigned to yet (callee_saved_ less the claimed
+  // ones): a claimed one is saved and restored by the frame, so further bundles use it at no
+  // extra cost. Only shrinks (an evicted bundle's register usually gets another occupant).
+  PRegSet unclaimed_;
   float claim_cost_ = 0;
   PRegSet all_clobbers_;  // every register some call of the function clobbers (AllocateAll)
   // The last Place(): its candidates in order (cands_base_ of the class, or in cands_ with a hint).
