@@ -1128,6 +1128,10 @@ Status Backtrack::AllocateAll() {
     cover_at_[r.index()] = cover_[r.index()].data();
   });
   for (const PRegSet& s : f_.clobber_sets) all_clobbers_ |= s;
+  // A register no call clobbers and no fixed operand reserves has no reservation bit at all:
+  // Busy then reads only the assigned half (most callee-saved registers).
+  allocatable_.ForEach(
+      [&](PReg r) { res_any_[r.index()] = all_clobbers_.Contains(r) || !res_[r.index()].empty(); });
   // An initial one-vreg bundle holds its vreg's whole range list, whose points BuildRanges
   // counted (vreg_size_), and all its use records: every use lies in one of the vreg's ranges
   // (an operand gets its location from the range holding its point). Weigh then neither sums
@@ -1224,6 +1228,13 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
   const uint64_t* bits = busy_at_[r.index()];
   const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
   const uint64_t m0 = ~uint64_t{0} << (a % 64), m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  if (!res_any_[r.index()]) {  // no reservation bit in r: the first assigned bit decides
+    if (w0 == w1) return (bits[2 * w0 + 1] & m0 & m1) != 0 ? 2u : 0u;
+    if ((bits[2 * w0 + 1] & m0) != 0) return 2;
+    for (uint32_t w = w0 + 1; w < w1; ++w)
+      if (bits[2 * w + 1] != 0) return 2;
+    return (bits[2 * w1 + 1] & m1) != 0 ? 2u : 0u;
+  }
   uint64_t res, occ;
   if (w0 == w1) {
     res = bits[2 * w0] & m0 & m1;

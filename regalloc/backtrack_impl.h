@@ -418,7 +418,10 @@ class Backtrack : private BacktrackScratch {
   uint64_t* starts_at_[PReg::kNumIndices];
   CoverStart* cover_at_[PReg::kNumIndices];
   uint64_t nonempty_ = 0;  // bit c: classes_[c] may hold bundles
-  uint64_t budget_ = 0;    // evictions of non-minimal bundles left
+  // Per allocatable register (AllocateAll): whether the reservation half of its bitmap may have
+  // a bit set (some call clobbers it or some fixed operand reserves it).
+  bool res_any_[PReg::kNumIndices];
+  uint64_t budget_ = 0;  // evictions of non-minimal bundles left
 };
 
 }  // namespace egret::regalloc
