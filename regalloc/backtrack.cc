@@ -1646,7 +1646,7 @@ uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range,
 uint32_t Backtrack::FirstConflictIn(PReg r, const Range& x) const {
   uint32_t first = FirstAssigned(r, x.from, x.to);
   const uint32_t lim = std::min(first, x.to);
-  if (x.from < lim && FirstReserved(r, x.from, lim) != UINT32_MAX) {
+  if (x.from < lim && res_any_[r.index()] && FirstReserved(r, x.from, lim) != UINT32_MAX) {
     // A fixed operand's reservation of another vreg overlapping x, starting before lim: the
     // first one (they are sorted by start) is the earliest.
     const auto& res = res_[r.index()];
