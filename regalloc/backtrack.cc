@@ -21,7 +21,8 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(hint_), f(reuse_pairs_);
   f(arena_begin_), f(bundle_blocks_), f(arena_), f(bundles_), f(vreg_bundle_);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
-  f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_);
+  f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_),
+      f(cand_state_);
   for (auto& v : cands_base_) f(v);
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
@@ -87,6 +88,7 @@ Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& l
     cands_base_[c].insert(cands_base_[c].end(), env_.non_preferred[c].begin(),
                           env_.non_preferred[c].end());
   }
+  unclaimed_ = callee_saved_;
 }
 
 Status Backtrack::Run() {
@@ -1126,26 +1128,31 @@ Status Backtrack::AllocateAll() {
     cover_at_[r.index()] = cover_[r.index()].data();
   });
   for (const PRegSet& s : f_.clobber_sets) all_clobbers_ |= s;
+  // A register no call clobbers and no fixed operand reserves has no reservation bit at all:
+  // Busy then reads only the assigned half (most callee-saved registers).
+  allocatable_.ForEach(
+      [&](PReg r) { res_any_[r.index()] = all_clobbers_.Contains(r) || !res_[r.index()].empty(); });
   // An initial one-vreg bundle holds its vreg's whole range list, whose points BuildRanges
   // counted (vreg_size_), and all its use records: every use lies in one of the vreg's ranges
   // (an operand gets its location from the range holding its point). Weigh then neither sums
   // the ranges nor finds each use's range (Bundle::uses_exact).
-  for (uint32_t b = 0; b < bundles_.size(); ++b) {
-    const Bundle& bu = bundles_[b];
+  // Weigh writes the bundle's fields only (bundles_ does not grow here): the reference stays.
+  const uint32_t num_bundles = static_cast<uint32_t>(bundles_.size());
+  for (uint32_t b = 0; b < num_bundles; ++b) {
+    Bundle& bu = bundles_[b];
     if (bu.dead) continue;
     if (bu.one_vreg) {
       const uint32_t v = arena_[bu.begin].vreg;
-      Bundle& ob = bundles_[b];
-      ob.uses_exact = true;
-      ob.use_lo = use_begin_[v];
-      ob.use_hi = use_begin_[v + 1];
+      bu.uses_exact = true;
+      bu.use_lo = use_begin_[v];
+      bu.use_hi = use_begin_[v + 1];
       Weigh(b, vreg_size_[v]);
     } else {
       Weigh(b);
     }
     // Enqueue while filling, inline: into its class's sorted array.
-    const uint32_t cls = 32 - static_cast<uint32_t>(__builtin_clz(bundles_[b].size | 1));
-    classes_[cls].sorted.emplace_back(arena_[bundles_[b].begin].from, b);
+    const uint32_t cls = 32 - static_cast<uint32_t>(__builtin_clz(bu.size | 1));
+    classes_[cls].sorted.emplace_back(arena_[bu.begin].from, b);
     nonempty_ |= uint64_t{1} << cls;
   }
   for (SizeClass& sc : classes_) std::sort(sc.sorted.begin(), sc.sorted.end(), QueueBefore);
@@ -1216,11 +1223,18 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
 }
 
 // Which halves of r's bitmap have a bit set in [a, b) (a < b): bit 0 reservations, bit 1
-// assigned ranges. 0 means no conflict in r there.
+// assigned ranges. 0 means no conflict in r there. The scan stops once both halves are seen.
 [[gnu::always_inline]] inline uint32_t Backtrack::Busy(PReg r, uint32_t a, uint32_t b) const {
   const uint64_t* bits = busy_at_[r.index()];
   const uint32_t w0 = a / 64, w1 = (b - 1) / 64;
   const uint64_t m0 = ~uint64_t{0} << (a % 64), m1 = ~uint64_t{0} >> (63 - (b - 1) % 64);
+  if (!res_any_[r.index()]) {  // no reservation bit in r: the first assigned bit decides
+    if (w0 == w1) return (bits[2 * w0 + 1] & m0 & m1) != 0 ? 2u : 0u;
+    if ((bits[2 * w0 + 1] & m0) != 0) return 2;
+    for (uint32_t w = w0 + 1; w < w1; ++w)
+      if (bits[2 * w + 1] != 0) return 2;
+    return (bits[2 * w1 + 1] & m1) != 0 ? 2u : 0u;
+  }
   uint64_t res, occ;
   if (w0 == w1) {
     res = bits[2 * w0] & m0 & m1;
@@ -1228,9 +1242,12 @@ void Backtrack::MarkBusy(PReg r, uint32_t a, uint32_t b, uint32_t half, bool set
   } else {
     res = bits[2 * w0] & m0;
     occ = bits[2 * w0 + 1] & m0;
-    // A joined range spans many words (a value live through many blocks): four words a step.
+    // A joined range spans many words (a value live through many blocks): four words a step,
+    // until both halves have a bit (most long ranges cross a call, whose clobbers are
+    // reservation bits, and the conflict scans that ask are after a set bit).
     uint32_t w = w0 + 1;
     for (; w + 4 <= w1; w += 4) {
+      if (res != 0 && occ != 0) return 3;
       const uint64_t* q = bits + 2 * w;
       res |= (q[0] | q[2]) | (q[4] | q[6]);
       occ |= (q[1] | q[3]) | (q[5] | q[7]);
@@ -1408,6 +1425,8 @@ template <class F>
     if (s.last <= from_range) continue;
     uint32_t k = std::max(s.first, from_range);
     for (uint32_t p = rs[k].from; k < s.last;) {
+      // Where the range holding p is known to have no bit set before p (in either half).
+      uint32_t clear_to = 0;
       if (s.last - s.first > 1) {
         if (occ_seen != nullptr && p < *occ_seen) {
           const uint32_t until = std::min(*occ_seen, s.to);
@@ -1419,13 +1438,16 @@ template <class F>
           else
             p = FirstBusy(r, until, s.to);
         } else {
+          // The scan starts at or before the start of the range holding the bit it finds
+          // (ranges of a span touch), so that range has no bit before it.
           p = FirstBusy(r, p, s.to);
+          clear_to = p;
         }
         if (p == UINT32_MAX) break;
         while (rs[k].to <= p) ++k;
       }
       const Range& x = rs[k];
-      const uint32_t busy = Busy(r, x.from, x.to);
+      const uint32_t busy = Busy(r, std::max(x.from, clear_to), x.to);
       p = x.to;
       ++k;
       if (busy != 0 && !f(x, k - 1, busy)) return false;
@@ -1462,23 +1484,31 @@ void Backtrack::ForEachConflict(const Bundle& bu, PReg r, uint32_t from_range, F
 // bit there is a conflict with an assigned bundle in that range). bu's spans must be kept.
 // *reserved is set when that range is known to meet a reservation of another vreg (it has no
 // assigned bit and a reservation conflict): ForEachConflict's first call is then a reservation.
+//
+// The walk jumps from set bit to set bit within each span (as ForEachBusyRange). The range
+// holding the bit found has no bit before it (the scan started at or before its start: ranges
+// of a span touch), so from that bit on an assigned bit decides at once, and without one the
+// bit found is a reservation bit and only the reservations decide.
 [[gnu::noinline]] uint32_t Backtrack::FirstConflictRange(const Bundle& bu, PReg r,
                                                          bool* reserved) const {
-  uint32_t found = kNone;
   *reserved = false;
-  ForEachBusyRange(bu, r, 0, [&](const Range& x, uint32_t k, uint32_t busy) {
-    if (busy & 2) {
-      found = k;
-      return false;
+  const auto rs = Ranges(bu);
+  for (const Span& s : SpansOf(bu)) {
+    uint32_t k = s.first;
+    for (uint32_t p = s.from; p < s.to;) {
+      p = FirstBusy(r, p, s.to);
+      if (p == UINT32_MAX) break;
+      while (rs[k].to <= p) ++k;
+      const Range& x = rs[k];
+      if (FirstAssigned(r, p, x.to) != UINT32_MAX) return k;
+      if (ReservedByOther(r, Range(p, x.to, x.vreg))) {
+        *reserved = true;
+        return k;
+      }
+      p = x.to;
     }
-    if (ReservedByOther(r, x)) {
-      found = k;
-      *reserved = true;
-      return false;
-    }
-    return true;
-  });
-  return found;
+  }
+  return kNone;
 }
 
 // Whether a reservation of r overlapping range x belongs to another vreg than x's (a conflict):
@@ -1582,42 +1612,60 @@ uint32_t Backtrack::ResLowerBound(PReg r, uint32_t p) const {
 }
 
 // The first point where the bundle meets a reservation or another bundle in r (UINT32_MAX if
-// none). Stops at the first range of the bundle that has a conflict.
+// none), searched before `limit` only (a known conflict: the answer when none comes before).
+// Stops at the first range of the bundle that has a conflict.
 // `from_range`: ranges before it are known to have no conflict in r.
-uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const {
-  // bu's spans are kept (Split runs right after Place on the same bundle).
-  uint32_t first = UINT32_MAX;
-  ForEachBusyRange(bu, r, from_range, [&](const Range& x, uint32_t, uint32_t busy) {
-    first = FirstConflictIn(r, x, busy);
-    return first == UINT32_MAX;
-  });
-  return first;
+uint32_t Backtrack::FirstConflict(const Bundle& bu, PReg r, uint32_t from_range,
+                                  uint32_t limit) const {
+  // bu's spans are kept (Split runs right after Place on the same bundle). The walk jumps from
+  // set bit to set bit within each span; a conflict is at a set bit, and the range holding the
+  // bit found has none before it (the scan started at or before its start: ranges of a span
+  // touch), so its conflicts are searched from that bit on, up to the limit.
+  const auto rs = Ranges(bu);
+  for (const Span& s : SpansOf(bu)) {
+    if (s.last <= from_range) continue;
+    if (s.from >= limit) break;
+    const uint32_t end = std::min(s.to, limit);
+    uint32_t k = std::max(s.first, from_range);
+    for (uint32_t p = rs[k].from; p < end;) {
+      p = FirstBusy(r, p, end);
+      if (p == UINT32_MAX) break;
+      while (rs[k].to <= p) ++k;
+      const Range& x = rs[k];
+      const uint32_t first = FirstConflictIn(r, Range(p, std::min(x.to, limit), x.vreg));
+      if (first != UINT32_MAX) return first;
+      p = x.to;
+    }
+  }
+  return limit;
 }
 
-// The first point of range x (whose bits in r are `busy`, as Busy gives them) where it meets a
-// reservation of another vreg or an assigned range in r, or UINT32_MAX.
-uint32_t Backtrack::FirstConflictIn(PReg r, const Range& x, uint32_t busy) const {
-  uint32_t first = UINT32_MAX;
-  if (busy & 1) {
+// The first point of range x where it meets a reservation of another vreg or an assigned range
+// in r, or UINT32_MAX. The first assigned point is found first (the assigned half is exact);
+// reservations are looked at only when a reservation bit comes before it, and only up to it.
+uint32_t Backtrack::FirstConflictIn(PReg r, const Range& x) const {
+  uint32_t first = FirstAssigned(r, x.from, x.to);
+  const uint32_t lim = std::min(first, x.to);
+  if (x.from < lim && res_any_[r.index()] && FirstReserved(r, x.from, lim) != UINT32_MAX) {
+    // A fixed operand's reservation of another vreg overlapping x, starting before lim: the
+    // first one (they are sorted by start) is the earliest.
     const auto& res = res_[r.index()];
     auto it = res.begin() + ResLowerBound(r, x.from >= 4 ? x.from - 4 : 0);
-    for (; it != res.end() && it->from < x.to; ++it)
+    for (; it != res.end() && it->from < lim; ++it)
       if (it->to > x.from && it->vreg != x.vreg) {
         first = std::max(x.from, it->from);
         break;
       }
-    // A clobber lies inside x (one point), so only one before the fixed operand's conflict
-    // matters.
+    // A clobber lies inside x (one point), so only one before the other conflicts matters.
     first = std::min(first, FirstClobberIn(r, x.from, std::min(first, x.to)));
   }
-  if (busy & 2) first = std::min(first, FirstAssigned(r, x.from, x.to));
   return first;
 }
 
 void Backtrack::Assign(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
-  if (callee_saved_.Contains(r)) claimed_.Add(r);
+  unclaimed_.Remove(r);
   // One assigned entry per span (touching ranges joined): the conflicts of any query are the
   // same bundles with the same weights, with fewer entries to insert, look up and erase.
   if (bu.span_end != bu.span_begin) {  // kept by SplitAt
@@ -1640,7 +1688,7 @@ void Backtrack::Assign(uint32_t b, PReg r) {
 void Backtrack::AssignSpans(uint32_t b, PReg r) {
   Bundle& bu = bundles_[b];
   bu.reg = r;
-  if (callee_saved_.Contains(r)) claimed_.Add(r);
+  unclaimed_.Remove(r);
   const auto spans = SpansOf(bu);
   AddAssigned(r, spans.data(), spans.data() + spans.size(), b, bu.weight);
 }
@@ -1708,7 +1756,7 @@ float Backtrack::SpillCost(const Bundle& bu) const {
 // leaving the bundle in its slot. Minimal bundles never decline (their operands need a
 // register); a register some bundle already claimed costs nothing more.
 bool Backtrack::DeclinesCalleeSaved(const Bundle& bu, PReg r, float* cost) const {
-  if (!callee_saved_.Contains(r) || claimed_.Contains(r) || bu.minimal) return false;
+  if (!unclaimed_.Contains(r) || bu.minimal) return false;
   if (*cost < 0) *cost = SpillCost(bu);  // the same for every candidate: computed once
   return *cost < claim_cost_;
 }
@@ -1771,9 +1819,6 @@ Status Backtrack::Place(uint32_t b) {
   }
   // First pass: the first free candidate in order wins. A candidate is free when its scan finds
   // no conflict; a taken one stops at its first conflict, which Split may need.
-  declined_ = PRegSet();
-  reserved_first_ = PRegSet();
-  res_before_occ_ = PRegSet();
   // Written by index (the first pass reaches candidate k only after writing 0..k-1), so the
   // vectors only ever grow to the longest candidate list.
   const uint32_t num_cands = static_cast<uint32_t>(cand_list_.size());
@@ -1781,20 +1826,23 @@ Status Backtrack::Place(uint32_t b) {
     first_conflict_range_.resize(num_cands);
     first_occ_word_.resize(num_cands);
     first_occ_pt_.resize(num_cands);
+    cand_state_.resize(num_cands);
   }
   uint32_t* const first_conflict = first_conflict_range_.data();
   uint32_t* const first_occ_word = first_occ_word_.data();
+  uint8_t* const cand_state = cand_state_.data();
   float spill_cost = -1;  // SpillCost of the bundle, once a candidate needs it
   for (uint32_t ci = 0; ci < num_cands; ++ci) {
     const PReg r = cand_list_[ci];
     if (clobbered.Contains(r)) {
       first_conflict[ci] = 0;
+      cand_state[ci] = kCandClobbered;
       continue;
     }
     // A fresh callee-saved register the bundle does not pay for counts as taken; it is not
     // an eviction or split choice either (it holds no bundle to evict).
     if (DeclinesCalleeSaved(bundles_[b], r, &spill_cost)) {
-      declined_.Add(r);
+      cand_state[ci] = kCandDeclined;
       first_conflict[ci] = 0;
       if (!bundles_[b].deferred) {
         bool reserved;
@@ -1807,6 +1855,7 @@ Status Backtrack::Place(uint32_t b) {
       }
       continue;
     }
+    cand_state[ci] = 0;
     if (use_mask) {
       // An assigned bit under the bundle's points is a conflict (that half is exact): taken,
       // without looking further. Its first conflicting range is found only if no later
@@ -1843,7 +1892,7 @@ Status Backtrack::Place(uint32_t b) {
             return Status::Ok();
           }
           first_conflict[ci] = k;
-          reserved_first_.Add(r);
+          cand_state[ci] = kCandReservedFirst;
           continue;
         }
       } else {
@@ -1868,13 +1917,13 @@ Status Backtrack::Place(uint32_t b) {
       return Status::Ok();
     }
     first_conflict[ci] = first;
-    if (reserved) reserved_first_.Add(r);
+    if (reserved) cand_state[ci] = kCandReservedFirst;
   }
   // Candidates the first pass found taken at an assigned bit (kUnknown) have no first
   // conflicting range yet, but the bitmap word holding their first assigned point under the
   // bundle (first_occ_word_; word 0 of a one-word bundle), found again here only for the
   // candidates that still need it: the point, and whether reservation bits lie under the bundle
-  // before it (then res_before_occ_ holds the candidate). Without those bits that point is the
+  // before it (then its cand_state_ has kCandResBeforeOcc). Without those bits that point is the
   // first conflict: its range is where the scan below starts, and Split reads the point itself
   // (first_occ_pt_). With them, the scan starts at the first range and records the range of its
   // first conflict; Split walks from the first range.
@@ -1890,7 +1939,8 @@ Status Backtrack::Place(uint32_t b) {
     }
     const uint64_t* bits = busy_at_[r.index()] + 2 * (lo_word + k);
     const uint32_t q = static_cast<uint32_t>(__builtin_ctzll(m & bits[1]));
-    if (res_before || (m & bits[0] & ((uint64_t{1} << q) - 1)) != 0) res_before_occ_.Add(r);
+    if (res_before || (m & bits[0] & ((uint64_t{1} << q) - 1)) != 0)
+      cand_state_[ci] |= kCandResBeforeOcc;
     return 64 * (lo_word + k) + q;
   };
   const Range* const first_range = arena_.data() + bundles_[b].begin;
@@ -1910,13 +1960,13 @@ Status Backtrack::Place(uint32_t b) {
   if (may_evict) {
     for (uint32_t k = 0; k < cand_list_.size(); ++k) {
       const PReg r = cand_list_[k];
-      if (clobbered.Contains(r) || declined_.Contains(r) || reserved_first_.Contains(r)) continue;
+      if ((cand_state_[k] & (kCandClobbered | kCandDeclined | kCandReservedFirst)) != 0) continue;
       float cost = 0;
       bool unknown = first_conflict_range_[k] == kUnknown;
       if (unknown) {
         const uint32_t q = occ_point(k);
         if (AssignedAt(r, q).weight >= w) continue;
-        if (!res_before_occ_.Contains(r)) {
+        if ((cand_state_[k] & kCandResBeforeOcc) == 0) {
           first_conflict_range_[k] = RangeIndexAt(bundles_[b], q);
           unknown = false;
         }
@@ -2373,24 +2423,24 @@ Status Backtrack::Split(uint32_t b) {
   PReg best;
   uint32_t best_pt = 0, best_k = kNone;
   auto consider = [&](uint32_t k, bool clobbered) {
-    if (clobbered && best_k != kNone) {
-      const uint32_t bound = FirstClobber(bundles_[b], cand_list_[k]);
-      if (bound < best_pt || (bound == best_pt && k > best_k)) return;
-    }
     // An unclobbered candidate's recorded range is its first conflicting one (Place), so its
     // first conflict lies in it: no walk. One Place left without a range (taken at an assigned
     // bit, see Place) has its first conflict at that bit unless reservation bits come before.
-    // A clobbered one's scan starts at the first range.
+    // A clobbered one's scan starts at the first range and stops at its first clobber, a
+    // conflict (the scan's answer when it finds none before).
     uint32_t first;
     if (clobbered) {
-      first = FirstConflict(bundles_[b], cand_list_[k], 0);
+      const uint32_t bound = FirstClobber(bundles_[b], cand_list_[k]);
+      if (best_k != kNone && (bound < best_pt || (bound == best_pt && k > best_k))) return;
+      first = FirstConflict(bundles_[b], cand_list_[k], 0, bound);
+      EGRET_DCHECK(first == FirstConflict(bundles_[b], cand_list_[k], 0));
     } else if (first_conflict_range_[k] == kUnknown) {
-      first = res_before_occ_.Contains(cand_list_[k]) ? FirstConflict(bundles_[b], cand_list_[k], 0)
-                                                      : first_occ_pt_[k];
+      first = (cand_state_[k] & kCandResBeforeOcc) != 0
+                  ? FirstConflict(bundles_[b], cand_list_[k], 0)
+                  : first_occ_pt_[k];
       EGRET_DCHECK(first != UINT32_MAX && first == FirstConflict(bundles_[b], cand_list_[k], 0));
     } else {
-      const Range& x = Ranges(bundles_[b])[first_conflict_range_[k]];
-      first = FirstConflictIn(cand_list_[k], x, Busy(cand_list_[k], x.from, x.to));
+      first = FirstConflictIn(cand_list_[k], Ranges(bundles_[b])[first_conflict_range_[k]]);
       EGRET_DCHECK(first != UINT32_MAX &&
                    first == FirstConflict(bundles_[b], cand_list_[k], first_conflict_range_[k]));
     }
@@ -2401,18 +2451,17 @@ Status Backtrack::Split(uint32_t b) {
     }
   };
   bool any_clobbered = false;
-  for (uint32_t k = 0; k < cand_list_.size(); ++k) {
-    const PReg r = cand_list_[k];
-    if (declined_.Contains(r)) continue;
-    if (clobbered_.Contains(r))
+  const uint32_t num_cands = static_cast<uint32_t>(cand_list_.size());
+  for (uint32_t k = 0; k < num_cands; ++k) {
+    const uint8_t state = cand_state_[k];
+    if ((state & kCandDeclined) != 0) continue;
+    if ((state & kCandClobbered) != 0)
       any_clobbered = true;
     else
       consider(k, false);
   }
-  for (uint32_t k = 0; any_clobbered && k < cand_list_.size(); ++k) {
-    const PReg r = cand_list_[k];
-    if (!declined_.Contains(r) && clobbered_.Contains(r)) consider(k, true);
-  }
+  for (uint32_t k = 0; any_clobbered && k < num_cands; ++k)
+    if ((cand_state_[k] & kCandClobbered) != 0) consider(k, true);
   // Of the requiring uses (clipped to the ranges, as RequiringUses lists them): the first one's
   // instruction, and the instruction of the last one that ends by the gap before best_pt (the
   // condition is monotone in the use's position, so a scan in order stops there). One pass,

@@ -168,6 +168,15 @@ struct BacktrackScratch {
   // before that word), and Place sets the point itself before it calls Split.
   std::vector<uint32_t> first_conflict_range_, first_occ_word_, first_occ_pt_;
   static constexpr uint32_t kResBefore = uint32_t{1} << 31;
+  // Per candidate of the last Place(), by index like first_conflict_range_ (the eviction pass and
+  // Split read a byte where testing register sets cost a few instructions per set and candidate):
+  // a call inside the bundle clobbers it; it is a fresh callee-saved register the bundle does not
+  // pay for (a save and a restore at the entry block's frequency); its first conflict (first
+  // pass) is a reservation; it was taken at an assigned bit (first_occ_pt_) with reservation bits
+  // under the bundle before it (one of them may be an earlier conflict).
+  std::vector<uint8_t> cand_state_;
+  static constexpr uint8_t kCandClobbered = 1, kCandDeclined = 2, kCandReservedFirst = 4,
+                           kCandResBeforeOcc = 8;
   // Per allocatable register, one bit per point, in pairs of words (reservations of any vreg,
   // assigned ranges): a filter in front of the exact queries. A range whose bits are all clear
   // has no conflict in that register; a set bit sends the query to res_ and occ_ (a reservation
@@ -326,8 +335,10 @@ class Backtrack : private BacktrackScratch {
   uint32_t RangeIndexAt(const Bundle& bu, uint32_t p) const;
   bool ReservedByOther(PReg r, const Range& x) const;
   uint32_t FirstClobberIn(PReg r, uint32_t a, uint32_t b) const;
-  uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range) const;
-  uint32_t FirstConflictIn(PReg r, const Range& x, uint32_t busy) const;
+  // `limit`: a point where bu is known to conflict in r (the answer when none comes before).
+  uint32_t FirstConflict(const Bundle& bu, PReg r, uint32_t from_range,
+                         uint32_t limit = UINT32_MAX) const;
+  uint32_t FirstConflictIn(PReg r, const Range& x) const;
   uint32_t FirstClobber(const Bundle& bu, PReg r) const;
   uint32_t Busy(PReg r, uint32_t a, uint32_t b) const;
   uint32_t FirstBusy(PReg r, uint32_t a, uint32_t b) const;
@@ -386,26 +397,19 @@ class Backtrack : private BacktrackScratch {
   Output* out_;
   PRegSet allocatable_;
   PRegSet callee_saved_;  // the environment's non_preferred registers
-  // Callee-saved registers some bundle has been assigned to: saved and restored by the frame,
-  // so further bundles use them at no extra cost. Only grows (an evicted bundle's register
-  // usually gets another occupant).
-  PRegSet claimed_;
+  // Callee-saved registers no bundle has been assigned to yet (callee_saved_ less the claimed
+  // ones): a claimed one is saved and restored by the frame, so further bundles use it at no
+  // extra cost. Only shrinks (an evicted bundle's register usually gets another occupant).
+  PRegSet unclaimed_;
   float claim_cost_ = 0;
   PRegSet all_clobbers_;  // every register some call of the function clobbers (AllocateAll)
   // The last Place(): its candidates in order (cands_base_ of the class, or in cands_ with a hint).
   std::span<const PReg> cand_list_;
-  // The last Place(): candidates whose first conflict (first pass) is a reservation.
-  PRegSet reserved_first_;
-  // The last Place(): candidates taken at an assigned bit (first_occ_pt_) with reservation bits
-  // under the bundle before it (one of them may be an earlier conflict).
-  PRegSet res_before_occ_;
   // The last Place(): the registers the calls inside the bundle clobber.
   PRegSet clobbered_;
   // The last Place(): the first call inside the bundle with clobbers, its set and point (4j+2).
   PRegSet first_call_set_;
   uint32_t first_call_pt_ = 0;
-  PRegSet declined_;  // the last Place(): callee-saved candidates the bundle did not pay for  // a
-                      // save and a restore at the entry block's frequency
   uint32_t cut_stamp_ = 0;
   // busy_[r].data(), starts_[r].data() and cover_[r].data() of each allocatable register, set
   // by AllocateAll (the vectors keep their size while bundles are placed): the allocation loop's
@@ -414,7 +418,10 @@ class Backtrack : private BacktrackScratch {
   uint64_t* starts_at_[PReg::kNumIndices];
   CoverStart* cover_at_[PReg::kNumIndices];
   uint64_t nonempty_ = 0;  // bit c: classes_[c] may hold bundles
-  uint64_t budget_ = 0;    // evictions of non-minimal bundles left
+  // Per allocatable register (AllocateAll): whether the reservation half of its bitmap may have
+  // a bit set (some call clobbers it or some fixed operand reserves it).
+  bool res_any_[PReg::kNumIndices];
+  uint64_t budget_ = 0;  // evictions of non-minimal bundles left
 };
 
 }  // namespace egret::regalloc

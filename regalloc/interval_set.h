@@ -17,6 +17,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "support/error.h"
@@ -29,6 +30,22 @@ class IntervalMap {
     uint32_t from, to, bundle;
     float weight;  // the bundle's spill weight, so eviction decisions need not load the bundle
   };
+
+  IntervalMap() = default;
+  // A moved-from map is empty (num_slots_ follows slots_), as a fresh one.
+  IntervalMap(IntervalMap&& o) noexcept
+      : slots_(std::move(o.slots_)),
+        num_slots_(std::exchange(o.num_slots_, 0)),
+        shift_(std::exchange(o.shift_, 64)),
+        size_(std::exchange(o.size_, 0)) {}
+  IntervalMap& operator=(IntervalMap&& o) noexcept {
+    slots_ = std::move(o.slots_);
+    o.slots_.clear();
+    num_slots_ = std::exchange(o.num_slots_, 0);
+    shift_ = std::exchange(o.shift_, 64);
+    size_ = std::exchange(o.size_, 0);
+    return *this;
+  }
 
   // Empties the table and sizes it for about `expected` entries (it grows past that), keeping the
   // storage. Cost: the number of slots.
@@ -43,12 +60,13 @@ class IntervalMap {
   // Drops the storage's contents (Reset must run before the next use).
   void clear() {
     slots_.clear();
+    num_slots_ = 0;
     size_ = 0;
   }
 
   // Adds e for register reg; no entry of reg may start at e.from.
   void Insert(uint32_t reg, const Entry& e) {
-    if (2 * (size_ + 1) > slots_.size()) Grow();
+    if (2 * (size_ + 1) > num_slots_) Grow();
     Place(Key(reg, e.from), e);
     ++size_;
   }
@@ -65,7 +83,7 @@ class IntervalMap {
 
   // Removes the entry of reg starting at `from` (which must be present).
   void Erase(uint32_t reg, uint32_t from) {
-    const size_t mask = slots_.size() - 1;
+    const size_t mask = num_slots_ - 1;
     size_t i = SlotOf(reg, from);
     // Backward shift: each later entry of the cluster whose home does not lie cyclically in
     // (i, j] moves into the hole, which moves on to its slot.
@@ -94,6 +112,7 @@ class IntervalMap {
   void Empty(size_t cap) {
     slots_.clear();
     slots_.resize(cap);
+    num_slots_ = cap;
     for (Slot& s : slots_) s.key = kEmpty;
     shift_ = 64 - static_cast<uint32_t>(std::countr_zero(cap));
   }
@@ -108,7 +127,7 @@ class IntervalMap {
   // probing from its home; a present key is reached before any empty slot.
   size_t SlotOf(uint32_t reg, uint32_t from) const {
     const uint64_t key = Key(reg, from);
-    const size_t mask = slots_.size() - 1;
+    const size_t mask = num_slots_ - 1;
     size_t i = Home(key);
     while (slots_[i].key != key) {
       EGRET_DCHECK(slots_[i].key != kEmpty);
@@ -118,7 +137,7 @@ class IntervalMap {
   }
   // Writes key/e into the first empty slot of key's probe path.
   void Place(uint64_t key, const Entry& e) {
-    const size_t mask = slots_.size() - 1;
+    const size_t mask = num_slots_ - 1;
     size_t i = Home(key);
     while (slots_[i].key != kEmpty) i = (i + 1) & mask;
     slots_[i].key = key;
@@ -133,7 +152,10 @@ class IntervalMap {
   }
 
   std::vector<Slot> slots_;  // a power of two of them (or none before the first Reset/Insert)
-  uint32_t shift_ = 64;      // 64 - log2(slots)
+  // slots_.size(), kept: a Slot is 24 bytes, so size() divides (a multiply and shifts) on every
+  // probe, insert and erase.
+  size_t num_slots_ = 0;
+  uint32_t shift_ = 64;  // 64 - log2(slots)
   size_t size_ = 0;
 };
 

@@ -124,5 +124,33 @@ TEST(IntervalMap, ResetEmptiesAndKeysOfRegistersAreDistinct) {
   EXPECT_EQ(map.Find(1, 8).bundle, 3u);
 }
 
+// The table keeps its slot count beside the slots (session 38): a move must carry it with the
+// slots and leave the source empty, as the allocator's scratch moves in and out of every run.
+TEST(IntervalMap, MoveCarriesTheTableAndLeavesTheSourceEmpty) {
+  IntervalMap map;
+  map.Reset(4);
+  Ref ref;
+  for (uint32_t k = 0; k < 40; ++k) {  // past the size Reset asked for: the table grows
+    const Entry e{8 * k, 8 * k + 5, k, 0.5f * static_cast<float>(k)};
+    map.Insert(k % 3, e);
+    ref[{k % 3, e.from}] = e;
+  }
+  IntervalMap moved(std::move(map));
+  ASSERT_NO_FATAL_FAILURE(ExpectSame(moved, ref));
+  EXPECT_EQ(map.size(), 0u);  // NOLINT(bugprone-use-after-move): the moved-from state is tested
+  map.Insert(1, {4, 6, 7, 1.0f});  // an empty map grows on its first insert
+  EXPECT_EQ(map.Find(1, 4).bundle, 7u);
+  IntervalMap assigned;
+  assigned = std::move(moved);
+  ASSERT_NO_FATAL_FAILURE(ExpectSame(assigned, ref));
+  EXPECT_EQ(moved.size(), 0u);  // NOLINT(bugprone-use-after-move)
+  moved.Reset(2);
+  moved.Insert(0, {0, 3, 9, 2.0f});
+  EXPECT_EQ(moved.Find(0, 0).to, 3u);
+  assigned.Erase(0, 0);
+  ref.erase({0u, 0u});
+  ASSERT_NO_FATAL_FAILURE(ExpectSame(assigned, ref));
+}
+
 }  // namespace
 }  // namespace egret::regalloc
