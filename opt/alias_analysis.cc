@@ -7,47 +7,7 @@ namespace {
 
 uint8_t Bit(MemClass c) { return static_cast<uint8_t>(1u << static_cast<uint8_t>(c)); }
 
-uint32_t AccessBytes(ir::Opcode op, ir::Type value_type) {
-  const uint32_t n = ir::MemAccessBytes(op);
-  return n != 0 ? n : ir::TypeBytes(value_type);
-}
-
 }  // namespace
-
-std::optional<MemLocation> LocationOf(const ir::Function& f, ir::Inst i) {
-  const ir::InstData& d = f.dfg[i];
-  MemLocation loc;
-  switch (ir::Info(d.opcode).format) {
-    case ir::InstFormat::kLoad:
-    case ir::InstFormat::kStore: {
-      const bool load = ir::Info(d.opcode).format == ir::InstFormat::kLoad;
-      loc.cls = d.flags.Has(ir::MemFlags::kHeap)    ? MemClass::kHeap
-                : d.flags.Has(ir::MemFlags::kVmctx) ? MemClass::kVmctx
-                : d.flags.Has(ir::MemFlags::kTable) ? MemClass::kTable
-                                                    : MemClass::kOther;
-      loc.base = f.dfg.ResolveAliases(d.args[load ? 0 : 1]);
-      loc.offset = d.imm;
-      const ir::Type t = load ? f.dfg.ValueType(f.dfg.FirstResult(i)) : f.dfg.ValueType(d.args[0]);
-      loc.size = AccessBytes(d.opcode, t);
-      loc.readonly = d.flags.Has(ir::MemFlags::kReadonly);
-      return loc;
-    }
-    case ir::InstFormat::kStackLoad:
-      loc.cls = MemClass::kStack;
-      loc.slot = d.ref;
-      loc.offset = d.imm;
-      loc.size = ir::TypeBytes(f.dfg.ValueType(f.dfg.FirstResult(i)));
-      return loc;
-    case ir::InstFormat::kStackStore:
-      loc.cls = MemClass::kStack;
-      loc.slot = d.ref;
-      loc.offset = d.imm;
-      loc.size = ir::TypeBytes(f.dfg.ValueType(d.args[0]));
-      return loc;
-    default:
-      return std::nullopt;
-  }
-}
 
 bool MayAlias(const MemLocation& a, const MemLocation& b) {
   if (a.readonly || b.readonly) return false;

@@ -14,6 +14,7 @@
 #ifndef EGRET_OPT_ALIAS_ANALYSIS_H_
 #define EGRET_OPT_ALIAS_ANALYSIS_H_
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -38,9 +39,92 @@ struct MemLocation {
   }
 };
 
+// What LocationOf needs to know of an opcode, one byte: which of the four formats with a
+// location it has (or none), and the bytes a narrow access reads or writes (0: those of the
+// value's type). The narrow sizes are ir::MemAccessBytes's (a test compares every opcode).
+enum class LocationForm : uint8_t { kNone, kLoad, kStore, kStackLoad, kStackStore };
+struct LocationShape {
+  LocationForm form = LocationForm::kNone;
+  uint8_t bytes = 0;
+};
+inline constexpr uint8_t NarrowAccessBytes(ir::Opcode op) {
+  switch (op) {
+    case ir::Opcode::kUload8:
+    case ir::Opcode::kSload8:
+    case ir::Opcode::kIstore8:
+      return 1;
+    case ir::Opcode::kUload16:
+    case ir::Opcode::kSload16:
+    case ir::Opcode::kIstore16:
+      return 2;
+    case ir::Opcode::kUload32:
+    case ir::Opcode::kSload32:
+    case ir::Opcode::kIstore32:
+      return 4;
+    default:
+      return 0;
+  }
+}
+inline constexpr std::array<LocationShape, ir::kNumOpcodes> kLocationShapes = [] {
+  std::array<LocationShape, ir::kNumOpcodes> t{};
+  for (int k = 0; k < ir::kNumOpcodes; ++k) {
+    switch (ir::kOpcodeInfos[k].format) {
+      case ir::InstFormat::kLoad:
+        t[k].form = LocationForm::kLoad;
+        break;
+      case ir::InstFormat::kStore:
+        t[k].form = LocationForm::kStore;
+        break;
+      case ir::InstFormat::kStackLoad:
+        t[k].form = LocationForm::kStackLoad;
+        break;
+      case ir::InstFormat::kStackStore:
+        t[k].form = LocationForm::kStackStore;
+        break;
+      default:
+        break;
+    }
+    t[k].bytes = NarrowAccessBytes(static_cast<ir::Opcode>(k));
+  }
+  return t;
+}();
+
 // The location a load, store, stack_load or stack_store accesses; nullopt for other
-// instructions.
-std::optional<MemLocation> LocationOf(const ir::Function& f, ir::Inst i);
+// instructions. Inline: load_elim asks it for every memory access it visits.
+inline std::optional<MemLocation> LocationOf(const ir::Function& f, ir::Inst i) {
+  const ir::InstData& d = f.dfg[i];
+  const LocationShape shape = kLocationShapes[static_cast<size_t>(d.opcode)];
+  MemLocation loc;
+  switch (shape.form) {
+    case LocationForm::kNone:
+      return std::nullopt;
+    case LocationForm::kLoad:
+    case LocationForm::kStore: {
+      const bool load = shape.form == LocationForm::kLoad;
+      loc.cls = d.flags.Has(ir::MemFlags::kHeap)    ? MemClass::kHeap
+                : d.flags.Has(ir::MemFlags::kVmctx) ? MemClass::kVmctx
+                : d.flags.Has(ir::MemFlags::kTable) ? MemClass::kTable
+                                                    : MemClass::kOther;
+      loc.base = f.dfg.ResolveAliases(d.args[load ? 0 : 1]);
+      loc.offset = d.imm;
+      loc.size = shape.bytes != 0 ? shape.bytes
+                                  : ir::TypeBytes(load ? f.dfg.ValueType(f.dfg.FirstResult(i))
+                                                       : f.dfg.ValueType(d.args[0]));
+      loc.readonly = d.flags.Has(ir::MemFlags::kReadonly);
+      return loc;
+    }
+    case LocationForm::kStackLoad:
+    case LocationForm::kStackStore:
+      loc.cls = MemClass::kStack;
+      loc.slot = d.ref;
+      loc.offset = d.imm;
+      loc.size = ir::TypeBytes(shape.form == LocationForm::kStackLoad
+                                   ? f.dfg.ValueType(f.dfg.FirstResult(i))
+                                   : f.dfg.ValueType(d.args[0]));
+      return loc;
+  }
+  return std::nullopt;
+}
 // Whether a write to `a` may change bytes of `b` (or the reverse).
 bool MayAlias(const MemLocation& a, const MemLocation& b);
 

@@ -183,8 +183,11 @@ class Hoister {
     for (uint32_t k = 0; k < num_loops; ++k)
       s_.order[depth_start[max_depth - loops_.Depth(Loop(k))]++] = Loop(k);
     // By value index: the copy in the current loop's preheader of a constant defined in the
-    // loop (invalid: none yet); reset after each loop through the list of keys it set.
-    s_.const_copy.assign(dfg_.NumValues(), Value());
+    // loop (invalid: none yet); reset after each loop through the list of keys it set, so every
+    // entry is invalid between loops and between functions, and the table only grows.
+    if (s_.const_copy.size() < dfg_.NumValues()) s_.const_copy.resize(dfg_.NumValues(), Value());
+    EGRET_DCHECK(std::all_of(s_.const_copy.begin(), s_.const_copy.end(),
+                             [](Value v) { return !v.valid(); }));
     s_.in_loop.assign(dfg_.NumBlocks(), 0);
     for (Loop l : s_.order) HoistFrom(l);
     uses_.Finish(dfg_);

@@ -62,6 +62,19 @@ block0(v0: i64, v1: i64, v2: i32):
   EXPECT_FALSE(MayAlias(l[6], l[9]));
 }
 
+// LocationOf's per-opcode table: the four formats with a location, and the narrow sizes
+// ir::MemAccessBytes gives (LocationOf is inline and keeps its own constexpr copy).
+TEST(AliasAnalysis, LocationShapesFollowTheOpcodeTable) {
+  for (int k = 0; k < ir::kNumOpcodes; ++k) {
+    const ir::Opcode op = static_cast<ir::Opcode>(k);
+    EXPECT_EQ(kLocationShapes[k].bytes, ir::MemAccessBytes(op)) << ir::Info(op).name;
+    const ir::InstFormat f = ir::Info(op).format;
+    const bool has = f == ir::InstFormat::kLoad || f == ir::InstFormat::kStore ||
+                     f == ir::InstFormat::kStackLoad || f == ir::InstFormat::kStackStore;
+    EXPECT_EQ(kLocationShapes[k].form != LocationForm::kNone, has) << ir::Info(op).name;
+  }
+}
+
 TEST(AliasAnalysis, ClobberSetsSummarizeStoresAndCalls) {
   MemLocation vm4{MemClass::kVmctx, ir::Value(0), 0, 4, 4, false};
   MemLocation vm8{MemClass::kVmctx, ir::Value(0), 0, 8, 4, false};
