@@ -149,10 +149,11 @@ struct VerifierScratch final : VerifierAnalyses {
   const Function* f = nullptr;
   std::vector<uint32_t> inst_pos;
   // Accepts' tables: a mark per value (all 0 between runs), the marked values in marking order,
-  // and the dominator-tree walk's stack (a block, its next child, `marked`'s size on entry).
+  // and the dominator-tree walk's stack (a block's children still to visit, `marked`'s size on
+  // entering it).
   struct Frame {
-    Block block;
-    uint32_t child;
+    const Block* next;
+    const Block* end;
     uint32_t marks;
   };
   std::vector<uint8_t> defined;
@@ -505,26 +506,32 @@ class Verifier {
     const Layout& layout = f_.layout;
     uint8_t* const defined = scratch_.defined.data();
     const Value* const marked = scratch_.marked.data();
+    // One frame per level of the tree, so at most one per reachable block: the stack is sized
+    // once and used through a pointer (after a mark, a byte store, a vector's bounds would be
+    // reloaded). A walk deeper than that (a tree that is not one) declines.
     std::vector<VerifierScratch::Frame>& stack = scratch_.stack;
-    stack.clear();
+    const size_t capacity = dt.Rpo().size() + 1;
+    if (stack.size() < capacity) stack.resize(capacity);
+    VerifierScratch::Frame* const frames = stack.data();
+    size_t depth = 0;
     const Tables t = GetTables();
     auto enter = [&](Block b) {
-      if (!dfg_.IsValidBlock(b) || !layout.IsBlockInserted(b)) return false;
-      stack.push_back({b, 0, num_marked_});
+      if (depth == capacity || !dfg_.IsValidBlock(b) || !layout.IsBlockInserted(b)) return false;
+      const std::span<const Block> children = dt.Children(b);
+      frames[depth++] = {children.data(), children.data() + children.size(), num_marked_};
       return AcceptsBlock</*reachable=*/true>(b, t);
     };
     if (!enter(f_.EntryBlock())) return false;
-    while (!stack.empty()) {
-      VerifierScratch::Frame& top = stack.back();
-      const auto children = dt.Children(top.block);
-      if (top.child < children.size()) {
-        if (!enter(children[top.child++])) return false;  // `top` is not used after this
+    while (depth != 0) {
+      VerifierScratch::Frame& top = frames[depth - 1];
+      if (top.next != top.end) {
+        if (!enter(*top.next++)) return false;  // `top` is not used after this
         continue;
       }
       uint32_t n = num_marked_;
       while (n > top.marks) defined[marked[--n].index] = 0;
       num_marked_ = n;
-      stack.pop_back();
+      --depth;
     }
     // Every reachable block is in the tree and was placed; the others are unreachable.
     if (dt.Rpo().size() == layout.NumBlocks()) return true;
@@ -567,10 +574,14 @@ class Verifier {
     uint8_t* const defined = scratch_.defined.data();
     Value* const marked = scratch_.marked.data();
     uint32_t num_marked = num_marked_;
-    const auto operand_ok = [&](Value v) {
+    // (Captures by value: the br_table path hands it to EdgesOk, and a reference capture would
+    // keep num_values and defined in memory for the whole walk.)
+    const auto operand_ok = [this, num_values, defined](Value v) {
       if constexpr (kReachable) {
+        (void)this;
         return v.index < num_values && defined[v.index] != 0;
       } else {
+        (void)num_values, (void)defined;
         return DefinedAnywhere(v);
       }
     };
