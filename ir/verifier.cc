@@ -24,6 +24,9 @@ const std::array<uint16_t, 16> kClassMasks = [] {
     for (int t = 0; t < kNumTypes; ++t)
       if (TypeInClass(static_cast<TypeClass>(c), static_cast<Type>(t)))
         m[c] |= static_cast<uint16_t>(1u << t);
+  // No class admits kInvalid (bit 0): a type that passes InClass is a real type, which the lean
+  // walk's pieces rely on where the general sequence also tests for kInvalid.
+  for (uint16_t mask : m) EGRET_CHECK((mask & 1) == 0);
   return m;
 }();
 
@@ -146,10 +149,11 @@ struct VerifierScratch final : VerifierAnalyses {
   const Function* f = nullptr;
   std::vector<uint32_t> inst_pos;
   // Accepts' tables: a mark per value (all 0 between runs), the marked values in marking order,
-  // and the dominator-tree walk's stack (a block, its next child, `marked`'s size on entry).
+  // and the dominator-tree walk's stack (a block's children still to visit, `marked`'s size on
+  // entering it).
   struct Frame {
-    Block block;
-    uint32_t child;
+    const Block* next;
+    const Block* end;
     uint32_t marks;
   };
   std::vector<uint8_t> defined;
@@ -185,10 +189,33 @@ enum class AcceptKind : uint8_t {
   kFull,
 };
 
+// The shapes of instruction the lean walk checks in one straight piece of code each (the
+// common scalar ones: most of what the frontend and the passes make), chosen per opcode from
+// its traits below. An instruction of such an opcode takes its piece when it has no variable
+// operands and the number of results its typing gives; any other goes through the general
+// sequence (AcceptsBlock), as does every opcode of kGeneral. Each piece makes exactly the
+// general sequence's checks for its traits, so a piece decides nothing the sequence would not.
+enum class AcceptForm : uint8_t {
+  kGeneral,
+  kSameAsArg2,  // two operands of one type in the class, a result of that type (iadd)
+  kSameAsArg1,  // one operand in the class, a result of its type (iadd_imm, bnot)
+  kBool2,       // two operands of one type in the class, an i32 result (icmp, fcmp)
+  kBool1,       // one operand in the class, an i32 result (icmp_imm)
+  kCtrlUnary,   // one operand in the class, a result of the suffix type (uextend)
+  kCtrlConst,   // no operand, a result of the suffix type (iconst)
+  kLoad,        // an i64 address, a result of the suffix type (load, uload8)
+  kStore,       // a stored value and an i64 address, no result (store, istore8)
+  kSelect,      // an integer condition and two operands of one type, a result of that type
+  kJump,        // a terminator with one destination and nothing else
+  kBrif,        // a terminator with an integer condition and two destinations
+  kCall,        // call or call_indirect (its variable operands are the arguments)
+};
+
 // What Accepts reads of an opcode, in one table entry: kOperandShape, the rule set, the
 // OpcodeInfo fields it uses, and the parts of the rules that depend on the opcode alone.
 struct AcceptTraits {
   uint8_t shape;
+  AcceptForm form;
   AcceptKind kind;
   ResultTyping typing;
   TypeClass arg_class;
@@ -234,6 +261,39 @@ constexpr AcceptKind AcceptKindOf(const OpcodeInfo& info) {
   }
 }
 
+// The piece of code an opcode's instructions take (AcceptForm), from the traits that decide
+// the general sequence's checks: operand count, destinations, typing rule and rule set.
+AcceptForm AcceptFormOf(const AcceptTraits& t) {
+  const uint32_t args = t.shape & ~kOperandShapeBranch;
+  const bool branch = (t.shape & kOperandShapeBranch) != 0;
+  using K = AcceptKind;
+  using R = ResultTyping;
+  if (t.dests == 1 && t.terminator && args == 0 && t.kind == K::kSuffix && t.typing == R::kNoResult)
+    return AcceptForm::kJump;
+  if (t.dests == 2 && t.terminator && args == 1 && t.kind == K::kCondition &&
+      t.typing == R::kNoResult)
+    return AcceptForm::kBrif;
+  if (t.dests != 0 || t.terminator || branch) return AcceptForm::kGeneral;
+  if (t.kind == K::kSameTypeArgs && args == 2 && t.typing == R::kSameAsArg)
+    return AcceptForm::kSameAsArg2;
+  if (t.kind == K::kArgClass && args == 1 && t.typing == R::kSameAsArg)
+    return AcceptForm::kSameAsArg1;
+  if (t.kind == K::kSameTypeArgs && args == 2 && t.typing == R::kBool) return AcceptForm::kBool2;
+  if (t.kind == K::kArgClass && args == 1 && t.typing == R::kBool) return AcceptForm::kBool1;
+  if (t.kind == K::kArgClass && args == 1 && t.typing == R::kCtrl && t.unary)
+    return AcceptForm::kCtrlUnary;
+  if (t.kind == K::kSuffix && args == 0 && t.typing == R::kCtrl && !t.unary)
+    return AcceptForm::kCtrlConst;
+  if (t.kind == K::kMemory && !t.store && args == 1 && t.typing == R::kCtrl && !t.unary)
+    return AcceptForm::kLoad;
+  if (t.kind == K::kMemory && t.store && args == 2 && t.typing == R::kNoResult)
+    return AcceptForm::kStore;
+  if (t.kind == K::kSelect && args == 3 && t.typing == R::kSelectTyping) return AcceptForm::kSelect;
+  // call (no fixed operand) and call_indirect (the callee), not the tail calls (terminators).
+  if (t.kind == K::kCall && args <= 1 && t.typing == R::kCallResults) return AcceptForm::kCall;
+  return AcceptForm::kGeneral;
+}
+
 // Built at start-up (MemAccessBytes and the class table are not constexpr).
 const std::array<AcceptTraits, kNumOpcodes> kAcceptTraits = [] {
   std::array<AcceptTraits, kNumOpcodes> t{};
@@ -253,6 +313,7 @@ const std::array<AcceptTraits, kNumOpcodes> kAcceptTraits = [] {
         store_types |= static_cast<uint16_t>(1u << ty);
     }
     t[k] = {kOperandShape[k],
+            AcceptForm::kGeneral,
             AcceptKindOf(info),
             info.typing,
             info.arg_class,
@@ -261,6 +322,7 @@ const std::array<AcceptTraits, kNumOpcodes> kAcceptTraits = [] {
             dests,
             info.format == InstFormat::kStore,
             store_types};
+    t[k].form = AcceptFormOf(t[k]);
   }
   return t;
 }();
@@ -444,26 +506,32 @@ class Verifier {
     const Layout& layout = f_.layout;
     uint8_t* const defined = scratch_.defined.data();
     const Value* const marked = scratch_.marked.data();
+    // One frame per level of the tree, so at most one per reachable block: the stack is sized
+    // once and used through a pointer (after a mark, a byte store, a vector's bounds would be
+    // reloaded). A walk deeper than that (a tree that is not one) declines.
     std::vector<VerifierScratch::Frame>& stack = scratch_.stack;
-    stack.clear();
+    const size_t capacity = dt.Rpo().size() + 1;
+    if (stack.size() < capacity) stack.resize(capacity);
+    VerifierScratch::Frame* const frames = stack.data();
+    size_t depth = 0;
     const Tables t = GetTables();
     auto enter = [&](Block b) {
-      if (!dfg_.IsValidBlock(b) || !layout.IsBlockInserted(b)) return false;
-      stack.push_back({b, 0, num_marked_});
+      if (depth == capacity || !dfg_.IsValidBlock(b) || !layout.IsBlockInserted(b)) return false;
+      const std::span<const Block> children = dt.Children(b);
+      frames[depth++] = {children.data(), children.data() + children.size(), num_marked_};
       return AcceptsBlock</*reachable=*/true>(b, t);
     };
     if (!enter(f_.EntryBlock())) return false;
-    while (!stack.empty()) {
-      VerifierScratch::Frame& top = stack.back();
-      const auto children = dt.Children(top.block);
-      if (top.child < children.size()) {
-        if (!enter(children[top.child++])) return false;  // `top` is not used after this
+    while (depth != 0) {
+      VerifierScratch::Frame& top = frames[depth - 1];
+      if (top.next != top.end) {
+        if (!enter(*top.next++)) return false;  // `top` is not used after this
         continue;
       }
       uint32_t n = num_marked_;
       while (n > top.marks) defined[marked[--n].index] = 0;
       num_marked_ = n;
-      stack.pop_back();
+      --depth;
     }
     // Every reachable block is in the tree and was placed; the others are unreachable.
     if (dt.Rpo().size() == layout.NumBlocks()) return true;
@@ -501,13 +569,19 @@ class Verifier {
     const ValueData* const values = t.values;
     const Value* const pool = t.pool;
     const uint32_t num_values = t.num_values;
+    const InstData* const insts = t.insts;
+    const uint32_t num_insts = t.num_insts;
     uint8_t* const defined = scratch_.defined.data();
     Value* const marked = scratch_.marked.data();
     uint32_t num_marked = num_marked_;
-    const auto operand_ok = [&](Value v) {
+    // (Captures by value: the br_table path hands it to EdgesOk, and a reference capture would
+    // keep num_values and defined in memory for the whole walk.)
+    const auto operand_ok = [this, num_values, defined](Value v) {
       if constexpr (kReachable) {
+        (void)this;
         return v.index < num_values && defined[v.index] != 0;
       } else {
+        (void)num_values, (void)defined;
         return DefinedAnywhere(v);
       }
     };
@@ -530,10 +604,151 @@ class Verifier {
     // (A failure returns at once: Accepts then clears every mark, wherever the count stood.)
     // The layout's own walk: it follows only links the layout made (docs/ir.md).
     for (Inst i : f_.layout.Insts(b)) {
-      if (i.index >= t.num_insts) return false;
-      const InstData& d = t.insts[i.index];
+      if (i.index >= num_insts) return false;
+      const InstData& d = insts[i.index];
       const AcceptTraits& traits = kAcceptTraits[static_cast<size_t>(d.opcode)];
       if ((i == last) != traits.terminator) return false;
+      // The common shapes in one piece each (AcceptForm), with the checks of the general
+      // sequence below for their traits: operands defined (marked), the one result defined
+      // here with the type of the typing rule and marked after the operands, then the rule set
+      // and the suffix. A form's instruction with variable operands (but a call's), or with
+      // another number of results than its typing gives, takes the general sequence.
+      //
+      // A call: CallOk's rules with the general sequence's operand and result checks, in one
+      // pass over the arguments and one over the results: the callee's signature (a declared
+      // function's, or call_indirect's own with an i64 callee), arguments defined and of its
+      // parameter types, results defined here, of its result types, and marked.
+      const auto call_ok = [&]() __attribute__((always_inline)) {
+        SigRef s;
+        if (traits.shape != 0) {  // call_indirect: the callee is args[0]
+          if (!operand_ok(d.args[0]) || values[d.args[0].index].type != Type::kI64) return false;
+          s = SigRef(d.ref);
+        } else {
+          if (!dfg_.IsValidFuncRef(FuncRef(d.ref))) return false;
+          s = dfg_.ext_func(FuncRef(d.ref)).sig;
+        }
+        if (!dfg_.IsValidSigRef(s)) return false;
+        const Signature& sig = dfg_.signature(s);
+        const uint32_t num_args = d.vargs.size, num_results = d.results.size;
+        if (num_args != sig.params.size() || num_results != sig.results.size()) return false;
+        const Type* const params = sig.params.data();
+        const Type* const result_types = sig.results.data();
+        for (uint32_t k = 0; k < num_args; ++k) {  // (none read from an empty list)
+          const Value a = pool[d.vargs.start + k];
+          if (!operand_ok(a) || values[a.index].type != params[k]) return false;
+        }
+        for (uint32_t k = 0; k < num_results; ++k) {
+          const Value r = pool[d.results.start + k];
+          if (r.index >= num_values) return false;
+          const ValueData& vd = values[r.index];
+          if (vd.kind != ValueKind::kResult || vd.def != i.index || vd.type != result_types[k] ||
+              !mark(r))
+            return false;
+        }
+        return true;
+      };
+      if (d.vargs.size != 0 && traits.form == AcceptForm::kCall) {
+        if (!call_ok()) return false;
+        continue;
+      }
+      if (d.vargs.size == 0) {
+        const auto ty = [values](Value v) { return values[v.index].type; };
+        // The one result: in range, defined by i, of type `want`, and marked.
+        const auto result_ok = [&](Type want) __attribute__((always_inline)) {
+          const Value r = pool[d.results.start];
+          if (r.index >= num_values) return false;
+          const ValueData& vd = values[r.index];
+          return vd.kind == ValueKind::kResult && vd.def == i.index && vd.type == want && mark(r);
+        };
+        // The suffix, by kCtrlMasks and by the rules where the table does not say yes (InstOk).
+        const auto suffix_ok = [&](uint32_t from) __attribute__((always_inline)) {
+          const uint32_t to = static_cast<uint32_t>(d.type);
+          return (to < kNumTypes &&
+                  ((kCtrlMasks[static_cast<size_t>(d.opcode) * 16 + from] >> to) & 1)) ||
+                 CtrlOk<false>(i, nullptr);
+        };
+        // CheckMemory's rules but for the stored value (InstOk's kMemory).
+        const auto address_ok = [&](Value addr) __attribute__((always_inline)) {
+          const uint32_t regions =
+              d.flags.bits & (MemFlags::kHeap | MemFlags::kVmctx | MemFlags::kTable);
+          return ty(addr) == Type::kI64 && (regions & (regions - 1)) == 0 &&
+                 static_cast<int32_t>(d.imm) == d.imm;
+        };
+        const uint32_t num_results = d.results.size;
+        switch (traits.form) {
+          case AcceptForm::kGeneral:
+            break;
+          case AcceptForm::kSameAsArg2:
+          case AcceptForm::kBool2: {
+            if (num_results != 1) break;
+            if (!operand_ok(d.args[0]) || !operand_ok(d.args[1])) return false;
+            const Type t0 = ty(d.args[0]);
+            const Type want = traits.form == AcceptForm::kBool2 ? Type::kI32 : t0;
+            if (!InClass(traits.arg_class, t0) || t0 != ty(d.args[1]) || !result_ok(want))
+              return false;
+            continue;
+          }
+          case AcceptForm::kSameAsArg1:
+          case AcceptForm::kBool1: {
+            if (num_results != 1) break;
+            if (!operand_ok(d.args[0])) return false;
+            const Type t0 = ty(d.args[0]);
+            const Type want = traits.form == AcceptForm::kBool1 ? Type::kI32 : t0;
+            if (!InClass(traits.arg_class, t0) || !result_ok(want)) return false;
+            continue;
+          }
+          case AcceptForm::kCtrlUnary: {
+            if (num_results != 1) break;
+            if (!operand_ok(d.args[0])) return false;
+            const Type t0 = ty(d.args[0]);
+            if (!InClass(traits.arg_class, t0) || !result_ok(d.type) ||
+                !suffix_ok(static_cast<uint32_t>(t0)))
+              return false;
+            continue;
+          }
+          case AcceptForm::kCtrlConst:
+            if (num_results != 1) break;
+            if (!result_ok(d.type) || !suffix_ok(0)) return false;
+            continue;
+          case AcceptForm::kLoad:
+            if (num_results != 1) break;
+            if (!operand_ok(d.args[0]) || !result_ok(d.type) || !address_ok(d.args[0]) ||
+                !suffix_ok(0))
+              return false;
+            continue;
+          case AcceptForm::kStore: {
+            if (num_results != 0) break;
+            if (!operand_ok(d.args[0]) || !operand_ok(d.args[1]) || !address_ok(d.args[1]))
+              return false;
+            const uint32_t vt = static_cast<uint32_t>(ty(d.args[0]));
+            if (vt >= kNumTypes || !((traits.store_types >> vt) & 1)) return false;
+            continue;
+          }
+          case AcceptForm::kSelect: {
+            if (num_results != 1) break;
+            if (!operand_ok(d.args[0]) || !operand_ok(d.args[1]) || !operand_ok(d.args[2]))
+              return false;
+            const Type t1 = ty(d.args[1]);
+            if (!IsInt(ty(d.args[0])) || !InClass(TypeClass::kAnyOrVec, t1) ||
+                t1 != ty(d.args[2]) || !result_ok(t1))
+              return false;
+            continue;
+          }
+          case AcceptForm::kJump:
+            if (num_results != 0) break;
+            if (!EdgeOk(d.dest[0], t, operand_ok)) return false;
+            continue;
+          case AcceptForm::kCall:
+            if (!call_ok()) return false;
+            continue;
+          case AcceptForm::kBrif:
+            if (num_results != 0) break;
+            if (!operand_ok(d.args[0]) || !IsInt(ty(d.args[0])) ||
+                !EdgeOk(d.dest[1], t, operand_ok) || !EdgeOk(d.dest[0], t, operand_ok))
+              return false;
+            continue;
+        }
+      }
       // Operands: the fixed ones and the variable list here, branch arguments with the edges.
       const uint8_t shape = traits.shape;
       for (size_t k = 0, n = shape & ~kOperandShapeBranch; k < n; ++k)

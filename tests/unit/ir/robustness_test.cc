@@ -257,5 +257,101 @@ TEST(Robustness, VerifierFastPathAgreesOnEverySuffix) {
   EXPECT_GT(invalid, 500);
 }
 
+// The lean walk checks the common shapes of instruction (binary, with an immediate, compares,
+// conversions, constants, loads, stores, select, calls, jump, brif) each in one piece of code
+// that must make the general sequence's checks for its opcode. A function with one of each, and
+// every field of every instruction changed in turn: each operand, result and branch argument to
+// every value, the suffix and every value's type to every type, the results and the variable
+// operands emptied or given another list, the callee reference to every index. Both modes
+// must agree on each (an instruction whose lists do not fit its piece takes the general
+// sequence, which these mutations reach too).
+TEST(Robustness, VerifierFastPathAgreesOnEveryFieldOfEveryForm) {
+  constexpr std::string_view kText = R"(function %f(i64, i32, i32) -> i32 {
+    sig0 = (i32) -> i32
+    sig1 = (i64, i32, i32) -> i32
+    fn0 = %f sig1
+block0(v0: i64, v1: i32, v2: i32):
+    v3 = iadd v1, v2
+    v4 = iadd_imm v3, 5
+    v5 = icmp slt v3, v4
+    v6 = icmp_imm eq v5, 0
+    v7 = uextend.i64 v6
+    v8 = iconst.i32 7
+    v9 = load.i32 heap v0+8
+    store heap v9, v7+16
+    v10 = select v6, v8, v9
+    v11 = call %f(v0, v10, v10)
+    v12 = func_addr.i64 %f
+    v13 = call_indirect sig0, v12(v11)
+    brif v13, block1(v13), block2
+block1(v14: i32):
+    v15 = call %f(v0, v14, v2)
+    jump block2
+block2:
+    return v4
+}
+)";
+  auto m = ParseModule(kText, "forms.eir");
+  ASSERT_TRUE(m.ok());
+  const Function base = m->functions[0];
+  ASSERT_EQ(Errors(base, false), "");
+  ASSERT_TRUE(VerifierFastPathAcceptsForTesting(base));
+  const uint32_t num_values = static_cast<uint32_t>(base.dfg.NumValues());
+  const uint32_t num_insts = static_cast<uint32_t>(base.dfg.NumInsts());
+  int valid = 0, invalid = 0;
+  auto check = [&](const Function& f) {
+    const std::string full = Errors(f, false);
+    ASSERT_EQ(Errors(f, true), full) << PrintFunction(f);
+    (full.empty() ? valid : invalid) += 1;
+  };
+  // Another instruction's lists, to hand to this one: the direct call's arguments (three) and
+  // results (one).
+  ValueList some_args, some_results;
+  for (uint32_t k = 0; k < num_insts; ++k) {
+    const InstData& d = base.dfg[Inst(k)];
+    if (d.opcode == Opcode::kCall) some_args = d.vargs, some_results = d.results;
+  }
+  ASSERT_EQ(some_args.size, 3u);
+  for (uint32_t k = 0; k < num_insts; ++k) {
+    const Inst i(k);
+    auto mutate = [&](auto&& change) {
+      Function f = base;
+      change(f.dfg, f.dfg[i]);
+      check(f);
+    };
+    for (uint32_t v = 0; v < num_values; ++v) {
+      for (int a = 0; a < 3; ++a)
+        mutate([&](DataFlowGraph&, InstData& d) { d.args[a] = Value(v); });
+      mutate([&](DataFlowGraph& dfg, InstData& d) {
+        if (d.results.size != 0) dfg.pool().GetMut(d.results)[0] = Value(v);
+      });
+      mutate([&](DataFlowGraph& dfg, InstData& d) {
+        if (d.vargs.size != 0) dfg.pool().GetMut(d.vargs)[0] = Value(v);
+      });
+      for (int dest = 0; dest < 2; ++dest)
+        mutate([&](DataFlowGraph& dfg, InstData& d) {
+          if (d.dest[dest].args.size != 0) dfg.pool().GetMut(d.dest[dest].args)[0] = Value(v);
+        });
+    }
+    for (int t = 0; t < kNumTypes; ++t)
+      mutate([&](DataFlowGraph&, InstData& d) { d.type = static_cast<Type>(t); });
+    mutate([&](DataFlowGraph&, InstData& d) { d.results = ValueList{}; });
+    mutate([&](DataFlowGraph&, InstData& d) { d.results = some_results; });
+    mutate([&](DataFlowGraph&, InstData& d) { d.vargs = ValueList{}; });
+    mutate([&](DataFlowGraph&, InstData& d) { d.vargs = some_args; });
+    for (uint32_t ref = 0; ref < 3; ++ref)
+      mutate([&](DataFlowGraph&, InstData& d) { d.ref = ref; });
+    mutate([&](DataFlowGraph&, InstData& d) { d.imm = int64_t{1} << 40; });
+  }
+  for (uint32_t v = 0; v < num_values; ++v)
+    for (int t = 0; t < kNumTypes; ++t) {
+      Function f = base;
+      f.dfg.MutableValueInfo(Value(v)).type = static_cast<Type>(t);
+      check(f);
+    }
+  EXPECT_GT(valid, 30);
+  EXPECT_GT(invalid, 500);
+}
+
 }  // namespace
 }  // namespace egret::ir
