@@ -6,7 +6,9 @@
 // overrides the per-allocator total; EGRET_REGALLOC_SEED=<n> runs one seed (the reproducer a
 // failure prints).
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
@@ -176,6 +178,34 @@ TEST(RegallocProperty, JoinedRangesAllocateAsPerBlockRanges) {
   const MachineEnv env = X64LikeEnv();
   for (uint64_t seed = 0; seed < 10; ++seed)
     both(LargeFunction(seed, 2000, env), env, absl::StrCat("large seed ", seed));
+}
+
+// Backtrack keeps its containers on the thread from function to function (RunBacktrack), and
+// Clear leaves the bitmaps of the registers the next run allocates as they are (that run sizes
+// and writes them before reading them). A function allocated after others, with other register
+// files and sizes (a large function's bitmaps, then small ones with fewer registers), must come
+// out as on a fresh thread.
+TEST(RegallocProperty, ScratchKeptAcrossFunctionsAllocatesAsFresh) {
+  Options options;
+  options.algorithm = "backtrack";
+  options.run_checker = false;
+  auto compare = [&](const Function& f, const MachineEnv& env, const std::string& what) {
+    Expected<Output> kept = Allocate(f, env, options);
+    std::optional<Expected<Output>> fresh;
+    std::thread([&] { fresh.emplace(Allocate(f, env, options)); }).join();
+    ASSERT_EQ(kept.ok(), fresh->ok()) << what;
+    if (!kept.ok()) return;
+    ASSERT_EQ(kept->ToString(), (*fresh)->ToString()) << what << "\n" << f.ToString();
+    ASSERT_TRUE(kept->allocs == (*fresh)->allocs) << what;
+    ASSERT_TRUE(kept->spill_slot_class == (*fresh)->spill_slot_class) << what;
+  };
+  const MachineEnv x64 = X64LikeEnv();
+  for (uint64_t seed = 0; seed < 400; ++seed) {
+    if (seed % 100 == 0) compare(LargeFunction(seed, 1500, x64), x64, absl::StrCat("large ", seed));
+    const MachineEnv env = PropertyEnv(seed);
+    compare(RandomFunction(seed, env, {.max_blocks = 12, .max_insts_per_block = 6}), env,
+            absl::StrCat("seed ", seed));
+  }
 }
 
 // Without references and with the dense liveness rows, backtrack makes each vreg's joined ranges
