@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "regalloc/function_testing.h"
 
 namespace egret::regalloc {
 

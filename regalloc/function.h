@@ -208,10 +208,6 @@ class Function {
   std::vector<uint32_t> loop_parent;
 };
 
-// Tests only: with false, ValidateStructure() runs its separate, ordered checks on every input
-// instead of answering valid input from its one-walk check first (the answers are the same).
-void SetValidateStructureFastPathForTesting(bool fast);
-
 }  // namespace egret::regalloc
 
 #endif  // EGRET_REGALLOC_FUNCTION_H_

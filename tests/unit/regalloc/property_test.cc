@@ -15,6 +15,7 @@
 #include "regalloc/allocator.h"
 #include "regalloc/backtrack.h"
 #include "regalloc/checker.h"
+#include "regalloc/function_testing.h"
 #include "regalloc/liveness.h"
 #include "regalloc/random_function.h"
 
