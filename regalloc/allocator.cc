@@ -1,6 +1,7 @@
 // allocator.cc: the factory and Allocate() (see allocator.h).
 #include "regalloc/allocator.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 #include <vector>
@@ -137,16 +138,22 @@ namespace {
 // hints the argument towards the parameter's register).
 class ParamOf {
  public:
+  // The edges in the order of their blocks (the successor table holds each block's edges after
+  // the previous block's), so "first" is in that order; edges without arguments (most) are
+  // skipped before their successor's parameters are looked up.
   explicit ParamOf(const Function& f) {
-    for (uint32_t p = 0; p < f.num_blocks(); ++p)
-      for (const SuccEdge& e : f.Succs(Block(p))) {
-        const auto params = f.Params(e.block);
-        const auto args = f.Args(e);
-        for (size_t k = 0; k < params.size(); ++k) {
-          if (param_.empty()) param_.assign(f.num_vregs(), UINT32_MAX);
-          if (param_[args[k].index] == UINT32_MAX) param_[args[k].index] = params[k].index;
-        }
+    const VReg* const args = f.branch_args.data();
+    for (const SuccEdge& e : f.succs) {
+      if (e.arg_begin == e.arg_end) continue;
+      const BlockData& s = f.blocks[e.block.index];
+      const VReg* const params = f.block_params.data() + s.param_begin;
+      const uint32_t n = std::min(e.arg_end - e.arg_begin, s.param_end - s.param_begin);
+      if (n > 0 && param_.empty()) param_.assign(f.num_vregs(), UINT32_MAX);
+      for (uint32_t k = 0; k < n; ++k) {
+        uint32_t& first = param_[args[e.arg_begin + k].index];
+        if (first == UINT32_MAX) first = params[k].index;
       }
+    }
   }
   // True if `arg` is passed to parameter `param` on some edge (the first one it is passed to).
   bool PassedTo(VReg arg, VReg param) const {

@@ -43,8 +43,12 @@ void BacktrackScratch::ForEachContainer(F&& f) {
 
 // The per-register containers (PReg::kNumIndices of each kind, most never used by a target) are
 // cleared only for the registers the last run touched: clearing them all touched a few hundred
-// cache lines of container headers per function.
-void BacktrackScratch::Clear() {
+// cache lines of container headers per function. The bitmaps (busy_, starts_, cover_) of the
+// registers in `reassigned` are left as they are: the coming run allocates those registers, and
+// BuildUses (busy_) and AllocateAll (starts_, cover_) size and write them before anything reads
+// them, so they are as good as empty (every other register's bitmaps are empty: BuildUses tells
+// an allocatable register from its nonempty busy_).
+void BacktrackScratch::Clear(PRegSet reassigned) {
   res_.resize(PReg::kNumIndices);
   res_index_.resize(PReg::kNumIndices);
   busy_.resize(PReg::kNumIndices);
@@ -52,14 +56,22 @@ void BacktrackScratch::Clear() {
   cover_.resize(PReg::kNumIndices);
   classes_.resize(33);
   for (SizeClass& sc : classes_) sc.next = 0;
-  touched_regs_.ForEach([&](PReg r) {
+  reserved_regs_.ForEach([&](PReg r) {
     res_[r.index()].clear();
     res_index_[r.index()].clear();
+  });
+  reserved_regs_ = PRegSet();
+  PRegSet kept;
+  touched_regs_.ForEach([&](PReg r) {
+    if (reassigned.Contains(r)) {
+      kept.Add(r);
+      return;
+    }
     busy_[r.index()].clear();
     starts_[r.index()].clear();
     cover_[r.index()].clear();
   });
-  touched_regs_ = PRegSet();
+  touched_regs_ = kept;
   ForEachSharedContainer([](auto& c) { c.clear(); });
 }
 
@@ -77,13 +89,15 @@ size_t BacktrackScratch::RetainedBytes() const {
 Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out,
                      BacktrackScratch&& scratch)
     : BacktrackScratch(std::move(scratch)), f_(f), env_(env), live_(live), out_(out) {
-  Clear();
   for (int c = 0; c < kNumRegClasses; ++c) {
     for (PReg r : env_.preferred[c]) allocatable_.Add(r);
     for (PReg r : env_.non_preferred[c]) {
       allocatable_.Add(r);
       callee_saved_.Add(r);
     }
+  }
+  Clear(allocatable_);
+  for (int c = 0; c < kNumRegClasses; ++c) {
     cands_base_[c].assign(env_.preferred[c].begin(), env_.preferred[c].end());
     cands_base_[c].insert(cands_base_[c].end(), env_.non_preferred[c].begin(),
                           env_.non_preferred[c].end());
@@ -122,12 +136,19 @@ void Backtrack::ComputeBlockInfo() {
       depth_[b] = static_cast<uint32_t>(std::min(d, 200));
     }
   }
-  prev_shallower_.assign(nb, kNone);
-  std::vector<uint32_t> stack;
-  for (uint32_t b = 0; b < nb; ++b) {
-    while (!stack.empty() && depth_[stack.back()] >= depth_[b]) stack.pop_back();
-    prev_shallower_[b] = stack.empty() ? kNone : stack.back();
-    stack.push_back(b);
+  // prev_shallower_[b]: the nearest earlier block with a smaller depth. Found from b - 1 by
+  // following the answers already made: every block between prev_shallower_[p] and p is at least
+  // as deep as p, so when p is at least as deep as b, none of them is the answer either (the
+  // chains are the stack of the usual "previous smaller element" walk, kept in the result).
+  prev_shallower_.resize(nb);
+  {
+    uint32_t* const prev = prev_shallower_.data();
+    const uint32_t* const depth = depth_.data();
+    for (uint32_t b = 0; b < nb; ++b) {
+      uint32_t p = b - 1;  // kNone for b = 0
+      while (p != kNone && depth[p] >= depth[b]) p = prev[p];
+      prev[b] = p;
+    }
   }
   // The header of each block's innermost loop (a layout index, kNone outside loops or when
   // unknown) and, for headers, the header of the enclosing loop: from the backend's tables when
@@ -638,6 +659,12 @@ void Backtrack::BuildUses() {
     busy_[r.index()].assign(words, 0);
     busy_of[r.index()] = busy_[r.index()].data();
   });
+  // The bitmaps of the allocatable registers in `clobbered`, the clobber set met last: the calls
+  // of a function mostly clobber one set (the ABI's caller-saved registers), so the list is made
+  // once per change of set, not per call (a call then costs one store per bitmap).
+  PRegSet clobbered;
+  uint64_t* clobbered_bits[PReg::kNumIndices];
+  uint32_t num_clobbered = 0;
   UseRec* const uses = uses_.data();
   PRegSet reserved;  // the registers with reservations (res_ lists not empty)
   const BlockData* const blocks = f_.blocks.data();
@@ -653,9 +680,15 @@ void Backtrack::BuildUses() {
       if (insts[i].clobbers != InstData::kNoClobbers) {  // most instructions clobber nothing
         const uint32_t w = 2 * ((pt + 2) / 64);
         const uint64_t bit = uint64_t{1} << ((pt + 2) % 64);
-        f_.clobber_sets[insts[i].clobbers].ForEach([&](PReg r) {
-          if (busy_of[r.index()] != nullptr) busy_of[r.index()][w] |= bit;
-        });
+        const PRegSet& set = f_.clobber_sets[insts[i].clobbers];
+        if (!(set == clobbered)) {
+          clobbered = set;
+          num_clobbered = 0;
+          set.ForEach([&](PReg r) {
+            if (busy_of[r.index()] != nullptr) clobbered_bits[num_clobbered++] = busy_of[r.index()];
+          });
+        }
+        for (uint32_t k = 0; k < num_clobbered; ++k) clobbered_bits[k][w] |= bit;
       }
       for (uint32_t k = 0; k < n; ++k) {
         const Operand& op = opnds[base + k];
@@ -717,7 +750,8 @@ void Backtrack::BuildUses() {
   // a lookup costs a short search inside one bucket whatever the function's size.
   const uint32_t buckets = ((4 * f_.num_insts()) >> kResShift) + 2;
   // Assigned ranges (occ_) and the bitmaps are only ever of allocatable registers.
-  touched_regs_ |= allocatable_ | reserved;
+  touched_regs_ |= allocatable_;
+  reserved_regs_ |= reserved;
   reserved.ForEach([&](PReg reg) {
     const uint32_t r = reg.index();
     auto& list = res_[r];
@@ -927,12 +961,20 @@ Status Backtrack::MergeBundles() {
     for (uint32_t k = use_begin_[p.def]; k < use_begin_[p.def + 1]; ++k)
       if (uses_[k].operand == p.def_operand) uses_[k].from = 4 * p.inst;
   }
-  for (uint32_t p = 0; p < f_.num_blocks(); ++p)
-    for (const SuccEdge& e : f_.Succs(Block(p))) {
-      const auto params = f_.Params(e.block);
-      const auto args = f_.Args(e);
-      for (size_t k = 0; k < params.size(); ++k) try_merge(args[k].index, params[k].index);
-    }
+  // Every edge with arguments, in the order of the blocks and their successors: the successor
+  // table holds the blocks' edges one block after the other (ValidateTables), so one walk over it
+  // meets them in that order. Edges without arguments (most) are skipped before the successor's
+  // parameters are looked up (an edge passes exactly as many arguments as its block has
+  // parameters: ValidateStructure).
+  const BlockData* const blocks = f_.blocks.data();
+  const VReg* const params = f_.block_params.data();
+  const VReg* const args = f_.branch_args.data();
+  for (const SuccEdge& e : f_.succs) {
+    if (e.arg_begin == e.arg_end) continue;
+    const VReg* const param = params + blocks[e.block.index].param_begin;
+    for (uint32_t k = e.arg_begin; k < e.arg_end; ++k)
+      try_merge(args[k].index, param[k - e.arg_begin].index);
+  }
   return Status::Ok();
 }
 

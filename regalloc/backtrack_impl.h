@@ -25,8 +25,8 @@ struct Range {
 
 // The containers of one run, kept between runs on a thread (RunBacktrack): a worker allocating
 // function after function reuses their capacity instead of allocating and freeing every array
-// per function. Invariant: Clear() leaves every container empty (capacity kept), so a run sees
-// exactly what a fresh object would.
+// per function. Invariant: Clear() leaves every container empty (capacity kept), except bitmaps
+// the run writes in full before reading them, so a run sees exactly what a fresh object would.
 struct BacktrackScratch {
   // Operand flags for reuse defs and their inputs.
   static constexpr uint8_t kReuseShared = 1;    // def: shares the dying input's bundle
@@ -80,8 +80,9 @@ struct BacktrackScratch {
     uint32_t inst, vreg;
   };
 
-  // Empties every container, keeping its capacity.
-  void Clear();
+  // Empties every container, keeping its capacity, except the bitmaps (busy_, starts_, cover_)
+  // of the registers in `reassigned`, which the coming run sizes and writes before reading them.
+  void Clear(PRegSet reassigned = PRegSet());
   // Bytes of capacity held. A thread keeps its scratch between runs only up to
   // kMaxRetainedBytes, so one huge function does not pin its memory for the rest of the module.
   size_t RetainedBytes() const;
@@ -94,8 +95,9 @@ struct BacktrackScratch {
   // The same, except the per-register containers (res_, res_index_, busy_, starts_, cover_).
   template <class F>
   void ForEachSharedContainer(F&& f);
-  // Registers whose per-register containers may be nonempty (Clear empties only those).
-  PRegSet touched_regs_;
+  // Registers whose bitmaps (busy_, starts_, cover_) may be nonempty, and registers whose
+  // reservation lists (res_, res_index_) may be: Clear empties only those.
+  PRegSet touched_regs_, reserved_regs_;
 
   // Blocks.
   std::vector<uint32_t> depth_, prev_shallower_, header_, parent_, block_of_inst_;

@@ -7,9 +7,11 @@
 #include "regalloc/function.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "regalloc/function_testing.h"
 
 namespace egret::regalloc {
 
@@ -155,9 +157,86 @@ void Function::Finish() {
   }
 }
 
+namespace {
+
+std::atomic<bool> g_structure_fast_path{true};  // SetValidateStructureFastPathForTesting
+
+// Whether ValidateStructure() finds nothing wrong, in one walk over the blocks with their edges
+// (and one over the instructions and each index table) instead of its separate walks: every
+// function the backends build passes, and ValidateStructure() runs its own checks only to name
+// what is wrong. Invariant: true only if every check of ValidateStructure() and ValidateTables()
+// holds. Each block's edges are read after its successor range is checked against the table.
+bool StructureHolds(const Function& f, const MachineEnv& env) {
+  constexpr uint32_t kNoLoop = Function::kNoLoop;
+  const size_t nb = f.blocks.size();
+  if (nb == 0 || f.preds.size() != f.succs.size()) return false;
+  if (!f.loop_depth.empty() && f.loop_depth.size() != nb) return false;
+  if (f.loop_header.size() != f.loop_parent.size() ||
+      (!f.loop_header.empty() && f.loop_header.size() != nb))
+    return false;
+  for (int c = 0; c < kNumRegClasses; ++c)
+    if (!env.scratch[c].valid() && env.preferred[c].empty() && env.non_preferred[c].empty())
+      for (const VRegData& v : f.vregs)
+        if (static_cast<int>(v.cls) == c) return false;
+  const bool loops = !f.loop_header.empty();
+  const uint32_t* const header = f.loop_header.data();
+  const uint32_t* const parent = f.loop_parent.data();
+  const BlockData* const blocks = f.blocks.data();
+  const SuccEdge* const succs = f.succs.data();
+  const size_t num_succs = f.succs.size(), num_preds = f.preds.size();
+  const size_t num_args = f.branch_args.size();
+  uint32_t inst = 0, succ = 0, param = 0;
+  for (size_t b = 0; b < nb; ++b) {
+    const BlockData& bd = blocks[b];
+    // (A block with no instructions is an error too, so inst_end > inst_begin.)
+    if (bd.inst_begin != inst || bd.inst_end <= bd.inst_begin || bd.succ_begin != succ ||
+        bd.succ_end < bd.succ_begin || bd.succ_end > num_succs || bd.param_begin != param ||
+        bd.param_end < bd.param_begin || bd.pred_end < bd.pred_begin || bd.pred_end > num_preds)
+      return false;
+    if (loops &&
+        ((header[b] != kNoLoop && header[b] >= nb) || (parent[b] != kNoLoop && parent[b] >= nb)))
+      return false;
+    for (uint32_t k = bd.succ_begin; k < bd.succ_end; ++k) {
+      const SuccEdge& e = succs[k];
+      if (e.arg_end < e.arg_begin || e.arg_end > num_args || e.block.index >= nb) return false;
+      // (A later block's parameter range is checked when the walk reaches it.)
+      const BlockData& to = blocks[e.block.index];
+      if (to.param_end - to.param_begin != e.arg_end - e.arg_begin) return false;
+    }
+    inst = bd.inst_end;
+    succ = bd.succ_end;
+    param = bd.param_end;
+  }
+  if (inst != f.insts.size() || succ != num_succs || param != f.block_params.size()) return false;
+  uint32_t op = 0;
+  for (const InstData& d : f.insts) {
+    if (d.operand_begin != op || d.operand_end < d.operand_begin) return false;
+    if (d.clobbers != InstData::kNoClobbers && d.clobbers >= f.clobber_sets.size()) return false;
+    op = d.operand_end;
+  }
+  if (op != f.operands.size()) return false;
+  for (Block p : f.preds)
+    if (p.index >= nb) return false;
+  const size_t nv = f.vregs.size();
+  for (VReg v : f.block_params)
+    if (v.index >= nv) return false;
+  for (VReg v : f.branch_args)
+    if (v.index >= nv) return false;
+  return true;
+}
+
+}  // namespace
+
+void SetValidateStructureFastPathForTesting(bool fast) {
+  g_structure_fast_path.store(fast, std::memory_order_relaxed);
+}
+
 // The shape every reader of a Function relies on to stay within its arrays: linear in the blocks,
-// instructions and edges, with no per-operand work.
+// instructions and edges, with no per-operand work. StructureHolds() answers for valid input;
+// the checks below, in their order, name the first thing wrong otherwise.
 Status Function::ValidateStructure(const MachineEnv& env) const {
+  if (g_structure_fast_path.load(std::memory_order_relaxed) && StructureHolds(*this, env))
+    return Status::Ok();
   auto err = [](std::string msg) { return Error("regalloc input: " + std::move(msg)); };
   if (blocks.empty()) return err("function has no blocks");
   if (preds.size() != succs.size()) return err("predecessors not computed (call Finish())");

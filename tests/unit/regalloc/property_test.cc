@@ -6,13 +6,16 @@
 // overrides the per-allocator total; EGRET_REGALLOC_SEED=<n> runs one seed (the reproducer a
 // failure prints).
 #include <cstdlib>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "regalloc/allocator.h"
 #include "regalloc/backtrack.h"
 #include "regalloc/checker.h"
+#include "regalloc/function_testing.h"
 #include "regalloc/liveness.h"
 #include "regalloc/random_function.h"
 
@@ -176,6 +179,34 @@ TEST(RegallocProperty, JoinedRangesAllocateAsPerBlockRanges) {
   const MachineEnv env = X64LikeEnv();
   for (uint64_t seed = 0; seed < 10; ++seed)
     both(LargeFunction(seed, 2000, env), env, absl::StrCat("large seed ", seed));
+}
+
+// Backtrack keeps its containers on the thread from function to function (RunBacktrack), and
+// Clear leaves the bitmaps of the registers the next run allocates as they are (that run sizes
+// and writes them before reading them). A function allocated after others, with other register
+// files and sizes (a large function's bitmaps, then small ones with fewer registers), must come
+// out as on a fresh thread.
+TEST(RegallocProperty, ScratchKeptAcrossFunctionsAllocatesAsFresh) {
+  Options options;
+  options.algorithm = "backtrack";
+  options.run_checker = false;
+  auto compare = [&](const Function& f, const MachineEnv& env, const std::string& what) {
+    Expected<Output> kept = Allocate(f, env, options);
+    std::optional<Expected<Output>> fresh;
+    std::thread([&] { fresh.emplace(Allocate(f, env, options)); }).join();
+    ASSERT_EQ(kept.ok(), fresh->ok()) << what;
+    if (!kept.ok()) return;
+    ASSERT_EQ(kept->ToString(), (*fresh)->ToString()) << what << "\n" << f.ToString();
+    ASSERT_TRUE(kept->allocs == (*fresh)->allocs) << what;
+    ASSERT_TRUE(kept->spill_slot_class == (*fresh)->spill_slot_class) << what;
+  };
+  const MachineEnv x64 = X64LikeEnv();
+  for (uint64_t seed = 0; seed < 400; ++seed) {
+    if (seed % 100 == 0) compare(LargeFunction(seed, 1500, x64), x64, absl::StrCat("large ", seed));
+    const MachineEnv env = PropertyEnv(seed);
+    compare(RandomFunction(seed, env, {.max_blocks = 12, .max_insts_per_block = 6}), env,
+            absl::StrCat("seed ", seed));
+  }
 }
 
 // Without references and with the dense liveness rows, backtrack makes each vreg's joined ranges
@@ -361,6 +392,97 @@ TEST(RegallocProperty, ArbitraryLoopTablesAllocateCorrectly) {
 
 // Bad input is an error, never a crash: random single mutations of valid functions either fail
 // validation/allocation with an Error or allocate correctly (the checker is on and would abort).
+// ValidateStructure() answers valid input from one walk (StructureHolds) and runs its ordered
+// checks only to name an error: on inputs with a table, edge, loop-table or index corrupted
+// (each kind alone, and several at once), it must give the same answer with and without it.
+TEST(RegallocProperty, StructureFastPathAgreesWithTheChecks) {
+  int rejected = 0;
+  for (uint64_t seed = 0; seed < 4000; ++seed) {
+    MachineEnv env = PropertyEnv(seed);
+    Function f = RandomFunction(seed, env, {.max_blocks = 10, .max_insts_per_block = 4});
+    if (seed % 3 == 0) AddArbitraryLoopTables(f, seed);
+    Rng rng(seed ^ 0x57c7);
+    const uint32_t nb = f.num_blocks();
+    auto any = [&](size_t n) { return rng.Below(static_cast<uint32_t>(n)); };
+    for (int m = rng.Chance(20) ? 3 : 1; m-- > 0;) {
+      switch (rng.Below(16)) {
+        case 0:
+          (rng.Chance(50) ? f.blocks[any(nb)].inst_begin : f.blocks[any(nb)].inst_end) +=
+              1 - rng.Below(3);
+          break;
+        case 1:
+          (rng.Chance(50) ? f.blocks[any(nb)].succ_begin : f.blocks[any(nb)].succ_end) +=
+              1 - rng.Below(3);
+          break;
+        case 2:
+          (rng.Chance(50) ? f.blocks[any(nb)].param_begin : f.blocks[any(nb)].param_end) +=
+              1 - rng.Below(3);
+          break;
+        case 3:
+          (rng.Chance(50) ? f.blocks[any(nb)].pred_begin : f.blocks[any(nb)].pred_end) +=
+              1 - rng.Below(3);
+          break;
+        case 4:
+          if (!f.insts.empty())
+            (rng.Chance(50) ? f.insts[any(f.insts.size())].operand_begin
+                            : f.insts[any(f.insts.size())].operand_end) += 1 - rng.Below(3);
+          break;
+        case 5:
+          if (!f.insts.empty())
+            f.insts[any(f.insts.size())].clobbers =
+                rng.Below(static_cast<uint32_t>(f.clobber_sets.size()) + 2);
+          break;
+        case 6:
+          if (!f.succs.empty()) f.succs[any(f.succs.size())].block = Block(rng.Below(nb + 2));
+          break;
+        case 7:
+          if (!f.succs.empty())
+            (rng.Chance(50) ? f.succs[any(f.succs.size())].arg_begin
+                            : f.succs[any(f.succs.size())].arg_end) += 1 - rng.Below(3);
+          break;
+        case 8:
+          if (!f.preds.empty())
+            f.preds[any(f.preds.size())] = Block(rng.Below(nb + 2));
+          else
+            f.preds.push_back(Block(0));
+          break;
+        case 9:
+          if (!f.block_params.empty())
+            f.block_params[any(f.block_params.size())] = VReg(rng.Below(f.num_vregs() + 2));
+          break;
+        case 10:
+          if (!f.branch_args.empty())
+            f.branch_args[any(f.branch_args.size())] = VReg(rng.Below(f.num_vregs() + 2));
+          break;
+        case 11:
+          f.loop_depth.resize(rng.Below(nb + 2));
+          break;
+        case 12:
+          f.loop_header.resize(rng.Below(nb + 2), Function::kNoLoop);
+          break;
+        case 13:
+          if (!f.loop_parent.empty()) f.loop_parent[any(f.loop_parent.size())] = rng.Below(nb + 2);
+          break;
+        case 14:
+          env.preferred[1].clear(), env.non_preferred[1].clear(), env.scratch[1] = PReg();
+          break;
+        default:
+          break;  // unchanged: valid
+      }
+    }
+    SetValidateStructureFastPathForTesting(false);
+    const Status checks = f.ValidateStructure(env);
+    SetValidateStructureFastPathForTesting(true);
+    const Status fast = f.ValidateStructure(env);
+    ASSERT_EQ(checks.ok(), fast.ok()) << "seed " << seed << "\n" << f.ToString();
+    if (!checks.ok()) {
+      ++rejected;
+      ASSERT_EQ(checks.error().message, fast.error().message) << "seed " << seed;
+    }
+  }
+  EXPECT_GT(rejected, 1000);
+}
+
 TEST(RegallocProperty, MutatedInputsNeverCrash) {
   const MachineEnv env = RandomTestEnv();
   int rejected = 0;
