@@ -414,7 +414,8 @@ class Emitter final : public backend::InstEmitter {
   size_t next_map_ = 0;              // the ra_.stack_maps entry being emitted
   std::vector<uint32_t> map_words_;  // scratch for StackMapHere
   backend::RematDefs remat_defs_;    // the constants that remat edits re-emit
-  // WritesOnlyAllowed's state: on inside an expansion (not in edits, prologue or epilogue).
+  // WritesOnlyAllowed's state: on inside an expansion (not in edits, prologue or epilogue);
+  // Debug builds only (EmitInst).
   bool checking_ = false;
   uint64_t allowed_int_ = 0, allowed_fp_ = 0;
 };
@@ -1725,6 +1726,9 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
 }
 
 void Emitter::EmitInst(uint32_t i) {
+#ifdef EGRET_DEBUG
+  // WritesOnlyAllowed's sets. Its check is a Debug one (EGRET_DCHECK in Put), so only Debug
+  // builds compute them: a Release build walked every instruction's operands for nothing.
   const regalloc::InstData& ri = v_.ra.insts[i];
   allowed_int_ = (uint64_t{1} << Enc(kTmp0)) | (uint64_t{1} << Enc(kTmp1));
   // v31, the allocator's scratch, holds nothing inside an MInst (only edits use it).
@@ -1740,6 +1744,9 @@ void Emitter::EmitInst(uint32_t i) {
   checking_ = op != MOp::kRet && op != MOp::kReturnCall && op != MOp::kReturnCallInd;
   EmitInstBody(i);
   checking_ = false;
+#else
+  EmitInstBody(i);
+#endif
 }
 
 void Emitter::EmitInstBody(uint32_t i) {
