@@ -354,12 +354,15 @@ class Emitter final : public backend::InstEmitter {
   // 8-byte words from sp at the call, the frame (x29 - sp) being the saved register pairs and
   // the fixed frame (sp does not move between prologue and epilogue).
   void StackMapHere(uint32_t i) {
-    // Sorted by instruction; found by search because blocks are emitted out of layout order
-    // (backend::EmitOrder).
-    next_map_ = static_cast<size_t>(
-        std::lower_bound(ra_.stack_maps.begin(), ra_.stack_maps.end(), i,
-                         [](const regalloc::StackMap& m, uint32_t at) { return m.inst < at; }) -
-        ra_.stack_maps.begin());
+    // Sorted by instruction. Blocks are emitted out of layout order (backend::EmitOrder), but a
+    // block's calls come in order: the map after the previous one is the usual answer, and a
+    // search finds the others.
+    if (next_map_ >= ra_.stack_maps.size() || ra_.stack_maps[next_map_].inst != i) {
+      next_map_ = static_cast<size_t>(
+          std::lower_bound(ra_.stack_maps.begin(), ra_.stack_maps.end(), i,
+                           [](const regalloc::StackMap& m, uint32_t at) { return m.inst < at; }) -
+          ra_.stack_maps.begin());
+    }
     EGRET_CHECK(next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst == i);
     map_words_.clear();
     for (uint32_t slot : ra_.StackMapSlots(ra_.stack_maps[next_map_])) {
@@ -367,7 +370,9 @@ class Emitter final : public backend::InstEmitter {
       EGRET_CHECK(off % 8 == 0);
       map_words_.push_back(off / 8);
     }
-    std::sort(map_words_.begin(), map_words_.end());
+    // (Usually sorted already: SlotOffset grows with the slot outside wide frames.)
+    if (!std::is_sorted(map_words_.begin(), map_words_.end()))
+      std::sort(map_words_.begin(), map_words_.end());
     const uint32_t saved =
         8 * static_cast<uint32_t>(frame_.gpr_pairs.size() + frame_.fpr_pairs.size());
     buf_.AddStackMap(map_words_, saved + frame_.frame_bytes);

@@ -283,12 +283,15 @@ class Emitter final : public backend::InstEmitter {
   // 8-byte words from rsp at the call, the frame (rbp - rsp) being the callee-saved pushes and
   // the fixed frame (rsp does not move between prologue and epilogue).
   void StackMapHere(uint32_t i) {
-    // Sorted by instruction; found by search because blocks are emitted out of layout order
-    // (backend::EmitOrder).
-    next_map_ = static_cast<size_t>(
-        std::lower_bound(ra_.stack_maps.begin(), ra_.stack_maps.end(), i,
-                         [](const regalloc::StackMap& m, uint32_t at) { return m.inst < at; }) -
-        ra_.stack_maps.begin());
+    // Sorted by instruction. Blocks are emitted out of layout order (backend::EmitOrder), but a
+    // block's calls come in order: the map after the previous one is the usual answer, and a
+    // search finds the others.
+    if (next_map_ >= ra_.stack_maps.size() || ra_.stack_maps[next_map_].inst != i) {
+      next_map_ = static_cast<size_t>(
+          std::lower_bound(ra_.stack_maps.begin(), ra_.stack_maps.end(), i,
+                           [](const regalloc::StackMap& m, uint32_t at) { return m.inst < at; }) -
+          ra_.stack_maps.begin());
+    }
     EGRET_CHECK(next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst == i);
     map_words_.clear();
     for (uint32_t slot : ra_.StackMapSlots(ra_.stack_maps[next_map_])) {
@@ -296,7 +299,9 @@ class Emitter final : public backend::InstEmitter {
       EGRET_CHECK(off % 8 == 0);
       map_words_.push_back(off / 8);
     }
-    std::sort(map_words_.begin(), map_words_.end());
+    // (Usually sorted already: SlotOffset grows with the slot outside wide frames.)
+    if (!std::is_sorted(map_words_.begin(), map_words_.end()))
+      std::sort(map_words_.begin(), map_words_.end());
     buf_.AddStackMap(map_words_, 8 * frame_.num_callee_saved + frame_.frame_bytes);
     ++next_map_;
   }
