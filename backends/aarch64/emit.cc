@@ -354,12 +354,15 @@ class Emitter final : public backend::InstEmitter {
   // 8-byte words from sp at the call, the frame (x29 - sp) being the saved register pairs and
   // the fixed frame (sp does not move between prologue and epilogue).
   void StackMapHere(uint32_t i) {
-    // Sorted by instruction; found by search because blocks are emitted out of layout order
-    // (backend::EmitOrder).
-    next_map_ = static_cast<size_t>(
-        std::lower_bound(ra_.stack_maps.begin(), ra_.stack_maps.end(), i,
-                         [](const regalloc::StackMap& m, uint32_t at) { return m.inst < at; }) -
-        ra_.stack_maps.begin());
+    // Sorted by instruction. Blocks are emitted out of layout order (backend::EmitOrder), but a
+    // block's calls come in order: the map after the previous one is the usual answer, and a
+    // search finds the others.
+    if (next_map_ >= ra_.stack_maps.size() || ra_.stack_maps[next_map_].inst != i) {
+      next_map_ = static_cast<size_t>(
+          std::lower_bound(ra_.stack_maps.begin(), ra_.stack_maps.end(), i,
+                           [](const regalloc::StackMap& m, uint32_t at) { return m.inst < at; }) -
+          ra_.stack_maps.begin());
+    }
     EGRET_CHECK(next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst == i);
     map_words_.clear();
     for (uint32_t slot : ra_.StackMapSlots(ra_.stack_maps[next_map_])) {
@@ -367,7 +370,9 @@ class Emitter final : public backend::InstEmitter {
       EGRET_CHECK(off % 8 == 0);
       map_words_.push_back(off / 8);
     }
-    std::sort(map_words_.begin(), map_words_.end());
+    // (Usually sorted already: SlotOffset grows with the slot outside wide frames.)
+    if (!std::is_sorted(map_words_.begin(), map_words_.end()))
+      std::sort(map_words_.begin(), map_words_.end());
     const uint32_t saved =
         8 * static_cast<uint32_t>(frame_.gpr_pairs.size() + frame_.fpr_pairs.size());
     buf_.AddStackMap(map_words_, saved + frame_.frame_bytes);
@@ -377,10 +382,20 @@ class Emitter final : public backend::InstEmitter {
   void TearDownFrame();
   void EndEpilogueRange();
   Cond Compare(uint32_t i, const MInst& m, const OperandSlots& o);
-  // (Inlined into EmitInst, its only caller.)
-  [[gnu::always_inline]] inline void EmitInstBody(uint32_t i);
-  void EmitAlu(uint32_t i, const MInst& m, const OperandSlots& o);
-  void EmitAluImm(uint32_t i, const MInst& m, const OperandSlots& o);
+  // Instruction i by kind: EmitInstByKind calls the commonest kinds' functions directly and
+  // EmitInstBody (one switch over every kind) for the others. Out of line on purpose: with
+  // every case inlined into one function, each instruction paid the largest case's frame (six
+  // saved registers, 184 bytes) and unpacked its operand slots before the switch.
+  [[gnu::always_inline]] inline void EmitInstByKind(uint32_t i);
+  [[gnu::noinline]] void EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o);
+  // A jump to the block emitted next is left out (see EmitBrif).
+  [[gnu::noinline]] void EmitJmp(const MInst& m) {
+    if (m.target[0] == (*next_block_)[cur_block_]) return;
+    const uint8_t b[4] = {0, 0, 0, 0x14};
+    buf_.EmitUncondBranch(b, 0, block_label_[m.target[0]], A64LabelUse::kBranch26);
+  }
+  [[gnu::noinline]] void EmitAlu(uint32_t i, const MInst& m, const OperandSlots& o);
+  [[gnu::noinline]] void EmitAluImm(uint32_t i, const MInst& m, const OperandSlots& o);
   // kAluImm `m` as d = a op imm.
   void PutAluImm(const MInst& m, Gpr d, Gpr a);
   // kLoad/kStore `m` of register number `reg` at [base, index or disp] (`index` read only when
@@ -389,10 +404,10 @@ class Emitter final : public backend::InstEmitter {
   void EmitUnary(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitDivRem(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitAtomic(uint32_t i, const MInst& m, const OperandSlots& o);
-  void EmitMemory(uint32_t i, const MInst& m, const OperandSlots& o);
+  [[gnu::noinline]] void EmitMemory(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitFpu(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitFpToInt(uint32_t i, const MInst& m, const OperandSlots& o);
-  void EmitBrif(uint32_t i, const MInst& m, const OperandSlots& o);
+  [[gnu::noinline]] void EmitBrif(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitBrTable(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitTrapIf(uint32_t i, const MInst& m, const OperandSlots& o);
   void EmitVec(uint32_t i, const MInst& m, const OperandSlots& o);
@@ -414,7 +429,8 @@ class Emitter final : public backend::InstEmitter {
   size_t next_map_ = 0;              // the ra_.stack_maps entry being emitted
   std::vector<uint32_t> map_words_;  // scratch for StackMapHere
   backend::RematDefs remat_defs_;    // the constants that remat edits re-emit
-  // WritesOnlyAllowed's state: on inside an expansion (not in edits, prologue or epilogue).
+  // WritesOnlyAllowed's state: on inside an expansion (not in edits, prologue or epilogue);
+  // Debug builds only (EmitInst).
   bool checking_ = false;
   uint64_t allowed_int_ = 0, allowed_fp_ = 0;
 };
@@ -1725,6 +1741,9 @@ void Emitter::EmitVec(uint32_t i, const MInst& m, const OperandSlots& o) {
 }
 
 void Emitter::EmitInst(uint32_t i) {
+#ifdef EGRET_DEBUG
+  // WritesOnlyAllowed's sets. Its check is a Debug one (EGRET_DCHECK in Put), so only Debug
+  // builds compute them: a Release build walked every instruction's operands for nothing.
   const regalloc::InstData& ri = v_.ra.insts[i];
   allowed_int_ = (uint64_t{1} << Enc(kTmp0)) | (uint64_t{1} << Enc(kTmp1));
   // v31, the allocator's scratch, holds nothing inside an MInst (only edits use it).
@@ -1738,13 +1757,33 @@ void Emitter::EmitInst(uint32_t i) {
   // The epilogue (of a return or a tail call) restores the frame.
   const MOp op = v_.insts[i].op;
   checking_ = op != MOp::kRet && op != MOp::kReturnCall && op != MOp::kReturnCallInd;
-  EmitInstBody(i);
+  EmitInstByKind(i);
   checking_ = false;
+#else
+  EmitInstByKind(i);
+#endif
 }
 
-void Emitter::EmitInstBody(uint32_t i) {
+void Emitter::EmitInstByKind(uint32_t i) {
   const MInst& m = v_.insts[i];
+  if (m.op == MOp::kJmp) return EmitJmp(m);  // the commonest kind, and it has no operand slots
   const OperandSlots o = Slots(i);
+  switch (m.op) {
+    case MOp::kAlu:
+      return EmitAlu(i, m, o);
+    case MOp::kAluImm:
+      return EmitAluImm(i, m, o);
+    case MOp::kLoad:
+    case MOp::kStore:
+      return EmitMemory(i, m, o);
+    case MOp::kBrif:
+      return EmitBrif(i, m, o);
+    default:
+      return EmitInstBody(i, m, o);
+  }
+}
+
+void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
   switch (m.op) {
     case MOp::kArgs:
       return;
@@ -1920,13 +1959,8 @@ void Emitter::EmitInstBody(uint32_t i) {
       Put(b);
       return EndEpilogueRange();
     }
-    case MOp::kJmp: {
-      // A jump to the block emitted next is left out (see EmitBrif).
-      if (m.target[0] == (*next_block_)[cur_block_]) return;
-      const uint8_t b[4] = {0, 0, 0, 0x14};
-      buf_.EmitUncondBranch(b, 0, block_label_[m.target[0]], A64LabelUse::kBranch26);
-      return;
-    }
+    case MOp::kJmp:
+      return EmitJmp(m);
     case MOp::kBrif:
       return EmitBrif(i, m, o);
     case MOp::kBrTable:

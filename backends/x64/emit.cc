@@ -283,12 +283,15 @@ class Emitter final : public backend::InstEmitter {
   // 8-byte words from rsp at the call, the frame (rbp - rsp) being the callee-saved pushes and
   // the fixed frame (rsp does not move between prologue and epilogue).
   void StackMapHere(uint32_t i) {
-    // Sorted by instruction; found by search because blocks are emitted out of layout order
-    // (backend::EmitOrder).
-    next_map_ = static_cast<size_t>(
-        std::lower_bound(ra_.stack_maps.begin(), ra_.stack_maps.end(), i,
-                         [](const regalloc::StackMap& m, uint32_t at) { return m.inst < at; }) -
-        ra_.stack_maps.begin());
+    // Sorted by instruction. Blocks are emitted out of layout order (backend::EmitOrder), but a
+    // block's calls come in order: the map after the previous one is the usual answer, and a
+    // search finds the others.
+    if (next_map_ >= ra_.stack_maps.size() || ra_.stack_maps[next_map_].inst != i) {
+      next_map_ = static_cast<size_t>(
+          std::lower_bound(ra_.stack_maps.begin(), ra_.stack_maps.end(), i,
+                           [](const regalloc::StackMap& m, uint32_t at) { return m.inst < at; }) -
+          ra_.stack_maps.begin());
+    }
     EGRET_CHECK(next_map_ < ra_.stack_maps.size() && ra_.stack_maps[next_map_].inst == i);
     map_words_.clear();
     for (uint32_t slot : ra_.StackMapSlots(ra_.stack_maps[next_map_])) {
@@ -296,7 +299,9 @@ class Emitter final : public backend::InstEmitter {
       EGRET_CHECK(off % 8 == 0);
       map_words_.push_back(off / 8);
     }
-    std::sort(map_words_.begin(), map_words_.end());
+    // (Usually sorted already: SlotOffset grows with the slot outside wide frames.)
+    if (!std::is_sorted(map_words_.begin(), map_words_.end()))
+      std::sort(map_words_.begin(), map_words_.end());
     buf_.AddStackMap(map_words_, 8 * frame_.num_callee_saved + frame_.frame_bytes);
     ++next_map_;
   }
@@ -308,9 +313,28 @@ class Emitter final : public backend::InstEmitter {
   // Sets the flags for a condition; returns the condition code that holds when it is true. `o`:
   // the instruction's operand slots (EmitInstBody's, not found again).
   CondCode Compare(uint32_t i, const MInst& m, const OperandSlots& o);
-  // (Inlined into EmitInst, its only caller.)
-  [[gnu::always_inline]] inline void EmitInstBody(uint32_t i, const MInst& m,
-                                                  const OperandSlots& o);
+  // Instruction i by kind: EmitInst calls the commonest kinds' functions below directly, and
+  // EmitInstBody (one switch over every kind, out of line) for the others. A kind's function
+  // then pays only the frame it needs: in one function with all the cases inlined, every
+  // instruction paid the largest case's six saved registers and 248-byte frame, and unpacked
+  // all of its operand slots into registers before the switch. (Out of line on purpose: GCC
+  // inlines some of them into EmitInst, whose frame then grows back.)
+  void EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o);
+  [[gnu::noinline]] void EmitLoadArg(uint32_t i, const MInst& m, const OperandSlots& o);
+  [[gnu::noinline]] void EmitStoreOutArg(uint32_t i, const MInst& m, const OperandSlots& o);
+  [[gnu::noinline]] void EmitCopy(uint32_t i, const MInst& m, const OperandSlots& o);
+  [[gnu::noinline]] void EmitIconst(uint32_t i, const MInst& m, const OperandSlots& o);
+  [[gnu::noinline]] void EmitAlu(uint32_t i, const MInst& m, const OperandSlots& o);
+  [[gnu::noinline]] void EmitLoad(uint32_t i, const MInst& m, const OperandSlots& o);
+  [[gnu::noinline]] void EmitStore(uint32_t i, const MInst& m, const OperandSlots& o);
+  [[gnu::noinline]] void EmitLea(uint32_t i, const MInst& m, const OperandSlots& o);
+  [[gnu::noinline]] void EmitBrif(uint32_t i, const MInst& m, const OperandSlots& o);
+  // A jump to the block emitted next is left out: the MachBuffer would remove it when that
+  // block's label is bound (nothing is emitted in between, and a label not yet bound is never
+  // observed), so the bytes are the same without its bookkeeping.
+  [[gnu::noinline]] void EmitJmp(const MInst& m) {
+    if (m.target[0] != (*next_block_)[cur_block_]) Jmp(block_label_[m.target[0]]);
+  }
   void EmitDiv(uint32_t i, const MInst& m);
   void EmitBitCount(uint32_t i, const MInst& m);
   void EmitFpToInt(uint32_t i, const MInst& m);
@@ -1016,17 +1040,48 @@ void Emitter::EmitFloatBranch(uint32_t i, const MInst& m) {
 
 void Emitter::EmitInst(uint32_t i) {
   const MInst& m = v_.insts[i];
-  const OperandSlots o = Slots(i);
   cur_srcloc_ = v_.srclocs[i];
-  EmitInstBody(i, m, o);
-  if (m.op == MOp::kAlu) {
-    // add sub and or xor set ZF and SF from the result (of the register form, or of a folded
-    // load's operation: the destination is the result either way); so does BMI1 andn (the
-    // vex kAlu). Only ZF is read through FlagsAlreadySet (e/ne of the result).
-    flags_ = {true, G(i, o.dst), m.size, i};
-  } else if (flags_.inst != i) {
-    flags_.valid = false;
+  if (m.op == MOp::kJmp) {  // the commonest kind, and it has no operand slots
+    EmitJmp(m);
+  } else {
+    const OperandSlots o = Slots(i);
+    switch (m.op) {
+      case MOp::kLoadArg:
+      case MOp::kLoadOutRet:
+        EmitLoadArg(i, m, o);
+        break;
+      case MOp::kStoreOutArg:
+      case MOp::kStoreRet:
+        EmitStoreOutArg(i, m, o);
+        break;
+      case MOp::kCopy:
+        EmitCopy(i, m, o);
+        break;
+      case MOp::kIconst:
+        EmitIconst(i, m, o);
+        break;
+      case MOp::kAlu:
+        EmitAlu(i, m, o);
+        break;
+      case MOp::kLoad:
+        EmitLoad(i, m, o);
+        break;
+      case MOp::kStore:
+        EmitStore(i, m, o);
+        break;
+      case MOp::kLea:
+        EmitLea(i, m, o);
+        break;
+      case MOp::kBrif:
+        EmitBrif(i, m, o);
+        break;
+      default:
+        EmitInstBody(i, m, o);
+        break;
+    }
   }
+  // Flags left by instruction i (kAlu, kLea as an add) are valid for the next one only.
+  if (flags_.inst != i) flags_.valid = false;
 }
 
 void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
@@ -1034,46 +1089,19 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kArgs:
       return;
     case MOp::kLoadArg:
-    case MOp::kLoadOutRet: {
-      const Amode src = Amode::Base(m.op == MOp::kLoadArg ? Gpr::kRbp : Gpr::kRsp, m.disp);
-      if (m.fp) {
-        Put(Inst::SseRM(FloatMoveOp(m), X(i, o.dst), src));
-      } else {
-        PutLoad64(G(i, o.dst), src);
-      }
+    case MOp::kLoadOutRet:
+      EmitLoadArg(i, m, o);
       return;
-    }
     case MOp::kStoreOutArg:
-    case MOp::kStoreRet: {
-      const Amode dst = Amode::Base(m.op == MOp::kStoreRet ? Gpr::kRbp : Gpr::kRsp, m.disp);
-      if (m.fp) {
-        Put(Inst::SseMR(FloatMoveOp(m), dst, X(i, o.value)));
-      } else {
-        PutStore64(dst, G(i, o.value));
-      }
+    case MOp::kStoreRet:
+      EmitStoreOutArg(i, m, o);
       return;
-    }
     case MOp::kCopy:
-      if (m.fp) {
-        if (X(i, o.a) != X(i, o.dst)) Put(Inst::SseRR(SseOp::kMovaps, X(i, o.dst), X(i, o.a)));
-      } else if (G(i, o.a) != G(i, o.dst)) {
-        PutMov64(G(i, o.dst), G(i, o.a));
-      }
+      EmitCopy(i, m, o);
       return;
-    case MOp::kIconst: {
-      const Gpr d = G(i, o.dst);
-      if (m.imm == 0) {
-        PutWith(
-            [&](uint8_t* b) {
-              return encoder_internal::EncodeAluRR(AluOp::kXor, OpSize::k32, d, d, b);
-            },
-            [&] { return Inst::AluRR(AluOp::kXor, OpSize::k32, d, d); });
-      } else {
-        PutWith([&](uint8_t* b) { return encoder_internal::EncodeMovRI(m.size, d, m.imm, b); },
-                [&] { return Inst::MovRI(m.size, d, m.imm); });
-      }
+    case MOp::kIconst:
+      EmitIconst(i, m, o);
       return;
-    }
     case MOp::kFconst:
       if (m.imm == 0) {
         Put(Inst::SseRR(SseOp::kXorps, X(i, o.dst), X(i, o.dst)));
@@ -1083,23 +1111,7 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       }
       return;
     case MOp::kAlu:
-      if (m.vex) {  // BMI1 andn: d = ~b & a
-        Put(Inst::AndnRRR(m.size, G(i, o.dst), G(i, o.b), G(i, o.a)));
-        return;
-      }
-      if (m.base_op >= 0) {  // a folded load
-        if (m.can_trap) buf_.AddTrap(m.trap);
-        Put(Inst::AluRM(m.alu, m.size, G(i, o.dst), MemOperand(i, m)));
-      } else if (m.imm_operand) {
-        const Gpr d = G(i, o.dst);
-        PutWith(
-            [&](uint8_t* b) { return encoder_internal::EncodeAluRI(m.alu, m.size, d, m.imm, b); },
-            [&] { return Inst::AluRI(m.alu, m.size, d, m.imm); });
-      } else {
-        const Gpr d = G(i, o.dst), src = G(i, NotReused(i, o));
-        PutWith([&](uint8_t* b) { return encoder_internal::EncodeAluRR(m.alu, m.size, d, src, b); },
-                [&] { return Inst::AluRR(m.alu, m.size, d, src); });
-      }
+      EmitAlu(i, m, o);
       return;
     case MOp::kImul:
       if (m.base_op >= 0) {
@@ -1235,26 +1247,12 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       Put(Inst::CmovRR(Invert(cc), vs, G(i, o.dst), G(i, o.y)));
       return;
     }
-    case MOp::kLoad: {
-      const Amode src = MemOperand(i, m);
-      if (m.can_trap) buf_.AddTrap(m.trap);
-      PutLoad(m, src, AllocOf(i, o.dst).reg().hw());
+    case MOp::kLoad:
+      EmitLoad(i, m, o);
       return;
-    }
-    case MOp::kStore: {
-      const Amode dst = MemOperand(i, m);
-      if (m.can_trap) buf_.AddTrap(m.trap);
-      if (m.fp) {
-        Put(Inst::SseMR(FloatMoveOp(m), dst, X(i, o.value)));
-      } else if (m.imm_operand) {
-        Put(Inst::MovMI(m.size, dst, m.imm));
-      } else {
-        const Gpr v = G(i, o.value);
-        PutWith([&](uint8_t* b) { return encoder_internal::EncodeMovMR(m.size, dst, v, b); },
-                [&] { return Inst::MovMR(m.size, dst, v); });
-      }
+    case MOp::kStore:
+      EmitStore(i, m, o);
       return;
-    }
     case MOp::kAluStore: {
       // A read-modify-write store: `addl $1, (mem)`, `orq %rax, (mem)`.
       const Amode dst = MemOperand(i, m);
@@ -1318,26 +1316,9 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
     case MOp::kFence:
       Put(Inst::Mfence());
       return;
-    case MOp::kLea: {
-      const Gpr d = G(i, o.dst);
-      if (m.index_op < 0 && m.disp != 0 && G(i, m.base_op) == d) {
-        // The allocator gave the result the base's register: `add $disp, %r` is the same
-        // operation (at 32 bits truncated and zero-extended alike, same length) and sets ZF/SF
-        // from the result, so a following test of it is dropped (`addl $8, %ecx; jne`). No
-        // MInst keeps flags live across another, so clobbering them here is safe.
-        PutWith(
-            [&](uint8_t* b) {
-              return encoder_internal::EncodeAluRI(AluOp::kAdd, m.size, d, m.disp, b);
-            },
-            [&] { return Inst::AluRI(AluOp::kAdd, m.size, d, m.disp); });
-        flags_ = {true, d, m.size, i};
-        return;
-      }
-      const Amode addr = MemOperand(i, m);
-      PutWith([&](uint8_t* b) { return encoder_internal::EncodeLea(m.size, d, addr, b); },
-              [&] { return Inst::Lea(m.size, d, addr); });
+    case MOp::kLea:
+      EmitLea(i, m, o);
       return;
-    }
     case MOp::kExtend: {
       const Gpr a = G(i, o.a), d = G(i, o.dst);
       if (m.is_unsigned) {
@@ -1485,20 +1466,11 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       Put(Inst::JmpR(G(i, o.value)));
       return EndEpilogueRange();
     case MOp::kJmp:
-      // A jump to the block emitted next is left out: the MachBuffer would remove it when that
-      // block's label is bound (nothing is emitted in between, and a label not yet bound is
-      // never observed), so the bytes are the same without its bookkeeping.
-      if (m.target[0] != (*next_block_)[cur_block_]) Jmp(block_label_[m.target[0]]);
+      EmitJmp(m);
       return;
-    case MOp::kBrif: {
-      if (m.cond == CondKind::kFloat) {
-        EmitFloatBranch(i, m);
-        return;
-      }
-      const CondCode cc = Compare(i, m, o);
-      Branch2(i, cc, m.target[0], m.target[1]);
+    case MOp::kBrif:
+      EmitBrif(i, m, o);
       return;
-    }
     case MOp::kBrTable:
       EmitBrTable(i, m);
       return;
@@ -1540,6 +1512,116 @@ void Emitter::EmitInstBody(uint32_t i, const MInst& m, const OperandSlots& o) {
       EmitVec(i, m, o);
       return;
   }
+}
+
+void Emitter::EmitLoadArg(uint32_t i, const MInst& m, const OperandSlots& o) {
+  const Amode src = Amode::Base(m.op == MOp::kLoadArg ? Gpr::kRbp : Gpr::kRsp, m.disp);
+  if (m.fp) {
+    Put(Inst::SseRM(FloatMoveOp(m), X(i, o.dst), src));
+  } else {
+    PutLoad64(G(i, o.dst), src);
+  }
+}
+
+void Emitter::EmitStoreOutArg(uint32_t i, const MInst& m, const OperandSlots& o) {
+  const Amode dst = Amode::Base(m.op == MOp::kStoreRet ? Gpr::kRbp : Gpr::kRsp, m.disp);
+  if (m.fp) {
+    Put(Inst::SseMR(FloatMoveOp(m), dst, X(i, o.value)));
+  } else {
+    PutStore64(dst, G(i, o.value));
+  }
+}
+
+void Emitter::EmitCopy(uint32_t i, const MInst& m, const OperandSlots& o) {
+  if (m.fp) {
+    if (X(i, o.a) != X(i, o.dst)) Put(Inst::SseRR(SseOp::kMovaps, X(i, o.dst), X(i, o.a)));
+  } else if (G(i, o.a) != G(i, o.dst)) {
+    PutMov64(G(i, o.dst), G(i, o.a));
+  }
+}
+
+void Emitter::EmitIconst(uint32_t i, const MInst& m, const OperandSlots& o) {
+  const Gpr d = G(i, o.dst);
+  if (m.imm == 0) {
+    PutWith(
+        [&](uint8_t* b) {
+          return encoder_internal::EncodeAluRR(AluOp::kXor, OpSize::k32, d, d, b);
+        },
+        [&] { return Inst::AluRR(AluOp::kXor, OpSize::k32, d, d); });
+  } else {
+    PutWith([&](uint8_t* b) { return encoder_internal::EncodeMovRI(m.size, d, m.imm, b); },
+            [&] { return Inst::MovRI(m.size, d, m.imm); });
+  }
+}
+
+void Emitter::EmitAlu(uint32_t i, const MInst& m, const OperandSlots& o) {
+  if (m.vex) {  // BMI1 andn: d = ~b & a
+    Put(Inst::AndnRRR(m.size, G(i, o.dst), G(i, o.b), G(i, o.a)));
+  } else if (m.base_op >= 0) {  // a folded load
+    if (m.can_trap) buf_.AddTrap(m.trap);
+    Put(Inst::AluRM(m.alu, m.size, G(i, o.dst), MemOperand(i, m)));
+  } else if (m.imm_operand) {
+    const Gpr d = G(i, o.dst);
+    PutWith([&](uint8_t* b) { return encoder_internal::EncodeAluRI(m.alu, m.size, d, m.imm, b); },
+            [&] { return Inst::AluRI(m.alu, m.size, d, m.imm); });
+  } else {
+    const Gpr d = G(i, o.dst), src = G(i, NotReused(i, o));
+    PutWith([&](uint8_t* b) { return encoder_internal::EncodeAluRR(m.alu, m.size, d, src, b); },
+            [&] { return Inst::AluRR(m.alu, m.size, d, src); });
+  }
+  // add sub and or xor set ZF and SF from the result (of the register form, or of a folded
+  // load's operation: the destination is the result either way); so does BMI1 andn (the vex
+  // kAlu). Only ZF is read through FlagsAlreadySet (e/ne of the result).
+  flags_ = {true, G(i, o.dst), m.size, i};
+}
+
+void Emitter::EmitLoad(uint32_t i, const MInst& m, const OperandSlots& o) {
+  const Amode src = MemOperand(i, m);
+  if (m.can_trap) buf_.AddTrap(m.trap);
+  PutLoad(m, src, AllocOf(i, o.dst).reg().hw());
+}
+
+void Emitter::EmitStore(uint32_t i, const MInst& m, const OperandSlots& o) {
+  const Amode dst = MemOperand(i, m);
+  if (m.can_trap) buf_.AddTrap(m.trap);
+  if (m.fp) {
+    Put(Inst::SseMR(FloatMoveOp(m), dst, X(i, o.value)));
+  } else if (m.imm_operand) {
+    Put(Inst::MovMI(m.size, dst, m.imm));
+  } else {
+    const Gpr v = G(i, o.value);
+    PutWith([&](uint8_t* b) { return encoder_internal::EncodeMovMR(m.size, dst, v, b); },
+            [&] { return Inst::MovMR(m.size, dst, v); });
+  }
+}
+
+void Emitter::EmitLea(uint32_t i, const MInst& m, const OperandSlots& o) {
+  const Gpr d = G(i, o.dst);
+  if (m.index_op < 0 && m.disp != 0 && G(i, m.base_op) == d) {
+    // The allocator gave the result the base's register: `add $disp, %r` is the same
+    // operation (at 32 bits truncated and zero-extended alike, same length) and sets ZF/SF
+    // from the result, so a following test of it is dropped (`addl $8, %ecx; jne`). No
+    // MInst keeps flags live across another, so clobbering them here is safe.
+    PutWith(
+        [&](uint8_t* b) {
+          return encoder_internal::EncodeAluRI(AluOp::kAdd, m.size, d, m.disp, b);
+        },
+        [&] { return Inst::AluRI(AluOp::kAdd, m.size, d, m.disp); });
+    flags_ = {true, d, m.size, i};
+    return;
+  }
+  const Amode addr = MemOperand(i, m);
+  PutWith([&](uint8_t* b) { return encoder_internal::EncodeLea(m.size, d, addr, b); },
+          [&] { return Inst::Lea(m.size, d, addr); });
+}
+
+void Emitter::EmitBrif(uint32_t i, const MInst& m, const OperandSlots& o) {
+  if (m.cond == CondKind::kFloat) {
+    EmitFloatBranch(i, m);
+    return;
+  }
+  const CondCode cc = Compare(i, m, o);
+  Branch2(i, cc, m.target[0], m.target[1]);
 }
 
 // ---- SIMD (MOp::kVec and friends).
