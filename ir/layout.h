@@ -124,31 +124,14 @@ class Layout {
     // A block past the table's end reads as not inserted, and fails the check before any write.
     const BlockNode& cbn = std::as_const(blocks_)[b];
     EGRET_CHECK(cbn.inserted && !IsInstInserted(i));
-    BlockNode& bn = const_cast<BlockNode&>(cbn);
-    const Inst last = bn.last;
-    insts_.Set(i, InstNode{b, last, Inst()});
-    if (last.valid()) {
-      // Placed before i: in the table.
-      insts_.Unchecked(last).next = i;
-    } else {
-      bn.first = i;
-    }
-    bn.last = i;
+    LinkAtEnd(i, b, const_cast<BlockNode&>(cbn));
   }
   // AppendInst for a builder placing the instruction it has just made at the end of the block
   // it is filling (FunctionBuilder): the block is in the layout and the instruction in none,
   // which the builder guarantees, so they are checked in Debug builds only.
   [[gnu::always_inline]] void AppendNewInst(Inst i, Block b) {
     EGRET_DCHECK(IsBlockInserted(b) && !IsInstInserted(i));
-    BlockNode& bn = blocks_.Unchecked(b);
-    const Inst last = bn.last;
-    insts_.Set(i, InstNode{b, last, Inst()});
-    if (last.valid()) {
-      insts_.Unchecked(last).next = i;
-    } else {
-      bn.first = i;
-    }
-    bn.last = i;
+    LinkAtEnd(i, b, blocks_.Unchecked(b));
   }
   void InsertInstBefore(Inst i, Inst before);
   void PrependInst(Inst i, Block b);  // at the start of b
@@ -224,6 +207,21 @@ class Layout {
     Inst prev, next;
     friend bool operator==(const InstNode&, const InstNode&) = default;
   };
+
+  // The linking shared by AppendInst and AppendNewInst, which differ only in how they check
+  // their preconditions: bn is b's node, b is in the layout and i in no block. i becomes b's
+  // last instruction (insts_ grows to hold i: one write when i is the next key).
+  [[gnu::always_inline]] void LinkAtEnd(Inst i, Block b, BlockNode& bn) {
+    const Inst last = bn.last;
+    insts_.Set(i, InstNode{b, last, Inst()});
+    if (last.valid()) {
+      // Placed before i: in the table.
+      insts_.Unchecked(last).next = i;
+    } else {
+      bn.first = i;
+    }
+    bn.last = i;
+  }
 
   AppendMap<Block, BlockNode> blocks_;
   AppendMap<Inst, InstNode> insts_;
