@@ -264,6 +264,50 @@ TEST(Builder, LayoutWalkAcrossRemoval) {
   EXPECT_EQ(remaining, 2u);
 }
 
+// Blocks placed in another order than they were made (a Wasm block's successor is made at its
+// start and placed at its end): the builder's blocks have their layout node from CreateBlock
+// (Layout::NoteNewBlock), a block made by the DFG alone is placed past the table's end, and
+// the layout's order, links and counts are the placement order either way.
+TEST(Builder, BlocksPlacedOutOfCreationOrder) {
+  Function f("f", {{}, {}});
+  FunctionBuilder b(f);
+  Block entry = b.CreateBlock();
+  Block late = b.CreateBlock();  // made second, placed last
+  Block mid = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  b.SealBlock(entry);
+  EXPECT_FALSE(f.layout.IsBlockInserted(late));
+  b.Jump(mid);
+  b.SwitchToBlock(mid);
+  b.SealBlock(mid);
+  EXPECT_FALSE(b.IsFilled());  // a block just placed holds nothing
+  b.Jump(late);
+  b.SwitchToBlock(late);
+  b.SealBlock(late);
+  b.Return({});
+  Block raw = f.dfg.MakeBlock();  // no node yet: past the table's end
+  f.layout.AppendBlock(raw);
+  f.layout.AppendInst(f.dfg.MakeInst([] {
+    InstData d;
+    d.opcode = Opcode::kReturn;
+    return d;
+  }()),
+                      raw);
+  std::vector<Block> order;
+  for (Block blk : f.layout.Blocks()) order.push_back(blk);
+  EXPECT_EQ(order, (std::vector<Block>{entry, mid, late, raw}));
+  EXPECT_EQ(f.layout.NumBlocks(), 4u);
+  EXPECT_EQ(f.layout.FirstBlock(), entry);
+  EXPECT_EQ(f.layout.LastBlock(), raw);
+  EXPECT_EQ(f.layout.PrevBlock(late), mid);
+  EXPECT_EQ(f.layout.NextBlock(late), raw);
+  EXPECT_EQ(f.layout.PrevBlock(mid), entry);
+  f.layout.RemoveInst(f.layout.LastInst(raw));
+  f.layout.RemoveBlock(raw);
+  b.Finalize();
+  EXPECT_TRUE(Verify(f).ok()) << PrintFunction(f);
+}
+
 TEST(Builder, UndefinedVariableReadsZero) {
   Function f("f", {{}, {Type::kF64}});
   FunctionBuilder b(f);
