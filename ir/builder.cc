@@ -74,6 +74,7 @@ void FunctionBuilder::SwapTables(Scratch& s) {
 
 Block FunctionBuilder::CreateBlock() {
   Block b = f_.dfg.MakeBlock();
+  f_.layout.NoteNewBlock(b);
   if (b.index == ssa_.items.size()) {
     ssa_.items.emplace_back();  // the usual case: blocks are made in order, one past the end
   } else {
@@ -137,7 +138,8 @@ void FunctionBuilder::SwitchToBlock(Block b) {
     for (uint32_t k = 0; k < s.loop_size; ++k) cur_stamp_[loop_vars_[s.loop_begin + k]] = 0;
   }
   cur_ = b;
-  cur_filled_ = IsFilled();
+  // A block just placed holds no instructions (only placed blocks do).
+  cur_filled_ = !fresh && IsFilled();
 }
 
 Value FunctionBuilder::SearchSpan(const BlockSsa& s, Variable var) const {

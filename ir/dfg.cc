@@ -51,18 +51,29 @@ void DataFlowGraph::MakeInstResults(Inst i) {
   if (typing == ResultTyping::kCallResults) {
     SigRef s = CallSignature(i);
     EGRET_CHECK(signatures_.IsValid(s));
-    const size_t n = signatures_[s].results.size();
-    for (size_t k = 0; k < n; ++k) AppendInstResult(i, signatures_[s].results[k]);
+    const std::vector<Type>& results = signatures_[s].results;
+    // Most calls return one value: made like any one-result instruction's.
+    if (results.size() == 1 && insts_[i].results.size == 0) {
+      MakeOnlyResult(i, results[0]);
+      return;
+    }
+    for (Type t : results) AppendInstResult(i, t);
     return;
   }
   const Type t = SingleResultType(i);
   EGRET_CHECK(t != Type::kInvalid);
-  InstData& d = insts_[i];
-  if (d.results.size != 0) {
+  if (insts_[i].results.size != 0) {
     AppendInstResult(i, t);
     return;
   }
-  // The common case, a new instruction's one result: a fresh list, no move.
+  // The common case, a new instruction's one result.
+  MakeOnlyResult(i, t);
+}
+
+void DataFlowGraph::MakeOnlyResult(Inst i, Type t) {
+  // A fresh one-slot list, no move: the value AppendInstResult would make, at position 0.
+  InstData& d = insts_[i];
+  EGRET_DCHECK(d.results.size == 0);
   const Value v = values_.Push({t, ValueKind::kResult, 0, i.index});
   d.results = pool_.MakeOne(v);
 }

@@ -275,6 +275,9 @@ class DataFlowGraph {
   void Clear();
 
  private:
+  // MakeInstResults of an instruction that has no result yet and gets one of type t.
+  void MakeOnlyResult(Inst i, Type t);
+
   // The instructions and the values: PrimaryMap's interface, with an inline push whose only
   // test is for room (the storage grows out of line), and an entry copied from a reference
   // (PrimaryMap::PushRef takes its value by value: a second copy). The builder pushes one of

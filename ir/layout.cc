@@ -14,22 +14,14 @@ void Layout::Clear() {
   num_blocks_ = 0;
 }
 
-void Layout::AppendBlock(Block b) {
-  // A block not in the layout has the default node (RemoveBlock resets it), and blocks are
-  // placed roughly in creation order, often one past the table's end: the new node is written
-  // whole, in one step for the next key (AppendMap::Set).
-  EGRET_CHECK(!IsBlockInserted(b));
+void Layout::AppendBlockPastEnd(Block b) {
+  // Past the table's end: not in the layout. The new node is written whole, in one step for
+  // the next key (AppendMap::Set).
   BlockNode n;
   n.inserted = true;
   n.prev = last_block_;
   blocks_.Set(b, n);
-  if (last_block_.valid()) {
-    blocks_.Unchecked(last_block_).next = b;
-  } else {
-    first_block_ = b;
-  }
-  last_block_ = b;
-  ++num_blocks_;
+  LinkBlockAtEnd(b);
 }
 
 void Layout::InsertBlockAfter(Block b, Block after) {

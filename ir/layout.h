@@ -105,7 +105,28 @@ class AppendMap {
 class Layout {
  public:
   // --- Blocks.
-  void AppendBlock(Block b);
+  // Inline: the builder places every block with it. A block whose node is in the table (see
+  // NoteNewBlock) is placed with one write; one past the table's end, or beyond, out of line.
+  void AppendBlock(Block b) {
+    if (b.index >= blocks_.size()) [[unlikely]] {
+      AppendBlockPastEnd(b);
+      return;
+    }
+    BlockNode& n = blocks_.Unchecked(b);
+    // A block not in the layout has the default node (RemoveBlock resets it): written whole.
+    EGRET_CHECK(!n.inserted);
+    n = BlockNode{last_block_, Block(), Inst(), Inst(), true};
+    LinkBlockAtEnd(b);
+  }
+  // Gives a block just made (DataFlowGraph::MakeBlock) its node, not in the layout, if the table
+  // does not hold it yet. A builder calls it as it creates its blocks, in creation order, so the
+  // node is one write at the table's end (AppendMap::Set), and AppendBlock later finds it in
+  // the table whatever order the blocks are placed in (a Wasm block's successor is created at
+  // its start and placed at its end): without it, placing a block created after blocks not yet
+  // placed grew the table with default nodes out of line and wrote them again one by one.
+  void NoteNewBlock(Block b) {
+    if (b.index >= blocks_.size()) blocks_.Set(b, BlockNode());
+  }
   void InsertBlockAfter(Block b, Block after);
   void RemoveBlock(Block b);  // the block must be empty
   bool IsBlockInserted(Block b) const { return blocks_[b].inserted; }
@@ -124,31 +145,14 @@ class Layout {
     // A block past the table's end reads as not inserted, and fails the check before any write.
     const BlockNode& cbn = std::as_const(blocks_)[b];
     EGRET_CHECK(cbn.inserted && !IsInstInserted(i));
-    BlockNode& bn = const_cast<BlockNode&>(cbn);
-    const Inst last = bn.last;
-    insts_.Set(i, InstNode{b, last, Inst()});
-    if (last.valid()) {
-      // Placed before i: in the table.
-      insts_.Unchecked(last).next = i;
-    } else {
-      bn.first = i;
-    }
-    bn.last = i;
+    LinkAtEnd(i, b, const_cast<BlockNode&>(cbn));
   }
   // AppendInst for a builder placing the instruction it has just made at the end of the block
   // it is filling (FunctionBuilder): the block is in the layout and the instruction in none,
   // which the builder guarantees, so they are checked in Debug builds only.
   [[gnu::always_inline]] void AppendNewInst(Inst i, Block b) {
     EGRET_DCHECK(IsBlockInserted(b) && !IsInstInserted(i));
-    BlockNode& bn = blocks_.Unchecked(b);
-    const Inst last = bn.last;
-    insts_.Set(i, InstNode{b, last, Inst()});
-    if (last.valid()) {
-      insts_.Unchecked(last).next = i;
-    } else {
-      bn.first = i;
-    }
-    bn.last = i;
+    LinkAtEnd(i, b, blocks_.Unchecked(b));
   }
   void InsertInstBefore(Inst i, Inst before);
   void PrependInst(Inst i, Block b);  // at the start of b
@@ -224,6 +228,33 @@ class Layout {
     Inst prev, next;
     friend bool operator==(const InstNode&, const InstNode&) = default;
   };
+
+  void AppendBlockPastEnd(Block b);
+  // AppendBlock's linking: b, whose node is written (prev = last_block_), becomes the last block.
+  void LinkBlockAtEnd(Block b) {
+    if (last_block_.valid()) {
+      blocks_.Unchecked(last_block_).next = b;
+    } else {
+      first_block_ = b;
+    }
+    last_block_ = b;
+    ++num_blocks_;
+  }
+
+  // The linking shared by AppendInst and AppendNewInst, which differ only in how they check
+  // their preconditions: bn is b's node, b is in the layout and i in no block. i becomes b's
+  // last instruction (insts_ grows to hold i: one write when i is the next key).
+  [[gnu::always_inline]] void LinkAtEnd(Inst i, Block b, BlockNode& bn) {
+    const Inst last = bn.last;
+    insts_.Set(i, InstNode{b, last, Inst()});
+    if (last.valid()) {
+      // Placed before i: in the table.
+      insts_.Unchecked(last).next = i;
+    } else {
+      bn.first = i;
+    }
+    bn.last = i;
+  }
 
   AppendMap<Block, BlockNode> blocks_;
   AppendMap<Inst, InstNode> insts_;

@@ -264,6 +264,86 @@ TEST(Builder, LayoutWalkAcrossRemoval) {
   EXPECT_EQ(remaining, 2u);
 }
 
+// Blocks placed in another order than they were made (a Wasm block's successor is made at its
+// start and placed at its end): the builder's blocks have their layout node from CreateBlock
+// (Layout::NoteNewBlock), a block made by the DFG alone is placed past the table's end, and
+// the layout's order, links and counts are the placement order either way.
+TEST(Builder, BlocksPlacedOutOfCreationOrder) {
+  Function f("f", {{}, {}});
+  FunctionBuilder b(f);
+  Block entry = b.CreateBlock();
+  Block late = b.CreateBlock();  // made second, placed last
+  Block mid = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  b.SealBlock(entry);
+  EXPECT_FALSE(f.layout.IsBlockInserted(late));
+  b.Jump(mid);
+  b.SwitchToBlock(mid);
+  b.SealBlock(mid);
+  EXPECT_FALSE(b.IsFilled());  // a block just placed holds nothing
+  b.Jump(late);
+  b.SwitchToBlock(late);
+  b.SealBlock(late);
+  b.Return({});
+  Block raw = f.dfg.MakeBlock();  // no node yet: past the table's end
+  f.layout.AppendBlock(raw);
+  f.layout.AppendInst(f.dfg.MakeInst([] {
+    InstData d;
+    d.opcode = Opcode::kReturn;
+    return d;
+  }()),
+                      raw);
+  std::vector<Block> order;
+  for (Block blk : f.layout.Blocks()) order.push_back(blk);
+  EXPECT_EQ(order, (std::vector<Block>{entry, mid, late, raw}));
+  EXPECT_EQ(f.layout.NumBlocks(), 4u);
+  EXPECT_EQ(f.layout.FirstBlock(), entry);
+  EXPECT_EQ(f.layout.LastBlock(), raw);
+  EXPECT_EQ(f.layout.PrevBlock(late), mid);
+  EXPECT_EQ(f.layout.NextBlock(late), raw);
+  EXPECT_EQ(f.layout.PrevBlock(mid), entry);
+  f.layout.RemoveInst(f.layout.LastInst(raw));
+  f.layout.RemoveBlock(raw);
+  b.Finalize();
+  EXPECT_TRUE(Verify(f).ok()) << PrintFunction(f);
+}
+
+// A call's results come from its signature: one result (most calls) in a one-slot list like
+// any one-result instruction's, several in order; either way numbered in order, positions 0..n.
+TEST(Builder, CallResultsFollowTheSignature) {
+  Function f("f", {{}, {}});
+  FunctionBuilder b(f);
+  FuncRef one = b.ImportFunction("one", b.ImportSignature({{}, {Type::kI32}}));
+  FuncRef two = b.ImportFunction("two", b.ImportSignature({{}, {Type::kI64, Type::kF32}}));
+  FuncRef none = b.ImportFunction("none", b.ImportSignature({{}, {}}));
+  Block entry = b.CreateBlock();
+  b.SwitchToBlock(entry);
+  b.SealBlock(entry);
+  Inst c1 = b.Call(one, {});
+  Inst c2 = b.Call(two, {});
+  Inst c0 = b.Call(none, {});
+  b.Return({});
+  b.Finalize();
+  ASSERT_EQ(b.Results(c1).size(), 1u);
+  ASSERT_EQ(b.Results(c2).size(), 2u);
+  EXPECT_TRUE(b.Results(c0).empty());
+  const Value r1 = b.Results(c1)[0], r2a = b.Results(c2)[0], r2b = b.Results(c2)[1];
+  EXPECT_EQ(r2a.index, r1.index + 1);
+  EXPECT_EQ(r2b.index, r1.index + 2);
+  const std::pair<Value, Type> expected[] = {
+      {r1, Type::kI32}, {r2a, Type::kI64}, {r2b, Type::kF32}};
+  const uint32_t nums[] = {0, 0, 1};
+  const Inst defs[] = {c1, c2, c2};
+  for (int k = 0; k < 3; ++k) {
+    const ValueData& vd = f.dfg.ValueInfo(expected[k].first);
+    EXPECT_EQ(vd.kind, ValueKind::kResult);
+    EXPECT_EQ(vd.type, expected[k].second);
+    EXPECT_EQ(vd.num, nums[k]);
+    EXPECT_EQ(vd.def, defs[k].index);
+  }
+  EXPECT_TRUE(Verify(f).ok()) << PrintFunction(f);
+}
+
 TEST(Builder, UndefinedVariableReadsZero) {
   Function f("f", {{}, {Type::kF64}});
   FunctionBuilder b(f);
