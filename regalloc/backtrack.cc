@@ -20,7 +20,6 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
       f(uses_), f(def_inst_), f(cross_), f(op_flags_);
   f(hint_), f(reuse_pairs_);
   f(arena_begin_), f(bundle_blocks_), f(arena_), f(bundles_), f(vreg_bundle_);
-  for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
   f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_),
       f(cand_state_);
   for (auto& v : cands_base_) f(v);
@@ -34,6 +33,7 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
 template <class F>
 void BacktrackScratch::ForEachContainer(F&& f) {
   ForEachSharedContainer(f);
+  for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
   for (auto& v : res_) f(v);
   for (auto& v : res_index_) f(v);
   for (auto& v : busy_) f(v);
@@ -47,7 +47,7 @@ void BacktrackScratch::ForEachContainer(F&& f) {
 // registers in `reassigned` are left as they are: the coming run allocates those registers, and
 // BuildUses (busy_) and AllocateAll (starts_, cover_) size and write them before anything reads
 // them, so they are as good as empty (every other register's bitmaps are empty: BuildUses tells
-// an allocatable register from its nonempty busy_).
+// an allocatable register from its nonempty busy_). The size classes are emptied by nonempty_.
 void BacktrackScratch::Clear(PRegSet reassigned) {
   res_.resize(PReg::kNumIndices);
   res_index_.resize(PReg::kNumIndices);
@@ -55,23 +55,33 @@ void BacktrackScratch::Clear(PRegSet reassigned) {
   starts_.resize(PReg::kNumIndices);
   cover_.resize(PReg::kNumIndices);
   classes_.resize(33);
-  for (SizeClass& sc : classes_) sc.next = 0;
+  for (uint64_t m = nonempty_; m != 0; m &= m - 1) {
+    SizeClass& sc = classes_[__builtin_ctzll(m)];
+    sc.sorted.clear();
+    sc.heap.clear();
+    sc.next = 0;
+  }
+  nonempty_ = 0;
   reserved_regs_.ForEach([&](PReg r) {
     res_[r.index()].clear();
     res_index_[r.index()].clear();
   });
   reserved_regs_ = PRegSet();
-  PRegSet kept;
-  touched_regs_.ForEach([&](PReg r) {
-    if (reassigned.Contains(r)) {
-      kept.Add(r);
-      return;
-    }
-    busy_[r.index()].clear();
-    starts_[r.index()].clear();
-    cover_[r.index()].clear();
-  });
-  touched_regs_ = kept;
+  // Usually the coming run allocates the registers the last one touched (touched_regs_ within
+  // `reassigned`): then every touched register's bitmaps are kept and there is nothing to visit.
+  if ((touched_regs_ | reassigned) != reassigned) {
+    PRegSet kept;
+    touched_regs_.ForEach([&](PReg r) {
+      if (reassigned.Contains(r)) {
+        kept.Add(r);
+        return;
+      }
+      busy_[r.index()].clear();
+      starts_[r.index()].clear();
+      cover_[r.index()].clear();
+    });
+    touched_regs_ = kept;
+  }
   ForEachSharedContainer([](auto& c) { c.clear(); });
 }
 
@@ -86,21 +96,24 @@ size_t BacktrackScratch::RetainedBytes() const {
   return bytes;
 }
 
-Backtrack::Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out,
-                     BacktrackScratch&& scratch)
-    : BacktrackScratch(std::move(scratch)), f_(f), env_(env), live_(live), out_(out) {
+void Backtrack::Reset(const Function& f, const MachineEnv& env, const Liveness& live, Output* out) {
+  static_cast<BacktrackRunState&>(*this) = BacktrackRunState();
+  f_ = &f;
+  env_ = &env;
+  live_ = &live;
+  out_ = out;
   for (int c = 0; c < kNumRegClasses; ++c) {
-    for (PReg r : env_.preferred[c]) allocatable_.Add(r);
-    for (PReg r : env_.non_preferred[c]) {
+    for (PReg r : env_->preferred[c]) allocatable_.Add(r);
+    for (PReg r : env_->non_preferred[c]) {
       allocatable_.Add(r);
       callee_saved_.Add(r);
     }
   }
   Clear(allocatable_);
   for (int c = 0; c < kNumRegClasses; ++c) {
-    cands_base_[c].assign(env_.preferred[c].begin(), env_.preferred[c].end());
-    cands_base_[c].insert(cands_base_[c].end(), env_.non_preferred[c].begin(),
-                          env_.non_preferred[c].end());
+    cands_base_[c].assign(env_->preferred[c].begin(), env_->preferred[c].end());
+    cands_base_[c].insert(cands_base_[c].end(), env_->non_preferred[c].begin(),
+                          env_->non_preferred[c].end());
   }
   unclaimed_ = callee_saved_;
 }
@@ -118,14 +131,14 @@ Status Backtrack::Run() {
 // (a back edge p -> s with s <= p encloses the blocks s..p), then for each block the nearest
 // earlier block in layout with a smaller depth (for choosing the coldest split point).
 void Backtrack::ComputeBlockInfo() {
-  const uint32_t nb = f_.num_blocks();
+  const uint32_t nb = f_->num_blocks();
   depth_.assign(nb, 0);
-  if (f_.loop_depth.size() == nb) {
-    for (uint32_t b = 0; b < nb; ++b) depth_[b] = f_.loop_depth[b];
+  if (f_->loop_depth.size() == nb) {
+    for (uint32_t b = 0; b < nb; ++b) depth_[b] = f_->loop_depth[b];
   } else {
     std::vector<int32_t> diff(nb + 1, 0);
     for (uint32_t p = 0; p < nb; ++p)
-      for (const SuccEdge& e : f_.Succs(Block(p)))
+      for (const SuccEdge& e : f_->Succs(Block(p)))
         if (e.block.index <= p) {
           ++diff[e.block.index];
           --diff[p + 1];
@@ -166,16 +179,16 @@ void Backtrack::ComputeBlockInfo() {
   used_mark_.assign(nb, 0);
   cut_mark_.assign(nb, 0);
   outer_header_start_.assign(nb, kUnknown);
-  if (f_.loop_header.size() == nb && f_.loop_parent.size() == nb) {
+  if (f_->loop_header.size() == nb && f_->loop_parent.size() == nb) {
     for (uint32_t b = 0; b < nb; ++b) {
-      header_[b] = f_.loop_header[b];
-      parent_[b] = f_.loop_parent[b];
+      header_[b] = f_->loop_header[b];
+      parent_[b] = f_->loop_parent[b];
     }
   } else {
     uint64_t work = 32 * static_cast<uint64_t>(nb) + 64;
     for (int pass = 0; pass < 2; ++pass)
       for (uint32_t p = 0; p < nb && work > 0; ++p)
-        for (const SuccEdge& e : f_.Succs(Block(p))) {
+        for (const SuccEdge& e : f_->Succs(Block(p))) {
           const uint32_t s = e.block.index;
           if (s > p || depth_[s] == 0) continue;
           for (uint32_t b = p + 1; b-- > s && work > 0;) {
@@ -191,15 +204,15 @@ void Backtrack::ComputeBlockInfo() {
   // next_call_[i]: the first instruction j >= i with clobbers (kNone if none); block_of_inst_:
   // each instruction's block. One backward pass (the blocks tile the instructions in order:
   // ValidateTables), the tables in locals.
-  const uint32_t ni = f_.num_insts();
+  const uint32_t ni = f_->num_insts();
   next_call_.resize(ni + 1);
   block_of_inst_.resize(ni);
   {
     uint32_t* const next_call = next_call_.data();
     uint32_t* const block_of = block_of_inst_.data();
-    const InstData* const insts = f_.insts.data();
-    const BlockData* const blocks = f_.blocks.data();
-    const PRegSet* const sets = f_.clobber_sets.data();
+    const InstData* const insts = f_->insts.data();
+    const BlockData* const blocks = f_->blocks.data();
+    const PRegSet* const sets = f_->clobber_sets.data();
     uint32_t call = kNone;
     next_call[ni] = kNone;
     for (uint32_t b = nb; b-- > 0;) {
@@ -273,16 +286,16 @@ void SetBacktrackRangesFromRowsForTesting(bool rows) {
 
 void Backtrack::BuildRanges() {
   bool any_ref = false;
-  for (const VRegData& d : f_.vregs) any_ref |= d.is_ref;
-  if (!any_ref && live_.has_live_out_rows() && g_join_ranges.load(std::memory_order_relaxed) &&
+  for (const VRegData& d : f_->vregs) any_ref |= d.is_ref;
+  if (!any_ref && live_->has_live_out_rows() && g_join_ranges.load(std::memory_order_relaxed) &&
       g_ranges_from_rows.load(std::memory_order_relaxed))
     BuildRangesJoined();
   else
     BuildRangesWalk(any_ref);
 #ifdef EGRET_DEBUG
-  for (uint32_t v = 0; v < f_.num_vregs(); ++v)
+  for (uint32_t v = 0; v < f_->num_vregs(); ++v)
     for (uint32_t k = range_begin_[v] + 1; k < range_begin_[v + 1]; ++k)
-      EGRET_DCHECK(f_.vregs[v].is_ref || ranges_[k - 1].to < ranges_[k].from);
+      EGRET_DCHECK(f_->vregs[v].is_ref || ranges_[k - 1].to < ranges_[k].from);
 #endif
 }
 
@@ -304,7 +317,7 @@ void Backtrack::BuildRanges() {
 // comes before the def in its block), so each vreg's come sorted and a counting sort by vreg
 // gives the lists.
 void Backtrack::BuildRangesJoined() {
-  const uint32_t nv = f_.num_vregs(), nb = f_.num_blocks(), nw = live_.row_words();
+  const uint32_t nv = f_->num_vregs(), nb = f_->num_blocks(), nw = live_->row_words();
   std::vector<uint32_t>& end = tmp_end_;
   std::vector<uint32_t>& pos = tmp_pos_;
   std::vector<uint32_t>& live = tmp_live_;
@@ -326,12 +339,12 @@ void Backtrack::BuildRangesJoined() {
   auto remove = [&](uint32_t v) { LiveRemove(live, pos, v); };
   uint32_t n = 0;  // ranges made
   for (uint32_t b = 0; b < nb; ++b) {
-    const BlockData& bd = f_.blocks[b];
+    const BlockData& bd = f_->blocks[b];
     const uint32_t bs = 4 * bd.inst_begin, be = 4 * bd.inst_end;
-    const uint64_t* const lo = live_.LiveOutRow(Block(b));
+    const uint64_t* const lo = live_->LiveOutRow(Block(b));
     // Room for the block's ranges: one per operand and one per live-out value at most.
     const size_t room =
-        n + (f_.insts[bd.inst_end - 1].operand_end - f_.insts[bd.inst_begin].operand_begin) +
+        n + (f_->insts[bd.inst_end - 1].operand_end - f_->insts[bd.inst_begin].operand_begin) +
         64 * static_cast<size_t>(nw);
     if (raw.size() < room) raw.resize(std::max(room, 2 * raw.size()));
     Range* const out = raw.data();
@@ -357,7 +370,7 @@ void Backtrack::BuildRangesJoined() {
       // One pass: an instruction's defs and uses are of different vregs (SSA), so a def's
       // leaving the live set and a use's entering it do not depend on each other's order
       // (the live set's order decides only the order ranges are made in).
-      for (const Operand& op : f_.InstOperands(i)) {
+      for (const Operand& op : f_->InstOperands(i)) {
         const uint32_t v = op.vreg.index;
         opnd[v >> 6] |= uint64_t{1} << (v & 63);
         ++uses_of[v];
@@ -406,7 +419,7 @@ void Backtrack::BuildRangesJoined() {
     }
   }
   if (nb > 0) {  // the runs still open end at the function's end
-    const uint32_t fe = 4 * f_.blocks[nb - 1].inst_end;
+    const uint32_t fe = 4 * f_->blocks[nb - 1].inst_end;
     for (uint32_t w = 0; w < nw; ++w)
       for (uint64_t x = open[w]; x != 0; x &= x - 1)
         raw[latest[64 * w + static_cast<uint32_t>(__builtin_ctzll(x))]].to = fe;
@@ -445,7 +458,7 @@ void Backtrack::BuildRangesJoined() {
 // collected in block order, a counting sort by vreg makes the per-vreg lists, and CompactRanges
 // joins them.
 void Backtrack::BuildRangesWalk(bool any_ref) {
-  const uint32_t nv = f_.num_vregs();
+  const uint32_t nv = f_->num_vregs();
   std::vector<uint32_t>& end = tmp_end_;
   std::vector<uint32_t>& pos = tmp_pos_;
   std::vector<uint32_t>& live = tmp_live_;
@@ -457,7 +470,7 @@ void Backtrack::BuildRangesWalk(bool any_ref) {
   std::vector<uint32_t>& num = tmp_fill_;
   num.assign(nv, 0);
   raw.clear();
-  raw.reserve(f_.num_insts() * 2);
+  raw.reserve(f_->num_insts() * 2);
   auto push = [&](const Range& r) {
     raw.push_back(r);
     ++num[r.vreg];
@@ -472,25 +485,25 @@ void Backtrack::BuildRangesWalk(bool any_ref) {
   seen.assign(nv, 0);
   use_begin_.assign(nv + 1, 0);
   uint32_t* const uses_of = use_begin_.data() + 1;
-  for (uint32_t b = 0; b < f_.num_blocks(); ++b) {
-    const BlockData& bd = f_.blocks[b];
+  for (uint32_t b = 0; b < f_->num_blocks(); ++b) {
+    const BlockData& bd = f_->blocks[b];
     const uint32_t bs = 4 * bd.inst_begin, be = 4 * bd.inst_end;
     const uint32_t mark = b + 1;
-    for (uint32_t k = f_.insts[bd.inst_begin].operand_begin;
-         k < f_.insts[bd.inst_end - 1].operand_end; ++k) {
-      seen[f_.operands[k].vreg.index] = mark;
-      ++uses_of[f_.operands[k].vreg.index];
+    for (uint32_t k = f_->insts[bd.inst_begin].operand_begin;
+         k < f_->insts[bd.inst_end - 1].operand_end; ++k) {
+      seen[f_->operands[k].vreg.index] = mark;
+      ++uses_of[f_->operands[k].vreg.index];
     }
     // In any order: each range goes to its vreg's list, and the live set's order decides
     // nothing but the order ranges are made in.
-    live_.ForEachLiveOut(Block(b), [&](VReg v) {
-      if (seen[v.index] != mark && !f_.vregs[v.index].is_ref)
+    live_->ForEachLiveOut(Block(b), [&](VReg v) {
+      if (seen[v.index] != mark && !f_->vregs[v.index].is_ref)
         push({bs, be, v.index});
       else if (pos[v.index] == kNone)
         add(v.index, be);
     });
     for (uint32_t i = bd.inst_end; i-- > bd.inst_begin;) {
-      const auto ops = f_.InstOperands(i);
+      const auto ops = f_->InstOperands(i);
       for (const Operand& op : ops) {
         if (!op.is_def()) continue;
         // A def ends its vreg's current range (or makes a point range) and leaves the live set.
@@ -504,9 +517,9 @@ void Backtrack::BuildRangesWalk(bool any_ref) {
         push({from, to, v});
         def_inst_[v] = i;
       }
-      if (any_ref && f_.insts[i].safepoint) {  // without references, nothing to cut
+      if (any_ref && f_->insts[i].safepoint) {  // without references, nothing to cut
         for (uint32_t v : live) {
-          if (!f_.vregs[v].is_ref) continue;
+          if (!f_->vregs[v].is_ref) continue;
           cross_.push_back({i, v});
           bool late_use = false;
           for (const Operand& op : ops)
@@ -545,7 +558,7 @@ void Backtrack::BuildRangesWalk(bool any_ref) {
     for (const Range& r : raw) ranges_[fill_at[r.vreg]++] = r;
   }
   for (uint32_t v = 0; v < nv; ++v) {
-    if (!f_.vregs[v].is_ref) continue;
+    if (!f_->vregs[v].is_ref) continue;
     Range* a = ranges_.data() + range_begin_[v];
     Range* e = ranges_.data() + range_begin_[v + 1];
     for (Range* p = a + 1; p < e; ++p)
@@ -563,7 +576,7 @@ void Backtrack::BuildRangesWalk(bool any_ref) {
 // ones when a test asks for them (SetBacktrackJoinRangesForTesting(false)); ranges_ keeps the
 // joined ones either way (Resolve and Extend read them the same in both forms).
 void Backtrack::CompactRanges() {
-  const uint32_t nv = f_.num_vregs();
+  const uint32_t nv = f_->num_vregs();
   vreg_size_.resize(nv);
   vreg_blocks_.resize(nv);
   for (uint32_t v = 0; v < nv; ++v) {
@@ -586,7 +599,7 @@ void Backtrack::CompactRanges() {
   for (uint32_t v = 0; v < nv; ++v) {
     const uint32_t first = begin[v], last = begin[v + 1];
     begin[v] = out;
-    if (f_.vregs[v].is_ref) {
+    if (f_->vregs[v].is_ref) {
       for (uint32_t k = first; k < last; ++k) lists[out++] = lists[k];
     } else if (first != last) {
       Range r = lists[first];
@@ -621,8 +634,8 @@ const Range* Backtrack::RangeAt(uint32_t v, uint32_t p) const {
 // bundle; otherwise the def's range starts at the early point so its register is free when the
 // input is copied into it before the instruction.
 void Backtrack::BuildUses() {
-  const uint32_t nv = f_.num_vregs();
-  const uint32_t no = static_cast<uint32_t>(f_.operands.size());
+  const uint32_t nv = f_->num_vregs();
+  const uint32_t no = static_cast<uint32_t>(f_->operands.size());
   op_flags_.assign(no, 0);
   hint_.assign(nv, PReg());
   // use_begin_[v + 1] holds v's operand count (BuildRanges counted them): prefix sums.
@@ -641,19 +654,19 @@ void Backtrack::BuildUses() {
     // into a register instead (otherwise the use would force it a slot and a store).
     // (Not one recomputed from an operand: it keeps its slot where the operand is in no
     // register, so a memory operand may read that.)
-    if (op.constraint == Constraint::kAny && f_.vregs[op.vreg.index].remat &&
-        !f_.vregs[op.vreg.index].remat_reads_operand)
+    if (op.constraint == Constraint::kAny && f_->vregs[op.vreg.index].remat &&
+        !f_->vregs[op.vreg.index].remat_reads_operand)
       requiring = true;
     return requiring;
   };
   // Block by block (a block's frequency is its instructions'), with the tables' base pointers
   // in locals: the loop stores bytes (op_flags_, hints), which may alias any member.
-  const Operand* const opnds = f_.operands.data();
-  const InstData* const insts = f_.insts.data();
+  const Operand* const opnds = f_->operands.data();
+  const InstData* const insts = f_->insts.data();
   uint8_t* const flags = op_flags_.data();
   uint32_t* const fill_at = fill.data();
   // The bitmaps of the allocatable registers (see backtrack_impl.h), one word pair per 64 points.
-  const size_t words = 2 * (static_cast<size_t>(f_.num_insts()) * 4 / 64 + 2);
+  const size_t words = 2 * (static_cast<size_t>(f_->num_insts()) * 4 / 64 + 2);
   uint64_t* busy_of[PReg::kNumIndices] = {};
   allocatable_.ForEach([&](PReg r) {
     busy_[r.index()].assign(words, 0);
@@ -667,8 +680,8 @@ void Backtrack::BuildUses() {
   uint32_t num_clobbered = 0;
   UseRec* const uses = uses_.data();
   PRegSet reserved;  // the registers with reservations (res_ lists not empty)
-  const BlockData* const blocks = f_.blocks.data();
-  const uint32_t nb = f_.num_blocks();
+  const BlockData* const blocks = f_->blocks.data();
+  const uint32_t nb = f_->num_blocks();
   for (uint32_t b = 0; b < nb; ++b) {
     const float fr = freq_[b];
     const uint32_t inst_end = blocks[b].inst_end;
@@ -680,7 +693,7 @@ void Backtrack::BuildUses() {
       if (insts[i].clobbers != InstData::kNoClobbers) {  // most instructions clobber nothing
         const uint32_t w = 2 * ((pt + 2) / 64);
         const uint64_t bit = uint64_t{1} << ((pt + 2) % 64);
-        const PRegSet& set = f_.clobber_sets[insts[i].clobbers];
+        const PRegSet& set = f_->clobber_sets[insts[i].clobbers];
         if (!(set == clobbered)) {
           clobbered = set;
           num_clobbered = 0;
@@ -748,7 +761,7 @@ void Backtrack::BuildUses() {
 #endif
   // Sorted by start, with an index of the first reservation of every kResShift-point bucket, so
   // a lookup costs a short search inside one bucket whatever the function's size.
-  const uint32_t buckets = ((4 * f_.num_insts()) >> kResShift) + 2;
+  const uint32_t buckets = ((4 * f_->num_insts()) >> kResShift) + 2;
   // Assigned ranges (occ_) and the bitmaps are only ever of allocatable registers.
   touched_regs_ |= allocatable_;
   reserved_regs_ |= reserved;
@@ -790,7 +803,8 @@ void Backtrack::BuildUses() {
 // bundle's ranges itself and the arena's copy here is dead storage).
 void Backtrack::Extend(uint32_t d, uint32_t inst, uint32_t def_operand) {
   op_flags_[def_operand] |= kReuseExtended;
-  op_flags_[f_.insts[inst].operand_begin + f_.operands[def_operand].reuse_index] |= kCopyIntoReuse;
+  op_flags_[f_->insts[inst].operand_begin + f_->operands[def_operand].reuse_index] |=
+      kCopyIntoReuse;
   // d's ranges are sorted by start and disjoint: at most one starts at the def's point, found by
   // a binary search (a reuse def that cannot share is often a long-lived value, such as a loop's
   // accumulator, with a range per block it lives through).
@@ -861,7 +875,7 @@ bool MergeDisjoint(const Range* p, const Range* pe, const Range* q, const Range*
 // Initial bundles: one per vreg, merged along reuse pairs (input dying into its def) and block
 // parameters with their branch arguments when they do not interfere.
 Status Backtrack::MergeBundles() {
-  const uint32_t nv = f_.num_vregs();
+  const uint32_t nv = f_->num_vregs();
   // The initial bundles' ranges are the per-vreg joined lists in vreg order, which BuildRanges
   // wrote to the arena (CompactRanges; room reserved for merges): each bundle indexes its vreg's
   // list there.
@@ -891,7 +905,7 @@ Status Backtrack::MergeBundles() {
       Bundle& bu = made[n];
       bu.begin = abegin[v];
       bu.end = abegin[v + 1];
-      bu.cls = f_.vregs[v].cls;
+      bu.cls = f_->vregs[v].cls;
       bu.hint = hint_[v];
       bu.one_vreg = true;
       bundle_of[v] = n++;
@@ -952,7 +966,7 @@ Status Backtrack::MergeBundles() {
     for (size_t k = 1; k < rs.size(); ++k)
       if (rs[k - 1].to > rs[k].from)
         return Error(absl::StrCat("regalloc internal: reuse fallback overlaps at i", p.inst));
-    const uint32_t in = f_.insts[p.inst].operand_begin + f_.operands[p.def_operand].reuse_index;
+    const uint32_t in = f_->insts[p.inst].operand_begin + f_->operands[p.def_operand].reuse_index;
     op_flags_[in] &= static_cast<uint8_t>(~kSharedInput);
     // The input is copied into the def's register: its use record needs no register; the def's
     // starts at the early point.
@@ -966,10 +980,10 @@ Status Backtrack::MergeBundles() {
   // meets them in that order. Edges without arguments (most) are skipped before the successor's
   // parameters are looked up (an edge passes exactly as many arguments as its block has
   // parameters: ValidateStructure).
-  const BlockData* const blocks = f_.blocks.data();
-  const VReg* const params = f_.block_params.data();
-  const VReg* const args = f_.branch_args.data();
-  for (const SuccEdge& e : f_.succs) {
+  const BlockData* const blocks = f_->blocks.data();
+  const VReg* const params = f_->block_params.data();
+  const VReg* const args = f_->branch_args.data();
+  for (const SuccEdge& e : f_->succs) {
     if (e.arg_begin == e.arg_end) continue;
     const VReg* const param = params + blocks[e.block.index].param_begin;
     for (uint32_t k = e.arg_begin; k < e.arg_end; ++k)
@@ -1145,6 +1159,8 @@ uint32_t Backtrack::PopQueue() {
     const bool have_sorted = sc.next < sc.sorted.size();
     if (!have_sorted && sc.heap.empty()) {
       nonempty_ &= ~(uint64_t{1} << cls);
+      sc.sorted.clear();  // keeps the invariant of nonempty_ (backtrack_impl.h)
+      sc.next = 0;
       continue;
     }
     if (have_sorted && (sc.heap.empty() || QueueBefore(sc.sorted[sc.next], sc.heap.front())))
@@ -1169,7 +1185,7 @@ Status Backtrack::AllocateAll() {
     starts_at_[r.index()] = starts_[r.index()].data();
     cover_at_[r.index()] = cover_[r.index()].data();
   });
-  for (const PRegSet& s : f_.clobber_sets) all_clobbers_ |= s;
+  for (const PRegSet& s : f_->clobber_sets) all_clobbers_ |= s;
   // A register no call clobbers and no fixed operand reserves has no reservation bit at all:
   // Busy then reads only the assigned half (most callee-saved registers).
   allocatable_.ForEach(
@@ -1197,8 +1213,11 @@ Status Backtrack::AllocateAll() {
     classes_[cls].sorted.emplace_back(arena_[bu.begin].from, b);
     nonempty_ |= uint64_t{1} << cls;
   }
-  for (SizeClass& sc : classes_) std::sort(sc.sorted.begin(), sc.sorted.end(), QueueBefore);
-  budget_ = 8 * static_cast<uint64_t>(bundles_.size()) + 4 * f_.num_insts() + 64;
+  for (uint64_t m = nonempty_; m != 0; m &= m - 1) {  // the other classes are empty
+    SizeClass& sc = classes_[__builtin_ctzll(m)];
+    std::sort(sc.sorted.begin(), sc.sorted.end(), QueueBefore);
+  }
+  budget_ = 8 * static_cast<uint64_t>(bundles_.size()) + 4 * f_->num_insts() + 64;
   // Bundles that found only fresh callee-saved registers free, and did not pay for one, are put
   // off until the queue is empty: by then the registers other bundles claimed are known, and
   // one of those may hold them at no cost. Each bundle is put off at most once, so this ends.
@@ -1578,7 +1597,7 @@ uint32_t Backtrack::FirstClobberIn(PReg r, uint32_t a, uint32_t b) const {
   for (uint32_t w = w0; w <= w1; ++w, mask = kAt2) {
     for (uint64_t m = bits[2 * w] & mask & (w == w1 ? m1 : ~uint64_t{0}); m != 0; m &= m - 1) {
       const uint32_t p = 64 * w + static_cast<uint32_t>(__builtin_ctzll(m));
-      if (f_.Clobbers(p / 4).Contains(r)) return p;
+      if (f_->Clobbers(p / 4).Contains(r)) return p;
     }
   }
   return UINT32_MAX;
@@ -1767,7 +1786,7 @@ float Backtrack::SpillCost(const Bundle& bu) const {
   float cost = 0;
   bool remat = true;
   auto add = [&](const UseRec& u) {
-    const Operand& op = f_.operands[u.operand];
+    const Operand& op = f_->operands[u.operand];
     if (op.constraint == Constraint::kStack) return;
     cost +=
         op.is_use() && op.constraint == Constraint::kAny && !u.requiring ? 0.5f * u.freq : u.freq;
@@ -1823,10 +1842,10 @@ Status Backtrack::Place(uint32_t b) {
     uint32_t j = next_call_[(s.from + 1) / 4];
     for (; j != kNone && 4 * j + 2 < s.to; j = next_call_[j + 1]) {
       if (clobbered.Empty()) {
-        first_call_set_ = f_.Clobbers(j);
+        first_call_set_ = f_->Clobbers(j);
         first_call_pt_ = 4 * j + 2;
       }
-      clobbered |= f_.Clobbers(j);
+      clobbered |= f_->Clobbers(j);
       if (clobbered == all_clobbers_) break;
     }
     if (j != kNone && 4 * j + 2 < s.to) break;  // stopped early: the set is complete
@@ -2078,7 +2097,7 @@ uint32_t Backtrack::ColdestGap(uint32_t lo, uint32_t hi) const {
     else
       q = prev_shallower_[b];
     if (q == kNone) break;
-    const uint32_t cand = 4 * (f_.blocks[q].inst_end - 1);
+    const uint32_t cand = 4 * (f_->blocks[q].inst_end - 1);
     if (cand < lo || cand >= g) break;
     g = cand;
     if (depth_[q] < best_depth) {
@@ -2104,7 +2123,7 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
   // form a range starts there (a header's first point is a block start, where a joined range is
   // cut), and conversely. The ranges are sorted and disjoint, so a binary search tells.
   auto live_into = [&rs, this](uint32_t h) {
-    const uint32_t start = 4 * f_.blocks[h].inst_begin;
+    const uint32_t start = 4 * f_->blocks[h].inst_begin;
     const auto it = std::partition_point(rs.begin(), rs.end(),
                                          [start](const Range& r) { return r.to <= start; });
     return it != rs.end() && it->from <= start;
@@ -2187,7 +2206,7 @@ bool Backtrack::CutLoop(uint32_t b, uint32_t at) {
     for (++blk; blk <= last_blk; ++blk) {
       const uint8_t s = inside(blk) ? 1 : 0;
       if (s == side) continue;
-      const uint32_t start = 4 * f_.blocks[blk].inst_begin;
+      const uint32_t start = 4 * f_->blocks[blk].inst_begin;
       pieces.emplace_back(from, start, r.vreg);
       in_loop.push_back(side);
       inside_count += side;
@@ -2265,7 +2284,7 @@ bool Backtrack::CutLoopAcross(uint32_t b, uint32_t g) {
     uint32_t x = block_of_inst_[it->from / 4];
     if (it->from < g) {
       x = block_of_inst_[g / 4];
-      if (4 * f_.blocks[x].inst_begin < g) ++x;
+      if (4 * f_->blocks[x].inst_begin < g) ++x;
     }
     for (const uint32_t lx = block_of_inst_[(it->to - 1) / 4]; x <= lx; ++x) {
       if (x > last) return false;
@@ -2280,7 +2299,7 @@ bool Backtrack::CutLoopAcross(uint32_t b, uint32_t g) {
 // first call of a run.
 uint32_t Backtrack::LastLooped(uint32_t h) {
   if (last_looped_.empty()) {
-    const uint32_t nb = static_cast<uint32_t>(f_.blocks.size());
+    const uint32_t nb = static_cast<uint32_t>(f_->blocks.size());
     last_looped_.assign(nb, kNone);
     for (uint32_t y = 0; y < nb; ++y) {
       if (header_[y] == kNone) continue;
@@ -2303,7 +2322,7 @@ uint32_t Backtrack::OuterHeaderStart(uint32_t x) {
   uint32_t lo = kNone;
   uint32_t h = header_[x];
   for (uint32_t steps = 0; h != kNone && steps < 256; ++steps, h = parent_[h])
-    lo = std::min(lo, 4 * f_.blocks[h].inst_begin);
+    lo = std::min(lo, 4 * f_->blocks[h].inst_begin);
   cached = lo;
   return lo;
 }
@@ -2323,7 +2342,7 @@ uint32_t Backtrack::FirstClobber(const Bundle& bu, PReg r) const {
   for (const Span& s : SpansOf(bu))
     for (uint32_t j = next_call_[(s.from + 1) / 4]; j != kNone && 4 * j + 2 < s.to;
          j = next_call_[j + 1])
-      if (f_.Clobbers(j).Contains(r)) return 4 * j + 2;
+      if (f_->Clobbers(j).Contains(r)) return 4 * j + 2;
   return kNone;
 }
 
@@ -2668,14 +2687,11 @@ Status Backtrack::SpillToMinimal(uint32_t b) {
   return Status::Ok();
 }
 
-// The scratch of the calling thread is reused from function to function (a compile worker
-// allocates many functions in a row); it is dropped after a run that grew it past
-// kMaxRetainedBytes.
 std::string Backtrack::RangesForTesting() {
   ComputeBlockInfo();
   BuildRanges();
   std::string s;
-  for (uint32_t v = 0; v < f_.num_vregs(); ++v) {
+  for (uint32_t v = 0; v < f_->num_vregs(); ++v) {
     absl::StrAppend(&s, "v", v, ":");
     for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k)
       absl::StrAppend(&s, " [", ranges_[k].from, ",", ranges_[k].to, ")");
@@ -2691,20 +2707,23 @@ std::string Backtrack::RangesForTesting() {
 std::string BacktrackRangesForTesting(const Function& f, const MachineEnv& env,
                                       const Liveness& live) {
   Output out;
-  Backtrack bt(f, env, live, &out, BacktrackScratch());
+  Backtrack bt;
+  bt.Reset(f, env, live, &out);
   return bt.RangesForTesting();
 }
 
+// The calling thread's Backtrack (its containers) is reused from function to function (a compile
+// worker allocates many functions in a row); its containers are freed after a run that grew them
+// past kMaxRetainedBytes.
 Status RunBacktrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out) {
-  thread_local BacktrackScratch scratch;
-  Backtrack bt(f, env, live, out, std::move(scratch));
+  thread_local Backtrack bt;
+  bt.Reset(f, env, live, out);
   const Status s = bt.Run();
-  bt.GiveBack(&scratch);
-  // The scratch grows with the largest function seen; measuring it costs a pass over every
+  // The containers grow with the largest function seen; measuring them costs a pass over every
   // container, so only after a large function.
   if (f.num_insts() > BacktrackScratch::kCheckRetainedInsts &&
-      scratch.RetainedBytes() > BacktrackScratch::kMaxRetainedBytes)
-    scratch = BacktrackScratch();
+      bt.RetainedBytes() > BacktrackScratch::kMaxRetainedBytes)
+    bt.ReleaseScratch();
   return s;
 }
 

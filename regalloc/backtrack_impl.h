@@ -23,10 +23,11 @@ struct Range {
   uint32_t from, to, vreg;
 };
 
-// The containers of one run, kept between runs on a thread (RunBacktrack): a worker allocating
-// function after function reuses their capacity instead of allocating and freeing every array
-// per function. Invariant: Clear() leaves every container empty (capacity kept), except bitmaps
-// the run writes in full before reading them, so a run sees exactly what a fresh object would.
+// The containers of one run, kept between runs on a thread (RunBacktrack keeps a Backtrack per
+// thread): a worker allocating function after function reuses their capacity instead of
+// allocating and freeing every array per function. Invariant: Clear() leaves every container empty
+// (capacity kept), except bitmaps the run writes in full before reading them, so a run sees exactly
+// what a fresh object would.
 struct BacktrackScratch {
   // Operand flags for reuse defs and their inputs.
   static constexpr uint8_t kReuseShared = 1;    // def: shares the dying input's bundle
@@ -127,8 +128,7 @@ struct BacktrackScratch {
   std::vector<uint8_t> op_flags_;
   std::vector<PReg> hint_;
   std::vector<ReusePair> reuse_pairs_;
-  // Per-register arrays are vectors of PReg::kNumIndices entries (Clear() sizes them), so moving
-  // the scratch in and out of a run moves a few pointers.
+  // Per-register arrays are vectors of PReg::kNumIndices entries (Clear() sizes them).
   std::vector<std::vector<Res>> res_;
   static constexpr uint32_t kResShift = 6;
   std::vector<std::vector<uint32_t>> res_index_;  // per bucket: first reservation in it
@@ -158,6 +158,11 @@ struct BacktrackScratch {
     size_t next = 0;
   };
   std::vector<SizeClass> classes_;  // 33 size classes
+  // Bit c: classes_[c] may hold bundles. Invariant: a class whose bit is clear is empty (no
+  // sorted or heap entries, next 0): PopQueue empties a class when it clears its bit, and Clear
+  // empties the classes whose bits are set, so neither Clear nor AllocateAll's sort visits the
+  // others.
+  uint64_t nonempty_ = 0;
   // Candidates() with a hint: per hint used in the run, the hint then cands_base_ without it.
   std::vector<PReg> cands_;
   std::vector<uint32_t> cands_at_;  // per register: its list's start in cands_, or kNone
@@ -238,16 +243,47 @@ struct BacktrackScratch {
   std::vector<Range> tmp_pieces_;      // CutLoop(): the bundle's ranges cut where the side changes
 };
 
-class Backtrack : private BacktrackScratch {
+// The scalar state of one run: Backtrack::Reset assigns a fresh one, so every run starts from
+// these initial values whatever the last run on the thread left.
+struct BacktrackRunState {
+  const Function* f_ = nullptr;
+  const MachineEnv* env_ = nullptr;
+  const Liveness* live_ = nullptr;
+  Output* out_ = nullptr;
+  PRegSet allocatable_;
+  PRegSet callee_saved_;  // the environment's non_preferred registers
+  // Callee-saved registers no bundle has been assigned to yet (callee_saved_ less the claimed
+  // ones): a claimed one is saved and restored by the frame, so further bundles use it at no
+  // extra cost. Only shrinks (an evicted bundle's register usually gets another occupant).
+  PRegSet unclaimed_;
+  float claim_cost_ = 0;
+  PRegSet all_clobbers_;  // every register some call of the function clobbers (AllocateAll)
+  // The last Place(): its candidates in order (cands_base_ of the class, or in cands_ with a hint).
+  std::span<const PReg> cand_list_;
+  // The last Place(): the registers the calls inside the bundle clobber.
+  PRegSet clobbered_;
+  // The last Place(): the first call inside the bundle with clobbers, its set and point (4j+2).
+  PRegSet first_call_set_;
+  uint32_t first_call_pt_ = 0;
+  uint32_t cut_stamp_ = 0;
+  uint64_t budget_ = 0;  // evictions of non-minimal bundles left
+};
+
+// One object per thread (RunBacktrack) allocates function after function: its containers
+// (BacktrackScratch) keep their capacity from run to run, and Reset starts each run. Moving the
+// containers into a per-run object and back cost about 3,600 instructions per function.
+class Backtrack : private BacktrackScratch, private BacktrackRunState {
  public:
-  // Takes over `scratch` (cleared) for the run; GiveBack returns it.
-  Backtrack(const Function& f, const MachineEnv& env, const Liveness& live, Output* out,
-            BacktrackScratch&& scratch);
+  // Starts a run on f: a fresh run state, the containers cleared (BacktrackScratch::Clear).
+  // f, env, live and out must outlive the run (Run, RangesForTesting).
+  void Reset(const Function& f, const MachineEnv& env, const Liveness& live, Output* out);
   Status Run();
   // Tests only: builds the ranges (BuildRanges) and prints them, with the per-vreg sizes,
   // per-block counts, operand counts and defining instructions (BacktrackRangesForTesting).
   std::string RangesForTesting();
-  void GiveBack(BacktrackScratch* scratch) { *scratch = std::move(*this); }
+  // Bytes of capacity the containers hold (BacktrackScratch::RetainedBytes), and freeing them.
+  size_t RetainedBytes() const { return BacktrackScratch::RetainedBytes(); }
+  void ReleaseScratch() { static_cast<BacktrackScratch&>(*this) = BacktrackScratch(); }
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
@@ -267,7 +303,7 @@ class Backtrack : private BacktrackScratch {
   // OperandInRegAtRemats). A factor of 0.75 for those was tried: more of them were evicted and
   // split, +20 moves per bench program for 7 fewer reloads.
   bool IsCheapRemat(uint32_t v) const {
-    return f_.vregs[v].remat && !f_.vregs[v].remat_reads_operand;
+    return f_->vregs[v].remat && !f_->vregs[v].remat_reads_operand;
   }
 
   std::span<const Range> Ranges(const Bundle& b) const {
@@ -385,7 +421,7 @@ class Backtrack : private BacktrackScratch {
   // Whether a remat of v at target point p may read its operand's register (see the .cc).
   bool OperandInRegFor(uint32_t v, uint32_t p, uint32_t before, uint32_t succ) const;
   // v keeps its slot but is recomputed instead of reloaded where OperandInRegFor holds.
-  bool PartialRemat(uint32_t v) const { return f_.vregs[v].remat_reads_operand && !remat_[v]; }
+  bool PartialRemat(uint32_t v) const { return f_->vregs[v].remat_reads_operand && !remat_[v]; }
   // Where the register a remat of v reads is looked up: the point of its parallel move's target
   // state (the gap `4 * inst`, or for edge moves at a predecessor's end, its successor's start).
   uint32_t RematSourcePoint(uint32_t inst, bool at_pred_end) const;
@@ -393,37 +429,16 @@ class Backtrack : private BacktrackScratch {
   Status SetRematSource(Edit* e, bool at_pred_end) const;
   void AssignSlots();
 
-  const Function& f_;
-  const MachineEnv& env_;
-  const Liveness& live_;
-  Output* out_;
-  PRegSet allocatable_;
-  PRegSet callee_saved_;  // the environment's non_preferred registers
-  // Callee-saved registers no bundle has been assigned to yet (callee_saved_ less the claimed
-  // ones): a claimed one is saved and restored by the frame, so further bundles use it at no
-  // extra cost. Only shrinks (an evicted bundle's register usually gets another occupant).
-  PRegSet unclaimed_;
-  float claim_cost_ = 0;
-  PRegSet all_clobbers_;  // every register some call of the function clobbers (AllocateAll)
-  // The last Place(): its candidates in order (cands_base_ of the class, or in cands_ with a hint).
-  std::span<const PReg> cand_list_;
-  // The last Place(): the registers the calls inside the bundle clobber.
-  PRegSet clobbered_;
-  // The last Place(): the first call inside the bundle with clobbers, its set and point (4j+2).
-  PRegSet first_call_set_;
-  uint32_t first_call_pt_ = 0;
-  uint32_t cut_stamp_ = 0;
+  // Not in BacktrackRunState (not reset per run): AllocateAll writes them before any reads.
   // busy_[r].data(), starts_[r].data() and cover_[r].data() of each allocatable register, set
   // by AllocateAll (the vectors keep their size while bundles are placed): the allocation loop's
   // bitmap queries load one pointer where the vector of vectors costs two loads.
   uint64_t* busy_at_[PReg::kNumIndices];
   uint64_t* starts_at_[PReg::kNumIndices];
   CoverStart* cover_at_[PReg::kNumIndices];
-  uint64_t nonempty_ = 0;  // bit c: classes_[c] may hold bundles
   // Per allocatable register (AllocateAll): whether the reservation half of its bitmap may have
   // a bit set (some call clobbers it or some fixed operand reserves it).
   bool res_any_[PReg::kNumIndices];
-  uint64_t budget_ = 0;  // evictions of non-minimal bundles left
 };
 
 }  // namespace egret::regalloc

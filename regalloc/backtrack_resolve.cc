@@ -51,9 +51,9 @@ Allocation Backtrack::LocNear(uint32_t v, uint32_t near, uint32_t p) const {
 // (RematSourcePoint). OperandInRegAtRemats or OperandInRegFor made sure it is in one there.
 Status Backtrack::SetRematSource(Edit* e, bool at_pred_end) const {
   const uint32_t v = e->from.remat_vreg();
-  if (!f_.vregs[v].remat_reads_operand) return Status::Ok();
+  if (!f_->vregs[v].remat_reads_operand) return Status::Ok();
   const Allocation src =
-      Loc(f_.RematOperand(def_inst_[v]).index, RematSourcePoint(e->point.inst(), at_pred_end));
+      Loc(f_->RematOperand(def_inst_[v]).index, RematSourcePoint(e->point.inst(), at_pred_end));
   if (!src.is_reg())
     return Error(absl::StrCat("regalloc internal: remat of v", v, " at ", e->point.ToString(),
                               " finds its operand in no register"));
@@ -71,14 +71,14 @@ bool Backtrack::Crosses(uint32_t v, uint32_t inst) const {
 // Where v is right after instruction `inst` (before the next gap's moves).
 [[gnu::always_inline]] inline Allocation Backtrack::EndOf(uint32_t v, uint32_t inst) const {
   if (def_inst_[v] == inst) return def_loc_[v];
-  if (f_.vregs[v].is_ref && Crosses(v, inst)) return Allocation::Stack(v);
+  if (f_->vregs[v].is_ref && Crosses(v, inst)) return Allocation::Stack(v);
   return Loc(v, 4 * inst + 3);
 }
 
 uint32_t Backtrack::RematSourcePoint(uint32_t inst, bool at_pred_end) const {
   if (!at_pred_end) return 4 * inst;
-  const Block s = f_.Succs(Block(block_of_inst_[inst]))[0].block;
-  return 4 * f_.blocks[s.index].inst_begin;
+  const Block s = f_->Succs(Block(block_of_inst_[inst]))[0].block;
+  return 4 * f_->blocks[s.index].inst_begin;
 }
 
 // Whether a remat of v, run by the parallel move whose target point is `p`, can read v's
@@ -90,11 +90,11 @@ uint32_t Backtrack::RematSourcePoint(uint32_t inst, bool at_pred_end) const {
 // otherwise), u must not be one of its parameters: moves at a predecessor's end run before the
 // parameters take their arguments' names.
 bool Backtrack::OperandInRegFor(uint32_t v, uint32_t p, uint32_t before, uint32_t succ) const {
-  const uint32_t u = f_.RematOperand(def_inst_[v]).index;
+  const uint32_t u = f_->RematOperand(def_inst_[v]).index;
   if (!Loc(u, p).is_reg()) return false;
-  if (f_.vregs[u].remat && before != kNone && !EndOf(u, before).is_reg()) return false;
+  if (f_->vregs[u].remat && before != kNone && !EndOf(u, before).is_reg()) return false;
   if (succ != kNone)
-    for (VReg param : f_.Params(Block(succ)))
+    for (VReg param : f_->Params(Block(succ)))
       if (param.index == u) return false;
   return true;
 }
@@ -105,7 +105,7 @@ bool Backtrack::OperandInRegFor(uint32_t v, uint32_t p, uint32_t before, uint32_
 // that left it elsewhere. Each needs OperandInRegFor. Pieces and uses of v are walked once:
 // linear in their number (and predecessors).
 bool Backtrack::OperandInRegAtRemats(uint32_t v) const {
-  auto first_in_block = [&](uint32_t j) { return f_.blocks[block_of_inst_[j]].inst_begin == j; };
+  auto first_in_block = [&](uint32_t j) { return f_->blocks[block_of_inst_[j]].inst_begin == j; };
   for (uint32_t k = piece_begin_[v]; k < piece_begin_[v + 1]; ++k) {  // (a)
     const uint32_t from = pieces_[k].from;
     if (from % 4 != 0) continue;
@@ -114,7 +114,7 @@ bool Backtrack::OperandInRegAtRemats(uint32_t v) const {
     if (!OperandInRegFor(v, from, j - 1, kNone)) return false;
   }
   for (uint32_t k = use_begin_[v]; k < use_begin_[v + 1]; ++k) {  // (c)
-    const Operand& op = f_.operands[uses_[k].operand];
+    const Operand& op = f_->operands[uses_[k].operand];
     if (!op.is_use() ||
         !(op.constraint == Constraint::kFixedReg || (op_flags_[uses_[k].operand] & kCopyIntoReuse)))
       continue;
@@ -130,20 +130,20 @@ bool Backtrack::OperandInRegAtRemats(uint32_t v) const {
   // holding each (Loc without a search). EndOf(v, last) is a register when that piece also
   // holds the predecessor's end (v is not defined by its last instruction, and no reference:
   // Validate() rejects rematerializable ones), as on a fallthrough edge.
-  const bool fast_end = !f_.vregs[v].is_ref;
+  const bool fast_end = !f_->vregs[v].is_ref;
   const uint32_t def_block = block_of_inst_[def_inst_[v]];
   const Piece* pc = pieces_.data() + piece_begin_[v];
   const Piece* const pe = pieces_.data() + piece_begin_[v + 1];
-  const uint32_t nb = f_.num_blocks();
+  const uint32_t nb = f_->num_blocks();
   for (uint32_t k = range_begin_[v]; k < range_begin_[v + 1]; ++k)  // edges
     for (uint32_t s = block_of_inst_[ranges_[k].from / 4];
-         s < nb && 4 * f_.blocks[s].inst_begin < ranges_[k].to; ++s) {
-      const uint32_t start = 4 * f_.blocks[s].inst_begin;
+         s < nb && 4 * f_->blocks[s].inst_begin < ranges_[k].to; ++s) {
+      const uint32_t start = 4 * f_->blocks[s].inst_begin;
       if (start < ranges_[k].from || s == def_block) continue;
       while (pc < pe && pc->to <= start) ++pc;
       if (pc == pe || pc->from > start) continue;  // Loc(v, start) is not a register
-      for (Block p : f_.Preds(Block(s))) {
-        const uint32_t last = f_.blocks[p.index].inst_end - 1;
+      for (Block p : f_->Preds(Block(s))) {
+        const uint32_t last = f_->blocks[p.index].inst_end - 1;
         if (fast_end && pc->from <= 4 * last + 3 && 4 * last + 3 < pc->to && def_inst_[v] != last)
           continue;
         if (EndOf(v, last).is_reg()) continue;
@@ -328,7 +328,7 @@ class EdgeScratch final : public ParallelMoveResolver::ScratchSource {
 }  // namespace
 
 Status Backtrack::Resolve() {
-  const uint32_t nv = f_.num_vregs();
+  const uint32_t nv = f_->num_vregs();
   // Register pieces per vreg. A bundle's ranges are sorted and disjoint, so touching ranges of
   // one vreg in it are neighbours there (a range of another vreg between them would overlap one
   // of them): each such run is one piece from the start, as the per-vreg join below would make
@@ -362,7 +362,7 @@ Status Backtrack::Resolve() {
         uint32_t to = rs->to;
         ++rs;
         // (A reference's ranges stay apart: its flag is read only when one touches the next.)
-        if (rs < re && rs->from == to && rs->vreg == v && !f_.vregs[v].is_ref)
+        if (rs < re && rs->from == to && rs->vreg == v && !f_->vregs[v].is_ref)
           for (; rs < re && rs->from == to && rs->vreg == v; ++rs) to = rs->to;
         *out++ = ResolveTemps::Run(from, to, v, reg);
         ++piece_begin_[v + 1];
@@ -407,9 +407,9 @@ Status Backtrack::Resolve() {
       Piece* a = pieces_.data() + piece_begin_[v];
       Piece* e = pieces_.data() + piece_begin_[v + 1];
       piece_begin_[v] = kept;
-      const bool is_ref = f_.vregs[v].is_ref;
+      const bool is_ref = f_->vregs[v].is_ref;
       any_ref |= is_ref;
-      remat_[v] = f_.vregs[v].remat;  // the remat flags to start from (see Rematerialization)
+      remat_[v] = f_->vregs[v].remat;  // the remat flags to start from (see Rematerialization)
       bool whole = false;
       if (a == e) {
         if (vreg_size_[v] > 0) {
@@ -482,7 +482,7 @@ Status Backtrack::Resolve() {
   std::vector<GapOp>& gap_ops = temps.gap_ops;
   std::vector<uint32_t>& revisit = temps.revisit;
   std::vector<uint32_t>& safepoints = temps.safepoints;
-  const uint32_t num_ops = static_cast<uint32_t>(f_.operands.size());
+  const uint32_t num_ops = static_cast<uint32_t>(f_->operands.size());
   stack_ops.clear();
   gap_ops.clear();
   revisit.clear();
@@ -491,7 +491,7 @@ Status Backtrack::Resolve() {
   out_->allocs.resize(num_ops);
   def_loc_.assign(nv, Allocation());
   Allocation* const allocs = out_->allocs.data();
-  const Operand* const operands = f_.operands.data();
+  const Operand* const operands = f_->operands.data();
   auto needs_reg = [](Constraint c) { return c == Constraint::kReg || c == Constraint::kReuse; };
   // Where v is at point p (Loc), its pieces from `from` on being the only ones that may hold p.
   auto at = [](const Piece* from, const Piece* end, uint32_t p, uint32_t v) {
@@ -507,9 +507,9 @@ Status Backtrack::Resolve() {
     const Piece* const pieces = pieces_.data();
     const uint32_t* const piece_begin = piece_begin_.data();
     ResolveTemps::VRegAt* const vat = vreg_at.data();
-    const InstData* const insts = f_.insts.data();
+    const InstData* const insts = f_->insts.data();
     const uint8_t* const op_flags = op_flags_.data();
-    const uint32_t ni = f_.num_insts();
+    const uint32_t ni = f_->num_insts();
     {
       for (uint32_t i = 0; i < ni; ++i) {
         if (insts[i].safepoint) safepoints.push_back(i);
@@ -555,7 +555,7 @@ Status Backtrack::Resolve() {
           }
           if (op.is_def()) {
             def_loc_[v] = loc;
-            if (f_.blocks[block_of_inst_[i]].inst_end != i + 1) {
+            if (f_->blocks[block_of_inst_[i]].inst_end != i + 1) {
               // The definition's gap moves (b): where v is after the gap (its pieces from the
               // cursor on, which may lag behind i: pieces before i end before 4 * i + 4). A
               // definition whose value goes on where it was written, or nowhere, has none
@@ -563,10 +563,10 @@ Status Backtrack::Resolve() {
               // late_slot) or is a reference (which gets its slot from its safepoint crossings).
               // (A definition written into v's one register has none either way: after the
               // gap v is there or dead.)
-              if ((any_ref && f_.vregs[v].is_ref) || needs_slot_[v] || !(loc == vat[v].whole)) {
+              if ((any_ref && f_->vregs[v].is_ref) || needs_slot_[v] || !(loc == vat[v].whole)) {
                 const Allocation next =
                     at(pieces + vat[v].cursor, pieces + piece_begin[v + 1], 4 * i + 4, v);
-                if ((any_ref && f_.vregs[v].is_ref) || needs_slot_[v] ||
+                if ((any_ref && f_->vregs[v].is_ref) || needs_slot_[v] ||
                     (next.is_reg() && !(next == loc)))
                   gap_ops.push_back({i, o, next});
               }
@@ -597,11 +597,11 @@ Status Backtrack::Resolve() {
   // needs_slot_ the entry is made, as it would have been).
   for (const uint32_t v : late_slot) {
     const uint32_t i = def_inst_[v];
-    if (f_.blocks[block_of_inst_[i]].inst_end == i + 1) continue;  // no gap after i
+    if (f_->blocks[block_of_inst_[i]].inst_end == i + 1) continue;  // no gap after i
     const Allocation next = Loc(v, 4 * i + 4);
-    if ((any_ref && f_.vregs[v].is_ref) || (next.is_reg() && !(next == def_loc_[v])))
+    if ((any_ref && f_->vregs[v].is_ref) || (next.is_reg() && !(next == def_loc_[v])))
       continue;  // the entry was made at the definition
-    for (uint32_t o = f_.insts[i].operand_begin; o < f_.insts[i].operand_end; ++o)
+    for (uint32_t o = f_->insts[i].operand_begin; o < f_->insts[i].operand_end; ++o)
       if (operands[o].is_def() && operands[o].vreg.index == v) gap_ops.push_back({i, o, next});
   }
   for (const Cross& c : cross_) {
@@ -612,7 +612,7 @@ Status Backtrack::Resolve() {
   // the same if an instruction comes twice (or was done by the walk). (A reuse input written over
   // by its def stays in stack_ops; the steps that read that list check is_stack() again.)
   for (const uint32_t i : revisit) {
-    const uint32_t base = f_.insts[i].operand_begin, op_end = f_.insts[i].operand_end;
+    const uint32_t base = f_->insts[i].operand_begin, op_end = f_->insts[i].operand_end;
     for (uint32_t o = base; o < op_end; ++o) {
       const Operand& op = operands[o];
       if (!op.is_def() || op.constraint != Constraint::kReuse) continue;
@@ -639,12 +639,12 @@ Status Backtrack::Resolve() {
   // the parameter must read a location that holds the argument (a remat would produce the
   // argument's value, but under the argument's name only, and the parameter's name is what the
   // successor uses).
-  for (uint32_t p = 0; remat_off_reg && p < f_.num_blocks(); ++p) {
-    const uint32_t last = f_.blocks[p].inst_end - 1;
-    for (const SuccEdge& e : f_.Succs(Block(p))) {
+  for (uint32_t p = 0; remat_off_reg && p < f_->num_blocks(); ++p) {
+    const uint32_t last = f_->blocks[p].inst_end - 1;
+    for (const SuccEdge& e : f_->Succs(Block(p))) {
       if (e.arg_begin == e.arg_end) continue;  // most edges (as many arguments as parameters)
-      const auto params = f_.Params(e.block);
-      const auto args = f_.Args(e);
+      const auto params = f_->Params(e.block);
+      const auto args = f_->Args(e);
       for (size_t k = 0; k < params.size(); ++k) {
         const uint32_t a = args[k].index, pv = params[k].index;
         // (An argument that stays in its register is in it at the branch.)
@@ -678,8 +678,8 @@ Status Backtrack::Resolve() {
       std::sort(slot_vregs.begin(), slot_vregs.end());
     for (const uint32_t v : slot_vregs) {
       if (remat_[v]) {
-        if (!f_.vregs[v].remat_reads_operand || OperandInRegAtRemats(v)) {
-          EGRET_DCHECK(!f_.vregs[v].is_ref);  // Validate(): references never remat
+        if (!f_->vregs[v].remat_reads_operand || OperandInRegAtRemats(v)) {
+          EGRET_DCHECK(!f_->vregs[v].is_ref);  // Validate(): references never remat
           needs_slot_[v] = 0;
           continue;
         }
@@ -688,7 +688,7 @@ Status Backtrack::Resolve() {
       if (range_begin_[v] < range_begin_[v + 1]) {
         // v's ranges are sorted and disjoint: the first starts first, the last ends last.
         const uint32_t lo = ranges_[range_begin_[v]].from, hi = ranges_[range_begin_[v + 1] - 1].to;
-        items[static_cast<int>(f_.vregs[v].cls)].push_back({lo, hi, v});
+        items[static_cast<int>(f_->vregs[v].cls)].push_back({lo, hi, v});
       }
     }
     for (int c = 0; c < kNumRegClasses; ++c)
@@ -714,7 +714,7 @@ Status Backtrack::Resolve() {
   edge_edits.clear();
   edge_groups.clear();
   gap.clear();
-  auto first_in_block = [&](uint32_t j) { return f_.blocks[block_of_inst_[j]].inst_begin == j; };
+  auto first_in_block = [&](uint32_t j) { return f_->blocks[block_of_inst_[j]].inst_begin == j; };
   // One walk over the pieces makes (a), the moves of register pieces beginning at a gap inside
   // a block, and, for the edges (below), per block its live-ins that start it in a register
   // and their pieces (the same on every incoming edge, so found once per block, not once per
@@ -726,7 +726,7 @@ Status Backtrack::Resolve() {
   // is walked over the block starts it covers (blocks are in layout order, so their starts
   // increase) instead of every (block, live-in) pair being looked up (lz20: about 1.4 M pairs,
   // most of them in slots).
-  const uint32_t nb = f_.num_blocks();
+  const uint32_t nb = f_->num_blocks();
   // The walk collects the (block, live-in) pairs as a list per block (in_reg_begin_, through
   // InReg::next: the edges read them in any order, their moves are sorted before anything reads
   // that). It also keeps, per block, the latest start and the earliest end of those pieces
@@ -740,7 +740,7 @@ Status Backtrack::Resolve() {
   std::vector<std::pair<uint32_t, uint32_t>>& in_reg_span = temps.in_reg_span;
   if (any_in_reg) {
     block_start.resize(nb + 1);
-    for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_.blocks[s].inst_begin;
+    for (uint32_t s = 0; s < nb; ++s) block_start[s] = 4 * f_->blocks[s].inst_begin;
     block_start[nb] = UINT32_MAX;
     in_reg_span.assign(nb, {0, UINT32_MAX});
     in_reg_begin_.assign(nb, kNone);
@@ -758,7 +758,7 @@ Status Backtrack::Resolve() {
     if (!std::is_sorted(unsettled.begin(), unsettled.end()))
       std::sort(unsettled.begin(), unsettled.end());
     for (const uint32_t v : unsettled) {
-      const uint32_t def_block = live_.DefBlock(VReg(v)).index;
+      const uint32_t def_block = live_->DefBlock(VReg(v)).index;
       const uint32_t k_begin = piece_begin_[v], k_end = piece_begin_[v + 1];
       for (uint32_t k = k_begin; k < k_end; ++k) {
         const Piece pc = pieces_[k];
@@ -771,7 +771,7 @@ Status Backtrack::Resolve() {
             // register would have been joined to this one), else in its slot.
             const uint32_t j = pc.from / 4;
             Allocation src;
-            if (def_inst_[v] == j - 1 || f_.vregs[v].is_ref)
+            if (def_inst_[v] == j - 1 || f_->vregs[v].is_ref)
               src = end_of(v, j - 1);
             else if (k > k_begin && pieces_[k - 1].to == pc.from)
               src = Allocation::Reg(pieces_[k - 1].reg);
@@ -780,7 +780,7 @@ Status Backtrack::Resolve() {
             if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, pc.from, j - 1, kNone))
               src = Allocation::Remat(v);
             if (!(src == Allocation::Reg(pc.reg)))
-              gap.push_back({j, src, Allocation::Reg(pc.reg), f_.vregs[v].cls});
+              gap.push_back({j, src, Allocation::Reg(pc.reg), f_->vregs[v].cls});
           }
         }
         for (; starts[s] < pc.to; ++s) {
@@ -806,7 +806,7 @@ Status Backtrack::Resolve() {
   for (const auto& [i, o, next] : gap_ops) {
     const Operand& op = operands[o];
     const uint32_t v = op.vreg.index;
-    const RegClass cls = f_.vregs[v].cls;
+    const RegClass cls = f_->vregs[v].cls;
     if (op.is_def()) {
       const Allocation dl = map(def_loc_[v]);
       const bool store = needs_slot_[v] && !(dl == slot_of(v));
@@ -842,15 +842,15 @@ Status Backtrack::Resolve() {
   // created after the resolution if it used any of them.
   const uint32_t cycle_base = out_->num_spill_slots;
   ParallelMoveResolver::Temps gap_temps, edge_temps;
-  GapScratch gap_scratch(f_, env_, pieces_, out_->allocs);  // deduces the piece type
-  EdgeScratch edge_scratch(env_, live_, temps.stays, piece_begin_, pieces_);
+  GapScratch gap_scratch(*f_, *env_, pieces_, out_->allocs);  // deduces the piece type
+  EdgeScratch edge_scratch(*env_, *live_, temps.stays, piece_begin_, pieces_);
   gap_temps.source = &gap_scratch;
   edge_temps.source = &edge_scratch;
   for (auto* t : {&gap_temps, &edge_temps}) {
     for (int c = 0; c < kNumRegClasses; ++c) {
-      t->scratch[c] = env_.scratch[c];
+      t->scratch[c] = env_->scratch[c];
       t->cycle_slot[c] = Allocation::Stack(cycle_base + c);
-      t->borrow[c] = FirstAllocatable(env_, static_cast<RegClass>(c));
+      t->borrow[c] = FirstAllocatable(*env_, static_cast<RegClass>(c));
       t->save_slot[c] = Allocation::Stack(cycle_base + kNumRegClasses + c);
     }
   }
@@ -957,8 +957,8 @@ Status Backtrack::Resolve() {
 
   // References may have a piece break at a safepoint inside a piece's extent (EndOf: the slot),
   // so with any reference (any_ref) every edge is looked at in full.
-  const BlockData* const blocks = f_.blocks.data();
-  const SuccEdge* const succ_edges = f_.succs.data();
+  const BlockData* const blocks = f_->blocks.data();
+  const SuccEdge* const succ_edges = f_->succs.data();
   const uint32_t* const in_reg_begin = in_reg_begin_.data();
   for (uint32_t p = 0; p < nb; ++p) {
     const std::span<const SuccEdge> succs(succ_edges + blocks[p].succ_begin,
@@ -970,7 +970,7 @@ Status Backtrack::Resolve() {
       // nothing moves (most edges), known before anything else is looked up.
       if (e.arg_begin == e.arg_end && (!any_in_reg || in_reg_begin[s] == kNone) && !any_ref)
         continue;
-      const uint32_t start = 4 * f_.blocks[s].inst_begin;
+      const uint32_t start = 4 * f_->blocks[s].inst_begin;
       moves.clear();
       // Whether some move is not an identity: an edge whose moves are all identities (every
       // value stays where it is) sequentializes to nothing (ParallelMoveResolver drops
@@ -978,8 +978,8 @@ Status Backtrack::Resolve() {
       // one location from the same source are one move), so it is skipped. Most edges are.
       bool moved = false;
       const uint32_t end = 4 * last + 3;  // the point EndOf(v, last) looks v up at
-      const auto params = e.arg_begin == e.arg_end ? std::span<const VReg>() : f_.Params(e.block);
-      const auto args = f_.Args(e);
+      const auto params = e.arg_begin == e.arg_end ? std::span<const VReg>() : f_->Params(e.block);
+      const auto args = f_->Args(e);
       for (size_t k = 0; k < params.size(); ++k) {
         const uint32_t pv = params[k].index;
         if (range_begin_[pv] == range_begin_[pv + 1]) continue;  // dead parameter
@@ -990,7 +990,7 @@ Status Backtrack::Resolve() {
             temps.stays[av] ? Allocation::Reg(pieces_[piece_begin_[av]].reg) : end_of(av, last);
         const Allocation dst =
             temps.stays[pv] ? Allocation::Reg(pieces_[piece_begin_[pv]].reg) : loc(pv, start);
-        const RegClass cls = f_.vregs[pv].cls;
+        const RegClass cls = f_->vregs[pv].cls;
         moves.push_back({src, dst, cls});
         moved |= !(src == dst);
         if (dst.is_reg() && needs_slot_[pv]) {
@@ -1015,7 +1015,7 @@ Status Backtrack::Resolve() {
         const Piece& pc = pieces_[piece];
         const Allocation dst = Allocation::Reg(pc.reg);
         Allocation src;
-        if (def_inst_[v] != last && (!any_ref || !f_.vregs[v].is_ref)) {
+        if (def_inst_[v] != last && (!any_ref || !f_->vregs[v].is_ref)) {
           // EndOf(v, last) is Loc(v, end): this piece (a fallthrough edge, mostly), or one
           // near it, looked for from it outwards (a few steps, else Loc's search).
           if (pc.from <= end && end < pc.to)
@@ -1032,7 +1032,7 @@ Status Backtrack::Resolve() {
         if (src.is_stack() && PartialRemat(v) && OperandInRegFor(v, start, last, s))
           src = Allocation::Remat(v);
         moved = true;
-        moves.push_back({src, dst, f_.vregs[v].cls});
+        moves.push_back({src, dst, f_->vregs[v].cls});
       }
       if (!moved) continue;  // nothing to sort, sequentialize or emit
       EGRET_TRY(dedupe(stays));
@@ -1042,7 +1042,7 @@ Status Backtrack::Resolve() {
       resolver.Resolve(std::span(moves.data(), num_resolved), edge_temps, &seq);
       const bool at_end = succs.size() == 1;
       const ProgPoint point =
-          at_end ? ProgPoint::Before(last) : ProgPoint::Before(f_.blocks[s].inst_begin);
+          at_end ? ProgPoint::Before(last) : ProgPoint::Before(f_->blocks[s].inst_begin);
       const uint8_t phase = at_end ? 2 : 0;
       edge_groups.push_back({point.bits(), phase, static_cast<uint32_t>(edge_edits.size())});
       for (const auto& [from, to] : seq) {

@@ -185,7 +185,7 @@ TEST(RegallocProperty, JoinedRangesAllocateAsPerBlockRanges) {
 // Clear leaves the bitmaps of the registers the next run allocates as they are (that run sizes
 // and writes them before reading them). A function allocated after others, with other register
 // files and sizes (a large function's bitmaps, then small ones with fewer registers), must come
-// out as on a fresh thread.
+// out as on a fresh thread, and so must one allocated right after another with the same registers.
 TEST(RegallocProperty, ScratchKeptAcrossFunctionsAllocatesAsFresh) {
   Options options;
   options.algorithm = "backtrack";
@@ -206,6 +206,11 @@ TEST(RegallocProperty, ScratchKeptAcrossFunctionsAllocatesAsFresh) {
     const MachineEnv env = PropertyEnv(seed);
     compare(RandomFunction(seed, env, {.max_blocks = 12, .max_insts_per_block = 6}), env,
             absl::StrCat("seed ", seed));
+    // The same register file again right after (Clear's common case: no register's bitmaps
+    // to clear, the size classes the last run used emptied).
+    if (seed % 4 == 0)
+      compare(RandomFunction(seed ^ 0x5eed, env, {.max_blocks = 16, .max_insts_per_block = 8}), env,
+              absl::StrCat("seed ", seed, " again"));
   }
 }
 
