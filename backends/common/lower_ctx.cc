@@ -7,6 +7,7 @@
 #include "ir/cfg.h"
 #include "ir/dominator_tree.h"
 #include "ir/loop_analysis.h"
+#include "support/spare_storage.h"
 
 namespace egret::backend {
 
@@ -22,6 +23,11 @@ struct CtxStorage {
   std::vector<CallLayout> sig_layouts;
   std::vector<uint8_t> sig_layout_known;
   BranchTargets branch;
+  // The edge-block scratch and PlanBranch's duplicate check: taken emptied (TakeSpare), so a
+  // new context starts with plan_seen_ empty, as its stamps (plan_stamp_) start at 0 again.
+  std::vector<const ir::BlockCall*> edge_first;
+  std::vector<regalloc::VReg> edge_args;
+  std::vector<uint32_t> plan_seen;
 };
 thread_local CtxStorage ctx_storage;
 
@@ -44,6 +50,9 @@ LowerCtx::~LowerCtx() {
   ctx_storage.sig_layouts = std::move(sig_layouts_);
   ctx_storage.sig_layout_known = std::move(sig_layout_known_);
   ctx_storage.branch = std::move(branch_);
+  GiveSpare(edge_first_, ctx_storage.edge_first);
+  GiveSpare(edge_args_, ctx_storage.edge_args);
+  GiveSpare(plan_seen_, ctx_storage.plan_seen);
 }
 
 bool LowerCtx::OnlyAddressUsesInBlock(ir::Value v) const {
@@ -210,6 +219,9 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     ctx.sig_layouts_ = std::move(ctx_storage.sig_layouts);
     ctx.sig_layout_known_ = std::move(ctx_storage.sig_layout_known);
     ctx.branch_ = std::move(ctx_storage.branch);
+    TakeSpare(ctx.edge_first_, ctx_storage.edge_first);
+    TakeSpare(ctx.edge_args_, ctx_storage.edge_args);
+    TakeSpare(ctx.plan_seen_, ctx_storage.plan_seen);
     ctx.owns_storage_ = true;
   }
   ctx.lo_.Recompute(f, loops);

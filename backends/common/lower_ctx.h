@@ -242,8 +242,8 @@ class LowerCtx {
   // check costs one load per destination instead of a scan of the distinct targets so far.
   std::vector<uint32_t> plan_seen_;
   uint32_t plan_stamp_ = 0;
-  // lo_, vreg_of_, callee_of_, sig_layouts_ and branch_ hold the thread's reused storage (taken by
-  // LowerFunction, given back by the destructor).
+  // lo_, vreg_of_, callee_of_, sig_layouts_, branch_, edge_first_, edge_args_ and plan_seen_ hold
+  // the thread's reused storage (taken by LowerFunction, given back by the destructor).
   bool owns_storage_ = false;
   uint32_t srcloc_ = UINT32_MAX;
   bool has_vector_vregs_ = false;
