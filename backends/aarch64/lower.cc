@@ -13,7 +13,6 @@
 #include "backends/aarch64/encoder.h"
 #include "backends/common/lower_ctx.h"
 #include "ir/simd.h"
-#include "support/spare_storage.h"
 
 namespace egret::aarch64 {
 namespace {
@@ -132,18 +131,29 @@ bool NarrowOperandsAreExact(Opcode op) {
 
 class Lowerer final : public backend::LowerRules {
  public:
-  Lowerer(const ir::Function& f, const backend::ModuleContext& module, const CpuFeatures& features)
-      : f_(f),
-        dfg_(f.dfg),
-        module_(module),
-        features_(features),
-        v_(backend::TakeRecycledVCode<MInst>()),
-        ctx_(f, v_.ra, "aarch64") {
-    SwapStorage(/*take=*/true);
-  }
-  ~Lowerer() override { SwapStorage(/*take=*/false); }
+  // One Lowerer per thread (Lower), aimed at each function in turn: its vectors keep their
+  // storage in it across functions, so starting a function costs clearing them, not taking them
+  // from a spare and giving them back (docs/backend.md).
+  Lowerer() : ctx_(v_.ra, "aarch64") {}
   Lowerer(const Lowerer&) = delete;
   Lowerer& operator=(const Lowerer&) = delete;
+
+  // Aims the Lowerer at `f`: afterwards it is as a fresh one made for `f` would be (every
+  // vector empty, no address match remembered).
+  void Reset(const ir::Function& f, const backend::ModuleContext& module,
+             const CpuFeatures& features) {
+    f_ = &f;
+    dfg_ = &f.dfg;
+    module_ = &module;
+    features_ = features;
+    v_ = backend::TakeRecycledVCode<MInst>();  // the last function's was moved out (Run)
+    ctx_.Reset(f);
+    auto clear = [](auto&... vs) { (vs.clear(), ...); };
+    clear(ops_, ret_ops_, call_ops_, jump_args_, self_layout_.params, self_layout_.results,
+          call_layout_.params, call_layout_.results);
+    last_address_mem_ = ir::Inst();
+    has_vectors_ = false;
+  }
 
   Expected<VCode> Run() {
     // The value table holds every value the layout walks below can meet (and dead ones too), so
@@ -151,9 +161,9 @@ class Lowerer final : public backend::LowerRules {
     // skip both.
     // (One bit per type seen, then the two questions of the set: one OR per value.)
     uint32_t types_seen = 0;
-    const uint32_t nvalues = static_cast<uint32_t>(dfg_.NumValues());
+    const uint32_t nvalues = static_cast<uint32_t>(dfg_->NumValues());
     for (uint32_t k = 0; k < nvalues; ++k)
-      types_seen |= uint32_t{1} << static_cast<uint32_t>(dfg_.ValueType(ir::Value(k)));
+      types_seen |= uint32_t{1} << static_cast<uint32_t>(dfg_->ValueType(ir::Value(k)));
     static_assert(ir::kNumTypes <= 32 &&
                   ir::kFirstVectorType + ir::kNumVectorTypes - 1 == static_cast<int>(Type::kF64x2));
     constexpr uint32_t kNarrowTypes = uint32_t{1} << static_cast<uint32_t>(Type::kI8) |
@@ -173,12 +183,12 @@ class Lowerer final : public backend::LowerRules {
   // 16 bytes and its calls clobber v8-v15 whole (CallClobbers). Known before lowering, because a
   // call may be lowered before the first vector value.
   bool HasVectorValues() const {
-    for (ir::Block b : f_.layout.Blocks()) {
-      for (ir::Value v : dfg_.BlockParams(b))
-        if (backend::IsVectorType(dfg_.ValueType(v))) return true;
-      for (ir::Inst i : f_.layout.Insts(b))
-        for (ir::Value v : dfg_.InstResults(i))
-          if (backend::IsVectorType(dfg_.ValueType(v))) return true;
+    for (ir::Block b : f_->layout.Blocks()) {
+      for (ir::Value v : dfg_->BlockParams(b))
+        if (backend::IsVectorType(dfg_->ValueType(v))) return true;
+      for (ir::Inst i : f_->layout.Insts(b))
+        for (ir::Value v : dfg_->InstResults(i))
+          if (backend::IsVectorType(dfg_->ValueType(v))) return true;
     }
     return false;
   }
@@ -189,19 +199,19 @@ class Lowerer final : public backend::LowerRules {
   // counts, compares, conversions, and the condition of select, brif, br_table, trapz, trapnz) is
   // refused with an error naming it rather than computed at the wrong width.
   Status CheckNarrowIntegers() const {
-    for (ir::Block b : f_.layout.Blocks()) {
-      for (ir::Inst i : f_.layout.Insts(b)) {
-        const Opcode op = dfg_[i].opcode;
-        const std::span<const ir::Value> args = dfg_.FixedArgs(i);
+    for (ir::Block b : f_->layout.Blocks()) {
+      for (ir::Inst i : f_->layout.Insts(b)) {
+        const Opcode op = (*dfg_)[i].opcode;
+        const std::span<const ir::Value> args = dfg_->FixedArgs(i);
         const bool has_condition =
             op == Opcode::kSelect || op == Opcode::kBrif || op == Opcode::kBrTable;
-        if (NarrowOperandsAreExact(op) && !(has_condition && IsNarrow(dfg_.ValueType(args[0]))))
+        if (NarrowOperandsAreExact(op) && !(has_condition && IsNarrow(dfg_->ValueType(args[0]))))
           continue;
         std::optional<Type> narrow;
         for (ir::Value v : args)
-          if (IsNarrow(dfg_.ValueType(v))) narrow = dfg_.ValueType(v);
-        for (ir::Value v : dfg_.InstResults(i))
-          if (IsNarrow(dfg_.ValueType(v))) narrow = dfg_.ValueType(v);
+          if (IsNarrow(dfg_->ValueType(v))) narrow = dfg_->ValueType(v);
+        for (ir::Value v : dfg_->InstResults(i))
+          if (IsNarrow(dfg_->ValueType(v))) narrow = dfg_->ValueType(v);
         if (narrow)
           return Unsupported(
               std::string(ir::TypeName(*narrow)) + " " + std::string(ir::OpcodeName(op)) +
@@ -245,12 +255,12 @@ class Lowerer final : public backend::LowerRules {
   VReg NewVReg(Type t) { return ctx_.NewVReg(t); }
   VReg DefVReg(ir::Value v) { return ctx_.DefVReg(v); }
   VReg Use(ir::Value v) { return ctx_.Use(v); }
-  VReg Result(ir::Inst i) { return DefVReg(dfg_.FirstResult(i)); }
-  Type ResultType(ir::Inst i) const { return dfg_.ValueType(dfg_.FirstResult(i)); }
-  Type ValueType(ir::Value v) const { return dfg_.ValueType(ctx_.Resolve(v)); }
+  VReg Result(ir::Inst i) { return DefVReg(dfg_->FirstResult(i)); }
+  Type ResultType(ir::Inst i) const { return dfg_->ValueType(dfg_->FirstResult(i)); }
+  Type ValueType(ir::Value v) const { return dfg_->ValueType(ctx_.Resolve(v)); }
   Opcode OpcodeOf(ir::Value v) const {
     const ir::Inst d = DefInstId(v);
-    return d.valid() ? dfg_[d].opcode : Opcode::kJump;  // kJump: "no defining instruction"
+    return d.valid() ? (*dfg_)[d].opcode : Opcode::kJump;  // kJump: "no defining instruction"
   }
 
   void Emit(const MInst& mi, std::initializer_list<Operand> ops,
@@ -296,11 +306,11 @@ class Lowerer final : public backend::LowerRules {
     v_.ra.vregs[def.vreg.index].remat_reads_operand = true;
   }
   void EmitUnary(ir::Inst i, const MInst& m) {
-    const VReg a = Use(dfg_[i].args[0]);
+    const VReg a = Use((*dfg_)[i].args[0]);
     Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
   }
   void EmitBinary(ir::Inst i, const MInst& m) {
-    const VReg a = Use(dfg_[i].args[0]), b = Use(dfg_[i].args[1]);
+    const VReg a = Use((*dfg_)[i].args[0]), b = Use((*dfg_)[i].args[1]);
     Emit(m, {Operand::Use(a), Operand::Use(b), Operand::Def(Result(i))});
   }
   VReg Const(int64_t imm, bool is64) {
@@ -346,9 +356,9 @@ class Lowerer final : public backend::LowerRules {
   AddressMatch ComputeAddressMatch(ir::Inst mem) const;
   // When `add` is an iadd sunk into its only user's address (IsSunk(add)), that address's match.
   std::optional<AddressMatch> SunkAddress(ir::Inst add) const {
-    if (dfg_[add].opcode != Opcode::kIadd) return std::nullopt;
-    const ir::Inst mem = ctx_.SoleUser(dfg_.FirstResult(add));
-    if (!mem.valid() || !IsMemory(dfg_[mem])) return std::nullopt;
+    if ((*dfg_)[add].opcode != Opcode::kIadd) return std::nullopt;
+    const ir::Inst mem = ctx_.SoleUser(dfg_->FirstResult(add));
+    if (!mem.valid() || !IsMemory((*dfg_)[mem])) return std::nullopt;
     const AddressMatch m = MatchAddress(mem);
     if (m.add != add) return std::nullopt;
     return m;
@@ -386,10 +396,10 @@ class Lowerer final : public backend::LowerRules {
   Status LowerTrapIf(ir::Inst i);
   Status LowerVector(ir::Inst i);
 
-  const ir::Function& f_;
-  const ir::DataFlowGraph& dfg_;
-  const backend::ModuleContext& module_;
-  const CpuFeatures features_;
+  const ir::Function* f_ = nullptr;
+  const ir::DataFlowGraph* dfg_ = nullptr;
+  const backend::ModuleContext* module_ = nullptr;
+  CpuFeatures features_;
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
@@ -401,31 +411,10 @@ class Lowerer final : public backend::LowerRules {
   mutable ir::Inst last_address_mem_;  // MatchAddress's last question (invalid: none yet)
   mutable AddressMatch last_address_;  // and its answer
   bool has_vectors_ = false;
-
-  // The vectors above that stay inside the Lowerer live in per-thread storage between
-  // functions: the constructor takes them (emptied, capacity kept), the destructor gives them
-  // back, so a worker lowering many functions allocates them once instead of once per function.
-  // Every one starts empty, as a fresh vector would.
-  struct Storage {
-    std::vector<Operand> ops, ret_ops, call_ops;
-    std::vector<VReg> jump_args;
-    CallLayout self_layout, call_layout;
-  };
-  void SwapStorage(bool take) {
-    thread_local Storage spare;
-    SwapSpare(ops_, spare.ops, take);
-    SwapSpare(ret_ops_, spare.ret_ops, take);
-    SwapSpare(call_ops_, spare.call_ops, take);
-    SwapSpare(jump_args_, spare.jump_args, take);
-    SwapSpare(self_layout_.params, spare.self_layout.params, take);
-    SwapSpare(self_layout_.results, spare.self_layout.results, take);
-    SwapSpare(call_layout_.params, spare.call_layout.params, take);
-    SwapSpare(call_layout_.results, spare.call_layout.results, take);
-  }
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
-  const Type t = dfg_.ValueType(v);
+  const Type t = dfg_->ValueType(v);
   if (d.opcode == Opcode::kIconst) return Const(d.imm, IsX(t));
   VReg r = NewVReg(t);
   MInst m;
@@ -438,7 +427,7 @@ VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
 }
 
 ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
-  const ir::InstData& d = dfg_[user];
+  const ir::InstData& d = (*dfg_)[user];
   switch (d.opcode) {
     case Opcode::kBrif:
     case Opcode::kSelect:
@@ -456,7 +445,7 @@ ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
 }
 
 ir::Inst Lowerer::MatchBitTest(ir::Inst user) const {
-  const ir::InstData& d = dfg_[user];
+  const ir::InstData& d = (*dfg_)[user];
   if (d.opcode != Opcode::kBrif) return ir::Inst();
   const ir::Value c = d.args[0];
   if (!Foldable(c, user, Opcode::kBandImm) && !Foldable(c, user, Opcode::kBand)) return ir::Inst();
@@ -468,7 +457,7 @@ ir::Inst Lowerer::MatchBitTest(ir::Inst user) const {
 }
 
 bool Lowerer::BitTestOperands(ir::Inst band, ir::Value* x, uint64_t* mask) const {
-  const ir::InstData& b = dfg_[band];
+  const ir::InstData& b = (*dfg_)[band];
   int64_t imm = b.imm;
   *x = b.args[0];
   if (b.opcode == Opcode::kBand) {
@@ -486,7 +475,7 @@ bool Lowerer::BitTestOperands(ir::Inst band, ir::Value* x, uint64_t* mask) const
 }
 
 int Lowerer::MatchShiftedOperand(ir::Inst user) const {
-  const ir::InstData& d = dfg_[user];
+  const ir::InstData& d = (*dfg_)[user];
   bool commutative = true;
   switch (d.opcode) {
     case Opcode::kIadd:
@@ -505,7 +494,7 @@ int Lowerer::MatchShiftedOperand(ir::Inst user) const {
   for (int k : {1, 0}) {
     if (k == 0 && !commutative) break;
     if (!Foldable(d.args[k], user, Opcode::kIshlImm)) continue;
-    const ir::InstData& s = dfg_[DefInstId(d.args[k])];
+    const ir::InstData& s = (*dfg_)[DefInstId(d.args[k])];
     const int64_t amount = s.imm & (bits - 1);
     if (amount == 0 || IsConst(s.args[0])) continue;
     return k;
@@ -524,14 +513,14 @@ Lowerer::AluFold Lowerer::MatchAluFold(ir::Inst user) const {
 }
 
 int Lowerer::ExtendableOperand(ir::Inst user) const {
-  const ir::InstData& d = dfg_[user];
+  const ir::InstData& d = (*dfg_)[user];
   if (d.opcode != Opcode::kIadd && d.opcode != Opcode::kIsub) return -1;
   if (ResultType(user) != Type::kI64 || IsConst(d.args[0]) || IsConst(d.args[1])) return -1;
   for (int k : {1, 0}) {
     if (k == 0 && d.opcode == Opcode::kIsub) break;
     const ir::Value v = d.args[k];
     if (!Foldable(v, user, Opcode::kUextend) && !Foldable(v, user, Opcode::kSextend)) continue;
-    const ir::InstData& e = dfg_[DefInstId(v)];
+    const ir::InstData& e = (*dfg_)[DefInstId(v)];
     if (ValueType(e.args[0]) != Type::kI32 || IsConst(e.args[0])) continue;
     // A sub of the extended value is only foldable on the right; an add either way (swapped).
     return k;
@@ -540,12 +529,12 @@ int Lowerer::ExtendableOperand(ir::Inst user) const {
 }
 
 int Lowerer::MulAddOperand(ir::Inst user) const {
-  const ir::InstData& d = dfg_[user];
+  const ir::InstData& d = (*dfg_)[user];
   if (d.opcode != Opcode::kIadd && d.opcode != Opcode::kIsub) return -1;
   for (int k : {1, 0}) {
     if (k == 0 && d.opcode == Opcode::kIsub) break;
     if (!Foldable(d.args[k], user, Opcode::kImul)) continue;
-    const ir::InstData& m = dfg_[DefInstId(d.args[k])];
+    const ir::InstData& m = (*dfg_)[DefInstId(d.args[k])];
     if (IsConst(m.args[0]) || IsConst(m.args[1])) continue;
     return k;
   }
@@ -553,14 +542,14 @@ int Lowerer::MulAddOperand(ir::Inst user) const {
 }
 
 Lowerer::AddressMatch Lowerer::ComputeAddressMatch(ir::Inst mem) const {
-  const ir::InstData& d = dfg_[mem];
+  const ir::InstData& d = (*dfg_)[mem];
   AddressMatch m;
   if (d.imm != 0) return m;  // the register-offset form has no displacement
   const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
   const ir::Value addr = store ? d.args[1] : d.args[0];
   if (!Foldable(addr, mem, Opcode::kIadd)) return m;
   const ir::Inst ai = DefInstId(addr);
-  const ir::InstData& a = dfg_[ai];
+  const ir::InstData& a = (*dfg_)[ai];
   if (IsConst(a.args[0]) || IsConst(a.args[1]) || ValueType(addr) != Type::kI64) return m;
   m.add = ai;
   // index = ishl_imm i, log2(access size): the scaled register offset.
@@ -574,7 +563,8 @@ Lowerer::AddressMatch Lowerer::ComputeAddressMatch(ir::Inst mem) const {
     bytes = 4;
   if (bytes > 1 && ctx_.CanSinkInto(a.args[1], ai) && OpcodeOf(a.args[1]) == Opcode::kIshlImm) {
     const ir::Inst si = DefInstId(a.args[1]);
-    if ((int64_t{1} << (dfg_[si].imm & 63)) == bytes && !IsConst(dfg_[si].args[0])) m.shift = si;
+    if ((int64_t{1} << ((*dfg_)[si].imm & 63)) == bytes && !IsConst((*dfg_)[si].args[0]))
+      m.shift = si;
   }
   // A zero-extended i32 index (Wasm's heap addresses): [base, w_index, uxtw].
   if (!m.shift.valid()) {
@@ -582,7 +572,7 @@ Lowerer::AddressMatch Lowerer::ComputeAddressMatch(ir::Inst mem) const {
       const ir::Value idx = a.args[k];
       if (!ctx_.CanSinkInto(idx, ai) || OpcodeOf(idx) != Opcode::kUextend) continue;
       const ir::Inst ei = DefInstId(idx);
-      if (ValueType(dfg_[ei].args[0]) != Type::kI32 || IsConst(dfg_[ei].args[0])) continue;
+      if (ValueType((*dfg_)[ei].args[0]) != Type::kI32 || IsConst((*dfg_)[ei].args[0])) continue;
       m.extend = ei;
       m.swapped = k == 0;
       break;
@@ -609,7 +599,7 @@ const uint8_t* Lowerer::WalkPlan() const {
 }
 
 bool Lowerer::IsSunk(ir::Inst i) const {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   switch (d.opcode) {
     case Opcode::kIcmp:
     case Opcode::kIcmpImm:
@@ -625,9 +615,9 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     default:
       return false;  // only these fold into a user (and only these are sure to have a result)
   }
-  const ir::Inst u = ctx_.SoleUser(dfg_.FirstResult(i));
+  const ir::Inst u = ctx_.SoleUser(dfg_->FirstResult(i));
   if (!u.valid()) return false;
-  auto arg_is = [&](int k) { return k >= 0 && DefInstId(dfg_[u].args[k]) == i; };
+  auto arg_is = [&](int k) { return k >= 0 && DefInstId((*dfg_)[u].args[k]) == i; };
   switch (d.opcode) {
     case Opcode::kIcmp:
     case Opcode::kIcmpImm:
@@ -637,7 +627,7 @@ bool Lowerer::IsSunk(ir::Inst i) const {
     case Opcode::kBand:
       return MatchBitTest(u) == i;
     case Opcode::kIadd:
-      return IsMemory(dfg_[u]) && MatchAddress(u).add == i;
+      return IsMemory((*dfg_)[u]) && MatchAddress(u).add == i;
     // When the user is an add sunk into an address (IsSunk(u), whose one MatchAddress also
     // names the index's shift or extend), the address decides; otherwise the user's own form.
     case Opcode::kIshlImm: {
@@ -670,7 +660,7 @@ Lowerer::Cond2 Lowerer::CondOf(ir::Value c, bool fold, ir::Inst bit_test) {
     return out;
   }
   if (fold) {
-    const ir::InstData& d = dfg_[DefInstId(c)];
+    const ir::InstData& d = (*dfg_)[DefInstId(c)];
     if (d.opcode == Opcode::kFcmp) {
       out.kind = CondKind::kFloat;
       out.cc = FloatCond(static_cast<ir::FloatCC>(d.cond));
@@ -712,15 +702,15 @@ void Lowerer::PushCond(const Cond2& c, MInst* m, std::vector<Operand>* ops) {
 }
 
 Status Lowerer::LowerEntry(ir::Block b) {
-  backend::ComputeCallLayoutInto(WasmCallConv(), f_.signature.params, f_.signature.results,
+  backend::ComputeCallLayoutInto(WasmCallConv(), f_->signature.params, f_->signature.results,
                                  &self_layout_);
   const CallLayout& self = self_layout_;
-  v_.Reserve(dfg_.NumInsts(), dfg_.NumValues(), ctx_.order().num_vblocks);
+  v_.Reserve(dfg_->NumInsts(), dfg_->NumValues(), ctx_.order().num_vblocks);
   v_.frame.stack_args = self.stack_args;
   v_.frame.arg_area_slots = ctx_.order().has_tail_call
-                                ? backend::ArgAreaSlots(f_, WasmCallConv())
-                                : backend::StackArgSlots(WasmCallConv(), f_.signature.params);
-  std::span<const ir::Value> params = dfg_.BlockParams(b);
+                                ? backend::ArgAreaSlots(*f_, WasmCallConv())
+                                : backend::StackArgSlots(WasmCallConv(), f_->signature.params);
+  std::span<const ir::Value> params = dfg_->BlockParams(b);
   ops_.clear();
   for (size_t k = 0; k < params.size(); ++k) {
     if (self.params[k].on_stack) continue;
@@ -734,7 +724,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
     MInst l;
     l.op = MOp::kLoadArg;
     l.fp = self.params[k].fp;
-    l.f64 = dfg_.ValueType(params[k]) == Type::kF64;
+    l.f64 = dfg_->ValueType(params[k]) == Type::kF64;
     l.vec = self.params[k].kind == backend::ValueKind::kV128;
     l.disp = backend::IncomingArgDisp(self, v_.frame.arg_area_slots, self.params[k].slot);
     Emit(l, {Operand::Def(DefVReg(params[k]))});
@@ -751,10 +741,10 @@ void Lowerer::EmitJump(uint32_t target, std::span<const VReg> args) {
 }
 
 Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   switch (d.opcode) {
     case Opcode::kReturn: {
-      std::span<const ir::Value> vals = dfg_.pool().Get(d.vargs);
+      std::span<const ir::Value> vals = dfg_->pool().Get(d.vargs);
       const CallLayout& l = self_layout_;  // LowerEntry computed it
       std::vector<Operand>& ret_ops = ret_ops_;
       ret_ops.clear();
@@ -790,7 +780,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
     case Opcode::kJump: {
       std::vector<VReg>& args = jump_args_;
       args.clear();
-      for (ir::Value a : dfg_.pool().Get(d.dest[0].args)) args.push_back(Use(a));
+      for (ir::Value a : dfg_->pool().Get(d.dest[0].args)) args.push_back(Use(a));
       EmitJump(ctx_.order().vblock_of[d.dest[0].block.index], args);
       return Status::Ok();
     }
@@ -829,7 +819,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
 }
 
 Status Lowerer::LowerInst(ir::Inst i) {
-  const Opcode op = dfg_[i].opcode;
+  const Opcode op = (*dfg_)[i].opcode;
   switch (op) {
     case Opcode::kIconst:
     case Opcode::kF32const:
@@ -886,7 +876,7 @@ Status Lowerer::LowerInst(ir::Inst i) {
       c.cc = Cond::kEq;
       c.is64 = true;
       c.imm = 0;
-      c.a = Use(dfg_[i].args[0]);
+      c.a = Use((*dfg_)[i].args[0]);
       MInst m;
       m.op = MOp::kCmpSet;
       ops_.clear();
@@ -963,11 +953,11 @@ Status Lowerer::LowerInst(ir::Inst i) {
 // with the operands in IR order. Folded here: vconst's bytes (kVconst), vshuffle's mask, the
 // lane of the lane ops, the condition of the compares, and a constant shift amount.
 Status Lowerer::LowerVector(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
-  const std::span<const ir::Value> args = dfg_.FixedArgs(i);
+  const std::span<const ir::Value> args = dfg_->FixedArgs(i);
   if (op == Opcode::kVconst) {
-    const ir::V128& c = dfg_.constant(d.ref);
+    const ir::V128& c = dfg_->constant(d.ref);
     MInst m;
     m.op = MOp::kVconst;
     m.fp = m.vec = true;
@@ -978,7 +968,7 @@ Status Lowerer::LowerVector(ir::Inst i) {
   }
   if (op == Opcode::kVbitcast) {
     // The same 128 bits in the same register: no instruction.
-    ctx_.AliasVReg(dfg_.FirstResult(i), Use(args[0]));
+    ctx_.AliasVReg(dfg_->FirstResult(i), Use(args[0]));
     return Status::Ok();
   }
   MInst m;
@@ -995,7 +985,7 @@ Status Lowerer::LowerVector(ir::Inst i) {
       m.imm = d.imm;
       break;
     case Opcode::kVshuffle: {
-      const ir::V128& mask = dfg_.constant(d.ref);
+      const ir::V128& mask = dfg_->constant(d.ref);
       m.imm = static_cast<int64_t>(mask.lo);
       m.imm_hi = static_cast<int64_t>(mask.hi);
       break;
@@ -1023,7 +1013,7 @@ Status Lowerer::LowerVector(ir::Inst i) {
 
 // umulhi/smulhi: umulh/smulh (64-bit), or a widening multiply for 32 bits (EmitAlu).
 Status Lowerer::LowerMulHi(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   MInst m;
   m.op = MOp::kAlu;
   m.is64 = IsX(ResultType(i));
@@ -1034,7 +1024,7 @@ Status Lowerer::LowerMulHi(ir::Inst i) {
 }
 
 Status Lowerer::LowerAlu(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   m.is64 = IsX(ResultType(i));
@@ -1065,7 +1055,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   const AluFold fold = MatchAluFold(i);
   // madd/msub: c +/- a * b.
   if (const int k = fold.mul_add; k >= 0) {
-    const ir::InstData& mul = dfg_[DefInstId(d.args[k])];
+    const ir::InstData& mul = (*dfg_)[DefInstId(d.args[k])];
     const VReg a = Use(mul.args[0]), b = Use(mul.args[1]), c = Use(d.args[1 - k]);
     MInst ma;
     ma.op = MOp::kMadd;
@@ -1122,13 +1112,13 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     a = Use(lhs);
     b = Const(imm, m.is64);
   } else if (const int k = fold.shifted; k >= 0) {
-    const ir::InstData& s = dfg_[DefInstId(d.args[k])];
+    const ir::InstData& s = (*dfg_)[DefInstId(d.args[k])];
     m.opnd_shift = Shift::kLsl;
     m.opnd_amount = static_cast<uint8_t>(s.imm & (m.is64 ? 63 : 31));
     a = Use(d.args[1 - k]);
     b = Use(s.args[0]);
   } else if (const int e = fold.extended; e >= 0) {
-    const ir::InstData& x = dfg_[DefInstId(d.args[e])];
+    const ir::InstData& x = (*dfg_)[DefInstId(d.args[e])];
     m.opnd_extend = true;
     m.opnd_ext = x.opcode == Opcode::kUextend ? Extend::kUxtw : Extend::kSxtw;
     a = Use(d.args[1 - e]);
@@ -1142,7 +1132,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
 }
 
 Status Lowerer::LowerDivRem(ir::Inst i) {
-  const Opcode op = dfg_[i].opcode;
+  const Opcode op = (*dfg_)[i].opcode;
   MInst m;
   m.op = MOp::kDivRem;
   m.is64 = IsX(ResultType(i));
@@ -1155,7 +1145,7 @@ Status Lowerer::LowerDivRem(ir::Inst i) {
 }
 
 Status Lowerer::LowerShift(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   m.is64 = IsX(ResultType(i));
@@ -1202,7 +1192,7 @@ Status Lowerer::LowerUnary(ir::Inst i, UnaryOp op) {
 Status Lowerer::LowerCmp(ir::Inst i) {
   MInst m;
   m.op = MOp::kCmpSet;
-  Cond2 c = CondOf(dfg_.FirstResult(i), /*fold=*/true);
+  Cond2 c = CondOf(dfg_->FirstResult(i), /*fold=*/true);
   ops_.clear();
   PushCond(c, &m, &ops_);
   ops_.push_back(Operand::Def(Result(i)));
@@ -1211,7 +1201,7 @@ Status Lowerer::LowerCmp(ir::Inst i) {
 }
 
 Status Lowerer::LowerSelect(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   MInst m;
   m.op = MOp::kSelect;
   Cond2 c = CondOf(d.args[0], SinkableCompare(i).valid());
@@ -1230,7 +1220,7 @@ Status Lowerer::LowerSelect(ir::Inst i) {
 }
 
 Status Lowerer::LowerExtend(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Type from = ValueType(d.args[0]);
   const Type to = ResultType(i);
   MInst m;
@@ -1252,7 +1242,7 @@ Status Lowerer::LowerExtend(ir::Inst i) {
 }
 
 Status Lowerer::LowerFloat(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   MInst m;
   m.fp = true;
   m.f64 = ResultType(i) == Type::kF64;
@@ -1323,7 +1313,7 @@ Status Lowerer::LowerFloat(ir::Inst i) {
 }
 
 Status Lowerer::LowerConvert(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   if (op == Opcode::kFcvtFromSint || op == Opcode::kFcvtFromUint) {
@@ -1344,7 +1334,7 @@ Status Lowerer::LowerConvert(ir::Inst i) {
 }
 
 Status Lowerer::LowerBitcast(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Type from = ValueType(d.args[0]);
   const Type to = ResultType(i);
   MInst m;
@@ -1367,7 +1357,7 @@ Status Lowerer::LowerBitcast(ir::Inst i) {
 // that retries until the store-exclusive succeeds. Narrow forms zero-extend their result, so no
 // extension follows. The result is an early def: it is written before the base is last read.
 void Lowerer::LowerAtomic(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   MInst m;
   m.mem = d.imm == 1   ? MemKind::kB
           : d.imm == 2 ? MemKind::kH
@@ -1422,7 +1412,7 @@ void Lowerer::LowerAtomic(ir::Inst i) {
 }
 
 void Lowerer::LowerMemory(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
   MInst m;
   m.op = store ? MOp::kStore : MOp::kLoad;
@@ -1480,14 +1470,14 @@ void Lowerer::LowerMemory(ir::Inst i) {
   }
   const AddressMatch match = MatchAddress(i);
   if (match.add.valid()) {
-    ir::Value base = dfg_[match.add].args[match.swapped ? 1 : 0],
-              index = dfg_[match.add].args[match.swapped ? 0 : 1];
+    ir::Value base = (*dfg_)[match.add].args[match.swapped ? 1 : 0],
+              index = (*dfg_)[match.add].args[match.swapped ? 0 : 1];
     if (match.shift.valid()) {
-      m.index_shift = static_cast<uint8_t>(dfg_[match.shift].imm);
-      index = dfg_[match.shift].args[0];
+      m.index_shift = static_cast<uint8_t>((*dfg_)[match.shift].imm);
+      index = (*dfg_)[match.shift].args[0];
     } else if (match.extend.valid()) {
       m.index_uxtw = true;
-      index = dfg_[match.extend].args[0];
+      index = (*dfg_)[match.extend].args[0];
     }
     m.base_op = static_cast<int8_t>(ops_.size());
     ops_.push_back(Operand::Use(Use(base)));
@@ -1513,20 +1503,20 @@ void Lowerer::LowerMemory(ir::Inst i) {
 // lr, releases `imm` bytes of the area below the callee's arguments, then branches: the callee
 // returns to this function's caller through the restored lr.
 Status Lowerer::LowerTailCall(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
-  const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
+  const ir::InstData& d = (*dfg_)[i];
+  const ir::Signature& sig = dfg_->signature(dfg_->CallSignature(i));
   backend::ComputeCallLayoutInto(WasmCallConv(), sig.params, sig.results, &call_layout_);
   const CallLayout& l = call_layout_;
   const backend::TailCallPlan plan = backend::PlanTailCall(l, v_.frame.arg_area_slots);
-  std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
+  std::span<const ir::Value> args = dfg_->pool().Get(d.vargs);
   MInst m;
   m.imm = plan.pop_bytes;
   std::vector<Operand>& ops = call_ops_;
   ops.clear();
   if (d.opcode == Opcode::kReturnCall) {
-    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), module_);
+    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), *module_);
     if (t == nullptr || t->kind == backend::CallTarget::Kind::kBuiltin)
-      return Unsupported("tail call to %" + dfg_.ext_func(ir::FuncRef(d.ref)).name +
+      return Unsupported("tail call to %" + dfg_->ext_func(ir::FuncRef(d.ref)).name +
                          ", which is not a defined function");
     m.op = MOp::kReturnCall;
     m.callee = t->index;
@@ -1550,18 +1540,18 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
 }
 
 Status Lowerer::LowerCall(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
-  const CallLayout& l = ctx_.CallLayoutOf(dfg_.CallSignature(i), WasmCallConv());
+  const ir::InstData& d = (*dfg_)[i];
+  const CallLayout& l = ctx_.CallLayoutOf(dfg_->CallSignature(i), WasmCallConv());
   v_.frame.has_calls = true;
   v_.frame.outgoing_bytes = std::max(v_.frame.outgoing_bytes, l.AreaBytes());
-  std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
+  std::span<const ir::Value> args = dfg_->pool().Get(d.vargs);
   MInst m;
   std::vector<Operand>& call_ops = call_ops_;
   call_ops.clear();
   if (d.opcode == Opcode::kCall) {
-    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), module_);
+    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), *module_);
     if (t == nullptr)
-      return Unsupported("call to unknown function %" + dfg_.ext_func(ir::FuncRef(d.ref)).name);
+      return Unsupported("call to unknown function %" + dfg_->ext_func(ir::FuncRef(d.ref)).name);
     m.op = t->kind == backend::CallTarget::Kind::kBuiltin ? MOp::kCallBuiltin : MOp::kCall;
     if (m.op == MOp::kCall) {
       m.callee = t->index;
@@ -1588,7 +1578,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
   for (size_t k = 0; k < args.size(); ++k)
     if (!l.params[k].on_stack)
       call_ops.push_back(Operand::FixedUse(Use(args[k]), LocPReg(l.params[k])));
-  std::span<const ir::Value> results = dfg_.InstResults(i);
+  std::span<const ir::Value> results = dfg_->InstResults(i);
   for (size_t k = 0; k < results.size(); ++k)
     if (!l.results[k].on_stack)
       call_ops.push_back(Operand::FixedDef(DefVReg(results[k]), LocPReg(l.results[k])));
@@ -1607,7 +1597,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
 }
 
 Status Lowerer::LowerTrapIf(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   MInst m;
   m.op = MOp::kTrapIf;
   m.trap = d.trap;
@@ -1625,8 +1615,10 @@ Status Lowerer::LowerTrapIf(ir::Inst i) {
 
 Expected<VCode> Lower(const ir::Function& f, const backend::ModuleContext& module,
                       const CpuFeatures& features) {
-  Lowerer l(f, module, features);
-  return l.Run();
+  // Per thread: lowering never starts another function's lowering on the same thread.
+  thread_local Lowerer lowerer;
+  lowerer.Reset(f, module, features);
+  return lowerer.Run();
 }
 
 }  // namespace egret::aarch64

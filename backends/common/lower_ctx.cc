@@ -7,6 +7,7 @@
 #include "ir/cfg.h"
 #include "ir/dominator_tree.h"
 #include "ir/loop_analysis.h"
+#include "support/spare_storage.h"
 
 namespace egret::backend {
 
@@ -22,6 +23,11 @@ struct CtxStorage {
   std::vector<CallLayout> sig_layouts;
   std::vector<uint8_t> sig_layout_known;
   BranchTargets branch;
+  // The edge-block scratch and PlanBranch's duplicate check: taken emptied (TakeSpare), so a
+  // new context starts with plan_seen_ empty, as its stamps (plan_stamp_) start at 0 again.
+  std::vector<const ir::BlockCall*> edge_first;
+  std::vector<regalloc::VReg> edge_args;
+  std::vector<uint32_t> plan_seen;
 };
 thread_local CtxStorage ctx_storage;
 
@@ -34,16 +40,37 @@ WalkPlanTable::WalkPlanTable(std::initializer_list<ir::Opcode> may_sink) {
 }
 
 LowerCtx::LowerCtx(const ir::Function& f, regalloc::Function& ra, std::string error_prefix)
-    : f_(f), dfg_(f.dfg), ra_(ra), error_prefix_(std::move(error_prefix)) {}
+    : f_(&f), dfg_(&f.dfg), ra_(ra), error_prefix_(std::move(error_prefix)) {}
+
+LowerCtx::LowerCtx(regalloc::Function& ra, std::string error_prefix)
+    : ra_(ra), error_prefix_(std::move(error_prefix)), owns_storage_(true), keeps_storage_(true) {}
+
+void LowerCtx::Reset(const ir::Function& f) {
+  EGRET_DCHECK(keeps_storage_);
+  f_ = &f;
+  dfg_ = &f.dfg;
+  rules_ = nullptr;
+  plan_dests_ = {};
+  plan_slots_ = {};
+  plan_term_ = ir::Inst();  // an instruction index of the last function is not this one's
+  plan_edges_ = 0;
+  plan_seen_.clear();  // its stamps belong to plan_stamp_'s count, which starts again
+  plan_stamp_ = 0;
+  srcloc_ = UINT32_MAX;
+  has_vector_vregs_ = false;
+}
 
 LowerCtx::~LowerCtx() {
-  if (!owns_storage_) return;
+  if (!owns_storage_ || keeps_storage_) return;
   ctx_storage.lo = std::move(lo_);
   ctx_storage.vreg_of = std::move(vreg_of_);
   ctx_storage.callee_of = std::move(callee_of_);
   ctx_storage.sig_layouts = std::move(sig_layouts_);
   ctx_storage.sig_layout_known = std::move(sig_layout_known_);
   ctx_storage.branch = std::move(branch_);
+  GiveSpare(edge_first_, ctx_storage.edge_first);
+  GiveSpare(edge_args_, ctx_storage.edge_args);
+  GiveSpare(plan_seen_, ctx_storage.plan_seen);
 }
 
 bool LowerCtx::OnlyAddressUsesInBlock(ir::Value v) const {
@@ -52,14 +79,14 @@ bool LowerCtx::OnlyAddressUsesInBlock(ir::Value v) const {
 }
 
 bool LowerCtx::OnlyPureBetween(ir::Inst def, ir::Inst user) const {
-  for (ir::Inst k = f_.layout.NextInst(def); k != user; k = f_.layout.NextInst(k)) {
-    if (!k.valid() || !ir::Info(dfg_[k].opcode).Has(ir::kPure)) return false;
+  for (ir::Inst k = f_->layout.NextInst(def); k != user; k = f_->layout.NextInst(k)) {
+    if (!k.valid() || !ir::Info((*dfg_)[k].opcode).Has(ir::kPure)) return false;
   }
   return true;
 }
 
 const CallTarget* LowerCtx::LookUpCallee(ir::FuncRef f, const ModuleContext& module) const {
-  auto it = module.callees.find(dfg_.ext_func(f).name);
+  auto it = module.callees.find(dfg_->ext_func(f).name);
   return it == module.callees.end() ? nullptr : &it->second;
 }
 
@@ -74,15 +101,15 @@ regalloc::VReg LowerCtx::NewVReg(ir::Type t) {
 regalloc::VReg LowerCtx::DefVReg(ir::Value v) {
   v = Resolve(v);
   regalloc::VReg& r = vreg_of_[v.index];
-  if (!r.valid()) r = NewVReg(dfg_.ValueType(v));
+  if (!r.valid()) r = NewVReg(dfg_->ValueType(v));
   return r;
 }
 
 regalloc::VReg LowerCtx::Use(ir::Value v) {
   v = Resolve(v);
-  const ir::ValueData& vd = dfg_.ValueInfo(v);  // (IsConst and DefInst, with one lookup)
+  const ir::ValueData& vd = dfg_->ValueInfo(v);  // (IsConst and DefInst, with one lookup)
   if (vd.kind == ir::ValueKind::kResult) {
-    const ir::InstData& d = dfg_[ir::Inst(vd.def)];
+    const ir::InstData& d = (*dfg_)[ir::Inst(vd.def)];
     if (d.opcode == ir::Opcode::kIconst || d.opcode == ir::Opcode::kF32const ||
         d.opcode == ir::Opcode::kF64const)
       return rules_->Rematerialize(v, d);
@@ -100,7 +127,7 @@ void LowerCtx::AliasVReg(ir::Value v, regalloc::VReg r) {
 
 const BranchTargets& LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
   // A terminator ends its block: its destinations are the order's list of the block's.
-  EGRET_DCHECK(term == f_.layout.LastInst(b));
+  EGRET_DCHECK(term == f_->layout.LastInst(b));
   plan_dests_ = lo_.DestsOf(b);
   const std::span<const ir::BlockCall* const> dests = plan_dests_;
   // Edge blocks exist only for terminators with several destinations (LowerFunction emits them
@@ -151,14 +178,14 @@ const BranchTargets& LowerCtx::PlanBranch(ir::Inst term, ir::Block b) {
     std::vector<regalloc::VReg>& args = out.distinct_args[num_distinct++];
     args.clear();
     if (edge_slot(k) == UINT32_MAX)
-      for (ir::Value a : dfg_.pool().Get(dests[k]->args)) args.push_back(Use(a));
+      for (ir::Value a : dfg_->pool().Get(dests[k]->args)) args.push_back(Use(a));
   }
   // (Entries past num_distinct stay, with their capacity, for later branches.)
   return out;
 }
 
 Status LowerCtx::Unsupported(const std::string& what) const {
-  return Error(error_prefix_ + ": not supported: " + what + " (function " + f_.name + ")");
+  return Error(error_prefix_ + ": not supported: " + what + " (function " + f_->name + ")");
 }
 
 // The first vector op or vector-typed value of the function, as a "not supported" error.
@@ -185,8 +212,8 @@ static Status RejectVectors(const LowerCtx& ctx) {
 }
 
 Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
-  const ir::Function& f = ctx.f_;
-  const ir::DataFlowGraph& dfg = ctx.dfg_;
+  const ir::Function& f = *ctx.f_;
+  const ir::DataFlowGraph& dfg = *ctx.dfg_;
   // The loops steer the block layout (LowerOrder) and, below, the allocator's spill weights and
   // split points: the caller's (ProvidedLoops, the compiler's analysis cache), else computed
   // here (per thread and recomputed per function: the analyses keep their storage's capacity).
@@ -210,6 +237,9 @@ Status LowerFunction(LowerCtx& ctx, LowerRules& rules) {
     ctx.sig_layouts_ = std::move(ctx_storage.sig_layouts);
     ctx.sig_layout_known_ = std::move(ctx_storage.sig_layout_known);
     ctx.branch_ = std::move(ctx_storage.branch);
+    TakeSpare(ctx.edge_first_, ctx_storage.edge_first);
+    TakeSpare(ctx.edge_args_, ctx_storage.edge_args);
+    TakeSpare(ctx.plan_seen_, ctx_storage.plan_seen);
     ctx.owns_storage_ = true;
   }
   ctx.lo_.Recompute(f, loops);

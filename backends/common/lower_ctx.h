@@ -88,18 +88,25 @@ class LowerCtx {
  public:
   // `error_prefix` heads every "not supported" message ("x64").
   LowerCtx(const ir::Function& f, regalloc::Function& ra, std::string error_prefix);
+  // A context kept across functions (x64's per-thread Lowerer): aimed at each function by Reset
+  // before LowerFunction, it keeps its tables' storage in itself instead of the thread's spare.
+  LowerCtx(regalloc::Function& ra, std::string error_prefix);
   ~LowerCtx();
+  // Aims a context made by the second constructor at `f`: afterwards it is as one constructed
+  // for `f` (every per-function field reset; the tables, which LowerFunction refills, keep their
+  // storage).
+  void Reset(const ir::Function& f);
   LowerCtx(const LowerCtx&) = delete;
   LowerCtx& operator=(const LowerCtx&) = delete;
 
-  const ir::Function& func() const { return f_; }
-  const ir::DataFlowGraph& dfg() const { return dfg_; }
+  const ir::Function& func() const { return *f_; }
+  const ir::DataFlowGraph& dfg() const { return *dfg_; }
   const LowerOrder& order() const { return lo_; }
   regalloc::Function& ra() { return ra_; }
 
   // ---- IR queries.
   ir::Value Resolve(ir::Value v) const {
-    EGRET_DCHECK(lo_.resolved[v.index] == dfg_.ResolveAliases(v));  // LowerOrder::resolved
+    EGRET_DCHECK(lo_.resolved[v.index] == dfg_->ResolveAliases(v));  // LowerOrder::resolved
     return lo_.resolved[v.index];
   }
   // The instruction defining `v` (null / invalid for block parameters).
@@ -109,11 +116,11 @@ class LowerCtx {
   // too (session 37: any growth of this header made GCC call it out of line from the x64
   // address matcher, +0.4 M); on DefInst the attribute costs 0.7 M more than it saves.)
   const ir::InstData* DefInst(ir::Value v) const {
-    const ir::ValueData& vd = dfg_.ValueInfo(Resolve(v));
-    return vd.kind == ir::ValueKind::kResult ? &dfg_[ir::Inst(vd.def)] : nullptr;
+    const ir::ValueData& vd = dfg_->ValueInfo(Resolve(v));
+    return vd.kind == ir::ValueKind::kResult ? &(*dfg_)[ir::Inst(vd.def)] : nullptr;
   }
   ir::Inst DefInstId(ir::Value v) const {
-    const ir::ValueData& vd = dfg_.ValueInfo(Resolve(v));
+    const ir::ValueData& vd = dfg_->ValueInfo(Resolve(v));
     return vd.kind == ir::ValueKind::kResult ? ir::Inst(vd.def) : ir::Inst();
   }
   // The constant an iconst defines (false if `v` is not one).
@@ -131,14 +138,14 @@ class LowerCtx {
             d->opcode == ir::Opcode::kF64const);
   }
   uint32_t UseCount(ir::Value v) const { return lo_.use_count[Resolve(v).index]; }
-  ir::Block BlockOf(ir::Inst i) const { return f_.layout.InstBlock(i); }
+  ir::Block BlockOf(ir::Inst i) const { return f_->layout.InstBlock(i); }
 
   // ---- Sinking preconditions (targets add their own pattern conditions).
   // Whether `v`'s definition may be folded into `user`: `v` is the result of an instruction in
   // the same block as `user`, and `user` holds its only use.
   [[gnu::always_inline]] bool CanSinkInto(ir::Value v, ir::Inst user) const {
     const ir::Value r = Resolve(v);
-    const ir::ValueData& vd = dfg_.ValueInfo(r);
+    const ir::ValueData& vd = dfg_->ValueInfo(r);
     return vd.kind == ir::ValueKind::kResult && lo_.use_count[r.index] == 1 &&
            BlockOf(ir::Inst(vd.def)) == BlockOf(user);
   }
@@ -187,7 +194,7 @@ class LowerCtx {
   // for the others. Valid until the next function.
   const CallLayout& CallLayoutOf(ir::SigRef s, const CallConv& conv) {
     if (!sig_layout_known_[s.index]) {
-      const ir::Signature& sig = dfg_.signature(s);
+      const ir::Signature& sig = dfg_->signature(s);
       ComputeCallLayoutInto(conv, sig.params, sig.results, &sig_layouts_[s.index]);
       sig_layout_known_[s.index] = 1;
     }
@@ -211,8 +218,8 @@ class LowerCtx {
  private:
   friend Status LowerFunction(LowerCtx& ctx, LowerRules& rules);
 
-  const ir::Function& f_;
-  const ir::DataFlowGraph& dfg_;
+  const ir::Function* f_ = nullptr;
+  const ir::DataFlowGraph* dfg_ = nullptr;
   regalloc::Function& ra_;
   std::string error_prefix_;
   LowerOrder lo_;
@@ -242,9 +249,11 @@ class LowerCtx {
   // check costs one load per destination instead of a scan of the distinct targets so far.
   std::vector<uint32_t> plan_seen_;
   uint32_t plan_stamp_ = 0;
-  // lo_, vreg_of_, callee_of_, sig_layouts_ and branch_ hold the thread's reused storage (taken by
-  // LowerFunction, given back by the destructor).
+  // lo_, vreg_of_, callee_of_, sig_layouts_, branch_, edge_first_, edge_args_ and plan_seen_ hold
+  // the thread's reused storage (taken by LowerFunction, given back by the destructor).
   bool owns_storage_ = false;
+  // Made by the second constructor: owns its storage from the start and never gives it back.
+  bool keeps_storage_ = false;
   uint32_t srcloc_ = UINT32_MAX;
   bool has_vector_vregs_ = false;
 };

@@ -143,44 +143,70 @@ struct VCode {
 // target's lowering starts the next function from it (TakeRecycledVCode), so a worker's VCode
 // vectors keep their capacity across functions instead of being allocated (Reserve) and freed
 // once per function. A taken VCode is empty, as a default-constructed one is.
+// The spare holds only the vectors that grow with the function (the VCode's and its
+// regalloc::Function's), each empty with the capacity of the largest function so far; a taken
+// VCode is a default-constructed one that swaps them in, and a recycled one swaps them back
+// (cleared), so neither direction constructs, assigns or destroys a whole VCode.
 template <class I>
-VCode<I>& RecycledVCode() {
-  thread_local VCode<I> spare;
+struct VCodeSpare {
+  std::vector<I> insts;
+  std::vector<uint32_t> srclocs;
+  using F = regalloc::Function;
+  decltype(F::blocks) blocks;
+  decltype(F::insts) ra_insts;
+  decltype(F::operands) operands;
+  decltype(F::clobber_sets) clobber_sets;
+  decltype(F::succs) succs;
+  decltype(F::preds) preds;
+  decltype(F::block_params) block_params;
+  decltype(F::branch_args) branch_args;
+  decltype(F::vregs) vregs;
+  decltype(F::loop_depth) loop_depth;
+  decltype(F::loop_header) loop_header;
+  decltype(F::loop_parent) loop_parent;
+
+  // Exchanges the spare's vectors with `v`'s (the one list both directions use).
+  void SwapWith(VCode<I>& v) {
+    insts.swap(v.insts);
+    srclocs.swap(v.srclocs);
+    regalloc::Function& ra = v.ra;
+    blocks.swap(ra.blocks);
+    ra_insts.swap(ra.insts);
+    operands.swap(ra.operands);
+    clobber_sets.swap(ra.clobber_sets);
+    succs.swap(ra.succs);
+    preds.swap(ra.preds);
+    block_params.swap(ra.block_params);
+    branch_args.swap(ra.branch_args);
+    vregs.swap(ra.vregs);
+    loop_depth.swap(ra.loop_depth);
+    loop_header.swap(ra.loop_header);
+    loop_parent.swap(ra.loop_parent);
+  }
+};
+template <class I>
+VCodeSpare<I>& RecycledVCode() {
+  thread_local VCodeSpare<I> spare;
   return spare;
 }
 template <class I>
 VCode<I> TakeRecycledVCode() {
-  VCode<I> v = std::move(RecycledVCode<I>());
-  RecycledVCode<I>() = VCode<I>();
+  VCode<I> v;
+  // Invariant: the spare's vectors are empty (RecycleVCode clears what it keeps), so `v`
+  // starts as a default-constructed VCode does.
+  RecycledVCode<I>().SwapWith(v);
   return v;
 }
 template <class I>
 void RecycleVCode(VCode<I>&& v) {
-  VCode<I>& spare = RecycledVCode<I>();
-  spare = VCode<I>();
-  // The vectors that grow with the function keep their storage; everything else (the name, the
-  // jump tables, the frame facts, and any member regalloc::Function gains) is reset by the
-  // assignment of a fresh object.
-  auto keep = [](auto& to, auto& from) {
-    from.clear();
-    to = std::move(from);
-  };
-  keep(spare.insts, v.insts);
-  keep(spare.srclocs, v.srclocs);
-  regalloc::Function& from = v.ra;
-  regalloc::Function& to = spare.ra;
-  keep(to.blocks, from.blocks);
-  keep(to.insts, from.insts);
-  keep(to.operands, from.operands);
-  keep(to.clobber_sets, from.clobber_sets);
-  keep(to.succs, from.succs);
-  keep(to.preds, from.preds);
-  keep(to.block_params, from.block_params);
-  keep(to.branch_args, from.branch_args);
-  keep(to.vregs, from.vregs);
-  keep(to.loop_depth, from.loop_depth);
-  keep(to.loop_header, from.loop_header);
-  keep(to.loop_parent, from.loop_parent);
+  // The vectors that grow with the function are kept (cleared); everything else (the name, the
+  // jump tables, the frame facts, and any member regalloc::Function gains) goes with `v`, and so
+  // does whatever storage the spare held (nothing, unless two VCodes were taken at once).
+  auto clear = [](auto&... vs) { (vs.clear(), ...); };
+  regalloc::Function& ra = v.ra;
+  clear(v.insts, v.srclocs, ra.blocks, ra.insts, ra.operands, ra.clobber_sets, ra.succs, ra.preds,
+        ra.block_params, ra.branch_args, ra.vregs, ra.loop_depth, ra.loop_header, ra.loop_parent);
+  RecycledVCode<I>().SwapWith(v);
 }
 
 // Whether a function can run without a frame record (a frameless leaf, docs/x64.md and

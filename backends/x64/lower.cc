@@ -17,7 +17,6 @@
 #include "backends/x64/amode.h"
 #include "backends/x64/inst.h"
 #include "ir/simd.h"
-#include "support/spare_storage.h"
 
 namespace egret::x64 {
 namespace {
@@ -133,18 +132,17 @@ bool StoreImmediate(int64_t v, OpSize size, int64_t* out) {
 // user so that the definition emits nothing.
 class Lowerer final : public backend::LowerRules {
  public:
-  Lowerer(const ir::Function& f, const backend::ModuleContext& module, const CpuFeatures& features)
-      : f_(f),
-        dfg_(f.dfg),
-        module_(module),
-        features_(features),
-        v_(backend::TakeRecycledVCode<MInst>()),
-        ctx_(f, v_.ra, "x64") {
-    SwapStorage(/*take=*/true);
-  }
-  ~Lowerer() override { SwapStorage(/*take=*/false); }
+  // One Lowerer per thread (Lower), aimed at each function in turn: its tables keep their
+  // storage in it across functions, so starting a function costs clearing them, not taking them
+  // from a spare and giving them back (about 2,000 Ir per function on lz20, docs/backend.md).
+  Lowerer() : ctx_(v_.ra, "x64") {}
   Lowerer(const Lowerer&) = delete;
   Lowerer& operator=(const Lowerer&) = delete;
+
+  // Aims the Lowerer at `f`: afterwards it is as a fresh one made for `f` would be (every table
+  // empty, but memo_slot_ all UINT32_MAX and iv_max_ stale, the invariants at their members).
+  void Reset(const ir::Function& f, const backend::ModuleContext& module,
+             const CpuFeatures& features);
 
   Expected<VCode> Run();
 
@@ -225,12 +223,12 @@ class Lowerer final : public backend::LowerRules {
   // The first result of `i` (ir::DataFlowGraph::FirstResult, inline: the matchers ask it of
   // nearly every instruction they look at).
   [[gnu::always_inline]] ir::Value FirstResult(ir::Inst i) const {
-    const ir::InstData& d = dfg_[i];
+    const ir::InstData& d = (*dfg_)[i];
     EGRET_CHECK(d.results.size > 0);
-    return dfg_.pool().Get(d.results)[0];
+    return dfg_->pool().Get(d.results)[0];
   }
   VReg Result(ir::Inst i) { return DefVReg(FirstResult(i)); }
-  Type ResultType(ir::Inst i) const { return dfg_.ValueType(FirstResult(i)); }
+  Type ResultType(ir::Inst i) const { return dfg_->ValueType(FirstResult(i)); }
 
   // Appends an MInst with its operands.
   void Emit(const MInst& mi, std::initializer_list<Operand> ops,
@@ -338,7 +336,7 @@ class Lowerer final : public backend::LowerRules {
     if (ctx_.UseCount(v) > 1) return true;
     const ir::Value r = Resolve(v);
     if (IsConst(r)) return false;
-    const ir::ValueData& vd = dfg_.ValueInfo(r);
+    const ir::ValueData& vd = dfg_->ValueInfo(r);
     const ir::Block def_block =
         vd.kind == ir::ValueKind::kResult ? ctx_.BlockOf(ir::Inst(vd.def)) : ir::Block(vd.def);
     return def_block != ctx_.BlockOf(user);
@@ -346,12 +344,12 @@ class Lowerer final : public backend::LowerRules {
 
   // The shape `d = op a` over the IR instruction's first argument.
   void EmitUnary(ir::Inst i, const MInst& m) {
-    const VReg a = Use(dfg_[i].args[0]);
+    const VReg a = Use((*dfg_)[i].args[0]);
     Emit(m, {Operand::Use(a), Operand::Def(Result(i))});
   }
   // The two-address shape `d = reuse(a) op b` over the IR instruction's two arguments.
   void EmitReuseBinary(ir::Inst i, const MInst& m) {
-    const VReg a = Use(dfg_[i].args[0]), b = Use(dfg_[i].args[1]);
+    const VReg a = Use((*dfg_)[i].args[0]), b = Use((*dfg_)[i].args[1]);
     Emit(m, {Operand::Use(a), Operand::Use(b), Operand::ReuseDef(Result(i), 0)});
   }
 
@@ -675,9 +673,9 @@ class Lowerer final : public backend::LowerRules {
   void EmitVecSeq(ir::Inst i, VecOp op, OpSize lane, std::initializer_list<ir::Value> uses,
                   int xtmps, bool gtmp, bool float_lanes, MInst m);
 
-  const ir::Function& f_;
-  const ir::DataFlowGraph& dfg_;
-  const backend::ModuleContext& module_;
+  const ir::Function* f_ = nullptr;
+  const ir::DataFlowGraph* dfg_ = nullptr;
+  const backend::ModuleContext* module_ = nullptr;
   CpuFeatures features_;
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
@@ -691,8 +689,8 @@ class Lowerer final : public backend::LowerRules {
   std::vector<uint8_t> zext_def_;            // by IR value index: ComputeZeroExtendDemand
   bool has_uextend_ = false;                 // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
   // By IR value index: IvBound's answers. Read only where iv_known_ is set, so its stale
-  // entries from earlier functions are never cleared: the table only grows (kept as it is in
-  // the thread's spare storage).
+  // entries from earlier functions are never cleared: the table only grows (kept as it is by
+  // Reset).
   mutable std::vector<uint32_t> iv_max_;
   mutable std::vector<uint8_t> iv_known_;   // by IR value index: iv_max_ holds the answer
   mutable std::vector<uint32_t> in_begin_;  // by IR block index: InEdges, CSR
@@ -729,15 +727,15 @@ class Lowerer final : public backend::LowerRules {
     uint8_t known = 0;
     ir::Inst inst;  // whose memo this is
   };
-  // Invariant between functions (in the thread's spare storage, and when a Lowerer starts):
-  // every entry is UINT32_MAX. A function sets only the entries of the instructions it makes
-  // memos for and resets exactly those (by memos_) when it gives the table back, so a function
-  // costs O(memos), not O(instructions), here; LowerEntry only grows the table.
+  // Invariant when a function starts (Reset): every entry is UINT32_MAX. A function sets only
+  // the entries of the instructions it makes memos for, and the next Reset resets exactly those
+  // (by memos_), so a function costs O(memos), not O(instructions), here; LowerEntry only grows
+  // the table.
   mutable std::vector<uint32_t> memo_slot_;
   mutable std::vector<MatchMemo> memos_;
   // The memo of `i` when its answer `what` is known, else null.
   const MatchMemo* FindMemo(ir::Inst i, uint8_t what) const {
-    EGRET_DCHECK(i.index < dfg_.NumInsts() && i.index < memo_slot_.size());  // after LowerEntry
+    EGRET_DCHECK(i.index < dfg_->NumInsts() && i.index < memo_slot_.size());  // after LowerEntry
     const uint32_t slot = memo_slot_[i.index];
     return slot != UINT32_MAX && (memos_[slot].known & what) ? &memos_[slot] : nullptr;
   }
@@ -771,61 +769,14 @@ class Lowerer final : public backend::LowerRules {
   // Filled by AddressFoldsEverywhere when first asked (most functions at --opt-level=none
   // never ask: each access has its own address).
   mutable std::vector<uint32_t> addr_uses_;
-
-  // The vectors above that stay inside the Lowerer live in per-thread storage between
-  // functions: the constructor takes them (emptied, capacity kept), the destructor gives them
-  // back, so a worker lowering many functions allocates them once instead of once per function.
-  // Every one starts empty, as a fresh vector would.
-  struct Storage {
-    std::vector<Operand> ops, ret_ops;
-    std::vector<VReg> jump_args;
-    CallLayout self_layout;
-    std::vector<uint8_t> zext_param, zext_def, depth, bswap_root, sunk, iv_known;
-    std::vector<uint32_t> iv_max /* stale */, memo_slot /* all UINT32_MAX */, addr_uses, in_begin;
-    std::vector<InEdge> in_edges;
-    std::vector<ir::Inst> bswap_members;
-    std::vector<MatchMemo> memos;
-    std::vector<int64_t> addr_max_off;
-  };
-  void SwapStorage(bool take) {
-    thread_local Storage spare;
-    SwapSpare(ops_, spare.ops, take);
-    SwapSpare(ret_ops_, spare.ret_ops, take);
-    SwapSpare(jump_args_, spare.jump_args, take);
-    SwapSpare(self_layout_.params, spare.self_layout.params, take);
-    SwapSpare(self_layout_.results, spare.self_layout.results, take);
-    SwapSpare(zext_param_, spare.zext_param, take);
-    SwapSpare(zext_def_, spare.zext_def, take);
-    SwapSpare(depth_, spare.depth, take);
-    SwapSpare(bswap_root_, spare.bswap_root, take);
-    SwapSpare(bswap_members_, spare.bswap_members, take);
-    SwapSpare(sunk_, spare.sunk, take);
-    if (take) {  // kept with its stale entries (iv_max_)
-      iv_max_.swap(spare.iv_max);
-    } else {
-      GiveSpare(iv_max_, spare.iv_max);
-    }
-    SwapSpare(iv_known_, spare.iv_known, take);
-    SwapSpare(in_begin_, spare.in_begin, take);
-    SwapSpare(in_edges_, spare.in_edges, take);
-    if (take) {  // kept as it is: all UINT32_MAX (the invariant at memo_slot_)
-      memo_slot_.swap(spare.memo_slot);
-    } else {
-      for (const MatchMemo& m : memos_) memo_slot_[m.inst.index] = UINT32_MAX;
-      GiveSpare(memo_slot_, spare.memo_slot);
-    }
-    SwapSpare(addr_uses_, spare.addr_uses, take);
-    SwapSpare(memos_, spare.memos, take);
-    SwapSpare(addr_max_off_, spare.addr_max_off, take);
-  }
 };
 
 VReg Lowerer::Rematerialize(ir::Value v, const ir::InstData& d) {
-  VReg r = NewVReg(dfg_.ValueType(v));
+  VReg r = NewVReg(dfg_->ValueType(v));
   MInst m;
   if (d.opcode == Opcode::kIconst) {
     m.op = MOp::kIconst;
-    m.size = AluSize(dfg_.ValueType(v));
+    m.size = AluSize(dfg_->ValueType(v));
     m.imm = m.size == OpSize::k64 ? d.imm : static_cast<int64_t>(static_cast<uint32_t>(d.imm));
   } else {
     m.op = MOp::kFconst;
@@ -842,7 +793,7 @@ ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
   // condition): asked of a branch by its compare's IsSunk, TestedAnd, TestedLoad and its rule.
   EGRET_DCHECK(user.index < sunk_.size());  // asked only after LowerEntry
   const uint8_t known = (sunk_[user.index] >> 2) & 3;
-  if (known == 2) return DefInstId(dfg_[user].args[0]);
+  if (known == 2) return DefInstId((*dfg_)[user].args[0]);
   if (known == 1) return ir::Inst();
   const ir::Inst cmp = ComputeSinkableCompare(user);
   sunk_[user.index] |= (cmp.valid() ? 2 : 1) << 2;
@@ -850,7 +801,7 @@ ir::Inst Lowerer::SinkableCompare(ir::Inst user) const {
 }
 
 ir::Inst Lowerer::ComputeSinkableCompare(ir::Inst user) const {
-  const ir::InstData& d = dfg_[user];
+  const ir::InstData& d = (*dfg_)[user];
   bool allow_float = false;
   switch (d.opcode) {
     case Opcode::kBrif:
@@ -858,10 +809,11 @@ ir::Inst Lowerer::ComputeSinkableCompare(ir::Inst user) const {
       break;
     case Opcode::kSelect: {
       // An f32/f64 select on a compare of its own type is a branchless mask (LowerSelect).
-      const Type t = dfg_.ValueType(FirstResult(user));
+      const Type t = dfg_->ValueType(FirstResult(user));
       const ir::Inst di = DefInstId(d.args[0]);
       allow_float = (t == Type::kF32 || t == Type::kF64) && di.valid() &&
-                    dfg_[di].opcode == Opcode::kFcmp && dfg_.ValueType(dfg_[di].args[0]) == t;
+                    (*dfg_)[di].opcode == Opcode::kFcmp &&
+                    dfg_->ValueType((*dfg_)[di].args[0]) == t;
       break;
     }
     case Opcode::kTrapz:
@@ -875,7 +827,7 @@ ir::Inst Lowerer::ComputeSinkableCompare(ir::Inst user) const {
   if (!di.valid() || ctx_.UseCount(c) != 1) return ir::Inst();
   if (ctx_.BlockOf(di) != ctx_.BlockOf(user) && !CompareReachesBlock(di, ctx_.BlockOf(user)))
     return ir::Inst();
-  const Opcode op = dfg_[di].opcode;
+  const Opcode op = (*dfg_)[di].opcode;
   if (op == Opcode::kIcmp || op == Opcode::kIcmpImm || (allow_float && op == Opcode::kFcmp))
     return di;
   return ir::Inst();
@@ -887,9 +839,9 @@ bool Lowerer::CompareReachesBlock(ir::Inst cmp, ir::Block b) const {
   // and the operands' live ranges grow only over that block's tail and the edge (never around a
   // loop: a block with a single predecessor is not a loop header).
   if (ctx_.order().num_preds[b.index] != 1) return false;
-  const ir::Inst term = f_.layout.LastInst(ctx_.BlockOf(cmp));
+  const ir::Inst term = f_->layout.LastInst(ctx_.BlockOf(cmp));
   if (!term.valid()) return false;
-  const ir::InstData& t = dfg_[term];
+  const ir::InstData& t = (*dfg_)[term];
   if (t.opcode == Opcode::kJump) return t.dest[0].block == b;
   if (t.opcode == Opcode::kBrif) return t.dest[0].block == b || t.dest[1].block == b;
   return false;
@@ -901,14 +853,14 @@ ir::Inst Lowerer::CompareSite(ir::Inst cmp) const {
 }
 
 ir::Value Lowerer::CompareLoadOperand(ir::Inst cmp) const {
-  const ir::InstData& d = dfg_[cmp];
+  const ir::InstData& d = (*dfg_)[cmp];
   if (d.opcode != Opcode::kIcmp && d.opcode != Opcode::kIcmpImm) return ir::Value();
   const ir::Inst site = CompareSite(cmp);
-  const Opcode so = dfg_[site].opcode;
+  const Opcode so = (*dfg_)[site].opcode;
   // A conditional trap's MInst records its own trap code, so only a load that cannot trap
   // (a VMContext or table field) folds into its compare.
   const bool trap_site = so == Opcode::kTrapz || so == Opcode::kTrapnz;
-  const Type t = dfg_.ValueType(Resolve(d.args[0]));
+  const Type t = dfg_->ValueType(Resolve(d.args[0]));
   if (t != Type::kI32 && t != Type::kI64) return ir::Value();
   int32_t imm32;
   if (d.opcode == Opcode::kIcmpImm && !ImmOperand(d.imm, SizeOf(t), &imm32)) return ir::Value();
@@ -919,7 +871,7 @@ ir::Value Lowerer::CompareLoadOperand(ir::Inst cmp) const {
     if (!ctx_.CanSinkInto(v, cmp)) continue;
     const ir::Inst li = DefInstId(v);
     const OpSize width = LoadWidth(li);
-    if (width == OpSize::k64 && dfg_[li].opcode != Opcode::kLoad) continue;  // not a load
+    if (width == OpSize::k64 && (*dfg_)[li].opcode != Opcode::kLoad) continue;  // not a load
     if (width != SizeOf(t)) {
       // An extending load compares at its own width only for == / != 0 (the extension is zero
       // exactly when the loaded bits are), as the left operand.
@@ -929,14 +881,14 @@ ir::Value Lowerer::CompareLoadOperand(ir::Inst cmp) const {
       if (d.opcode == Opcode::kIcmp ? !IsIconst(d.args[1], &zero) || zero != 0 : zero != 0)
         continue;
     }
-    if (trap_site && !dfg_[li].flags.Has(ir::MemFlags::kNotrap)) continue;
+    if (trap_site && !(*dfg_)[li].flags.Has(ir::MemFlags::kNotrap)) continue;
     if (ctx_.OnlyPureBetween(li, site)) return Resolve(v);
   }
   return ir::Value();
 }
 
 ir::Inst Lowerer::TestedAnd(ir::Inst user) const {
-  const ir::InstData& d = dfg_[user];
+  const ir::InstData& d = (*dfg_)[user];
   switch (d.opcode) {
     case Opcode::kBrif:
     case Opcode::kSelect:
@@ -950,7 +902,7 @@ ir::Inst Lowerer::TestedAnd(ir::Inst user) const {
   ir::Inst anchor = user;
   const ir::Inst cmp = SinkableCompare(user);
   if (cmp.valid()) {
-    const ir::InstData& c = dfg_[cmp];
+    const ir::InstData& c = (*dfg_)[cmp];
     if (c.opcode == Opcode::kFcmp) return ir::Inst();
     const auto cc = static_cast<ir::IntCC>(c.cond);
     if (cc != ir::IntCC::kEq && cc != ir::IntCC::kNe) return ir::Inst();
@@ -964,8 +916,8 @@ ir::Inst Lowerer::TestedAnd(ir::Inst user) const {
   if (!ctx_.CanSinkInto(v, anchor) &&
       !(a.valid() && ctx_.UseCount(v) == 1 && CompareReachesBlock(a, ctx_.BlockOf(anchor))))
     return ir::Inst();
-  const ir::InstData& ad = dfg_[a];
-  const Type t = dfg_.ValueType(Resolve(v));
+  const ir::InstData& ad = (*dfg_)[a];
+  const Type t = dfg_->ValueType(Resolve(v));
   if (t != Type::kI32 && t != Type::kI64) return ir::Inst();
   int32_t imm32;
   if (ad.opcode == Opcode::kBandImm) return ImmOperand(ad.imm, SizeOf(t), &imm32) ? a : ir::Inst();
@@ -980,7 +932,7 @@ ir::Inst Lowerer::TestedAnd(ir::Inst user) const {
 bool Lowerer::IsTestedAnd(ir::Inst i) const {
   ir::Inst u = ctx_.SoleUser(FirstResult(i));
   if (!u.valid()) return false;
-  const Opcode op = dfg_[u].opcode;
+  const Opcode op = (*dfg_)[u].opcode;
   if (op == Opcode::kIcmp || op == Opcode::kIcmpImm) {
     u = ctx_.SoleUser(FirstResult(u));
     if (!u.valid()) return false;
@@ -989,10 +941,10 @@ bool Lowerer::IsTestedAnd(ir::Inst i) const {
 }
 
 OpSize Lowerer::LoadWidth(ir::Inst li) const {
-  const ir::InstData& l = dfg_[li];
+  const ir::InstData& l = (*dfg_)[li];
   switch (l.opcode) {
     case Opcode::kLoad: {
-      const Type t = dfg_.ValueType(FirstResult(li));
+      const Type t = dfg_->ValueType(FirstResult(li));
       return t == Type::kI32 ? OpSize::k32 : OpSize::k64;  // callers check the type
     }
     case Opcode::kUload8:
@@ -1010,15 +962,15 @@ OpSize Lowerer::LoadWidth(ir::Inst li) const {
 }
 
 ir::Value Lowerer::TestedLoad(ir::Inst user) const {
-  const ir::InstData& d = dfg_[user];
+  const ir::InstData& d = (*dfg_)[user];
   const bool trap_site = d.opcode == Opcode::kTrapz || d.opcode == Opcode::kTrapnz;
   if (!trap_site && d.opcode != Opcode::kBrif && d.opcode != Opcode::kSelect) return ir::Value();
   if (SinkableCompare(user).valid()) return ir::Value();
   const ir::Value c = d.args[0];
   if (!ctx_.CanSinkInto(c, user)) return ir::Value();
   const ir::Inst li = DefInstId(c);
-  const ir::InstData& l = dfg_[li];
-  const Type t = dfg_.ValueType(Resolve(c));
+  const ir::InstData& l = (*dfg_)[li];
+  const Type t = dfg_->ValueType(Resolve(c));
   if (t != Type::kI32 && t != Type::kI64) return ir::Value();
   // A plain or extending integer load (tested at the width it reads).
   if (LoadWidth(li) == OpSize::k64 && l.opcode != Opcode::kLoad) return ir::Value();
@@ -1032,7 +984,7 @@ Lowerer::AddressMatch Lowerer::MatchAddress(ir::Inst mem) const {
 }
 
 Lowerer::AddressMatch Lowerer::ComputeMatchAddress(ir::Inst mem) const {
-  const ir::InstData& d = dfg_[mem];
+  const ir::InstData& d = (*dfg_)[mem];
   const ir::Value addr =
       ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0];
   AddressMatch m;
@@ -1042,7 +994,7 @@ Lowerer::AddressMatch Lowerer::ComputeMatchAddress(ir::Inst mem) const {
   // offset, so that every user folds the same operands whatever its block).
   const ir::Inst ai = DefInstId(addr);
   if (!ai.valid()) return m;
-  const ir::InstData& a = dfg_[ai];
+  const ir::InstData& a = (*dfg_)[ai];
   if (a.opcode != Opcode::kIadd || IsConst(a.args[0]) || IsConst(a.args[1])) return m;
   const bool everywhere = !ctx_.CanSinkInto(addr, mem) && !ctx_.OnlyAddressUsesInBlock(addr);
   if (everywhere && !AddressFoldsEverywhere(addr)) return m;
@@ -1058,18 +1010,18 @@ Lowerer::AddressMatch Lowerer::ComputeMatchAddress(ir::Inst mem) const {
   }
   // The Wasm heap shape: index = uextend.i64 (iadd_imm (ishl_imm x, k) c), each used once in
   // this block, the add used only by this access.
-  if (!si.valid() || dfg_[si].opcode != Opcode::kUextend || !ctx_.CanSinkInto(addr, mem) ||
+  if (!si.valid() || (*dfg_)[si].opcode != Opcode::kUextend || !ctx_.CanSinkInto(addr, mem) ||
       !ctx_.CanSinkInto(a.args[1], ai))
     return m;
-  const ir::Value off = dfg_[si].args[0];
+  const ir::Value off = (*dfg_)[si].args[0];
   const ir::Inst oi = DefInstId(off);
-  if (!oi.valid() || dfg_[oi].opcode != Opcode::kIaddImm || dfg_.ValueType(off) != Type::kI32 ||
+  if (!oi.valid() || (*dfg_)[oi].opcode != Opcode::kIaddImm || dfg_->ValueType(off) != Type::kI32 ||
       !ctx_.CanSinkInto(off, si))
     return m;
-  const int64_t c = static_cast<int64_t>(static_cast<uint32_t>(dfg_[oi].imm));
-  const int64_t disp = c + dfg_[mem].imm;
+  const int64_t c = static_cast<int64_t>(static_cast<uint32_t>((*dfg_)[oi].imm));
+  const int64_t disp = c + (*dfg_)[mem].imm;
   if (c >= (int64_t{1} << 31) || disp > INT32_MAX || disp < INT32_MIN) return m;
-  ir::Value index = dfg_[oi].args[0];
+  ir::Value index = (*dfg_)[oi].args[0];
   ir::Inst shift;
   amount = 0;
   const ir::Inst ki = DefInstId(index);
@@ -1102,7 +1054,7 @@ void Lowerer::MarkFoldedMemoryOperands() {
   //  - RmwMatch::alu, load: the ALU op is used once, by the store; the load once, by the ALU op.
   // The memos MatchAddress and MatchRmwStore keep serve the accesses' own rules later.
   for (ir::Inst mem : ctx_.order().mem_insts) {
-    if (ir::Info(dfg_[mem].opcode).format == ir::InstFormat::kStore) {
+    if (ir::Info((*dfg_)[mem].opcode).format == ir::InstFormat::kStore) {
       const RmwMatch r = MatchRmwStore(mem);
       if (r.alu.valid()) {
         sunk_[r.alu.index] |= kRmwAlu;
@@ -1126,8 +1078,8 @@ bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
   // Its last user must address through it (O(1), before anything else: most iadds are not
   // addresses at all).
   const ir::Inst lu = ctx_.order().last_user[r.index];
-  if (!lu.valid() || !IsMemory(dfg_[lu])) return false;
-  const ir::InstData& ld = dfg_[lu];
+  if (!lu.valid() || !IsMemory((*dfg_)[lu])) return false;
+  const ir::InstData& ld = (*dfg_)[lu];
   if (Resolve(ir::Info(ld.opcode).format == ir::InstFormat::kStore ? ld.args[1] : ld.args[0]) != r)
     return false;
   // An operand lives on when it has other uses, or when it is a free uextend (the register of
@@ -1136,7 +1088,7 @@ bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
     if (ctx_.UseCount(v) > 1) return true;
     const ir::InstData* e = DefInst(v);
     return e != nullptr && e->opcode == Opcode::kUextend &&
-           dfg_.ValueType(e->args[0]) == Type::kI32 && ZeroExtendedI32(e->args[0]) &&
+           dfg_->ValueType(e->args[0]) == Type::kI32 && ZeroExtendedI32(e->args[0]) &&
            ctx_.UseCount(e->args[0]) > 1;
   };
   if (!lives_on(a->args[0]) && !lives_on(a->args[1])) return false;
@@ -1144,9 +1096,9 @@ bool Lowerer::AddressFoldsEverywhere(ir::Value addr) const {
   if (addr_uses_.empty()) {
     // Over the loads and stores the order listed (every one of the reachable blocks), not a
     // second walk over all instructions.
-    addr_uses_.assign(dfg_.NumValues(), 0);
+    addr_uses_.assign(dfg_->NumValues(), 0);
     for (ir::Inst i : ctx_.order().mem_insts) {
-      const ir::InstData& d = dfg_[i];
+      const ir::InstData& d = (*dfg_)[i];
       const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
       ++addr_uses_[Resolve(store ? d.args[1] : d.args[0]).index];
     }
@@ -1159,7 +1111,7 @@ uint64_t Lowerer::UpperBoundI32(ir::Value v, int depth) const {
   int64_t k;
   if (IsIconst(v, &k)) return static_cast<uint32_t>(k);
   const ir::InstData* d = DefInst(v);
-  if (d == nullptr || depth == 0 || dfg_.ValueType(Resolve(v)) != Type::kI32) return kAll;
+  if (d == nullptr || depth == 0 || dfg_->ValueType(Resolve(v)) != Type::kI32) return kAll;
   auto ones_up_to = [](uint64_t b) {  // the smallest 2^n - 1 >= b
     uint64_t r = 0;
     while (r < b) r = r << 1 | 1;
@@ -1193,14 +1145,14 @@ uint64_t Lowerer::UpperBoundI32(ir::Value v, int depth) const {
 Lowerer::RmwMatch Lowerer::MatchRmwStore(ir::Inst st) const {
   // Most stores store no ALU result: that answer needs no memo (ComputeMatchRmwStore's first
   // requirement, checked here so that only candidates get one).
-  const ir::InstData* a = DefInst(dfg_[st].args[0]);
+  const ir::InstData* a = DefInst((*dfg_)[st].args[0]);
   if (a == nullptr || !AluOpOf(a->opcode)) return RmwMatch();
   return Memoized<&MatchMemo::rmw, kRmwKnown>(st, [&] { return ComputeMatchRmwStore(st); });
 }
 
 Lowerer::RmwMatch Lowerer::ComputeMatchRmwStore(ir::Inst st) const {
   RmwMatch r;
-  const ir::InstData& s = dfg_[st];
+  const ir::InstData& s = (*dfg_)[st];
   // The width written: a full-width store pairs with a plain load, a narrow store
   // (istore8/16/32) with an extending load of that width. The low bits of add, sub, and, or and
   // xor depend only on the low bits of their operands, so the narrow RMW is exact.
@@ -1223,11 +1175,11 @@ Lowerer::RmwMatch Lowerer::ComputeMatchRmwStore(ir::Inst st) const {
   }
   const bool narrow = s.opcode != Opcode::kStore;
   const ir::Value v = s.args[0];
-  const Type t = dfg_.ValueType(Resolve(v));
+  const Type t = dfg_->ValueType(Resolve(v));
   if ((t != Type::kI32 && t != Type::kI64) || !ctx_.CanSinkInto(v, st)) return r;
   if (s.opcode == Opcode::kStore) width = SizeOf(t);
   const ir::Inst ai = DefInstId(v);
-  const ir::InstData& a = dfg_[ai];
+  const ir::InstData& a = (*dfg_)[ai];
   const std::optional<AluOp> alu = AluOpOf(a.opcode);
   if (!alu) return r;
   r.op = *alu;
@@ -1238,8 +1190,8 @@ Lowerer::RmwMatch Lowerer::ComputeMatchRmwStore(ir::Inst st) const {
     const ir::Value lv = a.args[k];
     if (!ctx_.CanSinkInto(lv, ai)) continue;
     const ir::Inst li = DefInstId(lv);
-    const ir::InstData& l = dfg_[li];
-    if (dfg_.ValueType(Resolve(lv)) != t || LoadWidth(li) != width) continue;
+    const ir::InstData& l = (*dfg_)[li];
+    if (dfg_->ValueType(Resolve(lv)) != t || LoadWidth(li) != width) continue;
     if ((l.opcode == Opcode::kLoad) == narrow) continue;  // plain load: full width only
     if (narrow && width == OpSize::k64) continue;
     if (Resolve(l.args[0]) != Resolve(s.args[1]) || l.imm != s.imm) continue;
@@ -1267,22 +1219,22 @@ Lowerer::RmwMatch Lowerer::ComputeMatchRmwStore(ir::Inst st) const {
 bool Lowerer::LoadFoldableInto(ir::Value v, ir::Inst user) const {
   if (!ctx_.CanSinkInto(v, user)) return false;
   const ir::Inst li = DefInstId(v);
-  if (dfg_[li].opcode != Opcode::kLoad) return false;
-  const Type t = dfg_.ValueType(Resolve(v));
-  const bool float_user = ir::Info(dfg_[user].opcode).format != ir::InstFormat::kBinary ||
-                          ir::IsFloat(dfg_.ValueType(FirstResult(user)));
+  if ((*dfg_)[li].opcode != Opcode::kLoad) return false;
+  const Type t = dfg_->ValueType(Resolve(v));
+  const bool float_user = ir::Info((*dfg_)[user].opcode).format != ir::InstFormat::kBinary ||
+                          ir::IsFloat(dfg_->ValueType(FirstResult(user)));
   if (ir::IsFloat(t) != float_user || t == Type::kI8 || t == Type::kI16) return false;
   return ctx_.OnlyPureBetween(li, user);
 }
 
 ir::Value Lowerer::AndnOperand(ir::Inst user) const {
-  const ir::InstData& d = dfg_[user];
+  const ir::InstData& d = (*dfg_)[user];
   if (!features_.bmi1 || d.opcode != Opcode::kBand) return ir::Value();
   if (IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
   for (int k = 1; k >= 0; --k) {
     const ir::Value v = d.args[k];
     if (!ctx_.CanSinkInto(v, user)) continue;
-    const ir::InstData& n = dfg_[DefInstId(v)];
+    const ir::InstData& n = (*dfg_)[DefInstId(v)];
     if (n.opcode == Opcode::kBnot && !IsConst(n.args[0])) return v;
   }
   return ir::Value();
@@ -1312,7 +1264,7 @@ bool IsLaneOp(Opcode op) {
 }  // namespace
 
 ir::Value Lowerer::BswapSource(ir::Inst root, std::vector<ir::Inst>* members) const {
-  const ir::InstData& rd = dfg_[root];
+  const ir::InstData& rd = (*dfg_)[root];
   if (rd.opcode != Opcode::kBor) return ir::Value();
   const Type t = ResultType(root);
   if (t != Type::kI32 && t != Type::kI64) return ir::Value();
@@ -1333,7 +1285,7 @@ ir::Value Lowerer::BswapSource(ir::Inst root, std::vector<ir::Inst>* members) co
     const ir::Inst parent = stack_p[sp];
     if (++nodes > kMaxNodes || IsConst(v) || !ctx_.CanSinkInto(v, parent)) return ir::Value();
     const ir::Inst vi = DefInstId(v);
-    const ir::InstData& vd = dfg_[vi];
+    const ir::InstData& vd = (*dfg_)[vi];
     if (vd.opcode == Opcode::kBor) {
       if (members != nullptr) members->push_back(vi);
       if (sp + 2 > kMaxNodes) return ir::Value();
@@ -1368,11 +1320,11 @@ ir::Value Lowerer::BswapSource(ir::Inst root, std::vector<ir::Inst>* members) co
     if (len == 0) return ir::Value();  // x itself keeps its bytes in place: not a bswap leaf
     cur = Resolve(cur);
     if (!x.valid()) x = cur;
-    if (cur != x || dfg_.ValueType(x) != t) return ir::Value();
+    if (cur != x || dfg_->ValueType(x) != t) return ir::Value();
     int8_t m[8];
     for (int k = 0; k < n; ++k) m[k] = static_cast<int8_t>(k);
     for (int j = len - 1; j >= 0; --j) {
-      const ir::InstData& cd = dfg_[chain[j]];
+      const ir::InstData& cd = (*dfg_)[chain[j]];
       int64_t amount = cd.imm;
       if (ir::Info(cd.opcode).format != ir::InstFormat::kBinaryImm &&
           !IsIconst(cd.args[1], &amount))
@@ -1432,7 +1384,7 @@ bool Lowerer::InBswapTree(ir::Inst i) const {
   for (int depth = 0; depth < 18; ++depth) {
     const ir::Inst u = ctx_.SoleUser(FirstResult(cur));
     if (!u.valid()) return false;
-    const Opcode op = dfg_[u].opcode;
+    const Opcode op = (*dfg_)[u].opcode;
     if (op == Opcode::kBor) {
       // A root marks its members: `i` is one of a root on its chain of sole users (members reach
       // their root through bors and lane moves only, so this walk meets it).
@@ -1448,7 +1400,7 @@ bool Lowerer::InBswapTree(ir::Inst i) const {
 bool Lowerer::IsBswapRoot(ir::Inst root) const {
   if (!bswap_roots_started_) {
     bswap_roots_started_ = true;
-    bswap_root_.assign(dfg_.NumInsts(), 0);
+    bswap_root_.assign(dfg_->NumInsts(), 0);
   }
   if ((bswap_root_[root.index] & 3) == 0) {
     bswap_members_.clear();
@@ -1462,12 +1414,12 @@ bool Lowerer::IsBswapRoot(ir::Inst root) const {
 
 uint32_t Lowerer::Depth(ir::Value v, int budget) const {
   v = Resolve(v);
-  if (v.index >= depth_.size()) depth_.resize(dfg_.NumValues(), 0);
+  if (v.index >= depth_.size()) depth_.resize(dfg_->NumValues(), 0);
   if (depth_[v.index] != 0) return depth_[v.index] - 1u;
-  const ir::ValueData& vd = dfg_.ValueInfo(v);
+  const ir::ValueData& vd = dfg_->ValueInfo(v);
   if (vd.kind != ir::ValueKind::kResult || budget <= 0) return 0;
   const ir::Inst di(vd.def);
-  const ir::InstData& d = dfg_[di];
+  const ir::InstData& d = (*dfg_)[di];
   const ir::InstFormat fmt = ir::Info(d.opcode).format;
   if (fmt != ir::InstFormat::kBinary && fmt != ir::InstFormat::kBinaryImm &&
       fmt != ir::InstFormat::kUnary && fmt != ir::InstFormat::kLoad)
@@ -1483,7 +1435,7 @@ uint32_t Lowerer::Depth(ir::Value v, int budget) const {
   for (int k = 0; k < nargs; ++k) {
     const ir::Value a = Resolve(d.args[k]);
     if (IsConst(a)) continue;
-    const ir::ValueData& ad = dfg_.ValueInfo(a);
+    const ir::ValueData& ad = dfg_->ValueInfo(a);
     if (ad.kind != ir::ValueKind::kResult || ctx_.BlockOf(ir::Inst(ad.def)) != ctx_.BlockOf(di))
       continue;
     m = std::max(m, Depth(a, budget - 1));
@@ -1494,15 +1446,15 @@ uint32_t Lowerer::Depth(ir::Value v, int budget) const {
 }
 
 int Lowerer::AddTreeLeaves(ir::Inst root, ir::Value* leaves, uint8_t* mem) const {
-  const ir::InstData& rd = dfg_[root];
+  const ir::InstData& rd = (*dfg_)[root];
   if (rd.opcode != Opcode::kIadd) return 0;
   const Type t = ResultType(root);
   if (t != Type::kI32 && t != Type::kI64) return 0;
   if (LeaShiftOperand(root).valid()) return 0;
   // The root's own operands must not be interior nodes of a bigger tree: it is not one itself.
   const ir::Inst up = ctx_.SoleUser(FirstResult(root));
-  if (up.valid() && dfg_[up].opcode == Opcode::kIadd && ctx_.CanSinkInto(FirstResult(root), up) &&
-      ResultType(up) == t)
+  if (up.valid() && (*dfg_)[up].opcode == Opcode::kIadd &&
+      ctx_.CanSinkInto(FirstResult(root), up) && ResultType(up) == t)
     return 0;
   ir::Value stack[kMaxAddLeaves + 2];
   int sp = 0, n = 0, interior = 0;
@@ -1550,8 +1502,8 @@ int Lowerer::AddTreeLeaves(ir::Inst root, ir::Value* leaves, uint8_t* mem) const
   int regs = 0;
   for (int k = 0; k < n; ++k) {
     const ir::Inst li = DefInstId(leaves[k]);
-    mem[k] = li.valid() && dfg_[li].opcode == Opcode::kLoad && ctx_.UseCount(leaves[k]) == 1 &&
-             ctx_.BlockOf(li) == ctx_.BlockOf(root) && dfg_.ValueType(Resolve(leaves[k])) == t &&
+    mem[k] = li.valid() && (*dfg_)[li].opcode == Opcode::kLoad && ctx_.UseCount(leaves[k]) == 1 &&
+             ctx_.BlockOf(li) == ctx_.BlockOf(root) && dfg_->ValueType(Resolve(leaves[k])) == t &&
              ctx_.OnlyPureBetween(li, root);
     regs += !mem[k];
   }
@@ -1575,7 +1527,7 @@ ir::Inst Lowerer::AddTreeRoot(ir::Inst i) const {
     ir::Inst cur = i;
     for (;;) {  // InAddTree walked the same chain
       const ir::Inst u = ctx_.SoleUser(FirstResult(cur));
-      if (!u.valid() || dfg_[u].opcode != Opcode::kIadd || !InAddTree(cur)) return cur;
+      if (!u.valid() || (*dfg_)[u].opcode != Opcode::kIadd || !InAddTree(cur)) return cur;
       cur = u;
     }
   }
@@ -1592,7 +1544,7 @@ bool Lowerer::InAddTree(ir::Inst i) const {
   const Type t = ResultType(i);
   for (int depth = 0; depth < kMaxAddLeaves; ++depth) {
     const ir::Inst u = ctx_.SoleUser(FirstResult(cur));
-    if (!u.valid() || dfg_[u].opcode != Opcode::kIadd || ResultType(u) != t ||
+    if (!u.valid() || (*dfg_)[u].opcode != Opcode::kIadd || ResultType(u) != t ||
         ctx_.BlockOf(u) != ctx_.BlockOf(cur) || IsRmwAlu(cur) || LeaShiftOperand(cur).valid())
       break;
     cur = u;
@@ -1614,7 +1566,7 @@ int Lowerer::KnownZeroLowBits(ir::Value v) const {
 }
 
 bool Lowerer::ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const {
-  const ir::InstData& s = dfg_[i];
+  const ir::InstData& s = (*dfg_)[i];
   int64_t k = s.imm;
   if (s.opcode != Opcode::kIshlImm && !(s.opcode == Opcode::kIshl && IsIconst(s.args[1], &k)))
     return false;
@@ -1625,7 +1577,7 @@ bool Lowerer::ShlByConst(ir::Inst i, ir::Value* x, int64_t* amount) const {
 }
 
 ir::Value Lowerer::LeaShiftOperand(ir::Inst add) const {
-  const ir::InstData& d = dfg_[add];
+  const ir::InstData& d = (*dfg_)[add];
   if (d.opcode != Opcode::kIadd || IsConst(d.args[0]) || IsConst(d.args[1])) return ir::Value();
   for (int k = 1; k >= 0; --k) {
     const ir::Value v = d.args[k];
@@ -1638,13 +1590,13 @@ ir::Value Lowerer::LeaShiftOperand(ir::Inst add) const {
 }
 
 ir::Inst Lowerer::LeaImmAdd(ir::Inst user) const {
-  const ir::InstData& d = dfg_[user];
+  const ir::InstData& d = (*dfg_)[user];
   int32_t imm32;
   if (d.opcode != Opcode::kIaddImm || !ImmOperand(d.imm, AluSize(ResultType(user)), &imm32) ||
       !ctx_.CanSinkInto(d.args[0], user))
     return ir::Inst();
   const ir::Inst add = DefInstId(d.args[0]);
-  const ir::InstData& a = dfg_[add];
+  const ir::InstData& a = (*dfg_)[add];
   ir::Value x;
   int64_t amount;
   const bool scaled = ShlByConst(add, &x, &amount) && amount >= 1 && amount <= 3;
@@ -1653,7 +1605,7 @@ ir::Inst Lowerer::LeaImmAdd(ir::Inst user) const {
   if (!scaled)  // not the root of a reassociated add tree (its interior nodes emit nothing)
     for (const ir::Value v : {a.args[0], a.args[1]}) {
       const ir::Inst vi = DefInstId(v);
-      if (vi.valid() && dfg_[vi].opcode == Opcode::kIadd && InAddTree(vi)) return ir::Inst();
+      if (vi.valid() && (*dfg_)[vi].opcode == Opcode::kIadd && InAddTree(vi)) return ir::Inst();
     }
   if (IsRmwAlu(user) || IsHeapOffsetPart(user)) return ir::Inst();
   return add;
@@ -1661,12 +1613,12 @@ ir::Inst Lowerer::LeaImmAdd(ir::Inst user) const {
 
 bool Lowerer::ZeroExtendedI32(ir::Value v) const {
   v = Resolve(v);
-  if (dfg_.ValueType(v) != Type::kI32) return false;
+  if (dfg_->ValueType(v) != Type::kI32) return false;
   const ir::InstData* d = DefInst(v);
   if (d == nullptr) {
     if (!zext_params_started_) {
       zext_params_started_ = true;
-      zext_param_.assign(dfg_.NumValues(), kZextUnknown);
+      zext_param_.assign(dfg_->NumValues(), kZextUnknown);
 #ifdef EGRET_DEBUG
       ComputeZeroExtendedParamsForCheck(&zext_check_);
 #endif
@@ -1724,7 +1676,7 @@ ir::Value Lowerer::FoldedLoadOperand(ir::Inst user) const {
 }
 
 ir::Value Lowerer::ComputeFoldedLoadOperand(ir::Inst user) const {
-  const ir::InstData& d = dfg_[user];
+  const ir::InstData& d = (*dfg_)[user];
   switch (d.opcode) {
     case Opcode::kIadd:
     case Opcode::kBand:
@@ -1791,7 +1743,7 @@ struct SinkTable {
 extern const SinkTable kSinkRules;  // (at namespace scope: no initialization guard per call)
 
 bool Lowerer::ComputeIsSunk(ir::Inst i) const {
-  return (this->*kSinkRules.rule[static_cast<size_t>(dfg_[i].opcode)])(i);
+  return (this->*kSinkRules.rule[static_cast<size_t>((*dfg_)[i].opcode)])(i);
 }
 
 bool Lowerer::NeverSunk(ir::Inst) const { return false; }
@@ -1814,7 +1766,7 @@ bool Lowerer::IaddImmIsSunk(ir::Inst i) const {
   if (IsRmwAlu(i)) return true;
   if (IsHeapOffsetPart(i)) return true;  // a bounded heap offset (MatchAddress)
   const ir::Inst u = ctx_.SoleUser(FirstResult(i));
-  if (!u.valid() || dfg_[u].opcode != Opcode::kUextend) return false;
+  if (!u.valid() || (*dfg_)[u].opcode != Opcode::kUextend) return false;
   ir::Value p;
   int64_t c;
   return IndexOffset(FirstResult(u), &p, &c) == i;
@@ -1852,9 +1804,9 @@ bool Lowerer::ShlIsSunk(ir::Inst i) const {
   // a byte-lane move of a bswap tree.
   const ir::Inst add = ctx_.SoleUser(FirstResult(i));
   if (!add.valid()) return false;
-  if (dfg_[add].opcode == Opcode::kIaddImm && (IsHeapOffsetPart(i) || LeaImmAdd(add) == i))
+  if ((*dfg_)[add].opcode == Opcode::kIaddImm && (IsHeapOffsetPart(i) || LeaImmAdd(add) == i))
     return true;
-  if (dfg_[add].opcode != Opcode::kIadd) return InBswapTree(i);
+  if ((*dfg_)[add].opcode != Opcode::kIadd) return InBswapTree(i);
   const ir::Inst add_user = ctx_.SoleUser(FirstResult(add));
   if (!IsSunk(add) || (add_user.valid() && LeaImmAdd(add_user) == add))
     return LeaShiftOperand(add) == FirstResult(i);
@@ -1885,7 +1837,7 @@ bool Lowerer::LoadIsSunk(ir::Inst i) const {
   if (!u.valid()) return false;
   if (IsRmwLoad(i)) return true;
   const ir::Value r = FirstResult(i);  // both matchers return resolved values
-  if (dfg_[u].opcode == Opcode::kIadd) {
+  if ((*dfg_)[u].opcode == Opcode::kIadd) {
     // A leaf of a reassociated add tree: a memory operand when the tree says so.
     const ir::Inst root = AddTreeRoot(u);
     if (root.valid()) return AddTreeLeafIsMemory(root, r);
@@ -1934,11 +1886,11 @@ Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
   const ir::Inst tested = user.valid() ? TestedAnd(user) : ir::Inst();
   if (tested.valid()) {
     // `test a, b` / `test $imm, a`: holds when a & b != 0, or == 0 for a sunk icmp eq.
-    const ir::InstData& ad = dfg_[tested];
+    const ir::InstData& ad = (*dfg_)[tested];
     out.cc = CondCode::kNe;
-    if (fold && static_cast<ir::IntCC>(dfg_[DefInstId(c)].cond) == ir::IntCC::kEq)
+    if (fold && static_cast<ir::IntCC>((*dfg_)[DefInstId(c)].cond) == ir::IntCC::kEq)
       out.cc = CondCode::kE;
-    const Type t = dfg_.ValueType(FirstResult(tested));
+    const Type t = dfg_->ValueType(FirstResult(tested));
     out.size = AluSize(t);
     int64_t imm = ad.imm;
     int32_t imm32 = 0;
@@ -1971,7 +1923,7 @@ Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
     return out;
   }
   if (fold) {
-    const ir::InstData& d = dfg_[DefInstId(c)];
+    const ir::InstData& d = (*dfg_)[DefInstId(c)];
     const ir::Value lv = CompareLoadOperand(DefInstId(c));
     if (lv.valid()) {
       // cmp with the load as the memory operand: `cmp $imm, mem` when the other side is an
@@ -1997,7 +1949,7 @@ Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
     if (d.opcode == Opcode::kIcmp) {
       out.kind = CondKind::kIntRR;
       out.cc = IntCond(static_cast<ir::IntCC>(d.cond));
-      out.size = AluSize(dfg_.ValueType(d.args[0]));
+      out.size = AluSize(dfg_->ValueType(d.args[0]));
       int64_t imm;
       int32_t imm32;
       if (IsIconst(d.args[1], &imm) && ImmOperand(imm, out.size, &imm32)) {
@@ -2013,7 +1965,7 @@ Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
     if (d.opcode == Opcode::kIcmpImm) {
       out.kind = CondKind::kIntRI;
       out.cc = IntCond(static_cast<ir::IntCC>(d.cond));
-      out.size = AluSize(dfg_.ValueType(d.args[0]));
+      out.size = AluSize(dfg_->ValueType(d.args[0]));
       int32_t imm32;
       if (ImmOperand(d.imm, out.size, &imm32)) {
         out.imm = imm32;
@@ -2033,7 +1985,7 @@ Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
     if (d.opcode == Opcode::kFcmp) {
       out.kind = CondKind::kFloat;
       out.fcc = d.cond;
-      out.fp64 = dfg_.ValueType(d.args[0]) == Type::kF64;
+      out.fp64 = dfg_->ValueType(d.args[0]) == Type::kF64;
       out.a = Use(d.args[0]);
       out.b = Use(d.args[1]);
       return out;
@@ -2041,7 +1993,7 @@ Lowerer::Cond Lowerer::CondOf(ir::Value c, bool fold, ir::Inst user) {
   }
   out.kind = CondKind::kNonZero;
   out.cc = CondCode::kNe;
-  out.size = AluSize(dfg_.ValueType(Resolve(c)));
+  out.size = AluSize(dfg_->ValueType(Resolve(c)));
   out.a = Use(c);
   return out;
 }
@@ -2058,7 +2010,7 @@ void Lowerer::PushCondOperands(const Cond& c, MInst* m, std::vector<Operand>* op
     ops->push_back(Operand::Use(c.b));
   if (c.load.valid()) {  // the folded load's addressing mode (AddressOperands pushes to ops_)
     EGRET_CHECK(ops == &ops_);
-    const ir::InstData& l = dfg_[c.load];
+    const ir::InstData& l = (*dfg_)[c.load];
     AddressOperands(c.load, m);                 // sets the displacement
     if (!l.flags.Has(ir::MemFlags::kNotrap)) {  // never for kTrapIf (CompareLoadOperand)
       EGRET_CHECK(m->op != MOp::kTrapIf);
@@ -2080,7 +2032,7 @@ void Lowerer::ResolveZeroExtendedParam(ir::Value q) const {
   closure.clear();
   edges.clear();
   worklist.clear();
-  const ir::Block entry = f_.EntryBlock();
+  const ir::Block entry = f_->EntryBlock();
   // The closure, breadth first from q: each member's incoming arguments. A bad source makes its
   // parameter not zero-extended at once (kZextNo, on the worklist to pass it on); an argument
   // that is a parameter not yet known joins the closure with an edge to the parameter it feeds.
@@ -2088,7 +2040,7 @@ void Lowerer::ResolveZeroExtendedParam(ir::Value q) const {
   closure.push_back(q.index);
   for (size_t n = 0; n < closure.size(); ++n) {
     const ir::Value p(closure[n]);
-    const ir::ValueData& vd = dfg_.ValueInfo(p);
+    const ir::ValueData& vd = dfg_->ValueInfo(p);
     const ir::Block pb(vd.def);
     bool bad = false;
     if (pb == entry) {
@@ -2097,10 +2049,10 @@ void Lowerer::ResolveZeroExtendedParam(ir::Value q) const {
       bad = true;  // never lowered: no argument was checked
     } else {
       for (const InEdge& e : InEdges(pb)) {
-        const std::span<const ir::Value> args = dfg_.pool().Get(e.call->args);
+        const std::span<const ir::Value> args = dfg_->pool().Get(e.call->args);
         if (vd.num >= args.size()) continue;
         const ir::Value a = Resolve(args[vd.num]);
-        if (dfg_.ValueInfo(a).kind != ir::ValueKind::kParam) {
+        if (dfg_->ValueInfo(a).kind != ir::ValueKind::kParam) {
           if (!ZeroExtendedI32(a)) bad = true;
           continue;
         }
@@ -2145,27 +2097,27 @@ void Lowerer::ComputeZeroExtendedParamsForCheck(std::vector<uint8_t>* out) const
   // Optimistic: every i32 parameter of a non-entry block is zero-extended until an incoming
   // argument is not; a parameter found not to be makes every parameter it flows into not.
   std::vector<uint8_t>& zext = *out;
-  zext.assign(dfg_.NumValues(), 0);
+  zext.assign(dfg_->NumValues(), 0);
   struct Edge {
     uint32_t from, to;
   };
   std::vector<Edge> edges;
   std::vector<uint32_t> worklist;
-  const ir::Block entry = f_.EntryBlock();
+  const ir::Block entry = f_->EntryBlock();
   for (ir::Block b : ctx_.order().order) {
     if (b == entry) continue;
-    for (ir::Value p : dfg_.BlockParams(b))
-      if (dfg_.ValueType(p) == Type::kI32) zext[p.index] = 1;
+    for (ir::Value p : dfg_->BlockParams(b))
+      if (dfg_->ValueType(p) == Type::kI32) zext[p.index] = 1;
   }
   for (ir::Block b : ctx_.order().order) {
     for (const ir::BlockCall* bc : ctx_.order().DestsOf(b)) {
-      std::span<const ir::Value> params = dfg_.BlockParams(bc->block);
-      std::span<const ir::Value> args = dfg_.pool().Get(bc->args);
+      std::span<const ir::Value> params = dfg_->BlockParams(bc->block);
+      std::span<const ir::Value> args = dfg_->pool().Get(bc->args);
       for (size_t k = 0; k < params.size() && k < args.size(); ++k) {
         const uint32_t p = params[k].index;
         if (!zext[p]) continue;
         const ir::Value a = Resolve(args[k]);
-        if (dfg_.ValueInfo(a).kind == ir::ValueKind::kParam) {
+        if (dfg_->ValueInfo(a).kind == ir::ValueKind::kParam) {
           edges.push_back({a.index, p});
         } else if (!ZeroExtendedI32(a)) {
           zext[p] = 0;
@@ -2174,7 +2126,7 @@ void Lowerer::ComputeZeroExtendedParamsForCheck(std::vector<uint8_t>* out) const
       }
     }
   }
-  for (ir::Value p : dfg_.BlockParams(entry)) {
+  for (ir::Value p : dfg_->BlockParams(entry)) {
     if (ZeroExtendedAtDef(p)) {
       zext[p.index] = 1;
     } else {
@@ -2208,18 +2160,18 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
   thread_local std::vector<uint32_t> worklist;  // per thread: storage reused
   worklist.clear();
   for (ir::Inst i : ctx_.order().uextends) {
-    const ir::InstData& d = dfg_[i];
-    if (ResultType(i) == Type::kI64 && dfg_.ValueType(d.args[0]) == Type::kI32)
+    const ir::InstData& d = (*dfg_)[i];
+    if (ResultType(i) == Type::kI64 && dfg_->ValueType(d.args[0]) == Type::kI32)
       worklist.push_back(Resolve(d.args[0]).index);
   }
   has_uextend_ = !worklist.empty();
   if (!has_uextend_) return;
-  const size_t nvalues = dfg_.NumValues();
+  const size_t nvalues = dfg_->NumValues();
   zext_def_.assign(nvalues, 0);
   // The arguments of parameter k of a block are argument k of each of its in-edges
   // (InEdges; every value on the worklist is an i32, so these are the i32 parameters' edges).
   thread_local std::vector<uint8_t> seen;  // per thread: storage reused
-  const ir::Block entry = f_.EntryBlock();
+  const ir::Block entry = f_->EntryBlock();
   seen.assign(nvalues, 0);
   while (!worklist.empty()) {
     const uint32_t v = worklist.back();
@@ -2227,35 +2179,35 @@ void Lowerer::ComputeZeroExtendDemand(const CallLayout& self) {
     if (seen[v]) continue;
     seen[v] = 1;
     const ir::Value val(v);
-    const ir::ValueData& vd = dfg_.ValueInfo(val);
+    const ir::ValueData& vd = dfg_->ValueInfo(val);
     if (vd.kind == ir::ValueKind::kParam) {
       if (ir::Block(vd.def) == entry) {
         if (!self.params[vd.num].on_stack) zext_def_[v] = 1;
         continue;
       }
       for (const InEdge& e : InEdges(ir::Block(vd.def))) {
-        std::span<const ir::Value> args = dfg_.pool().Get(e.call->args);
+        std::span<const ir::Value> args = dfg_->pool().Get(e.call->args);
         if (vd.num < args.size()) worklist.push_back(Resolve(args[vd.num]).index);
       }
       continue;
     }
     if (vd.kind != ir::ValueKind::kResult) continue;
     const ir::Inst di(vd.def);
-    const Opcode op = dfg_[di].opcode;
+    const Opcode op = (*dfg_)[di].opcode;
     if (op != Opcode::kCall && op != Opcode::kCallIndirect) continue;
-    const CallLayout& layout = ctx_.CallLayoutOf(dfg_.CallSignature(di), WasmCallConv());
+    const CallLayout& layout = ctx_.CallLayoutOf(dfg_->CallSignature(di), WasmCallConv());
     if (!layout.results[vd.num].on_stack) zext_def_[v] = 1;
   }
 }
 
 ir::Inst Lowerer::IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const {
   const ir::Inst ui = DefInstId(index);
-  if (!ui.valid() || dfg_[ui].opcode != Opcode::kUextend || ResultType(ui) != Type::kI64)
+  if (!ui.valid() || (*dfg_)[ui].opcode != Opcode::kUextend || ResultType(ui) != Type::kI64)
     return ir::Inst();
-  const ir::Value x = dfg_[ui].args[0];
-  if (dfg_.ValueType(x) != Type::kI32 || !ctx_.CanSinkInto(x, ui)) return ir::Inst();
+  const ir::Value x = (*dfg_)[ui].args[0];
+  if (dfg_->ValueType(x) != Type::kI32 || !ctx_.CanSinkInto(x, ui)) return ir::Inst();
   const ir::Inst xi = DefInstId(x);
-  const ir::InstData& xd = dfg_[xi];
+  const ir::InstData& xd = (*dfg_)[xi];
   int64_t k = xd.imm;
   if (xd.opcode != Opcode::kIaddImm && !(xd.opcode == Opcode::kIadd && IsIconst(xd.args[1], &k)))
     return ir::Inst();
@@ -2267,8 +2219,8 @@ ir::Inst Lowerer::IndexOffset(ir::Value index, ir::Value* p, int64_t* c) const {
     return ir::Inst();
   // The address add: the uextend is its index, and it folds into every memory user.
   const ir::Inst add = ctx_.SoleUser(index);
-  if (!add.valid() || dfg_[add].opcode != Opcode::kIadd ||
-      Resolve(dfg_[add].args[1]) != Resolve(index) || ctx_.BlockOf(add) != ctx_.BlockOf(ui) ||
+  if (!add.valid() || (*dfg_)[add].opcode != Opcode::kIadd ||
+      Resolve((*dfg_)[add].args[1]) != Resolve(index) || ctx_.BlockOf(add) != ctx_.BlockOf(ui) ||
       !IsSunk(add))
     return ir::Inst();
   // Every access through it keeps its displacement within int32.
@@ -2286,15 +2238,15 @@ int64_t Lowerer::MaxAccessOffset(ir::Value addr) const {
   const uint32_t uses = ctx_.order().use_count[r.index];
   if (uses == 0) return -1;
   if (uses == 1) {
-    const ir::InstData& d = dfg_[ctx_.order().last_user[r.index]];
+    const ir::InstData& d = (*dfg_)[ctx_.order().last_user[r.index]];
     if (!IsMemory(d) || address_of(d) != r) return -1;
     return d.imm < 0 ? INT64_MAX : d.imm;
   }
   if (!addr_max_off_built_) {
     addr_max_off_built_ = true;
-    addr_max_off_.assign(dfg_.NumValues(), -1);
+    addr_max_off_.assign(dfg_->NumValues(), -1);
     for (ir::Inst i : ctx_.order().mem_insts) {  // in layout order
-      const ir::InstData& d = dfg_[i];
+      const ir::InstData& d = (*dfg_)[i];
       int64_t& m = addr_max_off_[address_of(d).index];
       m = d.imm < 0 ? INT64_MAX : std::max(m, d.imm);
     }
@@ -2307,7 +2259,7 @@ std::span<const Lowerer::InEdge> Lowerer::InEdges(ir::Block b) const {
     in_edges_built_ = true;
     // (The order counted these edges per target already: num_preds counts the destinations of
     // every reachable block's terminator, as the fill below walks them.)
-    const size_t nblocks = dfg_.NumBlocks();
+    const size_t nblocks = dfg_->NumBlocks();
     const std::vector<uint32_t>& num_preds = ctx_.order().num_preds;
     in_begin_.resize(nblocks + 1);
     in_begin_[0] = 0;
@@ -2328,7 +2280,7 @@ std::span<const Lowerer::InEdge> Lowerer::InEdges(ir::Block b) const {
 uint32_t Lowerer::IvBound(ir::Value pv) const {
   if (!iv_bounds_started_) {
     iv_bounds_started_ = true;
-    const size_t nvalues = dfg_.NumValues();
+    const size_t nvalues = dfg_->NumValues();
     iv_known_.assign(nvalues, 0);
     if (iv_max_.size() < nvalues) iv_max_.resize(nvalues);
   }
@@ -2337,9 +2289,9 @@ uint32_t Lowerer::IvBound(ir::Value pv) const {
   uint32_t& result = iv_max_[pv.index];
   result = UINT32_MAX;
   // Only i32 parameters of reachable blocks other than the entry count loops.
-  const ir::ValueData& vd = dfg_.ValueInfo(pv);
-  if (vd.kind != ir::ValueKind::kParam || dfg_.ValueType(pv) != Type::kI32 ||
-      ir::Block(vd.def) == f_.EntryBlock() || ctx_.order().vblock_of[vd.def] == backend::kNoBlock)
+  const ir::ValueData& vd = dfg_->ValueInfo(pv);
+  if (vd.kind != ir::ValueKind::kParam || dfg_->ValueType(pv) != Type::kI32 ||
+      ir::Block(vd.def) == f_->EntryBlock() || ctx_.order().vblock_of[vd.def] == backend::kNoBlock)
     return result;
   // The constants' maximum and the guarded step (one kind only) over the incoming arguments.
   // kUlt/kNe/kSlt: the sum is compared; kPUlt/kPNe/kPSlt: the parameter itself, before the step.
@@ -2352,7 +2304,7 @@ uint32_t Lowerer::IvBound(ir::Value pv) const {
   thread_local std::vector<uint32_t> consts;  // per thread: storage reused
   consts.clear();
   for (const InEdge& e : InEdges(ir::Block(vd.def))) {
-    std::span<const ir::Value> args = dfg_.pool().Get(e.call->args);
+    std::span<const ir::Value> args = dfg_->pool().Get(e.call->args);
     if (vd.num >= args.size()) continue;
     const ir::Value a = Resolve(args[vd.num]);
     int64_t cv;
@@ -2365,16 +2317,16 @@ uint32_t Lowerer::IvBound(ir::Value pv) const {
     }
     // a = iadd_imm p, step, guarded by the brif on a compare of a against a constant: the brif
     // ending the edge's block, or, for a jump, the brif whose edge is the only way into it.
-    const ir::InstData& td = dfg_[f_.layout.LastInst(e.src)];
+    const ir::InstData& td = (*dfg_)[f_->layout.LastInst(e.src)];
     ir::Inst gt;
     bool holds = false;
     if (td.opcode == Opcode::kBrif) {
-      gt = f_.layout.LastInst(e.src);
+      gt = f_->layout.LastInst(e.src);
       holds = e.which == 0;
     } else if (td.opcode == Opcode::kJump && ctx_.order().num_preds[e.src.index] == 1) {
       const InEdge& in = InEdges(e.src)[0];
-      const ir::Inst pt = f_.layout.LastInst(in.src);
-      if (dfg_[pt].opcode == Opcode::kBrif) {
+      const ir::Inst pt = f_->layout.LastInst(in.src);
+      if ((*dfg_)[pt].opcode == Opcode::kBrif) {
         gt = pt;
         holds = in.which == 0;
       }
@@ -2385,7 +2337,7 @@ uint32_t Lowerer::IvBound(ir::Value pv) const {
     if (ad != nullptr && ad->opcode == Opcode::kIaddImm && Resolve(ad->args[0]) == pv &&
         ad->imm > 0 && ad->imm < (1 << 16) && gt.valid()) {
       st = static_cast<uint32_t>(ad->imm);
-      const ir::InstData* cd = DefInst(dfg_[gt].args[0]);
+      const ir::InstData* cd = DefInst((*dfg_)[gt].args[0]);
       // (Only an icmp_imm's args[0] is read: the condition may be a call or a constant.)
       const bool is_cmp = cd != nullptr && cd->opcode == Opcode::kIcmpImm;
       const ir::Value cmp_v = is_cmp ? Resolve(cd->args[0]) : ir::Value();
@@ -2451,6 +2403,28 @@ uint32_t Lowerer::IvBound(ir::Value pv) const {
   return result;
 }
 
+void Lowerer::Reset(const ir::Function& f, const backend::ModuleContext& module,
+                    const CpuFeatures& features) {
+  f_ = &f;
+  dfg_ = &f.dfg;
+  module_ = &module;
+  features_ = features;
+  v_ = backend::TakeRecycledVCode<MInst>();  // the last function's was moved out (Run)
+  ctx_.Reset(f);
+  // The tables as a fresh Lowerer has them: empty (LowerEntry and the matchers' first
+  // questions size them), except memo_slot_, back to all UINT32_MAX through the last
+  // function's memos (also after a function that failed part-way), and iv_max_, read only
+  // where iv_known_ is set.
+  for (const MatchMemo& m : memos_) memo_slot_[m.inst.index] = UINT32_MAX;
+  auto clear = [](auto&... vs) { (vs.clear(), ...); };
+  clear(ops_, ret_ops_, jump_args_, self_layout_.params, self_layout_.results, zext_param_,
+        zext_check_, zext_def_, depth_, bswap_root_, bswap_members_, sunk_, iv_known_, in_begin_,
+        in_edges_, addr_uses_, memos_, addr_max_off_);
+  has_uextend_ = false;
+  zext_params_started_ = iv_bounds_started_ = in_edges_built_ = false;
+  bswap_roots_started_ = addr_max_off_built_ = false;
+}
+
 Expected<VCode> Lowerer::Run() {
   EGRET_TRY(backend::LowerFunction(ctx_, *this));
   v_.frame.wide_float_slots = ctx_.has_vector_vregs();
@@ -2459,10 +2433,10 @@ Expected<VCode> Lowerer::Run() {
 
 Status Lowerer::LowerEntry(ir::Block b) {
   // Frame facts for this function's own signature (its layout kept for the returns).
-  backend::ComputeCallLayoutInto(WasmCallConv(), f_.signature.params, f_.signature.results,
+  backend::ComputeCallLayoutInto(WasmCallConv(), f_->signature.params, f_->signature.results,
                                  &self_layout_);
   const CallLayout& self = self_layout_;
-  v_.Reserve(dfg_.NumInsts(), dfg_.NumValues(), ctx_.order().num_vblocks);
+  v_.Reserve(dfg_->NumInsts(), dfg_->NumValues(), ctx_.order().num_vblocks);
   // ZeroExtendedI32 of a parameter, IvBound and InEdges make their tables on their first
   // question.
   zext_params_started_ = false;
@@ -2471,16 +2445,16 @@ Status Lowerer::LowerEntry(ir::Block b) {
   in_edges_built_ = false;
   addr_max_off_built_ = false;
   ComputeZeroExtendDemand(self);
-  sunk_.assign(dfg_.NumInsts(), 0);  // IsSunk's answers depend on the analyses above
+  sunk_.assign(dfg_->NumInsts(), 0);  // IsSunk's answers depend on the analyses above
   // (The other matchers' memos too: memo_slot_ is all UINT32_MAX here, and memos_ empty.)
   EGRET_DCHECK(memos_.empty());
-  if (memo_slot_.size() < dfg_.NumInsts()) memo_slot_.resize(dfg_.NumInsts(), UINT32_MAX);
+  if (memo_slot_.size() < dfg_->NumInsts()) memo_slot_.resize(dfg_->NumInsts(), UINT32_MAX);
   MarkFoldedMemoryOperands();  // before the first IsSunk, which reads its marks
   v_.frame.stack_args = self.stack_args;
   v_.frame.arg_area_slots = ctx_.order().has_tail_call
-                                ? backend::ArgAreaSlots(f_, WasmCallConv())
-                                : backend::StackArgSlots(WasmCallConv(), f_.signature.params);
-  std::span<const ir::Value> params = dfg_.BlockParams(b);
+                                ? backend::ArgAreaSlots(*f_, WasmCallConv())
+                                : backend::StackArgSlots(WasmCallConv(), f_->signature.params);
+  std::span<const ir::Value> params = dfg_->BlockParams(b);
   ops_.clear();
   // A parameter zero-extended at entry arrives in a temporary: (temporary, parameter's vreg).
   std::vector<std::pair<VReg, VReg>> widen;
@@ -2497,7 +2471,7 @@ Status Lowerer::LowerEntry(ir::Block b) {
     MInst l;
     l.op = MOp::kLoadArg;
     l.fp = self.params[k].fp;
-    l.fp64 = dfg_.ValueType(params[k]) == Type::kF64;
+    l.fp64 = dfg_->ValueType(params[k]) == Type::kF64;
     l.vec = self.params[k].kind == backend::ValueKind::kV128;
     l.disp = backend::IncomingArgDisp(self, v_.frame.arg_area_slots, self.params[k].slot);
     Emit(l, {Operand::Def(DefVReg(params[k]))});
@@ -2514,10 +2488,10 @@ void Lowerer::EmitJump(uint32_t target, std::span<const VReg> args) {
 }
 
 Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   switch (d.opcode) {
     case Opcode::kReturn: {
-      std::span<const ir::Value> vals = dfg_.pool().Get(d.vargs);
+      std::span<const ir::Value> vals = dfg_->pool().Get(d.vargs);
       const CallLayout& l = self_layout_;
       ops_.clear();
       std::vector<Operand>& ret_ops = ret_ops_;
@@ -2528,7 +2502,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
           MInst s;
           s.op = MOp::kStoreRet;
           s.fp = l.results[k].fp;
-          s.fp64 = dfg_.ValueType(vals[k]) == Type::kF64;
+          s.fp64 = dfg_->ValueType(vals[k]) == Type::kF64;
           s.vec = l.results[k].kind == backend::ValueKind::kV128;
           s.disp = backend::StackResultDisp(l, v_.frame.arg_area_slots, l.results[k].slot);
           Emit(s, {Operand::Use(r)});
@@ -2554,7 +2528,7 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
     case Opcode::kJump: {
       std::vector<VReg>& args = jump_args_;
       args.clear();
-      for (ir::Value a : dfg_.pool().Get(d.dest[0].args)) args.push_back(Use(a));
+      for (ir::Value a : dfg_->pool().Get(d.dest[0].args)) args.push_back(Use(a));
       MInst m;
       m.op = MOp::kJmp;
       m.target[0] = ctx_.order().vblock_of[d.dest[0].block.index];
@@ -2610,19 +2584,19 @@ Status Lowerer::LowerTerminator(ir::Inst i, ir::Block b) {
 // callee-saved registers and rbp, releases `imm` bytes of the area below the callee's arguments
 // (moving the return address up), then jumps: the callee returns to this function's caller.
 Status Lowerer::LowerTailCall(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
-  const ir::Signature& sig = dfg_.signature(dfg_.CallSignature(i));
+  const ir::InstData& d = (*dfg_)[i];
+  const ir::Signature& sig = dfg_->signature(dfg_->CallSignature(i));
   const backend::TailCallPlan plan =
       backend::PlanTailCall(ComputeCallLayout(sig.params, sig.results), v_.frame.arg_area_slots);
   const CallLayout l = ComputeCallLayout(sig.params, sig.results);
-  std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
+  std::span<const ir::Value> args = dfg_->pool().Get(d.vargs);
   MInst m;
   m.imm = plan.pop_bytes;
   std::vector<Operand> ops;
   if (d.opcode == Opcode::kReturnCall) {
-    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), module_);
+    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), *module_);
     if (t == nullptr || t->kind == backend::CallTarget::Kind::kBuiltin)
-      return Unsupported("tail call to %" + dfg_.ext_func(ir::FuncRef(d.ref)).name +
+      return Unsupported("tail call to %" + dfg_->ext_func(ir::FuncRef(d.ref)).name +
                          ", which is not a defined function");
     m.op = MOp::kReturnCall;
     m.callee = t->index;
@@ -2646,7 +2620,7 @@ Status Lowerer::LowerTailCall(ir::Inst i) {
 }
 
 Status Lowerer::LowerCall(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   // Per thread, reused by every call site (LowerCall does not nest): the call's operands and
   // its zero-extended results keep their capacity.
   struct CallScratch {
@@ -2654,16 +2628,16 @@ Status Lowerer::LowerCall(ir::Inst i) {
     std::vector<std::pair<VReg, VReg>> widen;
   };
   thread_local CallScratch scratch;
-  const CallLayout& l = ctx_.CallLayoutOf(dfg_.CallSignature(i), WasmCallConv());
+  const CallLayout& l = ctx_.CallLayoutOf(dfg_->CallSignature(i), WasmCallConv());
   v_.frame.has_calls = true;
   v_.frame.outgoing_bytes = std::max(v_.frame.outgoing_bytes, l.AreaBytes());
-  std::span<const ir::Value> args = dfg_.pool().Get(d.vargs);
+  std::span<const ir::Value> args = dfg_->pool().Get(d.vargs);
   MInst m;
   ops_.clear();
   if (d.opcode == Opcode::kCall) {
-    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), module_);
+    const backend::CallTarget* t = ctx_.Callee(ir::FuncRef(d.ref), *module_);
     if (t == nullptr)
-      return Unsupported("call to unknown function %" + dfg_.ext_func(ir::FuncRef(d.ref)).name);
+      return Unsupported("call to unknown function %" + dfg_->ext_func(ir::FuncRef(d.ref)).name);
     m.op = t->kind == backend::CallTarget::Kind::kBuiltin ? MOp::kCallBuiltin : MOp::kCall;
     if (m.op == MOp::kCall) {
       m.callee = t->index;
@@ -2683,7 +2657,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
     MInst s;
     s.op = MOp::kStoreOutArg;
     s.fp = l.params[k].fp;
-    s.fp64 = dfg_.ValueType(args[k]) == Type::kF64;
+    s.fp64 = dfg_->ValueType(args[k]) == Type::kF64;
     s.vec = l.params[k].kind == backend::ValueKind::kV128;
     s.disp = 8 * static_cast<int32_t>(l.params[k].slot);
     VReg r = Use(args[k]);
@@ -2694,7 +2668,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
   for (size_t k = 0; k < args.size(); ++k)
     if (!l.params[k].on_stack)
       call_ops.push_back(Operand::FixedUse(Use(args[k]), LocPReg(l.params[k])));
-  std::span<const ir::Value> results = dfg_.InstResults(i);
+  std::span<const ir::Value> results = dfg_->InstResults(i);
   // A result zero-extended after the call arrives in a temporary: (temporary, result's vreg).
   std::vector<std::pair<VReg, VReg>>& widen = scratch.widen;
   widen.clear();
@@ -2709,7 +2683,7 @@ Status Lowerer::LowerCall(ir::Inst i) {
     MInst r;
     r.op = MOp::kLoadOutRet;
     r.fp = l.results[k].fp;
-    r.fp64 = dfg_.ValueType(results[k]) == Type::kF64;
+    r.fp64 = dfg_->ValueType(results[k]) == Type::kF64;
     r.vec = l.results[k].kind == backend::ValueKind::kV128;
     r.disp = 8 * static_cast<int32_t>(l.results[k].slot);
     Emit(r, {Operand::Def(DefVReg(results[k]))});
@@ -2719,9 +2693,9 @@ Status Lowerer::LowerCall(ir::Inst i) {
 
 void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
   const AddressMatch match = MatchAddress(mem);
-  m->disp = static_cast<int32_t>(dfg_[mem].imm);
+  m->disp = static_cast<int32_t>((*dfg_)[mem].imm);
   if (match.add.valid()) {
-    ir::Value base = dfg_[match.add].args[0], index = dfg_[match.add].args[1];
+    ir::Value base = (*dfg_)[match.add].args[0], index = (*dfg_)[match.add].args[1];
     uint8_t scale = 0;
     if (match.shift.valid()) {
       int64_t amount = 0;
@@ -2734,14 +2708,14 @@ void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
       const ir::Inst ui = DefInstId(index);
       ir::Value p;
       int64_t c = 0;
-      if (ui.valid() && dfg_[ui].opcode == Opcode::kUextend && IsSunk(ui) &&
+      if (ui.valid() && (*dfg_)[ui].opcode == Opcode::kUextend && IsSunk(ui) &&
           IndexOffset(index, &p, &c).valid()) {
         index = p;
         m->disp = static_cast<int32_t>(m->disp + c);
       }
     }
     if (match.offset.valid()) {  // the Wasm heap shape: the index below the offset add
-      if (!match.shift.valid()) index = dfg_[match.offset].args[0];
+      if (!match.shift.valid()) index = (*dfg_)[match.offset].args[0];
       m->disp += match.disp;
     }
     m->base_op = static_cast<int8_t>(ops_.size());
@@ -2751,7 +2725,7 @@ void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
     m->scale_log2 = scale;
     return;
   }
-  const ir::InstData& d = dfg_[mem];
+  const ir::InstData& d = (*dfg_)[mem];
   const ir::Value addr =
       ir::Info(d.opcode).format == ir::InstFormat::kStore ? d.args[1] : d.args[0];
   m->base_op = static_cast<int8_t>(ops_.size());
@@ -2759,8 +2733,8 @@ void Lowerer::AddressOperands(ir::Inst mem, MInst* m) {
 }
 
 void Lowerer::LowerRmwStore(ir::Inst st, const RmwMatch& r) {
-  const ir::InstData& s = dfg_[st];
-  const ir::InstData& l = dfg_[r.load];
+  const ir::InstData& s = (*dfg_)[st];
+  const ir::InstData& l = (*dfg_)[r.load];
   MInst m;
   m.op = MOp::kAluStore;
   m.alu = r.op;
@@ -2781,7 +2755,7 @@ void Lowerer::LowerRmwStore(ir::Inst st, const RmwMatch& r) {
 }
 
 void Lowerer::LowerMemory(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const bool store = ir::Info(d.opcode).format == ir::InstFormat::kStore;
   if (store) {
     const RmwMatch r = MatchRmwStore(i);
@@ -2797,7 +2771,7 @@ void Lowerer::LowerMemory(ir::Inst i) {
   m.trap = d.trap;
   ops_.clear();
   if (store) {
-    const Type vt = dfg_.ValueType(d.args[0]);
+    const Type vt = dfg_->ValueType(d.args[0]);
     m.fp = backend::IsFloatClass(vt);
     m.fp64 = vt == Type::kF64;
     m.vec = backend::IsVectorType(vt);
@@ -2814,7 +2788,7 @@ void Lowerer::LowerMemory(ir::Inst i) {
   }
   AddressOperands(i, &m);
   if (!store) {
-    const Type rt = dfg_.ValueType(FirstResult(i));
+    const Type rt = dfg_->ValueType(FirstResult(i));
     m.fp = backend::IsFloatClass(rt);
     m.fp64 = rt == Type::kF64;
     m.vec = backend::IsVectorType(rt);
@@ -2866,7 +2840,7 @@ void Lowerer::LowerMemory(ir::Inst i) {
 // negates first); xchg = xchg; and/or/xor = a lock cmpxchg loop; cas = lock cmpxchg; fence =
 // mfence. Results narrower than 32 bits are zero-extended (32-bit writes already are).
 void Lowerer::LowerAtomic(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   MInst m;
   switch (d.imm) {
     case 1:
@@ -2950,7 +2924,7 @@ struct RuleTable {
 extern const RuleTable kRules;  // (at namespace scope: no initialization guard per call)
 
 Status Lowerer::LowerInst(ir::Inst i) {
-  return (this->*kRules.rule[static_cast<size_t>(dfg_[i].opcode)])(i);
+  return (this->*kRules.rule[static_cast<size_t>((*dfg_)[i].opcode)])(i);
 }
 
 Status Lowerer::LowerNothing(ir::Inst) { return Status::Ok(); }
@@ -2960,7 +2934,7 @@ Status Lowerer::LowerIsNull(ir::Inst i) {  // cmp $0, ref (64-bit); sete
   c.kind = CondKind::kIntRI;
   c.cc = CondCode::kE;
   c.size = OpSize::k64;
-  c.a = Use(dfg_[i].args[0]);
+  c.a = Use((*dfg_)[i].args[0]);
   return EmitCmpSet(c, i);
 }
 
@@ -2985,7 +2959,7 @@ Status Lowerer::LowerAtomicRule(ir::Inst i) {
 }
 
 Status Lowerer::LowerUnsupported(ir::Inst i) {
-  return Unsupported(std::string("opcode ") + std::string(ir::OpcodeName(dfg_[i].opcode)));
+  return Unsupported(std::string("opcode ") + std::string(ir::OpcodeName((*dfg_)[i].opcode)));
 }
 
 const RuleTable kRules;
@@ -3035,7 +3009,7 @@ RuleTable::RuleTable() {
 }
 
 Status Lowerer::LowerAlu(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   const bool is_mul = op == Opcode::kImul || op == Opcode::kImulImm;
@@ -3076,7 +3050,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
   if (have_imm && ImmOperand(imm, m.size, &imm32)) {
     if (const ir::Inst add = LeaImmAdd(i); add.valid()) {
       // (a + b) + imm, (a + x << k) + imm or (x << k) + imm: one `lea imm(a, b|x, 1|2^k), d`.
-      const ir::InstData& a = dfg_[add];
+      const ir::InstData& a = (*dfg_)[add];
       const ir::Value shifted = LeaShiftOperand(add);
       ir::Value x;
       int64_t amount = 0;
@@ -3144,7 +3118,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     if (inverted.valid()) {  // x & ~y: `andn x, y, d` (BMI1), three-address
       const ir::Value other = inverted == d.args[1] ? d.args[0] : d.args[1];
       m.vex = true;
-      const VReg y = Use(dfg_[DefInstId(inverted)].args[0]), x = Use(other);
+      const VReg y = Use((*dfg_)[DefInstId(inverted)].args[0]), x = Use(other);
       Emit(m, {Operand::Use(x), Operand::Use(y), Operand::Def(Result(i))});
       return Status::Ok();
     }
@@ -3154,7 +3128,7 @@ Status Lowerer::LowerAlu(ir::Inst i) {
     // The load becomes the instruction's memory operand (commutative ops may swap).
     const bool rhs = folded == d.args[1];
     const ir::Inst load = DefInstId(folded);
-    const ir::InstData& l = dfg_[load];
+    const ir::InstData& l = (*dfg_)[load];
     VReg a = Use(rhs ? d.args[0] : d.args[1]);
     ops_.clear();
     ops_.push_back(Operand::Use(a));
@@ -3222,7 +3196,7 @@ void Lowerer::LowerAddTree(ir::Inst root, const ir::Value* leaves, const uint8_t
     m.size = size;
     if (mem[k]) {
       const ir::Inst load = DefInstId(leaves[k]);
-      const ir::InstData& l = dfg_[load];
+      const ir::InstData& l = (*dfg_)[load];
       ops_.clear();
       ops_.push_back(Operand::Use(acc));
       AddressOperands(load, &m);  // sets the displacement
@@ -3238,7 +3212,7 @@ void Lowerer::LowerAddTree(ir::Inst root, const ir::Value* leaves, const uint8_t
 }
 
 Status Lowerer::LowerDivRem(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   m.op = MOp::kDiv;
@@ -3271,7 +3245,7 @@ Status Lowerer::LowerDivRem(ir::Inst i) {
 
 // umulhi/smulhi: one-operand mul/imul multiplies rax by b into rdx:rax; the result is rdx.
 Status Lowerer::LowerMulHi(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   MInst m;
   m.op = MOp::kMulHi;
   m.size = AluSize(ResultType(i));
@@ -3291,7 +3265,7 @@ Status Lowerer::LowerMulHi(ir::Inst i) {
 }
 
 Status Lowerer::LowerShift(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   m.op = MOp::kShift;
@@ -3343,7 +3317,7 @@ Status Lowerer::LowerShift(ir::Inst i) {
 }
 
 Status Lowerer::LowerBitCount(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   m.op = MOp::kBitCount;
@@ -3369,7 +3343,7 @@ Status Lowerer::LowerBitCount(ir::Inst i) {
 }
 
 Status Lowerer::LowerUnary(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   m.op = MOp::kUnary;
@@ -3385,11 +3359,11 @@ Status Lowerer::LowerIcmp(ir::Inst i) {
 }
 
 Status Lowerer::LowerFcmp(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   MInst m;
   m.op = MOp::kFcmpSet;
   m.fcc = d.cond;
-  m.fp64 = dfg_.ValueType(d.args[0]) == Type::kF64;
+  m.fp64 = dfg_->ValueType(d.args[0]) == Type::kF64;
   VReg a = Use(d.args[0]), b = Use(d.args[1]);
   VReg tmp = NewVReg(Type::kI64);
   Emit(m, {Operand::Use(a), Operand::Use(b), Operand::EarlyDef(Result(i)), Operand::EarlyDef(tmp)});
@@ -3397,10 +3371,10 @@ Status Lowerer::LowerFcmp(ir::Inst i) {
 }
 
 Status Lowerer::LowerSelect(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const ir::Inst sunk = SinkableCompare(i);
-  if (sunk.valid() && dfg_[sunk].opcode == Opcode::kFcmp) {
-    const auto fcc = static_cast<ir::FloatCC>(dfg_[sunk].cond);
+  if (sunk.valid() && (*dfg_)[sunk].opcode == Opcode::kFcmp) {
+    const auto fcc = static_cast<ir::FloatCC>((*dfg_)[sunk].cond);
     if (fcc == ir::FloatCC::kEq || fcc == ir::FloatCC::kNe || !LoopCarriedSelect(i, sunk)) {
       LowerFloatMaskSelect(i, sunk);
       return Status::Ok();
@@ -3425,22 +3399,22 @@ Status Lowerer::LowerSelect(ir::Inst i) {
 }
 
 bool Lowerer::LoopCarriedSelect(ir::Inst i, ir::Inst cmp) const {
-  const ir::InstData& d = dfg_[i];
-  const ir::InstData& cd = dfg_[cmp];
+  const ir::InstData& d = (*dfg_)[i];
+  const ir::InstData& cd = (*dfg_)[cmp];
   // The result's only use passes it back as the compared block parameter itself.
   const ir::Value r = FirstResult(i);
   const ir::Inst u = ctx_.SoleUser(r);
   if (!u.valid()) return false;
-  const ir::InstData& ud = dfg_[u];
+  const ir::InstData& ud = (*dfg_)[u];
   const int num_dests = ud.opcode == Opcode::kJump ? 1 : ud.opcode == Opcode::kBrif ? 2 : 0;
   for (int k = 0; k < 2; ++k) {
     const ir::Value v = Resolve(cd.args[k]);
     if (v != Resolve(d.args[1]) && v != Resolve(d.args[2])) continue;
-    const ir::ValueData& vd = dfg_.ValueInfo(v);
+    const ir::ValueData& vd = dfg_->ValueInfo(v);
     if (vd.kind != ir::ValueKind::kParam) continue;
     for (int e = 0; e < num_dests; ++e) {
       if (ud.dest[e].block.index != vd.def) continue;
-      const auto args = dfg_.pool().Get(ud.dest[e].args);
+      const auto args = dfg_->pool().Get(ud.dest[e].args);
       if (vd.num < args.size() && Resolve(args[vd.num]) == Resolve(r)) return true;
     }
   }
@@ -3448,8 +3422,8 @@ bool Lowerer::LoopCarriedSelect(ir::Inst i, ir::Inst cmp) const {
 }
 
 void Lowerer::LowerFloatMaskSelect(ir::Inst i, ir::Inst cmp) {
-  const ir::InstData& d = dfg_[i];
-  const ir::InstData& cd = dfg_[cmp];
+  const ir::InstData& d = (*dfg_)[i];
+  const ir::InstData& cd = (*dfg_)[cmp];
   const bool f64 = ResultType(i) == Type::kF64;  // the compare's type too (SinkableCompare)
   bool swap = false;
   const uint8_t pred = SseCmpPredicate(static_cast<ir::FloatCC>(cd.cond), &swap);
@@ -3472,10 +3446,10 @@ void Lowerer::LowerFloatMaskSelect(ir::Inst i, ir::Inst cmp) {
 }
 
 Status Lowerer::LowerExtend(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
-  const Type from = dfg_.ValueType(d.args[0]);
+  const Type from = dfg_->ValueType(d.args[0]);
   const Type to = ResultType(i);
   if (op == Opcode::kUextend && from == Type::kI32 && to == Type::kI64 &&
       ZeroExtendedI32(d.args[0])) {
@@ -3506,7 +3480,7 @@ Status Lowerer::LowerExtend(ir::Inst i) {
 }
 
 Status Lowerer::LowerFloatArith(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   const bool f64 = ResultType(i) == Type::kF64;
@@ -3535,7 +3509,7 @@ Status Lowerer::LowerFloatArith(ir::Inst i) {
   if (folded.valid()) {
     // The load becomes the memory operand: `subsd 8(%rcx,%rax), d`.
     const ir::Inst load = DefInstId(folded);
-    const ir::InstData& l = dfg_[load];
+    const ir::InstData& l = (*dfg_)[load];
     ops_.clear();
     ops_.push_back(Operand::Use(Use(folded == d.args[1] ? d.args[0] : d.args[1])));
     AddressOperands(load, &m);  // sets the displacement
@@ -3555,7 +3529,7 @@ Status Lowerer::LowerFloatArith(ir::Inst i) {
 }
 
 Status Lowerer::LowerFminmax(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   m.op = MOp::kFminmax;
@@ -3567,7 +3541,7 @@ Status Lowerer::LowerFminmax(ir::Inst i) {
 }
 
 Status Lowerer::LowerFsign(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   m.op = MOp::kFsign;
@@ -3588,10 +3562,10 @@ Status Lowerer::LowerFsign(ir::Inst i) {
 }
 
 Status Lowerer::LowerFloatUnary(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
-  const bool f64 = dfg_.ValueType(d.args[0]) == Type::kF64;
+  const bool f64 = dfg_->ValueType(d.args[0]) == Type::kF64;
   m.op = MOp::kSseUnary;
   m.fp = true;
   m.fp64 = f64;
@@ -3612,7 +3586,7 @@ Status Lowerer::LowerFloatUnary(ir::Inst i) {
       c.op = MOp::kCallBuiltin;
       c.builtin = static_cast<uint32_t>(id);
       v_.frame.has_calls = true;
-      VReg vmctx = Use(dfg_.BlockParams(f_.EntryBlock())[0]);
+      VReg vmctx = Use(dfg_->BlockParams(f_->EntryBlock())[0]);
       VReg a = Use(d.args[0]);
       Emit(c,
            {Operand::FixedUse(vmctx, IntPReg(Gpr::kRdi)),
@@ -3636,11 +3610,11 @@ Status Lowerer::LowerFloatUnary(ir::Inst i) {
 }
 
 Status Lowerer::LowerFpToInt(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   m.op = MOp::kFpToInt;
-  m.fp64 = dfg_.ValueType(d.args[0]) == Type::kF64;
+  m.fp64 = dfg_->ValueType(d.args[0]) == Type::kF64;
   m.size = AluSize(ResultType(i));
   m.is_unsigned = op == Opcode::kFcvtToUint || op == Opcode::kFcvtToUintSat;
   m.saturating = op == Opcode::kFcvtToSintSat || op == Opcode::kFcvtToUintSat;
@@ -3654,13 +3628,13 @@ Status Lowerer::LowerFpToInt(ir::Inst i) {
 }
 
 Status Lowerer::LowerIntToFp(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   m.op = MOp::kIntToFp;
   m.fp = true;
   m.fp64 = ResultType(i) == Type::kF64;
-  m.size = AluSize(dfg_.ValueType(d.args[0]));
+  m.size = AluSize(dfg_->ValueType(d.args[0]));
   m.is_unsigned = op == Opcode::kFcvtFromUint;
   if (m.is_unsigned) {  // a GPR temporary (zero extension, or halving with the sticky bit)
     Emit(m, {Operand::Use(Use(d.args[0])), Operand::Def(Result(i)),
@@ -3672,9 +3646,9 @@ Status Lowerer::LowerIntToFp(ir::Inst i) {
 }
 
 Status Lowerer::LowerBitcast(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   MInst m;
-  const Type from = dfg_.ValueType(d.args[0]);
+  const Type from = dfg_->ValueType(d.args[0]);
   const Type to = ResultType(i);
   VReg a = Use(d.args[0]);
   if (ir::IsFloat(from) == ir::IsFloat(to)) {
@@ -3690,7 +3664,7 @@ Status Lowerer::LowerBitcast(ir::Inst i) {
 }
 
 Status Lowerer::LowerTrapIf(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   MInst m;
   Cond c = CondOf(d.args[0], SinkableCompare(i).valid(), i);
@@ -3727,7 +3701,7 @@ SseOp ByLane(OpSize lane, SseOp b, SseOp w, SseOp d, SseOp q) {
 }  // namespace
 
 void Lowerer::EmitVecBin(ir::Inst i, SseOp op, bool swap) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const VReg a = Use(d.args[swap ? 1 : 0]), b = Use(d.args[swap ? 0 : 1]);
   MInst m;
   m.op = MOp::kVecBin;
@@ -3787,14 +3761,14 @@ void Lowerer::EmitVecSeq(ir::Inst i, VecOp op, OpSize lane, std::initializer_lis
 }
 
 ir::Value Lowerer::VectorLoadOperand(ir::Inst user) const {
-  const ir::InstData& d = dfg_[user];
+  const ir::InstData& d = (*dfg_)[user];
   if (!features_.sse41) return ir::Value();  // the user is refused anyway
   if (d.opcode != Opcode::kVscalarToVector && d.opcode != Opcode::kVsplat) return ir::Value();
   const ir::Value v = d.args[0];
   if (!ctx_.CanSinkInto(v, user)) return ir::Value();
   const ir::Inst li = DefInstId(v);
-  if (dfg_[li].opcode != Opcode::kLoad) return ir::Value();
-  const Type t = dfg_.ValueType(Resolve(v));
+  if ((*dfg_)[li].opcode != Opcode::kLoad) return ir::Value();
+  const Type t = dfg_->ValueType(Resolve(v));
   if (ir::TypeBits(t) != 32 && ir::TypeBits(t) != 64) return ir::Value();
   // A splat's lane type must be the loaded one (i8/i16 splats take an i32 and truncate it).
   if (d.opcode == Opcode::kVsplat && ir::LaneType(d.type) != t) return ir::Value();
@@ -3802,7 +3776,7 @@ ir::Value Lowerer::VectorLoadOperand(ir::Inst user) const {
 }
 
 void Lowerer::EmitXmmLoad(ir::Inst load, bool f64, VReg dst) {
-  const ir::InstData& ld = dfg_[load];
+  const ir::InstData& ld = (*dfg_)[load];
   MInst m;
   m.op = MOp::kLoad;
   m.disp = static_cast<int32_t>(ld.imm);
@@ -3818,7 +3792,7 @@ void Lowerer::EmitXmmLoad(ir::Inst load, bool f64, VReg dst) {
 }
 
 Status Lowerer::LowerVector(ir::Inst i) {
-  const ir::InstData& d = dfg_[i];
+  const ir::InstData& d = (*dfg_)[i];
   const Opcode op = d.opcode;
   if (!features_.sse41) {
     char at[48] = "";
@@ -3828,7 +3802,7 @@ Status Lowerer::LowerVector(ir::Inst i) {
                        " needs SSE4.1, which the target features exclude");
   }
   const Type arg0 =
-      ir::Info(op).format == ir::InstFormat::kVconst ? Type::kInvalid : dfg_.ValueType(d.args[0]);
+      ir::Info(op).format == ir::InstFormat::kVconst ? Type::kInvalid : dfg_->ValueType(d.args[0]);
   const Type shape = ir::VectorShapeOf(op, d.type, arg0);
   const Type lane_type = ir::LaneType(shape);
   const OpSize lane = SizeOf(lane_type);
@@ -3840,7 +3814,7 @@ Status Lowerer::LowerVector(ir::Inst i) {
   m.fp64 = f64;
   switch (op) {
     case Opcode::kVconst: {
-      const ir::V128& k = dfg_.constant(d.ref);
+      const ir::V128& k = dfg_->constant(d.ref);
       m.op = MOp::kVecConst;
       m.fp = true;
       m.imm = static_cast<int64_t>(k.lo);
@@ -3885,7 +3859,7 @@ Status Lowerer::LowerVector(ir::Inst i) {
       EmitVecSeq(i, VecOp::kInsertLane, lane, {a, b}, 0, false, fl, m);
       return Status::Ok();
     case Opcode::kVshuffle: {
-      const ir::V128& k = dfg_.constant(d.ref);
+      const ir::V128& k = dfg_->constant(d.ref);
       m.imm = static_cast<int64_t>(k.lo);
       m.imm_hi = static_cast<int64_t>(k.hi);
       EmitVecSeq(i, VecOp::kShuffle, OpSize::k8, {a, b}, 1, false, false, m);
@@ -4147,8 +4121,10 @@ Status Lowerer::LowerVector(ir::Inst i) {
 
 Expected<VCode> Lower(const ir::Function& f, const backend::ModuleContext& module,
                       const CpuFeatures& features) {
-  Lowerer l(f, module, features);
-  return l.Run();
+  // Per thread: lowering never starts another function's lowering on the same thread.
+  thread_local Lowerer lowerer;
+  lowerer.Reset(f, module, features);
+  return lowerer.Run();
 }
 
 }  // namespace egret::x64

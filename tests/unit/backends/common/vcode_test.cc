@@ -100,5 +100,43 @@ TEST(VCode, AppendIntoReservedTablesLikeAddInst) {
   EXPECT_EQ(v.ra.operands.data(), operands_before);
 }
 
+// A recycled VCode's growing vectors come back, cleared, in the next taken VCode (the storage
+// kept), and nothing else does: the taken one equals a default-constructed VCode.
+TEST(VCode, RecycledStorageComesBackEmpty) {
+  struct OtherInst {
+    int op = 0;
+  };
+  (void)TakeRecycledVCode<OtherInst>();  // whatever this thread's spare held before
+  VCode<OtherInst> v;
+  v.Reserve(100, 10, 10);
+  v.ra.name = "f";
+  v.ra.StartBlock();
+  const VReg a = v.ra.AddVReg(RegClass::kInt);
+  v.Append(OtherInst{7}, 3, std::vector<Operand>{Operand::Def(a)}, {}, false);
+  v.ra.loop_depth.push_back(1);
+  v.jump_tables.push_back({0});
+  v.frame.has_calls = true;
+  v.frame.outgoing_bytes = 16;
+  const auto* insts = v.insts.data();
+  const auto* operands = v.ra.operands.data();
+  const auto* vregs = v.ra.vregs.data();
+  RecycleVCode(std::move(v));
+
+  VCode<OtherInst> t = TakeRecycledVCode<OtherInst>();
+  EXPECT_EQ(t.insts.data(), insts);
+  EXPECT_EQ(t.ra.operands.data(), operands);
+  EXPECT_EQ(t.ra.vregs.data(), vregs);
+  EXPECT_TRUE(t.insts.empty() && t.srclocs.empty() && t.ra.insts.empty() && t.ra.operands.empty() &&
+              t.ra.blocks.empty() && t.ra.vregs.empty() && t.ra.loop_depth.empty());
+  EXPECT_TRUE(t.ra.name.empty());
+  EXPECT_TRUE(t.jump_tables.empty());
+  EXPECT_FALSE(t.frame.has_calls);
+  EXPECT_EQ(t.frame.outgoing_bytes, 0u);
+  // The spare is empty now: a second take gets fresh vectors.
+  VCode<OtherInst> u = TakeRecycledVCode<OtherInst>();
+  EXPECT_EQ(u.insts.capacity(), 0u);
+  EXPECT_EQ(u.ra.operands.capacity(), 0u);
+}
+
 }  // namespace
 }  // namespace egret::backend
