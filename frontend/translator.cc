@@ -146,8 +146,15 @@ void Translation::ChargeFuel() {
 Expected<ir::SigRef> Translation::SigFor(uint32_t type_index) {
   uint32_t known;
   if (sigs_.Find(type_index, &known)) return ir::SigRef(known);
-  EGRET_ASSIGN_OR_RETURN(ir::Signature sig, WasmSignature(env_.types[type_index]));
-  ir::SigRef ref = b_.ImportSignature(std::move(sig));
+  // WasmSignature's, written into a slot the function's signature table keeps from the last
+  // function this thread translated (DataFlowGraph::NewSignature): no vector is allocated and
+  // freed per callee type. Every Wasm value type has an IR type.
+  const FuncType& type = env_.types[type_index];
+  ir::SigRef ref;
+  ir::Signature& sig = b_.NewSignature(&ref);
+  sig.params.push_back(Type::kI64);  // vmctx
+  for (ValType t : type.params()) sig.params.push_back(*IrType(t));
+  for (ValType t : type.results()) sig.results.push_back(*IrType(t));
   sigs_.Set(type_index, ref.index);
   return ref;
 }
@@ -161,7 +168,7 @@ ir::FuncRef Translation::Builtin(const char* name, std::initializer_list<Type> p
   sig.params.insert(sig.params.end(), params.begin(), params.end());
   sig.results.assign(results.begin(), results.end());
   ir::FuncRef ref =
-      b_.ImportFunction(std::string("egret_builtin_") + name, b_.ImportSignature(std::move(sig)));
+      b_.ImportFunction(std::string("egret_builtin_") + name, b_.ImportSignature(sig));
   builtins_.emplace_back(name, ref);
   return ref;
 }

@@ -111,19 +111,7 @@ class Translation {
  public:
   Translation(const ModuleEnv& env, const VMContextLayout& layout,
               std::span<const std::string> symbols, TranslateOptions options, uint32_t func_index,
-              ir::Function& f)
-      : env_(env),
-        layout_(layout),
-        symbols_(symbols),
-        options_(options),
-        func_index_(func_index),
-        b_(f, ThreadBuilderScratch()),
-        sigs_(ThreadSigs()),
-        callees_(ThreadCallees()) {
-    sigs_.Begin(env.types.size());
-    callees_.Begin(env.functions.size());
-    SwapScratch();
-  }
+              ir::Function& f);
   ~Translation();
   Translation(const Translation&) = delete;
   Translation& operator=(const Translation&) = delete;
@@ -142,8 +130,9 @@ class Translation {
   }
   struct Scratch;
   static Scratch& ThreadScratch();
-  static ir::FunctionBuilder::Scratch* ThreadBuilderScratch();
-  // Moves the vectors below between this translation and the thread's Scratch (a swap): the
+  // Moves the vectors below that most operators use (values_, frames_, locals_, in_loop_,
+  // set_nodes_, set_mark_) between this translation and the thread's Scratch (a swap: they stay
+  // members, one load from `this` away); the others are references into the Scratch. The
   // constructor borrows them, the destructor gives them back cleared, capacity kept, so a
   // worker translating function after function stops allocating for them.
   void SwapScratch();
@@ -255,6 +244,9 @@ class Translation {
   std::span<const std::string> symbols_;
   TranslateOptions options_;
   uint32_t func_index_;
+  // The thread's storage: the builder's tables and the vectors below are borrowed from it, the
+  // ones used on every operator by a swap (SwapScratch), the others by reference.
+  Scratch& scratch_;
   ir::FunctionBuilder b_;
   ir::Value vmctx_;
   // Reachable operators translated since the last ChargeFuel; always 0 when fuel is off.
@@ -264,32 +256,32 @@ class Translation {
 
   ValueStack values_;
   std::vector<Frame> frames_;
-  std::vector<ir::Value> saved_;  // parameters of open ifs, for their else branches
+  std::vector<ir::Value>& saved_;  // parameters of open ifs, for their else branches
   std::vector<ir::Variable> locals_;
-  std::vector<LocalGroup> groups_;
+  std::vector<LocalGroup>& groups_;
   // Signatures by type index and callees by function index (per-thread storage, see above).
   EpochIndexMap& sigs_;
   EpochIndexMap& callees_;
   // Builtins imported so far, by name (a dozen exist: a linear search).
-  std::vector<std::pair<std::string_view, ir::FuncRef>> builtins_;
-  std::vector<ir::Value> call_args_;
-  std::vector<ir::FunctionBuilder::Dest> dests_;
+  std::vector<std::pair<std::string_view, ir::FuncRef>>& builtins_;
+  std::vector<ir::Value>& call_args_;
+  std::vector<ir::FunctionBuilder::Dest>& dests_;
   // The locals each loop sets, by loop ordinal (the loop operators of the body counted in order,
   // dead ones too): a list through loop_nodes_ (local, next) from loop_head_[ordinal].
   // ScanLoops has filled the first loops_scanned_ ordinals; loops_seen_ counts the loop
   // operators translated so far. marked_[local] is 1 + the ordinal of the innermost loop the
   // scan has added the local to (0: none): the open loops at or outside it have it already.
-  std::vector<uint32_t> loop_head_;
-  std::vector<std::pair<uint32_t, uint32_t>> loop_nodes_;
-  std::vector<uint32_t> marked_;
+  std::vector<uint32_t>& loop_head_;
+  std::vector<std::pair<uint32_t, uint32_t>>& loop_nodes_;
+  std::vector<uint32_t>& marked_;
   // in_loop_[local]: the serial of the last live loop opened whose locals (the ones ScanLoops
   // recorded for it) include `local`, 0 if none. A loop's locals include those of every loop
   // nested in it, and a frame opened later has a larger serial, so inside the innermost live
   // loop L a local is one of L's exactly when in_loop_[local] >= L's serial (the local.set check).
   std::vector<uint32_t> in_loop_;
-  std::vector<uint32_t> scan_stack_;  // ScanLoops' open constructs (a loop's ordinal or none)
-  std::vector<uint32_t> scan_loops_;  // ScanLoops' open loops' ordinals
-  std::vector<ir::Variable> loop_vars_;
+  std::vector<uint32_t>& scan_stack_;  // ScanLoops' open constructs (a loop's ordinal or none)
+  std::vector<uint32_t>& scan_loops_;  // ScanLoops' open loops' ordinals
+  std::vector<ir::Variable>& loop_vars_;
   // The locals set in each live block/if frame (Frame::sets): a list through set_nodes_
   // (local, next). set_mark_[local] is 1 + the serial of the innermost frame the local was
   // added to (0: none): the open frames at or outside that one have it already.
@@ -322,32 +314,45 @@ struct Translation::Scratch {
   std::vector<uint32_t> set_mark;
 };
 
+inline Translation::Translation(const ModuleEnv& env, const VMContextLayout& layout,
+                                std::span<const std::string> symbols, TranslateOptions options,
+                                uint32_t func_index, ir::Function& f)
+    : env_(env),
+      layout_(layout),
+      symbols_(symbols),
+      options_(options),
+      func_index_(func_index),
+      scratch_(ThreadScratch()),
+      b_(f, &scratch_.builder),
+      saved_(scratch_.saved),
+      groups_(scratch_.groups),
+      sigs_(ThreadSigs()),
+      callees_(ThreadCallees()),
+      builtins_(scratch_.builtins),
+      call_args_(scratch_.call_args),
+      dests_(scratch_.dests),
+      loop_head_(scratch_.loop_head),
+      loop_nodes_(scratch_.loop_nodes),
+      marked_(scratch_.marked),
+      scan_stack_(scratch_.scan_stack),
+      scan_loops_(scratch_.scan_loops),
+      loop_vars_(scratch_.loop_vars) {
+  sigs_.Begin(env.types.size());
+  callees_.Begin(env.functions.size());
+  SwapScratch();
+}
+
 inline Translation::Scratch& Translation::ThreadScratch() {
   thread_local Scratch scratch;
   return scratch;
 }
 
-inline ir::FunctionBuilder::Scratch* Translation::ThreadBuilderScratch() {
-  return &ThreadScratch().builder;
-}
-
 inline void Translation::SwapScratch() {
-  Scratch& s = ThreadScratch();
+  Scratch& s = scratch_;
   values_.swap(s.values);
   frames_.swap(s.frames);
-  saved_.swap(s.saved);
   locals_.swap(s.locals);
-  groups_.swap(s.groups);
-  builtins_.swap(s.builtins);
-  call_args_.swap(s.call_args);
-  dests_.swap(s.dests);
-  loop_head_.swap(s.loop_head);
-  loop_nodes_.swap(s.loop_nodes);
-  marked_.swap(s.marked);
   in_loop_.swap(s.in_loop);
-  scan_stack_.swap(s.scan_stack);
-  scan_loops_.swap(s.scan_loops);
-  loop_vars_.swap(s.loop_vars);
   set_nodes_.swap(s.set_nodes);
   set_mark_.swap(s.set_mark);
 }

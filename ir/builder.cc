@@ -580,14 +580,6 @@ StackSlot FunctionBuilder::CreateStackSlot(uint32_t size, uint32_t align) {
   return f_.MakeStackSlot(size, align);
 }
 
-SigRef FunctionBuilder::ImportSignature(Signature sig) {
-  return f_.dfg.ImportSignature(std::move(sig));
-}
-
-FuncRef FunctionBuilder::ImportFunction(std::string name, SigRef sig) {
-  return f_.dfg.ImportFunction({std::move(name), sig});
-}
-
 // --- Instructions.
 
 Inst FunctionBuilder::Append(const InstData& data) {

@@ -152,8 +152,12 @@ class FunctionBuilder {
 
   // --- Declarations.
   StackSlot CreateStackSlot(uint32_t size, uint32_t align);
-  SigRef ImportSignature(Signature sig);
-  FuncRef ImportFunction(std::string name, SigRef sig);
+  SigRef ImportSignature(const Signature& sig) { return f_.dfg.ImportSignature(sig); }
+  // A new empty signature to fill in place (DataFlowGraph::NewSignature).
+  Signature& NewSignature(SigRef* ref) { return f_.dfg.NewSignature(ref); }
+  FuncRef ImportFunction(std::string_view name, SigRef sig) {
+    return f_.dfg.ImportFunction(name, sig);
+  }
 
   // --- Instructions, appended to the current block. The one-result forms the translator
   // makes most are inline (each is an InstData and AppendOne).

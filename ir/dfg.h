@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -243,12 +244,31 @@ class DataFlowGraph {
   size_t NumJumpTables() const { return jump_tables_.size(); }
   bool IsValidJumpTable(JumpTable jt) const { return jump_tables_.IsValid(jt); }
 
-  SigRef ImportSignature(Signature sig) { return signatures_.Push(std::move(sig)); }
+  // Signatures and external functions are copied into slots a Clear keeps (PushTable), so a
+  // function rebuilt in this graph reuses their vectors' and names' capacity: no allocation
+  // per callee once a worker has translated a few functions.
+  SigRef ImportSignature(const Signature& sig) { return signatures_.Push(sig); }
+  // A new signature with no parameters and no results, for the caller to fill through the
+  // reference (the translator writes a Wasm type's IR types straight into it).
+  Signature& NewSignature(SigRef* ref) {
+    *ref = signatures_.NextKey();
+    Signature& s = signatures_.PushSlot();
+    s.params.clear();
+    s.results.clear();
+    return s;
+  }
   const Signature& signature(SigRef s) const { return signatures_[s]; }
   size_t NumSignatures() const { return signatures_.size(); }
   bool IsValidSigRef(SigRef s) const { return signatures_.IsValid(s); }
 
-  FuncRef ImportFunction(ExtFuncData f) { return ext_funcs_.Push(std::move(f)); }
+  FuncRef ImportFunction(std::string_view name, SigRef sig) {
+    const FuncRef ref = ext_funcs_.NextKey();
+    ExtFuncData& e = ext_funcs_.PushSlot();
+    e.name.assign(name);
+    e.sig = sig;
+    return ref;
+  }
+  FuncRef ImportFunction(const ExtFuncData& f) { return ImportFunction(f.name, f.sig); }
   const ExtFuncData& ext_func(FuncRef f) const { return ext_funcs_[f]; }
   size_t NumExtFuncs() const { return ext_funcs_.size(); }
   bool IsValidFuncRef(FuncRef f) const { return ext_funcs_.IsValid(f); }
@@ -313,12 +333,17 @@ class DataFlowGraph {
       return K(size_ - 1);
     }
     [[gnu::always_inline]] V& PushRef(const V& v) {
-      if (size_ == capacity_) [[unlikely]]
-        Grow(size_t{size_} + 1);
-      V& e = items[size_++];
+      V& e = PushSlot();
       e = v;
       return e;
     }
+    // The next entry as a Clear left it (or value-initialised): the caller overwrites it.
+    [[gnu::always_inline]] V& PushSlot() {
+      if (size_ == capacity_) [[unlikely]]
+        Grow(size_t{size_} + 1);
+      return items[size_++];
+    }
+    K NextKey() const { return K(size_); }
     V& operator[](K k) {
       EGRET_DCHECK(k.index < size_);
       return items[k.index];
@@ -343,8 +368,8 @@ class DataFlowGraph {
   PushTable<Value, ValueData> values_;
   PrimaryMap<Block, BlockData> blocks_;
   PrimaryMap<JumpTable, JumpTableData> jump_tables_;
-  PrimaryMap<SigRef, Signature> signatures_;
-  PrimaryMap<FuncRef, ExtFuncData> ext_funcs_;
+  PushTable<SigRef, Signature> signatures_;
+  PushTable<FuncRef, ExtFuncData> ext_funcs_;
   ValueListPool pool_;
   std::vector<V128> constants_;
   // Open-addressing hash of constants_ (indices, UINT32_MAX empty; a power of two in size, at

@@ -926,5 +926,38 @@ TEST(Builder, DeclaredJoinsKeepTheCacheOfTheRegionsEntry) {
   EXPECT_TRUE(Verify(f).ok());
 }
 
+// Signatures and external functions of a reset function are new entries from 0 again, whatever
+// the slots Clear kept held (DataFlowGraph::NewSignature hands out an empty signature).
+TEST(Builder, SignaturesAfterResetStartEmpty) {
+  Function f("f", {{}, {}});
+  for (int round = 0; round < 2; ++round) {
+    f.Reset(round == 0 ? "f" : "g", {{}, {}});
+    FunctionBuilder b(f);
+    SigRef big = b.ImportSignature({{Type::kI64, Type::kI32, Type::kF64}, {Type::kI32}});
+    SigRef fresh;
+    Signature& s = b.NewSignature(&fresh);
+    EXPECT_TRUE(s.params.empty());
+    EXPECT_TRUE(s.results.empty());
+    s.params.push_back(Type::kI64);
+    s.results.push_back(Type::kF32);
+    FuncRef callee = b.ImportFunction(round == 0 ? "a_long_callee_name_past_sso" : "c", fresh);
+    EXPECT_EQ(big.index, 0u);
+    EXPECT_EQ(fresh.index, 1u);
+    EXPECT_EQ(callee.index, 0u);
+    EXPECT_EQ(f.dfg.NumSignatures(), 2u);
+    EXPECT_EQ(f.dfg.NumExtFuncs(), 1u);
+    EXPECT_EQ(f.dfg.signature(big),
+              (Signature{{Type::kI64, Type::kI32, Type::kF64}, {Type::kI32}}));
+    EXPECT_EQ(f.dfg.signature(fresh), (Signature{{Type::kI64}, {Type::kF32}}));
+    EXPECT_EQ(f.dfg.ext_func(callee).name, round == 0 ? "a_long_callee_name_past_sso" : "c");
+    EXPECT_EQ(f.dfg.ext_func(callee).sig, fresh);
+    Block entry = b.CreateBlock();
+    b.SwitchToBlock(entry);
+    b.SealBlock(entry);
+    b.Return({});
+    b.Finalize();
+  }
+}
+
 }  // namespace
 }  // namespace egret::ir
