@@ -1175,6 +1175,10 @@ uint32_t Backtrack::PopQueue() {
 
 Status Backtrack::AllocateAll() {
   cands_at_.assign(PReg::kNumIndices, kNone);
+  for (int c = 0; c < kNumRegClasses; ++c) {  // a class has at most 64 registers
+    const size_t n = cands_base_[c].size();
+    all_cands_[c] = n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
+  }
   // Most bundles end up assigned, most of them as one span: the table starts at that size.
   occ_.Reset(bundles_.size());
   allocatable_.ForEach([&](PReg r) {
@@ -1252,11 +1256,46 @@ Status Backtrack::AllocateAll() {
   if (at == kNone) {
     at = static_cast<uint32_t>(cands_.size());
     cands_.push_back(hint);
-    for (PReg r : base)
-      if (r != hint) cands_.push_back(r);
+    for (uint32_t k = 0; k < base.size(); ++k) {
+      if (base[k] != hint)
+        cands_.push_back(base[k]);
+      else
+        hint_pos_[hint.index()] = static_cast<uint8_t>(k);
+    }
     EGRET_DCHECK(cands_.size() - at == base.size());
   }
   return {cands_.data() + at, base.size()};
+}
+
+// Which candidates of bu's list (the last Candidates(); bit k: cand_list_[k]) are in
+// `clobbered`. A bundle's clobbered set is nearly always the one caller-saved set of the
+// function's calls, so the answer for the class's base list is kept for the last set
+// (clob_cache_set_, clob_cache_mask_). A hinted list is the base list with its hint moved to the
+// front: the base positions before the hint's (hint_pos_) move up by one.
+[[gnu::always_inline]] inline uint64_t Backtrack::ClobberedCandidates(const Bundle& bu,
+                                                                      PRegSet clobbered) {
+  const int c = static_cast<int>(bu.cls);
+  const auto& base = cands_base_[c];
+  if (!(clobbered == clob_cache_set_[c])) {
+    uint64_t mask = 0;
+    for (uint32_t k = 0; k < base.size(); ++k)
+      if (clobbered.Contains(base[k])) mask |= uint64_t{1} << k;
+    clob_cache_set_[c] = clobbered;
+    clob_cache_mask_[c] = mask;
+  }
+  uint64_t m = clob_cache_mask_[c];
+  if (cand_list_.data() != base.data()) {
+    const uint32_t p = hint_pos_[cand_list_[0].index()];
+    const uint64_t below = (uint64_t{1} << p) - 1;
+    m = (m & ~(below | (uint64_t{1} << p))) | ((m & below) << 1) | ((m >> p) & 1);
+  }
+  EGRET_DCHECK([&] {
+    uint64_t want = 0;
+    for (uint32_t k = 0; k < cand_list_.size(); ++k)
+      if (clobbered.Contains(cand_list_[k])) want |= uint64_t{1} << k;
+    return want == m;
+  }());
+  return m;
 }
 
 // Sets or clears the bits of points [a, b) of register r in half `half` (0: reservations,
@@ -1649,7 +1688,7 @@ void Backtrack::JoinRanges(const Bundle& bu, std::vector<Span>* out) const {
 }
 
 // The index (in bu) of bu's range holding point p, which bu covers.
-uint32_t Backtrack::RangeIndexAt(const Bundle& bu, uint32_t p) const {
+[[gnu::always_inline]] inline uint32_t Backtrack::RangeIndexAt(const Bundle& bu, uint32_t p) const {
   const auto rs = Ranges(bu);
   const uint32_t k = static_cast<uint32_t>(
       std::partition_point(rs.begin(), rs.end(), [p](const Range& x) { return x.to <= p; }) -
@@ -1880,8 +1919,8 @@ Status Backtrack::Place(uint32_t b) {
   }
   // First pass: the first free candidate in order wins. A candidate is free when its scan finds
   // no conflict; a taken one stops at its first conflict, which Split may need.
-  // Written by index (the first pass reaches candidate k only after writing 0..k-1), so the
-  // vectors only ever grow to the longest candidate list.
+  // Written by index (the first pass reaches an unclobbered candidate k only after writing the
+  // unclobbered ones before it), so the vectors only ever grow to the longest candidate list.
   const uint32_t num_cands = static_cast<uint32_t>(cand_list_.size());
   if (first_conflict_range_.size() < num_cands) {
     first_conflict_range_.resize(num_cands);
@@ -1893,13 +1932,13 @@ Status Backtrack::Place(uint32_t b) {
   uint32_t* const first_occ_word = first_occ_word_.data();
   uint8_t* const cand_state = cand_state_.data();
   float spill_cost = -1;  // SpillCost of the bundle, once a candidate needs it
-  for (uint32_t ci = 0; ci < num_cands; ++ci) {
+  // The clobbered candidates are skipped at once (clob_mask_); the passes below and Split visit
+  // the others by the bits of `unclobbered`, in candidate order.
+  clob_mask_ = clobbered.Empty() ? 0 : ClobberedCandidates(bundles_[b], clobbered);
+  const uint64_t unclobbered = all_cands_[static_cast<int>(bundles_[b].cls)] & ~clob_mask_;
+  for (uint64_t left = unclobbered; left != 0; left &= left - 1) {
+    const uint32_t ci = static_cast<uint32_t>(__builtin_ctzll(left));
     const PReg r = cand_list_[ci];
-    if (clobbered.Contains(r)) {
-      first_conflict[ci] = 0;
-      cand_state[ci] = kCandClobbered;
-      continue;
-    }
     // A fresh callee-saved register the bundle does not pay for counts as taken; it is not
     // an eviction or split choice either (it holds no bundle to evict).
     if (DeclinesCalleeSaved(bundles_[b], r, &spill_cost)) {
@@ -2019,9 +2058,10 @@ Status Backtrack::Place(uint32_t b) {
   uint32_t best_k = 0;
   float best_cost = kInfWeight * 2;
   if (may_evict) {
-    for (uint32_t k = 0; k < cand_list_.size(); ++k) {
+    for (uint64_t left = unclobbered; left != 0; left &= left - 1) {
+      const uint32_t k = static_cast<uint32_t>(__builtin_ctzll(left));
       const PReg r = cand_list_[k];
-      if ((cand_state_[k] & (kCandClobbered | kCandDeclined | kCandReservedFirst)) != 0) continue;
+      if ((cand_state_[k] & (kCandDeclined | kCandReservedFirst)) != 0) continue;
       float cost = 0;
       bool unknown = first_conflict_range_[k] == kUnknown;
       if (unknown) {
@@ -2074,8 +2114,10 @@ Status Backtrack::Place(uint32_t b) {
     bundles_[b].spilled = true;
     return Status::Ok();
   }
-  for (uint32_t k = 0; k < num_cands; ++k)
+  for (uint64_t left = unclobbered; left != 0; left &= left - 1) {
+    const uint32_t k = static_cast<uint32_t>(__builtin_ctzll(left));
     if (first_conflict_range_[k] == kUnknown) first_occ_pt_[k] = occ_point(k);
+  }
   return Split(b);
 }
 
@@ -2511,18 +2553,13 @@ Status Backtrack::Split(uint32_t b) {
       best_k = k;
     }
   };
-  bool any_clobbered = false;
-  const uint32_t num_cands = static_cast<uint32_t>(cand_list_.size());
-  for (uint32_t k = 0; k < num_cands; ++k) {
-    const uint8_t state = cand_state_[k];
-    if ((state & kCandDeclined) != 0) continue;
-    if ((state & kCandClobbered) != 0)
-      any_clobbered = true;
-    else
-      consider(k, false);
+  const uint64_t unclobbered = all_cands_[static_cast<int>(bundles_[b].cls)] & ~clob_mask_;
+  for (uint64_t left = unclobbered; left != 0; left &= left - 1) {
+    const uint32_t k = static_cast<uint32_t>(__builtin_ctzll(left));
+    if ((cand_state_[k] & kCandDeclined) == 0) consider(k, false);
   }
-  for (uint32_t k = 0; any_clobbered && k < num_cands; ++k)
-    if ((cand_state_[k] & kCandClobbered) != 0) consider(k, true);
+  for (uint64_t left = clob_mask_; left != 0; left &= left - 1)
+    consider(static_cast<uint32_t>(__builtin_ctzll(left)), true);
   // Of the requiring uses (clipped to the ranges, as RequiringUses lists them): the first one's
   // instruction, and the instruction of the last one that ends by the gap before best_pt (the
   // condition is monotone in the use's position, so a scan in order stops there). One pass,

@@ -175,15 +175,16 @@ struct BacktrackScratch {
   // before that word), and Place sets the point itself before it calls Split.
   std::vector<uint32_t> first_conflict_range_, first_occ_word_, first_occ_pt_;
   static constexpr uint32_t kResBefore = uint32_t{1} << 31;
-  // Per candidate of the last Place(), by index like first_conflict_range_ (the eviction pass and
-  // Split read a byte where testing register sets cost a few instructions per set and candidate):
-  // a call inside the bundle clobbers it; it is a fresh callee-saved register the bundle does not
-  // pay for (a save and a restore at the entry block's frequency); its first conflict (first
-  // pass) is a reservation; it was taken at an assigned bit (first_occ_pt_) with reservation bits
-  // under the bundle before it (one of them may be an earlier conflict).
+  // Per candidate of the last Place() that no call inside the bundle clobbers (clob_mask_), by
+  // index like first_conflict_range_ (the eviction pass and Split read a byte where testing
+  // register sets cost a few instructions per set and candidate): it is a fresh callee-saved
+  // register the bundle does not pay for (a save and a restore at the entry block's frequency);
+  // its first conflict (first pass) is a reservation; it was taken at an assigned bit
+  // (first_occ_pt_) with reservation bits under the bundle before it (one of them may be an
+  // earlier conflict). The entries of clobbered candidates are not written: every pass visits
+  // the candidates by the bits of clob_mask_ or its complement.
   std::vector<uint8_t> cand_state_;
-  static constexpr uint8_t kCandClobbered = 1, kCandDeclined = 2, kCandReservedFirst = 4,
-                           kCandResBeforeOcc = 8;
+  static constexpr uint8_t kCandDeclined = 2, kCandReservedFirst = 4, kCandResBeforeOcc = 8;
   // Per allocatable register, one bit per point, in pairs of words (reservations of any vreg,
   // assigned ranges): a filter in front of the exact queries. A range whose bits are all clear
   // has no conflict in that register; a set bit sends the query to res_ and occ_ (a reservation
@@ -260,8 +261,16 @@ struct BacktrackRunState {
   PRegSet all_clobbers_;  // every register some call of the function clobbers (AllocateAll)
   // The last Place(): its candidates in order (cands_base_ of the class, or in cands_ with a hint).
   std::span<const PReg> cand_list_;
-  // The last Place(): the registers the calls inside the bundle clobber.
+  // The last Place(): the registers the calls inside the bundle clobber, and which of its
+  // candidates they are (bit k: cand_list_[k]; a class has at most 64 registers).
   PRegSet clobbered_;
+  uint64_t clob_mask_ = 0;
+  // Per register class: a bit for each candidate (k < cands_base_[c].size(); AllocateAll).
+  uint64_t all_cands_[kNumRegClasses] = {};
+  // Per register class, ClobberedCandidates' last clobbered set (empty: none yet; it is asked
+  // only for nonempty sets) and which candidates of the class's base list (cands_base_) are in it.
+  PRegSet clob_cache_set_[kNumRegClasses];
+  uint64_t clob_cache_mask_[kNumRegClasses] = {};
   // The last Place(): the first call inside the bundle with clobbers, its set and point (4j+2).
   PRegSet first_call_set_;
   uint32_t first_call_pt_ = 0;
@@ -350,6 +359,7 @@ class Backtrack : private BacktrackScratch, private BacktrackRunState {
   Status AllocateAll();
   Status Place(uint32_t b);
   std::span<const PReg> Candidates(const Bundle& bu);
+  uint64_t ClobberedCandidates(const Bundle& bu, PRegSet clobbered);
   void BuildSpans(uint32_t b);
   void JoinRanges(const Bundle& bu, std::vector<Span>* out) const;
   // The kept spans of bu (BuildSpans): valid until span_arena_ grows.
@@ -439,6 +449,9 @@ class Backtrack : private BacktrackScratch, private BacktrackRunState {
   // Per allocatable register (AllocateAll): whether the reservation half of its bitmap may have
   // a bit set (some call clobbers it or some fixed operand reserves it).
   bool res_any_[PReg::kNumIndices];
+  // Per register used as a hint in the run: its position in its class's base candidate list,
+  // written by Candidates when it builds the hint's list (before ClobberedCandidates reads it).
+  uint8_t hint_pos_[PReg::kNumIndices];
 };
 
 }  // namespace egret::regalloc
