@@ -1649,9 +1649,9 @@ uint32_t Backtrack::FirstClobberIn(PReg r, uint32_t a, uint32_t b) const {
 // SplitAt, Evict or an earlier Place) are used as they are; new ones are joined straight into
 // span_arena_, where AssignSpans, Evict and the bundle's next Place find them without a copy.
 //
-// Runs of touching ranges are long (a value live through consecutive blocks: about 25 ranges a
-// span on lz20), so the run is followed four ranges at a time while four more remain, then one
-// at a time.
+// Since the ranges of one vreg come joined (CompactRanges), touching ranges are rare (those of
+// references, and of different vregs in a merged bundle): lz20's 113 K spans join about one
+// range each.
 void Backtrack::BuildSpans(uint32_t b) {
   Bundle& bu = bundles_[b];
   if (bu.span_end != bu.span_begin) {  // kept
@@ -1678,11 +1678,7 @@ void Backtrack::JoinRanges(const Bundle& bu, std::vector<Span>* out) const {
   for (const Range* p = rs; p < e;) {
     const uint32_t first = static_cast<uint32_t>(p - rs), from = p->from;
     uint32_t to = p->to;
-    for (++p; e - p >= 4 && p[0].from == to && p[1].from == p[0].to && p[2].from == p[1].to &&
-              p[3].from == p[2].to;
-         p += 4)
-      to = p[3].to;
-    for (; p < e && p->from == to; ++p) to = p->to;
+    for (++p; p < e && p->from == to; ++p) to = p->to;
     out->push_back({from, to, first, static_cast<uint32_t>(p - rs)});
   }
 }
@@ -1902,8 +1898,10 @@ Status Backtrack::Place(uint32_t b) {
     for (const Span& s : spans)
       mask0 |= (~uint64_t{0} << (s.from % 64)) & (~uint64_t{0} >> (63 - (s.to - 1) % 64));
   } else if (use_mask) {
-    bundle_mask_.assign(num_words, 0);
+    // Only grows (its words past num_words are not read): a resize is rare, the zeroing inline.
+    if (bundle_mask_.size() < num_words) bundle_mask_.resize(num_words);
     uint64_t* mask = bundle_mask_.data();
+    std::fill_n(mask, num_words, uint64_t{0});
     for (const Span& s : spans) {  // first and last word masked, the words between filled
       const uint32_t w0 = s.from / 64 - lo_word, w1 = (s.to - 1) / 64 - lo_word;
       const uint64_t m0 = ~uint64_t{0} << (s.from % 64),
