@@ -296,16 +296,21 @@ class CfgSimplifier {
   // Marks b as changed in the current epoch: its incoming edges or arguments, or the use count
   // of one of its parameters (MarkOwner), changed since the last phase 3.
   void MarkBlock(Block b) { changed_in_[b.index] = epoch_; }
+  // v names no alias (phases 2 and 4 call this; see CountUses).
   void MarkOwner(Value v) {
-    const ir::ValueData& vd = dfg_.ValueInfo(dfg_.ResolveAliases(v));
+    EGRET_DCHECK(dfg_.ResolveAliases(v) == v);
+    const ir::ValueData& vd = dfg_.ValueInfo(v);
     if (vd.kind == ir::ValueKind::kParam) MarkBlock(Block(vd.def));
   }
 
+  // Whether a and b name one block with the same arguments. Phases 1 and 4 ask, when no
+  // operand names an alias (see CountUses), so the arguments compare as written.
   bool SameArgs(const BlockCall& a, const BlockCall& b) const {
     if (a.block != b.block || a.args.size != b.args.size) return false;
     const auto x = dfg_.pool().Get(a.args), y = dfg_.pool().Get(b.args);
     for (size_t k = 0; k < x.size(); ++k) {
-      if (dfg_.ResolveAliases(x[k]) != dfg_.ResolveAliases(y[k])) return false;
+      EGRET_DCHECK(dfg_.ResolveAliases(x[k]) == x[k] && dfg_.ResolveAliases(y[k]) == y[k]);
+      if (x[k] != y[k]) return false;
     }
     return true;
   }
@@ -598,13 +603,28 @@ class CfgSimplifier {
       const uint32_t n = static_cast<uint32_t>(block_params.size());
       if (n == 0) continue;
       swept.assign(n, ParamArgs{});
-      for (Block pred : cfg.Preds(b)) {
-        dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
-          if (bc.block != b) return;
-          const auto args = dfg_.pool().Get(bc.args);
-          for (uint32_t k = 0; k < n; ++k)
-            swept[k].Add(dfg_.ResolveAliases(args[k]), block_params[k]);
-        });
+      // Until this phase replaces a parameter no operand names an alias (none does when a
+      // phase starts: CountUses), so the arguments are taken as written.
+      if (replaced) {
+        for (Block pred : cfg.Preds(b)) {
+          dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
+            if (bc.block != b) return;
+            const auto args = dfg_.pool().Get(bc.args);
+            for (uint32_t k = 0; k < n; ++k)
+              swept[k].Add(dfg_.ResolveAliases(args[k]), block_params[k]);
+          });
+        }
+      } else {
+        for (Block pred : cfg.Preds(b)) {
+          dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
+            if (bc.block != b) return;
+            const auto args = dfg_.pool().Get(bc.args);
+            for (uint32_t k = 0; k < n; ++k) {
+              EGRET_DCHECK(dfg_.ResolveAliases(args[k]) == args[k]);
+              swept[k].Add(args[k], block_params[k]);
+            }
+          });
+        }
       }
       bool stale = false;  // a parameter of b was replaced: `swept` may be stale for the others
       for (uint32_t p = n; p-- > 0;) {
@@ -688,11 +708,15 @@ class CfgSimplifier {
       params.assign(dfg_.BlockParams(e).begin(), dfg_.BlockParams(e).end());
       std::vector<Value>& out_args = out_args_;
       out_args.clear();
-      for (Value a : dfg_.pool().Get(out.args)) out_args.push_back(dfg_.ResolveAliases(a));
+      // No operand names an alias in this phase (see CountUses).
+      for (Value a : dfg_.pool().Get(out.args)) {
+        EGRET_DCHECK(dfg_.ResolveAliases(a) == a);
+        out_args.push_back(a);
+      }
       bool local = true;
       for (Value p : params) {
         uint32_t in_jump = 0;
-        for (Value a : out_args) in_jump += dfg_.ResolveAliases(a) == p;
+        for (Value a : out_args) in_jump += a == p;
         local &= uses[p.index] == in_jump;
       }
       if (!local) continue;
