@@ -138,6 +138,10 @@ class CfgSimplifier {
     // Without conditional traps (the cache says so: an earlier pass found none, and no pass
     // makes one) and with the counts taken, the first round's phase 1 looks at terminators only.
     no_condtraps_ = analyses_.Valid() & kNoCondTrapsAnalysis;
+    // No pair of blocks to merge (the cache says so: the last cfg_simplify left none, and the
+    // passes since kept it so): the first round's phase 5 runs only after an edge changed, as
+    // later rounds' do.
+    const bool no_merge = analyses_.Valid() & kNoMergeAnalysis;
 #ifdef EGRET_DEBUG
     if (no_condtraps_) {
       for (Block b : f_.layout.Blocks())
@@ -185,6 +189,7 @@ class CfgSimplifier {
     bool bypassing_only = true;
     bypassed_.clear();
     all_removed_.clear();
+    bool settled = false;  // the loop ended on a round that changed nothing in phases 3-5
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators(/*first_round=*/round == 0, round == 0 && count_uses);
       if (changed) succs_current = marked_only = bypassing_only = false;
@@ -224,7 +229,9 @@ class CfgSimplifier {
       ++epoch_;  // the marks from here on are of changes after this phase 3
       forwarded = ForwardEmptyBlocks(*cfg, uses_);
       // Phase 3 changes no edge, so the CFG still holds for phase 5 unless phase 4 forwarded.
-      const bool merged = (round == 0 || changed || forwarded) && MergeBlocks(*cfg, forwarded);
+      EGRET_DCHECK(!(round == 0 && no_merge && !changed && !forwarded) || !CanMerge(*cfg));
+      const bool merged =
+          ((round == 0 && !no_merge) || changed || forwarded) && MergeBlocks(*cfg, forwarded);
       marked_only = !params && forwarded && !merged;
       if (merged) bypassing_only = false;
       if (forwarded) bypassed_.insert(bypassed_.end(), redirects_.begin(), redirects_.end());
@@ -240,7 +247,10 @@ class CfgSimplifier {
       // every foldable terminator, and only a replaced value, phase 3 or 5, makes another
       // condition constant or two arms' arguments equal; phase 2, above). So a round whose
       // phases 3-5 changed nothing ends the loop: the next one would change nothing either.
-      if (!(params || edges)) break;
+      if (!(params || edges)) {
+        settled = true;
+        break;
+      }
     }
     // No alias is left in an operand: none survives a pass (ir_edit.h), and phases 3 and 5,
     // the only ones that replace values, resolve theirs before returning.
@@ -262,6 +272,9 @@ class CfgSimplifier {
     } else if (cfg != nullptr) {
       analyses_.PublishCfg();
     }
+    // The last round's phase 5 found no pair to merge, or was skipped because it would have
+    // found none (above): none is left (phase 3, after it, changes no edge).
+    if (settled) analyses_.PublishNoMerge();
   }
 
  private:
@@ -855,6 +868,18 @@ class CfgSimplifier {
 
   // --- 5. `cfg` is the round's graph: it describes the edges as they are when the phase
   // starts, except for phase 4's redirections when `forwarded`.
+  // Whether MergeBlocks(cfg, false) would merge something (for the check of a skipped phase 5;
+  // cfg describes the current edges).
+  bool CanMerge(const ir::ControlFlowGraph& cfg) const {
+    for (Block b : f_.layout.Blocks()) {
+      const Inst t = Terminator(b);
+      if (!t.valid() || dfg_[t].opcode != Opcode::kJump) continue;
+      const Block c = dfg_[t].dest[0].block;
+      if (c != b && c != f_.EntryBlock() && cfg.Preds(c).size() == 1) return true;
+    }
+    return false;
+  }
+
   bool MergeBlocks(const ir::ControlFlowGraph& cfg, bool forwarded) {
     bool replaced = false;      // an alias was made (merging a block without parameters makes none)
     size_t alias_operands = 0;  // the operand slots that name an alias (as in SimplifyParams)
