@@ -19,7 +19,9 @@
 // two edges to one block carrying different arguments (forwarding skips such predecessors).
 // The CFG changes, so no analysis of it is preserved; the use counts it keeps are published to
 // the analysis cache (kUseCountAnalysis) when it ends, and so is the CFG of its final edges
-// (AnalysisCache::PublishCfg), which it has at hand when it ends by finding nothing to change.
+// (AnalysisCache::PublishCfg), which it has at hand when it ends by finding nothing to change,
+// with the fact that no block pair is left to merge (kNoMergeAnalysis): a later run that finds
+// it held skips its first round's merge walk unless an edge changed.
 //
 // Cost: the first round's phase 1 walks every instruction once and counts every value's uses
 // on the way, unless the cache holds exact counts (in the speed pipeline both runs take them:
