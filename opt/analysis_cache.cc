@@ -118,7 +118,7 @@ void AnalysisCache::ReorderSuccessors(ir::Block b) {
 
 void AnalysisCache::AddForwardingBlocks(std::span<const ir::ForwardingBlock> added) {
   EGRET_CHECK(valid_ & kCfgAnalysis);
-  Invalidate(kCfgShapeAnalyses | kCfgIndependentAnalyses);
+  Invalidate(kCfgShapeAnalyses | kCfgIndependentAnalyses | kNoMergeAnalysis);
   if (added.empty()) return;
   if (valid_ & kUseCountAnalysis) {
     KeptUseCounts uses(&use_counts_);
@@ -127,6 +127,20 @@ void AnalysisCache::AddForwardingBlocks(std::span<const ir::ForwardingBlock> add
     uses.Finish(f_->dfg);
   }
   cfg_.AddForwardingBlocks(*f_, added);
+  if (valid_ & kNoMergeAnalysis) {
+    // Only the forwarders and their targets gained or lost incoming edges, and only the
+    // forwarders' jumps are new terminators: a pair to merge now has a forwarder in it.
+    // (Predecessor lists name each predecessor once.)
+    for (const ir::ForwardingBlock& fb : added) {
+      const auto preds = cfg_.Preds(fb.block);
+      if (cfg_.Preds(fb.target).size() < 2 ||
+          (preds.size() == 1 &&
+           f_->dfg[f_->layout.LastInst(preds[0])].opcode == ir::Opcode::kJump)) {
+        valid_ &= ~kNoMergeAnalysis;
+        break;
+      }
+    }
+  }
   if (valid_ & kDomTreeAnalysis) domtree_.AddForwardingBlocks(*f_, added);
   if (valid_ & kLoopAnalysis) loops_.AddForwardingBlocks(*f_, added);
 #ifdef EGRET_DEBUG

@@ -57,7 +57,17 @@ enum AnalysisBits : uint8_t {
   // What a pass that removes or rewrites instructions but never touches terminators, blocks or
   // block parameters preserves: the block graph and everything derived from it, not liveness.
   kCfgShapeAnalyses = kCfgAnalysis | kDomTreeAnalysis | kLoopAnalysis,
-  kAllAnalyses = 0x3f,
+  // A fact about the block graph: no block ends in a `jump` to a block, other than itself and
+  // the entry, whose only incoming edge that jump is (a pair cfg_simplify's phase 5 would
+  // merge). Never computed on demand: cfg_simplify publishes it when its last round left none
+  // (PublishNoMerge), and the passes that change no terminator's kind or destinations and add
+  // no block preserve it (simplify, gvn, load_elim, iv_reduce, dce); licm's preheaders keep it
+  // unless one makes such a pair (AddForwardingBlocks checks). The next cfg_simplify then skips
+  // its first round's merge walk unless an edge changed. Not in kCfgShapeAnalyses (not every
+  // pass that keeps the block graph declares it) and not CFG-independent: dropping the CFG
+  // drops it.
+  kNoMergeAnalysis = 1 << 6,
+  kAllAnalyses = 0x7f,
 };
 
 class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
@@ -99,6 +109,12 @@ class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
   void PublishNoCondTraps() {
     valid_ |= kNoCondTrapsAnalysis;
     published_ |= kNoCondTrapsAnalysis;
+  }
+  // Records that no block pair is left for cfg_simplify's phase 5 to merge (kNoMergeAnalysis).
+  // After PublishCfg, which drops what the graph held before implied.
+  void PublishNoMerge() {
+    valid_ |= kNoMergeAnalysis;
+    published_ |= kNoMergeAnalysis;
   }
   // Takes `counts` (swapped with the cache's storage, so both keep their capacity) as the use
   // counts of the function as it is now.
@@ -144,7 +160,9 @@ class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
   // computing them now would give (their AddForwardingBlocks), instead of being dropped. The
   // CFG must be held. Liveness is dropped; held use counts take the forwarders' jumps (their
   // arguments are the forwarders' new parameters; the sources' branches pass what they passed
-  // before).
+  // before). kNoMergeAnalysis stays unless a forwarder's jump is its target's only incoming
+  // edge, or the forwarder's only predecessor ends in a jump (no other block's incoming edges
+  // or terminator changed).
   void AddForwardingBlocks(std::span<const ir::ForwardingBlock> added);
 
   // Drops every analysis not in `preserved` (and whatever depends on a dropped one).

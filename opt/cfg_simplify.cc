@@ -19,7 +19,9 @@
 // two edges to one block carrying different arguments (forwarding skips such predecessors).
 // The CFG changes, so no analysis of it is preserved; the use counts it keeps are published to
 // the analysis cache (kUseCountAnalysis) when it ends, and so is the CFG of its final edges
-// (AnalysisCache::PublishCfg), which it has at hand when it ends by finding nothing to change.
+// (AnalysisCache::PublishCfg), which it has at hand when it ends by finding nothing to change,
+// with the fact that no block pair is left to merge (kNoMergeAnalysis): a later run that finds
+// it held skips its first round's merge walk unless an edge changed.
 //
 // Cost: the first round's phase 1 walks every instruction once and counts every value's uses
 // on the way, unless the cache holds exact counts (in the speed pipeline both runs take them:
@@ -138,6 +140,10 @@ class CfgSimplifier {
     // Without conditional traps (the cache says so: an earlier pass found none, and no pass
     // makes one) and with the counts taken, the first round's phase 1 looks at terminators only.
     no_condtraps_ = analyses_.Valid() & kNoCondTrapsAnalysis;
+    // No pair of blocks to merge (the cache says so: the last cfg_simplify left none, and the
+    // passes since kept it so): the first round's phase 5 runs only after an edge changed, as
+    // later rounds' do.
+    const bool no_merge = analyses_.Valid() & kNoMergeAnalysis;
 #ifdef EGRET_DEBUG
     if (no_condtraps_) {
       for (Block b : f_.layout.Blocks())
@@ -185,6 +191,7 @@ class CfgSimplifier {
     bool bypassing_only = true;
     bypassed_.clear();
     all_removed_.clear();
+    bool settled = false;  // the loop ended on a round that changed nothing in phases 3-5
     for (int round = 0; round < kMaxRounds; ++round) {
       bool changed = FoldTerminators(/*first_round=*/round == 0, round == 0 && count_uses);
       if (changed) succs_current = marked_only = bypassing_only = false;
@@ -224,7 +231,9 @@ class CfgSimplifier {
       ++epoch_;  // the marks from here on are of changes after this phase 3
       forwarded = ForwardEmptyBlocks(*cfg, uses_);
       // Phase 3 changes no edge, so the CFG still holds for phase 5 unless phase 4 forwarded.
-      const bool merged = (round == 0 || changed || forwarded) && MergeBlocks(*cfg, forwarded);
+      EGRET_DCHECK(!(round == 0 && no_merge && !changed && !forwarded) || !CanMerge(*cfg));
+      const bool merged =
+          ((round == 0 && !no_merge) || changed || forwarded) && MergeBlocks(*cfg, forwarded);
       marked_only = !params && forwarded && !merged;
       if (merged) bypassing_only = false;
       if (forwarded) bypassed_.insert(bypassed_.end(), redirects_.begin(), redirects_.end());
@@ -240,7 +249,10 @@ class CfgSimplifier {
       // every foldable terminator, and only a replaced value, phase 3 or 5, makes another
       // condition constant or two arms' arguments equal; phase 2, above). So a round whose
       // phases 3-5 changed nothing ends the loop: the next one would change nothing either.
-      if (!(params || edges)) break;
+      if (!(params || edges)) {
+        settled = true;
+        break;
+      }
     }
     // No alias is left in an operand: none survives a pass (ir_edit.h), and phases 3 and 5,
     // the only ones that replace values, resolve theirs before returning.
@@ -262,6 +274,9 @@ class CfgSimplifier {
     } else if (cfg != nullptr) {
       analyses_.PublishCfg();
     }
+    // The last round's phase 5 found no pair to merge, or was skipped because it would have
+    // found none (above): none is left (phase 3, after it, changes no edge).
+    if (settled) analyses_.PublishNoMerge();
   }
 
  private:
@@ -296,16 +311,21 @@ class CfgSimplifier {
   // Marks b as changed in the current epoch: its incoming edges or arguments, or the use count
   // of one of its parameters (MarkOwner), changed since the last phase 3.
   void MarkBlock(Block b) { changed_in_[b.index] = epoch_; }
+  // v names no alias (phases 2 and 4 call this; see CountUses).
   void MarkOwner(Value v) {
-    const ir::ValueData& vd = dfg_.ValueInfo(dfg_.ResolveAliases(v));
+    EGRET_DCHECK(dfg_.ResolveAliases(v) == v);
+    const ir::ValueData& vd = dfg_.ValueInfo(v);
     if (vd.kind == ir::ValueKind::kParam) MarkBlock(Block(vd.def));
   }
 
+  // Whether a and b name one block with the same arguments. Phases 1 and 4 ask, when no
+  // operand names an alias (see CountUses), so the arguments compare as written.
   bool SameArgs(const BlockCall& a, const BlockCall& b) const {
     if (a.block != b.block || a.args.size != b.args.size) return false;
     const auto x = dfg_.pool().Get(a.args), y = dfg_.pool().Get(b.args);
     for (size_t k = 0; k < x.size(); ++k) {
-      if (dfg_.ResolveAliases(x[k]) != dfg_.ResolveAliases(y[k])) return false;
+      EGRET_DCHECK(dfg_.ResolveAliases(x[k]) == x[k] && dfg_.ResolveAliases(y[k]) == y[k]);
+      if (x[k] != y[k]) return false;
     }
     return true;
   }
@@ -598,13 +618,28 @@ class CfgSimplifier {
       const uint32_t n = static_cast<uint32_t>(block_params.size());
       if (n == 0) continue;
       swept.assign(n, ParamArgs{});
-      for (Block pred : cfg.Preds(b)) {
-        dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
-          if (bc.block != b) return;
-          const auto args = dfg_.pool().Get(bc.args);
-          for (uint32_t k = 0; k < n; ++k)
-            swept[k].Add(dfg_.ResolveAliases(args[k]), block_params[k]);
-        });
+      // Until this phase replaces a parameter no operand names an alias (none does when a
+      // phase starts: CountUses), so the arguments are taken as written.
+      if (replaced) {
+        for (Block pred : cfg.Preds(b)) {
+          dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
+            if (bc.block != b) return;
+            const auto args = dfg_.pool().Get(bc.args);
+            for (uint32_t k = 0; k < n; ++k)
+              swept[k].Add(dfg_.ResolveAliases(args[k]), block_params[k]);
+          });
+        }
+      } else {
+        for (Block pred : cfg.Preds(b)) {
+          dfg_.ForEachDest(Terminator(pred), [&](const BlockCall& bc) {
+            if (bc.block != b) return;
+            const auto args = dfg_.pool().Get(bc.args);
+            for (uint32_t k = 0; k < n; ++k) {
+              EGRET_DCHECK(dfg_.ResolveAliases(args[k]) == args[k]);
+              swept[k].Add(args[k], block_params[k]);
+            }
+          });
+        }
       }
       bool stale = false;  // a parameter of b was replaced: `swept` may be stale for the others
       for (uint32_t p = n; p-- > 0;) {
@@ -688,11 +723,15 @@ class CfgSimplifier {
       params.assign(dfg_.BlockParams(e).begin(), dfg_.BlockParams(e).end());
       std::vector<Value>& out_args = out_args_;
       out_args.clear();
-      for (Value a : dfg_.pool().Get(out.args)) out_args.push_back(dfg_.ResolveAliases(a));
+      // No operand names an alias in this phase (see CountUses).
+      for (Value a : dfg_.pool().Get(out.args)) {
+        EGRET_DCHECK(dfg_.ResolveAliases(a) == a);
+        out_args.push_back(a);
+      }
       bool local = true;
       for (Value p : params) {
         uint32_t in_jump = 0;
-        for (Value a : out_args) in_jump += dfg_.ResolveAliases(a) == p;
+        for (Value a : out_args) in_jump += a == p;
         local &= uses[p.index] == in_jump;
       }
       if (!local) continue;
@@ -831,6 +870,18 @@ class CfgSimplifier {
 
   // --- 5. `cfg` is the round's graph: it describes the edges as they are when the phase
   // starts, except for phase 4's redirections when `forwarded`.
+  // Whether MergeBlocks(cfg, false) would merge something (for the check of a skipped phase 5;
+  // cfg describes the current edges).
+  bool CanMerge(const ir::ControlFlowGraph& cfg) const {
+    for (Block b : f_.layout.Blocks()) {
+      const Inst t = Terminator(b);
+      if (!t.valid() || dfg_[t].opcode != Opcode::kJump) continue;
+      const Block c = dfg_[t].dest[0].block;
+      if (c != b && c != f_.EntryBlock() && cfg.Preds(c).size() == 1) return true;
+    }
+    return false;
+  }
+
   bool MergeBlocks(const ir::ControlFlowGraph& cfg, bool forwarded) {
     bool replaced = false;      // an alias was made (merging a block without parameters makes none)
     size_t alias_operands = 0;  // the operand slots that name an alias (as in SimplifyParams)

@@ -16,27 +16,27 @@ constexpr Pass kPasses[] = {
     {"simplify",
      "constant folding and algebraic simplification (identities, reassociation, strength "
      "reduction, compares, selects, extensions) with exact Wasm semantics",
-     &RunSimplify, kCfgShapeAnalyses | kNoCondTrapsAnalysis},
+     &RunSimplify, kCfgShapeAnalyses | kNoCondTrapsAnalysis | kNoMergeAnalysis},
     {"cfg_simplify",
      "fold constant branches, drop unreachable blocks, remove redundant block parameters, "
      "forward empty blocks and merge straight-line blocks",
      &RunCfgSimplify, kUseCountAnalysis | kNoCondTrapsAnalysis},
     {"gvn", "global value numbering of pure instructions and readonly notrap loads", &RunGvn,
-     kCfgShapeAnalyses | kCfgIndependentAnalyses},
+     kCfgShapeAnalyses | kCfgIndependentAnalyses | kNoMergeAnalysis},
     {"licm",
      "hoist loop-invariant pure values, readonly loads and loads of memory the loop does not "
      "write into preheaders; trapping ones only from the header's side-effect-free prefix",
-     &RunLicm, kCfgShapeAnalyses | kCfgIndependentAnalyses},
+     &RunLicm, kCfgShapeAnalyses | kCfgIndependentAnalyses | kNoMergeAnalysis},
     {"load_elim",
      "remove loads whose value is available along dominance (earlier load or store of the same "
      "bytes, alias classes from the memory flags) and non-heap stores overwritten in their block",
-     &RunLoadElim, kCfgShapeAnalyses | kCfgIndependentAnalyses},
+     &RunLoadElim, kCfgShapeAnalyses | kCfgIndependentAnalyses | kNoMergeAnalysis},
     {"iv_reduce",
      "give each loop-invariant offset (inv + i, i - inv, inv - i) of an induction variable its own "
      "induction variable when that lets the original one go",
-     &RunIvReduce, kCfgShapeAnalyses | kCfgIndependentAnalyses},
+     &RunIvReduce, kCfgShapeAnalyses | kCfgIndependentAnalyses | kNoMergeAnalysis},
     {"dce", "remove instructions without side effects whose results are unused", &RunDce,
-     kCfgShapeAnalyses | kNoCondTrapsAnalysis},
+     kCfgShapeAnalyses | kNoCondTrapsAnalysis | kNoMergeAnalysis},
 };
 
 // What `--opt-level=speed` runs, in order:

@@ -231,6 +231,61 @@ block2:
   }
 }
 
+// cfg_simplify records that it left no block pair to merge (kNoMergeAnalysis); the passes
+// between the two runs of the speed pipeline keep the fact (licm's preheader here has a brif
+// for its only predecessor and the loop's latch beside it into the header), so the second run
+// skips its first merge walk and changes nothing; a pass that does not declare it drops it.
+TEST(AnalysisCache, CfgSimplifyRecordsThatNoBlocksAreLeftToMerge) {
+  constexpr std::string_view kLoop = R"(
+function %sum(i64, i32) -> i32 {
+block0(v0: i64, v1: i32):
+    jump block4
+block4:
+    brif v1, block1(v1, v1), block3(v1)
+block1(v2: i32, v3: i32):
+    v4 = load.i64 vmctx notrap aligned readonly v0+208
+    v5 = uextend.i64 v2
+    v6 = iadd v4, v5
+    v7 = load.i32 heap notrap v6
+    v8 = imul_imm v1, 3
+    v9 = iadd v8, v7
+    v10 = iadd v3, v9
+    v11 = iadd_imm v2, -1
+    brif v11, block1(v11, v10), block3(v10)
+block3(v12: i32):
+    return v12
+}
+)";
+  ir::Function f = ParseOne(kLoop);
+  AnalysisCache cache(f);
+  ASSERT_TRUE(FindPass("cfg_simplify")->run(f, cache).ok());
+  cache.EndPass(FindPass("cfg_simplify")->preserves);
+  // block4 was merged into the entry.
+  EXPECT_EQ(ir::PrintFunction(f).find("block4"), std::string::npos) << ir::PrintFunction(f);
+  EXPECT_TRUE(cache.Valid() & kNoMergeAnalysis);
+  const std::string_view speed_rest[] = {"gvn", "licm", "load_elim", "iv_reduce"};
+  Expected<PassManager> rest = PassManager::FromNames(speed_rest);
+  ASSERT_TRUE(rest.ok());
+  ASSERT_TRUE(rest->Run(f, cache).ok());
+  EXPECT_TRUE(cache.Valid() & kNoMergeAnalysis);
+  ASSERT_TRUE(FindPass("cfg_simplify")->run(f, cache).ok());
+  cache.EndPass(FindPass("cfg_simplify")->preserves);
+  EXPECT_TRUE(cache.Valid() & kNoMergeAnalysis);
+  EXPECT_TRUE(ir::Verify(f).ok());
+  // The same function through the same passes without the fact: the same result.
+  ir::Function g = ParseOne(kLoop);
+  AnalysisCache fresh(g);
+  ASSERT_TRUE(FindPass("cfg_simplify")->run(g, fresh).ok());
+  fresh.EndPass(FindPass("cfg_simplify")->preserves);
+  ASSERT_TRUE(rest->Run(g, fresh).ok());
+  fresh.EndPass(fresh.Valid() & ~kNoMergeAnalysis);
+  EXPECT_FALSE(fresh.Valid() & kNoMergeAnalysis);
+  ASSERT_TRUE(FindPass("cfg_simplify")->run(g, fresh).ok());
+  EXPECT_EQ(ir::PrintFunction(g), ir::PrintFunction(f));
+  cache.EndPass(kNoAnalyses);
+  EXPECT_FALSE(cache.Valid() & kNoMergeAnalysis);
+}
+
 // cfg_simplify ends with the CFG of its final edges and publishes it: the passes after it (and
 // the compiler's verifier and lowering) take it. When it changed no block or edge, the
 // dominator tree and loops the cache held stay as well. In builds with EGRET_DCHECKs the cache
