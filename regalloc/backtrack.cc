@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
@@ -22,7 +23,6 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(arena_begin_), f(bundle_blocks_), f(arena_), f(bundles_), f(vreg_bundle_);
   f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_),
       f(cand_state_);
-  for (auto& v : cands_base_) f(v);
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
@@ -34,6 +34,7 @@ template <class F>
 void BacktrackScratch::ForEachContainer(F&& f) {
   ForEachSharedContainer(f);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
+  for (auto& v : cands_base_) f(v);
   for (auto& v : res_) f(v);
   for (auto& v : res_index_) f(v);
   for (auto& v : busy_) f(v);
@@ -102,19 +103,38 @@ void Backtrack::Reset(const Function& f, const MachineEnv& env, const Liveness& 
   env_ = &env;
   live_ = &live;
   out_ = out;
-  for (int c = 0; c < kNumRegClasses; ++c) {
-    for (PReg r : env_->preferred[c]) allocatable_.Add(r);
-    for (PReg r : env_->non_preferred[c]) {
-      allocatable_.Add(r);
-      callee_saved_.Add(r);
+  // Nearly always the environment of the last run on this thread (one per target): then the
+  // candidate lists and register sets kept in the scratch are this environment's.
+  // A PReg is one byte, its only state: lists of equal bytes are equal lists.
+  static_assert(sizeof(PReg) == 1 && std::is_trivially_copyable_v<PReg>);
+  bool same = true;
+  for (int c = 0; c < kNumRegClasses && same; ++c) {
+    const std::vector<PReg>& pref = env.preferred[c];
+    const std::vector<PReg>& non_pref = env.non_preferred[c];
+    const std::vector<PReg>& base = cands_base_[c];
+    same = cands_preferred_[c] == pref.size() && base.size() == pref.size() + non_pref.size() &&
+           (pref.empty() || std::memcmp(pref.data(), base.data(), pref.size()) == 0) &&
+           (non_pref.empty() ||
+            std::memcmp(non_pref.data(), base.data() + pref.size(), non_pref.size()) == 0);
+  }
+  if (!same) {
+    env_allocatable_ = PRegSet();
+    env_callee_saved_ = PRegSet();
+    for (int c = 0; c < kNumRegClasses; ++c) {
+      for (PReg r : env.preferred[c]) env_allocatable_.Add(r);
+      for (PReg r : env.non_preferred[c]) {
+        env_allocatable_.Add(r);
+        env_callee_saved_.Add(r);
+      }
+      cands_base_[c].assign(env.preferred[c].begin(), env.preferred[c].end());
+      cands_base_[c].insert(cands_base_[c].end(), env.non_preferred[c].begin(),
+                            env.non_preferred[c].end());
+      cands_preferred_[c] = env.preferred[c].size();
     }
   }
+  allocatable_ = env_allocatable_;
+  callee_saved_ = env_callee_saved_;
   Clear(allocatable_);
-  for (int c = 0; c < kNumRegClasses; ++c) {
-    cands_base_[c].assign(env_->preferred[c].begin(), env_->preferred[c].end());
-    cands_base_[c].insert(cands_base_[c].end(), env_->non_preferred[c].begin(),
-                          env_->non_preferred[c].end());
-  }
   unclaimed_ = callee_saved_;
 }
 
