@@ -687,11 +687,7 @@ void Backtrack::BuildUses() {
   uint32_t* const fill_at = fill.data();
   // The bitmaps of the allocatable registers (see backtrack_impl.h), one word pair per 64 points.
   const size_t words = 2 * (static_cast<size_t>(f_->num_insts()) * 4 / 64 + 2);
-  uint64_t* busy_of[PReg::kNumIndices] = {};
-  allocatable_.ForEach([&](PReg r) {
-    busy_[r.index()].assign(words, 0);
-    busy_of[r.index()] = busy_[r.index()].data();
-  });
+  allocatable_.ForEach([&](PReg r) { busy_[r.index()].assign(words, 0); });
   // The bitmaps of the allocatable registers in `clobbered`, the clobber set met last: the calls
   // of a function mostly clobber one set (the ABI's caller-saved registers), so the list is made
   // once per change of set, not per call (a call then costs one store per bitmap).
@@ -718,7 +714,7 @@ void Backtrack::BuildUses() {
           clobbered = set;
           num_clobbered = 0;
           set.ForEach([&](PReg r) {
-            if (busy_of[r.index()] != nullptr) clobbered_bits[num_clobbered++] = busy_of[r.index()];
+            if (allocatable_.Contains(r)) clobbered_bits[num_clobbered++] = busy_[r.index()].data();
           });
         }
         for (uint32_t k = 0; k < num_clobbered; ++k) clobbered_bits[k][w] |= bit;
