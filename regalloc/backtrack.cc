@@ -152,10 +152,10 @@ Status Backtrack::Run() {
 // earlier block in layout with a smaller depth (for choosing the coldest split point).
 void Backtrack::ComputeBlockInfo() {
   const uint32_t nb = f_->num_blocks();
-  depth_.assign(nb, 0);
   if (f_->loop_depth.size() == nb) {
-    for (uint32_t b = 0; b < nb; ++b) depth_[b] = f_->loop_depth[b];
+    depth_.assign(f_->loop_depth.begin(), f_->loop_depth.end());
   } else {
+    depth_.assign(nb, 0);
     std::vector<int32_t> diff(nb + 1, 0);
     for (uint32_t p = 0; p < nb; ++p)
       for (const SuccEdge& e : f_->Succs(Block(p)))
@@ -193,18 +193,16 @@ void Backtrack::ComputeBlockInfo() {
   // is the latest such s one level shallower. The spans are walked within a budget linear in
   // the number of blocks; past it, headers stay unknown (ColdestGap then falls back to
   // prev_shallower_, and no loop is cut out of a bundle).
-  header_.assign(nb, kNone);
-  parent_.assign(nb, kNone);
   live_mark_.assign(nb, 0);
   used_mark_.assign(nb, 0);
   cut_mark_.assign(nb, 0);
   outer_header_start_.assign(nb, kUnknown);
   if (f_->loop_header.size() == nb && f_->loop_parent.size() == nb) {
-    for (uint32_t b = 0; b < nb; ++b) {
-      header_[b] = f_->loop_header[b];
-      parent_[b] = f_->loop_parent[b];
-    }
+    header_.assign(f_->loop_header.begin(), f_->loop_header.end());
+    parent_.assign(f_->loop_parent.begin(), f_->loop_parent.end());
   } else {
+    header_.assign(nb, kNone);
+    parent_.assign(nb, kNone);
     uint64_t work = 32 * static_cast<uint64_t>(nb) + 64;
     for (int pass = 0; pass < 2; ++pass)
       for (uint32_t p = 0; p < nb && work > 0; ++p)
