@@ -49,6 +49,20 @@ class BacktrackAllocator final : public Allocator {
 
 constexpr std::string_view kNames[] = {"fast", "linear", "backtrack"};
 
+// The allocators hold no state (backtrack keeps its containers per thread, RunBacktrack), so
+// Allocate() runs these shared instances instead of creating one per function.
+FastAllocator shared_fast;
+LinearAllocator shared_linear;
+BacktrackAllocator shared_backtrack;
+
+// The shared instance named `name`, or null (CreateAllocator then gives the error).
+Allocator* SharedAllocator(std::string_view name) {
+  if (name == "backtrack") return &shared_backtrack;
+  if (name == "linear") return &shared_linear;
+  if (name == "fast") return &shared_fast;
+  return nullptr;
+}
+
 }  // namespace
 
 std::span<const std::string_view> AllocatorNames() { return kNames; }
@@ -86,7 +100,8 @@ constexpr size_t kMaxLivenessBytes = size_t{16} << 20;
 Expected<Output> AllocateImpl(const Function& f, Function* commute, const MachineEnv& env,
                               const Options& options) {
   using Clock = std::chrono::steady_clock;
-  EGRET_ASSIGN_OR_RETURN(std::unique_ptr<Allocator> allocator, CreateAllocator(options.algorithm));
+  Allocator* const allocator = SharedAllocator(options.algorithm);
+  if (allocator == nullptr) return CreateAllocator(options.algorithm).error();
   // Validation policy: the input is the backend's own output, so its full check goes with the
   // checker (both prove the backend and allocator correct; Debug and test builds, the spec
   // suite and `--regalloc-checker` run them). Otherwise only the structure is checked, which

@@ -5,6 +5,7 @@
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <cstring>
 #include <type_traits>
 
 #include "absl/strings/str_cat.h"
@@ -22,7 +23,6 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(arena_begin_), f(bundle_blocks_), f(arena_), f(bundles_), f(vreg_bundle_);
   f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_),
       f(cand_state_);
-  for (auto& v : cands_base_) f(v);
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
@@ -34,6 +34,7 @@ template <class F>
 void BacktrackScratch::ForEachContainer(F&& f) {
   ForEachSharedContainer(f);
   for (SizeClass& sc : classes_) f(sc.sorted), f(sc.heap);
+  for (auto& v : cands_base_) f(v);
   for (auto& v : res_) f(v);
   for (auto& v : res_index_) f(v);
   for (auto& v : busy_) f(v);
@@ -102,19 +103,38 @@ void Backtrack::Reset(const Function& f, const MachineEnv& env, const Liveness& 
   env_ = &env;
   live_ = &live;
   out_ = out;
-  for (int c = 0; c < kNumRegClasses; ++c) {
-    for (PReg r : env_->preferred[c]) allocatable_.Add(r);
-    for (PReg r : env_->non_preferred[c]) {
-      allocatable_.Add(r);
-      callee_saved_.Add(r);
+  // Nearly always the environment of the last run on this thread (one per target): then the
+  // candidate lists and register sets kept in the scratch are this environment's.
+  // A PReg is one byte, its only state: lists of equal bytes are equal lists.
+  static_assert(sizeof(PReg) == 1 && std::is_trivially_copyable_v<PReg>);
+  bool same = true;
+  for (int c = 0; c < kNumRegClasses && same; ++c) {
+    const std::vector<PReg>& pref = env.preferred[c];
+    const std::vector<PReg>& non_pref = env.non_preferred[c];
+    const std::vector<PReg>& base = cands_base_[c];
+    same = cands_preferred_[c] == pref.size() && base.size() == pref.size() + non_pref.size() &&
+           (pref.empty() || std::memcmp(pref.data(), base.data(), pref.size()) == 0) &&
+           (non_pref.empty() ||
+            std::memcmp(non_pref.data(), base.data() + pref.size(), non_pref.size()) == 0);
+  }
+  if (!same) {
+    env_allocatable_ = PRegSet();
+    env_callee_saved_ = PRegSet();
+    for (int c = 0; c < kNumRegClasses; ++c) {
+      for (PReg r : env.preferred[c]) env_allocatable_.Add(r);
+      for (PReg r : env.non_preferred[c]) {
+        env_allocatable_.Add(r);
+        env_callee_saved_.Add(r);
+      }
+      cands_base_[c].assign(env.preferred[c].begin(), env.preferred[c].end());
+      cands_base_[c].insert(cands_base_[c].end(), env.non_preferred[c].begin(),
+                            env.non_preferred[c].end());
+      cands_preferred_[c] = env.preferred[c].size();
     }
   }
+  allocatable_ = env_allocatable_;
+  callee_saved_ = env_callee_saved_;
   Clear(allocatable_);
-  for (int c = 0; c < kNumRegClasses; ++c) {
-    cands_base_[c].assign(env_->preferred[c].begin(), env_->preferred[c].end());
-    cands_base_[c].insert(cands_base_[c].end(), env_->non_preferred[c].begin(),
-                          env_->non_preferred[c].end());
-  }
   unclaimed_ = callee_saved_;
 }
 
@@ -132,10 +152,10 @@ Status Backtrack::Run() {
 // earlier block in layout with a smaller depth (for choosing the coldest split point).
 void Backtrack::ComputeBlockInfo() {
   const uint32_t nb = f_->num_blocks();
-  depth_.assign(nb, 0);
   if (f_->loop_depth.size() == nb) {
-    for (uint32_t b = 0; b < nb; ++b) depth_[b] = f_->loop_depth[b];
+    depth_.assign(f_->loop_depth.begin(), f_->loop_depth.end());
   } else {
+    depth_.assign(nb, 0);
     std::vector<int32_t> diff(nb + 1, 0);
     for (uint32_t p = 0; p < nb; ++p)
       for (const SuccEdge& e : f_->Succs(Block(p)))
@@ -173,18 +193,16 @@ void Backtrack::ComputeBlockInfo() {
   // is the latest such s one level shallower. The spans are walked within a budget linear in
   // the number of blocks; past it, headers stay unknown (ColdestGap then falls back to
   // prev_shallower_, and no loop is cut out of a bundle).
-  header_.assign(nb, kNone);
-  parent_.assign(nb, kNone);
   live_mark_.assign(nb, 0);
   used_mark_.assign(nb, 0);
   cut_mark_.assign(nb, 0);
   outer_header_start_.assign(nb, kUnknown);
   if (f_->loop_header.size() == nb && f_->loop_parent.size() == nb) {
-    for (uint32_t b = 0; b < nb; ++b) {
-      header_[b] = f_->loop_header[b];
-      parent_[b] = f_->loop_parent[b];
-    }
+    header_.assign(f_->loop_header.begin(), f_->loop_header.end());
+    parent_.assign(f_->loop_parent.begin(), f_->loop_parent.end());
   } else {
+    header_.assign(nb, kNone);
+    parent_.assign(nb, kNone);
     uint64_t work = 32 * static_cast<uint64_t>(nb) + 64;
     for (int pass = 0; pass < 2; ++pass)
       for (uint32_t p = 0; p < nb && work > 0; ++p)
@@ -667,11 +685,7 @@ void Backtrack::BuildUses() {
   uint32_t* const fill_at = fill.data();
   // The bitmaps of the allocatable registers (see backtrack_impl.h), one word pair per 64 points.
   const size_t words = 2 * (static_cast<size_t>(f_->num_insts()) * 4 / 64 + 2);
-  uint64_t* busy_of[PReg::kNumIndices] = {};
-  allocatable_.ForEach([&](PReg r) {
-    busy_[r.index()].assign(words, 0);
-    busy_of[r.index()] = busy_[r.index()].data();
-  });
+  allocatable_.ForEach([&](PReg r) { busy_[r.index()].assign(words, 0); });
   // The bitmaps of the allocatable registers in `clobbered`, the clobber set met last: the calls
   // of a function mostly clobber one set (the ABI's caller-saved registers), so the list is made
   // once per change of set, not per call (a call then costs one store per bitmap).
@@ -698,7 +712,7 @@ void Backtrack::BuildUses() {
           clobbered = set;
           num_clobbered = 0;
           set.ForEach([&](PReg r) {
-            if (busy_of[r.index()] != nullptr) clobbered_bits[num_clobbered++] = busy_of[r.index()];
+            if (allocatable_.Contains(r)) clobbered_bits[num_clobbered++] = busy_[r.index()].data();
           });
         }
         for (uint32_t k = 0; k < num_clobbered; ++k) clobbered_bits[k][w] |= bit;

@@ -167,7 +167,15 @@ struct BacktrackScratch {
   std::vector<PReg> cands_;
   std::vector<uint32_t> cands_at_;  // per register: its list's start in cands_, or kNone
   // Per register class: preferred then non-preferred registers (Candidates without a hint).
+  // Kept from run to run with what Reset derives from them (not cleared by Clear): Reset
+  // rebuilds them only when the run's environment lists differ, compared by content (a test
+  // may put another environment at the same address). Invariant: env_allocatable_ holds the
+  // registers of every cands_base_[c], env_callee_saved_ those at or after
+  // cands_preferred_[c] (the non-preferred ones), as Reset would derive them (all empty in a
+  // fresh scratch, as from an environment with no registers).
   std::vector<PReg> cands_base_[kNumRegClasses];
+  size_t cands_preferred_[kNumRegClasses] = {};
+  PRegSet env_allocatable_, env_callee_saved_;
   // Per candidate of the last Place(): index (in the bundle) of its first range with a conflict,
   // or Backtrack::kUnknown for one the first pass found taken at an assigned bit under the
   // bundle's bitmap. For those, the first pass notes the bitmap word of the first such bit (of

@@ -148,12 +148,14 @@ Status Liveness::Compute(const Function& f, Method method, Sets sets, Scratch* s
   else
     walk.template operator()<false>();
   // A vreg without a definition (invalid input, which Validate() reports) reads as defined in
-  // the entry, as DefBlock and the kill sets need a block.
-  for (uint32_t v = 0; v < nv; ++v)
-    if (def_block[v] == kNoBlock) {
-      def_block[v] = 0;
-      one_def = false;
-    }
+  // the entry, as DefBlock and the kill sets need a block. With the kill sets (dense), nv
+  // definitions of which none redefines a vreg define every vreg: then there is none to find.
+  if (!(dense && one_def && num_kills == nv))
+    for (uint32_t v = 0; v < nv; ++v)
+      if (def_block[v] == kNoBlock) {
+        def_block[v] = 0;
+        one_def = false;
+      }
   sites_begin[nb] = static_cast<uint32_t>(num_sites);
   livein_count_.assign(nv, 0);
   counted_ = true;

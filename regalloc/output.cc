@@ -40,13 +40,16 @@ Stats& Stats::operator+=(const Stats& o) {
 }
 
 void Output::CountEdits() {
-  stats.spills = stats.reloads = stats.moves = stats.remats = 0;
-  for (const Edit& e : edits) {
-    if (e.from.is_reg() && e.to.is_reg()) ++stats.moves;
-    if (e.from.is_reg() && e.to.is_stack()) ++stats.spills;
-    if (e.from.is_stack() && e.to.is_reg()) ++stats.reloads;
-    if (e.from.is_remat()) ++stats.remats;
-  }
+  // Edits counted per (source kind, destination kind): an Allocation's kind is its top two bits
+  // (none, reg, stack, remat), so one table increment per edit, no branches.
+  static_assert(Allocation::Reg(PReg::FromIndex(0)).bits() >> 30 == 1 &&
+                Allocation::Stack(0).bits() >> 30 == 2 && Allocation::Remat(0).bits() >> 30 == 3);
+  uint64_t count[16] = {};
+  for (const Edit& e : edits) ++count[(e.from.bits() >> 30) * 4 + (e.to.bits() >> 30)];
+  stats.moves = count[1 * 4 + 1];
+  stats.spills = count[1 * 4 + 2];
+  stats.reloads = count[2 * 4 + 1];
+  stats.remats = count[3 * 4 + 0] + count[3 * 4 + 1] + count[3 * 4 + 2] + count[3 * 4 + 3];
   stats.spill_slots = num_spill_slots;
 }
 

@@ -178,6 +178,31 @@ TEST(Liveness, UseWithoutDefinitionOnSomePathIsAnError) {
   }
 }
 
+// A vreg with no definition reads as defined in the entry (DefBlock), with either method: also
+// when the definitions number as many as the vregs because one vreg is defined twice (the dense
+// method skips the search for undefined vregs only when nv definitions define nv vregs).
+TEST(Liveness, VRegWithoutDefinitionReadsAsDefinedInTheEntry) {
+  for (bool twice : {false, true}) {
+    Function f;
+    const VReg v0 = f.AddVReg(RegClass::kInt), v1 = f.AddVReg(RegClass::kInt);
+    f.AddVReg(RegClass::kInt);  // v2: never defined nor used
+    f.StartBlock();
+    f.AddInst({Operand::Def(v0)});
+    f.AddSucc(Block(1));
+    f.StartBlock();
+    f.AddInst({Operand::Def(v1)});
+    if (twice) f.AddInst({Operand::Def(v1)});
+    f.AddInst({Operand::Use(v0), Operand::Use(v1)});
+    f.Finish();
+    for (Liveness::Method m : {Liveness::Method::kSparse, Liveness::Method::kDense}) {
+      Liveness live;
+      ASSERT_TRUE(live.Compute(f, m).ok()) << twice;
+      EXPECT_EQ(live.DefBlock(VReg(2)).index, 0u) << twice;
+      EXPECT_EQ(live.DefBlock(v1).index, 1u) << twice;
+    }
+  }
+}
+
 // Everything a Liveness answers, for comparing two of them.
 std::string Dump(const Function& f, const Liveness& live) {
   std::string out;
