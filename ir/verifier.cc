@@ -747,6 +747,10 @@ class Verifier {
                 !EdgeOk(d.dest[1], t, operand_ok) || !EdgeOk(d.dest[0], t, operand_ok))
               return false;
             continue;
+          default:
+            // kAcceptTraits holds only the forms above (it is built from AcceptFormOf), so
+            // the dispatch needs no range check.
+            __builtin_unreachable();
         }
       }
       // Operands: the fixed ones and the variable list here, branch arguments with the edges.
