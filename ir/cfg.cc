@@ -5,10 +5,45 @@
 
 namespace egret::ir {
 
+namespace {
+
+// The predecessor lists by a counting sort over the successor lists, pred_start holding each
+// block's number of predecessors (n + 1 entries, the last 0): turn the counts into running sums
+// (each entry the end of its block's list), then fill every list from its end, source by
+// source in decreasing block order, moving each entry down to its list's start (so each list
+// is in increasing block order, and no cursor copy is needed).
+// (Through raw pointers: a store to a Block may alias a uint32_t, so the vectors' bounds
+// would be reloaded after every store.)
+void FillPreds(size_t n, const std::vector<uint32_t>& succ_start_v,
+               const std::vector<Block>& succs_v, std::vector<uint32_t>& pred_start_v,
+               std::vector<Block>& preds_v) {
+  uint32_t* const pred_start = pred_start_v.data();
+  uint32_t acc = 0;
+  for (size_t k = 0; k < n; ++k) {
+    acc += pred_start[k];
+    pred_start[k] = acc;
+  }
+  pred_start[n] = acc;
+  preds_v.resize(acc);  // every entry is written below
+  const uint32_t* const succ_start = succ_start_v.data();
+  const Block* const succs = succs_v.data();
+  Block* const preds = preds_v.data();
+  for (uint32_t bi = static_cast<uint32_t>(n); bi-- > 0;) {
+    const uint32_t begin = succ_start[bi];
+    for (uint32_t e = succ_start[bi + 1]; e-- > begin;)
+      preds[--pred_start[succs[e].index]] = Block(bi);
+  }
+}
+
+}  // namespace
+
 void ControlFlowGraph::Compute(const Function& f) {
   const size_t n = f.dfg.NumBlocks();
   succ_start_.assign(n + 1, 0);
   succs_.clear();
+  // Each block's number of predecessors is counted as its edges are listed (FillPreds).
+  pred_start_.assign(n + 1, 0);
+  uint32_t* const counts = pred_start_.data();
   // Successors, block by block in index order; scratch_[s] == bi dedups block bi's targets.
   std::vector<uint32_t>& seen = scratch_;
   seen.assign(n, UINT32_MAX);
@@ -22,39 +57,21 @@ void ControlFlowGraph::Compute(const Function& f) {
       if (!f.dfg.IsValidBlock(bc.block) || seen[bc.block.index] == bi) return;
       seen[bc.block.index] = bi;
       succs_.push_back(bc.block);
+      ++counts[bc.block.index];
     });
   }
   succ_start_[n] = static_cast<uint32_t>(succs_.size());
-  ComputePreds();
+  FillPreds(n, succ_start_, succs_, pred_start_, preds_);
 }
 
 void ControlFlowGraph::ComputePreds() {
   const size_t n = NumBlocks();
   pred_start_.assign(n + 1, 0);
-  // Predecessors by counting sort over the successor lists: count into pred_start_, turn the
-  // counts into running sums (each entry the end of its block's list), then fill every list
-  // from its end, source by source in decreasing block order, moving each entry down to its
-  // list's start (so each list is in increasing block order, and no cursor copy is needed).
-  // (Through raw pointers: a store to a Block may alias a uint32_t, so the vectors' bounds
-  // would be reloaded after every store.)
   const Block* const succs = succs_.data();
   const uint32_t num_edges = static_cast<uint32_t>(succs_.size());
   uint32_t* const pred_start = pred_start_.data();
   for (uint32_t e = 0; e < num_edges; ++e) ++pred_start[succs[e].index];
-  uint32_t acc = 0;
-  for (size_t k = 0; k < n; ++k) {
-    acc += pred_start[k];
-    pred_start[k] = acc;
-  }
-  pred_start[n] = acc;
-  preds_.resize(acc);  // every entry is written below
-  const uint32_t* const succ_start = succ_start_.data();
-  Block* const preds = preds_.data();
-  for (uint32_t bi = static_cast<uint32_t>(n); bi-- > 0;) {
-    const uint32_t begin = succ_start[bi];
-    for (uint32_t e = succ_start[bi + 1]; e-- > begin;)
-      preds[--pred_start[succs[e].index]] = Block(bi);
-  }
+  FillPreds(n, succ_start_, succs_, pred_start_, preds_);
 }
 
 void ControlFlowGraph::AddForwardingBlocks(const Function& f,

@@ -81,6 +81,9 @@ class ControlFlowGraph {
   std::span<const uint32_t> SuccStarts() const { return succ_start_; }
   std::span<const Block> SuccEdges() const { return succs_; }
   std::span<const Block> Preds(Block b) const { return Span(pred_start_, preds_, b); }
+  // The compressed predecessor lists, as SuccStarts()/SuccEdges() (the dominator tree's sweep).
+  std::span<const uint32_t> PredStarts() const { return pred_start_; }
+  std::span<const Block> PredEdges() const { return preds_; }
   size_t NumBlocks() const { return succ_start_.empty() ? 0 : succ_start_.size() - 1; }
   // Whether both describe the same edges in the same order (a cached graph against a fresh one,
   // in checks of the analysis cache).

@@ -124,12 +124,22 @@ bool DominatorTree::Sweep(const ControlFlowGraph& cfg,
     }
     return a;
   };
+  // The predecessor lists through raw pointers too (cfg.Preds would reload the graph's vectors
+  // for every block); a block the graph was not computed for has none, as Preds gives it.
+  const std::span<const uint32_t> starts = cfg.PredStarts();
+  const uint32_t* const pred_start = starts.data();
+  const size_t num_listed = starts.empty() ? 0 : starts.size() - 1;
+  const Block* const preds = cfg.PredEdges().data();
   bool changed = false;
   const Block* const rpo = rpo_.data();
   for (size_t k = 1, n = rpo_.size(); k < n; ++k) {
     const Block b = rpo[k];
     Block new_idom;
-    for (Block p : cfg.Preds(b)) {
+    const bool listed = b.index < num_listed;
+    const uint32_t begin = listed ? pred_start[b.index] : 0;
+    const uint32_t end = listed ? pred_start[b.index + 1] : 0;
+    for (uint32_t e = begin; e != end; ++e) {
+      const Block p = preds[e];
       if (!number[p.index]) continue;  // unreachable
       if (!idom[p.index].valid()) {
         if (retreating != nullptr) retreating->push_back({p, b});

@@ -22,8 +22,12 @@ void ComputeReversePostOrder(const Function& f, const ControlFlowGraph& cfg,
   const size_t num_listed = starts.empty() ? 0 : starts.size() - 1;
   const Block* const succs = cfg.SuccEdges().data();
   // The post-order fills rpo from the back, so no reversal is needed: each block finishes once.
-  // Each block is pushed at most once (when first seen), so the stack never holds more than n
-  // frames: it is sized once and used through a pointer.
+  // The block being searched (`b`) and its successor range [next, end) live in locals; a
+  // frame is saved only when the search descends (the block and its next successor) and
+  // restored when the child finishes, so a successor already seen costs a compare and two
+  // loads. Each block is pushed at most once (when first seen), and the one being searched is
+  // not on the stack, so the stack never holds more than n - 1 frames: it is sized once and
+  // used through a pointer.
   rpo.resize(n);
   Block* const out = rpo.data();
   size_t pos = n;
@@ -32,21 +36,30 @@ void ComputeReversePostOrder(const Function& f, const ControlFlowGraph& cfg,
   size_t depth = 0;
   visited.assign(n, 0);
   uint8_t* const seen = visited.data();
-  auto push = [&](Block b) {
-    seen[b.index] = 1;
-    frames[depth++] = {b, b.index < num_listed ? succ_start[b.index] : 0};
-  };
-  push(entry);
-  while (depth != 0) {
-    auto& [b, next] = frames[depth - 1];
-    const uint32_t end = b.index < num_listed ? succ_start[b.index + 1] : 0;
+  const auto end_of = [&](Block x) { return x.index < num_listed ? succ_start[x.index + 1] : 0; };
+  Block b = entry;
+  uint32_t next = entry.index < num_listed ? succ_start[entry.index] : 0;
+  uint32_t end = end_of(entry);
+  seen[entry.index] = 1;
+  for (;;) {
     if (next < end) {
       const Block s = succs[next++];
-      if (!seen[s.index]) push(s);
-    } else {
-      out[--pos] = b;
-      --depth;
+      if (seen[s.index]) continue;
+      seen[s.index] = 1;
+      frames[depth].first = b;
+      frames[depth].second = next;
+      ++depth;
+      b = s;
+      next = s.index < num_listed ? succ_start[s.index] : 0;
+      end = end_of(s);
+      continue;
     }
+    out[--pos] = b;
+    if (depth == 0) break;
+    --depth;
+    b = frames[depth].first;
+    next = frames[depth].second;
+    end = end_of(b);
   }
   rpo.erase(rpo.begin(), rpo.begin() + static_cast<std::ptrdiff_t>(pos));
 }
