@@ -184,7 +184,7 @@ Status Translation::BlockSpans(const BlockType& bt, std::span<const ValType>* pa
   return Status::Ok();
 }
 
-Expected<ir::Block> Translation::BlockWithParams(std::span<const ValType> types) {
+Expected<ir::Block> Translation::BlockWithTypedParams(std::span<const ValType> types) {
   ir::Block b = b_.CreateBlock();
   for (ValType t : types) {
     EGRET_ASSIGN_OR_RETURN(Type it, IrType(t));

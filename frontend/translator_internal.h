@@ -226,7 +226,13 @@ class Translation {
   Status Unsupported(uint64_t offset, const std::string& what);
   Status BlockSpans(const BlockType& bt, std::span<const ValType>* params,
                     std::span<const ValType>* results);
-  Expected<ir::Block> BlockWithParams(std::span<const ValType> types);
+  // A new block with a parameter of each type; fails only for kBottom. Most blocks have none:
+  // that case is inline (no call, and the caller sees the Expected hold a block).
+  Expected<ir::Block> BlockWithParams(std::span<const ValType> types) {
+    if (types.empty()) return b_.CreateBlock();
+    return BlockWithTypedParams(types);
+  }
+  Expected<ir::Block> BlockWithTypedParams(std::span<const ValType> types);
   void PushBlockParams(ir::Block b);
   Target LabelTarget(uint32_t depth);
   void SetUnreachable();
