@@ -61,27 +61,7 @@ std::vector<std::string> FunctionSymbols(const ModuleEnv& env) {
   return names;
 }
 
-Expected<Type> IrType(ValType t) {
-  switch (t) {
-    case ValType::kI32:
-      return Type::kI32;
-    case ValType::kI64:
-      return Type::kI64;
-    case ValType::kF32:
-      return Type::kF32;
-    case ValType::kF64:
-      return Type::kF64;
-    case ValType::kFuncRef:  // a VMFuncRef pointer owned by an instance: never counted
-      return Type::kI64;
-    case ValType::kExternRef:  // a GC reference: stack maps find it (docs/ir.md, r64)
-      return Type::kR64;
-    case ValType::kV128:
-      return Type::kI8x16;  // the canonical v128 type (translate_simd.cc)
-    case ValType::kBottom:
-      break;
-  }
-  return Error("no IR type for the bottom type");
-}
+Error NoIrTypeError() { return Error("no IR type for the bottom type"); }
 
 Expected<ir::Signature> WasmSignature(const FuncType& type) {
   ir::Signature sig;
@@ -153,8 +133,8 @@ Expected<ir::SigRef> Translation::SigFor(uint32_t type_index) {
   ir::SigRef ref;
   ir::Signature& sig = b_.NewSignature(&ref);
   sig.params.push_back(Type::kI64);  // vmctx
-  for (ValType t : type.params()) sig.params.push_back(*IrType(t));
-  for (ValType t : type.results()) sig.results.push_back(*IrType(t));
+  for (ValType t : type.params()) sig.params.push_back(IrTypeOf(t));
+  for (ValType t : type.results()) sig.results.push_back(IrTypeOf(t));
   sigs_.Set(type_index, ref.index);
   return ref;
 }
@@ -204,7 +184,7 @@ Status Translation::BlockSpans(const BlockType& bt, std::span<const ValType>* pa
   return Status::Ok();
 }
 
-Expected<ir::Block> Translation::BlockWithParams(std::span<const ValType> types) {
+Expected<ir::Block> Translation::BlockWithTypedParams(std::span<const ValType> types) {
   ir::Block b = b_.CreateBlock();
   for (ValType t : types) {
     EGRET_ASSIGN_OR_RETURN(Type it, IrType(t));
@@ -663,8 +643,8 @@ Status Translation::Atomic(const Operator& op) {
         }
         return Status::Ok();
       }
-      Expected<Type> t = IrType(g.type.type);
-      EGRET_CHECK(t.ok());
+      const Type t = IrTypeOf(g.type.type);
+      EGRET_CHECK(t != Type::kInvalid);
       const uint32_t slot = layout_.Global(op.index);
       ir::MemFlags flags = ir::MemFlags{}.With(ir::MemFlags::kNotrap).With(ir::MemFlags::kAligned);
       if (!g.type.mut) flags = flags.With(ir::MemFlags::kReadonly);
@@ -677,7 +657,7 @@ Status Translation::Atomic(const Operator& op) {
         flags = flags.With(ir::MemFlags::kVmctx);
       }
       if (op.op == Op::kGlobalGet) {
-        values_.push_back(b_.Load(Opcode::kLoad, *t, flags, base, offset));
+        values_.push_back(b_.Load(Opcode::kLoad, t, flags, base, offset));
       } else {
         CanonicalizeVectors(1);
         b_.Store(Opcode::kStore, flags, Pop(), base, offset);
@@ -1299,14 +1279,14 @@ Status Translation::Run() {
   b_.SetSrcLoc(fn.body_offset);
   vmctx_ = b_.AppendBlockParam(entry, Type::kI64);
   for (ValType t : type.params()) {
-    Type it = *IrType(t);
+    Type it = IrTypeOf(t);
     ir::Variable var = b_.DeclareVar(it);
     b_.DefVar(var, b_.AppendBlockParam(entry, it));
     locals_.push_back(var);
   }
   b_.SealBlock(entry);
   for (const LocalGroup& g : groups_) {
-    Type it = *IrType(g.type);
+    Type it = IrTypeOf(g.type);
     for (uint32_t i = 0; i < g.count; ++i) locals_.push_back(b_.DeclareVar(it));
   }
   marked_.assign(locals_.size(), 0);
@@ -1371,8 +1351,8 @@ Status FunctionTranslator::Translate(uint32_t func_index, ir::Function* out) con
   static const ir::Signature kEmpty;
   out->Reset(symbols_[func_index], kEmpty);
   out->signature.params.push_back(Type::kI64);
-  for (ValType t : type.params()) out->signature.params.push_back(*IrType(t));
-  for (ValType t : type.results()) out->signature.results.push_back(*IrType(t));
+  for (ValType t : type.params()) out->signature.params.push_back(IrTypeOf(t));
+  for (ValType t : type.results()) out->signature.results.push_back(IrTypeOf(t));
   Translation t(env_, layout_, symbols_, options_, func_index, *out);
   return t.Run();
 }

@@ -9,6 +9,7 @@
 #define EGRET_FRONTEND_TRANSLATOR_INTERNAL_H_
 
 #include <algorithm>
+#include <array>
 #include <initializer_list>
 #include <span>
 #include <string>
@@ -24,8 +25,38 @@
 
 namespace egret::wasm {
 
+// The IR type of each Wasm value type by its encoding (v128 is i8x16), kInvalid for kBottom
+// and the bytes that encode no type. A table: a module's translation asks it for every local,
+// callee signature, global access and block parameter, and a switch inlined into the operator
+// loop cost it registers.
+inline constexpr std::array<ir::Type, 256> kIrTypeOf = [] {
+  std::array<ir::Type, 256> t{};  // kInvalid
+  t[static_cast<uint8_t>(ValType::kI32)] = ir::Type::kI32;
+  t[static_cast<uint8_t>(ValType::kI64)] = ir::Type::kI64;
+  t[static_cast<uint8_t>(ValType::kF32)] = ir::Type::kF32;
+  t[static_cast<uint8_t>(ValType::kF64)] = ir::Type::kF64;
+  // A VMFuncRef pointer owned by an instance: never counted.
+  t[static_cast<uint8_t>(ValType::kFuncRef)] = ir::Type::kI64;
+  // A GC reference: stack maps find it (docs/ir.md, r64).
+  t[static_cast<uint8_t>(ValType::kExternRef)] = ir::Type::kR64;
+  t[static_cast<uint8_t>(ValType::kV128)] = ir::Type::kI8x16;  // canonical v128 (translate_simd.cc)
+  return t;
+}();
+static_assert(ir::Type::kInvalid == ir::Type{});
+
+// The IR type of a Wasm value type, kInvalid for kBottom.
+inline ir::Type IrTypeOf(ValType t) { return kIrTypeOf[static_cast<uint8_t>(t)]; }
+
+// IrTypeOf's failure for kBottom, out of line.
+[[gnu::cold]] Error NoIrTypeError();
+
 // The IR type of a Wasm value type (v128 is i8x16); fails only for kBottom.
-Expected<ir::Type> IrType(ValType t);
+inline Expected<ir::Type> IrType(ValType t) {
+  const ir::Type it = IrTypeOf(t);
+  if (it == ir::Type::kInvalid) [[unlikely]]
+    return NoIrTypeError();
+  return it;
+}
 
 // A dense map from a module index (function or type) to an IR reference index, for the
 // references one function imports. Its storage belongs to the translating thread and is reused
@@ -195,7 +226,13 @@ class Translation {
   Status Unsupported(uint64_t offset, const std::string& what);
   Status BlockSpans(const BlockType& bt, std::span<const ValType>* params,
                     std::span<const ValType>* results);
-  Expected<ir::Block> BlockWithParams(std::span<const ValType> types);
+  // A new block with a parameter of each type; fails only for kBottom. Most blocks have none:
+  // that case is inline (no call, and the caller sees the Expected hold a block).
+  Expected<ir::Block> BlockWithParams(std::span<const ValType> types) {
+    if (types.empty()) return b_.CreateBlock();
+    return BlockWithTypedParams(types);
+  }
+  Expected<ir::Block> BlockWithTypedParams(std::span<const ValType> types);
   void PushBlockParams(ir::Block b);
   Target LabelTarget(uint32_t depth);
   void SetUnreachable();
