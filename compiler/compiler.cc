@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "artifact/builtin.h"
@@ -81,6 +82,33 @@ constexpr BuiltinName kBuiltinNames[] = {
     {"memory_atomic_wait64", artifact::Builtin::kMemoryAtomicWait64},
     {"global_get_externref", artifact::Builtin::kGlobalGetExternRef},
     {"global_set_externref", artifact::Builtin::kGlobalSetExternRef},
+};
+
+// The text section's source ranges read as the artifact's entries (start, location): random
+// access, so that std::vector::assign sizes the table once and copies it in one loop.
+struct SourceLocIterator {
+  using iterator_category = std::random_access_iterator_tag;
+  using value_type = artifact::SourceLoc;
+  using difference_type = std::ptrdiff_t;
+  using pointer = void;
+  using reference = artifact::SourceLoc;
+  const MachSrcLoc* p;
+  artifact::SourceLoc operator*() const { return {p->start, p->loc}; }
+  SourceLocIterator& operator++() {
+    ++p;
+    return *this;
+  }
+  SourceLocIterator operator++(int) { return SourceLocIterator{p++}; }
+  SourceLocIterator& operator--() {
+    --p;
+    return *this;
+  }
+  SourceLocIterator& operator+=(difference_type n) {
+    p += n;
+    return *this;
+  }
+  difference_type operator-(const SourceLocIterator& o) const { return p - o.p; }
+  bool operator==(const SourceLocIterator&) const = default;
 };
 
 struct FunctionResult {
@@ -398,9 +426,19 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
       st.island_functions.push_back({symbols[nimp + k], b});
   }
   std::vector<MachCode> trampolines;
-  for (uint32_t k = 0; k < ndef; ++k) {
-    EGRET_ASSIGN_OR_RETURN(ir::Signature sig, wasm::WasmSignature(env.function_type(nimp + k)));
-    trampolines.push_back(isa->ArrayToWasmTrampoline(sig, k));
+  trampolines.reserve(num_text - ndef);
+  {
+    // One IR signature per function type, built when a function first uses it (the first
+    // function, in index order, whose type has none reports the error, as before).
+    std::vector<std::optional<ir::Signature>> signatures(env.types.size());
+    for (uint32_t k = 0; k < ndef; ++k) {
+      const uint32_t t = env.functions[nimp + k].type_index;
+      if (!signatures[t]) {
+        EGRET_ASSIGN_OR_RETURN(ir::Signature sig, wasm::WasmSignature(env.types[t]));
+        signatures[t] = std::move(sig);
+      }
+      trampolines.push_back(isa->ArrayToWasmTrampoline(*signatures[t], k));
+    }
   }
   for (size_t j = 0; j < supported_import_types.size(); ++j) {
     EGRET_ASSIGN_OR_RETURN(ir::Signature sig,
@@ -441,10 +479,25 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     art.wasm_to_array.push_back({supported_import_types[j], {r.start, r.size}});
   }
   for (const MachTrap& t : section.traps) art.traps.push_back({t.offset, t.code});
-  art.source_locs.reserve(section.srclocs.size());
-  for (const MachSrcLoc& s : section.srclocs)
-    if (art.source_locs.empty() || art.source_locs.back().text_offset < s.start)
-      art.source_locs.push_back({s.start, s.loc});
+  {
+    // Only the first of the ranges that start at one offset (text offsets strictly increase in
+    // the artifact). Usually every range starts after the previous one: then the artifact's
+    // table is one sized copy (SourceLocIterator), else ranges are appended one at a time.
+    const std::vector<MachSrcLoc>& ranges = section.srclocs;
+    const bool increasing = std::adjacent_find(ranges.begin(), ranges.end(),
+                                               [](const MachSrcLoc& x, const MachSrcLoc& y) {
+                                                 return y.start <= x.start;
+                                               }) == ranges.end();
+    if (increasing) {
+      art.source_locs.assign(SourceLocIterator{ranges.data()},
+                             SourceLocIterator{ranges.data() + ranges.size()});
+    } else {
+      art.source_locs.reserve(ranges.size());
+      for (const MachSrcLoc& s : ranges)
+        if (art.source_locs.empty() || art.source_locs.back().text_offset < s.start)
+          art.source_locs.push_back({s.start, s.loc});
+    }
+  }
   section.srclocs = {};  // the largest per-instruction table; the artifact has its own copy
   // Stack maps, sorted by return offset (functions may have been appended out of index order).
   std::vector<uint32_t> map_order(section.stack_maps.size());
