@@ -84,32 +84,47 @@ constexpr BuiltinName kBuiltinNames[] = {
     {"global_set_externref", artifact::Builtin::kGlobalSetExternRef},
 };
 
-// The text section's source ranges read as the artifact's entries (start, location): random
-// access, so that std::vector::assign sizes the table once and copies it in one loop.
-struct SourceLocIterator {
+// A text-section table (Src entries) read as the artifact's (Dst entries, Map(src)): random
+// access, so that std::vector::assign sizes the artifact's table once and fills it in one loop
+// (a push_back per entry reloaded the vector's end each time, and grew it by doubling).
+template <class Src, class Dst, Dst (*Map)(const Src&)>
+struct MapIterator {
   using iterator_category = std::random_access_iterator_tag;
-  using value_type = artifact::SourceLoc;
+  using value_type = Dst;
   using difference_type = std::ptrdiff_t;
   using pointer = void;
-  using reference = artifact::SourceLoc;
-  const MachSrcLoc* p;
-  artifact::SourceLoc operator*() const { return {p->start, p->loc}; }
-  SourceLocIterator& operator++() {
+  using reference = Dst;
+  const Src* p;
+  Dst operator*() const { return Map(*p); }
+  MapIterator& operator++() {
     ++p;
     return *this;
   }
-  SourceLocIterator operator++(int) { return SourceLocIterator{p++}; }
-  SourceLocIterator& operator--() {
+  MapIterator operator++(int) { return MapIterator{p++}; }
+  MapIterator& operator--() {
     --p;
     return *this;
   }
-  SourceLocIterator& operator+=(difference_type n) {
+  MapIterator& operator+=(difference_type n) {
     p += n;
     return *this;
   }
-  difference_type operator-(const SourceLocIterator& o) const { return p - o.p; }
-  bool operator==(const SourceLocIterator&) const = default;
+  difference_type operator-(const MapIterator& o) const { return p - o.p; }
+  bool operator==(const MapIterator&) const = default;
 };
+
+// Replaces `to` with the entries of `from`, mapped.
+template <class Dst, class Src, Dst (*Map)(const Src&)>
+void AssignMapped(const std::vector<Src>& from, std::vector<Dst>* to) {
+  using It = MapIterator<Src, Dst, Map>;
+  to->assign(It{from.data()}, It{from.data() + from.size()});
+}
+
+artifact::SourceLoc ToSourceLoc(const MachSrcLoc& s) { return {s.start, s.loc}; }
+artifact::TrapEntry ToTrap(const MachTrap& t) { return {t.offset, t.code}; }
+artifact::FrameRange ToFrameRange(const MachFrameRange& r) {
+  return {r.start, r.end - r.start, artifact::FrameKind(r.kind)};
+}
 
 struct FunctionResult {
   Expected<backend::CompiledFunction> compiled = Error("not compiled");
@@ -478,19 +493,18 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     const TextFunctionRange& r = section.functions[2 * ndef + j];
     art.wasm_to_array.push_back({supported_import_types[j], {r.start, r.size}});
   }
-  for (const MachTrap& t : section.traps) art.traps.push_back({t.offset, t.code});
+  AssignMapped<artifact::TrapEntry, MachTrap, ToTrap>(section.traps, &art.traps);
   {
     // Only the first of the ranges that start at one offset (text offsets strictly increase in
     // the artifact). Usually every range starts after the previous one: then the artifact's
-    // table is one sized copy (SourceLocIterator), else ranges are appended one at a time.
+    // table is one sized copy (AssignMapped), else ranges are appended one at a time.
     const std::vector<MachSrcLoc>& ranges = section.srclocs;
     const bool increasing = std::adjacent_find(ranges.begin(), ranges.end(),
                                                [](const MachSrcLoc& x, const MachSrcLoc& y) {
                                                  return y.start <= x.start;
                                                }) == ranges.end();
     if (increasing) {
-      art.source_locs.assign(SourceLocIterator{ranges.data()},
-                             SourceLocIterator{ranges.data() + ranges.size()});
+      AssignMapped<artifact::SourceLoc, MachSrcLoc, ToSourceLoc>(ranges, &art.source_locs);
     } else {
       art.source_locs.reserve(ranges.size());
       for (const MachSrcLoc& s : ranges)
@@ -520,9 +534,8 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
                                section.stack_map_slots.begin() + m.first_slot + m.num_slots);
   }
   // Frame ranges, sorted by offset (each function's own are sorted and inside its body).
-  art.frame_ranges.reserve(section.frame_ranges.size());
-  for (const MachFrameRange& r : section.frame_ranges)
-    art.frame_ranges.push_back({r.start, r.end - r.start, artifact::FrameKind(r.kind)});
+  AssignMapped<artifact::FrameRange, MachFrameRange, ToFrameRange>(section.frame_ranges,
+                                                                   &art.frame_ranges);
   // (Ranges do not overlap, so their offsets are distinct: as for the stack maps.)
   auto range_before = [](const artifact::FrameRange& x, const artifact::FrameRange& y) {
     return x.offset < y.offset;
