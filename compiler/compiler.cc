@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <iterator>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "artifact/builtin.h"
@@ -82,6 +83,48 @@ constexpr BuiltinName kBuiltinNames[] = {
     {"global_get_externref", artifact::Builtin::kGlobalGetExternRef},
     {"global_set_externref", artifact::Builtin::kGlobalSetExternRef},
 };
+
+// A text-section table (Src entries) read as the artifact's (Dst entries, Map(src)): random
+// access, so that std::vector::assign sizes the artifact's table once and fills it in one loop
+// (a push_back per entry reloaded the vector's end each time, and grew it by doubling).
+template <class Src, class Dst, Dst (*Map)(const Src&)>
+struct MapIterator {
+  using iterator_category = std::random_access_iterator_tag;
+  using value_type = Dst;
+  using difference_type = std::ptrdiff_t;
+  using pointer = void;
+  using reference = Dst;
+  const Src* p;
+  Dst operator*() const { return Map(*p); }
+  MapIterator& operator++() {
+    ++p;
+    return *this;
+  }
+  MapIterator operator++(int) { return MapIterator{p++}; }
+  MapIterator& operator--() {
+    --p;
+    return *this;
+  }
+  MapIterator& operator+=(difference_type n) {
+    p += n;
+    return *this;
+  }
+  difference_type operator-(const MapIterator& o) const { return p - o.p; }
+  bool operator==(const MapIterator&) const = default;
+};
+
+// Replaces `to` with the entries of `from`, mapped.
+template <class Dst, class Src, Dst (*Map)(const Src&)>
+void AssignMapped(const std::vector<Src>& from, std::vector<Dst>* to) {
+  using It = MapIterator<Src, Dst, Map>;
+  to->assign(It{from.data()}, It{from.data() + from.size()});
+}
+
+artifact::SourceLoc ToSourceLoc(const MachSrcLoc& s) { return {s.start, s.loc}; }
+artifact::TrapEntry ToTrap(const MachTrap& t) { return {t.offset, t.code}; }
+artifact::FrameRange ToFrameRange(const MachFrameRange& r) {
+  return {r.start, r.end - r.start, artifact::FrameKind(r.kind)};
+}
 
 struct FunctionResult {
   Expected<backend::CompiledFunction> compiled = Error("not compiled");
@@ -398,9 +441,19 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
       st.island_functions.push_back({symbols[nimp + k], b});
   }
   std::vector<MachCode> trampolines;
-  for (uint32_t k = 0; k < ndef; ++k) {
-    EGRET_ASSIGN_OR_RETURN(ir::Signature sig, wasm::WasmSignature(env.function_type(nimp + k)));
-    trampolines.push_back(isa->ArrayToWasmTrampoline(sig, k));
+  trampolines.reserve(num_text - ndef);
+  {
+    // One IR signature per function type, built when a function first uses it (the first
+    // function, in index order, whose type has none reports the error, as before).
+    std::vector<std::optional<ir::Signature>> signatures(env.types.size());
+    for (uint32_t k = 0; k < ndef; ++k) {
+      const uint32_t t = env.functions[nimp + k].type_index;
+      if (!signatures[t]) {
+        EGRET_ASSIGN_OR_RETURN(ir::Signature sig, wasm::WasmSignature(env.types[t]));
+        signatures[t] = std::move(sig);
+      }
+      trampolines.push_back(isa->ArrayToWasmTrampoline(*signatures[t], k));
+    }
   }
   for (size_t j = 0; j < supported_import_types.size(); ++j) {
     EGRET_ASSIGN_OR_RETURN(ir::Signature sig,
@@ -440,11 +493,25 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     const TextFunctionRange& r = section.functions[2 * ndef + j];
     art.wasm_to_array.push_back({supported_import_types[j], {r.start, r.size}});
   }
-  for (const MachTrap& t : section.traps) art.traps.push_back({t.offset, t.code});
-  art.source_locs.reserve(section.srclocs.size());
-  for (const MachSrcLoc& s : section.srclocs)
-    if (art.source_locs.empty() || art.source_locs.back().text_offset < s.start)
-      art.source_locs.push_back({s.start, s.loc});
+  AssignMapped<artifact::TrapEntry, MachTrap, ToTrap>(section.traps, &art.traps);
+  {
+    // Only the first of the ranges that start at one offset (text offsets strictly increase in
+    // the artifact). Usually every range starts after the previous one: then the artifact's
+    // table is one sized copy (AssignMapped), else ranges are appended one at a time.
+    const std::vector<MachSrcLoc>& ranges = section.srclocs;
+    const bool increasing = std::adjacent_find(ranges.begin(), ranges.end(),
+                                               [](const MachSrcLoc& x, const MachSrcLoc& y) {
+                                                 return y.start <= x.start;
+                                               }) == ranges.end();
+    if (increasing) {
+      AssignMapped<artifact::SourceLoc, MachSrcLoc, ToSourceLoc>(ranges, &art.source_locs);
+    } else {
+      art.source_locs.reserve(ranges.size());
+      for (const MachSrcLoc& s : ranges)
+        if (art.source_locs.empty() || art.source_locs.back().text_offset < s.start)
+          art.source_locs.push_back({s.start, s.loc});
+    }
+  }
   section.srclocs = {};  // the largest per-instruction table; the artifact has its own copy
   // Stack maps, sorted by return offset (functions may have been appended out of index order).
   std::vector<uint32_t> map_order(section.stack_maps.size());
@@ -467,9 +534,8 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
                                section.stack_map_slots.begin() + m.first_slot + m.num_slots);
   }
   // Frame ranges, sorted by offset (each function's own are sorted and inside its body).
-  art.frame_ranges.reserve(section.frame_ranges.size());
-  for (const MachFrameRange& r : section.frame_ranges)
-    art.frame_ranges.push_back({r.start, r.end - r.start, artifact::FrameKind(r.kind)});
+  AssignMapped<artifact::FrameRange, MachFrameRange, ToFrameRange>(section.frame_ranges,
+                                                                   &art.frame_ranges);
   // (Ranges do not overlap, so their offsets are distinct: as for the stack maps.)
   auto range_before = [](const artifact::FrameRange& x, const artifact::FrameRange& y) {
     return x.offset < y.offset;

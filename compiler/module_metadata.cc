@@ -203,11 +203,15 @@ Status FillModuleMetadata(const wasm::ModuleEnv& env, artifact::Artifact* out, b
     out->data.push_back(std::move(a));
   }
   out->module_name = env.module_name;
-  std::vector<std::pair<uint32_t, std::string>> names(env.function_names.begin(),
-                                                      env.function_names.end());
-  std::sort(names.begin(), names.end());
-  for (auto& [index, name] : names)
-    if (index < env.functions.size()) out->function_names.push_back({index, name});
+  // By function index (the map's keys are distinct), each name copied once, from the map.
+  std::vector<std::pair<uint32_t, const std::string*>> names;
+  names.reserve(env.function_names.size());
+  for (const auto& [index, name] : env.function_names)
+    if (index < env.functions.size()) names.push_back({index, &name});
+  std::sort(names.begin(), names.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
+  out->function_names.reserve(names.size());
+  for (const auto& [index, name] : names) out->function_names.push_back({index, *name});
   return Status::Ok();
 }
 

@@ -22,6 +22,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <utility>
 
@@ -47,16 +48,30 @@ bool IsIdentChar(char c) {
 }  // namespace
 
 std::vector<std::string> FunctionSymbols(const ModuleEnv& env) {
-  std::vector<std::string> names(env.functions.size());
-  std::unordered_set<std::string> used;
-  // Default names first, so a name-section name can never take another function's default.
-  for (uint32_t i = 0; i < names.size(); ++i) used.insert("func" + std::to_string(i));
-  for (uint32_t i = 0; i < names.size(); ++i) {
-    std::string name(env.FunctionName(i));
+  const size_t n = env.functions.size();
+  std::vector<std::string> names(n);
+  // Whether `name` is some function's default name, "func" + std::to_string(j) for a j < n: a
+  // name-section name can never take another function's default.
+  auto is_default = [n](std::string_view name) {
+    if (name.size() <= 4 || name.size() > 4 + 10 || name.substr(0, 4) != "func") return false;
+    const std::string_view digits = name.substr(4);
+    if (digits.size() > 1 && digits[0] == '0') return false;  // not what to_string writes
+    uint64_t j = 0;
+    for (char c : digits) {
+      if (c < '0' || c > '9') return false;
+      j = 10 * j + uint64_t(c - '0');
+    }
+    return j < n;
+  };
+  // The name-section names taken so far (views of `names`' strings, which stay in place).
+  std::unordered_set<std::string_view> used;
+  for (uint32_t i = 0; i < n; ++i) {
+    std::string& name = names[i];
+    name = env.FunctionName(i);
     for (char& c : name)
       if (!IsIdentChar(c)) c = '_';
-    if (name.empty() || !used.insert(name).second) name = "func" + std::to_string(i);
-    names[i] = std::move(name);
+    if (name.empty() || is_default(name) || !used.insert(name).second)
+      name = "func" + std::to_string(i);
   }
   return names;
 }

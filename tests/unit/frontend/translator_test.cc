@@ -460,6 +460,20 @@ TEST(Translator, SymbolsAreUniqueIdentifiers) {
   EXPECT_EQ(s, (std::vector<std::string>{"main", "func1", "a_b_c_", "func3"}));
 }
 
+TEST(Translator, SymbolsKeepOnlyOtherFunctionsDefaultNames) {
+  // Only "func" + std::to_string(j) for an existing function j is reserved.
+  ModuleEnv env;
+  env.functions.resize(6);
+  env.function_names[0] = "func4";   // function 4's default
+  env.function_names[1] = "func6";   // no function 6: a free name
+  env.function_names[2] = "func6";   // duplicate
+  env.function_names[3] = "func01";  // not a default spelling
+  env.function_names[4] = "func";
+  env.function_names[5] = "func5";  // its own default
+  std::vector<std::string> s = FunctionSymbols(env);
+  EXPECT_EQ(s, (std::vector<std::string>{"func0", "func6", "func2", "func01", "func", "func5"}));
+}
+
 TEST(Translator, VmctxLayoutMirrorsArtifactVMOffsets) {
   ModuleEnv env;
   env.functions.resize(3);
