@@ -199,18 +199,6 @@ void MachBuffer<Traits>::Enqueue(uint32_t fixup) {
 }
 
 template <class Traits>
-void MachBuffer<Traits>::AppendToList(uint32_t label, uint32_t fixup) {
-  LabelState& l = labels_[label];
-  fixups_[fixup].next = kNone;
-  if (l.tail == kNone) {
-    l.head = l.tail = fixup;
-  } else {
-    fixups_[l.tail].next = fixup;
-    l.tail = fixup;
-  }
-}
-
-template <class Traits>
 void MachBuffer<Traits>::Observe(uint32_t label) {
   LabelState& l = labels_[label];
   if (l.observed) return;
@@ -236,7 +224,7 @@ void MachBuffer<Traits>::ClearTail() {
 }
 
 template <class Traits>
-uint32_t MachBuffer<Traits>::AddFixup(uint32_t offset, uint32_t label, Kind kind) {
+uint32_t MachBuffer<Traits>::AddFixupSlow(uint32_t offset, uint32_t label, Kind kind) {
   const uint32_t index = static_cast<uint32_t>(fixups_.size());
   fixups_.push_back(Fixup{offset, label, kNone, kind, FixupState::kDone});
   const uint32_t target = Resolve(label);
@@ -481,6 +469,57 @@ void MachBuffer<Traits>::OptimizeBranches() {
   }
 }
 
+namespace {
+
+// Copies n bytes; n <= 16 (a branch's encoding) without a call or a byte loop: two fixed-size
+// copies that overlap when n is not a power of two.
+inline void CopyShort(uint8_t* to, const uint8_t* from, size_t n) {
+  if (n > 16) {
+    std::memcpy(to, from, n);
+  } else if (n >= 8) {
+    std::memcpy(to, from, 8);
+    std::memcpy(to + n - 8, from + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(to, from, 4);
+    std::memcpy(to + n - 4, from + n - 4, 4);
+  } else if (n >= 2) {
+    std::memcpy(to, from, 2);
+    std::memcpy(to + n - 2, from + n - 2, 2);
+  } else if (n == 1) {
+    to[0] = from[0];
+  }
+}
+
+}  // namespace
+
+template <class Traits>
+typename MachBuffer<Traits>::Branch& MachBuffer<Traits>::BeginBranch(std::span<const uint8_t> insn,
+                                                                     uint32_t fixup_at,
+                                                                     MachLabel target, Kind kind,
+                                                                     bool cond) {
+  if (latest_branches_.empty()) branch_labels_.clear();
+  Branch& b = latest_branches_.emplace_back();
+  b.start = CurOffset();
+  b.labels_begin = static_cast<uint32_t>(branch_labels_.size());
+  // The labels at the tail become the branch's (bytes follow them now, so their uses resolve).
+  if (!labels_at_tail_.empty()) {
+    branch_labels_.insert(branch_labels_.end(), labels_at_tail_.begin(), labels_at_tail_.end());
+    ClearTail();
+    for (size_t i = b.labels_begin; i < branch_labels_.size(); ++i) {
+      if (labels_[branch_labels_[i]].alias == kNone) ResolveList(branch_labels_[i]);
+    }
+  }
+  tail_observed_ = 0;
+  CopyShort(data_.Reserve(insn.size()), insn.data(), insn.size());
+  data_.Commit(insn.size());
+  b.end = CurOffset();
+  b.target = target.index;
+  b.fixup_at = fixup_at;
+  b.kind = kind;
+  b.cond = cond;
+  return b;
+}
+
 template <class Traits>
 void MachBuffer<Traits>::EmitUncondBranch(std::span<const uint8_t> insn, uint32_t fixup_at,
                                           MachLabel target, Kind kind) {
@@ -507,25 +546,10 @@ void MachBuffer<Traits>::EmitUncondBranch(std::span<const uint8_t> insn, uint32_
     ++stats_.dead_branches;
     return;
   }
-  if (latest_branches_.empty()) branch_labels_.clear();
-  Branch b{};
-  b.start = CurOffset();
-  b.labels_begin = static_cast<uint32_t>(branch_labels_.size());
-  branch_labels_.insert(branch_labels_.end(), labels_at_tail_.begin(), labels_at_tail_.end());
-  ClearTail();
-  for (size_t i = b.labels_begin; i < branch_labels_.size(); ++i) {
-    if (labels_[branch_labels_[i]].alias == kNone) ResolveList(branch_labels_[i]);
-  }
-  tail_observed_ = 0;
-  PutRaw(insn.data(), insn.size());
-  b.end = CurOffset();
-  b.target = target.index;
-  b.fixup_at = fixup_at;
-  b.kind = kind;
-  b.cond = false;
+  Branch& b = BeginBranch(insn, fixup_at, target, kind, /*cond=*/false);
   b.inverted_len = 0;
+  // (AddFixup never touches latest_branches_, so `b` stays valid.)
   b.fixup = AddFixup(b.start + fixup_at, target.index, kind);
-  latest_branches_.push_back(b);
 }
 
 template <class Traits>
@@ -535,26 +559,11 @@ void MachBuffer<Traits>::EmitCondBranch(std::span<const uint8_t> insn,
   EGRET_CHECK(target.index < labels_.size() && !finished_);
   EGRET_CHECK(insn.size() == inverted.size() && insn.size() <= 15);
   EGRET_CHECK(fixup_at + patch_size_[Index(kind)] <= insn.size());
-  if (latest_branches_.empty()) branch_labels_.clear();
-  Branch b{};
-  b.start = CurOffset();
-  b.labels_begin = static_cast<uint32_t>(branch_labels_.size());
-  branch_labels_.insert(branch_labels_.end(), labels_at_tail_.begin(), labels_at_tail_.end());
-  ClearTail();
-  for (size_t i = b.labels_begin; i < branch_labels_.size(); ++i) {
-    if (labels_[branch_labels_[i]].alias == kNone) ResolveList(branch_labels_[i]);
-  }
-  tail_observed_ = 0;
-  PutRaw(insn.data(), insn.size());
-  b.end = CurOffset();
-  b.target = target.index;
-  b.fixup_at = fixup_at;
-  b.kind = kind;
-  b.cond = true;
+  Branch& b = BeginBranch(insn, fixup_at, target, kind, /*cond=*/true);
   b.inverted_len = static_cast<uint8_t>(inverted.size());
-  std::memcpy(b.inverted.data(), inverted.data(), inverted.size());
+  CopyShort(b.inverted.data(), inverted.data(), inverted.size());
+  // (AddFixup never touches latest_branches_, so `b` stays valid.)
   b.fixup = AddFixup(b.start + fixup_at, target.index, kind);
-  latest_branches_.push_back(b);
 }
 
 // ---------------------------------------------------------------------------------------------
