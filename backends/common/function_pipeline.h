@@ -31,6 +31,38 @@
 
 namespace egret::backend {
 
+// The stages after allocation: emission into the CompiledFunction inside the result (its one
+// return is the named result, which the caller returns as it is: the CompiledFunction is moved
+// once, into the result, where filling a local and returning it moved it twice, through
+// Expected's by-value constructor).
+// Afterwards the VCode is recycled (`done` is told when emission is done, before that).
+template <class Target, class VCodeT, class Done>
+Expected<CompiledFunction> EmitCompiledFunction(const Target& target, VCodeT& v,
+                                                const regalloc::Output& ra, const ir::Function& f,
+                                                const ModuleContext& module,
+                                                const CompileOptions& options, const Done& done) {
+  Expected<CompiledFunction> result{CompiledFunction()};
+  CompiledFunction& out = *result;
+  out.num_vcode_insts = v.size();
+  out.regalloc_stats = ra.stats;
+  if (options.keep_text) {
+    out.vcode_before = target.VCodeText(v, nullptr);
+    out.vcode_after = target.VCodeText(v, &ra.allocs);
+    // Live-in/live-out sets for the dot view; the allocator already proved them computable.
+    regalloc::Liveness live;
+    const bool have_live = live.Compute(v.ra).ok();
+    out.dot = PrintVCodeDot(out.vcode_after, v.ra, f.name, have_live ? &live : nullptr);
+  }
+  MachBufferOptions buffer_options;
+  buffer_options.debug_branch_range_shrink = options.debug_branch_range_shrink;
+  EmitOptions emit_options;
+  emit_options.duplicate_dispatch = options.duplicate_dispatch;
+  out.code = target.Emit(v, ra, module, buffer_options, emit_options);
+  done(PipelineStage::kEmit);
+  RecycleVCode(std::move(v));  // the next function's lowering on this thread starts from it
+  return result;
+}
+
 template <class Target>
 Expected<CompiledFunction> CompileFunctionPipeline(const Target& target, const ir::Function& f,
                                                    const ModuleContext& module,
@@ -38,11 +70,14 @@ Expected<CompiledFunction> CompileFunctionPipeline(const Target& target, const i
   auto done = [&](PipelineStage stage) {
     if (options.observer != nullptr) options.observer->StageDone(stage);
   };
-  // Lowering takes the caller's loops of f, if any (lower_order.h), for this call only.
-  EGRET_ASSIGN_OR_RETURN(auto v, [&] {
+  // Lowering takes the caller's loops of f, if any (lower_order.h), for this call only. The
+  // VCode is used where lowering returned it, inside its Expected (not moved out of it).
+  auto lowered = [&] {
     const ScopedProvidedLoops loops(f, options.loops);
     return target.Lower(f, module);
-  }());
+  }();
+  if (!lowered.ok()) return std::move(lowered).error();
+  auto& v = *lowered;
   done(PipelineStage::kLower);
   regalloc::Options ra_options;
   ra_options.algorithm = options.regalloc;
@@ -53,25 +88,7 @@ Expected<CompiledFunction> CompileFunctionPipeline(const Target& target, const i
     return Error(std::string(target.ErrorPrefix()) + ": register allocation failed for function " +
                  f.name + ": " + ra.error().message);
   }
-  CompiledFunction out;
-  out.num_vcode_insts = v.size();
-  out.regalloc_stats = ra->stats;
-  if (options.keep_text) {
-    out.vcode_before = target.VCodeText(v, nullptr);
-    out.vcode_after = target.VCodeText(v, &ra->allocs);
-    // Live-in/live-out sets for the dot view; the allocator already proved them computable.
-    regalloc::Liveness live;
-    const bool have_live = live.Compute(v.ra).ok();
-    out.dot = PrintVCodeDot(out.vcode_after, v.ra, f.name, have_live ? &live : nullptr);
-  }
-  MachBufferOptions buffer_options;
-  buffer_options.debug_branch_range_shrink = options.debug_branch_range_shrink;
-  EmitOptions emit_options;
-  emit_options.duplicate_dispatch = options.duplicate_dispatch;
-  out.code = target.Emit(v, *ra, module, buffer_options, emit_options);
-  done(PipelineStage::kEmit);
-  RecycleVCode(std::move(v));  // the next function's lowering on this thread starts from it
-  return out;
+  return EmitCompiledFunction(target, v, *ra, f, module, options, done);
 }
 
 }  // namespace egret::backend

@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -196,6 +197,31 @@ VCode<I> TakeRecycledVCode() {
   // starts as a default-constructed VCode does.
   RecycledVCode<I>().SwapWith(v);
   return v;
+}
+// `*v = TakeRecycledVCode<I>()` in place, for a VCode that lives across functions (both
+// targets' per-thread Lowerer, whose Run moved the last function's VCode out): no VCode is
+// constructed, move-assigned or destroyed (x64: -0.89 M on lz20, about 730 Ir per function;
+// aarch64 keeps TakeRecycledVCode: there the smaller Reset made GCC take LowerMemory out of
+// LowerInst, +0.23 M in all). Afterwards `*v`
+// is as a default-constructed VCode holding the spare's vectors. Whatever `*v` still held (a
+// function whose lowering failed, which Run did not move out) is dropped; its vectors' storage
+// goes to the spare, cleared.
+template <class I>
+void TakeRecycledVCodeInto(VCode<I>* v) {
+  // Every member is reset below: a new member of VCode or regalloc::Function must be too.
+  static_assert(
+      sizeof(regalloc::Function) == sizeof(std::string) + 12 * sizeof(std::vector<uint32_t>),
+      "reset the new regalloc::Function member in TakeRecycledVCodeInto");
+  static_assert(sizeof(VCode<I>) == 3 * sizeof(std::vector<uint32_t>) + sizeof(regalloc::Function) +
+                                        sizeof(FrameFacts),
+                "reset the new VCode member in TakeRecycledVCodeInto");
+  auto clear = [](auto&... vs) { (vs.clear(), ...); };
+  regalloc::Function& ra = v->ra;
+  clear(v->insts, v->srclocs, v->jump_tables, ra.name, ra.blocks, ra.insts, ra.operands,
+        ra.clobber_sets, ra.succs, ra.preds, ra.block_params, ra.branch_args, ra.vregs,
+        ra.loop_depth, ra.loop_header, ra.loop_parent);
+  v->frame = FrameFacts();
+  RecycledVCode<I>().SwapWith(*v);
 }
 template <class I>
 void RecycleVCode(VCode<I>&& v) {

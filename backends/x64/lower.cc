@@ -2409,7 +2409,7 @@ void Lowerer::Reset(const ir::Function& f, const backend::ModuleContext& module,
   dfg_ = &f.dfg;
   module_ = &module;
   features_ = features;
-  v_ = backend::TakeRecycledVCode<MInst>();  // the last function's was moved out (Run)
+  backend::TakeRecycledVCodeInto(&v_);  // the last function's was moved out (Run)
   ctx_.Reset(f);
   // The tables as a fresh Lowerer has them: empty (LowerEntry and the matchers' first
   // questions size them), except memo_slot_, back to all UINT32_MAX through the last

@@ -138,5 +138,52 @@ TEST(VCode, RecycledStorageComesBackEmpty) {
   EXPECT_EQ(u.ra.operands.capacity(), 0u);
 }
 
+// TakeRecycledVCodeInto resets a VCode in place: from a moved-out one (the Lowerer's after Run)
+// it is TakeRecycledVCode; from one still holding a function (a failed lowering) every member
+// is reset and the function's storage goes to the spare.
+TEST(VCode, TakeRecycledInPlace) {
+  struct ThirdInst {
+    int op = 0;
+  };
+  (void)TakeRecycledVCode<ThirdInst>();  // whatever this thread's spare held before
+  auto fill = [](VCode<ThirdInst>& v) {
+    v.Reserve(100, 10, 10);
+    v.ra.name = "f";
+    v.ra.StartBlock();
+    const VReg a = v.ra.AddVReg(RegClass::kInt);
+    v.Append(ThirdInst{7}, 3, std::vector<Operand>{Operand::Def(a)}, {}, false);
+    v.ra.loop_header.push_back(0);
+    v.jump_tables.push_back({0});
+    v.frame.has_calls = true;
+    v.frame.arg_area_slots = 2;
+  };
+  auto expect_fresh = [](const VCode<ThirdInst>& t) {
+    EXPECT_TRUE(t.insts.empty() && t.srclocs.empty() && t.ra.insts.empty() &&
+                t.ra.operands.empty() && t.ra.blocks.empty() && t.ra.vregs.empty() &&
+                t.ra.loop_header.empty());
+    EXPECT_TRUE(t.ra.name.empty());
+    EXPECT_TRUE(t.jump_tables.empty());
+    EXPECT_FALSE(t.frame.has_calls);
+    EXPECT_EQ(t.frame.arg_area_slots, 0u);
+  };
+  VCode<ThirdInst> kept;
+  fill(kept);
+  const auto* insts = kept.insts.data();
+  // A failed function: its storage goes to the spare, `kept` gets the spare's (none).
+  TakeRecycledVCodeInto(&kept);
+  expect_fresh(kept);
+  EXPECT_EQ(kept.insts.capacity(), 0u);
+  // Moved out and recycled (Run, then the pipeline): the next reset takes the storage back.
+  fill(kept);
+  insts = kept.insts.data();
+  const auto* vregs = kept.ra.vregs.data();
+  VCode<ThirdInst> out = std::move(kept);
+  RecycleVCode(std::move(out));
+  TakeRecycledVCodeInto(&kept);
+  expect_fresh(kept);
+  EXPECT_EQ(kept.insts.data(), insts);
+  EXPECT_EQ(kept.ra.vregs.data(), vregs);
+}
+
 }  // namespace
 }  // namespace egret::backend
