@@ -147,6 +147,22 @@ Expected<uint32_t> ParseBranchRangeShrink(int64_t n) {
   return static_cast<uint32_t>(n);
 }
 
+uint32_t DefaultLoopAlign(OptLevel /*level*/) { return 1; }
+
+Expected<uint32_t> ParseLoopAlign(std::string_view text) {
+  uint32_t n = 0;
+  bool digits = !text.empty() && text.size() <= 3;
+  for (char c : text) {
+    if (c < '0' || c > '9') digits = false;
+    if (digits) n = n * 10 + static_cast<uint32_t>(c - '0');
+  }
+  if (!digits || n == 0 || n > 64 || (n & (n - 1)) != 0) {
+    return Error("expected a power of two from 1 (no alignment) to 64, got '" + std::string(text) +
+                 "'");
+  }
+  return n;
+}
+
 void StageTimes::Merge(const StageTimes& other) {
   decode_validate += other.decode_validate;
   translate += other.translate;
@@ -270,6 +286,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   bopts.regalloc_checker = options.regalloc_checker;
   bopts.keep_text = options.keep_text;
   bopts.duplicate_dispatch = options.opt_level == OptLevel::kSpeed;
+  bopts.loop_align = options.align_loops.value_or(DefaultLoopAlign(options.opt_level));
   EGRET_ASSIGN_OR_RETURN(bopts.debug_branch_range_shrink,
                          ParseBranchRangeShrink(options.debug_branch_range_shrink));
 

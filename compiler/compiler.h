@@ -58,6 +58,9 @@ struct CompileOptions {
   // label-use range is divided by N in the functions' MachBuffers and in the text section, so
   // small modules get islands and veneers. 1: real ranges; 0 is an error.
   uint32_t debug_branch_range_shrink = 1;
+  // `--align-loops=N`: loop tops start on a multiple of N bytes (a power of two, 1 = none);
+  // nullopt: the opt level's default (DefaultLoopAlign).
+  std::optional<uint32_t> align_loops;
   // False: the artifact's data segments are left without their bytes (FillModuleMetadata's
   // copy_data), for a caller that writes the artifact with DataSegmentBytes(env) straight from
   // the module (`egret compile -o FILE`: the data is then never held twice; Flite's 17 MB).
@@ -69,6 +72,15 @@ struct CompileOptions {
 
 // Checks a --debug-branch-range-shrink value given on a command line: 1 <= n <= UINT32_MAX.
 Expected<uint32_t> ParseBranchRangeShrink(int64_t n);
+
+// The loop alignment an opt level uses unless --align-loops says otherwise: 1 (none) at both
+// levels for now. 16 (one fetch block, what LLVM and GCC use on x86-64) costs about 2 compile
+// instructions per Wasm byte and showed no gain on ../shared/bench (docs/x64.md, "Loop
+// alignment").
+uint32_t DefaultLoopAlign(OptLevel level);
+// Parses an --align-loops value: a power of two from 1 to 64 (aarch64 code stays 4-aligned, so
+// 1 and 2 mean no alignment there).
+Expected<uint32_t> ParseLoopAlign(std::string_view text);
 
 struct FunctionReport {
   std::string name;

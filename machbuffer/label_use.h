@@ -19,6 +19,7 @@
 //   static uint32_t EmitVeneer(Kind, uint8_t* at); // Info(kind).veneer_size bytes; returns the
 //                                                  // offset inside the veneer of its own fixup
 //   static void FillPadding(uint8_t* at, size_t n);// bytes that trap if ever executed
+//   static void FillNops(uint8_t* at, size_t n);   // bytes that do nothing when executed
 //
 // Invariants every traits struct keeps:
 //   - Patch rewrites only the displacement bits of the Info(kind).patch_size bytes at `at`, so a

@@ -91,4 +91,9 @@ uint32_t A64LabelUses::EmitVeneer(Kind kind, uint8_t* at) {
 
 void A64LabelUses::FillPadding(uint8_t* at, size_t n) { std::memset(at, 0, n); }
 
+void A64LabelUses::FillNops(uint8_t* at, size_t n) {
+  EGRET_CHECK(n % 4 == 0);
+  for (size_t i = 0; i < n; i += 4) Write32(at + i, 0xd503201f);  // nop
+}
+
 }  // namespace egret

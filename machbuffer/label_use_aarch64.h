@@ -50,6 +50,8 @@ struct A64LabelUses {
   static uint32_t EmitVeneer(Kind kind, uint8_t* at);
   // udf #0: zero words trap when executed.
   static void FillPadding(uint8_t* at, size_t n);
+  // `n` (a multiple of 4) bytes of `nop`: padding that is executed (before an aligned loop top).
+  static void FillNops(uint8_t* at, size_t n);
 };
 
 }  // namespace egret

@@ -142,6 +142,9 @@ struct X64LabelUses {
   static uint32_t EmitVeneer(Kind kind, uint8_t* at);
   // int3: padding traps when executed.
   static void FillPadding(uint8_t* at, size_t n);
+  // `n` bytes of the recommended multi-byte nops (at most 9 bytes each): padding that is
+  // executed (before an aligned loop top).
+  static void FillNops(uint8_t* at, size_t n);
 };
 
 }  // namespace egret

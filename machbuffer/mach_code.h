@@ -94,6 +94,8 @@ struct MachBufferStats {
   uint32_t constants = 0;          // distinct constants placed (copies included)
   uint32_t constant_copies = 0;    // constants placed again because an old copy was out of range
   uint32_t branches_relaxed = 0;   // rel32 branches rewritten short at Finish
+  uint32_t aligned_labels = 0;     // labels BindLabelAligned padded (loop tops)
+  uint32_t align_bytes = 0;        // their nops (after relaxation cut them)
   friend bool operator==(const MachBufferStats&, const MachBufferStats&) = default;
 };
 

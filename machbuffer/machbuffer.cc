@@ -10,6 +10,7 @@
 #include "machbuffer/machbuffer.h"
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <string>
 
@@ -40,6 +41,7 @@ void MachBuffer<Traits>::SwapStorage(bool take) {
   SwapSpare(shrinks_, s.shrinks, take);
   SwapSpare(shrink_removed_, s.shrink_removed, take);
   SwapSpare(shrink_bucket_, s.shrink_bucket, take);
+  SwapSpare(pads_, s.pads, take);
 }
 
 template <class Traits>
@@ -305,6 +307,38 @@ void MachBuffer<Traits>::BindLabel(MachLabel label) {
   l.offset = CurOffset();
   AddToTail(label.index);
   OptimizeBranches();
+}
+
+template <class Traits>
+bool MachBuffer<Traits>::BindLabelAligned(MachLabel label, uint32_t align) {
+  EGRET_CHECK(align >= Traits::kCodeAlign && (align & (align - 1)) == 0 && align <= 128);
+  BindLabel(label);
+  if (tail_observed_ != 0) return false;
+  max_align_ = std::max(max_align_, align);  // the function's start must be aligned as much
+  const bool relaxing = Traits::kCanRelax && options_.relax_branches;
+  const uint32_t pad = relaxing ? align - Traits::kCodeAlign : (0u - CurOffset()) & (align - 1);
+  if (pad == 0) return true;
+  // As for an island: the labels here move past the nops (nothing has committed to them).
+  std::vector<uint32_t>& moved = moved_scratch_;
+  moved.assign(labels_at_tail_.begin(), labels_at_tail_.end());
+  ClearTail();
+  for (uint32_t l : moved) labels_[l].offset = kNone;
+  SettleTail();  // no label is at the tail: forgets the branches behind the nops
+  const size_t at = data_.size();
+  EGRET_CHECK(at + pad <= UINT32_MAX - 1);
+  data_.resize(at + pad);
+  Traits::FillNops(data_.data() + at, pad);
+  if (relaxing) {
+    pads_.push_back(Pad{static_cast<uint32_t>(at), static_cast<uint8_t>(pad),
+                        static_cast<uint8_t>(std::countr_zero(align))});
+  }
+  ++stats_.aligned_labels;
+  stats_.align_bytes += pad;
+  for (uint32_t l : moved) {
+    labels_[l].offset = CurOffset();
+    AddToTail(l);
+  }
+  return true;
 }
 
 template <class Traits>

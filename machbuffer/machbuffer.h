@@ -118,6 +118,15 @@ class MachBuffer {
   MachLabel NewLabels(uint32_t n);
   // Binds `label` to the current offset. Each label is bound at most once.
   void BindLabel(MachLabel label);
+  // BindLabel, then nops so that the label (and every other label bound here) lands on a
+  // multiple of `align` (a power of two, at least Traits::kCodeAlign): for loop tops. Branch
+  // simplification at the label happens first, so a jump to it that the binding removes stays
+  // removed. Under branch relaxation (x64) the nops are emitted at their longest (align -
+  // kCodeAlign bytes) and RelaxBranches cuts each to what its final offset needs; an island
+  // later in the function disables relaxation and leaves them long (correct, not aligned). No
+  // nops when a label here is already committed to (observed): it cannot move; then returns
+  // false (true: the labels here are, or after relaxation will be, aligned).
+  bool BindLabelAligned(MachLabel label, uint32_t align);
   // Records that the `Info(kind).patch_size` bytes at `offset` (already emitted) refer to `label`.
   // Constants' labels may be re-placed transparently when an old copy is out of range.
   void UseLabelAtOffset(uint32_t offset, MachLabel label, Kind kind);
@@ -258,11 +267,20 @@ class MachBuffer {
     std::array<uint8_t, 15> inverted;
   };
   // A branch that RelaxBranches shortens: its start, its long form's length, the short opcode.
+  // Or (fixup == kNone) an alignment pad of BindLabelAligned: its start, its emitted length,
+  // log2 of its alignment in `opcode`, and in `new_len` the length it is cut to.
   struct Shrink {
     uint32_t start;
     uint32_t len;
     uint32_t fixup;
     uint8_t opcode;
+    uint8_t new_len;
+  };
+  // An alignment pad emitted at its longest (BindLabelAligned under relaxation), in code order.
+  struct Pad {
+    uint32_t start;
+    uint8_t len;
+    uint8_t align_log2;
   };
   struct Constant {
     uint32_t bytes_begin;
@@ -287,6 +305,7 @@ class MachBuffer {
     std::vector<uint32_t> island_scratch, moved_scratch, stayed_scratch, settle_scratch;
     std::vector<Shrink> shrinks;
     std::vector<uint32_t> shrink_removed, shrink_bucket;
+    std::vector<Pad> pads;
   };
   static Storage& Spare();
   // Takes (`take`) or gives back the vectors of Storage (support/spare_storage.h).
@@ -463,6 +482,7 @@ class MachBuffer {
   std::vector<Shrink> shrinks_;           // RelaxBranches' working tables
   std::vector<uint32_t> shrink_removed_;  // bytes removed by shrinks_[0, i)
   std::vector<uint32_t> shrink_bucket_;   // first shrink starting at or after 16 * j
+  std::vector<Pad> pads_;                 // BindLabelAligned's long pads (under relaxation)
   MachBufferStats stats_;
   bool in_island_ = false;
   bool finished_ = false;

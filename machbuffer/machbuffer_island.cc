@@ -339,27 +339,55 @@ void MachBuffer<Traits>::RelaxBranches() {
       if (!Traits::ShortForm(f.kind, data_.data(), f.offset, &s.start, &s.len, &s.opcode)) continue;
       const int64_t target = ResolvedOffset(f.label);
       // Forward: the displacement as encoded (from the end of the long form); backward: from the
-      // end of a short form at the same start. Shortening in between only reduces either.
+      // end of a short form at the same start. Shortening (or cutting a pad) in between only
+      // reduces either.
       const int64_t from = target > s.start ? s.start + s.len : s.start + Traits::kShortSize;
       const int64_t disp = target - from;
       if (disp < -128 || disp > 127) continue;
+      s.new_len = static_cast<uint8_t>(Traits::kShortSize);
       shrinks.push_back(s);
     }
-    if (shrinks.empty()) return;
+    const size_t num_branches = shrinks.size();
+    if (num_branches == 0 && pads_.empty()) return;
     auto by_start = [](const Shrink& a, const Shrink& b) { return a.start < b.start; };
     if (!std::is_sorted(shrinks.begin(), shrinks.end(), by_start))
       std::sort(shrinks.begin(), shrinks.end(), by_start);
-    // removed[i]: bytes removed by shrinks[0, i); an offset o not inside a shortened branch moves
-    // down by removed[c], c the number of shrinks starting before o. A sentinel shrink starting
-    // at UINT32_MAX ends the table, so a walk to c needs one comparison per step (no offset
-    // reaches it: code offsets are below UINT32_MAX).
+    // The alignment pads (in code order, never inside a branch) merged in by start, from the
+    // back, in place.
+    if (!pads_.empty()) {
+      shrinks.resize(num_branches + pads_.size());
+      size_t i = num_branches, j = pads_.size(), k = shrinks.size();
+      while (j != 0) {
+        const Pad& p = pads_[j - 1];
+        if (i != 0 && shrinks[i - 1].start > p.start) {
+          shrinks[--k] = shrinks[--i];
+        } else {
+          shrinks[--k] = Shrink{p.start, p.len, kNone, p.align_log2, 0};
+          --j;
+        }
+      }
+    }
+    // removed[i]: bytes removed by shrinks[0, i); an offset o not inside a shortened branch or a
+    // pad moves down by removed[c], c the number of shrinks starting before o. A sentinel shrink
+    // starting at UINT32_MAX ends the table, so a walk to c needs one comparison per step (no
+    // offset reaches it: code offsets are below UINT32_MAX). A pad is cut to what its new start
+    // needs for its alignment: never more than it had (it was emitted at its longest), so every
+    // distance still only shrinks.
     const size_t n = shrinks.size();
-    shrinks.push_back(Shrink{UINT32_MAX, 0, kNone, 0});
+    shrinks.push_back(Shrink{UINT32_MAX, 0, kNone, 0, 0});
     std::vector<uint32_t>& removed = shrink_removed_;
     removed.resize(n + 1);
     removed[0] = 0;
-    for (size_t i = 0; i < n; ++i)
-      removed[i + 1] = removed[i] + shrinks[i].len - Traits::kShortSize;
+    for (size_t i = 0; i < n; ++i) {
+      Shrink& sh = shrinks[i];
+      if (sh.fixup == kNone) {
+        const uint32_t align = uint32_t{1} << sh.opcode;
+        sh.new_len = static_cast<uint8_t>((0u - (sh.start - removed[i])) & (align - 1));
+        EGRET_DCHECK(sh.new_len <= sh.len);
+        stats_.align_bytes -= sh.len - sh.new_len;
+      }
+      removed[i + 1] = removed[i] + sh.len - sh.new_len;
+    }
     // Offsets are recorded in any order (labels are bound out of creation order), so c is found
     // from a table instead of a search: bucket[j] = the number of shrinks starting before
     // offset 16*j. A long branch is 5 or 6 bytes and shrinks do not overlap, so at most 3 start
@@ -413,8 +441,13 @@ void MachBuffer<Traits>::RelaxBranches() {
     for (size_t i = 0; i < n; ++i) {
       const Shrink& s = shrinks[i];
       keep(s.start);
-      data_[out++] = s.opcode;
-      data_[out++] = 0;
+      if (s.fixup == kNone) {
+        Traits::FillNops(data_.data() + out, s.new_len);
+        out += s.new_len;
+      } else {
+        data_[out++] = s.opcode;
+        data_[out++] = 0;
+      }
       pos = s.start + s.len;
     }
     keep(static_cast<uint32_t>(data_.size()));
@@ -485,6 +518,7 @@ void MachBuffer<Traits>::RelaxBranches() {
     // distance may have shrunk). A shortened branch is marked kRelaxed at its start first: its
     // displacement then sits right after its new one-byte opcode, at the short kind.
     for (size_t i = 0; i < n; ++i) {
+      if (shrinks[i].fixup == kNone) continue;  // a pad
       Fixup& f = fixups_[shrinks[i].fixup];
       f.offset = shrinks[i].start;
       f.kind = Traits::kShortKind;
@@ -506,7 +540,7 @@ void MachBuffer<Traits>::RelaxBranches() {
       }
     }
     safe_valid_ = false;  // pending constant uses moved: their deadlines only grew
-    stats_.branches_relaxed += static_cast<uint32_t>(n);
+    stats_.branches_relaxed += static_cast<uint32_t>(num_branches);
   }
 }
 

@@ -13,6 +13,7 @@ void CompileFlags::ApplyTo(compiler::CompileOptions* options) const {
   options->jobs = static_cast<uint32_t>(jobs);
   if (verify_each) options->verify_ir = compiler::IrVerification::kEachPass;
   options->wasm_features = wasm_features;
+  options->align_loops = align_loops;
 }
 
 void AddWasmFeaturesFlag(cli::ArgParser& parser, wasm::WasmFeatures* features) {
@@ -56,6 +57,22 @@ void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_targ
                 "every online CPU: " +
                     std::to_string(compiler::DefaultJobs()) + " here)");
   AddWasmFeaturesFlag(parser, &flags->wasm_features);
+  parser.Custom("align-loops", "N",
+                "start every innermost loop on a multiple of N bytes, with nops before it: 1 "
+                "(no alignment), 2, 4, ..., 64 (default: " +
+                    (compiler::DefaultLoopAlign(none) == compiler::DefaultLoopAlign(speed)
+                         ? std::to_string(compiler::DefaultLoopAlign(speed))
+                         : std::to_string(compiler::DefaultLoopAlign(none)) +
+                               " at --opt-level=" + std::string(Name(none)) + ", " +
+                               std::to_string(compiler::DefaultLoopAlign(speed)) + " at " +
+                               std::string(Name(speed))) +
+                    ")",
+                [flags](const std::string& v) -> std::optional<std::string> {
+                  Expected<uint32_t> n = compiler::ParseLoopAlign(v);
+                  if (!n.ok()) return n.error().message;
+                  flags->align_loops = *n;
+                  return std::nullopt;
+                });
   const bool each_by_default =
       compiler::DefaultIrVerification() == compiler::IrVerification::kEachPass;
   parser.Flag(

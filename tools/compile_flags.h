@@ -24,13 +24,14 @@ struct CompileFlags {
   int64_t jobs = 0;                             // 0: every online CPU
   bool verify_each = false;                     // --verify-each
   wasm::WasmFeatures wasm_features = wasm::WasmFeatures::Default();  // --wasm-features
+  std::optional<uint32_t> align_loops;  // --align-loops; nullopt: the opt level's default
 
   // Copies the flags into `options` (jobs must have passed CheckJobs).
   void ApplyTo(compiler::CompileOptions* options) const;
 };
 
-// Declares --opt-level, --regalloc, --jobs, --verify-each, --wasm-features, and --target when
-// `with_target`.
+// Declares --opt-level, --regalloc, --jobs, --verify-each, --wasm-features, --align-loops, and
+// --target when `with_target`.
 void AddCompileFlags(cli::ArgParser& parser, CompileFlags* flags, bool with_target);
 
 // Declares --wasm-features=LIST (wasm_features.h: WasmFeatures::ParseInto), applied to

@@ -51,7 +51,7 @@ constexpr KnownOption kOptions[] = {
     {"--stats", false},       {"--regalloc", true},
     {"--jobs", true},         {"--opt-level", true},
     {"--profile", true},      {"--debug-branch-range-shrink", true},
-    {"--verify-each", false},
+    {"--verify-each", false}, {"--align-loops", true},
 };
 
 const KnownOption* FindOption(const std::string& arg) {

@@ -669,12 +669,14 @@ void Emitter::Run() {
       v_, frame_.gpr_pairs.empty() && frame_.fpr_pairs.empty() && frame_.frame_bytes == 0);
   table_label_.assign(v_.jump_tables.size(), MachLabel());
   thread_local backend::EmitOrder order;  // storage reused across functions
+  order.want_loop_tops = options_.loop_align > 1;
   order.Compute(v_.ra, ra_);
   next_block_ = &order.next;
   thread_local backend::DispatchCopies copies;  // only functions with a jump table get copies
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this, order.order,
                       order.next,
-                      options_.duplicate_dispatch && !v_.jump_tables.empty() ? &copies : nullptr);
+                      options_.duplicate_dispatch && !v_.jump_tables.empty() ? &copies : nullptr,
+                      order.loop_top, options_.loop_align);
 }
 
 backend::CopyInfo Emitter::CopyInfoOf(uint32_t i) const {

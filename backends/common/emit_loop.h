@@ -141,13 +141,17 @@ template <class Traits, class Emitter>
 // With `copies` (and `next`, the block emitted after each, EmitOrder::next), dispatch blocks
 // are copied in place of the jumps to them (dispatch_copies.h; `copies` is filled).
 //
+// With `align_top` (by block, e.g. EmitOrder::loop_top) and `align` > 1, each block marked
+// there starts on a multiple of `align` (MachBuffer::BindLabelAligned: nops before it).
+//
 // `Emitter` is the target's InstEmitter itself (a final class), so the calls into it are direct.
 template <class Traits, class Emitter>
 void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
                 const regalloc::Output& ra, uint32_t max_inst_bytes, MachBuffer<Traits>& buf,
                 std::vector<MachLabel>& block_labels, Emitter& e,
                 std::span<const uint32_t> order = {}, std::span<const uint32_t> next = {},
-                DispatchCopies* copies = nullptr) {
+                DispatchCopies* copies = nullptr, std::span<const uint8_t> align_top = {},
+                uint32_t align = 0) {
   static_assert(std::is_base_of_v<InstEmitter, Emitter>);
   const uint32_t nb = f.num_blocks();
   EGRET_CHECK(order.empty() || (order.size() == nb && order[0] == 0));
@@ -178,10 +182,15 @@ void EmitBlocks(const regalloc::Function& f, std::span<const uint32_t> srclocs,
         &e);
     copy_of = copies->copy_of;
   }
+  EGRET_CHECK(align_top.empty() || align_top.size() == nb);
+  if (align <= 1) align_top = {};
   size_t emitted_edits = 0;
   for (uint32_t k = 0; k < nb; ++k) {
     const uint32_t b = order.empty() ? k : order[k];
-    buf.BindLabel(block_labels[b]);
+    if (!align_top.empty() && align_top[b])
+      buf.BindLabelAligned(block_labels[b], align);
+    else
+      buf.BindLabel(block_labels[b]);
     const regalloc::BlockData& bd = f.blocks[b];
     e.BeginBlock(b);
     if (b == 0) e.Prologue();

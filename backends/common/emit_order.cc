@@ -25,6 +25,7 @@ struct Scratch {
     uint32_t start, first, last;  // first position; first and last non-empty block (or kNone)
   };
   std::vector<Unit> units;
+  std::vector<uint8_t> has_inner;  // by header: another loop is nested in it
 };
 
 }  // namespace
@@ -46,6 +47,7 @@ bool HasLoops(const regalloc::Function& f) {
 void EmitOrder::Compute(const regalloc::Function& f, const regalloc::Output& ra) {
   const uint32_t n = f.num_blocks();
   if (!HasLoops(f)) {
+    loop_top.clear();
     order.resize(n);
     next.resize(n);
     for (uint32_t b = 0; b < n; ++b) {
@@ -78,6 +80,7 @@ void EmitOrder::Compute(const regalloc::Function& f, std::span<const uint8_t> tr
   auto fill_next = [&] {
     for (uint32_t k = 0; k < n; ++k) next[order[k]] = k + 1 < n ? order[k + 1] : kNoNext;
   };
+  loop_top.clear();
   if (!HasLoops(f)) {
     fill_next();
     return;
@@ -197,6 +200,29 @@ void EmitOrder::Compute(const regalloc::Function& f, std::span<const uint8_t> tr
   // Innermost loops first: a loop's span holds its nested loops' spans, already rotated in
   // place, as units (positions inside a span only move within it).
   std::vector<Scratch::Unit>& units = sc.units;
+  // loop_top: the top of each innermost loop h, the first block of its span that is not an
+  // empty jump (the MachBuffer threads those away), once the span is rotated (outer loops move
+  // the span only as a whole). Only innermost loops: they hold the hot code, and every aligned
+  // top costs nops, which run whenever the block before it falls through into it.
+  std::vector<uint8_t>& has_inner = sc.has_inner;
+  if (want_loop_tops) {
+    loop_top.assign(n, 0);
+    has_inner.assign(n, 0);
+    for (uint32_t h = 1; h < n; ++h) {
+      if (!is_header(h)) continue;
+      const uint32_t p = f.loop_parent[h];
+      if (p != Function::kNoLoop && p < n) has_inner[p] = 1;
+    }
+  }
+  auto mark_top = [&](uint32_t h) {
+    if (!want_loop_tops || has_inner[h]) return;
+    for (uint32_t k = h; k < end[h]; ++k) {
+      if (!trivial[order[k]]) {
+        loop_top[order[k]] = 1;
+        return;
+      }
+    }
+  };
   for (uint32_t h = n; h-- > 1;) {
     if (!is_header(h)) continue;
     units.clear();
@@ -215,7 +241,10 @@ void EmitOrder::Compute(const regalloc::Function& f, std::span<const uint8_t> tr
     }
     const uint32_t span_end = pos;
     const size_t m = units.size();
-    if (m < 2) continue;
+    if (m < 2) {
+      mark_top(h);
+      continue;
+    }
     uint32_t before = kNone, after = kNone;
     for (uint32_t k = h, step = 0; k-- > 0 && step < kMaxLook; ++step)
       if (!trivial[order[k]]) {
@@ -241,8 +270,9 @@ void EmitOrder::Compute(const regalloc::Function& f, std::span<const uint8_t> tr
           fixed + saving(before, b.first) + saving(a.last, after) - saving(a.last, b.first);
       if (gain > best) best = gain, best_k = k;
     }
-    if (best_k == 0) continue;
-    std::rotate(order.begin() + h, order.begin() + units[best_k].start, order.begin() + span_end);
+    if (best_k != 0)
+      std::rotate(order.begin() + h, order.begin() + units[best_k].start, order.begin() + span_end);
+    mark_top(h);
   }
   fill_next();
 }

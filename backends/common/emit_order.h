@@ -52,6 +52,12 @@ struct EmitOrder {
   static constexpr uint32_t kNoNext = UINT32_MAX;
   std::vector<uint32_t> order;  // VCode blocks in emission order
   std::vector<uint32_t> next;   // by VCode block: the block emitted after it
+  // Whether Compute fills loop_top (the emitters set it when they align loops).
+  bool want_loop_tops = false;
+  // By VCode block: 1 for the first block emitted of each innermost loop (its top after
+  // rotation, empty jump blocks skipped), which the emitters align (EmitOptions::loop_align).
+  // Empty when the function has no loop or want_loop_tops is false.
+  std::vector<uint8_t> loop_top;
 
   // `f` with its loop tables (loop_header/loop_parent/loop_depth; without them nothing is
   // rotated) and the allocation (which edge blocks stay empty).

@@ -57,6 +57,7 @@ Expected<CompiledFunction> EmitCompiledFunction(const Target& target, VCodeT& v,
   buffer_options.debug_branch_range_shrink = options.debug_branch_range_shrink;
   EmitOptions emit_options;
   emit_options.duplicate_dispatch = options.duplicate_dispatch;
+  emit_options.loop_align = options.loop_align;
   out.code = target.Emit(v, ra, module, buffer_options, emit_options);
   done(PipelineStage::kEmit);
   RecycleVCode(std::move(v));  // the next function's lowering on this thread starts from it

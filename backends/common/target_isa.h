@@ -79,6 +79,9 @@ struct CompileOptions {
   uint32_t debug_branch_range_shrink = 1;
   // Tail duplication of dispatch blocks at emission (dispatch_copies.h; `--opt-level=speed`).
   bool duplicate_dispatch = false;
+  // Loop tops start on a multiple of this many bytes (nops before them; emit_order.h's
+  // loop_top); 0 or 1: no alignment. The compiler sets it from `--align-loops`.
+  uint32_t loop_align = 0;
   // Where lowering takes the loops of the function being compiled from, when the caller holds
   // them (the compiler's analysis cache, after the IR passes and the verifier); they must
   // describe the function as it is. Null: lowering computes them. The output is the same.
@@ -89,6 +92,7 @@ struct CompileOptions {
 // it from CompileOptions; the compiler duplicates dispatch blocks at `speed` (dispatch_copies.h).
 struct EmitOptions {
   bool duplicate_dispatch = false;
+  uint32_t loop_align = 0;  // CompileOptions::loop_align
 };
 
 struct CompiledFunction {

@@ -686,6 +686,7 @@ void Emitter::Run() {
   frameless_ = backend::NeedsNoFrame(v_, frame_.num_callee_saved == 0 && frame_.frame_bytes == 0);
   table_label_.assign(v_.jump_tables.size(), MachLabel());
   thread_local backend::EmitOrder order;  // storage reused across functions
+  order.want_loop_tops = options_.loop_align > 1;
   order.Compute(v_.ra, ra_);
   next_block_ = &order.next;
   // At most one source-location range per instruction (the trap stubs' few may grow it once;
@@ -694,7 +695,8 @@ void Emitter::Run() {
   thread_local backend::DispatchCopies copies;  // only functions with a jump table get copies
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this, order.order,
                       order.next,
-                      options_.duplicate_dispatch && !v_.jump_tables.empty() ? &copies : nullptr);
+                      options_.duplicate_dispatch && !v_.jump_tables.empty() ? &copies : nullptr,
+                      order.loop_top, options_.loop_align);
   EmitTrapStubs();
 }
 

@@ -214,6 +214,17 @@ inline SimResult SimulateX64(std::span<const uint8_t> code, uint64_t pc, uint64_
       return r;
     } else if (op == 0x90) {
       pc += 1;
+    } else if (op == 0x66 && pc + 2 <= code.size() && code[pc + 1] == 0x90) {
+      pc += 2;
+    } else if ((op == 0x0f || op == 0x66) && pc + 4 <= code.size()) {
+      // The multi-byte nops `[66] 0f 1f /0`: ModRM, then a SIB byte for rm = 4, then a disp8
+      // (mod 1) or disp32 (mod 2).
+      const uint64_t at = op == 0x66 ? pc + 1 : pc;
+      if (code[at] != 0x0f || code[at + 1] != 0x1f || ((code[at + 2] >> 3) & 7) != 0)
+        return fail("unknown opcode " + std::to_string(op));
+      const uint8_t modrm = code[at + 2];
+      const uint32_t mod = modrm >> 6;
+      pc = at + 3 + ((modrm & 7) == 4 ? 1 : 0) + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
     } else {
       return fail("unknown opcode " + std::to_string(op));
     }

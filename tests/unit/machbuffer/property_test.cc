@@ -55,6 +55,7 @@ struct Block {
   uint32_t t1 = 0, t2 = 0;  // target labels
   uint32_t pad_after = 0;
   bool island_before = false;
+  bool aligned = false;  // its last label is bound with BindLabelAligned (a loop top)
 };
 
 struct Program {
@@ -69,6 +70,7 @@ struct Mode {
   uint32_t shrink;
   uint32_t max_pad;
   bool relax = false;  // x64 branch relaxation at Finish
+  uint32_t align = 0;  // BindLabelAligned's alignment for some blocks (0: none)
 };
 
 Program Generate(std::mt19937_64& rng, const Mode& mode) {
@@ -126,6 +128,7 @@ Program Generate(std::mt19937_64& rng, const Mode& mode) {
       blk.pad_after = (pick(mode.max_pad) + 1) & ~3u;
     }
     blk.island_before = pick(25) == 0;
+    if (mode.align != 0) blk.aligned = pick(4) == 0;
   }
   if (next_label == 0) {  // at least one label so branches have somewhere to go
     p.blocks[0].labels.push_back(next_label++);
@@ -203,15 +206,24 @@ uint32_t A64CondInsn(const Cond& c) {
   return 0;
 }
 
-// Emits the program with the emitter's conventions; returns the code and the stats.
+// Emits the program with the emitter's conventions; returns the code and the stats. With
+// mode.align, checks that every label BindLabelAligned accepted lands on its alignment when the
+// code has no island in it (an island right after the label moves it), if its block's body
+// keeps it there (a block that is only a jump has its labels threaded to the jump's target).
 template <class Emitter>
-MachCode Emit(const Program& p, Emitter& e, bool x64) {
+MachCode Emit(const Program& p, Emitter& e, const Mode& mode) {
   std::vector<MachLabel> labels;
   for (size_t i = 0; i < p.block_of_label.size(); ++i) labels.push_back(e.buf.NewLabel());
+  std::vector<MachLabel> must_align;
   for (const Block& blk : p.blocks) {
     if (blk.island_before) e.buf.EmitIsland(16);
     for (uint32_t l : blk.labels) {
-      e.buf.BindLabel(labels[l]);
+      if (blk.aligned && l == blk.labels.back()) {
+        if (e.buf.BindLabelAligned(labels[l], mode.align) && !blk.body.empty())
+          must_align.push_back(labels[l]);
+      } else {
+        e.buf.BindLabel(labels[l]);
+      }
       if (p.pinned[l]) e.buf.PinLabel(labels[l]);
     }
     for (const Item& item : blk.body) {
@@ -269,8 +281,11 @@ MachCode Emit(const Program& p, Emitter& e, bool x64) {
       }
     }
   }
-  (void)x64;
-  return e.buf.Finish();
+  MachCode code = e.buf.Finish();
+  if (code.stats.code_islands == 0) {
+    for (MachLabel l : must_align) EXPECT_EQ(e.buf.LabelOffset(l) % mode.align, 0u);
+  }
+  return code;
 }
 
 uint64_t BaseSeed() {
@@ -293,10 +308,10 @@ void RunMode(const Mode& mode, int programs) {
     MachCode code;
     if (mode.x64) {
       X64Emitter e(mode.shrink, mode.relax);
-      code = Emit(p, e, true);
+      code = Emit(p, e, mode);
     } else {
       A64Emitter e(mode.shrink);
-      code = Emit(p, e, false);
+      code = Emit(p, e, mode);
     }
     total.islands += code.stats.islands;
     total.code_islands += code.stats.code_islands;
@@ -316,6 +331,7 @@ void RunMode(const Mode& mode, int programs) {
     total.labels_threaded += code.stats.labels_threaded;
     total.dead_branches += code.stats.dead_branches;
     total.branches_relaxed += code.stats.branches_relaxed;
+    total.aligned_labels += code.stats.aligned_labels;
     if (code.stats.code_islands != 0) {
       EXPECT_EQ(code.stats.branches_relaxed, 0u);
     }
@@ -346,6 +362,11 @@ void RunMode(const Mode& mode, int programs) {
   } else {
     EXPECT_EQ(total.branches_relaxed, 0u) << mode.name;
   }
+  if (mode.align != 0) {
+    EXPECT_GT(total.aligned_labels, 0u) << mode.name;
+  } else {
+    EXPECT_EQ(total.aligned_labels, 0u) << mode.name;
+  }
   // At real ranges x64 never needs a veneer (its islands here are the forced ones).
   if (mode.x64 && mode.shrink == 1) {
     EXPECT_EQ(total.veneers, 0u) << mode.name;
@@ -361,6 +382,19 @@ TEST(MachBufferProperty, X64) { RunMode({"x64", true, 1, 0}, 400); }
 // forms); padding puts some targets beyond rel8 reach.
 TEST(MachBufferProperty, X64Relaxed) { RunMode({"x64-relax", true, 1, 0, true}, 400); }
 TEST(MachBufferProperty, X64RelaxedPadding) { RunMode({"x64-relax-pad", true, 1, 300, true}, 300); }
+// Loop-top alignment (BindLabelAligned): nops the code runs through; under relaxation they are
+// emitted long and cut to the final alignment, so branches across them shrink too.
+TEST(MachBufferProperty, X64Aligned) { RunMode({"x64-align", true, 1, 0, false, 32}, 300); }
+TEST(MachBufferProperty, X64RelaxedAligned) {
+  RunMode({"x64-relax-align", true, 1, 300, true, 16}, 300);
+}
+TEST(MachBufferProperty, X64ShrinkAligned) {
+  RunMode({"x64-shrink-align", true, 1u << 22, 1536, false, 16}, 200);
+}
+TEST(MachBufferProperty, A64Aligned) { RunMode({"a64-align", false, 1, 0, false, 16}, 300); }
+TEST(MachBufferProperty, A64Shrink16Aligned) {
+  RunMode({"a64-shrink16-align", false, 16, 6 * 1024, false, 64}, 200);
+}
 TEST(MachBufferProperty, X64Padding) { RunMode({"x64-pad", true, 1, 4096}, 150); }
 // jmp/jcc reach 512 bytes: far branches go through `jmp rel32` veneers (the driver's
 // --debug-branch-range-shrink on x64).

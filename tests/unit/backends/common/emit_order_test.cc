@@ -190,6 +190,61 @@ TEST(EmitOrder, NestedWhileLoopsBothRotated) {
   EXPECT_EQ(CheckedOrder(f), (std::vector<uint32_t>{0, 4, 3, 5, 1, 2, 6}));
 }
 
+// The blocks EmitOrder marks as loop tops (to be aligned), in block order.
+std::vector<uint32_t> LoopTops(const regalloc::Function& f) {
+  EmitOrder eo;
+  eo.want_loop_tops = true;
+  eo.Compute(f, Trivial(f));
+  std::vector<uint32_t> tops;
+  for (uint32_t b = 0; b < eo.loop_top.size(); ++b)
+    if (eo.loop_top[b]) tops.push_back(b);
+  return tops;
+}
+
+// The top of a rotated loop is the first block emitted of it (the body, not the header), and
+// only innermost loops get one: the inner loop's top is found after the outer rotation moved its
+// span (block 4 is emitted at position 1, not at its header's position 3).
+TEST(EmitOrder, LoopTopIsTheFirstBlockOfEachInnermostLoop) {
+  EXPECT_EQ(LoopTops(Build({
+                {2, {1}},
+                {2, {3, 2}, 1},
+                {3, {1}, 1},
+                {1, {}},
+            })),
+            (std::vector<uint32_t>{2}));
+  EXPECT_EQ(LoopTops(Build({
+                {2, {1}},
+                {2, {6, 2}, 1},
+                {2, {3}, 1},
+                {2, {5, 4}, 3, 1},
+                {3, {3}, 3},
+                {2, {1}, 1},
+                {1, {}},
+            })),
+            (std::vector<uint32_t>{4}));
+  // Two sibling loops in one outer loop: both inner tops, not the outer one.
+  EXPECT_EQ(LoopTops(Build({
+                {2, {1}},           // 0 entry
+                {3, {2}, 1},        // 1 outer header
+                {3, {3, 2}, 2, 1},  // 2 inner loop A: one block, brif exit, back
+                {3, {4, 3}, 3, 1},  // 3 inner loop B
+                {2, {1, 5}, 1},     // 4 outer latch
+                {1, {}},            // 5 exit
+            })),
+            (std::vector<uint32_t>{2, 3}));
+  // A function without loops has no tops (and an empty table); nor has one when they are not
+  // asked for.
+  EmitOrder eo;
+  eo.want_loop_tops = true;
+  const regalloc::Function straight = Build({{2, {1}}, {1, {}}});
+  eo.Compute(straight, Trivial(straight));
+  EXPECT_TRUE(eo.loop_top.empty());
+  EmitOrder off;
+  const regalloc::Function loop = Build({{2, {1}}, {2, {3, 2}, 1}, {3, {1}, 1}, {1, {}}});
+  off.Compute(loop, Trivial(loop));
+  EXPECT_TRUE(off.loop_top.empty());
+}
+
 // A loop without a header test (exit in the middle, jump back at the end) and a function without
 // loop tables are left in layout order.
 TEST(EmitOrder, WithoutLoopTablesLayoutOrder) {
