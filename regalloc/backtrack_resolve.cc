@@ -184,6 +184,7 @@ struct ResolveTemps {
   std::vector<EdgeGroup> edge_groups;
   std::vector<uint32_t> group_order;
   std::vector<GapMove> gap;
+  std::vector<GapMove> gap_merged;  // Resolve's merge of the gap moves' two parts
   std::vector<ParallelMoveResolver::Move> moves;
   std::vector<std::pair<Allocation, Allocation>> seq;
   std::vector<uint32_t> phys;
@@ -220,7 +221,8 @@ struct ResolveTemps {
   size_t RetainedBytes() const {
     size_t bytes = edits.capacity() * sizeof(Edit) + edge_edits.capacity() * sizeof(Edit) +
                    edge_groups.capacity() * sizeof(EdgeGroup) +
-                   group_order.capacity() * sizeof(uint32_t) + gap.capacity() * sizeof(GapMove) +
+                   group_order.capacity() * sizeof(uint32_t) +
+                   (gap.capacity() + gap_merged.capacity()) * sizeof(GapMove) +
                    moves.capacity() * sizeof(ParallelMoveResolver::Move) +
                    seq.capacity() * sizeof(seq[0]) + phys.capacity() * sizeof(uint32_t);
     for (const auto& v : items) bytes += v.capacity() * sizeof(SlotExtent);
@@ -799,6 +801,9 @@ Status Backtrack::Resolve() {
     }
     in_reg_.resize(n);
   }
+  // The moves of (a) come in vreg order; those of (b) and (c) below in instruction order except
+  // after late_slot's entries (sorted apart, then merged).
+  const size_t num_piece_moves = gap.size();
   // (b) after definitions: into the register the value lives on in, and into the slot (where
   // it is live after the gap: in a register piece there, which lies in one of its ranges, or
   // else in one of its ranges).
@@ -831,9 +836,20 @@ Status Backtrack::Resolve() {
       if (!(src == dst)) gap.push_back({i, src, dst, cls});
     }
   }
-  // By gap; the order within a gap does not matter, dedupe sorts each gap's moves.
-  std::sort(gap.begin(), gap.end(),
-            [](const GapMove& a, const GapMove& b) { return a.inst < b.inst; });
+  // By gap; the order within a gap does not matter, dedupe sorts each gap's moves. The two
+  // parts are sorted apart (the second mostly is already) and merged when they interleave.
+  {
+    auto by_inst = [](const GapMove& a, const GapMove& b) { return a.inst < b.inst; };
+    const auto mid = gap.begin() + static_cast<std::ptrdiff_t>(num_piece_moves);
+    std::sort(gap.begin(), mid, by_inst);
+    if (!std::is_sorted(mid, gap.end(), by_inst)) std::sort(mid, gap.end(), by_inst);
+    if (mid != gap.begin() && mid != gap.end() && by_inst(*mid, mid[-1])) {
+      std::vector<GapMove>& merged = temps.gap_merged;
+      merged.resize(gap.size());
+      std::merge(gap.begin(), mid, mid, gap.end(), merged.begin(), by_inst);
+      gap.swap(merged);
+    }
+  }
   ParallelMoveResolver& resolver = temps.resolver;
   resolver.ClearUsage();
   std::vector<ParallelMoveResolver::Move>& moves = temps.moves;
