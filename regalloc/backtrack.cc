@@ -21,8 +21,7 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
       f(uses_), f(def_inst_), f(cross_), f(op_flags_);
   f(hint_), f(reuse_pairs_);
   f(arena_begin_), f(bundle_blocks_), f(arena_), f(bundles_), f(vreg_bundle_);
-  f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_),
-      f(cand_state_);
+  f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_);
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
@@ -1938,11 +1937,13 @@ Status Backtrack::Place(uint32_t b) {
     first_conflict_range_.resize(num_cands);
     first_occ_word_.resize(num_cands);
     first_occ_pt_.resize(num_cands);
-    cand_state_.resize(num_cands);
   }
   uint32_t* const first_conflict = first_conflict_range_.data();
   uint32_t* const first_occ_word = first_occ_word_.data();
-  uint8_t* const cand_state = cand_state_.data();
+  // Of the unclobbered candidates (bit k: cand_list_[k]): declined fresh callee-saved ones,
+  // those whose first conflict is a reservation, and those taken at an assigned bit with
+  // reservation bits before it (occ_point below). Declined ones get no first conflict.
+  uint64_t declined = 0, res_first = 0, res_before_occ = 0;
   float spill_cost = -1;  // SpillCost of the bundle, once a candidate needs it
   // The clobbered candidates are skipped at once (clob_mask_); the passes below and Split visit
   // the others by the bits of `unclobbered`, in candidate order.
@@ -1954,8 +1955,7 @@ Status Backtrack::Place(uint32_t b) {
     // A fresh callee-saved register the bundle does not pay for counts as taken; it is not
     // an eviction or split choice either (it holds no bundle to evict).
     if (DeclinesCalleeSaved(bundles_[b], r, &spill_cost)) {
-      cand_state[ci] = kCandDeclined;
-      first_conflict[ci] = 0;
+      declined |= uint64_t{1} << ci;
       if (!bundles_[b].deferred) {
         bool reserved;
         const bool free = FirstConflictRange(bundles_[b], r, &reserved) == kNone;
@@ -1967,7 +1967,6 @@ Status Backtrack::Place(uint32_t b) {
       }
       continue;
     }
-    cand_state[ci] = 0;
     if (use_mask) {
       // An assigned bit under the bundle's points is a conflict (that half is exact): taken,
       // without looking further. Its first conflicting range is found only if no later
@@ -2004,7 +2003,7 @@ Status Backtrack::Place(uint32_t b) {
             return Status::Ok();
           }
           first_conflict[ci] = k;
-          cand_state[ci] = kCandReservedFirst;
+          res_first |= uint64_t{1} << ci;
           continue;
         }
       } else {
@@ -2029,13 +2028,13 @@ Status Backtrack::Place(uint32_t b) {
       return Status::Ok();
     }
     first_conflict[ci] = first;
-    if (reserved) cand_state[ci] = kCandReservedFirst;
+    if (reserved) res_first |= uint64_t{1} << ci;
   }
   // Candidates the first pass found taken at an assigned bit (kUnknown) have no first
   // conflicting range yet, but the bitmap word holding their first assigned point under the
   // bundle (first_occ_word_; word 0 of a one-word bundle), found again here only for the
   // candidates that still need it: the point, and whether reservation bits lie under the bundle
-  // before it (then its cand_state_ has kCandResBeforeOcc). Without those bits that point is the
+  // before it (then its bit in res_before_occ is set). Without those bits that point is the
   // first conflict: its range is where the scan below starts, and Split reads the point itself
   // (first_occ_pt_). With them, the scan starts at the first range and records the range of its
   // first conflict; Split walks from the first range.
@@ -2052,7 +2051,7 @@ Status Backtrack::Place(uint32_t b) {
     const uint64_t* bits = busy_at_[r.index()] + 2 * (lo_word + k);
     const uint32_t q = static_cast<uint32_t>(__builtin_ctzll(m & bits[1]));
     if (res_before || (m & bits[0] & ((uint64_t{1} << q) - 1)) != 0)
-      cand_state_[ci] |= kCandResBeforeOcc;
+      res_before_occ |= uint64_t{1} << ci;
     return 64 * (lo_word + k) + q;
   };
   const Range* const first_range = arena_.data() + bundles_[b].begin;
@@ -2070,16 +2069,15 @@ Status Backtrack::Place(uint32_t b) {
   uint32_t best_k = 0;
   float best_cost = kInfWeight * 2;
   if (may_evict) {
-    for (uint64_t left = unclobbered; left != 0; left &= left - 1) {
+    for (uint64_t left = unclobbered & ~(declined | res_first); left != 0; left &= left - 1) {
       const uint32_t k = static_cast<uint32_t>(__builtin_ctzll(left));
       const PReg r = cand_list_[k];
-      if ((cand_state_[k] & (kCandDeclined | kCandReservedFirst)) != 0) continue;
       float cost = 0;
       bool unknown = first_conflict_range_[k] == kUnknown;
       if (unknown) {
         const uint32_t q = occ_point(k);
         if (AssignedAt(r, q).weight >= w) continue;
-        if ((cand_state_[k] & kCandResBeforeOcc) == 0) {
+        if (((res_before_occ >> k) & 1) == 0) {
           first_conflict_range_[k] = RangeIndexAt(bundles_[b], q);
           unknown = false;
         }
@@ -2126,10 +2124,12 @@ Status Backtrack::Place(uint32_t b) {
     bundles_[b].spilled = true;
     return Status::Ok();
   }
-  for (uint64_t left = unclobbered; left != 0; left &= left - 1) {
+  for (uint64_t left = unclobbered & ~declined; left != 0; left &= left - 1) {
     const uint32_t k = static_cast<uint32_t>(__builtin_ctzll(left));
     if (first_conflict_range_[k] == kUnknown) first_occ_pt_[k] = occ_point(k);
   }
+  cand_declined_ = declined;
+  cand_res_before_occ_ = res_before_occ;
   return Split(b);
 }
 
@@ -2550,9 +2550,8 @@ Status Backtrack::Split(uint32_t b) {
       first = FirstConflict(bundles_[b], cand_list_[k], 0, bound);
       EGRET_DCHECK(first == FirstConflict(bundles_[b], cand_list_[k], 0));
     } else if (first_conflict_range_[k] == kUnknown) {
-      first = (cand_state_[k] & kCandResBeforeOcc) != 0
-                  ? FirstConflict(bundles_[b], cand_list_[k], 0)
-                  : first_occ_pt_[k];
+      first = ((cand_res_before_occ_ >> k) & 1) != 0 ? FirstConflict(bundles_[b], cand_list_[k], 0)
+                                                     : first_occ_pt_[k];
       EGRET_DCHECK(first != UINT32_MAX && first == FirstConflict(bundles_[b], cand_list_[k], 0));
     } else {
       first = FirstConflictIn(cand_list_[k], Ranges(bundles_[b])[first_conflict_range_[k]]);
@@ -2566,10 +2565,8 @@ Status Backtrack::Split(uint32_t b) {
     }
   };
   const uint64_t unclobbered = all_cands_[static_cast<int>(bundles_[b].cls)] & ~clob_mask_;
-  for (uint64_t left = unclobbered; left != 0; left &= left - 1) {
-    const uint32_t k = static_cast<uint32_t>(__builtin_ctzll(left));
-    if ((cand_state_[k] & kCandDeclined) == 0) consider(k, false);
-  }
+  for (uint64_t left = unclobbered & ~cand_declined_; left != 0; left &= left - 1)
+    consider(static_cast<uint32_t>(__builtin_ctzll(left)), false);
   for (uint64_t left = clob_mask_; left != 0; left &= left - 1)
     consider(static_cast<uint32_t>(__builtin_ctzll(left)), true);
   // Of the requiring uses (clipped to the ranges, as RequiringUses lists them): the first one's
