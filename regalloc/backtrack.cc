@@ -1871,12 +1871,14 @@ bool Backtrack::DeclinesCalleeSaved(const Bundle& bu, PReg r, float* cost) const
 }
 
 Status Backtrack::Place(uint32_t b) {
-  cand_list_ = Candidates(bundles_[b]);
+  // bundles_ does not grow before Split (evictions only requeue): the reference stays valid.
+  Bundle& bu = bundles_[b];
+  cand_list_ = Candidates(bu);
   BuildSpans(b);
   // Valid until the arena of spans grows (nothing below appends to it before the evictions).
-  const auto spans = SpansOf(bundles_[b]);
-  const float w = bundles_[b].weight;
-  const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
+  const auto spans = SpansOf(bu);
+  const float w = bu.weight;
+  const bool may_evict = w > 0 && (budget_ > 0 || bu.minimal);
   // Registers a call clobbers inside the bundle: a reservation of no vreg, so each is taken
   // (not free) and can never be the eviction choice (a reservation conflict costs more than
   // any eviction), whatever else conflicts. They are skipped without a scan; Split's
@@ -1947,20 +1949,20 @@ Status Backtrack::Place(uint32_t b) {
   float spill_cost = -1;  // SpillCost of the bundle, once a candidate needs it
   // The clobbered candidates are skipped at once (clob_mask_); the passes below and Split visit
   // the others by the bits of `unclobbered`, in candidate order.
-  clob_mask_ = clobbered.Empty() ? 0 : ClobberedCandidates(bundles_[b], clobbered);
-  const uint64_t unclobbered = all_cands_[static_cast<int>(bundles_[b].cls)] & ~clob_mask_;
+  clob_mask_ = clobbered.Empty() ? 0 : ClobberedCandidates(bu, clobbered);
+  const uint64_t unclobbered = all_cands_[static_cast<int>(bu.cls)] & ~clob_mask_;
   for (uint64_t left = unclobbered; left != 0; left &= left - 1) {
     const uint32_t ci = static_cast<uint32_t>(__builtin_ctzll(left));
     const PReg r = cand_list_[ci];
     // A fresh callee-saved register the bundle does not pay for counts as taken; it is not
     // an eviction or split choice either (it holds no bundle to evict).
-    if (DeclinesCalleeSaved(bundles_[b], r, &spill_cost)) {
+    if (DeclinesCalleeSaved(bu, r, &spill_cost)) {
       declined |= uint64_t{1} << ci;
-      if (!bundles_[b].deferred) {
+      if (!bu.deferred) {
         bool reserved;
-        const bool free = FirstConflictRange(bundles_[b], r, &reserved) == kNone;
+        const bool free = FirstConflictRange(bu, r, &reserved) == kNone;
         if (free) {  // put off: some bundle may claim the register meanwhile (AllocateAll)
-          bundles_[b].deferred = true;
+          bu.deferred = true;
           deferred_.push_back(b);
           return Status::Ok();
         }
@@ -1982,7 +1984,7 @@ Status Backtrack::Place(uint32_t b) {
         if (res != 0) {
           // Only reservation bits under the bundle: FirstConflictRange's walk, from the bits.
           // Each range holding one is checked for a reservation of another vreg, in order.
-          const auto rs = Ranges(bundles_[b]);
+          const auto rs = Ranges(bu);
           const uint32_t base = 64 * lo_word;
           uint32_t k = 0;
           for (uint64_t m = res; m != 0;) {
@@ -1995,7 +1997,7 @@ Status Backtrack::Place(uint32_t b) {
           }
 #ifdef EGRET_DEBUG
           bool reserved;
-          EGRET_DCHECK(k == FirstConflictRange(bundles_[b], r, &reserved));
+          EGRET_DCHECK(k == FirstConflictRange(bu, r, &reserved));
           EGRET_DCHECK(k == kNone || reserved);
 #endif
           if (k == kNone) {
@@ -2022,7 +2024,7 @@ Status Backtrack::Place(uint32_t b) {
       }
     }
     bool reserved;
-    const uint32_t first = FirstConflictRange(bundles_[b], r, &reserved);
+    const uint32_t first = FirstConflictRange(bu, r, &reserved);
     if (first == kNone) {
       AssignSpans(b, r);
       return Status::Ok();
@@ -2054,7 +2056,7 @@ Status Backtrack::Place(uint32_t b) {
       res_before_occ |= uint64_t{1} << ci;
     return 64 * (lo_word + k) + q;
   };
-  const Range* const first_range = arena_.data() + bundles_[b].begin;
+  const Range* const first_range = arena_.data() + bu.begin;
   // No register is free: the register whose conflicts are all lighter than this bundle, with
   // the lightest heaviest one (the first such in candidate order). A conflict with a
   // reservation or a heavier bundle rules a register out. The choice depends only on the set of
@@ -2078,11 +2080,11 @@ Status Backtrack::Place(uint32_t b) {
         const uint32_t q = occ_point(k);
         if (AssignedAt(r, q).weight >= w) continue;
         if (((res_before_occ >> k) & 1) == 0) {
-          first_conflict_range_[k] = RangeIndexAt(bundles_[b], q);
+          first_conflict_range_[k] = RangeIndexAt(bu, q);
           unknown = false;
         }
       }
-      ForEachConflict(bundles_[b], r, unknown ? 0 : first_conflict_range_[k],
+      ForEachConflict(bu, r, unknown ? 0 : first_conflict_range_[k],
                       [&](const Range* x, uint32_t c, float cw) {
                         if (unknown) {
                           first_conflict_range_[k] = static_cast<uint32_t>(x - first_range);
@@ -2105,23 +2107,21 @@ Status Backtrack::Place(uint32_t b) {
   if (best.valid()) {
     if (budget_ > 0) --budget_;
     evict_list_.clear();
-    ForEachConflict(bundles_[b], best, first_conflict_range_[best_k],
-                    [&](const Range*, uint32_t c, float) {
-                      evict_list_.push_back(c);
-                      return true;
-                    });
+    ForEachConflict(bu, best, first_conflict_range_[best_k], [&](const Range*, uint32_t c, float) {
+      evict_list_.push_back(c);
+      return true;
+    });
     std::sort(evict_list_.begin(), evict_list_.end());
     evict_list_.erase(std::unique(evict_list_.begin(), evict_list_.end()), evict_list_.end());
     for (uint32_t c : evict_list_) Evict(c);
     AssignSpans(b, best);
     return Status::Ok();
   }
-  if (bundles_[b].minimal)
-    return Error(absl::StrCat("regalloc: no register for the operands of i",
-                              Ranges(bundles_[b])[0].from / 4,
+  if (bu.minimal)
+    return Error(absl::StrCat("regalloc: no register for the operands of i", Ranges(bu)[0].from / 4,
                               " (more operands need registers than the class has)"));
-  if (!bundles_[b].has_req) {
-    bundles_[b].spilled = true;
+  if (!bu.has_req) {
+    bu.spilled = true;
     return Status::Ok();
   }
   for (uint64_t left = unclobbered & ~declined; left != 0; left &= left - 1) {
