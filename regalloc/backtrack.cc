@@ -21,8 +21,7 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
       f(uses_), f(def_inst_), f(cross_), f(op_flags_);
   f(hint_), f(reuse_pairs_);
   f(arena_begin_), f(bundle_blocks_), f(arena_), f(bundles_), f(vreg_bundle_);
-  f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_),
-      f(cand_state_);
+  f(cands_), f(cands_at_), f(first_conflict_range_), f(first_occ_word_), f(first_occ_pt_);
   f(evict_list_), f(deferred_), f(deferred_round_), f(req_), f(piece_begin_), f(pieces_),
       f(def_loc_), f(needs_slot_), f(remat_);
   f(in_reg_begin_), f(in_reg_);
@@ -1872,12 +1871,14 @@ bool Backtrack::DeclinesCalleeSaved(const Bundle& bu, PReg r, float* cost) const
 }
 
 Status Backtrack::Place(uint32_t b) {
-  cand_list_ = Candidates(bundles_[b]);
+  // bundles_ does not grow before Split (evictions only requeue): the reference stays valid.
+  Bundle& bu = bundles_[b];
+  cand_list_ = Candidates(bu);
   BuildSpans(b);
   // Valid until the arena of spans grows (nothing below appends to it before the evictions).
-  const auto spans = SpansOf(bundles_[b]);
-  const float w = bundles_[b].weight;
-  const bool may_evict = w > 0 && (budget_ > 0 || bundles_[b].minimal);
+  const auto spans = SpansOf(bu);
+  const float w = bu.weight;
+  const bool may_evict = w > 0 && (budget_ > 0 || bu.minimal);
   // Registers a call clobbers inside the bundle: a reservation of no vreg, so each is taken
   // (not free) and can never be the eviction choice (a reservation conflict costs more than
   // any eviction), whatever else conflicts. They are skipped without a scan; Split's
@@ -1938,36 +1939,36 @@ Status Backtrack::Place(uint32_t b) {
     first_conflict_range_.resize(num_cands);
     first_occ_word_.resize(num_cands);
     first_occ_pt_.resize(num_cands);
-    cand_state_.resize(num_cands);
   }
   uint32_t* const first_conflict = first_conflict_range_.data();
   uint32_t* const first_occ_word = first_occ_word_.data();
-  uint8_t* const cand_state = cand_state_.data();
+  // Of the unclobbered candidates (bit k: cand_list_[k]): declined fresh callee-saved ones,
+  // those whose first conflict is a reservation, and those taken at an assigned bit with
+  // reservation bits before it (occ_point below). Declined ones get no first conflict.
+  uint64_t declined = 0, res_first = 0, res_before_occ = 0;
   float spill_cost = -1;  // SpillCost of the bundle, once a candidate needs it
   // The clobbered candidates are skipped at once (clob_mask_); the passes below and Split visit
   // the others by the bits of `unclobbered`, in candidate order.
-  clob_mask_ = clobbered.Empty() ? 0 : ClobberedCandidates(bundles_[b], clobbered);
-  const uint64_t unclobbered = all_cands_[static_cast<int>(bundles_[b].cls)] & ~clob_mask_;
+  clob_mask_ = clobbered.Empty() ? 0 : ClobberedCandidates(bu, clobbered);
+  const uint64_t unclobbered = all_cands_[static_cast<int>(bu.cls)] & ~clob_mask_;
   for (uint64_t left = unclobbered; left != 0; left &= left - 1) {
     const uint32_t ci = static_cast<uint32_t>(__builtin_ctzll(left));
     const PReg r = cand_list_[ci];
     // A fresh callee-saved register the bundle does not pay for counts as taken; it is not
     // an eviction or split choice either (it holds no bundle to evict).
-    if (DeclinesCalleeSaved(bundles_[b], r, &spill_cost)) {
-      cand_state[ci] = kCandDeclined;
-      first_conflict[ci] = 0;
-      if (!bundles_[b].deferred) {
+    if (DeclinesCalleeSaved(bu, r, &spill_cost)) {
+      declined |= uint64_t{1} << ci;
+      if (!bu.deferred) {
         bool reserved;
-        const bool free = FirstConflictRange(bundles_[b], r, &reserved) == kNone;
+        const bool free = FirstConflictRange(bu, r, &reserved) == kNone;
         if (free) {  // put off: some bundle may claim the register meanwhile (AllocateAll)
-          bundles_[b].deferred = true;
+          bu.deferred = true;
           deferred_.push_back(b);
           return Status::Ok();
         }
       }
       continue;
     }
-    cand_state[ci] = 0;
     if (use_mask) {
       // An assigned bit under the bundle's points is a conflict (that half is exact): taken,
       // without looking further. Its first conflicting range is found only if no later
@@ -1983,7 +1984,7 @@ Status Backtrack::Place(uint32_t b) {
         if (res != 0) {
           // Only reservation bits under the bundle: FirstConflictRange's walk, from the bits.
           // Each range holding one is checked for a reservation of another vreg, in order.
-          const auto rs = Ranges(bundles_[b]);
+          const auto rs = Ranges(bu);
           const uint32_t base = 64 * lo_word;
           uint32_t k = 0;
           for (uint64_t m = res; m != 0;) {
@@ -1996,7 +1997,7 @@ Status Backtrack::Place(uint32_t b) {
           }
 #ifdef EGRET_DEBUG
           bool reserved;
-          EGRET_DCHECK(k == FirstConflictRange(bundles_[b], r, &reserved));
+          EGRET_DCHECK(k == FirstConflictRange(bu, r, &reserved));
           EGRET_DCHECK(k == kNone || reserved);
 #endif
           if (k == kNone) {
@@ -2004,7 +2005,7 @@ Status Backtrack::Place(uint32_t b) {
             return Status::Ok();
           }
           first_conflict[ci] = k;
-          cand_state[ci] = kCandReservedFirst;
+          res_first |= uint64_t{1} << ci;
           continue;
         }
       } else {
@@ -2023,19 +2024,19 @@ Status Backtrack::Place(uint32_t b) {
       }
     }
     bool reserved;
-    const uint32_t first = FirstConflictRange(bundles_[b], r, &reserved);
+    const uint32_t first = FirstConflictRange(bu, r, &reserved);
     if (first == kNone) {
       AssignSpans(b, r);
       return Status::Ok();
     }
     first_conflict[ci] = first;
-    if (reserved) cand_state[ci] = kCandReservedFirst;
+    if (reserved) res_first |= uint64_t{1} << ci;
   }
   // Candidates the first pass found taken at an assigned bit (kUnknown) have no first
   // conflicting range yet, but the bitmap word holding their first assigned point under the
   // bundle (first_occ_word_; word 0 of a one-word bundle), found again here only for the
   // candidates that still need it: the point, and whether reservation bits lie under the bundle
-  // before it (then its cand_state_ has kCandResBeforeOcc). Without those bits that point is the
+  // before it (then its bit in res_before_occ is set). Without those bits that point is the
   // first conflict: its range is where the scan below starts, and Split reads the point itself
   // (first_occ_pt_). With them, the scan starts at the first range and records the range of its
   // first conflict; Split walks from the first range.
@@ -2052,10 +2053,10 @@ Status Backtrack::Place(uint32_t b) {
     const uint64_t* bits = busy_at_[r.index()] + 2 * (lo_word + k);
     const uint32_t q = static_cast<uint32_t>(__builtin_ctzll(m & bits[1]));
     if (res_before || (m & bits[0] & ((uint64_t{1} << q) - 1)) != 0)
-      cand_state_[ci] |= kCandResBeforeOcc;
+      res_before_occ |= uint64_t{1} << ci;
     return 64 * (lo_word + k) + q;
   };
-  const Range* const first_range = arena_.data() + bundles_[b].begin;
+  const Range* const first_range = arena_.data() + bu.begin;
   // No register is free: the register whose conflicts are all lighter than this bundle, with
   // the lightest heaviest one (the first such in candidate order). A conflict with a
   // reservation or a heavier bundle rules a register out. The choice depends only on the set of
@@ -2070,21 +2071,20 @@ Status Backtrack::Place(uint32_t b) {
   uint32_t best_k = 0;
   float best_cost = kInfWeight * 2;
   if (may_evict) {
-    for (uint64_t left = unclobbered; left != 0; left &= left - 1) {
+    for (uint64_t left = unclobbered & ~(declined | res_first); left != 0; left &= left - 1) {
       const uint32_t k = static_cast<uint32_t>(__builtin_ctzll(left));
       const PReg r = cand_list_[k];
-      if ((cand_state_[k] & (kCandDeclined | kCandReservedFirst)) != 0) continue;
       float cost = 0;
       bool unknown = first_conflict_range_[k] == kUnknown;
       if (unknown) {
         const uint32_t q = occ_point(k);
         if (AssignedAt(r, q).weight >= w) continue;
-        if ((cand_state_[k] & kCandResBeforeOcc) == 0) {
-          first_conflict_range_[k] = RangeIndexAt(bundles_[b], q);
+        if (((res_before_occ >> k) & 1) == 0) {
+          first_conflict_range_[k] = RangeIndexAt(bu, q);
           unknown = false;
         }
       }
-      ForEachConflict(bundles_[b], r, unknown ? 0 : first_conflict_range_[k],
+      ForEachConflict(bu, r, unknown ? 0 : first_conflict_range_[k],
                       [&](const Range* x, uint32_t c, float cw) {
                         if (unknown) {
                           first_conflict_range_[k] = static_cast<uint32_t>(x - first_range);
@@ -2107,29 +2107,29 @@ Status Backtrack::Place(uint32_t b) {
   if (best.valid()) {
     if (budget_ > 0) --budget_;
     evict_list_.clear();
-    ForEachConflict(bundles_[b], best, first_conflict_range_[best_k],
-                    [&](const Range*, uint32_t c, float) {
-                      evict_list_.push_back(c);
-                      return true;
-                    });
+    ForEachConflict(bu, best, first_conflict_range_[best_k], [&](const Range*, uint32_t c, float) {
+      evict_list_.push_back(c);
+      return true;
+    });
     std::sort(evict_list_.begin(), evict_list_.end());
     evict_list_.erase(std::unique(evict_list_.begin(), evict_list_.end()), evict_list_.end());
     for (uint32_t c : evict_list_) Evict(c);
     AssignSpans(b, best);
     return Status::Ok();
   }
-  if (bundles_[b].minimal)
-    return Error(absl::StrCat("regalloc: no register for the operands of i",
-                              Ranges(bundles_[b])[0].from / 4,
+  if (bu.minimal)
+    return Error(absl::StrCat("regalloc: no register for the operands of i", Ranges(bu)[0].from / 4,
                               " (more operands need registers than the class has)"));
-  if (!bundles_[b].has_req) {
-    bundles_[b].spilled = true;
+  if (!bu.has_req) {
+    bu.spilled = true;
     return Status::Ok();
   }
-  for (uint64_t left = unclobbered; left != 0; left &= left - 1) {
+  for (uint64_t left = unclobbered & ~declined; left != 0; left &= left - 1) {
     const uint32_t k = static_cast<uint32_t>(__builtin_ctzll(left));
     if (first_conflict_range_[k] == kUnknown) first_occ_pt_[k] = occ_point(k);
   }
+  cand_declined_ = declined;
+  cand_res_before_occ_ = res_before_occ;
   return Split(b);
 }
 
@@ -2550,9 +2550,8 @@ Status Backtrack::Split(uint32_t b) {
       first = FirstConflict(bundles_[b], cand_list_[k], 0, bound);
       EGRET_DCHECK(first == FirstConflict(bundles_[b], cand_list_[k], 0));
     } else if (first_conflict_range_[k] == kUnknown) {
-      first = (cand_state_[k] & kCandResBeforeOcc) != 0
-                  ? FirstConflict(bundles_[b], cand_list_[k], 0)
-                  : first_occ_pt_[k];
+      first = ((cand_res_before_occ_ >> k) & 1) != 0 ? FirstConflict(bundles_[b], cand_list_[k], 0)
+                                                     : first_occ_pt_[k];
       EGRET_DCHECK(first != UINT32_MAX && first == FirstConflict(bundles_[b], cand_list_[k], 0));
     } else {
       first = FirstConflictIn(cand_list_[k], Ranges(bundles_[b])[first_conflict_range_[k]]);
@@ -2566,10 +2565,8 @@ Status Backtrack::Split(uint32_t b) {
     }
   };
   const uint64_t unclobbered = all_cands_[static_cast<int>(bundles_[b].cls)] & ~clob_mask_;
-  for (uint64_t left = unclobbered; left != 0; left &= left - 1) {
-    const uint32_t k = static_cast<uint32_t>(__builtin_ctzll(left));
-    if ((cand_state_[k] & kCandDeclined) == 0) consider(k, false);
-  }
+  for (uint64_t left = unclobbered & ~cand_declined_; left != 0; left &= left - 1)
+    consider(static_cast<uint32_t>(__builtin_ctzll(left)), false);
   for (uint64_t left = clob_mask_; left != 0; left &= left - 1)
     consider(static_cast<uint32_t>(__builtin_ctzll(left)), true);
   // Of the requiring uses (clipped to the ranges, as RequiringUses lists them): the first one's

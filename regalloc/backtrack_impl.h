@@ -183,16 +183,14 @@ struct BacktrackScratch {
   // before that word), and Place sets the point itself before it calls Split.
   std::vector<uint32_t> first_conflict_range_, first_occ_word_, first_occ_pt_;
   static constexpr uint32_t kResBefore = uint32_t{1} << 31;
-  // Per candidate of the last Place() that no call inside the bundle clobbers (clob_mask_), by
-  // index like first_conflict_range_ (the eviction pass and Split read a byte where testing
-  // register sets cost a few instructions per set and candidate): it is a fresh callee-saved
-  // register the bundle does not pay for (a save and a restore at the entry block's frequency);
-  // its first conflict (first pass) is a reservation; it was taken at an assigned bit
-  // (first_occ_pt_) with reservation bits under the bundle before it (one of them may be an
-  // earlier conflict). The entries of clobbered candidates are not written: every pass visits
-  // the candidates by the bits of clob_mask_ or its complement.
-  std::vector<uint8_t> cand_state_;
-  static constexpr uint8_t kCandDeclined = 2, kCandReservedFirst = 4, kCandResBeforeOcc = 8;
+  // Of the candidates of the last Place() that no call inside the bundle clobbers (clob_mask_),
+  // by bit like clob_mask_, for Split: the fresh callee-saved registers the bundle does not pay
+  // for (a save and a restore at the entry block's frequency), and those taken at an assigned
+  // bit (first_occ_pt_) with reservation bits under the bundle before it (one of them may be an
+  // earlier conflict). Place keeps them (and the candidates whose first conflict is a
+  // reservation) in locals: masks, not a byte per candidate, whose stores made the compiler
+  // reload every vector's data pointer after them.
+  uint64_t cand_declined_ = 0, cand_res_before_occ_ = 0;
   // Per allocatable register, one bit per point, in pairs of words (reservations of any vreg,
   // assigned ranges): a filter in front of the exact queries. A range whose bits are all clear
   // has no conflict in that register; a set bit sends the query to res_ and occ_ (a reservation
