@@ -288,7 +288,9 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
   // than kFastHeaders headers) starts over with the general walk below, nothing done yet.
   {
     constexpr uint32_t kFastHeaders = 8;
-    Block headers[kFastHeaders];
+    // Block indices, not Blocks: an array of Blocks would be filled with "invalid" on every
+    // call, and only the first num_headers entries are ever read.
+    uint32_t headers[kFastHeaders];
     uint32_t num_headers = 0;
     Block cur = block;
     for (;;) {
@@ -296,14 +298,14 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
       if (d.valid()) {
         if (d == kPending) break;
         const Value result = f_.dfg.ResolveAliases(d);
-        for (uint32_t k = num_headers; k-- > 0;) SetDef(headers[k], var, result);
-        SetChainDefs(var, block, num_headers != 0 ? headers[0] : cur, result);
+        for (uint32_t k = num_headers; k-- > 0;) SetDef(Block(headers[k]), var, result);
+        SetChainDefs(var, block, num_headers != 0 ? Block(headers[0]) : cur, result);
         return result;
       }
       const BlockSsa& s = ssa_[cur];
       if (s.loop && !LoopAssigns(s, var)) {
         if (num_headers == kFastHeaders) break;
-        headers[num_headers++] = cur;
+        headers[num_headers++] = cur.index;
         cur = s.loop_entry;
         continue;
       }
@@ -546,6 +548,11 @@ Value FunctionBuilder::ZeroAtBlockStart(Block b, Type t) {
 
 void FunctionBuilder::Finalize() {
   for (Block b : f_.layout.Blocks()) EGRET_CHECK(ssa_[b].sealed);
+  // Every parameter left was found not trivial once its arguments were final (SealBlock,
+  // FinishJoin, FinishJoinParam: its block sealed). Only an argument becoming an alias (a
+  // parameter removed as trivial) can make it trivial later: without any alias there is
+  // nothing to do here, nor in the operand walk below.
+  if (num_aliases_ == 0) return;
   // Parameters can become trivial after their creation (a parameter whose only other incoming
   // value was a parameter removed later); iterate to a fixpoint.
   for (bool changed = true; changed;) {
@@ -563,8 +570,7 @@ void FunctionBuilder::Finalize() {
   // every operand is final already.
   // Only an instruction made after the first such parameter, or a branch given an argument
   // for one, can name one (alias_walk_from_); every instruction the builder makes is placed,
-  // so they are walked in the order they were made.
-  if (num_aliases_ == 0) return;
+  // so they are walked in the order they were made (num_aliases_ != 0 here).
   DataFlowGraph& dfg = f_.dfg;
   const uint32_t n = static_cast<uint32_t>(dfg.NumInsts());
   for (uint32_t k = alias_walk_from_; k < n; ++k) {
