@@ -398,8 +398,10 @@ void MachBuffer<Traits>::SettleTail() {
     labels_[l].at_tail = false;
   }
   tail_observed_ = 0;
+  // A label without waiting uses (no forward use, or all of them already spliced away) has
+  // nothing to resolve: ResolveList would only clear its empty list.
   for (uint32_t l : settling) {
-    if (labels_[l].alias == kNone) ResolveList(l);
+    if (labels_[l].alias == kNone && labels_[l].head != kNone) ResolveList(l);
   }
   settling.clear();
   latest_branches_.clear();
@@ -540,7 +542,8 @@ typename MachBuffer<Traits>::Branch& MachBuffer<Traits>::BeginBranch(std::span<c
     branch_labels_.insert(branch_labels_.end(), labels_at_tail_.begin(), labels_at_tail_.end());
     ClearTail();
     for (size_t i = b.labels_begin; i < branch_labels_.size(); ++i) {
-      if (labels_[branch_labels_[i]].alias == kNone) ResolveList(branch_labels_[i]);
+      const LabelState& l = labels_[branch_labels_[i]];
+      if (l.alias == kNone && l.head != kNone) ResolveList(branch_labels_[i]);  // as SettleTail
     }
   }
   tail_observed_ = 0;
