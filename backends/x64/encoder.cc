@@ -6,6 +6,7 @@
 #include "backends/x64/encoder.h"
 
 #include "backends/x64/encoder_fast.h"
+#include "machbuffer/label_use_x64.h"
 #include "support/error.h"
 
 namespace egret::x64 {
@@ -322,18 +323,6 @@ Opcode SseOpcode(uint8_t prefix, uint8_t map, uint8_t opcode) {
   o.opcode = opcode;
   return o;
 }
-
-constexpr uint8_t kNops[9][9] = {
-    {0x90},
-    {0x66, 0x90},
-    {0x0F, 0x1F, 0x00},
-    {0x0F, 0x1F, 0x40, 0x00},
-    {0x0F, 0x1F, 0x44, 0x00, 0x00},
-    {0x66, 0x0F, 0x1F, 0x44, 0x00, 0x00},
-    {0x0F, 0x1F, 0x80, 0x00, 0x00, 0x00, 0x00},
-    {0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
-    {0x66, 0x0F, 0x1F, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00},
-};
 
 // The two-operand ALU group's opcode row: op*8 + {0: r/m8 <- r8, 1: r/m <- r, 2: r8 <- r/m8,
 // 3: r <- r/m}.
@@ -656,7 +645,7 @@ void EncodeWith(Writer& w, const Inst& inst) {
     case Form::kNop: {
       const int n = inst.As<forms::Nop>().length;
       EGRET_CHECK(n >= 1 && n <= 9);
-      for (int k = 0; k < n; ++k) w.Byte(kNops[n - 1][k]);
+      for (int k = 0; k < n; ++k) w.Byte(kX64Nops[n - 1][k]);
       return;
     }
 
@@ -869,7 +858,7 @@ void AppendNops(int n, std::vector<uint8_t>* out) {
   EGRET_CHECK(n >= 0);
   while (n > 0) {
     const int k = n > 9 ? 9 : n;
-    out->insert(out->end(), kNops[k - 1], kNops[k - 1] + k);
+    out->insert(out->end(), kX64Nops[k - 1], kX64Nops[k - 1] + k);
     n -= k;
   }
 }
