@@ -226,6 +226,23 @@ void MachBuffer<Traits>::ClearTail() {
 }
 
 template <class Traits>
+void MachBuffer<Traits>::LiftTailLabels() {
+  EGRET_DCHECK(tail_observed_ == 0);
+  std::vector<uint32_t>& moved = moved_scratch_;
+  moved.assign(labels_at_tail_.begin(), labels_at_tail_.end());
+  ClearTail();
+  for (uint32_t l : moved) labels_[l].offset = kNone;
+}
+
+template <class Traits>
+void MachBuffer<Traits>::RebindMoved() {
+  for (uint32_t l : moved_scratch_) {
+    labels_[l].offset = CurOffset();
+    AddToTail(l);
+  }
+}
+
+template <class Traits>
 uint32_t MachBuffer<Traits>::AddFixupSlow(uint32_t offset, uint32_t label, Kind kind) {
   const uint32_t index = static_cast<uint32_t>(fixups_.size());
   fixups_.push_back(Fixup{offset, label, kNone, kind, FixupState::kDone});
@@ -319,10 +336,7 @@ bool MachBuffer<Traits>::BindLabelAligned(MachLabel label, uint32_t align) {
   const uint32_t pad = relaxing ? align - Traits::kCodeAlign : (0u - CurOffset()) & (align - 1);
   if (pad == 0) return true;
   // As for an island: the labels here move past the nops (nothing has committed to them).
-  std::vector<uint32_t>& moved = moved_scratch_;
-  moved.assign(labels_at_tail_.begin(), labels_at_tail_.end());
-  ClearTail();
-  for (uint32_t l : moved) labels_[l].offset = kNone;
+  LiftTailLabels();
   SettleTail();  // no label is at the tail: forgets the branches behind the nops
   const size_t at = data_.size();
   EGRET_CHECK(at + pad <= UINT32_MAX - 1);
@@ -334,10 +348,7 @@ bool MachBuffer<Traits>::BindLabelAligned(MachLabel label, uint32_t align) {
   }
   ++stats_.aligned_labels;
   stats_.align_bytes += pad;
-  for (uint32_t l : moved) {
-    labels_[l].offset = CurOffset();
-    AddToTail(l);
-  }
+  RebindMoved();
   return true;
 }
 

@@ -390,6 +390,11 @@ class MachBuffer {
   void Observe(uint32_t label);
   void AddToTail(uint32_t label);
   void ClearTail();
+  // Bytes are about to be inserted here that branches to the labels at the tail must skip (an
+  // island, an alignment pad): those labels (none observed) are unbound into moved_scratch_,
+  // and RebindMoved binds them again at the current offset once the bytes are in.
+  void LiftTailLabels();
+  void RebindMoved();
   void Alias(uint32_t label, uint32_t target);
   void OptimizeBranches();
   // EmitUncondBranch/EmitCondBranch's shared part: appends the branch's record (start, end,

@@ -206,14 +206,9 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
   // Labels bound right here that nothing has committed to yet move past the island, so that
   // branches to them skip it; they are unbound while the island is built (a use that cannot wait
   // gets a veneer) and bound again at its end.
-  std::vector<uint32_t>& moved = moved_scratch_;
-  moved.clear();
+  moved_scratch_.clear();
   if (!final_island) {
-    if (tail_observed_ == 0 && !labels_at_tail_.empty()) {
-      moved.assign(labels_at_tail_.begin(), labels_at_tail_.end());
-      ClearTail();
-      for (uint32_t l : moved) labels_[l].offset = kNone;
-    }
+    if (tail_observed_ == 0 && !labels_at_tail_.empty()) LiftTailLabels();
     // Nothing falls into the island after an unconditional branch if no label stays here.
     if (labels_at_tail_.empty() && !latest_branches_.empty() && !latest_branches_.back().cond &&
         latest_branches_.back().end == CurOffset()) {
@@ -318,10 +313,7 @@ void MachBuffer<Traits>::EmitIslandImpl(uint32_t distance, bool reachable, bool 
     // there must be at the tail (uses of it wait for it to settle).
     for (uint32_t l : stayed) AddToTail(l);
   }
-  for (uint32_t l : moved) {
-    labels_[l].offset = CurOffset();
-    AddToTail(l);
-  }
+  RebindMoved();
 }
 
 template <class Traits>

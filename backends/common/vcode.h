@@ -190,6 +190,16 @@ VCodeSpare<I>& RecycledVCode() {
   thread_local VCodeSpare<I> spare;
   return spare;
 }
+// Clears the vectors of `v` that grow with the function (the spare's list) and exchanges them
+// with the spare's: the spare keeps their storage, `v` gets the spare's empty vectors.
+template <class I>
+void ClearIntoSpare(VCode<I>& v) {
+  auto clear = [](auto&... vs) { (vs.clear(), ...); };
+  regalloc::Function& ra = v.ra;
+  clear(v.insts, v.srclocs, ra.blocks, ra.insts, ra.operands, ra.clobber_sets, ra.succs, ra.preds,
+        ra.block_params, ra.branch_args, ra.vregs, ra.loop_depth, ra.loop_header, ra.loop_parent);
+  RecycledVCode<I>().SwapWith(v);
+}
 template <class I>
 VCode<I> TakeRecycledVCode() {
   VCode<I> v;
@@ -215,24 +225,17 @@ void TakeRecycledVCodeInto(VCode<I>* v) {
   static_assert(sizeof(VCode<I>) == 3 * sizeof(std::vector<uint32_t>) + sizeof(regalloc::Function) +
                                         sizeof(FrameFacts),
                 "reset the new VCode member in TakeRecycledVCodeInto");
-  auto clear = [](auto&... vs) { (vs.clear(), ...); };
-  regalloc::Function& ra = v->ra;
-  clear(v->insts, v->srclocs, v->jump_tables, ra.name, ra.blocks, ra.insts, ra.operands,
-        ra.clobber_sets, ra.succs, ra.preds, ra.block_params, ra.branch_args, ra.vregs,
-        ra.loop_depth, ra.loop_header, ra.loop_parent);
+  v->jump_tables.clear();
+  v->ra.name.clear();
   v->frame = FrameFacts();
-  RecycledVCode<I>().SwapWith(*v);
+  ClearIntoSpare(*v);
 }
 template <class I>
 void RecycleVCode(VCode<I>&& v) {
   // The vectors that grow with the function are kept (cleared); everything else (the name, the
   // jump tables, the frame facts, and any member regalloc::Function gains) goes with `v`, and so
   // does whatever storage the spare held (nothing, unless two VCodes were taken at once).
-  auto clear = [](auto&... vs) { (vs.clear(), ...); };
-  regalloc::Function& ra = v.ra;
-  clear(v.insts, v.srclocs, ra.blocks, ra.insts, ra.operands, ra.clobber_sets, ra.succs, ra.preds,
-        ra.block_params, ra.branch_args, ra.vregs, ra.loop_depth, ra.loop_header, ra.loop_parent);
-  RecycledVCode<I>().SwapWith(v);
+  ClearIntoSpare(v);
 }
 
 // Whether a function can run without a frame record (a frameless leaf, docs/x64.md and

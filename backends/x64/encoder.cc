@@ -856,11 +856,9 @@ uint32_t EncodeGeneral(const Inst& inst, uint8_t* bytes, LabelField* label) {
 
 void AppendNops(int n, std::vector<uint8_t>* out) {
   EGRET_CHECK(n >= 0);
-  while (n > 0) {
-    const int k = n > 9 ? 9 : n;
-    out->insert(out->end(), kX64Nops[k - 1], kX64Nops[k - 1] + k);
-    n -= k;
-  }
+  const size_t at = out->size();
+  out->resize(at + static_cast<size_t>(n));
+  X64LabelUses::FillNops(out->data() + at, static_cast<size_t>(n));
 }
 
 void Assembler::Emit(const Inst& inst) {
