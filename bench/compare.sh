@@ -24,10 +24,11 @@
 # WIZER (the wizer binary that runs Cranelift; default ../shared/bench/.peers/..., where
 # ../shared/bench/install-peers.sh puts it; `npm install --prefix DIR @bytecodealliance/wizer-linux-x64@11.0.3`
 # installs it elsewhere when ../shared is read-only).
+# EGRET_AB_FLAGS (extra `egret run` flags for an A/B column egret-ab, e.g. "--align-loops=16").
 # Engines: clang gcc egret (default: --opt-level=speed) egret-linear (speed, --regalloc=linear)
-# egret-none v8 v8-turbofan v8-liftoff cranelift
+# egret-none egret-ab v8 v8-turbofan v8-liftoff cranelift
 set -euo pipefail
-case "${1:-}" in -h|--help) sed -n '2,26p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,27p' "$0"; exit 0 ;; esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export ROOT
 export EGRET=${EGRET:-$ROOT/build/bin/egret}
@@ -89,6 +90,9 @@ if os.access(egret, os.X_OK):
         engines["egret-scalar"] = lambda n, a: [egret, "run", os.path.join(progs_dir, n + ".wasm")] + a
     engines["egret-linear"] = lambda n, a: [egret, "run", "--regalloc=linear", wasm(n)] + a
     engines["egret-none"] = lambda n, a: [egret, "run", "--opt-level=none", wasm(n)] + a
+    if os.environ.get("EGRET_AB_FLAGS"):  # an A/B column: egret at speed plus the given flags
+        ab = os.environ["EGRET_AB_FLAGS"].split()
+        engines["egret-ab"] = lambda n, a: [egret, "run"] + ab + [wasm(n)] + a
 else:
     missing.append(f"egret: build it (make build, or set EGRET=path/to/egret); looked at {egret}")
 if node:
