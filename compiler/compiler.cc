@@ -457,21 +457,39 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     if (b.code_islands != 0 || b.veneers != 0)
       st.island_functions.push_back({symbols[nimp + k], b});
   }
+  // The trampolines' code: the array-to-Wasm trampoline of function k is text entry ndef + k,
+  // and its code depends on the function's signature only (the callee is its one call site,
+  // backends/common/trampoline_cache.h). So one MachCode per function type is built, for the
+  // first function of the type, and appended for every function of the type with the call
+  // site's callee set to that function: no copy per function. Code without exactly one call
+  // site (not shared) is built per function, as before. Then the wasm-to-array trampolines.
   std::vector<MachCode> trampolines;
-  trampolines.reserve(num_text - ndef);
+  std::vector<uint32_t> trampoline_of(ndef);  // function k -> its code in `trampolines`
+  std::vector<uint8_t> shared_trampoline;     // per entry of `trampolines`: shared by a type
   {
     // One IR signature per function type, built when a function first uses it (the first
     // function, in index order, whose type has none reports the error, as before).
     std::vector<std::optional<ir::Signature>> signatures(env.types.size());
+    std::vector<uint32_t> type_trampoline(env.types.size(), UINT32_MAX);
     for (uint32_t k = 0; k < ndef; ++k) {
       const uint32_t t = env.functions[nimp + k].type_index;
+      if (type_trampoline[t] != UINT32_MAX) {
+        trampoline_of[k] = type_trampoline[t];
+        continue;
+      }
       if (!signatures[t]) {
         EGRET_ASSIGN_OR_RETURN(ir::Signature sig, wasm::WasmSignature(env.types[t]));
         signatures[t] = std::move(sig);
       }
+      trampoline_of[k] = static_cast<uint32_t>(trampolines.size());
       trampolines.push_back(isa->ArrayToWasmTrampoline(*signatures[t], k));
+      const MachCode& code = trampolines.back();
+      const bool shared = code.call_sites.size() == 1 && code.call_sites[0].callee == k;
+      shared_trampoline.push_back(shared);
+      if (shared) type_trampoline[t] = trampoline_of[k];
     }
   }
+  const size_t first_import_trampoline = trampolines.size();
   for (size_t j = 0; j < supported_import_types.size(); ++j) {
     EGRET_ASSIGN_OR_RETURN(ir::Signature sig,
                            wasm::WasmSignature(env.types[supported_import_types[j]]));
@@ -479,7 +497,8 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   }
   if (!stream) {
     // Under range shrinking the text builder keeps call reach above what the largest function
-    // needs (TextSectionOptions).
+    // needs (TextSectionOptions). (A shared trampoline's size and calls are those of every
+    // function of its type.)
     auto measure = [&](const MachCode& code) {
       text_options.largest_function =
           std::max(text_options.largest_function, static_cast<uint32_t>(code.bytes.size()));
@@ -492,8 +511,15 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   }
   EGRET_TRY(link_status);
   for (uint32_t k = linked; k < ndef; ++k) EGRET_TRY(link(k));
-  for (size_t j = 0; j < trampolines.size(); ++j)
-    EGRET_TRY(text->Append(ndef + static_cast<uint32_t>(j), trampolines[j]));
+  for (uint32_t k = 0; k < ndef; ++k) {
+    MachCode& code = trampolines[trampoline_of[k]];
+    if (shared_trampoline[trampoline_of[k]]) code.call_sites[0].callee = k;
+    EGRET_TRY(text->Append(ndef + k, code));
+  }
+  for (size_t j = first_import_trampoline; j < trampolines.size(); ++j) {
+    EGRET_TRY(text->Append(2 * ndef + static_cast<uint32_t>(j - first_import_trampoline),
+                           trampolines[j]));
+  }
   trampolines = {};
   EGRET_ASSIGN_OR_RETURN(TextSection section, text->Finish());
   st.call_islands = section.islands;
