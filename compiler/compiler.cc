@@ -120,7 +120,57 @@ void AssignMapped(const std::vector<Src>& from, std::vector<Dst>* to) {
   to->assign(It{from.data()}, It{from.data() + from.size()});
 }
 
-artifact::SourceLoc ToSourceLoc(const MachSrcLoc& s) { return {s.start, s.loc}; }
+// A function's source-location ranges read as the artifact's entries at text offset `start`
+// (random access, for one sized insert as in MapIterator).
+struct SourceLocIterator {
+  using iterator_category = std::random_access_iterator_tag;
+  using value_type = artifact::SourceLoc;
+  using difference_type = std::ptrdiff_t;
+  using pointer = void;
+  using reference = artifact::SourceLoc;
+  const MachSrcLoc* p;
+  uint32_t start;
+  artifact::SourceLoc operator*() const { return {start + p->start, p->loc}; }
+  SourceLocIterator& operator++() {
+    ++p;
+    return *this;
+  }
+  SourceLocIterator operator++(int) { return SourceLocIterator{p++, start}; }
+  SourceLocIterator& operator--() {
+    --p;
+    return *this;
+  }
+  SourceLocIterator& operator+=(difference_type n) {
+    p += n;
+    return *this;
+  }
+  difference_type operator-(const SourceLocIterator& o) const { return p - o.p; }
+  bool operator==(const SourceLocIterator& o) const { return p == o.p; }
+};
+
+// Appends the source-location ranges of a function placed at text offset `start` to the
+// artifact's table, whose text offsets strictly increase: a range is kept only if it starts
+// after the last one kept (so of the ranges that start at one offset, the first). Functions are
+// appended at increasing offsets and a function's ranges are in code order without overlap, so
+// usually every range is kept: the entries are one sized insert, checked afterwards (7 Ir per
+// range), and filtered in place only when a start does not increase.
+void AppendSourceLocs(uint32_t start, const std::vector<MachSrcLoc>& ranges,
+                      std::vector<artifact::SourceLoc>* out) {
+  if (ranges.empty()) return;
+  const size_t first = out->size();
+  out->insert(out->end(), SourceLocIterator{ranges.data(), start},
+              SourceLocIterator{ranges.data() + ranges.size(), start});
+  artifact::SourceLoc* const e = out->data();
+  const size_t n = out->size();
+  size_t i = first == 0 ? 1 : first;
+  while (i < n && e[i - 1].text_offset < e[i].text_offset) ++i;
+  if (i == n) return;
+  // e[0, i) are kept (they increase); e[i] starts at or before e[i - 1].
+  size_t kept = i;
+  for (; i < n; ++i)
+    if (e[kept - 1].text_offset < e[i].text_offset) e[kept++] = e[i];
+  out->resize(kept);
+}
 artifact::TrapEntry ToTrap(const MachTrap& t) { return {t.offset, t.code}; }
 artifact::FrameRange ToFrameRange(const MachFrameRange& r) {
   return {r.start, r.end - r.start, artifact::FrameKind(r.kind)};
@@ -314,6 +364,12 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     for (uint32_t k = 0; k < ndef; ++k) body_bytes += env.body(nimp + k).size();
     text_options.expected_bytes = 4 * body_bytes + 256 * uint64_t{ndef};
   }
+  // The artifact's source locations, from the same estimate (at least one per 16 bytes of
+  // estimated code: above what egret emits, about one range per 10 bytes of code, and the
+  // estimate is about twice the code), so that the table is not copied each time it outgrows
+  // its allocation; pages no entry reaches are never touched.
+  text_options.keep_srclocs = false;
+  art.source_locs.reserve(text_options.expected_bytes / 16);
   const uint32_t num_text = 2 * ndef + static_cast<uint32_t>(supported_import_types.size());
   const bool stream = bopts.debug_branch_range_shrink == 1;
   std::unique_ptr<backend::TextBuilder> text;
@@ -332,9 +388,17 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   std::vector<uint8_t> done(ndef, 0);  // guarded by link_mu
   uint32_t linked = 0;  // functions [0, linked) are in `text` and freed; guarded by link_mu
   Status link_status;   // the first Append failure; guarded by link_mu
+  // Places text entry `index` and appends its source locations to the artifact's table (text
+  // entries are appended in index order: the table's offsets increase). The text builder keeps
+  // no copy of them (keep_srclocs).
+  auto append = [&](uint32_t index, const MachCode& code) -> Status {
+    EGRET_TRY(text->Append(index, code));
+    AppendSourceLocs(text->Start(index), code.srclocs, &art.source_locs);
+    return Status::Ok();
+  };
   // Appends function k's code and frees it, keeping its stats.
   auto link = [&](uint32_t k) -> Status {
-    EGRET_TRY(text->Append(k, results[k].compiled->code));
+    EGRET_TRY(append(k, results[k].compiled->code));
     MachCode& code = results[k].compiled->code;
     // Kept: the stats (for --stats) and the data stretches (small; --emit=asm prints them).
     const MachBufferStats stats = code.stats;
@@ -514,11 +578,11 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   for (uint32_t k = 0; k < ndef; ++k) {
     MachCode& code = trampolines[trampoline_of[k]];
     if (shared_trampoline[trampoline_of[k]]) code.call_sites[0].callee = k;
-    EGRET_TRY(text->Append(ndef + k, code));
+    EGRET_TRY(append(ndef + k, code));
   }
   for (size_t j = first_import_trampoline; j < trampolines.size(); ++j) {
-    EGRET_TRY(text->Append(2 * ndef + static_cast<uint32_t>(j - first_import_trampoline),
-                           trampolines[j]));
+    EGRET_TRY(
+        append(2 * ndef + static_cast<uint32_t>(j - first_import_trampoline), trampolines[j]));
   }
   trampolines = {};
   EGRET_ASSIGN_OR_RETURN(TextSection section, text->Finish());
@@ -537,25 +601,6 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     art.wasm_to_array.push_back({supported_import_types[j], {r.start, r.size}});
   }
   AssignMapped<artifact::TrapEntry, MachTrap, ToTrap>(section.traps, &art.traps);
-  {
-    // Only the first of the ranges that start at one offset (text offsets strictly increase in
-    // the artifact). Usually every range starts after the previous one: then the artifact's
-    // table is one sized copy (AssignMapped), else ranges are appended one at a time.
-    const std::vector<MachSrcLoc>& ranges = section.srclocs;
-    const bool increasing = std::adjacent_find(ranges.begin(), ranges.end(),
-                                               [](const MachSrcLoc& x, const MachSrcLoc& y) {
-                                                 return y.start <= x.start;
-                                               }) == ranges.end();
-    if (increasing) {
-      AssignMapped<artifact::SourceLoc, MachSrcLoc, ToSourceLoc>(ranges, &art.source_locs);
-    } else {
-      art.source_locs.reserve(ranges.size());
-      for (const MachSrcLoc& s : ranges)
-        if (art.source_locs.empty() || art.source_locs.back().text_offset < s.start)
-          art.source_locs.push_back({s.start, s.loc});
-    }
-  }
-  section.srclocs = {};  // the largest per-instruction table; the artifact has its own copy
   // Stack maps, sorted by return offset (functions may have been appended out of index order).
   std::vector<uint32_t> map_order(section.stack_maps.size());
   for (uint32_t k = 0; k < map_order.size(); ++k) map_order[k] = k;

@@ -50,7 +50,7 @@ TextSectionBuilder<Traits>::TextSectionBuilder(uint32_t num_functions, TextSecti
     // averages about one range per 10 bytes of code, and the estimate is about twice the code):
     // they are then not copied each time they outgrow their allocation. As for the code, pages
     // no entry reaches are never touched.
-    out_.srclocs.reserve(options_.expected_bytes / 16);
+    if (options_.keep_srclocs) out_.srclocs.reserve(options_.expected_bytes / 16);
     out_.traps.reserve(options_.expected_bytes / 64);
   }
   labels_.reserve(num_functions);
@@ -126,8 +126,10 @@ Status TextSectionBuilder<Traits>::Append(uint32_t index, const MachCode& code) 
         MachCallSite{start + cs.fixup_offset, start + cs.return_offset, cs.callee, cs.kind});
   }
   for (const MachTrap& t : code.traps) out_.traps.push_back(MachTrap{start + t.offset, t.code});
-  for (const MachSrcLoc& s : code.srclocs) {
-    out_.srclocs.push_back(MachSrcLoc{start + s.start, start + s.end, s.loc});
+  if (options_.keep_srclocs) {
+    for (const MachSrcLoc& s : code.srclocs) {
+      out_.srclocs.push_back(MachSrcLoc{start + s.start, start + s.end, s.loc});
+    }
   }
   const uint32_t slot_base = static_cast<uint32_t>(out_.stack_map_slots.size());
   for (const MachStackMap& m : code.stack_maps) {

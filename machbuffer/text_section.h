@@ -39,6 +39,10 @@ struct TextSectionOptions {
   // are not copied again each time the buffer outgrows its allocation; pages the code never
   // reaches are never touched.
   uint64_t expected_bytes = 0;
+  // false: TextSection::srclocs stays empty, for a caller that maps each function's source
+  // locations itself (at the function's start, TextSectionBuilder::Start) into a table of its
+  // own: the ranges are then not copied into the section's first.
+  bool keep_srclocs = true;
 };
 
 struct TextFunctionRange {
@@ -80,6 +84,8 @@ class TextSectionBuilder {
   // Places function `index` next. Errors: index out of range or appended twice, a call to an
   // unknown function or with an unknown kind, a function too large for its own calls' reach.
   Status Append(uint32_t index, const MachCode& code);
+  // The text offset of function `index`, once appended.
+  uint32_t Start(uint32_t index) const { return out_.functions[index].start; }
 
   // Resolves the remaining calls (veneers go at the end). Error if a called function was never
   // appended.
