@@ -84,10 +84,11 @@ constexpr BuiltinName kBuiltinNames[] = {
     {"global_set_externref", artifact::Builtin::kGlobalSetExternRef},
 };
 
-// A text-section table (Src entries) read as the artifact's (Dst entries, Map(src)): random
-// access, so that std::vector::assign sizes the artifact's table once and fills it in one loop
-// (a push_back per entry reloaded the vector's end each time, and grew it by doubling).
-template <class Src, class Dst, Dst (*Map)(const Src&)>
+// A function's table (Src entries, function-relative) read as the artifact's (Dst entries,
+// Map(src, start) for the function placed at text offset `start`): random access, so that
+// std::vector::insert sizes the artifact's table once per function and fills it in one loop (a
+// push_back per entry reloaded the vector's end each time).
+template <class Src, class Dst, Dst (*Map)(const Src&, uint32_t)>
 struct MapIterator {
   using iterator_category = std::random_access_iterator_tag;
   using value_type = Dst;
@@ -95,12 +96,13 @@ struct MapIterator {
   using pointer = void;
   using reference = Dst;
   const Src* p;
-  Dst operator*() const { return Map(*p); }
+  uint32_t start;
+  Dst operator*() const { return Map(*p, start); }
   MapIterator& operator++() {
     ++p;
     return *this;
   }
-  MapIterator operator++(int) { return MapIterator{p++}; }
+  MapIterator operator++(int) { return MapIterator{p++, start}; }
   MapIterator& operator--() {
     --p;
     return *this;
@@ -110,56 +112,35 @@ struct MapIterator {
     return *this;
   }
   difference_type operator-(const MapIterator& o) const { return p - o.p; }
-  bool operator==(const MapIterator&) const = default;
+  bool operator==(const MapIterator& o) const { return p == o.p; }
 };
 
-// Replaces `to` with the entries of `from`, mapped.
-template <class Dst, class Src, Dst (*Map)(const Src&)>
-void AssignMapped(const std::vector<Src>& from, std::vector<Dst>* to) {
+// Appends the entries of `from`, mapped for a function at text offset `start`, to `to`.
+template <class Dst, class Src, Dst (*Map)(const Src&, uint32_t)>
+void AppendMapped(const std::vector<Src>& from, uint32_t start, std::vector<Dst>* to) {
   using It = MapIterator<Src, Dst, Map>;
-  to->assign(It{from.data()}, It{from.data() + from.size()});
+  to->insert(to->end(), It{from.data(), start}, It{from.data() + from.size(), start});
 }
 
-// A function's source-location ranges read as the artifact's entries at text offset `start`
-// (random access, for one sized insert as in MapIterator).
-struct SourceLocIterator {
-  using iterator_category = std::random_access_iterator_tag;
-  using value_type = artifact::SourceLoc;
-  using difference_type = std::ptrdiff_t;
-  using pointer = void;
-  using reference = artifact::SourceLoc;
-  const MachSrcLoc* p;
-  uint32_t start;
-  artifact::SourceLoc operator*() const { return {start + p->start, p->loc}; }
-  SourceLocIterator& operator++() {
-    ++p;
-    return *this;
-  }
-  SourceLocIterator operator++(int) { return SourceLocIterator{p++, start}; }
-  SourceLocIterator& operator--() {
-    --p;
-    return *this;
-  }
-  SourceLocIterator& operator+=(difference_type n) {
-    p += n;
-    return *this;
-  }
-  difference_type operator-(const SourceLocIterator& o) const { return p - o.p; }
-  bool operator==(const SourceLocIterator& o) const { return p == o.p; }
-};
+artifact::SourceLoc ToSourceLoc(const MachSrcLoc& s, uint32_t start) {
+  return {start + s.start, s.loc};
+}
+artifact::TrapEntry ToTrap(const MachTrap& t, uint32_t start) { return {start + t.offset, t.code}; }
+artifact::FrameRange ToFrameRange(const MachFrameRange& r, uint32_t start) {
+  return {start + r.start, r.end - r.start, artifact::FrameKind(r.kind)};
+}
 
 // Appends the source-location ranges of a function placed at text offset `start` to the
 // artifact's table, whose text offsets strictly increase: a range is kept only if it starts
 // after the last one kept (so of the ranges that start at one offset, the first). Functions are
 // appended at increasing offsets and a function's ranges are in code order without overlap, so
-// usually every range is kept: the entries are one sized insert, checked afterwards (7 Ir per
+// usually every range is kept: the entries are one sized insert, checked afterwards (6 Ir per
 // range), and filtered in place only when a start does not increase.
 void AppendSourceLocs(uint32_t start, const std::vector<MachSrcLoc>& ranges,
                       std::vector<artifact::SourceLoc>* out) {
   if (ranges.empty()) return;
   const size_t first = out->size();
-  out->insert(out->end(), SourceLocIterator{ranges.data(), start},
-              SourceLocIterator{ranges.data() + ranges.size(), start});
+  AppendMapped<artifact::SourceLoc, MachSrcLoc, ToSourceLoc>(ranges, start, out);
   artifact::SourceLoc* const e = out->data();
   const size_t n = out->size();
   size_t i = first == 0 ? 1 : first;
@@ -171,9 +152,22 @@ void AppendSourceLocs(uint32_t start, const std::vector<MachSrcLoc>& ranges,
     if (e[kept - 1].text_offset < e[i].text_offset) e[kept++] = e[i];
   out->resize(kept);
 }
-artifact::TrapEntry ToTrap(const MachTrap& t) { return {t.offset, t.code}; }
-artifact::FrameRange ToFrameRange(const MachFrameRange& r) {
-  return {r.start, r.end - r.start, artifact::FrameKind(r.kind)};
+// Appends the side tables of text entry `code`, placed at text offset `start`, to the
+// artifact's (the text builder keeps no copy of them: TextSectionOptions::keep_tables). Text
+// entries are appended in index order, at increasing offsets, so the traps and source locations
+// stay sorted; the stack maps and frame ranges are checked (and sorted if need be) at the end.
+void AppendTables(uint32_t start, const MachCode& code, artifact::Artifact* art) {
+  AppendMapped<artifact::TrapEntry, MachTrap, ToTrap>(code.traps, start, &art->traps);
+  AppendSourceLocs(start, code.srclocs, &art->source_locs);
+  for (const MachStackMap& m : code.stack_maps) {
+    art->stack_maps.push_back({start + m.offset, m.frame_size,
+                               static_cast<uint32_t>(art->stack_map_slots.size()), m.num_slots});
+    art->stack_map_slots.insert(art->stack_map_slots.end(),
+                                code.stack_map_slots.begin() + m.first_slot,
+                                code.stack_map_slots.begin() + m.first_slot + m.num_slots);
+  }
+  AppendMapped<artifact::FrameRange, MachFrameRange, ToFrameRange>(code.frame_ranges, start,
+                                                                   &art->frame_ranges);
 }
 
 struct FunctionResult {
@@ -364,12 +358,15 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     for (uint32_t k = 0; k < ndef; ++k) body_bytes += env.body(nimp + k).size();
     text_options.expected_bytes = 4 * body_bytes + 256 * uint64_t{ndef};
   }
-  // The artifact's source locations, from the same estimate (at least one per 16 bytes of
-  // estimated code: above what egret emits, about one range per 10 bytes of code, and the
-  // estimate is about twice the code), so that the table is not copied each time it outgrows
-  // its allocation; pages no entry reaches are never touched.
-  text_options.keep_srclocs = false;
+  // The artifact's per-instruction tables, from the same estimate (at least one source-location
+  // range per 16 bytes of estimated code, one trap per 64: both above what egret emits, which
+  // averages about one range per 10 bytes of code, and the estimate is about twice the code),
+  // so that they are not copied each time they outgrow their allocation; pages no entry reaches
+  // are never touched. The compiler maps every text entry's tables into the artifact's itself
+  // (AppendTables), so the text builder keeps none.
+  text_options.keep_tables = false;
   art.source_locs.reserve(text_options.expected_bytes / 16);
+  art.traps.reserve(text_options.expected_bytes / 64);
   const uint32_t num_text = 2 * ndef + static_cast<uint32_t>(supported_import_types.size());
   const bool stream = bopts.debug_branch_range_shrink == 1;
   std::unique_ptr<backend::TextBuilder> text;
@@ -388,12 +385,10 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   std::vector<uint8_t> done(ndef, 0);  // guarded by link_mu
   uint32_t linked = 0;  // functions [0, linked) are in `text` and freed; guarded by link_mu
   Status link_status;   // the first Append failure; guarded by link_mu
-  // Places text entry `index` and appends its source locations to the artifact's table (text
-  // entries are appended in index order: the table's offsets increase). The text builder keeps
-  // no copy of them (keep_srclocs).
+  // Places text entry `index` and appends its side tables to the artifact's (AppendTables).
   auto append = [&](uint32_t index, const MachCode& code) -> Status {
     EGRET_TRY(text->Append(index, code));
-    AppendSourceLocs(text->Start(index), code.srclocs, &art.source_locs);
+    AppendTables(text->Start(index), code, &art);
     return Status::Ok();
   };
   // Appends function k's code and frees it, keeping its stats.
@@ -600,30 +595,28 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     const TextFunctionRange& r = section.functions[2 * ndef + j];
     art.wasm_to_array.push_back({supported_import_types[j], {r.start, r.size}});
   }
-  AssignMapped<artifact::TrapEntry, MachTrap, ToTrap>(section.traps, &art.traps);
-  // Stack maps, sorted by return offset (functions may have been appended out of index order).
-  std::vector<uint32_t> map_order(section.stack_maps.size());
-  for (uint32_t k = 0; k < map_order.size(); ++k) map_order[k] = k;
-  // (Return offsets are distinct, so skipping the sort of an already sorted table, the usual
-  // case: functions appended in index order, changes nothing.)
-  auto map_before = [&](uint32_t x, uint32_t y) {
-    return section.stack_maps[x].offset < section.stack_maps[y].offset;
+  // Stack maps, sorted by return offset: already, unless text entries were appended out of
+  // order, as they are not (return offsets are distinct, so the sort would change nothing);
+  // else they are reordered, each with its slots.
+  auto map_before = [](const artifact::StackMap& x, const artifact::StackMap& y) {
+    return x.offset < y.offset;
   };
-  if (!std::is_sorted(map_order.begin(), map_order.end(), map_before))
-    std::sort(map_order.begin(), map_order.end(), map_before);
-  art.stack_maps.reserve(map_order.size());
-  art.stack_map_slots.reserve(section.stack_map_slots.size());
-  for (uint32_t k : map_order) {
-    const MachStackMap& m = section.stack_maps[k];
-    art.stack_maps.push_back(
-        {m.offset, m.frame_size, uint32_t(art.stack_map_slots.size()), m.num_slots});
-    art.stack_map_slots.insert(art.stack_map_slots.end(),
-                               section.stack_map_slots.begin() + m.first_slot,
-                               section.stack_map_slots.begin() + m.first_slot + m.num_slots);
+  if (!std::is_sorted(art.stack_maps.begin(), art.stack_maps.end(), map_before)) {
+    std::vector<artifact::StackMap> maps;
+    std::vector<uint32_t> slots;
+    maps.swap(art.stack_maps);
+    slots.swap(art.stack_map_slots);
+    std::sort(maps.begin(), maps.end(), map_before);
+    art.stack_map_slots.reserve(slots.size());
+    for (artifact::StackMap& m : maps) {
+      const uint32_t first = m.first_slot;
+      m.first_slot = static_cast<uint32_t>(art.stack_map_slots.size());
+      art.stack_map_slots.insert(art.stack_map_slots.end(), slots.begin() + first,
+                                 slots.begin() + first + m.num_slots);
+    }
+    art.stack_maps = std::move(maps);
   }
   // Frame ranges, sorted by offset (each function's own are sorted and inside its body).
-  AssignMapped<artifact::FrameRange, MachFrameRange, ToFrameRange>(section.frame_ranges,
-                                                                   &art.frame_ranges);
   // (Ranges do not overlap, so their offsets are distinct: as for the stack maps.)
   auto range_before = [](const artifact::FrameRange& x, const artifact::FrameRange& y) {
     return x.offset < y.offset;

@@ -9,7 +9,8 @@
 //
 // Invariants: functions are placed in the order they are appended, each at a multiple of
 // max(options.function_alignment, its own alignment); every call site is patched to its callee
-// or to a veneer that reaches it; every side table is rebased to text offsets and sorted.
+// or to a veneer that reaches it; every side table is rebased to text offsets and sorted (kept only
+// with TextSectionOptions::keep_tables).
 #ifndef EGRET_MACHBUFFER_TEXT_SECTION_H_
 #define EGRET_MACHBUFFER_TEXT_SECTION_H_
 
@@ -39,10 +40,11 @@ struct TextSectionOptions {
   // are not copied again each time the buffer outgrows its allocation; pages the code never
   // reaches are never touched.
   uint64_t expected_bytes = 0;
-  // false: TextSection::srclocs stays empty, for a caller that maps each function's source
-  // locations itself (at the function's start, TextSectionBuilder::Start) into a table of its
-  // own: the ranges are then not copied into the section's first.
-  bool keep_srclocs = true;
+  // false: the TextSection's side tables (traps, call sites, source locations, stack maps and
+  // frame ranges) stay empty, for a caller that maps each function's tables itself (at the
+  // function's start, TextSectionBuilder::Start) into tables of its own: they are then not
+  // copied into the section's first. Calls are resolved either way.
+  bool keep_tables = true;
 };
 
 struct TextFunctionRange {
