@@ -299,7 +299,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   EGRET_TRY(FillModuleMetadata(env, &art, options.copy_data_segments));
 
   EGRET_ASSIGN_OR_RETURN(wasm::VMContextLayout layout, wasm::VMContextLayout::Compute(env));
-  const std::vector<std::string> symbols = wasm::FunctionSymbols(env);
+  std::vector<std::string> symbols = wasm::FunctionSymbols(env);  // moved into the reports
   wasm::TranslateOptions topts;
   topts.heap = options.heap;
   topts.fuel = options.fuel;
@@ -384,7 +384,11 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   std::mutex link_mu;
   std::vector<uint8_t> done(ndef, 0);  // guarded by link_mu
   uint32_t linked = 0;  // functions [0, linked) are in `text` and freed; guarded by link_mu
-  Status link_status;   // the first Append failure; guarded by link_mu
+  // Frameless functions among those linked (Artifact::IsFrameless: the whole body is one frame
+  // range, which must then be the function's first; counted from its own table, without the
+  // artifact's binary search per function); guarded by link_mu.
+  uint32_t frameless = 0;
+  Status link_status;  // the first Append failure; guarded by link_mu
   // Places text entry `index` and appends its side tables to the artifact's (AppendTables).
   auto append = [&](uint32_t index, const MachCode& code) -> Status {
     EGRET_TRY(text->Append(index, code));
@@ -395,6 +399,8 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   auto link = [&](uint32_t k) -> Status {
     EGRET_TRY(append(k, results[k].compiled->code));
     MachCode& code = results[k].compiled->code;
+    frameless += !code.frame_ranges.empty() && code.frame_ranges[0].start == 0 &&
+                 code.frame_ranges[0].end == code.bytes.size();
     // Kept: the stats (for --stats) and the data stretches (small; --emit=asm prints them).
     const MachBufferStats stats = code.stats;
     std::vector<MachData> data = std::move(code.data);
@@ -623,24 +629,36 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   };
   if (!std::is_sorted(art.frame_ranges.begin(), art.frame_ranges.end(), range_before))
     std::sort(art.frame_ranges.begin(), art.frame_ranges.end(), range_before);
-  for (uint32_t k = 0; k < ndef; ++k) st.frameless_functions += art.IsFrameless(k);
+  st.frameless_functions = frameless;
+#ifdef EGRET_DEBUG
+  uint32_t frameless_check = 0;
+  for (uint32_t k = 0; k < ndef; ++k) frameless_check += art.IsFrameless(k);
+  EGRET_DCHECK(frameless_check == frameless);
+#endif
   st.code_bytes = art.text.size();
   st.time.link = now() - link_start;
   st.peak_rss_kb = PeakRssKb();
 
+  // The reports take the names, texts and data stretches over (this is their last use: the
+  // translator, which refers to `symbols`, is done). Most texts are empty, as are the reports':
+  // those are not moved.
+  auto take = [](std::string* to, std::string& from) {
+    if (!from.empty()) *to = std::move(from);
+  };
   result.functions.resize(ndef);
   for (uint32_t k = 0; k < ndef; ++k) {
     FunctionReport& fr = result.functions[k];
-    fr.name = symbols[nimp + k];
-    fr.vcode_before = std::move(results[k].compiled->vcode_before);
-    fr.vcode_after = std::move(results[k].compiled->vcode_after);
-    fr.dot = std::move(results[k].compiled->dot);
-    fr.opt_ir = std::move(results[k].opt_ir);
-    fr.pass_log = std::move(results[k].pass_log);
+    backend::CompiledFunction& c = *results[k].compiled;
+    fr.name = std::move(symbols[nimp + k]);
+    take(&fr.vcode_before, c.vcode_before);
+    take(&fr.vcode_after, c.vcode_after);
+    take(&fr.dot, c.dot);
+    take(&fr.opt_ir, results[k].opt_ir);
+    take(&fr.pass_log, results[k].pass_log);
     fr.text_offset = section.functions[k].start;
     fr.size = section.functions[k].size;
-    fr.buffer = results[k].compiled->code.stats;
-    fr.data = results[k].compiled->code.data;
+    fr.buffer = c.code.stats;
+    fr.data = std::move(c.code.data);
   }
   return result;
 }
