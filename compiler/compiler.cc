@@ -84,10 +84,11 @@ constexpr BuiltinName kBuiltinNames[] = {
     {"global_set_externref", artifact::Builtin::kGlobalSetExternRef},
 };
 
-// A text-section table (Src entries) read as the artifact's (Dst entries, Map(src)): random
-// access, so that std::vector::assign sizes the artifact's table once and fills it in one loop
-// (a push_back per entry reloaded the vector's end each time, and grew it by doubling).
-template <class Src, class Dst, Dst (*Map)(const Src&)>
+// A function's table (Src entries, function-relative) read as the artifact's (Dst entries,
+// Map(src, start) for the function placed at text offset `start`): random access, so that
+// std::vector::insert sizes the artifact's table once per function and fills it in one loop (a
+// push_back per entry reloaded the vector's end each time).
+template <class Src, class Dst, Dst (*Map)(const Src&, uint32_t)>
 struct MapIterator {
   using iterator_category = std::random_access_iterator_tag;
   using value_type = Dst;
@@ -95,12 +96,13 @@ struct MapIterator {
   using pointer = void;
   using reference = Dst;
   const Src* p;
-  Dst operator*() const { return Map(*p); }
+  uint32_t start;
+  Dst operator*() const { return Map(*p, start); }
   MapIterator& operator++() {
     ++p;
     return *this;
   }
-  MapIterator operator++(int) { return MapIterator{p++}; }
+  MapIterator operator++(int) { return MapIterator{p++, start}; }
   MapIterator& operator--() {
     --p;
     return *this;
@@ -110,20 +112,62 @@ struct MapIterator {
     return *this;
   }
   difference_type operator-(const MapIterator& o) const { return p - o.p; }
-  bool operator==(const MapIterator&) const = default;
+  bool operator==(const MapIterator& o) const { return p == o.p; }
 };
 
-// Replaces `to` with the entries of `from`, mapped.
-template <class Dst, class Src, Dst (*Map)(const Src&)>
-void AssignMapped(const std::vector<Src>& from, std::vector<Dst>* to) {
+// Appends the entries of `from`, mapped for a function at text offset `start`, to `to`.
+template <class Dst, class Src, Dst (*Map)(const Src&, uint32_t)>
+void AppendMapped(const std::vector<Src>& from, uint32_t start, std::vector<Dst>* to) {
   using It = MapIterator<Src, Dst, Map>;
-  to->assign(It{from.data()}, It{from.data() + from.size()});
+  to->insert(to->end(), It{from.data(), start}, It{from.data() + from.size(), start});
 }
 
-artifact::SourceLoc ToSourceLoc(const MachSrcLoc& s) { return {s.start, s.loc}; }
-artifact::TrapEntry ToTrap(const MachTrap& t) { return {t.offset, t.code}; }
-artifact::FrameRange ToFrameRange(const MachFrameRange& r) {
-  return {r.start, r.end - r.start, artifact::FrameKind(r.kind)};
+artifact::SourceLoc ToSourceLoc(const MachSrcLoc& s, uint32_t start) {
+  return {start + s.start, s.loc};
+}
+artifact::TrapEntry ToTrap(const MachTrap& t, uint32_t start) { return {start + t.offset, t.code}; }
+artifact::FrameRange ToFrameRange(const MachFrameRange& r, uint32_t start) {
+  return {start + r.start, r.end - r.start, artifact::FrameKind(r.kind)};
+}
+
+// Appends the source-location ranges of a function placed at text offset `start` to the
+// artifact's table, whose text offsets strictly increase: a range is kept only if it starts
+// after the last one kept (so of the ranges that start at one offset, the first). Functions are
+// appended at increasing offsets and a function's ranges are in code order without overlap, so
+// usually every range is kept: the entries are one sized insert, checked afterwards (6 Ir per
+// range), and filtered in place only when a start does not increase.
+void AppendSourceLocs(uint32_t start, const std::vector<MachSrcLoc>& ranges,
+                      std::vector<artifact::SourceLoc>* out) {
+  if (ranges.empty()) return;
+  const size_t first = out->size();
+  AppendMapped<artifact::SourceLoc, MachSrcLoc, ToSourceLoc>(ranges, start, out);
+  artifact::SourceLoc* const e = out->data();
+  const size_t n = out->size();
+  size_t i = first == 0 ? 1 : first;
+  while (i < n && e[i - 1].text_offset < e[i].text_offset) ++i;
+  if (i == n) return;
+  // e[0, i) are kept (they increase); e[i] starts at or before e[i - 1].
+  size_t kept = i;
+  for (; i < n; ++i)
+    if (e[kept - 1].text_offset < e[i].text_offset) e[kept++] = e[i];
+  out->resize(kept);
+}
+// Appends the side tables of text entry `code`, placed at text offset `start`, to the
+// artifact's (the text builder keeps no copy of them: TextSectionOptions::keep_tables). Text
+// entries are appended in index order, at increasing offsets, so the traps and source locations
+// stay sorted; the stack maps and frame ranges are checked (and sorted if need be) at the end.
+void AppendTables(uint32_t start, const MachCode& code, artifact::Artifact* art) {
+  AppendMapped<artifact::TrapEntry, MachTrap, ToTrap>(code.traps, start, &art->traps);
+  AppendSourceLocs(start, code.srclocs, &art->source_locs);
+  for (const MachStackMap& m : code.stack_maps) {
+    art->stack_maps.push_back({start + m.offset, m.frame_size,
+                               static_cast<uint32_t>(art->stack_map_slots.size()), m.num_slots});
+    art->stack_map_slots.insert(art->stack_map_slots.end(),
+                                code.stack_map_slots.begin() + m.first_slot,
+                                code.stack_map_slots.begin() + m.first_slot + m.num_slots);
+  }
+  AppendMapped<artifact::FrameRange, MachFrameRange, ToFrameRange>(code.frame_ranges, start,
+                                                                   &art->frame_ranges);
 }
 
 struct FunctionResult {
@@ -255,7 +299,7 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   EGRET_TRY(FillModuleMetadata(env, &art, options.copy_data_segments));
 
   EGRET_ASSIGN_OR_RETURN(wasm::VMContextLayout layout, wasm::VMContextLayout::Compute(env));
-  const std::vector<std::string> symbols = wasm::FunctionSymbols(env);
+  std::vector<std::string> symbols = wasm::FunctionSymbols(env);  // moved into the reports
   wasm::TranslateOptions topts;
   topts.heap = options.heap;
   topts.fuel = options.fuel;
@@ -314,6 +358,15 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     for (uint32_t k = 0; k < ndef; ++k) body_bytes += env.body(nimp + k).size();
     text_options.expected_bytes = 4 * body_bytes + 256 * uint64_t{ndef};
   }
+  // The artifact's per-instruction tables, from the same estimate (at least one source-location
+  // range per 16 bytes of estimated code, one trap per 64: both above what egret emits, which
+  // averages about one range per 10 bytes of code, and the estimate is about twice the code),
+  // so that they are not copied each time they outgrow their allocation; pages no entry reaches
+  // are never touched. The compiler maps every text entry's tables into the artifact's itself
+  // (AppendTables), so the text builder keeps none.
+  text_options.keep_tables = false;
+  art.source_locs.reserve(text_options.expected_bytes / 16);
+  art.traps.reserve(text_options.expected_bytes / 64);
   const uint32_t num_text = 2 * ndef + static_cast<uint32_t>(supported_import_types.size());
   const bool stream = bopts.debug_branch_range_shrink == 1;
   std::unique_ptr<backend::TextBuilder> text;
@@ -331,11 +384,23 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   std::mutex link_mu;
   std::vector<uint8_t> done(ndef, 0);  // guarded by link_mu
   uint32_t linked = 0;  // functions [0, linked) are in `text` and freed; guarded by link_mu
-  Status link_status;   // the first Append failure; guarded by link_mu
+  // Frameless functions among those linked (Artifact::IsFrameless: the whole body is one frame
+  // range, which must then be the function's first; counted from its own table, without the
+  // artifact's binary search per function); guarded by link_mu.
+  uint32_t frameless = 0;
+  Status link_status;  // the first Append failure; guarded by link_mu
+  // Places text entry `index` and appends its side tables to the artifact's (AppendTables).
+  auto append = [&](uint32_t index, const MachCode& code) -> Status {
+    EGRET_TRY(text->Append(index, code));
+    AppendTables(text->Start(index), code, &art);
+    return Status::Ok();
+  };
   // Appends function k's code and frees it, keeping its stats.
   auto link = [&](uint32_t k) -> Status {
-    EGRET_TRY(text->Append(k, results[k].compiled->code));
+    EGRET_TRY(append(k, results[k].compiled->code));
     MachCode& code = results[k].compiled->code;
+    frameless += !code.frame_ranges.empty() && code.frame_ranges[0].start == 0 &&
+                 code.frame_ranges[0].end == code.bytes.size();
     // Kept: the stats (for --stats) and the data stretches (small; --emit=asm prints them).
     const MachBufferStats stats = code.stats;
     std::vector<MachData> data = std::move(code.data);
@@ -457,21 +522,39 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     if (b.code_islands != 0 || b.veneers != 0)
       st.island_functions.push_back({symbols[nimp + k], b});
   }
+  // The trampolines' code: the array-to-Wasm trampoline of function k is text entry ndef + k,
+  // and its code depends on the function's signature only (the callee is its one call site,
+  // backends/common/trampoline_cache.h). So one MachCode per function type is built, for the
+  // first function of the type, and appended for every function of the type with the call
+  // site's callee set to that function: no copy per function. Code without exactly one call
+  // site (not shared) is built per function, as before. Then the wasm-to-array trampolines.
   std::vector<MachCode> trampolines;
-  trampolines.reserve(num_text - ndef);
+  std::vector<uint32_t> trampoline_of(ndef);  // function k -> its code in `trampolines`
+  std::vector<uint8_t> shared_trampoline;     // per entry of `trampolines`: shared by a type
   {
     // One IR signature per function type, built when a function first uses it (the first
     // function, in index order, whose type has none reports the error, as before).
     std::vector<std::optional<ir::Signature>> signatures(env.types.size());
+    std::vector<uint32_t> type_trampoline(env.types.size(), UINT32_MAX);
     for (uint32_t k = 0; k < ndef; ++k) {
       const uint32_t t = env.functions[nimp + k].type_index;
+      if (type_trampoline[t] != UINT32_MAX) {
+        trampoline_of[k] = type_trampoline[t];
+        continue;
+      }
       if (!signatures[t]) {
         EGRET_ASSIGN_OR_RETURN(ir::Signature sig, wasm::WasmSignature(env.types[t]));
         signatures[t] = std::move(sig);
       }
+      trampoline_of[k] = static_cast<uint32_t>(trampolines.size());
       trampolines.push_back(isa->ArrayToWasmTrampoline(*signatures[t], k));
+      const MachCode& code = trampolines.back();
+      const bool shared = code.call_sites.size() == 1 && code.call_sites[0].callee == k;
+      shared_trampoline.push_back(shared);
+      if (shared) type_trampoline[t] = trampoline_of[k];
     }
   }
+  const size_t first_import_trampoline = trampolines.size();
   for (size_t j = 0; j < supported_import_types.size(); ++j) {
     EGRET_ASSIGN_OR_RETURN(ir::Signature sig,
                            wasm::WasmSignature(env.types[supported_import_types[j]]));
@@ -479,7 +562,8 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   }
   if (!stream) {
     // Under range shrinking the text builder keeps call reach above what the largest function
-    // needs (TextSectionOptions).
+    // needs (TextSectionOptions). (A shared trampoline's size and calls are those of every
+    // function of its type.)
     auto measure = [&](const MachCode& code) {
       text_options.largest_function =
           std::max(text_options.largest_function, static_cast<uint32_t>(code.bytes.size()));
@@ -492,8 +576,15 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
   }
   EGRET_TRY(link_status);
   for (uint32_t k = linked; k < ndef; ++k) EGRET_TRY(link(k));
-  for (size_t j = 0; j < trampolines.size(); ++j)
-    EGRET_TRY(text->Append(ndef + static_cast<uint32_t>(j), trampolines[j]));
+  for (uint32_t k = 0; k < ndef; ++k) {
+    MachCode& code = trampolines[trampoline_of[k]];
+    if (shared_trampoline[trampoline_of[k]]) code.call_sites[0].callee = k;
+    EGRET_TRY(append(ndef + k, code));
+  }
+  for (size_t j = first_import_trampoline; j < trampolines.size(); ++j) {
+    EGRET_TRY(
+        append(2 * ndef + static_cast<uint32_t>(j - first_import_trampoline), trampolines[j]));
+  }
   trampolines = {};
   EGRET_ASSIGN_OR_RETURN(TextSection section, text->Finish());
   st.call_islands = section.islands;
@@ -510,73 +601,64 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     const TextFunctionRange& r = section.functions[2 * ndef + j];
     art.wasm_to_array.push_back({supported_import_types[j], {r.start, r.size}});
   }
-  AssignMapped<artifact::TrapEntry, MachTrap, ToTrap>(section.traps, &art.traps);
-  {
-    // Only the first of the ranges that start at one offset (text offsets strictly increase in
-    // the artifact). Usually every range starts after the previous one: then the artifact's
-    // table is one sized copy (AssignMapped), else ranges are appended one at a time.
-    const std::vector<MachSrcLoc>& ranges = section.srclocs;
-    const bool increasing = std::adjacent_find(ranges.begin(), ranges.end(),
-                                               [](const MachSrcLoc& x, const MachSrcLoc& y) {
-                                                 return y.start <= x.start;
-                                               }) == ranges.end();
-    if (increasing) {
-      AssignMapped<artifact::SourceLoc, MachSrcLoc, ToSourceLoc>(ranges, &art.source_locs);
-    } else {
-      art.source_locs.reserve(ranges.size());
-      for (const MachSrcLoc& s : ranges)
-        if (art.source_locs.empty() || art.source_locs.back().text_offset < s.start)
-          art.source_locs.push_back({s.start, s.loc});
-    }
-  }
-  section.srclocs = {};  // the largest per-instruction table; the artifact has its own copy
-  // Stack maps, sorted by return offset (functions may have been appended out of index order).
-  std::vector<uint32_t> map_order(section.stack_maps.size());
-  for (uint32_t k = 0; k < map_order.size(); ++k) map_order[k] = k;
-  // (Return offsets are distinct, so skipping the sort of an already sorted table, the usual
-  // case: functions appended in index order, changes nothing.)
-  auto map_before = [&](uint32_t x, uint32_t y) {
-    return section.stack_maps[x].offset < section.stack_maps[y].offset;
+  // Stack maps, sorted by return offset: already, unless text entries were appended out of
+  // order, as they are not (return offsets are distinct, so the sort would change nothing);
+  // else they are reordered, each with its slots.
+  auto map_before = [](const artifact::StackMap& x, const artifact::StackMap& y) {
+    return x.offset < y.offset;
   };
-  if (!std::is_sorted(map_order.begin(), map_order.end(), map_before))
-    std::sort(map_order.begin(), map_order.end(), map_before);
-  art.stack_maps.reserve(map_order.size());
-  art.stack_map_slots.reserve(section.stack_map_slots.size());
-  for (uint32_t k : map_order) {
-    const MachStackMap& m = section.stack_maps[k];
-    art.stack_maps.push_back(
-        {m.offset, m.frame_size, uint32_t(art.stack_map_slots.size()), m.num_slots});
-    art.stack_map_slots.insert(art.stack_map_slots.end(),
-                               section.stack_map_slots.begin() + m.first_slot,
-                               section.stack_map_slots.begin() + m.first_slot + m.num_slots);
+  if (!std::is_sorted(art.stack_maps.begin(), art.stack_maps.end(), map_before)) {
+    std::vector<artifact::StackMap> maps;
+    std::vector<uint32_t> slots;
+    maps.swap(art.stack_maps);
+    slots.swap(art.stack_map_slots);
+    std::sort(maps.begin(), maps.end(), map_before);
+    art.stack_map_slots.reserve(slots.size());
+    for (artifact::StackMap& m : maps) {
+      const uint32_t first = m.first_slot;
+      m.first_slot = static_cast<uint32_t>(art.stack_map_slots.size());
+      art.stack_map_slots.insert(art.stack_map_slots.end(), slots.begin() + first,
+                                 slots.begin() + first + m.num_slots);
+    }
+    art.stack_maps = std::move(maps);
   }
   // Frame ranges, sorted by offset (each function's own are sorted and inside its body).
-  AssignMapped<artifact::FrameRange, MachFrameRange, ToFrameRange>(section.frame_ranges,
-                                                                   &art.frame_ranges);
   // (Ranges do not overlap, so their offsets are distinct: as for the stack maps.)
   auto range_before = [](const artifact::FrameRange& x, const artifact::FrameRange& y) {
     return x.offset < y.offset;
   };
   if (!std::is_sorted(art.frame_ranges.begin(), art.frame_ranges.end(), range_before))
     std::sort(art.frame_ranges.begin(), art.frame_ranges.end(), range_before);
-  for (uint32_t k = 0; k < ndef; ++k) st.frameless_functions += art.IsFrameless(k);
+  st.frameless_functions = frameless;
+#ifdef EGRET_DEBUG
+  uint32_t frameless_check = 0;
+  for (uint32_t k = 0; k < ndef; ++k) frameless_check += art.IsFrameless(k);
+  EGRET_DCHECK(frameless_check == frameless);
+#endif
   st.code_bytes = art.text.size();
   st.time.link = now() - link_start;
   st.peak_rss_kb = PeakRssKb();
 
+  // The reports take the names, texts and data stretches over (this is their last use: the
+  // translator, which refers to `symbols`, is done). Most texts are empty, as are the reports':
+  // those are not moved.
+  auto take = [](std::string* to, std::string& from) {
+    if (!from.empty()) *to = std::move(from);
+  };
   result.functions.resize(ndef);
   for (uint32_t k = 0; k < ndef; ++k) {
     FunctionReport& fr = result.functions[k];
-    fr.name = symbols[nimp + k];
-    fr.vcode_before = std::move(results[k].compiled->vcode_before);
-    fr.vcode_after = std::move(results[k].compiled->vcode_after);
-    fr.dot = std::move(results[k].compiled->dot);
-    fr.opt_ir = std::move(results[k].opt_ir);
-    fr.pass_log = std::move(results[k].pass_log);
+    backend::CompiledFunction& c = *results[k].compiled;
+    fr.name = std::move(symbols[nimp + k]);
+    take(&fr.vcode_before, c.vcode_before);
+    take(&fr.vcode_after, c.vcode_after);
+    take(&fr.dot, c.dot);
+    take(&fr.opt_ir, results[k].opt_ir);
+    take(&fr.pass_log, results[k].pass_log);
     fr.text_offset = section.functions[k].start;
     fr.size = section.functions[k].size;
-    fr.buffer = results[k].compiled->code.stats;
-    fr.data = results[k].compiled->code.data;
+    fr.buffer = c.code.stats;
+    fr.data = std::move(c.code.data);
   }
   return result;
 }

@@ -50,8 +50,10 @@ TextSectionBuilder<Traits>::TextSectionBuilder(uint32_t num_functions, TextSecti
     // averages about one range per 10 bytes of code, and the estimate is about twice the code):
     // they are then not copied each time they outgrow their allocation. As for the code, pages
     // no entry reaches are never touched.
-    out_.srclocs.reserve(options_.expected_bytes / 16);
-    out_.traps.reserve(options_.expected_bytes / 64);
+    if (options_.keep_tables) {
+      out_.srclocs.reserve(options_.expected_bytes / 16);
+      out_.traps.reserve(options_.expected_bytes / 64);
+    }
   }
   labels_.reserve(num_functions);
   const uint32_t first_label = buf_.NewLabels(num_functions).index;
@@ -122,6 +124,9 @@ Status TextSectionBuilder<Traits>::Append(uint32_t index, const MachCode& code) 
   for (const MachCallSite& cs : code.call_sites) {
     buf_.UseLabelAtOffset(start + cs.fixup_offset, labels_[cs.callee], static_cast<Kind>(cs.kind));
     called_[cs.callee] = 1;
+  }
+  if (!options_.keep_tables) return Status::Ok();
+  for (const MachCallSite& cs : code.call_sites) {
     out_.call_sites.push_back(
         MachCallSite{start + cs.fixup_offset, start + cs.return_offset, cs.callee, cs.kind});
   }

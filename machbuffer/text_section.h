@@ -9,7 +9,8 @@
 //
 // Invariants: functions are placed in the order they are appended, each at a multiple of
 // max(options.function_alignment, its own alignment); every call site is patched to its callee
-// or to a veneer that reaches it; every side table is rebased to text offsets and sorted.
+// or to a veneer that reaches it; every side table is rebased to text offsets and sorted (kept only
+// with TextSectionOptions::keep_tables).
 #ifndef EGRET_MACHBUFFER_TEXT_SECTION_H_
 #define EGRET_MACHBUFFER_TEXT_SECTION_H_
 
@@ -39,6 +40,11 @@ struct TextSectionOptions {
   // are not copied again each time the buffer outgrows its allocation; pages the code never
   // reaches are never touched.
   uint64_t expected_bytes = 0;
+  // false: the TextSection's side tables (traps, call sites, source locations, stack maps and
+  // frame ranges) stay empty, for a caller that maps each function's tables itself (at the
+  // function's start, TextSectionBuilder::Start) into tables of its own: they are then not
+  // copied into the section's first. Calls are resolved either way.
+  bool keep_tables = true;
 };
 
 struct TextFunctionRange {
@@ -80,6 +86,8 @@ class TextSectionBuilder {
   // Places function `index` next. Errors: index out of range or appended twice, a call to an
   // unknown function or with an unknown kind, a function too large for its own calls' reach.
   Status Append(uint32_t index, const MachCode& code);
+  // The text offset of function `index`, once appended.
+  uint32_t Start(uint32_t index) const { return out_.functions[index].start; }
 
   // Resolves the remaining calls (veneers go at the end). Error if a called function was never
   // appended.

@@ -23,6 +23,8 @@ class TextBuilder {
   virtual ~TextBuilder() = default;
   // Places function `index` next (see TextSectionBuilder::Append).
   virtual Status Append(uint32_t index, const MachCode& code) = 0;
+  // The text offset of function `index`, once appended (see TextSectionBuilder::Start).
+  virtual uint32_t Start(uint32_t index) const = 0;
   // Resolves the remaining calls; the builder is spent afterwards.
   virtual Expected<TextSection> Finish() = 0;
 };
@@ -35,6 +37,7 @@ class TextBuilderFor final : public TextBuilder {
   Status Append(uint32_t index, const MachCode& code) override {
     return builder_.Append(index, code);
   }
+  uint32_t Start(uint32_t index) const override { return builder_.Start(index); }
   Expected<TextSection> Finish() override { return builder_.Finish(); }
 
  private:

@@ -67,6 +67,30 @@ TEST(TextSection, A64CallsResolvedInPlace) {
   EXPECT_EQ(text->stack_map_slots.size(), 8u);
 }
 
+TEST(TextSection, WithoutTablesSameBytesAndStarts) {
+  // keep_tables off: the same text, calls resolved, Start gives each function's offset, and the
+  // side tables stay empty (the caller maps them itself).
+  TextSectionBuilder<A64LabelUses> with(3);
+  TextSectionOptions options;
+  options.keep_tables = false;
+  TextSectionBuilder<A64LabelUses> without(3, options);
+  const std::vector<std::vector<uint32_t>> calls = {{1, 2, 0}, {0}, {}};
+  for (uint32_t k = 0; k < 3; ++k) {
+    ASSERT_TRUE(with.Append(k, A64Function(k, calls[k])).ok());
+    ASSERT_TRUE(without.Append(k, A64Function(k, calls[k])).ok());
+    EXPECT_EQ(without.Start(k), with.Start(k));
+  }
+  Expected<TextSection> a = with.Finish();
+  Expected<TextSection> b = without.Finish();
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(b->bytes, a->bytes);
+  EXPECT_EQ(b->functions, a->functions);
+  EXPECT_EQ(b->functions[1].start, 32u);
+  EXPECT_TRUE(b->traps.empty() && b->call_sites.empty() && b->srclocs.empty() &&
+              b->stack_maps.empty() && b->stack_map_slots.empty() && b->frame_ranges.empty());
+  EXPECT_FALSE(a->srclocs.empty());
+}
+
 TEST(TextSection, A64CallVeneersAtRealRangeWithPadding) {
   TextSectionOptions options;
   options.debug_padding = 130u << 20;  // beyond bl's +-128 MiB
