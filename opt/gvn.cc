@@ -197,17 +197,43 @@ class LocationSet {
   }
   bool repeated() const { return repeated_; }
   // Adds the location of i, a load, store, stack_load or stack_store.
-  void Add(const ir::Function& f, ir::Inst i) {
+  // (Out of line: it runs for few instructions, and inlined it would crowd the walk.)
+  [[gnu::noinline]] void Add(const ir::Function& f, ir::Inst i) {
     if (used_.size() == kMaxLocations) {
       repeated_ = true;
       return;
     }
+    // LocationOf's class, slot, base and offset, read from the instruction directly (no alias
+    // names an operand in gvn; EGRET_DCHECKed against LocationOf).
+    const ir::InstData& d = f.dfg[i];
+    MemClass cls;
+    uint32_t slot = 0;
+    ir::Value base;
+    switch (kLocationShapes[static_cast<size_t>(d.opcode)].form) {
+      case LocationForm::kLoad:
+        cls = MemClassOf(d.flags);
+        base = d.args[0];
+        break;
+      case LocationForm::kStore:
+        cls = MemClassOf(d.flags);
+        base = d.args[1];
+        break;
+      case LocationForm::kStackLoad:
+      case LocationForm::kStackStore:
+      default:
+        cls = MemClass::kStack;
+        slot = d.ref;
+        break;
+    }
+#ifdef EGRET_DEBUG
     const std::optional<MemLocation> loc = LocationOf(f, i);
-    EGRET_DCHECK(loc.has_value());
+    EGRET_CHECK(loc && loc->cls == cls && loc->slot == slot && loc->base == base &&
+                loc->offset == d.imm);
+#endif
     constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
-    uint64_t h = (static_cast<uint64_t>(loc->cls) | uint64_t{loc->slot} << 32) * kMul;
-    h = (h ^ loc->base.index) * kMul;
-    h = (h ^ static_cast<uint64_t>(loc->offset)) * kMul;
+    uint64_t h = (static_cast<uint64_t>(cls) | uint64_t{slot} << 32) * kMul;
+    h = (h ^ base.index) * kMul;
+    h = (h ^ static_cast<uint64_t>(d.imm)) * kMul;
     h |= 1;  // never the empty slot's 0 (the top bits, which pick the slot, are kept)
     for (size_t s = static_cast<size_t>(h >> (64 - kBits));; s = (s + 1) & (kSlots - 1)) {
       if (slots_[s] == 0) {
