@@ -89,6 +89,14 @@ inline constexpr std::array<LocationShape, ir::kNumOpcodes> kLocationShapes = []
   return t;
 }();
 
+// The class of a load's or store's location, from its memory flags.
+inline MemClass MemClassOf(ir::MemFlags flags) {
+  return flags.Has(ir::MemFlags::kHeap)    ? MemClass::kHeap
+         : flags.Has(ir::MemFlags::kVmctx) ? MemClass::kVmctx
+         : flags.Has(ir::MemFlags::kTable) ? MemClass::kTable
+                                           : MemClass::kOther;
+}
+
 // The location a load, store, stack_load or stack_store accesses; nullopt for other
 // instructions. Inline: load_elim asks it for every memory access it visits.
 inline std::optional<MemLocation> LocationOf(const ir::Function& f, ir::Inst i) {
@@ -101,10 +109,7 @@ inline std::optional<MemLocation> LocationOf(const ir::Function& f, ir::Inst i) 
     case LocationForm::kLoad:
     case LocationForm::kStore: {
       const bool load = shape.form == LocationForm::kLoad;
-      loc.cls = d.flags.Has(ir::MemFlags::kHeap)    ? MemClass::kHeap
-                : d.flags.Has(ir::MemFlags::kVmctx) ? MemClass::kVmctx
-                : d.flags.Has(ir::MemFlags::kTable) ? MemClass::kTable
-                                                    : MemClass::kOther;
+      loc.cls = MemClassOf(d.flags);
       loc.base = f.dfg.ResolveAliases(d.args[load ? 0 : 1]);
       loc.offset = d.imm;
       loc.size = shape.bytes != 0 ? shape.bytes

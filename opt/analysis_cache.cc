@@ -118,7 +118,8 @@ void AnalysisCache::ReorderSuccessors(ir::Block b) {
 
 void AnalysisCache::AddForwardingBlocks(std::span<const ir::ForwardingBlock> added) {
   EGRET_CHECK(valid_ & kCfgAnalysis);
-  Invalidate(kCfgShapeAnalyses | kCfgIndependentAnalyses | kNoMergeAnalysis);
+  Invalidate(kCfgShapeAnalyses | kCfgIndependentAnalyses | kNoMergeAnalysis |
+             kNoRepeatedLocationsAnalysis);
   if (added.empty()) return;
   if (valid_ & kUseCountAnalysis) {
     KeptUseCounts uses(&use_counts_);
@@ -160,7 +161,8 @@ void AnalysisCache::AddForwardingBlocks(std::span<const ir::ForwardingBlock> add
 
 void AnalysisCache::Invalidate(uint8_t preserved) {
   published_ &= preserved;
-  if (!(preserved & kCfgAnalysis)) preserved &= kCfgIndependentAnalyses;
+  if (!(preserved & kCfgAnalysis))
+    preserved &= kCfgIndependentAnalyses | kNoRepeatedLocationsAnalysis;
   if (!(preserved & kDomTreeAnalysis)) preserved &= ~(kLoopAnalysis | kLivenessAnalysis);
   valid_ &= preserved;
 }

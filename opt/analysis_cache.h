@@ -67,7 +67,16 @@ enum AnalysisBits : uint8_t {
   // pass that keeps the block graph declares it) and not CFG-independent: dropping the CFG
   // drops it.
   kNoMergeAnalysis = 1 << 6,
-  kAllAnalyses = 0x7f,
+  // A fact about the memory accesses: no two placed loads, stores, stack_loads or stack_stores
+  // of reachable blocks have the same location (opt/alias_analysis.h, MemLocation::SameAs), so
+  // load_elim has no load to replace and no store to remove and skips the function. Never
+  // computed on demand: gvn publishes it when its walk found no such pair
+  // (PublishNoRepeatedLocations), and only licm preserves it (its preheaders hold no access; a
+  // hoisted access keeps its location, or takes a constant's copy for its base, which only
+  // another access hoisted from the same loop with the same base shares: it makes no new pair;
+  // AddForwardingBlocks keeps it). Independent of the CFG.
+  kNoRepeatedLocationsAnalysis = 1 << 7,
+  kAllAnalyses = 0xff,
 };
 
 class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
@@ -115,6 +124,11 @@ class AnalysisCache final : public ir::VerifierAnalyses, public ir::LoopSource {
   void PublishNoMerge() {
     valid_ |= kNoMergeAnalysis;
     published_ |= kNoMergeAnalysis;
+  }
+  // Records that no two memory accesses have the same location (kNoRepeatedLocationsAnalysis).
+  void PublishNoRepeatedLocations() {
+    valid_ |= kNoRepeatedLocationsAnalysis;
+    published_ |= kNoRepeatedLocationsAnalysis;
   }
   // Takes `counts` (swapped with the cache's storage, so both keep their capacity) as the use
   // counts of the function as it is now.

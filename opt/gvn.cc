@@ -18,12 +18,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include "ir/cfg.h"
 #include "ir/dominator_tree.h"
 #include "ir/operand_walk.h"
+#include "opt/alias_analysis.h"
 #include "opt/ir_edit.h"
 #include "opt/pass_manager.h"
 
@@ -123,13 +125,15 @@ class ScopedKeyTable {
 //  - the format's fixed operand count (FixedArgs(i).size(); candidates are not branches);
 //  - whether it is commutative: integer iadd/imul/band/bor/bxor, their lanewise vector forms and
 //    integer lane min/max, whose operands the key orders so `iadd v2, v1` meets `iadd v1, v2`
-//    (not floats: which NaN payload propagates may depend on the order).
+//    (not floats: which NaN payload propagates may depend on the order);
+//  - whether it has a memory location (LocationOf: a load, store, stack_load or stack_store;
+//    never kAlways), for the repeated-location test (LocationSet).
 enum class Movability : uint8_t { kNever, kAlways, kByFlags };
 struct OpcodeTraits {
   Movability movability;
   uint8_t fixed;
   bool commutative;
-  uint8_t unused = 0;  // four bytes: the table is indexed by a shift
+  bool located;  // four bytes: the table is indexed by a shift
 };
 constexpr bool IsCommutative(ir::Opcode op) {
   switch (op) {
@@ -169,9 +173,94 @@ constexpr std::array<OpcodeTraits, ir::kNumOpcodes> kOpcodeTraits = [] {
     }
     t[k].fixed = static_cast<uint8_t>(ir::kOperandShape[k] & ~ir::kOperandShapeBranch);
     t[k].commutative = IsCommutative(static_cast<ir::Opcode>(k));
+    t[k].located = kLocationShapes[k].form != LocationForm::kNone;
   }
   return t;
 }();
+static_assert(sizeof(OpcodeTraits) == 4);
+
+// Whether two of the memory accesses the walk keeps have the same location (MemLocation::SameAs),
+// for kNoRepeatedLocationsAnalysis: a set of the locations' 64-bit hashes (never 0, the empty
+// slot) with linear probing. The hash covers the class, base, slot and offset (not the size):
+// equal locations have equal hashes, and two equal hashes count as a repeat whether or not the
+// locations are equal, so "no repeat" is exact and a collision only costs load_elim's skip. So
+// does a function with more than kMaxLocations distinct ones (counted as a repeat: the table
+// has a fixed size, no growth and no fill per function). The inserted slots are listed and
+// emptied when the function ends, so the table is empty between functions; once a repeat is
+// found, nothing more is inserted.
+class LocationSet {
+ public:
+  // Starts a function. The set must be empty.
+  void Start() {
+    repeated_ = false;
+    if (slots_.empty()) slots_.assign(kSlots, 0);
+  }
+  bool repeated() const { return repeated_; }
+  // Adds the location of i, a load, store, stack_load or stack_store.
+  // (Out of line: it runs for few instructions, and inlined it would crowd the walk.)
+  [[gnu::noinline]] void Add(const ir::Function& f, ir::Inst i) {
+    if (used_.size() == kMaxLocations) {
+      repeated_ = true;
+      return;
+    }
+    // LocationOf's class, slot, base and offset, read from the instruction directly (no alias
+    // names an operand in gvn; EGRET_DCHECKed against LocationOf).
+    const ir::InstData& d = f.dfg[i];
+    MemClass cls;
+    uint32_t slot = 0;
+    ir::Value base;
+    switch (kLocationShapes[static_cast<size_t>(d.opcode)].form) {
+      case LocationForm::kLoad:
+        cls = MemClassOf(d.flags);
+        base = d.args[0];
+        break;
+      case LocationForm::kStore:
+        cls = MemClassOf(d.flags);
+        base = d.args[1];
+        break;
+      case LocationForm::kStackLoad:
+      case LocationForm::kStackStore:
+      default:
+        cls = MemClass::kStack;
+        slot = d.ref;
+        break;
+    }
+#ifdef EGRET_DEBUG
+    const std::optional<MemLocation> loc = LocationOf(f, i);
+    EGRET_CHECK(loc && loc->cls == cls && loc->slot == slot && loc->base == base &&
+                loc->offset == d.imm);
+#endif
+    constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+    uint64_t h = (static_cast<uint64_t>(cls) | uint64_t{slot} << 32) * kMul;
+    h = (h ^ base.index) * kMul;
+    h = (h ^ static_cast<uint64_t>(d.imm)) * kMul;
+    h |= 1;  // never the empty slot's 0 (the top bits, which pick the slot, are kept)
+    for (size_t s = static_cast<size_t>(h >> (64 - kBits));; s = (s + 1) & (kSlots - 1)) {
+      if (slots_[s] == 0) {
+        slots_[s] = h;
+        used_.push_back(static_cast<uint32_t>(s));
+        return;
+      }
+      if (slots_[s] == h) {
+        repeated_ = true;
+        return;
+      }
+    }
+  }
+  // Empties the set for the next function.
+  void Clear() {
+    for (const uint32_t s : used_) slots_[s] = 0;
+    used_.clear();
+  }
+
+ private:
+  static constexpr uint32_t kBits = 10;
+  static constexpr size_t kSlots = size_t{1} << kBits;
+  static constexpr size_t kMaxLocations = kSlots / 2;  // load factor at most 1/2
+  std::vector<uint64_t> slots_;
+  std::vector<uint32_t> used_;
+  bool repeated_ = false;
+};
 
 // Whether i takes part: movable (EGRET_DCHECKed against ir::InstIsMovable), one result and no
 // variable operands (InstResults(i).size() == 1, VarArgs(i).empty()).
@@ -250,6 +339,7 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
     ScopedKeyTable table;
     std::vector<uint32_t> added;
     std::vector<Frame> stack;
+    LocationSet locations;
   };
   thread_local Scratch scratch;
 
@@ -283,6 +373,11 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
   stack.clear();
   const ir::Block entry = f.EntryBlock();
   if (!entry.valid()) return Status::Ok();
+  // The locations of the memory accesses the walk keeps (every access of the reachable blocks
+  // but the merged loads), with their operands mapped: a location is the one load_elim, after
+  // licm, sees (gvn makes no alias and maps no operand of an instruction after visiting it).
+  LocationSet& locations = scratch.locations;
+  locations.Start();
 
   auto enter = [&](ir::Block b) {
     Frame fr{b, 0, added.size()};
@@ -299,12 +394,17 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
       });
       const ir::InstData& d = dfg[i];
       const OpcodeTraits& traits = kOpcodeTraits[static_cast<size_t>(d.opcode)];
-      if (!Candidate(d, traits)) continue;
+      // An access with a location is noted unless it is merged (and so removed).
+      if (!Candidate(d, traits)) {
+        if (traits.located && !locations.repeated()) locations.Add(f, i);
+        continue;
+      }
       const ir::Value result = dfg.FirstResult(i);
       bool inserted;
       const uint32_t slot = table.FindOrInsert(MakeKey(d, traits), result, &inserted);
       if (inserted) {
         added.push_back(slot);
+        if (traits.located && !locations.repeated()) locations.Add(f, i);
       } else {
         const ir::Value to = table.ValueAt(slot);
         replacement[result.index] = to;
@@ -336,6 +436,8 @@ Status RunGvn(ir::Function& f, AnalysisCache& analyses) {
     }
     stack.pop_back();
   }
+  if (!locations.repeated()) analyses.PublishNoRepeatedLocations();
+  locations.Clear();
 
   // Blocks the walk did not reach (unreachable code) may still name replaced values; when the
   // tree's order holds every placed block there are none.

@@ -22,6 +22,7 @@
 // are use counts the cache holds (kept exact through every edit).
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -464,6 +465,23 @@ class LoadEliminator {
 
 Status RunLoadElim(ir::Function& f, AnalysisCache& analyses) {
   if (!f.EntryBlock().valid()) return Status::Ok();
+  // No two accesses have the same location (gvn found none, and licm makes none): no entry
+  // ever matches a load, nor a pending store a later store, so the walk would change nothing.
+  if (analyses.Valid() & kNoRepeatedLocationsAnalysis) {
+#ifdef EGRET_DEBUG
+    const ir::DominatorTree& domtree = analyses.DomTree();
+    std::vector<MemLocation> seen;
+    for (const Block b : domtree.Rpo()) {
+      for (const Inst i : f.layout.Insts(b)) {
+        const std::optional<MemLocation> loc = LocationOf(f, i);
+        if (!loc) continue;
+        for (const MemLocation& o : seen) EGRET_CHECK(!o.SameAs(*loc));
+        seen.push_back(*loc);
+      }
+    }
+#endif
+    return Status::Ok();
+  }
   thread_local LoadElimScratch scratch;
   LoadEliminator(f, analyses, scratch).Run();
   return Status::Ok();

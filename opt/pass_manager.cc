@@ -26,7 +26,8 @@ constexpr Pass kPasses[] = {
     {"licm",
      "hoist loop-invariant pure values, readonly loads and loads of memory the loop does not "
      "write into preheaders; trapping ones only from the header's side-effect-free prefix",
-     &RunLicm, kCfgShapeAnalyses | kCfgIndependentAnalyses | kNoMergeAnalysis},
+     &RunLicm,
+     kCfgShapeAnalyses | kCfgIndependentAnalyses | kNoMergeAnalysis | kNoRepeatedLocationsAnalysis},
     {"load_elim",
      "remove loads whose value is available along dominance (earlier load or store of the same "
      "bytes, alias classes from the memory flags) and non-heap stores overwritten in their block",

@@ -286,6 +286,79 @@ block3(v12: i32):
   EXPECT_FALSE(cache.Valid() & kNoMergeAnalysis);
 }
 
+// gvn records that no two memory accesses it keeps have the same location
+// (kNoRepeatedLocationsAnalysis; a readonly load it merges is not kept), licm keeps the fact
+// (its preheader and its hoisted load make no pair), and load_elim then skips the function,
+// which it would not have changed; a repeated location (another load of v7's bytes) leaves the
+// fact out, and load_elim replaces the load.
+TEST(AnalysisCache, GvnRecordsThatNoLocationRepeats) {
+  constexpr std::string_view kDistinct = R"(
+function %sum(i64, i32) -> i32 {
+block0(v0: i64, v1: i32):
+    v2 = load.i64 vmctx notrap aligned readonly v0+208
+    v3 = load.i64 vmctx notrap aligned readonly v0+208
+    v4 = uextend.i64 v1
+    v5 = iadd v2, v4
+    store heap notrap v1, v5+4
+    jump block1(v1, v1)
+block1(v6: i32, v7: i32):
+    v8 = iadd v3, v4
+    v9 = load.i32 heap notrap v8
+    v10 = iadd v7, v9
+    v11 = iadd_imm v6, -1
+    brif v11, block1(v11, v10), block2(v10)
+block2(v12: i32):
+    v13 = load.i32 heap notrap v5+8
+    v14 = iadd v12, v13
+    return v14
+}
+)";
+  const std::string_view passes[] = {"gvn", "licm", "load_elim"};
+  Expected<PassManager> pm = PassManager::FromNames(passes);
+  ASSERT_TRUE(pm.ok());
+  for (const bool repeat : {false, true}) {
+    std::string text(kDistinct);
+    // v13 reads the bytes the load in the loop reads (v8 is v5 once gvn merged v3 into v2).
+    if (repeat) text.replace(text.find("v5+8"), 4, "v5");
+    ir::Function f = ParseOne(text);
+    AnalysisCache cache(f);
+    ASSERT_TRUE(FindPass("gvn")->run(f, cache).ok());
+    cache.EndPass(FindPass("gvn")->preserves);
+    EXPECT_EQ(bool(cache.Valid() & kNoRepeatedLocationsAnalysis), !repeat);
+    ASSERT_TRUE(FindPass("licm")->run(f, cache).ok());
+    cache.EndPass(FindPass("licm")->preserves);
+    EXPECT_EQ(bool(cache.Valid() & kNoRepeatedLocationsAnalysis), !repeat);
+    // The load in the loop was hoisted into the preheader (the entry block).
+    const std::string after_licm = ir::PrintFunction(f);
+    EXPECT_LT(after_licm.find("v9 = load"), after_licm.find("block1(")) << after_licm;
+    ASSERT_TRUE(FindPass("load_elim")->run(f, cache).ok());
+    cache.EndPass(FindPass("load_elim")->preserves);
+    EXPECT_FALSE(cache.Valid() & kNoRepeatedLocationsAnalysis);
+    EXPECT_TRUE(ir::Verify(f).ok());
+    // The same passes without the fact: the same function.
+    ir::Function g = ParseOne(text);
+    AnalysisCache fresh(g);
+    ASSERT_TRUE(FindPass("gvn")->run(g, fresh).ok());
+    fresh.EndPass(FindPass("gvn")->preserves);
+    fresh.Invalidate(kAllAnalyses & ~kNoRepeatedLocationsAnalysis);
+    EXPECT_FALSE(fresh.Valid() & kNoRepeatedLocationsAnalysis);
+    ASSERT_TRUE(FindPass("licm")->run(g, fresh).ok());
+    fresh.EndPass(FindPass("licm")->preserves);
+    ASSERT_TRUE(FindPass("load_elim")->run(g, fresh).ok());
+    EXPECT_EQ(ir::PrintFunction(g), ir::PrintFunction(f));
+    // load_elim replaced v13 exactly when its location repeats.
+    if (repeat) {
+      EXPECT_EQ(ir::PrintFunction(f).find("v13 = load"), std::string::npos) << ir::PrintFunction(f);
+    } else {
+      EXPECT_NE(ir::PrintFunction(f).find("v13 = load"), std::string::npos) << ir::PrintFunction(f);
+    }
+    // Through the pass manager, the same.
+    ir::Function h = ParseOne(text);
+    ASSERT_TRUE(pm->Run(h).ok());
+    EXPECT_EQ(ir::PrintFunction(h), ir::PrintFunction(f));
+  }
+}
+
 // cfg_simplify ends with the CFG of its final edges and publishes it: the passes after it (and
 // the compiler's verifier and lowering) take it. When it changed no block or edge, the
 // dominator tree and loops the cache held stay as well. In builds with EGRET_DCHECKs the cache
