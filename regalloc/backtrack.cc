@@ -27,6 +27,7 @@ void BacktrackScratch::ForEachSharedContainer(F&& f) {
   f(in_reg_begin_), f(in_reg_);
   f(tmp_end_), f(tmp_pos_), f(tmp_live_), f(tmp_fill_), f(tmp_seen_), f(tmp_acc_), f(tmp_raw_);
   f(bundle_mask_), f(tmp_inside_), f(tmp_pieces_), f(last_looped_), f(span_arena_), f(occ_);
+  f(bitmaps_), f(cover_);
 }
 
 template <class F>
@@ -36,24 +37,14 @@ void BacktrackScratch::ForEachContainer(F&& f) {
   for (auto& v : cands_base_) f(v);
   for (auto& v : res_) f(v);
   for (auto& v : res_index_) f(v);
-  for (auto& v : busy_) f(v);
-  for (auto& v : starts_) f(v);
-  for (auto& v : cover_) f(v);
 }
 
 // The per-register containers (PReg::kNumIndices of each kind, most never used by a target) are
-// cleared only for the registers the last run touched: clearing them all touched a few hundred
-// cache lines of container headers per function. The bitmaps (busy_, starts_, cover_) of the
-// registers in `reassigned` are left as they are: the coming run allocates those registers, and
-// BuildUses (busy_) and AllocateAll (starts_, cover_) size and write them before anything reads
-// them, so they are as good as empty (every other register's bitmaps are empty: BuildUses tells
-// an allocatable register from its nonempty busy_). The size classes are emptied by nonempty_.
-void BacktrackScratch::Clear(PRegSet reassigned) {
+// cleared only for the registers the last run reserved: clearing them all touched a few hundred
+// cache lines of container headers per function. The size classes are emptied by nonempty_.
+void BacktrackScratch::Clear() {
   res_.resize(PReg::kNumIndices);
   res_index_.resize(PReg::kNumIndices);
-  busy_.resize(PReg::kNumIndices);
-  starts_.resize(PReg::kNumIndices);
-  cover_.resize(PReg::kNumIndices);
   classes_.resize(33);
   for (uint64_t m = nonempty_; m != 0; m &= m - 1) {
     SizeClass& sc = classes_[__builtin_ctzll(m)];
@@ -67,21 +58,6 @@ void BacktrackScratch::Clear(PRegSet reassigned) {
     res_index_[r.index()].clear();
   });
   reserved_regs_ = PRegSet();
-  // Usually the coming run allocates the registers the last one touched (touched_regs_ within
-  // `reassigned`): then every touched register's bitmaps are kept and there is nothing to visit.
-  if ((touched_regs_ | reassigned) != reassigned) {
-    PRegSet kept;
-    touched_regs_.ForEach([&](PReg r) {
-      if (reassigned.Contains(r)) {
-        kept.Add(r);
-        return;
-      }
-      busy_[r.index()].clear();
-      starts_[r.index()].clear();
-      cover_[r.index()].clear();
-    });
-    touched_regs_ = kept;
-  }
   ForEachSharedContainer([](auto& c) { c.clear(); });
 }
 
@@ -133,7 +109,7 @@ void Backtrack::Reset(const Function& f, const MachineEnv& env, const Liveness& 
   }
   allocatable_ = env_allocatable_;
   callee_saved_ = env_callee_saved_;
-  Clear(allocatable_);
+  Clear();
   unclaimed_ = callee_saved_;
 }
 
@@ -682,9 +658,24 @@ void Backtrack::BuildUses() {
   const InstData* const insts = f_->insts.data();
   uint8_t* const flags = op_flags_.data();
   uint32_t* const fill_at = fill.data();
-  // The bitmaps of the allocatable registers (see backtrack_impl.h), one word pair per 64 points.
-  const size_t words = 2 * (static_cast<size_t>(f_->num_insts()) * 4 / 64 + 2);
-  allocatable_.ForEach([&](PReg r) { busy_[r.index()].assign(words, 0); });
+  // The bitmaps of the allocatable registers (see backtrack_impl.h): per register, one word pair
+  // per 64 points and one start word per 64 points, zeroed, and one cover word (not zeroed).
+  {
+    const size_t words = static_cast<size_t>(f_->num_insts()) * 4 / 64 + 2;
+    const size_t n = allocatable_.Count();
+    uint64_t* const busy = bitmaps_.Reserve(3 * words * n);
+    uint64_t* const starts = busy + 2 * words * n;
+    CoverStart* const cover = cover_.Reserve(words * n);
+    size_t k = 0;
+    allocatable_.ForEach([&](PReg r) {
+      busy_at_[r.index()] = busy + 2 * words * k;
+      starts_at_[r.index()] = starts + words * k;
+      cover_at_[r.index()] = cover + words * k;
+      std::fill_n(busy_at_[r.index()], 2 * words, uint64_t{0});
+      std::fill_n(starts_at_[r.index()], words, uint64_t{0});
+      ++k;
+    });
+  }
   // The bitmaps of the allocatable registers in `clobbered`, the clobber set met last: the calls
   // of a function mostly clobber one set (the ABI's caller-saved registers), so the list is made
   // once per change of set, not per call (a call then costs one store per bitmap).
@@ -711,7 +702,7 @@ void Backtrack::BuildUses() {
           clobbered = set;
           num_clobbered = 0;
           set.ForEach([&](PReg r) {
-            if (allocatable_.Contains(r)) clobbered_bits[num_clobbered++] = busy_[r.index()].data();
+            if (allocatable_.Contains(r)) clobbered_bits[num_clobbered++] = busy_at_[r.index()];
           });
         }
         for (uint32_t k = 0; k < num_clobbered; ++k) clobbered_bits[k][w] |= bit;
@@ -775,8 +766,6 @@ void Backtrack::BuildUses() {
   // Sorted by start, with an index of the first reservation of every kResShift-point bucket, so
   // a lookup costs a short search inside one bucket whatever the function's size.
   const uint32_t buckets = ((4 * f_->num_insts()) >> kResShift) + 2;
-  // Assigned ranges (occ_) and the bitmaps are only ever of allocatable registers.
-  touched_regs_ |= allocatable_;
   reserved_regs_ |= reserved;
   reserved.ForEach([&](PReg reg) {
     const uint32_t r = reg.index();
@@ -784,8 +773,8 @@ void Backtrack::BuildUses() {
     // A reservation lies within one instruction's points [4i, 4i + 4), so within one word of
     // the bitmap (a word holds 16 instructions): its bits are set inline (MarkBusy's one-word
     // case).
-    if (!busy_[r].empty()) {
-      uint64_t* const bits = busy_[r].data();
+    if (allocatable_.Contains(reg)) {  // the others have no bitmap
+      uint64_t* const bits = busy_at_[r];
       for (const Res& x : list) {
         EGRET_DCHECK(x.from < x.to && x.from / 64 == (x.to - 1) / 64);
         bits[2 * (x.from / 64)] |=
@@ -1194,14 +1183,6 @@ Status Backtrack::AllocateAll() {
   }
   // Most bundles end up assigned, most of them as one span: the table starts at that size.
   occ_.Reset(bundles_.size());
-  allocatable_.ForEach([&](PReg r) {
-    const size_t words = busy_[r.index()].size() / 2;
-    starts_[r.index()].assign(words, 0);
-    cover_[r.index()].resize(words);  // written before it is read (see backtrack_impl.h)
-    busy_at_[r.index()] = busy_[r.index()].data();
-    starts_at_[r.index()] = starts_[r.index()].data();
-    cover_at_[r.index()] = cover_[r.index()].data();
-  });
   for (const PRegSet& s : f_->clobber_sets) all_clobbers_ |= s;
   // A register no call clobbers and no fixed operand reserves has no reservation bit at all:
   // Busy then reads only the assigned half (most callee-saved registers).

@@ -3,6 +3,7 @@
 #ifndef EGRET_REGALLOC_BACKTRACK_IMPL_H_
 #define EGRET_REGALLOC_BACKTRACK_IMPL_H_
 
+#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -21,6 +22,29 @@ struct Range {
   Range() {}  // NOLINT(modernize-use-equals-default): `= default` would zero in resize()
   Range(uint32_t f, uint32_t t, uint32_t v) : from(f), to(t), vreg(v) {}
   uint32_t from, to, vreg;
+};
+
+// Storage for up to capacity() trivially copyable T that grows without initializing them, keeping
+// its capacity across runs (the bitmaps: BuildUses writes every word it reads). Has what
+// BacktrackScratch::ForEachContainer's users call on a container (clear, capacity, operator[]).
+template <class T>
+class UninitArray {
+ public:
+  // Room for n elements, their values unspecified (the old ones are not kept when it grows).
+  T* Reserve(size_t n) {
+    if (n > cap_) {
+      data_.reset(new T[n]);
+      cap_ = n;
+    }
+    return data_.get();
+  }
+  size_t capacity() const { return cap_; }
+  void clear() {}  // nothing to destroy: the elements are trivial and the capacity stays
+  T& operator[](size_t i) { return data_[i]; }
+
+ private:
+  std::unique_ptr<T[]> data_;
+  size_t cap_ = 0;
 };
 
 // The containers of one run, kept between runs on a thread (RunBacktrack keeps a Backtrack per
@@ -45,7 +69,7 @@ struct BacktrackScratch {
     bool requiring;  // needs a register (kReg, kReuse), not a fixed one or the slot
   };
   // A reservation of a physical register by a fixed operand of `vreg`. Clobbers are reservations
-  // of no vreg at 4i + 2, kept only as bits of the busy_ bitmaps (Backtrack::FirstClobberIn).
+  // of no vreg at 4i + 2, kept only as bits of the bitmaps (bitmaps_) (Backtrack::FirstClobberIn).
   struct Res {
     uint32_t from, to, vreg;
   };
@@ -81,9 +105,9 @@ struct BacktrackScratch {
     uint32_t inst, vreg;
   };
 
-  // Empties every container, keeping its capacity, except the bitmaps (busy_, starts_, cover_)
-  // of the registers in `reassigned`, which the coming run sizes and writes before reading them.
-  void Clear(PRegSet reassigned = PRegSet());
+  // Empties every container, keeping its capacity (the bitmaps, bitmaps_ and cover_, have no
+  // size: the coming run writes them before reading them).
+  void Clear();
   // Bytes of capacity held. A thread keeps its scratch between runs only up to
   // kMaxRetainedBytes, so one huge function does not pin its memory for the rest of the module.
   size_t RetainedBytes() const;
@@ -93,12 +117,12 @@ struct BacktrackScratch {
   // Calls f(container) for each container member (vectors and interval sets).
   template <class F>
   void ForEachContainer(F&& f);
-  // The same, except the per-register containers (res_, res_index_, busy_, starts_, cover_).
+  // The same, except the per-register containers (res_, res_index_).
   template <class F>
   void ForEachSharedContainer(F&& f);
-  // Registers whose bitmaps (busy_, starts_, cover_) may be nonempty, and registers whose
-  // reservation lists (res_, res_index_) may be: Clear empties only those.
-  PRegSet touched_regs_, reserved_regs_;
+  // Registers whose reservation lists (res_, res_index_) may be nonempty: Clear empties only
+  // those.
+  PRegSet reserved_regs_;
 
   // Blocks.
   std::vector<uint32_t> depth_, prev_shallower_, header_, parent_, block_of_inst_;
@@ -150,7 +174,7 @@ struct BacktrackScratch {
   std::vector<Bundle> bundles_;
   std::vector<uint32_t> vreg_bundle_;
   // The assigned spans of every register: their ends, bundles and weights by (register, start)
-  // (interval_set.h); where they begin and what they cover is in the bitmaps (busy_, starts_,
+  // (interval_set.h); where they begin and what they cover is in the bitmaps (bitmaps_,
   // cover_). Assigned spans of one register are disjoint.
   IntervalMap occ_;
   struct SizeClass {  // (first point, bundle): initial bundles sorted, requeued ones in a heap
@@ -197,19 +221,22 @@ struct BacktrackScratch {
   // of the bundle's own vreg sets bits but is no conflict). The assigned half is exact because
   // assigned ranges in one register are disjoint; the reservation half holds the clobbers
   // themselves (point 4i + 2 of each call that clobbers the register).
-  std::vector<std::vector<uint64_t>> busy_;
   // Per allocatable register, one bit per point: the starts of its assigned spans (one word per
-  // 64 points, beside busy_'s pair). And per 64-point word w, the start of the assigned span
-  // covering point 64w, meaningful only while busy_'s assigned bit of 64w is set (the span that
-  // sets that bit writes it, and no other span covers 64w while it is assigned).
-  std::vector<std::vector<uint64_t>> starts_;
-  // Default construction writes nothing (as Range's): cover_ is sized per run and written before
-  // it is read, so resize() need not zero it.
+  // 64 points, beside the pair above).
+  // Both in one block for all the allocatable registers (BuildUses: the pairs of register k of
+  // allocatable_ at 2 * k * W, its start words at (2 * n + k) * W, for W words per 64 points and
+  // n registers), reached through busy_at_ and starts_at_; BuildUses zeroes each register's
+  // words. One block instead of a vector per register: sizing 30 vectors in BuildUses and 60 in
+  // AllocateAll per function cost 50 to 80 instructions a register besides the memsets.
+  UninitArray<uint64_t> bitmaps_;
+  // Per allocatable register and 64-point word w (cover_at_), the start of the assigned span
+  // covering point 64w, meaningful only while the assigned bit of 64w is set (the span that
+  // sets that bit writes it, and no other span covers 64w while it is assigned): written before
+  // it is read, so never zeroed.
   struct CoverStart {
-    CoverStart() {}  // NOLINT(modernize-use-equals-default): `= default` would zero in resize()
     uint32_t start;
   };
-  std::vector<std::vector<CoverStart>> cover_;
+  UninitArray<CoverStart> cover_;
   std::vector<uint32_t> evict_list_;
   std::vector<uint32_t> deferred_, deferred_round_;  // bundles Place() put off (AllocateAll)
   std::vector<Range> req_;
@@ -445,10 +472,9 @@ class Backtrack : private BacktrackScratch, private BacktrackRunState {
   Status SetRematSource(Edit* e, bool at_pred_end) const;
   void AssignSlots();
 
-  // Not in BacktrackRunState (not reset per run): AllocateAll writes them before any reads.
-  // busy_[r].data(), starts_[r].data() and cover_[r].data() of each allocatable register, set
-  // by AllocateAll (the vectors keep their size while bundles are placed): the allocation loop's
-  // bitmap queries load one pointer where the vector of vectors costs two loads.
+  // Not in BacktrackRunState (not reset per run): BuildUses writes them before any reads.
+  // Where each allocatable register's bitmap pairs, start words and cover words begin in
+  // bitmaps_ and cover_, set by BuildUses (the blocks keep their place while the run goes on).
   uint64_t* busy_at_[PReg::kNumIndices];
   uint64_t* starts_at_[PReg::kNumIndices];
   CoverStart* cover_at_[PReg::kNumIndices];

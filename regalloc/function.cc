@@ -103,20 +103,6 @@ Status MachineEnv::Validate() const {
   return Status::Ok();
 }
 
-VReg Function::AddVReg(RegClass cls, bool is_ref) {
-  vregs.push_back(VRegData{cls, is_ref});
-  return VReg(static_cast<uint32_t>(vregs.size() - 1));
-}
-
-Block Function::StartBlock() {
-  BlockData b;
-  b.inst_begin = b.inst_end = static_cast<uint32_t>(insts.size());
-  b.succ_begin = b.succ_end = static_cast<uint32_t>(succs.size());
-  b.param_begin = b.param_end = static_cast<uint32_t>(block_params.size());
-  blocks.push_back(b);
-  return Block(static_cast<uint32_t>(blocks.size() - 1));
-}
-
 void Function::AddBlockParam(VReg v) {
   EGRET_CHECK(!blocks.empty());
   block_params.push_back(v);
@@ -135,26 +121,34 @@ void Function::AddSucc(Block to, std::span<const VReg> args) {
 }
 
 void Function::Finish() {
-  // Counting sort of edges by target: preds of a block come out in source layout order.
-  std::vector<uint32_t> count(blocks.size() + 1, 0);
+  // Counting sort of edges by target: preds of a block come out in source layout order. The
+  // counts, starts and fill cursors are kept in the blocks' own pred_begin/pred_end (no
+  // temporary arrays): first pred_end counts the edges into the block, then pred_begin is its
+  // start and pred_end the cursor, and at the end pred_end is the next block's start.
+  const uint32_t nb = static_cast<uint32_t>(blocks.size());
+  BlockData* const bd = blocks.data();
+  for (uint32_t b = 0; b < nb; ++b) bd[b].pred_end = 0;
   for (const SuccEdge& e : succs)
-    if (e.block.index < blocks.size()) ++count[e.block.index + 1];
-  for (size_t b = 0; b < blocks.size(); ++b) count[b + 1] += count[b];
-  preds.assign(count.back(), Block());
-  std::vector<uint32_t> fill(count.begin(), count.end() - 1);
-  for (uint32_t b = 0; b < blocks.size(); ++b) {
+    if (e.block.index < nb) ++bd[e.block.index].pred_end;
+  uint32_t start = 0;
+  for (uint32_t b = 0; b < nb; ++b) {
+    const uint32_t count = bd[b].pred_end;
+    bd[b].pred_begin = bd[b].pred_end = start;
+    start += count;
+  }
+  preds.assign(start, Block());
+  const uint32_t num_succs = static_cast<uint32_t>(succs.size());
+  for (uint32_t b = 0; b < nb; ++b) {
     // Clamped: a malformed table is reported by Validate(), not read out of bounds here.
-    const uint32_t end =
-        std::min<uint32_t>(blocks[b].succ_end, static_cast<uint32_t>(succs.size()));
-    for (uint32_t s = blocks[b].succ_begin; s < end; ++s) {
+    const uint32_t end = std::min<uint32_t>(bd[b].succ_end, num_succs);
+    for (uint32_t s = bd[b].succ_begin; s < end; ++s) {
       const uint32_t t = succs[s].block.index;
-      if (t < blocks.size()) preds[fill[t]++] = Block(b);
+      if (t < nb) preds[bd[t].pred_end++] = Block(b);
     }
   }
-  for (size_t b = 0; b < blocks.size(); ++b) {
-    blocks[b].pred_begin = count[b];
-    blocks[b].pred_end = count[b + 1];
-  }
+  // Each block's range ends where the next one's starts (as counted, whatever was filled).
+  for (uint32_t b = 0; b + 1 < nb; ++b) bd[b].pred_end = bd[b + 1].pred_begin;
+  if (nb != 0) bd[nb - 1].pred_end = start;
 }
 
 namespace {

@@ -88,14 +88,25 @@ struct VRegData {
 class Function {
  public:
   // ---- Building, in layout order. ----
-  VReg AddVReg(RegClass cls, bool is_ref = false);
+  // AddVReg, StartBlock and AddInst are inline: a backend calls them for every value, block and
+  // machine instruction, and out of line the call and its register saves cost about as much as
+  // the appends.
+  VReg AddVReg(RegClass cls, bool is_ref = false) {
+    vregs.push_back(VRegData{cls, is_ref});
+    return VReg(static_cast<uint32_t>(vregs.size() - 1));
+  }
   // Starts the next block (ids are handed out 0, 1, 2, ... in layout order). Successors may name
   // blocks not started yet.
-  Block StartBlock();
+  Block StartBlock() {
+    BlockData b;
+    b.inst_begin = b.inst_end = static_cast<uint32_t>(insts.size());
+    b.succ_begin = b.succ_end = static_cast<uint32_t>(succs.size());
+    b.param_begin = b.param_end = static_cast<uint32_t>(block_params.size());
+    blocks.push_back(b);
+    return Block(static_cast<uint32_t>(blocks.size() - 1));
+  }
   void AddBlockParam(VReg v);
-  // Appends an instruction to the current block; returns its index. Inline: a backend calls it
-  // for every machine instruction, and out of line its call, register saves and the vectors'
-  // growth paths cost as much as the appends.
+  // Appends an instruction to the current block; returns its index.
   uint32_t AddInst(std::span<const Operand> operands, PRegSet clobbers = PRegSet(),
                    bool safepoint = false) {
     EGRET_CHECK(!blocks.empty());
@@ -118,6 +129,7 @@ class Function {
                    safepoint);
   }
   // Adds a successor of the current block's terminator, with the arguments for its parameters.
+  // (Out of line: GCC does not inline it, the arguments' range insert being large.)
   void AddSucc(Block to, std::span<const VReg> args = {});
   void AddSucc(Block to, std::initializer_list<VReg> args) {
     AddSucc(to, std::span<const VReg>(args.begin(), args.size()));

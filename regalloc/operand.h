@@ -63,6 +63,9 @@ class PRegSet {
   void Remove(PReg p) { words_[p.index() / 64] &= ~(uint64_t{1} << (p.index() % 64)); }
   bool Contains(PReg p) const { return (words_[p.index() / 64] >> (p.index() % 64)) & 1; }
   bool Empty() const { return (words_[0] | words_[1]) == 0; }
+  uint32_t Count() const {
+    return static_cast<uint32_t>(__builtin_popcountll(words_[0]) + __builtin_popcountll(words_[1]));
+  }
   PRegSet& operator|=(const PRegSet& o) {
     words_[0] |= o.words_[0];
     words_[1] |= o.words_[1];
