@@ -521,10 +521,20 @@ class Verifier {
     // table, so AcceptsBlock needs no range check per instruction. Otherwise (never for IR the
     // builder or a pass made) decline: the full walk finds the out-of-range ones.
     if (t.links.Bound() > t.num_insts) return false;
+    // The tree's children lists and the block count in locals too (Children's and
+    // IsValidBlock's reads, without reloading the vectors after each block's marks).
+    const size_t num_blocks = dfg_.NumBlocks();
+    const uint32_t* const child_start = dt.ChildStarts().data();
+    const size_t num_starts = dt.ChildStarts().size();
+    const Block* const child_list = dt.ChildList();
     auto enter = [&](Block b) {
-      if (depth == capacity || !dfg_.IsValidBlock(b) || !layout.IsBlockInserted(b)) return false;
-      const std::span<const Block> children = dt.Children(b);
-      frames[depth++] = {children.data(), children.data() + children.size(), num_marked_};
+      if (depth == capacity || b.index >= num_blocks || !layout.IsBlockInserted(b)) return false;
+      const Block *first = child_list, *end = child_list;  // no children: an empty range
+      if (b.index + 1 < num_starts) {
+        first += child_start[b.index];
+        end += child_start[b.index + 1];
+      }
+      frames[depth++] = {first, end, num_marked_};
       return AcceptsBlock</*reachable=*/true>(b, t);
     };
     if (!enter(f_.EntryBlock())) return false;
