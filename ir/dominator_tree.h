@@ -72,6 +72,12 @@ class DominatorTree {
     return {children_.data() + child_start_[b.index],
             child_start_[b.index + 1] - child_start_[b.index]};
   }
+  // Children's tables as plain arrays, for a walk that stores between its reads (a byte store
+  // may alias them, so Children would reload the vectors after each one): the children of b,
+  // when b.index + 1 < ChildStarts().size(), are ChildList()[ChildStarts()[b.index] ..
+  // ChildStarts()[b.index + 1]), and b has none otherwise.
+  std::span<const uint32_t> ChildStarts() const { return child_start_; }
+  const Block* ChildList() const { return children_.data(); }
   // Edges p -> b between reachable blocks, b not the entry, that retreat in the reverse
   // post-order (RpoNumber(p) >= RpoNumber(b)), as the first sweep of Compute met them. Every
   // back edge (b dominates p) into a block other than the entry is among them, so a walk for

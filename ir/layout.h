@@ -83,6 +83,8 @@ class AppendMap {
   }
   void Clear() { size_ = 0; }
   size_t size() const { return size_; }
+  // The entries [0, size()) as a plain array (the rest of the storage is stale).
+  const V* data() const { return items_.data(); }
 
  private:
   [[gnu::noinline]] void SetSlow(K k, const V& v) { (*this)[k] = v; }
@@ -229,6 +231,30 @@ class Layout {
     friend bool operator==(const InstNode&, const InstNode&) = default;
   };
 
+ public:
+  // The instruction links as a plain table, for a walk that stores through other pointers
+  // between its steps (the verifier's marks: a byte store may alias the layout, so a walk
+  // through Insts(b) reloads the node table after each one). Next(i) is Insts(b)'s step for an
+  // instruction the walk reached through the layout's links (unchecked, see LinkedNextInst).
+  // Bound(): every placed instruction's index is below it (placing one writes its node, and
+  // the table only shrinks in Clear, which unplaces everything). Valid until the layout changes.
+  class InstLinks {
+   public:
+    Inst Next(Inst i) const {
+      EGRET_DCHECK(i.index < bound_);
+      return nodes_[i.index].next;
+    }
+    size_t Bound() const { return bound_; }
+
+   private:
+    friend class Layout;
+    InstLinks(const InstNode* nodes, size_t bound) : nodes_(nodes), bound_(bound) {}
+    const InstNode* nodes_;
+    size_t bound_;
+  };
+  InstLinks Links() const { return InstLinks(insts_.data(), insts_.size()); }
+
+ private:
   void AppendBlockPastEnd(Block b);
   // AppendBlock's linking: b, whose node is written (prev = last_block_), becomes the last block.
   void LinkBlockAtEnd(Block b) {

@@ -516,10 +516,25 @@ class Verifier {
     VerifierScratch::Frame* const frames = stack.data();
     size_t depth = 0;
     const Tables t = GetTables();
+    // Every placed instruction is below the layout's bound (Layout::InstLinks); when that is
+    // at most the number of instructions, every instruction a block's walk reaches is in the
+    // table, so AcceptsBlock needs no range check per instruction. Otherwise (never for IR the
+    // builder or a pass made) decline: the full walk finds the out-of-range ones.
+    if (t.links.Bound() > t.num_insts) return false;
+    // The tree's children lists and the block count in locals too (Children's and
+    // IsValidBlock's reads, without reloading the vectors after each block's marks).
+    const size_t num_blocks = dfg_.NumBlocks();
+    const uint32_t* const child_start = dt.ChildStarts().data();
+    const size_t num_starts = dt.ChildStarts().size();
+    const Block* const child_list = dt.ChildList();
     auto enter = [&](Block b) {
-      if (depth == capacity || !dfg_.IsValidBlock(b) || !layout.IsBlockInserted(b)) return false;
-      const std::span<const Block> children = dt.Children(b);
-      frames[depth++] = {children.data(), children.data() + children.size(), num_marked_};
+      if (depth == capacity || b.index >= num_blocks || !layout.IsBlockInserted(b)) return false;
+      const Block *first = child_list, *end = child_list;  // no children: an empty range
+      if (b.index + 1 < num_starts) {
+        first += child_start[b.index];
+        end += child_start[b.index + 1];
+      }
+      frames[depth++] = {first, end, num_marked_};
       return AcceptsBlock</*reachable=*/true>(b, t);
     };
     if (!enter(f_.EntryBlock())) return false;
@@ -544,20 +559,23 @@ class Verifier {
   // The tables AcceptsBlock reads, as plain pointers held in locals: a mark is a byte store,
   // which may alias any object, so a table reached through a member or a vector would be
   // reloaded after every one.
+  // Every placed instruction's index is below num_insts (AcceptsWalk declines otherwise).
   struct Tables {
     const InstData* insts;
     const ValueData* values;
     const Value* pool;  // ValueListPool's storage: list l is pool[l.start .. l.start + l.size)
+    Layout::InstLinks links;
     uint32_t num_insts, num_values;
   };
   Tables GetTables() const {
-    Tables t;
-    t.num_insts = static_cast<uint32_t>(dfg_.NumInsts());
-    t.num_values = static_cast<uint32_t>(dfg_.NumValues());
-    t.insts = t.num_insts ? &dfg_[Inst(0)] : nullptr;
-    t.values = t.num_values ? &dfg_.ValueInfo(Value(0)) : nullptr;
-    t.pool = dfg_.pool().Get(ValueList{}).data();
-    return t;
+    const uint32_t num_insts = static_cast<uint32_t>(dfg_.NumInsts());
+    const uint32_t num_values = static_cast<uint32_t>(dfg_.NumValues());
+    return Tables{.insts = num_insts ? &dfg_[Inst(0)] : nullptr,
+                  .values = num_values ? &dfg_.ValueInfo(Value(0)) : nullptr,
+                  .pool = dfg_.pool().Get(ValueList{}).data(),
+                  .links = f_.layout.Links(),
+                  .num_insts = num_insts,
+                  .num_values = num_values};
   }
 
   // One block of Accepts. In a reachable block an operand must be marked, and the block's
@@ -571,7 +589,7 @@ class Verifier {
     const Value* const pool = t.pool;
     const uint32_t num_values = t.num_values;
     const InstData* const insts = t.insts;
-    const uint32_t num_insts = t.num_insts;
+    const Layout::InstLinks links = t.links;
     uint8_t* const defined = scratch_.defined.data();
     Value* const marked = scratch_.marked.data();
     uint32_t num_marked = num_marked_;
@@ -603,9 +621,11 @@ class Verifier {
     const Inst last = f_.layout.LastInst(b);
     if (!last.valid()) return false;
     // (A failure returns at once: Accepts then clears every mark, wherever the count stood.)
-    // The layout's own walk: it follows only links the layout made (docs/ir.md).
-    for (Inst i : f_.layout.Insts(b)) {
-      if (i.index >= num_insts) return false;
+    // The layout's own walk (Insts(b)'s steps through a local copy of its table): it follows
+    // only links the layout made (docs/ir.md), so every instruction is placed, below
+    // links.Bound() and so below num_insts (AcceptsWalk).
+    for (Inst i = f_.layout.FirstInst(b); i.valid(); i = links.Next(i)) {
+      EGRET_DCHECK(i.index < t.num_insts);
       const InstData& d = insts[i.index];
       const AcceptTraits& traits = kAcceptTraits[static_cast<size_t>(d.opcode)];
       if ((i == last) != traits.terminator) return false;
