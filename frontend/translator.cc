@@ -1354,8 +1354,7 @@ Expected<ir::Function> FunctionTranslator::Translate(uint32_t func_index) const 
   Expected<ir::Signature> sig = WasmSignature(type);
   EGRET_CHECK(sig.ok());  // every Wasm value type has an IR type
   ir::Function f(symbols_[func_index], std::move(*sig));
-  Translation t(env_, layout_, symbols_, options_, func_index, f);
-  EGRET_TRY(t.Run());
+  EGRET_TRY(Translation::ForThread(env_, layout_, symbols_, options_, func_index, f).Run());
   return f;
 }
 
@@ -1368,8 +1367,7 @@ Status FunctionTranslator::Translate(uint32_t func_index, ir::Function* out) con
   out->signature.params.push_back(Type::kI64);
   for (ValType t : type.params()) out->signature.params.push_back(IrTypeOf(t));
   for (ValType t : type.results()) out->signature.results.push_back(IrTypeOf(t));
-  Translation t(env_, layout_, symbols_, options_, func_index, *out);
-  return t.Run();
+  return Translation::ForThread(env_, layout_, symbols_, options_, func_index, *out).Run();
 }
 
 Expected<std::vector<ir::Function>> TranslateModule(const ModuleEnv& env,
