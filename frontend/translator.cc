@@ -405,7 +405,7 @@ ir::Value Translation::HeapAddress(const Operator& op, ir::Value index, uint32_t
   // pages the base load is readonly and GVN may share it across the function.
   const bool base_fixed = options_.heap == HeapStrategy::kGuardPages;
   ir::Value base = LoadRecord(Type::kI64, memory, VMContextLayout::kRecordBase, base_fixed);
-  ir::Value addr = b_.Binary(Opcode::kIadd, base, idx);
+  ir::Value addr = b_.Binary(Opcode::kIadd, base, idx, Type::kI64);
   if (offset > INT32_MAX) {
     addr = b_.BinaryImm(Opcode::kIaddImm, addr, static_cast<int64_t>(offset));
     *offset_out = 0;

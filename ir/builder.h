@@ -191,6 +191,24 @@ class FunctionBuilder {
     d.args[1] = y;
     return AppendOne(d);
   }
+  // Unary and Binary with the result type given, which must be the first operand's (checked in
+  // Debug builds, AppendOneTyped): a client that knows it (the translator: the Wasm operator's
+  // result type) spares the typing rule's dispatch. The same instruction.
+  Value Unary(Opcode op, Value x, Type t) {
+    EGRET_CHECK(Info(op).format == InstFormat::kUnary);
+    InstData d;
+    d.opcode = op;
+    d.args[0] = x;
+    return AppendOneTyped(d, t);  // kSameAsArg
+  }
+  Value Binary(Opcode op, Value x, Value y, Type t) {
+    EGRET_CHECK(Info(op).format == InstFormat::kBinary);
+    InstData d;
+    d.opcode = op;
+    d.args[0] = x;
+    d.args[1] = y;
+    return AppendOneTyped(d, t);  // kSameAsArg
+  }
   Value BinaryImm(Opcode op, Value x, int64_t imm) {  // InstFormat::kBinaryImm
     EGRET_CHECK(Info(op).format == InstFormat::kBinaryImm);
     InstData d;
