@@ -217,7 +217,9 @@ class FunctionBuilder {
     d.imm = imm;
     return AppendOne(d);
   }
-  Value Convert(Opcode op, Type to, Value x) {  // uextend, fcvt_*, bitcast, ...
+  // Convert and Load are always inline: GCC kept out-of-line copies that the translator's heap
+  // address and VMContext loads called (an InstData filled and checked at run time per call).
+  [[gnu::always_inline]] Value Convert(Opcode op, Type to, Value x) {  // uextend, fcvt_*, ...
     EGRET_CHECK(Info(op).format == InstFormat::kUnary && HasCtrlTypeSuffix(op));
     InstData d;
     d.opcode = op;
@@ -255,8 +257,8 @@ class FunctionBuilder {
   Value Vicmp(IntCC cc, Value x, Value y);
   Value Vfcmp(FloatCC cc, Value x, Value y);
   Value Vbitselect(Value mask, Value if_set, Value if_clear);
-  Value Load(Opcode op, Type t, MemFlags flags, Value addr, int32_t offset,
-             TrapCode trap = TrapCode::kHeapOutOfBounds) {
+  [[gnu::always_inline]] Value Load(Opcode op, Type t, MemFlags flags, Value addr, int32_t offset,
+                                    TrapCode trap = TrapCode::kHeapOutOfBounds) {
     EGRET_CHECK(Info(op).format == InstFormat::kLoad);
     InstData d;
     d.opcode = op;
