@@ -151,10 +151,10 @@ class Translation {
 
   Status Run();
 
-  // The thread's translation, ready to translate `func_index` into `f` (Restart): one per worker
-  // thread, kept from one function to the next, so the builder and the vectors below are not
-  // borrowed, cleared and given back per function. Made again when asked for another module,
-  // layout, symbol table or options than the last call's (they are references).
+  // The thread's translation (in its Scratch), ready to translate `func_index` into `f` (Restart):
+  // one per worker thread, kept from one function to the next, so the builder and the vectors below
+  // are not borrowed, cleared and given back per function. Made again when asked for another
+  // module, layout, symbol table or options than the last call's (they are references).
   static Translation& ForThread(const ModuleEnv& env, const VMContextLayout& layout,
                                 std::span<const std::string> symbols, TranslateOptions options,
                                 uint32_t func_index, ir::Function& f);
@@ -375,6 +375,10 @@ struct Translation::Scratch {
   std::vector<ir::Variable> loop_vars;
   std::vector<std::pair<uint32_t, uint32_t>> set_nodes;
   std::vector<uint32_t> set_mark;
+  // The thread's Translation (ForThread). Last, so that it is destroyed first, at thread exit,
+  // while the storage above that its destructor gives back still exists (as a thread_local of
+  // its own it would be made before this Scratch, hence destroyed after it).
+  std::optional<Translation> current;
 };
 
 inline Translation::Translation(const ModuleEnv& env, const VMContextLayout& layout,
@@ -424,7 +428,7 @@ inline Translation& Translation::ForThread(const ModuleEnv& env, const VMContext
                                            std::span<const std::string> symbols,
                                            TranslateOptions options, uint32_t func_index,
                                            ir::Function& f) {
-  thread_local std::optional<Translation> t;
+  std::optional<Translation>& t = ThreadScratch().current;
   if (t.has_value() && t->Serves(env, layout, symbols, options)) [[likely]] {
     t->Restart(func_index, f);
   } else {
