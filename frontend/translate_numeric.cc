@@ -6,6 +6,7 @@
 // conversions trap bad_toint/int_ovf exactly as Wasm does. So almost every operator is one IR
 // instruction; only sign-extension from 8/16/32 bits needs two (reduce, then extend).
 #include <array>
+#include <string_view>
 
 #include "frontend/translator_internal.h"
 
@@ -29,8 +30,8 @@ enum NumericKind : uint8_t {
   kNumEqz,         // icmp_imm eq x, 0
   kNumIcmp,        // cond: IntCC
   kNumFcmp,        // cond: FloatCC
-  kNumUnary,       // same type
-  kNumBinary,      // same type
+  kNumUnary,       // same type (`type`: the operand's, filled in from the signature)
+  kNumBinary,      // same type (likewise)
   kNumConvert,     // to `type`
   kNumSignExtend,  // ireduce to `from`, then sextend to `type`
 };
@@ -275,11 +276,45 @@ constexpr NumericRule NumericRuleOf(Op op) {
   }
 }
 
+// The IR type of an operator's one result from its signature in the opcode X-macro ("ii:i":
+// i32, "l:l": i64, "f:f": f32, "dd:d": f64) when its operands all have that type, kInvalid
+// for anything else.
+constexpr Type SameTypeResult(std::string_view sig) {
+  const size_t colon = sig.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 2 != sig.size())
+    return Type::kInvalid;
+  for (size_t k = 0; k < colon; ++k)
+    if (sig[k] != sig[colon + 1]) return Type::kInvalid;
+  switch (sig[colon + 1]) {
+    case 'i':
+      return Type::kI32;
+    case 'l':
+      return Type::kI64;
+    case 'f':
+      return Type::kF32;
+    case 'd':
+      return Type::kF64;
+    default:
+      return Type::kInvalid;
+  }
+}
+
 // NumericRuleOf for every operator, so Numeric dispatches once, on the kind, with its opcode
-// at hand (a switch over the operators calling a helper per kind costs a call more).
+// at hand (a switch over the operators calling a helper per kind costs a call more). Unary and
+// binary operators get their result type (the operands' type, which the IR instruction's
+// typing rule would read) from their signature, so the builder need not work it out.
 constexpr std::array<NumericRule, kNumOps> kNumericRules = [] {
   std::array<NumericRule, kNumOps> t{};
   for (int k = 0; k < kNumOps; ++k) t[k] = NumericRuleOf(static_cast<Op>(k));
+#define EGRET_NUMERIC_TYPE(name, prefix, code, text, imm, sig, extra)              \
+  if (NumericRule& r = t[static_cast<int>(Op::k##name)];                           \
+      r.kind == kNumUnary || r.kind == kNumBinary) {                               \
+    r.type = SameTypeResult(sig);                                                  \
+    if (r.type == Type::kInvalid)                                                  \
+      throw "a unary or binary operator whose operands and result differ in type"; \
+  }
+  EGRET_WASM_OPCODES(EGRET_NUMERIC_TYPE)
+#undef EGRET_NUMERIC_TYPE
   return t;
 }();
 
@@ -314,11 +349,11 @@ Status Translation::Numeric(const Operator& op) {
       break;
     }
     case kNumUnary:
-      Push(b_.Unary(r.opcode, Pop()));
+      Push(b_.Unary(r.opcode, Pop(), r.type));
       break;
     case kNumBinary: {
       ir::Value y = Pop(), x = Pop();
-      Push(b_.Binary(r.opcode, x, y));
+      Push(b_.Binary(r.opcode, x, y, r.type));
       break;
     }
     case kNumConvert:

@@ -405,7 +405,7 @@ ir::Value Translation::HeapAddress(const Operator& op, ir::Value index, uint32_t
   // pages the base load is readonly and GVN may share it across the function.
   const bool base_fixed = options_.heap == HeapStrategy::kGuardPages;
   ir::Value base = LoadRecord(Type::kI64, memory, VMContextLayout::kRecordBase, base_fixed);
-  ir::Value addr = b_.Binary(Opcode::kIadd, base, idx);
+  ir::Value addr = b_.Binary(Opcode::kIadd, base, idx, Type::kI64);
   if (offset > INT32_MAX) {
     addr = b_.BinaryImm(Opcode::kIaddImm, addr, static_cast<int64_t>(offset));
     *offset_out = 0;
@@ -1354,8 +1354,7 @@ Expected<ir::Function> FunctionTranslator::Translate(uint32_t func_index) const 
   Expected<ir::Signature> sig = WasmSignature(type);
   EGRET_CHECK(sig.ok());  // every Wasm value type has an IR type
   ir::Function f(symbols_[func_index], std::move(*sig));
-  Translation t(env_, layout_, symbols_, options_, func_index, f);
-  EGRET_TRY(t.Run());
+  EGRET_TRY(Translation::ForThread(env_, layout_, symbols_, options_, func_index, f).Run());
   return f;
 }
 
@@ -1368,8 +1367,7 @@ Status FunctionTranslator::Translate(uint32_t func_index, ir::Function* out) con
   out->signature.params.push_back(Type::kI64);
   for (ValType t : type.params()) out->signature.params.push_back(IrTypeOf(t));
   for (ValType t : type.results()) out->signature.results.push_back(IrTypeOf(t));
-  Translation t(env_, layout_, symbols_, options_, func_index, *out);
-  return t.Run();
+  return Translation::ForThread(env_, layout_, symbols_, options_, func_index, *out).Run();
 }
 
 Expected<std::vector<ir::Function>> TranslateModule(const ModuleEnv& env,

@@ -34,12 +34,30 @@ void SortVars(uint32_t* first, uint32_t* last) {
 
 // --- Blocks.
 
-FunctionBuilder::FunctionBuilder(Function& func, Scratch* scratch) : f_(func), scratch_(scratch) {
+FunctionBuilder::FunctionBuilder(Function& func, Scratch* scratch) : f_(&func), scratch_(scratch) {
   if (scratch_ != nullptr) SwapTables(*scratch_);
 }
 
 FunctionBuilder::~FunctionBuilder() {
   if (scratch_ == nullptr) return;
+  ClearTables();
+  SwapTables(*scratch_);
+}
+
+void FunctionBuilder::Restart(Function& func) {
+  f_ = &func;
+  ClearTables();
+  cur_ = Block();
+  srcloc_ = kNoSrcLoc;
+  cur_filled_ = false;
+  num_touched_ = 0;
+  cur_epoch_ = 1;
+  chain_epoch_ = 1;
+  alias_walk_from_ = UINT32_MAX;
+  num_aliases_ = 0;
+}
+
+void FunctionBuilder::ClearTables() {
   ssa_.Clear();
   pred_nodes_.clear();
   incomplete_nodes_.clear();
@@ -53,7 +71,6 @@ FunctionBuilder::~FunctionBuilder() {
   var_params_.Clear();
   work_.clear();
   results_.clear();
-  SwapTables(*scratch_);
 }
 
 void FunctionBuilder::SwapTables(Scratch& s) {
@@ -73,8 +90,8 @@ void FunctionBuilder::SwapTables(Scratch& s) {
 }
 
 Block FunctionBuilder::CreateBlock() {
-  Block b = f_.dfg.MakeBlock();
-  f_.layout.NoteNewBlock(b);
+  Block b = f_->dfg.MakeBlock();
+  f_->layout.NoteNewBlock(b);
   if (b.index == ssa_.items.size()) {
     ssa_.items.emplace_back();  // the usual case: blocks are made in order, one past the end
   } else {
@@ -85,8 +102,8 @@ Block FunctionBuilder::CreateBlock() {
 }
 
 void FunctionBuilder::SwitchToBlock(Block b) {
-  const bool fresh = !f_.layout.IsBlockInserted(b);
-  if (fresh) f_.layout.AppendBlock(b);
+  const bool fresh = !f_->layout.IsBlockInserted(b);
+  if (fresh) f_->layout.AppendBlock(b);
   if (b == cur_) return;
   if (cur_.valid()) ssa_[cur_].exit_chain = chain_epoch_;
   // The current block's definitions move from the dense cache to its sorted span.
@@ -187,11 +204,11 @@ void FunctionBuilder::SetDef(Block b, Variable var, Value val) {
 
 bool FunctionBuilder::IsFilled() const {
   if (!cur_.valid()) return false;
-  Inst last = f_.layout.LastInst(cur_);
-  return last.valid() && IsTerminator(f_.dfg[last].opcode);
+  Inst last = f_->layout.LastInst(cur_);
+  return last.valid() && IsTerminator(f_->dfg[last].opcode);
 }
 
-Value FunctionBuilder::AppendBlockParam(Block b, Type t) { return f_.dfg.AppendBlockParam(b, t); }
+Value FunctionBuilder::AppendBlockParam(Block b, Type t) { return f_->dfg.AppendBlockParam(b, t); }
 
 void FunctionBuilder::SealBlock(Block b) {
   if (ssa_[b].sealed) return;
@@ -297,7 +314,7 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
       const Value d = FindDef(cur, var);
       if (d.valid()) {
         if (d == kPending) break;
-        const Value result = f_.dfg.ResolveAliases(d);
+        const Value result = f_->dfg.ResolveAliases(d);
         for (uint32_t k = num_headers; k-- > 0;) SetDef(Block(headers[k]), var, result);
         SetChainDefs(var, block, num_headers != 0 ? Block(headers[0]) : cur, result);
         return result;
@@ -329,14 +346,14 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
           if (d == kPending) {
             // Round a cycle back to a join whose predecessors are being read: it needs its
             // parameter after all (FinishJoin then fills it in).
-            result = f_.dfg.AppendBlockParam(cur, type);
+            result = f_->dfg.AppendBlockParam(cur, type);
             NoteVarParam();
             var_params_.Insert(result);
             SetDef(cur, var, result);
             break;
           }
           if (d.valid()) {
-            result = f_.dfg.ResolveAliases(d);
+            result = f_->dfg.ResolveAliases(d);
             break;
           }
           const BlockSsa& s = ssa_[cur];
@@ -349,7 +366,7 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
             break;
           }
           if (!s.sealed) {
-            result = f_.dfg.AppendBlockParam(cur, type);
+            result = f_->dfg.AppendBlockParam(cur, type);
             NoteVarParam();
             var_params_.Insert(result);
             incomplete_nodes_.push_back({var, result, s.incomplete_head});
@@ -411,12 +428,12 @@ Value FunctionBuilder::ReadVariable(Variable var, Block block) {
 }
 
 void FunctionBuilder::AddParamArg(Block target, Value param, uint32_t pred, Value value) {
-  const ValueData& pd = f_.dfg.ValueInfo(param);
+  const ValueData& pd = f_->dfg.ValueInfo(param);
   EGRET_CHECK(pd.kind == ValueKind::kParam && pd.def == target.index);
   const uint32_t index = pd.num;
-  ValueListPool& pool = f_.dfg.pool();
+  ValueListPool& pool = f_->dfg.pool();
   alias_walk_from_ = std::min(alias_walk_from_, pred_nodes_[pred].branch.index);
-  f_.dfg.ForEachDestMut(pred_nodes_[pred].branch, [&](BlockCall& bc) {
+  f_->dfg.ForEachDestMut(pred_nodes_[pred].branch, [&](BlockCall& bc) {
     if (bc.block == target) pool.Insert(bc.args, index, value);
   });
 }
@@ -432,12 +449,12 @@ Value FunctionBuilder::FinishJoin(Block block, Variable var, uint32_t slot) {
   const uint32_t n = ssa_[block].num_preds;
   EGRET_CHECK(results_.size() >= n);
   const size_t top = results_.size() - 1;
-  const Value first = f_.dfg.ResolveAliases(results_[top]);
+  const Value first = f_->dfg.ResolveAliases(results_[top]);
   bool same = true;
-  for (size_t k = 1; k < n && same; ++k) same = f_.dfg.ResolveAliases(results_[top - k]) == first;
+  for (size_t k = 1; k < n && same; ++k) same = f_->dfg.ResolveAliases(results_[top - k]) == first;
   Value r = first;
   if (!same) {
-    r = f_.dfg.AppendBlockParam(block, var_types_[var.index]);
+    r = f_->dfg.AppendBlockParam(block, var_types_[var.index]);
     NoteVarParam();
     var_params_.Insert(r);
     size_t k = 0;
@@ -456,16 +473,16 @@ Value FunctionBuilder::FinishJoinParam(Block block, Value param) {
   const uint32_t n = ssa_[block].num_preds;
   EGRET_CHECK(results_.size() >= n);
   const size_t top = results_.size() - 1;
-  const ValueData pd = f_.dfg.ValueInfo(param);
+  const ValueData pd = f_->dfg.ValueInfo(param);
   Value same;
   bool trivial = pd.kind == ValueKind::kParam;
   if (trivial) {
     // Only this read's variable gets parameters meanwhile, and this block already has its
     // definition: the parameter is still the block's last, so the arguments go at the end.
-    EGRET_CHECK(pd.def == block.index && pd.num + 1 == f_.dfg.BlockParams(block).size());
+    EGRET_CHECK(pd.def == block.index && pd.num + 1 == f_->dfg.BlockParams(block).size());
     size_t k = 0;
     for (uint32_t p = ssa_[block].pred_head; p != kNone && trivial; p = pred_nodes_[p].next, ++k) {
-      const Value a = f_.dfg.ResolveAliases(results_[top - k]);
+      const Value a = f_->dfg.ResolveAliases(results_[top - k]);
       if (a == same || a == param) continue;
       if (same.valid()) {
         trivial = false;
@@ -477,8 +494,8 @@ Value FunctionBuilder::FinishJoinParam(Block block, Value param) {
   Value r;
   if (trivial && same.valid()) {
     // What TryRemoveTrivialParam would do, without the arguments ever having been added.
-    f_.dfg.RemoveBlockParam(block, pd.num);
-    f_.dfg.MakeAlias(param, same);
+    f_->dfg.RemoveBlockParam(block, pd.num);
+    f_->dfg.MakeAlias(param, same);
     ++num_aliases_;
     var_params_.Erase(param);
     r = same;
@@ -487,23 +504,23 @@ Value FunctionBuilder::FinishJoinParam(Block block, Value param) {
     for (uint32_t p = ssa_[block].pred_head; p != kNone; p = pred_nodes_[p].next, ++k) {
       AddParamArg(block, param, p, results_[top - k]);
     }
-    r = pd.kind == ValueKind::kParam ? param : f_.dfg.ResolveAliases(param);
+    r = pd.kind == ValueKind::kParam ? param : f_->dfg.ResolveAliases(param);
   }
   results_.resize(results_.size() - n);
   return r;
 }
 
 Value FunctionBuilder::TryRemoveTrivialParam(Block block, Value param) {
-  const ValueData pd = f_.dfg.ValueInfo(param);
-  if (pd.kind != ValueKind::kParam) return f_.dfg.ResolveAliases(param);
+  const ValueData pd = f_->dfg.ValueInfo(param);
+  if (pd.kind != ValueKind::kParam) return f_->dfg.ResolveAliases(param);
   const uint32_t index = pd.num;
   Value same;
   bool trivial = true;
-  const ValueListPool& pool = f_.dfg.pool();
+  const ValueListPool& pool = f_->dfg.pool();
   for (uint32_t p = ssa_[block].pred_head; p != kNone && trivial; p = pred_nodes_[p].next) {
-    f_.dfg.ForEachDest(pred_nodes_[p].branch, [&](const BlockCall& bc) {
+    f_->dfg.ForEachDest(pred_nodes_[p].branch, [&](const BlockCall& bc) {
       if (bc.block != block || !trivial) return;
-      Value a = f_.dfg.ResolveAliases(pool.Get(bc.args)[index]);
+      Value a = f_->dfg.ResolveAliases(pool.Get(bc.args)[index]);
       if (a == same || a == param) return;
       if (same.valid()) {
         trivial = false;
@@ -513,14 +530,14 @@ Value FunctionBuilder::TryRemoveTrivialParam(Block block, Value param) {
     });
   }
   if (!trivial || !same.valid()) return param;
-  f_.dfg.RemoveBlockParam(block, index);
-  ValueListPool& mpool = f_.dfg.pool();
+  f_->dfg.RemoveBlockParam(block, index);
+  ValueListPool& mpool = f_->dfg.pool();
   for (uint32_t p = ssa_[block].pred_head; p != kNone; p = pred_nodes_[p].next) {
-    f_.dfg.ForEachDestMut(pred_nodes_[p].branch, [&](BlockCall& bc) {
+    f_->dfg.ForEachDestMut(pred_nodes_[p].branch, [&](BlockCall& bc) {
       if (bc.block == block) mpool.Remove(bc.args, index);
     });
   }
-  f_.dfg.MakeAlias(param, same);
+  f_->dfg.MakeAlias(param, same);
   ++num_aliases_;
   var_params_.Erase(param);
   return same;
@@ -531,7 +548,7 @@ Value FunctionBuilder::ZeroAtBlockStart(Block b, Type t) {
   if (IsVector(t)) {
     d.opcode = Opcode::kVconst;
     d.type = t;
-    d.ref = f_.dfg.AddConstant(V128{});
+    d.ref = f_->dfg.AddConstant(V128{});
   } else if (t == Type::kF32) {
     d.opcode = Opcode::kF32const;
   } else if (t == Type::kF64) {
@@ -540,14 +557,14 @@ Value FunctionBuilder::ZeroAtBlockStart(Block b, Type t) {
     d.opcode = Opcode::kIconst;
     d.type = t;
   }
-  Inst i = f_.dfg.MakeInst(d);
-  f_.dfg.MakeInstResults(i);
-  f_.layout.PrependInst(i, b);
-  return f_.dfg.FirstResult(i);
+  Inst i = f_->dfg.MakeInst(d);
+  f_->dfg.MakeInstResults(i);
+  f_->layout.PrependInst(i, b);
+  return f_->dfg.FirstResult(i);
 }
 
 void FunctionBuilder::Finalize() {
-  for (Block b : f_.layout.Blocks()) EGRET_CHECK(ssa_[b].sealed);
+  for (Block b : f_->layout.Blocks()) EGRET_CHECK(ssa_[b].sealed);
   // Every parameter left was found not trivial once its arguments were final (SealBlock,
   // FinishJoin, FinishJoinParam: its block sealed). Only an argument becoming an alias (a
   // parameter removed as trivial) can make it trivial later: without any alias there is
@@ -557,9 +574,9 @@ void FunctionBuilder::Finalize() {
   // value was a parameter removed later); iterate to a fixpoint.
   for (bool changed = true; changed;) {
     changed = false;
-    for (Block b : f_.layout.Blocks()) {
-      for (uint32_t k = static_cast<uint32_t>(f_.dfg.BlockParams(b).size()); k-- > 0;) {
-        Value p = f_.dfg.BlockParams(b)[k];
+    for (Block b : f_->layout.Blocks()) {
+      for (uint32_t k = static_cast<uint32_t>(f_->dfg.BlockParams(b).size()); k-- > 0;) {
+        Value p = f_->dfg.BlockParams(b)[k];
         if (!var_params_.Contains(p)) continue;
         if (TryRemoveTrivialParam(b, p) != p) changed = true;
       }
@@ -571,7 +588,7 @@ void FunctionBuilder::Finalize() {
   // Only an instruction made after the first such parameter, or a branch given an argument
   // for one, can name one (alias_walk_from_); every instruction the builder makes is placed,
   // so they are walked in the order they were made (num_aliases_ != 0 here).
-  DataFlowGraph& dfg = f_.dfg;
+  DataFlowGraph& dfg = f_->dfg;
   const uint32_t n = static_cast<uint32_t>(dfg.NumInsts());
   for (uint32_t k = alias_walk_from_; k < n; ++k) {
     MapOperandsInline(dfg, Inst(k), [&](Value& v) {
@@ -583,7 +600,7 @@ void FunctionBuilder::Finalize() {
 // --- Declarations.
 
 StackSlot FunctionBuilder::CreateStackSlot(uint32_t size, uint32_t align) {
-  return f_.MakeStackSlot(size, align);
+  return f_->MakeStackSlot(size, align);
 }
 
 // --- Instructions.
@@ -592,14 +609,14 @@ Inst FunctionBuilder::Append(const InstData& data) {
   EGRET_CHECK(cur_.valid() && !cur_filled_);
   EGRET_DCHECK(cur_filled_ == IsFilled());
   if (IsTerminator(data.opcode)) cur_filled_ = true;
-  Inst i = f_.dfg.MakeInst(data);
+  Inst i = f_->dfg.MakeInst(data);
   // Stores, traps and branches have no results: no call to find that out.
-  if (Info(data.opcode).typing != ResultTyping::kNoResult) f_.dfg.MakeInstResults(i);
-  f_.layout.AppendNewInst(i, cur_);
-  if (srcloc_ != kNoSrcLoc) f_.SetSrcLoc(i, srcloc_);
+  if (Info(data.opcode).typing != ResultTyping::kNoResult) f_->dfg.MakeInstResults(i);
+  f_->layout.AppendNewInst(i, cur_);
+  if (srcloc_ != kNoSrcLoc) f_->SetSrcLoc(i, srcloc_);
   if (IsBranch(data.opcode)) {
     // Collect targets first: AddPred only reads the DFG, but keep the walk side-effect free.
-    f_.dfg.ForEachDest(i, [&](const BlockCall& bc) { AddPred(bc.block, i); });
+    f_->dfg.ForEachDest(i, [&](const BlockCall& bc) { AddPred(bc.block, i); });
   }
   return i;
 }
@@ -608,19 +625,19 @@ Inst FunctionBuilder::Append(const InstData& data) {
 inline Value FunctionBuilder::AppendOneBody(const InstData& data, Type t) {
   EGRET_CHECK(cur_.valid() && !cur_filled_);
   EGRET_DCHECK(cur_filled_ == IsFilled() && !IsTerminator(data.opcode));
-  EGRET_DCHECK(t == f_.dfg.ResultTypeOf(data));
+  EGRET_DCHECK(t == f_->dfg.ResultTypeOf(data));
   EGRET_CHECK(t != Type::kInvalid);
   Value result;
-  const Inst i = f_.dfg.MakeInstWithResult(data, t, result);
-  f_.layout.AppendNewInst(i, cur_);
-  if (srcloc_ != kNoSrcLoc) f_.SetSrcLoc(i, srcloc_);
+  const Inst i = f_->dfg.MakeInstWithResult(data, t, result);
+  f_->layout.AppendNewInst(i, cur_);
+  if (srcloc_ != kNoSrcLoc) f_->SetSrcLoc(i, srcloc_);
   EGRET_DCHECK(!IsBranch(data.opcode));
   return result;
 }
 
 Value FunctionBuilder::AppendOne(const InstData& data) {
   // What MakeInstResults would create: one result of the typing rule's type.
-  return AppendOneBody(data, f_.dfg.ResultTypeOf(data));
+  return AppendOneBody(data, f_->dfg.ResultTypeOf(data));
 }
 
 Value FunctionBuilder::AppendOneTyped(const InstData& data, Type t) {
@@ -657,7 +674,7 @@ Value FunctionBuilder::Vconst(Type t, const V128& bits) {
   InstData d;
   d.opcode = Opcode::kVconst;
   d.type = t;
-  d.ref = f_.dfg.AddConstant(bits);
+  d.ref = f_->dfg.AddConstant(bits);
   return AppendOne(d);
 }
 
@@ -696,7 +713,7 @@ Value FunctionBuilder::Shuffle(Value a, Value b, const uint8_t (&lanes)[16]) {
   d.opcode = Opcode::kVshuffle;
   d.args[0] = a;
   d.args[1] = b;
-  d.ref = f_.dfg.AddConstant(mask);
+  d.ref = f_->dfg.AddConstant(mask);
   return AppendOne(d);
 }
 
@@ -797,7 +814,7 @@ Inst FunctionBuilder::Call(FuncRef f, std::span<const Value> args) {
   InstData d;
   d.opcode = Opcode::kCall;
   d.ref = f.index;
-  d.vargs = f_.dfg.MakeList(args);
+  d.vargs = f_->dfg.MakeList(args);
   return Append(d);
 }
 
@@ -806,7 +823,7 @@ Inst FunctionBuilder::CallIndirect(SigRef sig, Value callee, std::span<const Val
   d.opcode = Opcode::kCallIndirect;
   d.ref = sig.index;
   d.args[0] = callee;
-  d.vargs = f_.dfg.MakeList(args);
+  d.vargs = f_->dfg.MakeList(args);
   return Append(d);
 }
 
@@ -814,7 +831,7 @@ void FunctionBuilder::ReturnCall(FuncRef f, std::span<const Value> args) {
   InstData d;
   d.opcode = Opcode::kReturnCall;
   d.ref = f.index;
-  d.vargs = f_.dfg.MakeList(args);
+  d.vargs = f_->dfg.MakeList(args);
   Append(d);
 }
 
@@ -823,14 +840,14 @@ void FunctionBuilder::ReturnCallIndirect(SigRef sig, Value callee, std::span<con
   d.opcode = Opcode::kReturnCallIndirect;
   d.ref = sig.index;
   d.args[0] = callee;
-  d.vargs = f_.dfg.MakeList(args);
+  d.vargs = f_->dfg.MakeList(args);
   Append(d);
 }
 
 void FunctionBuilder::Jump(Block dest, std::span<const Value> args) {
   InstData d;
   d.opcode = Opcode::kJump;
-  d.dest[0] = {dest, f_.dfg.MakeList(args)};
+  d.dest[0] = {dest, f_->dfg.MakeList(args)};
   Append(d);
 }
 
@@ -839,27 +856,27 @@ void FunctionBuilder::Brif(Value cond, Block then_block, std::span<const Value> 
   InstData d;
   d.opcode = Opcode::kBrif;
   d.args[0] = cond;
-  d.dest[0] = {then_block, f_.dfg.MakeList(then_args)};
-  d.dest[1] = {else_block, f_.dfg.MakeList(else_args)};
+  d.dest[0] = {then_block, f_->dfg.MakeList(then_args)};
+  d.dest[1] = {else_block, f_->dfg.MakeList(else_args)};
   Append(d);
 }
 
 void FunctionBuilder::BrTable(Value index, Dest default_dest, std::span<const Dest> entries) {
   JumpTableData jt;
-  jt.default_dest = {default_dest.block, f_.dfg.MakeList(default_dest.args)};
+  jt.default_dest = {default_dest.block, f_->dfg.MakeList(default_dest.args)};
   jt.entries.reserve(entries.size());
-  for (const Dest& e : entries) jt.entries.push_back({e.block, f_.dfg.MakeList(e.args)});
+  for (const Dest& e : entries) jt.entries.push_back({e.block, f_->dfg.MakeList(e.args)});
   InstData d;
   d.opcode = Opcode::kBrTable;
   d.args[0] = index;
-  d.ref = f_.dfg.MakeJumpTable(std::move(jt)).index;
+  d.ref = f_->dfg.MakeJumpTable(std::move(jt)).index;
   Append(d);
 }
 
 void FunctionBuilder::Return(std::span<const Value> values) {
   InstData d;
   d.opcode = Opcode::kReturn;
-  d.vargs = f_.dfg.MakeList(values);
+  d.vargs = f_->dfg.MakeList(values);
   Append(d);
 }
 

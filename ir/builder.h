@@ -93,7 +93,13 @@ class FunctionBuilder {
   FunctionBuilder(const FunctionBuilder&) = delete;
   FunctionBuilder& operator=(const FunctionBuilder&) = delete;
 
-  Function& func() { return f_; }
+  // Starts over on `func`: the builder is then as if newly made for it (every field as the
+  // constructor leaves it, the tables empty), but its tables keep their capacity. A thread
+  // that builds function after function with one builder (the translator's, one per worker)
+  // spares the construction and destruction per function.
+  void Restart(Function& func);
+
+  Function& func() { return *f_; }
 
   // --- Blocks.
   Block CreateBlock();
@@ -135,7 +141,7 @@ class FunctionBuilder {
   // Inline: the translator defines a variable for every local.set and local.tee.
   [[gnu::always_inline]] void DefVar(Variable var, Value val) {
     EGRET_CHECK(var.index < var_types_.size() && cur_.valid());
-    EGRET_CHECK(f_.dfg.ValueType(val) == var_types_[var.index]);
+    EGRET_CHECK(f_->dfg.ValueType(val) == var_types_[var.index]);
     SetCurDef(var, val);
   }
   Value UseVar(Variable var) {
@@ -143,7 +149,7 @@ class FunctionBuilder {
     // Most reads find a value in the current block's cache (its definition, or one inherited
     // from its single predecessor): ReadVariable's first step, inline and without its work
     // stack (no read is under way, so the cache holds no kPending).
-    if (cur_stamp_[var.index] >= chain_epoch_) return f_.dfg.ResolveAliases(cur_vals_[var.index]);
+    if (cur_stamp_[var.index] >= chain_epoch_) return f_->dfg.ResolveAliases(cur_vals_[var.index]);
     return ReadVariable(var, cur_);
   }
 
@@ -152,11 +158,11 @@ class FunctionBuilder {
 
   // --- Declarations.
   StackSlot CreateStackSlot(uint32_t size, uint32_t align);
-  SigRef ImportSignature(const Signature& sig) { return f_.dfg.ImportSignature(sig); }
+  SigRef ImportSignature(const Signature& sig) { return f_->dfg.ImportSignature(sig); }
   // A new empty signature to fill in place (DataFlowGraph::NewSignature).
-  Signature& NewSignature(SigRef* ref) { return f_.dfg.NewSignature(ref); }
+  Signature& NewSignature(SigRef* ref) { return f_->dfg.NewSignature(ref); }
   FuncRef ImportFunction(std::string_view name, SigRef sig) {
-    return f_.dfg.ImportFunction(name, sig);
+    return f_->dfg.ImportFunction(name, sig);
   }
 
   // --- Instructions, appended to the current block. The one-result forms the translator
@@ -185,6 +191,24 @@ class FunctionBuilder {
     d.args[1] = y;
     return AppendOne(d);
   }
+  // Unary and Binary with the result type given, which must be the first operand's (checked in
+  // Debug builds, AppendOneTyped): a client that knows it (the translator: the Wasm operator's
+  // result type) spares the typing rule's dispatch. The same instruction.
+  Value Unary(Opcode op, Value x, Type t) {
+    EGRET_CHECK(Info(op).format == InstFormat::kUnary);
+    InstData d;
+    d.opcode = op;
+    d.args[0] = x;
+    return AppendOneTyped(d, t);  // kSameAsArg
+  }
+  Value Binary(Opcode op, Value x, Value y, Type t) {
+    EGRET_CHECK(Info(op).format == InstFormat::kBinary);
+    InstData d;
+    d.opcode = op;
+    d.args[0] = x;
+    d.args[1] = y;
+    return AppendOneTyped(d, t);  // kSameAsArg
+  }
   Value BinaryImm(Opcode op, Value x, int64_t imm) {  // InstFormat::kBinaryImm
     EGRET_CHECK(Info(op).format == InstFormat::kBinaryImm);
     InstData d;
@@ -193,7 +217,9 @@ class FunctionBuilder {
     d.imm = imm;
     return AppendOne(d);
   }
-  Value Convert(Opcode op, Type to, Value x) {  // uextend, fcvt_*, bitcast, ...
+  // Convert and Load are always inline: GCC kept out-of-line copies that the translator's heap
+  // address and VMContext loads called (an InstData filled and checked at run time per call).
+  [[gnu::always_inline]] Value Convert(Opcode op, Type to, Value x) {  // uextend, fcvt_*, ...
     EGRET_CHECK(Info(op).format == InstFormat::kUnary && HasCtrlTypeSuffix(op));
     InstData d;
     d.opcode = op;
@@ -231,8 +257,8 @@ class FunctionBuilder {
   Value Vicmp(IntCC cc, Value x, Value y);
   Value Vfcmp(FloatCC cc, Value x, Value y);
   Value Vbitselect(Value mask, Value if_set, Value if_clear);
-  Value Load(Opcode op, Type t, MemFlags flags, Value addr, int32_t offset,
-             TrapCode trap = TrapCode::kHeapOutOfBounds) {
+  [[gnu::always_inline]] Value Load(Opcode op, Type t, MemFlags flags, Value addr, int32_t offset,
+                                    TrapCode trap = TrapCode::kHeapOutOfBounds) {
     EGRET_CHECK(Info(op).format == InstFormat::kLoad);
     InstData d;
     d.opcode = op;
@@ -254,7 +280,7 @@ class FunctionBuilder {
   // Tail calls (terminators): the callee's results become this function's.
   void ReturnCall(FuncRef f, std::span<const Value> args);
   void ReturnCallIndirect(SigRef sig, Value callee, std::span<const Value> args);
-  std::span<const Value> Results(Inst i) const { return f_.dfg.InstResults(i); }
+  std::span<const Value> Results(Inst i) const { return f_->dfg.InstResults(i); }
 
   void Jump(Block dest, std::span<const Value> args);
   void Jump(Block dest, std::initializer_list<Value> args = {}) {
@@ -403,8 +429,10 @@ class FunctionBuilder {
 
   // Moves every table between this builder and `s` (both ways: a swap).
   void SwapTables(Scratch& s);
+  // Empties every table, keeping its capacity (the destructor, Restart).
+  void ClearTables();
 
-  Function& f_;
+  Function* f_;       // never null (a pointer so that Restart can rebind it)
   Scratch* scratch_;  // lent storage, given back by the destructor; may be null
   Block cur_;
   uint32_t srcloc_ = kNoSrcLoc;
@@ -446,7 +474,7 @@ class FunctionBuilder {
   // AddParamArg gave an argument. Finalize resolves aliases from there on.
   uint32_t alias_walk_from_ = UINT32_MAX;
   void NoteVarParam() {
-    alias_walk_from_ = std::min(alias_walk_from_, static_cast<uint32_t>(f_.dfg.NumInsts()));
+    alias_walk_from_ = std::min(alias_walk_from_, static_cast<uint32_t>(f_->dfg.NumInsts()));
   }
   uint32_t num_aliases_ = 0;  // parameters removed as trivial (aliases) so far
   std::vector<Work> work_;    // reused across UseVar calls
