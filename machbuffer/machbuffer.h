@@ -80,6 +80,17 @@ class MachBuffer {
   // Room for `n` source-location ranges (one per instruction that has one), so that the table,
   // which leaves in the MachCode, is allocated once instead of doubled up from nothing.
   void ReserveSrcLocs(size_t n) { srclocs_.reserve(n); }
+  // Room for `calls` call sites and stack maps with `slots` stack-map words in all, and for
+  // `frame_ranges` frame ranges, when the emitter knows them (the allocator's safepoints): these
+  // tables leave in the MachCode too, and doubling them up from nothing cost a reallocation and
+  // a copy per doubling. Hints only: more entries still fit.
+  void ReserveCallTables(size_t calls, size_t slots) {
+    call_sites_.reserve(calls);
+    stack_maps_.reserve(calls);
+    stack_map_slots_.reserve(slots);
+  }
+  void ReserveFrameRanges(size_t n) { frame_ranges_.reserve(n); }
+  void ReserveTraps(size_t n) { traps_.reserve(n); }
   // Room for about `n` bytes of code, when known up front (a text section): the code is then
   // never copied to a larger allocation as it grows.
   void ReserveCode(size_t n) { data_.ReserveCapacity(n); }
