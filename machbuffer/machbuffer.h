@@ -34,8 +34,10 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "machbuffer/code_buffer.h"
@@ -43,6 +45,7 @@
 #include "machbuffer/label_use_aarch64.h"
 #include "machbuffer/label_use_x64.h"
 #include "machbuffer/mach_code.h"
+#include "support/error.h"
 #include "support/trap_code.h"
 
 namespace egret {
@@ -80,6 +83,17 @@ class MachBuffer {
   // Room for `n` source-location ranges (one per instruction that has one), so that the table,
   // which leaves in the MachCode, is allocated once instead of doubled up from nothing.
   void ReserveSrcLocs(size_t n) { srclocs_.reserve(n); }
+  // Room for `calls` call sites and stack maps with `slots` stack-map words in all, and for
+  // `frame_ranges` frame ranges, when the emitter knows them (the allocator's safepoints): these
+  // tables leave in the MachCode too, and doubling them up from nothing cost a reallocation and
+  // a copy per doubling. Hints only: more entries still fit.
+  void ReserveCallTables(size_t calls, size_t slots) {
+    call_sites_.reserve(calls);
+    stack_maps_.reserve(calls);
+    stack_map_slots_.reserve(slots);
+  }
+  void ReserveFrameRanges(size_t n) { frame_ranges_.reserve(n); }
+  void ReserveTraps(size_t n) { traps_.reserve(n); }
   // Room for about `n` bytes of code, when known up front (a text section): the code is then
   // never copied to a larger allocation as it grows.
   void ReserveCode(size_t n) { data_.ReserveCapacity(n); }
@@ -254,6 +268,54 @@ class MachBuffer {
     Kind kind;
     FixupState state;
   };
+  // The fixups: a plain array with an inline append. (std::vector's push_back stayed an
+  // out-of-line call, about 20 instructions per fixup, whatever its callers' inlining.) Fixup is
+  // trivially copyable; entries past size() are uninitialized. Per thread like Storage's
+  // vectors (swap, clear and capacity are what SwapSpare uses).
+  class FixupTable {
+   public:
+    FixupTable() = default;
+    ~FixupTable() { delete[] data_; }
+    FixupTable(const FixupTable&) = delete;
+    FixupTable& operator=(const FixupTable&) = delete;
+    size_t size() const { return size_; }
+    size_t capacity() const { return capacity_; }
+    void clear() { size_ = 0; }
+    void swap(FixupTable& o) {
+      std::swap(data_, o.data_);
+      std::swap(size_, o.size_);
+      std::swap(capacity_, o.capacity_);
+    }
+    Fixup& operator[](size_t i) {
+      EGRET_DCHECK(i < size_);
+      return data_[i];
+    }
+    const Fixup& operator[](size_t i) const {
+      EGRET_DCHECK(i < size_);
+      return data_[i];
+    }
+    Fixup* begin() { return data_; }
+    Fixup* end() { return data_ + size_; }
+    [[gnu::always_inline]] void push_back(const Fixup& f) {
+      if (size_ == capacity_) [[unlikely]]
+        Grow();
+      data_[size_++] = f;
+    }
+
+   private:
+    // Doubles the room (64 entries at first), keeping the entries.
+    [[gnu::noinline]] void Grow() {
+      const size_t capacity = capacity_ == 0 ? 64 : 2 * capacity_;
+      Fixup* data = new Fixup[capacity];
+      if (size_ != 0) std::memcpy(data, data_, size_ * sizeof(Fixup));
+      delete[] data_;
+      data_ = data;
+      capacity_ = capacity;
+    }
+    Fixup* data_ = nullptr;
+    size_t size_ = 0;
+    size_t capacity_ = 0;
+  };
   struct Branch {
     uint32_t start;
     uint32_t end;
@@ -297,7 +359,7 @@ class MachBuffer {
   // instead of once per function. Every vector is empty when taken (capacity only).
   struct Storage {
     std::vector<LabelState> labels;
-    std::vector<Fixup> fixups;
+    FixupTable fixups;
     std::array<std::vector<uint32_t>, kNumKinds> queue;
     std::vector<uint32_t> labels_at_tail;
     std::vector<Branch> latest_branches;
@@ -445,7 +507,7 @@ class MachBuffer {
 
   CodeBuffer data_;  // per-thread storage, reused by the next function
   std::vector<LabelState> labels_;
-  std::vector<Fixup> fixups_;
+  FixupTable fixups_;
   std::array<std::vector<uint32_t>, kNumKinds> queue_;
   std::array<size_t, kNumKinds> queue_head_{};
   std::array<uint64_t, kNumKinds> pending_chain_bytes_{};  // veneer bytes if all need veneers

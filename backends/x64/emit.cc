@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <unordered_map>
 
 #include "backends/common/emit_loop.h"
 #include "backends/common/emit_order.h"
@@ -371,6 +370,10 @@ class Emitter final : public backend::InstEmitter {
     TrapCode code;
     uint32_t srcloc;
   };
+  static size_t StubHash(TrapCode code, uint32_t srcloc) {
+    const uint64_t key = (static_cast<uint64_t>(code) << 32) | srcloc;
+    return static_cast<size_t>((key * 0x9e3779b97f4a7c15ull) >> 32);
+  }
 
   const VCode& v_;
   const regalloc::Output& ra_;
@@ -388,10 +391,14 @@ class Emitter final : public backend::InstEmitter {
   FlagsFrom flags_;
   uint32_t cur_srcloc_ = backend::kNoSrcLoc;  // of the instruction being emitted
   std::vector<Stub> stubs_;
-  std::unordered_map<uint64_t, uint32_t> stub_of_;  // (code << 32 | srcloc) -> index in stubs_
-  size_t next_map_ = 0;                             // the ra_.stack_maps entry being emitted
-  std::vector<uint32_t> map_words_;                 // scratch for StackMapHere
-  backend::RematDefs remat_defs_;                   // the constants that remat edits re-emit
+  // stubs_ by (code, srcloc): an open-addressing table of stub index + 1 (0: empty slot), its
+  // size a power of two, at least twice the stubs (so a probe ends at an empty slot). Empty until
+  // the function's first stub. (A node-based map allocated and freed a node per stub.)
+  std::vector<uint32_t> stub_slot_;
+  void GrowStubSlots();
+  size_t next_map_ = 0;              // the ra_.stack_maps entry being emitted
+  std::vector<uint32_t> map_words_;  // scratch for StackMapHere
+  backend::RematDefs remat_defs_;    // the constants that remat edits re-emit
 
   // The vectors above live in per-thread storage between functions: the constructor takes them
   // (emptied, capacity kept), the destructor gives them back, so a worker emitting many
@@ -401,22 +408,41 @@ class Emitter final : public backend::InstEmitter {
       std::vector<MachLabel> block_label, table_label;
       std::vector<uint32_t> map_words;
       std::vector<Stub> stubs;
-      std::unordered_map<uint64_t, uint32_t> stub_of;
+      std::vector<uint32_t> stub_slot;
     };
     thread_local Storage spare;
     SwapSpare(block_label_, spare.block_label, take);
     SwapSpare(table_label_, spare.table_label, take);
     SwapSpare(map_words_, spare.map_words, take);
     SwapSpare(stubs_, spare.stubs, take);
-    SwapSpare(stub_of_, spare.stub_of, take);
+    SwapSpare(stub_slot_, spare.stub_slot, take);
   }
 };
 
 MachLabel Emitter::TrapStub(TrapCode code) {
-  const uint64_t key = (static_cast<uint64_t>(code) << 32) | cur_srcloc_;
-  auto [it, inserted] = stub_of_.emplace(key, static_cast<uint32_t>(stubs_.size()));
-  if (inserted) stubs_.push_back({buf_.NewLabel(), code, cur_srcloc_});
-  return stubs_[it->second].label;
+  if (stub_slot_.size() < 2 * (stubs_.size() + 1)) GrowStubSlots();
+  const size_t mask = stub_slot_.size() - 1;
+  for (size_t h = StubHash(code, cur_srcloc_) & mask;; h = (h + 1) & mask) {
+    const uint32_t slot = stub_slot_[h];
+    if (slot == 0) {
+      stubs_.push_back({buf_.NewLabel(), code, cur_srcloc_});
+      stub_slot_[h] = static_cast<uint32_t>(stubs_.size());
+      return stubs_.back().label;
+    }
+    const Stub& st = stubs_[slot - 1];
+    if (st.code == code && st.srcloc == cur_srcloc_) return st.label;
+  }
+}
+
+// Doubles the stub table (16 slots at first) and inserts every stub again.
+void Emitter::GrowStubSlots() {
+  const size_t size = std::max<size_t>(16, 2 * stub_slot_.size());
+  stub_slot_.assign(size, 0);
+  for (uint32_t k = 0; k < stubs_.size(); ++k) {
+    size_t h = StubHash(stubs_[k].code, stubs_[k].srcloc) & (size - 1);
+    while (stub_slot_[h] != 0) h = (h + 1) & (size - 1);
+    stub_slot_[h] = k + 1;
+  }
 }
 
 void Emitter::EmitTrapStubs() {
@@ -692,6 +718,12 @@ void Emitter::Run() {
   // At most one source-location range per instruction (the trap stubs' few may grow it once;
   // so may dispatch copies).
   buf_.ReserveSrcLocs(v_.insts.size());
+  // One stack map per safepoint (every call); direct calls are call sites too, which the same
+  // count bounds but for tail calls. A frame with a record has two ranges in its prologue and one
+  // per return or tail call (a frameless one has one range in all).
+  buf_.ReserveCallTables(ra_.stack_maps.size(), ra_.stack_map_slots.size());
+  if (!frameless_) buf_.ReserveFrameRanges(4);
+  buf_.ReserveTraps(v_.insts.size() / 4);
   thread_local backend::DispatchCopies copies;  // only functions with a jump table get copies
   backend::EmitBlocks(v_.ra, v_.srclocs, ra_, kMaxInstBytes, buf_, block_label_, *this, order.order,
                       order.next,

@@ -680,11 +680,12 @@ class Lowerer final : public backend::LowerRules {
   VCode v_;  // before ctx_, which refers to v_.ra
   backend::LowerCtx ctx_;
   std::vector<Operand> ops_;
-  std::vector<Operand> ret_ops_;             // a return's register operands (LowerTerminator)
-  std::vector<VReg> jump_args_;              // a jump's argument vregs (LowerTerminator's scratch)
-  CallLayout self_layout_;                   // this function's own signature (LowerEntry)
-  mutable std::vector<uint8_t> zext_param_;  // by IR value index: ZeroExtendedI32 for block
-                                             // parameters (kZext*, ResolveZeroExtendedParam)
+  std::vector<Operand> ret_ops_;  // a return's register operands (LowerTerminator)
+  std::vector<VReg> jump_args_;   // a jump's argument vregs (LowerTerminator's scratch)
+  std::vector<std::pair<VReg, VReg>> entry_widen_;  // LowerEntry's zero-extended parameters
+  CallLayout self_layout_;                          // this function's own signature (LowerEntry)
+  mutable std::vector<uint8_t> zext_param_;         // by IR value index: ZeroExtendedI32 for block
+                                                    // parameters (kZext*, ResolveZeroExtendedParam)
   mutable std::vector<uint8_t> zext_check_;  // Debug builds: ComputeZeroExtendedParamsForCheck
   std::vector<uint8_t> zext_def_;            // by IR value index: ComputeZeroExtendDemand
   bool has_uextend_ = false;                 // some uextend.i64 of an i32 (ComputeZeroExtendDemand)
@@ -2457,7 +2458,8 @@ Status Lowerer::LowerEntry(ir::Block b) {
   std::span<const ir::Value> params = dfg_->BlockParams(b);
   ops_.clear();
   // A parameter zero-extended at entry arrives in a temporary: (temporary, parameter's vreg).
-  std::vector<std::pair<VReg, VReg>> widen;
+  std::vector<std::pair<VReg, VReg>>& widen = entry_widen_;
+  widen.clear();
   for (size_t k = 0; k < params.size(); ++k) {
     if (self.params[k].on_stack) continue;
     ops_.push_back(Operand::FixedDef(FixedDefVReg(params[k], &widen), LocPReg(self.params[k])));
