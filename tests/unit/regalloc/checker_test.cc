@@ -246,6 +246,25 @@ TEST(Validate, RejectsCriticalEdge) {
       << s.error().message;
 }
 
+// Finish() on blocks whose successor ranges overlap (each edge is counted once but listed twice)
+// stays inside its tables, and Validate() names the malformed range.
+TEST(Validate, RejectsOverlappingSuccessorRangesAfterFinish) {
+  MachineEnv env = MachineEnv::ForTesting(2, 1, 0);
+  Function f;
+  f.StartBlock();
+  f.AddInst({});
+  f.AddSucc(Block(1));
+  f.StartBlock();
+  f.AddInst({});
+  f.blocks[1].succ_begin = 0;  // block1 also claims block0's edge (to itself: the last block)
+  f.blocks[1].succ_end = 1;
+  f.Finish();
+  ASSERT_EQ(f.preds.size(), 1u);
+  const Status s = f.Validate(env);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().message.find("block1"), std::string::npos) << s.error().message;
+}
+
 TEST(Validate, RejectsDoubleDefinitionAndUseBeforeDef) {
   MachineEnv env = MachineEnv::ForTesting(2, 1, 0);
   {
