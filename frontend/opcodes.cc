@@ -5,43 +5,10 @@
 #include "frontend/opcodes.h"
 
 namespace egret::wasm {
-namespace {
-
-constexpr ValType LetterType(char c) {
-  switch (c) {
-    case 'i':
-      return ValType::kI32;
-    case 'l':
-      return ValType::kI64;
-    case 'f':
-      return ValType::kF32;
-    case 'd':
-      return ValType::kF64;
-    case 'v':
-      return ValType::kV128;
-    default:
-      return ValType::kBottom;
-  }
-}
-
-constexpr OpSig ParseSig(std::string_view s) {
-  OpSig sig;
-  if (s == "*") return sig;
-  sig.fixed = true;
-  size_t i = 0;
-  for (; i < s.size() && s[i] != ':'; ++i) sig.params[sig.num_params++] = LetterType(s[i]);
-  for (++i; i < s.size(); ++i) {
-    sig.result = LetterType(s[i]);
-    ++sig.num_results;
-  }
-  return sig;
-}
-
-}  // namespace
 
 constexpr OpInfo kOpInfoTable[kNumOps] = {
 #define EGRET_OP_INFO(name, prefix, code, text, imm, sig, extra) \
-  {text, prefix, code, ImmKind::imm, ParseSig(sig), extra},
+  {text, prefix, code, ImmKind::imm, ParseOpSig(sig), extra},
     EGRET_WASM_OPCODES(EGRET_OP_INFO)
 #undef EGRET_OP_INFO
 };

@@ -577,6 +577,38 @@ struct OpSig {
   std::span<const ValType> result_span() const { return {&result, num_results}; }
 };
 
+// The signature an X-macro string spells ("ii:i", "l:l", "*" for none fixed; letters i, l, f,
+// d, v for i32, i64, f32, f64, v128). Constant: the table and the translator's numeric rules
+// are built from it at compile time.
+constexpr OpSig ParseOpSig(std::string_view s) {
+  constexpr auto letter_type = [](char c) {
+    switch (c) {
+      case 'i':
+        return ValType::kI32;
+      case 'l':
+        return ValType::kI64;
+      case 'f':
+        return ValType::kF32;
+      case 'd':
+        return ValType::kF64;
+      case 'v':
+        return ValType::kV128;
+      default:
+        return ValType::kBottom;
+    }
+  };
+  OpSig sig;
+  if (s == "*") return sig;
+  sig.fixed = true;
+  size_t i = 0;
+  for (; i < s.size() && s[i] != ':'; ++i) sig.params[sig.num_params++] = letter_type(s[i]);
+  for (++i; i < s.size(); ++i) {
+    sig.result = letter_type(s[i]);
+    ++sig.num_results;
+  }
+  return sig;
+}
+
 struct OpInfo {
   std::string_view name;
   uint8_t prefix;  // 0x00, 0xfc, 0xfd or 0xfe (threads)

@@ -277,23 +277,19 @@ constexpr NumericRule NumericRuleOf(Op op) {
 }
 
 // The IR type of an operator's one result from its signature in the opcode X-macro ("ii:i":
-// i32, "l:l": i64, "f:f": f32, "dd:d": f64) when its operands all have that type, kInvalid
-// for anything else.
-constexpr Type SameTypeResult(std::string_view sig) {
-  const size_t colon = sig.find(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 2 != sig.size())
-    return Type::kInvalid;
-  for (size_t k = 0; k < colon; ++k)
-    if (sig[k] != sig[colon + 1]) return Type::kInvalid;
-  switch (sig[colon + 1]) {
-    case 'i':
-      return Type::kI32;
-    case 'l':
-      return Type::kI64;
-    case 'f':
-      return Type::kF32;
-    case 'd':
-      return Type::kF64;
+// i32, "l:l": i64, "f:f": f32, "dd:d": f64; ParseOpSig) when its operands all have that scalar
+// type, kInvalid for anything else.
+constexpr Type SameTypeResult(std::string_view text) {
+  const OpSig sig = ParseOpSig(text);
+  if (!sig.fixed || sig.num_params == 0 || sig.num_results != 1) return Type::kInvalid;
+  for (size_t k = 0; k < sig.num_params; ++k)
+    if (sig.params[k] != sig.result) return Type::kInvalid;
+  switch (sig.result) {
+    case ValType::kI32:
+    case ValType::kI64:
+    case ValType::kF32:
+    case ValType::kF64:
+      return kIrTypeOf[static_cast<uint8_t>(sig.result)];
     default:
       return Type::kInvalid;
   }
