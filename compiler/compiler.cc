@@ -358,15 +358,12 @@ Expected<CompileResult> CompileModule(const wasm::ModuleEnv& env, const CompileO
     for (uint32_t k = 0; k < ndef; ++k) body_bytes += env.body(nimp + k).size();
     text_options.expected_bytes = 4 * body_bytes + 256 * uint64_t{ndef};
   }
-  // The artifact's per-instruction tables, from the same estimate (at least one source-location
-  // range per 16 bytes of estimated code, one trap per 64: both above what egret emits, which
-  // averages about one range per 10 bytes of code, and the estimate is about twice the code),
-  // so that they are not copied each time they outgrow their allocation; pages no entry reaches
-  // are never touched. The compiler maps every text entry's tables into the artifact's itself
-  // (AppendTables), so the text builder keeps none.
+  // The compiler maps every text entry's tables into the artifact's itself (AppendTables), so
+  // the text builder keeps none; the artifact's per-instruction tables are reserved from the
+  // same estimate as the builder's would be (TextSectionOptions::expected_srclocs).
   text_options.keep_tables = false;
-  art.source_locs.reserve(text_options.expected_bytes / 16);
-  art.traps.reserve(text_options.expected_bytes / 64);
+  art.source_locs.reserve(text_options.expected_srclocs());
+  art.traps.reserve(text_options.expected_traps());
   const uint32_t num_text = 2 * ndef + static_cast<uint32_t>(supported_import_types.size());
   const bool stream = bopts.debug_branch_range_shrink == 1;
   std::unique_ptr<backend::TextBuilder> text;

@@ -45,14 +45,10 @@ TextSectionBuilder<Traits>::TextSectionBuilder(uint32_t num_functions, TextSecti
               (options_.function_alignment & (options_.function_alignment - 1)) == 0);
   if (options_.expected_bytes != 0) {
     buf_.ReserveCode(options_.expected_bytes);
-    // The per-instruction tables, from the same estimate (at least one source-location range
-    // per 16 bytes of estimated code, one trap per 64: both above what egret emits, which
-    // averages about one range per 10 bytes of code, and the estimate is about twice the code):
-    // they are then not copied each time they outgrow their allocation. As for the code, pages
-    // no entry reaches are never touched.
+    // The per-instruction tables, from the same estimate (TextSectionOptions::expected_srclocs).
     if (options_.keep_tables) {
-      out_.srclocs.reserve(options_.expected_bytes / 16);
-      out_.traps.reserve(options_.expected_bytes / 64);
+      out_.srclocs.reserve(options_.expected_srclocs());
+      out_.traps.reserve(options_.expected_traps());
     }
   }
   labels_.reserve(num_functions);

@@ -45,6 +45,15 @@ struct TextSectionOptions {
   // function's start, TextSectionBuilder::Start) into tables of its own: they are then not
   // copied into the section's first. Calls are resolved either way.
   bool keep_tables = true;
+
+  // Capacities for the per-instruction tables from the same estimate (at least one
+  // source-location range per 16 bytes of estimated code, one trap per 64: both above what egret
+  // emits, which averages about one range per 10 bytes of code, and the estimate is about twice
+  // the code), so that the tables are not copied each time they outgrow their allocation; pages
+  // no entry reaches are never touched. Used for the section's own tables and, without
+  // keep_tables, for the caller's.
+  uint64_t expected_srclocs() const { return expected_bytes / 16; }
+  uint64_t expected_traps() const { return expected_bytes / 64; }
 };
 
 struct TextFunctionRange {
