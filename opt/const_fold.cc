@@ -314,4 +314,15 @@ std::optional<SignedMagic> SignedDivMagic64(uint64_t d) {
   return std::nullopt;
 }
 
+DivisibilityTest UnsignedDivisibility(uint64_t d, uint32_t bits) {
+  const uint64_t mask = LowMask(bits);
+  const uint32_t shift = static_cast<uint32_t>(std::countr_zero(d));
+  const uint64_t d0 = d >> shift;
+  // Newton's iteration for the inverse modulo 2^64: d0 * d0 = 1 (mod 8) for odd d0, so d0 is
+  // its own inverse to 3 bits, and each step doubles the bits that are right (3, 6, ..., 96).
+  uint64_t inverse = d0;
+  for (int k = 0; k < 5; ++k) inverse *= 2 - d0 * inverse;
+  return {inverse & mask, shift, mask / d};
+}
+
 }  // namespace egret::opt

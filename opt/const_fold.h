@@ -84,6 +84,20 @@ UnsignedMagic UnsignedDivMagic64(uint64_t d);  // d >= 3, not a power of two
 //     smulhi(x, m) when m < 2^63, else smulhi(x, m - 2^64) + x (multiplier holds m < 2^64)
 std::optional<SignedMagic> SignedDivMagic64(uint64_t d);  // d >= 3, not a power of two
 
+// Whether an unsigned n-bit x (n = 32 or 64) is a multiple of d (d >= 3, not a power of two),
+// without the remainder (Granlund and Montgomery 1994; Hacker's Delight 10-17). With
+// d = d0 * 2^shift, d0 odd, and inverse the multiplicative inverse of d0 modulo 2^n:
+//   x % d == 0  <=>  rotr(x * inverse mod 2^n, shift) <= limit,  limit = (2^n - 1) / d
+// Multiplying by the inverse maps the multiples of d0 onto 0 .. (2^n - 1) / d0 and every other
+// x above it; the rotate moves nonzero low bits (x not a multiple of 2^shift) to the top, above
+// every limit.
+struct DivisibilityTest {
+  uint64_t inverse;  // odd, below 2^n
+  uint32_t shift;
+  uint64_t limit;
+};
+DivisibilityTest UnsignedDivisibility(uint64_t d, uint32_t bits);
+
 }  // namespace egret::opt
 
 #endif  // EGRET_OPT_CONST_FOLD_H_

@@ -489,7 +489,9 @@ class Simplifier {
                               : UnsignedMagicQuotient64(i, x, c, !is_rem);
       if (!is_rem) return true;  // i became the quotient's last instruction
       const Value qc = Insert(i, BinaryImm(Opcode::kImulImm, q, static_cast<int64_t>(c), t));
-      return Rewrite(i, Binary(Opcode::kIsub, x, qc));
+      Rewrite(i, Binary(Opcode::kIsub, x, qc));
+      NoteRemainder(i, x, c, t);
+      return true;
     }
     const int64_t sc = SignExtend(c, n);
     if (sc == 1) return is_rem ? SetIconst(i, t, 0) : ReplaceWith(i, x);
@@ -724,6 +726,8 @@ class Simplifier {
       }
       return Rewrite(i, inv);
     }
+    // x % C == 0 / != 0: a divisibility test once the walk has counted every use of x % C.
+    if (c == 0 && (cc == IntCC::kEq || cc == IntCC::kNe) && IsRemainder(x)) tests_.push_back(i);
     return false;
   }
 
@@ -834,6 +838,10 @@ class Simplifier {
 
   // brif (x != 0) -> brif x; brif (x == 0), A, B -> brif x, B, A. The successors stay.
   bool Brif(Inst i, const InstData& d) {
+    if (IsRemainder(d.args[0])) {  // brif (x % C): as x % C != 0 (FoldDivisibilityTests)
+      tests_.push_back(i);
+      return false;
+    }
     const InstData* dc = Def(d.args[0]);
     if (!dc || dc->opcode != Opcode::kIcmpImm || dc->imm != 0) return false;
     const IntCC cc = static_cast<IntCC>(dc->cond);
@@ -854,6 +862,91 @@ class Simplifier {
   // changed; a block may be listed more than once).
   const std::vector<ir::Block>& swapped() const { return swapped_; }
 
+  // After the walk, when the use counts are complete: an unsigned remainder by a constant that
+  // DivByConstant expanded and whose every use is a test against zero (icmp_imm eq/ne 0, or a
+  // brif on it) becomes a divisibility test (const_fold.h, UnsignedDivisibility):
+  // p = rotr(x * inverse, shift) once, where the remainder was, and each test compares p with
+  // the limit (x % C == 0 is p <= limit). The expansion is then unused and removed with what
+  // only it used. A remainder with any other use (a block argument, a store, arithmetic, a test
+  // in a block the walk did not reach) keeps its expansion and its tests. Cost: O(tests) plus
+  // the removed instructions.
+  void FoldDivisibilityTests() {
+    if (tests_.empty()) return;
+    std::vector<uint32_t>& count = scratch_counts_;
+    count.assign(rems_.size(), 0);
+    for (const Inst u : tests_) ++count[rem_of_[dfg_[u].args[0].index]];
+    std::vector<Value>& p_of = scratch_values_;
+    p_of.assign(rems_.size(), Value());
+    for (size_t k = 0; k < rems_.size(); ++k) {
+      const ExpandedRem& r = rems_[k];
+      const Value v = dfg_.FirstResult(r.inst);
+      // Still the isub that gives x % C (no later round changed it), and tested only.
+      if (count[k] == 0 || count[k] != uses_[v.index] || !f_.layout.IsInstInserted(r.inst) ||
+          dfg_[r.inst].opcode != Opcode::kIsub || dfg_[r.inst].args[0] != r.x) {
+        continue;
+      }
+      const DivisibilityTest dt = UnsignedDivisibility(r.c, ir::TypeBits(r.t));
+      Value p =
+          Insert(r.inst, BinaryImm(Opcode::kImulImm, r.x, static_cast<int64_t>(dt.inverse), r.t));
+      if (dt.shift != 0) {
+        p = Insert(r.inst, BinaryImm(Opcode::kRotrImm, p, static_cast<int64_t>(dt.shift), r.t));
+      }
+      p_of[k] = p;
+    }
+    for (const Inst u : tests_) {
+      const Value rem = dfg_[u].args[0];
+      const uint32_t k = static_cast<uint32_t>(rem_of_[rem.index]);
+      const Value p = p_of[k];
+      if (!p.valid()) continue;
+      const ExpandedRem& r = rems_[k];
+      const uint64_t limit = UnsignedDivisibility(r.c, ir::TypeBits(r.t)).limit;
+      if (dfg_[u].opcode == Opcode::kBrif) {  // brif (x % C) branches when x % C != 0
+        const Value nz = Insert(u, IcmpImm(IntCC::kUgt, p, limit, r.t));
+        InstData& du = dfg_[u];
+        --uses_[du.args[0].index];
+        du.args[0] = nz;
+        ++uses_[nz.index];
+      } else {
+        const bool eq = static_cast<IntCC>(dfg_[u].cond) == IntCC::kEq;
+        Rewrite(u, IcmpImm(eq ? IntCC::kUle : IntCC::kUgt, p, limit, r.t));
+      }
+    }
+    for (size_t k = 0; k < rems_.size(); ++k) {
+      if (p_of[k].valid()) RemoveUnused(rems_[k].inst);
+    }
+  }
+
+ private:
+  // --- Divisibility tests (FoldDivisibilityTests).
+  // DivByConstant made i (now `isub x, q * c`) compute x % c in type t.
+  void NoteRemainder(Inst i, Value x, uint64_t c, Type t) {
+    const Value r = dfg_.FirstResult(i);
+    if (rem_of_.size() <= r.index) rem_of_.resize(dfg_.NumValues(), -1);
+    rem_of_[r.index] = static_cast<int32_t>(rems_.size());
+    rems_.push_back({i, x, c, t});
+  }
+  bool IsRemainder(Value v) const { return v.index < rem_of_.size() && rem_of_[v.index] >= 0; }
+
+  // Removes i if it is pure and its result unused, then each instruction that fed only it, and
+  // so on (the use counts stay exact).
+  void RemoveUnused(Inst i) {
+    std::vector<Inst>& work = scratch_insts_;
+    work.assign(1, i);
+    while (!work.empty()) {
+      const Inst j = work.back();
+      work.pop_back();
+      if (!f_.layout.IsInstInserted(j) || !(ir::Info(dfg_[j].opcode).flags & ir::kPure)) continue;
+      const auto results = dfg_.InstResults(j);
+      if (results.size() != 1 || uses_[results[0].index] != 0) continue;
+      AddOperands(j, -1);
+      f_.layout.RemoveInst(j);
+      ForEachOperandInline(dfg_, j, [&](Value v) {
+        const Inst dv = DefiningInst(f_, v);
+        if (dv.valid()) work.push_back(dv);
+      });
+    }
+  }
+
  private:
   ir::Function& f_;
   ir::DataFlowGraph& dfg_;
@@ -863,6 +956,19 @@ class Simplifier {
   bool condtraps_ = false;          // a trapz or trapnz was counted
   std::vector<ir::Block> swapped_;  // see swapped()
   std::vector<uint8_t> in_rpo_;     // by block: visited by Run (only when some block is not)
+  // An unsigned remainder by a constant that DivByConstant expanded.
+  struct ExpandedRem {
+    Inst inst;  // `isub x, q * c`, the remainder's own instruction
+    Value x;
+    uint64_t c;
+    Type t;
+  };
+  std::vector<ExpandedRem> rems_;
+  std::vector<int32_t> rem_of_;  // by value: its index in rems_, or -1 (sized by the first)
+  std::vector<Inst> tests_;      // icmp_imm eq/ne r, 0 and brif r, r in rems_, as the walk met them
+  std::vector<uint32_t> scratch_counts_;
+  std::vector<Value> scratch_values_;
+  std::vector<Inst> scratch_insts_;
 };
 
 }  // namespace
@@ -880,6 +986,7 @@ Status RunSimplify(ir::Function& f, AnalysisCache& analyses) {
     ir::ComputeReversePostOrder(f, analyses.Cfg(), rpo, scratch);
     s.Run(rpo);
   }
+  s.FoldDivisibilityTests();
   // The successor order of these blocks changed (the file comment): the cached CFG takes it,
   // since the passes after this one may hand it on (cfg_simplify publishes the CFG it took).
   for (const ir::Block b : s.swapped()) analyses.ReorderSuccessors(b);
