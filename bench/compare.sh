@@ -13,6 +13,9 @@
 #
 #   bench/compare.sh                   all programs, default sizes, 3 rounds
 #   bench/compare.sh -r 5 fib sieve    5 rounds, two programs
+#   bench/compare.sh -r 31 i64         with 6 rounds or more, also the per-round paired ratio
+#                                      egret / peer: its median, the 95% interval of the median
+#                                      and how many rounds egret won (for claims of parity)
 #   bench/compare.sh --small           BENCH_SMALL_N sizes (~1/60 of the work): for development
 #   bench/compare.sh --tsv out.tsv     also write program/engine/median seconds (for bench/plot)
 #   bench/compare.sh --simd            the -msimd128 builds (programs/simd/NAME.wasm) under every
@@ -28,7 +31,7 @@
 # Engines: clang gcc egret (default: --opt-level=speed) egret-linear (speed, --regalloc=linear)
 # egret-none egret-ab v8 v8-turbofan v8-liftoff cranelift
 set -euo pipefail
-case "${1:-}" in -h|--help) sed -n '2,27p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,30p' "$0"; exit 0 ;; esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export ROOT
 export EGRET=${EGRET:-$ROOT/build/bin/egret}
@@ -130,6 +133,7 @@ for n in names:
         print(f"# warning: native {n} prints {stdout!r}, expected file says otherwise", file=sys.stderr)
 
 times = {(n, e): [] for n in names for e in engines}
+by_round = {}  # (program, engine, round) -> seconds, for the paired ratios
 bad = set()
 for r in range(rounds):
     for n in names:
@@ -145,6 +149,7 @@ for r in range(rounds):
                 bad.add((n, e))
                 continue
             times[(n, e)].append(secs)
+            by_round[(n, e, r)] = secs
     print(f"# round {r + 1}/{rounds} done", file=sys.stderr)
 
 cols = list(engines)
@@ -174,6 +179,33 @@ if "egret" in engines:
     print("|---|" + "---:|" * len(peers))
     for n in names:
         row = [f"{med[(n, 'egret')] / med[(n, p)]:.2f}" if (n, "egret") in med and (n, p) in med else "-" for p in peers]
+        print(f"| {n} | " + " | ".join(row) + " |")
+
+def median_ci(xs):
+    # The distribution-free 95% interval of the median: the order statistics x_(j) and
+    # x_(n+1-j) with j the largest for which P(Binomial(n, 1/2) < j) <= 0.025 (None below 6).
+    xs, n = sorted(xs), len(xs)
+    j, cdf = 0, 0.0
+    for k in range(n):
+        cdf += math.comb(n, k) / 2 ** n
+        if cdf > 0.025: break
+        j = k + 1
+    return (xs[j - 1], xs[n - j]) if j else None
+
+if "egret" in engines and rounds >= 6:
+    print("\nPaired egret / peer, round by round (each round runs the engines back to back): median "
+          "ratio, [95% interval of the median], rounds egret was faster\n")
+    peers = [e for e in cols if not e.startswith("egret")]
+    print("| program | " + " | ".join(peers) + " |")
+    print("|---|" + "---:|" * len(peers))
+    for n in names:
+        row = []
+        for p in peers:
+            rs = [by_round[(n, "egret", r)] / by_round[(n, p, r)] for r in range(rounds)
+                  if (n, "egret", r) in by_round and (n, p, r) in by_round]
+            ci = median_ci(rs) if len(rs) >= 6 else None
+            row.append(f"{statistics.median(rs):.3f} [{ci[0]:.3f}, {ci[1]:.3f}] {sum(x < 1 for x in rs)}/{len(rs)}"
+                       if ci else "-")
         print(f"| {n} | " + " | ".join(row) + " |")
 if tsv:
     with open(tsv, "w") as f:
