@@ -322,7 +322,15 @@ DivisibilityTest UnsignedDivisibility(uint64_t d, uint32_t bits) {
   // its own inverse to 3 bits, and each step doubles the bits that are right (3, 6, ..., 96).
   uint64_t inverse = d0;
   for (int k = 0; k < 5; ++k) inverse *= 2 - d0 * inverse;
-  return {inverse & mask, shift, mask / d};
+  return {inverse & mask, shift, mask / d, 0};
+}
+
+DivisibilityTest SignedDivisibility(uint64_t d, uint32_t bits) {
+  DivisibilityTest t = UnsignedDivisibility(d, bits);
+  const uint64_t a = ((uint64_t{1} << (bits - t.shift - 1)) - 1) / (d >> t.shift);
+  t.limit = 2 * a;
+  t.addend = a << t.shift;
+  return t;
 }
 
 }  // namespace egret::opt

@@ -95,8 +95,15 @@ struct DivisibilityTest {
   uint64_t inverse;  // odd, below 2^n
   uint32_t shift;
   uint64_t limit;
+  uint64_t addend;  // 0 for the unsigned test
 };
 DivisibilityTest UnsignedDivisibility(uint64_t d, uint32_t bits);
+// The same for a signed n-bit x and |divisor| = d (d >= 3, not a power of two; the divisor's
+// sign does not matter): with a = (2^(n-shift-1) - 1) / d0,
+//   x % d == 0  <=>  rotr(x * inverse + (a << shift) mod 2^n, shift) <= 2a
+// The multiples j * d0 of the signed range, j in [-a, a], map to j mod 2^n, and the addend moves
+// them onto 0 .. 2a; the rotate works as above, on x / 2^shift's (n - shift)-bit range.
+DivisibilityTest SignedDivisibility(uint64_t d, uint32_t bits);
 
 }  // namespace egret::opt
 

@@ -490,7 +490,7 @@ class Simplifier {
       if (!is_rem) return true;  // i became the quotient's last instruction
       const Value qc = Insert(i, BinaryImm(Opcode::kImulImm, q, static_cast<int64_t>(c), t));
       Rewrite(i, Binary(Opcode::kIsub, x, qc));
-      NoteRemainder(i, x, c, t);
+      NoteRemainder(i, x, c, t, RemKind::kUnsigned);
       return true;
     }
     const int64_t sc = SignExtend(c, n);
@@ -507,7 +507,9 @@ class Simplifier {
       if (is_rem) {
         const Value down =
             Insert(i, BinaryImm(Opcode::kBandImm, biased, SignExtend((0 - abs) & m, n), t));
-        return Rewrite(i, Binary(Opcode::kIsub, x, down));
+        Rewrite(i, Binary(Opcode::kIsub, x, down));
+        NoteRemainder(i, x, abs, t, RemKind::kSignedPowerOfTwo);
+        return true;
       }
       if (sc > 0) return Rewrite(i, BinaryImm(Opcode::kSshrImm, biased, k, t));
       const Value q = Insert(i, BinaryImm(Opcode::kSshrImm, biased, k, t));
@@ -527,7 +529,9 @@ class Simplifier {
     const Value q = Insert(i, reduce);
     if (!is_rem) return Rewrite(i, Unary(Opcode::kIneg, q));
     const Value qc = Insert(i, BinaryImm(Opcode::kImulImm, q, static_cast<int64_t>(abs), t));
-    return Rewrite(i, Binary(Opcode::kIsub, x, qc));
+    Rewrite(i, Binary(Opcode::kIsub, x, qc));
+    NoteRemainder(i, x, abs, t, RemKind::kSigned);
+    return true;
   }
 
   // The IR constant `bits` of type t, inserted before i.
@@ -582,7 +586,9 @@ class Simplifier {
     const Value q = Insert(i, sum);
     if (!is_rem) return Rewrite(i, Unary(Opcode::kIneg, q));
     const Value qc = Insert(i, BinaryImm(Opcode::kImulImm, q, static_cast<int64_t>(abs), t));
-    return Rewrite(i, Binary(Opcode::kIsub, x, qc));
+    Rewrite(i, Binary(Opcode::kIsub, x, qc));
+    NoteRemainder(i, x, abs, t, RemKind::kSigned);
+    return true;
   }
 
   // Emits floor(x / c) for 32-bit x; when `in_place`, i itself becomes the final ireduce (and
@@ -862,10 +868,11 @@ class Simplifier {
   // changed; a block may be listed more than once).
   const std::vector<ir::Block>& swapped() const { return swapped_; }
 
-  // After the walk, when the use counts are complete: an unsigned remainder by a constant that
+  // After the walk, when the use counts are complete: a remainder by a constant that
   // DivByConstant expanded and whose every use is a test against zero (icmp_imm eq/ne 0, or a
-  // brif on it) becomes a divisibility test (const_fold.h, UnsignedDivisibility):
-  // p = rotr(x * inverse, shift) once, where the remainder was, and each test compares p with
+  // brif on it) becomes a divisibility test (const_fold.h, UnsignedDivisibility and
+  // SignedDivisibility): p = rotr(x * inverse + addend, shift), or x & (C - 1) for a signed
+  // remainder by a power of two, once, where the remainder was, and each test compares p with
   // the limit (x % C == 0 is p <= limit). The expansion is then unused and removed with what
   // only it used. A remainder with any other use (a block argument, a store, arithmetic, a test
   // in a block the walk did not reach) keeps its expansion and its tests. Cost: O(tests) plus
@@ -885,13 +892,7 @@ class Simplifier {
           dfg_[r.inst].opcode != Opcode::kIsub || dfg_[r.inst].args[0] != r.x) {
         continue;
       }
-      const DivisibilityTest dt = UnsignedDivisibility(r.c, ir::TypeBits(r.t));
-      Value p =
-          Insert(r.inst, BinaryImm(Opcode::kImulImm, r.x, static_cast<int64_t>(dt.inverse), r.t));
-      if (dt.shift != 0) {
-        p = Insert(r.inst, BinaryImm(Opcode::kRotrImm, p, static_cast<int64_t>(dt.shift), r.t));
-      }
-      p_of[k] = p;
+      p_of[k] = InsertDivisibilityOperand(r);
     }
     for (const Inst u : tests_) {
       const Value rem = dfg_[u].args[0];
@@ -899,16 +900,19 @@ class Simplifier {
       const Value p = p_of[k];
       if (!p.valid()) continue;
       const ExpandedRem& r = rems_[k];
-      const uint64_t limit = UnsignedDivisibility(r.c, ir::TypeBits(r.t)).limit;
+      const uint64_t limit = Test(r).limit;
+      // x % C == 0 is p <= limit (p == 0 for a mask, which the backends test without a constant).
+      const IntCC divisible = limit == 0 ? IntCC::kEq : IntCC::kUle;
+      const IntCC not_divisible = limit == 0 ? IntCC::kNe : IntCC::kUgt;
       if (dfg_[u].opcode == Opcode::kBrif) {  // brif (x % C) branches when x % C != 0
-        const Value nz = Insert(u, IcmpImm(IntCC::kUgt, p, limit, r.t));
+        const Value nz = Insert(u, IcmpImm(not_divisible, p, limit, r.t));
         InstData& du = dfg_[u];
         --uses_[du.args[0].index];
         du.args[0] = nz;
         ++uses_[nz.index];
       } else {
         const bool eq = static_cast<IntCC>(dfg_[u].cond) == IntCC::kEq;
-        Rewrite(u, IcmpImm(eq ? IntCC::kUle : IntCC::kUgt, p, limit, r.t));
+        Rewrite(u, IcmpImm(eq ? divisible : not_divisible, p, limit, r.t));
       }
     }
     for (size_t k = 0; k < rems_.size(); ++k) {
@@ -918,14 +922,59 @@ class Simplifier {
 
  private:
   // --- Divisibility tests (FoldDivisibilityTests).
+  // A remainder by a constant that DivByConstant expanded.
+  enum class RemKind : uint8_t {
+    kUnsigned,          // x urem c, c not a power of two
+    kSigned,            // x srem ±c, c >= 3 not a power of two
+    kSignedPowerOfTwo,  // x srem ±c, c = 2^k: zero exactly when x & (c - 1) is
+  };
+  struct ExpandedRem {
+    Inst inst;  // `isub x, ...`, the remainder's own instruction
+    Value x;
+    uint64_t c;  // the divisor's magnitude
+    Type t;
+    RemKind kind;
+  };
   // DivByConstant made i (now `isub x, q * c`) compute x % c in type t.
-  void NoteRemainder(Inst i, Value x, uint64_t c, Type t) {
+  void NoteRemainder(Inst i, Value x, uint64_t c, Type t, RemKind kind) {
     const Value r = dfg_.FirstResult(i);
     if (rem_of_.size() <= r.index) rem_of_.resize(dfg_.NumValues(), -1);
     rem_of_[r.index] = static_cast<int32_t>(rems_.size());
-    rems_.push_back({i, x, c, t});
+    rems_.push_back({i, x, c, t, kind});
   }
   bool IsRemainder(Value v) const { return v.index < rem_of_.size() && rem_of_[v.index] >= 0; }
+
+  DivisibilityTest Test(const ExpandedRem& r) const {
+    const uint32_t n = ir::TypeBits(r.t);
+    switch (r.kind) {
+      case RemKind::kUnsigned:
+        return UnsignedDivisibility(r.c, n);
+      case RemKind::kSigned:
+        return SignedDivisibility(r.c, n);
+      case RemKind::kSignedPowerOfTwo:
+        break;
+    }
+    return {r.c - 1, 0, 0, 0};  // x & (c - 1) == 0
+  }
+
+  // The value each test of r compares with Test(r).limit, inserted where r's remainder is:
+  // rotr(x * inverse + addend, shift), or x & (c - 1) for a power of two.
+  Value InsertDivisibilityOperand(const ExpandedRem& r) {
+    const DivisibilityTest dt = Test(r);
+    if (r.kind == RemKind::kSignedPowerOfTwo) {
+      return Insert(r.inst,
+                    BinaryImm(Opcode::kBandImm, r.x, static_cast<int64_t>(dt.inverse), r.t));
+    }
+    Value p =
+        Insert(r.inst, BinaryImm(Opcode::kImulImm, r.x, static_cast<int64_t>(dt.inverse), r.t));
+    if (dt.addend != 0) {
+      p = Insert(r.inst, BinaryImm(Opcode::kIaddImm, p, static_cast<int64_t>(dt.addend), r.t));
+    }
+    if (dt.shift != 0) {
+      p = Insert(r.inst, BinaryImm(Opcode::kRotrImm, p, static_cast<int64_t>(dt.shift), r.t));
+    }
+    return p;
+  }
 
   // Removes i if it is pure and its result unused, then each instruction that fed only it, and
   // so on (the use counts stay exact).
@@ -956,13 +1005,6 @@ class Simplifier {
   bool condtraps_ = false;          // a trapz or trapnz was counted
   std::vector<ir::Block> swapped_;  // see swapped()
   std::vector<uint8_t> in_rpo_;     // by block: visited by Run (only when some block is not)
-  // An unsigned remainder by a constant that DivByConstant expanded.
-  struct ExpandedRem {
-    Inst inst;  // `isub x, q * c`, the remainder's own instruction
-    Value x;
-    uint64_t c;
-    Type t;
-  };
   std::vector<ExpandedRem> rems_;
   std::vector<int32_t> rem_of_;  // by value: its index in rems_, or -1 (sized by the first)
   std::vector<Inst> tests_;      // icmp_imm eq/ne r, 0 and brif r, r in rems_, as the walk met them
