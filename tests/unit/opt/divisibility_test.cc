@@ -19,6 +19,7 @@
 #include "ir/printer.h"
 #include "opt/const_fold.h"
 #include "opt/pass_manager.h"
+#include "tests/unit/opt/interp_outcome.h"
 
 namespace egret::opt {
 namespace {
@@ -122,17 +123,8 @@ TEST(Divisibility, ExhaustiveAtSixteenBits) {
   }
 }
 
-ir::Module Parse(const std::string& text) {
-  Expected<ir::Module> m = ir::ParseModule(text);
-  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().ToString());
-  return std::move(*m);
-}
-
-std::string Describe(const ir::InterpResult& r) {
-  if (r.kind == ir::InterpResult::Kind::kTrapped) return "trap " + std::to_string(int(r.trap));
-  if (r.kind == ir::InterpResult::Kind::kError) return "error " + r.error;
-  return "returned " + ir::FormatDataValue(r.values[0]);
-}
+using testing::Describe;
+using testing::Parse;
 
 // `op x, C` tested against zero in three shapes, and one where the remainder is also used.
 std::string Function(const std::string& op, const std::string& shape, const std::string& ty,

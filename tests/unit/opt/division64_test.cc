@@ -19,6 +19,7 @@
 #include "ir/verifier.h"
 #include "opt/const_fold.h"
 #include "opt/pass_manager.h"
+#include "tests/unit/opt/interp_outcome.h"
 
 namespace egret::opt {
 namespace {
@@ -103,17 +104,8 @@ TEST(DivisionMagic, Signed64MatchesDivision) {
   EXPECT_EQ(found, tried);  // a multiplier below 2^64 exists for every divisor
 }
 
-ir::Module Parse(const std::string& text) {
-  Expected<ir::Module> m = ir::ParseModule(text);
-  EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().ToString());
-  return std::move(*m);
-}
-
-std::string Describe(const ir::InterpResult& r) {
-  if (r.kind == ir::InterpResult::Kind::kTrapped) return "trap " + std::to_string(int(r.trap));
-  if (r.kind == ir::InterpResult::Kind::kError) return "error " + r.error;
-  return "returned " + ir::FormatDataValue(r.values[0]);
-}
+using testing::Describe;
+using testing::Parse;
 
 // `op x, C` for every division opcode and divisor class, before and after the speed pipeline,
 // on dividends around every edge.
