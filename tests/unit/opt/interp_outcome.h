@@ -9,6 +9,8 @@
 
 #include "ir/interpreter.h"
 #include "ir/parser.h"
+#include "ir/printer.h"
+#include "opt/pass_manager.h"
 
 namespace egret::opt::testing {
 
@@ -24,6 +26,18 @@ inline std::string Describe(const ir::InterpResult& r) {
   if (r.kind == ir::InterpResult::Kind::kTrapped) return "trap " + std::to_string(int(r.trap));
   if (r.kind == ir::InterpResult::Kind::kError) return "error " + r.error;
   return "returned " + ir::FormatDataValue(r.values[0]);
+}
+
+// Runs the speed pipeline (verifying after each pass) on m's first function and returns it printed.
+inline std::string OptimizeAtSpeed(ir::Module& m) {
+  PassManagerOptions o;
+  o.verify = true;
+  Expected<PassManager> pm = PassManager::ForOptLevel(OptLevel::kSpeed, o);
+  EXPECT_TRUE(pm.ok());
+  if (!pm.ok()) return "";
+  const Status s = pm->Run(m.functions[0]);
+  EXPECT_TRUE(s.ok());
+  return ir::PrintFunction(m.functions[0]);
 }
 
 }  // namespace egret::opt::testing
