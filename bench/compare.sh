@@ -31,7 +31,7 @@
 # Engines: clang gcc egret (default: --opt-level=speed) egret-linear (speed, --regalloc=linear)
 # egret-none egret-ab v8 v8-turbofan v8-liftoff cranelift
 set -euo pipefail
-case "${1:-}" in -h|--help) sed -n '2,30p' "$0"; exit 0 ;; esac
+case "${1:-}" in -h|--help) sed -n '2,32p' "$0"; exit 0 ;; esac
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export ROOT
 export EGRET=${EGRET:-$ROOT/build/bin/egret}
