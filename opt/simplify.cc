@@ -356,7 +356,11 @@ class Simplifier {
       if (d.opcode == Opcode::kIsub) {
         return Rewrite(i, BinaryImm(Opcode::kIaddImm, x, static_cast<int64_t>(0 - *cy), t));
       }
-      return DivByConstant(i, d.opcode, t, x, *cy);
+      // umulhi/smulhi, the other integer ops without an _imm form, are not divisions.
+      if (d.opcode == Opcode::kUdiv || d.opcode == Opcode::kSdiv || d.opcode == Opcode::kUrem ||
+          d.opcode == Opcode::kSrem) {
+        return DivByConstant(i, d.opcode, t, x, *cy);
+      }
     }
     if (d.opcode == Opcode::kIsub && cx && *cx == 0) return Rewrite(i, Unary(Opcode::kIneg, y));
     if (x == y) {
