@@ -30,6 +30,7 @@
 #include <bit>
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 #include "ir/rpo.h"
@@ -291,6 +292,14 @@ class Simplifier {
     uses_.resize(dfg_.NumValues(), 0);
     AddOperands(i, +1);
     return dfg_.FirstResult(i);
+  }
+
+  // Makes v the condition (first operand) of i, a brif, keeping the use counts.
+  void SetCondition(Inst i, Value v) {
+    Value& cond = dfg_[i].args[0];
+    --uses_[cond.index];
+    cond = v;
+    ++uses_[v.index];
   }
 
   // Adds delta to the use count of each of i's operands (+1 for an instruction placed or
@@ -856,10 +865,8 @@ class Simplifier {
     if (!dc || dc->opcode != Opcode::kIcmpImm || dc->imm != 0) return false;
     const IntCC cc = static_cast<IntCC>(dc->cond);
     if (cc != IntCC::kEq && cc != IntCC::kNe) return false;
+    SetCondition(i, dc->args[0]);
     InstData& nd = dfg_[i];
-    --uses_[nd.args[0].index];
-    nd.args[0] = dc->args[0];
-    ++uses_[nd.args[0].index];
     if (cc == IntCC::kEq) {
       std::swap(nd.dest[0], nd.dest[1]);
       if (nd.dest[0].block != nd.dest[1].block) swapped_.push_back(f_.layout.InstBlock(i));
@@ -877,17 +884,18 @@ class Simplifier {
   // brif on it) becomes a divisibility test (const_fold.h, UnsignedDivisibility and
   // SignedDivisibility): p = rotr(x * inverse + addend, shift), or x & (C - 1) for a signed
   // remainder by a power of two, once, where the remainder was, and each test compares p with
-  // the limit (x % C == 0 is p <= limit). The expansion is then unused and removed with what
-  // only it used. A remainder with any other use (a block argument, a store, arithmetic, a test
-  // in a block the walk did not reach) keeps its expansion and its tests. Cost: O(tests) plus
-  // the removed instructions.
+  // the limit (x % C == 0 is p <= limit). The expansion is then unused, and dce removes it as
+  // it removes what the other rules leave. A remainder with any other use (a block argument, a
+  // store, arithmetic, a test in a block the walk did not reach) keeps its expansion and its
+  // tests. Cost: O(tests).
   void FoldDivisibilityTests() {
     if (tests_.empty()) return;
     std::vector<uint32_t>& count = scratch_counts_;
     count.assign(rems_.size(), 0);
     for (const Inst u : tests_) ++count[rem_of_[dfg_[u].args[0].index]];
-    std::vector<Value>& p_of = scratch_values_;
-    p_of.assign(rems_.size(), Value());
+    // By remainder: the value its tests compare with the limit (invalid: not folded).
+    std::vector<std::pair<Value, uint64_t>>& folded = scratch_folded_;
+    folded.assign(rems_.size(), {Value(), 0});
     for (size_t k = 0; k < rems_.size(); ++k) {
       const ExpandedRem& r = rems_[k];
       const Value v = dfg_.FirstResult(r.inst);
@@ -896,31 +904,23 @@ class Simplifier {
           dfg_[r.inst].opcode != Opcode::kIsub || dfg_[r.inst].args[0] != r.x) {
         continue;
       }
-      p_of[k] = InsertDivisibilityOperand(r);
+      const DivisibilityTest dt = Test(r);
+      folded[k] = {InsertDivisibilityOperand(r, dt), dt.limit};
     }
     for (const Inst u : tests_) {
-      const Value rem = dfg_[u].args[0];
-      const uint32_t k = static_cast<uint32_t>(rem_of_[rem.index]);
-      const Value p = p_of[k];
+      const uint32_t k = static_cast<uint32_t>(rem_of_[dfg_[u].args[0].index]);
+      const auto [p, limit] = folded[k];
       if (!p.valid()) continue;
-      const ExpandedRem& r = rems_[k];
-      const uint64_t limit = Test(r).limit;
+      const Type t = rems_[k].t;
       // x % C == 0 is p <= limit (p == 0 for a mask, which the backends test without a constant).
       const IntCC divisible = limit == 0 ? IntCC::kEq : IntCC::kUle;
       const IntCC not_divisible = limit == 0 ? IntCC::kNe : IntCC::kUgt;
       if (dfg_[u].opcode == Opcode::kBrif) {  // brif (x % C) branches when x % C != 0
-        const Value nz = Insert(u, IcmpImm(not_divisible, p, limit, r.t));
-        InstData& du = dfg_[u];
-        --uses_[du.args[0].index];
-        du.args[0] = nz;
-        ++uses_[nz.index];
+        SetCondition(u, Insert(u, IcmpImm(not_divisible, p, limit, t)));
       } else {
         const bool eq = static_cast<IntCC>(dfg_[u].cond) == IntCC::kEq;
-        Rewrite(u, IcmpImm(eq ? divisible : not_divisible, p, limit, r.t));
+        Rewrite(u, IcmpImm(eq ? divisible : not_divisible, p, limit, t));
       }
-    }
-    for (size_t k = 0; k < rems_.size(); ++k) {
-      if (p_of[k].valid()) RemoveUnused(rems_[k].inst);
     }
   }
 
@@ -948,6 +948,7 @@ class Simplifier {
   }
   bool IsRemainder(Value v) const { return v.index < rem_of_.size() && rem_of_[v.index] >= 0; }
 
+  // The test for r; for a power of two only its limit, 0, is used (x & (c - 1) == 0).
   DivisibilityTest Test(const ExpandedRem& r) const {
     const uint32_t n = ir::TypeBits(r.t);
     switch (r.kind) {
@@ -958,16 +959,14 @@ class Simplifier {
       case RemKind::kSignedPowerOfTwo:
         break;
     }
-    return {r.c - 1, 0, 0, 0};  // x & (c - 1) == 0
+    return {0, 0, 0, 0};
   }
 
-  // The value each test of r compares with Test(r).limit, inserted where r's remainder is:
-  // rotr(x * inverse + addend, shift), or x & (c - 1) for a power of two.
-  Value InsertDivisibilityOperand(const ExpandedRem& r) {
-    const DivisibilityTest dt = Test(r);
+  // The value each test of r compares with dt.limit (dt = Test(r)), inserted where r's
+  // remainder is: rotr(x * inverse + addend, shift), or x & (c - 1) for a power of two.
+  Value InsertDivisibilityOperand(const ExpandedRem& r, const DivisibilityTest& dt) {
     if (r.kind == RemKind::kSignedPowerOfTwo) {
-      return Insert(r.inst,
-                    BinaryImm(Opcode::kBandImm, r.x, static_cast<int64_t>(dt.inverse), r.t));
+      return Insert(r.inst, BinaryImm(Opcode::kBandImm, r.x, static_cast<int64_t>(r.c - 1), r.t));
     }
     Value p =
         Insert(r.inst, BinaryImm(Opcode::kImulImm, r.x, static_cast<int64_t>(dt.inverse), r.t));
@@ -978,26 +977,6 @@ class Simplifier {
       p = Insert(r.inst, BinaryImm(Opcode::kRotrImm, p, static_cast<int64_t>(dt.shift), r.t));
     }
     return p;
-  }
-
-  // Removes i if it is pure and its result unused, then each instruction that fed only it, and
-  // so on (the use counts stay exact).
-  void RemoveUnused(Inst i) {
-    std::vector<Inst>& work = scratch_insts_;
-    work.assign(1, i);
-    while (!work.empty()) {
-      const Inst j = work.back();
-      work.pop_back();
-      if (!f_.layout.IsInstInserted(j) || !(ir::Info(dfg_[j].opcode).flags & ir::kPure)) continue;
-      const auto results = dfg_.InstResults(j);
-      if (results.size() != 1 || uses_[results[0].index] != 0) continue;
-      AddOperands(j, -1);
-      f_.layout.RemoveInst(j);
-      ForEachOperandInline(dfg_, j, [&](Value v) {
-        const Inst dv = DefiningInst(f_, v);
-        if (dv.valid()) work.push_back(dv);
-      });
-    }
   }
 
  private:
@@ -1013,8 +992,7 @@ class Simplifier {
   std::vector<int32_t> rem_of_;  // by value: its index in rems_, or -1 (sized by the first)
   std::vector<Inst> tests_;      // icmp_imm eq/ne r, 0 and brif r, r in rems_, as the walk met them
   std::vector<uint32_t> scratch_counts_;
-  std::vector<Value> scratch_values_;
-  std::vector<Inst> scratch_insts_;
+  std::vector<std::pair<Value, uint64_t>> scratch_folded_;
 };
 
 }  // namespace
