@@ -18,6 +18,7 @@
 #include "ir/parser.h"
 #include "ir/printer.h"
 #include "opt/const_fold.h"
+#include "opt/ir_edit.h"
 #include "opt/pass_manager.h"
 #include "tests/unit/opt/interp_outcome.h"
 
@@ -25,7 +26,7 @@ namespace egret::opt {
 namespace {
 
 uint64_t Rotr(uint64_t v, uint32_t s, uint32_t bits) {
-  const uint64_t mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+  const uint64_t mask = LowMask(bits);
   v &= mask;
   if (s == 0) return v;
   return ((v >> s) | (v << (bits - s))) & mask;
@@ -33,7 +34,7 @@ uint64_t Rotr(uint64_t v, uint32_t s, uint32_t bits) {
 
 // x: the n-bit pattern (a signed x in two's complement).
 bool Divisible(uint64_t x, const DivisibilityTest& t, uint32_t bits) {
-  const uint64_t mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+  const uint64_t mask = LowMask(bits);
   return Rotr((x * t.inverse + t.addend) & mask, t.shift, bits) <= t.limit;
 }
 
@@ -46,7 +47,7 @@ bool SignedMultiple(uint64_t x, uint64_t d, uint32_t bits) {
 }
 
 std::vector<uint64_t> Divisors(uint32_t bits, std::mt19937_64& rng) {
-  const uint64_t mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+  const uint64_t mask = LowMask(bits);
   std::vector<uint64_t> ds;
   for (uint64_t d = 3; d < 1200; ++d) ds.push_back(d);
   for (int k = 0; k < 600; ++k) ds.push_back((3 + (rng() >> (rng() % 62))) & mask);
@@ -61,7 +62,7 @@ std::vector<uint64_t> Divisors(uint32_t bits, std::mt19937_64& rng) {
 }
 
 std::vector<uint64_t> Dividends(uint64_t d, uint32_t bits, std::mt19937_64& rng) {
-  const uint64_t mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+  const uint64_t mask = LowMask(bits);
   std::vector<uint64_t> xs = {0, 1, 2, mask, mask - 1, mask >> 1, (mask >> 1) + 1};
   const uint64_t top = mask / d * d;  // the largest multiple
   for (uint64_t k = 0; k < 6; ++k) {
@@ -83,7 +84,7 @@ TEST(Divisibility, MatchesTheRemainderInBothWidths) {
   for (uint32_t bits : {32u, 64u}) {
     for (uint64_t d : Divisors(bits, rng)) {
       const DivisibilityTest t = UnsignedDivisibility(d, bits);
-      const uint64_t mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+      const uint64_t mask = LowMask(bits);
       ASSERT_EQ(t.inverse & 1, 1u) << d;
       ASSERT_EQ(((d >> t.shift) * t.inverse) & mask, 1u) << d;  // the inverse of the odd part
       const DivisibilityTest st = SignedDivisibility(d, bits);
@@ -155,7 +156,7 @@ TEST(Divisibility, SpeedPipelineMatchesTheInterpreter) {
     const bool is_signed = std::string(op) == "srem";
     for (const char* ty : {"i32", "i64"}) {
       const uint32_t bits = std::string(ty) == "i64" ? 64 : 32;
-      const uint64_t mask = bits == 64 ? ~uint64_t{0} : (uint64_t{1} << bits) - 1;
+      const uint64_t mask = LowMask(bits);
       std::vector<uint64_t> divisors = {
           3,       5, 6, 7, 10, 12, 60, 61, 641, 1000, 1000000007, mask >> 1, (mask >> 1) + 1 + 2,
           mask - 1};
